@@ -1,0 +1,34 @@
+"""pyfront: PyTorch's programming model on WebGPU (WGSL) and NumPy. ``import pyfront as torch``."""
+from __future__ import annotations
+
+from . import autograd
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .device import device
+from .dtypes import (bool_ as bool, float16, float32, float64, get_default_dtype, int8, int16, int32,
+                     int64, promote_types, set_default_dtype, uint8, dtype)
+from .dtypes import float16 as half, float32 as float, float64 as double, int16 as short
+from .dtypes import int32 as int, int64 as long
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .shape import Size
+from .tensor import Tensor
+from .ops import methods as _methods
+from .ops.creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full,
+                           full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
+                           rand_like, randint, randint_like, randn, randn_like, randperm,
+                           scalar_tensor, tensor, zeros, zeros_like)
+from .ops.conversion import to_device as _to_device
+from .ops.primitives.elementwise import *  # noqa: F401,F403  (each family's __all__)
+from .ops.primitives.reductions import *  # noqa: F401,F403
+from .ops.primitives.linalg import *  # noqa: F401,F403
+from .ops.primitives.shaping import *  # noqa: F401,F403
+from .ops.primitives.indexing import *  # noqa: F401,F403
+from .ops.composite.math import *  # noqa: F401,F403
+from .ops.composite.reductions import *  # noqa: F401,F403
+from .ops.composite.linalg import *  # noqa: F401,F403
+from .ops.composite.shaping import *  # noqa: F401,F403
+from .ops.composite.indexing import *  # noqa: F401,F403
+from .ops.views import *  # noqa: F401,F403
+
+_methods.bind_all()
+
+__version__ = "0.1.0"

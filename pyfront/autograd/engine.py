@@ -1,0 +1,131 @@
+"""The backward engine: walks the graph once, in dependency order, from the roots."""
+from __future__ import annotations
+
+from .graph import AccumulateGrad
+from .grad_mode import set_grad_enabled
+
+
+def _reduce_to(grad, shape, dtype):
+    """Broadcast gradients are summed back to the input's shape here, in one place."""
+    if grad is None:
+        return None
+    if tuple(grad.shape) != tuple(shape):
+        grad = grad.sum_to_size(shape)
+    if grad.dtype is not dtype and dtype.is_floating_point:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _topo_counts(roots):
+    """How many edges point at each node: a node runs once all its consumers have run."""
+    counts, seen, stack = {}, set(), list(roots)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                counts[nxt] = counts.get(nxt, 0) + 1
+                stack.append(nxt)
+    return counts
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=True):
+    """Propagate ``root_grads`` from the ``(node, output_nr)`` pairs in ``roots``.
+
+    ``capture`` maps (node, output_nr) to a slot index: the gradient reaching it is returned in that
+    slot (autograd.grad) instead of, or beside, being accumulated into leaves.
+    """
+    captured = [None] * (max(capture.values()) + 1 if capture else 0)
+    buffers: dict = {}
+    for (node, nr), g in zip(roots, root_grads):
+        buf = buffers.setdefault(node, [None] * node.n_outputs)
+        buf[nr] = _add(buf[nr], g)
+    root_nodes = [n for n in buffers]
+    counts = _topo_counts(root_nodes)
+    ready = [n for n in root_nodes if counts.get(n, 0) == 0]
+    with set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            grads = _run_pre_hooks(node, grads)
+            if capture:
+                for nr, g in enumerate(grads):
+                    slot = capture.get((node, nr))
+                    if slot is not None:
+                        captured[slot] = _add(captured[slot], g)
+            if isinstance(node, AccumulateGrad):
+                if accumulate:
+                    _accumulate(node, grads[0], create_graph)
+                continue
+            if all(g is None for g in grads):
+                in_grads = (None,) * len(node.next_functions)
+            else:
+                in_grads = node.apply(grads)
+                if not isinstance(in_grads, (tuple, list)):
+                    in_grads = (in_grads,)
+            for hook in node._hooks:
+                hook(in_grads, grads)
+            if not retain_graph:
+                node.release()
+            for (nxt, nr), g, (shape, dtype) in zip(node.next_functions, in_grads, node.input_meta):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    g = _reduce_to(g, shape, dtype)
+                    buf = buffers.setdefault(nxt, [None] * nxt.n_outputs)
+                    buf[nr] = _add(buf[nr], g)
+                else:
+                    buffers.setdefault(nxt, [None] * nxt.n_outputs)
+                counts[nxt] -= 1
+                if counts[nxt] == 0:
+                    ready.append(nxt)
+    return captured
+
+
+def _run_pre_hooks(node, grads):
+    grads = list(grads)
+    for nr, fn in node._pre_hooks:
+        if nr is None:  # a hook on the node itself sees all its output grads
+            out = fn(tuple(grads))
+            if out is not None:
+                grads = list(out)
+        elif grads[nr] is not None:
+            out = fn(grads[nr])
+            if out is not None:
+                grads[nr] = out
+    for nr, ref in node._retain.items():
+        t = ref()
+        if t is not None and grads[nr] is not None:
+            g = grads[nr] if t.grad is None else t.grad + grads[nr]
+            t.grad = g.detach() if not g.requires_grad else g
+    return grads
+
+
+def _accumulate(node, grad, create_graph):
+    leaf = node.variable
+    if leaf is None or grad is None:
+        return
+    for hook in leaf._hooks:
+        out = hook(grad)
+        if out is not None:
+            grad = out
+    if not create_graph:
+        grad = grad.detach()
+    if leaf.grad is None:
+        # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
+        # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of
+        leaf.grad = grad if create_graph else grad.clone()
+    else:
+        leaf.grad = leaf.grad + grad
+    for hook in leaf._post_accumulate_hooks:
+        hook(leaf)

@@ -1,0 +1,154 @@
+"""Graph nodes: one per recorded op, plus AccumulateGrad for leaves."""
+from __future__ import annotations
+
+import weakref
+
+from .grad_mode import no_grad
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
+          "after they have already been freed). Saved intermediate values of the graph are freed "
+          "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+          "backward through the graph a second time or if you need to access saved tensors after "
+          "calling backward.")
+
+
+def _describe(t) -> str:
+    return f"[torch.{t.dtype._legacy_name} {list(t.shape)}]"
+
+
+class SavedTensor:
+    """A tensor kept for backward with the version it had, so in-place changes are caught."""
+
+    __slots__ = ("tensor", "version", "is_output")
+
+    def __init__(self, tensor, is_output=False):
+        # an output is saved detached to avoid a reference cycle through its own grad_fn
+        self.tensor = tensor._alias() if is_output else tensor
+        self.version = tensor._version
+        self.is_output = is_output
+
+    def unpack(self, node, index=0):
+        t = self.tensor
+        if t._version != self.version:
+            fn = node if self.is_output else t.grad_fn
+            nr = index if self.is_output else t._output_nr
+            where = f", which is output {nr} of {fn.name()}," if fn is not None else ""
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: {_describe(t)}{where} is at version {t._version}; expected "
+                f"version {self.version} instead. Hint: enable anomaly detection to find the "
+                "operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True).")
+        if self.is_output:
+            return t._reattach(node, index)
+        return t
+
+
+class Context:
+    """What an OpDef's VJP sees: saved inputs (None where not saved), outputs, attrs, shapes."""
+
+    __slots__ = ("inputs", "outputs", "attrs", "input_shapes", "input_dtypes", "needs_input_grad")
+
+    @property
+    def out(self):
+        return self.outputs[0]
+
+
+class Node:
+    """The backward of one recorded op (``grad_fn``), named as PyTorch names it."""
+
+    def __init__(self, next_functions, input_meta, n_outputs=1):
+        self.next_functions = next_functions  # tuple of (node, output_nr) or (None, 0) per input
+        self.input_meta = input_meta          # (shape, dtype) per input, for reducing gradients
+        self.n_outputs = n_outputs
+        self._pre_hooks = []                  # (output_nr, fn): hooks on non-leaf tensor grads
+        self._retain = {}                     # output_nr -> weakref of tensor with retain_grad
+        self._hooks = []
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def register_hook(self, fn):
+        self._hooks.append(fn)
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        self._pre_hooks.append((None, fn))
+        return _Handle(self._pre_hooks, (None, fn))
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def release(self):
+        pass
+
+
+class OpNode(Node):
+    """The node of an OpDef from the registry."""
+
+    def __init__(self, op, inputs, outputs, attrs, next_functions):
+        super().__init__(next_functions, [(t.shape, t.dtype) for t in inputs], len(outputs))
+        self.op = op
+        self.attrs = attrs
+        self.saved = [SavedTensor(inputs[i]) for i in op.save]
+        if op.save_output:
+            self.saved += [SavedTensor(o, is_output=True) for o in outputs]
+        self.has_saved = bool(self.saved)
+        self.freed = False
+
+    def name(self) -> str:
+        return self.op.backward_name
+
+    def apply(self, grads):
+        if self.freed:
+            raise RuntimeError(_FREED)
+        ctx = Context()
+        ctx.attrs = self.attrs
+        ctx.input_shapes = [m[0] for m in self.input_meta]
+        ctx.input_dtypes = [m[1] for m in self.input_meta]
+        n_in = len(self.op.save)
+        unpacked = [s.unpack(self, i - n_in) for i, s in enumerate(self.saved)]
+        inputs = [None] * len(self.input_meta)
+        for i, idx in enumerate(self.op.save):
+            inputs[idx] = unpacked[i]
+        ctx.inputs = inputs
+        ctx.needs_input_grad = tuple(n is not None for n, _ in self.next_functions)
+        ctx.outputs = unpacked[len(self.op.save):] if self.op.save_output else None
+        return self.op.vjp(ctx, *grads)
+
+    def release(self):
+        if self.has_saved:
+            self.saved = []
+            self.freed = True
+
+    def replace_saved(self, storage, replacement):
+        """Before an in-place write, keep a copy of any saved input that aliases ``storage``."""
+        for s in self.saved:
+            if not s.is_output and s.tensor._storage is storage:
+                s.tensor, s.version = replacement, replacement._version
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf tensor: adds the incoming gradient into ``leaf.grad``."""
+
+    def __init__(self, leaf):
+        super().__init__((), [], 1)
+        self.variable_ref = weakref.ref(leaf)
+
+    @property
+    def variable(self):
+        return self.variable_ref()
+
+
+class _Handle:
+    """What ``register_hook`` returns: ``.remove()`` undoes it."""
+
+    def __init__(self, hooks, entry):
+        self._hooks, self._entry = hooks, entry
+
+    def remove(self):
+        if self._entry in self._hooks:
+            self._hooks.remove(self._entry)
+
+
+__all__ = ["Node", "OpNode", "AccumulateGrad", "SavedTensor", "Context", "no_grad"]

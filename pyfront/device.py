@@ -1,0 +1,59 @@
+"""Device objects: ``cpu`` (NumPy) and ``webgpu`` (alias ``gpu``)."""
+from __future__ import annotations
+
+_TYPES = {"cpu": "cpu", "webgpu": "webgpu", "gpu": "webgpu"}
+
+
+class device:
+    """``device("cpu")``, ``device("webgpu")`` or ``device("webgpu", 0)``, as ``torch.device``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got ({type.__class__.__name__})")
+        name, _, idx = type.partition(":")
+        if name not in _TYPES:
+            raise RuntimeError(
+                "Expected one of cpu, webgpu, gpu device type at start of device string: " + type)
+        if idx:
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            index = int(idx)
+        self.type, self.index = _TYPES[name], index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (str(self),))
+
+
+CPU = device("cpu")
+
+
+def as_device(d) -> device:
+    """Normalise a user's device argument (str, device, or None for cpu)."""
+    if d is None:
+        return CPU
+    if isinstance(d, device):
+        return d
+    if isinstance(d, int) and not isinstance(d, bool):
+        return device("webgpu", d)
+    return device(d)

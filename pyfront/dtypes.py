@@ -1,0 +1,140 @@
+"""dtype objects and PyTorch's type-promotion rules.
+
+No NumPy here: dtypes carry the NumPy name as a string so the browser build works without NumPy.
+"""
+from __future__ import annotations
+
+
+class dtype:
+    """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
+
+    __slots__ = ("name", "itemsize", "kind", "rank", "np_name", "struct_fmt")
+
+    def __init__(self, name: str, itemsize: int, kind: str, rank: int, np_name: str, struct_fmt: str):
+        self.name = name  # PyTorch's name, e.g. "float32"
+        self.itemsize = itemsize
+        self.kind = kind  # "b" bool, "i" integer, "f" floating
+        self.rank = rank  # order inside its kind, for promotion
+        self.np_name = np_name
+        self.struct_fmt = struct_fmt  # for the NumPy-free conversion helpers
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self.kind == "f"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.name not in ("uint8", "bool")
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    @property
+    def _legacy_name(self) -> str:  # "FloatTensor", used in PyTorch's error messages
+        return _LEGACY[self.name]
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+bool_ = dtype("bool", 1, "b", 0, "bool", "?")
+uint8 = dtype("uint8", 1, "i", 1, "uint8", "B")
+int8 = dtype("int8", 1, "i", 1, "int8", "b")
+int16 = dtype("int16", 2, "i", 2, "int16", "h")
+int32 = dtype("int32", 4, "i", 3, "int32", "i")
+int64 = dtype("int64", 8, "i", 4, "int64", "q")
+float16 = dtype("float16", 2, "f", 1, "float16", "e")
+float32 = dtype("float32", 4, "f", 2, "float32", "f")
+float64 = dtype("float64", 8, "f", 3, "float64", "d")
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+_BY_NAME = {d.name: d for d in ALL}
+_LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
+           "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
+           "float32": "FloatTensor", "float64": "DoubleTensor"}
+# PyTorch's aliases, exported from the package namespace
+ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+           "short": int16, "bool": bool_}
+
+
+def _by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_name(name: str) -> dtype:
+    if name not in _BY_NAME:
+        raise TypeError(f"can't convert np.ndarray of type numpy.{name}. The only supported types are: "
+                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+    return _BY_NAME[name]
+
+
+_default_float = float32
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of floating-point tensors created from Python floats (float32 unless changed)."""
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    global _default_float
+    if d not in (float16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_float = d
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both promote to, as ``torch.promote_types``."""
+    if a is b:
+        return a
+    if a.kind != b.kind:
+        return a if _KIND_ORDER[a.kind] > _KIND_ORDER[b.kind] else b
+    if a.kind == "i":
+        signed = {uint8: 0, int8: 0}
+        if {a, b} == {uint8, int8}:
+            return int16
+        if a in signed and b in signed:
+            return a
+    return a if a.rank > b.rank else b
+
+
+_KIND_ORDER = {"b": 0, "i": 1, "f": 2}
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype PyTorch gives a Python scalar: bool, int64 or the default float."""
+    if isinstance(value, bool):
+        return bool_
+    if isinstance(value, int):
+        return int64
+    return get_default_dtype()
+
+
+def result_type(*operands) -> dtype:
+    """PyTorch's promotion: dimensioned tensors beat 0-d tensors beat Python scalars, within a kind.
+
+    Each operand is a Tensor or a Python number. A lower-priority operand only matters when its
+    kind (bool < integer < float) is higher than every higher-priority operand's.
+    """
+    tiers: list = [None, None, None]  # dimensioned tensors, 0-d tensors, scalars
+    for op in operands:
+        if hasattr(op, "dtype"):
+            tier = 2 if getattr(op, "_wrapped_number", False) else (1 if op.dim() == 0 else 0)
+            d = op.dtype
+        else:
+            tier, d = 2, scalar_dtype(op)
+        tiers[tier] = d if tiers[tier] is None else promote_types(tiers[tier], d)
+    result = None
+    for d in tiers:
+        if d is not None and (result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]):
+            result = d
+    return result
+
+
+def to_float(d: dtype) -> dtype:
+    """The dtype a float-only op (exp, sqrt, true division) computes in."""
+    return d if d.is_floating_point else get_default_dtype()

@@ -1,0 +1,6 @@
+"""Indexing ops built from primitives (see primitives/__init__.py for the module conventions)."""
+from __future__ import annotations
+
+__all__: list = []
+METHODS = ""
+INPLACE = ""

@@ -1,0 +1,38 @@
+"""Elementwise math built from primitives (see primitives/__init__.py for the module conventions)."""
+from __future__ import annotations
+
+from ..primitives.elementwise import add, mul, sub
+from ..registry import composite
+from ..samples import T, s
+
+__all__ = ["lerp", "addcmul", "addcdiv"]
+METHODS = "lerp addcmul addcdiv"
+INPLACE = "lerp addcmul addcdiv"
+
+
+@composite(samples=lambda: [s(T((3, 4)), T((3, 4)), 0.3), s(T((3, 1)), T((4,)), T((3, 4))),
+                            s(T((4, 5), layout="transposed"), T(()), 0.7)])
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``, as ``torch.lerp``."""
+    return add(input, mul(weight, sub(end, input)))
+
+
+@composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,)), T((3, 4)), value=0.5),
+                            s(T(()), T((2, 3), layout="transposed"), T((2, 3)), value=-2)])
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
+    return add(input, mul(mul(tensor1, tensor2), value))
+
+
+@composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4), low=0.5, high=2.0)),
+                            s(T((3, 1)), T((4,)), T((3, 4), low=0.5, high=2.0), value=0.5)])
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
+    if not input.dtype.is_floating_point and not tensor1.dtype.is_floating_point:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release "
+                           "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+                           "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+                           "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+                           "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                           "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    return add(input, mul(tensor1 / tensor2, value))

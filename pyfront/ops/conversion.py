@@ -1,0 +1,91 @@
+"""``Tensor.to`` and friends: dtype casts and copies between devices."""
+from __future__ import annotations
+
+from .. import dtypes as dt
+from ..autograd.graph import OpNode
+from ..autograd.grad_mode import _state
+from ..backends import get_backend
+from ..device import as_device, device as Device
+from ..tensor import Tensor
+from .primitives.elementwise import to_dtype
+from .registry import OpDef, register
+
+# Not run through dispatch (it spans two backends); registered for its backward rule and name.
+_TO_DEVICE = register(OpDef("to_device", "other", lambda x, src: [(x.shape, x.dtype)],
+                            lambda np, x, src: x, lambda c, g: (g.to(c.attrs["src"]),),
+                            backward_name="ToCopyBackward0"))
+
+
+def to_device(t: Tensor, device) -> Tensor:
+    device = as_device(device)
+    if t.device == device:
+        return t
+    src = t.contiguous()
+    data = get_backend(src.device).to_bytes(src)
+    out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype)
+    if _state["enabled"] and t._requires_grad:
+        node = OpNode(_TO_DEVICE, [t], [out], {"src": t.device}, (t._edge(),))
+        out._grad_fn, out._requires_grad = node, True
+    return out
+
+
+def _parse_to(args, kwargs):
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    for a in args:
+        if isinstance(a, dt.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, (str, Device, int)):
+            device = a
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return device, dtype, copy
+
+
+def to(self, *args, **kwargs):
+    """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; self if unchanged."""
+    device, dtype, copy = _parse_to(args, dict(kwargs))
+    out = self
+    if device is not None:
+        out = to_device(out, device)
+    if dtype is not None:
+        out = to_dtype(out, dtype)
+    if copy and out is self:
+        out = self.clone()
+    return out
+
+
+def _cast(dtype):
+    def method(self, memory_format=None):
+        return to_dtype(self, dtype)
+    return method
+
+
+def cpu(self, memory_format=None):
+    return to_device(self, "cpu")
+
+
+def type_(self, dtype=None, non_blocking=False):
+    if dtype is None:
+        return f"torch.{self.dtype._legacy_name}"
+    if isinstance(dtype, str):
+        name = dtype.replace("torch.", "")
+        dtype = next(d for d in dt.ALL if d._legacy_name == name)
+    return to_dtype(self, dtype)
+
+
+def type_as(self, other):
+    return to_dtype(self, other.dtype)
+
+
+METHODS = {"to": to, "cpu": cpu, "type": type_, "type_as": type_as,
+           "float": _cast(dt.float32), "double": _cast(dt.float64), "half": _cast(dt.float16),
+           "long": _cast(dt.int64), "int": _cast(dt.int32), "short": _cast(dt.int16),
+           "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_)}

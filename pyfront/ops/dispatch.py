@@ -1,0 +1,36 @@
+"""dispatch: run one registry op on its inputs' device and record it for autograd."""
+from __future__ import annotations
+
+from ..autograd.graph import OpNode
+from ..autograd.grad_mode import _state
+from ..backends import get_backend
+from ..tensor import Tensor
+
+
+def check_same_device(inputs):
+    dev = inputs[0].device
+    for t in inputs[1:]:
+        if t.device != dev:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least "
+                               f"two devices, {dev} and {t.device}!")
+    return dev
+
+
+def apply(op, *inputs, **attrs):
+    """Run ``op`` on Tensors ``inputs``; returns one Tensor or a tuple (multi-output ops)."""
+    if op.kind == "view":
+        src = inputs[0]
+        shape, strides, offset = op.infer(src._shape, src._strides, src._offset, **attrs)
+        outs = (src._view(shape, strides, offset),)
+    else:
+        device = check_same_device(inputs) if len(inputs) > 1 else inputs[0].device
+        meta = op.infer(*inputs, **attrs)
+        storages = get_backend(device).run(op, inputs, attrs, meta)
+        outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
+    if _state["enabled"] and op.vjp is not None and any(t._requires_grad for t in inputs):
+        node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs))
+        for i in op.differentiable_outputs:
+            o = outs[i]
+            if o.dtype.is_floating_point:
+                o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+    return outs[0] if len(outs) == 1 else outs

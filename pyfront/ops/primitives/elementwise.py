@@ -1,0 +1,376 @@
+"""Elementwise primitives: each is one registry entry with its NumPy rule and its VJP side by side.
+
+``unary``/``binary`` register the OpDef and return the public function of the same name.
+Operands are promoted to one dtype before the op (Python numbers become 0-d tensors), so each
+NumPy rule sees arrays of a single dtype.
+"""
+from __future__ import annotations
+
+import math
+
+from ... import dtypes as dt
+from ...shape import broadcast_shapes
+from ...tensor import Tensor
+from ..common import promote_args
+from ..dispatch import apply
+from ..registry import OpDef, register
+
+BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
+
+
+def _infer(out):
+    def rule(*xs, **attrs):
+        shape = broadcast_shapes(*(x.shape for x in xs)) if len(xs) > 1 else xs[0].shape
+        return [(shape, dt.bool_ if out == BOOL_OUT else xs[0].dtype)]
+    return rule
+
+
+def _register(name, arity, np_fn, vjp, out=SAME, save=(), save_output=False, domain=(None, None),
+              torch_name=None, wgsl=None):
+    return register(OpDef(name, "elementwise", _infer(out), np_fn, vjp, arity=arity, save=save,
+                          save_output=save_output, domain=domain, torch_name=torch_name or name,
+                          wgsl=wgsl, extra={"dtype_rule": out}))
+
+
+def unary(name, np_fn, vjp=None, out=SAME, **kw):
+    op = _register(name, 1, np_fn, vjp, out, **kw)
+
+    def fn(input):
+        if out == FLOAT and not input.dtype.is_floating_point:
+            input = input.to(dt.get_default_dtype())
+        return apply(op, input)
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise ``{name}``, as ``torch.{name}``."
+    return fn
+
+
+def binary(name, np_fn, vjp=None, out=SAME, **kw):
+    op = _register(name, 2, np_fn, vjp, out, **kw)
+
+    def fn(input, other):
+        return apply(op, *promote_args((input, other), float_only=out == FLOAT))
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
+    return fn
+
+
+def _zero(c, g):
+    return (g * 0,)
+
+
+# -- unary math ---------------------------------------------------------------------------------
+neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,))
+abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,))
+exp = unary("exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True)
+exp2 = unary("exp2", lambda np, x: np.exp2(x), lambda c, g: (g * c.out * math.log(2),), out=FLOAT,
+             save_output=True)
+log = unary("log", lambda np, x: np.log(x), lambda c, g: (g / c.inputs[0],), out=FLOAT, save=(0,),
+            domain=(0.1, None))
+log2 = unary("log2", lambda np, x: np.log2(x), lambda c, g: (g / (c.inputs[0] * math.log(2)),),
+             out=FLOAT, save=(0,), domain=(0.1, None))
+log10 = unary("log10", lambda np, x: np.log10(x), lambda c, g: (g / (c.inputs[0] * math.log(10)),),
+              out=FLOAT, save=(0,), domain=(0.1, None))
+log1p = unary("log1p", lambda np, x: np.log1p(x), lambda c, g: (g / (c.inputs[0] + 1),), out=FLOAT,
+              save=(0,), domain=(-0.9, None))
+expm1 = unary("expm1", lambda np, x: np.expm1(x), lambda c, g: (g * (c.out + 1),), out=FLOAT,
+              save_output=True)
+sqrt = unary("sqrt", lambda np, x: np.sqrt(x), lambda c, g: (g / (2 * c.out),), out=FLOAT,
+             save_output=True, domain=(0.1, None))
+rsqrt = unary("rsqrt", lambda np, x: 1 / np.sqrt(x), lambda c, g: (-0.5 * g * c.out ** 3,), out=FLOAT,
+              save_output=True, domain=(0.1, None))
+sin = unary("sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,))
+cos = unary("cos", lambda np, x: np.cos(x), lambda c, g: (-g * c.inputs[0].sin(),), out=FLOAT, save=(0,))
+tan = unary("tan", lambda np, x: np.tan(x), lambda c, g: (g * (1 + c.out * c.out),), out=FLOAT,
+            save_output=True, domain=(-1.2, 1.2))
+asin = unary("asin", lambda np, x: np.arcsin(x), lambda c, g: (g * (1 - c.inputs[0] ** 2).rsqrt(),),
+             out=FLOAT, save=(0,), domain=(-0.9, 0.9))
+acos = unary("acos", lambda np, x: np.arccos(x), lambda c, g: (-g * (1 - c.inputs[0] ** 2).rsqrt(),),
+             out=FLOAT, save=(0,), domain=(-0.9, 0.9))
+atan = unary("atan", lambda np, x: np.arctan(x), lambda c, g: (g / (1 + c.inputs[0] ** 2),), out=FLOAT,
+             save=(0,))
+sinh = unary("sinh", lambda np, x: np.sinh(x), lambda c, g: (g * c.inputs[0].cosh(),), out=FLOAT, save=(0,))
+cosh = unary("cosh", lambda np, x: np.cosh(x), lambda c, g: (g * c.inputs[0].sinh(),), out=FLOAT, save=(0,))
+tanh = unary("tanh", lambda np, x: np.tanh(x), lambda c, g: (g * (1 - c.out * c.out),), out=FLOAT,
+             save_output=True)
+sigmoid = unary("sigmoid", lambda np, x: _sigmoid(np, x), lambda c, g: (g * c.out * (1 - c.out),),
+                out=FLOAT, save_output=True)
+relu = unary("relu", lambda np, x: np.maximum(x, 0), lambda c, g: (g * (c.out > 0),), save_output=True)
+erf = unary("erf", lambda np, x: _erf(np, x),
+            lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),), out=FLOAT, save=(0,))
+reciprocal = unary("reciprocal", lambda np, x: 1 / x, lambda c, g: (-g * c.out * c.out,), out=FLOAT,
+                   save_output=True, domain=(0.5, None))
+floor = unary("floor", lambda np, x: np.floor(x), _zero)
+ceil = unary("ceil", lambda np, x: np.ceil(x), _zero)
+trunc = unary("trunc", lambda np, x: np.trunc(x), _zero)
+sign = unary("sign", lambda np, x: np.sign(x), _zero)
+frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,))
+_round = unary("round", lambda np, x: np.round(x), _zero)
+isnan = unary("isnan", lambda np, x: np.isnan(x), out=BOOL_OUT)
+isinf = unary("isinf", lambda np, x: np.isinf(x), out=BOOL_OUT)
+isfinite = unary("isfinite", lambda np, x: np.isfinite(x), out=BOOL_OUT)
+logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT)
+_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x))
+
+
+def _sigmoid(np, x):
+    # split by sign so neither branch overflows in exp
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _erf(np, x):
+    from math import erf as _e
+    flat = x.reshape(-1)
+    return np.array([_e(v) for v in flat.tolist()], dtype=x.dtype).reshape(x.shape)
+
+
+def round(input, *, decimals=0):
+    if decimals == 0:
+        return _round(input)
+    scale = 10.0 ** decimals
+    return _round(input * scale) / scale
+
+
+def bitwise_not(input):
+    if input.dtype.is_floating_point:
+        raise TypeError("bitwise_not is not implemented for floating point tensors")
+    return logical_not(input) if input.dtype is dt.bool_ else _bitwise_not(input)
+
+
+def negative(input):
+    if input.dtype is dt.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return neg(input)
+
+
+# -- binary math --------------------------------------------------------------------------------
+def _pow_vjp(c, g):
+    x, y = c.inputs
+    gx = g * y * x ** (y - 1) if c.needs_input_grad[0] else None
+    # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
+    gy = g * c.out * x.log().masked_fill((x == 0) & (y >= 0), 0) if c.needs_input_grad[1] else None
+    return gx, gy
+
+
+def _max_min_vjp(c, g):
+    # the winner gets the gradient; a tie splits it in half, as in PyTorch
+    x, y = c.inputs
+    wx = (c.out == x) - (x == y) * 0.5
+    return g * wx, g * (1 - wx)
+
+
+add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g))
+sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g))
+mul = binary("mul", lambda np, x, y: x * y, lambda c, g: (g * c.inputs[1], g * c.inputs[0]), save=(0, 1))
+div_ = binary("div", lambda np, x, y: x / y, lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
+              out=FLOAT, save=(1,), save_output=True, domain=(0.5, None))
+floor_divide_ = binary("floor_divide", lambda np, x, y: np.floor_divide(x, y), lambda c, g: (g * 0, g * 0),
+                       domain=(0.5, None))
+_div_trunc = binary("div_trunc", lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else
+                    (np.trunc(x / np.where(y == 0, 1, y))).astype(x.dtype), lambda c, g: (g * 0, g * 0),
+                    torch_name="div", domain=(0.5, None))
+pow_ = binary("pow", lambda np, x, y: np.power(x, y), _pow_vjp, save=(0, 1), save_output=True,
+              domain=(0.5, 2.0))
+atan2 = binary("atan2", lambda np, y, x: np.arctan2(y, x),
+               lambda c, g: (g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
+                             -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2)),
+               out=FLOAT, save=(0, 1), domain=(0.5, None))
+remainder = binary("remainder", lambda np, x, y: np.remainder(x, y),
+                   lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).floor()), save=(0, 1),
+                   domain=(0.5, None))
+fmod = binary("fmod", lambda np, x, y: np.fmod(x, y),
+              lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()), save=(0, 1), domain=(0.5, None))
+maximum = binary("maximum", lambda np, x, y: np.maximum(x, y), _max_min_vjp, save=(0, 1), save_output=True)
+minimum = binary("minimum", lambda np, x, y: np.minimum(x, y), _max_min_vjp, save=(0, 1), save_output=True)
+eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT)
+ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT)
+lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT)
+le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT)
+gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT)
+ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT)
+logical_and = binary("logical_and", lambda np, x, y: np.logical_and(x, y), out=BOOL_OUT)
+logical_or = binary("logical_or", lambda np, x, y: np.logical_or(x, y), out=BOOL_OUT)
+logical_xor = binary("logical_xor", lambda np, x, y: np.logical_xor(x, y), out=BOOL_OUT)
+_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y)
+_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y)
+_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y)
+
+
+# -- ternary, casts and copies ------------------------------------------------------------------
+_where = register(OpDef(
+    "where", "elementwise",
+    lambda c, x, y: [(broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)],
+    lambda np, c, x, y: np.where(c, x, y),
+    lambda c, g: (None, g * c.inputs[0], g * c.inputs[0].logical_not()),
+    arity=3, save=(0,), torch_name="where"))
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if condition.dtype is not dt.bool_:
+        if condition.dtype is not dt.uint8:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                               f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}")
+        condition = condition.to(dt.bool_)
+    x, y = promote_args((input, other))
+    return apply(_where, condition, x, y)
+
+
+def _clamp_np(np, x, min, max):
+    if min is not None:
+        x = np.maximum(x, min)
+    if max is not None:
+        x = np.minimum(x, max)
+    return x
+
+
+def _clamp_vjp(c, g):
+    x, lo, hi = c.inputs[0], c.attrs["min"], c.attrs["max"]
+    mask = g * 1
+    if lo is not None:
+        mask = mask * (x >= lo)
+    if hi is not None:
+        mask = mask * (x <= hi)
+    return (mask,)
+
+
+_clamp = register(OpDef("clamp", "elementwise", _infer(SAME), _clamp_np, _clamp_vjp, save=(0,),
+                        torch_name="clamp"))
+
+
+def clamp(input, min=None, max=None):
+    """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
+    return apply(_clamp, input.to(dtype), min=min, max=max)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+_to_copy = register(OpDef(
+    "to_copy", "elementwise", lambda x, dtype: [(x.shape, dtype)],
+    lambda np, x, dtype: x.astype(dtype.np_name),
+    lambda c, g: (g.to(c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
+    backward_name="ToCopyBackward0", torch_name=None))
+
+_clone = register(OpDef("clone", "elementwise", _infer(SAME), lambda np, x: np.array(x, copy=True),
+                        lambda c, g: (g,), torch_name="clone"))
+
+
+def to_dtype(input, dtype):
+    """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it)."""
+    return input if input.dtype is dtype else apply(_to_copy, input, dtype=dtype)
+
+
+def clone(input, *, memory_format=None):
+    return apply(_clone, input)
+
+
+# -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
+def add(input, other, *, alpha=1):
+    if alpha != 1:
+        other = other * alpha
+    return add_(input, other)
+
+
+def sub(input, other, *, alpha=1):
+    if input.dtype is dt.bool_ and isinstance(other, Tensor) and other.dtype is dt.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                           "the `^` or `logical_xor()` operator instead.")
+    if alpha != 1:
+        other = other * alpha
+    return sub_(input, other)
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other if isinstance(other, Tensor) else promote_args((other, input))[0], input, alpha=alpha)
+
+
+def div(input, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return div_(input, other)
+    if rounding_mode == "floor":
+        return floor_divide_(input, other)
+    if rounding_mode == "trunc":
+        return _div_trunc(input, other)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                       f"'{rounding_mode}'")
+
+
+def floor_divide(input, other):
+    return floor_divide_(input, other)
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):  # number ** tensor
+        return pow_(*promote_args((input, exponent)))
+    if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
+            not input.dtype.is_floating_point:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if not isinstance(exponent, Tensor) and exponent == 2:
+        return mul(input, input)
+    return pow_(input, exponent)
+
+
+def square(input):
+    return mul(input, input)
+
+
+def bitwise_and(input, other):
+    return _bitwise_and(*_integral_args("bitwise_and", input, other))
+
+
+def bitwise_or(input, other):
+    return _bitwise_or(*_integral_args("bitwise_or", input, other))
+
+
+def bitwise_xor(input, other):
+    return _bitwise_xor(*_integral_args("bitwise_xor", input, other))
+
+
+def _integral_args(name, *args):
+    args = promote_args(args)
+    if args[0].dtype.is_floating_point:
+        raise RuntimeError(f'"{name}_cpu" not implemented for \'{args[0].dtype._legacy_name[:-6]}\'')
+    return args
+
+
+true_divide = divide = div
+multiply, subtract = mul, sub
+absolute, arctan2, arcsin, arccos, arctan = abs, atan2, asin, acos, atan
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+METHODS = ("neg negative abs absolute exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin "
+           "acos atan arcsin arccos arctan sinh cosh tanh sigmoid relu erf reciprocal floor ceil trunc "
+           "frac sign round isnan isinf isfinite logical_not bitwise_not add sub rsub mul multiply div "
+           "divide true_divide floor_divide pow square atan2 arctan2 remainder fmod maximum minimum eq "
+           "ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
+           "logical_xor bitwise_and bitwise_or bitwise_xor clamp clip clamp_min clamp_max clone "
+           "subtract where")
+INPLACE = ("neg abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan sinh "
+           "cosh tanh sigmoid relu erf reciprocal floor ceil trunc frac sign round logical_not "
+           "add sub mul div floor_divide pow square atan2 remainder fmod clamp clip clamp_min "
+           "clamp_max bitwise_and bitwise_or bitwise_xor logical_and logical_or logical_xor eq ne lt "
+           "le gt ge multiply subtract true_divide divide negative bitwise_not")
+__all__ = METHODS.split() + ["to_dtype"]

@@ -1,0 +1,72 @@
+"""OpDef and the registry: every primitive op is defined once, here in one entry.
+
+An entry holds the op's shape/dtype rule, its NumPy implementation (a function of the ``numpy``
+module and the input arrays, so that importing pyfront does not import NumPy), its backward
+(VJP) written in pyfront ops, and what the tests need to check it against PyTorch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+KINDS = ("elementwise", "reduction", "view", "other")
+
+
+@dataclass(eq=False)
+class OpDef:
+    name: str
+    kind: str
+    # (inputs, attrs) -> ((shape, dtype), ...) one pair per output; views: (shape, strides, offset)
+    infer: Callable
+    # numpy(np, *arrays, **attrs) -> array or tuple of arrays; None only for views
+    numpy: Optional[Callable]
+    # vjp(ctx, *grads) -> one gradient (or None) per input; None: not differentiable
+    vjp: Optional[Callable]
+    arity: int = 1              # number of tensor inputs
+    save: tuple = ()            # indices of the inputs the VJP reads
+    save_output: bool = False   # whether the VJP reads the output(s)
+    differentiable_outputs: tuple = (0,)
+    backward_name: str = ""
+    wgsl: Optional[str] = None  # the elementwise expression or kernel file, for the GPU backend
+    # For the tests: the torch function of the same name, and the valid input range.
+    torch_name: Optional[str] = None
+    domain: tuple = (None, None)
+    samples: Optional[Callable] = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise TypeError(f"op {self.name}: unknown kind {self.kind!r}")
+        if self.kind != "view" and self.numpy is None:
+            raise TypeError(f"op {self.name}: no NumPy implementation")
+        if not callable(self.infer):
+            raise TypeError(f"op {self.name}: no shape/dtype rule")
+        if not self.backward_name:
+            camel = "".join(p.capitalize() for p in self.name.split("_"))
+            self.backward_name = f"{camel}Backward0"
+
+    def __repr__(self) -> str:
+        return f"<OpDef {self.name}>"
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def register(op: OpDef) -> OpDef:
+    if op.name in OPS:
+        raise TypeError(f"op {op.name} registered twice")
+    OPS[op.name] = op
+    return op
+
+
+# Composite ops (functions of primitives) that the op tests check against torch, by public name.
+COMPOSITES: dict[str, dict] = {}
+
+
+def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None), grad=True):
+    """Mark a public function built from primitives, so the op table tests it against torch."""
+    def deco(fn):
+        COMPOSITES[torch_name or fn.__name__] = {"fn": fn, "samples": samples, "domain": domain,
+                                                 "grad": grad}
+        return fn
+    return deco

@@ -1,0 +1,382 @@
+"""View ops: new shape/strides/offset over the same storage, and their gradients.
+
+A view's rule maps (shape, strides, offset) to the view's (shape, strides, offset). Slicing-like
+views share one backward: scatter the gradient into zeros through the same view of a contiguous
+tensor of the input's shape (``as_strided_scatter``).
+"""
+from __future__ import annotations
+
+import math
+
+from ..autograd.graph import OpNode
+from ..shape import contiguous_strides, infer_size, normalize_dim, view_strides
+from .dispatch import apply
+from .registry import OpDef, register
+
+METHODS = ("as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
+           "swapdims t movedim moveaxis expand expand_as broadcast_to squeeze unsqueeze narrow "
+           "select diagonal unbind split chunk contiguous")
+INPLACE = ""
+__all__ = METHODS.split() + ["as_strided_scatter"]
+__all__ = [n for n in __all__ if n not in ("view", "view_as", "reshape_as", "expand_as", "contiguous")]
+
+
+def _view_op(name, rule, vjp, **kw):
+    return register(OpDef(name, "view", rule, None, vjp, **kw))
+
+
+def _scatter_back(op_name):
+    """VJP of a slicing-like view: zeros of the input's shape with the gradient written in."""
+    def vjp(c, g):
+        from .creation import zeros
+        shape = c.input_shapes[0]
+        size, stride, off = OPS_VIEW[op_name].infer(shape, contiguous_strides(shape), 0, **c.attrs)
+        return (as_strided_scatter(zeros(shape, dtype=g.dtype, device=g.device), g, size, stride, off),)
+    return vjp
+
+
+def _as_strided_rule(shape, strides, offset, size, stride, storage_offset):
+    return tuple(size), tuple(stride), offset + storage_offset
+
+
+def _reshape_rule(shape, strides, offset, shape_out):
+    new = view_strides(shape, strides, shape_out)
+    if new is None:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least "
+                           "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                           "instead.")
+    return shape_out, new, offset
+
+
+def _permute_rule(shape, strides, offset, dims):
+    return tuple(shape[d] for d in dims), tuple(strides[d] for d in dims), offset
+
+
+def _expand_rule(shape, strides, offset, size):
+    lead = len(size) - len(shape)
+    out_strides = [0] * lead + list(strides)
+    for i, n in enumerate(shape):
+        if n != size[lead + i]:
+            out_strides[lead + i] = 0
+    return tuple(size), tuple(out_strides), offset
+
+
+def _slice_rule(shape, strides, offset, dim, start, stop, step):
+    n = len(range(start, stop, step))
+    shape = shape[:dim] + (n,) + shape[dim + 1:]
+    new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1:]
+    return shape, new_strides, offset + (start * strides[dim] if n else 0)
+
+
+def _select_rule(shape, strides, offset, dim, index):
+    return shape[:dim] + shape[dim + 1:], strides[:dim] + strides[dim + 1:], offset + index * strides[dim]
+
+
+def _diagonal_rule(shape, strides, offset, offset_diag, dim1, dim2):
+    n1, n2 = shape[dim1], shape[dim2]
+    if offset_diag >= 0:
+        n = max(min(n1, n2 - offset_diag), 0)
+        start = offset_diag * strides[dim2] if n else 0
+    else:
+        n = max(min(n1 + offset_diag, n2), 0)
+        start = -offset_diag * strides[dim1] if n else 0
+    keep = [d for d in range(len(shape)) if d not in (dim1, dim2)]
+    return (tuple(shape[d] for d in keep) + (n,), tuple(strides[d] for d in keep) +
+            (strides[dim1] + strides[dim2],), offset + start)
+
+
+def _inverse(dims):
+    inv = [0] * len(dims)
+    for i, d in enumerate(dims):
+        inv[d] = i
+    return tuple(inv)
+
+
+OPS_VIEW = {}
+for _op in [
+    _view_op("as_strided", _as_strided_rule, _scatter_back("as_strided")),
+    _view_op("view", _reshape_rule, lambda c, g: (g.reshape(c.input_shapes[0]),),
+             backward_name="ViewBackward0"),
+    _view_op("permute", _permute_rule, lambda c, g: (g.permute(_inverse(c.attrs["dims"])),)),
+    _view_op("expand", _expand_rule, lambda c, g: (g,)),  # the engine sums it back
+    _view_op("slice", _slice_rule, _scatter_back("slice")),
+    _view_op("select", _select_rule, _scatter_back("select")),
+    _view_op("diagonal", _diagonal_rule, _scatter_back("diagonal")),
+]:
+    OPS_VIEW[_op.name] = _op
+
+
+def _as_strided_scatter_np(np, base, src, size, stride, storage_offset):
+    out = np.array(base, copy=True, order="C").reshape(-1)
+    view = np.lib.stride_tricks.as_strided(out[storage_offset:], size,
+                                           [s * out.itemsize for s in stride])
+    view[...] = src
+    return out.reshape(base.shape)
+
+
+AS_STRIDED_SCATTER = register(OpDef(
+    "as_strided_scatter", "other",
+    lambda base, src, size, stride, storage_offset: [(base.shape, base.dtype)],
+    _as_strided_scatter_np,
+    lambda c, g: (as_strided_scatter(g, g.new_zeros(c.input_shapes[1]), **c.attrs),
+                  g.contiguous().as_strided(**c.attrs)),
+    torch_name="as_strided_scatter"))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=0):
+    """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``."""
+    return apply(AS_STRIDED_SCATTER, input.contiguous(), src.to(input.dtype).expand(size).contiguous(),
+                 size=tuple(size), stride=tuple(stride), storage_offset=storage_offset)
+
+
+# -- public view functions -------------------------------------------------------------------
+def as_strided(input, size, stride, storage_offset=None):
+    x = input if input.is_contiguous() else input.contiguous()
+    rel = 0 if storage_offset is None else storage_offset - input._offset
+    return apply(OPS_VIEW["as_strided"], x, size=tuple(size), stride=tuple(stride), storage_offset=rel)
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    elif len(shape) == 1 and hasattr(shape[0], "shape"):
+        shape = tuple(shape[0].tolist())
+    return tuple(int(n) for n in shape)
+
+
+def view(input, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "name"):
+        return input.to(shape[0]) if shape[0] is input.dtype else _view_dtype(input, shape[0])
+    shape = infer_size(_shape_arg(shape), input.numel())
+    if shape == tuple(input.shape):
+        return apply(OPS_VIEW["view"], input, shape_out=shape)
+    return apply(OPS_VIEW["view"], input, shape_out=shape)
+
+
+def _view_dtype(input, dtype):
+    raise RuntimeError(f"view(dtype) is not supported by pyfront: use .to({dtype})")
+
+
+def reshape(input, *shape):
+    shape = infer_size(_shape_arg(shape), input.numel())
+    if view_strides(input.shape, input._strides, shape) is None:
+        input = input.contiguous()
+    return apply(OPS_VIEW["view"], input, shape_out=shape)
+
+
+def view_as(input, other):
+    return view(input, other.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.dim() == 0:
+        return reshape(input, (1,))
+    s, e = normalize_dim(start_dim, input.dim()), normalize_dim(end_dim, input.dim())
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input.shape
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    d = normalize_dim(dim, input.dim())
+    sizes = infer_size(tuple(sizes), input.shape[d])
+    return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
+
+
+def permute(input, *dims):
+    dims = _shape_arg(dims)
+    n = input.dim()
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
+                           f"match the length of the desired ordering of dimensions i.e. input.dim() "
+                           f"= {n} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(normalize_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return apply(OPS_VIEW["permute"], input, dims=dims)
+
+
+def transpose(input, dim0, dim1):
+    n = input.dim()
+    a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
+    dims = list(range(n))
+    dims[a], dims[b] = dims[b], dims[a]
+    return apply(OPS_VIEW["permute"], input, dims=tuple(dims))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    return transpose(input, 0, 1) if input.dim() == 2 else input.view(input.shape)
+
+
+def movedim(input, source, destination):
+    n = input.dim()
+    src = [normalize_dim(d, n) for d in (source if isinstance(source, (tuple, list)) else [source])]
+    dst = [normalize_dim(d, n) for d in (destination if isinstance(destination, (tuple, list)) else [destination])]
+    order = [d for d in range(n) if d not in src]
+    for s, d in sorted(zip(dst, src)):
+        order.insert(s, d)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def expand(input, *size):
+    size = _shape_arg(size)
+    n = input.dim()
+    if len(size) < n:
+        raise RuntimeError(f"expand({input.dtype._legacy_name.replace('Tensor', '')}Tensor{{{list(input.shape)}}}"
+                           f", size=[{', '.join(map(str, size))}]): the number of sizes provided "
+                           f"({len(size)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({n})")
+    lead = len(size) - n
+    out = list(size)
+    for i, s in enumerate(input.shape):
+        want = size[lead + i]
+        if want == -1:
+            out[lead + i] = s
+        elif s != want and s != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size "
+                               f"({s}) at non-singleton dimension {lead + i}.  Target sizes: "
+                               f"[{', '.join(map(str, size))}].  Tensor sizes: [{', '.join(map(str, input.shape))}]")
+    if tuple(out) == tuple(input.shape):
+        return apply(OPS_VIEW["view"], input, shape_out=tuple(out))
+    return apply(OPS_VIEW["expand"], input, size=tuple(out))
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def squeeze(input, dim=None):
+    n = input.dim()
+    if dim is None:
+        dims = [d for d in range(n) if input.shape[d] == 1]
+    else:
+        dims = [normalize_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
+        dims = [d for d in dims if input.shape[d] == 1]
+    return view(input, tuple(s for d, s in enumerate(input.shape) if d not in dims))
+
+
+def unsqueeze(input, dim):
+    d = normalize_dim(dim, input.dim() + 1)
+    return view(input, input.shape[:d] + (1,) + input.shape[d:])
+
+
+def narrow(input, dim, start, length):
+    d = normalize_dim(dim, input.dim())
+    size = input.shape[d]
+    start = int(start)
+    if start < -size or start > size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start < 0:
+        start += size
+    if length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return apply(OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1)
+
+
+def slice_dim(input, dim, start, stop, step=1):
+    """``input[..., start:stop:step, ...]`` along ``dim`` (Python slice semantics)."""
+    if step <= 0:
+        raise ValueError("step must be greater than zero")
+    start, stop, step = slice(start, stop, step).indices(input.shape[dim])
+    return apply(OPS_VIEW["slice"], input, dim=dim, start=start, stop=max(stop, start), step=step)
+
+
+def select(input, dim, index):
+    n = input.dim()
+    if n == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = normalize_dim(dim, n)
+    size = input.shape[d]
+    index = int(index)
+    if index < -size or index >= size:
+        raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
+    return apply(OPS_VIEW["select"], input, dim=d, index=index % size)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    n = input.dim()
+    a, b = normalize_dim(dim1, n), normalize_dim(dim2, n)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return apply(OPS_VIEW["diagonal"], input, offset_diag=offset, dim1=a, dim2=b)
+
+
+def unbind(input, dim=0):
+    d = normalize_dim(dim, input.dim())
+    return tuple(select(input, d, i) for i in range(input.shape[d]))
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    d = normalize_dim(dim, tensor.dim())
+    size = tensor.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                               f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+    out, start = [], 0
+    for n in sizes:
+        out.append(narrow(tensor, d, start, n))
+        start += n
+    return tuple(out)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    d = normalize_dim(dim, input.dim())
+    size = input.shape[d]
+    step = -(-size // chunks) if size else 1
+    return split(input, step, d) if size else tuple(split(input, [0], d))
+
+
+def contiguous(input, memory_format=None):
+    return input if input.is_contiguous() else input.clone()
+
+
+# -- autograd bookkeeping for in-place writes through views ------------------------------------
+def _geometry(view_t):
+    base = view_t._base
+    return dict(size=tuple(view_t.shape), stride=tuple(view_t._strides),
+                storage_offset=view_t._offset - base._offset)
+
+
+def record_view_write(view_t, new):
+    """After writing ``new`` into view ``view_t``: its base's history becomes the scatter."""
+    base = view_t._base
+    if new.shape != view_t.shape or new.dtype is not view_t.dtype:
+        new = new.expand(view_t.shape).to(view_t.dtype)
+    node = OpNode(AS_STRIDED_SCATTER, [base, new], [base], _geometry(view_t),
+                  (base._edge(), new._edge()))
+    base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
+    as_strided_record(view_t)
+
+
+def as_strided_record(view_t):
+    """Give ``view_t`` the history "as_strided of its base" (its base changed in place)."""
+    base = view_t._base
+    node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], _geometry(view_t), (base._edge(),))
+    view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
+    view_t._view_of_fn = base._grad_fn

@@ -1,0 +1,77 @@
+"""Random state: a counter-based Philox4x32-10 stream per Generator.
+
+A Generator is (seed, offset); every draw takes the next words of its stream, so a seed gives the
+same numbers on every backend (each backend implements the same Philox).
+"""
+from __future__ import annotations
+
+import time
+
+from .device import as_device
+
+
+class Generator:
+    """A source of random numbers, as ``torch.Generator``."""
+
+    def __init__(self, device="cpu"):
+        self.device = as_device(device)
+        self._seed = 67280421310721  # PyTorch's default seed
+        self._offset = 0
+
+    def manual_seed(self, seed):
+        seed = int(seed)
+        if seed < -(1 << 63) or seed >= (1 << 64):
+            raise RuntimeError(f"Overflow when unpacking long long")
+        self._seed, self._offset = seed & 0xFFFFFFFFFFFFFFFF, 0
+        return self
+
+    def seed(self) -> int:
+        self.manual_seed(time.time_ns() & 0xFFFFFFFFFFFF)
+        return self._seed
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def get_state(self):
+        from .ops.creation import tensor
+        from .dtypes import uint8
+        return tensor(list(self._seed.to_bytes(8, "little") + self._offset.to_bytes(8, "little")),
+                      dtype=uint8)
+
+    def set_state(self, state):
+        raw = bytes(state.tolist())
+        if len(raw) != 16:
+            raise RuntimeError(f"Expected a state of 16 bytes, got {len(raw)}")
+        self._seed = int.from_bytes(raw[:8], "little")
+        self._offset = int.from_bytes(raw[8:], "little")
+        return self
+
+    def _take(self, n_words: int):
+        """Reserve ``n_words`` of the stream; returns (seed, offset of the first word)."""
+        start = self._offset
+        self._offset += n_words
+        return self._seed, start
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    """Seed the default generator, as ``torch.manual_seed``."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(state)

@@ -1,0 +1,393 @@
+"""Tensor: storage + shape + strides + offset + dtype + device + autograd fields.
+
+The math lives in ``pyfront.ops``; its functions are bound as methods by ``ops/methods.py``.
+Here: the data model, views, in-place updates with their autograd bookkeeping, and conversions.
+"""
+from __future__ import annotations
+
+import math
+
+from . import dtypes as _dt
+from .autograd.grad_mode import _state
+from .autograd.graph import AccumulateGrad
+from .backends import get_backend
+from .shape import Size, contiguous_strides, is_contiguous, normalize_dim
+
+
+class Tensor:
+    """A strided view over a storage, with the autograd fields PyTorch users expect."""
+
+    __array_priority__ = 1000  # numpy_array * tensor -> Tensor.__rmul__
+
+    @classmethod
+    def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
+        t = object.__new__(cls)
+        t._storage = storage
+        t._shape = Size(shape)
+        t._strides = contiguous_strides(shape) if strides is None else tuple(strides)
+        t._offset = offset
+        t.dtype = dtype
+        t._base = base
+        t._view_of_fn = None if base is None else base._grad_fn
+        t._requires_grad = False
+        t._grad_fn = None
+        t._output_nr = 0
+        t._grad = None
+        t._accum = None
+        t._hooks = []
+        t._post_accumulate_hooks = []
+        t._retains_grad = False
+        t._wrapped_number = False
+        return t
+
+    # -- metadata -----------------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return self._shape
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    def dim(self) -> int:
+        return len(self._shape)
+
+    ndimension = dim
+
+    def size(self, dim=None):
+        return self._shape if dim is None else self._shape[normalize_dim(dim, self.ndim)]
+
+    def stride(self, dim=None):
+        return self._strides if dim is None else self._strides[normalize_dim(dim, self.ndim)]
+
+    def storage_offset(self) -> int:
+        return self._offset
+
+    def numel(self) -> int:
+        return math.prod(self._shape)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.numel() * self.dtype.itemsize
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return is_contiguous(self._shape, self._strides)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return False
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
+    @property
+    def _version(self) -> int:
+        return self._storage.version
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
+    def data_ptr(self) -> int:
+        return id(self._storage) + self._offset * self.dtype.itemsize
+
+    def untyped_storage(self):
+        return self._storage
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    # -- autograd fields ----------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True):
+        if self._grad_fn is not None and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
+                               "want to use a computed variable in a subgraph that doesn't require "
+                               "differentiation use var_no_grad = var.detach().")
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        base = self._base
+        if base is not None and base._grad_fn is not self._view_of_fn and base._requires_grad:
+            self._regenerate_view_fn()
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size")
+            if value.device != self.device:
+                raise RuntimeError("assigned grad has data located on a different device")
+        self._grad = value
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    def _edge(self):
+        if not self._requires_grad:
+            return (None, 0)
+        fn = self.grad_fn
+        if fn is not None:
+            return (fn, self._output_nr)
+        if self._accum is None:
+            self._accum = AccumulateGrad(self)
+        return (self._accum, 0)
+
+    def retain_grad(self) -> None:
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains_grad:
+            import weakref
+            self.grad_fn._retain[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad and self.grad_fn is not None
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
+        from .autograd.graph import _Handle
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        fn = self.grad_fn
+        if fn is None:
+            self._hooks.append(hook)
+            return _Handle(self._hooks, hook)
+        entry = (self._output_nr, hook)
+        fn._pre_hooks.append(entry)
+        return _Handle(fn._pre_hooks, entry)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        from .autograd.graph import _Handle
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        self._post_accumulate_hooks.append(hook)
+        return _Handle(self._post_accumulate_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- views and aliases --------------------------------------------------------------------
+    def _view(self, shape, strides, offset):
+        return Tensor._make(self._storage, shape, self.dtype, strides, offset,
+                            self if self._base is None else self._base)
+
+    def _alias(self):
+        """Same memory and version counter, no autograd history (what detach() returns)."""
+        base = self._base._alias() if self._base is not None else None
+        return Tensor._make(self._storage, self._shape, self.dtype, self._strides, self._offset, base)
+
+    def _reattach(self, node, output_nr):
+        """An alias that stands for output ``output_nr`` of ``node`` (saved outputs in backward)."""
+        t = self._alias()
+        t._grad_fn, t._output_nr, t._requires_grad = node, output_nr, True
+        return t
+
+    def _regenerate_view_fn(self):
+        # the base was changed in place after this view was taken: the view now reads the new
+        # base, so its history is "as_strided of the base", as PyTorch regenerates it
+        from .ops.views import as_strided_record
+        as_strided_record(self)
+
+    def detach(self):
+        """A tensor sharing this one's memory, cut from the graph."""
+        return self._alias()
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn, self._requires_grad = None, False
+        return self
+
+    @property
+    def data(self):
+        return self._alias()
+
+    @data.setter
+    def data(self, value):
+        self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
+        self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
+
+    # -- in-place updates ---------------------------------------------------------------------
+    def _assign(self, new):
+        """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
+
+        Every in-place op is its out-of-place twin followed by this, so autograd sees the
+        functional program: a view's base gets a node that writes the view's region.
+        """
+        if new.shape != self._shape:
+            from .shape import broadcast_shapes
+            if broadcast_shapes(new.shape, self._shape) != tuple(self._shape):
+                raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast "
+                                   f"shape {list(broadcast_shapes(new.shape, self._shape))}")
+        if new.dtype is not self.dtype and not _castable(new.dtype, self.dtype):
+            raise RuntimeError(f"result type {_kind_name(new.dtype)} can't be cast to the desired "
+                               f"output type {_kind_name(self.dtype)}")
+        record = _state["enabled"] and (new._requires_grad or self._requires_grad or
+                                        (self._base is not None and self._base._requires_grad))
+        if record:
+            self._check_inplace_allowed()
+            fn = new.grad_fn
+            if fn is not None and hasattr(fn, "replace_saved"):
+                fn.replace_saved(self._storage, self.clone().detach())
+        if new.device != self.device:
+            new = new.to(self.device)
+        get_backend(self.device).write(self, new)
+        self._storage.version += 1
+        if record:
+            from .ops.views import record_view_write
+            if self._base is None:
+                if new.shape != self._shape or new.dtype is not self.dtype:
+                    new = new.expand(self._shape).to(self.dtype)
+                self._grad_fn, self._output_nr = new.grad_fn, new._output_nr
+                self._requires_grad = new._requires_grad
+            else:
+                record_view_write(self, new)
+        return self
+
+    def _check_inplace_allowed(self):
+        if self._base is None and self._requires_grad and self._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base
+        if base is not None and base._requires_grad and base._grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+
+    # -- conversions --------------------------------------------------------------------------
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return get_backend(self.device).to_list(self.reshape(()))
+
+    def tolist(self):
+        return get_backend(self.device).to_list(self)
+
+    def numpy(self, *, force: bool = False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        if self.device.type != "cpu":
+            if not force:
+                raise TypeError(f"can't convert {self.device.type} device type tensor to numpy. Use "
+                                "Tensor.cpu() to copy the tensor to host memory first.")
+            return self.cpu().numpy()
+        return get_backend(self.device).array(self)
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.detach().numpy(force=True)
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __iter__(self):
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __reduce_ex__(self, proto):
+        raise TypeError("pickling a pyfront Tensor directly is not supported; use pyfront.save")
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy "
+                               "a module, this may be because of a torch.nn.utils.weight_norm usage, "
+                               "see https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = self.detach().clone()
+        new.__class__ = self.__class__
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.detach().clone()
+        for k, v in self.__dict__.items():
+            if k not in new.__dict__:
+                new.__dict__[k] = v
+        memo[id(self)] = new
+        return new
+
+
+def _castable(src, dst) -> bool:
+    order = {"b": 0, "i": 1, "f": 2}
+    return order[src.kind] <= order[dst.kind]
+
+
+def _kind_name(d) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[d.name]
+
+
+__all__ = ["Tensor", "_dt"]

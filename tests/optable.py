@@ -1,0 +1,142 @@
+"""The op table: every registry op and registered composite, checked against real PyTorch.
+
+Inputs come from each op's sample descriptions (pyfront.ops.samples), filled with seeded values,
+built identically in pyfront and torch (same layout: transposed and expanded views included).
+Forward values are compared with torch's assert_close defaults (float32), then the gradient of
+sum(out * cotangent) for every float operand.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from pyfront.ops.registry import COMPOSITES, OPS
+from pyfront.ops.samples import T, elementwise
+
+GRAD_TOL = dict(rtol=1e-3, atol=1e-4)
+
+
+def entries():
+    """(id, public name, samples, domain, differentiable) for every op the table covers."""
+    out = []
+    for op in OPS.values():
+        if op.torch_name is None:
+            continue
+        samples = op.samples() if op.samples else elementwise(op.arity) if op.kind == "elementwise" else None
+        if samples is None:
+            continue
+        out.append((op.name, op.torch_name, samples, op.domain, op.vjp is not None))
+    for name, info in COMPOSITES.items():
+        samples = info["samples"]() if info["samples"] else []
+        out.append((name, name, samples, info["domain"], info["grad"]))
+    return out
+
+
+def _values(spec: T, domain, rng):
+    lo = spec.low if spec.low is not None else domain[0]
+    hi = spec.high if spec.high is not None else domain[1]
+    shape = spec.shape[::-1] if spec.layout == "transposed" else spec.shape
+    if spec.dtype == "bool":
+        return rng.random(shape) < 0.5
+    if spec.dtype in ("int64", "int32", "uint8", "int8", "int16"):
+        lo_i = int(lo) if lo is not None else (0 if spec.dtype == "uint8" else -5)
+        hi_i = int(hi) if hi is not None else 6
+        return rng.integers(lo_i, hi_i, size=shape).astype(spec.dtype)
+    lo = -2.0 if lo is None else lo
+    hi = (lo + 4.0) if hi is None else hi
+    return rng.uniform(lo, hi, size=shape).astype(spec.dtype)
+
+
+def build(spec, domain, rng):
+    """(pyfront arg, torch arg, pyfront leaf, torch leaf) for one sample argument."""
+    if not isinstance(spec, T):
+        return spec, spec, None, None
+    data = _values(spec, domain, rng)
+    wants_grad = spec.grad and spec.dtype.startswith("float")
+    pl = pyfront.tensor(data, requires_grad=wants_grad)
+    tl = torch.tensor(data, requires_grad=wants_grad)
+    pa, ta = pl, tl
+    if spec.layout == "transposed":
+        pa, ta = pl.permute(*reversed(range(pl.dim()))), tl.permute(*reversed(range(tl.dim())))
+    elif spec.layout == "expanded":
+        pa, ta = pl.expand(spec.expand_to), tl.expand(spec.expand_to)
+    return pa, ta, (pl if wants_grad else None), (tl if wants_grad else None)
+
+
+def to_numpy(x):
+    if isinstance(x, pyfront.Tensor):
+        return np.asarray(x.detach().tolist(), dtype=x.dtype.np_name).reshape(tuple(x.shape))
+    return x.detach().numpy()
+
+
+def assert_same(p, t, **tol):
+    """pyfront result ``p`` matches torch result ``t``: shape, dtype and values."""
+    if isinstance(t, (tuple, list)):
+        assert isinstance(p, (tuple, list)) and len(p) == len(t), f"{type(p)} vs {type(t)}"
+        for a, b in zip(p, t):
+            assert_same(a, b, **tol)
+        return
+    if not isinstance(t, torch.Tensor):
+        assert p == t or (isinstance(t, float) and abs(p - t) <= 1e-6 + 1e-5 * abs(t)), f"{p} != {t}"
+        return
+    assert isinstance(p, pyfront.Tensor), f"expected a Tensor, got {type(p).__name__}"
+    assert tuple(p.shape) == tuple(t.shape), f"shape {tuple(p.shape)} != torch {tuple(t.shape)}"
+    assert str(p.dtype) == str(t.dtype), f"dtype {p.dtype} != torch {t.dtype}"
+    torch.testing.assert_close(torch.from_numpy(np.array(to_numpy(p), order="C")), t.detach(),
+                               equal_nan=True, **tol)
+
+
+def _float_outputs(p, t):
+    ps = p if isinstance(p, (tuple, list)) else (p,)
+    ts = t if isinstance(t, (tuple, list)) else (t,)
+    return [(a, b) for a, b in zip(ps, ts)
+            if isinstance(b, torch.Tensor) and b.dtype.is_floating_point and b.requires_grad]
+
+
+def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, **tol):
+    """Run one sample through pyfront and torch and compare values and gradients."""
+    rng = np.random.default_rng(seed)
+    args, kwargs = sample
+    built = [build(a, domain, rng) for a in args]
+    kw_built = {k: build(v, domain, rng) for k, v in kwargs.items()}
+    p_args = [b[0] for b in built]
+    t_args = [b[1] for b in built]
+    p_kw = {k: v[0] for k, v in kw_built.items()}
+    t_kw = {k: v[1] for k, v in kw_built.items()}
+    pfn, tfn = call if call else (_resolve(pyfront, torch_name), _resolve(torch, torch_name))
+    try:
+        t_out = tfn(*t_args, **t_kw)
+    except Exception as e:  # torch refuses this sample: pyfront must refuse it with the same type
+        with pytest.raises(type(e)):
+            pfn(*p_args, **p_kw)
+        return
+    p_out = pfn(*p_args, **p_kw)
+    assert_same(p_out, t_out, **tol)
+    if not differentiable:
+        return
+    leaves = [(b[2], b[3]) for b in list(built) + list(kw_built.values()) if b[2] is not None]
+    outs = _float_outputs(p_out, t_out)
+    if not leaves or not outs:
+        return
+    t_total, p_total = 0, 0
+    for p, t in outs:
+        cot = rng.uniform(-1, 1, size=tuple(t.shape)).astype(str(t.dtype).replace("torch.", ""))
+        t_total = t_total + (t * torch.from_numpy(cot)).sum()
+        p_total = p_total + (p * pyfront.tensor(cot)).sum()
+    t_grads = torch.autograd.grad(t_total, [tl for _, tl in leaves], allow_unused=True)
+    p_grads = pyfront.autograd.grad(p_total, [pl for pl, _ in leaves], allow_unused=True)
+    for pg, tg in zip(p_grads, t_grads):
+        if tg is None:
+            assert pg is None or not np.any(to_numpy(pg)), "pyfront has a gradient where torch has none"
+            continue
+        assert pg is not None, "pyfront gives no gradient where torch has one"
+        assert_same(pg, tg, **GRAD_TOL)
+
+
+def _resolve(module, name):
+    obj = module
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
