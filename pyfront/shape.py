@@ -24,11 +24,21 @@ class Size(tuple):
 
 
 def contiguous_strides(shape) -> tuple:
+    shape = tuple(shape)
+    cached = _STRIDES.get(shape)
+    if cached is not None:
+        return cached
     strides, acc = [], 1
     for n in reversed(shape):
         strides.append(acc)
         acc *= max(n, 1)
-    return tuple(reversed(strides))
+    out = tuple(reversed(strides))
+    if len(_STRIDES) < 4096:
+        _STRIDES[shape] = out
+    return out
+
+
+_STRIDES: dict = {}
 
 
 def is_contiguous(shape, strides) -> bool:

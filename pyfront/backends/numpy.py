@@ -1,12 +1,17 @@
 """The CPU backend: NumPy arrays, and the reference every other backend is tested against."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..device import CPU
-from ..dtypes import from_numpy_name
+from ..dtypes import ALL, from_numpy_name
 from .storage import Storage
+
+
+_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
 
 
 def _storage(flat) -> Storage:
@@ -33,8 +38,11 @@ class NumpyBackend:
     def array(self, t):
         """A NumPy view of tensor ``t`` (no copy)."""
         data = t._storage.data
+        shape = t._shape
+        if t._offset == 0 and len(data) == t.numel() and t.is_contiguous():
+            return data.reshape(shape)  # the common case: a whole, contiguous storage
         size = data.itemsize
-        return as_strided(data[t._offset:], t.shape, [s * size for s in t._strides], writeable=True)
+        return as_strided(data[t._offset:], shape, [s * size for s in t._strides], writeable=True)
 
     to_array = array
 
@@ -50,15 +58,17 @@ class NumpyBackend:
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
         arrays = [self.array(t) for t in inputs]
-        result = op.numpy(np, *arrays, **attrs)
+        with np.errstate(all="ignore"):  # inf/nan results are values, as in PyTorch, not warnings
+            result = op.numpy(np, *arrays, **attrs)
         if not isinstance(result, tuple):
             result = (result,)
         out = []
         for r, (shape, dtype) in zip(result, out_meta):
-            r = np.asarray(r, dtype=dtype.np_name)
+            if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
+                r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
                 raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
-            out.append(_storage(np.ascontiguousarray(r).reshape(-1)))
+            out.append(_storage(r.reshape(-1) if r.flags.c_contiguous else np.ascontiguousarray(r).reshape(-1)))
         return out
 
     def write(self, dst, src):
@@ -66,7 +76,7 @@ class NumpyBackend:
         self.array(dst)[...] = self.array(src).astype(dst.dtype.np_name, copy=False)
 
     def full(self, shape, value, dtype):
-        return _storage(np.full(int(np.prod(shape)), value, dtype=dtype.np_name))
+        return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
 
     def arange(self, start, step, n, dtype):
         return _storage((start + step * np.arange(n, dtype=np.float64)).astype(dtype.np_name)

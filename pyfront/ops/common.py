@@ -15,11 +15,16 @@ def scalar_tensor(value, dtype, device) -> Tensor:
 
 def promote_args(args, float_only=False):
     """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors."""
+    first = args[0]
+    if isinstance(first, Tensor) and all(isinstance(a, Tensor) and a.dtype is first.dtype for a in args) \
+            and (first.dtype.is_floating_point or not float_only):
+        return args  # the common case: nothing to cast
     device = next(a.device for a in args if isinstance(a, Tensor))
     dtype = dt.result_type(*args)
     if float_only:
         dtype = dt.to_float(dtype)
-    return [a.to(dtype) if isinstance(a, Tensor) else scalar_tensor(a, dtype, device) for a in args]
+    from .primitives.elementwise import to_dtype
+    return [to_dtype(a, dtype) if isinstance(a, Tensor) else scalar_tensor(a, dtype, device) for a in args]
 
 
 def as_tensor_like(value, like: Tensor) -> Tensor:

@@ -11,7 +11,9 @@ from ..shape import infer_size
 from ..tensor import Tensor
 
 
-def _size(size):
+def _size(size, name="zeros"):
+    if not size:
+        raise TypeError(f"{name}() missing 1 required positional arguments: \"size\"")
     if len(size) == 1 and isinstance(size[0], (tuple, list)) or (len(size) == 1 and hasattr(size[0], "_fields")):
         size = size[0]
     out = []
@@ -135,12 +137,12 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
-    return full(_size(size), 0, dtype=dtype or dt.get_default_dtype(), device=device,
+    return full(_size(size, "zeros"), 0, dtype=dtype or dt.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, **_):
-    return full(_size(size), 1, dtype=dtype or dt.get_default_dtype(), device=device,
+    return full(_size(size, "ones"), 1, dtype=dtype or dt.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
@@ -187,7 +189,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
-    half = steps // 2
+    half = steps // 2 if steps > 1 else steps
     vals = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
     if dtype.kind == "i":
         vals = [int(v) for v in vals]
@@ -222,13 +224,13 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
     dtype = dtype or dt.get_default_dtype()
     _check_float("rand", dtype)
-    return _random("uniform", _size(size), dtype, device, generator, 0.0, 1.0, requires_grad)
+    return _random("uniform", _size(size, "rand"), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
     dtype = dtype or dt.get_default_dtype()
     _check_float("randn", dtype)
-    return _random("normal", _size(size), dtype, device, generator, 0.0, 1.0, requires_grad)
+    return _random("normal", _size(size, "randn"), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
 def _check_float(name, dtype):

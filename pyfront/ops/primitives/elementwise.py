@@ -20,7 +20,9 @@ BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 
 def _infer(out):
     def rule(*xs, **attrs):
-        shape = broadcast_shapes(*(x.shape for x in xs)) if len(xs) > 1 else xs[0].shape
+        shape = xs[0].shape
+        if len(xs) > 1 and any(x.shape != shape for x in xs):
+            shape = broadcast_shapes(*(x.shape for x in xs))
         return [(shape, dt.bool_ if out == BOOL_OUT else xs[0].dtype)]
     return rule
 
@@ -32,10 +34,13 @@ def _register(name, arity, np_fn, vjp, out=SAME, save=(), save_output=False, dom
                           wgsl=wgsl, extra={"dtype_rule": out}))
 
 
-def unary(name, np_fn, vjp=None, out=SAME, **kw):
+def unary(name, np_fn, vjp=None, out=SAME, ints=True, **kw):
+    """``ints=False``: torch refuses integer inputs instead of promoting them."""
     op = _register(name, 1, np_fn, vjp, out, **kw)
 
     def fn(input):
+        if not ints and not input.dtype.is_floating_point:
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{input.dtype._legacy_name[:-6]}\'')
         if out == FLOAT and not input.dtype.is_floating_point:
             input = input.to(dt.get_default_dtype())
         return apply(op, input)
@@ -44,14 +49,42 @@ def unary(name, np_fn, vjp=None, out=SAME, **kw):
     return fn
 
 
-def binary(name, np_fn, vjp=None, out=SAME, **kw):
+def binary(name, np_fn, vjp=None, out=SAME, scalars="both", **kw):
+    """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none")."""
     op = _register(name, 2, np_fn, vjp, out, **kw)
 
     def fn(input, other):
+        if scalars != "both":
+            _check_tensor_args(name, input, other, scalars)
         return apply(op, *promote_args((input, other), float_only=out == FLOAT))
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
     return fn
+
+
+def _check_tensor_args(name, input, other, scalars):
+    if not isinstance(input, Tensor):
+        if scalars == "other":
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(input).__name__}, {type(other).__name__})")
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if scalars == "none" and not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+
+
+def _no_derivative(name):
+    def vjp(c, g):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+    return vjp
+
+
+def _int_division(np_fn):
+    """Integer division by zero raises, as on PyTorch's CPU (floats give inf/nan)."""
+    def rule(np, x, y):
+        if x.dtype.kind in "iu" and not np.all(y):
+            raise RuntimeError("ZeroDivisionError")
+        return np_fn(np, x, y)
+    return rule
 
 
 def _zero(c, g):
@@ -103,7 +136,7 @@ floor = unary("floor", lambda np, x: np.floor(x), _zero)
 ceil = unary("ceil", lambda np, x: np.ceil(x), _zero)
 trunc = unary("trunc", lambda np, x: np.trunc(x), _zero)
 sign = unary("sign", lambda np, x: np.sign(x), _zero)
-frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,))
+frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False)
 _round = unary("round", lambda np, x: np.round(x), _zero)
 isnan = unary("isnan", lambda np, x: np.isnan(x), out=BOOL_OUT)
 isinf = unary("isinf", lambda np, x: np.isinf(x), out=BOOL_OUT)
@@ -133,7 +166,7 @@ def round(input, *, decimals=0):
 
 def bitwise_not(input):
     if input.dtype.is_floating_point:
-        raise TypeError("bitwise_not is not implemented for floating point tensors")
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{input.dtype._legacy_name[:-6]}\'')
     return logical_not(input) if input.dtype is dt.bool_ else _bitwise_not(input)
 
 
@@ -149,8 +182,15 @@ def _pow_vjp(c, g):
     x, y = c.inputs
     gx = g * y * x ** (y - 1) if c.needs_input_grad[0] else None
     # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
-    gy = g * c.out * x.log().masked_fill((x == 0) & (y >= 0), 0) if c.needs_input_grad[1] else None
+    gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
     return gx, gy
+
+
+def _remainder_vjp(c, g):
+    x, y = c.inputs
+    if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
+        raise RuntimeError("derivative for aten::remainder is not implemented")
+    return g, -g * (x / y).floor()
 
 
 def _max_min_vjp(c, g):
@@ -165,8 +205,8 @@ sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g))
 mul = binary("mul", lambda np, x, y: x * y, lambda c, g: (g * c.inputs[1], g * c.inputs[0]), save=(0, 1))
 div_ = binary("div", lambda np, x, y: x / y, lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
               out=FLOAT, save=(1,), save_output=True, domain=(0.5, None))
-floor_divide_ = binary("floor_divide", lambda np, x, y: np.floor_divide(x, y), lambda c, g: (g * 0, g * 0),
-                       domain=(0.5, None))
+floor_divide_ = binary("floor_divide", _int_division(lambda np, x, y: np.floor_divide(x, y)),
+                       _no_derivative("floor_divide"), domain=(0.5, None))
 _div_trunc = binary("div_trunc", lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else
                     (np.trunc(x / np.where(y == 0, 1, y))).astype(x.dtype), lambda c, g: (g * 0, g * 0),
                     torch_name="div", domain=(0.5, None))
@@ -175,23 +215,24 @@ pow_ = binary("pow", lambda np, x, y: np.power(x, y), _pow_vjp, save=(0, 1), sav
 atan2 = binary("atan2", lambda np, y, x: np.arctan2(y, x),
                lambda c, g: (g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
                              -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2)),
-               out=FLOAT, save=(0, 1), domain=(0.5, None))
-remainder = binary("remainder", lambda np, x, y: np.remainder(x, y),
-                   lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).floor()), save=(0, 1),
+               out=FLOAT, save=(0, 1), domain=(0.5, None), scalars="none")
+remainder = binary("remainder", _int_division(lambda np, x, y: np.remainder(x, y)),
+                   lambda c, g: _remainder_vjp(c, g), save=(0, 1),
                    domain=(0.5, None))
-fmod = binary("fmod", lambda np, x, y: np.fmod(x, y),
-              lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()), save=(0, 1), domain=(0.5, None))
-maximum = binary("maximum", lambda np, x, y: np.maximum(x, y), _max_min_vjp, save=(0, 1), save_output=True)
-minimum = binary("minimum", lambda np, x, y: np.minimum(x, y), _max_min_vjp, save=(0, 1), save_output=True)
-eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT)
-ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT)
-lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT)
-le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT)
-gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT)
-ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT)
-logical_and = binary("logical_and", lambda np, x, y: np.logical_and(x, y), out=BOOL_OUT)
-logical_or = binary("logical_or", lambda np, x, y: np.logical_or(x, y), out=BOOL_OUT)
-logical_xor = binary("logical_xor", lambda np, x, y: np.logical_xor(x, y), out=BOOL_OUT)
+fmod = binary("fmod", _int_division(lambda np, x, y: np.fmod(x, y)),
+              lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()), save=(0, 1), domain=(0.5, None),
+              scalars="other")
+maximum = binary("maximum", lambda np, x, y: np.maximum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none")
+minimum = binary("minimum", lambda np, x, y: np.minimum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none")
+eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other")
+ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other")
+lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other")
+le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other")
+gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other")
+ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other")
+logical_and = binary("logical_and", lambda np, x, y: np.logical_and(x, y), out=BOOL_OUT, scalars="none")
+logical_or = binary("logical_or", lambda np, x, y: np.logical_or(x, y), out=BOOL_OUT, scalars="none")
+logical_xor = binary("logical_xor", lambda np, x, y: np.logical_xor(x, y), out=BOOL_OUT, scalars="none")
 _bitwise_and = binary("bitwise_and", lambda np, x, y: x & y)
 _bitwise_or = binary("bitwise_or", lambda np, x, y: x | y)
 _bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y)
@@ -294,7 +335,8 @@ def add(input, other, *, alpha=1):
 
 
 def sub(input, other, *, alpha=1):
-    if input.dtype is dt.bool_ and isinstance(other, Tensor) and other.dtype is dt.bool_:
+    if isinstance(input, Tensor) and input.dtype is dt.bool_ and isinstance(other, Tensor) and \
+            other.dtype is dt.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
                            "the `^` or `logical_xor()` operator instead.")
     if alpha != 1:
@@ -351,7 +393,7 @@ def bitwise_xor(input, other):
 def _integral_args(name, *args):
     args = promote_args(args)
     if args[0].dtype.is_floating_point:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{args[0].dtype._legacy_name[:-6]}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{args[0].dtype._legacy_name[:-6]}\'')
     return args
 
 
