@@ -32,16 +32,22 @@ class SavedTensor:
         if t._version != self.version:
             fn = node if self.is_output else t.grad_fn
             nr = index if self.is_output else t._output_nr
-            where = f", which is output {nr} of {fn.name()}," if fn is not None else ""
+            where = f", which is output {nr} of {_forward_name(fn)}," if fn is not None else ""
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: {_describe(t)}{where} is at version {t._version}; expected "
                 f"version {self.version} instead. Hint: enable anomaly detection to find the "
                 "operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True).")
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
         if self.is_output:
             return t._reattach(node, index)
         return t
+
+
+def _forward_name(fn) -> str:
+    """The op a node came from, as PyTorch 2.13 names it here: ExpBackward0 -> Exp, MaxBackward1 -> Max1."""
+    name = fn.name()
+    return name[:-len("Backward0")] if name.endswith("Backward0") else name.replace("Backward", "")
 
 
 class Context:
@@ -86,9 +92,10 @@ class Node:
 class OpNode(Node):
     """The node of an OpDef from the registry."""
 
-    def __init__(self, op, inputs, outputs, attrs, next_functions):
+    def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
         super().__init__(next_functions, [(t.shape, t.dtype) for t in inputs], len(outputs))
         self.op = op
+        self._name = name
         self.attrs = attrs
         self.saved = [SavedTensor(inputs[i]) for i in op.save]
         if op.save_output:
@@ -97,7 +104,7 @@ class OpNode(Node):
         self.freed = False
 
     def name(self) -> str:
-        return self.op.backward_name
+        return self._name or self.op.backward_name
 
     def apply(self, grads):
         if self.freed:

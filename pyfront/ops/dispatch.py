@@ -16,8 +16,12 @@ def check_same_device(inputs):
     return dev
 
 
-def apply(op, *inputs, **attrs):
-    """Run ``op`` on Tensors ``inputs``; returns one Tensor or a tuple (multi-output ops)."""
+def apply(op, *inputs, _name=None, **attrs):
+    """Run ``op`` on Tensors ``inputs``; returns one Tensor or a tuple (multi-output ops).
+
+    ``_name`` overrides the graph node's name where PyTorch names one op several ways
+    (``t()`` records TBackward0, ``transpose`` TransposeBackward0, both are permutes here).
+    """
     if op.kind == "view":
         src = inputs[0]
         shape, strides, offset = op.infer(src._shape, src._strides, src._offset, **attrs)
@@ -28,7 +32,7 @@ def apply(op, *inputs, **attrs):
         storages = get_backend(device).run(op, inputs, attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
     if _state["enabled"] and op.vjp is not None and any(t._requires_grad for t in inputs):
-        node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs))
+        node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), _name)
         for i in op.differentiable_outputs:
             o = outs[i]
             if o.dtype.is_floating_point:

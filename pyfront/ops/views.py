@@ -123,6 +123,11 @@ AS_STRIDED_SCATTER = register(OpDef(
     torch_name="as_strided_scatter"))
 
 
+# The base of a view written in place records this node (PyTorch's CopySlices).
+COPY_SLICES = register(OpDef("copy_slices", "other", AS_STRIDED_SCATTER.infer, _as_strided_scatter_np,
+                             AS_STRIDED_SCATTER.vjp, backward_name="CopySlices"))
+
+
 def as_strided_scatter(input, src, size, stride, storage_offset=0):
     """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``."""
     return apply(AS_STRIDED_SCATTER, input.contiguous(), src.to(input.dtype).expand(size).contiguous(),
@@ -201,12 +206,12 @@ def permute(input, *dims):
     return apply(OPS_VIEW["permute"], input, dims=dims)
 
 
-def transpose(input, dim0, dim1):
+def transpose(input, dim0, dim1, _name="TransposeBackward0"):
     n = input.dim()
     a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
     dims = list(range(n))
     dims[a], dims[b] = dims[b], dims[a]
-    return apply(OPS_VIEW["permute"], input, dims=tuple(dims))
+    return apply(OPS_VIEW["permute"], input, dims=tuple(dims), _name=_name)
 
 
 swapaxes = swapdims = transpose
@@ -215,7 +220,7 @@ swapaxes = swapdims = transpose
 def t(input):
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
-    return transpose(input, 0, 1) if input.dim() == 2 else input.view(input.shape)
+    return transpose(input, 0, 1, "TBackward0") if input.dim() == 2 else input.view(input.shape)
 
 
 def movedim(input, source, destination):
@@ -269,12 +274,15 @@ def squeeze(input, dim=None):
     else:
         dims = [normalize_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
         dims = [d for d in dims if input.shape[d] == 1]
-    return view(input, tuple(s for d, s in enumerate(input.shape) if d not in dims))
+    shape = tuple(s for d, s in enumerate(input.shape) if d not in dims)
+    return apply(OPS_VIEW["view"], input, shape_out=shape,
+                 _name="SqueezeBackward0" if dim is None else "SqueezeBackward1")
 
 
 def unsqueeze(input, dim):
     d = normalize_dim(dim, input.dim() + 1)
-    return view(input, input.shape[:d] + (1,) + input.shape[d:])
+    return apply(OPS_VIEW["view"], input, shape_out=input.shape[:d] + (1,) + input.shape[d:],
+                 _name="UnsqueezeBackward0")
 
 
 def narrow(input, dim, start, length):
@@ -287,7 +295,8 @@ def narrow(input, dim, start, length):
         start += size
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return apply(OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1)
+    return apply(OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1,
+                 _name="SliceBackward0")
 
 
 def slice_dim(input, dim, start, stop, step=1):
@@ -295,7 +304,8 @@ def slice_dim(input, dim, start, stop, step=1):
     if step <= 0:
         raise ValueError("step must be greater than zero")
     start, stop, step = slice(start, stop, step).indices(input.shape[dim])
-    return apply(OPS_VIEW["slice"], input, dim=dim, start=start, stop=max(stop, start), step=step)
+    return apply(OPS_VIEW["slice"], input, dim=dim, start=start, stop=max(stop, start), step=step,
+                 _name="SliceBackward0")
 
 
 def select(input, dim, index):
@@ -307,7 +317,7 @@ def select(input, dim, index):
     index = int(index)
     if index < -size or index >= size:
         raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
-    return apply(OPS_VIEW["select"], input, dim=d, index=index % size)
+    return apply(OPS_VIEW["select"], input, dim=d, index=index % size, _name="SelectBackward0")
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
@@ -368,7 +378,7 @@ def record_view_write(view_t, new):
     base = view_t._base
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
-    node = OpNode(AS_STRIDED_SCATTER, [base, new], [base], _geometry(view_t),
+    node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t),
                   (base._edge(), new._edge()))
     base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
     as_strided_record(view_t)

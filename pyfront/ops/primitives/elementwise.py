@@ -279,7 +279,7 @@ def _clamp_vjp(c, g):
 
 
 _clamp = register(OpDef("clamp", "elementwise", _infer(SAME), _clamp_np, _clamp_vjp, save=(0,),
-                        torch_name="clamp"))
+                        torch_name="clamp", backward_name="ClampBackward1"))
 
 
 def clamp(input, min=None, max=None):
@@ -369,8 +369,6 @@ def pow(input, exponent):
     if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
             not input.dtype.is_floating_point:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if not isinstance(exponent, Tensor) and exponent == 2:
-        return mul(input, input)
     return pow_(input, exponent)
 
 

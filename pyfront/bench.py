@@ -1,0 +1,194 @@
+"""``python -m pyfront.bench``: pyfront beside PyTorch and NumPy, measured in one process.
+
+Prints JSON. For each available pyfront device: matmul GFLOP/s, elementwise add GB/s, per-op
+host overhead (µs for a tiny eager op), and an MLP training step (784-512-512-10, batch 256,
+SGD with momentum) in ms; beside each, the same figure for PyTorch (CUDA when present, else CPU)
+and NumPy, and the ratio pyfront / reference (above 1 is better for rates, below 1 for times).
+PyTorch is imported here only to measure it; pyfront itself never imports it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+
+import pyfront
+
+
+def _best(fn, sync, repeat=5, min_time=0.05) -> float:
+    """Seconds per call: the best of ``repeat`` batches, each long enough to time reliably."""
+    fn()
+    sync()
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        sync()
+        if time.perf_counter() - t0 >= min_time or n >= 1 << 20:
+            break
+        n *= 2
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        sync()
+        best = min(best, (time.perf_counter() - t0) / n)
+    return best
+
+
+class _Lib:
+    """One library under test: how to make random float32 data, sync, and train an MLP step."""
+
+    def __init__(self, name, randn, sync, grad_step):
+        self.name, self.randn, self.sync, self.grad_step = name, randn, sync, grad_step
+
+
+def _pyfront_lib(device):
+    def randn(*shape):
+        return pyfront.randn(*shape, device=device)
+
+    def sync():
+        if device != "cpu":
+            pyfront.accelerator.synchronize()
+    return _Lib(f"pyfront[{device}]", randn, sync, _autograd_mlp_step(pyfront, randn))
+
+
+def _torch_lib():
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.backends.cuda.matmul.allow_tf32 = False
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+
+    def randn(*shape):
+        return torch.randn(*shape, device=device)
+
+    def sync():
+        if device == "cuda":
+            torch.cuda.synchronize()
+    return _Lib(f"torch[{device}]", randn, sync, _autograd_mlp_step(torch, randn))
+
+
+def _numpy_lib():
+    try:
+        import numpy as np
+    except ImportError:
+        return None
+    rng = np.random.default_rng(0)
+
+    def randn(*shape):
+        return rng.standard_normal(shape, dtype=np.float32)
+    return _Lib("numpy", randn, lambda: None, _numpy_mlp_step(np, randn))
+
+
+def _autograd_mlp_step(lib, randn, sizes=(784, 512, 512, 10), batch=256, lr=0.01):
+    """A training step written once for any torch-like library: forward, backward, SGD momentum."""
+    ws = [(randn(i, o) * (1 / i) ** 0.5).requires_grad_() for i, o in zip(sizes, sizes[1:])]
+    bs = [lib.zeros(o, device=w.device).requires_grad_() for o, w in zip(sizes[1:], ws)]
+    params = ws + bs
+    bufs = [lib.zeros_like(p) for p in params]
+    x = randn(batch, sizes[0])
+    y = lib.randint(0, sizes[-1], (batch,), device=x.device)
+    onehot = lib.zeros(batch, sizes[-1], device=x.device)
+    onehot[lib.arange(batch, device=x.device), y] = 1.0
+
+    def step():
+        h = x
+        for i, (w, b) in enumerate(zip(ws, bs)):
+            h = h @ w + b
+            if i < len(ws) - 1:
+                h = h.relu()
+        logp = h - h.logsumexp(dim=1, keepdim=True)
+        loss = -(logp * onehot).sum() / batch
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with lib.no_grad():
+            for p, buf in zip(params, bufs):
+                buf.mul_(0.9).add_(p.grad)
+                p.sub_(lr * buf)
+    return step
+
+
+def _numpy_mlp_step(np, randn, sizes=(784, 512, 512, 10), batch=256, lr=0.01):
+    """The same step by hand in NumPy: the floor any NumPy-backed library is compared with."""
+    ws = [randn(i, o) * np.float32((1 / i) ** 0.5) for i, o in zip(sizes, sizes[1:])]
+    bs = [np.zeros(o, np.float32) for o in sizes[1:]]
+    bufs = [np.zeros_like(p) for p in ws + bs]
+    x = randn(batch, sizes[0])
+    onehot = np.eye(sizes[-1], dtype=np.float32)[np.random.default_rng(0).integers(0, sizes[-1], batch)]
+
+    def step():
+        acts = [x]
+        for i, (w, b) in enumerate(zip(ws, bs)):
+            h = acts[-1] @ w + b
+            acts.append(np.maximum(h, 0) if i < len(ws) - 1 else h)
+        logits = acts[-1]
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        g = (p - onehot) / batch
+        grads_w, grads_b = [], []
+        for i in range(len(ws) - 1, -1, -1):
+            grads_w.insert(0, acts[i].T @ g)
+            grads_b.insert(0, g.sum(0))
+            if i:
+                g = (g @ ws[i].T) * (acts[i] > 0)
+        for p_, buf, gr in zip(ws + bs, bufs, grads_w + grads_b):
+            buf *= 0.9
+            buf += gr
+            p_ -= lr * buf
+    return step
+
+
+def measure(lib: _Lib, quick: bool) -> dict:
+    out = {"matmul_gflops": {}, "add_gbps": {}}
+    for n in ((256, 512) if quick else (256, 512, 1024, 2048, 4096)):
+        a, b = lib.randn(n, n), lib.randn(n, n)
+        out["matmul_gflops"][n] = 2 * n ** 3 / _best(lambda: a @ b, lib.sync, repeat=3) / 1e9
+    for n in ((1 << 20,) if quick else (1 << 20, 1 << 22, 1 << 24, 1 << 26)):
+        a, b = lib.randn(n), lib.randn(n)
+        out["add_gbps"][n] = 3 * 4 * n / _best(lambda: a + b, lib.sync, repeat=3) / 1e9
+    a, b = lib.randn(1000), lib.randn(1000)
+    out["op_overhead_us"] = _best(lambda: a + b, lib.sync) * 1e6
+    out["mlp_step_ms"] = _best(lib.grad_step, lib.sync, repeat=3, min_time=0.2) * 1e3
+    return out
+
+
+def _ratios(ours: dict, ref: dict) -> dict:
+    """ours / ref for rates, ref / ours for times: above 1 means pyfront is faster."""
+    r = {}
+    for key in ("matmul_gflops", "add_gbps"):
+        r[key] = {n: ours[key][n] / ref[key][n] for n in ours[key] if n in ref.get(key, {})}
+    r["op_overhead_us"] = ref["op_overhead_us"] / ours["op_overhead_us"]
+    r["mlp_step_ms"] = ref["mlp_step_ms"] / ours["mlp_step_ms"]
+    return r
+
+
+def devices() -> list:
+    found = ["cpu"]
+    accel = getattr(pyfront, "accelerator", None)
+    if accel is not None and accel.is_available():
+        found.append(str(accel.current_accelerator()))
+    return found
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description="pyfront benchmarks beside PyTorch and NumPy")
+    parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    args = parser.parse_args(argv)
+    refs = {lib.name: measure(lib, args.quick) for lib in (_torch_lib(), _numpy_lib()) if lib is not None}
+    report = {"machine": platform.platform(), "python": platform.python_version(), "devices": {}}
+    for dev in devices():
+        ours = measure(_pyfront_lib(dev), args.quick)
+        report["devices"][dev] = {"pyfront": ours, **refs,
+                                  "ratio": {name: _ratios(ours, ref) for name, ref in refs.items()}}
+    print(json.dumps(report, indent=1, default=lambda v: round(v, 3)))
+    return report
+
+
+if __name__ == "__main__":
+    main()
