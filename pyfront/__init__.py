@@ -28,6 +28,10 @@ from .ops.composite.linalg import *  # noqa: F401,F403
 from .ops.composite.shaping import *  # noqa: F401,F403
 from .ops.composite.indexing import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
+from .ops.queries import *  # noqa: F401,F403
+from .ops.legacy import *  # noqa: F401,F403
+from .dtypes import finfo, iinfo
+from .printing import get_printoptions, set_printoptions
 
 _methods.bind_all()
 

@@ -138,3 +138,45 @@ def result_type(*operands) -> dtype:
 def to_float(d: dtype) -> dtype:
     """The dtype a float-only op (exp, sqrt, true division) computes in."""
     return d if d.is_floating_point else get_default_dtype()
+
+
+class finfo:
+    """Machine limits of a floating-point dtype, as ``torch.finfo``."""
+
+    _TABLE = {  # bits, eps, max, tiny (smallest normal), resolution
+        "float16": (16, 0.0009765625, 65504.0, 6.103515625e-05, 0.001),
+        "float32": (32, 1.1920928955078125e-07, 3.4028234663852886e38, 1.1754943508222875e-38, 1e-06),
+        "float64": (64, 2.220446049250313e-16, 1.7976931348623157e308, 2.2250738585072014e-308, 1e-15),
+    }
+
+    def __init__(self, type=None):
+        type = type or get_default_dtype()
+        if type.name not in self._TABLE:
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            f"'{type!r}'")
+        self.bits, self.eps, self.max, self.tiny, self.resolution = self._TABLE[type.name]
+        self.min = -self.max
+        self.smallest_normal = self.tiny
+        self.dtype = type.name
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:.6e}, max={self.max:.6e}, "
+                f"eps={self.eps:.6e}, smallest_normal={self.tiny:.6e}, tiny={self.tiny:.6e}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype, as ``torch.iinfo``."""
+
+    def __init__(self, type):
+        if type.kind == "f":
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                            f"'{type!r}'")
+        self.bits = type.itemsize * 8
+        signed = type.is_signed and type.kind != "b"
+        self.min = -(1 << (self.bits - 1)) if signed else 0
+        self.max = (1 << (self.bits - 1)) - 1 if signed else (1 if type.kind == "b" else (1 << self.bits) - 1)
+        self.dtype = type.name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

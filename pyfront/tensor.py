@@ -19,6 +19,11 @@ class Tensor:
 
     __array_priority__ = 1000  # numpy_array * tensor -> Tensor.__rmul__
 
+    def __new__(cls, *args, device=None):
+        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype."""
+        from .ops.legacy import construct
+        return construct(cls, _dt.get_default_dtype(), args, device)
+
     @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
         t = object.__new__(cls)

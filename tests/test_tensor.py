@@ -242,3 +242,34 @@ def test_import_without_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "torch.float32" in out.stdout
+
+
+def test_dtype_queries_match_torch():
+    for name in ["float16", "float32", "float64"]:
+        pf, tf = pyfront.finfo(getattr(pyfront, name)), torch.finfo(getattr(torch, name))
+        assert (pf.eps, pf.max, pf.min, pf.tiny, pf.bits) == (tf.eps, tf.max, tf.min, tf.tiny, tf.bits)
+    for name in ["uint8", "int8", "int16", "int32", "int64"]:
+        pi, ti = pyfront.iinfo(getattr(pyfront, name)), torch.iinfo(getattr(torch, name))
+        assert (pi.min, pi.max, pi.bits) == (ti.min, ti.max, ti.bits)
+    for a in DTYPES:
+        for b in DTYPES:
+            assert pyfront.can_cast(getattr(pyfront, a), getattr(pyfront, b)) == \
+                torch.can_cast(getattr(torch, a), getattr(torch, b)), (a, b)
+            assert str(pyfront.promote_types(getattr(pyfront, a), getattr(pyfront, b))) == \
+                str(torch.promote_types(getattr(torch, a), getattr(torch, b))), (a, b)
+    assert pyfront.is_tensor(pyfront.ones(1)) and not pyfront.is_tensor([1])
+    assert pyfront.numel(pyfront.ones(2, 3)) == 6 and pyfront.is_floating_point(pyfront.ones(1))
+
+
+@pytest.mark.parametrize("name,args", [
+    ("Tensor", ([1, 2],)), ("Tensor", (2, 3)), ("Tensor", ()), ("FloatTensor", ([1.5],)),
+    ("LongTensor", ([1, 2],)), ("DoubleTensor", (2,)), ("BoolTensor", ([True],)), ("ByteTensor", ([1, 2],)),
+])
+def test_legacy_constructors(name, args):
+    p, t = getattr(pyfront, name)(*args), getattr(torch, name)(*args)
+    assert tuple(p.shape) == tuple(t.shape) and str(p.dtype) == str(t.dtype)
+    if t.numel() and name != "Tensor" or args and isinstance(args[0], list):
+        assert_same(p, t)
+    assert isinstance(p, pyfront.Tensor)
+    assert isinstance(p, getattr(pyfront, name))
+    assert not isinstance(pyfront.ones(1, dtype=pyfront.int64), pyfront.FloatTensor)

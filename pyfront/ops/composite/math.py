@@ -1,12 +1,12 @@
 """Elementwise math built from primitives (see primitives/__init__.py for the module conventions)."""
 from __future__ import annotations
 
-from ..primitives.elementwise import add, mul, sub
+from ..primitives.elementwise import abs, add, eq, isnan, logical_and, logical_or, mul, sub
 from ..registry import composite
 from ..samples import T, s
 
-__all__ = ["lerp", "addcmul", "addcdiv"]
-METHODS = "lerp addcmul addcdiv"
+__all__ = ["lerp", "addcmul", "addcdiv", "isclose", "allclose", "equal"]
+METHODS = "lerp addcmul addcdiv isclose allclose equal"
 INPLACE = "lerp addcmul addcdiv"
 
 
@@ -36,3 +36,22 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
     return add(input, mul(tensor1 / tensor2, value))
+
+
+@composite(grad=False, samples=lambda: [s(T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,)), rtol=0.5, atol=0.5),
+                                        s(T((5,), "int64"), T((5,), "int64"))])
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
+    close = logical_or(eq(input, other), abs(sub(input, other)) <= atol + rtol * abs(other))
+    if equal_nan:
+        close = logical_or(close, logical_and(isnan(input), isnan(other)))
+    return close
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other) -> bool:
+    """True when both have the same shape and elements, as ``torch.equal``."""
+    return input.shape == other.shape and bool(eq(input, other).all())

@@ -1,0 +1,36 @@
+"""Questions about tensors and dtypes: ``is_tensor``, ``numel``, ``result_type``, ``can_cast``."""
+from __future__ import annotations
+
+from .. import dtypes as dt
+from ..tensor import Tensor
+
+__all__ = ["is_tensor", "is_floating_point", "is_nonzero", "numel", "result_type", "can_cast"]
+METHODS = ""
+INPLACE = ""
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.dtype.is_floating_point
+
+
+def is_nonzero(input: Tensor) -> bool:
+    return bool(input)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def result_type(tensor1, tensor2) -> dt.dtype:
+    """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules)."""
+    return dt.result_type(tensor1, tensor2)
+
+
+def can_cast(from_: dt.dtype, to: dt.dtype) -> bool:
+    """Whether PyTorch's casting rules allow an in-place op to write ``from_`` into ``to``."""
+    order = {"b": 0, "i": 1, "f": 2}
+    return order[from_.kind] <= order[to.kind]
