@@ -30,8 +30,10 @@ from .ops.composite.indexing import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
+from .ops import return_types
 from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
+from . import optim  # noqa: E402
 
 _methods.bind_all()
 

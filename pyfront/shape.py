@@ -80,17 +80,16 @@ def broadcast_shapes(*shapes) -> tuple:
     ndim = max((len(s) for s in shapes), default=0)
     out = [1] * ndim
     for s in shapes:
-        for i, n in enumerate(s, ndim - len(s)):
+        # from the last dimension, so the first mismatch reported is PyTorch's (the rightmost)
+        for i, n in reversed(list(enumerate(s, ndim - len(s)))):
             if n == out[i] or n == 1:
                 continue
             if out[i] == 1:
                 out[i] = n
-            else:
-                a, b = shapes[0], s
-                j = i - (ndim - len(a))
+            else:  # for two shapes, out[i] is tensor a's size
                 raise RuntimeError(
-                    f"The size of tensor a ({a[j] if j >= 0 else 1}) must match the size of tensor b "
-                    f"({n}) at non-singleton dimension {ndim - 1 - i}")
+                    f"The size of tensor a ({out[i]}) must match the size of tensor b "
+                    f"({n}) at non-singleton dimension {i}")
     return tuple(out)
 
 

@@ -133,15 +133,21 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
-        self.requires_grad_(flag)
+        # PyTorch words this check three ways: attribute, requires_grad_(), factory argument
+        self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can require "
+                                      "gradients")
 
     def requires_grad_(self, requires_grad: bool = True):
+        return self._set_requires_grad(requires_grad,
+                                       "only Tensors of floating point dtype can require gradients")
+
+    def _set_requires_grad(self, requires_grad, dtype_message):
         if self._grad_fn is not None and not requires_grad:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
                                "want to use a computed variable in a subgraph that doesn't require "
                                "differentiation use var_no_grad = var.detach().")
         if requires_grad and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError(dtype_message)
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -167,7 +173,9 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a "
+                                   f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
+                                   "and the tensor are the same size")
             if value.device != self.device:
                 raise RuntimeError("assigned grad has data located on a different device")
         self._grad = value
@@ -251,7 +259,11 @@ class Tensor:
 
     def detach_(self):
         if self._base is not None:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
+                               "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                               "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                               "be called on these gradients. To fix this error, please refer to the "
+                               "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._grad_fn, self._requires_grad = None, False
         return self
 
@@ -265,11 +277,12 @@ class Tensor:
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
 
     # -- in-place updates ---------------------------------------------------------------------
-    def _assign(self, new):
+    def _assign(self, new, since=None):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
         Every in-place op is its out-of-place twin followed by this, so autograd sees the
         functional program: a view's base gets a node that writes the view's region.
+        ``since``: the node sequence number before the out-of-place op ran (see ``_keep_saved_copies``).
         """
         if new.shape != self._shape:
             from .shape import broadcast_shapes
@@ -283,9 +296,7 @@ class Tensor:
                                         (self._base is not None and self._base._requires_grad))
         if record:
             self._check_inplace_allowed()
-            fn = new.grad_fn
-            if fn is not None and hasattr(fn, "replace_saved"):
-                fn.replace_saved(self._storage, self.clone().detach())
+            self._keep_saved_copies(new.grad_fn, since)
         if new.device != self.device:
             new = new.to(self.device)
         get_backend(self.device).write(self, new)
@@ -300,6 +311,25 @@ class Tensor:
             else:
                 record_view_write(self, new)
         return self
+
+    def _keep_saved_copies(self, fn, since):
+        """The nodes this in-place op recorded (numbered after ``since``) may have saved ``self``,
+        which is about to be overwritten: they get a copy of its current value instead, as
+        PyTorch saves "original self" for in-place ops."""
+        copy, stack, seen = [], [fn], set()
+
+        def current_value():
+            if not copy:
+                copy.append(self.clone().detach())
+            return copy[0]
+        while stack:
+            node = stack.pop()
+            if node is None or node in seen or not hasattr(node, "replace_saved"):
+                continue
+            seen.add(node)
+            node.replace_saved(self._storage, current_value)
+            if since is not None:
+                stack.extend(n for n, _ in node.next_functions if n is not None and n._seq > since)
 
     def _check_inplace_allowed(self):
         if self._base is None and self._requires_grad and self._grad_fn is None:
@@ -335,7 +365,8 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            many = "more than one value" if self.numel() else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
         return bool(self.item())
 
     def __float__(self) -> float:

@@ -1,8 +1,11 @@
 """Autograd: ``backward``, ``grad``, grad-mode switches, custom Functions, gradcheck."""
 from __future__ import annotations
 
+from . import function  # noqa: F401  (pyfront.autograd.function, as torch.autograd.function)
 from .engine import run_backward
+from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 
 def _as_tuple(x):
@@ -85,8 +88,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 from ..ops.creation import zeros_like
                 g = zeros_like(t)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
-                                   "the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph:
             g = g.detach()
         result.append(g)
@@ -94,4 +97,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "is_grad_enabled"]
+           "is_grad_enabled", "Function", "FunctionCtx", "InplaceFunction", "once_differentiable",
+           "gradcheck", "gradgradcheck", "GradcheckError", "function"]

@@ -60,10 +60,16 @@ class Context:
         return self.outputs[0]
 
 
+# Nodes are numbered as they are created, so an in-place op can find the nodes it recorded itself.
+SEQUENCE = [0]
+
+
 class Node:
     """The backward of one recorded op (``grad_fn``), named as PyTorch names it."""
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
+        SEQUENCE[0] += 1
+        self._seq = SEQUENCE[0]
         self.next_functions = next_functions  # tuple of (node, output_nr) or (None, 0) per input
         self.input_meta = input_meta          # (shape, dtype) per input, for reducing gradients
         self.n_outputs = n_outputs
@@ -97,10 +103,13 @@ class OpNode(Node):
         self.op = op
         self._name = name
         self.attrs = attrs
-        self.saved = [SavedTensor(inputs[i]) for i in op.save]
+        # an input only read by the gradients of inputs that need none is not kept (x * 3 keeps nothing)
+        needs = [n is not None for n, _ in next_functions]
+        self.saved = [SavedTensor(inputs[i]) if any(needs[j] for j in op.saved_for.get(i, range(len(needs))))
+                      else None for i in op.save]
         if op.save_output:
             self.saved += [SavedTensor(o, is_output=True) for o in outputs]
-        self.has_saved = bool(self.saved)
+        self.has_saved = any(self.saved)
         self.freed = False
 
     def name(self) -> str:
@@ -114,7 +123,7 @@ class OpNode(Node):
         ctx.input_shapes = [m[0] for m in self.input_meta]
         ctx.input_dtypes = [m[1] for m in self.input_meta]
         n_in = len(self.op.save)
-        unpacked = [s.unpack(self, i - n_in) for i, s in enumerate(self.saved)]
+        unpacked = [s and s.unpack(self, i - n_in) for i, s in enumerate(self.saved)]
         inputs = [None] * len(self.input_meta)
         for i, idx in enumerate(self.op.save):
             inputs[idx] = unpacked[i]
@@ -128,10 +137,13 @@ class OpNode(Node):
             self.saved = []
             self.freed = True
 
-    def replace_saved(self, storage, replacement):
-        """Before an in-place write, keep a copy of any saved input that aliases ``storage``."""
+    def replace_saved(self, storage, current_value):
+        """Before an in-place write, keep a copy (``current_value()``) of any saved input that
+        aliases ``storage``."""
         for s in self.saved:
-            if not s.is_output and s.tensor._storage is storage:
+            if s is not None and not s.is_output and s.tensor._storage is storage \
+                    and s.version == storage.version:
+                replacement = current_value()
                 s.tensor, s.version = replacement, replacement._version
 
 
@@ -145,6 +157,12 @@ class AccumulateGrad(Node):
     @property
     def variable(self):
         return self.variable_ref()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
 class _Handle:

@@ -28,10 +28,13 @@ def _size(size, name="zeros"):
     return tuple(out)
 
 
+_INT_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
+
+
 def _finish(storage, shape, dtype, requires_grad):
     t = Tensor._make(storage, shape, dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        t._set_requires_grad(True, _INT_GRAD)
     return t
 
 
@@ -48,7 +51,7 @@ def _flatten(data):
             return [], (0,), None
         parts = [_flatten(x) for x in data]
         shape0 = parts[0][1]
-        for i, p in enumerate(parts):
+        for p in parts:
             if p[1] != shape0:
                 dim = 1 + next((j for j in range(min(len(p[1]), len(shape0))) if p[1][j] != shape0[j]), 0)
                 want = shape0[dim - 1] if dim - 1 < len(shape0) else 0
@@ -79,13 +82,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if isinstance(data, Tensor):
         out = data.detach().clone()
         out = out.to(device=device, dtype=dtype or out.dtype)
-        return out.requires_grad_(requires_grad) if requires_grad else out
+        return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
     if _is_array(data):
         src_dtype = dt.from_numpy_name(data.dtype.name)
         dtype = dtype or src_dtype
         storage = get_backend(as_device("cpu")).from_array(data, dtype)
         out = Tensor._make(storage, tuple(data.shape), dtype).to(device)
-        return out.requires_grad_(True) if requires_grad else out
+        return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
     flat, shape, inferred = _flatten(data)
     dtype = dtype or inferred or dt.get_default_dtype()
     if dtype.kind == "i" and any(isinstance(v, float) for v in flat):

@@ -6,10 +6,11 @@ is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
 from __future__ import annotations
 
 from .. import dtypes as dt
+from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, views
 from .common import promote_args
-from .primitives import elementwise as ew, reductions as red
+from .primitives import elementwise as ew
 
 # the modules whose METHODS become Tensor methods and whose INPLACE names get an ``op_`` twin
 FAMILIES = (*primitives.FAMILIES, *composite.FAMILIES, views)
@@ -22,7 +23,8 @@ def bind_family(module, names: str):
 
 def _inplace(fn):
     def method(self, *args, **kwargs):
-        return self._assign(fn(self, *args, **kwargs))
+        since = SEQUENCE[0]
+        return self._assign(fn(self, *args, **kwargs), since)
     method.__name__ = fn.__name__ + "_"
     return method
 

@@ -25,6 +25,7 @@ class OpDef:
     arity: int = 1              # number of tensor inputs
     save: tuple = ()            # indices of the inputs the VJP reads
     save_output: bool = False   # whether the VJP reads the output(s)
+    saved_for: dict = field(default_factory=dict)  # saved input -> the inputs whose gradients read it
     differentiable_outputs: tuple = (0,)
     backward_name: str = ""
     wgsl: Optional[str] = None  # the elementwise expression or kernel file, for the GPU backend

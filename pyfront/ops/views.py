@@ -240,13 +240,13 @@ def expand(input, *size):
     size = _shape_arg(size)
     n = input.dim()
     if len(size) < n:
-        raise RuntimeError(f"expand({input.dtype._legacy_name.replace('Tensor', '')}Tensor{{{list(input.shape)}}}"
+        raise RuntimeError(f"expand(torch.{input.dtype._legacy_name}{{{list(input.shape)}}}"
                            f", size=[{', '.join(map(str, size))}]): the number of sizes provided "
                            f"({len(size)}) must be greater or equal to the number of dimensions in the "
                            f"tensor ({n})")
     lead = len(size) - n
     out = list(size)
-    for i, s in enumerate(input.shape):
+    for i, s in reversed(list(enumerate(input.shape))):  # PyTorch reports the last bad dim
         want = size[lead + i]
         if want == -1:
             out[lead + i] = s

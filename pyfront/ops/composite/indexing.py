@@ -1,6 +1,645 @@
-"""Indexing ops built from primitives (see primitives/__init__.py for the module conventions)."""
+"""Indexing built from the indexing primitives: ``x[...]``, ``x[...] = v`` and the named ops.
+
+Basic indexing (ints, slices, None, ``...``) is a chain of views (select, slice, unsqueeze), so
+the result shares memory with ``x``. What remains (index tensors, lists, masks, bools) is one
+``index`` / ``index_put`` on that view: a copy, whose gradient is an accumulating ``index_put``.
+"""
+
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
-INPLACE = ""
+import operator
+import warnings
+
+from ... import dtypes as dt
+from ...shape import broadcast_shapes, normalize_dim
+from ...tensor import Tensor
+from ..common import scalar_tensor
+from ..creation import tensor as _tensor, zeros
+from ..primitives import indexing as prim
+from ..primitives.elementwise import where
+from ..registry import composite
+from ..samples import T, s
+from ..views import select, slice_dim, unsqueeze
+
+__all__ = [
+    "scatter",
+    "scatter_add",
+    "index_select",
+    "index_add",
+    "index_copy",
+    "index_fill",
+    "index_put",
+    "masked_fill",
+    "masked_select",
+    "masked_scatter",
+    "take",
+    "take_along_dim",
+]
+METHODS = "__getitem__ __setitem__ " + " ".join(__all__)
+INPLACE = "scatter scatter_add index_add index_copy index_fill index_put masked_fill masked_scatter"
+
+# PyTorch names dtypes by their C type in some messages
+_C_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def _short(d) -> str:
+    return d._legacy_name[: -len("Tensor")]
+
+
+# -- turning an index expression into views plus advanced indices -------------------------------
+def _as_tuple(index) -> tuple:
+    """PyTorch's rule: a short non-tuple sequence holding a slice, None, ``...``, a tensor or a
+    sequence is read as a tuple (deprecated there, with this warning); any other is one index."""
+    if isinstance(index, tuple):
+        return index
+    if isinstance(index, Tensor) or not _is_sequence(index) or len(index) >= 32:
+        return (index,)
+    if any(isinstance(i, (Tensor, slice)) or i is None or i is Ellipsis or _is_sequence(i) for i in index):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+            "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
+            "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
+            "error or a different result",
+            UserWarning,
+            stacklevel=3,
+        )
+        return tuple(index)
+    return (index,)
+
+
+def _is_sequence(obj) -> bool:
+    return isinstance(obj, (list, tuple, str)) or (hasattr(obj, "__array_interface__") and obj.ndim > 0)
+
+
+def _classify(item, device, scalars_select: bool):
+    """One index -> ("none" | "ellipsis" | "int" | "slice" | "bool" | "tensor", value)."""
+    if item is None:
+        return "none", None
+    if item is Ellipsis:
+        return "ellipsis", None
+    if isinstance(item, slice):
+        return "slice", item
+    if hasattr(item, "__array_interface__") and item.ndim == 0:  # NumPy scalars act as Python's
+        item = item.item()
+    if isinstance(item, bool):
+        return "bool", item
+    if isinstance(item, Tensor):
+        if item.dim() == 0 and item.dtype.kind == "i" and scalars_select:
+            return "int", int(item.item())  # a 0-d integer tensor acts like an int, as in PyTorch
+        return "tensor", item
+    if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
+        t = _tensor(item, device=device)
+        # PyTorch reads index data as a mask (bool, uint8) or as int64, truncating floats
+        return "tensor", t if t.dtype in (dt.bool_, dt.uint8) else t.to(dt.int64)
+    if isinstance(item, float) or not hasattr(item, "__index__"):
+        if isinstance(item, str):
+            raise TypeError("new(): invalid data type 'str'")
+        raise IndexError(
+            "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+            f"valid indices (got {type(item).__name__})"
+        )
+    return "int", operator.index(item)
+
+
+def _consumed(kind, value) -> int:
+    if kind in ("int", "slice"):
+        return 1
+    if kind == "tensor":
+        return value.dim() if value.dtype in (dt.bool_, dt.uint8) else 1
+    return 0
+
+
+def _apply_basic(x, index, scalars_select=True):
+    """Apply the basic part of ``index`` as views; returns (view, [(dim, index or mask), ...])."""
+    items = [_classify(i, x.device, scalars_select) for i in _as_tuple(index)]
+    used = sum(_consumed(k, v) for k, v in items)
+    if used > x.dim():
+        if x.dim() == 0 and items[0][0] == "int":
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"too many indices for tensor of dimension {x.dim()}")
+    view, dim, real, adv, seen_ellipsis = x, 0, 0, [], False
+    for kind, value in items:
+        if kind == "none":
+            view, dim = unsqueeze(view, dim), dim + 1
+        elif kind == "ellipsis":
+            skip = 0 if seen_ellipsis else x.dim() - used
+            dim, real, seen_ellipsis = dim + skip, real + skip, True
+        elif kind == "int":
+            size = view.shape[dim]
+            if not -size <= value < size:
+                raise IndexError(f"index {value} is out of bounds for dimension {real} with size {size}")
+            view, real = select(view, dim, value), real + 1
+        elif kind == "slice":
+            view = _slice(view, dim, value)
+            dim, real = dim + 1, real + 1
+        elif kind == "bool":  # a new dim of size 1, kept or dropped whole
+            view = unsqueeze(view, dim)
+            adv.append((dim, _tensor([0] if value else [], dtype=dt.int64, device=x.device)))
+            dim += 1
+        else:
+            if value.dtype not in (dt.int64, dt.int32, dt.bool_, dt.uint8):
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if value.dtype in (dt.bool_, dt.uint8) and value.dim() == 0:
+                view = unsqueeze(view, dim)
+                adv.append((dim, _tensor([0] if value.item() else [], dtype=dt.int64, device=x.device)))
+                dim += 1
+                continue
+            adv.append((dim, value))
+            n = _consumed(kind, value)
+            dim, real = dim + n, real + n
+    return view, adv
+
+
+def _slice(view, dim, sl):
+    start, stop, step = (None if v is None else operator.index(v) for v in (sl.start, sl.stop, sl.step))
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    return slice_dim(view, dim, start, stop, 1 if step is None else step)
+
+
+def _packed(view, adv):
+    """Masks become their coordinates; all index tensors broadcast and stack to (k, *shape)."""
+    dims, tensors = [], []
+    for dim, t in adv:
+        if t.dtype in (dt.bool_, dt.uint8):
+            for j, n in enumerate(t.shape):
+                if n != view.shape[dim + j]:
+                    raise IndexError(
+                        f"The shape of the mask {list(t.shape)} at index {j} does not match the "
+                        f"shape of the indexed tensor {list(view.shape)} at index {dim + j}"
+                    )
+            coords = prim.nonzero(t)
+            dims += range(dim, dim + t.dim())
+            tensors += [coords.select(1, j) for j in range(t.dim())]
+        else:
+            dims.append(dim)
+            tensors.append(t)
+    try:
+        shape = broadcast_shapes(*(t.shape for t in tensors))
+    except RuntimeError:
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(list(t.shape)) for t in tensors)
+        ) from None
+    packed = zeros((len(tensors),) + shape, dtype=dt.int64, device=view.device)
+    for j, t in enumerate(tensors):
+        packed[j].copy_(t)
+    return packed, tuple(dims)
+
+
+def _strip_leading_ones(value, ndim):
+    """PyTorch drops a value's leading size-1 dims that the target does not have."""
+    while value.dim() > ndim and value.shape[0] == 1:
+        value = value.reshape(value.shape[1:])
+    return value
+
+
+def __getitem__(self, index):
+    """``x[index]`` with every index PyTorch accepts; basic indexing returns a view."""
+    view, adv = _apply_basic(self, index)
+    if not adv:
+        return self.view(self.shape) if view is self else view  # x[...] is a new view, as in PyTorch
+    packed, dims = _packed(view, adv)
+    return prim.index(view, packed, dims)
+
+
+def __setitem__(self, index, value) -> None:
+    """``x[index] = value``: a view's copy_/fill_ for basic indices, else an index_put."""
+    view, adv = _apply_basic(self, index)
+    if not adv:
+        if view is self:  # x[...] = v: write through an alias, as PyTorch, so the history is kept
+            view = self.view(self.shape)
+        if isinstance(value, Tensor):
+            view.copy_(_strip_leading_ones(value, view.dim()).expand(view.shape))
+        else:
+            view.fill_(value)
+        return
+    if isinstance(value, Tensor):
+        _same_dtype(self, value)
+    else:
+        value = scalar_tensor(value, self.dtype, self.device)
+    packed, dims = _packed(view, adv)
+    view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False))
+
+
+def _same_dtype(x, values):
+    if values.dtype is not x.dtype:
+        raise RuntimeError(
+            f"Index put requires the source and destination dtypes match, got {_short(x.dtype)} "
+            f"for the destination and {_short(values.dtype)} for the source."
+        )
+
+
+# -- the named ops ------------------------------------------------------------------------------
+def index_put(input, indices, values, accumulate=False):
+    """``input`` with ``values`` put (or, with ``accumulate``, added) at ``input[indices]``."""
+    if not isinstance(values, Tensor):
+        raise TypeError(
+            f"index_put(): argument 'values' (position 3) must be Tensor, not {type(values).__name__}"
+        )
+    for j, t in enumerate(indices):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {j} in argument 1, but got {type(t).__name__}")
+    if not indices:
+        raise RuntimeError("index_put(): expected at least one index tensor")
+    _same_dtype(input, values)
+    used = sum(_consumed("tensor", t) for t in indices)
+    if used > input.dim():
+        raise IndexError(f"too many indices for tensor of dimension {input.dim()} (got {used})")
+    view, adv = _apply_basic(input, tuple(indices), scalars_select=False)
+    packed, dims = _packed(view, adv)
+    return prim.index_put(input, packed, values, dims, accumulate)
+
+
+def _along(index, d, shape):
+    """A vector ``index`` laid along dim ``d`` and broadcast to ``shape`` (for gather/scatter)."""
+    view_shape = [1] * len(shape)
+    if shape:
+        view_shape[d] = -1
+    return index.reshape(view_shape).expand(shape)
+
+
+def _vector(index):
+    return index.reshape(1) if index.dim() == 0 else index
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), 1, T((5,), "int64", low=0, high=4)),
+        s(T((3, 4)), -2, T((2,), "int64", low=0, high=3)),
+        s(T((4, 3), layout="transposed"), 0, T((), "int64", low=0, high=3)),
+        s(T((2, 3, 4), "int64"), 2, T((0,), "int64")),
+        s(T(()), 0, T((1,), "int64", low=0, high=1)),
+        s(T((3, 4)), 1, T((2,), "int32", low=0, high=4)),
+        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6)),
+        s(T((3, 4)), 1, T((2,), "int64", low=-2, high=0)),
+        s(T((3, 4)), 1, T((2,), "float32")),
+        s(T((3, 4)), 1, T((1, 2), "int64", low=0, high=4)),
+    ]
+)
+def index_select(input, dim, index):
+    """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``."""
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype not in (dt.int64, dt.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    d = normalize_dim(dim, input.dim())
+    index = _vector(index).to(dt.int64)
+    shape = list(input.shape)
+    if shape:
+        shape[d] = index.shape[0]
+    try:
+        return prim.gather_op(input, _along(index, d, tuple(shape)), d)
+    except prim.AlongOutOfBounds as e:
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={e.value} axis_dim={e.size}") from None
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), 1, T((5,), "int64", low=0, high=4), T((3, 5))),
+        s(T((3, 4)), 0, T((2,), "int64", low=0, high=3), T((2, 4)), alpha=2.5),
+        s(T((4, 3), layout="transposed"), -1, T((4,), "int64", low=0, high=4), T((3, 4))),
+        s(T((3, 4), "int64"), 1, T((2,), "int64", low=0, high=4), T((3, 2), "int64")),
+        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6), T((3, 2))),
+        s(T((3, 4)), 1, T((2,), "float32"), T((3, 2))),
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T((3, 3))),
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T((3, 2), "float64")),
+    ]
+)
+def index_add(input, dim, index, source, *, alpha=1):
+    """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``."""
+    if index.dtype not in (dt.int64, dt.int32):
+        raise RuntimeError(
+            f"index_add_(): Expected dtype int32/int64 for index but got: {_short(index.dtype)}"
+        )
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_add_(): self ({_short(input.dtype)}) and source ({_short(source.dtype)}) "
+            "must have the same scalar type"
+        )
+    if index.dim() > 1:
+        raise IndexError(
+            f"index_add_(): Index is supposed to be a vector, but got dim: {index.dim()} with type: "
+            f"{_short(index.dtype)} and size: {list(index.shape)}"
+        )
+    d = normalize_dim(dim, input.dim())
+    index = _vector(index).to(dt.int64)
+    if input.dim() and d >= source.dim():
+        raise RuntimeError(
+            f"index_add_(): Indexing dim {d} is out of bounds of the source tensor with dim {source.dim()}"
+        )
+    if input.dim() and index.shape[0] != source.shape[d]:
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({index.shape[0]}) should be equal to "
+            f"source.size(dim): ({source.shape[d]}), for dim: {d}"
+        )
+    _check_slices(input, d, source)
+    if alpha != 1:
+        source = source * alpha
+    return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
+
+
+def _check_slices(input, d, source):
+    want = [n for k, n in enumerate(input.shape) if k != d]
+    got = [n for k, n in enumerate(source.shape) if k != d]
+    if input.dim() and want != got:
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified dimension. "
+            f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}"
+        )
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=2), T((3, 2))),
+        s(T((4, 3), layout="transposed"), 0, T((1,), "int64", low=0, high=3), T((1, 4))),
+        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6), T((3, 2))),
+        s(T((3, 4)), 1, T((2,), "int32", low=0, high=2), T((3, 2))),
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=2), T((3, 3))),
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=2), T((3, 2), "int64")),
+    ]
+)
+def index_copy(input, dim, index, source):
+    """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
+    if index.dtype is not dt.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_short(index.dtype)}")
+    if index.dim() > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.dim()})")
+    d = normalize_dim(dim, input.dim())
+    index = _vector(index)
+    n = source.shape[d] if source.dim() else 1
+    if index.shape[0] != n:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({index.shape[0]}) should be equal to source.size(dim) ({n})"
+        )
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+            f"{_short(input.dtype)} and (source) {_short(source.dtype)}"
+        )
+    _check_slices(input, d, source)
+    try:
+        return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
+    except prim.AlongOutOfBounds as e:
+        raise IndexError(f"index_copy_(): {e}") from None
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), 1, T((2,), "int64", low=-4, high=4), 2.5),
+        s(T((4, 3), layout="transposed"), 0, T((), "int64", low=0, high=3), -1),
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T(())),
+        s(T((3, 4), "int64"), 0, T((2,), "int64", low=0, high=3), 7),
+        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6), 1.0),
+        s(T((3, 4)), 1, T((2,), "int32", low=0, high=4), 1.0),
+        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T((1,))),
+    ]
+)
+def index_fill(input, dim, index, value):
+    """``input`` with its slices ``index`` along ``dim`` set to ``value``."""
+    if index.dtype is not dt.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise RuntimeError(
+            f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.dim()} dimension(s)."
+        )
+    if index.dim() > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    d = normalize_dim(dim, input.dim())
+    value = (
+        value.to(input.dtype)
+        if isinstance(value, Tensor)
+        else scalar_tensor(value, input.dtype, input.device)
+    )
+    x = input.reshape(1) if input.dim() == 0 else input
+    try:
+        out = prim.index_put(x, _vector(index).reshape(1, -1), value, (d,), False)
+    except prim.IndexOutOfBounds as e:
+        raise IndexError(f"index {e.value} is out of bounds for dimension {d} with size {e.size}") from None
+    return out.reshape(input.shape)
+
+
+def _mask_check(name, mask):
+    if mask.dtype is not dt.bool_:
+        raise RuntimeError(
+            f"{name} only supports boolean masks, but got mask with dtype {_C_NAMES[mask.dtype.name]}"
+        )
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), "bool"), 2.5),
+        s(T((3, 4)), T((4,), "bool"), -1.0),
+        s(T((4,)), T((3, 4), "bool"), 0.5),
+        s(T((4, 3), layout="transposed"), T((3, 4), "bool"), T(())),
+        s(T((3, 4), "int64"), T((3, 4), "bool"), 2.5),
+        s(T(()), T((), "bool"), 3.0),
+        s(T((3, 4)), T((3, 4), "int64"), 1.0),
+        s(T((3, 4)), T((3, 4), "bool"), T((1,))),
+        s(T((0, 4)), T((4,), "bool"), 1.0),
+        s(T((3, 4)), T((3, 4), "bool"), T((), "int64")),
+    ]
+)
+def masked_fill(input, mask, value):
+    """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
+    _mask_check("masked_fill_", mask)
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.dim()} dimension(s)."
+            )
+        value = value.to(input.dtype)
+    else:
+        value = scalar_tensor(value, input.dtype, input.device)
+    return where(mask, value, input)
+
+
+def _flat_coords(mask, ndim):
+    """(k, n) int64 coordinates of ``mask``'s true elements, for index/index_put on all dims."""
+    return prim.nonzero(mask).permute(1, 0) if ndim else None
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), "bool")),
+        s(T((3, 4)), T((4,), "bool")),
+        s(T((4,)), T((3, 4), "bool")),
+        s(T((4, 3), layout="transposed"), T((3, 4), "bool")),
+        s(T(()), T((), "bool")),
+        s(T((0, 4)), T((4,), "bool")),
+        s(T((3, 4), "int64"), T((3, 4), "bool")),
+        s(T((3, 4)), T((3, 4), "int64")),
+    ]
+)
+def masked_select(input, mask):
+    """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
+    if mask.dtype is not dt.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = broadcast_shapes(input.shape, mask.shape) or (1,)
+    x, m = input.expand(shape), mask.expand(shape)
+    return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), "bool"), T((12,))),
+        s(T((3, 4)), T((4,), "bool"), T((4, 5))),
+        s(T((4, 3), layout="transposed"), T((3, 4), "bool"), T((20,))),
+        s(T(()), T((), "bool"), T((3,))),
+        s(T((3, 4), "int64"), T((3, 4), "bool"), T((12,), "int64")),
+        s(T((3, 4)), T((3, 4), "bool"), T((2,))),
+        s(T((3, 4)), T((3, 4), "bool"), T((12,), "int64")),
+        s(T((3, 4)), T((3, 4), "float32"), T((12,))),
+    ]
+)
+def masked_scatter(input, mask, source):
+    """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
+    if mask.dtype is not dt.bool_:
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {_short(mask.dtype)}"
+        )
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"masked_scatter: expected self and source to have same dtypes but got"
+            f"{_short(input.dtype)} and {_short(source.dtype)}"
+        )
+    out_shape = broadcast_shapes(input.shape, mask.shape)
+    shape = out_shape or (1,)
+    x, m = input.expand(shape), mask.expand(shape)
+    coords = _flat_coords(m, len(shape))
+    n = coords.shape[1]
+    if source.numel() < n:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    values = source.reshape(-1).narrow(0, 0, n)
+    return prim.index_put(x, coords, values, tuple(range(len(shape))), False).reshape(out_shape)
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), T((2, 3), "int64", low=-12, high=12)),
+        s(T(()), T((), "int64", low=0, high=1)),
+        s(T((4, 3), layout="transposed"), T((5,), "int64", low=0, high=12)),
+        s(T((3, 4)), T((0,), "int64")),
+        s(T((3, 4)), T((2,), "int64", low=12, high=14)),
+        s(T((3, 4)), T((2,), "int32", low=0, high=12)),
+        s(T((3, 4), "int64"), T((2,), "int64", low=0, high=9)),
+    ]
+)
+def take(input, index):
+    """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
+    if index.dtype is not dt.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_short(index.dtype)}")
+    try:
+        return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
+    except prim.IndexOutOfBounds as e:
+        raise IndexError(
+            f"out of range: tried to access index {e.value} on a tensor of {e.size} elements."
+        ) from None
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), T((3, 2), "int64", low=0, high=4), 1),
+        s(T((3, 4)), T((1, 2), "int64", low=0, high=4), -1),
+        s(T((3, 1)), T((2, 5), "int64", low=0, high=3), 0),
+        s(T((4, 3), layout="transposed"), T((2, 3), "int64", low=0, high=12)),
+        s(T((3, 4)), T((2, 2), "int64", low=0, high=3), 0),
+        s(T((3, 4)), T((3, 2), "int32", low=0, high=4), 1),
+        s(T((3, 4)), T((2,), "int64", low=0, high=4), 1),
+    ]
+)
+def take_along_dim(input, indices, dim=None):
+    """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if dim is None)."""
+    if indices.dtype is not dt.int64:
+        raise RuntimeError(
+            f"torch.take_along_dim(): dtype of indices should be Long but got {_short(indices.dtype)}"
+        )
+    if dim is None:
+        return prim.gather_op(input.view(-1), indices.view(-1), 0)  # view, as PyTorch: no copy
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if input.dim() != indices.dim():
+        raise RuntimeError(
+            f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+            f"but got {input.dim()} dimensions for input, and {indices.dim()} dimensions for indices"
+        )
+    d = normalize_dim(dim, input.dim())
+    sizes = list(input.shape)
+    sizes[d] = indices.shape[d]
+    shape = broadcast_shapes(tuple(sizes), indices.shape)
+    in_shape = list(shape)
+    in_shape[d] = input.shape[d]
+    return prim.gather_op(input.expand(in_shape), indices.expand(shape), d)
+
+
+_SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
+
+
+def _i(low=0, high=3, shape=(3, 2)):
+    return T(shape, "int64", low=low, high=high)
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), 1, _i(0, 4), T((3, 2))),
+        s(T((3, 4)), 0, _i(), T((3, 2))),
+        s(T((3, 4)), 0, _i(), T((4, 5), grad=False)),
+        s(T((3, 4)), 1, _i(0, 4), 2.5),
+        s(T((3, 4)), 1, _i(0, 4), value=-1.0),
+        s(T((4, 3), layout="transposed"), -1, _i(0, 4), T((3, 3))),
+        s(T((3, 4)), 1, _i(0, 4), T((3, 2), grad=False), reduce="add"),
+        s(T((3, 4)), 1, _i(0, 4), T((3, 2), grad=False), reduce="multiply"),
+        s(T((3, 4)), 1, _i(0, 4), T((3, 2)), reduce="mean"),
+        s(T((3, 4), "int64"), 1, _i(0, 4), 2.5),
+        s(T((3, 4)), 1, _i(4, 6), T((3, 2))),
+        s(T((3, 4)), 1, _i(0, 4), T((3, 2), "float64")),
+        s(T((3, 4)), 1, _i(0, 4), T((3, 1))),
+    ]
+)
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
+    if reduce not in _SCATTER_REDUCE:
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if not isinstance(src, Tensor):
+        value = src if src is not None else value
+        src = scalar_tensor(value, input.dtype, input.device).expand(index.shape)
+    if reduce is not None:  # PyTorch has no derivative for these: the result is cut from the graph
+        input, src = input.detach(), src.detach()
+    return prim.scatter_along(input, dim, index, src, _SCATTER_REDUCE[reduce])
+
+
+@composite(
+    samples=lambda: [
+        s(T((3, 4)), 1, _i(0, 4), T((3, 2))),
+        s(T((3, 4)), 0, _i(), T((3, 2))),
+        s(T((3, 4)), 0, _i(), T((4, 5), grad=False)),
+        s(T((4, 3), layout="transposed"), -1, _i(0, 4), T((3, 2))),
+        s(T((3, 4), "int64"), 1, _i(0, 4), T((3, 2), "int64")),
+        s(T(()), 0, T((), "int64", low=0, high=1), T(())),
+        s(T((3, 4)), 1, _i(4, 6), T((3, 2))),
+        s(T((3, 4)), 1, T((3, 2)), T((3, 2))),
+        s(T((3, 4)), 1, _i(0, 4), T((2, 2))),
+    ]
+)
+def scatter_add(input, dim, index, src):
+    """``input`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
+    if not isinstance(src, Tensor):
+        raise TypeError(
+            f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}"
+        )
+    return prim.scatter_along(input, dim, index, src, "sum")

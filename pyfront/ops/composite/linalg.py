@@ -1,6 +1,571 @@
-"""Linalg ops built from primitives (see primitives/__init__.py for the module conventions)."""
+"""The matmul family built from the ``mm``/``bmm`` primitives and views (no gradient rules here).
+
+``matmul`` follows PyTorch's dispatch exactly (dot / mv / mm, folding a batch into one ``mm``, or
+broadcasting batches into one ``bmm``), so the shapes, dtypes and error messages for every
+combination of ranks are PyTorch's. ``einsum`` contracts its operands pairwise with ``bmm`` as
+PyTorch does, which also gives its integer-dtype behaviour.
+"""
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
-INPLACE = ""
+import math
+
+from ... import dtypes as dt
+from ...shape import broadcast_shapes, normalize_dim, normalize_dims
+from ...tensor import Tensor
+from ..primitives.elementwise import mul, where
+from ..primitives.linalg import bmm, check_not_bool, cpp_name, mm, scalar_name
+from ..registry import composite
+from ..samples import T, s
+
+__all__ = ["matmul", "dot", "vdot", "mv", "outer", "ger", "inner", "addmm", "addmv", "baddbmm", "addbmm",
+           "tensordot", "einsum"]
+METHODS = "matmul dot vdot mv outer ger inner addmm addmv baddbmm addbmm __matmul__ __rmatmul__"
+INPLACE = "addmm addmv baddbmm addbmm"
+
+
+# -- products of vectors and matrices ------------------------------------------------------------
+@composite(samples=lambda: [
+    s(T((3,)), T((3,))), s(T((0,)), T((0,))), s(T((3,), "int64"), T((3,), "int64")), s(T((3,)), T((4,))),
+    s(T((3, 1)), T((3,))), s(T(()), T(())), s(T((3,)), T((3,), "float64")),
+    s(T((3,), "bool"), T((3,), "bool")),
+    s(T((1,), layout="expanded", expand_to=(4,)), T((4,)))])
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``."""
+    if input.dim() != 1 or tensor.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D tensors")
+    if input.dtype is not tensor.dtype:
+        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                           f"{scalar_name(input.dtype)} and {scalar_name(tensor.dtype)}")
+    n, m = input.shape[0], tensor.shape[0]
+    if n != m:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+                           f"number of elements, but got {n} and {m} elements respectively")
+    check_not_bool("dot", input)
+    return mm(input.unsqueeze(0), tensor.unsqueeze(1)).reshape(())
+
+
+@composite(samples=lambda: [s(T((3,)), T((3,))), s(T((3,)), T((4,))), s(T((2, 3)), T((3,)))])
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
+    return dot(input, other)
+
+
+def _check_addmv(input_shape, input_dtype, mat, vec):
+    """PyTorch's addmv checks, in its order: ranks, sizes, dtypes (``mv`` is addmv into a new vector)."""
+    if not (mat.dim() == 2 and vec.dim() == 1 and len(input_shape) <= 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got {len(input_shape)}, {mat.dim()}, "
+                           f"{vec.dim()}")
+    n, k = mat.shape
+    if k != vec.shape[0] or math.prod(input_shape) not in (n, 1):
+        if not input_shape:  # PyTorch's message reads input.size(0)
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise RuntimeError(f"size mismatch, got input ({input_shape[0]}), mat ({n}x{k}), vec "
+                           f"({vec.shape[0]})")
+    if input_dtype is not mat.dtype or mat.dtype is not vec.dtype:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{scalar_name(input_dtype)}, {scalar_name(mat.dtype)}, and "
+                           f"{scalar_name(vec.dtype)}")
+    check_not_bool("addmv_impl_cpu", mat)
+
+
+@composite(samples=lambda: [
+    s(T((2, 3)), T((3,))), s(T((3, 2), layout="transposed"), T((3,))), s(T((0, 3)), T((3,))),
+    s(T((2, 0)), T((0,))),
+    s(T((2, 3), "int64"), T((3,), "int64")), s(T((2, 3)), T((4,))), s(T((3,)), T((3,))),
+    s(T((2, 3)), T((3, 1))),
+    s(T((2, 3)), T((3,), "float64")), s(T((2, 3), "bool"), T((3,), "bool"))])
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix-vector product, as ``torch.mv``."""
+    _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
+    return mm(input, vec.unsqueeze(1)).squeeze(1)
+
+
+@composite(samples=lambda: [
+    s(T((3,)), T((4,))), s(T((3,), "int64"), T((4,))), s(T((0,)), T((4,))), s(T((3, 1)), T((4,))),
+    s(T(()), T((4,))), s(T((3,)), T((4, 1))), s(T((3,), "bool"), T((2,), "bool")),
+    s(T((3,)), T((2,), "float64"))])
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.dim() != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.dim()}-D")
+    return mul(input.unsqueeze(1), vec2)
+
+
+@composite(samples=lambda: [s(T((3,)), T((4,)))])
+def ger(input: Tensor, vec2: Tensor) -> Tensor:
+    """The old name of ``outer``."""
+    return outer(input, vec2)
+
+
+@composite(samples=lambda: [
+    s(T((3,)), T((3,))), s(T((2, 3)), T((4, 3))), s(T((2, 2, 3)), T((3,))), s(T(()), T((4, 3))),
+    s(T((2, 3)), T(())), s(T((3,)), T((4,))), s(T((2, 3)), T((4, 4))), s(T((2, 3)), T((4, 3), "float64")),
+    s(T((2, 3), "int64"), T((3,), "int64"))])
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """Sum of products over the last dims (0-d operands multiply), as ``torch.inner``."""
+    if input.dim() == 0 or other.dim() == 0:
+        return mul(input, other)
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError("inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+# -- matmul --------------------------------------------------------------------------------------
+def _should_fold(a, b) -> bool:
+    """PyTorch's choice to fold the batch of the larger operand into the rows of one mm or mv."""
+    a_larger = a.dim() >= b.dim()
+    t1 = a if a_larger else b.mT
+    if not (t1.dim() >= 3 and (b.dim() if a_larger else a.dim()) <= 2):
+        return False
+    if (b if a_larger else a).requires_grad:
+        return True  # folding keeps the smaller operand's gradient from being a whole batch
+    if a.dim() == 2:
+        return False
+    if t1.numel() == 0:
+        return True
+    shape, strides = t1.shape, t1.stride()
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.dim() - 2))
+
+
+def _matmul_folded(a, b):
+    transpose = b.dim() > a.dim()
+    t1 = b.mT if transpose else a
+    t2 = (a.t() if a.dim() == 2 else a) if transpose else b
+    out_shape = tuple(t1.shape[:-1])
+    folded = t1.reshape(math.prod(out_shape), t1.shape[-1])
+    if t2.dim() == 1:
+        return mv(folded, t2).reshape(out_shape)
+    out = mm(folded, t2).reshape(out_shape + (t2.shape[1],))
+    return out.mT.contiguous() if transpose else out
+
+
+def _matmul_batched(a, b):
+    n, m1 = (a.shape[-2] if a.dim() > 1 else 1), a.shape[-1]
+    m2, p = (b.shape[-2], b.shape[-1]) if b.dim() > 1 else (b.shape[0], 1)
+    batch = broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+    size = math.prod(batch)
+    a3 = a.expand(batch + (n, m1)).reshape(size, n, m1)
+    if b.dim() == 1:
+        b3 = b.expand(batch + (m2,)).reshape(size, m2).unsqueeze(2)
+    else:
+        b3 = b.expand(batch + (m2, p)).reshape(size, m2, p)
+    out = bmm(a3, b3)
+    out_shape = batch + ((n,) if a.dim() > 1 else ()) + ((p,) if b.dim() > 1 else ())
+    return (out.squeeze(-1) if b.dim() == 1 else out).reshape(out_shape)
+
+
+@composite(samples=lambda: [
+    s(T((3,)), T((3,))), s(T((2, 3)), T((3,))), s(T((3,)), T((3, 4))), s(T((2, 3)), T((3, 4))),
+    s(T((2, 2, 3)), T((3, 4))), s(T((2, 2, 3)), T((3,))), s(T((3,)), T((2, 3, 4))),
+    s(T((5, 3)), T((2, 3, 4))),
+    s(T((2, 1, 2, 3)), T((4, 3, 2))), s(T((4, 3, 2), layout="transposed"), T((3, 2))),
+    s(T((3, 1), layout="expanded", expand_to=(3, 4)), T((2, 4, 5))), s(T((0, 2, 3)), T((3, 4))),
+    s(T((2, 3, 0)), T((0, 4))), s(T((2, 3), "int64"), T((2, 3, 4), "int64")),
+    s(T((2, 3, 4), "int64"), T((4,), "int64")), s(T((3, 4), "int32"), T((4, 2), "int32")),
+    s(T((2, 3)), T((4, 5))), s(T((3,)), T((4,))), s(T((3,)), T((4, 5))), s(T((2, 3)), T((4,))),
+    s(T((2, 2, 3)), T((2, 4, 5))), s(T((2, 2, 3)), T((3, 3, 5))), s(T(()), T((3,))), s(T((3,)), T(())),
+    s(T((2, 3)), T((3, 4), "float64")), s(T((3,)), T((3,), "float64")), s(T((2, 3)), T((3,), "float64")),
+    s(T((2, 2, 3)), T((2, 3, 4), "float64")), s(T((2, 2, 3)), T((4, 5))), s(T((4, 5)), T((2, 2, 3))),
+    s(T((2, 3), "bool"), T((3, 4), "bool")), s(T((3, 4), "int64"), T((4, 2)))])
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``."""
+    da, db = input.dim(), other.dim()
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        return mm(input.unsqueeze(0), other).squeeze(0)
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if _should_fold(input, other):
+        return _matmul_folded(input, other)
+    if da == 3 and db == 3 and input.shape[0] != other.shape[0]:
+        # a broadcast batch of one that needs its gradient goes the folded way too (see _should_fold)
+        if input.shape[0] == 1 and input.requires_grad:
+            return matmul(input.squeeze(0), other)
+        if other.shape[0] == 1 and other.requires_grad:
+            return matmul(input, other.squeeze(0))
+    return _matmul_batched(input, other)
+
+
+__matmul__ = matmul
+
+
+def __rmatmul__(self, other):
+    return matmul(other, self)
+
+
+# -- the add-and-multiply family: beta * input + alpha * product ---------------------------------
+def _scaled(t, factor, is_input=False):
+    """``factor * t``; a zero factor drops ``t``'s values (no nan/inf from it) but keeps its gradient (zeros).
+
+    For the ``input`` term, the product is taken on a copy: ``mul`` saves its operands, and the
+    in-place twins (``addmm_``, ...) overwrite ``input`` before backward reads them.
+    """
+    if not t.dtype.is_floating_point and not isinstance(factor, bool):
+        factor = int(factor)  # PyTorch casts the scalars to an integer input's type
+    if factor == 0:
+        return where(t.new_zeros((), dtype=dt.bool_), t, 0)
+    if factor == 1:
+        return t
+    return mul(t.clone() if is_input else t, factor)
+
+
+@composite(samples=lambda: [
+    s(T((2, 4)), T((2, 3)), T((3, 4))), s(T((4,)), T((2, 3)), T((3, 4)), beta=0.5, alpha=2.0),
+    s(T(()), T((3, 2), layout="transposed"), T((3, 4)), beta=0), s(T((2, 1)), T((2, 0)), T((0, 4)), alpha=-1),
+    s(T((2, 4), "int64"), T((2, 3), "int64"), T((3, 4), "int64"), alpha=2, beta=3),
+    s(T((3,)), T((2, 3)), T((3, 4))), s(T((2, 4)), T((3,)), T((3, 4))), s(T((2, 4)), T((2, 3)), T((5, 4))),
+    s(T((2, 4), "float64"), T((2, 3)), T((3, 4))), s(T((2, 4)), T((2, 3), "float64"), T((3, 4))),
+    s(T((2, 1, 4)), T((2, 3)), T((3, 4)))])
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
+    for a, b, names in ((input, mat2, "self and mat2"), (mat1, mat2, "mat1 and mat2")):
+        if a.dtype is not b.dtype:
+            raise RuntimeError(f"{names} must have the same dtype, but got {scalar_name(a.dtype)} and "
+                               f"{scalar_name(b.dtype)}")
+    for name, t in (("mat1", mat1), ("mat2", mat2)):
+        if t.dim() != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {t.dim()}-D tensor")
+    product = mm(mat1, mat2)
+    return _scaled(input.expand(product.shape), beta, is_input=True) + _scaled(product, alpha)
+
+
+@composite(samples=lambda: [
+    s(T((2,)), T((2, 3)), T((3,))), s(T(()), T((3, 2), layout="transposed"), T((3,)), beta=0.5, alpha=2.0),
+    s(T((1,)), T((2, 3)), T((3,)), beta=0),
+    s(T((2,), "int64"), T((2, 3), "int64"), T((3,), "int64"), alpha=2),
+    s(T((3,)), T((2, 3)), T((3,))), s(T((2,)), T((2, 3)), T((4,))), s(T((2,)), T((3,)), T((3,))),
+    s(T((2,), "float64"), T((2, 3)), T((3,))), s(T((2, 1)), T((2, 3)), T((3,)))])
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
+    _check_addmv(input.shape, input.dtype, mat, vec)
+    return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
+
+
+@composite(samples=lambda: [
+    s(T((2, 3, 5)), T((2, 3, 4)), T((2, 4, 5))),
+    s(T((3, 5)), T((2, 3, 4)), T((2, 4, 5)), beta=0.5, alpha=2.0),
+    s(T(()), T((4, 3, 2), layout="transposed"), T((2, 4, 5)), beta=0),
+    s(T((2, 3, 5), "int64"), T((2, 3, 4), "int64"), T((2, 4, 5), "int64"), alpha=2),
+    s(T((3, 3, 5)), T((2, 3, 4)), T((2, 4, 5))), s(T((2, 3, 5)), T((2, 3, 4)), T((2, 3, 5))),
+    s(T((2, 3, 5)), T((3, 4)), T((2, 4, 5))), s(T((2, 3, 5), "float64"), T((2, 3, 4)), T((2, 4, 5))),
+    s(T((2, 3, 5)), T((2, 3, 4)), T((2, 4, 5), "float64"))])
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
+    expanded = input.expand(batch1.size(0), batch1.size(1), batch2.size(2))
+    if input.dtype is not batch1.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {cpp_name(input.dtype)}, batch1: "
+                           f"{cpp_name(batch1.dtype)}, batch2: {cpp_name(batch2.dtype)}")
+    return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
+
+
+@composite(samples=lambda: [
+    s(T((3, 5)), T((2, 3, 4)), T((2, 4, 5))), s(T((5,)), T((2, 3, 4)), T((2, 4, 5)), beta=0.5, alpha=2.0),
+    s(T(()), T((4, 3, 2), layout="transposed"), T((2, 4, 5)), beta=0),
+    s(T((3, 5)), T((0, 3, 4)), T((0, 4, 5))),
+    s(T((3, 5), "int64"), T((2, 3, 4), "int64"), T((2, 4, 5), "int64"), alpha=3),
+    s(T((2, 3, 5)), T((2, 3, 4)), T((2, 4, 5))), s(T((3, 5)), T((2, 3, 4)), T((3, 4, 5))),
+    s(T((3, 5)), T((2, 3, 4)), T((2, 5, 5))), s(T((3, 5)), T((3, 4)), T((2, 4, 5))),
+    s(T((3, 5), "float64"), T((2, 3, 4)), T((2, 4, 5))), s(T((3, 5)), T((2, 3, 4), "float64"), T((2, 4, 5)))])
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
+    expanded = input.expand(batch1.size(1), batch2.size(2))
+    for name, t in (("batch1", batch1), ("batch2", batch2)):
+        if t.dim() != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    (b, n, k), (b2, k2, m) = batch1.shape, batch2.shape
+    if b != b2:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and {b2}")
+    if k != k2:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{k} and {k2}x{m})")
+    # the sum over the batch of products is one product over the batch and inner dims together
+    return addmm(expanded, batch1.permute(1, 0, 2).reshape(n, b * k), batch2.reshape(b * k, m),
+                 beta=beta, alpha=alpha)
+
+
+# -- tensordot and einsum ------------------------------------------------------------------------
+def _dims_list(dims, name, position):
+    if isinstance(dims, int):
+        raise TypeError(f"tensordot(): argument '{name}' (position {position}) must be tuple of ints, "
+                        "not int")
+    return [int(d) for d in dims]
+
+
+@composite(samples=lambda: [
+    s(T((2, 3, 4)), T((3, 4, 5))), s(T((2, 3, 4)), T((3, 4, 5)), dims=2),
+    s(T((2, 3, 4)), T((4, 3, 5)), ([1, 2], [1, 0])),
+    s(T((2, 3)), T((4, 5)), 0), s(T((2, 3)), T((3, 5)), dims=([-1], [0])),
+    s(T((2, 1)), T((3, 5)), ([1], [0])),
+    s(T((2, 3), "int64"), T((3, 5), "int64"), 1),
+    s(T((4, 3, 2), layout="transposed"), T((3, 4)), ([0, 1], [0, 1])),
+    s(T((2, 3, 4)), T((3, 4, 5)), 1), s(T((2, 3)), T((4, 5)), -1), s(T((2, 3)), T((3, 5)), ([1], [1])),
+    s(T((2, 3)), T((3, 5)), ([1], [0, 1])), s(T((2, 3)), T((3, 5), "float64"), 1), s(T((2, 3)), T((3, 5)), 3),
+    s(T((2, 3)), T((3, 5)), ([3], [0])), s(T((2, 3)), T((3, 5)), (1, 0)),
+    s(T((2, 3)), T((3, 3)), ([1, 1], [0, 1]))])
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Sum of products over the dims ``dims`` (a count of trailing/leading dims, or two lists), as
+    ``torch.tensordot``."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.dim(), b.dim()):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims_a, dims_b = list(range(-dims, 0)), list(range(dims))
+    else:
+        dims_a, dims_b = _dims_list(dims[0], "dims_self", 3), _dims_list(dims[1], "dims_other", 4)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    if a.dtype is not b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    contracted = 1
+    for da, db in zip(dims_a, dims_b):
+        sa, sb = a.size(da), b.size(db)
+        if sb == 1:  # a broadcast dim is summed right away
+            a = a.sum(da, keepdim=True, dtype=a.dtype)
+        elif sa == 1:
+            b = b.sum(db, keepdim=True, dtype=b.dtype)
+        elif sa != sb:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {sa} in dim {da} "
+                               f"and second has size {sb} in dim {db}")
+        else:
+            contracted *= sa
+    ca = normalize_dims(dims_a, a.dim()) if dims_a else ()
+    cb = normalize_dims(dims_b, b.dim()) if dims_b else ()
+    free_a = [d for d in range(a.dim()) if d not in ca]
+    free_b = [d for d in range(b.dim()) if d not in cb]
+    out_shape = [a.shape[d] for d in free_a] + [b.shape[d] for d in free_b]
+    a2 = a.permute(free_a + [normalize_dim(d, a.dim()) for d in dims_a])
+    b2 = b.permute([normalize_dim(d, b.dim()) for d in dims_b] + free_b)
+    a2 = a2.reshape(math.prod(out_shape[:len(free_a)]), contracted)
+    b2 = b2.reshape(contracted, math.prod(out_shape[len(free_a):]))
+    return mm(a2, b2).reshape(out_shape)
+
+
+_ELLIPSIS = "..."
+
+
+def _sublist_equation(args):
+    """The equation of einsum's sublist form ``einsum(op1, [0, 1], op2, [1, 2], [0, 2])``."""
+    def letters(sub):
+        out = ""
+        for n in sub:
+            if n is Ellipsis:
+                out += _ELLIPSIS
+            elif 0 <= n < 26:
+                out += chr(ord("A") + n)
+            elif 26 <= n < 52:
+                out += chr(ord("a") + n - 26)
+            else:
+                raise ValueError("einsum(): subscript in subscript list is not within the valid range "
+                                 "[0, 52)")
+        return out
+    has_output = len(args) % 2 == 1
+    pairs = args[:-1] if has_output else args
+    equation = ",".join(letters(sub) for sub in pairs[1::2])
+    if has_output:
+        equation += "->" + letters(args[-1])
+    return equation, list(pairs[0::2])
+
+
+def _parse_subscripts(equation, start, text, what):
+    """Labels of one side of the equation: letters, with ``...`` kept as one ``_ELLIPSIS`` entry."""
+    labels, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == ".":
+            if _ELLIPSIS in labels:
+                raise RuntimeError(f"einsum(): found '.' for {what} for which an ellipsis was already found"
+                                   if what != "output" else
+                                   "einsum(): found '.' for output but an ellipsis (...) was already found")
+            if text[i:i + 3] != _ELLIPSIS:
+                suffix = " (...)" if what == "output" else ""
+                raise RuntimeError(f"einsum(): found '.' for {what} that is not part of any ellipsis{suffix}")
+            labels.append(_ELLIPSIS)
+            i += 3
+            continue
+        if c != " ":
+            if not (c.isascii() and c.isalpha()):
+                raise RuntimeError(f"einsum(): invalid subscript given at index {start + i} in the equation "
+                                   "string, subscripts must be in [a-zA-Z]")
+            labels.append(c)
+        i += 1
+    return labels
+
+
+def _parse_equation(equation, n_ops):
+    arrow = equation.find("->")
+    lhs = equation if arrow == -1 else equation[:arrow]
+    op_labels, start = [], 0
+    for k, part in enumerate(lhs.split(",")):
+        if k >= n_ops:
+            raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+        op_labels.append(_parse_subscripts(equation, start, part, f"operand {k}"))
+        start += len(part) + 1
+    if len(op_labels) != n_ops:
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    if arrow == -1:
+        return op_labels, None
+    return op_labels, _parse_subscripts(equation, arrow + 2, equation[arrow + 2:], "output")
+
+
+def _einsum_operand(i, op, labels, ell_ndim, sizes):
+    """Give each dim of operand ``i`` one label (ellipsis dims become ints), taking diagonals of
+    repeated labels and recording each label's size, with PyTorch's checks and messages."""
+    named = [lb for lb in labels if lb != _ELLIPSIS]
+    if _ELLIPSIS in labels:
+        if len(named) > op.dim():
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(named)}) is more "
+                               f"than the number of dimensions ({op.dim()}) for operand {i}")
+    elif len(named) != op.dim():
+        raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(named)}) does not "
+                           f"match the number of dimensions ({op.dim()}) for operand {i} and no ellipsis "
+                           "was given")
+    dim_labels, dim = [], 0
+    for lb in labels:
+        if lb == _ELLIPSIS:
+            covered = op.dim() - len(named)
+            for j in range(ell_ndim - covered, ell_ndim):
+                n = op.shape[dim]
+                if n != 1:
+                    if sizes.get(j, 1) not in (1, n):
+                        raise RuntimeError(f"einsum(): dimension {dim} covered by ellipsis in operand "
+                                           f"{i}has size {n} which does not broadcast with previously seen "
+                                           f"ellipsis with size {sizes[j]} for the respective dimension")
+                    sizes[j] = n
+                dim_labels.append(j)
+                dim += 1
+        elif lb in dim_labels:
+            prev = dim_labels.index(lb)
+            if op.shape[dim] != op.shape[prev]:
+                raise RuntimeError(f"einsum(): subscript {lb} is repeated for operand {i} but the sizes "
+                                   f"don't match, {op.shape[dim]} != {op.shape[prev]}")
+            op = op.diagonal(0, prev, dim).movedim(-1, prev)
+        else:
+            n = op.shape[dim]
+            if n != 1:
+                if sizes.get(lb, 1) not in (1, n):
+                    raise RuntimeError(f"einsum(): subscript {lb} has size {n} for operand {i} which does "
+                                       f"not broadcast with previously seen size {sizes[lb]}")
+                sizes[lb] = n
+            dim_labels.append(lb)
+            dim += 1
+    return op, dim_labels
+
+
+def _sumproduct_pair(left, right, sum_dims):
+    """Multiply two aligned operands and sum ``sum_dims`` (kept as size 1) with one ``bmm``."""
+    lro, lo, ro = [], [], []
+    for d in range(left.dim()):
+        if d in sum_dims:
+            continue
+        nl, nr = left.shape[d] != 1, right.shape[d] != 1
+        (lro if nl and nr else lo if nl else ro).append(d)
+
+    def size(t, dims):
+        return math.prod(t.shape[d] for d in dims)
+    batch, n_lo, n_ro, n_sum = size(left, lro), size(left, lo), size(right, ro), size(left, sum_dims)
+    # each side has size 1 on the other side's own dims, so those ride along in its reshape
+    a = left.permute(lro + lo + sum_dims + ro).reshape(batch, n_lo, n_sum)
+    b = right.permute(lro + sum_dims + ro + lo).reshape(batch, n_sum, n_ro)
+    out_dims = lro + lo + ro + sum_dims
+    shape = [left.shape[d] for d in lro + lo] + [right.shape[d] for d in ro] + [1] * len(sum_dims)
+    out = bmm(a, b).reshape(shape)
+    return out.permute([out_dims.index(d) for d in range(left.dim())])
+
+
+@composite(samples=lambda: [
+    s("ij,jk->ik", T((2, 3)), T((3, 4))), s("ij,jk", T((2, 3)), T((3, 4))), s("ji", T((2, 3))),
+    s("ii->i", T((3, 3))),
+    s("ii", T((3, 3))), s("iij->ji", T((3, 3, 2))), s("bij,bjk->bik", T((2, 3, 4)), T((2, 4, 5))),
+    s("...ij,...jk", T((2, 2, 3)), T((3, 4))), s("i,j->ij", T((2,)), T((3,))), s("ij->j", T((2, 3))),
+    s("i...->", T((2, 3, 4))), s("...ii->...i", T((4, 3, 3))), s("i...i->...", T((3, 2, 3))),
+    s("ij,ij->ij", T((1, 3)), T((2, 3))), s("i,i,i->", T((2,)), T((2,)), T((2,))), s("a,A", T((2,)), T((3,))),
+    s("i j , j k -> i k", T((2, 3)), T((3, 4))), s("...i,...i", T((2, 1, 3)), T((4, 3))),
+    s("ij...,jk...->ik...", T((2, 3, 5)), T((3, 4, 1))),
+    s("ijk,ikl,jl->kj", T((2, 3, 4)), T((2, 4, 5)), T((3, 5))),
+    s("ij,jk->ik", T((3, 2), layout="transposed"), T((3, 4), "int64", grad=False)),
+    s("ij,jk->ik", T((2, 3), "int64"), T((3, 4), "int64")), s("ij->", T((2, 3), "int32")),
+    s("ij,j->", T((2, 3), "int32"), T((3,), "int32")), s("ij,j->i", T((2, 3), "int32"), T((1,), "int32")),
+    s("ij,jk", T((2, 3), "bool"), T((3, 4), "bool")), s("i->", T((0,))), s("->", T(())),
+    s("ij,jk", T((2, 3)), T((4, 4))), s("ij,jk->ik", T((2, 3))), s("ii->i", T((2, 3))), s("ij->k", T((2, 3))),
+    s("ij->ii", T((2, 3))), s("ijk", T((2, 3))), s("ij,jk->ik", T((2, 3)), T((3, 4), "float64")),
+    s("i1->i", T((2, 3))), s("..i->i", T((2, 3))), s("ij->ji->", T((2, 3))),
+    s("...i,...i", T((5, 2, 3)), T((4, 3))),
+    s("...i->......", T((3,))), s("ij->i.", T((3, 3))), s("i", T((3,)), T((3,))), s("i...j->", T((2,)))])
+def einsum(*args) -> Tensor:
+    """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form)."""
+    if args and isinstance(args[0], Tensor):
+        equation, operands = _sublist_equation(args)
+    else:
+        equation, operands = args[0], list(args[1:])
+        if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+            operands = list(operands[0])
+    op_labels, out_labels = _parse_equation(equation, len(operands))
+    ell_ndim = max((op.dim() - len(lbs) + 1 for op, lbs in zip(operands, op_labels) if _ELLIPSIS in lbs),
+                   default=0)
+    counts = {}
+    for lbs in op_labels:
+        for lb in lbs:
+            counts[lb] = counts.get(lb, 0) + 1
+    if out_labels is None:  # implicit output: the ellipsis, then the labels used once, sorted
+        out_labels = ([_ELLIPSIS] if _ELLIPSIS in counts else []) + sorted(lb for lb, n in counts.items()
+                                                                           if n == 1 and lb != _ELLIPSIS)
+    seen = []
+    for lb in out_labels:
+        if lb != _ELLIPSIS and lb not in counts:
+            raise RuntimeError(f"einsum(): output subscript {lb} does not appear in the equation for any "
+                               "input operand")
+        if lb in seen:
+            raise RuntimeError(f"einsum(): output subscript {lb} appears more than once in the output")
+        seen.append(lb)
+    out = []
+    for lb in out_labels:
+        out += list(range(ell_ndim)) if lb == _ELLIPSIS else [lb]
+    sizes, ops = {}, []
+    for i, (op, lbs) in enumerate(zip(operands, op_labels)):
+        ops.append(_einsum_operand(i, op, lbs, ell_ndim, sizes))
+    return _contract(ops, out)
+
+
+def _contract(ops, out):
+    """Contract labelled operands to the labels ``out``, pairwise from the left, as PyTorch does."""
+    every = list(out)
+    for _, labels in ops:
+        every += [lb for lb in labels if lb not in every]
+    aligned = []
+    for op, labels in ops:  # every operand gets every label, in one order (size 1 where it has none)
+        present = [lb for lb in every if lb in labels]
+        op = op.permute([labels.index(lb) for lb in present])
+        aligned.append(op.reshape([op.shape[present.index(lb)] if lb in labels else 1 for lb in every]))
+    # how many operands (and the output) hold each dim with a size other than 1: at 1, it is summed out
+    counts = [int(d < len(out)) + sum(a.shape[d] != 1 for a in aligned) for d in range(len(every))]
+    for i, a in enumerate(aligned):
+        dims = [d for d in range(len(out), len(every)) if a.shape[d] != 1 and counts[d] == 1]
+        for d in dims:
+            counts[d] = 0
+        if dims:
+            aligned[i] = a.sum(dims, keepdim=True)
+    result = aligned[0]
+    for b in aligned[1:]:
+        sum_dims = []
+        for d in range(len(out), len(every)):
+            if result.shape[d] != 1 and b.shape[d] != 1:
+                counts[d] -= 1
+                if counts[d] == 1:
+                    sum_dims.append(d)
+                    counts[d] = 0
+            elif counts[d] == 1:
+                if result.shape[d] != 1:
+                    result, counts[d] = result.sum(d, keepdim=True), 0
+                elif b.shape[d] != 1:
+                    b, counts[d] = b.sum(d, keepdim=True), 0
+        result = _sumproduct_pair(result, b, sum_dims) if sum_dims else mul(result, b)
+    return result.reshape(result.shape[:len(out)])

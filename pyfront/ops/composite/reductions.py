@@ -1,6 +1,275 @@
-"""Reductions built from primitives (see primitives/__init__.py for the module conventions)."""
+"""Reductions built from primitives: statistics, logsumexp, and the value+index selections.
+
+max/min/sort/topk/median with a dim pick indices with a non-differentiable primitive (argmax,
+argsort) and gather the values with ``take_along``, so the gradient reaches exactly the selected
+elements, as in PyTorch.
+"""
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
+import builtins
+import math
+import warnings
+
+from ... import dtypes as dt
+from ...shape import normalize_dim
+from ...tensor import Tensor
+from .. import return_types
+from ..dispatch import apply
+from ..primitives import reductions as red
+from ..primitives.elementwise import maximum, minimum, where
+from ..registry import composite
+from ..samples import T, s
+
+__all__ = ["mean", "var", "std", "var_mean", "std_mean", "logsumexp", "count_nonzero", "max", "min", "sort",
+           "topk", "median"]
+METHODS = "mean var std logsumexp count_nonzero max min sort topk median"
 INPLACE = ""
+
+
+def _stat_samples():
+    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, keepdim=True), s(T((2, 3, 4)), (0, 2)),
+            s(T((2, 3, 4)), (-1, 1), keepdim=True), s(T(())), s(T(()), 0), s(T((0, 3)), 1), s(T((0, 3))),
+            s(T((4, 5), layout="transposed"), 0), s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1),
+            s(T((3, 4)), 2), s(T((2, 3)), (1, -1)), s(T((3, 4), "int64")), s(T((3, 4), "bool"), 0),
+            s(T((3, 4), "float64"), 1)]
+
+
+@composite(samples=_stat_samples)
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {input.dtype._legacy_name[:-6]}")
+    dims = red.reduce_dims(dim, input.dim())
+    return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+
+
+# -- variance and standard deviation ------------------------------------------------------------
+def _var_args(name, input, dim, unbiased, keepdim, correction):
+    """(dims, keepdim, N - correction) from PyTorch's var/std signatures."""
+    if isinstance(dim, bool):  # var(input, unbiased)
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments: 'unbiased' and "
+                        "'correction' cannot be given together")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    dims = red.reduce_dims(dim, input.dim())
+    dof = math.prod(input.shape[d] for d in dims) - correction
+    if dof <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    return dims, keepdim, dof
+
+
+def _var(input, dims, keepdim, dof):
+    if dof > 0:
+        d = input - input.mean(dims, keepdim=True)
+        return (d * d).sum(dims, keepdim) / dof
+    # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum) and its
+    # gradient 2 (x - mean) / (N - correction), unclamped, without the mean's (zero) share,
+    # which here would be inf - inf; the value carries no gradient, the second term no value
+    d = input - input.mean(dims, keepdim=True).detach()
+    ssq = (d * d).sum(dims, keepdim)
+    if dof == 0:
+        return ssq / 0.0
+    scaled = ssq / dof
+    return (ssq / 0.0).detach() + (scaled - scaled.detach())
+
+
+def _std(input, dims, keepdim, dof):
+    if dof <= 0:  # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf)
+        return _var(input, dims, keepdim, dof).sqrt()
+    # the 2-norm's gradient is 0 where the norm is 0, as PyTorch's std gradient is for a constant
+    # input; sqrt(var) would give 0 * inf = NaN there
+    return red.norm(input - input.mean(dims, keepdim=True), 2, dims, keepdim) / math.sqrt(dof)
+
+
+def _var_samples():
+    return _stat_samples()[:-3] + [
+        s(T((3, 4)), 1, False), s(T((3, 4)), 1, True, True), s(T((3, 4)), False), s(T((3, 4)), correction=0),
+        s(T((3, 4)), 1, correction=2.5, keepdim=True), s(T((3, 4)), 0, correction=3),
+        s(T((3, 4)), 0, correction=5), s(T((3, 4)), unbiased=False, correction=0), s(T((1, 4)), 0),
+        s(T((3, 4), "float64"), 1)]
+
+
+@composite(samples=_var_samples)
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
+    return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
+
+
+@composite(samples=_var_samples)
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
+    return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
+
+
+@composite(samples=_var_samples)
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(var, mean) over ``dim``, as ``torch.var_mean``."""
+    dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
+    return _var(input, dims, keepdim, dof), input.mean(dims, keepdim)
+
+
+@composite(samples=_var_samples)
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(std, mean) over ``dim``, as ``torch.std_mean``."""
+    dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
+    return _std(input, dims, keepdim, dof), input.mean(dims, keepdim)
+
+
+# -- logsumexp and count_nonzero ----------------------------------------------------------------
+def _logsumexp_samples():
+    return [s(T((3, 4)), 1), s(T((3, 4)), (0, 1)), s(T((2, 3, 4)), -1, True), s(T((2, 3, 4)), (0, 2), True),
+            s(T(()), 0), s(T((0, 3)), 1), s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 0),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4), low=-200, high=200), 1),
+            s(T((3, 4)), 2), s(T((3, 4), "int64"), 1), s(T((3, 4), "bool"), 0)]
+
+
+@composite(samples=_logsumexp_samples)
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows."""
+    if not input.dtype.is_floating_point:
+        input = input.to(dt.get_default_dtype())
+    dims = red.reduce_dims(dim, input.dim())
+    if builtins.all(input.shape[d] for d in dims):
+        # the shift carries no gradient: d/dx of the shifted form is already softmax(x); an infinite
+        # maximum would turn inf - inf into NaN, so it shifts by 0 there instead
+        m = red.amax(input, dims, keepdim=True).detach()
+        m = where(m.isinf(), 0, m)
+    else:  # an empty reduction: log(0) = -inf, no shift needed
+        m = input.new_zeros(red.reduced_shape(input.shape, dims, True))
+    out = (input - m).exp().sum(dims, keepdim=True).log() + m
+    return out if keepdim else out.reshape(red.reduced_shape(input.shape, dims, False))
+
+
+@composite(grad=False, samples=lambda: [
+    s(T((3, 4), low=-1, high=2, dtype="int64")), s(T((3, 4), "int64"), 1), s(T((2, 3, 4), "bool"), (0, 2)),
+    s(T((3, 4), low=-1, high=2)), s(T(())), s(T(()), 0), s(T((0, 3)), 0), s(T((2, 3)), ()),
+    s(T((4, 5), "int64", layout="transposed"), -1), s(T((2, 3)), (1, -1)), s(T((2, 3)), 2)])
+def count_nonzero(input, dim=None):
+    """How many elements over ``dim`` (all dims when None) are nonzero, as int64."""
+    return (input != 0).sum(dim)
+
+
+# -- max/min/sort/topk/median: values with their indices ----------------------------------------
+def _gather(name, input, idx, dim, keepdim):
+    """The named (values, indices) pair for indices ``idx`` (kept dims) along ``dim``."""
+    values = apply(red.take_along, input, idx, dim=dim)
+    if not keepdim:
+        values, idx = values.squeeze(dim), idx.squeeze(dim)
+    return getattr(return_types, name)(values, idx)
+
+
+def _scalar(name, fn, input, *args):
+    """A 0-d input through ``fn`` as a 1-element vector (NumPy's axis ops need a dim)."""
+    values, indices = fn(input.reshape(1), 0, *args)
+    return getattr(return_types, name)(values.reshape(()), indices.reshape(()))
+
+
+def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
+    if isinstance(dim, Tensor) or other is not None:
+        return pair_fn(input, dim if other is None else other)
+    if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
+        dims = red.reduce_dims(None, input.dim())
+        red.check_nonempty(name, input, dims)
+        return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True)
+    d = normalize_dim(dim, input.dim())
+    if input.dim() == 0:
+        return _scalar(name, lambda x, d0: _extreme(name, arg_op, full_op, pair_fn, x, d0, False, None),
+                       input)
+    red.check_nonempty(name, input, (d,), IndexError)
+    return _gather(name, input, apply(arg_op, input, dim=d, keepdim=True), d, keepdim)
+
+
+def _extreme_samples():
+    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True), s(T((2, 3, 4)), 0, keepdim=True),
+            s(T(())), s(T(()), 0), s(T(()), -1, True), s(T((0, 3)), 1), s(T((0, 3)), 0), s(T((0, 3))),
+            s(T((4, 5), layout="transposed"), 0), s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1),
+            s(T((3, 4)), 2), s(T((3, 4)), (0, 1)), s(T((3, 4), "int64"), 1), s(T((3, 4), "int64")),
+            s(T((3, 4), "bool"), 0), s(T((3, 4), "uint8")), s(T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,))),
+            s(T((3, 4)), T((3, 4), "int64")), s(T((3, 4)), other=T((3, 4)))]
+
+
+@composite(samples=_extreme_samples)
+def max(input, dim=None, keepdim=False, *, other=None):
+    """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input, other)``."""
+    return _extreme("max", red.argmax_op, red.amax_op, maximum, input, dim, keepdim, other)
+
+
+@composite(samples=_extreme_samples)
+def min(input, dim=None, keepdim=False, *, other=None):
+    """The minimum: of everything (0-d), or (values, indices) along ``dim``, or ``minimum(input, other)``."""
+    return _extreme("min", red.argmin_op, red.amin_op, minimum, input, dim, keepdim, other)
+
+
+def _sort_samples():
+    return [s(T((3, 4))), s(T((3, 4)), 0), s(T((2, 3, 4)), -2, True), s(T((5,)), descending=True), s(T(())),
+            s(T(()), 0), s(T((0, 3)), 0), s(T((0, 3))), s(T((4, 5), layout="transposed"), 1),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 0), s(T((3, 4)), 2),
+            s(T((12,), "int64"), stable=True), s(T((12,), "int64"), descending=True, stable=True),
+            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True)]
+
+
+@composite(samples=_sort_samples)
+def sort(input, dim=-1, descending=False, *, stable=False):
+    """(values, indices) sorted along ``dim``; stable always (equal values keep their order)."""
+    d = normalize_dim(dim, input.dim())
+    if input.dim() == 0:
+        return _scalar("sort", sort, input, descending)
+    return _gather("sort", input, red.argsort(input, d, descending), d, True)
+
+
+def _topk_samples():
+    return [s(T((3, 5)), 2), s(T((3, 5)), 3, 0), s(T((2, 3, 4)), 4, -1, False), s(T((5,)), 5, sorted=True),
+            s(T((5,)), 0), s(T(()), 1), s(T((0, 3)), 0, 0), s(T((0, 3)), 2), s(T((5,)), 6), s(T((5,)), -1),
+            s(T((4, 5), layout="transposed"), 2, 1),
+            s(T((3, 6), low=0, high=100, dtype="int64"), 2, largest=False),
+            s(T((3, 4)), 1, 2)]
+
+
+@composite(samples=_topk_samples)
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted."""
+    d = normalize_dim(dim, input.dim())
+    if input.dim() == 0 and k == 1:
+        return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)
+    if k < 0 or k > (input.shape[d] if input.dim() else 1):
+        raise RuntimeError("selected index k out of range")
+    return _gather("topk", input, red.argsort(input, d, largest).narrow(d, 0, k), d, True)
+
+
+def _median_samples():
+    # no expanded input with a dim: torch 2.13 reads stride-0 inputs wrongly there (test_reductions.py
+    # checks that case against a contiguous copy)
+    return [s(T((3, 5))), s(T((3, 4))), s(T((3, 5)), 1), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True),
+            s(T(())), s(T(()), 0, True), s(T((0, 3)), 1), s(T((0, 3)), 0),
+            s(T((4, 5), layout="transposed"), 0),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4))),
+            s(T((3, 4)), 2), s(T((4, 6), "int64"), 1), s(T((4, 7), "int64")), s(T((3, 4), "bool"))]
+
+
+@composite(samples=_median_samples)
+def median(input, dim=None, keepdim=False):
+    """The lower median: of everything (0-d, ties share the gradient), or (values, indices) along ``dim``.
+
+    NaN propagates: a row with a NaN has median NaN, at its first NaN.
+    """
+    if input.dtype is dt.bool_:
+        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
+    if dim is None:
+        return apply(red.median_op, input, dims=tuple(range(input.dim())), keepdim=False, nan_ties=True)
+    d = normalize_dim(dim, input.dim())
+    if input.dim() == 0:
+        return _scalar("median", lambda x, d0: median(x, d0), input)
+    red.check_nonempty("median", input, (d,), IndexError)
+    idx = red.argsort(input, d).narrow(d, (input.shape[d] - 1) // 2, 1)
+    if input.dtype.is_floating_point:
+        nan = input.isnan()
+        idx = where(nan.any(d, keepdim=True), apply(red.argmax_op, nan, dim=d, keepdim=True), idx)
+    return _gather("median", input, idx, d, keepdim)

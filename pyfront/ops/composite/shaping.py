@@ -1,6 +1,322 @@
-"""Shaping ops built from primitives (see primitives/__init__.py for the module conventions)."""
+"""Joining and movement ops built from ``cat``, ``flip`` and the views (no gradient rules here)."""
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
-INPLACE = ""
+from ... import dtypes as dt
+from ...shape import normalize_dim
+from ...tensor import Tensor
+from ..creation import arange, full
+from ..primitives.elementwise import where
+from ..primitives.shaping import cat, flip
+from ..registry import composite
+from ..samples import T, s
+
+__all__ = ["stack", "hstack", "vstack", "dstack", "column_stack", "atleast_1d", "atleast_2d", "atleast_3d",
+           "fliplr", "flipud", "roll", "tile", "repeat_interleave", "tril", "triu", "rot90"]
+METHODS = "fliplr flipud roll repeat tile repeat_interleave tril triu rot90"
+INPLACE = "tril triu"
+
+
+def _tensor_list(name, tensors):
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return list(tensors)
+
+
+def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join equally shaped tensors along a new dim ``dim`` (alias ``axis``), as ``torch.stack``."""
+    if axis is not None:
+        dim = axis
+    tensors = _tensor_list("stack", tensors)
+    first = tensors[0]
+    for i, t in enumerate(tensors[1:], 1):
+        if t.shape != first.shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first.shape)} at "
+                               f"entry 0 and {list(t.shape)} at entry {i}")
+    dim = normalize_dim(dim, first.dim() + 1)
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def _atleast(ndim, tensors):
+    """Views with at least ``ndim`` dims, placed as NumPy's ``atleast_Nd`` places them."""
+    def one(t):
+        if t.dim() >= ndim:
+            return t
+        if ndim == 3 and t.dim() == 2:
+            return t.unsqueeze(-1)
+        if ndim == 3 and t.dim() == 1:
+            return t.reshape(1, t.shape[0], 1)
+        return t.reshape((1,) * (ndim - t.dim()) + tuple(t.shape))
+    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+        return tuple(one(t) for t in tensors[0])
+    return one(tensors[0]) if len(tensors) == 1 else tuple(one(t) for t in tensors)
+
+
+def atleast_1d(*tensors):
+    """``tensors`` as views with at least 1 dim, as ``torch.atleast_1d``."""
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    """``tensors`` as views with at least 2 dims, as ``torch.atleast_2d``."""
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    """``tensors`` as views with at least 3 dims, as ``torch.atleast_3d``."""
+    return _atleast(3, tensors)
+
+
+def hstack(tensors) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``."""
+    tensors = atleast_1d(_tensor_list("hstack", tensors))
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    """Join along dim 0 after making every tensor 2-D, as ``torch.vstack``."""
+    return cat(atleast_2d(_tensor_list("vstack", tensors)), 0)
+
+
+def dstack(tensors) -> Tensor:
+    """Join along dim 2 after making every tensor 3-D, as ``torch.dstack``."""
+    return cat(atleast_3d(_tensor_list("dstack", tensors)), 2)
+
+
+def column_stack(tensors) -> Tensor:
+    """Join as columns: 0-d and 1-D tensors become one column each, as ``torch.column_stack``."""
+    tensors = _tensor_list("column_stack", tensors)
+    return hstack([t.reshape(t.numel(), 1) if t.dim() <= 1 else t for t in tensors])
+
+
+@composite(samples=lambda: [s(T((3, 4))), s(T((2, 3, 4))), s(T((4, 5), layout="transposed")), s(T((3,))),
+                            s(T((0, 2)))])
+def fliplr(input: Tensor) -> Tensor:
+    """Flip dim 1 (left/right), as ``torch.fliplr``."""
+    if input.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+@composite(samples=lambda: [s(T((3, 4))), s(T((3,))), s(T((3, 4), "int64")), s(T(()))])
+def flipud(input: Tensor) -> Tensor:
+    """Flip dim 0 (up/down), as ``torch.flipud``."""
+    if input.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+def _ints(value, name, position):
+    values = value if isinstance(value, (tuple, list)) else (value,)
+    for v in values:
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise TypeError(f"roll(): argument '{name}' (position {position}) must be tuple of ints, not "
+                            f"{type(v).__name__}")
+    return tuple(values)
+
+
+def _roll_dim(input, shift, dim):
+    n = input.shape[dim]
+    shift = shift % n if n else 0
+    if shift == 0:
+        return input
+    return cat([input.narrow(dim, n - shift, shift), input.narrow(dim, 0, n - shift)], dim)
+
+
+@composite(samples=lambda: [
+    s(T((3, 4)), 1), s(T((3, 4)), -5, 1), s(T((3, 4)), (1, 2), (0, 1)), s(T((3, 4)), (1, 2), (0, 0)),
+    s(T((2, 3, 4)), 2, -1), s(T(()), 1), s(T((0, 3)), 1, 0), s(T((4, 5), layout="transposed"), (2,), (1,)),
+    s(T((3, 4), "int64"), 7), s(T((3, 4)), (1, 2), (0,)), s(T((3, 4)), (1, 2)), s(T((3, 4)), 1, 2),
+    s(T(()), 1, 0), s(T((3, 4)), [], []), s(T((3, 4)), 1.5)])
+def roll(input: Tensor, shifts, dims=None) -> Tensor:
+    """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
+    shifts = _ints(shifts, "shifts", 2)
+    dims = () if dims is None else _ints(dims, "dims", 3)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if not dims:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return _roll_dim(input.flatten(), shifts[0], 0).reshape(input.shape)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+    out = input
+    for shift, d in zip(shifts, dims):
+        out = _roll_dim(out, shift, normalize_dim(d, input.dim()))
+    return out if out is not input else input.clone()
+
+
+def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
+    """Tile ``input`` ``sizes[i]`` times along each dim (leading new dims allowed), as ``Tensor.repeat``."""
+    if repeats is not None:
+        sizes = (repeats,)
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+    if len(sizes) < input.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    shape = (1,) * (len(sizes) - input.dim()) + tuple(input.shape)
+    target = [r * n for r, n in zip(sizes, shape)]
+    for n in target:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
+    if all(r == 1 for r in sizes):
+        return input.reshape(target).clone()
+    # a new unit dim before every dim, expanded to the repeat count: a broadcast view, then one copy
+    interleaved = input.reshape(tuple(x for n in shape for x in (1, n)))
+    return interleaved.expand(tuple(x for r, n in zip(sizes, shape) for x in (r, n))).reshape(target)
+
+
+@composite(samples=lambda: [
+    s(T((2, 3)), (2,)), s(T((2, 3)), (2, 2, 2)), s(T(()), ()), s(T(()), (3,)), s(T((2, 3)), ()),
+    s(T((2, 3)), (0, 2)), s(T((4, 3), layout="transposed"), (2, 1)), s(T((2, 3), "int64"), (1, 2)),
+    s(T((2, 3)), (-1,))])
+def tile(input: Tensor, dims) -> Tensor:
+    """``repeat`` with ``dims`` padded by leading 1s to the input's rank, as ``torch.tile``."""
+    dims = tuple(dims)
+    return repeat(input, (1,) * (input.dim() - len(dims)) + dims)
+
+
+@composite(samples=lambda: [
+    s(T((2, 3)), 2), s(T((2, 3)), 2, 1), s(T((2, 3)), 3, -2), s(T(()), 2), s(T((2, 3)), 0, 0),
+    s(T((2, 3)), T((2,), "int64", low=0, high=3), 0), s(T((2, 3)), T((3,), "int32", low=0, high=3), dim=1),
+    s(T((2, 3)), T((1,), "int64", low=1, high=3), 1), s(T((2, 3)), T((), "int64", low=1, high=3), 0),
+    s(T((4, 3), layout="transposed"), T((4,), "int64", low=0, high=3), 1), s(T((2, 3), "int64"), 2),
+    s(T((2, 3)), -1), s(T((2, 3)), T((2,), "int64", low=-2, high=-1), 0),
+    s(T((2, 3)), T((2,), "int64", low=0, high=3)),
+    s(T((2, 3)), T((1, 2), "int64", low=0, high=3), 1), s(T((2, 3)), T((2,), low=0, high=3), 0),
+    s(T((2, 3)), T((2,), "int64", low=0, high=3), 1), s(T((2, 3)), 2, 2), s(T((3,), "int64", low=0, high=4))])
+def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, output_size=None) -> Tensor:
+    """Repeat each element (or slice along ``dim``) ``repeats`` times, as ``torch.repeat_interleave``.
+
+    With only a 1-D integer tensor, the indices ``i`` repeated ``input[i]`` times. ``output_size``
+    is PyTorch's hint to skip a device sync; it changes nothing here.
+    """
+    if repeats is None:
+        if input.dim() != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        return repeat_interleave(arange(input.shape[0], device=input.device), input)
+    if isinstance(repeats, Tensor):
+        if repeats.dim() > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        if repeats.dtype.is_floating_point or repeats.dtype is dt.bool_:
+            raise NotImplementedError("\"repeat_interleave_cpu\" not implemented for "
+                                      f"'{repeats.dtype._legacy_name[:-len('Tensor')]}'")
+    if dim is None:
+        input, dim = input.flatten(), 0
+    dim = normalize_dim(dim, input.dim())
+    size = input.shape[dim] if input.dim() else 1
+    if isinstance(repeats, Tensor) and repeats.numel() != 1:
+        counts = [int(c) for c in repeats.tolist()]
+        if len(counts) != size:
+            raise RuntimeError("repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {len(counts)} and input.size({dim}) = {size}")
+        if any(c < 0 for c in counts):
+            raise RuntimeError("repeats can not be negative")
+        # one broadcast slice per element, joined in order
+        pieces = [_repeat_slice(input, dim, i, c) for i, c in enumerate(counts) if c]
+        return cat(pieces, dim) if pieces else input.narrow(dim, 0, 0).clone()
+    count = int(repeats.item()) if isinstance(repeats, Tensor) else int(repeats)
+    if count < 0:
+        raise RuntimeError("Repeats must be non-negative" if not isinstance(repeats, Tensor)
+                           else "repeats can not be negative")
+    if count == 1:
+        return input.clone()
+    shape = tuple(input.shape)
+    wide = input.unsqueeze(dim + 1).expand(shape[:dim + 1] + (count,) + shape[dim + 1:])
+    return wide.reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
+
+
+def _repeat_slice(input, dim, index, count):
+    piece = input.narrow(dim, index, 1)
+    return piece.expand(tuple(count if d == dim else n for d, n in enumerate(piece.shape)))
+
+
+def _triangle(name, input, keep):
+    if input.dim() < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    rows, cols = input.shape[-2:]
+    offset = arange(cols, device=input.device) - arange(rows, device=input.device).unsqueeze(1)
+    return where(keep(offset), input, full((), 0, dtype=input.dtype, device=input.device))
+
+
+_TRIANGLE_SAMPLES = lambda: [  # noqa: E731
+    s(T((3, 4))), s(T((4, 3)), 1), s(T((2, 3, 4)), -1), s(T((3, 3)), diagonal=5), s(T((3, 3)), -5),
+    s(T((0, 3))), s(T((4, 3), layout="transposed"), 1), s(T((3, 3), "int64")), s(T((3, 3), "bool")),
+    s(T((3,))),
+    s(T(()))]
+
+
+@composite(samples=_TRIANGLE_SAMPLES)
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``."""
+    return _triangle("tril", input, lambda offset: offset <= diagonal)
+
+
+@composite(samples=_TRIANGLE_SAMPLES)
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``."""
+    return _triangle("triu", input, lambda offset: offset >= diagonal)
+
+
+@composite(samples=lambda: [
+    s(T((2, 3))), s(T((2, 3)), 2), s(T((2, 3)), -1), s(T((2, 3)), 5, [1, 0]), s(T((2, 3, 4)), 1, (0, 2)),
+    s(T((2, 3)), 0), s(T((2, 3, 4)), 3, (-1, -2)), s(T((2, 3)), 1, [0]), s(T((2, 3)), 1, [0, 0]),
+    s(T((2, 3)), 1, [0, 2]), s(T((3,)), 1), s(T((2, 3)), 1, [0, -2])])
+def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims``, as ``torch.rot90``."""
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    n = input.dim()
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = normalize_dim(dims[0], n), normalize_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = "
+                           f"{dims[1]}")
+    k %= 4
+    if k == 1:
+        return flip(input, (d1,)).transpose(d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return flip(input, (d0,)).transpose(d0, d1)
+    return input.clone()
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with ``value``, as
+    ``torch.nn.functional.pad`` in its constant mode.
+
+    Args:
+        pad: (left, right) amounts for the last dim, then for the one before it, and so on.
+    """
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is available, got mode={mode!r}")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.dim():
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
+                           f"but got padding length {len(pad)} and input of dimension {input.dim()}")
+    amounts = [(input.dim() - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)]
+    out = input
+    for d, left, right in amounts:  # crops first, as PyTorch narrows before it pads
+        for start, amount in ((-left, left), (0, right)):
+            if amount < 0:
+                length = out.shape[d] + amount
+                if length < 0:
+                    raise RuntimeError("narrow(): length must be non-negative.")
+                out = out.narrow(d, start, length)
+    fill = 0 if value is None else value
+
+    def block(d, n):
+        shape = list(out.shape)
+        shape[d] = n
+        return [full(shape, fill, dtype=out.dtype, device=out.device)] if n > 0 else []
+    for d, left, right in amounts:
+        if left > 0 or right > 0:
+            out = cat(block(d, left) + [out] + block(d, right), d)
+    return out if out is not input else input.clone()
+

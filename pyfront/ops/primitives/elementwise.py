@@ -27,11 +27,9 @@ def _infer(out):
     return rule
 
 
-def _register(name, arity, np_fn, vjp, out=SAME, save=(), save_output=False, domain=(None, None),
-              torch_name=None, wgsl=None):
-    return register(OpDef(name, "elementwise", _infer(out), np_fn, vjp, arity=arity, save=save,
-                          save_output=save_output, domain=domain, torch_name=torch_name or name,
-                          wgsl=wgsl, extra={"dtype_rule": out}))
+def _register(name, arity, np_fn, vjp, out=SAME, torch_name=None, **kw):
+    return register(OpDef(name, "elementwise", _infer(out), np_fn, vjp, arity=arity,
+                          torch_name=torch_name or name, extra={"dtype_rule": out}, **kw))
 
 
 def unary(name, np_fn, vjp=None, out=SAME, ints=True, **kw):
@@ -92,57 +90,92 @@ def _zero(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,))
-abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,))
-exp = unary("exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True)
+neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,),
+            wgsl="-a")
+abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,),
+            wgsl="abs(a)")
+exp = unary("exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
+            wgsl="exp(a)")
 exp2 = unary("exp2", lambda np, x: np.exp2(x), lambda c, g: (g * c.out * math.log(2),), out=FLOAT,
-             save_output=True)
+             save_output=True,
+             wgsl="exp2(a)")
 log = unary("log", lambda np, x: np.log(x), lambda c, g: (g / c.inputs[0],), out=FLOAT, save=(0,),
-            domain=(0.1, None))
+            domain=(0.1, None),
+            wgsl="log(a)")
 log2 = unary("log2", lambda np, x: np.log2(x), lambda c, g: (g / (c.inputs[0] * math.log(2)),),
-             out=FLOAT, save=(0,), domain=(0.1, None))
+             out=FLOAT, save=(0,), domain=(0.1, None),
+             wgsl="log2(a)")
 log10 = unary("log10", lambda np, x: np.log10(x), lambda c, g: (g / (c.inputs[0] * math.log(10)),),
-              out=FLOAT, save=(0,), domain=(0.1, None))
+              out=FLOAT, save=(0,), domain=(0.1, None),
+              wgsl="log(a) * T(0.4342944819032518)")
 log1p = unary("log1p", lambda np, x: np.log1p(x), lambda c, g: (g / (c.inputs[0] + 1),), out=FLOAT,
-              save=(0,), domain=(-0.9, None))
+              save=(0,), domain=(-0.9, None),
+              wgsl="select(log(T(1) + a) * a / ((T(1) + a) - T(1)), a, (T(1) + a) == T(1))")
 expm1 = unary("expm1", lambda np, x: np.expm1(x), lambda c, g: (g * (c.out + 1),), out=FLOAT,
-              save_output=True)
+              save_output=True,
+              wgsl="select(exp(a) - T(1), a + a * a * T(0.5), abs(a) < T(1e-3))")
 sqrt = unary("sqrt", lambda np, x: np.sqrt(x), lambda c, g: (g / (2 * c.out),), out=FLOAT,
-             save_output=True, domain=(0.1, None))
+             save_output=True, domain=(0.1, None),
+             wgsl="sqrt(a)")
 rsqrt = unary("rsqrt", lambda np, x: 1 / np.sqrt(x), lambda c, g: (-0.5 * g * c.out ** 3,), out=FLOAT,
-              save_output=True, domain=(0.1, None))
-sin = unary("sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,))
-cos = unary("cos", lambda np, x: np.cos(x), lambda c, g: (-g * c.inputs[0].sin(),), out=FLOAT, save=(0,))
+              save_output=True, domain=(0.1, None),
+              wgsl="inverseSqrt(a)")
+sin = unary("sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,),
+            wgsl="sin(a)")
+cos = unary("cos", lambda np, x: np.cos(x), lambda c, g: (-g * c.inputs[0].sin(),), out=FLOAT, save=(0,),
+            wgsl="cos(a)")
 tan = unary("tan", lambda np, x: np.tan(x), lambda c, g: (g * (1 + c.out * c.out),), out=FLOAT,
-            save_output=True, domain=(-1.2, 1.2))
+            save_output=True, domain=(-1.2, 1.2),
+            wgsl="tan(a)")
 asin = unary("asin", lambda np, x: np.arcsin(x), lambda c, g: (g * (1 - c.inputs[0] ** 2).rsqrt(),),
-             out=FLOAT, save=(0,), domain=(-0.9, 0.9))
+             out=FLOAT, save=(0,), domain=(-0.9, 0.9),
+             wgsl="asin(a)")
 acos = unary("acos", lambda np, x: np.arccos(x), lambda c, g: (-g * (1 - c.inputs[0] ** 2).rsqrt(),),
-             out=FLOAT, save=(0,), domain=(-0.9, 0.9))
+             out=FLOAT, save=(0,), domain=(-0.9, 0.9),
+             wgsl="acos(a)")
 atan = unary("atan", lambda np, x: np.arctan(x), lambda c, g: (g / (1 + c.inputs[0] ** 2),), out=FLOAT,
-             save=(0,))
-sinh = unary("sinh", lambda np, x: np.sinh(x), lambda c, g: (g * c.inputs[0].cosh(),), out=FLOAT, save=(0,))
-cosh = unary("cosh", lambda np, x: np.cosh(x), lambda c, g: (g * c.inputs[0].sinh(),), out=FLOAT, save=(0,))
+             save=(0,),
+             wgsl="atan(a)")
+sinh = unary("sinh", lambda np, x: np.sinh(x), lambda c, g: (g * c.inputs[0].cosh(),), out=FLOAT, save=(0,),
+             wgsl="sinh(a)")
+cosh = unary("cosh", lambda np, x: np.cosh(x), lambda c, g: (g * c.inputs[0].sinh(),), out=FLOAT, save=(0,),
+             wgsl="cosh(a)")
 tanh = unary("tanh", lambda np, x: np.tanh(x), lambda c, g: (g * (1 - c.out * c.out),), out=FLOAT,
-             save_output=True)
+             save_output=True,
+             wgsl="tanh(a)")
 sigmoid = unary("sigmoid", lambda np, x: _sigmoid(np, x), lambda c, g: (g * c.out * (1 - c.out),),
-                out=FLOAT, save_output=True)
-relu = unary("relu", lambda np, x: np.maximum(x, 0), lambda c, g: (g * (c.out > 0),), save_output=True)
+                out=FLOAT, save_output=True,
+                wgsl="T(1) / (T(1) + exp(-a))")
+relu = unary("relu", lambda np, x: np.maximum(x, 0), lambda c, g: (g * (c.out > 0),), save_output=True,
+             wgsl="max(a, T(0))")
 erf = unary("erf", lambda np, x: _erf(np, x),
-            lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),), out=FLOAT, save=(0,))
+            lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),), out=FLOAT, save=(0,),
+            wgsl="T(erf_f32(f32(a)))")
 reciprocal = unary("reciprocal", lambda np, x: 1 / x, lambda c, g: (-g * c.out * c.out,), out=FLOAT,
-                   save_output=True, domain=(0.5, None))
-floor = unary("floor", lambda np, x: np.floor(x), _zero)
-ceil = unary("ceil", lambda np, x: np.ceil(x), _zero)
-trunc = unary("trunc", lambda np, x: np.trunc(x), _zero)
-sign = unary("sign", lambda np, x: np.sign(x), _zero)
-frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False)
-_round = unary("round", lambda np, x: np.round(x), _zero)
-isnan = unary("isnan", lambda np, x: np.isnan(x), out=BOOL_OUT)
-isinf = unary("isinf", lambda np, x: np.isinf(x), out=BOOL_OUT)
-isfinite = unary("isfinite", lambda np, x: np.isfinite(x), out=BOOL_OUT)
-logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT)
-_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x))
+                   save_output=True, domain=(0.5, None),
+                   wgsl="T(1) / a")
+floor = unary("floor", lambda np, x: np.floor(x), _zero,
+              wgsl={"f": "floor(a)", "*": "a"})
+ceil = unary("ceil", lambda np, x: np.ceil(x), _zero,
+             wgsl={"f": "ceil(a)", "*": "a"})
+trunc = unary("trunc", lambda np, x: np.trunc(x), _zero,
+              wgsl={"f": "trunc(a)", "*": "a"})
+sign = unary("sign", lambda np, x: np.sign(x), _zero,
+             wgsl={"u": "a", "*": "sign(a)"})
+frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False,
+             wgsl="a - trunc(a)")
+_round = unary("round", lambda np, x: np.round(x), _zero,
+               wgsl={"f": "round(a)", "*": "a"})
+isnan = unary("isnan", lambda np, x: np.isnan(x), out=BOOL_OUT,
+              wgsl={"f": "is_nan_f32(f32(a))", "*": "false"})
+isinf = unary("isinf", lambda np, x: np.isinf(x), out=BOOL_OUT,
+              wgsl={"f": "is_inf_f32(f32(a))", "*": "false"})
+isfinite = unary("isfinite", lambda np, x: np.isfinite(x), out=BOOL_OUT,
+                 wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"})
+logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT,
+                    wgsl="a == T(0)")
+_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x),
+                     wgsl="~a")
 
 
 def _sigmoid(np, x):
@@ -200,42 +233,67 @@ def _max_min_vjp(c, g):
     return g * wx, g * (1 - wx)
 
 
-add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g))
-sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g))
-mul = binary("mul", lambda np, x, y: x * y, lambda c, g: (g * c.inputs[1], g * c.inputs[0]), save=(0, 1))
+add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g),
+              wgsl="a + b")
+sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g),
+              wgsl="a - b")
+mul = binary("mul", lambda np, x, y: x * y, lambda c, g: (g * c.inputs[1], g * c.inputs[0]), save=(0, 1),
+             saved_for={0: (1,), 1: (0,)},
+             wgsl="a * b")
 div_ = binary("div", lambda np, x, y: x / y, lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
-              out=FLOAT, save=(1,), save_output=True, domain=(0.5, None))
+              out=FLOAT, save=(1,), save_output=True, domain=(0.5, None),
+              wgsl="a / b")
 floor_divide_ = binary("floor_divide", _int_division(lambda np, x, y: np.floor_divide(x, y)),
-                       _no_derivative("floor_divide"), domain=(0.5, None))
+                       _no_derivative("floor_divide"), domain=(0.5, None),
+                       wgsl={"f": "floor(a / b)", "i": "floordiv_i32(a, b)", "u": "a / b"})
 _div_trunc = binary("div_trunc", lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else
                     (np.trunc(x / np.where(y == 0, 1, y))).astype(x.dtype), lambda c, g: (g * 0, g * 0),
-                    torch_name="div", domain=(0.5, None))
+                    torch_name="div", domain=(0.5, None),
+                    wgsl={"f": "trunc(a / b)", "*": "a / b"})
 pow_ = binary("pow", lambda np, x, y: np.power(x, y), _pow_vjp, save=(0, 1), save_output=True,
-              domain=(0.5, 2.0))
+              domain=(0.5, 2.0),
+              wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "i": "pow_i32(a, b)"})
 atan2 = binary("atan2", lambda np, y, x: np.arctan2(y, x),
                lambda c, g: (g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
                              -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2)),
-               out=FLOAT, save=(0, 1), domain=(0.5, None), scalars="none")
+               out=FLOAT, save=(0, 1), domain=(0.5, None), scalars="none",
+               wgsl="atan2(a, b)")
 remainder = binary("remainder", _int_division(lambda np, x, y: np.remainder(x, y)),
                    lambda c, g: _remainder_vjp(c, g), save=(0, 1),
-                   domain=(0.5, None))
+                   domain=(0.5, None),
+                   wgsl={"f": "a - b * floor(a / b)", "i": "remainder_i32(a, b)", "u": "a % b"})
 fmod = binary("fmod", _int_division(lambda np, x, y: np.fmod(x, y)),
               lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()), save=(0, 1), domain=(0.5, None),
-              scalars="other")
-maximum = binary("maximum", lambda np, x, y: np.maximum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none")
-minimum = binary("minimum", lambda np, x, y: np.minimum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none")
-eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other")
-ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other")
-lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other")
-le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other")
-gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other")
-ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other")
-logical_and = binary("logical_and", lambda np, x, y: np.logical_and(x, y), out=BOOL_OUT, scalars="none")
-logical_or = binary("logical_or", lambda np, x, y: np.logical_or(x, y), out=BOOL_OUT, scalars="none")
-logical_xor = binary("logical_xor", lambda np, x, y: np.logical_xor(x, y), out=BOOL_OUT, scalars="none")
-_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y)
-_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y)
-_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y)
+              scalars="other",
+              wgsl={"f": "a - b * trunc(a / b)", "*": "a % b"})
+maximum = binary("maximum", lambda np, x, y: np.maximum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none",
+                 wgsl={"f": "select(max(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "max(a, b)"})
+minimum = binary("minimum", lambda np, x, y: np.minimum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none",
+                 wgsl={"f": "select(min(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "min(a, b)"})
+eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other",
+            wgsl="a == b")
+ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other",
+            wgsl="a != b")
+lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other",
+            wgsl="a < b")
+le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other",
+            wgsl="a <= b")
+gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other",
+            wgsl="a > b")
+ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other",
+            wgsl="a >= b")
+logical_and = binary("logical_and", lambda np, x, y: np.logical_and(x, y), out=BOOL_OUT, scalars="none",
+                     wgsl="(a != T(0)) && (b != T(0))")
+logical_or = binary("logical_or", lambda np, x, y: np.logical_or(x, y), out=BOOL_OUT, scalars="none",
+                    wgsl="(a != T(0)) || (b != T(0))")
+logical_xor = binary("logical_xor", lambda np, x, y: np.logical_xor(x, y), out=BOOL_OUT, scalars="none",
+                     wgsl="(a != T(0)) != (b != T(0))")
+_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y,
+                      wgsl="a & b")
+_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y,
+                     wgsl="a | b")
+_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y,
+                      wgsl="a ^ b")
 
 
 # -- ternary, casts and copies ------------------------------------------------------------------
@@ -244,7 +302,7 @@ _where = register(OpDef(
     lambda c, x, y: [(broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)],
     lambda np, c, x, y: np.where(c, x, y),
     lambda c, g: (None, g * c.inputs[0], g * c.inputs[0].logical_not()),
-    arity=3, save=(0,), torch_name="where"))
+    arity=3, save=(0,), torch_name="where", wgsl="select(c, b, a != 0u)"))
 
 
 def where(condition, input=None, other=None):
@@ -278,8 +336,24 @@ def _clamp_vjp(c, g):
     return (mask,)
 
 
+def _clamp_wgsl(attrs, ctype):
+    expr = "a"
+    if attrs["min"] is not None:
+        expr = f"max({expr}, {wgsl_number(attrs['min'], ctype)})"
+    if attrs["max"] is not None:
+        expr = f"min({expr}, {wgsl_number(attrs['max'], ctype)})"
+    return expr
+
+
+def wgsl_number(value, ctype: str) -> str:
+    """A Python number as a WGSL value of type ``ctype`` (infinities through their bit patterns)."""
+    if ctype[0] == "f" and math.isinf(value):
+        return f"{ctype}(bitcast<f32>({'0xff800000u' if value < 0 else '0x7f800000u'}))"
+    return f"{ctype}({float(value)!r})" if ctype[0] == "f" else f"{ctype}({int(value)})"
+
+
 _clamp = register(OpDef("clamp", "elementwise", _infer(SAME), _clamp_np, _clamp_vjp, save=(0,),
-                        torch_name="clamp", backward_name="ClampBackward1"))
+                        torch_name="clamp", backward_name="ClampBackward1", wgsl=_clamp_wgsl))
 
 
 def clamp(input, min=None, max=None):
@@ -312,10 +386,10 @@ _to_copy = register(OpDef(
     "to_copy", "elementwise", lambda x, dtype: [(x.shape, dtype)],
     lambda np, x, dtype: x.astype(dtype.np_name),
     lambda c, g: (g.to(c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
-    backward_name="ToCopyBackward0", torch_name=None))
+    backward_name="ToCopyBackward0", torch_name=None, wgsl="a"))
 
 _clone = register(OpDef("clone", "elementwise", _infer(SAME), lambda np, x: np.array(x, copy=True),
-                        lambda c, g: (g,), torch_name="clone"))
+                        lambda c, g: (g,), torch_name="clone", wgsl="a"))
 
 
 def to_dtype(input, dtype):

@@ -1,6 +1,408 @@
-"""Indexing primitives (see primitives/__init__.py for the module conventions)."""
+"""Indexing primitives: the few data-dependent gathers and scatters every indexing op is built on.
+
+* ``index``: advanced indexing, ``x[..., i0, i1, ...]`` with index tensors on some dims.
+* ``index_put``: its adjoint, writing (or accumulating) values at those positions.
+* ``gather`` and ``scatter_reduce``: the along-one-dim pair (``out[i][j] = x[i][index[i][j]]``).
+* ``nonzero``: the coordinates of the non-zero elements (its size depends on the data).
+
+The index tensors of ``index``/``index_put`` travel as one int64 tensor of shape
+``(k, *broadcast_shape)`` (``packed``), with ``dims`` naming the k dims of ``x`` they index, so
+each op has a fixed number of inputs. Index bounds are checked where the data is read: in the
+NumPy rule, with PyTorch's messages.
+"""
+
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
-INPLACE = ""
+from ... import dtypes as dt
+from ...shape import normalize_dim
+from ..dispatch import apply
+from ..registry import OpDef, register
+from ..samples import T, s
+
+__all__ = ["gather", "scatter_reduce", "nonzero", "argwhere"]
+METHODS = "gather scatter_reduce nonzero argwhere"
+INPLACE = "scatter_reduce"
+
+REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+class IndexOutOfBounds(IndexError):
+    """An index outside its dim; the composites re-raise it with their own PyTorch message."""
+
+    def __init__(self, value: int, position: int, size: int):
+        super().__init__(f"index {value} is out of bounds for dimension {position} with size {size}")
+        self.value, self.position, self.size = value, position, size
+
+
+class AlongOutOfBounds(RuntimeError):
+    """An index outside ``dim`` in gather/scatter (negative ones too); composites may reword it."""
+
+    def __init__(self, value: int, dim: int, size: int):
+        super().__init__(f"index {value} is out of bounds for dimension {dim} with size {size}")
+        self.value, self.dim, self.size = value, dim, size
+
+
+def _check_bounds(np, indices, sizes):
+    """Raise for the first bad index in (element, index-tensor) order, as PyTorch's kernels do."""
+    if not indices or not indices[0].size:
+        return
+    flat = np.stack([np.broadcast_to(i, indices[0].shape).reshape(-1) for i in indices])
+    limits = np.array(sizes, dtype=np.int64).reshape(-1, 1)
+    bad = (flat >= limits) | (flat < -limits)
+    if bad.any():
+        col = int(bad.any(axis=0).argmax())
+        row = int(bad[:, col].argmax())
+        raise IndexOutOfBounds(int(flat[row, col]), row, sizes[row])
+
+
+# -- index / index_put: advanced indexing on the dims ``dims`` -----------------------------------
+def indexed_shape(shape, dims, index_shape) -> tuple:
+    """PyTorch's (and NumPy's) rule: the index dims replace adjacent indexed dims in place,
+    and go first when the indexed dims are separated."""
+    rest = [n for d, n in enumerate(shape) if d not in dims]
+    if list(dims) == list(range(dims[0], dims[0] + len(dims))):
+        return tuple(rest[: dims[0]]) + tuple(index_shape) + tuple(rest[dims[0] :])
+    return tuple(index_shape) + tuple(rest)
+
+
+def _key(ndim, dims, packed):
+    key = [slice(None)] * ndim
+    for d, i in zip(dims, packed):
+        key[d] = i
+    return tuple(key)
+
+
+def _index_np(np, x, packed, dims):
+    _check_bounds(np, list(packed), [x.shape[d] for d in dims])
+    return x[_key(x.ndim, dims, packed)]
+
+
+def _index_put_np(np, x, packed, values, dims, accumulate):
+    _check_bounds(np, list(packed), [x.shape[d] for d in dims])
+    out = np.array(x, copy=True)
+    key = _key(x.ndim, dims, packed)
+    if accumulate:
+        np.add.at(out, key, values)
+    else:
+        out[key] = values
+    return out
+
+
+INDEX = register(
+    OpDef(
+        "index",
+        "other",
+        lambda x, packed, dims: [(indexed_shape(x.shape, dims, packed.shape[1:]), x.dtype)],
+        _index_np,
+        lambda c, g: (index_put(g.new_zeros(c.input_shapes[0]), c.inputs[1], g, c.attrs["dims"], True), None),
+        arity=2,
+        save=(1,),
+    )
+)
+
+INDEX_PUT = register(
+    OpDef(
+        "index_put",
+        "other",
+        lambda x, packed, values, dims, accumulate: [(x.shape, x.dtype)],
+        _index_put_np,
+        lambda c, g: (
+            g
+            if c.attrs["accumulate"]
+            else index_put(g, c.inputs[1], g.new_zeros(()), c.attrs["dims"], False),
+            None,
+            index(g, c.inputs[1], c.attrs["dims"]),
+        ),
+        arity=3,
+        save=(1,),
+    )
+)
+
+
+def index(x, packed, dims: tuple):
+    """``x`` indexed by the int64 ``packed`` index tensors on ``dims`` (bounds-checked)."""
+    return apply(INDEX, x, packed, dims=tuple(dims))
+
+
+def index_put(x, packed, values, dims: tuple, accumulate: bool):
+    """``x`` with ``values`` (broadcast to the indexed shape) written or added at the indices."""
+    shape = indexed_shape(x.shape, dims, packed.shape[1:])
+    if len(values.shape) > len(shape) or any(
+        a not in (1, b) for a, b in zip(values.shape[::-1], shape[::-1])
+    ):
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(values.shape)} cannot be "
+            f"broadcast to indexing result of shape {list(shape)}"
+        )
+    return apply(
+        INDEX_PUT, x, packed, values.to(x.dtype).expand(shape), dims=tuple(dims), accumulate=bool(accumulate)
+    )
+
+
+# -- gather / scatter_reduce: along one dim, index and output of the same shape ------------------
+def _grid(np, index, dim):
+    """The full NumPy key for ``out[i][j][k] = x[i][index[i][j][k]][k]`` (dim 1)."""
+    key = list(np.ix_(*[np.arange(n) for n in index.shape]))
+    key[dim] = index
+    return tuple(key)
+
+
+def _along_bounds(np, index, dim, size):
+    # unlike x[index], a negative index is out of range here
+    bad = (index < 0) | (index >= size)
+    if bad.any():
+        value = int(index.reshape(-1)[bad.reshape(-1).argmax()])
+        raise AlongOutOfBounds(value, dim, size)
+
+
+def _gather_np(np, x, index, dim):
+    _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
+    x1, i1 = x.reshape(x.shape or (1,)), index.reshape(index.shape or (1,))
+    return x1[_grid(np, i1, dim)].reshape(index.shape)
+
+
+def _scatter_np(np, x, index, src, dim, reduce, include_self):
+    _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
+    out = np.array(x, copy=True).reshape(x.shape or (1,))
+    key = _grid(np, index.reshape(index.shape or (1,)), dim)
+    src = src.reshape(index.shape or (1,))
+    if reduce == "none":
+        out[key] = src
+        return out.reshape(x.shape)
+    if not include_self:
+        out[key] = _identity(np, reduce, x.dtype)
+    ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+    ufunc[reduce].at(out, key, src)
+    if reduce == "mean":
+        count = np.full(out.shape, int(include_self), dtype=np.int64)
+        np.add.at(count, key, 1)
+        count = np.maximum(count, 1)
+        out = out / count if out.dtype.kind == "f" else np.floor_divide(out, count)
+    return out.astype(x.dtype).reshape(x.shape)
+
+
+def _identity(np, reduce, dtype):
+    """What a reduction starts from where ``include_self=False`` drops the old value."""
+    if reduce in ("sum", "mean", "prod"):
+        return int(reduce == "prod")
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    info = np.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+def _gather_vjp(c, g):
+    zeros = g.new_zeros(c.input_shapes[0])
+    return (scatter_op(zeros, c.inputs[1], g, c.attrs["dim"], "sum", True), None)
+
+
+def _scatter_vjp(c, g):
+    """PyTorch's scatter_reduce_backward, written with the ops themselves (so it differentiates)."""
+    from .elementwise import where
+
+    x, idx, src = c.inputs
+    out, dim, reduce, include_self = c.out, c.attrs["dim"], c.attrs["reduce"], c.attrs["include_self"]
+    if reduce in ("none", "sum"):
+        gx, gsrc = g, gather_op(g, idx, dim)
+    elif reduce == "mean":
+        n = scatter_op(
+            g.new_full(g.shape, float(include_self)), idx, src.new_ones(src.shape), dim, "sum", True
+        )
+        n = n.masked_fill(n == 0, 1)
+        gx, gsrc = g / n, gather_op(g / n, idx, dim)
+    elif reduce == "prod":
+        # the exclusive products, taken with care where an element is 0
+        masked_x = x.masked_fill(x == 0, 1)
+        gx = g * scatter_op(masked_x, idx, src, dim, "prod", include_self) / masked_x
+        src_zero = src == 0
+        n_zeros = gather_op(
+            scatter_op(g.new_zeros(g.shape), idx, src_zero.to(g.dtype), dim, "sum", True), idx, dim
+        )
+        single = src_zero & (n_zeros == 1)
+        masked_src_out = scatter_op(x, idx, src.masked_fill(single, 1), dim, "prod", include_self)
+        gsrc = where(
+            single,
+            gather_op(g * masked_src_out, idx, dim),
+            gather_op(g * out, idx, dim) / src.masked_fill(src_zero, 1),
+        )
+    else:  # amax / amin: every element equal to the result shares its gradient evenly
+        x_wins = (x == out).to(g.dtype)
+        src_wins = (src == gather_op(out, idx, dim)).to(g.dtype)
+        shared = g / scatter_op(x_wins, idx, src_wins, dim, "sum", True)
+        gx, gsrc = x_wins * shared, src_wins * gather_op(shared, idx, dim)
+    if reduce == "none" or not include_self:  # the old values there were overwritten
+        gx = scatter_op(gx, idx, gx.new_zeros(idx.shape), dim, "none", True)
+    return gx, None, gsrc
+
+
+def _gather_samples():
+    i = dict(dtype="int64", low=0, high=3)
+    return [
+        s(T((3, 4)), 1, T((3, 2), **i)),
+        s(T((3, 4)), 0, T((2, 4), **i)),
+        s(T((3, 4)), -1, T((2, 5), **i)),
+        s(T((4, 3), layout="transposed"), 1, T((3, 6), **i)),
+        s(T((2, 3, 4)), 2, T((2, 3, 4), **i)),
+        s(T(()), 0, T((), "int64", low=0, high=1)),
+        s(T((3,)), 0, T((), **i)),
+        s(T((3, 4)), 1, T((0, 2), **i)),
+        s(T((3, 4), "int64"), 1, T((3, 2), **i)),
+        s(T((3, 4)), 1, T((3, 2), "int32", low=0, high=3)),
+        s(T((3, 4)), 1, T((3, 2), "float32")),
+        s(T((3, 4)), 1, T((3, 2), dtype="int64", low=3, high=6)),
+        s(T((3, 4)), 1, T((3, 2), dtype="int64", low=-2, high=0)),
+        s(T((3, 4)), 1, T((4, 2), **i)),
+        s(T((3, 4)), 1, T((3,), **i)),
+        s(T((3, 4)), 2, T((3, 2), **i)),
+    ]
+
+
+def _scatter_reduce_samples():
+    i = dict(dtype="int64", low=0, high=3)
+    out = []
+    for r in REDUCTIONS:
+        out += [
+            s(T((3, 4)), 1, T((3, 5), **i), T((3, 5)), r),
+            s(T((3, 4)), 0, T((4, 4), **i), T((4, 4)), r, include_self=False),
+        ]
+    return out + [
+        s(T((3, 4), "int64"), 1, T((3, 5), **i), T((3, 5), "int64"), "mean"),
+        s(T((4, 3), layout="transposed"), -1, T((2, 6), **i), T((2, 6)), "amax", include_self=False),
+        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5), low=-1, high=1), "prod"),
+        s(T(()), 0, T((), "int64", low=0, high=1), T(()), "amin"),
+        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5)), "max"),
+        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5)), "add"),
+        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5), "float64"), "sum"),
+        s(T((3, 4)), 1, T((3, 5), "float32"), T((3, 5)), "sum"),
+        s(T((3, 4)), 1, T((3,), **i), T((3, 5)), "sum"),
+        s(T((3, 4)), 1, T((3, 2), **i), T((3, 5), grad=False), "sum"),
+        s(T((3, 4)), 1, T((3, 5), **i), T((2, 5)), "sum"),
+    ]
+
+
+GATHER = register(
+    OpDef(
+        "gather",
+        "other",
+        lambda x, index, dim: [(index.shape, x.dtype)],
+        _gather_np,
+        _gather_vjp,
+        arity=2,
+        save=(1,),
+        torch_name="gather",
+        samples=_gather_samples,
+    )
+)
+
+SCATTER = register(
+    OpDef(
+        "scatter_reduce",
+        "other",
+        lambda x, index, src, dim, reduce, include_self: [(x.shape, x.dtype)],
+        _scatter_np,
+        _scatter_vjp,
+        arity=3,
+        save=(0, 1, 2),
+        save_output=True,
+        backward_name="ScatterReduceBackward0",
+        torch_name="scatter_reduce",
+        samples=_scatter_reduce_samples,
+    )
+)
+
+
+def gather_op(x, index, dim: int):
+    return apply(GATHER, x, index, dim=dim)
+
+
+def scatter_op(x, index, src, dim: int, reduce: str, include_self: bool):
+    """``x`` with ``src`` written (reduce "none") or reduced into it at ``index`` along ``dim``."""
+    return apply(SCATTER, x, index, src, dim=dim, reduce=reduce, include_self=include_self)
+
+
+def check_along(name, x, dim, index, src=None) -> int:
+    """PyTorch's argument checks shared by gather and the scatters; returns the normalised dim."""
+    d = normalize_dim(dim, x.dim())
+    if index.dtype not in (dt.int64, dt.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    if src is not None and src.dtype is not x.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+    if index.numel() == 0:
+        return d
+    if max(index.dim(), 1) != max(x.dim(), 1):
+        raise RuntimeError(
+            "Index tensor must have the same number of dimensions as "
+            + ("input tensor" if src is None else "self tensor")
+        )
+    if src is not None and max(index.dim(), 1) != max(src.dim(), 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    for k in range(index.dim()):
+        if src is None and k != d and index.shape[k] > x.shape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(index.shape)} to "
+                f"be no larger than self {list(x.shape)} apart from dimension {d}"
+            )
+        if src is not None and ((k != d and index.shape[k] > x.shape[k]) or index.shape[k] > src.shape[k]):
+            raise RuntimeError(
+                f"Expected index {list(index.shape)} to be no larger than self {list(x.shape)} "
+                f"apart from dimension {d} and to be no larger size than src {list(src.shape)}"
+            )
+    return d
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``."""
+    d = check_along("gather", input, dim, index)
+    return gather_op(input, index.to(dt.int64), d)
+
+
+def scatter_along(input, dim, index, src, reduce, include_self=True):
+    """The shared entry of scatter, scatter_add and scatter_reduce: checks, then one op."""
+    d = check_along("scatter", input, dim, index, src)
+    for k, n in enumerate(index.shape):  # only the part of src that index covers is used
+        if src.shape[k] != n:
+            src = src.narrow(k, 0, n)
+    return scatter_op(input, index.to(dt.int64), src, d, reduce, bool(include_self))
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """Reduce ``src`` into ``input`` at ``index`` along ``dim``: sum, prod, mean, amax or amin."""
+    if reduce in ("max", "min"):  # old names PyTorch still runs forward, but cannot differentiate
+        input, src, reduce = input.detach(), src.detach(), "a" + reduce
+    if reduce not in REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    return scatter_along(input, dim, index, src, reduce, include_self)
+
+
+# -- nonzero: its output size is read from the data ----------------------------------------------
+NONZERO = register(
+    OpDef(
+        "nonzero",
+        "other",
+        lambda x: [((int((x != 0).sum().item()), x.dim()), dt.int64)],
+        lambda np, x: np.argwhere(x),
+        None,
+        torch_name="nonzero",
+        samples=lambda: [
+            s(T((3, 4), "int64", low=-1, high=2)),
+            s(T((2, 3, 4), "bool")),
+            s(T(())),
+            s(T((0, 3))),
+            s(T((4, 5), "int64", low=0, high=2, layout="transposed")),
+        ],
+    )
+)
+
+
+def nonzero(input, *, as_tuple=False):
+    """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
+    out = apply(NONZERO, input)
+    if not as_tuple:
+        return out
+    if input.dim() == 0:  # one coordinate list, of zeros
+        return (out.new_zeros((out.shape[0],)),)
+    return tuple(out.select(1, k) for k in range(input.dim()))
+
+
+def argwhere(input):
+    return apply(NONZERO, input)

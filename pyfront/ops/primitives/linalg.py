@@ -1,6 +1,101 @@
-"""Linalg primitives (see primitives/__init__.py for the module conventions)."""
+"""Matrix products: ``mm`` and ``bmm``, the two primitives every other matmul-like op is built on.
+
+Both are one NumPy ``matmul`` with the same VJP (``dA = G @ B^T``, ``dB = A^T @ G``, written with
+the primitive itself, so double backward comes free). They differ only in rank and in the checks
+and messages PyTorch gives for each, which the public functions reproduce in PyTorch's order.
+"""
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
+from ...tensor import Tensor
+from ..dispatch import apply
+from ..registry import OpDef, register
+from ..samples import T, s
+
+__all__ = ["mm", "bmm"]
+METHODS = "mm bmm"
 INPLACE = ""
+
+# the C++ type names PyTorch prints in "expected m1 and m2 to have the same dtype" messages
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool"}
+
+
+def cpp_name(dtype) -> str:
+    return _CPP_NAMES[dtype.name]
+
+
+def scalar_name(dtype) -> str:
+    """PyTorch's ScalarType name ("Float", "Long"), as printed in most dtype messages."""
+    return dtype._legacy_name[:-len("Tensor")]
+
+
+def check_not_bool(kernel: str, *tensors) -> None:
+    if tensors[0].dtype.name == "bool":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _matmul_infer(a, b, rank):
+    return [(tuple(a.shape[:-1]) + (b.shape[-1],), a.dtype)]
+
+
+def _matmul_vjp(c, g):
+    a, b = c.inputs
+    op = _OPS[c.attrs["rank"]]
+    ga = apply(op, g, b.mT, rank=c.attrs["rank"]) if c.needs_input_grad[0] else None
+    gb = apply(op, a.mT, g, rank=c.attrs["rank"]) if c.needs_input_grad[1] else None
+    return ga, gb
+
+
+def _register(name, samples):
+    return register(OpDef(name, "other", _matmul_infer, lambda np, a, b, rank: np.matmul(a, b), _matmul_vjp,
+                          arity=2, save=(0, 1), torch_name=name, samples=samples))
+
+
+_MM = _register("mm", lambda: [
+    s(T((3, 4)), T((4, 5))), s(T((4, 3), layout="transposed"), T((4, 5))),
+    s(T((3, 4)), T((5, 4), layout="transposed")), s(T((0, 4)), T((4, 5))), s(T((3, 0)), T((0, 5))),
+    s(T((3, 1), layout="expanded", expand_to=(3, 4)), T((4, 2))), s(T((2, 3), "int64"), T((3, 4), "int64")),
+    s(T((2, 3)), T((4, 5))), s(T((3,)), T((3, 4))), s(T((2, 3)), T((3,))), s(T((2, 3)), T((3, 4), "float64")),
+    s(T((2, 3), "bool"), T((3, 4), "bool")), s(T((2, 3), "float64"), T((3, 2), "float64"))])
+_BMM = _register("bmm", lambda: [
+    s(T((2, 3, 4)), T((2, 4, 5))), s(T((4, 3, 2), layout="transposed"), T((2, 4, 5))),
+    s(T((1, 4, 5), layout="expanded", expand_to=(2, 4, 5)), T((2, 5, 3))), s(T((0, 3, 4)), T((0, 4, 5))),
+    s(T((2, 3, 0)), T((2, 0, 4))), s(T((2, 3, 4), "int64"), T((2, 4, 5), "int64")),
+    s(T((2, 3, 4)), T((3, 4, 5))), s(T((2, 3, 4)), T((2, 5, 5))), s(T((3, 4)), T((2, 4, 5))),
+    s(T((2, 3, 4)), T((4, 5))), s(T((2, 3, 4)), T((2, 4, 5), "float64")),
+    s(T((2, 3, 4), "bool"), T((2, 4, 5), "bool"))])
+_OPS = {2: _MM, 3: _BMM}
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """The matrix product of two 2-D tensors, as ``torch.mm``."""
+    if input.dim() != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (n, k), (k2, m) = input.shape, mat2.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
+                           f"{cpp_name(mat2.dtype)}")
+    check_not_bool("addmm_impl_cpu_", input)
+    return apply(_MM, input, mat2, rank=2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of two 3-D tensors with the same batch size, as ``torch.bmm``."""
+    if input.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    b, _, k = input.shape
+    if tuple(mat2.shape[:2]) != (b, k):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but "
+                           f"got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_name(input.dtype)} but found "
+                           f"{scalar_name(mat2.dtype)}")
+    check_not_bool("bmm", input)
+    return apply(_BMM, input, mat2, rank=3)

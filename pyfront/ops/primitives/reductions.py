@@ -1,14 +1,29 @@
-"""Reductions over dims, with ``keepdim``; their VJPs broadcast the gradient back."""
+"""Reductions over dims (with ``keepdim``), scans, sorting and softmax; each VJP is in pyfront ops.
+
+Reductions keep their reduced dims as a sorted tuple ``dims`` attr; a 0-d input reduces over
+``()`` (PyTorch accepts dim 0/-1 there and returns the value unchanged). Index-valued results
+(argmax, argsort) have no gradient: the ops that return values at those indices (max with a dim,
+sort, topk, median with a dim) gather them with ``take_along``, whose VJP scatters the gradient
+back to exactly those positions.
+"""
 from __future__ import annotations
 
+import builtins
+import math
+
 from ... import dtypes as dt
-from ...shape import normalize_dims
+from ...shape import normalize_dim, normalize_dims
+from ..creation import arange
 from ..dispatch import apply
 from ..registry import OpDef, register
+from ..samples import T, s
+from .elementwise import where
 
-__all__ = ["sum"]
-METHODS = "sum sum_to_size"
-INPLACE = ""
+__all__ = ["sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any", "cumsum", "cumprod",
+           "argsort", "softmax", "log_softmax", "norm"]
+METHODS = ("sum sum_to_size prod amax amin argmax argmin all any cumsum cumprod argsort softmax "
+           "log_softmax norm")
+INPLACE = "cumsum cumprod"
 
 
 def reduced_shape(shape, dims, keepdim):
@@ -22,25 +37,81 @@ def unsqueeze_to(g, shape, dims):
     return g.reshape(reduced_shape(shape, dims, True))
 
 
+def reduce_dims(dim, ndim: int) -> tuple:
+    """The sorted dims a reduction over ``dim`` (None or () = all) covers; () for a 0-d input."""
+    dims = normalize_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def check_nonempty(name: str, input, dims, error=RuntimeError) -> None:
+    """PyTorch's refusal to reduce an empty extent when the op has no identity (max, argmax, ...)."""
+    if input.numel() == 0 and (not input.dim() or len(dims) == input.dim()):
+        tail = " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
+        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{tail}")
+    for d in dims:
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def _reduce_infer(out_dtype=None):
     def rule(x, dims, keepdim, **attrs):
         return [(reduced_shape(x.shape, dims, keepdim), out_dtype or x.dtype)]
     return rule
 
 
+def _restore(c, *tensors):
+    """Reduced ``tensors`` (gradient, output) reshaped to broadcast against the input again."""
+    if c.attrs["keepdim"]:
+        return tensors
+    return tuple(unsqueeze_to(t, c.input_shapes[0], c.attrs["dims"]) for t in tensors)
+
+
+def _integer_result(input, dtype):
+    """sum/prod/cumsum/cumprod: ``dtype`` when given, else integers and bools accumulate in int64."""
+    if dtype is not None:
+        return input.to(dtype)
+    return input if input.dtype.is_floating_point else input.to(dt.int64)
+
+
+def _dim_samples(dtypes):
+    """Reduction samples: all dims, one dim, negative dim, keepdim, 0-d, empty, strided, several and
+    repeated dims, out-of-range dims, and the integer/bool ``dtypes``."""
+    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True), s(T((2, 3, 4)), 0, keepdim=True),
+            s(T(())), s(T(()), 0), s(T(()), -1, True), s(T((0, 3)), 1), s(T((4, 5), layout="transposed"), 0),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4)), 2), s(T(()), 1),
+            s(T((2, 3, 4)), (0, 2)), s(T((2, 3, 4)), (-1, 1), True), s(T((2, 3)), (1, -1)),
+            *(s(T((3, 4), d), 1) for d in dtypes), *(s(T((3, 4), d)) for d in dtypes)]
+
+
+# -- sum and prod -------------------------------------------------------------------------------
+def _prod_vjp(c, g):
+    # d prod / d x_i is the product of the other entries: out / x_i without zeros; with one zero,
+    # the zero's gradient is the product of the rest and every other gradient is 0
+    x = c.inputs[0]
+    g, out = _restore(c, g, c.out)
+    dims = c.attrs["dims"]
+    zero = x == 0
+    safe = where(zero, 1, x)
+    single_zero = zero.sum(dims, keepdim=True) == 1
+    at_zero = where(single_zero, apply(_prod, safe, dims=dims, keepdim=True), 0)
+    return (g * where(zero, at_zero, out / safe),)
+
+
 _sum = register(OpDef(
     "sum", "reduction", _reduce_infer(), lambda np, x, dims, keepdim: np.sum(x, axis=dims, keepdims=keepdim),
-    lambda c, g: (unsqueeze_to(g, c.input_shapes[0], c.attrs["dims"]).expand(c.input_shapes[0]),),
-    torch_name="sum"))
+    lambda c, g: (_restore(c, g)[0].expand(c.input_shapes[0]),),
+    torch_name="sum", samples=lambda: _dim_samples(("int64", "bool", "int32", "uint8"))))
+
+_prod = register(OpDef(
+    "prod", "reduction", _reduce_infer(),
+    lambda np, x, dims, keepdim: np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
+    save_output=True, torch_name="prod", samples=lambda: _dim_samples(("int64", "bool", "int32"))))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch."""
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.to(dt.int64)
-    return apply(_sum, input, dims=normalize_dims(dim, input.dim()), keepdim=keepdim)
+    input = _integer_result(input, dtype)
+    return apply(_sum, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
 
 
 def sum_to_size(input, *size):
@@ -55,3 +126,384 @@ def sum_to_size(input, *size):
         return input.reshape(size) if tuple(input.shape) != size else input
     out = apply(_sum, input, dims=dims, keepdim=True)
     return out.reshape(size)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product over one ``dim`` (all dims when None); ints and bools multiply as int64."""
+    if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
+        raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+    input = _integer_result(input, dtype)
+    return apply(_prod, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+
+
+# -- amax/amin and argmax/argmin ----------------------------------------------------------------
+def _evenly_vjp(c, g):
+    # ties share the gradient evenly; with ``nan_ties`` (max()/min()/median() of everything) a NaN
+    # result sends it to the NaN inputs, while amax/amin give NaN gradients there, as PyTorch does
+    x = c.inputs[0]
+    g, out = _restore(c, g, c.out)
+    mask = x == out
+    if c.attrs["nan_ties"]:
+        mask = mask | (x.isnan() & out.isnan())
+    return (g * mask / mask.sum(c.attrs["dims"], keepdim=True),)
+
+
+def _extreme(name, np_name):
+    return register(OpDef(
+        name, "reduction", _reduce_infer(),
+        lambda np, x, dims, keepdim, nan_ties: getattr(np, np_name)(x, axis=dims, keepdims=keepdim),
+        _evenly_vjp, save=(0,), save_output=True, torch_name=name,
+        samples=lambda: _dim_samples(("int64", "bool", "uint8")) + [s(T((0, 3)), 0), s(T((0, 3)))]))
+
+
+amax_op = _extreme("amax", "amax")
+amin_op = _extreme("amin", "amin")
+
+
+def _median_np(np, x, dims, keepdim, nan_ties):
+    flat = np.sort(x.reshape(-1))  # NaN sorts last, and a NaN anywhere makes the median NaN
+    if flat.size == 0:  # no identity: NaN for floats, and for integers the lowest value, as PyTorch
+        return np.array(np.nan if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
+    last = flat[-1]
+    return last if x.dtype.kind == "f" and np.isnan(last) else flat[(flat.size - 1) // 2]
+
+
+# the lower median of every element; with a dim, median is a composite of argsort and take_along
+median_op = register(OpDef("median", "reduction", _reduce_infer(), _median_np, _evenly_vjp, save=(0,),
+                           save_output=True))
+
+
+def amax(input, dim=(), keepdim=False):
+    """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
+    dims = reduce_dims(dim, input.dim())
+    check_nonempty("amax", input, dims)
+    return apply(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
+
+
+def amin(input, dim=(), keepdim=False):
+    """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
+    dims = reduce_dims(dim, input.dim())
+    check_nonempty("amin", input, dims)
+    return apply(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
+
+
+def _arg_np(fn_name):
+    def rule(np, x, dim, keepdim):
+        if dim is None:  # over the flattened input; keepdim keeps every dim as size 1
+            out = getattr(np, fn_name)(x.reshape(-1))
+            return np.reshape(out, (1,) * x.ndim if keepdim else ())
+        return getattr(np, fn_name)(x, axis=dim, keepdims=keepdim) if x.ndim else np.array(0)
+    return rule
+
+
+def _arg_infer(x, dim, keepdim):
+    if dim is None:
+        return [((1,) * x.dim() if keepdim else (), dt.int64)]
+    return [(reduced_shape(x.shape, (dim,) if x.dim() else (), keepdim), dt.int64)]
+
+
+def _arg_samples():
+    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True), s(T((3, 4)), keepdim=True),
+            s(T(())), s(T(()), 0), s(T((0, 3)), 1), s(T((0, 3)), 0), s(T((0, 3))),
+            s(T((4, 5), layout="transposed"), 0), s(T((3, 4)), 2), s(T((3, 4), "int64"), 0),
+            s(T((3, 4), "bool"), 0), s(T((3, 4), "uint8"))]
+
+
+argmax_op = register(OpDef("argmax", "reduction", _arg_infer, _arg_np("argmax"), None, torch_name="argmax",
+                         samples=_arg_samples))
+argmin_op = register(OpDef("argmin", "reduction", _arg_infer, _arg_np("argmin"), None, torch_name="argmin",
+                         samples=_arg_samples))
+
+
+def _arg(op, name, input, dim, keepdim):
+    if input.dtype is dt.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None:
+        check_nonempty(name, input, tuple(range(input.dim())), IndexError)
+        return apply(op, input, dim=None, keepdim=keepdim)
+    d = normalize_dim(dim, input.dim())
+    check_nonempty(name, input, (d,) if input.dim() else (), IndexError)
+    return apply(op, input, dim=d, keepdim=keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the (first) maximum over ``dim``, or of the flattened input when None."""
+    return _arg(argmax_op, "argmax", input, dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    """Index of the (first) minimum over ``dim``, or of the flattened input when None."""
+    return _arg(argmin_op, "argmin", input, dim, keepdim)
+
+
+# -- all/any ------------------------------------------------------------------------------------
+def _logical_infer(x, dims, keepdim):
+    # PyTorch keeps uint8 for uint8 inputs (the pre-bool convention) and gives bool otherwise
+    return [(reduced_shape(x.shape, dims, keepdim), dt.uint8 if x.dtype is dt.uint8 else dt.bool_)]
+
+
+def _logical_samples():
+    return _dim_samples(("int64", "bool", "uint8")) + [s(T((3, 4), "bool", low=1), 1)]
+
+
+_all = register(OpDef("all", "reduction", _logical_infer,
+                      lambda np, x, dims, keepdim: np.all(x, axis=dims, keepdims=keepdim), None,
+                      torch_name="all", samples=_logical_samples))
+_any = register(OpDef("any", "reduction", _logical_infer,
+                      lambda np, x, dims, keepdim: np.any(x, axis=dims, keepdims=keepdim), None,
+                      torch_name="any", samples=_logical_samples))
+
+
+def all(input, dim=None, keepdim=False):
+    """Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input)."""
+    return apply(_all, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input)."""
+    return apply(_any, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+
+
+# -- cumulative sum and product -----------------------------------------------------------------
+def _scan_np(fn_name):
+    def rule(np, x, dim, reverse=False):
+        if x.ndim == 0:
+            return x.copy()
+        fn = getattr(np, fn_name)
+        if reverse:
+            return np.flip(fn(np.flip(x, dim), axis=dim), dim)
+        return fn(x, axis=dim)
+    return rule
+
+
+def _scan_infer(x, dim, **attrs):
+    return [(x.shape, x.dtype)]
+
+
+def _scan_samples():
+    return [s(T((3, 4)), 1), s(T((3, 4)), 0), s(T((2, 3, 4)), -1), s(T(()), 0), s(T(()), -1),
+            s(T((0, 3)), 0), s(T((0, 3)), 1), s(T((4, 5), layout="transposed"), 1),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4)), 2), s(T((3, 4), "int64"), 1),
+            s(T((3, 4), "bool"), 0), s(T((3, 4), "int32"), 1)]
+
+
+def _pos_along(n, dim, ndim, device):
+    """0..n-1 laid out along ``dim`` of an ``ndim``-dim tensor, to compare positions against."""
+    return arange(n, device=device).reshape(tuple(n if i == dim else 1 for i in range(ndim)))
+
+
+def _cumprod_vjp(c, g):
+    # out_j / x_i is d out_j / d x_i only before the first zero z of the row; the zero itself gets
+    # (product before z) * sum_{j >= z} g_j * prod_{z < k <= j} x_k; positions after z get nothing
+    x, out, dim = c.inputs[0], c.out, c.attrs["dim"]
+    if x.dim() == 0 or x.shape[dim] == 0:
+        return (g,)
+    n = x.shape[dim]
+    pos = _pos_along(n, dim, x.dim(), x.device)
+    zero = x == 0
+    first = where(zero.any(dim, keepdim=True), apply(argmax_op, zero, dim=dim, keepdim=True), n)
+    before = pos < first
+    after_g = apply(_cumsum, g * out, dim=dim, reverse=True)
+    grad = where(before, after_g / where(before, x, 1), 0)
+    prefix = apply(_prod, where(before, x, 1), dims=(dim,), keepdim=True)
+    tail = apply(_cumprod, where(pos <= first, 1, x), dim=dim)
+    at_zero = prefix * (g * tail * (pos >= first)).sum(dim, keepdim=True)
+    return (grad + where(pos == first, at_zero, 0),)
+
+
+def _cumsum_vjp(c, g):
+    # each x_i feeds every running sum from i on: the gradient is the running sum from the end
+    return (apply(_cumsum, g, dim=c.attrs["dim"], reverse=not c.attrs["reverse"]),)
+
+
+_cumsum = register(OpDef("cumsum", "other", _scan_infer, _scan_np("cumsum"), _cumsum_vjp, torch_name="cumsum",
+                         samples=_scan_samples))
+_cumprod = register(OpDef("cumprod", "other", _scan_infer, _scan_np("cumprod"), _cumprod_vjp, save=(0,),
+                          save_output=True, torch_name="cumprod", samples=_scan_samples))
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise."""
+    input = _integer_result(input, dtype)
+    return apply(_cumsum, input, dim=normalize_dim(dim, input.dim()), reverse=False)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise."""
+    input = _integer_result(input, dtype)
+    return apply(_cumprod, input, dim=normalize_dim(dim, input.dim()))
+
+
+# -- sorting ------------------------------------------------------------------------------------
+def _argsort_np(np, x, dim, descending):
+    if x.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    if not descending:
+        return np.argsort(x, axis=dim, kind="stable")
+    # a stable descending order (ties keep their input order, NaN first) from a stable ascending
+    # sort of the reversed input, without negating (which would wrap unsigned and bool values)
+    idx = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
+    return x.shape[dim] - 1 - np.flip(idx, dim)
+
+
+def _sort_samples():
+    return [s(T((3, 4))), s(T((3, 4)), 0), s(T((2, 3, 4)), -2, True), s(T((5,)), descending=True),
+            s(T(())), s(T(()), 0), s(T((0, 3)), 0), s(T((0, 3))), s(T((4, 5), layout="transposed"), 1),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 0), s(T((3, 4)), 2),
+            s(T((12,), "int64"), stable=True), s(T((12,), "int64"), descending=True, stable=True),
+            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True)]
+
+
+_argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.shape, dt.int64)], _argsort_np,
+                          None, torch_name="argsort", samples=_sort_samples))
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    """Indices that sort ``input`` along ``dim``; the sort is always stable, so ``stable`` is moot."""
+    return apply(_argsort, input, dim=normalize_dim(dim, input.dim()), descending=bool(descending))
+
+
+def _put_np(np, g, idx, dim, shape):
+    # every caller's indices are distinct along ``dim`` (a sort order, or one index per row)
+    out = np.zeros(shape, dtype=g.dtype)
+    np.put_along_axis(out, idx, g, axis=dim)
+    return out
+
+
+take_along = register(OpDef(
+    "take_along", "other", lambda x, idx, dim: [(idx.shape, x.dtype)],
+    lambda np, x, idx, dim: np.take_along_axis(x, idx, axis=dim),
+    lambda c, g: (apply(put_along, g, c.inputs[1], dim=c.attrs["dim"], shape=tuple(c.input_shapes[0])), None),
+    arity=2, save=(1,), backward_name="GatherBackward0"))
+put_along = register(OpDef(
+    "put_along", "other", lambda g, idx, dim, shape: [(shape, g.dtype)], _put_np,
+    lambda c, g: (apply(take_along, g, c.inputs[1], dim=c.attrs["dim"]), None),
+    arity=2, save=(1,), backward_name="ScatterBackward0"))
+
+
+# -- softmax ------------------------------------------------------------------------------------
+def _softmax_np(np, x, dim, log):
+    axis = dim if x.ndim else None
+    # shifting by the row maximum keeps exp from overflowing; initial= allows empty rows
+    shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if log:
+            return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        e = np.exp(shifted)
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _softmax_vjp(c, g):
+    dim, y = c.attrs["dim"], c.out
+    if c.attrs["log"]:
+        return (g - y.exp() * g.sum(dim, keepdim=True),)
+    return (y * (g - (g * y).sum(dim, keepdim=True)),)
+
+
+def _softmax_samples():
+    return [s(T((3, 4)), 1), s(T((3, 4)), 0), s(T((2, 3, 4)), -1), s(T(()), 0), s(T((0, 3)), 1),
+            s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((3, 4), low=-300, high=300), 1),
+            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4)), 2), s(T((3, 4), "int64"), 1),
+            s(T((3, 4), "int64"), 0), s(T((3, 4), "float64"), -1)]
+
+
+_softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
+                          _softmax_vjp, save_output=True, torch_name="softmax", samples=_softmax_samples))
+_log_softmax = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
+                              _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
+                              samples=_softmax_samples))
+
+
+def _softmax_call(op, name, input, dim, dtype):
+    if dtype is not None:
+        input = input.to(dtype)
+    d = normalize_dim(dim, input.dim())
+    if not input.dtype.is_floating_point:
+        kernel = f"{name}_lastdim_kernel_impl" if d == max(input.dim() - 1, 0) else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+    return apply(op, input, dim=d, log=op is _log_softmax)
+
+
+def softmax(input, dim, dtype=None):
+    """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first."""
+    return _softmax_call(_softmax, "softmax", input, dim, dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first."""
+    return _softmax_call(_log_softmax, "log_softmax", input, dim, dtype)
+
+
+# -- vector norms -------------------------------------------------------------------------------
+def _norm_np(np, x, p, dims, keepdim):
+    a = np.abs(x)
+    kw = {"axis": dims, "keepdims": keepdim}
+    if p == math.inf:
+        return np.max(a, **kw)
+    if p == -math.inf:
+        return np.min(a, **kw)
+    if p == 0:
+        return np.sum(a != 0, **kw)
+    if p == 1:
+        return np.sum(a, **kw)
+    if p == 2:
+        return np.sqrt(np.sum(a * a, **kw))
+    with np.errstate(divide="ignore"):  # negative p: a zero entry makes the norm 0, as in PyTorch
+        return np.sum(a ** p, **kw) ** (1 / p)
+
+
+def _norm_vjp(c, g):
+    x, p, dims = c.inputs[0], c.attrs["p"], c.attrs["dims"]
+    g, out = _restore(c, g, c.out)
+    if p == 0:
+        return (x * 0,)
+    if p == 1:
+        return (g * x.sign(),)
+    if abs(p) == math.inf:  # ties share the gradient, as for amax
+        mask = x.abs() == out
+        return (g * x.sign() * mask / mask.sum(dims, keepdim=True),)
+    # d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1); PyTorch takes it as 0 where the norm is 0
+    # and, for p < 1 where |x|^(p-1) blows up, where x is 0
+    # (the divisions and powers run on safe stand-ins, so no inf/NaN is made and masked afterwards)
+    zero_norm = out == 0
+    norm = where(zero_norm, 1, out)
+    scale = where(zero_norm, 0, g / (norm if p == 2 else norm ** (p - 1)))
+    zero_x = x == 0
+    base = where(zero_x, 1, x) if p < 1 else x
+    grad = (base if p == 2 else base.sign() * base.abs() ** (p - 1)) * scale
+    return (where(zero_x, 0, grad) if p < 1 else grad,)
+
+
+def _norm_samples():
+    inf = math.inf
+    return [s(T((3, 4))), s(T((3, 4)), 2, 1), s(T((3, 4)), "fro", (0, 1), True), s(T((3, 4)), 1, 0),
+            s(T((3, 4)), inf, 1), s(T((3, 4)), -inf), s(T((3, 4)), 0, 1), s(T((3, 4)), 3.5, -1, True),
+            s(T((3, 4)), 0.5, 1), s(T((3, 4)), -1, 1), s(T((3, 4)), -2.5), s(T(())), s(T(()), 1, 0),
+            s(T((0, 3)), 2, 1), s(T((0, 3))), s(T((0, 3)), inf), s(T((0, 3)), inf, 1),
+            s(T((4, 5), layout="transposed"), 2, 0), s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1, 1),
+            s(T((2, 3, 4)), "fro", (0, 1, 2)), s(T((3, 4)), "abc"), s(T((3, 4)), 2, 2),
+            s(T((3, 4), "int64")), s(T((2, 3, 4)), keepdim=True), s(T((3, 4)), inf, keepdim=True)]
+
+
+_norm = register(OpDef("norm", "reduction", _reduce_infer(), _norm_np, _norm_vjp, save=(0,), save_output=True,
+                       backward_name="LinalgVectorNormBackward0", torch_name="norm", samples=_norm_samples))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``."""
+    if not input.dtype.is_floating_point:  # checked before the cast to ``dtype``, as in PyTorch
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {input.dtype._legacy_name[:-6]}")
+    if dtype is not None:
+        input = input.to(dtype)
+    if isinstance(p, str):
+        if p != "fro":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        if isinstance(dim, (tuple, list)) and len(dim) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+        p = 2
+    dims = reduce_dims(dim, input.dim())
+    if abs(p) == math.inf and builtins.any(input.shape[d] == 0 for d in dims):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {'-' if p < 0 else ''}inf norm on an "
+                           "empty tensor because the operation does not have an identity")
+    return apply(_norm, input, p=float(p), dims=dims, keepdim=keepdim)

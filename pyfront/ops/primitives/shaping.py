@@ -1,6 +1,107 @@
-"""Shaping primitives (see primitives/__init__.py for the module conventions)."""
+"""Joining and reordering primitives: ``cat`` (any number of inputs) and ``flip``.
+
+Both copy: a flipped or joined tensor is no strided view of its inputs. Every other joining or
+movement op (stack, roll, repeat, pad, ...) is a composite of these and the views.
+"""
 from __future__ import annotations
 
-__all__: list = []
-METHODS = ""
+from ... import dtypes as dt
+from ...shape import normalize_dim, normalize_dims
+from ...tensor import Tensor
+from ..dispatch import apply
+from ..registry import OpDef, register
+from ..samples import T, s
+
+__all__ = ["cat", "concat", "concatenate", "flip"]
+METHODS = "flip"
 INPLACE = ""
+
+
+def _skipped(shape) -> bool:
+    # PyTorch's legacy rule: a 1-D tensor with no elements takes no part in cat, whatever its dim
+    return tuple(shape) == (0,)
+
+
+def _kept(shapes):
+    kept = [sh for sh in shapes if not _skipped(sh)]
+    return kept or list(shapes[:1])
+
+
+def _cat_infer(*xs, dim):
+    kept = _kept([x.shape for x in xs])
+    shape = list(kept[0])
+    shape[dim] = sum(sh[dim] for sh in kept)
+    return [(tuple(shape), xs[0].dtype)]
+
+
+def _cat_numpy(np, *arrays, dim):
+    kept = [a for a in arrays if not _skipped(a.shape)] or list(arrays[:1])
+    return np.concatenate(kept, axis=dim)
+
+
+def _cat_vjp(c, g):
+    dim, start, grads = c.attrs["dim"], 0, []
+    everything_skipped = all(_skipped(sh) for sh in c.input_shapes)
+    for shape in c.input_shapes:
+        if _skipped(shape) and not everything_skipped:
+            grads.append(g.new_zeros(shape))
+            continue
+        grads.append(g.narrow(dim, start, shape[dim]))
+        start += shape[dim]
+    return tuple(grads)
+
+
+_CAT = register(OpDef("cat", "other", _cat_infer, _cat_numpy, _cat_vjp, arity=0, torch_name=None))
+
+
+def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``."""
+    if axis is not None:
+        dim = axis
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (tuple, list)):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.dim() == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    dtype = dt.result_type(*tensors)
+    kept = [(i, t) for i, t in enumerate(tensors) if not _skipped(t.shape)]
+    if kept:
+        first = kept[0][1]
+        dim = normalize_dim(dim, first.dim())
+        for i, t in kept[1:]:
+            if t.dim() != first.dim():
+                raise RuntimeError(f"Tensors must have same number of dimensions: got {first.dim()} and "
+                                   f"{t.dim()}")
+            for d in range(first.dim()):
+                if d != dim and t.shape[d] != first.shape[d]:
+                    raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected "
+                                       f"size {first.shape[d]} but got size {t.shape[d]} for tensor number "
+                                       f"{i} in the list.")
+    else:
+        dim = 0  # only empty 1-D tensors: PyTorch does not check the dim at all
+    return apply(_CAT, *(t.to(dtype) for t in tensors), dim=dim)
+
+
+concat = concatenate = cat
+
+
+_FLIP = register(OpDef(
+    "flip", "other", lambda x, dims: [(x.shape, x.dtype)], lambda np, x, dims: np.flip(x, axis=dims),
+    lambda c, g: (apply(_FLIP, g, dims=c.attrs["dims"]),), torch_name="flip",
+    samples=lambda: [s(T((3, 4)), (0,)), s(T((3, 4)), [0, 1]), s(T((2, 3, 4)), (-1, 0)), s(T(()), (0,)),
+                     s(T(()), ()), s(T((0, 3)), (1,)), s(T((4, 5), layout="transposed"), (1,)),
+                     s(T((3, 4), "int64"), (0,)), s(T((3, 4)), (0, 0)), s(T((3, 4)), (-2, 0)),
+                     s(T((3, 4)), (2,)), s(T((3, 1), layout="expanded", expand_to=(3, 4)), (0, 1))]))
+
+
+def flip(input: Tensor, *args, dims=None) -> Tensor:
+    """Reverse the order of elements along ``dims``, as ``torch.flip`` (and ``Tensor.flip(*dims)``)."""
+    if dims is None:
+        dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    if not dims:
+        return input.clone()
+    dims = normalize_dims(tuple(dims), input.dim())
+    return apply(_FLIP, input, dims=dims if input.dim() else ())

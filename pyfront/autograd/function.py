@@ -1,0 +1,312 @@
+"""Custom differentiable operations: ``autograd.Function``, as ``torch.autograd.Function``.
+
+A subclass defines static ``forward(ctx, *args)`` (or ``forward(*args)`` plus ``setup_context``)
+and ``backward(ctx, *grads)``. ``Function.apply`` runs forward without recording, then makes one
+graph node for the call. As in PyTorch, that node *is* the ctx: an instance of the class
+``<Name>Backward`` generated for each Function, so ``out.grad_fn.some_attr`` reads what forward
+stored on ctx. ``backward`` runs under the engine's grad mode, so a backward written in pyfront
+ops is itself differentiable (double backward) unless marked ``@once_differentiable``.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from typing import Any, Callable
+
+from ..tensor import Tensor
+from .grad_mode import _state, no_grad
+from .graph import _FREED, Node, SavedTensor
+
+
+class FunctionCtx:
+    """The methods forward/setup_context call on ``ctx``."""
+
+    def save_for_backward(self, *tensors) -> None:
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save variables, but argument {i} is of "
+                                f"type {type(t).__name__}")
+        self.to_save = tensors
+
+    def mark_dirty(self, *args) -> None:
+        self.dirty_tensors = args
+
+    def mark_non_differentiable(self, *args) -> None:
+        self.non_differentiable = args
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = bool(value)
+
+
+class BackwardCFunction(Node, FunctionCtx):
+    """The graph node (and ctx) of one ``Function.apply`` call."""
+
+    _forward_cls = None
+
+    def __init__(self):
+        super().__init__((), [], 1)
+        self.to_save = ()
+        self.dirty_tensors = ()
+        self.non_differentiable = ()
+        self.materialize_grads = True
+        self.needs_input_grad = ()
+        self._saved = None           # (SavedTensor, output_nr) per saved slot, None for a saved None
+        self._freed = False
+        self._arg_slots = ()         # for each forward arg: its index among tensor inputs, or None
+        self._output_meta = ()       # (shape, dtype, device) per forward output, None for non-tensors
+
+    __repr__ = object.__repr__      # <pyfront.autograd.function.MyFnBackward object at 0x...>
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(_FREED)
+        if self._saved is None:
+            return ()
+        return tuple(None if s is None else s.unpack(self, nr) for s, nr in self._saved)
+
+    # the engine's view of the node -------------------------------------------------------------
+    def apply(self, grads):
+        cls = self._forward_cls
+        if cls.backward is Function.backward:
+            raise NotImplementedError("You must implement either the backward or vjp method for your "
+                                      "custom autograd.Function to use it with backward mode AD.")
+        grads = list(grads)
+        for i, meta in enumerate(self._output_meta):
+            if grads[i] is None and meta is not None and self.materialize_grads:
+                from ..ops.creation import zeros
+                shape, dtype, device = meta
+                grads[i] = zeros(shape, dtype=dtype, device=device)
+        result = cls.backward(self, *grads)
+        return self._input_grads(result if isinstance(result, tuple) else (result,))
+
+    def _input_grads(self, result):
+        """Map backward's one-gradient-per-forward-arg result to one gradient per tensor input."""
+        n_args = len(self._arg_slots)
+        if len(result) < n_args or any(g is not None for g in result[n_args:]):
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                               f"(expected {n_args}, got {len(result)})")
+        out = [None] * len(self.next_functions)
+        for pos, (g, slot) in enumerate(zip(result, self._arg_slots)):
+            if g is None:
+                continue
+            if not isinstance(g, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+            if slot is None:
+                raise RuntimeError(f"function {self.name()} returned a gradient different than None at "
+                                   f"position {pos + 1}, but the corresponding forward input was not a "
+                                   "Variable")
+            shape = self.input_meta[slot][0]
+            if tuple(g.shape) != tuple(shape) and not _expandable(shape, g.shape):
+                raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index {slot} - "
+                                   f"got {list(g.shape)} but expected shape compatible with {list(shape)}")
+            out[slot] = g
+        return tuple(out)
+
+    def release(self):
+        if self._saved:
+            self._saved = None
+            self._freed = True
+
+
+def _expandable(shape, target) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (the engine then sums the gradient back)."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
+
+
+class FunctionMeta(type):
+    """Gives every Function subclass its own node class, ``<Name>Backward``."""
+
+    def __init__(cls, name, bases, attrs):
+        cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls})
+        super().__init__(name, bases, attrs)
+
+
+class Function(FunctionCtx, metaclass=FunctionMeta):
+    """Base class of custom differentiable operations; call them with ``MyFn.apply(*args)``.
+
+    Example::
+
+        class Exp(Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                return y
+
+            @staticmethod
+            def backward(ctx, grad):
+                y, = ctx.saved_tensors
+                return grad * y
+    """
+
+    def __init__(self, *args, **kwargs):
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are "
+                      "all static, so you should invoke them on the class itself. Instantiating an "
+                      "autograd function will raise an error in a future version of PyTorch.",
+                      DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please "
+                           "use new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> Any:
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        separate_ctx = cls.setup_context is not Function.setup_context
+        if kwargs:  # PyTorch binds keywords (and then the defaults) to forward's positional arguments
+            sig = inspect.signature(cls.forward)
+            bound = sig.bind(*args, **kwargs) if separate_ctx else sig.bind(None, *args, **kwargs)
+            bound.apply_defaults()
+            args = bound.args if separate_ctx else bound.args[1:]
+        node = cls._backward_cls()
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        record = _state["enabled"] and any(t._requires_grad for t in tensors)
+        node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and _state["enabled"]
+                                      for a in args)
+        with no_grad():
+            if separate_ctx:
+                output = cls.forward(*args)
+                cls.setup_context(node, args, output)
+            else:
+                output = cls.forward(node, *args)
+        return _wrap_outputs(node, args, tensors, output, record)
+
+
+def _wrap_outputs(node, args, tensors, output, record):
+    """Give the forward's tensor outputs their history (``node``) and keep what backward needs."""
+    is_tuple = isinstance(output, tuple)
+    outputs = list(output) if is_tuple else [output]
+    dirty = {id(t) for t in node.dirty_tensors}
+    inputs = {id(t) for t in tensors}
+    if not record:
+        for t in node.dirty_tensors:  # an in-place forward still counts as a write
+            t._storage.version += 1
+        return output
+    slots, k = [], 0
+    for a in args:
+        slots.append(k if isinstance(a, Tensor) else None)
+        k += isinstance(a, Tensor)
+    node._arg_slots = tuple(slots)
+    node.next_functions = tuple(t._edge() for t in tensors)
+    node.input_meta = [(t.shape, t.dtype) for t in tensors]
+    node.n_outputs = len(outputs)
+    non_diff = {id(t) for t in node.non_differentiable}
+    meta = []
+    for i, o in enumerate(outputs):
+        if not isinstance(o, Tensor):
+            meta.append(None)
+            continue
+        meta.append((o.shape, o.dtype, o.device))
+        if id(o) in dirty:
+            _rebase_dirty(node, o, i)
+        else:
+            if id(o) in inputs:  # an input returned as-is comes back as a view of it
+                with no_grad():
+                    o = o.view_as(o)
+            if id(outputs[i]) not in non_diff and o.dtype.is_floating_point:
+                o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+        outputs[i] = o
+    node._output_meta = tuple(meta)
+    out_ids = {id(o): i for i, o in enumerate(outputs) if isinstance(o, Tensor)}
+    saved = []
+    for t in node.to_save:
+        if t is None:
+            saved.append(None)
+            continue
+        nr = out_ids.get(id(t))
+        # a saved output is kept without its history (no reference cycle) and re-attached on unpack
+        saved.append((SavedTensor(t, is_output=nr is not None and t._grad_fn is node), nr or 0))
+    node._saved = saved
+    node.to_save = ()
+    return tuple(outputs) if is_tuple else outputs[0]
+
+
+def _rebase_dirty(node, t, index):
+    """A tensor forward modified in place (``mark_dirty``) becomes output ``index`` of ``node``."""
+    if t._base is None and t._requires_grad and t._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+    base = t._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    t._storage.version += 1
+    if base is None:
+        t._grad_fn, t._output_nr, t._requires_grad = node, index, True
+        return
+    # the write went through a view: its base's history becomes "base with this region replaced"
+    from ..ops.views import record_view_write
+    new = t._alias()
+    new._grad_fn, new._output_nr, new._requires_grad = node, index, True
+    record_view_write(t, new)
+
+
+def once_differentiable(fn: Callable) -> Callable:
+    """Mark a ``backward`` as not differentiable: it runs without recording, and differentiating
+    its result raises, as ``torch.autograd.function.once_differentiable``."""
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not _state["enabled"]:
+            return outputs
+        needing = [a for a in args if isinstance(a, Tensor) and a._requires_grad]
+        if not needing:
+            return outputs
+        err = _DelayedError(needing)
+        tupled = outputs if isinstance(outputs, tuple) else (outputs,)
+        wrapped = []
+        for o in tupled:
+            if isinstance(o, Tensor) and o.dtype.is_floating_point:
+                o = o._alias()
+                o._grad_fn, o._output_nr, o._requires_grad = err, 0, True
+            wrapped.append(o)
+        return tuple(wrapped) if isinstance(outputs, tuple) else wrapped[0]
+    return wrapper
+
+
+class _DelayedError(Node):
+    """Stands for the result of a once-differentiable backward: differentiating it raises."""
+
+    def __init__(self, inputs):
+        super().__init__(tuple(t._edge() for t in inputs), [(t.shape, t.dtype) for t in inputs], 1)
+
+    def name(self) -> str:
+        return "DelayedError"
+
+    def apply(self, grads):
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
+
+
+class InplaceFunction(Function):
+    """A Function with an ``inplace`` flag, kept for PyTorch compatibility."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+
+__all__ = ["FunctionCtx", "BackwardCFunction", "FunctionMeta", "Function", "once_differentiable",
+           "InplaceFunction"]

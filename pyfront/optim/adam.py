@@ -1,0 +1,126 @@
+"""Adam and AdamW (decoupled weight decay), with AMSGrad and maximize, as in PyTorch."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..ops.creation import tensor, zeros_like
+from ..ops.primitives.elementwise import maximum
+from ..tensor import Tensor
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype, _to_scalar,
+                        _use_grad_for_differentiable)
+from .sgd import _check_fused
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    """Adam, as ``torch.optim.Adam``.
+
+    Args:
+        params (iterable): tensors or param-group dicts to optimize.
+        lr (float): learning rate (default: 1e-3).
+        betas (tuple[float, float]): decay rates of the running averages of the gradient and its square.
+        eps (float): added to the denominator for numerical stability (default: 1e-8).
+        weight_decay (float): L2 penalty, or decoupled decay when ``decoupled_weight_decay`` (default: 0).
+        amsgrad (bool): use the maximum of past squared-gradient averages (default: False).
+        maximize (bool): maximize the objective instead of minimizing it (default: False).
+        decoupled_weight_decay (bool): decay the weights directly, which makes this AdamW (default: False).
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
+        _check_tensor_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        both = betas[:2]
+        if not (all(isinstance(b, float) for b in both) or all(isinstance(b, Tensor) for b in both)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i in (0, 1):
+            if isinstance(betas[i], Tensor) and betas[i].numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        defaults = {"lr": lr, "betas": tuple(map(_to_scalar, betas)), "eps": eps,
+                    "weight_decay": weight_decay, "amsgrad": amsgrad, "maximize": maximize,
+                    "foreach": foreach, "capturable": capturable, "differentiable": differentiable,
+                    "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+        self._tensor_steps_from_numbers()
+
+    def _state_of(self, param: Tensor, amsgrad: bool) -> dict:
+        state = self.state[param]
+        if len(state) == 0:
+            state["step"] = tensor(0.0, dtype=_scalar_dtype())
+            state["exp_avg"] = zeros_like(param)
+            state["exp_avg_sq"] = zeros_like(param)
+            if amsgrad:
+                state["max_exp_avg_sq"] = zeros_like(param)
+        return state
+
+    @_use_grad_for_differentiable
+    def step(self, closure: Callable | None = None):
+        """Perform one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            lr, eps, amsgrad = _scalar(group["lr"]), group["eps"], group["amsgrad"]
+            weight_decay = group["weight_decay"]
+            beta1, beta2 = (_scalar(b) for b in group["betas"])
+            for param in self._params_with_grad(group):
+                state = self._state_of(param, amsgrad)
+                grad = param.grad if not group["maximize"] else -param.grad
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                state["step"] += 1
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        param.mul_(1 - lr * weight_decay)
+                    else:
+                        grad = grad.add(param, alpha=weight_decay)
+                exp_avg.lerp_(grad, 1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                step = state["step"].item()
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+                if amsgrad:
+                    state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
+                    denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add_(eps)
+                else:
+                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+                param.addcdiv_(exp_avg, denom, value=-(lr / bias_correction1))
+        return loss
+
+
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay, as ``torch.optim.AdamW`` (weight_decay defaults to 1e-2)."""
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def __setstate__(self, state) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

@@ -1,0 +1,219 @@
+"""gradcheck in float64 for every differentiable op of the op table, and gradcheck itself.
+
+Each sample's float operands become float64 leaves; the op (with the sample's layout applied
+inside the checked function, so expanded operands do not alias memory) is checked by pyfront's
+gradcheck, and the first usable sample of each op by gradgradcheck. Samples torch refuses are
+left to test_ops.py. gradcheck must be able to fail: wrong custom backwards are caught.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from optable import _resolve, _values, entries
+
+import pyfront
+from torch.autograd.gradcheck import GradcheckError as TorchGradcheckError
+
+from pyfront.autograd import Function, gradcheck, gradgradcheck
+from pyfront.autograd.gradcheck import GradcheckError
+from pyfront.ops.samples import T
+
+DIFFERENTIABLE = [e for e in entries() if e[4]]
+
+
+def _float64(spec) -> bool:
+    return isinstance(spec, T) and spec.dtype.startswith("float")
+
+
+def _prepare(torch_name, sample, domain, seed):
+    """(grad data, call): the float operands' values (float64), and ``call(lib, *leaves)`` that runs
+    the op of ``lib`` (pyfront or torch) with those operands replaced by ``leaves``."""
+    rng = np.random.default_rng(seed)
+    args, kwargs = sample
+    names = list(range(len(args))) + list(kwargs)
+    specs = list(args) + list(kwargs.values())
+    data = [_values(sp, domain, rng) if isinstance(sp, T) else sp for sp in specs]
+    data = [d.astype("float64") if _float64(sp) else d for sp, d in zip(specs, data)]
+    wants = [_float64(sp) and sp.grad for sp in specs]
+
+    def call(lib, *leaves):
+        it = iter(leaves)
+        values = []
+        for spec, d, w in zip(specs, data, wants):
+            if not isinstance(spec, T):
+                values.append(spec)
+                continue
+            t = next(it) if w else lib.tensor(d)
+            values.append(_layout(t, spec))
+        pos = [v for n, v in zip(names, values) if isinstance(n, int)]
+        kw = {n: v for n, v in zip(names, values) if not isinstance(n, int)}
+        return _resolve(lib, torch_name)(*pos, **kw)
+
+    return [d for d, w in zip(data, wants) if w], call
+
+
+def _layout(t, spec):
+    if spec.layout == "transposed":
+        return t.permute(*reversed(range(t.dim())))
+    if spec.layout == "expanded":
+        return t.expand(spec.expand_to)
+    return t
+
+
+def _usable(torch_name, sample, domain, seed):
+    """(pyfront leaves, call), or None when the sample has no float operand, or torch refuses it,
+    or torch's own gradcheck fails on it (a non-differentiable point such as scatter writing one
+    place twice, or an op torch does not differentiate)."""
+    grad_data, call = _prepare(torch_name, sample, domain, seed)
+    if not grad_data:
+        return None
+    # torch.empty: contiguous strides even for zero-size data (torch.tensor gives them stride 0)
+    torch_leaves = tuple(torch.empty(d.shape, dtype=torch.float64).copy_(torch.from_numpy(d)).requires_grad_()
+                         for d in grad_data)
+    try:
+        if not torch.autograd.gradcheck(lambda *xs: call(torch, *xs), torch_leaves, raise_exception=False):
+            return None
+    except Exception:
+        return None
+    return tuple(pyfront.tensor(d, requires_grad=True) for d in grad_data), call
+
+
+CASES = [pytest.param(e, i, id=f"{e[0]}-{i}") for e in DIFFERENTIABLE for i in range(len(e[2]))]
+
+
+@pytest.mark.parametrize("entry,index", CASES)
+def test_gradcheck_op(entry, index):
+    name, torch_name, samples, domain, _ = entry
+    prepared = _usable(torch_name, samples[index], domain, seed=index)
+    if prepared is None:
+        pytest.skip("no float operand, or torch refuses this sample")
+    leaves, call = prepared
+    assert gradcheck(lambda *xs: call(pyfront, *xs), leaves)
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e[0]) for e in DIFFERENTIABLE])
+def test_gradgradcheck_op(entry):
+    name, torch_name, samples, domain, _ = entry
+    for index, sample in enumerate(samples):
+        prepared = _usable(torch_name, sample, domain, seed=index)
+        if prepared is not None:
+            break
+    else:
+        pytest.skip("no sample with a float operand that torch accepts")
+    leaves, call = prepared
+    assert gradgradcheck(lambda *xs: call(pyfront, *xs), leaves)
+
+
+# -- gradcheck can fail ---------------------------------------------------------------------------
+class WrongSin(Function):
+    """sin with a backward that is 1% off."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * x.cos() * 1.01
+
+
+class SinFirstOrderOnly(Function):
+    """sin whose backward is right but hides its dependence on x (wrong second derivative)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * x.detach().cos()
+
+
+class RightSin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * x.cos()
+
+
+def _x():
+    return pyfront.randn(2, 3, dtype=pyfront.float64, requires_grad=True)
+
+
+def test_gradcheck_catches_wrong_backward():
+    x = _x()
+    with pytest.raises(GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0"):
+        gradcheck(WrongSin.apply, (x,))
+    assert gradcheck(WrongSin.apply, (x,), raise_exception=False) is False
+    assert gradcheck(RightSin.apply, (x,))
+    assert issubclass(GradcheckError, RuntimeError) and issubclass(TorchGradcheckError, RuntimeError)
+
+
+def test_gradgradcheck_catches_wrong_double_backward():
+    x = _x()
+    assert gradcheck(SinFirstOrderOnly.apply, (x,))
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):
+        gradgradcheck(SinFirstOrderOnly.apply, (x,))
+    assert gradgradcheck(RightSin.apply, (x,))
+
+
+def test_gradcheck_catches_backward_not_scaled_by_grad_output():
+    class Ignores(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return pyfront.ones_like(g) * 2   # right only for a grad_output of ones
+
+    x = _x()
+    with pytest.raises(GradcheckError):
+        gradcheck(Ignores.apply, (x,))
+
+
+def test_gradcheck_multiple_outputs_and_inputs():
+    a, b = _x(), pyfront.randn(3, dtype=pyfront.float64, requires_grad=True)
+    assert gradcheck(lambda x, y, k: (x * y, (x + y).exp() * k, x.sum()), (a, b, 3))
+    assert gradgradcheck(lambda x, y: (x * y).tanh(), (a, b))
+
+
+def _same_error(torch_call, pyfront_call):
+    with pytest.raises(Exception) as t_err:
+        torch_call()
+    with pytest.raises(type(t_err.value)) as p_err:
+        pyfront_call()
+    assert str(p_err.value) == str(t_err.value)
+
+
+def test_gradcheck_input_errors_match_torch():
+    _same_error(lambda: torch.autograd.gradcheck(torch.sin, (torch.randn(3, dtype=torch.float64),)),
+                lambda: gradcheck(pyfront.sin, (pyfront.randn(3, dtype=pyfront.float64),)))
+    t = torch.randn(3, 1, dtype=torch.float64, requires_grad=True)
+    p = pyfront.randn(3, 1, dtype=pyfront.float64, requires_grad=True)
+    _same_error(lambda: torch.autograd.gradcheck(torch.sin, (t.expand(3, 4),)),
+                lambda: gradcheck(pyfront.sin, (p.expand(3, 4),)))
+
+
+def test_gradcheck_warns_on_float32_like_torch():
+    with warnings.catch_warnings(record=True) as t_w:
+        warnings.simplefilter("always")
+        torch.autograd.gradcheck(torch.sin, (torch.randn(3, requires_grad=True),), raise_exception=False)
+    with warnings.catch_warnings(record=True) as p_w:
+        warnings.simplefilter("always")
+        gradcheck(pyfront.sin, (pyfront.randn(3, requires_grad=True),), raise_exception=False)
+    t_msgs = {(w.category, str(w.message)) for w in t_w if "double precision" in str(w.message)}
+    p_msgs = {(w.category, str(w.message)) for w in p_w if "double precision" in str(w.message)}
+    assert t_msgs and p_msgs == t_msgs
