@@ -33,6 +33,7 @@ from .ops.legacy import *  # noqa: F401,F403
 from .ops import return_types
 from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
+from .serialization import load, save  # noqa: E402
 from . import optim  # noqa: E402
 
 _methods.bind_all()

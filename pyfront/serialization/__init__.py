@@ -1,0 +1,187 @@
+"""``pyfront.save`` / ``pyfront.load``: PyTorch's checkpoint formats, both ways, and nothing runs from a file.
+
+``save`` writes PyTorch's zip format, which ``torch.load(path, weights_only=True)`` reads. ``load``
+reads that format and the legacy (pre-1.6) one written by ``torch.save``, through an allowlisting
+unpickler (``unpickler.py``), and ``.safetensors`` paths through ``pyfront.safetensors``.
+
+Differences from PyTorch, all from pyfront's dtypes and devices: bfloat16 tensors load as float32
+(exact: a bfloat16 is the top half of a float32); complex, uint16/32/64 and float8 data is refused
+with an error that names the dtype; ``nn.Parameter`` loads as a plain tensor with
+``requires_grad`` set; every tensor loads to the cpu unless ``map_location`` says otherwise; and
+since the loader only ever builds tensors, containers, numbers and strings, ``weights_only`` is
+always in effect (``weights_only=False`` is accepted and loads the same way).
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pickle import UnpicklingError
+
+from ..backends import get_backend
+from ..backends.storage import Storage
+from ..device import CPU, as_device
+from ..tensor import Tensor
+from .atomic import atomic_write
+from .pickler import Pickler
+from .tables import ITEMSIZE, LOADED_AS, decode_elements
+from .unpickler import Unpickler
+from .zipformat import ZipReader, ZipWriter
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the first pickle of a legacy (pre-1.6) torch.save file
+LEGACY_PROTOCOL = 1001
+
+__all__ = ["save", "load"]
+
+
+def save(obj, f) -> None:
+    """Save ``obj`` (tensors, state_dicts, nested dicts/lists/tuples, numbers, strings, None) to ``f``.
+
+    Args:
+        obj: what to save.
+        f: a path (written atomically: the old file or the whole new one, never half) or a
+            binary file object (written from its current position).
+    """
+    pickler = Pickler()
+    pkl = pickler.dump(obj)
+
+    def write(stream) -> None:
+        zw = ZipWriter(stream, "archive")
+        zw.write("data.pkl", pkl)
+        zw.write(".format_version", b"1")
+        zw.write(".storage_alignment", b"64")
+        zw.write("byteorder", sys.byteorder.encode())
+        for key, storage, dtype in pickler.storages.values():
+            whole = Tensor._make(storage, (storage.nbytes // dtype.itemsize,), dtype)
+            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(whole))
+        zw.write("version", b"3\n")
+        zw.close()
+
+    if isinstance(f, (str, os.PathLike)):
+        with atomic_write(f) as stream:
+            write(stream)
+    else:
+        write(f)
+
+
+def load(f, map_location=None, weights_only: bool | None = True):
+    """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
+
+    Args:
+        f: a path or a binary file object.
+        map_location: where tensors go: None (cpu), a device or device string, a dict from the
+            location tags in the file (``'cpu'``, ``'cuda:0'``) to devices (unmapped tags go to the
+            cpu), or ``fn(storage, location)`` returning a storage or None, as in PyTorch.
+        weights_only: accepted for compatibility; pyfront's loader is always weights-only.
+    """
+    if isinstance(f, (str, os.PathLike)):
+        path = os.fspath(f)
+        if path.endswith(".safetensors"):  # as torch.load does
+            from .safetensors import load_file
+            if isinstance(map_location, dict) or callable(map_location):
+                raise RuntimeError("Loading safetensors file with dict or callable map_location is not "
+                                   "supported. Use a device string or device instead.")
+            return load_file(path, device=CPU if map_location is None else map_location)
+        with open(path, "rb") as stream:
+            return _load(stream, f"{path!r}", map_location)
+    return _load(f, "the file object", map_location)
+
+
+def _load(stream, what: str, map_location):
+    if not (hasattr(stream, "seekable") and stream.seekable()) or stream.tell() != 0:
+        stream = io.BytesIO(stream.read())
+    head = stream.read(4)
+    stream.seek(0)
+    if not head:
+        raise RuntimeError(f"{what} is empty (0 bytes): it is not a checkpoint")
+    if head == b"PK\x03\x04":
+        return _load_zip(ZipReader(stream, what), what, map_location)
+    if head[:1] == b"\x80":
+        return _load_legacy(stream.read(), what, map_location)
+    raise RuntimeError(f"{what} is not a PyTorch checkpoint: it starts with {head!r}, neither a zip archive "
+                       "nor a legacy pickle")
+
+
+def _load_zip(reader: ZipReader, what: str, map_location):
+    byteorder = sys.byteorder
+    if reader.has("byteorder"):
+        byteorder = reader.read("byteorder").decode("ascii", "replace")
+    if byteorder not in ("little", "big"):
+        raise RuntimeError(f"{what}: unknown byte order {byteorder!r:.20}")
+    pkl = reader.read("data.pkl")
+
+    def check(ref) -> None:
+        if not reader.has(f"data/{ref.key}"):
+            raise UnpicklingError(f"storage '{ref.key}' has no data record 'data/{ref.key}' in {what}")
+
+    u = Unpickler(pkl, persistent_load=check)
+    result = u.load()
+    if u.pos != len(pkl):
+        raise UnpicklingError(f"{what}: data.pkl has {len(pkl) - u.pos} bytes after its end")
+    _fill(u.tensors, lambda ref: reader.read(f"data/{ref.key}", ref.nbytes), byteorder, map_location)
+    return result
+
+
+def _load_legacy(data: bytes, what: str, map_location):
+    u = Unpickler(data)
+    if u.load() != LEGACY_MAGIC:
+        raise RuntimeError(f"{what} is not a PyTorch checkpoint: a pickle without PyTorch's magic number")
+    parts = []
+    for _ in range(2):  # protocol version, then sys_info
+        u = Unpickler(data, u.pos)
+        parts.append(u.load())
+    if parts[0] != LEGACY_PROTOCOL or type(parts[1]) is not dict:
+        raise RuntimeError(f"{what}: unsupported legacy checkpoint protocol {parts[0]!r:.40}")
+    main = Unpickler(data, u.pos, persistent_load=lambda ref: None, legacy=True)
+    result = main.load()
+    u = Unpickler(data, main.pos)
+    keys = u.load()
+    if (type(keys) is not list or not all(type(k) is str for k in keys) or len(set(keys)) != len(keys)
+            or set(keys) != set(main.refs)):
+        raise UnpicklingError(f"{what}: the list of storage records does not match the storages "
+                              "the data uses")
+    pos, records = u.pos, {}
+    for key in keys:  # each: int64 element count, then the elements, always little-endian
+        ref = main.refs[key]
+        itemsize = 1 if ref.untyped else ITEMSIZE[ref.dtype]
+        if pos + 8 + ref.nbytes > len(data):
+            raise RuntimeError(f"{what} is truncated: storage '{key}' needs {ref.nbytes} bytes")
+        if int.from_bytes(data[pos:pos + 8], "little", signed=True) * itemsize != ref.nbytes:
+            raise RuntimeError(f"{what} is corrupted: storage '{key}' has a size that disagrees with "
+                               "its declaration")
+        records[key] = data[pos + 8:pos + 8 + ref.nbytes]
+        pos += 8 + ref.nbytes
+    if pos != len(data):
+        raise RuntimeError(f"{what} is corrupted: {len(data) - pos} unexpected bytes after the last storage")
+    _fill(main.tensors, lambda ref: records[ref.key], "little", map_location)
+    return result
+
+
+def _fill(tensors: list, read, byteorder: str, map_location) -> None:
+    """Give each loaded tensor its storage: read once per record, decoded, placed per map_location."""
+    storages = {}
+    for t in tensors:
+        ref = t._storage
+        if ref.key not in storages:
+            dtype = LOADED_AS[ref.dtype]
+            storage = get_backend(CPU).from_bytes(decode_elements(read(ref), ref.dtype, byteorder), dtype)
+            storages[ref.key] = _place(storage, dtype, ref.location, map_location)
+        t._storage = storages[ref.key]
+
+
+def _place(storage: Storage, dtype, location: str, map_location) -> Storage:
+    if map_location is None:
+        return storage
+    if isinstance(map_location, dict):
+        target = map_location.get(location, CPU)
+    elif callable(map_location):
+        moved = map_location(storage, location)
+        if moved is not None and not isinstance(moved, Storage):
+            raise TypeError(f"map_location returned a {type(moved).__name__}, expected a storage or None")
+        return storage if moved is None else moved
+    else:
+        target = map_location
+    device = as_device(target)
+    if device == CPU:
+        return storage
+    return Tensor._make(storage, (storage.nbytes // dtype.itemsize,), dtype).to(device)._storage

@@ -1,0 +1,184 @@
+"""The checkpoint pickler: writes protocol-2 pickle bytes exactly as ``torch.save`` lays them out.
+
+A tensor becomes ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad,
+OrderedDict())`` with the storage as a persistent id ``('storage', torch.FloatStorage, key, 'cpu',
+numel)``; each storage is written once, so views keep their strides and offsets and tensors that
+share memory stay shared. Only the globals that ``torch.load(weights_only=True)`` accepts appear.
+"""
+from __future__ import annotations
+
+import struct
+from collections import OrderedDict
+
+from .. import dtypes as dt
+from ..shape import Size
+from ..tensor import Tensor
+from .tables import DTYPE_STORAGES
+
+_BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
+
+
+class Pickler:
+    """``dump(obj)`` -> pickle bytes; ``storages`` then lists (key, storage, dtype) to write as records."""
+
+    def __init__(self):
+        self.out = bytearray()
+        self.memo: dict = {}  # id(obj) -> (memo index, obj); obj is kept so its id stays unique
+        self.names: dict = {}  # str or global name -> memo index
+        self.storages: dict = {}  # id(storage) -> (key, storage, dtype)
+
+    def dump(self, obj) -> bytes:
+        self.out += b"\x80\x02"
+        self._save(obj)
+        self.out += b"."
+        return bytes(self.out)
+
+    # -- memo -------------------------------------------------------------------------------------
+    def _put(self, index: int) -> None:
+        self.out += b"q" + bytes([index]) if index < 256 else b"r" + struct.pack("<I", index)
+
+    def _get(self, index: int) -> None:
+        self.out += b"h" + bytes([index]) if index < 256 else b"j" + struct.pack("<I", index)
+
+    def _memoize(self, obj) -> None:
+        index = len(self.memo) + len(self.names)
+        self.memo[id(obj)] = (index, obj)
+        self._put(index)
+
+    def _named(self, name, write) -> None:
+        """Write a string or global once, then refer back to it."""
+        if name in self.names:
+            self._get(self.names[name])
+            return
+        write()
+        self.names[name] = len(self.memo) + len(self.names)
+        self._put(self.names[name])
+
+    # -- values -----------------------------------------------------------------------------------
+    def _save(self, obj) -> None:
+        kind = type(obj)
+        if obj is None:
+            self.out += b"N"
+        elif kind is bool:
+            self.out += b"\x88" if obj else b"\x89"
+        elif kind is int:
+            self._int(obj)
+        elif kind is float:
+            self.out += b"G" + struct.pack(">d", obj)
+        elif kind is str:
+            self._named(("str", obj), lambda: self._text(obj))
+        elif kind is bytes:  # protocol 2 has no bytes opcode: the pickle module's _codecs.encode form
+            self._call("_codecs", "encode", (obj.decode("latin-1"), "latin1"))
+        elif isinstance(obj, dt.dtype):
+            self._global("torch", obj.name)
+        elif id(obj) in self.memo:
+            self._get(self.memo[id(obj)][0])
+        elif isinstance(obj, Tensor):
+            self._tensor(obj)
+        elif kind is Size:
+            self._call("torch", "Size", (tuple(obj),))
+            self._memoize(obj)
+        elif kind in (dict, OrderedDict):
+            self._dict(obj)
+        elif kind is list:
+            self.out += b"]"
+            self._memoize(obj)
+            self._batches(obj, self._save, b"a", b"e")
+        elif kind is tuple:
+            self._tuple(obj)
+        elif kind is set:
+            self._call("__builtin__", "set", (list(obj),))
+            self._memoize(obj)
+        else:
+            raise TypeError(f"pyfront.save can't save an object of type {kind.__module__}."
+                            f"{kind.__qualname__}: it saves tensors, numbers, strings, bytes, None, "
+                            "dtypes, torch.Size and dicts, lists, tuples and sets of them (what "
+                            "torch.load(weights_only=True) reads)")
+
+    def _int(self, v: int) -> None:
+        if 0 <= v < 256:
+            self.out += b"K" + bytes([v])
+        elif 0 <= v < 65536:
+            self.out += b"M" + struct.pack("<H", v)
+        elif -2 ** 31 <= v < 2 ** 31:
+            self.out += b"J" + struct.pack("<i", v)
+        else:
+            data = v.to_bytes((v.bit_length() + 8) // 8, "little", signed=True)
+            if len(data) < 256:
+                self.out += b"\x8a" + bytes([len(data)])
+            else:
+                self.out += b"\x8b" + struct.pack("<i", len(data))
+            self.out += data
+
+    def _text(self, s: str) -> None:
+        data = s.encode("utf-8", "surrogatepass")
+        self.out += b"X" + struct.pack("<I", len(data)) + data
+
+    def _global(self, module: str, name: str) -> None:
+        self._named(("global", module, name), lambda: self.out.extend(f"c{module}\n{name}\n".encode()))
+
+    def _call(self, module: str, name: str, args: tuple) -> None:
+        self._global(module, name)
+        self._tuple(args)
+        self.out += b"R"
+
+    def _tuple(self, obj: tuple) -> None:
+        if not obj:
+            self.out += b")"
+            return
+        small = len(obj) <= 3
+        if not small:
+            self.out += b"("
+        for item in obj:
+            self._save(item)
+        if id(obj) in self.memo:  # the tuple was reached through itself: drop the copy, as pickle does
+            self.out += b"0" * len(obj) if small else b"1"
+            self._get(self.memo[id(obj)][0])
+            return
+        self.out += {1: b"\x85", 2: b"\x86", 3: b"\x87"}.get(len(obj), b"t")
+        self._memoize(obj)
+
+    def _batches(self, items: list, save_item, one: bytes, many: bytes) -> None:
+        for start in range(0, len(items), _BATCH):
+            chunk = items[start:start + _BATCH]
+            if len(chunk) > 1:
+                self.out += b"("
+            for item in chunk:
+                save_item(item)
+            self.out += one if len(chunk) == 1 else many
+
+    def _pair(self, item: tuple) -> None:
+        self._save(item[0])
+        self._save(item[1])
+
+    def _dict(self, obj: dict) -> None:
+        if type(obj) is OrderedDict:
+            self._call("collections", "OrderedDict", ())
+        else:
+            self.out += b"}"
+        self._memoize(obj)
+        self._batches(list(obj.items()), self._pair, b"s", b"u")
+        if type(obj) is OrderedDict and vars(obj):  # a state_dict's _metadata
+            self._save(dict(vars(obj)))
+            self.out += b"b"
+
+    def _tensor(self, t: Tensor) -> None:
+        storage = t._storage
+        entry = self.storages.get(id(storage))
+        if entry is None:
+            entry = self.storages[id(storage)] = (str(len(self.storages)), storage, t.dtype)
+        elif entry[2] is not t.dtype:
+            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
+                               "different types")
+        self._global("torch._utils", "_rebuild_tensor_v2")
+        self.out += b"(("
+        self._save("storage")
+        self._global("torch", DTYPE_STORAGES[t.dtype.name])
+        for part in (entry[0], "cpu", storage.nbytes // t.dtype.itemsize):
+            self._save(part)
+        self.out += b"tQ"
+        for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
+            self._save(part)
+        self._call("collections", "OrderedDict", ())
+        self.out += b"tR"
+        self._memoize(t)

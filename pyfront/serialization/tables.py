@@ -1,0 +1,53 @@
+"""Names shared by the readers and writers: PyTorch's storage classes, dtype names and item sizes."""
+from __future__ import annotations
+
+import sys
+
+from .. import dtypes as dt
+
+# torch.<X>Storage -> the PyTorch dtype name of its elements (what torch.save writes for a tensor)
+STORAGE_DTYPES = {
+    "FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16",
+    "BFloat16Storage": "bfloat16", "LongStorage": "int64", "IntStorage": "int32",
+    "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8", "BoolStorage": "bool",
+}
+DTYPE_STORAGES = {v: k for k, v in STORAGE_DTYPES.items()}
+
+# Element types PyTorch has and pyfront does not: named in the error instead of "not allowed".
+MISSING_DTYPES = ("complex32", "complex64", "complex128", "uint16", "uint32", "uint64", "float8_e4m3fn",
+                  "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
+MISSING_STORAGES = {"ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128"}
+
+# Every dtype a file may hold that pyfront can load. bfloat16 has no pyfront dtype: its values
+# become float32, which is exact (a bfloat16 is the top half of a float32).
+ITEMSIZE = {d.name: d.itemsize for d in dt.ALL}
+ITEMSIZE["bfloat16"] = 2
+LOADED_AS = {d.name: d for d in dt.ALL}
+LOADED_AS["bfloat16"] = dt.float32
+
+
+def decode_elements(data: bytes, name: str, byteorder: str) -> bytes:
+    """File bytes of ``name`` elements in ``byteorder`` -> native bytes of its pyfront dtype."""
+    if byteorder != "little":
+        data = byteswap(data, ITEMSIZE[name])
+    if name == "bfloat16":
+        data, name = bfloat16_to_float32(data), "float32"
+    return byteswap(data, ITEMSIZE[name]) if sys.byteorder != "little" else data
+
+
+def bfloat16_to_float32(data: bytes) -> bytes:
+    """Widen little-endian bfloat16 bytes to float32 bytes: each value gains two zero low bytes."""
+    out = bytearray(2 * len(data))
+    out[2::4] = data[0::2]
+    out[3::4] = data[1::2]
+    return bytes(out)
+
+
+def byteswap(data: bytes, itemsize: int) -> bytes:
+    """Reverse the bytes of every ``itemsize``-byte element (big-endian files on little-endian hosts)."""
+    if itemsize == 1:
+        return data
+    out = bytearray(len(data))
+    for i in range(itemsize):
+        out[i::itemsize] = data[itemsize - 1 - i::itemsize]
+    return bytes(out)

@@ -1,0 +1,456 @@
+"""The checkpoint unpickler: reads pickle bytes and builds only what a weights file may hold.
+
+``pickle.Unpickler`` imports and calls whatever a file names, so a checkpoint could run any code.
+This reader walks the opcodes itself: a fixed set of opcodes (protocol 2, plus the plain-data
+opcodes of protocols 3-5), globals resolved from a fixed table to pyfront's own stand-ins (never
+imported), calls only to the handlers below, each of which checks its arguments. Anything else
+is refused with an ``UnpicklingError`` that names it. Nothing from the file ever runs.
+"""
+from __future__ import annotations
+
+import math
+import pickletools
+import struct
+from collections import OrderedDict
+from pickle import UnpicklingError
+
+from .. import dtypes as dt
+from ..shape import Size
+from ..tensor import Tensor
+from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES
+
+MAX_NUMEL = 2 ** 63 - 1  # PyTorch's own limit: sizes are int64
+
+
+class StorageType:
+    """Stands for ``torch.FloatStorage`` & co. inside persistent ids; ``dtype`` None when untyped."""
+
+    __slots__ = ("qualname", "dtype")
+
+    def __init__(self, qualname: str, dtype):
+        self.qualname, self.dtype = qualname, dtype
+
+    def __repr__(self) -> str:
+        return self.qualname
+
+
+class StorageRef:
+    """One storage record of the file, as declared by a persistent id; its bytes come later.
+
+    ``dtype`` is the torch dtype name of its elements; an untyped storage (``torch.UntypedStorage``,
+    bytes) takes the dtype of the first tensor built on it, and every other tensor must agree.
+    """
+
+    __slots__ = ("key", "location", "nbytes", "dtype", "untyped")
+
+    def __init__(self, key: str, location: str, nbytes: int, dtype, untyped: bool):
+        self.key, self.location, self.nbytes, self.dtype, self.untyped = key, location, nbytes, dtype, untyped
+
+    def bind(self, dtype_name):
+        if dtype_name is not None and dtype_name != self.dtype:
+            if not self.untyped or self.dtype is not None:
+                raise UnpicklingError(f"storage '{self.key}' is used as {self.dtype} and as {dtype_name}: "
+                                      "tensors that view the same data as different types are not supported")
+            if self.nbytes % ITEMSIZE[dtype_name]:
+                raise UnpicklingError(f"storage '{self.key}' holds {self.nbytes} bytes, not a whole "
+                                      f"number of {dtype_name} elements")
+            self.dtype = dtype_name
+        if self.dtype is None:
+            raise UnpicklingError(f"untyped storage '{self.key}' is used by a tensor without a dtype")
+        return self.dtype
+
+
+class _Callable:
+    """A global that the file may call with REDUCE; ``handler`` names an Unpickler method."""
+
+    __slots__ = ("qualname", "handler")
+
+    def __init__(self, qualname: str, handler: str):
+        self.qualname, self.handler = qualname, handler
+
+    def __repr__(self) -> str:
+        return self.qualname
+
+
+def _globals() -> dict:
+    table = {}
+    for qualname, handler in [
+        ("torch._utils._rebuild_tensor", "_rebuild_tensor"),
+        ("torch._utils._rebuild_tensor_v2", "_rebuild_tensor_v2"),
+        ("torch._utils._rebuild_tensor_v3", "_rebuild_tensor_v3"),
+        ("torch._utils._rebuild_parameter", "_rebuild_parameter"),
+        ("collections.OrderedDict", "_ordered_dict"),
+        ("builtins.set", "_set"), ("builtins.bytes", "_bytes"),
+        ("_codecs.encode", "_encode"), ("torch.Size", "_size"),
+    ]:
+        table[qualname] = _Callable(qualname, handler)
+    for name, dtype_name in STORAGE_DTYPES.items():
+        table[f"torch.{name}"] = StorageType(f"torch.{name}", dtype_name)
+    for qualname in ("torch.UntypedStorage", "torch.storage.UntypedStorage"):
+        table[qualname] = StorageType(qualname, None)
+    for d in dt.ALL:
+        table[f"torch.{d.name}"] = d
+    return table
+
+
+GLOBALS = _globals()
+_MARKERS = (StorageType, StorageRef, _Callable)
+
+
+def _show(value) -> str:
+    """A short description of a value from the file: never its repr when that could run or recurse."""
+    if type(value) is int and value.bit_length() > 64:
+        return "a huge int"
+    if type(value) in (int, float, bool, str, bytes, type(None)) or isinstance(value, (dt.dtype, *_MARKERS)):
+        return f"{value!r:.80}"
+    return f"a {type(value).__name__}"
+
+
+def _int(value, what: str, low: int = 0) -> int:
+    if type(value) is not int or value < low:
+        raise UnpicklingError(f"{what} must be an int >= {low}, got {_show(value)}")
+    return value
+
+
+def _ints(value, what: str) -> tuple:
+    if type(value) not in (tuple, list, Size):
+        raise UnpicklingError(f"{what} must be a tuple of ints, got {type(value).__name__}")
+    return tuple(_int(v, what) for v in value)
+
+
+class Unpickler:
+    """Reads one pickle from ``data`` at ``pos``.
+
+    ``persistent_load(ref)`` is called once per storage key with a new StorageRef, to check it
+    against the file's records; the tensors built are listed in ``tensors``, each holding its
+    StorageRef in ``_storage`` until the caller puts the loaded storage there.
+    """
+
+    def __init__(self, data, pos: int = 0, persistent_load=None, legacy: bool = False):
+        self.data, self.pos = memoryview(data), pos
+        self.persistent_load, self.legacy = persistent_load, legacy
+        self.refs: dict = {}
+        self.tensors: list = []
+        self.memo: dict = {}
+        self.stack: list = []
+        self.metastack: list = []
+
+    # -- the opcode loop --------------------------------------------------------------------------
+    def load(self):
+        """The unpickled object; ``self.pos`` is then just after its STOP opcode."""
+        while True:
+            start = self.pos
+            code = self._take(1)[0]
+            op = _OPS.get(code)
+            if op is None:
+                name = pickletools.code2op[chr(code)].name if chr(code) in pickletools.code2op else hex(code)
+                raise UnpicklingError(f"refused pickle opcode {name} at byte {start}: a checkpoint never "
+                                      "needs it and pyfront does not run it")
+            try:
+                done = op(self)
+            except UnpicklingError:
+                raise
+            except IndexError as e:
+                raise UnpicklingError(f"corrupted pickle: stack underflow at byte {start}") from e
+            except (TypeError, ValueError, KeyError, RecursionError, OverflowError, AttributeError) as e:
+                # (AttributeError: a crafted file that compares a tensor before its data is loaded)
+                raise UnpicklingError(f"corrupted pickle at byte {start}: {e!r:.200}") from e
+            if done:
+                if len(self.stack) != 1 or self.metastack:
+                    raise UnpicklingError(f"corrupted pickle: STOP at byte {start} finds {len(self.stack)} "
+                                          "items on the stack, not one")
+                result = self.stack.pop()
+                _check_no_markers(result)
+                return result
+
+    def _take(self, n: int):
+        if not 0 <= n <= len(self.data) - self.pos:
+            raise UnpicklingError(f"pickle data was truncated: {n} bytes needed at byte {self.pos}, "
+                                  f"{len(self.data) - self.pos} left")
+        chunk = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return chunk
+
+    def _unpack(self, fmt: str):
+        return struct.unpack(fmt, self._take(struct.calcsize(fmt)))[0]
+
+    def _line(self) -> str:
+        end = bytes(self.data[self.pos:self.pos + 256]).find(b"\n")
+        if end < 0:
+            raise UnpicklingError(f"corrupted pickle: a GLOBAL name at byte {self.pos} is unterminated "
+                                  "or too long")
+        text = bytes(self._take(end + 1)[:-1])
+        return text.decode("utf-8")
+
+    def _pop_mark(self) -> list:
+        if not self.metastack:
+            raise UnpicklingError(f"corrupted pickle: no MARK before byte {self.pos}")
+        items, self.stack = self.stack, self.metastack.pop()
+        return items
+
+    # -- opcodes: plain data ----------------------------------------------------------------------
+    def _proto(self):
+        proto = self._take(1)[0]
+        if not 2 <= proto <= 5:
+            raise UnpicklingError(f"unsupported pickle protocol {proto}")
+
+    def _frame(self):
+        self._take(8)  # protocol 4 framing: a length hint only
+
+    def _mark(self):
+        self.metastack.append(self.stack)
+        self.stack = []
+
+    def _pop(self):
+        if self.stack:
+            self.stack.pop()
+        else:
+            self._pop_mark()
+
+    def _push(self, value):  # after _pop_mark: self.stack is then another list
+        self.stack.append(value)
+
+    def _discard_mark(self):
+        self._pop_mark()
+
+    def _long(self, n: int):
+        self.stack.append(int.from_bytes(self._take(n), "little", signed=True))
+
+    def _text(self, n: int):
+        self.stack.append(str(self._take(n), "utf-8", "surrogatepass"))
+
+    def _memo_put(self, idx: int):
+        if isinstance(self.stack[-1], StorageRef):
+            raise UnpicklingError("a storage reference may only be used directly by a tensor")
+        self.memo[idx] = self.stack[-1]
+
+    def _memo_get(self, idx: int):
+        if idx not in self.memo:
+            raise UnpicklingError(f"corrupted pickle: memo entry {idx} is read before it is written")
+        self.stack.append(self.memo[idx])
+
+    def _setitems(self, items: list):
+        target = self.stack[-1]
+        if type(target) not in (dict, OrderedDict):
+            raise UnpicklingError(f"refused item-setting on a {type(target).__name__}: only dicts take items")
+        if len(items) % 2:
+            raise UnpicklingError("corrupted pickle: SETITEMS with an odd number of items")
+        for i in range(0, len(items), 2):
+            target[items[i]] = items[i + 1]
+
+    def _extend(self, items: list):
+        target = self.stack[-1]
+        if type(target) is not list:
+            raise UnpicklingError(f"refused APPEND to a {type(target).__name__}: only lists take appends")
+        target.extend(items)
+
+    def _additems(self):
+        items = self._pop_mark()
+        if type(self.stack[-1]) is not set:
+            raise UnpicklingError(f"refused ADDITEMS to a {type(self.stack[-1]).__name__}")
+        self.stack[-1].update(items)
+
+    # -- opcodes: globals, calls, storages --------------------------------------------------------
+    def _global(self, module: str, name: str):
+        if module == "__builtin__":  # protocol 2 writes Python 2 names
+            module = "builtins"
+        qualname = f"{module}.{name}"
+        found = GLOBALS.get(qualname)
+        if found is None:
+            dtype_name = MISSING_STORAGES.get(name) if module == "torch" else None
+            if module == "torch" and name in MISSING_DTYPES:
+                dtype_name = name
+            if dtype_name:
+                raise UnpicklingError(f"the file holds {dtype_name} data ({qualname}), a dtype pyfront "
+                                      "does not have")
+            raise UnpicklingError(f"refused global {qualname}: pyfront.load only builds tensors, containers "
+                                  "and numbers, and never imports or calls anything a file names")
+        self.stack.append(found)
+
+    def _stack_global(self):
+        name, module = self.stack.pop(), self.stack.pop()
+        if type(module) is not str or type(name) is not str:
+            raise UnpicklingError("corrupted pickle: STACK_GLOBAL needs two strings")
+        self._global(module, name)
+
+    def _reduce(self):
+        args, func = self.stack.pop(), self.stack.pop()
+        if not isinstance(func, _Callable):
+            raise UnpicklingError(f"refused call of {_show(func)}: it is not a function a checkpoint may "
+                                  "call")
+        if type(args) is not tuple:
+            raise UnpicklingError(f"corrupted pickle: arguments of {func.qualname} are not a tuple")
+        try:
+            result = getattr(self, func.handler)(*args)
+        except TypeError as e:
+            raise UnpicklingError(f"bad arguments for {func.qualname}: {e}") from e
+        self.stack.append(result)
+
+    def _build(self):
+        state, inst = self.stack.pop(), self.stack[-1]
+        if type(inst) is not OrderedDict:
+            raise UnpicklingError(f"refused BUILD of a {type(inst).__name__}: only an OrderedDict's "
+                                  "attributes (a state_dict's _metadata) may be set")
+        if type(state) is not dict or not all(type(k) is str and not k.startswith("__") for k in state):
+            raise UnpicklingError("refused BUILD of an OrderedDict: its state must be a dict of "
+                                  "attribute names")
+        inst.__dict__.update(state)
+
+    def _persistent_id(self):
+        pid = self.stack.pop()
+        fields = 6 if self.legacy else 5
+        if type(pid) is not tuple or len(pid) != fields or type(pid[0]) is not str or pid[0] != "storage":
+            what = pid[0] if type(pid) is tuple and pid else pid
+            raise UnpicklingError(f"refused persistent id {_show(what)}: only storage records are loaded")
+        _, stype, key, location, numel = pid[:5]
+        if type(stype) is not StorageType:
+            raise UnpicklingError(f"persistent id of storage {_show(key)} names {_show(stype)}, not a "
+                                  "storage type")
+        if type(key) is not str or type(location) is not str:
+            raise UnpicklingError("corrupted persistent id: the storage key and location must be strings")
+        if self.legacy and pid[5] is not None:
+            raise UnpicklingError("storage views of the pre-1.0 format are not supported")
+        numel = _int(numel, f"the size of storage '{key}'")
+        nbytes = numel * (ITEMSIZE[stype.dtype] if stype.dtype else 1)
+        ref = self.refs.get(key)
+        if ref is None:
+            ref = self.refs[key] = StorageRef(key, location, nbytes, stype.dtype, stype.dtype is None)
+            if self.persistent_load is None:
+                raise UnpicklingError("this pickle may not reference storages")
+            self.persistent_load(ref)
+        elif ref.nbytes != nbytes or (ref.untyped != (stype.dtype is None)) or (
+                not ref.untyped and ref.dtype != stype.dtype):
+            raise UnpicklingError(f"storage '{key}' is declared twice with different types or sizes")
+        self.stack.append(ref)
+
+    # -- the callable globals ---------------------------------------------------------------------
+    def _tensor(self, storage, offset, size, stride, dtype_name):
+        if type(storage) is not StorageRef:
+            raise UnpicklingError(f"a tensor needs a storage reference, got {type(storage).__name__}")
+        name = storage.bind(dtype_name)
+        offset = _int(offset, "storage_offset")
+        size, stride = _ints(size, "size"), _ints(stride, "stride")
+        if len(size) != len(stride):
+            raise UnpicklingError(f"size {list(size)} and stride {list(stride)} differ in length")
+        numel = math.prod(size)
+        if numel > MAX_NUMEL:
+            raise UnpicklingError(f"tensor of size {list(size)} declares {numel} elements, more than "
+                                  "int64 holds")
+        capacity = storage.nbytes // ITEMSIZE[name]
+        end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if numel else offset
+        if end > capacity:
+            raise UnpicklingError(f"tensor of size {list(size)}, stride {list(stride)} and offset "
+                                  f"{offset} reaches element {end - 1} of storage '{storage.key}', "
+                                  f"which holds {capacity}")
+        t = Tensor._make(storage, size, LOADED_AS[name], stride, offset)
+        self.tensors.append(t)
+        return t
+
+    def _rebuild_tensor(self, storage, offset, size, stride):
+        return self._tensor(storage, offset, size, stride, None)
+
+    def _rebuild_tensor_v2(self, storage, offset, size, stride, requires_grad, backward_hooks, metadata=None):
+        return self._finish(self._tensor(storage, offset, size, stride, None), requires_grad, backward_hooks,
+                            metadata)
+
+    def _rebuild_tensor_v3(self, storage, offset, size, stride, requires_grad, backward_hooks, dtype,
+                           metadata=None):
+        if not isinstance(dtype, dt.dtype):
+            raise UnpicklingError(f"_rebuild_tensor_v3 needs a dtype, got {_show(dtype)}")
+        return self._finish(self._tensor(storage, offset, size, stride, dtype.name), requires_grad,
+                            backward_hooks, metadata)
+
+    def _finish(self, t, requires_grad, backward_hooks, metadata):
+        if type(requires_grad) is not bool:
+            raise UnpicklingError(f"requires_grad must be a bool, got {_show(requires_grad)}")
+        if type(backward_hooks) not in (dict, OrderedDict):
+            raise UnpicklingError("backward_hooks must be a dict")  # PyTorch never restores hooks either
+        # PyTorch records conj/neg bits here; a set neg bit would mean "negate the stored values"
+        if metadata is not None and (type(metadata) is not dict or metadata.get("neg", False) is not False):
+            raise UnpicklingError(f"unsupported tensor metadata {_show(metadata)}")
+        if requires_grad and not t.dtype.is_floating_point:
+            raise UnpicklingError(f"a {t.dtype} tensor can't require gradients")
+        t.requires_grad_(requires_grad)
+        return t
+
+    def _rebuild_parameter(self, data, requires_grad, backward_hooks):
+        if not isinstance(data, Tensor):
+            raise UnpicklingError(f"_rebuild_parameter needs a tensor, got {type(data).__name__}")
+        return self._finish(data, requires_grad, backward_hooks, None)
+
+    def _ordered_dict(self, pairs=()):
+        pair_types = (list, tuple)
+        if type(pairs) not in pair_types or not all(type(p) in pair_types and len(p) == 2 for p in pairs):
+            raise UnpicklingError("OrderedDict takes a list of (key, value) pairs")
+        return OrderedDict(pairs)
+
+    def _set(self, items=()):
+        if type(items) not in (list, tuple):
+            raise UnpicklingError("set takes a list")
+        return set(items)
+
+    def _bytes(self):
+        return b""
+
+    def _encode(self, text, encoding):
+        if type(text) is not str or type(encoding) is not str or encoding not in ("latin1", "latin-1"):
+            raise UnpicklingError(f"_codecs.encode is only allowed for latin1 text (bytes), got "
+                                  f"{_show(encoding)}")
+        try:
+            return text.encode("latin-1")
+        except UnicodeEncodeError as e:
+            raise UnpicklingError(f"corrupted bytes object: {e}") from e
+
+    def _size(self, dims):
+        return Size(_ints(dims, "torch.Size"))
+
+
+def _check_no_markers(obj) -> None:
+    """Refuse a result that still holds a bare storage or global: pyfront has no such objects."""
+    seen, todo = set(), [obj]
+    while todo:
+        o = todo.pop()
+        if isinstance(o, _MARKERS):
+            raise UnpicklingError(f"the file holds a bare {o!r:.80} outside any tensor; pyfront loads "
+                                  "tensors, containers, numbers and strings only")
+        if id(o) in seen or type(o) not in (dict, OrderedDict, list, tuple, set):
+            continue
+        seen.add(id(o))
+        if isinstance(o, dict):
+            todo.extend(o.keys())
+            todo.extend(o.values())
+            todo.extend(vars(o).values() if type(o) is OrderedDict else ())
+        else:
+            todo.extend(o)
+
+
+_OPS = {ord(code): fn for code, fn in {
+    "\x80": Unpickler._proto, "\x95": Unpickler._frame, ".": lambda u: True, "(": Unpickler._mark,
+    "0": Unpickler._pop, "1": Unpickler._discard_mark,
+    "N": lambda u: u.stack.append(None), "\x88": lambda u: u.stack.append(True),
+    "\x89": lambda u: u.stack.append(False),
+    "J": lambda u: u.stack.append(u._unpack("<i")), "K": lambda u: u.stack.append(u._take(1)[0]),
+    "M": lambda u: u.stack.append(u._unpack("<H")), "\x8a": lambda u: u._long(u._take(1)[0]),
+    "\x8b": lambda u: u._long(_int(u._unpack("<i"), "LONG4 length")),
+    "G": lambda u: u.stack.append(u._unpack(">d")),
+    "X": lambda u: u._text(u._unpack("<I")), "\x8c": lambda u: u._text(u._take(1)[0]),
+    "\x8d": lambda u: u._text(u._unpack("<Q")),
+    "U": lambda u: u._text(u._take(1)[0]), "T": lambda u: u._text(u._unpack("<I")),  # Python 2 str
+    "B": lambda u: u.stack.append(bytes(u._take(u._unpack("<I")))),
+    "C": lambda u: u.stack.append(bytes(u._take(u._take(1)[0]))),
+    "\x8e": lambda u: u.stack.append(bytes(u._take(u._unpack("<Q")))),
+    ")": lambda u: u.stack.append(()), "t": lambda u: u._push(tuple(u._pop_mark())),
+    "\x85": lambda u: u.stack.append((u.stack.pop(),)),
+    "\x86": lambda u: u.stack.append(tuple(u.stack.pop() for _ in range(2))[::-1]),
+    "\x87": lambda u: u.stack.append(tuple(u.stack.pop() for _ in range(3))[::-1]),
+    "]": lambda u: u.stack.append([]), "a": lambda u: u._extend([u.stack.pop()]),
+    "e": lambda u: u._extend(u._pop_mark()),
+    "}": lambda u: u.stack.append({}), "s": lambda u: u._setitems([u.stack.pop(-2), u.stack.pop()]),
+    "u": lambda u: u._setitems(u._pop_mark()),
+    "\x8f": lambda u: u.stack.append(set()), "\x90": Unpickler._additems,
+    "q": lambda u: u._memo_put(u._take(1)[0]), "r": lambda u: u._memo_put(u._unpack("<I")),
+    "\x94": lambda u: u._memo_put(len(u.memo)),
+    "h": lambda u: u._memo_get(u._take(1)[0]), "j": lambda u: u._memo_get(u._unpack("<I")),
+    "c": lambda u: u._global(u._line(), u._line()), "\x93": Unpickler._stack_global,
+    "R": Unpickler._reduce, "b": Unpickler._build, "Q": Unpickler._persistent_id,
+}.items()}

@@ -1,0 +1,140 @@
+"""Atomic saves: a crash, a full disk or an error mid-save leaves the old file or the new one, whole."""
+import os
+import pathlib
+import random
+import signal
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+import pyfront
+from pyfront.serialization import zipformat
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+N = 100_000  # floats per tensor: big enough that a save takes a few milliseconds
+
+SAVER = f"""
+import sys
+import pyfront
+target = sys.argv[1]
+a = {{"w": pyfront.full(({N},), 1.0), "b": pyfront.full((7,), 1, dtype=pyfront.int64)}}
+b = {{"w": pyfront.full(({N},), 2.0), "b": pyfront.full((7,), 2, dtype=pyfront.int64)}}
+pyfront.save(a, target)
+print("ready", flush=True)
+while True:
+    pyfront.save(b, target)
+    pyfront.save(a, target)
+"""
+
+
+def _env():
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def _whole(path) -> float:
+    """The version (1.0 or 2.0) a complete file holds; fails on anything partial or mixed."""
+    out = pyfront.load(path)
+    value = out["w"][0].item()
+    assert value in (1.0, 2.0)
+    assert out["w"].shape == (N,) and out["w"].eq(value).all().item()
+    assert out["b"].tolist() == [int(value)] * 7
+    return value
+
+
+def test_sigkill_mid_save_never_leaves_a_partial_file(tmp_path):
+    script = tmp_path / "saver.py"
+    script.write_text(SAVER)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "ckpt.pt"
+    rng = random.Random(0)
+    seen, mid_write = set(), 0
+    for _ in range(100):
+        proc = subprocess.Popen([sys.executable, str(script), str(target)], stdout=subprocess.PIPE,
+                                env=_env())
+        try:
+            assert proc.stdout.readline() == b"ready\n"
+            time.sleep(rng.uniform(0, 0.03))
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        seen.add(_whole(target))
+        leftovers = [p.name for p in folder.iterdir() if p.name != "ckpt.pt"]
+        # a killed process can't remove its temporary file; it is never the target name
+        assert all(name.startswith(".ckpt.pt.") and name.endswith(".tmp") for name in leftovers), leftovers
+        for name in leftovers:
+            (folder / name).unlink()
+        mid_write += bool(leftovers)
+    assert seen == {1.0, 2.0}  # the kills landed both before and after renames
+    assert mid_write >= 10, mid_write  # and many landed while a temporary file was being written
+
+
+def test_full_disk_keeps_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "ckpt.pt"
+    pyfront.save({"w": pyfront.ones(4)}, target)
+    old = target.read_bytes()
+    code = ("import resource, signal, sys, pyfront\n"
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"  # so a write past the limit is an error (EFBIG)
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
+            "try:\n"
+            "    pyfront.save({'w': pyfront.ones(1_000_000)}, sys.argv[1])\n"
+            "except OSError as e:\n"
+            "    print('failed', e.errno)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, env=_env(),
+                            timeout=60)
+    assert result.stdout.startswith(b"failed"), result.stderr
+    assert target.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]
+
+
+def test_error_mid_write_removes_the_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "ckpt.pt"
+    pyfront.save({"w": pyfront.ones(4)}, target)
+    old = target.read_bytes()
+    real_write = zipformat.ZipWriter.write
+
+    def failing(self, name, data):
+        if name.startswith("data/"):
+            raise OSError(28, "No space left on device")
+        real_write(self, name, data)
+
+    monkeypatch.setattr(zipformat.ZipWriter, "write", failing)
+    with pytest.raises(OSError, match="No space"):
+        pyfront.save({"w": pyfront.zeros(4)}, target)
+    assert target.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]
+
+
+def test_permissions_of_an_existing_file_are_kept(tmp_path):
+    target = tmp_path / "ckpt.pt"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o640)
+    pyfront.save(pyfront.ones(2), target)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert pyfront.load(target).tolist() == [1.0, 1.0]
+
+
+def test_new_file_gets_the_usual_mode(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    pyfront.save(pyfront.ones(2), tmp_path / "new.pt")
+    assert stat.S_IMODE(os.stat(tmp_path / "new.pt").st_mode) == 0o666 & ~umask
+
+
+def test_symlink_is_kept_and_its_file_replaced(tmp_path):
+    real = tmp_path / "real.pt"
+    pyfront.save(pyfront.ones(2), real)
+    link = tmp_path / "link.pt"
+    link.symlink_to(real)
+    pyfront.save(pyfront.zeros(3), link)
+    assert link.is_symlink() and pyfront.load(real).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_saving_over_a_folder_fails_without_leftovers(tmp_path):
+    (tmp_path / "dir.pt").mkdir()
+    with pytest.raises(OSError):
+        pyfront.save(pyfront.ones(2), tmp_path / "dir.pt")
+    assert [p.name for p in tmp_path.iterdir()] == ["dir.pt"]
