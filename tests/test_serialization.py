@@ -401,3 +401,19 @@ def test_paths_and_pathlike(tmp_path):
     pyfront.save(t, pathlib.Path(tmp_path / "p.pt"))
     assert pyfront.load(tmp_path / "s.pt").tolist() == [1, 2, 3]
     assert pyfront.load(str(tmp_path / "p.pt")).tolist() == [1, 2, 3]
+
+
+def test_pyfront_optimizer_state_dict_round_trips(tmp_path):
+    """A real pyfront optimizer's state: saved by pyfront, read by torch and by pyfront, resumed."""
+    p = pyfront.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    opt = pyfront.optim.Adam([p], lr=0.1)
+    (p ** 2).sum().backward()
+    opt.step()
+    pyfront.save(opt.state_dict(), tmp_path / "adam.pt")
+    theirs = torch.load(tmp_path / "adam.pt", weights_only=True)
+    state = opt.state_dict()["state"][0]
+    assert theirs["state"][0]["exp_avg"].tolist() == state["exp_avg"].tolist()
+    assert theirs["param_groups"][0]["betas"] == (0.9, 0.999)
+    fresh = pyfront.optim.Adam([p], lr=0.1)
+    fresh.load_state_dict(pyfront.load(tmp_path / "adam.pt"))
+    assert fresh.state_dict()["state"][0]["exp_avg_sq"].tolist() == state["exp_avg_sq"].tolist()
