@@ -35,6 +35,10 @@ from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
 from .serialization import load, save  # noqa: E402
 from . import optim  # noqa: E402
+from . import nn  # noqa: E402
+from . import accelerator, cuda, webgpu  # noqa: E402
+from . import datasets, utils  # noqa: E402
+from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 
 _methods.bind_all()
 

@@ -148,10 +148,10 @@ def measure(lib: _Lib, quick: bool) -> dict:
     out = {"matmul_gflops": {}, "add_gbps": {}}
     for n in ((256, 512) if quick else (256, 512, 1024, 2048, 4096)):
         a, b = lib.randn(n, n), lib.randn(n, n)
-        out["matmul_gflops"][n] = 2 * n ** 3 / _best(lambda: a @ b, lib.sync, repeat=3) / 1e9
+        out["matmul_gflops"][n] = 2 * n ** 3 / _best(lambda a=a, b=b: a @ b, lib.sync, repeat=3) / 1e9
     for n in ((1 << 20,) if quick else (1 << 20, 1 << 22, 1 << 24, 1 << 26)):
         a, b = lib.randn(n), lib.randn(n)
-        out["add_gbps"][n] = 3 * 4 * n / _best(lambda: a + b, lib.sync, repeat=3) / 1e9
+        out["add_gbps"][n] = 3 * 4 * n / _best(lambda a=a, b=b: a + b, lib.sync, repeat=3) / 1e9
     a, b = lib.randn(1000), lib.randn(1000)
     out["op_overhead_us"] = _best(lambda: a + b, lib.sync) * 1e6
     out["mlp_step_ms"] = _best(lib.grad_step, lib.sync, repeat=3, min_time=0.2) * 1e3
@@ -166,6 +166,14 @@ def _ratios(ours: dict, ref: dict) -> dict:
     r["op_overhead_us"] = ref["op_overhead_us"] / ours["op_overhead_us"]
     r["mlp_step_ms"] = ref["mlp_step_ms"] / ours["mlp_step_ms"]
     return r
+
+
+def _rounded(obj):
+    if isinstance(obj, float):
+        return float(f"{obj:.4g}")
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    return obj
 
 
 def devices() -> list:
@@ -186,7 +194,7 @@ def main(argv=None) -> dict:
         ours = measure(_pyfront_lib(dev), args.quick)
         report["devices"][dev] = {"pyfront": ours, **refs,
                                   "ratio": {name: _ratios(ours, ref) for name, ref in refs.items()}}
-    print(json.dumps(report, indent=1, default=lambda v: round(v, 3)))
+    print(json.dumps(_rounded(report), indent=1))
     return report
 
 

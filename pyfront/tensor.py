@@ -348,6 +348,19 @@ class Tensor:
     def tolist(self):
         return get_backend(self.device).to_list(self)
 
+    async def tolist_async(self):
+        """``tolist()`` that awaits the GPU instead of blocking (the browser's twin)."""
+        backend = get_backend(self.device)
+        if hasattr(backend, "to_list_async"):
+            return await backend.to_list_async(self)
+        return backend.to_list(self)
+
+    async def item_async(self):
+        """``item()`` that awaits the GPU instead of blocking (the browser's twin)."""
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return await self.reshape(()).tolist_async()
+
     def numpy(self, *, force: bool = False):
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
@@ -394,7 +407,11 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __reduce_ex__(self, proto):
-        raise TypeError("pickling a pyfront Tensor directly is not supported; use pyfront.save")
+        # plain pickle (DataLoader workers, multiprocessing queues) carries a cpu copy of the values,
+        # as torch does: a leaf with the same class, dtype, shape and requires_grad
+        raw = get_backend(self.device).to_bytes(self)
+        return _rebuild_from_bytes, (type(self), raw, self.dtype.name, tuple(self._shape),
+                                     self._requires_grad)
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
@@ -414,6 +431,15 @@ class Tensor:
                 new.__dict__[k] = v
         memo[id(self)] = new
         return new
+
+
+def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad):
+    """The other half of ``Tensor.__reduce_ex__``: a cpu tensor from its bytes."""
+    from .device import device
+    dtype = _dt._BY_NAME[dtype_name]
+    t = cls._make(get_backend(device("cpu")).from_bytes(raw, dtype), shape, dtype)
+    t._requires_grad = requires_grad
+    return t
 
 
 def _castable(src, dst) -> bool:

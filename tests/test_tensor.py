@@ -268,7 +268,7 @@ def test_dtype_queries_match_torch():
 def test_legacy_constructors(name, args):
     p, t = getattr(pyfront, name)(*args), getattr(torch, name)(*args)
     assert tuple(p.shape) == tuple(t.shape) and str(p.dtype) == str(t.dtype)
-    if t.numel() and name != "Tensor" or args and isinstance(args[0], list):
+    if args and isinstance(args[0], list):  # sizes give uninitialised memory in torch: nothing to compare
         assert_same(p, t)
     assert isinstance(p, pyfront.Tensor)
     assert isinstance(p, getattr(pyfront, name))

@@ -18,7 +18,14 @@ def get_backend(device):
 
 def _load(kind: str):
     if kind == "cpu":
-        from .numpy import NumpyBackend
+        try:
+            from .numpy import NumpyBackend
+        except ImportError:  # the browser build may run without NumPy
+            from .pure import PureBackend
+            return PureBackend()
         return NumpyBackend()
-    raise RuntimeError(f"pyfront was not able to use the '{kind}' device: its backend is not "
-                       "available in this build; use device='cpu'")
+    if kind == "webgpu":
+        from .webgpu import WebGPUBackend
+        from .webgpu.driver import open_driver
+        return WebGPUBackend(open_driver())
+    raise RuntimeError(f"pyfront has no backend for the '{kind}' device")

@@ -16,6 +16,20 @@ def check_same_device(inputs):
     return dev
 
 
+def _gpu_device(inputs):
+    """PyTorch lets 0-d cpu tensors (numbers) join GPU tensors: the device the op runs on."""
+    return next((t.device for t in inputs if t.device.type != "cpu"), inputs[0].device)
+
+
+def _on_one_device(inputs):
+    dev = inputs[0].device
+    if all(t.device == dev for t in inputs):
+        return inputs, dev
+    gpu = _gpu_device(inputs)
+    moved = tuple(t.to(gpu) if t.device.type == "cpu" and t.dim() == 0 else t for t in inputs)
+    return moved, check_same_device(moved)
+
+
 def apply(op, *inputs, _name=None, **attrs):
     """Run ``op`` on Tensors ``inputs``; returns one Tensor or a tuple (multi-output ops).
 
@@ -27,7 +41,7 @@ def apply(op, *inputs, _name=None, **attrs):
         shape, strides, offset = op.infer(src._shape, src._strides, src._offset, **attrs)
         outs = (src._view(shape, strides, offset),)
     else:
-        device = check_same_device(inputs) if len(inputs) > 1 else inputs[0].device
+        inputs, device = _on_one_device(inputs) if len(inputs) > 1 else (inputs, inputs[0].device)
         meta = op.infer(*inputs, **attrs)
         storages = get_backend(device).run(op, inputs, attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))

@@ -98,9 +98,9 @@ def _classify(item, device, scalars_select: bool):
             return "int", int(item.item())  # a 0-d integer tensor acts like an int, as in PyTorch
         return "tensor", item
     if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
-        t = _tensor(item, device=device)
+        t = _tensor(item)  # converted on the cpu: float64 data cannot go to webgpu as it is
         # PyTorch reads index data as a mask (bool, uint8) or as int64, truncating floats
-        return "tensor", t if t.dtype in (dt.bool_, dt.uint8) else t.to(dt.int64)
+        return "tensor", (t if t.dtype in (dt.bool_, dt.uint8) else t.to(dt.int64)).to(device)
     if isinstance(item, float) or not hasattr(item, "__index__"):
         if isinstance(item, str):
             raise TypeError("new(): invalid data type 'str'")

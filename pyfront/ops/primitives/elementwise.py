@@ -237,7 +237,10 @@ add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g),
               wgsl="a + b")
 sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g),
               wgsl="a - b")
-mul = binary("mul", lambda np, x, y: x * y, lambda c, g: (g * c.inputs[1], g * c.inputs[0]), save=(0, 1),
+# an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
+mul = binary("mul", lambda np, x, y: x * y,
+             lambda c, g: (g * c.inputs[1] if c.needs_input_grad[0] else None,
+                           g * c.inputs[0] if c.needs_input_grad[1] else None), save=(0, 1),
              saved_for={0: (1,), 1: (0,)},
              wgsl="a * b")
 div_ = binary("div", lambda np, x, y: x / y, lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
@@ -257,7 +260,7 @@ atan2 = binary("atan2", lambda np, y, x: np.arctan2(y, x),
                lambda c, g: (g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
                              -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2)),
                out=FLOAT, save=(0, 1), domain=(0.5, None), scalars="none",
-               wgsl="atan2(a, b)")
+               wgsl="select(atan2(a, b), T(0), a == T(0) && b == T(0))")  # WGSL leaves atan2(0, 0) undefined
 remainder = binary("remainder", _int_division(lambda np, x, y: np.remainder(x, y)),
                    lambda c, g: _remainder_vjp(c, g), save=(0, 1),
                    domain=(0.5, None),
@@ -348,7 +351,7 @@ def _clamp_wgsl(attrs, ctype):
 def wgsl_number(value, ctype: str) -> str:
     """A Python number as a WGSL value of type ``ctype`` (infinities through their bit patterns)."""
     if ctype[0] == "f" and math.isinf(value):
-        return f"{ctype}(bitcast<f32>({'0xff800000u' if value < 0 else '0x7f800000u'}))"
+        return f"{ctype}(f32_from_bits({'0xff800000u' if value < 0 else '0x7f800000u'}))"
     return f"{ctype}({float(value)!r})" if ctype[0] == "f" else f"{ctype}({int(value)})"
 
 

@@ -1,0 +1,160 @@
+"""The WebGPU backend: every op as a WGSL compute shader (shaders/), through a small driver."""
+from __future__ import annotations
+
+import math
+import struct
+
+from ... import dtypes as dt
+from ...device import device as Device
+from ..storage import Storage
+from . import layout
+from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
+    LAUNCHERS, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
+from .kernels.elementwise import launch_op, run_elementwise
+from .runtime import Runtime
+
+
+class WebGPUBackend:
+    name = "webgpu"
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.runtime = Runtime(driver)
+        self.device = Device("webgpu", 0)
+        self.has_f16 = "shader-f16" in driver.features
+
+    # -- memory -------------------------------------------------------------------------------
+    def _check_dtype(self, dtype):
+        layout.wgsl_type(dtype)  # float64 is refused here, with a message naming .float()
+        if dtype is dt.float16 and not self.has_f16:
+            raise TypeError("this WebGPU adapter has no 'shader-f16' feature, so it cannot hold float16 "
+                            "tensors; use .float()")
+
+    def allocate(self, numel: int, dtype) -> Storage:
+        self._check_dtype(dtype)
+        # bindings must be multiples of 4 bytes (an odd count of f16 values is padded)
+        nbytes = max((numel * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
+        return Storage(self.runtime.pool.take(nbytes), self.device, nbytes)
+
+    def binding(self, t):
+        """(buffer, byte offset, byte size) covering everything tensor ``t`` may touch."""
+        return (t._storage.data, 0, t._storage.nbytes)
+
+    def _upload(self, raw: bytes, dtype):
+        storage = self.allocate(len(raw) // layout.gpu_itemsize(dtype), dtype)
+        if raw:
+            self.runtime.upload(storage.data, raw if len(raw) % 4 == 0 else raw + b"\0" * (4 - len(raw) % 4))
+        return storage
+
+    def from_list(self, flat, dtype):
+        self._check_dtype(dtype)
+        return self._upload(layout.values_to_gpu(flat, dtype), dtype)
+
+    def from_bytes(self, raw, dtype):
+        self._check_dtype(dtype)
+        return self._upload(layout.host_to_gpu(bytes(raw), dtype), dtype)
+
+    def _readable(self, t):
+        """(buffer, byte offset, byte size) of ``t``'s values, dense and in order.
+
+        A contiguous view (e.g. a narrow of dim 0) is read in place from its offset, which must be
+        4-aligned; anything else is first copied into a fresh buffer (contiguous() keeps the offset).
+        """
+        from ...tensor import Tensor
+        itemsize = layout.gpu_itemsize(t.dtype)
+        if not t.is_contiguous() or t._offset * itemsize % 4:
+            dense = Tensor._make(self.allocate(t.numel(), t.dtype), t.shape, t.dtype)
+            run_elementwise(self, "a", [t], dense)
+            t = dense
+        return t._storage.data, t._offset * itemsize, t.numel() * itemsize
+
+    # reads are whole 4-byte words (an odd count of f16 values has a padding half)
+    def _contiguous_bytes(self, t) -> bytes:
+        buf, offset, size = self._readable(t)
+        return self.runtime.read(buf, offset, (size + 3) & ~3)[:size] if size else b""
+
+    async def _contiguous_bytes_async(self, t) -> bytes:
+        buf, offset, size = self._readable(t)
+        return (await self.runtime.read_async(buf, offset, (size + 3) & ~3))[:size] if size else b""
+
+    def to_bytes(self, t) -> bytes:
+        return layout.gpu_to_host(self._contiguous_bytes(t), t.dtype)
+
+    async def to_bytes_async(self, t) -> bytes:
+        return layout.gpu_to_host(await self._contiguous_bytes_async(t), t.dtype)
+
+    def to_list(self, t):
+        return _nest(layout.gpu_to_values(self._contiguous_bytes(t), t.dtype), t.shape)
+
+    async def to_list_async(self, t):
+        return _nest(layout.gpu_to_values(await self._contiguous_bytes_async(t), t.dtype), t.shape)
+
+    # -- compute ------------------------------------------------------------------------------
+    def run(self, op, inputs, attrs, out_meta):
+        from ...tensor import Tensor
+        launch = LAUNCHERS.get(op.name)
+        if launch is not None:
+            return launch(self, op, inputs, attrs, out_meta)
+        if op.kind != "elementwise" or op.wgsl is None:
+            raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
+        (shape, dtype), = out_meta
+        storage = self.allocate(math.prod(shape), dtype)
+        launch_op(self, op, inputs, attrs, Tensor._make(storage, shape, dtype))
+        return [storage]
+
+    def write(self, dst, src):
+        from ...tensor import Tensor
+        if src._storage is dst._storage:  # `x[i] *= 2`: one dispatch cannot read and write one buffer
+            dense = Tensor._make(self.allocate(src.numel(), src.dtype), src.shape, src.dtype)
+            run_elementwise(self, "a", [src], dense)
+            src = dense
+        run_elementwise(self, "a", [src.to(dst.dtype) if src.dtype is not dst.dtype else src], dst)
+
+    def full(self, shape, value, dtype):
+        from ...tensor import Tensor
+        storage = self.allocate(math.prod(shape), dtype)
+        t = Tensor._make(storage, shape, dtype)
+        run_elementwise(self, _literal(value, dtype), [], t)
+        return storage
+
+    def arange(self, start, step, n, dtype):
+        from ...tensor import Tensor
+        storage = self.allocate(n, dtype)
+        t = Tensor._make(storage, (n,), dtype)
+        ty = layout.wgsl_type(dtype)
+        if dtype.is_floating_point:  # computed in f32 from the index, as PyTorch does for float ranges
+            expr = f"{_literal(float(start), dt.float32)} + {_literal(float(step), dt.float32)} * f32(i)"
+        else:
+            expr = f"{_literal(int(start), dt.int32)} + {_literal(int(step), dt.int32)} * i32(i)"
+        run_elementwise(self, f"{ty}({expr})", [], t)
+        return storage
+
+    def random(self, kind, n, dtype, seed, offset, a, b):
+        from .kernels.random import philox
+        return philox(self, kind, n, dtype, seed, offset, a, b)
+
+    def synchronize(self):
+        self.runtime.synchronize()
+
+    async def synchronize_async(self):
+        await self.runtime.synchronize_async()
+
+
+def _nest(values, shape):
+    """A flat list as nested lists of ``shape`` (a scalar for 0-d)."""
+    for n in reversed(shape[1:]):
+        values = [values[i:i + n] for i in range(0, len(values), n)] if n else []
+    return values if shape else values[0]
+
+
+def _literal(value, dtype) -> str:
+    """A WGSL literal of ``value`` in ``dtype``'s GPU type (exact: floats as their f32 bits)."""
+    ty = layout.wgsl_type(dtype)
+    if ty == "u32":
+        return f"{int(value) & 0xFFFFFFFF}u"
+    if ty == "i32":
+        if not layout.I32_MIN <= int(value) <= layout.I32_MAX:
+            raise RuntimeError(layout._RANGE_ERROR)
+        return f"i32({int(value)})" if value != layout.I32_MIN else "i32(-2147483647 - 1)"
+    bits = struct.unpack("<I", struct.pack("<f", float(value)))[0]
+    return f"{ty}(f32_from_bits({bits}u))"

@@ -1,0 +1,158 @@
+"""The driver protocol: the few GPU calls the WebGPU backend needs, with no wgpu-py types above it.
+
+Two drivers implement it: ``NativeDriver`` (wgpu-py: Vulkan, Metal, DX12) here, and the browser's
+``navigator.gpu`` through pyodide.ffi. Handles (buffers, pipelines, bind groups) are opaque to the
+code above; everything is recorded into one pending compute pass until ``submit``.
+"""
+from __future__ import annotations
+
+import os
+
+# WebGPU's default limits, what a browser gives unless asked for more. We ask for what we use.
+WANTED_LIMITS = ("max-storage-buffer-binding-size", "max-buffer-size", "max-storage-buffers-per-shader-stage",
+                 "max-compute-workgroup-storage-size", "max-compute-invocations-per-workgroup",
+                 "max-compute-workgroup-size-x", "max-compute-workgroup-size-y",
+                 "max-compute-workgroups-per-dimension", "max-uniform-buffer-binding-size")
+OPTIONAL_FEATURES = ("shader-f16", "timestamp-query")
+
+STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ = 0x80, 0x40, 0x04, 0x08, 0x01
+
+
+class DriverError(RuntimeError):
+    pass
+
+
+def open_driver():
+    """The driver for this platform: the browser's navigator.gpu under Pyodide, wgpu-py elsewhere."""
+    import sys
+    if sys.platform == "emscripten":
+        from .browser import BrowserDriver
+        return BrowserDriver()
+    try:
+        import wgpu  # noqa: F401
+    except ImportError as e:
+        raise RuntimeError("the webgpu device needs the wgpu package (pip install wgpu)") from e
+    return NativeDriver()
+
+
+class NativeDriver:
+    """wgpu-py. Adapter choice: ``PYFRONT_ADAPTER`` (a substring of the adapter's name or backend)
+    picks one; otherwise a discrete GPU, then an integrated one, then a CPU renderer."""
+
+    def __init__(self):
+        import wgpu  # only the native driver imports wgpu-py
+        self._wgpu = wgpu
+        adapters = wgpu.gpu.enumerate_adapters_sync()
+        if not adapters:
+            raise DriverError("no WebGPU adapter found (is a Vulkan, Metal or DX12 driver installed? On "
+                              "Debian: apt-get install mesa-vulkan-drivers)")
+        self.adapter = _choose(adapters, os.environ.get("PYFRONT_ADAPTER"))
+        limits = self.adapter.limits
+        self.limits = {k: limits[k] for k in WANTED_LIMITS if k in limits}
+        self.features = {f for f in OPTIONAL_FEATURES if f in self.adapter.features}
+        self.device = self.adapter.request_device_sync(required_features=sorted(self.features),
+                                                       required_limits=dict(self.limits))
+        self.queue = self.device.queue
+        self.lost = False
+        self._encoder = None
+        self._pass = None
+        info = self.adapter.info
+        self.name = f"{info.get('device') or info.get('vendor')} / {info.get('backend_type')}"
+        self.wgsl_subgroups = False  # naga (wgpu-native) rejects `enable subgroups;`
+
+    # -- memory --------------------------------------------------------------------------------
+    def create_buffer(self, size: int, usage: int):
+        return self.device.create_buffer(size=size, usage=usage)
+
+    def destroy_buffer(self, buf):
+        buf.destroy()
+
+    def write_buffer(self, buf, offset: int, data):
+        self.queue.write_buffer(buf, offset, data)
+
+    def read_buffer(self, buf, offset: int, size: int) -> memoryview:
+        self.submit()
+        return self.queue.read_buffer(buf, offset, size)
+
+    async def read_buffer_async(self, buf, offset: int, size: int) -> memoryview:
+        return self.read_buffer(buf, offset, size)  # wgpu-py's blocking read is fine natively
+
+    # -- pipelines ---------------------------------------------------------------------------
+    def compile(self, wgsl: str, n_read: int, n_write: int):
+        """A pipeline whose bindings are n_read read-only storage buffers, n_write writable ones and
+        one uniform (the parameters) with a dynamic offset. Returns (pipeline, layout)."""
+        wgpu = self._wgpu
+        kinds = ["read-only-storage"] * n_read + ["storage"] * n_write
+        entries = [{"binding": i, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": k}}
+                   for i, k in enumerate(kinds)]
+        entries.append({"binding": len(kinds), "visibility": wgpu.ShaderStage.COMPUTE,
+                        "buffer": {"type": "uniform", "has_dynamic_offset": True}})
+        layout = self.device.create_bind_group_layout(entries=entries)
+        module = self.device.create_shader_module(code=wgsl)
+        pipeline = self.device.create_compute_pipeline(
+            layout=self.device.create_pipeline_layout(bind_group_layouts=[layout]),
+            compute={"module": module, "entry_point": "main"})
+        return pipeline, layout
+
+    def bind_group(self, layout, buffers):
+        """``buffers``: (buffer, offset, size) per binding, in binding order (parameters last)."""
+        entries = [{"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
+                   for i, (b, o, n) in enumerate(buffers)]
+        return self.device.create_bind_group(layout=layout, entries=entries)
+
+    # -- recording -----------------------------------------------------------------------------
+    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
+        if self._pass is None:
+            if self._encoder is None:
+                self._encoder = self.device.create_command_encoder()
+            self._pass = self._encoder.begin_compute_pass()
+            self._bound = (None, None, None)
+        # state persists inside a pass: skip what is already set (each call crosses into wgpu-native)
+        last_pipeline, last_group, last_offset = self._bound
+        if pipeline is not last_pipeline:
+            self._pass.set_pipeline(pipeline)
+        if bind_group is not last_group or params_offset != last_offset:
+            self._pass.set_bind_group(0, bind_group, [params_offset])
+        self._bound = (pipeline, bind_group, params_offset)
+        self._pass.dispatch_workgroups(x, y, 1)
+
+    def copy(self, src, src_offset, dst, dst_offset, size):
+        self._end_pass()
+        if self._encoder is None:
+            self._encoder = self.device.create_command_encoder()
+        self._encoder.copy_buffer_to_buffer(src, src_offset, dst, dst_offset, size)
+
+    def _end_pass(self):
+        if self._pass is not None:
+            self._pass.end()
+            self._pass = None
+
+    def submit(self):
+        self._end_pass()
+        if self._encoder is not None:
+            self.queue.submit([self._encoder.finish()])
+            self._encoder = None
+
+    def wait(self):
+        """Block until the GPU has finished everything submitted (a 4-byte read-back waits for it)."""
+        self.submit()
+        if getattr(self, "_fence", None) is None:
+            self._fence = self.create_buffer(4, COPY_SRC | COPY_DST)
+        self.queue.read_buffer(self._fence, 0, 4)
+
+    async def wait_async(self):
+        self.wait()
+
+
+def _choose(adapters, wanted):
+    def describe(a):
+        i = a.info
+        return f"{i.get('device')} ({i.get('adapter_type')}, {i.get('backend_type')})"
+    if wanted:
+        for a in adapters:
+            if wanted.lower() in describe(a).lower():
+                return a
+        raise DriverError(f"PYFRONT_ADAPTER={wanted!r} matches none of the adapters found: "
+                          + "; ".join(describe(a) for a in adapters))
+    rank = {"DiscreteGPU": 0, "IntegratedGPU": 1, "VirtualGPU": 2, "CPU": 3}
+    return min(adapters, key=lambda a: rank.get(a.info.get("adapter_type"), 4))

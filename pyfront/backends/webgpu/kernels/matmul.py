@@ -1,0 +1,70 @@
+"""Matrix products ``mm`` and ``bmm``: one register-blocked tiled kernel (shaders/matmul.wgsl).
+
+Operands are read through their own strides, so a transposed, sliced or batch-broadcast operand
+costs no copy. Each operand is staged into workgroup memory by one of three tile loaders, picked
+from its layout: four elements at a time along K or along its rows where that dimension is
+contiguous and 4-aligned, else one element at a time.
+"""
+from __future__ import annotations
+
+import math
+
+from ..layout import gpu_itemsize, wgsl_type
+from ..runtime import specialise
+from . import launcher
+
+TILE = 64  # output tile edge (matmul.wgsl's TILE)
+
+
+def _loader(batch_stride, row_stride, k_stride, offset, rows, k):
+    """(loader file, vectorised?) for an operand with these strides, ``rows`` x ``k`` per batch."""
+    aligned = offset % 4 == 0 and batch_stride % 4 == 0
+    if k_stride == 1 and k % 4 == 0 and row_stride % 4 == 0 and aligned:
+        return "matmul_load_k.wgsl", True
+    if row_stride == 1 and rows % 4 == 0 and k_stride % 4 == 0 and aligned:
+        return "matmul_load_rows.wgsl", True
+    return "matmul_load_scalar.wgsl", False
+
+
+def _strides3(t):
+    """(batch, row, column) strides of a 2-D or 3-D operand, 0 along size-1 dims (any stride is
+    valid there, and 0 keeps the vec4 alignment checks from failing on it)."""
+    shape, strides = tuple(t.shape), t._strides
+    if t.dim() == 2:
+        shape, strides = (1, *shape), (0, *strides)
+    return tuple(0 if size == 1 else st for size, st in zip(shape, strides))
+
+
+@launcher("mm", "bmm")
+def matmul(backend, op, inputs, attrs, out_meta):
+    a, b = inputs
+    ((shape, dtype),) = out_meta
+    storage = backend.allocate(math.prod(shape), dtype)
+    batch = shape[0] if len(shape) == 3 else 1
+    m, n, k = a.shape[-2], b.shape[-1], a.shape[-1]
+    if not batch * m * n:
+        return [storage]
+    a_batch, a_m, a_k = _strides3(a)
+    b_batch, b_k, b_n = _strides3(b)
+    ty = wgsl_type(dtype)
+    acc = "f32" if ty in ("f32", "f16") else ty
+    subs = dict(acc_type=acc)
+    reads = []
+    # per operand: strides as (batch, rows, K), row count and its parameter word, first operand word
+    operands = (("a", a, (a_batch, a_m, a_k), m, 0, 8), ("b", b, (b_batch, b_n, b_k), n, 1, 12))
+    for x, t, st, rows, rows_word, word in operands:
+        file, vec = _loader(*st, t._offset, rows, k)
+        subs[f"load_{x}"] = specialise(file, x=x, acc_type=acc, rows=rows_word, word=word)
+        subs[f"{x}_type"] = f"vec4<{ty}>" if vec else ty
+        buf, _, nbytes = backend.binding(t)
+        if vec:  # a vec4 array binding: whole vec4s, at least one (pool buffers are 256-byte multiples)
+            vec_bytes = 4 * gpu_itemsize(dtype)
+            nbytes = min(buf.size, max(1, -(-nbytes // vec_bytes)) * vec_bytes)
+        reads.append((buf, 0, nbytes))
+    source = specialise("matmul.wgsl", enable="enable f16;" if ty == "f16" else "", out_type=ty, **subs)
+    tiles_m, tiles_n = -(-m // TILE), -(-n // TILE)
+    params = [m, n, k, tiles_n, tiles_m, batch, 0, 0,
+              a._offset, a_batch, a_m, a_k, b._offset, b_batch, b_n, b_k]
+    backend.runtime.launch(source, reads, [(storage.data, 0, storage.nbytes)], params,
+                           batch * tiles_m * tiles_n * 256)
+    return [storage]

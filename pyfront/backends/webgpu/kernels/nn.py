@@ -1,0 +1,42 @@
+"""im2col / col2im (F.unfold / F.fold), from which convolutions and poolings are built."""
+from __future__ import annotations
+
+import math
+
+from ..layout import wgsl_type
+from ..runtime import specialise
+from . import launcher
+
+
+def _geometry(attrs, image_hw, out_hw):
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (attrs[k] for k in ("kernel_size", "dilation", "padding", "stride"))
+    return [*image_hw, kh, kw, dh, dw, ph, pw, sh, sw, *out_hw]
+
+
+def _run(backend, name, src, shape, dtype, geometry):
+    storage = backend.allocate(math.prod(shape), dtype)
+    ty = wgsl_type(dtype)
+    source = specialise(f"{name}.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty)
+    params = [math.prod(shape), *geometry, src._offset, *src._strides]
+    backend.runtime.launch(source, [backend.binding(src)], [(storage.data, 0, storage.nbytes)], params,
+                           math.prod(shape))
+    return [storage]
+
+
+@launcher("im2col")
+def im2col(backend, op, inputs, attrs, out_meta):
+    (x,), ((shape, dtype),) = inputs, out_meta
+    oh_ow = _windows(x.shape[2:], attrs)
+    return _run(backend, "im2col", x, shape, dtype, [x.shape[1], *_geometry(attrs, x.shape[2:], oh_ow)])
+
+
+@launcher("col2im")
+def col2im(backend, op, inputs, attrs, out_meta):
+    (cols,), ((shape, dtype),) = inputs, out_meta
+    oh_ow = _windows(attrs["output_size"], attrs)
+    return _run(backend, "col2im", cols, shape, dtype, [shape[1], *_geometry(attrs, shape[2:], oh_ow)])
+
+
+def _windows(hw, attrs):
+    from ....ops.primitives.nn import blocks
+    return blocks(tuple(hw), attrs["kernel_size"], attrs["dilation"], attrs["padding"], attrs["stride"])

@@ -1,0 +1,52 @@
+"""Scans: cumsum and cumprod along one dim (scan.wgsl, scan_serial.wgsl), and the row parameters
+(scan_rows.wgsl) that the scan, softmax and sort kernels share."""
+from __future__ import annotations
+
+import math
+
+from ....shape import contiguous_strides
+from ..layout import wgsl_type
+from ..runtime import specialise
+from ..strides import coalesce
+from . import launcher
+
+SERIAL_BELOW = 64  # rows shorter than this get one thread each
+
+_FOLDS = {"cumsum": ("0", "acc + v"), "cumprod": ("1", "acc * v")}
+
+
+def row_params(x, dim: int | None, extra=(0, 0)) -> tuple[int, int, list]:
+    """(rows M, row length N, parameters) for the rows of ``x`` along ``dim`` (None: one row of the
+    whole of a contiguous ``x``), written to a contiguous output of ``x``'s shape."""
+    if dim is None or not x.dim():
+        n = x.numel()
+        return (1 if n else 0), n, [1 if n else 0, n, x._offset, 1, 1, 0, *extra] + [0] * 24
+    n = x.shape[dim]
+    out_strides = contiguous_strides(x.shape)
+    kept = [d for d in range(x.dim()) if d != dim]
+    ports = [tuple(x._strides[d] for d in kept), tuple(out_strides[d] for d in kept)]
+    sizes, (in_st, out_st) = coalesce(tuple(x.shape[d] for d in kept), ports)
+    m = math.prod(sizes)
+    pad = [0] * (8 - len(sizes))
+    params = [m, n, x._offset, x._strides[dim], out_strides[dim], len(sizes), *extra,
+              *sizes, *pad, *in_st, *pad, *out_st, *pad]
+    return m, n, params
+
+
+@launcher("cumsum", "cumprod")
+def scan(backend, op, inputs, attrs, out_meta):
+    (x,), ((shape, dtype),) = inputs, out_meta
+    storage = backend.allocate(math.prod(shape), dtype)
+    m, n, params = row_params(x, attrs["dim"], (int(attrs.get("reverse", False)), 0))
+    if not m * n:
+        return [storage]
+    in_type = wgsl_type(x.dtype)
+    acc_type = "f32" if in_type[0] == "f" else in_type  # float16 accumulates in float32
+    identity, combine = _FOLDS[op.name]
+    serial = n < SERIAL_BELOW
+    source = specialise("scan_serial.wgsl" if serial else "scan.wgsl",
+                        enable="enable f16;" if in_type == "f16" else "", in_type=in_type, acc_type=acc_type,
+                        identity=f"{acc_type}({identity})", combine=combine)
+    backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params,
+                           m if serial else m * 256)
+    return [storage]

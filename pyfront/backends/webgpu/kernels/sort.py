@@ -1,0 +1,94 @@
+"""argsort (stable, both directions) by bitonic sorting networks, and median of everything by a sort.
+
+Rows of up to SORT_BLOCK elements sort in one kernel, a workgroup per row in workgroup memory
+(sort_rows.wgsl). Longer rows take several passes over scratch keys and indices: sort_keys.wgsl,
+sort_block.wgsl for the stages that fit a block, one sort_step.wgsl dispatch per longer step,
+then sort_write.wgsl.
+"""
+from __future__ import annotations
+
+import math
+
+from .... import dtypes as dt
+from ..layout import wgsl_type
+from ..runtime import specialise
+from . import launcher
+from .elementwise import run_elementwise
+from .scan import row_params
+
+SORT_BLOCK = 2048  # as in sort_common.wgsl
+
+# an expression of v whose unsigned order is v's order (signed: the sign bit flipped)
+_KEYS = {"f32": "float_key(v)", "f16": "float_key(f32(v))", "i32": "bitcast<u32>(v) ^ 0x80000000u",
+         "u32": "v"}
+
+
+def _source(name: str, dtype) -> str:
+    ty = wgsl_type(dtype)
+    return specialise(name, enable="enable f16;" if ty == "f16" else "", in_type=ty, key=_KEYS[ty])
+
+
+def argsort_into(backend, x, dim, descending: bool, out) -> None:
+    """The stable sort order of ``x`` along ``dim`` (None: all of a contiguous ``x``) into the
+    contiguous int64 tensor ``out`` of ``x``'s shape."""
+    size = 1 << max(0, (x.shape[dim] if dim is not None and x.dim() else x.numel()) - 1).bit_length()
+    m, n, params = row_params(x, dim, (int(descending), size))
+    if not m * n:
+        return
+    run = backend.runtime.launch
+    dst = (out._storage.data, 0, out._storage.nbytes)
+    if size <= SORT_BLOCK:
+        run(_source("sort_rows.wgsl", x.dtype), [backend.binding(x)], [dst], params, m * 256)
+        return
+    total = m * size
+    keys, ids = backend.allocate(total, dt.int32), backend.allocate(total, dt.int32)
+    scratch = [(keys.data, 0, keys.nbytes), (ids.data, 0, ids.nbytes)]
+    run(_source("sort_keys.wgsl", x.dtype), [backend.binding(x)], scratch, params, total)
+    block, step = _source("sort_block.wgsl", dt.int32), _source("sort_step.wgsl", dt.int32)
+    blocks = total // SORT_BLOCK
+    tail = params[8:32]
+
+    def stages(first, last):
+        run(block, [], scratch, [blocks, *params[1:8], *tail, first, last], blocks * 256)
+
+    stages(2, SORT_BLOCK)
+    k = 2 * SORT_BLOCK
+    while k <= size:  # merge stage k: the long steps in global memory, the rest within blocks
+        j = k // 2
+        while j >= SORT_BLOCK:
+            run(step, [], scratch, [*params[:32], k, j], total // 2)
+            j //= 2
+        stages(k, k)
+        k *= 2
+    run(_source("sort_write.wgsl", dt.int32), [scratch[1]], [dst], params, m * n)
+
+
+@launcher("argsort")
+def argsort(backend, op, inputs, attrs, out_meta):
+    from ....tensor import Tensor
+    (x,), ((shape, dtype),) = inputs, out_meta
+    out = Tensor._make(backend.allocate(math.prod(shape), dtype), shape, dtype)
+    argsort_into(backend, x, attrs["dim"], attrs["descending"], out)
+    return [out._storage]
+
+
+@launcher("median")
+def median(backend, op, inputs, attrs, out_meta):
+    from ....tensor import Tensor
+    (x,), ((shape, dtype),) = inputs, out_meta
+    n = x.numel()
+    if not n:  # no identity: NaN for floats, the lowest value for integers, as PyTorch
+        return [backend.full(shape, math.nan if dtype.is_floating_point else dt.iinfo(dtype).min, dtype)]
+    if not x.is_contiguous():
+        flat = Tensor._make(backend.allocate(n, x.dtype), x.shape, x.dtype)
+        run_elementwise(backend, "a", [x], flat)
+        x = flat
+    order = Tensor._make(backend.allocate(n, dt.int64), (n,), dt.int64)
+    argsort_into(backend, x, None, False, order)
+    storage = backend.allocate(1, dtype)
+    ty = wgsl_type(dtype)
+    source = specialise("median.wgsl", enable="enable f16;" if ty == "f16" else "", type=ty,
+                        is_nan="is_nan_f32(f32(v))" if ty[0] == "f" else "false")
+    backend.runtime.launch(source, [backend.binding(x), backend.binding(order)],
+                           [(storage.data, 0, storage.nbytes)], [n, x._offset], 1, group_size=1)
+    return [storage]

@@ -1,0 +1,92 @@
+"""How each dtype lives on the GPU, and conversions between host bytes and GPU bytes.
+
+WGSL has 32-bit scalars (and f16 with ``shader-f16``): int64/int32/int16/int8 are stored as i32,
+uint8 and bool as u32, float16 as f16, float32 as f32; float64 is refused (no f64 in WGSL).
+int64 values outside the i32 range are refused on upload (PyTorch's default integer is int64:
+indices and counts fit; documented in the README).
+"""
+from __future__ import annotations
+
+import struct
+
+from ... import dtypes as dt
+
+WGSL_TYPE = {"float32": "f32", "float16": "f16", "int64": "i32", "int32": "i32", "int16": "i32",
+             "int8": "i32", "uint8": "u32", "bool": "u32"}
+GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I"}
+I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def wgsl_type(dtype) -> str:
+    if dtype is dt.float64:
+        raise TypeError("Cannot convert a float64 Tensor to webgpu: WGSL has no 64-bit floats. Convert it "
+                        "with .float() first.")
+    return WGSL_TYPE[dtype.name]
+
+
+def gpu_itemsize(dtype) -> int:
+    return 2 if dtype is dt.float16 else 4
+
+
+def _numpy():
+    try:
+        import numpy
+        return numpy
+    except ImportError:  # the browser build may have no NumPy: fall back to struct
+        return None
+
+
+def host_to_gpu(raw: bytes, dtype) -> bytes:
+    """Host bytes (``dtype``'s own layout) to GPU bytes, range-checking int64."""
+    wtype = wgsl_type(dtype)
+    if dtype.struct_fmt == GPU_FMT[wtype]:
+        return bytes(raw)
+    np = _numpy()
+    if np is not None:
+        arr = np.frombuffer(raw, dtype=dtype.np_name)
+        if dtype is dt.int64 and arr.size and (arr.min() < I32_MIN or arr.max() > I32_MAX):
+            raise RuntimeError(_RANGE_ERROR)
+        return arr.astype({"i32": np.int32, "u32": np.uint32}[wtype]).tobytes()
+    n = len(raw) // dtype.itemsize
+    values = struct.unpack(f"<{n}{dtype.struct_fmt}", raw)
+    if dtype is dt.int64 and any(v < I32_MIN or v > I32_MAX for v in values):
+        raise RuntimeError(_RANGE_ERROR)
+    return struct.pack(f"<{n}{GPU_FMT[wtype]}", *(int(v) for v in values))
+
+
+def gpu_to_host(raw, dtype) -> bytes:
+    """GPU bytes back to ``dtype``'s host layout."""
+    wtype = wgsl_type(dtype)
+    if dtype.struct_fmt == GPU_FMT[wtype]:
+        return bytes(raw)
+    np = _numpy()
+    if np is not None:
+        return np.frombuffer(raw, dtype={"i32": np.int32, "u32": np.uint32}[wtype]).astype(dtype.np_name).tobytes()
+    n = len(raw) // 4
+    values = struct.unpack(f"<{n}{GPU_FMT[wtype]}", raw)
+    if dtype is dt.bool_:
+        values = [v != 0 for v in values]
+    return struct.pack(f"<{n}{dtype.struct_fmt}", *values)
+
+
+def values_to_gpu(flat, dtype) -> bytes:
+    """A flat list of Python numbers to GPU bytes."""
+    wtype = wgsl_type(dtype)
+    if dtype is dt.int64 and any(v < I32_MIN or v > I32_MAX for v in flat):
+        raise RuntimeError(_RANGE_ERROR)
+    if wtype in ("i32", "u32"):
+        flat = [int(v) for v in flat]
+    return struct.pack(f"<{len(flat)}{GPU_FMT[wtype]}", *flat)
+
+
+def gpu_to_values(raw, dtype) -> list:
+    wtype = wgsl_type(dtype)
+    n = len(raw) // gpu_itemsize(dtype)
+    values = list(struct.unpack(f"<{n}{GPU_FMT[wtype]}", raw))
+    if dtype is dt.bool_:
+        return [v != 0 for v in values]
+    return values
+
+
+_RANGE_ERROR = ("webgpu stores int64 tensors as 32-bit integers, and a value is outside the int32 range "
+                "[-2147483648, 2147483647]; keep such values on the cpu device")

@@ -1,0 +1,137 @@
+"""The scheduler: pipelines and bind groups cached, parameters in a uniform ring, one open pass.
+
+Per-op costs dominate small tensors (DESIGN.md: a dispatch into an open pass costs ~3 µs, a new
+bind group plus pass ~55 µs, a submit ~100 µs), so dispatches accumulate in one compute pass and
+are submitted only at a sync point: a read-back, ``synchronize()``, or a full parameter ring.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import string
+import struct
+from collections import OrderedDict
+
+from .driver import COPY_DST, UNIFORM
+from .memory import BufferPool
+
+PARAM_WORDS = 64
+PARAM_BYTES = PARAM_WORDS * 4          # also the dynamic-offset alignment WebGPU requires (256)
+RING_SLOTS = 4096
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# in the wheel shaders/ is inside the package; in a checkout (and editable installs) beside it
+SHADER_DIR = next(d for d in (os.path.join(_PACKAGE, "shaders"), os.path.join(os.path.dirname(_PACKAGE), "shaders"))
+                  if os.path.isdir(d))
+
+
+_SOURCES: dict = {}
+
+
+def shader_source(name: str) -> str:
+    """A kernel file from shaders/, with ``//!include file.wgsl`` lines expanded."""
+    src = _SOURCES.get(name)
+    if src is None:
+        with open(os.path.join(SHADER_DIR, name), encoding="utf-8") as f:
+            src = f.read()
+        src = re.sub(r"^//!include (\S+)$", lambda m: shader_source(m.group(1)), src, flags=re.M)
+        _SOURCES[name] = src
+    return src
+
+
+def specialise(name: str, **subs) -> str:
+    return string.Template(shader_source(name)).substitute(**subs)
+
+
+def f32_bits(x: float) -> int:
+    return struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+class Runtime:
+    def __init__(self, driver):
+        self.driver = driver
+        limits = driver.limits
+        self.max_groups = limits.get("max-compute-workgroups-per-dimension", 65535)
+        self.pool = BufferPool(driver, limits.get("max-storage-buffer-binding-size", 128 << 20))
+        self._pipelines: dict = {}
+        self._bind_groups: OrderedDict = OrderedDict()
+        self._ring = driver.create_buffer(PARAM_BYTES * RING_SLOTS, UNIFORM | COPY_DST)
+        self._staging = bytearray(PARAM_BYTES * RING_SLOTS)
+        self._slot = 0
+        self._slot_of: dict = {}   # parameter bytes -> ring slot, within one batch
+        self.dispatch_count = 0
+
+    def pipeline(self, source: str, n_read: int, n_write: int):
+        key = (source, n_read, n_write)
+        entry = self._pipelines.get(key)
+        if entry is None:
+            entry = self._pipelines[key] = self.driver.compile(source, n_read, n_write)
+        return entry
+
+    def launch(self, source, reads, writes, params, threads: int, group_size: int = 256):
+        """Dispatch ``source`` over ``threads`` invocations (folded into a 2D grid when large).
+
+        ``reads``/``writes``: (GPUBuffer, byte offset, byte size) bound in that order; ``params``:
+        up to 64 u32 words (use ``f32_bits`` for floats).
+        """
+        if threads <= 0:
+            return
+        pipeline, layout = self.pipeline(source, len(reads), len(writes))
+        offset = self._params_slot(params) * PARAM_BYTES
+        bound = tuple((b.handle, o, max(n, 4)) for b, o, n in (*reads, *writes))
+        key = (id(layout), tuple((id(h), o, n) for h, o, n in bound))
+        group = self._bind_groups.get(key)
+        if group is None:
+            group = self.driver.bind_group(layout, [*bound, (self._ring, 0, PARAM_BYTES)])
+            self._bind_groups[key] = (group, bound)  # keep the handles alive with the group
+            if len(self._bind_groups) > 4096:
+                self._bind_groups.popitem(last=False)
+        else:
+            group = group[0]
+            self._bind_groups.move_to_end(key)
+        groups = math.ceil(threads / group_size)
+        x = min(groups, self.max_groups)
+        self.driver.dispatch(pipeline, group, offset, x, math.ceil(groups / x))
+        self.dispatch_count += 1
+
+    def _params_slot(self, params) -> int:
+        raw = struct.pack(f"<{len(params)}I", *(p & 0xFFFFFFFF for p in params))
+        slot = self._slot_of.get(raw)
+        if slot is None:
+            if self._slot == RING_SLOTS:
+                self.flush()
+            slot = self._slot
+            self._slot += 1
+            self._staging[slot * PARAM_BYTES: slot * PARAM_BYTES + len(raw)] = raw
+            self._slot_of[raw] = slot
+        return slot
+
+    def flush(self):
+        """Write the parameters used so far, then submit everything recorded."""
+        if self._slot:
+            self.driver.write_buffer(self._ring, 0, memoryview(self._staging)[: self._slot * PARAM_BYTES])
+        self.driver.submit()
+        self._slot = 0
+        self._slot_of.clear()
+        self.pool.recycled_since_submit.clear()
+
+    def upload(self, buf, data: bytes):
+        if id(buf.handle) in self.pool.recycled_since_submit:
+            self.flush()  # a recorded dispatch may still read the old contents
+        self.driver.write_buffer(buf.handle, 0, data)
+
+    def read(self, buf, offset: int, size: int) -> bytes:
+        self.flush()
+        return bytes(self.driver.read_buffer(buf.handle, offset, size))
+
+    async def read_async(self, buf, offset: int, size: int) -> bytes:
+        self.flush()
+        return bytes(await self.driver.read_buffer_async(buf.handle, offset, size))
+
+    def synchronize(self):
+        self.flush()
+        self.driver.wait()
+
+    async def synchronize_async(self):
+        self.flush()
+        await self.driver.wait_async()

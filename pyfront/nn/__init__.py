@@ -1,0 +1,6 @@
+"""``pyfront.nn``: modules, parameters, ``functional``, ``init`` and ``utils``, as ``torch.nn``."""
+
+from .parameter import Buffer, Parameter  # noqa: F401
+from .modules import *  # noqa: F401,F403
+from .modules import Module  # noqa: F401
+from . import functional, init, utils  # noqa: F401

@@ -1,0 +1,334 @@
+"""Activation functions of pyfront.nn.functional, written in pyfront ops (autograd and devices come free).
+
+Where PyTorch's derivative at a kink differs from what the formula's ops would give, the formula is
+arranged (``where`` on the side PyTorch picks) so that the gradient matches exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from ...autograd.graph import SEQUENCE
+from ...ops.primitives import elementwise as ew
+from ...ops.primitives import reductions as red
+from ...ops.registry import composite
+from ...ops.samples import T, s, elementwise
+from ...tensor import Tensor
+
+__all__ = [
+    "relu",
+    "relu_",
+    "relu6",
+    "leaky_relu",
+    "leaky_relu_",
+    "elu",
+    "elu_",
+    "selu",
+    "celu",
+    "gelu",
+    "silu",
+    "mish",
+    "hardswish",
+    "hardsigmoid",
+    "hardtanh",
+    "hardtanh_",
+    "sigmoid",
+    "tanh",
+    "softplus",
+    "softsign",
+    "logsigmoid",
+    "tanhshrink",
+    "softshrink",
+    "hardshrink",
+    "threshold",
+    "threshold_",
+    "glu",
+    "softmax",
+    "log_softmax",
+    "softmin",
+    "prelu",
+]
+
+
+def _out(input: Tensor, result: Tensor, inplace: bool, since: int) -> Tensor:
+    """``result``, or ``input`` overwritten with it (the ``inplace=True`` variants); ``since``: the
+    graph's sequence number before ``result`` was computed (see ``Tensor._assign``)."""
+    return input._assign(result, since) if inplace else result
+
+
+def _inplace_of(fn):
+    def inplace(input, *args, **kwargs):
+        since = SEQUENCE[0]
+        return input._assign(fn(input, *args, **kwargs), since)
+
+    inplace.__name__ = fn.__name__ + "_"
+    return inplace
+
+
+def _unary():
+    return [smp for smp in elementwise(1) if smp[0][0].dtype == "float32"] + [s(T((3, 4), "float64"))]
+
+
+@composite(torch_name="nn.functional.relu", samples=_unary)
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return input.relu_() if inplace else ew.relu(input)
+
+
+def _hardtanh(input, lo, hi):
+    # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds
+    inside = ew.logical_and(input > lo, input < hi)
+    return ew.where(inside, input, ew.clamp(input, lo, hi).detach())
+
+
+@composite(
+    torch_name="nn.functional.hardtanh",
+    samples=lambda: _unary() + [s(T((3, 4)), -0.5, 0.5), s(T((2, 5)), min_val=0.0, max_val=1.5)],
+)
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
+
+
+@composite(torch_name="nn.functional.relu6", samples=lambda: _unary() + [s(T((3, 4), low=-2, high=9))])
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, _hardtanh(input, 0.0, 6.0), inplace, since)
+
+
+@composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, ew.where(input > 0, input, input * negative_slope), inplace, since)
+
+
+def _elu(input, alpha, scale, input_scale):
+    # expm1 of the clamped input: no overflow (and no inf * 0 in backward) on the positive side
+    neg = ew.expm1(ew.clamp_max(input, 0) * input_scale) * (alpha * scale)
+    return ew.where(input > 0, input * scale, neg)
+
+
+@composite(
+    torch_name="nn.functional.elu",
+    samples=lambda: _unary() + [s(T((3, 4)), 0.5), s(T((3, 4), low=-5, high=100))],
+)
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+@composite(torch_name="nn.functional.selu", samples=_unary)
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
+
+
+@composite(torch_name="nn.functional.celu", samples=lambda: _unary() + [s(T((3, 4)), 2.0)])
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
+
+
+@composite(
+    torch_name="nn.functional.gelu",
+    samples=lambda: _unary() + [s(T((3, 4)), approximate="tanh"), s(T((2, 3)), approximate="bad")],
+)
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x); ``approximate='tanh'`` uses PyTorch's tanh formula."""
+    if approximate == "none":
+        return input * 0.5 * (1.0 + ew.erf(input * (1.0 / math.sqrt(2.0))))
+    if approximate == "tanh":
+        inner = (input + 0.044715 * input * input * input) * math.sqrt(2.0 / math.pi)
+        return input * 0.5 * (1.0 + ew.tanh(inner))
+    raise RuntimeError("approximate argument must be either none or tanh.")
+
+
+@composite(torch_name="nn.functional.silu", samples=_unary)
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, input * ew.sigmoid(input), inplace, since)
+
+
+@composite(
+    torch_name="nn.functional.softplus",
+    samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30), 2.0, 10.0), s(T((3, 4)), beta=0.5)],
+)
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
+    scaled = input * beta
+    soft = ew.log1p(ew.exp(ew.clamp_max(scaled, threshold))) / beta
+    return ew.where(scaled > threshold, input, soft)
+
+
+@composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, input * ew.tanh(softplus(input)), inplace, since)
+
+
+@composite(torch_name="nn.functional.hardswish", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
+    since = SEQUENCE[0]
+    middle = input * (input + 3.0) / 6.0
+    result = ew.where(input < -3, 0.0, ew.where(input > 3, input, middle)).to(input.dtype)
+    return _out(input, result, inplace, since)
+
+
+@composite(torch_name="nn.functional.hardsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6 (derivative 1/6 strictly inside (-3, 3), as PyTorch's)."""
+    since = SEQUENCE[0]
+    return _out(input, _hardtanh(input, -3.0, 3.0) / 6.0 + 0.5, inplace, since)
+
+
+@composite(torch_name="nn.functional.sigmoid", samples=_unary)
+def sigmoid(input: Tensor) -> Tensor:
+    return ew.sigmoid(input)
+
+
+@composite(torch_name="nn.functional.tanh", samples=_unary)
+def tanh(input: Tensor) -> Tensor:
+    return ew.tanh(input)
+
+
+@composite(torch_name="nn.functional.softsign", samples=_unary)
+def softsign(input: Tensor) -> Tensor:
+    return input / (ew.abs(input) + 1)
+
+
+@composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x), computed stably."""
+    return ew.clamp_max(input, 0) - ew.log1p(ew.exp(-ew.abs(input)))
+
+
+@composite(torch_name="nn.functional.tanhshrink", samples=_unary)
+def tanhshrink(input: Tensor) -> Tensor:
+    return input - ew.tanh(input)
+
+
+@composite(torch_name="nn.functional.softshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return ew.where(input > lambd, input - lambd, ew.where(input < -lambd, input + lambd, 0.0)).to(
+        input.dtype
+    )
+
+
+@composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    keep = ew.logical_or(input > lambd, input < -lambd)
+    return ew.where(keep, input, 0.0).to(input.dtype)
+
+
+@composite(
+    torch_name="nn.functional.threshold",
+    samples=lambda: [
+        s(T((3, 4)), 0.5, -2.0),
+        s(T((2, 3)), 0.0, 0.0),
+        s(T((4, 5), layout="transposed"), -1.0, 3.0),
+    ],
+)
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    since = SEQUENCE[0]
+    return _out(input, ew.where(input > threshold, input, value).to(input.dtype), inplace, since)
+
+
+@composite(
+    torch_name="nn.functional.glu",
+    samples=lambda: [s(T((3, 4))), s(T((4, 6)), 0), s(T((2, 3, 4)), -1), s(T((3, 5)))],
+)
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    size = input.shape[dim]
+    if size % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
+        )
+    a, b = input.chunk(2, dim)
+    return a * ew.sigmoid(b)
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+        "as an argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_samples():
+    return [
+        s(T((3, 4)), 1),
+        s(T((2, 3, 4)), -1),
+        s(T((3, 4)), dim=0),
+        s(T((0, 3)), 1),
+        s(T((4, 5), layout="transposed"), 1),
+    ]
+
+
+@composite(torch_name="nn.functional.softmax", samples=_softmax_samples)
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+    return red.softmax(input, dim, dtype=dtype)
+
+
+@composite(torch_name="nn.functional.log_softmax", samples=_softmax_samples)
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return red.log_softmax(input, dim, dtype=dtype)
+
+
+@composite(torch_name="nn.functional.softmin", samples=_softmax_samples)
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    return red.softmax(-input if dtype is None else -input.to(dtype), dim)
+
+
+@composite(
+    torch_name="nn.functional.prelu",
+    samples=lambda: [
+        s(T((3, 4)), T((1,))),
+        s(T((3, 4)), T((4,))),
+        s(T((2, 3, 5)), T((3,))),
+        s(T((5,)), T((1,))),
+        s(T((2, 3, 4, 4)), T((3,))),
+        s(T((3, 4)), T((3,))),
+    ],
+)
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """max(0, x) + weight * min(0, x), one weight per channel (dim 1) or one for all."""
+    if weight.numel() != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() >= 2 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                f"{weight.numel()} and channel size = {channels}."
+            )
+        if input.dim() >= 2:
+            weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
+    else:
+        weight = weight.reshape(())
+    return ew.where(input > 0, input, weight * input)
+
+
+relu_ = _inplace_of(relu)
+leaky_relu_ = _inplace_of(leaky_relu)
+elu_ = _inplace_of(elu)
+hardtanh_ = _inplace_of(hardtanh)
+threshold_ = _inplace_of(threshold)

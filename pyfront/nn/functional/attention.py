@@ -1,0 +1,423 @@
+"""Attention functions of pyfront.nn.functional: scaled dot-product and multi-head attention.
+
+Both follow PyTorch's reference math (``softmax(q k^T * scale + bias) v``) with its masking rules:
+boolean masks mark the positions that take part, float masks are added to the scores. A query
+row whose every key is masked out yields zeros in ``scaled_dot_product_attention`` (PyTorch's
+safe softmax) and NaN in ``multi_head_attention_forward``'s weights path, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from ... import dtypes as dt
+from ...ops.creation import ones, zeros
+from ...ops.primitives.linalg import cpp_name
+from ...ops.primitives.shaping import cat
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...tensor import Tensor
+from .linear import dropout, linear
+from .vision import pad
+
+__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+
+def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
+    if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
+        raise RuntimeError(
+            "Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+            f"{query.dim()} key.dim: {key.dim()} and value.dim: {value.dim()} instead."
+        )
+    if not (query.dtype is key.dtype is value.dtype):
+        raise RuntimeError(
+            "Expected query, key, and value to have the same dtype, but got query.dtype: "
+            f"{cpp_name(query.dtype)} key.dtype: {cpp_name(key.dtype)} and value.dtype: "
+            f"{cpp_name(value.dtype)} instead."
+        )
+    if not query.dtype.is_floating_point:
+        raise RuntimeError(f"expected scalar type Float but found {query.dtype._legacy_name[:-6]}")
+    if attn_mask is not None:
+        if attn_mask.dtype is not dt.bool_ and attn_mask.dtype is not query.dtype:
+            raise RuntimeError(
+                "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                f"attn_mask.dtype: {cpp_name(attn_mask.dtype)} and  query.dtype: "
+                f"{cpp_name(query.dtype)} instead."
+            )
+        if is_causal:
+            raise RuntimeError(
+                "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+            )
+    if enable_gqa and query.dim() >= 3:
+        heads = query.shape[-3]
+        if heads % key.shape[-3] or heads % value.shape[-3]:
+            raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
+
+
+def _sdpa_samples():
+    q, k, v = T((2, 3, 4, 8)), T((2, 3, 5, 8)), T((2, 3, 5, 6))
+    mask = T((4, 5), "bool", grad=False)
+    return [
+        s(q, k, v),
+        s(q, k, v, is_causal=True),
+        s(T((2, 6, 8)), T((2, 6, 8)), T((2, 6, 8)), is_causal=True),
+        s(q, k, v, mask),
+        s(q, k, v, attn_mask=T((2, 1, 4, 5), grad=True)),
+        s(q, k, v, scale=0.3),
+        s(T((4, 8)), T((5, 8)), T((5, 6))),
+        s(q, T((2, 1, 5, 8)), T((2, 1, 5, 6))),
+        s(q, T((2, 1, 5, 8)), T((2, 1, 5, 6)), enable_gqa=True),
+        s(T((1, 4, 3, 8)), T((1, 2, 5, 8)), T((1, 2, 5, 6)), enable_gqa=True),
+        s(q, k, v, T((4, 5), "bool", low=0, high=1, grad=False)),
+        s(q, k, v, dropout_p=1.0),
+        s(T((0, 3, 4, 8)), T((0, 3, 5, 8)), T((0, 3, 5, 6))),
+        s(T((2, 3, 0, 8)), k, v),
+        s(q, T((2, 3, 0, 8)), T((2, 3, 0, 6))),
+        s(T((8, 4, 3, 2), layout="transposed"), k, v),
+        s(q, k, v, T((4, 5), grad=False), is_causal=True),
+        s(T((8,)), T((8,)), T((8,))),
+        s(q, T((2, 3, 5, 7)), v),
+        s(q, k, T((2, 3, 4, 6))),
+        s(T((2, 3, 4, 8), "float64"), k, v),
+        s(q, k, v, T((4, 5), "int64")),
+        s(q, k, v, T((4, 5), "float64")),
+        s(q, k, v, T((3, 5))),
+        s(q, T((2, 2, 5, 8)), T((2, 2, 5, 6)), enable_gqa=True),
+        s(T((2, 3, 4, 8), "int64"), T((2, 3, 5, 8), "int64"), T((2, 3, 5, 6), "int64")),
+    ]
+
+
+@composite(torch_name="nn.functional.scaled_dot_product_attention", samples=_sdpa_samples)
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    enable_gqa: bool = False,
+) -> Tensor:
+    """``softmax(query @ key^T * scale + mask) @ value`` for queries ``(..., L, E)``, keys ``(..., S, E)``.
+
+    Args:
+        attn_mask: bool (True takes part) or float (added to the scores), broadcast to ``(..., L, S)``.
+        is_causal: mask out the keys after each query (the upper triangle); excludes ``attn_mask``.
+        scale: defaults to ``1 / sqrt(E)``.
+        enable_gqa: key/value heads (dim -3) shared by groups of query heads.
+    """
+    _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa)
+    if scale is None:
+        scale = 1 / math.sqrt(query.shape[-1])
+    if enable_gqa and query.dim() >= 3:
+        key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
+        value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
+    scores = query.matmul(key.transpose(-2, -1)) * scale
+    length, source = query.shape[-2], key.shape[-2]
+    if is_causal:
+        attn_mask = ones(length, source, dtype=dt.bool_, device=query.device).tril()
+    if attn_mask is not None:
+        if attn_mask.dtype is dt.bool_:
+            scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
+        else:
+            scores = scores + attn_mask
+    # a row with every key masked out attends to nothing: zeros, and no NaN in the gradient either
+    empty_rows = (scores == -math.inf).all(-1, keepdim=True)
+    weights = scores.masked_fill(empty_rows, 0).softmax(-1).masked_fill(empty_rows, 0)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p)
+    return weights.matmul(value)
+
+
+# -- multi-head attention ----------------------------------------------------------------------------
+def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
+    """PyTorch's _mha_shape_check: whether the input is batched, with its assertion messages."""
+    if query.dim() == 3:
+        if key.dim() != 3 or value.dim() != 3:
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
+                f"{key.dim()}-D and {value.dim()}-D tensors respectively"
+            )
+        if key_padding_mask is not None and key_padding_mask.dim() != 2:
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but "
+                f"found {key_padding_mask.dim()}-D tensor instead"
+            )
+        if attn_mask is not None and attn_mask.dim() not in (2, 3):
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                f"found {attn_mask.dim()}-D tensor instead"
+            )
+        return True
+    if query.dim() == 2:
+        if key.dim() != 2 or value.dim() != 2:
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key` and `value` to be 2-D but found "
+                f"{key.dim()}-D and {value.dim()}-D tensors respectively"
+            )
+        if key_padding_mask is not None and key_padding_mask.dim() != 1:
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D but "
+                f"found {key_padding_mask.dim()}-D tensor instead"
+            )
+        if attn_mask is not None:
+            if attn_mask.dim() not in (2, 3):
+                raise AssertionError(
+                    "For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                    f"found {attn_mask.dim()}-D tensor instead"
+                )
+            expected = (num_heads, query.shape[0], key.shape[0])
+            if attn_mask.dim() == 3 and tuple(attn_mask.shape) != expected:
+                raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got {attn_mask.shape}")
+        return False
+    raise AssertionError(
+        f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D query tensor"
+    )
+
+
+def canonical_mask(mask, mask_name, other_type, other_name, target_type, check_other=True):
+    """A bool mask as a float one (-inf where True), as PyTorch's ``F._canonical_mask``."""
+    if mask is None:
+        return None
+    if mask.dtype is not dt.bool_ and not mask.dtype.is_floating_point:
+        raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+    if check_other and other_type is not None and mask.dtype is not other_type:
+        warnings.warn(
+            f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
+            "instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if mask.dtype is dt.bool_:
+        return zeros(mask.shape, dtype=target_type, device=mask.device).masked_fill(mask, -math.inf)
+    return mask
+
+
+def _in_projection_packed(q, k, v, w, b):
+    """q, k, v projected by the three row blocks of the packed weight ``w`` (and bias ``b``)."""
+    w_q, w_k, w_v = w.chunk(3)
+    b_q, b_k, b_v = b.chunk(3) if b is not None else (None, None, None)
+    return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
+
+
+def _mha_samples():
+    e, h = 8, 2
+
+    def W(*shape):  # small weights keep float32 rounding within the default tolerances
+        return T(shape, low=-0.5, high=0.5)
+
+    def weights(kdim=e, vdim=e, bias=True, bias_kv=False, zero_attn=False, separate=False):
+        packed = W(3 * e, e) if not separate else None
+        return dict(
+            embed_dim_to_check=e,
+            num_heads=h,
+            in_proj_weight=packed,
+            in_proj_bias=T((3 * e,)) if bias else None,
+            bias_k=T((1, 1, e)) if bias_kv else None,
+            bias_v=T((1, 1, e)) if bias_kv else None,
+            add_zero_attn=zero_attn,
+            dropout_p=0.0,
+            out_proj_weight=W(e, e),
+            out_proj_bias=T((e,)) if bias else None,
+            use_separate_proj_weight=separate,
+            q_proj_weight=W(e, e) if separate else None,
+            k_proj_weight=W(e, kdim) if separate else None,
+            v_proj_weight=W(e, vdim) if separate else None,
+        )
+
+    q, k = T((4, 3, e)), T((5, 3, e))
+    pad_mask = T((3, 5), "bool", grad=False)
+    return [
+        s(q, k, k, **weights()),
+        s(q, q, q, **weights(), need_weights=False),
+        s(q, k, k, **weights(), average_attn_weights=False),
+        s(T((4, e)), T((5, e)), T((5, e)), **weights()),
+        s(q, k, k, **weights(bias=False, bias_kv=True, zero_attn=True), attn_mask=T((4, 5), grad=False)),
+        s(q, k, k, **weights(bias_kv=True), key_padding_mask=pad_mask, need_weights=False),
+        s(
+            q,
+            T((5, 3, 6)),
+            T((5, 3, 7)),
+            **weights(6, 7, separate=True),
+            attn_mask=T((6, 4, 5), "bool", grad=False),
+        ),
+        s(
+            q,
+            k,
+            k,
+            **weights(zero_attn=True),
+            key_padding_mask=T((3, 5), grad=False),
+            attn_mask=T((4, 5), grad=False),
+        ),
+        s(q, q, q, **weights(), attn_mask=T((4, 4), "bool", grad=False), is_causal=True, need_weights=False),
+        s(q, k, k, **weights(), attn_mask=T((5, 4))),
+        s(q, k, k, **weights(), attn_mask=T((2, 4, 5))),
+        s(q, T((5, e)), T((5, e)), **weights()),
+        s(q, k, k, **weights(), key_padding_mask=T((3, 5, 1))),
+        s(T((2, 4, 3, e)), k, k, **weights()),
+        s(q, k, k, **weights(), is_causal=True),
+        s(q, k, k, **weights(), key_padding_mask=T((3, 5), "int64")),
+    ]
+
+
+@composite(torch_name="nn.functional.multi_head_attention_forward", samples=_mha_samples)
+def multi_head_attention_forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    embed_dim_to_check: int,
+    num_heads: int,
+    in_proj_weight: Tensor | None,
+    in_proj_bias: Tensor | None,
+    bias_k: Tensor | None,
+    bias_v: Tensor | None,
+    add_zero_attn: bool,
+    dropout_p: float,
+    out_proj_weight: Tensor,
+    out_proj_bias: Tensor | None,
+    training: bool = True,
+    key_padding_mask: Tensor | None = None,
+    need_weights: bool = True,
+    attn_mask: Tensor | None = None,
+    use_separate_proj_weight: bool = False,
+    q_proj_weight: Tensor | None = None,
+    k_proj_weight: Tensor | None = None,
+    v_proj_weight: Tensor | None = None,
+    static_k: Tensor | None = None,
+    static_v: Tensor | None = None,
+    average_attn_weights: bool = True,
+    is_causal: bool = False,
+):
+    """Multi-head attention over ``(L, N, E)`` (or unbatched ``(L, E)``) inputs, as PyTorch's function.
+
+    Returns (output, weights): weights ``(N, L, S)`` averaged over heads, or ``(N, heads, L, S)``, or
+    None when ``need_weights`` is False.
+    """
+    batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    key_padding_mask = canonical_mask(
+        key_padding_mask,
+        "key_padding_mask",
+        attn_mask.dtype if attn_mask is not None else None,
+        "attn_mask",
+        query.dtype,
+    )
+    if is_causal and attn_mask is None:
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+            "method `generate_square_subsequent_mask` to create this mask."
+        )
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None  # the causal hint replaces the mask: scaled_dot_product_attention builds it
+    else:
+        attn_mask = canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
+        if key_padding_mask is not None:
+            is_causal = False
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+            raise AssertionError(
+                f"key's sequence and batch dims {tuple(key.shape[:2])} do not match value's "
+                f"{tuple(value.shape[:2])}"
+            )
+        b_q, b_k, b_v = in_proj_bias.chunk(3) if in_proj_bias is not None else (None, None, None)
+        q, k, v = (
+            linear(query, q_proj_weight, b_q),
+            linear(key, k_proj_weight, b_k),
+            linear(value, v_proj_weight, b_v),
+        )
+    else:
+        if key.shape != value.shape:
+            raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
+        q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
+
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(
+                    f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be {(tgt_len, src_len)}."
+                )
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+                raise RuntimeError(
+                    f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                    f"{(bsz * num_heads, tgt_len, src_len)}."
+                )
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+
+    if bias_k is not None and bias_v is not None:
+        k = cat([k, bias_k.repeat(1, bsz, 1)])
+        v = cat([v, bias_v.repeat(1, bsz, 1)])
+        attn_mask = pad(attn_mask, (0, 1)) if attn_mask is not None else None
+        key_padding_mask = pad(key_padding_mask, (0, 1)) if key_padding_mask is not None else None
+
+    # heads become batch entries: (N * heads, L, head_dim)
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_k is None else static_k
+    v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_v is None else static_v
+    if add_zero_attn:
+        k = cat([k, zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype, device=k.device)], 1)
+        v = cat([v, zeros((bsz * num_heads, 1, head_dim), dtype=v.dtype, device=v.device)], 1)
+        attn_mask = pad(attn_mask, (0, 1)) if attn_mask is not None else None
+        key_padding_mask = pad(key_padding_mask, (0, 1)) if key_padding_mask is not None else None
+    src_len = k.shape[1]
+
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (bsz, src_len):
+            raise AssertionError(
+                f"expecting key_padding_mask shape of {(bsz, src_len)}, but got {key_padding_mask.shape}"
+            )
+        key_padding_mask = (
+            key_padding_mask.reshape(bsz, 1, 1, src_len)
+            .expand(-1, num_heads, -1, -1)
+            .reshape(bsz * num_heads, 1, src_len)
+        )
+        attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
+    if not training:
+        dropout_p = 0.0
+
+    if need_weights:
+        q_scaled = q * math.sqrt(1.0 / float(head_dim))
+        scores = q_scaled.matmul(k.transpose(-2, -1))
+        if attn_mask is not None:
+            scores = scores + attn_mask
+        weights = scores.softmax(-1)
+        if dropout_p > 0.0:
+            weights = dropout(weights, p=dropout_p)
+        out = weights.matmul(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+        out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+        weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not batched:
+            out, weights = out.squeeze(1), weights.squeeze(0)
+        return out, weights
+
+    if attn_mask is not None:
+        if attn_mask.shape[0] == 1 and attn_mask.dim() == 3:
+            attn_mask = attn_mask.unsqueeze(0)
+        else:
+            attn_mask = attn_mask.reshape(bsz, num_heads, -1, src_len)
+    q = q.reshape(bsz, num_heads, tgt_len, head_dim)
+    k = k.reshape(bsz, num_heads, src_len, head_dim)
+    v = v.reshape(bsz, num_heads, src_len, head_dim)
+    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    if not batched:
+        out = out.squeeze(1)
+    return out, None

@@ -1,0 +1,473 @@
+"""Convolutions of pyfront.nn.functional: unfold/fold and conv{1,2}d/conv_transpose{1,2}d.
+
+A convolution is ``im2col`` (every window as a column) followed by one (grouped, batched) matmul
+with the flattened weight; a transposed convolution is the matmul with the transposed weight
+followed by ``col2im``. Both primitives are each other's VJP, so every gradient is exact.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from ...ops.primitives.linalg import cpp_name
+from ...ops.primitives.nn import blocks, col2im, im2col
+from ...ops.composite.shaping import pad as _constant_pad
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...tensor import Tensor
+
+__all__ = ["unfold", "fold", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+
+
+def ntuple(value, n: int, name: str) -> tuple:
+    """An int, or a sequence of exactly ``n`` ints, as an n-tuple (``torch.nn.modules.utils._ntuple``)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != n:
+            raise RuntimeError(f"It is expected {name} equals to {n}, but got size {len(value)}")
+        return tuple(int(v) for v in value)
+    return (int(value),) * n
+
+
+def _check_positive(name, label, values, strict=True):
+    if any(v <= 0 if strict else v < 0 for v in values):
+        kind = "greater than zero" if strict else "non-negative"
+        raise RuntimeError(
+            f"{name} should be {kind}, but got {label}_height: {values[0]} {label}_width: {values[1]}"
+        )
+
+
+def _check_float_or_bool(kernel, input):
+    if not input.dtype.is_floating_point and input.dtype.name != "bool":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
+# -- unfold / fold -------------------------------------------------------------------------------
+def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Extract sliding local blocks: ``(N, C, H, W) -> (N, C * prod(kernel_size), L)``, as ``F.unfold``."""
+    kernel_size = ntuple(kernel_size, 2, "kernel_size")
+    dilation, padding, stride = (
+        ntuple(v, 2, n) for v, n in ((dilation, "dilation"), (padding, "padding"), (stride, "stride"))
+    )
+    _check_positive("kernel size", "kernel", kernel_size)
+    _check_positive("dilation", "dilation", dilation)
+    _check_positive("padding", "pad", padding, strict=False)
+    _check_positive("stride", "stride", stride)
+    if input.dim() == 2:
+        raise IndexError("Dimension out of range (expected to be in range of [-2, 1], but got 2)")
+    if input.dim() not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+            f"dimensions for input, but got: {list(input.shape)}"
+        )
+    out_size = blocks(input.shape[-2:], kernel_size, dilation, padding, stride)
+    if any(n < 1 for n in out_size):
+        raise RuntimeError(
+            f"Given input with spatial size {tuple(input.shape[-2:])}, kernel_size={kernel_size}, "
+            f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding "
+            f"blocks as {out_size}, but its components must be at least one."
+        )
+    _check_float_or_bool("im2col_out_cpu", input)
+    if input.dim() == 3:
+        return im2col(input.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
+    return im2col(input, kernel_size, dilation, padding, stride)
+
+
+def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sum sliding local blocks into an image: ``(N, C * prod(kernel_size), L) -> (N, C, *output_size)``."""
+    output_size = ntuple(output_size, 2, "output_size")
+    kernel_size = ntuple(kernel_size, 2, "kernel_size")
+    dilation, padding, stride = (
+        ntuple(v, 2, n) for v, n in ((dilation, "dilation"), (padding, "padding"), (stride, "stride"))
+    )
+    _check_positive("kernel size", "kernel", kernel_size)
+    _check_positive("dilation", "dilation", dilation)
+    _check_positive("padding", "pad", padding, strict=False)
+    _check_positive("stride", "stride", stride)
+    if input.dim() not in (2, 3) or any(n == 0 for n in input.shape[-2:]):
+        raise RuntimeError(
+            "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+            f"dimensions for input, but got: {list(input.shape)}"
+        )
+    channels, length = input.shape[-2:]
+    kk = kernel_size[0] * kernel_size[1]
+    if channels % kk:
+        raise RuntimeError(
+            "Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
+            f"but got input.size(1)={channels} and kernel_size={kernel_size}."
+        )
+    bh, bw = blocks(output_size, kernel_size, dilation, padding, stride)
+    if length != bh * bw or bh < 1 or bw < 1:
+        raise RuntimeError(
+            f"Given output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, "
+            f"padding={padding}, stride={stride}, expected size of input's dimension 2 to match "
+            f"the calculated number of sliding blocks {bh} * {bw} = {bh * bw}, but got "
+            f"input.size(2)={length}."
+        )
+    _check_float_or_bool("col2im_out_cpu", input)
+    if input.dim() == 2:
+        return col2im(input.unsqueeze(0), output_size, kernel_size, dilation, padding, stride).squeeze(0)
+    return col2im(input, output_size, kernel_size, dilation, padding, stride)
+
+
+# -- argument checks shared by the convolutions, in PyTorch's order ------------------------------
+def _conv_param(value, name, nd, wd):
+    """torch's parsing: an int becomes ``nd`` copies, a 1-list ``wd`` (the weight's spatial dims)."""
+    values = [int(v) for v in value] if isinstance(value, (tuple, list)) else [int(value)] * nd
+    if len(values) == 1:
+        values = values * wd
+    if len(values) != wd:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of {wd} values to match the "
+            f"convolution dimensions, but got {name}={values}"
+        )
+    return tuple(values)
+
+
+def _check_input_dim(name, input, nd):
+    if input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
+            f"input of size: {list(input.shape)}"
+        )
+
+
+def _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed, output_padding=None):
+    """PyTorch's check_shape_forward and dtype checks; ``input`` is batched."""
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if output_padding is not None and any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(st <= 0 for st in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    w = list(weight.shape)
+    if w[0] < groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+            f"weight of size {w} instead"
+        )
+    if w[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+            f"got weight of size [{w}] instead"
+        )
+    if transposed:
+        if input.shape[1] != w[0]:
+            raise RuntimeError(
+                f"Given transposed=1, weight of size {w}, expected input{list(input.shape)} to have "
+                f"{w[0]} channels, but got {input.shape[1]} channels instead"
+            )
+        if bias is not None and (bias.dim() != 1 or bias.shape[0] != w[1] * groups):
+            raise RuntimeError(
+                f"Given transposed=1, weight of size {w}, expected bias to be 1-dimensional with "
+                f"{w[1] * groups} elements, but got bias of size {list(bias.shape)} instead"
+            )
+    else:
+        if input.shape[1] != w[1] * groups:
+            raise RuntimeError(
+                f"Given groups={groups}, weight of size {w}, expected input{list(input.shape)} to "
+                f"have {w[1] * groups} channels, but got {input.shape[1]} channels instead"
+            )
+        if bias is not None and (bias.dim() != 1 or bias.shape[0] != w[0]):
+            raise RuntimeError(
+                f"Given weight of size {w}, expected bias to be 1-dimensional with {w[0]} elements, "
+                f"but got bias of size {list(bias.shape)} instead"
+            )
+        padded = [n + 2 * p for n, p in zip(input.shape[2:], padding)]
+        kernel = [d * (k - 1) + 1 for d, k in zip(dilation, w[2:])]
+        if any(n < k for n, k in zip(padded, kernel)):
+            raise RuntimeError(
+                f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+                f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
+                "actual input size"
+            )
+    if weight.dtype is not input.dtype:
+        if input.dtype.is_floating_point:
+            raise RuntimeError(
+                f"Input type (torch.{input.dtype._legacy_name}) and weight type "
+                f"(torch.{weight.dtype._legacy_name}) should be the same or input should be a "
+                "MKLDNN tensor and weight is a dense tensor"
+            )
+        raise RuntimeError(
+            f"expected scalar type {input.dtype._legacy_name[:-6]} but found {weight.dtype._legacy_name[:-6]}"
+        )
+    if bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(
+            f"Input type ({cpp_name(input.dtype)}) and bias type ({cpp_name(bias.dtype)}) should be the same"
+        )
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
+
+
+_same_warned = []
+
+
+def _same_padding(input, weight, stride, dilation):
+    """PyTorch's padding='same': the symmetric part as conv padding, any odd extra as a right pad first."""
+    if any(st != 1 for st in stride):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
+    left = tuple(t // 2 for t in total)
+    extra = [t - 2 * lf for t, lf in zip(total, left)]
+    if any(extra):
+        if not _same_warned:
+            _same_warned.append(True)
+            warnings.warn(
+                "Using padding='same' with even kernel lengths and odd dilation may require a "
+                "zero-padded copy of the input be created",
+                UserWarning,
+                stacklevel=4,
+            )
+        amounts = []
+        for e in reversed(extra):  # F.pad lists the last dim first
+            amounts += [0, e]
+        input = _constant_pad(input, amounts)
+    return input, left
+
+
+def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
+    _check_input_dim(name, input, nd)
+    wd = weight.dim() - 2
+    stride = _conv_param(stride, "stride", nd, wd)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        dilation = _conv_param(dilation, "dilation", nd, wd)
+        if padding == "valid":
+            padding = (0,) * wd
+        else:
+            input, padding = _same_padding(input, weight, stride, dilation)
+    else:
+        padding = _conv_param(padding, "padding", nd, wd)
+        dilation = _conv_param(dilation, "dilation", nd, wd)
+    unbatched = input.dim() == nd + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed=False)
+    if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
+        input, weight = input.unsqueeze(2), weight.unsqueeze(2)
+        stride, padding, dilation = (1,) + stride, (0,) + padding, (1,) + dilation
+    out = _conv2d(input, weight, bias, stride, padding, dilation, groups)
+    if nd == 1:
+        out = out.squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def _conv2d(x, weight, bias, stride, padding, dilation, groups):
+    n = x.shape[0]
+    out_ch, in_per_group, kh, kw = weight.shape
+    oh, ow = blocks(x.shape[2:], (kh, kw), dilation, padding, stride)
+    cols = im2col(x, (kh, kw), dilation, padding, stride)  # (N, C*kh*kw, L)
+    if groups == 1:
+        out = weight.reshape(out_ch, in_per_group * kh * kw).matmul(cols)
+    else:
+        cols = cols.reshape(n, groups, in_per_group * kh * kw, oh * ow)
+        out = weight.reshape(groups, out_ch // groups, in_per_group * kh * kw).matmul(cols)
+    out = out.reshape(n, out_ch, oh, ow)
+    return out if bias is None else out + bias.reshape(out_ch, 1, 1)
+
+
+def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    _check_input_dim(name, input, nd)
+    wd = weight.dim() - 2
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    stride, padding = _conv_param(stride, "stride", nd, wd), _conv_param(padding, "padding", nd, wd)
+    dilation = _conv_param(dilation, "dilation", nd, wd)
+    output_padding = _conv_param(output_padding, "output_padding", nd, wd)
+    unbatched = input.dim() == nd + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    _check_conv(
+        input, weight, bias, stride, padding, dilation, groups, transposed=True, output_padding=output_padding
+    )
+    for op, st, d in zip(output_padding, stride, dilation):
+        if op >= st and op >= d:
+            raise RuntimeError(
+                "output padding must be smaller than either stride or dilation, but got "
+                + _transposed_detail(output_padding, stride, dilation)
+            )
+    if nd == 1:
+        input, weight = input.unsqueeze(2), weight.unsqueeze(2)
+        stride, padding, dilation, output_padding = (
+            (1,) + stride,
+            (0,) + padding,
+            (1,) + dilation,
+            (0,) + output_padding,
+        )
+    out = _conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    if nd == 1:
+        out = out.squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def _transposed_detail(output_padding, stride, dilation):
+    if len(stride) == 1:
+        return f"output_padding: {output_padding[0]} stride: {stride[0]} dilation: {dilation[0]}"
+    return (
+        f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
+        f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} "
+        f"dilation_width: {dilation[1]}"
+    )
+
+
+def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation):
+    n, in_ch, h, w = x.shape
+    _, out_per_group, kh, kw = weight.shape
+    out_ch = out_per_group * groups
+    size = [
+        (i - 1) * st - 2 * p + d * (k - 1) + op + 1
+        for i, st, p, d, k, op in zip((h, w), stride, padding, dilation, (kh, kw), output_padding)
+    ]
+    if any(v <= 0 for v in size):
+        raise RuntimeError(
+            f"Given input size per channel: ({h} x {w}). Calculated output size per channel: "
+            f"({size[0]} x {size[1]}). Output size is too small"
+        )
+    # the windows of the full (unpadded, uncropped) output each receive W^T x at one input position
+    wmat = weight.reshape(groups, in_ch // groups, out_per_group * kh * kw).transpose(1, 2)
+    cols = wmat.matmul(x.reshape(n, groups, in_ch // groups, h * w))
+    full = [(i - 1) * st + d * (k - 1) + 1 for i, st, d, k in zip((h, w), stride, dilation, (kh, kw))]
+    out = col2im(cols.reshape(n, out_ch * kh * kw, h * w), tuple(full), (kh, kw), dilation, (0, 0), stride)
+    # padding crops both sides; output_padding then extends the bottom/right (zeros beyond the full output)
+    (ph, pw), (oph, opw) = padding, output_padding
+    out = _constant_pad(out, [-pw, opw - pw, -ph, oph - ph])
+    return out if bias is None else out + bias.reshape(out_ch, 1, 1)
+
+
+# -- public functions ------------------------------------------------------------------------------
+def _w(*shape, **kw):
+    return T(shape, **kw)
+
+
+@composite(
+    torch_name="nn.functional.conv1d",
+    samples=lambda: [
+        s(T((2, 3, 7)), _w(4, 3, 3)),
+        s(T((2, 3, 7)), _w(4, 3, 3), _w(4), stride=2, padding=1),
+        s(T((3, 9)), _w(6, 1, 2), None, 1, "same", 2, 3),
+        s(T((2, 4, 6)), _w(4, 2, 3), _w(4), padding="valid", groups=2),
+        s(T((0, 3, 7)), _w(4, 3, 3)),
+        s(T((7, 3, 2), layout="transposed"), _w(4, 3, 2), dilation=2),
+        s(T((2, 3, 7)), _w(4, 2, 3)),
+        s(T((2, 3, 3, 7)), _w(4, 3, 3)),
+        s(T((2, 3, 7)), _w(4, 3, 9)),
+    ],
+)
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: int = 1,
+) -> Tensor:
+    """1-d convolution over ``(N, C, L)`` or ``(C, L)``, as ``torch.nn.functional.conv1d``."""
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+@composite(
+    torch_name="nn.functional.conv2d",
+    samples=lambda: [
+        s(T((2, 3, 6, 5)), _w(4, 3, 3, 3)),
+        s(T((2, 3, 6, 5)), _w(4, 3, 3, 2), _w(4), stride=(2, 1), padding=1),
+        s(T((2, 4, 7, 7)), _w(6, 2, 3, 3), _w(6), 1, 2, 2, 2),
+        s(T((2, 4, 7, 7)), _w(4, 1, 3, 3), None, 2, 1, 1, 4),
+        s(T((3, 6, 5)), _w(2, 3, 2, 2), _w(2), padding="same"),
+        s(T((1, 2, 7, 6)), _w(3, 2, 4, 3), padding="same", dilation=(1, 2)),
+        s(T((1, 2, 5, 5)), _w(3, 2, 3, 3), padding="valid"),
+        s(T((0, 3, 5, 5)), _w(4, 3, 3, 3)),
+        s(T((5, 5, 3, 2), layout="transposed"), _w(4, 3, 2, 2), _w(4)),
+        s(T((2, 3, 5, 5), "int64"), _w(4, 3, 2, 2, dtype="int64")),
+        s(T((2, 3, 5, 5)), _w(4, 2, 3, 3)),
+        s(T((2, 3, 5, 5)), _w(4, 3, 7, 7)),
+        s(T((5, 5)), _w(4, 3, 3, 3)),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), _w(5)),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), stride=2, padding="same"),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), stride=0),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), padding=-1),
+        s(T((2, 3, 5, 5)), _w(4, 1, 3, 3), groups=2),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3, dtype="float64")),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3)),
+        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), padding="foo"),
+    ],
+)
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: int = 1,
+) -> Tensor:
+    """2-d convolution over ``(N, C, H, W)`` or ``(C, H, W)``, as ``torch.nn.functional.conv2d``.
+
+    Args:
+        padding: an int, a pair, or "valid" / "same" (stride 1 only; an odd total pads right/bottom more).
+    """
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+@composite(
+    torch_name="nn.functional.conv_transpose1d",
+    samples=lambda: [
+        s(T((2, 3, 5)), _w(3, 4, 3)),
+        s(T((2, 4, 5)), _w(4, 2, 3), _w(4), 2, 1, 1, 2, 1),
+        s(T((3, 5)), _w(3, 2, 2), None, 3, 0, 2),
+        s(T((2, 3, 5)), _w(3, 4, 3), output_padding=1),
+    ],
+)
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: int = 1,
+    dilation=1,
+) -> Tensor:
+    """1-d transposed convolution, as ``torch.nn.functional.conv_transpose1d``."""
+    return _conv_transpose(
+        "conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+
+
+@composite(
+    torch_name="nn.functional.conv_transpose2d",
+    samples=lambda: [
+        s(T((2, 3, 4, 5)), _w(3, 4, 3, 3)),
+        s(T((2, 3, 4, 5)), _w(3, 2, 3, 2), _w(2), stride=2, padding=1, output_padding=1),
+        s(T((1, 4, 3, 3)), _w(4, 3, 3, 3), _w(6), (2, 1), (0, 1), (1, 0), 2, (1, 2)),
+        s(T((3, 4, 4)), _w(3, 2, 2, 2), None, 1, 0, 1, 1, 2),
+        s(T((0, 3, 4, 4)), _w(3, 2, 3, 3)),
+        s(T((2, 3, 5, 5)), _w(3, 4, 3, 3), padding=3),
+        s(T((5, 4, 3, 2), layout="transposed"), _w(2, 3, 2, 2), _w(3), stride=3),
+        s(T((2, 3, 4, 4)), _w(4, 4, 3, 3)),
+        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), _w(3)),
+        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), output_padding=1),
+        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), groups=2),
+        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), output_padding=-1),
+        s(T((4, 4)), _w(3, 4, 3, 3)),
+    ],
+)
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: int = 1,
+    dilation=1,
+) -> Tensor:
+    """2-d transposed convolution (the gradient of conv2d with respect to its input), as
+    ``torch.nn.functional.conv_transpose2d``."""
+    return _conv_transpose(
+        "conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation
+    )

@@ -1,0 +1,312 @@
+"""Linear maps, dropout, embeddings and distances of pyfront.nn.functional, in pyfront ops."""
+
+from __future__ import annotations
+
+from ... import dtypes as dt
+from ...autograd.grad_mode import no_grad
+from ...autograd.graph import SEQUENCE
+from ...ops import creation
+from ...ops.composite.indexing import index_select
+from ...ops.composite.linalg import matmul
+from ...ops.primitives import elementwise as ew
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...shape import broadcast_shapes
+from ...tensor import Tensor
+
+__all__ = [
+    "linear",
+    "bilinear",
+    "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
+    "alpha_dropout",
+    "feature_alpha_dropout",
+    "embedding",
+    "one_hot",
+    "normalize",
+    "cosine_similarity",
+    "pairwise_distance",
+]
+
+
+@composite(
+    torch_name="nn.functional.linear",
+    samples=lambda: [
+        s(T((2, 3)), T((4, 3))),
+        s(T((2, 3)), T((4, 3)), T((4,))),
+        s(T((3,)), T((4, 3)), T((4,))),
+        s(T((2, 5, 3)), T((4, 3)), T((4,))),
+        s(T((0, 3)), T((4, 3)), T((4,))),
+        s(T((2, 3)), T((4, 5))),
+        s(T((3, 2), layout="transposed"), T((3, 4), layout="transposed"), T(())),
+        s(T((2, 3)), T((3,))),
+    ],
+)
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``."""
+    out = matmul(input, weight.t() if weight.dim() == 2 else weight)
+    return out if bias is None else out + bias
+
+
+@composite(
+    torch_name="nn.functional.bilinear",
+    samples=lambda: [
+        s(T((2, 3)), T((2, 4)), T((5, 3, 4))),
+        s(T((2, 3)), T((2, 4)), T((5, 3, 4)), T((5,))),
+        s(T((6, 2, 3)), T((6, 2, 4)), T((5, 3, 4)), T((5,))),
+        s(T((2, 3)), T((2, 4)), T((5, 3, 3))),
+    ],
+)
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``y_k = x1^T W_k x2 + b_k``."""
+    out_f, in1, in2 = weight.shape
+    if input1.shape[-1] != in1:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {in1}"
+        )
+    if input2.shape[-1] != in2:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
+        )
+    # x1 @ W viewed as (in1, out * in2), then contracted with x2 over in2
+    left = matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
+    out = (left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)).sum(-1)
+    return out if bias is None else out + bias
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _masked(input: Tensor, p: float, mask_shape, inplace: bool) -> Tensor:
+    """input * mask / (1 - p) with mask ~ Bernoulli(1 - p) of shape ``mask_shape`` (broadcast)."""
+    since = SEQUENCE[0]
+    keep = creation.rand(*mask_shape, dtype=input.dtype, device=input.device) >= p
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    out = input * (keep.to(input.dtype) * scale)
+    return input._assign(out, since) if inplace else out
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p), when ``training``."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    return _masked(input, p, input.shape, inplace)
+
+
+def _feature_dropout(name: str, input: Tensor, p: float, training: bool, inplace: bool, dims: int) -> Tensor:
+    """Dropout of whole channels: ``dims`` spatial dims follow (N, C) or (C)."""
+    _check_p(p)
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"{name}: Expected {dims + 1}D or {dims + 2}D input, but received a "
+            f"{input.dim()}D input. Note that {name} exists to provide channel-wise dropout on "
+            f"inputs with {dims} spatial dimension{'s' if dims > 1 else ''}, a channel dimension, "
+            "and an optional batch dimension (i.e. "
+            f"{dims + 1}D or {dims + 2}D inputs)."
+        )
+    if not training or p == 0.0:
+        return input
+    lead = input.dim() - dims
+    return _masked(input, p, tuple(input.shape[:lead]) + (1,) * dims, inplace)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _feature_dropout("dropout1d", input, p, training, inplace, 1)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _feature_dropout("dropout2d", input, p, training, inplace, 2)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _feature_dropout("dropout3d", input, p, training, inplace, 3)
+
+
+_SELU_ALPHA_PRIME = -1.7580993408473766  # -scale * alpha of SELU: the value a dropped unit takes
+
+
+def _alpha_masked(input: Tensor, p: float, mask_shape, inplace: bool) -> Tensor:
+    since = SEQUENCE[0]
+    keep = (creation.rand(*mask_shape, dtype=input.dtype, device=input.device) >= p).to(input.dtype)
+    a = 1.0 / ((1 - p) * (1 + p * _SELU_ALPHA_PRIME**2)) ** 0.5
+    b = -a * _SELU_ALPHA_PRIME * p
+    out = (input * keep + _SELU_ALPHA_PRIME * (1 - keep)) * a + b
+    return input._assign(out, since) if inplace else out
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout that keeps SELU's self-normalising mean and variance."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    return _alpha_masked(input, p, input.shape, inplace)
+
+
+def feature_alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
+) -> Tensor:
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    return _alpha_masked(input, p, tuple(input.shape[:2]) + (1,) * (input.dim() - 2), inplace)
+
+
+def _renorm_rows_(weight: Tensor, indices: Tensor, max_norm: float, norm_type: float) -> None:
+    """Scale the rows of ``weight`` that ``indices`` use down to norm ``max_norm``, in place."""
+    with no_grad():
+        used = creation.zeros(weight.shape[0], dtype=dt.bool_, device=weight.device)
+        used[indices.reshape(-1)] = True
+        norms = weight.norm(norm_type, 1)
+        scale = ew.where(ew.logical_and(used, norms > max_norm), max_norm / (norms + 1e-7), 1.0)
+        weight.mul_(scale.to(weight.dtype).unsqueeze(1))
+
+
+@composite(
+    torch_name="nn.functional.embedding",
+    samples=lambda: [
+        s(T((2, 3), "int64", low=0, high=5), T((5, 4))),
+        s(T((4,), "int64", low=0, high=5), T((5, 3)), padding_idx=2),
+        s(T((3,), "int64", low=0, high=5), T((5, 3)), padding_idx=-1),
+        s(T((), "int64", low=0, high=5), T((5, 3))),
+        s(T((2, 4), "int64", low=0, high=3), T((3, 2)), scale_grad_by_freq=True),
+        s(T((2,), "float32"), T((5, 3))),
+    ],
+)
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Rows of ``weight`` picked by the integer ``input``; the ``padding_idx`` row gets no gradient.
+
+    ``sparse=True`` is accepted; the gradient is dense (pyfront has no sparse tensors).
+    """
+    if input.dtype not in (dt.int64, dt.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+            f"Long, Int; but got torch.{input.dtype._legacy_name} instead (while checking arguments "
+            "for embedding)"
+        )
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx >= 0:
+            assert padding_idx < num, "Padding_idx must be within num_embeddings"
+        else:
+            assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
+            padding_idx += num
+    flat = input.reshape(-1)
+    if flat.numel() and (int(flat.min()) < 0 or int(flat.max()) >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _renorm_rows_(weight, input, max_norm, norm_type)
+    out = index_select(weight, 0, flat)
+    if scale_grad_by_freq:
+        # each row's gradient divided by how often the batch uses it: same value, scaled gradient
+        counts = creation.zeros(num, dtype=weight.dtype, device=weight.device)
+        counts = counts.index_add(
+            0, flat, creation.ones(flat.shape, dtype=weight.dtype, device=weight.device)
+        )
+        share = (1.0 / index_select(counts, 0, flat)).unsqueeze(1)
+        out = out * share + (out * (1 - share)).detach()
+    if padding_idx is not None:
+        pad = (flat == padding_idx).unsqueeze(1)
+        out = ew.where(pad, out.detach(), out)
+    return out.reshape(*input.shape, weight.shape[1])
+
+
+@composite(
+    grad=False,
+    torch_name="nn.functional.one_hot",
+    samples=lambda: [
+        s(T((4,), "int64", low=0, high=5)),
+        s(T((2, 3), "int64", low=0, high=4), 6),
+        s(T((), "int64", low=0, high=3), 3),
+        s(T((0,), "int64"), 3),
+        s(T((3,), "float32")),
+    ],
+)
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """An int64 tensor with a trailing dim of size ``num_classes``, 1 at each value's index."""
+    if tensor.dtype is not dt.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel() == 0:
+        if num_classes == -1:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+    else:
+        lo, hi = int(tensor.min()), int(tensor.max())
+        if lo < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if num_classes == -1:
+            num_classes = hi + 1
+        elif hi >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    classes = creation.arange(num_classes, device=tensor.device)
+    return ew.eq(tensor.unsqueeze(-1), classes).to(dt.int64)
+
+
+@composite(
+    torch_name="nn.functional.normalize",
+    samples=lambda: [
+        s(T((3, 4))),
+        s(T((3, 4)), 1.0, 0),
+        s(T((2, 3, 4)), dim=-1),
+        s(T((4,)), dim=0),
+        s(T((3, 4)), 3.0),
+        s(T((4, 5), layout="transposed")),
+    ],
+)
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
+) -> Tensor:
+    """``input / max(||input||_p, eps)`` along ``dim``."""
+    result = input / ew.clamp_min(input.norm(p, dim, keepdim=True), eps).expand_as(input)
+    return result if out is None else out.copy_(result)
+
+
+@composite(
+    torch_name="nn.functional.cosine_similarity",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4))),
+        s(T((3, 4)), T((1, 4)), 1),
+        s(T((2, 3, 4)), T((2, 3, 4)), -1),
+        s(T((4,)), T((4,)), 0),
+        s(T((3, 4)), T((2, 4))),
+    ],
+)
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between x1 and x2 along ``dim`` (each norm clamped to at least ``eps``)."""
+    shape = broadcast_shapes(x1.shape, x2.shape)
+    x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
+    n1 = ew.clamp_min(x1.norm(2, dim, keepdim=True), eps)
+    n2 = ew.clamp_min(x2.norm(2, dim, keepdim=True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+@composite(
+    torch_name="nn.functional.pairwise_distance",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4))),
+        s(T((3, 4)), T((1, 4)), 1.0),
+        s(T((4,)), T((4,))),
+        s(T((2, 4)), T((2, 4)), keepdim=True),
+    ],
+)
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """``||x1 - x2 + eps||_p`` over the last dim."""
+    dim = -1 if max(x1.dim(), x2.dim()) > 0 else 0
+    return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)

@@ -1,0 +1,610 @@
+"""Loss functions of pyfront.nn.functional, in pyfront ops, with PyTorch's reductions and checks."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from ... import dtypes as dt
+from ...ops.primitives import elementwise as ew
+from ...ops.primitives import reductions as red
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...shape import broadcast_shapes
+from ...tensor import Tensor
+from .activation import logsigmoid
+from .linear import pairwise_distance
+
+__all__ = [
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+    "soft_margin_loss",
+    "margin_ranking_loss",
+    "hinge_embedding_loss",
+    "poisson_nll_loss",
+    "multilabel_soft_margin_loss",
+    "triplet_margin_loss",
+]
+
+
+def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """The ``reduction`` string, from the deprecated ``size_average``/``reduce`` flags when given."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+        stacklevel=3,
+    )
+    return ret
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    _check_reduction(reduction)
+    return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
+
+
+def _pointwise_pair(input, target):
+    """Broadcast input and target, warning as PyTorch does when their sizes differ."""
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+            "same size.",
+            stacklevel=3,
+        )
+    shape = broadcast_shapes(input.shape, target.shape)
+    return input.broadcast_to(shape), target.broadcast_to(shape)
+
+
+def _weighted(loss, weight, input, reduction):
+    """The ``weight=`` path of mse/l1/huber: per-element weights, 'mean' divides by their sum."""
+    _check_reduction(reduction)
+    if weight is None:
+        return _reduce(loss, reduction)
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.sum() / weight.sum()
+
+
+def _regression_samples(**extra):
+    return lambda: [
+        s(T((3, 4)), T((3, 4)), **extra),
+        s(T((3, 4)), T((3, 4)), reduction="sum", **extra),
+        s(T((3, 4)), T((3, 4)), reduction="none", **extra),
+        s(T(()), T(()), **extra),
+        s(T((0, 3)), T((0, 3)), **extra),
+        s(T((4, 5), layout="transposed"), T((4, 5)), **extra),
+        s(T((3, 4)), T((3, 4)), reduction="bad", **extra),
+        s(T((3, 1)), T((3, 4)), **extra),
+    ]
+
+
+@composite(
+    torch_name="nn.functional.mse_loss",
+    samples=lambda: (
+        _regression_samples()()
+        + [
+            s(T((3, 4)), T((3, 4)), weight=T((3, 4), low=0.1, high=2)),
+            s(T((3, 4)), T((3, 4)), reduction="sum", weight=T((3, 4), low=0.1, high=2)),
+        ]
+    ),
+)
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Mean squared error."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    x, t = _pointwise_pair(input, target)
+    d = x - t
+    return _weighted(d * d, weight, input, reduction)
+
+
+@composite(
+    torch_name="nn.functional.l1_loss",
+    samples=lambda: _regression_samples()() + [s(T((3, 4)), T((3, 4)), weight=T((3, 4), low=0.1, high=2))],
+)
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Mean absolute error."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    x, t = _pointwise_pair(input, target)
+    return _weighted(ew.abs(x - t), weight, input, reduction)
+
+
+@composite(
+    torch_name="nn.functional.smooth_l1_loss",
+    samples=lambda: (
+        _regression_samples()()
+        + [
+            s(T((3, 4)), T((3, 4)), beta=0.5),
+            s(T((3, 4)), T((3, 4)), beta=0.0),
+            s(T((3, 4)), T((3, 4)), beta=-1.0),
+        ]
+    ),
+)
+def smooth_l1_loss(
+    input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """Squared below ``beta`` (scaled by 1/beta), absolute above."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    x, t = _pointwise_pair(input, target)
+    d = ew.abs(x - t)
+    if beta == 0.0:
+        return _reduce(d, reduction)
+    return _reduce(ew.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+@composite(
+    torch_name="nn.functional.huber_loss",
+    samples=lambda: (
+        _regression_samples()()
+        + [
+            s(T((3, 4)), T((3, 4)), delta=0.5),
+            s(T((3, 4)), T((3, 4)), delta=0.0),
+            s(T((3, 4)), T((3, 4)), reduction="sum", delta=2.0, weight=T((3, 4), low=0.1, high=2)),
+        ]
+    ),
+)
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
+) -> Tensor:
+    """Squared below ``delta``, ``delta``-scaled absolute above."""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    x, t = _pointwise_pair(input, target)
+    d = ew.abs(x - t)
+    return _weighted(ew.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), weight, input, reduction)
+
+
+# -- classification ------------------------------------------------------------------------------
+def _class_weight(weight, n_classes):
+    if weight is not None and weight.numel() != n_classes:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {n_classes} classes or no classes but "
+            f"got weight tensor of shape: {list(weight.shape)}"
+        )
+
+
+def _check_targets(input, target):
+    """PyTorch's shape checks between (N, C, d1, ...) scores and (N, d1, ...) class indices."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]})."
+        )
+    if input.dim() <= 2:
+        if target.dim() > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif tuple(target.shape) != (input.shape[0], *input.shape[2:]):
+        raise RuntimeError(
+            f"Expected target size {[input.shape[0], *input.shape[2:]]}, got {list(target.shape)}"
+        )
+    if target.dtype not in (dt.int64, dt.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {target.dtype._legacy_name[:-6]}"
+        )
+
+
+def _pick(logp, target, weight, ignore_index):
+    """(-logp[target] * w[target], w[target]) per target element, zero where target == ignore_index."""
+    n_classes = logp.shape[1] if logp.dim() >= 2 else logp.shape[0]
+    ignored = target == ignore_index
+    bad = ew.logical_and(ew.logical_not(ignored), ew.logical_or(target < 0, target >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
+    safe = ew.where(ignored, 0, target).to(dt.int64)
+    scores = logp.movedim(1, -1) if logp.dim() >= 2 else logp
+    picked = scores.reshape(-1, n_classes).gather(1, safe.reshape(-1, 1)).reshape(safe.shape)
+    w = (
+        ew.logical_not(ignored).to(logp.dtype)
+        if weight is None
+        else ew.where(ignored, 0.0, weight.to(logp.dtype)[safe])
+    )
+    return -picked * w, w, ignored
+
+
+def _nll_samples():
+    c = dict(low=0, high=5)
+    return [
+        s(T((3, 5)), T((3,), "int64", **c)),
+        s(T((3, 5)), T((3,), "int64", **c), reduction="sum"),
+        s(T((3, 5)), T((3,), "int64", **c), reduction="none"),
+        s(T((5,)), T((), "int64", **c)),
+        s(T((2, 5, 3)), T((2, 3), "int64", **c)),
+        s(T((2, 5, 3, 2)), T((2, 3, 2), "int64", **c), reduction="none"),
+        s(T((4, 5)), T((4,), "int64", **c), weight=T((5,), low=0.1, high=2, grad=False)),
+        s(T((4, 5)), T((4,), "int64", low=-1, high=5), ignore_index=-1),
+        s(
+            T((4, 5)),
+            T((4,), "int64", low=0, high=2),
+            weight=T((5,), low=0.1, high=2, grad=False),
+            ignore_index=1,
+        ),
+        s(T((3, 5)), T((3,), "int64", low=5, high=7)),
+        s(T((3, 5)), T((2,), "int64", **c)),
+        s(T((3, 5)), T((3,), "float32")),
+        s(T((3, 5)), T((3,), "int64", **c), weight=T((3,), grad=False)),
+        s(T((0, 5)), T((0,), "int64"), reduction="sum"),
+    ]
+
+
+@composite(torch_name="nn.functional.nll_loss", samples=_nll_samples)
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log likelihood of the target classes, given log-probabilities over dim 1."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _check_targets(input, target)
+    _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0])
+    losses, w, _ = _pick(input, target, weight, ignore_index)
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.sum() / w.sum()
+
+
+def _ce_samples():
+    c = dict(low=0, high=5)
+    return _nll_samples()[:-3] + [
+        s(T((3, 5)), T((3,), "int64", **c), label_smoothing=0.2),
+        s(T((4, 5)), T((4,), "int64", low=-1, high=5), ignore_index=-1, label_smoothing=0.1),
+        s(
+            T((4, 5)),
+            T((4,), "int64", low=0, high=5),
+            weight=T((5,), low=0.1, high=2, grad=False),
+            label_smoothing=0.3,
+            reduction="sum",
+        ),
+        s(
+            T((2, 5, 3)),
+            T((2, 3), "int64", **c),
+            weight=T((5,), low=0.1, high=2, grad=False),
+            label_smoothing=0.3,
+        ),
+        s(T((3, 5)), T((3, 5), low=0, high=1)),
+        s(T((3, 5)), T((3, 5), low=0, high=1), reduction="none"),
+        s(T((2, 5, 3)), T((2, 5, 3), low=0, high=1), label_smoothing=0.2),
+        s(T((3, 5)), T((3, 5), low=0, high=1), weight=T((5,), low=0.1, high=2, grad=False), reduction="sum"),
+        s(T((5,)), T((5,), low=0, high=1)),
+        s(T((3, 5)), T((3, 5), low=0, high=1), ignore_index=1),
+        s(T((3, 5)), T((3,), "int64", **c), label_smoothing=1.5),
+        s(T((3, 5)), T((3, 4))),
+    ]
+
+
+@composite(torch_name="nn.functional.cross_entropy", samples=_ce_samples)
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """log_softmax over dim 1 then NLL; the target is class indices or class probabilities."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    class_dim = 1 if input.dim() >= 2 else 0
+    n_classes = input.shape[class_dim] if input.dim() else 1
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    logp = red.log_softmax(input, class_dim)
+    w_b = (
+        None
+        if weight is None
+        else weight.to(input.dtype).reshape((n_classes,) + (1,) * (input.dim() - 1 - class_dim))
+    )
+    if input.shape == target.shape:  # class probabilities
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(
+                f"Expected floating point type for target with class probabilities, got "
+                f"{target.dtype._legacy_name[:-6]}"
+            )
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        _class_weight(weight, n_classes)
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        terms = logp * target if w_b is None else logp * target * w_b
+        loss = -terms.sum(class_dim)
+        if reduction == "none":
+            return loss
+        return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() / n_classes)
+    _check_targets(input, target)
+    _class_weight(weight, n_classes)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0:
+        return nll
+    _, w, ignored = _pick(logp, target, weight, ignore_index)
+    smooth = -(logp if w_b is None else logp * w_b).sum(class_dim)
+    smooth = ew.where(ignored, 0.0, smooth)
+    if reduction == "sum":
+        smooth = smooth.sum()
+    elif reduction == "mean":
+        smooth = smooth.sum() / w.sum()
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
+
+
+def _bce_samples(logits: bool):
+    lo, hi = (-3, 3) if logits else (0.05, 0.95)
+    out = [
+        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1)),
+        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1), reduction="sum"),
+        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1), reduction="none"),
+        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1), weight=T((4,), low=0.1, high=2, grad=False)),
+        s(T((), low=lo, high=hi), T((), low=0, high=1)),
+        s(T((0, 2), low=lo, high=hi), T((0, 2), low=0, high=1)),
+        s(T((3,), low=lo, high=hi), T((3, 1), low=0, high=1)),
+    ]
+    if logits:
+        out += [
+            s(T((3, 4), low=-50, high=50), T((3, 4), low=0, high=1)),
+            s(T((3, 4)), T((3, 4), low=0, high=1), pos_weight=T((4,), low=0.5, high=3, grad=False)),
+            s(
+                T((3, 4)),
+                T((3, 4), low=0, high=1),
+                weight=T((3, 1), low=0.1, high=2, grad=False),
+                pos_weight=T((4,), low=0.5, high=3, grad=False),
+                reduction="sum",
+            ),
+        ]
+    else:
+        out += [s(T((3,), low=1.5, high=2), T((3,), low=0, high=1))]
+    return out
+
+
+@composite(torch_name="nn.functional.binary_cross_entropy", samples=lambda: _bce_samples(False))
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    """-(t log x + (1 - t) log(1 - x)) for probabilities x, each log clamped at -100 as in PyTorch."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
+    _check_reduction(reduction)
+    if input.numel() and bool(ew.logical_or(input < 0, input > 1).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = -(
+        target * ew.clamp_min(ew.log(input), -100) + (1 - target) * ew.clamp_min(ew.log(1 - input), -100)
+    )
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+@composite(torch_name="nn.functional.binary_cross_entropy_with_logits", samples=lambda: _bce_samples(True))
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Sigmoid then binary cross entropy, computed stably; ``pos_weight`` weighs the positive term."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _check_reduction(reduction)
+    # log(1 + exp(-x)) = log1p(exp(-|x|)) + max(-x, 0), which never overflows
+    log_sig_neg = ew.log1p(ew.exp(-ew.abs(input))) + ew.clamp_min(-input, 0)
+    if pos_weight is not None:
+        log_sig_neg = ((pos_weight - 1) * target + 1) * log_sig_neg
+    loss = (1 - target) * input + log_sig_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+@composite(
+    torch_name="nn.functional.kl_div",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), low=0.05, high=1), reduction="batchmean"),
+        s(T((3, 4)), T((3, 4), low=0.05, high=1), reduction="sum"),
+        s(T((3, 4)), T((3, 4), low=0.05, high=1), reduction="none"),
+        s(T((3, 4)), T((3, 4), low=-3, high=0), reduction="batchmean", log_target=True),
+        s(T((3, 4)), T((3, 4), low=-3, high=0), log_target=True, reduction="none"),
+        s(T(()), T((), low=0.05, high=1), reduction="batchmean"),
+    ],
+)
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """KL(target || exp(input)) pointwise: target * (log target - input)."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+            stacklevel=2,
+        )
+    if log_target:
+        loss = ew.exp(target) * (target - input)
+    else:
+        # xlogy(t, t): 0 where t == 0
+        loss = target * ew.log(ew.where(target == 0, 1.0, target)) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.dim() else loss.sum()
+    return _reduce(loss, reduction)
+
+
+@composite(
+    torch_name="nn.functional.soft_margin_loss",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), grad=False)),
+        s(T((3, 4)), T((3, 4), grad=False), reduction="none"),
+    ],
+)
+def soft_margin_loss(
+    input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
+) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _reduce(-logsigmoid(target * input), reduction)
+
+
+@composite(
+    torch_name="nn.functional.margin_ranking_loss",
+    samples=lambda: [s(T((5,)), T((5,)), T((5,))), s(T((5,)), T((5,)), T((5,)), 0.5, reduction="sum")],
+)
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _reduce(ew.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+
+
+@composite(
+    torch_name="nn.functional.hinge_embedding_loss",
+    samples=lambda: [s(T((3, 4)), T((3, 4), low=-1, high=1)), s(T((5,)), T((5,)), 0.5, reduction="sum")],
+)
+def hinge_embedding_loss(
+    input: Tensor,
+    target: Tensor,
+    margin: float = 1.0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    zeros = input * 0
+    margin_part = ew.where(target != 1, ew.clamp_min(margin - input, 0), zeros)
+    self_part = ew.where(target != -1, input, zeros)
+    return _reduce(margin_part + self_part, reduction)
+
+
+@composite(
+    torch_name="nn.functional.poisson_nll_loss",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), low=0, high=3)),
+        s(T((3, 4), low=0.1, high=3), T((3, 4), low=0, high=3), False),
+        s(T((3, 4)), T((3, 4), low=0, high=3), True, True, reduction="sum"),
+    ],
+)
+def poisson_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    size_average=None,
+    eps: float = 1e-8,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    loss = ew.exp(input) - target * input if log_input else input - target * ew.log(input + eps)
+    if full:
+        safe = ew.where(target > 1, target, 1.0)
+        stirling = safe * ew.log(safe) - safe + 0.5 * ew.log(2 * math.pi * safe)
+        loss = loss + ew.where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+@composite(
+    torch_name="nn.functional.multilabel_soft_margin_loss",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4), low=0, high=1)),
+        s(T((3, 4)), T((3, 4), low=0, high=1), T((4,)), reduction="none"),
+    ],
+)
+def multilabel_soft_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(input.dim() - 1) / input.shape[-1]
+    return _reduce(loss, reduction)
+
+
+@composite(
+    torch_name="nn.functional.triplet_margin_loss",
+    samples=lambda: [
+        s(T((3, 4)), T((3, 4)), T((3, 4))),
+        s(T((3, 4)), T((3, 4)), T((3, 4)), 0.5, 1.0, swap=True, reduction="none"),
+    ],
+)
+def triplet_margin_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = ew.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(ew.clamp_min(margin + d_pos - d_neg, 0), reduction)

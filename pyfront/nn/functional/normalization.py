@@ -1,0 +1,305 @@
+"""Normalization functions of pyfront.nn.functional: batch, instance, layer, group and RMS norm.
+
+Each is ``(x - mean) / sqrt(var + eps)`` (biased variance) over its own dims, then an optional
+per-feature affine map, written with the reduction composites so autograd derives the full
+backward (through the statistics too). Running statistics are updated in place, outside the
+graph, with the unbiased variance, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ... import dtypes as dt
+from ...autograd.grad_mode import no_grad
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...tensor import Tensor
+
+__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
+
+
+def _not_implemented(kernel, input):
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
+def _affine(out, weight, bias, shape):
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def _update(running, stat, momentum):
+    with no_grad():
+        running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
+
+
+def _verify_batch_size(size):
+    prod = size[0]
+    for n in size[2:]:
+        prod *= n
+    if prod == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+
+
+@composite(
+    torch_name="nn.functional.batch_norm",
+    samples=lambda: [
+        s(T((4, 3)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False)),
+        s(T((4, 3, 5)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), T((3,)), T((3,)), True),
+        s(T((2, 3, 4, 4)), None, None, T((3,)), T((3,)), True, 0.3, 1e-3),
+        s(T((2, 3, 4, 4)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), T((3,)), None, False),
+        s(
+            T((5, 4, 3), layout="transposed"),
+            T((4,), grad=False),
+            T((4,), low=0.5, high=2, grad=False),
+            None,
+            T((4,)),
+            True,
+        ),
+        s(T((0, 3, 5)), T((3,), grad=False), T((3,), grad=False), T((3,)), T((3,)), True),
+        s(T((2, 3, 5)), None, None),
+        s(T((1, 3, 1)), T((3,)), T((3,)), training=True),
+        s(T((2, 3, 5)), T((4,), grad=False), T((3,), grad=False), training=True),
+        s(T((2, 3, 5)), T((3,), grad=False), None, training=True),
+        s(T((2, 3, 5)), T((3,)), T((3,)), T((4,))),
+        s(T((2, 3, 5), "int64"), T((3,)), T((3,)), training=True),
+    ],
+)
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Batch normalization over ``(N, C, *)``: per channel, with the batch statistics when ``training``
+    (updating ``running_mean``/``running_var`` in place), else with the running ones."""
+    if training:
+        _verify_batch_size(input.shape)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    channels = input.shape[1]
+    shape = (-1,) + (1,) * (input.dim() - 2)
+    if input.numel() == 0:  # PyTorch's shortcut: no statistics, the affine map from the first element
+        out = input.clone()
+        out = out * weight[0] if weight is not None else out
+        return out + bias[0] if bias is not None else out
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
+        if t is None:
+            if name.startswith("running") and not training:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
+        elif t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    _not_implemented("batch_norm", input)
+    for t in (running_mean, running_var, weight, bias):
+        if t is not None and t.dtype is not input.dtype and input.dtype in (dt.float32, dt.float64):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    dims = (0,) + tuple(range(2, input.dim()))
+    if training:
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, unbiased=False, keepdim=True)
+        if running_mean is not None:
+            n = input.numel() // channels
+            _update(running_mean, mean.reshape(channels), momentum)
+            _update(
+                running_var,
+                var.reshape(channels) * (n / (n - 1)) if n > 1 else var.reshape(channels),
+                momentum,
+            )
+    else:
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    out = (input - mean) * (var + eps).rsqrt()
+    return _affine(out, weight, bias, shape)
+
+
+@composite(
+    torch_name="nn.functional.instance_norm",
+    samples=lambda: [
+        s(T((2, 3, 5))),
+        s(T((2, 3, 4, 4)), None, None, T((3,)), T((3,))),
+        s(T((2, 3, 5)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), momentum=0.2),
+        s(T((2, 3, 5)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), T((3,)), T((3,)), False),
+        s(T((3, 5))),
+        s(T((2, 3, 1))),
+        s(T((2, 3, 5)), None, None, use_input_stats=False),
+    ],
+)
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Instance normalization: each (sample, channel) over its spatial dims, as ``F.instance_norm``."""
+    if use_input_stats:
+        if math.prod(input.shape[2:]) == 1:
+            raise ValueError(
+                f"Expected more than 1 spatial element when training, got input size {input.shape}"
+            )
+    elif running_mean is None or running_var is None:
+        raise RuntimeError(
+            "Expected running_mean and running_var to be defined when use_input_stats is false"
+        )
+    _not_implemented("batch_norm", input)
+    shape = (-1,) + (1,) * (input.dim() - 2)
+    if use_input_stats:
+        dims = tuple(range(2, input.dim()))
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, unbiased=False, keepdim=True)
+        if running_mean is not None:  # the per-instance updates, averaged over the batch
+            n = math.prod(input.shape[2:])
+            per_channel = (input.shape[0], input.shape[1])
+            _update(running_mean, mean.reshape(per_channel).mean(0), momentum)
+            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
+    else:
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    out = (input - mean) * (var + eps).rsqrt()
+    return _affine(out, weight, bias, shape)
+
+
+def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", "):
+    if isinstance(normalized_shape, int) or not isinstance(normalized_shape, (tuple, list)):
+        raise TypeError(
+            f"{name}(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+            f"{type(normalized_shape).__name__}"
+        )
+    shape = [int(n) for n in normalized_shape]
+    if not shape:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+            "element, but got normalized_shape = []"
+        )
+    for what, t in (("weight", weight), ("bias", bias)):
+        if t is not None and list(t.shape) != shape:
+            raise RuntimeError(
+                f"Expected {what} to be of same shape as normalized_shape, but got {what} of shape "
+                f"{list(t.shape)} and normalized_shape = {shape}"
+            )
+    if input.dim() < len(shape) or list(input.shape[input.dim() - len(shape) :]) != shape:
+        inner = ", ".join(map(str, shape))
+        raise RuntimeError(
+            f"Given normalized_shape={shape}, expected input with shape [*{separator}{inner}], but "
+            f"got input of size{list(input.shape)}"
+        )
+    return tuple(range(input.dim() - len(shape), input.dim()))
+
+
+@composite(
+    torch_name="nn.functional.layer_norm",
+    samples=lambda: [
+        s(T((2, 3, 5)), (5,)),
+        s(T((2, 3, 5)), (3, 5), T((3, 5)), T((3, 5))),
+        s(T((4, 6)), [6], T((6,)), None, 1e-3),
+        s(T((6, 4), layout="transposed"), (6,), None, T((6,))),
+        s(T((0, 5)), (5,), T((5,)), T((5,))),
+        s(T((5,)), (5,), T((5,)), T((5,))),
+        s(T((2, 3, 5)), (4,)),
+        s(T((2, 3, 5)), (5,), T((4,))),
+        s(T((2, 3, 5)), ()),
+        s(T((2, 3, 5)), 5),
+        s(T((2, 3, 5)), (1, 2, 3, 5)),
+        s(T((2, 3, 5), "int64"), (5,)),
+    ],
+)
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Layer normalization over the last ``len(normalized_shape)`` dims, as ``F.layer_norm``."""
+    dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
+    _not_implemented("LayerNormKernelImpl", input)
+    mean = input.mean(dims, keepdim=True)
+    var = input.var(dims, unbiased=False, keepdim=True)
+    out = (input - mean) * (var + eps).rsqrt()
+    return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
+
+
+@composite(
+    torch_name="nn.functional.rms_norm",
+    samples=lambda: [
+        s(T((2, 3, 5)), (5,)),
+        s(T((2, 3, 5)), (3, 5), T((3, 5))),
+        s(T((4, 6)), [6], T((6,)), 1e-3),
+        s(T((6, 4), layout="transposed"), (6,)),
+        s(T((0, 5)), (5,), T((5,))),
+        s(T((2, 3, 5)), (4,)),
+        s(T((2, 3, 5)), (5,), T((4,))),
+        s(T((2, 3, 5), "float64"), (5,)),
+    ],
+)
+def rms_norm(
+    input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
+) -> Tensor:
+    """Root-mean-square normalization over the last dims (eps defaults to the dtype's), as ``F.rms_norm``."""
+    dims = _normalized_shape("rms_norm", input, normalized_shape, weight, None, separator="")
+    if eps is None:
+        eps = dt.finfo(input.dtype).eps
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight
+
+
+@composite(
+    torch_name="nn.functional.group_norm",
+    samples=lambda: [
+        s(T((2, 6, 5)), 3),
+        s(T((2, 6, 4, 3)), 2, T((6,)), T((6,))),
+        s(T((3, 4)), 4, T((4,)), None, 1e-3),
+        s(T((5, 4, 2), layout="transposed"), 1, T((4,)), T((4,))),
+        s(T((0, 4, 3)), 2, T((4,)), T((4,))),
+        s(T((2, 3, 5)), 2),
+        s(T((2, 3, 5)), 3, T((4,))),
+        s(T((2, 3, 5)), 3, None, T((4,))),
+        s(T((5,)), 1),
+        s(T((2, 3, 5)), 0),
+        s(T((1, 2)), 2),
+        s(T((2, 3, 5), "int64"), 3),
+    ],
+)
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-05,
+) -> Tensor:
+    """Group normalization: the channels of ``(N, C, *)`` in ``num_groups`` groups, as ``F.group_norm``."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    n, c = input.shape[:2]
+    _verify_batch_size([n * c // num_groups, num_groups] + list(input.shape[2:]))
+    if c % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input of "
+            f"shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    for what, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(
+                f"Expected {what} to be a vector of size equal to the number of channels in input, "
+                f"but got {what} of shape {list(t.shape)} and input of shape {list(input.shape)}"
+            )
+    _not_implemented("GroupNormKernelImpl", input)
+    grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
+    mean = grouped.mean(-1, keepdim=True)
+    var = grouped.var(-1, unbiased=False, keepdim=True)
+    out = ((grouped - mean) * (var + eps).rsqrt()).reshape(input.shape)
+    return _affine(out, weight, bias, (-1,) + (1,) * (input.dim() - 2))

@@ -1,0 +1,633 @@
+"""Pooling functions of pyfront.nn.functional: max/avg pooling (1-d, 2-d) and their adaptive forms.
+
+The fixed-window poolings pad the input (with the dtype's lowest value for max, zeros for avg) so
+that every window, ceil_mode's last ones included, lies inside it, take the windows with
+``im2col`` and reduce them; max pooling's gradient reaches the first maximal element of each
+window (the max reduction's gather), as in PyTorch. Adaptive pooling gathers its variable
+windows with index_select (max) or averages them with two small matrices (avg).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ... import dtypes as dt
+from ...ops.composite.shaping import pad as _constant_pad
+from ...ops.creation import arange, tensor
+from ...ops.primitives.nn import im2col
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...tensor import Tensor
+
+__all__ = [
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "max_pool1d_with_indices",
+    "max_pool2d_with_indices",
+    "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices",
+]
+
+
+def _pool_pair(value, name, what, allow_empty=False):
+    """kernel_size/stride/padding/dilation as a pair, with the message of ``max_pool2d``/``avg_pool2d``."""
+    if isinstance(value, (tuple, list)):
+        if allow_empty and len(value) == 0:
+            return None
+        if len(value) not in (1, 2):
+            raise RuntimeError(f"{name}: {what}")
+        return (int(value[0]), int(value[-1]))
+    return (int(value), int(value))
+
+
+def _output_size(size, k, pad, stride, dilation, ceil_mode):
+    """PyTorch's pooling_output_shape, with its checks."""
+    if stride == 0:
+        raise RuntimeError("stride should not be zero")
+    if pad < 0:
+        raise RuntimeError(f"pad must be non-negative, but got pad: {pad}")
+    if pad > ((k - 1) * dilation + 1) // 2:
+        raise RuntimeError(
+            f"pad should be at most half of effective kernel size, but got pad={pad}, kernel_size={k} "
+            f"and dilation={dilation}"
+        )
+    out = (size + 2 * pad - dilation * (k - 1) - 1 + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1  # the last window must start inside the input or its left padding
+    return out
+
+
+def _shape_check(input, kernel, stride, dilation, out):
+    """PyTorch's pool2d_shape_check (``input`` is 3-d or 4-d)."""
+    if kernel[0] <= 0 or kernel[1] <= 0:
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}"
+        )
+    if stride[0] <= 0 or stride[1] <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[1]}")
+    if dilation[0] <= 0 or dilation[1] <= 0:
+        raise RuntimeError(
+            f"dilation should be greater than zero, but got dilationH: {dilation[0]} dilationW: {dilation[1]}"
+        )
+    shape = input.shape
+    if any(n == 0 for n in shape[1:]) or (input.dim() == 3 and shape[0] == 0):
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+            f"got:{list(shape)}"
+        )
+    if out[0] < 1 or out[1] < 1:
+        c, h, w = shape[-3:]
+        raise RuntimeError(
+            f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{out[0]}x{out[1]}). "
+            "Output size is too small"
+        )
+
+
+def _windows(x, kernel, stride, padding, dilation, out, fill):
+    """``(N, C, kh * kw, oh * ow)``: every window of ``x`` padded with ``fill`` (cropped where unused)."""
+    amounts = []
+    for n, k, st, p, d, o in zip(
+        reversed(x.shape[2:]),
+        reversed(kernel),
+        reversed(stride),
+        reversed(padding),
+        reversed(dilation),
+        reversed(out),
+    ):
+        needed = (o - 1) * st + d * (k - 1) + 1
+        amounts += [p, needed - n - p]
+    cols = im2col(_constant_pad(x, amounts, value=fill), kernel, dilation, (0, 0), stride)
+    return cols.reshape(x.shape[0], x.shape[1], kernel[0] * kernel[1], out[0] * out[1])
+
+
+def _batched(input, fn):
+    """Run ``fn`` on a 4-d view of a 3-d (unbatched) or 4-d input; restore the batch dim of each result."""
+    if input.dim() == 3:
+        result = fn(input.unsqueeze(0))
+        return tuple(r.squeeze(0) for r in result) if isinstance(result, tuple) else result.squeeze(0)
+    return fn(input)
+
+
+def _lowest(dtype):
+    if dtype.is_floating_point:
+        return -math.inf
+    return False if dtype is dt.bool_ else dt.iinfo(dtype).min
+
+
+# -- max pooling -----------------------------------------------------------------------------------
+def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
+    kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
+    stride = (
+        _pool_pair(
+            stride if stride is not None else [],
+            name,
+            "stride must either be omitted, a single int, or a tuple of two ints",
+            True,
+        )
+        or kernel
+    )
+    padding = _pool_pair(padding, name, "padding must either be a single int, or a tuple of two ints")
+    dilation = _pool_pair(dilation, name, "dilation must be either a single int, or a tuple of two ints")
+    if input.dim() not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    out = tuple(
+        _output_size(n, k, p, st, d, ceil_mode)
+        for n, k, p, st, d in zip(input.shape[-2:], kernel, padding, stride, dilation)
+    )
+    _shape_check(input, kernel, stride, dilation, out)
+    if input.dtype is dt.bool_:
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+
+    def pool(x):
+        n, c, _, width = x.shape
+        cols = _windows(x, kernel, stride, padding, dilation, out, _lowest(x.dtype))
+        values, which = cols.max(2)
+        # flat index into the input plane of each window's maximum
+        rows = (arange(out[0], device=x.device) * stride[0] - padding[0]).reshape(out[0], 1)
+        columns = arange(out[1], device=x.device) * stride[1] - padding[1]
+        which = which.reshape(n, c, *out)
+        h = rows + (which // kernel[1]) * dilation[0]
+        w = columns + (which % kernel[1]) * dilation[1]
+        return values.reshape(n, c, *out), h * width + w
+
+    return _batched(input, pool)
+
+
+_MAX_POOL2D_SAMPLES = lambda: [  # noqa: E731
+    s(T((2, 3, 6, 6)), 2),
+    s(T((2, 3, 7, 6)), 3, 2, 1),
+    s(T((1, 2, 7, 8)), (3, 2), (2, 1), (1, 0), (2, 1)),
+    s(T((2, 5, 5)), 2, ceil_mode=True),
+    s(T((1, 2, 8, 7)), 3, 2, 1, ceil_mode=True),
+    s(T((1, 2, 6, 6)), 2, return_indices=True),
+    s(T((1, 1, 7, 7)), 3, 2, 1, 2, True, True),
+    s(T((0, 2, 4, 4)), 2),
+    s(T((6, 5, 2, 1), layout="transposed"), 2, 1),
+    s(T((2, 3, 5, 5), "int64"), 2),
+    s(T((2, 3, 5, 5)), (2, 2, 2)),
+    s(T((2, 3, 5, 5)), 2, 2, 2),
+    s(T((2, 3, 5, 5)), 2, 2, -1),
+    s(T((5, 5)), 2),
+    s(T((2, 0, 5, 5)), 2),
+    s(T((2, 3, 5, 5)), 6),
+    s(T((2, 3, 5, 5), "bool"), 2),
+    s(T((2, 3, 5, 5)), 0),
+    s(T((2, 3, 5, 5)), 2, 2, 0, 0),
+    s(T((2, 3, 5, 5)), 2, stride=[]),
+]
+
+
+@composite(torch_name="nn.functional.max_pool2d", samples=_MAX_POOL2D_SAMPLES)
+def max_pool2d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
+    """2-d max pooling over ``(N, C, H, W)`` or ``(C, H, W)``, as ``torch.nn.functional.max_pool2d``.
+
+    With ``return_indices``, also the flat index (``h * W + w``) of each maximum in its input plane.
+    """
+    values, indices = _max_pool2d("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    return (values, indices) if return_indices else values
+
+
+def max_pool2d_with_indices(
+    input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
+):
+    """``max_pool2d`` returning (values, indices), as ``torch.nn.functional.max_pool2d_with_indices``."""
+    return _max_pool2d("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """max_pool1d's own argument checks (PyTorch's max_pool1d_impl)."""
+
+    def one(value, name):
+        values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+        if len(values) != 1:
+            raise RuntimeError(f"max_pool1d() {name} must be an int, got a list of {len(values)} values")
+        return int(values[0])
+
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+            f"input, but got:{list(input.shape)}"
+        )
+    k = one(kernel_size, "kernel_size")
+    st = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else one(stride, "stride")
+    p, d = one(padding, "padding"), one(dilation, "dilation")
+    if k <= 0:
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
+    if st <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {st}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(
+            f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+            f"kernel_size={k}"
+        )
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    out = _output_size(input.shape[-1], k, p, st, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"max_pool1d_impl\" not implemented for '{input.dtype._legacy_name[:-6]}'"
+        )
+    return k, st, p, d
+
+
+def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
+    k, st, p, d = _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode)
+    values, indices = _max_pool2d(
+        "max_pool2d", input.unsqueeze(-2), (1, k), (1, st), (0, p), (1, d), ceil_mode
+    )
+    return values.squeeze(-2), indices.squeeze(-2)
+
+
+@composite(
+    torch_name="nn.functional.max_pool1d",
+    samples=lambda: [
+        s(T((2, 3, 8)), 2),
+        s(T((3, 9)), 3, 2, 1, 2),
+        s(T((2, 3, 8)), 3, 2, 1, ceil_mode=True),
+        s(T((2, 3, 8)), 2, return_indices=True),
+        s(T((8, 3), layout="transposed"), 3, 1),
+        s(T((3, 5)), 2, padding=2),
+        s(T((3, 5)), 0),
+        s(T((2, 3, 5, 5)), 2),
+        s(T((5,)), 2),
+        s(T((3, 5)), 6),
+        s(T((3, 5), "int64"), 2),
+    ],
+)
+def max_pool1d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
+    """1-d max pooling over ``(N, C, L)`` or ``(C, L)``, as ``torch.nn.functional.max_pool1d``."""
+    values, indices = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return (values, indices) if return_indices else values
+
+
+def max_pool1d_with_indices(
+    input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
+):
+    """``max_pool1d`` returning (values, indices), as ``torch.nn.functional.max_pool1d_with_indices``."""
+    return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+# -- average pooling -------------------------------------------------------------------------------
+def _divisors(size, k, stride, pad, out, count_include_pad):
+    """PyTorch's divide factor along one dim: the window clipped to the padded input, or to the input."""
+    result = []
+    for i in range(out):
+        start = i * stride - pad
+        end = min(start + k, size + pad)
+        if count_include_pad:
+            result.append(end - start)
+        else:
+            result.append(min(end, size) - max(start, 0))
+    return result
+
+
+def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
+    stride = (
+        _pool_pair(
+            stride if stride is not None else [],
+            name,
+            "stride must either be omitted, a single int, or a tuple of two ints",
+            True,
+        )
+        or kernel
+    )
+    padding = _pool_pair(padding, name, "padding must either be a single int, or a tuple of two ints")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    if input.dim() < 3:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-input.dim()}, {input.dim() - 1}], "
+            "but got -3)"
+        )
+    if input.dim() > 4:
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    out = tuple(
+        _output_size(n, k, p, st, 1, ceil_mode)
+        for n, k, p, st in zip(input.shape[-2:], kernel, padding, stride)
+    )
+    _shape_check(input, kernel, stride, (1, 1), out)
+    if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+    def pool(x):
+        n, c = x.shape[:2]
+        total = _windows(x, kernel, stride, padding, (1, 1), out, 0).sum(2).reshape(n, c, *out)
+        if divisor_override is not None:
+            divisor = divisor_override
+        else:
+            rows, columns = (
+                _divisors(size, k, st, p, o, count_include_pad)
+                for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out)
+            )
+            divisor = tensor([[r * col for col in columns] for r in rows], dtype=x.dtype, device=x.device)
+        if x.dtype.is_floating_point:
+            return total / divisor
+        return total.div(divisor, rounding_mode="trunc")
+
+    return _batched(input, pool)
+
+
+@composite(
+    torch_name="nn.functional.avg_pool2d",
+    samples=lambda: [
+        s(T((2, 3, 6, 6)), 2),
+        s(T((2, 3, 7, 6)), 3, 2, 1),
+        s(T((2, 3, 7, 6)), 3, 2, 1, count_include_pad=False),
+        s(T((1, 2, 8, 7)), (3, 2), (2, 1), (1, 1), True),
+        s(T((1, 2, 8, 7)), 3, 2, 1, True, False),
+        s(T((2, 5, 5)), 2, ceil_mode=True),
+        s(T((1, 2, 6, 5)), 3, 2, 1, divisor_override=4),
+        s(T((0, 2, 4, 4)), 2),
+        s(T((6, 5, 2, 1), layout="transposed"), 2, 1),
+        s(T((2, 3, 5, 5), "int64"), 2),
+        s(T((2, 3, 5, 5), "int64"), 3, 2, 1, count_include_pad=False),
+        s(T((2, 3, 5, 5), "int32"), 2),
+        s(T((2, 3, 5, 5)), (2, 2, 2)),
+        s(T((2, 3, 5, 5)), 2, 2, 2),
+        s(T((2, 3, 5, 5)), 2, 2, -1),
+        s(T((5, 5)), 2),
+        s(T((2, 0, 5, 5)), 2),
+        s(T((2, 3, 5, 5)), 6),
+        s(T((2, 3, 5, 5)), 2, divisor_override=0),
+        s(T((2, 3, 5, 5)), 0),
+    ],
+)
+def avg_pool2d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override=None,
+) -> Tensor:
+    """2-d average pooling over ``(N, C, H, W)`` or ``(C, H, W)``, as ``torch.nn.functional.avg_pool2d``."""
+    return _avg_pool2d(
+        "avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
+
+
+@composite(
+    torch_name="nn.functional.avg_pool1d",
+    samples=lambda: [
+        s(T((2, 3, 8)), 2),
+        s(T((3, 9)), 3, 2, 1),
+        s(T((2, 3, 8)), 3, 2, 1, True, False),
+        s(T((8, 3), layout="transposed"), 3, 1),
+        s(T((3, 5)), 2, padding=2),
+        s(T((2, 3, 5, 5)), 2),
+        s(T((5,)), 2),
+        s(T((3, 5)), 6),
+        s(T((3, 5)), 0),
+    ],
+)
+def avg_pool1d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """1-d average pooling over ``(N, C, L)`` or ``(C, L)``, as ``torch.nn.functional.avg_pool1d``."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
+            "'self' (while checking arguments for avg_pool1d)"
+        )
+
+    def one(value):
+        return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
+
+    stride = (
+        None if stride is None or (isinstance(stride, (tuple, list)) and not stride) else (1, one(stride))
+    )
+    out = _avg_pool2d(
+        "avg_pool2d",
+        input.unsqueeze(-2),
+        (1, one(kernel_size)),
+        stride,
+        (0, one(padding)),
+        ceil_mode,
+        count_include_pad,
+        None,
+    )
+    return out.squeeze(-2)
+
+
+# -- adaptive pooling ------------------------------------------------------------------------------
+def _adaptive_sizes(name, input, output_size, nd):
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != nd:
+            raise RuntimeError(f"{name}: output_size must be {nd}")
+        sizes = tuple(input.shape[-nd + i] if v is None else int(v) for i, v in enumerate(output_size))
+    else:
+        sizes = (int(output_size),) * nd
+    if "avg" in name and any(v < 0 for v in sizes):
+        raise RuntimeError(
+            f"{name}: elements of output_size must be greater than or equal to 0 but received "
+            "{" + ", ".join(map(str, sizes)) + "}"
+        )
+    return sizes
+
+
+def _bounds(size, out):
+    """Each output's window ``[floor(i * size / out), ceil((i + 1) * size / out))``."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def _check_adaptive(name, input, nd):
+    if input.dim() not in (nd + 1, nd + 2):
+        if nd == 1:
+            raise RuntimeError(
+                f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument "
+                f"#1 'self' (while checking arguments for {name})"
+            )
+        sep = ": " if "max" in name else " "
+        raise RuntimeError(f"{name}(): Expected 3D or 4D tensor, but got{sep}{list(input.shape)}")
+    # adaptive average pooling allows empty channels in a batched input; max pooling does not
+    first = input.dim() - nd if "avg" in name else 1
+    for d in range(first, input.dim()):
+        if input.shape[d] == 0:
+            raise RuntimeError(
+                f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+                f"input has sizes {list(input.shape)} with dimension {d} being empty"
+            )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
+def _averaging(size, out, like):
+    """The ``(out, size)`` matrix whose rows average each adaptive window."""
+    rows = [[0.0] * size for _ in range(out)]
+    for i, (start, end) in enumerate(_bounds(size, out)):
+        for j in range(start, end):
+            rows[i][j] = 1.0 / (end - start)
+    return tensor(rows, dtype=like.dtype, device=like.device).reshape(out, size)
+
+
+def _adaptive_avg(x, sizes):
+    """Average pooling of the last ``len(sizes)`` dims of ``x`` as one matrix product per dim."""
+    if len(sizes) == 2:
+        x = _averaging(x.shape[-2], sizes[0], x).matmul(x)
+    return x.matmul(_averaging(x.shape[-1], sizes[-1], x).mT)
+
+
+@composite(
+    torch_name="nn.functional.adaptive_avg_pool2d",
+    samples=lambda: [
+        s(T((2, 3, 6, 6)), 2),
+        s(T((2, 3, 7, 5)), (3, 2)),
+        s(T((3, 5, 7)), (4, None)),
+        s(T((1, 2, 4, 4)), 7),
+        s(T((2, 3, 5, 5), grad=False), (0, 2)),
+        s(T((0, 2, 4, 4)), 2),
+        s(T((5, 4, 2, 1), layout="transposed"), (3, 3)),
+        s(T((5, 5)), 2),
+        s(T((2, 3, 5, 5), "int64"), 2),
+        s(T((2, 0, 5, 5), grad=False), 2),
+        s(T((3, 0, 5)), 2),
+        s(T((2, 3, 5, 5)), (2, 2, 2)),
+        s(T((2, 3, 5, 5)), -1),
+    ],
+)
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    """2-d adaptive average pooling to ``output_size`` (None keeps a dim), as ``F.adaptive_avg_pool2d``."""
+    sizes = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
+    _check_adaptive("adaptive_avg_pool2d", input, 2)
+    return _adaptive_avg(input, sizes)
+
+
+@composite(
+    torch_name="nn.functional.adaptive_avg_pool1d",
+    samples=lambda: [
+        s(T((2, 3, 7)), 3),
+        s(T((3, 5)), 8),
+        s(T((3, 5), grad=False), 0),
+        s(T((7, 3), layout="transposed"), (2,)),
+        s(T((2, 3, 5, 5)), 2),
+        s(T((3, 5), "int64"), 2),
+    ],
+)
+def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+    """1-d adaptive average pooling, as ``torch.nn.functional.adaptive_avg_pool1d``."""
+    sizes = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
+    _check_adaptive("adaptive_avg_pool1d", input, 1)
+    return _adaptive_avg(input, sizes)
+
+
+def _window_index(size, out, device):
+    """``(out * k,)`` positions of the longest window ``k``; short windows repeat their last position."""
+    bounds = _bounds(size, out)
+    k = max((end - start for start, end in bounds), default=1)
+    flat = [min(start + j, end - 1) for start, end in bounds for j in range(k)]
+    return tensor(flat, dtype=dt.int64, device=device), k
+
+
+def _adaptive_max(input, sizes):
+    """(values, flat indices): each variable window gathered to a fixed length, then reduced by max."""
+    lead = tuple(input.shape[: -len(sizes)])
+    if any(o == 0 for o in sizes):
+        empty = input.new_zeros(lead + sizes)
+        return empty, empty.to(dt.int64)
+    x, picks = input, []
+    for i, out in enumerate(sizes):
+        d = input.dim() - len(sizes) + i
+        index, k = _window_index(input.shape[d], out, input.device)
+        x = x.index_select(d, index)
+        picks.append((index, k))
+    if len(sizes) == 1:
+        ((index, k),) = picks
+        values, which = x.reshape(*lead, sizes[0], k).max(-1)
+        return values, _position(index, which, k, -1)
+    (ih, kh), (iw, kw) = picks
+    x = x.reshape(*lead, sizes[0], kh, sizes[1], kw).movedim(-3, -2)
+    values, which = x.reshape(*lead, *sizes, kh * kw).max(-1)
+    h, w = _position(ih, which // kw, kh, -2), _position(iw, which % kw, kw, -1)
+    return values, h * input.shape[-1] + w
+
+
+def _position(index, which, k, dim):
+    """The input position of offset ``which`` in each output's window along ``dim`` (-1 or -2)."""
+    out = which.shape[dim]
+    start = arange(out, device=which.device) * k
+    return index.take(which + (start if dim == -1 else start.reshape(out, 1)))
+
+
+@composite(
+    torch_name="nn.functional.adaptive_max_pool2d",
+    samples=lambda: [
+        s(T((2, 3, 6, 6)), 2),
+        s(T((2, 3, 7, 5)), (3, 2), True),
+        s(T((3, 5, 7)), (4, None), return_indices=True),
+        s(T((1, 2, 4, 4)), 7, True),
+        s(T((2, 3, 5, 5)), (0, 2)),
+        s(T((0, 2, 4, 4)), 2),
+        s(T((5, 4, 2, 1), layout="transposed"), (3, 3)),
+        s(T((5, 5)), 2),
+        s(T((2, 3, 5, 5), "int64"), 2),
+        s(T((2, 3, 5, 5)), (2, 2, 2)),
+    ],
+)
+def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+    """2-d adaptive max pooling, as ``torch.nn.functional.adaptive_max_pool2d``."""
+    values, indices = adaptive_max_pool2d_with_indices(input, output_size)
+    return (values, indices) if return_indices else values
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    """``adaptive_max_pool2d`` returning (values, indices)."""
+    sizes = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
+    _check_adaptive("adaptive_max_pool2d", input, 2)
+    return _adaptive_max(input, sizes)
+
+
+@composite(
+    torch_name="nn.functional.adaptive_max_pool1d",
+    samples=lambda: [
+        s(T((2, 3, 7)), 3),
+        s(T((3, 5)), 8, True),
+        s(T((3, 5)), 0),
+        s(T((7, 3), layout="transposed"), (2,), True),
+        s(T((2, 3, 5, 5)), 2),
+        s(T((3, 5), "int64"), 2),
+    ],
+)
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    """1-d adaptive max pooling, as ``torch.nn.functional.adaptive_max_pool1d``."""
+    values, indices = adaptive_max_pool1d_with_indices(input, output_size)
+    return (values, indices) if return_indices else values
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    """``adaptive_max_pool1d`` returning (values, indices)."""
+    sizes = _adaptive_sizes("adaptive_max_pool1d", input, output_size, 1)
+    _check_adaptive("adaptive_max_pool1d", input, 1)
+    return _adaptive_max(input, sizes)

@@ -1,0 +1,535 @@
+"""Vision functions of pyfront.nn.functional: ``pad`` (all modes), ``interpolate``, the pixel shuffles.
+
+Non-constant padding and nearest resizing are one ``index_select`` per dim with indices computed
+here (PyTorch's formulas), so the gradient is the matching scatter-add. Linear, cubic, area and
+antialiased resizing are separable linear maps: each spatial dim is multiplied by a small
+``(out, in)`` weight matrix built here, so their gradient is the transposed product.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+
+from ... import dtypes as dt
+from ...ops.composite.shaping import pad as _constant_pad
+from ...ops.creation import tensor
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...tensor import Tensor
+
+__all__ = [
+    "pad",
+    "interpolate",
+    "upsample",
+    "upsample_nearest",
+    "upsample_bilinear",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+]
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+_SUPPORTED = (
+    "Supported combinations for non-constant padding:\n"
+    "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+    "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+)
+_AXES = "DHW"
+
+
+def _index_along(x, dim, index):
+    return x.index_select(dim, tensor(index, dtype=dt.int64, device=x.device))
+
+
+def _reflect_index(n, left, right):
+    """PyTorch's reflection_pad source index of each output position (negative amounts crop)."""
+    out, start_in, start_out = [], max(0, -left), max(0, left)
+    for j in range(n + left + right):
+        if j < left:
+            i = 2 * left - j
+        elif j < n + left:
+            i = j
+        else:
+            i = 2 * (n + left - 1) - j
+        out.append(i - start_out + start_in)
+    return out
+
+
+def _replicate_index(n, left, right):
+    start_in, start_out = max(0, -left), max(0, left)
+    return [min(max(j, left), n + left - 1) - start_out + start_in for j in range(n + left + right)]
+
+
+def _circular_index(n, left, right):
+    return [(j - left) % n for j in range(n + left + right)]
+
+
+def _check_non_constant(input, amounts, mode):
+    """PyTorch's checks for reflect/replicate/circular padding of ``len(amounts)`` trailing dims."""
+    k = len(amounts)
+    if input.dim() not in (k + 1, k + 2):
+        raise NotImplementedError(
+            f"Padding size {2 * k} is not supported for {input.dim()}D input tensor.\n" + _SUPPORTED
+        )
+    sizes = input.shape[input.dim() - k :]
+    if mode == "circular":
+        for n, (left, right) in zip(sizes, amounts):
+            if left > n or right > n:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if n + left + right <= 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        return
+    first = 1 if input.dim() == k + 2 else 0
+    if any(n == 0 for n in input.shape[first:]):
+        raise RuntimeError(
+            f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and "
+            f"other non-zero dimensions for input, but got: {list(input.shape)}"
+        )
+    if mode == "reflect":
+        # PyTorch checks the last dim first (argument #4), then the ones before it (#6, #8)
+        for i, ((left, right), n) in enumerate(zip(reversed(amounts), reversed(sizes))):
+            if left >= n or right >= n:
+                raise RuntimeError(
+                    f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding "
+                    f"input dimension, but got: padding ({left}, {right}) at dimension "
+                    f"{input.dim() - 1 - i} of input {list(input.shape)}"
+                )
+    outs = [n + left + right for n, (left, right) in zip(sizes, amounts)]
+    if any(o < 1 for o in outs):
+        axes = _AXES[3 - k :]
+        given = ", ".join(f"{a}: {n}" for a, n in zip(axes, sizes))
+        calculated = " ".join(f"{a}: {o}" for a, o in zip(axes, outs))
+        raise RuntimeError(f"input ({given}) is too small. Calculated output {calculated}")
+    if input.dtype is dt.bool_:
+        kernel = "reflection" if mode == "reflect" else "replication"
+        raise NotImplementedError(f"\"{kernel}_pad{k}d\" not implemented for 'Bool'")
+
+
+@composite(
+    torch_name="nn.functional.pad",
+    samples=lambda: [
+        s(T((2, 3)), (1, 2)),
+        s(T((2, 3, 4)), (1, 0, 2, 1), value=1.5),
+        s(T((3, 4)), (-1, 2)),
+        s(T((2, 3, 5)), (2, 1), "reflect"),
+        s(T((2, 3, 5)), (1, 2, 2, 1), "reflect"),
+        s(T((1, 2, 3, 4, 5)), (1, 2, 2, 1, 1, 0), "reflect"),
+        s(T((2, 3, 5)), (-1, 2), "reflect"),
+        s(T((2, 3, 5)), (3, 1), "replicate"),
+        s(T((2, 3, 4, 5)), (0, 2, 4, 1), "replicate"),
+        s(T((2, 3, 5)), (-2, 3), "replicate"),
+        s(T((3, 4, 5)), (2, 3, 1, 0, 1, 1), "replicate"),
+        s(T((2, 3, 5)), (2, 4), "circular"),
+        s(T((2, 3, 4, 5)), (1, 2, 3, 1), "circular"),
+        s(T((2, 3, 5)), (-3, -1), "circular"),
+        s(T((5, 4, 3), layout="transposed"), (1, 1, 2, 2), "reflect"),
+        s(T((0, 3, 5)), (1, 2), "reflect"),
+        s(T((2, 3, 5), "int64"), (1, 2), "replicate"),
+        s(T((2, 3, 5), "bool"), (1, 2), "circular"),
+        s(T((2, 3, 5)), (5, 1), "reflect"),
+        s(T((2, 3, 5)), (1, 1, 5, 1), "reflect"),
+        s(T((2, 3, 5)), (-3, -3), "replicate"),
+        s(T((2, 3, 5)), (6, 1), "circular"),
+        s(T((2, 3, 5)), (-3, -3), "circular"),
+        s(T((2, 3, 4, 5)), (1, 2), "reflect"),
+        s(T((2, 5)), (1, 1, 1, 1), "reflect"),
+        s(T((2, 0, 5)), (1, 2), "replicate"),
+        s(T((2, 3, 5)), (1, 2), "reflect", 3.0),
+        s(T((2, 3, 5)), (1,)),
+        s(T((2, 3, 5)), (1, 2), "foo"),
+        s(T((2, 3, 5), "bool"), (1, 2), "reflect"),
+        s(T((3,)), (1, 1, 1, 1)),
+    ],
+)
+def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dims, as ``torch.nn.functional.pad``.
+
+    Args:
+        pad: (left, right) amounts for the last dim, then for the one before it, ...; negative crops.
+        mode: "constant" (fill with ``value``), "reflect", "replicate" or "circular".
+    """
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.dim():
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but got "
+            f"padding length {len(pad)} and input of dimension {input.dim()}"
+        )
+    if mode == "constant":
+        return _constant_pad(input, pad, value=value)
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    k = len(pad) // 2
+    amounts = [(pad[2 * (k - 1 - i)], pad[2 * (k - 1 - i) + 1]) for i in range(k)]  # first padded dim first
+    _check_non_constant(input, amounts, mode)
+    source = {"reflect": _reflect_index, "replicate": _replicate_index, "circular": _circular_index}[mode]
+    out = input
+    for i, (left, right) in enumerate(amounts):
+        d = input.dim() - k + i
+        out = _index_along(out, d, source(input.shape[d], left, right))
+    return out
+
+
+# -- interpolate -------------------------------------------------------------------------------------
+_MODES_TEXT = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+
+
+def _f32(x: float) -> float:
+    """``x`` rounded to float32, for the index arithmetic PyTorch's kernels do in float."""
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def _scale(in_size, out_size, scale_factor, align_corners, as_float):
+    """PyTorch's area_pixel_compute_scale (the input step per output step)."""
+    rnd = _f32 if as_float else float
+    if align_corners:
+        return rnd((in_size - 1) / (out_size - 1)) if out_size > 1 else 0.0
+    if scale_factor is not None and scale_factor > 0:
+        return rnd(1.0 / scale_factor)
+    return rnd(in_size / out_size)
+
+
+def _nearest_index(in_size, out_size, scale_factor, exact):
+    if not exact and out_size == in_size:
+        return list(range(out_size))
+    if not exact and out_size == 2 * in_size:
+        return [j >> 1 for j in range(out_size)]
+    scale = _scale(in_size, out_size, scale_factor, False, True)
+    offset = 0.5 if exact else 0.0
+    return [min(math.floor(_f32(_f32(j + offset) * scale)), in_size - 1) for j in range(out_size)]
+
+
+def _cubic(t, a):
+    """The two cubic convolution kernels of PyTorch's bicubic weights at distance ``t``."""
+    t = abs(t)
+    if t <= 1:
+        return ((a + 2) * t - (a + 3)) * t * t + 1
+    if t < 2:
+        return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+    return 0.0
+
+
+def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
+    """The (out, in) weight rows of a separable linear or cubic resize along one dim."""
+    scale = _scale(in_size, out_size, scale_factor, align_corners, as_float)
+    rnd = _f32 if as_float else float
+    rows = []
+    for j in range(out_size):
+        real = rnd(scale * j) if align_corners else rnd(rnd(scale * rnd(j + 0.5)) - 0.5)
+        if mode != "cubic" and real < 0:
+            real = 0.0
+        index = min(math.floor(real), in_size - 1)
+        t = min(max(real - index, 0.0), 1.0)
+        row = [0.0] * in_size
+        if mode == "cubic":
+            for k, w in zip(
+                range(-1, 3),
+                (_cubic(t + 1, -0.75), _cubic(t, -0.75), _cubic(1 - t, -0.75), _cubic(2 - t, -0.75)),
+            ):
+                row[min(max(index + k, 0), in_size - 1)] += w
+        else:
+            row[index] += 1 - t
+            row[index + (index < in_size - 1)] += t
+        rows.append(row)
+    return rows
+
+
+def _antialias_rows(mode, in_size, out_size, scale_factor, align_corners):
+    """PyTorch's antialiased weights: the filter widened by the downscale factor, normalized per output."""
+    scale = _scale(in_size, out_size, scale_factor, align_corners, False)
+    support = (2 if mode == "linear" else 4) * 0.5
+    support, inv = (support * scale, 1.0 / scale) if scale >= 1.0 else (support, 1.0)
+    rows = []
+    for j in range(out_size):
+        center = scale * (j + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        hi = min(int(center + support + 0.5), in_size)
+        weights = [
+            (
+                max(0.0, 1.0 - abs((i - center + 0.5) * inv))
+                if mode == "linear"
+                else _cubic((i - center + 0.5) * inv, -0.5)
+            )
+            for i in range(lo, hi)
+        ]
+        total = sum(weights)
+        row = [0.0] * in_size
+        for i, w in zip(range(lo, hi), weights):
+            row[i] = w / total if total else w
+        rows.append(row)
+    return rows
+
+
+def _area_rows(in_size, out_size):
+    rows = []
+    for j in range(out_size):
+        lo, hi = j * in_size // out_size, -(-(j + 1) * in_size // out_size)
+        rows.append([1.0 / (hi - lo) if lo <= i < hi else 0.0 for i in range(in_size)])
+    return rows
+
+
+def _apply_rows(x, dim, rows):
+    """``x`` with dim ``dim`` mapped through the (out, in) matrix ``rows``."""
+    matrix = tensor(rows, dtype=x.dtype, device=x.device).reshape(len(rows), x.shape[dim])
+    return x.movedim(dim, -1).matmul(matrix.mT).movedim(-1, dim)
+
+
+def _output_sizes(input, size, scale_factor, recompute_scale_factor, mode):
+    nd = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != nd:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got input "
+                    f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                    "(o1, o2, ...,oK) format."
+                )
+            if not all(
+                isinstance(v, int) or (isinstance(v, Tensor) and not v.dtype.is_floating_point) for v in size
+            ):
+                raise TypeError(
+                    "expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, "
+                    f"int], but got size with types {[type(v) for v in size]}"
+                )
+            sizes = [int(v) for v in size]
+        else:
+            sizes = [int(size)] * nd
+        scales = [None] * nd
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != nd:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of "
+                    f"shape {scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) "
+                    "format and scale_factor in (s1, s2, ...,sK) format."
+                )
+            scales = [float(v) for v in scale_factor]
+        else:
+            scales = [float(scale_factor)] * nd
+        sizes = [math.floor(n * sf) for n, sf in zip(input.shape[2:], scales)]
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if recompute_scale_factor or mode == "area":  # sizes from the scale, coordinates from the sizes
+        scales = [None] * nd
+    return sizes, scales
+
+
+def _check_sizes(input, sizes, mode):
+    axes = _AXES[3 - len(sizes) :]
+    if any(n <= 0 for n in input.shape[2:]) or any(o <= 0 for o in sizes):
+        given = ", ".join(f"{a}: {n}" for a, n in zip(axes, input.shape[2:]))
+        wanted = ", ".join(f"{a}: {o}" for a, o in zip(axes, sizes))
+        raise RuntimeError(
+            f"Input and output sizes should be greater than 0, but got input ({given}) output ({wanted})"
+        )
+    if input.numel() == 0 and input.shape[0] != 0:
+        raise RuntimeError(
+            f"Non-empty {input.dim()}D data tensor expected but got a tensor with sizes {list(input.shape)}"
+        )
+    if not input.dtype.is_floating_point and mode != "area":
+        kernel = f"upsample_{mode.replace('-', '_')}{len(sizes)}d"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
+@composite(
+    torch_name="nn.functional.interpolate",
+    samples=lambda: [
+        s(T((2, 3, 4, 5)), scale_factor=2),
+        s(T((2, 3, 4, 5)), size=(7, 3)),
+        s(T((1, 2, 5, 7)), scale_factor=(0.6, 1.5)),
+        s(T((2, 3, 6)), size=4),
+        s(T((1, 2, 2, 3, 4)), scale_factor=(1.5, 2, 0.5)),
+        s(T((2, 3, 4, 5)), size=(6, 9), mode="nearest-exact"),
+        s(T((2, 3, 5, 7)), scale_factor=0.7, mode="nearest-exact"),
+        s(T((2, 3, 4, 5)), size=(7, 3), mode="bilinear"),
+        s(T((2, 3, 4, 5)), size=(7, 3), mode="bilinear", align_corners=True),
+        s(T((2, 3, 4, 5)), scale_factor=1.7, mode="bilinear"),
+        s(T((2, 3, 4, 5)), scale_factor=(2, 0.5), mode="bilinear", recompute_scale_factor=True),
+        s(T((2, 3, 6)), size=9, mode="linear"),
+        s(T((2, 3, 6)), size=1, mode="linear", align_corners=True),
+        s(T((1, 2, 3, 4, 5)), size=(4, 3, 6), mode="trilinear"),
+        s(T((1, 2, 3, 4, 5)), scale_factor=2, mode="trilinear", align_corners=True),
+        s(T((2, 3, 4, 5)), size=(7, 3), mode="bicubic"),
+        s(T((2, 3, 4, 5)), scale_factor=2.5, mode="bicubic", align_corners=True),
+        s(T((2, 3, 7, 9)), size=(3, 4), mode="area"),
+        s(T((2, 3, 7, 9)), scale_factor=0.5, mode="area"),
+        s(T((2, 3, 9)), size=4, mode="area"),
+        s(T((2, 3, 9, 8)), size=(4, 3), mode="bilinear", antialias=True),
+        s(T((2, 3, 9, 8)), size=(4, 11), mode="bicubic", antialias=True),
+        s(T((5, 4, 3, 2), layout="transposed"), scale_factor=2, mode="bilinear"),
+        s(T((0, 3, 4, 5)), scale_factor=2, mode="bilinear"),
+        s(T((2, 3, 4, 5), "int64"), scale_factor=2),
+        s(T((2, 3, 4, 5)), size=(0, 3)),
+        s(T((2, 0, 4, 5)), size=(2, 3)),
+        s(T((2, 3, 4, 5)), scale_factor=0.1),
+        s(T((2, 3, 4, 5)), size=(2, 3), mode="nearest", antialias=True),
+        s(T((2, 3, 4, 5)), size=(2, 3), mode="foo"),
+        s(T((4, 5)), size=(2, 3)),
+        s(T((2, 3, 4, 5)), size=(2, 3), mode="linear"),
+        s(T((2, 3, 4, 5)), size=(2,)),
+        s(T((2, 3, 4, 5)), size=(2, 3), scale_factor=2),
+        s(T((2, 3, 4, 5))),
+        s(T((2, 3, 4, 5)), size=(2, 3), align_corners=True),
+        s(T((2, 3, 4, 5)), size=(2, 3), recompute_scale_factor=True),
+        s(T((2, 3, 4)), size=(2,), mode="bicubic"),
+    ],
+)
+def interpolate(
+    input: Tensor,
+    size=None,
+    scale_factor=None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial dims of ``(N, C, *spatial)`` to ``size`` or by ``scale_factor`` (``F.interpolate``).
+
+    Args:
+        mode: "nearest", "nearest-exact", "area", "linear" (3-d), "bilinear"/"bicubic" (4-d), "trilinear".
+        align_corners: for the (bi/tri)linear and bicubic modes: map corner pixel centres onto each other.
+    """
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: linear | bilinear "
+                "| bicubic | trilinear"
+            )
+    elif align_corners is None:
+        align_corners = False
+    sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor, mode)
+    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+            "tensor as input"
+        )
+    known = mode in ("nearest", "nearest-exact", "area") or mode in _RANK
+    if not known or input.dim() not in (3, 4, 5) or (mode == "bicubic" and input.dim() != 4):
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for "
+            f"the modes: {_MODES_TEXT} (got {mode})"
+        )
+    if mode in _RANK and input.dim() != _RANK[mode]:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_RANK[mode]}D input")
+    _check_sizes(input, sizes, mode)
+    out = input
+    for i, (n, o, sf) in enumerate(zip(input.shape[2:], sizes, scales)):
+        d = 2 + i
+        if mode in ("nearest", "nearest-exact"):
+            out = _index_along(out, d, _nearest_index(n, o, sf, mode == "nearest-exact"))
+        elif mode == "area":
+            out = _apply_rows(out, d, _area_rows(n, o))
+        elif antialias:
+            out = _apply_rows(
+                out, d, _antialias_rows("linear" if mode == "bilinear" else "cubic", n, o, sf, align_corners)
+            )
+        else:
+            out = _apply_rows(
+                out,
+                d,
+                _interp_rows(
+                    "cubic" if mode == "bicubic" else "linear",
+                    n,
+                    o,
+                    sf,
+                    align_corners,
+                    input.dtype is not dt.float64,
+                ),
+            )
+    return out
+
+
+def upsample(
+    input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners=None
+) -> Tensor:
+    """The deprecated name of ``interpolate``, as ``F.upsample``."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    """``interpolate(mode="nearest")``, as the deprecated ``F.upsample_nearest``."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    """``interpolate(mode="bilinear", align_corners=True)``, as the deprecated ``F.upsample_bilinear``."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# -- pixel shuffles --------------------------------------------------------------------------------
+@composite(
+    torch_name="nn.functional.pixel_shuffle",
+    samples=lambda: [
+        s(T((2, 8, 3, 4)), 2),
+        s(T((9, 2, 2)), 3),
+        s(T((2, 1, 4, 3, 2)), 1),
+        s(T((2, 3, 8, 3)), 2),
+        s(T((4, 4)), 2),
+        s(T((2, 8, 3, 4), "int64"), 2),
+        s(T((4, 3, 2, 8), layout="transposed"), 2),
+    ],
+)
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """``(*, C * r * r, H, W) -> (*, C, H * r, W * r)``, as ``torch.nn.functional.pixel_shuffle``."""
+    if input.dim() < 3:
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.dim()} dimension(s)"
+        )
+    r = upscale_factor
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+            f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    n = len(lead)
+    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+@composite(
+    torch_name="nn.functional.pixel_unshuffle",
+    samples=lambda: [
+        s(T((2, 2, 6, 4)), 2),
+        s(T((1, 6, 6)), 3),
+        s(T((2, 3, 5, 4)), 2),
+        s(T((4, 4)), 2),
+        s(T((4, 6, 2, 2), layout="transposed"), 2),
+    ],
+)
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """``(*, C, H * r, W * r) -> (*, C * r * r, H, W)``, as ``torch.nn.functional.pixel_unshuffle``."""
+    if input.dim() < 3:
+        raise RuntimeError(
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.dim()} dimension(s)"
+        )
+    r = downscale_factor
+    *lead, c, h, w = input.shape
+    if h % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)="
+            f"{h} is not divisible by {r}"
+        )
+    if w % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)="
+            f"{w} is not divisible by {r}"
+        )
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    n = len(lead)
+    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)

@@ -1,0 +1,157 @@
+"""Primitives for neural-network layers: ``im2col`` and ``col2im``, the sliding-window pair.
+
+``im2col`` lays out every (kernel_size, dilation, padding, stride) window of an ``(N, C, H, W)``
+tensor as a column, giving ``(N, C * kh * kw, L)`` (``torch.nn.functional.unfold``); ``col2im``
+sums such columns back into an image (``fold``). Each is the other's VJP, so convolutions
+(im2col + matmul), transposed convolutions (matmul + col2im) and the poolings built on them get
+exact gradients, double backward included, from these two entries alone.
+
+Public names appear in ``pyfront.nn.functional``, not at the top level, so ``__all__`` is empty.
+"""
+
+from __future__ import annotations
+
+from ..dispatch import apply
+from ..registry import OpDef, register
+from ..samples import T, s
+
+__all__: list = []
+METHODS = ""
+INPLACE = ""
+
+
+def blocks(size, kernel_size, dilation, padding, stride) -> tuple:
+    """The number of sliding windows along each spatial dim."""
+    return tuple(
+        (n + 2 * p - d * (k - 1) - 1) // st + 1
+        for n, k, d, p, st in zip(size, kernel_size, dilation, padding, stride)
+    )
+
+
+def _windows(kernel_size, dilation, stride, out):
+    """For each kernel offset (i, j): the strided slices of the padded image that it reads."""
+    (kh, kw), (dh, dw), (sh, sw), (oh, ow) = kernel_size, dilation, stride, out
+    for i in range(kh):
+        for j in range(kw):
+            yield (
+                i,
+                j,
+                (
+                    slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+                    slice(j * dw, j * dw + sw * (ow - 1) + 1, sw),
+                ),
+            )
+
+
+def _im2col_np(np, x, kernel_size, dilation, padding, stride):
+    n, c, h, w = x.shape
+    (kh, kw), (ph, pw) = kernel_size, padding
+    oh, ow = blocks((h, w), kernel_size, dilation, padding, stride)
+    padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
+    for i, j, (rows, columns) in _windows(kernel_size, dilation, stride, (oh, ow)):
+        cols[:, :, i, j] = padded[:, :, rows, columns]
+    return cols.reshape(n, c * kh * kw, oh * ow)
+
+
+def _col2im_np(np, cols, output_size, kernel_size, dilation, padding, stride):
+    (h, w), (kh, kw), (ph, pw) = output_size, kernel_size, padding
+    n, c = cols.shape[0], cols.shape[1] // (kh * kw)
+    oh, ow = blocks(output_size, kernel_size, dilation, padding, stride)
+    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    cols = cols.reshape(n, c, kh, kw, oh, ow)
+    for i, j, (rows, columns) in _windows(kernel_size, dilation, stride, (oh, ow)):
+        out[:, :, rows, columns] += cols[:, :, i, j]  # the slices of one offset never overlap
+    return out[:, :, ph : ph + h, pw : pw + w]
+
+
+def _im2col_infer(x, kernel_size, dilation, padding, stride):
+    n, c, h, w = x.shape
+    oh, ow = blocks((h, w), kernel_size, dilation, padding, stride)
+    return [((n, c * kernel_size[0] * kernel_size[1], oh * ow), x.dtype)]
+
+
+def _col2im_infer(cols, output_size, kernel_size, dilation, padding, stride):
+    n, ckk, _ = cols.shape
+    return [((n, ckk // (kernel_size[0] * kernel_size[1])) + tuple(output_size), cols.dtype)]
+
+
+def _geometry(attrs):
+    return {k: attrs[k] for k in ("kernel_size", "dilation", "padding", "stride")}
+
+
+def _im2col_vjp(c, g):
+    return (apply(COL2IM, g, output_size=tuple(c.input_shapes[0][2:]), **_geometry(c.attrs)),)
+
+
+def _col2im_vjp(c, g):
+    return (apply(IM2COL, g, **_geometry(c.attrs)),)
+
+
+IM2COL = register(
+    OpDef(
+        "im2col",
+        "other",
+        _im2col_infer,
+        _im2col_np,
+        _im2col_vjp,
+        backward_name="Im2ColBackward0",
+        torch_name="nn.functional.unfold",
+        samples=lambda: [
+            s(T((2, 3, 5, 5)), 2),
+            s(T((1, 2, 6, 7)), (2, 3), dilation=(2, 1), padding=1, stride=2),
+            s(T((3, 5, 4)), 3, padding=(0, 1)),
+            s(T((0, 2, 4, 4)), 2),
+            s(T((4, 4, 3, 2), layout="transposed"), 2, stride=(1, 2)),
+            s(T((2, 3, 5, 5), "int64"), 2),
+            s(T((2, 3, 5, 5)), 6),
+            s(T((2, 3, 5, 5)), 2, stride=0),
+            s(T((2, 3, 5, 5)), 2, padding=-1),
+            s(T((2, 3, 5, 5)), 2, dilation=0),
+            s(T((2, 3, 5, 5)), 0),
+            s(T((5, 5)), 2),
+            s(T((1, 2, 3, 5, 5)), 2),
+        ],
+    )
+)
+COL2IM = register(
+    OpDef(
+        "col2im",
+        "other",
+        _col2im_infer,
+        _col2im_np,
+        _col2im_vjp,
+        backward_name="Col2ImBackward0",
+        torch_name="nn.functional.fold",
+        samples=lambda: [
+            s(T((2, 12, 16)), (5, 5), 2),
+            s(T((12, 16)), (5, 5), 2),
+            s(T((1, 12, 9)), (6, 7), (2, 3), dilation=(2, 1), padding=1, stride=2),
+            s(T((0, 8, 4)), (3, 3), 2),
+            s(T((16, 12), layout="transposed"), (5, 5), 2),
+            s(T((2, 12, 15)), (5, 5), 2),
+            s(T((2, 11, 16)), (5, 5), 2),
+            s(T((3, 2, 12, 16)), (5, 5), 2),
+            s(T((2, 12, 16), "int64"), (5, 5), 2),
+            s(T((2, 12, 16)), (5, 5), 2, stride=0),
+        ],
+    )
+)
+
+
+def im2col(x, kernel_size: tuple, dilation: tuple, padding: tuple, stride: tuple):
+    """``(N, C, H, W) -> (N, C * kh * kw, L)``: every window as a column (arguments checked by the caller)."""
+    return apply(IM2COL, x, kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride)
+
+
+def col2im(cols, output_size: tuple, kernel_size: tuple, dilation: tuple, padding: tuple, stride: tuple):
+    """``(N, C * kh * kw, L) -> (N, C, H, W)``: the columns summed back into place."""
+    return apply(
+        COL2IM,
+        cols,
+        output_size=output_size,
+        kernel_size=kernel_size,
+        dilation=dilation,
+        padding=padding,
+        stride=stride,
+    )

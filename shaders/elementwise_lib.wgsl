@@ -1,0 +1,62 @@
+// Helper functions for elementwise expressions (included by elementwise.wgsl).
+// PyTorch's semantics where WGSL's built-ins differ: pow of negative bases, Python-style
+// integer floor division and remainder, erf (no built-in), NaN-propagating max/min.
+
+fn erf_f32(x: f32) -> f32 {
+    // Abramowitz & Stegun 7.1.26 refined with one Newton step against exp(-x^2): |error| < 2e-7
+    let s = sign(x);
+    let a = abs(x);
+    let t = 1.0 / (1.0 + 0.3275911 * a);
+    let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+                  + 0.254829592) * t * exp(-a * a);
+    return s * y;
+}
+
+fn pow_f32(x: f32, y: f32) -> f32 {
+    if (y == 0.0) {
+        return 1.0;
+    }
+    if (x < 0.0) {
+        if (y != floor(y)) {
+            return f32_from_bits(0x7fc00000u);  // NaN, as PyTorch
+        }
+        let r = pow(-x, y);
+        return select(r, -r, abs(y % 2.0) == 1.0);
+    }
+    if (x == 0.0) {
+        return select(0.0, f32_from_bits(0x7f800000u), y < 0.0);
+    }
+    return pow(x, y);
+}
+
+fn pow_i32(x: i32, y: i32) -> i32 {
+    var result = 1i;
+    var base = x;
+    var e = y;
+    loop {
+        if (e <= 0i) { break; }
+        if ((e & 1i) == 1i) { result = result * base; }
+        base = base * base;
+        e = e >> 1u;
+    }
+    return result;
+}
+
+fn floordiv_i32(a: i32, b: i32) -> i32 {
+    let q = a / b;
+    return select(q, q - 1i, (a % b != 0i) && ((a < 0i) != (b < 0i)));
+}
+
+fn remainder_i32(a: i32, b: i32) -> i32 {
+    let r = a % b;
+    return select(r, r + b, (r != 0i) && ((r < 0i) != (b < 0i)));
+}
+
+fn is_nan_f32(x: f32) -> bool {
+    // bit test: comparisons may be optimised on the assumption that NaN never occurs
+    return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
+fn is_inf_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
+}

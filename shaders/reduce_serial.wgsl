@@ -1,0 +1,17 @@
+// Reduction, one thread per output element: for outputs that each fold only a few elements
+// (see reduce_common.wgsl for placeholders, bindings and parameters).
+//!include reduce_common.wgsl
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let m = flat_index(gid, nwg, 256u);
+    if (m >= P(0u)) {
+        return;
+    }
+    let base = base_offset(m);
+    var acc: ${acc_type} = ${identity};
+    for (var j = 0u; j < P(1u); j++) {
+        acc = combine(acc, ${acc_type}(inp[base + reduced_offset(j)]));
+    }
+    out[m] = ${finish};
+}

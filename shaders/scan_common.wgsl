@@ -1,0 +1,28 @@
+// Shared by scan.wgsl and scan_serial.wgsl: cumulative sum or product along one dim.
+// Placeholders: enable, in_type (also the output's), acc_type, identity (acc_type value),
+//   combine (an expression of acc and v, both acc_type).
+// Bindings: 0 input, 1 output (contiguous), 2 parameters.
+// Parameters: as scan_rows.wgsl; [6] 1 to scan from the end of each row (reverse), else 0.
+${enable}
+//!include common.wgsl
+@group(0) @binding(0) var<storage, read> inp: array<${in_type}>;
+@group(0) @binding(1) var<storage, read_write> out: array<${in_type}>;
+@group(0) @binding(2) var<uniform> params: Params;
+//!include scan_rows.wgsl
+
+fn combine(acc: ${acc_type}, v: ${acc_type}) -> ${acc_type} {
+    return ${combine};
+}
+
+// the j-th element in scan order of the row at offsets ``base``
+fn position(j: u32) -> u32 {
+    return select(j, P(1u) - 1u - j, P(6u) == 1u);
+}
+
+fn load(base: vec2<u32>, j: u32) -> ${acc_type} {
+    return ${acc_type}(inp[base.x + position(j) * P(3u)]);
+}
+
+fn store(base: vec2<u32>, j: u32, acc: ${acc_type}) {
+    out[base.y + position(j) * P(4u)] = ${in_type}(acc);
+}

@@ -1,0 +1,52 @@
+// Softmax, one workgroup of 256 threads per row: a tree reduction for the row maximum, another
+// for the sum of exp(x - max), then every thread writes its share (see softmax_common.wgsl for
+// placeholders, bindings and parameters).
+//!include softmax_common.wgsl
+
+var<workgroup> partial: array<f32, 256>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+    let m = wid.x + wid.y * nwg.x;  // the same in the whole workgroup, so the barriers are uniform
+    let live = m < P(0u);
+    let n = P(1u);
+    var base = vec2<u32>(0u, 0u);
+    var acc = neg_inf();
+    if (live) {
+        base = row_offsets(m);
+        for (var j = lid.x; j < n; j += 256u) {
+            acc = nan_max(acc, load(base, j));
+        }
+    }
+    partial[lid.x] = acc;
+    workgroupBarrier();
+    for (var stride = 128u; stride > 0u; stride = stride / 2u) {
+        if (lid.x < stride) {
+            partial[lid.x] = nan_max(partial[lid.x], partial[lid.x + stride]);
+        }
+        workgroupBarrier();
+    }
+    let row_max = partial[0];
+    workgroupBarrier();  // everyone has read the maximum before partial is reused
+    acc = 0.0;
+    if (live) {
+        for (var j = lid.x; j < n; j += 256u) {
+            acc += exp(load(base, j) - row_max);
+        }
+    }
+    partial[lid.x] = acc;
+    workgroupBarrier();
+    for (var stride = 128u; stride > 0u; stride = stride / 2u) {
+        if (lid.x < stride) {
+            partial[lid.x] += partial[lid.x + stride];
+        }
+        workgroupBarrier();
+    }
+    let total = partial[0];
+    if (live) {
+        for (var j = lid.x; j < n; j += 256u) {
+            store(base, j, load(base, j), row_max, total);
+        }
+    }
+}
