@@ -177,7 +177,12 @@ def _rounded(obj):
 
 
 def devices() -> list:
-    found = ["cpu"]
+    """The devices to measure: cpu where NumPy computes it (not in a browser without NumPy), and the GPU."""
+    try:
+        import numpy  # noqa: F401
+        found = ["cpu"]
+    except ImportError:
+        found = []
     accel = getattr(pyfront, "accelerator", None)
     if accel is not None and accel.is_available():
         found.append(str(accel.current_accelerator()))

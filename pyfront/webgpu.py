@@ -40,6 +40,12 @@ def get_device_name(index: int = 0) -> str:
     return b.driver.name
 
 
+def is_software_renderer() -> bool:
+    """Whether the adapter draws on the CPU (Mesa's lavapipe, SwiftShader): correct, but slower than NumPy."""
+    b = _backend()
+    return bool(b is not None and b.driver.software)
+
+
 def synchronize(device=None) -> None:
     """Wait for all work queued on the GPU to finish."""
     b = _backend()

@@ -58,6 +58,7 @@ class NativeDriver:
         self._pass = None
         info = self.adapter.info
         self.name = f"{info.get('device') or info.get('vendor')} / {info.get('backend_type')}"
+        self.software = info.get("adapter_type") == "CPU"  # lavapipe, SwiftShader: a CPU renderer
         self.wgsl_subgroups = False  # naga (wgpu-native) rejects `enable subgroups;`
 
     # -- memory --------------------------------------------------------------------------------

@@ -1,0 +1,181 @@
+"""The driver protocol over the browser's ``navigator.gpu``, through pyodide.ffi (Pyodide only).
+
+Asynchronous WebGPU calls (adapter, device, mapAsync) block through JSPI (``run_sync``), which
+works when Python was entered with ``runPythonAsync``; each blocking read has an ``_async`` twin.
+"""
+from __future__ import annotations
+
+import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
+from pyodide.ffi import run_sync, to_js
+
+from .driver import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError
+
+COMPUTE_STAGE = 4  # GPUShaderStage.COMPUTE
+
+
+def _js(obj):
+    return to_js(obj, dict_converter=js.Object.fromEntries)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(p.capitalize() for p in rest)
+
+
+def can_block() -> bool:
+    """Whether synchronous read-backs can wait for the GPU here (JSPI available)."""
+    try:
+        from pyodide.ffi import can_run_sync
+        return can_run_sync()
+    except ImportError:
+        return False
+
+
+def blocking(awaitable, twin: str):
+    if not can_block():
+        raise RuntimeError(f"this browser cannot wait for the GPU synchronously (no JSPI, or Python was not "
+                           f"entered with runPythonAsync); use the async twin: await {twin}")
+    return run_sync(awaitable)
+
+
+class BrowserDriver:
+    def __init__(self, adapter=None, device=None):
+        gpu = getattr(js.navigator, "gpu", None)
+        if gpu is None:
+            raise DriverError("this browser has no WebGPU (navigator.gpu is missing)")
+        if adapter is None:
+            adapter = blocking(gpu.requestAdapter(_js({"powerPreference": "high-performance"})),
+                               "pyfront.webgpu.init_async()")
+            if not adapter:  # JS null
+                raise DriverError("navigator.gpu.requestAdapter() found no adapter")
+        self.adapter = adapter
+        self.limits = {k: int(getattr(adapter.limits, _camel(k))) for k in WANTED_LIMITS
+                       if getattr(adapter.limits, _camel(k), None) is not None}
+        self.features = {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
+        if device is None:
+            device = blocking(adapter.requestDevice(self._device_descriptor()), "pyfront.webgpu.init_async()")
+        self.device = device
+        self.queue = device.queue
+        self._encoder = self._pass = None
+        self._bound = (None, None, None)
+        info = getattr(adapter, "info", None)
+        parts = [str(getattr(info, key, "") or "") for key in ("vendor", "architecture", "device", "description")]
+        self.name = " ".join(p for p in parts if p) or "WebGPU"
+        self.software = "swiftshader" in self.name.lower()
+
+    def _device_descriptor(self):
+        limits = {_camel(k): v for k, v in self.limits.items()}
+        return _js({"requiredFeatures": sorted(self.features), "requiredLimits": limits})
+
+    @classmethod
+    async def create_async(cls):
+        gpu = getattr(js.navigator, "gpu", None)
+        if gpu is None:
+            raise DriverError("this browser has no WebGPU (navigator.gpu is missing)")
+        adapter = await gpu.requestAdapter(_js({"powerPreference": "high-performance"}))
+        if not adapter:  # JS null
+            raise DriverError("navigator.gpu.requestAdapter() found no adapter")
+        probe = cls.__new__(cls)
+        probe.limits = {k: int(getattr(adapter.limits, _camel(k))) for k in WANTED_LIMITS
+                        if getattr(adapter.limits, _camel(k), None) is not None}
+        probe.features = {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
+        device = await adapter.requestDevice(probe._device_descriptor())
+        return cls(adapter, device)
+
+    # -- memory --------------------------------------------------------------------------------
+    def create_buffer(self, size: int, usage: int):
+        return self.device.createBuffer(_js({"size": size, "usage": usage}))
+
+    def destroy_buffer(self, buf):
+        buf.destroy()
+
+    def write_buffer(self, buf, offset: int, data):
+        self.queue.writeBuffer(buf, offset, to_js(memoryview(data)))
+
+    def _stage_read(self, buf, offset, size):
+        staging = self.create_buffer(size, MAP_READ | COPY_DST)
+        self.copy(buf, offset, staging, 0, size)
+        self.submit()
+        return staging
+
+    @staticmethod
+    def _take(staging) -> bytes:
+        data = js.Uint8Array.new(staging.getMappedRange()).to_bytes()
+        staging.unmap()
+        staging.destroy()
+        return data
+
+    def read_buffer(self, buf, offset: int, size: int) -> bytes:
+        staging = self._stage_read(buf, offset, size)
+        blocking(staging.mapAsync(1), "tensor.item_async() / tolist_async()")
+        return self._take(staging)
+
+    async def read_buffer_async(self, buf, offset: int, size: int) -> bytes:
+        staging = self._stage_read(buf, offset, size)
+        await staging.mapAsync(1)
+        return self._take(staging)
+
+    # -- pipelines -----------------------------------------------------------------------------
+    def compile(self, wgsl: str, n_read: int, n_write: int):
+        kinds = ["read-only-storage"] * n_read + ["storage"] * n_write
+        entries = [{"binding": i, "visibility": COMPUTE_STAGE, "buffer": {"type": k}} for i, k in enumerate(kinds)]
+        entries.append({"binding": len(kinds), "visibility": COMPUTE_STAGE,
+                        "buffer": {"type": "uniform", "hasDynamicOffset": True}})
+        self.device.pushErrorScope("validation")
+        layout = self.device.createBindGroupLayout(_js({"entries": entries}))
+        module = self.device.createShaderModule(_js({"code": wgsl}))
+        pipeline = self.device.createComputePipeline(_js({
+            "layout": self.device.createPipelineLayout(_js({"bindGroupLayouts": [layout]})),
+            "compute": {"module": module, "entryPoint": "main"}}))
+        if can_block():  # surface a shader error here rather than as a silent no-op later
+            error = run_sync(self.device.popErrorScope())
+            if error is not None and getattr(error, "message", None) is not None:  # JS null: no error
+                raise DriverError(f"WGSL pipeline rejected: {error.message}")
+        else:
+            self.device.popErrorScope()
+        return pipeline, layout
+
+    def bind_group(self, layout, buffers):
+        entries = [{"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
+                   for i, (b, o, n) in enumerate(buffers)]
+        return self.device.createBindGroup(_js({"layout": layout, "entries": entries}))
+
+    # -- recording -----------------------------------------------------------------------------
+    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
+        if self._pass is None:
+            if self._encoder is None:
+                self._encoder = self.device.createCommandEncoder()
+            self._pass = self._encoder.beginComputePass()
+            self._bound = (None, None, None)
+        last_pipeline, last_group, last_offset = self._bound
+        if pipeline is not last_pipeline:
+            self._pass.setPipeline(pipeline)
+        if bind_group is not last_group or params_offset != last_offset:
+            self._pass.setBindGroup(0, bind_group, to_js([params_offset]))
+        self._bound = (pipeline, bind_group, params_offset)
+        self._pass.dispatchWorkgroups(x, y, 1)
+
+    def copy(self, src, src_offset, dst, dst_offset, size):
+        self._end_pass()
+        if self._encoder is None:
+            self._encoder = self.device.createCommandEncoder()
+        self._encoder.copyBufferToBuffer(src, src_offset, dst, dst_offset, size)
+
+    def _end_pass(self):
+        if self._pass is not None:
+            self._pass.end()
+            self._pass = None
+
+    def submit(self):
+        self._end_pass()
+        if self._encoder is not None:
+            self.queue.submit(to_js([self._encoder.finish()]))
+            self._encoder = None
+
+    def wait(self):
+        self.submit()
+        blocking(self.queue.onSubmittedWorkDone(), "pyfront.webgpu.synchronize_async()")
+
+    async def wait_async(self):
+        self.submit()
+        await self.queue.onSubmittedWorkDone()

@@ -1,0 +1,42 @@
+"""Without NumPy (the browser build) the cpu device still creates, holds, transfers and prints
+tensors, compute on it runs through webgpu, and the same seed gives the same numbers as with NumPy."""
+import json
+import subprocess
+import sys
+
+import pyfront
+
+SCRIPT = r"""
+import json, sys
+sys.modules["numpy"] = None  # as in a Pyodide page without the NumPy package
+import pyfront as torch
+x = torch.tensor([[1.5, -2.0], [3.0, 4.25]])
+out = {"repr": repr(x), "t": x.t().tolist(), "long": x.long().tolist(), "eye": torch.eye(2).tolist(),
+       "arange": torch.arange(1, 7, 2).tolist(), "bool": repr(torch.tensor([True, False]))}
+torch.manual_seed(7)
+out["randn"] = torch.randn(5).tolist()
+try:
+    x.double() + 1
+except RuntimeError as e:
+    out["error"] = str(e)
+out["sum"] = (x + x).tolist() if torch.webgpu.is_available() else None
+if torch.webgpu.is_available():
+    out["gpu"] = ((x.to("webgpu") * 2).cpu()).tolist()
+print(json.dumps(out))
+"""
+
+
+def test_cpu_device_without_numpy():
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    x = pyfront.tensor([[1.5, -2.0], [3.0, 4.25]])
+    assert got["repr"] == repr(x) and got["t"] == x.t().tolist() and got["long"] == x.long().tolist()
+    assert got["eye"] == pyfront.eye(2).tolist() and got["arange"] == [1, 3, 5]
+    assert got["bool"] == repr(pyfront.tensor([True, False]))
+    pyfront.manual_seed(7)
+    assert got["randn"] == pyfront.randn(5).tolist()  # pure-Python Philox == NumPy Philox
+    assert "needs NumPy" in got["error"] and "webgpu" in got["error"]
+    if pyfront.webgpu.is_available():
+        assert got["gpu"] == (x * 2).tolist()
+        assert got["sum"] == (x + x).tolist()  # cpu ops run on the GPU when NumPy is missing
