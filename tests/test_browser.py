@@ -270,3 +270,18 @@ def test_bench_runs_in_the_page(page):
 
 def test_no_console_errors_or_csp_violations_after_use(page):
     assert page.console_errors == [] and page.csp_violations == []
+
+
+def _playground_examples():
+    import re
+    source = (ROOT / "web" / "examples.js").read_text()
+    return re.findall(r'\["([^"]+)", `(.*?)`\]', source, flags=re.S)
+
+
+def test_every_playground_example_runs_in_the_page(page):
+    examples = _playground_examples()
+    assert len(examples) == 6
+    for name, code in examples:
+        result = page.run(code)
+        assert "error" not in result, f"{name}:\n{result.get('error')}"
+        assert result["output"].strip(), name

@@ -142,3 +142,12 @@ def test_accelerator_api():
     pyfront.accelerator.synchronize()
     assert pyfront.cuda.is_available() is False and pyfront.backends.mps.is_available() is False
     assert pyfront.device("gpu") == pyfront.device("webgpu")
+
+
+def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
+    x = pyfront.ones(3, device=GPU)
+    pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
+    with pytest.raises(RuntimeError, match="WebGPU device was lost"):
+        (x + 1).tolist()
+    assert pyfront.webgpu.is_available()
+    assert (pyfront.ones(3, device=GPU) * 2).tolist() == [2.0, 2.0, 2.0]

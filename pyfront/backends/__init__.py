@@ -16,6 +16,14 @@ def get_backend(device):
     return backend
 
 
+def forget(kind: str) -> None:
+    """Drop a backend whose device is gone (a lost GPU); the next use opens a new one."""
+    _BACKENDS.pop(kind, None)
+    if kind == "webgpu":
+        from .. import webgpu
+        webgpu._state.clear()
+
+
 def _load(kind: str):
     if kind == "cpu":
         try:

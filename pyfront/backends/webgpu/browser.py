@@ -6,7 +6,7 @@ works when Python was entered with ``runPythonAsync``; each blocking read has an
 from __future__ import annotations
 
 import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
-from pyodide.ffi import run_sync, to_js
+from pyodide.ffi import create_proxy, run_sync, to_js
 
 from .driver import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError
 
@@ -56,6 +56,9 @@ class BrowserDriver:
             device = blocking(adapter.requestDevice(self._device_descriptor()), "pyfront.webgpu.init_async()")
         self.device = device
         self.queue = device.queue
+        self.lost_reason = None  # set when the browser reports the device lost; the runtime then raises
+        self._on_lost = create_proxy(lambda info: setattr(self, "lost_reason", str(info.message) or "lost"))
+        device.lost.then(self._on_lost)
         self._encoder = self._pass = None
         self._bound = (None, None, None)
         info = getattr(adapter, "info", None)

@@ -22,6 +22,19 @@ class DriverError(RuntimeError):
     pass
 
 
+class DeviceLost(RuntimeError):
+    """The GPU device is gone (driver reset, GPU removed, device destroyed): its tensors are lost too."""
+
+
+def lost_error(cause) -> DeviceLost:
+    return DeviceLost(f"the WebGPU device was lost ({cause}); tensors that lived on it are gone. pyfront "
+                      "opens a new device on the next webgpu operation: recreate or reload the tensors")
+
+
+def is_lost(error: Exception) -> bool:
+    return "device is lost" in str(error).lower() or "device lost" in str(error).lower()
+
+
 def open_driver():
     """The driver for this platform: the browser's navigator.gpu under Pyodide, wgpu-py elsewhere."""
     import sys

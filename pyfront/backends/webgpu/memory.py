@@ -51,16 +51,30 @@ class BufferPool:
             handle = free.pop()
             self.pooled_bytes -= size
         else:
-            handle = self._create(size)
+            handle = self._guarded_create(size)
             self.owned[id(handle)] = handle
             self.created += 1
         self.in_use += 1
         return GPUBuffer(handle, size, self)
 
+    def _guarded_create(self, size):
+        from .driver import is_lost, lost_error
+        try:
+            return self._create(size)
+        except Exception as e:
+            if is_lost(e):
+                from .. import forget
+                forget("webgpu")
+                raise lost_error(str(e).strip().splitlines()[-1].strip()) from e
+            raise
+
     def _create(self, size):
         try:
             return self.driver.create_buffer(size, STORAGE | COPY_SRC | COPY_DST)
         except Exception as first:  # out of memory: drop the pool and try once more
+            from .driver import is_lost
+            if is_lost(first):
+                raise
             self.trim()
             try:
                 return self.driver.create_buffer(size, STORAGE | COPY_SRC | COPY_DST)

@@ -13,7 +13,7 @@ import string
 import struct
 from collections import OrderedDict
 
-from .driver import COPY_DST, UNIFORM
+from .driver import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
 from .memory import BufferPool
 
 PARAM_WORDS = 64
@@ -47,6 +47,23 @@ def f32_bits(x: float) -> int:
     return struct.unpack("<I", struct.pack("<f", x))[0]
 
 
+def _guarded(method):
+    """Driver failures caused by a lost device become one clear error, and the backend is dropped."""
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DeviceLost:
+            raise
+        except Exception as e:
+            if getattr(self.driver, "lost_reason", None) or is_lost(e):
+                from .. import forget
+                forget("webgpu")
+                raise lost_error(getattr(self.driver, "lost_reason", None) or str(e).strip().splitlines()[-1].strip()) from e
+            raise
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
+
+
 class Runtime:
     def __init__(self, driver):
         self.driver = driver
@@ -68,6 +85,7 @@ class Runtime:
             entry = self._pipelines[key] = self.driver.compile(source, n_read, n_write)
         return entry
 
+    @_guarded
     def launch(self, source, reads, writes, params, threads: int, group_size: int = 256):
         """Dispatch ``source`` over ``threads`` invocations (folded into a 2D grid when large).
 
@@ -106,6 +124,7 @@ class Runtime:
             self._slot_of[raw] = slot
         return slot
 
+    @_guarded
     def flush(self):
         """Write the parameters used so far, then submit everything recorded."""
         if self._slot:
@@ -115,23 +134,28 @@ class Runtime:
         self._slot_of.clear()
         self.pool.recycled_since_submit.clear()
 
+    @_guarded
     def upload(self, buf, data: bytes):
         if id(buf.handle) in self.pool.recycled_since_submit:
             self.flush()  # a recorded dispatch may still read the old contents
         self.driver.write_buffer(buf.handle, 0, data)
 
+    @_guarded
     def read(self, buf, offset: int, size: int) -> bytes:
         self.flush()
         return bytes(self.driver.read_buffer(buf.handle, offset, size))
 
+    @_guarded
     async def read_async(self, buf, offset: int, size: int) -> bytes:
         self.flush()
         return bytes(await self.driver.read_buffer_async(buf.handle, offset, size))
 
+    @_guarded
     def synchronize(self):
         self.flush()
         self.driver.wait()
 
+    @_guarded
     async def synchronize_async(self):
         self.flush()
         await self.driver.wait_async()
