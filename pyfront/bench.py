@@ -155,6 +155,11 @@ def measure(lib: _Lib, quick: bool) -> dict:
     a, b = lib.randn(1000), lib.randn(1000)
     out["op_overhead_us"] = _best(lambda: a + b, lib.sync) * 1e6
     out["mlp_step_ms"] = _best(lib.grad_step, lib.sync, repeat=3, min_time=0.2) * 1e3
+    if lib.name == "pyfront[webgpu]":  # kernels launched per training step: what per-op costs multiply
+        runtime = pyfront.webgpu._backend().runtime
+        before = runtime.dispatch_count
+        lib.grad_step()
+        out["mlp_step_dispatches"] = runtime.dispatch_count - before
     return out
 
 

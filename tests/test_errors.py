@@ -1,7 +1,7 @@
 """Bad input: pyfront raises torch's exception type with torch's exact message.
 
 Each case runs the same call on torch and pyfront; torch's exception is caught first and is the
-expected one. Mixing devices is not testable until a second device exists (skipped, not faked).
+expected one. Mixing devices is tested in test_webgpu.py, where the second device exists.
 """
 from __future__ import annotations
 
@@ -57,8 +57,3 @@ def test_error_matches_torch(name):
         case(pyfront)
     assert type(got.value) is type(expected.value), f"{type(got.value).__name__}: {got.value}"
     assert str(got.value) == str(expected.value)
-
-
-@pytest.mark.skip(reason="mixing devices needs a second device (webgpu); not testable yet")
-def test_mixing_devices():
-    """Expected all tensors to be on the same device: checked once a webgpu device exists."""

@@ -96,24 +96,29 @@ class Runtime:
             return
         pipeline, layout = self.pipeline(source, len(reads), len(writes))
         offset = self._params_slot(params) * PARAM_BYTES
-        bound = tuple((b.handle, o, max(n, 4)) for b, o, n in (*reads, *writes))
-        key = (id(layout), tuple((id(h), o, n) for h, o, n in bound))
+        ports = (*reads, *writes)
+        key = (id(layout), *[(id(b.handle), o, n) for b, o, n in ports])
         group = self._bind_groups.get(key)
         if group is None:
+            bound = [(b.handle, o, max(n, 4)) for b, o, n in ports]
             group = self.driver.bind_group(layout, [*bound, (self._ring, 0, PARAM_BYTES)])
             self._bind_groups[key] = (group, bound)  # keep the handles alive with the group
             if len(self._bind_groups) > 4096:
                 self._bind_groups.popitem(last=False)
         else:
             group = group[0]
-            self._bind_groups.move_to_end(key)
-        groups = math.ceil(threads / group_size)
-        x = min(groups, self.max_groups)
-        self.driver.dispatch(pipeline, group, offset, x, math.ceil(groups / x))
+        groups = -(-threads // group_size)
+        if groups <= self.max_groups:
+            self.driver.dispatch(pipeline, group, offset, groups, 1)
+        else:
+            self.driver.dispatch(pipeline, group, offset, self.max_groups, -(-groups // self.max_groups))
         self.dispatch_count += 1
 
     def _params_slot(self, params) -> int:
-        raw = struct.pack(f"<{len(params)}I", *(p & 0xFFFFFFFF for p in params))
+        try:
+            raw = struct.pack(f"<{len(params)}I", *params)
+        except struct.error:  # negative words (i32 parameters) as their two's-complement bits
+            raw = struct.pack(f"<{len(params)}I", *(p & 0xFFFFFFFF for p in params))
         slot = self._slot_of.get(raw)
         if slot is None:
             if self._slot == RING_SLOTS:

@@ -42,8 +42,11 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False):
     numel = out.numel()
     if numel == 0:
         return
-    ports = [out._strides] + [broadcast_strides(t, shape) for t in inputs]
-    shape, ports = coalesce(shape, ports)
+    if all(t._shape == shape and t.is_contiguous() for t in inputs) and out.is_contiguous():
+        shape, ports = (numel,), [(1,)] * (len(inputs) + 1)  # the common case: flat and aligned
+    else:
+        ports = [out._strides] + [broadcast_strides(t, shape) for t in inputs]
+        shape, ports = coalesce(shape, ports)
     if len(shape) > MAX_DIMS:
         raise RuntimeError(f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
                            f"contiguous ones; got {len(shape)}: make the operands contiguous first")
