@@ -144,12 +144,12 @@ def _numpy_mlp_step(np, randn, sizes=(784, 512, 512, 10), batch=256, lr=0.01):
     return step
 
 
-def measure(lib: _Lib, quick: bool) -> dict:
+def measure(lib: _Lib, quick: bool, max_matmul: int = 4096, max_add: int = 1 << 26) -> dict:
     out = {"matmul_gflops": {}, "add_gbps": {}}
-    for n in ((256, 512) if quick else (256, 512, 1024, 2048, 4096)):
+    for n in [n for n in ((256, 512) if quick else (256, 512, 1024, 2048, 4096)) if n <= max_matmul]:
         a, b = lib.randn(n, n), lib.randn(n, n)
         out["matmul_gflops"][n] = 2 * n ** 3 / _best(lambda a=a, b=b: a @ b, lib.sync, repeat=3) / 1e9
-    for n in ((1 << 20,) if quick else (1 << 20, 1 << 22, 1 << 24, 1 << 26)):
+    for n in [n for n in ((1 << 20,) if quick else (1 << 20, 1 << 22, 1 << 24, 1 << 26)) if n <= max_add]:
         a, b = lib.randn(n), lib.randn(n)
         out["add_gbps"][n] = 3 * 4 * n / _best(lambda a=a, b=b: a + b, lib.sync, repeat=3) / 1e9
     a, b = lib.randn(1000), lib.randn(1000)
@@ -197,11 +197,14 @@ def devices() -> list:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description="pyfront benchmarks beside PyTorch and NumPy")
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    parser.add_argument("--max-matmul", type=int, default=4096, help="largest matmul size to time")
+    parser.add_argument("--max-add", type=int, default=1 << 26, help="largest elementwise add to time")
     args = parser.parse_args(argv)
-    refs = {lib.name: measure(lib, args.quick) for lib in (_torch_lib(), _numpy_lib()) if lib is not None}
+    limits = dict(max_matmul=args.max_matmul, max_add=args.max_add)
+    refs = {lib.name: measure(lib, args.quick, **limits) for lib in (_torch_lib(), _numpy_lib()) if lib is not None}
     report = {"machine": platform.platform(), "python": platform.python_version(), "devices": {}}
     for dev in devices():
-        ours = measure(_pyfront_lib(dev), args.quick)
+        ours = measure(_pyfront_lib(dev), args.quick, **limits)
         report["devices"][dev] = {"pyfront": ours, **refs,
                                   "ratio": {name: _ratios(ours, ref) for name, ref in refs.items()}}
     print(json.dumps(_rounded(report), indent=1))

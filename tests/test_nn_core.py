@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
+from webgpu_required import requires_webgpu
 import torch
 
 import pyfront
@@ -728,7 +729,8 @@ def test_clip_grad_matches_torch():
     assert ps[1].tolist() == [12.0, 13.0, 14.0, 15.0, 16.0]
 
 
-def test_training_loop_matches_torch():
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_training_loop_matches_torch(device):
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(32, 4)).astype(np.float32), rng.integers(0, 3, size=32)
     models = {
@@ -736,14 +738,16 @@ def test_training_loop_matches_torch():
         for fw in (pyfront, torch)
     }
     copy_state(models[pyfront], models[torch])
+    models[pyfront].to(device)
     losses = {}
     for fw, model in models.items():
         opt = fw.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
         fn = fw.nn.CrossEntropyLoss()
         out = []
+        where = {"device": device} if fw is pyfront else {}
         for _ in range(20):
             opt.zero_grad()
-            loss = fn(model(fw.tensor(x)), fw.tensor(y))
+            loss = fn(model(fw.tensor(x, **where)), fw.tensor(y, **where))
             loss.backward()
             opt.step()
             out.append(loss.item())

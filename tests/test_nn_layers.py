@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+from webgpu_required import requires_webgpu
 import torch
 
 import pyfront
@@ -513,12 +514,14 @@ def _cnn(nn):
     )
 
 
-def test_cnn_prints_and_trains_as_torch():
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_cnn_prints_and_trains_as_torch(device):
     """A small CNN: same print, same state_dict keys, the same losses and BN statistics over SGD steps."""
     pm, tm = _cnn(pnn), _cnn(torch.nn)
     assert repr(pm) == repr(tm)
     assert list(pm.state_dict()) == list(tm.state_dict())
     copy_weights(pm, tm)
+    pm.to(device)
     p_opt = pyfront.optim.SGD(pm.parameters(), lr=0.1, momentum=0.9)
     t_opt = torch.optim.SGD(tm.parameters(), lr=0.1, momentum=0.9)
     rng = np.random.default_rng(0)
@@ -526,7 +529,7 @@ def test_cnn_prints_and_trains_as_torch():
         x = rng.standard_normal((6, 1, 8, 8)).astype(np.float32)
         y = rng.integers(0, 10, size=6)
         t_loss = torch.nn.functional.cross_entropy(tm(torch.from_numpy(x)), torch.from_numpy(y))
-        p_loss = PF.cross_entropy(pm(pyfront.tensor(x)), pyfront.tensor(y))
+        p_loss = PF.cross_entropy(pm(pyfront.tensor(x, device=device)), pyfront.tensor(y, device=device))
         assert abs(p_loss.item() - t_loss.item()) < 1e-4
         t_opt.zero_grad()
         p_opt.zero_grad()
@@ -535,11 +538,11 @@ def test_cnn_prints_and_trains_as_torch():
         t_opt.step()
         p_opt.step()
     for name, value in tm.state_dict().items():
-        assert_same(pm.state_dict()[name], value, rtol=1e-3, atol=1e-4)
+        assert_same(pm.state_dict()[name].cpu(), value, rtol=1e-3, atol=1e-4)
     pm.eval()
     tm.eval()
     x = rng.standard_normal((3, 1, 8, 8)).astype(np.float32)
-    assert_same(pm(pyfront.tensor(x)), tm(torch.from_numpy(x)), rtol=1e-3, atol=1e-4)
+    assert_same(pm(pyfront.tensor(x, device=device)).cpu(), tm(torch.from_numpy(x)), rtol=1e-3, atol=1e-4)
 
 
 # -- constructor and forward errors --------------------------------------------------------------------
