@@ -6,6 +6,7 @@
 Everything the page needs is copied in: Pyodide from the pinned npm package (build/package-lock.json),
 the pure-Python pyfront wheel (shaders and the digits data inside). Nothing is fetched at run time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
 CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; object-src 'none'; base-uri 'none'"
 
 
@@ -33,16 +40,35 @@ def build(out: Path) -> Path:
     for name in PYODIDE_FILES:
         shutil.copy2(node_modules / name, out / "pyodide" / name)
     # --no-build-isolation: hatchling comes from the environment (a test dependency), not a download
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "--disable-pip-version-check", "-w", str(out / "wheels"), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "--disable-pip-version-check",
+            "-w",
+            str(out / "wheels"),
+            str(ROOT),
+        ],
+        check=True,
+    )
     wheel = next((out / "wheels").glob("pyfront-*.whl"))
     (out / "manifest.json").write_text(json.dumps({"wheel": f"wheels/{wheel.name}"}))
     return out
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".mjs": "text/javascript", ".js": "text/javascript", ".whl": "application/zip"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".whl": "application/zip",
+    }
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)
@@ -55,7 +81,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 def server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
     """A local static server for ``directory`` (port 0: any free port) that sends the page's CSP."""
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(directory)))
+    return http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(Handler, directory=str(directory))
+    )
 
 
 def main(argv=None):

@@ -8,7 +8,8 @@ from .dtypes import (bool_ as bool, float16, float32, float64, get_default_dtype
                      int64, promote_types, set_default_dtype, uint8, dtype)
 from .dtypes import float16 as half, float32 as float, float64 as double, int16 as short
 from .dtypes import int32 as int, int64 as long
-from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
+                     set_rng_state)
 from .shape import Size
 from .tensor import Tensor
 from .ops import methods as _methods

@@ -6,6 +6,7 @@ SGD with momentum) in ms; beside each, the same figure for PyTorch (CUDA when pr
 and NumPy, and the ratio pyfront / reference (above 1 is better for rates, below 1 for times).
 PyTorch is imported here only to measure it; pyfront itself never imports it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,6 +54,7 @@ def _pyfront_lib(device):
     def sync():
         if device != "cpu":
             pyfront.accelerator.synchronize()
+
     return _Lib(f"pyfront[{device}]", randn, sync, _autograd_mlp_step(pyfront, randn))
 
 
@@ -70,6 +72,7 @@ def _torch_lib():
     def sync():
         if device == "cuda":
             torch.cuda.synchronize()
+
     return _Lib(f"torch[{device}]", randn, sync, _autograd_mlp_step(torch, randn))
 
 
@@ -82,6 +85,7 @@ def _numpy_lib():
 
     def randn(*shape):
         return rng.standard_normal(shape, dtype=np.float32)
+
     return _Lib("numpy", randn, lambda: None, _numpy_mlp_step(np, randn))
 
 
@@ -111,6 +115,7 @@ def _autograd_mlp_step(lib, randn, sizes=(784, 512, 512, 10), batch=256, lr=0.01
             for p, buf in zip(params, bufs):
                 buf.mul_(0.9).add_(p.grad)
                 p.sub_(lr * buf)
+
     return step
 
 
@@ -141,6 +146,7 @@ def _numpy_mlp_step(np, randn, sizes=(784, 512, 512, 10), batch=256, lr=0.01):
             buf *= 0.9
             buf += gr
             p_ -= lr * buf
+
     return step
 
 
@@ -148,7 +154,7 @@ def measure(lib: _Lib, quick: bool, max_matmul: int = 4096, max_add: int = 1 << 
     out = {"matmul_gflops": {}, "add_gbps": {}}
     for n in [n for n in ((256, 512) if quick else (256, 512, 1024, 2048, 4096)) if n <= max_matmul]:
         a, b = lib.randn(n, n), lib.randn(n, n)
-        out["matmul_gflops"][n] = 2 * n ** 3 / _best(lambda a=a, b=b: a @ b, lib.sync, repeat=3) / 1e9
+        out["matmul_gflops"][n] = 2 * n**3 / _best(lambda a=a, b=b: a @ b, lib.sync, repeat=3) / 1e9
     for n in [n for n in ((1 << 20,) if quick else (1 << 20, 1 << 22, 1 << 24, 1 << 26)) if n <= max_add]:
         a, b = lib.randn(n), lib.randn(n)
         out["add_gbps"][n] = 3 * 4 * n / _best(lambda a=a, b=b: a + b, lib.sync, repeat=3) / 1e9
@@ -185,6 +191,7 @@ def devices() -> list:
     """The devices to measure: cpu where NumPy computes it (not in a browser without NumPy), and the GPU."""
     try:
         import numpy  # noqa: F401
+
         found = ["cpu"]
     except ImportError:
         found = []
@@ -201,12 +208,19 @@ def main(argv=None) -> dict:
     parser.add_argument("--max-add", type=int, default=1 << 26, help="largest elementwise add to time")
     args = parser.parse_args(argv)
     limits = dict(max_matmul=args.max_matmul, max_add=args.max_add)
-    refs = {lib.name: measure(lib, args.quick, **limits) for lib in (_torch_lib(), _numpy_lib()) if lib is not None}
+    refs = {
+        lib.name: measure(lib, args.quick, **limits)
+        for lib in (_torch_lib(), _numpy_lib())
+        if lib is not None
+    }
     report = {"machine": platform.platform(), "python": platform.python_version(), "devices": {}}
     for dev in devices():
         ours = measure(_pyfront_lib(dev), args.quick, **limits)
-        report["devices"][dev] = {"pyfront": ours, **refs,
-                                  "ratio": {name: _ratios(ours, ref) for name, ref in refs.items()}}
+        report["devices"][dev] = {
+            "pyfront": ours,
+            **refs,
+            "ratio": {name: _ratios(ours, ref) for name, ref in refs.items()},
+        }
     print(json.dumps(_rounded(report), indent=1))
     return report
 

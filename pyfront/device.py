@@ -1,4 +1,5 @@
 """Device objects: ``cpu`` (NumPy) and ``webgpu`` (alias ``gpu``)."""
+
 from __future__ import annotations
 
 _TYPES = {"cpu": "cpu", "webgpu": "webgpu", "gpu": "webgpu"}
@@ -14,11 +15,14 @@ class device:
             self.type, self.index = type.type, type.index
             return
         if not isinstance(type, str):
-            raise TypeError(f"device() received an invalid combination of arguments - got ({type.__class__.__name__})")
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got ({type.__class__.__name__})"
+            )
         name, _, idx = type.partition(":")
         if name not in _TYPES:
             raise RuntimeError(
-                "Expected one of cpu, webgpu, gpu device type at start of device string: " + type)
+                "Expected one of cpu, webgpu, gpu device type at start of device string: " + type
+            )
         if idx:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}'")

@@ -1,4 +1,5 @@
 """Drive the built site in headless Chromium (Debian's, with SwiftShader's WebGPU) through Playwright."""
+
 from __future__ import annotations
 
 import sys
@@ -7,14 +8,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader",
-         "--use-webgpu-adapter=swiftshader", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--enable-unsafe-webgpu",
+    "--enable-features=Vulkan",
+    "--use-vulkan=swiftshader",
+    "--use-webgpu-adapter=swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def build_site(out: Path) -> Path:
     sys.path.insert(0, str(ROOT / "build"))
     from build_site import build
+
     return build(out)
 
 
@@ -24,6 +35,7 @@ class Page:
     def __init__(self, site: Path):
         from build_site import server
         from playwright.sync_api import sync_playwright
+
         self.httpd = server(site)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
@@ -33,9 +45,13 @@ class Page:
         self.console_errors, self.csp_violations = [], []
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        self.page.on("console", lambda m: "Content Security Policy" in m.text and self.csp_violations.append(m.text))
+        self.page.on(
+            "console", lambda m: "Content Security Policy" in m.text and self.csp_violations.append(m.text)
+        )
         self.page.goto(self.url)
-        self.page.wait_for_selector("body[data-ready='true'], #adapter.warn", state="attached", timeout=180_000)
+        self.page.wait_for_selector(
+            "body[data-ready='true'], #adapter.warn", state="attached", timeout=180_000
+        )
 
     def run(self, code: str, timeout_ms: int = 600_000) -> dict:
         self.page.set_default_timeout(timeout_ms)

@@ -1,5 +1,6 @@
 """The built site in headless Chromium: pyfront under Pyodide on the browser's WebGPU (SwiftShader),
 checked against PyTorch run natively in the same test."""
+
 import base64
 import io
 import json
@@ -35,21 +36,25 @@ def test_page_loads_on_webgpu_without_errors(page):
 
 
 def test_sync_and_async_read_back(page):
-    out = ok(page.run("""
+    out = ok(
+        page.run("""
 import pyfront as torch
 x = torch.arange(6.0, device="webgpu").reshape(2, 3)
 print(x.sum().item(), x.tolist())
 print(await (x * 2).sum().item_async(), await x.t().tolist_async())
 await torch.webgpu.synchronize_async()
 print(x)
-"""))["output"].splitlines()
+""")
+    )["output"].splitlines()
     assert out[0] == "15.0 [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]"
     assert out[1] == "30.0 [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]"
     assert out[2:] == ["tensor([[0., 1., 2.],", "        [3., 4., 5.]], device='webgpu:0')"]
 
 
 def test_python_errors_come_back_as_tracebacks(page):
-    result = page.run("import pyfront as torch\ntorch.ones(2, device='webgpu') @ torch.ones(3, device='webgpu')")
+    result = page.run(
+        "import pyfront as torch\ntorch.ones(2, device='webgpu') @ torch.ones(3, device='webgpu')"
+    )
     assert "Traceback" in result["error"] and "RuntimeError" in result["error"]
 
 
@@ -107,10 +112,22 @@ def _encode(spec, domain, rng):
     data = _values(spec, domain, rng)
     grad = spec.grad and spec.dtype.startswith("float")
     t = torch.tensor(data, requires_grad=grad)
-    x = t.permute(*reversed(range(t.dim()))) if spec.layout == "transposed" else (
-        t.expand(spec.expand_to) if spec.layout == "expanded" else t)
-    return {"data": data.tolist(), "dtype": spec.dtype, "layout": spec.layout, "expand_to": list(spec.expand_to),
-            "grad": grad}, x, (t if grad else None)
+    x = (
+        t.permute(*reversed(range(t.dim())))
+        if spec.layout == "transposed"
+        else (t.expand(spec.expand_to) if spec.layout == "expanded" else t)
+    )
+    return (
+        {
+            "data": data.tolist(),
+            "dtype": spec.dtype,
+            "layout": spec.layout,
+            "expand_to": list(spec.expand_to),
+            "grad": grad,
+        },
+        x,
+        (t if grad else None),
+    )
 
 
 def _jsonable(v):
@@ -127,7 +144,7 @@ def _cases():
     """The first usable sample of every op: float32 operands, JSON-expressible arguments."""
     rng = np.random.default_rng(0)
     cases = []
-    for name, torch_name, samples, domain, differentiable in entries():
+    for _name, torch_name, samples, domain, differentiable in entries():
         for args, kwargs in samples:
             specs = [a for a in (*args, *kwargs.values()) if isinstance(a, T)]
             if not specs or any(s.dtype == "float64" for s in specs):
@@ -143,14 +160,20 @@ def _cases():
                 out = fn(*[e[1] for e in enc], **{k: v[1] for k, v in kw.items()})
             except Exception:
                 continue
-            case = {"name": torch_name, "args": [e[0] for e in enc], "kwargs": {k: v[0] for k, v in kw.items()},
-                    "expected": out, "leaves": [e[2] for e in enc if e[2] is not None]}
+            case = {
+                "name": torch_name,
+                "args": [e[0] for e in enc],
+                "kwargs": {k: v[0] for k, v in kw.items()},
+                "expected": out,
+                "leaves": [e[2] for e in enc if e[2] is not None],
+            }
             first = out[0] if isinstance(out, (tuple, list)) else out
             if differentiable and case["leaves"] and isinstance(first, torch.Tensor) and first.requires_grad:
                 cot = rng.uniform(-1, 1, size=tuple(first.shape)).astype(np.float32)
                 try:
-                    case["expected_grads"] = torch.autograd.grad((first * torch.from_numpy(cot)).sum(),
-                                                                 case["leaves"], allow_unused=True)
+                    case["expected_grads"] = torch.autograd.grad(
+                        (first * torch.from_numpy(cot)).sum(), case["leaves"], allow_unused=True
+                    )
                     case["cotangent"] = cot.tolist()
                 except RuntimeError:  # torch has no derivative here: compare the values only
                     pass
@@ -167,18 +190,26 @@ def _compare(got, expected, what):
         return
     if isinstance(expected, torch.Tensor):
         assert got["dtype"] == str(expected.dtype), f"{what}: dtype {got['dtype']} != {expected.dtype}"
-        value = torch.tensor(got["t"], dtype=expected.dtype) if expected.numel() else expected.new_empty(expected.shape)
-        torch.testing.assert_close(value.reshape(expected.shape), expected.detach(), rtol=1e-3, atol=1e-4,
-                                   equal_nan=True, msg=what)
+        value = (
+            torch.tensor(got["t"], dtype=expected.dtype)
+            if expected.numel()
+            else expected.new_empty(expected.shape)
+        )
+        torch.testing.assert_close(
+            value.reshape(expected.shape), expected.detach(), rtol=1e-3, atol=1e-4, equal_nan=True, msg=what
+        )
         return
     assert got == expected or abs(got - expected) <= 1e-4 * (1 + abs(expected)), what
 
 
 def test_op_table_in_the_page_matches_torch(page):
     cases = _cases()
-    payload = json.dumps([{k: v for k, v in c.items() if k in ("name", "args", "kwargs", "cotangent")}
-                          for c in cases])
-    result = ok(page.run(RUNNER + f"\nimport json\njson.dumps([run_case(c) for c in json.loads({payload!r})])"))
+    payload = json.dumps(
+        [{k: v for k, v in c.items() if k in ("name", "args", "kwargs", "cotangent")} for c in cases]
+    )
+    result = ok(
+        page.run(RUNNER + f"\nimport json\njson.dumps([run_case(c) for c in json.loads({payload!r})])")
+    )
     results = json.loads(result["result"])
     compared, failures = set(), []
     for case, got in zip(cases, results):
@@ -187,8 +218,13 @@ def test_op_table_in_the_page_matches_torch(page):
             _compare(got["out"], case["expected"], case["name"])
             for g, e in zip(got.get("grads", []), case.get("expected_grads", [])):
                 if e is not None:
-                    torch.testing.assert_close(torch.tensor(g).reshape(e.shape), e, rtol=1e-3, atol=1e-3,
-                                               msg=f"{case['name']} gradient")
+                    torch.testing.assert_close(
+                        torch.tensor(g).reshape(e.shape),
+                        e,
+                        rtol=1e-3,
+                        atol=1e-3,
+                        msg=f"{case['name']} gradient",
+                    )
             compared.add(case["name"])
         except AssertionError as e:
             failures.append(f"{case['name']}: {str(e)[:300]}")
@@ -204,7 +240,8 @@ def test_a_torch_checkpoint_gives_the_same_predictions_in_the_page(page):
     buf = io.BytesIO()
     torch.save(model.state_dict(), buf)
     raw = base64.b64encode(buf.getvalue()).decode()
-    result = ok(page.run(f"""
+    result = ok(
+        page.run(f"""
 import base64, io, json
 import pyfront as torch
 from pyfront import nn
@@ -212,12 +249,17 @@ model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
 model.load_state_dict(torch.load(io.BytesIO(base64.b64decode({raw!r}))))
 model.to("webgpu")
 json.dumps(model(torch.tensor({x.tolist()!r}, device="webgpu")).tolist())
-"""))
-    torch.testing.assert_close(torch.tensor(json.loads(result["result"])), model(x).detach(), rtol=1e-4, atol=1e-5)
+""")
+    )
+    torch.testing.assert_close(
+        torch.tensor(json.loads(result["result"])), model(x).detach(), rtol=1e-4, atol=1e-5
+    )
 
 
 def test_training_the_digits_demo_in_the_page(page):
-    result = ok(page.run("""
+    result = ok(
+        page.run(
+            """
 import json
 import pyfront as torch
 from pyfront.datasets import load_digits
@@ -229,13 +271,16 @@ model = digits.DigitsCNN().to("webgpu")
 history = digits.train(model, digits.make_loader(train_x, train_y, 64, True),
                        digits.make_loader(test_x, test_y, 256, False), epochs=4, lr=0.01)
 json.dumps(history)
-""", timeout_ms=900_000))
+""",
+            timeout_ms=900_000,
+        )
+    )
     history = json.loads(result["result"])
     assert history["test_accuracy"][-1] >= 0.90, history
 
 
 def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
-    """After the training test: draw a digit, download the state_dict (torch reads it), load one torch wrote."""
+    """After the training test: draw a digit, download the state_dict (torch reads it), load torch's."""
     box = page.page.locator("#pad").bounding_box()
     page.page.mouse.move(box["x"] + 112, box["y"] + 30)
     page.page.mouse.down()
@@ -253,15 +298,23 @@ def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
     theirs = tmp_path / "from_torch.pt"
     torch.save(state, theirs)
     page.page.set_input_files("#upload", str(theirs))
-    page.page.wait_for_selector("#checkpoint-status:has-text('All keys matched successfully')", timeout=120_000)
-    bias = ok(page.run("from pyfront.examples import digits_page\ndigits_page.model().classifier[3].bias.tolist()"))
+    page.page.wait_for_selector(
+        "#checkpoint-status:has-text('All keys matched successfully')", timeout=120_000
+    )
+    bias = ok(
+        page.run("from pyfront.examples import digits_page\ndigits_page.model().classifier[3].bias.tolist()")
+    )
     assert bias["result"] == str([0.5] * 10)
 
 
 def test_bench_runs_in_the_page(page):
-    result = ok(page.run("import io, contextlib, json\nfrom pyfront import bench\n"
-                         "with contextlib.redirect_stdout(io.StringIO()) as out:\n    bench.main(['--quick'])\n"
-                         "out.getvalue()"))
+    result = ok(
+        page.run(
+            "import io, contextlib, json\nfrom pyfront import bench\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n    bench.main(['--quick'])\n"
+            "out.getvalue()"
+        )
+    )
     report = json.loads(result["result"])
     ours = report["devices"]["webgpu"]["pyfront"]
     assert ours["op_overhead_us"] > 0 and ours["mlp_step_ms"] > 0 and ours["matmul_gflops"]["256"] > 0
@@ -274,6 +327,7 @@ def test_no_console_errors_or_csp_violations_after_use(page):
 
 def _playground_examples():
     import re
+
     source = (ROOT / "web" / "examples.js").read_text()
     return re.findall(r'\["([^"]+)", `(.*?)`\]', source, flags=re.S)
 

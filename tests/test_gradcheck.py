@@ -5,6 +5,7 @@ inside the checked function, so expanded operands do not alias memory) is checke
 gradcheck, and the first usable sample of each op by gradgradcheck. Samples torch refuses are
 left to test_ops.py. gradcheck must be able to fail: wrong custom backwards are caught.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -71,8 +72,10 @@ def _usable(torch_name, sample, domain, seed):
     if not grad_data:
         return None
     # torch.empty: contiguous strides even for zero-size data (torch.tensor gives them stride 0)
-    torch_leaves = tuple(torch.empty(d.shape, dtype=torch.float64).copy_(torch.from_numpy(d)).requires_grad_()
-                         for d in grad_data)
+    torch_leaves = tuple(
+        torch.empty(d.shape, dtype=torch.float64).copy_(torch.from_numpy(d)).requires_grad_()
+        for d in grad_data
+    )
     try:
         if not torch.autograd.gradcheck(lambda *xs: call(torch, *xs), torch_leaves, raise_exception=False):
             return None
@@ -83,9 +86,18 @@ def _usable(torch_name, sample, domain, seed):
 
 # Only the samples gradcheck applies to are collected (a float operand, accepted by torch and
 # passing torch's own gradcheck); the rest are test_ops.py's business, not skips here.
-USABLE = {(e[0], i): prepared for e in DIFFERENTIABLE for i in range(len(e[2]))
-          if (prepared := _usable(e[1], e[2][i], e[3], seed=i)) is not None}
-CASES = [pytest.param(e, i, id=f"{e[0]}-{i}") for e in DIFFERENTIABLE for i in range(len(e[2])) if (e[0], i) in USABLE]
+USABLE = {
+    (e[0], i): prepared
+    for e in DIFFERENTIABLE
+    for i in range(len(e[2]))
+    if (prepared := _usable(e[1], e[2][i], e[3], seed=i)) is not None
+}
+CASES = [
+    pytest.param(e, i, id=f"{e[0]}-{i}")
+    for e in DIFFERENTIABLE
+    for i in range(len(e[2]))
+    if (e[0], i) in USABLE
+]
 FIRST = {}
 for _name, _index in USABLE:
     FIRST.setdefault(_name, _index)
@@ -114,7 +126,7 @@ class WrongSin(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return g * x.cos() * 1.01
 
 
@@ -128,7 +140,7 @@ class SinFirstOrderOnly(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return g * x.detach().cos()
 
 
@@ -140,7 +152,7 @@ class RightSin(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return g * x.cos()
 
 
@@ -173,7 +185,7 @@ def test_gradcheck_catches_backward_not_scaled_by_grad_output():
 
         @staticmethod
         def backward(ctx, g):
-            return pyfront.ones_like(g) * 2   # right only for a grad_output of ones
+            return pyfront.ones_like(g) * 2  # right only for a grad_output of ones
 
     x = _x()
     with pytest.raises(GradcheckError):
@@ -195,12 +207,16 @@ def _same_error(torch_call, pyfront_call):
 
 
 def test_gradcheck_input_errors_match_torch():
-    _same_error(lambda: torch.autograd.gradcheck(torch.sin, (torch.randn(3, dtype=torch.float64),)),
-                lambda: gradcheck(pyfront.sin, (pyfront.randn(3, dtype=pyfront.float64),)))
+    _same_error(
+        lambda: torch.autograd.gradcheck(torch.sin, (torch.randn(3, dtype=torch.float64),)),
+        lambda: gradcheck(pyfront.sin, (pyfront.randn(3, dtype=pyfront.float64),)),
+    )
     t = torch.randn(3, 1, dtype=torch.float64, requires_grad=True)
     p = pyfront.randn(3, 1, dtype=pyfront.float64, requires_grad=True)
-    _same_error(lambda: torch.autograd.gradcheck(torch.sin, (t.expand(3, 4),)),
-                lambda: gradcheck(pyfront.sin, (p.expand(3, 4),)))
+    _same_error(
+        lambda: torch.autograd.gradcheck(torch.sin, (t.expand(3, 4),)),
+        lambda: gradcheck(pyfront.sin, (p.expand(3, 4),)),
+    )
 
 
 def test_gradcheck_warns_on_float32_like_torch():

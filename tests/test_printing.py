@@ -1,4 +1,5 @@
 """repr/str of tensors against real torch: the same tensors built in both libraries must print alike."""
+
 import math
 
 import numpy as np
@@ -43,37 +44,37 @@ NAN, INF = math.nan, math.inf
 CASES = {
     # floats: notation chosen from the values
     "f32_1d": lambda lib: from_np(lib, normal(0, (5,))),
-    "f32_int_valued": lambda lib: lib.tensor([1., 2.]),
-    "f32_int_valued_2d": lambda lib: lib.tensor([[1., -20.], [300., 4.]]),
-    "f32_int_valued_huge": lambda lib: lib.tensor([1., 1e9]),
-    "f32_int_valued_ratio": lambda lib: lib.tensor([1., 2000.]),
+    "f32_int_valued": lambda lib: lib.tensor([1.0, 2.0]),
+    "f32_int_valued_2d": lambda lib: lib.tensor([[1.0, -20.0], [300.0, 4.0]]),
+    "f32_int_valued_huge": lambda lib: lib.tensor([1.0, 1e9]),
+    "f32_int_valued_ratio": lambda lib: lib.tensor([1.0, 2000.0]),
     "f32_mixed_magnitudes": lambda lib: lib.tensor([1e-5, 1e5]),
     "f32_tiny": lambda lib: lib.tensor([1e-5, 2e-5]),
     "f32_just_below_1e8": lambda lib: lib.tensor([5e7, 9e7]),
     "f32_above_1e8": lambda lib: lib.tensor([2e8, 3e8]),
-    "f32_ratio_1000": lambda lib: lib.tensor([1., 1000.]),
-    "f32_ratio_above_1000": lambda lib: lib.tensor([0.5, 1000.]),
+    "f32_ratio_1000": lambda lib: lib.tensor([1.0, 1000.0]),
+    "f32_ratio_above_1000": lambda lib: lib.tensor([0.5, 1000.0]),
     "f32_min_1e-4": lambda lib: lib.tensor([1e-4, 1e-3], dtype=lib.float64),
     "f32_nonfinite": lambda lib: lib.tensor([NAN, INF, -INF, 1.5]),
-    "f32_nonfinite_int": lambda lib: lib.tensor([NAN, INF, -INF, 1., 20.]),
-    "f32_nonfinite_sci": lambda lib: lib.tensor([NAN, INF, 1e-7, 3.]),
+    "f32_nonfinite_int": lambda lib: lib.tensor([NAN, INF, -INF, 1.0, 20.0]),
+    "f32_nonfinite_sci": lambda lib: lib.tensor([NAN, INF, 1e-7, 3.0]),
     "f32_only_nonfinite": lambda lib: lib.tensor([NAN, INF, -INF]),
     "f32_zeros": lambda lib: lib.zeros(3),
-    "f32_neg_zero": lambda lib: lib.tensor([-0., 0.]),
-    "f32_neg_zero_int": lambda lib: lib.tensor([-0., 1.]),
-    "f32_neg_zero_frac": lambda lib: lib.tensor([-0., 1.5]),
-    "f32_neg_zero_sci": lambda lib: lib.tensor([-0., 1e-5, 1e5]),
+    "f32_neg_zero": lambda lib: lib.tensor([-0.0, 0.0]),
+    "f32_neg_zero_int": lambda lib: lib.tensor([-0.0, 1.0]),
+    "f32_neg_zero_frac": lambda lib: lib.tensor([-0.0, 1.5]),
+    "f32_neg_zero_sci": lambda lib: lib.tensor([-0.0, 1e-5, 1e5]),
     "f32_neg_frac": lambda lib: lib.tensor([-1.25, 3.5, -0.0001]),
     "f64_1d": lambda lib: from_np(lib, normal(1, (6,), dtype="float64")),
-    "f64_int_valued": lambda lib: lib.tensor([1., 2.], dtype=lib.float64),
+    "f64_int_valued": lambda lib: lib.tensor([1.0, 2.0], dtype=lib.float64),
     "f64_precise": lambda lib: lib.tensor([1 / 3, 2 / 3, 1e-3], dtype=lib.float64),
     "f16_1d": lambda lib: from_np(lib, normal(2, (7,), dtype="float16")),
     "f16_2d_scaled": lambda lib: from_np(lib, normal(3, (3, 4), 100.0, dtype="float16")),
     "f16_overflow": lambda lib: from_np(lib, normal(4, (4,), 1e5, dtype="float16")),
     # 0-d
     "scalar_f32": lambda lib: lib.tensor(3.5),
-    "scalar_int_valued": lambda lib: lib.tensor(2.),
-    "scalar_neg_zero": lambda lib: lib.tensor(-0.),
+    "scalar_int_valued": lambda lib: lib.tensor(2.0),
+    "scalar_neg_zero": lambda lib: lib.tensor(-0.0),
     "scalar_nan": lambda lib: lib.tensor(NAN),
     "scalar_neg_inf": lambda lib: lib.tensor(-INF),
     "scalar_tiny": lambda lib: lib.tensor(1e-8),
@@ -83,7 +84,7 @@ CASES = {
     "scalar_bool": lambda lib: lib.tensor(True),
     # integer and bool dtypes
     "i64": lambda lib: from_np(lib, integers(5, (3, 4), -1000, 1000, "int64")),
-    "i64_huge": lambda lib: lib.tensor([2 ** 62, -3]),
+    "i64_huge": lambda lib: lib.tensor([2**62, -3]),
     "i32": lambda lib: from_np(lib, integers(6, (2, 5), -50, 50, "int32")),
     "i16": lambda lib: from_np(lib, integers(7, (6,), -30000, 30000, "int16")),
     "i8": lambda lib: from_np(lib, integers(8, (2, 2, 3), -128, 128, "int8")),
@@ -97,10 +98,14 @@ CASES = {
     "empty_bool": lambda lib: lib.zeros(0, dtype=lib.bool),
     "empty_f16_3x0": lambda lib: lib.zeros(3, 0, dtype=lib.float16),
     # several dims and scales
-    **{f"f32_2d_scale_{s:g}": (lambda s: lambda lib: from_np(lib, normal(11, (4, 5), s)))(s)
-       for s in (1e-6, 1e-3, 1.0, 1e3, 1e5, 1e9)},
-    **{f"f64_3d_scale_{s:g}": (lambda s: lambda lib: from_np(lib, normal(12, (2, 3, 4), s, "float64")))(s)
-       for s in (1e-4, 1.0, 1e4)},
+    **{
+        f"f32_2d_scale_{s:g}": (lambda s: lambda lib: from_np(lib, normal(11, (4, 5), s)))(s)
+        for s in (1e-6, 1e-3, 1.0, 1e3, 1e5, 1e9)
+    },
+    **{
+        f"f64_3d_scale_{s:g}": (lambda s: lambda lib: from_np(lib, normal(12, (2, 3, 4), s, "float64")))(s)
+        for s in (1e-4, 1.0, 1e4)
+    },
     "f32_3d": lambda lib: from_np(lib, normal(13, (3, 2, 4))),
     "f32_4d": lambda lib: from_np(lib, normal(14, (2, 2, 3, 2))),
     "i64_4d": lambda lib: from_np(lib, integers(15, (2, 3, 2, 2), -9, 10, "int64")),
@@ -123,8 +128,9 @@ CASES = {
     "i8_big": lambda lib: from_np(lib, integers(28, (50, 50), -128, 128, "int8")),
     "bool_big": lambda lib: from_np(lib, integers(29, (30, 40), 0, 2, "bool")),
     # the middle of a summarised tensor does not decide the notation: only printed values count
-    "summarised_hidden_outlier": lambda lib: from_np(lib, np.concatenate(
-        [np.ones(600, "float32"), np.full(10, 1e9, "float32"), np.ones(600, "float32")])),
+    "summarised_hidden_outlier": lambda lib: from_np(
+        lib, np.concatenate([np.ones(600, "float32"), np.full(10, 1e9, "float32"), np.ones(600, "float32")])
+    ),
     # non-contiguous views
     "transposed": lambda lib: from_np(lib, normal(30, (3, 5))).t(),
     "transposed_big": lambda lib: from_np(lib, normal(31, (40, 50))).t(),
@@ -133,23 +139,29 @@ CASES = {
     "expanded_big": lambda lib: from_np(lib, normal(34, (1, 5))).expand(400, 5),
     "selected": lambda lib: from_np(lib, normal(35, (4, 5, 6))).select(1, 2),
     # autograd suffixes
-    "leaf": lambda lib: leaf(lib, [1., 2.]),
+    "leaf": lambda lib: leaf(lib, [1.0, 2.0]),
     "leaf_scalar": lambda lib: leaf(lib, 0.5),
     "leaf_f64": lambda lib: from_np(lib, normal(36, (4, 5), dtype="float64"), requires_grad=True),
     "leaf_empty": lambda lib: lib.zeros(0, 3, requires_grad=True),
     "leaf_big": lambda lib: from_np(lib, normal(37, (50, 30)), requires_grad=True),
-    "mul": lambda lib: leaf(lib, [1., 2., 3.]) * 2,
-    "add": lambda lib: leaf(lib, [1., 2.]) + lib.tensor([0.5, 0.25]),
-    "exp": lambda lib: leaf(lib, [[0., 1.], [2., 3.]]).exp(),
-    "mul_f64_scalar": lambda lib: leaf(lib, 3., "float64") * leaf(lib, 4., "float64"),
+    "mul": lambda lib: leaf(lib, [1.0, 2.0, 3.0]) * 2,
+    "add": lambda lib: leaf(lib, [1.0, 2.0]) + lib.tensor([0.5, 0.25]),
+    "exp": lambda lib: leaf(lib, [[0.0, 1.0], [2.0, 3.0]]).exp(),
+    "mul_f64_scalar": lambda lib: leaf(lib, 3.0, "float64") * leaf(lib, 4.0, "float64"),
     "exp_big": lambda lib: from_np(lib, normal(38, (40, 30)), requires_grad=True).exp(),
     # the suffixes move to their own line when the last line is too long
-    **{f"mul_f64_len{n}": (lambda n: lambda lib: from_np(lib, normal(39, (n,), dtype="float64"),
-                                                          requires_grad=True) * 3)(n)
-       for n in range(3, 10)},
-    **{f"leaf_f16_len{n}": (lambda n: lambda lib: from_np(lib, normal(40, (n,), dtype="float16"),
-                                                           requires_grad=True))(n)
-       for n in range(5, 11)},
+    **{
+        f"mul_f64_len{n}": (
+            lambda n: lambda lib: from_np(lib, normal(39, (n,), dtype="float64"), requires_grad=True) * 3
+        )(n)
+        for n in range(3, 10)
+    },
+    **{
+        f"leaf_f16_len{n}": (
+            lambda n: lambda lib: from_np(lib, normal(40, (n,), dtype="float16"), requires_grad=True)
+        )(n)
+        for n in range(5, 11)
+    },
 }
 
 
@@ -168,12 +180,25 @@ def test_repr_matches_torch(name):
 EXACT_CASES = [name for name in CASES if not name.startswith("exp")]
 
 OPTION_SETS = [
-    {"precision": 2}, {"precision": 8}, {"precision": 0},
-    {"threshold": 5}, {"threshold": 5, "edgeitems": 1}, {"edgeitems": 1}, {"edgeitems": 0},
-    {"threshold": 5, "edgeitems": 0}, {"threshold": 0}, {"threshold": 10, "edgeitems": 6},
-    {"linewidth": 40}, {"linewidth": 200}, {"linewidth": 1},
-    {"profile": "short"}, {"profile": "full"}, {"profile": "full", "precision": 3},
-    {"sci_mode": True}, {"sci_mode": False}, {"sci_mode": True, "precision": 1},
+    {"precision": 2},
+    {"precision": 8},
+    {"precision": 0},
+    {"threshold": 5},
+    {"threshold": 5, "edgeitems": 1},
+    {"edgeitems": 1},
+    {"edgeitems": 0},
+    {"threshold": 5, "edgeitems": 0},
+    {"threshold": 0},
+    {"threshold": 10, "edgeitems": 6},
+    {"linewidth": 40},
+    {"linewidth": 200},
+    {"linewidth": 1},
+    {"profile": "short"},
+    {"profile": "full"},
+    {"profile": "full", "precision": 3},
+    {"sci_mode": True},
+    {"sci_mode": False},
+    {"sci_mode": True, "precision": 1},
 ]
 
 
@@ -188,8 +213,12 @@ def test_printoptions_match_torch(options):
 
 def test_printoptions_sequence_matches_torch():
     # every call resets sci_mode, a profile resets what it names, an unknown profile changes nothing
-    calls = [{"precision": 6, "sci_mode": True}, {"edgeitems": 2}, {"profile": "unknown", "linewidth": 50},
-             {"profile": "short", "threshold": 20}]
+    calls = [
+        {"precision": 6, "sci_mode": True},
+        {"edgeitems": 2},
+        {"profile": "unknown", "linewidth": 50},
+        {"profile": "short", "threshold": 20},
+    ]
     for call in calls:
         torch.set_printoptions(**call)
         pyfront.set_printoptions(**call)
@@ -206,8 +235,9 @@ def test_get_printoptions_round_trips():
     assert pyfront.get_printoptions() == saved
 
 
-@pytest.mark.parametrize("name", ["f32_int_valued", "f64_1d", "scalar_f64", "empty", "empty_2x0x4_f64",
-                                  "leaf_f64", "i32"])
+@pytest.mark.parametrize(
+    "name", ["f32_int_valued", "f64_1d", "scalar_f64", "empty", "empty_2x0x4_f64", "leaf_f64", "i32"]
+)
 def test_default_dtype_float64(name):
     # the dtype suffix is left out for the default dtype, whichever it is
     torch.set_default_dtype(torch.float64)
@@ -222,9 +252,9 @@ def test_subclass_prints_its_name():
     class PSub(pyfront.Tensor):
         pass
 
-    base = pyfront.tensor([1., 2.])
+    base = pyfront.tensor([1.0, 2.0])
     got = PSub._make(base._storage, base.shape, base.dtype)
-    expected = torch.tensor([1., 2.]).as_subclass(Sub)
+    expected = torch.tensor([1.0, 2.0]).as_subclass(Sub)
     assert repr(got).replace("PSub", "Sub") == repr(expected)
 
 
@@ -237,16 +267,19 @@ def _on_webgpu(t, monkeypatch):
     return w
 
 
-@pytest.mark.parametrize("name", ["f32_int_valued", "f64_int_valued", "empty_0x3", "scalar_int", "leaf",
-                                  "mul", "i64", "f32_3d"])
+@pytest.mark.parametrize(
+    "name", ["f32_int_valued", "f64_int_valued", "empty_0x3", "scalar_int", "leaf", "mul", "i64", "f32_3d"]
+)
 def test_non_cpu_device_suffix(name, monkeypatch):
     # torch names a non-default device first among the suffixes ("device='cuda:0'"); CPU-only torch
     # cannot make one, so the expectation is torch's CPU text with that suffix put first (these
     # cases are short enough that the extra suffix moves no other suffix to a new line)
     got = repr(_on_webgpu(CASES[name](pyfront), monkeypatch))
     cpu = repr(CASES[name](torch))
-    cut = min([cpu.find(m) for m in (", size=", ", dtype=", ", requires_grad=", ", grad_fn=") if m in cpu],
-              default=len(cpu) - 1)
+    cut = min(
+        [cpu.find(m) for m in (", size=", ", dtype=", ", requires_grad=", ", grad_fn=") if m in cpu],
+        default=len(cpu) - 1,
+    )
     assert got == cpu[:cut] + ", device='webgpu:0'" + cpu[cut:]
 
 

@@ -1,4 +1,5 @@
 """Tensor basics against torch: creation, dtypes and promotion, views sharing storage, conversions."""
+
 import numpy as np
 import pytest
 import torch
@@ -9,10 +10,24 @@ from optable import assert_same
 DTYPES = ["float32", "float64", "float16", "int32", "int64", "uint8", "int8", "int16", "bool"]
 
 
-@pytest.mark.parametrize("data", [
-    [1, 2, 3], [1.0, 2, 3], [[1, 2], [3, 4]], [True, False], 3, 2.5, True, [], [[], []],
-    [[1.5, 2], [3, 4]], (1, 2.0), [[[1], [2]], [[3], [4]]], [np.float32(1.5), 2],
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        [1, 2, 3],
+        [1.0, 2, 3],
+        [[1, 2], [3, 4]],
+        [True, False],
+        3,
+        2.5,
+        True,
+        [],
+        [[], []],
+        [[1.5, 2], [3, 4]],
+        (1, 2.0),
+        [[[1], [2]], [[3], [4]]],
+        [np.float32(1.5), 2],
+    ],
+)
 def test_tensor_from_python_data(data):
     assert_same(pyfront.tensor(data), torch.tensor(data))
 
@@ -20,7 +35,9 @@ def test_tensor_from_python_data(data):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_tensor_with_dtype(dtype):
     data = [[0, 1, 2], [3, 4, 5]]
-    assert_same(pyfront.tensor(data, dtype=getattr(pyfront, dtype)), torch.tensor(data, dtype=getattr(torch, dtype)))
+    assert_same(
+        pyfront.tensor(data, dtype=getattr(pyfront, dtype)), torch.tensor(data, dtype=getattr(torch, dtype))
+    )
 
 
 def test_ragged_list_error_matches_torch():
@@ -49,14 +66,30 @@ def test_numpy_roundtrip_and_as_tensor():
     assert_same(pyfront.tensor(arr[:, ::2]), torch.tensor(arr[:, ::2]))
 
 
-@pytest.mark.parametrize("name,args,kwargs", [
-    ("zeros", (2, 3), {}), ("ones", ((2, 3),), {}), ("zeros", ([4],), {"dtype": "int64"}),
-    ("full", ((2, 2), 7), {}), ("full", ((2,), 1.5), {}), ("full", ((2,), True), {}),
-    ("empty", (0, 3), {}), ("arange", (5,), {}), ("arange", (1, 4, 0.5), {}), ("arange", (10, 0, -3), {}),
-    ("arange", (0.0, 1.0, 0.1), {}), ("linspace", (0, 1, 5), {}), ("linspace", (-2, 3, 7), {}),
-    ("linspace", (0, 10, 1), {}), ("eye", (3,), {}), ("eye", (2, 4), {}), ("ones", ((),), {}),
-    ("full", ((3,), 2), {"dtype": "float64"}), ("logspace", (0, 2, 3), {}),
-])
+@pytest.mark.parametrize(
+    "name,args,kwargs",
+    [
+        ("zeros", (2, 3), {}),
+        ("ones", ((2, 3),), {}),
+        ("zeros", ([4],), {"dtype": "int64"}),
+        ("full", ((2, 2), 7), {}),
+        ("full", ((2,), 1.5), {}),
+        ("full", ((2,), True), {}),
+        ("empty", (0, 3), {}),
+        ("arange", (5,), {}),
+        ("arange", (1, 4, 0.5), {}),
+        ("arange", (10, 0, -3), {}),
+        ("arange", (0.0, 1.0, 0.1), {}),
+        ("linspace", (0, 1, 5), {}),
+        ("linspace", (-2, 3, 7), {}),
+        ("linspace", (0, 10, 1), {}),
+        ("eye", (3,), {}),
+        ("eye", (2, 4), {}),
+        ("ones", ((),), {}),
+        ("full", ((3,), 2), {"dtype": "float64"}),
+        ("logspace", (0, 2, 3), {}),
+    ],
+)
 def test_creation_matches_torch(name, args, kwargs):
     pk = {k: getattr(pyfront, v) if k == "dtype" else v for k, v in kwargs.items()}
     tk = {k: getattr(torch, v) if k == "dtype" else v for k, v in kwargs.items()}
@@ -81,7 +114,9 @@ def test_like_creation(name):
     base = pyfront.tensor([[1.0, 2.0]], dtype=pyfront.float64)
     out = getattr(pyfront, name)(base)
     assert out.shape == base.shape and out.dtype is pyfront.float64
-    assert_same(pyfront.full_like(base, 3), torch.full_like(torch.tensor([[1.0, 2.0]], dtype=torch.float64), 3))
+    assert_same(
+        pyfront.full_like(base, 3), torch.full_like(torch.tensor([[1.0, 2.0]], dtype=torch.float64), 3)
+    )
 
 
 def test_random_is_seeded_and_in_range():
@@ -105,15 +140,31 @@ def test_random_is_seeded_and_in_range():
     assert pyfront.rand(3).tolist() == u
 
 
-@pytest.mark.parametrize("a,b", [
-    ("int64", 2.5), ("int32", "int64"), ("uint8", "int8"), ("bool", 1), ("bool", 1.5), ("float16", 2.0),
-    ("float16", "float32"), ("int64", "float16"), ("int8", 3), ("float32", "float64"), ("int32", True),
-    ("uint8", 300), ("bool", "bool"), ("float64", 1), ("int16", "uint8"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("int64", 2.5),
+        ("int32", "int64"),
+        ("uint8", "int8"),
+        ("bool", 1),
+        ("bool", 1.5),
+        ("float16", 2.0),
+        ("float16", "float32"),
+        ("int64", "float16"),
+        ("int8", 3),
+        ("float32", "float64"),
+        ("int32", True),
+        ("uint8", 300),
+        ("bool", "bool"),
+        ("float64", 1),
+        ("int16", "uint8"),
+    ],
+)
 @pytest.mark.parametrize("zero_dim", [False, True])
 def test_type_promotion_matches_torch(a, b, zero_dim):
     def make(lib, spec, shape):
         return lib.ones(shape, dtype=getattr(lib, spec)) if isinstance(spec, str) else spec
+
     shape_b = () if zero_dim else (3,)
     p = pyfront.result_type if hasattr(pyfront, "result_type") else None
     tp = torch.result_type(make(torch, a, (3,)), make(torch, b, shape_b))
@@ -125,7 +176,10 @@ def test_type_promotion_matches_torch(a, b, zero_dim):
 def test_promotion_in_arithmetic():
     assert_same(pyfront.arange(3) * 1.5, torch.arange(3) * 1.5)
     assert_same(pyfront.arange(3) / 2, torch.arange(3) / 2)
-    assert_same(pyfront.tensor([1, 2], dtype=pyfront.int32) + pyfront.tensor(3), torch.tensor([1, 2], dtype=torch.int32) + torch.tensor(3))
+    assert_same(
+        pyfront.tensor([1, 2], dtype=pyfront.int32) + pyfront.tensor(3),
+        torch.tensor([1, 2], dtype=torch.int32) + torch.tensor(3),
+    )
     assert_same(pyfront.tensor([1.0]).half() + 1.5, torch.tensor([1.0]).half() + 1.5)
     assert_same(2 ** pyfront.arange(4), 2 ** torch.arange(4))
     assert_same(1 - pyfront.tensor([0.5, 2.0]), 1 - torch.tensor([0.5, 2.0]))
@@ -133,16 +187,48 @@ def test_promotion_in_arithmetic():
 
 def test_views_share_storage():
     x = pyfront.arange(12.0).reshape(3, 4)
-    views = [x.view(4, 3), x.t(), x.T, x[1], x[:, 1:3], x.narrow(1, 1, 2), x.select(0, 2), x.unsqueeze(0),
-             x.flatten(), x.permute(1, 0), x.transpose(0, 1), x.expand(2, 3, 4), x.unflatten(1, (2, 2)),
-             x.mT, x.reshape(12), x.squeeze(), x.diagonal()]
+    views = [
+        x.view(4, 3),
+        x.t(),
+        x.T,
+        x[1],
+        x[:, 1:3],
+        x.narrow(1, 1, 2),
+        x.select(0, 2),
+        x.unsqueeze(0),
+        x.flatten(),
+        x.permute(1, 0),
+        x.transpose(0, 1),
+        x.expand(2, 3, 4),
+        x.unflatten(1, (2, 2)),
+        x.mT,
+        x.reshape(12),
+        x.squeeze(),
+        x.diagonal(),
+    ]
     for v in views:
         assert v._storage is x._storage
     x.add_(1)
     t = torch.arange(12.0).reshape(3, 4)
-    tviews = [t.view(4, 3), t.t(), t.T, t[1], t[:, 1:3], t.narrow(1, 1, 2), t.select(0, 2), t.unsqueeze(0),
-              t.flatten(), t.permute(1, 0), t.transpose(0, 1), t.expand(2, 3, 4), t.unflatten(1, (2, 2)),
-              t.mT, t.reshape(12), t.squeeze(), t.diagonal()]
+    tviews = [
+        t.view(4, 3),
+        t.t(),
+        t.T,
+        t[1],
+        t[:, 1:3],
+        t.narrow(1, 1, 2),
+        t.select(0, 2),
+        t.unsqueeze(0),
+        t.flatten(),
+        t.permute(1, 0),
+        t.transpose(0, 1),
+        t.expand(2, 3, 4),
+        t.unflatten(1, (2, 2)),
+        t.mT,
+        t.reshape(12),
+        t.squeeze(),
+        t.diagonal(),
+    ]
     t.add_(1)
     for v, tv in zip(views, tviews):
         assert_same(v, tv)
@@ -171,7 +257,9 @@ def test_metadata():
     assert len(x) == 2 and pyfront.get_default_dtype() is pyfront.float32
 
 
-@pytest.mark.parametrize("method", ["float", "double", "half", "long", "int", "bool", "short", "byte", "char"])
+@pytest.mark.parametrize(
+    "method", ["float", "double", "half", "long", "int", "bool", "short", "byte", "char"]
+)
 def test_cast_methods(method):
     data = [[-1.5, 0.0, 2.7]]
     assert_same(getattr(pyfront.tensor(data), method)(), getattr(torch.tensor(data), method)())
@@ -202,8 +290,19 @@ def test_clone_detach_contiguous():
 
 def test_in_place_ops_match_torch():
     p, t = pyfront.arange(6.0).reshape(2, 3), torch.arange(6.0).reshape(2, 3)
-    for op, args in [("add_", (1,)), ("mul_", (2.0,)), ("sub_", (0.5,)), ("div_", (4,)), ("clamp_", (0.5, 2)),
-                     ("pow_", (2,)), ("sqrt_", ()), ("neg_", ()), ("exp_", ()), ("fill_", (3.0,)), ("zero_", ())]:
+    for op, args in [
+        ("add_", (1,)),
+        ("mul_", (2.0,)),
+        ("sub_", (0.5,)),
+        ("div_", (4,)),
+        ("clamp_", (0.5, 2)),
+        ("pow_", (2,)),
+        ("sqrt_", ()),
+        ("neg_", ()),
+        ("exp_", ()),
+        ("fill_", (3.0,)),
+        ("zero_", ()),
+    ]:
         assert getattr(p, op)(*args) is p
         getattr(t, op)(*args)
         assert_same(p, t)
@@ -223,11 +322,28 @@ def test_in_place_ops_match_torch():
 def test_operators_match_torch():
     a, b = np.random.rand(3, 4).astype(np.float32) + 0.5, np.random.rand(4).astype(np.float32) + 0.5
     pa, pb, ta, tb = pyfront.tensor(a), pyfront.tensor(b), torch.tensor(a), torch.tensor(b)
-    for f in [lambda x, y: x + y, lambda x, y: x - y, lambda x, y: x * y, lambda x, y: x / y,
-              lambda x, y: x // y, lambda x, y: x % y, lambda x, y: x ** y, lambda x, y: -x, lambda x, y: abs(x),
-              lambda x, y: x < y, lambda x, y: x >= y, lambda x, y: x == y, lambda x, y: x != y,
-              lambda x, y: 2 - x, lambda x, y: 3 / x, lambda x, y: 2 ** x, lambda x, y: (x > 1) & (y < 1),
-              lambda x, y: (x > 1) | (y < 1), lambda x, y: (x > 1) ^ (y < 1), lambda x, y: ~(x > 1)]:
+    for f in [
+        lambda x, y: x + y,
+        lambda x, y: x - y,
+        lambda x, y: x * y,
+        lambda x, y: x / y,
+        lambda x, y: x // y,
+        lambda x, y: x % y,
+        lambda x, y: x**y,
+        lambda x, y: -x,
+        lambda x, y: abs(x),
+        lambda x, y: x < y,
+        lambda x, y: x >= y,
+        lambda x, y: x == y,
+        lambda x, y: x != y,
+        lambda x, y: 2 - x,
+        lambda x, y: 3 / x,
+        lambda x, y: 2**x,
+        lambda x, y: (x > 1) & (y < 1),
+        lambda x, y: (x > 1) | (y < 1),
+        lambda x, y: (x > 1) ^ (y < 1),
+        lambda x, y: ~(x > 1),
+    ]:
         assert_same(f(pa, pb), f(ta, tb))
 
 
@@ -235,10 +351,13 @@ def test_import_without_numpy():
     """The browser build has no NumPy: importing pyfront must not need it."""
     import subprocess
     import sys
-    code = ("import sys; sys.modules['numpy'] = None\n"
-            "import pyfront\n"
-            "assert 'numpy' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
-            "print(pyfront.float32, pyfront.device('cpu'))")
+
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import pyfront\n"
+        "assert 'numpy' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+        "print(pyfront.float32, pyfront.device('cpu'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "torch.float32" in out.stdout
@@ -253,18 +372,29 @@ def test_dtype_queries_match_torch():
         assert (pi.min, pi.max, pi.bits) == (ti.min, ti.max, ti.bits)
     for a in DTYPES:
         for b in DTYPES:
-            assert pyfront.can_cast(getattr(pyfront, a), getattr(pyfront, b)) == \
-                torch.can_cast(getattr(torch, a), getattr(torch, b)), (a, b)
-            assert str(pyfront.promote_types(getattr(pyfront, a), getattr(pyfront, b))) == \
-                str(torch.promote_types(getattr(torch, a), getattr(torch, b))), (a, b)
+            assert pyfront.can_cast(getattr(pyfront, a), getattr(pyfront, b)) == torch.can_cast(
+                getattr(torch, a), getattr(torch, b)
+            ), (a, b)
+            assert str(pyfront.promote_types(getattr(pyfront, a), getattr(pyfront, b))) == str(
+                torch.promote_types(getattr(torch, a), getattr(torch, b))
+            ), (a, b)
     assert pyfront.is_tensor(pyfront.ones(1)) and not pyfront.is_tensor([1])
     assert pyfront.numel(pyfront.ones(2, 3)) == 6 and pyfront.is_floating_point(pyfront.ones(1))
 
 
-@pytest.mark.parametrize("name,args", [
-    ("Tensor", ([1, 2],)), ("Tensor", (2, 3)), ("Tensor", ()), ("FloatTensor", ([1.5],)),
-    ("LongTensor", ([1, 2],)), ("DoubleTensor", (2,)), ("BoolTensor", ([True],)), ("ByteTensor", ([1, 2],)),
-])
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("Tensor", ([1, 2],)),
+        ("Tensor", (2, 3)),
+        ("Tensor", ()),
+        ("FloatTensor", ([1.5],)),
+        ("LongTensor", ([1, 2],)),
+        ("DoubleTensor", (2,)),
+        ("BoolTensor", ([True],)),
+        ("ByteTensor", ([1, 2],)),
+    ],
+)
 def test_legacy_constructors(name, args):
     p, t = getattr(pyfront, name)(*args), getattr(torch, name)(*args)
     assert tuple(p.shape) == tuple(t.shape) and str(p.dtype) == str(t.dtype)

@@ -1,4 +1,5 @@
 """The webgpu device layer: transfers, dtypes, limits, errors, memory reuse, the accelerator API."""
+
 import numpy as np
 import pytest
 import torch
@@ -39,10 +40,10 @@ def test_float64_is_refused_with_a_hint():
 
 def test_int64_outside_int32_is_refused():
     with pytest.raises(RuntimeError, match="int32 range"):
-        pyfront.tensor([1, 2 ** 40]).to(GPU)
+        pyfront.tensor([1, 2**40]).to(GPU)
     with pytest.raises(RuntimeError, match="int32 range"):
-        pyfront.tensor([-(2 ** 35)], device=GPU)
-    assert pyfront.tensor([2 ** 31 - 1, -(2 ** 31)], device=GPU).tolist() == [2 ** 31 - 1, -(2 ** 31)]
+        pyfront.tensor([-(2**35)], device=GPU)
+    assert pyfront.tensor([2**31 - 1, -(2**31)], device=GPU).tolist() == [2**31 - 1, -(2**31)]
 
 
 def test_creation_on_the_device():
@@ -57,14 +58,21 @@ def test_random_streams_equal_on_cpu_and_gpu():
     pyfront.manual_seed(3)
     cpu = [pyfront.rand(1000), pyfront.randn(1001), pyfront.randint(-5, 9, (999,))]
     pyfront.manual_seed(3)
-    gpu = [pyfront.rand(1000, device=GPU), pyfront.randn(1001, device=GPU), pyfront.randint(-5, 9, (999,), device=GPU)]
+    gpu = [
+        pyfront.rand(1000, device=GPU),
+        pyfront.randn(1001, device=GPU),
+        pyfront.randint(-5, 9, (999,), device=GPU),
+    ]
     for c, g in zip(cpu, gpu):
         np.testing.assert_allclose(np.array(g.tolist()), np.array(c.tolist()), rtol=1e-5, atol=1e-5)
 
 
 def test_mixing_devices_raises_pytorchs_message():
-    with pytest.raises(RuntimeError, match=r"^Expected all tensors to be on the same device, but found at least "
-                                           r"two devices, webgpu:0 and cpu!$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^Expected all tensors to be on the same device, but found at least "
+        r"two devices, webgpu:0 and cpu!$",
+    ):
         pyfront.ones(3, device=GPU) + pyfront.ones(3)
     # a 0-d cpu tensor acts as a number, as in PyTorch
     assert (pyfront.ones(3, device=GPU) * pyfront.tensor(2.0)).tolist() == [2.0, 2.0, 2.0]
@@ -124,6 +132,7 @@ def test_training_leaks_no_gpu_buffers():
         with pyfront.no_grad():
             w.sub_(0.01 * w.grad)
         return loss.item()
+
     first = step()
     for _ in range(5):
         step()
@@ -151,3 +160,14 @@ def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
         (x + 1).tolist()
     assert pyfront.webgpu.is_available()
     assert (pyfront.ones(3, device=GPU) * 2).tolist() == [2.0, 2.0, 2.0]
+
+
+def test_out_of_memory_is_a_clear_error(monkeypatch):
+    pool = pyfront.webgpu._backend().runtime.pool
+    pool.trim()  # no pooled buffer of that size to fall back on
+
+    def refuse(size, usage):
+        raise MemoryError("the driver could not allocate the buffer")
+    monkeypatch.setattr(pool.driver, "create_buffer", refuse)
+    with pytest.raises(RuntimeError, match="webgpu out of memory: tried to allocate 3.0 MiB"):
+        pyfront.zeros(3 * 2 ** 18 - 5, device=GPU)

@@ -1,4 +1,5 @@
 """The CPU backend: NumPy arrays, and the reference every other backend is tested against."""
+
 from __future__ import annotations
 
 import math
@@ -42,7 +43,7 @@ class NumpyBackend:
         if t._offset == 0 and len(data) == t.numel() and t.is_contiguous():
             return data.reshape(shape)  # the common case: a whole, contiguous storage
         size = data.itemsize
-        return as_strided(data[t._offset:], shape, [s * size for s in t._strides], writeable=True)
+        return as_strided(data[t._offset :], shape, [s * size for s in t._strides], writeable=True)
 
     to_array = array
 
@@ -68,7 +69,9 @@ class NumpyBackend:
                 r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
                 raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
-            out.append(_storage(r.reshape(-1) if r.flags.c_contiguous else np.ascontiguousarray(r).reshape(-1)))
+            out.append(
+                _storage(r.reshape(-1) if r.flags.c_contiguous else np.ascontiguousarray(r).reshape(-1))
+            )
         return out
 
     def write(self, dst, src):
@@ -79,9 +82,11 @@ class NumpyBackend:
         return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
 
     def arange(self, start, step, n, dtype):
-        return _storage((start + step * np.arange(n, dtype=np.float64)).astype(dtype.np_name)
-                        if dtype.is_floating_point else
-                        np.arange(start, start + step * n, step, dtype=dtype.np_name)[:n])
+        return _storage(
+            (start + step * np.arange(n, dtype=np.float64)).astype(dtype.np_name)
+            if dtype.is_floating_point
+            else np.arange(start, start + step * n, step, dtype=dtype.np_name)[:n]
+        )
 
     def random(self, kind, n, dtype, seed, offset, a, b):
         """``n`` values from the Philox stream of ``seed`` at word ``offset``.
@@ -122,13 +127,15 @@ def philox_words(n, seed, offset):
         for _ in range(10):
             p0 = _M0 * ctr[0].astype(np.uint64)
             p1 = _M1 * ctr[2].astype(np.uint64)
-            ctr = np.stack([
-                (p1 >> np.uint64(32)).astype(np.uint32) ^ ctr[1] ^ k0,
-                (p1 & mask).astype(np.uint32),
-                (p0 >> np.uint64(32)).astype(np.uint32) ^ ctr[3] ^ k1,
-                (p0 & mask).astype(np.uint32),
-            ])
+            ctr = np.stack(
+                [
+                    (p1 >> np.uint64(32)).astype(np.uint32) ^ ctr[1] ^ k0,
+                    (p1 & mask).astype(np.uint32),
+                    (p0 >> np.uint64(32)).astype(np.uint32) ^ ctr[3] ^ k1,
+                    (p0 & mask).astype(np.uint32),
+                ]
+            )
             k0, k1 = k0 + _W0, k1 + _W1
     words = ctr.T.reshape(-1)
     start = offset - first * 4
-    return words[start:start + n]
+    return words[start : start + n]

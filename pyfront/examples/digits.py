@@ -8,6 +8,7 @@ samples/s), reports the accuracy on the held-out split, saves the model's state_
 The same module runs in the browser: ``train`` writes nothing, prints nothing and starts no process;
 it reports through callbacks, and the data is loaded in the main thread (``num_workers=0``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,11 +30,16 @@ class DigitsCNN(nn.Module):
     def __init__(self, num_classes: int = 10):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(1, 16, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
         )
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(32 * 2 * 2, 64), nn.ReLU(),
-                                        nn.Linear(64, num_classes))
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(32 * 2 * 2, 64), nn.ReLU(), nn.Linear(64, num_classes)
+        )
 
     def forward(self, x):
         return self.classifier(self.features(x))
@@ -46,7 +52,9 @@ def pick_device(model: nn.Module) -> tuple[torch.device, str]:
     if accelerator is None:
         return torch.device("cpu"), "no GPU found"
     if torch.webgpu.is_software_renderer() and _has_numpy():
-        return torch.device("cpu"), f"the only GPU adapter, {torch.webgpu.get_device_name()}, renders on the CPU"
+        return torch.device(
+            "cpu"
+        ), f"the only GPU adapter, {torch.webgpu.get_device_name()}, renders on the CPU"
     try:  # one tiny training step: every kernel the model needs must exist on that device
         probe = copy.deepcopy(model).to(accelerator)
         x = torch.zeros(2, 1, 8, 8, device=accelerator)
@@ -89,8 +97,16 @@ def evaluate(model: nn.Module, loader: DataLoader) -> tuple[float, float]:
     return total_loss / count, correct / count
 
 
-def train(model: nn.Module, train_loader: DataLoader, test_loader: DataLoader, *, epochs: int, lr: float,
-          on_batch: Callable | None = None, on_epoch: Callable | None = None) -> dict[str, list[float]]:
+def train(
+    model: nn.Module,
+    train_loader: DataLoader,
+    test_loader: DataLoader,
+    *,
+    epochs: int,
+    lr: float,
+    on_batch: Callable | None = None,
+    on_epoch: Callable | None = None,
+) -> dict[str, list[float]]:
     """Train with Adam and a cosine learning-rate schedule; returns the per-epoch history.
 
     Args:
@@ -118,13 +134,20 @@ def train(model: nn.Module, train_loader: DataLoader, test_loader: DataLoader, *
             count += len(labels)
             if on_batch is not None:
                 elapsed = max(time.perf_counter() - start, 1e-9)
-                stats = {"loss": total_loss / count, "accuracy": correct / count,
-                         "samples_per_s": count / elapsed}
+                stats = {
+                    "loss": total_loss / count,
+                    "accuracy": correct / count,
+                    "samples_per_s": count / elapsed,
+                }
                 on_batch(epoch, batch, len(train_loader), stats)
         scheduler.step()
         test_loss, test_accuracy = evaluate(model, test_loader)
-        record = {"train_loss": total_loss / count, "train_accuracy": correct / count, "test_loss": test_loss,
-                  "test_accuracy": test_accuracy}
+        record = {
+            "train_loss": total_loss / count,
+            "train_accuracy": correct / count,
+            "test_loss": test_loss,
+            "test_accuracy": test_accuracy,
+        }
         for key, value in record.items():
             history[key].append(value)
         if on_epoch is not None:
@@ -144,9 +167,11 @@ class ProgressBar:
             return
         filled = round(self.width * batch / num_batches)
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\repoch {epoch:{len(str(self.epochs))}d}/{self.epochs} [{bar}] "
-                          f"loss {stats['loss']:.4f}  acc {stats['accuracy']:6.2%}  "
-                          f"{stats['samples_per_s']:6.0f} samples/s")
+        self.stream.write(
+            f"\repoch {epoch:{len(str(self.epochs))}d}/{self.epochs} [{bar}] "
+            f"loss {stats['loss']:.4f}  acc {stats['accuracy']:6.2%}  "
+            f"{stats['samples_per_s']:6.0f} samples/s"
+        )
         self.stream.flush()
 
     def on_epoch(self, epoch: int, record: dict) -> None:
@@ -163,6 +188,7 @@ def plot_curves(history: dict[str, list[float]], path: str) -> bool:
     matplotlib.use("Agg")  # files only: no display needed
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
+
     epochs = range(1, len(history["train_loss"]) + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     for split in ("train", "test"):
@@ -187,10 +213,16 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default=None, help="cpu or webgpu (default: the best available)")
-    parser.add_argument("--save", default=os.path.join("runs", "digits", "digits_cnn.pt"),
-                        help="where to save the state_dict ('' to skip)")
-    parser.add_argument("--plot", default=os.path.join("runs", "digits", "curves.png"),
-                        help="where to write the PNG of the curves ('' to skip)")
+    parser.add_argument(
+        "--save",
+        default=os.path.join("runs", "digits", "digits_cnn.pt"),
+        help="where to save the state_dict ('' to skip)",
+    )
+    parser.add_argument(
+        "--plot",
+        default=os.path.join("runs", "digits", "curves.png"),
+        help="where to write the PNG of the curves ('' to skip)",
+    )
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -202,17 +234,28 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     test_x, test_y = load_digits("test", device=device)
     train_loader = make_loader(train_x, train_y, args.batch_size, shuffle=True)
     test_loader = make_loader(test_x, test_y, 256, shuffle=False)
-    print(f"{len(train_y)} training and {len(test_y)} held-out 8x8 digits; "
-          f"{sum(p.numel() for p in model.parameters()):,} parameters")
+    print(
+        f"{len(train_y)} training and {len(test_y)} held-out 8x8 digits; "
+        f"{sum(p.numel() for p in model.parameters()):,} parameters"
+    )
     print(model)
 
     bar = ProgressBar(args.epochs)
     start = time.perf_counter()
-    history = train(model, train_loader, test_loader, epochs=args.epochs, lr=args.lr,
-                    on_batch=bar.on_batch, on_epoch=bar.on_epoch)
+    history = train(
+        model,
+        train_loader,
+        test_loader,
+        epochs=args.epochs,
+        lr=args.lr,
+        on_batch=bar.on_batch,
+        on_epoch=bar.on_epoch,
+    )
     accuracy = history["test_accuracy"][-1]
-    print(f"done in {time.perf_counter() - start:.1f} s: held-out accuracy {accuracy:.2%} "
-          f"({round(accuracy * len(test_y))}/{len(test_y)})")
+    print(
+        f"done in {time.perf_counter() - start:.1f} s: held-out accuracy {accuracy:.2%} "
+        f"({round(accuracy * len(test_y))}/{len(test_y)})"
+    )
 
     for path in (args.save, args.plot):
         if path and os.path.dirname(path):

@@ -4,6 +4,7 @@ and hand the model's state_dict to and from the visitor as PyTorch checkpoint by
 The page (web/) runs this module in a Web Worker under Pyodide; ``report`` is a JavaScript function
 that forwards progress to the page. Nothing here is page-specific beyond that callback.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,14 +37,23 @@ def train(epochs: int = 4, lr: float = 0.01, report=None) -> dict:
 
     def on_batch(epoch, batch, num_batches, stats):
         if report is not None:
-            report(json.dumps({"kind": "batch", "epoch": epoch, "batch": batch, "batches": num_batches, **stats}))
+            report(
+                json.dumps({"kind": "batch", "epoch": epoch, "batch": batch, "batches": num_batches, **stats})
+            )
 
     def on_epoch(epoch, record):
         if report is not None:
             report(json.dumps({"kind": "epoch", "epoch": epoch, **record}))
-    return digits.train(net, digits.make_loader(train_x, train_y, 64, True),
-                        digits.make_loader(test_x, test_y, 256, False), epochs=epochs, lr=lr,
-                        on_batch=on_batch, on_epoch=on_epoch)
+
+    return digits.train(
+        net,
+        digits.make_loader(train_x, train_y, 64, True),
+        digits.make_loader(test_x, test_y, 256, False),
+        epochs=epochs,
+        lr=lr,
+        on_batch=on_batch,
+        on_epoch=on_epoch,
+    )
 
 
 def predict(pixels) -> list:

@@ -1,4 +1,5 @@
 """Creation ops: from Python data or NumPy, constant fills, ranges and random tensors."""
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,12 @@ from ..tensor import Tensor
 
 def _size(size, name="zeros"):
     if not size:
-        raise TypeError(f"{name}() missing 1 required positional arguments: \"size\"")
-    if len(size) == 1 and isinstance(size[0], (tuple, list)) or (len(size) == 1 and hasattr(size[0], "_fields")):
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    if (
+        len(size) == 1
+        and isinstance(size[0], (tuple, list))
+        or (len(size) == 1 and hasattr(size[0], "_fields"))
+    ):
         size = size[0]
     out = []
     for n in size:
@@ -102,16 +107,24 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(storage, shape, dtype, requires_grad)
 
 
-_INT_RANGE = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-(1 << 15), (1 << 15) - 1),
-              "int32": (-(1 << 31), (1 << 31) - 1), "int64": (-(1 << 63), (1 << 63) - 1)}
+_INT_RANGE = {
+    "uint8": (0, 255),
+    "int8": (-128, 127),
+    "int16": (-(1 << 15), (1 << 15) - 1),
+    "int32": (-(1 << 31), (1 << 31) - 1),
+    "int64": (-(1 << 63), (1 << 63) - 1),
+}
 
 
 def as_tensor(data, dtype=None, device=None):
     """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it."""
     if isinstance(data, Tensor):
         return data.to(device=device if device is not None else data.device, dtype=dtype or data.dtype)
-    if _is_array(data) and (device is None or as_device(device).type == "cpu") and \
-            (dtype is None or dtype.np_name == data.dtype.name):
+    if (
+        _is_array(data)
+        and (device is None or as_device(device).type == "cpu")
+        and (dtype is None or dtype.np_name == data.dtype.name)
+    ):
         return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
@@ -140,13 +153,23 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
-    return full(_size(size, "zeros"), 0, dtype=dtype or dt.get_default_dtype(), device=device,
-                requires_grad=requires_grad)
+    return full(
+        _size(size, "zeros"),
+        0,
+        dtype=dtype or dt.get_default_dtype(),
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, **_):
-    return full(_size(size, "ones"), 1, dtype=dtype or dt.get_default_dtype(), device=device,
-                requires_grad=requires_grad)
+    return full(
+        _size(size, "ones"),
+        1,
+        dtype=dtype or dt.get_default_dtype(),
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, **_):
@@ -155,8 +178,14 @@ def empty(*size, dtype=None, device=None, requires_grad=False, **_):
 
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
-        return fn(input.shape, *args, dtype=dtype or input.dtype,
-                  device=device if device is not None else input.device, requires_grad=requires_grad)
+        return fn(
+            input.shape,
+            *args,
+            dtype=dtype or input.dtype,
+            device=device if device is not None else input.device,
+            requires_grad=requires_grad,
+        )
+
     like.__name__ = fn.__name__ + "_like"
     return like
 
@@ -165,8 +194,13 @@ zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
-    return full(input.shape, fill_value, dtype=dtype or input.dtype,
-                device=device if device is not None else input.device, requires_grad=requires_grad)
+    return full(
+        input.shape,
+        fill_value,
+        dtype=dtype or input.dtype,
+        device=device if device is not None else input.device,
+        requires_grad=requires_grad,
+    )
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
@@ -201,8 +235,12 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     exps = linspace(start, end, steps, dtype=dt.float64)
-    return tensor([base ** e for e in exps.tolist()], dtype=dtype or dt.get_default_dtype(),
-                  device=device, requires_grad=requires_grad)
+    return tensor(
+        [base**e for e in exps.tolist()],
+        dtype=dtype or dt.get_default_dtype(),
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
@@ -238,12 +276,18 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
 
 def _check_float(name, dtype):
     if not dtype.is_floating_point:
-        raise RuntimeError(f'"{name}" not implemented for \'{_dt_name(dtype)}\'')
+        raise RuntimeError(f"\"{name}\" not implemented for '{_dt_name(dtype)}'")
 
 
 def _dt_name(dtype):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(dtype.name, dtype.name)
+    return {
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+    }.get(dtype.name, dtype.name)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -252,28 +296,42 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     if high is None:
         low, high = 0, low
     if size is None:
-        raise TypeError("randint() missing 1 required positional arguments: \"size\"")
+        raise TypeError('randint() missing 1 required positional arguments: "size"')
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _random("randint", _size((tuple(size),)), dtype or dt.int64, device, generator, int(low),
-                   int(high))
+    return _random(
+        "randint", _size((tuple(size),)), dtype or dt.int64, device, generator, int(low), int(high)
+    )
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=dtype or input.dtype,
-                   device=device if device is not None else input.device)
+    return randint(
+        low,
+        high,
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device if device is not None else input.device,
+    )
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_):
-    return rand(input.shape, dtype=dtype or input.dtype,
-                device=device if device is not None else input.device, requires_grad=requires_grad)
+    return rand(
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device if device is not None else input.device,
+        requires_grad=requires_grad,
+    )
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_):
-    return randn(input.shape, dtype=dtype or input.dtype,
-                 device=device if device is not None else input.device, requires_grad=requires_grad)
+    return randn(
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device if device is not None else input.device,
+        requires_grad=requires_grad,
+    )
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -289,21 +347,25 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         like = mean if isinstance(mean, Tensor) else std
         from ..shape import broadcast_shapes
+
         shape = broadcast_shapes(*(t.shape for t in (mean, std) if isinstance(t, Tensor)))
         z = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
         return (z * std + mean).detach()
     if size is None:
-        raise TypeError("normal() missing 1 required positional arguments: \"size\"")
+        raise TypeError('normal() missing 1 required positional arguments: "size"')
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     dtype = dtype or dt.get_default_dtype()
-    return _random("normal", _size((tuple(size),)), dtype, device, generator, float(mean), float(std),
-                   requires_grad)
+    return _random(
+        "normal", _size((tuple(size),)), dtype, device, generator, float(mean), float(std), requires_grad
+    )
 
 
 def bernoulli(input, p=None, *, generator=None):
     probs = input if p is None else full_like(input, p)
-    return (rand(input.shape, generator=generator, dtype=input.dtype, device=input.device) < probs).to(input.dtype)
+    return (rand(input.shape, generator=generator, dtype=input.dtype, device=input.device) < probs).to(
+        input.dtype
+    )
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):

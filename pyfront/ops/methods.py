@@ -3,6 +3,7 @@
 A function becomes a method when its module lists it in ``METHODS`` below; every in-place twin
 is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
 """
+
 from __future__ import annotations
 
 from .. import dtypes as dt
@@ -25,6 +26,7 @@ def _inplace(fn):
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
         return self._assign(fn(self, *args, **kwargs), since)
+
     method.__name__ = fn.__name__ + "_"
     return method
 
@@ -32,15 +34,18 @@ def _inplace(fn):
 def _reflected(fn):
     def method(self, other):
         return fn(promote_args((other, self))[0], self)
+
     return method
 
 
 def _fill_(self, value):
     from .creation import full
+
     if isinstance(value, Tensor):
         if value.dim() != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value.dim()} dimensions.")
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
+            )
         return self._assign(value.to(self.dtype).expand(self.shape))
     return self._assign(full(self.shape, value, dtype=self.dtype, device=self.device))
 
@@ -60,25 +65,40 @@ def _random_(name):
             a, b = 0.0 if a is None else a, 1.0 if b is None else b
             fresh = creation._random("normal", self.shape, self.dtype, self.device, generator, a, b)
         return self._assign(fresh)
+
     method.__name__ = name
     return method
 
 
 def _new(fn):
     def method(self, *size, dtype=None, device=None, requires_grad=False, **_):
-        return fn(*size, dtype=dtype or self.dtype, device=device if device is not None else self.device,
-                  requires_grad=requires_grad)
+        return fn(
+            *size,
+            dtype=dtype or self.dtype,
+            device=device if device is not None else self.device,
+            requires_grad=requires_grad,
+        )
+
     return method
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
-    return creation.full(size, fill_value, dtype=dtype or self.dtype,
-                         device=device if device is not None else self.device, requires_grad=requires_grad)
+    return creation.full(
+        size,
+        fill_value,
+        dtype=dtype or self.dtype,
+        device=device if device is not None else self.device,
+        requires_grad=requires_grad,
+    )
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    return creation.tensor(data, dtype=dtype or self.dtype, device=device if device is not None else self.device,
-                           requires_grad=requires_grad)
+    return creation.tensor(
+        data,
+        dtype=dtype or self.dtype,
+        device=device if device is not None else self.device,
+        requires_grad=requires_grad,
+    )
 
 
 def bind_all():
@@ -89,9 +109,18 @@ def bind_all():
     for module in FAMILIES:
         for name in module.INPLACE.split():
             setattr(Tensor, name + "_", _inplace(getattr(Tensor, name)))
-    ops = {"add": ew.add, "sub": ew.sub, "mul": ew.mul, "truediv": ew.div, "floordiv": ew.floor_divide,
-           "mod": ew.remainder, "pow": ew.pow, "and": ew.bitwise_and, "or": ew.bitwise_or,
-           "xor": ew.bitwise_xor}
+    ops = {
+        "add": ew.add,
+        "sub": ew.sub,
+        "mul": ew.mul,
+        "truediv": ew.div,
+        "floordiv": ew.floor_divide,
+        "mod": ew.remainder,
+        "pow": ew.pow,
+        "and": ew.bitwise_and,
+        "or": ew.bitwise_or,
+        "xor": ew.bitwise_xor,
+    }
     for name, fn in ops.items():
         setattr(Tensor, f"__{name}__", fn)
         setattr(Tensor, f"__r{name}__", _reflected(fn))

@@ -4,6 +4,7 @@ A view's rule maps (shape, strides, offset) to the view's (shape, strides, offse
 views share one backward: scatter the gradient into zeros through the same view of a contiguous
 tensor of the input's shape (``as_strided_scatter``).
 """
+
 from __future__ import annotations
 
 import math
@@ -13,9 +14,11 @@ from ..shape import contiguous_strides, infer_size, normalize_dim, view_strides
 from .dispatch import apply
 from .registry import OpDef, register
 
-METHODS = ("as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
-           "swapdims t movedim moveaxis expand expand_as broadcast_to squeeze unsqueeze narrow "
-           "select diagonal unbind split chunk contiguous")
+METHODS = (
+    "as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
+    "swapdims t movedim moveaxis expand expand_as broadcast_to squeeze unsqueeze narrow "
+    "select diagonal unbind split chunk contiguous"
+)
 INPLACE = ""
 __all__ = METHODS.split() + ["as_strided_scatter"]
 __all__ = [n for n in __all__ if n not in ("view", "view_as", "reshape_as", "expand_as", "contiguous")]
@@ -27,11 +30,14 @@ def _view_op(name, rule, vjp, **kw):
 
 def _scatter_back(op_name):
     """VJP of a slicing-like view: zeros of the input's shape with the gradient written in."""
+
     def vjp(c, g):
         from .creation import zeros
+
         shape = c.input_shapes[0]
         size, stride, off = OPS_VIEW[op_name].infer(shape, contiguous_strides(shape), 0, **c.attrs)
         return (as_strided_scatter(zeros(shape, dtype=g.dtype, device=g.device), g, size, stride, off),)
+
     return vjp
 
 
@@ -42,9 +48,11 @@ def _as_strided_rule(shape, strides, offset, size, stride, storage_offset):
 def _reshape_rule(shape, strides, offset, shape_out):
     new = view_strides(shape, strides, shape_out)
     if new is None:
-        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least "
-                           "one dimension spans across two contiguous subspaces). Use .reshape(...) "
-                           "instead.")
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least "
+            "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+            "instead."
+        )
     return shape_out, new, offset
 
 
@@ -63,13 +71,13 @@ def _expand_rule(shape, strides, offset, size):
 
 def _slice_rule(shape, strides, offset, dim, start, stop, step):
     n = len(range(start, stop, step))
-    shape = shape[:dim] + (n,) + shape[dim + 1:]
-    new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1:]
+    shape = shape[:dim] + (n,) + shape[dim + 1 :]
+    new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1 :]
     return shape, new_strides, offset + (start * strides[dim] if n else 0)
 
 
 def _select_rule(shape, strides, offset, dim, index):
-    return shape[:dim] + shape[dim + 1:], strides[:dim] + strides[dim + 1:], offset + index * strides[dim]
+    return shape[:dim] + shape[dim + 1 :], strides[:dim] + strides[dim + 1 :], offset + index * strides[dim]
 
 
 def _diagonal_rule(shape, strides, offset, offset_diag, dim1, dim2):
@@ -81,8 +89,11 @@ def _diagonal_rule(shape, strides, offset, offset_diag, dim1, dim2):
         n = max(min(n1 + offset_diag, n2), 0)
         start = -offset_diag * strides[dim1] if n else 0
     keep = [d for d in range(len(shape)) if d not in (dim1, dim2)]
-    return (tuple(shape[d] for d in keep) + (n,), tuple(strides[d] for d in keep) +
-            (strides[dim1] + strides[dim2],), offset + start)
+    return (
+        tuple(shape[d] for d in keep) + (n,),
+        tuple(strides[d] for d in keep) + (strides[dim1] + strides[dim2],),
+        offset + start,
+    )
 
 
 def _inverse(dims):
@@ -95,8 +106,9 @@ def _inverse(dims):
 OPS_VIEW = {}
 for _op in [
     _view_op("as_strided", _as_strided_rule, _scatter_back("as_strided")),
-    _view_op("view", _reshape_rule, lambda c, g: (g.reshape(c.input_shapes[0]),),
-             backward_name="ViewBackward0"),
+    _view_op(
+        "view", _reshape_rule, lambda c, g: (g.reshape(c.input_shapes[0]),), backward_name="ViewBackward0"
+    ),
     _view_op("permute", _permute_rule, lambda c, g: (g.permute(_inverse(c.attrs["dims"])),)),
     _view_op("expand", _expand_rule, lambda c, g: (g,)),  # the engine sums it back
     _view_op("slice", _slice_rule, _scatter_back("slice")),
@@ -108,30 +120,49 @@ for _op in [
 
 def _as_strided_scatter_np(np, base, src, size, stride, storage_offset):
     out = np.array(base, copy=True, order="C").reshape(-1)
-    view = np.lib.stride_tricks.as_strided(out[storage_offset:], size,
-                                           [s * out.itemsize for s in stride])
+    view = np.lib.stride_tricks.as_strided(out[storage_offset:], size, [s * out.itemsize for s in stride])
     view[...] = src
     return out.reshape(base.shape)
 
 
-AS_STRIDED_SCATTER = register(OpDef(
-    "as_strided_scatter", "other",
-    lambda base, src, size, stride, storage_offset: [(base.shape, base.dtype)],
-    _as_strided_scatter_np,
-    lambda c, g: (as_strided_scatter(g, g.new_zeros(c.input_shapes[1]), **c.attrs),
-                  g.contiguous().as_strided(**c.attrs)),
-    torch_name="as_strided_scatter"))
+AS_STRIDED_SCATTER = register(
+    OpDef(
+        "as_strided_scatter",
+        "other",
+        lambda base, src, size, stride, storage_offset: [(base.shape, base.dtype)],
+        _as_strided_scatter_np,
+        lambda c, g: (
+            as_strided_scatter(g, g.new_zeros(c.input_shapes[1]), **c.attrs),
+            g.contiguous().as_strided(**c.attrs),
+        ),
+        torch_name="as_strided_scatter",
+    )
+)
 
 
 # The base of a view written in place records this node (PyTorch's CopySlices).
-COPY_SLICES = register(OpDef("copy_slices", "other", AS_STRIDED_SCATTER.infer, _as_strided_scatter_np,
-                             AS_STRIDED_SCATTER.vjp, backward_name="CopySlices"))
+COPY_SLICES = register(
+    OpDef(
+        "copy_slices",
+        "other",
+        AS_STRIDED_SCATTER.infer,
+        _as_strided_scatter_np,
+        AS_STRIDED_SCATTER.vjp,
+        backward_name="CopySlices",
+    )
+)
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=0):
     """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``."""
-    return apply(AS_STRIDED_SCATTER, input.contiguous(), src.to(input.dtype).expand(size).contiguous(),
-                 size=tuple(size), stride=tuple(stride), storage_offset=storage_offset)
+    return apply(
+        AS_STRIDED_SCATTER,
+        input.contiguous(),
+        src.to(input.dtype).expand(size).contiguous(),
+        size=tuple(size),
+        stride=tuple(stride),
+        storage_offset=storage_offset,
+    )
 
 
 # -- public view functions -------------------------------------------------------------------
@@ -184,22 +215,24 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
-    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+    return reshape(input, shape[:s] + (math.prod(shape[s : e + 1]),) + shape[e + 1 :])
 
 
 def unflatten(input, dim, sizes):
     d = normalize_dim(dim, input.dim())
     sizes = infer_size(tuple(sizes), input.shape[d])
-    return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
+    return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1 :])
 
 
 def permute(input, *dims):
     dims = _shape_arg(dims)
     n = input.dim()
     if len(dims) != n:
-        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
-                           f"match the length of the desired ordering of dimensions i.e. input.dim() "
-                           f"= {n} is not equal to len(dims) = {len(dims)}")
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not "
+            f"match the length of the desired ordering of dimensions i.e. input.dim() "
+            f"= {n} is not equal to len(dims) = {len(dims)}"
+        )
     dims = tuple(normalize_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -226,7 +259,10 @@ def t(input):
 def movedim(input, source, destination):
     n = input.dim()
     src = [normalize_dim(d, n) for d in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [normalize_dim(d, n) for d in (destination if isinstance(destination, (tuple, list)) else [destination])]
+    dst = [
+        normalize_dim(d, n)
+        for d in (destination if isinstance(destination, (tuple, list)) else [destination])
+    ]
     order = [d for d in range(n) if d not in src]
     for s, d in sorted(zip(dst, src)):
         order.insert(s, d)
@@ -240,10 +276,12 @@ def expand(input, *size):
     size = _shape_arg(size)
     n = input.dim()
     if len(size) < n:
-        raise RuntimeError(f"expand(torch.{input.dtype._legacy_name}{{{list(input.shape)}}}"
-                           f", size=[{', '.join(map(str, size))}]): the number of sizes provided "
-                           f"({len(size)}) must be greater or equal to the number of dimensions in the "
-                           f"tensor ({n})")
+        raise RuntimeError(
+            f"expand(torch.{input.dtype._legacy_name}{{{list(input.shape)}}}"
+            f", size=[{', '.join(map(str, size))}]): the number of sizes provided "
+            f"({len(size)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({n})"
+        )
     lead = len(size) - n
     out = list(size)
     for i, s in reversed(list(enumerate(input.shape))):  # PyTorch reports the last bad dim
@@ -251,9 +289,11 @@ def expand(input, *size):
         if want == -1:
             out[lead + i] = s
         elif s != want and s != 1:
-            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size "
-                               f"({s}) at non-singleton dimension {lead + i}.  Target sizes: "
-                               f"[{', '.join(map(str, size))}].  Tensor sizes: [{', '.join(map(str, input.shape))}]")
+            raise RuntimeError(
+                f"The expanded size of the tensor ({want}) must match the existing size "
+                f"({s}) at non-singleton dimension {lead + i}.  Target sizes: "
+                f"[{', '.join(map(str, size))}].  Tensor sizes: [{', '.join(map(str, input.shape))}]"
+            )
     if tuple(out) == tuple(input.shape):
         return apply(OPS_VIEW["view"], input, shape_out=tuple(out))
     return apply(OPS_VIEW["expand"], input, size=tuple(out))
@@ -275,14 +315,22 @@ def squeeze(input, dim=None):
         dims = [normalize_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
         dims = [d for d in dims if input.shape[d] == 1]
     shape = tuple(s for d, s in enumerate(input.shape) if d not in dims)
-    return apply(OPS_VIEW["view"], input, shape_out=shape,
-                 _name="SqueezeBackward0" if dim is None else "SqueezeBackward1")
+    return apply(
+        OPS_VIEW["view"],
+        input,
+        shape_out=shape,
+        _name="SqueezeBackward0" if dim is None else "SqueezeBackward1",
+    )
 
 
 def unsqueeze(input, dim):
     d = normalize_dim(dim, input.dim() + 1)
-    return apply(OPS_VIEW["view"], input, shape_out=input.shape[:d] + (1,) + input.shape[d:],
-                 _name="UnsqueezeBackward0")
+    return apply(
+        OPS_VIEW["view"],
+        input,
+        shape_out=input.shape[:d] + (1,) + input.shape[d:],
+        _name="UnsqueezeBackward0",
+    )
 
 
 def narrow(input, dim, start, length):
@@ -290,13 +338,16 @@ def narrow(input, dim, start, length):
     size = input.shape[d]
     start = int(start)
     if start < -size or start > size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
     if start < 0:
         start += size
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return apply(OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1,
-                 _name="SliceBackward0")
+    return apply(
+        OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1, _name="SliceBackward0"
+    )
 
 
 def slice_dim(input, dim, start, stop, step=1):
@@ -304,8 +355,15 @@ def slice_dim(input, dim, start, stop, step=1):
     if step <= 0:
         raise ValueError("step must be greater than zero")
     start, stop, step = slice(start, stop, step).indices(input.shape[dim])
-    return apply(OPS_VIEW["slice"], input, dim=dim, start=start, stop=max(stop, start), step=step,
-                 _name="SliceBackward0")
+    return apply(
+        OPS_VIEW["slice"],
+        input,
+        dim=dim,
+        start=start,
+        stop=max(stop, start),
+        step=step,
+        _name="SliceBackward0",
+    )
 
 
 def select(input, dim, index):
@@ -339,13 +397,17 @@ def split(tensor, split_size_or_sections, dim=0):
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0 and size:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+            )
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != size:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
-                               f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                f"tensor's size at dimension {d}), but got split_sizes={sizes}"
+            )
     out, start = [], 0
     for n in sizes:
         out.append(narrow(tensor, d, start, n))
@@ -369,8 +431,9 @@ def contiguous(input, memory_format=None):
 # -- autograd bookkeeping for in-place writes through views ------------------------------------
 def _geometry(view_t):
     base = view_t._base
-    return dict(size=tuple(view_t.shape), stride=tuple(view_t._strides),
-                storage_offset=view_t._offset - base._offset)
+    return dict(
+        size=tuple(view_t.shape), stride=tuple(view_t._strides), storage_offset=view_t._offset - base._offset
+    )
 
 
 def record_view_write(view_t, new):
@@ -378,8 +441,7 @@ def record_view_write(view_t, new):
     base = view_t._base
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
-    node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t),
-                  (base._edge(), new._edge()))
+    node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t), (base._edge(), new._edge()))
     base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
     as_strided_record(view_t)
 

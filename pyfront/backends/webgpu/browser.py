@@ -3,6 +3,7 @@
 Asynchronous WebGPU calls (adapter, device, mapAsync) block through JSPI (``run_sync``), which
 works when Python was entered with ``runPythonAsync``; each blocking read has an ``_async`` twin.
 """
+
 from __future__ import annotations
 
 import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
@@ -26,6 +27,7 @@ def can_block() -> bool:
     """Whether synchronous read-backs can wait for the GPU here (JSPI available)."""
     try:
         from pyodide.ffi import can_run_sync
+
         return can_run_sync()
     except ImportError:
         return False
@@ -33,8 +35,10 @@ def can_block() -> bool:
 
 def blocking(awaitable, twin: str):
     if not can_block():
-        raise RuntimeError(f"this browser cannot wait for the GPU synchronously (no JSPI, or Python was not "
-                           f"entered with runPythonAsync); use the async twin: await {twin}")
+        raise RuntimeError(
+            f"this browser cannot wait for the GPU synchronously (no JSPI, or Python was not "
+            f"entered with runPythonAsync); use the async twin: await {twin}"
+        )
     return run_sync(awaitable)
 
 
@@ -44,13 +48,18 @@ class BrowserDriver:
         if gpu is None:
             raise DriverError("this browser has no WebGPU (navigator.gpu is missing)")
         if adapter is None:
-            adapter = blocking(gpu.requestAdapter(_js({"powerPreference": "high-performance"})),
-                               "pyfront.webgpu.init_async()")
+            adapter = blocking(
+                gpu.requestAdapter(_js({"powerPreference": "high-performance"})),
+                "pyfront.webgpu.init_async()",
+            )
             if not adapter:  # JS null
                 raise DriverError("navigator.gpu.requestAdapter() found no adapter")
         self.adapter = adapter
-        self.limits = {k: int(getattr(adapter.limits, _camel(k))) for k in WANTED_LIMITS
-                       if getattr(adapter.limits, _camel(k), None) is not None}
+        self.limits = {
+            k: int(getattr(adapter.limits, _camel(k)))
+            for k in WANTED_LIMITS
+            if getattr(adapter.limits, _camel(k), None) is not None
+        }
         self.features = {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
         if device is None:
             device = blocking(adapter.requestDevice(self._device_descriptor()), "pyfront.webgpu.init_async()")
@@ -62,7 +71,9 @@ class BrowserDriver:
         self._encoder = self._pass = None
         self._bound = (None, None, None)
         info = getattr(adapter, "info", None)
-        parts = [str(getattr(info, key, "") or "") for key in ("vendor", "architecture", "device", "description")]
+        parts = [
+            str(getattr(info, key, "") or "") for key in ("vendor", "architecture", "device", "description")
+        ]
         self.name = " ".join(p for p in parts if p) or "WebGPU"
         self.software = "swiftshader" in self.name.lower()
 
@@ -79,8 +90,11 @@ class BrowserDriver:
         if not adapter:  # JS null
             raise DriverError("navigator.gpu.requestAdapter() found no adapter")
         probe = cls.__new__(cls)
-        probe.limits = {k: int(getattr(adapter.limits, _camel(k))) for k in WANTED_LIMITS
-                        if getattr(adapter.limits, _camel(k), None) is not None}
+        probe.limits = {
+            k: int(getattr(adapter.limits, _camel(k)))
+            for k in WANTED_LIMITS
+            if getattr(adapter.limits, _camel(k), None) is not None
+        }
         probe.features = {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
         device = await adapter.requestDevice(probe._device_descriptor())
         return cls(adapter, device)
@@ -121,15 +135,27 @@ class BrowserDriver:
     # -- pipelines -----------------------------------------------------------------------------
     def compile(self, wgsl: str, n_read: int, n_write: int):
         kinds = ["read-only-storage"] * n_read + ["storage"] * n_write
-        entries = [{"binding": i, "visibility": COMPUTE_STAGE, "buffer": {"type": k}} for i, k in enumerate(kinds)]
-        entries.append({"binding": len(kinds), "visibility": COMPUTE_STAGE,
-                        "buffer": {"type": "uniform", "hasDynamicOffset": True}})
+        entries = [
+            {"binding": i, "visibility": COMPUTE_STAGE, "buffer": {"type": k}} for i, k in enumerate(kinds)
+        ]
+        entries.append(
+            {
+                "binding": len(kinds),
+                "visibility": COMPUTE_STAGE,
+                "buffer": {"type": "uniform", "hasDynamicOffset": True},
+            }
+        )
         self.device.pushErrorScope("validation")
         layout = self.device.createBindGroupLayout(_js({"entries": entries}))
         module = self.device.createShaderModule(_js({"code": wgsl}))
-        pipeline = self.device.createComputePipeline(_js({
-            "layout": self.device.createPipelineLayout(_js({"bindGroupLayouts": [layout]})),
-            "compute": {"module": module, "entryPoint": "main"}}))
+        pipeline = self.device.createComputePipeline(
+            _js(
+                {
+                    "layout": self.device.createPipelineLayout(_js({"bindGroupLayouts": [layout]})),
+                    "compute": {"module": module, "entryPoint": "main"},
+                }
+            )
+        )
         if can_block():  # surface a shader error here rather than as a silent no-op later
             error = run_sync(self.device.popErrorScope())
             if error is not None and getattr(error, "message", None) is not None:  # JS null: no error
@@ -139,8 +165,10 @@ class BrowserDriver:
         return pipeline, layout
 
     def bind_group(self, layout, buffers):
-        entries = [{"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
-                   for i, (b, o, n) in enumerate(buffers)]
+        entries = [
+            {"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
+            for i, (b, o, n) in enumerate(buffers)
+        ]
         return self.device.createBindGroup(_js({"layout": layout, "entries": entries}))
 
     # -- recording -----------------------------------------------------------------------------

@@ -5,22 +5,33 @@ uint8 and bool as u32, float16 as f16, float32 as f32; float64 is refused (no f6
 int64 values outside the i32 range are refused on upload (PyTorch's default integer is int64:
 indices and counts fit; documented in the README).
 """
+
 from __future__ import annotations
 
 import struct
 
 from ... import dtypes as dt
 
-WGSL_TYPE = {"float32": "f32", "float16": "f16", "int64": "i32", "int32": "i32", "int16": "i32",
-             "int8": "i32", "uint8": "u32", "bool": "u32"}
+WGSL_TYPE = {
+    "float32": "f32",
+    "float16": "f16",
+    "int64": "i32",
+    "int32": "i32",
+    "int16": "i32",
+    "int8": "i32",
+    "uint8": "u32",
+    "bool": "u32",
+}
 GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I"}
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
 def wgsl_type(dtype) -> str:
     if dtype is dt.float64:
-        raise TypeError("Cannot convert a float64 Tensor to webgpu: WGSL has no 64-bit floats. Convert it "
-                        "with .float() first.")
+        raise TypeError(
+            "Cannot convert a float64 Tensor to webgpu: WGSL has no 64-bit floats. Convert it "
+            "with .float() first."
+        )
     return WGSL_TYPE[dtype.name]
 
 
@@ -31,6 +42,7 @@ def gpu_itemsize(dtype) -> int:
 def _numpy():
     try:
         import numpy
+
         return numpy
     except ImportError:  # the browser build may have no NumPy: fall back to struct
         return None
@@ -61,7 +73,11 @@ def gpu_to_host(raw, dtype) -> bytes:
         return bytes(raw)
     np = _numpy()
     if np is not None:
-        return np.frombuffer(raw, dtype={"i32": np.int32, "u32": np.uint32}[wtype]).astype(dtype.np_name).tobytes()
+        return (
+            np.frombuffer(raw, dtype={"i32": np.int32, "u32": np.uint32}[wtype])
+            .astype(dtype.np_name)
+            .tobytes()
+        )
     n = len(raw) // 4
     values = struct.unpack(f"<{n}{GPU_FMT[wtype]}", raw)
     if dtype is dt.bool_:
@@ -88,5 +104,7 @@ def gpu_to_values(raw, dtype) -> list:
     return values
 
 
-_RANGE_ERROR = ("webgpu stores int64 tensors as 32-bit integers, and a value is outside the int32 range "
-                "[-2147483648, 2147483647]; keep such values on the cpu device")
+_RANGE_ERROR = (
+    "webgpu stores int64 tensors as 32-bit integers, and a value is outside the int32 range "
+    "[-2147483648, 2147483647]; keep such values on the cpu device"
+)

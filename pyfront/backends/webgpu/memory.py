@@ -1,4 +1,5 @@
 """GPU memory: buffers pooled by size class, returned to the pool when their tensor storage dies."""
+
 from __future__ import annotations
 
 from .driver import COPY_DST, COPY_SRC, STORAGE
@@ -44,8 +45,10 @@ class BufferPool:
     def take(self, nbytes: int) -> GPUBuffer:
         size = size_class(nbytes)
         if nbytes > self.max_binding:
-            raise RuntimeError(f"webgpu: a tensor of {nbytes / 2**20:.1f} MiB exceeds this device's storage "
-                               f"binding limit of {self.max_binding / 2**20:.1f} MiB; split it, or keep it on cpu")
+            raise RuntimeError(
+                f"webgpu: a tensor of {nbytes / 2**20:.1f} MiB exceeds this device's storage "
+                f"binding limit of {self.max_binding / 2**20:.1f} MiB; split it, or keep it on cpu"
+            )
         free = self.free.get(size)
         if free:
             handle = free.pop()
@@ -59,11 +62,13 @@ class BufferPool:
 
     def _guarded_create(self, size):
         from .driver import is_lost, lost_error
+
         try:
             return self._create(size)
         except Exception as e:
             if is_lost(e):
                 from .. import forget
+
                 forget("webgpu")
                 raise lost_error(str(e).strip().splitlines()[-1].strip()) from e
             raise
@@ -73,13 +78,16 @@ class BufferPool:
             return self.driver.create_buffer(size, STORAGE | COPY_SRC | COPY_DST)
         except Exception as first:  # out of memory: drop the pool and try once more
             from .driver import is_lost
+
             if is_lost(first):
                 raise
             self.trim()
             try:
                 return self.driver.create_buffer(size, STORAGE | COPY_SRC | COPY_DST)
             except Exception:
-                raise RuntimeError(f"webgpu out of memory: tried to allocate {size / 2**20:.1f} MiB") from first
+                raise RuntimeError(
+                    f"webgpu out of memory: tried to allocate {size / 2**20:.1f} MiB"
+                ) from first
 
     def give_back(self, handle, size):
         self.in_use -= 1

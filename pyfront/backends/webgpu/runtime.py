@@ -4,9 +4,9 @@ Per-op costs dominate small tensors (DESIGN.md: a dispatch into an open pass cos
 bind group plus pass ~55 µs, a submit ~100 µs), so dispatches accumulate in one compute pass and
 are submitted only at a sync point: a read-back, ``synchronize()``, or a full parameter ring.
 """
+
 from __future__ import annotations
 
-import math
 import os
 import re
 import string
@@ -17,12 +17,15 @@ from .driver import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
 from .memory import BufferPool
 
 PARAM_WORDS = 64
-PARAM_BYTES = PARAM_WORDS * 4          # also the dynamic-offset alignment WebGPU requires (256)
+PARAM_BYTES = PARAM_WORDS * 4  # also the dynamic-offset alignment WebGPU requires (256)
 RING_SLOTS = 4096
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # in the wheel shaders/ is inside the package; in a checkout (and editable installs) beside it
-SHADER_DIR = next(d for d in (os.path.join(_PACKAGE, "shaders"), os.path.join(os.path.dirname(_PACKAGE), "shaders"))
-                  if os.path.isdir(d))
+SHADER_DIR = next(
+    d
+    for d in (os.path.join(_PACKAGE, "shaders"), os.path.join(os.path.dirname(_PACKAGE), "shaders"))
+    if os.path.isdir(d)
+)
 
 
 _SOURCES: dict = {}
@@ -49,6 +52,7 @@ def f32_bits(x: float) -> int:
 
 def _guarded(method):
     """Driver failures caused by a lost device become one clear error, and the backend is dropped."""
+
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
@@ -57,9 +61,13 @@ def _guarded(method):
         except Exception as e:
             if getattr(self.driver, "lost_reason", None) or is_lost(e):
                 from .. import forget
+
                 forget("webgpu")
-                raise lost_error(getattr(self.driver, "lost_reason", None) or str(e).strip().splitlines()[-1].strip()) from e
+                raise lost_error(
+                    getattr(self.driver, "lost_reason", None) or str(e).strip().splitlines()[-1].strip()
+                ) from e
             raise
+
     wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
     return wrapper
 
@@ -75,7 +83,7 @@ class Runtime:
         self._ring = driver.create_buffer(PARAM_BYTES * RING_SLOTS, UNIFORM | COPY_DST)
         self._staging = bytearray(PARAM_BYTES * RING_SLOTS)
         self._slot = 0
-        self._slot_of: dict = {}   # parameter bytes -> ring slot, within one batch
+        self._slot_of: dict = {}  # parameter bytes -> ring slot, within one batch
         self.dispatch_count = 0
 
     def pipeline(self, source: str, n_read: int, n_write: int):
@@ -125,7 +133,7 @@ class Runtime:
                 self.flush()
             slot = self._slot
             self._slot += 1
-            self._staging[slot * PARAM_BYTES: slot * PARAM_BYTES + len(raw)] = raw
+            self._staging[slot * PARAM_BYTES : slot * PARAM_BYTES + len(raw)] = raw
             self._slot_of[raw] = slot
         return slot
 

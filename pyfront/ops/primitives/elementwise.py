@@ -4,6 +4,7 @@
 Operands are promoted to one dtype before the op (Python numbers become 0-d tensors), so each
 NumPy rule sees arrays of a single dtype.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,12 +25,24 @@ def _infer(out):
         if len(xs) > 1 and any(x.shape != shape for x in xs):
             shape = broadcast_shapes(*(x.shape for x in xs))
         return [(shape, dt.bool_ if out == BOOL_OUT else xs[0].dtype)]
+
     return rule
 
 
 def _register(name, arity, np_fn, vjp, out=SAME, torch_name=None, **kw):
-    return register(OpDef(name, "elementwise", _infer(out), np_fn, vjp, arity=arity,
-                          torch_name=torch_name or name, extra={"dtype_rule": out}, **kw))
+    return register(
+        OpDef(
+            name,
+            "elementwise",
+            _infer(out),
+            np_fn,
+            vjp,
+            arity=arity,
+            torch_name=torch_name or name,
+            extra={"dtype_rule": out},
+            **kw,
+        )
+    )
 
 
 def unary(name, np_fn, vjp=None, out=SAME, ints=True, **kw):
@@ -38,10 +51,11 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, **kw):
 
     def fn(input):
         if not ints and not input.dtype.is_floating_point:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{input.dtype._legacy_name[:-6]}\'')
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'")
         if out == FLOAT and not input.dtype.is_floating_point:
             input = input.to(dt.get_default_dtype())
         return apply(op, input)
+
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}``, as ``torch.{name}``."
     return fn
@@ -55,6 +69,7 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", **kw):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
         return apply(op, *promote_args((input, other), float_only=out == FLOAT))
+
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
     return fn
@@ -63,8 +78,10 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", **kw):
 def _check_tensor_args(name, input, other, scalars):
     if not isinstance(input, Tensor):
         if scalars == "other":
-            raise TypeError(f"{name}() received an invalid combination of arguments - got "
-                            f"({type(input).__name__}, {type(other).__name__})")
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments - got "
+                f"({type(input).__name__}, {type(other).__name__})"
+            )
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if scalars == "none" and not isinstance(other, Tensor):
         raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
@@ -73,15 +90,18 @@ def _check_tensor_args(name, input, other, scalars):
 def _no_derivative(name):
     def vjp(c, g):
         raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
     return vjp
 
 
 def _int_division(np_fn):
     """Integer division by zero raises, as on PyTorch's CPU (floats give inf/nan)."""
+
     def rule(np, x, y):
         if x.dtype.kind in "iu" and not np.all(y):
             raise RuntimeError("ZeroDivisionError")
         return np_fn(np, x, y)
+
     return rule
 
 
@@ -90,92 +110,203 @@ def _zero(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,),
-            wgsl="-a")
-abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,),
-            wgsl="abs(a)")
-exp = unary("exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
-            wgsl="exp(a)")
-exp2 = unary("exp2", lambda np, x: np.exp2(x), lambda c, g: (g * c.out * math.log(2),), out=FLOAT,
-             save_output=True,
-             wgsl="exp2(a)")
-log = unary("log", lambda np, x: np.log(x), lambda c, g: (g / c.inputs[0],), out=FLOAT, save=(0,),
-            domain=(0.1, None),
-            wgsl="log(a)")
-log2 = unary("log2", lambda np, x: np.log2(x), lambda c, g: (g / (c.inputs[0] * math.log(2)),),
-             out=FLOAT, save=(0,), domain=(0.1, None),
-             wgsl="log2(a)")
-log10 = unary("log10", lambda np, x: np.log10(x), lambda c, g: (g / (c.inputs[0] * math.log(10)),),
-              out=FLOAT, save=(0,), domain=(0.1, None),
-              wgsl="log(a) * T(0.4342944819032518)")
-log1p = unary("log1p", lambda np, x: np.log1p(x), lambda c, g: (g / (c.inputs[0] + 1),), out=FLOAT,
-              save=(0,), domain=(-0.9, None),
-              wgsl="select(log(T(1) + a) * a / ((T(1) + a) - T(1)), a, (T(1) + a) == T(1))")
-expm1 = unary("expm1", lambda np, x: np.expm1(x), lambda c, g: (g * (c.out + 1),), out=FLOAT,
-              save_output=True,
-              wgsl="select(exp(a) - T(1), a + a * a * T(0.5), abs(a) < T(1e-3))")
-sqrt = unary("sqrt", lambda np, x: np.sqrt(x), lambda c, g: (g / (2 * c.out),), out=FLOAT,
-             save_output=True, domain=(0.1, None),
-             wgsl="sqrt(a)")
-rsqrt = unary("rsqrt", lambda np, x: 1 / np.sqrt(x), lambda c, g: (-0.5 * g * c.out ** 3,), out=FLOAT,
-              save_output=True, domain=(0.1, None),
-              wgsl="inverseSqrt(a)")
-sin = unary("sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,),
-            wgsl="sin(a)")
-cos = unary("cos", lambda np, x: np.cos(x), lambda c, g: (-g * c.inputs[0].sin(),), out=FLOAT, save=(0,),
-            wgsl="cos(a)")
-tan = unary("tan", lambda np, x: np.tan(x), lambda c, g: (g * (1 + c.out * c.out),), out=FLOAT,
-            save_output=True, domain=(-1.2, 1.2),
-            wgsl="tan(a)")
-asin = unary("asin", lambda np, x: np.arcsin(x), lambda c, g: (g * (1 - c.inputs[0] ** 2).rsqrt(),),
-             out=FLOAT, save=(0,), domain=(-0.9, 0.9),
-             wgsl="asin(a)")
-acos = unary("acos", lambda np, x: np.arccos(x), lambda c, g: (-g * (1 - c.inputs[0] ** 2).rsqrt(),),
-             out=FLOAT, save=(0,), domain=(-0.9, 0.9),
-             wgsl="acos(a)")
-atan = unary("atan", lambda np, x: np.arctan(x), lambda c, g: (g / (1 + c.inputs[0] ** 2),), out=FLOAT,
-             save=(0,),
-             wgsl="atan(a)")
-sinh = unary("sinh", lambda np, x: np.sinh(x), lambda c, g: (g * c.inputs[0].cosh(),), out=FLOAT, save=(0,),
-             wgsl="sinh(a)")
-cosh = unary("cosh", lambda np, x: np.cosh(x), lambda c, g: (g * c.inputs[0].sinh(),), out=FLOAT, save=(0,),
-             wgsl="cosh(a)")
-tanh = unary("tanh", lambda np, x: np.tanh(x), lambda c, g: (g * (1 - c.out * c.out),), out=FLOAT,
-             save_output=True,
-             wgsl="tanh(a)")
-sigmoid = unary("sigmoid", lambda np, x: _sigmoid(np, x), lambda c, g: (g * c.out * (1 - c.out),),
-                out=FLOAT, save_output=True,
-                wgsl="T(1) / (T(1) + exp(-a))")
-relu = unary("relu", lambda np, x: np.maximum(x, 0), lambda c, g: (g * (c.out > 0),), save_output=True,
-             wgsl="max(a, T(0))")
-erf = unary("erf", lambda np, x: _erf(np, x),
-            lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),), out=FLOAT, save=(0,),
-            wgsl="T(erf_f32(f32(a)))")
-reciprocal = unary("reciprocal", lambda np, x: 1 / x, lambda c, g: (-g * c.out * c.out,), out=FLOAT,
-                   save_output=True, domain=(0.5, None),
-                   wgsl="T(1) / a")
-floor = unary("floor", lambda np, x: np.floor(x), _zero,
-              wgsl={"f": "floor(a)", "*": "a"})
-ceil = unary("ceil", lambda np, x: np.ceil(x), _zero,
-             wgsl={"f": "ceil(a)", "*": "a"})
-trunc = unary("trunc", lambda np, x: np.trunc(x), _zero,
-              wgsl={"f": "trunc(a)", "*": "a"})
-sign = unary("sign", lambda np, x: np.sign(x), _zero,
-             wgsl={"u": "a", "*": "sign(a)"})
-frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False,
-             wgsl="a - trunc(a)")
-_round = unary("round", lambda np, x: np.round(x), _zero,
-               wgsl={"f": "round(a)", "*": "a"})
-isnan = unary("isnan", lambda np, x: np.isnan(x), out=BOOL_OUT,
-              wgsl={"f": "is_nan_f32(f32(a))", "*": "false"})
-isinf = unary("isinf", lambda np, x: np.isinf(x), out=BOOL_OUT,
-              wgsl={"f": "is_inf_f32(f32(a))", "*": "false"})
-isfinite = unary("isfinite", lambda np, x: np.isfinite(x), out=BOOL_OUT,
-                 wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"})
-logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT,
-                    wgsl="a == T(0)")
-_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x),
-                     wgsl="~a")
+neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl="-a")
+abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)")
+exp = unary(
+    "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True, wgsl="exp(a)"
+)
+exp2 = unary(
+    "exp2",
+    lambda np, x: np.exp2(x),
+    lambda c, g: (g * c.out * math.log(2),),
+    out=FLOAT,
+    save_output=True,
+    wgsl="exp2(a)",
+)
+log = unary(
+    "log",
+    lambda np, x: np.log(x),
+    lambda c, g: (g / c.inputs[0],),
+    out=FLOAT,
+    save=(0,),
+    domain=(0.1, None),
+    wgsl="log(a)",
+)
+log2 = unary(
+    "log2",
+    lambda np, x: np.log2(x),
+    lambda c, g: (g / (c.inputs[0] * math.log(2)),),
+    out=FLOAT,
+    save=(0,),
+    domain=(0.1, None),
+    wgsl="log2(a)",
+)
+log10 = unary(
+    "log10",
+    lambda np, x: np.log10(x),
+    lambda c, g: (g / (c.inputs[0] * math.log(10)),),
+    out=FLOAT,
+    save=(0,),
+    domain=(0.1, None),
+    wgsl="log(a) * T(0.4342944819032518)",
+)
+log1p = unary(
+    "log1p",
+    lambda np, x: np.log1p(x),
+    lambda c, g: (g / (c.inputs[0] + 1),),
+    out=FLOAT,
+    save=(0,),
+    domain=(-0.9, None),
+    wgsl="select(log(T(1) + a) * a / ((T(1) + a) - T(1)), a, (T(1) + a) == T(1))",
+)
+expm1 = unary(
+    "expm1",
+    lambda np, x: np.expm1(x),
+    lambda c, g: (g * (c.out + 1),),
+    out=FLOAT,
+    save_output=True,
+    wgsl="select(exp(a) - T(1), a + a * a * T(0.5), abs(a) < T(1e-3))",
+)
+sqrt = unary(
+    "sqrt",
+    lambda np, x: np.sqrt(x),
+    lambda c, g: (g / (2 * c.out),),
+    out=FLOAT,
+    save_output=True,
+    domain=(0.1, None),
+    wgsl="sqrt(a)",
+)
+rsqrt = unary(
+    "rsqrt",
+    lambda np, x: 1 / np.sqrt(x),
+    lambda c, g: (-0.5 * g * c.out**3,),
+    out=FLOAT,
+    save_output=True,
+    domain=(0.1, None),
+    wgsl="inverseSqrt(a)",
+)
+sin = unary(
+    "sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,), wgsl="sin(a)"
+)
+cos = unary(
+    "cos",
+    lambda np, x: np.cos(x),
+    lambda c, g: (-g * c.inputs[0].sin(),),
+    out=FLOAT,
+    save=(0,),
+    wgsl="cos(a)",
+)
+tan = unary(
+    "tan",
+    lambda np, x: np.tan(x),
+    lambda c, g: (g * (1 + c.out * c.out),),
+    out=FLOAT,
+    save_output=True,
+    domain=(-1.2, 1.2),
+    wgsl="tan(a)",
+)
+asin = unary(
+    "asin",
+    lambda np, x: np.arcsin(x),
+    lambda c, g: (g * (1 - c.inputs[0] ** 2).rsqrt(),),
+    out=FLOAT,
+    save=(0,),
+    domain=(-0.9, 0.9),
+    wgsl="asin(a)",
+)
+acos = unary(
+    "acos",
+    lambda np, x: np.arccos(x),
+    lambda c, g: (-g * (1 - c.inputs[0] ** 2).rsqrt(),),
+    out=FLOAT,
+    save=(0,),
+    domain=(-0.9, 0.9),
+    wgsl="acos(a)",
+)
+atan = unary(
+    "atan",
+    lambda np, x: np.arctan(x),
+    lambda c, g: (g / (1 + c.inputs[0] ** 2),),
+    out=FLOAT,
+    save=(0,),
+    wgsl="atan(a)",
+)
+sinh = unary(
+    "sinh",
+    lambda np, x: np.sinh(x),
+    lambda c, g: (g * c.inputs[0].cosh(),),
+    out=FLOAT,
+    save=(0,),
+    wgsl="sinh(a)",
+)
+cosh = unary(
+    "cosh",
+    lambda np, x: np.cosh(x),
+    lambda c, g: (g * c.inputs[0].sinh(),),
+    out=FLOAT,
+    save=(0,),
+    wgsl="cosh(a)",
+)
+tanh = unary(
+    "tanh",
+    lambda np, x: np.tanh(x),
+    lambda c, g: (g * (1 - c.out * c.out),),
+    out=FLOAT,
+    save_output=True,
+    wgsl="tanh(a)",
+)
+sigmoid = unary(
+    "sigmoid",
+    lambda np, x: _sigmoid(np, x),
+    lambda c, g: (g * c.out * (1 - c.out),),
+    out=FLOAT,
+    save_output=True,
+    wgsl="T(1) / (T(1) + exp(-a))",
+)
+relu = unary(
+    "relu",
+    lambda np, x: np.maximum(x, 0),
+    lambda c, g: (g * (c.out > 0),),
+    save_output=True,
+    wgsl="max(a, T(0))",
+)
+erf = unary(
+    "erf",
+    lambda np, x: _erf(np, x),
+    lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
+    out=FLOAT,
+    save=(0,),
+    wgsl="T(erf_f32(f32(a)))",
+)
+reciprocal = unary(
+    "reciprocal",
+    lambda np, x: 1 / x,
+    lambda c, g: (-g * c.out * c.out,),
+    out=FLOAT,
+    save_output=True,
+    domain=(0.5, None),
+    wgsl="T(1) / a",
+)
+floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"})
+ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"})
+trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"})
+sign = unary("sign", lambda np, x: np.sign(x), _zero, wgsl={"u": "a", "*": "sign(a)"})
+frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False, wgsl="a - trunc(a)")
+_round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"})
+isnan = unary(
+    "isnan", lambda np, x: np.isnan(x), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
+)
+isinf = unary(
+    "isinf", lambda np, x: np.isinf(x), out=BOOL_OUT, wgsl={"f": "is_inf_f32(f32(a))", "*": "false"}
+)
+isfinite = unary(
+    "isfinite",
+    lambda np, x: np.isfinite(x),
+    out=BOOL_OUT,
+    wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"},
+)
+logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT, wgsl="a == T(0)")
+_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
 
 
 def _sigmoid(np, x):
@@ -186,6 +317,7 @@ def _sigmoid(np, x):
 
 def _erf(np, x):
     from math import erf as _e
+
     flat = x.reshape(-1)
     return np.array([_e(v) for v in flat.tolist()], dtype=x.dtype).reshape(x.shape)
 
@@ -193,20 +325,24 @@ def _erf(np, x):
 def round(input, *, decimals=0):
     if decimals == 0:
         return _round(input)
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     return _round(input * scale) / scale
 
 
 def bitwise_not(input):
     if input.dtype.is_floating_point:
-        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{input.dtype._legacy_name[:-6]}\'')
+        raise NotImplementedError(
+            f"\"bitwise_not_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'"
+        )
     return logical_not(input) if input.dtype is dt.bool_ else _bitwise_not(input)
 
 
 def negative(input):
     if input.dtype is dt.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
-                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return neg(input)
 
 
@@ -233,79 +369,150 @@ def _max_min_vjp(c, g):
     return g * wx, g * (1 - wx)
 
 
-add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g),
-              wgsl="a + b")
-sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g),
-              wgsl="a - b")
+add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
+sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
-mul = binary("mul", lambda np, x, y: x * y,
-             lambda c, g: (g * c.inputs[1] if c.needs_input_grad[0] else None,
-                           g * c.inputs[0] if c.needs_input_grad[1] else None), save=(0, 1),
-             saved_for={0: (1,), 1: (0,)},
-             wgsl="a * b")
-div_ = binary("div", lambda np, x, y: x / y, lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
-              out=FLOAT, save=(1,), save_output=True, domain=(0.5, None),
-              wgsl="a / b")
-floor_divide_ = binary("floor_divide", _int_division(lambda np, x, y: np.floor_divide(x, y)),
-                       _no_derivative("floor_divide"), domain=(0.5, None),
-                       wgsl={"f": "floor(a / b)", "i": "floordiv_i32(a, b)", "u": "a / b"})
-_div_trunc = binary("div_trunc", lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else
-                    (np.trunc(x / np.where(y == 0, 1, y))).astype(x.dtype), lambda c, g: (g * 0, g * 0),
-                    torch_name="div", domain=(0.5, None),
-                    wgsl={"f": "trunc(a / b)", "*": "a / b"})
-pow_ = binary("pow", lambda np, x, y: np.power(x, y), _pow_vjp, save=(0, 1), save_output=True,
-              domain=(0.5, 2.0),
-              wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "i": "pow_i32(a, b)"})
-atan2 = binary("atan2", lambda np, y, x: np.arctan2(y, x),
-               lambda c, g: (g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
-                             -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2)),
-               out=FLOAT, save=(0, 1), domain=(0.5, None), scalars="none",
-               wgsl="select(atan2(a, b), T(0), a == T(0) && b == T(0))")  # WGSL leaves atan2(0, 0) undefined
-remainder = binary("remainder", _int_division(lambda np, x, y: np.remainder(x, y)),
-                   lambda c, g: _remainder_vjp(c, g), save=(0, 1),
-                   domain=(0.5, None),
-                   wgsl={"f": "a - b * floor(a / b)", "i": "remainder_i32(a, b)", "u": "a % b"})
-fmod = binary("fmod", _int_division(lambda np, x, y: np.fmod(x, y)),
-              lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()), save=(0, 1), domain=(0.5, None),
-              scalars="other",
-              wgsl={"f": "a - b * trunc(a / b)", "*": "a % b"})
-maximum = binary("maximum", lambda np, x, y: np.maximum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none",
-                 wgsl={"f": "select(max(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "max(a, b)"})
-minimum = binary("minimum", lambda np, x, y: np.minimum(x, y), _max_min_vjp, save=(0, 1), save_output=True, scalars="none",
-                 wgsl={"f": "select(min(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "min(a, b)"})
-eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other",
-            wgsl="a == b")
-ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other",
-            wgsl="a != b")
-lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other",
-            wgsl="a < b")
-le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other",
-            wgsl="a <= b")
-gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other",
-            wgsl="a > b")
-ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other",
-            wgsl="a >= b")
-logical_and = binary("logical_and", lambda np, x, y: np.logical_and(x, y), out=BOOL_OUT, scalars="none",
-                     wgsl="(a != T(0)) && (b != T(0))")
-logical_or = binary("logical_or", lambda np, x, y: np.logical_or(x, y), out=BOOL_OUT, scalars="none",
-                    wgsl="(a != T(0)) || (b != T(0))")
-logical_xor = binary("logical_xor", lambda np, x, y: np.logical_xor(x, y), out=BOOL_OUT, scalars="none",
-                     wgsl="(a != T(0)) != (b != T(0))")
-_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y,
-                      wgsl="a & b")
-_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y,
-                     wgsl="a | b")
-_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y,
-                      wgsl="a ^ b")
+mul = binary(
+    "mul",
+    lambda np, x, y: x * y,
+    lambda c, g: (
+        g * c.inputs[1] if c.needs_input_grad[0] else None,
+        g * c.inputs[0] if c.needs_input_grad[1] else None,
+    ),
+    save=(0, 1),
+    saved_for={0: (1,), 1: (0,)},
+    wgsl="a * b",
+)
+div_ = binary(
+    "div",
+    lambda np, x, y: x / y,
+    lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
+    out=FLOAT,
+    save=(1,),
+    save_output=True,
+    domain=(0.5, None),
+    wgsl="a / b",
+)
+floor_divide_ = binary(
+    "floor_divide",
+    _int_division(lambda np, x, y: np.floor_divide(x, y)),
+    _no_derivative("floor_divide"),
+    domain=(0.5, None),
+    wgsl={"f": "floor(a / b)", "i": "floordiv_i32(a, b)", "u": "a / b"},
+)
+_div_trunc = binary(
+    "div_trunc",
+    lambda np, x, y: (
+        np.trunc(x / y) if x.dtype.kind == "f" else (np.trunc(x / np.where(y == 0, 1, y))).astype(x.dtype)
+    ),
+    lambda c, g: (g * 0, g * 0),
+    torch_name="div",
+    domain=(0.5, None),
+    wgsl={"f": "trunc(a / b)", "*": "a / b"},
+)
+pow_ = binary(
+    "pow",
+    lambda np, x, y: np.power(x, y),
+    _pow_vjp,
+    save=(0, 1),
+    save_output=True,
+    domain=(0.5, 2.0),
+    wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "i": "pow_i32(a, b)"},
+)
+atan2 = binary(
+    "atan2",
+    lambda np, y, x: np.arctan2(y, x),
+    lambda c, g: (
+        g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
+        -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
+    ),
+    out=FLOAT,
+    save=(0, 1),
+    domain=(0.5, None),
+    scalars="none",
+    wgsl="select(atan2(a, b), T(0), a == T(0) && b == T(0))",
+)  # WGSL leaves atan2(0, 0) undefined
+remainder = binary(
+    "remainder",
+    _int_division(lambda np, x, y: np.remainder(x, y)),
+    lambda c, g: _remainder_vjp(c, g),
+    save=(0, 1),
+    domain=(0.5, None),
+    wgsl={"f": "a - b * floor(a / b)", "i": "remainder_i32(a, b)", "u": "a % b"},
+)
+fmod = binary(
+    "fmod",
+    _int_division(lambda np, x, y: np.fmod(x, y)),
+    lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()),
+    save=(0, 1),
+    domain=(0.5, None),
+    scalars="other",
+    wgsl={"f": "a - b * trunc(a / b)", "*": "a % b"},
+)
+maximum = binary(
+    "maximum",
+    lambda np, x, y: np.maximum(x, y),
+    _max_min_vjp,
+    save=(0, 1),
+    save_output=True,
+    scalars="none",
+    wgsl={"f": "select(max(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "max(a, b)"},
+)
+minimum = binary(
+    "minimum",
+    lambda np, x, y: np.minimum(x, y),
+    _max_min_vjp,
+    save=(0, 1),
+    save_output=True,
+    scalars="none",
+    wgsl={"f": "select(min(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "min(a, b)"},
+)
+eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other", wgsl="a == b")
+ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="a != b")
+lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other", wgsl="a < b")
+le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other", wgsl="a <= b")
+gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other", wgsl="a > b")
+ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other", wgsl="a >= b")
+logical_and = binary(
+    "logical_and",
+    lambda np, x, y: np.logical_and(x, y),
+    out=BOOL_OUT,
+    scalars="none",
+    wgsl="(a != T(0)) && (b != T(0))",
+)
+logical_or = binary(
+    "logical_or",
+    lambda np, x, y: np.logical_or(x, y),
+    out=BOOL_OUT,
+    scalars="none",
+    wgsl="(a != T(0)) || (b != T(0))",
+)
+logical_xor = binary(
+    "logical_xor",
+    lambda np, x, y: np.logical_xor(x, y),
+    out=BOOL_OUT,
+    scalars="none",
+    wgsl="(a != T(0)) != (b != T(0))",
+)
+_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y, wgsl="a & b")
+_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y, wgsl="a | b")
+_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y, wgsl="a ^ b")
 
 
 # -- ternary, casts and copies ------------------------------------------------------------------
-_where = register(OpDef(
-    "where", "elementwise",
-    lambda c, x, y: [(broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)],
-    lambda np, c, x, y: np.where(c, x, y),
-    lambda c, g: (None, g * c.inputs[0], g * c.inputs[0].logical_not()),
-    arity=3, save=(0,), torch_name="where", wgsl="select(c, b, a != 0u)"))
+_where = register(
+    OpDef(
+        "where",
+        "elementwise",
+        lambda c, x, y: [(broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)],
+        lambda np, c, x, y: np.where(c, x, y),
+        lambda c, g: (None, g * c.inputs[0], g * c.inputs[0].logical_not()),
+        arity=3,
+        save=(0,),
+        torch_name="where",
+        wgsl="select(c, b, a != 0u)",
+    )
+)
 
 
 def where(condition, input=None, other=None):
@@ -314,8 +521,10 @@ def where(condition, input=None, other=None):
         return condition.nonzero(as_tuple=True)
     if condition.dtype is not dt.bool_:
         if condition.dtype is not dt.uint8:
-            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
-                               f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}")
+            raise RuntimeError(
+                f"where expected condition to be a boolean tensor, but got a tensor with "
+                f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}"
+            )
         condition = condition.to(dt.bool_)
     x, y = promote_args((input, other))
     return apply(_where, condition, x, y)
@@ -355,8 +564,19 @@ def wgsl_number(value, ctype: str) -> str:
     return f"{ctype}({float(value)!r})" if ctype[0] == "f" else f"{ctype}({int(value)})"
 
 
-_clamp = register(OpDef("clamp", "elementwise", _infer(SAME), _clamp_np, _clamp_vjp, save=(0,),
-                        torch_name="clamp", backward_name="ClampBackward1", wgsl=_clamp_wgsl))
+_clamp = register(
+    OpDef(
+        "clamp",
+        "elementwise",
+        _infer(SAME),
+        _clamp_np,
+        _clamp_vjp,
+        save=(0,),
+        torch_name="clamp",
+        backward_name="ClampBackward1",
+        wgsl=_clamp_wgsl,
+    )
+)
 
 
 def clamp(input, min=None, max=None):
@@ -385,14 +605,30 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
-_to_copy = register(OpDef(
-    "to_copy", "elementwise", lambda x, dtype: [(x.shape, dtype)],
-    lambda np, x, dtype: x.astype(dtype.np_name),
-    lambda c, g: (g.to(c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
-    backward_name="ToCopyBackward0", torch_name=None, wgsl="a"))
+_to_copy = register(
+    OpDef(
+        "to_copy",
+        "elementwise",
+        lambda x, dtype: [(x.shape, dtype)],
+        lambda np, x, dtype: x.astype(dtype.np_name),
+        lambda c, g: (g.to(c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
+        backward_name="ToCopyBackward0",
+        torch_name=None,
+        wgsl="a",
+    )
+)
 
-_clone = register(OpDef("clone", "elementwise", _infer(SAME), lambda np, x: np.array(x, copy=True),
-                        lambda c, g: (g,), torch_name="clone", wgsl="a"))
+_clone = register(
+    OpDef(
+        "clone",
+        "elementwise",
+        _infer(SAME),
+        lambda np, x: np.array(x, copy=True),
+        lambda c, g: (g,),
+        torch_name="clone",
+        wgsl="a",
+    )
+)
 
 
 def to_dtype(input, dtype):
@@ -412,10 +648,16 @@ def add(input, other, *, alpha=1):
 
 
 def sub(input, other, *, alpha=1):
-    if isinstance(input, Tensor) and input.dtype is dt.bool_ and isinstance(other, Tensor) and \
-            other.dtype is dt.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
-                           "the `^` or `logical_xor()` operator instead.")
+    if (
+        isinstance(input, Tensor)
+        and input.dtype is dt.bool_
+        and isinstance(other, Tensor)
+        and other.dtype is dt.bool_
+    ):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+            "the `^` or `logical_xor()` operator instead."
+        )
     if alpha != 1:
         other = other * alpha
     return sub_(input, other)
@@ -432,8 +674,9 @@ def div(input, other, *, rounding_mode=None):
         return floor_divide_(input, other)
     if rounding_mode == "trunc":
         return _div_trunc(input, other)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                       f"'{rounding_mode}'")
+    raise RuntimeError(
+        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+    )
 
 
 def floor_divide(input, other):
@@ -443,8 +686,12 @@ def floor_divide(input, other):
 def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
         return pow_(*promote_args((input, exponent)))
-    if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
-            not input.dtype.is_floating_point:
+    if (
+        isinstance(exponent, int)
+        and not isinstance(exponent, bool)
+        and exponent < 0
+        and not input.dtype.is_floating_point
+    ):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return pow_(input, exponent)
 
@@ -468,7 +715,7 @@ def bitwise_xor(input, other):
 def _integral_args(name, *args):
     args = promote_args(args)
     if args[0].dtype.is_floating_point:
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{args[0].dtype._legacy_name[:-6]}\'')
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{args[0].dtype._legacy_name[:-6]}'")
     return args
 
 
@@ -478,16 +725,20 @@ absolute, arctan2, arcsin, arccos, arctan = abs, atan2, asin, acos, atan
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
-METHODS = ("neg negative abs absolute exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin "
-           "acos atan arcsin arccos arctan sinh cosh tanh sigmoid relu erf reciprocal floor ceil trunc "
-           "frac sign round isnan isinf isfinite logical_not bitwise_not add sub rsub mul multiply div "
-           "divide true_divide floor_divide pow square atan2 arctan2 remainder fmod maximum minimum eq "
-           "ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
-           "logical_xor bitwise_and bitwise_or bitwise_xor clamp clip clamp_min clamp_max clone "
-           "subtract where")
-INPLACE = ("neg abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan sinh "
-           "cosh tanh sigmoid relu erf reciprocal floor ceil trunc frac sign round logical_not "
-           "add sub mul div floor_divide pow square atan2 remainder fmod clamp clip clamp_min "
-           "clamp_max bitwise_and bitwise_or bitwise_xor logical_and logical_or logical_xor eq ne lt "
-           "le gt ge multiply subtract true_divide divide negative bitwise_not")
+METHODS = (
+    "neg negative abs absolute exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin "
+    "acos atan arcsin arccos arctan sinh cosh tanh sigmoid relu erf reciprocal floor ceil trunc "
+    "frac sign round isnan isinf isfinite logical_not bitwise_not add sub rsub mul multiply div "
+    "divide true_divide floor_divide pow square atan2 arctan2 remainder fmod maximum minimum eq "
+    "ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
+    "logical_xor bitwise_and bitwise_or bitwise_xor clamp clip clamp_min clamp_max clone "
+    "subtract where"
+)
+INPLACE = (
+    "neg abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan sinh "
+    "cosh tanh sigmoid relu erf reciprocal floor ceil trunc frac sign round logical_not "
+    "add sub mul div floor_divide pow square atan2 remainder fmod clamp clip clamp_min "
+    "clamp_max bitwise_and bitwise_or bitwise_xor logical_and logical_or logical_xor eq ne lt "
+    "le gt ge multiply subtract true_divide divide negative bitwise_not"
+)
 __all__ = METHODS.split() + ["to_dtype"]

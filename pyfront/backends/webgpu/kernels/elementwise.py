@@ -1,4 +1,5 @@
 """The elementwise template: one generated kernel per (expression, dtypes, rank)."""
+
 from __future__ import annotations
 
 from ..layout import wgsl_type
@@ -27,13 +28,23 @@ _SOURCES: dict = {}
 
 def _source(source_expr, types, out_type, ndim, bool_expr):
     n = len(types)
-    bindings = [f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;" for i, ty in enumerate(types)]
+    bindings = [
+        f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;" for i, ty in enumerate(types)
+    ]
     bindings.append(f"@group(0) @binding({n}) var<storage, read_write> out: array<{out_type}>;")
     loads = "\n".join(f"    let {NAMES[i]} = in{i}[offsets[{i + 1}]];" for i in range(n))
     store = f"select(0u, 1u, {source_expr})" if bool_expr else f"{out_type}({source_expr})"
     uses_f16 = "f16" in types or out_type == "f16"
-    return specialise("elementwise.wgsl", enable="enable f16;" if uses_f16 else "", bindings="\n".join(bindings),
-                      ndim=ndim, n_ports=n + 1, params_binding=n + 1, loads=loads, store=store)
+    return specialise(
+        "elementwise.wgsl",
+        enable="enable f16;" if uses_f16 else "",
+        bindings="\n".join(bindings),
+        ndim=ndim,
+        n_ports=n + 1,
+        params_binding=n + 1,
+        loads=loads,
+        store=store,
+    )
 
 
 def run_elementwise(backend, source_expr, inputs, out, bool_expr=False):
@@ -48,8 +59,10 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False):
         ports = [out._strides] + [broadcast_strides(t, shape) for t in inputs]
         shape, ports = coalesce(shape, ports)
     if len(shape) > MAX_DIMS:
-        raise RuntimeError(f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
-                           f"contiguous ones; got {len(shape)}: make the operands contiguous first")
+        raise RuntimeError(
+            f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
+            f"contiguous ones; got {len(shape)}: make the operands contiguous first"
+        )
     out_type = wgsl_type(out.dtype)
     types = tuple(wgsl_type(t.dtype) for t in inputs)
     key = (source_expr, types, out_type, len(shape), bool_expr)

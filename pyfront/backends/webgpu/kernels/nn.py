@@ -1,4 +1,5 @@
 """im2col / col2im (F.unfold / F.fold), from which convolutions and poolings are built."""
+
 from __future__ import annotations
 
 import math
@@ -9,7 +10,9 @@ from . import launcher
 
 
 def _geometry(attrs, image_hw, out_hw):
-    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (attrs[k] for k in ("kernel_size", "dilation", "padding", "stride"))
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (
+        attrs[k] for k in ("kernel_size", "dilation", "padding", "stride")
+    )
     return [*image_hw, kh, kw, dh, dw, ph, pw, sh, sw, *out_hw]
 
 
@@ -18,8 +21,9 @@ def _run(backend, name, src, shape, dtype, geometry):
     ty = wgsl_type(dtype)
     source = specialise(f"{name}.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty)
     params = [math.prod(shape), *geometry, src._offset, *src._strides]
-    backend.runtime.launch(source, [backend.binding(src)], [(storage.data, 0, storage.nbytes)], params,
-                           math.prod(shape))
+    backend.runtime.launch(
+        source, [backend.binding(src)], [(storage.data, 0, storage.nbytes)], params, math.prod(shape)
+    )
     return [storage]
 
 
@@ -39,4 +43,5 @@ def col2im(backend, op, inputs, attrs, out_meta):
 
 def _windows(hw, attrs):
     from ....ops.primitives.nn import blocks
+
     return blocks(tuple(hw), attrs["kernel_size"], attrs["dilation"], attrs["padding"], attrs["stride"])

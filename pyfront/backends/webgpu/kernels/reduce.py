@@ -1,4 +1,5 @@
 """Reductions: sum, prod, amax, amin, all, any (reduce.wgsl) and argmax/argmin (arg_reduce.wgsl)."""
+
 from __future__ import annotations
 
 import math
@@ -9,7 +10,7 @@ from ..strides import coalesce
 from . import launcher
 
 SERIAL_BELOW = 64  # outputs that fold fewer elements than this get one thread each
-CHUNK = 16384      # elements one workgroup folds before a second pass combines the partials
+CHUNK = 16384  # elements one workgroup folds before a second pass combines the partials
 
 _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
 _NAN_MAX = "select(max(acc, v), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
@@ -19,8 +20,16 @@ _NAN_MIN = "select(min(acc, v), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
 _FOLDS = {
     "sum": {"f": ("0.0", "acc + v"), "i": ("0i", "acc + v"), "u": ("0u", "acc + v")},
     "prod": {"f": ("1.0", "acc * v"), "i": ("1i", "acc * v"), "u": ("1u", "acc * v")},
-    "amax": {"f": (_NEG_INF, _NAN_MAX), "i": ("-2147483647i - 1i", "max(acc, v)"), "u": ("0u", "max(acc, v)")},
-    "amin": {"f": (_POS_INF, _NAN_MIN), "i": ("2147483647i", "min(acc, v)"), "u": ("4294967295u", "min(acc, v)")},
+    "amax": {
+        "f": (_NEG_INF, _NAN_MAX),
+        "i": ("-2147483647i - 1i", "max(acc, v)"),
+        "u": ("0u", "max(acc, v)"),
+    },
+    "amin": {
+        "f": (_POS_INF, _NAN_MIN),
+        "i": ("2147483647i", "min(acc, v)"),
+        "u": ("4294967295u", "min(acc, v)"),
+    },
     "all": {"*": ("1u", "acc & v")},
     "any": {"*": ("0u", "acc | v")},
 }
@@ -58,27 +67,58 @@ def fold(backend, name, x, dims, storage, dtype):
     chunks = max(1, n // CHUNK) if n >= SERIAL_BELOW else 1
     if chunks > 1:  # two passes: partial folds of CHUNK elements, then a fold of the partials
         from ....dtypes import float32, int32, uint8
+
         partial_dtype = {"f32": float32, "i32": int32, "u32": uint8}[acc_type]
         partial = backend.allocate(m * chunks, partial_dtype)
-        _launch(backend, name, x, params[:3] + [chunks] + params[4:], m, n, nk, nr, chunks, partial,
-                in_type, acc_type, acc_type, logical, final=False)
+        _launch(
+            backend,
+            name,
+            x,
+            params[:3] + [chunks] + params[4:],
+            m,
+            n,
+            nk,
+            nr,
+            chunks,
+            partial,
+            in_type,
+            acc_type,
+            acc_type,
+            logical,
+            final=False,
+        )
         from ....tensor import Tensor
+
         fold(backend, name, Tensor._make(partial, (m, chunks), partial_dtype), (1,), storage, dtype)
         return
-    _launch(backend, name, x, params, m, n, nk, nr, 1, storage, in_type, out_type, acc_type, logical, final=True)
+    _launch(
+        backend, name, x, params, m, n, nk, nr, 1, storage, in_type, out_type, acc_type, logical, final=True
+    )
 
 
-def _launch(backend, name, x, params, m, n, nk, nr, chunks, storage, in_type, out_type, acc_type, logical, final):
+def _launch(
+    backend, name, x, params, m, n, nk, nr, chunks, storage, in_type, out_type, acc_type, logical, final
+):
     folds = _FOLDS[name]
     identity, combine = folds.get(acc_type[0], folds.get("*"))
     serial = n < SERIAL_BELOW
-    source = specialise("reduce_serial.wgsl" if serial else "reduce.wgsl",
-                        enable="enable f16;" if "f16" in (in_type, out_type) else "",
-                        in_type=in_type, out_type=out_type, acc_type=acc_type, identity=f"{acc_type}({identity})",
-                        combine=combine, finish=f"{out_type}(acc)", nk=nk, nr=nr)
+    source = specialise(
+        "reduce_serial.wgsl" if serial else "reduce.wgsl",
+        enable="enable f16;" if "f16" in (in_type, out_type) else "",
+        in_type=in_type,
+        out_type=out_type,
+        acc_type=acc_type,
+        identity=f"{acc_type}({identity})",
+        combine=combine,
+        finish=f"{out_type}(acc)",
+        nk=nk,
+        nr=nr,
+    )
     if logical:  # all/any fold "is nonzero" bits, whatever the input type
-        source = source.replace(f"{acc_type}(inp[base + reduced_offset(j)])",
-                                f"select(0u, 1u, inp[base + reduced_offset(j)] != {in_type}(0))")
+        source = source.replace(
+            f"{acc_type}(inp[base + reduced_offset(j)])",
+            f"select(0u, 1u, inp[base + reduced_offset(j)] != {in_type}(0))",
+        )
     threads = m if serial else m * chunks * 256
     backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params, threads)
 
@@ -95,7 +135,13 @@ def arg_reduce(backend, op, inputs, attrs, out_meta):
     better = f"v {cmp} best"
     if in_type[0] == "f":
         better = f"(is_nan_f32(f32(v)) && !is_nan_f32(f32(best))) || (!is_nan_f32(f32(best)) && v {cmp} best)"
-    source = specialise("arg_reduce.wgsl", enable="enable f16;" if in_type == "f16" else "", in_type=in_type,
-                        better=better, nk=nk, nr=nr)
+    source = specialise(
+        "arg_reduce.wgsl",
+        enable="enable f16;" if in_type == "f16" else "",
+        in_type=in_type,
+        better=better,
+        nk=nk,
+        nr=nr,
+    )
     backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params, m)
     return [storage]
