@@ -30,7 +30,11 @@ class Tensor:
         t = object.__new__(cls)
         t._storage = storage
         t._shape = Size(shape)
-        t._strides = contiguous_strides(shape) if strides is None else tuple(strides)
+        if strides is None:
+            t._strides, t._contiguous = contiguous_strides(shape), True
+        else:
+            t._strides = tuple(strides)
+            t._contiguous = is_contiguous(t._shape, t._strides)
         t._offset = offset
         t.dtype = dtype
         t._base = base
@@ -90,7 +94,7 @@ class Tensor:
         return self.numel() * self.dtype.itemsize
 
     def is_contiguous(self, memory_format=None) -> bool:
-        return is_contiguous(self._shape, self._strides)
+        return self._contiguous
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
@@ -275,6 +279,7 @@ class Tensor:
     @data.setter
     def data(self, value):
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
+        self._contiguous = value._contiguous
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
 
     # -- in-place updates ---------------------------------------------------------------------

@@ -40,7 +40,7 @@ class NumpyBackend:
         """A NumPy view of tensor ``t`` (no copy)."""
         data = t._storage.data
         shape = t._shape
-        if t._offset == 0 and len(data) == t.numel() and t.is_contiguous():
+        if t._contiguous and t._offset == 0 and len(data) == t.numel():
             return data.reshape(shape)  # the common case: a whole, contiguous storage
         size = data.itemsize
         return as_strided(data[t._offset :], shape, [s * size for s in t._strides], writeable=True)

@@ -22,8 +22,8 @@ def _gpu_device(inputs):
 
 
 def _on_one_device(inputs):
-    dev = inputs[0].device
-    if all(t.device == dev for t in inputs):
+    dev = inputs[0]._storage.device
+    if all(t._storage.device is dev for t in inputs):  # backends keep one device object each
         return inputs, dev
     gpu = _gpu_device(inputs)
     moved = tuple(t.to(gpu) if t.device.type == "cpu" and t.dim() == 0 else t for t in inputs)
