@@ -1,5 +1,6 @@
 """pyfront.optim and pyfront.optim.lr_scheduler against torch.optim: parameter trajectories, state dicts,
 param groups, hooks, errors, and learning-rate sequences, each run side by side in both libraries."""
+
 import copy
 import importlib
 import warnings
@@ -9,6 +10,7 @@ import pytest
 import torch
 
 import pyfront
+from webgpu_required import requires_webgpu
 
 LIBS = (torch, pyfront)
 SHAPES = [(3, 4), (5,), ()]
@@ -75,8 +77,11 @@ def assert_state_close(pf_state, t_state):
 def _run(lib, cls_name, kwargs, steps=50, groups=None, skip=(), seed=0):
     """Step ``steps`` times; return the problem, the optimizer and the parameter values after each step."""
     prob = Problem(lib, seed)
-    params = prob.params if groups is None else [
-        dict(g, params=[prob.params[i] for i in g["params"]]) for g in groups]
+    params = (
+        prob.params
+        if groups is None
+        else [dict(g, params=[prob.params[i] for i in g["params"]]) for g in groups]
+    )
     opt = getattr(lib.optim, cls_name)(params, **kwargs)
     trajectory = []
     for _ in range(steps):
@@ -98,22 +103,46 @@ def _compare_runs(cls_name, kwargs, **run_kwargs):
 
 # -- trajectories over a grid of options ---------------------------------------------------------------
 GRID = {
-    "SGD": [dict(lr=0.1), dict(lr=0.05, momentum=0.9), dict(lr=0.05, momentum=0.9, dampening=0.3),
-            dict(lr=0.05, momentum=0.8, nesterov=True), dict(lr=0.1, weight_decay=0.1),
-            dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.05, maximize=True),
-            dict(lr=0.02, momentum=0.5, dampening=0.5, maximize=True)],
-    "Adam": [dict(lr=0.05), dict(lr=0.05, amsgrad=True), dict(lr=0.1, betas=(0.8, 0.99), eps=1e-6),
-             dict(lr=0.05, weight_decay=0.1), dict(lr=0.05, maximize=True, amsgrad=True, weight_decay=0.01),
-             dict(lr=0.05, decoupled_weight_decay=True, weight_decay=0.1)],
-    "AdamW": [dict(lr=0.05), dict(lr=0.05, amsgrad=True, weight_decay=0.1), dict(lr=0.05, betas=(0.5, 0.9)),
-              dict(lr=0.05, weight_decay=0.0, maximize=True),
-              dict(lr=0.05, eps=1e-3, amsgrad=True, maximize=True)],
-    "RMSprop": [dict(), dict(lr=0.01, alpha=0.9), dict(lr=0.01, momentum=0.9), dict(lr=0.01, centered=True),
-                dict(lr=0.005, centered=True, momentum=0.5, weight_decay=0.1, eps=1e-4),
-                dict(lr=0.01, maximize=True, alpha=0.5)],
-    "Adagrad": [dict(), dict(lr=0.1), dict(lr=0.1, lr_decay=0.05), dict(lr=0.1, weight_decay=0.1),
-                dict(lr=0.1, initial_accumulator_value=0.5, eps=1e-4),
-                dict(lr=0.1, maximize=True, lr_decay=0.01, initial_accumulator_value=0.1)],
+    "SGD": [
+        dict(lr=0.1),
+        dict(lr=0.05, momentum=0.9),
+        dict(lr=0.05, momentum=0.9, dampening=0.3),
+        dict(lr=0.05, momentum=0.8, nesterov=True),
+        dict(lr=0.1, weight_decay=0.1),
+        dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.05, maximize=True),
+        dict(lr=0.02, momentum=0.5, dampening=0.5, maximize=True),
+    ],
+    "Adam": [
+        dict(lr=0.05),
+        dict(lr=0.05, amsgrad=True),
+        dict(lr=0.1, betas=(0.8, 0.99), eps=1e-6),
+        dict(lr=0.05, weight_decay=0.1),
+        dict(lr=0.05, maximize=True, amsgrad=True, weight_decay=0.01),
+        dict(lr=0.05, decoupled_weight_decay=True, weight_decay=0.1),
+    ],
+    "AdamW": [
+        dict(lr=0.05),
+        dict(lr=0.05, amsgrad=True, weight_decay=0.1),
+        dict(lr=0.05, betas=(0.5, 0.9)),
+        dict(lr=0.05, weight_decay=0.0, maximize=True),
+        dict(lr=0.05, eps=1e-3, amsgrad=True, maximize=True),
+    ],
+    "RMSprop": [
+        dict(),
+        dict(lr=0.01, alpha=0.9),
+        dict(lr=0.01, momentum=0.9),
+        dict(lr=0.01, centered=True),
+        dict(lr=0.005, centered=True, momentum=0.5, weight_decay=0.1, eps=1e-4),
+        dict(lr=0.01, maximize=True, alpha=0.5),
+    ],
+    "Adagrad": [
+        dict(),
+        dict(lr=0.1),
+        dict(lr=0.1, lr_decay=0.05),
+        dict(lr=0.1, weight_decay=0.1),
+        dict(lr=0.1, initial_accumulator_value=0.5, eps=1e-4),
+        dict(lr=0.1, maximize=True, lr_decay=0.01, initial_accumulator_value=0.1),
+    ],
 }
 CASES = [(name, kw) for name, grid in GRID.items() for kw in grid]
 
@@ -126,13 +155,19 @@ def test_trajectory_matches_torch(cls_name, kwargs):
 
 
 GROUPS = {
-    "SGD": ([{"params": [0], "lr": 0.02, "momentum": 0.9}, {"params": [1, 2], "nesterov": True}],
-            dict(lr=0.05, momentum=0.5)),
-    "Adam": ([{"params": [0, 2], "betas": (0.5, 0.9)}, {"params": [1], "lr": 0.01, "amsgrad": True}],
-             dict(lr=0.05)),
+    "SGD": (
+        [{"params": [0], "lr": 0.02, "momentum": 0.9}, {"params": [1, 2], "nesterov": True}],
+        dict(lr=0.05, momentum=0.5),
+    ),
+    "Adam": (
+        [{"params": [0, 2], "betas": (0.5, 0.9)}, {"params": [1], "lr": 0.01, "amsgrad": True}],
+        dict(lr=0.05),
+    ),
     "AdamW": ([{"params": [2]}, {"params": [0, 1], "weight_decay": 0.5}], dict(lr=0.05)),
-    "RMSprop": ([{"params": [1], "centered": True}, {"params": [0, 2], "momentum": 0.9, "lr": 0.002}],
-                dict(lr=0.01)),
+    "RMSprop": (
+        [{"params": [1], "centered": True}, {"params": [0, 2], "momentum": 0.9, "lr": 0.002}],
+        dict(lr=0.01),
+    ),
     "Adagrad": ([{"params": [0], "lr_decay": 0.1}, {"params": [1, 2], "lr": 0.3}], dict(lr=0.1)),
 }
 
@@ -171,10 +206,16 @@ def test_tensor_subclass_params():
 
 
 # -- state_dict ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("cls_name,kwargs", [("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
-                                             ("Adam", dict(lr=0.05, amsgrad=True)), ("AdamW", dict(lr=0.05)),
-                                             ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
-                                             ("Adagrad", dict(lr=0.1, lr_decay=0.01))])
+@pytest.mark.parametrize(
+    "cls_name,kwargs",
+    [
+        ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
+        ("Adam", dict(lr=0.05, amsgrad=True)),
+        ("AdamW", dict(lr=0.05)),
+        ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
+        ("Adagrad", dict(lr=0.1, lr_decay=0.01)),
+    ],
+)
 def test_state_dict_round_trip_mid_training(cls_name, kwargs):
     results = {}
     for lib in LIBS:
@@ -186,8 +227,9 @@ def test_state_dict_round_trip_mid_training(cls_name, kwargs):
         with lib.no_grad():
             for dst, src in zip(fresh.params, prob.params):
                 dst.copy_(src)
-        new_opt = getattr(lib.optim, cls_name)([{"params": fresh.params[:1]}, {"params": fresh.params[1:]}],
-                                               **kwargs)
+        new_opt = getattr(lib.optim, cls_name)(
+            [{"params": fresh.params[:1]}, {"params": fresh.params[1:]}], **kwargs
+        )
         new_opt.load_state_dict(saved)
         assert new_opt.param_groups[1]["lr"] == 0.02
         assert new_opt.param_groups[1]["params"][0] is fresh.params[1]
@@ -257,34 +299,37 @@ def test_load_state_dict_errors_match_torch():
     _same_error(different_group_size)
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib, ps: lib.optim.SGD(ps, lr=-1),
-    lambda lib, ps: lib.optim.SGD(ps, lr=0.1, momentum=-0.5),
-    lambda lib, ps: lib.optim.SGD(ps, lr=0.1, weight_decay=-1e-3),
-    lambda lib, ps: lib.optim.SGD(ps, lr=0.1, nesterov=True),
-    lambda lib, ps: lib.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
-    lambda lib, ps: lib.optim.SGD(ps[0], lr=0.1),
-    lambda lib, ps: lib.optim.SGD([], lr=0.1),
-    lambda lib, ps: lib.optim.SGD([ps[0] * 2], lr=0.1),
-    lambda lib, ps: lib.optim.SGD([ps[0], 3], lr=0.1),
-    lambda lib, ps: lib.optim.SGD([{"params": ps[:2]}, {"params": ps[1:]}], lr=0.1),
-    lambda lib, ps: lib.optim.SGD([{"params": {ps[0]}}], lr=0.1),
-    lambda lib, ps: lib.optim.SGD([("w", ps[0]), ps[1]], lr=0.1),
-    lambda lib, ps: lib.optim.SGD(ps, lr=0.1, fused=True, foreach=True),
-    lambda lib, ps: lib.optim.Adam(ps, lr=-0.1),
-    lambda lib, ps: lib.optim.Adam(ps, eps=-1.0),
-    lambda lib, ps: lib.optim.Adam(ps, betas=(1.0, 0.999)),
-    lambda lib, ps: lib.optim.Adam(ps, betas=(0.9, -0.1)),
-    lambda lib, ps: lib.optim.Adam(ps, betas=(0.9, 1)),
-    lambda lib, ps: lib.optim.AdamW(ps, weight_decay=-1.0),
-    lambda lib, ps: lib.optim.RMSprop(ps, alpha=-1.0),
-    lambda lib, ps: lib.optim.RMSprop(ps, momentum=-1.0),
-    lambda lib, ps: lib.optim.Adagrad(ps, lr_decay=-1.0),
-    lambda lib, ps: lib.optim.Adagrad(ps, initial_accumulator_value=-1.0),
-    lambda lib, ps: lib.optim.Adagrad(ps, eps=-1.0),
-    lambda lib, ps: lib.optim.SGD(ps, lr=0.1).add_param_group(ps[0]),
-    lambda lib, ps: lib.optim.SGD(ps[:1], lr=0.1).add_param_group({"params": ps[:1]}),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib, ps: lib.optim.SGD(ps, lr=-1),
+        lambda lib, ps: lib.optim.SGD(ps, lr=0.1, momentum=-0.5),
+        lambda lib, ps: lib.optim.SGD(ps, lr=0.1, weight_decay=-1e-3),
+        lambda lib, ps: lib.optim.SGD(ps, lr=0.1, nesterov=True),
+        lambda lib, ps: lib.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+        lambda lib, ps: lib.optim.SGD(ps[0], lr=0.1),
+        lambda lib, ps: lib.optim.SGD([], lr=0.1),
+        lambda lib, ps: lib.optim.SGD([ps[0] * 2], lr=0.1),
+        lambda lib, ps: lib.optim.SGD([ps[0], 3], lr=0.1),
+        lambda lib, ps: lib.optim.SGD([{"params": ps[:2]}, {"params": ps[1:]}], lr=0.1),
+        lambda lib, ps: lib.optim.SGD([{"params": {ps[0]}}], lr=0.1),
+        lambda lib, ps: lib.optim.SGD([("w", ps[0]), ps[1]], lr=0.1),
+        lambda lib, ps: lib.optim.SGD(ps, lr=0.1, fused=True, foreach=True),
+        lambda lib, ps: lib.optim.Adam(ps, lr=-0.1),
+        lambda lib, ps: lib.optim.Adam(ps, eps=-1.0),
+        lambda lib, ps: lib.optim.Adam(ps, betas=(1.0, 0.999)),
+        lambda lib, ps: lib.optim.Adam(ps, betas=(0.9, -0.1)),
+        lambda lib, ps: lib.optim.Adam(ps, betas=(0.9, 1)),
+        lambda lib, ps: lib.optim.AdamW(ps, weight_decay=-1.0),
+        lambda lib, ps: lib.optim.RMSprop(ps, alpha=-1.0),
+        lambda lib, ps: lib.optim.RMSprop(ps, momentum=-1.0),
+        lambda lib, ps: lib.optim.Adagrad(ps, lr_decay=-1.0),
+        lambda lib, ps: lib.optim.Adagrad(ps, initial_accumulator_value=-1.0),
+        lambda lib, ps: lib.optim.Adagrad(ps, eps=-1.0),
+        lambda lib, ps: lib.optim.SGD(ps, lr=0.1).add_param_group(ps[0]),
+        lambda lib, ps: lib.optim.SGD(ps[:1], lr=0.1).add_param_group({"params": ps[:1]}),
+    ],
+)
 def test_constructor_errors_match_torch(make):
     _same_error(lambda lib: make(lib, Problem(lib).params))
 
@@ -379,7 +424,7 @@ class _Decay:
         self.rate = rate
 
     def __call__(self, epoch):
-        return self.rate ** epoch
+        return self.rate**epoch
 
 
 SCHEDULERS = {
@@ -395,21 +440,37 @@ SCHEDULERS = {
     "PolynomialLR": lambda lib, o: lib.optim.lr_scheduler.PolynomialLR(o, total_iters=40, power=2.0),
     "OneCycleLR-cos": lambda lib, o: lib.optim.lr_scheduler.OneCycleLR(o, max_lr=[1.0, 2.0], total_steps=51),
     "OneCycleLR-linear": lambda lib, o: lib.optim.lr_scheduler.OneCycleLR(
-        o, max_lr=0.5, epochs=5, steps_per_epoch=11, anneal_strategy="linear", pct_start=0.4),
+        o, max_lr=0.5, epochs=5, steps_per_epoch=11, anneal_strategy="linear", pct_start=0.4
+    ),
     "OneCycleLR-three-phase": lambda lib, o: lib.optim.lr_scheduler.OneCycleLR(
-        o, max_lr=0.8, total_steps=60, three_phase=True, div_factor=10.0, final_div_factor=100.0),
+        o, max_lr=0.8, total_steps=60, three_phase=True, div_factor=10.0, final_div_factor=100.0
+    ),
     "OneCycleLR-no-momentum": lambda lib, o: lib.optim.lr_scheduler.OneCycleLR(
-        o, max_lr=0.8, total_steps=50, cycle_momentum=False),
+        o, max_lr=0.8, total_steps=50, cycle_momentum=False
+    ),
     "SequentialLR": lambda lib, o: lib.optim.lr_scheduler.SequentialLR(
-        o, [lib.optim.lr_scheduler.LinearLR(o, start_factor=0.2, total_iters=5),
-            lib.optim.lr_scheduler.ExponentialLR(o, gamma=0.9)], milestones=[5]),
+        o,
+        [
+            lib.optim.lr_scheduler.LinearLR(o, start_factor=0.2, total_iters=5),
+            lib.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+        ],
+        milestones=[5],
+    ),
     "SequentialLR-three": lambda lib, o: lib.optim.lr_scheduler.SequentialLR(
-        o, [lib.optim.lr_scheduler.ConstantLR(o, factor=0.5, total_iters=4),
+        o,
+        [
+            lib.optim.lr_scheduler.ConstantLR(o, factor=0.5, total_iters=4),
             lib.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10),
-            lib.optim.lr_scheduler.StepLR(o, step_size=5, gamma=0.5)], milestones=[8, 20]),
+            lib.optim.lr_scheduler.StepLR(o, step_size=5, gamma=0.5),
+        ],
+        milestones=[8, 20],
+    ),
     "ChainedScheduler": lambda lib, o: lib.optim.lr_scheduler.ChainedScheduler(
-        [lib.optim.lr_scheduler.ConstantLR(o, factor=0.1, total_iters=4),
-         lib.optim.lr_scheduler.ExponentialLR(o, gamma=0.9)]),
+        [
+            lib.optim.lr_scheduler.ConstantLR(o, factor=0.1, total_iters=4),
+            lib.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+        ]
+    ),
 }
 
 
@@ -444,8 +505,18 @@ def test_scheduler_lrs_match_torch(name):
     assert getattr(p_sched, "last_epoch", None) == getattr(t_sched, "last_epoch", None)
 
 
-@pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR-three-phase",
-                                  "SequentialLR-three", "ChainedScheduler", "MultiStepLR"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "StepLR",
+        "CosineAnnealingLR",
+        "LambdaLR",
+        "OneCycleLR-three-phase",
+        "SequentialLR-three",
+        "ChainedScheduler",
+        "MultiStepLR",
+    ],
+)
 def test_scheduler_state_dict_round_trip(name):
     sequences = {}
     for lib in LIBS:
@@ -463,14 +534,27 @@ def test_scheduler_state_dict_round_trip(name):
     _assert_lrs_close(sequences[pyfront], sequences[torch])
 
 
-@pytest.mark.parametrize("kwargs", [dict(), dict(mode="max", factor=0.5, patience=2),
-                                    dict(threshold_mode="abs", threshold=0.25, patience=1, cooldown=2),
-                                    dict(mode="max", threshold_mode="abs", patience=0, min_lr=[0.05, 0.001]),
-                                    dict(patience=3, min_lr=0.02, factor=0.3, eps=1e-3)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(),
+        dict(mode="max", factor=0.5, patience=2),
+        dict(threshold_mode="abs", threshold=0.25, patience=1, cooldown=2),
+        dict(mode="max", threshold_mode="abs", patience=0, min_lr=[0.05, 0.001]),
+        dict(patience=3, min_lr=0.02, factor=0.3, eps=1e-3),
+    ],
+)
 def test_reduce_lr_on_plateau_matches_torch(kwargs):
     # The first values step by exactly 0.25, the abs threshold of one case: equal is not better.
-    metrics = np.concatenate([[2.0, 1.75, 1.5, 1.25, 1.0], np.linspace(1.0, 0.5, 10), np.full(8, 0.5),
-                              np.linspace(0.5, 0.49, 7), np.sin(np.arange(25)) * 0.1 + 0.6]).tolist()
+    metrics = np.concatenate(
+        [
+            [2.0, 1.75, 1.5, 1.25, 1.0],
+            np.linspace(1.0, 0.5, 10),
+            np.full(8, 0.5),
+            np.linspace(0.5, 0.49, 7),
+            np.sin(np.arange(25)) * 0.1 + 0.6,
+        ]
+    ).tolist()
     lrs = {}
     for lib in LIBS:
         opt = _sched_optimizer(lib)
@@ -503,12 +587,14 @@ def test_scheduler_errors_match_torch():
         lambda lib: lib.optim.lr_scheduler.OneCycleLR(_sched_optimizer(lib), 0.1, total_steps=0),
         lambda lib: lib.optim.lr_scheduler.OneCycleLR(_sched_optimizer(lib), 0.1, total_steps=9, pct_start=1),
         lambda lib: lib.optim.lr_scheduler.OneCycleLR(_sched_optimizer(lib), [0.1], total_steps=10),
-        lambda lib: lib.optim.lr_scheduler.OneCycleLR(_sched_optimizer(lib), 0.1, total_steps=9,
-                                                      anneal_strategy="exp"),
+        lambda lib: lib.optim.lr_scheduler.OneCycleLR(
+            _sched_optimizer(lib), 0.1, total_steps=9, anneal_strategy="exp"
+        ),
         lambda lib: lib.optim.lr_scheduler.OneCycleLR(_sched_optimizer(lib, "Adagrad"), 0.1, total_steps=9),
         lambda lib: lib.optim.lr_scheduler.SequentialLR(_sched_optimizer(lib), [], milestones=[]),
         lambda lib: lib.optim.lr_scheduler.SequentialLR(
-            _sched_optimizer(lib), [lib.optim.lr_scheduler.StepLR(_sched_optimizer(lib), 2)], milestones=[]),
+            _sched_optimizer(lib), [lib.optim.lr_scheduler.StepLR(_sched_optimizer(lib), 2)], milestones=[]
+        ),
         lambda lib: lib.optim.lr_scheduler.ChainedScheduler([]),
     ]
     for case in cases:
@@ -538,7 +624,7 @@ def test_scheduler_warnings_match_torch():
             sched.get_lr()
         with pytest.warns(UserWarning, match="epoch parameter"):
             sched.step(7)  # the closed form: initial_lr * gamma ** (7 // 2)
-        assert sched.get_last_lr() == pytest.approx([0.1 * 0.1 ** 3, 0.3 * 0.1 ** 3])
+        assert sched.get_last_lr() == pytest.approx([0.1 * 0.1**3, 0.3 * 0.1**3])
 
 
 def test_scheduler_drives_the_optimizer_trajectory():
@@ -608,3 +694,35 @@ def test_tensor_lr_follows_the_scheduler():
         results[lib] = prob.params, lr.item()
     assert_params_close(results[pyfront][0], results[torch][0])
     assert results[pyfront][1] == pytest.approx(results[torch][1], rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+        ("Adam", dict(lr=0.05)),
+        ("AdamW", dict(lr=0.05, amsgrad=True, weight_decay=0.1)),
+        ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
+        ("Adagrad", dict(lr=0.1)),
+    ],
+)
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_trajectory_with_a_scheduler_on_each_device(name, kwargs, device):
+    x0 = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
+    finals = {}
+    for lib in (pyfront, torch):
+        p = (
+            pyfront.tensor(x0, requires_grad=True, device=device)
+            if lib is pyfront
+            else torch.tensor(x0, requires_grad=True)
+        )
+        opt = getattr(lib.optim, name)([p], **kwargs)
+        scheduler = lib.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
+        for _ in range(20):
+            loss = (p.sin() * p + p**2).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            scheduler.step()
+        finals[lib] = np.array(p.detach().cpu().tolist() if lib is pyfront else p.detach().tolist())
+    np.testing.assert_allclose(finals[pyfront], finals[torch], rtol=1e-5, atol=1e-6)
