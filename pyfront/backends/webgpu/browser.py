@@ -9,7 +9,7 @@ from __future__ import annotations
 import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
 from pyodide.ffi import create_proxy, run_sync, to_js
 
-from .driver import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError
+from .driver import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError, Recorder
 
 COMPUTE_STAGE = 4  # GPUShaderStage.COMPUTE
 
@@ -42,34 +42,60 @@ def blocking(awaitable, twin: str):
     return run_sync(awaitable)
 
 
-class BrowserDriver:
+_OPEN_TWIN = "pyfront.webgpu.init_async()"
+
+
+def _gpu():
+    gpu = getattr(js.navigator, "gpu", None)
+    if gpu is None:
+        raise DriverError("this browser has no WebGPU (navigator.gpu is missing)")
+    return gpu
+
+
+def _request_adapter():
+    return _gpu().requestAdapter(_js({"powerPreference": "high-performance"}))
+
+
+def _checked(adapter):
+    if not adapter:  # JS null
+        raise DriverError("navigator.gpu.requestAdapter() found no adapter")
+    return adapter
+
+
+def _limits(adapter) -> dict:
+    return {
+        k: int(getattr(adapter.limits, _camel(k)))
+        for k in WANTED_LIMITS
+        if getattr(adapter.limits, _camel(k), None) is not None
+    }
+
+
+def _features(adapter) -> set:
+    return {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
+
+
+def _device_descriptor(limits: dict, features: set):
+    return _js(
+        {"requiredFeatures": sorted(features), "requiredLimits": {_camel(k): v for k, v in limits.items()}}
+    )
+
+
+class BrowserDriver(Recorder):
     def __init__(self, adapter=None, device=None):
-        gpu = getattr(js.navigator, "gpu", None)
-        if gpu is None:
-            raise DriverError("this browser has no WebGPU (navigator.gpu is missing)")
+        super().__init__()
         if adapter is None:
-            adapter = blocking(
-                gpu.requestAdapter(_js({"powerPreference": "high-performance"})),
-                "pyfront.webgpu.init_async()",
-            )
-            if not adapter:  # JS null
-                raise DriverError("navigator.gpu.requestAdapter() found no adapter")
+            adapter = _checked(blocking(_request_adapter(), _OPEN_TWIN))
         self.adapter = adapter
-        self.limits = {
-            k: int(getattr(adapter.limits, _camel(k)))
-            for k in WANTED_LIMITS
-            if getattr(adapter.limits, _camel(k), None) is not None
-        }
-        self.features = {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
+        self.limits, self.features = _limits(adapter), _features(adapter)
         if device is None:
-            device = blocking(adapter.requestDevice(self._device_descriptor()), "pyfront.webgpu.init_async()")
+            device = blocking(
+                adapter.requestDevice(_device_descriptor(self.limits, self.features)), _OPEN_TWIN
+            )
         self.device = device
         self.queue = device.queue
         self.lost_reason = None  # set when the browser reports the device lost; the runtime then raises
         self._on_lost = create_proxy(lambda info: setattr(self, "lost_reason", str(info.message) or "lost"))
         device.lost.then(self._on_lost)
-        self._encoder = self._pass = None
-        self._bound = (None, None, None)
         info = getattr(adapter, "info", None)
         parts = [
             str(getattr(info, key, "") or "") for key in ("vendor", "architecture", "device", "description")
@@ -77,27 +103,13 @@ class BrowserDriver:
         self.name = " ".join(p for p in parts if p) or "WebGPU"
         self.software = "swiftshader" in self.name.lower()
 
-    def _device_descriptor(self):
-        limits = {_camel(k): v for k, v in self.limits.items()}
-        return _js({"requiredFeatures": sorted(self.features), "requiredLimits": limits})
-
     @classmethod
     async def create_async(cls):
-        gpu = getattr(js.navigator, "gpu", None)
-        if gpu is None:
-            raise DriverError("this browser has no WebGPU (navigator.gpu is missing)")
-        adapter = await gpu.requestAdapter(_js({"powerPreference": "high-performance"}))
-        if not adapter:  # JS null
-            raise DriverError("navigator.gpu.requestAdapter() found no adapter")
-        probe = cls.__new__(cls)
-        probe.limits = {
-            k: int(getattr(adapter.limits, _camel(k)))
-            for k in WANTED_LIMITS
-            if getattr(adapter.limits, _camel(k), None) is not None
-        }
-        probe.features = {f for f in OPTIONAL_FEATURES if adapter.features.has(f)}
-        device = await adapter.requestDevice(probe._device_descriptor())
-        return cls(adapter, device)
+        """Open the adapter and device without blocking (pages without JSPI)."""
+        adapter = _checked(await _request_adapter())
+        return cls(
+            adapter, await adapter.requestDevice(_device_descriptor(_limits(adapter), _features(adapter)))
+        )
 
     # -- memory --------------------------------------------------------------------------------
     def create_buffer(self, size: int, usage: int):
@@ -171,37 +183,32 @@ class BrowserDriver:
         ]
         return self.device.createBindGroup(_js({"layout": layout, "entries": entries}))
 
-    # -- recording -----------------------------------------------------------------------------
-    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
-        if self._pass is None:
-            if self._encoder is None:
-                self._encoder = self.device.createCommandEncoder()
-            self._pass = self._encoder.beginComputePass()
-            self._bound = (None, None, None)
-        last_pipeline, last_group, last_offset = self._bound
-        if pipeline is not last_pipeline:
-            self._pass.setPipeline(pipeline)
-        if bind_group is not last_group or params_offset != last_offset:
-            self._pass.setBindGroup(0, bind_group, to_js([params_offset]))
-        self._bound = (pipeline, bind_group, params_offset)
-        self._pass.dispatchWorkgroups(x, y, 1)
+    # -- recording: the JavaScript spelling of the calls Recorder makes ----------------------------
+    def _new_encoder(self):
+        return self.device.createCommandEncoder()
 
-    def copy(self, src, src_offset, dst, dst_offset, size):
-        self._end_pass()
-        if self._encoder is None:
-            self._encoder = self.device.createCommandEncoder()
-        self._encoder.copyBufferToBuffer(src, src_offset, dst, dst_offset, size)
+    @staticmethod
+    def _begin_pass(encoder):
+        return encoder.beginComputePass()
 
-    def _end_pass(self):
-        if self._pass is not None:
-            self._pass.end()
-            self._pass = None
+    @staticmethod
+    def _set_pipeline(compute_pass, pipeline):
+        compute_pass.setPipeline(pipeline)
 
-    def submit(self):
-        self._end_pass()
-        if self._encoder is not None:
-            self.queue.submit(to_js([self._encoder.finish()]))
-            self._encoder = None
+    @staticmethod
+    def _set_bind_group(compute_pass, group, params_offset):
+        compute_pass.setBindGroup(0, group, to_js([params_offset]))
+
+    @staticmethod
+    def _dispatch(compute_pass, x, y):
+        compute_pass.dispatchWorkgroups(x, y, 1)
+
+    @staticmethod
+    def _copy(encoder, src, src_offset, dst, dst_offset, size):
+        encoder.copyBufferToBuffer(src, src_offset, dst, dst_offset, size)
+
+    def _submit(self, encoder):
+        self.queue.submit(to_js([encoder.finish()]))
 
     def wait(self):
         self.submit()

@@ -4,15 +4,23 @@ Two drivers implement it: ``NativeDriver`` (wgpu-py: Vulkan, Metal, DX12) here, 
 ``navigator.gpu`` through pyodide.ffi. Handles (buffers, pipelines, bind groups) are opaque to the
 code above; everything is recorded into one pending compute pass until ``submit``.
 """
+
 from __future__ import annotations
 
 import os
 
 # WebGPU's default limits, what a browser gives unless asked for more. We ask for what we use.
-WANTED_LIMITS = ("max-storage-buffer-binding-size", "max-buffer-size", "max-storage-buffers-per-shader-stage",
-                 "max-compute-workgroup-storage-size", "max-compute-invocations-per-workgroup",
-                 "max-compute-workgroup-size-x", "max-compute-workgroup-size-y",
-                 "max-compute-workgroups-per-dimension", "max-uniform-buffer-binding-size")
+WANTED_LIMITS = (
+    "max-storage-buffer-binding-size",
+    "max-buffer-size",
+    "max-storage-buffers-per-shader-stage",
+    "max-compute-workgroup-storage-size",
+    "max-compute-invocations-per-workgroup",
+    "max-compute-workgroup-size-x",
+    "max-compute-workgroup-size-y",
+    "max-compute-workgroups-per-dimension",
+    "max-uniform-buffer-binding-size",
+)
 OPTIONAL_FEATURES = ("shader-f16", "timestamp-query")
 
 STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ = 0x80, 0x40, 0x04, 0x08, 0x01
@@ -27,8 +35,10 @@ class DeviceLost(RuntimeError):
 
 
 def lost_error(cause) -> DeviceLost:
-    return DeviceLost(f"the WebGPU device was lost ({cause}); tensors that lived on it are gone. pyfront "
-                      "opens a new device on the next webgpu operation: recreate or reload the tensors")
+    return DeviceLost(
+        f"the WebGPU device was lost ({cause}); tensors that lived on it are gone. pyfront "
+        "opens a new device on the next webgpu operation: recreate or reload the tensors"
+    )
 
 
 def is_lost(error: Exception) -> bool:
@@ -38,8 +48,10 @@ def is_lost(error: Exception) -> bool:
 def open_driver():
     """The driver for this platform: the browser's navigator.gpu under Pyodide, wgpu-py elsewhere."""
     import sys
+
     if sys.platform == "emscripten":
         from .browser import BrowserDriver
+
         return BrowserDriver()
     try:
         import wgpu  # noqa: F401
@@ -48,27 +60,73 @@ def open_driver():
     return NativeDriver()
 
 
-class NativeDriver:
+class Recorder:
+    """Recording shared by the drivers: one command encoder and one open compute pass collect every
+    dispatch until ``submit``; pipeline and bind-group state already set in the pass is not set
+    again (each call crosses into the driver). A driver supplies the calls in its own spelling
+    (``_new_encoder``, ``_begin_pass``, ``_set_pipeline``, ``_set_bind_group``, ``_dispatch``,
+    ``_copy``, ``_submit``)."""
+
+    def __init__(self):
+        self._encoder = self._pass = None
+        self._bound = (None, None, None)
+
+    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
+        if self._pass is None:
+            if self._encoder is None:
+                self._encoder = self._new_encoder()
+            self._pass = self._begin_pass(self._encoder)
+            self._bound = (None, None, None)
+        last_pipeline, last_group, last_offset = self._bound
+        if pipeline is not last_pipeline:
+            self._set_pipeline(self._pass, pipeline)
+        if bind_group is not last_group or params_offset != last_offset:
+            self._set_bind_group(self._pass, bind_group, params_offset)
+        self._bound = (pipeline, bind_group, params_offset)
+        self._dispatch(self._pass, x, y)
+
+    def copy(self, src, src_offset, dst, dst_offset, size):
+        self._end_pass()
+        if self._encoder is None:
+            self._encoder = self._new_encoder()
+        self._copy(self._encoder, src, src_offset, dst, dst_offset, size)
+
+    def _end_pass(self):
+        if self._pass is not None:
+            self._pass.end()
+            self._pass = None
+
+    def submit(self):
+        self._end_pass()
+        if self._encoder is not None:
+            self._submit(self._encoder)
+            self._encoder = None
+
+
+class NativeDriver(Recorder):
     """wgpu-py. Adapter choice: ``PYFRONT_ADAPTER`` (a substring of the adapter's name or backend)
     picks one; otherwise a discrete GPU, then an integrated one, then a CPU renderer."""
 
     def __init__(self):
         import wgpu  # only the native driver imports wgpu-py
+
         self._wgpu = wgpu
         adapters = wgpu.gpu.enumerate_adapters_sync()
         if not adapters:
-            raise DriverError("no WebGPU adapter found (is a Vulkan, Metal or DX12 driver installed? On "
-                              "Debian: apt-get install mesa-vulkan-drivers)")
+            raise DriverError(
+                "no WebGPU adapter found (is a Vulkan, Metal or DX12 driver installed? On "
+                "Debian: apt-get install mesa-vulkan-drivers)"
+            )
         self.adapter = _choose(adapters, os.environ.get("PYFRONT_ADAPTER"))
         limits = self.adapter.limits
         self.limits = {k: limits[k] for k in WANTED_LIMITS if k in limits}
         self.features = {f for f in OPTIONAL_FEATURES if f in self.adapter.features}
-        self.device = self.adapter.request_device_sync(required_features=sorted(self.features),
-                                                       required_limits=dict(self.limits))
+        self.device = self.adapter.request_device_sync(
+            required_features=sorted(self.features), required_limits=dict(self.limits)
+        )
         self.queue = self.device.queue
         self.lost = False
-        self._encoder = None
-        self._pass = None
+        super().__init__()
         info = self.adapter.info
         self.name = f"{info.get('device') or info.get('vendor')} / {info.get('backend_type')}"
         self.software = info.get("adapter_type") == "CPU"  # lavapipe, SwiftShader: a CPU renderer
@@ -97,55 +155,59 @@ class NativeDriver:
         one uniform (the parameters) with a dynamic offset. Returns (pipeline, layout)."""
         wgpu = self._wgpu
         kinds = ["read-only-storage"] * n_read + ["storage"] * n_write
-        entries = [{"binding": i, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": k}}
-                   for i, k in enumerate(kinds)]
-        entries.append({"binding": len(kinds), "visibility": wgpu.ShaderStage.COMPUTE,
-                        "buffer": {"type": "uniform", "has_dynamic_offset": True}})
+        entries = [
+            {"binding": i, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": k}}
+            for i, k in enumerate(kinds)
+        ]
+        entries.append(
+            {
+                "binding": len(kinds),
+                "visibility": wgpu.ShaderStage.COMPUTE,
+                "buffer": {"type": "uniform", "has_dynamic_offset": True},
+            }
+        )
         layout = self.device.create_bind_group_layout(entries=entries)
         module = self.device.create_shader_module(code=wgsl)
         pipeline = self.device.create_compute_pipeline(
             layout=self.device.create_pipeline_layout(bind_group_layouts=[layout]),
-            compute={"module": module, "entry_point": "main"})
+            compute={"module": module, "entry_point": "main"},
+        )
         return pipeline, layout
 
     def bind_group(self, layout, buffers):
         """``buffers``: (buffer, offset, size) per binding, in binding order (parameters last)."""
-        entries = [{"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
-                   for i, (b, o, n) in enumerate(buffers)]
+        entries = [
+            {"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
+            for i, (b, o, n) in enumerate(buffers)
+        ]
         return self.device.create_bind_group(layout=layout, entries=entries)
 
-    # -- recording -----------------------------------------------------------------------------
-    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
-        if self._pass is None:
-            if self._encoder is None:
-                self._encoder = self.device.create_command_encoder()
-            self._pass = self._encoder.begin_compute_pass()
-            self._bound = (None, None, None)
-        # state persists inside a pass: skip what is already set (each call crosses into wgpu-native)
-        last_pipeline, last_group, last_offset = self._bound
-        if pipeline is not last_pipeline:
-            self._pass.set_pipeline(pipeline)
-        if bind_group is not last_group or params_offset != last_offset:
-            self._pass.set_bind_group(0, bind_group, [params_offset])
-        self._bound = (pipeline, bind_group, params_offset)
-        self._pass.dispatch_workgroups(x, y, 1)
+    # -- recording: the wgpu-py spelling of the calls Recorder makes --------------------------------
+    def _new_encoder(self):
+        return self.device.create_command_encoder()
 
-    def copy(self, src, src_offset, dst, dst_offset, size):
-        self._end_pass()
-        if self._encoder is None:
-            self._encoder = self.device.create_command_encoder()
-        self._encoder.copy_buffer_to_buffer(src, src_offset, dst, dst_offset, size)
+    @staticmethod
+    def _begin_pass(encoder):
+        return encoder.begin_compute_pass()
 
-    def _end_pass(self):
-        if self._pass is not None:
-            self._pass.end()
-            self._pass = None
+    @staticmethod
+    def _set_pipeline(compute_pass, pipeline):
+        compute_pass.set_pipeline(pipeline)
 
-    def submit(self):
-        self._end_pass()
-        if self._encoder is not None:
-            self.queue.submit([self._encoder.finish()])
-            self._encoder = None
+    @staticmethod
+    def _set_bind_group(compute_pass, group, params_offset):
+        compute_pass.set_bind_group(0, group, [params_offset])
+
+    @staticmethod
+    def _dispatch(compute_pass, x, y):
+        compute_pass.dispatch_workgroups(x, y, 1)
+
+    @staticmethod
+    def _copy(encoder, src, src_offset, dst, dst_offset, size):
+        encoder.copy_buffer_to_buffer(src, src_offset, dst, dst_offset, size)
+
+    def _submit(self, encoder):
+        self.queue.submit([encoder.finish()])
 
     def wait(self):
         """Block until the GPU has finished everything submitted (a 4-byte read-back waits for it)."""
@@ -162,11 +224,14 @@ def _choose(adapters, wanted):
     def describe(a):
         i = a.info
         return f"{i.get('device')} ({i.get('adapter_type')}, {i.get('backend_type')})"
+
     if wanted:
         for a in adapters:
             if wanted.lower() in describe(a).lower():
                 return a
-        raise DriverError(f"PYFRONT_ADAPTER={wanted!r} matches none of the adapters found: "
-                          + "; ".join(describe(a) for a in adapters))
+        raise DriverError(
+            f"PYFRONT_ADAPTER={wanted!r} matches none of the adapters found: "
+            + "; ".join(describe(a) for a in adapters)
+        )
     rank = {"DiscreteGPU": 0, "IntegratedGPU": 1, "VirtualGPU": 2, "CPU": 3}
     return min(adapters, key=lambda a: rank.get(a.info.get("adapter_type"), 4))
