@@ -194,6 +194,17 @@ def kaiming_normal_(
     return normal_(tensor, 0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
+def _default_layer_init_(weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's default for Linear and the convolutions: kaiming_uniform_(a=sqrt(5)), which is
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        if fan_in != 0:
+            bound = 1 / math.sqrt(fan_in)
+            uniform_(bias, -bound, bound)
+
+
 def _orthonormal_columns(a: Tensor) -> Tensor:
     """Q of the QR factorisation of a tall matrix with R's diagonal made positive (Gram-Schmidt,
     each column orthogonalised twice for accuracy): the Haar-distributed factor PyTorch's
