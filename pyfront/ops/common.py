@@ -6,10 +6,24 @@ from ..backends import get_backend
 from ..tensor import Tensor
 
 
+_SCALARS: dict = {}
+
+
 def scalar_tensor(value, dtype, device) -> Tensor:
-    """A 0-d tensor for a Python number operand; it ranks below tensors in type promotion."""
-    t = Tensor._make(get_backend(device).full((), value, dtype), (), dtype)
-    t._wrapped_number = True
+    """A 0-d tensor for a Python number operand; it ranks below tensors in type promotion.
+
+    These are never written to or exposed, so each (number, dtype, device) is made once: on a GPU
+    that saves a fill kernel for every ``x * 2.0``. The key spells the number with its type and
+    repr, so 1, 1.0, True and -0.0 stay apart.
+    """
+    backend = get_backend(device)
+    key = (backend, type(value), repr(value), dtype)
+    t = _SCALARS.get(key)
+    if t is None:
+        if len(_SCALARS) >= 512:
+            _SCALARS.clear()
+        t = _SCALARS[key] = Tensor._make(backend.full((), value, dtype), (), dtype)
+        t._wrapped_number = True
     return t
 
 
@@ -25,10 +39,3 @@ def promote_args(args, float_only=False):
         dtype = dt.to_float(dtype)
     from .primitives.elementwise import to_dtype
     return [to_dtype(a, dtype) if isinstance(a, Tensor) else scalar_tensor(a, dtype, device) for a in args]
-
-
-def as_tensor_like(value, like: Tensor) -> Tensor:
-    """A Python number or Tensor as a Tensor on ``like``'s device."""
-    if isinstance(value, Tensor):
-        return value
-    return scalar_tensor(value, dt.result_type(like, value), like.device)
