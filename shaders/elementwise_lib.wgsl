@@ -1,6 +1,6 @@
 // Helper functions for elementwise expressions (included by elementwise.wgsl).
 // PyTorch's semantics where WGSL's built-ins differ: pow of negative bases, Python-style
-// integer floor division and remainder, erf (no built-in), NaN-propagating max/min.
+// integer floor division and remainder, erf (no built-in), NaN-propagating max/min and clamp.
 
 fn erf_f32(x: f32) -> f32 {
     // Abramowitz & Stegun 7.1.26 refined with one Newton step against exp(-x^2): |error| < 2e-7
@@ -59,4 +59,14 @@ fn is_nan_f32(x: f32) -> bool {
 
 fn is_inf_f32(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
+}
+
+fn clamp_f32(x: f32, lo: f32, hi: f32) -> f32 {
+    // PyTorch's min(max(x, lo), hi): NaN in x or in either bound gives NaN (WGSL's max, min and
+    // clamp may return the other operand); x equal to a bound is kept, so -0.0 stays -0.0
+    if (is_nan_f32(x) || is_nan_f32(lo) || is_nan_f32(hi)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    let m = select(x, lo, x < lo);
+    return select(m, hi, m > hi);
 }

@@ -1,29 +1,34 @@
 """Helpers shared by the op families: turning arguments into tensors of one dtype and device."""
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from .. import dtypes as dt
 from ..backends import get_backend
 from ..tensor import Tensor
 
 
-_SCALARS: dict = {}
+MAX_SCALARS = 512
+_SCALARS: OrderedDict = OrderedDict()  # least recently used first
 
 
 def scalar_tensor(value, dtype, device) -> Tensor:
     """A 0-d tensor for a Python number operand; it ranks below tensors in type promotion.
 
-    These are never written to or exposed, so each (number, dtype, device) is made once: on a GPU
-    that saves a fill kernel for every ``x * 2.0``. The key spells the number with its type and
+    These are never written to or exposed, so the recent (number, dtype, device) are kept: on a GPU
+    that saves a fill kernel for every ``x * 2.0``, while a new number each step (a learning-rate
+    schedule) only replaces the least recently used. The key spells the number with its type and
     repr, so 1, 1.0, True and -0.0 stay apart.
     """
     backend = get_backend(device)
     key = (backend, type(value), repr(value), dtype)
-    t = _SCALARS.get(key)
+    t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)
     if t is None:
-        if len(_SCALARS) >= 512:
-            _SCALARS.clear()
-        t = _SCALARS[key] = Tensor._make(backend.full((), value, dtype), (), dtype)
+        t = Tensor._make(backend.full((), value, dtype), (), dtype)
         t._wrapped_number = True
+    _SCALARS[key] = t
+    if len(_SCALARS) > MAX_SCALARS:
+        _SCALARS.popitem(last=False)
     return t
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import struct
 
 from ... import dtypes as dt
 from ...device import device as Device
@@ -110,23 +109,25 @@ class WebGPUBackend:
             src = dense
         run_elementwise(self, "a", [src.to(dst.dtype) if src.dtype is not dst.dtype else src], dst)
 
+    # the numbers are kernel parameters (s0, s1), so every fill and range shares one pipeline per dtype
     def full(self, shape, value, dtype):
         from ...tensor import Tensor
         storage = self.allocate(math.prod(shape), dtype)
         t = Tensor._make(storage, shape, dtype)
-        run_elementwise(self, _literal(value, dtype), [], t)
+        if dtype is dt.bool_:
+            value = bool(value)
+        run_elementwise(self, "s0", [], t, scalars=[(layout.wgsl_type(dtype), value)])
         return storage
 
     def arange(self, start, step, n, dtype):
         from ...tensor import Tensor
         storage = self.allocate(n, dtype)
         t = Tensor._make(storage, (n,), dtype)
-        ty = layout.wgsl_type(dtype)
         if dtype.is_floating_point:  # computed in f32 from the index, as PyTorch does for float ranges
-            expr = f"{_literal(float(start), dt.float32)} + {_literal(float(step), dt.float32)} * f32(i)"
+            expr, scalars = "s0 + s1 * f32(i)", [("f32", float(start)), ("f32", float(step))]
         else:
-            expr = f"{_literal(int(start), dt.int32)} + {_literal(int(step), dt.int32)} * i32(i)"
-        run_elementwise(self, f"{ty}({expr})", [], t)
+            expr, scalars = "s0 + s1 * i32(i)", [("i32", int(start)), ("i32", int(step))]
+        run_elementwise(self, expr, [], t, scalars=scalars)
         return storage
 
     def random(self, kind, n, dtype, seed, offset, a, b):
@@ -146,15 +147,3 @@ def _nest(values, shape):
         values = [values[i:i + n] for i in range(0, len(values), n)] if n else []
     return values if shape else values[0]
 
-
-def _literal(value, dtype) -> str:
-    """A WGSL literal of ``value`` in ``dtype``'s GPU type (exact: floats as their f32 bits)."""
-    ty = layout.wgsl_type(dtype)
-    if ty == "u32":
-        return f"{int(value) & 0xFFFFFFFF}u"
-    if ty == "i32":
-        if not layout.I32_MIN <= int(value) <= layout.I32_MAX:
-            raise RuntimeError(layout._RANGE_ERROR)
-        return f"i32({int(value)})" if value != layout.I32_MIN else "i32(-2147483647 - 1)"
-    bits = struct.unpack("<I", struct.pack("<f", float(value)))[0]
-    return f"{ty}(f32_from_bits({bits}u))"

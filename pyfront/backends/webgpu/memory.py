@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .driver import COPY_DST, COPY_SRC, STORAGE
 
+MIN_POOLED_BYTES = 64 << 20
+
 
 def size_class(nbytes: int) -> int:
     """Round up to a power of two up to 2 KiB, then to eighths of one: at most 12.5% waste."""
@@ -28,19 +30,33 @@ class GPUBuffer:
 
 
 class BufferPool:
-    """Free buffers by size class; ``in_use`` and ``pooled`` are the counts the leak test watches."""
+    """Free buffers by size class; ``in_use`` and ``created`` are the counts the leak test watches.
+
+    The free bytes are bounded by the most the program ever held in use at once (at least
+    ``MIN_POOLED_BYTES``): a training loop reuses its buffers step after step, while the size
+    classes a program stopped using are let go, least recently returned first.
+    """
 
     def __init__(self, driver, max_binding: int):
         self.driver = driver
         self.max_binding = max_binding
-        self.free: dict = {}
+        self.free: dict = {}  # size class -> free handles
+        # id -> (handle, size) of the free ones, oldest first: a plain dict, since give_back runs from
+        # __del__, at any allocation, and may re-enter it (an OrderedDict raises on that)
+        self._returned: dict = {}
         self.in_use = 0
         self.created = 0
         self.pooled_bytes = 0
+        self.in_use_bytes = self.peak_bytes = 0
         self.recycled_since_submit = set()
         # every live handle, so that a garbage cycle holding a GPUBuffer (an exception's frames) can
         # never finalise its handle before the GPUBuffer hands it back to the pool
         self.owned: dict = {}
+        self.on_release = None  # called with each handle the pool lets go (the runtime drops its bind groups)
+
+    @property
+    def max_pooled_bytes(self) -> int:
+        return max(MIN_POOLED_BYTES, self.peak_bytes)
 
     def take(self, nbytes: int) -> GPUBuffer:
         size = size_class(nbytes)
@@ -52,12 +68,15 @@ class BufferPool:
         free = self.free.get(size)
         if free:
             handle = free.pop()
+            del self._returned[id(handle)]
             self.pooled_bytes -= size
         else:
             handle = self._guarded_create(size)
             self.owned[id(handle)] = handle
             self.created += 1
         self.in_use += 1
+        self.in_use_bytes += size
+        self.peak_bytes = max(self.peak_bytes, self.in_use_bytes)
         return GPUBuffer(handle, size, self)
 
     def _guarded_create(self, size):
@@ -91,15 +110,35 @@ class BufferPool:
 
     def give_back(self, handle, size):
         self.in_use -= 1
+        self.in_use_bytes -= size
         self.free.setdefault(size, []).append(handle)
+        self._returned[id(handle)] = (handle, size)
         self.pooled_bytes += size
         # a pending dispatch may still read this buffer: an upload into it must wait for a submit
         self.recycled_since_submit.add(id(handle))
+        while self.pooled_bytes > self.max_pooled_bytes and self._returned:
+            entry = self._returned.pop(next(iter(self._returned)), None)
+            if entry is None:  # a nested give_back (from a __del__) let it go already
+                continue
+            old, old_size = entry
+            handles = self.free[old_size]
+            del handles[next(i for i, h in enumerate(handles) if h is old)]
+            self._release(old, old_size, destroy=False)
+
+    def _release(self, handle, size, destroy: bool):
+        """Let ``handle`` go. Dropping the last reference frees it once the GPU is done with it;
+        ``destroy`` frees it now, so only for a buffer no recorded dispatch may still use."""
+        self.pooled_bytes -= size
+        del self.owned[id(handle)]
+        self.recycled_since_submit.discard(id(handle))
+        if destroy:
+            self.driver.destroy_buffer(handle)
+        if self.on_release is not None:
+            self.on_release(handle)
 
     def trim(self):
-        for handles in self.free.values():
-            for h in handles:
-                self.driver.destroy_buffer(h)
-                del self.owned[id(h)]
+        """Free every pooled buffer (before retrying an allocation that ran out of memory)."""
+        for handle, size in list(self._returned.values()):
+            self._release(handle, size, destroy=id(handle) not in self.recycled_since_submit)
         self.free.clear()
-        self.pooled_bytes = 0
+        self._returned.clear()

@@ -7,6 +7,7 @@ are submitted only at a sync point: a read-back, ``synchronize()``, or a full pa
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import string
@@ -19,6 +20,10 @@ from .memory import BufferPool
 PARAM_WORDS = 64
 PARAM_BYTES = PARAM_WORDS * 4  # also the dynamic-offset alignment WebGPU requires (256)
 RING_SLOTS = 4096
+# Bounds of the caches. Shader text depends only on (kernel, specialisation), so in a steady program
+# these sets are small; the bounds keep a program that specialises widely from growing without end.
+MAX_PIPELINES = 512
+MAX_BIND_GROUPS = 4096
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # in the wheel shaders/ is inside the package; in a checkout (and editable installs) beside it
 SHADER_DIR = next(
@@ -28,18 +33,12 @@ SHADER_DIR = next(
 )
 
 
-_SOURCES: dict = {}
-
-
+@functools.lru_cache(maxsize=None)  # keyed by file name: at most one entry per file in shaders/
 def shader_source(name: str) -> str:
     """A kernel file from shaders/, with ``//!include file.wgsl`` lines expanded."""
-    src = _SOURCES.get(name)
-    if src is None:
-        with open(os.path.join(SHADER_DIR, name), encoding="utf-8") as f:
-            src = f.read()
-        src = re.sub(r"^//!include (\S+)$", lambda m: shader_source(m.group(1)), src, flags=re.M)
-        _SOURCES[name] = src
-    return src
+    with open(os.path.join(SHADER_DIR, name), encoding="utf-8") as f:
+        src = f.read()
+    return re.sub(r"^//!include (\S+)$", lambda m: shader_source(m.group(1)), src, flags=re.M)
 
 
 def specialise(name: str, **subs) -> str:
@@ -47,7 +46,19 @@ def specialise(name: str, **subs) -> str:
 
 
 def f32_bits(x: float) -> int:
-    return struct.unpack("<I", struct.pack("<f", x))[0]
+    """The bits of ``x`` rounded to float32; beyond float32's range it is +-inf, as a cast in PyTorch."""
+    try:
+        return struct.unpack("<I", struct.pack("<f", x))[0]
+    except OverflowError:
+        return 0x7F800000 if x > 0 else 0xFF800000
+
+
+def f16_bits(x: float) -> int:
+    """The bits of ``x`` rounded to float16 (+-inf beyond its range)."""
+    try:
+        return struct.unpack("<H", struct.pack("<e", x))[0]
+    except OverflowError:
+        return 0x7C00 if x > 0 else 0xFC00
 
 
 def _guarded(method):
@@ -78,7 +89,9 @@ class Runtime:
         limits = driver.limits
         self.max_groups = limits.get("max-compute-workgroups-per-dimension", 65535)
         self.pool = BufferPool(driver, limits.get("max-storage-buffer-binding-size", 128 << 20))
-        self._pipelines: dict = {}
+        self.pool.on_release = self._forget_buffer
+        # both least recently used first
+        self._pipelines: OrderedDict = OrderedDict()
         self._bind_groups: OrderedDict = OrderedDict()
         self._ring = driver.create_buffer(PARAM_BYTES * RING_SLOTS, UNIFORM | COPY_DST)
         self._staging = bytearray(PARAM_BYTES * RING_SLOTS)
@@ -91,6 +104,11 @@ class Runtime:
         entry = self._pipelines.get(key)
         if entry is None:
             entry = self._pipelines[key] = self.driver.compile(source, n_read, n_write)
+            if len(self._pipelines) > MAX_PIPELINES:
+                # a dispatch already recorded keeps its pipeline alive in the driver
+                self._pipelines.popitem(last=False)
+        else:
+            self._pipelines.move_to_end(key)
         return entry
 
     @_guarded
@@ -106,21 +124,29 @@ class Runtime:
         offset = self._params_slot(params) * PARAM_BYTES
         ports = (*reads, *writes)
         key = (id(layout), *[(id(b.handle), o, n) for b, o, n in ports])
-        group = self._bind_groups.get(key)
-        if group is None:
+        entry = self._bind_groups.get(key)
+        if entry is None:
             bound = [(b.handle, o, max(n, 4)) for b, o, n in ports]
             group = self.driver.bind_group(layout, [*bound, (self._ring, 0, PARAM_BYTES)])
-            self._bind_groups[key] = (group, bound)  # keep the handles alive with the group
-            if len(self._bind_groups) > 4096:
+            # the layout and handles live as long as the entry, so no new object reuses an id in its key
+            self._bind_groups[key] = (group, layout, bound)
+            if len(self._bind_groups) > MAX_BIND_GROUPS:
                 self._bind_groups.popitem(last=False)
         else:
-            group = group[0]
+            group = entry[0]
+            self._bind_groups.move_to_end(key)
         groups = -(-threads // group_size)
         if groups <= self.max_groups:
             self.driver.dispatch(pipeline, group, offset, groups, 1)
         else:
             self.driver.dispatch(pipeline, group, offset, self.max_groups, -(-groups // self.max_groups))
         self.dispatch_count += 1
+
+    def _forget_buffer(self, handle):
+        """The pool let ``handle`` go: drop the bind groups that would keep it alive."""
+        stale = [key for key in self._bind_groups if any(port[0] == id(handle) for port in key[1:])]
+        for key in stale:
+            del self._bind_groups[key]
 
     def _params_slot(self, params) -> int:
         try:

@@ -549,19 +549,15 @@ def _clamp_vjp(c, g):
 
 
 def _clamp_wgsl(attrs, ctype):
-    expr = "a"
-    if attrs["min"] is not None:
-        expr = f"max({expr}, {wgsl_number(attrs['min'], ctype)})"
-    if attrs["max"] is not None:
-        expr = f"min({expr}, {wgsl_number(attrs['max'], ctype)})"
-    return expr
-
-
-def wgsl_number(value, ctype: str) -> str:
-    """A Python number as a WGSL value of type ``ctype`` (infinities through their bit patterns)."""
-    if ctype[0] == "f" and math.isinf(value):
-        return f"{ctype}(f32_from_bits({'0xff800000u' if value < 0 else '0x7f800000u'}))"
-    return f"{ctype}({float(value)!r})" if ctype[0] == "f" else f"{ctype}({int(value)})"
+    """min(max(a, lo), hi) with the bounds as kernel parameters s0, s1 (a missing one is the type's
+    extreme), so new bounds compile nothing. Floats keep NaN as torch does, where WGSL's max, min
+    and clamp may drop it."""
+    lo, hi = attrs["min"], attrs["max"]
+    if ctype[0] == "f":
+        return "T(clamp_f32(f32(a), f32(s0), f32(s1)))", (-math.inf if lo is None else lo,
+                                                          math.inf if hi is None else hi)
+    lowest, highest = (-(1 << 31), (1 << 31) - 1) if ctype[0] == "i" else (0, (1 << 32) - 1)
+    return "min(max(a, s0), s1)", (lowest if lo is None else lo, highest if hi is None else hi)
 
 
 _clamp = register(

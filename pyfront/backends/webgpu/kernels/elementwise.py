@@ -1,40 +1,69 @@
-"""The elementwise template: one generated kernel per (expression, dtypes, rank)."""
+"""The elementwise template: one generated kernel per (expression, dtypes, rank).
+
+Numbers never enter the shader text (each distinct text compiles a pipeline): an expression reads
+its scalars as ``s0`` .. ``s3``, passed at dispatch time in the parameter words ``SCALAR_WORD..``.
+"""
 
 from __future__ import annotations
 
-from ..layout import wgsl_type
-from ..runtime import specialise
+import functools
+
+from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, wgsl_type
+from ..runtime import PARAM_WORDS, f16_bits, f32_bits, specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce
 
 NAMES = "abc"
+MAX_SCALARS = 4
+SCALAR_WORD = PARAM_WORDS - MAX_SCALARS  # after the sizes and strides of 3 inputs + output at MAX_DIMS
+_LOAD = {  # a scalar parameter word as a WGSL value
+    "f32": "PF({k}u)",
+    "f16": "f16(unpack2x16float(P({k}u)).x)",  # exact: the word holds the f16 bits
+    "i32": "PI({k}u)",
+    "u32": "P({k}u)",
+}
 
 
-def expression(op, attrs, ctype: str) -> str:
-    """The op's WGSL expression for compute type ``ctype``: a string, a dict by scalar kind
-    ("f", "i", "u") or a function of (attrs, ctype)."""
-    expr = op.wgsl
+def expression(op, attrs, ctype: str) -> tuple[str, tuple]:
+    """(the op's WGSL expression for compute type ``ctype``, its scalars). ``op.wgsl`` is a string,
+    a dict by scalar kind ("f", "i", "u"), or a function of (attrs, ctype) returning either of
+    those or (expression, scalar values): the expression reads them as s0, s1, ... of ``ctype``."""
+    expr, scalars = op.wgsl, ()
     if callable(expr):
         expr = expr(attrs, ctype)
+        if isinstance(expr, tuple):
+            expr, scalars = expr
     if isinstance(expr, dict):
         kind = ctype[0]
         expr = expr.get(kind, expr.get("*"))
         if expr is None:
             raise RuntimeError(f'"{op.name}" is not implemented on webgpu for {ctype} tensors')
-    return expr.replace("T(", f"{ctype}(")
+    return expr.replace("T(", f"{ctype}("), tuple((ctype, v) for v in scalars)
 
 
-_SOURCES: dict = {}
+def scalar_word(ty: str, value) -> int:
+    """The parameter word carrying ``value`` as WGSL type ``ty`` (read back by ``_LOAD``)."""
+    if ty == "f32":
+        return f32_bits(float(value))
+    if ty == "f16":
+        return f16_bits(float(value))
+    if ty == "i32" and not I32_MIN <= int(value) <= I32_MAX:
+        raise RuntimeError(_RANGE_ERROR)
+    return int(value) & 0xFFFFFFFF
 
 
-def _source(source_expr, types, out_type, ndim, bool_expr):
+@functools.lru_cache(maxsize=256)  # the generated text is also the runtime's pipeline key
+def _source(source_expr, types, out_type, ndim, bool_expr, scalar_types):
     n = len(types)
     bindings = [
         f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;" for i, ty in enumerate(types)
     ]
     bindings.append(f"@group(0) @binding({n}) var<storage, read_write> out: array<{out_type}>;")
-    loads = "\n".join(f"    let {NAMES[i]} = in{i}[offsets[{i + 1}]];" for i in range(n))
+    loads = "\n".join(
+        [f"    let {NAMES[i]} = in{i}[offsets[{i + 1}]];" for i in range(n)]
+        + [f"    let s{k} = {_LOAD[ty].format(k=SCALAR_WORD + k)};" for k, ty in enumerate(scalar_types)]
+    )
     store = f"select(0u, 1u, {source_expr})" if bool_expr else f"{out_type}({source_expr})"
-    uses_f16 = "f16" in types or out_type == "f16"
+    uses_f16 = "f16" in (*types, out_type, *scalar_types)
     return specialise(
         "elementwise.wgsl",
         enable="enable f16;" if uses_f16 else "",
@@ -47,8 +76,9 @@ def _source(source_expr, types, out_type, ndim, bool_expr):
     )
 
 
-def run_elementwise(backend, source_expr, inputs, out, bool_expr=False):
-    """Evaluate ``source_expr`` (over a, b, c) for every element of tensor ``out`` (any strides)."""
+def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=()):
+    """Evaluate ``source_expr`` (over a, b, c and s0, s1, ...) for every element of tensor ``out``
+    (any strides). ``scalars``: (WGSL type, Python number) per s0, s1, ..."""
     shape = tuple(out.shape)
     numel = out.numel()
     if numel == 0:
@@ -65,14 +95,15 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False):
         )
     out_type = wgsl_type(out.dtype)
     types = tuple(wgsl_type(t.dtype) for t in inputs)
-    key = (source_expr, types, out_type, len(shape), bool_expr)
-    source = _SOURCES.get(key)
-    if source is None:
-        source = _SOURCES[key] = _source(source_expr, types, out_type, len(shape), bool_expr)
+    source = _source(source_expr, types, out_type, len(shape), bool_expr, tuple(ty for ty, _ in scalars))
     params = [numel, *shape]
     offsets = [out._offset] + [t._offset for t in inputs]
     for off, strides in zip(offsets, ports):
         params += [off, *strides]
+    if scalars:
+        if len(scalars) > MAX_SCALARS:
+            raise ValueError(f"an elementwise kernel takes at most {MAX_SCALARS} scalars")
+        params += [0] * (SCALAR_WORD - len(params)) + [scalar_word(ty, v) for ty, v in scalars]
     reads = [backend.binding(t) for t in inputs]
     backend.runtime.launch(source, reads, [backend.binding(out)], params, numel)
 
@@ -81,8 +112,8 @@ def launch_op(backend, op, inputs, attrs, out):
     ctype = wgsl_type(inputs[0].dtype) if inputs else wgsl_type(out.dtype)
     if op.name == "where":
         ctype = wgsl_type(inputs[1].dtype)
-    expr = expression(op, attrs, ctype)
+    expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out.dtype.kind == "b")
     if op.name == "to_copy" and out.dtype.kind == "b":
         expr = f"a != {ctype}(0)"
-    run_elementwise(backend, expr, inputs, out, bool_expr)
+    run_elementwise(backend, expr, inputs, out, bool_expr, scalars)

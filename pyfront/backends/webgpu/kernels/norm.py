@@ -6,29 +6,25 @@ from __future__ import annotations
 import math
 
 from .... import dtypes as dt
-from ..runtime import f32_bits
 from . import launcher
 from .elementwise import run_elementwise
 from .reduce import fold
 
 
-def _f32(x: float) -> str:
-    return f"f32_from_bits({f32_bits(x)}u)"
-
-
 def _plan(p: float):
-    """(share of element a, fold, root of the fold acc; None where the fold is the norm)."""
+    """(share of element a, fold, root of the fold acc; None where the fold is the norm). A share
+    or root is (expression, its scalars): p reaches the kernel as a parameter, never as text."""
     if p == math.inf:
-        return "abs(f32(a))", "amax", None
+        return ("abs(f32(a))", ()), "amax", None
     if p == -math.inf:
-        return "abs(f32(a))", "amin", None
+        return ("abs(f32(a))", ()), "amin", None
     if p == 0:
-        return "select(1.0, 0.0, f32(a) == 0.0)", "sum", None
+        return ("select(1.0, 0.0, f32(a) == 0.0)", ()), "sum", None
     if p == 1:
-        return "abs(f32(a))", "sum", None
+        return ("abs(f32(a))", ()), "sum", None
     if p == 2:
-        return "f32(a) * f32(a)", "sum", "sqrt(a)"
-    return f"pow_f32(abs(f32(a)), {_f32(p)})", "sum", f"pow_f32(a, {_f32(1 / p)})"
+        return ("f32(a) * f32(a)", ()), "sum", ("sqrt(a)", ())
+    return ("pow_f32(abs(f32(a)), s0)", [("f32", p)]), "sum", ("pow_f32(a, s0)", [("f32", 1 / p)])
 
 
 @launcher("norm")
@@ -38,12 +34,13 @@ def norm(backend, op, inputs, attrs, out_meta):
     storage = backend.allocate(math.prod(shape), dtype)
     share, fold_name, root = _plan(attrs["p"])
     shares = Tensor._make(backend.allocate(x.numel(), dt.float32), x.shape, dt.float32)
-    run_elementwise(backend, share, [x], shares)
+    run_elementwise(backend, share[0], [x], shares, scalars=share[1])
     dims = attrs["dims"] if x.dim() else ()
     if root is None and dtype is dt.float32:
         fold(backend, fold_name, shares, dims, storage, dtype)
         return [storage]
     folded = Tensor._make(backend.allocate(math.prod(shape), dt.float32), shape, dt.float32)
     fold(backend, fold_name, shares, dims, folded._storage, dt.float32)
-    run_elementwise(backend, root or "a", [folded], Tensor._make(storage, shape, dtype))
+    expr, scalars = root or ("a", ())
+    run_elementwise(backend, expr, [folded], Tensor._make(storage, shape, dtype), scalars=scalars)
     return [storage]
