@@ -27,7 +27,7 @@ def scalar_tensor(value, dtype, device) -> Tensor:
         t = Tensor._make(backend.full((), value, dtype), (), dtype)
         t._wrapped_number = True
     _SCALARS[key] = t
-    if len(_SCALARS) > MAX_SCALARS:
+    while len(_SCALARS) > MAX_SCALARS:
         _SCALARS.popitem(last=False)
     return t
 

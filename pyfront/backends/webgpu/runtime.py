@@ -104,7 +104,7 @@ class Runtime:
         entry = self._pipelines.get(key)
         if entry is None:
             entry = self._pipelines[key] = self.driver.compile(source, n_read, n_write)
-            if len(self._pipelines) > MAX_PIPELINES:
+            while len(self._pipelines) > MAX_PIPELINES:
                 # a dispatch already recorded keeps its pipeline alive in the driver
                 self._pipelines.popitem(last=False)
         else:
@@ -130,7 +130,7 @@ class Runtime:
             group = self.driver.bind_group(layout, [*bound, (self._ring, 0, PARAM_BYTES)])
             # the layout and handles live as long as the entry, so no new object reuses an id in its key
             self._bind_groups[key] = (group, layout, bound)
-            if len(self._bind_groups) > MAX_BIND_GROUPS:
+            while len(self._bind_groups) > MAX_BIND_GROUPS:
                 self._bind_groups.popitem(last=False)
         else:
             group = entry[0]
