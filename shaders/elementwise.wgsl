@@ -1,11 +1,12 @@
 // Elementwise op: out[i] = EXPR(a, b, c) over strided (broadcast, transposed) inputs, written to a
 // strided output (a fresh contiguous tensor, or a view for in-place writes).
 // Placeholders: enable bindings (input/output declarations), ndim, n_ports (output +
-//   inputs), params_binding, loads (let a = in0[offsets[1]]; ...), store (the expression
-//   converted to the output type).
+//   inputs), params_binding, loads (let a = in0[offsets[1]]; ... and let s0 = PF(60u); ...),
+//   store (the expression converted to the output type).
 // Bindings: inputs 0..n-1, output n, parameters n+1.
 // Parameters: [0] numel, [1 .. 1+ndim) sizes; then for port p (0 = output, 1.. = inputs) at
-//   base = 1 + ndim + p * (ndim + 1): [base] element offset, [base+1 .. base+1+ndim) strides.
+//   base = 1 + ndim + p * (ndim + 1): [base] element offset, [base+1 .. base+1+ndim) strides;
+//   [60 .. 64) the expression's scalars s0..s3 (numbers are parameters, never shader text).
 ${enable}
 //!include common.wgsl
 ${bindings}
