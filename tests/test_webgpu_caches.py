@@ -73,6 +73,17 @@ def test_the_pipeline_and_bind_group_caches_stay_within_their_bounds(monkeypatch
         assert len(rt._pipelines) <= 3 and len(rt._bind_groups) <= 5
 
 
+@requires_webgpu
+def test_recorded_dispatches_are_submitted_within_their_bound(monkeypatch):
+    rt = _runtime()
+    monkeypatch.setattr(runtime, "MAX_PENDING", 8)
+    x = pyfront.zeros(4, device=GPU)
+    for _ in range(50):  # no read-back, and the same parameters each time: nothing else would submit
+        x.add_(1.0)
+        assert rt._pending < 8
+    assert x.tolist() == [50.0] * 4
+
+
 def test_the_scalar_operand_cache_stays_within_its_bound(monkeypatch):
     monkeypatch.setattr(common, "MAX_SCALARS", 4)
     devices = ["cpu", GPU] if pyfront.webgpu.is_available() else ["cpu"]

@@ -24,6 +24,7 @@ RING_SLOTS = 4096
 # these sets are small; the bounds keep a program that specialises widely from growing without end.
 MAX_PIPELINES = 512
 MAX_BIND_GROUPS = 4096
+MAX_PENDING = 2048  # dispatches recorded before a submit even with no sync point: the encoder is bounded too
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # in the wheel shaders/ is inside the package; in a checkout (and editable installs) beside it
 SHADER_DIR = next(
@@ -97,6 +98,7 @@ class Runtime:
         self._staging = bytearray(PARAM_BYTES * RING_SLOTS)
         self._slot = 0
         self._slot_of: dict = {}  # parameter bytes -> ring slot, within one batch
+        self._pending = 0  # dispatches recorded since the last submit
         self.dispatch_count = 0
 
     def pipeline(self, source: str, n_read: int, n_write: int):
@@ -141,6 +143,9 @@ class Runtime:
         else:
             self.driver.dispatch(pipeline, group, offset, self.max_groups, -(-groups // self.max_groups))
         self.dispatch_count += 1
+        self._pending += 1
+        if self._pending >= MAX_PENDING:
+            self.flush()
 
     def _forget_buffer(self, handle):
         """The pool let ``handle`` go: drop the bind groups that would keep it alive."""
@@ -169,6 +174,7 @@ class Runtime:
         if self._slot:
             self.driver.write_buffer(self._ring, 0, memoryview(self._staging)[: self._slot * PARAM_BYTES])
         self.driver.submit()
+        self._pending = 0
         self._slot = 0
         self._slot_of.clear()
         self.pool.recycled_since_submit.clear()
