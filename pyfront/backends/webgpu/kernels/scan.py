@@ -38,11 +38,11 @@ def row_params(x, dim: int | None, extra=(0, 0)) -> tuple[int, int, list]:
 def scan(backend, op, inputs, attrs, out_meta):
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
-    _scan_into(backend, op.name, x, attrs["dim"], bool(attrs.get("reverse", False)), storage)
+    scan_into(backend, op.name, x, attrs["dim"], bool(attrs.get("reverse", False)), storage)
     return [storage]
 
 
-def _scan_into(backend, name, x, dim, reverse, storage):
+def scan_into(backend, name, x, dim, reverse, storage):
     """Scan ``x`` along ``dim`` into ``storage`` (contiguous, ``x``'s shape and dtype).
 
     Rows of several BLOCKs take three passes (scan.wgsl): each block's total, a scan of the totals
@@ -70,7 +70,7 @@ def _scan_into(backend, name, x, dim, reverse, storage):
         backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes),
                                (spare.data, 0, spare.nbytes)], [*params, blocks, 0], m * blocks * 256)
         carries = backend.allocate(m * blocks, acc_dtype)
-        _scan_into(backend, name, Tensor._make(totals, (m, blocks), acc_dtype), 1, False, carries)
+        scan_into(backend, name, Tensor._make(totals, (m, blocks), acc_dtype), 1, False, carries)
         totals = carries
     backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes), dst],
                            [*params, blocks, 1], m * blocks * 256)
