@@ -91,9 +91,9 @@ def test_conv_weight_gradient_over_a_large_batch_times_image():
 
 
 @pytest.mark.parametrize("device", ["cpu", GPU])
-def test_convolutions_run_in_batch_pieces_that_each_fit_the_binding_limit(monkeypatch, device):
-    """With the binding limit lowered to 64 KiB, convolutions whose column matrix is several times
-    that still run, forward and backward, because no piece of the batch needs more."""
+def test_windowed_ops_run_in_batch_pieces_that_each_fit_the_binding_limit(monkeypatch, device):
+    """With the binding limit lowered to 64 KiB, convolutions and poolings whose windows take several
+    times that still run, forward and backward, because no piece of the batch needs more."""
     if device == GPU:
         monkeypatch.setattr(pyfront.webgpu._backend().runtime.pool, "max_binding", 64 << 10)
     monkeypatch.setattr(PF.conv, "CHUNK_BYTES", 64 << 10)
@@ -107,6 +107,8 @@ def test_convolutions_run_in_batch_pieces_that_each_fit_the_binding_limit(monkey
         w_t = lib.tensor(weight.transpose(1, 0, 2, 3).copy(), device=dev, requires_grad=True)
         y = fn.conv2d(x, w, padding=1) + fn.conv_transpose2d(x, w_t, padding=1, stride=1)
         z = fn.conv1d(x.flatten(2), w.flatten(2), stride=2)
-        (y.square().sum() + z.square().sum()).backward()
-        results.append((y, z, x.grad, w.grad, w_t.grad))
+        pooled = fn.max_pool2d(x, 3, 1, 1, return_indices=True)
+        averaged = fn.avg_pool2d(x, 3, 1, 1)
+        (y.square().sum() + z.square().sum() + pooled[0].sum() + averaged.sum()).backward()
+        results.append((y, z, pooled, averaged, x.grad, w.grad, w_t.grad))
     assert_same(*results, **EXACT)

@@ -26,14 +26,17 @@ __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv_transpose1d", "conv_trans
 CHUNK_BYTES = 128 << 20  # the largest intermediate (column matrix, product) one piece of a batch makes
 
 
-def _in_pieces(fn, x, per_sample: int):
+def in_pieces(fn, x, per_sample: int):
     """``fn`` over ``x``'s batch, in pieces whose intermediates (``per_sample`` elements of each
-    sample) fit CHUNK_BYTES, the results joined along the batch."""
+    sample) fit CHUNK_BYTES, the results (a tensor or a tuple of them) joined along the batch."""
     n = x.shape[0]
     step = max(1, CHUNK_BYTES // max(1, per_sample * x.dtype.itemsize))
     if n <= step:
         return fn(x)
-    return cat([fn(x.narrow(0, i, min(step, n - i))) for i in range(0, n, step)], 0)
+    pieces = [fn(x.narrow(0, i, min(step, n - i))) for i in range(0, n, step)]
+    if isinstance(pieces[0], tuple):
+        return tuple(cat(list(parts), 0) for parts in zip(*pieces))
+    return cat(pieces, 0)
 
 
 def ntuple(value, n: int, name: str) -> tuple:
@@ -285,7 +288,7 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups):
         cols = cols.reshape(n, groups, in_per_group * kh * kw, oh * ow)
         return weight.reshape(groups, out_ch // groups, in_per_group * kh * kw).matmul(cols)
 
-    out = _in_pieces(piece, x, max(x.shape[1] * kh * kw, out_ch) * oh * ow)
+    out = in_pieces(piece, x, max(x.shape[1] * kh * kw, out_ch) * oh * ow)
     out = out.reshape(x.shape[0], out_ch, oh, ow)
     return out if bias is None else out + bias.reshape(out_ch, 1, 1)
 
@@ -356,7 +359,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
         cols = cols.reshape(x.shape[0], out_ch * kh * kw, h * w)
         return col2im(cols, tuple(full), (kh, kw), dilation, (0, 0), stride)
 
-    out = _in_pieces(piece, x, max(out_ch * kh * kw * h * w, out_ch * full[0] * full[1]))
+    out = in_pieces(piece, x, max(out_ch * kh * kw * h * w, out_ch * full[0] * full[1]))
     # padding crops both sides; output_padding then extends the bottom/right (zeros beyond the full output)
     (ph, pw), (oph, opw) = padding, output_padding
     out = _constant_pad(out, [-pw, opw - pw, -ph, oph - ph])
