@@ -62,14 +62,16 @@ def test_long_dimension_matches_torch(case, n):
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_long_softmax_rows_match_torch(n):
+def test_long_softmax_and_norm_rows_match_torch(n):
     data = np.random.default_rng(n).standard_normal((2, n)).astype(np.float32)
     data[1, -5] = np.nan  # a NaN turns its whole row NaN
     p, t = _pair(data)
     for fn in ("softmax", "log_softmax"):
         assert_same(getattr(p, fn)(1), getattr(t, fn)(1), rtol=1e-3, atol=1e-6)
         assert_same(getattr(p.t(), fn)(0), getattr(t.t(), fn)(0), rtol=1e-3, atol=1e-6)
-    assert_same(p.norm(dim=1), t.norm(dim=1), rtol=1e-4, atol=0)
+    for fn in (lambda L, x: x.norm(dim=1), lambda L, x: x.var(1), lambda L, x: x.logsumexp(1),
+               lambda L, x: L.nn.functional.layer_norm(x[:1], (n,))):
+        assert_same(fn(pyfront, p), fn(torch, t), rtol=1e-3, atol=1e-5)
 
 
 def test_long_scan_takes_three_levels_of_blocks():
