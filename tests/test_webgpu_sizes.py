@@ -95,13 +95,15 @@ def test_conv_weight_gradient_over_a_large_batch_times_image():
 @pytest.mark.parametrize("device", ["cpu", GPU])
 def test_windowed_ops_run_in_batch_pieces_that_each_fit_the_binding_limit(monkeypatch, device):
     """With the binding limit lowered to 64 KiB, convolutions and poolings whose windows take several
-    times that still run, forward and backward, because no piece of the batch needs more."""
+    times that still run, forward and backward, because no piece of the batch (or band of output
+    rows, where one sample's windows exceed it) needs more."""
     if device == GPU:
         monkeypatch.setattr(pyfront.webgpu._backend().runtime.pool, "max_binding", 64 << 10)
     monkeypatch.setattr(PF.conv, "CHUNK_BYTES", 64 << 10)
     rng = np.random.default_rng(0)
     data = rng.integers(-2, 3, (9, 2, 12, 12)).astype(np.float32)  # 10 KiB per sample
     weight = rng.integers(-2, 3, (3, 2, 3, 3)).astype(np.float32)  # columns: 28 KiB per sample
+    large = rng.integers(-2, 3, (2, 2, 48, 48)).astype(np.float32)  # columns: 81 KiB per sample
     results = []
     for lib, fn, dev in ((pyfront, PF, device), (torch, torch.nn.functional, "cpu")):
         x = lib.tensor(data, device=dev, requires_grad=True)
@@ -111,6 +113,9 @@ def test_windowed_ops_run_in_batch_pieces_that_each_fit_the_binding_limit(monkey
         z = fn.conv1d(x.flatten(2), w.flatten(2), stride=2)
         pooled = fn.max_pool2d(x, 3, 1, 1, return_indices=True)
         averaged = fn.avg_pool2d(x, 3, 1, 1)
-        (y.square().sum() + z.square().sum() + pooled[0].sum() + averaged.sum()).backward()
-        results.append((y, z, pooled, averaged, x.grad, w.grad, w_t.grad))
+        big = lib.tensor(large, device=dev, requires_grad=True)  # in bands of output rows
+        banded = fn.conv2d(big, w, padding=(2, 1), stride=(2, 1), dilation=(2, 1))
+        loss = y.square().sum() + z.square().sum() + banded.square().sum()
+        (loss + pooled[0].sum() + averaged.sum()).backward()
+        results.append((y, z, pooled, averaged, banded, x.grad, big.grad, w.grad, w_t.grad))
     assert_same(*results, **EXACT)

@@ -6,7 +6,8 @@ followed by ``col2im``. Both primitives are each other's VJP, so every gradient 
 
 The column matrix is the kernel area times the input, so a batch is convolved in pieces whose
 intermediates each fit CHUNK_BYTES (WebGPU's default storage binding limit, which every adapter
-grants): any batch whose input and output fit in memory runs, forward and backward.
+grants), and where one sample's exceed it, a convolution in bands of output rows: any batch whose
+input and output fit in memory runs, forward and backward.
 """
 
 from __future__ import annotations
@@ -279,17 +280,30 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
 def _conv2d(x, weight, bias, stride, padding, dilation, groups):
     out_ch, in_per_group, kh, kw = weight.shape
     oh, ow = blocks(x.shape[2:], (kh, kw), dilation, padding, stride)
+    per_row = max(x.shape[1] * kh * kw, out_ch) * ow  # intermediate elements per output row
 
-    def piece(x):
-        n = x.shape[0]
+    def piece(x, padding):
+        rows = blocks(x.shape[2:], (kh, kw), dilation, padding, stride)[0]
         cols = im2col(x, (kh, kw), dilation, padding, stride)  # (N, C*kh*kw, L)
         if groups == 1:
-            return weight.reshape(out_ch, in_per_group * kh * kw).matmul(cols)
-        cols = cols.reshape(n, groups, in_per_group * kh * kw, oh * ow)
-        return weight.reshape(groups, out_ch // groups, in_per_group * kh * kw).matmul(cols)
+            out = weight.reshape(out_ch, in_per_group * kh * kw).matmul(cols)
+        else:
+            cols = cols.reshape(x.shape[0], groups, in_per_group * kh * kw, rows * ow)
+            out = weight.reshape(groups, out_ch // groups, in_per_group * kh * kw).matmul(cols)
+        return out.reshape(x.shape[0], out_ch, rows, ow)
 
-    out = in_pieces(piece, x, max(x.shape[1] * kh * kw, out_ch) * oh * ow)
-    out = out.reshape(x.shape[0], out_ch, oh, ow)
+    band = max(1, CHUNK_BYTES // (per_row * x.dtype.itemsize))
+    if band >= oh:
+        out = in_pieces(lambda x: piece(x, padding), x, per_row * oh)
+    else:  # even one sample's columns are too many: bands of output rows, from the padded input
+        (ph, pw), (sh, _), (dh, _) = padding, stride, dilation
+        padded = _constant_pad(x, [pw, pw, ph, ph])
+        bands = []
+        for r0 in range(0, oh, band):
+            rows = min(band, oh - r0)
+            part = padded.narrow(2, r0 * sh, (rows - 1) * sh + dh * (kh - 1) + 1)
+            bands.append(in_pieces(lambda x: piece(x, (0, 0)), part, per_row * rows))
+        out = cat(bands, 2)
     return out if bias is None else out + bias.reshape(out_ch, 1, 1)
 
 
