@@ -64,13 +64,12 @@ def scan_into(backend, name, x, dim, reverse, storage):
     source = specialise("scan.wgsl", **subs)
     blocks = -(-n // BLOCK)
     acc_dtype = float32 if acc_type == "f32" else x.dtype
-    totals = backend.allocate(m * blocks, acc_dtype)
-    spare = backend.allocate(1, x.dtype)  # the output binding of the totals pass, never written
+    carries = backend.allocate(m * blocks, acc_dtype)  # with one block: bound, never read
     if blocks > 1:
+        totals = backend.allocate(m * blocks, acc_dtype)
+        spare = backend.allocate(1, x.dtype)  # the totals pass's output binding, never written
         backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes),
                                (spare.data, 0, spare.nbytes)], [*params, blocks, 0], m * blocks * 256)
-        carries = backend.allocate(m * blocks, acc_dtype)
         scan_into(backend, name, Tensor._make(totals, (m, blocks), acc_dtype), 1, False, carries)
-        totals = carries
-    backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes), dst],
+    backend.runtime.launch(source, [backend.binding(x)], [(carries.data, 0, carries.nbytes), dst],
                            [*params, blocks, 1], m * blocks * 256)
