@@ -1,32 +1,50 @@
-// argmax / argmin: one thread per output element scans its reduced elements; the first extreme
-// wins, and NaN counts as the extreme (as in PyTorch).
-// Placeholders: enable, in_type, better (a bool expression of v and best: v replaces best), nk, nr.
-// Bindings: 0 input, 1 output (i32 indices, contiguous), 2 parameters.
-// Parameters: as reduce_common.wgsl.
+// argmax / argmin, in passes: each thread scans one chunk of at most CHUNK candidates of an output
+// and writes the index of its best one; the first extreme wins, and NaN counts as the extreme (as
+// in PyTorch). The first pass's candidates are the reduced elements themselves; a later pass's are
+// the winners of the previous one (in chunk order, so the first extreme still wins). The passes
+// keep the work of one invocation bounded (lavapipe silently stops a loop after 65,535 iterations).
+// Placeholders: enable, in_type, better (a bool expression of v and best: v replaces best), nk, nr,
+//   candidate (an expression of m and c: the reduced index of candidate c of output m).
+// Bindings: 0 input, 1 the previous pass's winners (i32, M x C; unused by the first pass),
+//   2 output (i32 reduced indices, M x G), 3 parameters.
+// Parameters: [0] M outputs, [1] C candidates per output, [2] input offset, [3] G chunks per output
+//   (ceil(C / CHUNK)); [4 ..) dims as reduce_common.wgsl.
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl
 @group(0) @binding(0) var<storage, read> inp: array<${in_type}>;
-@group(0) @binding(1) var<storage, read_write> out: array<i32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> ids: array<i32>;
+@group(0) @binding(2) var<storage, read_write> out: array<i32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const CHUNK = 4096u;  // as ARG_CHUNK in kernels/reduce.py
 
 //!include reduce_index.wgsl
 
+fn candidate(m: u32, c: u32) -> u32 {
+    return ${candidate};
+}
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let m = flat_index(gid, nwg, 256u);
-    if (m >= P(0u)) {
+    let o = flat_index(gid, nwg, 256u);
+    let chunks = P(3u);
+    if (o >= P(0u) * chunks) {
         return;
     }
+    let m = o / chunks;
+    let start = (o % chunks) * CHUNK;
+    let stop = min(P(1u), start + CHUNK);
     let base = base_offset(m);
-    var best = inp[base];
-    var index = 0u;
-    for (var j = 1u; j < P(1u); j++) {
+    var index = candidate(m, start);
+    var best = inp[base + reduced_offset(index)];
+    for (var c = start + 1u; c < stop; c++) {
+        let j = candidate(m, c);
         let v = inp[base + reduced_offset(j)];
         if (${better}) {
             best = v;
             index = j;
         }
     }
-    out[m] = i32(index);
+    out[o] = i32(index);
 }

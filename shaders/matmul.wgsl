@@ -4,12 +4,16 @@
 // tile loaders (matmul_load_*.wgsl), so the inner loop is 16 x (two vec4 reads + four vec4 FMAs).
 // Operands are read through their strides (a transposed or batch-broadcast operand costs no copy)
 // and every load and store is bounds-checked, so any M, N, K (K = 0 too: the tile is zeros) work.
+// One dispatch covers the K range [6] .. [7] (at most the launcher's K_CHUNK, so the work of one
+// invocation stays bounded: lavapipe silently stops a loop after 65,535 iterations, other drivers
+// have watchdogs); a range that does not start at 0 adds to what the earlier ranges wrote.
 // Placeholders: enable, a_type / b_type (binding element types: a scalar, or vec4 of it where
 //   that operand is loaded four elements at a time), out_type, acc_type (f32 for floats, i32 or
 //   u32 for integers), load_a / load_b (the tile loaders' text, each a specialised
 //   matmul_load_*.wgsl).
 // Bindings: 0 A, 1 B, 2 output (contiguous, batch x M x N), 3 parameters.
-// Parameters: [0] M, [1] N, [2] K, [3] tiles along N, [4] tiles along M, [5] batch;
+// Parameters: [0] M, [1] N, [2] K, [3] tiles along N, [4] tiles along M, [5] batch,
+//   [6] first k of this dispatch (a multiple of 16), [7] its end (<= K);
 //   [8] A offset, [9] A batch stride, [10] A stride along M, [11] A stride along K;
 //   [12] B offset, [13] B batch stride, [14] B stride along N, [15] B stride along K.
 // (All offsets and strides in elements; a vec4 operand's are multiples of 4.)
@@ -36,7 +40,6 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         @builtin(num_workgroups) nwg: vec3<u32>) {
     let m = P(0u);
     let n = P(1u);
-    let k = P(2u);
     let tiles_n = P(3u);
     let tiles_per_batch = tiles_n * P(4u);
     // the workgroup index is uniform, so the early return keeps the barriers in uniform control flow
@@ -51,7 +54,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     let tx = t % ROW4;   // and columns: n0 + 4 tx .. + 4
 
     var acc: array<vec4<${acc_type}>, 4>;
-    for (var k0 = 0u; k0 < k; k0 += STEP) {
+    for (var k0 = P(6u); k0 < P(7u); k0 += STEP) {
         load_a(batch, m0, k0, t);
         load_b(batch, n0, k0, t);
         workgroupBarrier();
@@ -75,7 +78,11 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         let base = (batch * m + row) * n + col;
         for (var j = 0u; j < 4u; j++) {
             if (col + j < n) {
-                out[base + j] = ${out_type}(acc[i][j]);
+                if (P(6u) == 0u) {
+                    out[base + j] = ${out_type}(acc[i][j]);
+                } else {
+                    out[base + j] += ${out_type}(acc[i][j]);
+                }
             }
         }
     }

@@ -1,13 +1,13 @@
-// nonzero, pass 3 of 3: each non-zero element writes its coordinates to row (its block's offset
+// nonzero, pass 3 of 3: each non-zero element writes its coordinates to row (its block's first row
 // + its rank inside the block), so the rows come out in row-major order, as NumPy's argwhere.
 // Placeholders: enable, type (the input's).
-// Bindings: 0 input, 1 offsets (u32 per block, from nonzero_scan.wgsl), 2 output (i32, rows
+// Bindings: 0 input, 1 ends (u32 per block: the inclusive scan of the counts), 2 output (i32, rows
 //   of o coordinates), 3 parameters.
 // Parameters: as nonzero_common.wgsl.
 ${enable}
 //!include common.wgsl
 @group(0) @binding(0) var<storage, read> x: array<${type}>;
-@group(0) @binding(1) var<storage, read> offsets: array<u32>;
+@group(0) @binding(1) var<storage, read> ends: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
 @group(0) @binding(3) var<uniform> params: Params;
 //!include nonzero_common.wgsl
@@ -21,7 +21,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     scan_block(lid.x, flag);
     let r = P(2u);
     let o = P(4u + 2u * r);
-    let row = offsets[min(w, P(1u) - 1u)] + scan[lid.x] - 1u;
+    let row = ends[min(w, P(1u) - 1u)] - scan[255] + scan[lid.x] - 1u;  // scan[255]: the block's count
     if (flag == 0u || w >= P(1u) || row >= P(5u + 2u * r + o)) {
         return;
     }

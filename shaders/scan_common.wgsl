@@ -1,13 +1,10 @@
-// Shared by scan.wgsl and scan_serial.wgsl: cumulative sum or product along one dim.
+// Shared by scan.wgsl and scan_serial.wgsl: cumulative sum or product along one dim. Each kernel
+// declares its bindings: inp (the input) and out (the contiguous output, of in_type).
 // Placeholders: enable, in_type (also the output's), acc_type, identity (acc_type value),
 //   combine (an expression of acc and v, both acc_type).
-// Bindings: 0 input, 1 output (contiguous), 2 parameters.
 // Parameters: as scan_rows.wgsl; [6] 1 to scan from the end of each row (reverse), else 0.
 ${enable}
 //!include common.wgsl
-@group(0) @binding(0) var<storage, read> inp: array<${in_type}>;
-@group(0) @binding(1) var<storage, read_write> out: array<${in_type}>;
-@group(0) @binding(2) var<uniform> params: Params;
 //!include scan_rows.wgsl
 
 fn combine(acc: ${acc_type}, v: ${acc_type}) -> ${acc_type} {

@@ -3,6 +3,11 @@
 A convolution is ``im2col`` (every window as a column) followed by one (grouped, batched) matmul
 with the flattened weight; a transposed convolution is the matmul with the transposed weight
 followed by ``col2im``. Both primitives are each other's VJP, so every gradient is exact.
+
+The column matrix is the kernel area times the input, so a batch is convolved in pieces whose
+intermediates each fit CHUNK_BYTES (WebGPU's default storage binding limit, which every adapter
+grants), and where one sample's exceed it, a convolution in bands of output rows: any batch whose
+input and output fit in memory runs, forward and backward.
 """
 
 from __future__ import annotations
@@ -11,12 +16,28 @@ import warnings
 
 from ...ops.primitives.linalg import cpp_name
 from ...ops.primitives.nn import blocks, col2im, im2col
+from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+
+CHUNK_BYTES = 128 << 20  # the largest intermediate (column matrix, product) one piece of a batch makes
+
+
+def in_pieces(fn, x, per_sample: int):
+    """``fn`` over ``x``'s batch, in pieces whose intermediates (``per_sample`` elements of each
+    sample) fit CHUNK_BYTES, the results (a tensor or a tuple of them) joined along the batch."""
+    n = x.shape[0]
+    step = max(1, CHUNK_BYTES // max(1, per_sample * x.dtype.itemsize))
+    if n <= step:
+        return fn(x)
+    pieces = [fn(x.narrow(0, i, min(step, n - i))) for i in range(0, n, step)]
+    if isinstance(pieces[0], tuple):
+        return tuple(cat(list(parts), 0) for parts in zip(*pieces))
+    return cat(pieces, 0)
 
 
 def ntuple(value, n: int, name: str) -> tuple:
@@ -257,16 +278,32 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
 
 
 def _conv2d(x, weight, bias, stride, padding, dilation, groups):
-    n = x.shape[0]
     out_ch, in_per_group, kh, kw = weight.shape
     oh, ow = blocks(x.shape[2:], (kh, kw), dilation, padding, stride)
-    cols = im2col(x, (kh, kw), dilation, padding, stride)  # (N, C*kh*kw, L)
-    if groups == 1:
-        out = weight.reshape(out_ch, in_per_group * kh * kw).matmul(cols)
-    else:
-        cols = cols.reshape(n, groups, in_per_group * kh * kw, oh * ow)
-        out = weight.reshape(groups, out_ch // groups, in_per_group * kh * kw).matmul(cols)
-    out = out.reshape(n, out_ch, oh, ow)
+    per_row = max(x.shape[1] * kh * kw, out_ch) * ow  # intermediate elements per output row
+
+    def piece(x, padding):
+        rows = blocks(x.shape[2:], (kh, kw), dilation, padding, stride)[0]
+        cols = im2col(x, (kh, kw), dilation, padding, stride)  # (N, C*kh*kw, L)
+        if groups == 1:
+            out = weight.reshape(out_ch, in_per_group * kh * kw).matmul(cols)
+        else:
+            cols = cols.reshape(x.shape[0], groups, in_per_group * kh * kw, rows * ow)
+            out = weight.reshape(groups, out_ch // groups, in_per_group * kh * kw).matmul(cols)
+        return out.reshape(x.shape[0], out_ch, rows, ow)
+
+    band = max(1, CHUNK_BYTES // (per_row * x.dtype.itemsize))
+    if band >= oh:
+        out = in_pieces(lambda x: piece(x, padding), x, per_row * oh)
+    else:  # even one sample's columns are too many: bands of output rows, from the padded input
+        (ph, pw), (sh, _), (dh, _) = padding, stride, dilation
+        padded = _constant_pad(x, [pw, pw, ph, ph])
+        bands = []
+        for r0 in range(0, oh, band):
+            rows = min(band, oh - r0)
+            part = padded.narrow(2, r0 * sh, (rows - 1) * sh + dh * (kh - 1) + 1)
+            bands.append(in_pieces(lambda x: piece(x, (0, 0)), part, per_row * rows))
+        out = cat(bands, 2)
     return out if bias is None else out + bias.reshape(out_ch, 1, 1)
 
 
@@ -315,7 +352,7 @@ def _transposed_detail(output_padding, stride, dilation):
 
 
 def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation):
-    n, in_ch, h, w = x.shape
+    _, in_ch, h, w = x.shape
     _, out_per_group, kh, kw = weight.shape
     out_ch = out_per_group * groups
     size = [
@@ -329,9 +366,14 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
         )
     # the windows of the full (unpadded, uncropped) output each receive W^T x at one input position
     wmat = weight.reshape(groups, in_ch // groups, out_per_group * kh * kw).transpose(1, 2)
-    cols = wmat.matmul(x.reshape(n, groups, in_ch // groups, h * w))
     full = [(i - 1) * st + d * (k - 1) + 1 for i, st, d, k in zip((h, w), stride, dilation, (kh, kw))]
-    out = col2im(cols.reshape(n, out_ch * kh * kw, h * w), tuple(full), (kh, kw), dilation, (0, 0), stride)
+
+    def piece(x):
+        cols = wmat.matmul(x.reshape(x.shape[0], groups, in_ch // groups, h * w))
+        cols = cols.reshape(x.shape[0], out_ch * kh * kw, h * w)
+        return col2im(cols, tuple(full), (kh, kw), dilation, (0, 0), stride)
+
+    out = in_pieces(piece, x, max(out_ch * kh * kw * h * w, out_ch * full[0] * full[1]))
     # padding crops both sides; output_padding then extends the bottom/right (zeros beyond the full output)
     (ph, pw), (oph, opw) = padding, output_padding
     out = _constant_pad(out, [-pw, opw - pw, -ph, oph - ph])

@@ -2,9 +2,10 @@
 
 The fixed-window poolings pad the input (with the dtype's lowest value for max, zeros for avg) so
 that every window, ceil_mode's last ones included, lies inside it, take the windows with
-``im2col`` and reduce them; max pooling's gradient reaches the first maximal element of each
-window (the max reduction's gather), as in PyTorch. Adaptive pooling gathers its variable
-windows with index_select (max) or averages them with two small matrices (avg).
+``im2col`` (in batch pieces, as the convolutions) and reduce them; max pooling's gradient
+reaches the first maximal element of each window (the max reduction's gather), as in PyTorch.
+Adaptive pooling gathers its variable windows with index_select (max) or averages them with two
+small matrices (avg).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import arange, tensor
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite
+from .conv import in_pieces
 from ...ops.samples import T, s
 from ...tensor import Tensor
 
@@ -156,7 +158,8 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
         w = columns + (which % kernel[1]) * dilation[1]
         return values.reshape(n, c, *out), h * width + w
 
-    return _batched(input, pool)
+    per_sample = input.shape[-3] * kernel[0] * kernel[1] * out[0] * out[1]  # the windows
+    return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
 _MAX_POOL2D_SAMPLES = lambda: [  # noqa: E731
@@ -351,7 +354,8 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
             return total / divisor
         return total.div(divisor, rounding_mode="trunc")
 
-    return _batched(input, pool)
+    per_sample = input.shape[-3] * kernel[0] * kernel[1] * out[0] * out[1]  # the windows
+    return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
 @composite(

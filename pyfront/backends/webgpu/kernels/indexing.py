@@ -23,6 +23,7 @@ from ..runtime import PARAM_WORDS, specialise
 from ..strides import MAX_DIMS, coalesce
 from . import launcher
 from .elementwise import run_elementwise
+from .scan import scan_into
 
 _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
 
@@ -332,8 +333,8 @@ def scatter_reduce(backend, op, inputs, attrs, out_meta):
 
 @launcher("nonzero")
 def nonzero(backend, op, inputs, attrs, out_meta):
-    """Three passes: non-zero count per block of 256, exclusive prefix of the counts, then each
-    element writes its coordinates at its block's offset plus its rank in the block."""
+    """Three passes: non-zero count per block of 256, a scan of the counts (the multi-pass cumsum),
+    then each element writes its coordinates at its block's first row plus its rank in the block."""
     (x,), ((shape, dtype),) = inputs, out_meta
     rows, ndim = shape
     out = backend.allocate(rows * ndim, dtype)
@@ -351,7 +352,8 @@ def nonzero(backend, op, inputs, attrs, out_meta):
     counts_binding = (counts.data, 0, counts.nbytes)
     launch(specialise("nonzero_count.wgsl", **subs), [backend.binding(x)], [counts_binding], params,
            blocks * 256)
-    launch(specialise("nonzero_scan.wgsl"), [], [counts_binding], [blocks], 256)
-    launch(specialise("nonzero_write.wgsl", **subs), [backend.binding(x), counts_binding],
+    ends = backend.allocate(blocks, dt.int32)  # each block's last row + 1: an inclusive scan
+    scan_into(backend, "cumsum", Tensor._make(counts, (blocks,), dt.int32), 0, False, ends)
+    launch(specialise("nonzero_write.wgsl", **subs), [backend.binding(x), (ends.data, 0, ends.nbytes)],
            [(out.data, 0, out.nbytes)], params, blocks * 256)
     return [out]

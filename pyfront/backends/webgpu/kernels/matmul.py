@@ -4,16 +4,22 @@ Operands are read through their own strides, so a transposed, sliced or batch-br
 costs no copy. Each operand is staged into workgroup memory by one of three tile loaders, picked
 from its layout: four elements at a time along K or along its rows where that dimension is
 contiguous and 4-aligned, else one element at a time.
+
+K is covered K_CHUNK at a time, one dispatch each adding to the output, so no invocation's loop
+grows with K (lavapipe silently stopped a 65,536-long one at 47,663; other drivers have watchdogs).
 """
 from __future__ import annotations
 
 import math
 
+from ....dtypes import float32
 from ..layout import gpu_itemsize, wgsl_type
 from ..runtime import specialise
 from . import launcher
+from .elementwise import run_elementwise
 
 TILE = 64  # output tile edge (matmul.wgsl's TILE)
+K_CHUNK = 8192  # K per dispatch: 512 steps of 16, each ~25 loop iterations per invocation
 
 
 def _loader(batch_stride, row_stride, k_stride, offset, rows, k):
@@ -61,10 +67,19 @@ def matmul(backend, op, inputs, attrs, out_meta):
             vec_bytes = 4 * gpu_itemsize(dtype)
             nbytes = min(buf.size, max(1, -(-nbytes // vec_bytes)) * vec_bytes)
         reads.append((buf, 0, nbytes))
-    source = specialise("matmul.wgsl", enable="enable f16;" if ty == "f16" else "", out_type=ty, **subs)
+    # float16 chunks add up in a float32 scratch, converted once at the end (as one long sum would be)
+    staged = ty == "f16" and k > K_CHUNK
+    target = backend.allocate(math.prod(shape), float32) if staged else storage
+    out_ty = "f32" if staged else ty
+    source = specialise("matmul.wgsl", enable="enable f16;" if ty == "f16" else "", out_type=out_ty, **subs)
     tiles_m, tiles_n = -(-m // TILE), -(-n // TILE)
-    params = [m, n, k, tiles_n, tiles_m, batch, 0, 0,
-              a._offset, a_batch, a_m, a_k, b._offset, b_batch, b_n, b_k]
-    backend.runtime.launch(source, reads, [(storage.data, 0, storage.nbytes)], params,
-                           batch * tiles_m * tiles_n * 256)
+    for k0 in range(0, max(k, 1), K_CHUNK):
+        params = [m, n, k, tiles_n, tiles_m, batch, k0, min(k, k0 + K_CHUNK),
+                  a._offset, a_batch, a_m, a_k, b._offset, b_batch, b_n, b_k]
+        backend.runtime.launch(source, reads, [(target.data, 0, target.nbytes)], params,
+                               batch * tiles_m * tiles_n * 256)
+    if staged:
+        from ....tensor import Tensor
+        scratch = Tensor._make(target, shape, float32)
+        run_elementwise(backend, "a", [scratch], Tensor._make(storage, shape, dtype))
     return [storage]

@@ -8,6 +8,8 @@ from ..layout import wgsl_type
 from ..runtime import specialise
 from . import launcher
 
+KERNEL_CHUNK = 4096  # kernel offsets one col2im dispatch sums per output pixel
+
 
 def _geometry(attrs, image_hw, out_hw):
     (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (
@@ -21,9 +23,14 @@ def _run(backend, name, src, shape, dtype, geometry):
     ty = wgsl_type(dtype)
     source = specialise(f"{name}.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty)
     params = [math.prod(shape), *geometry, src._offset, *src._strides]
-    backend.runtime.launch(
-        source, [backend.binding(src)], [(storage.data, 0, storage.nbytes)], params, math.prod(shape)
-    )
+    dst = [(storage.data, 0, storage.nbytes)]
+    if name == "im2col":
+        backend.runtime.launch(source, [backend.binding(src)], dst, params, math.prod(shape))
+        return [storage]
+    area = geometry[3] * geometry[4]  # col2im: kernel offsets in passes of KERNEL_CHUNK
+    for r0 in range(0, area, KERNEL_CHUNK):
+        window = [r0, min(area, r0 + KERNEL_CHUNK)]
+        backend.runtime.launch(source, [backend.binding(src)], dst, [*params, *window], math.prod(shape))
     return [storage]
 
 

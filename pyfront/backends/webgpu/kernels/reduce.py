@@ -11,6 +11,7 @@ from . import launcher
 
 SERIAL_BELOW = 64  # outputs that fold fewer elements than this get one thread each
 CHUNK = 16384  # elements one workgroup folds before a second pass combines the partials
+ARG_CHUNK = 4096  # candidates one argmax/argmin thread scans per pass (arg_reduce.wgsl's CHUNK)
 
 _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
 _NAN_MAX = "select(max(acc, v), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
@@ -125,6 +126,8 @@ def _launch(
 
 @launcher("argmax", "argmin")
 def arg_reduce(backend, op, inputs, attrs, out_meta):
+    """Passes of arg_reduce.wgsl, each leaving one winner per ARG_CHUNK candidates, until one is left."""
+    from ....dtypes import int32
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
     dim = attrs["dim"]
@@ -135,13 +138,16 @@ def arg_reduce(backend, op, inputs, attrs, out_meta):
     better = f"v {cmp} best"
     if in_type[0] == "f":
         better = f"(is_nan_f32(f32(v)) && !is_nan_f32(f32(best))) || (!is_nan_f32(f32(best)) && v {cmp} best)"
-    source = specialise(
-        "arg_reduce.wgsl",
-        enable="enable f16;" if in_type == "f16" else "",
-        in_type=in_type,
-        better=better,
-        nk=nk,
-        nr=nr,
-    )
-    backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params, m)
-    return [storage]
+    winners = backend.allocate(1, int32)  # the first pass reads no winners
+    candidate = "c"
+    while True:
+        chunks = -(-n // ARG_CHUNK)
+        source = specialise("arg_reduce.wgsl", enable="enable f16;" if in_type == "f16" else "",
+                            in_type=in_type, better=better, nk=nk, nr=nr, candidate=candidate)
+        out = storage if chunks == 1 else backend.allocate(m * chunks, int32)
+        backend.runtime.launch(source, [backend.binding(x), (winners.data, 0, winners.nbytes)],
+                               [(out.data, 0, out.nbytes)], [m, n, *params[2:3], chunks, *params[4:]],
+                               m * chunks)
+        if chunks == 1:
+            return [storage]
+        winners, n, candidate = out, chunks, "u32(ids[m * P(1u) + c])"

@@ -11,6 +11,7 @@ from ..strides import coalesce
 from . import launcher
 
 SERIAL_BELOW = 64  # rows shorter than this get one thread each
+BLOCK = 4096  # elements one workgroup scans (scan.wgsl's BLOCK)
 
 _FOLDS = {"cumsum": ("0", "acc + v"), "cumprod": ("1", "acc * v")}
 
@@ -37,16 +38,38 @@ def row_params(x, dim: int | None, extra=(0, 0)) -> tuple[int, int, list]:
 def scan(backend, op, inputs, attrs, out_meta):
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
-    m, n, params = row_params(x, attrs["dim"], (int(attrs.get("reverse", False)), 0))
+    scan_into(backend, op.name, x, attrs["dim"], bool(attrs.get("reverse", False)), storage)
+    return [storage]
+
+
+def scan_into(backend, name, x, dim, reverse, storage):
+    """Scan ``x`` along ``dim`` into ``storage`` (contiguous, ``x``'s shape and dtype).
+
+    Rows of several BLOCKs take three passes (scan.wgsl): each block's total, a scan of the totals
+    (this function again, on the rows x blocks totals), then each block from its carry-in."""
+    from ....tensor import Tensor
+    from ....dtypes import float32
+    m, n, params = row_params(x, dim, (int(reverse), 0))
     if not m * n:
-        return [storage]
+        return
     in_type = wgsl_type(x.dtype)
     acc_type = "f32" if in_type[0] == "f" else in_type  # float16 accumulates in float32
-    identity, combine = _FOLDS[op.name]
-    serial = n < SERIAL_BELOW
-    source = specialise("scan_serial.wgsl" if serial else "scan.wgsl",
-                        enable="enable f16;" if in_type == "f16" else "", in_type=in_type, acc_type=acc_type,
-                        identity=f"{acc_type}({identity})", combine=combine)
-    backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params,
-                           m if serial else m * 256)
-    return [storage]
+    identity, combine = _FOLDS[name]
+    subs = dict(enable="enable f16;" if in_type == "f16" else "", in_type=in_type, acc_type=acc_type,
+                identity=f"{acc_type}({identity})", combine=combine)
+    dst = (storage.data, 0, storage.nbytes)
+    if n < SERIAL_BELOW:
+        backend.runtime.launch(specialise("scan_serial.wgsl", **subs), [backend.binding(x)], [dst], params, m)
+        return
+    source = specialise("scan.wgsl", **subs)
+    blocks = -(-n // BLOCK)
+    acc_dtype = float32 if acc_type == "f32" else x.dtype
+    carries = backend.allocate(m * blocks, acc_dtype)  # with one block: bound, never read
+    if blocks > 1:
+        totals = backend.allocate(m * blocks, acc_dtype)
+        spare = backend.allocate(1, x.dtype)  # the totals pass's output binding, never written
+        backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes),
+                               (spare.data, 0, spare.nbytes)], [*params, blocks, 0], m * blocks * 256)
+        scan_into(backend, name, Tensor._make(totals, (m, blocks), acc_dtype), 1, False, carries)
+    backend.runtime.launch(source, [backend.binding(x)], [(carries.data, 0, carries.nbytes), dst],
+                           [*params, blocks, 1], m * blocks * 256)

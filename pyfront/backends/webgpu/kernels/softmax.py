@@ -1,12 +1,19 @@
-"""softmax and log_softmax along one dim, fused into one kernel (softmax.wgsl, softmax_serial.wgsl)."""
+"""softmax and log_softmax along one dim: fused into one kernel per row (softmax.wgsl,
+softmax_serial.wgsl), or for rows longer than LONG_ROW, composed of the chunked reduction and
+elementwise kernels so that no invocation's work grows with the row."""
 from __future__ import annotations
 
 import math
 
+from .... import dtypes as dt
 from ..layout import wgsl_type
 from ..runtime import specialise
 from . import launcher
+from .elementwise import run_elementwise
+from .reduce import fold
 from .scan import SERIAL_BELOW, row_params
+
+LONG_ROW = 16384  # softmax.wgsl: 3 x 64 elements per thread at most
 
 
 @launcher("softmax", "log_softmax")
@@ -16,6 +23,9 @@ def softmax(backend, op, inputs, attrs, out_meta):
     m, n, params = row_params(x, attrs["dim"], (int(attrs["log"]), 0))
     if not m * n:
         return [storage]
+    if n > LONG_ROW:
+        _long_rows(backend, x, attrs["dim"], attrs["log"], storage, dtype)
+        return [storage]
     ty = wgsl_type(dtype)
     serial = n < SERIAL_BELOW
     source = specialise("softmax_serial.wgsl" if serial else "softmax.wgsl",
@@ -23,3 +33,22 @@ def softmax(backend, op, inputs, attrs, out_meta):
     backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params,
                            m if serial else m * 256)
     return [storage]
+
+
+def _long_rows(backend, x, dim, log, storage, dtype):
+    """The row maximum (amax propagates NaN, as the fused kernel), the sum of exp(x - max), then
+    each element, in float32 throughout."""
+    from ....tensor import Tensor
+
+    kept = tuple(1 if d == dim else n for d, n in enumerate(x.shape))
+
+    def per_row():
+        return Tensor._make(backend.allocate(math.prod(kept), dt.float32), kept, dt.float32)
+
+    row_max, total = per_row(), per_row()
+    fold(backend, "amax", x, (dim,), row_max._storage, dt.float32)
+    shifted = Tensor._make(backend.allocate(x.numel(), dt.float32), tuple(x.shape), dt.float32)
+    run_elementwise(backend, "exp(f32(a) - b)", [x, row_max], shifted)
+    fold(backend, "sum", shifted, (dim,), total._storage, dt.float32)
+    result = "(f32(a) - b) - log(c)" if log else "exp(f32(a) - b) / c"
+    run_elementwise(backend, result, [x, row_max, total], Tensor._make(storage, tuple(x.shape), dtype))
