@@ -13,7 +13,7 @@ import torch
 
 import pyfront
 from pyfront.ops.registry import COMPOSITES, OPS
-from pyfront.ops.samples import T, elementwise
+from pyfront.ops.samples import T, edge_samples, elementwise
 
 GRAD_TOL = dict(rtol=1e-3, atol=1e-4)
 
@@ -27,11 +27,16 @@ def entries():
         samples = op.samples() if op.samples else elementwise(op.arity) if op.kind == "elementwise" else None
         if samples is None:
             continue
+        samples = samples + edge_samples(samples)
         out.append((op.name, op.torch_name, samples, op.domain, op.vjp is not None))
     for name, info in COMPOSITES.items():
         samples = info["samples"]() if info["samples"] else []
+        samples = samples + edge_samples(samples)
         out.append((name, name, samples, info["domain"], info["grad"]))
     return out
+
+
+SPECIAL = (np.nan, np.inf, -np.inf, 0.0, -0.0)
 
 
 def _values(spec: T, domain, rng):
@@ -40,6 +45,16 @@ def _values(spec: T, domain, rng):
     shape = spec.shape[::-1] if spec.layout == "transposed" else spec.shape
     if spec.dtype == "bool":
         return rng.random(shape) < 0.5
+    if spec.fill == "full":  # the whole range (only positive values where the op's domain is)
+        info = np.iinfo(spec.dtype)
+        lo_i = 1 if lo is not None and lo > 0 else info.min
+        return rng.integers(lo_i, int(info.max) + 1, size=shape).astype(spec.dtype)
+    if spec.fill == "special":  # nan, inf, -inf, 0, -0, then three ordinary values, repeated
+        flat = rng.uniform(-2.0, 2.0, size=shape).astype(spec.dtype).reshape(-1)
+        for i in range(flat.size):
+            if (i + spec.shift) % 8 < len(SPECIAL):
+                flat[i] = SPECIAL[(i + spec.shift) % 8]
+        return flat.reshape(shape)
     if spec.dtype in ("int64", "int32", "uint8", "int8", "int16"):
         lo_i = int(lo) if lo is not None else (0 if spec.dtype == "uint8" else -5)
         hi_i = max(int(hi) if hi is not None else 6, lo_i + 1)

@@ -110,7 +110,7 @@ def _zero(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl="-a")
+neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
 abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)")
 exp = unary(
     "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True, wgsl="exp(a)"
@@ -290,7 +290,8 @@ reciprocal = unary(
 floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"})
 ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"})
 trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"})
-sign = unary("sign", lambda np, x: np.sign(x), _zero, wgsl={"u": "a", "*": "sign(a)"})
+sign = unary("sign", lambda np, x: _sign(np, x), _zero, wgsl={
+    "f": "select(sign(a), T(0), is_nan_f32(f32(a)))", "u": "T(a != T(0))", "*": "sign(a)"})
 frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False, wgsl="a - trunc(a)")
 _round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"})
 isnan = unary(
@@ -307,6 +308,11 @@ isfinite = unary(
 )
 logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT, wgsl="a == T(0)")
 _bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
+
+
+def _sign(np, x):
+    # sign(nan) is 0 in PyTorch (NumPy gives nan)
+    return np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype) if x.dtype.kind == "f" else np.sign(x)
 
 
 def _sigmoid(np, x):
@@ -417,7 +423,7 @@ pow_ = binary(
     save=(0, 1),
     save_output=True,
     domain=(0.5, 2.0),
-    wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "i": "pow_i32(a, b)"},
+    wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "*": "T(pow_i32(i32(a), i32(b)))"},
 )
 atan2 = binary(
     "atan2",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..layout import wgsl_type
+from ..layout import store_expr, wgsl_type
 from ..runtime import specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce
 
@@ -26,14 +26,15 @@ def expression(op, attrs, ctype: str) -> str:
 _SOURCES: dict = {}
 
 
-def _source(source_expr, types, out_type, ndim, bool_expr):
+def _source(source_expr, types, out_dtype, ndim, bool_expr):
+    out_type = wgsl_type(out_dtype)
     n = len(types)
     bindings = [
         f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;" for i, ty in enumerate(types)
     ]
     bindings.append(f"@group(0) @binding({n}) var<storage, read_write> out: array<{out_type}>;")
     loads = "\n".join(f"    let {NAMES[i]} = in{i}[offsets[{i + 1}]];" for i in range(n))
-    store = f"select(0u, 1u, {source_expr})" if bool_expr else f"{out_type}({source_expr})"
+    store = f"select(0u, 1u, {source_expr})" if bool_expr else store_expr(source_expr, out_dtype)
     uses_f16 = "f16" in types or out_type == "f16"
     return specialise(
         "elementwise.wgsl",
@@ -63,12 +64,11 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False):
             f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
             f"contiguous ones; got {len(shape)}: make the operands contiguous first"
         )
-    out_type = wgsl_type(out.dtype)
     types = tuple(wgsl_type(t.dtype) for t in inputs)
-    key = (source_expr, types, out_type, len(shape), bool_expr)
+    key = (source_expr, types, out.dtype, len(shape), bool_expr)
     source = _SOURCES.get(key)
     if source is None:
-        source = _SOURCES[key] = _source(source_expr, types, out_type, len(shape), bool_expr)
+        source = _SOURCES[key] = _source(source_expr, types, out.dtype, len(shape), bool_expr)
     params = [numel, *shape]
     offsets = [out._offset] + [t._offset for t in inputs]
     for off, strides in zip(offsets, ports):
