@@ -76,9 +76,10 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _hardtanh(input, lo, hi):
-    # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds
-    inside = ew.logical_and(input > lo, input < hi)
-    return ew.where(inside, input, ew.clamp(input, lo, hi).detach())
+    # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
+    # beyond them, so it passes through with its gradient
+    outside = ew.logical_or(input <= lo, input >= hi)
+    return ew.where(outside, ew.clamp(input, lo, hi).detach(), input)
 
 
 @composite(
@@ -105,9 +106,11 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def _elu(input, alpha, scale, input_scale):
-    # expm1 of the clamped input: no overflow (and no inf * 0 in backward) on the positive side
-    neg = ew.expm1(ew.clamp_max(input, 0) * input_scale) * (alpha * scale)
-    return ew.where(input > 0, input * scale, neg)
+    # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
+    # NaN takes the positive side (gradient ``scale``), as in PyTorch
+    negative = input <= 0
+    neg = ew.expm1(ew.where(negative, input, 0.0) * input_scale) * (alpha * scale)
+    return ew.where(negative, neg, input * scale)
 
 
 @composite(
@@ -162,8 +165,10 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
     scaled = input * beta
-    soft = ew.log1p(ew.exp(ew.clamp_max(scaled, threshold))) / beta
-    return ew.where(scaled > threshold, input, soft)
+    linear = scaled > threshold
+    # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient
+    soft = ew.log1p(ew.exp(ew.where(linear, threshold, scaled))) / beta
+    return ew.where(linear, input, soft)
 
 
 @composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
@@ -176,8 +181,11 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
     since = SEQUENCE[0]
-    middle = input * (input + 3.0) / 6.0
-    result = ew.where(input < -3, 0.0, ew.where(input > 3, input, middle)).to(input.dtype)
+    inside = ew.logical_and(input >= -3, input <= 3)
+    safe = ew.where(inside, input, 0.0)  # keeps inf and NaN out of the unselected branch's backward
+    middle = safe * (safe + 3.0) / 6.0
+    # input * 0 below -3: -inf gives NaN, as PyTorch's x * relu6(x + 3) / 6
+    result = ew.where(input < -3, input * 0.0, ew.where(input <= 3, middle, input)).to(input.dtype)
     return _out(input, result, inplace, since)
 
 
@@ -185,7 +193,10 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6 (derivative 1/6 strictly inside (-3, 3), as PyTorch's)."""
     since = SEQUENCE[0]
-    return _out(input, _hardtanh(input, -3.0, 3.0) / 6.0 + 0.5, inplace, since)
+    # unlike hardtanh, PyTorch's derivative is 0 at NaN (1/6 only strictly inside (-3, 3))
+    inside = ew.logical_and(input > -3, input < 3)
+    result = ew.where(inside, input, ew.clamp(input.detach(), -3.0, 3.0)) / 6.0 + 0.5
+    return _out(input, result, inplace, since)
 
 
 @composite(torch_name="nn.functional.sigmoid", samples=_unary)
@@ -205,8 +216,12 @@ def softsign(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)) = -softplus(-x), computed stably."""
-    return ew.clamp_max(input, 0) - ew.log1p(ew.exp(-ew.abs(input)))
+    """log(sigmoid(x)) = -softplus(-x), computed stably (each side sees only its own inputs, so the
+    gradient is PyTorch's at 0, at +-inf and at NaN)."""
+    negative = input < 0
+    low = ew.where(negative, input, 0.0)
+    high = ew.where(negative, 0.0, input)
+    return ew.where(negative, low - ew.log1p(ew.exp(low)), -ew.log1p(ew.exp(-high)))
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=_unary)
@@ -218,15 +233,15 @@ def tanhshrink(input: Tensor) -> Tensor:
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    return ew.where(input > lambd, input - lambd, ew.where(input < -lambd, input + lambd, 0.0)).to(
-        input.dtype
-    )
+    # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
+    small = ew.logical_and(input >= -lambd, input <= lambd)
+    return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    keep = ew.logical_or(input > lambd, input < -lambd)
-    return ew.where(keep, input, 0.0).to(input.dtype)
+    small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
+    return ew.where(small, 0.0, input).to(input.dtype)
 
 
 @composite(
@@ -239,7 +254,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 )
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
-    return _out(input, ew.where(input > threshold, input, value).to(input.dtype), inplace, since)
+    return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
 @composite(

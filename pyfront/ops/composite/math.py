@@ -1,7 +1,7 @@
 """Elementwise math built from primitives (see primitives/__init__.py for the module conventions)."""
 from __future__ import annotations
 
-from ..primitives.elementwise import abs, add, eq, isnan, logical_and, logical_or, mul, sub
+from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
 from ..registry import composite
 from ..samples import T, s
 
@@ -42,7 +42,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                                         s(T((5,), "int64"), T((5,), "int64"))])
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
-    close = logical_or(eq(input, other), abs(sub(input, other)) <= atol + rtol * abs(other))
+    error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close
+    close = logical_or(eq(input, other), logical_and(isfinite(error), error <= atol + rtol * abs(other)))
     if equal_nan:
         close = logical_or(close, logical_and(isnan(input), isnan(other)))
     return close
