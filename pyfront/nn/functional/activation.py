@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
@@ -66,6 +67,13 @@ def _inplace_of(fn):
     return inplace
 
 
+def _floating(kernel: str, input: Tensor) -> None:
+    """PyTorch's activation kernels exist for floating dtypes only (hardtanh, relu6 and threshold
+    take integers too)."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
 def _unary():
     return [smp for smp in elementwise(1) if smp[0][0].dtype == "float32"] + [s(T((3, 4), "float64"))]
 
@@ -78,8 +86,10 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def _hardtanh(input, lo, hi):
     # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
     # beyond them, so it passes through with its gradient
+    if input.dtype is dt.uint8 and lo < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     outside = ew.logical_or(input <= lo, input >= hi)
-    return ew.where(outside, ew.clamp(input, lo, hi).detach(), input)
+    return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
 
 
 @composite(
@@ -101,6 +111,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    _floating("leaky_relu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, ew.where(input > 0, input, input * negative_slope), inplace, since)
 
@@ -118,6 +129,7 @@ def _elu(input, alpha, scale, input_scale):
     samples=lambda: _unary() + [s(T((3, 4)), 0.5), s(T((3, 4), low=-5, high=100))],
 )
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
 
@@ -128,12 +140,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 @composite(torch_name="nn.functional.selu", samples=_unary)
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
 @composite(torch_name="nn.functional.celu", samples=lambda: _unary() + [s(T((3, 4)), 2.0)])
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
 
@@ -144,6 +158,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 )
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x); ``approximate='tanh'`` uses PyTorch's tanh formula."""
+    _floating("GeluKernelImpl", input)
     if approximate == "none":
         return input * 0.5 * (1.0 + ew.erf(input * (1.0 / math.sqrt(2.0))))
     if approximate == "tanh":
@@ -154,6 +169,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 @composite(torch_name="nn.functional.silu", samples=_unary)
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating("silu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.sigmoid(input), inplace, since)
 
@@ -164,6 +180,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 )
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
+    _floating("softplus_cpu", input)
     scaled = input * beta
     linear = scaled > threshold
     # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient
@@ -173,6 +190,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 @composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating("mish_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.tanh(softplus(input)), inplace, since)
 
@@ -180,6 +198,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 @composite(torch_name="nn.functional.hardswish", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
+    _floating("hardswish_cpu", input)
     since = SEQUENCE[0]
     inside = ew.logical_and(input >= -3, input <= 3)
     safe = ew.where(inside, input, 0.0)  # keeps inf and NaN out of the unselected branch's backward
@@ -192,6 +211,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 @composite(torch_name="nn.functional.hardsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6 (derivative 1/6 strictly inside (-3, 3), as PyTorch's)."""
+    _floating("hardsigmoid_cpu", input)
     since = SEQUENCE[0]
     # unlike hardtanh, PyTorch's derivative is 0 at NaN (1/6 only strictly inside (-3, 3))
     inside = ew.logical_and(input > -3, input < 3)
@@ -218,6 +238,7 @@ def softsign(input: Tensor) -> Tensor:
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), computed stably (each side sees only its own inputs, so the
     gradient is PyTorch's at 0, at +-inf and at NaN)."""
+    _floating("log_sigmoid_cpu", input)
     negative = input < 0
     low = ew.where(negative, input, 0.0)
     high = ew.where(negative, 0.0, input)
@@ -231,6 +252,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.softshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _floating("softshrink_check", input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
@@ -240,6 +262,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 @composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _floating("hardshrink_cpu", input)
     small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
     return ew.where(small, 0.0, input).to(input.dtype)
 
@@ -262,6 +285,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     samples=lambda: [s(T((3, 4))), s(T((4, 6)), 0), s(T((2, 3, 4)), -1), s(T((3, 5)))],
 )
 def glu(input: Tensor, dim: int = -1) -> Tensor:
+    _floating("glu_cpu", input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     size = input.shape[dim]
@@ -326,6 +350,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 )
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight per channel (dim 1) or one for all."""
+    _floating("prelu_cpu", input)
     if weight.numel() != 1:
         if input.dim() == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
+from ...tensor import Tensor
 from ..registry import composite
 from ..samples import T, s
 
@@ -14,6 +15,9 @@ INPLACE = "lerp addcmul addcdiv"
                             s(T((4, 5), layout="transposed"), T(()), 0.7)])
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
+    if not input.dtype.is_floating_point:
+        kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     return add(input, mul(weight, sub(end, input)))
 
 
