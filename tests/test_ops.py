@@ -1,9 +1,9 @@
 """Every registry op and composite against torch, forward and backward (see optable.py)."""
 import pytest
 
-from optable import check, entries
+from optable import cases, check
 
-CASES = [pytest.param(e, i, id=f"{e[0]}-{i}") for e in entries() for i in range(len(e[2]))]
+CASES = cases("cpu")
 
 
 @pytest.mark.parametrize("entry,index", CASES)

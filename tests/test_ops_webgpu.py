@@ -1,12 +1,12 @@
 """The whole op table again on the webgpu device (Mesa's lavapipe in CI), against torch."""
 import pytest
 
-from optable import check, entries
+from optable import cases, check
 from webgpu_required import requires_webgpu
 
 pytestmark = requires_webgpu
 
-CASES = [pytest.param(e, i, id=f"{e[0]}-{i}") for e in entries() for i in range(len(e[2]))]
+CASES = cases("webgpu")
 
 
 @pytest.mark.parametrize("entry,index", CASES)
