@@ -103,7 +103,6 @@ KNOWN_EDGE_FAULTS = {
     "nn.functional.nll_loss-16": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
     "nn.functional.normalize-9":
         ("webgpu", "clamp drops NaN on webgpu (its WGSL is being rewritten on branch i9-leak)"),
-    "nn.functional.prelu-9": ("cpu webgpu", "prelu's weight gradient at nan/inf"),
     "nn.functional.rms_norm-10": ("cpu webgpu", "integer inputs: torch raises TypeError"),
     "nn.functional.rms_norm-8": ("cpu webgpu", "integer inputs: torch raises TypeError"),
     "nn.functional.rms_norm-9": ("cpu webgpu", "integer inputs: torch raises TypeError"),

@@ -364,7 +364,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
     else:
         weight = weight.reshape(())
-    return ew.where(input > 0, input, weight * input)
+    # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
+    return ew.where(input > 0, 1.0, weight) * input
 
 
 relu_ = _inplace_of(relu)
