@@ -111,7 +111,6 @@ KNOWN_EDGE_FAULTS = {
     "nn.functional.smooth_l1_loss-13": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
     "nn.functional.smooth_l1_loss-14": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
     "nn.functional.soft_margin_loss-5": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
-    "nn.functional.threshold-3": ("cpu webgpu", "uint8 with a negative value: torch refuses"),
     "nn.functional.triplet_margin_loss-5":
         ("webgpu", "clamp drops NaN on webgpu (its WGSL is being rewritten on branch i9-leak)"),
     "prod-21": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),

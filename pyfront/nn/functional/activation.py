@@ -277,6 +277,13 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 )
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
+    if input.dtype is dt.bool_:
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if not input.dtype.is_floating_point:  # both numbers become the integer type, as in PyTorch
+        info = dt.iinfo(input.dtype)
+        if any(not info.min <= v <= info.max for v in (threshold, value)):
+            ctype = {"int32": "int"}.get(input.dtype.name, input.dtype.name + "_t")
+            raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
