@@ -6,6 +6,7 @@ other ops give their own ``samples`` function in their registry entry.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 
@@ -62,7 +63,7 @@ def edge_samples(samples):
 
     def derive(fn):
         args, kwargs = base
-        k = iter(range(100))
+        k = itertools.count()  # the operand's position: special values shift with it
         return (tuple(fn(a, next(k)) if isinstance(a, T) else a for a in args),
                 {n: fn(a, next(k)) if isinstance(a, T) else a for n, a in kwargs.items()})
 
