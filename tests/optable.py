@@ -18,8 +18,9 @@ from pyfront.ops.samples import T, edge_samples, elementwise
 GRAD_TOL = dict(rtol=1e-3, atol=1e-4)
 
 
-def entries():
-    """(id, public name, samples, domain, differentiable) for every op the table covers."""
+def entries(edge=True):
+    """(id, public name, samples, domain, differentiable) for every op the table covers; ``edge``:
+    with the edge rows (narrow integers, nan/inf) after each op's own samples."""
     out = []
     for op in OPS.values():
         if op.torch_name is None:
@@ -27,11 +28,11 @@ def entries():
         samples = op.samples() if op.samples else elementwise(op.arity) if op.kind == "elementwise" else None
         if samples is None:
             continue
-        samples = samples + edge_samples(samples)
+        samples = samples + edge_samples(samples) if edge else samples
         out.append((op.name, op.torch_name, samples, op.domain, op.vjp is not None))
     for name, info in COMPOSITES.items():
         samples = info["samples"]() if info["samples"] else []
-        samples = samples + edge_samples(samples)
+        samples = samples + edge_samples(samples) if edge else samples
         out.append((name, name, samples, info["domain"], info["grad"]))
     return out
 
