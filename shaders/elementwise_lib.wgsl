@@ -13,11 +13,14 @@ fn erf_f32(x: f32) -> f32 {
 }
 
 fn pow_f32(x: f32, y: f32) -> f32 {
-    if (y == 0.0) {
-        return 1.0;
+    if (y == 0.0 || x == 1.0) {
+        return 1.0;  // even for a NaN operand, as PyTorch
+    }
+    if (is_nan_f32(x) || is_nan_f32(y)) {
+        return f32_from_bits(0x7fc00000u);
     }
     if (x < 0.0) {
-        if (y != floor(y)) {
+        if (y != floor(y) && !is_inf_f32(x)) {
             return f32_from_bits(0x7fc00000u);  // NaN, as PyTorch
         }
         let r = pow(-x, y);
@@ -69,4 +72,46 @@ fn clamp_f32(x: f32, lo: f32, hi: f32) -> f32 {
     }
     let m = select(x, lo, x < lo);
     return select(m, hi, m > hi);
+}
+
+// fmod, remainder and floor division of floats as PyTorch computes them (through fmod), so that
+// infinities give what PyTorch gives: fmod(x, inf) = x, remainder(-1, inf) = inf, inf // 2 = nan.
+fn fmod_f32(a: f32, b: f32) -> f32 {
+    if (is_inf_f32(b) && !is_inf_f32(a)) {
+        return a;
+    }
+    return a - b * trunc(a / b);
+}
+
+fn remainder_f32(a: f32, b: f32) -> f32 {
+    let m = fmod_f32(a, b);
+    return select(m, m + b, m != 0.0 && ((b < 0.0) != (m < 0.0)));
+}
+
+fn floordiv_f32(a: f32, b: f32) -> f32 {
+    if (b == 0.0) {
+        return a / b;
+    }
+    let m = fmod_f32(a, b);
+    var d = (a - m) / b;
+    if (m != 0.0 && ((b < 0.0) != (m < 0.0))) {
+        d = d - 1.0;
+    }
+    if (d == 0.0) {
+        return 0.0 * (a / b);  // zero with the quotient's sign
+    }
+    let f = floor(d);
+    return select(f, f + 1.0, d - f > 0.5);
+}
+
+fn sign_bit_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x80000000u) != 0u;
+}
+
+// WGSL leaves atan2(0, 0) undefined; C gives +-0 for x = +0 and +-pi for x = -0
+fn atan2_f32(y: f32, x: f32) -> f32 {
+    if (y == 0.0 && x == 0.0) {
+        return select(y, select(3.1415927, -3.1415927, sign_bit_f32(y)), sign_bit_f32(x));
+    }
+    return atan2(y, x);
 }

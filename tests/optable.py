@@ -13,13 +13,14 @@ import torch
 
 import pyfront
 from pyfront.ops.registry import COMPOSITES, OPS
-from pyfront.ops.samples import T, elementwise
+from pyfront.ops.samples import T, edge_samples, elementwise
 
 GRAD_TOL = dict(rtol=1e-3, atol=1e-4)
 
 
-def entries():
-    """(id, public name, samples, domain, differentiable) for every op the table covers."""
+def entries(edge=True):
+    """(id, public name, samples, domain, differentiable) for every op the table covers; ``edge``:
+    with the edge rows (narrow integers, nan/inf) after each op's own samples."""
     out = []
     for op in OPS.values():
         if op.torch_name is None:
@@ -27,11 +28,103 @@ def entries():
         samples = op.samples() if op.samples else elementwise(op.arity) if op.kind == "elementwise" else None
         if samples is None:
             continue
+        samples = samples + edge_samples(samples) if edge else samples
         out.append((op.name, op.torch_name, samples, op.domain, op.vjp is not None))
     for name, info in COMPOSITES.items():
         samples = info["samples"]() if info["samples"] else []
+        samples = samples + edge_samples(samples) if edge else samples
         out.append((name, name, samples, info["domain"], info["grad"]))
     return out
+
+
+# Edge rows (samples.edge_samples) that still differ from torch: test id -> (devices, why). Each is
+# a known fault left for a later change, not an accepted difference; the xfail is strict, so a fix
+# shows up as XPASS and its line goes.
+KNOWN_EDGE_FAULTS = {
+    "cumprod-13": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
+    "cumprod-15": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
+    "nn.functional.adaptive_avg_pool1d-9": ("cpu webgpu", "nan/inf in adaptive pooling"),
+    "nn.functional.adaptive_max_pool2d-13": ("cpu webgpu", "nan in adaptive max pooling"),
+    "nn.functional.bilinear-4": ("cpu webgpu", "integer inputs keep their dtype in torch"),
+    "nn.functional.bilinear-5": ("cpu webgpu", "integer inputs keep their dtype in torch"),
+    "nn.functional.bilinear-6": ("cpu webgpu", "integer inputs keep their dtype in torch"),
+    "nn.functional.binary_cross_entropy-10":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.binary_cross_entropy-8":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.binary_cross_entropy-9":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.binary_cross_entropy_with_logits-10":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.binary_cross_entropy_with_logits-11":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.binary_cross_entropy_with_logits-12":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.binary_cross_entropy_with_logits-13":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.conv_transpose1d-4": ("cpu webgpu", "integer inputs: torch refuses"),
+    "nn.functional.conv_transpose1d-5": ("cpu webgpu", "integer inputs: torch refuses"),
+    "nn.functional.conv_transpose1d-6": ("cpu webgpu", "integer inputs: torch refuses"),
+    "nn.functional.conv_transpose2d-13": ("cpu webgpu", "integer inputs: torch refuses"),
+    "nn.functional.conv_transpose2d-14": ("cpu webgpu", "integer inputs: torch refuses"),
+    "nn.functional.conv_transpose2d-15": ("cpu webgpu", "integer inputs: torch refuses"),
+    "nn.functional.gelu-12": ("cpu webgpu", "torch gives nan for gelu(+inf)"),
+    "nn.functional.hinge_embedding_loss-2":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.hinge_embedding_loss-3":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.hinge_embedding_loss-4":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.huber_loss-11": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.huber_loss-12": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.huber_loss-13": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.huber_loss-14": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.interpolate-38": ("cpu webgpu", "uint8 nearest interpolation: torch refuses"),
+    "nn.functional.kl_div-6": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.kl_div-7": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.kl_div-8": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.kl_div-9": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.margin_ranking_loss-2":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.margin_ranking_loss-3":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.margin_ranking_loss-4":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.mse_loss-10": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.mse_loss-11": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.mse_loss-12": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.multilabel_soft_margin_loss-5":
+        ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.nll_loss-14": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.nll_loss-15": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.nll_loss-16": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.rms_norm-10": ("cpu webgpu", "integer inputs: torch raises TypeError"),
+    "nn.functional.rms_norm-8": ("cpu webgpu", "integer inputs: torch raises TypeError"),
+    "nn.functional.rms_norm-9": ("cpu webgpu", "integer inputs: torch raises TypeError"),
+    "nn.functional.smooth_l1_loss-11": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.smooth_l1_loss-12": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.smooth_l1_loss-13": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.smooth_l1_loss-14": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "nn.functional.soft_margin_loss-5": ("cpu webgpu", "loss: integer inputs or nan/inf differ from torch"),
+    "prod-21": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
+    "prod-22": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
+    "prod-23": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
+    "prod-24": ("cpu webgpu", "prod's gradient along a dim with nan/inf/0"),
+}
+
+
+def cases(device):
+    """The op table as pytest params for ``device``, known edge faults marked."""
+    out = []
+    for e in entries():
+        for i in range(len(e[2])):
+            devices, why = KNOWN_EDGE_FAULTS.get(f"{e[0]}-{i}", ("", ""))
+            marks = [pytest.mark.xfail(strict=True, reason=why)] if device in devices.split() else []
+            out.append(pytest.param(e, i, id=f"{e[0]}-{i}", marks=marks))
+    return out
+
+
+SPECIAL = (np.nan, np.inf, -np.inf, 0.0, -0.0)
 
 
 def _values(spec: T, domain, rng):
@@ -40,6 +133,16 @@ def _values(spec: T, domain, rng):
     shape = spec.shape[::-1] if spec.layout == "transposed" else spec.shape
     if spec.dtype == "bool":
         return rng.random(shape) < 0.5
+    if spec.fill == "full":  # the whole range (only positive values where the op's domain is)
+        info = np.iinfo(spec.dtype)
+        lo_i = 1 if lo is not None and lo > 0 else info.min
+        return rng.integers(lo_i, int(info.max) + 1, size=shape).astype(spec.dtype)
+    if spec.fill == "special":  # nan, inf, -inf, 0, -0, then three ordinary values, repeated
+        flat = rng.uniform(-2.0, 2.0, size=shape).astype(spec.dtype).reshape(-1)
+        for i in range(flat.size):
+            if (i + spec.shift) % 8 < len(SPECIAL):
+                flat[i] = SPECIAL[(i + spec.shift) % 8]
+        return flat.reshape(shape)
     if spec.dtype in ("int64", "int32", "uint8", "int8", "int16"):
         lo_i = int(lo) if lo is not None else (0 if spec.dtype == "uint8" else -5)
         hi_i = max(int(hi) if hi is not None else 6, lo_i + 1)

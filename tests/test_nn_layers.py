@@ -46,7 +46,8 @@ FAMILY = (
     "scaled_dot_product_attention",
     "multi_head_attention_forward",
 )
-OPS = [e for e in entries() if e[1].startswith("nn.functional.") and e[1].split(".")[-1] in FAMILY]
+# the edge rows (narrow integers, nan/inf) run in test_ops.py, with their known faults marked
+OPS = [e for e in entries(edge=False) if e[1].startswith("nn.functional.") and e[1].split(".")[-1] in FAMILY]
 CASES = [pytest.param(e, i, id=f"{e[1].split('.')[-1]}-{i}") for e in OPS for i in range(len(e[2]))]
 
 

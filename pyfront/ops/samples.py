@@ -6,7 +6,8 @@ other ops give their own ``samples`` function in their registry entry.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,10 @@ class T:
     low: float = None            # override the op's domain
     high: float = None
     grad: bool = True            # float operands take part in the gradient check
+    # "random": seeded values in the domain; "full": every value of an integer dtype (wraparound);
+    # "special": floats with nan, inf, -inf, 0 and -0 at fixed positions, shifted by ``shift``
+    fill: str = "random"
+    shift: int = 0
 
 
 def s(*args, **kwargs):
@@ -42,3 +47,33 @@ def elementwise(arity: int):
 def where_samples():
     return [s(T((3, 4), "bool"), T((3, 4)), T((3, 4))), s(T((3, 1), "bool"), T((1, 4)), T(())),
             s(T((3, 4), "bool"), T((3, 4)), 0.0), s(T((), "bool"), T((2, 3)), T((2, 3), layout="transposed"))]
+
+
+NARROW_INTS = ("uint8", "int8", "int16")
+
+
+def edge_samples(samples):
+    """Rows every op runs, derived from its first sample with a tensor operand: the operands as
+    each narrow integer dtype over its whole range (narrow integers live in 32-bit GPU lanes and
+    must wrap), and as floats holding nan/inf/-inf/0/-0. Index operands (integers with a range)
+    stay as they are; torch decides whether the op accepts the dtype."""
+    base = next((smp for smp in samples if any(isinstance(a, T) for a in (*smp[0], *smp[1].values()))), None)
+    if base is None:
+        return []
+
+    def derive(fn):
+        args, kwargs = base
+        k = itertools.count()  # the operand's position: special values shift with it
+        return (tuple(fn(a, next(k)) if isinstance(a, T) else a for a in args),
+                {n: fn(a, next(k)) if isinstance(a, T) else a for n, a in kwargs.items()})
+
+    def narrow(dtype):
+        def fn(a, _):
+            index = a.dtype not in ("float32", "float64") and (a.low is not None or a.high is not None)
+            return a if index or a.dtype == "bool" else replace(a, dtype=dtype, fill="full")
+        return fn
+
+    def special(a, k):
+        return replace(a, fill="special", shift=2 * k) if a.dtype in ("float32", "float64") else a
+
+    return [derive(narrow(d)) for d in NARROW_INTS] + [derive(special)]

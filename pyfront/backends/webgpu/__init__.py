@@ -93,13 +93,25 @@ class WebGPUBackend:
         from ...tensor import Tensor
         launch = LAUNCHERS.get(op.name)
         if launch is not None:
-            return launch(self, op, inputs, attrs, out_meta)
+            storages = launch(self, op, inputs, attrs, out_meta)
+            return [self._wrapped(st, meta) for st, meta in zip(storages, out_meta)]
         if op.kind != "elementwise" or op.wgsl is None:
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
         storage = self.allocate(math.prod(shape), dtype)
         launch_op(self, op, inputs, attrs, Tensor._make(storage, shape, dtype))
         return [storage]
+
+    def _wrapped(self, storage, meta):
+        """A kernel's output of a narrow integer dtype, wrapped to its width (the elementwise
+        template wraps on store; other kernels' sums and products may leave the range)."""
+        from ...tensor import Tensor
+        shape, dtype = meta[0], meta[1]
+        if not layout.is_narrow(dtype):
+            return storage
+        wrapped = self.allocate(math.prod(shape), dtype)
+        run_elementwise(self, "a", [Tensor._make(storage, shape, dtype)], Tensor._make(wrapped, shape, dtype))
+        return wrapped
 
     def write(self, dst, src):
         from ...tensor import Tensor

@@ -35,6 +35,29 @@ def wgsl_type(dtype) -> str:
     return WGSL_TYPE[dtype.name]
 
 
+# Narrow integers live in 32-bit lanes: a value written to one is wrapped to the dtype's width, as
+# the dtype's own arithmetic would (two's complement), so every later op reads an in-range value.
+# Floats go through i32 first, so negative values wrap as PyTorch's casts do (WGSL's u32(f32)
+# would saturate at 0).
+_WRAP = {
+    "uint8": "(u32(i32({})) & 0xffu)",
+    "int8": "((i32({}) << 24u) >> 24u)",
+    "int16": "((i32({}) << 16u) >> 16u)",
+    "bool": "u32(u32({}) != 0u)",  # True + True is True
+}
+
+
+def store_expr(expr: str, dtype) -> str:
+    """The WGSL that stores ``expr`` (any scalar type; i32(u32) keeps the bits) in a lane of ``dtype``."""
+    wrap = _WRAP.get(dtype.name)
+    return wrap.format(expr) if wrap else f"{wgsl_type(dtype)}({expr})"
+
+
+def is_narrow(dtype) -> bool:
+    """An integer dtype narrower than its 32-bit lane: a kernel's sums and products may leave it."""
+    return dtype.name in ("uint8", "int8", "int16")
+
+
 def gpu_itemsize(dtype) -> int:
     return 2 if dtype is dt.float16 else 4
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
@@ -66,6 +67,13 @@ def _inplace_of(fn):
     return inplace
 
 
+def _floating(kernel: str, input: Tensor) -> None:
+    """PyTorch's activation kernels exist for floating dtypes only (hardtanh, relu6 and threshold
+    take integers too)."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
 def _unary():
     return [smp for smp in elementwise(1) if smp[0][0].dtype == "float32"] + [s(T((3, 4), "float64"))]
 
@@ -76,9 +84,12 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _hardtanh(input, lo, hi):
-    # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds
-    inside = ew.logical_and(input > lo, input < hi)
-    return ew.where(inside, input, ew.clamp(input, lo, hi).detach())
+    # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
+    # beyond them, so it passes through with its gradient
+    if input.dtype is dt.uint8 and lo < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    outside = ew.logical_or(input <= lo, input >= hi)
+    return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
 
 
 @composite(
@@ -100,14 +111,17 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    _floating("leaky_relu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, ew.where(input > 0, input, input * negative_slope), inplace, since)
 
 
 def _elu(input, alpha, scale, input_scale):
-    # expm1 of the clamped input: no overflow (and no inf * 0 in backward) on the positive side
-    neg = ew.expm1(ew.clamp_max(input, 0) * input_scale) * (alpha * scale)
-    return ew.where(input > 0, input * scale, neg)
+    # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
+    # NaN takes the positive side (gradient ``scale``), as in PyTorch
+    negative = input <= 0
+    neg = ew.expm1(ew.where(negative, input, 0.0) * input_scale) * (alpha * scale)
+    return ew.where(negative, neg, input * scale)
 
 
 @composite(
@@ -115,6 +129,7 @@ def _elu(input, alpha, scale, input_scale):
     samples=lambda: _unary() + [s(T((3, 4)), 0.5), s(T((3, 4), low=-5, high=100))],
 )
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
 
@@ -125,12 +140,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 @composite(torch_name="nn.functional.selu", samples=_unary)
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
 @composite(torch_name="nn.functional.celu", samples=lambda: _unary() + [s(T((3, 4)), 2.0)])
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
 
@@ -141,6 +158,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 )
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x); ``approximate='tanh'`` uses PyTorch's tanh formula."""
+    _floating("GeluKernelImpl", input)
     if approximate == "none":
         return input * 0.5 * (1.0 + ew.erf(input * (1.0 / math.sqrt(2.0))))
     if approximate == "tanh":
@@ -151,6 +169,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 @composite(torch_name="nn.functional.silu", samples=_unary)
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating("silu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.sigmoid(input), inplace, since)
 
@@ -161,13 +180,17 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 )
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
+    _floating("softplus_cpu", input)
     scaled = input * beta
-    soft = ew.log1p(ew.exp(ew.clamp_max(scaled, threshold))) / beta
-    return ew.where(scaled > threshold, input, soft)
+    linear = scaled > threshold
+    # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient
+    soft = ew.log1p(ew.exp(ew.where(linear, threshold, scaled))) / beta
+    return ew.where(linear, input, soft)
 
 
 @composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating("mish_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.tanh(softplus(input)), inplace, since)
 
@@ -175,17 +198,25 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 @composite(torch_name="nn.functional.hardswish", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
+    _floating("hardswish_cpu", input)
     since = SEQUENCE[0]
-    middle = input * (input + 3.0) / 6.0
-    result = ew.where(input < -3, 0.0, ew.where(input > 3, input, middle)).to(input.dtype)
+    inside = ew.logical_and(input >= -3, input <= 3)
+    safe = ew.where(inside, input, 0.0)  # keeps inf and NaN out of the unselected branch's backward
+    middle = safe * (safe + 3.0) / 6.0
+    # input * 0 below -3: -inf gives NaN, as PyTorch's x * relu6(x + 3) / 6
+    result = ew.where(input < -3, input * 0.0, ew.where(input <= 3, middle, input)).to(input.dtype)
     return _out(input, result, inplace, since)
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6 (derivative 1/6 strictly inside (-3, 3), as PyTorch's)."""
+    _floating("hardsigmoid_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _hardtanh(input, -3.0, 3.0) / 6.0 + 0.5, inplace, since)
+    # unlike hardtanh, PyTorch's derivative is 0 at NaN (1/6 only strictly inside (-3, 3))
+    inside = ew.logical_and(input > -3, input < 3)
+    result = ew.where(inside, input, ew.clamp(input.detach(), -3.0, 3.0)) / 6.0 + 0.5
+    return _out(input, result, inplace, since)
 
 
 @composite(torch_name="nn.functional.sigmoid", samples=_unary)
@@ -205,8 +236,13 @@ def softsign(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)) = -softplus(-x), computed stably."""
-    return ew.clamp_max(input, 0) - ew.log1p(ew.exp(-ew.abs(input)))
+    """log(sigmoid(x)) = -softplus(-x), computed stably (each side sees only its own inputs, so the
+    gradient is PyTorch's at 0, at +-inf and at NaN)."""
+    _floating("log_sigmoid_cpu", input)
+    negative = input < 0
+    low = ew.where(negative, input, 0.0)
+    high = ew.where(negative, 0.0, input)
+    return ew.where(negative, low - ew.log1p(ew.exp(low)), -ew.log1p(ew.exp(-high)))
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=_unary)
@@ -216,17 +252,19 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.softshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _floating("softshrink_check", input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    return ew.where(input > lambd, input - lambd, ew.where(input < -lambd, input + lambd, 0.0)).to(
-        input.dtype
-    )
+    # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
+    small = ew.logical_and(input >= -lambd, input <= lambd)
+    return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    keep = ew.logical_or(input > lambd, input < -lambd)
-    return ew.where(keep, input, 0.0).to(input.dtype)
+    _floating("hardshrink_cpu", input)
+    small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
+    return ew.where(small, 0.0, input).to(input.dtype)
 
 
 @composite(
@@ -239,7 +277,14 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 )
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
-    return _out(input, ew.where(input > threshold, input, value).to(input.dtype), inplace, since)
+    if input.dtype is dt.bool_:
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if not input.dtype.is_floating_point:  # both numbers become the integer type, as in PyTorch
+        info = dt.iinfo(input.dtype)
+        if any(not info.min <= v <= info.max for v in (threshold, value)):
+            ctype = {"int32": "int"}.get(input.dtype.name, input.dtype.name + "_t")
+            raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+    return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
 @composite(
@@ -247,6 +292,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     samples=lambda: [s(T((3, 4))), s(T((4, 6)), 0), s(T((2, 3, 4)), -1), s(T((3, 5)))],
 )
 def glu(input: Tensor, dim: int = -1) -> Tensor:
+    _floating("glu_cpu", input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     size = input.shape[dim]
@@ -311,6 +357,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 )
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight per channel (dim 1) or one for all."""
+    _floating("prelu_cpu", input)
     if weight.numel() != 1:
         if input.dim() == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
@@ -324,7 +371,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
     else:
         weight = weight.reshape(())
-    return ew.where(input > 0, input, weight * input)
+    # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
+    return ew.where(input > 0, 1.0, weight) * input
 
 
 relu_ = _inplace_of(relu)

@@ -1,7 +1,8 @@
 """Elementwise math built from primitives (see primitives/__init__.py for the module conventions)."""
 from __future__ import annotations
 
-from ..primitives.elementwise import abs, add, eq, isnan, logical_and, logical_or, mul, sub
+from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
+from ...tensor import Tensor
 from ..registry import composite
 from ..samples import T, s
 
@@ -14,6 +15,9 @@ INPLACE = "lerp addcmul addcdiv"
                             s(T((4, 5), layout="transposed"), T(()), 0.7)])
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
+    if not input.dtype.is_floating_point:
+        kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     return add(input, mul(weight, sub(end, input)))
 
 
@@ -42,7 +46,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                                         s(T((5,), "int64"), T((5,), "int64"))])
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
-    close = logical_or(eq(input, other), abs(sub(input, other)) <= atol + rtol * abs(other))
+    error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close
+    close = logical_or(eq(input, other), logical_and(isfinite(error), error <= atol + rtol * abs(other)))
     if equal_nan:
         close = logical_or(close, logical_and(isnan(input), isnan(other)))
     return close

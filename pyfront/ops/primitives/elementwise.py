@@ -45,8 +45,24 @@ def _register(name, arity, np_fn, vjp, out=SAME, torch_name=None, **kw):
     )
 
 
-def unary(name, np_fn, vjp=None, out=SAME, ints=True, **kw):
-    """``ints=False``: torch refuses integer inputs instead of promoting them."""
+NAN = "T(f32_from_bits(0x7fc00000u))"
+
+
+def _nan_in_nan_out(wgsl, test):
+    """The float variant of ``wgsl`` returning NaN where ``test`` (a NaN operand) holds: WGSL lets
+    the compiler assume no NaN occurs, so built-ins (max, atan, pow, ...) may drop it."""
+    if wgsl is None or callable(wgsl):
+        return wgsl
+    spec = wgsl if isinstance(wgsl, dict) else {"*": wgsl}
+    f = spec.get("f", spec.get("*"))
+    return {**spec, "f": f"select({f}, {NAN}, {test})"} if f is not None else wgsl
+
+
+def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, **kw):
+    """``ints=False``: torch refuses integer inputs instead of promoting them. Unless ``nan_safe``
+    (the expression handles NaN itself) or the result is bool, NaN maps to NaN on the GPU."""
+    if out != BOOL_OUT and not nan_safe:
+        kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a))")
     op = _register(name, 1, np_fn, vjp, out, **kw)
 
     def fn(input):
@@ -61,8 +77,11 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, **kw):
     return fn
 
 
-def binary(name, np_fn, vjp=None, out=SAME, scalars="both", **kw):
-    """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none")."""
+def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, **kw):
+    """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
+    Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU."""
+    if out != BOOL_OUT and not nan_safe:
+        kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
 
     def fn(input, other):
@@ -110,7 +129,7 @@ def _zero(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl="-a")
+neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
 abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)")
 exp = unary(
     "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True, wgsl="exp(a)"
@@ -157,7 +176,9 @@ log1p = unary(
     out=FLOAT,
     save=(0,),
     domain=(-0.9, None),
-    wgsl="select(log(T(1) + a) * a / ((T(1) + a) - T(1)), a, (T(1) + a) == T(1))",
+    # log(1 + a) corrected for the rounding of 1 + a; inf itself would give inf / inf
+    wgsl="select(log(T(1) + a) * a / ((T(1) + a) - T(1)), a, "
+    "(T(1) + a) == T(1) || (is_inf_f32(f32(a)) && a > T(0)))",
 )
 expm1 = unary(
     "expm1",
@@ -266,7 +287,7 @@ sigmoid = unary(
 relu = unary(
     "relu",
     lambda np, x: np.maximum(x, 0),
-    lambda c, g: (g * (c.out > 0),),
+    lambda c, g: (where(c.out <= 0, 0, g),),  # as PyTorch's threshold_backward: NaN passes
     save_output=True,
     wgsl="max(a, T(0))",
 )
@@ -290,7 +311,8 @@ reciprocal = unary(
 floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"})
 ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"})
 trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"})
-sign = unary("sign", lambda np, x: np.sign(x), _zero, wgsl={"u": "a", "*": "sign(a)"})
+sign = unary("sign", lambda np, x: _sign(np, x), _zero, nan_safe=True, wgsl={
+    "f": "select(sign(a), T(0), is_nan_f32(f32(a)))", "u": "T(a != T(0))", "*": "sign(a)"})
 frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False, wgsl="a - trunc(a)")
 _round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"})
 isnan = unary(
@@ -307,6 +329,11 @@ isfinite = unary(
 )
 logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT, wgsl="a == T(0)")
 _bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
+
+
+def _sign(np, x):
+    # sign(nan) is 0 in PyTorch (NumPy gives nan)
+    return np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype) if x.dtype.kind == "f" else np.sign(x)
 
 
 def _sigmoid(np, x):
@@ -363,10 +390,13 @@ def _remainder_vjp(c, g):
 
 
 def _max_min_vjp(c, g):
-    # the winner gets the gradient; a tie splits it in half, as in PyTorch
+    # the winner gets the gradient; a tie splits it in half; with a NaN both get all of it (no
+    # comparison holds), as in PyTorch
     x, y = c.inputs
-    wx = (c.out == x) - (x == y) * 0.5
-    return g * wx, g * (1 - wx)
+    share = 1 - (x == y) * 0.5
+    x_lost = (c.out != x) & (c.out == y)
+    y_lost = (c.out != y) & (c.out == x)
+    return g * share * x_lost.logical_not(), g * share * y_lost.logical_not()
 
 
 add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
@@ -398,7 +428,7 @@ floor_divide_ = binary(
     _int_division(lambda np, x, y: np.floor_divide(x, y)),
     _no_derivative("floor_divide"),
     domain=(0.5, None),
-    wgsl={"f": "floor(a / b)", "i": "floordiv_i32(a, b)", "u": "a / b"},
+    wgsl={"f": "T(floordiv_f32(f32(a), f32(b)))", "i": "floordiv_i32(a, b)", "u": "a / b"},
 )
 _div_trunc = binary(
     "div_trunc",
@@ -417,7 +447,8 @@ pow_ = binary(
     save=(0, 1),
     save_output=True,
     domain=(0.5, 2.0),
-    wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "i": "pow_i32(a, b)"},
+    nan_safe=True,  # pow(nan, 0) and pow(1, nan) are 1
+    wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "*": "T(pow_i32(i32(a), i32(b)))"},
 )
 atan2 = binary(
     "atan2",
@@ -430,15 +461,15 @@ atan2 = binary(
     save=(0, 1),
     domain=(0.5, None),
     scalars="none",
-    wgsl="select(atan2(a, b), T(0), a == T(0) && b == T(0))",
-)  # WGSL leaves atan2(0, 0) undefined
+    wgsl="T(atan2_f32(f32(a), f32(b)))",
+)
 remainder = binary(
     "remainder",
     _int_division(lambda np, x, y: np.remainder(x, y)),
     lambda c, g: _remainder_vjp(c, g),
     save=(0, 1),
     domain=(0.5, None),
-    wgsl={"f": "a - b * floor(a / b)", "i": "remainder_i32(a, b)", "u": "a % b"},
+    wgsl={"f": "T(remainder_f32(f32(a), f32(b)))", "i": "remainder_i32(a, b)", "u": "a % b"},
 )
 fmod = binary(
     "fmod",
@@ -447,7 +478,7 @@ fmod = binary(
     save=(0, 1),
     domain=(0.5, None),
     scalars="other",
-    wgsl={"f": "a - b * trunc(a / b)", "*": "a % b"},
+    wgsl={"f": "T(fmod_f32(f32(a), f32(b)))", "*": "a % b"},
 )
 maximum = binary(
     "maximum",
@@ -456,7 +487,7 @@ maximum = binary(
     save=(0, 1),
     save_output=True,
     scalars="none",
-    wgsl={"f": "select(max(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "max(a, b)"},
+    wgsl="max(a, b)",
 )
 minimum = binary(
     "minimum",
@@ -465,10 +496,10 @@ minimum = binary(
     save=(0, 1),
     save_output=True,
     scalars="none",
-    wgsl={"f": "select(min(a, b), a + b, is_nan_f32(f32(a)) || is_nan_f32(f32(b)))", "*": "min(a, b)"},
+    wgsl="min(a, b)",
 )
 eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other", wgsl="a == b")
-ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="a != b")
+ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
 lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other", wgsl="a < b")
 le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other", wgsl="a <= b")
 gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other", wgsl="a > b")
@@ -478,21 +509,21 @@ logical_and = binary(
     lambda np, x, y: np.logical_and(x, y),
     out=BOOL_OUT,
     scalars="none",
-    wgsl="(a != T(0)) && (b != T(0))",
+    wgsl="!(a == T(0)) && !(b == T(0))",
 )
 logical_or = binary(
     "logical_or",
     lambda np, x, y: np.logical_or(x, y),
     out=BOOL_OUT,
     scalars="none",
-    wgsl="(a != T(0)) || (b != T(0))",
+    wgsl="!(a == T(0)) || !(b == T(0))",
 )
 logical_xor = binary(
     "logical_xor",
     lambda np, x, y: np.logical_xor(x, y),
     out=BOOL_OUT,
     scalars="none",
-    wgsl="(a != T(0)) != (b != T(0))",
+    wgsl="(a == T(0)) != (b == T(0))",
 )
 _bitwise_and = binary("bitwise_and", lambda np, x, y: x & y, wgsl="a & b")
 _bitwise_or = binary("bitwise_or", lambda np, x, y: x | y, wgsl="a | b")
@@ -506,7 +537,8 @@ _where = register(
         "elementwise",
         lambda c, x, y: [(broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)],
         lambda np, c, x, y: np.where(c, x, y),
-        lambda c, g: (None, g * c.inputs[0], g * c.inputs[0].logical_not()),
+        # selected, not multiplied by the mask: a NaN gradient stays out of the other branch
+        lambda c, g: (None, where(c.inputs[0], g, 0), where(c.inputs[0], 0, g)),
         arity=3,
         save=(0,),
         torch_name="where",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, wgsl_type
+from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, wgsl_type
 from ..runtime import PARAM_WORDS, f16_bits, f32_bits, specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce
 
@@ -52,7 +52,8 @@ def scalar_word(ty: str, value) -> int:
 
 
 @functools.lru_cache(maxsize=256)  # the generated text is also the runtime's pipeline key
-def _source(source_expr, types, out_type, ndim, bool_expr, scalar_types):
+def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types):
+    out_type = wgsl_type(out_dtype)
     n = len(types)
     bindings = [
         f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;" for i, ty in enumerate(types)
@@ -62,7 +63,7 @@ def _source(source_expr, types, out_type, ndim, bool_expr, scalar_types):
         [f"    let {NAMES[i]} = in{i}[offsets[{i + 1}]];" for i in range(n)]
         + [f"    let s{k} = {_LOAD[ty].format(k=SCALAR_WORD + k)};" for k, ty in enumerate(scalar_types)]
     )
-    store = f"select(0u, 1u, {source_expr})" if bool_expr else f"{out_type}({source_expr})"
+    store = f"select(0u, 1u, {source_expr})" if bool_expr else store_expr(source_expr, out_dtype)
     uses_f16 = "f16" in (*types, out_type, *scalar_types)
     return specialise(
         "elementwise.wgsl",
@@ -93,9 +94,8 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
             f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
             f"contiguous ones; got {len(shape)}: make the operands contiguous first"
         )
-    out_type = wgsl_type(out.dtype)
     types = tuple(wgsl_type(t.dtype) for t in inputs)
-    source = _source(source_expr, types, out_type, len(shape), bool_expr, tuple(ty for ty, _ in scalars))
+    source = _source(source_expr, types, out.dtype, len(shape), bool_expr, tuple(ty for ty, _ in scalars))
     params = [numel, *shape]
     offsets = [out._offset] + [t._offset for t in inputs]
     for off, strides in zip(offsets, ports):
