@@ -51,9 +51,10 @@ def save(obj, f) -> None:
         zw.write(".format_version", b"1")
         zw.write(".storage_alignment", b"64")
         zw.write("byteorder", sys.byteorder.encode())
-        for key, storage, dtype in pickler.storages.values():
-            whole = Tensor._make(storage, (storage.nbytes // dtype.itemsize,), dtype)
-            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(whole))
+        for key, storage, dtype, numel in pickler.storages.values():
+            # the backend's download gives the dtype's true width, whatever its device stores
+            elements = Tensor._make(storage, (numel,), dtype)
+            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(elements))
         zw.write("version", b"3\n")
         zw.close()
 
