@@ -93,14 +93,16 @@ def _load(stream, what: str, map_location):
         stream = io.BytesIO(stream.read())
     head = stream.read(4)
     stream.seek(0)
+    # the exception types are torch.load's for the same damage: EOFError for no data, and
+    # UnpicklingError for what is not a zip archive (torch reads it as a legacy pickle)
     if not head:
-        raise RuntimeError(f"{what} is empty (0 bytes): it is not a checkpoint")
+        raise EOFError(f"Ran out of input: {what} is empty (0 bytes), not a checkpoint")
     if head == b"PK\x03\x04":
         return _load_zip(ZipReader(stream, what), what, map_location)
     if head[:1] == b"\x80":
         return _load_legacy(stream.read(), what, map_location)
-    raise RuntimeError(f"{what} is not a PyTorch checkpoint: it starts with {head!r}, neither a zip archive "
-                       "nor a legacy pickle")
+    raise UnpicklingError(f"invalid load key, {head[:1]!r}: {what} is not a PyTorch checkpoint (it starts "
+                          f"with {head!r}, neither a zip archive nor a legacy pickle)")
 
 
 def _load_zip(reader: ZipReader, what: str, map_location):
@@ -126,7 +128,8 @@ def _load_zip(reader: ZipReader, what: str, map_location):
 def _load_legacy(data: bytes, what: str, map_location):
     u = Unpickler(data)
     if u.load() != LEGACY_MAGIC:
-        raise RuntimeError(f"{what} is not a PyTorch checkpoint: a pickle without PyTorch's magic number")
+        raise RuntimeError(f"Invalid magic number; corrupt file? {what} is a pickle without PyTorch's magic "
+                           "number, not a checkpoint")
     parts = []
     for _ in range(2):  # protocol version, then sys_info
         u = Unpickler(data, u.pos)
