@@ -17,7 +17,7 @@ from pickle import UnpicklingError
 from .. import dtypes as dt
 from ..shape import Size
 from ..tensor import Tensor
-from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES
+from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, numel_overflows
 
 INT64 = 2 ** 63  # sizes, strides, offsets and element counts are int64 in PyTorch
 
@@ -130,12 +130,9 @@ def _check_geometry(offset: int, size: tuple, stride: tuple, capacity: int, key:
     if any(s < 0 for s in stride):
         raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
                            f"{list(stride)}")
-    numel = 1
-    for n in size:  # multiplied in order and checked at each step, as torch does
-        numel *= n
-        if numel >= INT64:
-            raise RuntimeError(f"numel: integer multiplication overflow {where}")
-    if numel == 0:
+    if numel_overflows(size):
+        raise RuntimeError(f"numel: integer multiplication overflow {where}")
+    if 0 in size:
         end = offset  # no element: the strides address nothing
     else:
         end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
