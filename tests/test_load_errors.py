@@ -16,8 +16,8 @@ import pytest
 import torch
 
 import pyfront
-from tests import fuzz_checkpoints
-from tests.test_malicious_files import P, S, archive, call, tensor
+import fuzz_checkpoints
+from test_malicious_files import P, S, archive, call, tensor
 
 CLEAN = (RuntimeError, pickle.UnpicklingError, EOFError)
 

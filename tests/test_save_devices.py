@@ -14,7 +14,7 @@ import torch
 
 import pyfront
 import pyfront.safetensors as st
-from tests.webgpu_required import requires_webgpu
+from webgpu_required import requires_webgpu
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]

@@ -10,6 +10,11 @@ with an error that names the dtype; ``nn.Parameter`` loads as a plain tensor wit
 ``requires_grad`` set; every tensor loads to the cpu unless ``map_location`` says otherwise; and
 since the loader only ever builds tensors, containers, numbers and strings, ``weights_only`` is
 always in effect (``weights_only=False`` is accepted and loads the same way).
+
+A damaged file fails as ``torch.load(weights_only=True)`` fails on it, and with no other exception
+type: RuntimeError for the container (zip structures, records, storage sizes) and for tensor
+geometry torch refuses, pickle.UnpicklingError for what the pickle holds, EOFError where the data
+ends before the next pickle opcode (an empty file too). tests/fuzz_checkpoints.py checks it.
 """
 from __future__ import annotations
 
