@@ -138,3 +138,78 @@ def test_saving_over_a_folder_fails_without_leftovers(tmp_path):
     with pytest.raises(OSError):
         pyfront.save(pyfront.ones(2), tmp_path / "dir.pt")
     assert [p.name for p in tmp_path.iterdir()] == ["dir.pt"]
+
+
+# -- the litter of killed saves: the next save of the same target removes it ---------------------
+HOLDER = """
+import sys
+from pyfront.serialization.atomic import atomic_write
+with atomic_write(sys.argv[1]) as f:
+    f.write(b"half a checkpoint")
+    print("writing", flush=True)
+    sys.stdin.readline()  # a save in progress, held at a known point until the parent says
+print("done", flush=True)
+"""
+
+
+def _temps(folder, name="ckpt.pt"):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{name}."))
+
+
+def _hold_a_save(target):
+    """A child process inside atomic_write(target), its temporary written and open."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(target)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, env=_env())
+    assert proc.stdout.readline() == b"writing\n"
+    return proc
+
+
+def test_next_save_removes_stale_temporaries_of_its_target_only(tmp_path):
+    stale = [".ckpt.pt.0123456789ab.tmp", ".ckpt.pt.ffffffffffff.tmp"]  # the names a killed save leaves
+    kept = [".other.pt.0123456789ab.tmp", ".ckpt.pt.notes.tmp", ".ckpt.pt.0123456789ab.tmp.bak",
+            "ckpt.pt.tmp"]
+    for name in stale + kept:
+        (tmp_path / name).write_bytes(b"x" * 100)
+    pyfront.save(pyfront.ones(2), tmp_path / "ckpt.pt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept + ["ckpt.pt"])
+    assert pyfront.load(tmp_path / "ckpt.pt").tolist() == [1.0, 1.0]
+
+
+def test_a_save_killed_at_a_known_point_is_cleaned_by_the_next(tmp_path):
+    target = tmp_path / "ckpt.pt"
+    proc = _hold_a_save(target)
+    litter = _temps(tmp_path)
+    assert len(litter) == 1
+    proc.kill()
+    proc.wait()
+    assert _temps(tmp_path) == litter  # a killed process can't clean up after itself
+    pyfront.save(pyfront.ones(2), target)
+    assert _temps(tmp_path) == [] and pyfront.load(target).tolist() == [1.0, 1.0]
+
+
+def test_a_concurrent_save_in_progress_is_left_alone(tmp_path):
+    target = tmp_path / "ckpt.pt"
+    proc = _hold_a_save(target)
+    live = _temps(tmp_path)
+    pyfront.save(pyfront.ones(2), target)  # saves alongside, without touching the other's temporary
+    assert _temps(tmp_path) == live and pyfront.load(target).tolist() == [1.0, 1.0]
+    out, _ = proc.communicate(b"go\n", timeout=60)
+    assert proc.returncode == 0 and out == b"done\n"  # its rename still finds its file
+    assert target.read_bytes() == b"half a checkpoint" and _temps(tmp_path) == []
+
+
+def test_a_temporary_removed_before_its_writer_locks_it_is_replaced(tmp_path, monkeypatch):
+    """A cleaner may see a writer's temporary between its creation and its lock, and remove it."""
+    from pyfront.serialization import atomic
+    real_lock, calls = atomic._lock, []
+
+    def lock_late(fd, blocking):
+        if not calls:  # the first temporary is removed by "another save" before it is locked
+            os.unlink(next(p for p in tmp_path.iterdir() if p.name.startswith(".ckpt.pt.")))
+        calls.append(fd)
+        return real_lock(fd, blocking)
+
+    monkeypatch.setattr(atomic, "_lock", lock_late)
+    pyfront.save(pyfront.ones(2), tmp_path / "ckpt.pt")
+    assert len(calls) == 2 and [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]
+    assert pyfront.load(tmp_path / "ckpt.pt").tolist() == [1.0, 1.0]

@@ -344,7 +344,7 @@ def test_safetensors_path_goes_through_safetensors(tmp_path):
 
 
 # -- broken files: a clear error, never a bare EOFError / KeyError / struct.error ---------------
-CLEAN = (RuntimeError, pickle.UnpicklingError)
+CLEAN = (RuntimeError, pickle.UnpicklingError, EOFError)  # torch.load's types for damaged files
 
 
 def _assert_clean_failure(data: bytes):
@@ -369,7 +369,7 @@ def test_empty_and_garbage_files():
     _assert_clean_failure(b"hello, not a checkpoint")
     _assert_clean_failure(b"PK\x03\x04" + b"\0" * 40)
     _assert_clean_failure(pickle.dumps([1, 2], protocol=2))  # a pickle, but not a checkpoint
-    with pytest.raises(RuntimeError, match="empty"):
+    with pytest.raises(EOFError, match="empty"):
         pyfront.load(io.BytesIO(b""))
 
 
@@ -417,3 +417,34 @@ def test_pyfront_optimizer_state_dict_round_trips(tmp_path):
     fresh = pyfront.optim.Adam([p], lr=0.1)
     fresh.load_state_dict(pyfront.load(tmp_path / "adam.pt"))
     assert fresh.state_dict()["state"][0]["exp_avg_sq"].tolist() == state["exp_avg_sq"].tolist()
+
+
+def _set_zip_field(data: bytes, signature: bytes, offset: int, change) -> bytes:
+    """Apply ``change`` to a 2-byte field of every header with ``signature`` (b'PK\\x01\\x02': central
+    directory, offset 6 = version needed, 8 = flags; b'PK\\x03\\x04': local header, 4 and 6)."""
+    buf, i = bytearray(data), data.find(signature)
+    while i >= 0:
+        struct.pack_into("<H", buf, i + offset, change(struct.unpack_from("<H", buf, i + offset)[0]))
+        i = data.find(signature, i + 1)
+    return bytes(buf)
+
+
+@pytest.mark.parametrize("header", ["central", "local"])
+@pytest.mark.parametrize("field,change", [("version", lambda v: 255), ("version", lambda v: 64)] + [
+    ("flags", lambda v, b=b: v | 1 << b) for b in (0, 3, 5, 6, 11, 13)] + [("flags", lambda v: 0xFFFF)])
+@pytest.mark.parametrize("writer", ["torch", "pyfront"])
+def test_zip_versions_and_flags_are_read_as_torch_reads_them(header, field, change, writer):
+    """miniz (torch's reader) ignores the version needed and the local header's flags, and refuses
+    encrypted (0), patched (5), strongly encrypted (6) and masked (13) records in the central directory."""
+    buf = io.BytesIO()
+    (torch.save if writer == "torch" else pyfront.save)({"w": torch.arange(6.0)} if writer == "torch" else
+                                                         {"w": pyfront.arange(6.0)}, buf)
+    sig, offset = {"central": (b"PK\x01\x02", 6), "local": (b"PK\x03\x04", 4)}[header]
+    data = _set_zip_field(buf.getvalue(), sig, offset + (2 if field == "flags" else 0), change)
+    try:
+        expected = torch.load(io.BytesIO(data), weights_only=True)["w"].tolist()
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="compressed, encrypted or patched"):
+            pyfront.load(io.BytesIO(data))
+    else:
+        assert pyfront.load(io.BytesIO(data))["w"].tolist() == expected == list(range(6))

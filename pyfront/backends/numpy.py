@@ -46,14 +46,23 @@ class NumpyBackend:
         """A NumPy view of tensor ``t`` (no copy)."""
         data = t._storage.data
         shape = t._shape
-        if t._contiguous and t._offset == 0 and len(data) == t.numel():
+        n = t.numel()
+        if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
+            return np.empty(_representable(shape, data.itemsize), data.dtype)
+        if t._contiguous and t._offset == 0 and len(data) == n:
             return data.reshape(shape)  # the common case: a whole, contiguous storage
         size = data.itemsize
-        return as_strided(data[t._offset :], shape, [s * size for s in t._strides], writeable=True)
+        if n * size >= 2 ** 63:  # a broadcast view (stride 0) may be this large; NumPy can't hold it
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
+        # a dimension of size 1 never steps: its stride (any int64 in torch) would overflow NumPy's bytes
+        strides = [s * size if n > 1 else 0 for n, s in zip(shape, t._strides)]
+        return as_strided(data[t._offset :], shape, strides, writeable=True)
 
     to_array = array
 
     def to_list(self, t):
+        if t.numel() == 0:  # built here: its shape may be one NumPy can't hold, (2**61, 0) or (0, 2**62)
+            return _empty_lists(list(t._shape))
         return self.array(t).tolist()
 
     def to_bytes(self, t) -> bytes:
@@ -64,8 +73,13 @@ class NumpyBackend:
 
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
+        if all(0 in shape for shape, _ in out_meta):  # no element to compute: nothing runs
+            return [_storage(np.empty(0, _NP_DTYPES[dtype.name])) for _, dtype in out_meta]
         arrays = [self.array(t) for t in inputs]
-        result = op.numpy(np, *arrays, **attrs)
+        try:
+            result = op.numpy(np, *arrays, **attrs)
+        except MemoryError as e:  # torch's allocator raises RuntimeError
+            raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
         if not isinstance(result, tuple):
             result = (result,)
         out = []
@@ -73,6 +87,9 @@ class NumpyBackend:
             if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
                 r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
+                if any(a.shape != t._shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
+                    raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
+                                       "this large can't be allocated")
                 raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
             out.append(
                 _storage(r.reshape(-1) if r.flags.c_contiguous else np.ascontiguousarray(r).reshape(-1))
@@ -112,6 +129,28 @@ class NumpyBackend:
 
     def synchronize(self):
         pass
+
+
+def _representable(shape, itemsize: int) -> tuple:
+    """``shape`` of a tensor with no element, or a stand-in NumPy can hold: NumPy refuses a shape whose
+    non-zero dimensions multiply past 2**63 bytes even with a zero among them, which torch accepts
+    (``(2**61, 0)``). Its largest dimensions become 1 until it fits; having no element, it holds the
+    same values, and a reduction over those dimensions gives the same result."""
+    shape = list(shape)
+    while math.prod(n for n in shape if n) * itemsize >= 2 ** 63:
+        shape[shape.index(max(shape))] = 1
+    return tuple(shape)
+
+
+def _empty_lists(shape: list):
+    """tolist() of a tensor with no element: the dimensions before its first 0 nest empty lists."""
+    outer = shape[:shape.index(0)]
+    if math.prod(outer) >= 2 ** 32:
+        raise RuntimeError(f"tolist(): a tensor of shape {shape} needs more nested lists than memory holds")
+
+    def build(dims):
+        return [build(dims[1:]) for _ in range(dims[0])] if dims else []
+    return build(outer)
 
 
 _M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)

@@ -10,6 +10,11 @@ with an error that names the dtype; ``nn.Parameter`` loads as a plain tensor wit
 ``requires_grad`` set; every tensor loads to the cpu unless ``map_location`` says otherwise; and
 since the loader only ever builds tensors, containers, numbers and strings, ``weights_only`` is
 always in effect (``weights_only=False`` is accepted and loads the same way).
+
+A damaged file fails as ``torch.load(weights_only=True)`` fails on it, and with no other exception
+type: RuntimeError for the container (zip structures, records, storage sizes) and for tensor
+geometry torch refuses, pickle.UnpicklingError for what the pickle holds, EOFError where the data
+ends before the next pickle opcode (an empty file too). tests/fuzz_checkpoints.py checks it.
 """
 from __future__ import annotations
 
@@ -51,9 +56,10 @@ def save(obj, f) -> None:
         zw.write(".format_version", b"1")
         zw.write(".storage_alignment", b"64")
         zw.write("byteorder", sys.byteorder.encode())
-        for key, storage, dtype in pickler.storages.values():
-            whole = Tensor._make(storage, (storage.nbytes // dtype.itemsize,), dtype)
-            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(whole))
+        for key, storage, dtype, numel in pickler.storages.values():
+            # the backend's download gives the dtype's true width, whatever its device stores
+            elements = Tensor._make(storage, (numel,), dtype)
+            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(elements))
         zw.write("version", b"3\n")
         zw.close()
 
@@ -92,14 +98,16 @@ def _load(stream, what: str, map_location):
         stream = io.BytesIO(stream.read())
     head = stream.read(4)
     stream.seek(0)
+    # the exception types are torch.load's for the same damage: EOFError for no data, and
+    # UnpicklingError for what is not a zip archive (torch reads it as a legacy pickle)
     if not head:
-        raise RuntimeError(f"{what} is empty (0 bytes): it is not a checkpoint")
+        raise EOFError(f"Ran out of input: {what} is empty (0 bytes), not a checkpoint")
     if head == b"PK\x03\x04":
         return _load_zip(ZipReader(stream, what), what, map_location)
     if head[:1] == b"\x80":
         return _load_legacy(stream.read(), what, map_location)
-    raise RuntimeError(f"{what} is not a PyTorch checkpoint: it starts with {head!r}, neither a zip archive "
-                       "nor a legacy pickle")
+    raise UnpicklingError(f"invalid load key, {head[:1]!r}: {what} is not a PyTorch checkpoint (it starts "
+                          f"with {head!r}, neither a zip archive nor a legacy pickle)")
 
 
 def _load_zip(reader: ZipReader, what: str, map_location):
@@ -125,7 +133,8 @@ def _load_zip(reader: ZipReader, what: str, map_location):
 def _load_legacy(data: bytes, what: str, map_location):
     u = Unpickler(data)
     if u.load() != LEGACY_MAGIC:
-        raise RuntimeError(f"{what} is not a PyTorch checkpoint: a pickle without PyTorch's magic number")
+        raise RuntimeError(f"Invalid magic number; corrupt file? {what} is a pickle without PyTorch's magic "
+                           "number, not a checkpoint")
     parts = []
     for _ in range(2):  # protocol version, then sys_info
         u = Unpickler(data, u.pos)

@@ -4,6 +4,12 @@ A tensor becomes ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride
 OrderedDict())`` with the storage as a persistent id ``('storage', torch.FloatStorage, key, 'cpu',
 numel)``; each storage is written once, so views keep their strides and offsets and tensors that
 share memory stay shared. Only the globals that ``torch.load(weights_only=True)`` accepts appear.
+
+A storage's element count (the persistent id's ``numel``, and the length of its record) is its
+whole size on the cpu, as torch writes it. A device may hold elements in wider lanes or pad its
+buffers (webgpu keeps int64, int8, bool ... in 32-bit lanes), so there its size in bytes says
+nothing about its elements: the record then holds the elements the saved views reach, which the
+pickle knows only once every tensor is seen; the counts are written into the pickle at the end.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import struct
 from collections import OrderedDict
 
 from .. import dtypes as dt
+from ..device import CPU
 from ..shape import Size
 from ..tensor import Tensor
 from .tables import DTYPE_STORAGES
@@ -19,19 +26,24 @@ _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
 
 
 class Pickler:
-    """``dump(obj)`` -> pickle bytes; ``storages`` then lists (key, storage, dtype) to write as records."""
+    """``dump(obj)`` -> pickle bytes; ``storages`` then lists [key, storage, dtype, numel] to write."""
 
     def __init__(self):
         self.out = bytearray()
         self.memo: dict = {}  # id(obj) -> (memo index, obj); obj is kept so its id stays unique
         self.names: dict = {}  # str or global name -> memo index
-        self.storages: dict = {}  # id(storage) -> (key, storage, dtype)
+        self.storages: dict = {}  # id(storage) -> [key, storage, dtype, numel]
+        self.holes: list = []  # (position in out, storage entry): where each storage's numel goes
 
     def dump(self, obj) -> bytes:
         self.out += b"\x80\x02"
         self._save(obj)
         self.out += b"."
-        return bytes(self.out)
+        parts, start = [], 0
+        for pos, entry in self.holes:
+            parts += [self.out[start:pos], _int(entry[3])]
+            start = pos
+        return b"".join([*parts, self.out[start:]])
 
     # -- memo -------------------------------------------------------------------------------------
     def _put(self, index: int) -> None:
@@ -62,7 +74,7 @@ class Pickler:
         elif kind is bool:
             self.out += b"\x88" if obj else b"\x89"
         elif kind is int:
-            self._int(obj)
+            self.out += _int(obj)
         elif kind is float:
             self.out += b"G" + struct.pack(">d", obj)
         elif kind is str:
@@ -94,21 +106,6 @@ class Pickler:
                             f"{kind.__qualname__}: it saves tensors, numbers, strings, bytes, None, "
                             "dtypes, torch.Size and dicts, lists, tuples and sets of them (what "
                             "torch.load(weights_only=True) reads)")
-
-    def _int(self, v: int) -> None:
-        if 0 <= v < 256:
-            self.out += b"K" + bytes([v])
-        elif 0 <= v < 65536:
-            self.out += b"M" + struct.pack("<H", v)
-        elif -2 ** 31 <= v < 2 ** 31:
-            self.out += b"J" + struct.pack("<i", v)
-        else:
-            data = v.to_bytes((v.bit_length() + 8) // 8, "little", signed=True)
-            if len(data) < 256:
-                self.out += b"\x8a" + bytes([len(data)])
-            else:
-                self.out += b"\x8b" + struct.pack("<i", len(data))
-            self.out += data
 
     def _text(self, s: str) -> None:
         data = s.encode("utf-8", "surrogatepass")
@@ -166,7 +163,8 @@ class Pickler:
         storage = t._storage
         entry = self.storages.get(id(storage))
         if entry is None:
-            entry = self.storages[id(storage)] = (str(len(self.storages)), storage, t.dtype)
+            whole = storage.nbytes // t.dtype.itemsize if storage.device == CPU else 0
+            entry = self.storages[id(storage)] = [str(len(self.storages)), storage, t.dtype, whole]
         elif entry[2] is not t.dtype:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
                                "different types")
@@ -174,11 +172,33 @@ class Pickler:
         self.out += b"(("
         self._save("storage")
         self._global("torch", DTYPE_STORAGES[t.dtype.name])
-        for part in (entry[0], "cpu", storage.nbytes // t.dtype.itemsize):
+        for part in (entry[0], "cpu"):
             self._save(part)
+        entry[3] = max(entry[3], _reach(t))
+        self.holes.append((len(self.out), entry))
         self.out += b"tQ"
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
         self.out += b"tR"
         self._memoize(t)
+
+
+def _int(v: int) -> bytes:
+    """The pickle opcode for int ``v``, the smallest that holds it, as the pickle module picks."""
+    if 0 <= v < 256:
+        return b"K" + bytes([v])
+    if 0 <= v < 65536:
+        return b"M" + struct.pack("<H", v)
+    if -2 ** 31 <= v < 2 ** 31:
+        return b"J" + struct.pack("<i", v)
+    data = v.to_bytes((v.bit_length() + 8) // 8, "little", signed=True)
+    head = b"\x8a" + bytes([len(data)]) if len(data) < 256 else b"\x8b" + struct.pack("<i", len(data))
+    return head + data
+
+
+def _reach(t: Tensor) -> int:
+    """How many storage elements tensor ``t`` needs: one past the last element it can address."""
+    if t.numel() == 0:
+        return t._offset
+    return t._offset + sum((n - 1) * s for n, s in zip(t.shape, t._strides)) + 1

@@ -21,7 +21,7 @@ from ..backends import get_backend
 from ..device import CPU
 from ..tensor import Tensor
 from .atomic import atomic_write
-from .tables import ITEMSIZE, LOADED_AS, byteswap, decode_elements
+from .tables import ITEMSIZE, LOADED_AS, byteswap, decode_elements, numel_overflows
 
 MAX_HEADER_SIZE = 100_000_000  # the reference implementation's cap
 
@@ -154,11 +154,15 @@ def _load(data: bytes, device, what: str):
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
             _fail(what, f"entry {name!r} must have exactly the fields dtype, shape and data_offsets")
         code = info["dtype"]
+        if type(code) is not str:
+            _fail(what, f"tensor {name!r} has a dtype that is not a string: {code!r:.40}")
         if code in _OTHER_CODES:
             raise SafetensorError(f"{what}: tensor {name!r} has dtype {code}, which pyfront does not have")
         if code not in _CODES:
             _fail(what, f"tensor {name!r} has unknown dtype {code!r:.40}")
         shape = _int_list(info["shape"], None, what, f"the shape of {name!r}")
+        if numel_overflows(shape) or numel_overflows(max(n, 1) for n in shape[1:]):  # count, strides
+            _fail(what, f"the shape {shape} of {name!r} overflows int64 (its element count or strides)")
         begin, end = _int_list(info["data_offsets"], 2, what, f"the data_offsets of {name!r}")
         nbytes = math.prod(shape) * ITEMSIZE[_CODES[code]]
         if begin > end or end - begin != nbytes:

@@ -26,6 +26,17 @@ LOADED_AS = {d.name: d for d in dt.ALL}
 LOADED_AS["bfloat16"] = dt.float32
 
 
+def numel_overflows(shape) -> bool:
+    """Whether torch refuses ``shape`` for its element count: multiplied in order as uint64, an
+    overflow at any step (even before a zero), or a product past int64 (c10::safe_multiply_u64)."""
+    numel = 1
+    for n in shape:
+        numel *= n
+        if numel >= 2 ** 64:
+            return True
+    return numel >= 2 ** 63
+
+
 def decode_elements(data: bytes, name: str, byteorder: str) -> bytes:
     """File bytes of ``name`` elements in ``byteorder`` -> native bytes of its pyfront dtype."""
     if byteorder != "little":

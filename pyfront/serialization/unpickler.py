@@ -8,8 +8,8 @@ is refused with an ``UnpicklingError`` that names it. Nothing from the file ever
 """
 from __future__ import annotations
 
-import math
 import pickletools
+import re
 import struct
 from collections import OrderedDict
 from pickle import UnpicklingError
@@ -17,9 +17,9 @@ from pickle import UnpicklingError
 from .. import dtypes as dt
 from ..shape import Size
 from ..tensor import Tensor
-from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES
+from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, numel_overflows
 
-MAX_NUMEL = 2 ** 63 - 1  # PyTorch's own limit: sizes are int64
+INT64 = 2 ** 63  # sizes, strides, offsets and element counts are int64 in PyTorch
 
 
 class StorageType:
@@ -94,6 +94,7 @@ def _globals() -> dict:
 
 
 GLOBALS = _globals()
+_LOCATION = re.compile(r"[a-z][a-z0-9_]*(:[0-9]+)?")  # a device: 'cpu', 'cuda:0', 'mps', 'meta', ...
 _MARKERS = (StorageType, StorageRef, _Callable)
 
 
@@ -107,15 +108,40 @@ def _show(value) -> str:
 
 
 def _int(value, what: str, low: int = 0) -> int:
-    if type(value) is not int or value < low:
-        raise UnpicklingError(f"{what} must be an int >= {low}, got {_show(value)}")
+    if type(value) is not int or not low <= value < INT64:
+        bounds = f"[{'-2**63' if low else low}, 2**63)"
+        raise UnpicklingError(f"{what} must be an int in {bounds}, got {_show(value)}")
     return value
 
 
 def _ints(value, what: str) -> tuple:
     if type(value) not in (tuple, list, Size):
         raise UnpicklingError(f"{what} must be a tuple of ints, got {type(value).__name__}")
-    return tuple(_int(v, what) for v in value)
+    return tuple(_int(v, what, low=-INT64) for v in value)
+
+
+def _check_geometry(offset: int, size: tuple, stride: tuple, capacity: int, key: str) -> None:
+    """Refuse what torch's ``set_`` refuses for a tensor on a storage, with its RuntimeError and text."""
+    where = f"(size {list(size)}, stride {list(stride)}, offset {offset}, storage '{key}')"
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset} {where}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
+    if numel_overflows(size):
+        raise RuntimeError(f"numel: integer multiplication overflow {where}")
+    if 0 in size:
+        end = offset  # no element: the strides address nothing
+    else:
+        end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+        if end >= INT64:
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                               f"strides={list(stride)}")
+    if end > capacity:
+        raise RuntimeError(f"Trying to resize storage that is not resizable: the tensor {where} needs "
+                           f"{end} elements, the storage holds {capacity}")
 
 
 class Unpickler:
@@ -140,6 +166,8 @@ class Unpickler:
         """The unpickled object; ``self.pos`` is then just after its STOP opcode."""
         while True:
             start = self.pos
+            if start >= len(self.data):  # as the pickle module (and torch.load): no next opcode
+                raise EOFError(f"Ran out of input: the pickle ends at byte {start} without its STOP opcode")
             code = self._take(1)[0]
             op = _OPS.get(code)
             if op is None:
@@ -291,9 +319,12 @@ class Unpickler:
         if type(inst) is not OrderedDict:
             raise UnpicklingError(f"refused BUILD of a {type(inst).__name__}: only an OrderedDict's "
                                   "attributes (a state_dict's _metadata) may be set")
-        if type(state) is not dict or not all(type(k) is str and not k.startswith("__") for k in state):
+        # an attribute may not hide a dict method (``keys``, ``items``): the result would break
+        # everything that reads it, here and in the user's code
+        if type(state) is not dict or not all(type(k) is str and not k.startswith("__")
+                                              and not hasattr(OrderedDict, k) for k in state):
             raise UnpicklingError("refused BUILD of an OrderedDict: its state must be a dict of "
-                                  "attribute names")
+                                  "attribute names that are not OrderedDict's own")
         inst.__dict__.update(state)
 
     def _persistent_id(self):
@@ -308,6 +339,9 @@ class Unpickler:
                                   "storage type")
         if type(key) is not str or type(location) is not str:
             raise UnpicklingError("corrupted persistent id: the storage key and location must be strings")
+        if not _LOCATION.fullmatch(location):
+            raise RuntimeError(f"don't know how to restore data location of {stype!r} (tagged with "
+                               f"{location[:40]})")
         if self.legacy and pid[5] is not None:
             raise UnpicklingError("storage views of the pre-1.0 format are not supported")
         numel = _int(numel, f"the size of storage '{key}'")
@@ -328,20 +362,11 @@ class Unpickler:
         if type(storage) is not StorageRef:
             raise UnpicklingError(f"a tensor needs a storage reference, got {type(storage).__name__}")
         name = storage.bind(dtype_name)
-        offset = _int(offset, "storage_offset")
+        offset = _int(offset, "storage_offset", low=-INT64)
         size, stride = _ints(size, "size"), _ints(stride, "stride")
         if len(size) != len(stride):
             raise UnpicklingError(f"size {list(size)} and stride {list(stride)} differ in length")
-        numel = math.prod(size)
-        if numel > MAX_NUMEL:
-            raise UnpicklingError(f"tensor of size {list(size)} declares {numel} elements, more than "
-                                  "int64 holds")
-        capacity = storage.nbytes // ITEMSIZE[name]
-        end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if numel else offset
-        if end > capacity:
-            raise UnpicklingError(f"tensor of size {list(size)}, stride {list(stride)} and offset "
-                                  f"{offset} reaches element {end - 1} of storage '{storage.key}', "
-                                  f"which holds {capacity}")
+        _check_geometry(offset, size, stride, storage.nbytes // ITEMSIZE[name], storage.key)
         t = Tensor._make(storage, size, LOADED_AS[name], stride, offset)
         self.tensors.append(t)
         return t
@@ -417,8 +442,8 @@ def _check_no_markers(obj) -> None:
             continue
         seen.add(id(o))
         if isinstance(o, dict):
-            todo.extend(o.keys())
-            todo.extend(o.values())
+            todo.extend(dict.keys(o))
+            todo.extend(dict.values(o))
             todo.extend(vars(o).values() if type(o) is OrderedDict else ())
         else:
             todo.extend(o)

@@ -2,12 +2,12 @@
 
 The writer streams records to a binary file (ZIP64 where sizes or offsets need it), padding each
 local header with an extra field tagged ``FB`` as PyTorch does, so storages can be memory-mapped.
-The reader wraps ``zipfile`` and turns every way an archive can be broken into one clear error.
+The reader finds records as PyTorch's own reader does and turns every way an archive can be broken
+into one clear RuntimeError.
 """
 from __future__ import annotations
 
 import struct
-import zipfile
 import zlib
 
 ALIGN = 64
@@ -57,32 +57,99 @@ class ZipWriter:
         self._emit(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, cd_size, start, 0))
 
 
+class _Entry:
+    __slots__ = ("name", "flags", "method", "crc", "csize", "size", "offset")
+
+    def __init__(self, name, flags, method, crc, csize, size, offset):
+        self.name, self.flags, self.method, self.crc = name, flags, method, crc
+        self.csize, self.size, self.offset = csize, size, offset
+
+
+# general-purpose flag bits no stored record may have, as PyTorch's reader (miniz) refuses them:
+# encrypted (0), compressed patch data (5), strong encryption (6), masked local header (13)
+_REFUSED_FLAGS = 1 | 1 << 5 | 1 << 6 | 1 << 13
+
+
 class ZipReader:
-    """The records of a PyTorch zip checkpoint: any one top-level folder holding ``data.pkl``."""
+    """The records of a PyTorch zip checkpoint: any one top-level folder holding ``data.pkl``.
+
+    It reads the zip structures itself, as PyTorch's reader (miniz) does, rather than through
+    ``zipfile``, which refuses what PyTorch reads (any "version needed to extract" above 6.3) and
+    raises its own exception types. Only what locating stored records needs is checked, and every
+    failure is a RuntimeError: the end records, the central directory (ZIP64 where marked), and per
+    record its local header, its bounds and its CRC. The local header's version and flags are not
+    read, as miniz does not read them.
+    """
 
     def __init__(self, f, what: str):
-        self.what = what
-        try:
-            f.seek(0, 2)
-            self.size = f.tell()
-            f.seek(0)
-            self.zf = zipfile.ZipFile(f)
-            infos = self.zf.infolist()
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, UnicodeDecodeError,
-                IndexError, KeyError, OverflowError) as e:
-            raise RuntimeError(f"{what} is not a valid checkpoint: its zip archive is truncated or corrupted "
-                               f"({e})") from e
+        self.f, self.what = f, what
+        f.seek(0, 2)
+        self.size = f.tell()
         self.records = {}
-        for info in infos:
-            if info.filename in self.records:
-                raise RuntimeError(f"{what} is not a valid checkpoint: record {info.filename!r} "
-                                   "appears twice")
-            self.records[info.filename] = info
+        count, cd_size, cd_offset = self._end_records()
+        cd = self._read(cd_offset, cd_size, "the central directory")
+        pos = 0
+        for _ in range(count):
+            if pos + 46 > len(cd) or cd[pos:pos + 4] != b"PK\x01\x02":
+                self._fail("its central directory is truncated or corrupted")
+            (flags, method, crc, csize, size, n_name, n_extra, n_comment, offset) = struct.unpack_from(
+                "<4x4xHH4xIIIHHH8xI", cd, pos)
+            name = cd[pos + 46:pos + 46 + n_name].decode("utf-8", "surrogateescape")
+            extra = cd[pos + 46 + n_name:pos + 46 + n_name + n_extra]
+            pos += 46 + n_name + n_extra + n_comment
+            if pos > len(cd):
+                self._fail("its central directory is truncated or corrupted")
+            size, csize, offset = self._zip64(extra, [size, csize, offset])
+            if name in self.records:
+                self._fail(f"record {name!r} appears twice")
+            self.records[name] = _Entry(name, flags, method, crc, csize, size, offset)
         roots = [n[:-len("data.pkl")] for n in self.records if n.endswith("/data.pkl") and n.count("/") == 1]
         if len(roots) != 1:
             raise RuntimeError(f"{what} is not a PyTorch checkpoint: expected one 'folder/data.pkl' "
                                f"record, found {len(roots)}")
         self.prefix = roots[0]
+
+    def _fail(self, why: str):
+        raise RuntimeError(f"{self.what} is not a valid checkpoint: {why}")
+
+    def _read(self, offset: int, n: int, what: str) -> bytes:
+        if not 0 <= offset <= self.size - n:
+            self._fail(f"{what} runs past the end of the file (truncated?)")
+        self.f.seek(offset)
+        return self.f.read(n)
+
+    def _end_records(self) -> tuple:
+        """(record count, central directory size, its offset) from the end of central directory."""
+        tail_start = max(0, self.size - 22 - 0xFFFF)  # the end record, then at most a 64 KiB comment
+        tail = self._read(tail_start, self.size - tail_start, "the end of central directory")
+        i = tail.rfind(b"PK\x05\x06", 0, max(0, len(tail) - 18))  # with its 22 bytes whole
+        if i < 0:
+            self._fail("its zip archive is truncated or corrupted (no end of central directory record)")
+        count, cd_size, cd_offset = struct.unpack_from("<10xHII", tail, i)
+        locator = tail_start + i - 20
+        if locator >= 0 and self._read(locator, 4, "the ZIP64 locator") == b"PK\x06\x07":
+            eocd64 = struct.unpack("<8xQ", self._read(locator, 16, "the ZIP64 locator")[:16])[0]
+            record = self._read(eocd64, 56, "the ZIP64 end of central directory")
+            if record[:4] != b"PK\x06\x06":
+                self._fail("its ZIP64 end of central directory record is corrupted")
+            count, cd_size, cd_offset = struct.unpack_from("<32xQQQ", record)
+        return count, cd_size, cd_offset
+
+    def _zip64(self, extra: bytes, values: list) -> list:
+        """Replace the saturated (0xFFFFFFFF) sizes and offset by the ZIP64 extra field's values."""
+        pos = 0
+        while pos + 4 <= len(extra):
+            tag, n = struct.unpack_from("<HH", extra, pos)
+            if tag == 1:
+                field = extra[pos + 4:pos + 4 + n]
+                for i, v in enumerate(values):
+                    if v == 0xFFFFFFFF:  # saturated: the real value is in the extra field
+                        if len(field) < 8:
+                            self._fail("a ZIP64 extra field is truncated")
+                        values[i], field = struct.unpack_from("<Q", field)[0], field[8:]
+                break
+            pos += 4 + n
+        return values
 
     def has(self, name: str) -> bool:
         return self.prefix + name in self.records
@@ -91,20 +158,19 @@ class ZipReader:
         """Record ``name``'s bytes, checked: stored (not compressed), inside the file, CRC intact."""
         info = self.records.get(self.prefix + name)
         if info is None:
-            raise RuntimeError(f"{self.what} is not a valid checkpoint: record '{self.prefix}{name}' "
-                               "is missing")
-        if expected_size is not None and info.file_size != expected_size:
-            raise RuntimeError(f"{self.what} is not a valid checkpoint: record '{self.prefix}{name}' holds "
-                               f"{info.file_size} bytes where its storage needs {expected_size}")
-        if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 1:
-            raise RuntimeError(f"{self.what}: record '{info.filename}' is compressed or encrypted; PyTorch "
-                               "checkpoints store records as they are")
-        if not 0 <= info.header_offset <= self.size - 30 - len(info.filename) - info.file_size:
-            raise RuntimeError(f"{self.what} is not a valid checkpoint: record '{info.filename}' runs "
-                               "past the end of the file")
-        try:
-            with self.zf.open(info) as r:
-                return r.read()
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, OverflowError, struct.error) as e:
-            raise RuntimeError(f"{self.what} is not a valid checkpoint: record '{info.filename}' is "
-                               f"corrupted ({e})") from e
+            self._fail(f"record '{self.prefix}{name}' is missing")
+        if expected_size is not None and info.size != expected_size:
+            self._fail(f"record '{info.name}' holds {info.size} bytes where its storage needs "
+                       f"{expected_size}")
+        if info.method != 0 or info.flags & _REFUSED_FLAGS or info.csize != info.size:
+            raise RuntimeError(f"{self.what}: record '{info.name}' is compressed, encrypted or patched (zip "
+                               f"method {info.method}, flags {info.flags:#06x}); PyTorch checkpoints store "
+                               "records as they are")
+        header = self._read(info.offset, 30, f"the local header of record '{info.name}'")
+        if header[:4] != b"PK\x03\x04":
+            self._fail(f"the local header of record '{info.name}' is corrupted")
+        n_name, n_extra = struct.unpack_from("<HH", header, 26)
+        data = self._read(info.offset + 30 + n_name + n_extra, info.size, f"record '{info.name}'")
+        if zlib.crc32(data) != info.crc:
+            self._fail(f"record '{info.name}' is corrupted (its CRC-32 does not match)")
+        return data
