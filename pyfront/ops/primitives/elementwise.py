@@ -349,7 +349,8 @@ def negative(input):
 # -- binary math --------------------------------------------------------------------------------
 def _pow_vjp(c, g):
     x, y = c.inputs
-    gx = g * y * x ** (y - 1) if c.needs_input_grad[0] else None
+    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does
+    gx = where(y == 0, 0.0, g * y * x ** (y - 1)) if c.needs_input_grad[0] else None
     # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
     gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
     return gx, gy
@@ -360,6 +361,14 @@ def _remainder_vjp(c, g):
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
         raise RuntimeError("derivative for aten::remainder is not implemented")
     return g, -g * (x / y).floor()
+
+
+def _atan2_vjp(c, g):
+    y, x = c.inputs
+    # at the origin the gradient is taken as 0, as PyTorch does (1 / 0 would give nan there)
+    denom = y * y + x * x
+    recip = where(denom == 0, 0.0, 1 / denom)
+    return g * x * recip, -g * y * recip
 
 
 def _max_min_vjp(c, g):
@@ -422,10 +431,7 @@ pow_ = binary(
 atan2 = binary(
     "atan2",
     lambda np, y, x: np.arctan2(y, x),
-    lambda c, g: (
-        g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
-        -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
-    ),
+    lambda c, g: _atan2_vjp(c, g),
     out=FLOAT,
     save=(0, 1),
     domain=(0.5, None),
