@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from .driver import COPY_DST, COPY_SRC, STORAGE
 
 
@@ -41,8 +43,15 @@ class BufferPool:
         # every live handle, so that a garbage cycle holding a GPUBuffer (an exception's frames) can
         # never finalise its handle before the GPUBuffer hands it back to the pool
         self.owned: dict = {}
+        # the pool is shared by every thread (and a buffer may be freed in any of them); the runtime
+        # holds the same lock around each of its calls
+        self.lock = threading.RLock()
 
     def take(self, nbytes: int) -> GPUBuffer:
+        with self.lock:
+            return self._take(nbytes)
+
+    def _take(self, nbytes: int) -> GPUBuffer:
         size = size_class(nbytes)
         if nbytes > self.max_binding:
             raise RuntimeError(
@@ -90,16 +99,18 @@ class BufferPool:
                 ) from first
 
     def give_back(self, handle, size):
-        self.in_use -= 1
-        self.free.setdefault(size, []).append(handle)
-        self.pooled_bytes += size
-        # a pending dispatch may still read this buffer: an upload into it must wait for a submit
-        self.recycled_since_submit.add(id(handle))
+        with self.lock:
+            self.in_use -= 1
+            self.free.setdefault(size, []).append(handle)
+            self.pooled_bytes += size
+            # a pending dispatch may still read this buffer: an upload into it must wait for a submit
+            self.recycled_since_submit.add(id(handle))
 
     def trim(self):
-        for handles in self.free.values():
-            for h in handles:
-                self.driver.destroy_buffer(h)
-                del self.owned[id(h)]
-        self.free.clear()
-        self.pooled_bytes = 0
+        with self.lock:
+            for handles in self.free.values():
+                for h in handles:
+                    self.driver.destroy_buffer(h)
+                    del self.owned[id(h)]
+            self.free.clear()
+            self.pooled_bytes = 0
