@@ -360,7 +360,8 @@ def _remainder_vjp(c, g):
     x, y = c.inputs
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
         raise RuntimeError("derivative for aten::remainder is not implemented")
-    return g, -g * (x / y).floor()
+    # PyTorch's floor division (nan for inf / 1, where floor(x / y) is inf); it has no gradient
+    return g, -g * floor_divide_(x.detach(), y.detach())
 
 
 def _atan2_vjp(c, g):

@@ -14,7 +14,7 @@ import math
 from ... import dtypes as dt
 from ...shape import normalize_dim, normalize_dims
 from ...autograd.grad_mode import is_grad_enabled
-from ..creation import ones
+from ..creation import ones, zeros_like
 from ..dispatch import apply
 from ..registry import OpDef, register
 from ..samples import T, s
@@ -470,25 +470,26 @@ def _norm_np(np, x, p, dims, keepdim):
 
 
 def _norm_vjp(c, g):
+    # PyTorch's linalg_vector_norm_backward, case by case, so that zeros and infinities meet the same
+    # masks; a power is taken on a stand-in where its masked result would be inf
     x, p, dims = c.inputs[0], c.attrs["p"], c.attrs["dims"]
     g, out = _restore(c, g, c.out)
     if p == 0:
-        return (x * 0,)
+        return (zeros_like(x),)
     if p == 1:
         return (g * x.sign(),)
     if abs(p) == math.inf:  # ties share the gradient, as for amax
         mask = x.abs() == out
         return (g * x.sign() * mask / mask.sum(dims, keepdim=True),)
-    # d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1); PyTorch takes it as 0 where the norm is 0
-    # and, for p < 1 where |x|^(p-1) blows up, where x is 0
-    # (the divisions and powers run on safe stand-ins, so no inf/NaN is made and masked afterwards)
+    zero_x = x == 0
+    if p < 1:  # |x|^(p-1) is infinite at 0, where PyTorch takes it as 0; the norm is not masked
+        scaled = x.sign() * where(zero_x, 0, where(zero_x, 1, x).abs() ** (p - 1))
+        return (scaled * g * out ** (1 - p),)
+    # 0 where the norm is 0
     zero_norm = out == 0
     norm = where(zero_norm, 1, out)
     scale = where(zero_norm, 0, g / (norm if p == 2 else norm ** (p - 1)))
-    zero_x = x == 0
-    base = where(zero_x, 1, x) if p < 1 else x
-    grad = (base if p == 2 else base.sign() * base.abs() ** (p - 1)) * scale
-    return (where(zero_x, 0, grad) if p < 1 else grad,)
+    return ((x if p == 2 else x.sign() * x.abs() ** (p - 1)) * scale,)
 
 
 def _norm_samples():
