@@ -177,7 +177,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
     since = SEQUENCE[0]
     middle = input * (input + 3.0) / 6.0
-    result = ew.where(input < -3, 0.0, ew.where(input > 3, input, middle)).to(input.dtype)
+    # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
+    result = ew.where(input <= -3, 0.0, ew.where(input >= 3, input, middle)).to(input.dtype)
     return _out(input, result, inplace, since)
 
 
@@ -205,8 +206,12 @@ def softsign(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)) = -softplus(-x), computed stably."""
-    return ew.clamp_max(input, 0) - ew.log1p(ew.exp(-ew.abs(input)))
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), computed stably.
+
+    Both pieces switch at 0 the way PyTorch's derivative does (x < 0), so the gradient there is
+    PyTorch's 1/2: clamp_max and abs would each count 0 on the wrong side."""
+    negative = input < 0
+    return ew.where(negative, input, 0.0) - ew.log1p(ew.exp(ew.where(negative, input, -input)))
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=_unary)

@@ -591,11 +591,13 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
+        # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates
         out = input
         if min is not None:
-            out = maximum(out, min)
+            out = where((out < min) | (min != min), min, out)
         if max is not None:
-            out = minimum(out, max)
+            out = where((out > max) | (max != max), max, out)
         return out
     dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
     return apply(_clamp, input.to(dtype), min=min, max=max)
