@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from . import autograd
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                       set_grad_enabled)
 from .device import device
 from .dtypes import (bool_ as bool, float16, float32, float64, get_default_dtype, int8, int16, int32,
                      int64, promote_types, set_default_dtype, uint8, dtype)

@@ -298,7 +298,7 @@ class Tensor:
         if new.dtype is not self.dtype and not _castable(new.dtype, self.dtype):
             raise RuntimeError(f"result type {_kind_name(new.dtype)} can't be cast to the desired "
                                f"output type {_kind_name(self.dtype)}")
-        record = _state["enabled"] and (new._requires_grad or self._requires_grad or
+        record = _state.enabled and (new._requires_grad or self._requires_grad or
                                         (self._base is not None and self._base._requires_grad))
         if record:
             self._check_inplace_allowed()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from . import function  # noqa: F401  (pyfront.autograd.function, as torch.autograd.function)
 from .engine import run_backward
 from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 
@@ -97,5 +98,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "is_grad_enabled", "Function", "FunctionCtx", "InplaceFunction", "once_differentiable",
+           "is_grad_enabled", "is_inference_mode_enabled", "Function", "FunctionCtx", "InplaceFunction",
+           "once_differentiable",
            "gradcheck", "gradgradcheck", "GradcheckError", "function"]

@@ -182,8 +182,8 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
             args = bound.args if separate_ctx else bound.args[1:]
         node = cls._backward_cls()
         tensors = [a for a in args if isinstance(a, Tensor)]
-        record = _state["enabled"] and any(t._requires_grad for t in tensors)
-        node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and _state["enabled"]
+        record = _state.enabled and any(t._requires_grad for t in tensors)
+        node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and _state.enabled
                                       for a in args)
         with no_grad():
             if separate_ctx:
@@ -269,7 +269,7 @@ def once_differentiable(fn: Callable) -> Callable:
     def wrapper(ctx, *args):
         with no_grad():
             outputs = fn(ctx, *args)
-        if not _state["enabled"]:
+        if not _state.enabled:
             return outputs
         needing = [a for a in args if isinstance(a, Tensor) and a._requires_grad]
         if not needing:

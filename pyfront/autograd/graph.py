@@ -1,6 +1,7 @@
 """Graph nodes: one per recorded op, plus AccumulateGrad for leaves."""
 from __future__ import annotations
 
+import itertools
 import weakref
 
 from .grad_mode import no_grad
@@ -61,15 +62,16 @@ class Context:
 
 
 # Nodes are numbered as they are created, so an in-place op can find the nodes it recorded itself.
+# ``next`` of a count is atomic, so threads recording at once never share a number.
 SEQUENCE = [0]
+_NUMBERS = itertools.count(1)
 
 
 class Node:
     """The backward of one recorded op (``grad_fn``), named as PyTorch names it."""
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
-        SEQUENCE[0] += 1
-        self._seq = SEQUENCE[0]
+        SEQUENCE[0] = self._seq = next(_NUMBERS)
         self.next_functions = next_functions  # tuple of (node, output_nr) or (None, 0) per input
         self.input_meta = input_meta          # (shape, dtype) per input, for reducing gradients
         self.n_outputs = n_outputs

@@ -6,13 +6,19 @@ Every backend offers: ``from_list``/``from_array`` (upload), ``to_list``/``to_ar
 """
 from __future__ import annotations
 
+import threading
+
 _BACKENDS: dict = {}
+_LOADING = threading.Lock()  # two threads' first use of a device must open one backend, not two
 
 
 def get_backend(device):
     backend = _BACKENDS.get(device.type)
     if backend is None:
-        backend = _BACKENDS[device.type] = _load(device.type)
+        with _LOADING:
+            backend = _BACKENDS.get(device.type)
+            if backend is None:
+                backend = _BACKENDS[device.type] = _load(device.type)
     return backend
 
 

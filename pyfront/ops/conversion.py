@@ -23,7 +23,7 @@ def to_device(t: Tensor, device) -> Tensor:
     src = t.contiguous()
     data = get_backend(src.device).to_bytes(src)
     out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype)
-    if _state["enabled"] and t._requires_grad:
+    if _state.enabled and t._requires_grad:
         node = OpNode(_TO_DEVICE, [t], [out], {"src": t.device}, (t._edge(),))
         out._grad_fn, out._requires_grad = node, True
     return out

@@ -45,7 +45,7 @@ def apply(op, *inputs, _name=None, **attrs):
         meta = op.infer(*inputs, **attrs)
         storages = get_backend(device).run(op, inputs, attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
-    if _state["enabled"] and op.vjp is not None and any(t._requires_grad for t in inputs):
+    if _state.enabled and op.vjp is not None and any(t._requires_grad for t in inputs):
         node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), _name)
         for i in op.differentiable_outputs:
             o = outs[i]

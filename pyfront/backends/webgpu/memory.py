@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from .driver import COPY_DST, COPY_SRC, STORAGE
 
 MIN_POOLED_BYTES = 64 << 20
@@ -53,12 +55,19 @@ class BufferPool:
         # never finalise its handle before the GPUBuffer hands it back to the pool
         self.owned: dict = {}
         self.on_release = None  # called with each handle the pool lets go (the runtime drops its bind groups)
+        # the pool is shared by every thread (and a buffer may be freed in any of them); the runtime
+        # holds the same lock around each of its calls
+        self.lock = threading.RLock()
 
     @property
     def max_pooled_bytes(self) -> int:
         return max(MIN_POOLED_BYTES, self.peak_bytes)
 
     def take(self, nbytes: int) -> GPUBuffer:
+        with self.lock:
+            return self._take(nbytes)
+
+    def _take(self, nbytes: int) -> GPUBuffer:
         size = size_class(nbytes)
         if nbytes > self.max_binding:
             raise RuntimeError(
@@ -109,6 +118,10 @@ class BufferPool:
                 ) from first
 
     def give_back(self, handle, size):
+        with self.lock:
+            self._give_back(handle, size)
+
+    def _give_back(self, handle, size):
         self.in_use -= 1
         self.in_use_bytes -= size
         self.free.setdefault(size, []).append(handle)
@@ -138,7 +151,8 @@ class BufferPool:
 
     def trim(self):
         """Free every pooled buffer (before retrying an allocation that ran out of memory)."""
-        for handle, size in list(self._returned.values()):
-            self._release(handle, size, destroy=id(handle) not in self.recycled_since_submit)
-        self.free.clear()
-        self._returned.clear()
+        with self.lock:
+            for handle, size in list(self._returned.values()):
+                self._release(handle, size, destroy=id(handle) not in self.recycled_since_submit)
+            self.free.clear()
+            self._returned.clear()

@@ -63,11 +63,16 @@ def f16_bits(x: float) -> int:
 
 
 def _guarded(method):
-    """Driver failures caused by a lost device become one clear error, and the backend is dropped."""
+    """Driver failures caused by a lost device become one clear error, and the backend is dropped.
+
+    Each call holds the runtime's lock: threads share one open command encoder, parameter ring and
+    buffer pool, so one thread's dispatch must not interleave with another's (a reentrant lock,
+    since a buffer freed mid-call hands itself back to the pool under the same lock)."""
 
     def wrapper(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            with self.lock:
+                return method(self, *args, **kwargs)
         except DeviceLost:
             raise
         except Exception as e:
@@ -91,6 +96,7 @@ class Runtime:
         self.max_groups = limits.get("max-compute-workgroups-per-dimension", 65535)
         self.pool = BufferPool(driver, limits.get("max-storage-buffer-binding-size", 128 << 20))
         self.pool.on_release = self._forget_buffer
+        self.lock = self.pool.lock
         # both least recently used first
         self._pipelines: OrderedDict = OrderedDict()
         self._bind_groups: OrderedDict = OrderedDict()

@@ -200,11 +200,12 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
     _floating("hardswish_cpu", input)
     since = SEQUENCE[0]
-    inside = ew.logical_and(input >= -3, input <= 3)
+    inside = ew.logical_and(input > -3, input < 3)
     safe = ew.where(inside, input, 0.0)  # keeps inf and NaN out of the unselected branch's backward
     middle = safe * (safe + 3.0) / 6.0
+    # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1;
     # input * 0 below -3: -inf gives NaN, as PyTorch's x * relu6(x + 3) / 6
-    result = ew.where(input < -3, input * 0.0, ew.where(input <= 3, middle, input)).to(input.dtype)
+    result = ew.where(input <= -3, input * 0.0, ew.where(input < 3, middle, input)).to(input.dtype)
     return _out(input, result, inplace, since)
 
 

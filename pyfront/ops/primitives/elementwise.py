@@ -376,7 +376,8 @@ def negative(input):
 # -- binary math --------------------------------------------------------------------------------
 def _pow_vjp(c, g):
     x, y = c.inputs
-    gx = g * y * x ** (y - 1) if c.needs_input_grad[0] else None
+    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does
+    gx = where(y == 0, 0.0, g * y * x ** (y - 1)) if c.needs_input_grad[0] else None
     # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
     gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
     return gx, gy
@@ -386,7 +387,16 @@ def _remainder_vjp(c, g):
     x, y = c.inputs
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
         raise RuntimeError("derivative for aten::remainder is not implemented")
-    return g, -g * (x / y).floor()
+    # PyTorch's floor division (nan for inf / 1, where floor(x / y) is inf); it has no gradient
+    return g, -g * floor_divide_(x.detach(), y.detach())
+
+
+def _atan2_vjp(c, g):
+    y, x = c.inputs
+    # at the origin the gradient is taken as 0, as PyTorch does (1 / 0 would give nan there)
+    denom = y * y + x * x
+    recip = where(denom == 0, 0.0, 1 / denom)
+    return g * x * recip, -g * y * recip
 
 
 def _max_min_vjp(c, g):
@@ -453,10 +463,7 @@ pow_ = binary(
 atan2 = binary(
     "atan2",
     lambda np, y, x: np.arctan2(y, x),
-    lambda c, g: (
-        g * c.inputs[1] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
-        -g * c.inputs[0] / (c.inputs[0] ** 2 + c.inputs[1] ** 2),
-    ),
+    lambda c, g: _atan2_vjp(c, g),
     out=FLOAT,
     save=(0, 1),
     domain=(0.5, None),
@@ -612,11 +619,13 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
+        # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates
         out = input
         if min is not None:
-            out = maximum(out, min)
+            out = where((out < min) | (min != min), min, out)
         if max is not None:
-            out = minimum(out, max)
+            out = where((out > max) | (max != max), max, out)
         return out
     dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
     return apply(_clamp, input.to(dtype), min=min, max=max)

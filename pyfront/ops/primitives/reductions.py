@@ -13,11 +13,13 @@ import math
 
 from ... import dtypes as dt
 from ...shape import normalize_dim, normalize_dims
-from ..creation import arange
+from ...autograd.grad_mode import is_grad_enabled
+from ..creation import ones, zeros_like
 from ..dispatch import apply
 from ..registry import OpDef, register
 from ..samples import T, s
 from .elementwise import where
+from .shaping import cat
 
 __all__ = ["sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any", "cumsum", "cumprod",
            "argsort", "softmax", "log_softmax", "norm"]
@@ -84,17 +86,37 @@ def _dim_samples(dtypes):
 
 
 # -- sum and prod -------------------------------------------------------------------------------
+def _exclusive_products(x, dim):
+    """The product of the other entries along ``dim`` without dividing (right with zeros): the
+    running product before each entry times the one after it, as PyTorch's prod_safe_zeros_backward."""
+    n = x.shape[dim]
+    one = ones(tuple(1 if d == dim else k for d, k in enumerate(x.shape)), dtype=x.dtype, device=x.device)
+    before = apply(_cumprod, cat([one, x.narrow(dim, 0, n - 1)], dim), dim=dim, reverse=False)
+    after = apply(_cumprod, cat([x.narrow(dim, 1, n - 1), one], dim), dim=dim, reverse=True)
+    return before * after
+
+
 def _prod_vjp(c, g):
-    # d prod / d x_i is the product of the other entries: out / x_i without zeros; with one zero,
-    # the zero's gradient is the product of the rest and every other gradient is 0
+    # PyTorch's choice, kept where it matters (inf entries): out / x while the input holds no zero
+    # anywhere, else the exclusive products; a full product with two zeros or more has gradient 0
     x = c.inputs[0]
     g, out = _restore(c, g, c.out)
     dims = c.attrs["dims"]
+    if x.dim() == 0 or x.numel() == 0:
+        return (g.expand(c.input_shapes[0]),)
     zero = x == 0
-    safe = where(zero, 1, x)
-    single_zero = zero.sum(dims, keepdim=True) == 1
-    at_zero = where(single_zero, apply(_prod, safe, dims=dims, keepdim=True), 0)
-    return (g * where(zero, at_zero, out / safe),)
+    if len(dims) == 1:
+        excl = _exclusive_products(x, dims[0])
+    else:  # the reduced dims, moved last and flattened into one
+        order = [d for d in range(x.dim()) if d not in dims] + list(dims)
+        moved = x.permute(*order)
+        flat = moved.reshape(tuple(moved.shape[:x.dim() - len(dims)]) + (-1,))
+        excl = _exclusive_products(flat, flat.dim() - 1).reshape(moved.shape)
+        excl = excl.permute(*[order.index(d) for d in range(x.dim())])
+    grad = g * where(zero.any(), excl, out / x)
+    if len(dims) == x.dim() and not is_grad_enabled():
+        grad = where(zero.sum() > 1, 0.0, grad)
+    return (grad,)
 
 
 _sum = register(OpDef(
@@ -287,28 +309,23 @@ def _scan_samples():
             s(T((3, 4), "bool"), 0), s(T((3, 4), "int32"), 1)]
 
 
-def _pos_along(n, dim, ndim, device):
-    """0..n-1 laid out along ``dim`` of an ``ndim``-dim tensor, to compare positions against."""
-    return arange(n, device=device).reshape(tuple(n if i == dim else 1 for i in range(ndim)))
-
-
 def _cumprod_vjp(c, g):
-    # out_j / x_i is d out_j / d x_i only before the first zero z of the row; the zero itself gets
-    # (product before z) * sum_{j >= z} g_j * prod_{z < k <= j} x_k; positions after z get nothing
+    # Without a zero anywhere in the input (PyTorch's test): sum_{j >= i} g_j out_j / x_i. With one:
+    # before a row's first zero z the same sum over j < z; z itself gets
+    # prod(x[:z]) * sum_{z <= j < z2} g_j * prod(x[z+1..j]) up to the second zero z2; the rest gets 0
     x, out, dim = c.inputs[0], c.out, c.attrs["dim"]
-    if x.dim() == 0 or x.shape[dim] == 0:
+    if x.numel() <= 1 or x.shape[dim] == 1:
         return (g,)
-    n = x.shape[dim]
-    pos = _pos_along(n, dim, x.dim(), x.device)
+    w = g * out
+    plain = apply(_cumsum, w, dim=dim, reverse=True) / x
     zero = x == 0
-    first = where(zero.any(dim, keepdim=True), apply(argmax_op, zero, dim=dim, keepdim=True), n)
-    before = pos < first
-    after_g = apply(_cumsum, g * out, dim=dim, reverse=True)
-    grad = where(before, after_g / where(before, x, 1), 0)
-    prefix = apply(_prod, where(before, x, 1), dims=(dim,), keepdim=True)
-    tail = apply(_cumprod, where(pos <= first, 1, x), dim=dim)
-    at_zero = prefix * (g * tail * (pos >= first)).sum(dim, keepdim=True)
-    return (grad + where(pos == first, at_zero, 0),)
+    count = cumsum(zero, dim)
+    before, first, run = count == 0, zero & (count == 1), count == 1
+    grad_before = where(before, apply(_cumsum, where(before, w, 0.0), dim=dim, reverse=True) / x, 0.0)
+    tail = apply(_cumprod, where(run & ~first, x, 1.0), dim=dim, reverse=False)
+    prefix = apply(_prod, where(before, x, 1.0), dims=(dim,), keepdim=True)
+    at_zero = prefix * (g * tail * run).sum(dim, keepdim=True)
+    return (where(zero.any(), grad_before + where(first, at_zero, 0.0), plain),)
 
 
 def _cumsum_vjp(c, g):
@@ -453,25 +470,26 @@ def _norm_np(np, x, p, dims, keepdim):
 
 
 def _norm_vjp(c, g):
+    # PyTorch's linalg_vector_norm_backward, case by case, so that zeros and infinities meet the same
+    # masks; a power is taken on a stand-in where its masked result would be inf
     x, p, dims = c.inputs[0], c.attrs["p"], c.attrs["dims"]
     g, out = _restore(c, g, c.out)
     if p == 0:
-        return (x * 0,)
+        return (zeros_like(x),)
     if p == 1:
         return (g * x.sign(),)
     if abs(p) == math.inf:  # ties share the gradient, as for amax
         mask = x.abs() == out
         return (g * x.sign() * mask / mask.sum(dims, keepdim=True),)
-    # d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1); PyTorch takes it as 0 where the norm is 0
-    # and, for p < 1 where |x|^(p-1) blows up, where x is 0
-    # (the divisions and powers run on safe stand-ins, so no inf/NaN is made and masked afterwards)
+    zero_x = x == 0
+    if p < 1:  # |x|^(p-1) is infinite at 0, where PyTorch takes it as 0; the norm is not masked
+        scaled = x.sign() * where(zero_x, 0, where(zero_x, 1, x).abs() ** (p - 1))
+        return (scaled * g * out ** (1 - p),)
+    # 0 where the norm is 0
     zero_norm = out == 0
     norm = where(zero_norm, 1, out)
     scale = where(zero_norm, 0, g / (norm if p == 2 else norm ** (p - 1)))
-    zero_x = x == 0
-    base = where(zero_x, 1, x) if p < 1 else x
-    grad = (base if p == 2 else base.sign() * base.abs() ** (p - 1)) * scale
-    return (where(zero_x, 0, grad) if p < 1 else grad,)
+    return ((x if p == 2 else x.sign() * x.abs() ** (p - 1)) * scale,)
 
 
 def _norm_samples():

@@ -1,0 +1,163 @@
+"""Every differentiable op of the op table at its singular points, forward and gradient, against torch.
+
+The op table's seeded random values almost never land where a derivative is singular or ambiguous:
+0 and -0 (x ** 0, sqrt, abs, sign, norm of a zero vector, prod and cumprod with zeros, relu at 0),
+ties (max/min/amax/median/maximum/clamp at a boundary), +-inf (log, softmax, logsumexp) and 1 (pow).
+Here each float operand is filled from one small set of such values, so zeros, ties and infinities
+meet in every sample, and Python-number operands take a value of the set too. Torch is the oracle
+for the value and the gradient (nan where torch gives nan).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import optable
+from optable import check, entries
+from webgpu_required import requires_webgpu
+
+from pyfront.ops.registry import OPS
+
+SETS = {
+    "zeros": (0.0, -0.0),
+    "ties": (0.0, 1.0, -1.0),
+    "inf": (math.inf, -math.inf, 0.0, 1.0),
+    "bounds": (-3.0, 3.0, 6.0, 0.0),  # where the piecewise activations below change piece
+}
+PIECEWISE = {"nn.functional." + n for n in ("hardswish", "hardsigmoid", "relu6", "hardtanh", "hardshrink",
+                                            "softshrink", "threshold", "elu", "celu", "selu", "leaky_relu")}
+# A Python-number operand of an elementwise op (an exponent, a divisor) takes this value of each set;
+# numbers that configure other ops (a dropout rate, a margin) keep theirs.
+SCALARS = {"zeros": 0.0, "ties": 1.0, "inf": math.inf, "bounds": 3.0}
+
+
+# Cases that still differ from torch, each expected to fail (strict: one that starts to pass must leave
+# this list). Forward values at +-inf (convolutions, pooling, interpolate, lerp, var_mean, gelu,
+# hardswish, and most webgpu entries: WGSL select/min/max at inf and nan) belong to the NaN/inf work
+# of issue 9 item 5; topk's order among ties and scatter's refusal of duplicate indices are not
+# gradients. The rest are composite losses whose PyTorch backward is one fused formula (kl_div,
+# poisson_nll_loss, binary_cross_entropy: 0 * log 0 is nan in torch, 0 here or the reverse) and
+# var's inf - inf through the mean.
+KNOWN_CPU = {
+    "lerp-1-inf", "lerp-2-inf", "nn.functional.adaptive_avg_pool1d-0-inf",
+    "nn.functional.adaptive_avg_pool1d-1-inf", "nn.functional.adaptive_avg_pool1d-3-inf",
+    "nn.functional.adaptive_avg_pool2d-0-inf", "nn.functional.adaptive_avg_pool2d-1-inf",
+    "nn.functional.adaptive_avg_pool2d-2-inf", "nn.functional.adaptive_avg_pool2d-3-inf",
+    "nn.functional.batch_norm-3-inf", "nn.functional.binary_cross_entropy-0-zeros",
+    "nn.functional.binary_cross_entropy-1-zeros", "nn.functional.binary_cross_entropy-2-zeros",
+    "nn.functional.binary_cross_entropy-3-zeros", "nn.functional.binary_cross_entropy-4-inf",
+    "nn.functional.binary_cross_entropy-4-zeros", "nn.functional.binary_cross_entropy_with_logits-0-inf",
+    "nn.functional.binary_cross_entropy_with_logits-0-ties",
+    "nn.functional.binary_cross_entropy_with_logits-0-zeros",
+    "nn.functional.binary_cross_entropy_with_logits-1-inf",
+    "nn.functional.binary_cross_entropy_with_logits-1-ties",
+    "nn.functional.binary_cross_entropy_with_logits-1-zeros",
+    "nn.functional.binary_cross_entropy_with_logits-2-inf",
+    "nn.functional.binary_cross_entropy_with_logits-2-ties",
+    "nn.functional.binary_cross_entropy_with_logits-2-zeros",
+    "nn.functional.binary_cross_entropy_with_logits-3-inf",
+    "nn.functional.binary_cross_entropy_with_logits-3-ties",
+    "nn.functional.binary_cross_entropy_with_logits-4-inf",
+    "nn.functional.binary_cross_entropy_with_logits-4-zeros", "nn.functional.conv1d-1-inf",
+    "nn.functional.conv2d-1-inf", "nn.functional.conv2d-3-inf", "nn.functional.conv_transpose2d-1-inf",
+    "nn.functional.embedding-4-inf", "nn.functional.gelu-0-inf", "nn.functional.hardswish-0-inf",
+    "nn.functional.hardswish-1-inf", "nn.functional.hardswish-3-inf", "nn.functional.huber_loss-0-inf",
+    "nn.functional.huber_loss-1-inf", "nn.functional.huber_loss-2-inf", "nn.functional.huber_loss-3-inf",
+    "nn.functional.kl_div-0-inf", "nn.functional.kl_div-0-ties", "nn.functional.kl_div-0-zeros",
+    "nn.functional.kl_div-1-inf", "nn.functional.kl_div-1-ties", "nn.functional.kl_div-1-zeros",
+    "nn.functional.kl_div-2-inf", "nn.functional.kl_div-2-ties", "nn.functional.kl_div-2-zeros",
+    "nn.functional.l1_loss-1-inf", "nn.functional.l1_loss-2-inf", "nn.functional.max_pool1d-2-inf",
+    "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
+    "nn.functional.multilabel_soft_margin_loss-0-inf", "nn.functional.multilabel_soft_margin_loss-1-inf",
+    "nn.functional.pairwise_distance-1-inf", "nn.functional.poisson_nll_loss-2-inf",
+    "nn.functional.poisson_nll_loss-2-ties", "nn.functional.poisson_nll_loss-2-zeros",
+    "nn.functional.prelu-1-inf", "nn.functional.prelu-2-inf", "nn.functional.prelu-3-inf",
+    "nn.functional.prelu-4-inf", "nn.functional.smooth_l1_loss-0-inf", "nn.functional.smooth_l1_loss-1-inf",
+    "nn.functional.smooth_l1_loss-2-inf", "nn.functional.smooth_l1_loss-3-inf",
+    "nn.functional.soft_margin_loss-0-inf", "nn.functional.soft_margin_loss-1-inf",
+    "nn.functional.triplet_margin_loss-1-inf", "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf",
+    "topk-0-inf", "topk-0-ties", "topk-0-zeros", "topk-2-inf", "topk-2-ties", "topk-2-zeros", "topk-3-inf",
+    "topk-3-ties", "topk-3-zeros", "var-1-inf", "var-2-inf", "var-3-inf", "var_mean-1-inf",
+    "var_mean-2-inf", "var_mean-3-inf",
+}
+KNOWN_WEBGPU = {
+    "atan2-0-zeros", "atan2-1-zeros", "floor_divide-0-inf", "floor_divide-1-inf", "fmod-0-inf",
+    "fmod-1-inf", "lerp-1-inf", "log1p-0-inf", "nn.functional.adaptive_avg_pool1d-0-inf",
+    "nn.functional.adaptive_avg_pool1d-1-inf", "nn.functional.adaptive_avg_pool2d-0-inf",
+    "nn.functional.adaptive_avg_pool2d-1-inf", "nn.functional.binary_cross_entropy-0-zeros",
+    "nn.functional.binary_cross_entropy-1-zeros", "nn.functional.binary_cross_entropy_with_logits-0-inf",
+    "nn.functional.binary_cross_entropy_with_logits-0-ties",
+    "nn.functional.binary_cross_entropy_with_logits-0-zeros",
+    "nn.functional.binary_cross_entropy_with_logits-1-inf",
+    "nn.functional.binary_cross_entropy_with_logits-1-ties",
+    "nn.functional.binary_cross_entropy_with_logits-1-zeros", "nn.functional.conv1d-1-inf",
+    "nn.functional.conv2d-1-inf", "nn.functional.conv_transpose2d-1-inf", "nn.functional.gelu-0-inf",
+    "nn.functional.hardswish-0-inf", "nn.functional.hardswish-1-inf", "nn.functional.huber_loss-0-inf",
+    "nn.functional.huber_loss-1-inf", "nn.functional.kl_div-0-inf", "nn.functional.kl_div-0-ties",
+    "nn.functional.kl_div-0-zeros", "nn.functional.kl_div-1-inf", "nn.functional.kl_div-1-ties",
+    "nn.functional.kl_div-1-zeros", "nn.functional.margin_ranking_loss-0-inf",
+    "nn.functional.margin_ranking_loss-1-inf", "nn.functional.multilabel_soft_margin_loss-0-inf",
+    "nn.functional.multilabel_soft_margin_loss-1-inf", "nn.functional.prelu-1-inf",
+    "nn.functional.smooth_l1_loss-0-inf", "nn.functional.smooth_l1_loss-1-inf",
+    "nn.functional.soft_margin_loss-0-inf", "nn.functional.soft_margin_loss-1-inf",
+    "nn.functional.triplet_margin_loss-0-inf", "nn.functional.triplet_margin_loss-1-inf", "pow-0-inf",
+    "pow-1-inf", "remainder-0-inf", "remainder-1-inf", "rsqrt-0-bounds", "rsqrt-0-inf", "rsqrt-0-ties",
+    "rsqrt-1-inf", "std_mean-1-inf", "topk-0-inf", "topk-0-ties", "topk-0-zeros", "var-1-inf",
+    "var_mean-1-inf",
+}
+
+
+def _singular_values(values):
+    original = optable._values
+
+    def fill(spec, domain, rng):
+        if not spec.dtype.startswith("float"):
+            return original(spec, domain, rng)
+        shape = spec.shape[::-1] if spec.layout == "transposed" else spec.shape
+        return rng.choice(np.array(values, dtype=spec.dtype), size=shape)
+
+    return fill
+
+
+def _scalar_args(sample, value):
+    args, kwargs = sample
+    swap = lambda a: value if type(a) is float else a  # noqa: E731
+    return [swap(a) for a in args], {k: swap(v) for k, v in kwargs.items()}
+
+
+def _cases(max_samples):
+    out = []
+    for e in entries():
+        if not e[4]:
+            continue
+        for i in range(min(len(e[2]), max_samples)):
+            for mode in SETS:
+                elementwise = e[0] in OPS and OPS[e[0]].kind == "elementwise"
+                if mode == "bounds" and not (elementwise or e[0] in PIECEWISE):
+                    continue
+                out.append(pytest.param(e, i, mode, id=f"{e[0]}-{i}-{mode}"))
+    return out
+
+
+def _run(request, monkeypatch, entry, index, mode, device):
+    name, torch_name, samples, domain, differentiable = entry
+    if f"{name}-{index}-{mode}" in (KNOWN_CPU if device == "cpu" else KNOWN_WEBGPU):
+        request.node.add_marker(pytest.mark.xfail(strict=True, reason="a known difference, listed above"))
+    monkeypatch.setattr(optable, "_values", _singular_values(SETS[mode]))
+    sample = samples[index]
+    if name in OPS and OPS[name].kind == "elementwise":
+        sample = _scalar_args(sample, SCALARS[mode])
+    check(name, torch_name, sample, domain, differentiable, seed=index, device=device)
+
+
+@pytest.mark.parametrize("entry,index,mode", _cases(max_samples=5))
+def test_singular_points_cpu(request, monkeypatch, entry, index, mode):
+    _run(request, monkeypatch, entry, index, mode, "cpu")
+
+
+@requires_webgpu
+@pytest.mark.parametrize("entry,index,mode", _cases(max_samples=2))
+def test_singular_points_webgpu(request, monkeypatch, entry, index, mode):
+    _run(request, monkeypatch, entry, index, mode, "webgpu")
