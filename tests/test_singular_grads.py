@@ -41,6 +41,7 @@ SCALARS = {"zeros": 0.0, "ties": 1.0, "inf": math.inf, "bounds": 3.0}
 # poisson_nll_loss, binary_cross_entropy: 0 * log 0 is nan in torch, 0 here or the reverse) and
 # var's inf - inf through the mean.
 KNOWN_CPU = {
+    "nn.functional.scaled_dot_product_attention-1-inf",  # 3 of 240 key-gradient NaNs placed otherwise
     "lerp-1-inf", "lerp-2-inf", "nn.functional.adaptive_avg_pool1d-0-inf",
     "nn.functional.adaptive_avg_pool1d-1-inf", "nn.functional.adaptive_avg_pool1d-3-inf",
     "nn.functional.adaptive_avg_pool2d-0-inf", "nn.functional.adaptive_avg_pool2d-1-inf",
@@ -62,50 +63,41 @@ KNOWN_CPU = {
     "nn.functional.binary_cross_entropy_with_logits-4-inf",
     "nn.functional.binary_cross_entropy_with_logits-4-zeros", "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv2d-3-inf", "nn.functional.conv_transpose2d-1-inf",
-    "nn.functional.embedding-4-inf", "nn.functional.gelu-0-inf", "nn.functional.hardswish-0-inf",
-    "nn.functional.hardswish-1-inf", "nn.functional.hardswish-3-inf", "nn.functional.huber_loss-0-inf",
+    "nn.functional.embedding-4-inf", "nn.functional.gelu-0-inf", "nn.functional.huber_loss-0-inf",
     "nn.functional.huber_loss-1-inf", "nn.functional.huber_loss-2-inf", "nn.functional.huber_loss-3-inf",
     "nn.functional.kl_div-0-inf", "nn.functional.kl_div-0-ties", "nn.functional.kl_div-0-zeros",
     "nn.functional.kl_div-1-inf", "nn.functional.kl_div-1-ties", "nn.functional.kl_div-1-zeros",
     "nn.functional.kl_div-2-inf", "nn.functional.kl_div-2-ties", "nn.functional.kl_div-2-zeros",
-    "nn.functional.l1_loss-1-inf", "nn.functional.l1_loss-2-inf", "nn.functional.max_pool1d-2-inf",
-    "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
+    "nn.functional.max_pool1d-2-inf", "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
     "nn.functional.multilabel_soft_margin_loss-0-inf", "nn.functional.multilabel_soft_margin_loss-1-inf",
-    "nn.functional.pairwise_distance-1-inf", "nn.functional.poisson_nll_loss-2-inf",
-    "nn.functional.poisson_nll_loss-2-ties", "nn.functional.poisson_nll_loss-2-zeros",
-    "nn.functional.prelu-1-inf", "nn.functional.prelu-2-inf", "nn.functional.prelu-3-inf",
-    "nn.functional.prelu-4-inf", "nn.functional.smooth_l1_loss-0-inf", "nn.functional.smooth_l1_loss-1-inf",
-    "nn.functional.smooth_l1_loss-2-inf", "nn.functional.smooth_l1_loss-3-inf",
-    "nn.functional.soft_margin_loss-0-inf", "nn.functional.soft_margin_loss-1-inf",
-    "nn.functional.triplet_margin_loss-1-inf", "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf",
+    "nn.functional.poisson_nll_loss-2-inf", "nn.functional.poisson_nll_loss-2-ties",
+    "nn.functional.poisson_nll_loss-2-zeros", "nn.functional.smooth_l1_loss-0-inf",
+    "nn.functional.smooth_l1_loss-1-inf", "nn.functional.smooth_l1_loss-2-inf",
+    "nn.functional.smooth_l1_loss-3-inf", "nn.functional.soft_margin_loss-0-inf",
+    "nn.functional.soft_margin_loss-1-inf", "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf",
     "topk-0-inf", "topk-0-ties", "topk-0-zeros", "topk-2-inf", "topk-2-ties", "topk-2-zeros", "topk-3-inf",
     "topk-3-ties", "topk-3-zeros", "var-1-inf", "var-2-inf", "var-3-inf", "var_mean-1-inf",
     "var_mean-2-inf", "var_mean-3-inf",
 }
 KNOWN_WEBGPU = {
-    "atan2-0-zeros", "atan2-1-zeros", "floor_divide-0-inf", "floor_divide-1-inf", "fmod-0-inf",
-    "fmod-1-inf", "lerp-1-inf", "log1p-0-inf", "nn.functional.adaptive_avg_pool1d-0-inf",
-    "nn.functional.adaptive_avg_pool1d-1-inf", "nn.functional.adaptive_avg_pool2d-0-inf",
-    "nn.functional.adaptive_avg_pool2d-1-inf", "nn.functional.binary_cross_entropy-0-zeros",
-    "nn.functional.binary_cross_entropy-1-zeros", "nn.functional.binary_cross_entropy_with_logits-0-inf",
+    "nn.functional.scaled_dot_product_attention-1-inf",
+    "lerp-1-inf", "nn.functional.adaptive_avg_pool1d-0-inf", "nn.functional.adaptive_avg_pool1d-1-inf",
+    "nn.functional.adaptive_avg_pool2d-0-inf", "nn.functional.adaptive_avg_pool2d-1-inf",
+    "nn.functional.binary_cross_entropy-0-zeros", "nn.functional.binary_cross_entropy-1-zeros",
+    "nn.functional.binary_cross_entropy_with_logits-0-inf",
     "nn.functional.binary_cross_entropy_with_logits-0-ties",
     "nn.functional.binary_cross_entropy_with_logits-0-zeros",
     "nn.functional.binary_cross_entropy_with_logits-1-inf",
     "nn.functional.binary_cross_entropy_with_logits-1-ties",
     "nn.functional.binary_cross_entropy_with_logits-1-zeros", "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv_transpose2d-1-inf", "nn.functional.gelu-0-inf",
-    "nn.functional.hardswish-0-inf", "nn.functional.hardswish-1-inf", "nn.functional.huber_loss-0-inf",
-    "nn.functional.huber_loss-1-inf", "nn.functional.kl_div-0-inf", "nn.functional.kl_div-0-ties",
-    "nn.functional.kl_div-0-zeros", "nn.functional.kl_div-1-inf", "nn.functional.kl_div-1-ties",
-    "nn.functional.kl_div-1-zeros", "nn.functional.margin_ranking_loss-0-inf",
-    "nn.functional.margin_ranking_loss-1-inf", "nn.functional.multilabel_soft_margin_loss-0-inf",
-    "nn.functional.multilabel_soft_margin_loss-1-inf", "nn.functional.prelu-1-inf",
+    "nn.functional.huber_loss-0-inf", "nn.functional.huber_loss-1-inf", "nn.functional.kl_div-0-inf",
+    "nn.functional.kl_div-0-ties", "nn.functional.kl_div-0-zeros", "nn.functional.kl_div-1-inf",
+    "nn.functional.kl_div-1-ties", "nn.functional.kl_div-1-zeros",
+    "nn.functional.multilabel_soft_margin_loss-0-inf", "nn.functional.multilabel_soft_margin_loss-1-inf",
     "nn.functional.smooth_l1_loss-0-inf", "nn.functional.smooth_l1_loss-1-inf",
-    "nn.functional.soft_margin_loss-0-inf", "nn.functional.soft_margin_loss-1-inf",
-    "nn.functional.triplet_margin_loss-0-inf", "nn.functional.triplet_margin_loss-1-inf", "pow-0-inf",
-    "pow-1-inf", "remainder-0-inf", "remainder-1-inf", "rsqrt-0-bounds", "rsqrt-0-inf", "rsqrt-0-ties",
-    "rsqrt-1-inf", "std_mean-1-inf", "topk-0-inf", "topk-0-ties", "topk-0-zeros", "var-1-inf",
-    "var_mean-1-inf",
+    "nn.functional.soft_margin_loss-0-inf", "nn.functional.soft_margin_loss-1-inf", "std_mean-1-inf",
+    "topk-0-inf", "topk-0-ties", "topk-0-zeros", "var-1-inf", "var_mean-1-inf",
 }
 
 
@@ -129,7 +121,7 @@ def _scalar_args(sample, value):
 
 def _cases(max_samples):
     out = []
-    for e in entries():
+    for e in entries(edge=False):
         if not e[4]:
             continue
         for i in range(min(len(e[2]), max_samples)):
