@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 import warnings
+from contextlib import contextmanager
 
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
@@ -20,6 +21,21 @@ from ..primitives.elementwise import where
 from ..registry import composite
 from ..samples import T, s
 from ..views import select, slice_dim, unsqueeze
+
+
+
+@contextmanager
+def _reworded(error: type, message):
+    """Re-raise a primitive's out-of-bounds error as ``error(message(value, size))``: this op's
+    PyTorch wording of the same fault."""
+    try:
+        yield
+    except (IndexError, RuntimeError) as e:
+        if not hasattr(e, "bounds"):
+            raise
+        value, _, size = e.bounds
+        raise error(message(value, size)) from None
+
 
 __all__ = [
     "scatter",
@@ -301,10 +317,8 @@ def index_select(input, dim, index):
     shape = list(input.shape)
     if shape:
         shape[d] = index.shape[0]
-    try:
+    with _reworded(RuntimeError, lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}"):
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
-    except prim.AlongOutOfBounds as e:
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={e.value} axis_dim={e.size}") from None
 
 
 @composite(
@@ -391,10 +405,9 @@ def index_copy(input, dim, index, source):
             f"{_short(input.dtype)} and (source) {_short(source.dtype)}"
         )
     _check_slices(input, d, source)
-    try:
+    with _reworded(IndexError, lambda v, n: f"index_copy_(): index {v} is out of bounds for dimension {d} "
+                                            f"with size {n}"):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
-    except prim.AlongOutOfBounds as e:
-        raise IndexError(f"index_copy_(): {e}") from None
 
 
 @composite(
@@ -426,10 +439,8 @@ def index_fill(input, dim, index, value):
         else scalar_tensor(value, input.dtype, input.device)
     )
     x = input.reshape(1) if input.dim() == 0 else input
-    try:
+    with _reworded(IndexError, lambda v, n: f"index {v} is out of bounds for dimension {d} with size {n}"):
         out = prim.index_put(x, _vector(index).reshape(1, -1), value, (d,), False)
-    except prim.IndexOutOfBounds as e:
-        raise IndexError(f"index {e.value} is out of bounds for dimension {d} with size {e.size}") from None
     return out.reshape(input.shape)
 
 
@@ -544,12 +555,9 @@ def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_short(index.dtype)}")
-    try:
+    message = "out of range: tried to access index {} on a tensor of {} elements."
+    with _reworded(IndexError, message.format):
         return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
-    except prim.IndexOutOfBounds as e:
-        raise IndexError(
-            f"out of range: tried to access index {e.value} on a tensor of {e.size} elements."
-        ) from None
 
 
 @composite(

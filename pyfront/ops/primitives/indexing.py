@@ -26,20 +26,16 @@ INPLACE = "scatter_reduce"
 REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
-class IndexOutOfBounds(IndexError):
-    """An index outside its dim; the composites re-raise it with their own PyTorch message."""
+def out_of_bounds(error: type, value: int, dim: int, size: int) -> Exception:
+    """PyTorch's builtin ``error`` for an index outside its dim.
 
-    def __init__(self, value: int, position: int, size: int):
-        super().__init__(f"index {value} is out of bounds for dimension {position} with size {size}")
-        self.value, self.position, self.size = value, position, size
-
-
-class AlongOutOfBounds(RuntimeError):
-    """An index outside ``dim`` in gather/scatter (negative ones too); composites may reword it."""
-
-    def __init__(self, value: int, dim: int, size: int):
-        super().__init__(f"index {value} is out of bounds for dimension {dim} with size {size}")
-        self.value, self.dim, self.size = value, dim, size
+    ``error`` is IndexError for advanced indexing, RuntimeError for gather/scatter (negative
+    indices there are out of range too). The numbers ride along as ``bounds`` so a composite can
+    reword the message as its PyTorch twin does; the type a user sees stays the builtin one.
+    """
+    e = error(f"index {value} is out of bounds for dimension {dim} with size {size}")
+    e.bounds = (value, dim, size)
+    return e
 
 
 def _check_bounds(np, indices, sizes):
@@ -52,7 +48,7 @@ def _check_bounds(np, indices, sizes):
     if bad.any():
         col = int(bad.any(axis=0).argmax())
         row = int(bad[:, col].argmax())
-        raise IndexOutOfBounds(int(flat[row, col]), row, sizes[row])
+        raise out_of_bounds(IndexError, int(flat[row, col]), row, sizes[row])
 
 
 # -- index / index_put: advanced indexing on the dims ``dims`` -----------------------------------
@@ -152,7 +148,7 @@ def _along_bounds(np, index, dim, size):
     bad = (index < 0) | (index >= size)
     if bad.any():
         value = int(index.reshape(-1)[bad.reshape(-1).argmax()])
-        raise AlongOutOfBounds(value, dim, size)
+        raise out_of_bounds(RuntimeError, value, dim, size)
 
 
 def _gather_np(np, x, index, dim):
