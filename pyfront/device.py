@@ -1,8 +1,14 @@
-"""Device objects: ``cpu`` (NumPy) and ``webgpu`` (alias ``gpu``)."""
+"""Device objects: ``cpu`` (NumPy) and ``webgpu`` (alias ``gpu``).
+
+PyTorch's other device types name valid devices too (``device("cuda")`` compares and prints); only
+placing a tensor on one fails, with PyTorch's error for a build without it (backends._load).
+"""
 
 from __future__ import annotations
 
-_TYPES = {"cpu": "cpu", "webgpu": "webgpu", "gpu": "webgpu"}
+_TORCH_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
+                "vulkan, mps, meta, hpu, mtia, privateuseone")
+_TYPES = {**{t: t for t in _TORCH_TYPES.split(", ")}, "webgpu": "webgpu", "gpu": "webgpu"}
 
 
 class device:
@@ -21,7 +27,7 @@ class device:
         name, _, idx = type.partition(":")
         if name not in _TYPES:
             raise RuntimeError(
-                "Expected one of cpu, webgpu, gpu device type at start of device string: " + type
+                f"Expected one of {_TORCH_TYPES}, webgpu, gpu device type at start of device string: {type}"
             )
         if idx:
             if not idx.isdigit():

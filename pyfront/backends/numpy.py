@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -14,10 +15,24 @@ from .storage import Storage
 
 _NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
 
-# inf/nan results are values in PyTorch, not warnings: every NumPy computation of an op runs under
-# this errstate (~2 µs an op). A warnings filter would not do: a user's own ``catch_warnings`` or
-# ``simplefilter("error")`` replaces it, and the user's NumPy code must keep its own settings.
-_QUIET = dict(all="ignore")
+
+@contextmanager
+def _as_torch():
+    """NumPy's faults as PyTorch's CPU has them.
+
+    inf/nan results are values in PyTorch, not warnings: every NumPy computation runs under this
+    errstate (~2 µs an op). A warnings filter would not do: a user's own ``catch_warnings`` or
+    ``simplefilter("error")`` replaces it, and the user's own NumPy code keeps its settings.
+    An allocation that fails is torch's RuntimeError, not NumPy's MemoryError.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    except MemoryError as e:
+        nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
+        raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                           f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
+                           f"(Cannot allocate memory)") from None
 
 
 def _storage(flat) -> Storage:
@@ -30,12 +45,12 @@ class NumpyBackend:
     # -- upload / download --------------------------------------------------------------------
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
-        with np.errstate(**_QUIET):  # nan/inf cast to an integer dtype
+        with _as_torch():  # nan/inf cast to an integer dtype
             flat = np.array(arr, dtype=dtype.np_name, copy=True, order="C").reshape(-1)
         return _storage(flat)
 
     def from_list(self, flat, dtype):
-        with np.errstate(**_QUIET):
+        with _as_torch():
             return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
 
     def wrap(self, arr):
@@ -66,14 +81,14 @@ class NumpyBackend:
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
         arrays = [self.array(t) for t in inputs]
-        with np.errstate(**_QUIET):
+        with _as_torch():
             result = op.numpy(np, *arrays, **attrs)
         if not isinstance(result, tuple):
             result = (result,)
         out = []
         for r, (shape, dtype) in zip(result, out_meta):
             if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
-                with np.errstate(**_QUIET):
+                with _as_torch():
                     r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
                 raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
@@ -84,11 +99,12 @@ class NumpyBackend:
 
     def write(self, dst, src):
         """Copy ``src`` (same shape, broadcastable) into the memory of view ``dst``."""
-        with np.errstate(**_QUIET):
+        with _as_torch():
             self.array(dst)[...] = self.array(src).astype(dst.dtype.np_name, copy=False)
 
     def full(self, shape, value, dtype):
-        return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
+        with _as_torch():
+            return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
 
     def arange(self, start, step, n, dtype):
         return _storage(

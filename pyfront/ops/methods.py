@@ -6,6 +6,8 @@ is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
 
 from __future__ import annotations
 
+from numbers import Number
+
 from .. import dtypes as dt
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
@@ -35,6 +37,20 @@ def _reflected(fn):
     def method(self, other):
         return fn(promote_args((other, self))[0], self)
 
+    return method
+
+
+def _operator(fn):
+    """``fn`` as a Python operator: an operand that is neither a Tensor nor a number gives
+    NotImplemented, as in torch, so Python raises its own TypeError ("unsupported operand type(s)",
+    "'<' not supported between instances of ...") and ``t == None`` is False, ``t != "a"`` True."""
+
+    def method(self, other):
+        if not isinstance(other, (Tensor, Number)):
+            return NotImplemented
+        return fn(self, other)
+
+    method.__name__ = fn.__name__
     return method
 
 
@@ -120,13 +136,15 @@ def bind_all():
         "and": ew.bitwise_and,
         "or": ew.bitwise_or,
         "xor": ew.bitwise_xor,
+        "lshift": ew.bitwise_left_shift,
+        "rshift": ew.bitwise_right_shift,
     }
     for name, fn in ops.items():
-        setattr(Tensor, f"__{name}__", fn)
-        setattr(Tensor, f"__r{name}__", _reflected(fn))
-        setattr(Tensor, f"__i{name}__", _inplace(fn))
+        setattr(Tensor, f"__{name}__", _operator(fn))
+        setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
+        setattr(Tensor, f"__i{name}__", _operator(_inplace(fn)))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
-        setattr(Tensor, f"__{name}__", fn)
+        setattr(Tensor, f"__{name}__", _operator(fn))
     Tensor.__neg__ = ew.negative
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = ew.abs
