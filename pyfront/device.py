@@ -6,8 +6,11 @@ placing a tensor on one fails, with PyTorch's error for a build without it (back
 
 from __future__ import annotations
 
+import re
+
 _TORCH_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
                 "vulkan, mps, meta, hpu, mtia, privateuseone")
+_DEVICE_STRING = re.compile(r"[a-zA-Z_]+(?::(?:[1-9]\d*|0))?")  # PyTorch's: a type and an index
 _TYPES = {**{t: t for t in _TORCH_TYPES.split(", ")}, "webgpu": "webgpu", "gpu": "webgpu"}
 
 
@@ -24,6 +27,8 @@ class device:
             raise TypeError(
                 f"device() received an invalid combination of arguments - got ({type.__class__.__name__})"
             )
+        if not _DEVICE_STRING.fullmatch(type):
+            raise RuntimeError(f"Invalid device string: '{type}'")
         name, _, idx = type.partition(":")
         if name not in _TYPES:
             raise RuntimeError(

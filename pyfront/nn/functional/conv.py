@@ -7,8 +7,8 @@ followed by ``col2im``. Both primitives are each other's VJP, so every gradient 
 
 from __future__ import annotations
 
-import warnings
 
+from ... import _warnings
 from ...ops.primitives.linalg import cpp_name
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.composite.shaping import pad as _constant_pad
@@ -215,11 +215,10 @@ def _same_padding(input, weight, stride, dilation):
     if any(extra):
         if not _same_warned:
             _same_warned.append(True)
-            warnings.warn(
+            _warnings.warn(
                 "Using padding='same' with even kernel lengths and odd dilation may require a "
                 "zero-padded copy of the input be created",
                 UserWarning,
-                stacklevel=4,
             )
         amounts = []
         for e in reversed(extra):  # F.pad lists the last dim first

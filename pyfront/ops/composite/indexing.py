@@ -8,9 +8,9 @@ the result shares memory with ``x``. What remains (index tensors, lists, masks, 
 from __future__ import annotations
 
 import operator
-import warnings
 from contextlib import contextmanager
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
 from ...tensor import Tensor
@@ -81,13 +81,12 @@ def _as_tuple(index) -> tuple:
     if isinstance(index, Tensor) or not _is_sequence(index) or len(index) >= 32:
         return (index,)
     if any(isinstance(i, (Tensor, slice)) or i is None or i is Ellipsis or _is_sequence(i) for i in index):
-        warnings.warn(
+        _warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
             "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
             "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
             "error or a different result",
             UserWarning,
-            stacklevel=3,
         )
         return tuple(index)
     return (index,)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import builtins
 import math
-import warnings
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...shape import normalize_dim
 from ...tensor import Tensor
@@ -61,8 +61,8 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     dims = red.reduce_dims(dim, input.dim())
     dof = math.prod(input.shape[d] for d in dims) - correction
     if dof <= 0:
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                      "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        _warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                       "reduction factor (input numel divided by output numel).", UserWarning)
     return dims, keepdim, dof
 
 
