@@ -11,7 +11,7 @@ from numbers import Number
 from .. import dtypes as dt
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
-from . import composite, conversion, creation, primitives, views
+from . import composite, conversion, creation, primitives, sampling, views
 from .common import promote_args
 from .primitives import elementwise as ew
 
@@ -70,20 +70,6 @@ def _copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     return self._assign(src.to(device=self.device).to(self.dtype))
-
-
-def _random_(name):
-    def method(self, a=None, b=None, *, generator=None):
-        if name == "uniform_":
-            a, b = 0.0 if a is None else a, 1.0 if b is None else b
-            fresh = creation._random("uniform", self.shape, self.dtype, self.device, generator, a, b)
-        else:
-            a, b = 0.0 if a is None else a, 1.0 if b is None else b
-            fresh = creation._random("normal", self.shape, self.dtype, self.device, generator, a, b)
-        return self._assign(fresh)
-
-    method.__name__ = name
-    return method
 
 
 def _new(fn):
@@ -153,8 +139,10 @@ def bind_all():
     Tensor.fill_ = _fill_
     Tensor.zero_ = lambda self: _fill_(self, 0)
     Tensor.copy_ = _copy_
-    Tensor.uniform_ = _random_("uniform_")
-    Tensor.normal_ = _random_("normal_")
+    for name, fn in sampling.METHODS.items():
+        setattr(Tensor, name, fn)
+    Tensor.multinomial = creation.multinomial
+    Tensor.bernoulli = creation.bernoulli
     Tensor.new_zeros = _new(creation.zeros)
     Tensor.new_ones = _new(creation.ones)
     Tensor.new_empty = _new(creation.empty)
