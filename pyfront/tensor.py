@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import sys
 
+from . import _warnings
 from . import dtypes as _dt
 from .autograd.grad_mode import _state
 from .autograd.graph import AccumulateGrad
@@ -169,6 +170,13 @@ class Tensor:
 
     @property
     def grad(self):
+        if self._grad is None and not self._retains_grad and not self.is_leaf:
+            _warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+                "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.")
         return self._grad
 
     @grad.setter

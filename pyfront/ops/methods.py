@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from numbers import Number
 
+from .. import _warnings
 from .. import dtypes as dt
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
@@ -70,6 +71,54 @@ def _copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     return self._assign(src.to(device=self.device).to(self.dtype))
+
+
+_WARNED_ONCE: set = set()
+
+
+def _warn_once(message):
+    """PyTorch's TORCH_WARN_ONCE: the first time in the process only."""
+    if message not in _WARNED_ONCE:
+        _WARNED_ONCE.add(message)
+        _warnings.warn(message)
+
+
+def _T(self):
+    n = self.dim()
+    if n == 0:
+        _warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+    elif n != 2:
+        _warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                   "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                   "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                   "dimensions of a tensor.")
+    return self.permute(tuple(range(n - 1, -1, -1)))
+
+
+def _H(self):
+    n = self.dim()
+    if n == 0:
+        _warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+        return self.view(())
+    if n != 2:
+        batches = " For batches of matrices, consider using tensor.mH" if n > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D "
+                           f"tensor.{batches}")
+    return self.transpose(0, 1)
+
+
+def _matrix_transpose(name, advice):
+    def prop(self):
+        n = self.dim()
+        if n == 0:
+            _warn_once(f"Tensor.{name} is deprecated on 0-D tensors. {advice}")
+            return self.view(())
+        if n == 1:
+            raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got "
+                               f"1-D tensor.")
+        return self.transpose(-2, -1)
+
+    return prop
 
 
 def _new(fn):
@@ -148,10 +197,10 @@ def bind_all():
     Tensor.new_empty = _new(creation.empty)
     Tensor.new_full = _new_full
     Tensor.new_tensor = _new_tensor
-    Tensor.T = property(lambda self: self.permute(tuple(range(self.dim() - 1, -1, -1))))
-    Tensor.mT = property(lambda self: self.transpose(-2, -1))
-    Tensor.H = property(lambda self: self.T)
-    Tensor.mH = property(lambda self: self.mT)
+    Tensor.T = property(_T)
+    Tensor.mT = property(_matrix_transpose("mT", "This function is the identity in these cases."))
+    Tensor.H = property(_H)
+    Tensor.mH = property(_matrix_transpose("mH", "Consider using x.conj()."))
     Tensor.is_nonzero = lambda self: bool(self)
 
 
