@@ -5,6 +5,16 @@ import sys
 import warnings
 
 
+_WARNED_ONCE: set = set()
+
+
+def warn_once(message: str) -> None:
+    """PyTorch's TORCH_WARN_ONCE: the first time in the process only."""
+    if message not in _WARNED_ONCE:
+        _WARNED_ONCE.add(message)
+        warn(message)
+
+
 def warn(message: str, category: type = UserWarning) -> None:
     """``warnings.warn`` from the first frame outside pyfront, however deep the op that warns."""
     frame = sys._getframe(1)

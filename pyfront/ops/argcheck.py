@@ -71,7 +71,8 @@ def typename(value) -> str:
 
 def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeError:
     """PyTorch's error when no signature of ``name`` fits; ``args`` exclude a method's self."""
-    shown = [typename(a) for a in args] + [f"{k}={typename(v)}" for k, v in kwargs.items()]
+    # PyTorch lists the keywords last-given first
+    shown = [typename(a) for a in args] + [f"{k}={typename(v)}" for k, v in reversed(kwargs.items())]
     got = ", ".join(shown) + (", " if method and kwargs and not args else "")
     return TypeError(f"{name}() received an invalid combination of arguments - got ({got})")
 

@@ -214,6 +214,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
+    _no_bool("arange", dtype)
     n = max(math.ceil((end - start) / step), 0)
     storage = get_backend(as_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
@@ -223,6 +224,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtype or dt.get_default_dtype()
+    _no_bool("linspace", dtype)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
@@ -234,6 +236,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    _no_bool("logspace", dtype or dt.get_default_dtype())
     exps = linspace(start, end, steps, dtype=dt.float64)
     return tensor(
         [base**e for e in exps.tolist()],
@@ -241,6 +244,11 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         device=device,
         requires_grad=requires_grad,
     )
+
+
+def _no_bool(name, dtype):
+    if dtype is dt.bool_:  # PyTorch's CPU kernels for ranges have no bool version
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):

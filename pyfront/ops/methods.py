@@ -73,32 +73,24 @@ def _copy_(self, src, non_blocking=False):
     return self._assign(src.to(device=self.device).to(self.dtype))
 
 
-_WARNED_ONCE: set = set()
-
-
-def _warn_once(message):
-    """PyTorch's TORCH_WARN_ONCE: the first time in the process only."""
-    if message not in _WARNED_ONCE:
-        _WARNED_ONCE.add(message)
-        _warnings.warn(message)
-
-
 def _T(self):
     n = self.dim()
     if n == 0:
-        _warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+        _warnings.warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                            "cases.")
     elif n != 2:
-        _warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-                   "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
-                   "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
-                   "dimensions of a tensor.")
+        _warnings.warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+                            "transpose batches of matrices or "
+                            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                            "tensor.")
     return self.permute(tuple(range(n - 1, -1, -1)))
 
 
 def _H(self):
     n = self.dim()
     if n == 0:
-        _warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+        _warnings.warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
         return self.view(())
     if n != 2:
         batches = " For batches of matrices, consider using tensor.mH" if n > 2 else ""
@@ -111,7 +103,7 @@ def _matrix_transpose(name, advice):
     def prop(self):
         n = self.dim()
         if n == 0:
-            _warn_once(f"Tensor.{name} is deprecated on 0-D tensors. {advice}")
+            _warnings.warn_once(f"Tensor.{name} is deprecated on 0-D tensors. {advice}")
             return self.view(())
         if n == 1:
             raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got "

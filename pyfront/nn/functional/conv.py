@@ -304,8 +304,8 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
 
 
 def _transposed_detail(output_padding, stride, dilation):
-    if len(stride) == 1:
-        return f"output_padding: {output_padding[0]} stride: {stride[0]} dilation: {dilation[0]}"
+    if len(stride) == 1:  # PyTorch runs conv_transpose1d as 2-d, and says so
+        output_padding, stride, dilation = (0, *output_padding), (1, *stride), (1, *dilation)
     return (
         f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
         f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} "

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
+from ...autograd.function import no_derivative
 from ...tensor import Tensor
 from ..common import scalar_tensor
 from ..creation import tensor as _tensor, zeros
@@ -403,7 +404,15 @@ def index_copy(input, dim, index, source):
             f"index_copy_(): self and source expected to have the same dtype, but got (self) "
             f"{_short(input.dtype)} and (source) {_short(source.dtype)}"
         )
-    _check_slices(input, d, source)
+    if input.dim() and [n for k, n in enumerate(input.shape) if k != d] != \
+            [n for k, n in enumerate(source.shape) if k != d]:
+        def spelled(t):  # a C++ vector as PyTorch prints it here: "3 2"
+            return " ".join(str(n) for k, n in enumerate(t.shape) if k != d)
+
+        raise RuntimeError(
+            "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: "
+            f"{spelled(input)} at dimension {d} and source slice shape: {spelled(source)} at dimension 0."
+        )
     with _reworded(IndexError, lambda v, n: f"index_copy_(): index {v} is out of bounds for dimension {d} "
                                             f"with size {n}"):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
@@ -500,7 +509,7 @@ def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     if mask.dtype is not dt.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = broadcast_shapes(input.shape, mask.shape) or (1,)
+    shape = broadcast_shapes(mask.shape, input.shape) or (1,)
     x, m = input.expand(shape), mask.expand(shape)
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
@@ -528,7 +537,7 @@ def masked_scatter(input, mask, source):
             f"masked_scatter: expected self and source to have same dtypes but got"
             f"{_short(input.dtype)} and {_short(source.dtype)}"
         )
-    out_shape = broadcast_shapes(input.shape, mask.shape)
+    out_shape = broadcast_shapes(mask.shape, input.shape)
     shape = out_shape or (1,)
     x, m = input.expand(shape), mask.expand(shape)
     coords = _flat_coords(m, len(shape))
@@ -625,9 +634,14 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if not isinstance(src, Tensor):
         value = src if src is not None else value
         src = scalar_tensor(value, input.dtype, input.device).expand(index.shape)
-    if reduce is not None:  # PyTorch has no derivative for these: the result is cut from the graph
-        input, src = input.detach(), src.detach()
-    return prim.scatter_along(input, dim, index, src, _SCATTER_REDUCE[reduce])
+    if reduce is None:
+        return prim.scatter_along(input, dim, index, src, _SCATTER_REDUCE[reduce])
+    if isinstance(src, Tensor) and value is None:
+        _warnings.warn_once("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                            "reduction options.")
+    out = prim.scatter_along(input.detach(), dim, index, src.detach(), _SCATTER_REDUCE[reduce])
+    return no_derivative(out, "derivative for aten::scatter is not implemented", input, src)
 
 
 @composite(

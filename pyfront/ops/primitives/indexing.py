@@ -14,6 +14,7 @@ NumPy rule, with PyTorch's messages.
 from __future__ import annotations
 
 from ... import dtypes as dt
+from ...autograd.function import no_derivative
 from ...shape import normalize_dim
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -364,7 +365,9 @@ def scatter_along(input, dim, index, src, reduce, include_self=True):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into ``input`` at ``index`` along ``dim``: sum, prod, mean, amax or amin."""
     if reduce in ("max", "min"):  # old names PyTorch still runs forward, but cannot differentiate
-        input, src, reduce = input.detach(), src.detach(), "a" + reduce
+        out = scatter_along(input.detach(), dim, index, src.detach(), "a" + reduce, include_self)
+        return no_derivative(out, "Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but "
+                                  f"got {reduce}.", input, src)
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return scatter_along(input, dim, index, src, reduce, include_self)

@@ -14,6 +14,7 @@ import math
 from ... import dtypes as dt
 from ...shape import normalize_dim, normalize_dims
 from ..creation import arange
+from ..argcheck import invalid_combination
 from ..dispatch import apply
 from ..registry import OpDef, register
 from ..samples import T, s
@@ -131,7 +132,9 @@ def sum_to_size(input, *size):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64."""
     if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
-        raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+        if keepdim:  # (input, dim, keepdim) fits one signature only: PyTorch names the argument
+            raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+        raise invalid_combination("prod", (input, dim), {})
     input = _integer_result(input, dtype)
     return apply(_prod, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
 
