@@ -101,6 +101,8 @@ def geometric_(self, p=None, *, generator=None):
         raise TypeError('geometric_() missing 1 required positional arguments: "p"')
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_num(p)}")
+    if self.dtype is dt.bool_:
+        raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     u = 1.0 - _unit(self, generator)  # (0, 1]
     return self._assign((ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype))
 
