@@ -44,4 +44,12 @@ from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 
 _methods.bind_all()
 
+from .ops import argcheck as _argcheck  # noqa: E402
+
+# PyTorch's TypeErrors for a non-Tensor input or a non-dtype dtype, on every public function
+_argcheck.install(globals(), [n for n in list(globals()) if not n.startswith("_")])
+_argcheck.install(Tensor, [n for n in vars(Tensor) if not n.startswith("__")], method=True)
+_argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not n.startswith("_")],
+                  prefix="F.")
+
 __version__ = "0.1.0"

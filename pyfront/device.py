@@ -1,8 +1,17 @@
-"""Device objects: ``cpu`` (NumPy) and ``webgpu`` (alias ``gpu``)."""
+"""Device objects: ``cpu`` (NumPy) and ``webgpu`` (alias ``gpu``).
+
+PyTorch's other device types name valid devices too (``device("cuda")`` compares and prints); only
+placing a tensor on one fails, with PyTorch's error for a build without it (backends._load).
+"""
 
 from __future__ import annotations
 
-_TYPES = {"cpu": "cpu", "webgpu": "webgpu", "gpu": "webgpu"}
+import re
+
+_TORCH_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
+                "vulkan, mps, meta, hpu, mtia, privateuseone")
+_DEVICE_STRING = re.compile(r"[a-zA-Z_]+(?::(?:[1-9]\d*|0))?")  # PyTorch's: a type and an index
+_TYPES = {**{t: t for t in _TORCH_TYPES.split(", ")}, "webgpu": "webgpu", "gpu": "webgpu"}
 
 
 class device:
@@ -18,10 +27,12 @@ class device:
             raise TypeError(
                 f"device() received an invalid combination of arguments - got ({type.__class__.__name__})"
             )
+        if not _DEVICE_STRING.fullmatch(type):
+            raise RuntimeError(f"Invalid device string: '{type}'")
         name, _, idx = type.partition(":")
         if name not in _TYPES:
             raise RuntimeError(
-                "Expected one of cpu, webgpu, gpu device type at start of device string: " + type
+                f"Expected one of {_TORCH_TYPES}, webgpu, gpu device type at start of device string: {type}"
             )
         if idx:
             if not idx.isdigit():

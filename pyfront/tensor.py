@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import sys
 
+from . import _warnings
 from . import dtypes as _dt
 from .autograd.grad_mode import _state
 from .autograd.graph import AccumulateGrad
@@ -169,6 +170,13 @@ class Tensor:
 
     @property
     def grad(self):
+        if self._grad is None and not self._retains_grad and not self.is_leaf:
+            _warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+                "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.")
         return self._grad
 
     @grad.setter
@@ -405,11 +413,16 @@ class Tensor:
             raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
         return bool(self.item())
 
+    def _python_scalar(self):
+        if self.numel() != 1:  # torch's Python-number protocol raises ValueError, unlike item()
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._python_scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._python_scalar())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self.numel() != 1:
@@ -417,7 +430,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
-        return complex(self.item())
+        return complex(self._python_scalar())
 
     def __format__(self, spec):
         if self.dim() == 0:

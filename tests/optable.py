@@ -7,6 +7,10 @@ sum(out * cotangent) for every float operand.
 """
 from __future__ import annotations
 
+import re
+import warnings
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 import torch
@@ -223,14 +227,18 @@ def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, d
     t_kw = {k: v[1] for k, v in kw_built.items()}
     pfn, tfn = call if call else (_resolve(pyfront, torch_name), _resolve(torch, torch_name))
     try:
-        t_out = tfn(*t_args, **t_kw)
-    except Exception as e:  # torch refuses this sample: pyfront must refuse it with the same type
+        with warnings.catch_warnings(record=True) as t_warned:
+            warnings.simplefilter("always")
+            t_out = tfn(*t_args, **t_kw)
+    except Exception as e:  # torch refuses this sample: pyfront must refuse it with the same error
         if device != "cpu" and str(e) == "ZeroDivisionError":
             return  # integer division by zero raises only on PyTorch's CPU; CUDA, like webgpu, does not check
-        with pytest.raises(type(e)):
+        with pytest.raises(type(e)) as got, warns_as(t_warned):
             pfn(*p_args, **p_kw)
+        assert_same_error(got.value, e)
         return
-    p_out = pfn(*p_args, **p_kw)
+    with warns_as(t_warned):
+        p_out = pfn(*p_args, **p_kw)
     assert_same(p_out, t_out, **tol)
     if not differentiable:
         return
@@ -244,12 +252,16 @@ def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, d
         t_total = t_total + (t * torch.from_numpy(cot)).sum()
         p_total = p_total + (p * pyfront.tensor(cot, device=device)).sum()
     try:
-        t_grads = torch.autograd.grad(t_total, [tl for _, tl in leaves], allow_unused=True)
+        with warnings.catch_warnings(record=True) as t_warned:
+            warnings.simplefilter("always")
+            t_grads = torch.autograd.grad(t_total, [tl for _, tl in leaves], allow_unused=True)
     except RuntimeError as e:  # torch has no derivative here: pyfront must say so too
-        with pytest.raises(type(e)):
+        with pytest.raises(type(e)) as got, warns_as(t_warned):
             pyfront.autograd.grad(p_total, [pl for pl, _ in leaves], allow_unused=True)
+        assert_same_error(got.value, e)
         return
-    p_grads = pyfront.autograd.grad(p_total, [pl for pl, _ in leaves], allow_unused=True)
+    with warns_as(t_warned):
+        p_grads = pyfront.autograd.grad(p_total, [pl for pl, _ in leaves], allow_unused=True)
     for pg, tg in zip(p_grads, t_grads):
         if tg is None:
             assert pg is None or not np.any(to_numpy(pg)), "pyfront has a gradient where torch has none"
@@ -263,3 +275,46 @@ def _resolve(module, name):
     for part in name.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+# -- errors and warnings: pyfront's must be torch's, type and text --------------------------------
+# Where pyfront's text may differ from torch's, and why (nothing else may):
+#  * torch's "X() received an invalid combination of arguments - got (...)" goes on with
+#    ", but expected one of:" and its C++ overloads (schema spellings, which pyfront does not
+#    have): pyfront's message is everything before that.
+#  * torch's C++ warnings end in " (Triggered internally at <its source file>:<line>.)".
+_OVERLOADS = ", but expected one of:"
+_TRIGGERED = re.compile(r" \(Triggered internally at .*\)$", re.S)
+# TORCH_WARN_ONCE warnings: each process (torch's and pyfront's) shows them once, so which test
+# sees them depends on what ran before; they are neither required nor refused here
+WARN_ONCE = ("Using padding='same' with even kernel lengths and odd dilation",
+             "The reduce argument of torch.scatter with Tensor src is deprecated")
+
+
+def torch_text(e) -> str:
+    """The part of torch's message (error or warning) that pyfront must reproduce exactly."""
+    text = _TRIGGERED.sub("", str(e))
+    return text.split(_OVERLOADS)[0] if "received an invalid combination of arguments" in text else text
+
+
+def assert_same_error(got: BaseException, expected: BaseException):
+    assert type(got) is type(expected), f"{type(got).__name__} where torch raises {type(expected).__name__}"
+    assert str(got) == torch_text(expected), f"message differs:\n  pyfront: {got}\n  torch:   {expected}"
+
+
+@contextmanager
+def warns_as(torch_warnings):
+    """Run pyfront's twin of a torch call: a warning torch did not give is an error (the op table runs
+    under ``simplefilter("error")``), and every warning torch gave must come, with torch's text."""
+    expected = [(w.category, torch_text(w.message)) for w in torch_warnings]
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("error")
+        for category, text in expected:
+            warnings.filterwarnings("always", message=re.escape(text) + "$", category=category)
+        for text in WARN_ONCE:
+            warnings.filterwarnings("ignore", message=re.escape(text))
+        yield
+    shown = [(w.category, str(w.message)) for w in got]
+    for category, text in expected:
+        if not text.startswith(WARN_ONCE):
+            assert (category, text) in shown, f"torch warns, pyfront does not: {category.__name__}: {text}"

@@ -310,3 +310,22 @@ class InplaceFunction(Function):
 
 __all__ = ["FunctionCtx", "BackwardCFunction", "FunctionMeta", "Function", "once_differentiable",
            "InplaceFunction"]
+
+
+class _NoDerivative(Function):
+    """The graph node of an op PyTorch records but cannot differentiate: backward raises its error."""
+
+    @staticmethod
+    def forward(ctx, message, boxed_result, *inputs):
+        ctx.message = message
+        return boxed_result[0]
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(ctx.message)
+
+
+def no_derivative(result: Tensor, message: str, *inputs: Tensor) -> Tensor:
+    """``result`` (computed off the graph) as the output of ``inputs`` whose backward raises
+    ``message``, as PyTorch's ops without a derivative for these arguments do."""
+    return _NoDerivative.apply(message, (result,), *inputs)

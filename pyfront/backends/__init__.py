@@ -42,4 +42,6 @@ def _load(kind: str):
         from .webgpu import WebGPUBackend
         from .webgpu.driver import open_driver
         return WebGPUBackend(open_driver())
-    raise RuntimeError(f"pyfront has no backend for the '{kind}' device")
+    if kind in ("cuda", "xpu"):  # what torch's builds without them raise
+        raise AssertionError(f"Torch not compiled with {kind.upper()} enabled")
+    raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")

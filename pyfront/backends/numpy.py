@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -15,10 +15,24 @@ from .storage import Storage
 
 _NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
 
-# inf/nan results are values in PyTorch, not warnings. Silencing NumPy's floating-point warnings
-# for pyfront's own op rules costs nothing per op (np.errstate around each op cost ~1 µs), and
-# leaves the user's own NumPy code alone.
-warnings.filterwarnings("ignore", message=r".*encountered in", category=RuntimeWarning, module=r"pyfront\.")
+
+@contextmanager
+def _as_torch():
+    """NumPy's faults as PyTorch's CPU has them.
+
+    inf/nan results are values in PyTorch, not warnings: every NumPy computation runs under this
+    errstate (~2 µs an op). A warnings filter would not do: a user's own ``catch_warnings`` or
+    ``simplefilter("error")`` replaces it, and the user's own NumPy code keeps its settings.
+    An allocation that fails is torch's RuntimeError, not NumPy's MemoryError.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    except MemoryError as e:
+        nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
+        raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                           f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
+                           f"(Cannot allocate memory)") from None
 
 
 def _storage(flat) -> Storage:
@@ -31,11 +45,13 @@ class NumpyBackend:
     # -- upload / download --------------------------------------------------------------------
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
-        flat = np.array(arr, dtype=dtype.np_name, copy=True, order="C").reshape(-1)
+        with _as_torch():  # nan/inf cast to an integer dtype
+            flat = np.array(arr, dtype=dtype.np_name, copy=True, order="C").reshape(-1)
         return _storage(flat)
 
     def from_list(self, flat, dtype):
-        return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
+        with _as_torch():
+            return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
 
     def wrap(self, arr):
         """Adopt a contiguous array without copying (from_numpy): (storage, dtype)."""
@@ -76,16 +92,15 @@ class NumpyBackend:
         if all(0 in shape for shape, _ in out_meta):  # no element to compute: nothing runs
             return [_storage(np.empty(0, _NP_DTYPES[dtype.name])) for _, dtype in out_meta]
         arrays = [self.array(t) for t in inputs]
-        try:
+        with _as_torch():  # also turns NumPy's MemoryError into torch's RuntimeError
             result = op.numpy(np, *arrays, **attrs)
-        except MemoryError as e:  # torch's allocator raises RuntimeError
-            raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
         if not isinstance(result, tuple):
             result = (result,)
         out = []
         for r, (shape, dtype) in zip(result, out_meta):
             if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
-                r = np.asarray(r, dtype=dtype.np_name)
+                with _as_torch():
+                    r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
                 if any(a.shape != t._shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
                     raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
@@ -98,10 +113,12 @@ class NumpyBackend:
 
     def write(self, dst, src):
         """Copy ``src`` (same shape, broadcastable) into the memory of view ``dst``."""
-        self.array(dst)[...] = self.array(src).astype(dst.dtype.np_name, copy=False)
+        with _as_torch():
+            self.array(dst)[...] = self.array(src).astype(dst.dtype.np_name, copy=False)
 
     def full(self, shape, value, dtype):
-        return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
+        with _as_torch():
+            return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
 
     def arange(self, start, step, n, dtype):
         return _storage(

@@ -7,6 +7,7 @@ from ..autograd.grad_mode import _state
 from ..backends import get_backend
 from ..device import as_device, device as Device
 from ..tensor import Tensor
+from .argcheck import _PY_DTYPES, invalid_combination
 from .primitives.elementwise import to_dtype
 from .registry import OpDef, register
 
@@ -30,17 +31,22 @@ def to_device(t: Tensor, device) -> Tensor:
 
 
 def _parse_to(args, kwargs):
+    given = dict(kwargs)
     device = kwargs.pop("device", None)
     dtype = kwargs.pop("dtype", None)
+    if dtype is not None and not isinstance(dtype, dt.dtype):
+        if dtype not in _PY_DTYPES:
+            raise invalid_combination("to", args, given, method=True)
+        dtype = _PY_DTYPES[dtype]
     for a in args:
-        if isinstance(a, dt.dtype):
-            dtype = a
+        if isinstance(a, dt.dtype) or a in _PY_DTYPES:
+            dtype = _PY_DTYPES.get(a, a)
         elif isinstance(a, Tensor):
             device, dtype = a.device, a.dtype
-        elif isinstance(a, (str, Device, int)):
+        elif isinstance(a, (str, Device, int)) or a is None:
             device = a
         else:
-            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+            raise invalid_combination("to", args, given, method=True)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
     kwargs.pop("memory_format", None)
@@ -75,9 +81,16 @@ def cpu(self, memory_format=None):
 def type_(self, dtype=None, non_blocking=False):
     if dtype is None:
         return f"torch.{self.dtype._legacy_name}"
-    if isinstance(dtype, str):
-        name = dtype.replace("torch.", "")
-        dtype = next(d for d in dt.ALL if d._legacy_name == name)
+    if isinstance(dtype, str):  # "torch.FloatTensor", as PyTorch's legacy type names
+        name = dtype.replace("torch.", "", 1) if dtype.startswith("torch.") else None
+        found = [d for d in dt.ALL if d._legacy_name == name]
+        if not found:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = found[0]
+    elif not isinstance(dtype, dt.dtype):
+        if isinstance(dtype, type):
+            raise ValueError(f"invalid type: '{dtype.__name__}'")
+        raise TypeError("dtype must be a type, str, or dtype object")
     return to_dtype(self, dtype)
 
 

@@ -9,7 +9,7 @@ from ..backends import get_backend
 from ..device import as_device
 from ..random import default_generator
 from ..shape import infer_size
-from ..tensor import Tensor
+from ..tensor import Tensor, _kind_name
 
 
 def _size(size, name="zeros"):
@@ -214,6 +214,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
+    _no_bool("arange", dtype)
     n = max(math.ceil((end - start) / step), 0)
     storage = get_backend(as_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
@@ -223,6 +224,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtype or dt.get_default_dtype()
+    _no_bool("linspace", dtype)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
@@ -234,6 +236,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    _no_bool("logspace", dtype or dt.get_default_dtype())
     exps = linspace(start, end, steps, dtype=dt.float64)
     return tensor(
         [base**e for e in exps.tolist()],
@@ -241,6 +244,11 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         device=device,
         requires_grad=requires_grad,
     )
+
+
+def _no_bool(name, dtype):
+    if dtype is dt.bool_:  # PyTorch's CPU kernels for ranges have no bool version
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
@@ -362,37 +370,56 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
 
 
 def bernoulli(input, p=None, *, generator=None):
-    probs = input if p is None else full_like(input, p)
-    return (rand(input.shape, generator=generator, dtype=input.dtype, device=input.device) < probs).to(
-        input.dtype
-    )
+    """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype."""
+    from .sampling import bernoulli_
+
+    return bernoulli_(empty_like(input), input if p is None else p, generator=generator)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Draw category indices with probabilities proportional to the rows of ``input``."""
-    rows = input.reshape(-1, input.shape[-1]).tolist() if input.dim() > 1 else [input.tolist()]
-    if not replacement and num_samples > len(rows[0]):
+    if input.dim() not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_kind_name(input.dtype)}")
+    if not isinstance(num_samples, int) or isinstance(num_samples, bool):
+        raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, not "
+                        f"{type(num_samples).__name__}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    n_cat = input.shape[-1]
+    if not replacement and num_samples > n_cat:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if n_cat > 1 << 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    rows = input.reshape(-1, n_cat).tolist()
+    for row in rows:
+        if not all(math.isfinite(v) and v >= 0 for v in row):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if math.fsum(row) <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     out = []
     for row in rows:
         w = list(row)
         picks = []
         for _ in range(num_samples):
             total = math.fsum(w)
-            if total <= 0:
-                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-            u = rand((), generator=generator, dtype=dt.float64).item() * total
-            acc, k = 0.0, len(w) - 1
-            for i, v in enumerate(w):
-                acc += v
-                if u < acc:
-                    k = i
-                    break
+            if total <= 0:  # without replacement, past the positive categories: torch takes the zero ones
+                k = next(i for i in range(n_cat) if i not in picks)
+            else:
+                u = rand((), generator=generator, dtype=dt.float64).item() * total
+                acc, k = 0.0, max(i for i, v in enumerate(w) if v > 0)
+                for i, v in enumerate(w):
+                    acc += v
+                    if u < acc:
+                        k = i
+                        break
             picks.append(k)
             if not replacement:
                 w[k] = 0.0
         out.append(picks)
-    res = tensor(out, dtype=dt.int64, device=input.device)
+    res = tensor(out, dtype=dt.int64, device=input.device).reshape(len(rows), num_samples)
     return res if input.dim() > 1 else res.reshape(num_samples)
 
 

@@ -6,10 +6,13 @@ is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
 
 from __future__ import annotations
 
+from numbers import Number
+
+from .. import _warnings
 from .. import dtypes as dt
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
-from . import composite, conversion, creation, primitives, views
+from . import composite, conversion, creation, primitives, sampling, views
 from .common import promote_args
 from .primitives import elementwise as ew
 
@@ -38,6 +41,20 @@ def _reflected(fn):
     return method
 
 
+def _operator(fn):
+    """``fn`` as a Python operator: an operand that is neither a Tensor nor a number gives
+    NotImplemented, as in torch, so Python raises its own TypeError ("unsupported operand type(s)",
+    "'<' not supported between instances of ...") and ``t == None`` is False, ``t != "a"`` True."""
+
+    def method(self, other):
+        if not isinstance(other, (Tensor, Number)):
+            return NotImplemented
+        return fn(self, other)
+
+    method.__name__ = fn.__name__
+    return method
+
+
 def _fill_(self, value):
     from .creation import full
 
@@ -56,18 +73,44 @@ def _copy_(self, src, non_blocking=False):
     return self._assign(src.to(device=self.device).to(self.dtype))
 
 
-def _random_(name):
-    def method(self, a=None, b=None, *, generator=None):
-        if name == "uniform_":
-            a, b = 0.0 if a is None else a, 1.0 if b is None else b
-            fresh = creation._random("uniform", self.shape, self.dtype, self.device, generator, a, b)
-        else:
-            a, b = 0.0 if a is None else a, 1.0 if b is None else b
-            fresh = creation._random("normal", self.shape, self.dtype, self.device, generator, a, b)
-        return self._assign(fresh)
+def _T(self):
+    n = self.dim()
+    if n == 0:
+        _warnings.warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                            "cases.")
+    elif n != 2:
+        _warnings.warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+                            "transpose batches of matrices or "
+                            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                            "tensor.")
+    return self.permute(tuple(range(n - 1, -1, -1)))
 
-    method.__name__ = name
-    return method
+
+def _H(self):
+    n = self.dim()
+    if n == 0:
+        _warnings.warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+        return self.view(())
+    if n != 2:
+        batches = " For batches of matrices, consider using tensor.mH" if n > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D "
+                           f"tensor.{batches}")
+    return self.transpose(0, 1)
+
+
+def _matrix_transpose(name, advice):
+    def prop(self):
+        n = self.dim()
+        if n == 0:
+            _warnings.warn_once(f"Tensor.{name} is deprecated on 0-D tensors. {advice}")
+            return self.view(())
+        if n == 1:
+            raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got "
+                               f"1-D tensor.")
+        return self.transpose(-2, -1)
+
+    return prop
 
 
 def _new(fn):
@@ -120,13 +163,15 @@ def bind_all():
         "and": ew.bitwise_and,
         "or": ew.bitwise_or,
         "xor": ew.bitwise_xor,
+        "lshift": ew.bitwise_left_shift,
+        "rshift": ew.bitwise_right_shift,
     }
     for name, fn in ops.items():
-        setattr(Tensor, f"__{name}__", fn)
-        setattr(Tensor, f"__r{name}__", _reflected(fn))
-        setattr(Tensor, f"__i{name}__", _inplace(fn))
+        setattr(Tensor, f"__{name}__", _operator(fn))
+        setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
+        setattr(Tensor, f"__i{name}__", _operator(_inplace(fn)))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
-        setattr(Tensor, f"__{name}__", fn)
+        setattr(Tensor, f"__{name}__", _operator(fn))
     Tensor.__neg__ = ew.negative
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = ew.abs
@@ -135,17 +180,19 @@ def bind_all():
     Tensor.fill_ = _fill_
     Tensor.zero_ = lambda self: _fill_(self, 0)
     Tensor.copy_ = _copy_
-    Tensor.uniform_ = _random_("uniform_")
-    Tensor.normal_ = _random_("normal_")
+    for name, fn in sampling.METHODS.items():
+        setattr(Tensor, name, fn)
+    Tensor.multinomial = creation.multinomial
+    Tensor.bernoulli = creation.bernoulli
     Tensor.new_zeros = _new(creation.zeros)
     Tensor.new_ones = _new(creation.ones)
     Tensor.new_empty = _new(creation.empty)
     Tensor.new_full = _new_full
     Tensor.new_tensor = _new_tensor
-    Tensor.T = property(lambda self: self.permute(tuple(range(self.dim() - 1, -1, -1))))
-    Tensor.mT = property(lambda self: self.transpose(-2, -1))
-    Tensor.H = property(lambda self: self.T)
-    Tensor.mH = property(lambda self: self.mT)
+    Tensor.T = property(_T)
+    Tensor.mT = property(_matrix_transpose("mT", "This function is the identity in these cases."))
+    Tensor.H = property(_H)
+    Tensor.mH = property(_matrix_transpose("mH", "Consider using x.conj()."))
     Tensor.is_nonzero = lambda self: bool(self)
 
 

@@ -191,6 +191,12 @@ def _place(storage: Storage, dtype, location: str, map_location) -> Storage:
     else:
         target = map_location
     device = as_device(target)
+    if device.type == "cuda":  # torch's own words on a machine without CUDA
+        raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
+                           "is False. If you are running on a CPU-only machine, please use torch.load with "
+                           "map_location=torch.device('cpu') to map your storages to the CPU.")
+    if device.type not in ("cpu", "webgpu"):
+        raise RuntimeError(f"torch.UntypedStorage(): Storage device not recognized: {device.type}")
     if device == CPU:
         return storage
     return Tensor._make(storage, (storage.nbytes // dtype.itemsize,), dtype).to(device)._storage

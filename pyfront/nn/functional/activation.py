@@ -7,8 +7,8 @@ arranged (``where`` on the side PyTorch picks) so that the gradient matches exac
 from __future__ import annotations
 
 import math
-import warnings
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE
 from ...ops.primitives import elementwise as ew
@@ -305,11 +305,10 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return a * ew.sigmoid(b)
 
 
-def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
-    warnings.warn(
+def _softmax_dim(name: str, ndim: int) -> int:
+    _warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
         "as an argument.",
-        stacklevel=stacklevel,
     )
     return 0 if ndim in (0, 1, 3) else 1
 
@@ -327,21 +326,21 @@ def _softmax_samples():
 @composite(torch_name="nn.functional.softmax", samples=_softmax_samples)
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     if dim is None:
-        dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+        dim = _softmax_dim("softmax", input.dim())
     return red.softmax(input, dim, dtype=dtype)
 
 
 @composite(torch_name="nn.functional.log_softmax", samples=_softmax_samples)
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     if dim is None:
-        dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+        dim = _softmax_dim("log_softmax", input.dim())
     return red.log_softmax(input, dim, dtype=dtype)
 
 
 @composite(torch_name="nn.functional.softmin", samples=_softmax_samples)
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     if dim is None:
-        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+        dim = _softmax_dim("softmin", input.dim())
     return red.softmax(-input if dtype is None else -input.to(dtype), dim)
 
 

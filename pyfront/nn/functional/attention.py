@@ -9,8 +9,8 @@ safe softmax) and NaN in ``multi_head_attention_forward``'s weights path, as in 
 from __future__ import annotations
 
 import math
-import warnings
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...ops.creation import ones, zeros
 from ...ops.primitives.linalg import cpp_name
@@ -183,11 +183,10 @@ def canonical_mask(mask, mask_name, other_type, other_name, target_type, check_o
     if mask.dtype is not dt.bool_ and not mask.dtype.is_floating_point:
         raise AssertionError(f"only bool and floating types of {mask_name} are supported")
     if check_other and other_type is not None and mask.dtype is not other_type:
-        warnings.warn(
+        _warnings.warn(
             f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
             "instead.",
             UserWarning,
-            stacklevel=3,
         )
     if mask.dtype is dt.bool_:
         return zeros(mask.shape, dtype=target_type, device=mask.device).masked_fill(mask, -math.inf)

@@ -12,8 +12,8 @@ input and output fit in memory runs, forward and backward.
 
 from __future__ import annotations
 
-import warnings
 
+from ... import _warnings
 from ...ops.primitives.linalg import cpp_name
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
@@ -236,11 +236,10 @@ def _same_padding(input, weight, stride, dilation):
     if any(extra):
         if not _same_warned:
             _same_warned.append(True)
-            warnings.warn(
+            _warnings.warn(
                 "Using padding='same' with even kernel lengths and odd dilation may require a "
                 "zero-padded copy of the input be created",
                 UserWarning,
-                stacklevel=4,
             )
         amounts = []
         for e in reversed(extra):  # F.pad lists the last dim first
@@ -342,8 +341,8 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
 
 
 def _transposed_detail(output_padding, stride, dilation):
-    if len(stride) == 1:
-        return f"output_padding: {output_padding[0]} stride: {stride[0]} dilation: {dilation[0]}"
+    if len(stride) == 1:  # PyTorch runs conv_transpose1d as 2-d, and says so
+        output_padding, stride, dilation = (0, *output_padding), (1, *stride), (1, *dilation)
     return (
         f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
         f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-import warnings
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
@@ -41,9 +41,8 @@ def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     ret = "mean" if size_average and reduce else "sum" if reduce else "none"
-    warnings.warn(
+    _warnings.warn(
         f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-        stacklevel=3,
     )
     return ret
 
@@ -61,11 +60,10 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 def _pointwise_pair(input, target):
     """Broadcast input and target, warning as PyTorch does when their sizes differ."""
     if target.shape != input.shape:
-        warnings.warn(
+        _warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
             "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
             "same size.",
-            stacklevel=3,
         )
     shape = broadcast_shapes(input.shape, target.shape)
     return input.broadcast_to(shape), target.broadcast_to(shape)
@@ -466,11 +464,10 @@ def kl_div(
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     elif reduction == "mean":
-        warnings.warn(
+        _warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size."
             "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-            stacklevel=2,
         )
     if log_target:
         loss = ew.exp(target) * (target - input)

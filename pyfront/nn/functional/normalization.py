@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
-from ...autograd.grad_mode import no_grad
+from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
@@ -69,6 +69,13 @@ def _verify_batch_size(size):
         s(T((2, 3, 5), "int64"), T((3,)), T((3,)), training=True),
     ],
 )
+def _biased_var(x: Tensor, dims) -> Tensor:
+    """The population variance over ``dims`` (kept): ``var(unbiased=False)`` without its warning
+    for an empty reduction, which PyTorch's norm layers do not give."""
+    d = x - x.mean(dims, keepdim=True)
+    return (d * d).mean(dims, keepdim=True)
+
+
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -102,6 +109,10 @@ def batch_norm(
                 raise RuntimeError(f"{name} must be defined in evaluation mode")
         elif t.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is not None and stat.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with respect to "
+                               f"argument '{name}'. This input cannot have requires_grad True.")
     _not_implemented("batch_norm", input)
     for t in (running_mean, running_var, weight, bias):
         if t is not None and t.dtype is not input.dtype and input.dtype in (dt.float32, dt.float64):
@@ -109,7 +120,7 @@ def batch_norm(
     dims = (0,) + tuple(range(2, input.dim()))
     if training:
         mean = input.mean(dims, keepdim=True)
-        var = input.var(dims, unbiased=False, keepdim=True)
+        var = _biased_var(input, dims)
         if running_mean is not None:
             n = input.numel() // channels
             _update(running_mean, mean.reshape(channels), momentum)
@@ -161,7 +172,7 @@ def instance_norm(
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
         mean = input.mean(dims, keepdim=True)
-        var = input.var(dims, unbiased=False, keepdim=True)
+        var = _biased_var(input, dims)
         if running_mean is not None:  # the per-instance updates, averaged over the batch
             n = math.prod(input.shape[2:])
             per_channel = (input.shape[0], input.shape[1])
@@ -228,7 +239,7 @@ def layer_norm(
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
     _not_implemented("LayerNormKernelImpl", input)
     mean = input.mean(dims, keepdim=True)
-    var = input.var(dims, unbiased=False, keepdim=True)
+    var = _biased_var(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
 
@@ -293,13 +304,15 @@ def group_norm(
         )
     for what, t in (("weight", weight), ("bias", bias)):
         if t is not None and (t.dim() != 1 or t.numel() != c):
+            # PyTorch prints the weight's shape in both messages ([0] for no weight)
+            shown = list(weight.shape) if weight is not None else [0]
             raise RuntimeError(
                 f"Expected {what} to be a vector of size equal to the number of channels in input, "
-                f"but got {what} of shape {list(t.shape)} and input of shape {list(input.shape)}"
+                f"but got {what} of shape {shown} and input of shape {list(input.shape)}"
             )
     _not_implemented("GroupNormKernelImpl", input)
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
     mean = grouped.mean(-1, keepdim=True)
-    var = grouped.var(-1, unbiased=False, keepdim=True)
+    var = _biased_var(grouped, (-1,))
     out = ((grouped - mean) * (var + eps).rsqrt()).reshape(input.shape)
     return _affine(out, weight, bias, (-1,) + (1,) * (input.dim() - 2))

@@ -19,6 +19,7 @@ from ...ops.primitives.nn import im2col
 from ...ops.registry import composite
 from .conv import in_pieces
 from ...ops.samples import T, s
+from ...autograd.function import no_derivative
 from ...tensor import Tensor
 
 __all__ = [
@@ -450,6 +451,11 @@ def avg_pool1d(
 def _adaptive_sizes(name, input, output_size, nd):
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
+            if nd == 1:
+                raise RuntimeError(f"{name}() argument 'output_size' should contain one int (got "
+                                   f"{len(output_size)})")
+            if "max" in name:
+                raise RuntimeError(f"{name}(): internal error: output_size.size() must be {nd}")
             raise RuntimeError(f"{name}: output_size must be {nd}")
         sizes = tuple(input.shape[-nd + i] if v is None else int(v) for i, v in enumerate(output_size))
     else:
@@ -484,8 +490,9 @@ def _check_adaptive(name, input, nd):
                 f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
                 f"input has sizes {list(input.shape)} with dimension {d} being empty"
             )
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+    if not input.dtype.is_floating_point:  # PyTorch runs the 1-d pools as 2-d, and says so
+        kernel = name.replace("1d", "2d")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
 def _averaging(size, out, like):
@@ -560,7 +567,12 @@ def _adaptive_max(input, sizes):
     lead = tuple(input.shape[: -len(sizes)])
     if any(o == 0 for o in sizes):
         empty = input.new_zeros(lead + sizes)
-        return empty, empty.to(dt.int64)
+        # PyTorch records the (2-d) op and refuses its backward on the empty output
+        as_2d = list(lead + (1,) * (2 - len(sizes)) + sizes)
+        d = next(i for i in range(1, len(as_2d)) if as_2d[i] == 0)
+        message = ("adaptive_max_pool2d_backward(): Expected grad_output to have non-zero size for non-batch "
+                   f"dimensions, but grad_output has sizes {as_2d} with dimension {d} being empty")
+        return no_derivative(empty, message, input), empty.to(dt.int64)
     x, picks = input, []
     for i, out in enumerate(sizes):
         d = input.dim() - len(sizes) + i

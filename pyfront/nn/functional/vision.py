@@ -338,7 +338,13 @@ def _check_sizes(input, sizes, mode):
             f"Non-empty {input.dim()}D data tensor expected but got a tensor with sizes {list(input.shape)}"
         )
     if not input.dtype.is_floating_point and mode != "area":
-        kernel = f"upsample_{mode.replace('-', '_')}{len(sizes)}d"
+        # the name of PyTorch's CPU kernel that refuses integers
+        if len(sizes) == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
+            kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
+        else:
+            weights = {"nearest-exact": "nearest", "bilinear": "linear", "trilinear": "linear",
+                       "bicubic": "cubic"}
+            kernel = f"compute_indices_weights_{weights.get(mode, mode)}"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 

@@ -8,10 +8,12 @@ the result shares memory with ``x``. What remains (index tensors, lists, masks, 
 from __future__ import annotations
 
 import operator
-import warnings
+from contextlib import contextmanager
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
+from ...autograd.function import no_derivative
 from ...tensor import Tensor
 from ..common import scalar_tensor
 from ..creation import tensor as _tensor, zeros
@@ -20,6 +22,21 @@ from ..primitives.elementwise import where
 from ..registry import composite
 from ..samples import T, s
 from ..views import select, slice_dim, unsqueeze
+
+
+
+@contextmanager
+def _reworded(error: type, message):
+    """Re-raise a primitive's out-of-bounds error as ``error(message(value, size))``: this op's
+    PyTorch wording of the same fault."""
+    try:
+        yield
+    except (IndexError, RuntimeError) as e:
+        if not hasattr(e, "bounds"):
+            raise
+        value, _, size = e.bounds
+        raise error(message(value, size)) from None
+
 
 __all__ = [
     "scatter",
@@ -65,13 +82,12 @@ def _as_tuple(index) -> tuple:
     if isinstance(index, Tensor) or not _is_sequence(index) or len(index) >= 32:
         return (index,)
     if any(isinstance(i, (Tensor, slice)) or i is None or i is Ellipsis or _is_sequence(i) for i in index):
-        warnings.warn(
+        _warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
             "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
             "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
             "error or a different result",
             UserWarning,
-            stacklevel=3,
         )
         return tuple(index)
     return (index,)
@@ -301,10 +317,8 @@ def index_select(input, dim, index):
     shape = list(input.shape)
     if shape:
         shape[d] = index.shape[0]
-    try:
+    with _reworded(RuntimeError, lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}"):
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
-    except prim.AlongOutOfBounds as e:
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={e.value} axis_dim={e.size}") from None
 
 
 @composite(
@@ -390,11 +404,18 @@ def index_copy(input, dim, index, source):
             f"index_copy_(): self and source expected to have the same dtype, but got (self) "
             f"{_short(input.dtype)} and (source) {_short(source.dtype)}"
         )
-    _check_slices(input, d, source)
-    try:
+    if input.dim() and [n for k, n in enumerate(input.shape) if k != d] != \
+            [n for k, n in enumerate(source.shape) if k != d]:
+        def spelled(t):  # a C++ vector as PyTorch prints it here: "3 2"
+            return " ".join(str(n) for k, n in enumerate(t.shape) if k != d)
+
+        raise RuntimeError(
+            "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: "
+            f"{spelled(input)} at dimension {d} and source slice shape: {spelled(source)} at dimension 0."
+        )
+    with _reworded(IndexError, lambda v, n: f"index_copy_(): index {v} is out of bounds for dimension {d} "
+                                            f"with size {n}"):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
-    except prim.AlongOutOfBounds as e:
-        raise IndexError(f"index_copy_(): {e}") from None
 
 
 @composite(
@@ -426,10 +447,8 @@ def index_fill(input, dim, index, value):
         else scalar_tensor(value, input.dtype, input.device)
     )
     x = input.reshape(1) if input.dim() == 0 else input
-    try:
+    with _reworded(IndexError, lambda v, n: f"index {v} is out of bounds for dimension {d} with size {n}"):
         out = prim.index_put(x, _vector(index).reshape(1, -1), value, (d,), False)
-    except prim.IndexOutOfBounds as e:
-        raise IndexError(f"index {e.value} is out of bounds for dimension {d} with size {e.size}") from None
     return out.reshape(input.shape)
 
 
@@ -490,7 +509,7 @@ def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     if mask.dtype is not dt.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = broadcast_shapes(input.shape, mask.shape) or (1,)
+    shape = broadcast_shapes(mask.shape, input.shape) or (1,)
     x, m = input.expand(shape), mask.expand(shape)
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
@@ -518,7 +537,7 @@ def masked_scatter(input, mask, source):
             f"masked_scatter: expected self and source to have same dtypes but got"
             f"{_short(input.dtype)} and {_short(source.dtype)}"
         )
-    out_shape = broadcast_shapes(input.shape, mask.shape)
+    out_shape = broadcast_shapes(mask.shape, input.shape)
     shape = out_shape or (1,)
     x, m = input.expand(shape), mask.expand(shape)
     coords = _flat_coords(m, len(shape))
@@ -544,12 +563,9 @@ def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_short(index.dtype)}")
-    try:
+    message = "out of range: tried to access index {} on a tensor of {} elements."
+    with _reworded(IndexError, message.format):
         return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
-    except prim.IndexOutOfBounds as e:
-        raise IndexError(
-            f"out of range: tried to access index {e.value} on a tensor of {e.size} elements."
-        ) from None
 
 
 @composite(
@@ -618,9 +634,14 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if not isinstance(src, Tensor):
         value = src if src is not None else value
         src = scalar_tensor(value, input.dtype, input.device).expand(index.shape)
-    if reduce is not None:  # PyTorch has no derivative for these: the result is cut from the graph
-        input, src = input.detach(), src.detach()
-    return prim.scatter_along(input, dim, index, src, _SCATTER_REDUCE[reduce])
+    if reduce is None:
+        return prim.scatter_along(input, dim, index, src, _SCATTER_REDUCE[reduce])
+    if isinstance(src, Tensor) and value is None:
+        _warnings.warn_once("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                            "reduction options.")
+    out = prim.scatter_along(input.detach(), dim, index, src.detach(), _SCATTER_REDUCE[reduce])
+    return no_derivative(out, "derivative for aten::scatter is not implemented", input, src)
 
 
 @composite(

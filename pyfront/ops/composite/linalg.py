@@ -193,11 +193,13 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return _matmul_batched(input, other)
 
 
-__matmul__ = matmul
+def __matmul__(self, other):
+    # a non-Tensor operand (a number too) gives Python's TypeError, as in torch
+    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 
 
 def __rmatmul__(self, other):
-    return matmul(other, self)
+    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
 # -- the add-and-multiply family: beta * input + alpha * product ---------------------------------

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import builtins
 import math
-import warnings
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
+from ..argcheck import invalid_combination
 from ..dispatch import apply
 from ..primitives import reductions as red
 from ..primitives.elementwise import maximum, minimum, where
@@ -51,18 +52,19 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     """(dims, keepdim, N - correction) from PyTorch's var/std signatures."""
     if isinstance(dim, bool):  # var(input, unbiased)
         dim, unbiased = None, dim
-    if unbiased is not None and correction is not None:
-        raise TypeError(f"{name}() received an invalid combination of arguments: 'unbiased' and "
-                        "'correction' cannot be given together")
+    if unbiased is not None and correction is not None:  # no signature of PyTorch's takes both
+        shown = (input,) if dim is None else (input, dim)
+        raise invalid_combination(name, shown, {"unbiased": unbiased, "correction": correction})
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if correction is None:
         correction = 0 if unbiased is False else 1
     dims = red.reduce_dims(dim, input.dim())
     dof = math.prod(input.shape[d] for d in dims) - correction
-    if dof <= 0:
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                      "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    kept = math.prod(n for d, n in enumerate(input.shape) if d not in dims)
+    if dof <= 0 or kept == 0:  # PyTorch's factor (input numel / output numel) is 0 for an empty output
+        _warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                       "reduction factor (input numel divided by output numel).", UserWarning)
     return dims, keepdim, dof
 
 
@@ -175,6 +177,8 @@ def _scalar(name, fn, input, *args):
 def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     if isinstance(dim, Tensor) or other is not None:
         return pair_fn(input, dim if other is None else other)
+    if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
+        raise invalid_combination(name, (input, dim), {})
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
         red.check_nonempty(name, input, dims)

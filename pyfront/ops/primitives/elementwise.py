@@ -537,6 +537,41 @@ _bitwise_or = binary("bitwise_or", lambda np, x, y: x | y, wgsl="a | b")
 _bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y, wgsl="a ^ b")
 
 
+def _shift(left):
+    """PyTorch's shifts: a shift by a negative amount or by the dtype's width or more gives 0
+    (and -1 for a right shift of a negative value), where C leaves it undefined."""
+
+    def rule(np, x, y):
+        fits = (y >= 0) & (y < 8 * x.dtype.itemsize)
+        s = np.where(fits, y, 0).astype(x.dtype)
+        if left:
+            return np.where(fits, np.left_shift(x, s), 0).astype(x.dtype)
+        return np.where(fits, np.right_shift(x, s), np.where(x < 0, -1, 0)).astype(x.dtype)
+
+    return rule
+
+
+def _shift_samples():
+    from ..samples import T, s
+
+    i64 = dict(dtype="int64")
+    return [s(T((3, 4), low=-100, high=100, **i64), T((3, 4), low=-3, high=24, **i64)),
+            s(T((3, 4), **i64), T((4,), low=64, high=70, **i64)),
+            s(T((2, 3), "int32", low=-1000, high=1000), T((1, 3), "int32", low=-2, high=40)),
+            s(T((3, 4), "uint8", low=0, high=256), T((3, 4), "uint8", low=0, high=12)),
+            s(T((3, 4), "int8", low=-128, high=128), T((3, 4), "int8", low=-1, high=10)),
+            s(T((4, 5), layout="transposed", **i64), 3), s(5, T((2, 3), low=0, high=10, **i64)),
+            s(T((3,), "bool"), 1), s(T((3,), "bool"), T((3,), "bool")), s(T((3, 4)), 1),
+            s(T((3, 4), **i64), 1.5), s(T((0, 3), **i64), T((3,), low=0, high=3, **i64))]
+
+
+# WGSL shifts take the amount modulo 32; narrow integers live in 32-bit lanes, so 32 bounds them all
+_lshift = binary("bitwise_left_shift", _shift(True), samples=_shift_samples,
+                 wgsl="select(T(0), a << u32(b), b >= T(0) && b < T(32))")
+_rshift = binary("bitwise_right_shift", _shift(False), samples=_shift_samples,
+                 wgsl="select(a >> 31u, a >> u32(b), b >= T(0) && b < T(32))")
+
+
 # -- ternary, casts and copies ------------------------------------------------------------------
 _where = register(
     OpDef(
@@ -749,9 +784,17 @@ def bitwise_xor(input, other):
     return _bitwise_xor(*_integral_args("bitwise_xor", input, other))
 
 
-def _integral_args(name, *args):
+def bitwise_left_shift(input, other):
+    return _lshift(*_integral_args("lshift", input, other, bools=False))
+
+
+def bitwise_right_shift(input, other):
+    return _rshift(*_integral_args("rshift", input, other, bools=False))
+
+
+def _integral_args(name, *args, bools=True):
     args = promote_args(args)
-    if args[0].dtype.is_floating_point:
+    if args[0].dtype.is_floating_point or (not bools and args[0].dtype is dt.bool_):
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{args[0].dtype._legacy_name[:-6]}'")
     return args
 
@@ -768,14 +811,15 @@ METHODS = (
     "frac sign round isnan isinf isfinite logical_not bitwise_not add sub rsub mul multiply div "
     "divide true_divide floor_divide pow square atan2 arctan2 remainder fmod maximum minimum eq "
     "ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
-    "logical_xor bitwise_and bitwise_or bitwise_xor clamp clip clamp_min clamp_max clone "
-    "subtract where"
+    "logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift clamp "
+    "clip clamp_min clamp_max clone subtract where"
 )
 INPLACE = (
     "neg abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan sinh "
     "cosh tanh sigmoid relu erf reciprocal floor ceil trunc frac sign round logical_not "
     "add sub mul div floor_divide pow square atan2 remainder fmod clamp clip clamp_min "
-    "clamp_max bitwise_and bitwise_or bitwise_xor logical_and logical_or logical_xor eq ne lt "
+    "clamp_max bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift logical_and "
+    "logical_or logical_xor eq ne lt "
     "le gt ge multiply subtract true_divide divide negative bitwise_not"
 )
 __all__ = METHODS.split() + ["to_dtype"]

@@ -14,6 +14,7 @@ NumPy rule, with PyTorch's messages.
 from __future__ import annotations
 
 from ... import dtypes as dt
+from ...autograd.function import no_derivative
 from ...shape import normalize_dim
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -26,20 +27,16 @@ INPLACE = "scatter_reduce"
 REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
-class IndexOutOfBounds(IndexError):
-    """An index outside its dim; the composites re-raise it with their own PyTorch message."""
+def out_of_bounds(error: type, value: int, dim: int, size: int) -> Exception:
+    """PyTorch's builtin ``error`` for an index outside its dim.
 
-    def __init__(self, value: int, position: int, size: int):
-        super().__init__(f"index {value} is out of bounds for dimension {position} with size {size}")
-        self.value, self.position, self.size = value, position, size
-
-
-class AlongOutOfBounds(RuntimeError):
-    """An index outside ``dim`` in gather/scatter (negative ones too); composites may reword it."""
-
-    def __init__(self, value: int, dim: int, size: int):
-        super().__init__(f"index {value} is out of bounds for dimension {dim} with size {size}")
-        self.value, self.dim, self.size = value, dim, size
+    ``error`` is IndexError for advanced indexing, RuntimeError for gather/scatter (negative
+    indices there are out of range too). The numbers ride along as ``bounds`` so a composite can
+    reword the message as its PyTorch twin does; the type a user sees stays the builtin one.
+    """
+    e = error(f"index {value} is out of bounds for dimension {dim} with size {size}")
+    e.bounds = (value, dim, size)
+    return e
 
 
 def _check_bounds(np, indices, sizes):
@@ -52,7 +49,7 @@ def _check_bounds(np, indices, sizes):
     if bad.any():
         col = int(bad.any(axis=0).argmax())
         row = int(bad[:, col].argmax())
-        raise IndexOutOfBounds(int(flat[row, col]), row, sizes[row])
+        raise out_of_bounds(IndexError, int(flat[row, col]), row, sizes[row])
 
 
 # -- index / index_put: advanced indexing on the dims ``dims`` -----------------------------------
@@ -152,7 +149,7 @@ def _along_bounds(np, index, dim, size):
     bad = (index < 0) | (index >= size)
     if bad.any():
         value = int(index.reshape(-1)[bad.reshape(-1).argmax()])
-        raise AlongOutOfBounds(value, dim, size)
+        raise out_of_bounds(RuntimeError, value, dim, size)
 
 
 def _gather_np(np, x, index, dim):
@@ -368,7 +365,9 @@ def scatter_along(input, dim, index, src, reduce, include_self=True):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into ``input`` at ``index`` along ``dim``: sum, prod, mean, amax or amin."""
     if reduce in ("max", "min"):  # old names PyTorch still runs forward, but cannot differentiate
-        input, src, reduce = input.detach(), src.detach(), "a" + reduce
+        out = scatter_along(input.detach(), dim, index, src.detach(), "a" + reduce, include_self)
+        return no_derivative(out, "Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but "
+                                  f"got {reduce}.", input, src)
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return scatter_along(input, dim, index, src, reduce, include_self)

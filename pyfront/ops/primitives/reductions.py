@@ -12,8 +12,9 @@ import builtins
 import math
 
 from ... import dtypes as dt
-from ...shape import normalize_dim, normalize_dims
 from ...autograd.grad_mode import is_grad_enabled
+from ...shape import normalize_dim, normalize_dims
+from ..argcheck import invalid_combination
 from ..creation import ones, zeros_like
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -153,7 +154,9 @@ def sum_to_size(input, *size):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64."""
     if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
-        raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+        if keepdim:  # (input, dim, keepdim) fits one signature only: PyTorch names the argument
+            raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+        raise invalid_combination("prod", (input, dim), {})
     input = _integer_result(input, dtype)
     return apply(_prod, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
 

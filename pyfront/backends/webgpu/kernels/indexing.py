@@ -136,18 +136,18 @@ def _first_bad(backend, idx, n, sizes, negative_ok):
 
 
 def _check_index(backend, idx, n, sizes):
-    from ....ops.primitives.indexing import IndexOutOfBounds
+    from ....ops.primitives.indexing import out_of_bounds
     bad = _first_bad(backend, idx, n, sizes, True) if n else None
     if bad is not None:
         j, value = bad
-        raise IndexOutOfBounds(value, j, sizes[j])
+        raise out_of_bounds(IndexError, value, j, sizes[j])
 
 
 def _check_along(backend, idx, dim, size):
-    from ....ops.primitives.indexing import AlongOutOfBounds
+    from ....ops.primitives.indexing import out_of_bounds
     bad = _first_bad(backend, idx, idx.numel(), [size], False) if idx.numel() else None
     if bad is not None:
-        raise AlongOutOfBounds(bad[1], dim, size)
+        raise out_of_bounds(RuntimeError, bad[1], dim, size)
 
 
 # -- the three scatter/gather kernels -------------------------------------------------------------

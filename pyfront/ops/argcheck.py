@@ -1,0 +1,149 @@
+"""Wrong-typed arguments to public functions: PyTorch's TypeError and text, checked in one place.
+
+PyTorch parses every call of a C++ function against its signatures, so a string where a Tensor
+or a dtype goes is a TypeError naming the function and argument. pyfront's functions are Python;
+``install`` wraps the public ones that take an ``input`` Tensor first or a ``dtype`` keyword
+with the same checks, so no AttributeError from deep inside an op reaches a user.
+
+When one signature fits the number of arguments, PyTorch names the argument ("sum(): argument
+'dtype' must be torch.dtype, not str"); when several do, it lists the argument types it got
+("sum() received an invalid combination of arguments - got (Tensor, dtype=str), but expected
+one of: ..." with its overloads, which pyfront leaves out: they spell PyTorch's C++ schemas).
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from numbers import Number
+
+from .. import dtypes as dt
+from ..device import device
+from ..random import Generator
+from ..tensor import Tensor
+
+# builtin types are dtypes in torch's signatures
+_PY_DTYPES = {float: dt.float64, int: dt.int64, bool: dt.bool_}
+
+# functions with several signatures that differ in the type of the first argument (a Number
+# ``self`` overload, a Tensor-or-Scalar one): a bad first argument lists the types given
+_OVERLOADED_INPUT = {
+    "all", "any", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+    "bitwise_right_shift", "clamp", "clip", "floor_divide", "index_fill", "lerp", "masked_fill",
+    "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
+    "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
+}
+# functions with several signatures for their size/range arguments: a bad dtype lists the types
+_OVERLOADED_DTYPE = {
+    "arange", "rand", "randn", "randint", "eye", "linspace", "logspace", "normal", "randperm",
+    "rand_like", "randn_like", "randint_like", "to",
+}
+# reductions whose dim-less form is a second signature
+_DIM_OVERLOADS = {"sum", "mean", "prod", "nansum"}
+# the C++ function (and its argument, with position) that PyTorch's Python wrapper hands the input to
+_ATEN = {
+    "F.logsigmoid": "log_sigmoid", "F.cross_entropy": "cross_entropy_loss", "F.nll_loss": "nll_loss_nd",
+    "F.fold": "col2im", "F.unfold": "im2col", "F.multilabel_soft_margin_loss": "log_sigmoid",
+    "F.embedding": ("embedding", "indices", 2), "F.one_hot": ("one_hot", "input", 1),
+}
+# PyTorch functions written in Python, which touch an attribute of a bad input first
+_PYTHON_LEVEL = {
+    "norm": "layout", **{f"F.{k}": v for k, v in {
+        "adaptive_avg_pool2d": "size", "adaptive_max_pool2d": "size", "binary_cross_entropy": "size",
+        "binary_cross_entropy_with_logits": "size", "glu": "dim", "group_norm": "dim", "huber_loss": "size",
+        "instance_norm": "size", "interpolate": "dim", "l1_loss": "size", "log_softmax": "log_softmax",
+        "margin_ranking_loss": "dim", "mse_loss": "size", "normalize": "norm", "sigmoid": "sigmoid",
+        "smooth_l1_loss": "size", "softmax": "softmax", "softsign": "abs", "tanh": "tanh",
+        "tanhshrink": "tanh", "multi_head_attention_forward": "dim"}.items()},
+}
+_TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor")
+
+
+def typename(value) -> str:
+    """The type name PyTorch's argument parser prints."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    for cls, name in ((dt.dtype, "torch.dtype"), (device, "torch.device"), (Generator, "torch.Generator")):
+        if isinstance(value, cls):
+            return name
+    cls = type(value)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeError:
+    """PyTorch's error when no signature of ``name`` fits; ``args`` exclude a method's self."""
+    # PyTorch lists the keywords last-given first
+    shown = [typename(a) for a in args] + [f"{k}={typename(v)}" for k, v in reversed(kwargs.items())]
+    got = ", ".join(shown) + (", " if method and kwargs and not args else "")
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got})")
+
+
+def must_be(name: str, arg: str, expected: str, value, position: int | None = None) -> TypeError:
+    where = f" (position {position})" if position is not None else ""
+    return TypeError(f"{name}(): argument '{arg}'{where} must be {expected}, not {typename(value)}")
+
+
+def as_dtype(value, name: str = ""):
+    """``value`` as a dtype (a dtype, or Python's float/int/bool as torch reads them), or None."""
+    if value is None or isinstance(value, dt.dtype):
+        return value
+    if value in _PY_DTYPES:
+        return _PY_DTYPES[value]
+    raise must_be(name, "dtype", "torch.dtype", value)
+
+
+def _bad_input(key: str, name: str, first: str, x, args, kwargs) -> Exception:
+    if key in _PYTHON_LEVEL:
+        return AttributeError(f"'{typename(x)}' object has no attribute '{_PYTHON_LEVEL[key]}'")
+    if key == "F.softmin":
+        return TypeError(f"bad operand type for unary -: '{typename(x)}'")
+    aten = _ATEN.get(key, name)
+    if isinstance(aten, tuple):
+        return must_be(*aten[:2], "Tensor", x, aten[2])
+    if aten in _OVERLOADED_INPUT:
+        return invalid_combination(aten, args, kwargs)
+    return must_be(aten, first, "Tensor", x, 1)
+
+
+def _checked(fn, name: str, method: bool, prefix: str):
+    params = list(inspect.signature(fn).parameters.values())
+    first = params[0].name if params else None
+    tensor_first = not method and first in _TENSOR_FIRST
+    takes_dtype = any(p.name == "dtype" for p in params)
+    if not tensor_first and not takes_dtype:
+        return fn
+    key = prefix + name
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        if tensor_first:
+            x = args[0] if args else kwargs.get(first)
+            if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
+                raise _bad_input(key, name, first, x, args, kwargs)
+        d = kwargs.get("dtype")
+        if d is not None and not isinstance(d, dt.dtype):
+            if d not in _PY_DTYPES:
+                shown = args[1:] if method else args
+                dimless = name in _DIM_OVERLOADS and len(args) < 2 and "dim" not in kwargs
+                if name in _OVERLOADED_DTYPE or dimless:
+                    raise invalid_combination(name, shown, kwargs, method)
+                raise must_be(name, "dtype", "torch.dtype", d)
+            kwargs["dtype"] = _PY_DTYPES[d]
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+def install(namespace, names, method: bool = False, prefix: str = "") -> None:
+    """Wrap the functions ``names`` of ``namespace`` (a module's dict, or a class for methods)
+    with PyTorch's argument checks, in place. ``prefix`` ("F.") keys the tables above."""
+    for name in names:
+        fn = namespace.get(name) if isinstance(namespace, dict) else getattr(namespace, name, None)
+        if not inspect.isfunction(fn):
+            continue
+        wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix)
+        if wrapped is fn:
+            continue
+        if isinstance(namespace, dict):
+            namespace[name] = wrapped
+        else:
+            setattr(namespace, name, wrapped)

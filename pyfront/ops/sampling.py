@@ -1,0 +1,186 @@
+"""The in-place samplers: ``t.uniform_()``, ``normal_``, ``random_``, ``bernoulli_``, ``exponential_``,
+``geometric_``, ``log_normal_``, ``cauchy_``, with PyTorch's signatures and argument checks.
+
+Every one draws from the Philox stream of its generator (creation._random): uniform, normal and
+integer draws come from the backend; the others are the inverse CDF of a uniform draw.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import _warnings
+from .. import dtypes as dt
+from ..tensor import Tensor, _kind_name
+from . import creation
+from .argcheck import invalid_combination
+from .primitives import elementwise as ew
+
+# the C++ type names PyTorch's messages spell
+_C_TYPES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half", "float32": "float",
+            "float64": "double"}
+_MANTISSA = {"float16": 11, "float32": 24, "float64": 53}  # integers exact up to 2**digits
+
+
+def _num(x) -> str:
+    """A number as C++'s ostream prints it in PyTorch's messages (``0``, ``1.5``, ``nan``)."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _draw(self, kind, a, b, generator, dtype=None):
+    return creation._random(kind, self.shape, dtype or self.dtype, self.device, generator, a, b)
+
+
+def _unit(self, generator):
+    """Uniform [0, 1) in self's dtype when floating (float32 otherwise)."""
+    dtype = self.dtype if self.dtype.is_floating_point else dt.float32
+    return _draw(self, "uniform", 0.0, 1.0, generator, dtype)
+
+
+def _continuous(self, name):
+    if not self.dtype.is_floating_point:
+        spelled = _C_TYPES[self.dtype.name] if name == "Cauchy" else _kind_name(self.dtype)
+        raise RuntimeError(f"{name} distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {spelled}")
+
+
+def _float_kernel(self, kernel):
+    if not self.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_kind_name(self.dtype)}'")
+
+
+def uniform_(self, *args, generator=None, **kwargs):
+    """Fill with U[from, to); ``uniform_(from=0, to=1)``."""
+    lo, hi = _from_to(self, "uniform_", args, kwargs, 0.0, 1.0, generator)
+    _float_kernel(self, "check_uniform_bounds")
+    limit = dt.finfo(self.dtype).max
+    for name, v in (("from", lo), ("to", hi)):
+        if not -limit <= v <= limit:
+            raise RuntimeError(f"{name} is out of bounds for {_C_TYPES[self.dtype.name]}")
+    if lo > hi:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
+                           f"to={_num(hi)}")
+    return self._assign(_draw(self, "uniform", float(lo), float(hi), generator))
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with N(mean, std**2)."""
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
+    _float_kernel(self, "normal_kernel_cpu")
+    return self._assign(_draw(self, "normal", float(mean), float(std), generator))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill with exp(N(mean, std**2))."""
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_num(std)}")
+    _float_kernel(self, "log_normal_cpu")
+    return self._assign(ew.exp(_draw(self, "normal", float(mean), float(std), generator)))
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with Exp(lambd): -log(1 - U) / lambd."""
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_num(lambd)}")
+    _continuous(self, "Exponential")
+    return self._assign(-ew.log1p(-_unit(self, generator)) / lambd)
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fill with Cauchy(median, sigma): median + sigma * tan(pi * (U - 1/2))."""
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_num(sigma)}")
+    _continuous(self, "Cauchy")
+    return self._assign(median + sigma * ew.tan(math.pi * (_unit(self, generator) - 0.5)))
+
+
+def geometric_(self, p=None, *, generator=None):
+    """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+    if p is None:
+        raise TypeError('geometric_() missing 1 required positional arguments: "p"')
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_num(p)}")
+    if self.dtype is dt.bool_:
+        raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
+    u = 1.0 - _unit(self, generator)  # (0, 1]
+    return self._assign((ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype))
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self)."""
+    if isinstance(p, Tensor):
+        if not p.dtype.is_floating_point:
+            kind = _kind_name(p.dtype)
+            raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{kind}'")
+        p = p.to(self.device).expand(self.shape)
+        if p.numel() and not bool(((p >= 0) & (p <= 1)).all()):
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                               "error message be improved?  If so, please report an enhancement request to "
+                               "PyTorch.)")
+    elif not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_num(p)}")
+    return self._assign((_unit(self, generator) < p).to(self.dtype))
+
+
+def random_(self, *args, generator=None, **kwargs):
+    """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
+    ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum)."""
+    lo, hi = _from_to(self, "random_", args, kwargs, 0, None, generator, ints=True)
+    if hi is not None and lo >= hi:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+    name = self.dtype.name
+    if self.dtype.is_floating_point:
+        top = 1 << _MANTISSA[name]
+        last = top if hi is None else hi - 1
+        for what, v in (("from", lo), ("to - 1", last)):
+            if abs(v) > top:
+                digits = _MANTISSA[name]
+                _warnings.warn(f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
+                               f"precision limitations {_C_TYPES[name]} can support discrete uniform "
+                               f"distribution only within this range. This warning will become an error in "
+                               f"version 1.7 release, please fix the code in advance")
+    else:
+        info = dt.iinfo(self.dtype)
+        last = info.max if hi is None else hi - 1
+        for what, v in (("from", lo), ("to - 1", last)):
+            if not info.min <= v <= info.max:
+                raise RuntimeError(f"{what} is out of bounds for {_C_TYPES[name]}")
+    return self._assign(_integers(self, lo, last - lo + 1, generator))
+
+
+def _integers(self, lo, span, generator):
+    """``lo + k`` for k uniform in [0, span): one Philox word each while span fits 32 bits, else two."""
+    if span <= 1 << 32:
+        return _draw(self, "randint", lo, lo + span, generator, dt.int64).to(self.dtype)
+    words = [_draw(self, "randint", 0, 1 << 32, generator, dt.int64) for _ in range(2)]
+    k = words[0] * (1 << 32) + words[1]  # 64 random bits (wrapping int64)
+    k = ew.bitwise_and(k, (1 << 63) - 1) if span >= 1 << 63 else ew.remainder(k, span)
+    return (k + lo).to(self.dtype)
+
+
+def _from_to(self, name, args, kwargs, lo, hi, generator, ints=False):
+    """(from, to) of ``name(from, to)`` or ``name(from=, to=)``, checked as PyTorch's parser does."""
+    given = dict(kwargs)
+    if len(args) > 2:
+        raise TypeError(f"{name}() takes 2 positional arguments but {len(args)} were given")
+    for k in kwargs:
+        if k not in ("from", "to"):
+            raise TypeError(f"{name}() got an unexpected keyword argument '{k}'")
+    values = dict(zip(("to",) if ints and len(args) == 1 and not kwargs else ("from", "to"), args))
+    for k in kwargs:
+        if k in values:
+            raise TypeError(f"{name}() got multiple values for argument '{k}'")
+    values.update(kwargs)
+    lo, hi = values.get("from", lo), values.get("to", hi)
+    kinds = (int,) if ints else (int, float)
+    for v in (lo, hi):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, kinds)):
+            raise invalid_combination(name, args, given, method=True)
+    if lo is None:
+        raise invalid_combination(name, args, given, method=True)
+    return lo, hi
+
+
+METHODS = {f.__name__: f for f in (uniform_, normal_, log_normal_, exponential_, cauchy_, geometric_,
+                                   bernoulli_, random_)}
