@@ -35,7 +35,8 @@ class NumpyBackend:
         return _storage(flat)
 
     def from_list(self, flat, dtype):
-        return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
+        with np.errstate(over="ignore"):  # a float beyond float16/float32 is +-inf, with no warning
+            return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
 
     def wrap(self, arr):
         """Adopt a contiguous array without copying (from_numpy): (storage, dtype)."""
@@ -71,7 +72,8 @@ class NumpyBackend:
         out = []
         for r, (shape, dtype) in zip(result, out_meta):
             if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
-                r = np.asarray(r, dtype=dtype.np_name)
+                with np.errstate(over="ignore"):  # a float32 (opmath) result beyond float16 is inf
+                    r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
                 raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
             out.append(
@@ -84,7 +86,8 @@ class NumpyBackend:
         self.array(dst)[...] = self.array(src).astype(dst.dtype.np_name, copy=False)
 
     def full(self, shape, value, dtype):
-        return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
+        with np.errstate(over="ignore"):  # a float beyond float16/float32 is +-inf, with no warning
+            return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
 
     def arange(self, start, step, n, dtype):
         return _storage(

@@ -1,6 +1,7 @@
 """Helpers shared by the op families: turning arguments into tensors of one dtype and device."""
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
 from .. import dtypes as dt
@@ -10,6 +11,28 @@ from ..tensor import Tensor
 
 MAX_SCALARS = 512
 _SCALARS: OrderedDict = OrderedDict()  # least recently used first
+
+# the C++ type names in torch's "value cannot be converted to type ... without overflow"
+_CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
+              "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "bool": "bool"}
+
+
+def check_fits(value, dtype):
+    """``value`` itself, or torch's RuntimeError where an argument that torch converts to the tensor's
+    dtype with a range check (fill values, clamp bounds, alpha, a pow exponent) does not fit: a finite
+    number beyond a float dtype's largest value (inf and nan are values), or any integer dtype's
+    range (nan and inf included). Numbers in binary ops are not checked: ``h + 1e5`` is inf."""
+    if value is None or isinstance(value, (Tensor, bool)) or dtype is dt.bool_:
+        return value
+    if dtype.is_floating_point:
+        bad = math.isfinite(value) and abs(value) > dt.finfo(dtype).max
+    else:
+        info = dt.iinfo(dtype)
+        bad = not (info.min <= value <= info.max)  # nan compares false: it overflows too
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_CPP_NAMES[dtype.name]} without overflow")
+    return value
+
 
 
 def scalar_tensor(value, dtype, device) -> Tensor:
@@ -32,8 +55,14 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     return t
 
 
-def promote_args(args, float_only=False):
-    """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors."""
+def promote_args(args, float_only=False, opmath=False):
+    """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors.
+
+    ``opmath`` (torch's mul and div): where the result is float16, a scalar second operand (a
+    number or a 0-d tensor) keeps its value as float32, so the op computes in float32 and rounds
+    once, as torch's CPU kernels use the scalar's original value: ``half(0.5) * 1e5`` is 49984,
+    not ``0.5 * half(1e5) = inf``.
+    """
     first = args[0]
     if isinstance(first, Tensor) and all(isinstance(a, Tensor) and a.dtype is first.dtype for a in args) \
             and (first.dtype.is_floating_point or not float_only):
@@ -43,4 +72,10 @@ def promote_args(args, float_only=False):
     if float_only:
         dtype = dt.to_float(dtype)
     from .primitives.elementwise import to_dtype
-    return [to_dtype(a, dtype) if isinstance(a, Tensor) else scalar_tensor(a, dtype, device) for a in args]
+    out = []
+    for i, a in enumerate(args):
+        d = dtype
+        if opmath and i == 1 and dtype is dt.float16 and (not isinstance(a, Tensor) or a.dim() == 0):
+            d = dt.float32
+        out.append(to_dtype(a, d) if isinstance(a, Tensor) else scalar_tensor(a, d, device))
+    return out
