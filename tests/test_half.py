@@ -129,3 +129,42 @@ def test_out_of_range_number_matches_torch(case, dtype, device, request):
         want = _outcome(f, torch.tensor([1, 2, 3], dtype=getattr(torch, dtype)), v)
         got = _outcome(g, pyfront.tensor([1, 2, 3], dtype=getattr(pyfront, dtype), device=device), v)
         assert got == want, (case, v)
+
+
+# float16 ops that torch computes in float32 and rounds once (its opmath): reductions, composites
+# and transcendental functions; a chain of float16 steps (or NumPy's float16 loops) rounds and
+# overflows at every step (var of values near 30 was inf, a cumsum of 5000 ones 2048).
+def _halves():
+    g = torch.Generator().manual_seed(0)
+    return (torch.randn(5000, generator=g) * 10 + 3).half().tolist()
+
+
+FLOAT32_INSIDE = {
+    "sum": lambda L, t: t.sum(), "mean": lambda L, t: t.mean(),
+    "mean dim": lambda L, t: t.reshape(50, 100).mean(1),
+    "cumsum": lambda L, t: t.cumsum(0), "cumsum ones": lambda L, t: (t * 0 + 1).cumsum(0)[-5:],
+    "var": lambda L, t: t.var(), "std": lambda L, t: t.std(0),
+    "var_mean": lambda L, t: L.stack(L.var_mean(t)),
+    "norm": lambda L, t: t.norm(), "logsumexp": lambda L, t: t.logsumexp(0),
+    # (not log_softmax: torch's CPU kernel rounds the sum of exps to float16 first, pyfront does not)
+    "softmax": lambda L, t: L.softmax(t[:50], 0),
+    "matmul": lambda L, t: t.abs().reshape(50, 100) @ t.abs().reshape(100, 50),  # no cancellation
+    "lerp": lambda L, t: L.lerp(t[:200], t[200:400], 0.3),
+    "addcmul": lambda L, t: L.addcmul(t[:200], t[200:400], t[400:600], value=0.1),
+    "addcdiv": lambda L, t: L.addcdiv(t[:200], t[200:400], t[400:600], value=0.1),
+    "exp": lambda L, t: (t / 4).exp(), "sigmoid": lambda L, t: t.sigmoid(), "tanh": lambda L, t: t.tanh(),
+    "log": lambda L, t: t.abs().log(), "sin": lambda L, t: t.sin(), "erf": lambda L, t: t.erf(),
+    "pow": lambda L, t: t.abs() ** 2.5, "div": lambda L, t: t[:2500] / t[2500:],
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("op", list(FLOAT32_INSIDE))
+def test_float16_computes_in_float32(op, device):
+    f, x = FLOAT32_INSIDE[op], _halves()
+    want = f(torch, torch.tensor(x, dtype=torch.float16))
+    got = f(pyfront, pyfront.tensor(x, dtype=pyfront.float16, device=device))
+    assert got.dtype is pyfront.float16
+    # about one float16 ulp: a float32 sum in another order, or another f32 erf, can land a float16
+    # rounding tie on its other side; a float16 chain is off by far more (inf, 2048 for 5000)
+    torch.testing.assert_close(torch.tensor(got.tolist(), dtype=torch.float16), want, rtol=1e-3, atol=1e-5)

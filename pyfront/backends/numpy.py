@@ -65,7 +65,9 @@ class NumpyBackend:
 
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
-        arrays = [self.array(t) for t in inputs]
+        # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
+        # (NumPy's float16 cumsum and matmul would round every partial result)
+        arrays = [a.astype(np.float32) if a.dtype == np.float16 else a for a in map(self.array, inputs)]
         result = op.numpy(np, *arrays, **attrs)
         if not isinstance(result, tuple):
             result = (result,)

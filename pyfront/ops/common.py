@@ -1,6 +1,7 @@
 """Helpers shared by the op families: turning arguments into tensors of one dtype and device."""
 from __future__ import annotations
 
+import functools
 import math
 from collections import OrderedDict
 
@@ -79,3 +80,28 @@ def promote_args(args, float_only=False, opmath=False):
             d = dt.float32
         out.append(to_dtype(a, d) if isinstance(a, Tensor) else scalar_tensor(a, d, device))
     return out
+
+
+def float16_in_float32(fn):
+    """Run a composite whose floating tensors are all float16 in float32, rounding each floating
+    result to float16 once: torch computes these (lerp, addcmul, mean, var, ...) in one kernel in
+    float32, where a chain of float16 primitives would round, and overflow, at every step."""
+    def up(a):
+        return a.float() if isinstance(a, Tensor) and a.dtype is dt.float16 else a
+
+    def down(r):
+        return r.half() if isinstance(r, Tensor) and r.dtype is dt.float32 else r
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        floats = {a.dtype for a in (*args, *kwargs.values())
+                  if isinstance(a, Tensor) and a.dtype.is_floating_point}
+        if floats != {dt.float16} or kwargs.get("dtype") is not None:
+            return fn(*args, **kwargs)
+        out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
+        if not isinstance(out, tuple):
+            return down(out)
+        vals = [down(r) for r in out]
+        return type(out)(*vals) if hasattr(out, "_fields") else tuple(vals)
+
+    return wrapper

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..primitives.elementwise import abs, add, eq, isnan, logical_and, logical_or, mul, sub
+from ..common import float16_in_float32
 from ..registry import composite
 from ..samples import T, s
 
@@ -12,6 +13,7 @@ INPLACE = "lerp addcmul addcdiv"
 
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), 0.3), s(T((3, 1)), T((4,)), T((3, 4))),
                             s(T((4, 5), layout="transposed"), T(()), 0.7)])
+@float16_in_float32
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
     return add(input, mul(weight, sub(end, input)))
@@ -19,6 +21,7 @@ def lerp(input, end, weight):
 
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,)), T((3, 4)), value=0.5),
                             s(T(()), T((2, 3), layout="transposed"), T((2, 3)), value=-2)])
+@float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
     return add(input, mul(mul(tensor1, tensor2), value))
@@ -26,6 +29,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4), low=0.5, high=2.0)),
                             s(T((3, 1)), T((4,)), T((3, 4), low=0.5, high=2.0), value=0.5)])
+@float16_in_float32
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if not input.dtype.is_floating_point and not tensor1.dtype.is_floating_point:

@@ -14,6 +14,7 @@ from ... import dtypes as dt
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
+from ..common import float16_in_float32
 from ..dispatch import apply
 from ..primitives import reductions as red
 from ..primitives.elementwise import maximum, minimum, where
@@ -35,6 +36,7 @@ def _stat_samples():
 
 
 @composite(samples=_stat_samples)
+@float16_in_float32
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
     if dtype is not None:
@@ -98,18 +100,21 @@ def _var_samples():
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
@@ -117,6 +122,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
@@ -132,6 +138,7 @@ def _logsumexp_samples():
 
 
 @composite(samples=_logsumexp_samples)
+@float16_in_float32
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows."""
     if not input.dtype.is_floating_point:
