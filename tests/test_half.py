@@ -29,7 +29,8 @@ KNOWN_WEBGPU = {
     ("pow", "float16"): "WGSL pow_f32(1, inf) is nan (torch: 1)",
     ("pow", "float32"): "WGSL pow_f32(1, inf) is nan (torch: 1)",
     ("pow", "int8"): "WGSL pow_f32(2, 127.5) is 1.4 ulp from torch's",
-    ("add alpha", "int8"): _INT8, ("sub alpha", "int8"): _INT8,
+    ("add alpha", "int8"): _INT8, ("sub alpha", "int8"): _INT8, ("arange", "int8"): _INT8,
+    ("addcmul", "int8"): _INT8, ("number operand", "int8"): _INT8,
 }
 
 
@@ -110,6 +111,13 @@ def _lib_cases(lib):
         "tensor 0-d": lambda t, v: lib.tensor(v, dtype=t.dtype, device=t.device),
         "to": lambda t, v: lib.tensor([v], dtype=lib.float64).to(t.device, t.dtype),
         "cast": lambda t, v: lib.tensor([v], dtype=lib.float64).to(t.dtype).to(t.device),
+        "where": lambda t, v: lib.where(t > 1, t, v),
+        "linspace": lambda t, v: lib.linspace(0, v, 3, dtype=t.dtype, device=t.device),
+        "arange": lambda t, v: (lib.arange(0, v, v // 2, dtype=t.dtype, device=t.device)
+                                if isinstance(v, int) else t),
+        "lerp": lambda t, v: lib.lerp(t, t * 0, v) if t.dtype.is_floating_point else t,
+        "addcmul": lambda t, v: lib.addcmul(t, t, t, value=v),
+        "number operand": lambda t, v: (t + v, t * v, t - v)[1],
     }
 
 

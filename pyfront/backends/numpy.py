@@ -95,7 +95,8 @@ class NumpyBackend:
         return _storage(
             (start + step * np.arange(n, dtype=np.float64)).astype(dtype.np_name)
             if dtype.is_floating_point
-            else np.arange(start, start + step * n, step, dtype=dtype.np_name)[:n]
+            # int64, then wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
+            else np.arange(start, start + step * n, step, dtype=np.int64)[:n].astype(dtype.np_name)
         )
 
     def random(self, kind, n, dtype, seed, offset, a, b):

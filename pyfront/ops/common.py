@@ -36,6 +36,12 @@ def check_fits(value, dtype):
 
 
 
+def _wrap_int(value: int, dtype) -> int:
+    bits = dtype.itemsize * 8
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if dtype.is_signed and value >= 1 << (bits - 1) else value
+
+
 def scalar_tensor(value, dtype, device) -> Tensor:
     """A 0-d tensor for a Python number operand; it ranks below tensors in type promotion.
 
@@ -44,6 +50,8 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     schedule) only replaces the least recently used. The key spells the number with its type and
     repr, so 1, 1.0, True and -0.0 stay apart.
     """
+    if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
+        value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
     backend = get_backend(device)
     key = (backend, type(value), repr(value), dtype)
     t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)

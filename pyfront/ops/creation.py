@@ -227,6 +227,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtype or dt.get_default_dtype()
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    check_fits(start, dtype)
+    check_fits(end, dtype)
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
     half = steps // 2 if steps > 1 else steps

@@ -531,6 +531,10 @@ def where(condition, input=None, other=None):
                 f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}"
             )
         condition = condition.to(dt.bool_)
+    dtype = dt.result_type(input, other)
+    for v in (input, other):
+        if dtype is not dt.float16:  # torch rounds a float16 one (1e5 is inf) and checks the others
+            check_fits(v, dtype)
     x, y = promote_args((input, other))
     return apply(_where, condition, x, y)
 
