@@ -18,11 +18,14 @@ _CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "
               "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "bool": "bool"}
 
 
-def check_fits(value, dtype):
+def check_fits(value, dtype, opmath=False):
     """``value`` itself, or torch's RuntimeError where an argument that torch converts to the tensor's
     dtype with a range check (fill values, clamp bounds, alpha, a pow exponent) does not fit: a finite
     number beyond a float dtype's largest value (inf and nan are values), or any integer dtype's
-    range (nan and inf included). Numbers in binary ops are not checked: ``h + 1e5`` is inf."""
+    range (nan and inf included). Numbers in binary ops are not checked: ``h + 1e5`` is inf.
+    ``opmath``: torch converts it to the type it computes in, float32 for float16 (weights, slopes)."""
+    if opmath and dtype is dt.float16:
+        dtype = dt.float32
     if value is None or isinstance(value, (Tensor, bool)) or dtype is dt.bool_:
         return value
     if dtype.is_floating_point:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE
+from ...ops.common import check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
@@ -89,6 +91,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     since = SEQUENCE[0]
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if not input.dtype.is_floating_point:  # an integer tensor's bounds go through int64, as in torch
+        min_val, max_val = (int(check_fits(v, dt.int64)) for v in (min_val, max_val))
+    check_fits(min_val, input.dtype)
+    check_fits(max_val, input.dtype)
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
@@ -101,6 +107,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 @composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(negative_slope, input.dtype, opmath=True)
     return _out(input, ew.where(input > 0, input, input * negative_slope), inplace, since)
 
 
@@ -116,6 +124,8 @@ def _elu(input, alpha, scale, input_scale):
 )
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(alpha, input.dtype, opmath=True)
     return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
 
 
@@ -161,6 +171,9 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 )
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(beta, input.dtype, opmath=True)
+        check_fits(threshold, input.dtype, opmath=True)
     scaled = input * beta
     soft = ew.log1p(ew.exp(ew.clamp_max(scaled, threshold))) / beta
     return ew.where(scaled > threshold, input, soft)
@@ -239,6 +252,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 )
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
+    check_fits(threshold, input.dtype, opmath=True)
+    check_fits(value, input.dtype)
     return _out(input, ew.where(input > threshold, input, value).to(input.dtype), inplace, since)
 
 

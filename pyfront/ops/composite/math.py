@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from ..primitives.elementwise import abs, add, eq, isnan, logical_and, logical_or, mul, sub
-from ... import dtypes as dt
 from ..common import check_fits, float16_in_float32
 from ..registry import composite
 from ..samples import T, s
@@ -12,17 +11,13 @@ METHODS = "lerp addcmul addcdiv isclose allclose equal"
 INPLACE = "lerp addcmul addcdiv"
 
 
-def _check_weight(value, input):
-    """torch converts a number weight to the tensor's compute type: float16 computes in float32."""
-    check_fits(value, dt.float32 if input.dtype is dt.float16 else input.dtype)
-
-
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), 0.3), s(T((3, 1)), T((4,)), T((3, 4))),
                             s(T((4, 5), layout="transposed"), T(()), 0.7)])
 @float16_in_float32
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
-    _check_weight(weight, input)
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(weight, input.dtype, opmath=True)
     return add(input, mul(weight, sub(end, input)))
 
 
@@ -31,7 +26,7 @@ def lerp(input, end, weight):
 @float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
-    _check_weight(value, input)
+    check_fits(value, input.dtype, opmath=True)
     return add(input, mul(mul(tensor1, tensor2), value))
 
 
@@ -47,7 +42,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                            "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
                            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
-    _check_weight(value, input)
+    check_fits(value, input.dtype, opmath=True)
     return add(input, mul(tensor1 / tensor2, value))
 
 
