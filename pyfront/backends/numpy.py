@@ -91,7 +91,9 @@ class NumpyBackend:
     def run(self, op, inputs, attrs, out_meta):
         if all(0 in shape for shape, _ in out_meta):  # no element to compute: nothing runs
             return [_storage(np.empty(0, _NP_DTYPES[dtype.name])) for _, dtype in out_meta]
-        arrays = [self.array(t) for t in inputs]
+        # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
+        # (NumPy's float16 cumsum and matmul would round every partial result)
+        arrays = [a.astype(np.float32) if a.dtype == np.float16 else a for a in map(self.array, inputs)]
         with _as_torch():  # also turns NumPy's MemoryError into torch's RuntimeError
             result = op.numpy(np, *arrays, **attrs)
         if not isinstance(result, tuple):
@@ -124,7 +126,8 @@ class NumpyBackend:
         return _storage(
             (start + step * np.arange(n, dtype=np.float64)).astype(dtype.np_name)
             if dtype.is_floating_point
-            else np.arange(start, start + step * n, step, dtype=dtype.np_name)[:n]
+            # int64, then wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
+            else np.arange(start, start + step * n, step, dtype=np.int64)[:n].astype(dtype.np_name)
         )
 
     def random(self, kind, n, dtype, seed, offset, a, b):

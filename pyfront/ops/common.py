@@ -1,6 +1,8 @@
 """Helpers shared by the op families: turning arguments into tensors of one dtype and device."""
 from __future__ import annotations
 
+import functools
+import math
 from collections import OrderedDict
 
 from .. import dtypes as dt
@@ -11,6 +13,37 @@ from ..tensor import Tensor
 MAX_SCALARS = 512
 _SCALARS: OrderedDict = OrderedDict()  # least recently used first
 
+# the C++ type names in torch's "value cannot be converted to type ... without overflow"
+_CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
+              "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "bool": "bool"}
+
+
+def check_fits(value, dtype, opmath=False):
+    """``value`` itself, or torch's RuntimeError where an argument that torch converts to the tensor's
+    dtype with a range check (fill values, clamp bounds, alpha, a pow exponent) does not fit: a finite
+    number beyond a float dtype's largest value (inf and nan are values), or any integer dtype's
+    range (nan and inf included). Numbers in binary ops are not checked: ``h + 1e5`` is inf.
+    ``opmath``: torch converts it to the type it computes in, float32 for float16 (weights, slopes)."""
+    if opmath and dtype is dt.float16:
+        dtype = dt.float32
+    if value is None or isinstance(value, (Tensor, bool)) or dtype is dt.bool_:
+        return value
+    if dtype.is_floating_point:
+        bad = math.isfinite(value) and abs(value) > dt.finfo(dtype).max
+    else:
+        info = dt.iinfo(dtype)
+        bad = not (info.min <= value <= info.max)  # nan compares false: it overflows too
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_CPP_NAMES[dtype.name]} without overflow")
+    return value
+
+
+
+def _wrap_int(value: int, dtype) -> int:
+    bits = dtype.itemsize * 8
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if dtype.is_signed and value >= 1 << (bits - 1) else value
+
 
 def scalar_tensor(value, dtype, device) -> Tensor:
     """A 0-d tensor for a Python number operand; it ranks below tensors in type promotion.
@@ -20,6 +53,8 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     schedule) only replaces the least recently used. The key spells the number with its type and
     repr, so 1, 1.0, True and -0.0 stay apart.
     """
+    if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
+        value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
     backend = get_backend(device)
     key = (backend, type(value), repr(value), dtype)
     t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)
@@ -32,8 +67,14 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     return t
 
 
-def promote_args(args, float_only=False):
-    """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors."""
+def promote_args(args, float_only=False, opmath=False):
+    """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors.
+
+    ``opmath`` (torch's mul and div): where the result is float16, a scalar second operand (a
+    number or a 0-d tensor) keeps its value as float32, so the op computes in float32 and rounds
+    once, as torch's CPU kernels use the scalar's original value: ``half(0.5) * 1e5`` is 49984,
+    not ``0.5 * half(1e5) = inf``.
+    """
     first = args[0]
     if isinstance(first, Tensor) and all(isinstance(a, Tensor) and a.dtype is first.dtype for a in args) \
             and (first.dtype.is_floating_point or not float_only):
@@ -43,4 +84,35 @@ def promote_args(args, float_only=False):
     if float_only:
         dtype = dt.to_float(dtype)
     from .primitives.elementwise import to_dtype
-    return [to_dtype(a, dtype) if isinstance(a, Tensor) else scalar_tensor(a, dtype, device) for a in args]
+    out = []
+    for i, a in enumerate(args):
+        d = dtype
+        if opmath and i == 1 and dtype is dt.float16 and (not isinstance(a, Tensor) or a.dim() == 0):
+            d = dt.float32
+        out.append(to_dtype(a, d) if isinstance(a, Tensor) else scalar_tensor(a, d, device))
+    return out
+
+
+def float16_in_float32(fn):
+    """Run a composite whose floating tensors are all float16 in float32, rounding each floating
+    result to float16 once: torch computes these (lerp, addcmul, mean, var, ...) in one kernel in
+    float32, where a chain of float16 primitives would round, and overflow, at every step."""
+    def up(a):
+        return a.float() if isinstance(a, Tensor) and a.dtype is dt.float16 else a
+
+    def down(r):
+        return r.half() if isinstance(r, Tensor) and r.dtype is dt.float32 else r
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        floats = {a.dtype for a in (*args, *kwargs.values())
+                  if isinstance(a, Tensor) and a.dtype.is_floating_point}
+        if floats != {dt.float16} or kwargs.get("dtype") is not None:
+            return fn(*args, **kwargs)
+        out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
+        if not isinstance(out, tuple):
+            return down(out)
+        vals = [down(r) for r in out]
+        return type(out)(*vals) if hasattr(out, "_fields") else tuple(vals)
+
+    return wrapper

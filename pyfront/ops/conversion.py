@@ -59,9 +59,13 @@ def to(self, *args, **kwargs):
     """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; self if unchanged."""
     device, dtype, copy = _parse_to(args, dict(kwargs))
     out = self
+    # cast where the source dtype lives: the cpu holds every dtype, webgpu no float64
+    cast_first = device is not None and dtype is not None and as_device(device).type != "cpu"
+    if cast_first:
+        out = to_dtype(out, dtype)
     if device is not None:
         out = to_device(out, device)
-    if dtype is not None:
+    if dtype is not None and not cast_first:
         out = to_dtype(out, dtype)
     if copy and out is self:
         out = self.clone()

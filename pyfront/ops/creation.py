@@ -10,6 +10,7 @@ from ..device import as_device
 from ..random import default_generator
 from ..shape import infer_size
 from ..tensor import Tensor, _kind_name
+from .common import check_fits
 
 
 def _size(size, name="zeros"):
@@ -96,13 +97,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
     flat, shape, inferred = _flatten(data)
     dtype = dtype or inferred or dt.get_default_dtype()
-    if dtype.kind == "i" and any(isinstance(v, float) for v in flat):
-        flat = [int(v) for v in flat]
     if dtype.kind == "i":
         info = _INT_RANGE[dtype.name]
-        for v in flat:
+        for v in flat:  # before truncating: int8's 127.5 overflows, as in torch
             if not info[0] <= v <= info[1]:
                 raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    if dtype.kind == "i" and any(isinstance(v, float) for v in flat):
+        flat = [int(v) for v in flat]
     storage = get_backend(device).from_list(flat, dtype)
     return _finish(storage, shape, dtype, requires_grad)
 
@@ -148,6 +149,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else dt.scalar_dtype(fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    elif not (dtype is dt.float16 and math.prod(size) == 1):  # torch's one-element fill skips the check
+        check_fits(fill_value, dtype)
     storage = get_backend(as_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
 
@@ -226,6 +229,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     dtype = dtype or dt.get_default_dtype()
     _no_bool("linspace", dtype)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    check_fits(start, dtype)
+    check_fits(end, dtype)
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
     half = steps // 2 if steps > 1 else steps

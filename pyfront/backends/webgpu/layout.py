@@ -8,6 +8,7 @@ indices and counts fit; documented in the README).
 
 from __future__ import annotations
 
+import math
 import struct
 
 from ... import dtypes as dt
@@ -115,7 +116,19 @@ def values_to_gpu(flat, dtype) -> bytes:
         raise RuntimeError(_RANGE_ERROR)
     if wtype in ("i32", "u32"):
         flat = [int(v) for v in flat]
-    return struct.pack(f"<{len(flat)}{GPU_FMT[wtype]}", *flat)
+    fmt = f"<{len(flat)}{GPU_FMT[wtype]}"
+    try:
+        return struct.pack(fmt, *flat)
+    except OverflowError:  # a float beyond the dtype's range rounds to +-inf, as PyTorch casts it
+        return struct.pack(fmt, *(_in_range(v, GPU_FMT[wtype]) for v in flat))
+
+
+def _in_range(v, fmt):
+    try:
+        struct.pack("<" + fmt, v)
+        return v
+    except OverflowError:
+        return math.copysign(math.inf, v)
 
 
 def gpu_to_values(raw, dtype) -> list:

@@ -11,6 +11,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE
+from ...ops.common import check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
@@ -100,6 +101,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     since = SEQUENCE[0]
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if not input.dtype.is_floating_point:  # an integer tensor's bounds go through int64, as in torch
+        min_val, max_val = (int(check_fits(v, dt.int64)) for v in (min_val, max_val))
+    check_fits(min_val, input.dtype)
+    check_fits(max_val, input.dtype)
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
@@ -113,6 +118,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     _floating("leaky_relu_cpu", input)
     since = SEQUENCE[0]
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(negative_slope, input.dtype, opmath=True)
     return _out(input, ew.where(input > 0, input, input * negative_slope), inplace, since)
 
 
@@ -131,6 +138,8 @@ def _elu(input, alpha, scale, input_scale):
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(alpha, input.dtype, opmath=True)
     return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
 
 
@@ -181,6 +190,9 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
     _floating("softplus_cpu", input)
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(beta, input.dtype, opmath=True)
+        check_fits(threshold, input.dtype, opmath=True)
     scaled = input * beta
     linear = scaled > threshold
     # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient
@@ -285,6 +297,9 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
         if any(not info.min <= v <= info.max for v in (threshold, value)):
             ctype = {"int32": "int"}.get(input.dtype.name, input.dtype.name + "_t")
             raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+    else:
+        check_fits(threshold, input.dtype, opmath=True)
+        check_fits(value, input.dtype)
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 

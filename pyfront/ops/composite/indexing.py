@@ -15,7 +15,7 @@ from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
 from ...tensor import Tensor
-from ..common import scalar_tensor
+from ..common import check_fits, scalar_tensor
 from ..creation import tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
@@ -232,6 +232,14 @@ def __getitem__(self, index):
     return prim.index(view, packed, dims)
 
 
+def _setitem_number(value, self):
+    """``x[i] = number`` as a 0-d tensor of x's dtype; the number is checked against the dtype as
+    torch does, except for float16, where torch rounds it (1e5 is inf)."""
+    if self.dtype is not dt.float16:
+        check_fits(value, self.dtype)
+    return scalar_tensor(value, self.dtype, self.device)
+
+
 def __setitem__(self, index, value) -> None:
     """``x[index] = value``: a view's copy_/fill_ for basic indices, else an index_put."""
     view, adv = _apply_basic(self, index)
@@ -241,12 +249,12 @@ def __setitem__(self, index, value) -> None:
         if isinstance(value, Tensor):
             view.copy_(_strip_leading_ones(value, view.dim()).expand(view.shape))
         else:
-            view.fill_(value)
+            view.fill_(_setitem_number(value, self))
         return
     if isinstance(value, Tensor):
         _same_dtype(self, value)
     else:
-        value = scalar_tensor(value, self.dtype, self.device)
+        value = _setitem_number(value, self)
     packed, dims = _packed(view, adv)
     view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False))
 
@@ -444,7 +452,7 @@ def index_fill(input, dim, index, value):
     value = (
         value.to(input.dtype)
         if isinstance(value, Tensor)
-        else scalar_tensor(value, input.dtype, input.device)
+        else scalar_tensor(check_fits(value, input.dtype), input.dtype, input.device)
     )
     x = input.reshape(1) if input.dim() == 0 else input
     with _reworded(IndexError, lambda v, n: f"index {v} is out of bounds for dimension {d} with size {n}"):
@@ -484,7 +492,7 @@ def masked_fill(input, mask, value):
             )
         value = value.to(input.dtype)
     else:
-        value = scalar_tensor(value, input.dtype, input.device)
+        value = scalar_tensor(check_fits(value, input.dtype), input.dtype, input.device)
     return where(mask, value, input)
 
 
@@ -633,7 +641,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if not isinstance(src, Tensor):
         value = src if src is not None else value
-        src = scalar_tensor(value, input.dtype, input.device).expand(index.shape)
+        src = scalar_tensor(check_fits(value, input.dtype), input.dtype, input.device).expand(index.shape)
     if reduce is None:
         return prim.scatter_along(input, dim, index, src, _SCATTER_REDUCE[reduce])
     if isinstance(src, Tensor) and value is None:

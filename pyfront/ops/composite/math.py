@@ -1,8 +1,9 @@
 """Elementwise math built from primitives (see primitives/__init__.py for the module conventions)."""
 from __future__ import annotations
 
-from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
 from ...tensor import Tensor
+from ..common import check_fits, float16_in_float32
+from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
 from ..registry import composite
 from ..samples import T, s
 
@@ -13,23 +14,28 @@ INPLACE = "lerp addcmul addcdiv"
 
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), 0.3), s(T((3, 1)), T((4,)), T((3, 4))),
                             s(T((4, 5), layout="transposed"), T(()), 0.7)])
+@float16_in_float32
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
     if not input.dtype.is_floating_point:
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+    check_fits(weight, input.dtype, opmath=True)
     return add(input, mul(weight, sub(end, input)))
 
 
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,)), T((3, 4)), value=0.5),
                             s(T(()), T((2, 3), layout="transposed"), T((2, 3)), value=-2)])
+@float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
+    check_fits(value, input.dtype, opmath=True)
     return add(input, mul(mul(tensor1, tensor2), value))
 
 
 @composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4), low=0.5, high=2.0)),
                             s(T((3, 1)), T((4,)), T((3, 4), low=0.5, high=2.0), value=0.5)])
+@float16_in_float32
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if not input.dtype.is_floating_point and not tensor1.dtype.is_floating_point:
@@ -39,6 +45,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                            "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
                            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    check_fits(value, input.dtype, opmath=True)
     return add(input, mul(tensor1 / tensor2, value))
 
 

@@ -15,6 +15,7 @@ from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
+from ..common import float16_in_float32
 from ..dispatch import apply
 from ..primitives import reductions as red
 from ..primitives.elementwise import maximum, minimum, where
@@ -36,6 +37,7 @@ def _stat_samples():
 
 
 @composite(samples=_stat_samples)
+@float16_in_float32
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
     if dtype is not None:
@@ -100,18 +102,21 @@ def _var_samples():
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
@@ -119,6 +124,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 @composite(samples=_var_samples)
+@float16_in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
@@ -134,6 +140,7 @@ def _logsumexp_samples():
 
 
 @composite(samples=_logsumexp_samples)
+@float16_in_float32
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows."""
     if not input.dtype.is_floating_point:

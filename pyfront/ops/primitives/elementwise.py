@@ -12,7 +12,7 @@ import math
 from ... import dtypes as dt
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
-from ..common import promote_args
+from ..common import check_fits, promote_args
 from ..dispatch import apply
 from ..registry import OpDef, register
 
@@ -77,9 +77,10 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, **kw):
     return fn
 
 
-def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, **kw):
+def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, **kw):
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
-    Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU."""
+    Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
+    ``other`` keeps float32 precision with float16 tensors (see promote_args)."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
@@ -87,7 +88,7 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, **kw
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
-        return apply(op, *promote_args((input, other), float_only=out == FLOAT))
+        return apply(op, *promote_args((input, other), float_only=out == FLOAT, opmath=opmath))
 
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
@@ -422,6 +423,7 @@ mul = binary(
     save=(0, 1),
     saved_for={0: (1,), 1: (0,)},
     wgsl="a * b",
+    opmath=True,
 )
 div_ = binary(
     "div",
@@ -432,6 +434,7 @@ div_ = binary(
     save_output=True,
     domain=(0.5, None),
     wgsl="a / b",
+    opmath=True,
 )
 floor_divide_ = binary(
     "floor_divide",
@@ -439,6 +442,7 @@ floor_divide_ = binary(
     _no_derivative("floor_divide"),
     domain=(0.5, None),
     wgsl={"f": "T(floordiv_f32(f32(a), f32(b)))", "i": "floordiv_i32(a, b)", "u": "a / b"},
+    opmath=True,
 )
 _div_trunc = binary(
     "div_trunc",
@@ -449,6 +453,7 @@ _div_trunc = binary(
     torch_name="div",
     domain=(0.5, None),
     wgsl={"f": "trunc(a / b)", "*": "a / b"},
+    opmath=True,
 )
 pow_ = binary(
     "pow",
@@ -600,6 +605,10 @@ def where(condition, input=None, other=None):
                 f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}"
             )
         condition = condition.to(dt.bool_)
+    dtype = dt.result_type(input, other)
+    for v in (input, other):
+        if dtype is not dt.float16:  # torch rounds a float16 one (1e5 is inf) and checks the others
+            check_fits(v, dtype)
     x, y = promote_args((input, other))
     return apply(_where, condition, x, y)
 
@@ -663,7 +672,7 @@ def clamp(input, min=None, max=None):
             out = where((out > max) | (max != max), max, out)
         return out
     dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
-    return apply(_clamp, input.to(dtype), min=min, max=max)
+    return apply(_clamp, input.to(dtype), min=check_fits(min, dtype), max=check_fits(max, dtype))
 
 
 clip = clamp
@@ -677,12 +686,17 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
+def _cast_np(np, x, dtype):
+    with np.errstate(over="ignore", invalid="ignore"):  # out-of-range floats become +-inf, as in torch
+        return x.astype(dtype.np_name)
+
+
 _to_copy = register(
     OpDef(
         "to_copy",
         "elementwise",
         lambda x, dtype: [(x.shape, dtype)],
-        lambda np, x, dtype: x.astype(dtype.np_name),
+        lambda np, x, dtype: _cast_np(np, x, dtype),
         lambda c, g: (g.to(c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
         backward_name="ToCopyBackward0",
         torch_name=None,
@@ -713,8 +727,15 @@ def clone(input, *, memory_format=None):
 
 
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
+def _check_alpha(alpha, dtype):
+    if dtype.kind != "f" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    check_fits(alpha, dtype)
+
+
 def add(input, other, *, alpha=1):
     if alpha != 1:
+        _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
     return add_(input, other)
 
@@ -731,6 +752,7 @@ def sub(input, other, *, alpha=1):
             "the `^` or `logical_xor()` operator instead."
         )
     if alpha != 1:
+        _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
     return sub_(input, other)
 
@@ -765,6 +787,10 @@ def pow(input, exponent):
         and not input.dtype.is_floating_point
     ):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if not isinstance(exponent, Tensor):
+        d = dt.result_type(input, exponent)
+        if d is input.dtype and (d is dt.float16 or d.kind == "i"):
+            check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
     return pow_(input, exponent)
 
 

@@ -52,7 +52,7 @@ def scalar_word(ty: str, value) -> int:
 
 
 @functools.lru_cache(maxsize=256)  # the generated text is also the runtime's pipeline key
-def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types):
+def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types, widen_f16=False):
     out_type = wgsl_type(out_dtype)
     n = len(types)
     bindings = [
@@ -60,7 +60,8 @@ def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types):
     ]
     bindings.append(f"@group(0) @binding({n}) var<storage, read_write> out: array<{out_type}>;")
     loads = "\n".join(
-        [f"    let {NAMES[i]} = in{i}[offsets[{i + 1}]];" for i in range(n)]
+        [f"    let {NAMES[i]} = {_widened(ty, widen_f16)}(in{i}[offsets[{i + 1}]]);"
+         for i, ty in enumerate(types)]
         + [f"    let s{k} = {_LOAD[ty].format(k=SCALAR_WORD + k)};" for k, ty in enumerate(scalar_types)]
     )
     store = f"select(0u, 1u, {source_expr})" if bool_expr else store_expr(source_expr, out_dtype)
@@ -77,9 +78,14 @@ def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types):
     )
 
 
-def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=()):
+def _widened(ty, widen_f16):
+    return "f32" if widen_f16 and ty == "f16" else ""
+
+
+def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=(), widen_f16=False):
     """Evaluate ``source_expr`` (over a, b, c and s0, s1, ...) for every element of tensor ``out``
-    (any strides). ``scalars``: (WGSL type, Python number) per s0, s1, ..."""
+    (any strides). ``scalars``: (WGSL type, Python number) per s0, s1, ...; ``widen_f16``: float16
+    inputs are read as f32."""
     shape = tuple(out.shape)
     numel = out.numel()
     if numel == 0:
@@ -95,7 +101,8 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
             f"contiguous ones; got {len(shape)}: make the operands contiguous first"
         )
     types = tuple(wgsl_type(t.dtype) for t in inputs)
-    source = _source(source_expr, types, out.dtype, len(shape), bool_expr, tuple(ty for ty, _ in scalars))
+    source = _source(source_expr, types, out.dtype, len(shape), bool_expr, tuple(ty for ty, _ in scalars),
+                     widen_f16)
     params = [numel, *shape]
     offsets = [out._offset] + [t._offset for t in inputs]
     for off, strides in zip(offsets, ports):
@@ -112,8 +119,13 @@ def launch_op(backend, op, inputs, attrs, out):
     ctype = wgsl_type(inputs[0].dtype) if inputs else wgsl_type(out.dtype)
     if op.name == "where":
         ctype = wgsl_type(inputs[1].dtype)
+    # float16 computes in f32 and rounds once on the store, as torch's CPU kernels do (its opmath);
+    # so a float32 scalar operand (see ops/common.promote_args) keeps its value
+    widen = ctype == "f16" or any(t.dtype.name == "float16" for t in inputs)
+    if ctype == "f16":
+        ctype = "f32"
     expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out.dtype.kind == "b")
     if op.name == "to_copy" and out.dtype.kind == "b":
         expr = f"a != {ctype}(0)"
-    run_elementwise(backend, expr, inputs, out, bool_expr, scalars)
+    run_elementwise(backend, expr, inputs, out, bool_expr, scalars, widen)
