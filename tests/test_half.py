@@ -20,20 +20,14 @@ DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 # Rows that fail on webgpu for reasons outside this file's kinds, each owned by another item of
 # issue 9: strict, so a fix shows up as XPASS and the row is then freed here.
 _FLOOR = "WGSL floor(a / b) is not torch's exact fmod-based floor division (3 // 0.1 is 29)"
-_INT8 = "int8 results on webgpu are not wrapped to 8 bits (item 4)"
 KNOWN_WEBGPU = {
     ("div_floor", "float16"): _FLOOR, ("div_floor", "float32"): _FLOOR,
     ("floordiv", "float16"): _FLOOR, ("floordiv", "float32"): _FLOOR,
     ("remainder", "float16"): "WGSL a - b * floor(a / b) gives nan for b = inf (torch: a)",
     ("remainder", "float32"): "WGSL a - b * floor(a / b) is inexact (torch: exact fmod)",
-    ("pow", "float16"): "WGSL pow_f32(1, inf) is nan (torch: 1)",
-    ("pow", "float32"): "WGSL pow_f32(1, inf) is nan (torch: 1)",
     ("pow", "int8"): "WGSL pow_f32(2, 127.5) is 1.4 ulp from torch's",
-    ("add alpha", "int8"): _INT8, ("sub alpha", "int8"): _INT8, ("arange", "int8"): _INT8,
-    ("addcmul", "int8"): _INT8, ("number operand", "int8"): _INT8,
 }
-# Rows that fail on every device for reasons owned by another item of issue 9 (strict likewise).
-KNOWN = {("threshold", "float16"): "threshold(x, nan, v) gives v where torch keeps x (item 5: NaN)"}
+KNOWN: dict = {}  # rows that fail on every device (strict likewise): none left
 
 
 def _mark_known(request, name, dtype, device):
