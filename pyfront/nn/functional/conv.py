@@ -219,7 +219,7 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
         raise RuntimeError(
             f"Input type ({cpp_name(input.dtype)}) and bias type ({cpp_name(bias.dtype)}) should be the same"
         )
-    if input.dtype.name == "bool":
+    if input.dtype.name == "bool" and not transposed:  # transposed: _conv_transpose names its kernel
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
 
 

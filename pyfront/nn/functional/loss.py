@@ -554,7 +554,8 @@ def margin_ranking_loss(
 ) -> Tensor:
     reduction = _legacy_reduction(size_average, reduce, reduction)
     # the margin is a float in PyTorch's signature: integer inputs give a float loss
-    return _reduce(ew.clamp_min(-target * (input1 - input2) + float(margin), 0), reduction)
+    diff = input1 - input2  # first, as in PyTorch: two bool inputs are refused for it
+    return _reduce(ew.clamp_min(-target * diff + float(margin), 0), reduction)
 
 
 @composite(

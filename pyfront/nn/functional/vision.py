@@ -341,6 +341,9 @@ def _check_sizes(input, sizes, mode):
     byte_ok = input.dtype is dt.uint8 and mode.startswith("nearest")
     if not input.dtype.is_floating_point and mode != "area" and not byte_ok:
         kernel = f"upsample_{mode.replace('-', '_')}{len(sizes)}d"
+        if mode.startswith("nearest"):  # the helpers PyTorch's nearest kernels refuse the dtype in
+            nd2 = len(sizes) == 2
+            kernel = "upsample_nearest2d_channels_last" if nd2 else "compute_indices_weights_nearest"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
