@@ -239,10 +239,10 @@ def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), computed stably in three ranges, each seeing only its own inputs. Each range's
     gradient is one chain of products (never a difference of two terms that both carry the incoming
     gradient), so it is PyTorch's ``grad * (1 - sigmoid(x))`` also for an infinite incoming gradient:
-    below -40, log(sigmoid(x)) is x to the last bit of float64; in [-40, 0) log(sigmoid(x)) has no
-    underflow; from 0, -log1p(exp(-x))."""
+    below -c, log(sigmoid(x)) is x to the last bit of the dtype (c = 40 for float32/64, 10 for 16-bit
+    floats); in [-c, 0) log(sigmoid(x)) has no underflow; from 0, -log1p(exp(-x))."""
     _floating("log_sigmoid_cpu", input)
-    far, negative = input < -40.0, input < 0
+    far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
     high = ew.where(negative, 0.0, input)
     return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), -ew.log1p(ew.exp(-high))))
