@@ -249,13 +249,16 @@ def softsign(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)) = -softplus(-x), computed stably (each side sees only its own inputs, so the
-    gradient is PyTorch's at 0, at +-inf and at NaN)."""
+    """log(sigmoid(x)), computed stably in three ranges, each seeing only its own inputs. Each range's
+    gradient is one chain of products (never a difference of two terms that both carry the incoming
+    gradient), so it is PyTorch's ``grad * (1 - sigmoid(x))`` also for an infinite incoming gradient:
+    below -c, log(sigmoid(x)) is x to the last bit of the dtype (c = 40 for float32/64, 10 for 16-bit
+    floats); in [-c, 0) log(sigmoid(x)) has no underflow; from 0, -log1p(exp(-x))."""
     _floating("log_sigmoid_cpu", input)
-    negative = input < 0
-    low = ew.where(negative, input, 0.0)
+    far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
+    mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
     high = ew.where(negative, 0.0, input)
-    return ew.where(negative, low - ew.log1p(ew.exp(low)), -ew.log1p(ew.exp(-high)))
+    return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), -ew.log1p(ew.exp(-high))))
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=_unary)

@@ -219,7 +219,7 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
         raise RuntimeError(
             f"Input type ({cpp_name(input.dtype)}) and bias type ({cpp_name(bias.dtype)}) should be the same"
         )
-    if input.dtype.name == "bool":
+    if input.dtype.name == "bool" and not transposed:  # transposed: _conv_transpose names its kernel
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
 
 
@@ -320,6 +320,9 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
     _check_conv(
         input, weight, bias, stride, padding, dilation, groups, transposed=True, output_padding=output_padding
     )
+    if not input.dtype.is_floating_point and input.dtype.name != "int64":  # PyTorch's kernels: float, long
+        kernel = f"slow_conv_transpose{max(nd, 2)}d_out_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     for op, st, d in zip(output_padding, stride, dilation):
         if op >= st and op >= d:
             raise RuntimeError(

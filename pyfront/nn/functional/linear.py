@@ -72,7 +72,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         )
     # x1 @ W viewed as (in1, out * in2), then contracted with x2 over in2
     left = matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
-    out = (left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)).sum(-1)
+    prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)
+    out = prod.sum(-1, dtype=prod.dtype)  # integer inputs keep their dtype (and wrap), as in PyTorch
     return out if bias is None else out + bias
 
 

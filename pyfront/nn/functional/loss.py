@@ -69,6 +69,25 @@ def _pointwise_pair(input, target):
     return input.broadcast_to(shape), target.broadcast_to(shape)
 
 
+def _floating(kernel: str, dtype) -> None:
+    """PyTorch's loss kernels exist for floating dtypes only (``dtype``: the one the kernel runs in)."""
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype._legacy_name[:-6]}'")
+
+
+def _cast_back(result, dtype) -> None:
+    """An in-place step of PyTorch's kernel (``mul_``) writes a floating result into ``dtype``."""
+    if dt.promote_types(result, dtype) != dtype:
+        raise RuntimeError(f"result type {result._legacy_name[:-6]} can't be cast to the desired output type "
+                           f"{dtype._legacy_name[:-6]}")
+
+
+def _only(mask, x):
+    """``x`` where ``mask`` holds, else 0: a branch of a ``where`` that sees only its own elements, so an
+    infinite element of the other branch gives no 0 * inf = nan in its gradient."""
+    return ew.where(mask, x, 0.0)
+
+
 def _weighted(loss, weight, input, reduction):
     """The ``weight=`` path of mse/l1/huber: per-element weights, 'mean' divides by their sum."""
     _check_reduction(reduction)
@@ -113,6 +132,7 @@ def mse_loss(
 ) -> Tensor:
     """Mean squared error."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target)
     d = x - t
     return _weighted(d * d, weight, input, reduction)
@@ -154,11 +174,13 @@ def smooth_l1_loss(
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _floating("smooth_l1_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target)
     d = ew.abs(x - t)
     if beta == 0.0:
         return _reduce(d, reduction)
-    return _reduce(ew.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+    small = ew.logical_not(d >= beta)  # nan takes the quadratic side, as in PyTorch's gradient
+    return _reduce(ew.where(small, 0.5 * _only(small, d) ** 2 / beta, d - 0.5 * beta), reduction)
 
 
 @composite(
@@ -178,9 +200,13 @@ def huber_loss(
     """Squared below ``delta``, ``delta``-scaled absolute above."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _cast_back(dt.promote_types(input.dtype, target.dtype), input.dtype)  # huber computes into input's dtype
+    _floating("huber_cpu", input.dtype)
     x, t = _pointwise_pair(input, target)
     d = ew.abs(x - t)
-    return _weighted(ew.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), weight, input, reduction)
+    small = ew.logical_not(d >= delta)  # nan takes the quadratic side, as in PyTorch's gradient
+    loss = ew.where(small, 0.5 * _only(small, d) ** 2, delta * (d - 0.5 * delta))
+    return _weighted(loss, weight, input, reduction)
 
 
 # -- classification ------------------------------------------------------------------------------
@@ -270,6 +296,7 @@ def nll_loss(
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _check_targets(input, target)
+    _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0])
     losses, w, _ = _pick(input, target, weight, ignore_index)
     if reduction == "none":
@@ -406,6 +433,11 @@ def binary_cross_entropy(
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
     _check_reduction(reduction)
+    if target.dtype != input.dtype:
+        raise RuntimeError(
+            f"Found dtype {target.dtype._legacy_name[:-6]} but expected {input.dtype._legacy_name[:-6]}"
+        )
+    _floating("binary_cross_entropy", input.dtype)
     if input.numel() and bool(ew.logical_or(input < 0, input > 1).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = -(
@@ -431,11 +463,13 @@ def binary_cross_entropy_with_logits(
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _check_reduction(reduction)
-    # log(1 + exp(-x)) = log1p(exp(-|x|)) + max(-x, 0), which never overflows
-    log_sig_neg = ew.log1p(ew.exp(-ew.abs(input))) + ew.clamp_min(-input, 0)
+    # PyTorch's formula, so nan/inf and the gradient at 0 come out as there
+    log_sig = logsigmoid(input)
     if pos_weight is not None:
-        log_sig_neg = ((pos_weight - 1) * target + 1) * log_sig_neg
-    loss = (1 - target) * input + log_sig_neg
+        log_sig = ((pos_weight - 1) * target + 1) * log_sig
+    negated = 1 - target
+    _cast_back(dt.promote_types(negated.dtype, input.dtype), negated.dtype)  # (1 - target).mul_(input)
+    loss = negated * input - log_sig
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -469,11 +503,14 @@ def kl_div(
             "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
         )
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = ew.exp(target) * (target - input)
     else:
-        # xlogy(t, t): 0 where t == 0
-        loss = target * ew.log(ew.where(target == 0, 1.0, target)) - target * input
+        # PyTorch's xlogy(t, t): 0 where t == 0. The zero gradient the where sends into t * log(t) there
+        # becomes 0 * -inf = nan, which is PyTorch's gradient of xlogy at 0 (it adds t / t)
+        loss = ew.where(target == 0, 0.0, target * ew.log(target)) - target * input
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
     return _reduce(loss, reduction)
@@ -490,7 +527,13 @@ def soft_margin_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
 ) -> Tensor:
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    return _reduce(-logsigmoid(target * input), reduction)
+    # PyTorch's log1p(exp(-input * target)), in place: inf where exp overflows, and its gradient is nan
+    # where PyTorch's is
+    z = -input
+    _cast_back(dt.promote_types(z.dtype, target.dtype), z.dtype)
+    z = z * target
+    _cast_back(dt.to_float(z.dtype), z.dtype)
+    return _reduce(ew.log1p(ew.exp(z)), reduction)
 
 
 @composite(
@@ -507,7 +550,9 @@ def margin_ranking_loss(
     reduction: str = "mean",
 ) -> Tensor:
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    return _reduce(ew.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+    # the margin is a float in PyTorch's signature: integer inputs give a float loss
+    diff = input1 - input2  # first, as in PyTorch: two bool inputs are refused for it
+    return _reduce(ew.clamp_min(-target * diff + float(margin), 0), reduction)
 
 
 @composite(
@@ -523,6 +568,8 @@ def hinge_embedding_loss(
     reduction: str = "mean",
 ) -> Tensor:
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not input.dtype.is_floating_point:  # PyTorch computes in the input's integer dtype, margin truncated
+        margin = int(margin)
     zeros = input * 0
     margin_part = ew.where(target != 1, ew.clamp_min(margin - input, 0), zeros)
     self_part = ew.where(target != -1, input, zeros)

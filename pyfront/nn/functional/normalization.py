@@ -262,6 +262,7 @@ def rms_norm(
 ) -> Tensor:
     """Root-mean-square normalization over the last dims (eps defaults to the dtype's), as ``F.rms_norm``."""
     dims = _normalized_shape("rms_norm", input, normalized_shape, weight, None, separator="")
+    _not_implemented("rms_norm", input)
     if eps is None:
         eps = dt.finfo(input.dtype).eps
     out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()

@@ -15,6 +15,7 @@ import math
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import arange, tensor
+from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite
 from .conv import in_pieces
@@ -495,20 +496,28 @@ def _check_adaptive(name, input, nd):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
-def _averaging(size, out, like):
-    """The ``(out, size)`` matrix whose rows average each adaptive window."""
-    rows = [[0.0] * size for _ in range(out)]
-    for i, (start, end) in enumerate(_bounds(size, out)):
-        for j in range(start, end):
-            rows[i][j] = 1.0 / (end - start)
-    return tensor(rows, dtype=like.dtype, device=like.device).reshape(out, size)
+def _window_mean(x, d, out):
+    """Adaptive average along dim ``d`` (negative): each window gathered to the longest window's length,
+    the repeats masked out by selection (not multiplied by 0, which would spread nan/inf), summed and
+    divided by the window's length."""
+    size = x.shape[d]
+    bounds = _bounds(size, out)
+    index, k = _window_index(size, out, x.device)
+    trail = (1,) * (-d - 1)
+    valid = [start + j < end for start, end in bounds for j in range(k)]
+    valid = tensor(valid, dtype=dt.bool_, device=x.device)
+    counts = tensor([float(end - start) for start, end in bounds], dtype=x.dtype, device=x.device)
+    g = x.index_select(d, index)
+    g = g.reshape(*x.shape[:d], out, k, *x.shape[x.dim() + d + 1:])
+    total = ew.where(valid.reshape(out, k, *trail), g, 0).sum(d)
+    return total / counts.reshape(out, *trail)
 
 
 def _adaptive_avg(x, sizes):
-    """Average pooling of the last ``len(sizes)`` dims of ``x`` as one matrix product per dim."""
-    if len(sizes) == 2:
-        x = _averaging(x.shape[-2], sizes[0], x).matmul(x)
-    return x.matmul(_averaging(x.shape[-1], sizes[-1], x).mT)
+    """Average pooling of the last ``len(sizes)`` dims of ``x``, one dim at a time."""
+    for i, out in enumerate(sizes):
+        x = _window_mean(x, i - len(sizes), out)
+    return x
 
 
 @composite(
@@ -581,13 +590,25 @@ def _adaptive_max(input, sizes):
         picks.append((index, k))
     if len(sizes) == 1:
         ((index, k),) = picks
-        values, which = x.reshape(*lead, sizes[0], k).max(-1)
+        values, which = _window_max(x.reshape(*lead, sizes[0], k))
         return values, _position(index, which, k, -1)
     (ih, kh), (iw, kw) = picks
     x = x.reshape(*lead, sizes[0], kh, sizes[1], kw).movedim(-3, -2)
-    values, which = x.reshape(*lead, *sizes, kh * kw).max(-1)
+    values, which = _window_max(x.reshape(*lead, *sizes, kh * kw))
     h, w = _position(ih, which // kw, kh, -2), _position(iw, which % kw, kw, -1)
     return values, h * input.shape[-1] + w
+
+
+def _window_max(windows):
+    """(max, offset) over the last dim as PyTorch's adaptive max kernel scans it (``val > max or
+    isnan(val)``): the first maximum, or the last nan; the value is gathered there, so the gradient
+    goes to that element."""
+    _, which = windows.max(-1)
+    if windows.dtype.is_floating_point:
+        offsets = arange(windows.shape[-1], device=windows.device)
+        last_nan = ew.where(ew.isnan(windows), offsets, -1).amax(-1)
+        which = ew.where(last_nan >= 0, last_nan, which)
+    return windows.gather(-1, which.unsqueeze(-1)).squeeze(-1), which
 
 
 def _position(index, which, k, dim):

@@ -337,7 +337,9 @@ def _check_sizes(input, sizes, mode):
         raise RuntimeError(
             f"Non-empty {input.dim()}D data tensor expected but got a tensor with sizes {list(input.shape)}"
         )
-    if not input.dtype.is_floating_point and mode != "area":
+    # PyTorch's nearest kernels take uint8 (images); its bilinear/bicubic uint8 kernels are not matched here
+    byte_ok = input.dtype is dt.uint8 and mode.startswith("nearest")
+    if not input.dtype.is_floating_point and mode != "area" and not byte_ok:
         # the name of PyTorch's CPU kernel that refuses integers
         if len(sizes) == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
             kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
