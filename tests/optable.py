@@ -50,12 +50,9 @@ KNOWN_EDGE_FAULTS = {
     # torch's CPU float32 kernel gives nan for gelu(+inf) on a contiguous tensor, but inf on a strided
     # view, in float64 and in float16: pyfront gives inf everywhere
     "nn.functional.gelu-12": ("cpu webgpu", "torch's contiguous float32 CPU kernel gives nan for gelu(+inf)"),
-    "nn.functional.hinge_embedding_loss-2":
-        ("cpu", "uint8 tensor != -1 raises OverflowError on cpu (a Python int outside the dtype's range)"),
     "prod-21": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-22": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-23": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
-    "prod-24": ("cpu webgpu", "prod's gradient along a dim with nan/inf/0"),
 }
 
 
@@ -230,7 +227,8 @@ _TRIGGERED = re.compile(r" \(Triggered internally at .*\)$", re.S)
 # TORCH_WARN_ONCE warnings: each process (torch's and pyfront's) shows them once, so which test
 # sees them depends on what ran before; they are neither required nor refused here
 WARN_ONCE = ("Using padding='same' with even kernel lengths and odd dilation",
-             "The reduce argument of torch.scatter with Tensor src is deprecated")
+             "The reduce argument of torch.scatter with Tensor src is deprecated",
+             "where received a uint8 condition tensor")
 
 
 def torch_text(e) -> str:

@@ -87,8 +87,6 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def _hardtanh(input, lo, hi):
     # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
     # beyond them, so it passes through with its gradient
-    if input.dtype is dt.uint8 and lo < 0:
-        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     outside = ew.logical_or(input <= lo, input >= hi)
     return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
 
@@ -101,6 +99,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     since = SEQUENCE[0]
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if input.dtype is dt.uint8 and min_val < 0:  # checked before the bounds' range, as in torch
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     if not input.dtype.is_floating_point:  # an integer tensor's bounds go through int64, as in torch
         min_val, max_val = (int(check_fits(v, dt.int64)) for v in (min_val, max_val))
     check_fits(min_val, input.dtype)

@@ -58,7 +58,8 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
         shown = (input,) if dim is None else (input, dim)
         raise invalid_combination(name, shown, {"unbiased": unbiased, "correction": correction})
     if not input.dtype.is_floating_point:
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        what = name if name.endswith("_mean") else "std and var"
+        raise RuntimeError(f"{what} only support floating point and complex dtypes")
     if correction is None:
         correction = 0 if unbiased is False else 1
     dims = red.reduce_dims(dim, input.dim())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
@@ -604,6 +605,8 @@ def where(condition, input=None, other=None):
                 f"where expected condition to be a boolean tensor, but got a tensor with "
                 f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}"
             )
+        _warnings.warn_once("where received a uint8 condition tensor. This behavior is deprecated and will "
+                            "be removed in a future version of PyTorch. Use a boolean condition instead.")
         condition = condition.to(dt.bool_)
     dtype = dt.result_type(input, other)
     for v in (input, other):
