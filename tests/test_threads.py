@@ -171,3 +171,28 @@ def test_two_threads_launching_webgpu_kernels_at_once():
     finally:
         sys.setswitchinterval(interval)
     assert together == alone
+
+
+@requires_webgpu
+def test_a_buffer_freed_in_another_thread_while_the_lock_is_held_does_not_wait():
+    """wgpu resolves a read-back in its own thread while the reading thread holds the runtime's lock
+    and waits for it; a garbage collection there frees buffers. Freeing must not wait for the lock
+    (it did, and the suite hung in a read-back)."""
+    from pyfront.backends import get_backend
+
+    pool = get_backend(pyfront.device("webgpu")).runtime.pool
+    doomed = [pyfront.ones(1000, device="webgpu")]
+    in_use = pool.in_use
+    freed = threading.Event()
+
+    def free_it():  # another thread lets the last reference go while this one holds the lock
+        doomed.clear()
+        freed.set()
+
+    with pool.lock:
+        helper = threading.Thread(target=free_it)
+        helper.start()
+        assert freed.wait(timeout=60), "freeing a buffer waited for the lock another thread held"
+        helper.join()
+    kept = pyfront.ones(3, device="webgpu")  # the next holder of the lock takes the queued buffer in
+    assert pool.in_use == in_use and kept.sum().item() == 3  # the freed buffer is back in the pool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import threading
 
 from .driver import COPY_DST, COPY_SRC, STORAGE
@@ -58,6 +59,8 @@ class BufferPool:
         # the pool is shared by every thread (and a buffer may be freed in any of them); the runtime
         # holds the same lock around each of its calls
         self.lock = threading.RLock()
+        # buffers handed back while another thread held the lock, for the next holder to take in
+        self._returns: collections.deque = collections.deque()
 
     @property
     def max_pooled_bytes(self) -> int:
@@ -65,6 +68,7 @@ class BufferPool:
 
     def take(self, nbytes: int) -> GPUBuffer:
         with self.lock:
+            self._drain()
             return self._take(nbytes)
 
     def _take(self, nbytes: int) -> GPUBuffer:
@@ -118,7 +122,22 @@ class BufferPool:
                 ) from first
 
     def give_back(self, handle, size):
-        with self.lock:
+        """Called from ``__del__``, in any thread at any allocation: never blocks. wgpu resolves a
+        read-back in its own thread while the reader holds the lock and waits on it, so a garbage
+        collection in that thread must not wait for the lock: its buffers queue for the next holder."""
+        self._returns.append((handle, size))
+        if self.lock.acquire(blocking=False):
+            try:
+                self._drain()
+            finally:
+                self.lock.release()
+
+    def _drain(self):
+        while self._returns:
+            try:
+                handle, size = self._returns.popleft()
+            except IndexError:  # another thread took the last one
+                return
             self._give_back(handle, size)
 
     def _give_back(self, handle, size):
@@ -152,6 +171,7 @@ class BufferPool:
     def trim(self):
         """Free every pooled buffer (before retrying an allocation that ran out of memory)."""
         with self.lock:
+            self._drain()
             for handle, size in list(self._returned.values()):
                 self._release(handle, size, destroy=id(handle) not in self.recycled_since_submit)
             self.free.clear()
