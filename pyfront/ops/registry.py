@@ -28,7 +28,10 @@ class OpDef:
     saved_for: dict = field(default_factory=dict)  # saved input -> the inputs whose gradients read it
     differentiable_outputs: tuple = (0,)
     backward_name: str = ""
-    wgsl: Optional[str] = None  # the elementwise expression or kernel file, for the GPU backend
+    # The elementwise expression over a, b, c for the GPU backend: a string, a dict by scalar kind
+    # ("f", "i", "u"), or a function of (attrs, ctype) returning the expression or (expression, numbers).
+    # Numbers never go into the text (it keys the pipeline cache): they are read as s0 .. s3.
+    wgsl: Optional[str] = None
     # For the tests: the torch function of the same name, and the valid input range.
     torch_name: Optional[str] = None
     domain: tuple = (None, None)
