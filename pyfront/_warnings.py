@@ -24,5 +24,6 @@ def warn(message: str, category: type = UserWarning) -> None:
         warnings.warn(message, category, stacklevel=2)
         return
     glob = frame.f_globals
+    module = glob.get("__name__") or "<string>"  # as warnings.warn names code exec'd without __name__
     warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
-                           module=glob.get("__name__"), registry=glob.setdefault("__warningregistry__", {}))
+                           module=module, registry=glob.setdefault("__warningregistry__", {}))

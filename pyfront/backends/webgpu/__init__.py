@@ -155,7 +155,13 @@ class WebGPUBackend:
 
 def _nest(values, shape):
     """A flat list as nested lists of ``shape`` (a scalar for 0-d)."""
+    if 0 in shape:  # no values to cut: build the empty lists, e.g. [[], [], []] for (3, 0)
+        return _empty(shape)
     for n in reversed(shape[1:]):
-        values = [values[i:i + n] for i in range(0, len(values), n)] if n else []
+        values = [values[i:i + n] for i in range(0, len(values), n)]
     return values if shape else values[0]
+
+
+def _empty(shape):
+    return [] if shape[0] == 0 else [_empty(shape[1:]) for _ in range(shape[0])]
 

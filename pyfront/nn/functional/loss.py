@@ -438,8 +438,13 @@ def binary_cross_entropy(
             f"Found dtype {target.dtype._legacy_name[:-6]} but expected {input.dtype._legacy_name[:-6]}"
         )
     _floating("binary_cross_entropy", input.dtype)
-    if input.numel() and bool(ew.logical_or(input < 0, input > 1).any()):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    if input.numel():  # element by element, input before target, as PyTorch's kernel checks (NaN fails)
+        bad_input = ew.logical_not(ew.logical_and(input >= 0, input <= 1)).reshape(-1)
+        bad_target = ew.logical_not(ew.logical_and(target >= 0, target <= 1)).reshape(-1)
+        bad = ew.logical_or(bad_input, bad_target)
+        if bool(bad.any()):
+            which = "input" if bool(bad_input[bad.int().argmax()]) else "target"
+            raise RuntimeError(f"all elements of {which} should be between 0 and 1")
     loss = -(
         target * ew.clamp_min(ew.log(input), -100) + (1 - target) * ew.clamp_min(ew.log(1 - input), -100)
     )

@@ -325,7 +325,13 @@ def index_select(input, dim, index):
     shape = list(input.shape)
     if shape:
         shape[d] = index.shape[0]
-    with _reworded(RuntimeError, lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}"):
+    # PyTorch's CPU kernel has its own loop for dim 0, with its own wording and type
+    if d == 0:
+        fault = _reworded(IndexError, lambda v, n: "index out of range in self")
+    else:
+        fault = _reworded(RuntimeError,
+                          lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}")
+    with fault:
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
 
 

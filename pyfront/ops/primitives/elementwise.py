@@ -447,9 +447,8 @@ floor_divide_ = binary(
 )
 _div_trunc = binary(
     "div_trunc",
-    lambda np, x, y: (
-        np.trunc(x / y) if x.dtype.kind == "f" else (np.trunc(x / np.where(y == 0, 1, y))).astype(x.dtype)
-    ),
+    _int_division(lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else np.trunc(x / y).astype(x.dtype)
+                  ),
     lambda c, g: (g * 0, g * 0),
     torch_name="div",
     domain=(0.5, None),
