@@ -40,10 +40,27 @@ def test_as_torch(name, device):
     assert _outcome(lambda: CASES[name](pyfront, device)) == _outcome(lambda: CASES[name](torch, "cpu"))
 
 
-def test_integer_trunc_division_by_zero_raises_on_cpu():
-    for lib in (pyfront, torch):
-        with pytest.raises(RuntimeError, match="^ZeroDivisionError$"):
-            lib.tensor([7, 3]).div(lib.tensor([0, 1]), rounding_mode="trunc")
+DIVISIONS = {
+    "//": lambda a, b: a // b,
+    "%": lambda a, b: a % b,
+    "fmod": lambda a, b: a.fmod(b),
+    "remainder by 0": lambda a, b: a.remainder(0),
+    "trunc": lambda a, b: a.div(b, rounding_mode="trunc"),
+    "floor": lambda a, b: a.div(b, rounding_mode="floor"),
+    "//=": lambda a, b: a.__ifloordiv__(b),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64"])
+@pytest.mark.parametrize("op", list(DIVISIONS))
+def test_integer_division_by_zero_raises_as_on_torchs_cpu(op, dtype, device):
+    outcomes = []
+    for lib, dev in ((pyfront, device), (torch, "cpu")):
+        a = lib.tensor([7, 3], dtype=getattr(lib, dtype), device=dev)
+        b = lib.tensor([0, 1], dtype=getattr(lib, dtype), device=dev)
+        outcomes.append(_outcome(lambda: DIVISIONS[op](a, b)))  # noqa: B023 -- called at once
+    assert outcomes[0] == outcomes[1] == "RuntimeError: ZeroDivisionError"
 
 
 def test_warnings_reach_code_run_without_a_module_name():

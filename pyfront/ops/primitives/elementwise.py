@@ -78,10 +78,12 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, **kw):
     return fn
 
 
-def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, **kw):
+def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, divides=False,
+           **kw):
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
     Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
-    ``other`` keeps float32 precision with float16 tensors (see promote_args)."""
+    ``other`` keeps float32 precision with float16 tensors (see promote_args). ``divides``: an integer
+    division, where a zero divisor raises as on PyTorch's CPU."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
@@ -89,11 +91,23 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
-        return apply(op, *promote_args((input, other), float_only=out == FLOAT, opmath=opmath))
+        args = promote_args((input, other), float_only=out == FLOAT, opmath=opmath)
+        if divides:
+            _check_integer_divisor(*args)
+        return apply(op, *args)
 
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
     return fn
+
+
+def _check_integer_divisor(x, y):
+    """WGSL defines an integer division by zero (it gives the dividend), so a GPU cannot fault: look
+    for a zero divisor with one read-back, as the CPU's NumPy rule raises (_int_division)."""
+    if x.dtype.is_floating_point or x.device.type == "cpu" or not y.numel():
+        return
+    if bool((y == 0).any()):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def _check_tensor_args(name, input, other, scalars):
@@ -444,6 +458,7 @@ floor_divide_ = binary(
     domain=(0.5, None),
     wgsl={"f": "T(floordiv_f32(f32(a), f32(b)))", "i": "floordiv_i32(a, b)", "u": "a / b"},
     opmath=True,
+    divides=True,
 )
 _div_trunc = binary(
     "div_trunc",
@@ -454,6 +469,7 @@ _div_trunc = binary(
     domain=(0.5, None),
     wgsl={"f": "trunc(a / b)", "*": "a / b"},
     opmath=True,
+    divides=True,
 )
 pow_ = binary(
     "pow",
@@ -482,6 +498,7 @@ remainder = binary(
     save=(0, 1),
     domain=(0.5, None),
     wgsl={"f": "T(remainder_f32(f32(a), f32(b)))", "i": "remainder_i32(a, b)", "u": "a % b"},
+    divides=True,
 )
 fmod = binary(
     "fmod",
@@ -491,6 +508,7 @@ fmod = binary(
     domain=(0.5, None),
     scalars="other",
     wgsl={"f": "T(fmod_f32(f32(a), f32(b)))", "*": "a % b"},
+    divides=True,
 )
 maximum = binary(
     "maximum",
