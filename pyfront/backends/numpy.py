@@ -3,36 +3,46 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..device import CPU
 from ..dtypes import ALL, from_numpy_name
+from ..dtypes import float16 as F16
 from .storage import Storage
 
 
 _NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
 
 
-@contextmanager
-def _as_torch():
+class _AsTorch:
     """NumPy's faults as PyTorch's CPU has them.
 
-    inf/nan results are values in PyTorch, not warnings: every NumPy computation runs under this
-    errstate (~2 µs an op). A warnings filter would not do: a user's own ``catch_warnings`` or
+    inf/nan results are values in PyTorch, not warnings: every NumPy computation runs under an
+    errstate. A warnings filter would not do: a user's own ``catch_warnings`` or
     ``simplefilter("error")`` replaces it, and the user's own NumPy code keeps its settings.
-    An allocation that fails is torch's RuntimeError, not NumPy's MemoryError.
+    An allocation that fails is torch's RuntimeError, not NumPy's MemoryError. A class, not a
+    generator context manager: it runs around every op, and contextlib's machinery costs as much.
     """
-    try:
-        with np.errstate(all="ignore"):
-            yield
-    except MemoryError as e:
-        nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
-        raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
-                           f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
-                           f"(Cannot allocate memory)") from None
+
+    __slots__ = ("_state",)
+
+    def __enter__(self):
+        self._state = np.errstate(all="ignore")
+        self._state.__enter__()
+
+    def __exit__(self, kind, e, tb):
+        self._state.__exit__(kind, e, tb)
+        if kind is not None and issubclass(kind, MemoryError):
+            nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
+            raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                               f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
+                               f"(Cannot allocate memory)") from None
+        return False
+
+
+_as_torch = _AsTorch
 
 
 def _storage(flat) -> Storage:
@@ -93,7 +103,7 @@ class NumpyBackend:
             return [_storage(np.empty(0, _NP_DTYPES[dtype.name])) for _, dtype in out_meta]
         # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
         # (NumPy's float16 cumsum and matmul would round every partial result)
-        arrays = [a.astype(np.float32) if a.dtype == np.float16 else a for a in map(self.array, inputs)]
+        arrays = [self.array(t) if t.dtype is not F16 else self.array(t).astype(np.float32) for t in inputs]
         with _as_torch():  # also turns NumPy's MemoryError into torch's RuntimeError
             result = op.numpy(np, *arrays, **attrs)
         if not isinstance(result, tuple):
