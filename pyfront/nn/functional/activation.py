@@ -65,6 +65,16 @@ def _inplace_of(fn):
         return input._assign(fn(input, *args, **kwargs), since)
 
     inplace.__name__ = fn.__name__ + "_"
+    inplace.__doc__ = f"""In-place ``{fn.__name__}``: overwrites ``input`` with the result and returns it.
+
+    Args:
+        input (Tensor): the tensor to overwrite; the other arguments are those of ``{fn.__name__}``.
+
+    Shape:
+        input: ``(*)``; output: ``input`` itself.
+
+    Raises what ``{fn.__name__}`` raises; matches ``torch.nn.functional.{fn.__name__}_``.
+    """
     return inplace
 
 
@@ -81,6 +91,17 @@ def _unary():
 
 @composite(torch_name="nn.functional.relu", samples=_unary)
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Rectified linear unit, elementwise: ``relu(x) = max(0, x)``.
+
+    Args:
+        input (Tensor): the input.
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.relu`` (gradient 0 at x = 0).
+    """
     return input.relu_() if inplace else ew.relu(input)
 
 
@@ -96,6 +117,25 @@ def _hardtanh(input, lo, hi):
     samples=lambda: _unary() + [s(T((3, 4)), -0.5, 0.5), s(T((2, 5)), min_val=0.0, max_val=1.5)],
 )
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """Clamps elementwise to ``[min_val, max_val]``.
+
+    ``hardtanh(x) = min(max(x, min_val), max_val)``; the gradient is 1 strictly inside the bounds, else 0.
+
+    Args:
+        input (Tensor): the input (floating or integer dtype).
+        min_val (float): lower bound. Default: -1.0
+        max_val (float): upper bound. Default: 1.0
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        ValueError: ``min_val > max_val``.
+        RuntimeError: a uint8 input with ``min_val < 0``, or a bound that does not fit the dtype.
+
+    Matches ``torch.nn.functional.hardtanh``.
+    """
     since = SEQUENCE[0]
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
@@ -110,12 +150,39 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
 @composite(torch_name="nn.functional.relu6", samples=lambda: _unary() + [s(T((3, 4), low=-2, high=9))])
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """ReLU capped at 6, elementwise: ``relu6(x) = min(max(0, x), 6)``.
+
+    Args:
+        input (Tensor): the input (floating or integer dtype).
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.relu6`` (``hardtanh(x, 0, 6)``).
+    """
     since = SEQUENCE[0]
     return _out(input, _hardtanh(input, 0.0, 6.0), inplace, since)
 
 
 @composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        negative_slope (float): slope for ``x <= 0``. Default: 0.01
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: ``negative_slope`` does not fit the dtype.
+
+    Matches ``torch.nn.functional.leaky_relu`` (Maas et al. 2013).
+    """
     _floating("leaky_relu_cpu", input)
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
@@ -136,6 +203,22 @@ def _elu(input, alpha, scale, input_scale):
     samples=lambda: _unary() + [s(T((3, 4)), 0.5), s(T((3, 4), low=-5, high=100))],
 )
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """Exponential linear unit, elementwise: ``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        alpha (float): the value the negative side tends to (as ``-alpha``). Default: 1.0
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: ``alpha`` does not fit the dtype.
+
+    Follows Clevert et al. 2015, as ``torch.nn.functional.elu``.
+    """
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
@@ -149,6 +232,22 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 @composite(torch_name="nn.functional.selu", samples=_unary)
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
+
+    ``alpha = 1.6732632423543772``, ``scale = 1.0507009873554805``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Klambauer et al. 2017 (self-normalizing networks), as ``torch.nn.functional.selu``.
+    """
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
@@ -156,6 +255,21 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.celu", samples=lambda: _unary() + [s(T((3, 4)), 2.0)])
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """Continuously differentiable ELU: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        alpha (float): the scale of the negative side. Default: 1.0
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Barron 2017, as ``torch.nn.functional.celu``.
+    """
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
@@ -166,7 +280,23 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     samples=lambda: _unary() + [s(T((3, 4)), approximate="tanh"), s(T((2, 3)), approximate="bad")],
 )
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    """x * Phi(x); ``approximate='tanh'`` uses PyTorch's tanh formula."""
+    """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
+
+    ``approximate='tanh'``: ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        approximate (str): ``'none'`` (exact, with erf) or ``'tanh'``. Default: ``'none'``
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: ``approximate`` is neither ``'none'`` nor ``'tanh'``.
+
+    Follows Hendrycks & Gimpel 2016, as ``torch.nn.functional.gelu``.
+    """
     _floating("GeluKernelImpl", input)
     if approximate == "none":
         return input * 0.5 * (1.0 + ew.erf(input * (1.0 / math.sqrt(2.0))))
@@ -178,6 +308,20 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 @composite(torch_name="nn.functional.silu", samples=_unary)
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Elfwing et al. 2017 / Ramachandran et al. 2017, as ``torch.nn.functional.silu``.
+    """
     _floating("silu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.sigmoid(input), inplace, since)
@@ -188,7 +332,24 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30), 2.0, 10.0), s(T((3, 4)), beta=0.5)],
 )
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
+    """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
+
+    Where ``beta * x > threshold`` it returns ``x`` (linear), which avoids overflow in ``exp``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        beta (float): sharpness of the curve. Default: 1.0
+        threshold (float): above this value of ``beta * x`` the function is the identity. Default: 20.0
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: ``beta`` or ``threshold`` does not fit the dtype.
+
+    Matches ``torch.nn.functional.softplus``.
+    """
     _floating("softplus_cpu", input)
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(beta, input.dtype, opmath=True)
@@ -202,6 +363,20 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 @composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Misra 2019, as ``torch.nn.functional.mish``.
+    """
     _floating("mish_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.tanh(softplus(input)), inplace, since)
@@ -209,7 +384,22 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.hardswish", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
+    """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
+
+    0 for ``x <= -3``, ``x`` for ``x >= 3``; the gradient is ``x / 3 + 1 / 2`` strictly between, as PyTorch's.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Howard et al. 2019 (MobileNetV3), as ``torch.nn.functional.hardswish``.
+    """
     _floating("hardswish_cpu", input)
     since = SEQUENCE[0]
     inside = ew.logical_and(input > -3, input < 3)
@@ -223,7 +413,22 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
-    """relu6(x + 3) / 6 (derivative 1/6 strictly inside (-3, 3), as PyTorch's)."""
+    """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
+
+    0 for ``x <= -3``, 1 for ``x >= 3``; the gradient is 1/6 strictly inside ``(-3, 3)`` and 0 elsewhere.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.hardsigmoid``.
+    """
     _floating("hardsigmoid_cpu", input)
     since = SEQUENCE[0]
     # unlike hardtanh, PyTorch's derivative is 0 at NaN (1/6 only strictly inside (-3, 3))
@@ -234,26 +439,68 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.sigmoid", samples=_unary)
 def sigmoid(input: Tensor) -> Tensor:
+    """Logistic sigmoid, elementwise: ``sigmoid(x) = 1 / (1 + exp(-x))``, a value in ``(0, 1)``.
+
+    Args:
+        input (Tensor): the input.
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.sigmoid`` (``torch.sigmoid``).
+    """
     return ew.sigmoid(input)
 
 
 @composite(torch_name="nn.functional.tanh", samples=_unary)
 def tanh(input: Tensor) -> Tensor:
+    """Hyperbolic tangent, elementwise: ``(exp(x) - exp(-x)) / (exp(x) + exp(-x))``, in ``(-1, 1)``.
+
+    Args:
+        input (Tensor): the input.
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.tanh`` (``torch.tanh``).
+    """
     return ew.tanh(input)
 
 
 @composite(torch_name="nn.functional.softsign", samples=_unary)
 def softsign(input: Tensor) -> Tensor:
+    """Softsign, elementwise: ``x / (1 + |x|)``, in ``(-1, 1)``.
+
+    Args:
+        input (Tensor): the input.
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.softsign``.
+    """
     return input / (ew.abs(input) + 1)
 
 
 @composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)), computed stably in three ranges, each seeing only its own inputs. Each range's
-    gradient is one chain of products (never a difference of two terms that both carry the incoming
-    gradient), so it is PyTorch's ``grad * (1 - sigmoid(x))`` also for an infinite incoming gradient:
-    below -c, log(sigmoid(x)) is x to the last bit of the dtype (c = 40 for float32/64, 10 for 16-bit
-    floats); in [-c, 0) log(sigmoid(x)) has no underflow; from 0, -log1p(exp(-x))."""
+    """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
+
+    Computed stably in three ranges, each seeing only its own inputs, so the gradient is PyTorch's ``grad * (1
+    - sigmoid(x))`` even for an infinite incoming gradient: below -c the result is ``x`` (c = 40 for
+    float32/64, 10 for 16-bit floats); in ``[-c, 0)`` it is ``log(sigmoid(x))``; from 0, ``-log1p(exp(-x))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.logsigmoid``.
+    """
     _floating("log_sigmoid_cpu", input)
     far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
@@ -263,11 +510,36 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.tanhshrink", samples=_unary)
 def tanhshrink(input: Tensor) -> Tensor:
+    """Tanhshrink, elementwise: ``x - tanh(x)``.
+
+    Args:
+        input (Tensor): the input.
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.tanhshrink``.
+    """
     return input - ew.tanh(input)
 
 
 @composite(torch_name="nn.functional.softshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        lambd (float): the half-width of the zero band; must be >= 0. Default: 0.5
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: ``lambd < 0``.
+
+    Matches ``torch.nn.functional.softshrink`` (NaN passes through).
+    """
     _floating("softshrink_check", input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
@@ -278,6 +550,20 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 @composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        lambd (float): the half-width of the zero band. Default: 0.5
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.hardshrink`` (NaN is kept).
+    """
     _floating("hardshrink_cpu", input)
     small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
     return ew.where(small, 0.0, input).to(input.dtype)
@@ -292,6 +578,23 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     ],
 )
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
+
+    Args:
+        input (Tensor): the input (floating or integer dtype; not bool).
+        threshold (float): the value to threshold at.
+        value (float): the value that replaces elements at or below ``threshold``.
+        inplace (bool): overwrite ``input`` with the result and return it. Default: False
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Raises:
+        NotImplementedError: a bool input.
+        RuntimeError: ``threshold`` or ``value`` does not fit the dtype.
+
+    Matches ``torch.nn.functional.threshold``.
+    """
     since = SEQUENCE[0]
     if input.dtype is dt.bool_:
         raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
@@ -311,6 +614,21 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     samples=lambda: [s(T((3, 4))), s(T((4, 6)), 0), s(T((2, 3, 4)), -1), s(T((3, 5)))],
 )
 def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        dim (int): the dim to split; its size must be even. Default: -1
+
+    Shape:
+        input: ``(*, 2M, *)``; output: ``(*, M, *)``, halved along ``dim``.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: a 0-dim input, or an odd size along ``dim``.
+
+    Follows Dauphin et al. 2016, as ``torch.nn.functional.glu``.
+    """
     _floating("glu_cpu", input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
@@ -343,6 +661,19 @@ def _softmax_samples():
 
 @composite(torch_name="nn.functional.softmax", samples=_softmax_samples)
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """Softmax along ``dim``: ``exp(x_i) / sum_j exp(x_j)``, probabilities that sum to 1 along ``dim``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dim along which the results sum to 1. None (deprecated, warns) picks 0 for
+            0-, 1- and 3-dim inputs, else 1. Default: None
+        dtype (pyfront.dtype, optional): cast ``input`` to this dtype first. Default: None
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.softmax``.
+    """
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
     return red.softmax(input, dim, dtype=dtype)
@@ -350,6 +681,19 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 
 @composite(torch_name="nn.functional.log_softmax", samples=_softmax_samples)
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """Log of the softmax along ``dim``: ``x_i - log(sum_j exp(x_j))`` (log-probabilities), computed stably.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dim to normalise along. None (deprecated, warns) picks 0 for 0-, 1- and 3-dim
+            inputs, else 1. Default: None
+        dtype (pyfront.dtype, optional): cast ``input`` to this dtype first. Default: None
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.log_softmax``.
+    """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
     return red.log_softmax(input, dim, dtype=dtype)
@@ -357,6 +701,19 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
 
 @composite(torch_name="nn.functional.softmin", samples=_softmax_samples)
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """Softmin along ``dim``: ``softmax(-x)``, probabilities that sum to 1 along ``dim``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dim along which the results sum to 1. None (deprecated, warns) picks 0 for
+            0-, 1- and 3-dim inputs, else 1. Default: None
+        dtype (pyfront.dtype, optional): cast ``input`` to this dtype first. Default: None
+
+    Shape:
+        input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.softmin``.
+    """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim())
     return red.softmax(-input if dtype is None else -input.to(dtype), dim)
@@ -374,7 +731,21 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     ],
 )
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
-    """max(0, x) + weight * min(0, x), one weight per channel (dim 1) or one for all."""
+    """Parametric ReLU, elementwise: ``max(0, x) + weight * min(0, x)``.
+
+    Args:
+        input (Tensor): the input (floating dtype); its channels are dim 1 (a 1-dim input is one channel).
+        weight (Tensor): the slopes: one element for all channels, or ``C`` elements, one per channel.
+
+    Shape:
+        input: ``(N, C, *)``, ``(C,)`` or ``()``; weight: ``(1,)`` or ``(C,)``; output: the input's shape.
+
+    Raises:
+        NotImplementedError: ``input`` is not floating point.
+        RuntimeError: ``weight`` has neither 1 nor ``C`` elements, or has several for a 0-dim input.
+
+    Follows He et al. 2015, as ``torch.nn.functional.prelu``.
+    """
     _floating("prelu_cpu", input)
     if weight.numel() != 1:
         if input.dim() == 0:

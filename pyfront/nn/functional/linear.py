@@ -45,7 +45,21 @@ __all__ = [
     ],
 )
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``input @ weight.T + bias``."""
+    """Affine map: ``y = x W^T + b``.
+
+    Args:
+        input (Tensor): ``(*, in_features)``.
+        weight (Tensor): ``(out_features, in_features)``, or 1-dim ``(in_features,)`` (then no out dim).
+        bias (Tensor, optional): ``(out_features,)`` or broadcastable to the output. Default: None
+
+    Shape:
+        input: ``(*, H_in)``; weight: ``(H_out, H_in)``; output: ``(*, H_out)``.
+
+    Raises:
+        RuntimeError: ``input``'s last dim does not match ``weight``'s (from matmul).
+
+    Matches ``torch.nn.functional.linear``.
+    """
     out = matmul(input, weight.t() if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
 
@@ -60,7 +74,22 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     ],
 )
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``y_k = x1^T W_k x2 + b_k``."""
+    """Bilinear map: ``y_k = x1^T W_k x2 + b_k`` for each output feature k.
+
+    Args:
+        input1 (Tensor): ``(*, H_in1)``.
+        input2 (Tensor): ``(*, H_in2)``, the same leading dims as ``input1``.
+        weight (Tensor): ``(H_out, H_in1, H_in2)``.
+        bias (Tensor, optional): ``(H_out,)``. Default: None
+
+    Shape:
+        input1: ``(*, H_in1)``; input2: ``(*, H_in2)``; output: ``(*, H_out)``.
+
+    Raises:
+        RuntimeError: the last dim of ``input1`` or ``input2`` does not match ``weight``.
+
+    Matches ``torch.nn.functional.bilinear`` (integer inputs keep their dtype).
+    """
     out_f, in1, in2 = weight.shape
     if input1.shape[-1] != in1:
         raise RuntimeError(
@@ -92,7 +121,24 @@ def _masked(input: Tensor, p: float, mask_shape, inplace: bool) -> Tensor:
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero each element with probability ``p`` and scale the rest by 1/(1-p), when ``training``."""
+    """Zeroes each element with probability ``p`` and scales the rest by ``1 / (1 - p)``.
+
+    ``y = x * m / (1 - p)``, ``m ~ Bernoulli(1 - p)`` drawn afresh for every call, so the mean is kept.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of dropping an element, in ``[0, 1]``. Default: 0.5
+        training (bool): apply dropout; when False, ``input`` is returned unchanged. Default: True
+        inplace (bool): overwrite ``input`` with the result. Default: False
+
+    Shape:
+        input: ``(*)``, any shape; output: ``(*)``, the same shape.
+
+    Raises:
+        ValueError: ``p`` outside ``[0, 1]``.
+
+    Follows Srivastava et al. 2014, as ``torch.nn.functional.dropout``.
+    """
     _check_p(p)
     if not training or p == 0.0:
         return input
@@ -117,14 +163,74 @@ def _feature_dropout(name: str, input: Tensor, p: float, training: bool, inplace
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zeroes whole channels with probability ``p`` and scales the rest by ``1 / (1 - p)``.
+
+    One Bernoulli draw per (sample, channel) of an input with 1 spatial dim, a channel dim and an optional
+    batch dim.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of dropping a channel, in ``[0, 1]``. Default: 0.5
+        training (bool): apply dropout; when False, ``input`` is returned unchanged. Default: True
+        inplace (bool): overwrite ``input`` with the result. Default: False
+
+    Shape:
+        input: ``(N, C, L)`` or ``(C, L)``; output: the same shape.
+
+    Raises:
+        ValueError: ``p`` outside ``[0, 1]``.
+        RuntimeError: ``input`` is not 2-dim or 3-dim.
+
+    Follows Tompson et al. 2015, as ``torch.nn.functional.dropout1d``.
+    """
     return _feature_dropout("dropout1d", input, p, training, inplace, 1)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zeroes whole channels with probability ``p`` and scales the rest by ``1 / (1 - p)``.
+
+    One Bernoulli draw per (sample, channel) of an input with 2 spatial dims, a channel dim and an optional
+    batch dim.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of dropping a channel, in ``[0, 1]``. Default: 0.5
+        training (bool): apply dropout; when False, ``input`` is returned unchanged. Default: True
+        inplace (bool): overwrite ``input`` with the result. Default: False
+
+    Shape:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: the same shape.
+
+    Raises:
+        ValueError: ``p`` outside ``[0, 1]``.
+        RuntimeError: ``input`` is not 3-dim or 4-dim.
+
+    Follows Tompson et al. 2015, as ``torch.nn.functional.dropout2d``.
+    """
     return _feature_dropout("dropout2d", input, p, training, inplace, 2)
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zeroes whole channels with probability ``p`` and scales the rest by ``1 / (1 - p)``.
+
+    One Bernoulli draw per (sample, channel) of an input with 3 spatial dims, a channel dim and an optional
+    batch dim.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of dropping a channel, in ``[0, 1]``. Default: 0.5
+        training (bool): apply dropout; when False, ``input`` is returned unchanged. Default: True
+        inplace (bool): overwrite ``input`` with the result. Default: False
+
+    Shape:
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: the same shape.
+
+    Raises:
+        ValueError: ``p`` outside ``[0, 1]``.
+        RuntimeError: ``input`` is not 4-dim or 5-dim.
+
+    Follows Tompson et al. 2015, as ``torch.nn.functional.dropout3d``.
+    """
     return _feature_dropout("dropout3d", input, p, training, inplace, 3)
 
 
@@ -141,7 +247,25 @@ def _alpha_masked(input: Tensor, p: float, mask_shape, inplace: bool) -> Tensor:
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
-    """Dropout that keeps SELU's self-normalising mean and variance."""
+    """Alpha dropout: drops elements with probability ``p`` while keeping SELU's mean and variance.
+
+    Each dropped units are set to SELU's negative saturation ``-scale * alpha`` and the result is then
+    transformed affinely (``a * y + b``) so that zero mean and unit variance are kept.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of dropping an element, in ``[0, 1]``. Default: 0.5
+        training (bool): apply dropout; when False, ``input`` is returned unchanged. Default: False
+        inplace (bool): overwrite ``input`` with the result. Default: False
+
+    Shape:
+        input: ``(*)``, any shape; output: ``(*)``, the same shape.
+
+    Raises:
+        ValueError: ``p`` outside ``[0, 1]``.
+
+    Follows Klambauer et al. 2017, as ``torch.nn.functional.alpha_dropout``.
+    """
     _check_p(p)
     if not training or p == 0.0:
         return input
@@ -153,6 +277,25 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
 def feature_alpha_dropout(
     input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
 ) -> Tensor:
+    """Alpha dropout of whole channels: one draw per (sample, channel) of ``(N, C, *)``.
+
+    As ``alpha_dropout``, dropped units are set to SELU's negative saturation ``-scale * alpha`` and the
+    result is then transformed affinely (``a * y + b``) so that zero mean and unit variance are kept.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of dropping a channel, in ``[0, 1]``. Default: 0.5
+        training (bool): apply dropout; when False, ``input`` is returned unchanged. Default: False
+        inplace (bool): overwrite ``input`` with the result. Default: False
+
+    Shape:
+        input: ``(N, C, *)``; output: the same shape.
+
+    Raises:
+        ValueError: ``p`` outside ``[0, 1]``.
+
+    Follows Klambauer et al. 2017, as ``torch.nn.functional.feature_alpha_dropout``.
+    """
     _check_p(p)
     if not training or p == 0.0:
         return input
@@ -191,9 +334,27 @@ def embedding(
     scale_grad_by_freq: bool = False,
     sparse: bool = False,
 ) -> Tensor:
-    """Rows of ``weight`` picked by the integer ``input``; the ``padding_idx`` row gets no gradient.
+    """Looks up rows of ``weight`` by the integer indices in ``input``.
 
-    ``sparse=True`` is accepted; the gradient is dense (pyfront has no sparse tensors).
+    Args:
+        input (Tensor): int64 or int32 indices in ``[0, num_embeddings)``.
+        weight (Tensor): the table, ``(num_embeddings, embedding_dim)``.
+        padding_idx (int, optional): this row (negative counts from the end) gets no gradient. Default: None
+        max_norm (float, optional): rows used by ``input`` whose norm exceeds it are first rescaled to it, in
+            place in ``weight``. Default: None
+        norm_type (float): the p of the norm for ``max_norm``. Default: 2.0
+        scale_grad_by_freq (bool): divide each row's gradient by how often the batch uses it. Default: False
+        sparse (bool): accepted; the gradient is dense (pyfront has no sparse tensors). Default: False
+
+    Shape:
+        input: ``(*)``; weight: ``(V, E)``; output: ``(*, E)``.
+
+    Raises:
+        RuntimeError: ``input`` is not int64 or int32.
+        IndexError: an index outside ``[0, num_embeddings)``.
+        AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
+
+    Matches ``torch.nn.functional.embedding``.
     """
     if input.dtype not in (dt.int64, dt.int32):
         raise RuntimeError(
@@ -240,7 +401,21 @@ def embedding(
     ],
 )
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """An int64 tensor with a trailing dim of size ``num_classes``, 1 at each value's index."""
+    """One-hot encoding: an int64 tensor with 1 at each value's index along a new last dim.
+
+    Args:
+        tensor (Tensor): int64 class values, each >= 0.
+        num_classes (int): size of the new last dim; -1 infers ``max(tensor) + 1``. Default: -1
+
+    Shape:
+        tensor: ``(*)``; output: ``(*, num_classes)``, int64.
+
+    Raises:
+        RuntimeError: ``tensor`` is not int64, has a negative value or one ``>= num_classes``, or is empty
+            with ``num_classes=-1``.
+
+    Matches ``torch.nn.functional.one_hot``.
+    """
     if tensor.dtype is not dt.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if tensor.numel() == 0:
@@ -272,7 +447,20 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def normalize(
     input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
 ) -> Tensor:
-    """``input / max(||input||_p, eps)`` along ``dim``."""
+    """Divides by the p-norm along ``dim``: ``v / max(||v||_p, eps)``.
+
+    Args:
+        input (Tensor): the input.
+        p (float): the exponent of the norm. Default: 2.0
+        dim (int): the dim to normalise along. Default: 1
+        eps (float): lower bound of the divisor, against division by zero. Default: 1e-12
+        out (Tensor, optional): written with the result and returned. Default: None
+
+    Shape:
+        input: ``(*)``; output: ``(*)``, the same shape.
+
+    Matches ``torch.nn.functional.normalize``.
+    """
     result = input / ew.clamp_min(input.norm(p, dim, keepdim=True), eps).expand_as(input)
     return result if out is None else out.copy_(result)
 
@@ -288,7 +476,24 @@ def normalize(
     ],
 )
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """Cosine of the angle between x1 and x2 along ``dim`` (each norm clamped to at least ``eps``)."""
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, in ``[-1, 1]``.
+
+    ``sim = sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps))`` over ``dim``.
+
+    Args:
+        x1 (Tensor): first input.
+        x2 (Tensor): second input, broadcastable with ``x1``.
+        dim (int): the dim the vectors lie along. Default: 1
+        eps (float): lower bound of each norm, against division by zero. Default: 1e-8
+
+    Shape:
+        x1, x2: ``(*1, D, *2)`` after broadcasting; output: ``(*1, *2)``, ``dim`` removed.
+
+    Raises:
+        RuntimeError: the common dtype is not floating point, or the shapes do not broadcast.
+
+    Matches ``torch.nn.functional.cosine_similarity``.
+    """
     common = dt.result_type(x1, x2)
     if not common.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
@@ -312,6 +517,19 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 def pairwise_distance(
     x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
 ) -> Tensor:
-    """``||x1 - x2 + eps||_p`` over the last dim."""
+    """p-norm distance between ``x1`` and ``x2`` over the last dim: ``||x1 - x2 + eps||_p``.
+
+    Args:
+        x1 (Tensor): first input.
+        x2 (Tensor): second input, broadcastable with ``x1``.
+        p (float): the norm's exponent. Default: 2.0
+        eps (float): added to the difference, against a zero norm's gradient. Default: 1e-6
+        keepdim (bool): keep the last dim (size 1). Default: False
+
+    Shape:
+        x1, x2: ``(N, D)`` or ``(D,)``; output: ``(N,)`` or ``()`` (``(N, 1)`` / ``(1,)`` with ``keepdim``).
+
+    Matches ``torch.nn.functional.pairwise_distance``.
+    """
     dim = -1 if max(x1.dim(), x2.dim()) > 0 else 0
     return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)

@@ -130,7 +130,27 @@ def mse_loss(
     reduction: str = "mean",
     weight: Tensor | None = None,
 ) -> Tensor:
-    """Mean squared error."""
+    """Mean squared error: ``l_n = (x_n - y_n)^2``, then reduced.
+
+    Args:
+        input (Tensor): predictions.
+        target (Tensor): targets.
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+        weight (Tensor, optional): per-element weights of the input's shape; ``'mean'`` divides by their sum.
+            Default: None
+
+    Shape:
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
+        or the broadcast shape with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
+            differs from ``input``'s.
+        NotImplementedError: the promoted dtype is not floating point.
+
+    Matches ``torch.nn.functional.mse_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target)
@@ -150,7 +170,26 @@ def l1_loss(
     reduction: str = "mean",
     weight: Tensor | None = None,
 ) -> Tensor:
-    """Mean absolute error."""
+    """Mean absolute error: ``l_n = |x_n - y_n|``, then reduced.
+
+    Args:
+        input (Tensor): predictions.
+        target (Tensor): targets.
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+        weight (Tensor, optional): per-element weights of the input's shape; ``'mean'`` divides by their sum.
+            Default: None
+
+    Shape:
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
+        or the broadcast shape with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
+            differs from ``input``'s.
+
+    Matches ``torch.nn.functional.l1_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, t = _pointwise_pair(input, target)
     return _weighted(ew.abs(x - t), weight, input, reduction)
@@ -170,7 +209,28 @@ def l1_loss(
 def smooth_l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:
-    """Squared below ``beta`` (scaled by 1/beta), absolute above."""
+    """Smooth L1: ``0.5 * d^2 / beta`` where ``d = |x - y| < beta``, else ``d - 0.5 * beta``; reduced.
+
+    ``beta = 0`` gives the L1 loss.
+
+    Args:
+        input (Tensor): predictions.
+        target (Tensor): targets.
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+        beta (float): where the loss turns from quadratic to linear; must be >= 0. Default: 1.0
+
+    Shape:
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
+        or the broadcast shape with ``reduction='none'``.
+
+    Raises:
+        RuntimeError: ``beta < 0``.
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+        NotImplementedError: the promoted dtype is not floating point.
+
+    Follows Girshick 2015 (Fast R-CNN), as ``torch.nn.functional.smooth_l1_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -197,7 +257,28 @@ def smooth_l1_loss(
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
 ) -> Tensor:
-    """Squared below ``delta``, ``delta``-scaled absolute above."""
+    """Huber loss: ``0.5 * d^2`` where ``d = |x - y| < delta``, else ``delta * (d - 0.5 * delta)``; reduced.
+
+    Args:
+        input (Tensor): predictions (floating dtype; the loss is computed in it).
+        target (Tensor): targets.
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+        delta (float): where the loss turns from quadratic to linear; must be > 0. Default: 1.0
+        weight (Tensor, optional): per-element weights of the input's shape; ``'mean'`` divides by their sum.
+            Default: None
+
+    Shape:
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
+        or the broadcast shape with ``reduction='none'``.
+
+    Raises:
+        RuntimeError: ``delta <= 0``, or the promoted dtype cannot be cast to ``input``'s.
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
+            differs from ``input``'s.
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Huber 1964, as ``torch.nn.functional.huber_loss``.
+    """
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _cast_back(dt.promote_types(input.dtype, target.dtype), input.dtype)  # huber computes into input's dtype
@@ -292,7 +373,31 @@ def nll_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
-    """Negative log likelihood of the target classes, given log-probabilities over dim 1."""
+    """Negative log likelihood: ``l_n = -w[y_n] * x[n, y_n]``, ``x`` holding log-probabilities over dim 1.
+
+    Args:
+        input (Tensor): log-probabilities (for example from ``log_softmax``), floating dtype.
+        target (Tensor): class indices (int64 or uint8).
+        weight (Tensor, optional): ``(C,)`` per-class weights; ``'mean'`` divides by the summed weights of the
+            targets. Default: None
+        ignore_index (int): targets of this class add nothing to the loss or the mean. Default: -100
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input: ``(N, C)``, ``(C,)`` or ``(N, C, d1, ..., dK)``; target: ``(N,)``, ``()`` or ``(N, d1, ...,
+            dK)`` class indices in ``[0, C)``; output: scalar, or the target's shape with
+            ``reduction='none'``.
+
+    Raises:
+        ValueError: a 0-dim input, a batch size that differs from the target's, or a bad ``reduction``.
+        RuntimeError: a target of the wrong shape or dtype (int64 or uint8 expected), or a ``weight`` without
+            ``C`` elements.
+        IndexError: a target class outside ``[0, C)`` (other than ``ignore_index``).
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.nll_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _check_targets(input, target)
@@ -344,7 +449,37 @@ def cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
-    """log_softmax over dim 1 then NLL; the target is class indices or class probabilities."""
+    """Cross entropy of unnormalised scores: ``log_softmax`` over the class dim, then NLL.
+
+    Class indices: ``l_n = -w[y_n] * log_softmax(x_n)[y_n]``. Class probabilities (target of the input's
+    shape): ``l_n = -sum_c w_c * y_nc * log_softmax(x_n)_c``. ``label_smoothing`` eps mixes the target with
+    the uniform distribution: ``(1 - eps) * y + eps / C``.
+
+    Args:
+        input (Tensor): unnormalised scores (logits), classes along dim 1 (dim 0 for a 1-dim input).
+        target (Tensor): class indices (int64 or uint8), or class probabilities of the input's shape.
+        weight (Tensor, optional): ``(C,)`` per-class weights; ``'mean'`` divides by the summed weights of the
+            targets. Default: None
+        ignore_index (int): targets of this class add nothing to the loss or the mean; must be < 0 with
+            probability targets. Default: -100
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+        label_smoothing (float): in ``[0, 1]``. Default: 0.0
+
+    Shape:
+        input: ``(N, C)``, ``(C,)`` or ``(N, C, d1, ..., dK)``; target: ``(N,)``, ``()`` or ``(N, d1, ...,
+            dK)`` class indices in ``[0, C)``, or probabilities of the input's shape; output: scalar, or the
+            target's shape with ``reduction='none'``.
+
+    Raises:
+        ValueError: a 0-dim input, a batch size that differs from the target's, or a bad ``reduction``.
+        RuntimeError: a target of the wrong shape or dtype (int64 or uint8 expected), or a ``weight`` without
+            ``C`` elements.
+        IndexError: a target class outside ``[0, C)`` (other than ``ignore_index``).
+        RuntimeError: ``label_smoothing`` outside ``[0, 1]``; a non-floating probability target.
+
+    Matches ``torch.nn.functional.cross_entropy`` (label smoothing: Szegedy et al. 2016).
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     class_dim = 1 if input.dim() >= 2 else 0
@@ -425,7 +560,27 @@ def binary_cross_entropy(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
-    """-(t log x + (1 - t) log(1 - x)) for probabilities x, each log clamped at -100 as in PyTorch."""
+    """Binary cross entropy of probabilities: ``l_n = -w_n * (y_n log x_n + (1 - y_n) log(1 - x_n))``.
+
+    Each log is clamped at -100, as PyTorch does, so the loss stays finite at 0 and 1.
+
+    Args:
+        input (Tensor): probabilities in ``[0, 1]`` (floating dtype).
+        target (Tensor): targets in ``[0, 1]``, the input's shape and dtype.
+        weight (Tensor, optional): rescaling weight, broadcast to the input. Default: None
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input: ``(*)``; target: ``(*)``, the same shape; output: scalar, or ``(*)`` with ``reduction='none'``.
+
+    Raises:
+        ValueError: the target's shape differs from the input's; a bad ``reduction``.
+        RuntimeError: dtypes differ, or an element of ``input`` or ``target`` outside ``[0, 1]`` (NaN too).
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.binary_cross_entropy``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
@@ -463,7 +618,28 @@ def binary_cross_entropy_with_logits(
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
-    """Sigmoid then binary cross entropy, computed stably; ``pos_weight`` weighs the positive term."""
+    """Sigmoid plus binary cross entropy in one stable step, on logits.
+
+    ``l_n = -w_n * (p * y_n * log(sigmoid(x_n)) + (1 - y_n) * log(1 - sigmoid(x_n)))``, p = ``pos_weight``.
+
+    Args:
+        input (Tensor): logits (unnormalised log-odds).
+        target (Tensor): targets in ``[0, 1]``, the input's shape.
+        weight (Tensor, optional): rescaling weight, broadcast to the input. Default: None
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+        pos_weight (Tensor, optional): weight of the positive term, broadcast along the last dim (one per
+            class). Default: None
+
+    Shape:
+        input: ``(*)``; target: ``(*)``, the same shape; output: scalar, or ``(*)`` with ``reduction='none'``.
+
+    Raises:
+        ValueError: the target's shape differs from the input's; a bad ``reduction``.
+        RuntimeError: the result dtype cannot be cast to the target's (an integer target).
+
+    Matches ``torch.nn.functional.binary_cross_entropy_with_logits``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
@@ -499,7 +675,27 @@ def kl_div(
     reduction: str = "mean",
     log_target: bool = False,
 ) -> Tensor:
-    """KL(target || exp(input)) pointwise: target * (log target - input)."""
+    """Kullback-Leibler divergence, pointwise: ``l = y * (log y - x)`` with ``x`` in log-space.
+
+    ``log_target=True`` takes ``y`` in log-space too: ``l = exp(y) * (y - x)``. ``y = 0`` gives 0.
+
+    Args:
+        input (Tensor): log-probabilities.
+        target (Tensor): probabilities (or log-probabilities with ``log_target``).
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'``, ``'batchmean'`` (sum / N, the true KL), ``'sum'`` or ``'mean'`` (over all
+            elements; warns). Default: ``'mean'``
+        log_target (bool): ``target`` is in log-space. Default: False
+
+    Shape:
+        input: ``(*)``; target: ``(*)``, the same shape; output: scalar, or ``(*)`` with ``reduction='none'``.
+
+    Raises:
+        RuntimeError: an integer input or target.
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'`` (or ``'batchmean'``).
+
+    Matches ``torch.nn.functional.kl_div``.
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     elif reduction == "mean":
@@ -531,6 +727,23 @@ def kl_div(
 def soft_margin_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
 ) -> Tensor:
+    """Two-class logistic loss: ``l_n = log(1 + exp(-y_n * x_n))``, reduced.
+
+    Args:
+        input (Tensor): scores.
+        target (Tensor): labels, 1 or -1, the input's shape.
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input: ``(*)``; target: ``(*)``; output: scalar, or ``(*)`` with ``reduction='none'``.
+
+    Raises:
+        RuntimeError: an integer input (the result cannot be cast back).
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+
+    Matches ``torch.nn.functional.soft_margin_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     # PyTorch's log1p(exp(-input * target)), in place: inf where exp overflows, and its gradient is nan
     # where PyTorch's is
@@ -554,6 +767,25 @@ def margin_ranking_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
+    """Ranking loss: ``l_n = max(0, -y_n * (x1_n - x2_n) + margin)``, reduced.
+
+    Args:
+        input1 (Tensor): first scores.
+        input2 (Tensor): second scores.
+        target (Tensor): 1 where ``input1`` should rank higher, -1 where ``input2`` should.
+        margin (float): the required gap. Default: 0
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input1, input2, target: ``(N,)`` or ``()``, broadcastable; output: scalar, or ``(N,)`` with
+        ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+
+    Matches ``torch.nn.functional.margin_ranking_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     # the margin is a float in PyTorch's signature: integer inputs give a float loss
     diff = input1 - input2  # first, as in PyTorch: two bool inputs are refused for it
@@ -572,6 +804,23 @@ def hinge_embedding_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
+    """Hinge embedding loss: ``l_n = x_n`` where ``y_n = 1``, ``max(0, margin - x_n)`` where ``y_n = -1``.
+
+    Args:
+        input (Tensor): distances (for example L1 distances between pairs).
+        target (Tensor): labels, 1 or -1.
+        margin (float): the margin for ``y = -1`` (truncated to int for integer inputs). Default: 1.0
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input: ``(*)``; target: ``(*)``, the same shape; output: scalar, or ``(*)`` with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+
+    Matches ``torch.nn.functional.hinge_embedding_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if not input.dtype.is_floating_point:  # PyTorch computes in the input's integer dtype, margin truncated
         margin = int(margin)
@@ -599,6 +848,28 @@ def poisson_nll_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
+    """Poisson negative log likelihood of ``target ~ Poisson(lambda)``, reduced.
+
+    ``log_input``: ``l = exp(x) - y * x`` (x = log lambda); else ``l = x - y * log(x + eps)`` (x = lambda).
+    ``full`` adds the Stirling term ``y log y - y + 0.5 log(2 pi y)`` where ``y > 1``.
+
+    Args:
+        input (Tensor): the expected counts, in log-space when ``log_input``.
+        target (Tensor): observed counts.
+        log_input (bool): ``input`` is log lambda. Default: True
+        full (bool): add the Stirling approximation term. Default: False
+        eps (float): added inside the log when not ``log_input``. Default: 1e-8
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input: ``(*)``; target: ``(*)``; output: scalar, or ``(*)`` with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+
+    Matches ``torch.nn.functional.poisson_nll_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     loss = ew.exp(input) - target * input if log_input else input - target * ew.log(input + eps)
@@ -624,6 +895,26 @@ def multilabel_soft_margin_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
+    """Multi-label one-vs-all logistic loss, averaged over the C classes.
+
+    ``l_n = -1/C * sum_c w_c * (y_nc * log(sigmoid(x_nc)) + (1 - y_nc) * log(sigmoid(-x_nc)))``.
+
+    Args:
+        input (Tensor): scores.
+        target (Tensor): labels, 0 or 1, the input's shape.
+        weight (Tensor, optional): ``(C,)`` per-class weights. Default: None
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        input: ``(N, C)`` or ``(C,)``; target: the same shape; output: scalar, or ``(N,)`` with
+        ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+
+    Matches ``torch.nn.functional.multilabel_soft_margin_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
@@ -651,6 +942,29 @@ def triplet_margin_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
+    """Triplet loss: ``l_n = max(0, d(a_n, p_n) - d(a_n, n_n) + margin)``, d the p-norm distance.
+
+    Args:
+        anchor (Tensor): anchor embeddings.
+        positive (Tensor): embeddings of the same class.
+        negative (Tensor): embeddings of another class.
+        margin (float): the required gap. Default: 1.0
+        p (float): the norm's exponent for ``pairwise_distance``. Default: 2
+        eps (float): added to differences in ``pairwise_distance``. Default: 1e-6
+        swap (bool): use ``min(d(a, n), d(p, n))`` as the negative distance (Balntas et al. 2016). Default:
+            False
+        size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+        reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        anchor, positive, negative: ``(N, D)`` or ``(D,)``; output: scalar, or ``(N,)`` with
+            ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
+
+    Follows Schroff et al. 2015 (FaceNet), as ``torch.nn.functional.triplet_margin_loss``.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)

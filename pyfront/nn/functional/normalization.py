@@ -86,8 +86,33 @@ def batch_norm(
     momentum: float = 0.1,
     eps: float = 1e-05,
 ) -> Tensor:
-    """Batch normalization over ``(N, C, *)``: per channel, with the batch statistics when ``training``
-    (updating ``running_mean``/``running_var`` in place), else with the running ones."""
+    """Batch normalization of ``(N, C, *)``, per channel over the batch and spatial dims.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, with the biased variance. When ``training``, E
+    and Var come from the batch and ``running_mean``/``running_var`` (if given) are updated in place, ``r = (1
+    - momentum) * r + momentum * s`` (the variance unbiased); otherwise the running statistics are used.
+
+    Args:
+        input (Tensor): ``(N, C, *)`` (floating dtype).
+        running_mean (Tensor or None): ``(C,)``; required when not ``training``.
+        running_var (Tensor or None): ``(C,)``; None exactly when ``running_mean`` is None.
+        weight (Tensor, optional): ``(C,)`` scale (gamma). Default: None
+        bias (Tensor, optional): ``(C,)`` shift (beta). Default: None
+        training (bool): use and update batch statistics. Default: False
+        momentum (float): weight of the new statistic in the running update. Default: 0.1
+        eps (float): added to the variance for stability. Default: 1e-5
+
+    Shape:
+        input: ``(N, C)``, ``(N, C, L)`` or ``(N, C, H, W)`` (any ``(N, C, *)``); output: the same shape.
+
+    Raises:
+        ValueError: one value per channel while ``training``, or only one of the running stats given.
+        RuntimeError: a running stat missing in evaluation, a stat/weight/bias without ``C`` elements, a
+            running stat that requires grad, or dtypes that differ from ``input``'s.
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Ioffe & Szegedy 2015, as ``torch.nn.functional.batch_norm``.
+    """
     if training:
         _verify_batch_size(input.shape)
     if (running_mean is None) != (running_var is None):
@@ -157,7 +182,31 @@ def instance_norm(
     momentum: float = 0.1,
     eps: float = 1e-05,
 ) -> Tensor:
-    """Instance normalization: each (sample, channel) over its spatial dims, as ``F.instance_norm``."""
+    """Instance normalization: each (sample, channel) of ``(N, C, *)`` over its own spatial dims.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``; with ``running_mean``/``running_var`` given, they
+    get the per-instance statistics' batch average as in ``batch_norm``.
+
+    Args:
+        input (Tensor): ``(N, C, *)`` (floating dtype).
+        running_mean (Tensor, optional): ``(C,)``. Default: None
+        running_var (Tensor, optional): ``(C,)``. Default: None
+        weight (Tensor, optional): ``(C,)`` scale. Default: None
+        bias (Tensor, optional): ``(C,)`` shift. Default: None
+        use_input_stats (bool): use the instance statistics; False uses the running ones. Default: True
+        momentum (float): weight of the new statistic in the running update. Default: 0.1
+        eps (float): added to the variance for stability. Default: 1e-5
+
+    Shape:
+        input: ``(N, C, L)`` or ``(N, C, H, W)`` (any ``(N, C, *)``); output: the same shape.
+
+    Raises:
+        ValueError: one spatial element while ``use_input_stats``.
+        RuntimeError: ``use_input_stats=False`` without both running stats.
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Ulyanov et al. 2016, as ``torch.nn.functional.instance_norm``.
+    """
     if use_input_stats:
         if math.prod(input.shape[2:]) == 1:
             raise ValueError(
@@ -235,7 +284,28 @@ def layer_norm(
     bias: Tensor | None = None,
     eps: float = 1e-05,
 ) -> Tensor:
-    """Layer normalization over the last ``len(normalized_shape)`` dims, as ``F.layer_norm``."""
+    """Layer normalization over the last ``len(normalized_shape)`` dims of each sample.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, E and the biased Var over those dims.
+
+    Args:
+        input (Tensor): ``(*, *normalized_shape)`` (floating dtype).
+        normalized_shape (tuple or list of int): the trailing shape to normalise over.
+        weight (Tensor, optional): scale of shape ``normalized_shape``. Default: None
+        bias (Tensor, optional): shift of shape ``normalized_shape``. Default: None
+        eps (float): added to the variance for stability. Default: 1e-5
+
+    Shape:
+        input: ``(N, *)``, ending in ``normalized_shape``; output: the same shape.
+
+    Raises:
+        TypeError: ``normalized_shape`` is not a tuple or list.
+        RuntimeError: ``normalized_shape`` is empty or is not the input's trailing shape, or weight or bias
+            does not have that shape.
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Ba et al. 2016, as ``torch.nn.functional.layer_norm``.
+    """
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
     _not_implemented("LayerNormKernelImpl", input)
     mean = input.mean(dims, keepdim=True)
@@ -260,7 +330,27 @@ def layer_norm(
 def rms_norm(
     input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:
-    """Root-mean-square normalization over the last dims (eps defaults to the dtype's), as ``F.rms_norm``."""
+    """Root-mean-square normalization over the last ``len(normalized_shape)`` dims.
+
+    ``y = x / sqrt(mean(x^2) + eps) * weight``.
+
+    Args:
+        input (Tensor): ``(*, *normalized_shape)`` (floating dtype).
+        normalized_shape (tuple or list of int): the trailing shape to normalise over.
+        weight (Tensor, optional): scale of shape ``normalized_shape``. Default: None
+        eps (float, optional): added to the mean square; None uses ``finfo(input.dtype).eps``. Default: None
+
+    Shape:
+        input: ``(N, *)``, ending in ``normalized_shape``; output: the same shape.
+
+    Raises:
+        TypeError: ``normalized_shape`` is not a tuple or list.
+        RuntimeError: ``normalized_shape`` is empty or is not the input's trailing shape, or weight does not
+            have that shape.
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Zhang & Sennrich 2019, as ``torch.nn.functional.rms_norm``.
+    """
     dims = _normalized_shape("rms_norm", input, normalized_shape, weight, None, separator="")
     _not_implemented("rms_norm", input)
     if eps is None:
@@ -293,7 +383,28 @@ def group_norm(
     bias: Tensor | None = None,
     eps: float = 1e-05,
 ) -> Tensor:
-    """Group normalization: the channels of ``(N, C, *)`` in ``num_groups`` groups, as ``F.group_norm``."""
+    """Group normalization: the channels of ``(N, C, *)`` split into ``num_groups`` groups, each normalised
+    over its channels and spatial dims, per sample.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, weight and bias per channel.
+
+    Args:
+        input (Tensor): ``(N, C, *)`` (floating dtype).
+        num_groups (int): number of groups; must divide ``C``.
+        weight (Tensor, optional): ``(C,)`` scale. Default: None
+        bias (Tensor, optional): ``(C,)`` shift. Default: None
+        eps (float): added to the variance for stability. Default: 1e-5
+
+    Shape:
+        input: ``(N, C, *)``; output: the same shape.
+
+    Raises:
+        RuntimeError: fewer than 2 dims, ``C`` not divisible by ``num_groups``, or weight/bias not ``(C,)``.
+        ValueError: one value per group.
+        NotImplementedError: ``input`` is not floating point.
+
+    Follows Wu & He 2018, as ``torch.nn.functional.group_norm``.
+    """
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.shape[:2]
