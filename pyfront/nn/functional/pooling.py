@@ -198,9 +198,32 @@ def max_pool2d(
     ceil_mode: bool = False,
     return_indices: bool = False,
 ):
-    """2-d max pooling over ``(N, C, H, W)`` or ``(C, H, W)``, as ``torch.nn.functional.max_pool2d``.
+    """2-d max pooling: the maximum of each ``kernel_size`` window.
 
-    With ``return_indices``, also the flat index (``h * W + w``) of each maximum in its input plane.
+    ``H_out = floor((H_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``; a last window that would start in the right padding is dropped). The same for W.
+
+    Args:
+        input (Tensor): the input (any dtype but bool).
+        kernel_size (int or (int, int)): the window size.
+        stride (int or (int, int), optional): the window step; None (or ``[]``) means ``kernel_size``.
+            Default: None
+        padding (int or (int, int)): implicit -inf padding on each side, at most half the effective window.
+            Default: 0
+        dilation (int or (int, int)): the spacing between window elements. Default: 1
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        return_indices (bool): also return the flat index of each maximum in its input plane. Default: False
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
+
+    Raises:
+        RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
+            argument tuple of the wrong length, or an output size below 1.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.functional.max_pool2d`` (the gradient reaches the first maximum of a window).
     """
     values, indices = _max_pool2d("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
     return (values, indices) if return_indices else values
@@ -209,7 +232,34 @@ def max_pool2d(
 def max_pool2d_with_indices(
     input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
-    """``max_pool2d`` returning (values, indices), as ``torch.nn.functional.max_pool2d_with_indices``."""
+    """2-d max pooling: the maximum of each ``kernel_size`` window; returns ``(values, indices)``.
+
+    ``H_out = floor((H_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``; a last window that would start in the right padding is dropped). The same for W.
+
+    Args:
+        input (Tensor): the input (any dtype but bool).
+        kernel_size (int or (int, int)): the window size.
+        stride (int or (int, int), optional): the window step; None (or ``[]``) means ``kernel_size``.
+            Default: None
+        padding (int or (int, int)): implicit -inf padding on each side, at most half the effective window.
+            Default: 0
+        dilation (int or (int, int)): the spacing between window elements. Default: 1
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        return_indices (bool): accepted; the indices are always returned. Default: True
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
+
+    Raises:
+        RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
+            argument tuple of the wrong length, or an output size below 1.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.functional.max_pool2d_with_indices`` (the gradient reaches the first maximum of a
+    window).
+    """
     return _max_pool2d("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -286,7 +336,33 @@ def max_pool1d(
     ceil_mode: bool = False,
     return_indices: bool = False,
 ):
-    """1-d max pooling over ``(N, C, L)`` or ``(C, L)``, as ``torch.nn.functional.max_pool1d``."""
+    """1-d max pooling: the maximum of each ``kernel_size`` window.
+
+    ``L_out = floor((L_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``; a last window that would start in the right padding is dropped).
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        kernel_size (int or (int,)): the window size.
+        stride (int or (int,), optional): the window step; None (or ``[]``) means ``kernel_size``. Default:
+            None
+        padding (int or (int,)): implicit -inf padding on each side, at most half the effective window.
+            Default: 0
+        dilation (int or (int,)): the spacing between window elements. Default: 1
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        return_indices (bool): also return the flat index of each maximum in its input plane. Default: False
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
+        (int64): the output's shape, positions along L_in.
+
+    Raises:
+        RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
+            argument tuple of the wrong length, or an output size below 1.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.max_pool1d``.
+    """
     values, indices = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (values, indices) if return_indices else values
 
@@ -294,7 +370,33 @@ def max_pool1d(
 def max_pool1d_with_indices(
     input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
-    """``max_pool1d`` returning (values, indices), as ``torch.nn.functional.max_pool1d_with_indices``."""
+    """1-d max pooling: the maximum of each ``kernel_size`` window; returns ``(values, indices)``.
+
+    ``L_out = floor((L_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``; a last window that would start in the right padding is dropped).
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        kernel_size (int or (int,)): the window size.
+        stride (int or (int,), optional): the window step; None (or ``[]``) means ``kernel_size``. Default:
+            None
+        padding (int or (int,)): implicit -inf padding on each side, at most half the effective window.
+            Default: 0
+        dilation (int or (int,)): the spacing between window elements. Default: 1
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        return_indices (bool): accepted; the indices are always returned. Default: True
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
+        (int64): the output's shape, positions along L_in.
+
+    Raises:
+        RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
+            argument tuple of the wrong length, or an output size below 1.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.max_pool1d_with_indices``.
+    """
     return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -394,7 +496,33 @@ def avg_pool2d(
     count_include_pad: bool = True,
     divisor_override=None,
 ) -> Tensor:
-    """2-d average pooling over ``(N, C, H, W)`` or ``(C, H, W)``, as ``torch.nn.functional.avg_pool2d``."""
+    """2-d average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    ``H_out = floor((H_in + 2 * padding - kernel_size) / stride) + 1`` (``ceil`` with ``ceil_mode``; a last
+    window that would start in the right padding is dropped). The same for W.
+
+    Args:
+        input (Tensor): the input (floating or int64; integer averages are truncated).
+        kernel_size (int or (int, int)): the window size.
+        stride (int or (int, int), optional): the window step; None (or ``[]``) means ``kernel_size``.
+            Default: None
+        padding (int or (int, int)): implicit zero padding on each side, at most half the window. Default: 0
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        count_include_pad (bool): count the zero padding in each window's divisor. Default: True
+        divisor_override (int, optional): divide every window's sum by this instead. Default: None
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``.
+
+    Raises:
+        IndexError: fewer than 3 dims.
+        RuntimeError: more than 4 dims, ``divisor_override=0``, a non-positive window or stride, too much
+            padding, or an output size below 1.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.functional.avg_pool2d``.
+    """
     return _avg_pool2d(
         "avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
     )
@@ -422,7 +550,30 @@ def avg_pool1d(
     ceil_mode: bool = False,
     count_include_pad: bool = True,
 ) -> Tensor:
-    """1-d average pooling over ``(N, C, L)`` or ``(C, L)``, as ``torch.nn.functional.avg_pool1d``."""
+    """1-d average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    ``L_out = floor((L_in + 2 * padding - kernel_size) / stride) + 1`` (``ceil`` with ``ceil_mode``; a last
+    window that would start in the right padding is dropped).
+
+    Args:
+        input (Tensor): the input (floating or int64; integer averages are truncated).
+        kernel_size (int or (int,)): the window size.
+        stride (int or (int,), optional): the window step; None (or ``[]``) means ``kernel_size``. Default:
+            None
+        padding (int or (int,)): implicit zero padding on each side, at most half the window. Default: 0
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        count_include_pad (bool): count the zero padding in each window's divisor. Default: True
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, a non-positive window or stride, too much padding, or
+            an output size below 1.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.functional.avg_pool1d``.
+    """
     if input.dim() not in (2, 3):
         raise RuntimeError(
             f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
@@ -539,7 +690,28 @@ def _adaptive_avg(x, sizes):
     ],
 )
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
-    """2-d adaptive average pooling to ``output_size`` (None keeps a dim), as ``F.adaptive_avg_pool2d``."""
+    """2-d adaptive average pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along H and
+    along W.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        output_size (int or (int or None, int or None)): ``(H_out, W_out)``; an int is used for both, None
+            keeps the input's size.
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``.
+
+    Raises:
+        RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
+            wrong length.
+        RuntimeError: a negative ``output_size``.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.adaptive_avg_pool2d``.
+    """
     sizes = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
     _check_adaptive("adaptive_avg_pool2d", input, 2)
     return _adaptive_avg(input, sizes)
@@ -557,7 +729,25 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     ],
 )
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
-    """1-d adaptive average pooling, as ``torch.nn.functional.adaptive_avg_pool1d``."""
+    """1-d adaptive average pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        output_size (int or (int,)): ``L_out``.
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, has an empty non-batch dim, or ``output_size`` has more
+            than one value.
+        RuntimeError: a negative ``output_size``.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.adaptive_avg_pool1d``.
+    """
     sizes = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
     _check_adaptive("adaptive_avg_pool1d", input, 1)
     return _adaptive_avg(input, sizes)
@@ -634,13 +824,55 @@ def _position(index, which, k, dim):
     ],
 )
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
-    """2-d adaptive max pooling, as ``torch.nn.functional.adaptive_max_pool2d``."""
+    """2-d adaptive maximum pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along H and
+    along W.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        output_size (int or (int or None, int or None)): ``(H_out, W_out)``; an int is used for both, None
+            keeps the input's size.
+        return_indices (bool): also return the flat index of each maximum. Default: False
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``; indices (int64): the output's shape.
+
+    Raises:
+        RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
+            wrong length.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.adaptive_max_pool2d``.
+    """
     values, indices = adaptive_max_pool2d_with_indices(input, output_size)
     return (values, indices) if return_indices else values
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
-    """``adaptive_max_pool2d`` returning (values, indices)."""
+    """2-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along H and
+    along W.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        output_size (int or (int or None, int or None)): ``(H_out, W_out)``; an int is used for both, None
+            keeps the input's size.
+        return_indices (bool): accepted; the indices are always returned. Default: True
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``; indices (int64): the output's shape.
+
+    Raises:
+        RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
+            wrong length.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.adaptive_max_pool2d_with_indices``.
+    """
     sizes = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
     _check_adaptive("adaptive_max_pool2d", input, 2)
     return _adaptive_max(input, sizes)
@@ -658,13 +890,51 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
     ],
 )
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
-    """1-d adaptive max pooling, as ``torch.nn.functional.adaptive_max_pool1d``."""
+    """1-d adaptive maximum pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        output_size (int or (int,)): ``L_out``.
+        return_indices (bool): also return the flat index of each maximum. Default: False
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
+            (int64): the output's shape.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, has an empty non-batch dim, or ``output_size`` has more
+            than one value.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.adaptive_max_pool1d``.
+    """
     values, indices = adaptive_max_pool1d_with_indices(input, output_size)
     return (values, indices) if return_indices else values
 
 
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
-    """``adaptive_max_pool1d`` returning (values, indices)."""
+    """1-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``.
+
+    Args:
+        input (Tensor): the input (floating dtype).
+        output_size (int or (int,)): ``L_out``.
+        return_indices (bool): accepted; the indices are always returned. Default: True
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
+            (int64): the output's shape.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, has an empty non-batch dim, or ``output_size`` has more
+            than one value.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.functional.adaptive_max_pool1d_with_indices``.
+    """
     sizes = _adaptive_sizes("adaptive_max_pool1d", input, output_size, 1)
     _check_adaptive("adaptive_max_pool1d", input, 1)
     return _adaptive_max(input, sizes)
