@@ -64,7 +64,29 @@ def _check_float_or_bool(kernel, input):
 
 # -- unfold / fold -------------------------------------------------------------------------------
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """Extract sliding local blocks: ``(N, C, H, W) -> (N, C * prod(kernel_size), L)``, as ``F.unfold``."""
+    """Extracts sliding local blocks of a batched image into columns (im2col).
+
+    ``L = prod_d floor((size_d + 2 * padding_d - dilation_d * (kernel_size_d - 1) - 1) / stride_d + 1)``, the
+    number of blocks, ``size`` the input's (H, W).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or (int, int)): the block size.
+        dilation (int or (int, int)): the spacing between block elements. Default: 1
+        padding (int or (int, int)): implicit zeros on each side of the image. Default: 0
+        stride (int or (int, int)): the step between blocks. Default: 1
+
+    Shape:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``.
+
+    Raises:
+        IndexError: a 2-dim input.
+        RuntimeError: another rank or an empty dim, a non-positive kernel/dilation/stride, negative padding,
+            an argument pair of the wrong length, or no whole block.
+        NotImplementedError: an integer dtype.
+
+    Matches ``torch.nn.functional.unfold``.
+    """
     kernel_size = ntuple(kernel_size, 2, "kernel_size")
     dilation, padding, stride = (
         ntuple(v, 2, n) for v, n in ((dilation, "dilation"), (padding, "padding"), (stride, "stride"))
@@ -94,7 +116,29 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
 
 
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """Sum sliding local blocks into an image: ``(N, C * prod(kernel_size), L) -> (N, C, *output_size)``."""
+    """Sums columns of sliding local blocks back into an image (col2im), the inverse layout of ``unfold``.
+
+    Overlapping block elements are added. ``L = prod_d floor((size_d + 2 * padding_d - dilation_d *
+    (kernel_size_d - 1) - 1) / stride_d + 1)``, ``size`` the ``output_size``.
+
+    Args:
+        input (Tensor): ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``.
+        output_size (int or (int, int)): the image's spatial size ``(H, W)``.
+        kernel_size (int or (int, int)): the block size.
+        dilation (int or (int, int)): the spacing between block elements. Default: 1
+        padding (int or (int, int)): implicit zeros on each side of the image. Default: 0
+        stride (int or (int, int)): the step between blocks. Default: 1
+
+    Shape:
+        input: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``; output: ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    Raises:
+        RuntimeError: a bad rank or an empty dim, dim -2 not divisible by ``kH * kW``, L not the number of
+            blocks, a non-positive kernel/dilation/stride, negative padding, or a pair of the wrong length.
+        NotImplementedError: an integer dtype.
+
+    Matches ``torch.nn.functional.fold``.
+    """
     output_size = ntuple(output_size, 2, "output_size")
     kernel_size = ntuple(kernel_size, 2, "kernel_size")
     dilation, padding, stride = (
@@ -410,7 +454,33 @@ def conv1d(
     dilation=1,
     groups: int = 1,
 ) -> Tensor:
-    """1-d convolution over ``(N, C, L)`` or ``(C, L)``, as ``torch.nn.functional.conv1d``."""
+    """1-d convolution (cross-correlation) of ``(N, C_in, L)`` with ``C_out`` filters.
+
+    ``out(N_i, C_out_j) = bias(C_out_j) + sum_k weight(C_out_j, k) * input(N_i, k)`` (``*``: 1-d
+    cross-correlation); ``L_out = floor((L + 2 * padding - dilation * (kL - 1) - 1) / stride) + 1``.
+
+    Args:
+        input (Tensor): ``(N, C_in, L)`` or ``(C_in, L)``.
+        weight (Tensor): the filters, ``(C_out, C_in / groups, kL)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: None
+        stride (int or (int,)): the step between windows. Default: 1
+        padding (int, (int,) or str): implicit zeros on each side, or ``'valid'`` (none) or ``'same'`` (output
+            as long as the input; stride 1 only; an odd total pads the right/bottom more). Default: 0
+        dilation (int or (int,)): the spacing between kernel elements. Default: 1
+        groups (int): split the channels into this many groups, convolved separately; must divide ``C_in`` and
+            ``C_out``. Default: 1
+
+    Shape:
+        input: ``(N, C_in, L)`` or ``(C_in, L)``; output: ``(N, C_out, L_out)`` or ``(C_out, L_out)``.
+
+    Raises:
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight`` and ``groups``, a bias of the wrong
+            size, non-positive stride/dilation/groups, negative padding, an unknown padding string, ``'same'``
+            with a stride, a kernel larger than the padded input, or dtypes that differ.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.functional.conv1d``.
+    """
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -449,10 +519,34 @@ def conv2d(
     dilation=1,
     groups: int = 1,
 ) -> Tensor:
-    """2-d convolution over ``(N, C, H, W)`` or ``(C, H, W)``, as ``torch.nn.functional.conv2d``.
+    """2-d convolution (cross-correlation) of ``(N, C_in, H, W)`` with ``C_out`` filters.
+
+    ``out(N_i, C_out_j) = bias(C_out_j) + sum_k weight(C_out_j, k) * input(N_i, k)`` (``*``: 2-d
+    cross-correlation); ``H_out = floor((H + 2 * padding - dilation * (kH - 1) - 1) / stride) + 1``, the same
+    for W.
 
     Args:
-        padding: an int, a pair, or "valid" / "same" (stride 1 only; an odd total pads right/bottom more).
+        input (Tensor): ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        weight (Tensor): the filters, ``(C_out, C_in / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: None
+        stride (int or (int, int)): the step between windows. Default: 1
+        padding (int, (int, int) or str): implicit zeros on each side, or ``'valid'`` (none) or ``'same'``
+            (output as long as the input; stride 1 only; an odd total pads the right/bottom more). Default: 0
+        dilation (int or (int, int)): the spacing between kernel elements. Default: 1
+        groups (int): split the channels into this many groups, convolved separately; must divide ``C_in`` and
+            ``C_out``. Default: 1
+
+    Shape:
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
+        ``(C_out, H_out, W_out)``.
+
+    Raises:
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight`` and ``groups``, a bias of the wrong
+            size, non-positive stride/dilation/groups, negative padding, an unknown padding string, ``'same'``
+            with a stride, a kernel larger than the padded input, or dtypes that differ.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.functional.conv2d``.
     """
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
@@ -476,7 +570,35 @@ def conv_transpose1d(
     groups: int = 1,
     dilation=1,
 ) -> Tensor:
-    """1-d transposed convolution, as ``torch.nn.functional.conv_transpose1d``."""
+    """1-d transposed convolution: the gradient of ``conv1d`` with respect to its input.
+
+    Each input position adds ``weight`` scaled by its value into a window of the output. ``L_out = (i - 1) *
+    stride - 2 * padding + dilation * (k - 1) + output_padding + 1`` with i = L, k = kL.
+
+    Args:
+        input (Tensor): ``(N, C_in, L)`` or ``(C_in, L)``.
+        weight (Tensor): the filters, ``(C_in, C_out / groups, kL)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: None
+        stride (int or (int,)): the step between the input positions' windows in the output. Default: 1
+        padding (int or (int,)): ``dilation * (k - 1) - padding`` zeros of implicit padding: crops each side
+            of the output by ``padding``. Default: 0
+        output_padding (int or (int,)): extra size added to one side of the output (smaller than stride or
+            dilation). Default: 0
+        groups (int): split the channels into this many groups; must divide ``C_in``. Default: 1
+        dilation (int or (int,)): the spacing between kernel elements. Default: 1
+
+    Shape:
+        input: ``(N, C_in, L)`` or ``(C_in, L)``; output: ``(N, C_out, L_out)`` or ``(C_out, L_out)``.
+
+    Raises:
+        TypeError: ``padding`` is a string.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight``, a bias of the wrong size, bad
+            stride/padding/dilation/groups, ``output_padding`` not below stride or dilation, an output size
+            below 1, or dtypes that differ.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.functional.conv_transpose1d``.
+    """
     return _conv_transpose(
         "conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation
     )
@@ -510,8 +632,36 @@ def conv_transpose2d(
     groups: int = 1,
     dilation=1,
 ) -> Tensor:
-    """2-d transposed convolution (the gradient of conv2d with respect to its input), as
-    ``torch.nn.functional.conv_transpose2d``."""
+    """2-d transposed convolution: the gradient of ``conv2d`` with respect to its input.
+
+    Each input position adds ``weight`` scaled by its value into a window of the output. ``H_out = (i - 1) *
+    stride - 2 * padding + dilation * (k - 1) + output_padding + 1`` with i = H, k = kH; the same for W.
+
+    Args:
+        input (Tensor): ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        weight (Tensor): the filters, ``(C_in, C_out / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: None
+        stride (int or (int, int)): the step between the input positions' windows in the output. Default: 1
+        padding (int or (int, int)): ``dilation * (k - 1) - padding`` zeros of implicit padding: crops each
+            side of the output by ``padding``. Default: 0
+        output_padding (int or (int, int)): extra size added to one side of the output (smaller than stride or
+            dilation). Default: 0
+        groups (int): split the channels into this many groups; must divide ``C_in``. Default: 1
+        dilation (int or (int, int)): the spacing between kernel elements. Default: 1
+
+    Shape:
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
+        ``(C_out, H_out, W_out)``.
+
+    Raises:
+        TypeError: ``padding`` is a string.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight``, a bias of the wrong size, bad
+            stride/padding/dilation/groups, ``output_padding`` not below stride or dilation, an output size
+            below 1, or dtypes that differ.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.functional.conv_transpose2d`` (Dumoulin & Visin 2016 describe the arithmetic).
+    """
     return _conv_transpose(
         "conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation
     )
