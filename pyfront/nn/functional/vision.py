@@ -143,11 +143,30 @@ def _check_non_constant(input, amounts, mode):
     ],
 )
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
-    """Pad the last ``len(pad) // 2`` dims, as ``torch.nn.functional.pad``.
+    """Pads (or, with negative amounts, crops) the last ``len(pad) // 2`` dims.
+
+    ``pad = (left_last, right_last, left_2nd_last, right_2nd_last, ...)``: each trailing dim grows by its two
+    amounts.
 
     Args:
-        pad: (left, right) amounts for the last dim, then for the one before it, ...; negative crops.
-        mode: "constant" (fill with ``value``), "reflect", "replicate" or "circular".
+        input (Tensor): the input.
+        pad (sequence of int): the amounts, last dim first; an even number, at most ``2 * input.dim()``.
+        mode (str): ``'constant'`` (fill with ``value``), ``'reflect'`` (mirror, edge not repeated),
+            ``'replicate'`` (repeat the edge) or ``'circular'`` (wrap around). Default: ``'constant'``
+        value (float, optional): the fill of ``'constant'`` (None: 0); other modes refuse a non-zero one.
+            Default: None
+
+    Shape:
+        input: ``(*, D_1, ..., D_k)``, k = ``len(pad) // 2``; output: ``(*, D_1 + l_1 + r_1, ...)``. The
+        non-constant modes pad ``(N, C, L)``/``(C, L)``, ``(N, C, H, W)``/``(C, H, W)`` or 5-d/4-d inputs.
+
+    Raises:
+        NotImplementedError: an unknown mode; a non-constant mode for an input rank it does not support, or on
+            a bool input (reflect, replicate).
+        RuntimeError: an odd or too long ``pad``, ``value`` with a non-constant mode, a reflect amount not
+            below the dim's size, a circular amount above it, or an empty result.
+
+    Matches ``torch.nn.functional.pad``.
     """
     if mode not in _PAD_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
@@ -402,11 +421,39 @@ def interpolate(
     recompute_scale_factor: bool | None = None,
     antialias: bool = False,
 ) -> Tensor:
-    """Resize the spatial dims of ``(N, C, *spatial)`` to ``size`` or by ``scale_factor`` (``F.interpolate``).
+    """Resizes the spatial dims of ``(N, C, *spatial)`` to ``size`` or by ``scale_factor``.
+
+    Give exactly one of ``size`` and ``scale_factor``. Each output pixel samples the input at ``(i + 0.5) /
+    scale - 0.5`` (``i * (in - 1) / (out - 1)`` with ``align_corners``).
 
     Args:
-        mode: "nearest", "nearest-exact", "area", "linear" (3-d), "bilinear"/"bicubic" (4-d), "trilinear".
-        align_corners: for the (bi/tri)linear and bicubic modes: map corner pixel centres onto each other.
+        input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size (int or tuple of int, optional): the output's spatial size. Default: None
+        scale_factor (float or tuple of float, optional): multiplier of each spatial size (the output size is
+            floored). Default: None
+        mode (str): ``'nearest'``, ``'nearest-exact'``, ``'area'`` (adaptive average), ``'linear'`` (3-d),
+            ``'bilinear'``/``'bicubic'`` (4-d) or ``'trilinear'`` (5-d). Default: ``'nearest'``
+        align_corners (bool, optional): for the linear and cubic modes: map the corner pixels' centres onto
+            each other (None: False); the other modes refuse it. Default: None
+        recompute_scale_factor (bool, optional): compute the coordinates from the output size rather than from
+            ``scale_factor``; not with ``size``. Default: None
+        antialias (bool): low-pass filter when downscaling (bilinear and bicubic, 4-d only). Default: False
+
+    Shape:
+        input: ``(N, C, L_in)``, ``(N, C, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``; output: ``(N, C,
+            *size)``
+        or ``(N, C, floor(spatial * scale_factor))``.
+
+    Raises:
+        ValueError: both or neither of ``size``/``scale_factor``, a length that differs from the spatial rank,
+            ``align_corners`` with a non-interpolating mode, ``recompute_scale_factor`` with ``size``, or
+            ``antialias`` outside bilinear/bicubic 4-d.
+        TypeError: a non-integer ``size`` entry.
+        NotImplementedError: an unknown mode, an input rank the mode does not take, or an integer dtype (uint8
+            is allowed with the nearest modes, and integers with ``'area'``).
+        RuntimeError: an empty input or output size.
+
+    Matches ``torch.nn.functional.interpolate`` (bicubic: Keys 1981, a = -0.75; -0.5 with antialias).
     """
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
@@ -461,17 +508,57 @@ def interpolate(
 def upsample(
     input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners=None
 ) -> Tensor:
-    """The deprecated name of ``interpolate``, as ``F.upsample``."""
+    """Resizes as ``interpolate(input, size, scale_factor, mode, align_corners)``: its deprecated name.
+
+    Args:
+        input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size (int or tuple of int, optional): the output's spatial size. Default: None
+        scale_factor (float or tuple of float, optional): multiplier of each spatial size (the output size is
+            floored). Default: None
+        mode (str): as in ``interpolate``. Default: ``'nearest'``
+        align_corners (bool, optional): as in ``interpolate``. Default: None
+
+    Shape:
+        input: ``(N, C, *spatial)``; output: ``(N, C, *size)``, as ``interpolate``.
+
+    Raises what ``interpolate`` raises. Matches ``torch.nn.functional.upsample``.
+    """
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
-    """``interpolate(mode="nearest")``, as the deprecated ``F.upsample_nearest``."""
+    """Nearest-neighbour resize: ``interpolate(mode='nearest')``, under its deprecated name.
+
+    Args:
+        input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size (int or tuple of int, optional): the output's spatial size. Default: None
+        scale_factor (float or tuple of float, optional): multiplier of each spatial size (the output size is
+            floored). Default: None
+
+    Shape:
+        input: ``(N, C, *spatial)``; output: ``(N, C, *size)``, as ``interpolate``.
+
+    Raises what ``interpolate`` raises. Matches ``torch.nn.functional.upsample_nearest``.
+    """
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
-    """``interpolate(mode="bilinear", align_corners=True)``, as the deprecated ``F.upsample_bilinear``."""
+    """Bilinear resize with aligned corners: ``interpolate(mode='bilinear', align_corners=True)``.
+
+    The deprecated name; the input must be 4-d.
+
+    Args:
+        input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size (int or tuple of int, optional): the output's spatial size. Default: None
+        scale_factor (float or tuple of float, optional): multiplier of each spatial size (the output size is
+            floored). Default: None
+
+    Shape:
+        input: ``(N, C, H_in, W_in)``; output: ``(N, C, H_out, W_out)``.
+
+    Raises what ``interpolate`` raises. Matches ``torch.nn.functional.upsample_bilinear``.
+    """
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
@@ -489,7 +576,22 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     ],
 )
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """``(*, C * r * r, H, W) -> (*, C, H * r, W * r)``, as ``torch.nn.functional.pixel_shuffle``."""
+    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``, r = ``upscale_factor``.
+
+    ``out[..., c, h * r + i, w * r + j] = in[..., c * r^2 + i * r + j, h, w]``.
+
+    Args:
+        input (Tensor): at least 3-dim.
+        upscale_factor (int): r.
+
+    Shape:
+        input: ``(*, C * r^2, H, W)``; output: ``(*, C, H * r, W * r)``.
+
+    Raises:
+        RuntimeError: fewer than 3 dims, or channels not divisible by ``r^2``.
+
+    Follows Shi et al. 2016 (sub-pixel convolution), as ``torch.nn.functional.pixel_shuffle``.
+    """
     if input.dim() < 3:
         raise RuntimeError(
             f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
@@ -519,7 +621,23 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     ],
 )
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """``(*, C, H * r, W * r) -> (*, C * r * r, H, W)``, as ``torch.nn.functional.pixel_unshuffle``."""
+    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``, r =
+    ``downscale_factor``.
+
+    The inverse of ``pixel_shuffle``.
+
+    Args:
+        input (Tensor): at least 3-dim.
+        downscale_factor (int): r.
+
+    Shape:
+        input: ``(*, C, H * r, W * r)``; output: ``(*, C * r^2, H, W)``.
+
+    Raises:
+        RuntimeError: fewer than 3 dims, or a height or width not divisible by r.
+
+    Follows Shi et al. 2016, as ``torch.nn.functional.pixel_unshuffle``.
+    """
     if input.dim() < 3:
         raise RuntimeError(
             f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
