@@ -18,7 +18,9 @@ def _public():
             obj = getattr(module, name)
             if name.startswith("_") or not (inspect.isclass(obj) or inspect.isfunction(obj)):
                 continue
-            if getattr(obj, "__module__", "").startswith("pyfront"):
+            # nn and nn.functional gather names from their submodules; init and utils also import helpers
+            home = "pyfront" if module in (nn, F) else module.__name__
+            if getattr(obj, "__module__", "").startswith(home):
                 seen.setdefault(id(obj), (f"{module.__name__}.{name}", obj))
     return sorted(seen.values(), key=lambda item: item[0])
 

@@ -99,13 +99,34 @@ def scaled_dot_product_attention(
     scale: float | None = None,
     enable_gqa: bool = False,
 ) -> Tensor:
-    """``softmax(query @ key^T * scale + mask) @ value`` for queries ``(..., L, E)``, keys ``(..., S, E)``.
+    """Scaled dot-product attention: ``softmax(Q K^T * scale + mask) V``.
+
+    A query row whose keys are all masked out gives zeros (and no NaN in the gradient).
 
     Args:
-        attn_mask: bool (True takes part) or float (added to the scores), broadcast to ``(..., L, S)``.
-        is_causal: mask out the keys after each query (the upper triangle); excludes ``attn_mask``.
-        scale: defaults to ``1 / sqrt(E)``.
-        enable_gqa: key/value heads (dim -3) shared by groups of query heads.
+        query (Tensor): ``(..., L, E)``.
+        key (Tensor): ``(..., S, E)``.
+        value (Tensor): ``(..., S, Ev)``.
+        attn_mask (Tensor, optional): bool (True: the key takes part) or float (added to the scores, in the
+            query's dtype), broadcast to ``(..., L, S)``. Default: None
+        dropout_p (float): dropout probability on the attention weights (always applied when > 0). Default:
+            0.0
+        is_causal (bool): each query sees only keys at or before its position (lower triangle); not with
+            ``attn_mask``. Default: False
+        scale (float, optional): the score scale; None means ``1 / sqrt(E)``. Default: None
+        enable_gqa (bool): grouped-query attention: key/value heads (dim -3) each shared by a group of query
+            heads. Default: False
+
+    Shape:
+        query: ``(N, ..., H, L, E)``; key: ``(N, ..., H, S, E)``; value: ``(N, ..., H, S, Ev)``; output:
+        ``(N, ..., H, L, Ev)``.
+
+    Raises:
+        RuntimeError: an input with fewer than 2 dims, dtypes that differ or are not floating point, a float
+            mask of another dtype, ``attn_mask`` with ``is_causal``, or key/value heads that do not divide the
+            query heads (``enable_gqa``).
+
+    Follows Vaswani et al. 2017, as ``torch.nn.functional.scaled_dot_product_attention``.
     """
     _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa)
     if scale is None:
@@ -288,10 +309,49 @@ def multi_head_attention_forward(
     average_attn_weights: bool = True,
     is_causal: bool = False,
 ):
-    """Multi-head attention over ``(L, N, E)`` (or unbatched ``(L, E)``) inputs, as PyTorch's function.
+    """The forward of ``MultiheadAttention``, with its weights passed in.
 
-    Returns (output, weights): weights ``(N, L, S)`` averaged over heads, or ``(N, heads, L, S)``, or
-    None when ``need_weights`` is False.
+    Per head h: ``head_h = softmax(q W_q,h (k W_k,h)^T / sqrt(E / num_heads) + mask) v W_v,h``; the heads are
+    concatenated and projected by ``out_proj_weight``. Returns ``(output, weights)``.
+
+    Args:
+        query (Tensor): ``(L, N, E)`` or ``(L, E)``.
+        key (Tensor): ``(S, N, E_k)`` or ``(S, E_k)``.
+        value (Tensor): ``(S, N, E_v)`` or ``(S, E_v)``.
+        embed_dim_to_check (int): E, checked against the query.
+        num_heads (int): number of heads; must divide E.
+        in_proj_weight (Tensor or None): ``(3E, E)``, the packed q, k, v projections.
+        in_proj_bias (Tensor or None): ``(3E,)``.
+        bias_k, bias_v (Tensor or None): ``(1, 1, E)`` extra key and value appended to the sequence.
+        add_zero_attn (bool): append an all-zero key and value.
+        dropout_p (float): dropout on the attention weights (``training`` only).
+        out_proj_weight (Tensor): ``(E, E)``.
+        out_proj_bias (Tensor or None): ``(E,)``.
+        training (bool): apply dropout. Default: True
+        key_padding_mask (Tensor, optional): ``(N, S)``; bool True or float -inf ignores that key. Default:
+            None
+        need_weights (bool): also return the attention weights. Default: True
+        attn_mask (Tensor, optional): ``(L, S)`` or ``(N * num_heads, L, S)``, bool or added float. Default:
+            None
+        use_separate_proj_weight (bool): use ``q_proj_weight``, ``k_proj_weight``, ``v_proj_weight`` instead
+            of the packed weight (keys and values of other sizes). Default: False
+        q_proj_weight, k_proj_weight, v_proj_weight (Tensor, optional): ``(E, E)``, ``(E, E_k)``, ``(E,
+            E_v)``. Default: None
+        static_k, static_v (Tensor, optional): ``(N * num_heads, S, E / num_heads)`` projected keys/values to
+            use as they are. Default: None
+        average_attn_weights (bool): average the returned weights over the heads. Default: True
+        is_causal (bool): a hint that ``attn_mask`` is the causal mask (which it needs). Default: False
+
+    Shape:
+        output: ``(L, N, E)`` or ``(L, E)``; weights: ``(N, L, S)`` averaged, ``(N, num_heads, L, S)``
+        otherwise (no N when unbatched), or None without ``need_weights``.
+
+    Raises:
+        AssertionError: inputs of mismatched ranks or shapes, E not ``embed_dim_to_check`` or not divisible by
+            ``num_heads``, a mask of the wrong rank, shape or dtype.
+        RuntimeError: ``is_causal`` without ``attn_mask``, or an ``attn_mask`` of the wrong shape.
+
+    Follows Vaswani et al. 2017, as ``torch.nn.functional.multi_head_attention_forward``.
     """
     batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:
