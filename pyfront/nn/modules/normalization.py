@@ -126,15 +126,36 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization over ``(N, C)`` or ``(N, C, L)``, per channel.
+    """Batch normalization of ``(N, C)`` or ``(N, C, L)``, per channel.
+
+    In training, the batch statistics are used and the running ones updated; in eval, the running ones.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, with the biased variance. When ``training``, E
+    and Var come from the batch and ``running_mean``/``running_var`` (if given) are updated in place, ``r = (1
+    - momentum) * r + momentum * s`` (the variance unbiased); otherwise the running statistics are used.
 
     Args:
-        num_features: C
-        eps: added to the variance. Default: 1e-5
-        momentum: weight of each new batch in the running statistics; None: a cumulative average
-        affine: learnable per-channel scale (and shift, if ``bias``). Default: True
-        track_running_stats: keep running statistics (used in eval mode). Default: True
-        bias: (keyword) whether the affine map has a shift. Default: True
+        num_features (int): C, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5
+        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
+            average (1 / batches seen). Default: 0.1
+        affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: True
+        track_running_stats (bool): keep ``running_mean``/``running_var`` buffers, used in eval mode. Default:
+            True
+        device, dtype: of the parameters and buffers. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C)`` or ``(N, C, L)``; output: the same shape.
+
+    Raises:
+        ValueError: (in forward) an input of the wrong rank (2-d or 3-d).
+        ValueError: one value per channel while ``training``, or only one of the running stats given.
+        RuntimeError: a running stat missing in evaluation, a stat/weight/bias without ``C`` elements, a
+            running stat that requires grad, or dtypes that differ from ``input``'s.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.BatchNorm1d``; its forward calls ``F.batch_norm`` (whose errors it raises).
     """
 
     _dims = (2, 3)
@@ -142,7 +163,37 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalization over ``(N, C, H, W)``, per channel (arguments as BatchNorm1d)."""
+    """Batch normalization of ``(N, C, H, W)``, per channel.
+
+    In training, the batch statistics are used and the running ones updated; in eval, the running ones.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, with the biased variance. When ``training``, E
+    and Var come from the batch and ``running_mean``/``running_var`` (if given) are updated in place, ``r = (1
+    - momentum) * r + momentum * s`` (the variance unbiased); otherwise the running statistics are used.
+
+    Args:
+        num_features (int): C, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5
+        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
+            average (1 / batches seen). Default: 0.1
+        affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: True
+        track_running_stats (bool): keep ``running_mean``/``running_var`` buffers, used in eval mode. Default:
+            True
+        device, dtype: of the parameters and buffers. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C, H, W)``; output: the same shape.
+
+    Raises:
+        ValueError: (in forward) an input of the wrong rank (4-d).
+        ValueError: one value per channel while ``training``, or only one of the running stats given.
+        RuntimeError: a running stat missing in evaluation, a stat/weight/bias without ``C`` elements, a
+            running stat that requires grad, or dtypes that differ from ``input``'s.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.BatchNorm2d``; its forward calls ``F.batch_norm`` (whose errors it raises).
+    """
 
     _dims = (4,)
     _dims_text = "4D"
@@ -197,26 +248,96 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization over ``(N, C, L)`` or ``(C, L)``: each sample and channel on its own."""
+    """Instance normalization of ``(N, C, L)`` or ``(C, L)``: each sample and channel on its own.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``; with ``running_mean``/``running_var`` given, they
+    get the per-instance statistics' batch average as in ``batch_norm``.
+
+    Args:
+        num_features (int): C, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5
+        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
+            average (1 / batches seen). Default: 0.1
+        affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: False
+        track_running_stats (bool): keep ``running_mean``/``running_var`` buffers, used in eval mode. Default:
+            False
+        device, dtype: of the parameters and buffers. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C, L)`` or ``(C, L)``; output: the same shape.
+
+    Raises:
+        ValueError: (in forward) an input of the wrong rank (2-d or 3-d), or (with ``affine``) a channel count
+            other than ``num_features`` (without ``affine`` it warns).
+        ValueError: one spatial element while ``use_input_stats``.
+        RuntimeError: ``use_input_stats=False`` without both running stats.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.InstanceNorm1d``; its forward calls ``F.instance_norm`` (whose errors it raises).
+    """
 
     _dims = (2, 3)
     _dims_text = "2D or 3D"
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalization over ``(N, C, H, W)`` or ``(C, H, W)``: each sample and channel on its own."""
+    """Instance normalization of ``(N, C, H, W)`` or ``(C, H, W)``, each sample and channel alone.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``; with ``running_mean``/``running_var`` given, they
+    get the per-instance statistics' batch average as in ``batch_norm``.
+
+    Args:
+        num_features (int): C, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5
+        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
+            average (1 / batches seen). Default: 0.1
+        affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: False
+        track_running_stats (bool): keep ``running_mean``/``running_var`` buffers, used in eval mode. Default:
+            False
+        device, dtype: of the parameters and buffers. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: the same shape.
+
+    Raises:
+        ValueError: (in forward) an input of the wrong rank (3-d or 4-d), or (with ``affine``) a channel count
+            other than ``num_features`` (without ``affine`` it warns).
+        ValueError: one spatial element while ``use_input_stats``.
+        RuntimeError: ``use_input_stats=False`` without both running stats.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.InstanceNorm2d``; its forward calls ``F.instance_norm`` (whose errors it raises).
+    """
 
     _dims = (3, 4)
     _dims_text = "3D or 4D"
 
 
 class LayerNorm(Module):
-    """Normalization over the last dims (``normalized_shape``) of each sample.
+    """Layer normalization over the last ``len(normalized_shape)`` dims of each sample.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, E and the biased Var over those dims.
 
     Args:
-        normalized_shape: an int or the shape of the trailing dims
-        eps: added to the variance. Default: 1e-5
-        elementwise_affine: learnable elementwise scale (and shift, if ``bias``). Default: True
+        normalized_shape (int or tuple of int): the trailing shape to normalise over.
+        eps (float): added to the variance for stability. Default: 1e-5
+        elementwise_affine (bool): learnable elementwise ``weight`` (ones) and ``bias`` (zeros) of
+            ``normalized_shape``. Default: True
+        bias (bool): whether the affine map has a shift. Default: True
+        device, dtype: of the parameters. Default: None
+
+    Shape:
+        input: ``(N, *)``, ending in ``normalized_shape``; output: the same shape.
+
+    Raises:
+        TypeError: ``normalized_shape`` is not a tuple or list.
+        RuntimeError: ``normalized_shape`` is empty or is not the input's trailing shape, or weight or bias
+            does not have that shape.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.LayerNorm``; its forward calls ``F.layer_norm`` (whose errors it raises).
     """
 
     def __init__(
@@ -251,7 +372,29 @@ class LayerNorm(Module):
 
 
 class RMSNorm(Module):
-    """Root-mean-square normalization over the last dims (eps None: the dtype's machine epsilon)."""
+    """Root-mean-square normalization over the last ``len(normalized_shape)`` dims.
+
+    ``y = x / sqrt(mean(x^2) + eps) * weight``.
+
+    Args:
+        normalized_shape (int or tuple of int): the trailing shape to normalise over.
+        eps (float, optional): added to the mean square; None uses the input dtype's machine epsilon. Default:
+            None
+        elementwise_affine (bool): a learnable elementwise ``weight`` (ones) of ``normalized_shape``. Default:
+            True
+        device, dtype: of the parameter. Default: None
+
+    Shape:
+        input: ``(N, *)``, ending in ``normalized_shape``; output: the same shape.
+
+    Raises:
+        TypeError: ``normalized_shape`` is not a tuple or list.
+        RuntimeError: ``normalized_shape`` is empty or is not the input's trailing shape, or weight does not
+            have that shape.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.RMSNorm``; its forward calls ``F.rms_norm`` (whose errors it raises).
+    """
 
     def __init__(
         self,
@@ -286,13 +429,29 @@ class RMSNorm(Module):
 
 
 class GroupNorm(Module):
-    """Normalization of ``(N, C, *)`` over groups of ``C / num_groups`` channels (and all other dims).
+    """Group normalization: the channels of ``(N, C, *)`` split into ``num_groups`` groups, each normalised
+    over its channels and spatial dims, per sample.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, weight and bias per channel.
 
     Args:
-        num_groups: how many groups the channels form
-        num_channels: C
-        eps: added to the variance. Default: 1e-5
-        affine: learnable per-channel scale and shift. Default: True
+        num_groups (int): how many groups the channels form.
+        num_channels (int): C; must be divisible by ``num_groups``.
+        eps (float): added to the variance for stability. Default: 1e-5
+        affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: True
+        device, dtype: of the parameters. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C, *)``; output: the same shape.
+
+    Raises:
+        ValueError: ``num_channels`` not divisible by ``num_groups``.
+        RuntimeError: fewer than 2 dims, ``C`` not divisible by ``num_groups``, or weight/bias not ``(C,)``.
+        ValueError: one value per group.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.GroupNorm``; its forward calls ``F.group_norm`` (whose errors it raises).
     """
 
     def __init__(
