@@ -44,7 +44,32 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """1-d max pooling over ``(N, C, L)`` or ``(C, L)`` (stride defaults to kernel_size)."""
+    """1-d max pooling: the maximum of each ``kernel_size`` window.
+
+    ``L_out = floor((L_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``; a last window that would start in the right padding is dropped).
+
+    Args:
+        kernel_size (int or (int,)): the window size.
+        stride (int or (int,), optional): the window step; None (or ``[]``) means ``kernel_size``. Default:
+            None
+        padding (int or (int,)): implicit -inf padding on each side, at most half the effective window.
+            Default: 0
+        dilation (int or (int,)): the spacing between window elements. Default: 1
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        return_indices (bool): also return the flat index of each maximum in its input plane. Default: False
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
+        (int64): the output's shape, positions along L_in.
+
+    Raises:
+        RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
+            argument tuple of the wrong length, or an output size below 1.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.MaxPool1d``; its forward calls ``F.max_pool1d`` (whose errors it raises).
+    """
 
     def forward(self, input: Tensor):
         return F.max_pool1d(
@@ -59,12 +84,31 @@ class MaxPool1d(_MaxPoolNd):
 
 
 class MaxPool2d(_MaxPoolNd):
-    """2-d max pooling over ``(N, C, H, W)`` or ``(C, H, W)`` (stride defaults to kernel_size).
+    """2-d max pooling: the maximum of each ``kernel_size`` window.
+
+    ``H_out = floor((H_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``; a last window that would start in the right padding is dropped). The same for W.
 
     Args:
-        kernel_size, stride, padding, dilation: ints or pairs
-        return_indices: also return the flat index of each maximum in its input plane
-        ceil_mode: round the output size up, so windows may start in the last partial stride
+        kernel_size (int or (int, int)): the window size.
+        stride (int or (int, int), optional): the window step; None (or ``[]``) means ``kernel_size``.
+            Default: None
+        padding (int or (int, int)): implicit -inf padding on each side, at most half the effective window.
+            Default: 0
+        dilation (int or (int, int)): the spacing between window elements. Default: 1
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        return_indices (bool): also return the flat index of each maximum in its input plane. Default: False
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
+
+    Raises:
+        RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
+            argument tuple of the wrong length, or an output size below 1.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.MaxPool2d``; its forward calls ``F.max_pool2d`` (whose errors it raises).
     """
 
     def forward(self, input: Tensor):
@@ -80,7 +124,31 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class AvgPool1d(Module):
-    """1-d average pooling over ``(N, C, L)`` or ``(C, L)``; its sizes are kept (and printed) as 1-tuples."""
+    """1-d average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    ``L_out = floor((L_in + 2 * padding - kernel_size) / stride) + 1`` (``ceil`` with ``ceil_mode``; a last
+    window that would start in the right padding is dropped).
+
+    Args:
+        kernel_size (int or (int,)): the window size.
+        stride (int or (int,), optional): the window step; None (or ``[]``) means ``kernel_size``. Default:
+            None
+        padding (int or (int,)): implicit zero padding on each side, at most half the window. Default: 0
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        count_include_pad (bool): count the zero padding in each window's divisor. Default: True
+
+    Its sizes are kept (and printed) as 1-tuples, as in torch.
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, a non-positive window or stride, too much padding, or
+            an output size below 1.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.AvgPool1d``; its forward calls ``F.avg_pool1d`` (whose errors it raises).
+    """
 
     def __init__(
         self, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True
@@ -103,11 +171,31 @@ class AvgPool1d(Module):
 
 
 class AvgPool2d(Module):
-    """2-d average pooling over ``(N, C, H, W)`` or ``(C, H, W)`` (stride defaults to kernel_size).
+    """2-d average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    ``H_out = floor((H_in + 2 * padding - kernel_size) / stride) + 1`` (``ceil`` with ``ceil_mode``; a last
+    window that would start in the right padding is dropped). The same for W.
 
     Args:
-        count_include_pad: count the zero padding in each window's divisor. Default: True
-        divisor_override: divide every window's sum by this instead
+        kernel_size (int or (int, int)): the window size.
+        stride (int or (int, int), optional): the window step; None (or ``[]``) means ``kernel_size``.
+            Default: None
+        padding (int or (int, int)): implicit zero padding on each side, at most half the window. Default: 0
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        count_include_pad (bool): count the zero padding in each window's divisor. Default: True
+        divisor_override (int, optional): divide every window's sum by this instead. Default: None
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``.
+
+    Raises:
+        IndexError: fewer than 3 dims.
+        RuntimeError: more than 4 dims, ``divisor_override=0``, a non-positive window or stride, too much
+            padding, or an output size below 1.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.AvgPool2d``; its forward calls ``F.avg_pool2d`` (whose errors it raises).
     """
 
     def __init__(
@@ -152,14 +240,53 @@ class _AdaptivePool(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptivePool):
-    """Average pooling of ``(N, C, L)`` or ``(C, L)`` to a length of ``output_size``."""
+    """1-d adaptive average pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``.
+
+    Args:
+        output_size (int or (int,)): ``L_out``.
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, has an empty non-batch dim, or ``output_size`` has more
+            than one value.
+        RuntimeError: a negative ``output_size``.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.AdaptiveAvgPool1d``; its forward calls ``F.adaptive_avg_pool1d`` (whose errors it
+    raises).
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
 class AdaptiveAvgPool2d(_AdaptivePool):
-    """Average pooling of ``(N, C, H, W)`` or ``(C, H, W)`` to ``output_size`` (None keeps that dim)."""
+    """2-d adaptive average pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along H and
+    along W.
+
+    Args:
+        output_size (int or (int or None, int or None)): ``(H_out, W_out)``; an int is used for both, None
+            keeps the input's size.
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``.
+
+    Raises:
+        RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
+            wrong length.
+        RuntimeError: a negative ``output_size``.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.AdaptiveAvgPool2d``; its forward calls ``F.adaptive_avg_pool2d`` (whose errors it
+    raises).
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool2d(input, self.output_size)
@@ -172,14 +299,54 @@ class _AdaptiveMaxPool(_AdaptivePool):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPool):
-    """Max pooling of ``(N, C, L)`` or ``(C, L)`` to a length of ``output_size``."""
+    """1-d adaptive maximum pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``.
+
+    Args:
+        output_size (int or (int,)): ``L_out``.
+        return_indices (bool): also return the flat index of each maximum. Default: False
+
+    Shape:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
+            (int64): the output's shape.
+
+    Raises:
+        RuntimeError: ``input`` is not 2-dim or 3-dim, has an empty non-batch dim, or ``output_size`` has more
+            than one value.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.AdaptiveMaxPool1d``; its forward calls ``F.adaptive_max_pool1d`` (whose errors it
+    raises).
+    """
 
     def forward(self, input: Tensor):
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPool):
-    """Max pooling of ``(N, C, H, W)`` or ``(C, H, W)`` to ``output_size`` (None keeps that dim)."""
+    """2-d adaptive maximum pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along H and
+    along W.
+
+    Args:
+        output_size (int or (int or None, int or None)): ``(H_out, W_out)``; an int is used for both, None
+            keeps the input's size.
+        return_indices (bool): also return the flat index of each maximum. Default: False
+
+    Shape:
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``; indices (int64): the output's shape.
+
+    Raises:
+        RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
+            wrong length.
+        NotImplementedError: ``input`` is not floating point.
+
+    Matches ``torch.nn.AdaptiveMaxPool2d``; its forward calls ``F.adaptive_max_pool2d`` (whose errors it
+    raises).
+    """
 
     def forward(self, input: Tensor):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
