@@ -152,30 +152,82 @@ class _Conv(_ConvNd):
 
 
 class Conv1d(_Conv):
-    """1-d convolution over ``(N, C_in, L)`` or ``(C_in, L)``.
+    """1-d convolution (cross-correlation) of ``(N, C_in, L)`` with ``C_out`` filters.
+
+    ``weight`` and ``bias`` start uniform in ``(-1/sqrt(k), 1/sqrt(k))``, k = ``C_in / groups *
+    prod(kernel_size)``, as torch's default (kaiming_uniform_ with a = sqrt(5)).
+
+    ``out(N_i, C_out_j) = bias(C_out_j) + sum_k weight(C_out_j, k) * input(N_i, k)`` (``*``: 1-d
+    cross-correlation); ``L_out = floor((L + 2 * padding - dilation * (kL - 1) - 1) / stride) + 1``.
 
     Args:
-        in_channels, out_channels: channels of the input and of the output
-        kernel_size, stride, dilation: ints or 1-tuples
-        padding: an int, a 1-tuple, "valid" or "same"
-        groups: blocked connections from input to output channels
-        bias: whether to add a learnable bias. Default: True
-        padding_mode: "zeros", "reflect", "replicate" or "circular"
+        in_channels (int): C_in.
+        out_channels (int): C_out.
+        kernel_size (int or (int,)): the filter size.
+        stride (int or (int,)): the step between windows. Default: 1
+        padding (int, (int,) or str): padding on each side, or ``'valid'`` / ``'same'`` (stride 1 only).
+            Default: 0
+        dilation (int or (int,)): the spacing between kernel elements. Default: 1
+        groups (int): blocked connections from input to output channels; divides both. Default: 1
+        bias (bool): add a learnable bias. Default: True
+        padding_mode (str): ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default:
+            ``'zeros'``
+        device, dtype: of the parameters. Default: None
+
+    Shape:
+        input: ``(N, C_in, L)`` or ``(C_in, L)``; output: ``(N, C_out, L_out)`` or ``(C_out, L_out)``.
+
+    Raises:
+        ValueError: ``groups`` not positive or not dividing the channels, an unknown padding string or mode,
+            or ``'same'`` with a stride.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight`` and ``groups``, a bias of the wrong
+            size, non-positive stride/dilation/groups, negative padding, an unknown padding string, ``'same'``
+            with a stride, a kernel larger than the padded input, or dtypes that differ.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.Conv1d``; its forward calls ``F.conv1d`` (whose errors it raises).
     """
 
     _nd = 1
 
 
 class Conv2d(_Conv):
-    """2-d convolution over ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+    """2-d convolution (cross-correlation) of ``(N, C_in, H, W)`` with ``C_out`` filters.
+
+    ``weight`` and ``bias`` start uniform in ``(-1/sqrt(k), 1/sqrt(k))``, k = ``C_in / groups *
+    prod(kernel_size)``, as torch's default (kaiming_uniform_ with a = sqrt(5)).
+
+    ``out(N_i, C_out_j) = bias(C_out_j) + sum_k weight(C_out_j, k) * input(N_i, k)`` (``*``: 2-d
+    cross-correlation); ``H_out = floor((H + 2 * padding - dilation * (kH - 1) - 1) / stride) + 1``, the same
+    for W.
 
     Args:
-        in_channels, out_channels: channels of the input and of the output
-        kernel_size, stride, dilation: ints or pairs
-        padding: an int, a pair, "valid" or "same"
-        groups: blocked connections from input to output channels
-        bias: whether to add a learnable bias. Default: True
-        padding_mode: "zeros", "reflect", "replicate" or "circular"
+        in_channels (int): C_in.
+        out_channels (int): C_out.
+        kernel_size (int or (int, int)): the filter size.
+        stride (int or (int, int)): the step between windows. Default: 1
+        padding (int, (int, int) or str): padding on each side, or ``'valid'`` / ``'same'`` (stride 1 only).
+            Default: 0
+        dilation (int or (int, int)): the spacing between kernel elements. Default: 1
+        groups (int): blocked connections from input to output channels; divides both. Default: 1
+        bias (bool): add a learnable bias. Default: True
+        padding_mode (str): ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default:
+            ``'zeros'``
+        device, dtype: of the parameters. Default: None
+
+    Shape:
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
+        ``(C_out, H_out, W_out)``.
+
+    Raises:
+        ValueError: ``groups`` not positive or not dividing the channels, an unknown padding string or mode,
+            or ``'same'`` with a stride.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight`` and ``groups``, a bias of the wrong
+            size, non-positive stride/dilation/groups, negative padding, an unknown padding string, ``'same'``
+            with a stride, a kernel larger than the padded input, or dtypes that differ.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.Conv2d``; its forward calls ``F.conv2d`` (whose errors it raises).
     """
 
     _nd = 2
@@ -264,21 +316,115 @@ class _ConvTranspose(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTranspose):
-    """1-d transposed convolution over ``(N, C_in, L)`` or ``(C_in, L)``; ``forward`` takes an optional
-    ``output_size`` to pick among the output lengths a strided convolution maps to the same input."""
+    """1-d transposed convolution: the gradient of ``conv1d`` with respect to its input.
+
+    ``weight`` and ``bias`` start uniform in ``(-1/sqrt(k), 1/sqrt(k))``, k = ``C_out / groups *
+    prod(kernel_size)``, as torch's default (kaiming_uniform_ with a = sqrt(5)).
+
+    Each input position adds ``weight`` scaled by its value into a window of the output. ``L_out = (i - 1) *
+    stride - 2 * padding + dilation * (k - 1) + output_padding + 1`` with i = L, k = kL.
+
+    Args:
+        in_channels (int): C_in.
+        out_channels (int): C_out.
+        kernel_size (int or (int,)): the filter size.
+        stride (int or (int,)): the step in the output between input positions. Default: 1
+        padding (int or (int,)): cropped from each side of the output. Default: 0
+        output_padding (int or (int,)): extra size on one side of the output. Default: 0
+        groups (int): blocked connections from input to output channels; divides both. Default: 1
+        bias (bool): add a learnable bias. Default: True
+        dilation (int or (int,)): the spacing between kernel elements. Default: 1
+        padding_mode (str): only ``'zeros'``. Default: ``'zeros'``
+        device, dtype: of the parameters. Default: None
+
+    ``forward(input, output_size=None)``: ``output_size`` picks one of the ``stride`` output sizes that a
+    strided convolution maps to the same input size.
+
+    Shape:
+        input: ``(N, C_in, L)`` or ``(C_in, L)``; output: ``(N, C_out, L_out)`` or ``(C_out, L_out)``.
+
+    Raises:
+        ValueError: ``padding_mode`` other than ``'zeros'``, ``groups`` not positive or not dividing the
+            channels; in forward, an ``output_size`` of the wrong length or out of the reachable range.
+        TypeError: ``padding`` is a string.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight``, a bias of the wrong size, bad
+            stride/padding/dilation/groups, ``output_padding`` not below stride or dilation, an output size
+            below 1, or dtypes that differ.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.ConvTranspose1d``; its forward calls ``F.conv_transpose1d`` (whose errors it raises).
+    """
 
     _nd = 1
 
 
 class ConvTranspose2d(_ConvTranspose):
-    """2-d transposed convolution over ``(N, C_in, H, W)`` or ``(C_in, H, W)``; ``forward`` takes an optional
-    ``output_size`` to pick among the output sizes a strided convolution maps to the same input."""
+    """2-d transposed convolution: the gradient of ``conv2d`` with respect to its input.
+
+    ``weight`` and ``bias`` start uniform in ``(-1/sqrt(k), 1/sqrt(k))``, k = ``C_out / groups *
+    prod(kernel_size)``, as torch's default (kaiming_uniform_ with a = sqrt(5)).
+
+    Each input position adds ``weight`` scaled by its value into a window of the output. ``H_out = (i - 1) *
+    stride - 2 * padding + dilation * (k - 1) + output_padding + 1`` with i = H, k = kH; the same for W.
+
+    Args:
+        in_channels (int): C_in.
+        out_channels (int): C_out.
+        kernel_size (int or (int, int)): the filter size.
+        stride (int or (int, int)): the step in the output between input positions. Default: 1
+        padding (int or (int, int)): cropped from each side of the output. Default: 0
+        output_padding (int or (int, int)): extra size on one side of the output. Default: 0
+        groups (int): blocked connections from input to output channels; divides both. Default: 1
+        bias (bool): add a learnable bias. Default: True
+        dilation (int or (int, int)): the spacing between kernel elements. Default: 1
+        padding_mode (str): only ``'zeros'``. Default: ``'zeros'``
+        device, dtype: of the parameters. Default: None
+
+    ``forward(input, output_size=None)``: ``output_size`` picks one of the ``stride`` output sizes that a
+    strided convolution maps to the same input size.
+
+    Shape:
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
+        ``(C_out, H_out, W_out)``.
+
+    Raises:
+        ValueError: ``padding_mode`` other than ``'zeros'``, ``groups`` not positive or not dividing the
+            channels; in forward, an ``output_size`` of the wrong length or out of the reachable range.
+        TypeError: ``padding`` is a string.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight``, a bias of the wrong size, bad
+            stride/padding/dilation/groups, ``output_padding`` not below stride or dilation, an output size
+            below 1, or dtypes that differ.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.ConvTranspose2d``; its forward calls ``F.conv_transpose2d`` (whose errors it raises).
+    """
 
     _nd = 2
 
 
 class Fold(Module):
-    """Sums sliding blocks back into an image: ``F.fold`` as a layer."""
+    """Sums columns of sliding local blocks back into an image (col2im), the inverse layout of ``unfold``.
+
+    Overlapping block elements are added. ``L = prod_d floor((size_d + 2 * padding_d - dilation_d *
+    (kernel_size_d - 1) - 1) / stride_d + 1)``, ``size`` the ``output_size``.
+
+    Args:
+        output_size (int or (int, int)): the image's spatial size ``(H, W)``.
+        kernel_size (int or (int, int)): the block size.
+        dilation (int or (int, int)): the spacing between block elements. Default: 1
+        padding (int or (int, int)): implicit zeros on each side of the image. Default: 0
+        stride (int or (int, int)): the step between blocks. Default: 1
+
+    Shape:
+        input: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``; output: ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    Raises:
+        RuntimeError: a bad rank or an empty dim, dim -2 not divisible by ``kH * kW``, L not the number of
+            blocks, a non-positive kernel/dilation/stride, negative padding, or a pair of the wrong length.
+        NotImplementedError: an integer dtype.
+
+    Matches ``torch.nn.Fold``; its forward calls ``F.fold`` (whose errors it raises).
+    """
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:
         super().__init__()
@@ -299,7 +445,28 @@ class Fold(Module):
 
 
 class Unfold(Module):
-    """Extracts sliding blocks as columns: ``F.unfold`` as a layer."""
+    """Extracts sliding local blocks of a batched image into columns (im2col).
+
+    ``L = prod_d floor((size_d + 2 * padding_d - dilation_d * (kernel_size_d - 1) - 1) / stride_d + 1)``, the
+    number of blocks, ``size`` the input's (H, W).
+
+    Args:
+        kernel_size (int or (int, int)): the block size.
+        dilation (int or (int, int)): the spacing between block elements. Default: 1
+        padding (int or (int, int)): implicit zeros on each side of the image. Default: 0
+        stride (int or (int, int)): the step between blocks. Default: 1
+
+    Shape:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``.
+
+    Raises:
+        IndexError: a 2-dim input.
+        RuntimeError: another rank or an empty dim, a non-positive kernel/dilation/stride, negative padding,
+            an argument pair of the wrong length, or no whole block.
+        NotImplementedError: an integer dtype.
+
+    Matches ``torch.nn.Unfold``; its forward calls ``F.unfold`` (whose errors it raises).
+    """
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
         super().__init__()
