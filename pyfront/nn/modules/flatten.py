@@ -9,7 +9,22 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
-    """Flatten dims ``start_dim`` to ``end_dim`` into one (by default all but the batch dim)."""
+    """Flattens dims ``start_dim`` to ``end_dim`` into one (by default all but the batch dim).
+
+    Args:
+        start_dim (int): the first dim to flatten. Default: 1
+        end_dim (int): the last dim to flatten. Default: -1
+
+    Shape:
+        input: ``(*, S_start, ..., S_end, *)``; output: ``(*, S_start * ... * S_end, *)``; e.g. ``(N, C, H,
+            W)``
+        gives ``(N, C * H * W)``.
+
+    Raises:
+        IndexError: (in forward) a dim out of range (from ``Tensor.flatten``).
+
+    Matches ``torch.nn.Flatten``.
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -24,7 +39,22 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expand dim ``dim`` into ``unflattened_size``."""
+    """Expands dim ``dim`` of the input into the shape ``unflattened_size``.
+
+    Args:
+        dim (int): the dim to expand.
+        unflattened_size (tuple or list of int): the new dims; their product is the size of ``dim`` (one may
+            be -1).
+
+    Shape:
+        input: ``(*, S_dim, *)``; output: ``(*, U_1, ..., U_n, *)`` with ``prod(U) = S_dim``.
+
+    Raises:
+        TypeError: ``unflattened_size`` is not a tuple or list of ints.
+        RuntimeError: (in forward) sizes whose product differs from the dim's size.
+
+    Matches ``torch.nn.Unflatten``.
+    """
 
     def __init__(self, dim: int, unflattened_size) -> None:
         super().__init__()

@@ -16,7 +16,15 @@ __all__ = ["Identity", "Linear", "Bilinear"]
 
 
 class Identity(Module):
-    """Returns its input; any constructor arguments are ignored."""
+    """Returns its input unchanged: a placeholder layer.
+
+    Any constructor arguments are accepted and ignored.
+
+    Shape:
+        input: ``(*)``; output: ``(*)``, the input itself.
+
+    Matches ``torch.nn.Identity``.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -26,12 +34,24 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """``y = x W^T + b``; W and b start uniform in +-1/sqrt(in_features).
+    """Affine map: ``y = x W^T + b``.
+
+    ``weight`` ``(H_out, H_in)`` and ``bias`` ``(H_out,)`` start uniform in ``(-1/sqrt(H_in), 1/sqrt(H_in))``,
+    as torch's default (kaiming_uniform_ with a = sqrt(5)).
 
     Args:
-        in_features: size of each input sample
-        out_features: size of each output sample
-        bias: whether to learn an additive bias. Default: True
+        in_features (int): H_in, the size of each input sample.
+        out_features (int): H_out, the size of each output sample.
+        bias (bool): learn an additive bias. Default: True
+        device, dtype: of the parameters. Default: None
+
+    Shape:
+        input: ``(*, H_in)``; weight: ``(H_out, H_in)``; output: ``(*, H_out)``.
+
+    Raises:
+        RuntimeError: ``input``'s last dim does not match ``weight``'s (from matmul).
+
+    Matches ``torch.nn.Linear``; its forward calls ``F.linear`` (whose errors it raises).
     """
 
     def __init__(
@@ -60,7 +80,26 @@ class Linear(Module):
 
 
 class Bilinear(Module):
-    """``y = x1^T A x2 + b``; A and b start uniform in +-1/sqrt(in1_features)."""
+    """Bilinear map: ``y_k = x1^T W_k x2 + b_k`` for each output feature k.
+
+    ``weight`` ``(H_out, H_in1, H_in2)`` and ``bias`` ``(H_out,)`` start uniform in ``(-1/sqrt(H_in1),
+    1/sqrt(H_in1))``, as torch's.
+
+    Args:
+        in1_features (int): H_in1, the size of each first input.
+        in2_features (int): H_in2, the size of each second input.
+        out_features (int): H_out.
+        bias (bool): learn an additive bias. Default: True
+        device, dtype: of the parameters. Default: None
+
+    Shape:
+        input1: ``(*, H_in1)``; input2: ``(*, H_in2)``; output: ``(*, H_out)``.
+
+    Raises:
+        RuntimeError: the last dim of ``input1`` or ``input2`` does not match ``weight``.
+
+    Matches ``torch.nn.Bilinear``; its forward calls ``F.bilinear`` (whose errors it raises).
+    """
 
     def __init__(
         self,
