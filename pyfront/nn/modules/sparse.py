@@ -14,8 +14,35 @@ __all__ = ["Embedding"]
 
 
 class Embedding(Module):
-    """``num_embeddings`` vectors of size ``embedding_dim``, initialised N(0, 1); the ``padding_idx``
-    row starts at zero and gets no gradient."""
+    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``, indexed by integers.
+
+    ``weight`` ``(V, E)`` starts N(0, 1), as torch's; the ``padding_idx`` row starts at zero.
+
+    Args:
+        num_embeddings (int): V, the number of rows.
+        embedding_dim (int): E, the size of each row.
+        padding_idx (int, optional): this row (negative counts from the end) starts at zero and gets no
+            gradient. Default: None
+        max_norm (float, optional): rows looked up with a larger norm are rescaled to it, in place. Default:
+            None
+        norm_type (float): the p of the norm for ``max_norm``. Default: 2.0
+        scale_grad_by_freq (bool): divide each row's gradient by its count in the batch. Default: False
+        sparse (bool): accepted; the gradient is dense. Default: False
+        device, dtype: of ``weight``. Default: None
+
+    ``Embedding.from_pretrained(embeddings, freeze=True, ...)`` wraps a 2-d tensor (``freeze``: no gradient).
+
+    Shape:
+        input: ``(*)``; weight: ``(V, E)``; output: ``(*, E)``.
+
+    Raises:
+        AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
+        RuntimeError: ``input`` is not int64 or int32.
+        IndexError: an index outside ``[0, num_embeddings)``.
+        AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
+
+    Matches ``torch.nn.Embedding``; its forward calls ``F.embedding`` (whose errors it raises).
+    """
 
     def __init__(
         self,

@@ -10,14 +10,32 @@ __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuf
 
 
 class Upsample(Module):
-    """Resizes ``(N, C, *spatial)`` to ``size`` or by ``scale_factor`` with ``F.interpolate``.
+    """Resizes the spatial dims of ``(N, C, *spatial)`` to ``size`` or by ``scale_factor``.
 
     Args:
-        size: the output spatial size
-        scale_factor: the multiplier of each spatial size (kept as float)
-        mode: "nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear" or "area"
-        align_corners: for the linear and cubic modes
-        recompute_scale_factor: compute the coordinates from the rounded output size
+        size (int or tuple of int, optional): the output spatial size. Default: None
+        scale_factor (float or tuple of float, optional): the multiplier of each spatial size (kept as float).
+            Default: None
+        mode (str): ``'nearest'``, ``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``,
+            ``'trilinear'`` or ``'area'``. Default: ``'nearest'``
+        align_corners (bool, optional): for the linear and cubic modes. Default: None
+        recompute_scale_factor (bool, optional): compute the coordinates from the output size. Default: None
+
+    Shape:
+        input: ``(N, C, L_in)``, ``(N, C, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``; output: ``(N, C,
+            *size)``
+        or ``(N, C, floor(spatial * scale_factor))``.
+
+    Raises:
+        ValueError: both or neither of ``size``/``scale_factor``, a length that differs from the spatial rank,
+            ``align_corners`` with a non-interpolating mode, ``recompute_scale_factor`` with ``size``, or
+            ``antialias`` outside bilinear/bicubic 4-d.
+        TypeError: a non-integer ``size`` entry.
+        NotImplementedError: an unknown mode, an input rank the mode does not take, or an integer dtype (uint8
+            is allowed with the nearest modes, and integers with ``'area'``).
+        RuntimeError: an empty input or output size.
+
+    Matches ``torch.nn.Upsample``; its forward calls ``F.interpolate`` (whose errors it raises).
     """
 
     def __init__(
@@ -57,21 +75,75 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """``Upsample(mode="nearest")`` for 4-d inputs."""
+    """Nearest-neighbour upsampling of 4-d inputs: ``Upsample(mode='nearest')``.
+
+    Args:
+        size (int or tuple of int, optional): the output spatial size. Default: None
+        scale_factor (float or tuple of float, optional): the multiplier of each spatial size (kept as float).
+            Default: None
+
+    Shape:
+        input: ``(N, C, H_in, W_in)``; output: ``(N, C, H_out, W_out)``.
+
+    Raises:
+        ValueError: both or neither of ``size``/``scale_factor``, a length that differs from the spatial rank,
+            ``align_corners`` with a non-interpolating mode, ``recompute_scale_factor`` with ``size``, or
+            ``antialias`` outside bilinear/bicubic 4-d.
+        TypeError: a non-integer ``size`` entry.
+        NotImplementedError: an unknown mode, an input rank the mode does not take, or an integer dtype (uint8
+            is allowed with the nearest modes, and integers with ``'area'``).
+        RuntimeError: an empty input or output size.
+
+    Matches ``torch.nn.UpsamplingNearest2d``; its forward calls ``F.interpolate`` (whose errors it raises).
+    """
 
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """``Upsample(mode="bilinear", align_corners=True)`` for 4-d inputs."""
+    """Bilinear upsampling of 4-d inputs: ``Upsample(mode='bilinear', align_corners=True)``.
+
+    Args:
+        size (int or tuple of int, optional): the output spatial size. Default: None
+        scale_factor (float or tuple of float, optional): the multiplier of each spatial size (kept as float).
+            Default: None
+
+    Shape:
+        input: ``(N, C, H_in, W_in)``; output: ``(N, C, H_out, W_out)``.
+
+    Raises:
+        ValueError: both or neither of ``size``/``scale_factor``, a length that differs from the spatial rank,
+            ``align_corners`` with a non-interpolating mode, ``recompute_scale_factor`` with ``size``, or
+            ``antialias`` outside bilinear/bicubic 4-d.
+        TypeError: a non-integer ``size`` entry.
+        NotImplementedError: an unknown mode, an input rank the mode does not take, or an integer dtype (uint8
+            is allowed with the nearest modes, and integers with ``'area'``).
+        RuntimeError: an empty input or output size.
+
+    Matches ``torch.nn.UpsamplingBilinear2d``; its forward calls ``F.interpolate`` (whose errors it raises).
+    """
 
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class PixelShuffle(Module):
-    """``(*, C * r * r, H, W) -> (*, C, H * r, W * r)``."""
+    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``, r = ``upscale_factor``.
+
+    ``out[..., c, h * r + i, w * r + j] = in[..., c * r^2 + i * r + j, h, w]``.
+
+    Args:
+        upscale_factor (int): r.
+
+    Shape:
+        input: ``(*, C * r^2, H, W)``; output: ``(*, C, H * r, W * r)``.
+
+    Raises:
+        RuntimeError: fewer than 3 dims, or channels not divisible by ``r^2``.
+
+    Matches ``torch.nn.PixelShuffle``; its forward calls ``F.pixel_shuffle`` (whose errors it raises).
+    """
 
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
@@ -85,7 +157,22 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """``(*, C, H * r, W * r) -> (*, C * r * r, H, W)``."""
+    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``, r =
+    ``downscale_factor``.
+
+    The inverse of ``pixel_shuffle``.
+
+    Args:
+        downscale_factor (int): r.
+
+    Shape:
+        input: ``(*, C, H * r, W * r)``; output: ``(*, C * r^2, H, W)``.
+
+    Raises:
+        RuntimeError: fewer than 3 dims, or a height or width not divisible by r.
+
+    Matches ``torch.nn.PixelUnshuffle``; its forward calls ``F.pixel_unshuffle`` (whose errors it raises).
+    """
 
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()
