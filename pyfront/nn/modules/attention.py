@@ -19,17 +19,43 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class MultiheadAttention(Module):
-    """Attention from ``num_heads`` heads of size ``embed_dim // num_heads``, concatenated and projected.
+    """Multi-head attention: ``num_heads`` attention heads, concatenated and projected.
+
+    The projections start Xavier-uniform (Glorot & Bengio 2010), the biases zero, ``bias_k``/``bias_v``
+    Xavier-normal, as torch's.
+
+    Per head h: ``head_h = softmax(q W_q,h (k W_k,h)^T / sqrt(E / num_heads) + mask) v W_v,h``; the heads are
+    concatenated and projected by ``out_proj_weight``. Returns ``(output, weights)``.
 
     Args:
-        embed_dim: size of the queries (and of the output)
-        num_heads: number of parallel heads; must divide ``embed_dim``
-        dropout: dropout on the attention weights (training only). Default: 0.0
-        bias: biases on the input and output projections. Default: True
-        add_bias_kv: a learnt extra key and value appended to the sequence. Default: False
-        add_zero_attn: an all-zero extra key and value appended to the sequence. Default: False
-        kdim, vdim: sizes of keys and values (default ``embed_dim``)
-        batch_first: inputs and outputs are ``(N, L, E)`` rather than ``(L, N, E)``. Default: False
+        embed_dim (int): E, the size of the queries and of the output.
+        num_heads (int): the number of parallel heads, each of size ``E / num_heads``; must divide E.
+        dropout (float): dropout on the attention weights (training only). Default: 0.0
+        bias (bool): biases on the input and output projections. Default: True
+        add_bias_kv (bool): a learnt extra key and value appended to the sequence. Default: False
+        add_zero_attn (bool): an all-zero extra key and value appended to the sequence. Default: False
+        kdim, vdim (int, optional): sizes of keys and values; None means E. Default: None
+        batch_first (bool): inputs and outputs are ``(N, L, E)`` rather than ``(L, N, E)``. Default: False
+        device, dtype: of the parameters. Default: None
+
+    ``forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
+    average_attn_weights=True, is_causal=False)`` returns ``(output, weights)``, as
+    ``F.multi_head_attention_forward``.
+
+    Shape:
+        query: ``(L, N, E)`` (``(N, L, E)`` with ``batch_first``) or ``(L, E)``; key: ``(S, N, kdim)``; value:
+        ``(S, N, vdim)``; output: the query's shape; weights: ``(N, L, S)`` averaged, or ``(N, num_heads, L,
+        S)``.
+
+    Raises:
+        ValueError: ``embed_dim`` or ``num_heads`` not positive.
+        AssertionError: ``num_heads`` does not divide ``embed_dim``.
+        AssertionError: inputs of mismatched ranks or shapes, E not ``embed_dim_to_check`` or not divisible by
+            ``num_heads``, a mask of the wrong rank, shape or dtype.
+        RuntimeError: ``is_causal`` without ``attn_mask``, or an ``attn_mask`` of the wrong shape.
+
+    Follows Vaswani et al. 2017, as ``torch.nn.MultiheadAttention``; its forward calls
+    ``F.multi_head_attention_forward`` (whose errors it raises).
     """
 
     def __init__(
