@@ -30,8 +30,24 @@ def _pairs(name: str, items) -> Iterator[tuple]:
 
 
 class Sequential(Module):
-    """Modules called in order, each on the previous one's output: ``Sequential(m1, m2, ...)`` or
-    ``Sequential(OrderedDict(name=module, ...))``."""
+    """A chain of modules: each is called on the previous one's output.
+
+    ``Sequential(m1, m2, ...)`` names them ``'0'``, ``'1'``, ...; ``Sequential(OrderedDict(name=module,
+    ...))`` keeps the names. Supports indexing and slicing, ``len``, ``del``, ``+``, ``*``, ``append``,
+    ``insert``, ``extend`` and ``pop``, as torch's.
+
+    Args:
+        *args (Module or OrderedDict): the modules, in order.
+
+    Shape:
+        input: whatever the first module takes; output: whatever the last returns.
+
+    Raises:
+        IndexError: an index out of range. ValueError: ``+`` with a non-Sequential, or ``*`` by a non-positive
+        int. TypeError: ``*`` by a non-int.
+
+    Matches ``torch.nn.Sequential``.
+    """
 
     def __init__(self, *args: Module) -> None:
         super().__init__()
@@ -151,7 +167,19 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of submodules, registered (so their parameters are the container's)."""
+    """A list of submodules, registered so that their parameters are the container's.
+
+    Supports indexing, slicing, ``len``, iteration, ``del``, ``+=``, ``append``, ``insert``, ``extend`` and
+    ``pop``; it has no ``forward`` of its own.
+
+    Args:
+        modules (iterable of Module, optional): the initial modules. Default: None
+
+    Raises:
+        IndexError: an index out of range. TypeError: ``extend`` with a non-iterable.
+
+    Matches ``torch.nn.ModuleList``.
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -241,7 +269,19 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of submodules, registered under their keys."""
+    """An ordered dict of submodules, registered under their keys.
+
+    Supports ``[key]``, ``in``, ``len``, iteration over keys, ``keys``/``values``/``items``, ``update``,
+    ``pop`` and ``clear``; it has no ``forward`` of its own.
+
+    Args:
+        modules (mapping or iterable of (str, Module) pairs, optional): the initial modules. Default: None
+
+    Raises:
+        TypeError: ``update`` with a non-iterable; ValueError: an update pair that is not of length 2.
+
+    Matches ``torch.nn.ModuleDict``.
+    """
 
     def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
         super().__init__()
@@ -307,7 +347,20 @@ def _tensor_line(k, p, type_name: str) -> str:
 
 
 class ParameterList(Module):
-    """A list of parameters, registered; plain tensors put in it become Parameters."""
+    """A list of parameters, registered; plain tensors put in it become Parameters.
+
+    Supports indexing, ``len``, iteration, ``+=``, ``append`` and ``extend``; calling it raises.
+
+    Args:
+        values (iterable, optional): the initial parameters (or other objects, kept as they are). Default:
+            None
+
+    Raises:
+        IndexError: an index out of range. TypeError: ``extend`` with a non-iterable (or a Tensor).
+        RuntimeError: calling it.
+
+    Matches ``torch.nn.ParameterList``.
+    """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
@@ -373,7 +426,19 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """An ordered dict of parameters, registered under their keys; tensors become Parameters."""
+    """An ordered dict of parameters, registered under their string keys; tensors become Parameters.
+
+    Supports ``[key]``, ``in``, ``len``, iteration over keys, ``keys``/``values``/``items``, ``update``,
+    ``pop``, ``get``, ``setdefault`` and ``clear``; calling it raises.
+
+    Args:
+        parameters (mapping or iterable of (str, value) pairs, optional): the initial entries. Default: None
+
+    Raises:
+        TypeError: a non-string key, or ``update`` with a non-iterable. RuntimeError: calling it.
+
+    Matches ``torch.nn.ParameterDict``.
+    """
 
     def __init__(self, parameters: Any = None) -> None:
         super().__init__()

@@ -75,8 +75,17 @@ def _forward_unimplemented(self, *input: Any) -> None:
 
 
 class Module:
-    """Base class for all neural network modules; subclasses set attributes in ``__init__`` and
-    define ``forward``. Parameters, buffers and submodules assigned as attributes are registered."""
+    """Base class of all layers and models: subclasses set attributes in ``__init__`` and define ``forward``.
+
+    Parameters, buffers and submodules assigned as attributes are registered, so ``parameters()``,
+    ``state_dict()``, ``to()``, ``train()``/``eval()``, hooks and ``print(model)`` see them, as in torch.
+    Calling the module runs its forward pre-hooks, ``forward`` and forward hooks.
+
+    Raises:
+        TypeError: ``Module.__init__`` given any arguments (as torch's).
+
+    Matches ``torch.nn.Module``.
+    """
 
     dump_patches: bool = False
     _version: int = 1
