@@ -43,7 +43,20 @@ _LINEAR_FNS = (
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The recommended gain for a nonlinearity (its ``nn.functional`` name)."""
+    """The recommended gain (scale of the weights' std) for a nonlinearity.
+
+    linear, conv*, conv_transpose*, sigmoid: 1; tanh: 5/3; relu: sqrt(2); leaky_relu: ``sqrt(2 / (1 +
+    slope^2))``; selu: 3/4.
+
+    Args:
+        nonlinearity (str): the ``nn.functional`` name of the nonlinearity.
+        param (float, optional): the negative slope for ``'leaky_relu'`` (None: 0.01). Default: None
+
+    Raises:
+        ValueError: an unsupported nonlinearity, or a ``param`` that is not an int or float.
+
+    Matches ``torch.nn.init.calculate_gain``.
+    """
     if nonlinearity in _LINEAR_FNS or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":
@@ -64,13 +77,37 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    """Fill with U(a, b)."""
+    """Fills ``tensor`` with values drawn from the uniform distribution U(a, b).
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        a (float): the lower bound. Default: 0.0
+        b (float): the upper bound. Default: 1.0
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(*)``, any shape; returned as it is, filled.
+
+    Matches ``torch.nn.init.uniform_`` (the distribution, not the numbers: pyfront's generator is its own).
+    """
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill with N(mean, std^2)."""
+    """Fills ``tensor`` with values drawn from the normal distribution N(mean, std^2).
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        mean (float): the mean. Default: 0.0
+        std (float): the standard deviation. Default: 1.0
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(*)``, any shape; returned as it is, filled.
+
+    Matches ``torch.nn.init.normal_`` (the distribution, not the numbers).
+    """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -78,7 +115,23 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None
 ) -> Tensor:
-    """Fill with N(mean, std^2) restricted to [a, b]: out-of-range draws are redrawn until none is left."""
+    """Fills ``tensor`` with N(mean, std^2) truncated to ``[a, b]``.
+
+    Draws outside ``[a, b]`` are redrawn until none is left (warns when ``mean`` is more than 2 std outside).
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        mean (float): the mean. Default: 0.0
+        std (float): the standard deviation. Default: 1.0
+        a (float): the lower cut-off. Default: -2.0
+        b (float): the upper cut-off. Default: 2.0
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(*)``, any shape; returned as it is, filled.
+
+    Matches ``torch.nn.init.trunc_normal_`` in distribution (torch uses the inverse-CDF method instead).
+    """
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
@@ -101,21 +154,64 @@ def trunc_normal_(
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fills ``tensor`` with the value ``val``.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        val (float): the value.
+
+    Shape:
+        tensor: ``(*)``, any shape; returned as it is, filled.
+
+    Matches ``torch.nn.init.constant_``.
+    """
     with no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fills ``tensor`` with ones.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+
+    Shape:
+        tensor: ``(*)``, any shape; returned as it is, filled.
+
+    Matches ``torch.nn.init.ones_``.
+    """
     return constant_(tensor, 1.0)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fills ``tensor`` with zeros.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+
+    Shape:
+        tensor: ``(*)``, any shape; returned as it is, filled.
+
+    Matches ``torch.nn.init.zeros_``.
+    """
     with no_grad():
         return tensor.zero_()
 
 
 def eye_(tensor: Tensor) -> Tensor:
-    """Fill a 2-D tensor with the identity matrix."""
+    """Fills a 2-dim ``tensor`` with the identity matrix (ones on the main diagonal, zeros elsewhere).
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+
+    Shape:
+        tensor: ``(rows, cols)``.
+
+    Raises:
+        ValueError: ``tensor`` is not 2-dim.
+
+    Matches ``torch.nn.init.eye_``.
+    """
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
@@ -123,7 +219,23 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
-    """Fill a 3/4/5-D convolution weight so that the convolution is the identity on its channels."""
+    """Fills a convolution weight with the Dirac delta: the convolution passes its input channels through.
+
+    Each group's output channel d gets 1 at input channel d, at the kernel's centre (for d below both channel
+    counts); everything else is 0.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        groups (int): the number of groups of the convolution; must divide ``tensor.size(0)``. Default: 1
+
+    Shape:
+        tensor: ``(C_out, C_in, kL)``, ``(C_out, C_in, kH, kW)`` or ``(C_out, C_in, kD, kH, kW)``.
+
+    Raises:
+        ValueError: ``tensor`` is not 3-, 4- or 5-dim, or ``groups`` does not divide dim 0.
+
+    Matches ``torch.nn.init.dirac_``.
+    """
     dims = tensor.ndimension()
     if dims not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -157,14 +269,48 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    """Glorot uniform: fills ``tensor`` from U(-a, a), ``a = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    fan_in = ``tensor.size(1) * prod(tensor.shape[2:])``, fan_out = ``tensor.size(0) *
+    prod(tensor.shape[2:])``.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        gain (float): the scale (see ``calculate_gain``). Default: 1.0
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(fan_out_dim, fan_in_dim, *kernel)``, at least 2-dim.
+
+    Raises:
+        ValueError: ``tensor`` has fewer than 2 dims (no fan in and fan out).
+
+    Follows Glorot & Bengio 2010, as ``torch.nn.init.xavier_uniform_``.
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return uniform_(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Glorot normal: fills ``tensor`` from N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``.
+
+    fan_in = ``tensor.size(1) * prod(tensor.shape[2:])``, fan_out = ``tensor.size(0) *
+    prod(tensor.shape[2:])``.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        gain (float): the scale (see ``calculate_gain``). Default: 1.0
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(fan_out_dim, fan_in_dim, *kernel)``, at least 2-dim.
+
+    Raises:
+        ValueError: ``tensor`` has fewer than 2 dims (no fan in and fan out).
+
+    Follows Glorot & Bengio 2010, as ``torch.nn.init.xavier_normal_``.
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
@@ -176,7 +322,29 @@ def _kaiming_std(tensor, a, mode, nonlinearity) -> float:
 def kaiming_uniform_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator=None
 ) -> Tensor:
-    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan_mode)."""
+    """He uniform: fills ``tensor`` from U(-bound, bound), ``bound = gain * sqrt(3 / fan_mode)``.
+
+    ``gain = calculate_gain(nonlinearity, a)``; fan_in = ``tensor.size(1) * prod(tensor.shape[2:])``, fan_out
+    = ``tensor.size(0) * prod(tensor.shape[2:])``. A tensor with no elements is left alone (with a warning).
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        a (float): the negative slope of the leaky_relu that follows (its gain's parameter). Default: 0
+        mode (str): ``'fan_in'`` (keeps the forward pass's variance) or ``'fan_out'`` (the backward's).
+            Default: ``'fan_in'``
+        nonlinearity (str): the ``nn.functional`` name of the nonlinearity that follows (``'relu'`` or
+            ``'leaky_relu'`` recommended). Default: ``'leaky_relu'``
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(fan_out_dim, fan_in_dim, *kernel)``, at least 2-dim.
+
+    Raises:
+        ValueError: ``tensor`` has fewer than 2 dims (no fan in and fan out).
+        ValueError: an unknown ``mode`` or ``nonlinearity``.
+
+    Follows He et al. 2015, as ``torch.nn.init.kaiming_uniform_``.
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -187,7 +355,29 @@ def kaiming_uniform_(
 def kaiming_normal_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator=None
 ) -> Tensor:
-    """He normal: N(0, std^2) with std = gain / sqrt(fan_mode)."""
+    """He normal: fills ``tensor`` from N(0, std^2), ``std = gain / sqrt(fan_mode)``.
+
+    ``gain = calculate_gain(nonlinearity, a)``; fan_in = ``tensor.size(1) * prod(tensor.shape[2:])``, fan_out
+    = ``tensor.size(0) * prod(tensor.shape[2:])``. A tensor with no elements is left alone (with a warning).
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        a (float): the negative slope of the leaky_relu that follows (its gain's parameter). Default: 0
+        mode (str): ``'fan_in'`` (keeps the forward pass's variance) or ``'fan_out'`` (the backward's).
+            Default: ``'fan_in'``
+        nonlinearity (str): the ``nn.functional`` name of the nonlinearity that follows (``'relu'`` or
+            ``'leaky_relu'`` recommended). Default: ``'leaky_relu'``
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(fan_out_dim, fan_in_dim, *kernel)``, at least 2-dim.
+
+    Raises:
+        ValueError: ``tensor`` has fewer than 2 dims (no fan in and fan out).
+        ValueError: an unknown ``mode`` or ``nonlinearity``.
+
+    Follows He et al. 2015, as ``torch.nn.init.kaiming_normal_``.
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -222,7 +412,25 @@ def _orthonormal_columns(a: Tensor) -> Tensor:
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
-    """Fill with a (semi-)orthogonal matrix; trailing dimensions are flattened."""
+    """Fills ``tensor`` with a (semi-)orthogonal matrix times ``gain``, from the QR factor of a Gaussian
+    matrix.
+
+    The trailing dims are flattened: the ``(rows, cols)`` matrix has orthonormal rows or columns (whichever
+    are fewer), Haar-distributed as torch's sign-corrected QR gives.
+
+    Args:
+        tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.
+        gain (float): the scale. Default: 1
+        generator (Generator, optional): the random generator to draw from. Default: None
+
+    Shape:
+        tensor: ``(rows, *)``, at least 2-dim; an empty tensor is returned as it is.
+
+    Raises:
+        ValueError: ``tensor`` has fewer than 2 dims.
+
+    Follows Saxe et al. 2013, as ``torch.nn.init.orthogonal_``.
+    """
     if tensor.ndimension() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -252,6 +460,13 @@ def _deprecated(meth):
         return meth(*args, **kwargs)
 
     deprecated_init.__name__ = old_name
+    deprecated_init.__doc__ = f"""Deprecated name of ``{new_name}``: warns (FutureWarning), then calls it.
+
+    Args:
+        tensor (Tensor): the tensor to fill; the other arguments are those of ``{new_name}``.
+
+    Shape, errors and the distribution are those of ``{new_name}``; matches ``torch.nn.init.{old_name}``.
+    """
     return deprecated_init
 
 
