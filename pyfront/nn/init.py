@@ -465,7 +465,7 @@ def _deprecated(meth):
     Args:
         tensor (Tensor): the tensor to fill; the other arguments are those of ``{new_name}``.
 
-    Shape, errors and the distribution are those of ``{new_name}``; matches ``torch.nn.init.{old_name}``.
+    Shape, errors and distribution: those of ``{new_name}``. Matches ``torch.nn.init.{old_name}``.
     """
     return deprecated_init
 

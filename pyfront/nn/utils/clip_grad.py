@@ -26,7 +26,24 @@ def get_total_norm(
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
 ) -> Tensor:
-    """The ``norm_type`` norm of all ``tensors`` together, as if concatenated into one vector."""
+    """The p-norm of all ``tensors`` together, as if concatenated into one vector.
+
+    ``total = || (||t_1||_p, ..., ||t_k||_p) ||_p``, on the first tensor's device.
+
+    Args:
+        tensors (Tensor or iterable of Tensor): the tensors (usually gradients).
+        norm_type (float): the p of the p-norm (``inf`` for the max norm). Default: 2.0
+        error_if_nonfinite (bool): raise if the total norm is NaN or infinite. Default: False
+        foreach (bool, optional): accepted for torch's signature; no effect. Default: None
+
+    Shape:
+        tensors: any shapes; output: ``()``, a 0-dim tensor (0.0 for no tensors).
+
+    Raises:
+        RuntimeError: the total norm is NaN or infinite and ``error_if_nonfinite`` is set.
+
+    Matches ``torch.nn.utils.get_total_norm``.
+    """
     tensors = _as_list(tensors)
     norm_type = float(norm_type)
     if not tensors:
@@ -47,7 +64,20 @@ def get_total_norm(
 def clip_grads_with_norm_(
     parameters, max_norm: float, total_norm: Tensor, foreach: bool | None = None
 ) -> None:
-    """Scale the gradients by min(max_norm / (total_norm + 1e-6), 1), in place."""
+    """Scales the gradients in place by ``min(max_norm / (total_norm + 1e-6), 1)``.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose ``.grad`` is used (None grads
+            skipped).
+        max_norm (float): the largest total norm allowed.
+        total_norm (Tensor): the gradients' total norm (from ``get_total_norm``).
+        foreach (bool, optional): accepted for torch's signature; no effect. Default: None
+
+    Shape:
+        total_norm: ``()``; the gradients keep their shapes.
+
+    Matches ``torch.nn.utils.clip_grads_with_norm_``.
+    """
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
@@ -64,7 +94,27 @@ def clip_grad_norm_(
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
 ) -> Tensor:
-    """Rescale the gradients so that their total norm is at most ``max_norm``; returns the norm before."""
+    """Rescales the gradients in place so that their total norm is at most ``max_norm``.
+
+    ``g <- g * min(max_norm / (total_norm + 1e-6), 1)``, ``total_norm`` the p-norm of all gradients together
+    (``get_total_norm``). Returns ``total_norm``, taken before clipping. An empty generator warns.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose ``.grad`` is used (None grads
+            skipped).
+        max_norm (float): the largest total norm allowed.
+        norm_type (float): the p of the p-norm (``inf`` for the max norm). Default: 2.0
+        error_if_nonfinite (bool): raise if the total norm is NaN or infinite. Default: False
+        foreach (bool, optional): accepted for torch's signature; no effect. Default: None
+
+    Shape:
+        output: ``()``, a 0-dim tensor.
+
+    Raises:
+        RuntimeError: the total norm is NaN or infinite and ``error_if_nonfinite`` is set.
+
+    Follows Pascanu et al. 2013, as ``torch.nn.utils.clip_grad_norm_``.
+    """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     else:
@@ -87,6 +137,24 @@ def clip_grad_norm(
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
 ) -> Tensor:
+    """Deprecated name of ``clip_grad_norm_``: warns (FutureWarning), then calls it.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose ``.grad`` is used (None grads
+            skipped).
+        max_norm (float): the largest total norm allowed.
+        norm_type (float): the p of the p-norm (``inf`` for the max norm). Default: 2.0
+        error_if_nonfinite (bool): raise if the total norm is NaN or infinite. Default: False
+        foreach (bool, optional): accepted for torch's signature; no effect. Default: None
+
+    Shape:
+        output: ``()``, the total norm before clipping.
+
+    Raises:
+        RuntimeError: the total norm is NaN or infinite and ``error_if_nonfinite`` is set.
+
+    Matches ``torch.nn.utils.clip_grad_norm``.
+    """
     warnings.warn(
         "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
         FutureWarning,
@@ -97,7 +165,19 @@ def clip_grad_norm(
 
 @no_grad()
 def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None) -> None:
-    """Clamp every gradient to [-clip_value, clip_value], in place."""
+    """Clamps every gradient elementwise to ``[-clip_value, clip_value]``, in place.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose ``.grad`` is used (None grads
+            skipped).
+        clip_value (float): the largest absolute gradient value allowed.
+        foreach (bool, optional): accepted for torch's signature; no effect. Default: None
+
+    Shape:
+        the gradients keep their shapes; returns None.
+
+    Matches ``torch.nn.utils.clip_grad_value_``.
+    """
     clip_value = float(clip_value)
     for p in _as_list(parameters):
         if p.grad is not None:

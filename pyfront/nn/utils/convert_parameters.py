@@ -18,7 +18,19 @@ def _check_same_device(param: Tensor, device):
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """All parameters flattened and concatenated into one 1-D tensor."""
+    """Flattens the parameters and concatenates them into one 1-dim tensor.
+
+    Args:
+        parameters (iterable of Tensor): the parameters, all on one device.
+
+    Shape:
+        parameters: any shapes; output: ``(sum of numel,)``.
+
+    Raises:
+        TypeError: parameters on different devices.
+
+    Matches ``torch.nn.utils.parameters_to_vector``.
+    """
     device, vec = None, []
     for param in parameters:
         device = _check_same_device(param, device)
@@ -27,7 +39,21 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Copy consecutive slices of the 1-D ``vec`` into the parameters (their ``.data``)."""
+    """Copies consecutive slices of the 1-dim ``vec`` into the parameters, in place (the inverse of
+    ``parameters_to_vector``).
+
+    Args:
+        vec (Tensor): ``(sum of numel,)``, the values.
+        parameters (iterable of Tensor): the parameters to overwrite, all on one device.
+
+    Shape:
+        vec: ``(sum of numel,)``; each parameter keeps its shape; returns None.
+
+    Raises:
+        TypeError: ``vec`` is not a Tensor, or parameters on different devices.
+
+    Matches ``torch.nn.utils.vector_to_parameters``.
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     device, pointer = None, 0
