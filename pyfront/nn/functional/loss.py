@@ -739,7 +739,7 @@ def soft_margin_loss(
         input: ``(*)``; target: ``(*)``; output: scalar, or ``(*)`` with ``reduction='none'``.
 
     Raises:
-        RuntimeError: an integer input (the result cannot be cast back).
+        RuntimeError: the result cannot be cast back to the input's dtype (for example an integer input).
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
 
     Matches ``torch.nn.functional.soft_margin_loss``.

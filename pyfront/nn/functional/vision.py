@@ -423,8 +423,10 @@ def interpolate(
 ) -> Tensor:
     """Resizes the spatial dims of ``(N, C, *spatial)`` to ``size`` or by ``scale_factor``.
 
-    Give exactly one of ``size`` and ``scale_factor``. Each output pixel samples the input at ``(i + 0.5) /
-    scale - 0.5`` (``i * (in - 1) / (out - 1)`` with ``align_corners``).
+    Give exactly one of ``size`` and ``scale_factor``. With step ``s = 1 / scale_factor`` (or ``in / out``),
+    output index i reads input coordinate ``(i + 0.5) * s - 0.5`` in the linear and cubic modes (``i * (in -
+    1) / (out - 1)`` with ``align_corners``), ``floor(i * s)`` in ``'nearest'`` and ``floor((i + 0.5) * s)``
+    in ``'nearest-exact'``.
 
     Args:
         input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.

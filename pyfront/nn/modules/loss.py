@@ -334,7 +334,7 @@ class SoftMarginLoss(_Loss):
         input: ``(*)``; target: ``(*)``; output: scalar, or ``(*)`` with ``reduction='none'``.
 
     Raises:
-        RuntimeError: an integer input (the result cannot be cast back).
+        RuntimeError: the result cannot be cast back to the input's dtype (for example an integer input).
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
 
     Matches ``torch.nn.SoftMarginLoss``; its forward calls ``F.soft_margin_loss`` (whose errors it raises).
