@@ -118,8 +118,8 @@ def scaled_dot_product_attention(
             heads. Default: False
 
     Shape:
-        query: ``(N, ..., H, L, E)``; key: ``(N, ..., H, S, E)``; value: ``(N, ..., H, S, Ev)``; output:
-        ``(N, ..., H, L, Ev)``.
+        query: ``(N, ..., H, L, E)``; key: ``(N, ..., H, S, E)``; value: ``(N, ..., H, S, Ev)``; output: ``(N,
+            ..., H, L, Ev)``.
 
     Raises:
         RuntimeError: an input with fewer than 2 dims, dtypes that differ or are not floating point, a float
@@ -344,7 +344,7 @@ def multi_head_attention_forward(
 
     Shape:
         output: ``(L, N, E)`` or ``(L, E)``; weights: ``(N, L, S)`` averaged, ``(N, num_heads, L, S)``
-        otherwise (no N when unbatched), or None without ``need_weights``.
+            otherwise (no N when unbatched), or None without ``need_weights``.
 
     Raises:
         AssertionError: inputs of mismatched ranks or shapes, E not ``embed_dim_to_check`` or not divisible by

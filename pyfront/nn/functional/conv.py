@@ -537,8 +537,8 @@ def conv2d(
             ``C_out``. Default: 1
 
     Shape:
-        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
-        ``(C_out, H_out, W_out)``.
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or ``(C_out,
+            H_out, W_out)``.
 
     Raises:
         RuntimeError: a bad input rank, ``C_in`` not matching ``weight`` and ``groups``, a bias of the wrong
@@ -650,8 +650,8 @@ def conv_transpose2d(
         dilation (int or (int, int)): the spacing between kernel elements. Default: 1
 
     Shape:
-        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
-        ``(C_out, H_out, W_out)``.
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or ``(C_out,
+            H_out, W_out)``.
 
     Raises:
         TypeError: ``padding`` is a string.

@@ -141,8 +141,8 @@ def mse_loss(
             Default: None
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
@@ -181,8 +181,8 @@ def l1_loss(
             Default: None
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
@@ -221,8 +221,8 @@ def smooth_l1_loss(
         beta (float): where the loss turns from quadratic to linear; must be >= 0. Default: 1.0
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         RuntimeError: ``beta < 0``.
@@ -268,8 +268,8 @@ def huber_loss(
             Default: None
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         RuntimeError: ``delta <= 0``, or the promoted dtype cannot be cast to ``input``'s.
@@ -779,7 +779,7 @@ def margin_ranking_loss(
 
     Shape:
         input1, input2, target: ``(N,)`` or ``()``, broadcastable; output: scalar, or ``(N,)`` with
-        ``reduction='none'``.
+            ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
@@ -908,7 +908,7 @@ def multilabel_soft_margin_loss(
 
     Shape:
         input: ``(N, C)`` or ``(C,)``; target: the same shape; output: scalar, or ``(N,)`` with
-        ``reduction='none'``.
+            ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.

@@ -215,8 +215,8 @@ def max_pool2d(
         return_indices (bool): also return the flat index of each maximum in its input plane. Default: False
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
 
     Raises:
         RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
@@ -249,8 +249,8 @@ def max_pool2d_with_indices(
         return_indices (bool): accepted; the indices are always returned. Default: True
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
 
     Raises:
         RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
@@ -354,7 +354,7 @@ def max_pool1d(
 
     Shape:
         input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
-        (int64): the output's shape, positions along L_in.
+            (int64): the output's shape, positions along L_in.
 
     Raises:
         RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
@@ -388,7 +388,7 @@ def max_pool1d_with_indices(
 
     Shape:
         input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
-        (int64): the output's shape, positions along L_in.
+            (int64): the output's shape, positions along L_in.
 
     Raises:
         RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
@@ -512,8 +512,8 @@ def avg_pool2d(
         divisor_override (int, optional): divide every window's sum by this instead. Default: None
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``.
 
     Raises:
         IndexError: fewer than 3 dims.
@@ -701,8 +701,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
             keeps the input's size.
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``.
 
     Raises:
         RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
@@ -836,8 +836,8 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
         return_indices (bool): also return the flat index of each maximum. Default: False
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``; indices (int64): the output's shape.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``; indices (int64): the output's shape.
 
     Raises:
         RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
@@ -863,8 +863,8 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
         return_indices (bool): accepted; the indices are always returned. Default: True
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``; indices (int64): the output's shape.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``; indices (int64): the output's shape.
 
     Raises:
         RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the

@@ -158,7 +158,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 
     Shape:
         input: ``(*, D_1, ..., D_k)``, k = ``len(pad) // 2``; output: ``(*, D_1 + l_1 + r_1, ...)``. The
-        non-constant modes pad ``(N, C, L)``/``(C, L)``, ``(N, C, H, W)``/``(C, H, W)`` or 5-d/4-d inputs.
+            non-constant modes pad ``(N, C, L)``/``(C, L)``, ``(N, C, H, W)``/``(C, H, W)`` or 5-d/4-d inputs.
 
     Raises:
         NotImplementedError: an unknown mode; a non-constant mode for an input rank it does not support, or on
@@ -443,8 +443,7 @@ def interpolate(
 
     Shape:
         input: ``(N, C, L_in)``, ``(N, C, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``; output: ``(N, C,
-            *size)``
-        or ``(N, C, floor(spatial * scale_factor))``.
+            *size)`` or ``(N, C, floor(spatial * scale_factor))``.
 
     Raises:
         ValueError: both or neither of ``size``/``scale_factor``, a length that differs from the spatial rank,

@@ -44,8 +44,8 @@ class MultiheadAttention(Module):
 
     Shape:
         query: ``(L, N, E)`` (``(N, L, E)`` with ``batch_first``) or ``(L, E)``; key: ``(S, N, kdim)``; value:
-        ``(S, N, vdim)``; output: the query's shape; weights: ``(N, L, S)`` averaged, or ``(N, num_heads, L,
-        S)``.
+            ``(S, N, vdim)``; output: the query's shape; weights: ``(N, L, S)`` averaged, or ``(N, num_heads,
+            L, S)``.
 
     Raises:
         ValueError: ``embed_dim`` or ``num_heads`` not positive.

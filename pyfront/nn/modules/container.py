@@ -44,7 +44,7 @@ class Sequential(Module):
 
     Raises:
         IndexError: an index out of range. ValueError: ``+`` with a non-Sequential, or ``*`` by a non-positive
-        int. TypeError: ``*`` by a non-int.
+            int. TypeError: ``*`` by a non-int.
 
     Matches ``torch.nn.Sequential``.
     """

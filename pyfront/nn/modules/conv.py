@@ -216,8 +216,8 @@ class Conv2d(_Conv):
         device, dtype: of the parameters. Default: None
 
     Shape:
-        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
-        ``(C_out, H_out, W_out)``.
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or ``(C_out,
+            H_out, W_out)``.
 
     Raises:
         ValueError: ``groups`` not positive or not dividing the channels, an unknown padding string or mode,
@@ -384,8 +384,8 @@ class ConvTranspose2d(_ConvTranspose):
     strided convolution maps to the same input size.
 
     Shape:
-        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or
-        ``(C_out, H_out, W_out)``.
+        input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; output: ``(N, C_out, H_out, W_out)`` or ``(C_out,
+            H_out, W_out)``.
 
     Raises:
         ValueError: ``padding_mode`` other than ``'zeros'``, ``groups`` not positive or not dividing the

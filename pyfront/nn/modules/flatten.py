@@ -17,8 +17,7 @@ class Flatten(Module):
 
     Shape:
         input: ``(*, S_start, ..., S_end, *)``; output: ``(*, S_start * ... * S_end, *)``; e.g. ``(N, C, H,
-            W)``
-        gives ``(N, C * H * W)``.
+            W)`` gives ``(N, C * H * W)``.
 
     Raises:
         IndexError: (in forward) a dim out of range (from ``Tensor.flatten``).

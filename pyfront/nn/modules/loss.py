@@ -48,8 +48,8 @@ class L1Loss(_Loss):
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
@@ -69,8 +69,8 @@ class MSELoss(_Loss):
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``, or ``weight``'s shape
@@ -94,8 +94,8 @@ class SmoothL1Loss(_Loss):
         beta (float): the quadratic-to-linear switch (>= 0). Default: 1.0
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         RuntimeError: ``beta < 0``.
@@ -120,8 +120,8 @@ class HuberLoss(_Loss):
         delta (float): the quadratic-to-linear switch (> 0). Default: 1.0
 
     Shape:
-        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar,
-        or the broadcast shape with ``reduction='none'``.
+        input: ``(*)``, any shape; target: broadcastable to it (a different size warns); output: scalar, or
+            the broadcast shape with ``reduction='none'``.
 
     Raises:
         RuntimeError: ``delta <= 0``, or the promoted dtype cannot be cast to ``input``'s.
@@ -353,7 +353,7 @@ class MarginRankingLoss(_Loss):
 
     Shape:
         input1, input2, target: ``(N,)`` or ``()``, broadcastable; output: scalar, or ``(N,)`` with
-        ``reduction='none'``.
+            ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.
@@ -450,7 +450,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
     Shape:
         input: ``(N, C)`` or ``(C,)``; target: the same shape; output: scalar, or ``(N,)`` with
-        ``reduction='none'``.
+            ``reduction='none'``.
 
     Raises:
         ValueError: ``reduction`` is not one of ``'none'``, ``'mean'``, ``'sum'``.

@@ -256,8 +256,8 @@ class InstanceNorm1d(_InstanceNorm):
     Args:
         num_features (int): C, the number of channels.
         eps (float): added to the variance for stability. Default: 1e-5
-        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
-            average (1 / batches seen). Default: 0.1
+        momentum (float or None): weight of each new batch in the running statistics; None leaves them as they
+            are. Default: 0.1
         affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: False
         track_running_stats (bool): keep ``running_mean``/``running_var`` buffers, used in eval mode. Default:
             False
@@ -290,8 +290,8 @@ class InstanceNorm2d(_InstanceNorm):
     Args:
         num_features (int): C, the number of channels.
         eps (float): added to the variance for stability. Default: 1e-5
-        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
-            average (1 / batches seen). Default: 0.1
+        momentum (float or None): weight of each new batch in the running statistics; None leaves them as they
+            are. Default: 0.1
         affine (bool): learnable per-channel ``weight`` (ones) and ``bias`` (zeros). Default: False
         track_running_stats (bool): keep ``running_mean``/``running_var`` buffers, used in eval mode. Default:
             False

@@ -61,7 +61,7 @@ class MaxPool1d(_MaxPoolNd):
 
     Shape:
         input: ``(N, C, L_in)`` or ``(C, L_in)``; output: ``(N, C, L_out)`` or ``(C, L_out)``; indices
-        (int64): the output's shape, positions along L_in.
+            (int64): the output's shape, positions along L_in.
 
     Raises:
         RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
@@ -100,8 +100,8 @@ class MaxPool2d(_MaxPoolNd):
         return_indices (bool): also return the flat index of each maximum in its input plane. Default: False
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``; indices (int64): the output's shape, each ``h * W_in + w``.
 
     Raises:
         RuntimeError: a bad input rank, a non-positive window, stride or dilation, too much padding, an
@@ -186,8 +186,8 @@ class AvgPool2d(Module):
         divisor_override (int, optional): divide every window's sum by this instead. Default: None
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``.
 
     Raises:
         IndexError: fewer than 3 dims.
@@ -275,8 +275,8 @@ class AdaptiveAvgPool2d(_AdaptivePool):
             keeps the input's size.
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``.
 
     Raises:
         RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the
@@ -336,8 +336,8 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
         return_indices (bool): also return the flat index of each maximum. Default: False
 
     Shape:
-        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or
-        ``(C, H_out, W_out)``; indices (int64): the output's shape.
+        input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,
+            W_out)``; indices (int64): the output's shape.
 
     Raises:
         RuntimeError: ``input`` is not 3-dim or 4-dim, has an empty non-batch dim, or ``output_size`` has the

@@ -36,7 +36,6 @@ class Embedding(Module):
         input: ``(*)``; weight: ``(V, E)``; output: ``(*, E)``.
 
     Raises:
-        AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
         RuntimeError: ``input`` is not int64 or int32.
         IndexError: an index outside ``[0, num_embeddings)``.
         AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.

@@ -23,8 +23,7 @@ class Upsample(Module):
 
     Shape:
         input: ``(N, C, L_in)``, ``(N, C, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``; output: ``(N, C,
-            *size)``
-        or ``(N, C, floor(spatial * scale_factor))``.
+            *size)`` or ``(N, C, floor(spatial * scale_factor))``.
 
     Raises:
         ValueError: both or neither of ``size``/``scale_factor``, a length that differs from the spatial rank,
