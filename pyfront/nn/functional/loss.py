@@ -136,6 +136,7 @@ def mse_loss(
         input (Tensor): predictions.
         target (Tensor): targets.
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
         weight (Tensor, optional): per-element weights of the input's shape; ``'mean'`` divides by their sum.
             Default: None
@@ -176,6 +177,7 @@ def l1_loss(
         input (Tensor): predictions.
         target (Tensor): targets.
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
         weight (Tensor, optional): per-element weights of the input's shape; ``'mean'`` divides by their sum.
             Default: None
@@ -217,6 +219,7 @@ def smooth_l1_loss(
         input (Tensor): predictions.
         target (Tensor): targets.
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
         beta (float): where the loss turns from quadratic to linear; must be >= 0. Default: 1.0
 
@@ -382,6 +385,7 @@ def nll_loss(
             targets. Default: None
         ignore_index (int): targets of this class add nothing to the loss or the mean. Default: -100
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -463,6 +467,7 @@ def cross_entropy(
         ignore_index (int): targets of this class add nothing to the loss or the mean; must be < 0 with
             probability targets. Default: -100
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
         label_smoothing (float): in ``[0, 1]``. Default: 0.0
 
@@ -569,6 +574,7 @@ def binary_cross_entropy(
         target (Tensor): targets in ``[0, 1]``, the input's shape and dtype.
         weight (Tensor, optional): rescaling weight, broadcast to the input. Default: None
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -627,6 +633,7 @@ def binary_cross_entropy_with_logits(
         target (Tensor): targets in ``[0, 1]``, the input's shape.
         weight (Tensor, optional): rescaling weight, broadcast to the input. Default: None
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
         pos_weight (Tensor, optional): weight of the positive term, broadcast along the last dim (one per
             class). Default: None
@@ -683,6 +690,7 @@ def kl_div(
         input (Tensor): log-probabilities.
         target (Tensor): probabilities (or log-probabilities with ``log_target``).
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'batchmean'`` (sum / N, the true KL), ``'sum'`` or ``'mean'`` (over all
             elements; warns). Default: ``'mean'``
         log_target (bool): ``target`` is in log-space. Default: False
@@ -733,6 +741,7 @@ def soft_margin_loss(
         input (Tensor): scores.
         target (Tensor): labels, 1 or -1, the input's shape.
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -775,6 +784,7 @@ def margin_ranking_loss(
         target (Tensor): 1 where ``input1`` should rank higher, -1 where ``input2`` should.
         margin (float): the required gap. Default: 0
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -811,6 +821,7 @@ def hinge_embedding_loss(
         target (Tensor): labels, 1 or -1.
         margin (float): the margin for ``y = -1`` (truncated to int for integer inputs). Default: 1.0
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -860,6 +871,7 @@ def poisson_nll_loss(
         full (bool): add the Stirling approximation term. Default: False
         eps (float): added inside the log when not ``log_input``. Default: 1e-8
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -904,6 +916,7 @@ def multilabel_soft_margin_loss(
         target (Tensor): labels, 0 or 1, the input's shape.
         weight (Tensor, optional): ``(C,)`` per-class weights. Default: None
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -954,6 +967,7 @@ def triplet_margin_loss(
         swap (bool): use ``min(d(a, n), d(p, n))`` as the negative distance (Balntas et al. 2016). Default:
             False
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'`` (per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:

@@ -45,6 +45,7 @@ class L1Loss(_Loss):
 
     Args:
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -66,6 +67,7 @@ class MSELoss(_Loss):
 
     Args:
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -90,6 +92,7 @@ class SmoothL1Loss(_Loss):
 
     Args:
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
         beta (float): the quadratic-to-linear switch (>= 0). Default: 1.0
 
@@ -146,6 +149,7 @@ class NLLLoss(_WeightedLoss):
         weight (Tensor, optional): per-class weights ``(C,)``, kept as a buffer. Default: None
         ignore_index (int): targets of this class add nothing to the loss. Default: -100
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -190,6 +194,7 @@ class CrossEntropyLoss(_WeightedLoss):
         weight (Tensor, optional): per-class weights ``(C,)``, kept as a buffer. Default: None
         ignore_index (int): targets of this class add nothing to the loss. Default: -100
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
         label_smoothing (float): in ``[0, 1]``; mixes the target with the uniform distribution. Default: 0.0
 
@@ -239,6 +244,7 @@ class BCELoss(_WeightedLoss):
     Args:
         weight (Tensor, optional): rescaling weight broadcast to the input, kept as a buffer. Default: None
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -263,6 +269,7 @@ class BCEWithLogitsLoss(_Loss):
     Args:
         weight (Tensor, optional): rescaling weight broadcast to the input (a buffer). Default: None
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
         pos_weight (Tensor, optional): weight of the positive term, one per class (a buffer). Default: None
 
@@ -301,6 +308,7 @@ class KLDivLoss(_Loss):
 
     Args:
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'batchmean'``, ``'sum'`` or ``'mean'`` (warns). Default: ``'mean'``
         log_target (bool): the target is in log-space. Default: False
 
@@ -328,6 +336,7 @@ class SoftMarginLoss(_Loss):
 
     Args:
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -349,6 +358,7 @@ class MarginRankingLoss(_Loss):
     Args:
         margin (float): the required gap. Default: 0.0
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -375,6 +385,7 @@ class HingeEmbeddingLoss(_Loss):
     Args:
         margin (float): the margin for y = -1. Default: 1.0
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -405,6 +416,7 @@ class PoissonNLLLoss(_Loss):
         full (bool): add the Stirling approximation term. Default: False
         eps (float): added inside the log when not ``log_input``. Default: 1e-8
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -446,6 +458,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     Args:
         weight (Tensor, optional): per-class weights ``(C,)``, kept as a buffer. Default: None
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -471,6 +484,7 @@ class TripletMarginLoss(_Loss):
         eps (float): added to differences in the distance. Default: 1e-6
         swap (bool): use the smaller of d(a, n) and d(p, n) (Balntas et al. 2016). Default: False
         size_average, reduce: deprecated; when either is given they set ``reduction`` (with a warning).
+            Default: None
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``
 
     Shape:
