@@ -412,11 +412,11 @@ def _orthonormal_columns(a: Tensor) -> Tensor:
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
-    """Fills ``tensor`` with a (semi-)orthogonal matrix times ``gain``, from the QR factor of a Gaussian
-    matrix.
+    """Fills ``tensor`` with a (semi-)orthogonal matrix times ``gain``.
 
-    The trailing dims are flattened: the ``(rows, cols)`` matrix has orthonormal rows or columns (whichever
-    are fewer), Haar-distributed as torch's sign-corrected QR gives.
+    The matrix is the QR factor of a Gaussian matrix. The trailing dims are flattened: the ``(rows, cols)``
+    matrix has orthonormal rows or columns (whichever are fewer), Haar-distributed as torch's sign-corrected
+    QR gives.
 
     Args:
         tensor (Tensor): the tensor to fill, in place (under ``no_grad``); it is returned.

@@ -577,9 +577,9 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     ],
 )
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``, r = ``upscale_factor``.
+    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
 
-    ``out[..., c, h * r + i, w * r + j] = in[..., c * r^2 + i * r + j, h, w]``.
+    r = ``upscale_factor``. ``out[..., c, h * r + i, w * r + j] = in[..., c * r^2 + i * r + j, h, w]``.
 
     Args:
         input (Tensor): at least 3-dim.
@@ -622,10 +622,9 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     ],
 )
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``, r =
-    ``downscale_factor``.
+    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
 
-    The inverse of ``pixel_shuffle``.
+    r = ``downscale_factor``. The inverse of ``pixel_shuffle``.
 
     Args:
         input (Tensor): at least 3-dim.

@@ -429,8 +429,9 @@ class RMSNorm(Module):
 
 
 class GroupNorm(Module):
-    """Group normalization: the channels of ``(N, C, *)`` split into ``num_groups`` groups, each normalised
-    over its channels and spatial dims, per sample.
+    """Group normalization: the C channels of each sample split into ``num_groups`` groups.
+
+    Each group is normalised over its channels and spatial dims, per sample.
 
     ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, weight and bias per channel.
 

@@ -128,9 +128,9 @@ class UpsamplingBilinear2d(Upsample):
 
 
 class PixelShuffle(Module):
-    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``, r = ``upscale_factor``.
+    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
 
-    ``out[..., c, h * r + i, w * r + j] = in[..., c * r^2 + i * r + j, h, w]``.
+    r = ``upscale_factor``. ``out[..., c, h * r + i, w * r + j] = in[..., c * r^2 + i * r + j, h, w]``.
 
     Args:
         upscale_factor (int): r.
@@ -156,10 +156,9 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``, r =
-    ``downscale_factor``.
+    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
 
-    The inverse of ``pixel_shuffle``.
+    r = ``downscale_factor``. The inverse of ``pixel_shuffle``.
 
     Args:
         downscale_factor (int): r.

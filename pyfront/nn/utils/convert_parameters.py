@@ -39,8 +39,9 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Copies consecutive slices of the 1-dim ``vec`` into the parameters, in place (the inverse of
-    ``parameters_to_vector``).
+    """Copies consecutive slices of the 1-dim ``vec`` into the parameters, in place.
+
+    The inverse of ``parameters_to_vector``.
 
     Args:
         vec (Tensor): ``(sum of numel,)``, the values.
