@@ -2,7 +2,9 @@
 
 ``unary``/``binary`` register the OpDef and return the public function of the same name.
 Operands are promoted to one dtype before the op (Python numbers become 0-d tensors), so each
-NumPy rule sees arrays of a single dtype.
+NumPy rule sees arrays of a single dtype. Where the public function adds PyTorch's extra arguments
+(``alpha``, ``rounding_mode``, ``decimals``), the op itself is the private ``_name`` (``_add``,
+``_round``): a trailing underscore is PyTorch's mark of an in-place op, never used here otherwise.
 """
 
 from __future__ import annotations
@@ -404,7 +406,7 @@ def _remainder_vjp(c, g):
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
         raise RuntimeError("derivative for aten::remainder is not implemented")
     # PyTorch's floor division (nan for inf / 1, where floor(x / y) is inf); it has no gradient
-    return g, -g * floor_divide_(x.detach(), y.detach())
+    return g, -g * _floor_divide(x.detach(), y.detach())
 
 
 def _atan2_vjp(c, g):
@@ -425,8 +427,8 @@ def _max_min_vjp(c, g):
     return g * share * x_lost.logical_not(), g * share * y_lost.logical_not()
 
 
-add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
-sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
+_add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
+_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
@@ -440,7 +442,7 @@ mul = binary(
     wgsl="a * b",
     opmath=True,
 )
-div_ = binary(
+_div = binary(
     "div",
     lambda np, x, y: x / y,
     lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
@@ -451,7 +453,7 @@ div_ = binary(
     wgsl="a / b",
     opmath=True,
 )
-floor_divide_ = binary(
+_floor_divide = binary(
     "floor_divide",
     _int_division(lambda np, x, y: np.floor_divide(x, y)),
     _no_derivative("floor_divide"),
@@ -471,7 +473,7 @@ _div_trunc = binary(
     opmath=True,
     divides=True,
 )
-pow_ = binary(
+_pow = binary(
     "pow",
     lambda np, x, y: np.power(x, y),
     _pow_vjp,
@@ -757,7 +759,7 @@ def add(input, other, *, alpha=1):
     if alpha != 1:
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
-    return add_(input, other)
+    return _add(input, other)
 
 
 def sub(input, other, *, alpha=1):
@@ -774,7 +776,7 @@ def sub(input, other, *, alpha=1):
     if alpha != 1:
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
-    return sub_(input, other)
+    return _sub(input, other)
 
 
 def rsub(input, other, *, alpha=1):
@@ -783,9 +785,9 @@ def rsub(input, other, *, alpha=1):
 
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
-        return div_(input, other)
+        return _div(input, other)
     if rounding_mode == "floor":
-        return floor_divide_(input, other)
+        return _floor_divide(input, other)
     if rounding_mode == "trunc":
         return _div_trunc(input, other)
     raise RuntimeError(
@@ -794,12 +796,12 @@ def div(input, other, *, rounding_mode=None):
 
 
 def floor_divide(input, other):
-    return floor_divide_(input, other)
+    return _floor_divide(input, other)
 
 
 def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
-        return pow_(*promote_args((input, exponent)))
+        return _pow(*promote_args((input, exponent)))
     if (
         isinstance(exponent, int)
         and not isinstance(exponent, bool)
@@ -811,7 +813,7 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d is dt.float16 or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-    return pow_(input, exponent)
+    return _pow(input, exponent)
 
 
 def square(input):
