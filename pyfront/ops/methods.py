@@ -31,6 +31,8 @@ def _inplace(fn):
         return self._assign(fn(self, *args, **kwargs), since)
 
     method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``."
+    method.__wrapped__ = fn  # its signature, for inspect and the stubs
     return method
 
 
