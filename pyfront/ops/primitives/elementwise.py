@@ -18,6 +18,7 @@ from ...tensor import Tensor
 from ..common import check_fits, promote_args
 from ..dispatch import apply
 from ..registry import OpDef, register
+from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 
@@ -576,24 +577,10 @@ def _shift(left):
     return rule
 
 
-def _shift_samples():
-    from ..samples import T, s
-
-    i64 = dict(dtype="int64")
-    return [s(T((3, 4), low=-100, high=100, **i64), T((3, 4), low=-3, high=24, **i64)),
-            s(T((3, 4), **i64), T((4,), low=64, high=70, **i64)),
-            s(T((2, 3), "int32", low=-1000, high=1000), T((1, 3), "int32", low=-2, high=40)),
-            s(T((3, 4), "uint8", low=0, high=256), T((3, 4), "uint8", low=0, high=12)),
-            s(T((3, 4), "int8", low=-128, high=128), T((3, 4), "int8", low=-1, high=10)),
-            s(T((4, 5), layout="transposed", **i64), 3), s(5, T((2, 3), low=0, high=10, **i64)),
-            s(T((3,), "bool"), 1), s(T((3,), "bool"), T((3,), "bool")), s(T((3, 4)), 1),
-            s(T((3, 4), **i64), 1.5), s(T((0, 3), **i64), T((3,), low=0, high=3, **i64))]
-
-
 # WGSL shifts take the amount modulo 32; narrow integers live in 32-bit lanes, so 32 bounds them all
-_lshift = binary("bitwise_left_shift", _shift(True), samples=_shift_samples,
+_lshift = binary("bitwise_left_shift", _shift(True), samples=samples.shift,
                  wgsl="select(T(0), a << u32(b), b >= T(0) && b < T(32))")
-_rshift = binary("bitwise_right_shift", _shift(False), samples=_shift_samples,
+_rshift = binary("bitwise_right_shift", _shift(False), samples=samples.shift,
                  wgsl="select(a >> 31u, a >> u32(b), b >= T(0) && b < T(32))")
 
 
