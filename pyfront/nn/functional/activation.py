@@ -15,7 +15,7 @@ from ...ops.common import check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
-from ...ops.samples import T, s, elementwise
+from ...ops import samples
 from ...tensor import Tensor
 
 __all__ = [
@@ -75,11 +75,7 @@ def _floating(kernel: str, input: Tensor) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
-def _unary():
-    return [smp for smp in elementwise(1) if smp[0][0].dtype == "float32"] + [s(T((3, 4), "float64"))]
-
-
-@composite(torch_name="nn.functional.relu", samples=_unary)
+@composite(torch_name="nn.functional.relu", samples=samples.float_unary)
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.relu_() if inplace else ew.relu(input)
 
@@ -91,10 +87,7 @@ def _hardtanh(input, lo, hi):
     return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
 
 
-@composite(
-    torch_name="nn.functional.hardtanh",
-    samples=lambda: _unary() + [s(T((3, 4)), -0.5, 0.5), s(T((2, 5)), min_val=0.0, max_val=1.5)],
-)
+@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh)
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
     if min_val > max_val:
@@ -108,13 +101,13 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
-@composite(torch_name="nn.functional.relu6", samples=lambda: _unary() + [s(T((3, 4), low=-2, high=9))])
+@composite(torch_name="nn.functional.relu6", samples=samples.relu6)
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
     return _out(input, _hardtanh(input, 0.0, 6.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
+@composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu)
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     _floating("leaky_relu_cpu", input)
     since = SEQUENCE[0]
@@ -131,10 +124,7 @@ def _elu(input, alpha, scale, input_scale):
     return ew.where(negative, neg, input * scale)
 
 
-@composite(
-    torch_name="nn.functional.elu",
-    samples=lambda: _unary() + [s(T((3, 4)), 0.5), s(T((3, 4), low=-5, high=100))],
-)
+@composite(torch_name="nn.functional.elu", samples=samples.elu)
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
@@ -147,24 +137,21 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@composite(torch_name="nn.functional.selu", samples=_unary)
+@composite(torch_name="nn.functional.selu", samples=samples.float_unary)
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.celu", samples=lambda: _unary() + [s(T((3, 4)), 2.0)])
+@composite(torch_name="nn.functional.celu", samples=samples.celu)
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
 
 
-@composite(
-    torch_name="nn.functional.gelu",
-    samples=lambda: _unary() + [s(T((3, 4)), approximate="tanh"), s(T((2, 3)), approximate="bad")],
-)
+@composite(torch_name="nn.functional.gelu", samples=samples.gelu)
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x); ``approximate='tanh'`` uses PyTorch's tanh formula."""
     _floating("GeluKernelImpl", input)
@@ -176,17 +163,14 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     raise RuntimeError("approximate argument must be either none or tanh.")
 
 
-@composite(torch_name="nn.functional.silu", samples=_unary)
+@composite(torch_name="nn.functional.silu", samples=samples.float_unary)
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     _floating("silu_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.sigmoid(input), inplace, since)
 
 
-@composite(
-    torch_name="nn.functional.softplus",
-    samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30), 2.0, 10.0), s(T((3, 4)), beta=0.5)],
-)
+@composite(torch_name="nn.functional.softplus", samples=samples.softplus)
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
     _floating("softplus_cpu", input)
@@ -200,14 +184,14 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ew.where(linear, input, soft)
 
 
-@composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
+@composite(torch_name="nn.functional.mish", samples=samples.mish)
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     _floating("mish_cpu", input)
     since = SEQUENCE[0]
     return _out(input, input * ew.tanh(softplus(input)), inplace, since)
 
 
-@composite(torch_name="nn.functional.hardswish", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
+@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish)
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (derivative x/3 + 1/2 on [-3, 3], as PyTorch's)."""
     _floating("hardswish_cpu", input)
@@ -221,7 +205,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, result, inplace, since)
 
 
-@composite(torch_name="nn.functional.hardsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
+@composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid)
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6 (derivative 1/6 strictly inside (-3, 3), as PyTorch's)."""
     _floating("hardsigmoid_cpu", input)
@@ -232,22 +216,22 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, result, inplace, since)
 
 
-@composite(torch_name="nn.functional.sigmoid", samples=_unary)
+@composite(torch_name="nn.functional.sigmoid", samples=samples.float_unary)
 def sigmoid(input: Tensor) -> Tensor:
     return ew.sigmoid(input)
 
 
-@composite(torch_name="nn.functional.tanh", samples=_unary)
+@composite(torch_name="nn.functional.tanh", samples=samples.float_unary)
 def tanh(input: Tensor) -> Tensor:
     return ew.tanh(input)
 
 
-@composite(torch_name="nn.functional.softsign", samples=_unary)
+@composite(torch_name="nn.functional.softsign", samples=samples.float_unary)
 def softsign(input: Tensor) -> Tensor:
     return input / (ew.abs(input) + 1)
 
 
-@composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
+@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid)
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), computed stably in three ranges, each seeing only its own inputs. Each range's
     gradient is one chain of products (never a difference of two terms that both carry the incoming
@@ -261,12 +245,12 @@ def logsigmoid(input: Tensor) -> Tensor:
     return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), -ew.log1p(ew.exp(-high))))
 
 
-@composite(torch_name="nn.functional.tanhshrink", samples=_unary)
+@composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)
 def tanhshrink(input: Tensor) -> Tensor:
     return input - ew.tanh(input)
 
 
-@composite(torch_name="nn.functional.softshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
+@composite(torch_name="nn.functional.softshrink", samples=samples.softshrink)
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     _floating("softshrink_check", input)
     if lambd < 0:
@@ -276,21 +260,14 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
+@composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink)
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     _floating("hardshrink_cpu", input)
     small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
     return ew.where(small, 0.0, input).to(input.dtype)
 
 
-@composite(
-    torch_name="nn.functional.threshold",
-    samples=lambda: [
-        s(T((3, 4)), 0.5, -2.0),
-        s(T((2, 3)), 0.0, 0.0),
-        s(T((4, 5), layout="transposed"), -1.0, 3.0),
-    ],
-)
+@composite(torch_name="nn.functional.threshold", samples=samples.threshold)
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
     if input.dtype is dt.bool_:
@@ -306,10 +283,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
-@composite(
-    torch_name="nn.functional.glu",
-    samples=lambda: [s(T((3, 4))), s(T((4, 6)), 0), s(T((2, 3, 4)), -1), s(T((3, 5)))],
-)
+@composite(torch_name="nn.functional.glu", samples=samples.glu)
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     _floating("glu_cpu", input)
     if input.dim() == 0:
@@ -331,48 +305,28 @@ def _softmax_dim(name: str, ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _softmax_samples():
-    return [
-        s(T((3, 4)), 1),
-        s(T((2, 3, 4)), -1),
-        s(T((3, 4)), dim=0),
-        s(T((0, 3)), 1),
-        s(T((4, 5), layout="transposed"), 1),
-    ]
-
-
-@composite(torch_name="nn.functional.softmax", samples=_softmax_samples)
+@composite(torch_name="nn.functional.softmax", samples=samples.nn_softmax)
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
     return red.softmax(input, dim, dtype=dtype)
 
 
-@composite(torch_name="nn.functional.log_softmax", samples=_softmax_samples)
+@composite(torch_name="nn.functional.log_softmax", samples=samples.nn_softmax)
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
     return red.log_softmax(input, dim, dtype=dtype)
 
 
-@composite(torch_name="nn.functional.softmin", samples=_softmax_samples)
+@composite(torch_name="nn.functional.softmin", samples=samples.nn_softmax)
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     if dim is None:
         dim = _softmax_dim("softmin", input.dim())
     return red.softmax(-input if dtype is None else -input.to(dtype), dim)
 
 
-@composite(
-    torch_name="nn.functional.prelu",
-    samples=lambda: [
-        s(T((3, 4)), T((1,))),
-        s(T((3, 4)), T((4,))),
-        s(T((2, 3, 5)), T((3,))),
-        s(T((5,)), T((1,))),
-        s(T((2, 3, 4, 4)), T((3,))),
-        s(T((3, 4)), T((3,))),
-    ],
-)
+@composite(torch_name="nn.functional.prelu", samples=samples.prelu)
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight per channel (dim 1) or one for all."""
     _floating("prelu_cpu", input)
