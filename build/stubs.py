@@ -193,6 +193,7 @@ def package_stub():
         else:
             cls = type(value)  # pyfront's own classes (dtype, Generator) are all public names
             values.append(f"{name}: {cls.__qualname__ if public.get(cls.__qualname__) is cls else 'object'}")
+    values.append(f"__version__: str = {pyfront.__version__!r}")
     text = (HEADER + '"""pyfront\'s public namespace (pyfront/__init__.py): the functions it gathers from\n'
             'pyfront/ops by ``import *``, with their signatures and where each is defined."""\n'
             + "\n".join(sorted(imports)) + "\n\n" + "\n".join(values) + "\n" + "\n".join(defs) + "\n")

@@ -56,6 +56,7 @@ int8: dtype
 long: dtype
 short: dtype
 uint8: dtype
+__version__: str = '0.1.0'
 
 def abs(input):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
