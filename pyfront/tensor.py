@@ -70,10 +70,10 @@ class Tensor:
     ndimension = dim
 
     def size(self, dim=None):
-        return self._shape if dim is None else self._shape[normalize_dim(dim, self.ndim)]
+        return self._shape if dim is None else self._shape[_dim_of_shape(dim, self.ndim)]
 
     def stride(self, dim=None):
-        return self._strides if dim is None else self._strides[normalize_dim(dim, self.ndim)]
+        return self._strides if dim is None else self._strides[_dim_of_shape(dim, self.ndim)]
 
     def storage_offset(self) -> int:
         return self._offset
@@ -102,6 +102,29 @@ class Tensor:
 
     def is_complex(self) -> bool:
         return False
+
+    # pyfront has no complex dtypes: what torch answers for a real tensor
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def conj(self):
+        return self
+
+    resolve_conj = resolve_neg = conj
+
+    def is_conj(self) -> bool:
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
 
     @property
     def is_cuda(self) -> bool:
@@ -185,12 +208,22 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
+            # torch's order: dtype, device, then size
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_NAME[value.dtype.name]}' to a tensor "
+                    f"with grad_dtype '{_kind_name(self.dtype)}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+                    "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
+                    "caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+                    "systems that assume they match.")
+            if value.device != self.device:
+                raise RuntimeError(f"attempting to assign a gradient with device type '{value.device.type}' "
+                                   f"to a tensor with device type '{self.device.type}'")
             if value.shape != self.shape:
                 raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a "
                                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
                                    "and the tensor are the same size")
-            if value.device != self.device:
-                raise RuntimeError("assigned grad has data located on a different device")
         self._grad = value
 
     @property
@@ -286,6 +319,8 @@ class Tensor:
 
     @data.setter
     def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
         self._contiguous = value._contiguous
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
@@ -478,9 +513,22 @@ def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad):
     return t
 
 
+def _dim_of_shape(dim, ndim) -> int:
+    """``size(dim)`` and ``stride(dim)`` do not treat a 0-d tensor as 1-d, unlike the ops."""
+    if ndim == 0 and isinstance(dim, int):
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return normalize_dim(dim, ndim)
+
+
 def _castable(src, dst) -> bool:
     order = {"b": 0, "i": 1, "f": 2}
     return order[src.kind] <= order[dst.kind]
+
+
+# C++ type names, as torch's messages print a dtype they read from a tensor's TypeMeta
+_CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+             "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+             "bool": "bool"}
 
 
 def _kind_name(d) -> str:

@@ -1,5 +1,5 @@
 """Every webgpu kernel whose work grows with a dimension, at that dimension past 10^5 and past 2^17,
-against torch. Kernels must bound the work of one invocation (DESIGN.md): lavapipe silently cut a
+against torch. Kernels must bound the work of one invocation (ARCHITECTURE.md): lavapipe silently cut a
 matmul's K at 47,663 and an argmax at 65,535, other drivers have watchdogs. Inputs are small
 integers, so float32 results are exact and a dropped element shows."""
 import numpy as np

@@ -31,6 +31,8 @@ def _inplace(fn):
         return self._assign(fn(self, *args, **kwargs), since)
 
     method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``."
+    method.__wrapped__ = fn  # its signature, for inspect and the stubs
     return method
 
 
@@ -99,11 +101,12 @@ def _H(self):
     return self.transpose(0, 1)
 
 
-def _matrix_transpose(name, advice):
+def _matrix_transpose(name, advice, deprecated=None):
+    """``mT``, ``mH`` and ``adjoint()``: torch names each its own way in its messages."""
     def prop(self):
         n = self.dim()
         if n == 0:
-            _warnings.warn_once(f"Tensor.{name} is deprecated on 0-D tensors. {advice}")
+            _warnings.warn_once(f"{deprecated or 'Tensor.' + name} is deprecated on 0-D tensors. {advice}")
             return self.view(())
         if n == 1:
             raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got "
@@ -197,6 +200,7 @@ def bind_all():
     Tensor.mT = property(_matrix_transpose("mT", "This function is the identity in these cases."))
     Tensor.H = property(_H)
     Tensor.mH = property(_matrix_transpose("mH", "Consider using x.conj()."))
+    Tensor.adjoint = _matrix_transpose("adjoint()", "Consider using x.conj().", deprecated="adjoint()")
     Tensor.is_nonzero = lambda self: bool(self)
 
 

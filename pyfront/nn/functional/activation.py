@@ -15,7 +15,7 @@ from ...ops.common import check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
-from ...ops.samples import T, s, elementwise
+from ...ops import samples
 from ...tensor import Tensor
 
 __all__ = [
@@ -85,11 +85,7 @@ def _floating(kernel: str, input: Tensor) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
-def _unary():
-    return [smp for smp in elementwise(1) if smp[0][0].dtype == "float32"] + [s(T((3, 4), "float64"))]
-
-
-@composite(torch_name="nn.functional.relu", samples=_unary)
+@composite(torch_name="nn.functional.relu", samples=samples.float_unary)
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """Rectified linear unit, elementwise: ``relu(x) = max(0, x)``.
 
@@ -112,10 +108,7 @@ def _hardtanh(input, lo, hi):
     return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
 
 
-@composite(
-    torch_name="nn.functional.hardtanh",
-    samples=lambda: _unary() + [s(T((3, 4)), -0.5, 0.5), s(T((2, 5)), min_val=0.0, max_val=1.5)],
-)
+@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh)
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """Clamps elementwise to ``[min_val, max_val]``.
 
@@ -148,7 +141,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
-@composite(torch_name="nn.functional.relu6", samples=lambda: _unary() + [s(T((3, 4), low=-2, high=9))])
+@composite(torch_name="nn.functional.relu6", samples=samples.relu6)
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """ReLU capped at 6, elementwise: ``relu6(x) = min(max(0, x), 6)``.
 
@@ -165,7 +158,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _hardtanh(input, 0.0, 6.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.leaky_relu", samples=lambda: _unary() + [s(T((3, 4)), 0.2)])
+@composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu)
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -198,10 +191,7 @@ def _elu(input, alpha, scale, input_scale):
     return ew.where(negative, neg, input * scale)
 
 
-@composite(
-    torch_name="nn.functional.elu",
-    samples=lambda: _unary() + [s(T((3, 4)), 0.5), s(T((3, 4), low=-5, high=100))],
-)
+@composite(torch_name="nn.functional.elu", samples=samples.elu)
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Exponential linear unit, elementwise: ``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
@@ -230,7 +220,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@composite(torch_name="nn.functional.selu", samples=_unary)
+@composite(torch_name="nn.functional.selu", samples=samples.float_unary)
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
 
@@ -253,7 +243,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.celu", samples=lambda: _unary() + [s(T((3, 4)), 2.0)])
+@composite(torch_name="nn.functional.celu", samples=samples.celu)
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
@@ -275,10 +265,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
 
 
-@composite(
-    torch_name="nn.functional.gelu",
-    samples=lambda: _unary() + [s(T((3, 4)), approximate="tanh"), s(T((2, 3)), approximate="bad")],
-)
+@composite(torch_name="nn.functional.gelu", samples=samples.gelu)
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
 
@@ -306,7 +293,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     raise RuntimeError("approximate argument must be either none or tanh.")
 
 
-@composite(torch_name="nn.functional.silu", samples=_unary)
+@composite(torch_name="nn.functional.silu", samples=samples.float_unary)
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
 
@@ -327,10 +314,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, input * ew.sigmoid(input), inplace, since)
 
 
-@composite(
-    torch_name="nn.functional.softplus",
-    samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30), 2.0, 10.0), s(T((3, 4)), beta=0.5)],
-)
+@composite(torch_name="nn.functional.softplus", samples=samples.softplus)
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
@@ -361,7 +345,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ew.where(linear, input, soft)
 
 
-@composite(torch_name="nn.functional.mish", samples=lambda: _unary() + [s(T((3, 4), low=-30, high=30))])
+@composite(torch_name="nn.functional.mish", samples=samples.mish)
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
 
@@ -382,7 +366,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, input * ew.tanh(softplus(input)), inplace, since)
 
 
-@composite(torch_name="nn.functional.hardswish", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
+@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish)
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -411,7 +395,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, result, inplace, since)
 
 
-@composite(torch_name="nn.functional.hardsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-5, high=5))])
+@composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid)
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
 
@@ -437,7 +421,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, result, inplace, since)
 
 
-@composite(torch_name="nn.functional.sigmoid", samples=_unary)
+@composite(torch_name="nn.functional.sigmoid", samples=samples.float_unary)
 def sigmoid(input: Tensor) -> Tensor:
     """Logistic sigmoid, elementwise: ``sigmoid(x) = 1 / (1 + exp(-x))``, a value in ``(0, 1)``.
 
@@ -452,7 +436,7 @@ def sigmoid(input: Tensor) -> Tensor:
     return ew.sigmoid(input)
 
 
-@composite(torch_name="nn.functional.tanh", samples=_unary)
+@composite(torch_name="nn.functional.tanh", samples=samples.float_unary)
 def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent, elementwise: ``(exp(x) - exp(-x)) / (exp(x) + exp(-x))``, in ``(-1, 1)``.
 
@@ -467,7 +451,7 @@ def tanh(input: Tensor) -> Tensor:
     return ew.tanh(input)
 
 
-@composite(torch_name="nn.functional.softsign", samples=_unary)
+@composite(torch_name="nn.functional.softsign", samples=samples.float_unary)
 def softsign(input: Tensor) -> Tensor:
     """Softsign, elementwise: ``x / (1 + |x|)``, in ``(-1, 1)``.
 
@@ -482,7 +466,7 @@ def softsign(input: Tensor) -> Tensor:
     return input / (ew.abs(input) + 1)
 
 
-@composite(torch_name="nn.functional.logsigmoid", samples=lambda: _unary() + [s(T((3, 4), low=-50, high=50))])
+@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid)
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
 
@@ -508,7 +492,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), -ew.log1p(ew.exp(-high))))
 
 
-@composite(torch_name="nn.functional.tanhshrink", samples=_unary)
+@composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)
 def tanhshrink(input: Tensor) -> Tensor:
     """Tanhshrink, elementwise: ``x - tanh(x)``.
 
@@ -523,7 +507,7 @@ def tanhshrink(input: Tensor) -> Tensor:
     return input - ew.tanh(input)
 
 
-@composite(torch_name="nn.functional.softshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
+@composite(torch_name="nn.functional.softshrink", samples=samples.softshrink)
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
@@ -548,7 +532,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.hardshrink", samples=lambda: _unary() + [s(T((3, 4)), 1.0)])
+@composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink)
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
 
@@ -569,14 +553,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, 0.0, input).to(input.dtype)
 
 
-@composite(
-    torch_name="nn.functional.threshold",
-    samples=lambda: [
-        s(T((3, 4)), 0.5, -2.0),
-        s(T((2, 3)), 0.0, 0.0),
-        s(T((4, 5), layout="transposed"), -1.0, 3.0),
-    ],
-)
+@composite(torch_name="nn.functional.threshold", samples=samples.threshold)
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
 
@@ -609,10 +586,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
-@composite(
-    torch_name="nn.functional.glu",
-    samples=lambda: [s(T((3, 4))), s(T((4, 6)), 0), s(T((2, 3, 4)), -1), s(T((3, 5)))],
-)
+@composite(torch_name="nn.functional.glu", samples=samples.glu)
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
 
@@ -649,17 +623,7 @@ def _softmax_dim(name: str, ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _softmax_samples():
-    return [
-        s(T((3, 4)), 1),
-        s(T((2, 3, 4)), -1),
-        s(T((3, 4)), dim=0),
-        s(T((0, 3)), 1),
-        s(T((4, 5), layout="transposed"), 1),
-    ]
-
-
-@composite(torch_name="nn.functional.softmax", samples=_softmax_samples)
+@composite(torch_name="nn.functional.softmax", samples=samples.nn_softmax)
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """Softmax along ``dim``: ``exp(x_i) / sum_j exp(x_j)``, probabilities that sum to 1 along ``dim``.
 
@@ -679,7 +643,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     return red.softmax(input, dim, dtype=dtype)
 
 
-@composite(torch_name="nn.functional.log_softmax", samples=_softmax_samples)
+@composite(torch_name="nn.functional.log_softmax", samples=samples.nn_softmax)
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """Log of the softmax along ``dim``: ``x_i - log(sum_j exp(x_j))`` (log-probabilities), computed stably.
 
@@ -699,7 +663,7 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     return red.log_softmax(input, dim, dtype=dtype)
 
 
-@composite(torch_name="nn.functional.softmin", samples=_softmax_samples)
+@composite(torch_name="nn.functional.softmin", samples=samples.nn_softmax)
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """Softmin along ``dim``: ``softmax(-x)``, probabilities that sum to 1 along ``dim``.
 
@@ -719,17 +683,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     return red.softmax(-input if dtype is None else -input.to(dtype), dim)
 
 
-@composite(
-    torch_name="nn.functional.prelu",
-    samples=lambda: [
-        s(T((3, 4)), T((1,))),
-        s(T((3, 4)), T((4,))),
-        s(T((2, 3, 5)), T((3,))),
-        s(T((5,)), T((1,))),
-        s(T((2, 3, 4, 4)), T((3,))),
-        s(T((3, 4)), T((3,))),
-    ],
-)
+@composite(torch_name="nn.functional.prelu", samples=samples.prelu)
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """Parametric ReLU, elementwise: ``max(0, x) + weight * min(0, x)``.
 

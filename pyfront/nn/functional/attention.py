@@ -16,7 +16,7 @@ from ...ops.creation import ones, zeros
 from ...ops.primitives.linalg import cpp_name
 from ...ops.primitives.shaping import cat
 from ...ops.registry import composite
-from ...ops.samples import T, s
+from ...ops import samples
 from ...tensor import Tensor
 from .linear import dropout, linear
 from .vision import pad
@@ -55,40 +55,8 @@ def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
             raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
 
 
-def _sdpa_samples():
-    q, k, v = T((2, 3, 4, 8)), T((2, 3, 5, 8)), T((2, 3, 5, 6))
-    mask = T((4, 5), "bool", grad=False)
-    return [
-        s(q, k, v),
-        s(q, k, v, is_causal=True),
-        s(T((2, 6, 8)), T((2, 6, 8)), T((2, 6, 8)), is_causal=True),
-        s(q, k, v, mask),
-        s(q, k, v, attn_mask=T((2, 1, 4, 5), grad=True)),
-        s(q, k, v, scale=0.3),
-        s(T((4, 8)), T((5, 8)), T((5, 6))),
-        s(q, T((2, 1, 5, 8)), T((2, 1, 5, 6))),
-        s(q, T((2, 1, 5, 8)), T((2, 1, 5, 6)), enable_gqa=True),
-        s(T((1, 4, 3, 8)), T((1, 2, 5, 8)), T((1, 2, 5, 6)), enable_gqa=True),
-        s(q, k, v, T((4, 5), "bool", low=0, high=1, grad=False)),
-        s(q, k, v, dropout_p=1.0),
-        s(T((0, 3, 4, 8)), T((0, 3, 5, 8)), T((0, 3, 5, 6))),
-        s(T((2, 3, 0, 8)), k, v),
-        s(q, T((2, 3, 0, 8)), T((2, 3, 0, 6))),
-        s(T((8, 4, 3, 2), layout="transposed"), k, v),
-        s(q, k, v, T((4, 5), grad=False), is_causal=True),
-        s(T((8,)), T((8,)), T((8,))),
-        s(q, T((2, 3, 5, 7)), v),
-        s(q, k, T((2, 3, 4, 6))),
-        s(T((2, 3, 4, 8), "float64"), k, v),
-        s(q, k, v, T((4, 5), "int64")),
-        s(q, k, v, T((4, 5), "float64")),
-        s(q, k, v, T((3, 5))),
-        s(q, T((2, 2, 5, 8)), T((2, 2, 5, 6)), enable_gqa=True),
-        s(T((2, 3, 4, 8), "int64"), T((2, 3, 5, 8), "int64"), T((2, 3, 5, 6), "int64")),
-    ]
-
-
-@composite(torch_name="nn.functional.scaled_dot_product_attention", samples=_sdpa_samples)
+@composite(torch_name="nn.functional.scaled_dot_product_attention",
+           samples=samples.scaled_dot_product_attention)
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,
@@ -221,67 +189,8 @@ def _in_projection_packed(q, k, v, w, b):
     return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
 
 
-def _mha_samples():
-    e, h = 8, 2
-
-    def W(*shape):  # small weights keep float32 rounding within the default tolerances
-        return T(shape, low=-0.5, high=0.5)
-
-    def weights(kdim=e, vdim=e, bias=True, bias_kv=False, zero_attn=False, separate=False):
-        packed = W(3 * e, e) if not separate else None
-        return dict(
-            embed_dim_to_check=e,
-            num_heads=h,
-            in_proj_weight=packed,
-            in_proj_bias=T((3 * e,)) if bias else None,
-            bias_k=T((1, 1, e)) if bias_kv else None,
-            bias_v=T((1, 1, e)) if bias_kv else None,
-            add_zero_attn=zero_attn,
-            dropout_p=0.0,
-            out_proj_weight=W(e, e),
-            out_proj_bias=T((e,)) if bias else None,
-            use_separate_proj_weight=separate,
-            q_proj_weight=W(e, e) if separate else None,
-            k_proj_weight=W(e, kdim) if separate else None,
-            v_proj_weight=W(e, vdim) if separate else None,
-        )
-
-    q, k = T((4, 3, e)), T((5, 3, e))
-    pad_mask = T((3, 5), "bool", grad=False)
-    return [
-        s(q, k, k, **weights()),
-        s(q, q, q, **weights(), need_weights=False),
-        s(q, k, k, **weights(), average_attn_weights=False),
-        s(T((4, e)), T((5, e)), T((5, e)), **weights()),
-        s(q, k, k, **weights(bias=False, bias_kv=True, zero_attn=True), attn_mask=T((4, 5), grad=False)),
-        s(q, k, k, **weights(bias_kv=True), key_padding_mask=pad_mask, need_weights=False),
-        s(
-            q,
-            T((5, 3, 6)),
-            T((5, 3, 7)),
-            **weights(6, 7, separate=True),
-            attn_mask=T((6, 4, 5), "bool", grad=False),
-        ),
-        s(
-            q,
-            k,
-            k,
-            **weights(zero_attn=True),
-            key_padding_mask=T((3, 5), grad=False),
-            attn_mask=T((4, 5), grad=False),
-        ),
-        s(q, q, q, **weights(), attn_mask=T((4, 4), "bool", grad=False), is_causal=True, need_weights=False),
-        s(q, k, k, **weights(), attn_mask=T((5, 4))),
-        s(q, k, k, **weights(), attn_mask=T((2, 4, 5))),
-        s(q, T((5, e)), T((5, e)), **weights()),
-        s(q, k, k, **weights(), key_padding_mask=T((3, 5, 1))),
-        s(T((2, 4, 3, e)), k, k, **weights()),
-        s(q, k, k, **weights(), is_causal=True),
-        s(q, k, k, **weights(), key_padding_mask=T((3, 5), "int64")),
-    ]
-
-
-@composite(torch_name="nn.functional.multi_head_attention_forward", samples=_mha_samples)
+@composite(torch_name="nn.functional.multi_head_attention_forward",
+           samples=samples.multi_head_attention_forward)
 def multi_head_attention_forward(
     query: Tensor,
     key: Tensor,

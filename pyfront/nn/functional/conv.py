@@ -19,7 +19,7 @@ from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite
-from ...ops.samples import T, s
+from ...ops import samples
 from ...tensor import Tensor
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
@@ -427,24 +427,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 
 # -- public functions ------------------------------------------------------------------------------
-def _w(*shape, **kw):
-    return T(shape, **kw)
-
-
-@composite(
-    torch_name="nn.functional.conv1d",
-    samples=lambda: [
-        s(T((2, 3, 7)), _w(4, 3, 3)),
-        s(T((2, 3, 7)), _w(4, 3, 3), _w(4), stride=2, padding=1),
-        s(T((3, 9)), _w(6, 1, 2), None, 1, "same", 2, 3),
-        s(T((2, 4, 6)), _w(4, 2, 3), _w(4), padding="valid", groups=2),
-        s(T((0, 3, 7)), _w(4, 3, 3)),
-        s(T((7, 3, 2), layout="transposed"), _w(4, 3, 2), dilation=2),
-        s(T((2, 3, 7)), _w(4, 2, 3)),
-        s(T((2, 3, 3, 7)), _w(4, 3, 3)),
-        s(T((2, 3, 7)), _w(4, 3, 9)),
-    ],
-)
+@composite(torch_name="nn.functional.conv1d", samples=samples.conv1d)
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -484,32 +467,7 @@ def conv1d(
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(
-    torch_name="nn.functional.conv2d",
-    samples=lambda: [
-        s(T((2, 3, 6, 5)), _w(4, 3, 3, 3)),
-        s(T((2, 3, 6, 5)), _w(4, 3, 3, 2), _w(4), stride=(2, 1), padding=1),
-        s(T((2, 4, 7, 7)), _w(6, 2, 3, 3), _w(6), 1, 2, 2, 2),
-        s(T((2, 4, 7, 7)), _w(4, 1, 3, 3), None, 2, 1, 1, 4),
-        s(T((3, 6, 5)), _w(2, 3, 2, 2), _w(2), padding="same"),
-        s(T((1, 2, 7, 6)), _w(3, 2, 4, 3), padding="same", dilation=(1, 2)),
-        s(T((1, 2, 5, 5)), _w(3, 2, 3, 3), padding="valid"),
-        s(T((0, 3, 5, 5)), _w(4, 3, 3, 3)),
-        s(T((5, 5, 3, 2), layout="transposed"), _w(4, 3, 2, 2), _w(4)),
-        s(T((2, 3, 5, 5), "int64"), _w(4, 3, 2, 2, dtype="int64")),
-        s(T((2, 3, 5, 5)), _w(4, 2, 3, 3)),
-        s(T((2, 3, 5, 5)), _w(4, 3, 7, 7)),
-        s(T((5, 5)), _w(4, 3, 3, 3)),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), _w(5)),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), stride=2, padding="same"),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), stride=0),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), padding=-1),
-        s(T((2, 3, 5, 5)), _w(4, 1, 3, 3), groups=2),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3, dtype="float64")),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3)),
-        s(T((2, 3, 5, 5)), _w(4, 3, 3, 3), padding="foo"),
-    ],
-)
+@composite(torch_name="nn.functional.conv2d", samples=samples.conv2d)
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -551,15 +509,7 @@ def conv2d(
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(
-    torch_name="nn.functional.conv_transpose1d",
-    samples=lambda: [
-        s(T((2, 3, 5)), _w(3, 4, 3)),
-        s(T((2, 4, 5)), _w(4, 2, 3), _w(4), 2, 1, 1, 2, 1),
-        s(T((3, 5)), _w(3, 2, 2), None, 3, 0, 2),
-        s(T((2, 3, 5)), _w(3, 4, 3), output_padding=1),
-    ],
-)
+@composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d)
 def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
@@ -604,24 +554,7 @@ def conv_transpose1d(
     )
 
 
-@composite(
-    torch_name="nn.functional.conv_transpose2d",
-    samples=lambda: [
-        s(T((2, 3, 4, 5)), _w(3, 4, 3, 3)),
-        s(T((2, 3, 4, 5)), _w(3, 2, 3, 2), _w(2), stride=2, padding=1, output_padding=1),
-        s(T((1, 4, 3, 3)), _w(4, 3, 3, 3), _w(6), (2, 1), (0, 1), (1, 0), 2, (1, 2)),
-        s(T((3, 4, 4)), _w(3, 2, 2, 2), None, 1, 0, 1, 1, 2),
-        s(T((0, 3, 4, 4)), _w(3, 2, 3, 3)),
-        s(T((2, 3, 5, 5)), _w(3, 4, 3, 3), padding=3),
-        s(T((5, 4, 3, 2), layout="transposed"), _w(2, 3, 2, 2), _w(3), stride=3),
-        s(T((2, 3, 4, 4)), _w(4, 4, 3, 3)),
-        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), _w(3)),
-        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), output_padding=1),
-        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), groups=2),
-        s(T((2, 3, 4, 4)), _w(3, 4, 3, 3), output_padding=-1),
-        s(T((4, 4)), _w(3, 4, 3, 3)),
-    ],
-)
+@composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d)
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,

@@ -10,7 +10,7 @@ from ...ops.composite.indexing import index_select
 from ...ops.composite.linalg import matmul
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
-from ...ops.samples import T, s
+from ...ops import samples
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 
@@ -31,19 +31,7 @@ __all__ = [
 ]
 
 
-@composite(
-    torch_name="nn.functional.linear",
-    samples=lambda: [
-        s(T((2, 3)), T((4, 3))),
-        s(T((2, 3)), T((4, 3)), T((4,))),
-        s(T((3,)), T((4, 3)), T((4,))),
-        s(T((2, 5, 3)), T((4, 3)), T((4,))),
-        s(T((0, 3)), T((4, 3)), T((4,))),
-        s(T((2, 3)), T((4, 5))),
-        s(T((3, 2), layout="transposed"), T((3, 4), layout="transposed"), T(())),
-        s(T((2, 3)), T((3,))),
-    ],
-)
+@composite(torch_name="nn.functional.linear", samples=samples.linear)
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Affine map: ``y = x W^T + b``.
 
@@ -64,15 +52,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out if bias is None else out + bias
 
 
-@composite(
-    torch_name="nn.functional.bilinear",
-    samples=lambda: [
-        s(T((2, 3)), T((2, 4)), T((5, 3, 4))),
-        s(T((2, 3)), T((2, 4)), T((5, 3, 4)), T((5,))),
-        s(T((6, 2, 3)), T((6, 2, 4)), T((5, 3, 4)), T((5,))),
-        s(T((2, 3)), T((2, 4)), T((5, 3, 3))),
-    ],
-)
+@composite(torch_name="nn.functional.bilinear", samples=samples.bilinear)
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Bilinear map: ``y_k = x1^T W_k x2 + b_k`` for each output feature k.
 
@@ -314,17 +294,7 @@ def _renorm_rows_(weight: Tensor, indices: Tensor, max_norm: float, norm_type: f
         weight.mul_(scale.to(weight.dtype).unsqueeze(1))
 
 
-@composite(
-    torch_name="nn.functional.embedding",
-    samples=lambda: [
-        s(T((2, 3), "int64", low=0, high=5), T((5, 4))),
-        s(T((4,), "int64", low=0, high=5), T((5, 3)), padding_idx=2),
-        s(T((3,), "int64", low=0, high=5), T((5, 3)), padding_idx=-1),
-        s(T((), "int64", low=0, high=5), T((5, 3))),
-        s(T((2, 4), "int64", low=0, high=3), T((3, 2)), scale_grad_by_freq=True),
-        s(T((2,), "float32"), T((5, 3))),
-    ],
-)
+@composite(torch_name="nn.functional.embedding", samples=samples.embedding)
 def embedding(
     input: Tensor,
     weight: Tensor,
@@ -389,17 +359,7 @@ def embedding(
     return out.reshape(*input.shape, weight.shape[1])
 
 
-@composite(
-    grad=False,
-    torch_name="nn.functional.one_hot",
-    samples=lambda: [
-        s(T((4,), "int64", low=0, high=5)),
-        s(T((2, 3), "int64", low=0, high=4), 6),
-        s(T((), "int64", low=0, high=3), 3),
-        s(T((0,), "int64"), 3),
-        s(T((3,), "float32")),
-    ],
-)
+@composite(grad=False, torch_name="nn.functional.one_hot", samples=samples.one_hot)
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """One-hot encoding: an int64 tensor with 1 at each value's index along a new last dim.
 
@@ -433,17 +393,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return ew.eq(tensor.unsqueeze(-1), classes).to(dt.int64)
 
 
-@composite(
-    torch_name="nn.functional.normalize",
-    samples=lambda: [
-        s(T((3, 4))),
-        s(T((3, 4)), 1.0, 0),
-        s(T((2, 3, 4)), dim=-1),
-        s(T((4,)), dim=0),
-        s(T((3, 4)), 3.0),
-        s(T((4, 5), layout="transposed")),
-    ],
-)
+@composite(torch_name="nn.functional.normalize", samples=samples.normalize)
 def normalize(
     input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
 ) -> Tensor:
@@ -465,16 +415,7 @@ def normalize(
     return result if out is None else out.copy_(result)
 
 
-@composite(
-    torch_name="nn.functional.cosine_similarity",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4))),
-        s(T((3, 4)), T((1, 4)), 1),
-        s(T((2, 3, 4)), T((2, 3, 4)), -1),
-        s(T((4,)), T((4,)), 0),
-        s(T((3, 4)), T((2, 4))),
-    ],
-)
+@composite(torch_name="nn.functional.cosine_similarity", samples=samples.cosine_similarity)
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, in ``[-1, 1]``.
 
@@ -505,15 +446,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-@composite(
-    torch_name="nn.functional.pairwise_distance",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4))),
-        s(T((3, 4)), T((1, 4)), 1.0),
-        s(T((4,)), T((4,))),
-        s(T((2, 4)), T((2, 4)), keepdim=True),
-    ],
-)
+@composite(torch_name="nn.functional.pairwise_distance", samples=samples.pairwise_distance)
 def pairwise_distance(
     x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
 ) -> Tensor:

@@ -9,7 +9,7 @@ from ... import dtypes as dt
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
-from ...ops.samples import T, s
+from ...ops import samples
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from .activation import logsigmoid
@@ -99,29 +99,7 @@ def _weighted(loss, weight, input, reduction):
     return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.sum() / weight.sum()
 
 
-def _regression_samples(**extra):
-    return lambda: [
-        s(T((3, 4)), T((3, 4)), **extra),
-        s(T((3, 4)), T((3, 4)), reduction="sum", **extra),
-        s(T((3, 4)), T((3, 4)), reduction="none", **extra),
-        s(T(()), T(()), **extra),
-        s(T((0, 3)), T((0, 3)), **extra),
-        s(T((4, 5), layout="transposed"), T((4, 5)), **extra),
-        s(T((3, 4)), T((3, 4)), reduction="bad", **extra),
-        s(T((3, 1)), T((3, 4)), **extra),
-    ]
-
-
-@composite(
-    torch_name="nn.functional.mse_loss",
-    samples=lambda: (
-        _regression_samples()()
-        + [
-            s(T((3, 4)), T((3, 4)), weight=T((3, 4), low=0.1, high=2)),
-            s(T((3, 4)), T((3, 4)), reduction="sum", weight=T((3, 4), low=0.1, high=2)),
-        ]
-    ),
-)
+@composite(torch_name="nn.functional.mse_loss", samples=samples.mse_loss)
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -159,10 +137,7 @@ def mse_loss(
     return _weighted(d * d, weight, input, reduction)
 
 
-@composite(
-    torch_name="nn.functional.l1_loss",
-    samples=lambda: _regression_samples()() + [s(T((3, 4)), T((3, 4)), weight=T((3, 4), low=0.1, high=2))],
-)
+@composite(torch_name="nn.functional.l1_loss", samples=samples.l1_loss)
 def l1_loss(
     input: Tensor,
     target: Tensor,
@@ -197,17 +172,7 @@ def l1_loss(
     return _weighted(ew.abs(x - t), weight, input, reduction)
 
 
-@composite(
-    torch_name="nn.functional.smooth_l1_loss",
-    samples=lambda: (
-        _regression_samples()()
-        + [
-            s(T((3, 4)), T((3, 4)), beta=0.5),
-            s(T((3, 4)), T((3, 4)), beta=0.0),
-            s(T((3, 4)), T((3, 4)), beta=-1.0),
-        ]
-    ),
-)
+@composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss)
 def smooth_l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:
@@ -246,17 +211,7 @@ def smooth_l1_loss(
     return _reduce(ew.where(small, 0.5 * _only(small, d) ** 2 / beta, d - 0.5 * beta), reduction)
 
 
-@composite(
-    torch_name="nn.functional.huber_loss",
-    samples=lambda: (
-        _regression_samples()()
-        + [
-            s(T((3, 4)), T((3, 4)), delta=0.5),
-            s(T((3, 4)), T((3, 4)), delta=0.0),
-            s(T((3, 4)), T((3, 4)), reduction="sum", delta=2.0, weight=T((3, 4), low=0.1, high=2)),
-        ]
-    ),
-)
+@composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss)
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
 ) -> Tensor:
@@ -341,32 +296,7 @@ def _pick(logp, target, weight, ignore_index):
     return -picked * w, w, ignored
 
 
-def _nll_samples():
-    c = dict(low=0, high=5)
-    return [
-        s(T((3, 5)), T((3,), "int64", **c)),
-        s(T((3, 5)), T((3,), "int64", **c), reduction="sum"),
-        s(T((3, 5)), T((3,), "int64", **c), reduction="none"),
-        s(T((5,)), T((), "int64", **c)),
-        s(T((2, 5, 3)), T((2, 3), "int64", **c)),
-        s(T((2, 5, 3, 2)), T((2, 3, 2), "int64", **c), reduction="none"),
-        s(T((4, 5)), T((4,), "int64", **c), weight=T((5,), low=0.1, high=2, grad=False)),
-        s(T((4, 5)), T((4,), "int64", low=-1, high=5), ignore_index=-1),
-        s(
-            T((4, 5)),
-            T((4,), "int64", low=0, high=2),
-            weight=T((5,), low=0.1, high=2, grad=False),
-            ignore_index=1,
-        ),
-        s(T((3, 5)), T((3,), "int64", low=5, high=7)),
-        s(T((3, 5)), T((2,), "int64", **c)),
-        s(T((3, 5)), T((3,), "float32")),
-        s(T((3, 5)), T((3,), "int64", **c), weight=T((3,), grad=False)),
-        s(T((0, 5)), T((0,), "int64"), reduction="sum"),
-    ]
-
-
-@composite(torch_name="nn.functional.nll_loss", samples=_nll_samples)
+@composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss)
 def nll_loss(
     input: Tensor,
     target: Tensor,
@@ -413,36 +343,7 @@ def nll_loss(
     return losses.sum() if reduction == "sum" else losses.sum() / w.sum()
 
 
-def _ce_samples():
-    c = dict(low=0, high=5)
-    return _nll_samples()[:-3] + [
-        s(T((3, 5)), T((3,), "int64", **c), label_smoothing=0.2),
-        s(T((4, 5)), T((4,), "int64", low=-1, high=5), ignore_index=-1, label_smoothing=0.1),
-        s(
-            T((4, 5)),
-            T((4,), "int64", low=0, high=5),
-            weight=T((5,), low=0.1, high=2, grad=False),
-            label_smoothing=0.3,
-            reduction="sum",
-        ),
-        s(
-            T((2, 5, 3)),
-            T((2, 3), "int64", **c),
-            weight=T((5,), low=0.1, high=2, grad=False),
-            label_smoothing=0.3,
-        ),
-        s(T((3, 5)), T((3, 5), low=0, high=1)),
-        s(T((3, 5)), T((3, 5), low=0, high=1), reduction="none"),
-        s(T((2, 5, 3)), T((2, 5, 3), low=0, high=1), label_smoothing=0.2),
-        s(T((3, 5)), T((3, 5), low=0, high=1), weight=T((5,), low=0.1, high=2, grad=False), reduction="sum"),
-        s(T((5,)), T((5,), low=0, high=1)),
-        s(T((3, 5)), T((3, 5), low=0, high=1), ignore_index=1),
-        s(T((3, 5)), T((3,), "int64", **c), label_smoothing=1.5),
-        s(T((3, 5)), T((3, 4))),
-    ]
-
-
-@composite(torch_name="nn.functional.cross_entropy", samples=_ce_samples)
+@composite(torch_name="nn.functional.cross_entropy", samples=samples.cross_entropy)
 def cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -528,35 +429,7 @@ def cross_entropy(
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
 
 
-def _bce_samples(logits: bool):
-    lo, hi = (-3, 3) if logits else (0.05, 0.95)
-    out = [
-        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1)),
-        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1), reduction="sum"),
-        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1), reduction="none"),
-        s(T((3, 4), low=lo, high=hi), T((3, 4), low=0, high=1), weight=T((4,), low=0.1, high=2, grad=False)),
-        s(T((), low=lo, high=hi), T((), low=0, high=1)),
-        s(T((0, 2), low=lo, high=hi), T((0, 2), low=0, high=1)),
-        s(T((3,), low=lo, high=hi), T((3, 1), low=0, high=1)),
-    ]
-    if logits:
-        out += [
-            s(T((3, 4), low=-50, high=50), T((3, 4), low=0, high=1)),
-            s(T((3, 4)), T((3, 4), low=0, high=1), pos_weight=T((4,), low=0.5, high=3, grad=False)),
-            s(
-                T((3, 4)),
-                T((3, 4), low=0, high=1),
-                weight=T((3, 1), low=0.1, high=2, grad=False),
-                pos_weight=T((4,), low=0.5, high=3, grad=False),
-                reduction="sum",
-            ),
-        ]
-    else:
-        out += [s(T((3,), low=1.5, high=2), T((3,), low=0, high=1))]
-    return out
-
-
-@composite(torch_name="nn.functional.binary_cross_entropy", samples=lambda: _bce_samples(False))
+@composite(torch_name="nn.functional.binary_cross_entropy", samples=samples.binary_cross_entropy)
 def binary_cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -614,7 +487,8 @@ def binary_cross_entropy(
     return _reduce(loss, reduction)
 
 
-@composite(torch_name="nn.functional.binary_cross_entropy_with_logits", samples=lambda: _bce_samples(True))
+@composite(torch_name="nn.functional.binary_cross_entropy_with_logits",
+           samples=samples.binary_cross_entropy_with_logits)
 def binary_cross_entropy_with_logits(
     input: Tensor,
     target: Tensor,
@@ -663,17 +537,7 @@ def binary_cross_entropy_with_logits(
     return _reduce(loss, reduction)
 
 
-@composite(
-    torch_name="nn.functional.kl_div",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), low=0.05, high=1), reduction="batchmean"),
-        s(T((3, 4)), T((3, 4), low=0.05, high=1), reduction="sum"),
-        s(T((3, 4)), T((3, 4), low=0.05, high=1), reduction="none"),
-        s(T((3, 4)), T((3, 4), low=-3, high=0), reduction="batchmean", log_target=True),
-        s(T((3, 4)), T((3, 4), low=-3, high=0), log_target=True, reduction="none"),
-        s(T(()), T((), low=0.05, high=1), reduction="batchmean"),
-    ],
-)
+@composite(torch_name="nn.functional.kl_div", samples=samples.kl_div)
 def kl_div(
     input: Tensor,
     target: Tensor,
@@ -725,13 +589,7 @@ def kl_div(
     return _reduce(loss, reduction)
 
 
-@composite(
-    torch_name="nn.functional.soft_margin_loss",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), grad=False)),
-        s(T((3, 4)), T((3, 4), grad=False), reduction="none"),
-    ],
-)
+@composite(torch_name="nn.functional.soft_margin_loss", samples=samples.soft_margin_loss)
 def soft_margin_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
 ) -> Tensor:
@@ -763,10 +621,7 @@ def soft_margin_loss(
     return _reduce(ew.log1p(ew.exp(z)), reduction)
 
 
-@composite(
-    torch_name="nn.functional.margin_ranking_loss",
-    samples=lambda: [s(T((5,)), T((5,)), T((5,))), s(T((5,)), T((5,)), T((5,)), 0.5, reduction="sum")],
-)
+@composite(torch_name="nn.functional.margin_ranking_loss", samples=samples.margin_ranking_loss)
 def margin_ranking_loss(
     input1: Tensor,
     input2: Tensor,
@@ -802,10 +657,7 @@ def margin_ranking_loss(
     return _reduce(ew.clamp_min(-target * diff + float(margin), 0), reduction)
 
 
-@composite(
-    torch_name="nn.functional.hinge_embedding_loss",
-    samples=lambda: [s(T((3, 4)), T((3, 4), low=-1, high=1)), s(T((5,)), T((5,)), 0.5, reduction="sum")],
-)
+@composite(torch_name="nn.functional.hinge_embedding_loss", samples=samples.hinge_embedding_loss)
 def hinge_embedding_loss(
     input: Tensor,
     target: Tensor,
@@ -841,14 +693,7 @@ def hinge_embedding_loss(
     return _reduce(margin_part + self_part, reduction)
 
 
-@composite(
-    torch_name="nn.functional.poisson_nll_loss",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), low=0, high=3)),
-        s(T((3, 4), low=0.1, high=3), T((3, 4), low=0, high=3), False),
-        s(T((3, 4)), T((3, 4), low=0, high=3), True, True, reduction="sum"),
-    ],
-)
+@composite(torch_name="nn.functional.poisson_nll_loss", samples=samples.poisson_nll_loss)
 def poisson_nll_loss(
     input: Tensor,
     target: Tensor,
@@ -894,10 +739,7 @@ def poisson_nll_loss(
 
 @composite(
     torch_name="nn.functional.multilabel_soft_margin_loss",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), low=0, high=1)),
-        s(T((3, 4)), T((3, 4), low=0, high=1), T((4,)), reduction="none"),
-    ],
+    samples=samples.multilabel_soft_margin_loss,
 )
 def multilabel_soft_margin_loss(
     input: Tensor,
@@ -936,13 +778,7 @@ def multilabel_soft_margin_loss(
     return _reduce(loss, reduction)
 
 
-@composite(
-    torch_name="nn.functional.triplet_margin_loss",
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4)), T((3, 4))),
-        s(T((3, 4)), T((3, 4)), T((3, 4)), 0.5, 1.0, swap=True, reduction="none"),
-    ],
-)
+@composite(torch_name="nn.functional.triplet_margin_loss", samples=samples.triplet_margin_loss)
 def triplet_margin_loss(
     anchor: Tensor,
     positive: Tensor,

@@ -13,7 +13,7 @@ import math
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...ops.registry import composite
-from ...ops.samples import T, s
+from ...ops import samples
 from ...tensor import Tensor
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
@@ -45,30 +45,6 @@ def _verify_batch_size(size):
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
 
 
-@composite(
-    torch_name="nn.functional.batch_norm",
-    samples=lambda: [
-        s(T((4, 3)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False)),
-        s(T((4, 3, 5)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), T((3,)), T((3,)), True),
-        s(T((2, 3, 4, 4)), None, None, T((3,)), T((3,)), True, 0.3, 1e-3),
-        s(T((2, 3, 4, 4)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), T((3,)), None, False),
-        s(
-            T((5, 4, 3), layout="transposed"),
-            T((4,), grad=False),
-            T((4,), low=0.5, high=2, grad=False),
-            None,
-            T((4,)),
-            True,
-        ),
-        s(T((0, 3, 5)), T((3,), grad=False), T((3,), grad=False), T((3,)), T((3,)), True),
-        s(T((2, 3, 5)), None, None),
-        s(T((1, 3, 1)), T((3,)), T((3,)), training=True),
-        s(T((2, 3, 5)), T((4,), grad=False), T((3,), grad=False), training=True),
-        s(T((2, 3, 5)), T((3,), grad=False), None, training=True),
-        s(T((2, 3, 5)), T((3,)), T((3,)), T((4,))),
-        s(T((2, 3, 5), "int64"), T((3,)), T((3,)), training=True),
-    ],
-)
 def _biased_var(x: Tensor, dims) -> Tensor:
     """The population variance over ``dims`` (kept): ``var(unbiased=False)`` without its warning
     for an empty reduction, which PyTorch's norm layers do not give."""
@@ -76,6 +52,7 @@ def _biased_var(x: Tensor, dims) -> Tensor:
     return (d * d).mean(dims, keepdim=True)
 
 
+@composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm)
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -160,18 +137,7 @@ def batch_norm(
     return _affine(out, weight, bias, shape)
 
 
-@composite(
-    torch_name="nn.functional.instance_norm",
-    samples=lambda: [
-        s(T((2, 3, 5))),
-        s(T((2, 3, 4, 4)), None, None, T((3,)), T((3,))),
-        s(T((2, 3, 5)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), momentum=0.2),
-        s(T((2, 3, 5)), T((3,), grad=False), T((3,), low=0.5, high=2, grad=False), T((3,)), T((3,)), False),
-        s(T((3, 5))),
-        s(T((2, 3, 1))),
-        s(T((2, 3, 5)), None, None, use_input_stats=False),
-    ],
-)
+@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm)
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,
@@ -260,23 +226,7 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     return tuple(range(input.dim() - len(shape), input.dim()))
 
 
-@composite(
-    torch_name="nn.functional.layer_norm",
-    samples=lambda: [
-        s(T((2, 3, 5)), (5,)),
-        s(T((2, 3, 5)), (3, 5), T((3, 5)), T((3, 5))),
-        s(T((4, 6)), [6], T((6,)), None, 1e-3),
-        s(T((6, 4), layout="transposed"), (6,), None, T((6,))),
-        s(T((0, 5)), (5,), T((5,)), T((5,))),
-        s(T((5,)), (5,), T((5,)), T((5,))),
-        s(T((2, 3, 5)), (4,)),
-        s(T((2, 3, 5)), (5,), T((4,))),
-        s(T((2, 3, 5)), ()),
-        s(T((2, 3, 5)), 5),
-        s(T((2, 3, 5)), (1, 2, 3, 5)),
-        s(T((2, 3, 5), "int64"), (5,)),
-    ],
-)
+@composite(torch_name="nn.functional.layer_norm", samples=samples.layer_norm)
 def layer_norm(
     input: Tensor,
     normalized_shape,
@@ -314,19 +264,7 @@ def layer_norm(
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
 
 
-@composite(
-    torch_name="nn.functional.rms_norm",
-    samples=lambda: [
-        s(T((2, 3, 5)), (5,)),
-        s(T((2, 3, 5)), (3, 5), T((3, 5))),
-        s(T((4, 6)), [6], T((6,)), 1e-3),
-        s(T((6, 4), layout="transposed"), (6,)),
-        s(T((0, 5)), (5,), T((5,))),
-        s(T((2, 3, 5)), (4,)),
-        s(T((2, 3, 5)), (5,), T((4,))),
-        s(T((2, 3, 5), "float64"), (5,)),
-    ],
-)
+@composite(torch_name="nn.functional.rms_norm", samples=samples.rms_norm)
 def rms_norm(
     input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:
@@ -359,23 +297,7 @@ def rms_norm(
     return out if weight is None else out * weight
 
 
-@composite(
-    torch_name="nn.functional.group_norm",
-    samples=lambda: [
-        s(T((2, 6, 5)), 3),
-        s(T((2, 6, 4, 3)), 2, T((6,)), T((6,))),
-        s(T((3, 4)), 4, T((4,)), None, 1e-3),
-        s(T((5, 4, 2), layout="transposed"), 1, T((4,)), T((4,))),
-        s(T((0, 4, 3)), 2, T((4,)), T((4,))),
-        s(T((2, 3, 5)), 2),
-        s(T((2, 3, 5)), 3, T((4,))),
-        s(T((2, 3, 5)), 3, None, T((4,))),
-        s(T((5,)), 1),
-        s(T((2, 3, 5)), 0),
-        s(T((1, 2)), 2),
-        s(T((2, 3, 5), "int64"), 3),
-    ],
-)
+@composite(torch_name="nn.functional.group_norm", samples=samples.group_norm)
 def group_norm(
     input: Tensor,
     num_groups: int,

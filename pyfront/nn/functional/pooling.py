@@ -19,7 +19,7 @@ from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite
 from .conv import in_pieces
-from ...ops.samples import T, s
+from ...ops import samples
 from ...autograd.function import no_derivative
 from ...tensor import Tensor
 
@@ -164,31 +164,7 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
-_MAX_POOL2D_SAMPLES = lambda: [  # noqa: E731
-    s(T((2, 3, 6, 6)), 2),
-    s(T((2, 3, 7, 6)), 3, 2, 1),
-    s(T((1, 2, 7, 8)), (3, 2), (2, 1), (1, 0), (2, 1)),
-    s(T((2, 5, 5)), 2, ceil_mode=True),
-    s(T((1, 2, 8, 7)), 3, 2, 1, ceil_mode=True),
-    s(T((1, 2, 6, 6)), 2, return_indices=True),
-    s(T((1, 1, 7, 7)), 3, 2, 1, 2, True, True),
-    s(T((0, 2, 4, 4)), 2),
-    s(T((6, 5, 2, 1), layout="transposed"), 2, 1),
-    s(T((2, 3, 5, 5), "int64"), 2),
-    s(T((2, 3, 5, 5)), (2, 2, 2)),
-    s(T((2, 3, 5, 5)), 2, 2, 2),
-    s(T((2, 3, 5, 5)), 2, 2, -1),
-    s(T((5, 5)), 2),
-    s(T((2, 0, 5, 5)), 2),
-    s(T((2, 3, 5, 5)), 6),
-    s(T((2, 3, 5, 5), "bool"), 2),
-    s(T((2, 3, 5, 5)), 0),
-    s(T((2, 3, 5, 5)), 2, 2, 0, 0),
-    s(T((2, 3, 5, 5)), 2, stride=[]),
-]
-
-
-@composite(torch_name="nn.functional.max_pool2d", samples=_MAX_POOL2D_SAMPLES)
+@composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d)
 def max_pool2d(
     input: Tensor,
     kernel_size,
@@ -311,22 +287,7 @@ def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
     return values.squeeze(-2), indices.squeeze(-2)
 
 
-@composite(
-    torch_name="nn.functional.max_pool1d",
-    samples=lambda: [
-        s(T((2, 3, 8)), 2),
-        s(T((3, 9)), 3, 2, 1, 2),
-        s(T((2, 3, 8)), 3, 2, 1, ceil_mode=True),
-        s(T((2, 3, 8)), 2, return_indices=True),
-        s(T((8, 3), layout="transposed"), 3, 1),
-        s(T((3, 5)), 2, padding=2),
-        s(T((3, 5)), 0),
-        s(T((2, 3, 5, 5)), 2),
-        s(T((5,)), 2),
-        s(T((3, 5)), 6),
-        s(T((3, 5), "int64"), 2),
-    ],
-)
+@composite(torch_name="nn.functional.max_pool1d", samples=samples.max_pool1d)
 def max_pool1d(
     input: Tensor,
     kernel_size,
@@ -462,31 +423,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
-@composite(
-    torch_name="nn.functional.avg_pool2d",
-    samples=lambda: [
-        s(T((2, 3, 6, 6)), 2),
-        s(T((2, 3, 7, 6)), 3, 2, 1),
-        s(T((2, 3, 7, 6)), 3, 2, 1, count_include_pad=False),
-        s(T((1, 2, 8, 7)), (3, 2), (2, 1), (1, 1), True),
-        s(T((1, 2, 8, 7)), 3, 2, 1, True, False),
-        s(T((2, 5, 5)), 2, ceil_mode=True),
-        s(T((1, 2, 6, 5)), 3, 2, 1, divisor_override=4),
-        s(T((0, 2, 4, 4)), 2),
-        s(T((6, 5, 2, 1), layout="transposed"), 2, 1),
-        s(T((2, 3, 5, 5), "int64"), 2),
-        s(T((2, 3, 5, 5), "int64"), 3, 2, 1, count_include_pad=False),
-        s(T((2, 3, 5, 5), "int32"), 2),
-        s(T((2, 3, 5, 5)), (2, 2, 2)),
-        s(T((2, 3, 5, 5)), 2, 2, 2),
-        s(T((2, 3, 5, 5)), 2, 2, -1),
-        s(T((5, 5)), 2),
-        s(T((2, 0, 5, 5)), 2),
-        s(T((2, 3, 5, 5)), 6),
-        s(T((2, 3, 5, 5)), 2, divisor_override=0),
-        s(T((2, 3, 5, 5)), 0),
-    ],
-)
+@composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d)
 def avg_pool2d(
     input: Tensor,
     kernel_size,
@@ -528,20 +465,7 @@ def avg_pool2d(
     )
 
 
-@composite(
-    torch_name="nn.functional.avg_pool1d",
-    samples=lambda: [
-        s(T((2, 3, 8)), 2),
-        s(T((3, 9)), 3, 2, 1),
-        s(T((2, 3, 8)), 3, 2, 1, True, False),
-        s(T((8, 3), layout="transposed"), 3, 1),
-        s(T((3, 5)), 2, padding=2),
-        s(T((2, 3, 5, 5)), 2),
-        s(T((5,)), 2),
-        s(T((3, 5)), 6),
-        s(T((3, 5)), 0),
-    ],
-)
+@composite(torch_name="nn.functional.avg_pool1d", samples=samples.avg_pool1d)
 def avg_pool1d(
     input: Tensor,
     kernel_size,
@@ -671,24 +595,7 @@ def _adaptive_avg(x, sizes):
     return x
 
 
-@composite(
-    torch_name="nn.functional.adaptive_avg_pool2d",
-    samples=lambda: [
-        s(T((2, 3, 6, 6)), 2),
-        s(T((2, 3, 7, 5)), (3, 2)),
-        s(T((3, 5, 7)), (4, None)),
-        s(T((1, 2, 4, 4)), 7),
-        s(T((2, 3, 5, 5), grad=False), (0, 2)),
-        s(T((0, 2, 4, 4)), 2),
-        s(T((5, 4, 2, 1), layout="transposed"), (3, 3)),
-        s(T((5, 5)), 2),
-        s(T((2, 3, 5, 5), "int64"), 2),
-        s(T((2, 0, 5, 5), grad=False), 2),
-        s(T((3, 0, 5)), 2),
-        s(T((2, 3, 5, 5)), (2, 2, 2)),
-        s(T((2, 3, 5, 5)), -1),
-    ],
-)
+@composite(torch_name="nn.functional.adaptive_avg_pool2d", samples=samples.adaptive_avg_pool2d)
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
 
@@ -717,17 +624,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     return _adaptive_avg(input, sizes)
 
 
-@composite(
-    torch_name="nn.functional.adaptive_avg_pool1d",
-    samples=lambda: [
-        s(T((2, 3, 7)), 3),
-        s(T((3, 5)), 8),
-        s(T((3, 5), grad=False), 0),
-        s(T((7, 3), layout="transposed"), (2,)),
-        s(T((2, 3, 5, 5)), 2),
-        s(T((3, 5), "int64"), 2),
-    ],
-)
+@composite(torch_name="nn.functional.adaptive_avg_pool1d", samples=samples.adaptive_avg_pool1d)
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``.
 
@@ -808,21 +705,7 @@ def _position(index, which, k, dim):
     return index.take(which + (start if dim == -1 else start.reshape(out, 1)))
 
 
-@composite(
-    torch_name="nn.functional.adaptive_max_pool2d",
-    samples=lambda: [
-        s(T((2, 3, 6, 6)), 2),
-        s(T((2, 3, 7, 5)), (3, 2), True),
-        s(T((3, 5, 7)), (4, None), return_indices=True),
-        s(T((1, 2, 4, 4)), 7, True),
-        s(T((2, 3, 5, 5)), (0, 2)),
-        s(T((0, 2, 4, 4)), 2),
-        s(T((5, 4, 2, 1), layout="transposed"), (3, 3)),
-        s(T((5, 5)), 2),
-        s(T((2, 3, 5, 5), "int64"), 2),
-        s(T((2, 3, 5, 5)), (2, 2, 2)),
-    ],
-)
+@composite(torch_name="nn.functional.adaptive_max_pool2d", samples=samples.adaptive_max_pool2d)
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """2-d adaptive maximum pooling to ``output_size``.
 
@@ -878,17 +761,7 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
     return _adaptive_max(input, sizes)
 
 
-@composite(
-    torch_name="nn.functional.adaptive_max_pool1d",
-    samples=lambda: [
-        s(T((2, 3, 7)), 3),
-        s(T((3, 5)), 8, True),
-        s(T((3, 5)), 0),
-        s(T((7, 3), layout="transposed"), (2,), True),
-        s(T((2, 3, 5, 5)), 2),
-        s(T((3, 5), "int64"), 2),
-    ],
-)
+@composite(torch_name="nn.functional.adaptive_max_pool1d", samples=samples.adaptive_max_pool1d)
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """1-d adaptive maximum pooling to ``output_size``.
 

@@ -15,7 +15,7 @@ from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import tensor
 from ...ops.registry import composite
-from ...ops.samples import T, s
+from ...ops import samples
 from ...tensor import Tensor
 
 __all__ = [
@@ -106,42 +106,7 @@ def _check_non_constant(input, amounts, mode):
         raise NotImplementedError(f"\"{kernel}_pad{k}d\" not implemented for 'Bool'")
 
 
-@composite(
-    torch_name="nn.functional.pad",
-    samples=lambda: [
-        s(T((2, 3)), (1, 2)),
-        s(T((2, 3, 4)), (1, 0, 2, 1), value=1.5),
-        s(T((3, 4)), (-1, 2)),
-        s(T((2, 3, 5)), (2, 1), "reflect"),
-        s(T((2, 3, 5)), (1, 2, 2, 1), "reflect"),
-        s(T((1, 2, 3, 4, 5)), (1, 2, 2, 1, 1, 0), "reflect"),
-        s(T((2, 3, 5)), (-1, 2), "reflect"),
-        s(T((2, 3, 5)), (3, 1), "replicate"),
-        s(T((2, 3, 4, 5)), (0, 2, 4, 1), "replicate"),
-        s(T((2, 3, 5)), (-2, 3), "replicate"),
-        s(T((3, 4, 5)), (2, 3, 1, 0, 1, 1), "replicate"),
-        s(T((2, 3, 5)), (2, 4), "circular"),
-        s(T((2, 3, 4, 5)), (1, 2, 3, 1), "circular"),
-        s(T((2, 3, 5)), (-3, -1), "circular"),
-        s(T((5, 4, 3), layout="transposed"), (1, 1, 2, 2), "reflect"),
-        s(T((0, 3, 5)), (1, 2), "reflect"),
-        s(T((2, 3, 5), "int64"), (1, 2), "replicate"),
-        s(T((2, 3, 5), "bool"), (1, 2), "circular"),
-        s(T((2, 3, 5)), (5, 1), "reflect"),
-        s(T((2, 3, 5)), (1, 1, 5, 1), "reflect"),
-        s(T((2, 3, 5)), (-3, -3), "replicate"),
-        s(T((2, 3, 5)), (6, 1), "circular"),
-        s(T((2, 3, 5)), (-3, -3), "circular"),
-        s(T((2, 3, 4, 5)), (1, 2), "reflect"),
-        s(T((2, 5)), (1, 1, 1, 1), "reflect"),
-        s(T((2, 0, 5)), (1, 2), "replicate"),
-        s(T((2, 3, 5)), (1, 2), "reflect", 3.0),
-        s(T((2, 3, 5)), (1,)),
-        s(T((2, 3, 5)), (1, 2), "foo"),
-        s(T((2, 3, 5), "bool"), (1, 2), "reflect"),
-        s(T((3,)), (1, 1, 1, 1)),
-    ],
-)
+@composite(torch_name="nn.functional.pad", samples=samples.pad)
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pads (or, with negative amounts, crops) the last ``len(pad) // 2`` dims.
 
@@ -369,49 +334,7 @@ def _check_sizes(input, sizes, mode):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
-@composite(
-    torch_name="nn.functional.interpolate",
-    samples=lambda: [
-        s(T((2, 3, 4, 5)), scale_factor=2),
-        s(T((2, 3, 4, 5)), size=(7, 3)),
-        s(T((1, 2, 5, 7)), scale_factor=(0.6, 1.5)),
-        s(T((2, 3, 6)), size=4),
-        s(T((1, 2, 2, 3, 4)), scale_factor=(1.5, 2, 0.5)),
-        s(T((2, 3, 4, 5)), size=(6, 9), mode="nearest-exact"),
-        s(T((2, 3, 5, 7)), scale_factor=0.7, mode="nearest-exact"),
-        s(T((2, 3, 4, 5)), size=(7, 3), mode="bilinear"),
-        s(T((2, 3, 4, 5)), size=(7, 3), mode="bilinear", align_corners=True),
-        s(T((2, 3, 4, 5)), scale_factor=1.7, mode="bilinear"),
-        s(T((2, 3, 4, 5)), scale_factor=(2, 0.5), mode="bilinear", recompute_scale_factor=True),
-        s(T((2, 3, 6)), size=9, mode="linear"),
-        s(T((2, 3, 6)), size=1, mode="linear", align_corners=True),
-        s(T((1, 2, 3, 4, 5)), size=(4, 3, 6), mode="trilinear"),
-        s(T((1, 2, 3, 4, 5)), scale_factor=2, mode="trilinear", align_corners=True),
-        s(T((2, 3, 4, 5)), size=(7, 3), mode="bicubic"),
-        s(T((2, 3, 4, 5)), scale_factor=2.5, mode="bicubic", align_corners=True),
-        s(T((2, 3, 7, 9)), size=(3, 4), mode="area"),
-        s(T((2, 3, 7, 9)), scale_factor=0.5, mode="area"),
-        s(T((2, 3, 9)), size=4, mode="area"),
-        s(T((2, 3, 9, 8)), size=(4, 3), mode="bilinear", antialias=True),
-        s(T((2, 3, 9, 8)), size=(4, 11), mode="bicubic", antialias=True),
-        s(T((5, 4, 3, 2), layout="transposed"), scale_factor=2, mode="bilinear"),
-        s(T((0, 3, 4, 5)), scale_factor=2, mode="bilinear"),
-        s(T((2, 3, 4, 5), "int64"), scale_factor=2),
-        s(T((2, 3, 4, 5)), size=(0, 3)),
-        s(T((2, 0, 4, 5)), size=(2, 3)),
-        s(T((2, 3, 4, 5)), scale_factor=0.1),
-        s(T((2, 3, 4, 5)), size=(2, 3), mode="nearest", antialias=True),
-        s(T((2, 3, 4, 5)), size=(2, 3), mode="foo"),
-        s(T((4, 5)), size=(2, 3)),
-        s(T((2, 3, 4, 5)), size=(2, 3), mode="linear"),
-        s(T((2, 3, 4, 5)), size=(2,)),
-        s(T((2, 3, 4, 5)), size=(2, 3), scale_factor=2),
-        s(T((2, 3, 4, 5))),
-        s(T((2, 3, 4, 5)), size=(2, 3), align_corners=True),
-        s(T((2, 3, 4, 5)), size=(2, 3), recompute_scale_factor=True),
-        s(T((2, 3, 4)), size=(2,), mode="bicubic"),
-    ],
-)
+@composite(torch_name="nn.functional.interpolate", samples=samples.interpolate)
 def interpolate(
     input: Tensor,
     size=None,
@@ -564,18 +487,7 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
 
 
 # -- pixel shuffles --------------------------------------------------------------------------------
-@composite(
-    torch_name="nn.functional.pixel_shuffle",
-    samples=lambda: [
-        s(T((2, 8, 3, 4)), 2),
-        s(T((9, 2, 2)), 3),
-        s(T((2, 1, 4, 3, 2)), 1),
-        s(T((2, 3, 8, 3)), 2),
-        s(T((4, 4)), 2),
-        s(T((2, 8, 3, 4), "int64"), 2),
-        s(T((4, 3, 2, 8), layout="transposed"), 2),
-    ],
-)
+@composite(torch_name="nn.functional.pixel_shuffle", samples=samples.pixel_shuffle)
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
 
@@ -611,16 +523,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     return x.reshape(*lead, c // (r * r), h * r, w * r)
 
 
-@composite(
-    torch_name="nn.functional.pixel_unshuffle",
-    samples=lambda: [
-        s(T((2, 2, 6, 4)), 2),
-        s(T((1, 6, 6)), 3),
-        s(T((2, 3, 5, 4)), 2),
-        s(T((4, 4)), 2),
-        s(T((4, 6, 2, 2), layout="transposed"), 2),
-    ],
-)
+@composite(torch_name="nn.functional.pixel_unshuffle", samples=samples.pixel_unshuffle)
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
 

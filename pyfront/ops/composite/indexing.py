@@ -20,9 +20,8 @@ from ..creation import tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
 from ..registry import composite
-from ..samples import T, s
+from .. import samples
 from ..views import select, slice_dim, unsqueeze
-
 
 
 @contextmanager
@@ -300,20 +299,7 @@ def _vector(index):
     return index.reshape(1) if index.dim() == 0 else index
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), 1, T((5,), "int64", low=0, high=4)),
-        s(T((3, 4)), -2, T((2,), "int64", low=0, high=3)),
-        s(T((4, 3), layout="transposed"), 0, T((), "int64", low=0, high=3)),
-        s(T((2, 3, 4), "int64"), 2, T((0,), "int64")),
-        s(T(()), 0, T((1,), "int64", low=0, high=1)),
-        s(T((3, 4)), 1, T((2,), "int32", low=0, high=4)),
-        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6)),
-        s(T((3, 4)), 1, T((2,), "int64", low=-2, high=0)),
-        s(T((3, 4)), 1, T((2,), "float32")),
-        s(T((3, 4)), 1, T((1, 2), "int64", low=0, high=4)),
-    ]
-)
+@composite(samples=samples.index_select)
 def index_select(input, dim, index):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``."""
     if index.dim() > 1:
@@ -335,18 +321,7 @@ def index_select(input, dim, index):
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), 1, T((5,), "int64", low=0, high=4), T((3, 5))),
-        s(T((3, 4)), 0, T((2,), "int64", low=0, high=3), T((2, 4)), alpha=2.5),
-        s(T((4, 3), layout="transposed"), -1, T((4,), "int64", low=0, high=4), T((3, 4))),
-        s(T((3, 4), "int64"), 1, T((2,), "int64", low=0, high=4), T((3, 2), "int64")),
-        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6), T((3, 2))),
-        s(T((3, 4)), 1, T((2,), "float32"), T((3, 2))),
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T((3, 3))),
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T((3, 2), "float64")),
-    ]
-)
+@composite(samples=samples.index_add)
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``."""
     if index.dtype not in (dt.int64, dt.int32):
@@ -390,16 +365,7 @@ def _check_slices(input, d, source):
         )
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=2), T((3, 2))),
-        s(T((4, 3), layout="transposed"), 0, T((1,), "int64", low=0, high=3), T((1, 4))),
-        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6), T((3, 2))),
-        s(T((3, 4)), 1, T((2,), "int32", low=0, high=2), T((3, 2))),
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=2), T((3, 3))),
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=2), T((3, 2), "int64")),
-    ]
-)
+@composite(samples=samples.index_copy)
 def index_copy(input, dim, index, source):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
     if index.dtype is not dt.int64:
@@ -432,17 +398,7 @@ def index_copy(input, dim, index, source):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), 1, T((2,), "int64", low=-4, high=4), 2.5),
-        s(T((4, 3), layout="transposed"), 0, T((), "int64", low=0, high=3), -1),
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T(())),
-        s(T((3, 4), "int64"), 0, T((2,), "int64", low=0, high=3), 7),
-        s(T((3, 4)), 1, T((2,), "int64", low=4, high=6), 1.0),
-        s(T((3, 4)), 1, T((2,), "int32", low=0, high=4), 1.0),
-        s(T((3, 4)), 1, T((2,), "int64", low=0, high=4), T((1,))),
-    ]
-)
+@composite(samples=samples.index_fill)
 def index_fill(input, dim, index, value):
     """``input`` with its slices ``index`` along ``dim`` set to ``value``."""
     if index.dtype is not dt.int64:
@@ -473,20 +429,7 @@ def _mask_check(name, mask):
         )
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), "bool"), 2.5),
-        s(T((3, 4)), T((4,), "bool"), -1.0),
-        s(T((4,)), T((3, 4), "bool"), 0.5),
-        s(T((4, 3), layout="transposed"), T((3, 4), "bool"), T(())),
-        s(T((3, 4), "int64"), T((3, 4), "bool"), 2.5),
-        s(T(()), T((), "bool"), 3.0),
-        s(T((3, 4)), T((3, 4), "int64"), 1.0),
-        s(T((3, 4)), T((3, 4), "bool"), T((1,))),
-        s(T((0, 4)), T((4,), "bool"), 1.0),
-        s(T((3, 4)), T((3, 4), "bool"), T((), "int64")),
-    ]
-)
+@composite(samples=samples.masked_fill)
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
     _mask_check("masked_fill_", mask)
@@ -507,18 +450,7 @@ def _flat_coords(mask, ndim):
     return prim.nonzero(mask).permute(1, 0) if ndim else None
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), "bool")),
-        s(T((3, 4)), T((4,), "bool")),
-        s(T((4,)), T((3, 4), "bool")),
-        s(T((4, 3), layout="transposed"), T((3, 4), "bool")),
-        s(T(()), T((), "bool")),
-        s(T((0, 4)), T((4,), "bool")),
-        s(T((3, 4), "int64"), T((3, 4), "bool")),
-        s(T((3, 4)), T((3, 4), "int64")),
-    ]
-)
+@composite(samples=samples.masked_select)
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     if mask.dtype is not dt.bool_:
@@ -528,18 +460,7 @@ def masked_select(input, mask):
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), T((3, 4), "bool"), T((12,))),
-        s(T((3, 4)), T((4,), "bool"), T((4, 5))),
-        s(T((4, 3), layout="transposed"), T((3, 4), "bool"), T((20,))),
-        s(T(()), T((), "bool"), T((3,))),
-        s(T((3, 4), "int64"), T((3, 4), "bool"), T((12,), "int64")),
-        s(T((3, 4)), T((3, 4), "bool"), T((2,))),
-        s(T((3, 4)), T((3, 4), "bool"), T((12,), "int64")),
-        s(T((3, 4)), T((3, 4), "float32"), T((12,))),
-    ]
-)
+@composite(samples=samples.masked_scatter)
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
     if mask.dtype is not dt.bool_:
@@ -562,17 +483,7 @@ def masked_scatter(input, mask, source):
     return prim.index_put(x, coords, values, tuple(range(len(shape))), False).reshape(out_shape)
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), T((2, 3), "int64", low=-12, high=12)),
-        s(T(()), T((), "int64", low=0, high=1)),
-        s(T((4, 3), layout="transposed"), T((5,), "int64", low=0, high=12)),
-        s(T((3, 4)), T((0,), "int64")),
-        s(T((3, 4)), T((2,), "int64", low=12, high=14)),
-        s(T((3, 4)), T((2,), "int32", low=0, high=12)),
-        s(T((3, 4), "int64"), T((2,), "int64", low=0, high=9)),
-    ]
-)
+@composite(samples=samples.take)
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
@@ -582,17 +493,7 @@ def take(input, index):
         return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), T((3, 2), "int64", low=0, high=4), 1),
-        s(T((3, 4)), T((1, 2), "int64", low=0, high=4), -1),
-        s(T((3, 1)), T((2, 5), "int64", low=0, high=3), 0),
-        s(T((4, 3), layout="transposed"), T((2, 3), "int64", low=0, high=12)),
-        s(T((3, 4)), T((2, 2), "int64", low=0, high=3), 0),
-        s(T((3, 4)), T((3, 2), "int32", low=0, high=4), 1),
-        s(T((3, 4)), T((2,), "int64", low=0, high=4), 1),
-    ]
-)
+@composite(samples=samples.take_along_dim)
 def take_along_dim(input, indices, dim=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if dim is None)."""
     if indices.dtype is not dt.int64:
@@ -620,27 +521,7 @@ def take_along_dim(input, indices, dim=None):
 _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
 
 
-def _i(low=0, high=3, shape=(3, 2)):
-    return T(shape, "int64", low=low, high=high)
-
-
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), 1, _i(0, 4), T((3, 2))),
-        s(T((3, 4)), 0, _i(), T((3, 2))),
-        s(T((3, 4)), 0, _i(), T((4, 5), grad=False)),
-        s(T((3, 4)), 1, _i(0, 4), 2.5),
-        s(T((3, 4)), 1, _i(0, 4), value=-1.0),
-        s(T((4, 3), layout="transposed"), -1, _i(0, 4), T((3, 3))),
-        s(T((3, 4)), 1, _i(0, 4), T((3, 2), grad=False), reduce="add"),
-        s(T((3, 4)), 1, _i(0, 4), T((3, 2), grad=False), reduce="multiply"),
-        s(T((3, 4)), 1, _i(0, 4), T((3, 2)), reduce="mean"),
-        s(T((3, 4), "int64"), 1, _i(0, 4), 2.5),
-        s(T((3, 4)), 1, _i(4, 6), T((3, 2))),
-        s(T((3, 4)), 1, _i(0, 4), T((3, 2), "float64")),
-        s(T((3, 4)), 1, _i(0, 4), T((3, 1))),
-    ]
-)
+@composite(samples=samples.scatter)
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
     if reduce not in _SCATTER_REDUCE:
@@ -658,19 +539,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return no_derivative(out, "derivative for aten::scatter is not implemented", input, src)
 
 
-@composite(
-    samples=lambda: [
-        s(T((3, 4)), 1, _i(0, 4), T((3, 2))),
-        s(T((3, 4)), 0, _i(), T((3, 2))),
-        s(T((3, 4)), 0, _i(), T((4, 5), grad=False)),
-        s(T((4, 3), layout="transposed"), -1, _i(0, 4), T((3, 2))),
-        s(T((3, 4), "int64"), 1, _i(0, 4), T((3, 2), "int64")),
-        s(T(()), 0, T((), "int64", low=0, high=1), T(())),
-        s(T((3, 4)), 1, _i(4, 6), T((3, 2))),
-        s(T((3, 4)), 1, T((3, 2)), T((3, 2))),
-        s(T((3, 4)), 1, _i(0, 4), T((2, 2))),
-    ]
-)
+@composite(samples=samples.scatter_add)
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
     if not isinstance(src, Tensor):

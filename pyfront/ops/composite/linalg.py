@@ -15,7 +15,7 @@ from ...tensor import Tensor
 from ..primitives.elementwise import mul, where
 from ..primitives.linalg import bmm, check_not_bool, cpp_name, mm, scalar_name
 from ..registry import composite
-from ..samples import T, s
+from .. import samples
 
 __all__ = ["matmul", "dot", "vdot", "mv", "outer", "ger", "inner", "addmm", "addmv", "baddbmm", "addbmm",
            "tensordot", "einsum"]
@@ -24,11 +24,7 @@ INPLACE = "addmm addmv baddbmm addbmm"
 
 
 # -- products of vectors and matrices ------------------------------------------------------------
-@composite(samples=lambda: [
-    s(T((3,)), T((3,))), s(T((0,)), T((0,))), s(T((3,), "int64"), T((3,), "int64")), s(T((3,)), T((4,))),
-    s(T((3, 1)), T((3,))), s(T(()), T(())), s(T((3,)), T((3,), "float64")),
-    s(T((3,), "bool"), T((3,), "bool")),
-    s(T((1,), layout="expanded", expand_to=(4,)), T((4,)))])
+@composite(samples=samples.dot)
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``."""
     if input.dim() != 1 or tensor.dim() != 1:
@@ -44,7 +40,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return mm(input.unsqueeze(0), tensor.unsqueeze(1)).reshape(())
 
 
-@composite(samples=lambda: [s(T((3,)), T((3,))), s(T((3,)), T((4,))), s(T((2, 3)), T((3,)))])
+@composite(samples=samples.vdot)
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
     return dot(input, other)
@@ -68,22 +64,14 @@ def _check_addmv(input_shape, input_dtype, mat, vec):
     check_not_bool("addmv_impl_cpu", mat)
 
 
-@composite(samples=lambda: [
-    s(T((2, 3)), T((3,))), s(T((3, 2), layout="transposed"), T((3,))), s(T((0, 3)), T((3,))),
-    s(T((2, 0)), T((0,))),
-    s(T((2, 3), "int64"), T((3,), "int64")), s(T((2, 3)), T((4,))), s(T((3,)), T((3,))),
-    s(T((2, 3)), T((3, 1))),
-    s(T((2, 3)), T((3,), "float64")), s(T((2, 3), "bool"), T((3,), "bool"))])
+@composite(samples=samples.mv)
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``."""
     _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
     return mm(input, vec.unsqueeze(1)).squeeze(1)
 
 
-@composite(samples=lambda: [
-    s(T((3,)), T((4,))), s(T((3,), "int64"), T((4,))), s(T((0,)), T((4,))), s(T((3, 1)), T((4,))),
-    s(T(()), T((4,))), s(T((3,)), T((4, 1))), s(T((3,), "bool"), T((2,), "bool")),
-    s(T((3,)), T((2,), "float64"))])
+@composite(samples=samples.outer)
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``."""
     for name, t in (("self", input), ("vec2", vec2)):
@@ -92,16 +80,13 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return mul(input.unsqueeze(1), vec2)
 
 
-@composite(samples=lambda: [s(T((3,)), T((4,)))])
+@composite(samples=samples.ger)
 def ger(input: Tensor, vec2: Tensor) -> Tensor:
     """The old name of ``outer``."""
     return outer(input, vec2)
 
 
-@composite(samples=lambda: [
-    s(T((3,)), T((3,))), s(T((2, 3)), T((4, 3))), s(T((2, 2, 3)), T((3,))), s(T(()), T((4, 3))),
-    s(T((2, 3)), T(())), s(T((3,)), T((4,))), s(T((2, 3)), T((4, 4))), s(T((2, 3)), T((4, 3), "float64")),
-    s(T((2, 3), "int64"), T((3,), "int64"))])
+@composite(samples=samples.inner)
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dims (0-d operands multiply), as ``torch.inner``."""
     if input.dim() == 0 or other.dim() == 0:
@@ -156,19 +141,7 @@ def _matmul_batched(a, b):
     return (out.squeeze(-1) if b.dim() == 1 else out).reshape(out_shape)
 
 
-@composite(samples=lambda: [
-    s(T((3,)), T((3,))), s(T((2, 3)), T((3,))), s(T((3,)), T((3, 4))), s(T((2, 3)), T((3, 4))),
-    s(T((2, 2, 3)), T((3, 4))), s(T((2, 2, 3)), T((3,))), s(T((3,)), T((2, 3, 4))),
-    s(T((5, 3)), T((2, 3, 4))),
-    s(T((2, 1, 2, 3)), T((4, 3, 2))), s(T((4, 3, 2), layout="transposed"), T((3, 2))),
-    s(T((3, 1), layout="expanded", expand_to=(3, 4)), T((2, 4, 5))), s(T((0, 2, 3)), T((3, 4))),
-    s(T((2, 3, 0)), T((0, 4))), s(T((2, 3), "int64"), T((2, 3, 4), "int64")),
-    s(T((2, 3, 4), "int64"), T((4,), "int64")), s(T((3, 4), "int32"), T((4, 2), "int32")),
-    s(T((2, 3)), T((4, 5))), s(T((3,)), T((4,))), s(T((3,)), T((4, 5))), s(T((2, 3)), T((4,))),
-    s(T((2, 2, 3)), T((2, 4, 5))), s(T((2, 2, 3)), T((3, 3, 5))), s(T(()), T((3,))), s(T((3,)), T(())),
-    s(T((2, 3)), T((3, 4), "float64")), s(T((3,)), T((3,), "float64")), s(T((2, 3)), T((3,), "float64")),
-    s(T((2, 2, 3)), T((2, 3, 4), "float64")), s(T((2, 2, 3)), T((4, 5))), s(T((4, 5)), T((2, 2, 3))),
-    s(T((2, 3), "bool"), T((3, 4), "bool")), s(T((3, 4), "int64"), T((4, 2)))])
+@composite(samples=samples.matmul)
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``."""
     da, db = input.dim(), other.dim()
@@ -218,13 +191,7 @@ def _scaled(t, factor, is_input=False):
     return mul(t.clone() if is_input else t, factor)
 
 
-@composite(samples=lambda: [
-    s(T((2, 4)), T((2, 3)), T((3, 4))), s(T((4,)), T((2, 3)), T((3, 4)), beta=0.5, alpha=2.0),
-    s(T(()), T((3, 2), layout="transposed"), T((3, 4)), beta=0), s(T((2, 1)), T((2, 0)), T((0, 4)), alpha=-1),
-    s(T((2, 4), "int64"), T((2, 3), "int64"), T((3, 4), "int64"), alpha=2, beta=3),
-    s(T((3,)), T((2, 3)), T((3, 4))), s(T((2, 4)), T((3,)), T((3, 4))), s(T((2, 4)), T((2, 3)), T((5, 4))),
-    s(T((2, 4), "float64"), T((2, 3)), T((3, 4))), s(T((2, 4)), T((2, 3), "float64"), T((3, 4))),
-    s(T((2, 1, 4)), T((2, 3)), T((3, 4)))])
+@composite(samples=samples.addmm)
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
     for a, b, names in ((input, mat2, "self and mat2"), (mat1, mat2, "mat1 and mat2")):
@@ -238,26 +205,14 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
     return _scaled(input.expand(product.shape), beta, is_input=True) + _scaled(product, alpha)
 
 
-@composite(samples=lambda: [
-    s(T((2,)), T((2, 3)), T((3,))), s(T(()), T((3, 2), layout="transposed"), T((3,)), beta=0.5, alpha=2.0),
-    s(T((1,)), T((2, 3)), T((3,)), beta=0),
-    s(T((2,), "int64"), T((2, 3), "int64"), T((3,), "int64"), alpha=2),
-    s(T((3,)), T((2, 3)), T((3,))), s(T((2,)), T((2, 3)), T((4,))), s(T((2,)), T((3,)), T((3,))),
-    s(T((2,), "float64"), T((2, 3)), T((3,))), s(T((2, 1)), T((2, 3)), T((3,)))])
+@composite(samples=samples.addmv)
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
     _check_addmv(input.shape, input.dtype, mat, vec)
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
 
-@composite(samples=lambda: [
-    s(T((2, 3, 5)), T((2, 3, 4)), T((2, 4, 5))),
-    s(T((3, 5)), T((2, 3, 4)), T((2, 4, 5)), beta=0.5, alpha=2.0),
-    s(T(()), T((4, 3, 2), layout="transposed"), T((2, 4, 5)), beta=0),
-    s(T((2, 3, 5), "int64"), T((2, 3, 4), "int64"), T((2, 4, 5), "int64"), alpha=2),
-    s(T((3, 3, 5)), T((2, 3, 4)), T((2, 4, 5))), s(T((2, 3, 5)), T((2, 3, 4)), T((2, 3, 5))),
-    s(T((2, 3, 5)), T((3, 4)), T((2, 4, 5))), s(T((2, 3, 5), "float64"), T((2, 3, 4)), T((2, 4, 5))),
-    s(T((2, 3, 5)), T((2, 3, 4)), T((2, 4, 5), "float64"))])
+@composite(samples=samples.baddbmm)
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
     expanded = input.expand(batch1.size(0), batch1.size(1), batch2.size(2))
@@ -267,14 +222,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
-@composite(samples=lambda: [
-    s(T((3, 5)), T((2, 3, 4)), T((2, 4, 5))), s(T((5,)), T((2, 3, 4)), T((2, 4, 5)), beta=0.5, alpha=2.0),
-    s(T(()), T((4, 3, 2), layout="transposed"), T((2, 4, 5)), beta=0),
-    s(T((3, 5)), T((0, 3, 4)), T((0, 4, 5))),
-    s(T((3, 5), "int64"), T((2, 3, 4), "int64"), T((2, 4, 5), "int64"), alpha=3),
-    s(T((2, 3, 5)), T((2, 3, 4)), T((2, 4, 5))), s(T((3, 5)), T((2, 3, 4)), T((3, 4, 5))),
-    s(T((3, 5)), T((2, 3, 4)), T((2, 5, 5))), s(T((3, 5)), T((3, 4)), T((2, 4, 5))),
-    s(T((3, 5), "float64"), T((2, 3, 4)), T((2, 4, 5))), s(T((3, 5)), T((2, 3, 4), "float64"), T((2, 4, 5)))])
+@composite(samples=samples.addbmm)
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
     expanded = input.expand(batch1.size(1), batch2.size(2))
@@ -299,17 +247,7 @@ def _dims_list(dims, name, position):
     return [int(d) for d in dims]
 
 
-@composite(samples=lambda: [
-    s(T((2, 3, 4)), T((3, 4, 5))), s(T((2, 3, 4)), T((3, 4, 5)), dims=2),
-    s(T((2, 3, 4)), T((4, 3, 5)), ([1, 2], [1, 0])),
-    s(T((2, 3)), T((4, 5)), 0), s(T((2, 3)), T((3, 5)), dims=([-1], [0])),
-    s(T((2, 1)), T((3, 5)), ([1], [0])),
-    s(T((2, 3), "int64"), T((3, 5), "int64"), 1),
-    s(T((4, 3, 2), layout="transposed"), T((3, 4)), ([0, 1], [0, 1])),
-    s(T((2, 3, 4)), T((3, 4, 5)), 1), s(T((2, 3)), T((4, 5)), -1), s(T((2, 3)), T((3, 5)), ([1], [1])),
-    s(T((2, 3)), T((3, 5)), ([1], [0, 1])), s(T((2, 3)), T((3, 5), "float64"), 1), s(T((2, 3)), T((3, 5)), 3),
-    s(T((2, 3)), T((3, 5)), ([3], [0])), s(T((2, 3)), T((3, 5)), (1, 0)),
-    s(T((2, 3)), T((3, 3)), ([1, 1], [0, 1]))])
+@composite(samples=samples.tensordot)
 def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     """Sum of products over the dims ``dims`` (a count of trailing/leading dims, or two lists), as
     ``torch.tensordot``."""
@@ -483,25 +421,7 @@ def _sumproduct_pair(left, right, sum_dims):
     return out.permute([out_dims.index(d) for d in range(left.dim())])
 
 
-@composite(samples=lambda: [
-    s("ij,jk->ik", T((2, 3)), T((3, 4))), s("ij,jk", T((2, 3)), T((3, 4))), s("ji", T((2, 3))),
-    s("ii->i", T((3, 3))),
-    s("ii", T((3, 3))), s("iij->ji", T((3, 3, 2))), s("bij,bjk->bik", T((2, 3, 4)), T((2, 4, 5))),
-    s("...ij,...jk", T((2, 2, 3)), T((3, 4))), s("i,j->ij", T((2,)), T((3,))), s("ij->j", T((2, 3))),
-    s("i...->", T((2, 3, 4))), s("...ii->...i", T((4, 3, 3))), s("i...i->...", T((3, 2, 3))),
-    s("ij,ij->ij", T((1, 3)), T((2, 3))), s("i,i,i->", T((2,)), T((2,)), T((2,))), s("a,A", T((2,)), T((3,))),
-    s("i j , j k -> i k", T((2, 3)), T((3, 4))), s("...i,...i", T((2, 1, 3)), T((4, 3))),
-    s("ij...,jk...->ik...", T((2, 3, 5)), T((3, 4, 1))),
-    s("ijk,ikl,jl->kj", T((2, 3, 4)), T((2, 4, 5)), T((3, 5))),
-    s("ij,jk->ik", T((3, 2), layout="transposed"), T((3, 4), "int64", grad=False)),
-    s("ij,jk->ik", T((2, 3), "int64"), T((3, 4), "int64")), s("ij->", T((2, 3), "int32")),
-    s("ij,j->", T((2, 3), "int32"), T((3,), "int32")), s("ij,j->i", T((2, 3), "int32"), T((1,), "int32")),
-    s("ij,jk", T((2, 3), "bool"), T((3, 4), "bool")), s("i->", T((0,))), s("->", T(())),
-    s("ij,jk", T((2, 3)), T((4, 4))), s("ij,jk->ik", T((2, 3))), s("ii->i", T((2, 3))), s("ij->k", T((2, 3))),
-    s("ij->ii", T((2, 3))), s("ijk", T((2, 3))), s("ij,jk->ik", T((2, 3)), T((3, 4), "float64")),
-    s("i1->i", T((2, 3))), s("..i->i", T((2, 3))), s("ij->ji->", T((2, 3))),
-    s("...i,...i", T((5, 2, 3)), T((4, 3))),
-    s("...i->......", T((3,))), s("ij->i.", T((3, 3))), s("i", T((3,)), T((3,))), s("i...j->", T((2,)))])
+@composite(samples=samples.einsum)
 def einsum(*args) -> Tensor:
     """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form)."""
     if args and isinstance(args[0], Tensor):

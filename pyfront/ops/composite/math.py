@@ -5,15 +5,14 @@ from ...tensor import Tensor
 from ..common import check_fits, float16_in_float32
 from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
 from ..registry import composite
-from ..samples import T, s
+from .. import samples
 
 __all__ = ["lerp", "addcmul", "addcdiv", "isclose", "allclose", "equal"]
 METHODS = "lerp addcmul addcdiv isclose allclose equal"
 INPLACE = "lerp addcmul addcdiv"
 
 
-@composite(samples=lambda: [s(T((3, 4)), T((3, 4)), 0.3), s(T((3, 1)), T((4,)), T((3, 4))),
-                            s(T((4, 5), layout="transposed"), T(()), 0.7)])
+@composite(samples=samples.lerp)
 @float16_in_float32
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
@@ -24,8 +23,7 @@ def lerp(input, end, weight):
     return add(input, mul(weight, sub(end, input)))
 
 
-@composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,)), T((3, 4)), value=0.5),
-                            s(T(()), T((2, 3), layout="transposed"), T((2, 3)), value=-2)])
+@composite(samples=samples.addcmul)
 @float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
@@ -33,8 +31,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     return add(input, mul(mul(tensor1, tensor2), value))
 
 
-@composite(samples=lambda: [s(T((3, 4)), T((3, 4)), T((3, 4), low=0.5, high=2.0)),
-                            s(T((3, 1)), T((4,)), T((3, 4), low=0.5, high=2.0), value=0.5)])
+@composite(samples=samples.addcdiv)
 @float16_in_float32
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
@@ -50,8 +47,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return add(input, mul(tensor1 / tensor2, value))
 
 
-@composite(grad=False, samples=lambda: [s(T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,)), rtol=0.5, atol=0.5),
-                                        s(T((5,), "int64"), T((5,), "int64"))])
+@composite(grad=False, samples=samples.isclose)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
     error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close

@@ -20,7 +20,7 @@ from ..dispatch import apply
 from ..primitives import reductions as red
 from ..primitives.elementwise import maximum, minimum, where
 from ..registry import composite
-from ..samples import T, s
+from .. import samples
 
 __all__ = ["mean", "var", "std", "var_mean", "std_mean", "logsumexp", "count_nonzero", "max", "min", "sort",
            "topk", "median"]
@@ -28,15 +28,7 @@ METHODS = "mean var std logsumexp count_nonzero max min sort topk median"
 INPLACE = ""
 
 
-def _stat_samples():
-    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, keepdim=True), s(T((2, 3, 4)), (0, 2)),
-            s(T((2, 3, 4)), (-1, 1), keepdim=True), s(T(())), s(T(()), 0), s(T((0, 3)), 1), s(T((0, 3))),
-            s(T((4, 5), layout="transposed"), 0), s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1),
-            s(T((3, 4)), 2), s(T((2, 3)), (1, -1)), s(T((3, 4), "int64")), s(T((3, 4), "bool"), 0),
-            s(T((3, 4), "float64"), 1)]
-
-
-@composite(samples=_stat_samples)
+@composite(samples=samples.mean)
 @float16_in_float32
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
@@ -94,29 +86,21 @@ def _std(input, dims, keepdim, dof):
     return red.norm(input - input.mean(dims, keepdim=True), 2, dims, keepdim) / math.sqrt(dof)
 
 
-def _var_samples():
-    return _stat_samples()[:-3] + [
-        s(T((3, 4)), 1, False), s(T((3, 4)), 1, True, True), s(T((3, 4)), False), s(T((3, 4)), correction=0),
-        s(T((3, 4)), 1, correction=2.5, keepdim=True), s(T((3, 4)), 0, correction=3),
-        s(T((3, 4)), 0, correction=5), s(T((3, 4)), unbiased=False, correction=0), s(T((1, 4)), 0),
-        s(T((3, 4), "float64"), 1)]
-
-
-@composite(samples=_var_samples)
+@composite(samples=samples.var_std)
 @float16_in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
-@composite(samples=_var_samples)
+@composite(samples=samples.var_std)
 @float16_in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
-@composite(samples=_var_samples)
+@composite(samples=samples.var_std)
 @float16_in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
@@ -124,7 +108,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var(input, dims, keepdim, dof), input.mean(dims, keepdim)
 
 
-@composite(samples=_var_samples)
+@composite(samples=samples.var_std)
 @float16_in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
@@ -133,14 +117,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 # -- logsumexp and count_nonzero ----------------------------------------------------------------
-def _logsumexp_samples():
-    return [s(T((3, 4)), 1), s(T((3, 4)), (0, 1)), s(T((2, 3, 4)), -1, True), s(T((2, 3, 4)), (0, 2), True),
-            s(T(()), 0), s(T((0, 3)), 1), s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 0),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4), low=-200, high=200), 1),
-            s(T((3, 4)), 2), s(T((3, 4), "int64"), 1), s(T((3, 4), "bool"), 0)]
-
-
-@composite(samples=_logsumexp_samples)
+@composite(samples=samples.logsumexp)
 @float16_in_float32
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows."""
@@ -158,10 +135,7 @@ def logsumexp(input, dim, keepdim=False):
     return out if keepdim else out.reshape(red.reduced_shape(input.shape, dims, False))
 
 
-@composite(grad=False, samples=lambda: [
-    s(T((3, 4), low=-1, high=2, dtype="int64")), s(T((3, 4), "int64"), 1), s(T((2, 3, 4), "bool"), (0, 2)),
-    s(T((3, 4), low=-1, high=2)), s(T(())), s(T(()), 0), s(T((0, 3)), 0), s(T((2, 3)), ()),
-    s(T((4, 5), "int64", layout="transposed"), -1), s(T((2, 3)), (1, -1)), s(T((2, 3)), 2)])
+@composite(grad=False, samples=samples.count_nonzero)
 def count_nonzero(input, dim=None):
     """How many elements over ``dim`` (all dims when None) are nonzero, as int64."""
     return (input != 0).sum(dim)
@@ -199,36 +173,19 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     return _gather(name, input, apply(arg_op, input, dim=d, keepdim=True), d, keepdim)
 
 
-def _extreme_samples():
-    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True), s(T((2, 3, 4)), 0, keepdim=True),
-            s(T(())), s(T(()), 0), s(T(()), -1, True), s(T((0, 3)), 1), s(T((0, 3)), 0), s(T((0, 3))),
-            s(T((4, 5), layout="transposed"), 0), s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1),
-            s(T((3, 4)), 2), s(T((3, 4)), (0, 1)), s(T((3, 4), "int64"), 1), s(T((3, 4), "int64")),
-            s(T((3, 4), "bool"), 0), s(T((3, 4), "uint8")), s(T((3, 4)), T((3, 4))), s(T((3, 1)), T((4,))),
-            s(T((3, 4)), T((3, 4), "int64")), s(T((3, 4)), other=T((3, 4)))]
-
-
-@composite(samples=_extreme_samples)
+@composite(samples=samples.max_min)
 def max(input, dim=None, keepdim=False, *, other=None):
     """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input, other)``."""
     return _extreme("max", red.argmax_op, red.amax_op, maximum, input, dim, keepdim, other)
 
 
-@composite(samples=_extreme_samples)
+@composite(samples=samples.max_min)
 def min(input, dim=None, keepdim=False, *, other=None):
     """The minimum: of everything (0-d), or (values, indices) along ``dim``, or ``minimum(input, other)``."""
     return _extreme("min", red.argmin_op, red.amin_op, minimum, input, dim, keepdim, other)
 
 
-def _sort_samples():
-    return [s(T((3, 4))), s(T((3, 4)), 0), s(T((2, 3, 4)), -2, True), s(T((5,)), descending=True), s(T(())),
-            s(T(()), 0), s(T((0, 3)), 0), s(T((0, 3))), s(T((4, 5), layout="transposed"), 1),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 0), s(T((3, 4)), 2),
-            s(T((12,), "int64"), stable=True), s(T((12,), "int64"), descending=True, stable=True),
-            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True)]
-
-
-@composite(samples=_sort_samples)
+@composite(samples=samples.sort)
 def sort(input, dim=-1, descending=False, *, stable=False):
     """(values, indices) sorted along ``dim``; stable always (equal values keep their order)."""
     d = normalize_dim(dim, input.dim())
@@ -237,15 +194,7 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     return _gather("sort", input, red.argsort(input, d, descending), d, True)
 
 
-def _topk_samples():
-    return [s(T((3, 5)), 2), s(T((3, 5)), 3, 0), s(T((2, 3, 4)), 4, -1, False), s(T((5,)), 5, sorted=True),
-            s(T((5,)), 0), s(T(()), 1), s(T((0, 3)), 0, 0), s(T((0, 3)), 2), s(T((5,)), 6), s(T((5,)), -1),
-            s(T((4, 5), layout="transposed"), 2, 1),
-            s(T((3, 6), low=0, high=100, dtype="int64"), 2, largest=False),
-            s(T((3, 4)), 1, 2)]
-
-
-@composite(samples=_topk_samples)
+@composite(samples=samples.topk)
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted."""
     d = normalize_dim(dim, input.dim())
@@ -256,17 +205,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _gather("topk", input, red.argsort(input, d, largest).narrow(d, 0, k), d, True)
 
 
-def _median_samples():
-    # no expanded input with a dim: torch 2.13 reads stride-0 inputs wrongly there (test_reductions.py
-    # checks that case against a contiguous copy)
-    return [s(T((3, 5))), s(T((3, 4))), s(T((3, 5)), 1), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True),
-            s(T(())), s(T(()), 0, True), s(T((0, 3)), 1), s(T((0, 3)), 0),
-            s(T((4, 5), layout="transposed"), 0),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4))),
-            s(T((3, 4)), 2), s(T((4, 6), "int64"), 1), s(T((4, 7), "int64")), s(T((3, 4), "bool"))]
-
-
-@composite(samples=_median_samples)
+@composite(samples=samples.median)
 def median(input, dim=None, keepdim=False):
     """The lower median: of everything (0-d, ties share the gradient), or (values, indices) along ``dim``.
 

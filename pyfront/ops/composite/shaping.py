@@ -8,7 +8,7 @@ from ..creation import arange, full
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
 from ..registry import composite
-from ..samples import T, s
+from .. import samples
 
 __all__ = ["stack", "hstack", "vstack", "dstack", "column_stack", "atleast_1d", "atleast_2d", "atleast_3d",
            "fliplr", "flipud", "roll", "tile", "repeat_interleave", "tril", "triu", "rot90"]
@@ -88,8 +88,7 @@ def column_stack(tensors) -> Tensor:
     return hstack([t.reshape(t.numel(), 1) if t.dim() <= 1 else t for t in tensors])
 
 
-@composite(samples=lambda: [s(T((3, 4))), s(T((2, 3, 4))), s(T((4, 5), layout="transposed")), s(T((3,))),
-                            s(T((0, 2)))])
+@composite(samples=samples.fliplr)
 def fliplr(input: Tensor) -> Tensor:
     """Flip dim 1 (left/right), as ``torch.fliplr``."""
     if input.dim() < 2:
@@ -97,7 +96,7 @@ def fliplr(input: Tensor) -> Tensor:
     return flip(input, (1,))
 
 
-@composite(samples=lambda: [s(T((3, 4))), s(T((3,))), s(T((3, 4), "int64")), s(T(()))])
+@composite(samples=samples.flipud)
 def flipud(input: Tensor) -> Tensor:
     """Flip dim 0 (up/down), as ``torch.flipud``."""
     if input.dim() < 1:
@@ -122,11 +121,7 @@ def _roll_dim(input, shift, dim):
     return cat([input.narrow(dim, n - shift, shift), input.narrow(dim, 0, n - shift)], dim)
 
 
-@composite(samples=lambda: [
-    s(T((3, 4)), 1), s(T((3, 4)), -5, 1), s(T((3, 4)), (1, 2), (0, 1)), s(T((3, 4)), (1, 2), (0, 0)),
-    s(T((2, 3, 4)), 2, -1), s(T(()), 1), s(T((0, 3)), 1, 0), s(T((4, 5), layout="transposed"), (2,), (1,)),
-    s(T((3, 4), "int64"), 7), s(T((3, 4)), (1, 2), (0,)), s(T((3, 4)), (1, 2)), s(T((3, 4)), 1, 2),
-    s(T(()), 1, 0), s(T((3, 4)), [], []), s(T((3, 4)), 1.5)])
+@composite(samples=samples.roll)
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
     shifts = _ints(shifts, "shifts", 2)
@@ -169,25 +164,14 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
     return interleaved.expand(tuple(x for r, n in zip(sizes, shape) for x in (r, n))).reshape(target)
 
 
-@composite(samples=lambda: [
-    s(T((2, 3)), (2,)), s(T((2, 3)), (2, 2, 2)), s(T(()), ()), s(T(()), (3,)), s(T((2, 3)), ()),
-    s(T((2, 3)), (0, 2)), s(T((4, 3), layout="transposed"), (2, 1)), s(T((2, 3), "int64"), (1, 2)),
-    s(T((2, 3)), (-1,))])
+@composite(samples=samples.tile)
 def tile(input: Tensor, dims) -> Tensor:
     """``repeat`` with ``dims`` padded by leading 1s to the input's rank, as ``torch.tile``."""
     dims = tuple(dims)
     return repeat(input, (1,) * (input.dim() - len(dims)) + dims)
 
 
-@composite(samples=lambda: [
-    s(T((2, 3)), 2), s(T((2, 3)), 2, 1), s(T((2, 3)), 3, -2), s(T(()), 2), s(T((2, 3)), 0, 0),
-    s(T((2, 3)), T((2,), "int64", low=0, high=3), 0), s(T((2, 3)), T((3,), "int32", low=0, high=3), dim=1),
-    s(T((2, 3)), T((1,), "int64", low=1, high=3), 1), s(T((2, 3)), T((), "int64", low=1, high=3), 0),
-    s(T((4, 3), layout="transposed"), T((4,), "int64", low=0, high=3), 1), s(T((2, 3), "int64"), 2),
-    s(T((2, 3)), -1), s(T((2, 3)), T((2,), "int64", low=-2, high=-1), 0),
-    s(T((2, 3)), T((2,), "int64", low=0, high=3)),
-    s(T((2, 3)), T((1, 2), "int64", low=0, high=3), 1), s(T((2, 3)), T((2,), low=0, high=3), 0),
-    s(T((2, 3)), T((2,), "int64", low=0, high=3), 1), s(T((2, 3)), 2, 2), s(T((3,), "int64", low=0, high=4))])
+@composite(samples=samples.repeat_interleave)
 def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, output_size=None) -> Tensor:
     """Repeat each element (or slice along ``dim``) ``repeats`` times, as ``torch.repeat_interleave``.
 
@@ -242,29 +226,19 @@ def _triangle(name, input, keep):
     return where(keep(offset), input, full((), 0, dtype=input.dtype, device=input.device))
 
 
-_TRIANGLE_SAMPLES = lambda: [  # noqa: E731
-    s(T((3, 4))), s(T((4, 3)), 1), s(T((2, 3, 4)), -1), s(T((3, 3)), diagonal=5), s(T((3, 3)), -5),
-    s(T((0, 3))), s(T((4, 3), layout="transposed"), 1), s(T((3, 3), "int64")), s(T((3, 3), "bool")),
-    s(T((3,))),
-    s(T(()))]
-
-
-@composite(samples=_TRIANGLE_SAMPLES)
+@composite(samples=samples.triu_tril)
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``."""
     return _triangle("tril", input, lambda offset: offset <= diagonal)
 
 
-@composite(samples=_TRIANGLE_SAMPLES)
+@composite(samples=samples.triu_tril)
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``."""
     return _triangle("triu", input, lambda offset: offset >= diagonal)
 
 
-@composite(samples=lambda: [
-    s(T((2, 3))), s(T((2, 3)), 2), s(T((2, 3)), -1), s(T((2, 3)), 5, [1, 0]), s(T((2, 3, 4)), 1, (0, 2)),
-    s(T((2, 3)), 0), s(T((2, 3, 4)), 3, (-1, -2)), s(T((2, 3)), 1, [0]), s(T((2, 3)), 1, [0, 0]),
-    s(T((2, 3)), 1, [0, 2]), s(T((3,)), 1), s(T((2, 3)), 1, [0, -2])])
+@composite(samples=samples.rot90)
 def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, as ``torch.rot90``."""
     if len(dims) != 2:

@@ -2,7 +2,9 @@
 
 ``unary``/``binary`` register the OpDef and return the public function of the same name.
 Operands are promoted to one dtype before the op (Python numbers become 0-d tensors), so each
-NumPy rule sees arrays of a single dtype.
+NumPy rule sees arrays of a single dtype. Where the public function adds PyTorch's extra arguments
+(``alpha``, ``rounding_mode``, ``decimals``), the op itself is the private ``_name`` (``_add``,
+``_round``): a trailing underscore is PyTorch's mark of an in-place op, never used here otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ...tensor import Tensor
 from ..common import check_fits, promote_args
 from ..dispatch import apply
 from ..registry import OpDef, register
+from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 
@@ -404,7 +407,7 @@ def _remainder_vjp(c, g):
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
         raise RuntimeError("derivative for aten::remainder is not implemented")
     # PyTorch's floor division (nan for inf / 1, where floor(x / y) is inf); it has no gradient
-    return g, -g * floor_divide_(x.detach(), y.detach())
+    return g, -g * _floor_divide(x.detach(), y.detach())
 
 
 def _atan2_vjp(c, g):
@@ -425,8 +428,8 @@ def _max_min_vjp(c, g):
     return g * share * x_lost.logical_not(), g * share * y_lost.logical_not()
 
 
-add_ = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
-sub_ = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
+_add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
+_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
@@ -440,7 +443,7 @@ mul = binary(
     wgsl="a * b",
     opmath=True,
 )
-div_ = binary(
+_div = binary(
     "div",
     lambda np, x, y: x / y,
     lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
@@ -451,7 +454,7 @@ div_ = binary(
     wgsl="a / b",
     opmath=True,
 )
-floor_divide_ = binary(
+_floor_divide = binary(
     "floor_divide",
     _int_division(lambda np, x, y: np.floor_divide(x, y)),
     _no_derivative("floor_divide"),
@@ -471,7 +474,7 @@ _div_trunc = binary(
     opmath=True,
     divides=True,
 )
-pow_ = binary(
+_pow = binary(
     "pow",
     lambda np, x, y: np.power(x, y),
     _pow_vjp,
@@ -574,24 +577,10 @@ def _shift(left):
     return rule
 
 
-def _shift_samples():
-    from ..samples import T, s
-
-    i64 = dict(dtype="int64")
-    return [s(T((3, 4), low=-100, high=100, **i64), T((3, 4), low=-3, high=24, **i64)),
-            s(T((3, 4), **i64), T((4,), low=64, high=70, **i64)),
-            s(T((2, 3), "int32", low=-1000, high=1000), T((1, 3), "int32", low=-2, high=40)),
-            s(T((3, 4), "uint8", low=0, high=256), T((3, 4), "uint8", low=0, high=12)),
-            s(T((3, 4), "int8", low=-128, high=128), T((3, 4), "int8", low=-1, high=10)),
-            s(T((4, 5), layout="transposed", **i64), 3), s(5, T((2, 3), low=0, high=10, **i64)),
-            s(T((3,), "bool"), 1), s(T((3,), "bool"), T((3,), "bool")), s(T((3, 4)), 1),
-            s(T((3, 4), **i64), 1.5), s(T((0, 3), **i64), T((3,), low=0, high=3, **i64))]
-
-
 # WGSL shifts take the amount modulo 32; narrow integers live in 32-bit lanes, so 32 bounds them all
-_lshift = binary("bitwise_left_shift", _shift(True), samples=_shift_samples,
+_lshift = binary("bitwise_left_shift", _shift(True), samples=samples.shift,
                  wgsl="select(T(0), a << u32(b), b >= T(0) && b < T(32))")
-_rshift = binary("bitwise_right_shift", _shift(False), samples=_shift_samples,
+_rshift = binary("bitwise_right_shift", _shift(False), samples=samples.shift,
                  wgsl="select(a >> 31u, a >> u32(b), b >= T(0) && b < T(32))")
 
 
@@ -757,7 +746,7 @@ def add(input, other, *, alpha=1):
     if alpha != 1:
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
-    return add_(input, other)
+    return _add(input, other)
 
 
 def sub(input, other, *, alpha=1):
@@ -774,7 +763,7 @@ def sub(input, other, *, alpha=1):
     if alpha != 1:
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
-    return sub_(input, other)
+    return _sub(input, other)
 
 
 def rsub(input, other, *, alpha=1):
@@ -783,9 +772,9 @@ def rsub(input, other, *, alpha=1):
 
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
-        return div_(input, other)
+        return _div(input, other)
     if rounding_mode == "floor":
-        return floor_divide_(input, other)
+        return _floor_divide(input, other)
     if rounding_mode == "trunc":
         return _div_trunc(input, other)
     raise RuntimeError(
@@ -794,12 +783,12 @@ def div(input, other, *, rounding_mode=None):
 
 
 def floor_divide(input, other):
-    return floor_divide_(input, other)
+    return _floor_divide(input, other)
 
 
 def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
-        return pow_(*promote_args((input, exponent)))
+        return _pow(*promote_args((input, exponent)))
     if (
         isinstance(exponent, int)
         and not isinstance(exponent, bool)
@@ -811,7 +800,7 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d is dt.float16 or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-    return pow_(input, exponent)
+    return _pow(input, exponent)
 
 
 def square(input):

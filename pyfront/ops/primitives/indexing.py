@@ -18,7 +18,7 @@ from ...autograd.function import no_derivative
 from ...shape import normalize_dim
 from ..dispatch import apply
 from ..registry import OpDef, register
-from ..samples import T, s
+from .. import samples
 
 __all__ = ["gather", "scatter_reduce", "nonzero", "argwhere"]
 METHODS = "gather scatter_reduce nonzero argwhere"
@@ -232,51 +232,6 @@ def _scatter_vjp(c, g):
     return gx, None, gsrc
 
 
-def _gather_samples():
-    i = dict(dtype="int64", low=0, high=3)
-    return [
-        s(T((3, 4)), 1, T((3, 2), **i)),
-        s(T((3, 4)), 0, T((2, 4), **i)),
-        s(T((3, 4)), -1, T((2, 5), **i)),
-        s(T((4, 3), layout="transposed"), 1, T((3, 6), **i)),
-        s(T((2, 3, 4)), 2, T((2, 3, 4), **i)),
-        s(T(()), 0, T((), "int64", low=0, high=1)),
-        s(T((3,)), 0, T((), **i)),
-        s(T((3, 4)), 1, T((0, 2), **i)),
-        s(T((3, 4), "int64"), 1, T((3, 2), **i)),
-        s(T((3, 4)), 1, T((3, 2), "int32", low=0, high=3)),
-        s(T((3, 4)), 1, T((3, 2), "float32")),
-        s(T((3, 4)), 1, T((3, 2), dtype="int64", low=3, high=6)),
-        s(T((3, 4)), 1, T((3, 2), dtype="int64", low=-2, high=0)),
-        s(T((3, 4)), 1, T((4, 2), **i)),
-        s(T((3, 4)), 1, T((3,), **i)),
-        s(T((3, 4)), 2, T((3, 2), **i)),
-    ]
-
-
-def _scatter_reduce_samples():
-    i = dict(dtype="int64", low=0, high=3)
-    out = []
-    for r in REDUCTIONS:
-        out += [
-            s(T((3, 4)), 1, T((3, 5), **i), T((3, 5)), r),
-            s(T((3, 4)), 0, T((4, 4), **i), T((4, 4)), r, include_self=False),
-        ]
-    return out + [
-        s(T((3, 4), "int64"), 1, T((3, 5), **i), T((3, 5), "int64"), "mean"),
-        s(T((4, 3), layout="transposed"), -1, T((2, 6), **i), T((2, 6)), "amax", include_self=False),
-        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5), low=-1, high=1), "prod"),
-        s(T(()), 0, T((), "int64", low=0, high=1), T(()), "amin"),
-        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5)), "max"),
-        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5)), "add"),
-        s(T((3, 4)), 1, T((3, 5), **i), T((3, 5), "float64"), "sum"),
-        s(T((3, 4)), 1, T((3, 5), "float32"), T((3, 5)), "sum"),
-        s(T((3, 4)), 1, T((3,), **i), T((3, 5)), "sum"),
-        s(T((3, 4)), 1, T((3, 2), **i), T((3, 5), grad=False), "sum"),
-        s(T((3, 4)), 1, T((3, 5), **i), T((2, 5)), "sum"),
-    ]
-
-
 GATHER = register(
     OpDef(
         "gather",
@@ -287,7 +242,7 @@ GATHER = register(
         arity=2,
         save=(1,),
         torch_name="gather",
-        samples=_gather_samples,
+        samples=samples.gather,
     )
 )
 
@@ -303,7 +258,7 @@ SCATTER = register(
         save_output=True,
         backward_name="ScatterReduceBackward0",
         torch_name="scatter_reduce",
-        samples=_scatter_reduce_samples,
+        samples=samples.scatter_reduce,
     )
 )
 
@@ -382,13 +337,7 @@ NONZERO = register(
         lambda np, x: np.argwhere(x),
         None,
         torch_name="nonzero",
-        samples=lambda: [
-            s(T((3, 4), "int64", low=-1, high=2)),
-            s(T((2, 3, 4), "bool")),
-            s(T(())),
-            s(T((0, 3))),
-            s(T((4, 5), "int64", low=0, high=2, layout="transposed")),
-        ],
+        samples=samples.nonzero,
     )
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..registry import OpDef, register
-from ..samples import T, s
+from .. import samples
 
 __all__ = ["mm", "bmm"]
 METHODS = "mm bmm"
@@ -47,24 +47,13 @@ def _matmul_vjp(c, g):
     return ga, gb
 
 
-def _register(name, samples):
+def _register(name, sample_fn):
     return register(OpDef(name, "other", _matmul_infer, lambda np, a, b, rank: np.matmul(a, b), _matmul_vjp,
-                          arity=2, save=(0, 1), torch_name=name, samples=samples))
+                          arity=2, save=(0, 1), torch_name=name, samples=sample_fn))
 
 
-_MM = _register("mm", lambda: [
-    s(T((3, 4)), T((4, 5))), s(T((4, 3), layout="transposed"), T((4, 5))),
-    s(T((3, 4)), T((5, 4), layout="transposed")), s(T((0, 4)), T((4, 5))), s(T((3, 0)), T((0, 5))),
-    s(T((3, 1), layout="expanded", expand_to=(3, 4)), T((4, 2))), s(T((2, 3), "int64"), T((3, 4), "int64")),
-    s(T((2, 3)), T((4, 5))), s(T((3,)), T((3, 4))), s(T((2, 3)), T((3,))), s(T((2, 3)), T((3, 4), "float64")),
-    s(T((2, 3), "bool"), T((3, 4), "bool")), s(T((2, 3), "float64"), T((3, 2), "float64"))])
-_BMM = _register("bmm", lambda: [
-    s(T((2, 3, 4)), T((2, 4, 5))), s(T((4, 3, 2), layout="transposed"), T((2, 4, 5))),
-    s(T((1, 4, 5), layout="expanded", expand_to=(2, 4, 5)), T((2, 5, 3))), s(T((0, 3, 4)), T((0, 4, 5))),
-    s(T((2, 3, 0)), T((2, 0, 4))), s(T((2, 3, 4), "int64"), T((2, 4, 5), "int64")),
-    s(T((2, 3, 4)), T((3, 4, 5))), s(T((2, 3, 4)), T((2, 5, 5))), s(T((3, 4)), T((2, 4, 5))),
-    s(T((2, 3, 4)), T((4, 5))), s(T((2, 3, 4)), T((2, 4, 5), "float64")),
-    s(T((2, 3, 4), "bool"), T((2, 4, 5), "bool"))])
+_MM = _register("mm", samples.mm)
+_BMM = _register("bmm", samples.bmm)
 _OPS = {2: _MM, 3: _BMM}
 
 

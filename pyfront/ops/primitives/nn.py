@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from ..registry import OpDef, register
-from ..samples import T, s
+from .. import samples
 
 __all__: list = []
 METHODS = ""
@@ -97,21 +97,7 @@ IM2COL = register(
         _im2col_vjp,
         backward_name="Im2ColBackward0",
         torch_name="nn.functional.unfold",
-        samples=lambda: [
-            s(T((2, 3, 5, 5)), 2),
-            s(T((1, 2, 6, 7)), (2, 3), dilation=(2, 1), padding=1, stride=2),
-            s(T((3, 5, 4)), 3, padding=(0, 1)),
-            s(T((0, 2, 4, 4)), 2),
-            s(T((4, 4, 3, 2), layout="transposed"), 2, stride=(1, 2)),
-            s(T((2, 3, 5, 5), "int64"), 2),
-            s(T((2, 3, 5, 5)), 6),
-            s(T((2, 3, 5, 5)), 2, stride=0),
-            s(T((2, 3, 5, 5)), 2, padding=-1),
-            s(T((2, 3, 5, 5)), 2, dilation=0),
-            s(T((2, 3, 5, 5)), 0),
-            s(T((5, 5)), 2),
-            s(T((1, 2, 3, 5, 5)), 2),
-        ],
+        samples=samples.im2col,
     )
 )
 COL2IM = register(
@@ -123,18 +109,7 @@ COL2IM = register(
         _col2im_vjp,
         backward_name="Col2ImBackward0",
         torch_name="nn.functional.fold",
-        samples=lambda: [
-            s(T((2, 12, 16)), (5, 5), 2),
-            s(T((12, 16)), (5, 5), 2),
-            s(T((1, 12, 9)), (6, 7), (2, 3), dilation=(2, 1), padding=1, stride=2),
-            s(T((0, 8, 4)), (3, 3), 2),
-            s(T((16, 12), layout="transposed"), (5, 5), 2),
-            s(T((2, 12, 15)), (5, 5), 2),
-            s(T((2, 11, 16)), (5, 5), 2),
-            s(T((3, 2, 12, 16)), (5, 5), 2),
-            s(T((2, 12, 16), "int64"), (5, 5), 2),
-            s(T((2, 12, 16)), (5, 5), 2, stride=0),
-        ],
+        samples=samples.col2im,
     )
 )
 

@@ -18,7 +18,7 @@ from ..argcheck import invalid_combination
 from ..creation import ones, zeros_like
 from ..dispatch import apply
 from ..registry import OpDef, register
-from ..samples import T, s
+from .. import samples
 from .elementwise import where
 from .shaping import cat
 
@@ -76,16 +76,6 @@ def _integer_result(input, dtype):
     return input if input.dtype.is_floating_point else input.to(dt.int64)
 
 
-def _dim_samples(dtypes):
-    """Reduction samples: all dims, one dim, negative dim, keepdim, 0-d, empty, strided, several and
-    repeated dims, out-of-range dims, and the integer/bool ``dtypes``."""
-    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True), s(T((2, 3, 4)), 0, keepdim=True),
-            s(T(())), s(T(()), 0), s(T(()), -1, True), s(T((0, 3)), 1), s(T((4, 5), layout="transposed"), 0),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4)), 2), s(T(()), 1),
-            s(T((2, 3, 4)), (0, 2)), s(T((2, 3, 4)), (-1, 1), True), s(T((2, 3)), (1, -1)),
-            *(s(T((3, 4), d), 1) for d in dtypes), *(s(T((3, 4), d)) for d in dtypes)]
-
-
 # -- sum and prod -------------------------------------------------------------------------------
 def _exclusive_products(x, dim):
     """The product of the other entries along ``dim`` without dividing (right with zeros): the
@@ -123,12 +113,12 @@ def _prod_vjp(c, g):
 _sum = register(OpDef(
     "sum", "reduction", _reduce_infer(), lambda np, x, dims, keepdim: np.sum(x, axis=dims, keepdims=keepdim),
     lambda c, g: (_restore(c, g)[0].expand(c.input_shapes[0]),),
-    torch_name="sum", samples=lambda: _dim_samples(("int64", "bool", "int32", "uint8"))))
+    torch_name="sum", samples=samples.sum))
 
 _prod = register(OpDef(
     "prod", "reduction", _reduce_infer(),
     lambda np, x, dims, keepdim: np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
-    save_output=True, torch_name="prod", samples=lambda: _dim_samples(("int64", "bool", "int32"))))
+    save_output=True, torch_name="prod", samples=samples.prod))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -178,7 +168,7 @@ def _extreme(name, np_name):
         name, "reduction", _reduce_infer(),
         lambda np, x, dims, keepdim, nan_ties: getattr(np, np_name)(x, axis=dims, keepdims=keepdim),
         _evenly_vjp, save=(0,), save_output=True, torch_name=name,
-        samples=lambda: _dim_samples(("int64", "bool", "uint8")) + [s(T((0, 3)), 0), s(T((0, 3)))]))
+        samples=samples.amax_amin))
 
 
 amax_op = _extreme("amax", "amax")
@@ -227,17 +217,10 @@ def _arg_infer(x, dim, keepdim):
     return [(reduced_shape(x.shape, (dim,) if x.dim() else (), keepdim), dt.int64)]
 
 
-def _arg_samples():
-    return [s(T((3, 4))), s(T((3, 4)), 1), s(T((2, 3, 4)), -1, True), s(T((3, 4)), keepdim=True),
-            s(T(())), s(T(()), 0), s(T((0, 3)), 1), s(T((0, 3)), 0), s(T((0, 3))),
-            s(T((4, 5), layout="transposed"), 0), s(T((3, 4)), 2), s(T((3, 4), "int64"), 0),
-            s(T((3, 4), "bool"), 0), s(T((3, 4), "uint8"))]
-
-
 argmax_op = register(OpDef("argmax", "reduction", _arg_infer, _arg_np("argmax"), None, torch_name="argmax",
-                         samples=_arg_samples))
+                         samples=samples.argmax_argmin))
 argmin_op = register(OpDef("argmin", "reduction", _arg_infer, _arg_np("argmin"), None, torch_name="argmin",
-                         samples=_arg_samples))
+                         samples=samples.argmax_argmin))
 
 
 def _arg(op, name, input, dim, keepdim):
@@ -267,16 +250,12 @@ def _logical_infer(x, dims, keepdim):
     return [(reduced_shape(x.shape, dims, keepdim), dt.uint8 if x.dtype is dt.uint8 else dt.bool_)]
 
 
-def _logical_samples():
-    return _dim_samples(("int64", "bool", "uint8")) + [s(T((3, 4), "bool", low=1), 1)]
-
-
 _all = register(OpDef("all", "reduction", _logical_infer,
                       lambda np, x, dims, keepdim: np.all(x, axis=dims, keepdims=keepdim), None,
-                      torch_name="all", samples=_logical_samples))
+                      torch_name="all", samples=samples.all_any))
 _any = register(OpDef("any", "reduction", _logical_infer,
                       lambda np, x, dims, keepdim: np.any(x, axis=dims, keepdims=keepdim), None,
-                      torch_name="any", samples=_logical_samples))
+                      torch_name="any", samples=samples.all_any))
 
 
 def all(input, dim=None, keepdim=False):
@@ -305,13 +284,6 @@ def _scan_infer(x, dim, **attrs):
     return [(x.shape, x.dtype)]
 
 
-def _scan_samples():
-    return [s(T((3, 4)), 1), s(T((3, 4)), 0), s(T((2, 3, 4)), -1), s(T(()), 0), s(T(()), -1),
-            s(T((0, 3)), 0), s(T((0, 3)), 1), s(T((4, 5), layout="transposed"), 1),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4)), 2), s(T((3, 4), "int64"), 1),
-            s(T((3, 4), "bool"), 0), s(T((3, 4), "int32"), 1)]
-
-
 def _cumprod_vjp(c, g):
     # Without a zero anywhere in the input (PyTorch's test): sum_{j >= i} g_j out_j / x_i. With one:
     # before a row's first zero z the same sum over j < z; z itself gets
@@ -337,9 +309,9 @@ def _cumsum_vjp(c, g):
 
 
 _cumsum = register(OpDef("cumsum", "other", _scan_infer, _scan_np("cumsum"), _cumsum_vjp, torch_name="cumsum",
-                         samples=_scan_samples))
+                         samples=samples.cumsum_cumprod))
 _cumprod = register(OpDef("cumprod", "other", _scan_infer, _scan_np("cumprod"), _cumprod_vjp, save=(0,),
-                          save_output=True, torch_name="cumprod", samples=_scan_samples))
+                          save_output=True, torch_name="cumprod", samples=samples.cumsum_cumprod))
 
 
 def cumsum(input, dim, *, dtype=None):
@@ -366,16 +338,8 @@ def _argsort_np(np, x, dim, descending):
     return x.shape[dim] - 1 - np.flip(idx, dim)
 
 
-def _sort_samples():
-    return [s(T((3, 4))), s(T((3, 4)), 0), s(T((2, 3, 4)), -2, True), s(T((5,)), descending=True),
-            s(T(())), s(T(()), 0), s(T((0, 3)), 0), s(T((0, 3))), s(T((4, 5), layout="transposed"), 1),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 0), s(T((3, 4)), 2),
-            s(T((12,), "int64"), stable=True), s(T((12,), "int64"), descending=True, stable=True),
-            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True)]
-
-
 _argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.shape, dt.int64)], _argsort_np,
-                          None, torch_name="argsort", samples=_sort_samples))
+                          None, torch_name="argsort", samples=samples.argsort))
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
@@ -420,18 +384,11 @@ def _softmax_vjp(c, g):
     return (y * (g - (g * y).sum(dim, keepdim=True)),)
 
 
-def _softmax_samples():
-    return [s(T((3, 4)), 1), s(T((3, 4)), 0), s(T((2, 3, 4)), -1), s(T(()), 0), s(T((0, 3)), 1),
-            s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((3, 4), low=-300, high=300), 1),
-            s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1), s(T((3, 4)), 2), s(T((3, 4), "int64"), 1),
-            s(T((3, 4), "int64"), 0), s(T((3, 4), "float64"), -1)]
-
-
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
-                          _softmax_vjp, save_output=True, torch_name="softmax", samples=_softmax_samples))
+                          _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax))
 _log_softmax = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
                               _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
-                              samples=_softmax_samples))
+                              samples=samples.softmax))
 
 
 def _softmax_call(op, name, input, dim, dtype):
@@ -495,19 +452,8 @@ def _norm_vjp(c, g):
     return ((x if p == 2 else x.sign() * x.abs() ** (p - 1)) * scale,)
 
 
-def _norm_samples():
-    inf = math.inf
-    return [s(T((3, 4))), s(T((3, 4)), 2, 1), s(T((3, 4)), "fro", (0, 1), True), s(T((3, 4)), 1, 0),
-            s(T((3, 4)), inf, 1), s(T((3, 4)), -inf), s(T((3, 4)), 0, 1), s(T((3, 4)), 3.5, -1, True),
-            s(T((3, 4)), 0.5, 1), s(T((3, 4)), -1, 1), s(T((3, 4)), -2.5), s(T(())), s(T(()), 1, 0),
-            s(T((0, 3)), 2, 1), s(T((0, 3))), s(T((0, 3)), inf), s(T((0, 3)), inf, 1),
-            s(T((4, 5), layout="transposed"), 2, 0), s(T((3, 1), layout="expanded", expand_to=(3, 4)), 1, 1),
-            s(T((2, 3, 4)), "fro", (0, 1, 2)), s(T((3, 4)), "abc"), s(T((3, 4)), 2, 2),
-            s(T((3, 4), "int64")), s(T((2, 3, 4)), keepdim=True), s(T((3, 4)), inf, keepdim=True)]
-
-
 _norm = register(OpDef("norm", "reduction", _reduce_infer(), _norm_np, _norm_vjp, save=(0,), save_output=True,
-                       backward_name="LinalgVectorNormBackward0", torch_name="norm", samples=_norm_samples))
+                       backward_name="LinalgVectorNormBackward0", torch_name="norm", samples=samples.norm))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
