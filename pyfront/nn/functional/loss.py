@@ -10,6 +10,7 @@ from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
 from ...ops import samples
+from ...ops.queries import can_cast
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from .activation import logsigmoid
@@ -76,10 +77,18 @@ def _floating(kernel: str, dtype) -> None:
 
 
 def _cast_back(result, dtype) -> None:
-    """An in-place step of PyTorch's kernel (``mul_``) writes a floating result into ``dtype``."""
-    if dt.promote_types(result, dtype) != dtype:
+    """An in-place step of PyTorch's kernel (``mul_``) writes ``result`` into ``dtype``: refused only
+    across kinds (float into an integer), as ``torch.can_cast``; float64 into float32 is allowed."""
+    if not can_cast(result, dtype):
         raise RuntimeError(f"result type {result._legacy_name[:-6]} can't be cast to the desired output type "
                            f"{dtype._legacy_name[:-6]}")
+
+
+def _into(x: Tensor, dtype) -> Tensor:
+    """``x`` written into a ``dtype`` buffer, as PyTorch's in-place and ``out=`` steps do (computed in the
+    promoted dtype, then cast)."""
+    _cast_back(x.dtype, dtype)
+    return x if x.dtype == dtype else x.to(dtype)
 
 
 def _only(mask, x):
@@ -245,7 +254,7 @@ def huber_loss(
     d = ew.abs(x - t)
     small = ew.logical_not(d >= delta)  # nan takes the quadratic side, as in PyTorch's gradient
     loss = ew.where(small, 0.5 * _only(small, d) ** 2, delta * (d - 0.5 * delta))
-    return _weighted(loss, weight, input, reduction)
+    return _weighted(_into(loss, input.dtype), weight, input, reduction)
 
 
 # -- classification ------------------------------------------------------------------------------
@@ -528,10 +537,10 @@ def binary_cross_entropy_with_logits(
     # PyTorch's formula, so nan/inf and the gradient at 0 come out as there
     log_sig = logsigmoid(input)
     if pos_weight is not None:
-        log_sig = ((pos_weight - 1) * target + 1) * log_sig
+        log_sig = _into(((pos_weight - 1) * target + 1) * log_sig, log_sig.dtype)  # log_sig.mul_(...)
     negated = 1 - target
-    _cast_back(dt.promote_types(negated.dtype, input.dtype), negated.dtype)  # (1 - target).mul_(input)
-    loss = negated * input - log_sig
+    _cast_back(dt.promote_types(negated.dtype, input.dtype), negated.dtype)
+    loss = _into(_into(negated * input, negated.dtype) - log_sig, negated.dtype)  # (1 - t).mul_(x).sub_(ls)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -616,7 +625,7 @@ def soft_margin_loss(
     # where PyTorch's is
     z = -input
     _cast_back(dt.promote_types(z.dtype, target.dtype), z.dtype)
-    z = z * target
+    z = _into(z * target, z.dtype)
     _cast_back(dt.to_float(z.dtype), z.dtype)
     return _reduce(ew.log1p(ew.exp(z)), reduction)
 
