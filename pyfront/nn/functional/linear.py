@@ -8,6 +8,7 @@ from ...autograd.graph import SEQUENCE
 from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.composite.linalg import matmul
+from ...ops.primitives.linalg import scalar_name
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops.samples import T, s
@@ -42,10 +43,17 @@ __all__ = [
         s(T((2, 3)), T((4, 5))),
         s(T((3, 2), layout="transposed"), T((3, 4), layout="transposed"), T(())),
         s(T((2, 3)), T((3,))),
+        s(T((2, 3), "float64"), T((4, 3)), T((4,))),
+        s(T((3,)), T((4, 3), "float64"), T((4,))),
     ],
 )
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``."""
+    if bias is not None:  # PyTorch runs addmm here: its dtype checks and texts, bias first
+        for name, other in (("self", bias), ("mat1", input)):
+            if other.dtype != weight.dtype:
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                                   f"{scalar_name(other.dtype)} and {scalar_name(weight.dtype)}")
     out = matmul(input, weight.t() if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
 
