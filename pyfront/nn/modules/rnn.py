@@ -237,6 +237,9 @@ class RNNBase(Module):
 
     def check_forward_args(self, input: Tensor, hidden, batch_sizes) -> None:
         self.check_input(input, batch_sizes)
+        self._check_states(input, hidden, batch_sizes)
+
+    def _check_states(self, input: Tensor, hidden, batch_sizes) -> None:
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
 
     def permute_hidden(self, hx, permutation):
@@ -294,7 +297,12 @@ class RNNBase(Module):
                     hx = self._unbatch_hx(hx)
             if hx is None:
                 hx = self._initial_state(input, input.size(batch_dim))
-        self.check_forward_args(input, hx, batch_sizes)
+        if packed and self.mode == "LSTM":
+            # PyTorch's LSTM leaves a packed input to its kernel: a wrong feature size or dtype fails
+            # in the input projection (F.linear, the same texts); the states are still checked here
+            self._check_states(input, hx, batch_sizes)
+        else:
+            self.check_forward_args(input, hx, batch_sizes)
         if packed:
             x = input
         else:
@@ -434,8 +442,7 @@ class LSTM(RNNBase):
         return (self.num_layers * (2 if self.bidirectional else 1), self._mini_batch(input, batch_sizes),
                 self.hidden_size)
 
-    def check_forward_args(self, input: Tensor, hidden, batch_sizes) -> None:
-        self.check_input(input, batch_sizes)
+    def _check_states(self, input: Tensor, hidden, batch_sizes) -> None:
         self.check_hidden_size(
             hidden[0], self.get_expected_hidden_size(input, batch_sizes), "Expected hidden[0] size {}, got {}"
         )
