@@ -448,6 +448,8 @@ FORWARD_CALLS = (
     lambda lib, m: m(_r(lib, 2, 2, 5)),
     lambda lib, m: m(_r(lib, 2, 5)),
     lambda lib, m: m(_r(lib, 2, 2, 3, dtype="float64")),
+    lambda lib, m: m(_r(lib, 0, 2, 3)),
+    lambda lib, m: m(_r(lib, 0, 3)),
     lambda lib, m: m(_r(lib, 2, 2, 3), m_state(lib, m, (1, 3))),
     lambda lib, m: m(_r(lib, 2, 2, 3), m_state(lib, m, (2, 2))),
     lambda lib, m: m(_r(lib, 2, 2, 3), m_state(lib, m, (2,))),
@@ -455,6 +457,7 @@ FORWARD_CALLS = (
     lambda lib, m: m(_r(lib, 2, 3), m_state(lib, m, (1,), width=5)),
     lambda lib, m: m(_r(lib, 2, 2, 3), m_state(lib, m, (1, 2), width=3)),
     lambda lib, m: m(lib.nn.utils.rnn.pack_sequence([_r(lib, 3, 5), _r(lib, 2, 5)])),
+    lambda lib, m: m(lib.nn.utils.rnn.pack_sequence([_r(lib, 3, 3, dtype="float64"), _r(lib, 2, 3)])),
 )
 PACKED_BAD_STATE = lambda lib, m: m(  # noqa: E731
     lib.nn.utils.rnn.pack_sequence([_r(lib, 3, 3), _r(lib, 2, 3)]), m_state(lib, m, (1, 3))

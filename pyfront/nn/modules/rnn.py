@@ -307,6 +307,8 @@ class RNNBase(Module):
             x = input
         else:
             x = input.transpose(0, 1) if self.batch_first else input
+            if x.shape[0] == 0:
+                raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
             steps = [x.shape[1]] * x.shape[0]
             x = x.reshape(x.shape[0] * x.shape[1], x.shape[2])
         output, finals = self._run(x, steps, self._unpack_state(hx))
@@ -315,7 +317,7 @@ class RNNBase(Module):
             return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), self.permute_hidden(
                 hidden, unsorted_indices
             )
-        output = output.reshape(len(steps), steps[0] if steps else 0, output.shape[-1])
+        output = output.reshape(len(steps), steps[0], output.shape[-1])
         if self.batch_first:
             output = output.transpose(0, 1)
         if not batched:
