@@ -12,6 +12,7 @@ import math
 import numbers
 import warnings
 
+from ...autograd.function import Function
 from ...ops.composite.shaping import stack
 from ...ops.creation import empty, zeros
 from ...ops.primitives.elementwise import relu, sigmoid, tanh
@@ -29,6 +30,23 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 _STEMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")  # missing ones are None
 
 
+class _Split(Function):
+    """``x.split(sizes, dim)`` whose backward is one ``cat`` of the pieces' gradients.
+
+    Each piece of a plain split is a slice whose gradient is scattered into a zeros tensor of the
+    whole ``x`` and summed: over the time steps of a long sequence that is quadratic work.
+    """
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        return x.split(sizes, dim)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim), None, None
+
+
 def _step(mode: str, gi: Tensor, state: tuple, w_hh: Tensor, b_hh, w_hr) -> tuple:
     """One time step: ``gi`` is the input's projection ``x W_ih^T + b_ih``; returns the new (h,) or (h, c).
 
@@ -39,13 +57,13 @@ def _step(mode: str, gi: Tensor, state: tuple, w_hh: Tensor, b_hh, w_hr) -> tupl
     gh = F.linear(h, w_hh, b_hh)
     if mode == "LSTM":
         gates = gi + gh
-        i, f, g, o = gates.chunk(4, 1)
+        i, f, g, o = _Split.apply(gates, gates.shape[1] // 4, 1)
         c = sigmoid(f) * state[1] + sigmoid(i) * tanh(g)
         h = sigmoid(o) * tanh(c)
         return (h if w_hr is None else F.linear(h, w_hr)), c
     if mode == "GRU":
-        i_r, i_z, i_n = gi.chunk(3, 1)
-        h_r, h_z, h_n = gh.chunk(3, 1)
+        i_r, i_z, i_n = _Split.apply(gi, gi.shape[1] // 3, 1)
+        h_r, h_z, h_n = _Split.apply(gh, gh.shape[1] // 3, 1)
         r = sigmoid(i_r + h_r)
         z = sigmoid(i_z + h_z)
         n = tanh(i_n + r * h_n)
@@ -62,10 +80,9 @@ def _run_direction(mode, x, steps, state, weights, reverse):
     joins the batch (with its initial state) at its last step.
     """
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
-    gi_all = F.linear(x, w_ih, b_ih)  # every step's input projection in one matmul
-    offsets = [0]
-    for n in steps:
-        offsets.append(offsets[-1] + n)
+    if mode != "GRU" and b_hh is not None:  # b_hh adds to the gates directly: add it once, not per step
+        b_ih, b_hh = b_ih + b_hh, None
+    gi_steps = _Split.apply(F.linear(x, w_ih, b_ih), steps, 0)  # every step's projection in one matmul
     order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
     initial, rows = state, steps[order[0]]
     state = tuple(s[:rows] for s in state)
@@ -78,7 +95,7 @@ def _run_direction(mode, x, steps, state, weights, reverse):
         elif n > rows:
             state = tuple(cat([s, s0[rows:n]]) for s, s0 in zip(state, initial))
         rows = n
-        state = _step(mode, gi_all[offsets[t] : offsets[t] + n], state, w_hh, b_hh, w_hr)
+        state = _step(mode, gi_steps[t], state, w_hh, b_hh, w_hr)
         outs.append(state[0])
     if reverse:
         outs.reverse()
