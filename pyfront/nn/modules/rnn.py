@@ -48,7 +48,8 @@ class _Split(Function):
 
 
 def _step(mode: str, gi: Tensor, state: tuple, w_hh: Tensor, b_hh, w_hr) -> tuple:
-    """One time step: ``gi`` is the input's projection ``x W_ih^T + b_ih``; returns the new (h,) or (h, c).
+    """One time step: ``gi`` is the input's projection ``x W_ih^T + b_ih`` (the layers fold ``b_hh`` into
+    it too and pass ``b_hh=None``); returns the new (h,) or (h, c).
 
     Gate order and formulas are PyTorch's: LSTM i, f, g, o; GRU r, z, n with
     ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`` and ``h' = (h - n) * z + n``.

@@ -113,7 +113,13 @@ class PackedSequence(namedtuple("PackedSequence_", _FIELDS)):
 
 
 def invert_permutation(permutation: Tensor | None) -> Tensor | None:
-    """The inverse of a permutation of ``0..n-1`` (``out[permutation[i]] = i``), or None for None."""
+    """The inverse of a permutation of ``0..n-1``: ``out[permutation[i]] = i``, as PyTorch's.
+
+    Args:
+        permutation: a 1-D integer tensor holding each of ``0..n-1`` once, or None
+
+    Returns a tensor like ``permutation`` (None for None); the scatter raises on an index out of range.
+    """
     if permutation is None:
         return None
     return empty_like(permutation).scatter_(
