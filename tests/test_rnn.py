@@ -685,3 +685,17 @@ def test_time_loop_reads_nothing_back_on_webgpu(monkeypatch):
     assert counted(lambda: plain(3)) == counted(lambda: plain(8)) == 0
     assert counted(lambda: packed(3)) == counted(lambda: packed(8)) <= 6
     assert counted(lambda: m.weight_hh_l1.grad.tolist()) >= 1  # the counter does see read-backs
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_double_backward_as_torch(name):
+    """A gradient penalty (the input gradient's norm, differentiated again) matches torch's."""
+    pm, tm = pair(name, IN, HID, dtype="float64", bidirectional=True)
+    t_x = leaf((STEPS, BATCH, IN), "float64", 110)
+    p_x = to_pf(t_x, "cpu")
+    grads = []
+    for lib, m, x in ((torch, tm, t_x), (pyfront, pm, p_x)):
+        (g,) = lib.autograd.grad(m(x)[0].tanh().sum(), x, create_graph=True)
+        (g**2).sum().backward()
+        grads.append((g, x.grad, m.weight_hh_l0.grad))
+    assert_same(grads[1], grads[0])
