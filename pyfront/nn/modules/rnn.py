@@ -12,7 +12,6 @@ import math
 import numbers
 import warnings
 
-from ...autograd.function import Function
 from ...ops.composite.shaping import stack
 from ...ops.creation import empty, zeros
 from ...ops.primitives.elementwise import relu, sigmoid, tanh
@@ -21,30 +20,13 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from ..utils.rnn import PackedSequence
+from ..utils.rnn import PackedSequence, split_pieces
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 _STEMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")  # missing ones are None
-
-
-class _Split(Function):
-    """``x.split(sizes, dim)`` whose backward is one ``cat`` of the pieces' gradients.
-
-    Each piece of a plain split is a slice whose gradient is scattered into a zeros tensor of the
-    whole ``x`` and summed: over the time steps of a long sequence that is quadratic work.
-    """
-
-    @staticmethod
-    def forward(ctx, x, sizes, dim):
-        ctx.dim = dim
-        return x.split(sizes, dim)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        return cat(grads, ctx.dim), None, None
 
 
 def _step(mode: str, gi: Tensor, state: tuple, w_hh: Tensor, b_hh, w_hr) -> tuple:
@@ -58,13 +40,13 @@ def _step(mode: str, gi: Tensor, state: tuple, w_hh: Tensor, b_hh, w_hr) -> tupl
     gh = F.linear(h, w_hh, b_hh)
     if mode == "LSTM":
         gates = gi + gh
-        i, f, g, o = _Split.apply(gates, gates.shape[1] // 4, 1)
+        i, f, g, o = split_pieces(gates, gates.shape[1] // 4, 1)
         c = sigmoid(f) * state[1] + sigmoid(i) * tanh(g)
         h = sigmoid(o) * tanh(c)
         return (h if w_hr is None else F.linear(h, w_hr)), c
     if mode == "GRU":
-        i_r, i_z, i_n = _Split.apply(gi, gi.shape[1] // 3, 1)
-        h_r, h_z, h_n = _Split.apply(gh, gh.shape[1] // 3, 1)
+        i_r, i_z, i_n = split_pieces(gi, gi.shape[1] // 3, 1)
+        h_r, h_z, h_n = split_pieces(gh, gh.shape[1] // 3, 1)
         r = sigmoid(i_r + h_r)
         z = sigmoid(i_z + h_z)
         n = tanh(i_n + r * h_n)
@@ -83,7 +65,7 @@ def _run_direction(mode, x, steps, state, weights, reverse):
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     if mode != "GRU" and b_hh is not None:  # b_hh adds to the gates directly: add it once, not per step
         b_ih, b_hh = b_ih + b_hh, None
-    gi_steps = _Split.apply(F.linear(x, w_ih, b_ih), steps, 0)  # every step's projection in one matmul
+    gi_steps = split_pieces(F.linear(x, w_ih, b_ih), steps, 0)  # every step's projection in one matmul
     order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
     initial, rows = state, steps[order[0]]
     state = tuple(s[:rows] for s in state)

@@ -11,6 +11,7 @@ from collections import namedtuple
 from collections.abc import Iterable
 
 from ... import dtypes as dt
+from ...autograd.function import Function
 from ...ops.composite.shaping import stack
 from ...ops.creation import arange, empty_like, full, tensor
 from ...ops.primitives.shaping import cat
@@ -112,6 +113,27 @@ class PackedSequence(namedtuple("PackedSequence_", _FIELDS)):
         return self.data.is_cuda
 
 
+class _Split(Function):
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        return x.split(sizes, dim)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim), None, None
+
+
+def split_pieces(x: Tensor, sizes, dim: int) -> tuple:
+    """``x.split(sizes, dim)`` whose backward is one ``cat`` of the pieces' gradients.
+
+    Each piece of a plain split is a slice whose gradient is scattered into a zeros tensor of the
+    whole ``x`` and summed: over the time steps of a long sequence that is quadratic work. The
+    recurrent layers and the packing functions cut their sequences step by step with this.
+    """
+    return _Split.apply(x, sizes, dim)
+
+
 def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse of a permutation of ``0..n-1``: ``out[permutation[i]] = i``, as PyTorch's.
 
@@ -195,7 +217,8 @@ def pack_padded_sequence(
             f"the longest sequence has length {lengths[0]}, but the padded input has only {steps} steps"
         )
     batch_sizes = [sum(n > t for n in lengths) for t in range(lengths[0])]
-    data = cat([input[t, :n] for t, n in enumerate(batch_sizes)])
+    steps_of_input = split_pieces(input, 1, 0)
+    data = cat([steps_of_input[t][0, :n] for t, n in enumerate(batch_sizes)])
     return PackedSequence(data, tensor(batch_sizes, dtype=dt.int64), sorted_indices, unsorted_indices)
 
 
@@ -229,12 +252,11 @@ def pad_packed_sequence(
     data = sequence.data
     batch, feature = batch_sizes[0], tuple(data.shape[1:])
     pad = full((batch, *feature), padding_value, dtype=data.dtype, device=data.device)
-    pieces, offset = [], 0
-    for n in batch_sizes:  # each step's rows, then padding up to the batch size: one cat for all
-        pieces.append(data[offset : offset + n])
+    pieces = []
+    for rows, n in zip(split_pieces(data, batch_sizes, 0), batch_sizes):
+        pieces.append(rows)  # each step's rows, then padding up to the batch size: one cat for all
         if n < batch:
             pieces.append(pad[: batch - n])
-        offset += n
     pieces += [pad] * (steps - len(batch_sizes))
     padded = cat(pieces).reshape(steps, batch, *feature)
     lengths = [sum(n > b for n in batch_sizes) for b in range(batch)]
