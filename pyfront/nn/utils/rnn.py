@@ -173,7 +173,9 @@ def pack_padded_sequence(
         batch_first: whether ``input`` has the batch first. Default: False
         enforce_sorted: the sequences must come longest first; with False they are sorted here and
             the order is kept in ``sorted_indices`` (the layers give their results back in the
-            caller's order). Default: True
+            caller's order). Equal lengths keep their order (a stable sort); PyTorch's unstable sort
+            may order ties in a long batch otherwise, which changes ``sorted_indices`` and the order
+            of ``data`` but no result in the caller's order. Default: True
 
     Returns:
         a :class:`PackedSequence`; gradients flow back to ``input``.
@@ -185,7 +187,7 @@ def pack_padded_sequence(
     lengths = _host_lengths(lengths)
     sorted_indices = unsorted_indices = None
     if not enforce_sorted:
-        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])  # stable, as torch's cpu sort
+        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])  # host-side: no read-back
         lengths = [lengths[i] for i in order]
         inverse = [0] * len(order)
         for position, i in enumerate(order):
