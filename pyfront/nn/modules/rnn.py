@@ -1,6 +1,6 @@
 """Recurrent layers (RNN, LSTM, GRU) and their single-step cells, with PyTorch's parameters and checks.
 
-Each layer is composed from pyfront ops (linear, sigmoid, tanh, chunk, cat), so autograd and every
+Each layer is composed from pyfront ops (linear, sigmoid, tanh, split, cat), so autograd and every
 device come with them. The input projection of all time steps is one matmul per layer and direction;
 the time loop then costs a few small ops per step and never reads a device value back: packed batch
 sizes are host-side ints (PyTorch keeps them in a cpu tensor too).
