@@ -986,6 +986,8 @@ def linear():
         s(T((2, 3)), T((4, 5))),
         s(T((3, 2), layout="transposed"), T((3, 4), layout="transposed"), T(())),
         s(T((2, 3)), T((3,))),
+        s(T((2, 3), "float64"), T((4, 3)), T((4,))),
+        s(T((3,)), T((4, 3), "float64"), T((4,))),
     ]
 
 

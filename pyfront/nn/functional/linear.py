@@ -8,6 +8,7 @@ from ...autograd.graph import SEQUENCE
 from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.composite.linalg import matmul
+from ...ops.primitives.linalg import scalar_name
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples
@@ -48,6 +49,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     Matches ``torch.nn.functional.linear``.
     """
+    if bias is not None:  # PyTorch runs addmm here: its dtype checks and texts, bias first
+        for name, other in (("self", bias), ("mat1", input)):
+            if other.dtype != weight.dtype:
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                                   f"{scalar_name(other.dtype)} and {scalar_name(weight.dtype)}")
     out = matmul(input, weight.t() if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
 
