@@ -3,6 +3,10 @@
 Per-op costs dominate small tensors (DESIGN.md: a dispatch into an open pass costs ~3 µs, a new
 bind group plus pass ~55 µs, a submit ~100 µs), so dispatches accumulate in one compute pass and
 are submitted only at a sync point: a read-back, ``synchronize()``, or a full parameter ring.
+
+The loader lives here too: kernels come from shaders/ with their includes expanded and their
+placeholders and shared constants substituted (``specialise``), and each kernel's parameters are
+packed by name from the ``struct Params`` it declares (``ParamLayout``).
 """
 
 from __future__ import annotations
