@@ -3,12 +3,12 @@
 // in PyTorch). The first pass's candidates are the reduced elements themselves; a later pass's are
 // the winners of the previous one (in chunk order, so the first extreme still wins). The passes
 // keep the work of one invocation bounded (lavapipe silently stops a loop after 65,535 iterations).
-// Placeholders: enable, in_type, better (a bool expression of v and best: v replaces best), nk, nr,
-//   candidate (an expression of m and c: the reduced index of candidate c of output m).
-// Bindings: 0 input, 1 the previous pass's winners (i32, M x C; unused by the first pass),
-//   2 output (i32 reduced indices, M x G), 3 parameters.
-// Parameters: [0] M outputs, [1] C candidates per output, [2] input offset, [3] G chunks per output
-//   (ceil(C / CHUNK)); [4 ..) dims as reduce_common.wgsl.
+// Placeholders: enable, in_type, better (a bool expression of v and best: v replaces best),
+//   candidate (an expression of m and c: the reduced index of candidate c of output m), CHUNK (from
+//   kernels/reduce.py), and those of reduce_index.wgsl (which declares the parameters: n counts
+//   candidates, chunks = ceil(n / CHUNK) per output).
+// Bindings: 0 input, 1 the previous pass's winners (i32, m x n; unused by the first pass),
+//   2 output (i32 reduced indices, m x chunks), 3 parameters.
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl
@@ -17,7 +17,7 @@ ${enable}
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-const CHUNK = 4096u;  // as ARG_CHUNK in kernels/reduce.py
+const CHUNK: u32 = ${CHUNK}u;
 
 //!include reduce_index.wgsl
 
@@ -25,16 +25,16 @@ fn candidate(m: u32, c: u32) -> u32 {
     return ${candidate};
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let o = flat_index(gid, nwg, 256u);
-    let chunks = P(3u);
-    if (o >= P(0u) * chunks) {
+    let o = flat_index(gid, nwg);
+    let chunks = params.chunks;
+    if (o >= params.m * chunks) {
         return;
     }
     let m = o / chunks;
     let start = (o % chunks) * CHUNK;
-    let stop = min(P(1u), start + CHUNK);
+    let stop = min(params.n, start + CHUNK);
     let base = base_offset(m);
     var index = candidate(m, start);
     var best = inp[base + reduced_offset(index)];

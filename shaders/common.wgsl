@@ -1,21 +1,11 @@
-// Shared by every kernel: the parameter block and how to read it.
-// The parameters uniform holds 64 u32 words; each kernel's header says what word k means.
-// Kernels read word k with P(k) and a float parameter with PF(k) (bits of an f32).
-struct Params {
-    words: array<vec4<u32>, 16>,
-}
-
-fn P(k: u32) -> u32 {
-    return params.words[k / 4u][k % 4u];
-}
-
-fn PF(k: u32) -> f32 {
-    return bitcast<f32>(P(k));
-}
-
-fn PI(k: u32) -> i32 {
-    return bitcast<i32>(P(k));
-}
+// Shared by every kernel. A kernel declares its parameters once, by name, in `struct Params`
+// (bound as the uniform `params`); the loader (runtime.py, ParamLayout) reads that declaration and
+// packs the values Python passes by name, refusing a missing or unknown one. Field types: u32, i32,
+// f32, vec4<u32>, array<vec4<u32>, N> (WGSL lays uniform arrays out in 16-byte steps, so a list of
+// words is read as params.x[i / 4u][i % 4u]) and structs of those.
+// Constants from Python (runtime.py), never copied: WORKGROUP invocations per workgroup, MAX_DIMS.
+const WORKGROUP: u32 = ${WORKGROUP}u;
+const MAX_DIMS: u32 = ${MAX_DIMS}u;
 
 // An f32 from its bits. A function call is not a constant expression, so infinities and NaN made
 // this way are not rejected at compile time (Tint refuses bitcast<f32>(0x7f800000u) as a constant).
@@ -24,6 +14,6 @@ fn f32_from_bits(bits: u32) -> f32 {
 }
 
 // The flat invocation index of a 1D problem folded into a 2D grid of workgroups (see the runtime).
-fn flat_index(gid: vec3<u32>, nwg: vec3<u32>, wg_size: u32) -> u32 {
-    return gid.x + gid.y * nwg.x * wg_size;
+fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+    return gid.x + gid.y * nwg.x * WORKGROUP;
 }

@@ -3,10 +3,20 @@
 // address takes the index values, and the "plain" side (the output of index/gather, the values
 // of index_put/scatter) addressed by the coordinates alone. The index tensors are one
 // contiguous i32 array of k rows of N, the k-th row read at position p (from the coordinates).
-// Needs a binding named idx (array<i32>) and params.
-// Parameters: [0] numel, [1] N, [2] k, [3] ndim, [4] indexed-side offset, [5] plain-side offset;
-//   dim d at 6 + 4d: size, indexed stride, plain stride, p stride;
-//   index j at 6 + 4 ndim + 2j: indexed stride, size of the dim it indexes.
+// Needs a binding named idx (array<i32>). Placeholders: index_vecs (vec4s of index_strides and
+// index_sizes: room for 4 * index_vecs index rows).
+struct Params {
+    numel: u32,
+    n: u32,  // elements per index row
+    k: u32,  // index rows
+    ndim: u32,  // dims of the iteration shape, <= MAX_DIMS
+    indexed_offset: u32,
+    plain_offset: u32,
+    dims: array<vec4<u32>, ${MAX_DIMS}>,  // per dim: size, indexed stride, plain stride, p stride
+    index_strides: array<vec4<u32>, ${index_vecs}>,  // per index row j: the indexed side's stride
+    index_sizes: array<vec4<u32>, ${index_vecs}>,  // and the size of the dim it indexes
+}
+
 struct Located {
     indexed: u32,
     plain: u32,
@@ -14,30 +24,27 @@ struct Located {
 }
 
 fn locate(i: u32) -> Located {
-    let nd = P(3u);
     var rest = i;
-    var indexed = P(4u);
-    var plain = P(5u);
+    var indexed = params.indexed_offset;
+    var plain = params.plain_offset;
     var p = 0u;
-    for (var d = i32(nd) - 1i; d >= 0i; d--) {
-        let base = 6u + 4u * u32(d);
-        let size = P(base);
-        let c = rest % size;
-        rest = rest / size;
-        indexed += c * P(base + 1u);
-        plain += c * P(base + 2u);
-        p += c * P(base + 3u);
+    for (var d = i32(params.ndim) - 1i; d >= 0i; d--) {
+        let dim = params.dims[d];
+        let c = rest % dim.x;
+        rest = rest / dim.x;
+        indexed += c * dim.y;
+        plain += c * dim.z;
+        p += c * dim.w;
     }
     var ok = true;
-    for (var j = 0u; j < P(2u); j++) {
-        let base = 6u + 4u * nd + 2u * j;
-        let size = PI(base + 1u);
-        var v = idx[j * P(1u) + p];
+    for (var j = 0u; j < params.k; j++) {
+        let size = i32(params.index_sizes[j / 4u][j % 4u]);
+        var v = idx[j * params.n + p];
         if (v < 0i) {
             v += size;
         }
         ok = ok && v >= 0i && v < size;
-        indexed += u32(v) * P(base);
+        indexed += u32(v) * params.index_strides[j / 4u][j % 4u];
     }
     return Located(indexed, plain, ok);
 }

@@ -1,12 +1,12 @@
-// Shared by the nonzero kernels: an inclusive prefix sum across a workgroup of 256 (Hillis-Steele).
+// Shared by the nonzero kernels: an inclusive prefix sum across a workgroup (Hillis-Steele).
 // Placeholders: none.
-var<workgroup> scan: array<u32, 256>;
+var<workgroup> scan: array<u32, WORKGROUP>;
 
 // The inclusive prefix sum of v over the workgroup lands in scan[]; every invocation must call it.
 fn scan_block(lid: u32, v: u32) {
     scan[lid] = v;
     workgroupBarrier();
-    for (var s = 1u; s < 256u; s *= 2u) {
+    for (var s = 1u; s < WORKGROUP; s *= 2u) {
         var add = 0u;
         if (lid >= s) {
             add = scan[lid - s];

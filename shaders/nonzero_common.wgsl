@@ -1,19 +1,28 @@
 // Shared by the nonzero kernels: whether logical element i of the strided input is non-zero.
-// Placeholders: type (the input's). Needs a binding named x and params; workgroups of 256
-// elements, numbered w, each ranking its elements with scan_block.
-// Parameters: [0] numel, [1] number of 256-element blocks, [2] r (dims read), [3] input offset,
-//   [4 .. 4+r) read sizes, [4+r .. 4+2r) read strides (the input's dims, merged where they
-//   can be), [4+2r] o (the input's own ndim), [5+2r .. 5+2r+o) its sizes, [5+2r+o] rows of out.
+// Placeholders: type (the input's), dim_vecs (vec4s of each list of dims: room for 4 * dim_vecs).
+// Needs a binding named x; workgroups of WORKGROUP elements, numbered w, each ranking its elements
+// with scan_block.
+struct Params {
+    numel: u32,
+    blocks: u32,  // of WORKGROUP elements
+    r: u32,  // dims read: the input's, merged where they can be
+    offset: u32,  // the input's
+    o: u32,  // the input's own ndim
+    rows: u32,  // rows of the output
+    read_sizes: array<vec4<u32>, ${dim_vecs}>,  // [d / 4][d % 4] for d < r
+    read_strides: array<vec4<u32>, ${dim_vecs}>,
+    sizes: array<vec4<u32>, ${dim_vecs}>,  // the input's own sizes, d < o
+}
+
 fn is_set(i: u32) -> u32 {
-    if (i >= P(0u)) {
+    if (i >= params.numel) {
         return 0u;
     }
-    let r = P(2u);
     var rest = i;
-    var offset = P(3u);
-    for (var d = i32(r) - 1i; d >= 0i; d--) {
-        let size = P(4u + u32(d));
-        offset += (rest % size) * P(4u + r + u32(d));
+    var offset = params.offset;
+    for (var d = i32(params.r) - 1i; d >= 0i; d--) {
+        let size = params.read_sizes[d / 4i][d % 4i];
+        offset += (rest % size) * params.read_strides[d / 4i][d % 4i];
         rest = rest / size;
     }
     return select(0u, 1u, x[offset] != ${type}(0));

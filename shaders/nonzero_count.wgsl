@@ -1,7 +1,7 @@
-// nonzero, pass 1 of 3: the number of non-zero elements in each block of 256.
-// Placeholders: enable, type (the input's).
+// nonzero, pass 1 of 3: the number of non-zero elements in each block of WORKGROUP.
+// Placeholders: enable, type (the input's), dim_vecs (nonzero_common.wgsl).
 // Bindings: 0 input, 1 counts (u32 per block), 2 parameters.
-// Parameters: as nonzero_common.wgsl.
+// Parameters: struct Params of nonzero_common.wgsl.
 ${enable}
 //!include common.wgsl
 @group(0) @binding(0) var<storage, read> x: array<${type}>;
@@ -9,12 +9,12 @@ ${enable}
 @group(0) @binding(2) var<uniform> params: Params;
 //!include nonzero_common.wgsl
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
     let w = wid.x + wid.y * nwg.x;
-    scan_block(lid.x, is_set(w * 256u + lid.x));
-    if (lid.x == 255u && w < P(1u)) {
-        counts[w] = scan[255];
+    scan_block(lid.x, is_set(w * WORKGROUP + lid.x));
+    if (lid.x == WORKGROUP - 1u && w < params.blocks) {
+        counts[w] = scan[WORKGROUP - 1u];
     }
 }

@@ -1,12 +1,9 @@
 // Shared by reduce.wgsl and reduce_serial.wgsl: a reduction over some dims of a strided input,
 // out[m] = fold of the reduced elements of output m.
 // Placeholders: enable, in_type, out_type, acc_type, identity (acc_type value), combine (an
-//   expression of acc and v, both acc_type), finish (an expression of acc giving out_type),
-//   nk / nr (kept / reduced dim counts, each >= 1).
+//   expression of acc and v, both acc_type), finish (an expression of acc giving out_type), and
+//   those of reduce_index.wgsl (which declares the parameters).
 // Bindings: 0 input, 1 output (contiguous), 2 parameters.
-// Parameters: [0] M outputs, [1] N elements per output, [2] input offset, [3] chunks per output
-//   (reduce.wgsl only; 1 = whole);
-//   [4 ..) kept sizes (nk), kept strides (nk), reduced sizes (nr), reduced strides (nr).
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl

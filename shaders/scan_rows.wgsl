@@ -1,18 +1,25 @@
 // Rows along one dim (shared by the scan, softmax and sort kernels): row m of a strided input and
-// of its output; element j of a row sits j row strides further on.
-// Parameters: [0] M rows, [1] N elements per row, [2] input offset, [3] input row stride,
-//   [4] output row stride, [5] nk kept dims (<= 8), [6], [7] the kernel's own;
-//   [8 ..) kept sizes, [16 ..) their input strides, [24 ..) their output strides (output offset 0).
+// of its output; element j of a row sits j row strides further on. A kernel using it has a field
+// `rows: Rows` in its Params (kernels/scan.py, row_params).
+struct Rows {
+    m: u32,  // rows
+    n: u32,  // elements per row
+    offset: u32,  // the input's (the output's is 0)
+    in_stride: u32,  // the input's stride along a row
+    out_stride: u32,  // the output's
+    nk: u32,  // kept dims, <= MAX_DIMS
+    dims: array<vec4<u32>, ${MAX_DIMS}>,  // per kept dim: size, input stride, output stride
+}
 
 // (input offset, output offset) of row m's first element
 fn row_offsets(m: u32) -> vec2<u32> {
     var rest = m;
-    var off = vec2<u32>(P(2u), 0u);
-    for (var d = i32(P(5u)) - 1i; d >= 0i; d--) {
-        let size = P(8u + u32(d));
-        let coord = rest % size;
-        rest = rest / size;
-        off += coord * vec2<u32>(P(16u + u32(d)), P(24u + u32(d)));
+    var off = vec2<u32>(params.rows.offset, 0u);
+    for (var d = i32(params.rows.nk) - 1i; d >= 0i; d--) {
+        let dim = params.rows.dims[d];
+        let coord = rest % dim.x;
+        rest = rest / dim.x;
+        off += coord * dim.yz;
     }
     return off;
 }

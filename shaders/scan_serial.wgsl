@@ -5,15 +5,20 @@
 @group(0) @binding(1) var<storage, read_write> out: array<${in_type}>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-@compute @workgroup_size(256)
+struct Params {
+    rows: Rows,
+    reverse: u32,
+}
+
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let m = flat_index(gid, nwg, 256u);
-    if (m >= P(0u)) {
+    let m = flat_index(gid, nwg);
+    if (m >= params.rows.m) {
         return;
     }
     let base = row_offsets(m);
     var acc: ${acc_type} = ${identity};
-    for (var j = 0u; j < P(1u); j++) {
+    for (var j = 0u; j < params.rows.n; j++) {
         acc = combine(acc, load(base, j));
         store(base, j, acc);
     }

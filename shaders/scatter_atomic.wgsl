@@ -3,9 +3,10 @@
 // add, max and min, else a compare-and-swap loop on the 32-bit word that holds the element (for
 // float16, the word holding two halves).
 // Placeholders: enable, src_type, word_type (i32 or u32), update (statements that fold the
-//   value v into element t of out; update_lib.wgsl's functions do the float ones).
+//   value v into element t of out; update_lib.wgsl's functions do the float ones), index_vecs
+//   (index_map.wgsl).
 // Bindings: 0 src, 1 indices (i32, contiguous), 2 output (atomic words), 3 parameters.
-// Parameters: as index_map.wgsl.
+// Parameters: struct Params of index_map.wgsl.
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl
@@ -15,10 +16,10 @@ ${enable}
 @group(0) @binding(3) var<uniform> params: Params;
 //!include index_map.wgsl
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = flat_index(gid, nwg, 256u);
-    if (i >= P(0u)) {
+    let i = flat_index(gid, nwg);
+    if (i >= params.numel) {
         return;
     }
     let at = locate(i);

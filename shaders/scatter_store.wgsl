@@ -1,8 +1,8 @@
 // Second pass of an overwriting scatter (index_put, scatter, put_along): the element that won
 // its target in scatter_claim.wgsl writes out[indexed] = src[plain].
-// Placeholders: enable, type.
+// Placeholders: enable, type, index_vecs (index_map.wgsl).
 // Bindings: 0 src, 1 indices (i32, contiguous), 2 winner (i32 per target), 3 output, 4 parameters.
-// Parameters: as index_map.wgsl.
+// Parameters: struct Params of index_map.wgsl.
 ${enable}
 //!include common.wgsl
 @group(0) @binding(0) var<storage, read> src: array<${type}>;
@@ -12,10 +12,10 @@ ${enable}
 @group(0) @binding(4) var<uniform> params: Params;
 //!include index_map.wgsl
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = flat_index(gid, nwg, 256u);
-    if (i >= P(0u)) {
+    let i = flat_index(gid, nwg);
+    if (i >= params.numel) {
         return;
     }
     let at = locate(i);

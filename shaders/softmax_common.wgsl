@@ -2,7 +2,6 @@
 // the row maximum, the sum of exp(x - max) and the write happen in one kernel, in float32.
 // Placeholders: enable, type (input and output).
 // Bindings: 0 input, 1 output (contiguous), 2 parameters.
-// Parameters: as scan_rows.wgsl; [6] 1 for log_softmax, else 0.
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl
@@ -10,6 +9,11 @@ ${enable}
 @group(0) @binding(1) var<storage, read_write> out: array<${type}>;
 @group(0) @binding(2) var<uniform> params: Params;
 //!include scan_rows.wgsl
+
+struct Params {
+    rows: Rows,
+    log: u32,  // 1 for log_softmax, else 0
+}
 
 fn neg_inf() -> f32 {
     return f32_from_bits(0xff800000u);
@@ -21,11 +25,12 @@ fn nan_max(a: f32, b: f32) -> f32 {
 }
 
 fn load(base: vec2<u32>, j: u32) -> f32 {
-    return f32(inp[base.x + j * P(3u)]);
+    return f32(inp[base.x + j * params.rows.in_stride]);
 }
 
 // the result for x from the row maximum and the sum of exp(x - maximum)
 fn store(base: vec2<u32>, j: u32, x: f32, row_max: f32, total: f32) {
     let shifted = x - row_max;
-    out[base.y + j * P(4u)] = ${type}(select(exp(shifted) / total, shifted - log(total), P(6u) == 1u));
+    let y = select(exp(shifted) / total, shifted - log(total), params.log == 1u);
+    out[base.y + j * params.rows.out_stride] = ${type}(y);
 }

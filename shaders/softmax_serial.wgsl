@@ -2,14 +2,14 @@
 // bindings and parameters).
 //!include softmax_common.wgsl
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let m = flat_index(gid, nwg, 256u);
-    if (m >= P(0u)) {
+    let m = flat_index(gid, nwg);
+    if (m >= params.rows.m) {
         return;
     }
     let base = row_offsets(m);
-    let n = P(1u);
+    let n = params.rows.n;
     var row_max = neg_inf();
     for (var j = 0u; j < n; j++) {
         row_max = nan_max(row_max, load(base, j));

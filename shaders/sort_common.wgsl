@@ -2,14 +2,15 @@
 // Elements sort by (key, index): the key is a u32 whose unsigned order is the value order (NaN
 // greatest, -0 equal to 0, bit-inverted for descending), and the index breaks ties, so the sort
 // is stable; padding (key and index 0xffffffff) sorts after every element.
-// Placeholders: enable, in_type, key (an expression of v: in_type giving its ascending u32 key).
+// Placeholders: enable, in_type, key (an expression of v: in_type giving its ascending u32 key),
+//   SORT_BLOCK (from kernels/sort.py).
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl
 
-const SORT_BLOCK = 2048u;  // elements sorted in workgroup memory: two u32 arrays fill 16 KiB
-var<workgroup> keys: array<u32, 2048>;
-var<workgroup> ids: array<u32, 2048>;
+const SORT_BLOCK: u32 = ${SORT_BLOCK}u;  // elements sorted in workgroup memory
+var<workgroup> keys: array<u32, SORT_BLOCK>;
+var<workgroup> ids: array<u32, SORT_BLOCK>;
 
 fn float_key(x: f32) -> u32 {
     if (is_nan_f32(x)) {
@@ -46,11 +47,11 @@ fn exchange(i: u32, j: u32, k: u32, origin: u32) {
 
 // Bitonic stages k = k_first .. k_last (powers of two) over the first ``size`` (a power of two,
 // <= SORT_BLOCK) elements in workgroup memory, steps j from min(k, size) / 2 down to 1. Called in
-// uniform control flow by the whole workgroup of 256.
+// uniform control flow by the whole workgroup.
 fn bitonic(lid: u32, size: u32, origin: u32, k_first: u32, k_last: u32) {
     for (var k = k_first; k <= k_last; k = k * 2u) {
         for (var j = min(k, size) / 2u; j > 0u; j = j / 2u) {
-            for (var t = lid; t < size / 2u; t += 256u) {
+            for (var t = lid; t < size / 2u; t += WORKGROUP) {
                 exchange(2u * j * (t / j) + t % j, j, k, origin);
             }
             workgroupBarrier();

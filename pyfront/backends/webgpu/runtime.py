@@ -3,11 +3,16 @@
 Per-op costs dominate small tensors (DESIGN.md: a dispatch into an open pass costs ~3 µs, a new
 bind group plus pass ~55 µs, a submit ~100 µs), so dispatches accumulate in one compute pass and
 are submitted only at a sync point: a read-back, ``synchronize()``, or a full parameter ring.
+
+The loader lives here too: kernels come from shaders/ with their includes expanded and their
+placeholders and shared constants substituted (``specialise``), and each kernel's parameters are
+packed by name from the ``struct Params`` it declares (``ParamLayout``).
 """
 
 from __future__ import annotations
 
 import functools
+import keyword
 import os
 import re
 import string
@@ -16,9 +21,10 @@ from collections import OrderedDict
 
 from .driver import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
 from .memory import BufferPool
+from .strides import MAX_DIMS
 
-PARAM_WORDS = 64
-PARAM_BYTES = PARAM_WORDS * 4  # also the dynamic-offset alignment WebGPU requires (256)
+PARAM_BYTES = 256  # one kernel's parameters at most; also the dynamic-offset alignment WebGPU requires
+WORKGROUP = 256  # invocations per workgroup, in every kernel (shaders read it as WORKGROUP)
 RING_SLOTS = 4096
 # Bounds of the caches. Shader text depends only on (kernel, specialisation), so in a steady program
 # these sets are small; the bounds keep a program that specialises widely from growing without end.
@@ -42,8 +48,112 @@ def shader_source(name: str) -> str:
     return re.sub(r"^//!include (\S+)$", lambda m: shader_source(m.group(1)), src, flags=re.M)
 
 
+# Launchers specialise at every dispatch, and substituting a kernel's text costs more than the rest
+# of a small dispatch; a kernel's specialisations are few (numbers are parameters, never text).
+@functools.lru_cache(maxsize=MAX_PIPELINES)
 def specialise(name: str, **subs) -> str:
-    return string.Template(shader_source(name)).substitute(**subs)
+    """A kernel's text: its placeholders substituted, with the constants every kernel may use
+    (WORKGROUP, MAX_DIMS) defined here once, never copied into the shaders."""
+    return string.Template(shader_source(name)).substitute(WORKGROUP=WORKGROUP, MAX_DIMS=MAX_DIMS, **subs)
+
+
+class ParamLayout:
+    """The parameters a kernel declares by name in its WGSL ``struct Params`` (the uniform
+    ``params``), and how to pack values given by name into it. Field types: u32, i32, f32 (a Python
+    number), vec4<u32> and array<vec4<u32>, N> (a sequence of at most 4N words, zero-filled), or
+    another struct of the kernel (a dict of its fields); offsets follow WGSL's uniform layout
+    rules (scalars 4 bytes; vec4s, arrays and structs 16-byte aligned).
+
+    The table of fields is worked out once per pipeline and compiled, as dataclasses compile
+    ``__init__``, into a function of the fields by keyword that lists the values in struct order:
+    Python's own argument binding refuses a missing or unknown name, and a dispatch pays no more
+    than one call for its parameters. For ``struct Params { n: u32, sizes: array<vec4<u32>, 2> }``::
+
+        def Params(*, n, sizes):
+            return (n, *sizes, *_ZEROS[_len(sizes):8])
+    """
+
+    def __init__(self, source: str, struct_name: str = "Params"):
+        self.name, self.fields = struct_name, []  # (name, words of an array / nested layout / None)
+        self.kinds = ""  # struct format letter of each value, in order
+        fmt, at, values, scope = "", 0, [], {"_ZEROS": _ZEROS, "_len": len}
+        for name, ty, vecs in _struct_fields(source, struct_name):
+            if ty in _SCALARS:
+                align, size, kind, part = 4, 4, None, _SCALARS[ty]
+                self.kinds += part
+                values.append(name)
+            elif vecs:
+                align, size, kind, part = 16, 16 * vecs, 4 * vecs, f"{4 * vecs}I"
+                self.kinds += "I" * kind
+                values.append(f"*{name}, *_ZEROS[_len({name}):{kind}]")
+            else:
+                kind = ParamLayout(source, ty)
+                align, size = 16, -(-kind.size // 16) * 16
+                part = f"{kind.format}{size - kind.size}x"
+                self.kinds += kind.kinds
+                scope[f"_{name}"] = kind.values
+                values.append(f"*_{name}(**{name})")
+            fmt += f"{-at % align}x{part}"
+            at += -at % align + size
+            self.fields.append((name, kind))
+        self.size, self.format = at, fmt
+        self.struct = struct.Struct("<" + fmt)
+        # values struct.pack refuses (a negative u32, a float beyond float32) go in as raw words
+        self.words = struct.Struct("<" + fmt.replace("i", "I").replace("f", "I"))
+        keywords = ", ".join(name for name, _ in self.fields)
+        exec(f"def {struct_name}(*, {keywords}):\n    return ({', '.join(values)},)", scope)
+        self.values = scope[struct_name]
+        if struct_name == "Params" and self.size > PARAM_BYTES:
+            raise ValueError(f"a webgpu kernel's parameters take at most {PARAM_BYTES} bytes; "
+                             f"this kernel's struct Params takes {self.size}")
+
+    def pack(self, params: dict) -> bytes:
+        """The parameter bytes for ``params``: a value for every field, by name, and no other."""
+        try:
+            return self.struct.pack(*self.values(**params))
+        except TypeError as e:  # a name missing or unknown
+            raise TypeError(f"webgpu kernel parameters: {e} (struct {self.name} declares "
+                            f"{', '.join(name for name, _ in self.fields)})") from None
+        except (struct.error, OverflowError):
+            self._check_lengths(params, "")
+            return self.words.pack(*(f32_bits(v) if k == "f" else v & 0xFFFFFFFF
+                                     for v, k in zip(self.values(**params), self.kinds)))
+
+    def _check_lengths(self, params, prefix):
+        for name, kind in self.fields:
+            if isinstance(kind, ParamLayout):
+                kind._check_lengths(params[name], f"{prefix}{name}.")
+            elif kind is not None and len(params[name]) > kind:
+                raise ValueError(f"webgpu kernel parameter {prefix + name} holds at most {kind} words; "
+                                 f"got {len(params[name])}")
+
+
+_SCALARS = {"u32": "I", "i32": "i", "f32": "f"}
+_ZEROS = (0,) * (PARAM_BYTES // 4)
+_FIELD = re.compile(  # name: type, where a name starts lowercase and a struct's type uppercase
+    r"\s*([a-z]\w*)\s*:\s*(u32|i32|f32|vec4<u32>|array<vec4<u32>,\s*(\d+)\s*>|[A-Z]\w*)\s*(,|$)")
+
+
+def _struct_fields(source: str, name: str) -> list:
+    """(name, type, its count of vec4s or 0) for each field of WGSL ``struct name`` in ``source``."""
+    found = re.search(rf"\bstruct {name}\s*\{{([^}}]*)\}}", source)
+    if found is None:
+        raise ValueError(f"a webgpu kernel declares its parameters in `struct {name} {{ ... }}`; "
+                         f"this one has no struct {name}")
+    body = re.sub(r"//[^\n]*", "", found.group(1)).rstrip()
+    fields, at = [], 0
+    while at < len(body):
+        m = _FIELD.match(body, at)
+        if m is None:
+            raise ValueError(f"struct {name} of a webgpu kernel has a field the loader cannot pack (u32, "
+                             f"i32, f32, vec4<u32>, array<vec4<u32>, N> or a struct): {body[at:].strip()}")
+        ty = m.group(2)
+        if keyword.iskeyword(m.group(1)):
+            raise ValueError(f"struct {name} of a webgpu kernel names a field {m.group(1)!r}, a Python "
+                             f"keyword")
+        fields.append((m.group(1), ty, 1 if ty == "vec4<u32>" else int(m.group(3) or 0)))
+        at = m.end()
+    return fields
 
 
 def f32_bits(x: float) -> int:
@@ -111,7 +221,9 @@ class Runtime:
         key = (source, n_read, n_write)
         entry = self._pipelines.get(key)
         if entry is None:
-            entry = self._pipelines[key] = self.driver.compile(source, n_read, n_write)
+            # the parameter layout is read before compiling, so a mismatch fails before any GPU work
+            params = ParamLayout(source)
+            entry = self._pipelines[key] = (*self.driver.compile(source, n_read, n_write), params)
             while len(self._pipelines) > MAX_PIPELINES:
                 # a dispatch already recorded keeps its pipeline alive in the driver
                 self._pipelines.popitem(last=False)
@@ -120,16 +232,16 @@ class Runtime:
         return entry
 
     @_guarded
-    def launch(self, source, reads, writes, params, threads: int, group_size: int = 256):
+    def launch(self, source, reads, writes, params: dict, threads: int):
         """Dispatch ``source`` over ``threads`` invocations (folded into a 2D grid when large).
 
         ``reads``/``writes``: (GPUBuffer, byte offset, byte size) bound in that order; ``params``:
-        up to 64 u32 words (use ``f32_bits`` for floats).
+        a value for each field of the kernel's ``struct Params``, by name (see ParamLayout).
         """
         if threads <= 0:
             return
-        pipeline, layout = self.pipeline(source, len(reads), len(writes))
-        offset = self._params_slot(params) * PARAM_BYTES
+        pipeline, layout, param_layout = self.pipeline(source, len(reads), len(writes))
+        offset = self._params_slot(param_layout.pack(params)) * PARAM_BYTES
         ports = (*reads, *writes)
         key = (id(layout), *[(id(b.handle), o, n) for b, o, n in ports])
         entry = self._bind_groups.get(key)
@@ -143,7 +255,7 @@ class Runtime:
         else:
             group = entry[0]
             self._bind_groups.move_to_end(key)
-        groups = -(-threads // group_size)
+        groups = -(-threads // WORKGROUP)
         if groups <= self.max_groups:
             self.driver.dispatch(pipeline, group, offset, groups, 1)
         else:
@@ -159,11 +271,7 @@ class Runtime:
         for key in stale:
             del self._bind_groups[key]
 
-    def _params_slot(self, params) -> int:
-        try:
-            raw = struct.pack(f"<{len(params)}I", *params)
-        except struct.error:  # negative words (i32 parameters) as their two's-complement bits
-            raw = struct.pack(f"<{len(params)}I", *(p & 0xFFFFFFFF for p in params))
+    def _params_slot(self, raw: bytes) -> int:
         slot = self._slot_of.get(raw)
         if slot is None:
             if self._slot == RING_SLOTS:

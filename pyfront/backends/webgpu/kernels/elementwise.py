@@ -1,7 +1,7 @@
 """The elementwise template: one generated kernel per (expression, dtypes, rank).
 
 Numbers never enter the shader text (each distinct text compiles a pipeline): an expression reads
-its scalars as ``s0`` .. ``s3``, passed at dispatch time in the parameter words ``SCALAR_WORD..``.
+its scalars as ``s0`` .. ``s3``, fields of the kernel's parameters passed at dispatch time.
 """
 
 from __future__ import annotations
@@ -9,18 +9,17 @@ from __future__ import annotations
 import functools
 
 from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, wgsl_type
-from ..runtime import PARAM_WORDS, f16_bits, f32_bits, specialise
+from ..runtime import f16_bits, specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce
 
 NAMES = "abc"
-MAX_SCALARS = 4
-SCALAR_WORD = PARAM_WORDS - MAX_SCALARS  # after the sizes and strides of 3 inputs + output at MAX_DIMS
-_LOAD = {  # a scalar parameter word as a WGSL value
-    "f32": "PF({k}u)",
-    "f16": "f16(unpack2x16float(P({k}u)).x)",  # exact: the word holds the f16 bits
-    "i32": "PI({k}u)",
-    "u32": "P({k}u)",
-}
+SCALARS = ("s0", "s1", "s2", "s3")
+# a scalar of each WGSL type: its parameter field's type, and how the kernel reads it (a float16
+# travels as its bits in a u32: uniform fields are 32-bit here)
+_SCALAR_FIELD = {"f32": ("f32", "params.{s}"), "f16": ("u32", "f16(unpack2x16float(params.{s}).x)"),
+                 "i32": ("i32", "params.{s}"), "u32": ("u32", "params.{s}")}
+_PAD = [(0,) * (4 - ports) for ports in range(5)]  # a vec4 of ports after the last one
+_FLAT = [(1,) * (inputs + 1) for inputs in range(4)]  # one dim, every port's stride 1
 
 
 def expression(op, attrs, ctype: str) -> tuple[str, tuple]:
@@ -40,15 +39,15 @@ def expression(op, attrs, ctype: str) -> tuple[str, tuple]:
     return expr.replace("T(", f"{ctype}("), tuple((ctype, v) for v in scalars)
 
 
-def scalar_word(ty: str, value) -> int:
-    """The parameter word carrying ``value`` as WGSL type ``ty`` (read back by ``_LOAD``)."""
+def scalar_value(ty: str, value):
+    """The parameter value carrying ``value`` as WGSL type ``ty`` (read back as _SCALAR_FIELD says)."""
     if ty == "f32":
-        return f32_bits(float(value))
+        return float(value)
     if ty == "f16":
         return f16_bits(float(value))
     if ty == "i32" and not I32_MIN <= int(value) <= I32_MAX:
         raise RuntimeError(_RANGE_ERROR)
-    return int(value) & 0xFFFFFFFF
+    return int(value) & 0xFFFFFFFF if ty == "u32" else int(value)
 
 
 @functools.lru_cache(maxsize=256)  # the generated text is also the runtime's pipeline key
@@ -62,8 +61,9 @@ def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types, widen_
     loads = "\n".join(
         [f"    let {NAMES[i]} = {_widened(ty, widen_f16)}(in{i}[offsets[{i + 1}]]);"
          for i, ty in enumerate(types)]
-        + [f"    let s{k} = {_LOAD[ty].format(k=SCALAR_WORD + k)};" for k, ty in enumerate(scalar_types)]
+        + [f"    let {s} = {_SCALAR_FIELD[ty][1].format(s=s)};" for s, ty in zip(SCALARS, scalar_types)]
     )
+    scalar_params = "".join(f"    {s}: {_SCALAR_FIELD[ty][0]},\n" for s, ty in zip(SCALARS, scalar_types))
     store = f"select(0u, 1u, {source_expr})" if bool_expr else store_expr(source_expr, out_dtype)
     uses_f16 = "f16" in (*types, out_type, *scalar_types)
     return specialise(
@@ -71,7 +71,9 @@ def _source(source_expr, types, out_dtype, ndim, bool_expr, scalar_types, widen_
         enable="enable f16;" if uses_f16 else "",
         bindings="\n".join(bindings),
         ndim=ndim,
-        n_ports=n + 1,
+        size_vecs=max(1, -(-ndim // 4)),
+        stride_vecs=max(1, ndim),
+        scalar_params=scalar_params,
         params_binding=n + 1,
         loads=loads,
         store=store,
@@ -91,26 +93,26 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
     if numel == 0:
         return
     if all(t._shape == shape and t.is_contiguous() for t in inputs) and out.is_contiguous():
-        shape, ports = (numel,), [(1,)] * (len(inputs) + 1)  # the common case: flat and aligned
+        shape, strides = (numel,), _FLAT[len(inputs)]  # the common case: flat and aligned
     else:
         ports = [out._strides] + [broadcast_strides(t, shape) for t in inputs]
         shape, ports = coalesce(shape, ports)
-    if len(shape) > MAX_DIMS:
-        raise RuntimeError(
-            f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
-            f"contiguous ones; got {len(shape)}: make the operands contiguous first"
-        )
+        if len(shape) > MAX_DIMS:
+            raise RuntimeError(
+                f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
+                f"contiguous ones; got {len(shape)}: make the operands contiguous first"
+            )
+        # the strides dim by dim, each dim's a vec4 over the ports
+        strides = [s for along_d in zip(*ports) for s in along_d + _PAD[len(ports)]]
     types = tuple(wgsl_type(t.dtype) for t in inputs)
     source = _source(source_expr, types, out.dtype, len(shape), bool_expr, tuple(ty for ty, _ in scalars),
                      widen_f16)
-    params = [numel, *shape]
     offsets = [out._offset] + [t._offset for t in inputs]
-    for off, strides in zip(offsets, ports):
-        params += [off, *strides]
+    params = {"numel": numel, "sizes": shape, "offsets": offsets, "strides": strides}
     if scalars:
-        if len(scalars) > MAX_SCALARS:
-            raise ValueError(f"an elementwise kernel takes at most {MAX_SCALARS} scalars")
-        params += [0] * (SCALAR_WORD - len(params)) + [scalar_word(ty, v) for ty, v in scalars]
+        if len(scalars) > len(SCALARS):
+            raise ValueError(f"an elementwise kernel takes at most {len(SCALARS)} scalars")
+        params.update(zip(SCALARS, [scalar_value(ty, v) for ty, v in scalars]))
     reads = [backend.binding(t) for t in inputs]
     backend.runtime.launch(source, reads, [backend.binding(out)], params, numel)
 

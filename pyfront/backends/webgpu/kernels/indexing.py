@@ -19,12 +19,14 @@ from .... import dtypes as dt
 from ....shape import contiguous_strides
 from ....tensor import Tensor
 from ..layout import I32_MAX, wgsl_type
-from ..runtime import PARAM_WORDS, specialise
+from ..runtime import WORKGROUP, specialise
 from ..strides import MAX_DIMS, coalesce
 from . import launcher
 from .elementwise import run_elementwise
 from .scan import scan_into
 
+MAX_INDEXED = 12  # index rows one kernel takes (index_map.wgsl's index_vecs vec4s of each list)
+MAX_NONZERO_DIMS = 16  # dims of a nonzero input (nonzero_common.wgsl's dim_vecs vec4s of each list)
 _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
 
 # folds of floats, in f32 (float16 elements too), over the old value a and the new one b
@@ -75,6 +77,11 @@ def _enable(dtype) -> str:
     return "enable f16;" if dtype is dt.float16 else ""
 
 
+def _kernel(name, **subs) -> str:
+    """An indexing kernel, sized for MAX_INDEXED index rows."""
+    return specialise(name, index_vecs=MAX_INDEXED // 4, **subs)
+
+
 def _dense(backend, t):
     """``t`` itself when contiguous from offset 0, else a contiguous copy (index tensors are small)."""
     if t.is_contiguous() and t._offset == 0:
@@ -98,14 +105,13 @@ def _map_params(sizes, indexed, plain, pstrides, index_dims, n, offsets) -> list
     if len(shape) > MAX_DIMS:
         raise RuntimeError(f"webgpu indexing kernels index at most {MAX_DIMS} dimensions after merging "
                            f"contiguous ones; got {len(shape)}: make the operands contiguous first")
-    params = [math.prod(sizes), n, len(index_dims), len(shape), *offsets]
-    for d, size in enumerate(shape):
-        params += [size, ports[0][d], ports[1][d], ports[2][d]]
-    for stride, size in index_dims:
-        params += [stride, size]
-    if len(params) > PARAM_WORDS:
-        raise RuntimeError(f"webgpu indexing: too many indexed dimensions ({len(index_dims)}) for one kernel")
-    return params
+    if len(index_dims) > MAX_INDEXED:
+        raise RuntimeError(f"webgpu indexing: too many indexed dimensions ({len(index_dims)}) for one "
+                           f"kernel; at most {MAX_INDEXED}")
+    dims = [w for d, size in enumerate(shape) for w in (size, ports[0][d], ports[1][d], ports[2][d])]
+    return dict(numel=math.prod(sizes), n=n, k=len(index_dims), ndim=len(shape), indexed_offset=offsets[0],
+                plain_offset=offsets[1], dims=dims, index_strides=[stride for stride, _ in index_dims],
+                index_sizes=[size for _, size in index_dims])
 
 
 def _along_params(ishape, dim, xshape, indexed, indexed_offset, plain, plain_offset) -> list:
@@ -125,8 +131,9 @@ def _first_bad(backend, idx, n, sizes, negative_ok):
     back only when there is an error to report."""
     k = len(sizes)
     result = backend.full((1,), I32_MAX, dt.int32)
-    backend.runtime.launch(specialise("index_check.wgsl"), [backend.binding(idx)], [(result.data, 0, 4)],
-                           [k * n, n, k, int(negative_ok), *sizes], k * n)
+    params = dict(count=k * n, n=n, k=k, negative_ok=int(negative_ok), sizes=sizes)
+    backend.runtime.launch(_kernel("index_check.wgsl"), [backend.binding(idx)], [(result.data, 0, 4)], params,
+                           k * n)
     key = struct.unpack("<i", backend.runtime.read(result.data, 0, 4))[0]
     if key == I32_MAX:
         return None
@@ -152,23 +159,23 @@ def _check_along(backend, idx, dim, size):
 
 # -- the three scatter/gather kernels -------------------------------------------------------------
 def _gather(backend, src, idx, out, params):
-    source = specialise("gather_indexed.wgsl", enable=_enable(src.dtype), type=wgsl_type(src.dtype))
+    source = _kernel("gather_indexed.wgsl", enable=_enable(src.dtype), type=wgsl_type(src.dtype))
     backend.runtime.launch(source, [backend.binding(src), backend.binding(idx)], [backend.binding(out)],
-                           params, params[0])
+                           params, params["numel"])
 
 
 def _claim(backend, idx, shape, params):
     """Each target's last writer (row-major position in the iteration shape), -1 where none."""
     winner = Tensor._make(backend.full(shape, -1, dt.int32), shape, dt.int32)
-    backend.runtime.launch(specialise("scatter_claim.wgsl"), [backend.binding(idx)],
-                           [backend.binding(winner)], params, params[0])
+    backend.runtime.launch(_kernel("scatter_claim.wgsl"), [backend.binding(idx)],
+                           [backend.binding(winner)], params, params["numel"])
     return winner
 
 
 def _store(backend, src, idx, winner, out, params):
-    source = specialise("scatter_store.wgsl", enable=_enable(src.dtype), type=wgsl_type(src.dtype))
+    source = _kernel("scatter_store.wgsl", enable=_enable(src.dtype), type=wgsl_type(src.dtype))
     reads = [backend.binding(src), backend.binding(idx), backend.binding(winner)]
-    backend.runtime.launch(source, reads, [backend.binding(out)], params, params[0])
+    backend.runtime.launch(source, reads, [backend.binding(out)], params, params["numel"])
 
 
 def _atomic(backend, src, idx, out, reduce, params):
@@ -185,10 +192,10 @@ def _atomic(backend, src, idx, out, reduce, params):
                                           store="bitcast<u32>(c)")
     else:  # an integer product
         word, update = ty, _CAS.format(value="v", load="old", combine="a * b", store="c")
-    source = specialise("scatter_atomic.wgsl", enable=_enable(src.dtype), src_type=wgsl_type(src.dtype),
-                        word_type=word, update=update)
+    source = _kernel("scatter_atomic.wgsl", enable=_enable(src.dtype), src_type=wgsl_type(src.dtype),
+                     word_type=word, update=update)
     backend.runtime.launch(source, [backend.binding(src), backend.binding(idx)], [_words(out._storage)],
-                           params, params[0])
+                           params, params["numel"])
 
 
 def _fresh(backend, shape, dtype):
@@ -333,7 +340,7 @@ def scatter_reduce(backend, op, inputs, attrs, out_meta):
 
 @launcher("nonzero")
 def nonzero(backend, op, inputs, attrs, out_meta):
-    """Three passes: non-zero count per block of 256, a scan of the counts (the multi-pass cumsum),
+    """Three passes: non-zero count per block of WORKGROUP, a scan of the counts (the multi-pass cumsum),
     then each element writes its coordinates at its block's first row plus its rank in the block."""
     (x,), ((shape, dtype),) = inputs, out_meta
     rows, ndim = shape
@@ -341,19 +348,20 @@ def nonzero(backend, op, inputs, attrs, out_meta):
     if not rows * ndim:
         return [out]
     numel = x.numel()
-    blocks = -(-numel // 256)
+    blocks = -(-numel // WORKGROUP)
+    if ndim > MAX_NONZERO_DIMS:
+        raise RuntimeError(f"webgpu nonzero supports at most {MAX_NONZERO_DIMS} dimensions")
     rshape, (rstrides,) = coalesce(tuple(x.shape), [tuple(x._strides)])
-    params = [numel, blocks, len(rshape), x._offset, *rshape, *rstrides, ndim, *x.shape, rows]
-    if len(params) > PARAM_WORDS:
-        raise RuntimeError(f"webgpu nonzero supports at most {(PARAM_WORDS - 6) // 3} dimensions")
+    params = dict(numel=numel, blocks=blocks, r=len(rshape), offset=x._offset, o=ndim, rows=rows,
+                  read_sizes=rshape, read_strides=rstrides, sizes=tuple(x.shape))
     counts = backend.allocate(blocks, dt.int32)
-    subs = dict(enable=_enable(x.dtype), type=wgsl_type(x.dtype))
+    subs = dict(enable=_enable(x.dtype), type=wgsl_type(x.dtype), dim_vecs=MAX_NONZERO_DIMS // 4)
     launch = backend.runtime.launch
     counts_binding = (counts.data, 0, counts.nbytes)
     launch(specialise("nonzero_count.wgsl", **subs), [backend.binding(x)], [counts_binding], params,
-           blocks * 256)
+           blocks * WORKGROUP)
     ends = backend.allocate(blocks, dt.int32)  # each block's last row + 1: an inclusive scan
     scan_into(backend, "cumsum", Tensor._make(counts, (blocks,), dt.int32), 0, False, ends)
     launch(specialise("nonzero_write.wgsl", **subs), [backend.binding(x), (ends.data, 0, ends.nbytes)],
-           [(out.data, 0, out.nbytes)], params, blocks * 256)
+           [(out.data, 0, out.nbytes)], params, blocks * WORKGROUP)
     return [out]

@@ -14,12 +14,14 @@ import math
 
 from ....dtypes import float32
 from ..layout import gpu_itemsize, wgsl_type
-from ..runtime import specialise
+from ..runtime import WORKGROUP, specialise
 from . import launcher
 from .elementwise import run_elementwise
 
-TILE = 64  # output tile edge (matmul.wgsl's TILE)
-K_CHUNK = 8192  # K per dispatch: 512 steps of 16, each ~25 loop iterations per invocation
+TILE = 64  # output tile edge: each of the WORKGROUP threads computes a 4x4 block of the tile
+STEP = 16  # K per stage in workgroup memory
+K_CHUNK = 512 * STEP  # K per dispatch: 512 stages, each ~25 loop iterations per invocation
+assert (TILE // 4) ** 2 == WORKGROUP, "matmul.wgsl gives each thread a 4x4 block of the tile"
 
 
 def _loader(batch_stride, row_stride, k_stride, offset, rows, k):
@@ -54,13 +56,13 @@ def matmul(backend, op, inputs, attrs, out_meta):
     b_batch, b_k, b_n = _strides3(b)
     ty = wgsl_type(dtype)
     acc = "f32" if ty in ("f32", "f16") else ty
-    subs = dict(acc_type=acc)
+    subs = dict(acc_type=acc, TILE=TILE, STEP=STEP)
     reads = []
-    # per operand: strides as (batch, rows, K), row count and its parameter word, first operand word
-    operands = (("a", a, (a_batch, a_m, a_k), m, 0, 8), ("b", b, (b_batch, b_n, b_k), n, 1, 12))
-    for x, t, st, rows, rows_word, word in operands:
+    # per operand: strides as (batch, rows, K), row count and its parameter field
+    operands = (("a", a, (a_batch, a_m, a_k), m, "m"), ("b", b, (b_batch, b_n, b_k), n, "n"))
+    for x, t, st, rows, rows_field in operands:
         file, vec = _loader(*st, t._offset, rows, k)
-        subs[f"load_{x}"] = specialise(file, x=x, acc_type=acc, rows=rows_word, word=word)
+        subs[f"load_{x}"] = specialise(file, x=x, acc_type=acc, rows=rows_field)
         subs[f"{x}_type"] = f"vec4<{ty}>" if vec else ty
         buf, _, nbytes = backend.binding(t)
         if vec:  # a vec4 array binding: whole vec4s, at least one (pool buffers are 256-byte multiples)
@@ -74,10 +76,12 @@ def matmul(backend, op, inputs, attrs, out_meta):
     source = specialise("matmul.wgsl", enable="enable f16;" if ty == "f16" else "", out_type=out_ty, **subs)
     tiles_m, tiles_n = -(-m // TILE), -(-n // TILE)
     for k0 in range(0, max(k, 1), K_CHUNK):
-        params = [m, n, k, tiles_n, tiles_m, batch, k0, min(k, k0 + K_CHUNK),
-                  a._offset, a_batch, a_m, a_k, b._offset, b_batch, b_n, b_k]
+        params = dict(m=m, n=n, k=k, tiles_n=tiles_n, tiles_m=tiles_m, batch=batch, k_first=k0,
+                      k_end=min(k, k0 + K_CHUNK),
+                      a=dict(offset=a._offset, batch_stride=a_batch, row_stride=a_m, k_stride=a_k),
+                      b=dict(offset=b._offset, batch_stride=b_batch, row_stride=b_n, k_stride=b_k))
         backend.runtime.launch(source, reads, [(target.data, 0, target.nbytes)], params,
-                               batch * tiles_m * tiles_n * 256)
+                               batch * tiles_m * tiles_n * WORKGROUP)
     if staged:
         from ....tensor import Tensor
         scratch = Tensor._make(target, shape, float32)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 from ..layout import wgsl_type
-from ..runtime import specialise
+from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
 from . import launcher
 
 SERIAL_BELOW = 64  # outputs that fold fewer elements than this get one thread each
 CHUNK = 16384  # elements one workgroup folds before a second pass combines the partials
 ARG_CHUNK = 4096  # candidates one argmax/argmin thread scans per pass (arg_reduce.wgsl's CHUNK)
+MAX_SIDE_DIMS = 12  # kept or reduced dims a reduction indexes, after merging contiguous ones
 
 _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
 _NAN_MAX = "select(max(acc, v), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
@@ -46,9 +47,15 @@ def split_dims(x, dims):
 
 
 def _params(x, dims):
+    """(m outputs, n elements each, the kernel's dim placeholders, its parameters; chunks 1)."""
     ks, kst, rs, rst = split_dims(x, dims)
+    if max(len(ks), len(rs)) > MAX_SIDE_DIMS:
+        raise RuntimeError(f"webgpu reductions index at most {MAX_SIDE_DIMS} kept and {MAX_SIDE_DIMS} "
+                           f"reduced dimensions after merging contiguous ones; make the input contiguous")
     m, n = math.prod(ks), math.prod(rs)
-    return m, n, len(ks), len(rs), [m, n, x._offset, 1, *ks, *kst, *rs, *rst]
+    dims = dict(nk=len(ks), nr=len(rs), kept_vecs=-(-len(ks) // 4), reduced_vecs=-(-len(rs) // 4))
+    return m, n, dims, dict(m=m, n=n, offset=x._offset, chunks=1, kept_sizes=ks, kept_strides=kst,
+                            reduced_sizes=rs, reduced_strides=rst)
 
 
 @launcher("sum", "prod", "amax", "amin", "all", "any")
@@ -61,7 +68,7 @@ def reduce(backend, op, inputs, attrs, out_meta):
 
 def fold(backend, name, x, dims, storage, dtype):
     """Fold ``x`` over ``dims`` into ``storage`` (contiguous, ``dtype``) with reduction ``name``."""
-    m, n, nk, nr, params = _params(x, dims)
+    m, n, dim_subs, params = _params(x, dims)
     in_type, out_type = wgsl_type(x.dtype), wgsl_type(dtype)
     logical = name in ("all", "any")
     acc_type = "u32" if logical else ("f32" if in_type[0] == "f" else in_type)
@@ -75,11 +82,10 @@ def fold(backend, name, x, dims, storage, dtype):
             backend,
             name,
             x,
-            params[:3] + [chunks] + params[4:],
+            {**params, "chunks": chunks},
             m,
             n,
-            nk,
-            nr,
+            dim_subs,
             chunks,
             partial,
             in_type,
@@ -93,12 +99,12 @@ def fold(backend, name, x, dims, storage, dtype):
         fold(backend, name, Tensor._make(partial, (m, chunks), partial_dtype), (1,), storage, dtype)
         return
     _launch(
-        backend, name, x, params, m, n, nk, nr, 1, storage, in_type, out_type, acc_type, logical, final=True
+        backend, name, x, params, m, n, dim_subs, 1, storage, in_type, out_type, acc_type, logical, final=True
     )
 
 
 def _launch(
-    backend, name, x, params, m, n, nk, nr, chunks, storage, in_type, out_type, acc_type, logical, final
+    backend, name, x, params, m, n, dim_subs, chunks, storage, in_type, out_type, acc_type, logical, final
 ):
     folds = _FOLDS[name]
     identity, combine = folds.get(acc_type[0], folds.get("*"))
@@ -112,15 +118,14 @@ def _launch(
         identity=f"{acc_type}({identity})",
         combine=combine,
         finish=f"{out_type}(acc)",
-        nk=nk,
-        nr=nr,
+        **dim_subs,
     )
     if logical:  # all/any fold "is nonzero" bits, whatever the input type
         source = source.replace(
             f"{acc_type}(inp[base + reduced_offset(j)])",
             f"select(0u, 1u, inp[base + reduced_offset(j)] != {in_type}(0))",
         )
-    threads = m if serial else m * chunks * 256
+    threads = m if serial else m * chunks * WORKGROUP
     backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params, threads)
 
 
@@ -132,7 +137,7 @@ def arg_reduce(backend, op, inputs, attrs, out_meta):
     storage = backend.allocate(math.prod(shape), dtype)
     dim = attrs["dim"]
     dims = tuple(range(x.dim())) if dim is None else ((dim,) if x.dim() else ())
-    m, n, nk, nr, params = _params(x, dims)
+    m, n, dim_subs, params = _params(x, dims)
     in_type = wgsl_type(x.dtype)
     cmp = ">" if op.name == "argmax" else "<"
     better = f"v {cmp} best"
@@ -143,11 +148,11 @@ def arg_reduce(backend, op, inputs, attrs, out_meta):
     while True:
         chunks = -(-n // ARG_CHUNK)
         source = specialise("arg_reduce.wgsl", enable="enable f16;" if in_type == "f16" else "",
-                            in_type=in_type, better=better, nk=nk, nr=nr, candidate=candidate)
+                            in_type=in_type, better=better, candidate=candidate, CHUNK=ARG_CHUNK, **dim_subs)
         out = storage if chunks == 1 else backend.allocate(m * chunks, int32)
         backend.runtime.launch(source, [backend.binding(x), (winners.data, 0, winners.nbytes)],
-                               [(out.data, 0, out.nbytes)], [m, n, *params[2:3], chunks, *params[4:]],
+                               [(out.data, 0, out.nbytes)], {**params, "n": n, "chunks": chunks},
                                m * chunks)
         if chunks == 1:
             return [storage]
-        winners, n, candidate = out, chunks, "u32(ids[m * P(1u) + c])"
+        winners, n, candidate = out, chunks, "u32(ids[m * params.n + c])"

@@ -63,7 +63,8 @@ def flip(backend, op, inputs, attrs, out_meta):
                            f"ones; got {len(sizes)}: make the input contiguous first")
     ty = wgsl_type(x.dtype)
     source = specialise("flip.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty, ndim=len(sizes))
-    params = [out.numel(), x._offset, mask, *sizes, *strides]
+    params = {"numel": out.numel(), "offset": x._offset, "flipped": mask,
+              "dims": [w for size, stride in zip(sizes, strides) for w in (size, stride, 0, 0)]}
     backend.runtime.launch(source, [backend.binding(x)], [backend.binding(out)], params, out.numel())
     return [storage]
 

@@ -7,7 +7,7 @@ import math
 
 from .... import dtypes as dt
 from ..layout import wgsl_type
-from ..runtime import specialise
+from ..runtime import WORKGROUP, specialise
 from . import launcher
 from .elementwise import run_elementwise
 from .reduce import fold
@@ -20,7 +20,7 @@ LONG_ROW = 16384  # softmax.wgsl: 3 x 64 elements per thread at most
 def softmax(backend, op, inputs, attrs, out_meta):
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
-    m, n, params = row_params(x, attrs["dim"], (int(attrs["log"]), 0))
+    m, n, rows = row_params(x, attrs["dim"])
     if not m * n:
         return [storage]
     if n > LONG_ROW:
@@ -30,8 +30,8 @@ def softmax(backend, op, inputs, attrs, out_meta):
     serial = n < SERIAL_BELOW
     source = specialise("softmax_serial.wgsl" if serial else "softmax.wgsl",
                         enable="enable f16;" if ty == "f16" else "", type=ty)
-    backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params,
-                           m if serial else m * 256)
+    backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)],
+                           {"rows": rows, "log": int(attrs["log"])}, m if serial else m * WORKGROUP)
     return [storage]
 
 

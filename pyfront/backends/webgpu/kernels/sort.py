@@ -11,12 +11,12 @@ import math
 
 from .... import dtypes as dt
 from ..layout import wgsl_type
-from ..runtime import specialise
+from ..runtime import WORKGROUP, specialise
 from . import launcher
 from .elementwise import run_elementwise
 from .scan import row_params
 
-SORT_BLOCK = 2048  # as in sort_common.wgsl
+SORT_BLOCK = 2048  # elements sorted in workgroup memory (two u32 arrays: 16 KiB)
 
 # an expression of v whose unsigned order is v's order (signed: the sign bit flipped)
 _KEYS = {"f32": "float_key(v)", "f16": "float_key(f32(v))", "i32": "bitcast<u32>(v) ^ 0x80000000u",
@@ -25,20 +25,22 @@ _KEYS = {"f32": "float_key(v)", "f16": "float_key(f32(v))", "i32": "bitcast<u32>
 
 def _source(name: str, dtype) -> str:
     ty = wgsl_type(dtype)
-    return specialise(name, enable="enable f16;" if ty == "f16" else "", in_type=ty, key=_KEYS[ty])
+    return specialise(name, enable="enable f16;" if ty == "f16" else "", in_type=ty, key=_KEYS[ty],
+                      SORT_BLOCK=SORT_BLOCK)
 
 
 def argsort_into(backend, x, dim, descending: bool, out) -> None:
     """The stable sort order of ``x`` along ``dim`` (None: all of a contiguous ``x``) into the
     contiguous int64 tensor ``out`` of ``x``'s shape."""
     size = 1 << max(0, (x.shape[dim] if dim is not None and x.dim() else x.numel()) - 1).bit_length()
-    m, n, params = row_params(x, dim, (int(descending), size))
+    m, n, rows = row_params(x, dim)
+    params = {"rows": rows, "descending": int(descending), "size": size}
     if not m * n:
         return
     run = backend.runtime.launch
     dst = (out._storage.data, 0, out._storage.nbytes)
     if size <= SORT_BLOCK:
-        run(_source("sort_rows.wgsl", x.dtype), [backend.binding(x)], [dst], params, m * 256)
+        run(_source("sort_rows.wgsl", x.dtype), [backend.binding(x)], [dst], params, m * WORKGROUP)
         return
     total = m * size
     keys, ids = backend.allocate(total, dt.int32), backend.allocate(total, dt.int32)
@@ -46,17 +48,16 @@ def argsort_into(backend, x, dim, descending: bool, out) -> None:
     run(_source("sort_keys.wgsl", x.dtype), [backend.binding(x)], scratch, params, total)
     block, step = _source("sort_block.wgsl", dt.int32), _source("sort_step.wgsl", dt.int32)
     blocks = total // SORT_BLOCK
-    tail = params[8:32]
 
     def stages(first, last):
-        run(block, [], scratch, [blocks, *params[1:8], *tail, first, last], blocks * 256)
+        run(block, [], scratch, dict(blocks=blocks, size=size, first=first, last=last), blocks * WORKGROUP)
 
     stages(2, SORT_BLOCK)
     k = 2 * SORT_BLOCK
     while k <= size:  # merge stage k: the long steps in global memory, the rest within blocks
         j = k // 2
         while j >= SORT_BLOCK:
-            run(step, [], scratch, [*params[:32], k, j], total // 2)
+            run(step, [], scratch, {"rows": m, "size": size, "k": k, "j": j}, total // 2)
             j //= 2
         stages(k, k)
         k *= 2
@@ -90,5 +91,5 @@ def median(backend, op, inputs, attrs, out_meta):
     source = specialise("median.wgsl", enable="enable f16;" if ty == "f16" else "", type=ty,
                         is_nan="is_nan_f32(f32(v))" if ty[0] == "f" else "false")
     backend.runtime.launch(source, [backend.binding(x), backend.binding(order)],
-                           [(storage.data, 0, storage.nbytes)], [n, x._offset], 1, group_size=1)
+                           [(storage.data, 0, storage.nbytes)], {"n": n, "offset": x._offset}, 1)
     return [storage]
