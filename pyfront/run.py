@@ -92,6 +92,6 @@ def main(argv: list[str]) -> int:
         return 0
     script = args[0]
     sys.argv = args
-    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    sys.path[0] = os.path.dirname(os.path.abspath(script))  # as `python script.py`: its folder, not the cwd
     runpy.run_path(script, run_name="__main__")
     return 0
