@@ -308,6 +308,7 @@ def test_autocast_cuda_is_webgpu_under_cuda_as():
     pyfront.cuda.map_to_webgpu(True)
     try:
         x = pyfront.ones(2, 2).cuda()
+        assert x.is_cuda and x.device == pyfront.device("cuda:0") and not pyfront.ones(1).is_cuda
         with pyfront.autocast("cuda"):
             assert pyfront.is_autocast_enabled() and pyfront.get_autocast_dtype("cuda") == pyfront.float16
             assert (x @ x).dtype == pyfront.float16
@@ -315,4 +316,4 @@ def test_autocast_cuda_is_webgpu_under_cuda_as():
         assert scaler.is_enabled()
     finally:
         pyfront.cuda.map_to_webgpu(False)
-    assert pyfront.device("cuda").type == "cuda"
+    assert pyfront.device("cuda").type == "cuda" and not x.is_cuda
