@@ -173,3 +173,14 @@ def test_unpicklable_objects_fail_as_in_torch(tmp_path):
         assert type(ours.value) is type(theirs.value)
         assert str(ours.value).split(" at 0x")[0] == str(theirs.value).split(" at 0x")[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_torch_saved_module_loads_as_pyfronts_own():
+    """torch.X globals resolve to pyfront.X under weights_only=False: a whole torch model loads and runs."""
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    back = pyfront.load(_saved(torch, model), weights_only=False)
+    assert type(back) is pyfront.nn.Sequential and repr(back) == repr(model)
+    assert type(back[0].weight) is pyfront.nn.Parameter
+    x = np.linspace(-1, 1, 8, dtype=np.float32).reshape(4, 2)
+    np.testing.assert_allclose(back(pyfront.tensor(x)).detach().numpy(),
+                               model(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-6)
