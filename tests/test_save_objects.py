@@ -184,3 +184,20 @@ def test_a_torch_saved_module_loads_as_pyfronts_own():
     x = np.linspace(-1, 1, 8, dtype=np.float32).reshape(4, 2)
     np.testing.assert_allclose(back(pyfront.tensor(x)).detach().numpy(),
                                model(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
+def _set_state(obj, state):
+    obj.value = state * 2
+
+
+class WithStateSetter:
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce__(self):
+        return (WithStateSetter, (0,), 21, None, None, _set_state)
+
+
+def test_reduce_with_a_state_setter_round_trips_as_pickle():
+    back = pyfront.load(_saved(pyfront, [WithStateSetter(5)]), weights_only=False)[0]
+    assert back.value == pickle.loads(pickle.dumps(WithStateSetter(5), protocol=2)).value == 42

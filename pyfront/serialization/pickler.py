@@ -126,7 +126,7 @@ class Pickler:
         if isinstance(rv, str):  # a module-level singleton, by name
             self._named_global(obj, rv)
             return
-        func, args, state, listitems, dictitems = (*rv, None, None, None)[:5]
+        func, args, state, listitems, dictitems, setter = (*rv, None, None, None, None)[:6]
         if getattr(func, "__name__", "") == "__newobj__":  # cls.__new__(cls, *args): NEWOBJ
             self._save(args[0])
             self._tuple(tuple(args[1:]))
@@ -140,9 +140,13 @@ class Pickler:
             self._batches(list(listitems), self._save, b"a", b"e")
         if dictitems is not None:
             self._batches(list(dictitems), self._pair, b"s", b"u")
-        if state is not None:
+        if state is not None and setter is None:
             self._save(state)
             self.out += b"b"
+        elif state is not None:  # setter(obj, state), its result dropped, as pickle writes it
+            self._save(setter)
+            self._tuple((obj, state))
+            self.out += b"R0"
 
     def _named_global(self, obj, name: str | None = None) -> None:
         """A class or function by its module and name, which must find this very object again."""
