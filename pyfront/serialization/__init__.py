@@ -85,7 +85,7 @@ def load(f, map_location=None, weights_only: bool | None = None):
             strings and the globals allowed by ``add_safe_globals``; anything else is refused
             with torch's message. False: the user's opt-in to Python's full unpickler, which runs
             what the file names (a pickled module, optimizer, NumPy array, dataclass); only for
-            files you trust, as in torch.
+            files you trust, as in torch. (A legacy pre-1.6 file loads weights-only either way.)
     """
     full = weights_only is False
     if isinstance(f, (str, os.PathLike)):
