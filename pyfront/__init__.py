@@ -41,6 +41,15 @@ from . import nn  # noqa: E402
 from . import accelerator, cuda, webgpu  # noqa: E402
 from . import datasets, utils  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
+from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)
+from . import amp, cpu  # noqa: E402
+from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
+from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,  # noqa: E402
+                    is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
+                    use_deterministic_algorithms)
+import math as _math  # noqa: E402
+
+pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 
 _methods.bind_all()
 
@@ -51,5 +60,10 @@ _argcheck.install(globals(), [n for n in list(globals()) if not n.startswith("_"
 _argcheck.install(Tensor, [n for n in vars(Tensor) if not n.startswith("__")], method=True)
 _argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not n.startswith("_")],
                   prefix="F.")
+
+# autocast's casts around PyTorch's listed ops, wrapped outside the argument checks (amp/autocast_mode.py)
+amp.autocast_mode.install(globals())
+amp.autocast_mode.install(Tensor)
+amp.autocast_mode.install(nn.functional.__dict__)
 
 __version__ = "0.1.0"

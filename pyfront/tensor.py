@@ -128,7 +128,8 @@ class Tensor:
 
     @property
     def is_cuda(self) -> bool:
-        return False
+        from .cuda import is_mapped  # under --cuda-as webgpu, the WebGPU device is what cuda names
+        return is_mapped() and self.device.type == "webgpu"
 
     @property
     def is_cpu(self) -> bool:

@@ -70,15 +70,15 @@ def corpus(canary: str):
     cases = [
         ("os.system", P + G("os", "system") + S(touch) + b"\x85R.", "os.system", True),
         ("posix.system", P + G("posix", "system") + S(touch) + b"\x85R.", "posix.system", True),
-        ("eval", P + G("builtins", "eval") + S(f"open({canary!r}, 'w')") + b"\x85R.", "builtins.eval", True),
+        ("eval", P + G("builtins", "eval") + S(f"open({canary!r}, 'w')") + b"\x85R.", "GLOBAL eval ", True),
         ("exec py2 name", P + G("__builtin__", "exec") + S(f"open({canary!r}, 'w')") + b"\x85R.",
-         "builtins.exec", True),
+         "GLOBAL exec ", True),
         ("subprocess", P + G("subprocess", "check_call") + b"(" + b"]" + b"(" + S("touch") + S(canary)
          + b"e" + b"tR.", "subprocess.check_call", True),
-        ("__import__", P + G("builtins", "__import__") + S("os") + b"\x85R.", "builtins.__import__", False),
+        ("__import__", P + G("builtins", "__import__") + S("os") + b"\x85R.", "GLOBAL __import__ ", False),
         ("getattr", P + G("builtins", "getattr") + G("collections", "OrderedDict") + S("fromkeys")
          + b"\x86R.",
-         "builtins.getattr", False),
+         "GLOBAL getattr ", False),
         ("STACK_GLOBAL", b"\x80\x04" + S("os") + S("system") + b"\x93" + S(touch) + b"\x85R.", "os.system",
          True),
         ("INST", P + b"(" + S(touch) + b"ios\nsystem\n.", "INST", True),

@@ -7,6 +7,7 @@ from .function import Function, FunctionCtx, InplaceFunction, once_differentiabl
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .variable import Variable
 
 
 def _as_tuple(x):
@@ -100,4 +101,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled", "Function", "FunctionCtx", "InplaceFunction",
            "once_differentiable",
-           "gradcheck", "gradgradcheck", "GradcheckError", "function"]
+           "gradcheck", "gradgradcheck", "GradcheckError", "function", "Variable"]

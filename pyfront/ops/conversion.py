@@ -82,6 +82,13 @@ def cpu(self, memory_format=None):
     return to_device(self, "cpu")
 
 
+def cuda(self, device=None, non_blocking=False, memory_format=None):
+    """``"cuda"``: torch's CPU-build AssertionError, or the WebGPU device under ``--cuda-as webgpu``."""
+    if device is None or isinstance(device, int):
+        device = "cuda" if device is None else f"cuda:{device}"
+    return to_device(self, device)
+
+
 def type_(self, dtype=None, non_blocking=False):
     if dtype is None:
         return f"torch.{self.dtype._legacy_name}"
@@ -102,7 +109,7 @@ def type_as(self, other):
     return to_dtype(self, other.dtype)
 
 
-METHODS = {"to": to, "cpu": cpu, "type": type_, "type_as": type_as,
+METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as": type_as,
            "float": _cast(dt.float32), "double": _cast(dt.float64), "half": _cast(dt.float16),
            "long": _cast(dt.int64), "int": _cast(dt.int32), "short": _cast(dt.int16),
            "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_)}

@@ -8,8 +8,9 @@ Differences from PyTorch, all from pyfront's dtypes and devices: bfloat16 tensor
 (exact: a bfloat16 is the top half of a float32); complex, uint16/32/64 and float8 data is refused
 with an error that names the dtype; ``nn.Parameter`` loads as a plain tensor with
 ``requires_grad`` set; every tensor loads to the cpu unless ``map_location`` says otherwise; and
-since the loader only ever builds tensors, containers, numbers and strings, ``weights_only`` is
-always in effect (``weights_only=False`` is accepted and loads the same way).
+``weights_only=True`` (the default) builds only tensors, containers, numbers, strings and what
+``add_safe_globals`` allows; ``weights_only=False`` is the user's opt-in to Python's full unpickler
+(serialization/full.py), as in torch, for files holding modules, NumPy arrays or other objects.
 
 A damaged file fails as ``torch.load(weights_only=True)`` fails on it, and with no other exception
 type: RuntimeError for the container (zip structures, records, storage sizes) and for tensor
@@ -28,7 +29,9 @@ from ..backends.storage import Storage
 from ..device import CPU, as_device
 from ..tensor import Tensor
 from .atomic import atomic_write
+from .full import FullUnpickler
 from .pickler import Pickler
+from .safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from .tables import ITEMSIZE, LOADED_AS, decode_elements
 from .unpickler import Unpickler
 from .zipformat import ZipReader, ZipWriter
@@ -36,11 +39,11 @@ from .zipformat import ZipReader, ZipWriter
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the first pickle of a legacy (pre-1.6) torch.save file
 LEGACY_PROTOCOL = 1001
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals"]
 
 
 def save(obj, f) -> None:
-    """Save ``obj`` (tensors, state_dicts, nested dicts/lists/tuples, numbers, strings, None) to ``f``.
+    """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable object.
 
     Args:
         obj: what to save.
@@ -70,7 +73,7 @@ def save(obj, f) -> None:
         write(f)
 
 
-def load(f, map_location=None, weights_only: bool | None = True):
+def load(f, map_location=None, weights_only: bool | None = None):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
 
     Args:
@@ -78,8 +81,13 @@ def load(f, map_location=None, weights_only: bool | None = True):
         map_location: where tensors go: None (cpu), a device or device string, a dict from the
             location tags in the file (``'cpu'``, ``'cuda:0'``) to devices (unmapped tags go to the
             cpu), or ``fn(storage, location)`` returning a storage or None, as in PyTorch.
-        weights_only: accepted for compatibility; pyfront's loader is always weights-only.
+        weights_only: True (the default, also for None): only tensors, containers, numbers,
+            strings and the globals allowed by ``add_safe_globals``; anything else is refused
+            with torch's message. False: the user's opt-in to Python's full unpickler, which runs
+            what the file names (a pickled module, optimizer, NumPy array, dataclass); only for
+            files you trust, as in torch. (A legacy pre-1.6 file loads weights-only either way.)
     """
+    full = weights_only is False
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         if path.endswith(".safetensors"):  # as torch.load does
@@ -89,11 +97,11 @@ def load(f, map_location=None, weights_only: bool | None = True):
                                    "supported. Use a device string or device instead.")
             return load_file(path, device=CPU if map_location is None else map_location)
         with open(path, "rb") as stream:
-            return _load(stream, f"{path!r}", map_location)
-    return _load(f, "the file object", map_location)
+            return _load(stream, f"{path!r}", map_location, full)
+    return _load(f, "the file object", map_location, full)
 
 
-def _load(stream, what: str, map_location):
+def _load(stream, what: str, map_location, full: bool = False):
     if not (hasattr(stream, "seekable") and stream.seekable()) or stream.tell() != 0:
         stream = io.BytesIO(stream.read())
     head = stream.read(4)
@@ -103,14 +111,14 @@ def _load(stream, what: str, map_location):
     if not head:
         raise EOFError(f"Ran out of input: {what} is empty (0 bytes), not a checkpoint")
     if head == b"PK\x03\x04":
-        return _load_zip(ZipReader(stream, what), what, map_location)
+        return _load_zip(ZipReader(stream, what), what, map_location, full)
     if head[:1] == b"\x80":
         return _load_legacy(stream.read(), what, map_location)
     raise UnpicklingError(f"invalid load key, {head[:1]!r}: {what} is not a PyTorch checkpoint (it starts "
                           f"with {head!r}, neither a zip archive nor a legacy pickle)")
 
 
-def _load_zip(reader: ZipReader, what: str, map_location):
+def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
     byteorder = sys.byteorder
     if reader.has("byteorder"):
         byteorder = reader.read("byteorder").decode("ascii", "replace")
@@ -123,7 +131,11 @@ def _load_zip(reader: ZipReader, what: str, map_location):
             raise UnpicklingError(f"storage '{ref.key}' has no data record 'data/{ref.key}' in {what}")
 
     u = Unpickler(pkl, persistent_load=check)
-    result = u.load()
+    if full:
+        result = FullUnpickler(pkl, u).load()
+        u.pos = len(pkl)  # pickle's reader stops at STOP too; what follows it is not read
+    else:
+        result = u.load()
     if u.pos != len(pkl):
         raise UnpicklingError(f"{what}: data.pkl has {len(pkl) - u.pos} bytes after its end")
     _fill(u.tensors, lambda ref: reader.read(f"data/{ref.key}", ref.nbytes), byteorder, map_location)

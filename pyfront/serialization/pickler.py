@@ -3,7 +3,9 @@
 A tensor becomes ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad,
 OrderedDict())`` with the storage as a persistent id ``('storage', torch.FloatStorage, key, 'cpu',
 numel)``; each storage is written once, so views keep their strides and offsets and tensors that
-share memory stay shared. Only the globals that ``torch.load(weights_only=True)`` accepts appear.
+share memory stay shared. A state_dict holds only the globals that ``torch.load(weights_only=True)``
+accepts; any other picklable object (a module, an optimizer, a NumPy array, a dataclass) is written
+as ``pickle`` protocol 2 writes it, which only ``load(weights_only=False)`` (the user's opt-in) reads.
 
 A storage's element count (the persistent id's ``numel``, and the length of its record) is its
 whole size on the cpu, as torch writes it. A device may hold elements in wider lanes or pad its
@@ -13,12 +15,19 @@ pickle knows only once every tensor is seen; the counts are written into the pic
 """
 from __future__ import annotations
 
+import copyreg
+import pickle
 import struct
+import sys
+import types
+from _compat_pickle import REVERSE_IMPORT_MAPPING, REVERSE_NAME_MAPPING
 from collections import OrderedDict
+from pickle import whichmodule as _whichmodule
 
 from .. import dtypes as dt
 from ..device import CPU
 from ..shape import Size
+from ..nn.parameter import Parameter
 from ..tensor import Tensor
 from .tables import DTYPE_STORAGES
 
@@ -85,6 +94,9 @@ class Pickler:
             self._global("torch", obj.name)
         elif id(obj) in self.memo:
             self._get(self.memo[id(obj)][0])
+        elif type(obj) is Parameter:  # as torch writes one: its data, rebuilt as a Parameter
+            self._call("torch._utils", "_rebuild_parameter", (obj.detach(), obj.requires_grad, OrderedDict()))
+            self._memoize(obj)
         elif isinstance(obj, Tensor):
             self._tensor(obj)
         elif kind is Size:
@@ -102,10 +114,57 @@ class Pickler:
             self._call("__builtin__", "set", (list(obj),))
             self._memoize(obj)
         else:
-            raise TypeError(f"pyfront.save can't save an object of type {kind.__module__}."
-                            f"{kind.__qualname__}: it saves tensors, numbers, strings, bytes, None, "
-                            "dtypes, torch.Size and dicts, lists, tuples and sets of them (what "
-                            "torch.load(weights_only=True) reads)")
+            self._object(obj)
+
+    def _object(self, obj) -> None:
+        """Any other picklable object, as ``pickle`` protocol 2 writes it (what torch.save does)."""
+        if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
+            self._named_global(obj)
+            return
+        reduce = copyreg.dispatch_table.get(type(obj))
+        rv = reduce(obj) if reduce is not None else obj.__reduce_ex__(2)
+        if isinstance(rv, str):  # a module-level singleton, by name
+            self._named_global(obj, rv)
+            return
+        func, args, state, listitems, dictitems, setter = (*rv, None, None, None, None)[:6]
+        if getattr(func, "__name__", "") == "__newobj__":  # cls.__new__(cls, *args): NEWOBJ
+            self._save(args[0])
+            self._tuple(tuple(args[1:]))
+            self.out += b"\x81"
+        else:
+            self._save(func)
+            self._tuple(tuple(args))
+            self.out += b"R"
+        self._memoize(obj)
+        if listitems is not None:
+            self._batches(list(listitems), self._save, b"a", b"e")
+        if dictitems is not None:
+            self._batches(list(dictitems), self._pair, b"s", b"u")
+        if state is not None and setter is None:
+            self._save(state)
+            self.out += b"b"
+        elif state is not None:  # setter(obj, state), its result dropped, as pickle writes it
+            self._save(setter)
+            self._tuple((obj, state))
+            self.out += b"R0"
+
+    def _named_global(self, obj, name: str | None = None) -> None:
+        """A class or function by its module and name, which must find this very object again."""
+        module = getattr(obj, "__module__", None) or _whichmodule(obj)
+        name = name or getattr(obj, "__qualname__", None) or obj.__name__
+        found = sys.modules.get(module)
+        for part in name.split("."):
+            found = getattr(found, part, None)
+        if found is not obj:
+            if "<locals>" in name:  # pickle's (and so torch.save's) errors for the two cases
+                raise AttributeError(f"Can't pickle local object '{name}'")
+            raise pickle.PicklingError(f"Can't pickle {obj!r}: attribute lookup {name} on {module} failed")
+        if module == "pyfront.device" and name == "device":
+            module = "torch"  # torch.device(str) rebuilds it in torch, as in pyfront
+        if (module, name) in REVERSE_NAME_MAPPING:  # protocol 2 writes Python 2 names, as pickle does
+            module, name = REVERSE_NAME_MAPPING[(module, name)]
+        module = REVERSE_IMPORT_MAPPING.get(module, module)
+        self._global(module, name)
 
     def _text(self, s: str) -> None:
         data = s.encode("utf-8", "surrogatepass")

@@ -4,7 +4,8 @@
 This reader walks the opcodes itself: a fixed set of opcodes (protocol 2, plus the plain-data
 opcodes of protocols 3-5), globals resolved from a fixed table to pyfront's own stand-ins (never
 imported), calls only to the handlers below, each of which checks its arguments. Anything else
-is refused with an ``UnpicklingError`` that names it. Nothing from the file ever runs.
+is refused with an ``UnpicklingError`` that names it (for a global, torch.load's own message).
+Nothing from the file ever runs, except what the user allowed by name with ``add_safe_globals``.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pickle import UnpicklingError
 from .. import dtypes as dt
 from ..shape import Size
 from ..tensor import Tensor
+from .safe_globals import user_globals
 from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, numel_overflows
 
 INT64 = 2 ** 63  # sizes, strides, offsets and element counts are int64 in PyTorch
@@ -81,7 +83,7 @@ def _globals() -> dict:
         ("torch._utils._rebuild_parameter", "_rebuild_parameter"),
         ("collections.OrderedDict", "_ordered_dict"),
         ("builtins.set", "_set"), ("builtins.bytes", "_bytes"),
-        ("_codecs.encode", "_encode"), ("torch.Size", "_size"),
+        ("_codecs.encode", "_encode"), ("torch.Size", "_size"), ("torch.device", "_device"),
     ]:
         table[qualname] = _Callable(qualname, handler)
     for name, dtype_name in STORAGE_DTYPES.items():
@@ -291,8 +293,10 @@ class Unpickler:
             if dtype_name:
                 raise UnpicklingError(f"the file holds {dtype_name} data ({qualname}), a dtype pyfront "
                                       "does not have")
-            raise UnpicklingError(f"refused global {qualname}: pyfront.load only builds tensors, containers "
-                                  "and numbers, and never imports or calls anything a file names")
+            allowed = user_globals()
+            if qualname not in allowed:
+                raise UnpicklingError(unsupported_global(qualname))
+            found = allowed[qualname]
         self.stack.append(found)
 
     def _stack_global(self):
@@ -303,6 +307,10 @@ class Unpickler:
 
     def _reduce(self):
         args, func = self.stack.pop(), self.stack.pop()
+        if _user_allowed(func):  # the user's trust, given by add_safe_globals
+            _check_no_markers(args)
+            self.stack.append(func(*args))
+            return
         if not isinstance(func, _Callable):
             raise UnpicklingError(f"refused call of {_show(func)}: it is not a function a checkpoint may "
                                   "call")
@@ -314,8 +322,31 @@ class Unpickler:
             raise UnpicklingError(f"bad arguments for {func.qualname}: {e}") from e
         self.stack.append(result)
 
+    def _newobj(self):
+        args, cls = self.stack.pop(), self.stack.pop()
+        if not _user_allowed(cls) or not isinstance(cls, type):
+            raise UnpicklingError("refused NEWOBJ: Can only create new object for nn.Parameter or classes "
+                                  f"allowlisted via `add_safe_globals` but got {_show(cls)}")
+        if type(args) is not tuple:
+            raise UnpicklingError(f"corrupted pickle: arguments of {cls.__qualname__} are not a tuple")
+        _check_no_markers(args)
+        self.stack.append(cls.__new__(cls, *args))
+
     def _build(self):
         state, inst = self.stack.pop(), self.stack[-1]
+        if _user_allowed(type(inst)):  # as pickle's BUILD, for a class the user allowed
+            _check_no_markers(state)
+            if hasattr(inst, "__setstate__"):
+                inst.__setstate__(state)
+                return
+            slots = None
+            if isinstance(state, tuple) and len(state) == 2:
+                state, slots = state
+            if state:
+                inst.__dict__.update(state)
+            for k, v in (slots or {}).items():
+                setattr(inst, k, v)
+            return
         if type(inst) is not OrderedDict:
             raise UnpicklingError(f"refused BUILD of a {type(inst).__name__}: only an OrderedDict's "
                                   "attributes (a state_dict's _metadata) may be set")
@@ -328,7 +359,10 @@ class Unpickler:
         inst.__dict__.update(state)
 
     def _persistent_id(self):
-        pid = self.stack.pop()
+        self.stack.append(self.storage_ref(self.stack.pop()))
+
+    def storage_ref(self, pid) -> StorageRef:
+        """The StorageRef a persistent id names (checked, and declared once per key)."""
         fields = 6 if self.legacy else 5
         if type(pid) is not tuple or len(pid) != fields or type(pid[0]) is not str or pid[0] != "storage":
             what = pid[0] if type(pid) is tuple and pid else pid
@@ -355,7 +389,7 @@ class Unpickler:
         elif ref.nbytes != nbytes or (ref.untyped != (stype.dtype is None)) or (
                 not ref.untyped and ref.dtype != stype.dtype):
             raise UnpicklingError(f"storage '{key}' is declared twice with different types or sizes")
-        self.stack.append(ref)
+        return ref
 
     # -- the callable globals ---------------------------------------------------------------------
     def _tensor(self, storage, offset, size, stride, dtype_name):
@@ -426,8 +460,43 @@ class Unpickler:
         except UnicodeEncodeError as e:
             raise UnpicklingError(f"corrupted bytes object: {e}") from e
 
+    def _device(self, kind, index=None):
+        if type(kind) is not str or (index is not None and type(index) is not int):
+            raise UnpicklingError(f"torch.device takes a str and an int, got {_show(kind)}, {_show(index)}")
+        from ..device import device
+        try:
+            return device(kind, index)
+        except RuntimeError as e:
+            raise UnpicklingError(f"bad device in the file: {e}") from None
+
     def _size(self, dims):
         return Size(_ints(dims, "torch.Size"))
+
+
+def _user_allowed(obj) -> bool:
+    return any(obj is v for v in user_globals().values())
+
+
+def unsupported_global(qualname: str) -> str:
+    """torch.load's message for a global that weights_only refuses (the user may allowlist it)."""
+    if qualname.startswith("builtins."):
+        qualname = qualname[len("builtins."):]
+    message = (f"Unsupported global: GLOBAL {qualname} was not an allowed global by default. Please use "
+               f"`torch.serialization.add_safe_globals([{qualname}])` or the "
+               f"`torch.serialization.safe_globals([{qualname}])` context manager to allowlist this global "
+               "if you trust this class/function.")
+    return ("Weights only load failed. This file can still be loaded, to do so you have two options, "
+            "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. "
+            f"\n\t(1) {UNSAFE_MESSAGE}\n\t(2) Alternatively, to load with `weights_only=True` please check "
+            "the recommended steps in the following error message.\n\tWeightsUnpickler error: " + message
+            + "\n\nCheck the documentation of torch.load to learn more about types accepted by default with "
+            "weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+
+
+UNSAFE_MESSAGE = ("In PyTorch 2.6, we changed the default value of the `weights_only` argument in "
+                  "`torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` set to "
+                  "`False` will likely succeed, but it can result in arbitrary code execution. Do it only if "
+                  "you got the file from a trusted source.")
 
 
 def _check_no_markers(obj) -> None:
@@ -477,5 +546,5 @@ _OPS = {ord(code): fn for code, fn in {
     "\x94": lambda u: u._memo_put(len(u.memo)),
     "h": lambda u: u._memo_get(u._take(1)[0]), "j": lambda u: u._memo_get(u._unpack("<I")),
     "c": lambda u: u._global(u._line(), u._line()), "\x93": Unpickler._stack_global,
-    "R": Unpickler._reduce, "b": Unpickler._build, "Q": Unpickler._persistent_id,
+    "R": Unpickler._reduce, "b": Unpickler._build, "Q": Unpickler._persistent_id, "\x81": Unpickler._newobj,
 }.items()}

@@ -447,6 +447,9 @@ class Module:
     def cpu(self) -> Module:
         return self._apply(lambda t: t.cpu())
 
+    def cuda(self, device=None) -> Module:
+        return self._apply(lambda t: t.cuda(device))
+
     def type(self, dst_type) -> Module:
         return self._apply(lambda t: t.type(dst_type))
 

@@ -1,0 +1,200 @@
+"""``autocast``: PyTorch's automatic mixed precision, per thread and per device type.
+
+Inside ``autocast(device_type, dtype)`` the ops of PyTorch's "lower precision" list (matmul, linear,
+conv, bmm, baddbmm, ...) cast their floating inputs (not float64) to ``dtype`` and the ops of its
+"float32" list (losses, prod, cdist, ...) cast them to float32; every other op runs in its inputs'
+dtypes. ``install`` wraps those public functions (``pyfront.*``, ``F.*``, ``Tensor`` methods) once;
+an op only casts when autocast is on for the device type of its tensors, and the ops it calls run
+as written, as torch's autocast kernels redispatch below the autocast key.
+
+The lists are torch's CPU lists for ``cpu`` and its CUDA lists for ``webgpu`` (which ``cuda``
+names under ``--cuda-as webgpu``), limited to functions: CUDA's float32 list also names elementwise
+methods (``exp``, ``pow``, ``sum``) that pyfront's own composite ops call, so those stay as written.
+
+pyfront has no bfloat16 dtype: an autocast that would use it (the cpu default) raises a
+RuntimeError that says so; ``dtype=torch.float16`` works on the cpu. On webgpu, float16 runs
+natively where the adapter has ``shader-f16``; elsewhere autocast warns and stays in float32.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+
+from .. import dtypes as dt
+from .._warnings import warn
+from ..tensor import Tensor
+
+# torch's autocast lists (aten/src/ATen/autocast_mode.cpp), by the names pyfront's functions have
+_CPU_LOWER = ("conv1d conv2d conv3d bmm mm baddbmm addmm addbmm linear matmul conv_transpose1d "
+              "conv_transpose2d conv_transpose3d prelu scaled_dot_product_attention __matmul__ __rmatmul__")
+_CPU_FP32 = ("avg_pool3d binary_cross_entropy grid_sample polar prod quantile nanquantile stft cdist trace "
+             "cholesky cholesky_inverse cholesky_solve inverse lu_solve orgqr ormqr pinverse max_pool3d "
+             "max_unpool2d max_unpool3d adaptive_avg_pool3d mse_loss cosine_embedding_loss nll_loss "
+             "hinge_embedding_loss poisson_nll_loss smooth_l1_loss cross_entropy l1_loss huber_loss "
+             "margin_ranking_loss soft_margin_loss triplet_margin_loss multi_margin_loss ctc_loss kl_div "
+             "multilabel_margin_loss binary_cross_entropy_with_logits")
+_CUDA_LOWER = ("addbmm addmm addmv addr baddbmm bmm chain_matmul multi_dot conv1d conv2d conv3d "
+               "conv_transpose1d conv_transpose2d conv_transpose3d linear matmul mm mv prelu "
+               "__matmul__ __rmatmul__ scaled_dot_product_attention")
+_CUDA_FP32 = ("binary_cross_entropy_with_logits cosine_embedding_loss cdist cosine_similarity cross_entropy "
+              "dist group_norm hinge_embedding_loss kl_div l1_loss layer_norm log_softmax "
+              "margin_ranking_loss mse_loss multilabel_margin_loss multi_margin_loss nll_loss normalize "
+              "pdist poisson_nll_loss smooth_l1_loss soft_margin_loss softmax softmin softplus "
+              "triplet_margin_loss")
+LOWER = {"cpu": set(_CPU_LOWER.split()), "webgpu": set(_CUDA_LOWER.split())}
+FP32 = {"cpu": set(_CPU_FP32.split()), "webgpu": set(_CUDA_FP32.split())}
+_DEFAULT_DTYPE = {"cpu": "bfloat16", "cuda": dt.float16, "webgpu": dt.float16}
+
+
+class _AutocastState(threading.local):
+    def __init__(self):
+        self.dtype: dict = {}  # device type -> the dtype autocast casts to, while on
+        self.default: dict = dict(_DEFAULT_DTYPE)
+        self.inside = False  # within an autocast op: the ops it calls run as written
+
+
+_state = _AutocastState()
+
+
+def _kind(device_type: str) -> str:
+    """The device type whose tensors an autocast for ``device_type`` affects."""
+    from ..device import device
+    return device(device_type).type
+
+
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """Whether autocast is on for ``device_type`` (``'cuda'`` when not given, as in torch)."""
+    return _kind(device_type or "cuda") in _state.dtype
+
+
+def get_autocast_dtype(device_type: str):
+    """The dtype autocast uses on ``device_type``: torch's defaults are bfloat16 (cpu), float16 (cuda)."""
+    d = _state.dtype.get(_kind(device_type)) or _state.default.get(device_type) or _state.default["cuda"]
+    if d == "bfloat16":
+        raise RuntimeError(_NO_BF16)
+    return d
+
+
+_NO_BF16 = ("pyfront has no bfloat16 dtype, so autocast on the cpu cannot use torch's default "
+            "(torch.bfloat16): pass dtype=torch.float16 (torch.autocast('cpu', dtype=torch.float16)), "
+            "or leave autocast off")
+
+
+class autocast:
+    """``torch.autocast(device_type, dtype=None, enabled=True, cache_enabled=None)``: a context manager
+    and a decorator that runs matmul/linear/conv in ``dtype`` and losses in float32 (see module doc).
+
+    Raises:
+        RuntimeError: the dtype would be bfloat16, which pyfront does not have.
+    """
+
+    def __init__(self, device_type: str, dtype=None, enabled: bool = True, cache_enabled=None):
+        if not isinstance(device_type, str):
+            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        self.device = device_type
+        self.fast_dtype = dtype
+        self._enabled = bool(enabled)
+        self._cache_enabled = cache_enabled  # pyfront casts once per op call: no cache to switch
+
+    def _target(self):
+        kind = _kind(self.device)
+        if kind == "cuda":  # torch's CPU build, and pyfront without --cuda-as webgpu
+            warn("CUDA is not available or torch_xla is imported. Disabling autocast.")
+            return None
+        dtype = self.fast_dtype or _state.default.get(self.device, dt.float16)
+        if kind == "cpu":
+            if dtype == "bfloat16":
+                raise RuntimeError(_NO_BF16)
+            if dtype is not dt.float16:
+                warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
+                     "CPU Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.")
+                return None
+        elif kind == "webgpu":
+            if dtype is not dt.float16:
+                warn("In WebGPU autocast, but the target dtype is not supported. Disabling autocast.\n"
+                     "WebGPU Autocast only supports dtype of torch.float16 currently.")
+                return None
+            if not _has_f16():
+                warn("this WebGPU adapter has no 'shader-f16' feature, so autocast runs in float32")
+                return None
+        else:
+            raise RuntimeError(f"User specified an unsupported autocast device_type '{self.device}'")
+        return kind, dtype
+
+    def __enter__(self):
+        self._prev = dict(_state.dtype)
+        target = self._target() if self._enabled else None
+        kind = _kind(self.device)
+        if target is None:
+            _state.dtype.pop(kind, None)
+        else:
+            _state.dtype[target[0]] = target[1]
+        return self
+
+    def __exit__(self, *exc):
+        _state.dtype = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with autocast(self.device, self.fast_dtype, self._enabled, self._cache_enabled):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+def _has_f16() -> bool:
+    from .. import webgpu
+    b = webgpu._backend()
+    return b is not None and b.has_f16
+
+
+def _device_type(args, kwargs):
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, Tensor):
+            return a.device.type
+    return None
+
+
+def _cast(value, dtype):
+    if isinstance(value, Tensor) and value.dtype.is_floating_point and value.dtype not in (dt.float64, dtype):
+        return value.to(dtype)
+    return value
+
+
+def _wrap(fn, name: str):
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if not _state.dtype or _state.inside:  # the hot path: autocast off
+            return fn(*args, **kwargs)
+        kind = _device_type(args, kwargs)
+        if kind not in _state.dtype:
+            return fn(*args, **kwargs)
+        if name in LOWER[kind]:
+            dtype = _state.dtype[kind]
+        elif name in FP32[kind]:
+            dtype = dt.float32
+        else:
+            return fn(*args, **kwargs)
+        args = tuple(_cast(a, dtype) for a in args)
+        kwargs = {k: _cast(v, dtype) for k, v in kwargs.items()}
+        _state.inside = True
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _state.inside = False
+
+    op._autocast = True
+    return op
+
+
+def install(target) -> None:
+    """Wrap the functions that either list names in ``target``: a module's dict or a class."""
+    space = vars(target) if isinstance(target, type) else target
+    for name in set().union(*LOWER.values(), *FP32.values()):
+        fn = space.get(name)
+        if callable(fn) and not isinstance(fn, type) and not getattr(fn, "_autocast", False):
+            if isinstance(target, type):
+                setattr(target, name, _wrap(fn, name))
+            else:
+                target[name] = _wrap(fn, name)

@@ -1,0 +1,27 @@
+"""``pyfront.cuda.amp``: PyTorch's deprecated spellings of ``torch.amp`` for the device ``cuda``."""
+from __future__ import annotations
+
+from ..amp.autocast_mode import autocast as _autocast
+from ..amp.grad_scaler import GradScaler as _GradScaler
+from .._warnings import warn
+
+
+class autocast(_autocast):
+    """``torch.cuda.amp.autocast(...)``: ``torch.amp.autocast("cuda", ...)`` with torch's FutureWarning."""
+
+    def __init__(self, enabled: bool = True, dtype=None, cache_enabled: bool = True):
+        warn("`torch.cuda.amp.autocast(args...)` is deprecated. Please use `torch.amp.autocast('cuda', "
+             "args...)` instead.", FutureWarning)
+        from .. import dtypes
+        super().__init__("cuda", dtype=dtypes.float16 if dtype is None else dtype, enabled=enabled,
+                         cache_enabled=cache_enabled)
+
+
+class GradScaler(_GradScaler):
+    """``torch.cuda.amp.GradScaler(...)``: ``torch.amp.GradScaler("cuda", ...)`` and torch's FutureWarning."""
+
+    def __init__(self, init_scale: float = 2.0 ** 16, growth_factor: float = 2.0, backoff_factor: float = 0.5,
+                 growth_interval: int = 2000, enabled: bool = True):
+        warn("`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use `torch.amp.GradScaler('cuda', "
+             "args...)` instead.", FutureWarning)
+        super().__init__("cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled)

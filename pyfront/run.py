@@ -1,0 +1,97 @@
+"""``python -m pyfront run script.py [args]``: run an unchanged PyTorch script on pyfront.
+
+A meta path finder answers every ``import torch`` and ``import torch.X.Y`` with pyfront's module
+``pyfront.X.Y`` (the same object, so ``torch.nn.Module is pyfront.nn.Module``), whatever
+submodules this pyfront has; a name pyfront lacks fails as a missing torch module does. The script
+then runs through ``runpy`` as ``python script.py`` runs it: ``__name__ == "__main__"``,
+``sys.argv[0]`` the script, its folder first on ``sys.path``. ``-m module`` runs a module the same
+way.
+
+``--cuda-as webgpu`` (or the environment variable ``PYFRONT_CUDA_AS=webgpu``) makes
+``torch.cuda.is_available()`` True and the device ``cuda`` the WebGPU device; without it, cuda
+answers as torch's CPU build does.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.util
+import os
+import runpy
+import sys
+
+USAGE = ("usage: python -m pyfront run [--cuda-as webgpu] (script.py | -m module) [args ...]\n"
+         "  runs a PyTorch script unchanged, with torch and its submodules resolving to pyfront;\n"
+         "  --cuda-as webgpu (or PYFRONT_CUDA_AS=webgpu) makes torch.cuda.is_available() True and\n"
+         "  maps the device 'cuda' to the WebGPU device")
+
+
+class _Alias(importlib.abc.Loader):
+    """Loads ``torch.X`` as the already imported ``pyfront.X``, leaving that module as it is."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module) -> None:
+        # the import system set the alias's spec on the shared module: give pyfront its own back
+        module.__spec__ = importlib.util.find_spec(self.target)
+
+
+class TorchFinder(importlib.abc.MetaPathFinder):
+    """Finds ``torch`` and ``torch.*`` as the pyfront modules of the same names."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "torch" and not fullname.startswith("torch."):
+            return None
+        name = "pyfront" + fullname[len("torch"):]
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # a parent that pyfront lacks
+            return None
+        if found is None:
+            return None
+        return importlib.util.spec_from_loader(fullname, _Alias(name),
+                                               is_package=found.submodule_search_locations is not None)
+
+
+def install(cuda_as: str | None = None) -> None:
+    """Alias ``torch`` to pyfront in this process; ``cuda_as="webgpu"`` maps the cuda device too."""
+    import pyfront
+    if not any(isinstance(f, TorchFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, TorchFinder())
+    for name, module in list(sys.modules.items()):  # what pyfront already imported, under torch's names
+        if name == "pyfront" or name.startswith("pyfront."):
+            sys.modules.setdefault("torch" + name[len("pyfront"):], module)
+    if cuda_as is not None:
+        if cuda_as != "webgpu":
+            raise SystemExit(f"--cuda-as takes 'webgpu', not {cuda_as!r}")
+        pyfront.cuda.map_to_webgpu(True)
+
+
+def main(argv: list[str]) -> int:
+    cuda_as = os.environ.get("PYFRONT_CUDA_AS") or None
+    args = list(argv)
+    while args and args[0].startswith("--cuda-as"):
+        if "=" in args[0]:
+            cuda_as = args.pop(0).split("=", 1)[1]
+        elif len(args) > 1:
+            args.pop(0)
+            cuda_as = args.pop(0)
+        else:
+            args = []
+    if not args or args[0] in ("-h", "--help") or (args[0] == "-m" and len(args) < 2):
+        print(USAGE, file=sys.stderr)
+        return 2
+    install(cuda_as)
+    if args[0] == "-m":
+        sys.argv = [args[1], *args[2:]]  # runpy puts the module's file in argv[0]
+        runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+        return 0
+    script = args[0]
+    sys.argv = args
+    sys.path[0] = os.path.dirname(os.path.abspath(script))  # as `python script.py`: its folder, not the cwd
+    runpy.run_path(script, run_name="__main__")
+    return 0

@@ -1,0 +1,161 @@
+"""``python -m pyfront run``: an unchanged PyTorch script prints what it prints under real torch.
+
+Each run is a subprocess (the alias would otherwise rename torch inside this test process): the
+script once with real torch, once through pyfront, without and with ``--cuda-as webgpu``.
+"""
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+
+import pyfront
+from webgpu_required import requires_webgpu
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(__file__).resolve().parent / "scripts" / "torch_regression.py"
+
+
+def _run(args, cwd=None, **env):
+    full_env = {k: v for k, v in os.environ.items() if k != "PYFRONT_CUDA_AS"}  # off unless a test sets it
+    full_env.update(OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT), **env)
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=full_env,
+                          timeout=300)
+    return done
+
+
+def _pyfront(args, **kw):
+    return _run(["-m", "pyfront", "run", *args], **kw)
+
+
+def _words(line: str) -> list:
+    return line.replace(",", " ").replace("[", " ").replace("]", " ").split()
+
+
+def _same_output(ours: str, theirs: str, rtol=0.0, atol=0.0) -> None:
+    """Equal line by line and word by word; numbers within the tolerance (0: exactly as printed)."""
+    a, b = ours.splitlines(), theirs.splitlines()
+    assert len(a) == len(b), (ours, theirs)
+    for la, lb in zip(a, b):
+        wa, wb = _words(la), _words(lb)
+        assert len(wa) == len(wb), (la, lb)
+        for x, y in zip(wa, wb):
+            try:
+                fx, fy = float(x), float(y)
+            except ValueError:
+                assert x == y, (la, lb)
+                continue
+            assert math.isclose(fx, fy, rel_tol=rtol, abs_tol=atol), (la, lb)
+
+
+@pytest.fixture(scope="module")
+def under_torch():
+    done = _run([str(SCRIPT), "--epochs", "3", "--lr", "0.03"])
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_script_runs_unchanged_with_torchs_output(under_torch):
+    done = _pyfront([str(SCRIPT), "--epochs", "3", "--lr", "0.03"])
+    assert done.returncode == 0, done.stderr
+    assert "argv ['--epochs', '3', '--lr', '0.03'] __main__" in done.stdout  # sys.argv and __name__
+    assert done.stdout.splitlines()[-1] == "on cpu"
+    _same_output(done.stdout, under_torch)
+
+
+@requires_webgpu
+@pytest.mark.parametrize("switch", ["flag", "env"])
+def test_cuda_as_webgpu_runs_the_cuda_branch_on_the_gpu(under_torch, switch):
+    if switch == "flag":
+        done = _pyfront(["--cuda-as", "webgpu", str(SCRIPT), "--epochs", "3", "--lr", "0.03"])
+    else:
+        done = _pyfront([str(SCRIPT), "--epochs", "3", "--lr", "0.03"], PYFRONT_CUDA_AS="webgpu")
+    assert done.returncode == 0, done.stderr
+    ours = done.stdout.splitlines()
+    assert ours[-1] == "on webgpu"  # torch's cpu build took the cpu branch: the rest must agree
+    _same_output("\n".join(ours[:-1]), "\n".join(under_torch.splitlines()[:-1]), rtol=1e-3, atol=1e-4)
+
+
+CUDA_IDIOMS = textwrap.dedent("""
+    import torch
+    from torch import nn
+    print(torch.cuda.is_available(), torch.cuda.device_count())
+    for make in (lambda: torch.ones(2).cuda(), lambda: nn.Linear(2, 2).cuda(),
+                 lambda: torch.ones(2).to("cuda:0"), lambda: torch.zeros(2, device=torch.device("cuda"))):
+        try:
+            out = make()
+            t = out if isinstance(out, torch.Tensor) else out.weight
+            print("ok", t.device.type)
+        except AssertionError as e:
+            print(type(e).__name__, e)
+""")
+
+
+def test_cuda_without_the_switch_is_torchs_cpu_build(tmp_path):
+    script = tmp_path / "idioms.py"
+    script.write_text(CUDA_IDIOMS)
+    theirs, ours = _run([str(script)]), _pyfront([str(script)])
+    assert theirs.returncode == 0 and ours.returncode == 0, ours.stderr
+    assert "AssertionError Torch not compiled with CUDA enabled" in ours.stdout
+    assert ours.stdout == theirs.stdout
+
+
+@requires_webgpu
+def test_cuda_with_the_switch_is_the_webgpu_device(tmp_path):
+    script = tmp_path / "idioms.py"
+    script.write_text(CUDA_IDIOMS)
+    done = _pyfront(["--cuda-as", "webgpu", str(script)])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:5] == ["True 1", "ok webgpu", "ok webgpu", "ok webgpu", "ok webgpu"]
+
+
+def test_every_pyfront_submodule_is_a_torch_module_and_m_runs_a_module(tmp_path):
+    """The alias is discovered, not listed: every pyfront module imports under torch's name as itself."""
+    (tmp_path / "probe.py").write_text(textwrap.dedent("""
+        import importlib, pkgutil, sys
+        import pyfront
+        names = [m.name for m in pkgutil.walk_packages(pyfront.__path__, "pyfront.")
+                 if not m.name.startswith(("pyfront.examples", "pyfront.bench", "pyfront.__main__"))]
+        for name in names:
+            try:
+                mine = importlib.import_module(name)
+            except ImportError:  # the browser driver needs Pyodide's js module
+                continue
+            assert importlib.import_module("torch" + name[len("pyfront"):]) is mine, name
+        import torch
+        import torch.nn.functional as F
+        from torch.utils.data import DataLoader
+        assert F is pyfront.nn.functional and DataLoader is pyfront.utils.data.DataLoader
+        assert torch.nn.Module is pyfront.nn.Module
+        try:
+            import torch.no_such_module
+        except ModuleNotFoundError as e:
+            print(e)
+        print(__name__, sys.argv[1:], len(names) > 20)
+    """))
+    done = _pyfront(["-m", "probe", "a", "--b"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    try:
+        import torch.no_such_module  # noqa: F401
+    except ModuleNotFoundError as e:
+        theirs = str(e)
+    assert done.stdout.splitlines() == [theirs, "__main__ ['a', '--b'] True"]
+
+
+def test_no_script_prints_the_usage():
+    done = _pyfront([])
+    assert done.returncode == 2 and "--cuda-as webgpu" in done.stderr
+
+
+def test_cuda_errors_in_process_match_torch():
+    """Off by default: the same AssertionError from a tensor and a module, in this process too."""
+    for lib in (torch, pyfront):
+        with pytest.raises(AssertionError, match="^Torch not compiled with CUDA enabled$"):
+            lib.ones(2).cuda()
+        with pytest.raises(AssertionError, match="^Torch not compiled with CUDA enabled$"):
+            lib.nn.Linear(2, 2).cuda()
+        assert lib.cuda.is_available() is False and lib.cuda.device_count() == 0
