@@ -3,11 +3,14 @@
 """pyfront's public namespace (pyfront/__init__.py): the functions it gathers from
 pyfront/ops by ``import *``, with their signatures and where each is defined."""
 from . import accelerator as accelerator
+from . import amp as amp
 from . import autograd as autograd
 from . import backends as backends
+from . import cpu as cpu
 from . import cuda as cuda
 from . import datasets as datasets
 from . import dtypes as dtypes
+from . import flags as flags
 from . import nn as nn
 from . import ops as ops
 from . import optim as optim
@@ -17,6 +20,8 @@ from . import serialization as serialization
 from . import shape as shape
 from . import utils as utils
 from . import webgpu as webgpu
+from .amp.autocast_mode import autocast as autocast
+from .amp.grad_scaler import GradScaler as GradScaler
 from .autograd.grad_mode import enable_grad as enable_grad
 from .autograd.grad_mode import inference_mode as inference_mode
 from .autograd.grad_mode import no_grad as no_grad
@@ -43,17 +48,22 @@ import builtins
 bool: dtype
 default_generator: Generator
 double: dtype
+e: object
 float: dtype
 float16: dtype
 float32: dtype
 float64: dtype
 half: dtype
+inf: object
 int: dtype
 int16: dtype
 int32: dtype
 int64: dtype
 int8: dtype
 long: dtype
+nan: object
+newaxis: object
+pi: object
 short: dtype
 uint8: dtype
 __version__: str = '0.1.0'
@@ -120,6 +130,10 @@ def arctan(input):
 def arctan2(input, other):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def are_deterministic_algorithms_enabled() -> builtins.bool:
+    """As ``torch.are_deterministic_algorithms_enabled``.
+    (pyfront.flags.are_deterministic_algorithms_enabled)"""
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the (first) maximum over ``dim``, or of the flattened input when None.
@@ -363,9 +377,16 @@ def ge(input, other):
 def ger(input: Tensor, vec2: Tensor) -> Tensor:
     """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
 
+def get_autocast_dtype(device_type: str):
+    """The dtype autocast uses on ``device_type``: torch's defaults are bfloat16 (cpu), float16 (cuda).
+    (pyfront.amp.autocast_mode.get_autocast_dtype)"""
+
 def get_default_dtype():
     """The dtype of floating-point tensors created from Python floats (float32 unless changed).
     (pyfront.dtypes.get_default_dtype)"""
+
+def get_float32_matmul_precision() -> str:
+    """As ``torch.get_float32_matmul_precision``. (pyfront.flags.get_float32_matmul_precision)"""
 
 def get_printoptions() -> dict:
     """The current options, as keyword arguments that ``set_printoptions`` accepts.
@@ -417,6 +438,14 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dims (0-d operands multiply), as ``torch.inner``.
     (pyfront.ops.composite.linalg.inner)"""
 
+def is_autocast_enabled(device_type: str | None = None) -> builtins.bool:
+    """Whether autocast is on for ``device_type`` (``'cuda'`` when not given, as in torch).
+    (pyfront.amp.autocast_mode.is_autocast_enabled)"""
+
+def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
+    """As ``torch.is_deterministic_algorithms_warn_only_enabled``.
+    (pyfront.flags.is_deterministic_algorithms_warn_only_enabled)"""
+
 def is_floating_point(input: Tensor) -> builtins.bool:
     """As ``torch.is_floating_point``. (pyfront.ops.queries.is_floating_point)"""
 
@@ -463,7 +492,7 @@ def less_equal(input, other):
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """As ``torch.linspace``. (pyfront.ops.creation.linspace)"""
 
-def load(f, map_location=None, weights_only: builtins.bool | None = True):
+def load(f, map_location=None, weights_only: builtins.bool | None = None):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
     (pyfront.serialization.load)"""
 
@@ -699,8 +728,8 @@ def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
 
 def save(obj, f) -> None:
-    """Save ``obj`` (tensors, state_dicts, nested dicts/lists/tuples, numbers, strings, None) to ``f``.
-    (pyfront.serialization.save)"""
+    """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable
+    object. (pyfront.serialization.save)"""
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     """As ``torch.scalar_tensor``. (pyfront.ops.creation.scalar_tensor)"""
@@ -725,6 +754,9 @@ def select(input, dim, index):
 
 def set_default_dtype(d) -> None:
     """As ``torch.set_default_dtype``. (pyfront.dtypes.set_default_dtype)"""
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """As ``torch.set_float32_matmul_precision``. (pyfront.flags.set_float32_matmul_precision)"""
 
 def set_printoptions(
     precision: builtins.int | None = None,
@@ -861,6 +893,9 @@ def unflatten(input, dim, sizes):
 
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
+
+def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
+    """As ``torch.use_deterministic_algorithms``. (pyfront.flags.use_deterministic_algorithms)"""
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).

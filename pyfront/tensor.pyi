@@ -205,6 +205,9 @@ class Tensor:
         (pyfront.ops.composite.reductions.count_nonzero)"""
     def cpu(self, memory_format=None):
         """As ``torch.Tensor.cpu``. (pyfront.ops.conversion.cpu)"""
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """``"cuda"``: torch's CPU-build AssertionError, or the WebGPU device under ``--cuda-as webgpu``.
+        (pyfront.ops.conversion.cuda)"""
     def cumprod(self, dim, *, dtype=None):
         """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says
         otherwise. (pyfront.ops.primitives.reductions.cumprod)"""
