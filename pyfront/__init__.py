@@ -42,6 +42,7 @@ from . import accelerator, cuda, webgpu  # noqa: E402
 from . import datasets, utils  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from . import linalg  # noqa: E402
+from . import distributions  # noqa: E402
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 
 _methods.bind_all()
