@@ -490,3 +490,14 @@ def test_mvn_parametrisations_agree():
         np.testing.assert_allclose(d.precision_matrix.numpy(), np.linalg.inv(SPD), atol=1e-12)
         np.testing.assert_allclose(d.scale_tril.numpy(), TRIL, atol=1e-12)
     assert math.isfinite(by[0].entropy().item())
+
+
+@pytest.mark.parametrize("make", [lambda D, L: D.Bernoulli(L.tensor([[0.2, 0.5, 0.9]])),
+                                  lambda D, L: D.Categorical(L.ones(2, 4)),
+                                  lambda D, L: D.OneHotCategorical(L.ones(2, 3))])
+@pytest.mark.parametrize("expand", [True, False])
+def test_enumerate_support_matches_torch(make, expand):
+    want = make(torch.distributions, torch).enumerate_support(expand)
+    got = make(pyfront.distributions, pyfront).enumerate_support(expand)
+    assert str(got.dtype) == str(want.dtype)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())

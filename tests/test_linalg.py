@@ -295,6 +295,14 @@ ERRORS = {
     "matrix_norm-int": lambda L: L.linalg.matrix_norm(_t(L, np.ones((3, 3)), L.int64)),
     "norm-3d-ord": lambda L: L.linalg.norm(_t(L, np.ones((2, 2, 2))), 2),
     "norm-dims": lambda L: L.linalg.norm(_t(L, np.ones((2, 2, 2))), dim=(0, 1, 2)),
+    **{f"{name}-list": (lambda L, name=name: getattr(L.linalg, name)([[1.0, 2.0], [3.0, 4.0]]))
+       for name in ("inv", "inv_ex", "det", "slogdet", "cholesky", "cholesky_ex", "qr", "svd", "svdvals",
+                    "eigh", "eigvalsh", "vector_norm", "matrix_norm", "norm")},
+    "solve-list-B": lambda L: L.linalg.solve(_t(L, np.eye(2)), [1.0, 2.0]),
+    "lstsq-list-B": lambda L: L.linalg.lstsq(_t(L, np.eye(2)), [1.0, 2.0]),
+    "cross-list-other": lambda L: L.linalg.cross(_t(L, np.ones(3)), [1.0, 2.0, 3.0]),
+    **{f"torch.{name}-list": (lambda L, name=name: getattr(L, name)([[1.0, 2.0], [3.0, 4.0]]))
+       for name in ("det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse")},
 }
 
 

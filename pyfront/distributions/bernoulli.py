@@ -5,7 +5,7 @@ from __future__ import annotations
 from numbers import Number
 
 from ..nn.functional import binary_cross_entropy_with_logits
-from ..ops.creation import bernoulli
+from ..ops.creation import arange, bernoulli
 from ..ops.primitives.elementwise import where
 from ..shape import Size
 from . import constraints
@@ -80,6 +80,12 @@ class Bernoulli(ExponentialFamily):
             self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
         return -binary_cross_entropy_with_logits(logits, value, reduction="none")
+
+    def enumerate_support(self, expand=True):
+        """0 and 1, shaped ``(2,) + batch_shape`` (or with size-1 batch dims when not ``expand``)."""
+        values = arange(2, dtype=self._param.dtype, device=self._param.device)
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
 
     def entropy(self):
         return binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")

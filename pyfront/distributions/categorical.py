@@ -7,7 +7,7 @@ import math
 
 from .. import dtypes as dt
 from ..nn.functional import one_hot
-from ..ops.creation import arange, full, multinomial
+from ..ops.creation import arange, eye, full, multinomial
 from ..shape import Size, broadcast_shapes
 from . import constraints
 from .distribution import Distribution
@@ -165,3 +165,10 @@ class OneHotCategorical(Distribution):
 
     def entropy(self):
         return self._categorical.entropy()
+
+    def enumerate_support(self, expand=True):
+        """The K one-hot vectors, shaped ``(K,) + batch_shape + (K,)``."""
+        n = self.event_shape[0]
+        values = eye(n, dtype=self._param.dtype, device=self._param.device)
+        values = values.reshape((n,) + (1,) * len(self._batch_shape) + (n,))
+        return values.expand((n,) + tuple(self._batch_shape) + (n,)) if expand else values

@@ -119,6 +119,9 @@ class Distribution:
     def entropy(self):
         raise NotImplementedError
 
+    def enumerate_support(self, expand=True):
+        raise NotImplementedError
+
     def perplexity(self):
         return self.entropy().exp()
 

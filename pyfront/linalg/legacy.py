@@ -13,8 +13,16 @@ from .solvers import cross as _linalg_cross, pinv
 
 __all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross"]
 
-det = D.det
-inverse = D.inv
+
+
+def det(input):
+    """The determinant, as ``torch.det``."""
+    return D.det(input)
+
+
+def inverse(input):
+    """The inverse of square matrices, as ``torch.inverse``."""
+    return D.inv(input)
 
 
 def slogdet(input):
