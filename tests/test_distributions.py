@@ -520,3 +520,30 @@ def test_enumerate_support_matches_torch(make, expand):
     got = make(pyfront.distributions, pyfront).enumerate_support(expand)
     assert str(got.dtype) == str(want.dtype)
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("name", ["Normal", "Laplace", "Uniform", "Exponential"])
+def test_cdf_and_icdf_match_torch(name):
+    make, params, _ = FAMILIES[name]
+    # erfinv is exact to rounding where 1 - |y| > 1e-9 (utils.erfinv): the quantiles stay there
+    q = np.array([2e-9, 1e-6, 0.01, 0.3, 0.5, 0.77, 0.999, 1 - 2e-9])[:, None, None] * np.ones((4, 3))
+    out = []
+    for lib in (torch, pyfront):
+        ps = [lib.tensor(a, requires_grad=True) for a in params]
+        d = make(lib.distributions, ps)
+        qs = lib.tensor(q, requires_grad=True)
+        x = d.icdf(qs)
+        c = d.cdf(x.detach())
+        grads = lib.autograd.grad(x.sum(), ps + [qs])
+        out.append([x.detach().numpy(), c.detach().numpy()] + [g.numpy() for g in grads])
+    for got, want in zip(out[1], out[0], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_erfinv_matches_torch(dtype):
+    from pyfront.distributions.utils import erfinv
+    y = np.array([-1.0, -0.999999, -0.5, 0.0, 1e-8, 0.3, 0.9, 0.99999, 1.0, 1.5, -2.0])
+    got = erfinv(pyfront.tensor(y, dtype=getattr(pyfront, dtype))).numpy()
+    want = torch.erfinv(torch.tensor(y, dtype=getattr(torch, dtype))).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-12 if dtype == "float64" else 1e-6)

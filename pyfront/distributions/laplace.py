@@ -65,5 +65,9 @@ class Laplace(Distribution):
         z = (value - self.loc) / self.scale
         return 0.5 - 0.5 * z.sign() * (-z.abs()).expm1()
 
+    def icdf(self, value):
+        term = value - 0.5
+        return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
+
     def entropy(self):
         return 1 + (2 * self.scale).log()

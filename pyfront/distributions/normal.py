@@ -10,7 +10,7 @@ from ..shape import Size
 from . import constraints
 from .exp_family import ExponentialFamily
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import broadcast_all, erfinv
 
 
 class Normal(ExponentialFamily):
@@ -64,6 +64,9 @@ class Normal(ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         return 0.5 * (1 + ((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)).erf())
+
+    def icdf(self, value):
+        return self.loc + self.scale * erfinv(2 * value - 1) * math.sqrt(2)
 
     def entropy(self):
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
