@@ -14,8 +14,10 @@ result there, which its documentation calls meaningless).
 from __future__ import annotations
 
 from ... import dtypes as dt
+from ..creation import eye, ones
 from ..dispatch import apply
 from ..registry import OpDef, register
+from .shaping import cat
 
 __all__: list = []
 METHODS = ""
@@ -94,7 +96,6 @@ def _with_info(name, fn, info_of):
 
 
 def _eye(like, n):
-    from ..creation import eye
     return eye(n, dtype=like.dtype, device=like.device)
 
 
@@ -145,8 +146,6 @@ def _det_vjp(c, g):
 
 
 def _det_singular_vjp(a, g):
-    from ...ops.creation import ones
-    from ..primitives.shaping import cat
     u, s, vh = svd(a, False)
     alpha = det(u) * det(vh)
     one = ones(s.shape[:-1] + (1,), dtype=s.dtype, device=s.device)
@@ -234,7 +233,6 @@ def _qr_vjp(c, gq, gr):
             b = b + gq
         return (solve(r, b.mT).mT,)  # b R^{-T}
     b = q @ (-mh + mh.mT).tril()
-    from ..primitives.shaping import cat
     lead = solve(r[..., :m], b.mT).mT
     ga = cat([lead, lead.new_zeros(lead.shape[:-1] + (n - m,))], -1)
     return (ga + q @ gr if gr is not None else ga,)
