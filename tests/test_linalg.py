@@ -295,6 +295,11 @@ ERRORS = {
     "matrix_norm-int": lambda L: L.linalg.matrix_norm(_t(L, np.ones((3, 3)), L.int64)),
     "norm-3d-ord": lambda L: L.linalg.norm(_t(L, np.ones((2, 2, 2))), 2),
     "norm-dims": lambda L: L.linalg.norm(_t(L, np.ones((2, 2, 2))), dim=(0, 1, 2)),
+    **{f"matrix_norm-empty-{o}-{shape}": (lambda L, o=o, s=shape: L.linalg.matrix_norm(_t(L, np.zeros(s)), o))
+       for o in (-2, -1, -INF) for shape in ((2, 0, 3), (2, 3, 0), (0, 0))
+       if not (o == -1 and shape == (2, 0, 3)) and not (o == -INF and shape == (2, 3, 0))},
+    "svd-nan": lambda L: L.linalg.svdvals(_t(L, [[np.nan, 1.0], [2.0, 3.0]])),
+    "cholesky-nan": lambda L: L.linalg.cholesky(_t(L, [[np.nan, 0.0], [0.0, 1.0]])),
     **{f"{name}-list": (lambda L, name=name: getattr(L.linalg, name)([[1.0, 2.0], [3.0, 4.0]]))
        for name in ("inv", "inv_ex", "det", "slogdet", "cholesky", "cholesky_ex", "qr", "svd", "svdvals",
                     "eigh", "eigvalsh", "vector_norm", "matrix_norm", "norm")},
@@ -372,3 +377,35 @@ def test_double_backward_of_inv():
         g, = lib.autograd.grad(lib.linalg.inv(x).sum(), x, create_graph=True)
         grads.append(lib.autograd.grad((g * g).sum(), x)[0].detach().numpy())
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-7)
+
+
+NON_FINITE = {
+    "inv-nan": lambda L: L.linalg.inv(_t(L, [[np.nan, 1.0], [2.0, 3.0]])),
+    "inv-nan-batch": lambda L: L.linalg.inv(_t(L, [[[np.nan, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 5.0]]])),
+    "solve-nan": lambda L: L.linalg.solve(_t(L, [[np.nan, 1.0], [2.0, 3.0]]), _t(L, [1.0, 1.0])),
+    "det-nan": lambda L: L.linalg.det(_t(L, [[np.nan, 1.0], [2.0, 3.0]])),
+    "slogdet-nan": lambda L: L.linalg.slogdet(_t(L, [[np.nan, 1.0], [2.0, 3.0]])).sign,
+    "inv-inf": lambda L: L.linalg.inv(_t(L, [[np.inf, 1.0], [2.0, 3.0]])),
+    **{f"matrix_norm-empty-{o}-{shape}": (lambda L, o=o, s=shape: L.linalg.matrix_norm(_t(L, np.zeros(s)), o))
+       for o in ("fro", "nuc", 2, 1, INF, -1, -INF, -2) for shape in ((2, 3, 0), (2, 0, 3), (0, 2, 3))
+       if o not in (-1, -INF, -2) or (o, shape) in ((-1, (2, 0, 3)), (-INF, (2, 3, 0)), (-2, (0, 2, 3)))},
+}
+
+
+@pytest.mark.parametrize("case_id", list(NON_FINITE))
+def test_non_finite_and_empty_match_torch(case_id):
+    want = NON_FINITE[case_id](torch).numpy()
+    got = NON_FINITE[case_id](pyfront).numpy()
+    np.testing.assert_allclose(got, want, equal_nan=True)
+
+
+@pytest.mark.parametrize("call", ["amin(0)", "amax((0, 1))", "amin()", "amax(())", "amin(dim=[])"])
+def test_amin_amax_of_empty_input_raise_as_torch(call):
+    """matrix_norm's minimum over an empty dim goes through amin: a given dim is refused by name."""
+    errors = []
+    for lib in (torch, pyfront):
+        x = lib.zeros((0,) if call.startswith("amin(0") else (0, 2))
+        with pytest.raises(Exception) as e:
+            eval(f"x.{call}", {"x": x})
+        errors.append((type(e.value), str(e.value)))
+    assert errors[0] == errors[1]

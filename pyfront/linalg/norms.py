@@ -34,15 +34,21 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         A = A.to(dtype)
     if ord == "fro":
         return _vector_norm(A, 2, (d0, d1), keepdim)
+    # an empty matrix has norm 0 (a maximum of no nonnegative values); a minimum over nothing is
+    # PyTorch's amin error, naming the dim as its reduction does
     if ord in ("nuc", 2, -2):
         s = svdvals(A.movedim((d0, d1), (-2, -1)))
-        out = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        if s.shape[-1] == 0 and ord == -2:
+            raise IndexError("amin(): Expected reduction dim -1 to have non-zero size.")
+        out = s.sum(-1) if ord == "nuc" or s.shape[-1] == 0 else s.amax(-1) if ord == 2 else s.amin(-1)
         return out.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else out
     if ord in (1, -1, math.inf, -math.inf):
         summed, picked = (d0, d1) if abs(ord) == 1 else (d1, d0)
-        out = A.abs().sum(summed, keepdim=True)
-        out = out.amax(picked, keepdim=True) if ord > 0 else out.amin(picked, keepdim=True)
-        return out if keepdim else out.squeeze((d0, d1))
+        out = A.abs().sum(summed, keepdim=keepdim)
+        picked -= not keepdim and summed < picked
+        if ord > 0:
+            return out.sum(picked, keepdim) if out.shape[picked] == 0 else out.amax(picked, keepdim)
+        return out.amin(picked, keepdim)
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 

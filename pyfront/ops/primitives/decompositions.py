@@ -64,7 +64,7 @@ def _not_pd_minor(np, a):
 
 def _cholesky_ok(np, a):
     try:
-        np.linalg.cholesky(a)
+        _cholesky_np(np, a)
         return True
     except np.linalg.LinAlgError:
         return False
@@ -91,8 +91,17 @@ def _with_info(name, fn, info_of):
         out, info = _per_matrix(np, lambda *m: fn(np, *m), info_of, arrays[-1].shape, *arrays)
         if check_errors:
             _raise_on_info(np, name, info)
+        if name != "cholesky":  # a nan anywhere in A spreads over the whole result, as in PyTorch's LU
+            out = np.where(np.isnan(arrays[0]).any((-2, -1), keepdims=True), np.nan, out)
         return out, info
     return run
+
+
+def _cholesky_np(np, a):
+    lower = np.linalg.cholesky(a)
+    if np.isnan(lower).any():  # LAPACK's potrf stops at a nan pivot, which NumPy does not report
+        raise np.linalg.LinAlgError("not positive-definite")
+    return lower
 
 
 def _eye(like, n):
@@ -162,8 +171,13 @@ def _slogdet_vjp(c, _, g):
 _DET = register(OpDef("linalg_det", "other", lambda a: [(tuple(a.shape[:-2]), a.dtype)],
                       lambda np, a: np.linalg.det(a), _det_vjp, save=(0,), save_output=True,
                       extra={"cpu_fallback": True}))
+def _slogdet_np(np, a):
+    sign, logabsdet = np.linalg.slogdet(a)
+    return np.where(np.isnan(logabsdet), 0, sign), logabsdet  # PyTorch's sign of a nan determinant is 0
+
+
 _SLOGDET = register(OpDef("linalg_slogdet", "other", lambda a: [(tuple(a.shape[:-2]), a.dtype)] * 2,
-                          lambda np, a: tuple(np.linalg.slogdet(a)), _slogdet_vjp, save=(0,),
+                          _slogdet_np, _slogdet_vjp, save=(0,),
                           differentiable_outputs=(1,), extra={"cpu_fallback": True}))
 
 
@@ -188,7 +202,7 @@ def _cholesky_vjp(c, g, _):
 
 _CHOLESKY = register(OpDef("linalg_cholesky_ex", "other",
                            lambda a, check_errors: [(tuple(a.shape), a.dtype), _info_meta(a)],
-                           _with_info("cholesky", lambda np, a: np.linalg.cholesky(a), _not_pd_minor),
+                           _with_info("cholesky", _cholesky_np, _not_pd_minor),
                            _cholesky_vjp, save_output=True, backward_name="LinalgCholeskyExBackward0",
                            extra={"cpu_fallback": True}))
 
@@ -288,8 +302,15 @@ def _svd_vjp(c, gu, gs, gvh):
     return (u @ ga @ vh,)
 
 
-_SVD = register(OpDef("linalg_svd", "other", _svd_infer,
-                      lambda np, a, full_matrices: tuple(np.linalg.svd(a, full_matrices=full_matrices)),
+def _svd_np(np, a, full_matrices):
+    try:
+        return tuple(np.linalg.svd(a, full_matrices=full_matrices))
+    except np.linalg.LinAlgError:  # NumPy's "SVD did not converge", which a nan input gives
+        raise LinAlgError("linalg.svd: The algorithm failed to converge because the input matrix contained "
+                          "non-finite values.") from None
+
+
+_SVD = register(OpDef("linalg_svd", "other", _svd_infer, _svd_np,
                       _svd_vjp, save_output=True, differentiable_outputs=(0, 1, 2),
                       extra={"cpu_fallback": True}))
 
