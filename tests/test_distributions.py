@@ -511,9 +511,14 @@ def test_mvn_parametrisations_agree():
     assert math.isfinite(by[0].entropy().item())
 
 
-@pytest.mark.parametrize("make", [lambda D, L: D.Bernoulli(L.tensor([[0.2, 0.5, 0.9]])),
-                                  lambda D, L: D.Categorical(L.ones(2, 4)),
-                                  lambda D, L: D.OneHotCategorical(L.ones(2, 3))])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda D, L: D.Bernoulli(L.tensor([[0.2, 0.5, 0.9]])),
+        lambda D, L: D.Categorical(L.ones(2, 4)),
+        lambda D, L: D.OneHotCategorical(L.ones(2, 3)),
+    ],
+)
 @pytest.mark.parametrize("expand", [True, False])
 def test_enumerate_support_matches_torch(make, expand):
     want = make(torch.distributions, torch).enumerate_support(expand)
@@ -543,7 +548,65 @@ def test_cdf_and_icdf_match_torch(name):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_erfinv_matches_torch(dtype):
     from pyfront.distributions.utils import erfinv
+
     y = np.array([-1.0, -0.999999, -0.5, 0.0, 1e-8, 0.3, 0.9, 0.99999, 1.0, 1.5, -2.0])
     got = erfinv(pyfront.tensor(y, dtype=getattr(pyfront, dtype))).numpy()
     want = torch.erfinv(torch.tensor(y, dtype=getattr(torch, dtype))).numpy()
     np.testing.assert_allclose(got, want, rtol=1e-12 if dtype == "float64" else 1e-6)
+
+
+# Boundaries of the supports and parameters (values at 0 and 1, zero probabilities, -inf logits):
+# log_prob, entropy, KL and modes as torch gives them (inf, -inf and nan included)
+EDGES = {
+    "uniform at high": lambda D, L: D.Uniform(0.0, 1.0).log_prob(L.tensor([0.0, 1.0, 0.5])),
+    "uniform outside novalidate": lambda D, L: D.Uniform(0.0, 1.0, validate_args=False).log_prob(
+        L.tensor([-1.0, 2.0])
+    ),
+    "exponential at 0": lambda D, L: D.Exponential(2.0).log_prob(L.tensor(0.0)),
+    "gamma at 0 c=1": lambda D, L: D.Gamma(1.0, 2.0).log_prob(L.tensor(0.0)),
+    "gamma at 0 c=0.5": lambda D, L: D.Gamma(0.5, 2.0).log_prob(L.tensor(0.0)),
+    "gamma at 0 c=2": lambda D, L: D.Gamma(2.0, 2.0).log_prob(L.tensor(0.0)),
+    "beta at 0/1": lambda D, L: D.Beta(L.tensor([2.0, 1.0, 0.5]), L.tensor([2.0, 3.0, 0.5])).log_prob(
+        L.tensor([0.0, 0.0, 1.0])
+    ),
+    "dirichlet edge": lambda D, L: D.Dirichlet(L.tensor([1.0, 2.0])).log_prob(L.tensor([0.0, 1.0])),
+    "bernoulli logits big": lambda D, L: D.Bernoulli(logits=L.tensor([100.0, -100.0])).log_prob(
+        L.tensor([0.0, 0.0])
+    ),
+    "bernoulli probs 0/1": lambda D, L: D.Bernoulli(probs=L.tensor([0.0, 1.0])).log_prob(
+        L.tensor([0.0, 1.0])
+    ),
+    "bernoulli entropy 0/1": lambda D, L: D.Bernoulli(probs=L.tensor([0.0, 1.0])).entropy(),
+    "categorical zero prob entropy": lambda D, L: D.Categorical(probs=L.tensor([0.0, 0.3, 0.7])).entropy(),
+    "categorical zero prob logprob": lambda D, L: D.Categorical(probs=L.tensor([0.0, 0.3, 0.7])).log_prob(
+        L.tensor(0)
+    ),
+    "categorical logits -inf": lambda D, L: D.Categorical(
+        logits=L.tensor([-float("inf"), 0.0, 1.0])
+    ).entropy(),
+    "kl categorical zeros": lambda D, L: D.kl_divergence(
+        D.Categorical(probs=L.tensor([0.0, 0.5, 0.5])), D.Categorical(probs=L.tensor([0.5, 0.0, 0.5]))
+    ),
+    "kl bernoulli 0/1": lambda D, L: D.kl_divergence(
+        D.Bernoulli(probs=L.tensor([0.0, 1.0, 0.5])), D.Bernoulli(probs=L.tensor([0.5, 0.5, 1.0]))
+    ),
+    "dirichlet mode <1": lambda D, L: D.Dirichlet(L.tensor([[0.5, 0.7, 0.2], [2.0, 3.0, 4.0]])).mode,
+    "beta mode": lambda D, L: D.Beta(L.tensor([0.5, 2.0]), L.tensor([0.5, 3.0])).mode,
+    "gamma mode c<1": lambda D, L: D.Gamma(L.tensor([0.5]), 1.0).mode,
+    "laplace cdf": lambda D, L: D.Laplace(0.0, 1.0).cdf(L.tensor([-1.0, 0.0, 2.0])),
+    "normal cdf": lambda D, L: D.Normal(0.0, 1.0).cdf(L.tensor([-1.0, 0.0, 2.0])),
+    "mvn batch log_prob": lambda D, L: D.MultivariateNormal(L.zeros(2, 3), L.eye(3)).log_prob(
+        L.ones(4, 1, 3)
+    ),
+    "onehot mode": lambda D, L: D.OneHotCategorical(L.tensor([0.2, 0.5, 0.3])).mode,
+}
+
+
+@pytest.mark.parametrize("case", list(EDGES))
+def test_boundary_values_match_torch(case):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = EDGES[case](torch.distributions, torch)
+        got = EDGES[case](pyfront.distributions, pyfront)
+    assert tuple(got.shape) == tuple(want.shape) and str(got.dtype) == str(want.dtype)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6, atol=1e-7, equal_nan=True)
