@@ -10,10 +10,11 @@ _HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.chole
 
 
 def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
+    prefix = f"{name}: " if name else ""  # cholesky_solve's messages name no function
     if a.dim() < 2:
-        raise RuntimeError(f"{name}: The input tensor {arg} must have at least 2 dimensions.")
+        raise RuntimeError(f"{prefix}The input tensor {arg} must have at least 2 dimensions.")
     if square and a.shape[-1] != a.shape[-2]:
-        raise RuntimeError(f"{name}: {arg} must be batches of square matrices, but they are {a.shape[-2]} by "
+        raise RuntimeError(f"{prefix}{arg} must be batches of square matrices, but they are {a.shape[-2]} by "
                            f"{a.shape[-1]} matrices")
 
 

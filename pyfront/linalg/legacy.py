@@ -9,9 +9,11 @@ from ..ops.creation import zeros
 from ..ops.primitives.elementwise import where
 from ..tensor import Tensor
 from . import decompositions as D
+from .products import cholesky_inverse, cholesky_solve
 from .solvers import cross as _linalg_cross, pinv
 
-__all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross"]
+__all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross",
+           "cholesky_solve", "cholesky_inverse"]
 
 
 
