@@ -50,6 +50,9 @@ from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_pre
 import math as _math  # noqa: E402
 
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
+from . import linalg  # noqa: E402
+from . import distributions  # noqa: E402
+from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 
 _methods.bind_all()
 

@@ -9,8 +9,10 @@ from . import backends as backends
 from . import cpu as cpu
 from . import cuda as cuda
 from . import datasets as datasets
+from . import distributions as distributions
 from . import dtypes as dtypes
 from . import flags as flags
+from . import linalg as linalg
 from . import nn as nn
 from . import ops as ops
 from . import optim as optim
@@ -227,6 +229,17 @@ def cat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None) -> 
 def ceil(input):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def cholesky(input, upper=False):
+    """The deprecated ``torch.cholesky`` (warns once, as PyTorch does). (pyfront.linalg.legacy.cholesky)"""
+
+def cholesky_inverse(input, upper=False):
+    """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
+    ``torch.cholesky_inverse``. (pyfront.linalg.products.cholesky_inverse)"""
+
+def cholesky_solve(input, input2, upper=False):
+    """``A^{-1} B`` for ``A = L L^T`` (``U^T U`` when ``upper``) given its factor, as
+    ``torch.cholesky_solve``. (pyfront.linalg.products.cholesky_solve)"""
+
 def chunk(input, chunks, dim=0):
     """As ``torch.chunk``. (pyfront.ops.views.chunk)"""
 
@@ -269,6 +282,10 @@ def count_nonzero(input, dim=None):
     """How many elements over ``dim`` (all dims when None) are nonzero, as int64.
     (pyfront.ops.composite.reductions.count_nonzero)"""
 
+def cross(input, other, dim=None):
+    """``torch.cross``: ``linalg.cross``, with ``dim`` defaulting (deprecated) to the first dim of size 3.
+    (pyfront.linalg.legacy.cross)"""
+
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumprod)"""
@@ -276,6 +293,9 @@ def cumprod(input, dim, *, dtype=None):
 def cumsum(input, dim, *, dtype=None):
     """Running sum along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumsum)"""
+
+def det(input):
+    """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
@@ -438,6 +458,9 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dims (0-d operands multiply), as ``torch.inner``.
     (pyfront.ops.composite.linalg.inner)"""
 
+def inverse(input):
+    """The inverse of square matrices, as ``torch.inverse``. (pyfront.linalg.legacy.inverse)"""
+
 def is_autocast_enabled(device_type: str | None = None) -> builtins.bool:
     """Whether autocast is on for ``device_type`` (``'cuda'`` when not given, as in torch).
     (pyfront.amp.autocast_mode.is_autocast_enabled)"""
@@ -511,6 +534,10 @@ def log2(input):
 def log_softmax(input, dim, dtype=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
+
+def logdet(input):
+    """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``.
+    (pyfront.linalg.legacy.logdet)"""
 
 def logical_and(input, other):
     """Elementwise ``logical_and`` with broadcasting and type promotion, as ``torch.logical_and``. (made by
@@ -651,6 +678,10 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 def permute(input, *dims):
     """As ``torch.permute``. (pyfront.ops.views.permute)"""
 
+def pinverse(input, rcond=1e-15, hermitian=False):
+    """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
+    (pyfront.linalg.legacy.pinverse)"""
+
 def pow(input, exponent):
     """As ``torch.pow``. (pyfront.ops.primitives.elementwise.pow)"""
 
@@ -660,6 +691,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 def promote_types(a, b):
     """The smallest dtype both promote to, as ``torch.promote_types``. (pyfront.dtypes.promote_types)"""
+
+def qr(input, some=True):
+    """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
@@ -784,6 +818,9 @@ def sin(input):
 def sinh(input):
     """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def slogdet(input):
+    """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
+
 def softmax(input, dim, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.softmax)"""
@@ -824,6 +861,10 @@ def subtract(input, other, *, alpha=1):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch.
     (pyfront.ops.primitives.reductions.sum)"""
+
+def svd(input, some=True, compute_uv=True):
+    """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.
+    (pyfront.linalg.legacy.svd)"""
 
 def swapaxes(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.swapaxes``. (pyfront.ops.views.transpose)"""

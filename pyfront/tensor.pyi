@@ -164,6 +164,15 @@ class Tensor:
         """In-place ``ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def char(self, memory_format=None):
         """As ``torch.Tensor.char``. (made by pyfront.ops.conversion._cast)"""
+    def cholesky(self, upper=False):
+        """The deprecated ``torch.cholesky`` (warns once, as PyTorch does).
+        (pyfront.linalg.legacy.cholesky)"""
+    def cholesky_inverse(self, upper=False):
+        """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
+        ``torch.cholesky_inverse``. (pyfront.linalg.products.cholesky_inverse)"""
+    def cholesky_solve(self, input2, upper=False):
+        """``A^{-1} B`` for ``A = L L^T`` (``U^T U`` when ``upper``) given its factor, as
+        ``torch.cholesky_solve``. (pyfront.linalg.products.cholesky_solve)"""
     def chunk(self, chunks, dim=0):
         """As ``torch.Tensor.chunk``. (pyfront.ops.views.chunk)"""
     def clamp(self, min=None, max=None):
@@ -205,6 +214,9 @@ class Tensor:
         (pyfront.ops.composite.reductions.count_nonzero)"""
     def cpu(self, memory_format=None):
         """As ``torch.Tensor.cpu``. (pyfront.ops.conversion.cpu)"""
+    def cross(self, other, dim=None):
+        """``torch.cross``: ``linalg.cross``, with ``dim`` defaulting (deprecated) to the first dim of size
+        3. (pyfront.linalg.legacy.cross)"""
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         """``"cuda"``: torch's CPU-build AssertionError, or the WebGPU device under ``--cuda-as webgpu``.
         (pyfront.ops.conversion.cuda)"""
@@ -226,6 +238,8 @@ class Tensor:
         """As ``torch.Tensor.data``. (pyfront.tensor.Tensor.data)"""
     def data_ptr(self) -> builtins.int:
         """As ``torch.Tensor.data_ptr``. (pyfront.tensor.Tensor.data_ptr)"""
+    def det(self):
+        """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
     def detach(self):
         """A tensor sharing this one's memory, cut from the graph. (pyfront.tensor.Tensor.detach)"""
     def detach_(self):
@@ -378,6 +392,8 @@ class Tensor:
         (pyfront.ops.composite.linalg.inner)"""
     def int(self, memory_format=None):
         """As ``torch.Tensor.int``. (made by pyfront.ops.conversion._cast)"""
+    def inverse(self):
+        """The inverse of square matrices, as ``torch.inverse``. (pyfront.linalg.legacy.inverse)"""
     def is_complex(self) -> builtins.bool:
         """As ``torch.Tensor.is_complex``. (pyfront.tensor.Tensor.is_complex)"""
     def is_conj(self) -> builtins.bool:
@@ -455,6 +471,9 @@ class Tensor:
     def log_softmax(self, dim, dtype=None):
         """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
         (pyfront.ops.primitives.reductions.log_softmax)"""
+    def logdet(self):
+        """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``.
+        (pyfront.linalg.legacy.logdet)"""
     def logical_and(self, other):
         """Elementwise ``logical_and`` with broadcasting and type promotion, as ``torch.logical_and``.
         (made by pyfront.ops.primitives.elementwise.binary)"""
@@ -604,6 +623,9 @@ class Tensor:
         """As ``torch.Tensor.output_nr``. (pyfront.tensor.Tensor.output_nr)"""
     def permute(self, *dims):
         """As ``torch.Tensor.permute``. (pyfront.ops.views.permute)"""
+    def pinverse(self, rcond=1e-15, hermitian=False):
+        """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
+        (pyfront.linalg.legacy.pinverse)"""
     def pow(self, exponent):
         """As ``torch.Tensor.pow``. (pyfront.ops.primitives.elementwise.pow)"""
     def pow_(self, exponent):
@@ -611,6 +633,8 @@ class Tensor:
     def prod(self, dim=None, keepdim=False, *, dtype=None):
         """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
         (pyfront.ops.primitives.reductions.prod)"""
+    def qr(self, some=True):
+        """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
     def random_(self, *args, generator=None, **kwargs):
         """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
         ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum).
@@ -722,6 +746,8 @@ class Tensor:
         """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def size(self, dim=None):
         """As ``torch.Tensor.size``. (pyfront.tensor.Tensor.size)"""
+    def slogdet(self):
+        """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
     def softmax(self, dim, dtype=None):
         """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
         (pyfront.ops.primitives.reductions.softmax)"""
@@ -761,6 +787,9 @@ class Tensor:
     def sum_to_size(self, *size):
         """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink).
         (pyfront.ops.primitives.reductions.sum_to_size)"""
+    def svd(self, some=True, compute_uv=True):
+        """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.
+        (pyfront.linalg.legacy.svd)"""
     def swapaxes(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.swapaxes``. (pyfront.ops.views.transpose)"""
     def swapdims(self, dim0, dim1, _name='TransposeBackward0'):

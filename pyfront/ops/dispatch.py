@@ -5,6 +5,10 @@ from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state
 from ..backends import get_backend
 from ..tensor import Tensor
+from .._warnings import warn_once
+from ..device import device as _Device
+
+_CPU = _Device("cpu")
 
 
 def check_same_device(inputs):
@@ -30,6 +34,17 @@ def _on_one_device(inputs):
     return moved, check_same_device(moved)
 
 
+def _run_on_cpu(op, inputs, attrs, meta, device):
+    """An op with no kernel on ``device`` (LAPACK's decompositions): computed by the cpu backend on
+    copies and moved back, with a one-time warning, as PyTorch's MPS fallback does."""
+    warn_once(f"The operator '{op.name}' has no kernel on the {device.type} device and will fall back to "
+              "run on the CPU (the result is moved back). This may have performance implications.")
+    cpu, target = get_backend(_CPU), get_backend(device)
+    host = [Tensor._make(cpu.from_bytes(target.to_bytes(t), t.dtype), t.shape, t.dtype) for t in inputs]
+    return [target.from_bytes(cpu.to_bytes(Tensor._make(st, shape, dtype)), dtype)
+            for st, (shape, dtype) in zip(cpu.run(op, host, attrs, meta), meta)]
+
+
 def apply(op, *inputs, _name=None, **attrs):
     """Run ``op`` on Tensors ``inputs``; returns one Tensor or a tuple (multi-output ops).
 
@@ -43,7 +58,10 @@ def apply(op, *inputs, _name=None, **attrs):
     else:
         inputs, device = _on_one_device(inputs) if len(inputs) > 1 else (inputs, inputs[0].device)
         meta = op.infer(*inputs, **attrs)
-        storages = get_backend(device).run(op, inputs, attrs, meta)
+        if device.type != "cpu" and op.extra.get("cpu_fallback"):
+            storages = _run_on_cpu(op, inputs, attrs, meta, device)
+        else:
+            storages = get_backend(device).run(op, inputs, attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
     if _state.enabled and op.vjp is not None and any(t._requires_grad for t in inputs):
         node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), _name)

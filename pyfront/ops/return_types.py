@@ -39,5 +39,18 @@ min = _make("min")
 sort = _make("sort")
 topk = _make("topk")
 median = _make("median")
+# torch.linalg's results (and the old top-level names of the same decompositions)
+linalg_inv_ex = _make("linalg_inv_ex", ("inverse", "info"))
+linalg_solve_ex = _make("linalg_solve_ex", ("result", "info"))
+linalg_cholesky_ex = _make("linalg_cholesky_ex", ("L", "info"))
+linalg_slogdet = _make("linalg_slogdet", ("sign", "logabsdet"))
+slogdet = _make("slogdet", ("sign", "logabsdet"))
+linalg_qr = _make("linalg_qr", ("Q", "R"))
+qr = _make("qr", ("Q", "R"))
+linalg_svd = _make("linalg_svd", ("U", "S", "Vh"))
+svd = _make("svd", ("U", "S", "V"))
+linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
-__all__ = ["max", "min", "sort", "topk", "median"]
+__all__ = ["max", "min", "sort", "topk", "median", "linalg_inv_ex", "linalg_solve_ex", "linalg_cholesky_ex",
+           "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd", "linalg_eigh", "linalg_lstsq"]

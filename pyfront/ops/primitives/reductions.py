@@ -46,9 +46,10 @@ def reduce_dims(dim, ndim: int) -> tuple:
     return dims if ndim else ()
 
 
-def check_nonempty(name: str, input, dims, error=RuntimeError) -> None:
-    """PyTorch's refusal to reduce an empty extent when the op has no identity (max, argmax, ...)."""
-    if input.numel() == 0 and (not input.dim() or len(dims) == input.dim()):
+def check_nonempty(name: str, input, dims, error=RuntimeError, whole=True) -> None:
+    """PyTorch's refusal to reduce an empty extent when the op has no identity (max, argmax, ...);
+    ``whole``: no dim was given (a given dim, even every one, is refused by name: IndexError)."""
+    if whole and input.numel() == 0 and (not input.dim() or len(dims) == input.dim()):
         tail = " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
         raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{tail}")
     for d in dims:
@@ -191,14 +192,14 @@ median_op = register(OpDef("median", "reduction", _reduce_infer(), _median_np, _
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
-    check_nonempty("amax", input, dims)
+    check_nonempty("amax", input, dims, whole=dim in ((), None, []))
     return apply(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
 def amin(input, dim=(), keepdim=False):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
-    check_nonempty("amin", input, dims)
+    check_nonempty("amin", input, dims, whole=dim in ((), None, []))
     return apply(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 

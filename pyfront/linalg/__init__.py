@@ -1,0 +1,48 @@
+"""``torch.linalg``: decompositions and solvers (``decompositions``), least squares and the pseudo-inverse
+(``solvers``) and norms (``norms``), with PyTorch's checks, messages, results and gradients.
+
+The LAPACK work is a few registry primitives (``pyfront.ops.primitives.decompositions``); everything
+else is composed of pyfront ops, so norms run natively on webgpu and gradients come from the ops.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..ops.argcheck import invalid_combination, must_be
+from ..ops.primitives.decompositions import LinAlgError
+from ..tensor import Tensor
+from .decompositions import (cholesky, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, qr, slogdet, solve,
+                             solve_ex, svd, svdvals)
+from .norms import matrix_norm, norm, vector_norm
+from .products import matmul, matrix_power, multi_dot, solve_triangular, vecdot
+from .solvers import cross, lstsq, matrix_rank, pinv
+
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
+           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
+           "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
+
+
+def _checked_tensors(name: str, params: str):
+    """PyTorch's TypeError for a non-Tensor where ``params`` (space separated) take Tensors; an empty
+    ``params`` marks a function with several signatures, whose message lists the arguments given."""
+    fn = globals()[name]
+    names = params.split()
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        for i, arg in enumerate(args[:max(len(names), 1)]):
+            if not isinstance(arg, Tensor):
+                if not names:
+                    raise invalid_combination(f"linalg_{name}", args, kwargs)
+                raise must_be(f"linalg_{name}", names[i], "Tensor", arg, i + 1)
+        return fn(*args, **kwargs)
+    globals()[name] = checked
+
+
+for _name, _params in {"inv": "A", "inv_ex": "A", "det": "A", "slogdet": "A", "cholesky": "input",
+                       "cholesky_ex": "input", "qr": "A", "svd": "A", "svdvals": "A", "eigh": "input",
+                       "eigvalsh": "input", "solve": "A B", "solve_ex": "A B", "lstsq": "input b",
+                       "cross": "input other", "vector_norm": "input", "matrix_norm": "input",
+                       "norm": "input", "pinv": "", "matrix_rank": "", "matrix_power": "input",
+                       "solve_triangular": "input B", "vecdot": "x y", "matmul": "input other"}.items():
+    _checked_tensors(_name, _params)

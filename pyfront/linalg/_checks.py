@@ -1,0 +1,34 @@
+"""PyTorch's argument checks for ``torch.linalg``, in its order: rank, squareness, dtype."""
+from __future__ import annotations
+
+from .. import dtypes as dt
+from ..ops.primitives.linalg import scalar_name
+
+# the CPU kernel that refuses float16 first, where it is not linalg's own low-precision check
+_HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.cholesky": "cholesky_cpu",
+                 "linalg.qr": "geqrf_cpu", "linalg.svd": "linalg_svd_cpu", "linalg.eigh": "linalg_eigh_cpu"}
+
+
+def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
+    prefix = f"{name}: " if name else ""  # cholesky_solve's messages name no function
+    if a.dim() < 2:
+        raise RuntimeError(f"{prefix}The input tensor {arg} must have at least 2 dimensions.")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{prefix}{arg} must be batches of square matrices, but they are {a.shape[-2]} by "
+                           f"{a.shape[-1]} matrices")
+
+
+def check_float(name: str, a) -> None:
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{scalar_name(a.dtype)}")
+    if a.dtype is dt.float16:
+        kernel = _HALF_KERNELS.get(name)
+        if kernel:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+
+
+def check(name: str, a, square: bool = True) -> None:
+    check_matrix(name, a, square)
+    check_float(name, a)

@@ -1,0 +1,91 @@
+"""Products and triangular solves of ``torch.linalg`` composed of pyfront ops: matmul, vecdot, multi_dot,
+matrix_power, solve_triangular, and the top-level cholesky_solve / cholesky_inverse built on it."""
+from __future__ import annotations
+
+from ..ops.composite.linalg import matmul
+from ..ops.creation import eye
+from ._checks import check_matrix
+from .decompositions import inv, solve_ex
+
+__all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "solve_triangular"]
+
+
+def vecdot(x, y, *, dim=-1):
+    """The dot product of vectors along ``dim`` (inputs broadcast), as ``torch.linalg.vecdot``."""
+    return (x * y).sum(dim)
+
+
+def multi_dot(tensors):
+    """The product of a chain of matrices (the first and last may be vectors), as
+    ``torch.linalg.multi_dot``; multiplied left to right, where PyTorch picks the cheapest order."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        where = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
+        if where and t.dim() not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.dim()}D")
+        if not where and t.dim() != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    first, last = tensors[0], tensors[-1]
+    mats = ([first.unsqueeze(0) if first.dim() == 1 else first] + tensors[1:-1]
+            + [last.unsqueeze(1) if last.dim() == 1 else last])
+    out = mats[0]
+    for i, m in enumerate(mats[1:]):
+        if out.shape[-1] != m.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} "
+                               f"and {list(tensors[i + 1].shape)} cannot be multiplied")
+        out = out @ m
+    if tensors[0].dim() == 1:
+        out = out.squeeze(0)
+    return out.squeeze(-1) if tensors[-1].dim() == 1 else out
+
+
+def matrix_power(A, n):
+    """``A`` multiplied by itself ``n`` times (the identity for 0, powers of the inverse below 0), by
+    repeated squaring, as ``torch.linalg.matrix_power``."""
+    check_matrix("linalg.matrix_power", A)
+    if n == 0:
+        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape).clone()
+    if n < 0:
+        A, n = inv(A), -n
+    result, square = None, A
+    while n:
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """The solution of ``AX = B`` (``XA = B`` when not ``left``) reading only A's ``upper`` or lower
+    triangle (and a unit diagonal when ``unitriangular``), as ``torch.linalg.solve_triangular``; its
+    gradient lives on that triangle. A zero on the diagonal gives nan where LAPACK's trsm gives inf/nan."""
+    check_matrix("linalg.solve_triangular", A)
+    check_matrix("linalg.solve_triangular", B, square=False, arg="B")
+    n = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    T = A.triu() if upper else A.tril()
+    if unitriangular:
+        I = eye(n, dtype=A.dtype, device=A.device)  # noqa: E741
+        T = T * (1 - I) + I
+    return solve_ex(T, B, left=left).result
+
+
+def cholesky_solve(input, input2, upper=False):
+    """``A^{-1} B`` for ``A = L L^T`` (``U^T U`` when ``upper``) given its factor, as
+    ``torch.cholesky_solve``."""
+    check_matrix("", input2)
+    L = input2.mT if upper else input2
+    return solve_triangular(L.mT, solve_triangular(L, input, upper=False), upper=True)
+
+
+def cholesky_inverse(input, upper=False):
+    """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
+    ``torch.cholesky_inverse``."""
+    I = eye(input.shape[-1], dtype=input.dtype, device=input.device)  # noqa: E741
+    return cholesky_solve(I.expand(input.shape), input, upper)
