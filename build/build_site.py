@@ -39,7 +39,8 @@ def build(out: Path) -> Path:
         shutil.rmtree(out)
     shutil.copytree(ROOT / "web", out)
     modules = ROOT / "build" / "node_modules"
-    if not all((modules / name).exists() for name in ("pyodide", "codemirror", "esbuild")):
+    installed, lock = modules / ".package-lock.json", ROOT / "build" / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:  # none yet, or stale
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=ROOT / "build", check=True)
     (out / "pyodide").mkdir()
     for name in PYODIDE_FILES:

@@ -272,8 +272,10 @@ function setUpPlayground() {
   const saved = JSON.parse(localStorage.getItem(STORE) || "null");
   const shared = new URLSearchParams(location.hash.slice(1)).get("code");
   let start = EXAMPLES[0].code;
-  if (shared !== null) start = decodeCode(shared);
-  else if (saved) { start = saved.text; select.value = saved.example; }
+  if (shared !== null) {  // a share link: its code becomes the visitor's own (kept, the link cleaned)
+    start = decodeCode(shared);
+    history.replaceState(null, "", location.pathname);
+  } else if (saved) { start = saved.text; select.value = saved.example; }
   const explain = () => { $("explain").innerHTML = EXAMPLES[select.value].explain; };
   const keep = (text) => localStorage.setItem(STORE, JSON.stringify({ example: select.value, text }));
   const run = async () => {
@@ -292,12 +294,13 @@ function setUpPlayground() {
     }
   };
   const editor = createEditor($("editor"), { doc: start, onRun: run, onChange: keep });
+  keep(start);
+  window.pyfront.editor = editor;  // for tests and the console: .text reads and replaces the code
   select.onchange = () => { editor.text = EXAMPLES[select.value].code; explain(); };
   explain();
   button.onclick = run;
   $("share").onclick = () => {
     const url = `${location.origin}${location.pathname}#code=${encodeCode(editor.text)}`;
-    history.replaceState?.(null, "", url);
     const field = $("share-link");
     field.hidden = false; field.value = url; field.select();
     navigator.clipboard?.writeText(url).catch(() => {});
