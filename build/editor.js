@@ -4,6 +4,7 @@ import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
 import { Prec } from "@codemirror/state";
 import { indentWithTab } from "@codemirror/commands";
+import { indentUnit } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
 
 // An editor in `parent`; Shift+Enter and Ctrl/Cmd+Enter call onRun, every edit calls onChange(text).
@@ -17,6 +18,7 @@ export function createEditor(parent, { doc = "", onRun = () => {}, onChange = ()
       basicSetup,
       keymap.of([indentWithTab]),
       python(),
+      indentUnit.of("    "),  // Python's four spaces (PEP 8), not CodeMirror's default two
       EditorView.contentAttributes.of({ "aria-label": "Python code" }),
       EditorView.updateListener.of((u) => u.docChanged && onChange(u.state.doc.toString())),
     ],

@@ -36,10 +36,14 @@ def reset() -> None:
     """A freshly initialised model (seed 0): what the page starts from, and what Reset goes back to."""
     torch.manual_seed(0)
     _state["model"] = digits.DigitsCNN().to(device())
+    _state["learned"] = False
 
 
-async def train(epochs: int = 4, lr: float = 0.01, report=None, lock=None, should_stop=None) -> dict:
+async def train(epochs: int = 4, lr: float | None = None, report=None, lock=None, should_stop=None) -> dict:
     """Train the current model (fresh, trained before or loaded from a checkpoint) for ``epochs``.
+
+    ``lr`` defaults to 0.01 for a fresh model and to 0.001 for one that has learned already (trained
+    or loaded): a new Adam at the full rate would first undo much of what it knows.
 
     ``report(json)`` receives every batch's and epoch's progress; ``lock`` (an ``asyncio.Lock``) is
     held for one batch at a time and released in between, where the page's other jobs run;
@@ -47,6 +51,9 @@ async def train(epochs: int = 4, lr: float = 0.01, report=None, lock=None, shoul
     Returns how far it got: ``{"epochs": done, "stopped": bool}``.
     """
     net = model()
+    if lr is None:
+        lr = 0.001 if _state["learned"] else 0.01
+    _state["learned"] = True
     train_x, train_y = load_digits("train", device=device())
     test_x, test_y = load_digits("test", device=device())
     steps = digits.train_steps(
@@ -119,4 +126,6 @@ def load_state_dict_bytes(raw: bytes) -> str:
         state = load_safetensors(raw, device=str(device()))
     else:
         state = torch.load(io.BytesIO(raw), map_location=device())
-    return repr(model().load_state_dict(state))
+    result = repr(model().load_state_dict(state))
+    _state["learned"] = True
+    return result
