@@ -42,14 +42,16 @@ def build_site(out: Path) -> Path:
 class Page:
     """The site served on localhost and open in Chromium; ``run(code)`` runs Python in its worker."""
 
-    def __init__(self, site: Path, flags=FLAGS):
+    def __init__(self, site: Path, flags=FLAGS, beside: Page | None = None):
+        """``beside``: an open Page whose Playwright drives this one too (one Playwright per thread)."""
         from build_site import server
         from playwright.sync_api import sync_playwright
 
         self.httpd = server(site)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self._pw = sync_playwright().start()
+        self._own_pw = beside is None
+        self._pw = sync_playwright().start() if beside is None else beside._pw
         self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=flags)
         self.page = self.browser.new_page(viewport={"width": 1280, "height": 2000})
         self.console_errors, self.csp_violations = [], []
@@ -61,6 +63,7 @@ class Page:
         self.load(self.url)
 
     def load(self, url: str):
+        self.page.goto("about:blank")  # a real load even when only the #fragment differs
         self.page.goto(url)
         self.page.wait_for_selector(
             "body[data-ready='true'], #adapter.warn", state="attached", timeout=180_000
@@ -82,5 +85,6 @@ class Page:
 
     def close(self):
         self.browser.close()
-        self._pw.stop()
+        if self._own_pw:
+            self._pw.stop()
         self.httpd.shutdown()

@@ -485,8 +485,8 @@ def test_the_editor_indents_highlights_keeps_and_shares_the_code(page):
     page.page.wait_for_selector("#output:has-text('shared 3')", timeout=60_000)
 
 
-def test_without_webgpu_the_page_says_what_works_and_shows_no_traceback(site, tmp_path):
-    p = Page(site, flags=NO_WEBGPU_FLAGS)
+def test_without_webgpu_the_page_says_what_works_and_shows_no_traceback(site, page, tmp_path):
+    p = Page(site, flags=NO_WEBGPU_FLAGS, beside=page)
     try:
         line = p.page.inner_text("#adapter")
         assert "WebGPU is missing" in line and "Chrome" in line and "What works here" in line, line
