@@ -118,7 +118,7 @@ model = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1))
 optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
 loss_fn = nn.MSELoss()
 losses = []
-for step in range(200):
+for step in range(120):
     loss = loss_fn(model(x), y)
     optimizer.zero_grad()
     loss.backward()
