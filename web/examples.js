@@ -106,15 +106,16 @@ for epoch in range(2):
   {
     title: "6. A training loop",
     explain: `Training repeats four steps: the model's prediction, the loss, <code>backward()</code> for the
-      gradients, <code>optimizer.step()</code> to update. Here a small network learns a sine curve; the loss
-      is recorded every 20 steps and drawn as a bar graph.`,
+      gradients, <code>optimizer.step()</code> to update. Here a small network learns a sine curve on the GPU;
+      the loss is recorded every 20 steps and drawn as a bar graph.`,
     code: `import torch
 from torch import nn
 
+device = torch.accelerator.current_accelerator() or "cpu"
 torch.manual_seed(0)
-x = torch.linspace(-3, 3, 200).unsqueeze(1)
-y = torch.sin(x) + 0.1 * torch.randn(200, 1)
-model = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1))
+x = torch.linspace(-3, 3, 200, device=device).unsqueeze(1)
+y = torch.sin(x) + 0.1 * torch.randn(200, 1, device=device)
+model = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1)).to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
 loss_fn = nn.MSELoss()
 losses = []
