@@ -63,6 +63,8 @@ def _torch_lib():
         import torch
     except ImportError:
         return None
+    if torch.__name__ != "torch":  # the web page maps `import torch` to pyfront: no PyTorch to compare
+        return None
     torch.backends.cuda.matmul.allow_tf32 = False
     device = "cuda" if torch.cuda.is_available() else "cpu"
 

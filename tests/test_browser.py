@@ -5,25 +5,33 @@ import base64
 import io
 import json
 import math
+import time
 
 import numpy as np
 import pytest
 import torch
 
-from browser_page import ROOT, Page, build_site
+from browser_page import NO_WEBGPU_FLAGS, ROOT, Page, build_site
 from optable import T, _values, entries
 
 ARTIFACTS = ROOT / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    p = Page(build_site(tmp_path_factory.mktemp("site") / "site"))
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    p = Page(site)
     yield p
-    p.page.click("#run")  # the playground's first example, so the screenshot shows its output too
+    p.page.select_option("#example", "0")  # the first example, so the screenshot shows its output too
+    p.page.click("#run")
     p.page.wait_for_selector("#output:has-text('webgpu')", timeout=120_000)
     ARTIFACTS.mkdir(exist_ok=True)
     p.page.screenshot(path=str(ARTIFACTS / "browser.png"), full_page=True)
+    p.shot("browser")
     p.close()
 
 
@@ -53,11 +61,42 @@ print(x)
     assert out[2:] == ["tensor([[0., 1., 2.],", "        [3., 4., 5.]], device='webgpu:0')"]
 
 
-def test_python_errors_come_back_as_tracebacks(page):
-    result = page.run(
-        "import pyfront as torch\ntorch.ones(2, device='webgpu') @ torch.ones(3, device='webgpu')"
-    )
-    assert "Traceback" in result["error"] and "RuntimeError" in result["error"]
+def test_pasted_pytorch_code_imports_torch(page):
+    result = ok(page.run("""
+import pyfront, torch, torch.nn as nn, torch.nn.functional as F, torch.optim
+from torch.utils.data import DataLoader
+print(torch is pyfront, nn is pyfront.nn, F is pyfront.nn.functional, torch.optim is pyfront.optim,
+      DataLoader is pyfront.utils.data.DataLoader, torch.ones(2, 3).sum().item())
+"""))
+    assert result["output"] == "True True True True True 6.0\n"
+
+
+def _output_lines(page):
+    return [line for line in page.page.inner_text("#output").splitlines() if line.strip()]
+
+
+def test_errors_show_the_visitors_frames_and_the_message(page):
+    """As a visitor: a shape mismatch run with Shift+Enter, a syntax error with Ctrl+Enter."""
+    with pytest.raises(RuntimeError) as theirs:
+        torch.ones(2, 3) @ torch.ones(2, 3)
+    page.code("import torch\nx = torch.ones(2, 3)\ny = x @ x\n")
+    page.page.click("#editor .cm-content")
+    page.page.keyboard.press("Shift+Enter")
+    page.page.wait_for_selector("#output .error", timeout=120_000)
+    lines = _output_lines(page)
+    assert lines == ['  File "<playground>", line 3, in <module>', "    y = x @ x", "        ~~^~~",
+                     f"RuntimeError: {theirs.value}", "details"], lines
+    page.shot("error")
+    page.page.click("#output summary")  # the whole traceback, for whoever wants the internals
+    assert "Traceback (most recent call last)" in page.page.inner_text("#output")
+
+    page.code("import torch\nfor i in range(3)\n    print(i)\n")
+    page.page.click("#editor .cm-content")
+    page.page.keyboard.press("Control+Enter")
+    page.page.wait_for_selector("#output .error:has-text('SyntaxError')", timeout=60_000)
+    lines = _output_lines(page)
+    assert lines[0] == '  File "<playground>", line 2' and lines[-2] == "SyntaxError: expected ':'", lines
+    assert len(lines) <= 5 and "Traceback" not in page.page.inner_text("#output")
 
 
 # -- the op table, in the page ------------------------------------------------------------------
@@ -258,26 +297,81 @@ json.dumps(model(torch.tensor({x.tolist()!r}, device="webgpu")).tolist())
     )
 
 
-def test_training_the_digits_demo_in_the_page(page):
-    """As a visitor: press Train (4 epochs) and watch the chart; the held-out accuracy reaches 90%."""
-    page.page.fill("#epochs", "4")
-    page.page.click("#train")
-    page.page.wait_for_selector("#test-accuracy:has-text('after epoch 4')", timeout=900_000)
-    accuracy = float(page.page.inner_text("#test-accuracy").rsplit(" ", 1)[1].rstrip("%"))
-    assert accuracy >= 90.0, page.page.inner_text("#test-accuracy")
-    status = page.page.inner_text("#train-status")
-    assert "samples/s" in status and "done" in status, status
-
-
-def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
-    """After the training test: draw a digit, download the state_dict (torch reads it), load torch's."""
+def _draw_a_one(page):
     box = page.page.locator("#pad").bounding_box()
     page.page.mouse.move(box["x"] + 112, box["y"] + 30)
     page.page.mouse.down()
     page.page.mouse.move(box["x"] + 112, box["y"] + 190, steps=12)
     page.page.mouse.up()
+
+
+def test_training_the_digits_demo_in_the_page(page):
+    """As a visitor: press Train (4 epochs); while it trains, Run and a drawing are answered and the
+    queue shows what waits; the chart has its axes and a held-out point per epoch; 90% held out."""
+    page.page.fill("#epochs", "4")
+    page.page.click("#train")
+    page.page.wait_for_selector("#train-status:has-text('batch 2/')", timeout=300_000)
+    page.code("print('during training', 6 * 7)")
+    queue = page.page.evaluate("() => { document.getElementById('run').click(); return $queue(); }".replace(
+        "$queue()", "document.getElementById('queue').textContent"))
+    assert "training runs in the background" in queue and "waiting for a turn: Run" in queue, queue
+    page.page.wait_for_selector("#output:has-text('during training 42')", timeout=60_000)
+    _draw_a_one(page)
+    page.page.wait_for_selector("#prediction:has-text('It looks like a')", timeout=60_000)
+    assert not page.page.is_enabled("#train")  # still training
+    assert "after epoch 4" not in page.page.inner_text("#test-accuracy")
+    page.shot("training")
+    page.page.wait_for_selector("#test-accuracy:has-text('after epoch 4')", timeout=900_000)
+    accuracy = float(page.page.inner_text("#test-accuracy").rsplit(" ", 1)[1].rstrip("%"))
+    assert accuracy >= 90.0, page.page.inner_text("#test-accuracy")
+    page.page.wait_for_selector("#train:enabled", timeout=60_000)
+    status = page.page.inner_text("#train-status")
+    assert "samples/s" in status and "done" in status, status
+    chart = page.page.locator("#chart")
+    labels = chart.locator("text").all_text_contents()
+    assert {"step (one batch of 64 digits)", "loss (cross-entropy)", "accuracy (%)", "100%"} <= set(labels)
+    assert chart.locator("circle.test-point").count() == 4  # the held-out accuracy after each epoch
+    # no cliff where an epoch starts (23 batches an epoch): the curves run on across epochs, where a
+    # running average of each epoch would restart at one batch's value
+    for line in chart.locator("polyline").all()[:2]:
+        ys = [float(point.split(",")[1]) for point in line.get_attribute("points").split()]
+        assert len(ys) == 4 * 23 and max(abs(ys[i] - ys[i - 1]) for i in (23, 46, 69)) < 6, ys
+
+
+def test_stop_ends_training_soon_and_keeps_what_was_learned(page):
+    page.page.fill("#epochs", "20")
+    page.page.click("#train")
+    assert page.page.inner_text("#train-status").startswith("continuing from the model trained so far")
+    page.page.wait_for_selector("#train-status:has-text('epoch 1/20 · batch 2/')", timeout=300_000)
+    page.page.click("#stop")
+    start = time.perf_counter()
+    page.page.wait_for_selector("#train:enabled", timeout=60_000)
+    took = time.perf_counter() - start
+    status = page.page.inner_text("#train-status")
+    assert took < 4 and "stopped at epoch 1" in status and "keeps what it learned" in status, (took, status)
+    time.sleep(1.5)
+    assert page.page.inner_text("#train-status") == status
+    accuracy = ok(page.run("""
+import pyfront as torch
+from pyfront.datasets import load_digits
+from pyfront.examples import digits, digits_page
+x, y = load_digits("test", device=digits_page.device())
+digits.evaluate(digits_page.model(), digits.make_loader(x, y, 256, False))[1]
+"""))["result"]
+    assert float(accuracy) >= 0.8, accuracy
+
+
+def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
+    """After the training test: draw a digit, download the state_dict (torch reads it), load torch's
+    .pt and .safetensors; Train then continues from the loaded model."""
+    page.page.click("#clear")
+    _draw_a_one(page)
     page.page.wait_for_selector("#prediction:has-text('It looks like a')", timeout=120_000)
-    assert len(page.page.locator("#bars .bar-row").all()) == 10
+    rows = page.page.locator("#bars .bar-row")
+    assert rows.count() == 10 and rows.locator("em").first.inner_text().endswith("%")
+    shown = sum(float(t.rstrip("%")) for t in rows.locator("em").all_inner_texts())
+    assert abs(shown - 100) < 1, shown  # every class's probability, as a bar with its number
+    page.shot("drawn")
     with page.page.expect_download(timeout=120_000) as download:
         page.page.click("#download")
     path = tmp_path / "digits_cnn.pt"
@@ -295,6 +389,34 @@ def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
         page.run("from pyfront.examples import digits_page\ndigits_page.model().classifier[3].bias.tolist()")
     )
     assert bias["result"] == str([0.5] * 10)
+
+    from safetensors.torch import save_file
+
+    state["classifier.3.bias"] = torch.full((10,), 0.25)
+    save_file(state, tmp_path / "from_torch.safetensors")
+    page.page.set_input_files("#upload", str(tmp_path / "from_torch.safetensors"))
+    page.page.wait_for_selector(
+        "#checkpoint-status:has-text('loaded from_torch.safetensors')", timeout=120_000
+    )
+    assert "All keys matched successfully" in page.page.inner_text("#checkpoint-status")
+    assert "Train continues from it" in page.page.inner_text("#train-status")
+    bias = ok(
+        page.run("from pyfront.examples import digits_page\ndigits_page.model().classifier[3].bias.tolist()")
+    )
+    assert bias["result"] == str([0.25] * 10)
+    page.page.fill("#epochs", "1")
+    page.page.click("#train")
+    assert page.page.inner_text("#train-status").startswith("continuing from from_torch.safetensors")
+    page.page.wait_for_selector("#train-status:has-text('batch 1/')", timeout=300_000)
+    page.page.click("#stop")
+    page.page.wait_for_selector("#train:enabled", timeout=60_000)
+    with page.page.expect_download(timeout=120_000) as download:
+        page.page.click("#download-safetensors")
+    download.value.save_as(tmp_path / "back.safetensors")
+    from safetensors.torch import load_file
+
+    back = load_file(tmp_path / "back.safetensors")  # safetensors reads what the page wrote
+    assert set(back) == set(state) and not torch.equal(back["classifier.3.bias"], state["classifier.3.bias"])
 
 
 def test_bench_runs_in_the_page(page):
@@ -315,17 +437,69 @@ def test_no_console_errors_or_csp_violations_after_use(page):
     assert page.console_errors == [] and page.csp_violations == []
 
 
-def _playground_examples():
-    import re
+def test_every_playground_example_runs_and_is_explained(page):
+    examples = page.page.evaluate("import('./examples.js').then((m) => m.EXAMPLES)")
+    lessons = ["torch.autograd.grad(L, w", ".backward()", "print(model)", "nn.Sequential", "shuffle=True",
+               "drop_last=True", "optimizer.step()", "torch.save", "torch.load", ".to(device)"]
+    assert all(any(lesson in e["code"] for e in examples) for lesson in lessons)
+    for example in examples:
+        result = page.run(example["code"])
+        assert "error" not in result, f"{example['title']}:\n{result.get('error')}"
+        assert result["output"].strip() and example["code"].startswith("import"), example["title"]
+        page.page.select_option("#example", example["title"])
+        explained = page.page.inner_text("#explain")
+        assert 2 <= explained.count(". ") + explained.endswith(".") <= 4, explained
 
-    source = (ROOT / "web" / "examples.js").read_text()
-    return re.findall(r'\["([^"]+)", `(.*?)`\]', source, flags=re.S)
+
+def test_the_page_links_its_source_and_install_line(page):
+    href = page.page.get_attribute("#source", "href")
+    head = page.page.evaluate(
+        "url => fetch(url).then(r => r.arrayBuffer()).then(b => Array.from(new Uint8Array(b, 0, 2)))", href
+    )
+    assert bytes(head) == b"PK", href  # the wheel (pure Python: the source) until a URL is set
+    assert page.page.inner_text("#install") == 'pip install "pyfront[gpu]"'
 
 
-def test_every_playground_example_runs_in_the_page(page):
-    examples = _playground_examples()
-    assert len(examples) == 6
-    for name, code in examples:
-        result = page.run(code)
-        assert "error" not in result, f"{name}:\n{result.get('error')}"
-        assert result["output"].strip(), name
+def test_the_editor_indents_highlights_keeps_and_shares_the_code(page):
+    """Last in this module: it reloads the page."""
+    page.code("x = 1")
+    page.page.click("#editor .cm-content")
+    page.page.keyboard.press("Home")
+    page.page.keyboard.press("Tab")
+    assert page.code() == "    x = 1"
+    page.code("import torch\nprint('shared', torch.tensor([1, 2]).sum().item())")
+    keyword = page.page.locator("#editor .cm-line span", has_text="import").first
+    plain = page.page.locator("#editor .cm-content")
+    color = "e => getComputedStyle(e).color"
+    assert keyword.evaluate(color) != plain.evaluate(color)  # highlighted
+    page.page.click("#share")
+    link = page.page.input_value("#share-link")
+    assert "#code=" in link
+    page.code("print('kept', 1 + 1)")
+    page.load(page.url)  # a reload: the text is still there
+    assert page.code() == "print('kept', 1 + 1)"
+    page.load(link)  # someone opening the shared link gets the shared code, and runs it
+    assert page.code().startswith("import torch\nprint('shared'")
+    page.page.keyboard.press("Escape")
+    page.page.click("#run")
+    page.page.wait_for_selector("#output:has-text('shared 3')", timeout=60_000)
+
+
+def test_without_webgpu_the_page_says_what_works_and_shows_no_traceback(site, page, tmp_path):
+    p = Page(site, flags=NO_WEBGPU_FLAGS, beside=page)
+    try:
+        line = p.page.inner_text("#adapter")
+        assert "WebGPU is missing" in line and "Chrome" in line and "What works here" in line, line
+        assert not p.page.is_enabled("#train") and "needs WebGPU" in p.page.inner_text("#train-status")
+        p.page.click("#run")  # the first example computes: a short message says why it cannot here
+        p.page.wait_for_selector("#output .error", timeout=120_000)
+        assert "This browser has no WebGPU" in p.page.inner_text("#output")
+        assert "Traceback" not in p.page.inner_text("body")
+        with p.page.expect_download(timeout=120_000) as download:  # checkpoints still work
+            p.page.click("#download")
+        download.value.save_as(tmp_path / "untrained.pt")
+        assert len(torch.load(tmp_path / "untrained.pt", weights_only=True)) == 8
+        p.shot("no-webgpu")
+        assert p.console_errors == [] and p.csp_violations == []
+    finally:
+        p.close()

@@ -48,7 +48,7 @@ def test_train_reports_through_callbacks_only(capsys):
                            on_epoch=lambda *a: epochs.append(a))
     assert capsys.readouterr().out == ""  # nothing printed: usable without a terminal
     assert [b[:3] for b in batches] == [(e, b, 3) for e in (1, 2) for b in (1, 2, 3)]
-    assert set(batches[0][3]) == {"loss", "accuracy", "samples_per_s"}
+    assert set(batches[0][3]) == {"loss", "accuracy", "samples_per_s", "batch_loss", "batch_accuracy"}
     assert [e[0] for e in epochs] == [1, 2]
     assert history["test_accuracy"] == [e[1]["test_accuracy"] for e in epochs]
 

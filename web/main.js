@@ -1,97 +1,149 @@
 // The page: talks to the Python worker; the training demo, the drawing pad, checkpoints, playground.
 import { EXAMPLES } from "./examples.js";
+import { createEditor } from "./editor.js";
+import { drawChart } from "./chart.js";
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-const pending = new Map();
+const jobs = new Map();  // id -> {label, running, resolve, reject, onOutput, onProgress}
 let nextId = 1;
+let info = { webgpu: false };
 const $ = (id) => document.getElementById(id);
 
 const ready = new Promise((resolve, reject) => {
   worker.onmessage = ({ data }) => {
-    if (data.kind === "ready") return resolve(data.info);
+    if (data.kind === "ready") return resolve(data);
     if (data.kind === "failed") return reject(new Error(data.message));
-    const job = pending.get(data.id);
+    const job = jobs.get(data.id);
     if (!job) return;
-    if (data.kind === "stdout" || data.kind === "stderr") job.onOutput(data.text + "\n", data.kind);
+    if (data.kind === "started") job.running = true;
+    else if (data.kind === "stdout" || data.kind === "stderr") job.onOutput(data.text + "\n", data.kind);
     else if (data.kind === "progress") job.onProgress(JSON.parse(data.json));
-    else if (data.kind === "done") { pending.delete(data.id); job.resolve(data); }
-    else if (data.kind === "error") { pending.delete(data.id); job.reject(data); }
+    else if (data.kind === "done") { jobs.delete(data.id); job.resolve(data); }
+    else if (data.kind === "error") { jobs.delete(data.id); job.reject(data); }
+    showQueue();
   };
 });
 
-// Run Python in the worker. Resolves to {result} (or {bytes} with binary), rejects with {traceback}.
-function python(code, { onOutput = () => {}, onProgress = () => {}, data = null, binary = false } = {}) {
+// Run Python in the worker. Resolves to {result} (or {bytes} with binary); rejects with {message, details}:
+// the visitor's frames and the final message, and the whole traceback.
+function python(code, { label = "a job", onOutput = () => {}, onProgress = () => {}, data = null,
+                        binary = false, background = false } = {}) {
   const id = nextId++;
-  const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onOutput, onProgress }));
-  worker.postMessage({ id, code, data, binary });
+  const promise = new Promise((resolve, reject) =>
+    jobs.set(id, { label, running: false, background, resolve, reject, onOutput, onProgress }));
+  worker.postMessage({ id, code, data, binary, background });
+  showQueue();
   return promise;
 }
 
-// For tests and the console: window.pyfront.run(code) resolves to {output, result} or {output, error}.
+// What Python is doing and what waits for its turn (training lets one job run between two batches).
+function showQueue() {
+  const all = [...jobs.values()];
+  const running = all.filter((j) => j.running && !j.background).map((j) => j.label);
+  const waiting = all.filter((j) => !j.running).map((j) => j.label);
+  const training = all.some((j) => j.background);
+  const parts = [];
+  if (training) parts.push("training runs in the background");
+  if (running.length) parts.push(`running: ${running.join(", ")}`);
+  if (waiting.length) parts.push(`waiting for a turn: ${waiting.join(", ")}` +
+                                 (training ? " (next, between two training batches)" : ""));
+  $("queue").textContent = parts.length ? `Python: ${parts.join(" · ")}` : "";
+}
+
+// For tests and the console: window.pyfront.run(code) resolves to {output, result} or {output, error, details}.
 window.pyfront = {
   ready,
   run: async (code) => {
     let output = "";
     try {
-      const done = await python(code, { onOutput: (text) => { output += text; } });
+      const done = await python(code, { label: "console", onOutput: (text) => { output += text; } });
       return { output, result: done.result };
     } catch (failure) {
-      return { output, error: failure.traceback };
+      return { output, error: failure.message, details: failure.details };
     }
   },
 };
 
-// -- training demo --------------------------------------------------------------------------------
-const history = { loss: [], accuracy: [], test: [] };
-
-function drawChart() {
-  const canvas = $("chart"), ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
-  ctx.clearRect(0, 0, w, h);
-  ctx.strokeStyle = "#dde"; ctx.lineWidth = 1;
-  for (let i = 0; i <= 4; i++) { ctx.beginPath(); ctx.moveTo(0, (h * i) / 4); ctx.lineTo(w, (h * i) / 4); ctx.stroke(); }
-  const line = (values, max, color) => {
-    if (values.length < 2) return;
-    ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.beginPath();
-    values.forEach((v, i) => {
-      const x = (i / (values.length - 1)) * (w - 4) + 2, y = h - 2 - (Math.min(v, max) / max) * (h - 4);
-      i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
-    });
-    ctx.stroke();
-  };
-  line(history.loss, Math.max(...history.loss, 0.1), "#e8590c");
-  line(history.accuracy, 1, "#1c7ed6");
+// An error as a few lines (the visitor's frames, the message) with the whole traceback folded away.
+function errorBlock(failure) {
+  const block = document.createElement("div"), short = document.createElement("pre");
+  block.className = "error";
+  short.textContent = failure.message;
+  block.append(short);
+  if (failure.details && failure.details !== failure.message) {
+    const details = document.createElement("details"), summary = document.createElement("summary"),
+      full = document.createElement("pre");
+    summary.textContent = "details";
+    full.textContent = failure.details;
+    details.append(summary, full);
+    block.append(details);
+  }
+  return block;
 }
+const lastLine = (failure) => failure.message.trim().split("\n").pop();
+
+// -- training demo --------------------------------------------------------------------------------
+const curve = { loss: [], accuracy: [], test: [] };  // per step; test: [step, accuracy] per epoch
+let checkpointName = null;
 
 async function train() {
-  const button = $("train");
-  button.disabled = true;
-  history.loss.length = history.accuracy.length = history.test.length = 0;
-  const epochs = Number($("epochs").value) || 4;
-  $("train-status").textContent = "compiling kernels…";
+  const epochs = Math.max(1, Number($("epochs").value) || 4);
+  $("train").disabled = $("reset").disabled = true;
+  $("stop").disabled = false;
+  const offset = curve.loss.length;
+  let last = null;
+  $("train-status").textContent = (checkpointName ? `continuing from ${checkpointName}; ` :
+    offset ? "continuing from the model trained so far; " : "") + "compiling kernels…";
   try {
-    await python(`from js import pyfrontReport\nfrom pyfront.examples import digits_page\n` +
-                 `digits_page.train(epochs=${epochs}, report=pyfrontReport)`, {
-      onProgress: (p) => {
-        if (p.kind === "batch") {
-          history.loss.push(p.loss); history.accuracy.push(p.accuracy);
-          $("train-status").textContent = `epoch ${p.epoch}/${epochs} · batch ${p.batch}/${p.batches} · ` +
-            `loss ${p.loss.toFixed(3)} · accuracy ${(100 * p.accuracy).toFixed(1)}% · ` +
-            `${Math.round(p.samples_per_s)} samples/s`;
-          drawChart();
-        } else {
-          history.test.push(p.test_accuracy);
-          $("test-accuracy").textContent = `held-out accuracy after epoch ${p.epoch}: ` +
-            `${(100 * p.test_accuracy).toFixed(1)}%`;
-        }
-      },
-    });
-    $("train-status").textContent += " · done: now draw a digit";
+    const done = await python(
+      "import json, js, page\nfrom pyfront.examples import digits_page\n" +
+      `json.dumps(await digits_page.train(epochs=${epochs}, report=js.pyfrontReport, lock=page.LOCK, ` +
+      "should_stop=lambda: js.pageStop))",
+      {
+        label: "training", background: true,
+        onProgress: (p) => {
+          if (p.kind === "batch") {
+            last = p;
+            curve.loss.push(p.batch_loss); curve.accuracy.push(p.batch_accuracy);
+            $("train-status").textContent = `epoch ${p.epoch}/${epochs} · batch ${p.batch}/${p.batches} · ` +
+              `loss ${p.loss.toFixed(3)} · accuracy ${(100 * p.accuracy).toFixed(1)}% · ` +
+              `${Math.round(p.samples_per_s)} samples/s`;
+          } else {
+            curve.test.push([curve.loss.length, p.test_accuracy]);
+            $("test-accuracy").textContent = `held-out accuracy after epoch ${p.epoch}: ` +
+              `${(100 * p.test_accuracy).toFixed(1)}%`;
+          }
+          drawChart($("chart"), curve);
+        },
+      });
+    const outcome = JSON.parse(done.result);
+    $("train-status").textContent += outcome.stopped
+      ? ` · stopped at epoch ${last ? last.epoch : 1}, batch ${last ? last.batch : 0}: the model keeps what it ` +
+        "learned, and Train continues from here"
+      : " · done: now draw a digit";
     predict();
   } catch (failure) {
-    $("train-status").textContent = failure.traceback;
+    $("train-status").textContent = `training failed: ${lastLine(failure)}`;
   } finally {
-    button.disabled = false;
+    $("train").disabled = $("reset").disabled = !info.webgpu;
+    $("stop").disabled = true;
   }
+}
+
+function stop() {
+  worker.postMessage({ stop: true });
+  $("stop").disabled = true;
+  $("train-status").textContent += " · stopping after this batch…";
+}
+
+async function startOver() {
+  await python("from pyfront.examples import digits_page\ndigits_page.reset()", { label: "start over" });
+  curve.loss.length = curve.accuracy.length = curve.test.length = 0;
+  checkpointName = null;
+  drawChart($("chart"), curve);
+  $("test-accuracy").textContent = "";
+  $("train-status").textContent = "A fresh model: not trained yet.";
+  predict();
 }
 
 // -- the drawing pad --------------------------------------------------------------------------------
@@ -136,91 +188,158 @@ function padPixels() {
 async function predict() {
   const pixels = padPixels();
   if (!pixels) return;
+  if (!info.webgpu) {
+    $("prediction").textContent = "Reading a drawing needs WebGPU (see the line at the top).";
+    return;
+  }
+  $("prediction").textContent = "Looking…";
   try {
     const done = await python(`import json\nfrom pyfront.examples import digits_page\n` +
-                              `json.dumps(digits_page.predict(${JSON.stringify(pixels)}))`);
+                              `json.dumps(digits_page.predict(${JSON.stringify(pixels)}))`, { label: "your drawing" });
     showProbabilities(JSON.parse(done.result));
   } catch (failure) {
-    $("prediction").textContent = failure.traceback;
+    $("prediction").textContent = lastLine(failure);
   }
 }
 
 function showProbabilities(probs) {
-  const bars = $("bars");
+  const bars = $("bars"), best = probs ? probs.indexOf(Math.max(...probs)) : -1;
   bars.replaceChildren();
-  $("prediction").textContent = probs ? `It looks like a ${probs.indexOf(Math.max(...probs))}` : "Draw a digit";
+  $("prediction").textContent = probs ? `It looks like a ${best}` : "Draw a digit";
   for (let d = 0; d < 10; d++) {
-    const row = document.createElement("div"), fill = document.createElement("span");
-    row.className = "bar-row"; row.dataset.digit = d;
+    const row = document.createElement("div"), fill = document.createElement("span"), value = document.createElement("em");
+    row.className = "bar-row" + (d === best ? " best" : ""); row.dataset.digit = d;
     fill.style.width = `${probs ? (probs[d] * 100).toFixed(1) : 0}%`;
-    row.append(`${d}`, fill);
+    value.textContent = probs ? `${(probs[d] * 100).toFixed(1)}%` : "";
+    const track = document.createElement("i");
+    track.append(fill);
+    row.append(`${d}`, track, value);
     bars.append(row);
   }
 }
 
 // -- checkpoints -----------------------------------------------------------------------------------
-async function download() {
-  const done = await python("from pyfront.examples import digits_page\ndigits_page.state_dict_bytes()", { binary: true });
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([done.bytes], { type: "application/octet-stream" }));
-  link.download = "digits_cnn.pt";
-  link.click();
-  URL.revokeObjectURL(link.href);
+async function download(format) {
+  try {
+    const done = await python(`from pyfront.examples import digits_page\ndigits_page.state_dict_bytes("${format}")`,
+                              { label: "download", binary: true });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([done.bytes], { type: "application/octet-stream" }));
+    link.download = `digits_cnn.${format}`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  } catch (failure) {
+    $("checkpoint-status").textContent = `could not save: ${lastLine(failure)}`;
+  }
 }
 
 async function upload(file) {
   const data = new Uint8Array(await file.arrayBuffer());
+  $("checkpoint-status").textContent = `loading ${file.name}…`;
   try {
     const done = await python("from js import pageData\nfrom pyfront.examples import digits_page\n" +
-                              "digits_page.load_state_dict_bytes(pageData.to_bytes())", { data });
-    $("checkpoint-status").textContent = `loaded ${file.name}: ${done.result}`;
+                              "digits_page.load_state_dict_bytes(pageData.to_bytes())", { label: "loading a checkpoint", data });
+    checkpointName = file.name;
+    curve.loss.length = curve.accuracy.length = curve.test.length = 0;
+    drawChart($("chart"), curve);
+    $("test-accuracy").textContent = "";
+    $("checkpoint-status").textContent = `loaded ${file.name}: ${done.result}. ` +
+      (info.webgpu ? "Draw a digit to try it; Train continues from it." : "");
+    $("train-status").textContent = `The model is ${file.name}; Train continues from it.`;
     predict();
   } catch (failure) {
-    $("checkpoint-status").textContent = failure.traceback;
+    $("checkpoint-status").textContent = `could not load ${file.name}: ${lastLine(failure)}`;
+  } finally {
+    $("upload").value = "";
   }
 }
 
 // -- playground ------------------------------------------------------------------------------------
+const STORE = "pyfront.playground";
+
+function encodeCode(text) {
+  const bytes = new TextEncoder().encode(text);
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+function decodeCode(text) {
+  const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
 function setUpPlayground() {
-  const select = $("example"), editor = $("editor"), output = $("output"), button = $("run");
-  for (const [name] of EXAMPLES) select.add(new Option(name, name));
-  const load = () => { editor.value = EXAMPLES.find(([n]) => n === select.value)[1]; };
-  select.onchange = load;
-  load();
-  button.onclick = async () => {
+  const select = $("example"), output = $("output"), button = $("run");
+  EXAMPLES.forEach((example, i) => select.add(new Option(example.title, i)));
+  const saved = JSON.parse(localStorage.getItem(STORE) || "null");
+  const shared = new URLSearchParams(location.hash.slice(1)).get("code");
+  let start = EXAMPLES[0].code;
+  if (shared !== null) {  // a share link: its code becomes the visitor's own (kept, the link cleaned)
+    start = decodeCode(shared);
+    history.replaceState(null, "", location.pathname);
+  } else if (saved) { start = saved.text; select.value = saved.example; }
+  const explain = () => { $("explain").innerHTML = EXAMPLES[select.value].explain; };
+  const keep = (text) => localStorage.setItem(STORE, JSON.stringify({ example: select.value, text }));
+  const run = async () => {
+    if (button.disabled) return;
     button.disabled = true;
-    output.textContent = "";
-    output.classList.remove("error");
+    output.replaceChildren();
+    const out = document.createElement("pre");
+    output.append(out);
     try {
-      await python(editor.value, { onOutput: (text) => { output.textContent += text; } });
+      await python(editor.text, { label: "Run", onOutput: (text) => { out.textContent += text; } });
+      if (!out.textContent) out.textContent = "(no output: print() shows values)";
     } catch (failure) {
-      output.textContent += failure.traceback;
-      output.classList.add("error");
+      output.append(errorBlock(failure));
     } finally {
       button.disabled = false;
     }
   };
+  const editor = createEditor($("editor"), { doc: start, onRun: run, onChange: keep });
+  keep(start);
+  window.pyfront.editor = editor;  // for tests and the console: .text reads and replaces the code
+  select.onchange = () => { editor.text = EXAMPLES[select.value].code; explain(); };
+  explain();
+  button.onclick = run;
+  $("share").onclick = () => {
+    const url = `${location.origin}${location.pathname}#code=${encodeCode(editor.text)}`;
+    const field = $("share-link");
+    field.hidden = false; field.value = url; field.select();
+    navigator.clipboard?.writeText(url).catch(() => {});
+  };
 }
 
-function showAdapter(info) {
+function showAdapter({ info: i, source, wheel }) {
+  info = i;
   const box = $("adapter");
-  box.textContent = info.webgpu
-    ? `WebGPU: ${info.adapter} · Python ${info.python} · pyfront ${info.version}`
-    : `No WebGPU here (${info.reason}); running on the cpu device.`;
+  if (info.webgpu) {
+    box.textContent = `WebGPU: ${info.adapter} · Python ${info.python} · pyfront ${info.version}`;
+  } else {
+    box.textContent = "WebGPU is missing in this browser, so nothing can be computed here: training, reading " +
+      "a drawing and the playground's math need it. Chrome and Edge have WebGPU (version 137 or later for " +
+      "this page; on Linux enable chrome://flags/#enable-unsafe-webgpu); Safari 26 and Firefox 141 have it " +
+      "too. What works here without it: creating and printing tensors, building and printing models, and " +
+      "downloading and loading checkpoints.";
+  }
   box.className = info.webgpu ? "ok" : "warn";
+  $("source").href = source || wheel;
+  $("source").textContent = source ? "Source" : "Source (the pure-Python wheel this page runs)";
 }
 
 setUpPlayground();
 setUpPad();
-drawChart();
+drawChart($("chart"), curve);
 $("train").onclick = train;
-$("download").onclick = download;
+$("stop").onclick = stop;
+$("reset").onclick = startOver;
+$("download").onclick = () => download("pt");
+$("download-safetensors").onclick = () => download("safetensors");
 $("upload").onchange = (e) => e.target.files[0] && upload(e.target.files[0]);
-ready.then((info) => {
-  showAdapter(info);
-  for (const id of ["run", "train", "download", "upload"]) $(id).disabled = false;
+ready.then((message) => {
+  showAdapter(message);
+  for (const id of ["run", "download", "download-safetensors", "upload"]) $(id).disabled = false;
+  for (const id of ["train", "reset"]) $(id).disabled = !info.webgpu;
+  if (!info.webgpu) $("train-status").textContent = "Training needs WebGPU (see the line at the top).";
   document.body.dataset.ready = "true";
 }).catch((err) => {
-  $("adapter").textContent = `Python failed to start: ${err.message}`;
+  $("adapter").textContent = `Python failed to start: ${err.message.split("\n")[0]}`;
   $("adapter").className = "warn";
 });

@@ -111,14 +111,32 @@ def train(
 
     Args:
         on_batch: called after every batch as ``on_batch(epoch, batch, num_batches, stats)`` with the
-            running ``stats`` of the epoch: ``loss``, ``accuracy`` and ``samples_per_s``.
+            running ``stats`` of the epoch: ``loss``, ``accuracy`` and ``samples_per_s``, and the
+            batch's own ``batch_loss`` and ``batch_accuracy``.
         on_epoch: called after every epoch as ``on_epoch(epoch, record)`` with the epoch's ``train_loss``,
             ``train_accuracy``, ``test_loss`` and ``test_accuracy``.
     """
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     keys = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
     history: dict[str, list[float]] = {key: [] for key in keys}
+    for event in train_steps(model, train_loader, test_loader, epochs=epochs, lr=lr):
+        if event[0] == "batch" and on_batch is not None:
+            on_batch(*event[1:])
+        elif event[0] == "epoch":
+            for key, value in event[2].items():
+                history[key].append(value)
+            if on_epoch is not None:
+                on_epoch(*event[1:])
+    return history
+
+
+def train_steps(
+    model: nn.Module, train_loader: DataLoader, test_loader: DataLoader, *, epochs: int, lr: float
+):
+    """``train``'s loop as a generator, for a caller that pauses or stops between batches (the web page):
+    yields ``("batch", epoch, batch, num_batches, stats)`` after every batch and ``("epoch", epoch,
+    record)`` after every epoch (see ``train``). Closing it early keeps what the model learned so far."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     for epoch in range(1, epochs + 1):
         model.train()
         total_loss, correct, count = 0.0, 0, 0
@@ -129,30 +147,26 @@ def train(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            total_loss += loss.item() * len(labels)
-            correct += (logits.argmax(1) == labels).sum().item()
+            batch_loss, batch_correct = loss.item(), (logits.argmax(1) == labels).sum().item()
+            total_loss += batch_loss * len(labels)
+            correct += batch_correct
             count += len(labels)
-            if on_batch is not None:
-                elapsed = max(time.perf_counter() - start, 1e-9)
-                stats = {
-                    "loss": total_loss / count,
-                    "accuracy": correct / count,
-                    "samples_per_s": count / elapsed,
-                }
-                on_batch(epoch, batch, len(train_loader), stats)
+            stats = {
+                "loss": total_loss / count,
+                "accuracy": correct / count,
+                "samples_per_s": count / max(time.perf_counter() - start, 1e-9),
+                "batch_loss": batch_loss,
+                "batch_accuracy": batch_correct / len(labels),
+            }
+            yield "batch", epoch, batch, len(train_loader), stats
         scheduler.step()
         test_loss, test_accuracy = evaluate(model, test_loader)
-        record = {
+        yield "epoch", epoch, {
             "train_loss": total_loss / count,
             "train_accuracy": correct / count,
             "test_loss": test_loss,
             "test_accuracy": test_accuracy,
         }
-        for key, value in record.items():
-            history[key].append(value)
-        if on_epoch is not None:
-            on_epoch(epoch, record)
-    return history
 
 
 class ProgressBar:

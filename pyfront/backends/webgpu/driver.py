@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 
+# the wgpu-py release pyfront is tested with: pyproject.toml's [gpu] extra pins the same (a test checks)
+WGPU_PIN = "wgpu==0.32.*"
+
 # WebGPU's default limits, what a browser gives unless asked for more. We ask for what we use.
 WANTED_LIMITS = (
     "max-storage-buffer-binding-size",
@@ -56,7 +59,10 @@ def open_driver():
     try:
         import wgpu  # noqa: F401
     except ImportError as e:
-        raise RuntimeError("the webgpu device needs the wgpu package (pip install wgpu)") from e
+        raise RuntimeError(
+            f'the webgpu device needs the wgpu package: pip install "{WGPU_PIN}" '
+            '(or pip install "pyfront[gpu]")'
+        ) from e
     return NativeDriver()
 
 

@@ -1,0 +1,90 @@
+"""The page's Python side, run by worker.js under Pyodide: ``import torch`` gives pyfront, every request
+from the page runs as a job (one at a time, between training batches), and a failing job answers with
+the visitor's own frames and the final message instead of the interpreter's whole traceback.
+
+Nothing here needs Pyodide at import time, so the test suite imports it natively.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.abc
+import importlib.util
+import linecache
+import sys
+import traceback
+
+FILENAME = "<playground>"  # the name the visitor's code runs under: its frames are the ones shown
+NO_WEBGPU = (
+    "This browser has no WebGPU, so the page runs on the cpu device without NumPy: it creates, prints and "
+    "reshapes tensors, builds and prints models, saves and loads checkpoints, but computes nothing. "
+    "Open the page in a browser with WebGPU to run this."
+)
+
+# One job at a time touches Python and the GPU. Training takes the lock for each batch only, so a run
+# or a prediction that arrives meanwhile goes next, between two batches.
+LOCK = asyncio.Lock()
+USER_GLOBALS: dict = {"__name__": "__main__"}
+
+
+class TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``import torch``, ``torch.nn``, ``torch.optim``, ``torch.utils.data``... give pyfront's modules,
+    so code pasted from PyTorch runs as written."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch" and not name.startswith("torch."):
+            return None
+        if importlib.util.find_spec("pyfront" + name[len("torch"):]) is None:
+            return None  # ImportError names the torch module the visitor asked for
+        return importlib.util.spec_from_loader(name, self)
+
+    def create_module(self, spec):
+        return importlib.import_module("pyfront" + spec.name[len("torch"):])
+
+    def exec_module(self, module):
+        pass  # pyfront's module is already imported and run
+
+
+def install_torch_alias() -> None:
+    if not any(isinstance(f, TorchAlias) for f in sys.meta_path):
+        sys.meta_path.insert(0, TorchAlias())
+
+
+def short_error(error: BaseException, webgpu: bool = True) -> str:
+    """The visitor's frames and the final message, as Python prints them, without the frames of
+    Pyodide, this module or pyfront. A SyntaxError is its usual four lines (where, the line, a caret)."""
+    if isinstance(error, SyntaxError):
+        lines = traceback.format_exception_only(error)
+    else:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == FILENAME]
+        lines = traceback.StackSummary.from_list(frames).format() + traceback.format_exception_only(error)
+    text = "".join(lines).rstrip("\n")
+    if not webgpu and "needs NumPy" in text:
+        text += "\n\n" + NO_WEBGPU
+    return text
+
+
+def full_error(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error)).rstrip("\n")
+
+
+async def run_job(code: str, started=None, exclusive: bool = True, webgpu: bool = True) -> list:
+    """Run ``code`` (top-level ``await`` allowed) in the visitor's namespace: ``[True, value of the last
+    expression]`` or ``[False, short error, full traceback]``. ``started()`` is called once the job
+    has its turn; ``exclusive=False`` is for training, which takes the lock batch by batch itself."""
+    from pyodide.code import eval_code_async
+
+    async def run():
+        if started is not None:
+            started()
+        linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
+        try:
+            return [True, await eval_code_async(code, USER_GLOBALS, filename=FILENAME)]
+        except BaseException as error:  # noqa: B036 -- SystemExit and KeyboardInterrupt end a job too
+            return [False, short_error(error, webgpu), full_error(error)]
+
+    if not exclusive:
+        return await run()
+    async with LOCK:
+        return await run()
