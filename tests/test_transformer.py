@@ -379,3 +379,53 @@ def test_train_mode_dropout_and_deepcopy():
     assert not np.allclose(to_numpy(pm(x)), to_numpy(pm.eval()(x)))
     clone = copy.deepcopy(pm)
     assert np.array_equal(to_numpy(clone(x)), to_numpy(pm(x)))
+
+
+def test_mismatched_mask_kinds_warn_as_torch():
+    pm, tm = _pair("TransformerEncoderLayer", E, H, 16, options=dict(), dtype="float32", device="cpu")
+    x = randn(S, N, E, seed=1).float()
+    pad, mask = padding(S, 2), randn(S, S, seed=3).float()
+    t_warn = _warns(lambda: tm(x, src_mask=mask, src_key_padding_mask=pad))
+    p_warn = _warns(
+        lambda: pm(
+            pyfront.tensor(x.numpy()),
+            src_mask=pyfront.tensor(mask.numpy()),
+            src_key_padding_mask=pyfront.tensor(pad.numpy()),
+        )
+    )
+    assert p_warn == t_warn and t_warn
+
+
+def test_padding_not_left_aligned_keeps_the_ordinary_path():
+    """A padding mask with a kept position after a padded one is not packed by torch: no zeroed rows."""
+    pm, tm = _pair(
+        "TransformerEncoderLayer", E, H, 16, options=dict(batch_first=True), dtype="float32", device="cpu"
+    )
+    tm_stack, pm_stack = torch.nn.TransformerEncoder(tm, 2), pnn.TransformerEncoder(pm, 2)
+    pm_stack.load_state_dict({k: pyfront.tensor(v.numpy()) for k, v in tm_stack.state_dict().items()})
+    tm_stack.eval(), pm_stack.eval()
+    pad = torch.tensor([[False, True, False, False, True]] * N)
+    x = randn(N, S, E, seed=1).float()
+    with torch.no_grad():
+        t_out = tm_stack(x, src_key_padding_mask=pad)
+    with pyfront.no_grad():
+        p_out = pm_stack(pyfront.tensor(x.numpy()), src_key_padding_mask=pyfront.tensor(pad.numpy()))
+    _close(p_out, t_out, dict(rtol=1e-4, atol=1e-5))
+    assert np.abs(to_numpy(p_out)[:, 1]).min() > 0
+
+
+def test_custom_encoder_and_decoder():
+    enc_t = torch.nn.TransformerEncoder(
+        torch.nn.TransformerEncoderLayer(E, H, 16), 1, enable_nested_tensor=False
+    )
+    dec_t = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(E, H, 16), 1)
+    enc_p = pnn.TransformerEncoder(pnn.TransformerEncoderLayer(E, H, 16), 1, enable_nested_tensor=False)
+    dec_p = pnn.TransformerDecoder(pnn.TransformerDecoderLayer(E, H, 16), 1)
+    tm = torch.nn.Transformer(E, H, custom_encoder=enc_t, custom_decoder=dec_t).eval()
+    pm = pnn.Transformer(E, H, custom_encoder=enc_p, custom_decoder=dec_p).eval()
+    assert repr(pm) == repr(tm)
+    pm.load_state_dict({k: pyfront.tensor(v.numpy()) for k, v in tm.state_dict().items()})
+    src, tgt = randn(S, N, E, seed=1).float(), randn(T, N, E, seed=2).float()
+    _close(
+        pm(pyfront.tensor(src.numpy()), pyfront.tensor(tgt.numpy())), tm(src, tgt), dict(rtol=1e-4, atol=1e-5)
+    )
