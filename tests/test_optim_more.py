@@ -335,7 +335,8 @@ def test_lbfgs_rosenbrock(kwargs, steps, device, dtype):
         assert (p_state["func_evals"], p_state["n_iter"]) == (t_state["func_evals"], t_state["n_iter"])
     if dtype == "float64":
         assert_same_state(p_opt.state_dict(), t_opt.state_dict(), dict(rtol=1e-4, atol=1e-6))
-    if "line_search_fn" in kwargs:
+    # the run to the minimum: on webgpu only with the small evaluation budget, to keep the suite quick
+    if "line_search_fn" in kwargs and (device == "cpu" or "max_eval" in kwargs):
         for _ in range(20 if dtype == "float32" else 0):
             p_opt.step(lambda: _rosenbrock_backward(p_opt, px))
         np.testing.assert_allclose(
