@@ -107,9 +107,9 @@ class Adam(Optimizer):
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 if amsgrad:
                     state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
-                    denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add_(eps)
+                    denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add(eps)
                 else:
-                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add(eps)
                 param.addcdiv_(exp_avg, denom, value=-_scalar(lr / bias_correction1))
         return loss
 

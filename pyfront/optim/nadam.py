@@ -85,7 +85,7 @@ class NAdam(Optimizer):
                 mu_product_value = mu_product.item()
                 exp_avg.lerp_(grad, 1 - beta1)
                 exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                denom = exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+                denom = exp_avg_sq.div(bias_correction2).sqrt().add(eps)
                 param.addcdiv_(grad, denom, value=_scalar(-lr * (1.0 - mu) / (1.0 - mu_product_value)))
                 param.addcdiv_(exp_avg, denom,
                                value=_scalar((-lr * mu_next) / (1.0 - mu_product_value * mu_next)))
