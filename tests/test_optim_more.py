@@ -573,3 +573,20 @@ def test_differentiable_step(name, kwargs):
         grads.append(_np(p.grad))
     # torch's differentiable NAdam forms its step sizes from the float32 mu_product tensor: ~2e-9 apart
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-8)
+
+
+def test_foreach_true_follows_torchs_multi_tensor_path():
+    """``foreach=True`` runs torch's multi-tensor code, which rounds like its single-tensor loop for these
+    optimizers (pyfront runs one loop for every ``foreach``). Not ASGD: torch's foreach ASGD forms its
+    update as ``p - eta * (grad + lambd * p)`` from tensor etas, ~1e-6 from its own single-tensor path."""
+    for name, kwargs in OPTIMIZERS:
+        if name == "ASGD":
+            continue
+        tp, pp = Problem(torch), Problem(pyfront)
+        t_opt = getattr(torch.optim, name)(tp.params, **{**kwargs, "foreach": True})
+        p_opt = getattr(pyfront.optim, name)(pp.params, **{**kwargs, "foreach": True})
+        for _ in range(10):
+            _step(tp, t_opt)
+            _step(pp, p_opt)
+        for p, t in zip(pp.params, tp.params):
+            np.testing.assert_allclose(_np(p), _np(t), **TOL["float64"], err_msg=name)
