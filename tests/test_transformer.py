@@ -246,9 +246,11 @@ def test_nested_tensor_fast_path_zeroes_padded_positions():
     assert not torch.allclose(t_grad, t_out)
 
 
-def test_generate_square_subsequent_mask():
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_generate_square_subsequent_mask(device):
     for sz in (0, 1, 4):
-        p = pnn.Transformer.generate_square_subsequent_mask(sz)
+        p = pnn.Transformer.generate_square_subsequent_mask(sz, device=device)
+        assert p.device.type == device
         t = torch.nn.Transformer.generate_square_subsequent_mask(sz)
         assert str(p.dtype) == str(t.dtype) and tuple(p.shape) == tuple(t.shape)
         assert np.array_equal(to_numpy(p), t.numpy())
