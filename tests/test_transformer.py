@@ -431,3 +431,12 @@ def test_custom_encoder_and_decoder():
     _close(
         pm(pyfront.tensor(src.numpy()), pyfront.tensor(tgt.numpy())), tm(src, tgt), dict(rtol=1e-4, atol=1e-5)
     )
+
+
+@pytest.mark.parametrize("device,dtype", DEVICES)
+def test_decoder_memory_is_causal(device, dtype):
+    pm, tm = _pair(
+        "TransformerDecoderLayer", E, H, 16, options=dict(norm_first=True), dtype=dtype, device=device
+    )
+    masks = dict(tgt_mask=causal(T), tgt_is_causal=True, memory_mask=causal(T), memory_is_causal=True)
+    compare(pm, tm, [seq(T, False, 1), seq(T, False, 2)], masks, device, dtype)
