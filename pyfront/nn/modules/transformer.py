@@ -94,6 +94,7 @@ class TransformerEncoderLayer(Module):
         batch_first: inputs and output are ``(N, S, E)`` instead of ``(S, N, E)``. Default: False
         norm_first: layer norm before (pre-LN) instead of after the attention and feed-forward. Default: False
         bias: biases in the linear layers and layer norms. Default: True
+        device, dtype: where and in which dtype the parameters are created. Default: the defaults
 
     Shape:
         - src: ``(S, E)``, ``(S, N, E)`` or ``(N, S, E)`` with ``batch_first``
@@ -197,6 +198,7 @@ class TransformerDecoderLayer(Module):
         batch_first: inputs and output are ``(N, T, E)`` instead of ``(T, N, E)``. Default: False
         norm_first: layer norm before (pre-LN) instead of after each sublayer. Default: False
         bias: biases in the linear layers and layer norms. Default: True
+        device, dtype: where and in which dtype the parameters are created. Default: the defaults
 
     Shape:
         - tgt: ``(T, E)``, ``(T, N, E)`` or ``(N, T, E)`` with ``batch_first``; memory likewise with ``S``
@@ -501,6 +503,7 @@ class Transformer(Module):
         batch_first: inputs and output are ``(N, S, E)`` instead of ``(S, N, E)``. Default: False
         norm_first: pre-LN layers. Default: False
         bias: biases in the linear layers and layer norms. Default: True
+        device, dtype: where and in which dtype the parameters are created. Default: the defaults
 
     Shape:
         - src: ``(S, E)``, ``(S, N, E)`` or ``(N, S, E)``; tgt: ``(T, E)``, ``(T, N, E)`` or ``(N, T, E)``
