@@ -72,7 +72,9 @@ def _fill_(self, value):
 def _copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
-    return self._assign(src.to(device=self.device).to(self.dtype))
+    new = src.to(device=self.device).to(self.dtype)
+    # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
+    return self._assign(src.view(src.shape) if new is src else new)
 
 
 def _T(self):

@@ -13,6 +13,21 @@ from .sgd import _check_fused
 __all__ = ["Adam", "AdamW"]
 
 
+def _check_adam_args(lr, eps, betas, weight_decay) -> None:
+    """The argument checks the Adam family shares, with PyTorch's messages."""
+    _check_tensor_lr(lr)
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 class Adam(Optimizer):
     """Adam, as ``torch.optim.Adam``.
 
@@ -31,17 +46,7 @@ class Adam(Optimizer):
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
-        _check_tensor_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(lr, eps, betas, weight_decay)
         both = betas[:2]
         if not (all(isinstance(b, float) for b in both) or all(isinstance(b, Tensor) for b in both)):
             raise ValueError("betas must be either both floats or both Tensors")
@@ -82,7 +87,7 @@ class Adam(Optimizer):
         """Perform one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            lr, eps, amsgrad = _scalar(group["lr"]), group["eps"], group["amsgrad"]
+            lr, eps, amsgrad = _to_scalar(group["lr"]), group["eps"], group["amsgrad"]
             weight_decay = group["weight_decay"]
             beta1, beta2 = (_scalar(b) for b in group["betas"])
             for param in self._params_with_grad(group):
@@ -102,10 +107,10 @@ class Adam(Optimizer):
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 if amsgrad:
                     state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
-                    denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add_(eps)
+                    denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add(eps)
                 else:
-                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-                param.addcdiv_(exp_avg, denom, value=-(lr / bias_correction1))
+                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add(eps)
+                param.addcdiv_(exp_avg, denom, value=-_scalar(lr / bias_correction1))
         return loss
 
 
