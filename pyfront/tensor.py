@@ -130,6 +130,9 @@ class Tensor:
     def is_cuda(self) -> bool:
         return False
 
+    # device kinds and layouts pyfront never has: device-agnostic code asks, the answer is False
+    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = is_cuda
+
     @property
     def is_cpu(self) -> bool:
         return self.device.type == "cpu"
