@@ -36,6 +36,8 @@ def _size(size, name="zeros"):
     out = int_tuple(size, name)
     for n in out:
         if n < 0:
+            if name == "zeros":  # torch.zeros checks sizes on its own path, with its own text
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(out)}")
     return out
 
@@ -164,10 +166,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     dtype = dtype or _infer_dtype(data)
     flat: list = []
     _store(data, shape, 0, dtype, flat)
-    for v in flat:
-        if isinstance(v, int) and not -(1 << 63) <= v < (1 << 63):
-            raise ValueError("Overflow when unpacking long long")
     if dtype.kind == "i":
+        if any(isinstance(v, int) and not -(1 << 63) <= v < (1 << 63) for v in flat):
+            raise ValueError("Overflow when unpacking long long")  # read as a C long long first
         info = _INT_RANGE[dtype.name]
         for v in flat:  # before truncating: int8's 127.5 overflows, as in torch
             if not info[0] <= v <= info[1]:
