@@ -236,3 +236,29 @@ def test_factory_sizes(form, device):
         assert got[1] == want[1], f"{name}{form}"
         if want[1] is None:
             assert tuple(got[0].shape) == tuple(want[0].shape) and got[0].device.type == device
+
+
+OP_ARGUMENTS = {  # name: (lib, t) -> an op reading a sequence or an integer argument
+    "cat_list": lambda lib, t: lib.cat([t, t]),
+    "cat_generator": lambda lib, t: lib.cat(x for x in (t, t)),
+    "cat_deque": lambda lib, t: lib.cat(deque([t, t])),
+    "cat_tensor": lambda lib, t: lib.cat(t),
+    "stack_generator": lambda lib, t: lib.stack(x for x in (t, t)),
+    "stack_tuple": lambda lib, t: lib.stack((t, t), dim=np.int64(1)),
+    "hstack_generator": lambda lib, t: lib.hstack(x for x in (t,)),
+    "vstack_int": lambda lib, t: lib.vstack(5),
+    "cat_numpy_dim": lambda lib, t: lib.cat([t, t], dim=np.int64(-1)),
+    "sum_numpy_dim": lambda lib, t: t.sum(np.int32(0)),
+    "sum_tensor_dim": lambda lib, t: t.sum(lib.tensor(1)),
+    "size_from_generator": lambda lib, t: lib.zeros(lib.Size(i for i in (2, 3)), device=t.device),
+    "size_from_range": lambda lib, t: lib.zeros(lib.Size(range(1, 3)), device=t.device),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("form", OP_ARGUMENTS)
+def test_op_sequence_arguments(form, device):
+    op = OP_ARGUMENTS[form]
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    got = _run(lambda: op(pyfront, pyfront.tensor(x, device=device)))
+    _same(got, _run(lambda: op(torch, torch.tensor(x))), f"{form} on {device}")
