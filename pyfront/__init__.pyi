@@ -890,7 +890,8 @@ def tanh(input):
     """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor copied from ``data`` (nested lists, numbers, NumPy arrays, tensors).
+    """A new tensor copied from ``data``: a number, a NumPy array or scalar, a tensor, or any (nested)
+    sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it.
     (pyfront.ops.creation.tensor)"""
 
 def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:

@@ -6,16 +6,18 @@ from .device import device
 
 
 def is_available() -> bool:
-    return webgpu.is_available()
+    """Whether a GPU is there to speed things up: a CPU renderer is not one unless asked for
+    (``pyfront.webgpu.adapter_info()["reason"]`` says why)."""
+    return webgpu.adapter_info()["accelerator"]
 
 
 def current_accelerator(check_available: bool = False):
-    """``device(type='webgpu')`` when a GPU is usable, else None."""
-    return device("webgpu") if webgpu.is_available() else None
+    """``device(type='webgpu')`` when a GPU accelerates, else None (see ``is_available``)."""
+    return device("webgpu") if is_available() else None
 
 
 def device_count() -> int:
-    return webgpu.device_count()
+    return 1 if is_available() else 0
 
 
 def current_device_index() -> int:

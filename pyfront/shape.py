@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import operator
 
 
 class Size(tuple):
@@ -55,8 +56,9 @@ def is_contiguous(shape, strides) -> bool:
 def normalize_dim(dim: int, ndim: int) -> int:
     """Wrap a negative dim; IndexError with PyTorch's message when out of range."""
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
-    if not isinstance(dim, int) or isinstance(dim, bool):
+    if isinstance(dim, (bool, float)) or not hasattr(dim, "__index__"):
         raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    dim = operator.index(dim)  # a NumPy integer or a one-element integer tensor, as torch takes them
     if dim < lo or dim > hi:
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
     return dim % max(ndim, 1)
@@ -66,7 +68,7 @@ def normalize_dims(dim, ndim: int) -> tuple:
     """A sorted tuple of dims; None or () means every dim (PyTorch's reduction convention)."""
     if dim is None:
         return tuple(range(ndim))
-    if isinstance(dim, int):
+    if hasattr(dim, "__index__") and getattr(dim, "ndim", 0) == 0:  # an int, NumPy int or 0-d int tensor
         dim = (dim,)
     out = tuple(normalize_dim(d, ndim) for d in dim)
     for d in set(out):

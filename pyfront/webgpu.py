@@ -46,6 +46,37 @@ def is_software_renderer() -> bool:
     return bool(b is not None and b.driver.software)
 
 
+def adapter_info() -> dict:
+    """The adapter behind ``device("webgpu")`` and whether it serves as the accelerator, with why.
+
+    Keys: ``name``, ``backend`` (Vulkan, Metal, D3D12, OpenGL, browser), ``type`` (DiscreteGPU,
+    IntegratedGPU, CPU, ...; None where the browser does not say), ``software`` (it renders on the
+    CPU), ``accelerator`` (what ``pyfront.accelerator.is_available()`` answers) and ``reason``, one line
+    saying why. A CPU renderer (lavapipe, SwiftShader, WARP) runs every op correctly but slower than
+    NumPy, so natively it is the accelerator only when ``PYFRONT_ADAPTER`` picked it; an explicit
+    ``device="webgpu"`` uses it either way. In a browser page WebGPU is always the compute device.
+    """
+    import sys
+    b = _backend()
+    if b is None:
+        return {"name": None, "backend": None, "type": None, "software": False, "accelerator": False,
+                "reason": f"no WebGPU adapter: {unavailable_reason()}"}
+    d = b.driver
+    info = {"name": d.name, "backend": getattr(d, "backend_type", "browser"),
+            "type": getattr(d, "adapter_type", None), "software": bool(d.software), "accelerator": True}
+    if sys.platform == "emscripten":
+        info["reason"] = f"{d.name} is the page's WebGPU device"
+    elif not d.software:
+        info["reason"] = f"{d.name} is a GPU"
+    elif getattr(d, "chosen_by_user", False):
+        info["reason"] = f"{d.name} renders on the CPU, used because PYFRONT_ADAPTER chose it"
+    else:
+        info["accelerator"] = False
+        info["reason"] = (f"{d.name} renders on the CPU (slower than the cpu device), so it is not used "
+                          f"as the accelerator; device='webgpu' or PYFRONT_ADAPTER uses it anyway")
+    return info
+
+
 def synchronize(device=None) -> None:
     """Wait for all work queued on the GPU to finish."""
     b = _backend()

@@ -68,3 +68,54 @@ def synchronize(device=None) -> None:
 def _need(what: str) -> None:
     if not is_available():  # what torch's build without CUDA raises
         raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+# What a CPU-only torch build answers to the rest of torch.cuda, so device-agnostic code runs (or fails)
+# exactly as it does there (checked against torch 2.13's CPU build in tests/test_device_agnostic.py).
+def _not_compiled(*args, **kwargs):
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+def is_initialized() -> bool:
+    return False
+
+
+def memory_allocated(device=None) -> int:
+    """0: no CUDA memory is ever allocated (a CPU-only torch answers the same)."""
+    return 0
+
+
+max_memory_allocated = memory_reserved = max_memory_reserved = memory_allocated
+memory_cached = max_memory_cached = memory_allocated
+
+
+def memory_stats(device=None) -> dict:
+    return {}
+
+
+def seed() -> None:
+    """A no-op, as in a CPU-only torch."""
+
+
+seed_all = seed
+
+
+def get_arch_list() -> list:
+    return []
+
+
+get_device_properties = get_device_capability = _not_compiled
+mem_get_info = init = ipc_collect = current_stream = initial_seed = get_rng_state = _not_compiled
+
+
+def _missing_binding(binding):
+    # a CPU-only torch lacks these C bindings, so the call fails with this AttributeError there
+    def call(*args, **kwargs):
+        raise AttributeError(f"module 'torch._C' has no attribute '{binding}'")
+    return call
+
+
+reset_peak_memory_stats = reset_max_memory_allocated = reset_max_memory_cached = _missing_binding(
+    "_cuda_resetPeakMemoryStats")
+reset_accumulated_memory_stats = _missing_binding("_cuda_resetAccumulatedMemoryStats")
+set_device = _missing_binding("_cuda_setDevice")

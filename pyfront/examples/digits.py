@@ -49,12 +49,8 @@ def pick_device(model: nn.Module) -> tuple[torch.device, str]:
     """The GPU when there is one (``torch.accelerator``, as in PyTorch 2.6+) and it can run ``model``,
     else the cpu; with the reason for the choice."""
     accelerator = torch.accelerator.current_accelerator()
-    if accelerator is None:
-        return torch.device("cpu"), "no GPU found"
-    if torch.webgpu.is_software_renderer() and _has_numpy():
-        return torch.device(
-            "cpu"
-        ), f"the only GPU adapter, {torch.webgpu.get_device_name()}, renders on the CPU"
+    if accelerator is None:  # none, or only a CPU renderer: adapter_info says which
+        return torch.device("cpu"), torch.webgpu.adapter_info()["reason"]
     try:  # one tiny training step: every kernel the model needs must exist on that device
         probe = copy.deepcopy(model).to(accelerator)
         x = torch.zeros(2, 1, 8, 8, device=accelerator)
@@ -62,14 +58,6 @@ def pick_device(model: nn.Module) -> tuple[torch.device, str]:
     except RuntimeError as e:
         return torch.device("cpu"), f"{accelerator} cannot run this model: {e}"
     return accelerator, torch.webgpu.get_device_name()
-
-
-def _has_numpy() -> bool:
-    try:
-        import numpy  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def make_loader(images, labels, batch_size: int, shuffle: bool, generator=None) -> DataLoader:

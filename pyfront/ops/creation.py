@@ -13,25 +13,40 @@ from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
 
+def int_tuple(args, name: str, arg: str = "size") -> tuple:
+    """``*args`` read as torch reads a ``tuple of ints`` argument: ints, or one tuple/list/torch.Size of
+    them (NumPy integers and one-element integer tensors count as ints; a range, a deque or an array as
+    the one argument do not), with torch's TypeError naming the function ``name`` and its ``arg``."""
+    if len(args) == 1 and not _is_int(args[0]):
+        if not isinstance(args[0], (tuple, list)):
+            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not "
+                            f"{type_name(args[0])}")
+        args = args[0]
+    for i, n in enumerate(args):
+        if not _is_int(n):
+            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
+                            f"element of type {type_name(n)} at pos {i}")
+    return tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
+
+
 def _size(size, name="zeros"):
+    """A factory's ``*size`` (see ``int_tuple``), refusing negative sizes as torch does."""
     if not size:
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    if (
-        len(size) == 1
-        and isinstance(size[0], (tuple, list))
-        or (len(size) == 1 and hasattr(size[0], "_fields"))
-    ):
-        size = size[0]
-    out = []
-    for n in size:
-        if isinstance(n, Tensor):
-            n = n.item()
-        if not isinstance(n, int) or isinstance(n, bool):
-            raise TypeError(f"expected a sequence of integers or a single integer, got '{n}'")
+    out = int_tuple(size, name)
+    for n in out:
         if n < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
-        out.append(n)
-    return tuple(out)
+            if name == "zeros":  # torch.zeros checks sizes on its own path, with its own text
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(out)}")
+    return out
+
+
+def _is_int(n) -> bool:
+    if isinstance(n, Tensor):
+        return n.numel() == 1 and n.dtype.kind in "iu"
+    return hasattr(n, "__index__") and not isinstance(n, bool) and not (_is_array(n) and n.ndim > 0) \
+        and getattr(getattr(n, "dtype", None), "kind", "i") in "iu"
 
 
 _INT_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
@@ -45,59 +60,115 @@ def _finish(storage, shape, dtype, requires_grad):
 
 
 def _is_array(data) -> bool:
-    return hasattr(data, "__array_interface__") and hasattr(data, "dtype") and not isinstance(data, Tensor)
+    """A NumPy array or scalar (not a NumPy string, which torch refuses as it refuses str)."""
+    return (hasattr(data, "__array_interface__") and hasattr(data, "dtype")
+            and not isinstance(data, (Tensor, str, bytes)))
 
 
-def _flatten(data):
-    """Nested sequences -> (flat list, shape, inferred dtype); PyTorch's ragged-list errors."""
+def type_name(obj) -> str:
+    """CPython's tp_name of ``type(obj)``, as torch's messages print it: ``set``, ``collections.deque``,
+    ``numpy.float32``, or a Python class's own name."""
+    t = type(obj)
+    if t.__module__ == "builtins" or t.__flags__ & (1 << 9):  # a builtin, or a class written in Python
+        return t.__name__
+    return f"{t.__module__}.{t.__name__}"
+
+
+def is_sequence(obj) -> bool:
+    """CPython's PySequence_Check, which torch uses for data and indices: anything indexable by position
+    with a length (list, tuple, range, deque, str, array.array, NumPy arrays, a Sequence class); no dict,
+    set, generator, tensor or NumPy scalar."""
+    if isinstance(obj, (list, tuple)):
+        return True
+    t = type(obj)
+    return not isinstance(obj, (dict, Tensor)) and hasattr(t, "__getitem__") and hasattr(t, "__len__")
+
+
+def _infer_dtype(data):
+    """torch's infer_scalar_type: numbers give the default dtypes, tensors and NumPy values their own, a
+    sequence the promotion of its items (an empty one the default float)."""
     if isinstance(data, Tensor):
-        return data.reshape(-1).tolist(), tuple(data.shape), data.dtype
-    if isinstance(data, (list, tuple)):
-        if not data:
-            return [], (0,), None
-        parts = [_flatten(x) for x in data]
-        shape0 = parts[0][1]
-        for p in parts:
-            if p[1] != shape0:
-                dim = 1 + next((j for j in range(min(len(p[1]), len(shape0))) if p[1][j] != shape0[j]), 0)
-                want = shape0[dim - 1] if dim - 1 < len(shape0) else 0
-                got = p[1][dim - 1] if dim - 1 < len(p[1]) else 0
-                raise ValueError(f"expected sequence of length {want} at dim {dim} (got {got})")
-        flat = [v for p in parts for v in p[0]]
-        kinds = [p[2] for p in parts if p[2] is not None]
-        d = None
-        for k in kinds:
-            d = k if d is None else dt.promote_types(d, k)
-        return flat, (len(data),) + shape0, d
-    if _is_array(data):
-        return _flatten(data.tolist())
-    if hasattr(data, "item") and not isinstance(data, (int, float, bool)):
-        data = data.item()  # NumPy scalars
+        return data.dtype
     if isinstance(data, bool):
-        return [data], (), dt.bool_
+        return dt.bool_
     if isinstance(data, int):
-        return [data], (), dt.int64
+        return dt.int64
     if isinstance(data, float):
-        return [data], (), dt.get_default_dtype()
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        return dt.get_default_dtype()
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type_name(data)}'")
+    if _is_array(data):
+        return dt.from_numpy_name(data.dtype.name)
+    if is_sequence(data):
+        d = None
+        for item in data:
+            k = _infer_dtype(item)
+            d = k if d is None else dt.promote_types(d, k)
+        return d or dt.get_default_dtype()
+    raise RuntimeError(f"Could not infer dtype of {type_name(data)}")
+
+
+def _sizes(data) -> tuple:
+    """torch's compute_sizes: the lengths along the first element of each nesting level."""
+    sizes = []
+    while is_sequence(data):
+        sizes.append(len(data))
+        if len(sizes) > 64:  # a str holds strs forever
+            raise ValueError(f"too many dimensions '{type_name(data)}'")
+        if not sizes[-1]:
+            break
+        data = data[0]
+    return tuple(sizes)
+
+
+def _store(data, shape, dim, dtype, flat) -> None:
+    """torch's recursive_store: every level must have the first element's length; leaves are numbers."""
+    if dim == len(shape):
+        if isinstance(data, Tensor) and data.numel() != 1:
+            if dtype.kind in "iu":
+                raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if isinstance(data, Tensor) or _is_array(data):
+            data = data.item()
+        if not isinstance(data, (int, float)):  # only reached with a dtype given: no inference refused it
+            if dtype.kind == "f":
+                raise TypeError(f"must be real number, not {type_name(data)}")
+            raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
+        flat.append(data)
+        return
+    try:
+        items = list(data)
+    except TypeError:
+        raise TypeError("not a sequence") from None
+    if len(items) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(items)})")
+    for item in items:
+        _store(item, shape, dim + 1, dtype, flat)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor copied from ``data`` (nested lists, numbers, NumPy arrays, tensors)."""
+    """A new tensor copied from ``data``: a number, a NumPy array or scalar, a tensor, or any (nested)
+    sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it."""
     device = as_device(device)
     if isinstance(data, Tensor):
         out = data.detach().clone()
         out = out.to(device=device, dtype=dtype or out.dtype)
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     if _is_array(data):
         src_dtype = dt.from_numpy_name(data.dtype.name)
         dtype = dtype or src_dtype
         storage = get_backend(as_device("cpu")).from_array(data, dtype)
         out = Tensor._make(storage, tuple(data.shape), dtype).to(device)
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
-    flat, shape, inferred = _flatten(data)
-    dtype = dtype or inferred or dt.get_default_dtype()
+    shape = _sizes(data)
+    dtype = dtype or _infer_dtype(data)
+    flat: list = []
+    _store(data, shape, 0, dtype, flat)
     if dtype.kind == "i":
+        if any(isinstance(v, int) and not -(1 << 63) <= v < (1 << 63) for v in flat):
+            raise ValueError("Overflow when unpacking long long")  # read as a C long long first
         info = _INT_RANGE[dtype.name]
         for v in flat:  # before truncating: int8's 127.5 overflows, as in torch
             if not info[0] <= v <= info[1]:
@@ -144,7 +215,7 @@ def from_numpy(ndarray):
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
-    size = _size((size,) if isinstance(size, int) else (tuple(size),))
+    size = _size((size,), "full")
     if dtype is None:
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else dt.scalar_dtype(fill_value)
     if isinstance(fill_value, Tensor):
@@ -176,7 +247,7 @@ def ones(*size, dtype=None, device=None, requires_grad=False, **_):
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, **_):
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(_size(size, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def _like(fn):

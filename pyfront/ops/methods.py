@@ -121,7 +121,7 @@ def _matrix_transpose(name, advice, deprecated=None):
 def _new(fn):
     def method(self, *size, dtype=None, device=None, requires_grad=False, **_):
         return fn(
-            *size,
+            creation._size(size, f"new_{fn.__name__}"),  # torch's errors name the method
             dtype=dtype or self.dtype,
             device=device if device is not None else self.device,
             requires_grad=requires_grad,

@@ -172,18 +172,15 @@ def as_strided(input, size, stride, storage_offset=None):
     return apply(OPS_VIEW["as_strided"], x, size=tuple(size), stride=tuple(stride), storage_offset=rel)
 
 
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    elif len(shape) == 1 and hasattr(shape[0], "shape"):
-        shape = tuple(shape[0].tolist())
-    return tuple(int(n) for n in shape)
+def _shape_arg(shape, name, arg="size"):
+    from .creation import int_tuple  # creation imports the tensor layer that imports this module
+    return int_tuple(shape, name, arg)
 
 
 def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "name"):
         return input.to(shape[0]) if shape[0] is input.dtype else _view_dtype(input, shape[0])
-    shape = infer_size(_shape_arg(shape), input.numel())
+    shape = infer_size(_shape_arg(shape, "view"), input.numel())
     if shape == tuple(input.shape):
         return apply(OPS_VIEW["view"], input, shape_out=shape)
     return apply(OPS_VIEW["view"], input, shape_out=shape)
@@ -194,7 +191,7 @@ def _view_dtype(input, dtype):
 
 
 def reshape(input, *shape):
-    shape = infer_size(_shape_arg(shape), input.numel())
+    shape = infer_size(_shape_arg(shape, "reshape", "shape"), input.numel())
     if view_strides(input.shape, input._strides, shape) is None:
         input = input.contiguous()
     return apply(OPS_VIEW["view"], input, shape_out=shape)
@@ -225,7 +222,7 @@ def unflatten(input, dim, sizes):
 
 
 def permute(input, *dims):
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute", "dims")
     n = input.dim()
     if len(dims) != n:
         raise RuntimeError(
@@ -273,7 +270,7 @@ moveaxis = movedim
 
 
 def expand(input, *size):
-    size = _shape_arg(size)
+    size = _shape_arg(size, "expand")
     n = input.dim()
     if len(size) < n:
         raise RuntimeError(

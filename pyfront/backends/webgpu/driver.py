@@ -7,7 +7,9 @@ code above; everything is recorded into one pending compute pass until ``submit`
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 
 # the wgpu-py release pyfront is tested with: pyproject.toml's [gpu] extra pins the same (a test checks)
 WGPU_PIN = "wgpu==0.32.*"
@@ -117,7 +119,8 @@ class NativeDriver(Recorder):
         import wgpu  # only the native driver imports wgpu-py
 
         self._wgpu = wgpu
-        adapters = wgpu.gpu.enumerate_adapters_sync()
+        with _wayland_runtime_dir():
+            adapters = wgpu.gpu.enumerate_adapters_sync()
         if not adapters:
             raise DriverError(
                 "no WebGPU adapter found (is a Vulkan, Metal or DX12 driver installed? On "
@@ -135,7 +138,9 @@ class NativeDriver(Recorder):
         super().__init__()
         info = self.adapter.info
         self.name = f"{info.get('device') or info.get('vendor')} / {info.get('backend_type')}"
-        self.software = info.get("adapter_type") == "CPU"  # lavapipe, SwiftShader: a CPU renderer
+        self.backend_type, self.adapter_type = info.get("backend_type"), info.get("adapter_type")
+        self.software = self.adapter_type == "CPU"  # lavapipe, SwiftShader, WARP: a CPU renderer
+        self.chosen_by_user = bool(os.environ.get("PYFRONT_ADAPTER"))
         self.wgsl_subgroups = False  # naga (wgpu-native) rejects `enable subgroups;`
 
     # -- memory --------------------------------------------------------------------------------
@@ -224,6 +229,30 @@ class NativeDriver(Recorder):
 
     async def wait_async(self):
         self.wait()
+
+
+@contextlib.contextmanager
+def _wayland_runtime_dir():
+    """Give the loader a private XDG_RUNTIME_DIR while it enumerates adapters, when the user's is
+    unset or not an absolute directory (a headless machine, a container).
+
+    libwayland-client, probed by the Vulkan loader's and EGL's window-system code, prints
+    "error: XDG_RUNTIME_DIR is invalid or not set" for each probe although compute needs no display.
+    An empty private directory has no display socket, so the probe fails quietly; the user's
+    environment is restored right after (the device itself does not read it)."""
+    old = os.environ.get("XDG_RUNTIME_DIR")
+    if old and os.path.isabs(old) and os.path.isdir(old):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="pyfront-xdg-") as private:
+        os.environ["XDG_RUNTIME_DIR"] = private
+        try:
+            yield
+        finally:
+            if old is None:
+                del os.environ["XDG_RUNTIME_DIR"]
+            else:
+                os.environ["XDG_RUNTIME_DIR"] = old
 
 
 def _choose(adapters, wanted):

@@ -68,7 +68,7 @@ def _circular_index(n, left, right):
 def _check_non_constant(input, amounts, mode):
     """PyTorch's checks for reflect/replicate/circular padding of ``len(amounts)`` trailing dims."""
     k = len(amounts)
-    if input.dim() not in (k + 1, k + 2):
+    if k > 3 or input.dim() not in (k + 1, k + 2):  # PyTorch has these modes for 1, 2 and 3 dims only
         raise NotImplementedError(
             f"Padding size {2 * k} is not supported for {input.dim()}D input tensor.\n" + _SUPPORTED
         )

@@ -16,7 +16,7 @@ from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
-from ..creation import tensor as _tensor, zeros
+from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
 from ..registry import composite
@@ -78,9 +78,9 @@ def _as_tuple(index) -> tuple:
     sequence is read as a tuple (deprecated there, with this warning); any other is one index."""
     if isinstance(index, tuple):
         return index
-    if isinstance(index, Tensor) or not _is_sequence(index) or len(index) >= 32:
-        return (index,)
-    if any(isinstance(i, (Tensor, slice)) or i is None or i is Ellipsis or _is_sequence(i) for i in index):
+    if isinstance(index, Tensor) or _is_array(index) or not is_sequence(index) or len(index) >= 32:
+        return (index,)  # PyTorch reads an ndarray as one index, never as a tuple
+    if any(isinstance(i, (Tensor, slice)) or i is None or i is Ellipsis or is_sequence(i) for i in index):
         _warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
             "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
@@ -92,10 +92,6 @@ def _as_tuple(index) -> tuple:
     return (index,)
 
 
-def _is_sequence(obj) -> bool:
-    return isinstance(obj, (list, tuple, str)) or (hasattr(obj, "__array_interface__") and obj.ndim > 0)
-
-
 def _classify(item, device, scalars_select: bool):
     """One index -> ("none" | "ellipsis" | "int" | "slice" | "bool" | "tensor", value)."""
     if item is None:
@@ -104,24 +100,22 @@ def _classify(item, device, scalars_select: bool):
         return "ellipsis", None
     if isinstance(item, slice):
         return "slice", item
-    if hasattr(item, "__array_interface__") and item.ndim == 0:  # NumPy scalars act as Python's
-        item = item.item()
+    if _is_array(item) and not is_sequence(item) and item.dtype.kind in "iu":  # a NumPy integer scalar
+        item = int(item)
     if isinstance(item, bool):
         return "bool", item
     if isinstance(item, Tensor):
         if item.dim() == 0 and item.dtype.kind == "i" and scalars_select:
             return "int", int(item.item())  # a 0-d integer tensor acts like an int, as in PyTorch
         return "tensor", item
-    if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
+    if is_sequence(item):  # list, tuple, range, deque, ndarray, ...: read as torch.tensor reads data
         t = _tensor(item)  # converted on the cpu: float64 data cannot go to webgpu as it is
         # PyTorch reads index data as a mask (bool, uint8) or as int64, truncating floats
         return "tensor", (t if t.dtype in (dt.bool_, dt.uint8) else t.to(dt.int64)).to(device)
-    if isinstance(item, float) or not hasattr(item, "__index__"):
-        if isinstance(item, str):
-            raise TypeError("new(): invalid data type 'str'")
+    if isinstance(item, float) or _is_array(item) or not hasattr(item, "__index__"):
         raise IndexError(
             "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-            f"valid indices (got {type(item).__name__})"
+            f"valid indices (got {type_name(item)})"
         )
     return "int", operator.index(item)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import normalize_dim
 from ...tensor import Tensor
-from ..creation import arange, full
+from ..creation import arange, full, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
 from ..registry import composite
@@ -17,6 +17,10 @@ INPLACE = "tril triu"
 
 
 def _tensor_list(name, tensors):
+    """torch's ``tuple of Tensors`` argument: a tuple or list only (no generator, deque or tensor)."""
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type_name(tensors)}")
     if not tensors:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
     return list(tensors)

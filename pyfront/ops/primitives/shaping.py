@@ -8,6 +8,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import normalize_dim, normalize_dims
 from ...tensor import Tensor
+from ..creation import type_name
 from ..dispatch import apply
 from ..registry import OpDef, register
 from .. import samples
@@ -60,7 +61,7 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
         dim = axis
     if isinstance(tensors, Tensor) or not isinstance(tensors, (tuple, list)):
         raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        f"{type(tensors).__name__}")
+                        f"{type_name(tensors)}")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
