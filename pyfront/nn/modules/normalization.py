@@ -50,6 +50,8 @@ __all__ = [
 class _NormBase(Module):
     """Affine parameters and running-statistics buffers shared by batch and instance norm."""
 
+    _version = 2  # version 2 added num_batches_tracked; older state dicts load without it, as in torch
+
     def __init__(
         self,
         num_features: int,
@@ -78,6 +80,13 @@ class _NormBase(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, *rest) -> None:
+        version = local_metadata.get("version")
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
+            state_dict[key] = self.num_batches_tracked  # a state dict from before the counter: keep ours
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, *rest)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
