@@ -43,7 +43,7 @@ def apply(op, *inputs, _name=None, **attrs):
     else:
         inputs, device = _on_one_device(inputs) if len(inputs) > 1 else (inputs, inputs[0].device)
         meta = op.infer(*inputs, **attrs)
-        storages = get_backend(device).run(op, inputs, attrs, meta)
+        storages = get_backend(device).run(op, [t._layout for t in inputs], attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
     if _state.enabled and op.vjp is not None and any(t._requires_grad for t in inputs):
         node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), _name)

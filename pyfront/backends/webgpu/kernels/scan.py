@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ....shape import contiguous_strides
+from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import specialise
 from ..strides import coalesce
@@ -47,7 +48,6 @@ def scan_into(backend, name, x, dim, reverse, storage):
 
     Rows of several BLOCKs take three passes (scan.wgsl): each block's total, a scan of the totals
     (this function again, on the rows x blocks totals), then each block from its carry-in."""
-    from ....tensor import Tensor
     from ....dtypes import float32
     m, n, params = row_params(x, dim, (int(reverse), 0))
     if not m * n:
@@ -70,6 +70,6 @@ def scan_into(backend, name, x, dim, reverse, storage):
         spare = backend.allocate(1, x.dtype)  # the totals pass's output binding, never written
         backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes),
                                (spare.data, 0, spare.nbytes)], [*params, blocks, 0], m * blocks * 256)
-        scan_into(backend, name, Tensor._make(totals, (m, blocks), acc_dtype), 1, False, carries)
+        scan_into(backend, name, dense(totals, (m, blocks), acc_dtype), 1, False, carries)
     backend.runtime.launch(source, [backend.binding(x)], [(carries.data, 0, carries.nbytes), dst],
                            [*params, blocks, 1], m * blocks * 256)
