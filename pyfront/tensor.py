@@ -393,7 +393,8 @@ class Tensor:
     def item(self):
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        return get_backend(self.device).to_list(self.reshape(())._layout)
+        # its one element sits at the offset, whatever the shape: read it as a 0-d layout
+        return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
 
     def tolist(self):
         return get_backend(self.device).to_list(self._layout)
