@@ -136,3 +136,13 @@ def test_an_optimizer_step_adopts_once_the_graph_is_freed(device, monkeypatch):
     for p, e in zip(lin.parameters(), expected):
         np.testing.assert_allclose(p.tolist(), e, rtol=1e-6)
     assert writes == [] and all(p._storage is not b for p, b in zip(lin.parameters(), buffers))
+
+
+def test_the_record_of_sharers_stays_small_while_views_come_and_go():
+    x = pyfront.zeros(4)
+    for _ in range(1000):
+        x.view(2, 2).sum()
+    assert len(x._storage.sharers) <= 32
+    kept = x.unbind(0)  # four live views: no adoption while they live
+    x.add_(1)
+    assert [k.item() for k in kept] == [1.0] * 4

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import weakref
 from collections import namedtuple
-from functools import partial
 from operator import itemgetter
 
 from ..shape import contiguous_strides, is_contiguous
@@ -18,10 +17,11 @@ from ..shape import contiguous_strides, is_contiguous
 class Storage:
     """Flat device memory plus the version counter that in-place ops bump (shared by views).
 
-    ``sharers``: weak references (by id) to every tensor that holds this memory once a second one does
-    (a view, an alias such as ``detach()`` or a saved output, a Parameter); a tensor leaves the set
-    when it dies. ``exported``: the memory was handed out where it cannot be tracked (a NumPy array
-    from ``numpy()``/``from_numpy``, ``untyped_storage()``), so it is never replaced.
+    ``sharers``: weak references (by id) to every tensor that holds this memory once a second one
+    does (a view, an alias such as ``detach()`` or a saved output, a Parameter); a tensor stops
+    counting when it dies (plain weak references, no callbacks: a view stays cheap). ``exported``:
+    the memory was handed out where it cannot be tracked (a NumPy array from ``numpy()`` or
+    ``from_numpy``, ``untyped_storage()``), so it is never replaced.
     """
 
     __slots__ = ("data", "device", "nbytes", "version", "sharers", "exported", "__weakref__")
@@ -36,21 +36,27 @@ class Storage:
 
     def share(self, *tensors) -> None:
         """``tensors`` hold this memory together: each counts as a sharer while it lives."""
-        if self.sharers is None:
-            self.sharers = {}
         sharers = self.sharers
+        if sharers is None:
+            sharers = self.sharers = {}
         for t in tensors:
-            key = id(t)  # by identity: a tensor's == compares values
-            if key not in sharers:
-                sharers[key] = weakref.ref(t, partial(sharers.pop, key))
+            sharers[id(t)] = weakref.ref(t)  # by identity (a tensor's == compares values)
+        n = len(sharers)
+        if n >= 16 and not n & (n - 1):  # drop the dead at each power of two: amortised O(1)
+            self.sharers = {id(t): weakref.ref(t) for t in self._live()}
+
+    def _live(self) -> list:
+        return [t for t in (r() for r in self.sharers.values()) if t is not None]
 
     def alone(self, tensor) -> bool:
         """Whether ``tensor`` is the only one that can see this memory: no other tensor over it
         is alive and no NumPy array or user holds it."""
         if self.exported:
             return False
-        sharers = self.sharers
-        return not sharers or (len(sharers) == 1 and id(tensor) in sharers)
+        if not self.sharers:
+            return True
+        live = self._live()
+        return not live or (len(live) == 1 and live[0] is tensor)
 
 
 _Fields = namedtuple("_Fields", "storage shape strides offset dtype contiguous")
