@@ -186,3 +186,34 @@ def test_layout_is_a_frozen_record_of_the_five_fields():
         x.shape = (6,)
     assert math.prod(dense(s, (6,), dt.float32).shape) == 6
     assert not any("Tensor" in str(p.annotation) for p in inspect.signature(Backend.run).parameters.values())
+
+
+def _imports(path: pathlib.Path, package: str) -> set:
+    """Absolute names of the modules (and ``from X import name`` members) that ``path`` imports."""
+    import ast
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[:len(parts) - node.level + 1]) if node.level else ""
+            mod = ".".join(p for p in (base, node.module or "") if p)
+            found.add(mod)
+            found.update(f"{mod}.{a.name}" for a in node.names)
+    return found
+
+
+def test_nothing_under_backends_imports_the_layers_above():
+    root = pathlib.Path(pyfront.__file__).parent
+    above = ("pyfront.tensor", "pyfront.ops", "pyfront.autograd", "pyfront.nn", "pyfront.webgpu")
+    up = {}
+    for f in (root / "backends").rglob("*.py"):
+        package = "pyfront." + ".".join(f.relative_to(root).with_suffix("").parts[:-1])
+        hits = [m for m in _imports(f, package) if any(m == a or m.startswith(a + ".") for a in above)]
+        if hits:
+            up[str(f.relative_to(root))] = hits
+    assert up == {}
+    webgpu = root / "backends" / "webgpu"
+    assert not any("driver" in m for m in _imports(webgpu / "browser.py", "pyfront.backends.webgpu"))
+    assert not any("browser" in m for m in _imports(webgpu / "driver.py", "pyfront.backends.webgpu"))
