@@ -31,16 +31,16 @@ class Tensor:
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
         t = object.__new__(cls)
         t._storage = storage
-        t._shape = Size(shape)
+        t._shape = size = Size(shape)
         if strides is None:
-            t._strides, t._contiguous = contiguous_strides(shape), True
+            t._strides, t._contiguous = strides, contiguous = contiguous_strides(shape), True
         else:
-            t._strides = tuple(strides)
-            t._contiguous = is_contiguous(t._shape, t._strides)
+            t._strides = strides = tuple(strides)
+            t._contiguous = contiguous = is_contiguous(size, strides)
         t._offset = offset
         t.dtype = dtype
         # what a backend is given of this tensor (built once: every op on it passes it down)
-        t._layout = tuple.__new__(Layout, (storage, t._shape, t._strides, offset, dtype, t._contiguous))
+        t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
         t._base = base
         t._view_of_fn = None if base is None else base._grad_fn
         t._requires_grad = False
