@@ -303,7 +303,7 @@ class Tensor:
     def _set_storage(self, storage):
         """Read ``storage`` from now on (same shape, strides, offset and dtype)."""
         self._storage = storage
-        self._layout = self._layout._replace(storage=storage)
+        self._layout = tuple.__new__(Layout, (storage, *self._layout[1:]))
 
     # -- in-place updates ---------------------------------------------------------------------
     def _assign(self, new, since=None):
