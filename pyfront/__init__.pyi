@@ -11,6 +11,7 @@ from . import cuda as cuda
 from . import datasets as datasets
 from . import distributions as distributions
 from . import dtypes as dtypes
+from . import errors as errors
 from . import flags as flags
 from . import linalg as linalg
 from . import nn as nn

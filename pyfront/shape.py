@@ -143,3 +143,11 @@ def view_strides(old_shape, old_strides, new_shape):
     if view_d != -1:
         return None
     return tuple(new_strides)
+
+
+def blocks(size, kernel_size, dilation, padding, stride) -> tuple:
+    """The number of sliding windows along each spatial dim."""
+    return tuple(
+        (n + 2 * p - d * (k - 1) - 1) // st + 1
+        for n, k, d, p, st in zip(size, kernel_size, dilation, padding, stride)
+    )

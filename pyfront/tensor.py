@@ -6,13 +6,14 @@ Here: the data model, views, in-place updates with their autograd bookkeeping, a
 from __future__ import annotations
 
 import math
-import sys
 
 from . import _warnings
 from . import dtypes as _dt
 from .autograd.grad_mode import _state
+from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
+from .backends.storage import Layout
 from .shape import Size, contiguous_strides, is_contiguous, normalize_dim
 
 
@@ -30,14 +31,16 @@ class Tensor:
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
         t = object.__new__(cls)
         t._storage = storage
-        t._shape = Size(shape)
+        t._shape = size = Size(shape)
         if strides is None:
-            t._strides, t._contiguous = contiguous_strides(shape), True
+            t._strides, t._contiguous = strides, contiguous = contiguous_strides(shape), True
         else:
-            t._strides = tuple(strides)
-            t._contiguous = is_contiguous(t._shape, t._strides)
+            t._strides = strides = tuple(strides)
+            t._contiguous = contiguous = is_contiguous(size, strides)
         t._offset = offset
         t.dtype = dtype
+        # what a backend is given of this tensor (built once: every op on it passes it down)
+        t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
         t._base = base
         t._view_of_fn = None if base is None else base._grad_fn
         t._requires_grad = False
@@ -149,6 +152,7 @@ class Tensor:
         return id(self._storage) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
+        self._storage.exported = True  # the caller holds the memory itself now
         return self._storage
 
     def __len__(self) -> int:
@@ -283,13 +287,17 @@ class Tensor:
 
     # -- views and aliases --------------------------------------------------------------------
     def _view(self, shape, strides, offset):
-        return Tensor._make(self._storage, shape, self.dtype, strides, offset,
-                            self if self._base is None else self._base)
+        t = Tensor._make(self._storage, shape, self.dtype, strides, offset,
+                         self if self._base is None else self._base)
+        self._storage.share(self, t)
+        return t
 
     def _alias(self):
         """Same memory and version counter, no autograd history (what detach() returns)."""
         base = self._base._alias() if self._base is not None else None
-        return Tensor._make(self._storage, self._shape, self.dtype, self._strides, self._offset, base)
+        t = Tensor._make(self._storage, self._shape, self.dtype, self._strides, self._offset, base)
+        self._storage.share(self, t)
+        return t
 
     def _reattach(self, node, output_nr):
         """An alias that stands for output ``output_nr`` of ``node`` (saved outputs in backward)."""
@@ -328,6 +336,13 @@ class Tensor:
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
         self._contiguous = value._contiguous
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
+        self._layout = value._layout
+        self._storage.share(value, self)
+
+    def _set_storage(self, storage):
+        """Read ``storage`` from now on (same shape, strides, offset and dtype)."""
+        self._storage = storage
+        self._layout = tuple.__new__(Layout, (storage, *self._layout[1:]))
 
     # -- in-place updates ---------------------------------------------------------------------
     def _assign(self, new, since=None):
@@ -350,14 +365,16 @@ class Tensor:
         if record:
             self._check_inplace_allowed()
             self._keep_saved_copies(new.grad_fn, since)
-        if new.device != self.device:
-            new = new.to(self.device)
-        if self._can_take_storage(new):
+        src = new
+        if src.device != self.device or src.dtype is not self.dtype:
+            with _no_grad():  # the values only: the history is recorded from ``new`` below
+                src = src.to(self.device, self.dtype)
+        if since is not None and self._can_take_storage(src):
             version = self._storage.version
-            self._storage = new._storage  # nothing else can see either buffer: no copy needed
+            self._set_storage(src._storage)  # nothing else can see either buffer: no copy needed
             self._storage.version = version + 1
         else:
-            get_backend(self.device).write(self, new)
+            get_backend(self.device).write(self._layout, src._layout)
             self._storage.version += 1
         if record:
             from .ops.views import record_view_write
@@ -372,15 +389,17 @@ class Tensor:
 
     def _can_take_storage(self, new) -> bool:
         """Whether ``self`` may adopt ``new``'s memory instead of copying it in: both are whole,
-        contiguous, alike, and referenced by nothing else (no view, alias, NumPy array or saved
-        tensor), so no one could tell the difference. Saves a kernel per in-place op."""
+        contiguous and alike, and each tensor is the only one that can see its memory (no view,
+        alias, Parameter, saved output, NumPy array or user holds it: ``Storage.alone``), so no
+        one could tell the difference. Saves a kernel per in-place op.
+
+        Only a caller that passes ``since`` to ``_assign`` has ``new`` fresh from the op it just
+        ran; ``copy_(src)`` may be handed ``src`` itself, which its owner still reads."""
         mine, theirs = self._storage, new._storage
-        return (self._base is None and new._base is None and self._offset == 0 and new._offset == 0
-                and new.dtype is self.dtype and new._shape == self._shape and self.is_contiguous()
-                and new.is_contiguous() and mine.nbytes == theirs.nbytes
-                # 3: the owning tensor, the local name here, getrefcount's own argument
-                and sys.getrefcount(mine) == 3 and sys.getrefcount(theirs) == 3
-                and sys.getrefcount(mine.data) == 2 and getattr(mine.data, "base", None) is None)
+        return (mine is not theirs and self._base is None and new._base is None and self._offset == 0
+                and new._offset == 0 and new._shape == self._shape and self._contiguous
+                and new._contiguous and mine.nbytes == theirs.nbytes and not new._wrapped_number
+                and mine.alone(self) and theirs.alone(new))
 
     def _keep_saved_copies(self, fn, since):
         """The nodes this in-place op recorded (numbered after ``since``) may have saved ``self``,
@@ -413,17 +432,15 @@ class Tensor:
     def item(self):
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        return get_backend(self.device).to_list(self.reshape(()))
+        # its one element sits at the offset, whatever the shape: read it as a 0-d layout
+        return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
 
     def tolist(self):
-        return get_backend(self.device).to_list(self)
+        return get_backend(self.device).to_list(self._layout)
 
     async def tolist_async(self):
         """``tolist()`` that awaits the GPU instead of blocking (the browser's twin)."""
-        backend = get_backend(self.device)
-        if hasattr(backend, "to_list_async"):
-            return await backend.to_list_async(self)
-        return backend.to_list(self)
+        return await get_backend(self.device).to_list_async(self._layout)
 
     async def item_async(self):
         """``item()`` that awaits the GPU instead of blocking (the browser's twin)."""
@@ -440,7 +457,8 @@ class Tensor:
                 raise TypeError(f"can't convert {self.device.type} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
             return self.cpu().numpy()
-        return get_backend(self.device).array(self)
+        self._storage.exported = True  # the array (and any view NumPy makes of it) shares the memory
+        return get_backend(self.device).array(self._layout)
 
     def __array__(self, dtype=None, copy=None):
         arr = self.detach().numpy(force=True)
@@ -484,7 +502,7 @@ class Tensor:
     def __reduce_ex__(self, proto):
         # plain pickle (DataLoader workers, multiprocessing queues) carries a cpu copy of the values,
         # as torch does: a leaf with the same class, dtype, shape and requires_grad
-        raw = get_backend(self.device).to_bytes(self)
+        raw = get_backend(self.device).to_bytes(self._layout)
         return _rebuild_from_bytes, (type(self), raw, self.dtype.name, tuple(self._shape),
                                      self._requires_grad)
 

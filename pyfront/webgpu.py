@@ -1,20 +1,12 @@
 """``pyfront.webgpu``: the WebGPU device, as ``torch.cuda`` is for CUDA."""
 from __future__ import annotations
 
-from .device import device
-
-_state: dict = {}
+from . import backends
 
 
 def _backend():
     """The webgpu backend, or None when this machine has no usable adapter (the reason is kept)."""
-    if "backend" not in _state:
-        from .backends import get_backend
-        try:
-            _state["backend"] = get_backend(device("webgpu"))
-        except Exception as e:  # no wgpu package, no adapter, no driver: the device is unavailable
-            _state["backend"], _state["error"] = None, e
-    return _state["backend"]
+    return backends.available("webgpu")
 
 
 def is_available() -> bool:
@@ -22,7 +14,7 @@ def is_available() -> bool:
 
 
 def unavailable_reason() -> str:
-    return "" if is_available() else str(_state.get("error"))
+    return "" if is_available() else backends.unavailable("webgpu")
 
 
 def device_count() -> int:
@@ -94,14 +86,13 @@ async def synchronize_async(device=None) -> None:
 async def init_async() -> bool:
     """Open the GPU without blocking (for pages without JSPI); returns ``is_available()``."""
     import sys
-    if _state.get("backend") is None and sys.platform == "emscripten":
-        from .backends import _BACKENDS
+    if "webgpu" not in backends._BACKENDS and sys.platform == "emscripten":
         from .backends.webgpu import WebGPUBackend
         from .backends.webgpu.browser import BrowserDriver
         try:
-            _state["backend"] = _BACKENDS["webgpu"] = WebGPUBackend(await BrowserDriver.create_async())
+            backends.install("webgpu", WebGPUBackend(await BrowserDriver.create_async()))
         except Exception as e:  # no WebGPU in this browser: the device is unavailable
-            _state["backend"], _state["error"] = None, e
+            backends._UNAVAILABLE["webgpu"] = e
     return is_available()
 
 

@@ -128,8 +128,8 @@ def test_the_missing_wgpu_hint_names_the_pinned_version():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert extras["gpu"] == [f"{driver.WGPU_PIN}; sys_platform != 'emscripten'"]
     script = (
-        "import sys; sys.modules['wgpu'] = None\nfrom pyfront.backends.webgpu import driver\n"
-        "try:\n    driver.open_driver()\nexcept RuntimeError as e:\n    print(e)"
+        "import sys; sys.modules['wgpu'] = None\nfrom pyfront.backends import webgpu\n"
+        "try:\n    webgpu.open_driver()\nexcept RuntimeError as e:\n    print(e)"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert f'pip install "{driver.WGPU_PIN}"' in proc.stdout, proc.stdout + proc.stderr

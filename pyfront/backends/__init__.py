@@ -1,14 +1,14 @@
-"""Backends: one interface, one implementation per device type.
+"""Backends: one contract (``base.Backend``), one implementation per device type.
 
-Every backend offers: ``from_list``/``from_array`` (upload), ``to_list``/``to_array`` (download),
-``run(op, inputs, attrs, out_meta)``, ``write(dst, src)`` for in-place updates, ``full``,
-``arange``, ``random`` and ``synchronize``. Nothing above the backends branches on the device.
+Nothing above the backends branches on the device, and nothing here imports the layers above
+(tensor, ops, autograd, nn, the public device modules): a backend sees Layouts and Storages.
 """
 from __future__ import annotations
 
 import threading
 
 _BACKENDS: dict = {}
+_UNAVAILABLE: dict = {}  # device type -> why it could not open (kept, so it is not retried per call)
 _LOADING = threading.Lock()  # two threads' first use of a device must open one backend, not two
 
 
@@ -22,12 +22,33 @@ def get_backend(device):
     return backend
 
 
+def available(kind: str):
+    """The backend of device type ``kind``, or None where it cannot open here (see ``unavailable``)."""
+    if kind not in _BACKENDS and kind not in _UNAVAILABLE:
+        from ..device import device
+        try:
+            get_backend(device(kind))
+        except Exception as e:  # no wgpu package, no adapter, no driver: the device is unavailable
+            _UNAVAILABLE[kind] = e
+    return _BACKENDS.get(kind)
+
+
+def unavailable(kind: str) -> str:
+    """Why device type ``kind`` could not open ("" when it did or was not tried)."""
+    e = _UNAVAILABLE.get(kind)
+    return "" if e is None else str(e)
+
+
+def install(kind: str, backend) -> None:
+    """Use ``backend`` for device type ``kind`` (opened elsewhere, e.g. asynchronously in a browser)."""
+    _BACKENDS[kind] = backend
+    _UNAVAILABLE.pop(kind, None)
+
+
 def forget(kind: str) -> None:
     """Drop a backend whose device is gone (a lost GPU); the next use opens a new one."""
     _BACKENDS.pop(kind, None)
-    if kind == "webgpu":
-        from .. import webgpu
-        webgpu._state.clear()
+    _UNAVAILABLE.pop(kind, None)
 
 
 def _load(kind: str):
@@ -39,8 +60,7 @@ def _load(kind: str):
             return PureBackend()
         return NumpyBackend()
     if kind == "webgpu":
-        from .webgpu import WebGPUBackend
-        from .webgpu.driver import open_driver
+        from .webgpu import WebGPUBackend, open_driver
         return WebGPUBackend(open_driver())
     if kind in ("cuda", "xpu"):  # what torch's builds without them raise
         raise AssertionError(f"Torch not compiled with {kind.upper()} enabled")

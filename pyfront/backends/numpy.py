@@ -10,6 +10,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..device import CPU
 from ..dtypes import ALL, from_numpy_name
 from ..dtypes import float16 as F16
+from .base import Backend, nest
 from .storage import Storage
 
 
@@ -49,7 +50,9 @@ def _storage(flat) -> Storage:
     return Storage(flat, CPU, flat.nbytes)
 
 
-class NumpyBackend:
+class NumpyBackend(Backend):
+    """Beyond the contract, NumPy's own ways in and out: ``from_array``, ``wrap`` and ``array``."""
+
     name = "numpy"
 
     # -- upload / download --------------------------------------------------------------------
@@ -64,35 +67,34 @@ class NumpyBackend:
             return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
 
     def wrap(self, arr):
-        """Adopt a contiguous array without copying (from_numpy): (storage, dtype)."""
+        """Adopt a contiguous array without copying (from_numpy): (storage, dtype). The caller's
+        array keeps seeing the memory, so the storage is exported."""
         dtype = from_numpy_name(arr.dtype.name)
-        return _storage(arr.reshape(-1)), dtype
+        return Storage(arr.reshape(-1), CPU, arr.nbytes, exported=True), dtype
 
-    def array(self, t):
-        """A NumPy view of tensor ``t`` (no copy)."""
-        data = t._storage.data
-        shape = t._shape
-        n = t.numel()
+    def array(self, x):
+        """A NumPy view of layout ``x`` (no copy)."""
+        storage, shape, strides, offset, _, contiguous = x
+        data = storage.data
+        n = math.prod(shape)
         if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
             return np.empty(_representable(shape, data.itemsize), data.dtype)
-        if t._contiguous and t._offset == 0 and len(data) == n:
+        if contiguous and offset == 0 and len(data) == n:
             return data.reshape(shape)  # the common case: a whole, contiguous storage
         size = data.itemsize
         if n * size >= 2 ** 63:  # a broadcast view (stride 0) may be this large; NumPy can't hold it
             raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
         # a dimension of size 1 never steps: its stride (any int64 in torch) would overflow NumPy's bytes
-        strides = [s * size if n > 1 else 0 for n, s in zip(shape, t._strides)]
-        return as_strided(data[t._offset :], shape, strides, writeable=True)
+        strides = [s * size if n > 1 else 0 for n, s in zip(shape, strides)]
+        return as_strided(data[offset:], shape, strides, writeable=True)
 
-    to_array = array
+    def to_list(self, x):
+        if 0 in x.shape:  # built here: its shape may be one NumPy can't hold, (2**61, 0) or (0, 2**62)
+            return nest([], x.shape)
+        return self.array(x).tolist()
 
-    def to_list(self, t):
-        if t.numel() == 0:  # built here: its shape may be one NumPy can't hold, (2**61, 0) or (0, 2**62)
-            return _empty_lists(list(t._shape))
-        return self.array(t).tolist()
-
-    def to_bytes(self, t) -> bytes:
-        return np.ascontiguousarray(self.array(t)).tobytes()
+    def to_bytes(self, x) -> bytes:
+        return np.ascontiguousarray(self.array(x)).tobytes()
 
     def from_bytes(self, buf, dtype):
         return _storage(np.frombuffer(bytearray(buf), dtype=dtype.np_name))
@@ -114,7 +116,7 @@ class NumpyBackend:
                 with _as_torch():
                     r = np.asarray(r, dtype=dtype.np_name)
             if r.shape != tuple(shape):
-                if any(a.shape != t._shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
+                if any(a.shape != t.shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
                     raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
                                        "this large can't be allocated")
                 raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
@@ -124,9 +126,8 @@ class NumpyBackend:
         return out
 
     def write(self, dst, src):
-        """Copy ``src`` (same shape, broadcastable) into the memory of view ``dst``."""
-        with _as_torch():
-            self.array(dst)[...] = self.array(src).astype(dst.dtype.np_name, copy=False)
+        with _as_torch():  # NumPy copies where src and dst overlap
+            self.array(dst)[...] = self.array(src)
 
     def full(self, shape, value, dtype):
         with _as_torch():
@@ -157,9 +158,6 @@ class NumpyBackend:
             vals = a + philox_words(n, seed, offset).astype(np.int64) % (b - a)
         return _storage(vals.astype(dtype.np_name))
 
-    def synchronize(self):
-        pass
-
 
 def _representable(shape, itemsize: int) -> tuple:
     """``shape`` of a tensor with no element, or a stand-in NumPy can hold: NumPy refuses a shape whose
@@ -170,17 +168,6 @@ def _representable(shape, itemsize: int) -> tuple:
     while math.prod(n for n in shape if n) * itemsize >= 2 ** 63:
         shape[shape.index(max(shape))] = 1
     return tuple(shape)
-
-
-def _empty_lists(shape: list):
-    """tolist() of a tensor with no element: the dimensions before its first 0 nest empty lists."""
-    outer = shape[:shape.index(0)]
-    if math.prod(outer) >= 2 ** 32:
-        raise RuntimeError(f"tolist(): a tensor of shape {shape} needs more nested lists than memory holds")
-
-    def build(dims):
-        return [build(dims[1:]) for _ in range(dims[0])] if dims else []
-    return build(outer)
 
 
 _M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)

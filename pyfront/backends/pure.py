@@ -8,7 +8,8 @@ import math
 import struct
 
 from ..device import CPU
-from .storage import Storage
+from .base import Backend, nest
+from .storage import Storage, dense
 
 _NEEDS_NUMPY = ("computing on the cpu device needs NumPy, which is not installed here (as in the browser "
                 "build); create the tensors with device='webgpu' or move them there with .to('webgpu')")
@@ -26,15 +27,15 @@ def _unpack(raw, dtype) -> list:
     return list(struct.unpack(f"<{len(raw) // dtype.itemsize}{dtype.struct_fmt}", raw))
 
 
-def _positions(t):
-    """Storage element positions of ``t``'s elements in row-major order."""
-    pos = [t._offset]
-    for n, s in zip(t.shape, t._strides):
+def _positions(x):
+    """Storage element positions of layout ``x``'s elements in row-major order."""
+    pos = [x.offset]
+    for n, s in zip(x.shape, x.strides):
         pos = [p + i * s for p in pos for i in range(n)]
-    return pos if t.numel() else []
+    return pos
 
 
-class PureBackend:
+class PureBackend(Backend):
     name = "pure"
 
     def _storage(self, raw: bytearray) -> Storage:
@@ -46,18 +47,15 @@ class PureBackend:
     def from_bytes(self, raw, dtype):
         return self._storage(bytearray(raw))
 
-    def _values(self, t) -> list:
-        all_values = _unpack(t._storage.data, t.dtype)
-        return [all_values[p] for p in _positions(t)]
+    def _values(self, x) -> list:
+        all_values = _unpack(x.storage.data, x.dtype)
+        return [all_values[p] for p in _positions(x)]
 
-    def to_bytes(self, t) -> bytes:
-        return bytes(_pack(self._values(t), t.dtype))
+    def to_bytes(self, x) -> bytes:
+        return bytes(_pack(self._values(x), x.dtype))
 
-    def to_list(self, t):
-        values = self._values(t)
-        for n in reversed(t.shape[1:]):
-            values = [values[i:i + n] for i in range(0, len(values), n)] if n else []
-        return values if t.shape else values[0]
+    def to_list(self, x):
+        return nest(self._values(x), x.shape)
 
     def full(self, shape, value, dtype):
         return self._storage(_pack([value] * math.prod(shape), dtype))
@@ -70,11 +68,11 @@ class PureBackend:
         return self._storage(_pack(random_values(kind, n, seed, offset, a, b), dtype))
 
     def write(self, dst, src):
-        values = _unpack(dst._storage.data, dst.dtype)
-        src_values = self._values(src.expand(dst.shape))
+        values = _unpack(dst.storage.data, dst.dtype)
+        src_values = self._values(src.expand(dst.shape))  # read in full before any write (overlap)
         for p, v in zip(_positions(dst), src_values):
             values[p] = v
-        dst._storage.data[:] = _pack(values, dst.dtype)
+        dst.storage.data[:] = _pack(values, dst.dtype)
 
     def run(self, op, inputs, attrs, out_meta):
         if op.name in ("to_copy", "clone"):  # conversions work without NumPy
@@ -88,15 +86,11 @@ class PureBackend:
     def _on_gpu(self, op, inputs, attrs, out_meta):
         """Compute on the GPU and bring the result back: small cpu-side work such as an optimizer's
         step counter keeps working in a browser without NumPy."""
-        from .. import webgpu
-        from ..tensor import Tensor
-        if not webgpu.is_available() or any(t.dtype.name == "float64" for t in inputs):
+        from . import available
+        gpu = available("webgpu")
+        if gpu is None or any(x.dtype.name == "float64" for x in inputs):
             raise RuntimeError(_NEEDS_NUMPY)
-        gpu = webgpu._backend()
-        moved = [Tensor._make(gpu.from_bytes(self.to_bytes(t), t.dtype), t.shape, t.dtype) for t in inputs]
+        moved = [dense(gpu.from_bytes(self.to_bytes(x), x.dtype), x.shape, x.dtype) for x in inputs]
         out = gpu.run(op, moved, attrs, out_meta)
-        return [self.from_bytes(gpu.to_bytes(Tensor._make(st, shape, dtype)), dtype)
+        return [self.from_bytes(gpu.to_bytes(dense(st, shape, dtype)), dtype)
                 for st, (shape, dtype) in zip(out, out_meta)]
-
-    def synchronize(self):
-        pass

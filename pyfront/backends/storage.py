@@ -1,14 +1,104 @@
-"""Storage: a flat buffer owned by a backend, shared by every view of it."""
+"""What crosses the backend seam: a Storage (flat memory) and a Layout (how a tensor reads it).
+
+A backend receives Layouts and returns Storages; it never sees a Tensor. A Storage also knows who
+else can see its memory, so an in-place op may adopt a result's buffer only where no one could
+tell (see ``Storage.alone``): ownership is tracked, never inferred from reference counts.
+"""
 from __future__ import annotations
+
+import math
+import weakref
+from collections import namedtuple
+from operator import itemgetter
+
+from ..shape import contiguous_strides, is_contiguous
 
 
 class Storage:
-    """Flat device memory plus the version counter that in-place ops bump (shared by views)."""
+    """Flat device memory plus the version counter that in-place ops bump (shared by views).
 
-    __slots__ = ("data", "device", "nbytes", "version", "__weakref__")
+    ``sharers``: weak references (by id) to every tensor that holds this memory once a second one
+    does (a view, an alias such as ``detach()`` or a saved output, a Parameter); a tensor stops
+    counting when it dies (plain weak references, no callbacks: a view stays cheap). ``exported``:
+    the memory was handed out where it cannot be tracked (a NumPy array from ``numpy()`` or
+    ``from_numpy``, ``untyped_storage()``), so it is never replaced.
+    """
 
-    def __init__(self, data, device, nbytes: int):
+    __slots__ = ("data", "device", "nbytes", "version", "sharers", "exported", "__weakref__")
+
+    def __init__(self, data, device, nbytes: int, exported: bool = False):
         self.data = data
         self.device = device
         self.nbytes = nbytes
         self.version = 0
+        self.sharers = None
+        self.exported = exported
+
+    def share(self, *tensors) -> None:
+        """``tensors`` hold this memory together: each counts as a sharer while it lives."""
+        sharers = self.sharers
+        if sharers is None:
+            sharers = self.sharers = {}
+        for t in tensors:
+            sharers[id(t)] = weakref.ref(t)  # by identity (a tensor's == compares values)
+        n = len(sharers)
+        if n >= 16 and not n & (n - 1):  # drop the dead at each power of two: amortised O(1)
+            self.sharers = {id(t): weakref.ref(t) for t in self._live()}
+
+    def _live(self) -> list:
+        return [t for t in (r() for r in self.sharers.values()) if t is not None]
+
+    def alone(self, tensor) -> bool:
+        """Whether ``tensor`` is the only one that can see this memory: no other tensor over it
+        is alive and no NumPy array or user holds it."""
+        if self.exported:
+            return False
+        if not self.sharers:
+            return True
+        live = self._live()
+        return not live or (len(live) == 1 and live[0] is tensor)
+
+
+_Fields = namedtuple("_Fields", "storage shape strides offset dtype contiguous")
+
+
+class Layout(_Fields):
+    """How one tensor reads a storage: ``shape``, ``strides`` and ``offset`` in elements, ``dtype``.
+
+    Frozen (a tuple). ``contiguous`` is derived from shape and strides, kept because every kernel
+    asks. ``Layout(storage, shape, strides, offset, dtype)`` computes it.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, storage, shape, strides, offset, dtype):
+        shape, strides = tuple(shape), tuple(strides)
+        return tuple.__new__(cls, (storage, shape, strides, offset, dtype, is_contiguous(shape, strides)))
+
+    # the field names of Tensor: kernel code reads a Layout as it once read a Tensor's fields
+    _storage, _shape, _strides, _offset = (property(itemgetter(i)) for i in range(4))
+
+    def numel(self) -> int:
+        return math.prod(self.shape)
+
+    def dim(self) -> int:
+        return len(self.shape)
+
+    def is_contiguous(self) -> bool:
+        return self.contiguous
+
+    def view(self, shape, strides, offset) -> Layout:
+        """Another reading of the same storage."""
+        return Layout(self.storage, shape, strides, offset, self.dtype)
+
+    def expand(self, shape) -> Layout:
+        """This layout broadcast to ``shape`` (stride 0 along the dims it repeats)."""
+        lead = len(shape) - len(self.shape)
+        strides = [0] * lead + [0 if n == 1 else s for n, s in zip(self.shape, self.strides)]
+        return Layout(self.storage, shape, strides, self.offset, self.dtype)
+
+
+def dense(storage, shape, dtype) -> Layout:
+    """A contiguous layout over the whole of ``storage`` from offset 0."""
+    shape = tuple(shape)
+    return tuple.__new__(Layout, (storage, shape, contiguous_strides(shape), 0, dtype, True))

@@ -24,6 +24,7 @@ class Parameter(Tensor):
         # same storage, strides and version counter as ``data``, but a leaf of its own (PyTorch's
         # _make_subclass): ops on it return plain Tensors, since Tensor._make builds those
         p = cls._make(data._storage, data._shape, data.dtype, data._strides, data._offset)
+        data._storage.share(data, p)
         p._requires_grad = bool(requires_grad)
         return p
 

@@ -22,7 +22,7 @@ def to_device(t: Tensor, device) -> Tensor:
     if t.device == device:
         return t
     src = t.contiguous()
-    data = get_backend(src.device).to_bytes(src)
+    data = get_backend(src.device).to_bytes(src._layout)
     out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype)
     if _state.enabled and t._requires_grad:
         node = OpNode(_TO_DEVICE, [t], [out], {"src": t.device}, (t._edge(),))

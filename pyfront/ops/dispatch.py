@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state
 from ..backends import get_backend
+from ..backends.storage import dense
 from ..tensor import Tensor
 from .._warnings import warn_once
 from ..device import device as _Device
@@ -40,8 +41,8 @@ def _run_on_cpu(op, inputs, attrs, meta, device):
     warn_once(f"The operator '{op.name}' has no kernel on the {device.type} device and will fall back to "
               "run on the CPU (the result is moved back). This may have performance implications.")
     cpu, target = get_backend(_CPU), get_backend(device)
-    host = [Tensor._make(cpu.from_bytes(target.to_bytes(t), t.dtype), t.shape, t.dtype) for t in inputs]
-    return [target.from_bytes(cpu.to_bytes(Tensor._make(st, shape, dtype)), dtype)
+    host = [dense(cpu.from_bytes(target.to_bytes(x), x.dtype), x.shape, x.dtype) for x in inputs]
+    return [target.from_bytes(cpu.to_bytes(dense(st, shape, dtype)), dtype)
             for st, (shape, dtype) in zip(cpu.run(op, host, attrs, meta), meta)]
 
 
@@ -58,10 +59,11 @@ def apply(op, *inputs, _name=None, **attrs):
     else:
         inputs, device = _on_one_device(inputs) if len(inputs) > 1 else (inputs, inputs[0].device)
         meta = op.infer(*inputs, **attrs)
+        layouts = [t._layout for t in inputs]
         if device.type != "cpu" and op.extra.get("cpu_fallback"):
-            storages = _run_on_cpu(op, inputs, attrs, meta, device)
+            storages = _run_on_cpu(op, layouts, attrs, meta, device)
         else:
-            storages = get_backend(device).run(op, inputs, attrs, meta)
+            storages = get_backend(device).run(op, layouts, attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
     if _state.enabled and op.vjp is not None and any(t._requires_grad for t in inputs):
         node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), _name)

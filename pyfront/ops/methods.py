@@ -66,7 +66,8 @@ def _fill_(self, value):
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
         return self._assign(value.to(self.dtype).expand(self.shape))
-    return self._assign(full(self.shape, value, dtype=self.dtype, device=self.device))
+    since = SEQUENCE[0]  # the fill is fresh: self may adopt its buffer
+    return self._assign(full(self.shape, value, dtype=self.dtype, device=self.device), since)
 
 
 def _copy_(self, src, non_blocking=False):

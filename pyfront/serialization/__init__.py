@@ -25,7 +25,7 @@ import sys
 from pickle import UnpicklingError
 
 from ..backends import get_backend
-from ..backends.storage import Storage
+from ..backends.storage import Storage, dense
 from ..device import CPU, as_device
 from ..tensor import Tensor
 from .atomic import atomic_write
@@ -61,7 +61,7 @@ def save(obj, f) -> None:
         zw.write("byteorder", sys.byteorder.encode())
         for key, storage, dtype, numel in pickler.storages.values():
             # the backend's download gives the dtype's true width, whatever its device stores
-            elements = Tensor._make(storage, (numel,), dtype)
+            elements = dense(storage, (numel,), dtype)
             zw.write(f"data/{key}", get_backend(storage.device).to_bytes(elements))
         zw.write("version", b"3\n")
         zw.close()
@@ -187,7 +187,8 @@ def _fill(tensors: list, read, byteorder: str, map_location) -> None:
             dtype = LOADED_AS[ref.dtype]
             storage = get_backend(CPU).from_bytes(decode_elements(read(ref), ref.dtype, byteorder), dtype)
             storages[ref.key] = _place(storage, dtype, ref.location, map_location)
-        t._storage = storages[ref.key]
+        t._set_storage(storages[ref.key])
+        storages[ref.key].share(t)  # tensors saved over one storage share it again
 
 
 def _place(storage: Storage, dtype, location: str, map_location) -> Storage:

@@ -46,7 +46,7 @@ def save(tensors: dict, metadata: dict | None = None) -> bytes:
         header["__metadata__"] = dict(metadata)
     for name in order:
         t = tensors[name]
-        data = get_backend(t.device).to_bytes(t)
+        data = get_backend(t.device).to_bytes(t._layout)
         if sys.byteorder != "little":
             data = byteswap(data, t.dtype.itemsize)
         header[name] = {"dtype": _NAMES[t.dtype.name], "shape": list(t.shape),

@@ -5,15 +5,17 @@ import math
 
 from ... import dtypes as dt
 from ...device import device as Device
-from ..storage import Storage
+from ..base import Backend, nest
+from ..storage import Storage, dense
 from . import layout
+from .protocol import WGPU_PIN
 from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
     LAUNCHERS, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
 from .kernels.elementwise import launch_op, run_elementwise
 from .runtime import Runtime
 
 
-class WebGPUBackend:
+class WebGPUBackend(Backend):
     name = "webgpu"
 
     def __init__(self, driver):
@@ -35,9 +37,9 @@ class WebGPUBackend:
         nbytes = max((numel * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
         return Storage(self.runtime.pool.take(nbytes), self.device, nbytes)
 
-    def binding(self, t):
-        """(buffer, byte offset, byte size) covering everything tensor ``t`` may touch."""
-        return (t._storage.data, 0, t._storage.nbytes)
+    def binding(self, x):
+        """(buffer, byte offset, byte size) covering everything layout ``x`` may touch."""
+        return (x.storage.data, 0, x.storage.nbytes)
 
     def _upload(self, raw: bytes, dtype):
         storage = self.allocate(len(raw) // layout.gpu_itemsize(dtype), dtype)
@@ -53,19 +55,21 @@ class WebGPUBackend:
         self._check_dtype(dtype)
         return self._upload(layout.host_to_gpu(bytes(raw), dtype), dtype)
 
-    def _readable(self, t):
-        """(buffer, byte offset, byte size) of ``t``'s values, dense and in order.
+    def _readable(self, x):
+        """(buffer, byte offset, byte size) of ``x``'s values, dense and in order.
 
         A contiguous view (e.g. a narrow of dim 0) is read in place from its offset, which must be
         4-aligned; anything else is first copied into a fresh buffer (contiguous() keeps the offset).
         """
-        from ...tensor import Tensor
-        itemsize = layout.gpu_itemsize(t.dtype)
-        if not t.is_contiguous() or t._offset * itemsize % 4:
-            dense = Tensor._make(self.allocate(t.numel(), t.dtype), t.shape, t.dtype)
-            run_elementwise(self, "a", [t], dense)
-            t = dense
-        return t._storage.data, t._offset * itemsize, t.numel() * itemsize
+        itemsize = layout.gpu_itemsize(x.dtype)
+        if not x.contiguous or x.offset * itemsize % 4:
+            x = self._dense_copy(x)
+        return x.storage.data, x.offset * itemsize, x.numel() * itemsize
+
+    def _dense_copy(self, x):
+        copy = dense(self.allocate(x.numel(), x.dtype), x.shape, x.dtype)
+        run_elementwise(self, "a", [x], copy)
+        return copy
 
     # reads are whole 4-byte words (an odd count of f16 values has a padding half)
     def _contiguous_bytes(self, t) -> bytes:
@@ -83,14 +87,13 @@ class WebGPUBackend:
         return layout.gpu_to_host(await self._contiguous_bytes_async(t), t.dtype)
 
     def to_list(self, t):
-        return _nest(layout.gpu_to_values(self._contiguous_bytes(t), t.dtype), t.shape)
+        return nest(layout.gpu_to_values(self._contiguous_bytes(t), t.dtype), t.shape)
 
     async def to_list_async(self, t):
-        return _nest(layout.gpu_to_values(await self._contiguous_bytes_async(t), t.dtype), t.shape)
+        return nest(layout.gpu_to_values(await self._contiguous_bytes_async(t), t.dtype), t.shape)
 
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
-        from ...tensor import Tensor
         launch = LAUNCHERS.get(op.name)
         if launch is not None:
             storages = launch(self, op, inputs, attrs, out_meta)
@@ -99,42 +102,36 @@ class WebGPUBackend:
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
         storage = self.allocate(math.prod(shape), dtype)
-        launch_op(self, op, inputs, attrs, Tensor._make(storage, shape, dtype))
+        launch_op(self, op, inputs, attrs, dense(storage, shape, dtype))
         return [storage]
 
     def _wrapped(self, storage, meta):
         """A kernel's output of a narrow integer dtype, wrapped to its width (the elementwise
         template wraps on store; other kernels' sums and products may leave the range)."""
-        from ...tensor import Tensor
         shape, dtype = meta[0], meta[1]
         if not layout.is_narrow(dtype):
             return storage
         wrapped = self.allocate(math.prod(shape), dtype)
-        run_elementwise(self, "a", [Tensor._make(storage, shape, dtype)], Tensor._make(wrapped, shape, dtype))
+        run_elementwise(self, "a", [dense(storage, shape, dtype)], dense(wrapped, shape, dtype))
         return wrapped
 
     def write(self, dst, src):
-        from ...tensor import Tensor
-        if src._storage is dst._storage:  # `x[i] *= 2`: one dispatch cannot read and write one buffer
-            dense = Tensor._make(self.allocate(src.numel(), src.dtype), src.shape, src.dtype)
-            run_elementwise(self, "a", [src], dense)
-            src = dense
-        run_elementwise(self, "a", [src.to(dst.dtype) if src.dtype is not dst.dtype else src], dst)
+        if src.storage is dst.storage:  # `x[i] *= 2`: one dispatch cannot read and write one buffer
+            src = self._dense_copy(src)
+        run_elementwise(self, "a", [src], dst)
 
     # the numbers are kernel parameters (s0, s1), so every fill and range shares one pipeline per dtype
     def full(self, shape, value, dtype):
-        from ...tensor import Tensor
         storage = self.allocate(math.prod(shape), dtype)
-        t = Tensor._make(storage, shape, dtype)
+        t = dense(storage, shape, dtype)
         if dtype is dt.bool_:
             value = bool(value)
         run_elementwise(self, "s0", [], t, scalars=[(layout.wgsl_type(dtype), value)])
         return storage
 
     def arange(self, start, step, n, dtype):
-        from ...tensor import Tensor
         storage = self.allocate(n, dtype)
-        t = Tensor._make(storage, (n,), dtype)
+        t = dense(storage, (n,), dtype)
         if dtype.is_floating_point:  # computed in f32 from the index, as PyTorch does for float ranges
             expr, scalars = "s0 + s1 * f32(i)", [("f32", float(start)), ("f32", float(step))]
         else:
@@ -153,15 +150,21 @@ class WebGPUBackend:
         await self.runtime.synchronize_async()
 
 
-def _nest(values, shape):
-    """A flat list as nested lists of ``shape`` (a scalar for 0-d)."""
-    if 0 in shape:  # no values to cut: build the empty lists, e.g. [[], [], []] for (3, 0)
-        return _empty(shape)
-    for n in reversed(shape[1:]):
-        values = [values[i:i + n] for i in range(0, len(values), n)]
-    return values if shape else values[0]
+def open_driver():
+    """The driver for this platform: the browser's navigator.gpu under Pyodide, wgpu-py elsewhere."""
+    import sys
 
+    if sys.platform == "emscripten":
+        from .browser import BrowserDriver
 
-def _empty(shape):
-    return [] if shape[0] == 0 else [_empty(shape[1:]) for _ in range(shape[0])]
+        return BrowserDriver()
+    try:
+        import wgpu  # noqa: F401
+    except ImportError as e:
+        raise RuntimeError(
+            f'the webgpu device needs the wgpu package: pip install "{WGPU_PIN}" '
+            '(or pip install "pyfront[gpu]")'
+        ) from e
+    from .driver import NativeDriver
 
+    return NativeDriver()

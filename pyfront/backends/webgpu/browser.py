@@ -9,7 +9,7 @@ from __future__ import annotations
 import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
 from pyodide.ffi import create_proxy, run_sync, to_js
 
-from .driver import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError, Recorder
+from .protocol import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError, Recorder
 
 COMPUTE_STAGE = 4  # GPUShaderStage.COMPUTE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import threading
 
-from .driver import COPY_DST, COPY_SRC, STORAGE
+from .protocol import COPY_DST, COPY_SRC, STORAGE
 
 MIN_POOLED_BYTES = 64 << 20
 
@@ -93,7 +93,7 @@ class BufferPool:
         return GPUBuffer(handle, size, self)
 
     def _guarded_create(self, size):
-        from .driver import is_lost, lost_error
+        from .protocol import is_lost, lost_error
 
         try:
             return self._create(size)
@@ -109,7 +109,7 @@ class BufferPool:
         try:
             return self.driver.create_buffer(size, STORAGE | COPY_SRC | COPY_DST)
         except Exception as first:  # out of memory: drop the pool and try once more
-            from .driver import is_lost
+            from .protocol import is_lost
 
             if is_lost(first):
                 raise

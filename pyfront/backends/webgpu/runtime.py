@@ -19,7 +19,7 @@ import string
 import struct
 from collections import OrderedDict
 
-from .driver import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
+from .protocol import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
 from .memory import BufferPool
 from .strides import MAX_DIMS
 
@@ -186,12 +186,12 @@ def _guarded(method):
         except DeviceLost:
             raise
         except Exception as e:
-            if getattr(self.driver, "lost_reason", None) or is_lost(e):
+            if self.driver.lost_reason or is_lost(e):
                 from .. import forget
 
                 forget("webgpu")
                 raise lost_error(
-                    getattr(self.driver, "lost_reason", None) or str(e).strip().splitlines()[-1].strip()
+                    self.driver.lost_reason or str(e).strip().splitlines()[-1].strip()
                 ) from e
             raise
 

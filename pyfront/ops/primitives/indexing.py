@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...autograd.function import no_derivative
+from ...errors import out_of_bounds
 from ...shape import normalize_dim
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -25,18 +26,6 @@ METHODS = "gather scatter_reduce nonzero argwhere"
 INPLACE = "scatter_reduce"
 
 REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
-
-
-def out_of_bounds(error: type, value: int, dim: int, size: int) -> Exception:
-    """PyTorch's builtin ``error`` for an index outside its dim.
-
-    ``error`` is IndexError for advanced indexing, RuntimeError for gather/scatter (negative
-    indices there are out of range too). The numbers ride along as ``bounds`` so a composite can
-    reword the message as its PyTorch twin does; the type a user sees stays the builtin one.
-    """
-    e = error(f"index {value} is out of bounds for dimension {dim} with size {size}")
-    e.bounds = (value, dim, size)
-    return e
 
 
 def _check_bounds(np, indices, sizes):

@@ -11,6 +11,7 @@ Public names appear in ``pyfront.nn.functional``, not at the top level, so ``__a
 
 from __future__ import annotations
 
+from ...shape import blocks
 from ..dispatch import apply
 from ..registry import OpDef, register
 from .. import samples
@@ -18,14 +19,6 @@ from .. import samples
 __all__: list = []
 METHODS = ""
 INPLACE = ""
-
-
-def blocks(size, kernel_size, dilation, padding, stride) -> tuple:
-    """The number of sliding windows along each spatial dim."""
-    return tuple(
-        (n + 2 * p - d * (k - 1) - 1) // st + 1
-        for n, k, d, p, st in zip(size, kernel_size, dilation, padding, stride)
-    )
 
 
 def _windows(kernel_size, dilation, stride, out):

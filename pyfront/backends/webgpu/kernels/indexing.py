@@ -17,7 +17,8 @@ import struct
 
 from .... import dtypes as dt
 from ....shape import contiguous_strides
-from ....tensor import Tensor
+from ....errors import out_of_bounds
+from ...storage import dense
 from ..layout import I32_MAX, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import MAX_DIMS, coalesce
@@ -86,7 +87,7 @@ def _dense(backend, t):
     """``t`` itself when contiguous from offset 0, else a contiguous copy (index tensors are small)."""
     if t.is_contiguous() and t._offset == 0:
         return t
-    out = Tensor._make(backend.allocate(t.numel(), t.dtype), t.shape, t.dtype)
+    out = dense(backend.allocate(t.numel(), t.dtype), t.shape, t.dtype)
     run_elementwise(backend, "a", [t], out)
     return out
 
@@ -143,7 +144,6 @@ def _first_bad(backend, idx, n, sizes, negative_ok):
 
 
 def _check_index(backend, idx, n, sizes):
-    from ....ops.primitives.indexing import out_of_bounds
     bad = _first_bad(backend, idx, n, sizes, True) if n else None
     if bad is not None:
         j, value = bad
@@ -151,7 +151,6 @@ def _check_index(backend, idx, n, sizes):
 
 
 def _check_along(backend, idx, dim, size):
-    from ....ops.primitives.indexing import out_of_bounds
     bad = _first_bad(backend, idx, idx.numel(), [size], False) if idx.numel() else None
     if bad is not None:
         raise out_of_bounds(RuntimeError, bad[1], dim, size)
@@ -166,7 +165,7 @@ def _gather(backend, src, idx, out, params):
 
 def _claim(backend, idx, shape, params):
     """Each target's last writer (row-major position in the iteration shape), -1 where none."""
-    winner = Tensor._make(backend.full(shape, -1, dt.int32), shape, dt.int32)
+    winner = dense(backend.full(shape, -1, dt.int32), shape, dt.int32)
     backend.runtime.launch(_kernel("scatter_claim.wgsl"), [backend.binding(idx)],
                            [backend.binding(winner)], params, params["numel"])
     return winner
@@ -199,7 +198,7 @@ def _atomic(backend, src, idx, out, reduce, params):
 
 
 def _fresh(backend, shape, dtype):
-    return Tensor._make(backend.allocate(math.prod(shape), dtype), shape, dtype)
+    return dense(backend.allocate(math.prod(shape), dtype), shape, dtype)
 
 
 def _identity(reduce, dtype) -> str:
@@ -289,7 +288,7 @@ def gather(backend, op, inputs, attrs, out_meta):
 def put_along(backend, op, inputs, attrs, out_meta):
     (g, index), ((shape, dtype),) = inputs, out_meta
     dim = attrs["dim"]
-    out = Tensor._make(backend.full(shape, 0, dtype), shape, dtype)
+    out = dense(backend.full(shape, 0, dtype), shape, dtype)
     oshape = tuple(shape) or (1,)
     ishape, _ = _as_1d(index)
     _, gstrides = _as_1d(g)
@@ -327,8 +326,8 @@ def scatter_reduce(backend, op, inputs, attrs, out_meta):
     _atomic(backend, src, idx, out, "sum" if reduce == "mean" else reduce, params)
     if reduce != "mean":
         return [out._storage]
-    count = Tensor._make(backend.full(shape, int(include_self), dt.int32), shape, dt.int32)
-    one = Tensor._make(backend.full((1,), 1, dt.int32), (1,), dt.int32)
+    count = dense(backend.full(shape, int(include_self), dt.int32), shape, dt.int32)
+    one = dense(backend.full((1,), 1, dt.int32), (1,), dt.int32)
     ones = _along_params(ishape, dim, xshape, contiguous_strides(xshape), 0, (0,) * len(ishape), 0)
     _atomic(backend, one, idx, count, "sum", ones)
     ty = wgsl_type(dtype)
@@ -361,7 +360,7 @@ def nonzero(backend, op, inputs, attrs, out_meta):
     launch(specialise("nonzero_count.wgsl", **subs), [backend.binding(x)], [counts_binding], params,
            blocks * WORKGROUP)
     ends = backend.allocate(blocks, dt.int32)  # each block's last row + 1: an inclusive scan
-    scan_into(backend, "cumsum", Tensor._make(counts, (blocks,), dt.int32), 0, False, ends)
+    scan_into(backend, "cumsum", dense(counts, (blocks,), dt.int32), 0, False, ends)
     launch(specialise("nonzero_write.wgsl", **subs), [backend.binding(x), (ends.data, 0, ends.nbytes)],
            [(out.data, 0, out.nbytes)], params, blocks * WORKGROUP)
     return [out]

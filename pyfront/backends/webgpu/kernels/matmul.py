@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ....dtypes import float32
+from ...storage import dense
 from ..layout import gpu_itemsize, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from . import launcher
@@ -83,7 +84,6 @@ def matmul(backend, op, inputs, attrs, out_meta):
         backend.runtime.launch(source, reads, [(target.data, 0, target.nbytes)], params,
                                batch * tiles_m * tiles_n * WORKGROUP)
     if staged:
-        from ....tensor import Tensor
-        scratch = Tensor._make(target, shape, float32)
-        run_elementwise(backend, "a", [scratch], Tensor._make(storage, shape, dtype))
+        scratch = dense(target, shape, float32)
+        run_elementwise(backend, "a", [scratch], dense(storage, shape, dtype))
     return [storage]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ....shape import blocks
 from ..layout import wgsl_type
 from ..runtime import specialise
 from . import launcher
@@ -50,6 +51,4 @@ def col2im(backend, op, inputs, attrs, out_meta):
 
 
 def _windows(hw, attrs):
-    from ....ops.primitives.nn import blocks
-
     return blocks(tuple(hw), attrs["kernel_size"], attrs["dilation"], attrs["padding"], attrs["stride"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from .... import dtypes as dt
+from ...storage import dense
 from . import launcher
 from .elementwise import run_elementwise
 from .reduce import fold
@@ -29,18 +30,17 @@ def _plan(p: float):
 
 @launcher("norm")
 def norm(backend, op, inputs, attrs, out_meta):
-    from ....tensor import Tensor
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
     share, fold_name, root = _plan(attrs["p"])
-    shares = Tensor._make(backend.allocate(x.numel(), dt.float32), x.shape, dt.float32)
+    shares = dense(backend.allocate(x.numel(), dt.float32), x.shape, dt.float32)
     run_elementwise(backend, share[0], [x], shares, scalars=share[1])
     dims = attrs["dims"] if x.dim() else ()
     if root is None and dtype is dt.float32:
         fold(backend, fold_name, shares, dims, storage, dtype)
         return [storage]
-    folded = Tensor._make(backend.allocate(math.prod(shape), dt.float32), shape, dt.float32)
+    folded = dense(backend.allocate(math.prod(shape), dt.float32), shape, dt.float32)
     fold(backend, fold_name, shares, dims, folded._storage, dt.float32)
     expr, scalars = root or ("a", ())
-    run_elementwise(backend, expr, [folded], Tensor._make(storage, shape, dtype), scalars=scalars)
+    run_elementwise(backend, expr, [folded], dense(storage, shape, dtype), scalars=scalars)
     return [storage]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
@@ -94,9 +95,7 @@ def fold(backend, name, x, dims, storage, dtype):
             logical,
             final=False,
         )
-        from ....tensor import Tensor
-
-        fold(backend, name, Tensor._make(partial, (m, chunks), partial_dtype), (1,), storage, dtype)
+        fold(backend, name, dense(partial, (m, chunks), partial_dtype), (1,), storage, dtype)
         return
     _launch(
         backend, name, x, params, m, n, dim_subs, 1, storage, in_type, out_type, acc_type, logical, final=True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ....shape import contiguous_strides
+from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import MAX_DIMS, coalesce
@@ -52,7 +53,6 @@ def scan_into(backend, name, x, dim, reverse, storage):
 
     Rows of several BLOCKs take three passes (scan.wgsl): each block's total, a scan of the totals
     (this function again, on the rows x blocks totals), then each block from its carry-in."""
-    from ....tensor import Tensor
     from ....dtypes import float32
     m, n, rows = row_params(x, dim)
     if not m * n:
@@ -77,6 +77,6 @@ def scan_into(backend, name, x, dim, reverse, storage):
         spare = backend.allocate(1, x.dtype)  # the totals pass's output binding, never written
         backend.runtime.launch(source, [backend.binding(x)], [(totals.data, 0, totals.nbytes),
                                (spare.data, 0, spare.nbytes)], {**params, "phase": 0}, m * blocks * WORKGROUP)
-        scan_into(backend, name, Tensor._make(totals, (m, blocks), acc_dtype), 1, False, carries)
+        scan_into(backend, name, dense(totals, (m, blocks), acc_dtype), 1, False, carries)
     backend.runtime.launch(source, [backend.binding(x)], [(carries.data, 0, carries.nbytes), dst],
                            {**params, "phase": 1}, m * blocks * WORKGROUP)

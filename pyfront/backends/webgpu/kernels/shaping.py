@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import specialise
 from ..strides import MAX_DIMS
@@ -16,10 +17,9 @@ from . import launcher
 
 
 def _output(backend, out_meta):
-    from ....tensor import Tensor
     ((shape, dtype),) = out_meta
     storage = backend.allocate(math.prod(shape), dtype)
-    return storage, Tensor._make(storage, shape, dtype)
+    return storage, dense(storage, shape, dtype)
 
 
 @launcher("cat")
@@ -30,7 +30,7 @@ def cat(backend, op, inputs, attrs, out_meta):
     start = 0
     for x in kept:
         if x.numel():
-            view = out._view(x.shape, out._strides, start * out._strides[dim])
+            view = out.view(x.shape, out._strides, start * out._strides[dim])
             run_elementwise(backend, "a", [x], view)
         start += x.shape[dim]
     return [storage]
@@ -75,6 +75,6 @@ def as_strided_scatter(backend, op, inputs, attrs, out_meta):
     storage, out = _output(backend, out_meta)
     run_elementwise(backend, "a", [base], out)
     # the geometry is relative to the contiguous base, which is exactly the fresh output
-    view = out._view(attrs["size"], attrs["stride"], attrs["storage_offset"])
+    view = out.view(attrs["size"], attrs["stride"], attrs["storage_offset"])
     run_elementwise(backend, "a", [src], view)
     return [storage]

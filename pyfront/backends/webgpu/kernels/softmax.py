@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from .... import dtypes as dt
+from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import WORKGROUP, specialise
 from . import launcher
@@ -38,17 +39,15 @@ def softmax(backend, op, inputs, attrs, out_meta):
 def _long_rows(backend, x, dim, log, storage, dtype):
     """The row maximum (amax propagates NaN, as the fused kernel), the sum of exp(x - max), then
     each element, in float32 throughout."""
-    from ....tensor import Tensor
-
     kept = tuple(1 if d == dim else n for d, n in enumerate(x.shape))
 
     def per_row():
-        return Tensor._make(backend.allocate(math.prod(kept), dt.float32), kept, dt.float32)
+        return dense(backend.allocate(math.prod(kept), dt.float32), kept, dt.float32)
 
     row_max, total = per_row(), per_row()
     fold(backend, "amax", x, (dim,), row_max._storage, dt.float32)
-    shifted = Tensor._make(backend.allocate(x.numel(), dt.float32), tuple(x.shape), dt.float32)
+    shifted = dense(backend.allocate(x.numel(), dt.float32), tuple(x.shape), dt.float32)
     run_elementwise(backend, "exp(f32(a) - b)", [x, row_max], shifted)
     fold(backend, "sum", shifted, (dim,), total._storage, dt.float32)
     result = "(f32(a) - b) - log(c)" if log else "exp(f32(a) - b) / c"
-    run_elementwise(backend, result, [x, row_max, total], Tensor._make(storage, tuple(x.shape), dtype))
+    run_elementwise(backend, result, [x, row_max, total], dense(storage, tuple(x.shape), dtype))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .... import dtypes as dt
+from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import WORKGROUP, specialise
 from . import launcher
@@ -66,25 +67,23 @@ def argsort_into(backend, x, dim, descending: bool, out) -> None:
 
 @launcher("argsort")
 def argsort(backend, op, inputs, attrs, out_meta):
-    from ....tensor import Tensor
     (x,), ((shape, dtype),) = inputs, out_meta
-    out = Tensor._make(backend.allocate(math.prod(shape), dtype), shape, dtype)
+    out = dense(backend.allocate(math.prod(shape), dtype), shape, dtype)
     argsort_into(backend, x, attrs["dim"], attrs["descending"], out)
     return [out._storage]
 
 
 @launcher("median")
 def median(backend, op, inputs, attrs, out_meta):
-    from ....tensor import Tensor
     (x,), ((shape, dtype),) = inputs, out_meta
     n = x.numel()
     if not n:  # no identity: NaN for floats, the lowest value for integers, as PyTorch
         return [backend.full(shape, math.nan if dtype.is_floating_point else dt.iinfo(dtype).min, dtype)]
     if not x.is_contiguous():
-        flat = Tensor._make(backend.allocate(n, x.dtype), x.shape, x.dtype)
+        flat = dense(backend.allocate(n, x.dtype), x.shape, x.dtype)
         run_elementwise(backend, "a", [x], flat)
         x = flat
-    order = Tensor._make(backend.allocate(n, dt.int64), (n,), dt.int64)
+    order = dense(backend.allocate(n, dt.int64), (n,), dt.int64)
     argsort_into(backend, x, None, False, order)
     storage = backend.allocate(1, dtype)
     ty = wgsl_type(dtype)

@@ -1,0 +1,88 @@
+"""The backend contract: what every device's backend provides, and all the layers above may call.
+
+A backend works on Storages (flat memory it allocates) and Layouts (how a tensor reads one); it
+never sees a Tensor. Operations return new Storages; the tensor side wraps them.
+"""
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+
+from .storage import Layout, Storage
+
+
+class Backend(ABC):
+    name: str
+
+    # -- upload -------------------------------------------------------------------------------
+    @abstractmethod
+    def from_list(self, flat: list, dtype) -> Storage:
+        """A storage holding the Python numbers ``flat`` as ``dtype``."""
+
+    @abstractmethod
+    def from_bytes(self, raw, dtype) -> Storage:
+        """A storage holding ``raw``: ``dtype``'s values, little-endian, at its true width."""
+
+    # -- download (the async twins await the device instead of blocking; a host backend's
+    # values are ready, so by default they answer at once) -------------------------------------
+    @abstractmethod
+    def to_list(self, x: Layout):
+        """The values ``x`` reads, as nested lists (a number for a 0-d layout)."""
+
+    @abstractmethod
+    def to_bytes(self, x: Layout) -> bytes:
+        """The values ``x`` reads, dense in row-major order, as ``from_bytes`` takes them."""
+
+    async def to_list_async(self, x: Layout):
+        return self.to_list(x)
+
+    async def to_bytes_async(self, x: Layout) -> bytes:
+        return self.to_bytes(x)
+
+    # -- compute ------------------------------------------------------------------------------
+    @abstractmethod
+    def run(self, op, inputs: list, attrs: dict, out_meta) -> list:
+        """Run registry op ``op`` on ``inputs`` (Layouts); ``out_meta`` is its (shape, dtype) per
+        output. Returns one new contiguous Storage per output."""
+
+    @abstractmethod
+    def write(self, dst: Layout, src: Layout) -> None:
+        """Copy ``src`` (``dst``'s dtype, a shape that broadcasts to ``dst``'s) into the memory of
+        ``dst``, which may be any strided region; ``src`` may overlap it."""
+
+    @abstractmethod
+    def full(self, shape, value, dtype) -> Storage:
+        """A contiguous storage of ``shape`` filled with ``value``."""
+
+    @abstractmethod
+    def arange(self, start, step, n: int, dtype) -> Storage:
+        """``start + step * i`` for i in range(n)."""
+
+    @abstractmethod
+    def random(self, kind: str, n: int, dtype, seed: int, offset: int, a, b) -> Storage:
+        """``n`` values of the Philox stream of ``seed`` from word ``offset``: "uniform" in [a, b),
+        "normal" with mean a and std b, "randint" in [a, b); the same numbers on every backend."""
+
+    def synchronize(self) -> None:  # noqa: B027 (a host backend has nothing to wait for)
+        """Wait until all queued work is done (a host backend runs each op to the end)."""
+
+    async def synchronize_async(self) -> None:
+        self.synchronize()
+
+
+def nest(values: list, shape) -> list:
+    """Flat row-major ``values`` as nested lists of ``shape`` (a number for 0-d), as ``tolist()``."""
+    shape = tuple(shape)
+    if 0 in shape:  # no values to cut: the dimensions before the first 0 nest empty lists
+        outer = shape[:shape.index(0)]
+        if math.prod(outer) >= 2 ** 32:
+            raise RuntimeError(f"tolist(): a tensor of shape {list(shape)} needs more nested lists than "
+                               "memory holds")
+        return _empty(outer)
+    for n in reversed(shape[1:]):
+        values = [values[i:i + n] for i in range(0, len(values), n)]
+    return values if shape else values[0]
+
+
+def _empty(dims):
+    return [_empty(dims[1:]) for _ in range(dims[0])] if dims else []

@@ -1,0 +1,93 @@
+"""The driver protocol: the few GPU calls the WebGPU backend needs, with no wgpu-py types above it.
+
+Two drivers implement it: ``NativeDriver`` (wgpu-py: Vulkan, Metal, DX12, in driver.py) and
+``BrowserDriver`` (the browser's ``navigator.gpu`` through pyodide.ffi, in browser.py). Here is
+what they share: the limits and features asked for, usage flags, errors, and the ``Recorder``.
+Handles (buffers, pipelines, bind groups) are opaque to the code above; everything is recorded
+into one pending compute pass until ``submit``.
+"""
+
+from __future__ import annotations
+
+# WebGPU's default limits, what a browser gives unless asked for more. We ask for what we use.
+# the wgpu-py release pyfront is tested with: pyproject.toml's [gpu] extra pins the same (a test checks)
+WGPU_PIN = "wgpu==0.32.*"
+
+WANTED_LIMITS = (
+    "max-storage-buffer-binding-size",
+    "max-buffer-size",
+    "max-storage-buffers-per-shader-stage",
+    "max-compute-workgroup-storage-size",
+    "max-compute-invocations-per-workgroup",
+    "max-compute-workgroup-size-x",
+    "max-compute-workgroup-size-y",
+    "max-compute-workgroups-per-dimension",
+    "max-uniform-buffer-binding-size",
+)
+OPTIONAL_FEATURES = ("shader-f16", "timestamp-query")
+
+STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ = 0x80, 0x40, 0x04, 0x08, 0x01
+
+
+class DriverError(RuntimeError):
+    pass
+
+
+class DeviceLost(RuntimeError):
+    """The GPU device is gone (driver reset, GPU removed, device destroyed): its tensors are lost too."""
+
+
+def lost_error(cause) -> DeviceLost:
+    return DeviceLost(
+        f"the WebGPU device was lost ({cause}); tensors that lived on it are gone. pyfront "
+        "opens a new device on the next webgpu operation: recreate or reload the tensors"
+    )
+
+
+def is_lost(error: Exception) -> bool:
+    return "device is lost" in str(error).lower() or "device lost" in str(error).lower()
+
+
+class Recorder:
+    """Recording shared by the drivers: one command encoder and one open compute pass collect every
+    dispatch until ``submit``; pipeline and bind-group state already set in the pass is not set
+    again (each call crosses into the driver). A driver supplies the calls in its own spelling
+    (``_new_encoder``, ``_begin_pass``, ``_set_pipeline``, ``_set_bind_group``, ``_dispatch``,
+    ``_copy``, ``_submit``)."""
+
+    lost_reason = None  # why the device was lost, where the driver is told (the browser is)
+
+    def __init__(self):
+        self._encoder = self._pass = None
+        self._bound = (None, None, None)
+
+    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
+        if self._pass is None:
+            if self._encoder is None:
+                self._encoder = self._new_encoder()
+            self._pass = self._begin_pass(self._encoder)
+            self._bound = (None, None, None)
+        last_pipeline, last_group, last_offset = self._bound
+        if pipeline is not last_pipeline:
+            self._set_pipeline(self._pass, pipeline)
+        if bind_group is not last_group or params_offset != last_offset:
+            self._set_bind_group(self._pass, bind_group, params_offset)
+        self._bound = (pipeline, bind_group, params_offset)
+        self._dispatch(self._pass, x, y)
+
+    def copy(self, src, src_offset, dst, dst_offset, size):
+        self._end_pass()
+        if self._encoder is None:
+            self._encoder = self._new_encoder()
+        self._copy(self._encoder, src, src_offset, dst, dst_offset, size)
+
+    def _end_pass(self):
+        if self._pass is not None:
+            self._pass.end()
+            self._pass = None
+
+    def submit(self):
+        self._end_pass()
+        if self._encoder is not None:
+            self._submit(self._encoder)
+            self._encoder = None

@@ -1,0 +1,17 @@
+"""Errors that both sides of the backend seam raise (a kernel and the op above it word them alike).
+
+They are PyTorch's builtin exception types with PyTorch's text, never a pyfront subclass.
+"""
+from __future__ import annotations
+
+
+def out_of_bounds(error: type, value: int, dim: int, size: int) -> Exception:
+    """PyTorch's builtin ``error`` for an index outside its dim.
+
+    ``error`` is IndexError for advanced indexing, RuntimeError for gather/scatter (negative
+    indices there are out of range too). The numbers ride along as ``bounds`` so a composite can
+    reword the message as its PyTorch twin does; the type a user sees stays the builtin one.
+    """
+    e = error(f"index {value} is out of bounds for dimension {dim} with size {size}")
+    e.bounds = (value, dim, size)
+    return e
