@@ -111,7 +111,7 @@ def test_a_kernel_launched_without_a_declared_parameter_is_refused():
     backend = pyfront.webgpu._backend()
     rt = backend.runtime
     source = runtime.specialise("flip.wgsl", enable="", ty="f32", ndim=1)
-    ports = [backend.binding(x)], [backend.binding(x)]
+    ports = [backend.binding(x._layout)], [backend.binding(x._layout)]
     before = rt.dispatch_count
     with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'flipped'"):
         rt.launch(source, *ports, dict(numel=6, offset=0, dims=(6, 1)), 6)
