@@ -29,6 +29,8 @@ from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403
 from .ops.composite.shaping import *  # noqa: F401,F403
 from .ops.composite.indexing import *  # noqa: F401,F403
+from .ops.composite.sets import *  # noqa: F401,F403
+from .ops.composite.functions import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
