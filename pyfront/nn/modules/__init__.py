@@ -13,3 +13,4 @@ from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
