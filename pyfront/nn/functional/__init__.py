@@ -11,3 +11,4 @@ from .pooling import *  # noqa: F401,F403
 from .vision import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .grid import *  # noqa: F401,F403
