@@ -27,7 +27,11 @@ _cache: dict = {}
 
 @contextmanager
 def cached():
-    """Inside this block each parametrized tensor is computed once, on first access, and reused."""
+    """Inside this block each parametrized tensor is computed once, on first access, and reused.
+
+    Useful when a parametrized weight is read several times in one forward (an RNN's steps): the
+    cache is cleared when the outermost block exits. Follows ``torch.nn.utils.parametrize.cached``.
+    """
     global _cache_enabled, _cache
     _cache_enabled += 1
     try:
@@ -226,7 +230,12 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
-    """Whether ``module`` has a parametrization on ``tensor_name`` (on any tensor when None)."""
+    """Whether ``module`` has a parametrization on ``tensor_name`` (on any tensor when None).
+
+    Args:
+        module: the module to ask.
+        tensor_name: the parameter or buffer name; None asks about any of them.
+    """
     parametrizations = getattr(module, "parametrizations", None)
     if parametrizations is None or not isinstance(parametrizations, ModuleDict):
         return False
@@ -268,5 +277,9 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
 
 
 def type_before_parametrizations(module: Module) -> type:
-    """The module's class before any parametrization swapped it."""
+    """The module's class before any parametrization swapped it.
+
+    Args:
+        module: a module, parametrized or not (then its own type is returned).
+    """
     return module.__class__.__bases__[0] if is_parametrized(module) else type(module)
