@@ -22,6 +22,7 @@ from ..primitives.elementwise import isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
+from .linalg import matmul
 from .reductions import sort
 from .shaping import pad
 
@@ -29,7 +30,7 @@ __all__ = ["meshgrid", "diag", "diag_embed", "trace", "cdist", "dist", "nan_to_n
            "heaviside", "signbit", "nanmean", "nansum", "msort", "cummax", "cummin"]
 METHODS = ("diag diag_embed trace dist nan_to_num fmax fmin heaviside signbit nanmean nansum msort cummax "
            "cummin")
-INPLACE = "nan_to_num"
+INPLACE = "nan_to_num heaviside"
 
 
 def _short(dtype) -> str:
@@ -134,7 +135,10 @@ def trace(input):
     s(T((3, 4)), T((5, 4))), s(T((2, 3, 4)), T((2, 5, 4)), p=1.0), s(T((3, 4)), T((5, 4)), 0.0),
     s(T((3, 4)), T((5, 4)), math.inf), s(T((3, 2)), T((4, 2)), 3.5), s(T((1, 3, 4)), T((2, 5, 4))),
     s(T((0, 4)), T((5, 4))), s(T((3, 4)), T((5, 3))), s(T((3,)), T((5, 3))), s(T((3, 4)), T((5, 4)), -1.0),
-    s(T((3, 4), "int64"), T((5, 4), "int64")), s(T((4, 3), layout="transposed"), T((5, 4)))])
+    s(T((3, 4), "int64"), T((5, 4), "int64")), s(T((4, 3), layout="transposed"), T((5, 4))),
+    s(T((30, 3)), T((4, 3))), s(T((2, 3)), T((4, 3)), compute_mode="use_mm_for_euclid_dist"),
+    s(T((30, 3)), T((4, 3)), compute_mode="donot_use_mm_for_euclid_dist"),
+    s(T((2, 3)), T((4, 3)), compute_mode="x")])
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M):
     a (…, P, R) tensor; batch dims broadcast. As ``torch.cdist``."""
@@ -149,7 +153,23 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {_short(x.dtype)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+    if compute_mode not in modes:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    large = x1.shape[-2] > 25 or x2.shape[-2] > 25
+    if p == 2 and (compute_mode == modes[1] or (compute_mode == modes[0] and large)):
+        return _euclidean_dist(x1, x2)
     return red.norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+
+
+def _euclidean_dist(x1, x2):
+    """PyTorch's matmul form of the 2-norm distance (|a|^2 + |b|^2 - 2 a.b), with its gradients: it
+    needs no (P, R, M) difference tensor."""
+    x1_norm = (x1 * x1).sum(-1, keepdim=True)
+    x2_norm = (x2 * x2).sum(-1, keepdim=True)
+    x1_ = cat([x1 * -2, x1_norm, x1_norm * 0 + 1], -1)
+    x2_ = cat([x2, x2_norm * 0 + 1, x2_norm], -1)
+    return matmul(x1_, x2_.transpose(-2, -1)).clamp_min(1e-30).sqrt()
 
 
 @composite(samples=lambda: [
