@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 
+from ...autograd.function import Function
 from ...ops import creation
 from ...ops.composite.linalg import matmul
 from ...ops.composite.shaping import stack
@@ -98,19 +99,39 @@ def _reflect(coord, twice_low, twice_high):
     if twice_low == twice_high:
         return coord * 0
     low, span = twice_low / 2, (twice_high - twice_low) / 2
-    dist = (coord - low).abs()
+    dist = where(coord < low, low - coord, coord - low)  # at ``low`` itself the gradient is +1, as torch
     extra = dist.fmod(span)
     flips = (dist / span).floor()
     return where(flips.fmod(2) == 0, extra + low, span - extra + low)
 
 
+class _Clip(Function):
+    """``coord`` clamped to [0, size - 1], with PyTorch's clip_coordinates_set_grad: the gradient is
+    multiplied by 0 at the ends too (torch.clamp passes it there), so a NaN gradient stays NaN."""
+
+    @staticmethod
+    def forward(ctx, coord, size):
+        ctx.save_for_backward(coord)
+        ctx.size = size
+        return coord.clamp(0, size - 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        (coord,) = ctx.saved_tensors
+        return g * ((coord > 0) & (coord < ctx.size - 1)).to(g.dtype), None
+
+
+def _clip(coord, size):
+    return _Clip.apply(coord, size)
+
+
 def _source_index(coord, size, padding_mode, align_corners):
     coord = _unnormalize(coord, size, align_corners)
     if padding_mode == "border":
-        coord = coord.clamp(0, size - 1)
+        coord = _clip(coord, size)
     elif padding_mode == "reflection":
         coord = _reflect(coord, 0, 2 * (size - 1)) if align_corners else _reflect(coord, -1, 2 * size - 1)
-        coord = coord.clamp(0, size - 1)
+        coord = _clip(coord, size)
     return coord
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...ops import creation
 from ...ops.composite.sets import searchsorted
+from ...ops.primitives import elementwise as ew
 from ...ops.primitives.indexing import nonzero
 from ...ops.registry import composite
 from ...ops.samples import T, s
@@ -129,8 +130,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     rows = embedding(input, weight, scale_grad_by_freq=scale_grad_by_freq)
     out = creation.zeros((n_bags, weight.shape[1]), dtype=weight.dtype, device=weight.device)
     if mode == "max":
-        index = bag.unsqueeze(1).expand(rows.shape)
-        return out.scatter_reduce(0, index, rows, "amax", include_self=False)
+        return _bag_max(rows, bag, out)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
     out = out.index_add(0, bag, rows)
@@ -139,6 +139,22 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         count = creation.zeros(n_bags, dtype=weight.dtype, device=weight.device).index_add(0, bag, ones)
         out = out / count.clamp_min(1).unsqueeze(1)
     return out
+
+
+def _bag_max(rows, bag, out):
+    """Each bag's elementwise maximum, its gradient going to the first row that holds it (PyTorch's
+    max_indices), not shared among ties as scatter_reduce's amax shares it."""
+    n = rows.shape[0]
+    if n == 0:
+        return out
+    index = bag.unsqueeze(1).expand(rows.shape)
+    top = out.scatter_reduce(0, index, rows.detach(), "amax", include_self=False)
+    position = creation.arange(n, device=rows.device).unsqueeze(1).expand(rows.shape)
+    candidate = ew.where(rows.detach() == top.gather(0, index), position, n)
+    first = creation.full(out.shape, n, dtype=position.dtype, device=rows.device)
+    first = first.scatter_reduce(0, index, candidate, "amin")
+    picked = rows.gather(0, first.clamp_max(n - 1))
+    return ew.where(first < n, picked, 0.0)  # an empty bag stays zero
 
 
 def _type_str(value) -> str:
