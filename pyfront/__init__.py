@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import autograd
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .device import device
@@ -29,6 +30,8 @@ from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403
 from .ops.composite.shaping import *  # noqa: F401,F403
 from .ops.composite.indexing import *  # noqa: F401,F403
+from .ops.composite.sets import *  # noqa: F401,F403
+from .ops.composite.functions import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403

@@ -194,6 +194,11 @@ def bernoulli(input, p=None, *, generator=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype.
     (pyfront.ops.creation.bernoulli)"""
 
+def bincount(input, weights=None, minlength=0):
+    """How often each value 0..max(input) occurs in the non-negative integers ``input``, or the sum of
+    their ``weights``; at least ``minlength`` bins. As ``torch.bincount``.
+    (pyfront.ops.composite.sets.bincount)"""
+
 def bitwise_and(input, other):
     """As ``torch.bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
 
@@ -219,6 +224,11 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 def broadcast_to(input, size):
     """As ``torch.broadcast_to``. (pyfront.ops.views.broadcast_to)"""
 
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each of ``input`` among the sorted ``boundaries``: i with boundaries[i-1] < x <=
+    boundaries[i] (``right``: boundaries[i-1] <= x < boundaries[i]). As ``torch.bucketize``.
+    (pyfront.ops.composite.sets.bucketize)"""
+
 def can_cast(from_, to) -> builtins.bool:
     """Whether PyTorch's casting rules allow an in-place op to write ``from_`` into ``to``.
     (pyfront.ops.queries.can_cast)"""
@@ -226,6 +236,10 @@ def can_cast(from_, to) -> builtins.bool:
 def cat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
+
+def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
+    """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M): a (…, P,
+    R) tensor; batch dims broadcast. As ``torch.cdist``. (pyfront.ops.composite.functions.cdist)"""
 
 def ceil(input):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -287,6 +301,14 @@ def cross(input, other, dim=None):
     """``torch.cross``: ``linalg.cross``, with ``dim`` defaulting (deprecated) to the first dim of size 3.
     (pyfront.linalg.legacy.cross)"""
 
+def cummax(input, dim):
+    """(values, indices) of the running maximum along ``dim``, as ``torch.cummax``.
+    (pyfront.ops.composite.functions.cummax)"""
+
+def cummin(input, dim):
+    """(values, indices) of the running minimum along ``dim``, as ``torch.cummin``.
+    (pyfront.ops.composite.functions.cummin)"""
+
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumprod)"""
@@ -298,8 +320,21 @@ def cumsum(input, dim, *, dtype=None):
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
 
+def diag(input, diagonal=0):
+    """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it.
+    (pyfront.ops.composite.functions.diag)"""
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the last
+    dim of ``input``; zero elsewhere. As ``torch.diag_embed``.
+    (pyfront.ops.composite.functions.diag_embed)"""
+
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
+
+def dist(input, other, p=2):
+    """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
+    (pyfront.ops.composite.functions.dist)"""
 
 def div(input, other, *, rounding_mode=None):
     """As ``torch.div``. (pyfront.ops.primitives.elementwise.div)"""
@@ -370,6 +405,14 @@ def floor(input):
 def floor_divide(input, other):
     """As ``torch.floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
 
+def fmax(input, other):
+    """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``.
+    (pyfront.ops.composite.functions.fmax)"""
+
+def fmin(input, other):
+    """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``.
+    (pyfront.ops.composite.functions.fmin)"""
+
 def fmod(input, other):
     """Elementwise ``fmod`` with broadcasting and type promotion, as ``torch.fmod``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
@@ -428,6 +471,15 @@ def gt(input, other):
     """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def heaviside(input, values):
+    """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0.
+    (pyfront.ops.composite.functions.heaviside)"""
+
+def histc(input, bins=100, min=0, max=0):
+    """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when they
+    are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``.
+    (pyfront.ops.composite.sets.histc)"""
+
 def hstack(tensors) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``.
     (pyfront.ops.composite.shaping.hstack)"""
@@ -461,6 +513,13 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 
 def inverse(input):
     """The inverse of square matrices, as ``torch.inverse``. (pyfront.linalg.legacy.inverse)"""
+
+def is_anomaly_check_nan_enabled() -> builtins.bool:
+    """As ``torch.is_anomaly_check_nan_enabled``.
+    (pyfront.autograd.anomaly_mode.is_anomaly_check_nan_enabled)"""
+
+def is_anomaly_enabled() -> builtins.bool:
+    """As ``torch.is_anomaly_enabled``. (pyfront.autograd.anomaly_mode.is_anomaly_enabled)"""
 
 def is_autocast_enabled(device_type: str | None = None) -> builtins.bool:
     """Whether autocast is on for ``device_type`` (``'cuda'`` when not given, as in torch).
@@ -602,6 +661,10 @@ def median(input, dim=None, keepdim=False):
     """The lower median: of everything (0-d, ties share the gradient), or (values, indices) along ``dim``.
     (pyfront.ops.composite.reductions.median)"""
 
+def meshgrid(*tensors, indexing: str | None = None):
+    """Coordinate grids: output k holds ``tensors[k]`` along dim k, expanded over the others (views).
+    (pyfront.ops.composite.functions.meshgrid)"""
+
 def min(input, dim=None, keepdim=False, *, other=None):
     """The minimum: of everything (0-d), or (values, indices) along ``dim``, or ``minimum(input, other)``.
     (pyfront.ops.composite.reductions.min)"""
@@ -619,6 +682,10 @@ def moveaxis(input, source, destination):
 def movedim(input, source, destination):
     """As ``torch.movedim``. (pyfront.ops.views.movedim)"""
 
+def msort(input):
+    """``input`` sorted along its first dim (values only), as ``torch.msort``.
+    (pyfront.ops.composite.functions.msort)"""
+
 def mul(input, other):
     """Elementwise ``mul`` with broadcasting and type promotion, as ``torch.mul``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
@@ -633,6 +700,19 @@ def multiply(input, other):
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
+    largest and lowest finite values by default), as ``torch.nan_to_num``.
+    (pyfront.ops.composite.functions.nan_to_num)"""
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
+    (pyfront.ops.composite.functions.nanmean)"""
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``.
+    (pyfront.ops.composite.functions.nansum)"""
 
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
@@ -781,6 +861,11 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into ``input`` at ``index`` along ``dim``: sum, prod, mean, amax or amin.
     (pyfront.ops.primitives.indexing.scatter_reduce)"""
 
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """Where each of ``input`` would go in ``sorted_sequence`` (sorted along its last dim) to keep it
+    sorted: the first such place, or the last with ``right`` (``side="right"``). As
+    ``torch.searchsorted``. (pyfront.ops.composite.sets.searchsorted)"""
+
 def seed() -> builtins.int:
     """As ``torch.seed``. (pyfront.random.seed)"""
 
@@ -812,6 +897,10 @@ def sigmoid(input):
 
 def sign(input):
     """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def signbit(input):
+    """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here).
+    (pyfront.ops.composite.functions.signbit)"""
 
 def sin(input):
     """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -911,6 +1000,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted.
     (pyfront.ops.composite.reductions.topk)"""
 
+def trace(input):
+    """The sum of a matrix's main diagonal (int64 for integer inputs), as ``torch.trace``.
+    (pyfront.ops.composite.functions.trace)"""
+
 def transpose(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.transpose``. (pyfront.ops.views.transpose)"""
 
@@ -933,6 +1026,14 @@ def unbind(input, dim=0):
 
 def unflatten(input, dim, sizes):
     """As ``torch.unflatten``. (pyfront.ops.views.unflatten)"""
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements (or slices along ``dim``) of ``input``, sorted, as ``torch.unique``.
+    (pyfront.ops.composite.sets.unique)"""
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once.
+    (pyfront.ops.composite.sets.unique_consecutive)"""
 
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""

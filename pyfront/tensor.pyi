@@ -121,6 +121,10 @@ class Tensor:
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self).
         (pyfront.ops.sampling.bernoulli_)"""
+    def bincount(self, weights=None, minlength=0):
+        """How often each value 0..max(input) occurs in the non-negative integers ``input``, or the sum of
+        their ``weights``; at least ``minlength`` bins. As ``torch.bincount``.
+        (pyfront.ops.composite.sets.bincount)"""
     def bitwise_and(self, other):
         """As ``torch.Tensor.bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
     def bitwise_and_(self, other):
@@ -220,6 +224,12 @@ class Tensor:
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         """``"cuda"``: torch's CPU-build AssertionError, or the WebGPU device under ``--cuda-as webgpu``.
         (pyfront.ops.conversion.cuda)"""
+    def cummax(self, dim):
+        """(values, indices) of the running maximum along ``dim``, as ``torch.cummax``.
+        (pyfront.ops.composite.functions.cummax)"""
+    def cummin(self, dim):
+        """(values, indices) of the running minimum along ``dim``, as ``torch.cummin``.
+        (pyfront.ops.composite.functions.cummin)"""
     def cumprod(self, dim, *, dtype=None):
         """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says
         otherwise. (pyfront.ops.primitives.reductions.cumprod)"""
@@ -247,10 +257,20 @@ class Tensor:
     @property
     def device(self):
         """As ``torch.Tensor.device``. (pyfront.tensor.Tensor.device)"""
+    def diag(self, diagonal=0):
+        """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it.
+        (pyfront.ops.composite.functions.diag)"""
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
+        last dim of ``input``; zero elsewhere. As ``torch.diag_embed``.
+        (pyfront.ops.composite.functions.diag_embed)"""
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """As ``torch.Tensor.diagonal``. (pyfront.ops.views.diagonal)"""
     def dim(self) -> builtins.int:
         """As ``torch.Tensor.dim``. (pyfront.tensor.Tensor.dim)"""
+    def dist(self, other, p=2):
+        """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
+        (pyfront.ops.composite.functions.dist)"""
     def div(self, other, *, rounding_mode=None):
         """As ``torch.Tensor.div``. (pyfront.ops.primitives.elementwise.div)"""
     def div_(self, other, *, rounding_mode=None):
@@ -317,6 +337,12 @@ class Tensor:
         """As ``torch.Tensor.floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
     def floor_divide_(self, other):
         """In-place ``floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
+    def fmax(self, other):
+        """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as
+        ``torch.fmax``. (pyfront.ops.composite.functions.fmax)"""
+    def fmin(self, other):
+        """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as
+        ``torch.fmin``. (pyfront.ops.composite.functions.fmin)"""
     def fmod(self, other):
         """Elementwise ``fmod`` with broadcasting and type promotion, as ``torch.fmod``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -361,6 +387,15 @@ class Tensor:
         """In-place ``gt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def half(self, memory_format=None):
         """As ``torch.Tensor.half``. (made by pyfront.ops.conversion._cast)"""
+    def heaviside(self, values):
+        """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0.
+        (pyfront.ops.composite.functions.heaviside)"""
+    def heaviside_(self, values):
+        """In-place ``heaviside``. (pyfront.ops.composite.functions.heaviside)"""
+    def histc(self, bins=100, min=0, max=0):
+        """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when
+        they are equal); elements outside are ignored, ``max`` falls in the last bin. As
+        ``torch.histc``. (pyfront.ops.composite.sets.histc)"""
     @property
     def imag(self):
         """As ``torch.Tensor.imag``. (pyfront.tensor.Tensor.imag)"""
@@ -574,6 +609,9 @@ class Tensor:
         """As ``torch.Tensor.moveaxis``. (pyfront.ops.views.movedim)"""
     def movedim(self, source, destination):
         """As ``torch.Tensor.movedim``. (pyfront.ops.views.movedim)"""
+    def msort(self):
+        """``input`` sorted along its first dim (values only), as ``torch.msort``.
+        (pyfront.ops.composite.functions.msort)"""
     def mul(self, other):
         """Elementwise ``mul`` with broadcasting and type promotion, as ``torch.mul``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -589,6 +627,18 @@ class Tensor:
         """In-place ``mul``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def mv(self, vec: Tensor) -> Tensor:
         """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
+        largest and lowest finite values by default), as ``torch.nan_to_num``.
+        (pyfront.ops.composite.functions.nan_to_num)"""
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        """In-place ``nan_to_num``. (pyfront.ops.composite.functions.nan_to_num)"""
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as
+        ``torch.nanmean``. (pyfront.ops.composite.functions.nanmean)"""
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``.
+        (pyfront.ops.composite.functions.nansum)"""
     def narrow(self, dim, start, length):
         """As ``torch.Tensor.narrow``. (pyfront.ops.views.narrow)"""
     @property
@@ -760,6 +810,9 @@ class Tensor:
         """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sign_(self):
         """In-place ``sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def signbit(self):
+        """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here).
+        (pyfront.ops.composite.functions.signbit)"""
     def sin(self):
         """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sin_(self):
@@ -848,6 +901,9 @@ class Tensor:
     def topk(self, k, dim=-1, largest=True, sorted=True):
         """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted.
         (pyfront.ops.composite.reductions.topk)"""
+    def trace(self):
+        """The sum of a matrix's main diagonal (int64 for integer inputs), as ``torch.trace``.
+        (pyfront.ops.composite.functions.trace)"""
     def transpose(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.transpose``. (pyfront.ops.views.transpose)"""
     def tril(self, diagonal: builtins.int = 0) -> Tensor:
@@ -878,6 +934,12 @@ class Tensor:
         """As ``torch.Tensor.unflatten``. (pyfront.ops.views.unflatten)"""
     def uniform_(self, *args, generator=None, **kwargs):
         """Fill with U[from, to); ``uniform_(from=0, to=1)``. (pyfront.ops.sampling.uniform_)"""
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        """The distinct elements (or slices along ``dim``) of ``input``, sorted, as ``torch.unique``.
+        (pyfront.ops.composite.sets.unique)"""
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once.
+        (pyfront.ops.composite.sets.unique_consecutive)"""
     def unsqueeze(self, dim):
         """As ``torch.Tensor.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
     def untyped_storage(self):

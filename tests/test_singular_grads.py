@@ -54,13 +54,18 @@ KNOWN_CPU = {
     "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf", "topk-0-inf", "topk-0-ties", "topk-0-zeros",
     "topk-2-inf", "topk-2-ties", "topk-2-zeros", "topk-3-inf", "topk-3-ties", "topk-3-zeros", "var-1-inf",
     "var-2-inf", "var-3-inf", "var_mean-1-inf", "var_mean-2-inf", "var_mean-3-inf",
+    # cdist's backward in torch is one formula (sign(diff) * ..., every tied coordinate getting the whole
+    # gradient at p=inf); pyfront's is the norm's (ties share it; nan where diff is inf - inf). grid_sample
+    # with reflection at +-inf: torch's C++ folds an inf coordinate (nan after fmod) into an index
+    "cdist-1-inf", "cdist-2-inf", "cdist-3-ties", "cdist-3-inf", "dist-3-inf",
+    "nn.functional.grid_sample-3-inf", "nn.functional.grid_sample-4-inf",
 }
 KNOWN_WEBGPU = {
     "lerp-1-inf", "nn.functional.binary_cross_entropy-0-zeros",
     "nn.functional.binary_cross_entropy-1-zeros", "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv_transpose2d-1-inf", "nn.functional.gelu-0-inf",
     "nn.functional.scaled_dot_product_attention-1-inf", "std_mean-1-inf", "topk-0-inf", "topk-0-ties",
-    "topk-0-zeros", "var-1-inf", "var_mean-1-inf",
+    "topk-0-zeros", "var-1-inf", "var_mean-1-inf", "cdist-1-inf",
 }
 
 

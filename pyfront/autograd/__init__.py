@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from . import function  # noqa: F401  (pyfront.autograd.function, as torch.autograd.function)
+from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,  # noqa: F401
+                           set_detect_anomaly)
 from .engine import run_backward
 from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -101,4 +103,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled", "Function", "FunctionCtx", "InplaceFunction",
            "once_differentiable",
-           "gradcheck", "gradgradcheck", "GradcheckError", "function", "Variable"]
+           "gradcheck", "gradgradcheck", "GradcheckError", "function", "Variable", "detect_anomaly",
+           "set_detect_anomaly"]

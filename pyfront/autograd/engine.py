@@ -1,6 +1,7 @@
 """The backward engine: walks the graph once, in dependency order, from the roots."""
 from __future__ import annotations
 
+from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad
 from .grad_mode import set_grad_enabled
 
@@ -70,7 +71,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
             if all(g is None for g in grads):
                 in_grads = (None,) * len(node.next_functions)
             else:
-                in_grads = node.apply(grads)
+                in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
                 if not isinstance(in_grads, (tuple, list)):
                     in_grads = (in_grads,)
             for hook in node._hooks:

@@ -322,10 +322,10 @@ class _NoDerivative(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError(ctx.message)
+        raise ctx.message[0](ctx.message[1])
 
 
-def no_derivative(result: Tensor, message: str, *inputs: Tensor) -> Tensor:
+def no_derivative(result: Tensor, message: str, *inputs: Tensor, error: type = RuntimeError) -> Tensor:
     """``result`` (computed off the graph) as the output of ``inputs`` whose backward raises
-    ``message``, as PyTorch's ops without a derivative for these arguments do."""
-    return _NoDerivative.apply(message, (result,), *inputs)
+    ``error(message)``, as PyTorch's ops without a derivative for these arguments do."""
+    return _NoDerivative.apply((error, message), (result,), *inputs)

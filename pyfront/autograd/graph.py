@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import weakref
 
+from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import no_grad
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
@@ -78,6 +79,8 @@ class Node:
         self._pre_hooks = []                  # (output_nr, fn): hooks on non-leaf tensor grads
         self._retain = {}                     # output_nr -> weakref of tensor with retain_grad
         self._hooks = []
+        if _ANOMALY["enabled"]:
+            self._forward_stack = forward_stack()
 
     def name(self) -> str:
         return type(self).__name__

@@ -31,6 +31,7 @@ _OVERLOADED_INPUT = {
     "bitwise_right_shift", "clamp", "clip", "floor_divide", "index_fill", "lerp", "masked_fill",
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
+    "bucketize", "searchsorted",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {
@@ -43,7 +44,8 @@ _DIM_OVERLOADS = {"sum", "mean", "prod", "nansum"}
 _ATEN = {
     "F.logsigmoid": "log_sigmoid", "F.cross_entropy": "cross_entropy_loss", "F.nll_loss": "nll_loss_nd",
     "F.fold": "col2im", "F.unfold": "im2col", "F.multilabel_soft_margin_loss": "log_sigmoid",
-    "F.embedding": ("embedding", "indices", 2), "F.one_hot": ("one_hot", "input", 1),
+    "F.embedding": ("embedding", "indices", 2), "F.one_hot": ("one_hot", "input", 1), "unique": "_unique2",
+    "F.grid_sample": "grid_sampler",
 }
 # PyTorch functions written in Python, which touch an attribute of a bad input first
 _PYTHON_LEVEL = {
@@ -53,9 +55,11 @@ _PYTHON_LEVEL = {
         "instance_norm": "size", "interpolate": "dim", "l1_loss": "size", "log_softmax": "log_softmax",
         "margin_ranking_loss": "dim", "mse_loss": "size", "normalize": "norm", "sigmoid": "sigmoid",
         "smooth_l1_loss": "size", "softmax": "softmax", "softsign": "abs", "tanh": "tanh",
-        "tanhshrink": "tanh", "multi_head_attention_forward": "dim"}.items()},
+        "tanhshrink": "tanh", "multi_head_attention_forward": "dim", "embedding_bag": "dim",
+        "affine_grid": "is_floating_point"}.items()},
 }
-_TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor")
+_TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",
+                 "theta")
 
 
 def typename(value) -> str:

@@ -51,6 +51,9 @@ linalg_svd = _make("linalg_svd", ("U", "S", "Vh"))
 svd = _make("svd", ("U", "S", "V"))
 linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
 linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+cummax = _make("cummax")
+cummin = _make("cummin")
 
 __all__ = ["max", "min", "sort", "topk", "median", "linalg_inv_ex", "linalg_solve_ex", "linalg_cholesky_ex",
-           "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd", "linalg_eigh", "linalg_lstsq"]
+           "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd", "linalg_eigh", "linalg_lstsq",
+           "cummax", "cummin"]

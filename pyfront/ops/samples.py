@@ -27,6 +27,7 @@ class T:
     # "special": floats with nan, inf, -inf, 0 and -0 at fixed positions, shifted by ``shift``
     fill: str = "random"
     shift: int = 0
+    sort: bool = False           # sorted along the last dim (searchsorted's boundaries)
 
 
 def s(*args, **kwargs):

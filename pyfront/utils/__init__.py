@@ -1,4 +1,4 @@
 """``pyfront.utils``: data loading (``pyfront.utils.data``), as ``torch.utils``."""
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]

@@ -16,3 +16,4 @@ from .transformer import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403

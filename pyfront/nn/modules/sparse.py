@@ -10,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "EmbeddingBag"]
 
 
 class Embedding(Module):
@@ -139,3 +139,101 @@ class Embedding(Module):
             scale_grad_by_freq=scale_grad_by_freq,
             sparse=sparse,
         )
+
+
+class EmbeddingBag(Module):
+    r"""Sums, means or maxima of bags of embeddings, without building the rows in between.
+
+    For each bag :math:`B` of indices: ``mode="sum"`` gives :math:`\sum_{i \in B} w_i W_i` (``w`` the
+    ``per_sample_weights``, else 1), ``"mean"`` that sum over :math:`|B|`, ``"max"`` the elementwise
+    maximum; an empty bag gives zeros. The table is initialised from :math:`\mathcal{N}(0, 1)`.
+
+    Args:
+        num_embeddings (int): the size of the table.
+        embedding_dim (int): the size of each embedding vector.
+        max_norm (float, optional): rows used are renormalised (in place) to at most this norm.
+        norm_type (float, optional): the p of ``max_norm``. Default: 2
+        scale_grad_by_freq (bool, optional): scale gradients by the inverse frequency of the
+            indices in the mini-batch. Default: False
+        mode (str, optional): "sum", "mean" or "max". Default: "mean"
+        sparse (bool, optional): accepted; the gradient is dense (pyfront has no sparse tensors).
+        include_last_offset (bool, optional): ``offsets`` has one more entry, the end of the last bag.
+        padding_idx (int, optional): an index that contributes nothing; its row starts at zero.
+        device, dtype: where and how the table is allocated.
+
+    Shape:
+        - input: (B, N) with ``offsets`` None, or (L,) with ``offsets`` (B,) (or (B + 1,))
+        - per_sample_weights: like input
+        - output: (B, embedding_dim)
+
+    Raises ValueError or NotImplementedError with PyTorch's messages for bad argument combinations.
+    Follows ``torch.nn.EmbeddingBag``.
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 sparse: bool = False, _weight: Tensor | None = None, include_last_offset: bool = False,
+                 padding_idx: int | None = None, device=None, dtype=None) -> None:
+        super().__init__()
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.max_norm = max_norm
+        self.norm_type = norm_type
+        self.scale_grad_by_freq = scale_grad_by_freq
+        if padding_idx is not None:
+            if padding_idx > 0 and padding_idx >= num_embeddings:
+                raise AssertionError("padding_idx must be within num_embeddings")
+            if padding_idx < 0:
+                if padding_idx < -num_embeddings:
+                    raise AssertionError("padding_idx must be within num_embeddings")
+                padding_idx = num_embeddings + padding_idx
+        self.padding_idx = padding_idx
+        if _weight is None:
+            self.weight = Parameter(empty((num_embeddings, embedding_dim), device=device, dtype=dtype))
+            self.reset_parameters()
+        else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
+            self.weight = Parameter(_weight)
+        self.mode = mode
+        self.sparse = sparse
+        self.include_last_offset = include_last_offset
+
+    def reset_parameters(self) -> None:
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
+
+    def forward(self, input: Tensor, offsets: Tensor | None = None,
+                per_sample_weights: Tensor | None = None) -> Tensor:
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
+                               self.scale_grad_by_freq, self.mode, self.sparse, per_sample_weights,
+                               self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings!r}, {self.embedding_dim!r}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm!r}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type!r}"
+        if self.scale_grad_by_freq is not False:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
+        s += f", mode={self.mode!r}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx!r}"
+        return s
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, max_norm: float | None = None,
+                        norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                        sparse: bool = False, include_last_offset: bool = False,
+                        padding_idx: int | None = None) -> EmbeddingBag:
+        """An EmbeddingBag holding ``embeddings`` (2-D); ``freeze`` keeps them from training."""
+        if embeddings.dim() != 2:
+            raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
+        rows, cols = embeddings.shape
+        bag = cls(rows, cols, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,
+                  include_last_offset, padding_idx)
+        bag.weight.requires_grad = not freeze
+        return bag

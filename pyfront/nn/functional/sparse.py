@@ -1,0 +1,163 @@
+"""embedding_bag: sums, means or maxima of bags of embedding rows, without the rows in between."""
+
+from __future__ import annotations
+
+from ... import dtypes as dt
+from ...ops import creation
+from ...ops.composite.sets import searchsorted
+from ...ops.primitives import elementwise as ew
+from ...ops.primitives.indexing import nonzero
+from ...ops.registry import composite
+from ...ops.samples import T, s
+from ...tensor import Tensor
+from .linear import _renorm_rows_, embedding
+
+__all__ = ["embedding_bag"]
+
+
+def _idx(shape, high, dtype="int64"):
+    return T(shape, dtype, low=0, high=high)
+
+
+def _bag_samples():
+    return [s(_idx((3, 4), 6), T((6, 5))), s(_idx((3, 4), 6), T((6, 5)), mode="sum"),
+            s(_idx((3, 4), 6), T((6, 5)), mode="max"), s(_idx((2, 3), 6), T((6, 5)), padding_idx=1),
+            s(_idx((2, 3), 6), T((6, 5)), mode="sum", per_sample_weights=T((2, 3))),
+            s(_idx((2, 3), 6), T((6, 5)), mode="mean", per_sample_weights=T((2, 3))),
+            s(_idx((2, 3), 6), T((6, 5)), mode="max", padding_idx=0), s(_idx((2, 3), 6), T((6,))),
+            s(_idx((2, 3, 1), 6), T((6, 5))), s(_idx((2, 3), 6), T((6, 5)), mode="median"),
+            s(_idx((2, 3), 6), T((6, 5)), T((2,), "int64", low=0, high=1)),
+            s(_idx((6,), 6), T((6, 5))), s(_idx((6,), 6), T((6, 5)), T((2,), "int64", low=0, high=1)),
+            s(_idx((0, 3), 6), T((6, 5)), mode="sum"),
+            s(_idx((2, 3), 6), T((4, 5), layout="transposed"), mode="sum")]
+
+
+@composite(torch_name="nn.functional.embedding_bag", samples=_bag_samples)
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
+                  max_norm: float | None = None, norm_type: float = 2, scale_grad_by_freq: bool = False,
+                  mode: str = "mean",
+                  sparse: bool = False, per_sample_weights: Tensor | None = None,
+                  include_last_offset: bool = False, padding_idx: int | None = None) -> Tensor:
+    r"""The sum, mean or maximum of the ``weight`` rows that each bag of indices picks.
+
+    For a bag :math:`B` of indices, ``mode="sum"`` gives :math:`\sum_{i \in B} w_i \, W_{i}` (with
+    ``per_sample_weights`` :math:`w`, else 1), ``"mean"`` that sum over :math:`|B|`, and ``"max"`` the
+    elementwise maximum; an empty bag gives zeros. Entries equal to ``padding_idx`` are left out
+    (and do not count for the mean).
+
+    Args:
+        input: indices, (B, N) for B bags of N, or 1-D with ``offsets``.
+        weight: the (num_embeddings, embedding_dim) table.
+        offsets: for a 1-D ``input``, where each bag starts.
+        max_norm: rows used are first renormalised (in place) to at most this ``norm_type``-norm.
+        norm_type: the p of ``max_norm``. Default: 2
+        scale_grad_by_freq: scale each row's gradient by the inverse of its frequency in ``input``.
+        mode: "sum", "mean" or "max". Default: "mean"
+        sparse: accepted; the gradient is dense (pyfront has no sparse tensors).
+        per_sample_weights: a weight per index, like ``input`` (``mode="sum"`` only).
+        include_last_offset: ``offsets`` has one more entry, the end of the last bag.
+        padding_idx: an index that contributes nothing.
+
+    Shape:
+        - input: (B, N) or (L,); offsets: (B,) or (B + 1,) with ``include_last_offset``
+        - output: (B, embedding_dim)
+
+    Raises ValueError and NotImplementedError with PyTorch's messages for bad argument
+    combinations, as ``torch.nn.functional.embedding_bag``.
+    """
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, "
+                         f"then it must have the same shape as the input ({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a "
+                             "mini-batch of fixed length sequences. However, found offsets of type "
+                             f"{_type_str(offsets)}")
+        offsets = creation.arange(0, input.numel(), input.shape[1], dtype=input.dtype, device=input.device)
+        include_last_offset = False
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if max_norm is not None:
+        _renorm_rows_(weight, input, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is "
+                                  f"only supported for mode='sum' (got mode='{mode}'). Please open a feature "
+                                  "request on GitHub.")
+    if not weight.dtype.is_floating_point:
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar "
+                           f"types: Half, BFloat16, Float, Double; but got torch.{weight.dtype._legacy_name} "
+                           "instead (while checking arguments for embedding_bag)")
+    if input.numel():  # one read-back of the extremes, as the CPU kernel checks every index
+        low, high = int(input.amin().item()), int(input.amax().item())
+        if low < 0 or high >= weight.shape[0]:
+            bad = low if low < 0 else high
+            raise RuntimeError("embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be "
+                               f"{bad}")
+    n_bags = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
+    if offsets.shape[0] and int(offsets[0].item()) != 0:
+        raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to "
+                           f"start from position 0. However, got {int(offsets[0].item())}")
+    # each position's bag: how many bag starts are at or before it, less one
+    positions = creation.arange(input.shape[0], device=input.device)
+    bag = searchsorted(offsets.to(dt.int64), positions, right=True) - 1
+    if padding_idx is not None:  # only the other entries take part (a read-back of their count)
+        padding_idx = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
+        keep = nonzero(input != padding_idx).reshape(-1)
+        input, bag = input.index_select(0, keep), bag.index_select(0, keep)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.index_select(0, keep)
+    if include_last_offset:  # entries at or past the last offset belong to no bag
+        inside = nonzero(bag < n_bags).reshape(-1)
+        input, bag = input.index_select(0, inside), bag.index_select(0, inside)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.index_select(0, inside)
+    rows = embedding(input, weight, scale_grad_by_freq=scale_grad_by_freq)
+    out = creation.zeros((n_bags, weight.shape[1]), dtype=weight.dtype, device=weight.device)
+    if mode == "max":
+        return _bag_max(rows, bag, out)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.unsqueeze(1)
+    out = out.index_add(0, bag, rows)
+    if mode == "mean":
+        ones = creation.ones(bag.shape, dtype=weight.dtype, device=weight.device)
+        count = creation.zeros(n_bags, dtype=weight.dtype, device=weight.device).index_add(0, bag, ones)
+        out = out / count.clamp_min(1).unsqueeze(1)
+    return out
+
+
+def _bag_max(rows, bag, out):
+    """Each bag's elementwise maximum, its gradient going to the first row that holds it (PyTorch's
+    max_indices), not shared among ties as scatter_reduce's amax shares it."""
+    n = rows.shape[0]
+    if n == 0:
+        return out
+    index = bag.unsqueeze(1).expand(rows.shape)
+    top = out.scatter_reduce(0, index, rows.detach(), "amax", include_self=False)
+    position = creation.arange(n, device=rows.device).unsqueeze(1).expand(rows.shape)
+    candidate = ew.where(rows.detach() == top.gather(0, index), position, n)
+    first = creation.full(out.shape, n, dtype=position.dtype, device=rows.device)
+    first = first.scatter_reduce(0, index, candidate, "amin")
+    picked = rows.gather(0, first.clamp_max(n - 1))
+    return ew.where(first < n, picked, 0.0)  # an empty bag stays zero
+
+
+def _type_str(value) -> str:
+    if isinstance(value, Tensor):
+        return "<class 'torch.Tensor'>"
+    return str(type(value))
