@@ -99,6 +99,18 @@ def test_errors_show_the_visitors_frames_and_the_message(page):
     assert len(lines) <= 5 and "Traceback" not in page.page.inner_text("#output")
 
 
+def test_a_run_that_prints_a_lot_keeps_the_page_responsive_and_its_output_its_own(page):
+    """100,000 printed lines: the output shows the last ones and says how many it dropped (redrawing the
+    whole text per line froze the tab for minutes); text printed without a newline stays with its run."""
+    page.code("for i in range(100_000):\n    print(f'line {i:06d}')\nprint('unfinished', end='')\n")
+    page.page.click("#run")
+    page.page.wait_for_selector("#run:enabled", timeout=60_000)
+    text = page.page.inner_text("#output pre")
+    assert text.rstrip("\n").endswith("line 099999\nunfinished") and len(text) < 200_000, text[-200:]
+    assert text.splitlines()[0].endswith("earlier lines not shown"), text[:200]
+    assert page.run("print('next')")["output"] == "next\n"
+
+
 # -- the op table, in the page ------------------------------------------------------------------
 RUNNER = r"""
 import json, pyfront

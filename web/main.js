@@ -266,6 +266,31 @@ function decodeCode(text) {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
+// A Run's printed text, drawn at most every 50 ms and capped to its last MAX_OUTPUT characters: a loop
+// that prints 100,000 lines otherwise rebuilds the whole text per line and freezes the tab for minutes.
+const MAX_OUTPUT = 100_000;
+function outputSink(pre) {
+  let shown = "", pending = "", dropped = 0, timer = null;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = null;
+    if (!pending) return;
+    shown += pending;
+    pending = "";
+    if (shown.length > MAX_OUTPUT) {
+      const cut = shown.indexOf("\n", shown.length - MAX_OUTPUT) + 1 || shown.length - MAX_OUTPUT;
+      dropped += shown.slice(0, cut).split("\n").length - 1;
+      shown = shown.slice(cut);
+    }
+    pre.textContent = (dropped ? `… ${dropped.toLocaleString("en")} earlier lines not shown\n` : "") + shown;
+  };
+  const add = (text) => {
+    pending += text;
+    timer ??= setTimeout(flush, 50);
+  };
+  return { add, flush };
+}
+
 function setUpPlayground() {
   const select = $("example"), output = $("output"), button = $("run");
   EXAMPLES.forEach((example, i) => select.add(new Option(example.title, i)));
@@ -282,12 +307,14 @@ function setUpPlayground() {
     if (button.disabled) return;
     button.disabled = true;
     output.replaceChildren();
-    const out = document.createElement("pre");
+    const out = document.createElement("pre"), sink = outputSink(out);
     output.append(out);
     try {
-      await python(editor.text, { label: "Run", onOutput: (text) => { out.textContent += text; } });
+      await python(editor.text, { label: "Run", onOutput: sink.add });
+      sink.flush();
       if (!out.textContent) out.textContent = "(no output: print() shows values)";
     } catch (failure) {
+      sink.flush();
       output.append(errorBlock(failure));
     } finally {
       button.disabled = false;

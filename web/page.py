@@ -8,10 +8,12 @@ Nothing here needs Pyodide at import time, so the test suite imports it natively
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import importlib.abc
 import importlib.util
 import linecache
+import os
 import sys
 import traceback
 
@@ -69,6 +71,15 @@ def full_error(error: BaseException) -> str:
     return "".join(traceback.format_exception(error)).rstrip("\n")
 
 
+def flush_output() -> None:
+    """Hand the page what was printed without a newline yet, so it shows with this job's output, not the
+    next one's: Pyodide's line-batched stdout passes a partial line on only at an fsync."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+        with contextlib.suppress(OSError, ValueError):  # natively: a pipe or a closed stream
+            os.fsync(stream.fileno())
+
+
 async def run_job(code: str, started=None, exclusive: bool = True, webgpu: bool = True) -> list:
     """Run ``code`` (top-level ``await`` allowed) in the visitor's namespace: ``[True, value of the last
     expression]`` or ``[False, short error, full traceback]``. ``started()`` is called once the job
@@ -83,6 +94,8 @@ async def run_job(code: str, started=None, exclusive: bool = True, webgpu: bool 
             return [True, await eval_code_async(code, USER_GLOBALS, filename=FILENAME)]
         except BaseException as error:  # noqa: B036 -- SystemExit and KeyboardInterrupt end a job too
             return [False, short_error(error, webgpu), full_error(error)]
+        finally:
+            flush_output()
 
     if not exclusive:
         return await run()
