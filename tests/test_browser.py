@@ -401,6 +401,12 @@ def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
         page.run("from pyfront.examples import digits_page\ndigits_page.model().classifier[3].bias.tolist()")
     )
     assert bias["result"] == str([0.5] * 10)
+    other = tmp_path / "other_model.pt"
+    torch.save(torch.nn.Linear(2, 2).state_dict(), other)  # the whole message, not its last line
+    page.page.set_input_files("#upload", str(other))
+    page.page.wait_for_selector("#checkpoint-status:has-text('could not load other_model.pt')")
+    status = page.page.inner_text("#checkpoint-status")
+    assert "Missing key(s)" in status and 'Unexpected key(s) in state_dict: "weight"' in status, status
 
     from safetensors.torch import save_file
 

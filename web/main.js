@@ -80,7 +80,11 @@ function errorBlock(failure) {
   }
   return block;
 }
-const lastLine = (failure) => failure.message.trim().split("\n").pop();
+// The exception's text without the frames above it (a load_state_dict error lists its keys below).
+function message(failure) {
+  const lines = failure.message.trimEnd().split("\n"), first = lines.findIndex((l) => !l.startsWith(" "));
+  return lines.slice(Math.max(first, 0)).join("\n");
+}
 
 // -- training demo --------------------------------------------------------------------------------
 const curve = { loss: [], accuracy: [], test: [] };  // per step; test: [step, accuracy] per epoch
@@ -123,7 +127,7 @@ async function train() {
       : " · done: now draw a digit";
     predict();
   } catch (failure) {
-    $("train-status").textContent = `training failed: ${lastLine(failure)}`;
+    $("train-status").textContent = `training failed: ${message(failure)}`;
   } finally {
     $("train").disabled = $("reset").disabled = !info.webgpu;
     $("stop").disabled = true;
@@ -198,7 +202,7 @@ async function predict() {
                               `json.dumps(digits_page.predict(${JSON.stringify(pixels)}))`, { label: "your drawing" });
     showProbabilities(JSON.parse(done.result));
   } catch (failure) {
-    $("prediction").textContent = lastLine(failure);
+    $("prediction").textContent = message(failure);
   }
 }
 
@@ -229,7 +233,7 @@ async function download(format) {
     link.click();
     URL.revokeObjectURL(link.href);
   } catch (failure) {
-    $("checkpoint-status").textContent = `could not save: ${lastLine(failure)}`;
+    $("checkpoint-status").textContent = `could not save: ${message(failure)}`;
   }
 }
 
@@ -237,8 +241,9 @@ async function upload(file) {
   const data = new Uint8Array(await file.arrayBuffer());
   $("checkpoint-status").textContent = `loading ${file.name}…`;
   try {
-    const done = await python("from js import pageData\nfrom pyfront.examples import digits_page\n" +
-                              "digits_page.load_state_dict_bytes(pageData.to_bytes())", { label: "loading a checkpoint", data });
+    const done = await python("from js import pageData\nimport page\n" +
+                              `page.load_checkpoint(pageData.to_bytes(), ${JSON.stringify(file.name)})`,
+                              { label: "loading a checkpoint", data });
     checkpointName = file.name;
     curve.loss.length = curve.accuracy.length = curve.test.length = 0;
     drawChart($("chart"), curve);
@@ -248,7 +253,7 @@ async function upload(file) {
     $("train-status").textContent = `The model is ${file.name}; Train continues from it.`;
     predict();
   } catch (failure) {
-    $("checkpoint-status").textContent = `could not load ${file.name}: ${lastLine(failure)}`;
+    $("checkpoint-status").textContent = `could not load ${file.name}: ${message(failure)}`;
   } finally {
     $("upload").value = "";
   }
