@@ -111,6 +111,18 @@ def test_a_run_that_prints_a_lot_keeps_the_page_responsive_and_its_output_its_ow
     assert page.run("print('next')")["output"] == "next\n"
 
 
+def test_stop_ends_a_run_that_never_ends(page):
+    """Python cannot be interrupted inside its worker: Stop ends the worker and starts a fresh Python."""
+    page.code("while True:\n    pass\n")
+    page.page.click("#run")
+    page.page.wait_for_selector("#queue:has-text('running: Run')", timeout=60_000)
+    page.page.click("#stop-run")
+    page.page.wait_for_selector("#output .error:has-text('Python was restarted')", timeout=10_000)
+    page.page.wait_for_selector("#run:enabled", timeout=180_000)
+    assert page.page.is_disabled("#stop-run") and page.page.inner_text("#adapter").startswith("WebGPU:")
+    assert ok(page.run("import torch\nprint(torch.arange(4).sum().item())"))["output"] == "6\n"
+
+
 # -- the op table, in the page ------------------------------------------------------------------
 RUNNER = r"""
 import json, pyfront

@@ -3,26 +3,34 @@ import { EXAMPLES } from "./examples.js";
 import { createEditor } from "./editor.js";
 import { drawChart } from "./chart.js";
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const jobs = new Map();  // id -> {label, running, resolve, reject, onOutput, onProgress}
 let nextId = 1;
 let info = { webgpu: false };
 const $ = (id) => document.getElementById(id);
 
-const ready = new Promise((resolve, reject) => {
-  worker.onmessage = ({ data }) => {
-    if (data.kind === "ready") return resolve(data);
-    if (data.kind === "failed") return reject(new Error(data.message));
-    const job = jobs.get(data.id);
-    if (!job) return;
-    if (data.kind === "started") job.running = true;
-    else if (data.kind === "stdout" || data.kind === "stderr") job.onOutput(data.text + "\n", data.kind);
-    else if (data.kind === "progress") job.onProgress(JSON.parse(data.json));
-    else if (data.kind === "done") { jobs.delete(data.id); job.resolve(data); }
-    else if (data.kind === "error") { jobs.delete(data.id); job.reject(data); }
-    showQueue();
-  };
-});
+// Python runs in a Web Worker. A Run that never ends (`while True: pass`) cannot be interrupted inside
+// it (that needs cross-origin isolation, which a plain static server does not give), so stopping a Run
+// ends the worker and starts a fresh one.
+let worker, ready;
+function startPython() {
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  ready = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.kind === "ready") return resolve(data);
+      if (data.kind === "failed") return reject(new Error(data.message));
+      const job = jobs.get(data.id);
+      if (!job) return;
+      if (data.kind === "started") job.running = true;
+      else if (data.kind === "stdout" || data.kind === "stderr") job.onOutput(data.text + "\n", data.kind);
+      else if (data.kind === "progress") job.onProgress(JSON.parse(data.json));
+      else if (data.kind === "done") { jobs.delete(data.id); job.resolve(data); }
+      else if (data.kind === "error") { jobs.delete(data.id); job.reject(data); }
+      showQueue();
+    };
+  });
+  return ready;
+}
+startPython();
 
 // Run Python in the worker. Resolves to {result} (or {bytes} with binary); rejects with {message, details}:
 // the visitor's frames and the final message, and the whole traceback.
@@ -48,6 +56,7 @@ function showQueue() {
   if (waiting.length) parts.push(`waiting for a turn: ${waiting.join(", ")}` +
                                  (training ? " (next, between two training batches)" : ""));
   $("queue").textContent = parts.length ? `Python: ${parts.join(" · ")}` : "";
+  $("stop-run").disabled = !all.some((j) => j.label === "Run");
 }
 
 // For tests and the console: window.pyfront.run(code) resolves to {output, result} or {output, error, details}.
@@ -322,7 +331,7 @@ function setUpPlayground() {
       sink.flush();
       output.append(errorBlock(failure));
     } finally {
-      button.disabled = false;
+      button.disabled = document.body.dataset.ready !== "true";  // off while a stopped Python restarts
     }
   };
   const editor = createEditor($("editor"), { doc: start, onRun: run, onChange: keep });
@@ -337,6 +346,33 @@ function setUpPlayground() {
     field.hidden = false; field.value = url; field.select();
     navigator.clipboard?.writeText(url).catch(() => {});
   };
+}
+
+// Stop a Run: end Python's worker and start a fresh one (what Python held, the trained model too, is lost).
+const RESTARTED = "Stopped: Python was restarted, so variables, imports and the trained model start afresh.";
+async function restartPython() {
+  worker.terminate();
+  info = { webgpu: false };  // until the new worker is ready: the jobs' finally blocks keep buttons off
+  for (const id of ["run", "train", "reset", "download", "download-safetensors", "upload"]) $(id).disabled = true;
+  for (const job of jobs.values()) job.reject({ message: RESTARTED, details: "" });
+  jobs.clear();
+  showQueue();
+  curve.loss.length = curve.accuracy.length = curve.test.length = 0;
+  checkpointName = null;
+  drawChart($("chart"), curve);
+  $("test-accuracy").textContent = "";
+  document.body.dataset.ready = "false";
+  window.pyfront.ready = startPython();
+  await ready.then(pythonReady);
+  $("train-status").textContent = "Python was restarted to stop a Run: the model starts afresh.";
+}
+
+function pythonReady(message) {
+  showAdapter(message);
+  for (const id of ["run", "download", "download-safetensors", "upload"]) $(id).disabled = false;
+  for (const id of ["train", "reset"]) $(id).disabled = !info.webgpu;
+  if (!info.webgpu) $("train-status").textContent = "Training needs WebGPU (see the line at the top).";
+  document.body.dataset.ready = "true";
 }
 
 function showAdapter({ info: i, source, wheel }) {
@@ -365,13 +401,8 @@ $("reset").onclick = startOver;
 $("download").onclick = () => download("pt");
 $("download-safetensors").onclick = () => download("safetensors");
 $("upload").onchange = (e) => e.target.files[0] && upload(e.target.files[0]);
-ready.then((message) => {
-  showAdapter(message);
-  for (const id of ["run", "download", "download-safetensors", "upload"]) $(id).disabled = false;
-  for (const id of ["train", "reset"]) $(id).disabled = !info.webgpu;
-  if (!info.webgpu) $("train-status").textContent = "Training needs WebGPU (see the line at the top).";
-  document.body.dataset.ready = "true";
-}).catch((err) => {
+$("stop-run").onclick = restartPython;
+ready.then(pythonReady).catch((err) => {
   $("adapter").textContent = `Python failed to start: ${err.message.split("\n")[0]}`;
   $("adapter").className = "warn";
 });
