@@ -362,6 +362,30 @@ def test_training_the_digits_demo_in_the_page(page):
         assert len(ys) == 4 * 23 and max(abs(ys[i] - ys[i - 1]) for i in (23, 46, 69)) < 6, ys
 
 
+def test_the_chart_reads_on_a_phone(page):
+    """At 400 px the chart's text stays about 11 px high (a fixed 560-unit viewBox shrank it to 7 px) and
+    nothing in it runs past its edges or over another label."""
+    page.page.set_viewport_size({"width": 400, "height": 900})
+    try:
+        page.page.wait_for_function("() => document.getElementById('chart').viewBox.baseVal.width < 560")
+        boxes = page.page.eval_on_selector_all("#chart text", """texts => texts.map((t) => {
+            const r = t.getBoundingClientRect(), c = t.ownerSVGElement.getBoundingClientRect();
+            const m = t.getScreenCTM();
+            return [t.textContent, Math.hypot(m.c, m.d) * Number(t.getAttribute('font-size')),
+                    r.left - c.left, r.right - c.left, r.top, r.bottom, c.width];
+        })""")
+        page.shot("chart-phone")
+    finally:
+        page.page.set_viewport_size({"width": 1280, "height": 2000})
+    for text, size, left, right, _, _, width in boxes:
+        assert size >= 10 and left >= 0 and right <= width + 0.5, (text, size, left, right, width)
+    legend = [b for b in boxes if b[0] in ("training loss", "training accuracy")
+              or b[0].startswith("held-out")]
+    for i, a in enumerate(legend):
+        for b in legend[i + 1:]:  # no two legend entries overlap
+            assert a[3] <= b[2] or b[3] <= a[2] or a[5] <= b[4] or b[5] <= a[4], (a, b)
+
+
 def test_stop_ends_training_soon_and_keeps_what_was_learned(page):
     page.page.fill("#epochs", "20")
     page.page.click("#train")

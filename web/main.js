@@ -395,6 +395,7 @@ function showAdapter({ info: i, source, wheel }) {
 setUpPlayground();
 setUpPad();
 drawChart($("chart"), curve);
+window.addEventListener("resize", () => drawChart($("chart"), curve));  // its width in units follows the screen
 $("train").onclick = train;
 $("stop").onclick = stop;
 $("reset").onclick = startOver;
