@@ -553,6 +553,16 @@ def test_without_webgpu_the_page_says_what_works_and_shows_no_traceback(site, pa
             p.page.click("#download")
         download.value.save_as(tmp_path / "untrained.pt")
         assert len(torch.load(tmp_path / "untrained.pt", weights_only=True)) == 8
+        # a damaged file: one short line, the error's type without the module it lives in
+        cut = tmp_path / "cut.safetensors"
+        cut.write_bytes((200).to_bytes(8, "little") + b'{"weight": {"dtype": "F32"')
+        p.page.set_input_files("#upload", str(cut))
+        p.page.wait_for_selector("#checkpoint-status:has-text('could not load cut.safetensors')")
+        status = p.page.inner_text("#checkpoint-status")
+        assert status.startswith(
+            "could not load cut.safetensors: SafetensorError: the safetensors data is not valid safetensors: "
+            "the header declares 200 bytes"
+        ) and "\n" not in status, status
         p.shot("no-webgpu")
         assert p.console_errors == [] and p.csp_violations == []
     finally:

@@ -89,10 +89,11 @@ function errorBlock(failure) {
   }
   return block;
 }
-// The exception's text without the frames above it (a load_state_dict error lists its keys below).
+// The exception's text without the frames above it (a load_state_dict error lists its keys below), its
+// type without the module it lives in (UnpicklingError, not _pickle.UnpicklingError).
 function message(failure) {
   const lines = failure.message.trimEnd().split("\n"), first = lines.findIndex((l) => !l.startsWith(" "));
-  return lines.slice(Math.max(first, 0)).join("\n");
+  return lines.slice(Math.max(first, 0)).join("\n").replace(/^[\w.]+\.(\w+:)/, "$1");
 }
 
 // -- training demo --------------------------------------------------------------------------------
