@@ -99,6 +99,30 @@ def test_errors_show_the_visitors_frames_and_the_message(page):
     assert len(lines) <= 5 and "Traceback" not in page.page.inner_text("#output")
 
 
+def test_a_run_that_prints_a_lot_keeps_the_page_responsive_and_its_output_its_own(page):
+    """100,000 printed lines: the output shows the last ones and says how many it dropped (redrawing the
+    whole text per line froze the tab for minutes); text printed without a newline stays with its run."""
+    page.code("for i in range(100_000):\n    print(f'line {i:06d}')\nprint('unfinished', end='')\n")
+    page.page.click("#run")
+    page.page.wait_for_selector("#run:enabled", timeout=60_000)
+    text = page.page.inner_text("#output pre")
+    assert text.rstrip("\n").endswith("line 099999\nunfinished") and len(text) < 200_000, text[-200:]
+    assert text.splitlines()[0].endswith("earlier lines not shown"), text[:200]
+    assert page.run("print('next')")["output"] == "next\n"
+
+
+def test_stop_ends_a_run_that_never_ends(page):
+    """Python cannot be interrupted inside its worker: Stop ends the worker and starts a fresh Python."""
+    page.code("while True:\n    pass\n")
+    page.page.click("#run")
+    page.page.wait_for_selector("#queue:has-text('running: Run')", timeout=60_000)
+    page.page.click("#stop-run")
+    page.page.wait_for_selector("#output .error:has-text('Python was restarted')", timeout=10_000)
+    page.page.wait_for_selector("#run:enabled", timeout=180_000)
+    assert page.page.is_disabled("#stop-run") and page.page.inner_text("#adapter").startswith("WebGPU:")
+    assert ok(page.run("import torch\nprint(torch.arange(4).sum().item())"))["output"] == "6\n"
+
+
 # -- the op table, in the page ------------------------------------------------------------------
 RUNNER = r"""
 import json, pyfront
@@ -338,6 +362,30 @@ def test_training_the_digits_demo_in_the_page(page):
         assert len(ys) == 4 * 23 and max(abs(ys[i] - ys[i - 1]) for i in (23, 46, 69)) < 6, ys
 
 
+def test_the_chart_reads_on_a_phone(page):
+    """At 400 px the chart's text stays about 11 px high (a fixed 560-unit viewBox shrank it to 7 px) and
+    nothing in it runs past its edges or over another label."""
+    page.page.set_viewport_size({"width": 400, "height": 900})
+    try:
+        page.page.wait_for_function("() => document.getElementById('chart').viewBox.baseVal.width < 560")
+        boxes = page.page.eval_on_selector_all("#chart text", """texts => texts.map((t) => {
+            const r = t.getBoundingClientRect(), c = t.ownerSVGElement.getBoundingClientRect();
+            const m = t.getScreenCTM();
+            return [t.textContent, Math.hypot(m.c, m.d) * Number(t.getAttribute('font-size')),
+                    r.left - c.left, r.right - c.left, r.top, r.bottom, c.width];
+        })""")
+        page.shot("chart-phone")
+    finally:
+        page.page.set_viewport_size({"width": 1280, "height": 2000})
+    for text, size, left, right, _, _, width in boxes:
+        assert size >= 10 and left >= 0 and right <= width + 0.5, (text, size, left, right, width)
+    legend = [b for b in boxes if b[0] in ("training loss", "training accuracy")
+              or b[0].startswith("held-out")]
+    for i, a in enumerate(legend):
+        for b in legend[i + 1:]:  # no two legend entries overlap
+            assert a[3] <= b[2] or b[3] <= a[2] or a[5] <= b[4] or b[5] <= a[4], (a, b)
+
+
 def test_stop_ends_training_soon_and_keeps_what_was_learned(page):
     page.page.fill("#epochs", "20")
     page.page.click("#train")
@@ -389,6 +437,12 @@ def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
         page.run("from pyfront.examples import digits_page\ndigits_page.model().classifier[3].bias.tolist()")
     )
     assert bias["result"] == str([0.5] * 10)
+    other = tmp_path / "other_model.pt"
+    torch.save(torch.nn.Linear(2, 2).state_dict(), other)  # the whole message, not its last line
+    page.page.set_input_files("#upload", str(other))
+    page.page.wait_for_selector("#checkpoint-status:has-text('could not load other_model.pt')")
+    status = page.page.inner_text("#checkpoint-status")
+    assert "Missing key(s)" in status and 'Unexpected key(s) in state_dict: "weight"' in status, status
 
     from safetensors.torch import save_file
 
@@ -499,6 +553,16 @@ def test_without_webgpu_the_page_says_what_works_and_shows_no_traceback(site, pa
             p.page.click("#download")
         download.value.save_as(tmp_path / "untrained.pt")
         assert len(torch.load(tmp_path / "untrained.pt", weights_only=True)) == 8
+        # a damaged file: one short line, the error's type without the module it lives in
+        cut = tmp_path / "cut.safetensors"
+        cut.write_bytes((200).to_bytes(8, "little") + b'{"weight": {"dtype": "F32"')
+        p.page.set_input_files("#upload", str(cut))
+        p.page.wait_for_selector("#checkpoint-status:has-text('could not load cut.safetensors')")
+        status = p.page.inner_text("#checkpoint-status")
+        assert status.startswith(
+            "could not load cut.safetensors: SafetensorError: the safetensors data is not valid safetensors: "
+            "the header declares 200 bytes"
+        ) and "\n" not in status, status
         p.shot("no-webgpu")
         assert p.console_errors == [] and p.csp_violations == []
     finally:

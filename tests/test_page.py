@@ -133,3 +133,22 @@ def test_the_missing_wgpu_hint_names_the_pinned_version():
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert f'pip install "{driver.WGPU_PIN}"' in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_checkpoint_the_page_cannot_use_gets_a_short_answer_that_says_why():
+    digits_page.reset()
+    whole = io.BytesIO()
+    torch.save(torch.nn.Linear(2, 2), whole)  # a whole model, not a state_dict
+    with pytest.raises(Exception) as error:
+        page.load_checkpoint(whole.getvalue(), "model.pt")
+    assert "\n" not in str(error.value) and "model.state_dict()" in str(error.value), str(error.value)
+    cut = (200).to_bytes(8, "little") + b'{"weight": {"dtype": "F32"'  # a truncated .safetensors
+    with pytest.raises(Exception, match="not valid safetensors: the header declares 200 bytes"):
+        page.load_checkpoint(cut, "digits.safetensors")
+    state = io.BytesIO()
+    torch.save(torch.nn.Linear(2, 2).state_dict(), state)  # another model's state_dict: torch's message
+    with pytest.raises(RuntimeError, match="(?s)Missing key.*Unexpected key"):
+        page.load_checkpoint(state.getvalue(), "other.pt")
+    assert page.load_checkpoint(digits_page.state_dict_bytes("safetensors"), "digits.safetensors") == (
+        "<All keys matched successfully>"
+    )

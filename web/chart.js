@@ -1,7 +1,7 @@
 // The training chart, as a few SVG elements: loss (left axis) and accuracy in % (right axis) against the
 // step (one batch), smoothed across epoch boundaries, with the held-out accuracy after each epoch as dots.
 const NS = "http://www.w3.org/2000/svg";
-const W = 560, H = 220, L = 52, R = 52, T = 28, B = 42;  // size and margins, in viewBox units
+const H = 220, L = 52, R = 52, B = 42;  // height and margins, in viewBox units
 const COLORS = { loss: "#e8590c", accuracy: "#1c7ed6", test: "#2b8a3e", grid: "#e9ecef", ink: "#5b6475" };
 
 function el(parent, name, attrs, text) {
@@ -24,8 +24,23 @@ function smooth(values, beta = 0.9) {
   return values.map((v, i) => { m = beta * m + (1 - beta) * v; return m / (1 - beta ** (i + 1)); });
 }
 
+// The chart's width in viewBox units follows its width on screen (560 at most), so its 11-unit text stays
+// about 11 px on a phone, where a 560-wide viewBox shrank it to 7 px; the legend then takes two rows.
 export function drawChart(svg, { loss, accuracy, test }) {
   svg.replaceChildren();
+  const W = Math.round(Math.min(560, Math.max(320, svg.clientWidth || 560)));
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const legend = [["loss", COLORS.loss, "training loss"], ["acc", COLORS.accuracy, "training accuracy"],
+                  ["test", COLORS.test, "held-out accuracy (after each epoch)"]];
+  let lx = L, ly = 8;
+  const places = legend.map(([, , label]) => {
+    const width = 14 + label.length * 5.6 + 16;  // about 5.6 units per character at 11 px
+    if (lx > L && lx + width - 16 > W - 8) { lx = L; ly += 16; }
+    const place = [lx, ly];
+    lx += width;
+    return place;
+  });
+  const T = ly + 20;
   const steps = Math.max(loss.length, 10), xStep = tickStep(steps, 6), xMax = Math.ceil(steps / xStep) * xStep;
   const smoothLoss = smooth(loss), smoothAcc = smooth(accuracy);
   const top = Math.max(0.5, ...smoothLoss), yStep = tickStep(top, 4), lossMax = Math.ceil(top / yStep) * yStep;
@@ -64,16 +79,14 @@ export function drawChart(svg, { loss, accuracy, test }) {
   }
   for (const [s, a] of test) el(svg, "circle", { cx: x(s), cy: yAcc(a), r: 4, fill: COLORS.test, class: "test-point" });
 
-  const legend = [["loss", COLORS.loss, "training loss"], ["acc", COLORS.accuracy, "training accuracy"],
-                  ["test", COLORS.test, "held-out accuracy (after each epoch)"]];
-  let lx = L;
-  for (const [, color, label] of legend) {
-    el(svg, "rect", { x: lx, y: 8, width: 10, height: 10, fill: color, rx: 2 });
-    el(svg, "text", { x: lx + 14, y: 17, fill: COLORS.ink, "font-size": 11 }, label);
-    lx += 14 + label.length * 5.6 + 16;  // about 5.6 units per character at 11 px
-  }
+  legend.forEach(([, color, label], i) => {
+    const [x0, y0] = places[i];
+    el(svg, "rect", { x: x0, y: y0, width: 10, height: 10, fill: color, rx: 2 });
+    el(svg, "text", { x: x0 + 14, y: y0 + 9, fill: COLORS.ink, "font-size": 11 }, label);
+  });
   if (!loss.length) {
     el(svg, "text", { x: (L + W - R) / 2, y: (T + H - B) / 2, "text-anchor": "middle", fill: COLORS.ink,
-      "font-size": 13 }, "press Train: the curves appear here as the model learns");
+      "font-size": 13 }, W < 480 ? "press Train to see the curves" :
+      "press Train: the curves appear here as the model learns");
   }
 }

@@ -3,26 +3,34 @@ import { EXAMPLES } from "./examples.js";
 import { createEditor } from "./editor.js";
 import { drawChart } from "./chart.js";
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const jobs = new Map();  // id -> {label, running, resolve, reject, onOutput, onProgress}
 let nextId = 1;
 let info = { webgpu: false };
 const $ = (id) => document.getElementById(id);
 
-const ready = new Promise((resolve, reject) => {
-  worker.onmessage = ({ data }) => {
-    if (data.kind === "ready") return resolve(data);
-    if (data.kind === "failed") return reject(new Error(data.message));
-    const job = jobs.get(data.id);
-    if (!job) return;
-    if (data.kind === "started") job.running = true;
-    else if (data.kind === "stdout" || data.kind === "stderr") job.onOutput(data.text + "\n", data.kind);
-    else if (data.kind === "progress") job.onProgress(JSON.parse(data.json));
-    else if (data.kind === "done") { jobs.delete(data.id); job.resolve(data); }
-    else if (data.kind === "error") { jobs.delete(data.id); job.reject(data); }
-    showQueue();
-  };
-});
+// Python runs in a Web Worker. A Run that never ends (`while True: pass`) cannot be interrupted inside
+// it (that needs cross-origin isolation, which a plain static server does not give), so stopping a Run
+// ends the worker and starts a fresh one.
+let worker, ready;
+function startPython() {
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  ready = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.kind === "ready") return resolve(data);
+      if (data.kind === "failed") return reject(new Error(data.message));
+      const job = jobs.get(data.id);
+      if (!job) return;
+      if (data.kind === "started") job.running = true;
+      else if (data.kind === "stdout" || data.kind === "stderr") job.onOutput(data.text + "\n", data.kind);
+      else if (data.kind === "progress") job.onProgress(JSON.parse(data.json));
+      else if (data.kind === "done") { jobs.delete(data.id); job.resolve(data); }
+      else if (data.kind === "error") { jobs.delete(data.id); job.reject(data); }
+      showQueue();
+    };
+  });
+  return ready;
+}
+startPython();
 
 // Run Python in the worker. Resolves to {result} (or {bytes} with binary); rejects with {message, details}:
 // the visitor's frames and the final message, and the whole traceback.
@@ -48,6 +56,7 @@ function showQueue() {
   if (waiting.length) parts.push(`waiting for a turn: ${waiting.join(", ")}` +
                                  (training ? " (next, between two training batches)" : ""));
   $("queue").textContent = parts.length ? `Python: ${parts.join(" · ")}` : "";
+  $("stop-run").disabled = !all.some((j) => j.label === "Run");
 }
 
 // For tests and the console: window.pyfront.run(code) resolves to {output, result} or {output, error, details}.
@@ -80,7 +89,12 @@ function errorBlock(failure) {
   }
   return block;
 }
-const lastLine = (failure) => failure.message.trim().split("\n").pop();
+// The exception's text without the frames above it (a load_state_dict error lists its keys below), its
+// type without the module it lives in (UnpicklingError, not _pickle.UnpicklingError).
+function message(failure) {
+  const lines = failure.message.trimEnd().split("\n"), first = lines.findIndex((l) => !l.startsWith(" "));
+  return lines.slice(Math.max(first, 0)).join("\n").replace(/^[\w.]+\.(\w+:)/, "$1");
+}
 
 // -- training demo --------------------------------------------------------------------------------
 const curve = { loss: [], accuracy: [], test: [] };  // per step; test: [step, accuracy] per epoch
@@ -123,7 +137,7 @@ async function train() {
       : " · done: now draw a digit";
     predict();
   } catch (failure) {
-    $("train-status").textContent = `training failed: ${lastLine(failure)}`;
+    $("train-status").textContent = `training failed: ${message(failure)}`;
   } finally {
     $("train").disabled = $("reset").disabled = !info.webgpu;
     $("stop").disabled = true;
@@ -198,7 +212,7 @@ async function predict() {
                               `json.dumps(digits_page.predict(${JSON.stringify(pixels)}))`, { label: "your drawing" });
     showProbabilities(JSON.parse(done.result));
   } catch (failure) {
-    $("prediction").textContent = lastLine(failure);
+    $("prediction").textContent = message(failure);
   }
 }
 
@@ -229,7 +243,7 @@ async function download(format) {
     link.click();
     URL.revokeObjectURL(link.href);
   } catch (failure) {
-    $("checkpoint-status").textContent = `could not save: ${lastLine(failure)}`;
+    $("checkpoint-status").textContent = `could not save: ${message(failure)}`;
   }
 }
 
@@ -237,8 +251,9 @@ async function upload(file) {
   const data = new Uint8Array(await file.arrayBuffer());
   $("checkpoint-status").textContent = `loading ${file.name}…`;
   try {
-    const done = await python("from js import pageData\nfrom pyfront.examples import digits_page\n" +
-                              "digits_page.load_state_dict_bytes(pageData.to_bytes())", { label: "loading a checkpoint", data });
+    const done = await python("from js import pageData\nimport page\n" +
+                              `page.load_checkpoint(pageData.to_bytes(), ${JSON.stringify(file.name)})`,
+                              { label: "loading a checkpoint", data });
     checkpointName = file.name;
     curve.loss.length = curve.accuracy.length = curve.test.length = 0;
     drawChart($("chart"), curve);
@@ -248,7 +263,7 @@ async function upload(file) {
     $("train-status").textContent = `The model is ${file.name}; Train continues from it.`;
     predict();
   } catch (failure) {
-    $("checkpoint-status").textContent = `could not load ${file.name}: ${lastLine(failure)}`;
+    $("checkpoint-status").textContent = `could not load ${file.name}: ${message(failure)}`;
   } finally {
     $("upload").value = "";
   }
@@ -264,6 +279,31 @@ function encodeCode(text) {
 function decodeCode(text) {
   const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+// A Run's printed text, drawn at most every 50 ms and capped to its last MAX_OUTPUT characters: a loop
+// that prints 100,000 lines otherwise rebuilds the whole text per line and freezes the tab for minutes.
+const MAX_OUTPUT = 100_000;
+function outputSink(pre) {
+  let shown = "", pending = "", dropped = 0, timer = null;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = null;
+    if (!pending) return;
+    shown += pending;
+    pending = "";
+    if (shown.length > MAX_OUTPUT) {
+      const cut = shown.indexOf("\n", shown.length - MAX_OUTPUT) + 1 || shown.length - MAX_OUTPUT;
+      dropped += shown.slice(0, cut).split("\n").length - 1;
+      shown = shown.slice(cut);
+    }
+    pre.textContent = (dropped ? `… ${dropped.toLocaleString("en")} earlier lines not shown\n` : "") + shown;
+  };
+  const add = (text) => {
+    pending += text;
+    timer ??= setTimeout(flush, 50);
+  };
+  return { add, flush };
 }
 
 function setUpPlayground() {
@@ -282,15 +322,17 @@ function setUpPlayground() {
     if (button.disabled) return;
     button.disabled = true;
     output.replaceChildren();
-    const out = document.createElement("pre");
+    const out = document.createElement("pre"), sink = outputSink(out);
     output.append(out);
     try {
-      await python(editor.text, { label: "Run", onOutput: (text) => { out.textContent += text; } });
+      await python(editor.text, { label: "Run", onOutput: sink.add });
+      sink.flush();
       if (!out.textContent) out.textContent = "(no output: print() shows values)";
     } catch (failure) {
+      sink.flush();
       output.append(errorBlock(failure));
     } finally {
-      button.disabled = false;
+      button.disabled = document.body.dataset.ready !== "true";  // off while a stopped Python restarts
     }
   };
   const editor = createEditor($("editor"), { doc: start, onRun: run, onChange: keep });
@@ -305,6 +347,33 @@ function setUpPlayground() {
     field.hidden = false; field.value = url; field.select();
     navigator.clipboard?.writeText(url).catch(() => {});
   };
+}
+
+// Stop a Run: end Python's worker and start a fresh one (what Python held, the trained model too, is lost).
+const RESTARTED = "Stopped: Python was restarted, so variables, imports and the trained model start afresh.";
+async function restartPython() {
+  worker.terminate();
+  info = { webgpu: false };  // until the new worker is ready: the jobs' finally blocks keep buttons off
+  for (const id of ["run", "train", "reset", "download", "download-safetensors", "upload"]) $(id).disabled = true;
+  for (const job of jobs.values()) job.reject({ message: RESTARTED, details: "" });
+  jobs.clear();
+  showQueue();
+  curve.loss.length = curve.accuracy.length = curve.test.length = 0;
+  checkpointName = null;
+  drawChart($("chart"), curve);
+  $("test-accuracy").textContent = "";
+  document.body.dataset.ready = "false";
+  window.pyfront.ready = startPython();
+  await ready.then(pythonReady);
+  $("train-status").textContent = "Python was restarted to stop a Run: the model starts afresh.";
+}
+
+function pythonReady(message) {
+  showAdapter(message);
+  for (const id of ["run", "download", "download-safetensors", "upload"]) $(id).disabled = false;
+  for (const id of ["train", "reset"]) $(id).disabled = !info.webgpu;
+  if (!info.webgpu) $("train-status").textContent = "Training needs WebGPU (see the line at the top).";
+  document.body.dataset.ready = "true";
 }
 
 function showAdapter({ info: i, source, wheel }) {
@@ -327,19 +396,15 @@ function showAdapter({ info: i, source, wheel }) {
 setUpPlayground();
 setUpPad();
 drawChart($("chart"), curve);
+window.addEventListener("resize", () => drawChart($("chart"), curve));  // its width in units follows the screen
 $("train").onclick = train;
 $("stop").onclick = stop;
 $("reset").onclick = startOver;
 $("download").onclick = () => download("pt");
 $("download-safetensors").onclick = () => download("safetensors");
 $("upload").onchange = (e) => e.target.files[0] && upload(e.target.files[0]);
-ready.then((message) => {
-  showAdapter(message);
-  for (const id of ["run", "download", "download-safetensors", "upload"]) $(id).disabled = false;
-  for (const id of ["train", "reset"]) $(id).disabled = !info.webgpu;
-  if (!info.webgpu) $("train-status").textContent = "Training needs WebGPU (see the line at the top).";
-  document.body.dataset.ready = "true";
-}).catch((err) => {
+$("stop-run").onclick = restartPython;
+ready.then(pythonReady).catch((err) => {
   $("adapter").textContent = `Python failed to start: ${err.message.split("\n")[0]}`;
   $("adapter").className = "warn";
 });

@@ -8,10 +8,12 @@ Nothing here needs Pyodide at import time, so the test suite imports it natively
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import importlib.abc
 import importlib.util
 import linecache
+import os
 import sys
 import traceback
 
@@ -69,6 +71,38 @@ def full_error(error: BaseException) -> str:
     return "".join(traceback.format_exception(error)).rstrip("\n")
 
 
+def load_checkpoint(raw: bytes, name: str) -> str:
+    """Load a visitor's checkpoint into the page's digits model; returns what load_state_dict said.
+    A file named .safetensors is read as one (a damaged one then says what is wrong with it, not that it
+    is no PyTorch checkpoint), and a whole pickled model gets one line instead of torch.load's page."""
+    import pickle
+
+    from pyfront.examples import digits_page
+    from pyfront.safetensors import load
+
+    raw = bytes(raw)
+    if name.lower().endswith(".safetensors") and not digits_page.is_safetensors(raw):
+        load(raw)  # raises safetensors' own error: what is wrong with the file
+    try:
+        return digits_page.load_state_dict_bytes(raw)
+    except pickle.UnpicklingError as error:
+        if not str(error).startswith("Weights only load failed"):
+            raise
+        raise pickle.UnpicklingError(
+            "this file holds Python objects besides tensors (a whole model saved with torch.save(model)?); "
+            "the page loads a state_dict: save model.state_dict() and load that file"
+        ) from None
+
+
+def flush_output() -> None:
+    """Hand the page what was printed without a newline yet, so it shows with this job's output, not the
+    next one's: Pyodide's line-batched stdout passes a partial line on only at an fsync."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+        with contextlib.suppress(OSError, ValueError):  # natively: a pipe or a closed stream
+            os.fsync(stream.fileno())
+
+
 async def run_job(code: str, started=None, exclusive: bool = True, webgpu: bool = True) -> list:
     """Run ``code`` (top-level ``await`` allowed) in the visitor's namespace: ``[True, value of the last
     expression]`` or ``[False, short error, full traceback]``. ``started()`` is called once the job
@@ -83,6 +117,8 @@ async def run_job(code: str, started=None, exclusive: bool = True, webgpu: bool 
             return [True, await eval_code_async(code, USER_GLOBALS, filename=FILENAME)]
         except BaseException as error:  # noqa: B036 -- SystemExit and KeyboardInterrupt end a job too
             return [False, short_error(error, webgpu), full_error(error)]
+        finally:
+            flush_output()
 
     if not exclusive:
         return await run()
