@@ -176,6 +176,7 @@ def bind_all():
     # as torch: ``2 * t`` is ``t * 2`` and ``2 / t`` is ``t.reciprocal() * 2``, so the number stays the
     # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args)
     Tensor.__rmul__ = _operator(lambda self, other: ew.mul(self, other))
+    Tensor.__rsub__ = _operator(ew.rsub)  # ``1 - t`` is torch.rsub(t, 1), recorded as RsubBackward1
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
         setattr(Tensor, f"__{name}__", _operator(fn))
