@@ -52,4 +52,11 @@ _argcheck.install(Tensor, [n for n in vars(Tensor) if not n.startswith("__")], m
 _argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not n.startswith("_")],
                   prefix="F.")
 
+# sparse COO tensors: torch.sparse.mm, torch.mm / torch.spmm with a sparse first operand
+from . import sparse  # noqa: E402
+from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+
+sparse.install()
+mm = spmm = sparse.accepting_sparse(mm)  # noqa: F405
+
 __version__ = "0.1.0"
