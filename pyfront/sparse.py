@@ -38,7 +38,7 @@ class SparseCooTensor:
     is_sparse = True
 
     def __init__(self, indices: Tensor, values: Tensor, size: tuple, coalesced: bool):
-        self._indices, self._values, self._size, self._coalesced = indices, values, tuple(size), coalesced
+        self._ind, self._val, self._size, self._coalesced = indices, values, tuple(size), coalesced
 
     # -- what PyTorch's sparse tensor answers --------------------------------------------------------
     @property
@@ -60,48 +60,53 @@ class SparseCooTensor:
 
     @property
     def dtype(self):
-        return self._values.dtype
+        return self._val.dtype
 
     @property
     def device(self):
-        return self._values.device
+        return self._val.device
 
     @property
     def requires_grad(self) -> bool:
-        return self._values.requires_grad
+        return self._val.requires_grad
 
     @property
     def grad(self):
         """The gradient with respect to the tensor at its stored positions, as a coalesced sparse tensor
         (a duplicated position's values each have that gradient). PyTorch's torch.mm and spmm give a
         dense gradient at every position instead; torch.sparse.mm gives this one."""
-        g = self._values.grad
+        g = self._val.grad
         if g is None:
             return None
         flat = self._flat().tolist()
         first = sorted({f: k for k, f in reversed(list(enumerate(flat)))}.items())
         keep = _tensor([k for _, k in first], dtype=dt.int64, device=self.device)
-        return SparseCooTensor(self._indices.index_select(1, keep), g.index_select(0, keep), self._size, True)
+        return SparseCooTensor(self._ind.index_select(1, keep), g.index_select(0, keep), self._size, True)
 
     def requires_grad_(self, requires_grad: bool = True):
-        self._values.requires_grad_(requires_grad)
+        self._val.requires_grad_(requires_grad)
         return self
 
     def _nnz(self) -> int:
-        return self._indices.shape[1]
+        return self._ind.shape[1]
 
     def indices(self) -> Tensor:
         if not self._coalesced:
             raise RuntimeError("Cannot get indices on an uncoalesced tensor, please call .coalesce() first")
-        return self._indices
+        return self._ind
 
     def values(self) -> Tensor:
         if not self._coalesced:
             raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
-        return self._values
+        return self._val
 
-    def _indices_(self) -> Tensor:
-        return self._indices
+    def _indices(self) -> Tensor:
+        """The indices as stored, coalesced or not."""
+        return self._ind
+
+    def _values(self) -> Tensor:
+        """The values as stored, coalesced or not."""
+        return self._val
 
     def is_coalesced(self) -> bool:
         return self._coalesced
@@ -112,7 +117,7 @@ class SparseCooTensor:
         strides = [math.prod(self._size[d + 1:]) for d in range(self.dim())]
         flat = zeros(self._nnz(), dtype=dt.int64, device=self.device)
         for d, s in enumerate(strides):
-            flat = flat + self._indices[d] * s
+            flat = flat + self._ind[d] * s
         return flat
 
     def coalesce(self) -> "SparseCooTensor":
@@ -123,7 +128,7 @@ class SparseCooTensor:
         unique = sorted(set(flat))
         slot = {f: i for i, f in enumerate(unique)}
         where = _tensor([slot[f] for f in flat], dtype=dt.int64, device=self.device)
-        values = zeros(len(unique), dtype=self.dtype, device=self.device).index_add(0, where, self._values)
+        values = zeros(len(unique), dtype=self.dtype, device=self.device).index_add(0, where, self._val)
         coords = [[f // math.prod(self._size[d + 1:]) % self._size[d] for f in unique]
                   for d in range(self.dim())]
         indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(self.dim(), len(unique))
@@ -132,30 +137,33 @@ class SparseCooTensor:
     def to_dense(self) -> Tensor:
         """The dense tensor (duplicates added), differentiable in the values."""
         out = zeros(math.prod(self._size), dtype=self.dtype, device=self.device)
-        return out.index_add(0, self._flat(), self._values).reshape(self._size)
+        return out.index_add(0, self._flat(), self._val).reshape(self._size)
 
     def to(self, *args, **kwargs) -> "SparseCooTensor":
-        return SparseCooTensor(self._indices.to(*[a for a in args if not isinstance(a, dt.dtype)],
+        return SparseCooTensor(self._ind.to(*[a for a in args if not isinstance(a, dt.dtype)],
                                                 **{k: v for k, v in kwargs.items() if k != "dtype"}),
-                               self._values.to(*args, **kwargs), self._size, self._coalesced)
+                               self._val.to(*args, **kwargs), self._size, self._coalesced)
 
     def cpu(self):
         return self.to("cpu")
 
     def detach(self):
-        return SparseCooTensor(self._indices, self._values.detach(), self._size, self._coalesced)
+        return SparseCooTensor(self._ind, self._val.detach(), self._size, self._coalesced)
 
     def __matmul__(self, other):
         return _sparse_mm(self, other)
 
+    def mm(self, other):
+        return _sparse_mm(self, other)
+
     def __repr__(self) -> str:
         pad = " " * len("tensor(indices=")
-        indices = repr(self._indices).replace("\n", "\n" + pad)
-        values = repr(self._values.detach()).replace("\n", "\n" + " " * len("       values="))
+        indices = repr(self._ind).replace("\n", "\n" + pad)
+        values = repr(self._val.detach()).replace("\n", "\n" + " " * len("       values="))
         tail = f"size={self._size}, nnz={self._nnz()}, layout=torch.sparse_coo"
         if self.requires_grad:
-            tail += ", requires_grad=True" if self._values.grad_fn is None else \
-                f", grad_fn=<{type(self._values.grad_fn).__name__}>"
+            tail += ", requires_grad=True" if self._val.grad_fn is None else \
+                f", grad_fn=<{type(self._val.grad_fn).__name__}>"
         return f"tensor(indices={indices},\n       values={values},\n       {tail})"
 
 
@@ -224,10 +232,10 @@ def _sparse_mm(mat1, mat2, node="MmBackward0") -> Tensor:
     if mat1.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {mat1.shape[1]}, "
                            f"got {mat2.shape[0]}")
-    row, col = mat1._indices[0], mat1._indices[1]
-    picked = mat2.index_select(0, col) * mat1._values.to(mat2.dtype).unsqueeze(1)
+    row, col = mat1._ind[0], mat1._ind[1]
+    picked = mat2.index_select(0, col) * mat1._val.to(mat2.dtype).unsqueeze(1)
     out = zeros(mat1.shape[0], mat2.shape[1], dtype=mat2.dtype, device=mat2.device).index_add(0, row, picked)
-    graph.present_as(out, node, since, [mat1._values, mat2])
+    graph.present_as(out, node, since, [mat1._val, mat2])
     return out
 
 

@@ -46,13 +46,14 @@ def test_build_coalesce_dense_and_print(device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("how", ["sparse.mm", "spmm", "mm", "matmul"])
+@pytest.mark.parametrize("how", ["sparse.mm", "spmm", "mm", "matmul", "method"])
 def test_mm_values_and_gradients(how, device):
     def run(lib, dev):
         s = _sparse(lib, dev, requires_grad=True)
         x = lib.tensor(np.arange(6.0, dtype=np.float32).reshape(3, 2).tolist(), device=dev).requires_grad_() \
             if lib is pyfront else torch.arange(6.0).reshape(3, 2).requires_grad_()
-        fn = {"sparse.mm": lib.sparse.mm, "spmm": lib.spmm, "mm": lib.mm, "matmul": lambda a, b: a @ b}[how]
+        fn = {"sparse.mm": lib.sparse.mm, "spmm": lib.spmm, "mm": lib.mm, "matmul": lambda a, b: a @ b,
+              "method": lambda a, b: a.mm(b)}[how]
         y = fn(s, x)
         (y * y).sum().backward()
         return y, x.grad, s.grad
