@@ -42,6 +42,10 @@ EXPRS = {
     "linear": lambda m, x: m.nn.functional.linear(x, x[:2], x[0, :2]),
     "cross_entropy": lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 1, 2], device=x.device)),
     "setitem": lambda m, x: _setitem(x), "mse_chain": _mlp_loss,
+    "fill_": lambda m, x: (x * 2).fill_(5.0), "zero_": lambda m, x: (x * 2).zero_(),
+    "leaky_relu_inplace": lambda m, x: m.nn.functional.leaky_relu(x * 1, inplace=True),
+    "elu_inplace": lambda m, x: m.nn.functional.elu(x * 1, inplace=True),
+    "threshold_inplace": lambda m, x: m.nn.functional.threshold(x * 1, 0.1, 0.0, True),
 }
 
 

@@ -121,18 +121,21 @@ def node_class(name: str, base=None) -> type:
     return cls
 
 
-def present_as(out, name: str, since: int, inputs=None):
+def present_as(out, name: str, since: int, inputs=None, edges=None):
     """Name the node that produced ``out`` (a Tensor or a tuple of them) ``name``, where that node was
     recorded after node number ``since``: a composite op shows the node PyTorch's one op records, and
-    as its ``next_functions`` the edges of its differentiable ``inputs``."""
+    as its ``next_functions`` the edges of its differentiable ``inputs`` (or ``edges``, taken before an
+    in-place op gave an input a new history)."""
+    if inputs is not None:
+        edges = tuple(i._edge() for i in inputs if i.dtype.is_floating_point)
     for t in out if isinstance(out, (tuple, list)) else (out,):
         fn = getattr(t, "_grad_fn", None)
         if not isinstance(fn, Node) or fn._seq <= since:
             continue
         if type(fn).__name__ != name:
             fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
-        if inputs is not None:
-            fn.shown_edges = tuple(i._edge() for i in inputs if i.dtype.is_floating_point)
+        if edges is not None:
+            fn.shown_edges = tuple(edges)
 
 
 class OpNode(Node):

@@ -10,6 +10,8 @@ from numbers import Number
 
 from .. import _warnings
 from .. import dtypes as dt
+from ..autograd import graph
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, sampling, views
@@ -58,6 +60,11 @@ def _operator(fn):
 
 
 def _fill_(self, value):
+    return _fill_recording(self, value, "FillBackward2")
+
+
+def _fill_recording(self, value, node):
+    """``fill_``, its node named ``node`` as PyTorch names it (zero_ records ZeroBackward0)."""
     from .creation import full
 
     if isinstance(value, Tensor):
@@ -66,7 +73,13 @@ def _fill_(self, value):
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
         return self._assign(value.to(self.dtype).expand(self.shape))
-    return self._assign(full(self.shape, value, dtype=self.dtype, device=self.device))
+    new = full(self.shape, value, dtype=self.dtype, device=self.device)
+    if self.requires_grad and is_grad_enabled():
+        # PyTorch keeps the history, with a zero gradient (FillBackward2, ZeroBackward0 for zero_)
+        since = graph.SEQUENCE[0]
+        new = ew.where(self.new_zeros((), dtype=dt.bool_), self, new)
+        graph.present_as(new, node, since, [self])
+    return self._assign(new)
 
 
 def _copy_(self, src, non_blocking=False):
@@ -186,7 +199,7 @@ def bind_all():
     Tensor.__invert__ = ew.bitwise_not
     Tensor.__hash__ = lambda self: id(self)
     Tensor.fill_ = _fill_
-    Tensor.zero_ = lambda self: _fill_(self, 0)
+    Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)

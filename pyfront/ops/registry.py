@@ -81,15 +81,17 @@ def records(name):
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            inputs = [t for a in (*args, *kwargs.values())
+                      for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
+            before = {id(t): t._edge() for t in inputs}  # an in-place op gives its input a new history
             since = graph.SEQUENCE[0]
             out = fn(*args, **kwargs)
             node_name = name if isinstance(name, str) else name(*args, **kwargs)
-            inputs = [t for a in (*args, *kwargs.values())
-                      for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
             if isinstance(node_name, tuple):  # (name, the inputs in the order PyTorch's op takes them)
                 node_name, inputs = node_name
             if node_name is not None:
-                graph.present_as(out, node_name, since, inputs)
+                edges = [before.get(id(t)) or t._edge() for t in inputs if t.dtype.is_floating_point]
+                graph.present_as(out, node_name, since, edges=edges)
             return out
         return wrapper
     return deco

@@ -78,6 +78,13 @@ def _inplace_of(fn):
     return inplace
 
 
+def _inplace_node(op: str):
+    """The node of an activation whose in-place form PyTorch records as another overload (``Backward1``)."""
+    def node(*args, inplace=False, **kwargs):
+        return f"{op}Backward{int(bool(inplace) or (len(args) > 1 and args[-1] is True))}"
+    return node
+
+
 def _floating(kernel: str, input: Tensor) -> None:
     """PyTorch's activation kernels exist for floating dtypes only (hardtanh, relu6 and threshold
     take integers too)."""
@@ -158,7 +165,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _hardtanh(input, 0.0, 6.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu, grad_fn="LeakyReluBackward0")
+@composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu,
+           grad_fn=_inplace_node("LeakyRelu"))
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -191,7 +199,7 @@ def _elu(input, alpha, scale, input_scale):
     return ew.where(negative, neg, input * scale)
 
 
-@composite(torch_name="nn.functional.elu", samples=samples.elu, grad_fn="EluBackward0")
+@composite(torch_name="nn.functional.elu", samples=samples.elu, grad_fn=_inplace_node("Elu"))
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Exponential linear unit, elementwise: ``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
@@ -220,7 +228,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn="EluBackward0")
+@composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn=_inplace_node("Elu"))
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
 
@@ -243,7 +251,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn="CeluBackward0")
+@composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn=_inplace_node("Celu"))
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
@@ -554,7 +562,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, 0.0, input).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.threshold", samples=samples.threshold, grad_fn="ThresholdBackward0")
+@composite(torch_name="nn.functional.threshold", samples=samples.threshold,
+           grad_fn=_inplace_node("Threshold"))
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
 
