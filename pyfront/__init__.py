@@ -72,4 +72,11 @@ amp.autocast_mode.install(globals())
 amp.autocast_mode.install(Tensor)
 amp.autocast_mode.install(nn.functional.__dict__)
 
+# sparse COO tensors: torch.sparse.mm, torch.mm / torch.spmm with a sparse first operand
+from . import sparse  # noqa: E402
+from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+
+sparse.install()
+mm = spmm = sparse.accepting_sparse(mm)  # noqa: F405
+
 __version__ = "0.1.0"

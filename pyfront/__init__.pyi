@@ -21,6 +21,7 @@ from . import printing as printing
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
+from . import sparse as sparse
 from . import utils as utils
 from . import webgpu as webgpu
 from .amp.autocast_mode import autocast as autocast
@@ -45,6 +46,7 @@ from .ops.legacy import LongTensor as LongTensor
 from .ops.legacy import ShortTensor as ShortTensor
 from .random import Generator as Generator
 from .shape import Size as Size
+from .sparse import layout as layout
 from .tensor import Tensor as Tensor
 import builtins
 
@@ -68,6 +70,8 @@ nan: object
 newaxis: object
 pi: object
 short: dtype
+sparse_coo: layout
+strided: layout
 uint8: dtype
 __version__: str = '0.1.0'
 
@@ -673,8 +677,8 @@ def minimum(input, other):
     """Elementwise ``minimum`` with broadcasting and type promotion, as ``torch.minimum``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
+def mm(mat1, mat2):
+    """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
 
 def moveaxis(input, source, destination):
     """As ``torch.moveaxis``. (pyfront.ops.views.movedim)"""
@@ -919,8 +923,25 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     """(values, indices) sorted along ``dim``; stable always (equal values keep their order).
     (pyfront.ops.composite.reductions.sort)"""
 
+def sparse_coo_tensor(
+    indices,
+    values,
+    size=None,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    check_invariants=None,
+    is_coalesced=None,
+):
+    """A sparse COO tensor with ``values`` at ``indices`` (``(ndim, nnz)``), as
+    ``torch.sparse_coo_tensor``. (pyfront.sparse.sparse_coo_tensor)"""
+
 def split(tensor, split_size_or_sections, dim=0):
     """As ``torch.split``. (pyfront.ops.views.split)"""
+
+def spmm(mat1, mat2):
+    """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
 
 def sqrt(input):
     """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""

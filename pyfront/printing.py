@@ -201,7 +201,7 @@ def tensor_repr(t: Tensor) -> str:
         body = _values_str(t.detach(), indent)
     try:
         grad_fn = t.grad_fn
-        grad_fn_name = None if grad_fn is None else grad_fn.name()
+        grad_fn_name = None if grad_fn is None else type(grad_fn).__name__
     except RuntimeError:  # regenerating a view's history can fail; PyTorch prints this then
         grad_fn_name = "Invalid"
     if grad_fn_name is not None:

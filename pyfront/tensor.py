@@ -418,7 +418,7 @@ class Tensor:
             seen.add(node)
             node.replace_saved(self._storage, current_value)
             if since is not None:
-                stack.extend(n for n, _ in node.next_functions if n is not None and n._seq > since)
+                stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
 
     def _check_inplace_allowed(self):
         if self._base is None and self._requires_grad and self._grad_fn is None:

@@ -494,6 +494,9 @@ class Tensor:
     @property
     def itemsize(self) -> builtins.int:
         """As ``torch.Tensor.itemsize``. (pyfront.tensor.Tensor.itemsize)"""
+    @property
+    def layout(self):
+        """As ``torch.Tensor.layout``. (made by pyfront.sparse.install)"""
     def le(self, other):
         """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -893,6 +896,11 @@ class Tensor:
     def to(self, *args, **kwargs):
         """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; self if unchanged.
         (pyfront.ops.conversion.to)"""
+    def to_dense(self):
+        """As ``torch.Tensor.to_dense``. (made by pyfront.sparse.install)"""
+    def to_sparse(self, sparse_dim=None):
+        """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``.
+        (pyfront.sparse._to_sparse)"""
     def tolist(self):
         """As ``torch.Tensor.tolist``. (pyfront.tensor.Tensor.tolist)"""
     def tolist_async(self):

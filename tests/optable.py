@@ -195,6 +195,7 @@ def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, d
     with warns_as(t_warned):
         p_out = pfn(*p_args, **p_kw)
     assert_same(p_out, t_out, **tol)
+    assert_same_grad_fn(name, p_out, t_out)
     if not differentiable:
         return
     leaves = [(b[2], b[3]) for b in list(built) + list(kw_built.values()) if b[2] is not None]
@@ -227,6 +228,24 @@ def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, d
 
 def _tensors(out):
     return [o for o in (out if isinstance(out, (tuple, list)) else (out,)) if isinstance(o, torch.Tensor)]
+
+
+def _grad_fn_names(out):
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    return [type(o.grad_fn).__name__ if o.grad_fn is not None else None
+            for o in outs if isinstance(o, (torch.Tensor, pyfront.Tensor))]
+
+
+# Ops whose outputs' grad_fn class name may differ from torch's, and why (keep it empty).
+KNOWN_GRAD_FN_DIFFERENCES: dict[str, str] = {}
+
+
+def assert_same_grad_fn(name, p_out, t_out):
+    """The node an op records is torch's: ``type(out.grad_fn).__name__`` (what a printed tensor shows)."""
+    if name in KNOWN_GRAD_FN_DIFFERENCES:
+        return
+    got, expected = _grad_fn_names(p_out), _grad_fn_names(t_out)
+    assert got == expected, f"grad_fn {got} where torch records {expected}"
 
 
 def _resolve(module, name):

@@ -33,7 +33,7 @@ def _topo_counts(roots):
         if node in seen:
             continue
         seen.add(node)
-        for nxt, _ in node.next_functions:
+        for nxt, _ in node.edges:
             if nxt is not None:
                 counts[nxt] = counts.get(nxt, 0) + 1
                 stack.append(nxt)
@@ -69,7 +69,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     _accumulate(node, grads[0], create_graph)
                 continue
             if all(g is None for g in grads):
-                in_grads = (None,) * len(node.next_functions)
+                in_grads = (None,) * len(node.edges)
             else:
                 in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
                 if not isinstance(in_grads, (tuple, list)):
@@ -78,7 +78,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 hook(in_grads, grads)
             if not retain_graph:
                 node.release()
-            for (nxt, nr), g, (shape, dtype) in zip(node.next_functions, in_grads, node.input_meta):
+            for (nxt, nr), g, (shape, dtype) in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None:
                     continue
                 if g is not None:

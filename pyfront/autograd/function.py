@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from ..tensor import Tensor
 from .grad_mode import _state, no_grad
+from . import graph
 from .graph import _FREED, Node, SavedTensor
 
 
@@ -90,7 +91,7 @@ class BackwardCFunction(Node, FunctionCtx):
         if len(result) < n_args or any(g is not None for g in result[n_args:]):
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {n_args}, got {len(result)})")
-        out = [None] * len(self.next_functions)
+        out = [None] * len(self.edges)
         for pos, (g, slot) in enumerate(zip(result, self._arg_slots)):
             if g is None:
                 continue
@@ -209,7 +210,7 @@ def _wrap_outputs(node, args, tensors, output, record):
         slots.append(k if isinstance(a, Tensor) else None)
         k += isinstance(a, Tensor)
     node._arg_slots = tuple(slots)
-    node.next_functions = tuple(t._edge() for t in tensors)
+    node.edges = tuple(t._edge() for t in tensors)
     node.input_meta = [(t.shape, t.dtype) for t in tensors]
     node.n_outputs = len(outputs)
     non_diff = {id(t) for t in node.non_differentiable}
@@ -274,7 +275,7 @@ def once_differentiable(fn: Callable) -> Callable:
         needing = [a for a in args if isinstance(a, Tensor) and a._requires_grad]
         if not needing:
             return outputs
-        err = _DelayedError(needing)
+        err = Error(needing)
         tupled = outputs if isinstance(outputs, tuple) else (outputs,)
         wrapped = []
         for o in tupled:
@@ -286,14 +287,12 @@ def once_differentiable(fn: Callable) -> Callable:
     return wrapper
 
 
-class _DelayedError(Node):
-    """Stands for the result of a once-differentiable backward: differentiating it raises."""
+class Error(Node):
+    """Stands for the result of a once-differentiable backward: differentiating it raises (PyTorch's
+    ``torch::autograd::Error`` node)."""
 
     def __init__(self, inputs):
         super().__init__(tuple(t._edge() for t in inputs), [(t.shape, t.dtype) for t in inputs], 1)
-
-    def name(self) -> str:
-        return "DelayedError"
 
     def apply(self, grads):
         raise RuntimeError("trying to differentiate twice a function that was marked with "
@@ -325,7 +324,12 @@ class _NoDerivative(Function):
         raise ctx.message[0](ctx.message[1])
 
 
-def no_derivative(result: Tensor, message: str, *inputs: Tensor, error: type = RuntimeError) -> Tensor:
+def no_derivative(result: Tensor, message: str, *inputs: Tensor, error: type = RuntimeError,
+                  grad_fn: str = "NotImplemented") -> Tensor:
     """``result`` (computed off the graph) as the output of ``inputs`` whose backward raises
-    ``error(message)``, as PyTorch's ops without a derivative for these arguments do."""
-    return _NoDerivative.apply((error, message), (result,), *inputs)
+    ``error(message)``, as PyTorch's ops without a derivative for these arguments do; its node is
+    named ``grad_fn``, as PyTorch names it."""
+    since = graph.SEQUENCE[0]
+    out = _NoDerivative.apply((error, message), (result,), *inputs)
+    graph.present_as(out, grad_fn, since)
+    return out

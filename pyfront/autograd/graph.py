@@ -73,7 +73,8 @@ class Node:
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
-        self.next_functions = next_functions  # tuple of (node, output_nr) or (None, 0) per input
+        self.edges = next_functions  # tuple of (node, output_nr) or (None, 0) per input
+        self.shown_edges = None      # what a composite op's node shows: its own inputs' (see present_as)
         self.input_meta = input_meta          # (shape, dtype) per input, for reducing gradients
         self.n_outputs = n_outputs
         self._pre_hooks = []                  # (output_nr, fn): hooks on non-leaf tensor grads
@@ -82,8 +83,14 @@ class Node:
         if _ANOMALY["enabled"]:
             self._forward_stack = forward_stack()
 
+    @property
+    def next_functions(self):
+        """The nodes of this op's inputs, as PyTorch shows them (a composite's inputs, not its parts')."""
+        return self.edges if self.shown_edges is None else self.shown_edges
+
     def name(self) -> str:
-        return type(self).__name__
+        name = type(self).__name__
+        return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
     def register_hook(self, fn):
         self._hooks.append(fn)
@@ -94,19 +101,55 @@ class Node:
         return _Handle(self._pre_hooks, (None, fn))
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     def release(self):
         pass
 
 
+# PyTorch gives every backward its own class: ``type(out.grad_fn).__name__`` is what a printed tensor
+# shows. One subclass of OpNode per name, made on first use (the set of names is finite).
+_NODE_CLASSES: dict[tuple, type] = {}
+
+# The nodes PyTorch defines by hand (not generated from derivatives.yaml): ``name()`` has the namespace.
+_CPP_NODES = ("CopySlices", "AccumulateGrad", "Error", "NotImplemented")
+
+
+def node_class(name: str, base=None) -> type:
+    """The subclass of ``base`` (OpNode by default) named ``name``."""
+    base = base or OpNode
+    cls = _NODE_CLASSES.get((base, name))
+    if cls is None:
+        cls = _NODE_CLASSES[(base, name)] = type(name, (base,), {"_unnamed": base})
+    return cls
+
+
+def present_as(out, name: str, since: int, inputs=None, edges=None):
+    """Name the node that produced ``out`` (a Tensor or a tuple of them) ``name``, where that node was
+    recorded after node number ``since``: a composite op shows the node PyTorch's one op records, and
+    as its ``next_functions`` the edges of its differentiable ``inputs`` (or ``edges``, taken before an
+    in-place op gave an input a new history)."""
+    if inputs is not None:
+        edges = tuple(i._edge() for i in inputs if i.dtype.is_floating_point)
+    for t in out if isinstance(out, (tuple, list)) else (out,):
+        fn = getattr(t, "_grad_fn", None)
+        if not isinstance(fn, Node) or fn._seq <= since:
+            continue
+        if type(fn).__name__ != name:
+            fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+        if edges is not None:
+            fn.shown_edges = tuple(edges)
+
+
 class OpNode(Node):
-    """The node of an OpDef from the registry."""
+    """The node of an OpDef from the registry, of the class named ``name`` or the op's backward name."""
+
+    def __new__(cls, op, inputs, outputs, attrs, next_functions, name=None):
+        return object.__new__(node_class(name or op.backward_name) if cls is OpNode else cls)
 
     def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
         super().__init__(next_functions, [(t.shape, t.dtype) for t in inputs], len(outputs))
         self.op = op
-        self._name = name
         self.attrs = attrs
         # an input only read by the gradients of inputs that need none is not kept (x * 3 keeps nothing)
         needs = [n is not None for n, _ in next_functions]
@@ -116,9 +159,9 @@ class OpNode(Node):
             self.saved += [SavedTensor(o, is_output=True) for o in outputs]
         self.has_saved = any(self.saved)
         self.freed = False
-
-    def name(self) -> str:
-        return self._name or self.op.backward_name
+        if op.extra.get("scalar_overload") and any(t._wrapped_number for t in inputs):
+            # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
+            self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
 
     def apply(self, grads):
         if self.freed:
@@ -133,7 +176,7 @@ class OpNode(Node):
         for i, idx in enumerate(self.op.save):
             inputs[idx] = unpacked[i]
         ctx.inputs = inputs
-        ctx.needs_input_grad = tuple(n is not None for n, _ in self.next_functions)
+        ctx.needs_input_grad = tuple(n is not None for n, _ in self.edges)
         ctx.outputs = unpacked[len(self.op.save):] if self.op.save_output else None
         return self.op.vjp(ctx, *grads)
 
@@ -163,12 +206,6 @@ class AccumulateGrad(Node):
     def variable(self):
         return self.variable_ref()
 
-    def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"
-
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad object at {hex(id(self))}>"
-
 
 class _Handle:
     """What ``register_hook`` returns: ``.remove()`` undoes it."""
@@ -181,4 +218,5 @@ class _Handle:
             self._hooks.remove(self._entry)
 
 
-__all__ = ["Node", "OpNode", "AccumulateGrad", "SavedTensor", "Context", "no_grad"]
+__all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "SavedTensor", "Context",
+           "no_grad"]

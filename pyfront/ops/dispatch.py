@@ -66,7 +66,8 @@ def apply(op, *inputs, _name=None, **attrs):
             storages = get_backend(device).run(op, layouts, attrs, meta)
         outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
     if _state.enabled and op.vjp is not None and any(t._requires_grad for t in inputs):
-        node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), _name)
+        name = _name or (op.grad_fn(inputs, attrs) if op.grad_fn else None)
+        node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), name)
         for i in op.differentiable_outputs:
             o = outs[i]
             if o.dtype.is_floating_point:

@@ -10,6 +10,8 @@ from numbers import Number
 
 from .. import _warnings
 from .. import dtypes as dt
+from ..autograd import graph
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, sampling, views
@@ -58,6 +60,11 @@ def _operator(fn):
 
 
 def _fill_(self, value):
+    return _fill_recording(self, value, "FillBackward2")
+
+
+def _fill_recording(self, value, node):
+    """``fill_``, its node named ``node`` as PyTorch names it (zero_ records ZeroBackward0)."""
     from .creation import full
 
     if isinstance(value, Tensor):
@@ -66,8 +73,13 @@ def _fill_(self, value):
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
         return self._assign(value.to(self.dtype).expand(self.shape))
-    since = SEQUENCE[0]  # the fill is fresh: self may adopt its buffer
-    return self._assign(full(self.shape, value, dtype=self.dtype, device=self.device), since)
+    since = SEQUENCE[0]  # what follows is fresh: self may adopt its buffer
+    new = full(self.shape, value, dtype=self.dtype, device=self.device)
+    if self.requires_grad and is_grad_enabled():
+        # PyTorch keeps the history, with a zero gradient (FillBackward2, ZeroBackward0 for zero_)
+        new = ew.where(self.new_zeros((), dtype=dt.bool_), self, new)
+        graph.present_as(new, node, since, [self])
+    return self._assign(new, since)
 
 
 def _copy_(self, src, non_blocking=False):
@@ -179,6 +191,7 @@ def bind_all():
     # as torch: ``2 * t`` is ``t * 2`` and ``2 / t`` is ``t.reciprocal() * 2``, so the number stays the
     # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args)
     Tensor.__rmul__ = _operator(lambda self, other: ew.mul(self, other))
+    Tensor.__rsub__ = _operator(ew.rsub)  # ``1 - t`` is torch.rsub(t, 1), recorded as RsubBackward1
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
         setattr(Tensor, f"__{name}__", _operator(fn))
@@ -188,7 +201,7 @@ def bind_all():
     Tensor.__invert__ = ew.bitwise_not
     Tensor.__hash__ = lambda self: id(self)
     Tensor.fill_ = _fill_
-    Tensor.zero_ = lambda self: _fill_(self, 0)
+    Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)

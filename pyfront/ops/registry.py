@@ -7,7 +7,11 @@ module and the input arrays, so that importing pyfront does not import NumPy), i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import functools
 from typing import Callable, Optional
+
+from ..autograd import graph
+from ..tensor import Tensor
 
 KINDS = ("elementwise", "reduction", "view", "other")
 
@@ -28,6 +32,8 @@ class OpDef:
     saved_for: dict = field(default_factory=dict)  # saved input -> the inputs whose gradients read it
     differentiable_outputs: tuple = (0,)
     backward_name: str = ""
+    # (inputs, attrs) -> the node's name where PyTorch's depends on the call (pow of two tensors)
+    grad_fn: Optional[Callable] = None
     # The elementwise expression over a, b, c for the GPU backend: a string, a dict by scalar kind
     # ("f", "i", "u"), or a function of (attrs, ctype) returning the expression or (expression, numbers).
     # Numbers never go into the text (it keys the pipeline cache): they are read as s0 .. s3.
@@ -67,9 +73,36 @@ def register(op: OpDef) -> OpDef:
 COMPOSITES: dict[str, dict] = {}
 
 
-def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None), grad=True):
-    """Mark a public function built from primitives, so the op table tests it against torch."""
+def records(name):
+    """Decorator: the composite's result shows the node PyTorch's one op records (``grad_fn``), ``name``
+    or ``name(*args, **kwargs)`` (None: the last primitive's own; a pair: the name and the inputs in the
+    order PyTorch's op takes them), given to the last node it recorded, with the Tensor arguments'
+    nodes as its ``next_functions``."""
     def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            inputs = [t for a in (*args, *kwargs.values())
+                      for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
+            before = {id(t): t._edge() for t in inputs}  # an in-place op gives its input a new history
+            since = graph.SEQUENCE[0]
+            out = fn(*args, **kwargs)
+            node_name = name if isinstance(name, str) else name(*args, **kwargs)
+            if isinstance(node_name, tuple):  # (name, the inputs in the order PyTorch's op takes them)
+                node_name, inputs = node_name
+            if node_name is not None:
+                edges = [before.get(id(t)) or t._edge() for t in inputs if t.dtype.is_floating_point]
+                graph.present_as(out, node_name, since, edges=edges)
+            return out
+        return wrapper
+    return deco
+
+
+def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None), grad=True, grad_fn=None):
+    """Mark a public function built from primitives, so the op table tests it against torch; ``grad_fn``:
+    the node it presents (see ``records``)."""
+    def deco(fn):
+        if grad_fn is not None:
+            fn = records(grad_fn)(fn)
         COMPOSITES[torch_name or fn.__name__] = {"fn": fn, "samples": samples, "domain": domain,
                                                  "grad": grad}
         return fn

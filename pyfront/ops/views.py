@@ -192,8 +192,8 @@ def _view_dtype(input, dtype):
 
 def reshape(input, *shape):
     shape = infer_size(_shape_arg(shape, "reshape", "shape"), input.numel())
-    if view_strides(input.shape, input._strides, shape) is None:
-        input = input.contiguous()
+    if view_strides(input.shape, input._strides, shape) is None:  # a copy, viewed: PyTorch's _unsafe_view
+        return apply(OPS_VIEW["view"], input.contiguous(), shape_out=shape, _name="UnsafeViewBackward0")
     return apply(OPS_VIEW["view"], input, shape_out=shape)
 
 
@@ -385,7 +385,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 def unbind(input, dim=0):
     d = normalize_dim(dim, input.dim())
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    return tuple(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0")
+                 for i in range(input.shape[d]))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -406,8 +407,9 @@ def split(tensor, split_size_or_sections, dim=0):
                 f"tensor's size at dimension {d}), but got split_sizes={sizes}"
             )
     out, start = [], 0
+    node = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
     for n in sizes:
-        out.append(narrow(tensor, d, start, n))
+        out.append(apply(OPS_VIEW["slice"], tensor, dim=d, start=start, stop=start + n, step=1, _name=node))
         start += n
     return tuple(out)
 

@@ -78,6 +78,13 @@ def _inplace_of(fn):
     return inplace
 
 
+def _inplace_node(op: str):
+    """The node of an activation whose in-place form PyTorch records as another overload (``Backward1``)."""
+    def node(*args, inplace=False, **kwargs):
+        return f"{op}Backward{int(bool(inplace) or (len(args) > 1 and args[-1] is True))}"
+    return node
+
+
 def _floating(kernel: str, input: Tensor) -> None:
     """PyTorch's activation kernels exist for floating dtypes only (hardtanh, relu6 and threshold
     take integers too)."""
@@ -108,7 +115,7 @@ def _hardtanh(input, lo, hi):
     return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh)
+@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0")
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """Clamps elementwise to ``[min_val, max_val]``.
 
@@ -141,7 +148,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
-@composite(torch_name="nn.functional.relu6", samples=samples.relu6)
+@composite(torch_name="nn.functional.relu6", samples=samples.relu6, grad_fn="HardtanhBackward0")
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """ReLU capped at 6, elementwise: ``relu6(x) = min(max(0, x), 6)``.
 
@@ -158,7 +165,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _hardtanh(input, 0.0, 6.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu)
+@composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu,
+           grad_fn=_inplace_node("LeakyRelu"))
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -191,7 +199,7 @@ def _elu(input, alpha, scale, input_scale):
     return ew.where(negative, neg, input * scale)
 
 
-@composite(torch_name="nn.functional.elu", samples=samples.elu)
+@composite(torch_name="nn.functional.elu", samples=samples.elu, grad_fn=_inplace_node("Elu"))
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Exponential linear unit, elementwise: ``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
@@ -220,7 +228,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@composite(torch_name="nn.functional.selu", samples=samples.float_unary)
+@composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn=_inplace_node("Elu"))
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
 
@@ -243,7 +251,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.celu", samples=samples.celu)
+@composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn=_inplace_node("Celu"))
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
@@ -265,7 +273,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
 
 
-@composite(torch_name="nn.functional.gelu", samples=samples.gelu)
+@composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0")
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
 
@@ -293,7 +301,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     raise RuntimeError("approximate argument must be either none or tanh.")
 
 
-@composite(torch_name="nn.functional.silu", samples=samples.float_unary)
+@composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0")
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
 
@@ -314,7 +322,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, input * ew.sigmoid(input), inplace, since)
 
 
-@composite(torch_name="nn.functional.softplus", samples=samples.softplus)
+@composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0")
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
@@ -345,7 +353,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ew.where(linear, input, soft)
 
 
-@composite(torch_name="nn.functional.mish", samples=samples.mish)
+@composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0")
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
 
@@ -366,7 +374,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, input * ew.tanh(softplus(input)), inplace, since)
 
 
-@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish)
+@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -395,7 +403,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, result, inplace, since)
 
 
-@composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid)
+@composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
+           grad_fn="HardsigmoidBackward0")
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
 
@@ -466,7 +475,7 @@ def softsign(input: Tensor) -> Tensor:
     return input / (ew.abs(input) + 1)
 
 
-@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid)
+@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0")
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
 
@@ -507,7 +516,7 @@ def tanhshrink(input: Tensor) -> Tensor:
     return input - ew.tanh(input)
 
 
-@composite(torch_name="nn.functional.softshrink", samples=samples.softshrink)
+@composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0")
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
@@ -532,7 +541,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink)
+@composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0")
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
 
@@ -553,7 +562,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, 0.0, input).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.threshold", samples=samples.threshold)
+@composite(torch_name="nn.functional.threshold", samples=samples.threshold,
+           grad_fn=_inplace_node("Threshold"))
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
 
@@ -586,7 +596,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
-@composite(torch_name="nn.functional.glu", samples=samples.glu)
+@composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0")
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
 
@@ -683,7 +693,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     return red.softmax(-input if dtype is None else -input.to(dtype), dim)
 
 
-@composite(torch_name="nn.functional.prelu", samples=samples.prelu)
+@composite(torch_name="nn.functional.prelu", samples=samples.prelu, grad_fn="PreluKernelBackward0")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """Parametric ReLU, elementwise: ``max(0, x) + weight * min(0, x)``.
 

@@ -55,8 +55,16 @@ def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
             raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
 
 
+def _sdpa_node(query, key, value, *args, **kwargs):
+    """PyTorch's math attention ends in a batched matmul (an empty one in the add of its zero result)."""
+    if not (query.numel() and key.numel() and value.numel()):
+        return "AddBackward0"
+    return "MmBackward0" if query.dim() == 2 else "UnsafeViewBackward0"
+
+
 @composite(torch_name="nn.functional.scaled_dot_product_attention",
-           samples=samples.scaled_dot_product_attention)
+           samples=samples.scaled_dot_product_attention, grad_fn=_sdpa_node)
+
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,

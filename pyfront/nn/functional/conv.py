@@ -18,7 +18,7 @@ from ...ops.primitives.linalg import cpp_name
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
-from ...ops.registry import composite
+from ...ops.registry import composite, records
 from ...ops import samples
 from ...tensor import Tensor
 
@@ -62,7 +62,13 @@ def _check_float_or_bool(kernel, input):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
+def _conv_node(input, weight, *args, **kwargs):
+    """The convolutions' node; an unbatched input is squeezed back after it."""
+    return "SqueezeBackward1" if input.dim() < weight.dim() else "ConvolutionBackward0"
+
+
 # -- unfold / fold -------------------------------------------------------------------------------
+@records("Im2ColBackward0")
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Extracts sliding local blocks of a batched image into columns (im2col).
 
@@ -115,6 +121,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     return im2col(input, kernel_size, dilation, padding, stride)
 
 
+@records("Col2ImBackward0")
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sums columns of sliding local blocks back into an image (col2im), the inverse layout of ``unfold``.
 
@@ -427,7 +434,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 
 # -- public functions ------------------------------------------------------------------------------
-@composite(torch_name="nn.functional.conv1d", samples=samples.conv1d)
+@composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node)
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -467,7 +474,7 @@ def conv1d(
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(torch_name="nn.functional.conv2d", samples=samples.conv2d)
+@composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node)
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -509,7 +516,7 @@ def conv2d(
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d)
+@composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d, grad_fn=_conv_node)
 def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
@@ -554,7 +561,7 @@ def conv_transpose1d(
     )
 
 
-@composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d)
+@composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node)
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,

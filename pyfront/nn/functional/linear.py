@@ -32,7 +32,17 @@ __all__ = [
 ]
 
 
-@composite(torch_name="nn.functional.linear", samples=samples.linear)
+def _linear_node(input, weight, bias=None):
+    """linear's node: PyTorch runs addmm(bias, input, weight.t()) for a 2-d input with a bias (viewed back
+    for 1-d and 3-d); the weight itself stands for its transpose among the node's next_functions."""
+    if bias is None or weight.dim() != 2:
+        return None
+    if input.dim() == 2:
+        return "AddmmBackward0", (bias, input, weight)
+    return "ViewBackward0" if input.dim() in (1, 3) else None
+
+
+@composite(torch_name="nn.functional.linear", samples=samples.linear, grad_fn=_linear_node)
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Affine map: ``y = x W^T + b``.
 
@@ -58,7 +68,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out if bias is None else out + bias
 
 
-@composite(torch_name="nn.functional.bilinear", samples=samples.bilinear)
+@composite(torch_name="nn.functional.bilinear", samples=samples.bilinear,
+           grad_fn=lambda *a, bias=None: (
+               "AddBackward0" if len(a) > 3 or bias is not None else "ViewBackward0"))
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Bilinear map: ``y_k = x1^T W_k x2 + b_k`` for each output feature k.
 
@@ -300,7 +312,7 @@ def _renorm_rows_(weight: Tensor, indices: Tensor, max_norm: float, norm_type: f
         weight.mul_(scale.to(weight.dtype).unsqueeze(1))
 
 
-@composite(torch_name="nn.functional.embedding", samples=samples.embedding)
+@composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
 def embedding(
     input: Tensor,
     weight: Tensor,
@@ -421,7 +433,11 @@ def normalize(
     return result if out is None else out.copy_(result)
 
 
-@composite(torch_name="nn.functional.cosine_similarity", samples=samples.cosine_similarity)
+@composite(
+    torch_name="nn.functional.cosine_similarity",
+    samples=samples.cosine_similarity,
+    grad_fn="SumBackward1",
+)
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, in ``[-1, 1]``.
 
@@ -452,7 +468,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-@composite(torch_name="nn.functional.pairwise_distance", samples=samples.pairwise_distance)
+@composite(
+    torch_name="nn.functional.pairwise_distance",
+    samples=samples.pairwise_distance,
+    grad_fn="NormBackward1",
+)
 def pairwise_distance(
     x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
 ) -> Tensor:

@@ -58,6 +58,39 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
 
 
+def _mean_node(*args, reduction="mean", weight=None, **kwargs):
+    """The node of a loss PyTorch composes too, ending in ``mean()``: MeanBackward0 (else the last op's)."""
+    return "MeanBackward0" if reduction == "mean" and weight is None else None
+
+
+def _weighted_or(node):
+    """A loss kernel's node, which PyTorch composes instead when given elementwise weights."""
+    return lambda *args, weight=None, **kwargs: node if weight is None else None
+
+
+def _smooth_l1_node(*args, reduction="mean", beta=1.0, **kwargs):
+    return _mean_node(reduction=reduction) if beta == 0 else "SmoothL1LossBackward0"  # beta 0: l1_loss
+
+
+def _triplet_node(*args, reduction="mean", **kwargs):
+    return {"mean": "MeanBackward0", "none": "ClampMinBackward0"}.get(reduction)
+
+
+def _nll_node(input, target, *args, reduction="mean", **kwargs):
+    """nll_loss's node: NllLoss2d for an image-shaped input, viewed back for reduction='none' unless 4-d."""
+    if input.dim() < 3:
+        return "NllLossBackward0"
+    return "ViewBackward0" if reduction == "none" and input.dim() != 4 else "NllLoss2DBackward0"
+
+
+def _cross_entropy_node(input, target, *args, reduction="mean", label_smoothing=0.0, **kwargs):
+    """cross_entropy's node: nll_loss's for class indices (it names it, fed by log_softmax), else the
+    last op of PyTorch's composition."""
+    if target.dtype.is_floating_point:  # class probabilities: -(input * target).sum() / batch
+        return "DivBackward1" if reduction == "mean" else "NegBackward0"
+    return "AddBackward0" if label_smoothing > 0 else None
+
+
 def _pointwise_pair(input, target):
     """Broadcast input and target, warning as PyTorch does when their sizes differ."""
     if target.shape != input.shape:
@@ -108,7 +141,8 @@ def _weighted(loss, weight, input, reduction):
     return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.sum() / weight.sum()
 
 
-@composite(torch_name="nn.functional.mse_loss", samples=samples.mse_loss)
+@composite(torch_name="nn.functional.mse_loss", samples=samples.mse_loss,
+           grad_fn=_weighted_or("MseLossBackward0"))
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -146,7 +180,7 @@ def mse_loss(
     return _weighted(d * d, weight, input, reduction)
 
 
-@composite(torch_name="nn.functional.l1_loss", samples=samples.l1_loss)
+@composite(torch_name="nn.functional.l1_loss", samples=samples.l1_loss, grad_fn=_mean_node)
 def l1_loss(
     input: Tensor,
     target: Tensor,
@@ -181,7 +215,7 @@ def l1_loss(
     return _weighted(ew.abs(x - t), weight, input, reduction)
 
 
-@composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss)
+@composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss, grad_fn=_smooth_l1_node)
 def smooth_l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:
@@ -220,7 +254,8 @@ def smooth_l1_loss(
     return _reduce(ew.where(small, 0.5 * _only(small, d) ** 2 / beta, d - 0.5 * beta), reduction)
 
 
-@composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss)
+@composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
+           grad_fn=_weighted_or("HuberLossBackward0"))
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
 ) -> Tensor:
@@ -305,7 +340,7 @@ def _pick(logp, target, weight, ignore_index):
     return -picked * w, w, ignored
 
 
-@composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss)
+@composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss, grad_fn=_nll_node)
 def nll_loss(
     input: Tensor,
     target: Tensor,
@@ -352,7 +387,11 @@ def nll_loss(
     return losses.sum() if reduction == "sum" else losses.sum() / w.sum()
 
 
-@composite(torch_name="nn.functional.cross_entropy", samples=samples.cross_entropy)
+@composite(
+    torch_name="nn.functional.cross_entropy",
+    samples=samples.cross_entropy,
+    grad_fn=_cross_entropy_node,
+)
 def cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -438,7 +477,11 @@ def cross_entropy(
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
 
 
-@composite(torch_name="nn.functional.binary_cross_entropy", samples=samples.binary_cross_entropy)
+@composite(
+    torch_name="nn.functional.binary_cross_entropy",
+    samples=samples.binary_cross_entropy,
+    grad_fn="BinaryCrossEntropyBackward0",
+)
 def binary_cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -497,7 +540,7 @@ def binary_cross_entropy(
 
 
 @composite(torch_name="nn.functional.binary_cross_entropy_with_logits",
-           samples=samples.binary_cross_entropy_with_logits)
+           samples=samples.binary_cross_entropy_with_logits, grad_fn="BinaryCrossEntropyWithLogitsBackward0")
 def binary_cross_entropy_with_logits(
     input: Tensor,
     target: Tensor,
@@ -598,7 +641,11 @@ def kl_div(
     return _reduce(loss, reduction)
 
 
-@composite(torch_name="nn.functional.soft_margin_loss", samples=samples.soft_margin_loss)
+@composite(
+    torch_name="nn.functional.soft_margin_loss",
+    samples=samples.soft_margin_loss,
+    grad_fn="SoftMarginLossBackward0",
+)
 def soft_margin_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
 ) -> Tensor:
@@ -630,7 +677,11 @@ def soft_margin_loss(
     return _reduce(ew.log1p(ew.exp(z)), reduction)
 
 
-@composite(torch_name="nn.functional.margin_ranking_loss", samples=samples.margin_ranking_loss)
+@composite(
+    torch_name="nn.functional.margin_ranking_loss",
+    samples=samples.margin_ranking_loss,
+    grad_fn=_mean_node,
+)
 def margin_ranking_loss(
     input1: Tensor,
     input2: Tensor,
@@ -666,7 +717,11 @@ def margin_ranking_loss(
     return _reduce(ew.clamp_min(-target * diff + float(margin), 0), reduction)
 
 
-@composite(torch_name="nn.functional.hinge_embedding_loss", samples=samples.hinge_embedding_loss)
+@composite(
+    torch_name="nn.functional.hinge_embedding_loss",
+    samples=samples.hinge_embedding_loss,
+    grad_fn=_mean_node,
+)
 def hinge_embedding_loss(
     input: Tensor,
     target: Tensor,
@@ -702,7 +757,7 @@ def hinge_embedding_loss(
     return _reduce(margin_part + self_part, reduction)
 
 
-@composite(torch_name="nn.functional.poisson_nll_loss", samples=samples.poisson_nll_loss)
+@composite(torch_name="nn.functional.poisson_nll_loss", samples=samples.poisson_nll_loss, grad_fn=_mean_node)
 def poisson_nll_loss(
     input: Tensor,
     target: Tensor,
@@ -749,6 +804,7 @@ def poisson_nll_loss(
 @composite(
     torch_name="nn.functional.multilabel_soft_margin_loss",
     samples=samples.multilabel_soft_margin_loss,
+    grad_fn=_mean_node,
 )
 def multilabel_soft_margin_loss(
     input: Tensor,
@@ -787,7 +843,8 @@ def multilabel_soft_margin_loss(
     return _reduce(loss, reduction)
 
 
-@composite(torch_name="nn.functional.triplet_margin_loss", samples=samples.triplet_margin_loss)
+@composite(torch_name="nn.functional.triplet_margin_loss", samples=samples.triplet_margin_loss,
+           grad_fn=_triplet_node)
 def triplet_margin_loss(
     anchor: Tensor,
     positive: Tensor,

@@ -52,7 +52,8 @@ def _biased_var(x: Tensor, dims) -> Tensor:
     return (d * d).mean(dims, keepdim=True)
 
 
-@composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm)
+@composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
+           grad_fn=lambda input, *a, **k: "NativeBatchNormBackward0" if input.numel() else "AddBackward0")
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -137,7 +138,7 @@ def batch_norm(
     return _affine(out, weight, bias, shape)
 
 
-@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm)
+@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0")
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,
@@ -226,7 +227,11 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     return tuple(range(input.dim() - len(shape), input.dim()))
 
 
-@composite(torch_name="nn.functional.layer_norm", samples=samples.layer_norm)
+@composite(
+    torch_name="nn.functional.layer_norm",
+    samples=samples.layer_norm,
+    grad_fn="NativeLayerNormBackward0",
+)
 def layer_norm(
     input: Tensor,
     normalized_shape,
@@ -297,7 +302,11 @@ def rms_norm(
     return out if weight is None else out * weight
 
 
-@composite(torch_name="nn.functional.group_norm", samples=samples.group_norm)
+@composite(
+    torch_name="nn.functional.group_norm",
+    samples=samples.group_norm,
+    grad_fn="NativeGroupNormBackward0",
+)
 def group_norm(
     input: Tensor,
     num_groups: int,

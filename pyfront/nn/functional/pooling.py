@@ -164,7 +164,8 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
-@composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d)
+@composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d,
+           grad_fn="MaxPool2DWithIndicesBackward0")
 def max_pool2d(
     input: Tensor,
     kernel_size,
@@ -423,7 +424,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
-@composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d)
+@composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
 def avg_pool2d(
     input: Tensor,
     kernel_size,
@@ -595,7 +596,11 @@ def _adaptive_avg(x, sizes):
     return x
 
 
-@composite(torch_name="nn.functional.adaptive_avg_pool2d", samples=samples.adaptive_avg_pool2d)
+@composite(
+    torch_name="nn.functional.adaptive_avg_pool2d",
+    samples=samples.adaptive_avg_pool2d,
+    grad_fn="AdaptiveAvgPool2DBackward0",
+)
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
 
@@ -624,7 +629,11 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     return _adaptive_avg(input, sizes)
 
 
-@composite(torch_name="nn.functional.adaptive_avg_pool1d", samples=samples.adaptive_avg_pool1d)
+@composite(
+    torch_name="nn.functional.adaptive_avg_pool1d",
+    samples=samples.adaptive_avg_pool1d,
+    grad_fn="SqueezeBackward1",
+)
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``.
 
@@ -705,7 +714,11 @@ def _position(index, which, k, dim):
     return index.take(which + (start if dim == -1 else start.reshape(out, 1)))
 
 
-@composite(torch_name="nn.functional.adaptive_max_pool2d", samples=samples.adaptive_max_pool2d)
+@composite(
+    torch_name="nn.functional.adaptive_max_pool2d",
+    samples=samples.adaptive_max_pool2d,
+    grad_fn="AdaptiveMaxPool2DBackward0",
+)
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """2-d adaptive maximum pooling to ``output_size``.
 
@@ -761,7 +774,11 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
     return _adaptive_max(input, sizes)
 
 
-@composite(torch_name="nn.functional.adaptive_max_pool1d", samples=samples.adaptive_max_pool1d)
+@composite(
+    torch_name="nn.functional.adaptive_max_pool1d",
+    samples=samples.adaptive_max_pool1d,
+    grad_fn="SqueezeBackward1",
+)
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """1-d adaptive maximum pooling to ``output_size``.
 

@@ -106,7 +106,26 @@ def _check_non_constant(input, amounts, mode):
         raise NotImplementedError(f"\"{kernel}_pad{k}d\" not implemented for 'Bool'")
 
 
-@composite(torch_name="nn.functional.pad", samples=samples.pad)
+def _pad_node(input, pad, mode="constant", value=None):
+    """pad's node, PyTorch's kernel for ``mode`` (circular pads by slice copies)."""
+    kernel = {"reflect": "ReflectionPad", "replicate": "ReplicationPad"}.get(mode)
+    if kernel is None:
+        return "ConstantPadNdBackward0" if mode == "constant" else "CopySlices"
+    return f"{kernel}{len(pad) // 2}DBackward0"
+
+
+def _interpolate_node(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                      recompute_scale_factor=None, antialias=False):
+    """interpolate's node: PyTorch's upsample kernel for ``mode`` and the number of spatial dims."""
+    n = input.dim() - 2
+    if mode == "area":
+        return "SqueezeBackward1" if n == 1 else f"AdaptiveAvgPool{n}DBackward0"
+    kernel = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
+              "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}.get(mode)
+    return kernel and f"Upsample{kernel}{n}D{'Aa' if antialias else ''}Backward0"
+
+
+@composite(torch_name="nn.functional.pad", samples=samples.pad, grad_fn=_pad_node)
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pads (or, with negative amounts, crops) the last ``len(pad) // 2`` dims.
 
@@ -334,7 +353,7 @@ def _check_sizes(input, sizes, mode):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
-@composite(torch_name="nn.functional.interpolate", samples=samples.interpolate)
+@composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)
 def interpolate(
     input: Tensor,
     size=None,
@@ -487,7 +506,8 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
 
 
 # -- pixel shuffles --------------------------------------------------------------------------------
-@composite(torch_name="nn.functional.pixel_shuffle", samples=samples.pixel_shuffle)
+@composite(torch_name="nn.functional.pixel_shuffle", samples=samples.pixel_shuffle,
+           grad_fn="PixelShuffleBackward0")
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
 
@@ -523,7 +543,11 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     return x.reshape(*lead, c // (r * r), h * r, w * r)
 
 
-@composite(torch_name="nn.functional.pixel_unshuffle", samples=samples.pixel_unshuffle)
+@composite(
+    torch_name="nn.functional.pixel_unshuffle",
+    samples=samples.pixel_unshuffle,
+    grad_fn="PixelUnshuffleBackward0",
+)
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
 

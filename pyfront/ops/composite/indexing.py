@@ -293,7 +293,19 @@ def _vector(index):
     return index.reshape(1) if index.dim() == 0 else index
 
 
-@composite(samples=samples.index_select)
+def _value_node(op):
+    """The fills' node by overload: a number (Scalar, 0) or a 0-d tensor (Tensor, 1)."""
+    def node(input, a, b, value=None):
+        return f"{op}Backward{int(isinstance(b if value is None else value, Tensor))}"
+    return node
+
+
+def _scatter_node(input, dim, index, src=None, value=None, *, reduce=None):
+    """scatter's node by overload (src or value); a reduce is not differentiable (NotImplemented)."""
+    return None if reduce else "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1"
+
+
+@composite(samples=samples.index_select, grad_fn="IndexSelectBackward0")
 def index_select(input, dim, index):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``."""
     if index.dim() > 1:
@@ -315,7 +327,7 @@ def index_select(input, dim, index):
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
 
 
-@composite(samples=samples.index_add)
+@composite(samples=samples.index_add, grad_fn="IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``."""
     if index.dtype not in (dt.int64, dt.int32):
@@ -359,7 +371,7 @@ def _check_slices(input, d, source):
         )
 
 
-@composite(samples=samples.index_copy)
+@composite(samples=samples.index_copy, grad_fn="IndexCopyBackward0")
 def index_copy(input, dim, index, source):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
     if index.dtype is not dt.int64:
@@ -392,7 +404,7 @@ def index_copy(input, dim, index, source):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
 
 
-@composite(samples=samples.index_fill)
+@composite(samples=samples.index_fill, grad_fn=_value_node("IndexFill"))
 def index_fill(input, dim, index, value):
     """``input`` with its slices ``index`` along ``dim`` set to ``value``."""
     if index.dtype is not dt.int64:
@@ -423,7 +435,7 @@ def _mask_check(name, mask):
         )
 
 
-@composite(samples=samples.masked_fill)
+@composite(samples=samples.masked_fill, grad_fn=_value_node("MaskedFill"))
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
     _mask_check("masked_fill_", mask)
@@ -444,7 +456,7 @@ def _flat_coords(mask, ndim):
     return prim.nonzero(mask).permute(1, 0) if ndim else None
 
 
-@composite(samples=samples.masked_select)
+@composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     if mask.dtype is not dt.bool_:
@@ -454,7 +466,7 @@ def masked_select(input, mask):
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
 
-@composite(samples=samples.masked_scatter)
+@composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0")
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
     if mask.dtype is not dt.bool_:
@@ -477,7 +489,7 @@ def masked_scatter(input, mask, source):
     return prim.index_put(x, coords, values, tuple(range(len(shape))), False).reshape(out_shape)
 
 
-@composite(samples=samples.take)
+@composite(samples=samples.take, grad_fn="TakeBackward0")
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
@@ -515,7 +527,7 @@ def take_along_dim(input, indices, dim=None):
 _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
 
 
-@composite(samples=samples.scatter)
+@composite(samples=samples.scatter, grad_fn=_scatter_node)
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
     if reduce not in _SCATTER_REDUCE:
@@ -533,7 +545,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return no_derivative(out, "derivative for aten::scatter is not implemented", input, src)
 
 
-@composite(samples=samples.scatter_add)
+@composite(samples=samples.scatter_add, grad_fn="ScatterAddBackward0")
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
     if not isinstance(src, Tensor):

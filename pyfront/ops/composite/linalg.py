@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
+from ...autograd import graph
 from ...shape import broadcast_shapes, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..primitives.elementwise import mul, where
@@ -24,7 +25,7 @@ INPLACE = "addmm addmv baddbmm addbmm"
 
 
 # -- products of vectors and matrices ------------------------------------------------------------
-@composite(samples=samples.dot)
+@composite(samples=samples.dot, grad_fn="DotBackward0")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``."""
     if input.dim() != 1 or tensor.dim() != 1:
@@ -40,7 +41,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return mm(input.unsqueeze(0), tensor.unsqueeze(1)).reshape(())
 
 
-@composite(samples=samples.vdot)
+@composite(samples=samples.vdot, grad_fn="VdotBackward0")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
     return dot(input, other)
@@ -64,7 +65,7 @@ def _check_addmv(input_shape, input_dtype, mat, vec):
     check_not_bool("addmv_impl_cpu", mat)
 
 
-@composite(samples=samples.mv)
+@composite(samples=samples.mv, grad_fn="MvBackward0")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``."""
     _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
@@ -141,7 +142,15 @@ def _matmul_batched(a, b):
     return (out.squeeze(-1) if b.dim() == 1 else out).reshape(out_shape)
 
 
-@composite(samples=samples.matmul)
+def _matmul_node(input, other):
+    """matmul's node: dot, mv and mm name their own; PyTorch squeezes 1-d @ 2-d, folds the rest."""
+    da, db = input.dim(), other.dim()
+    if da <= 2 and db <= 2:
+        return "SqueezeBackward4" if (da, db) == (1, 2) else None
+    return "CloneBackward0" if da == 2 else "UnsafeViewBackward0"
+
+
+@composite(samples=samples.matmul, grad_fn=_matmul_node)
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``."""
     da, db = input.dim(), other.dim()
@@ -191,7 +200,7 @@ def _scaled(t, factor, is_input=False):
     return mul(t.clone() if is_input else t, factor)
 
 
-@composite(samples=samples.addmm)
+@composite(samples=samples.addmm, grad_fn="AddmmBackward0")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
     for a, b, names in ((input, mat2, "self and mat2"), (mat1, mat2, "mat1 and mat2")):
@@ -205,14 +214,14 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
     return _scaled(input.expand(product.shape), beta, is_input=True) + _scaled(product, alpha)
 
 
-@composite(samples=samples.addmv)
+@composite(samples=samples.addmv, grad_fn="AddmvBackward0")
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
     _check_addmv(input.shape, input.dtype, mat, vec)
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
 
-@composite(samples=samples.baddbmm)
+@composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
     expanded = input.expand(batch1.size(0), batch1.size(1), batch2.size(2))
@@ -222,7 +231,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
-@composite(samples=samples.addbmm)
+@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0")
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
     expanded = input.expand(batch1.size(1), batch2.size(2))
@@ -452,13 +461,19 @@ def einsum(*args) -> Tensor:
     for lb in out_labels:
         out += list(range(ell_ndim)) if lb == _ELLIPSIS else [lb]
     sizes, ops = {}, []
+    since = graph.SEQUENCE[0]
     for i, (op, lbs) in enumerate(zip(operands, op_labels)):
         ops.append(_einsum_operand(i, op, lbs, ell_ndim, sizes))
-    return _contract(ops, out)
+    result, node = _contract(ops, out)
+    if node is not None:
+        graph.present_as(result, node, since)
+    return result
 
 
 def _contract(ops, out):
-    """Contract labelled operands to the labels ``out``, pairwise from the left, as PyTorch does."""
+    """Contract labelled operands to the labels ``out``, pairwise from the left, as PyTorch does; with
+    the node PyTorch's einsum ends in (a single operand's sum or permute, a product's mul; None: a
+    batched matmul's view)."""
     every = list(out)
     for _, labels in ops:
         every += [lb for lb in labels if lb not in every]
@@ -490,4 +505,7 @@ def _contract(ops, out):
                 elif b.shape[d] != 1:
                     b, counts[d] = b.sum(d, keepdim=True), 0
         result = _sumproduct_pair(result, b, sum_dims) if sum_dims else mul(result, b)
-    return result.reshape(result.shape[:len(out)])
+        node = None if sum_dims else "MulBackward0"
+    if len(aligned) == 1:
+        node = "SumBackward1" if len(every) > len(out) else "PermuteBackward0"
+    return result.reshape(result.shape[:len(out)]), node

@@ -12,7 +12,9 @@ METHODS = "lerp addcmul addcdiv isclose allclose equal"
 INPLACE = "lerp addcmul addcdiv"
 
 
-@composite(samples=samples.lerp)
+@composite(samples=samples.lerp,
+           grad_fn=lambda input, end, weight: (
+               "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0"))
 @float16_in_float32
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
@@ -23,7 +25,7 @@ def lerp(input, end, weight):
     return add(input, mul(weight, sub(end, input)))
 
 
-@composite(samples=samples.addcmul)
+@composite(samples=samples.addcmul, grad_fn="AddcmulBackward0")
 @float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
@@ -31,7 +33,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     return add(input, mul(mul(tensor1, tensor2), value))
 
 
-@composite(samples=samples.addcdiv)
+@composite(samples=samples.addcdiv, grad_fn="AddcdivBackward0")
 @float16_in_float32
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""

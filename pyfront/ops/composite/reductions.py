@@ -28,7 +28,8 @@ METHODS = "mean var std logsumexp count_nonzero max min sort topk median"
 INPLACE = ""
 
 
-@composite(samples=samples.mean)
+@composite(samples=samples.mean,
+           grad_fn=lambda input, dim=None, *a, **k: "MeanBackward0" if dim is None else "MeanBackward1")
 @float16_in_float32
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
@@ -86,21 +87,21 @@ def _std(input, dims, keepdim, dof):
     return red.norm(input - input.mean(dims, keepdim=True), 2, dims, keepdim) / math.sqrt(dof)
 
 
-@composite(samples=samples.var_std)
+@composite(samples=samples.var_std, grad_fn="VarBackward0")
 @float16_in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
-@composite(samples=samples.var_std)
+@composite(samples=samples.var_std, grad_fn="StdBackward0")
 @float16_in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
-@composite(samples=samples.var_std)
+@composite(samples=samples.var_std, grad_fn="VarMeanBackward0")
 @float16_in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
@@ -108,7 +109,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var(input, dims, keepdim, dof), input.mean(dims, keepdim)
 
 
-@composite(samples=samples.var_std)
+@composite(samples=samples.var_std, grad_fn="StdMeanBackward0")
 @float16_in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
@@ -117,7 +118,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 # -- logsumexp and count_nonzero ----------------------------------------------------------------
-@composite(samples=samples.logsumexp)
+@composite(samples=samples.logsumexp, grad_fn="LogsumexpBackward0")
 @float16_in_float32
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows."""
@@ -156,6 +157,13 @@ def _scalar(name, fn, input, *args):
     return getattr(return_types, name)(values.reshape(()), indices.reshape(()))
 
 
+def _extreme_name(op, dim, other):
+    """max/min's node: of everything (MaxBackward1), along a dim (MaxBackward0); maximum's own."""
+    if other is not None or isinstance(dim, Tensor):
+        return None
+    return f"{op}Backward1" if dim is None else f"{op}Backward0"
+
+
 def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     if isinstance(dim, Tensor) or other is not None:
         return pair_fn(input, dim if other is None else other)
@@ -173,19 +181,21 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     return _gather(name, input, apply(arg_op, input, dim=d, keepdim=True), d, keepdim)
 
 
-@composite(samples=samples.max_min)
+@composite(samples=samples.max_min, grad_fn=lambda input, dim=None, *a, other=None, **k: (
+                                        _extreme_name("Max", dim, other)))
 def max(input, dim=None, keepdim=False, *, other=None):
     """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input, other)``."""
     return _extreme("max", red.argmax_op, red.amax_op, maximum, input, dim, keepdim, other)
 
 
-@composite(samples=samples.max_min)
+@composite(samples=samples.max_min, grad_fn=lambda input, dim=None, *a, other=None, **k: (
+                                        _extreme_name("Min", dim, other)))
 def min(input, dim=None, keepdim=False, *, other=None):
     """The minimum: of everything (0-d), or (values, indices) along ``dim``, or ``minimum(input, other)``."""
     return _extreme("min", red.argmin_op, red.amin_op, minimum, input, dim, keepdim, other)
 
 
-@composite(samples=samples.sort)
+@composite(samples=samples.sort, grad_fn="SortBackward0")
 def sort(input, dim=-1, descending=False, *, stable=False):
     """(values, indices) sorted along ``dim``; stable always (equal values keep their order)."""
     d = normalize_dim(dim, input.dim())
@@ -194,7 +204,7 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     return _gather("sort", input, red.argsort(input, d, descending), d, True)
 
 
-@composite(samples=samples.topk)
+@composite(samples=samples.topk, grad_fn="TopkBackward0")
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted."""
     d = normalize_dim(dim, input.dim())
@@ -205,7 +215,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _gather("topk", input, red.argsort(input, d, largest).narrow(d, 0, k), d, True)
 
 
-@composite(samples=samples.median)
+@composite(samples=samples.median, grad_fn=lambda input, dim=None, *a, **k: (
+                                       "MedianBackward0" if dim is None else "MedianBackward1"))
 def median(input, dim=None, keepdim=False):
     """The lower median: of everything (0-d, ties share the gradient), or (values, indices) along ``dim``.
 

@@ -7,7 +7,7 @@ from ...tensor import Tensor
 from ..creation import arange, full, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
-from ..registry import composite
+from ..registry import composite, records
 from .. import samples
 
 __all__ = ["stack", "hstack", "vstack", "dstack", "column_stack", "atleast_1d", "atleast_2d", "atleast_3d",
@@ -26,6 +26,7 @@ def _tensor_list(name, tensors):
     return list(tensors)
 
 
+@records("StackBackward0")
 def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join equally shaped tensors along a new dim ``dim`` (alias ``axis``), as ``torch.stack``."""
     if axis is not None:
@@ -125,7 +126,7 @@ def _roll_dim(input, shift, dim):
     return cat([input.narrow(dim, n - shift, shift), input.narrow(dim, 0, n - shift)], dim)
 
 
-@composite(samples=samples.roll)
+@composite(samples=samples.roll, grad_fn="RollBackward0")
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
     shifts = _ints(shifts, "shifts", 2)
@@ -146,6 +147,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     return out if out is not input else input.clone()
 
 
+@records("RepeatBackward0")
 def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
     """Tile ``input`` ``sizes[i]`` times along each dim (leading new dims allowed), as ``Tensor.repeat``."""
     if repeats is not None:
@@ -168,14 +170,16 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
     return interleaved.expand(tuple(x for r, n in zip(sizes, shape) for x in (r, n))).reshape(target)
 
 
-@composite(samples=samples.tile)
+@composite(samples=samples.tile, grad_fn="RepeatBackward0")
 def tile(input: Tensor, dims) -> Tensor:
     """``repeat`` with ``dims`` padded by leading 1s to the input's rank, as ``torch.tile``."""
     dims = tuple(dims)
     return repeat(input, (1,) * (input.dim() - len(dims)) + dims)
 
 
-@composite(samples=samples.repeat_interleave)
+@composite(samples=samples.repeat_interleave,
+           grad_fn=lambda input, repeats=None, *a, **k: (
+               "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"))
 def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, output_size=None) -> Tensor:
     """Repeat each element (or slice along ``dim``) ``repeats`` times, as ``torch.repeat_interleave``.
 
@@ -230,19 +234,19 @@ def _triangle(name, input, keep):
     return where(keep(offset), input, full((), 0, dtype=input.dtype, device=input.device))
 
 
-@composite(samples=samples.triu_tril)
+@composite(samples=samples.triu_tril, grad_fn="TrilBackward0")
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``."""
     return _triangle("tril", input, lambda offset: offset <= diagonal)
 
 
-@composite(samples=samples.triu_tril)
+@composite(samples=samples.triu_tril, grad_fn="TriuBackward0")
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``."""
     return _triangle("triu", input, lambda offset: offset >= diagonal)
 
 
-@composite(samples=samples.rot90)
+@composite(samples=samples.rot90, grad_fn="Rot90Backward0")
 def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, as ``torch.rot90``."""
     if len(dims) != 2:

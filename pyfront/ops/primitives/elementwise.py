@@ -17,7 +17,7 @@ from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import check_fits, promote_args
 from ..dispatch import apply
-from ..registry import OpDef, register
+from ..registry import OpDef, records, register
 from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
@@ -43,7 +43,7 @@ def _register(name, arity, np_fn, vjp, out=SAME, torch_name=None, **kw):
             vjp,
             arity=arity,
             torch_name=torch_name or name,
-            extra={"dtype_rule": out},
+            extra={"dtype_rule": out, **kw.pop("extra", {})},
             **kw,
         )
     )
@@ -192,6 +192,7 @@ log1p = unary(
     "log1p",
     lambda np, x: np.log1p(x),
     lambda c, g: (g / (c.inputs[0] + 1),),
+    backward_name="Log1PBackward0",
     out=FLOAT,
     save=(0,),
     domain=(-0.9, None),
@@ -402,6 +403,16 @@ def _pow_vjp(c, g):
     return gx, gy
 
 
+def _overload(op, x, y):
+    """PyTorch's node for a binary op by its overload: Tensor-Scalar 0, Tensor-Tensor 1, Scalar-Tensor 2
+    (which remainder has no derivative for)."""
+    if y._wrapped_number:
+        return f"{op}Backward0"
+    if x._wrapped_number:
+        return "PowBackward2" if op == "Pow" else "NotImplemented"
+    return f"{op}Backward1"
+
+
 def _remainder_vjp(c, g):
     x, y = c.inputs
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
@@ -458,6 +469,7 @@ _floor_divide = binary(
     "floor_divide",
     _int_division(lambda np, x, y: np.floor_divide(x, y)),
     _no_derivative("floor_divide"),
+    backward_name="NotImplemented",
     domain=(0.5, None),
     wgsl={"f": "T(floordiv_f32(f32(a), f32(b)))", "i": "floordiv_i32(a, b)", "u": "a / b"},
     opmath=True,
@@ -481,6 +493,8 @@ _pow = binary(
     save=(0, 1),
     save_output=True,
     domain=(0.5, 2.0),
+    grad_fn=lambda inputs, attrs: _overload("Pow", *inputs),
+    extra={"scalar_overload": True},
     nan_safe=True,  # pow(nan, 0) and pow(1, nan) are 1
     wgsl={"f": "T(pow_f32(f32(a), f32(b)))", "*": "T(pow_i32(i32(a), i32(b)))"},
 )
@@ -499,6 +513,8 @@ remainder = binary(
     _int_division(lambda np, x, y: np.remainder(x, y)),
     lambda c, g: _remainder_vjp(c, g),
     save=(0, 1),
+    grad_fn=lambda inputs, attrs: _overload("Remainder", *inputs),
+    extra={"scalar_overload": True},
     domain=(0.5, None),
     wgsl={"f": "T(remainder_f32(f32(a), f32(b)))", "i": "remainder_i32(a, b)", "u": "a % b"},
     divides=True,
@@ -508,6 +524,8 @@ fmod = binary(
     _int_division(lambda np, x, y: np.fmod(x, y)),
     lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()),
     save=(0, 1),
+    grad_fn=lambda inputs, attrs: _overload("Fmod", *inputs),
+    extra={"scalar_overload": True},
     domain=(0.5, None),
     scalars="other",
     wgsl={"f": "T(fmod_f32(f32(a), f32(b)))", "*": "a % b"},
@@ -766,6 +784,7 @@ def sub(input, other, *, alpha=1):
     return _sub(input, other)
 
 
+@records(lambda input, other, **kw: "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
 def rsub(input, other, *, alpha=1):
     return sub(other if isinstance(other, Tensor) else promote_args((other, input))[0], input, alpha=alpha)
 
@@ -803,6 +822,7 @@ def pow(input, exponent):
     return _pow(input, exponent)
 
 
+@records("PowBackward0")
 def square(input):
     return mul(input, input)
 

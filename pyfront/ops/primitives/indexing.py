@@ -311,7 +311,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if reduce in ("max", "min"):  # old names PyTorch still runs forward, but cannot differentiate
         out = scatter_along(input.detach(), dim, index, src.detach(), "a" + reduce, include_self)
         return no_derivative(out, "Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but "
-                                  f"got {reduce}.", input, src)
+                                  f"got {reduce}.", input, src, grad_fn="ScatterReduceBackward0")
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return scatter_along(input, dim, index, src, reduce, include_self)

@@ -125,7 +125,8 @@ _prod = register(OpDef(
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch."""
     input = _integer_result(input, dtype)
-    return apply(_sum, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+    return apply(_sum, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim,
+                 _name="SumBackward0" if dim is None else "SumBackward1")
 
 
 def sum_to_size(input, *size):
@@ -149,7 +150,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
             raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
         raise invalid_combination("prod", (input, dim), {})
     input = _integer_result(input, dtype)
-    return apply(_prod, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+    return apply(_prod, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim,
+                 _name="ProdBackward0" if dim is None else "ProdBackward1")
 
 
 # -- amax/amin and argmax/argmin ----------------------------------------------------------------

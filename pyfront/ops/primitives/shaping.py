@@ -99,7 +99,5 @@ def flip(input: Tensor, *args, dims=None) -> Tensor:
     """Reverse the order of elements along ``dims``, as ``torch.flip`` (and ``Tensor.flip(*dims)``)."""
     if dims is None:
         dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-    if not dims:
-        return input.clone()
     dims = normalize_dims(tuple(dims), input.dim())
     return apply(_FLIP, input, dims=dims if input.dim() else ())

@@ -1,0 +1,266 @@
+"""Sparse COO tensors, the basics graph code uses: ``torch.sparse_coo_tensor``, ``to_dense``,
+``coalesce``, and ``torch.sparse.mm`` with gradients to the dense operand and to the values.
+
+A sparse tensor here is its ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz,)``);
+every sparse dim is sparse (no dense trailing dims). Its products are composed from dense pyfront
+ops (a gather of the dense rows, a scaled ``index_add`` into the result), so autograd and every
+device come for free; on webgpu that is the documented path (no sparse kernel). Unlike PyTorch's,
+it is not a ``Tensor`` subclass: only the methods below exist.
+"""
+from __future__ import annotations
+
+import math
+
+from . import dtypes as dt
+from .autograd import graph
+from .ops.creation import tensor as _tensor, zeros
+from .tensor import Tensor
+
+
+class layout:
+    """A tensor's memory layout, as ``torch.layout``: ``torch.strided`` or ``torch.sparse_coo``."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+
+class SparseCooTensor:
+    """A sparse COO tensor: ``values[k]`` sits at ``indices[:, k]`` in ``size``, duplicates adding."""
+
+    layout = sparse_coo
+    is_sparse = True
+
+    def __init__(self, indices: Tensor, values: Tensor, size: tuple, coalesced: bool):
+        self._ind, self._val, self._size, self._coalesced = indices, values, tuple(size), coalesced
+
+    # -- what PyTorch's sparse tensor answers --------------------------------------------------------
+    @property
+    def shape(self):
+        from .shape import Size
+        return Size(self._size)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self._size[dim]
+
+    def dim(self) -> int:
+        return len(self._size)
+
+    def sparse_dim(self) -> int:
+        return len(self._size)
+
+    def dense_dim(self) -> int:
+        return 0
+
+    @property
+    def dtype(self):
+        return self._val.dtype
+
+    @property
+    def device(self):
+        return self._val.device
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._val.requires_grad
+
+    @property
+    def grad(self):
+        """The gradient with respect to the tensor at its stored positions, as a coalesced sparse tensor
+        (a duplicated position's values each have that gradient). PyTorch's torch.mm and spmm give a
+        dense gradient at every position instead; torch.sparse.mm gives this one."""
+        g = self._val.grad
+        if g is None:
+            return None
+        flat = self._flat().tolist()
+        first = sorted({f: k for k, f in reversed(list(enumerate(flat)))}.items())
+        keep = _tensor([k for _, k in first], dtype=dt.int64, device=self.device)
+        return SparseCooTensor(self._ind.index_select(1, keep), g.index_select(0, keep), self._size, True)
+
+    def requires_grad_(self, requires_grad: bool = True):
+        self._val.requires_grad_(requires_grad)
+        return self
+
+    def _nnz(self) -> int:
+        return self._ind.shape[1]
+
+    def indices(self) -> Tensor:
+        if not self._coalesced:
+            raise RuntimeError("Cannot get indices on an uncoalesced tensor, please call .coalesce() first")
+        return self._ind
+
+    def values(self) -> Tensor:
+        if not self._coalesced:
+            raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
+        return self._val
+
+    def _indices(self) -> Tensor:
+        """The indices as stored, coalesced or not."""
+        return self._ind
+
+    def _values(self) -> Tensor:
+        """The values as stored, coalesced or not."""
+        return self._val
+
+    def is_coalesced(self) -> bool:
+        return self._coalesced
+
+    # -- conversions -------------------------------------------------------------------------------
+    def _flat(self) -> Tensor:
+        """The row-major position of each stored value."""
+        strides = [math.prod(self._size[d + 1:]) for d in range(self.dim())]
+        flat = zeros(self._nnz(), dtype=dt.int64, device=self.device)
+        for d, s in enumerate(strides):
+            flat = flat + self._ind[d] * s
+        return flat
+
+    def coalesce(self) -> "SparseCooTensor":
+        """Sorted, unique indices, duplicates summed (differentiable in the values)."""
+        if self._coalesced:
+            return self
+        flat = self._flat().tolist()
+        unique = sorted(set(flat))
+        slot = {f: i for i, f in enumerate(unique)}
+        where = _tensor([slot[f] for f in flat], dtype=dt.int64, device=self.device)
+        values = zeros(len(unique), dtype=self.dtype, device=self.device).index_add(0, where, self._val)
+        coords = [[f // math.prod(self._size[d + 1:]) % self._size[d] for f in unique]
+                  for d in range(self.dim())]
+        indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(self.dim(), len(unique))
+        return SparseCooTensor(indices, values, self._size, True)
+
+    def to_dense(self) -> Tensor:
+        """The dense tensor (duplicates added), differentiable in the values."""
+        out = zeros(math.prod(self._size), dtype=self.dtype, device=self.device)
+        return out.index_add(0, self._flat(), self._val).reshape(self._size)
+
+    def to(self, *args, **kwargs) -> "SparseCooTensor":
+        return SparseCooTensor(self._ind.to(*[a for a in args if not isinstance(a, dt.dtype)],
+                                                **{k: v for k, v in kwargs.items() if k != "dtype"}),
+                               self._val.to(*args, **kwargs), self._size, self._coalesced)
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def detach(self):
+        return SparseCooTensor(self._ind, self._val.detach(), self._size, self._coalesced)
+
+    def __matmul__(self, other):
+        return _sparse_mm(self, other)
+
+    def mm(self, other):
+        return _sparse_mm(self, other)
+
+    def __repr__(self) -> str:
+        pad = " " * len("tensor(indices=")
+        indices = repr(self._ind).replace("\n", "\n" + pad)
+        values = repr(self._val.detach()).replace("\n", "\n" + " " * len("       values="))
+        tail = f"size={self._size}, nnz={self._nnz()}, layout=torch.sparse_coo"
+        if self.requires_grad:
+            tail += ", requires_grad=True" if self._val.grad_fn is None else \
+                f", grad_fn=<{type(self._val.grad_fn).__name__}>"
+        return f"tensor(indices={indices},\n       values={values},\n       {tail})"
+
+
+def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, requires_grad=False,
+                      check_invariants=None, is_coalesced=None) -> SparseCooTensor:
+    """A sparse COO tensor with ``values`` at ``indices`` (``(ndim, nnz)``), as ``torch.sparse_coo_tensor``.
+
+    ``size`` defaults to the smallest that holds every index. Raises RuntimeError as PyTorch does for
+    indices that are not 2-d or not as many as the values, and for a ``size`` an index falls outside.
+    """
+    indices = indices if isinstance(indices, Tensor) else _tensor(indices, dtype=dt.int64)
+    values = values if isinstance(values, Tensor) else _tensor(values, dtype=dtype)
+    if indices.dim() == 1 and size is not None:
+        raise RuntimeError("'len(size) == sparse_dim + dense_dim' is not satisfied: "
+                           f"len(size) = {len(size)}, sparse_dim = {indices.shape[0]}, dense_dim = 0")
+    if indices.dim() != 2:
+        raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
+    if indices.dtype is not dt.int64:
+        raise RuntimeError(f"indices must be an int64 tensor, but got {indices.dtype}")
+    if values.dim() != 1:
+        raise RuntimeError("pyfront's sparse tensors have no dense dims: values must be 1-d, got "
+                           f"{list(values.shape)}")
+    nnz = indices.shape[1]
+    if values.shape[0] != nnz:
+        raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {nnz}, nnz "
+                           f"from values: {values.shape[0]}")
+    rows = indices.tolist()
+    if any(i < 0 for row in rows for i in row):
+        raise RuntimeError("found negative index")
+    if size is None:
+        size = tuple(max(row) + 1 if row else 0 for row in rows)
+    size = tuple(size)
+    if len(size) != indices.shape[0]:
+        raise RuntimeError(f"number of dimensions must be sparse_dim ({indices.shape[0]}) + dense_dim (0), "
+                           f"but got {len(size)}")
+    for d, row in enumerate(rows):
+        if row and max(row) >= size[d]:
+            raise RuntimeError(f"size is inconsistent with indices: for dim {d}, size is {size[d]} but found "
+                               f"index {max(row)}")
+    if dtype is not None:
+        values = values.to(dtype)
+    if device is not None:
+        indices, values = indices.to(device), values.to(device)
+    if requires_grad:
+        values = values.detach().requires_grad_()
+    return SparseCooTensor(indices, values, size, bool(is_coalesced) or nnz <= 1)
+
+
+def accepting_sparse(dense_mm):
+    """``dense_mm`` that also takes a sparse first operand (``torch.mm``, ``torch.spmm``)."""
+    def mm(mat1, mat2):
+        if isinstance(mat1, SparseCooTensor):
+            node = "SparseAddmmBackward0" if dense_mm is _dense_mm else "MmBackward0"  # torch.sparse.mm's
+            return _sparse_mm(mat1, mat2, node)
+        return dense_mm(mat1, mat2)
+    mm.__name__, mm.__doc__ = dense_mm.__name__, dense_mm.__doc__
+    return mm
+
+
+def _sparse_mm(mat1, mat2, node="MmBackward0") -> Tensor:
+    """``sparse @ dense`` as ``torch.sparse.mm``: each stored value scales a row of ``mat2`` into its row
+    of the result; gradients reach ``mat2`` and the values. ``node``: the grad_fn PyTorch shows."""
+    since = graph.SEQUENCE[0]
+    if mat1.dim() != 2 or mat2.dim() != 2:
+        raise RuntimeError(f"2D tensors expected, got {mat1.dim()}D and {mat2.dim()}D tensors")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {mat1.shape[1]}, "
+                           f"got {mat2.shape[0]}")
+    row, col = mat1._ind[0], mat1._ind[1]
+    picked = mat2.index_select(0, col) * mat1._val.to(mat2.dtype).unsqueeze(1)
+    out = zeros(mat1.shape[0], mat2.shape[1], dtype=mat2.dtype, device=mat2.device).index_add(0, row, picked)
+    graph.present_as(out, node, since, [mat1._val, mat2])
+    return out
+
+
+def _dense_mm(mat1, mat2):
+    from .ops.primitives.linalg import mm as dense_mm
+    return dense_mm(mat1, mat2)
+
+
+mm = accepting_sparse(_dense_mm)
+
+
+def _to_sparse(self, sparse_dim=None) -> SparseCooTensor:
+    """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``."""
+    indices = self.nonzero().t().contiguous()
+    values = self[tuple(indices)] if self.dim() else self.reshape(1)[indices.reshape(-1)]
+    return SparseCooTensor(indices, values, tuple(self.shape), True)
+
+
+def install():
+    """The dense side: ``Tensor.to_sparse``, ``is_sparse`` and ``layout``."""
+    Tensor.to_sparse = _to_sparse
+    Tensor.to_dense = lambda self: self
+    if not hasattr(Tensor, "is_sparse"):
+        Tensor.is_sparse = property(lambda self: False)
+    Tensor.layout = property(lambda self: strided)
+
+
+__all__ = ["SparseCooTensor", "sparse_coo_tensor", "mm", "layout", "strided", "sparse_coo"]
