@@ -47,6 +47,7 @@ from .shape import Size as Size
 from .tensor import Tensor as Tensor
 import builtins
 
+bfloat16: dtype
 bool: dtype
 default_generator: Generator
 double: dtype

@@ -121,6 +121,8 @@ class Tensor:
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self).
         (pyfront.ops.sampling.bernoulli_)"""
+    def bfloat16(self, memory_format=None):
+        """As ``torch.Tensor.bfloat16``. (made by pyfront.ops.conversion._cast)"""
     def bitwise_and(self, other):
         """As ``torch.Tensor.bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
     def bitwise_and_(self, other):

@@ -8,6 +8,7 @@ import math
 import struct
 
 from ..device import CPU
+from ..dtypes import check_storable
 from .storage import Storage
 
 _NEEDS_NUMPY = ("computing on the cpu device needs NumPy, which is not installed here (as in the browser "
@@ -41,9 +42,11 @@ class PureBackend:
         return Storage(raw, CPU, len(raw))
 
     def from_list(self, flat, dtype):
+        check_storable(dtype)
         return self._storage(_pack(flat, dtype))
 
     def from_bytes(self, raw, dtype):
+        check_storable(dtype)
         return self._storage(bytearray(raw))
 
     def _values(self, t) -> list:

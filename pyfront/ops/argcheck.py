@@ -128,6 +128,7 @@ def _checked(fn, name: str, method: bool, prefix: str):
                     raise invalid_combination(name, shown, kwargs, method)
                 raise must_be(name, "dtype", "torch.dtype", d)
             kwargs["dtype"] = _PY_DTYPES[d]
+        dt.check_storable(d)
         return fn(*args, **kwargs)
 
     return checked

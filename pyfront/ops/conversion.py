@@ -94,7 +94,7 @@ def type_(self, dtype=None, non_blocking=False):
         return f"torch.{self.dtype._legacy_name}"
     if isinstance(dtype, str):  # "torch.FloatTensor", as PyTorch's legacy type names
         name = dtype.replace("torch.", "", 1) if dtype.startswith("torch.") else None
-        found = [d for d in dt.ALL if d._legacy_name == name]
+        found = [d for d in (*dt.ALL, dt.bfloat16) if d._legacy_name == name]
         if not found:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = found[0]
@@ -111,5 +111,6 @@ def type_as(self, other):
 
 METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as": type_as,
            "float": _cast(dt.float32), "double": _cast(dt.float64), "half": _cast(dt.float16),
+           "bfloat16": _cast(dt.bfloat16),
            "long": _cast(dt.int64), "int": _cast(dt.int32), "short": _cast(dt.int16),
            "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_)}
