@@ -75,7 +75,8 @@ def _factory(name):
 
 def _like(name):
     def make(input, *args, dtype=None, device=None, requires_grad=False, **kw):
-        p = getattr(pyfront, name)(pyfront.empty(tuple(input.shape), dtype=_pdt(dtype or input.dtype)), *args, **kw)
+        like = pyfront.empty(tuple(input.shape), dtype=_pdt(dtype or input.dtype))
+        p = getattr(pyfront, name)(like, *args, **kw)
         t = _t(p).to(device if device is not None else input.device)
         return t.requires_grad_() if requires_grad else t
     return make
@@ -84,7 +85,8 @@ def _like(name):
 def _inplace(name):
     def fill(self, *args, generator=None, **kw):
         if name == "random_" and not args and not kw:  # a fresh seed (samplers): pyfront draws it this way
-            p = pyfront.randint(0, 1 << 32, tuple(self.shape), generator=_g(generator), dtype=_pdt(self.dtype))
+            p = pyfront.randint(0, 1 << 32, tuple(self.shape), generator=_g(generator),
+                                dtype=_pdt(self.dtype))
         else:
             args = [_p(a) if isinstance(a, torch.Tensor) else a for a in args]
             p = getattr(pyfront.empty(tuple(self.shape), dtype=_pdt(self.dtype)), name)(
