@@ -26,31 +26,31 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 KNOWN: dict[str, str] = {
 }
 
-# name -> (extra args, rtol, atol); every program here runs in a few seconds on cpu
+# name -> {args, env, rtol (1e-4), atol (1e-6)}; every program here runs in a few seconds on cpu
 QUICK: dict[str, tuple] = {
-    "polynomial_tensor": ([], 1e-4, 1e-6),
-    "polynomial_autograd": ([], 1e-4, 1e-6),
-    "polynomial_custom_function": ([], 1e-4, 1e-6),
-    "polynomial_nn": ([], 1e-4, 1e-6),
-    "polynomial_optim": ([], 1e-4, 1e-6),
-    "polynomial_module": ([], 1e-4, 1e-6),
-    "dynamic_net": ([], 1e-4, 1e-6),
+    "polynomial_tensor": {},
+    "polynomial_autograd": {},
+    "polynomial_custom_function": {},
+    "polynomial_nn": {},
+    "polynomial_optim": {},
+    "polynomial_module": {},
+    "dynamic_net": {},
 }
 # the slower ones, run by hand (python tests/test_programs.py NAME)
-SLOW: dict[str, tuple] = {}
+SLOW: dict[str, dict] = {}
 
 
-def _run(args, **env) -> subprocess.CompletedProcess:
+def _run(args, env=None) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if k != "PYFRONT_CUDA_AS"}
-    full.update(OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT), **env)
+    full.update(OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=full, timeout=600,
                           cwd=PROGRAMS)
 
 
-def run_both(name: str, args=(), cuda_as: str | None = None):
+def run_both(name: str, args=(), cuda_as: str | None = None, env=None):
     script = str(PROGRAMS / f"{name}.py")
-    theirs = _run([str(PROGRAMS / "_torch_same_rng.py"), script, *args])
-    ours = _run(["-m", "pyfront", "run", *(["--cuda-as", cuda_as] if cuda_as else []), script, *args])
+    theirs = _run([str(PROGRAMS / "_torch_same_rng.py"), script, *args], env)
+    ours = _run(["-m", "pyfront", "run", *(["--cuda-as", cuda_as] if cuda_as else []), script, *args], env)
     return theirs, ours
 
 
@@ -83,20 +83,25 @@ def differences(ours: str, theirs: str, rtol: float, atol: float) -> list:
 def test_program_prints_torchs_output(name):
     if name in KNOWN:
         pytest.skip(f"stops on a missing API: {KNOWN[name]}")
-    args, rtol, atol = QUICK[name]
-    theirs, ours = run_both(name, args)
+    spec = QUICK[name]
+    theirs, ours = run_both(name, spec.get("args", []), env=spec.get("env"))
     assert theirs.returncode == 0, theirs.stderr
     assert ours.returncode == 0, ours.stderr[-3000:]
-    diff = differences(ours.stdout, theirs.stdout, rtol, atol)
+    diff = differences(ours.stdout, theirs.stdout, spec.get("rtol", 1e-4), spec.get("atol", 1e-6))
     assert not diff, "\n".join(diff[:10])
 
 
 if __name__ == "__main__":
     name, *rest = sys.argv[1:]
-    cuda_as = rest[rest.index("--cuda-as") + 1] if "--cuda-as" in rest else None
-    args, rtol, atol = {**QUICK, **SLOW}.get(name, ([], 1e-4, 1e-6))
+    cuda_as = None
+    if "--cuda-as" in rest:
+        cuda_as = rest[rest.index("--cuda-as") + 1]
+        rest = [a for a in rest if a not in ("--cuda-as", cuda_as)]
+    known = {**QUICK, **SLOW}.get(name, {})
+    args, rtol, atol = rest or known.get("args", []), known.get("rtol", 1e-4), known.get("atol", 1e-6)
     if cuda_as:
         rtol, atol = max(rtol, 1e-3), max(atol, 1e-4)
+    os.environ.update(known.get("env", {}))
     theirs, ours = run_both(name, args, cuda_as)
     print("torch rc", theirs.returncode, theirs.stderr[-2000:])
     print("pyfront rc", ours.returncode, ours.stderr[-3000:])
