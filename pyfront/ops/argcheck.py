@@ -55,6 +55,7 @@ _PYTHON_LEVEL = {
         "smooth_l1_loss": "size", "softmax": "softmax", "softsign": "abs", "tanh": "tanh",
         "tanhshrink": "tanh", "multi_head_attention_forward": "dim"}.items()},
 }
+_NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor")
 
 
@@ -109,12 +110,18 @@ def _checked(fn, name: str, method: bool, prefix: str):
     first = params[0].name if params else None
     tensor_first = not method and first in _TENSOR_FIRST
     takes_dtype = any(p.name == "dtype" for p in params)
-    if not tensor_first and not takes_dtype:
+    # torch's argument parser takes NumPy's names for these (x.sum(axis=1, keepdims=True))
+    aliases = {a: n for n, a in _NUMPY_NAMES if any(p.name == n for p in params)}
+    if not tensor_first and not takes_dtype and not aliases:
         return fn
     key = prefix + name
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
+        for alias in aliases.keys() & kwargs.keys():
+            if aliases[alias] in kwargs:
+                raise TypeError(f"{name}() received an invalid combination of arguments")
+            kwargs[aliases[alias]] = kwargs.pop(alias)
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
