@@ -29,8 +29,8 @@ KNOWN: dict[str, str] = {
     "reinforce": "torch.tensor(collections.deque) (sequences as data)",
     "mnist": "torch.optim.Adadelta",
     "time_sequence_prediction": "torch.optim.LBFGS",
-    "word_language_model/main": "nn.Transformer (model.py subclasses it at import: every --model stops)",
-    "word_language_model/main": "nn.Transformer (its model.py subclasses it)",
+    "word_language_model/main": "nn.Transformer (its model.py subclasses it at import: every --model stops)",
+    "nn_tutorial": "x[range(n), target] (sequences as index); then grad_fn=<NllLossBackward0> in its losses",
     "text_classification": "nn.EmbeddingBag",
 }
 
