@@ -417,6 +417,8 @@ class Tensor:
         """As ``torch.Tensor.is_neg``. (pyfront.tensor.Tensor.is_neg)"""
     def is_nonzero(self):
         """As ``torch.Tensor.is_nonzero``. (made by pyfront.ops.methods.bind_all)"""
+    def is_pinned(self, device=None):
+        """As ``torch.Tensor.is_pinned``. (pyfront.ops.conversion.is_pinned)"""
     def is_signed(self) -> builtins.bool:
         """As ``torch.Tensor.is_signed``. (pyfront.tensor.Tensor.is_signed)"""
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -625,6 +627,10 @@ class Tensor:
         """As ``torch.Tensor.output_nr``. (pyfront.tensor.Tensor.output_nr)"""
     def permute(self, *dims):
         """As ``torch.Tensor.permute``. (pyfront.ops.views.permute)"""
+    def pin_memory(self, device=None):
+        """A copy in page-locked memory for fast uploads: with cuda mapped to the WebGPU device (where
+        pinning has no meaning) a plain copy; without it, the error of torch's build without an
+        accelerator. (pyfront.ops.conversion.pin_memory)"""
     def pinverse(self, rcond=1e-15, hermitian=False):
         """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
         (pyfront.linalg.legacy.pinverse)"""
