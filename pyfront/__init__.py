@@ -5,9 +5,9 @@ from . import autograd
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
-from .device import device
-from .dtypes import (bool_ as bool, float16, float32, float64, get_default_dtype, int8, int16, int32,
-                     int64, promote_types, set_default_dtype, uint8, dtype)
+from .device import device, get_default_device, set_default_device
+from .dtypes import (bool_ as bool, bfloat16, float16, float32, float64, get_default_dtype, int8, int16,
+                     int32, int64, promote_types, set_default_dtype, uint8, dtype)
 from .dtypes import float16 as half, float32 as float, float64 as double, int16 as short
 from .dtypes import int32 as int, int64 as long
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,

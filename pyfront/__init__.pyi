@@ -50,6 +50,7 @@ from .sparse import layout as layout
 from .tensor import Tensor as Tensor
 import builtins
 
+bfloat16: dtype
 bool: dtype
 default_generator: Generator
 double: dtype
@@ -448,6 +449,10 @@ def ger(input: Tensor, vec2: Tensor) -> Tensor:
 def get_autocast_dtype(device_type: str):
     """The dtype autocast uses on ``device_type``: torch's defaults are bfloat16 (cpu), float16 (cuda).
     (pyfront.amp.autocast_mode.get_autocast_dtype)"""
+
+def get_default_device():
+    """The device ``set_default_device`` chose (the cpu unless changed), as ``torch.get_default_device``.
+    (pyfront.device.get_default_device)"""
 
 def get_default_dtype():
     """The dtype of floating-point tensors created from Python floats (float32 unless changed).
@@ -875,6 +880,11 @@ def seed() -> builtins.int:
 
 def select(input, dim, index):
     """As ``torch.select``. (pyfront.ops.views.select)"""
+
+def set_default_device(device) -> None:
+    """Where factory functions (zeros, randn, tensor, nn layers' parameters) put a tensor that names no
+    device, as ``torch.set_default_device``; ``None`` restores the cpu.
+    (pyfront.device.set_default_device)"""
 
 def set_default_dtype(d) -> None:
     """As ``torch.set_default_dtype``. (pyfront.dtypes.set_default_dtype)"""

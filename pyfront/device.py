@@ -7,6 +7,7 @@ placing a tensor on one fails, with PyTorch's error for a build without it (back
 from __future__ import annotations
 
 import re
+import threading
 
 _TORCH_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
                 "vulkan, mps, meta, hpu, mtia, privateuseone")
@@ -72,3 +73,29 @@ def as_device(d) -> device:
     if isinstance(d, int) and not isinstance(d, bool):
         return device("webgpu", d)
     return device(d)
+
+
+class _DefaultDevice(threading.local):
+    device = None  # set_default_device's device, per thread as torch's device context is
+
+
+_default = _DefaultDevice()
+
+
+def set_default_device(device) -> None:
+    """Where factory functions (zeros, randn, tensor, nn layers' parameters) put a tensor that names no
+    device, as ``torch.set_default_device``; ``None`` restores the cpu."""
+    d = None if device is None else as_device(device)
+    if d is not None and d.type != "cpu" and d.index is None:  # torch reports the current index, 0
+        d = globals()["device"](d.type, 0)
+    _default.device = d
+
+
+def get_default_device() -> device:
+    """The device ``set_default_device`` chose (the cpu unless changed), as ``torch.get_default_device``."""
+    return _default.device or CPU
+
+
+def factory_device(d) -> device:
+    """A factory's ``device`` argument, the default device when it names none."""
+    return as_device(d) if d is not None else get_default_device()

@@ -51,18 +51,32 @@ float16 = dtype("float16", 2, "f", 1, "float16", "e")
 float32 = dtype("float32", 4, "f", 2, "float32", "f")
 float64 = dtype("float64", 8, "f", 3, "float64", "d")
 
+# torch.bfloat16 is a name scripts spell (nanoGPT's dtype table, autocast arguments), so it exists and
+# prints as torch's; but pyfront has no bfloat16 storage, so it is outside ALL and `check_storable`
+# refuses every tensor of it in one message (the dtype arguments and `to_dtype` call it).
+bfloat16 = dtype("bfloat16", 2, "f", 1, "bfloat16", "")
+NO_BFLOAT16 = ("pyfront has no bfloat16 storage, so it cannot create a torch.bfloat16 tensor or convert one "
+               "to it; use torch.float16 or torch.float32 instead")
+
+
+def check_storable(d) -> None:
+    """Raise pyfront's one error for a tensor of a dtype it cannot hold (bfloat16)."""
+    if d is bfloat16:
+        raise TypeError(NO_BFLOAT16)
+
+
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _BY_NAME = {d.name: d for d in ALL}
 _LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
            "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
-           "float32": "FloatTensor", "float64": "DoubleTensor"}
+           "float32": "FloatTensor", "float64": "DoubleTensor", "bfloat16": "BFloat16Tensor"}
 # PyTorch's aliases, exported from the package namespace
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
            "short": int16, "bool": bool_}
 
 
 def _by_name(name: str) -> dtype:
-    return _BY_NAME[name]
+    return bfloat16 if name == "bfloat16" else _BY_NAME[name]
 
 
 def from_numpy_name(name: str) -> dtype:
@@ -82,6 +96,7 @@ def get_default_dtype() -> dtype:
 
 def set_default_dtype(d: dtype) -> None:
     global _default_float
+    check_storable(d)
     if d not in (float16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
@@ -91,6 +106,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both promote to, as ``torch.promote_types``."""
     if a is b:
         return a
+    if {a, b} == {float16, bfloat16}:  # neither holds the other's range and precision
+        return float32
     if a.kind != b.kind:
         return a if _KIND_ORDER[a.kind] > _KIND_ORDER[b.kind] else b
     if a.kind == "i":
@@ -145,6 +162,7 @@ class finfo:
 
     _TABLE = {  # bits, eps, max, tiny (smallest normal), resolution
         "float16": (16, 0.0009765625, 65504.0, 6.103515625e-05, 0.001),
+        "bfloat16": (16, 0.0078125, 3.3895313892515355e38, 1.1754943508222875e-38, 0.01),
         "float32": (32, 1.1920928955078125e-07, 3.4028234663852886e38, 1.1754943508222875e-38, 1e-06),
         "float64": (64, 2.220446049250313e-16, 1.7976931348623157e308, 2.2250738585072014e-308, 1e-15),
     }

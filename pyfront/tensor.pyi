@@ -121,6 +121,8 @@ class Tensor:
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self).
         (pyfront.ops.sampling.bernoulli_)"""
+    def bfloat16(self, memory_format=None):
+        """As ``torch.Tensor.bfloat16``. (made by pyfront.ops.conversion._cast)"""
     def bincount(self, weights=None, minlength=0):
         """How often each value 0..max(input) occurs in the non-negative integers ``input``, or the sum of
         their ``weights``; at least ``minlength`` bins. As ``torch.bincount``.
@@ -462,6 +464,8 @@ class Tensor:
         """As ``torch.Tensor.is_nested``. (pyfront.tensor.Tensor.is_cuda)"""
     def is_nonzero(self):
         """As ``torch.Tensor.is_nonzero``. (made by pyfront.ops.methods.bind_all)"""
+    def is_pinned(self, device=None):
+        """As ``torch.Tensor.is_pinned``. (pyfront.ops.conversion.is_pinned)"""
     @property
     def is_quantized(self) -> builtins.bool:
         """As ``torch.Tensor.is_quantized``. (pyfront.tensor.Tensor.is_cuda)"""
@@ -700,6 +704,10 @@ class Tensor:
         """As ``torch.Tensor.output_nr``. (pyfront.tensor.Tensor.output_nr)"""
     def permute(self, *dims):
         """As ``torch.Tensor.permute``. (pyfront.ops.views.permute)"""
+    def pin_memory(self, device=None):
+        """A copy in page-locked memory for fast uploads: with cuda mapped to the WebGPU device (where
+        pinning has no meaning) a plain copy; without it, the error of torch's build without an
+        accelerator. (pyfront.ops.conversion.pin_memory)"""
     def pinverse(self, rcond=1e-15, hermitian=False):
         """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
         (pyfront.linalg.legacy.pinverse)"""

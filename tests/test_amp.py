@@ -136,7 +136,7 @@ def test_warnings_and_disabling_match_torch(make):
 
 
 def test_bfloat16_is_a_clear_error():
-    with pytest.raises(RuntimeError, match="pyfront has no bfloat16 dtype.*dtype=torch.float16"):
+    with pytest.raises(RuntimeError, match="pyfront has no bfloat16 storage.*dtype=torch.float16"):
         with pyfront.autocast("cpu"):
             pass
     with pytest.raises(RuntimeError, match="bfloat16"):

@@ -11,7 +11,7 @@ The lists are torch's CPU lists for ``cpu`` and its CUDA lists for ``webgpu`` (w
 names under ``--cuda-as webgpu``), limited to functions: CUDA's float32 list also names elementwise
 methods (``exp``, ``pow``, ``sum``) that pyfront's own composite ops call, so those stay as written.
 
-pyfront has no bfloat16 dtype: an autocast that would use it (the cpu default) raises a
+pyfront has no bfloat16 storage: an autocast that would use it (the cpu default) raises a
 RuntimeError that says so; ``dtype=torch.float16`` works on the cpu. On webgpu, float16 runs
 natively where the adapter has ``shader-f16``; elsewhere autocast warns and stays in float32.
 """
@@ -43,7 +43,7 @@ _CUDA_FP32 = ("binary_cross_entropy_with_logits cosine_embedding_loss cdist cosi
               "triplet_margin_loss")
 LOWER = {"cpu": set(_CPU_LOWER.split()), "webgpu": set(_CUDA_LOWER.split())}
 FP32 = {"cpu": set(_CPU_FP32.split()), "webgpu": set(_CUDA_FP32.split())}
-_DEFAULT_DTYPE = {"cpu": "bfloat16", "cuda": dt.float16, "webgpu": dt.float16}
+_DEFAULT_DTYPE = {"cpu": dt.bfloat16, "cuda": dt.float16, "webgpu": dt.float16}
 
 
 class _AutocastState(threading.local):
@@ -70,12 +70,12 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
 def get_autocast_dtype(device_type: str):
     """The dtype autocast uses on ``device_type``: torch's defaults are bfloat16 (cpu), float16 (cuda)."""
     d = _state.dtype.get(_kind(device_type)) or _state.default.get(device_type) or _state.default["cuda"]
-    if d == "bfloat16":
+    if d is dt.bfloat16:
         raise RuntimeError(_NO_BF16)
     return d
 
 
-_NO_BF16 = ("pyfront has no bfloat16 dtype, so autocast on the cpu cannot use torch's default "
+_NO_BF16 = ("pyfront has no bfloat16 storage, so autocast on the cpu cannot use torch's default "
             "(torch.bfloat16): pass dtype=torch.float16 (torch.autocast('cpu', dtype=torch.float16)), "
             "or leave autocast off")
 
@@ -85,7 +85,7 @@ class autocast:
     and a decorator that runs matmul/linear/conv in ``dtype`` and losses in float32 (see module doc).
 
     Raises:
-        RuntimeError: the dtype would be bfloat16, which pyfront does not have.
+        RuntimeError: the dtype would be bfloat16, which pyfront cannot hold.
     """
 
     def __init__(self, device_type: str, dtype=None, enabled: bool = True, cache_enabled=None):
@@ -103,7 +103,7 @@ class autocast:
             return None
         dtype = self.fast_dtype or _state.default.get(self.device, dt.float16)
         if kind == "cpu":
-            if dtype == "bfloat16":
+            if dtype is dt.bfloat16:
                 raise RuntimeError(_NO_BF16)
             if dtype is not dt.float16:
                 warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"

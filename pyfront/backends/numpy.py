@@ -8,13 +8,22 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..device import CPU
-from ..dtypes import ALL, from_numpy_name
+from ..dtypes import ALL, check_storable, from_numpy_name
 from ..dtypes import float16 as F16
 from .base import Backend, nest
 from .storage import Storage
 
 
 _NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
+
+
+def _np(dtype) -> np.dtype:
+    """The NumPy dtype that holds ``dtype``: every storage of this backend is made through here, so a
+    dtype pyfront cannot hold (bfloat16) is refused with its one message, whichever op asked."""
+    found = _NP_DTYPES.get(dtype.name)
+    if found is None:
+        check_storable(dtype)
+    return found
 
 
 class _AsTorch:
@@ -59,12 +68,12 @@ class NumpyBackend(Backend):
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
         with _as_torch():  # nan/inf cast to an integer dtype
-            flat = np.array(arr, dtype=dtype.np_name, copy=True, order="C").reshape(-1)
+            flat = np.array(arr, dtype=_np(dtype), copy=True, order="C").reshape(-1)
         return _storage(flat)
 
     def from_list(self, flat, dtype):
         with _as_torch():
-            return _storage(np.array(flat, dtype=dtype.np_name).reshape(-1))
+            return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
 
     def wrap(self, arr):
         """Adopt a contiguous array without copying (from_numpy): (storage, dtype). The caller's
@@ -97,12 +106,12 @@ class NumpyBackend(Backend):
         return np.ascontiguousarray(self.array(x)).tobytes()
 
     def from_bytes(self, buf, dtype):
-        return _storage(np.frombuffer(bytearray(buf), dtype=dtype.np_name))
+        return _storage(np.frombuffer(bytearray(buf), dtype=_np(dtype)))
 
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
         if all(0 in shape for shape, _ in out_meta):  # no element to compute: nothing runs
-            return [_storage(np.empty(0, _NP_DTYPES[dtype.name])) for _, dtype in out_meta]
+            return [_storage(np.empty(0, _np(dtype))) for _, dtype in out_meta]
         # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
         # (NumPy's float16 cumsum and matmul would round every partial result)
         arrays = [self.array(t) if t.dtype is not F16 else self.array(t).astype(np.float32) for t in inputs]
@@ -112,9 +121,9 @@ class NumpyBackend(Backend):
             result = (result,)
         out = []
         for r, (shape, dtype) in zip(result, out_meta):
-            if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
+            if not isinstance(r, np.ndarray) or r.dtype != _np(dtype):
                 with _as_torch():
-                    r = np.asarray(r, dtype=dtype.np_name)
+                    r = np.asarray(r, dtype=_np(dtype))
             if r.shape != tuple(shape):
                 if any(a.shape != t.shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
                     raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
@@ -131,14 +140,14 @@ class NumpyBackend(Backend):
 
     def full(self, shape, value, dtype):
         with _as_torch():
-            return _storage(np.full(math.prod(shape), value, dtype=_NP_DTYPES[dtype.name]))
+            return _storage(np.full(math.prod(shape), value, dtype=_np(dtype)))
 
     def arange(self, start, step, n, dtype):
         return _storage(
-            (start + step * np.arange(n, dtype=np.float64)).astype(dtype.np_name)
+            (start + step * np.arange(n, dtype=np.float64)).astype(_np(dtype))
             if dtype.is_floating_point
             # int64, then wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
-            else np.arange(start, start + step * n, step, dtype=np.int64)[:n].astype(dtype.np_name)
+            else np.arange(start, start + step * n, step, dtype=np.int64)[:n].astype(_np(dtype))
         )
 
     def random(self, kind, n, dtype, seed, offset, a, b):
@@ -156,7 +165,7 @@ class NumpyBackend(Backend):
             vals = a + (b - a) * u
         else:
             vals = a + philox_words(n, seed, offset).astype(np.int64) % (b - a)
-        return _storage(vals.astype(dtype.np_name))
+        return _storage(vals.astype(_np(dtype)))
 
 
 def _representable(shape, itemsize: int) -> tuple:

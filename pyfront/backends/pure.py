@@ -8,6 +8,7 @@ import math
 import struct
 
 from ..device import CPU
+from ..dtypes import check_storable
 from .base import Backend, nest
 from .storage import Storage, dense
 
@@ -42,9 +43,11 @@ class PureBackend(Backend):
         return Storage(raw, CPU, len(raw))
 
     def from_list(self, flat, dtype):
+        check_storable(dtype)
         return self._storage(_pack(flat, dtype))
 
     def from_bytes(self, raw, dtype):
+        check_storable(dtype)
         return self._storage(bytearray(raw))
 
     def _values(self, x) -> list:

@@ -58,6 +58,7 @@ _PYTHON_LEVEL = {
         "tanhshrink": "tanh", "multi_head_attention_forward": "dim", "embedding_bag": "dim",
         "affine_grid": "is_floating_point"}.items()},
 }
+_NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",
                  "theta")
 
@@ -113,12 +114,18 @@ def _checked(fn, name: str, method: bool, prefix: str):
     first = params[0].name if params else None
     tensor_first = not method and first in _TENSOR_FIRST
     takes_dtype = any(p.name == "dtype" for p in params)
-    if not tensor_first and not takes_dtype:
+    # torch's argument parser takes NumPy's names for these (x.sum(axis=1, keepdims=True))
+    aliases = {a: n for n, a in _NUMPY_NAMES if any(p.name == n for p in params)}
+    if not tensor_first and not takes_dtype and not aliases:
         return fn
     key = prefix + name
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
+        for alias in aliases.keys() & kwargs.keys():
+            if aliases[alias] in kwargs:
+                raise TypeError(f"{name}() received an invalid combination of arguments")
+            kwargs[aliases[alias]] = kwargs.pop(alias)
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
@@ -132,6 +139,7 @@ def _checked(fn, name: str, method: bool, prefix: str):
                     raise invalid_combination(name, shown, kwargs, method)
                 raise must_be(name, "dtype", "torch.dtype", d)
             kwargs["dtype"] = _PY_DTYPES[d]
+        dt.check_storable(d)
         return fn(*args, **kwargs)
 
     return checked

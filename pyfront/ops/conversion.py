@@ -89,12 +89,25 @@ def cuda(self, device=None, non_blocking=False, memory_format=None):
     return to_device(self, device)
 
 
+def pin_memory(self, device=None):
+    """A copy in page-locked memory for fast uploads: with cuda mapped to the WebGPU device (where pinning
+    has no meaning) a plain copy; without it, the error of torch's build without an accelerator."""
+    from .. import cuda as _cuda
+    if not _cuda.is_available():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return self.clone()
+
+
+def is_pinned(self, device=None):
+    return False
+
+
 def type_(self, dtype=None, non_blocking=False):
     if dtype is None:
         return f"torch.{self.dtype._legacy_name}"
     if isinstance(dtype, str):  # "torch.FloatTensor", as PyTorch's legacy type names
         name = dtype.replace("torch.", "", 1) if dtype.startswith("torch.") else None
-        found = [d for d in dt.ALL if d._legacy_name == name]
+        found = [d for d in (*dt.ALL, dt.bfloat16) if d._legacy_name == name]
         if not found:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = found[0]
@@ -109,7 +122,9 @@ def type_as(self, other):
     return to_dtype(self, other.dtype)
 
 
-METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as": type_as,
+METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "pin_memory": pin_memory, "is_pinned": is_pinned,
+           "type": type_, "type_as": type_as,
            "float": _cast(dt.float32), "double": _cast(dt.float64), "half": _cast(dt.float16),
+           "bfloat16": _cast(dt.bfloat16),
            "long": _cast(dt.int64), "int": _cast(dt.int32), "short": _cast(dt.int16),
            "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_)}

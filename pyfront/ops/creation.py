@@ -6,7 +6,7 @@ import math
 
 from .. import dtypes as dt
 from ..backends import get_backend
-from ..device import as_device
+from ..device import as_device, factory_device
 from ..random import default_generator
 from ..shape import infer_size
 from ..tensor import Tensor, _kind_name
@@ -149,7 +149,7 @@ def _store(data, shape, dim, dtype, flat) -> None:
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from ``data``: a number, a NumPy array or scalar, a tensor, or any (nested)
     sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it."""
-    device = as_device(device)
+    device = factory_device(device)
     if isinstance(data, Tensor):
         out = data.detach().clone()
         out = out.to(device=device, dtype=dtype or out.dtype)
@@ -194,7 +194,7 @@ def as_tensor(data, dtype=None, device=None):
         return data.to(device=device if device is not None else data.device, dtype=dtype or data.dtype)
     if (
         _is_array(data)
-        and (device is None or as_device(device).type == "cpu")
+        and factory_device(device).type == "cpu"
         and (dtype is None or dtype.np_name == data.dtype.name)
     ):
         return from_numpy(data)
@@ -222,7 +222,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
         fill_value = fill_value.item()
     elif not (dtype is dt.float16 and math.prod(size) == 1):  # torch's one-element fill skips the check
         check_fits(fill_value, dtype)
-    storage = get_backend(as_device(device)).full(size, fill_value, dtype)
+    storage = get_backend(factory_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
 
 
@@ -290,7 +290,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
     _no_bool("arange", dtype)
     n = max(math.ceil((end - start) / step), 0)
-    storage = get_backend(as_device(device)).arange(start, step, n, dtype)
+    storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
 
 
@@ -342,7 +342,7 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
     gen = generator or default_generator
     n = math.prod(size)
     seed, offset = gen._take(2 * n if kind == "normal" else n)
-    storage = get_backend(as_device(device)).random(kind, n, dtype, seed, offset, a, b)
+    storage = get_backend(factory_device(device)).random(kind, n, dtype, seed, offset, a, b)
     return _finish(storage, size, dtype, requires_grad)
 
 

@@ -26,6 +26,7 @@ class WebGPUBackend(Backend):
 
     # -- memory -------------------------------------------------------------------------------
     def _check_dtype(self, dtype):
+        dt.check_storable(dtype)
         layout.wgsl_type(dtype)  # float64 is refused here, with a message naming .float()
         if dtype is dt.float16 and not self.has_f16:
             raise TypeError("this WebGPU adapter has no 'shader-f16' feature, so it cannot hold float16 "

@@ -746,6 +746,7 @@ _clone = register(
 
 def to_dtype(input, dtype):
     """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it)."""
+    dt.check_storable(dtype)
     return input if input.dtype is dtype else apply(_to_copy, input, dtype=dtype)
 
 

@@ -1,0 +1,158 @@
+"""Run a script under REAL torch, with torch's random numbers taken from pyfront's generator.
+
+usage: python tests/programs/_torch_same_rng.py script.py [args ...]
+
+pyfront's generator is a counter-based Philox stream (the same numbers on every device), by design
+not torch's mt19937, so a seeded script draws other weights under pyfront and the two runs could
+never print the same numbers. This reference run keeps everything torch computes, and replaces only
+torch's *sources* of randomness (manual_seed, Generator, randn/rand/randint/randperm/normal/
+multinomial/bernoulli, the in-place uniform_/normal_/random_/bernoulli_/exponential_, F.dropout's
+mask) with the same call on pyfront's stream, converted to a torch tensor. Both runs then see the
+same random numbers as long as torch's Python code (nn.init, the layers' reset_parameters,
+distributions, samplers) asks for them in the same order and shapes as pyfront's does -- which is
+itself part of being torch-compatible. Nothing here is imported by the pyfront run.
+"""
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import pyfront  # noqa: E402
+import pyfront.nn.functional as PF  # noqa: E402
+
+
+def _pdt(d):
+    return None if d is None else getattr(pyfront, str(d).replace("torch.", ""))
+
+
+def _t(p, like=None):
+    out = torch.from_numpy(p.detach().cpu().numpy().copy())
+    return out if like is None else out.to(like.device)
+
+
+def _p(t):
+    return pyfront.from_numpy(t.detach().cpu().numpy().copy())
+
+
+class Generator:
+    """torch.Generator over a pyfront.Generator."""
+
+    def __init__(self, device="cpu"):
+        self.pf = pyfront.Generator()
+        self.device = torch.device(device)
+
+    def manual_seed(self, seed):
+        self.pf.manual_seed(int(seed))
+        return self
+
+    def seed(self):
+        return self.pf.seed()
+
+    def initial_seed(self):
+        return self.pf.initial_seed()
+
+
+def _g(generator):
+    return None if generator is None else generator.pf
+
+
+def _factory(name):
+    def make(*args, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+             pin_memory=False, **kw):
+        args = [tuple(a) if isinstance(a, torch.Size) else a for a in args]
+        if "size" in kw:
+            kw["size"] = tuple(kw["size"])
+        p = getattr(pyfront, name)(*args, generator=_g(generator), dtype=_pdt(dtype), **kw)
+        t = _t(p).to(device if device is not None else "cpu")
+        return t.requires_grad_() if requires_grad else t
+    return make
+
+
+def _like(name):
+    def make(input, *args, dtype=None, device=None, requires_grad=False, **kw):
+        like = pyfront.empty(tuple(input.shape), dtype=_pdt(dtype or input.dtype))
+        p = getattr(pyfront, name)(like, *args, **kw)
+        t = _t(p).to(device if device is not None else input.device)
+        return t.requires_grad_() if requires_grad else t
+    return make
+
+
+def _inplace(name):
+    def fill(self, *args, generator=None, **kw):
+        if name == "random_" and not args and not kw:  # a fresh seed (samplers): pyfront draws it this way
+            p = pyfront.randint(0, 1 << 32, tuple(self.shape), generator=_g(generator),
+                                dtype=_pdt(self.dtype))
+        else:
+            args = [_p(a) if isinstance(a, torch.Tensor) else a for a in args]
+            p = getattr(pyfront.empty(tuple(self.shape), dtype=_pdt(self.dtype)), name)(
+                *args, generator=_g(generator), **kw)
+        with torch.no_grad():
+            self.copy_(_t(p))
+        return self
+    return fill
+
+
+def _multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    return _t(pyfront.multinomial(_p(input), num_samples, replacement, generator=_g(generator)), input)
+
+
+def _bernoulli(input, p=None, *, generator=None, out=None):
+    if p is not None:
+        return _t(pyfront.bernoulli(_p(input), p, generator=_g(generator)), input)
+    return _t(pyfront.bernoulli(_p(input), generator=_g(generator)), input)
+
+
+def _normal(mean, std=1.0, size=None, *, generator=None, **kw):
+    mean = _p(mean) if isinstance(mean, torch.Tensor) else mean
+    std = _p(std) if isinstance(std, torch.Tensor) else std
+    if size is not None:
+        return _t(pyfront.normal(mean, std, tuple(size), generator=_g(generator)))
+    return _t(pyfront.normal(mean, std, generator=_g(generator)))
+
+
+_dropout = F.dropout
+
+
+def _dropout_same_mask(input, p=0.5, training=True, inplace=False):
+    if not training or p == 0 or p == 1:
+        return _dropout(input, p, training, inplace)
+    scale = _t(PF.dropout(pyfront.ones(tuple(input.shape), dtype=_pdt(input.dtype)), p, True), input)
+    return input.mul_(scale) if inplace else input * scale
+
+
+_manual_seed = torch.manual_seed
+
+
+def _seed_both(seed):
+    pyfront.manual_seed(int(seed))
+    return _manual_seed(seed)
+
+
+def install():
+    torch.manual_seed = _seed_both
+    torch.random.manual_seed = _seed_both
+    torch.Generator = Generator
+    for name in ("randn", "rand", "randint", "randperm"):
+        setattr(torch, name, _factory(name))
+    for name in ("randn_like", "rand_like", "randint_like"):
+        setattr(torch, name, _like(name))
+    for name in ("uniform_", "normal_", "random_", "bernoulli_", "exponential_"):
+        setattr(torch.Tensor, name, _inplace(name))
+    torch.multinomial = _multinomial
+    torch.Tensor.multinomial = _multinomial
+    torch.bernoulli = _bernoulli
+    torch.normal = _normal
+    F.dropout = _dropout_same_mask
+
+
+if __name__ == "__main__":
+    install()
+    script = sys.argv[1]
+    sys.argv = sys.argv[1:]
+    sys.path[0] = str(Path(script).resolve().parent)
+    runpy.run_path(script, run_name="__main__")
