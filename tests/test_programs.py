@@ -23,16 +23,7 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 # A program that stops on an API pyfront lacks: name -> the missing API (the lead removes entries as the
 # branches that add them merge).
-KNOWN: dict[str, str] = {
-    "polynomial_autograd": "torch.accelerator.is_available() must be False on a software adapter (lavapipe): "
-                           "the honest accelerator",
-    "reinforce": "torch.tensor(collections.deque) (sequences as data)",
-    "mnist": "torch.optim.Adadelta",
-    "time_sequence_prediction": "torch.optim.LBFGS",
-    "word_language_model/main": "nn.Transformer (its model.py subclasses it at import: every --model stops)",
-    "nn_tutorial": "x[range(n), target] (sequences as index); then grad_fn=<NllLossBackward0> in its losses",
-    "text_classification": "nn.EmbeddingBag",
-}
+KNOWN: dict[str, str] = {}
 
 _WLM = ["--data", "word_language_model/data", "--emsize", "16", "--nhid", "16", "--epochs", "2",
         "--batch_size", "4", "--bptt", "8", "--log-interval", "5", "--dropout", "0"]
