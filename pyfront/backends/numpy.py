@@ -17,6 +17,15 @@ from .storage import Storage
 _NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
 
 
+try:  # NumPy 2's errstate is a context variable: setting it to a ready value costs ~0.1 us, where
+    # entering np.errstate builds that value anew each time (~4 us, more than a 1,000-element add)
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE
+    from numpy._core.umath import _make_extobj
+    _IGNORE = _make_extobj(all="ignore")
+except ImportError:  # another NumPy: its own errstate, slower but the same meaning
+    _ERRSTATE = None
+
+
 class _AsTorch:
     """NumPy's faults as PyTorch's CPU has them.
 
@@ -27,14 +36,21 @@ class _AsTorch:
     generator context manager: it runs around every op, and contextlib's machinery costs as much.
     """
 
-    __slots__ = ("_state",)
+    __slots__ = ("_token",)
 
-    def __enter__(self):
-        self._state = np.errstate(all="ignore")
-        self._state.__enter__()
+    if _ERRSTATE is not None:
+        def __enter__(self):
+            self._token = _ERRSTATE.set(_IGNORE)
+    else:
+        def __enter__(self):
+            self._token = np.errstate(all="ignore")
+            self._token.__enter__()
 
     def __exit__(self, kind, e, tb):
-        self._state.__exit__(kind, e, tb)
+        if _ERRSTATE is not None:
+            _ERRSTATE.reset(self._token)
+        else:
+            self._token.__exit__(kind, e, tb)
         if kind is not None and issubclass(kind, MemoryError):
             nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
             raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
@@ -101,29 +117,34 @@ class NumpyBackend(Backend):
 
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
-        if all(0 in shape for shape, _ in out_meta):  # no element to compute: nothing runs
+        for shape, _ in out_meta:
+            if 0 not in shape:
+                break
+        else:  # no element to compute: nothing runs
             return [_storage(np.empty(0, _NP_DTYPES[dtype.name])) for _, dtype in out_meta]
         # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
         # (NumPy's float16 cumsum and matmul would round every partial result)
         arrays = [self.array(t) if t.dtype is not F16 else self.array(t).astype(np.float32) for t in inputs]
         with _as_torch():  # also turns NumPy's MemoryError into torch's RuntimeError
             result = op.numpy(np, *arrays, **attrs)
-        if not isinstance(result, tuple):
-            result = (result,)
-        out = []
-        for r, (shape, dtype) in zip(result, out_meta):
-            if not isinstance(r, np.ndarray) or r.dtype != _NP_DTYPES[dtype.name]:
-                with _as_torch():
-                    r = np.asarray(r, dtype=dtype.np_name)
-            if r.shape != tuple(shape):
-                if any(a.shape != t.shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
-                    raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
-                                       "this large can't be allocated")
-                raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
-            out.append(
-                _storage(r.reshape(-1) if r.flags.c_contiguous else np.ascontiguousarray(r).reshape(-1))
-            )
+            if type(result) is not tuple:
+                result = (result,)
+            out = []
+            for r, (shape, dtype) in zip(result, out_meta):
+                want = _NP_DTYPES[dtype.name]
+                if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
+                    r = np.asarray(r, dtype=want)
+                if r.shape != shape and r.shape != tuple(shape):
+                    self._wrong_shape(op, r, shape, arrays, inputs)
+                out.append(_storage(r.ravel()))  # a view where r is contiguous, else a row-major copy
         return out
+
+    @staticmethod
+    def _wrong_shape(op, r, shape, arrays, inputs):
+        if any(a.shape != t.shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
+            raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
+                               "this large can't be allocated")
+        raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
 
     def write(self, dst, src):
         with _as_torch():  # NumPy copies where src and dst overlap

@@ -25,9 +25,11 @@ BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 
 def _infer(out):
     def rule(*xs, **attrs):
-        shape = xs[0].shape
-        if len(xs) > 1 and any(x.shape != shape for x in xs):
-            shape = broadcast_shapes(*(x.shape for x in xs))
+        shape = xs[0]._shape
+        for x in xs:
+            if x._shape != shape:
+                shape = broadcast_shapes(*(x.shape for x in xs))
+                break
         return [(shape, dt.bool_ if out == BOOL_OUT else xs[0].dtype)]
 
     return rule
