@@ -720,7 +720,9 @@ _clone = register(
         "clone",
         "elementwise",
         _infer(SAME),
-        lambda np, x: np.array(x, copy=True),
+        # row-major: the backend's storages are (NumPy keeps a transposed view's order, and the
+        # storage would then be copied a second time)
+        lambda np, x: np.array(x, copy=True, order="C"),
         lambda c, g: (g,),
         torch_name="clone",
         wgsl="a",
