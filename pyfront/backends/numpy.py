@@ -146,6 +146,24 @@ class NumpyBackend(Backend):
                                "this large can't be allocated")
         raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
 
+    def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        # in place, one NumPy ufunc per op of the single-tensor step, each with that step's rounding
+        with _as_torch():
+            for p, g, b in zip(params, grads, bufs):
+                p, g = self.array(p), self.array(g)
+                s = p.dtype.type  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
+                if maximize:
+                    g = -g
+                if weight_decay != 0:
+                    g = g + p * s(weight_decay)
+                if b is not None:
+                    b = self.array(b)
+                    b *= s(momentum)
+                    b += g if 1 - dampening == 1 else g * s(1 - dampening)
+                    g = g + b * s(momentum) if nesterov else b
+                p += g * s(-lr)
+        return True
+
     def write(self, dst, src):
         with _as_torch():  # NumPy copies where src and dst overlap
             self.array(dst)[...] = self.array(src)
