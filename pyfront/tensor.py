@@ -366,7 +366,9 @@ class Tensor:
             self._check_inplace_allowed()
             self._keep_saved_copies(new.grad_fn, since)
         src = new
-        if src.device != self.device or src.dtype is not self.dtype:
+        # devices by identity first (each backend keeps one device object): device == is Python-level
+        if (src._storage.device is not self._storage.device and src.device != self.device
+                or src.dtype is not self.dtype):
             with _no_grad():  # the values only: the history is recorded from ``new`` below
                 src = src.to(self.device, self.dtype)
         if since is not None and self._can_take_storage(src):

@@ -22,8 +22,25 @@ try:  # NumPy 2's errstate is a context variable: setting it to a ready value co
     from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE
     from numpy._core.umath import _make_extobj
     _IGNORE = _make_extobj(all="ignore")
-except ImportError:  # another NumPy: its own errstate, slower but the same meaning
-    _ERRSTATE = None
+except ImportError:  # another NumPy: its own errstate behind the same two calls, slower
+    class _ErrstateVar:
+        def set(self, _):
+            state = np.errstate(all="ignore")
+            state.__enter__()
+            return state
+
+        def reset(self, state):
+            state.__exit__(None, None, None)
+
+    _ERRSTATE, _IGNORE = _ErrstateVar(), None
+
+
+def _out_of_memory(e) -> RuntimeError:
+    """NumPy's MemoryError as torch's allocator words it."""
+    nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
+    return RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                        f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
+                        f"(Cannot allocate memory)")
 
 
 class _AsTorch:
@@ -33,29 +50,19 @@ class _AsTorch:
     errstate. A warnings filter would not do: a user's own ``catch_warnings`` or
     ``simplefilter("error")`` replaces it, and the user's own NumPy code keeps its settings.
     An allocation that fails is torch's RuntimeError, not NumPy's MemoryError. A class, not a
-    generator context manager: it runs around every op, and contextlib's machinery costs as much.
+    generator context manager: it runs around every op, and contextlib's machinery costs as much
+    (``run``, the hottest, makes the same two calls inline).
     """
 
     __slots__ = ("_token",)
 
-    if _ERRSTATE is not None:
-        def __enter__(self):
-            self._token = _ERRSTATE.set(_IGNORE)
-    else:
-        def __enter__(self):
-            self._token = np.errstate(all="ignore")
-            self._token.__enter__()
+    def __enter__(self):
+        self._token = _ERRSTATE.set(_IGNORE)
 
     def __exit__(self, kind, e, tb):
-        if _ERRSTATE is not None:
-            _ERRSTATE.reset(self._token)
-        else:
-            self._token.__exit__(kind, e, tb)
+        _ERRSTATE.reset(self._token)
         if kind is not None and issubclass(kind, MemoryError):
-            nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
-            raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
-                               f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
-                               f"(Cannot allocate memory)") from None
+            raise _out_of_memory(e) from None
         return False
 
 
@@ -92,6 +99,8 @@ class NumpyBackend(Backend):
         """A NumPy view of layout ``x`` (no copy)."""
         storage, shape, strides, offset, _, contiguous = x
         data = storage.data
+        if contiguous and data.shape == shape and not offset:
+            return data  # the commonest case: a whole 1-D storage, as it is
         n = math.prod(shape)
         if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
             return np.empty(_representable(shape, data.itemsize), data.dtype)
@@ -125,7 +134,8 @@ class NumpyBackend(Backend):
         # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
         # (NumPy's float16 cumsum and matmul would round every partial result)
         arrays = [self.array(t) if t.dtype is not F16 else self.array(t).astype(np.float32) for t in inputs]
-        with _as_torch():  # also turns NumPy's MemoryError into torch's RuntimeError
+        token = _ERRSTATE.set(_IGNORE)  # what _as_torch does, inline: this runs for every op
+        try:
             result = op.numpy(np, *arrays, **attrs)
             if type(result) is not tuple:
                 result = (result,)
@@ -137,6 +147,10 @@ class NumpyBackend(Backend):
                 if r.shape != shape and r.shape != tuple(shape):
                     self._wrong_shape(op, r, shape, arrays, inputs)
                 out.append(_storage(r.ravel()))  # a view where r is contiguous, else a row-major copy
+        except MemoryError as e:
+            raise _out_of_memory(e) from None
+        finally:
+            _ERRSTATE.reset(token)
         return out
 
     @staticmethod

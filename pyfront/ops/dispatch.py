@@ -67,8 +67,11 @@ def apply(op, *inputs, _name=None, **attrs):
             storages = _run_on_cpu(op, layouts, attrs, meta, device)
         else:
             storages = get_backend(device).run(op, layouts, attrs, meta)
-        make = Tensor._make
-        outs = tuple([make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
+        if len(storages) == 1:  # most ops: no loop
+            (shape, dtype), = meta
+            outs = (Tensor._make(storages[0], shape, dtype),)
+        else:
+            outs = tuple([Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
     # the graph is recorded only where a gradient can flow (a plain loop: no generator per op)
     if _state.enabled and op.vjp is not None:
         for t in inputs:

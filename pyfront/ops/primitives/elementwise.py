@@ -92,11 +92,12 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
+    float_only = out == FLOAT
 
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
-        args = promote_args((input, other), float_only=out == FLOAT, opmath=opmath)
+        args = promote_args((input, other), float_only, opmath)
         if divides:
             _check_integer_divisor(*args)
         return apply(op, *args)
