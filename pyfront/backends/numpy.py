@@ -146,7 +146,8 @@ class NumpyBackend(Backend):
                     r = np.asarray(r, dtype=want)
                 if r.shape != shape and r.shape != tuple(shape):
                     self._wrong_shape(op, r, shape, arrays, inputs)
-                out.append(_storage(r.ravel()))  # a view where r is contiguous, else a row-major copy
+                r = r.ravel()  # a view where r is contiguous, else a row-major copy
+                out.append(Storage(r, CPU, r.nbytes))
         except MemoryError as e:
             raise _out_of_memory(e) from None
         finally:
