@@ -25,10 +25,13 @@ class Size(tuple):
 
 
 def contiguous_strides(shape) -> tuple:
-    shape = tuple(shape)
-    cached = _STRIDES.get(shape)
+    try:
+        cached = _STRIDES.get(shape)  # a Size or tuple as it is (no copy per tensor made)
+    except TypeError:  # unhashable: a list
+        cached = None
     if cached is not None:
         return cached
+    shape = tuple(shape)
     strides, acc = [], 1
     for n in reversed(shape):
         strides.append(acc)

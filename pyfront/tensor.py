@@ -27,13 +27,20 @@ class Tensor:
         from .ops.legacy import construct
         return construct(cls, _dt.get_default_dtype(), args, device)
 
+    # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
+    # own: a tensor is made per op, and most never get a history, a hook or a gradient.
+    _base = _view_of_fn = _grad_fn = _grad = _accum = None
+    _requires_grad = _retains_grad = _wrapped_number = False
+    _output_nr = 0
+    _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
+
     @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
         t = object.__new__(cls)
         t._storage = storage
-        t._shape = size = Size(shape)
+        t._shape = size = shape if type(shape) is Size else Size(shape)
         if strides is None:
-            t._strides, t._contiguous = strides, contiguous = contiguous_strides(shape), True
+            t._strides, t._contiguous = strides, contiguous = contiguous_strides(size), True
         else:
             t._strides = strides = tuple(strides)
             t._contiguous = contiguous = is_contiguous(size, strides)
@@ -41,17 +48,8 @@ class Tensor:
         t.dtype = dtype
         # what a backend is given of this tensor (built once: every op on it passes it down)
         t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
-        t._base = base
-        t._view_of_fn = None if base is None else base._grad_fn
-        t._requires_grad = False
-        t._grad_fn = None
-        t._output_nr = 0
-        t._grad = None
-        t._accum = None
-        t._hooks = []
-        t._post_accumulate_hooks = []
-        t._retains_grad = False
-        t._wrapped_number = False
+        if base is not None:
+            t._base, t._view_of_fn = base, base._grad_fn
         return t
 
     # -- metadata -----------------------------------------------------------------------------
@@ -267,8 +265,9 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         fn = self.grad_fn
         if fn is None:
-            self._hooks.append(hook)
-            return _Handle(self._hooks, hook)
+            hooks = self.__dict__.setdefault("_hooks", [])
+            hooks.append(hook)
+            return _Handle(hooks, hook)
         entry = (self._output_nr, hook)
         fn._pre_hooks.append(entry)
         return _Handle(fn._pre_hooks, entry)
@@ -277,8 +276,9 @@ class Tensor:
         from .autograd.graph import _Handle
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        self._post_accumulate_hooks.append(hook)
-        return _Handle(self._post_accumulate_hooks, hook)
+        hooks = self.__dict__.setdefault("_post_accumulate_hooks", [])
+        hooks.append(hook)
+        return _Handle(hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
@@ -366,7 +366,9 @@ class Tensor:
             self._check_inplace_allowed()
             self._keep_saved_copies(new.grad_fn, since)
         src = new
-        if src.device != self.device or src.dtype is not self.dtype:
+        # devices by identity first (each backend keeps one device object): device == is Python-level
+        if (src._storage.device is not self._storage.device and src.device != self.device
+                or src.dtype is not self.dtype):
             with _no_grad():  # the values only: the history is recorded from ``new`` below
                 src = src.to(self.device, self.dtype)
         if since is not None and self._can_take_storage(src):

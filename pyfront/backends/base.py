@@ -63,6 +63,15 @@ class Backend(ABC):
         """``n`` values of the Philox stream of ``seed`` from word ``offset``: "uniform" in [a, b),
         "normal" with mean a and std b, "randint" in [a, b); the same numbers on every backend."""
 
+    # -- optional multi-tensor (foreach) kernels: False where a backend has none, and the caller
+    # then runs the same update op by op -------------------------------------------------------
+    def foreach_sgd(self, params: list, grads: list, bufs: list, lr, momentum, dampening, weight_decay,
+                    nesterov: bool, maximize: bool) -> bool:
+        """SGD's update of every ``params[i]`` (and momentum buffer ``bufs[i]``, a list of None when
+        ``momentum`` is 0) in place from ``grads[i]``, all dense Layouts of one floating dtype, with
+        the numbers of ``optim.SGD``'s op-by-op step (each scalar in that dtype, one rounding per op)."""
+        return False
+
     def synchronize(self) -> None:  # noqa: B027 (a host backend has nothing to wait for)
         """Wait until all queued work is done (a host backend runs each op to the end)."""
 

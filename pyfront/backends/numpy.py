@@ -26,6 +26,32 @@ def _np(dtype) -> np.dtype:
     return found
 
 
+try:  # NumPy 2's errstate is a context variable: setting it to a ready value costs ~0.1 us, where
+    # entering np.errstate builds that value anew each time (~4 us, more than a 1,000-element add)
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE
+    from numpy._core.umath import _make_extobj
+    _IGNORE = _make_extobj(all="ignore")
+except ImportError:  # another NumPy: its own errstate behind the same two calls, slower
+    class _ErrstateVar:
+        def set(self, _):
+            state = np.errstate(all="ignore")
+            state.__enter__()
+            return state
+
+        def reset(self, state):
+            state.__exit__(None, None, None)
+
+    _ERRSTATE, _IGNORE = _ErrstateVar(), None
+
+
+def _out_of_memory(e) -> RuntimeError:
+    """NumPy's MemoryError as torch's allocator words it."""
+    nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
+    return RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                        f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
+                        f"(Cannot allocate memory)")
+
+
 class _AsTorch:
     """NumPy's faults as PyTorch's CPU has them.
 
@@ -33,22 +59,19 @@ class _AsTorch:
     errstate. A warnings filter would not do: a user's own ``catch_warnings`` or
     ``simplefilter("error")`` replaces it, and the user's own NumPy code keeps its settings.
     An allocation that fails is torch's RuntimeError, not NumPy's MemoryError. A class, not a
-    generator context manager: it runs around every op, and contextlib's machinery costs as much.
+    generator context manager: it runs around every op, and contextlib's machinery costs as much
+    (``run``, the hottest, makes the same two calls inline).
     """
 
-    __slots__ = ("_state",)
+    __slots__ = ("_token",)
 
     def __enter__(self):
-        self._state = np.errstate(all="ignore")
-        self._state.__enter__()
+        self._token = _ERRSTATE.set(_IGNORE)
 
     def __exit__(self, kind, e, tb):
-        self._state.__exit__(kind, e, tb)
+        _ERRSTATE.reset(self._token)
         if kind is not None and issubclass(kind, MemoryError):
-            nbytes = math.prod(getattr(e, "shape", ())) * getattr(getattr(e, "dtype", None), "itemsize", 0)
-            raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
-                               f"allocate memory: you tried to allocate {nbytes} bytes. Error code 12 "
-                               f"(Cannot allocate memory)") from None
+            raise _out_of_memory(e) from None
         return False
 
 
@@ -85,6 +108,8 @@ class NumpyBackend(Backend):
         """A NumPy view of layout ``x`` (no copy)."""
         storage, shape, strides, offset, _, contiguous = x
         data = storage.data
+        if contiguous and data.shape == shape and not offset:
+            return data  # the commonest case: a whole 1-D storage, as it is
         n = math.prod(shape)
         if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
             return np.empty(_representable(shape, data.itemsize), data.dtype)
@@ -110,29 +135,58 @@ class NumpyBackend(Backend):
 
     # -- compute ------------------------------------------------------------------------------
     def run(self, op, inputs, attrs, out_meta):
-        if all(0 in shape for shape, _ in out_meta):  # no element to compute: nothing runs
+        for shape, _ in out_meta:
+            if 0 not in shape:
+                break
+        else:  # no element to compute: nothing runs
             return [_storage(np.empty(0, _np(dtype))) for _, dtype in out_meta]
         # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
         # (NumPy's float16 cumsum and matmul would round every partial result)
         arrays = [self.array(t) if t.dtype is not F16 else self.array(t).astype(np.float32) for t in inputs]
-        with _as_torch():  # also turns NumPy's MemoryError into torch's RuntimeError
+        token = _ERRSTATE.set(_IGNORE)  # what _as_torch does, inline: this runs for every op
+        try:
             result = op.numpy(np, *arrays, **attrs)
-        if not isinstance(result, tuple):
-            result = (result,)
-        out = []
-        for r, (shape, dtype) in zip(result, out_meta):
-            if not isinstance(r, np.ndarray) or r.dtype != _np(dtype):
-                with _as_torch():
-                    r = np.asarray(r, dtype=_np(dtype))
-            if r.shape != tuple(shape):
-                if any(a.shape != t.shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
-                    raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
-                                       "this large can't be allocated")
-                raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
-            out.append(
-                _storage(r.reshape(-1) if r.flags.c_contiguous else np.ascontiguousarray(r).reshape(-1))
-            )
+            if type(result) is not tuple:
+                result = (result,)
+            out = []
+            for r, (shape, dtype) in zip(result, out_meta):
+                want = _np(dtype)
+                if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
+                    r = np.asarray(r, dtype=want)
+                if r.shape != shape and r.shape != tuple(shape):
+                    self._wrong_shape(op, r, shape, arrays, inputs)
+                r = r.ravel()  # a view where r is contiguous, else a row-major copy
+                out.append(Storage(r, CPU, r.nbytes))
+        except MemoryError as e:
+            raise _out_of_memory(e) from None
+        finally:
+            _ERRSTATE.reset(token)
         return out
+
+    @staticmethod
+    def _wrong_shape(op, r, shape, arrays, inputs):
+        if any(a.shape != t.shape for a, t in zip(arrays, inputs)):  # computed on a stand-in
+            raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
+                               "this large can't be allocated")
+        raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
+
+    def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        # in place, one NumPy ufunc per op of the single-tensor step, each with that step's rounding
+        with _as_torch():
+            for p, g, b in zip(params, grads, bufs):
+                p, g = self.array(p), self.array(g)
+                s = p.dtype.type  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
+                if maximize:
+                    g = -g
+                if weight_decay != 0:
+                    g = g + p * s(weight_decay)
+                if b is not None:
+                    b = self.array(b)
+                    b *= s(momentum)
+                    b += g if 1 - dampening == 1 else g * s(1 - dampening)
+                    g = g + b * s(momentum) if nesterov else b
+                p += g * s(-lr)
+        return True
 
     def write(self, dst, src):
         with _as_torch():  # NumPy copies where src and dst overlap

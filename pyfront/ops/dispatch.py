@@ -28,7 +28,10 @@ def _gpu_device(inputs):
 
 def _on_one_device(inputs):
     dev = inputs[0]._storage.device
-    if all(t._storage.device is dev for t in inputs):  # backends keep one device object each
+    for t in inputs:
+        if t._storage.device is not dev:  # backends keep one device object each
+            break
+    else:
         return inputs, dev
     gpu = _gpu_device(inputs)
     moved = tuple(t.to(gpu) if t.device.type == "cpu" and t.dim() == 0 else t for t in inputs)
@@ -57,19 +60,31 @@ def apply(op, *inputs, _name=None, **attrs):
         shape, strides, offset = op.infer(src._shape, src._strides, src._offset, **attrs)
         outs = (src._view(shape, strides, offset),)
     else:
-        inputs, device = _on_one_device(inputs) if len(inputs) > 1 else (inputs, inputs[0].device)
+        inputs, device = _on_one_device(inputs)
         meta = op.infer(*inputs, **attrs)
         layouts = [t._layout for t in inputs]
         if device.type != "cpu" and op.extra.get("cpu_fallback"):
             storages = _run_on_cpu(op, layouts, attrs, meta, device)
         else:
             storages = get_backend(device).run(op, layouts, attrs, meta)
-        outs = tuple(Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta))
-    if _state.enabled and op.vjp is not None and any(t._requires_grad for t in inputs):
-        name = _name or (op.grad_fn(inputs, attrs) if op.grad_fn else None)
-        node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), name)
-        for i in op.differentiable_outputs:
-            o = outs[i]
-            if o.dtype.is_floating_point:
-                o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+        if len(storages) == 1:  # most ops: no loop
+            (shape, dtype), = meta
+            outs = (Tensor._make(storages[0], shape, dtype),)
+        else:
+            outs = tuple([Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
+    # the graph is recorded only where a gradient can flow (a plain loop: no generator per op)
+    if _state.enabled and op.vjp is not None:
+        for t in inputs:
+            if t._requires_grad:
+                _record(op, inputs, outs, attrs, _name)
+                break
     return outs[0] if len(outs) == 1 else outs
+
+
+def _record(op, inputs, outs, attrs, name):
+    name = name or (op.grad_fn(inputs, attrs) if op.grad_fn else None)  # torch's node for this overload
+    node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), name)
+    for i in op.differentiable_outputs:
+        o = outs[i]
+        if o.dtype.is_floating_point:
+            o._grad_fn, o._output_nr, o._requires_grad = node, i, True

@@ -51,7 +51,8 @@ def _operator(fn):
     "'<' not supported between instances of ...") and ``t == None`` is False, ``t != "a"`` True."""
 
     def method(self, other):
-        if not isinstance(other, (Tensor, Number)):
+        # Tensor first: the check against the Number ABC is slow, and a tensor is the common case
+        if not isinstance(other, Tensor) and not isinstance(other, Number):
             return NotImplemented
         return fn(self, other)
 

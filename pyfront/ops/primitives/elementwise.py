@@ -25,9 +25,11 @@ BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 
 def _infer(out):
     def rule(*xs, **attrs):
-        shape = xs[0].shape
-        if len(xs) > 1 and any(x.shape != shape for x in xs):
-            shape = broadcast_shapes(*(x.shape for x in xs))
+        shape = xs[0]._shape
+        for x in xs:
+            if x._shape != shape:
+                shape = broadcast_shapes(*(x.shape for x in xs))
+                break
         return [(shape, dt.bool_ if out == BOOL_OUT else xs[0].dtype)]
 
     return rule
@@ -90,11 +92,12 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
+    float_only = out == FLOAT
 
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
-        args = promote_args((input, other), float_only=out == FLOAT, opmath=opmath)
+        args = promote_args((input, other), float_only, opmath)
         if divides:
             _check_integer_divisor(*args)
         return apply(op, *args)
@@ -736,7 +739,9 @@ _clone = register(
         "clone",
         "elementwise",
         _infer(SAME),
-        lambda np, x: np.array(x, copy=True),
+        # row-major: the backend's storages are (NumPy keeps a transposed view's order, and the
+        # storage would then be copied a second time)
+        lambda np, x: np.array(x, copy=True, order="C"),
         lambda c, g: (g,),
         torch_name="clone",
         wgsl="a",

@@ -43,7 +43,15 @@ def _matmul_vjp(c, g):
     a, b = c.inputs
     op = _OPS[c.attrs["rank"]]
     ga = apply(op, g, b.mT, rank=c.attrs["rank"]) if c.needs_input_grad[0] else None
-    gb = apply(op, a.mT, g, rank=c.attrs["rank"]) if c.needs_input_grad[1] else None
+    gb = None
+    if c.needs_input_grad[1]:
+        if not b._contiguous and b.mT._contiguous:
+            # b is a transposed matrix (a linear layer's weight.t()): its gradient computed as
+            # (g^T a)^T reaches the weight in the weight's own row-major order, where a^T g would
+            # be a transposed result that every later use (accumulation, the optimizer) copies
+            gb = apply(op, g.mT, a, rank=c.attrs["rank"]).mT
+        else:
+            gb = apply(op, a.mT, g, rank=c.attrs["rank"])
     return ga, gb
 
 
