@@ -224,7 +224,14 @@ class BrowserDriver:
         return i
 
     def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
-        self._commands.extend((DISPATCH, self._ref(pipeline), self._ref(bind_group), params_offset, x, y))
+        # the lookups of _ref inlined: this runs once per op, and a call costs microseconds in Pyodide
+        index = self._index
+        p, g = index.get(id(pipeline)), index.get(id(bind_group))
+        if p is None:
+            p = self._ref(pipeline)
+        if g is None:
+            g = self._ref(bind_group)
+        self._commands.extend((DISPATCH, p, g, params_offset, x, y))
 
     def copy(self, src, src_offset, dst, dst_offset, size):
         self._commands.extend((COPY, self._ref(src), src_offset, self._ref(dst), dst_offset, size))
