@@ -26,6 +26,15 @@ globalThis.pyfrontBridge = {
     queue.submit([encoder.finish()]);
   },
 
+  // A bind group of `buffers` (binding i: buffers[i] at ranges[2i], ranges[2i + 1] bytes long): a
+  // new one comes with most new tensors, and a flat array crosses faster than nested dictionaries.
+  bindGroup(device, layout, buffers, ranges) {
+    const entries = buffers.map((buffer, i) => ({
+      binding: i, resource: { buffer, offset: ranges[2 * i], size: ranges[2 * i + 1] },
+    }));
+    return device.createBindGroup({ layout, entries });
+  },
+
   // The first `size` bytes of a MAP_READ staging buffer, copied out; the buffer is unmapped again
   // for reuse. One awaited call where mapAsync, getMappedRange, the copy and unmap were four.
   async read(staging, size) {

@@ -208,11 +208,9 @@ class BrowserDriver:
         return pipeline, layout
 
     def bind_group(self, layout, buffers):
-        entries = [
-            {"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
-            for i, (b, o, n) in enumerate(buffers)
-        ]
-        return self.device.createBindGroup(_js({"layout": layout, "entries": entries}))
+        ranges = array("d", [v for _, offset, size in buffers for v in (offset, size)])
+        return self._bridge.bindGroup(self.device, layout, to_js([b for b, _, _ in buffers]),
+                                      to_js(memoryview(ranges)))
 
     # -- recording: a command list, encoded by bridge.js at submit --------------------------------
     def _ref(self, obj) -> int:
