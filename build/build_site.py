@@ -38,6 +38,8 @@ def build(out: Path) -> Path:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(ROOT / "web", out)
+    # the worker imports the browser driver's JavaScript half from the site: the CSP forbids eval
+    shutil.copy2(ROOT / "pyfront" / "backends" / "webgpu" / "bridge.js", out / "bridge.js")
     modules = ROOT / "build" / "node_modules"
     installed, lock = modules / ".package-lock.json", ROOT / "build" / "package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:  # none yet, or stale

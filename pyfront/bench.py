@@ -1,9 +1,14 @@
 """``python -m pyfront.bench``: pyfront beside PyTorch and NumPy, measured in one process.
 
-Prints JSON. For each available pyfront device: matmul GFLOP/s, elementwise add GB/s, per-op
-host overhead (µs for a tiny eager op), and an MLP training step (784-512-512-10, batch 256,
-SGD with momentum) in ms; beside each, the same figure for PyTorch (CUDA when present, else CPU)
-and NumPy, and the ratio pyfront / reference (above 1 is better for rates, below 1 for times).
+Prints JSON. The machine (CPU model, cores) and the WebGPU adapter (name, backend, type); for each
+available pyfront device: matmul GFLOP/s, elementwise add GB/s, the cost of one tiny eager op in
+µs (``op_host_us``: the host's part, ops recorded without waiting; ``op_overhead_us``: the device's
+work included), an MLP training step (784-512-512-10, batch 256, SGD with momentum) in ms and, on
+webgpu, the kernels it dispatches; beside each, the same figure for PyTorch (CUDA when present, else
+CPU) and NumPy, and the ratio pyfront / reference (above 1 is better for rates, below 1 for times).
+``page``: the same per-op figures in the web page (headless Chromium on SwiftShader's WebGPU, as
+the browser tests run it) and the time of the playground's training example there; measured from a
+checkout with Playwright, unless ``--quick`` (then only with ``--page``).
 PyTorch is imported here only to measure it; pyfront itself never imports it.
 """
 
@@ -11,10 +16,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pyfront
+
+
+def _host(fn, sync, n: int, repeat=5) -> float:
+    """Seconds per call on the host: ``n`` calls recorded without waiting for the device (which
+    catches up outside the timing), the best of ``repeat``."""
+    best = float("inf")
+    for _ in range(repeat):
+        sync()
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / n)
+    sync()
+    return best
 
 
 def _best(fn, sync, repeat=5, min_time=0.05) -> float:
@@ -160,8 +183,7 @@ def measure(lib: _Lib, quick: bool, max_matmul: int = 4096, max_add: int = 1 << 
     for n in [n for n in ((1 << 20,) if quick else (1 << 20, 1 << 22, 1 << 24, 1 << 26)) if n <= max_add]:
         a, b = lib.randn(n), lib.randn(n)
         out["add_gbps"][n] = 3 * 4 * n / _best(lambda a=a, b=b: a + b, lib.sync, repeat=3) / 1e9
-    a, b = lib.randn(1000), lib.randn(1000)
-    out["op_overhead_us"] = _best(lambda: a + b, lib.sync) * 1e6
+    out.update(op_figures(lib, quick))
     out["mlp_step_ms"] = _best(lib.grad_step, lib.sync, repeat=3, min_time=0.2) * 1e3
     if lib.name == "pyfront[webgpu]":  # kernels launched per training step: what per-op costs multiply
         runtime = pyfront.webgpu._backend().runtime
@@ -171,12 +193,75 @@ def measure(lib: _Lib, quick: bool, max_matmul: int = 4096, max_add: int = 1 << 
     return out
 
 
+def op_figures(lib: _Lib, quick: bool) -> dict:
+    """The cost of one 1,000-element add, in µs: on the host alone, and with the device's work."""
+    a, b = lib.randn(1000), lib.randn(1000)
+    return {
+        "op_host_us": _host(lambda: a + b, lib.sync, 200 if quick else 1000) * 1e6,
+        "op_overhead_us": _best(lambda: a + b, lib.sync) * 1e6,
+    }
+
+
+def machine() -> dict:
+    """The CPU (model, cores) and the WebGPU adapter (name, backend, type) the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    out = {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
+           "cores": os.cpu_count()}
+    if pyfront.webgpu.is_available():
+        info = pyfront.webgpu.adapter_info()
+        out["adapter"] = {key: info[key] for key in ("name", "backend", "type", "software")}
+    return out
+
+
+def in_page() -> dict:
+    """The page's figures that Python measures itself (run inside the page by ``page_figures``)."""
+    return {"machine": machine(), **op_figures(_pyfront_lib("webgpu"), quick=False)}
+
+
+def page_figures() -> dict:
+    """Per-op µs and the playground's training example's time (s, its first run with shader
+    compilation, then again) in headless Chromium on SwiftShader, as tests/test_browser.py runs the
+    page. Needs a checkout (build/, web/, tests/browser_page.py), Chromium and Playwright."""
+    tests = Path(__file__).resolve().parent.parent / "tests"
+    try:
+        sys.path.insert(0, str(tests))
+        from browser_page import Page, build_site
+    except ImportError as e:
+        return {"skipped": f"the page is measured from a checkout with Playwright installed ({e})"}
+    finally:
+        sys.path.remove(str(tests))
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Page(build_site(Path(tmp) / "site"))
+        try:
+            found = page.run("import json\nfrom pyfront import bench\njson.dumps(bench.in_page())")
+            if "error" in found:
+                return {"skipped": f"the page failed: {found['error']}"}
+            out = json.loads(found["result"])
+            examples = page.page.evaluate("import('./examples.js').then((m) => m.EXAMPLES)")
+            code = next(e["code"] for e in examples if "training loop" in e["title"])
+            for key in ("example_first_s", "example_s"):
+                t0 = time.perf_counter()
+                result = page.run(code)
+                out[key] = time.perf_counter() - t0
+                if "error" in result:
+                    return {"skipped": f"the training example failed: {result['error']}"}
+        finally:
+            page.close()
+    return out
+
+
 def _ratios(ours: dict, ref: dict) -> dict:
     """ours / ref for rates, ref / ours for times: above 1 means pyfront is faster."""
     r = {}
     for key in ("matmul_gflops", "add_gbps"):
         r[key] = {n: ours[key][n] / ref[key][n] for n in ours[key] if n in ref.get(key, {})}
-    r["op_overhead_us"] = ref["op_overhead_us"] / ours["op_overhead_us"]
+    for key in ("op_host_us", "op_overhead_us"):
+        r[key] = ref[key] / ours[key]
     r["mlp_step_ms"] = ref["mlp_step_ms"] / ours["mlp_step_ms"]
     return r
 
@@ -209,6 +294,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     parser.add_argument("--max-matmul", type=int, default=4096, help="largest matmul size to time")
     parser.add_argument("--max-add", type=int, default=1 << 26, help="largest elementwise add to time")
+    page = parser.add_mutually_exclusive_group()
+    page.add_argument("--page", action="store_true", help="measure the web page too, even with --quick")
+    page.add_argument("--no-page", action="store_true", help="do not measure the web page")
     args = parser.parse_args(argv)
     limits = dict(max_matmul=args.max_matmul, max_add=args.max_add)
     refs = {
@@ -216,7 +304,7 @@ def main(argv=None) -> dict:
         for lib in (_torch_lib(), _numpy_lib())
         if lib is not None
     }
-    report = {"machine": platform.platform(), "python": platform.python_version(), "devices": {}}
+    report = {"machine": machine(), "devices": {}}
     for dev in devices():
         ours = measure(_pyfront_lib(dev), args.quick, **limits)
         report["devices"][dev] = {
@@ -224,6 +312,9 @@ def main(argv=None) -> dict:
             **refs,
             "ratio": {name: _ratios(ours, ref) for name, ref in refs.items()},
         }
+    in_browser = sys.platform == "emscripten"
+    if not in_browser and (args.page or not (args.quick or args.no_page)):
+        report["page"] = page_figures()
     print(json.dumps(_rounded(report), indent=1))
     return report
 

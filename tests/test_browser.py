@@ -484,6 +484,7 @@ def test_bench_runs_in_the_page(page):
     report = json.loads(result["result"])
     ours = report["devices"]["webgpu"]["pyfront"]
     assert ours["op_overhead_us"] > 0 and ours["mlp_step_ms"] > 0 and ours["matmul_gflops"]["256"] > 0
+    assert ours["op_host_us"] > 0 and report["machine"]["adapter"]["name"]
     print(json.dumps(report["devices"]["webgpu"]["pyfront"]))
 
 

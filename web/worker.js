@@ -2,6 +2,7 @@
 // responsive while a model trains. Messages in: {id, code, data, binary, background} or {stop: true}.
 // Messages out: {id, kind, ...}: started, stdout, stderr, progress, done, error.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
+import "./bridge.js";  // pyfront's WebGPU command encoder (pyfront/backends/webgpu/bridge.js, copied here)
 
 const post = (id, kind, data = {}) => self.postMessage({ id, kind, ...data });
 

@@ -5,6 +5,7 @@ from the GPU, converted and printed; other ops on them run on the webgpu device 
 from __future__ import annotations
 
 import math
+import operator
 import struct
 
 from ..device import CPU
@@ -34,6 +35,14 @@ def _positions(x):
     for n, s in zip(x.shape, x.strides):
         pos = [p + i * s for p in pos for i in range(n)]
     return pos
+
+
+# Arithmetic on one floating-point value each that Python computes exactly as the GPU (and torch):
+# the float64 result of +, -, *, / on float32 or float16 operands rounds once more to the same value
+# (53 bits >= 2 * 24 + 2). Such an op runs here rather than up to the GPU and back: the read-back
+# would wait for all the GPU work queued so far (an optimizer's step counter did, once per parameter).
+_SCALAR_MATH = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
+_GPU_FLOATS = ("float32", "float16")  # float64 stays refused without NumPy, as for any other size
 
 
 class PureBackend(Backend):
@@ -84,6 +93,14 @@ class PureBackend(Backend):
             if dtype.kind == "i" and inputs[0].dtype.kind == "f":
                 values = [math.trunc(v) for v in values]
             return [self.from_list(values, dtype)]
+        scalar = _SCALAR_MATH.get(op.name)
+        if scalar is not None and not attrs and all(x.dtype.name in _GPU_FLOATS and math.prod(x.shape) == 1
+                                                    for x in inputs):
+            (shape, dtype), = out_meta
+            try:
+                return [self.full(shape, scalar(*(self._values(x)[0] for x in inputs)), dtype)]
+            except (ArithmeticError, struct.error):  # x / 0, or beyond the dtype's range: as the GPU does
+                pass
         return self._on_gpu(op, inputs, attrs, out_meta)
 
     def _on_gpu(self, op, inputs, attrs, out_meta):

@@ -6,12 +6,17 @@ works when Python was entered with ``runPythonAsync``; each blocking read has an
 
 from __future__ import annotations
 
+import os
+from array import array
+
 import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
 from pyodide.ffi import create_proxy, run_sync, to_js
 
-from .protocol import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError, Recorder
+from .protocol import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError
 
 COMPUTE_STAGE = 4  # GPUShaderStage.COMPUTE
+DISPATCH, COPY = 0.0, 1.0  # the command list's records, as bridge.js reads them
+STAGING_POOLED = 16 << 20  # read-back staging buffers up to this size are kept for reuse, by size class
 
 
 def _js(obj):
@@ -52,6 +57,14 @@ def _gpu():
     return gpu
 
 
+def _bridge():
+    """bridge.js's functions: the page's worker imported it already; elsewhere it is run here."""
+    if getattr(js, "pyfrontBridge", None) is None:
+        with open(os.path.join(os.path.dirname(__file__), "bridge.js"), encoding="utf-8") as f:
+            js.Function(f.read())()
+    return js.pyfrontBridge
+
+
 def _request_adapter():
     return _gpu().requestAdapter(_js({"powerPreference": "high-performance"}))
 
@@ -80,9 +93,16 @@ def _device_descriptor(limits: dict, features: set):
     )
 
 
-class BrowserDriver(Recorder):
+class BrowserDriver:
+    """Records a flush's commands in Python (``dispatch``, ``copy``) as a flat list of numbers that
+    bridge.js encodes and submits in one call: each crossing into JavaScript costs more than the
+    GPU command it carries (137 us an op, where the native driver's Recorder makes the calls
+    directly), so a pass crosses once, not once per call."""
+
     def __init__(self, adapter=None, device=None):
-        super().__init__()
+        self._bridge = _bridge()
+        self._objects, self._index, self._commands = [], {}, array("d")
+        self._staging = {}  # size class -> free MAP_READ buffers
         if adapter is None:
             adapter = _checked(blocking(_request_adapter(), _OPEN_TWIN))
         self.adapter = adapter
@@ -122,27 +142,38 @@ class BrowserDriver(Recorder):
         self.queue.writeBuffer(buf, offset, to_js(memoryview(data)))
 
     def _stage_read(self, buf, offset, size):
-        staging = self.create_buffer(size, MAP_READ | COPY_DST)
+        size_class = max(256, 1 << (size - 1).bit_length())
+        free = self._staging.get(size_class)
+        staging = free.pop() if free else self.create_buffer(size_class, MAP_READ | COPY_DST)
         self.copy(buf, offset, staging, 0, size)
         self.submit()
-        return staging
+        return staging, size_class
 
-    @staticmethod
-    def _take(staging) -> bytes:
-        data = js.Uint8Array.new(staging.getMappedRange()).to_bytes()
-        staging.unmap()
-        staging.destroy()
-        return data
+    def _unstage(self, staging, size_class, mapped_ok):
+        if mapped_ok and size_class <= STAGING_POOLED:
+            self._staging.setdefault(size_class, []).append(staging)
+        else:
+            staging.destroy()
 
     def read_buffer(self, buf, offset: int, size: int) -> bytes:
-        staging = self._stage_read(buf, offset, size)
-        blocking(staging.mapAsync(1), "tensor.item_async() / tolist_async()")
-        return self._take(staging)
+        staging, size_class = self._stage_read(buf, offset, size)
+        ok = False
+        try:
+            data = blocking(self._bridge.read(staging, size), "tensor.item_async() / tolist_async()")
+            ok = True
+        finally:
+            self._unstage(staging, size_class, ok)
+        return data.to_bytes()
 
     async def read_buffer_async(self, buf, offset: int, size: int) -> bytes:
-        staging = self._stage_read(buf, offset, size)
-        await staging.mapAsync(1)
-        return self._take(staging)
+        staging, size_class = self._stage_read(buf, offset, size)
+        ok = False
+        try:
+            data = await self._bridge.read(staging, size)
+            ok = True
+        finally:
+            self._unstage(staging, size_class, ok)
+        return data.to_bytes()
 
     # -- pipelines -----------------------------------------------------------------------------
     def compile(self, wgsl: str, n_read: int, n_write: int):
@@ -177,38 +208,37 @@ class BrowserDriver(Recorder):
         return pipeline, layout
 
     def bind_group(self, layout, buffers):
-        entries = [
-            {"binding": i, "resource": {"buffer": b, "offset": o, "size": n}}
-            for i, (b, o, n) in enumerate(buffers)
-        ]
-        return self.device.createBindGroup(_js({"layout": layout, "entries": entries}))
+        ranges = array("d", [v for _, offset, size in buffers for v in (offset, size)])
+        return self._bridge.bindGroup(self.device, layout, to_js([b for b, _, _ in buffers]),
+                                      to_js(memoryview(ranges)))
 
-    # -- recording: the JavaScript spelling of the calls Recorder makes ----------------------------
-    def _new_encoder(self):
-        return self.device.createCommandEncoder()
+    # -- recording: a command list, encoded by bridge.js at submit --------------------------------
+    def _ref(self, obj) -> int:
+        """The index of a GPU object in this flush's table (which keeps it alive until submit)."""
+        i = self._index.get(id(obj))
+        if i is None:
+            i = self._index[id(obj)] = len(self._objects)
+            self._objects.append(obj)
+        return i
 
-    @staticmethod
-    def _begin_pass(encoder):
-        return encoder.beginComputePass()
+    def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
+        # the lookups of _ref inlined: this runs once per op, and a call costs microseconds in Pyodide
+        index = self._index
+        p, g = index.get(id(pipeline)), index.get(id(bind_group))
+        if p is None:
+            p = self._ref(pipeline)
+        if g is None:
+            g = self._ref(bind_group)
+        self._commands.extend((DISPATCH, p, g, params_offset, x, y))
 
-    @staticmethod
-    def _set_pipeline(compute_pass, pipeline):
-        compute_pass.setPipeline(pipeline)
+    def copy(self, src, src_offset, dst, dst_offset, size):
+        self._commands.extend((COPY, self._ref(src), src_offset, self._ref(dst), dst_offset, size))
 
-    @staticmethod
-    def _set_bind_group(compute_pass, group, params_offset):
-        compute_pass.setBindGroup(0, group, to_js([params_offset]))
-
-    @staticmethod
-    def _dispatch(compute_pass, x, y):
-        compute_pass.dispatchWorkgroups(x, y, 1)
-
-    @staticmethod
-    def _copy(encoder, src, src_offset, dst, dst_offset, size):
-        encoder.copyBufferToBuffer(src, src_offset, dst, dst_offset, size)
-
-    def _submit(self, encoder):
-        self.queue.submit(to_js([encoder.finish()]))
+    def submit(self):
+        if self._commands:
+            objects, commands = self._objects, self._commands
+            self._objects, self._index, self._commands = [], {}, array("d")
+            self._bridge.submit(self.device, self.queue, to_js(objects), to_js(memoryview(commands)))
 
     def wait(self):
         self.submit()

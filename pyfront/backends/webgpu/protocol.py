@@ -2,7 +2,8 @@
 
 Two drivers implement it: ``NativeDriver`` (wgpu-py: Vulkan, Metal, DX12, in driver.py) and
 ``BrowserDriver`` (the browser's ``navigator.gpu`` through pyodide.ffi, in browser.py). Here is
-what they share: the limits and features asked for, usage flags, errors, and the ``Recorder``.
+what they share: the limits and features asked for, usage flags and errors; the native driver
+records through the ``Recorder`` (the browser's records a command list for bridge.js instead).
 Handles (buffers, pipelines, bind groups) are opaque to the code above; everything is recorded
 into one pending compute pass until ``submit``.
 """

@@ -1,0 +1,44 @@
+"""``python -m pyfront.bench`` reports every figure of the performance issue (never their values: no
+timed assertion), with the clocks stubbed so each measurement runs once."""
+import pyfront
+from pyfront import bench
+
+FIGURES = {"matmul_gflops", "add_gbps", "op_host_us", "op_overhead_us", "mlp_step_ms"}
+
+
+def _once(fn, sync, *args, **kwargs):
+    fn()
+    sync()
+    return 1e-3
+
+
+def test_the_report_has_every_figure_beside_torch_and_numpy(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "_best", _once)
+    monkeypatch.setattr(bench, "_host", _once)
+    report = bench.main(["--quick", "--no-page", "--max-matmul", "256", "--max-add", str(1 << 20)])
+    machine = report["machine"]
+    assert machine["cpu"] and machine["cores"] >= 1 and machine["platform"]
+    devices = ["cpu", "webgpu"] if pyfront.webgpu.is_available() else ["cpu"]
+    assert list(report["devices"]) == devices and "page" not in report
+    for device in devices:
+        figures = report["devices"][device]
+        assert set(figures) == {"pyfront", "torch[cpu]", "numpy", "ratio"}
+        for lib in ("pyfront", "torch[cpu]", "numpy"):
+            assert FIGURES <= set(figures[lib]), (device, lib)
+            assert figures[lib]["matmul_gflops"][256] > 0 and figures[lib]["add_gbps"][1 << 20] > 0
+        assert set(figures["ratio"]) == {"torch[cpu]", "numpy"}
+        assert FIGURES == set(figures["ratio"]["numpy"])
+    if "webgpu" in devices:
+        assert set(machine["adapter"]) == {"name", "backend", "type", "software"}
+        assert report["devices"]["webgpu"]["pyfront"]["mlp_step_dispatches"] > 0
+    assert '"op_host_us"' in capsys.readouterr().out  # printed as JSON too
+
+
+def test_the_page_is_measured_unless_quick(monkeypatch):
+    asked = []
+    monkeypatch.setattr(bench, "page_figures", lambda: asked.append(1) or {"example_s": 1.0})
+    monkeypatch.setattr(bench, "devices", lambda: [])
+    monkeypatch.setattr(bench, "measure", lambda lib, quick, **limits: {})
+    assert "page" not in bench.main(["--quick"]) and not asked
+    assert bench.main(["--quick", "--page"])["page"] == {"example_s": 1.0}
+    assert "page" in bench.main([]) and "page" not in bench.main(["--no-page"])
