@@ -11,8 +11,9 @@ from . import layout
 from .protocol import WGPU_PIN
 from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
     LAUNCHERS, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
-from .kernels.elementwise import launch_op, run_elementwise
+from .kernels.elementwise import plan, run_elementwise
 from .runtime import Runtime
+from . import fusion
 
 
 class WebGPUBackend(Backend):
@@ -23,6 +24,8 @@ class WebGPUBackend(Backend):
         self.runtime = Runtime(driver)
         self.device = Device("webgpu", 0)
         self.has_f16 = "shader-f16" in driver.features
+        # a fused kernel binds its inputs and its output as storage buffers
+        self.max_leaves = min(driver.limits.get("max-storage-buffers-per-shader-stage", 8), 8) - 1
 
     # -- memory -------------------------------------------------------------------------------
     def _check_dtype(self, dtype):
@@ -101,9 +104,20 @@ class WebGPUBackend(Backend):
         if op.kind != "elementwise" or op.wgsl is None:
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
+        expr, scalars, bool_expr, widen = plan(op, inputs, attrs, dtype)
+        return [self._elementwise(shape, dtype, inputs, expr, scalars, bool_expr, widen)]
+
+    def _elementwise(self, shape, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
+        """A new storage of ``expr`` over ``inputs``: pending until something needs its memory
+        (fusion.py), or computed now where fusion is off."""
+        if fusion.fusable(shape):
+            self._check_dtype(dtype)
+            nbytes = max((math.prod(shape) * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
+            data = fusion.pending(self, shape, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
+            return Storage(data, self.device, nbytes)
         storage = self.allocate(math.prod(shape), dtype)
-        launch_op(self, op, inputs, attrs, dense(storage, shape, dtype))
-        return [storage]
+        run_elementwise(self, expr, inputs, dense(storage, shape, dtype), bool_expr, scalars, widen)
+        return storage
 
     def _wrapped(self, storage, meta):
         """A kernel's output of a narrow integer dtype, wrapped to its width (the elementwise
@@ -122,12 +136,9 @@ class WebGPUBackend(Backend):
 
     # the numbers are kernel parameters (s0, s1), so every fill and range shares one pipeline per dtype
     def full(self, shape, value, dtype):
-        storage = self.allocate(math.prod(shape), dtype)
-        t = dense(storage, shape, dtype)
         if dtype is dt.bool_:
             value = bool(value)
-        run_elementwise(self, "s0", [], t, scalars=[(layout.wgsl_type(dtype), value)])
-        return storage
+        return self._elementwise(shape, dtype, [], "s0", [(layout.wgsl_type(dtype), value)])
 
     def arange(self, start, step, n, dtype):
         storage = self.allocate(n, dtype)
