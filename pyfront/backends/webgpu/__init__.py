@@ -113,7 +113,9 @@ class WebGPUBackend(Backend):
         if fusion.fusable(shape):
             self._check_dtype(dtype)
             nbytes = max((math.prod(shape) * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
-            data = fusion.pending(self, shape, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
+            # the memory is taken now (an allocation fails at the op, as it would unfused)
+            buffer = self.runtime.pool.take(nbytes)
+            data = fusion.pending(self, shape, buffer, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
             return Storage(data, self.device, nbytes)
         storage = self.allocate(math.prod(shape), dtype)
         run_elementwise(self, expr, inputs, dense(storage, shape, dtype), bool_expr, scalars, widen)
@@ -130,6 +132,8 @@ class WebGPUBackend(Backend):
         return wrapped
 
     def write(self, dst, src):
+        if fusion.write_into(self, dst, src):
+            return
         if src.storage is dst.storage:  # `x[i] *= 2`: one dispatch cannot read and write one buffer
             src = self._dense_copy(src)
         run_elementwise(self, "a", [src], dst)

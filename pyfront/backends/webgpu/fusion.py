@@ -38,7 +38,8 @@ class Leaf:
     __slots__ = ("buffer", "nbytes", "offset", "strides", "dtype", "key")
 
     def __init__(self, buffer, nbytes, offset, strides, dtype):
-        self.buffer, self.nbytes, self.offset, self.strides, self.dtype = buffer, nbytes, offset, strides, dtype
+        self.buffer, self.nbytes, self.offset = buffer, nbytes, offset
+        self.strides, self.dtype = strides, dtype
         self.key = (id(buffer), offset, strides, dtype)
 
 
@@ -57,21 +58,19 @@ class Node:
 
 
 class Pending:
-    """The memory of an elementwise result not computed yet (``handle`` and ``size`` compute it)."""
+    """The buffer of an elementwise result not computed yet (``handle`` and ``size`` compute it)."""
 
     __slots__ = ("backend", "node", "shape", "nbytes", "buffer", "__weakref__")
 
-    def __init__(self, backend, node, shape, nbytes):
-        self.backend, self.node, self.shape, self.nbytes, self.buffer = backend, node, shape, nbytes, None
+    def __init__(self, backend, node, shape, buffer, nbytes):
+        self.backend, self.node, self.shape, self.buffer, self.nbytes = backend, node, shape, buffer, nbytes
 
     def realize(self):
-        if self.buffer is None:
-            runtime = self.backend.runtime
-            with runtime.lock:
-                if self.buffer is None:
-                    buf = runtime.pool.take(self.nbytes)
-                    _launch(self.backend, self.node, self.shape, (buf, 0, self.nbytes))
-                    self.buffer, self.node = buf, None  # the inputs are let go
+        if self.node is not None:
+            with self.backend.runtime.lock:
+                node, self.node = self.node, None  # the inputs are let go once it is computed
+                if node is not None:
+                    _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes))
         return self.buffer
 
     @property
@@ -87,18 +86,23 @@ def fusable(shape) -> bool:
     return ENABLED and len(shape) <= MAX_DIMS and 0 not in shape
 
 
-def pending(backend, shape, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
+def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
     """The memory of a ``shape`` result of ``expr`` over Layouts ``inputs`` (as run_elementwise
     takes them), not computed yet: a ``Pending`` that inlines the inputs that are themselves
     pending results of the same shape, or constants."""
     scalars = tuple(scalars)
     runtime = backend.runtime
     with runtime.lock:
-        node = Node(expr, bool_expr, widen, dtype, [_arg(t, shape, True) for t in inputs], scalars)
-        if (node.count > MAX_NODES or node.n_scalars > MAX_SCALARS or len(node.leaves) > backend.max_leaves
-                or _param_bytes(len(node.leaves), len(shape), node.n_scalars) > PARAM_BYTES):
-            node = Node(expr, bool_expr, widen, dtype, [_arg(t, shape, False) for t in inputs], scalars)
-        result = Pending(backend, node, shape, nbytes)
+        args = [_arg(t, shape, True) for t in inputs]
+        node = Node(expr, bool_expr, widen, dtype, args, scalars)
+        while (node.count > MAX_NODES or node.n_scalars > MAX_SCALARS or len(node.leaves) > backend.max_leaves
+               or _param_bytes(len(node.leaves), len(shape), node.n_scalars) > PARAM_BYTES):
+            # too big for one kernel: the largest inlined input is computed first
+            big = max((i for i, a in enumerate(args) if isinstance(a, Node) and a.leaves),
+                      key=lambda i: args[i].count)
+            args[big] = _arg(inputs[big], shape, False)
+            node = Node(expr, bool_expr, widen, dtype, args, scalars)
+        result = Pending(backend, node, shape, buffer, nbytes)
         ref = weakref.ref(result)
         for leaf in _leaf_buffers(node).values():  # a write to any of these realizes the result first
             runtime.readers.setdefault(id(leaf.buffer.handle), []).append(ref)
@@ -106,11 +110,11 @@ def pending(backend, shape, nbytes, dtype, inputs, expr, scalars=(), bool_expr=F
 
 
 def _arg(t, shape, inline):
+    """The node of pending input ``t`` where it can be inlined; else ``t`` as a Leaf."""
     data = t.storage.data
-    if isinstance(data, Pending):
+    if isinstance(data, Pending) and data.node is not None:
         # a constant (a fill) reads no memory, so any layout of it reads the same value
-        if inline and data.node is not None and (
-                not data.node.leaves or (t.contiguous and t.offset == 0 and t.shape == shape)):
+        if not data.node.leaves or (inline and t.contiguous and t.offset == 0 and t.shape == shape):
             return data.node
         data.realize()
     return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
@@ -131,22 +135,49 @@ def _param_bytes(leaves, ndim, n_scalars) -> int:
     return 16 + 16 * max(1, -(-ndim // 4)) + 16 * vecs + 16 * max(1, ndim) * vecs + 4 * n_scalars
 
 
-def _launch(backend, node, shape, out_port):
+def write_into(backend, dst, src) -> bool:
+    """Compute pending ``src`` (the same shape and dtype) straight into the memory of ``dst``, if it
+    can: a write that would otherwise compute ``src`` and copy it is one dispatch. Not where ``src``
+    reads ``dst``'s memory (a dispatch cannot bind one buffer to read and to write). Afterwards
+    ``src`` is a copy of ``dst`` not yet taken. False where it cannot (the caller copies)."""
+    data = src.storage.data
+    if not (ENABLED and isinstance(data, Pending) and data.node is not None and src.contiguous
+            and src.offset == 0 and src.shape == dst.shape and fusable(dst.shape)):
+        return False
+    runtime = backend.runtime
+    with runtime.lock:
+        node, target = data.node, dst.storage.data
+        if node is None:
+            return False
+        handle = target.handle
+        # one dispatch cannot bind a buffer both to read and to write (WebGPU's usage rule)
+        if any(leaf.buffer.handle is handle for leaf in _leaf_buffers(node).values()):
+            return False
+        _launch(backend, node, dst.shape, (target, 0, dst.storage.nbytes), dst.strides, dst.offset)
+        data.node = Node("a", False, False, dst.dtype,
+                         [Leaf(target, dst.storage.nbytes, dst.offset, dst.strides, dst.dtype)], ())
+        runtime.readers.setdefault(id(handle), []).append(weakref.ref(data))
+    return True
+
+
+def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0):
     leaves = list(_leaf_buffers(node).values())
     index = {leaf.key: i for i, leaf in enumerate(leaves)}
     scalars = []
     key = _key(node, index, scalars)
     numel = math.prod(shape)
-    ports = [tuple(_contiguous(shape))] + [leaf.strides for leaf in leaves]
+    ports = [tuple(_contiguous(shape) if out_strides is None else out_strides)]
+    ports += [leaf.strides for leaf in leaves]
     dims, ports = coalesce(tuple(shape), ports)
     vecs = -(-len(ports) // 4)
     pad = [0] * (4 * vecs - len(ports))
     strides = [s for along_d in zip(*ports) for s in (*along_d, *pad)]
-    offsets = [0] + [leaf.offset for leaf in leaves]
+    offsets = [out_offset] + [leaf.offset for leaf in leaves]
     source = _source(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims))
     params = {"numel": numel, "sizes": dims, "offsets": offsets, "strides": strides}
     params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
-    backend.runtime.launch(source, [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves], [out_port], params, numel)
+    reads = [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves]
+    backend.runtime.launch(source, reads, [out_port], params, numel)
 
 
 def _contiguous(shape):
@@ -208,7 +239,8 @@ def _source(key, leaf_types, ndim) -> str:
         f"    strides: array<vec4<u32>, {max(1, ndim) * vecs}>,",
         *scalar_fields,
         "}",
-        *[f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;" for i, ty in enumerate(leaf_types)],
+        *[f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;"
+          for i, ty in enumerate(leaf_types)],
         f"@group(0) @binding({n}) var<storage, read_write> out: array<{wgsl_type(key[3])}>;",
         f"@group(0) @binding({n + 1}) var<uniform> params: Params;",
         "//!include elementwise_lib.wgsl",
