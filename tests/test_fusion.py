@@ -31,7 +31,8 @@ def _runtime():
 _ELEMENTWISE = {op.name for op in pyfront.ops.registry.OPS.values()
                 if op.kind == "elementwise"}
 _EVERY_ROW = ("add", "mul", "sub", "where", "sigmoid")
-_COMPOSITES = ("nn.functional.softmax", "nn.functional.gelu", "nn.functional.cross_entropy", "addcmul", "lerp")
+_COMPOSITES = ("nn.functional.softmax", "nn.functional.gelu", "nn.functional.cross_entropy",
+               "addcmul", "lerp")
 ROWS = [pytest.param(e, i, id=f"{e[0]}-{i}") for e in entries()
         for i in range(len(e[2]))
         if (e[0] in _ELEMENTWISE and (i < 2 or e[0] in _EVERY_ROW and i % 3 == 0))
