@@ -49,17 +49,19 @@ def _run(entry, index):
     kw = {k: build(v, domain, rng, DEV) for k, v in kwargs.items()}
     try:
         out = _resolve(pyfront, torch_name)(*[b[0] for b in built], **{k: v[0] for k, v in kw.items()})
-    except Exception as e:
+        outs = out if isinstance(out, (tuple, list)) else (out,)
+        outs = [o for o in outs if isinstance(o, pyfront.Tensor)]
+        result = [to_numpy(o) for o in outs]
+        leaves = [b[2] for b in [*built, *kw.values()] if b[2] is not None]
+        floats = [o for o in outs if o.dtype.is_floating_point and o.requires_grad]
+        if differentiable and leaves and floats:
+            cot = [pyfront.tensor(rng.uniform(-1, 1, tuple(o.shape)).astype(np.float32), device=DEV)
+                   .to(o.dtype) for o in floats]
+            total = sum((o * c).sum() for o, c in zip(floats, cot))
+            grads = pyfront.autograd.grad(total, leaves, allow_unused=True)
+            result += [None if g is None else to_numpy(g) for g in grads]
+    except Exception as e:  # the same error either way
         return (type(e), str(e))
-    outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,)) if isinstance(o, pyfront.Tensor)]
-    result = [to_numpy(o) for o in outs]
-    leaves = [b[2] for b in [*built, *kw.values()] if b[2] is not None]
-    floats = [o for o in outs if o.dtype.is_floating_point and o.requires_grad]
-    if differentiable and leaves and floats:
-        total = sum((o * pyfront.tensor(rng.uniform(-1, 1, tuple(o.shape)).astype(np.float32), device=DEV)
-                     .to(o.dtype)).sum() for o in floats)
-        grads = pyfront.autograd.grad(total, leaves, allow_unused=True)
-        result += [None if g is None else to_numpy(g) for g in grads]
     return result
 
 

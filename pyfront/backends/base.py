@@ -63,6 +63,12 @@ class Backend(ABC):
         """``n`` values of the Philox stream of ``seed`` from word ``offset``: "uniform" in [a, b),
         "normal" with mean a and std b, "randint" in [a, b); the same numbers on every backend."""
 
+    def foreach_update(self, kind: str, tensors: list, hyper: dict) -> bool:
+        """A multi-tensor optimizer step (``kind``: "sgd", "adam", "adam_amsgrad"; see
+        webgpu/kernels/foreach.py) in place over ``tensors``: [grads, params, *states], lists of
+        Layouts. False where this backend has no such kernel for them (the caller loops instead)."""
+        return False
+
     def synchronize(self) -> None:  # noqa: B027 (a host backend has nothing to wait for)
         """Wait until all queued work is done (a host backend runs each op to the end)."""
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .optimizer import Optimizer, _check_tensor_lr, _closure_loss, _scalar, _use_grad_for_differentiable
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_step, _scalar,
+                        _use_grad_for_differentiable)
 
 __all__ = ["SGD"]
 
@@ -65,7 +66,15 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr, momentum, dampening = _scalar(group["lr"]), group["momentum"], group["dampening"]
             weight_decay = group["weight_decay"]
-            for param in self._params_with_grad(group):
+            params = self._params_with_grad(group)
+            bufs = [self.state[p].get("momentum_buffer") for p in params]
+            if momentum != 0 and all(b is not None for b in bufs) and _foreach_step(
+                    group, "sgd", [[p.grad for p in params], params, bufs],
+                    {"lr": lr, "momentum": momentum, "one_minus_dampening": 1 - dampening,
+                     "weight_decay": weight_decay, "nesterov": int(group["nesterov"]),
+                     "maximize": int(group["maximize"])}):
+                continue
+            for param in params:
                 grad = param.grad if not group["maximize"] else -param.grad
                 if weight_decay != 0:
                     grad = grad.add(param, alpha=weight_decay)

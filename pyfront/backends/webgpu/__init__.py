@@ -10,7 +10,7 @@ from ..storage import Storage, dense
 from . import layout
 from .protocol import WGPU_PIN
 from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
-    LAUNCHERS, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
+    LAUNCHERS, foreach, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
 from .kernels.elementwise import plan, run_elementwise
 from .runtime import Runtime
 from . import fusion
@@ -153,6 +153,15 @@ class WebGPUBackend(Backend):
             expr, scalars = "s0 + s1 * i32(i)", [("i32", int(start)), ("i32", int(step))]
         run_elementwise(self, expr, [], t, scalars=scalars)
         return storage
+
+    def foreach_update(self, kind, tensors, hyper):
+        every = [t for ts in tensors for t in ts]
+        # one dispatch binds each buffer once: a tensor that shares memory with another runs alone
+        if not (all(t.dtype is dt.float32 and t.contiguous for t in every)
+                and len({id(t.storage) for t in every}) == len(every)):
+            return False
+        foreach.foreach_update(self, kind, tensors, hyper)
+        return True
 
     def random(self, kind, n, dtype, seed, offset, a, b):
         from .kernels.random import philox

@@ -98,7 +98,7 @@ def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), boo
         while (node.count > MAX_NODES or node.n_scalars > MAX_SCALARS or len(node.leaves) > backend.max_leaves
                or _param_bytes(len(node.leaves), len(shape), node.n_scalars) > PARAM_BYTES):
             # too big for one kernel: the largest inlined input is computed first
-            big = max((i for i, a in enumerate(args) if isinstance(a, Node) and a.leaves),
+            big = max((i for i, a in enumerate(args) if isinstance(a, Node)),
                       key=lambda i: args[i].count)
             args[big] = _arg(inputs[big], shape, False)
             node = Node(expr, bool_expr, widen, dtype, args, scalars)
@@ -114,7 +114,7 @@ def _arg(t, shape, inline):
     data = t.storage.data
     if isinstance(data, Pending) and data.node is not None:
         # a constant (a fill) reads no memory, so any layout of it reads the same value
-        if not data.node.leaves or (inline and t.contiguous and t.offset == 0 and t.shape == shape):
+        if inline and (not data.node.leaves or (t.contiguous and t.offset == 0 and t.shape == shape)):
             return data.node
         data.realize()
     return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
