@@ -35,12 +35,13 @@ class Leaf:
     """An input in memory: the buffer as it was at the time of the op, read at ``offset`` with
     ``strides`` over the chain's shape."""
 
-    __slots__ = ("buffer", "nbytes", "offset", "strides", "dtype", "key")
+    __slots__ = ("buffer", "nbytes", "offset", "strides", "dtype", "key", "hid")
 
     def __init__(self, buffer, nbytes, offset, strides, dtype):
         self.buffer, self.nbytes, self.offset = buffer, nbytes, offset
         self.strides, self.dtype = strides, dtype
         self.key = (id(buffer), offset, strides, dtype)
+        self.hid = id(buffer.handle)  # the runtime's key for the memory
 
 
 class Node:
@@ -54,7 +55,12 @@ class Node:
         nodes = [a for a in args if isinstance(a, Node)]
         self.count = 1 + sum(a.count for a in nodes)
         self.n_scalars = len(scalars) + sum(a.n_scalars for a in nodes)
-        self.leaves = {a.key for a in args if isinstance(a, Leaf)}.union(*(a.leaves for a in nodes))
+        self.leaves = {}  # every Leaf of the chain, once, by key (in the order the kernel binds them)
+        for a in args:
+            if isinstance(a, Leaf):
+                self.leaves.setdefault(a.key, a)
+            else:
+                self.leaves.update(a.leaves)
 
 
 class Pending:
@@ -104,8 +110,16 @@ def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), boo
             node = Node(expr, bool_expr, widen, dtype, args, scalars)
         result = Pending(backend, node, shape, buffer, nbytes)
         ref = weakref.ref(result)
-        for leaf in _leaf_buffers(node).values():  # a write to any of these realizes the result first
-            runtime.readers.setdefault(id(leaf.buffer.handle), []).append(ref)
+        readers = runtime.readers
+        for leaf in node.leaves.values():  # a write to any of these realizes the result first
+            refs = readers.get(leaf.hid)
+            if refs is None:
+                readers[leaf.hid] = [ref]
+                continue
+            refs.append(ref)
+            n = len(refs)
+            if n >= 64 and not n & (n - 1):  # a buffer read by many and never written: drop the dead
+                refs[:] = [r for r in refs if r() is not None]
         return result
 
 
@@ -118,16 +132,6 @@ def _arg(t, shape, inline):
             return data.node
         data.realize()
     return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
-
-
-def _leaf_buffers(node, found=None) -> dict:
-    found = {} if found is None else found
-    for a in node.args:
-        if isinstance(a, Leaf):
-            found.setdefault(a.key, a)
-        else:
-            _leaf_buffers(a, found)
-    return found
 
 
 def _param_bytes(leaves, ndim, n_scalars) -> int:
@@ -151,7 +155,7 @@ def write_into(backend, dst, src) -> bool:
             return False
         handle = target.handle
         # one dispatch cannot bind a buffer both to read and to write (WebGPU's usage rule)
-        if any(leaf.buffer.handle is handle for leaf in _leaf_buffers(node).values()):
+        if any(leaf.hid == id(handle) for leaf in node.leaves.values()):
             return False
         _launch(backend, node, dst.shape, (target, 0, dst.storage.nbytes), dst.strides, dst.offset)
         data.node = Node("a", False, False, dst.dtype,
@@ -161,7 +165,7 @@ def write_into(backend, dst, src) -> bool:
 
 
 def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0):
-    leaves = list(_leaf_buffers(node).values())
+    leaves = list(node.leaves.values())
     index = {leaf.key: i for i, leaf in enumerate(leaves)}
     scalars = []
     key = _key(node, index, scalars)
