@@ -67,7 +67,7 @@ class SGD(Optimizer):
             lr, momentum, dampening = _scalar(group["lr"]), group["momentum"], group["dampening"]
             weight_decay = group["weight_decay"]
             params = self._params_with_grad(group)
-            bufs = [self.state[p].get("momentum_buffer") for p in params]
+            bufs = [self.state.get(p, {}).get("momentum_buffer") for p in params]  # makes no state
             if momentum != 0 and all(b is not None for b in bufs) and _foreach_step(
                     group, "sgd", [[p.grad for p in params], params, bufs],
                     {"lr": lr, "momentum": momentum, "one_minus_dampening": 1 - dampening,

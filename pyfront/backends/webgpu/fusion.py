@@ -128,7 +128,10 @@ def _arg(t, shape, inline):
     data = t.storage.data
     if isinstance(data, Pending) and data.node is not None:
         # a constant (a fill) reads no memory, so any layout of it reads the same value
-        if inline and (not data.node.leaves or (t.contiguous and t.offset == 0 and t.shape == shape)):
+        # else only a reading of the whole result as it was made (not a view: its leaves' strides
+        # are over the result's own shape)
+        if inline and (not data.node.leaves or (
+                t.contiguous and t.offset == 0 and t.shape == shape and tuple(data.shape) == tuple(shape))):
             return data.node
         data.realize()
     return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
