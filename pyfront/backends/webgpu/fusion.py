@@ -76,7 +76,11 @@ class Pending:
             with self.backend.runtime.lock:
                 node, self.node = self.node, None  # the inputs are let go once it is computed
                 if node is not None:
-                    _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes))
+                    try:
+                        _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes))
+                    except BaseException:
+                        self.node = node  # not computed: a later use tries again
+                        raise
         return self.buffer
 
     @property
