@@ -63,10 +63,13 @@ class Backend(ABC):
         """``n`` values of the Philox stream of ``seed`` from word ``offset``: "uniform" in [a, b),
         "normal" with mean a and std b, "randint" in [a, b); the same numbers on every backend."""
 
-    def foreach_update(self, kind: str, tensors: list, hyper: dict) -> bool:
-        """A multi-tensor optimizer step (``kind``: "sgd", "adam", "adam_amsgrad"; see
-        webgpu/kernels/foreach.py) in place over ``tensors``: [grads, params, *states], lists of
-        Layouts. False where this backend has no such kernel for them (the caller loops instead)."""
+    # -- optional multi-tensor (foreach) kernels: False where a backend has none, and the caller
+    # then runs the same update op by op -------------------------------------------------------
+    def foreach_sgd(self, params: list, grads: list, bufs: list, lr, momentum, dampening, weight_decay,
+                    nesterov: bool, maximize: bool) -> bool:
+        """SGD's update of every ``params[i]`` (and momentum buffer ``bufs[i]``, a list of None when
+        ``momentum`` is 0) in place from ``grads[i]``, all dense Layouts of one floating dtype, with
+        the numbers of ``optim.SGD``'s op-by-op step (each scalar in that dtype, one rounding per op)."""
         return False
 
     def synchronize(self) -> None:  # noqa: B027 (a host backend has nothing to wait for)
@@ -74,6 +77,13 @@ class Backend(ABC):
 
     async def synchronize_async(self) -> None:
         self.synchronize()
+
+    def foreach_adam(self, tensors: list, hyper: dict, amsgrad: bool) -> bool:
+        """Adam's (and AdamW's) update in place over ``tensors`` = [grads, params, exp_avgs,
+        exp_avg_sqs(, max_exp_avg_sqs)], lists of Layouts of one step count, with the numbers of
+        ``optim.Adam``'s op-by-op step; ``hyper``: see webgpu/kernels/foreach.py. False where this
+        backend has no such kernel for them (the caller runs the op-by-op step)."""
+        return False
 
 
 def nest(values: list, shape) -> list:

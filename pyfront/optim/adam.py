@@ -6,7 +6,7 @@ from collections.abc import Callable
 from ..ops.creation import tensor, zeros_like
 from ..ops.primitives.elementwise import maximum
 from ..tensor import Tensor
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_step, _scalar, _scalar_dtype,
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_adam, _scalar, _scalar_dtype,
                         _to_scalar, _use_grad_for_differentiable)
 from .sgd import _check_fused
 
@@ -133,7 +133,7 @@ class Adam(Optimizer):
                      "decoupled": int(bool(group["decoupled_weight_decay"])),
                      "maximize": int(group["maximize"])}
             tensors = [[p.grad for p in params], params, *[[st[n] for st in states] for n in names]]
-            if _foreach_step(group, "adam_amsgrad" if amsgrad else "adam", tensors, hyper):
+            if _foreach_adam(group, tensors, hyper, amsgrad):
                 for st in states:
                     st["step"] += 1
                 done.update(map(id, params))

@@ -126,10 +126,10 @@ def _scalar(x) -> float:
     return x.item() if isinstance(x, Tensor) else x
 
 
-def _foreach_step(group, kind: str, tensors: list, hyper: dict) -> bool:
-    """Run a step as the device's multi-tensor kernel, one dispatch per chunk of parameters, where
-    it has one (PyTorch picks its foreach path on a GPU when ``foreach`` is None): ``tensors`` is
-    [grads, params, *states]. False where it does not (the caller runs its single-tensor loop)."""
+def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
+    """Adam's step as the device's multi-tensor kernel where it has one (PyTorch picks its foreach
+    path on a GPU when ``foreach`` is None): ``tensors`` is [grads, params, *states]. False where
+    it does not (the caller runs its op-by-op step)."""
     from ..backends import get_backend
 
     params = tensors[1]
@@ -137,11 +137,11 @@ def _foreach_step(group, kind: str, tensors: list, hyper: dict) -> bool:
         return False
     device = params[0].device
     every = [t for ts in tensors for t in ts]
-    if device.type == "cpu" or any(t.device != device for t in every):
+    if any(t.device != device for t in every) or any(g.requires_grad for g in tensors[0]):
         return False
-    if not get_backend(device).foreach_update(kind, [[t._layout for t in ts] for ts in tensors], hyper):
+    if not get_backend(device).foreach_adam([[t._layout for t in ts] for ts in tensors], hyper, amsgrad):
         return False
-    for t in every[len(params):]:  # what it wrote: params and states
+    for t in every[len(params):]:  # what it wrote: params and states, as their in-place ops count
         t._storage.version += 1
     return True
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_step, _scalar,
-                        _use_grad_for_differentiable)
+from ..backends import get_backend
+from ..dtypes import float32, float64
+from .optimizer import Optimizer, _check_tensor_lr, _closure_loss, _scalar, _use_grad_for_differentiable
 
 __all__ = ["SGD"]
 
@@ -66,15 +67,9 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr, momentum, dampening = _scalar(group["lr"]), group["momentum"], group["dampening"]
             weight_decay = group["weight_decay"]
-            params = self._params_with_grad(group)
-            bufs = [self.state.get(p, {}).get("momentum_buffer") for p in params]  # makes no state
-            if momentum != 0 and all(b is not None for b in bufs) and _foreach_step(
-                    group, "sgd", [[p.grad for p in params], params, bufs],
-                    {"lr": lr, "momentum": momentum, "one_minus_dampening": 1 - dampening,
-                     "weight_decay": weight_decay, "nesterov": int(group["nesterov"]),
-                     "maximize": int(group["maximize"])}):
+            if self._foreach_step(group, lr, momentum, dampening, weight_decay):
                 continue
-            for param in params:
+            for param in self._params_with_grad(group):
                 grad = param.grad if not group["maximize"] else -param.grad
                 if weight_decay != 0:
                     grad = grad.add(param, alpha=weight_decay)
@@ -90,3 +85,34 @@ class SGD(Optimizer):
                     grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
                 param.add_(grad, alpha=-lr)
         return loss
+
+    def _foreach_step(self, group, lr, momentum, dampening, weight_decay) -> bool:
+        """The whole group's update in one backend call where the backend has a multi-tensor kernel
+        and every parameter qualifies (dense, one floating dtype and device, momentum buffers made
+        by an earlier step); the same numbers as the loop above, without a dispatch per op."""
+        params = self._params_with_grad(group)
+        if group["foreach"] is False or group["differentiable"] or not params:
+            return False
+        first = params[0]
+        if first.dtype not in (float32, float64):  # float16 rounds per op in float32: the loop does that
+            return False
+        bufs = [self.state[p].get("momentum_buffer") if momentum != 0 else None for p in params]
+        for p, b in zip(params, bufs):
+            g = p.grad
+            if (p.dtype is not first.dtype or p.device != first.device or g.dtype is not p.dtype
+                    or g.device != p.device or g.requires_grad or not _dense(p) or not _dense(g)
+                    or momentum != 0 and (b is None or not _dense(b))):
+                return False
+        backend = get_backend(first.device)
+        if not backend.foreach_sgd([p._layout for p in params], [p.grad._layout for p in params],
+                                   [b._layout if b is not None else None for b in bufs], lr, momentum,
+                                   dampening, weight_decay, group["nesterov"], group["maximize"]):
+            return False
+        for t in (*params, *(b for b in bufs if b is not None)):
+            t._storage.version += 1  # written in place, as add_ would count it
+        return True
+
+
+def _dense(t) -> bool:
+    """Whether ``t`` reads its whole storage in row-major order (no view, so no region to miss)."""
+    return t._contiguous and t._offset == 0 and t._storage.nbytes == t.numel() * t.dtype.itemsize

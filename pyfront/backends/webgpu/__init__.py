@@ -154,9 +154,22 @@ class WebGPUBackend(Backend):
         run_elementwise(self, expr, [], t, scalars=scalars)
         return storage
 
-    def foreach_update(self, kind, tensors, hyper):
+    # -- multi-tensor optimizer steps (kernels/foreach.py) ----------------------------------------
+    def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        if momentum == 0:
+            return self._foreach("sgd_plain", [grads, params],
+                                 {"lr": lr, "weight_decay": weight_decay, "maximize": int(maximize)})
+        return self._foreach("sgd", [grads, params, bufs],
+                             {"lr": lr, "momentum": momentum, "one_minus_dampening": 1 - dampening,
+                              "weight_decay": weight_decay, "nesterov": int(nesterov),
+                              "maximize": int(maximize)})
+
+    def foreach_adam(self, tensors, hyper, amsgrad):
+        return self._foreach("adam_amsgrad" if amsgrad else "adam", tensors, hyper)
+
+    def _foreach(self, kind, tensors, hyper):
         every = [t for ts in tensors for t in ts]
-        # one dispatch binds each buffer once: a tensor that shares memory with another runs alone
+        # one dispatch binds each buffer once: tensors that share memory take the op-by-op step
         if not (all(t.dtype is dt.float32 and t.contiguous for t in every)
                 and len({id(t.storage) for t in every}) == len(every)):
             return False

@@ -34,7 +34,13 @@ _ADAM = """
     var top = v;
     AMSGRAD
     P[k] = p - params.step_size * (m / (sqrt(top) / params.bias_correction2_sqrt + params.eps));"""
+_SGD_PLAIN = """
+    var g = G[k];
+    if (params.maximize != 0u) { g = -g; }
+    if (params.weight_decay != 0.0) { g = g + params.weight_decay * P[k]; }
+    P[k] = P[k] - params.lr * g;"""
 KINDS = {
+    "sgd_plain": (0, _SGD_PLAIN, "lr: f32, weight_decay: f32, maximize: u32"),
     "sgd": (1, _SGD, "lr: f32, momentum: f32, one_minus_dampening: f32, weight_decay: f32, nesterov: u32, "
             "maximize: u32"),
     "adam": (2, _ADAM.replace("AMSGRAD", ""), _ADAM_PARAMS := (
