@@ -53,9 +53,11 @@ def test_pipeline_count_stays_flat_with_a_new_number_every_step():
     pipelines, sources = len(rt._pipelines), elementwise._source.cache_info().currsize
     for i in range(3, 203):
         last = _step(i, model, opt, sched, x, y)
-    assert math.isfinite(last.sum().item())
     assert len(rt._pipelines) == pipelines
     assert elementwise._source.cache_info().currsize == sources
+    # after the count: with fusion the steps' unread results were never computed, so reading one
+    # compiles its chain's kernel here
+    assert math.isfinite(last.sum().item())
 
 
 @requires_webgpu

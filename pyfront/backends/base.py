@@ -78,6 +78,13 @@ class Backend(ABC):
     async def synchronize_async(self) -> None:
         self.synchronize()
 
+    def foreach_adam(self, tensors: list, hyper: dict, amsgrad: bool) -> bool:
+        """Adam's (and AdamW's) update in place over ``tensors`` = [grads, params, exp_avgs,
+        exp_avg_sqs(, max_exp_avg_sqs)], lists of Layouts of one step count, with the numbers of
+        ``optim.Adam``'s op-by-op step; ``hyper``: see webgpu/kernels/foreach.py. False where this
+        backend has no such kernel for them (the caller runs the op-by-op step)."""
+        return False
+
 
 def nest(values: list, shape) -> list:
     """Flat row-major ``values`` as nested lists of ``shape`` (a number for 0-d), as ``tolist()``."""

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from ..ops.creation import tensor, zeros_like
 from ..ops.primitives.elementwise import maximum
 from ..tensor import Tensor
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype, _to_scalar,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_adam, _scalar, _scalar_dtype,
+                        _to_scalar, _use_grad_for_differentiable)
 from .sgd import _check_fused
 
 __all__ = ["Adam", "AdamW"]
@@ -90,7 +90,10 @@ class Adam(Optimizer):
             lr, eps, amsgrad = _to_scalar(group["lr"]), group["eps"], group["amsgrad"]
             weight_decay = group["weight_decay"]
             beta1, beta2 = (_scalar(b) for b in group["betas"])
+            done = self._foreach(group, lr, eps, amsgrad, weight_decay, beta1, beta2)
             for param in self._params_with_grad(group):
+                if id(param) in done:
+                    continue
                 state = self._state_of(param, amsgrad)
                 grad = param.grad if not group["maximize"] else -param.grad
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
@@ -112,6 +115,29 @@ class Adam(Optimizer):
                     denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add(eps)
                 param.addcdiv_(exp_avg, denom, value=-_scalar(lr / bias_correction1))
         return loss
+
+    def _foreach(self, group, lr, eps, amsgrad, weight_decay, beta1, beta2) -> set:
+        """The ids of the params stepped by the multi-tensor kernel (those of one step count run
+        together, since the bias corrections depend on it)."""
+        by_step: dict = {}
+        for p in self._params_with_grad(group):
+            by_step.setdefault(self._state_of(p, amsgrad)["step"].item() + 1, []).append(p)
+        done = set()
+        lr = _scalar(lr)
+        for step, params in by_step.items():
+            states = [self.state[p] for p in params]
+            names = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
+            hyper = {"step_size": lr / (1 - beta1 ** step), "beta2": beta2, "one_minus_beta1": 1 - beta1,
+                     "one_minus_beta2": 1 - beta2, "bias_correction2_sqrt": (1 - beta2 ** step) ** 0.5,
+                     "eps": eps, "weight_decay": weight_decay, "decay": 1 - lr * weight_decay,
+                     "decoupled": int(bool(group["decoupled_weight_decay"])),
+                     "maximize": int(group["maximize"])}
+            tensors = [[p.grad for p in params], params, *[[st[n] for st in states] for n in names]]
+            if _foreach_adam(group, tensors, hyper, amsgrad):
+                for st in states:
+                    st["step"] += 1
+                done.update(map(id, params))
+        return done
 
 
 class AdamW(Adam):

@@ -126,6 +126,26 @@ def _scalar(x) -> float:
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
+    """Adam's step as the device's multi-tensor kernel where it has one (PyTorch picks its foreach
+    path on a GPU when ``foreach`` is None): ``tensors`` is [grads, params, *states]. False where
+    it does not (the caller runs its op-by-op step)."""
+    from ..backends import get_backend
+
+    params = tensors[1]
+    if group.get("foreach") is False or group.get("differentiable") or not params:
+        return False
+    device = params[0].device
+    every = [t for ts in tensors for t in ts]
+    if any(t.device != device for t in every) or any(g.requires_grad for g in tensors[0]):
+        return False
+    if not get_backend(device).foreach_adam([[t._layout for t in ts] for ts in tensors], hyper, amsgrad):
+        return False
+    for t in every[len(params):]:  # what it wrote: params and states, as their in-place ops count
+        t._storage.version += 1
+    return True
+
+
 def _to_scalar(x):
     """A 1-element tensor hyperparameter becomes 0-d; anything else is kept, as PyTorch's ``_to_scalar``."""
     return x.squeeze() if isinstance(x, Tensor) and x.dim() != 0 else x

@@ -10,9 +10,10 @@ from ..storage import Storage, dense
 from . import layout
 from .protocol import WGPU_PIN
 from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
-    LAUNCHERS, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
-from .kernels.elementwise import launch_op, run_elementwise
+    LAUNCHERS, foreach, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
+from .kernels.elementwise import plan, run_elementwise
 from .runtime import Runtime
+from . import fusion
 
 
 class WebGPUBackend(Backend):
@@ -23,6 +24,8 @@ class WebGPUBackend(Backend):
         self.runtime = Runtime(driver)
         self.device = Device("webgpu", 0)
         self.has_f16 = "shader-f16" in driver.features
+        # a fused kernel binds its inputs and its output as storage buffers
+        self.max_leaves = min(driver.limits.get("max-storage-buffers-per-shader-stage", 8), 8) - 1
 
     # -- memory -------------------------------------------------------------------------------
     def _check_dtype(self, dtype):
@@ -102,9 +105,22 @@ class WebGPUBackend(Backend):
         if op.kind != "elementwise" or op.wgsl is None:
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
+        expr, scalars, bool_expr, widen = plan(op, inputs, attrs, dtype)
+        return [self._elementwise(shape, dtype, inputs, expr, scalars, bool_expr, widen)]
+
+    def _elementwise(self, shape, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
+        """A new storage of ``expr`` over ``inputs``: pending until something needs its memory
+        (fusion.py), or computed now where fusion is off."""
+        if fusion.fusable(shape):
+            self._check_dtype(dtype)
+            nbytes = max((math.prod(shape) * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
+            # the memory is taken now (an allocation fails at the op, as it would unfused)
+            buffer = self.runtime.pool.take(nbytes)
+            data = fusion.pending(self, shape, buffer, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
+            return Storage(data, self.device, nbytes)
         storage = self.allocate(math.prod(shape), dtype)
-        launch_op(self, op, inputs, attrs, dense(storage, shape, dtype))
-        return [storage]
+        run_elementwise(self, expr, inputs, dense(storage, shape, dtype), bool_expr, scalars, widen)
+        return storage
 
     def _wrapped(self, storage, meta):
         """A kernel's output of a narrow integer dtype, wrapped to its width (the elementwise
@@ -117,18 +133,17 @@ class WebGPUBackend(Backend):
         return wrapped
 
     def write(self, dst, src):
+        if fusion.write_into(self, dst, src):
+            return
         if src.storage is dst.storage:  # `x[i] *= 2`: one dispatch cannot read and write one buffer
             src = self._dense_copy(src)
         run_elementwise(self, "a", [src], dst)
 
     # the numbers are kernel parameters (s0, s1), so every fill and range shares one pipeline per dtype
     def full(self, shape, value, dtype):
-        storage = self.allocate(math.prod(shape), dtype)
-        t = dense(storage, shape, dtype)
         if dtype is dt.bool_:
             value = bool(value)
-        run_elementwise(self, "s0", [], t, scalars=[(layout.wgsl_type(dtype), value)])
-        return storage
+        return self._elementwise(shape, dtype, [], "s0", [(layout.wgsl_type(dtype), value)])
 
     def arange(self, start, step, n, dtype):
         storage = self.allocate(n, dtype)
@@ -139,6 +154,28 @@ class WebGPUBackend(Backend):
             expr, scalars = "s0 + s1 * i32(i)", [("i32", int(start)), ("i32", int(step))]
         run_elementwise(self, expr, [], t, scalars=scalars)
         return storage
+
+    # -- multi-tensor optimizer steps (kernels/foreach.py) ----------------------------------------
+    def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        if momentum == 0:
+            return self._foreach("sgd_plain", [grads, params],
+                                 {"lr": lr, "weight_decay": weight_decay, "maximize": int(maximize)})
+        return self._foreach("sgd", [grads, params, bufs],
+                             {"lr": lr, "momentum": momentum, "one_minus_dampening": 1 - dampening,
+                              "weight_decay": weight_decay, "nesterov": int(nesterov),
+                              "maximize": int(maximize)})
+
+    def foreach_adam(self, tensors, hyper, amsgrad):
+        return self._foreach("adam_amsgrad" if amsgrad else "adam", tensors, hyper)
+
+    def _foreach(self, kind, tensors, hyper):
+        every = [t for ts in tensors for t in ts]
+        # one dispatch binds each buffer once: tensors that share memory take the op-by-op step
+        if not (all(t.dtype is dt.float32 and t.contiguous for t in every)
+                and len({id(t.storage) for t in every}) == len(every)):
+            return False
+        foreach.foreach_update(self, kind, tensors, hyper)
+        return True
 
     def random(self, kind, n, dtype, seed, offset, a, b):
         from .kernels.random import philox

@@ -20,7 +20,7 @@ import struct
 from collections import OrderedDict
 
 from .protocol import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
-from .memory import BufferPool
+from .memory import BufferPool, GPUBuffer
 from .strides import MAX_DIMS
 
 PARAM_BYTES = 256  # one kernel's parameters at most; also the dynamic-offset alignment WebGPU requires
@@ -44,7 +44,10 @@ SHADER_DIR = next(
 def shader_source(name: str) -> str:
     """A kernel file from shaders/, with ``//!include file.wgsl`` lines expanded."""
     with open(os.path.join(SHADER_DIR, name), encoding="utf-8") as f:
-        src = f.read()
+        return _includes(f.read())
+
+
+def _includes(src: str) -> str:
     return re.sub(r"^//!include (\S+)$", lambda m: shader_source(m.group(1)), src, flags=re.M)
 
 
@@ -54,7 +57,12 @@ def shader_source(name: str) -> str:
 def specialise(name: str, **subs) -> str:
     """A kernel's text: its placeholders substituted, with the constants every kernel may use
     (WORKGROUP, MAX_DIMS) defined here once, never copied into the shaders."""
-    return string.Template(shader_source(name)).substitute(WORKGROUP=WORKGROUP, MAX_DIMS=MAX_DIMS, **subs)
+    return specialise_text(shader_source(name), **subs)
+
+
+def specialise_text(src: str, **subs) -> str:
+    """``specialise`` for a kernel generated in Python (fusion.py) rather than read from a file."""
+    return string.Template(_includes(src)).substitute(WORKGROUP=WORKGROUP, MAX_DIMS=MAX_DIMS, **subs)
 
 
 class ParamLayout:
@@ -216,6 +224,22 @@ class Runtime:
         self._slot_of: dict = {}  # parameter bytes -> ring slot, within one batch
         self._pending = 0  # dispatches recorded since the last submit
         self.dispatch_count = 0
+        # id(buffer handle) -> weak references to the pending results (fusion.py) that read it
+        self.readers: dict = {}
+
+    def _before_write(self, buf):
+        """``buf`` is about to be written: compute first every pending result that reads it (and
+        ``buf`` itself when it is one)."""
+        if buf.__class__ is not GPUBuffer:
+            buf.realize()
+        refs = self.readers.pop(id(buf.handle), None) if self.readers else None
+        if refs:
+            for ref in refs:
+                p = ref()
+                if p is not None:
+                    p.realize()
+        if len(self.readers) > 4096:  # entries of results that died unrealized
+            self.readers = {k: live for k, v in self.readers.items() if (live := [r for r in v if r()])}
 
     def pipeline(self, source: str, n_read: int, n_write: int):
         key = (source, n_read, n_write)
@@ -240,6 +264,11 @@ class Runtime:
         """
         if threads <= 0:
             return
+        for port in reads:
+            if port[0].__class__ is not GPUBuffer:
+                port[0].realize()
+        for port in writes:
+            self._before_write(port[0])
         pipeline, layout, param_layout = self.pipeline(source, len(reads), len(writes))
         offset = self._params_slot(param_layout.pack(params)) * PARAM_BYTES
         ports = (*reads, *writes)
@@ -295,17 +324,22 @@ class Runtime:
 
     @_guarded
     def upload(self, buf, data: bytes):
+        self._before_write(buf)
         if id(buf.handle) in self.pool.recycled_since_submit:
             self.flush()  # a recorded dispatch may still read the old contents
         self.driver.write_buffer(buf.handle, 0, data)
 
     @_guarded
     def read(self, buf, offset: int, size: int) -> bytes:
+        if buf.__class__ is not GPUBuffer:
+            buf.realize()
         self.flush()
         return bytes(self.driver.read_buffer(buf.handle, offset, size))
 
     @_guarded
     async def read_async(self, buf, offset: int, size: int) -> bytes:
+        if buf.__class__ is not GPUBuffer:
+            buf.realize()
         self.flush()
         return bytes(await self.driver.read_buffer_async(buf.handle, offset, size))
 

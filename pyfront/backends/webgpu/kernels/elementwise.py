@@ -117,8 +117,10 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
     backend.runtime.launch(source, reads, [backend.binding(out)], params, numel)
 
 
-def launch_op(backend, op, inputs, attrs, out):
-    ctype = wgsl_type(inputs[0].dtype) if inputs else wgsl_type(out.dtype)
+def plan(op, inputs, attrs, out_dtype):
+    """How elementwise ``op`` computes: (WGSL expression, scalars, bool_expr, widen_f16), as
+    run_elementwise takes them."""
+    ctype = wgsl_type(inputs[0].dtype) if inputs else wgsl_type(out_dtype)
     if op.name == "where":
         ctype = wgsl_type(inputs[1].dtype)
     # float16 computes in f32 and rounds once on the store, as torch's CPU kernels do (its opmath);
@@ -127,7 +129,7 @@ def launch_op(backend, op, inputs, attrs, out):
     if ctype == "f16":
         ctype = "f32"
     expr, scalars = expression(op, attrs, ctype)
-    bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out.dtype.kind == "b")
-    if op.name == "to_copy" and out.dtype.kind == "b":
+    bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")
+    if op.name == "to_copy" and out_dtype.kind == "b":
         expr = f"a != {ctype}(0)"
-    run_elementwise(backend, expr, inputs, out, bool_expr, scalars, widen)
+    return expr, scalars, bool_expr, widen

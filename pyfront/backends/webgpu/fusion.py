@@ -1,0 +1,279 @@
+"""Lazy elementwise fusion: an elementwise result stays a pending expression until something needs
+its memory; then one generated kernel computes the whole chain (DESIGN.md: "later, inside the
+backend only").
+
+A pending storage's ``data`` is a ``Pending``, which stands in for its GPUBuffer and computes it
+on first use. All memory traffic goes through the runtime (launch, read, upload), which realizes a
+pending buffer before using it, and, before anything writes a buffer, realizes every pending
+expression that reads it: an expression sees the values its inputs had at the time of the op.
+
+Each op of a chain keeps its own store (a narrow integer wraps, a float16 rounds, a bool is 0/1
+exactly as its own kernel would store it), so fused and unfused results are the same numbers.
+Numbers stay kernel parameters: the generated text depends only on the chain's ops, dtypes and
+rank, and the runtime's pipeline cache bounds it. ``PYFRONT_FUSION=0`` (or ``fusion.ENABLED =
+False``) runs every op as its own dispatch.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import weakref
+
+from .layout import store_expr, wgsl_type
+from .runtime import PARAM_BYTES, specialise_text
+from .strides import broadcast_strides, coalesce
+from .kernels.elementwise import _SCALAR_FIELD, scalar_value
+
+ENABLED = os.environ.get("PYFRONT_FUSION", "1") != "0"
+MAX_NODES = 12  # ops in one chain: beyond it the inputs are computed first
+MAX_SCALARS = 12
+MAX_DIMS = 4  # a higher rank runs unfused (the parameters of a fused kernel grow with rank x ports)
+
+
+class Leaf:
+    """An input in memory: the buffer as it was at the time of the op, read at ``offset`` with
+    ``strides`` over the chain's shape."""
+
+    __slots__ = ("buffer", "nbytes", "offset", "strides", "dtype", "key", "hid")
+
+    def __init__(self, buffer, nbytes, offset, strides, dtype):
+        self.buffer, self.nbytes, self.offset = buffer, nbytes, offset
+        self.strides, self.dtype = strides, dtype
+        self.key = (id(buffer), offset, strides, dtype)
+        self.hid = id(buffer.handle)  # the runtime's key for the memory
+
+
+class Node:
+    """One op of a chain: its WGSL expression over a, b, c (its args) and s0, s1, ... (scalars)."""
+
+    __slots__ = ("expr", "bool_expr", "widen", "dtype", "args", "scalars", "count", "leaves", "n_scalars")
+
+    def __init__(self, expr, bool_expr, widen, dtype, args, scalars):
+        self.expr, self.bool_expr, self.widen, self.dtype = expr, bool_expr, widen, dtype
+        self.args, self.scalars = args, scalars
+        nodes = [a for a in args if isinstance(a, Node)]
+        self.count = 1 + sum(a.count for a in nodes)
+        self.n_scalars = len(scalars) + sum(a.n_scalars for a in nodes)
+        self.leaves = {}  # every Leaf of the chain, once, by key (in the order the kernel binds them)
+        for a in args:
+            if isinstance(a, Leaf):
+                self.leaves.setdefault(a.key, a)
+            else:
+                self.leaves.update(a.leaves)
+
+
+class Pending:
+    """The buffer of an elementwise result not computed yet (``handle`` and ``size`` compute it)."""
+
+    __slots__ = ("backend", "node", "shape", "nbytes", "buffer", "__weakref__")
+
+    def __init__(self, backend, node, shape, buffer, nbytes):
+        self.backend, self.node, self.shape, self.buffer, self.nbytes = backend, node, shape, buffer, nbytes
+
+    def realize(self):
+        if self.node is not None:
+            with self.backend.runtime.lock:
+                node, self.node = self.node, None  # the inputs are let go once it is computed
+                if node is not None:
+                    try:
+                        _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes))
+                    except BaseException:
+                        self.node = node  # not computed: a later use tries again
+                        raise
+        return self.buffer
+
+    @property
+    def handle(self):
+        return self.realize().handle
+
+    @property
+    def size(self):
+        return self.realize().size
+
+
+def fusable(shape) -> bool:
+    return ENABLED and len(shape) <= MAX_DIMS and 0 not in shape
+
+
+def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
+    """The memory of a ``shape`` result of ``expr`` over Layouts ``inputs`` (as run_elementwise
+    takes them), not computed yet: a ``Pending`` that inlines the inputs that are themselves
+    pending results of the same shape, or constants."""
+    scalars = tuple(scalars)
+    runtime = backend.runtime
+    with runtime.lock:
+        args = [_arg(t, shape, True) for t in inputs]
+        node = Node(expr, bool_expr, widen, dtype, args, scalars)
+        while (node.count > MAX_NODES or node.n_scalars > MAX_SCALARS or len(node.leaves) > backend.max_leaves
+               or _param_bytes(len(node.leaves), len(shape), node.n_scalars) > PARAM_BYTES):
+            # too big for one kernel: the largest inlined input is computed first
+            big = max((i for i, a in enumerate(args) if isinstance(a, Node)),
+                      key=lambda i: args[i].count)
+            args[big] = _arg(inputs[big], shape, False)
+            node = Node(expr, bool_expr, widen, dtype, args, scalars)
+        result = Pending(backend, node, shape, buffer, nbytes)
+        ref = weakref.ref(result)
+        readers = runtime.readers
+        for leaf in node.leaves.values():  # a write to any of these realizes the result first
+            refs = readers.get(leaf.hid)
+            if refs is None:
+                readers[leaf.hid] = [ref]
+                continue
+            refs.append(ref)
+            n = len(refs)
+            if n >= 64 and not n & (n - 1):  # a buffer read by many and never written: drop the dead
+                refs[:] = [r for r in refs if r() is not None]
+        return result
+
+
+def _arg(t, shape, inline):
+    """The node of pending input ``t`` where it can be inlined; else ``t`` as a Leaf."""
+    data = t.storage.data
+    if isinstance(data, Pending) and data.node is not None:
+        # a constant (a fill) reads no memory, so any layout of it reads the same value
+        # else only a reading of the whole result as it was made (not a view: its leaves' strides
+        # are over the result's own shape)
+        if inline and (not data.node.leaves or (
+                t.contiguous and t.offset == 0 and t.shape == shape and tuple(data.shape) == tuple(shape))):
+            return data.node
+        data.realize()
+    return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
+
+
+def _param_bytes(leaves, ndim, n_scalars) -> int:
+    vecs = -(-(leaves + 1) // 4)
+    return 16 + 16 * max(1, -(-ndim // 4)) + 16 * vecs + 16 * max(1, ndim) * vecs + 4 * n_scalars
+
+
+def write_into(backend, dst, src) -> bool:
+    """Compute pending ``src`` (the same shape and dtype) straight into the memory of ``dst``, if it
+    can: a write that would otherwise compute ``src`` and copy it is one dispatch. Not where ``src``
+    reads ``dst``'s memory (a dispatch cannot bind one buffer to read and to write). Afterwards
+    ``src`` is a copy of ``dst`` not yet taken. False where it cannot (the caller copies)."""
+    data = src.storage.data
+    if not (ENABLED and isinstance(data, Pending) and data.node is not None and src.contiguous
+            and src.offset == 0 and src.shape == dst.shape and fusable(dst.shape)):
+        return False
+    runtime = backend.runtime
+    with runtime.lock:
+        node, target = data.node, dst.storage.data
+        if node is None:
+            return False
+        handle = target.handle
+        # one dispatch cannot bind a buffer both to read and to write (WebGPU's usage rule)
+        if any(leaf.hid == id(handle) for leaf in node.leaves.values()):
+            return False
+        _launch(backend, node, dst.shape, (target, 0, dst.storage.nbytes), dst.strides, dst.offset)
+        data.node = Node("a", False, False, dst.dtype,
+                         [Leaf(target, dst.storage.nbytes, dst.offset, dst.strides, dst.dtype)], ())
+        runtime.readers.setdefault(id(handle), []).append(weakref.ref(data))
+    return True
+
+
+def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0):
+    leaves = list(node.leaves.values())
+    index = {leaf.key: i for i, leaf in enumerate(leaves)}
+    scalars = []
+    key = _key(node, index, scalars)
+    numel = math.prod(shape)
+    ports = [tuple(_contiguous(shape) if out_strides is None else out_strides)]
+    ports += [leaf.strides for leaf in leaves]
+    dims, ports = coalesce(tuple(shape), ports)
+    vecs = -(-len(ports) // 4)
+    pad = [0] * (4 * vecs - len(ports))
+    strides = [s for along_d in zip(*ports) for s in (*along_d, *pad)]
+    offsets = [out_offset] + [leaf.offset for leaf in leaves]
+    source = _source(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims))
+    params = {"numel": numel, "sizes": dims, "offsets": offsets, "strides": strides}
+    params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
+    reads = [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves]
+    backend.runtime.launch(source, reads, [out_port], params, numel)
+
+
+def _contiguous(shape):
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= n
+    return reversed(strides)
+
+
+def _key(node, index, scalars) -> tuple:
+    """The structure of the chain (what the shader text depends on); collects its scalars in order."""
+    args = tuple(index[a.key] if isinstance(a, Leaf) else _key(a, index, scalars) for a in node.args)
+    first = len(scalars)
+    scalars.extend(node.scalars)
+    types = tuple(ty for ty, _ in node.scalars)
+    return (node.expr, node.bool_expr, node.widen, node.dtype, args, first, types)
+
+
+@functools.lru_cache(maxsize=256)  # the text is also the runtime's pipeline key
+def _source(key, leaf_types, ndim) -> str:
+    functions, body, uses_f16 = [], [], "f16" in leaf_types
+    scalar_types = {}  # s0, s1, ... of the whole chain
+
+    def emit(k):
+        nonlocal uses_f16
+        expr, bool_expr, widen, dtype, args, first, types = k
+        params, values = [], []
+        for name, a in zip("abc", args):
+            ty = leaf_types[a] if isinstance(a, int) else wgsl_type(a[3])
+            value = f"l{a}" if isinstance(a, int) else emit(a)
+            wide = "f32" if widen and ty == "f16" else ty
+            params.append(f"{name}: {wide}")
+            values.append(f"{wide}({value})")
+        for j, ty in enumerate(types):
+            params.append(f"s{j}: {ty}")
+            values.append(_SCALAR_FIELD[ty][1].format(s=f"s{first + j}"))
+            scalar_types[first + j] = ty
+        out_type = wgsl_type(dtype)
+        uses_f16 = uses_f16 or "f16" in (out_type, *types)
+        store = f"select(0u, 1u, {expr})" if bool_expr else store_expr(expr, dtype)
+        f = len(functions)
+        functions.append(f"fn f{f}({', '.join(params)}) -> {out_type} {{\n    return {store};\n}}")
+        body.append(f"    let v{f} = f{f}({', '.join(values)});")
+        return f"v{f}"
+
+    result = emit(key)
+    n = len(leaf_types)
+    vecs = -(-(n + 1) // 4)
+    scalar_fields = [f"    s{i}: {_SCALAR_FIELD[ty][0]}," for i, ty in sorted(scalar_types.items())]
+    port = [f"o{p // 4}[{p % 4}]" for p in range(n + 1)]
+    lines = [
+        "enable f16;" if uses_f16 else "",
+        "//!include common.wgsl",
+        "struct Params {",
+        "    numel: u32,",
+        f"    sizes: array<vec4<u32>, {max(1, -(-ndim // 4))}>,",
+        f"    offsets: array<vec4<u32>, {vecs}>,",
+        f"    strides: array<vec4<u32>, {max(1, ndim) * vecs}>,",
+        *scalar_fields,
+        "}",
+        *[f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;"
+          for i, ty in enumerate(leaf_types)],
+        f"@group(0) @binding({n}) var<storage, read_write> out: array<{wgsl_type(key[3])}>;",
+        f"@group(0) @binding({n + 1}) var<uniform> params: Params;",
+        "//!include elementwise_lib.wgsl",
+        *functions,
+        "@compute @workgroup_size(WORKGROUP)",
+        "fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {",
+        "    let i = flat_index(gid, nwg);",
+        "    if (i >= params.numel) {",
+        "        return;",
+        "    }",
+        *[f"    var o{v} = params.offsets[{v}];" for v in range(vecs)],
+        "    var rest = i;",
+        f"    for (var d = {ndim}i - 1i; d >= 0i; d--) {{",
+        "        let size = params.sizes[u32(d) / 4u][u32(d) % 4u];",
+        "        let r = rest % size;",
+        *[f"        o{v} += r * params.strides[u32(d) * {vecs}u + {v}u];" for v in range(vecs)],
+        "        rest = rest / size;",
+        "    }",
+        *[f"    let l{j} = in{j}[{port[j + 1]}];" for j in range(n)],
+        *body,
+        f"    out[{port[0]}] = {result};",
+        "}",
+    ]
+    return specialise_text("\n".join(lines))
+
