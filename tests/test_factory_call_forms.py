@@ -1,5 +1,6 @@
-"""Every call form torch accepts for its factories (random ones and zeros/ones/empty), pyfront accepts with the same shape and dtype
-(and refuses with the same error type): torch's own library code calls them by keyword, e.g.
+"""Every call form torch accepts for its factories (random ones and zeros/ones/empty), pyfront accepts
+with the same shape and dtype (and refuses with the same error type): torch's own library code calls them
+by keyword, e.g.
 RandomSampler's ``torch.randint(high=n, size=(32,), dtype=torch.int64, generator=g)``."""
 import pytest
 import torch

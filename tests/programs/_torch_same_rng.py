@@ -136,8 +136,8 @@ def _seed_both(seed):
 
 def install():
     originals = {name: getattr(torch, name) for name in
-                 ("manual_seed", "Generator", "randn", "rand", "randint", "randperm", "randn_like", "rand_like",
-                  "randint_like", "multinomial", "bernoulli", "normal")}
+                 ("manual_seed", "Generator", "randn", "rand", "randint", "randperm", "randn_like",
+                  "rand_like", "randint_like", "multinomial", "bernoulli", "normal")}
     torch.manual_seed = _seed_both
     torch.random.manual_seed = _seed_both
     torch.Generator = Generator
