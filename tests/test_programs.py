@@ -44,6 +44,7 @@ QUICK: dict[str, dict] = {
     "time_sequence_prediction": {"args": ["--steps", "1", "--length", "30"]},
     "word_language_model/main": {"args": [*_WLM, "--model", "LSTM"]},
     "text_classification": {},
+    "fused_conv_bn": {"args": ["--n-train", "16", "--n-test", "8"]},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
