@@ -44,7 +44,6 @@ QUICK: dict[str, dict] = {
     "time_sequence_prediction": {"args": ["--steps", "1", "--length", "30"]},
     "word_language_model/main": {"args": [*_WLM, "--model", "LSTM"]},
     "text_classification": {},
-    "fused_conv_bn": {"args": ["--n-train", "16", "--n-test", "8"]},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -57,6 +56,9 @@ SLOW: dict[str, dict] = {
     "regression": {},  # x^4 features at lr 0.1: equal to 1e-4 for 250 batches, then rounding grows
     "vae": {"args": ["--epochs", "1", "--n-train", "256"]},
     "nn_tutorial": {},
+    # three double-precision gradchecks: pyfront's gradcheck runs one backward per output element
+    # (~2600 here), 25 of its ~35 seconds
+    "fused_conv_bn": {"args": ["--n-train", "16", "--n-test", "8"]},
     # karpathy/minGPT's chargpt project (model.py, trainer.py, utils.py); its 500-character sample at
     # iteration 0 is most of the time
     "mingpt/chargpt": {"args": ["--system.work_dir='/tmp/mingpt_chargpt'", "--model.model_type=None",
