@@ -56,6 +56,15 @@ SLOW: dict[str, dict] = {
     "regression": {},  # x^4 features at lr 0.1: equal to 1e-4 for 250 batches, then rounding grows
     "vae": {"args": ["--epochs", "1", "--n-train", "256"]},
     "nn_tutorial": {},
+    # three double-precision gradchecks: pyfront's gradcheck runs one backward per output element
+    # (~2600 here), 25 of its ~35 seconds
+    "fused_conv_bn": {"args": ["--n-train", "16", "--n-test", "8"]},
+    # karpathy/minGPT's chargpt project (model.py, trainer.py, utils.py); its 500-character sample at
+    # iteration 0 is most of the time
+    "mingpt/chargpt": {"args": ["--system.work_dir='/tmp/mingpt_chargpt'", "--model.model_type=None",
+                                "--model.n_layer=2", "--model.n_head=2", "--model.n_embd=32",
+                                "--data.block_size=16", "--trainer.batch_size=8", "--trainer.max_iters=21",
+                                "--trainer.num_workers=0"]},
 }
 
 

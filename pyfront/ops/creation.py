@@ -29,8 +29,11 @@ def int_tuple(args, name: str, arg: str = "size") -> tuple:
     return tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
 
 
-def _size(size, name="zeros"):
-    """A factory's ``*size`` (see ``int_tuple``), refusing negative sizes as torch does."""
+def _size(size, name="zeros", kw=None):
+    """A factory's ``*size`` (see ``int_tuple``), or its ``size=`` keyword (``kw``, the factory's other
+    keywords: ``torch.rand(size=(2, 3))``), refusing negative sizes as torch does."""
+    if not size and kw and kw.get("size") is not None:
+        size = (kw["size"],)
     if not size:
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     out = int_tuple(size, name)
@@ -226,9 +229,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
     return _finish(storage, size, dtype, requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
+def zeros(*size, dtype=None, device=None, requires_grad=False, **kw):
     return full(
-        _size(size, "zeros"),
+        _size(size, "zeros", kw),
         0,
         dtype=dtype or dt.get_default_dtype(),
         device=device,
@@ -236,9 +239,9 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
     )
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, **_):
+def ones(*size, dtype=None, device=None, requires_grad=False, **kw):
     return full(
-        _size(size, "ones"),
+        _size(size, "ones", kw),
         1,
         dtype=dtype or dt.get_default_dtype(),
         device=device,
@@ -246,8 +249,8 @@ def ones(*size, dtype=None, device=None, requires_grad=False, **_):
     )
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, **_):
-    return zeros(_size(size, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad=False, **kw):
+    return zeros(_size(size, "empty", kw), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def _like(fn):
@@ -346,16 +349,16 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
     return _finish(storage, size, dtype, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     dtype = dtype or dt.get_default_dtype()
     _check_float("rand", dtype)
-    return _random("uniform", _size(size, "rand"), dtype, device, generator, 0.0, 1.0, requires_grad)
+    return _random("uniform", _size(size, "rand", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     dtype = dtype or dt.get_default_dtype()
     _check_float("randn", dtype)
-    return _random("normal", _size(size, "randn"), dtype, device, generator, 0.0, 1.0, requires_grad)
+    return _random("normal", _size(size, "randn", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
 def _check_float(name, dtype):
@@ -374,7 +377,11 @@ def _dt_name(dtype):
     }.get(dtype.name, dtype.name)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    if low is None:  # randint(high=n, size=...), as torch's RandomSampler calls it
+        if high is None:
+            raise TypeError("randint() missing 1 required positional argument: 'high'")
+        low = 0
     if size is None and high is not None and isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
     if high is None:

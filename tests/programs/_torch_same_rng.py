@@ -58,7 +58,8 @@ class Generator:
 
 
 def _g(generator):
-    return None if generator is None else generator.pf
+    # torch.default_generator reaches here as a default argument bound at import (random_split's)
+    return None if generator is None or generator is torch.default_generator else generator.pf
 
 
 def _factory(name):
@@ -134,6 +135,9 @@ def _seed_both(seed):
 
 
 def install():
+    originals = {name: getattr(torch, name) for name in
+                 ("manual_seed", "Generator", "randn", "rand", "randint", "randperm", "randn_like",
+                  "rand_like", "randint_like", "multinomial", "bernoulli", "normal")}
     torch.manual_seed = _seed_both
     torch.random.manual_seed = _seed_both
     torch.Generator = Generator
@@ -148,6 +152,12 @@ def install():
     torch.bernoulli = _bernoulli
     torch.normal = _normal
     F.dropout = _dropout_same_mask
+    # torch's own modules that bound a source at import (torch/utils/data/dataset.py does
+    # `from torch import randperm` for random_split) get the replacement too
+    for mod in [m for name, m in sys.modules.items() if name.startswith("torch") and m is not None]:
+        for name, orig in originals.items():
+            if getattr(mod, name, None) is orig and mod is not torch:
+                setattr(mod, name, getattr(torch, name))
 
 
 if __name__ == "__main__":
