@@ -359,7 +359,7 @@ def einsum(*args) -> Tensor:
     """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form).
     (pyfront.ops.composite.linalg.einsum)"""
 
-def empty(*size, dtype=None, device=None, requires_grad=False, **_):
+def empty(*size, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.empty``. (pyfront.ops.creation.empty)"""
 
 def empty_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
@@ -755,7 +755,7 @@ def not_equal(input, other):
 def numel(input: Tensor) -> builtins.int:
     """As ``torch.numel``. (pyfront.ops.queries.numel)"""
 
-def ones(*size, dtype=None, device=None, requires_grad=False, **_):
+def ones(*size, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.ones``. (pyfront.ops.creation.ones)"""
 
 def ones_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
@@ -785,19 +785,19 @@ def promote_types(a, b):
 def qr(input, some=True):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_):
     """As ``torch.rand_like``. (pyfront.ops.creation.rand_like)"""
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """As ``torch.randint``. (pyfront.ops.creation.randint)"""
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None):
     """As ``torch.randint_like``. (pyfront.ops.creation.randint_like)"""
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.randn``. (pyfront.ops.creation.randn)"""
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_):
@@ -1091,7 +1091,7 @@ def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
     (pyfront.ops.primitives.elementwise.where)"""
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
+def zeros(*size, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.zeros``. (pyfront.ops.creation.zeros)"""
 
 def zeros_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
