@@ -8,6 +8,7 @@ from ..ops.creation import empty, zeros
 from ..ops.primitives.elementwise import maximum, where
 from ..ops.primitives.linalg import scalar_name
 from ..ops.primitives.shaping import cat
+from ..ops.registry import records
 from ..shape import broadcast_shapes, normalize_dim
 from ..autograd.function import Function
 from ..tensor import Tensor
@@ -57,6 +58,7 @@ class LinalgPinv(Function):
         return ga, None, None, None
 
 
+@records("LinalgPinvBackward0")
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse, zeroing singular values at or below ``max(atol, rtol * s_max)``,
     through the SVD (eigh when ``hermitian``), as ``torch.linalg.pinv``."""
@@ -84,6 +86,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
 _DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 
+@records("LinalgLstsqBackward0")
 def lstsq(A, B, rcond=None, *, driver=None):
     """The least-squares solution of ``AX = B`` and, as the LAPACK ``driver`` gives them, the squared
     residuals, the rank and the singular values, as ``torch.linalg.lstsq``.
@@ -120,6 +123,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return rt.linalg_lstsq(X.squeeze(-1) if vector else X, residuals, rank, sv)
 
 
+@records("LinalgCrossBackward0")
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along ``dim`` (inputs broadcast), as ``torch.linalg.cross``."""
     if input.dim() != other.dim():
