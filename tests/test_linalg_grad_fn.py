@@ -37,6 +37,7 @@ CASES = {
     "matrix_norm_2": lambda m, t: m.linalg.matrix_norm(t(R), 2), "norm": lambda m, t: m.linalg.norm(t(R)),
     "multi_dot": lambda m, t: m.linalg.multi_dot([t(R), t(M), t(M)]),
     "multi_dot_vectors": lambda m, t: m.linalg.multi_dot([t(R[0]), t(R.T), t(R[:, 0])]),
+    "matrix_power_0": lambda m, t: m.linalg.matrix_power(t(M), 0),
     "matrix_power_1": lambda m, t: m.linalg.matrix_power(t(M), 1),
     "matrix_power_3": lambda m, t: m.linalg.matrix_power(t(M), 3),
     "matrix_power_neg": lambda m, t: m.linalg.matrix_power(t(M), -2),

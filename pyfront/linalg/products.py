@@ -46,7 +46,8 @@ def matrix_power(A, n):
     repeated squaring, as ``torch.linalg.matrix_power``."""
     check_matrix("linalg.matrix_power", A)
     if n == 0:
-        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape).clone()
+        # PyTorch copies the identity into a clone of A: CopyBackwards, a zero gradient to A
+        return A.clone().copy_(eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape))
     if n == 1:
         return A.clone()  # a new tensor, as PyTorch's (CloneBackward0)
     if n < 0:
