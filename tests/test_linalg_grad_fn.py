@@ -46,7 +46,7 @@ CASES = {
     "cholesky_inverse": lambda m, t: m.cholesky_inverse(t(L_SPD)),
     "pinv": lambda m, t: m.linalg.pinv(t(R)),
     "pinv_hermitian": lambda m, t: m.linalg.pinv(t(SPD), hermitian=True),
-    "pinverse": lambda m, t: m.pinverse(t(R)), "lstsq": lambda m, t: m.linalg.lstsq(t(R), t(R)).solution,
+    "pinverse": lambda m, t: m.pinverse(t(R)), "lstsq": lambda m, t: m.linalg.lstsq(t(R), t(R)),
     "cross": lambda m, t: m.linalg.cross(t(R), t(R[::-1].copy())),
     "vecdot": lambda m, t: m.linalg.vecdot(t(R), t(R)),
 }

@@ -116,7 +116,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     batch = broadcast_shapes(tuple(A.shape[:-2]), tuple(B_.shape[:-2]))
     rank = (matrix_rank(A, rtol=rtol).expand(batch) if driver != "gels"
             else empty(0, dtype=dt.int64, device=A.device))
-    residuals = empty(0, dtype=A.dtype, device=A.device)
+    residuals = X.reshape(-1)[:0]  # empty, but from the solution's graph: torch's node shows on it too
     if driver != "gelsy" and m > n and bool((matrix_rank(A, rtol=rtol) == n).all()):
         residuals = (A @ X - B_).square().sum(-2)
     sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty(0, dtype=A.dtype, device=A.device)
