@@ -17,6 +17,12 @@ def _leaf(lib, device, *shape):
     return lib.tensor(data.tolist(), **kw).requires_grad_()
 
 
+def _copy_row(x):
+    y = x * 1
+    y[0].copy_(x[1] * 3)
+    return y
+
+
 def _mlp_loss(lib, x):
     """The 60-minute blitz: loss.grad_fn is MseLoss, its next the Linear's addmm."""
     lib.manual_seed(0)
@@ -43,6 +49,9 @@ EXPRS = {
     "cross_entropy": lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 1, 2], device=x.device)),
     "setitem": lambda m, x: _setitem(x), "mse_chain": _mlp_loss,
     "fill_": lambda m, x: (x * 2).fill_(5.0), "zero_": lambda m, x: (x * 2).zero_(),
+    "copy_from_constant": lambda m, x: (x * 2).copy_(x.detach() + 1),
+    "copy_from_graph": lambda m, x: x.detach().clone().copy_(x * 2),
+    "copy_into_view": lambda m, x: _copy_row(x),
     "leaky_relu_inplace": lambda m, x: m.nn.functional.leaky_relu(x * 1, inplace=True),
     "elu_inplace": lambda m, x: m.nn.functional.elu(x * 1, inplace=True),
     "threshold_inplace": lambda m, x: m.nn.functional.threshold(x * 1, 0.1, 0.0, True),

@@ -112,7 +112,7 @@ class Node:
 _NODE_CLASSES: dict[tuple, type] = {}
 
 # The nodes PyTorch defines by hand (not generated from derivatives.yaml): ``name()`` has the namespace.
-_CPP_NODES = ("CopySlices", "AccumulateGrad", "Error", "NotImplemented")
+_CPP_NODES = ("CopySlices", "CopyBackwards", "AccumulateGrad", "Error", "NotImplemented")
 
 
 def node_class(name: str, base=None) -> type:

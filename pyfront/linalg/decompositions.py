@@ -5,6 +5,7 @@ from ..ops import return_types as rt
 from ..ops.dispatch import apply
 from ..ops.primitives import decompositions as P
 from ..ops.primitives.linalg import scalar_name
+from ..ops.registry import records
 from ..shape import broadcast_shapes
 from ._checks import check, check_float, check_matrix
 
@@ -25,6 +26,7 @@ def _is_vector_rhs(A, B) -> bool:
     return B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
 
 
+@records("LinalgSolveExBackward0")  # also when B is a vector or left=False
 def solve_ex(A, B, *, left=True, check_errors=False):
     """The solution X of ``AX = B`` (``XA = B`` when not ``left``) and LAPACK's ``info``, as
     ``torch.linalg.solve_ex``."""
@@ -66,6 +68,7 @@ def slogdet(A):
     return rt.linalg_slogdet(*P.slogdet(A))
 
 
+@records("LinalgCholeskyExBackward0")  # also for upper=True
 def cholesky_ex(A, *, upper=False, check_errors=False):
     """The Cholesky factor (lower, or upper ``L^T``) and LAPACK's ``info``, as ``torch.linalg.cholesky_ex``.
 

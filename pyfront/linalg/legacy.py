@@ -7,6 +7,7 @@ from .._warnings import warn_once
 from ..ops import return_types as rt
 from ..ops.creation import zeros
 from ..ops.primitives.elementwise import where
+from ..ops.registry import records
 from ..tensor import Tensor
 from . import decompositions as D
 from .products import cholesky_inverse, cholesky_solve
@@ -45,6 +46,7 @@ _CHOLESKY_DEPRECATED = (
     "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.")
 
 
+@records("CholeskyBackward0")
 def cholesky(input, upper=False):
     """The deprecated ``torch.cholesky`` (warns once, as PyTorch does)."""
     warn_once(_CHOLESKY_DEPRECATED)
@@ -57,7 +59,7 @@ def svd(input, some=True, compute_uv=True):
     if not compute_uv:
         m, n = input.shape[-2], input.shape[-1]
         batch = tuple(input.shape[:-2])
-        return rt.svd(zeros(batch + (m, m), dtype=input.dtype, device=input.device), S.detach(),
+        return rt.svd(zeros(batch + (m, m), dtype=input.dtype, device=input.device), S,
                       zeros(batch + (n, n), dtype=input.dtype, device=input.device))
     return rt.svd(U, S, Vh.mT)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..ops.composite.linalg import matmul
 from ..ops.creation import eye
+from ..ops.registry import records
 from ._checks import check_matrix
 from .decompositions import inv, solve_ex
 
@@ -36,9 +37,8 @@ def multi_dot(tensors):
             raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} "
                                f"and {list(tensors[i + 1].shape)} cannot be multiplied")
         out = out @ m
-    if tensors[0].dim() == 1:
-        out = out.squeeze(0)
-    return out.squeeze(-1) if tensors[-1].dim() == 1 else out
+    shape = tuple(out.shape[tensors[0].dim() == 1:out.dim() - (tensors[-1].dim() == 1)])
+    return out.view(shape)  # PyTorch's result is a view of its last product (ViewBackward0)
 
 
 def matrix_power(A, n):
@@ -46,7 +46,10 @@ def matrix_power(A, n):
     repeated squaring, as ``torch.linalg.matrix_power``."""
     check_matrix("linalg.matrix_power", A)
     if n == 0:
-        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape).clone()
+        # PyTorch copies the identity into a clone of A: CopyBackwards, a zero gradient to A
+        return A.clone().copy_(eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape))
+    if n == 1:
+        return A.clone()  # a new tensor, as PyTorch's (CloneBackward0)
     if n < 0:
         A, n = inv(A), -n
     result, square = None, A
@@ -59,6 +62,7 @@ def matrix_power(A, n):
     return result
 
 
+@records("LinalgSolveTriangularBackward0")
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """The solution of ``AX = B`` (``XA = B`` when not ``left``) reading only A's ``upper`` or lower
     triangle (and a unit diagonal when ``unitriangular``), as ``torch.linalg.solve_triangular``; its
@@ -76,6 +80,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     return solve_ex(T, B, left=left).result
 
 
+@records("CholeskySolveBackward0")
 def cholesky_solve(input, input2, upper=False):
     """``A^{-1} B`` for ``A = L L^T`` (``U^T U`` when ``upper``) given its factor, as
     ``torch.cholesky_solve``."""
@@ -84,6 +89,7 @@ def cholesky_solve(input, input2, upper=False):
     return solve_triangular(L.mT, solve_triangular(L, input, upper=False), upper=True)
 
 
+@records("CholeskyInverseBackward0")
 def cholesky_inverse(input, upper=False):
     """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
     ``torch.cholesky_inverse``."""

@@ -8,6 +8,7 @@ from ..ops.creation import empty, zeros
 from ..ops.primitives.elementwise import maximum, where
 from ..ops.primitives.linalg import scalar_name
 from ..ops.primitives.shaping import cat
+from ..ops.registry import records
 from ..shape import broadcast_shapes, normalize_dim
 from ..autograd.function import Function
 from ..tensor import Tensor
@@ -57,6 +58,7 @@ class LinalgPinv(Function):
         return ga, None, None, None
 
 
+@records("LinalgPinvBackward0")
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse, zeroing singular values at or below ``max(atol, rtol * s_max)``,
     through the SVD (eigh when ``hermitian``), as ``torch.linalg.pinv``."""
@@ -84,6 +86,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
 _DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 
+@records("LinalgLstsqBackward0")
 def lstsq(A, B, rcond=None, *, driver=None):
     """The least-squares solution of ``AX = B`` and, as the LAPACK ``driver`` gives them, the squared
     residuals, the rank and the singular values, as ``torch.linalg.lstsq``.
@@ -113,13 +116,14 @@ def lstsq(A, B, rcond=None, *, driver=None):
     batch = broadcast_shapes(tuple(A.shape[:-2]), tuple(B_.shape[:-2]))
     rank = (matrix_rank(A, rtol=rtol).expand(batch) if driver != "gels"
             else empty(0, dtype=dt.int64, device=A.device))
-    residuals = empty(0, dtype=A.dtype, device=A.device)
+    residuals = X.reshape(-1)[:0]  # empty, but from the solution's graph: torch's node shows on it too
     if driver != "gelsy" and m > n and bool((matrix_rank(A, rtol=rtol) == n).all()):
         residuals = (A @ X - B_).square().sum(-2)
     sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty(0, dtype=A.dtype, device=A.device)
     return rt.linalg_lstsq(X.squeeze(-1) if vector else X, residuals, rank, sv)
 
 
+@records("LinalgCrossBackward0")
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along ``dim`` (inputs broadcast), as ``torch.linalg.cross``."""
     if input.dim() != other.dim():

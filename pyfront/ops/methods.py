@@ -88,7 +88,14 @@ def _copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     new = src.to(device=self.device).to(self.dtype)
     # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
-    return self._assign(src.view(src.shape) if new is src else new)
+    new = src.view(src.shape) if new is src else new
+    if (self.requires_grad or src.requires_grad) and is_grad_enabled():
+        # PyTorch records CopyBackwards: src's gradient, and a zero one to self's old history
+        since = SEQUENCE[0]
+        new = ew.where(self.new_zeros((), dtype=dt.bool_), self, new)
+        graph.present_as(new, "CopyBackwards", since, [self, src])
+        return self._assign(new, since)
+    return self._assign(new)
 
 
 def _T(self):

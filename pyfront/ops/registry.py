@@ -52,11 +52,15 @@ class OpDef:
         if not callable(self.infer):
             raise TypeError(f"op {self.name}: no shape/dtype rule")
         if not self.backward_name:
-            camel = "".join(p.capitalize() for p in self.name.split("_"))
-            self.backward_name = f"{camel}Backward0"
+            self.backward_name = node_name(self.name)
 
     def __repr__(self) -> str:
         return f"<OpDef {self.name}>"
+
+
+def node_name(op_name: str) -> str:
+    """The node PyTorch records for the op ``op_name``: "_unique2" -> "Unique2Backward0"."""
+    return "".join(p.capitalize() for p in op_name.split("_")) + "Backward0"
 
 
 OPS: dict[str, OpDef] = {}

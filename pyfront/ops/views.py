@@ -291,9 +291,7 @@ def expand(input, *size):
                 f"({s}) at non-singleton dimension {lead + i}.  Target sizes: "
                 f"[{', '.join(map(str, size))}].  Tensor sizes: [{', '.join(map(str, input.shape))}]"
             )
-    if tuple(out) == tuple(input.shape):
-        return apply(OPS_VIEW["view"], input, shape_out=tuple(out))
-    return apply(OPS_VIEW["expand"], input, size=tuple(out))
+    return apply(OPS_VIEW["expand"], input, size=tuple(out))  # ExpandBackward0 even to its own shape
 
 
 def expand_as(input, other):

@@ -36,7 +36,7 @@ def _linspace_from_neg_one(n, align_corners, like):
     s(T((2, 3, 4)), (2, 1, 2, 3, 4), align_corners=False), s(T((2, 2, 3)), (2, 3, 4, 5)),
     s(T((2, 3, 3)), (2, 3, 4, 5), align_corners=False), s(T((2, 2, 3)), (2, 3, 4), align_corners=False),
     s(T((2, 2, 3), "int64"), (2, 3, 4, 5), align_corners=False),
-    s(T((1, 2, 3)), (1, 1, 0, 3), align_corners=False)])
+    s(T((1, 2, 3)), (1, 1, 0, 3), align_corners=False)], grad_fn="AffineGridGeneratorBackward0")
 def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tensor:
     r"""The sampling grid of a batch of affine maps, for ``grid_sample``.
 
@@ -162,7 +162,8 @@ def _grid_samples():
             s(T((1, 1, 1, 1)), T((1, 2, 2, 2)), align_corners=True)]
 
 
-@composite(torch_name="nn.functional.grid_sample", samples=_grid_samples)
+@composite(torch_name="nn.functional.grid_sample", samples=_grid_samples,
+           grad_fn=lambda input, *a, **k: f"GridSampler{input.dim() - 2}DBackward0")
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
     r"""``input`` sampled at the points of ``grid`` (x, y in [-1, 1], -1 the left/top edge).

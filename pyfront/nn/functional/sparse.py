@@ -32,7 +32,7 @@ def _bag_samples():
             s(_idx((2, 3), 6), T((4, 5), layout="transposed"), mode="sum")]
 
 
-@composite(torch_name="nn.functional.embedding_bag", samples=_bag_samples)
+@composite(torch_name="nn.functional.embedding_bag", samples=_bag_samples, grad_fn="EmbeddingBagBackward0")
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                   max_norm: float | None = None, norm_type: float = 2, scale_grad_by_freq: bool = False,
                   mode: str = "mean",

@@ -12,6 +12,8 @@ import math
 import numbers
 import warnings
 
+from ... import dtypes as dt
+from ...autograd import graph
 from ...ops.composite.shaping import stack
 from ...ops.creation import empty, zeros
 from ...ops.primitives.elementwise import relu, sigmoid, tanh
@@ -312,18 +314,32 @@ class RNNBase(Module):
                 raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
             steps = [x.shape[1]] * x.shape[0]
             x = x.reshape(x.shape[0] * x.shape[1], x.shape[2])
+        since = graph.SEQUENCE[0]
         output, finals = self._run(x, steps, self._unpack_state(hx))
         hidden = self._pack_state(finals)
         if packed:
+            graph.present_as(output, "CatBackward0", since)  # PyTorch joins the packed steps' rows
             return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), self.permute_hidden(
                 hidden, unsorted_indices
             )
         output = output.reshape(len(steps), steps[0], output.shape[-1])
         if self.batch_first:
             output = output.transpose(0, 1)
+        graph.present_as(output, self._output_node(output), since)
         if not batched:
             output, hidden = output.squeeze(batch_dim), self._squeeze_hx(hidden)
         return output, hidden
+
+    def _output_node(self, output) -> str:
+        """The node PyTorch's CPU kernel gives the output: the steps stacked (both directions joined
+        by a cat), transposed in place for ``batch_first``; a float32 LSTM runs as one oneDNN layer,
+        transposed out of place."""
+        mkldnn = self.mode == "LSTM" and output.dtype is dt.float32
+        if self.batch_first:
+            return "TransposeBackward0" if self.mode == "LSTM" else "TransposeBackward1"
+        if self.bidirectional:
+            return "CatBackward0"
+        return "MkldnnRnnLayerBackward0" if mkldnn else "StackBackward0"
 
     def _run(self, x: Tensor, steps: list, state: tuple):
         """All layers and directions over packed rows ``x``; returns the last layer's output rows and

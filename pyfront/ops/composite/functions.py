@@ -87,7 +87,7 @@ def meshgrid(*tensors, indexing: str | None = None):
 @composite(samples=lambda: [
     s(T((3,))), s(T((3,)), 1), s(T((3,)), -2), s(T((2, 3, 4)), 1, 0, 2), s(T((2, 3)), -1, -1, 0),
     s(T((0,))), s(T((4, 5), layout="transposed")), s(T((3,), "int64"), 2), s(T((2, 3)), 0, 1, 1),
-    s(T((3,), "bool"), -1)])
+    s(T((3,), "bool"), -1)], grad_fn="DiagEmbedBackward0")
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
     last dim of ``input``; zero elsewhere. As ``torch.diag_embed``."""
@@ -108,7 +108,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 @composite(samples=lambda: [
     s(T((4,))), s(T((4,)), 2), s(T((3, 4))), s(T((3, 4)), -1), s(T((3, 4)), 5),
     s(T((4, 5), layout="transposed"), 1),
-    s(T(())), s(T((2, 2, 2))), s(T((0,))), s(T((3,), "int64"), -1)])
+    s(T(())), s(T((2, 2, 2))), s(T((0,))), s(T((3,), "int64"), -1)],
+           grad_fn=lambda input, *a, **k: (
+               "DiagEmbedBackward0" if input.dim() == 1 else "DiagonalBackward0_copy"))
 def diag(input, diagonal=0):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it."""
     if input.dim() == 1:
@@ -120,7 +122,7 @@ def diag(input, diagonal=0):
 
 @composite(samples=lambda: [
     s(T((3, 3))), s(T((3, 5))), s(T((5, 2))), s(T((4, 5), layout="transposed")), s(T((3, 3), "int64")),
-    s(T((0, 2))), s(T((3,))), s(T((2, 2), "bool")), s(T((2, 3), "int32"))])
+    s(T((0, 2))), s(T((3,))), s(T((2, 2), "bool")), s(T((2, 3), "int32"))], grad_fn="TraceBackward0")
 def trace(input):
     """The sum of a matrix's main diagonal (int64 for integer inputs), as ``torch.trace``."""
     if input.dim() != 2:
@@ -131,6 +133,16 @@ def trace(input):
 
 
 # -- distances ----------------------------------------------------------------------------------
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                "donot_use_mm_for_euclid_dist")
+
+
+def _cdist_uses_mm(x1, x2, p, compute_mode):
+    """Whether PyTorch computes this cdist in its matmul form (2-norm, asked for or more than 25 rows)."""
+    large = x1.shape[-2] > 25 or x2.shape[-2] > 25
+    return p == 2 and (compute_mode == _CDIST_MODES[1] or (compute_mode == _CDIST_MODES[0] and large))
+
+
 @composite(samples=lambda: [
     s(T((3, 4)), T((5, 4))), s(T((2, 3, 4)), T((2, 5, 4)), p=1.0), s(T((3, 4)), T((5, 4)), 0.0),
     s(T((3, 4)), T((5, 4)), math.inf), s(T((3, 2)), T((4, 2)), 3.5), s(T((1, 3, 4)), T((2, 5, 4))),
@@ -138,7 +150,9 @@ def trace(input):
     s(T((3, 4), "int64"), T((5, 4), "int64")), s(T((4, 3), layout="transposed"), T((5, 4))),
     s(T((30, 3)), T((4, 3))), s(T((2, 3)), T((4, 3)), compute_mode="use_mm_for_euclid_dist"),
     s(T((30, 3)), T((4, 3)), compute_mode="donot_use_mm_for_euclid_dist"),
-    s(T((2, 3)), T((4, 3)), compute_mode="x")])
+    s(T((2, 3)), T((4, 3)), compute_mode="x")],
+           grad_fn=lambda x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]: (
+               None if _cdist_uses_mm(x1, x2, p, compute_mode) else "CdistBackward0"))
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M):
     a (…, P, R) tensor; batch dims broadcast. As ``torch.cdist``."""
@@ -153,12 +167,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {_short(x.dtype)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
-    modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
-    if compute_mode not in modes:
+    if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    large = x1.shape[-2] > 25 or x2.shape[-2] > 25
-    if p == 2 and (compute_mode == modes[1] or (compute_mode == modes[0] and large)):
-        return _euclidean_dist(x1, x2)
+    if _cdist_uses_mm(x1, x2, p, compute_mode):
+        out = _euclidean_dist(x1, x2)
+        return out.view(out.shape)  # PyTorch's matmul path ends in a view: its node is ViewBackward0
     return red.norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
 
 
@@ -177,7 +190,7 @@ def _euclidean_dist(x1, x2):
     s(T((3, 4), grad=False), T((3, 4), grad=False), 0),
     s(T((3, 4)), T((3, 1)), math.inf),
     s(T((5,)), T((5,)), 3.5), s(T(()), T(())), s(T((0,)), T((0,))), s(T((3,), "int64"), T((3,), "int64")),
-    s(T((3,)), T((3,), "int64"))])
+    s(T((3,)), T((3,), "int64"))], grad_fn="DistBackward0")
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``."""
     diff = input - other
@@ -191,7 +204,8 @@ def dist(input, other, p=2):
 @composite(samples=lambda: [
     s(T((3, 4), fill="special")), s(T((3, 4), fill="special"), 1.5, 2.0, -3.0), s(T((3, 4))),
     s(T((3, 4), fill="special"), posinf=7.0), s(T((5,), "int64")), s(T((), fill="special")),
-    s(T((4, 5), fill="special", layout="transposed"), neginf=0.5), s(T((6,), "float64", fill="special"))])
+    s(T((4, 5), fill="special", layout="transposed"), neginf=0.5), s(T((6,), "float64", fill="special"))],
+           grad_fn="NanToNumBackward0")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``."""
@@ -218,7 +232,7 @@ def _fpair_samples():
             s(T(()), T((2, 3), layout="transposed")), s(T((0, 3)), T((3,))), s(T((3,)), 2.0)]
 
 
-@composite(samples=_fpair_samples)
+@composite(samples=_fpair_samples, grad_fn="FmaxBackward0")
 def fmax(input, other):
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``."""
     if not isinstance(other, Tensor):
@@ -226,7 +240,7 @@ def fmax(input, other):
     return where(logical_or(input >= other, isnan(other)), input, other)
 
 
-@composite(samples=_fpair_samples)
+@composite(samples=_fpair_samples, grad_fn="FminBackward0")
 def fmin(input, other):
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``."""
     if not isinstance(other, Tensor):
@@ -271,7 +285,7 @@ def _not_nan(input):
     return where(isnan(input), 0, input) if input.dtype.is_floating_point else input
 
 
-@composite(samples=_nan_samples)
+@composite(samples=_nan_samples, grad_fn="NansumBackward0")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``."""
     return _not_nan(input).sum(dim, keepdim, dtype=dtype)
@@ -332,13 +346,13 @@ def _cum_samples():
             s(T((3, 1), layout="expanded", expand_to=(3, 5)), 1)]
 
 
-@composite(samples=_cum_samples)
+@composite(samples=_cum_samples, grad_fn="CummaxBackward0")
 def cummax(input, dim):
     """(values, indices) of the running maximum along ``dim``, as ``torch.cummax``."""
     return _cumulative("cummax", input, dim, lambda later, earlier: later >= earlier)
 
 
-@composite(samples=_cum_samples)
+@composite(samples=_cum_samples, grad_fn="CumminBackward0")
 def cummin(input, dim):
     """(values, indices) of the running minimum along ``dim``, as ``torch.cummin``."""
     return _cumulative("cummin", input, dim, lambda later, earlier: later <= earlier)

@@ -17,7 +17,7 @@ from ..primitives import reductions as red
 from ..primitives.elementwise import where
 from ..primitives.indexing import nonzero
 from ..primitives.shaping import cat
-from ..registry import composite
+from ..registry import composite, node_name
 from ..samples import T, s
 
 __all__ = ["unique", "unique_consecutive", "bincount", "histc", "searchsorted", "bucketize"]
@@ -33,8 +33,9 @@ def _groups(rows, perm, name, input, return_inverse, return_counts, dim):
                        (rows[1:] != rows[:-1]).any(1) if n else rows.new_zeros((0,), dtype=dt.bool_)])
     starts = nonzero(starts_flag[:n]).reshape(-1)  # one read-back: the number of groups
     values = _values(input, dim, perm, starts)
-    values = no_derivative(values, f"the derivative for '{name}' is not implemented.", input,
-                           error=NotImplementedError) if input.requires_grad else values
+    if input.requires_grad:
+        values = no_derivative(values, f"the derivative for '{name}' is not implemented.", input,
+                               error=NotImplementedError, grad_fn=node_name(name))
     out = [values]
     if return_inverse:
         group = starts_flag[:n].to(dt.int64).cumsum(0) - 1

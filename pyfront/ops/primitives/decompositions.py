@@ -165,7 +165,8 @@ def _det_singular_vjp(a, g):
 
 
 def _slogdet_vjp(c, _, g):
-    return (g[..., None, None] * inv(c.inputs[0]).mT,)
+    """The real sign is piecewise constant: it contributes nothing (no gradient when used alone)."""
+    return (g[..., None, None] * inv(c.inputs[0]).mT if g is not None else None,)
 
 
 _DET = register(OpDef("linalg_det", "other", lambda a: [(tuple(a.shape[:-2]), a.dtype)],
@@ -178,7 +179,7 @@ def _slogdet_np(np, a):
 
 _SLOGDET = register(OpDef("linalg_slogdet", "other", lambda a: [(tuple(a.shape[:-2]), a.dtype)] * 2,
                           _slogdet_np, _slogdet_vjp, save=(0,),
-                          differentiable_outputs=(1,), extra={"cpu_fallback": True}))
+                          differentiable_outputs=(0, 1), extra={"cpu_fallback": True}))
 
 
 def det(a):
