@@ -50,7 +50,9 @@ def test_a_cpu_renderer_is_the_accelerator_only_when_asked_for(chosen):
 
 
 def test_adapter_info_without_an_adapter(monkeypatch):
-    monkeypatch.setattr(pyfront.webgpu, "_state", {"backend": None, "error": RuntimeError("no driver")})
+    from pyfront import backends
+    monkeypatch.setattr(backends, "_BACKENDS", {k: v for k, v in backends._BACKENDS.items() if k != "webgpu"})
+    monkeypatch.setattr(backends, "_UNAVAILABLE", {"webgpu": RuntimeError("no driver")})
     info = pyfront.webgpu.adapter_info()
     assert info["accelerator"] is False and "no driver" in info["reason"]
     assert pyfront.accelerator.is_available() is False and pyfront.accelerator.current_accelerator() is None

@@ -201,3 +201,22 @@ class WithStateSetter:
 def test_reduce_with_a_state_setter_round_trips_as_pickle():
     back = pyfront.load(_saved(pyfront, [WithStateSetter(5)]), weights_only=False)[0]
     assert back.value == pickle.loads(pickle.dumps(WithStateSetter(5), protocol=2)).value == 42
+
+
+@pytest.mark.parametrize("saver", ["pyfront", "torch"])
+def test_whole_module_with_parameters_loads_with_weights_only_false(saver):
+    """A whole module (its Parameters rebuilt by torch._utils._rebuild_parameter) loads back as torch's
+    does: the same class, Parameters that require grad, the same values, a working forward."""
+    lib = pyfront if saver == "pyfront" else torch
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.ReLU(), lib.nn.Linear(2, 1))
+    buf = io.BytesIO()
+    lib.save(model, buf)
+    buf.seek(0)
+    loaded = pyfront.load(buf, weights_only=False)
+    assert repr(loaded) == repr(model)
+    for (name, p), (_, q) in zip(loaded.named_parameters(), model.named_parameters()):
+        assert isinstance(p, pyfront.nn.Parameter) and p.requires_grad, name
+        assert p.tolist() == q.tolist(), name
+    x = [[1.0, -2.0, 0.5]]
+    assert loaded(pyfront.tensor(x)).tolist()[0] == pytest.approx(model(lib.tensor(x)).tolist()[0])

@@ -48,6 +48,10 @@ class StorageRef:
     def __init__(self, key: str, location: str, nbytes: int, dtype, untyped: bool):
         self.key, self.location, self.nbytes, self.dtype, self.untyped = key, location, nbytes, dtype, untyped
 
+    def share(self, *tensors) -> None:
+        """Nothing to record yet: ``_fill`` records every tensor built on this storage once it is read
+        (a Parameter rebuilt from a full pickle shares its data's storage before the bytes come)."""
+
     def bind(self, dtype_name):
         if dtype_name is not None and dtype_name != self.dtype:
             if not self.untyped or self.dtype is not None:
