@@ -1,6 +1,7 @@
 """Lazy elementwise fusion on webgpu (backends/webgpu/fusion.py): fused and unfused give the same
 numbers and gradients, a chain is one dispatch, and a pending result reads its inputs as they were
 at the time of the op."""
+import gc
 import threading
 
 import numpy as np
@@ -210,3 +211,19 @@ def test_threads_fuse_apart():
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+@requires_webgpu
+def test_synchronize_computes_pending_results():
+    """synchronize() waits for every op issued, as torch.cuda.synchronize() does: a fused result not
+    read yet is computed by it (timing code would otherwise time nothing)."""
+    rt = pyfront.webgpu._backend().runtime
+    gc.collect()
+    pyfront.webgpu.synchronize()  # what earlier tests left pending
+    a = pyfront.arange(1000.0, device="webgpu")
+    c = (a * 2 + 1).relu()
+    before = rt.dispatch_count
+    pyfront.webgpu.synchronize()
+    assert rt.dispatch_count == before + 1
+    after = rt.dispatch_count
+    assert c.tolist()[:3] == [1.0, 3.0, 5.0] and rt.dispatch_count == after  # already computed

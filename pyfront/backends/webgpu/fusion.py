@@ -75,11 +75,13 @@ class Pending:
         if self.node is not None:
             with self.backend.runtime.lock:
                 node, self.node = self.node, None  # the inputs are let go once it is computed
+                self.backend.runtime.unrealized.discard(self)
                 if node is not None:
                     try:
                         _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes))
                     except BaseException:
                         self.node = node  # not computed: a later use tries again
+                        self.backend.runtime.unrealized.add(self)
                         raise
         return self.buffer
 
@@ -113,6 +115,7 @@ def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), boo
             args[big] = _arg(inputs[big], shape, False)
             node = Node(expr, bool_expr, widen, dtype, args, scalars)
         result = Pending(backend, node, shape, buffer, nbytes)
+        runtime.unrealized.add(result)  # synchronize() computes it, as it waits for all queued work
         ref = weakref.ref(result)
         readers = runtime.readers
         for leaf in node.leaves.values():  # a write to any of these realizes the result first

@@ -17,6 +17,7 @@ import os
 import re
 import string
 import struct
+import weakref
 from collections import OrderedDict
 
 from .protocol import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
@@ -226,6 +227,7 @@ class Runtime:
         self.dispatch_count = 0
         # id(buffer handle) -> weak references to the pending results (fusion.py) that read it
         self.readers: dict = {}
+        self.unrealized = weakref.WeakSet()  # live pending results (fusion.py), computed by synchronize
 
     def _before_write(self, buf):
         """``buf`` is about to be written: compute first every pending result that reads it (and
@@ -343,12 +345,20 @@ class Runtime:
         self.flush()
         return bytes(await self.driver.read_buffer_async(buf.handle, offset, size))
 
+    def _realize_all(self):
+        """Queued work includes results fusion has not computed yet: torch.cuda.synchronize() waits for
+        every op issued, so timing code sees the work it asked for."""
+        for p in list(self.unrealized):
+            p.realize()
+
     @_guarded
     def synchronize(self):
+        self._realize_all()
         self.flush()
         self.driver.wait()
 
     @_guarded
     async def synchronize_async(self):
+        self._realize_all()
         self.flush()
         await self.driver.wait_async()
