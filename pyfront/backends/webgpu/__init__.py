@@ -141,6 +141,7 @@ class WebGPUBackend(Backend):
 
     # the numbers are kernel parameters (s0, s1), so every fill and range shares one pipeline per dtype
     def full(self, shape, value, dtype):
+        self._check_dtype(dtype)  # before the dtype's WGSL name is looked up: bfloat16's one message
         if dtype is dt.bool_:
             value = bool(value)
         return self._elementwise(shape, dtype, [], "s0", [(layout.wgsl_type(dtype), value)])
