@@ -268,6 +268,7 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     return input.clone()
 
 
+@records("ConstantPadNdBackward0")
 def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with ``value``, as
     ``torch.nn.functional.pad`` in its constant mode.
