@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import weakref
 from collections import namedtuple
-from operator import itemgetter
 
 from ..shape import contiguous_strides, is_contiguous
 
@@ -74,9 +73,6 @@ class Layout(_Fields):
     def __new__(cls, storage, shape, strides, offset, dtype):
         shape, strides = tuple(shape), tuple(strides)
         return tuple.__new__(cls, (storage, shape, strides, offset, dtype, is_contiguous(shape, strides)))
-
-    # the field names of Tensor: kernel code reads a Layout as it once read a Tensor's fields
-    _storage, _shape, _strides, _offset = (property(itemgetter(i)) for i in range(4))
 
     def numel(self) -> int:
         return math.prod(self.shape)

@@ -8,7 +8,7 @@ def broadcast_strides(t, shape) -> tuple:
     """``t``'s strides seen from ``shape`` (0 where ``t`` is broadcast)."""
     lead = len(shape) - t.dim()
     out = [0] * lead
-    for n, s in zip(t.shape, t._strides):
+    for n, s in zip(t.shape, t.strides):
         out.append(0 if n == 1 else s)
     return tuple(out)
 

@@ -92,10 +92,10 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
     numel = out.numel()
     if numel == 0:
         return
-    if all(t._shape == shape and t.is_contiguous() for t in inputs) and out.is_contiguous():
+    if all(t.shape == shape and t.is_contiguous() for t in inputs) and out.is_contiguous():
         shape, strides = (numel,), _FLAT[len(inputs)]  # the common case: flat and aligned
     else:
-        ports = [out._strides] + [broadcast_strides(t, shape) for t in inputs]
+        ports = [out.strides] + [broadcast_strides(t, shape) for t in inputs]
         shape, ports = coalesce(shape, ports)
         if len(shape) > MAX_DIMS:
             raise RuntimeError(
@@ -107,7 +107,7 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
     types = tuple(wgsl_type(t.dtype) for t in inputs)
     source = _source(source_expr, types, out.dtype, len(shape), bool_expr, tuple(ty for ty, _ in scalars),
                      widen_f16)
-    offsets = [out._offset] + [t._offset for t in inputs]
+    offsets = [out.offset] + [t.offset for t in inputs]
     params = {"numel": numel, "sizes": shape, "offsets": offsets, "strides": strides}
     if scalars:
         if len(scalars) > len(SCALARS):

@@ -85,7 +85,7 @@ def _kernel(name, **subs) -> str:
 
 def _dense(backend, t):
     """``t`` itself when contiguous from offset 0, else a contiguous copy (index tensors are small)."""
-    if t.is_contiguous() and t._offset == 0:
+    if t.is_contiguous() and t.offset == 0:
         return t
     out = dense(backend.allocate(t.numel(), t.dtype), t.shape, t.dtype)
     run_elementwise(backend, "a", [t], out)
@@ -139,7 +139,7 @@ def _first_bad(backend, idx, n, sizes, negative_ok):
     if key == I32_MAX:
         return None
     p, j = divmod(key, k)
-    value = struct.unpack("<i", backend.runtime.read(idx._storage.data, 4 * (j * n + p), 4))[0]
+    value = struct.unpack("<i", backend.runtime.read(idx.storage.data, 4 * (j * n + p), 4))[0]
     return j, value
 
 
@@ -193,7 +193,7 @@ def _atomic(backend, src, idx, out, reduce, params):
         word, update = ty, _CAS.format(value="v", load="old", combine="a * b", store="c")
     source = _kernel("scatter_atomic.wgsl", enable=_enable(src.dtype), src_type=wgsl_type(src.dtype),
                      word_type=word, update=update)
-    backend.runtime.launch(source, [backend.binding(src), backend.binding(idx)], [_words(out._storage)],
+    backend.runtime.launch(source, [backend.binding(src), backend.binding(idx)], [_words(out.storage)],
                            params, params["numel"])
 
 
@@ -218,7 +218,7 @@ def _identity(reduce, dtype) -> str:
 def _index_layout(x, dims, bshape):
     """For the output of ``x[..., idx, ...]`` on ``dims``: its sizes, x's strides (0 on the index
     dims) and the index position strides (0 on x's own dims), in PyTorch's order."""
-    rest = [(x.shape[d], x._strides[d], 0) for d in range(x.dim()) if d not in dims]
+    rest = [(x.shape[d], x.strides[d], 0) for d in range(x.dim()) if d not in dims]
     index = [(n, 0, s) for n, s in zip(bshape, contiguous_strides(bshape))]
     if list(dims) == list(range(dims[0], dims[0] + len(dims))):  # adjacent: in place of the dims
         layout = rest[: dims[0]] + index + rest[dims[0]:]
@@ -238,9 +238,9 @@ def index(backend, op, inputs, attrs, out_meta):
     out = _fresh(backend, shape, dtype)
     sizes, strides, pstrides = _index_layout(x, dims, bshape)
     params = _map_params(sizes, strides, contiguous_strides(sizes), pstrides,
-                         [(x._strides[d], x.shape[d]) for d in dims], n, (x._offset, 0))
+                         [(x.strides[d], x.shape[d]) for d in dims], n, (x.offset, 0))
     _gather(backend, x, idx, out, params)
-    return [out._storage]
+    return [out.storage]
 
 
 @launcher("index_put")
@@ -255,18 +255,18 @@ def index_put(backend, op, inputs, attrs, out_meta):
     run_elementwise(backend, "a", [x], out)
     # the indexed side is the output itself, seen through the same layout as index's input
     sizes, strides, pstrides = _index_layout(out, dims, bshape)
-    params = _map_params(sizes, strides, values._strides, pstrides,
-                         [(out._strides[d], x.shape[d]) for d in dims], n, (0, values._offset))
+    params = _map_params(sizes, strides, values.strides, pstrides,
+                         [(out.strides[d], x.shape[d]) for d in dims], n, (0, values.offset))
     if attrs["accumulate"]:
         _atomic(backend, values, idx, out, "sum", params)
     else:
         _store(backend, values, idx, _claim(backend, idx, shape, params), out, params)
-    return [out._storage]
+    return [out.storage]
 
 
 def _as_1d(t):
     """Shape and strides, a 0-d tensor read as one element (the NumPy rules do the same)."""
-    return (tuple(t.shape), tuple(t._strides)) if t.dim() else ((1,), (0,))
+    return (tuple(t.shape), tuple(t.strides)) if t.dim() else ((1,), (0,))
 
 
 @launcher("gather", "take_along")
@@ -279,9 +279,9 @@ def gather(backend, op, inputs, attrs, out_meta):
     if op.name == "gather":  # take_along's callers pass indices they computed, always in range
         _check_along(backend, idx, dim, xshape[dim])
     out = _fresh(backend, shape, dtype)
-    params = _along_params(ishape, dim, xshape, xstrides, x._offset, contiguous_strides(ishape), 0)
+    params = _along_params(ishape, dim, xshape, xstrides, x.offset, contiguous_strides(ishape), 0)
     _gather(backend, x, idx, out, params)
-    return [out._storage]
+    return [out.storage]
 
 
 @launcher("put_along")
@@ -293,9 +293,9 @@ def put_along(backend, op, inputs, attrs, out_meta):
     ishape, _ = _as_1d(index)
     _, gstrides = _as_1d(g)
     idx = _dense(backend, index)
-    params = _along_params(ishape, dim, oshape, contiguous_strides(oshape), 0, gstrides, g._offset)
+    params = _along_params(ishape, dim, oshape, contiguous_strides(oshape), 0, gstrides, g.offset)
     _store(backend, g, idx, _claim(backend, idx, shape, params), out, params)
-    return [out._storage]
+    return [out.storage]
 
 
 @launcher("scatter_reduce")
@@ -312,20 +312,20 @@ def scatter_reduce(backend, op, inputs, attrs, out_meta):
     idx = _dense(backend, index)
     _check_along(backend, idx, dim, xshape[dim])
     out = _fresh(backend, shape, dtype)
-    params = _along_params(ishape, dim, xshape, contiguous_strides(xshape), 0, sstrides, src._offset)
+    params = _along_params(ishape, dim, xshape, contiguous_strides(xshape), 0, sstrides, src.offset)
     if reduce == "none" or not include_self:
         winner = _claim(backend, idx, shape, params)
     if reduce == "none":
         run_elementwise(backend, "a", [x], out)
         _store(backend, src, idx, winner, out, params)
-        return [out._storage]
+        return [out.storage]
     if include_self:
         run_elementwise(backend, "a", [x], out)
     else:  # the targets that receive values start from the reduction's identity
         run_elementwise(backend, f"select(a, {_identity(reduce, dtype)}, b >= 0i)", [x, winner], out)
     _atomic(backend, src, idx, out, "sum" if reduce == "mean" else reduce, params)
     if reduce != "mean":
-        return [out._storage]
+        return [out.storage]
     count = dense(backend.full(shape, int(include_self), dt.int32), shape, dt.int32)
     one = dense(backend.full((1,), 1, dt.int32), (1,), dt.int32)
     ones = _along_params(ishape, dim, xshape, contiguous_strides(xshape), 0, (0,) * len(ishape), 0)
@@ -334,7 +334,7 @@ def scatter_reduce(backend, op, inputs, attrs, out_meta):
     divide = {"f": f"a / {ty}(max(b, 1i))", "i": "floordiv_i32(a, max(b, 1i))", "u": "a / u32(max(b, 1i))"}
     mean = _fresh(backend, shape, dtype)
     run_elementwise(backend, divide[ty[0]], [out, count], mean)
-    return [mean._storage]
+    return [mean.storage]
 
 
 @launcher("nonzero")
@@ -350,8 +350,8 @@ def nonzero(backend, op, inputs, attrs, out_meta):
     blocks = -(-numel // WORKGROUP)
     if ndim > MAX_NONZERO_DIMS:
         raise RuntimeError(f"webgpu nonzero supports at most {MAX_NONZERO_DIMS} dimensions")
-    rshape, (rstrides,) = coalesce(tuple(x.shape), [tuple(x._strides)])
-    params = dict(numel=numel, blocks=blocks, r=len(rshape), offset=x._offset, o=ndim, rows=rows,
+    rshape, (rstrides,) = coalesce(tuple(x.shape), [tuple(x.strides)])
+    params = dict(numel=numel, blocks=blocks, r=len(rshape), offset=x.offset, o=ndim, rows=rows,
                   read_sizes=rshape, read_strides=rstrides, sizes=tuple(x.shape))
     counts = backend.allocate(blocks, dt.int32)
     subs = dict(enable=_enable(x.dtype), type=wgsl_type(x.dtype), dim_vecs=MAX_NONZERO_DIMS // 4)

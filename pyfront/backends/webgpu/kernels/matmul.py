@@ -38,7 +38,7 @@ def _loader(batch_stride, row_stride, k_stride, offset, rows, k):
 def _strides3(t):
     """(batch, row, column) strides of a 2-D or 3-D operand, 0 along size-1 dims (any stride is
     valid there, and 0 keeps the vec4 alignment checks from failing on it)."""
-    shape, strides = tuple(t.shape), t._strides
+    shape, strides = tuple(t.shape), t.strides
     if t.dim() == 2:
         shape, strides = (1, *shape), (0, *strides)
     return tuple(0 if size == 1 else st for size, st in zip(shape, strides))
@@ -62,7 +62,7 @@ def matmul(backend, op, inputs, attrs, out_meta):
     # per operand: strides as (batch, rows, K), row count and its parameter field
     operands = (("a", a, (a_batch, a_m, a_k), m, "m"), ("b", b, (b_batch, b_n, b_k), n, "n"))
     for x, t, st, rows, rows_field in operands:
-        file, vec = _loader(*st, t._offset, rows, k)
+        file, vec = _loader(*st, t.offset, rows, k)
         subs[f"load_{x}"] = specialise(file, x=x, acc_type=acc, rows=rows_field)
         subs[f"{x}_type"] = f"vec4<{ty}>" if vec else ty
         buf, _, nbytes = backend.binding(t)
@@ -79,8 +79,8 @@ def matmul(backend, op, inputs, attrs, out_meta):
     for k0 in range(0, max(k, 1), K_CHUNK):
         params = dict(m=m, n=n, k=k, tiles_n=tiles_n, tiles_m=tiles_m, batch=batch, k_first=k0,
                       k_end=min(k, k0 + K_CHUNK),
-                      a=dict(offset=a._offset, batch_stride=a_batch, row_stride=a_m, k_stride=a_k),
-                      b=dict(offset=b._offset, batch_stride=b_batch, row_stride=b_n, k_stride=b_k))
+                      a=dict(offset=a.offset, batch_stride=a_batch, row_stride=a_m, k_stride=a_k),
+                      b=dict(offset=b.offset, batch_stride=b_batch, row_stride=b_n, k_stride=b_k))
         backend.runtime.launch(source, reads, [(target.data, 0, target.nbytes)], params,
                                batch * tiles_m * tiles_n * WORKGROUP)
     if staged:

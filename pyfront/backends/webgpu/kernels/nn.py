@@ -24,7 +24,7 @@ def _run(backend, name, src, shape, dtype, geometry):
     storage = backend.allocate(math.prod(shape), dtype)
     ty = wgsl_type(dtype)
     source = specialise(f"{name}.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty)
-    params = {"numel": math.prod(shape), **geometry, "offset": src._offset, "strides": src._strides}
+    params = {"numel": math.prod(shape), **geometry, "offset": src.offset, "strides": src.strides}
     dst = [(storage.data, 0, storage.nbytes)]
     if name == "im2col":
         backend.runtime.launch(source, [backend.binding(src)], dst, params, math.prod(shape))

@@ -40,7 +40,7 @@ def norm(backend, op, inputs, attrs, out_meta):
         fold(backend, fold_name, shares, dims, storage, dtype)
         return [storage]
     folded = dense(backend.allocate(math.prod(shape), dt.float32), shape, dt.float32)
-    fold(backend, fold_name, shares, dims, folded._storage, dt.float32)
+    fold(backend, fold_name, shares, dims, folded.storage, dt.float32)
     expr, scalars = root or ("a", ())
     run_elementwise(backend, expr, [folded], dense(storage, shape, dtype), scalars=scalars)
     return [storage]

@@ -41,8 +41,8 @@ _FOLDS = {
 def split_dims(x, dims):
     """(kept sizes, kept strides, reduced sizes, reduced strides), each side merged where contiguous."""
     kept = [d for d in range(x.dim()) if d not in dims]
-    ks, (kst,) = coalesce(tuple(x.shape[d] for d in kept), [tuple(x._strides[d] for d in kept)])
-    rs, (rst,) = coalesce(tuple(x.shape[d] for d in dims), [tuple(x._strides[d] for d in dims)])
+    ks, (kst,) = coalesce(tuple(x.shape[d] for d in kept), [tuple(x.strides[d] for d in kept)])
+    rs, (rst,) = coalesce(tuple(x.shape[d] for d in dims), [tuple(x.strides[d] for d in dims)])
     # the kernels index at least one dim on each side
     return (ks or (1,)), (kst or (0,)), (rs or (1,)), (rst or (0,))
 
@@ -55,7 +55,7 @@ def _params(x, dims):
                            f"reduced dimensions after merging contiguous ones; make the input contiguous")
     m, n = math.prod(ks), math.prod(rs)
     dims = dict(nk=len(ks), nr=len(rs), kept_vecs=-(-len(ks) // 4), reduced_vecs=-(-len(rs) // 4))
-    return m, n, dims, dict(m=m, n=n, offset=x._offset, chunks=1, kept_sizes=ks, kept_strides=kst,
+    return m, n, dims, dict(m=m, n=n, offset=x.offset, chunks=1, kept_sizes=ks, kept_strides=kst,
                             reduced_sizes=rs, reduced_strides=rst)
 
 

@@ -25,18 +25,18 @@ def row_params(x, dim: int | None) -> tuple[int, int, dict]:
     if dim is None or not x.dim():
         n = x.numel()
         m = 1 if n else 0
-        return m, n, dict(m=m, n=n, offset=x._offset, in_stride=1, out_stride=1, nk=0, dims=())
+        return m, n, dict(m=m, n=n, offset=x.offset, in_stride=1, out_stride=1, nk=0, dims=())
     n = x.shape[dim]
     out_strides = contiguous_strides(x.shape)
     kept = [d for d in range(x.dim()) if d != dim]
-    ports = [tuple(x._strides[d] for d in kept), tuple(out_strides[d] for d in kept)]
+    ports = [tuple(x.strides[d] for d in kept), tuple(out_strides[d] for d in kept)]
     sizes, (in_st, out_st) = coalesce(tuple(x.shape[d] for d in kept), ports)
     m = math.prod(sizes)
     if len(sizes) > MAX_DIMS:
         raise RuntimeError(f"webgpu row kernels index at most {MAX_DIMS} dimensions besides the row after "
                            f"merging contiguous ones; got {len(sizes)}: make the input contiguous first")
     dims = [w for d in zip(sizes, in_st, out_st) for w in (*d, 0)]
-    return m, n, dict(m=m, n=n, offset=x._offset, in_stride=x._strides[dim], out_stride=out_strides[dim],
+    return m, n, dict(m=m, n=n, offset=x.offset, in_stride=x.strides[dim], out_stride=out_strides[dim],
                       nk=len(sizes), dims=dims)
 
 

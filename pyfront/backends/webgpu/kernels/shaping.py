@@ -30,7 +30,7 @@ def cat(backend, op, inputs, attrs, out_meta):
     start = 0
     for x in kept:
         if x.numel():
-            view = out.view(x.shape, out._strides, start * out._strides[dim])
+            view = out.view(x.shape, out.strides, start * out.strides[dim])
             run_elementwise(backend, "a", [x], view)
         start += x.shape[dim]
     return [storage]
@@ -57,13 +57,13 @@ def flip(backend, op, inputs, attrs, out_meta):
     storage, out = _output(backend, out_meta)
     if not out.numel():
         return [storage]
-    sizes, strides, mask = _flip_dims(tuple(x.shape), x._strides, set(attrs["dims"]))
+    sizes, strides, mask = _flip_dims(tuple(x.shape), x.strides, set(attrs["dims"]))
     if len(sizes) > MAX_DIMS:
         raise RuntimeError(f"webgpu flip indexes at most {MAX_DIMS} dimensions after merging contiguous "
                            f"ones; got {len(sizes)}: make the input contiguous first")
     ty = wgsl_type(x.dtype)
     source = specialise("flip.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty, ndim=len(sizes))
-    params = {"numel": out.numel(), "offset": x._offset, "flipped": mask,
+    params = {"numel": out.numel(), "offset": x.offset, "flipped": mask,
               "dims": [w for size, stride in zip(sizes, strides) for w in (size, stride, 0, 0)]}
     backend.runtime.launch(source, [backend.binding(x)], [backend.binding(out)], params, out.numel())
     return [storage]

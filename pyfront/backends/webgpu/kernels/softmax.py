@@ -45,9 +45,9 @@ def _long_rows(backend, x, dim, log, storage, dtype):
         return dense(backend.allocate(math.prod(kept), dt.float32), kept, dt.float32)
 
     row_max, total = per_row(), per_row()
-    fold(backend, "amax", x, (dim,), row_max._storage, dt.float32)
+    fold(backend, "amax", x, (dim,), row_max.storage, dt.float32)
     shifted = dense(backend.allocate(x.numel(), dt.float32), tuple(x.shape), dt.float32)
     run_elementwise(backend, "exp(f32(a) - b)", [x, row_max], shifted)
-    fold(backend, "sum", shifted, (dim,), total._storage, dt.float32)
+    fold(backend, "sum", shifted, (dim,), total.storage, dt.float32)
     result = "(f32(a) - b) - log(c)" if log else "exp(f32(a) - b) / c"
     run_elementwise(backend, result, [x, row_max, total], dense(storage, tuple(x.shape), dtype))

@@ -39,7 +39,7 @@ def argsort_into(backend, x, dim, descending: bool, out) -> None:
     if not m * n:
         return
     run = backend.runtime.launch
-    dst = (out._storage.data, 0, out._storage.nbytes)
+    dst = (out.storage.data, 0, out.storage.nbytes)
     if size <= SORT_BLOCK:
         run(_source("sort_rows.wgsl", x.dtype), [backend.binding(x)], [dst], params, m * WORKGROUP)
         return
@@ -70,7 +70,7 @@ def argsort(backend, op, inputs, attrs, out_meta):
     (x,), ((shape, dtype),) = inputs, out_meta
     out = dense(backend.allocate(math.prod(shape), dtype), shape, dtype)
     argsort_into(backend, x, attrs["dim"], attrs["descending"], out)
-    return [out._storage]
+    return [out.storage]
 
 
 @launcher("median")
@@ -90,5 +90,5 @@ def median(backend, op, inputs, attrs, out_meta):
     source = specialise("median.wgsl", enable="enable f16;" if ty == "f16" else "", type=ty,
                         is_nan="is_nan_f32(f32(v))" if ty[0] == "f" else "false")
     backend.runtime.launch(source, [backend.binding(x), backend.binding(order)],
-                           [(storage.data, 0, storage.nbytes)], {"n": n, "offset": x._offset}, 1)
+                           [(storage.data, 0, storage.nbytes)], {"n": n, "offset": x.offset}, 1)
     return [storage]
