@@ -386,11 +386,22 @@ def test_the_chart_reads_on_a_phone(page):
             assert a[3] <= b[2] or b[3] <= a[2] or a[5] <= b[4] or b[5] <= a[4], (a, b)
 
 
+def _wait_for_batch(page, epochs, batch):
+    """Wait until the status shows epoch 1 of ``epochs`` at ``batch`` or later. Checked every animation
+    frame: a warm worker runs a batch faster than Playwright's 500 ms selector poll, so waiting for
+    one batch's exact text can miss it (it did in 2 of 3 runs)."""
+    page.page.wait_for_function(r"""([epochs, batch]) => {
+        const status = document.getElementById('train-status').textContent;
+        const m = new RegExp(`^epoch 1/${epochs} · batch (\\d+)/`).exec(status);
+        return m !== null && Number(m[1]) >= batch;
+    }""", arg=[epochs, batch], timeout=300_000, polling="raf")
+
+
 def test_stop_ends_training_soon_and_keeps_what_was_learned(page):
     page.page.fill("#epochs", "20")
     page.page.click("#train")
     assert page.page.inner_text("#train-status").startswith("continuing from the model trained so far")
-    page.page.wait_for_selector("#train-status:has-text('epoch 1/20 · batch 2/')", timeout=300_000)
+    _wait_for_batch(page, 20, 2)
     page.page.click("#stop")
     start = time.perf_counter()
     page.page.wait_for_selector("#train:enabled", timeout=60_000)
@@ -461,7 +472,7 @@ def test_a_visitor_draws_downloads_and_loads_a_checkpoint(page, tmp_path):
     page.page.fill("#epochs", "1")
     page.page.click("#train")
     assert page.page.inner_text("#train-status").startswith("continuing from from_torch.safetensors")
-    page.page.wait_for_selector("#train-status:has-text('batch 1/')", timeout=300_000)
+    _wait_for_batch(page, 1, 1)
     page.page.click("#stop")
     page.page.wait_for_selector("#train:enabled", timeout=60_000)
     with page.page.expect_download(timeout=120_000) as download:
