@@ -13,26 +13,64 @@ fn erf_f32(x: f32) -> f32 {
 }
 
 fn pow_f32(x: f32, y: f32) -> f32 {
+    // C's pow special cases (as PyTorch), then exact products for small integral exponents: WGSL's
+    // pow is exp2(y * log2(x)), a few ulp off where the result is exact (5 ** 2 gave 24.999998)
     if (y == 0.0 || x == 1.0) {
         return 1.0;  // even for a NaN operand, as PyTorch
     }
     if (is_nan_f32(x) || is_nan_f32(y)) {
         return f32_from_bits(0x7fc00000u);
     }
-    if (x < 0.0) {
-        if (y != floor(y) && !is_inf_f32(x)) {
-            return f32_from_bits(0x7fc00000u);  // NaN, as PyTorch
+    let inf = f32_from_bits(0x7f800000u);
+    let ax = abs(x);
+    if (is_inf_f32(y)) {
+        if (ax == 1.0) {
+            return 1.0;  // (-1) ** +-inf
         }
-        let r = pow(-x, y);
-        return select(r, -r, abs(y % 2.0) == 1.0);
+        return select(0.0, inf, (ax > 1.0) == (y > 0.0));
     }
-    if (x == 0.0) {
-        return select(0.0, f32_from_bits(0x7f800000u), y < 0.0);
+    let integral = y == floor(y);
+    if (integral && abs(y) <= 128.0) {
+        return powi_f32(x, i32(y));  // the sign of a negative (or -0) base comes with the products
     }
-    return pow(x, y);
+    if (!integral && x < 0.0 && !is_inf_f32(x)) {
+        return f32_from_bits(0x7fc00000u);  // NaN, as PyTorch
+    }
+    var r: f32;
+    if (ax == 0.0 || is_inf_f32(ax)) {
+        r = select(0.0, inf, (ax == 0.0) == (y < 0.0));
+    } else if (y == 0.5) {
+        r = sqrt(ax);  // correctly rounded, as PyTorch's sqrt for ** 0.5
+    } else if (y == -0.5) {
+        r = 1.0 / sqrt(ax);
+    } else {
+        r = pow(ax, y);
+    }
+    // an odd integral exponent keeps the sign of a negative base (-0 and -inf included)
+    let negative = (bitcast<u32>(x) >> 31u) == 1u;
+    return select(r, -r, negative && integral && abs(y % 2.0) == 1.0);
+}
+
+fn powi_f32(x: f32, n: i32) -> f32 {
+    // binary exponentiation: x * x and x * x * x as PyTorch computes ** 2 and ** 3, 1 / (x ** n) for
+    // n < 0 as its ** -1 and ** -2; exact wherever the result is representable
+    var result = 1.0;
+    var base = x;
+    var e = abs(n);
+    loop {
+        if ((e & 1i) == 1i) { result = result * base; }
+        e = e >> 1u;
+        if (e == 0i) { break; }
+        base = base * base;
+    }
+    return select(result, 1.0 / result, n < 0i);
 }
 
 fn pow_i32(x: i32, y: i32) -> i32 {
+    if (y < 0i) {
+        // PyTorch's integer pow: 1 and -1 keep their magnitude under a negative exponent, the rest is 0
+        return select(select(0i, 1i, x == 1i), select(-1i, 1i, (y & 1i) == 0i), x == -1i);
+    }
     var result = 1i;
     var base = x;
     var e = y;

@@ -489,9 +489,24 @@ _div_trunc = binary(
     opmath=True,
     divides=True,
 )
+def _pow_rule(np, x, y):
+    if x.dtype.kind in "iu":
+        # PyTorch's integer pow: 1 and -1 keep their magnitude under a negative exponent, the rest is 0
+        # (NumPy raises for negative integer powers)
+        negative = y < 0
+        r = np.power(x, np.where(negative, 0, y).astype(y.dtype))
+        sign = np.where(y % 2 == 0, 1, -1)
+        return np.where(negative, np.where(x == 1, 1, np.where(x == -1, sign, 0)), r).astype(x.dtype)
+    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+        # NumPy's float32 power is up to an ulp off the correctly rounded result torch gives (0.1 ** -1
+        # is 9.999999); in float64, rounded once, it is torch's
+        return np.power(x.astype(np.float64), y).astype(x.dtype)
+    return np.power(x, y)
+
+
 _pow = binary(
     "pow",
-    lambda np, x, y: np.power(x, y),
+    _pow_rule,
     _pow_vjp,
     save=(0, 1),
     save_output=True,
