@@ -180,7 +180,10 @@ def test_state_dict_with_parameters_and_metadata_from_torch(tmp_path):
     assert out["sd"]._metadata == sd._metadata
     for k, v in sd.items():
         _assert_same_tensor(out["sd"][k], v)
-    assert type(out["param"]) is pyfront.Tensor and out["param"].requires_grad and out["param"].is_leaf
+    # a Parameter loads as a Parameter, as torch.load gives it back
+    assert type(torch.load(tmp_path / "m.pt")["param"]) is torch.nn.Parameter
+    assert type(out["param"]) is pyfront.nn.Parameter and out["param"].requires_grad and out["param"].is_leaf
+    assert type(out["frozen"]) is pyfront.nn.Parameter
     _assert_same_tensor(out["param"], model[0].weight)
     assert not out["frozen"].requires_grad
     # and back: torch loads pyfront's copy of the state_dict, _metadata included

@@ -22,8 +22,6 @@ class FullUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str):
         qualname = f"{module}.{name}"
-        if qualname == "torch._utils._rebuild_parameter":
-            return self._rebuild_parameter
         found = GLOBALS.get(qualname)
         if isinstance(found, _Callable):
             return getattr(self.safe, found.handler)
@@ -35,12 +33,6 @@ class FullUnpickler(pickle.Unpickler):
 
     def persistent_load(self, pid):
         return self.safe.storage_ref(pid)
-
-    def _rebuild_parameter(self, data, requires_grad, backward_hooks):
-        from ..nn.parameter import Parameter
-        p = Parameter(data, requires_grad)
-        self.safe.tensors.append(p)  # its storage is filled in with the other tensors'
-        return p
 
 
 def _pyfront_global(module: str, name: str, qualname: str):

@@ -85,6 +85,7 @@ def _globals() -> dict:
         ("torch._utils._rebuild_tensor_v2", "_rebuild_tensor_v2"),
         ("torch._utils._rebuild_tensor_v3", "_rebuild_tensor_v3"),
         ("torch._utils._rebuild_parameter", "_rebuild_parameter"),
+        ("torch._utils._rebuild_parameter_with_state", "_rebuild_parameter_with_state"),
         ("collections.OrderedDict", "_ordered_dict"),
         ("builtins.set", "_set"), ("builtins.bytes", "_bytes"),
         ("_codecs.encode", "_encode"), ("torch.Size", "_size"), ("torch.device", "_device"),
@@ -437,9 +438,29 @@ class Unpickler:
         return t
 
     def _rebuild_parameter(self, data, requires_grad, backward_hooks):
+        from ..nn.parameter import Parameter  # here: pyfront.nn imports the tensor module this file needs
+
         if not isinstance(data, Tensor):
             raise UnpicklingError(f"_rebuild_parameter needs a tensor, got {type(data).__name__}")
-        return self._finish(data, requires_grad, backward_hooks, None)
+        self._finish(data, requires_grad, backward_hooks, None)  # a tensor's checks; then data is plain again
+        data.requires_grad_(False)
+        p = Parameter(data, requires_grad)  # a Parameter, as torch loads it (saved alone or in a container)
+        self.tensors.append(p)  # its storage is filled in with the other tensors'
+        return p
+
+    def _rebuild_parameter_with_state(self, data, requires_grad, backward_hooks, state):
+        """torch writes this for a Parameter with attributes of its own: ``state`` is their dict, or a
+        (dict, slots) pair."""
+        p = self._rebuild_parameter(data, requires_grad, backward_hooks)
+        parts = state if type(state) is tuple and len(state) == 2 else (state, None)
+        for part in parts:
+            if part is None:
+                continue
+            if type(part) not in (dict, OrderedDict) or not all(type(k) is str for k in part):
+                raise UnpicklingError(f"a Parameter's state must map names to values, got {_show(state)}")
+            for name, value in part.items():
+                setattr(p, name, value)
+        return p
 
     def _ordered_dict(self, pairs=()):
         pair_types = (list, tuple)
