@@ -39,6 +39,7 @@ min = _make("min")
 sort = _make("sort")
 topk = _make("topk")
 median = _make("median")
+mode = _make("mode")
 # torch.linalg's results (and the old top-level names of the same decompositions)
 linalg_inv_ex = _make("linalg_inv_ex", ("inverse", "info"))
 linalg_solve_ex = _make("linalg_solve_ex", ("result", "info"))
@@ -54,6 +55,6 @@ linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular
 cummax = _make("cummax")
 cummin = _make("cummin")
 
-__all__ = ["max", "min", "sort", "topk", "median", "linalg_inv_ex", "linalg_solve_ex", "linalg_cholesky_ex",
-           "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd", "linalg_eigh", "linalg_lstsq",
-           "cummax", "cummin"]
+__all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "linalg_solve_ex",
+           "linalg_cholesky_ex", "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd",
+           "linalg_eigh", "linalg_lstsq", "cummax", "cummin"]

@@ -427,6 +427,15 @@ def median():
             s(T((3, 4)), 2), s(T((4, 6), "int64"), 1), s(T((4, 7), "int64")), s(T((3, 4), "bool"))]
 
 
+def mode():
+    # low-cardinality integers and floats: repeated values, ties in count (the smallest value wins)
+    few = dict(low=0, high=4)
+    return [s(T((3, 8), "int64", **few)), s(T((4, 6), "int64", **few), 0),
+            s(T((2, 3, 9), "int64", **few), 1, True), s(T((3, 5))), s(T(())), s(T((5,), "int32", **few)),
+            s(T((0, 3)), 0), s(T((3, 0)), 0),
+            s(T((4, 5), layout="transposed"), 0), s(T((3, 4)), 2), s(T((4, 6), "bool"))]
+
+
 # -- pyfront/ops/composite/indexing.py -------------------------------------------------------------------
 def index_select():
     return [

@@ -16,15 +16,17 @@ from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
 from ..common import float16_in_float32
+from ..creation import ones_like, zeros_like
 from ..dispatch import apply
 from ..primitives import reductions as red
 from ..primitives.elementwise import maximum, minimum, where
+from ..primitives.shaping import cat
 from ..registry import composite
 from .. import samples
 
 __all__ = ["mean", "var", "std", "var_mean", "std_mean", "logsumexp", "count_nonzero", "max", "min", "sort",
-           "topk", "median"]
-METHODS = "mean var std logsumexp count_nonzero max min sort topk median"
+           "topk", "median", "mode"]
+METHODS = "mean var std logsumexp count_nonzero max min sort topk median mode"
 INPLACE = ""
 
 
@@ -235,3 +237,43 @@ def median(input, dim=None, keepdim=False):
         nan = input.isnan()
         idx = where(nan.any(d, keepdim=True), apply(red.argmax_op, nan, dim=d, keepdim=True), idx)
     return _gather("median", input, idx, d, keepdim)
+
+
+@composite(samples=samples.mode, grad_fn="ModeBackward0")
+def mode(input, dim=-1, keepdim=False):
+    """(values, indices): the most frequent value along ``dim`` and where it occurs.
+
+    Among values of equal count the smallest is the mode, and its index is its last occurrence, as
+    PyTorch's CPU kernel gives. NaNs count as equal to each other (PyTorch's index for a NaN mode is
+    not specified). The gradient reaches the element at the index.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dim to reduce. Default: -1
+        keepdim (bool): keep ``dim`` with size 1.
+
+    Raises:
+        IndexError: ``dim`` is out of range or has size 0.
+    """
+    d = normalize_dim(dim, input.dim())
+    if input.dim() == 0:
+        return _scalar("mode", lambda x, d0: mode(x, d0), input)
+    red.check_nonempty("mode", input, (d,), IndexError, whole=False)
+    keys = input.detach()
+    keys = keys.to(dt.uint8) if keys.dtype is dt.bool_ else keys
+    order = red.argsort(keys, d)  # stable: within a run of equal values the indices ascend
+    v = apply(red.take_along, keys, order, dim=d)
+    n = input.shape[d]
+    prev, nxt = v.narrow(d, 0, n - 1), v.narrow(d, 1, n - 1)
+    same = nxt == prev
+    if v.dtype.is_floating_point:
+        same = same | (nxt.isnan() & prev.isnan())
+    # a run of equal sorted values: its id (from the starts) and its count, read at its last element
+    first = ones_like(v.narrow(d, 0, 1), dtype=dt.bool_)
+    starts = cat([first, ~same], d).long()
+    run = starts.cumsum(d) - 1
+    counts = zeros_like(run).scatter_add(d, run, ones_like(run))
+    ends = cat([~same, first], d)
+    count = where(ends, counts.gather(d, run), 0)
+    idx = order.gather(d, count.argmax(d, keepdim=True))  # the first highest count: the smallest value
+    return _gather("mode", input, idx, d, keepdim)
