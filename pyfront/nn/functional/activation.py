@@ -19,6 +19,7 @@ from ...ops import samples
 from ...tensor import Tensor
 
 __all__ = [
+    "gumbel_softmax",
     "relu",
     "relu_",
     "relu6",
@@ -733,3 +734,35 @@ leaky_relu_ = _inplace_of(leaky_relu)
 elu_ = _inplace_of(elu)
 hardtanh_ = _inplace_of(hardtanh)
 threshold_ = _inplace_of(threshold)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A sample from the Gumbel-Softmax (Concrete) distribution: ``softmax((logits + g) / tau)`` along
+    ``dim``, with ``g = -log(E)``, ``E ~ Exponential(1)``: i.i.d. Gumbel(0, 1) noise.
+
+    Args:
+        logits (Tensor): unnormalized log-probabilities, ``(*, num_features)``.
+        tau (float): the temperature, > 0; lower is closer to one-hot. Default: 1
+        hard (bool): if True the result is one-hot (at the argmax of the soft sample) in the forward pass,
+            while the gradient is the soft sample's (the straight-through estimator:
+            ``y_hard - y_soft.detach() + y_soft``). Default: False
+        eps (float): deprecated, has no effect (a value other than 1e-10 warns). Default: 1e-10
+        dim (int): the dim the sample sums to 1 along. Default: -1
+
+    Shape:
+        logits: ``(*)``; output: ``(*)``, the same shape, summing to 1 along ``dim``.
+
+    Raises what softmax raises (IndexError for ``dim`` out of range); a non-float ``logits`` raises
+    exponential_'s RuntimeError. As ``torch.nn.functional.gumbel_softmax`` (Jang et al., 2016,
+    "Categorical Reparameterization with Gumbel-Softmax"; Maddison et al., 2016).
+    """
+    if eps != 1e-10:
+        _warnings.warn("`eps` parameter is deprecated and has no effect.")
+    gumbels = -logits.new_empty(logits.shape).exponential_().log()  # ~Gumbel(0, 1)
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = logits.new_zeros(logits.shape).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft  # straight through: the forward value is y_hard
