@@ -162,14 +162,16 @@ def _values_str(t: Tensor, indent: int) -> str:
     return _block_str(data, elided, indent, fmt)
 
 
-def _join_suffixes(body: str, suffixes: list, indent: int) -> str:
+def _join_suffixes(body: str, suffixes: list, indent: int, force_newline: bool = False) -> str:
     # PyTorch's line-length bookkeeping, quirks included: it counts two more than the last line holds
+    # (``force_newline``: the first suffix starts a line, as a sparse tensor's size does)
     last_line_len = len(body) - body.rfind("\n") + 1
     out = [body]
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > _OPTS.linewidth:
+        if force_newline or last_line_len + len(suffix) + 2 > _OPTS.linewidth:
             out.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
+            force_newline = False
         else:
             out.append(", " + suffix)
             last_line_len += len(suffix) + 2

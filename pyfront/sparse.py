@@ -14,6 +14,8 @@ import math
 from . import dtypes as dt
 from .autograd import graph
 from .ops.creation import tensor as _tensor, zeros
+from .printing import _join_suffixes
+from .shape import normalize_dim
 from .tensor import Tensor
 
 
@@ -160,11 +162,12 @@ class SparseCooTensor:
         pad = " " * len("tensor(indices=")
         indices = repr(self._ind).replace("\n", "\n" + pad)
         values = repr(self._val.detach()).replace("\n", "\n" + " " * len("       values="))
-        tail = f"size={self._size}, nnz={self._nnz()}, layout=torch.sparse_coo"
+        suffixes = [f"size={self._size}", f"nnz={self._nnz()}", "layout=torch.sparse_coo"]
         if self.requires_grad:
-            tail += ", requires_grad=True" if self._val.grad_fn is None else \
-                f", grad_fn=<{type(self._val.grad_fn).__name__}>"
-        return f"tensor(indices={indices},\n       values={values},\n       {tail})"
+            suffixes.append("requires_grad=True" if self._val.grad_fn is None else
+                            f"grad_fn=<{type(self._val.grad_fn).__name__}>")
+        body = f"tensor(indices={indices},\n       values={values}"
+        return _join_suffixes(body, suffixes, len("tensor("), force_newline=True)  # lines wrap as torch's
 
 
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, requires_grad=False,
@@ -247,6 +250,43 @@ def _dense_mm(mat1, mat2):
 mm = accepting_sparse(_dense_mm)
 
 
+def sum(input, dim=None, dtype=None):  # torch.sparse.sum; nothing here means the builtin
+    """Sum of a sparse COO tensor, as ``torch.sparse.sum``.
+
+    Args:
+        input (SparseCooTensor): the sparse tensor.
+        dim (int or tuple of ints, optional): the dims to sum over; all of them if None.
+        dtype (dtype, optional): the values are cast to it first.
+
+    Returns a dense 0-d tensor when ``dim`` is None or names every dim, else a coalesced sparse COO
+    tensor over the remaining dims (``dim=()`` coalesces). Gradients reach the values.
+
+    Raises:
+        RuntimeError: ``input`` is not sparse, or a dim appears twice.
+        IndexError: a dim is out of range.
+    """
+    if not isinstance(input, SparseCooTensor):
+        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
+    values = input._val if dtype is None else input._val.to(dtype)
+    if dim is None:
+        return values.sum()
+    since = graph.SEQUENCE[0]
+    dims = [dim] if isinstance(dim, int) else list(dim)
+    n = input.dim()
+    dims = [normalize_dim(d, n) for d in dims]
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if len(dims) == n:
+        out = values.sum()
+    else:
+        kept = [d for d in range(n) if d not in dims]
+        size = tuple(input._size[d] for d in kept)
+        out = SparseCooTensor(input._ind[kept], values, size, False).coalesce()
+    graph.present_as(out if len(dims) == n else out._val, "SparseSumBackward0", since, [input._val])
+    return out
+
+
 def _to_sparse(self, sparse_dim=None) -> SparseCooTensor:
     """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``."""
     indices = self.nonzero().t().contiguous()
@@ -263,4 +303,4 @@ def install():
     Tensor.layout = property(lambda self: strided)
 
 
-__all__ = ["SparseCooTensor", "sparse_coo_tensor", "mm", "layout", "strided", "sparse_coo"]
+__all__ = ["SparseCooTensor", "sparse_coo_tensor", "mm", "sum", "layout", "strided", "sparse_coo"]
