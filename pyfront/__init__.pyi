@@ -685,6 +685,10 @@ def minimum(input, other):
 def mm(mat1, mat2):
     """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
 
+def mode(input, dim=-1, keepdim=False):
+    """(values, indices): the most frequent value along ``dim`` and where it occurs.
+    (pyfront.ops.composite.reductions.mode)"""
+
 def moveaxis(input, source, destination):
     """As ``torch.moveaxis``. (pyfront.ops.views.movedim)"""
 

@@ -612,6 +612,9 @@ class Tensor:
         pyfront.ops.primitives.elementwise.binary)"""
     def mm(self, mat2: Tensor) -> Tensor:
         """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
+    def mode(self, dim=-1, keepdim=False):
+        """(values, indices): the most frequent value along ``dim`` and where it occurs.
+        (pyfront.ops.composite.reductions.mode)"""
     def moveaxis(self, source, destination):
         """As ``torch.Tensor.moveaxis``. (pyfront.ops.views.movedim)"""
     def movedim(self, source, destination):
