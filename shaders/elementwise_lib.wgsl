@@ -43,6 +43,10 @@ fn pow_f32(x: f32, y: f32) -> f32 {
         r = sqrt(ax);  // correctly rounded, as PyTorch's sqrt for ** 0.5
     } else if (y == -0.5) {
         r = 1.0 / sqrt(ax);
+    } else if (abs(y) <= 128.0) {
+        let n = round(y);
+        let p = powi_f32(ax, i32(n));
+        r = select(p * pow(ax, y - n), pow(ax, y), is_inf_f32(p) || p == 0.0);
     } else {
         r = pow(ax, y);
     }

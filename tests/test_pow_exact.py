@@ -59,7 +59,7 @@ def test_tensor_tensor_grid(device):
     e = [y for _ in BASES for y in EXPONENTS]
     want = torch.tensor(b) ** torch.tensor(e)
     got = pyfront.tensor(b, device=device) ** pyfront.tensor(e, device=device)
-    _check(want, got, b, e, 0 if device == "cpu" else 8)
+    _check(want, got, b, e, 0 if device == "cpu" else 2)
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -68,7 +68,7 @@ def test_tensor_number_grid(device, exponent):
     want = torch.tensor(BASES) ** exponent
     got = pyfront.tensor(BASES, device=device) ** exponent
     # torch's cpu kernel computes ** 3 as x * x * x and ** -2 as 1 / (x * x): one rounding more than pow
-    _check(want, got, BASES, [exponent] * len(BASES), 1 if exponent in (3.0, -2.0) else 8)
+    _check(want, got, BASES, [exponent] * len(BASES), 1 if exponent in (3.0, -2.0) else 2)
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -95,7 +95,7 @@ def test_number_base_grid(device):
     for b in BASES:
         want = torch.pow(b, torch.tensor(EXPONENTS))
         got = pyfront.pow(b, pyfront.tensor(EXPONENTS, device=device))
-        _check(want, got, [b] * len(EXPONENTS), EXPONENTS, 0 if device == "cpu" else 8)
+        _check(want, got, [b] * len(EXPONENTS), EXPONENTS, 0 if device == "cpu" else 2)
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -142,3 +142,17 @@ def test_float16_small_powers(device):
         got = torch.from_numpy((pyfront.tensor(x, dtype=pyfront.float16, device=device) ** k).cpu().numpy())
         tol = dict(rtol=1e-3, atol=0) if k == 2.5 else dict(rtol=0, atol=0)
         torch.testing.assert_close(got, want, equal_nan=True, **tol, msg=f"** {k}")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_general_powers_within_float32_tolerance(device):
+    """Non-integral exponents: torch's value to assert_close's float32 tolerance (on the GPU the integral
+    part is products and only the fraction goes through WGSL's pow, whose error grows with |y log2 x|)."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0.1, 10, 20000).astype(np.float32)
+    y = rng.uniform(-10, 10, 20000).astype(np.float32)
+    want = torch.from_numpy(x) ** torch.from_numpy(y)
+    got = pyfront.tensor(x, device=device) ** pyfront.tensor(y, device=device)
+    got = torch.from_numpy(got.cpu().numpy())
+    torch.testing.assert_close(got, want)
+    assert _ulps(want, got).max() <= (1 if device == "cpu" else 12)
