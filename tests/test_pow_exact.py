@@ -156,3 +156,27 @@ def test_general_powers_within_float32_tolerance(device):
     got = torch.from_numpy(got.cpu().numpy())
     torch.testing.assert_close(got, want)
     assert _ulps(want, got).max() <= (1 if device == "cpu" else 12)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_bool_operands(device):
+    """torch has no bool pow kernel (tensor ** tensor, number ** tensor), but takes a bool number exponent
+    (its ** False fills 1, ** True copies) and promotes a bool operand meeting a number or an int tensor."""
+    cases = [lambda L, d: L.tensor([True, False], device=d) ** L.tensor([True, True], device=d),
+             lambda L, d: L.tensor([True, False], device=d) ** L.tensor(True, device=d),
+             lambda L, d: L.pow(True, L.tensor([True, False], device=d)),
+             lambda L, d: L.tensor([True, False], device=d) ** True,
+             lambda L, d: L.tensor([True, False], device=d) ** False,
+             lambda L, d: L.tensor([True, False], device=d) ** 2,
+             lambda L, d: L.tensor([True, False], device=d) ** L.tensor([2, 3], device=d),
+             lambda L, d: L.pow(2, L.tensor([True, False], device=d))]
+    for case in cases:
+        try:
+            want = case(torch, "cpu")
+        except NotImplementedError as e:
+            with pytest.raises(NotImplementedError, match=None) as got:
+                case(pyfront, device)
+            assert str(got.value) == str(e)
+            continue
+        got = case(pyfront, device)
+        assert got.tolist() == want.tolist() and str(got.dtype) == str(want.dtype)

@@ -827,6 +827,10 @@ def floor_divide(input, other):
 
 
 def pow(input, exponent):
+    base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
+    if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
+        # torch has no bool kernel; a bool number exponent is its fill-with-1 or copy special case
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(input, Tensor):  # number ** tensor
         return _pow(*promote_args((input, exponent)))
     if (
