@@ -61,6 +61,44 @@ def test_parameter_saved_alone_and_with_attributes(tmp_path, weights_only):
         assert getattr(got, "tag", None) == getattr(want, "tag", None)
 
 
+@pytest.mark.parametrize("weights_only", [True, False])
+def test_tensor_with_attributes_loads_with_them(tmp_path, weights_only):
+    """torch writes a tensor with attributes of its own through torch._tensor._rebuild_from_type_v2."""
+    t = torch.arange(3.0)
+    t.note = "scale"
+    torch.save({"t": t}, tmp_path / "t.pt")
+    want = torch.load(tmp_path / "t.pt", weights_only=weights_only)["t"]
+    got = pyfront.load(tmp_path / "t.pt", weights_only=weights_only)["t"]
+    assert type(got) is pyfront.Tensor and got.tolist() == want.tolist() and got.note == want.note
+
+
+@pytest.mark.parametrize("saver", ["torch", "pyfront"])
+@pytest.mark.parametrize("weights_only", [True, False])
+def test_sparse_tensors_save_and_load_both_ways(tmp_path, saver, weights_only):
+    lib = torch if saver == "torch" else pyfront
+    s = lib.sparse_coo_tensor(lib.tensor([[0, 1, 1], [2, 0, 0]]), lib.tensor([1.0, 2.0, 3.0]), (3, 4))
+    lib.save({"s": s, "again": s, "c": s.coalesce()}, tmp_path / "s.pt")
+    want = torch.load(tmp_path / "s.pt", weights_only=weights_only)
+    got = pyfront.load(tmp_path / "s.pt", weights_only=weights_only)
+    assert got["s"] is got["again"] and want["s"] is want["again"]
+    for k in ("s", "c"):
+        assert got[k].is_coalesced() == want[k].is_coalesced()
+        assert repr(got[k]) == repr(want[k])
+
+
+def test_sparse_tensor_with_indices_out_of_range_is_refused(tmp_path):
+    """torch 2.13 loads it unchecked (its invariant checks are off by default); pyfront refuses it with the
+    error torch's constructor gives with its checks on: an index past the size would be read out of
+    bounds by every later op (on the GPU without a word)."""
+    i, v = torch.tensor([[0, 5]]), torch.tensor([1.0, 2.0])
+    torch.save(torch.sparse_coo_tensor(i, v, (3,), check_invariants=False), tmp_path / "bad.pt")
+    with pytest.raises(RuntimeError) as want:
+        torch.sparse_coo_tensor(i, v, (3,), check_invariants=True)
+    with pytest.raises(RuntimeError) as got:
+        pyfront.load(tmp_path / "bad.pt", weights_only=True)
+    assert str(got.value) == str(want.value)
+
+
 @requires_webgpu
 def test_parameter_loads_onto_webgpu(tmp_path):
     torch.save({"w": torch.nn.Parameter(torch.tensor([1.0, 2.0]))}, tmp_path / "p.pt")

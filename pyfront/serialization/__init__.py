@@ -139,6 +139,7 @@ def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
     if u.pos != len(pkl):
         raise UnpicklingError(f"{what}: data.pkl has {len(pkl) - u.pos} bytes after its end")
     _fill(u.tensors, lambda ref: reader.read(f"data/{ref.key}", ref.nbytes), byteorder, map_location)
+    u.check_sparse()
     return result
 
 
@@ -175,6 +176,7 @@ def _load_legacy(data: bytes, what: str, map_location):
     if pos != len(data):
         raise RuntimeError(f"{what} is corrupted: {len(data) - pos} unexpected bytes after the last storage")
     _fill(main.tensors, lambda ref: records[ref.key], "little", map_location)
+    main.check_sparse()
     return result
 
 

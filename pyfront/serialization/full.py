@@ -10,7 +10,7 @@ import importlib
 import io
 import pickle
 
-from .unpickler import GLOBALS, Unpickler, _Callable
+from .unpickler import GLOBALS, Unpickler, _Callable, _TensorType
 
 
 class FullUnpickler(pickle.Unpickler):
@@ -25,7 +25,7 @@ class FullUnpickler(pickle.Unpickler):
         found = GLOBALS.get(qualname)
         if isinstance(found, _Callable):
             return getattr(self.safe, found.handler)
-        if found is not None:  # a storage type or a dtype
+        if found is not None and not isinstance(found, _TensorType):  # a storage type or a dtype
             return found
         if module == "torch" or module.startswith("torch."):
             return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)

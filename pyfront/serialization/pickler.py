@@ -28,6 +28,7 @@ from .. import dtypes as dt
 from ..device import CPU
 from ..shape import Size
 from ..nn.parameter import Parameter
+from ..sparse import SparseCooTensor, layout
 from ..tensor import Tensor
 from .tables import DTYPE_STORAGES
 
@@ -99,6 +100,12 @@ class Pickler:
             self._memoize(obj)
         elif isinstance(obj, Tensor):
             self._tensor(obj)
+        elif kind is SparseCooTensor:  # as torch writes one: its layout, indices, values, size
+            data = (obj._ind, obj._val.detach(), Size(obj.shape), obj.is_coalesced())
+            self._call("torch._utils", "_rebuild_sparse_tensor", (obj.layout, data))
+            self._memoize(obj)
+        elif kind is layout:  # torch pickles a layout by name
+            self._call("torch.serialization", "_get_layout", (repr(obj),))
         elif kind is Size:
             self._call("torch", "Size", (tuple(obj),))
             self._memoize(obj)

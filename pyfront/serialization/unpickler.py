@@ -66,6 +66,19 @@ class StorageRef:
         return self.dtype
 
 
+class _TensorType:
+    """``torch.Tensor`` or ``torch.nn.Parameter`` named by a file: only an argument of
+    ``_rebuild_from_type_v2``, never called."""
+
+    __slots__ = ("qualname",)
+
+    def __init__(self, qualname: str):
+        self.qualname = qualname
+
+    def __repr__(self) -> str:
+        return self.qualname
+
+
 class _Callable:
     """A global that the file may call with REDUCE; ``handler`` names an Unpickler method."""
 
@@ -86,6 +99,9 @@ def _globals() -> dict:
         ("torch._utils._rebuild_tensor_v3", "_rebuild_tensor_v3"),
         ("torch._utils._rebuild_parameter", "_rebuild_parameter"),
         ("torch._utils._rebuild_parameter_with_state", "_rebuild_parameter_with_state"),
+        ("torch._tensor._rebuild_from_type_v2", "_rebuild_from_type_v2"),
+        ("torch._utils._rebuild_sparse_tensor", "_rebuild_sparse_tensor"),
+        ("torch.serialization._get_layout", "_get_layout"),
         ("collections.OrderedDict", "_ordered_dict"),
         ("builtins.set", "_set"), ("builtins.bytes", "_bytes"),
         ("_codecs.encode", "_encode"), ("torch.Size", "_size"), ("torch.device", "_device"),
@@ -97,12 +113,14 @@ def _globals() -> dict:
         table[qualname] = StorageType(qualname, None)
     for d in dt.ALL:
         table[f"torch.{d.name}"] = d
+    for qualname in ("torch.Tensor", "torch._tensor.Tensor", "torch.nn.parameter.Parameter"):
+        table[qualname] = _TensorType(qualname)
     return table
 
 
 GLOBALS = _globals()
 _LOCATION = re.compile(r"[a-z][a-z0-9_]*(:[0-9]+)?")  # a device: 'cpu', 'cuda:0', 'mps', 'meta', ...
-_MARKERS = (StorageType, StorageRef, _Callable)
+_MARKERS = (StorageType, StorageRef, _Callable, _TensorType)
 
 
 def _show(value) -> str:
@@ -151,6 +169,19 @@ def _check_geometry(offset: int, size: tuple, stride: tuple, capacity: int, key:
                            f"{end} elements, the storage holds {capacity}")
 
 
+def _set_state(t, state):
+    """A loaded tensor's own attributes, as torch's _set_obj_state: a dict, or a (dict, slots) pair."""
+    parts = state if type(state) is tuple and len(state) == 2 else (state, None)
+    for part in parts:
+        if part is None:
+            continue
+        if type(part) not in (dict, OrderedDict) or not all(type(k) is str and k[:1] != "_" for k in part):
+            raise UnpicklingError(f"a tensor's state must map public names to values, got {_show(state)}")
+        for name, value in part.items():
+            setattr(t, name, value)
+    return t
+
+
 class Unpickler:
     """Reads one pickle from ``data`` at ``pos``.
 
@@ -164,6 +195,7 @@ class Unpickler:
         self.persistent_load, self.legacy = persistent_load, legacy
         self.refs: dict = {}
         self.tensors: list = []
+        self.sparse: list = []
         self.memo: dict = {}
         self.stack: list = []
         self.metastack: list = []
@@ -451,16 +483,66 @@ class Unpickler:
     def _rebuild_parameter_with_state(self, data, requires_grad, backward_hooks, state):
         """torch writes this for a Parameter with attributes of its own: ``state`` is their dict, or a
         (dict, slots) pair."""
-        p = self._rebuild_parameter(data, requires_grad, backward_hooks)
-        parts = state if type(state) is tuple and len(state) == 2 else (state, None)
-        for part in parts:
-            if part is None:
-                continue
-            if type(part) not in (dict, OrderedDict) or not all(type(k) is str for k in part):
-                raise UnpicklingError(f"a Parameter's state must map names to values, got {_show(state)}")
-            for name, value in part.items():
-                setattr(p, name, value)
-        return p
+        return _set_state(self._rebuild_parameter(data, requires_grad, backward_hooks), state)
+
+    def _rebuild_from_type_v2(self, func, new_type, args, state):
+        """torch writes this for a tensor with attributes of its own: ``func(*args)`` rebuilds it (one
+        of the rebuilds above), ``new_type`` is torch.Tensor or nn.Parameter, ``state`` its attributes."""
+        from ..nn.parameter import Parameter
+
+        # (the full unpickler hands over this unpickler's own method where this one has its _Callable)
+        rebuild = getattr(self, func.handler) if isinstance(func, _Callable) else func
+        if getattr(rebuild, "__self__", None) is not self or type(args) is not tuple:
+            raise UnpicklingError(f"_rebuild_from_type_v2 needs a tensor rebuild, got {_show(func)}")
+        # (the full unpickler names the classes themselves, this one its _TensorType markers)
+        if not isinstance(new_type, _TensorType) and new_type not in (Tensor, Parameter):
+            raise UnpicklingError(f"_rebuild_from_type_v2 may only make a Tensor or Parameter, got "
+                                  f"{_show(new_type)}")
+        t = rebuild(*args)
+        if not isinstance(t, Tensor):
+            raise UnpicklingError(f"_rebuild_from_type_v2 needs a tensor, got {_show(t)}")
+        if (new_type is Parameter or repr(new_type).endswith("Parameter")) and type(t) is not Parameter:
+            t = self._rebuild_parameter(t, t.requires_grad, OrderedDict())
+        return _set_state(t, state)
+
+    def _get_layout(self, name):
+        from .. import sparse
+
+        if name not in ("torch.strided", "torch.sparse_coo"):
+            raise UnpicklingError(f"pyfront has the strided and sparse COO layouts, not {_show(name)}")
+        return getattr(sparse, name[len("torch."):])
+
+    def _rebuild_sparse_tensor(self, layout, data):
+        """A sparse COO tensor: (indices, values, size[, is_coalesced]); checked against its size once the
+        data is read (``check_sparse``), as torch validates loaded sparse tensors."""
+        from ..sparse import SparseCooTensor, sparse_coo
+
+        if layout is not sparse_coo:
+            raise UnpicklingError(f"only sparse COO tensors can be loaded, not layout {_show(layout)}")
+        if type(data) is not tuple or len(data) not in (3, 4):
+            raise UnpicklingError("a sparse tensor needs (indices, values, size[, is_coalesced])")
+        indices, values, size = data[:3]
+        coalesced = data[3] if len(data) == 4 else None
+        tensors = isinstance(indices, Tensor) and isinstance(values, Tensor)
+        if not tensors or coalesced not in (None, True, False):
+            raise UnpicklingError("a sparse tensor needs index and value tensors")
+        size = _ints(size, "a sparse tensor's size")
+        if indices.dim() != 2 or indices.dtype is not dt.int64 or indices.shape[0] != len(size) or \
+                values.dim() != 1 or values.shape[0] != indices.shape[1]:
+            raise UnpicklingError(f"sparse tensor indices {list(indices.shape)} and values "
+                                  f"{list(values.shape)} do not fit size {list(size)}")
+        s = SparseCooTensor(indices, values, size, bool(coalesced))
+        self.sparse.append(s)
+        return s
+
+    def check_sparse(self) -> None:
+        """After the data is read: each loaded sparse tensor's indices within its size, with the error
+        sparse_coo_tensor raises (and its placement: indices follow the values' device)."""
+        from ..sparse import sparse_coo_tensor
+
+        for s in self.sparse:
+            s._ind = s._ind.to(s._val.device)
+            sparse_coo_tensor(s._ind, s._val, s._size)
 
     def _ordered_dict(self, pairs=()):
         pair_types = (list, tuple)
