@@ -61,15 +61,21 @@ def test_parameter_saved_alone_and_with_attributes(tmp_path, weights_only):
         assert getattr(got, "tag", None) == getattr(want, "tag", None)
 
 
+@pytest.mark.parametrize("saver", ["torch", "pyfront"])
 @pytest.mark.parametrize("weights_only", [True, False])
-def test_tensor_with_attributes_loads_with_them(tmp_path, weights_only):
-    """torch writes a tensor with attributes of its own through torch._tensor._rebuild_from_type_v2."""
-    t = torch.arange(3.0)
-    t.note = "scale"
-    torch.save({"t": t}, tmp_path / "t.pt")
-    want = torch.load(tmp_path / "t.pt", weights_only=weights_only)["t"]
-    got = pyfront.load(tmp_path / "t.pt", weights_only=weights_only)["t"]
-    assert type(got) is pyfront.Tensor and got.tolist() == want.tolist() and got.note == want.note
+def test_tensors_with_attributes_keep_them(tmp_path, saver, weights_only):
+    """torch writes a tensor with attributes of its own through torch._tensor._rebuild_from_type_v2, a
+    Parameter through _rebuild_parameter_with_state; both libraries read both back."""
+    lib = torch if saver == "torch" else pyfront
+    t, p = lib.arange(3.0), lib.nn.Parameter(lib.ones(2))
+    t.note, p.tag = "scale", "enc"
+    lib.save({"t": t, "same": t, "p": p, "plain": lib.ones(1)}, tmp_path / "t.pt")
+    for loaded, reader in ((torch.load, torch), (pyfront.load, pyfront)):
+        out = loaded(tmp_path / "t.pt", weights_only=weights_only)
+        assert type(out["t"]) is reader.Tensor and out["t"].tolist() == [0.0, 1.0, 2.0]
+        assert out["t"].note == "scale" and out["same"] is out["t"]
+        assert type(out["p"]) is reader.nn.Parameter and out["p"].tag == "enc"
+        assert not hasattr(out["plain"], "note")
 
 
 @pytest.mark.parametrize("saver", ["torch", "pyfront"])

@@ -96,7 +96,11 @@ class Pickler:
         elif id(obj) in self.memo:
             self._get(self.memo[id(obj)][0])
         elif type(obj) is Parameter:  # as torch writes one: its data, rebuilt as a Parameter
-            self._call("torch._utils", "_rebuild_parameter", (obj.detach(), obj.requires_grad, OrderedDict()))
+            state, args = _own_state(obj), (obj.detach(), obj.requires_grad, OrderedDict())
+            if state:  # with the attributes the user gave it
+                self._call("torch._utils", "_rebuild_parameter_with_state", (*args, state))
+            else:
+                self._call("torch._utils", "_rebuild_parameter", args)
             self._memoize(obj)
         elif isinstance(obj, Tensor):
             self._tensor(obj)
@@ -234,7 +238,13 @@ class Pickler:
         elif entry[2] is not t.dtype:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
                                "different types")
+        state = _own_state(t)
+        if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
+            self._global("torch._tensor", "_rebuild_from_type_v2")
+            self.out += b"("
         self._global("torch._utils", "_rebuild_tensor_v2")
+        if state:
+            self._global("torch", "Tensor")
         self.out += b"(("
         self._save("storage")
         self._global("torch", DTYPE_STORAGES[t.dtype.name])
@@ -246,8 +256,17 @@ class Pickler:
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
-        self.out += b"tR"
+        self.out += b"t"
+        if state:
+            self._save(state)
+            self.out += b"t"
+        self.out += b"R"
         self._memoize(t)
+
+
+def _own_state(t) -> dict:
+    """The attributes a user set on a tensor (pyfront's own are private names, and dtype)."""
+    return {k: v for k, v in vars(t).items() if k[:1] != "_" and k != "dtype"}
 
 
 def _int(v: int) -> bytes:
