@@ -118,7 +118,8 @@ def test_parameter_loads_onto_webgpu(tmp_path):
 @pytest.mark.parametrize("device", DEVICES)
 def test_mode_matches_torch_on_repeats(device):
     """Values and indices as torch's cpu kernel: count ties go to the smallest value; its index is its last
-    occurrence (rows of few distinct values, so nearly every row has repeats and many have count ties)."""
+    occurrence (rows of few distinct values, so nearly every row has repeats and many have count ties;
+    rows of at most 16, where torch's index is defined)."""
     rng = np.random.default_rng(1)
     for shape, dim, keepdim in [((40, 9), -1, False), ((7, 30), 0, True), ((3, 5, 11), 1, False)]:
         x = rng.integers(-2, 3, shape)
@@ -127,6 +128,19 @@ def test_mode_matches_torch_on_repeats(device):
             got = pyfront.mode(pyfront.tensor(x, dtype=getattr(pyfront, dtype), device=device), dim, keepdim)
             assert np.array_equal(_np(got.values), want.values.numpy())
             assert np.array_equal(_np(got.indices), want.indices.numpy())
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_mode_long_rows(device):
+    """Rows over 16 elements: torch's std::sort (introsort) leaves which occurrence it reports
+    unspecified; the values are torch's and the index points at an occurrence (pyfront: the last)."""
+    x = np.random.default_rng(4).integers(0, 4, (20, 100))
+    want = torch.mode(torch.tensor(x))
+    got = pyfront.mode(pyfront.tensor(x, device=device))
+    assert np.array_equal(_np(got.values), want.values.numpy())
+    idx = _np(got.indices)
+    assert np.array_equal(x[np.arange(20), idx], want.values.numpy())
+    assert np.array_equal(idx, [np.flatnonzero(r == v).max() for r, v in zip(x, want.values.numpy())])
 
 
 def test_mode_tie_rule_spelled_out():

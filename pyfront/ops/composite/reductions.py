@@ -243,9 +243,11 @@ def median(input, dim=None, keepdim=False):
 def mode(input, dim=-1, keepdim=False):
     """(values, indices): the most frequent value along ``dim`` and where it occurs.
 
-    Among values of equal count the smallest is the mode, and its index is its last occurrence, as
-    PyTorch's CPU kernel gives. NaNs count as equal to each other (PyTorch's index for a NaN mode is
-    not specified). The gradient reaches the element at the index.
+    Among values of equal count the smallest is the mode, as PyTorch's. The index is the mode's last
+    occurrence: PyTorch's CPU kernel gives that too for rows of up to 16 elements (its std::sort is an
+    insertion sort there), and some occurrence, unspecified, in longer rows. NaNs count as equal to
+    each other (PyTorch's result for a NaN row is unspecified). The gradient reaches the element at
+    the index.
 
     Args:
         input (Tensor): the input.
