@@ -95,3 +95,59 @@ def test_hooks_and_autograd_fields_stay_per_tensor():
     assert seen == ["a", "a post"]
     assert b._hooks == () and b._post_accumulate_hooks == ()
     assert pyfront.ones(1)._grad_fn is None and not pyfront.ones(1).requires_grad
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "eq", "maximum"])
+def test_a_plan_serves_only_its_own_signature(op):
+    """ops/dispatch.py plans an elementwise op once per (dtype, device): calls of one op with other
+    dtypes, numbers, broadcasting, NaN and grad on or off in turn each give torch's result."""
+    rows = [("float32", [1.5, float("nan"), -2.0]), ("int64", [7, -3, 0]), ("uint8", [250, 3, 0]),
+            ("bool", [True, False, True]), ("float64", [0.25, float("inf"), -0.0])]
+    for (name, values), (other_name, other) in zip(rows, rows[1:] + rows[:1]):
+        for lib_args in ((values, values), (values, other), (values[:1], other), (values, 2)):
+            results = []
+            for lib in (pyfront, torch):
+                x = lib.tensor(lib_args[0], dtype=getattr(lib, name))
+                y = lib_args[1] if isinstance(lib_args[1], int) else lib.tensor(lib_args[1], dtype=getattr(
+                    lib, other_name if lib_args[1] is other else name))
+                try:
+                    r = getattr(lib, op)(x, y)
+                    results.append((str(r.dtype), r.tolist()))
+                except Exception as e:  # noqa: BLE001 (the error is compared with torch's)
+                    results.append((type(e), str(e)))
+            np.testing.assert_equal(results[0], results[1])
+    for grad in (True, False):
+        x = pyfront.tensor([1.0, 2.0], requires_grad=grad)
+        r = getattr(pyfront, op)(x, x)
+        t = getattr(torch, op)(*(2 * [torch.tensor([1.0, 2.0], requires_grad=grad)]))
+        assert (type(r.grad_fn).__name__ if r.grad_fn else None) == (type(t.grad_fn).__name__ if t.grad_fn
+                                                                     else None)
+        assert r.requires_grad == t.requires_grad
+
+
+def test_float_remainder_keeps_the_dividends_zero_sign():
+    # torch computes fmod, then adds the divisor where the signs differ: -4 % 2 is -0.0 (NumPy's +0.0)
+    values = [-4.0, -0.0, 0.0, 4.0, -3.5, 3.5, float("inf"), float("nan"), -1.0]
+    for divisor in (2.0, -2.0, float("inf"), [2.0, -2.0, 0.5, -0.5, 2.0, -2.0, 1.0, 1.0, float("-inf")]):
+        ours = pyfront.remainder(pyfront.tensor(values), divisor if isinstance(divisor, float)
+                                 else pyfront.tensor(divisor))
+        theirs = torch.remainder(torch.tensor(values), divisor if isinstance(divisor, float)
+                                 else torch.tensor(divisor))
+        np.testing.assert_array_equal(np.signbit(ours.numpy()), np.signbit(theirs.numpy()))
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_matmul_gets_strided_views_never_copies(monkeypatch):
+    """A linear layer's step hands NumPy's matmul views of the tensors' storages (``weight.t()``, the
+    backward's transposes): NumPy passes the strides to BLAS, so no operand is copied first."""
+    from pyfront.ops.registry import OPS
+    seen = []
+    rule = OPS["mm"].numpy
+    monkeypatch.setattr(OPS["mm"], "numpy", lambda np, a, b, **kw: seen.extend((a, b)) or rule(np, a, b,
+                                                                                                **kw))
+    layer = pyfront.nn.Linear(6, 4)
+    x = pyfront.randn(5, 6, requires_grad=True)
+    layer(x).sum().backward()
+    assert len(seen) == 6  # forward, and both gradients
+    assert any(not a.flags.c_contiguous for a in seen)  # transposed operands are among them
+    assert all(a.base is not None for a in seen)  # each a view over a storage, none a fresh copy

@@ -106,10 +106,10 @@ class NumpyBackend(Backend):
 
     def array(self, x):
         """A NumPy view of layout ``x`` (no copy)."""
-        storage, shape, strides, offset, _, contiguous = x
-        data = storage.data
-        if contiguous and data.shape == shape and not offset:
+        data = x[0].data
+        if x[5] and data.shape == x[1] and not x[3]:  # by index: this runs for every operand
             return data  # the commonest case: a whole 1-D storage, as it is
+        _, shape, strides, offset, _, contiguous = x
         n = math.prod(shape)
         if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
             return np.empty(_representable(shape, data.itemsize), data.dtype)
@@ -148,20 +148,45 @@ class NumpyBackend(Backend):
             result = op.numpy(np, *arrays, **attrs)
             if type(result) is not tuple:
                 result = (result,)
-            out = []
-            for r, (shape, dtype) in zip(result, out_meta):
-                want = _np(dtype)
-                if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
-                    r = np.asarray(r, dtype=want)
-                if r.shape != shape and r.shape != tuple(shape):
-                    self._wrong_shape(op, r, shape, arrays, inputs)
-                r = r.ravel()  # a view where r is contiguous, else a row-major copy
-                out.append(Storage(r, CPU, r.nbytes))
+            return [self._stored(op, r, shape, _np(dtype), arrays, inputs)
+                    for r, (shape, dtype) in zip(result, out_meta)]
         except MemoryError as e:
             raise _out_of_memory(e) from None
         finally:
             _ERRSTATE.reset(token)
-        return out
+
+    def _stored(self, op, r, shape, want, arrays, inputs) -> Storage:
+        """NumPy's result ``r`` as the storage of an output of ``shape`` and NumPy dtype ``want`` (called
+        under run's errstate)."""
+        if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
+            r = np.asarray(r, dtype=want)
+        if r.shape != shape and r.shape != tuple(shape):
+            self._wrong_shape(op, r, shape, arrays, inputs)
+        r = r.ravel()  # a view where r is contiguous, else a row-major copy
+        return Storage(r, CPU, r.nbytes)
+
+    def plan(self, op, dtype, out_dtypes):
+        if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
+            return super().plan(op, dtype, out_dtypes)
+        rule, want, array, run = op.numpy, _np(out_dtypes[0]), self.array, self.run
+        meta = out_dtypes[0]
+
+        def planned(inputs, shape):
+            if 0 in shape:
+                return run(op, inputs, {}, [(shape, meta)])
+            arrays = [*map(array, inputs)]
+            token = _ERRSTATE.set(_IGNORE)
+            try:
+                r = rule(np, *arrays)
+                if type(r) is np.ndarray and r.dtype is want and r.shape == shape:  # the commonest case
+                    return [Storage(r if r.ndim == 1 else r.ravel(), CPU, r.nbytes)]
+                return [self._stored(op, r, shape, want, arrays, inputs)]
+            except MemoryError as e:
+                raise _out_of_memory(e) from None
+            finally:
+                _ERRSTATE.reset(token)
+
+        return planned
 
     @staticmethod
     def _wrong_shape(op, r, shape, arrays, inputs):

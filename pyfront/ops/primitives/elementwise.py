@@ -511,9 +511,18 @@ atan2 = binary(
     scalars="none",
     wgsl="T(atan2_f32(f32(a), f32(b)))",
 )
+def _remainder_np(np, x, y):
+    """torch's float remainder: fmod, moved by ``y`` where its sign differs from ``y``'s, so a zero result
+    keeps the dividend's sign (remainder(-4.0, 2) is -0.0); NumPy's gives a zero the divisor's sign."""
+    if x.dtype.kind != "f":
+        return np.remainder(x, y)
+    m = np.fmod(x, y)
+    return np.where((m != 0) & ((m < 0) != (y < 0)), m + y, m)
+
+
 remainder = binary(
     "remainder",
-    _int_division(lambda np, x, y: np.remainder(x, y)),
+    _int_division(_remainder_np),
     lambda c, g: _remainder_vjp(c, g),
     save=(0, 1),
     grad_fn=lambda inputs, attrs: _overload("Remainder", *inputs),
@@ -774,15 +783,16 @@ def add(input, other, *, alpha=1):
 
 
 def sub(input, other, *, alpha=1):
-    if (
-        isinstance(input, Tensor)
-        and input.dtype is dt.bool_
-        and isinstance(other, Tensor)
-        and other.dtype is dt.bool_
-    ):
+    bools = [isinstance(x, Tensor) and x.dtype is dt.bool_ for x in (input, other)]
+    if all(bools):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
             "the `^` or `logical_xor()` operator instead."
+        )
+    if any(bools):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
         )
     if alpha != 1:
         _check_alpha(alpha, dt.result_type(input, other))
