@@ -213,6 +213,34 @@ class NumpyBackend(Backend):
                 p += g * s(-lr)
         return True
 
+    def foreach_adam(self, tensors, hyper, amsgrad):
+        # in place, one NumPy ufunc per op of optim.Adam's single-tensor step (lerp_, mul_, addcmul_,
+        # sqrt, /, add, addcdiv_), each with that step's rounding; float16 rounds per op in float32 there
+        dtype = tensors[0][0].dtype
+        if dtype.name not in ("float32", "float64") or any(x.dtype is not dtype for t in tensors for x in t):
+            return False
+        s, h = _np(dtype).type, hyper  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
+        with _as_torch():
+            for g, p, m, v, *top in zip(*tensors):
+                g, p, m, v = self.array(g), self.array(p), self.array(m), self.array(v)
+                if h["maximize"]:
+                    g = -g
+                if h["weight_decay"] != 0:
+                    if h["decoupled"]:
+                        p *= s(h["decay"])
+                    else:
+                        g = g + p * s(h["weight_decay"])
+                m += s(h["one_minus_beta1"]) * (g - m)
+                v *= s(h["beta2"])
+                v += g * g * s(h["one_minus_beta2"])
+                if amsgrad:
+                    top = self.array(top[0])
+                    np.maximum(top, v, out=top)
+                else:
+                    top = v
+                p += m / (np.sqrt(top) / s(h["bias_correction2_sqrt"]) + s(h["eps"])) * s(-h["step_size"])
+        return True
+
     def write(self, dst, src):
         with _as_torch():  # NumPy copies where src and dst overlap
             self.array(dst)[...] = self.array(src)
