@@ -179,7 +179,10 @@ class NumpyBackend(Backend):
             try:
                 r = rule(np, *arrays)
                 if type(r) is np.ndarray and r.dtype is want and r.shape == shape:  # the commonest case
-                    return [Storage(r if r.ndim == 1 else r.ravel(), CPU, r.nbytes)]
+                    r = r.ravel()  # as _stored: a view where r is contiguous, else a row-major copy
+                    return [Storage(r, CPU, r.nbytes)]
+                if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
+                    (r,) = r
                 return [self._stored(op, r, shape, want, arrays, inputs)]
             except MemoryError as e:
                 raise _out_of_memory(e) from None
