@@ -219,3 +219,26 @@ def test_matmul_gets_strided_views_never_copies(monkeypatch):
     assert len(seen) == 6  # forward, and both gradients
     assert any(not a.flags.c_contiguous for a in seen)  # transposed operands are among them
     assert all(a.base is not None for a in seen)  # each a view over a storage, none a fresh copy
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "uint8", "bool"])
+def test_where_selects_torchs_bits(dtype):
+    """where's branch-free select gives torch.where's exact bits: NaN, signed zeros, broadcasting on
+    every operand, transposed operands."""
+    rng = np.random.default_rng(3)
+    if dtype in ("float32", "float64", "float16"):
+        pool = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 1.5, -2.25], dtype)
+    else:
+        pool = np.array([0, 1, 5, 100], dtype)
+    shapes = [((4, 5), (4, 5), (4, 5)), ((4, 1), (5,), ()), ((), (4, 5), (1, 5)), ((5, 4), (5, 4), (5, 4))]
+    for cs, xs, ys in shapes:
+        c = rng.random(cs) < 0.5
+        x, y = rng.choice(pool, xs), rng.choice(pool, ys)
+        ours = pyfront.where(*(pyfront.from_numpy(np.ascontiguousarray(a)) for a in (c, x, y)))
+        theirs = torch.where(*(torch.from_numpy(np.ascontiguousarray(a)) for a in (c, x, y)))
+        if cs == (5, 4):  # transposed operands
+            ours = pyfront.where(*(pyfront.from_numpy(np.ascontiguousarray(a.T)).t() for a in (c, x, y)))
+            theirs = torch.where(*(torch.from_numpy(np.ascontiguousarray(a.T)).t() for a in (c, x, y)))
+        a, b = ours.numpy(), theirs.numpy()
+        assert a.dtype == b.dtype and a.shape == b.shape
+        assert a.tobytes() == b.tobytes()
