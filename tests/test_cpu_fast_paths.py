@@ -221,7 +221,8 @@ def test_matmul_gets_strided_views_never_copies(monkeypatch):
     assert all(a.base is not None for a in seen)  # each a view over a storage, none a fresh copy
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "uint8", "bool"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "uint8",
+                                   "bool"])
 def test_where_selects_torchs_bits(dtype):
     """where's branch-free select gives torch.where's exact bits: NaN, signed zeros, broadcasting on
     every operand, transposed operands."""
