@@ -14,7 +14,7 @@ from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
 from .backends.storage import Layout
-from .shape import Size, contiguous_strides, is_contiguous, normalize_dim
+from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim
 
 
 class Tensor:
@@ -40,7 +40,8 @@ class Tensor:
         t._storage = storage
         t._shape = size = shape if type(shape) is Size else Size(shape)
         if strides is None:
-            t._strides, t._contiguous = strides, contiguous = contiguous_strides(size), True
+            strides = _STRIDES.get(size) or contiguous_strides(size)  # the dict first: this runs per op
+            t._strides, t._contiguous = strides, contiguous = strides, True
         else:
             t._strides = strides = tuple(strides)
             t._contiguous = contiguous = is_contiguous(size, strides)

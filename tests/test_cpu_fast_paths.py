@@ -95,3 +95,151 @@ def test_hooks_and_autograd_fields_stay_per_tensor():
     assert seen == ["a", "a post"]
     assert b._hooks == () and b._post_accumulate_hooks == ()
     assert pyfront.ones(1)._grad_fn is None and not pyfront.ones(1).requires_grad
+
+
+ADAM_CONFIGS = [
+    ("Adam", {"lr": 0.01}),
+    ("Adam", {"lr": 0.02, "betas": (0.8, 0.9), "weight_decay": 0.1, "amsgrad": True, "maximize": True}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.01, "amsgrad": True, "eps": 1e-3}),
+]
+
+
+def _run_adam(lib, name, config, foreach, dtype="float32", steps=4):
+    rng = np.random.default_rng(2)
+    dt = getattr(lib, dtype)
+    params = [lib.tensor(rng.standard_normal(s).tolist(), dtype=dt, requires_grad=True)
+              for s in ((4, 3), (3,), ())]
+    targets = [lib.tensor(rng.standard_normal(p.shape).tolist(), dtype=dt) for p in params]
+    kw = {} if lib is torch else {"foreach": foreach}
+    opt = getattr(lib.optim, name)(params, **config, **kw)
+    for _ in range(steps):
+        opt.zero_grad()
+        sum(((p - t) ** 3).sum() for p, t in zip(params, targets)).backward()
+        opt.step()
+    states = [[v[k].detach().numpy() for k in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if k in v]
+              for v in opt.state.values()]
+    return [p.detach().numpy() for p in params], states
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name,config", ADAM_CONFIGS, ids=str)
+def test_foreach_adam_is_the_loop_bit_for_bit(name, config, dtype, monkeypatch):
+    from pyfront.backends.numpy import NumpyBackend
+    calls = []
+    kernel = NumpyBackend.foreach_adam
+    monkeypatch.setattr(NumpyBackend, "foreach_adam", lambda *a: calls.append(kernel(*a)) or calls[-1])
+    fast, fast_states = _run_adam(pyfront, name, config, None, dtype)
+    assert calls == [True] * 4  # one call per step for the whole group, which it took
+    calls.clear()
+    slow, slow_states = _run_adam(pyfront, name, config, False, dtype)
+    assert not calls
+    for a, b in zip(fast + sum(fast_states, []), slow + sum(slow_states, [])):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name,config", ADAM_CONFIGS, ids=str)
+def test_foreach_adam_follows_torch(name, config):
+    ours, our_states = _run_adam(pyfront, name, config, None)
+    theirs, their_states = _run_adam(torch, name, config, None)
+    for a, b in zip(ours + sum(our_states, []), theirs + sum(their_states, [])):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_foreach_adam_counts_a_version_and_mixed_dtypes_take_the_loop():
+    p = pyfront.ones(4, requires_grad=True)
+    q = pyfront.ones(2, dtype=pyfront.float64, requires_grad=True)
+    view = p.detach()[1:]
+    opt = pyfront.optim.Adam([p, q], lr=0.5)
+    for _ in range(2):
+        p.grad, q.grad = pyfront.ones(4), pyfront.ones(2, dtype=pyfront.float64)
+        before = p._version
+        opt.step()
+        assert p._version > before
+    tp, tq = torch.ones(4, requires_grad=True), torch.ones(2, dtype=torch.float64, requires_grad=True)
+    topt = torch.optim.Adam([tp, tq], lr=0.5)
+    for _ in range(2):
+        tp.grad, tq.grad = torch.ones(4), torch.ones(2, dtype=torch.float64)
+        topt.step()
+    assert view.tolist() == p.detach()[1:].tolist() == tp.detach()[1:].tolist()
+    assert q.tolist() == pytest.approx(tq.tolist(), rel=1e-12)
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "eq", "maximum"])
+def test_a_plan_serves_only_its_own_signature(op):
+    """ops/dispatch.py plans an elementwise op once per (dtype, device): calls of one op with other
+    dtypes, numbers, broadcasting, NaN and grad on or off in turn each give torch's result."""
+    rows = [("float32", [1.5, float("nan"), -2.0]), ("int64", [7, -3, 0]), ("uint8", [250, 3, 0]),
+            ("bool", [True, False, True]), ("float64", [0.25, float("inf"), -0.0])]
+    for (name, values), (other_name, other) in zip(rows, rows[1:] + rows[:1]):
+        for lib_args in ((values, values), (values, other), (values[:1], other), (values, 2)):
+            results = []
+            for lib in (pyfront, torch):
+                x = lib.tensor(lib_args[0], dtype=getattr(lib, name))
+                y = lib_args[1] if isinstance(lib_args[1], int) else lib.tensor(lib_args[1], dtype=getattr(
+                    lib, other_name if lib_args[1] is other else name))
+                try:
+                    r = getattr(lib, op)(x, y)
+                    results.append((str(r.dtype), r.tolist()))
+                except Exception as e:  # noqa: BLE001 (the error is compared with torch's)
+                    results.append((type(e), str(e)))
+            np.testing.assert_equal(results[0], results[1])
+    for grad in (True, False):
+        x = pyfront.tensor([1.0, 2.0], requires_grad=grad)
+        r = getattr(pyfront, op)(x, x)
+        t = getattr(torch, op)(*(2 * [torch.tensor([1.0, 2.0], requires_grad=grad)]))
+        assert (type(r.grad_fn).__name__ if r.grad_fn else None) == (type(t.grad_fn).__name__ if t.grad_fn
+                                                                     else None)
+        assert r.requires_grad == t.requires_grad
+
+
+def test_float_remainder_keeps_the_dividends_zero_sign():
+    # torch computes fmod, then adds the divisor where the signs differ: -4 % 2 is -0.0 (NumPy's +0.0)
+    values = [-4.0, -0.0, 0.0, 4.0, -3.5, 3.5, float("inf"), float("nan"), -1.0]
+    for divisor in (2.0, -2.0, float("inf"), [2.0, -2.0, 0.5, -0.5, 2.0, -2.0, 1.0, 1.0, float("-inf")]):
+        ours = pyfront.remainder(pyfront.tensor(values), divisor if isinstance(divisor, float)
+                                 else pyfront.tensor(divisor))
+        theirs = torch.remainder(torch.tensor(values), divisor if isinstance(divisor, float)
+                                 else torch.tensor(divisor))
+        np.testing.assert_array_equal(np.signbit(ours.numpy()), np.signbit(theirs.numpy()))
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_matmul_gets_strided_views_never_copies(monkeypatch):
+    """A linear layer's step hands NumPy's matmul views of the tensors' storages (``weight.t()``, the
+    backward's transposes): NumPy passes the strides to BLAS, so no operand is copied first."""
+    from pyfront.ops.registry import OPS
+    seen = []
+    rule = OPS["mm"].numpy
+    monkeypatch.setattr(OPS["mm"], "numpy", lambda np, a, b, **kw: seen.extend((a, b)) or rule(np, a, b,
+                                                                                                **kw))
+    layer = pyfront.nn.Linear(6, 4)
+    x = pyfront.randn(5, 6, requires_grad=True)
+    layer(x).sum().backward()
+    assert len(seen) == 6  # forward, and both gradients
+    assert any(not a.flags.c_contiguous for a in seen)  # transposed operands are among them
+    assert all(a.base is not None for a in seen)  # each a view over a storage, none a fresh copy
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "uint8",
+                                   "bool"])
+def test_where_selects_torchs_bits(dtype):
+    """where's branch-free select gives torch.where's exact bits: NaN, signed zeros, broadcasting on
+    every operand, transposed operands."""
+    rng = np.random.default_rng(3)
+    if dtype in ("float32", "float64", "float16"):
+        pool = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 1.5, -2.25], dtype)
+    else:
+        pool = np.array([0, 1, 5, 100], dtype)
+    shapes = [((4, 5), (4, 5), (4, 5)), ((4, 1), (5,), ()), ((), (4, 5), (1, 5)), ((5, 4), (5, 4), (5, 4))]
+    for cs, xs, ys in shapes:
+        c = rng.random(cs) < 0.5
+        x, y = rng.choice(pool, xs), rng.choice(pool, ys)
+        ours = pyfront.where(*(pyfront.from_numpy(np.ascontiguousarray(a)) for a in (c, x, y)))
+        theirs = torch.where(*(torch.from_numpy(np.ascontiguousarray(a)) for a in (c, x, y)))
+        if cs == (5, 4):  # transposed operands
+            ours = pyfront.where(*(pyfront.from_numpy(np.ascontiguousarray(a.T)).t() for a in (c, x, y)))
+            theirs = torch.where(*(torch.from_numpy(np.ascontiguousarray(a.T)).t() for a in (c, x, y)))
+        a, b = ours.numpy(), theirs.numpy()
+        assert a.dtype == b.dtype and a.shape == b.shape
+        assert a.tobytes() == b.tobytes()

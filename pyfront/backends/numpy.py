@@ -106,10 +106,10 @@ class NumpyBackend(Backend):
 
     def array(self, x):
         """A NumPy view of layout ``x`` (no copy)."""
-        storage, shape, strides, offset, _, contiguous = x
-        data = storage.data
-        if contiguous and data.shape == shape and not offset:
+        data = x[0].data
+        if x[5] and data.shape == x[1] and not x[3]:  # by index: this runs for every operand
             return data  # the commonest case: a whole 1-D storage, as it is
+        _, shape, strides, offset, _, contiguous = x
         n = math.prod(shape)
         if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
             return np.empty(_representable(shape, data.itemsize), data.dtype)
@@ -148,20 +148,48 @@ class NumpyBackend(Backend):
             result = op.numpy(np, *arrays, **attrs)
             if type(result) is not tuple:
                 result = (result,)
-            out = []
-            for r, (shape, dtype) in zip(result, out_meta):
-                want = _np(dtype)
-                if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
-                    r = np.asarray(r, dtype=want)
-                if r.shape != shape and r.shape != tuple(shape):
-                    self._wrong_shape(op, r, shape, arrays, inputs)
-                r = r.ravel()  # a view where r is contiguous, else a row-major copy
-                out.append(Storage(r, CPU, r.nbytes))
+            return [self._stored(op, r, shape, _np(dtype), arrays, inputs)
+                    for r, (shape, dtype) in zip(result, out_meta)]
         except MemoryError as e:
             raise _out_of_memory(e) from None
         finally:
             _ERRSTATE.reset(token)
-        return out
+
+    def _stored(self, op, r, shape, want, arrays, inputs) -> Storage:
+        """NumPy's result ``r`` as the storage of an output of ``shape`` and NumPy dtype ``want`` (called
+        under run's errstate)."""
+        if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
+            r = np.asarray(r, dtype=want)
+        if r.shape != shape and r.shape != tuple(shape):
+            self._wrong_shape(op, r, shape, arrays, inputs)
+        r = r.ravel()  # a view where r is contiguous, else a row-major copy
+        return Storage(r, CPU, r.nbytes)
+
+    def plan(self, op, dtype, out_dtypes):
+        if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
+            return super().plan(op, dtype, out_dtypes)
+        rule, want, array, run = op.numpy, _np(out_dtypes[0]), self.array, self.run
+        meta = out_dtypes[0]
+
+        def planned(inputs, shape):
+            if 0 in shape:
+                return run(op, inputs, {}, [(shape, meta)])
+            arrays = [*map(array, inputs)]
+            token = _ERRSTATE.set(_IGNORE)
+            try:
+                r = rule(np, *arrays)
+                if type(r) is np.ndarray and r.dtype is want and r.shape == shape:  # the commonest case
+                    r = r.ravel()  # as _stored: a view where r is contiguous, else a row-major copy
+                    return [Storage(r, CPU, r.nbytes)]
+                if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
+                    (r,) = r
+                return [self._stored(op, r, shape, want, arrays, inputs)]
+            except MemoryError as e:
+                raise _out_of_memory(e) from None
+            finally:
+                _ERRSTATE.reset(token)
+
+        return planned
 
     @staticmethod
     def _wrong_shape(op, r, shape, arrays, inputs):
@@ -186,6 +214,34 @@ class NumpyBackend(Backend):
                     b += g if 1 - dampening == 1 else g * s(1 - dampening)
                     g = g + b * s(momentum) if nesterov else b
                 p += g * s(-lr)
+        return True
+
+    def foreach_adam(self, tensors, hyper, amsgrad):
+        # in place, one NumPy ufunc per op of optim.Adam's single-tensor step (lerp_, mul_, addcmul_,
+        # sqrt, /, add, addcdiv_), each with that step's rounding; float16 rounds per op in float32 there
+        dtype = tensors[0][0].dtype
+        if dtype.name not in ("float32", "float64") or any(x.dtype is not dtype for t in tensors for x in t):
+            return False
+        s, h = _np(dtype).type, hyper  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
+        with _as_torch():
+            for g, p, m, v, *top in zip(*tensors):
+                g, p, m, v = self.array(g), self.array(p), self.array(m), self.array(v)
+                if h["maximize"]:
+                    g = -g
+                if h["weight_decay"] != 0:
+                    if h["decoupled"]:
+                        p *= s(h["decay"])
+                    else:
+                        g = g + p * s(h["weight_decay"])
+                m += s(h["one_minus_beta1"]) * (g - m)
+                v *= s(h["beta2"])
+                v += g * g * s(h["one_minus_beta2"])
+                if amsgrad:
+                    top = self.array(top[0])
+                    np.maximum(top, v, out=top)
+                else:
+                    top = v
+                p += m / (np.sqrt(top) / s(h["bias_correction2_sqrt"]) + s(h["eps"])) * s(-h["step_size"])
         return True
 
     def write(self, dst, src):

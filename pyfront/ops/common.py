@@ -67,18 +67,6 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     return t
 
 
-def _one_dtype(args) -> bool:
-    """Whether ``args`` are all tensors of one dtype (a loop: this runs on every binary op)."""
-    first = args[0]
-    if not isinstance(first, Tensor):
-        return False
-    dtype = first.dtype
-    for a in args:
-        if not isinstance(a, Tensor) or a.dtype is not dtype:
-            return False
-    return True
-
-
 def promote_args(args, float_only=False, opmath=False):
     """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors.
 
@@ -87,8 +75,15 @@ def promote_args(args, float_only=False, opmath=False):
     once, as torch's CPU kernels use the scalar's original value: ``half(0.5) * 1e5`` is 49984,
     not ``0.5 * half(1e5) = inf``.
     """
-    if _one_dtype(args) and (args[0].dtype.is_floating_point or not float_only):
-        return args  # the common case: nothing to cast
+    first = args[0]
+    if isinstance(first, Tensor):  # the common case, tensors of one dtype: nothing to cast (a loop: per op)
+        dtype = first.dtype
+        for a in args:
+            if not isinstance(a, Tensor) or a.dtype is not dtype:
+                break
+        else:
+            if dtype.is_floating_point or not float_only:
+                return args
     device = next(a.device for a in args if isinstance(a, Tensor))
     dtype = dt.result_type(*args)
     if float_only:

@@ -133,7 +133,10 @@ def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
     from ..backends import get_backend
 
     params = tensors[1]
-    if group.get("foreach") is False or group.get("differentiable") or not params:
+    # a tensor lr: the op-by-op step computes lr / bias_correction1 in the tensor's dtype (float32), the
+    # kernels take Python floats
+    if (group.get("foreach") is False or group.get("differentiable") or not params
+            or isinstance(group["lr"], Tensor)):
         return False
     device = params[0].device
     every = [t for ts in tensors for t in ts]
