@@ -125,6 +125,25 @@ def test_a_chain_into_a_reduction_is_one_dispatch():
         torch.testing.assert_close(torch.from_numpy(got.cpu().numpy()), reduce(expected))
 
 
+def test_a_pending_result_broadcast_into_a_chain_is_computed_in_it():
+    x, v = pyfront.randn(64, 33, device=DEV), pyfront.randn(64, 1, device=DEV)
+    tx, tv = torch.from_numpy(to_numpy(x)), torch.from_numpy(to_numpy(v))
+
+    def chain(x, v):
+        w = v * 2 + 1  # (64, 1), read by every element of a row
+        return (x - w).exp(), w
+
+    chain(x, v)[0].cpu()  # the scalars' constants are made once
+    pyfront.webgpu.synchronize()
+    before = _runtime().dispatch_count
+    z, w = chain(x, v)
+    got = z.cpu()
+    assert _runtime().dispatch_count - before == 1
+    tz, tw = chain(tx, tv)
+    torch.testing.assert_close(torch.from_numpy(got.numpy()), tz)
+    torch.testing.assert_close(torch.from_numpy(w.cpu().numpy()), tw)  # still its own values
+
+
 def test_a_chain_stores_the_pending_results_it_computes_on_the_way():
     """buf.mul_(m).add_(g); p.sub_(lr * buf): computing p computes buf too, in the same dispatch,
     each stored as its own kernel would (an int8 step wraps)."""

@@ -1,4 +1,4 @@
-"""The MLP training step of ``python -m pyfront.bench`` on webgpu: at most 30 dispatches (lazy fusion,
+"""The MLP training step of ``python -m pyfront.bench`` on webgpu: at most 28 dispatches (lazy fusion,
 reductions reading pending chains, a leaf keeping the gradient the engine made for it), the same
 numbers fused and unfused, and the same as PyTorch's. Plus the rule that lets a leaf keep its
 gradient: only one no one else can see (on every device)."""
@@ -11,7 +11,7 @@ from pyfront import bench
 from pyfront.backends.webgpu import fusion
 from webgpu_required import requires_webgpu
 
-MAX_DISPATCHES = 30
+MAX_DISPATCHES = 28  # today's count (46 before fusion reached reductions; the issue asks for at most 30)
 
 
 def _closure(step) -> dict:
@@ -23,7 +23,7 @@ def _closure(step) -> dict:
 
 
 @requires_webgpu
-def test_the_mlp_step_is_at_most_30_dispatches():
+def test_the_mlp_step_dispatches_stay_within_their_bound():
     lib = bench._pyfront_lib("webgpu")
     lib.grad_step()  # shaders compiled, constants made
     assert bench.step_dispatches(lib) <= MAX_DISPATCHES

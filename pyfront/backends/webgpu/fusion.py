@@ -140,11 +140,25 @@ def _arg(t, shape, inline):
         # a constant (a fill) reads no memory, so any layout of it reads the same value
         # else only a reading of the whole result as it was made (not a view: its leaves' strides
         # are over the result's own shape)
-        if inline and (not data.node.leaves or (
-                t.contiguous and t.offset == 0 and t.shape == shape and tuple(data.shape) == tuple(shape))):
+        whole = t.contiguous and t.offset == 0 and tuple(t.shape) == tuple(data.shape)
+        if inline and (not data.node.leaves or (whole and t.shape == shape)):
             return data.node
+        if inline and whole:  # broadcast to the chain's shape: each element recomputes its value
+            return _broadcast(data.node, tuple(data.shape), tuple(shape))
         data.realize()
     return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
+
+
+def _broadcast(node, small, big):
+    """A copy of chain ``node`` (over shape ``small``) that reads its leaves broadcast to ``big``."""
+    lead = len(big) - len(small)
+
+    def copy(n):
+        args = [copy(a) if isinstance(a, Node) else
+                Leaf(a.buffer, a.nbytes, a.offset, (0,) * lead + tuple(
+                    0 if m == 1 else st for m, st in zip(small, a.strides)), a.dtype) for a in n.args]
+        return Node(n.expr, n.bool_expr, n.widen, n.dtype, args, n.scalars)
+    return copy(node)
 
 
 def _param_bytes(leaves, ndim, n_scalars) -> int:
