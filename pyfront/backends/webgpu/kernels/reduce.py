@@ -110,35 +110,36 @@ def _launch(
     identity, combine = folds.get(acc_type[0], folds.get("*"))
     serial = n < SERIAL_BELOW
     # a pending elementwise input is computed in the loads (fusion.py): one dispatch, not two
-    own_bytes = 16 + 32 * (dim_subs["kept_vecs"] + dim_subs["reduced_vecs"])  # reduce_index.wgsl's fields
-    fused = fusion.reduce_input(backend, x, own_bytes)
-    if fused is None:
-        reads, uses_f16 = [backend.binding(x)], False
-        text = f"@group(0) @binding(0) var<storage, read> inp: array<{in_type}>;"
-        value, fused_params = "inp[i]", ""
-    else:
-        reads, text, uses_f16, params["fused"] = fused
-        value, fused_params = "chain(i)", "    fused: Fused,"
-    # all/any fold "is nonzero" bits, whatever the input type
-    load = f"select(0u, 1u, {value} != {in_type}(0))" if logical else f"{acc_type}({value})"
-    source = specialise(
-        "reduce_serial.wgsl" if serial else "reduce.wgsl",
-        enable="enable f16;" if uses_f16 or "f16" in (in_type, out_type) else "",
-        in_type=in_type,
-        out_type=out_type,
-        acc_type=acc_type,
-        identity=f"{acc_type}({identity})",
-        combine=combine,
-        finish=f"{out_type}(acc)",
-        input=text,
-        load=load,
-        out_binding=len(reads),
-        params_binding=len(reads) + 1,
-        fused_params=fused_params,
-        **dim_subs,
-    )
-    threads = m if serial else m * chunks * WORKGROUP
-    backend.runtime.launch(source, reads, [(storage.data, 0, storage.nbytes)], params, threads)
+    with backend.runtime.lock:  # the chain's inputs are read as they are now: no thread writes them between
+        own_bytes = 16 + 32 * (dim_subs["kept_vecs"] + dim_subs["reduced_vecs"])  # reduce_index.wgsl's fields
+        fused = fusion.reduce_input(backend, x, own_bytes)
+        if fused is None:
+            reads, uses_f16 = [backend.binding(x)], False
+            text = f"@group(0) @binding(0) var<storage, read> inp: array<{in_type}>;"
+            value, fused_params = "inp[i]", ""
+        else:
+            reads, text, uses_f16, params["fused"] = fused
+            value, fused_params = "chain(i)", "    fused: Fused,"
+        # all/any fold "is nonzero" bits, whatever the input type
+        load = f"select(0u, 1u, {value} != {in_type}(0))" if logical else f"{acc_type}({value})"
+        source = specialise(
+            "reduce_serial.wgsl" if serial else "reduce.wgsl",
+            enable="enable f16;" if uses_f16 or "f16" in (in_type, out_type) else "",
+            in_type=in_type,
+            out_type=out_type,
+            acc_type=acc_type,
+            identity=f"{acc_type}({identity})",
+            combine=combine,
+            finish=f"{out_type}(acc)",
+            input=text,
+            load=load,
+            out_binding=len(reads),
+            params_binding=len(reads) + 1,
+            fused_params=fused_params,
+            **dim_subs,
+        )
+        threads = m if serial else m * chunks * WORKGROUP
+        backend.runtime.launch(source, reads, [(storage.data, 0, storage.nbytes)], params, threads)
 
 
 @launcher("argmax", "argmin")
