@@ -186,11 +186,19 @@ def measure(lib: _Lib, quick: bool, max_matmul: int = 4096, max_add: int = 1 << 
     out.update(op_figures(lib, quick))
     out["mlp_step_ms"] = _best(lib.grad_step, lib.sync, repeat=3, min_time=0.2) * 1e3
     if lib.name == "pyfront[webgpu]":  # kernels launched per training step: what per-op costs multiply
-        runtime = pyfront.webgpu._backend().runtime
-        before = runtime.dispatch_count
-        lib.grad_step()
-        out["mlp_step_dispatches"] = runtime.dispatch_count - before
+        out["mlp_step_dispatches"] = step_dispatches(lib)
     return out
+
+
+def step_dispatches(lib: _Lib) -> int:
+    """The kernels one training step launches on webgpu, from one sync to the next: the sync computes
+    the step's pending results (lazy fusion), which are part of its work."""
+    runtime = pyfront.webgpu._backend().runtime
+    lib.sync()
+    before = runtime.dispatch_count
+    lib.grad_step()
+    lib.sync()
+    return runtime.dispatch_count - before
 
 
 def op_figures(lib: _Lib, quick: bool) -> dict:

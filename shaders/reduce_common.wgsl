@@ -3,13 +3,20 @@
 // Placeholders: enable, in_type, out_type, acc_type, identity (acc_type value), combine (an
 //   expression of acc and v, both acc_type), finish (an expression of acc giving out_type), and
 //   those of reduce_index.wgsl (which declares the parameters).
-// Bindings: 0 input, 1 output (contiguous), 2 parameters.
+//   input: the input's bindings (from 0) and any functions ``load`` calls; load: an expression of i,
+//   the input's element at logical index i as acc_type (a buffer read, or a pending elementwise
+//   chain computed in place: fusion.py); out_binding: the binding after the input's.
+// Bindings: the input's, then the output (contiguous), then the parameters.
 ${enable}
 //!include common.wgsl
 //!include elementwise_lib.wgsl
-@group(0) @binding(0) var<storage, read> inp: array<${in_type}>;
-@group(0) @binding(1) var<storage, read_write> out: array<${out_type}>;
-@group(0) @binding(2) var<uniform> params: Params;
+${input}
+@group(0) @binding(${out_binding}) var<storage, read_write> out: array<${out_type}>;
+@group(0) @binding(${params_binding}) var<uniform> params: Params;
+
+fn load(i: u32) -> ${acc_type} {
+    return ${load};
+}
 
 fn combine(acc: ${acc_type}, v: ${acc_type}) -> ${acc_type} {
     return ${combine};

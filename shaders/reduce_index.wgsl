@@ -1,7 +1,7 @@
 // Parameters and offsets for reductions (included by reduce_common.wgsl and arg_reduce.wgsl):
 // output m's first element, and the j-th reduced element relative to it.
 // Placeholders: nk / nr (kept / reduced dim counts, each >= 1), kept_vecs / reduced_vecs (the vec4s
-//   holding nk / nr words).
+//   holding nk / nr words), fused_params (more fields: a fused input's, or empty).
 struct Params {
     m: u32,  // outputs
     n: u32,  // elements (arg_reduce: candidates) per output
@@ -11,6 +11,7 @@ struct Params {
     kept_strides: array<vec4<u32>, ${kept_vecs}>,
     reduced_sizes: array<vec4<u32>, ${reduced_vecs}>,
     reduced_strides: array<vec4<u32>, ${reduced_vecs}>,
+${fused_params}
 }
 
 fn base_offset(m: u32) -> u32 {

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .anomaly_mode import _STATE as _ANOMALY, run_node
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, OpNode
 from .grad_mode import set_grad_enabled
 
 
@@ -48,6 +48,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
     """
     captured = [None] * (max(capture.values()) + 1 if capture else 0)
     buffers: dict = {}
+    # the gradients the engine made itself and handed to one place only: (node, nr) -> True. A leaf
+    # may keep such a gradient as its .grad with no copy (see _accumulate); a root gradient, one a
+    # node passed on unchanged or to two places, or one user code made (a custom Function's
+    # backward, a hook) may be seen elsewhere, so it is copied.
+    owned: dict = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
         buf[nr] = _add(buf[nr], g)
@@ -58,15 +63,17 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
         while ready:
             node = ready.pop()
             grads = buffers.pop(node)
+            mine = owned.pop(node, False) and not (node._pre_hooks or node._retain)
             grads = _run_pre_hooks(node, grads)
             if capture:
                 for nr, g in enumerate(grads):
                     slot = capture.get((node, nr))
                     if slot is not None:
+                        mine = False
                         captured[slot] = _add(captured[slot], g)
             if isinstance(node, AccumulateGrad):
                 if accumulate:
-                    _accumulate(node, grads[0], create_graph)
+                    _accumulate(node, grads[0], create_graph, mine)
                 continue
             if all(g is None for g in grads):
                 in_grads = (None,) * len(node.edges)
@@ -74,23 +81,37 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
                 if not isinstance(in_grads, (tuple, list)):
                     in_grads = (in_grads,)
+            fresh = _fresh(node, in_grads, grads)
             for hook in node._hooks:
                 hook(in_grads, grads)
             if not retain_graph:
                 node.release()
-            for (nxt, nr), g, (shape, dtype) in zip(node.edges, in_grads, node.input_meta):
+            for (nxt, nr), g, (shape, dtype), new in zip(node.edges, in_grads, node.input_meta, fresh):
                 if nxt is None:
                     continue
                 if g is not None:
-                    g = _reduce_to(g, shape, dtype)
+                    reduced = _reduce_to(g, shape, dtype)
                     buf = buffers.setdefault(nxt, [None] * nxt.n_outputs)
-                    buf[nr] = _add(buf[nr], g)
+                    if isinstance(nxt, AccumulateGrad):  # what _accumulate may keep
+                        owned[nxt] = buf[nr] is not None or new or reduced is not g
+                    buf[nr] = _add(buf[nr], reduced)
                 else:
                     buffers.setdefault(nxt, [None] * nxt.n_outputs)
                 counts[nxt] -= 1
                 if counts[nxt] == 0:
                     ready.append(nxt)
     return captured
+
+
+def _fresh(node, in_grads, grads) -> list:
+    """For each input gradient of ``node``: whether the op's VJP made it, so no one else sees it (not
+    a gradient passed on, nor one given to two inputs, nor a tensor the node saved). Only a registry
+    op's VJP is known to return nothing else; a node hook sees them all."""
+    if not isinstance(node, OpNode) or node._hooks:
+        return [False] * len(in_grads)
+    seen = [*grads, *(s.tensor for s in node.saved if s is not None)]
+    return [g is not None and sum(x is g for x in in_grads) == 1 and all(x is not g for x in seen)
+            for g in in_grads]
 
 
 def _run_pre_hooks(node, grads):
@@ -112,21 +133,25 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _accumulate(node, grad, create_graph):
+def _accumulate(node, grad, create_graph, owned=False):
     leaf = node.variable
     if leaf is None or grad is None:
         return
     for hook in leaf._hooks:
+        owned = False  # the hook saw the gradient (and may keep it)
         out = hook(grad)
         if out is not None:
             grad = out
-    if not create_graph:
-        grad = grad.detach()
-    if leaf.grad is None:
+    if leaf.grad is None and owned and not create_graph and grad.grad_fn is None and grad._base is None \
+            and grad.is_contiguous() and grad._storage.alone(grad):
+        # no one else can see this gradient (the engine made it for this leaf alone): it becomes
+        # .grad as it is, with no copy (a kernel per parameter per step on a GPU)
+        leaf.grad = grad
+    elif leaf.grad is None:
         # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
         # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of
-        leaf.grad = grad if create_graph else grad.clone()
+        leaf.grad = grad if create_graph else grad.detach().clone()
     else:
-        leaf.grad = leaf.grad + grad
+        leaf.grad = leaf.grad + (grad if create_graph else grad.detach())
     for hook in leaf._post_accumulate_hooks:
         hook(leaf)

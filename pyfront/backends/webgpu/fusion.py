@@ -47,10 +47,12 @@ class Leaf:
 class Node:
     """One op of a chain: its WGSL expression over a, b, c (its args) and s0, s1, ... (scalars)."""
 
-    __slots__ = ("expr", "bool_expr", "widen", "dtype", "args", "scalars", "count", "leaves", "n_scalars")
+    __slots__ = ("expr", "bool_expr", "widen", "dtype", "args", "scalars", "count", "leaves", "n_scalars",
+                 "owner")
 
     def __init__(self, expr, bool_expr, widen, dtype, args, scalars):
         self.expr, self.bool_expr, self.widen, self.dtype = expr, bool_expr, widen, dtype
+        self.owner = None  # a weak reference to the Pending this node computes, if any
         self.args, self.scalars = args, scalars
         nodes = [a for a in args if isinstance(a, Node)]
         self.count = 1 + sum(a.count for a in nodes)
@@ -78,7 +80,8 @@ class Pending:
                 self.backend.runtime.unrealized.discard(self)
                 if node is not None:
                     try:
-                        _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes))
+                        _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes),
+                                extras=_extra_outputs(self.backend, node, self.shape))
                     except BaseException:
                         self.node = node  # not computed: a later use tries again
                         self.backend.runtime.unrealized.add(self)
@@ -116,7 +119,7 @@ def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), boo
             node = Node(expr, bool_expr, widen, dtype, args, scalars)
         result = Pending(backend, node, shape, buffer, nbytes)
         runtime.unrealized.add(result)  # synchronize() computes it, as it waits for all queued work
-        ref = weakref.ref(result)
+        ref = node.owner = weakref.ref(result)
         readers = runtime.readers
         for leaf in node.leaves.values():  # a write to any of these realizes the result first
             refs = readers.get(leaf.hid)
@@ -137,11 +140,25 @@ def _arg(t, shape, inline):
         # a constant (a fill) reads no memory, so any layout of it reads the same value
         # else only a reading of the whole result as it was made (not a view: its leaves' strides
         # are over the result's own shape)
-        if inline and (not data.node.leaves or (
-                t.contiguous and t.offset == 0 and t.shape == shape and tuple(data.shape) == tuple(shape))):
+        whole = t.contiguous and t.offset == 0 and tuple(t.shape) == tuple(data.shape)
+        if inline and (not data.node.leaves or (whole and t.shape == shape)):
             return data.node
+        if inline and whole:  # broadcast to the chain's shape: each element recomputes its value
+            return _broadcast(data.node, tuple(data.shape), tuple(shape))
         data.realize()
     return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
+
+
+def _broadcast(node, small, big):
+    """A copy of chain ``node`` (over shape ``small``) that reads its leaves broadcast to ``big``."""
+    lead = len(big) - len(small)
+
+    def copy(n):
+        args = [copy(a) if isinstance(a, Node) else
+                Leaf(a.buffer, a.nbytes, a.offset, (0,) * lead + tuple(
+                    0 if m == 1 else st for m, st in zip(small, a.strides)), a.dtype) for a in n.args]
+        return Node(n.expr, n.bool_expr, n.widen, n.dtype, args, n.scalars)
+    return copy(node)
 
 
 def _param_bytes(leaves, ndim, n_scalars) -> int:
@@ -174,7 +191,29 @@ def write_into(backend, dst, src) -> bool:
     return True
 
 
-def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0):
+def _postorder(node, out):
+    """The chain's nodes in the order its kernel computes them (v0, v1, ...: inputs first)."""
+    for a in node.args:
+        if isinstance(a, Node):
+            _postorder(a, out)
+    out.append(node)
+    return out
+
+
+def _extra_outputs(backend, node, shape) -> list:
+    """The pending results still wanted (alive, not computed) that ``node``'s chain computes along
+    the way: its kernel stores them too (``buf.mul_(m).add_(g); p.sub_(lr * buf)`` is one dispatch,
+    not one per result). [(value index, Pending)] while the kernel's storage buffers allow."""
+    extras, room = [], backend.max_leaves - len(node.leaves)
+    for i, n in enumerate(_postorder(node, [])[:-1]):
+        p = n.owner() if n.owner is not None else None
+        if len(extras) < room and p is not None and p.node is n and tuple(p.shape) == tuple(shape) \
+                and all(p is not q for _, q in extras):
+            extras.append((i, p))
+    return extras
+
+
+def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0, extras=()):
     leaves = list(node.leaves.values())
     index = {leaf.key: i for i, leaf in enumerate(leaves)}
     scalars = []
@@ -187,11 +226,16 @@ def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0):
     pad = [0] * (4 * vecs - len(ports))
     strides = [s for along_d in zip(*ports) for s in (*along_d, *pad)]
     offsets = [out_offset] + [leaf.offset for leaf in leaves]
-    source = _source(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims))
+    source = _source(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims),
+                     tuple(i for i, _ in extras))
     params = {"numel": numel, "sizes": dims, "offsets": offsets, "strides": strides}
     params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
     reads = [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves]
-    backend.runtime.launch(source, reads, [out_port], params, numel)
+    backend.runtime.launch(source, reads, [out_port, *[(p.buffer, 0, p.nbytes) for _, p in extras]], params,
+                           numel)
+    for _, p in extras:  # computed: they let their inputs go, as realize() does
+        p.node = None
+        backend.runtime.unrealized.discard(p)
 
 
 def _contiguous(shape):
@@ -212,51 +256,25 @@ def _key(node, index, scalars) -> tuple:
 
 
 @functools.lru_cache(maxsize=256)  # the text is also the runtime's pipeline key
-def _source(key, leaf_types, ndim) -> str:
-    functions, body, uses_f16 = [], [], "f16" in leaf_types
-    scalar_types = {}  # s0, s1, ... of the whole chain
-
-    def emit(k):
-        nonlocal uses_f16
-        expr, bool_expr, widen, dtype, args, first, types = k
-        params, values = [], []
-        for name, a in zip("abc", args):
-            ty = leaf_types[a] if isinstance(a, int) else wgsl_type(a[3])
-            value = f"l{a}" if isinstance(a, int) else emit(a)
-            wide = "f32" if widen and ty == "f16" else ty
-            params.append(f"{name}: {wide}")
-            values.append(f"{wide}({value})")
-        for j, ty in enumerate(types):
-            params.append(f"s{j}: {ty}")
-            values.append(_SCALAR_FIELD[ty][1].format(s=f"s{first + j}"))
-            scalar_types[first + j] = ty
-        out_type = wgsl_type(dtype)
-        uses_f16 = uses_f16 or "f16" in (out_type, *types)
-        store = f"select(0u, 1u, {expr})" if bool_expr else store_expr(expr, dtype)
-        f = len(functions)
-        functions.append(f"fn f{f}({', '.join(params)}) -> {out_type} {{\n    return {store};\n}}")
-        body.append(f"    let v{f} = f{f}({', '.join(values)});")
-        return f"v{f}"
-
-    result = emit(key)
+def _source(key, leaf_types, ndim, extras=()) -> str:
+    """The kernel of chain ``key``; ``extras``: indices of values it also stores (out1, out2, ...),
+    each contiguous like the result."""
     n = len(leaf_types)
     vecs = -(-(n + 1) // 4)
-    scalar_fields = [f"    s{i}: {_SCALAR_FIELD[ty][0]}," for i, ty in sorted(scalar_types.items())]
+    functions, body, result, fields, uses_f16, types = _chain(key, leaf_types, "params")
     port = [f"o{p // 4}[{p % 4}]" for p in range(n + 1)]
     lines = [
         "enable f16;" if uses_f16 else "",
         "//!include common.wgsl",
         "struct Params {",
         "    numel: u32,",
-        f"    sizes: array<vec4<u32>, {max(1, -(-ndim // 4))}>,",
-        f"    offsets: array<vec4<u32>, {vecs}>,",
-        f"    strides: array<vec4<u32>, {max(1, ndim) * vecs}>,",
-        *scalar_fields,
+        *_fields(ndim, vecs, fields),
         "}",
-        *[f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;"
-          for i, ty in enumerate(leaf_types)],
+        *_bindings(leaf_types),
         f"@group(0) @binding({n}) var<storage, read_write> out: array<{wgsl_type(key[3])}>;",
-        f"@group(0) @binding({n + 1}) var<uniform> params: Params;",
+        *[f"@group(0) @binding({n + 1 + j}) var<storage, read_write> out{j + 1}: array<{types[v]}>;"
+          for j, v in enumerate(extras)],
+        f"@group(0) @binding({n + 1 + len(extras)}) var<uniform> params: Params;",
         "//!include elementwise_lib.wgsl",
         *functions,
         "@compute @workgroup_size(WORKGROUP)",
@@ -265,18 +283,127 @@ def _source(key, leaf_types, ndim) -> str:
         "    if (i >= params.numel) {",
         "        return;",
         "    }",
-        *[f"    var o{v} = params.offsets[{v}];" for v in range(vecs)],
-        "    var rest = i;",
-        f"    for (var d = {ndim}i - 1i; d >= 0i; d--) {{",
-        "        let size = params.sizes[u32(d) / 4u][u32(d) % 4u];",
-        "        let r = rest % size;",
-        *[f"        o{v} += r * params.strides[u32(d) * {vecs}u + {v}u];" for v in range(vecs)],
-        "        rest = rest / size;",
-        "    }",
+        *_offsets(ndim, vecs, "params"),
         *[f"    let l{j} = in{j}[{port[j + 1]}];" for j in range(n)],
         *body,
         f"    out[{port[0]}] = {result};",
+        *[f"    out{j + 1}[{port[0]}] = v{v};" for j, v in enumerate(extras)],
         "}",
     ]
     return specialise_text("\n".join(lines))
 
+
+def _fields(ndim, vecs, scalar_fields) -> list:
+    """The parameter fields of a chain over ``vecs`` vec4s of ports (sizes, offsets, strides, scalars)."""
+    return [f"    sizes: array<vec4<u32>, {max(1, -(-ndim // 4))}>,",
+            f"    offsets: array<vec4<u32>, {vecs}>,",
+            f"    strides: array<vec4<u32>, {max(1, ndim) * vecs}>,",
+            *scalar_fields]
+
+
+def _bindings(leaf_types) -> list:
+    return [f"@group(0) @binding({i}) var<storage, read> in{i}: array<{ty}>;"
+            for i, ty in enumerate(leaf_types)]
+
+
+def _offsets(ndim, vecs, params) -> list:
+    """WGSL setting o0, o1, ... (each a vec4 of ports) to the ports' offsets of element ``i``."""
+    return [
+        *[f"    var o{v} = {params}.offsets[{v}];" for v in range(vecs)],
+        "    var rest = i;",
+        f"    for (var d = {ndim}i - 1i; d >= 0i; d--) {{",
+        f"        let size = {params}.sizes[u32(d) / 4u][u32(d) % 4u];",
+        "        let r = rest % size;",
+        *[f"        o{v} += r * {params}.strides[u32(d) * {vecs}u + {v}u];" for v in range(vecs)],
+        "        rest = rest / size;",
+        "    }",
+    ]
+
+
+def _chain(key, leaf_types, params):
+    """The chain's WGSL: (functions f0, f1, ...; body lines computing v0, v1, ... from leaf values l0,
+    l1, ...; the result's name; its scalar parameter fields; whether it needs f16; the WGSL type of
+    each v), its scalars read from struct ``params``."""
+    functions, body, uses_f16, value_types = [], [], "f16" in leaf_types, []
+    scalar_types = {}  # s0, s1, ... of the whole chain
+
+    def emit(k):
+        nonlocal uses_f16
+        expr, bool_expr, widen, dtype, args, first, types = k
+        arg_params, values = [], []
+        for name, a in zip("abc", args):
+            ty = leaf_types[a] if isinstance(a, int) else wgsl_type(a[3])
+            value = f"l{a}" if isinstance(a, int) else emit(a)
+            wide = "f32" if widen and ty == "f16" else ty
+            arg_params.append(f"{name}: {wide}")
+            values.append(f"{wide}({value})")
+        for j, ty in enumerate(types):
+            arg_params.append(f"s{j}: {ty}")
+            values.append(_SCALAR_FIELD[ty][1].replace("params.", f"{params}.").format(s=f"s{first + j}"))
+            scalar_types[first + j] = ty
+        out_type = wgsl_type(dtype)
+        uses_f16 = uses_f16 or "f16" in (out_type, *types)
+        store = f"select(0u, 1u, {expr})" if bool_expr else store_expr(expr, dtype)
+        f = len(functions)
+        value_types.append(out_type)
+        functions.append(f"fn f{f}({', '.join(arg_params)}) -> {out_type} {{\n    return {store};\n}}")
+        body.append(f"    let v{f} = f{f}({', '.join(values)});")
+        return f"v{f}"
+
+    result = emit(key)
+    fields = [f"    s{i}: {_SCALAR_FIELD[ty][0]}," for i, ty in sorted(scalar_types.items())]
+    return functions, body, result, fields, uses_f16, value_types
+
+
+def reduce_input(backend, x, reserved: int):
+    """How a reduction reads ``x`` where it is the whole of a pending result: the chain computed in
+    its loads (no dispatch of its own), as (leaf bindings, WGSL of the input: bindings, a struct
+    Fused and ``fn chain(i)``, whether it needs f16, the Fused parameters). None where ``x`` is in
+    memory, or another reading of it, or the chain's parameters do not fit beside the reduction's
+    ``reserved`` bytes."""
+    data = x.storage.data
+    if not (ENABLED and isinstance(data, Pending) and x.contiguous and x.offset == 0
+            and tuple(data.shape) == tuple(x.shape) and fusable(x.shape)):
+        return None
+    with backend.runtime.lock:
+        node = data.node
+        if node is None or len(node.leaves) > backend.max_leaves or \
+                reserved + _param_bytes(len(node.leaves), len(x.shape), node.n_scalars) > PARAM_BYTES:
+            return None
+        leaves = list(node.leaves.values())
+        index = {leaf.key: i for i, leaf in enumerate(leaves)}
+        scalars = []
+        key = _key(node, index, scalars)
+        ports = [tuple(_contiguous(x.shape)), *[leaf.strides for leaf in leaves]]
+        dims, ports = coalesce(tuple(x.shape), ports)
+        vecs = -(-len(ports) // 4)
+        text, uses_f16 = _chain_function(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims))
+        pad = [0] * (4 * vecs - len(ports))
+        params = {"sizes": dims, "offsets": [0] + [leaf.offset for leaf in leaves],
+                  "strides": [s for along_d in zip(*ports) for s in (*along_d, *pad)]}
+        params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
+        return [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves], text, uses_f16, params
+
+
+@functools.lru_cache(maxsize=256)
+def _chain_function(key, leaf_types, ndim):
+    """The chain as ``fn chain(i: u32)``: its result's element at logical index ``i``, its leaves
+    bound from 0, its parameters in ``struct Fused`` (the field ``params.fused``); and whether the
+    kernel must enable f16."""
+    n = len(leaf_types)
+    vecs = -(-(n + 1) // 4)
+    functions, body, result, fields, uses_f16, _ = _chain(key, leaf_types, "params.fused")
+    port = [f"o{p // 4}[{p % 4}]" for p in range(n + 1)]
+    return "\n".join([
+        "struct Fused {",
+        *_fields(ndim, vecs, fields),
+        "}",
+        *_bindings(leaf_types),
+        *functions,
+        f"fn chain(i: u32) -> {wgsl_type(key[3])} {{",
+        *_offsets(ndim, vecs, "params.fused"),
+        *[f"    let l{j} = in{j}[{port[j + 1]}];" for j in range(n)],
+        *body,
+        f"    return {result};",
+        "}",
+    ]), uses_f16

@@ -347,8 +347,9 @@ class Runtime:
 
     def _realize_all(self):
         """Queued work includes results fusion has not computed yet: torch.cuda.synchronize() waits for
-        every op issued, so timing code sees the work it asked for."""
-        for p in list(self.unrealized):
+        every op issued, so timing code sees the work it asked for. The longest chains first: one
+        that inlines another computes and stores that one too (fusion's extra outputs)."""
+        for p in sorted(self.unrealized, key=lambda p: -p.node.count if p.node is not None else 0):
             p.realize()
 
     @_guarded

@@ -139,6 +139,10 @@ def sum_to_size(input, *size):
                                       if n == 1 and input.shape[lead + i] != 1)
     if not dims:
         return input.reshape(size) if tuple(input.shape) != size else input
+    if dims == tuple(range(lead)) and not (input.requires_grad and is_grad_enabled()):
+        # the sum is the result itself, not a view of it, so it owns its memory (the autograd engine
+        # keeps such a gradient as .grad with no copy); with grad, torch's graph records the view
+        return apply(_sum, input, dims=dims, keepdim=False)
     out = apply(_sum, input, dims=dims, keepdim=True)
     return out.reshape(size)
 

@@ -9,6 +9,7 @@ from ..layout import wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
 from . import launcher
+from .. import fusion
 
 SERIAL_BELOW = 64  # outputs that fold fewer elements than this get one thread each
 CHUNK = 16384  # elements one workgroup folds before a second pass combines the partials
@@ -108,24 +109,37 @@ def _launch(
     folds = _FOLDS[name]
     identity, combine = folds.get(acc_type[0], folds.get("*"))
     serial = n < SERIAL_BELOW
-    source = specialise(
-        "reduce_serial.wgsl" if serial else "reduce.wgsl",
-        enable="enable f16;" if "f16" in (in_type, out_type) else "",
-        in_type=in_type,
-        out_type=out_type,
-        acc_type=acc_type,
-        identity=f"{acc_type}({identity})",
-        combine=combine,
-        finish=f"{out_type}(acc)",
-        **dim_subs,
-    )
-    if logical:  # all/any fold "is nonzero" bits, whatever the input type
-        source = source.replace(
-            f"{acc_type}(inp[base + reduced_offset(j)])",
-            f"select(0u, 1u, inp[base + reduced_offset(j)] != {in_type}(0))",
+    # a pending elementwise input is computed in the loads (fusion.py): one dispatch, not two
+    with backend.runtime.lock:  # the chain's inputs are read as they are now: no thread writes them between
+        own_bytes = 16 + 32 * (dim_subs["kept_vecs"] + dim_subs["reduced_vecs"])  # reduce_index.wgsl's fields
+        fused = fusion.reduce_input(backend, x, own_bytes)
+        if fused is None:
+            reads, uses_f16 = [backend.binding(x)], False
+            text = f"@group(0) @binding(0) var<storage, read> inp: array<{in_type}>;"
+            value, fused_params = "inp[i]", ""
+        else:
+            reads, text, uses_f16, params["fused"] = fused
+            value, fused_params = "chain(i)", "    fused: Fused,"
+        # all/any fold "is nonzero" bits, whatever the input type
+        load = f"select(0u, 1u, {value} != {in_type}(0))" if logical else f"{acc_type}({value})"
+        source = specialise(
+            "reduce_serial.wgsl" if serial else "reduce.wgsl",
+            enable="enable f16;" if uses_f16 or "f16" in (in_type, out_type) else "",
+            in_type=in_type,
+            out_type=out_type,
+            acc_type=acc_type,
+            identity=f"{acc_type}({identity})",
+            combine=combine,
+            finish=f"{out_type}(acc)",
+            input=text,
+            load=load,
+            out_binding=len(reads),
+            params_binding=len(reads) + 1,
+            fused_params=fused_params,
+            **dim_subs,
         )
-    threads = m if serial else m * chunks * WORKGROUP
-    backend.runtime.launch(source, [backend.binding(x)], [(storage.data, 0, storage.nbytes)], params, threads)
+        threads = m if serial else m * chunks * WORKGROUP
+        backend.runtime.launch(source, reads, [(storage.data, 0, storage.nbytes)], params, threads)
 
 
 @launcher("argmax", "argmin")
@@ -147,6 +161,7 @@ def arg_reduce(backend, op, inputs, attrs, out_meta):
     while True:
         chunks = -(-n // ARG_CHUNK)
         source = specialise("arg_reduce.wgsl", enable="enable f16;" if in_type == "f16" else "",
+                            fused_params="",
                             in_type=in_type, better=better, candidate=candidate, CHUNK=ARG_CHUNK, **dim_subs)
         out = storage if chunks == 1 else backend.allocate(m * chunks, int32)
         backend.runtime.launch(source, [backend.binding(x), (winners.data, 0, winners.nbytes)],
