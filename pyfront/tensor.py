@@ -528,6 +528,23 @@ class Tensor:
         memo[id(self)] = new
         return new
 
+def _fresh(storage, size, dtype):
+    """A contiguous tensor over the whole of ``storage``, ``size`` a Size: ``Tensor._make``'s commonest
+    case (an elementwise op's output) without its branches, as this runs for every op."""
+    t = _new(Tensor)
+    t._storage = storage
+    t._shape = size
+    t._strides = strides = _STRIDES.get(size) or contiguous_strides(size)
+    t._contiguous = True
+    t._offset = 0
+    t.dtype = dtype
+    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True))
+    return t
+
+
+_new, _new_layout = object.__new__, tuple.__new__
+
+
 
 def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad):
     """The other half of ``Tensor.__reduce_ex__``: a cpu tensor from its bytes."""

@@ -82,7 +82,7 @@ def promote_args(args, float_only=False, opmath=False):
             if not isinstance(a, Tensor) or a.dtype is not dtype:
                 break
         else:
-            if dtype.is_floating_point or not float_only:
+            if not float_only or dtype.is_floating_point:  # a property: asked last
                 return args
     device = next(a.device for a in args if isinstance(a, Tensor))
     dtype = dt.result_type(*args)

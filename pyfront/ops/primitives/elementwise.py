@@ -16,7 +16,7 @@ from ... import dtypes as dt
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import check_fits, promote_args
-from ..dispatch import apply
+from ..dispatch import apply, apply_binary
 from ..registry import OpDef, records, register
 from .. import samples
 
@@ -97,10 +97,10 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
-        args = promote_args((input, other), float_only, opmath)
+        x, y = promote_args((input, other), float_only, opmath)
         if divides:
-            _check_integer_divisor(*args)
-        return apply(op, *args)
+            _check_integer_divisor(x, y)
+        return apply_binary(op, x, y)  # not apply(op, *args): a star-call costs a C-level frame
 
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
