@@ -97,7 +97,10 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
-        x, y = promote_args((input, other), float_only, opmath)
+        if type(input) is type(other) is Tensor and input.dtype is other.dtype and not float_only:
+            x, y = input, other  # promote_args' first case, asked here: this runs per `a + b`
+        else:
+            x, y = promote_args((input, other), float_only, opmath)
         if divides:
             _check_integer_divisor(x, y)
         return apply_binary(op, x, y)  # not apply(op, *args): a star-call costs a C-level frame
