@@ -194,7 +194,10 @@ class NumpyBackend(Backend):
                     arrays = [*map(array, inputs)]
                     r = rule(np, *arrays)
                 if type(r) is np.ndarray and r.dtype is want and r.shape == shape:  # the commonest case
-                    r = r.ravel()  # as _stored: a view where r is contiguous, else a row-major copy
+                    # a 1-D array that owns its memory is contiguous (NumPy takes strides only with a
+                    # buffer, its base): kept as it is, no second array object per op
+                    if len(shape) != 1 or r.base is not None:
+                        r = r.ravel()  # as _stored: a view where r is contiguous, else a row-major copy
                     return [Storage(r, CPU, r.nbytes)]
                 if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
                     (r,) = r
