@@ -5,11 +5,14 @@ trajectory; a transposed matmul operand's gradient in row-major order; per-op st
 on the class (autograd fields, hooks) kept per tensor.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
 
 import pyfront
+from pyfront.ops.registry import OPS
 
 SGD_CONFIGS = [
     {"momentum": 0.9},
@@ -208,7 +211,6 @@ def test_float_remainder_keeps_the_dividends_zero_sign():
 def test_matmul_gets_strided_views_never_copies(monkeypatch):
     """A linear layer's step hands NumPy's matmul views of the tensors' storages (``weight.t()``, the
     backward's transposes): NumPy passes the strides to BLAS, so no operand is copied first."""
-    from pyfront.ops.registry import OPS
     seen = []
     rule = OPS["mm"].numpy
     monkeypatch.setattr(OPS["mm"], "numpy", lambda np, a, b, **kw: seen.extend((a, b)) or rule(np, a, b,
@@ -243,3 +245,108 @@ def test_where_selects_torchs_bits(dtype):
         a, b = ours.numpy(), theirs.numpy()
         assert a.dtype == b.dtype and a.shape == b.shape
         assert a.tobytes() == b.tobytes()
+
+
+def _layouts(lib, values, dtype):
+    """Operand pairs in every layout the planned path tells apart: whole 1-D and 2-D storages, a
+    slice with an offset, a prefix of a longer storage, a transpose, a broadcast (stride 0),
+    broadcasting shapes, 0-d, empty, and a Parameter (a Tensor subclass)."""
+    d = getattr(lib, dtype)
+    full = lib.tensor(values * 2, dtype=d)
+    n = len(values)
+    x = lib.tensor(values, dtype=d)
+    y = lib.tensor(values[::-1], dtype=d)
+    m = lib.tensor(values[:6], dtype=d).reshape(2, 3)
+    return {
+        "1-d": (x, y),
+        "2-d": (m, m.flip(0)),
+        "offset": (full[n:], x),
+        "prefix": (full[:n], y),
+        "transposed": (m.t(), m.flip(1).t()),
+        "expanded": (x[:1].expand(n), y),
+        "broadcast": (m[:, :1], x[:3]),
+        "0-d": (x[0], y[1]),
+        "empty": (lib.ones(0, 3, dtype=d), lib.ones(3, dtype=d)),
+    }
+
+
+BINARY = sorted(name for name, op in OPS.items() if op.kind == "elementwise" and op.arity == 2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+@pytest.mark.parametrize("name", BINARY)
+def test_apply_binary_gives_the_general_paths_tensors(name, dtype, monkeypatch):
+    """ops/dispatch.py's apply_binary (the planned path of a two-tensor elementwise op) gives what the
+    general path gives, with no plan at all: values, dtype, shape, strides, the error and its words,
+    and the recorded node; and it did run planned."""
+    from pyfront.ops import dispatch
+    op = OPS[name]
+    values = {"float32": [1.5, -2.0, float("inf"), -0.0, float("nan"), 3.0, 0.5, -7.25],  # NaN, inf, -0
+              "int64": [3, -2, 7, 1, -5, 4, 2, 9],
+              "bool": [True, False, True, True, False, True, False, True]}
+    requires = dtype == "float32" and op.vjp is not None
+
+    def outcomes():
+        rows = []
+        for case, (x, y) in _layouts(pyfront, values[dtype], dtype).items():
+            x, y = x.detach().requires_grad_(requires), y.detach().requires_grad_(requires)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # NumPy's inf/nan warnings never reach the user
+                try:
+                    r = dispatch.apply_binary(op, x, y)
+                except Exception as e:  # noqa: BLE001 (the error is compared between the paths)
+                    rows.append((case, type(e), str(e)))
+                    continue
+            rows.append((case, r.dtype, tuple(r.shape), r.stride(), r.is_contiguous(), r.tolist(),
+                         type(r.grad_fn).__name__ if r.grad_fn else None, r.requires_grad))
+        return rows
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    planned = outcomes()
+    assert any(key[0] is op for key in dispatch._PLANS) or all(len(r) == 3 for r in planned)
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(dispatch, "_plan", lambda *a: False)  # every call the general path
+    general = outcomes()
+    np.testing.assert_equal(planned, general)
+
+
+def test_a_parameter_operand_takes_the_plan_and_gives_a_tensor():
+    w = pyfront.nn.Parameter(pyfront.tensor([1.0, 2.0]))
+    r = w + pyfront.tensor([0.5, 0.5])
+    assert type(r) is pyfront.Tensor and r.tolist() == [1.5, 2.5]
+    assert type(r.grad_fn).__name__ == "AddBackward0"
+
+
+def test_a_planned_result_is_stored_contiguous_even_from_a_strided_rule(monkeypatch):
+    """The NumPy plan keeps a 1-D result that owns its memory as the storage itself: a rule giving a
+    strided view (a base of its own) must still be stored as a contiguous row-major copy."""
+    from pyfront.ops import dispatch
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(OPS["add"], "numpy", lambda np, x, y: np.repeat(x + y, 2)[::2])
+    r = pyfront.tensor([1.0, 2.0, 3.0]) + pyfront.tensor([1.0, 1.0, 1.0])
+    data = r._storage.data
+    assert data.flags.c_contiguous and data.shape == (3,) and r.tolist() == [2.0, 3.0, 4.0]
+    monkeypatch.setattr(OPS["add"], "numpy", lambda np, x, y: (x + y).reshape(3, 1))  # a wrong shape
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    with pytest.raises(AssertionError, match="add: NumPy gave shape"):
+        pyfront.tensor([1.0, 2.0, 3.0]) + pyfront.tensor([1.0, 1.0, 1.0])
+
+
+def test_planned_ops_keep_the_users_numpy_errstate_and_word_out_of_memory(monkeypatch):
+    from pyfront.ops import dispatch
+    big = pyfront.tensor([3e38, float("inf")])
+    with np.errstate(all="raise"):
+        r = big + pyfront.tensor([3e38, float("-inf")])  # overflow and inf - inf: values, as torch's
+        assert np.geterr()["over"] == "raise" and np.geterr()["invalid"] == "raise"
+    t = torch.tensor([3e38, float("inf")]) + torch.tensor([3e38, float("-inf")])
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+    def refuse(np, x, y):  # NumPy's MemoryError carries what it tried to allocate
+        e = MemoryError()
+        e.shape, e.dtype = (10**6,), np.dtype("float32")
+        raise e
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(OPS["add"], "numpy", refuse)
+    with pytest.raises(RuntimeError, match="DefaultCPUAllocator: can't allocate memory: you tried to "
+                                           "allocate 4000000 bytes"):
+        pyfront.ones(3) + pyfront.ones(3)
