@@ -15,8 +15,8 @@ pytestmark = requires_webgpu
 GPU = "webgpu"
 # the playground's training example's products (Linear(1, 32), Linear(32, 1), batch 200, forward and
 # backward), and each limit from both sides: K = SERIAL_MAX and one more; FOLD_MAX products and more
-SHAPES = [(200, 1, 32), (200, 32, 1), (1, 200, 32), (32, 200, 1), (5, 4, 3),
-          (1, SERIAL_MAX, FOLD_MAX // SERIAL_MAX), (1, SERIAL_MAX + 1, 8), (FOLD_MAX // 64 + 1, 8, 8)]
+SHAPES = [(200, 1, 32), (200, 32, 1), (1, 200, 32), (32, 200, 1), (5, 4, 3)]
+LIMITS = [(1, SERIAL_MAX, FOLD_MAX // SERIAL_MAX), (1, SERIAL_MAX + 1, 8), (FOLD_MAX // 64 + 1, 8, 8)]
 
 
 def _dispatches(fn):
@@ -28,9 +28,9 @@ def _dispatches(fn):
     return out, runtime.dispatch_count - before
 
 
-@pytest.mark.parametrize("m,k,n", SHAPES)
-@pytest.mark.parametrize("a_layout", LAYOUTS)
-@pytest.mark.parametrize("b_layout", LAYOUTS)
+@pytest.mark.parametrize("m,k,n,a_layout,b_layout",
+                         [(*s, a, b) for s in SHAPES for a in LAYOUTS for b in LAYOUTS]
+                         + [(*s, "transposed", "offset") for s in LIMITS])
 def test_small_mm_every_layout_in_one_dispatch(m, k, n, a_layout, b_layout):
     rng = np.random.default_rng(m * k + n)
     pa, ta = _operand(rng, (m, k), "float32", a_layout)
