@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import pyfront
+from pyfront.backends.webgpu import fusion
 from pyfront.backends.webgpu.kernels.matmul import FOLD_MAX
 from pyfront.backends.webgpu.kernels.reduce import SERIAL_MAX
 from test_webgpu_matmul import LAYOUTS, _compare, _operand
@@ -56,8 +57,18 @@ def test_small_mm_propagates_nan_and_infinity():
     torch.testing.assert_close(torch.tensor(got.cpu().tolist()), torch.mm(a, b), equal_nan=True)
 
 
-def test_small_network_gradients_match_torch():
-    """The playground's training example's model: outputs and every gradient, weights copied in."""
+@pytest.mark.parametrize("fused", [True, False])
+def test_small_network_gradients_match_torch(fused):
+    """The playground's training example's model: every gradient, weights copied in; with fusion off
+    the products are the tile kernel's."""
+    fusion.ENABLED = fused
+    try:
+        _small_network_gradients()
+    finally:
+        fusion.ENABLED = True
+
+
+def _small_network_gradients():
     torch.manual_seed(0)
     ref = torch.nn.Sequential(torch.nn.Linear(1, 32), torch.nn.Tanh(), torch.nn.Linear(32, 1))
     model = pyfront.nn.Sequential(pyfront.nn.Linear(1, 32), pyfront.nn.Tanh(), pyfront.nn.Linear(32, 1))

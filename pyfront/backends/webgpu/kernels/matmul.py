@@ -9,7 +9,8 @@ K is covered K_CHUNK at a time, one dispatch each adding to the output, so no in
 grows with K (lavapipe silently stopped a 65,536-long one at 47,663; other drivers have watchdogs).
 
 Small float32 products (K <= SERIAL_MAX, at most FOLD_MAX multiply-adds) are a fused multiply-and-sum
-instead (``_folded``): one dispatch without barriers.
+instead (``_folded``): one dispatch without barriers. With fusion off (PYFRONT_FUSION=0) they
+stay the tile kernel's, so the two paths are compared by the fusion tests.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ...storage import Layout, dense
 from ..layout import gpu_itemsize, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from . import launcher
+from .. import fusion
 from .elementwise import run_elementwise
 from .reduce import SERIAL_MAX, fold
 
@@ -70,8 +72,8 @@ def matmul(backend, op, inputs, attrs, out_meta):
         return [storage]
     a_batch, a_m, a_k = _strides3(a)
     b_batch, b_k, b_n = _strides3(b)
-    if dtype is float32 and 0 < k <= SERIAL_MAX and batch * m * n * k <= FOLD_MAX:
-        full = (batch, m, n, k)
+    full = (batch, m, n, k)
+    if dtype is float32 and 0 < k <= SERIAL_MAX and batch * m * n * k <= FOLD_MAX and fusion.fusable(full):
         operands = [Layout(a.storage, full, (a_batch, a_m, 0, a_k), a.offset, dtype),
                     Layout(b.storage, full, (b_batch, 0, b_n, b_k), b.offset, dtype)]
         _folded(backend, full, operands, storage, dtype)
