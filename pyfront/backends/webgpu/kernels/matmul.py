@@ -7,22 +7,29 @@ contiguous and 4-aligned, else one element at a time.
 
 K is covered K_CHUNK at a time, one dispatch each adding to the output, so no invocation's loop
 grows with K (lavapipe silently stopped a 65,536-long one at 47,663; other drivers have watchdogs).
+
+Small float32 products (K <= SERIAL_MAX, at most FOLD_MAX multiply-adds) are a fused multiply-and-sum
+instead (``_folded``): one dispatch without barriers. With fusion off (PYFRONT_FUSION=0) they
+stay the tile kernel's, so the two paths are compared by the fusion tests.
 """
 from __future__ import annotations
 
 import math
 
 from ....dtypes import float32
-from ...storage import dense
+from ...storage import Layout, dense
 from ..layout import gpu_itemsize, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from . import launcher
+from .. import fusion
 from .elementwise import run_elementwise
+from .reduce import SERIAL_MAX, fold
 
 TILE = 64  # output tile edge: each of the WORKGROUP threads computes a 4x4 block of the tile
 STEP = 16  # K per stage in workgroup memory
 K_CHUNK = 512 * STEP  # K per dispatch: 512 stages, each ~25 loop iterations per invocation
 assert (TILE // 4) ** 2 == WORKGROUP, "matmul.wgsl gives each thread a 4x4 block of the tile"
+FOLD_MAX = 1 << 16  # float32 products up to this many multiply-adds are one fused multiply-and-sum
 
 
 def _loader(batch_stride, row_stride, k_stride, offset, rows, k):
@@ -44,6 +51,16 @@ def _strides3(t):
     return tuple(0 if size == 1 else st for size, st in zip(shape, strides))
 
 
+def _folded(backend, full, operands, storage, dtype):
+    """A small product as a sum over K of the products ``a[b, i, k] * b[b, k, j]``: a pending
+    elementwise result over (batch, m, n, k) that the sum computes in its loads (fusion.py), so one
+    dispatch, one thread per output (reduce_serial.wgsl) and no barriers. The tile kernel's 64 x 64
+    tile is mostly empty for such sizes, and its barriers are its cost on CPU renderers: SwiftShader
+    took 5-8 ms for each of the page's training example's 200 x 32 x 1 products, this 1-2 ms."""
+    products = backend._elementwise(full, dtype, operands, "a * b")
+    fold(backend, "sum", dense(products, full, dtype), (3,), storage, dtype)
+
+
 @launcher("mm", "bmm")
 def matmul(backend, op, inputs, attrs, out_meta):
     a, b = inputs
@@ -55,6 +72,12 @@ def matmul(backend, op, inputs, attrs, out_meta):
         return [storage]
     a_batch, a_m, a_k = _strides3(a)
     b_batch, b_k, b_n = _strides3(b)
+    full = (batch, m, n, k)
+    if dtype is float32 and 0 < k <= SERIAL_MAX and batch * m * n * k <= FOLD_MAX and fusion.fusable(full):
+        operands = [Layout(a.storage, full, (a_batch, a_m, 0, a_k), a.offset, dtype),
+                    Layout(b.storage, full, (b_batch, 0, b_n, b_k), b.offset, dtype)]
+        _folded(backend, full, operands, storage, dtype)
+        return [storage]
     ty = wgsl_type(dtype)
     acc = "f32" if ty in ("f32", "f16") else ty
     subs = dict(acc_type=acc, TILE=TILE, STEP=STEP)

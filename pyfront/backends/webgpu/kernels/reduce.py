@@ -11,7 +11,11 @@ from ..strides import coalesce
 from . import launcher
 from .. import fusion
 
-SERIAL_BELOW = 64  # outputs that fold fewer elements than this get one thread each
+# Outputs that fold at most this many elements get one thread each (reduce_serial.wgsl): where a
+# workgroup of WORKGROUP threads would load at most one element each, its tree of log2(WORKGROUP)
+# barrier rounds costs more than one thread's short loop, and CPU renderers run a barrier as a switch
+# between all the workgroup's threads (SwiftShader: ~1.5 ms a workgroup; a 32 x 200 sum took 54 ms).
+SERIAL_MAX = WORKGROUP
 CHUNK = 16384  # elements one workgroup folds before a second pass combines the partials
 ARG_CHUNK = 4096  # candidates one argmax/argmin thread scans per pass (arg_reduce.wgsl's CHUNK)
 MAX_SIDE_DIMS = 12  # kept or reduced dims a reduction indexes, after merging contiguous ones
@@ -74,7 +78,7 @@ def fold(backend, name, x, dims, storage, dtype):
     in_type, out_type = wgsl_type(x.dtype), wgsl_type(dtype)
     logical = name in ("all", "any")
     acc_type = "u32" if logical else ("f32" if in_type[0] == "f" else in_type)
-    chunks = max(1, n // CHUNK) if n >= SERIAL_BELOW else 1
+    chunks = max(1, n // CHUNK) if n > SERIAL_MAX else 1
     if chunks > 1:  # two passes: partial folds of CHUNK elements, then a fold of the partials
         from ....dtypes import float32, int32, uint8
 
@@ -108,7 +112,7 @@ def _launch(
 ):
     folds = _FOLDS[name]
     identity, combine = folds.get(acc_type[0], folds.get("*"))
-    serial = n < SERIAL_BELOW
+    serial = n <= SERIAL_MAX
     # a pending elementwise input is computed in the loads (fusion.py): one dispatch, not two
     with backend.runtime.lock:  # the chain's inputs are read as they are now: no thread writes them between
         own_bytes = 16 + 32 * (dim_subs["kept_vecs"] + dim_subs["reduced_vecs"])  # reduce_index.wgsl's fields
