@@ -68,6 +68,7 @@ def cases(device):
 
 
 SPECIAL = (np.nan, np.inf, -np.inf, 0.0, -0.0)
+ZEROS = (0.0, -0.0, -0.3, 0.4)
 
 
 def _values(spec: T, domain, rng):
@@ -98,6 +99,9 @@ def _unsorted_values(spec: T, domain, rng):
             if (i + spec.shift) % 8 < len(SPECIAL):
                 flat[i] = SPECIAL[(i + spec.shift) % 8]
         return flat.reshape(shape)
+    if spec.fill == "zeros":
+        flat = np.arange(int(np.prod(shape)))
+        return np.array(ZEROS, dtype=spec.dtype)[(flat // 4 ** spec.shift) % 4].reshape(shape)
     if spec.dtype in ("int64", "int32", "uint8", "int8", "int16"):
         lo_i = int(lo) if lo is not None else (0 if spec.dtype == "uint8" else -5)
         hi_i = max(int(hi) if hi is not None else 6, lo_i + 1)
@@ -132,12 +136,13 @@ def to_numpy(x):
     return x.detach().numpy()
 
 
-def assert_same(p, t, **tol):
-    """pyfront result ``p`` matches torch result ``t``: shape, dtype and values."""
+def assert_same(p, t, signed_zeros=False, **tol):
+    """pyfront result ``p`` matches torch result ``t``: shape, dtype and values (``signed_zeros``: and
+    the sign of every zero)."""
     if isinstance(t, (tuple, list)):
         assert isinstance(p, (tuple, list)) and len(p) == len(t), f"{type(p)} vs {type(t)}"
         for a, b in zip(p, t):
-            assert_same(a, b, **tol)
+            assert_same(a, b, signed_zeros, **tol)
         return
     if not isinstance(t, torch.Tensor):
         assert p == t or (isinstance(t, float) and abs(p - t) <= 1e-6 + 1e-5 * abs(t)), f"{p} != {t}"
@@ -145,8 +150,12 @@ def assert_same(p, t, **tol):
     assert isinstance(p, pyfront.Tensor), f"expected a Tensor, got {type(p).__name__}"
     assert tuple(p.shape) == tuple(t.shape), f"shape {tuple(p.shape)} != torch {tuple(t.shape)}"
     assert str(p.dtype) == str(t.dtype), f"dtype {p.dtype} != torch {t.dtype}"
-    torch.testing.assert_close(torch.from_numpy(np.array(to_numpy(p), order="C")), t.detach(),
-                               equal_nan=True, **tol)
+    got = torch.from_numpy(np.array(to_numpy(p), order="C"))
+    torch.testing.assert_close(got, t.detach(), equal_nan=True, **tol)
+    if signed_zeros and t.dtype.is_floating_point:  # assert_close calls -0 and +0 equal: the sign of a zero must be torch's
+        zero = (got == 0) & (t.detach() == 0)
+        wrong = zero & (torch.signbit(got) != torch.signbit(t.detach()))
+        assert not wrong.any(), f"sign of zero differs at {wrong.nonzero().tolist()}: {got} vs torch {t}"
 
 
 def _float_outputs(p, t):
@@ -194,7 +203,7 @@ def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, d
         return
     with warns_as(t_warned):
         p_out = pfn(*p_args, **p_kw)
-    assert_same(p_out, t_out, **tol)
+    assert_same(p_out, t_out, signed_zeros=True, **tol)
     assert_same_grad_fn(name, p_out, t_out)
     if not differentiable:
         return

@@ -110,6 +110,8 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _hardtanh(input, lo, hi):
+    if input.dtype is dt.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
     # beyond them, so it passes through with its gradient
     outside = ew.logical_or(input <= lo, input >= hi)

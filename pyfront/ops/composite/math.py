@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...tensor import Tensor
+from ... import dtypes as dt
 from ..common import check_fits, float16_in_float32
 from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
 from ..registry import composite
@@ -29,6 +30,8 @@ def lerp(input, end, weight):
 @float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
+    if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     check_fits(value, input.dtype, opmath=True)
     return add(input, mul(mul(tensor1, tensor2), value))
 
