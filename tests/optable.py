@@ -50,6 +50,16 @@ KNOWN_EDGE_FAULTS = {
     # torch's CPU float32 kernel gives nan for gelu(+inf) on a contiguous tensor, but inf on a strided
     # view, in float64 and in float16: pyfront gives inf everywhere
     "nn.functional.gelu-12": ("cpu webgpu", "torch's contiguous float32 CPU kernel gives nan for gelu(+inf)"),
+    # the sign of a zero result: torch's own choice among equal values (+0 and -0 tie), or its
+    # accumulation order, which pyfront does not reproduce
+    "addbmm-15": ("cpu webgpu", "torch's BLAS sum gives +0 where pyfront's sum of -0 products gives -0"),
+    "nn.functional.batch_norm-16": ("cpu webgpu", "signed zeros follow torch's fused order"),
+    "median-19": ("cpu", "at a tie of 0.0 and -0.0 torch's median picks -0.0, pyfront the other"),
+    "topk-17": ("cpu webgpu", "at a tie of 0.0 and -0.0 torch's topk picks another element than pyfront"),
+    # torch's float32 CPU softshrink gives +0 inside the band in its vectorized loop and the input's
+    # signed zero in its scalar tail (tensors under 8 elements, the ends of rows): pyfront gives the latter
+    "nn.functional.softshrink-3": ("cpu webgpu", "torch's vectorized loop: +0 for x in (-lambd, 0)"),
+    "nn.functional.softshrink-5": ("cpu webgpu", "torch's vectorized loop: +0 for x in (-lambd, 0)"),
     "prod-21": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-22": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-23": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
@@ -152,7 +162,7 @@ def assert_same(p, t, signed_zeros=False, **tol):
     assert str(p.dtype) == str(t.dtype), f"dtype {p.dtype} != torch {t.dtype}"
     got = torch.from_numpy(np.array(to_numpy(p), order="C"))
     torch.testing.assert_close(got, t.detach(), equal_nan=True, **tol)
-    if signed_zeros and t.dtype.is_floating_point:  # assert_close calls -0 and +0 equal: the sign of a zero must be torch's
+    if signed_zeros and t.dtype.is_floating_point:  # assert_close takes -0 for +0: the zero's sign must match
         zero = (got == 0) & (t.detach() == 0)
         wrong = zero & (torch.signbit(got) != torch.signbit(t.detach()))
         assert not wrong.any(), f"sign of zero differs at {wrong.nonzero().tolist()}: {got} vs torch {t}"

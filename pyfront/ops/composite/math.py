@@ -55,6 +55,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 @composite(grad=False, samples=samples.isclose)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
+    if input.dtype is dt.bool_ and other.dtype is dt.bool_:  # torch compares bools as default floats
+        input, other = input.to(dt.get_default_dtype()), other.to(dt.get_default_dtype())
     error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close
     close = logical_or(eq(input, other), logical_and(isfinite(error), error <= atol + rtol * abs(other)))
     if equal_nan:

@@ -70,6 +70,12 @@ def _refuse_bool(kernel, x):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
+def _keeps_zero(wgsl):
+    """``wgsl`` for an odd function through 0, returning the zero operand itself: the GPU's built-in
+    (or a formula through sign()) may give +0 for -0, where torch keeps the sign."""
+    return f"select({wgsl}, a, a == T(0))"
+
+
 def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None, **kw):
     """``ints=False``: torch refuses integer inputs instead of promoting them. ``bools``: the name of
     torch's kernel that refuses a bool input (None: bool is computed). Unless ``nan_safe``
@@ -219,7 +225,7 @@ expm1 = unary(
     lambda c, g: (g * (c.out + 1),),
     out=FLOAT,
     save_output=True,
-    wgsl="select(exp(a) - T(1), a + a * a * T(0.5), abs(a) < T(1e-3))",
+    wgsl="select(exp(a) - T(1), a * (T(1) + a * T(0.5)), abs(a) < T(1e-3))",  # a * (..): expm1(-0) is -0
 )
 sqrt = unary(
     "sqrt",
@@ -283,7 +289,7 @@ atan = unary(
     lambda c, g: (g / (1 + c.inputs[0] ** 2),),
     out=FLOAT,
     save=(0,),
-    wgsl="atan(a)",
+    wgsl=_keeps_zero("atan(a)"),
 )
 sinh = unary(
     "sinh",
@@ -291,7 +297,7 @@ sinh = unary(
     lambda c, g: (g * c.inputs[0].cosh(),),
     out=FLOAT,
     save=(0,),
-    wgsl="sinh(a)",
+    wgsl=_keeps_zero("sinh(a)"),
 )
 cosh = unary(
     "cosh",
@@ -322,7 +328,7 @@ _relu = unary(
     lambda np, x: np.where(x < 0, 0, x).astype(x.dtype),  # relu(-0.0) is -0.0 and NaN passes, as in torch
     lambda c, g: (where(c.out <= 0, 0, g),),  # as PyTorch's threshold_backward: NaN passes
     save_output=True,
-    wgsl="max(a, T(0))",
+    wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
 )
 erf = unary(
     "erf",
@@ -330,7 +336,7 @@ erf = unary(
     lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
     out=FLOAT,
     save=(0,),
-    wgsl="T(erf_f32(f32(a)))",
+    wgsl=_keeps_zero("T(erf_f32(f32(a)))"),
 )
 reciprocal = unary(
     "reciprocal",
@@ -341,13 +347,17 @@ reciprocal = unary(
     domain=(0.5, None),
     wgsl="T(1) / a",
 )
-floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"}, bools="floor_vml_cpu")
-ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"}, bools="ceil_vml_cpu")
-trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"}, bools="trunc_vml_cpu")
+floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"},
+               bools="floor_vml_cpu")
+ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"},
+              bools="ceil_vml_cpu")
+trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"},
+               bools="trunc_vml_cpu")
 sign = unary("sign", lambda np, x: _sign(np, x), _zero, nan_safe=True, wgsl={
     "f": "select(sign(a), T(0), is_nan_f32(f32(a)))", "u": "T(a != T(0))", "*": "sign(a)"})
 frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False, wgsl="a - trunc(a)")
-_round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"}, bools="round_vml_cpu")
+_round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"},
+               bools="round_vml_cpu")
 isnan = unary(
     "isnan", lambda np, x: np.isnan(x), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
 )
@@ -595,7 +605,7 @@ maximum = binary(
     save=(0, 1),
     save_output=True,
     scalars="none",
-    wgsl="max(a, b)",
+    wgsl="select(a, b, b > a)",  # not max: at a tie (0.0 with -0.0) torch keeps the first
 )
 minimum = binary(
     "minimum",
@@ -604,7 +614,7 @@ minimum = binary(
     save=(0, 1),
     save_output=True,
     scalars="none",
-    wgsl="min(a, b)",
+    wgsl="select(a, b, b < a)",
 )
 eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other", wgsl="a == b")
 ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="!(a == b)")

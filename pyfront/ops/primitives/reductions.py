@@ -281,9 +281,9 @@ def _scan_np(fn_name):
         if x.ndim == 0:
             return x.copy()
         fn = getattr(np, fn_name)
-        if reverse:
-            return np.flip(fn(np.flip(x, dim), axis=dim), dim)
-        return fn(x, axis=dim)
+        out = np.flip(fn(np.flip(x, dim), axis=dim), dim) if reverse else fn(x, axis=dim)
+        # torch's running sum starts from +0, so it never gives -0 (NumPy's starts from the first element)
+        return out + x.dtype.type(0) if fn_name == "cumsum" and x.dtype.kind == "f" else out
     return rule
 
 
