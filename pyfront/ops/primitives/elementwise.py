@@ -722,11 +722,11 @@ def where(condition, input=None, other=None):
 
 def _clamp_np(np, x, min, max):
     # a bound replaces x only where x is strictly beyond it, so clamp(-0.0, min=0) stays -0.0 and NaN
-    # passes, as in torch (np.maximum may return either zero of a tie)
+    # passes, as in torch (np.maximum may return either zero of a tie); a NaN bound gives NaN
     if min is not None:
-        x = np.where(x < min, min, x)
+        x = np.where((x < min) | (min != min), min, x)
     if max is not None:
-        x = np.where(x > max, max, x)
+        x = np.where((x > max) | (max != max), max, x)
     return x
 
 
