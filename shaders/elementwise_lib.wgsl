@@ -122,7 +122,9 @@ fn fmod_f32(a: f32, b: f32) -> f32 {
     if (is_inf_f32(b) && !is_inf_f32(a)) {
         return a;
     }
-    return a - b * trunc(a / b);
+    // an exact result is a zero with a's sign, as C's fmod (the subtraction would give +0)
+    let r = a - b * trunc(a / b);
+    return select(r, signed_zero_f32(a), r == 0.0);
 }
 
 fn remainder_f32(a: f32, b: f32) -> f32 {
@@ -140,10 +142,15 @@ fn floordiv_f32(a: f32, b: f32) -> f32 {
         d = d - 1.0;
     }
     if (d == 0.0) {
-        return 0.0 * (a / b);  // zero with the quotient's sign
+        return signed_zero_f32(a / b);  // zero with the quotient's sign
     }
     let f = floor(d);
     return select(f, f + 1.0, d - f > 0.5);
+}
+
+// a zero with x's sign, by its bits (0.0 * x may be folded to +0)
+fn signed_zero_f32(x: f32) -> f32 {
+    return bitcast<f32>(bitcast<u32>(x) & 0x80000000u);
 }
 
 fn sign_bit_f32(x: f32) -> bool {
@@ -152,7 +159,8 @@ fn sign_bit_f32(x: f32) -> bool {
 
 // WGSL leaves atan2(0, 0) undefined; C gives +-0 for x = +0 and +-pi for x = -0
 fn atan2_f32(y: f32, x: f32) -> f32 {
-    if (y == 0.0 && x == 0.0) {
+    // any zero y, as C: y itself (its sign kept) for x >= +0, +-pi for x <= -0
+    if (y == 0.0) {
         return select(y, select(3.1415927, -3.1415927, sign_bit_f32(y)), sign_bit_f32(x));
     }
     return atan2(y, x);

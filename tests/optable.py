@@ -50,6 +50,16 @@ KNOWN_EDGE_FAULTS = {
     # torch's CPU float32 kernel gives nan for gelu(+inf) on a contiguous tensor, but inf on a strided
     # view, in float64 and in float16: pyfront gives inf everywhere
     "nn.functional.gelu-12": ("cpu webgpu", "torch's contiguous float32 CPU kernel gives nan for gelu(+inf)"),
+    # the sign of a zero result: torch's own choice among equal values (+0 and -0 tie), or its
+    # accumulation order, which pyfront does not reproduce
+    "addbmm-15": ("cpu webgpu", "torch's BLAS sum gives +0 where pyfront's sum of -0 products gives -0"),
+    "nn.functional.batch_norm-16": ("cpu webgpu", "signed zeros follow torch's fused order"),
+    "median-19": ("cpu", "at a tie of 0.0 and -0.0 torch's median picks -0.0, pyfront the other"),
+    "topk-17": ("cpu webgpu", "at a tie of 0.0 and -0.0 torch's topk picks another element than pyfront"),
+    # torch's float32 CPU softshrink gives +0 inside the band in its vectorized loop and the input's
+    # signed zero in its scalar tail (tensors under 8 elements, the ends of rows): pyfront gives the latter
+    "nn.functional.softshrink-3": ("cpu webgpu", "torch's vectorized loop: +0 for x in (-lambd, 0)"),
+    "nn.functional.softshrink-5": ("cpu webgpu", "torch's vectorized loop: +0 for x in (-lambd, 0)"),
     "prod-21": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-22": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-23": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
@@ -68,6 +78,7 @@ def cases(device):
 
 
 SPECIAL = (np.nan, np.inf, -np.inf, 0.0, -0.0)
+ZEROS = (0.0, -0.0, -0.3, 0.4)
 
 
 def _values(spec: T, domain, rng):
@@ -98,6 +109,9 @@ def _unsorted_values(spec: T, domain, rng):
             if (i + spec.shift) % 8 < len(SPECIAL):
                 flat[i] = SPECIAL[(i + spec.shift) % 8]
         return flat.reshape(shape)
+    if spec.fill == "zeros":
+        flat = np.arange(int(np.prod(shape)))
+        return np.array(ZEROS, dtype=spec.dtype)[(flat // 4 ** spec.shift) % 4].reshape(shape)
     if spec.dtype in ("int64", "int32", "uint8", "int8", "int16"):
         lo_i = int(lo) if lo is not None else (0 if spec.dtype == "uint8" else -5)
         hi_i = max(int(hi) if hi is not None else 6, lo_i + 1)
@@ -132,12 +146,13 @@ def to_numpy(x):
     return x.detach().numpy()
 
 
-def assert_same(p, t, **tol):
-    """pyfront result ``p`` matches torch result ``t``: shape, dtype and values."""
+def assert_same(p, t, signed_zeros=False, **tol):
+    """pyfront result ``p`` matches torch result ``t``: shape, dtype and values (``signed_zeros``: and
+    the sign of every zero)."""
     if isinstance(t, (tuple, list)):
         assert isinstance(p, (tuple, list)) and len(p) == len(t), f"{type(p)} vs {type(t)}"
         for a, b in zip(p, t):
-            assert_same(a, b, **tol)
+            assert_same(a, b, signed_zeros, **tol)
         return
     if not isinstance(t, torch.Tensor):
         assert p == t or (isinstance(t, float) and abs(p - t) <= 1e-6 + 1e-5 * abs(t)), f"{p} != {t}"
@@ -145,8 +160,12 @@ def assert_same(p, t, **tol):
     assert isinstance(p, pyfront.Tensor), f"expected a Tensor, got {type(p).__name__}"
     assert tuple(p.shape) == tuple(t.shape), f"shape {tuple(p.shape)} != torch {tuple(t.shape)}"
     assert str(p.dtype) == str(t.dtype), f"dtype {p.dtype} != torch {t.dtype}"
-    torch.testing.assert_close(torch.from_numpy(np.array(to_numpy(p), order="C")), t.detach(),
-                               equal_nan=True, **tol)
+    got = torch.from_numpy(np.array(to_numpy(p), order="C"))
+    torch.testing.assert_close(got, t.detach(), equal_nan=True, **tol)
+    if signed_zeros and t.dtype.is_floating_point:  # assert_close takes -0 for +0: the zero's sign must match
+        zero = (got == 0) & (t.detach() == 0)
+        wrong = zero & (torch.signbit(got) != torch.signbit(t.detach()))
+        assert not wrong.any(), f"sign of zero differs at {wrong.nonzero().tolist()}: {got} vs torch {t}"
 
 
 def _float_outputs(p, t):
@@ -194,7 +213,7 @@ def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, d
         return
     with warns_as(t_warned):
         p_out = pfn(*p_args, **p_kw)
-    assert_same(p_out, t_out, **tol)
+    assert_same(p_out, t_out, signed_zeros=True, **tol)
     assert_same_grad_fn(name, p_out, t_out)
     if not differentiable:
         return

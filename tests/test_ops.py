@@ -31,6 +31,12 @@ CHAINS = {
         lambda m, a: (m.nn.functional.relu6(a), m.nn.functional.hardtanh(a), m.relu(a),
                       m.nn.functional.threshold(a, 0.1, 20.0), m.sign(a), m.maximum(a, a.flip(0))),
         "float32", [float("nan"), float("inf"), -float("inf"), -0.5]),
+    # zero results with a Python number operand keep torch's sign (the op table's rows pair tensors)
+    "signed zeros with numbers": (
+        lambda m, a: (m.remainder(a, 2), m.fmod(a, 2), a // 2, m.clamp(a, min=0), m.relu(a), a * 0,
+                      m.nn.functional.hardtanh(a, 0.0, 1.0), m.nn.functional.leaky_relu(a), m.round(a / 9),
+                      m.where(a > 0, a, -0.0), m.nan_to_num(a), m.abs(a), -a, m.sign(a)),
+        "float32", [-4.0, 4.0, -0.0, 0.0, -0.25]),
 }
 
 
@@ -38,7 +44,7 @@ def run_chain(key, device):
     fn, dtype, values = CHAINS[key]
     expected = fn(torch, torch.tensor(values, dtype=getattr(torch, dtype)))
     got = fn(pyfront, pyfront.tensor(values, dtype=getattr(pyfront, dtype), device=device))
-    assert_same(got, expected)
+    assert_same(got, expected, signed_zeros=True)
 
 
 @pytest.mark.parametrize("key", CHAINS)

@@ -24,7 +24,9 @@ class T:
     high: float = None
     grad: bool = True            # float operands take part in the gradient check
     # "random": seeded values in the domain; "full": every value of an integer dtype (wraparound);
-    # "special": floats with nan, inf, -inf, 0 and -0 at fixed positions, shifted by ``shift``
+    # "special": floats with nan, inf, -inf, 0 and -0 at fixed positions, shifted by ``shift``;
+    # "zeros": floats from (0, -0, -0.3, 0.4), operand ``shift`` cycling 4**shift times slower, so two
+    # operands meet in every pair of signed zeros (min/max ties, mul, remainder, copysign)
     fill: str = "random"
     shift: int = 0
     sort: bool = False           # sorted along the last dim (searchsorted's boundaries)
@@ -60,8 +62,9 @@ NARROW_INTS = ("uint8", "int8", "int16")
 def edge_samples(samples):
     """Rows every op runs, derived from its first sample with a tensor operand: the operands as
     each narrow integer dtype over its whole range (narrow integers live in 32-bit GPU lanes and
-    must wrap), and as floats holding nan/inf/-inf/0/-0. Index operands (integers with a range)
-    stay as they are; torch decides whether the op accepts the dtype."""
+    must wrap), as floats holding nan/inf/-inf/0/-0, as floats holding signed zeros and small
+    values (the sign of a zero result must be torch's), and as bool. Index operands (integers with
+    a range) stay as they are; torch decides whether the op accepts the dtype."""
     base = next((smp for smp in samples if any(isinstance(a, T) for a in (*smp[0], *smp[1].values()))), None)
     if base is None:
         return []
@@ -81,7 +84,10 @@ def edge_samples(samples):
     def special(a, k):
         return replace(a, fill="special", shift=2 * k) if a.dtype in ("float32", "float64") else a
 
-    return [derive(narrow(d)) for d in NARROW_INTS] + [derive(special)]
+    def zeros(a, k):
+        return replace(a, fill="zeros", shift=k) if a.dtype in ("float32", "float64") else a
+
+    return [derive(narrow(d)) for d in NARROW_INTS] + [derive(special), derive(zeros), derive(narrow("bool"))]
 
 
 # -- pyfront/ops/primitives/elementwise.py ---------------------------------------------------------------

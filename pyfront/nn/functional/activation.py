@@ -110,6 +110,8 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _hardtanh(input, lo, hi):
+    if input.dtype is dt.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
     # beyond them, so it passes through with its gradient
     outside = ew.logical_or(input <= lo, input >= hi)
@@ -499,7 +501,8 @@ def logsigmoid(input: Tensor) -> Tensor:
     far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
     high = ew.where(negative, 0.0, input)
-    return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), -ew.log1p(ew.exp(-high))))
+    # 0 - log1p(..), not -log1p(..): torch's logsigmoid(+inf) is +0, not -0
+    return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), 0.0 - ew.log1p(ew.exp(-high))))
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)

@@ -8,7 +8,7 @@ from ...autograd.graph import SEQUENCE
 from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.composite.linalg import matmul
-from ...ops.primitives.linalg import scalar_name
+from ...ops.primitives.linalg import check_not_bool, scalar_name
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples
@@ -97,6 +97,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         raise RuntimeError(
             f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
         )
+    check_not_bool("bmm", input1)  # torch's bilinear runs on its bmm kernel
     # x1 @ W viewed as (in1, out * in2), then contracted with x2 over in2
     left = matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
     prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)

@@ -749,6 +749,9 @@ def hinge_embedding_loss(
     Matches ``torch.nn.functional.hinge_embedding_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if input.dtype is dt.bool_:  # torch's margin - input, with the margin taken in the input's dtype
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                           "`^` or `logical_xor()` operator instead.")
     if not input.dtype.is_floating_point:  # PyTorch computes in the input's integer dtype, margin truncated
         margin = int(margin)
     zeros = input * 0

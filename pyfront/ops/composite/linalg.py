@@ -95,6 +95,8 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError("inner() the last dimension must match on both input tensors but got shapes "
                            f"{list(input.shape)} and {list(other.shape)}")
+    if input.dim() == 1 and other.dim() == 1:  # torch's inner of vectors is its dot kernel
+        check_not_bool("dot", input)
     return tensordot(input, other, ([-1], [-1]))
 
 
@@ -228,6 +230,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {cpp_name(input.dtype)}, batch1: "
                            f"{cpp_name(batch1.dtype)}, batch2: {cpp_name(batch2.dtype)}")
+    check_not_bool("baddbmm", input)
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 

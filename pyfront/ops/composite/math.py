@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...tensor import Tensor
+from ... import dtypes as dt
 from ..common import check_fits, float16_in_float32
 from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
 from ..registry import composite
@@ -29,6 +30,8 @@ def lerp(input, end, weight):
 @float16_in_float32
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
+    if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     check_fits(value, input.dtype, opmath=True)
     return add(input, mul(mul(tensor1, tensor2), value))
 
@@ -52,6 +55,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 @composite(grad=False, samples=samples.isclose)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
+    if input.dtype is dt.bool_ and other.dtype is dt.bool_:  # torch compares bools as default floats
+        input, other = input.to(dt.get_default_dtype()), other.to(dt.get_default_dtype())
     error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close
     close = logical_or(eq(input, other), logical_and(isfinite(error), error <= atol + rtol * abs(other)))
     if equal_nan:

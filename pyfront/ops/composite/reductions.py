@@ -209,6 +209,8 @@ def sort(input, dim=-1, descending=False, *, stable=False):
 @composite(samples=samples.topk, grad_fn="TopkBackward0")
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted."""
+    if input.dtype is dt.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0 and k == 1:
         return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)

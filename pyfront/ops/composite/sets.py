@@ -169,6 +169,8 @@ def _fmt(v: float) -> str:
 def histc(input, bins=100, min=0, max=0):
     """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when
     they are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``."""
+    if input.dtype is dt.bool_:  # torch fails building the bin edges of a bool histogram
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     if bins <= 0:
@@ -232,6 +234,8 @@ def _search(seq, values, right, out_int32):
     """PyTorch's binary search for each of ``values`` in ``seq`` (sorted along its last dim), step by
     step on whole tensors: ceil(log2(n + 1)) rounds of gather and compare, with PyTorch's exact
     comparisons (``!(mid >= v)``, right: ``!(mid > v)``), so NaN and unsorted input act as there."""
+    if seq.dtype is dt.bool_ and values.dtype is dt.bool_:  # both bool: no common kernel, as in torch
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     seq, values = seq.detach(), values.detach()
     n = seq.shape[-1]
     start = zeros(values.shape, dtype=dt.int64, device=seq.device)

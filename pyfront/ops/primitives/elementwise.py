@@ -64,8 +64,21 @@ def _nan_in_nan_out(wgsl, test):
     return {**spec, "f": f"select({f}, {NAN}, {test})"} if f is not None else wgsl
 
 
-def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, **kw):
-    """``ints=False``: torch refuses integer inputs instead of promoting them. Unless ``nan_safe``
+def _refuse_bool(kernel, x):
+    """torch has no bool kernel ``kernel`` for this op (its message names the kernel)."""
+    if kernel and x.dtype is dt.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _keeps_zero(wgsl):
+    """``wgsl`` for an odd function through 0, returning the zero operand itself: the GPU's built-in
+    (or a formula through sign()) may give +0 for -0, where torch keeps the sign."""
+    return f"select({wgsl}, a, a == T(0))"
+
+
+def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None, **kw):
+    """``ints=False``: torch refuses integer inputs instead of promoting them. ``bools``: the name of
+    torch's kernel that refuses a bool input (None: bool is computed). Unless ``nan_safe``
     (the expression handles NaN itself) or the result is bool, NaN maps to NaN on the GPU."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a))")
@@ -74,6 +87,7 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, **kw):
     def fn(input):
         if not ints and not input.dtype.is_floating_point:
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        _refuse_bool(bools, input)
         if out == FLOAT and not input.dtype.is_floating_point:
             input = input.to(dt.get_default_dtype())
         return apply(op, input)
@@ -84,11 +98,11 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, **kw):
 
 
 def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, divides=False,
-           **kw):
+           bools=None, **kw):
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
     Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
     ``other`` keeps float32 precision with float16 tensors (see promote_args). ``divides``: an integer
-    division, where a zero divisor raises as on PyTorch's CPU."""
+    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
@@ -101,6 +115,8 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
             x, y = input, other  # promote_args' first case, asked here: this runs per `a + b`
         else:
             x, y = promote_args((input, other), float_only, opmath)
+        if bools:
+            _refuse_bool(bools, x)
         if divides:
             _check_integer_divisor(x, y)
         return apply_binary(op, x, y)  # not apply(op, *args): a star-call costs a C-level frame
@@ -154,8 +170,9 @@ def _zero(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
-abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)")
+_neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
+abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)",
+            bools="abs_cpu")
 exp = unary(
     "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True, wgsl="exp(a)"
 )
@@ -212,7 +229,7 @@ expm1 = unary(
     lambda c, g: (g * (c.out + 1),),
     out=FLOAT,
     save_output=True,
-    wgsl="select(exp(a) - T(1), a + a * a * T(0.5), abs(a) < T(1e-3))",
+    wgsl="select(exp(a) - T(1), a * (T(1) + a * T(0.5)), abs(a) < T(1e-3))",  # a * (..): expm1(-0) is -0
 )
 sqrt = unary(
     "sqrt",
@@ -276,7 +293,7 @@ atan = unary(
     lambda c, g: (g / (1 + c.inputs[0] ** 2),),
     out=FLOAT,
     save=(0,),
-    wgsl="atan(a)",
+    wgsl=_keeps_zero("atan(a)"),
 )
 sinh = unary(
     "sinh",
@@ -284,7 +301,7 @@ sinh = unary(
     lambda c, g: (g * c.inputs[0].cosh(),),
     out=FLOAT,
     save=(0,),
-    wgsl="sinh(a)",
+    wgsl=_keeps_zero("sinh(a)"),
 )
 cosh = unary(
     "cosh",
@@ -310,12 +327,12 @@ sigmoid = unary(
     save_output=True,
     wgsl="T(1) / (T(1) + exp(-a))",
 )
-relu = unary(
+_relu = unary(
     "relu",
-    lambda np, x: np.maximum(x, 0),
+    lambda np, x: np.where(x < 0, 0, x).astype(x.dtype),  # relu(-0.0) is -0.0 and NaN passes, as in torch
     lambda c, g: (where(c.out <= 0, 0, g),),  # as PyTorch's threshold_backward: NaN passes
     save_output=True,
-    wgsl="max(a, T(0))",
+    wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
 )
 erf = unary(
     "erf",
@@ -323,7 +340,7 @@ erf = unary(
     lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
     out=FLOAT,
     save=(0,),
-    wgsl="T(erf_f32(f32(a)))",
+    wgsl=_keeps_zero("T(erf_f32(f32(a)))"),
 )
 reciprocal = unary(
     "reciprocal",
@@ -334,13 +351,17 @@ reciprocal = unary(
     domain=(0.5, None),
     wgsl="T(1) / a",
 )
-floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"})
-ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"})
-trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"})
+floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"},
+               bools="floor_vml_cpu")
+ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"},
+              bools="ceil_vml_cpu")
+trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"},
+               bools="trunc_vml_cpu")
 sign = unary("sign", lambda np, x: _sign(np, x), _zero, nan_safe=True, wgsl={
     "f": "select(sign(a), T(0), is_nan_f32(f32(a)))", "u": "T(a != T(0))", "*": "sign(a)"})
 frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=False, wgsl="a - trunc(a)")
-_round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"})
+_round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"},
+               bools="round_vml_cpu")
 isnan = unary(
     "isnan", lambda np, x: np.isnan(x), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
 )
@@ -359,6 +380,8 @@ _bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
 
 def _sign(np, x):
     # sign(nan) is 0 in PyTorch (NumPy gives nan)
+    if x.dtype.kind == "b":  # sign of a bool is itself (NumPy has no bool sign)
+        return x.copy()
     return np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype) if x.dtype.kind == "f" else np.sign(x)
 
 
@@ -390,13 +413,22 @@ def bitwise_not(input):
     return logical_not(input) if input.dtype is dt.bool_ else _bitwise_not(input)
 
 
-def negative(input):
+def relu(input):
+    if input.dtype is dt.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _relu(input)
+
+
+def neg(input):
     if input.dtype is dt.bool_:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    return neg(input)
+    return _neg(input)
+
+
+negative = neg
 
 
 # -- binary math --------------------------------------------------------------------------------
@@ -475,6 +507,7 @@ _floor_divide = binary(
     "floor_divide",
     _int_division(lambda np, x, y: np.floor_divide(x, y)),
     _no_derivative("floor_divide"),
+    bools="div_floor_cpu",
     backward_name="NotImplemented",
     domain=(0.5, None),
     wgsl={"f": "T(floordiv_f32(f32(a), f32(b)))", "i": "floordiv_i32(a, b)", "u": "a / b"},
@@ -529,6 +562,12 @@ atan2 = binary(
     scalars="none",
     wgsl="T(atan2_f32(f32(a), f32(b)))",
 )
+def _max_min_np(np, x, y, beats):
+    """maximum/minimum as torch: NaN wins, and at a tie (0.0 with -0.0) the first operand is kept."""
+    take_y = beats(y, x) | np.isnan(y) if x.dtype.kind == "f" else beats(y, x)
+    return np.where(take_y, y, x)
+
+
 def _remainder_np(np, x, y):
     """torch's float remainder: fmod, moved by ``y`` where its sign differs from ``y``'s, so a zero result
     keeps the dividend's sign (remainder(-4.0, 2) is -0.0); NumPy's gives a zero the divisor's sign."""
@@ -548,6 +587,7 @@ remainder = binary(
     domain=(0.5, None),
     wgsl={"f": "T(remainder_f32(f32(a), f32(b)))", "i": "remainder_i32(a, b)", "u": "a % b"},
     divides=True,
+    bools="remainder_cpu",
 )
 fmod = binary(
     "fmod",
@@ -560,24 +600,25 @@ fmod = binary(
     scalars="other",
     wgsl={"f": "T(fmod_f32(f32(a), f32(b)))", "*": "a % b"},
     divides=True,
+    bools="fmod_cpu",
 )
 maximum = binary(
     "maximum",
-    lambda np, x, y: np.maximum(x, y),
+    lambda np, x, y: _max_min_np(np, x, y, np.greater),
     _max_min_vjp,
     save=(0, 1),
     save_output=True,
     scalars="none",
-    wgsl="max(a, b)",
+    wgsl="select(a, b, b > a)",  # not max: at a tie (0.0 with -0.0) torch keeps the first
 )
 minimum = binary(
     "minimum",
-    lambda np, x, y: np.minimum(x, y),
+    lambda np, x, y: _max_min_np(np, x, y, np.less),
     _max_min_vjp,
     save=(0, 1),
     save_output=True,
     scalars="none",
-    wgsl="min(a, b)",
+    wgsl="select(a, b, b < a)",
 )
 eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other", wgsl="a == b")
 ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
@@ -684,10 +725,12 @@ def where(condition, input=None, other=None):
 
 
 def _clamp_np(np, x, min, max):
+    # a bound replaces x only where x is strictly beyond it, so clamp(-0.0, min=0) stays -0.0 and NaN
+    # passes, as in torch (np.maximum may return either zero of a tie); a NaN bound gives NaN
     if min is not None:
-        x = np.maximum(x, min)
+        x = np.where((x < min) | (min != min), min, x)
     if max is not None:
-        x = np.minimum(x, max)
+        x = np.where((x > max) | (max != max), max, x)
     return x
 
 

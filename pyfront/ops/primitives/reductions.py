@@ -170,10 +170,23 @@ def _evenly_vjp(c, g):
     return (g * mask / mask.sum(c.attrs["dims"], keepdim=True),)
 
 
+def _first_extreme(np, x, dims, keepdim, np_name):
+    """amax/amin as torch: of equal values (0.0 and -0.0) the first is kept, and NaN wins (the first
+    NaN); NumPy's amax may return either zero of a tie."""
+    if x.dtype.kind != "f" or x.size == 0 or x.ndim == 0:
+        return getattr(np, np_name)(x, axis=dims, keepdims=keepdim)
+    dims = tuple(range(x.ndim)) if dims is None else tuple(d % x.ndim for d in np.atleast_1d(dims))
+    kept = [d for d in range(x.ndim) if d not in dims]
+    rows = np.transpose(x, kept + list(dims)).reshape([x.shape[d] for d in kept] + [-1])
+    first = np.argmax(rows, axis=-1) if np_name == "amax" else np.argmin(rows, axis=-1)
+    out = np.take_along_axis(rows, first[..., None], axis=-1)[..., 0]
+    return np.expand_dims(out, dims) if keepdim else out
+
+
 def _extreme(name, np_name):
     return register(OpDef(
         name, "reduction", _reduce_infer(),
-        lambda np, x, dims, keepdim, nan_ties: getattr(np, np_name)(x, axis=dims, keepdims=keepdim),
+        lambda np, x, dims, keepdim, nan_ties: _first_extreme(np, x, dims, keepdim, np_name),
         _evenly_vjp, save=(0,), save_output=True, torch_name=name,
         samples=samples.amax_amin))
 
@@ -281,9 +294,9 @@ def _scan_np(fn_name):
         if x.ndim == 0:
             return x.copy()
         fn = getattr(np, fn_name)
-        if reverse:
-            return np.flip(fn(np.flip(x, dim), axis=dim), dim)
-        return fn(x, axis=dim)
+        out = np.flip(fn(np.flip(x, dim), axis=dim), dim) if reverse else fn(x, axis=dim)
+        # torch's running sum starts from +0, so it never gives -0 (NumPy's starts from the first element)
+        return out + x.dtype.type(0) if fn_name == "cumsum" and x.dtype.kind == "f" else out
     return rule
 
 
