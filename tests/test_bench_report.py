@@ -1,5 +1,7 @@
 """``python -m pyfront.bench`` reports every figure of the performance issue (never their values: no
 timed assertion), with the clocks stubbed so each measurement runs once."""
+from webgpu_required import requires_webgpu
+
 import pyfront
 from pyfront import bench
 
@@ -42,3 +44,29 @@ def test_the_page_is_measured_unless_quick(monkeypatch):
     assert "page" not in bench.main(["--quick"]) and not asked
     assert bench.main(["--quick", "--page"])["page"] == {"example_s": 1.0}
     assert "page" in bench.main([]) and "page" not in bench.main(["--no-page"])
+
+
+@requires_webgpu
+def test_each_timed_add_launches_its_kernel_on_webgpu(monkeypatch):
+    """Lazy fusion never computes a result nobody reads: the bench's add must still run one kernel
+    per call (it timed nothing before, 575-891 GB/s on lavapipe)."""
+    calls = []
+
+    def count(fn, sync, *args, **kwargs):
+        runtime = pyfront.webgpu._backend().runtime
+        sync()
+        before = runtime.dispatch_count
+        for _ in range(3):
+            fn()
+        sync()
+        calls.append(runtime.dispatch_count - before)
+        return 1e-3
+
+    monkeypatch.setattr(bench, "_best", count)
+    monkeypatch.setattr(bench, "_host", lambda *args, **kwargs: 1e-6)
+    monkeypatch.setattr(bench, "step_dispatches", lambda lib: 0)
+    lib = bench._pyfront_lib("webgpu")
+    monkeypatch.setattr(lib, "grad_step", lambda: None)
+    bench.measure(lib, quick=True, max_matmul=0, max_add=1 << 20)
+    add, overhead = calls[0], calls[1]  # the add bandwidth, then the one-op cost with its device work
+    assert add == 3 and overhead == 3, calls
