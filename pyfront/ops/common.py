@@ -73,12 +73,18 @@ def scalar_tensor(value, dtype, device) -> Tensor:
 _NUMBER_KINDS = {bool: 0, int: 1, float: 2}
 
 
-def _tensor_and_number(args, float_only, opmath):
+def promote_pair(x, y, float_only=False, opmath=False):
+    """``promote_args((x, y), ...)``, its tensor-and-number case first without the tuple (a binary op
+    asks it per call)."""
+    pair = _tensor_and_number(x, y, float_only, opmath)
+    return promote_args((x, y), float_only, opmath) if pair is None else pair
+
+
+def _tensor_and_number(x, n, float_only, opmath):
     """promote_args for a tensor and a plain Python number, in either order (``x * 2``, ``2 - x``,
     ``x / n``): the one case every training step runs, decided from the tensor's dtype and the
     number's type alone, without result_type's tiers (a dimensioned or 0-d tensor ranks above a
     number, so only the kinds matter). None for anything else."""
-    x, n = args
     number_first = type(x) is not Tensor
     if number_first:
         n, x = x, n
@@ -111,7 +117,7 @@ def promote_args(args, float_only=False, opmath=False):
     not ``0.5 * half(1e5) = inf``.
     """
     if len(args) == 2:
-        pair = _tensor_and_number(args, float_only, opmath)
+        pair = _tensor_and_number(args[0], args[1], float_only, opmath)
         if pair is not None:
             return pair
     first = args[0]
