@@ -386,6 +386,13 @@ KNOWN_RULE_FAULTS = {("x - n", True), ("n - x", True), ("x - n", False), ("n - x
                      ("x // n", "bool"), ("x.add(n, alpha)", "bool")}
 
 
+# NumPy scalars, which torch reads as Python numbers, as the right operand (not np.bool_: no Number,
+# so the operators decline it and NumPy computes; the reflected operators are NumPy's too; pow and
+# an alpha ask dt.result_type, which has no NumPy scalars yet)
+NUMPY_NUMBERS = [np.float64(2.5), np.float32(-0.0), np.float16(1e4), np.int64(300), np.int8(-1),
+                 np.uint8(200), np.float64("nan")]
+
+
 def _known_fault(name, dtype, n):
     return (name, dtype) in KNOWN_RULE_FAULTS or (type(n) is bool and (name, n) in KNOWN_RULE_FAULTS)
 
@@ -405,6 +412,9 @@ def test_a_tensor_and_a_python_number_promote_and_compute_as_torch(dtype, defaul
                 if not _known_fault(name, dtype, n):
                     expected = _number_outcome(torch, dtype, op, n)
                     assert _number_outcome(pyfront, dtype, op, n) == expected, (name, n)
+            for n in NUMPY_NUMBERS if name in ("x + n", "x - n", "x * n", "x / n", "x // n") else ():
+                expected = _number_outcome(torch, dtype, op, n)
+                assert _number_outcome(pyfront, dtype, op, n) == expected, (name, n)
     finally:
         torch.set_default_dtype(torch.float32)
         pyfront.set_default_dtype(pyfront.float32)

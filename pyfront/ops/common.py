@@ -91,6 +91,10 @@ def _tensor_and_number(x, n, float_only, opmath):
         if type(x) is not Tensor or opmath:  # opmath keeps the second operand's precision: general path
             return None
     rank = _NUMBER_KINDS.get(type(n))
+    if rank is None and type(n).__module__ == "numpy" and n.dtype.kind in "biuf":
+        # torch reads a NumPy scalar as a Python number: an integer as int, a float and a bool as float
+        n = int(n) if n.dtype.kind in "iu" else float(n)
+        rank = _NUMBER_KINDS[type(n)]
     if rank is None or x._wrapped_number:
         return None
     dtype = x.dtype
