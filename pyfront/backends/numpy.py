@@ -184,7 +184,8 @@ class NumpyBackend(Backend):
                     if not (x[5] and a.shape == x[1] and not x[3]):
                         a = array(x)
                     if not (y[5] and b.shape == y[1] and not y[3]):
-                        b = array(y)
+                        # array(y)'s answer for a whole one-element storage seen as 0-d (a number's)
+                        b = b.reshape(()) if not y[1] and not y[3] and y[5] and len(b) == 1 else array(y)
                     r = rule(np, a, b)
                     arrays = (a, b)
                 elif len(inputs) == 1:

@@ -50,13 +50,14 @@ def scalar_tensor(value, dtype, device) -> Tensor:
 
     These are never written to or exposed, so the recent (number, dtype, device) are kept: on a GPU
     that saves a fill kernel for every ``x * 2.0``, while a new number each step (a learning-rate
-    schedule) only replaces the least recently used. The key spells the number with its type and
-    repr, so 1, 1.0, True and -0.0 stay apart.
+    schedule) only replaces the least recently used. The key holds the number's type, so 1, 1.0 and
+    True stay apart, and spells zeros and nan by repr, so -0.0 and 0.0 do too and nan finds itself.
     """
     if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
         value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
     backend = get_backend(device)
-    key = (backend, type(value), repr(value), dtype)
+    # the value itself where == is exact; repr where it is not: 0.0 == -0.0 and nan != nan
+    key = (backend, type(value), value if value == value and value else repr(value), dtype)
     t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)
     if t is None:
         t = Tensor._make(backend.full((), value, dtype), (), dtype)
@@ -67,6 +68,50 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     return t
 
 
+# the plain Python numbers, by their rank in promotion's kinds (bool < integer < float); exact types,
+# so a subclass (numpy's float64, an IntEnum) takes the general path
+_NUMBER_KINDS = {bool: 0, int: 1, float: 2}
+
+
+def promote_pair(x, y, float_only=False, opmath=False):
+    """``promote_args((x, y), ...)``, its tensor-and-number case first without the tuple (a binary op
+    asks it per call)."""
+    pair = _tensor_and_number(x, y, float_only, opmath)
+    return promote_args((x, y), float_only, opmath) if pair is None else pair
+
+
+def _tensor_and_number(x, n, float_only, opmath):
+    """promote_args for a tensor and a plain Python number, in either order (``x * 2``, ``2 - x``,
+    ``x / n``): the one case every training step runs, decided from the tensor's dtype and the
+    number's type alone, without result_type's tiers (a dimensioned or 0-d tensor ranks above a
+    number, so only the kinds matter). None for anything else."""
+    number_first = type(x) is not Tensor
+    if number_first:
+        n, x = x, n
+        if type(x) is not Tensor or opmath:  # opmath keeps the second operand's precision: general path
+            return None
+    rank = _NUMBER_KINDS.get(type(n))
+    if rank is None and type(n).__module__ == "numpy" and n.dtype.kind in "biuf":
+        # torch reads a NumPy scalar as a Python number: an integer as int, a float and a bool as float
+        n = int(n) if n.dtype.kind in "iu" else float(n)
+        rank = _NUMBER_KINDS[type(n)]
+    if rank is None or x._wrapped_number:
+        return None
+    dtype = x.dtype
+    if rank > dt._KIND_ORDER[dtype.kind]:
+        dtype = dt.get_default_dtype() if rank == 2 else (dt.int64 if rank == 1 else dt.bool_)
+    if float_only and not dtype.is_floating_point:
+        dtype = dt.get_default_dtype()
+    if dtype is not x.dtype:
+        from .primitives.elementwise import to_dtype
+        x = to_dtype(x, dtype)
+    if number_first:
+        return scalar_tensor(n, dtype, x._storage.device), x
+    if opmath and dtype is dt.float16:
+        dtype = dt.float32  # see promote_args
+    return x, scalar_tensor(n, dtype, x._storage.device)
+
+
 def promote_args(args, float_only=False, opmath=False):
     """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors.
 
@@ -75,6 +120,10 @@ def promote_args(args, float_only=False, opmath=False):
     once, as torch's CPU kernels use the scalar's original value: ``half(0.5) * 1e5`` is 49984,
     not ``0.5 * half(1e5) = inf``.
     """
+    if len(args) == 2:
+        pair = _tensor_and_number(args[0], args[1], float_only, opmath)
+        if pair is not None:
+            return pair
     first = args[0]
     if isinstance(first, Tensor):  # the common case, tensors of one dtype: nothing to cast (a loop: per op)
         dtype = first.dtype

@@ -124,8 +124,8 @@ def apply_binary(op, x, y):
         if plan and len(plan[0]) == 1:
             (out_dtype,), run = plan
             shape = x._shape
-            if y._shape != shape:  # broadcasting: the rule says the shape
-                shape = Size(op.infer(x, y)[0][0])
+            if y._shape != shape and y._shape:  # broadcasting (a 0-d y, a number, keeps x's shape)
+                shape = y._shape if not shape else Size(op.infer(x, y)[0][0])
             out = _fresh(run([x._layout, y._layout], shape)[0], shape, out_dtype)
             if (x._requires_grad or y._requires_grad) and _state.enabled and op.vjp is not None:
                 _record(op, (x, y), (out,), {}, None)

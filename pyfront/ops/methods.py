@@ -45,14 +45,17 @@ def _reflected(fn):
     return method
 
 
+_PLAIN = frozenset((float, int, bool))
+
+
 def _operator(fn):
     """``fn`` as a Python operator: an operand that is neither a Tensor nor a number gives
     NotImplemented, as in torch, so Python raises its own TypeError ("unsupported operand type(s)",
     "'<' not supported between instances of ...") and ``t == None`` is False, ``t != "a"`` True."""
 
     def method(self, other):
-        # Tensor first: the check against the Number ABC is slow, and a tensor is the common case
-        if not isinstance(other, Tensor) and not isinstance(other, Number):
+        # the plain numbers and Tensor first: the check against the Number ABC is slow
+        if type(other) not in _PLAIN and not isinstance(other, Tensor) and not isinstance(other, Number):
             return NotImplemented
         return fn(self, other)
 

@@ -15,7 +15,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
-from ..common import check_fits, promote_args
+from ..common import check_fits, promote_args, promote_pair
 from ..dispatch import apply, apply_binary
 from ..registry import OpDef, records, register
 from .. import samples
@@ -114,7 +114,7 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
         if type(input) is type(other) is Tensor and input.dtype is other.dtype and not float_only:
             x, y = input, other  # promote_args' first case, asked here: this runs per `a + b`
         else:
-            x, y = promote_args((input, other), float_only, opmath)
+            x, y = promote_pair(input, other, float_only, opmath)
         if bools:
             _refuse_bool(bools, x)
         if divides:
