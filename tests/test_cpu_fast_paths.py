@@ -380,21 +380,11 @@ def _number_outcome(lib, dtype, op, n):
     return str(r.dtype).split(".")[-1], [repr(v) for v in r.tolist()], signs
 
 
-# faults of the op rules, not of the number path (the same before it): a bool number in a subtraction,
-# floor division of bool tensors, a bool tensor's add with alpha; elementwise.py's sub, floor_divide, add
-KNOWN_RULE_FAULTS = {("x - n", True), ("n - x", True), ("x - n", False), ("n - x", False),
-                     ("x // n", "bool"), ("x.add(n, alpha)", "bool")}
-
-
 # NumPy scalars, which torch reads as Python numbers, as the right operand (not np.bool_: no Number,
 # so the operators decline it and NumPy computes; the reflected operators are NumPy's too; pow and
 # an alpha ask dt.result_type, which has no NumPy scalars yet)
 NUMPY_NUMBERS = [np.float64(2.5), np.float32(-0.0), np.float16(1e4), np.int64(300), np.int8(-1),
                  np.uint8(200), np.float64("nan")]
-
-
-def _known_fault(name, dtype, n):
-    return (name, dtype) in KNOWN_RULE_FAULTS or (type(n) is bool and (name, n) in KNOWN_RULE_FAULTS)
 
 
 @pytest.mark.parametrize("default", ["float32", "float64"])
@@ -409,25 +399,14 @@ def test_a_tensor_and_a_python_number_promote_and_compute_as_torch(dtype, defaul
     try:
         for name, op in NUMBER_OPS.items():
             for n in NUMBERS:
-                if not _known_fault(name, dtype, n):
-                    expected = _number_outcome(torch, dtype, op, n)
-                    assert _number_outcome(pyfront, dtype, op, n) == expected, (name, n)
+                expected = _number_outcome(torch, dtype, op, n)
+                assert _number_outcome(pyfront, dtype, op, n) == expected, (name, n)
             for n in NUMPY_NUMBERS if name in ("x + n", "x - n", "x * n", "x / n", "x // n") else ():
                 expected = _number_outcome(torch, dtype, op, n)
                 assert _number_outcome(pyfront, dtype, op, n) == expected, (name, n)
     finally:
         torch.set_default_dtype(torch.float32)
         pyfront.set_default_dtype(pyfront.float32)
-
-
-@pytest.mark.xfail(reason="op rule faults (KNOWN_RULE_FAULTS), left to the rules' owner", strict=False)
-@pytest.mark.parametrize("dtype", ["bool", "int64", "float32"])
-def test_the_known_rule_faults_with_numbers_follow_torch(dtype):
-    for name, op in NUMBER_OPS.items():
-        for n in NUMBERS:
-            if _known_fault(name, dtype, n):
-                expected = _number_outcome(torch, dtype, op, n)
-                assert _number_outcome(pyfront, dtype, op, n) == expected, (name, n)
 
 
 def test_a_number_operand_records_torchs_node_and_gradient():
@@ -458,3 +437,24 @@ def test_the_scalar_cache_stays_bounded_and_keeps_zeros_and_nan_apart():
     assert len({id(z) for z in zeros}) == 4
     nan = common.scalar_tensor(float("nan"), pyfront.float32, x.device)
     assert common.scalar_tensor(float("nan"), pyfront.float32, x.device) is nan
+
+
+def test_add_and_sub_with_bools_and_numbers_first_follow_torch():
+    """A bool operand of a subtraction, tensor or Python bool, either side, in the function and the
+    operators; a bool sum with alpha stays bool (torch casts alpha to the result's dtype)."""
+    calls = [
+        lambda m, t: m.sub(2, t(1.5)), lambda m, t: m.sub(True, t(1.5)), lambda m, t: m.sub(t(True), True),
+        lambda m, t: m.sub(t(3), t(True)), lambda m, t: True - t(3), lambda m, t: t(2.0) - False,
+        lambda m, t: m.rsub(t(3), True), lambda m, t: m.add(t(True), t(False), alpha=2),
+        lambda m, t: m.add(t(True), True, alpha=3), lambda m, t: m.add(t(2), True, alpha=3),
+        lambda m, t: m.sub(t(2.5), t(1.0), alpha=2), lambda m, t: m.add(t(2), 1, alpha=1.5),
+    ]
+    for call in calls:
+        rows = []
+        for m in (torch, pyfront):
+            try:
+                r = call(m, lambda v, m=m: m.tensor([v, v]))
+                rows.append((str(r.dtype).split(".")[-1], r.tolist()))
+            except Exception as e:
+                rows.append((type(e).__name__, str(e)))
+        assert rows[0] == rows[1], rows

@@ -851,13 +851,19 @@ def _check_alpha(alpha, dtype):
 
 def add(input, other, *, alpha=1):
     if alpha != 1:
-        _check_alpha(alpha, dt.result_type(input, other))
-        other = other * alpha
+        dtype = dt.result_type(input, other)
+        _check_alpha(alpha, dtype)
+        if dtype is dt.bool_:  # torch casts alpha to the result's dtype: a bool sum stays bool
+            alpha = bool(alpha)
+            other = other * alpha if isinstance(other, Tensor) else bool(other * alpha)
+        else:
+            other = other * alpha
     return _add(input, other)
 
 
-def sub(input, other, *, alpha=1):
-    bools = [isinstance(x, Tensor) and x.dtype is dt.bool_ for x in (input, other)]
+def _refuse_bool_subtraction(input, other):
+    """torch refuses a bool operand of ``-``, a tensor or a Python bool alike."""
+    bools = [type(x) is bool or (isinstance(x, Tensor) and x.dtype is dt.bool_) for x in (input, other)]
     if all(bools):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
@@ -868,6 +874,12 @@ def sub(input, other, *, alpha=1):
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
             "invert a mask, use the `~` or `logical_not()` operator instead."
         )
+
+
+def sub(input, other, *, alpha=1):
+    if (getattr(input, "dtype", None) is dt.bool_ or getattr(other, "dtype", None) is dt.bool_
+            or type(input) is bool or type(other) is bool):
+        _refuse_bool_subtraction(input, other)
     if alpha != 1:
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
@@ -876,6 +888,7 @@ def sub(input, other, *, alpha=1):
 
 @records(lambda input, other, **kw: "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
 def rsub(input, other, *, alpha=1):
+    _refuse_bool_subtraction(other, input)  # before a number becomes a tensor of input's dtype
     return sub(other if isinstance(other, Tensor) else promote_args((other, input))[0], input, alpha=alpha)
 
 
