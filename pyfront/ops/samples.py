@@ -91,6 +91,11 @@ def edge_samples(samples):
 
 
 # -- pyfront/ops/primitives/elementwise.py ---------------------------------------------------------------
+def rounding_mode(mode):
+    """div(..., rounding_mode=mode): the binary rows with the mode (the op table calls torch.div)."""
+    return lambda: [(args, {**kwargs, "rounding_mode": mode}) for args, kwargs in elementwise(2)]
+
+
 def shift():
     i64 = dict(dtype="int64")
     return [s(T((3, 4), low=-100, high=100, **i64), T((3, 4), low=-3, high=24, **i64)),

@@ -166,7 +166,11 @@ def _int_division(np_fn):
 
 
 def _zero(c, g):
-    return (g * 0,)
+    return (g.new_zeros(g.shape),)  # torch's zeros_like(grad): g * 0 would give -0 and, for an inf g, nan
+
+
+def _zeros(c, g):
+    return (g.new_zeros(g.shape),) * 2
 
 
 # -- unary math ---------------------------------------------------------------------------------
@@ -503,23 +507,28 @@ _div = binary(
     wgsl="a / b",
     opmath=True,
 )
-_floor_divide = binary(
-    "floor_divide",
-    _int_division(lambda np, x, y: np.floor_divide(x, y)),
-    _no_derivative("floor_divide"),
+_FLOOR_DIVISION = dict(
     bools="div_floor_cpu",
-    backward_name="NotImplemented",
     domain=(0.5, None),
     wgsl={"f": "T(floordiv_f32(f32(a), f32(b)))", "i": "floordiv_i32(a, b)", "u": "a / b"},
     opmath=True,
     divides=True,
 )
+_floor_divide = binary("floor_divide", _int_division(lambda np, x, y: np.floor_divide(x, y)),
+                       _no_derivative("floor_divide"), backward_name="NotImplemented", **_FLOOR_DIVISION)
+# div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient
+_div_floor = binary("div_floor", _int_division(lambda np, x, y: np.floor_divide(x, y)), _zeros,
+                    torch_name="div", backward_name="DivBackward2", samples=samples.rounding_mode("floor"),
+                    **_FLOOR_DIVISION)
 _div_trunc = binary(
     "div_trunc",
     _int_division(lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else np.trunc(x / y).astype(x.dtype)
                   ),
-    lambda c, g: (g * 0, g * 0),
+    _zeros,
     torch_name="div",
+    backward_name="DivBackward2",
+    samples=samples.rounding_mode("trunc"),
+    bools="div_trunc_cpu",
     domain=(0.5, None),
     wgsl={"f": "trunc(a / b)", "*": "a / b"},
     opmath=True,
@@ -896,7 +905,7 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _div(input, other)
     if rounding_mode == "floor":
-        return _floor_divide(input, other)
+        return _div_floor(input, other)
     if rounding_mode == "trunc":
         return _div_trunc(input, other)
     raise RuntimeError(
