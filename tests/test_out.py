@@ -27,8 +27,9 @@ def _torch_takes_out():
     stub = pathlib.Path(torch._C.__file__).parent / "_C" / "_VariableFunctions.pyi"
     with_out = set()
     for node in ast.parse(stub.read_text()).body:
-        if isinstance(node, ast.FunctionDef) and "out" in [a.arg for a in node.args.args + node.args.kwonlyargs]:
-            with_out.add(node.name)
+        if isinstance(node, ast.FunctionDef):
+            if "out" in [a.arg for a in node.args.args + node.args.kwonlyargs]:
+                with_out.add(node.name)
     names = set()
     for name in dir(pyfront):
         fn = getattr(torch, name, None)
@@ -67,11 +68,11 @@ def _variants(t_result):
     """(label, builder) of the ``out`` tensors to try for one result: ``builder(lib, shape, dtype)``."""
     shape = tuple(t_result.shape)
     wrong = (7,) if shape != (7,) else (2, 2)
-    other = torch.int64 if t_result.dtype.is_floating_point else torch.float32
+    other = "int64" if t_result.dtype.is_floating_point else "float32"
     variants = [("right", lambda lib, d: lib.zeros(shape, dtype=d)),
                 ("resized", lambda lib, d: lib.zeros(wrong, dtype=d)),
                 ("empty", lambda lib, d: lib.zeros(0, dtype=d)),
-                ("other-dtype", lambda lib, d, o=str(other).split(".")[1]: lib.zeros(shape, dtype=getattr(lib, o)))]
+                ("other-dtype", lambda lib, d: lib.zeros(shape, dtype=getattr(lib, other)))]
     if len(shape) >= 2:
         variants.append(("view", lambda lib, d: lib.zeros(shape[::-1], dtype=d).permute(
             *reversed(range(len(shape))))))
@@ -91,7 +92,8 @@ def test_out_is_written_as_torch_writes_it(torch_name, sample, domain, device):
     kw_built = {k: build(v, domain, rng, device) for k, v in kwargs.items()}
     detach = lambda x: x.detach() if hasattr(x, "detach") else x  # noqa: E731
     p_args, t_args = [detach(b[0]) for b in built], [detach(b[1]) for b in built]
-    p_kw, t_kw = {k: detach(v[0]) for k, v in kw_built.items()}, {k: detach(v[1]) for k, v in kw_built.items()}
+    p_kw = {k: detach(v[0]) for k, v in kw_built.items()}
+    t_kw = {k: detach(v[1]) for k, v in kw_built.items()}
     pfn, tfn = getattr(pyfront, torch_name), getattr(torch, torch_name)
     try:
         t_plain = tfn(*t_args, **t_kw)
@@ -133,15 +135,16 @@ def test_out_is_written_as_torch_writes_it(torch_name, sample, domain, device):
 
 @pytest.mark.parametrize("device", DEVICES)
 def test_factories_take_dtype_and_device_from_out(device):
-    calls = [("zeros", (2, 3)), ("ones", (4,)), ("arange", (5,)), ("arange", (1, 7, 2)), ("full", ((2, 2), 3)),
-             ("eye", (3,)), ("linspace", (0, 1, 5)), ("logspace", (0, 2, 3)), ("empty", (0,))]
+    calls = [("zeros", (2, 3)), ("ones", (4,)), ("arange", (5,)), ("arange", (1, 7, 2)),
+             ("full", ((2, 2), 3)), ("eye", (3,)), ("linspace", (0, 1, 5)), ("logspace", (0, 2, 3)),
+             ("empty", (0,))]
     for name, args in calls:
         for dtype in ("float32", "int64"):
             t_out, p_out = torch.zeros(1, dtype=getattr(torch, dtype)), pyfront.zeros(
                 1, dtype=getattr(pyfront, dtype), device=device)
             with warnings.catch_warnings(record=True) as t_warned:
                 warnings.simplefilter("always")
-                t_r = getattr(torch, name)(*args, out=t_out)
+                getattr(torch, name)(*args, out=t_out)
             with warns_as(t_warned):
                 p_r = getattr(pyfront, name)(*args, out=p_out)
             assert p_r is p_out and p_r.device.type == device
@@ -227,4 +230,5 @@ def test_a_call_without_out_costs_what_it_did():
         timeit.timeit(lambda: plain(a, b), number=200)
     wrapped = min(timeit.repeat(lambda: pyfront.add(a, b), number=2000, repeat=5))
     direct = min(timeit.repeat(lambda: plain(a, b), number=2000, repeat=5))
-    assert wrapped < direct * 1.3 + 0.0004, (wrapped, direct)
+    # one frame is ~0.05 us of the ~3 us call; the bound leaves room for a loaded machine
+    assert wrapped < direct * 1.5 + 2000 * 0.5e-6, (wrapped, direct)

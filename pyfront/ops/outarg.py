@@ -44,7 +44,8 @@ stack std sub subtract sum svd take take_along_dim tan tanh tensordot topk tril 
 var vdot vstack where zeros
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
-_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm zeros".split())
+_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm zeros"
+                       .split())
 # reductions that accumulate in ``out``'s dtype, as if it were their ``dtype=``
 _DTYPE_FROM_OUT = frozenset("sum nansum prod cumsum cumprod".split())
 # Where PyTorch's kernel checks out's dtype itself, its own words: name -> (when, error, message), ``when``
@@ -55,44 +56,49 @@ _EXPECTED = "Expected out tensor to have dtype {rc}, but got {oc} instead"
 _FOUND = "Found dtype {O} but expected {R}"
 _SAME_SCALAR = "{name}(): self and result must have the same scalar type"
 _DOT = "result dtype {O} does not match input dtype {R}"
-_TENSORDOT = "tensordot: Expected the output tensor to have dtype {R}, but got an output tensor with dtype {O}"
+_TENSORDOT = ("tensordot: Expected the output tensor to have dtype {R}, but got an output tensor with "
+              "dtype {O}")
 _SORTED = ("torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or Long(int64) "
            "depending on whether out_int32 flag is True, but we got output tensor's dtype {O} and out_int32 "
            "flag is False")
 _MV = "addmv input tensors must have the same dtype, but got {O}, {R}, and {R}"
 _NANSUM = ("nonfloat", NotImplementedError, "\"nansum_cpu\" not implemented for '{O}'")
 _DTYPE_ERRORS = {
-    **dict.fromkeys("addmm addmv baddbmm bmm mm mv gather index_add index_copy log_softmax softmax msort norm "
-                    "argmax argmin scatter scatter_add scatter_reduce sort topk tril triu take_along_dim max min "
-                    "median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
+    **dict.fromkeys("addmm addmv baddbmm bmm mm mv gather index_add index_copy log_softmax softmax msort "
+                    "norm argmax argmin scatter scatter_add scatter_reduce sort topk tril triu "
+                    "take_along_dim max min median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
     **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign lerp".split(),
                     ("differs", RuntimeError, _FOUND)),
-    **dict.fromkeys(("amax", "amin"), ("differs", RuntimeError, "Expected the dtype for input and out to match, "
-                                       "but got {R} for input's dtype and {O} for out's dtype.")),
+    **dict.fromkeys(("amax", "amin"), ("differs", RuntimeError, "Expected the dtype for input and out to "
+                                       "match, but got {R} for input's dtype and {O} for out's dtype.")),
     **dict.fromkeys(("all", "any"), ("nonbool", RuntimeError, "{name} only supports bool tensor for result, "
                                      "got: {O}")),
     **dict.fromkeys(("index_select", "masked_select"), ("differs", RuntimeError, _SAME_SCALAR)),
     **dict.fromkeys(("dot", "vdot"), ("differs", RuntimeError, _DOT)),
     **dict.fromkeys(("inner", "tensordot"), ("differs", RuntimeError, _TENSORDOT)),
     **dict.fromkeys(("searchsorted", "bucketize"), ("differs", RuntimeError, _SORTED)),
-    **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError, "expected scalar_type {R} but found {O}")),
+    **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
+                                           "expected scalar_type {R} but found {O}")),
     "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
-    "take": ("differs", RuntimeError, "take(): self and out expected to have the same dtype, but got self.dtype "
-             "= {R} and out.dtype = {O}"),
+    "take": ("differs", RuntimeError, "take(): self and out expected to have the same dtype, but got "
+             "self.dtype = {R} and out.dtype = {O}"),
     "nan_to_num": ("differs", RuntimeError, "nan_to_num: dtype of out: {O} should be same as input: {R}"),
     "histc": ("differs", RuntimeError, "torch.histogram: input tensor and hist tensor should have the same "
               "dtype, but got input {rc} and hist {oc}"),
-    "nonzero": ("differs", RuntimeError, "nonzero: Expected out tensor to have scalar type Long but got scalar "
-                "type{O}"),
+    "nonzero": ("differs", RuntimeError, "nonzero: Expected out tensor to have scalar type Long but got "
+                "scalar type{O}"),
     "signbit": ("nonbool", RuntimeError, "signbit does not support non-boolean outputs."),
-    "heaviside": ("differs", RuntimeError, "heaviside is not yet implemented for tensors with different dtypes."),
-    "logsumexp": ("nonfloat", RuntimeError, "logsumexp(): Expected floating point type for result tensor, but "
-                  "got: {O}"),
+    "heaviside": ("differs", RuntimeError,
+                  "heaviside is not yet implemented for tensors with different dtypes."),
+    "logsumexp": ("nonfloat", RuntimeError, "logsumexp(): Expected floating point type for result tensor, "
+                  "but got: {O}"),
     "nansum": _NANSUM, "nanmean": _NANSUM,
     "mv": ("differs", RuntimeError, _MV),
     "addbmm": ("differs", RuntimeError, "self and mat2 must have the same dtype, but got {O} and {R}"),
-    "mean": ("uncastable", RuntimeError, "mean.dtype_out(): input types can't be cast to the desired output type {O}"),
+    "mean": ("uncastable", RuntimeError,
+             "mean.dtype_out(): input types can't be cast to the desired output type {O}"),
 }
+_CASTS = (None, None, None)  # TensorIterator's rule: any dtype the result casts to
 # a full reduction (one Tensor, no dim) writes its own message for an out its result cannot be cast to
 _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to be "
              "true, but got false.  (Could this error message be improved?  If so, please report an "
@@ -131,20 +137,22 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
     if o.device != r.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
-    when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, (None,) * 3)
+    when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, _CASTS)
     if name == "matmul" and r.dim() < 2 and args[-1].dim() == 1:
         text = _DOT if r.dim() == 0 else _MV  # the 1-D products are dot's and mv's
     if name == "lerp" and not isinstance(args[-1], Tensor):
         when = None  # a Number weight: TensorIterator's cast rule
     if name == "diag" and r.dtype is not o.dtype:  # diag checks castability first, in its own words
+        castable = can_cast(r.dtype, o.dtype)
         when, error, text = "differs", RuntimeError, (
-            _EXPECTED if can_cast(r.dtype, o.dtype) else "diag: result type {R} can't be cast to the desired out= type {O}")
+            _EXPECTED if castable else "diag: result type {R} can't be cast to the desired out= type {O}")
     if name in ("max", "min", "mean") and len(args) == 1:  # the full reduction
         when, text = "uncastable", _CAN_CAST if name != "mean" else text
     elif name == "mean":
         when = None
     fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
-             "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype), None: False}[when]
+             "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
+             None: False}[when]
     if fails:
         raise error(text.format(name=name, R=_scalar(r.dtype), O=_scalar(o.dtype), rc=_CPP[r.dtype.name],
                                 oc=_CPP[o.dtype.name]))
@@ -160,9 +168,10 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
     if name == "arange":
         if o.numel() == r.numel():
             return None
-        return (f"The number of elements in the out tensor of shape {list(o.shape)} is {o.numel()} which does "
-                f"not match the computed number of elements {r.numel()}. Note that this may occur as a result "
-                f"of rounding error. The out tensor will be resized to a tensor of shape ({r.numel()},).")
+        return (f"The number of elements in the out tensor of shape {list(o.shape)} is {o.numel()} which "
+                f"does not match the computed number of elements {r.numel()}. Note that this may occur as a "
+                f"result of rounding error. The out tensor will be resized to a tensor of shape "
+                f"({r.numel()},).")
     have, want = list(o.shape), list(r.shape)
     if name == "mode":  # its kernel resizes the outs with the reduced dim kept
         dim = -1 if dim is None else dim
@@ -192,7 +201,7 @@ def call_with_out(fn, name: str, args, kwargs, out):
         if name == "median":
             raise TypeError('median() missing 1 required positional arguments: "dim"')
         raise invalid_combination(name, args, {**kwargs, "out": out})
-    if is_grad_enabled() and (_requires_grad(outs) or _requires_grad(args) or _requires_grad(kwargs.values())):
+    if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     if name in _FACTORIES or name in _DTYPE_FROM_OUT:
@@ -228,8 +237,8 @@ def _with_out(fn, name: str):
     sig = inspect.signature(fn)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
     rest = [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
-    op.__signature__ = sig.replace(parameters=[*params, inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY,
-                                                                          default=None), *rest])
+    out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    op.__signature__ = sig.replace(parameters=[*params, out, *rest])
     return op
 
 
