@@ -67,8 +67,15 @@ _DTYPE_ERRORS = {
     **dict.fromkeys("addmm addmv baddbmm bmm mm mv gather index_add index_copy log_softmax softmax msort "
                     "norm argmax argmin scatter scatter_add scatter_reduce sort topk tril triu "
                     "take_along_dim max min median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
-    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign lerp".split(),
-                    ("differs", RuntimeError, _FOUND)),
+    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign lerp clamp clip clamp_min "
+                    "clamp_max".split(), ("differs", RuntimeError, _FOUND)),
+    **dict.fromkeys("cross inverse slogdet qr".split(), ("differs", RuntimeError, _EXPECTED)),
+    **dict.fromkeys("cat concat concatenate stack hstack vstack dstack column_stack".split(),
+                    ("uncastable", TypeError, "torch.cat(): input types can't be cast to the desired output "
+                     "type {O}")),
+    **dict.fromkeys("cholesky cholesky_inverse cholesky_solve".split(),
+                    ("uncastable", RuntimeError, "{name}: Expected result to be safely castable from {R} "
+                     "dtype, but got result with dtype {O}")),
     **dict.fromkeys(("amax", "amin"), ("differs", RuntimeError, "Expected the dtype for input and out to "
                                        "match, but got {R} for input's dtype and {O} for out's dtype.")),
     **dict.fromkeys(("all", "any"), ("nonbool", RuntimeError, "{name} only supports bool tensor for result, "
@@ -140,8 +147,9 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
     when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, _CASTS)
     if name == "matmul" and r.dim() < 2 and args[-1].dim() == 1:
         text = _DOT if r.dim() == 0 else _MV  # the 1-D products are dot's and mv's
-    if name == "lerp" and not isinstance(args[-1], Tensor):
-        when = None  # a Number weight: TensorIterator's cast rule
+    if name == "lerp" and not isinstance(args[-1], Tensor) or name.startswith(("clamp", "clip")) and any(
+            isinstance(a, Tensor) for a in args[1:]):
+        when = None  # lerp's Number weight, clamp's Tensor bounds: TensorIterator's cast rule
     if name == "diag" and r.dtype is not o.dtype:  # diag checks castability first, in its own words
         castable = can_cast(r.dtype, o.dtype)
         when, error, text = "differs", RuntimeError, (
