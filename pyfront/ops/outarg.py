@@ -230,6 +230,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
     with no_grad():
         for r, o in zip(results, outs):
             _write(name, r, o, args[1] if len(args) > 1 else kwargs.get("dim"))
+    if kwargs.get("requires_grad") and name in _FACTORIES:
+        outs[0].requires_grad_(True)  # torch.zeros(2, out=t, requires_grad=True): t is the leaf made
     if isinstance(out, Tensor):
         return out
     return _out_type(type(result))(*outs) if hasattr(type(result), "_fields") else tuple(outs)
