@@ -79,4 +79,9 @@ from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402
 sparse.install()
 mm = spmm = sparse.accepting_sparse(mm)  # noqa: F405
 
+# ``out=`` on the functions whose torch signature has it, outside every other wrapper (ops/outarg.py)
+from .ops import outarg as _outarg  # noqa: E402
+
+_outarg.install(globals())
+
 __version__ = "0.1.0"

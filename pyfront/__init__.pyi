@@ -76,66 +76,66 @@ strided: layout
 uint8: dtype
 __version__: str = '0.1.0'
 
-def abs(input):
+def abs(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def absolute(input):
+def absolute(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def acos(input):
+def acos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def add(input, other, *, alpha=1):
+def add(input, other, *, alpha=1, out=None):
     """As ``torch.add``. (pyfront.ops.primitives.elementwise.add)"""
 
-def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``.
     (pyfront.ops.composite.linalg.addbmm)"""
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``. (pyfront.ops.composite.math.addcdiv)"""
 
-def addcmul(input, tensor1, tensor2, *, value=1):
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``. (pyfront.ops.composite.math.addcmul)"""
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``. (pyfront.ops.composite.linalg.addmm)"""
 
-def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, out=None):
     """Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input).
     (pyfront.ops.primitives.reductions.all)"""
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> builtins.bool:
     """As ``torch.allclose``. (pyfront.ops.composite.math.allclose)"""
 
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, out=None):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly.
     (pyfront.ops.primitives.reductions.amax)"""
 
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, out=None):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly.
     (pyfront.ops.primitives.reductions.amin)"""
 
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, out=None):
     """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input).
     (pyfront.ops.primitives.reductions.any)"""
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.arange``. (pyfront.ops.creation.arange)"""
 
-def arccos(input):
+def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def arcsin(input):
+def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def arctan(input):
+def arctan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def arctan2(input, other):
+def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
@@ -143,15 +143,15 @@ def are_deterministic_algorithms_enabled() -> builtins.bool:
     """As ``torch.are_deterministic_algorithms_enabled``.
     (pyfront.flags.are_deterministic_algorithms_enabled)"""
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, out=None):
     """Index of the (first) maximum over ``dim``, or of the flattened input when None.
     (pyfront.ops.primitives.reductions.argmax)"""
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, out=None):
     """Index of the (first) minimum over ``dim``, or of the flattened input when None.
     (pyfront.ops.primitives.reductions.argmin)"""
 
-def argsort(input, dim=-1, descending=False, *, stable=False):
+def argsort(input, dim=-1, descending=False, *, stable=False, out=None):
     """Indices that sort ``input`` along ``dim``; the sort is always stable, so ``stable`` is moot.
     (pyfront.ops.primitives.reductions.argsort)"""
 
@@ -169,13 +169,13 @@ def as_tensor(data, dtype=None, device=None):
     """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it.
     (pyfront.ops.creation.as_tensor)"""
 
-def asin(input):
+def asin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def atan(input):
+def atan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def atan2(input, other):
+def atan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
@@ -191,11 +191,11 @@ def atleast_3d(*tensors):
     """``tensors`` as views with at least 3 dims, as ``torch.atleast_3d``.
     (pyfront.ops.composite.shaping.atleast_3d)"""
 
-def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``.
     (pyfront.ops.composite.linalg.baddbmm)"""
 
-def bernoulli(input, p=None, *, generator=None):
+def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype.
     (pyfront.ops.creation.bernoulli)"""
 
@@ -204,32 +204,32 @@ def bincount(input, weights=None, minlength=0):
     their ``weights``; at least ``minlength`` bins. As ``torch.bincount``.
     (pyfront.ops.composite.sets.bincount)"""
 
-def bitwise_and(input, other):
+def bitwise_and(input, other, *, out=None):
     """As ``torch.bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
 
-def bitwise_left_shift(input, other):
+def bitwise_left_shift(input, other, *, out=None):
     """As ``torch.bitwise_left_shift``. (pyfront.ops.primitives.elementwise.bitwise_left_shift)"""
 
-def bitwise_not(input):
+def bitwise_not(input, *, out=None):
     """As ``torch.bitwise_not``. (pyfront.ops.primitives.elementwise.bitwise_not)"""
 
-def bitwise_or(input, other):
+def bitwise_or(input, other, *, out=None):
     """As ``torch.bitwise_or``. (pyfront.ops.primitives.elementwise.bitwise_or)"""
 
-def bitwise_right_shift(input, other):
+def bitwise_right_shift(input, other, *, out=None):
     """As ``torch.bitwise_right_shift``. (pyfront.ops.primitives.elementwise.bitwise_right_shift)"""
 
-def bitwise_xor(input, other):
+def bitwise_xor(input, other, *, out=None):
     """As ``torch.bitwise_xor``. (pyfront.ops.primitives.elementwise.bitwise_xor)"""
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     """Batched matrix product of two 3-D tensors with the same batch size, as ``torch.bmm``.
     (pyfront.ops.primitives.linalg.bmm)"""
 
 def broadcast_to(input, size):
     """As ``torch.broadcast_to``. (pyfront.ops.views.broadcast_to)"""
 
-def bucketize(input, boundaries, *, out_int32=False, right=False):
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each of ``input`` among the sorted ``boundaries``: i with boundaries[i-1] < x <=
     boundaries[i] (``right``: boundaries[i-1] <= x < boundaries[i]). As ``torch.bucketize``.
     (pyfront.ops.composite.sets.bucketize)"""
@@ -238,7 +238,7 @@ def can_cast(from_, to) -> builtins.bool:
     """Whether PyTorch's casting rules allow an in-place op to write ``from_`` into ``to``.
     (pyfront.ops.queries.can_cast)"""
 
-def cat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None) -> Tensor:
+def cat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
@@ -246,86 +246,86 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M): a (…, P,
     R) tensor; batch dims broadcast. As ``torch.cdist``. (pyfront.ops.composite.functions.cdist)"""
 
-def ceil(input):
+def ceil(input, *, out=None):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def cholesky(input, upper=False):
+def cholesky(input, upper=False, *, out=None):
     """The deprecated ``torch.cholesky`` (warns once, as PyTorch does). (pyfront.linalg.legacy.cholesky)"""
 
-def cholesky_inverse(input, upper=False):
+def cholesky_inverse(input, upper=False, *, out=None):
     """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
     ``torch.cholesky_inverse``. (pyfront.linalg.products.cholesky_inverse)"""
 
-def cholesky_solve(input, input2, upper=False):
+def cholesky_solve(input, input2, upper=False, *, out=None):
     """``A^{-1} B`` for ``A = L L^T`` (``U^T U`` when ``upper``) given its factor, as
     ``torch.cholesky_solve``. (pyfront.linalg.products.cholesky_solve)"""
 
 def chunk(input, chunks, dim=0):
     """As ``torch.chunk``. (pyfront.ops.views.chunk)"""
 
-def clamp(input, min=None, max=None):
+def clamp(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
     (pyfront.ops.primitives.elementwise.clamp)"""
 
-def clamp_max(input, max):
+def clamp_max(input, max, *, out=None):
     """As ``torch.clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
 
-def clamp_min(input, min):
+def clamp_min(input, min, *, out=None):
     """As ``torch.clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
 
-def clip(input, min=None, max=None):
+def clip(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
     (pyfront.ops.primitives.elementwise.clamp)"""
 
 def clone(input, *, memory_format=None):
     """As ``torch.clone``. (pyfront.ops.primitives.elementwise.clone)"""
 
-def column_stack(tensors) -> Tensor:
+def column_stack(tensors, *, out=None) -> Tensor:
     """Join as columns: 0-d and 1-D tensors become one column each, as ``torch.column_stack``.
     (pyfront.ops.composite.shaping.column_stack)"""
 
-def concat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None) -> Tensor:
+def concat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
-def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None) -> Tensor:
+def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
-def cos(input):
+def cos(input, *, out=None):
     """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def cosh(input):
+def cosh(input, *, out=None):
     """Elementwise ``cosh``, as ``torch.cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def count_nonzero(input, dim=None):
     """How many elements over ``dim`` (all dims when None) are nonzero, as int64.
     (pyfront.ops.composite.reductions.count_nonzero)"""
 
-def cross(input, other, dim=None):
+def cross(input, other, dim=None, *, out=None):
     """``torch.cross``: ``linalg.cross``, with ``dim`` defaulting (deprecated) to the first dim of size 3.
     (pyfront.linalg.legacy.cross)"""
 
-def cummax(input, dim):
+def cummax(input, dim, *, out=None):
     """(values, indices) of the running maximum along ``dim``, as ``torch.cummax``.
     (pyfront.ops.composite.functions.cummax)"""
 
-def cummin(input, dim):
+def cummin(input, dim, *, out=None):
     """(values, indices) of the running minimum along ``dim``, as ``torch.cummin``.
     (pyfront.ops.composite.functions.cummin)"""
 
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim, *, dtype=None, out=None):
     """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumprod)"""
 
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim, *, dtype=None, out=None):
     """Running sum along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumsum)"""
 
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
 
-def diag(input, diagonal=0):
+def diag(input, diagonal=0, *, out=None):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it.
     (pyfront.ops.composite.functions.diag)"""
 
@@ -341,17 +341,17 @@ def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
     (pyfront.ops.composite.functions.dist)"""
 
-def div(input, other, *, rounding_mode=None):
+def div(input, other, *, rounding_mode=None, out=None):
     """As ``torch.div``. (pyfront.ops.primitives.elementwise.div)"""
 
-def divide(input, other, *, rounding_mode=None):
+def divide(input, other, *, rounding_mode=None, out=None):
     """As ``torch.divide``. (pyfront.ops.primitives.elementwise.div)"""
 
-def dot(input: Tensor, tensor: Tensor) -> Tensor:
+def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``.
     (pyfront.ops.composite.linalg.dot)"""
 
-def dstack(tensors) -> Tensor:
+def dstack(tensors, *, out=None) -> Tensor:
     """Join along dim 2 after making every tensor 3-D, as ``torch.dstack``.
     (pyfront.ops.composite.shaping.dstack)"""
 
@@ -359,13 +359,13 @@ def einsum(*args) -> Tensor:
     """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form).
     (pyfront.ops.composite.linalg.einsum)"""
 
-def empty(*size, dtype=None, device=None, requires_grad=False, **kw):
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.empty``. (pyfront.ops.creation.empty)"""
 
 def empty_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.empty_like``. (made by pyfront.ops.creation._like)"""
 
-def eq(input, other):
+def eq(input, other, *, out=None):
     """Elementwise ``eq`` with broadcasting and type promotion, as ``torch.eq``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
@@ -373,22 +373,22 @@ def equal(input, other) -> builtins.bool:
     """True when both have the same shape and elements, as ``torch.equal``.
     (pyfront.ops.composite.math.equal)"""
 
-def erf(input):
+def erf(input, *, out=None):
     """Elementwise ``erf``, as ``torch.erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def exp(input):
+def exp(input, *, out=None):
     """Elementwise ``exp``, as ``torch.exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def exp2(input):
+def exp2(input, *, out=None):
     """Elementwise ``exp2``, as ``torch.exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def expand(input, *size):
     """As ``torch.expand``. (pyfront.ops.views.expand)"""
 
-def expm1(input):
+def expm1(input, *, out=None):
     """Elementwise ``expm1``, as ``torch.expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.eye``. (pyfront.ops.creation.eye)"""
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -404,46 +404,46 @@ def fliplr(input: Tensor) -> Tensor:
 def flipud(input: Tensor) -> Tensor:
     """Flip dim 0 (up/down), as ``torch.flipud``. (pyfront.ops.composite.shaping.flipud)"""
 
-def floor(input):
+def floor(input, *, out=None):
     """Elementwise ``floor``, as ``torch.floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def floor_divide(input, other):
+def floor_divide(input, other, *, out=None):
     """As ``torch.floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
 
-def fmax(input, other):
+def fmax(input, other, *, out=None):
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``.
     (pyfront.ops.composite.functions.fmax)"""
 
-def fmin(input, other):
+def fmin(input, other, *, out=None):
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``.
     (pyfront.ops.composite.functions.fmin)"""
 
-def fmod(input, other):
+def fmod(input, other, *, out=None):
     """Elementwise ``fmod`` with broadcasting and type promotion, as ``torch.fmod``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def frac(input):
+def frac(input, *, out=None):
     """Elementwise ``frac``, as ``torch.frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **_):
     """As ``torch.full``. (pyfront.ops.creation.full)"""
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
     """As ``torch.full_like``. (pyfront.ops.creation.full_like)"""
 
-def gather(input, dim, index, *, sparse_grad=False):
+def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
     (pyfront.ops.primitives.indexing.gather)"""
 
-def ge(input, other):
+def ge(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def ger(input: Tensor, vec2: Tensor) -> Tensor:
+def ger(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
     """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
 
 def get_autocast_dtype(device_type: str):
@@ -468,36 +468,36 @@ def get_printoptions() -> dict:
 def get_rng_state():
     """As ``torch.get_rng_state``. (pyfront.random.get_rng_state)"""
 
-def greater(input, other):
+def greater(input, other, *, out=None):
     """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def greater_equal(input, other):
+def greater_equal(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def gt(input, other):
+def gt(input, other, *, out=None):
     """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def heaviside(input, values):
+def heaviside(input, values, *, out=None):
     """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0.
     (pyfront.ops.composite.functions.heaviside)"""
 
-def histc(input, bins=100, min=0, max=0):
+def histc(input, bins=100, min=0, max=0, *, out=None):
     """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when they
     are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``.
     (pyfront.ops.composite.sets.histc)"""
 
-def hstack(tensors) -> Tensor:
+def hstack(tensors, *, out=None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``.
     (pyfront.ops.composite.shaping.hstack)"""
 
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``.
     (pyfront.ops.composite.indexing.index_add)"""
 
-def index_copy(input, dim, index, source):
+def index_copy(input, dim, index, source, *, out=None):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s.
     (pyfront.ops.composite.indexing.index_copy)"""
 
@@ -509,18 +509,18 @@ def index_put(input, indices, values, accumulate=False):
     """``input`` with ``values`` put (or, with ``accumulate``, added) at ``input[indices]``.
     (pyfront.ops.composite.indexing.index_put)"""
 
-def index_select(input, dim, index):
+def index_select(input, dim, index, *, out=None):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``.
     (pyfront.ops.composite.indexing.index_select)"""
 
 def initial_seed() -> builtins.int:
     """As ``torch.initial_seed``. (pyfront.random.initial_seed)"""
 
-def inner(input: Tensor, other: Tensor) -> Tensor:
+def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Sum of products over the last dims (0-d operands multiply), as ``torch.inner``.
     (pyfront.ops.composite.linalg.inner)"""
 
-def inverse(input):
+def inverse(input, *, out=None):
     """The inverse of square matrices, as ``torch.inverse``. (pyfront.linalg.legacy.inverse)"""
 
 def is_anomaly_check_nan_enabled() -> builtins.bool:
@@ -566,41 +566,41 @@ def isinf(input):
 def isnan(input):
     """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def le(input, other):
+def le(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def lerp(input, end, weight):
+def lerp(input, end, weight, *, out=None):
     """``input + weight * (end - input)``, as ``torch.lerp``. (pyfront.ops.composite.math.lerp)"""
 
-def less(input, other):
+def less(input, other, *, out=None):
     """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def less_equal(input, other):
+def less_equal(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.linspace``. (pyfront.ops.creation.linspace)"""
 
 def load(f, map_location=None, weights_only: builtins.bool | None = None):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
     (pyfront.serialization.load)"""
 
-def log(input):
+def log(input, *, out=None):
     """Elementwise ``log``, as ``torch.log``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def log10(input):
+def log10(input, *, out=None):
     """Elementwise ``log10``, as ``torch.log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def log1p(input):
+def log1p(input, *, out=None):
     """Elementwise ``log1p``, as ``torch.log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def log2(input):
+def log2(input, *, out=None):
     """Elementwise ``log2``, as ``torch.log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
 
@@ -608,30 +608,30 @@ def logdet(input):
     """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``.
     (pyfront.linalg.legacy.logdet)"""
 
-def logical_and(input, other):
+def logical_and(input, other, *, out=None):
     """Elementwise ``logical_and`` with broadcasting and type promotion, as ``torch.logical_and``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def logical_not(input):
+def logical_not(input, *, out=None):
     """Elementwise ``logical_not``, as ``torch.logical_not``. (made by
     pyfront.ops.primitives.elementwise.unary)"""
 
-def logical_or(input, other):
+def logical_or(input, other, *, out=None):
     """Elementwise ``logical_or`` with broadcasting and type promotion, as ``torch.logical_or``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def logical_xor(input, other):
+def logical_xor(input, other, *, out=None):
     """Elementwise ``logical_xor`` with broadcasting and type promotion, as ``torch.logical_xor``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.logspace``. (pyfront.ops.creation.logspace)"""
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False, *, out=None):
     """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows.
     (pyfront.ops.composite.reductions.logsumexp)"""
 
-def lt(input, other):
+def lt(input, other, *, out=None):
     """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
@@ -646,27 +646,27 @@ def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds.
     (pyfront.ops.composite.indexing.masked_scatter)"""
 
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=None):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor.
     (pyfront.ops.composite.indexing.masked_select)"""
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:
+def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``.
     (pyfront.ops.composite.linalg.matmul)"""
 
-def max(input, dim=None, keepdim=False, *, other=None):
+def max(input, dim=None, keepdim=False, *, other=None, out=None):
     """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input, other)``.
     (pyfront.ops.composite.reductions.max)"""
 
-def maximum(input, other):
+def maximum(input, other, *, out=None):
     """Elementwise ``maximum`` with broadcasting and type promotion, as ``torch.maximum``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``.
     (pyfront.ops.composite.reductions.mean)"""
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, out=None):
     """The lower median: of everything (0-d, ties share the gradient), or (values, indices) along ``dim``.
     (pyfront.ops.composite.reductions.median)"""
 
@@ -674,18 +674,18 @@ def meshgrid(*tensors, indexing: str | None = None):
     """Coordinate grids: output k holds ``tensors[k]`` along dim k, expanded over the others (views).
     (pyfront.ops.composite.functions.meshgrid)"""
 
-def min(input, dim=None, keepdim=False, *, other=None):
+def min(input, dim=None, keepdim=False, *, other=None, out=None):
     """The minimum: of everything (0-d), or (values, indices) along ``dim``, or ``minimum(input, other)``.
     (pyfront.ops.composite.reductions.min)"""
 
-def minimum(input, other):
+def minimum(input, other, *, out=None):
     """Elementwise ``minimum`` with broadcasting and type promotion, as ``torch.minimum``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def mm(mat1, mat2):
+def mm(mat1, mat2, *, out=None):
     """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
 
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, out=None):
     """(values, indices): the most frequent value along ``dim`` and where it occurs.
     (pyfront.ops.composite.reductions.mode)"""
 
@@ -695,77 +695,87 @@ def moveaxis(input, source, destination):
 def movedim(input, source, destination):
     """As ``torch.movedim``. (pyfront.ops.views.movedim)"""
 
-def msort(input):
+def msort(input, *, out=None):
     """``input`` sorted along its first dim (values only), as ``torch.msort``.
     (pyfront.ops.composite.functions.msort)"""
 
-def mul(input, other):
+def mul(input, other, *, out=None):
     """Elementwise ``mul`` with broadcasting and type promotion, as ``torch.mul``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def multinomial(input, num_samples, replacement=False, *, generator=None):
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Draw category indices with probabilities proportional to the rows of ``input``.
     (pyfront.ops.creation.multinomial)"""
 
-def multiply(input, other):
+def multiply(input, other, *, out=None):
     """Elementwise ``mul`` with broadcasting and type promotion, as ``torch.mul``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def mv(input: Tensor, vec: Tensor) -> Tensor:
+def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
     """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
 
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``.
     (pyfront.ops.composite.functions.nan_to_num)"""
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
     (pyfront.ops.composite.functions.nanmean)"""
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``.
     (pyfront.ops.composite.functions.nansum)"""
 
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
 
-def ne(input, other):
+def ne(input, other, *, out=None):
     """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def neg(input):
-    """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
+def neg(input, *, out=None):
+    """As ``torch.neg``. (pyfront.ops.primitives.elementwise.neg)"""
 
-def negative(input):
-    """As ``torch.negative``. (pyfront.ops.primitives.elementwise.negative)"""
+def negative(input, *, out=None):
+    """As ``torch.negative``. (pyfront.ops.primitives.elementwise.neg)"""
 
-def nonzero(input, *, as_tuple=False):
+def nonzero(input, *, as_tuple=False, out=None):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim.
     (pyfront.ops.primitives.indexing.nonzero)"""
 
-def norm(input, p='fro', dim=None, keepdim=False, dtype=None):
+def norm(input, p='fro', dim=None, keepdim=False, dtype=None, *, out=None):
     """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``.
     (pyfront.ops.primitives.reductions.norm)"""
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def normal(
+    mean=0.0,
+    std=1.0,
+    size=None,
+    *,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    out=None,
+):
     """Samples of N(mean, std); mean/std may be tensors (broadcast) or numbers with ``size``.
     (pyfront.ops.creation.normal)"""
 
-def not_equal(input, other):
+def not_equal(input, other, *, out=None):
     """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
 def numel(input: Tensor) -> builtins.int:
     """As ``torch.numel``. (pyfront.ops.queries.numel)"""
 
-def ones(*size, dtype=None, device=None, requires_grad=False, **kw):
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.ones``. (pyfront.ops.creation.ones)"""
 
 def ones_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.ones_like``. (made by pyfront.ops.creation._like)"""
 
-def outer(input: Tensor, vec2: Tensor) -> Tensor:
+def outer(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
     """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``.
     (pyfront.ops.composite.linalg.outer)"""
 
@@ -776,48 +786,58 @@ def pinverse(input, rcond=1e-15, hermitian=False):
     """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
     (pyfront.linalg.legacy.pinverse)"""
 
-def pow(input, exponent):
+def pow(input, exponent, *, out=None):
     """As ``torch.pow``. (pyfront.ops.primitives.elementwise.pow)"""
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
     (pyfront.ops.primitives.reductions.prod)"""
 
 def promote_types(a, b):
     """The smallest dtype both promote to, as ``torch.promote_types``. (pyfront.dtypes.promote_types)"""
 
-def qr(input, some=True):
+def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_):
     """As ``torch.rand_like``. (pyfront.ops.creation.rand_like)"""
 
-def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(
+    low=None,
+    high=None,
+    size=None,
+    *,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    out=None,
+):
     """As ``torch.randint``. (pyfront.ops.creation.randint)"""
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None):
     """As ``torch.randint_like``. (pyfront.ops.creation.randint_like)"""
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.randn``. (pyfront.ops.creation.randn)"""
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_):
     """As ``torch.randn_like``. (pyfront.ops.creation.randn_like)"""
 
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.randperm``. (pyfront.ops.creation.randperm)"""
 
-def reciprocal(input):
+def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
     pyfront.ops.primitives.elementwise.unary)"""
 
 def relu(input):
-    """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """As ``torch.relu``. (pyfront.ops.primitives.elementwise.relu)"""
 
-def remainder(input, other):
+def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
@@ -846,10 +866,10 @@ def rot90(input: Tensor, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, as ``torch.rot90``.
     (pyfront.ops.composite.shaping.rot90)"""
 
-def round(input, *, decimals=0):
+def round(input, *, decimals=0, out=None):
     """As ``torch.round``. (pyfront.ops.primitives.elementwise.round)"""
 
-def rsqrt(input):
+def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def rsub(input, other, *, alpha=1):
@@ -862,19 +882,19 @@ def save(obj, f) -> None:
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     """As ``torch.scalar_tensor``. (pyfront.ops.creation.scalar_tensor)"""
 
-def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``.
     (pyfront.ops.composite.indexing.scatter)"""
 
-def scatter_add(input, dim, index, src):
+def scatter_add(input, dim, index, src, *, out=None):
     """``input`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate).
     (pyfront.ops.composite.indexing.scatter_add)"""
 
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """Reduce ``src`` into ``input`` at ``index`` along ``dim``: sum, prod, mean, amax or amin.
     (pyfront.ops.primitives.indexing.scatter_reduce)"""
 
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     """Where each of ``input`` would go in ``sorted_sequence`` (sorted along its last dim) to keep it
     sorted: the first such place, or the last with ``right`` (``side="right"``). As
     ``torch.searchsorted``. (pyfront.ops.composite.sets.searchsorted)"""
@@ -910,30 +930,30 @@ def set_printoptions(
 def set_rng_state(state):
     """As ``torch.set_rng_state``. (pyfront.random.set_rng_state)"""
 
-def sigmoid(input):
+def sigmoid(input, *, out=None):
     """Elementwise ``sigmoid``, as ``torch.sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def sign(input):
+def sign(input, *, out=None):
     """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def signbit(input):
+def signbit(input, *, out=None):
     """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here).
     (pyfront.ops.composite.functions.signbit)"""
 
-def sin(input):
+def sin(input, *, out=None):
     """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def sinh(input):
+def sinh(input, *, out=None):
     """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def slogdet(input):
+def slogdet(input, *, out=None):
     """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
 
-def softmax(input, dim, dtype=None):
+def softmax(input, dim, dtype=None, *, out=None):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.softmax)"""
 
-def sort(input, dim=-1, descending=False, *, stable=False):
+def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     """(values, indices) sorted along ``dim``; stable always (equal values keep their order).
     (pyfront.ops.composite.reductions.sort)"""
 
@@ -957,37 +977,37 @@ def split(tensor, split_size_or_sections, dim=0):
 def spmm(mat1, mat2):
     """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
 
-def sqrt(input):
+def sqrt(input, *, out=None):
     """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def square(input):
+def square(input, *, out=None):
     """As ``torch.square``. (pyfront.ops.primitives.elementwise.square)"""
 
 def squeeze(input, dim=None):
     """As ``torch.squeeze``. (pyfront.ops.views.squeeze)"""
 
-def stack(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None) -> Tensor:
+def stack(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join equally shaped tensors along a new dim ``dim`` (alias ``axis``), as ``torch.stack``.
     (pyfront.ops.composite.shaping.stack)"""
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
     (pyfront.ops.composite.reductions.std)"""
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``. (pyfront.ops.composite.reductions.std_mean)"""
 
-def sub(input, other, *, alpha=1):
+def sub(input, other, *, alpha=1, out=None):
     """As ``torch.sub``. (pyfront.ops.primitives.elementwise.sub)"""
 
-def subtract(input, other, *, alpha=1):
+def subtract(input, other, *, alpha=1, out=None):
     """As ``torch.subtract``. (pyfront.ops.primitives.elementwise.sub)"""
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch.
     (pyfront.ops.primitives.reductions.sum)"""
 
-def svd(input, some=True, compute_uv=True):
+def svd(input, some=True, compute_uv=True, *, out=None):
     """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.
     (pyfront.linalg.legacy.svd)"""
 
@@ -1000,18 +1020,18 @@ def swapdims(input, dim0, dim1, _name='TransposeBackward0'):
 def t(input):
     """As ``torch.t``. (pyfront.ops.views.t)"""
 
-def take(input, index):
+def take(input, index, *, out=None):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``.
     (pyfront.ops.composite.indexing.take)"""
 
-def take_along_dim(input, indices, dim=None):
+def take_along_dim(input, indices, dim=None, *, out=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if dim is None).
     (pyfront.ops.composite.indexing.take_along_dim)"""
 
-def tan(input):
+def tan(input, *, out=None):
     """Elementwise ``tan``, as ``torch.tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def tanh(input):
+def tanh(input, *, out=None):
     """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -1019,7 +1039,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it.
     (pyfront.ops.creation.tensor)"""
 
-def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+def tensordot(a: Tensor, b: Tensor, dims=2, *, out=None) -> Tensor:
     """Sum of products over the dims ``dims`` (a count of trailing/leading dims, or two lists), as
     ``torch.tensordot``. (pyfront.ops.composite.linalg.tensordot)"""
 
@@ -1031,7 +1051,7 @@ def to_dtype(input, dtype):
     """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it).
     (pyfront.ops.primitives.elementwise.to_dtype)"""
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted.
     (pyfront.ops.composite.reductions.topk)"""
 
@@ -1042,18 +1062,18 @@ def trace(input):
 def transpose(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.transpose``. (pyfront.ops.views.transpose)"""
 
-def tril(input: Tensor, diagonal: builtins.int = 0) -> Tensor:
+def tril(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``.
     (pyfront.ops.composite.shaping.tril)"""
 
-def triu(input: Tensor, diagonal: builtins.int = 0) -> Tensor:
+def triu(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``.
     (pyfront.ops.composite.shaping.triu)"""
 
-def true_divide(input, other, *, rounding_mode=None):
+def true_divide(input, other, *, rounding_mode=None, out=None):
     """As ``torch.true_divide``. (pyfront.ops.primitives.elementwise.div)"""
 
-def trunc(input):
+def trunc(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def unbind(input, dim=0):
@@ -1076,26 +1096,26 @@ def unsqueeze(input, dim):
 def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
     """As ``torch.use_deterministic_algorithms``. (pyfront.flags.use_deterministic_algorithms)"""
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
     (pyfront.ops.composite.reductions.var)"""
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``. (pyfront.ops.composite.reductions.var_mean)"""
 
-def vdot(input: Tensor, other: Tensor) -> Tensor:
+def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``.
     (pyfront.ops.composite.linalg.vdot)"""
 
-def vstack(tensors) -> Tensor:
+def vstack(tensors, *, out=None) -> Tensor:
     """Join along dim 0 after making every tensor 2-D, as ``torch.vstack``.
     (pyfront.ops.composite.shaping.vstack)"""
 
-def where(condition, input=None, other=None):
+def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
     (pyfront.ops.primitives.elementwise.where)"""
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, **kw):
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.zeros``. (pyfront.ops.creation.zeros)"""
 
 def zeros_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):

@@ -665,13 +665,13 @@ class Tensor:
     def ne_(self, other):
         """In-place ``ne``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def neg(self):
-        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
+        """As ``torch.Tensor.neg``. (pyfront.ops.primitives.elementwise.neg)"""
     def neg_(self):
-        """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
+        """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
     def negative(self):
-        """As ``torch.Tensor.negative``. (pyfront.ops.primitives.elementwise.negative)"""
+        """As ``torch.Tensor.negative``. (pyfront.ops.primitives.elementwise.neg)"""
     def negative_(self):
-        """In-place ``negative``. (pyfront.ops.primitives.elementwise.negative)"""
+        """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
     def nelement(self) -> builtins.int:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
@@ -742,9 +742,9 @@ class Tensor:
         """As ``torch.Tensor.register_post_accumulate_grad_hook``.
         (pyfront.tensor.Tensor.register_post_accumulate_grad_hook)"""
     def relu(self):
-        """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
+        """As ``torch.Tensor.relu``. (pyfront.ops.primitives.elementwise.relu)"""
     def relu_(self):
-        """In-place ``relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
+        """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
     def remainder(self, other):
         """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -1059,7 +1059,7 @@ class Tensor:
     def __ne__(self, other):
         """As ``torch.Tensor.__ne__``. (made by pyfront.ops.methods._operator)"""
     def __neg__(self):
-        """As ``torch.Tensor.__neg__``. (pyfront.ops.primitives.elementwise.negative)"""
+        """As ``torch.Tensor.__neg__``. (pyfront.ops.primitives.elementwise.neg)"""
     @staticmethod
     def __new__(cls, *args, device=None):
         """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype.

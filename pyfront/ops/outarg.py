@@ -1,0 +1,260 @@
+"""``out=``: PyTorch's preallocated-result keyword, added once to every public function that takes it.
+
+``install`` wraps each function named in ``TAKES_OUT`` (the ``torch.*`` functions whose Python signature
+has ``out``; tests/test_out.py checks the list against torch's own stubs). A call without ``out`` goes
+straight through; with it, the function runs as usual and its result is written into ``out`` through
+``copy_`` (the ordinary write path, which also settles a result that lazy fusion left pending), and
+``out`` itself is returned, or a ``torch.return_types.<name>_out`` tuple of the given tensors.
+
+PyTorch's rules, in the order it checks them:
+- autograd: with grad mode on, no argument (``out`` included) may require grad;
+- factories (``zeros``, ``arange``, ...) take their dtype and device from ``out``;
+- the result must be castable to ``out``'s dtype (``torch.can_cast``) and on its device; index results
+  and matrix products require the dtype exactly;
+- ``out`` is resized to the result's shape, with PyTorch's deprecation warning when it had elements.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+
+from .. import dtypes as dt
+from .._warnings import warn
+from ..autograd import is_grad_enabled, no_grad
+from ..tensor import Tensor
+from . import return_types
+from .argcheck import invalid_combination
+from .queries import can_cast
+
+# torch.* functions whose signature has ``out`` (torch/_C/_VariableFunctions.pyi and the Python-level
+# ones' signatures), limited to names pyfront exports
+TAKES_OUT = frozenset("""
+abs absolute acos add addbmm addcdiv addcmul addmm addmv all amax amin any arange arccos arcsin arctan
+arctan2 argmax argmin argsort asin atan atan2 baddbmm bernoulli bitwise_and bitwise_left_shift bitwise_not
+bitwise_or bitwise_right_shift bitwise_xor bmm bucketize cat ceil cholesky cholesky_inverse cholesky_solve
+clamp clamp_max clamp_min clip column_stack concat concatenate cos cosh cross cummax cummin cumprod cumsum
+diag div divide dot dstack empty eq erf exp exp2 expm1 eye floor floor_divide fmax fmin fmod frac full
+gather ge ger greater greater_equal gt heaviside histc hstack index_add index_copy index_select inner
+inverse le lerp less less_equal linspace log log10 log1p log2 log_softmax logical_and logical_not
+logical_or logical_xor logspace logsumexp lt masked_select matmul max maximum mean median min minimum mm
+mode msort mul multinomial multiply mv nan_to_num nanmean nansum ne neg negative nonzero norm normal
+not_equal ones outer pow prod qr rand randint randn randperm reciprocal remainder round rsqrt scatter
+scatter_add scatter_reduce searchsorted sigmoid sign signbit sin sinh slogdet softmax sort sqrt square
+stack std sub subtract sum svd take take_along_dim tan tanh tensordot topk tril triu true_divide trunc
+var vdot vstack where zeros
+""".split())
+# factories: the dtype and device of what they make are ``out``'s
+_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm zeros"
+                       .split())
+# reductions that accumulate in ``out``'s dtype, as if it were their ``dtype=``
+_DTYPE_FROM_OUT = frozenset("sum nansum prod cumsum cumprod".split())
+# Where PyTorch's kernel checks out's dtype itself, its own words: name -> (when, error, message), ``when``
+# one of "differs" (out's dtype is not the result's), "nonfloat", "nonbool"; {R}/{O} print the result's
+# and out's ScalarType ("Float"), {rc}/{oc} their C++ names ("float"). Every other function takes any
+# dtype the result casts to (``torch.can_cast``), as TensorIterator does.
+_EXPECTED = "Expected out tensor to have dtype {rc}, but got {oc} instead"
+_FOUND = "Found dtype {O} but expected {R}"
+_SAME_SCALAR = "{name}(): self and result must have the same scalar type"
+_DOT = "result dtype {O} does not match input dtype {R}"
+_TENSORDOT = ("tensordot: Expected the output tensor to have dtype {R}, but got an output tensor with "
+              "dtype {O}")
+_SORTED = ("torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or Long(int64) "
+           "depending on whether out_int32 flag is True, but we got output tensor's dtype {O} and out_int32 "
+           "flag is False")
+_MV = "addmv input tensors must have the same dtype, but got {O}, {R}, and {R}"
+_NANSUM = ("nonfloat", NotImplementedError, "\"nansum_cpu\" not implemented for '{O}'")
+_DTYPE_ERRORS = {
+    **dict.fromkeys("addmm addmv baddbmm bmm mm mv gather index_add index_copy log_softmax softmax msort "
+                    "norm argmax argmin scatter scatter_add scatter_reduce sort topk tril triu "
+                    "take_along_dim max min median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
+    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign lerp clamp clip clamp_min "
+                    "clamp_max".split(), ("differs", RuntimeError, _FOUND)),
+    **dict.fromkeys("cross inverse slogdet qr".split(), ("differs", RuntimeError, _EXPECTED)),
+    **dict.fromkeys("cat concat concatenate stack hstack vstack dstack column_stack".split(),
+                    ("uncastable", TypeError, "torch.cat(): input types can't be cast to the desired output "
+                     "type {O}")),
+    **dict.fromkeys("cholesky cholesky_inverse cholesky_solve".split(),
+                    ("uncastable", RuntimeError, "{name}: Expected result to be safely castable from {R} "
+                     "dtype, but got result with dtype {O}")),
+    **dict.fromkeys(("amax", "amin"), ("differs", RuntimeError, "Expected the dtype for input and out to "
+                                       "match, but got {R} for input's dtype and {O} for out's dtype.")),
+    **dict.fromkeys(("all", "any"), ("nonbool", RuntimeError, "{name} only supports bool tensor for result, "
+                                     "got: {O}")),
+    **dict.fromkeys(("index_select", "masked_select"), ("differs", RuntimeError, _SAME_SCALAR)),
+    **dict.fromkeys(("dot", "vdot"), ("differs", RuntimeError, _DOT)),
+    **dict.fromkeys(("inner", "tensordot"), ("differs", RuntimeError, _TENSORDOT)),
+    **dict.fromkeys(("searchsorted", "bucketize"), ("differs", RuntimeError, _SORTED)),
+    **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
+                                           "expected scalar_type {R} but found {O}")),
+    "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
+    "take": ("differs", RuntimeError, "take(): self and out expected to have the same dtype, but got "
+             "self.dtype = {R} and out.dtype = {O}"),
+    "nan_to_num": ("differs", RuntimeError, "nan_to_num: dtype of out: {O} should be same as input: {R}"),
+    "histc": ("differs", RuntimeError, "torch.histogram: input tensor and hist tensor should have the same "
+              "dtype, but got input {rc} and hist {oc}"),
+    "nonzero": ("differs", RuntimeError, "nonzero: Expected out tensor to have scalar type Long but got "
+                "scalar type{O}"),
+    "signbit": ("nonbool", RuntimeError, "signbit does not support non-boolean outputs."),
+    "heaviside": ("differs", RuntimeError,
+                  "heaviside is not yet implemented for tensors with different dtypes."),
+    "logsumexp": ("nonfloat", RuntimeError, "logsumexp(): Expected floating point type for result tensor, "
+                  "but got: {O}"),
+    "nansum": _NANSUM, "nanmean": _NANSUM,
+    "mv": ("differs", RuntimeError, _MV),
+    "addbmm": ("differs", RuntimeError, "self and mat2 must have the same dtype, but got {O} and {R}"),
+    "mean": ("uncastable", RuntimeError,
+             "mean.dtype_out(): input types can't be cast to the desired output type {O}"),
+}
+_CASTS = (None, None, None)  # TensorIterator's rule: any dtype the result casts to
+# a full reduction (one Tensor, no dim) writes its own message for an out its result cannot be cast to
+_CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to be "
+             "true, but got false.  (Could this error message be improved?  If so, please report an "
+             "enhancement request to PyTorch.)")
+# functions whose out= overload needs an argument the others lack (sum(x) has no out, sum(x, dim) has)
+_OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim"}
+# functions that resize ``out`` without PyTorch's deprecation warning (their kernels resize it themselves)
+_SILENT_RESIZE = (_FACTORIES - {"arange"}) | {"addbmm"}
+# the C++ type names PyTorch's exact-dtype message prints
+_CPP = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
+        "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
+        "bfloat16": "c10::BFloat16"}
+
+
+def _scalar(d) -> str:
+    return d._legacy_name[:-6]  # "Float", as PyTorch's ScalarType prints
+
+
+@functools.cache
+def _out_type(result_type: type) -> type:
+    """``torch.return_types.max_out`` for ``max``: the named tuple PyTorch returns for ``out=``."""
+    return return_types._make(result_type.__name__ + "_out", result_type._fields)
+
+
+def _requires_grad(values) -> bool:
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            if _requires_grad(v):
+                return True
+        elif isinstance(v, Tensor) and v.requires_grad:
+            return True
+    return False
+
+
+def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
+    if o.device != r.device:
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least "
+                           f"two devices, {o.device} and {r.device}!")
+    when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, _CASTS)
+    if name == "matmul" and r.dim() < 2 and args[-1].dim() == 1:
+        text = _DOT if r.dim() == 0 else _MV  # the 1-D products are dot's and mv's
+    if name == "lerp" and not isinstance(args[-1], Tensor) or name.startswith(("clamp", "clip")) and any(
+            isinstance(a, Tensor) for a in args[1:]):
+        when = None  # lerp's Number weight, clamp's Tensor bounds: TensorIterator's cast rule
+    if name == "diag" and r.dtype is not o.dtype:  # diag checks castability first, in its own words
+        castable = can_cast(r.dtype, o.dtype)
+        when, error, text = "differs", RuntimeError, (
+            _EXPECTED if castable else "diag: result type {R} can't be cast to the desired out= type {O}")
+    if name in ("max", "min", "mean") and len(args) == 1:  # the full reduction
+        when, text = "uncastable", _CAN_CAST if name != "mean" else text
+    elif name == "mean":
+        when = None
+    fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
+             "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
+             None: False}[when]
+    if fails:
+        raise error(text.format(name=name, R=_scalar(r.dtype), O=_scalar(o.dtype), rc=_CPP[r.dtype.name],
+                                oc=_CPP[o.dtype.name]))
+    if not can_cast(r.dtype, o.dtype):
+        raise RuntimeError(f"result type {_scalar(r.dtype)} can't be cast to the desired output type "
+                           f"{_scalar(o.dtype)}")
+
+
+def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
+    """PyTorch's warning when ``out`` (with elements) is resized to ``r``'s shape, or None."""
+    if not o.numel() or name in _SILENT_RESIZE:
+        return None
+    if name == "arange":
+        if o.numel() == r.numel():
+            return None
+        return (f"The number of elements in the out tensor of shape {list(o.shape)} is {o.numel()} which "
+                f"does not match the computed number of elements {r.numel()}. Note that this may occur as a "
+                f"result of rounding error. The out tensor will be resized to a tensor of shape "
+                f"({r.numel()},).")
+    have, want = list(o.shape), list(r.shape)
+    if name == "mode":  # its kernel resizes the outs with the reduced dim kept
+        dim = -1 if dim is None else dim
+        have.insert(dim % (o.dim() + 1), 1)
+        want.insert(dim % (r.dim() + 1), 1)
+    return (f"An output with one or more elements was resized since it had shape {have}, which does not "
+            f"match the required output shape {want}. This behavior is deprecated, and in a future PyTorch "
+            "release outputs will not be resized unless they have zero elements. You can explicitly reuse an "
+            "out tensor t by resizing it, inplace, to zero elements with t.resize_(0).")
+
+
+def _write(name: str, r: Tensor, o: Tensor, dim) -> None:
+    if o.shape != r.shape:
+        text = _resize_warning(name, r, o, dim)
+        if text:
+            warn(text)
+        o.data = r.new_empty(r.shape, dtype=o.dtype)  # resized: fresh memory of the new size
+    o.copy_(r)
+
+
+def call_with_out(fn, name: str, args, kwargs, out):
+    """``fn(*args, **kwargs)`` written into ``out`` (a Tensor, or a tuple for several results)."""
+    outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+    needs = _OUT_NEEDS.get(name)
+    if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
+                                                        and (needs == "stable" or len(args) < 2)):
+        if name == "median":
+            raise TypeError('median() missing 1 required positional arguments: "dim"')
+        raise invalid_combination(name, args, {**kwargs, "out": out})
+    if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if name in _FACTORIES or name in _DTYPE_FROM_OUT:
+        given = kwargs.get("dtype")
+        if given is not None and given is not outs[0].dtype and name in _FACTORIES:
+            raise RuntimeError(f"dtype {_scalar(given)} does not match dtype of out parameter "
+                               f"({_scalar(outs[0].dtype)})")
+        kwargs = {**kwargs, "dtype": given or outs[0].dtype}
+        if name in _FACTORIES:
+            kwargs.setdefault("device", outs[0].device)
+    result = fn(*args, **kwargs)
+    results = result if isinstance(result, tuple) else (result,)
+    if isinstance(out, Tensor) == isinstance(result, tuple) or len(outs) != len(results):
+        raise invalid_combination(name, args, {**kwargs, "out": out})
+    for i, (r, o) in enumerate(zip(results, outs)):
+        # the indices of max/sort/topk are int64 exactly, as argmax's
+        _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()])
+    with no_grad():
+        for r, o in zip(results, outs):
+            _write(name, r, o, args[1] if len(args) > 1 else kwargs.get("dim"))
+    if kwargs.get("requires_grad") and name in _FACTORIES:
+        outs[0].requires_grad_(True)  # torch.zeros(2, out=t, requires_grad=True): t is the leaf made
+    if isinstance(out, Tensor):
+        return out
+    return _out_type(type(result))(*outs) if hasattr(type(result), "_fields") else tuple(outs)
+
+
+def _with_out(fn, name: str):
+    @functools.wraps(fn)
+    def op(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        return call_with_out(fn, name, args, kwargs, out)
+
+    sig = inspect.signature(fn)
+    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    rest = [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+    out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    op.__signature__ = sig.replace(parameters=[*params, out, *rest])
+    return op
+
+
+def install(namespace: dict) -> None:
+    """Give each function of ``namespace`` (the package's dict) named in ``TAKES_OUT`` the ``out`` keyword."""
+    for name in TAKES_OUT:
+        fn = namespace.get(name)
+        if callable(fn) and "out" not in inspect.signature(fn).parameters:
+            namespace[name] = _with_out(fn, name)
