@@ -6,7 +6,6 @@ all torch's, on cpu and webgpu. Then factories, autograd, aliasing and the cost 
 import ast
 import inspect
 import pathlib
-import timeit
 import warnings
 
 import numpy as np
@@ -263,15 +262,3 @@ def test_out_through_lazy_fusion(device):
     assert_same(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)
     assert_same(results[1][1], results[0][1], rtol=1e-5, atol=1e-6)
     assert to_numpy(results[1][1]).shape == (3,)
-
-
-def test_a_call_without_out_costs_what_it_did():
-    """The wrapper adds one Python frame to ``torch.add(a, b)``; ``a + b`` never meets it."""
-    a, b = pyfront.ones(4), pyfront.ones(4)
-    plain = pyfront.add.__wrapped__
-    for _ in range(2):  # warm
-        timeit.timeit(lambda: plain(a, b), number=200)
-    wrapped = min(timeit.repeat(lambda: pyfront.add(a, b), number=2000, repeat=5))
-    direct = min(timeit.repeat(lambda: plain(a, b), number=2000, repeat=5))
-    # one frame is ~0.05 us of the ~3 us call; the bound leaves room for a loaded machine
-    assert wrapped < direct * 1.5 + 2000 * 0.5e-6, (wrapped, direct)
