@@ -918,6 +918,10 @@ def floor_divide(input, other):
 
 
 def pow(input, exponent):
+    kind = type(exponent)
+    if (kind is int or kind is float) and isinstance(input, Tensor) and input.dtype.kind == "f" \
+            and input.dtype is not dt.float16:
+        return _pow(input, exponent)  # the common ``x ** 2``: no check below applies to this base
     base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
     if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
         # torch has no bool kernel; a bool number exponent is its fill-with-1 or copy special case
