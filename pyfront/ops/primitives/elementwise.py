@@ -15,7 +15,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
-from ..common import check_fits, promote_args, promote_pair
+from ..common import check_fits, promote_args, promote_pair, scalar_tensor
 from ..dispatch import apply, apply_binary
 from ..registry import OpDef, records, register
 from .. import samples
@@ -729,6 +729,8 @@ def where(condition, input=None, other=None):
     for v in (input, other):
         if dtype is not dt.float16:  # torch rounds a float16 one (1e5 is inf) and checks the others
             check_fits(v, dtype)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # where(mask, 1.0, 0.0)
+        input = scalar_tensor(input, dtype, condition.device)
     x, y = promote_args((input, other))
     return apply(_where, condition, x, y)
 
