@@ -7,7 +7,8 @@ from webgpu_required import requires_webgpu
 
 import pyfront
 
-PAIRS = [(1, 0), (1.0, 0), (1, 2.5), (True, False), (True, 2), (-0.0, 0.0), (float("nan"), 1), (2**31 - 1, -1)]
+PAIRS = [(1, 0), (1.0, 0), (1, 2.5), (True, False), (True, 2), (-0.0, 0.0), (float("nan"), 1),
+         (2**31 - 1, -1)]
 WIDE = [(2**40, -1)]  # int64 beyond int32: webgpu keeps int64 as 32 bits and refuses it (README)
 
 
