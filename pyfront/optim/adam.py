@@ -28,6 +28,13 @@ def _check_adam_args(lr, eps, betas, weight_decay) -> None:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def _check_foreach_lr(lr, foreach, capturable, error=ValueError) -> None:
+    """torch's multi-tensor Adam takes a Tensor lr only when capturable (a CUDA-graph option); torch
+    raises ValueError at construction and RuntimeError at a step."""
+    if isinstance(lr, Tensor) and foreach and not capturable:
+        raise error("lr as a Tensor is not supported for capturable=False and foreach=True")
+
+
 class Adam(Optimizer):
     """Adam, as ``torch.optim.Adam``.
 
@@ -47,6 +54,7 @@ class Adam(Optimizer):
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
         _check_adam_args(lr, eps, betas, weight_decay)
+        _check_foreach_lr(lr, foreach, capturable)
         both = betas[:2]
         if not (all(isinstance(b, float) for b in both) or all(isinstance(b, Tensor) for b in both)):
             raise ValueError("betas must be either both floats or both Tensors")
@@ -87,6 +95,7 @@ class Adam(Optimizer):
         """Perform one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _closure_loss(closure)
         for group in self.param_groups:
+            _check_foreach_lr(group["lr"], group["foreach"], group["capturable"], RuntimeError)
             lr, eps, amsgrad = _to_scalar(group["lr"]), group["eps"], group["amsgrad"]
             weight_decay = group["weight_decay"]
             beta1, beta2 = (_scalar(b) for b in group["betas"])
