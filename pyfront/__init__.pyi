@@ -292,6 +292,10 @@ def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = N
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
+def copysign(input, other, *, out=None):
+    """Elementwise ``copysign`` with broadcasting and type promotion, as ``torch.copysign``. (made by
+    pyfront.ops.primitives.elementwise.binary)"""
+
 def cos(input, *, out=None):
     """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 

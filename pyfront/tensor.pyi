@@ -207,6 +207,9 @@ class Tensor:
         """As ``torch.Tensor.contiguous``. (pyfront.ops.views.contiguous)"""
     def copy_(self, src, non_blocking=False):
         """As ``torch.Tensor.copy_``. (pyfront.ops.methods._copy_)"""
+    def copysign(self, other):
+        """Elementwise ``copysign`` with broadcasting and type promotion, as ``torch.copysign``. (made by
+        pyfront.ops.primitives.elementwise.binary)"""
     def cos(self):
         """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def cos_(self):

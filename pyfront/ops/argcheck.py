@@ -31,7 +31,7 @@ _OVERLOADED_INPUT = {
     "bitwise_right_shift", "clamp", "clip", "floor_divide", "index_fill", "lerp", "masked_fill",
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
-    "bucketize", "searchsorted",
+    "bucketize", "searchsorted", "copysign",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {
@@ -104,7 +104,8 @@ def _bad_input(key: str, name: str, first: str, x, args, kwargs) -> Exception:
     aten = _ATEN.get(key, name)
     if isinstance(aten, tuple):
         return must_be(*aten[:2], "Tensor", x, aten[2])
-    if aten in _OVERLOADED_INPUT:
+    # div's rounding_mode is in one of its overloads only: given it, torch's parser tries several
+    if aten in _OVERLOADED_INPUT or (aten == "div" and "rounding_mode" in kwargs):
         return invalid_combination(aten, args, kwargs)
     return must_be(aten, first, "Tensor", x, 1)
 

@@ -32,8 +32,8 @@ TAKES_OUT = frozenset("""
 abs absolute acos add addbmm addcdiv addcmul addmm addmv all amax amin any arange arccos arcsin arctan
 arctan2 argmax argmin argsort asin atan atan2 baddbmm bernoulli bitwise_and bitwise_left_shift bitwise_not
 bitwise_or bitwise_right_shift bitwise_xor bmm bucketize cat ceil cholesky cholesky_inverse cholesky_solve
-clamp clamp_max clamp_min clip column_stack concat concatenate cos cosh cross cummax cummin cumprod cumsum
-diag div divide dot dstack empty eq erf exp exp2 expm1 eye floor floor_divide fmax fmin fmod frac full
+clamp clamp_max clamp_min clip column_stack concat concatenate copysign cos cosh cross cummax cummin cumprod
+cumsum diag div divide dot dstack empty eq erf exp exp2 expm1 eye floor floor_divide fmax fmin fmod frac full
 gather ge ger greater greater_equal gt heaviside histc hstack index_add index_copy index_select inner
 inverse le lerp less less_equal linspace log log10 log1p log2 log_softmax logical_and logical_not
 logical_or logical_xor logspace logsumexp lt masked_select matmul max maximum mean median min minimum mm

@@ -571,6 +571,27 @@ atan2 = binary(
     scalars="none",
     wgsl="T(atan2_f32(f32(a), f32(b)))",
 )
+def _copysign_vjp(c, g):
+    x = c.inputs[0]
+    # torch: grad * result / self, taken as 0 where self is 0; no gradient flows to the sign's source
+    return where(x == 0, 0.0, g * (c.out / x)), g.new_zeros(g.shape)
+
+
+copysign = binary(
+    "copysign",
+    lambda np, x, y: np.copysign(x, y),
+    _copysign_vjp,
+    out=FLOAT,
+    save=(0,),
+    save_output=True,
+    scalars="other",
+    nan_safe=True,  # a NaN magnitude stays NaN with the new sign; a NaN sign source gives its sign bit
+    grad_fn=lambda inputs, attrs: "CopysignBackward1" if inputs[1]._wrapped_number else "CopysignBackward0",
+    # the sign bit of b on the magnitude of a, through f32 (an f16's sign and NaN survive the widening)
+    wgsl="T(bitcast<f32>((bitcast<u32>(f32(a)) & 0x7fffffffu) | (bitcast<u32>(f32(b)) & 0x80000000u)))",
+)
+
+
 def _max_min_np(np, x, y, beats):
     """maximum/minimum as torch: NaN wins, and at a tie (0.0 with -0.0) the first operand is kept."""
     take_y = beats(y, x) | np.isnan(y) if x.dtype.kind == "f" else beats(y, x)
@@ -985,7 +1006,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 METHODS = (
     "neg negative abs absolute exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin "
     "acos atan arcsin arccos arctan sinh cosh tanh sigmoid relu erf reciprocal floor ceil trunc "
-    "frac sign round isnan isinf isfinite logical_not bitwise_not add sub rsub mul multiply div "
+    "frac sign round isnan isinf isfinite logical_not bitwise_not add sub rsub mul multiply div copysign "
     "divide true_divide floor_divide pow square atan2 arctan2 remainder fmod maximum minimum eq "
     "ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
     "logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift clamp "
