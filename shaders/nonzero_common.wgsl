@@ -25,7 +25,8 @@ fn is_set(i: u32) -> u32 {
         offset += (rest % size) * params.read_strides[d / 4i][d % 4i];
         rest = rest / size;
     }
-    return select(0u, 1u, x[offset] != ${type}(0));
+    // not !=: Naga emits an ordered compare, false for NaN, and NaN is non-zero (as torch)
+    return select(0u, 1u, !(x[offset] == ${type}(0)));
 }
 
 //!include nonzero_block_scan.wgsl

@@ -131,5 +131,5 @@ def plan(op, inputs, attrs, out_dtype):
     expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")
     if op.name == "to_copy" and out_dtype.kind == "b":
-        expr = f"a != {ctype}(0)"
+        expr = f"!(a == {ctype}(0))"  # Naga's != is an ordered compare: NaN would cast to False
     return expr, scalars, bool_expr, widen
