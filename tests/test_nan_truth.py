@@ -60,6 +60,8 @@ OPS = {
     "count_nonzero": lambda T, X, Z: T.count_nonzero(Z, dim=1),
     "nonzero": lambda T, X, Z: T.nonzero(Z),
     "argwhere": lambda T, X, Z: T.argwhere(Z),
+    "equal": _rows(lambda T, X, Z, i: T.equal(X[i], X[i])),
+    "allclose": _rows(lambda T, X, Z, i: (T.allclose(X[i], X[i]), T.allclose(X[i], X[i], equal_nan=True))),
     "dunder_bool": _rows(lambda T, X, Z, i: bool(X[i, 0])),
     "is_nonzero": _rows(lambda T, X, Z, i: T.is_nonzero(X[i, 0])),
     "item_of_cast": _rows(lambda T, X, Z, i: X[i, 0].bool().item()),
@@ -81,6 +83,18 @@ def test_truth_values_match_torch(op, device, dtype, layout):
     got = OPS[op](pyfront, *_operands(pyfront, dtype, device, layout))
     assert str(getattr(got, "dtype", None)) == str(getattr(expected, "dtype", None))
     assert _plain(got) == _plain(expected), VALUES[dtype]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_two_pass_folds_count_nan_as_true(device):
+    """all/any over more elements than one workgroup folds (reduce.py's partials pass), also pending."""
+    def folds(T, dev, n=40_000):
+        nans = T.full((n,), math.nan, device=dev)
+        last = T.cat([T.zeros(n - 1, device=dev), T.tensor([math.nan], device=dev)])
+        return [nans.all().item(), (nans * 1).all().item(), last.any().item(), (last * 1).any().item(),
+                (last * 1).any(0).item(), T.count_nonzero(last).item()]
+
+    assert folds(pyfront, device) == folds(torch, "cpu")
 
 
 @pytest.mark.parametrize("device", DEVICES)
