@@ -56,6 +56,8 @@ OPS = {
     "logical_and": lambda T, X, Z: T.logical_and(X, X),
     "logical_or": lambda T, X, Z: T.logical_or(Z, Z),
     "logical_xor": lambda T, X, Z: T.logical_xor(X, Z),
+    "logical_and_bool": lambda T, X, Z: T.logical_and(X, T.ones_like(X, dtype=T.bool)),
+    "logical_or_int": lambda T, X, Z: T.logical_or(T.zeros_like(Z, dtype=T.int32), Z),
     "ne_zero": lambda T, X, Z: X != 0,
     "count_nonzero": lambda T, X, Z: T.count_nonzero(Z, dim=1),
     "nonzero": lambda T, X, Z: T.nonzero(Z),

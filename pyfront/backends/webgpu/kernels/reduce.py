@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ...storage import dense
-from ..layout import wgsl_type
+from ..layout import truth, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
 from . import launcher
@@ -124,9 +124,8 @@ def _launch(
         else:
             reads, text, uses_f16, params["fused"] = fused
             value, fused_params = "chain(i)", "    fused: Fused,"
-        # all/any fold "is nonzero" bits, whatever the input type; !(==), not !=: Naga's != is an
-        # ordered compare, false for NaN, and NaN is true (as in torch)
-        load = f"select(0u, 1u, !({value} == {in_type}(0)))" if logical else f"{acc_type}({value})"
+        # all/any fold "is nonzero" bits, whatever the input type
+        load = f"select(0u, 1u, {truth(value, in_type)})" if logical else f"{acc_type}({value})"
         source = specialise(
             "reduce_serial.wgsl" if serial else "reduce.wgsl",
             enable="enable f16;" if uses_f16 or "f16" in (in_type, out_type) else "",
