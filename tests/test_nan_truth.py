@@ -62,6 +62,8 @@ OPS = {
     "count_nonzero": lambda T, X, Z: T.count_nonzero(Z, dim=1),
     "nonzero": lambda T, X, Z: T.nonzero(Z),
     "argwhere": lambda T, X, Z: T.argwhere(Z),
+    "nonzero_tuple": lambda T, X, Z: [t.tolist() for t in T.nonzero(Z, as_tuple=True)],
+    "where_one_arg": lambda T, X, Z: [t.tolist() for t in T.where(Z)],  # torch takes a float here
     "equal": _rows(lambda T, X, Z, i: T.equal(X[i], X[i])),
     "allclose": _rows(lambda T, X, Z, i: (T.allclose(X[i], X[i]), T.allclose(X[i], X[i], equal_nan=True))),
     "dunder_bool": _rows(lambda T, X, Z, i: bool(X[i, 0])),
