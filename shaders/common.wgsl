@@ -13,6 +13,13 @@ fn f32_from_bits(bits: u32) -> f32 {
     return bitcast<f32>(bits);
 }
 
+// A float's truth value, as torch's: every bit but the sign, so NaN (either sign) and subnormals are
+// true and only +-0 false, whatever the driver does with compares (Naga's != is ordered: false for
+// NaN) or subnormals (a flushing driver says a subnormal == 0). Python: layout.truth.
+fn nonzero_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) << 1u) != 0u;
+}
+
 // The flat invocation index of a 1D problem folded into a 2D grid of workgroups (see the runtime).
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
     return gid.x + gid.y * nwg.x * WORKGROUP;

@@ -1,5 +1,6 @@
 // Shared by the nonzero kernels: whether logical element i of the strided input is non-zero.
-// Placeholders: type (the input's), dim_vecs (vec4s of each list of dims: room for 4 * dim_vecs).
+// Placeholders: type (the input's), truth (layout.truth of x[offset]), dim_vecs (vec4s of each
+// list of dims: room for 4 * dim_vecs).
 // Needs a binding named x; workgroups of WORKGROUP elements, numbered w, each ranking its elements
 // with scan_block.
 struct Params {
@@ -25,7 +26,7 @@ fn is_set(i: u32) -> u32 {
         offset += (rest % size) * params.read_strides[d / 4i][d % 4i];
         rest = rest / size;
     }
-    return select(0u, 1u, x[offset] != ${type}(0));
+    return select(0u, 1u, ${truth});  // layout.truth of x[offset]
 }
 
 //!include nonzero_block_scan.wgsl

@@ -36,6 +36,12 @@ def wgsl_type(dtype) -> str:
     return WGSL_TYPE[dtype.name]
 
 
+def truth(expr: str, ty: str) -> str:
+    """WGSL bool: whether ``expr`` (of WGSL type ``ty``) is non-zero, as torch: a float through
+    common.wgsl's nonzero_f32 (NaN and subnormals true, +-0 false), an integer against 0."""
+    return f"nonzero_f32(f32({expr}))" if ty in ("f32", "f16") else f"({expr} != {ty}(0))"
+
+
 # Narrow integers live in 32-bit lanes: a value written to one is wrapped to the dtype's width, as
 # the dtype's own arithmetic would (two's complement), so every later op reads an in-range value.
 # Floats go through i32 first, so negative values wrap as PyTorch's casts do (WGSL's u32(f32)

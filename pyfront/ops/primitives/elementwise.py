@@ -378,7 +378,9 @@ isfinite = unary(
     out=BOOL_OUT,
     wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"},
 )
-logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT, wgsl="a == T(0)")
+# floats' truth through common.wgsl's nonzero_f32 (NaN and subnormals true, whatever the driver)
+logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT,
+                    wgsl={"f": "!nonzero_f32(f32(a))", "*": "a == T(0)"})
 _bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
 
 
@@ -661,21 +663,21 @@ logical_and = binary(
     lambda np, x, y: np.logical_and(x, y),
     out=BOOL_OUT,
     scalars="none",
-    wgsl="!(a == T(0)) && !(b == T(0))",
+    wgsl={"f": "nonzero_f32(f32(a)) && nonzero_f32(f32(b))", "*": "!(a == T(0)) && !(b == T(0))"},
 )
 logical_or = binary(
     "logical_or",
     lambda np, x, y: np.logical_or(x, y),
     out=BOOL_OUT,
     scalars="none",
-    wgsl="!(a == T(0)) || !(b == T(0))",
+    wgsl={"f": "nonzero_f32(f32(a)) || nonzero_f32(f32(b))", "*": "!(a == T(0)) || !(b == T(0))"},
 )
 logical_xor = binary(
     "logical_xor",
     lambda np, x, y: np.logical_xor(x, y),
     out=BOOL_OUT,
     scalars="none",
-    wgsl="(a == T(0)) != (b == T(0))",
+    wgsl={"f": "nonzero_f32(f32(a)) != nonzero_f32(f32(b))", "*": "(a == T(0)) != (b == T(0))"},
 )
 _bitwise_and = binary("bitwise_and", lambda np, x, y: x & y, wgsl="a & b")
 _bitwise_or = binary("bitwise_or", lambda np, x, y: x | y, wgsl="a | b")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, wgsl_type
+from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, truth, wgsl_type
 from ..runtime import f16_bits, specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce
 
@@ -131,5 +131,5 @@ def plan(op, inputs, attrs, out_dtype):
     expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")
     if op.name == "to_copy" and out_dtype.kind == "b":
-        expr = f"a != {ctype}(0)"
+        expr = truth("a", ctype)
     return expr, scalars, bool_expr, widen

@@ -19,7 +19,7 @@ from .... import dtypes as dt
 from ....shape import contiguous_strides
 from ....errors import out_of_bounds
 from ...storage import dense
-from ..layout import I32_MAX, wgsl_type
+from ..layout import I32_MAX, truth, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import MAX_DIMS, coalesce
 from . import launcher
@@ -354,7 +354,8 @@ def nonzero(backend, op, inputs, attrs, out_meta):
     params = dict(numel=numel, blocks=blocks, r=len(rshape), offset=x.offset, o=ndim, rows=rows,
                   read_sizes=rshape, read_strides=rstrides, sizes=tuple(x.shape))
     counts = backend.allocate(blocks, dt.int32)
-    subs = dict(enable=_enable(x.dtype), type=wgsl_type(x.dtype), dim_vecs=MAX_NONZERO_DIMS // 4)
+    subs = dict(enable=_enable(x.dtype), type=wgsl_type(x.dtype), dim_vecs=MAX_NONZERO_DIMS // 4,
+                truth=truth("x[offset]", wgsl_type(x.dtype)))
     launch = backend.runtime.launch
     counts_binding = (counts.data, 0, counts.nbytes)
     launch(specialise("nonzero_count.wgsl", **subs), [backend.binding(x)], [counts_binding], params,

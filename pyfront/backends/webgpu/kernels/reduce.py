@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ...storage import dense
-from ..layout import wgsl_type
+from ..layout import truth, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
 from . import launcher
@@ -125,7 +125,7 @@ def _launch(
             reads, text, uses_f16, params["fused"] = fused
             value, fused_params = "chain(i)", "    fused: Fused,"
         # all/any fold "is nonzero" bits, whatever the input type
-        load = f"select(0u, 1u, {value} != {in_type}(0))" if logical else f"{acc_type}({value})"
+        load = f"select(0u, 1u, {truth(value, in_type)})" if logical else f"{acc_type}({value})"
         source = specialise(
             "reduce_serial.wgsl" if serial else "reduce.wgsl",
             enable="enable f16;" if uses_f16 or "f16" in (in_type, out_type) else "",
