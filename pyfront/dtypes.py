@@ -126,19 +126,24 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 _KIND_ORDER = {"b": 0, "i": 1, "f": 2}
 
 
+_INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 or uint64
+
+
 def check_number(value):
     """``value`` as torch reads a number operand, for the operands off the fast paths: a NumPy scalar
     becomes the Python number (its bool a float, as torch reads it), an int outside the 64-bit range
     raises torch's OverflowError (torch converts it to int64 or uint64 first, whatever the tensor's
     dtype), and a complex number raises: pyfront has no complex dtypes, and computing with its real
     part would be a silent wrong answer."""
+    if type(value) is float or (type(value) is int and _INT_LOW <= value < _INT_HIGH):
+        return value  # the usual operands: nothing more to ask
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind is not None and type(value).__module__ == "numpy" and not getattr(value, "ndim", 0):
         if kind in "iu":
             value = int(value)
         elif kind in "fb":
             value = float(value)
-    if isinstance(value, int) and not isinstance(value, bool) and not -(1 << 63) <= value < (1 << 64):
+    if isinstance(value, int) and not isinstance(value, bool) and not _INT_LOW <= value < _INT_HIGH:
         raise OverflowError("int too big to convert" if value > 0 else
                             "can't convert negative int to unsigned")
     if isinstance(value, complex) or kind == "c":

@@ -61,7 +61,9 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     True stay apart, and spells zeros and nan by repr, so -0.0 and 0.0 do too and nan finds itself.
     """
     if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
-        value = _wrap_int(dt.check_number(value), dtype)  # as torch's C cast: int8(t) + 1000 adds -24
+        if not -0x8000000000000000 <= value < 0x10000000000000000:  # int64 or uint64, as torch reads it
+            dt.check_number(value)
+        value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
     backend = get_backend(device)
     # the value itself where == is exact; repr where it is not: 0.0 == -0.0 and nan != nan
     key = (backend, type(value), value if value == value and value else repr(value), dtype)
