@@ -4,6 +4,8 @@ No NumPy here: dtypes carry the NumPy name as a string so the browser build work
 """
 from __future__ import annotations
 
+import numbers
+
 
 class dtype:
     """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
@@ -80,6 +82,8 @@ def _by_name(name: str) -> dtype:
 
 
 def from_numpy_name(name: str) -> dtype:
+    if name.startswith("complex"):
+        raise TypeError(f"pyfront has no complex dtypes: numpy.{name} is not supported")
     if name not in _BY_NAME:
         raise TypeError(f"can't convert np.ndarray of type numpy.{name}. The only supported types are: "
                         "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
@@ -122,8 +126,37 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 _KIND_ORDER = {"b": 0, "i": 1, "f": 2}
 
 
+_INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 or uint64
+
+
+def check_number(value):
+    """``value`` as torch reads a number operand, for the operands off the fast paths: a NumPy scalar
+    becomes the Python number (its bool a float, as torch reads it), an int outside the 64-bit range
+    raises torch's OverflowError (torch converts it to int64 or uint64 first, whatever the tensor's
+    dtype), and a complex number raises: pyfront has no complex dtypes, and computing with its real
+    part would be a silent wrong answer."""
+    if type(value) is float or (type(value) is int and _INT_LOW <= value < _INT_HIGH):
+        return value  # the usual operands: nothing more to ask
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind is not None and type(value).__module__ == "numpy" and not getattr(value, "ndim", 0):
+        if kind in "iu":
+            value = int(value)
+        elif kind in "fb":
+            value = float(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not _INT_LOW <= value < _INT_HIGH:
+        raise OverflowError("int too big to convert" if value > 0 else
+                            "can't convert negative int to unsigned")
+    if isinstance(value, complex) or kind == "c":
+        raise TypeError(f"pyfront has no complex dtypes: the complex number {value!r} is not supported")
+    if isinstance(value, numbers.Number) and not isinstance(value, (int, float)):
+        # torch's arguments are a Tensor or a Scalar (bool, int, float): it rejects a Fraction, a Decimal
+        raise TypeError(f"expected a Tensor or a number (bool, int, float), not {type(value).__name__}")
+    return value
+
+
 def scalar_dtype(value) -> dtype:
     """The dtype PyTorch gives a Python scalar: bool, int64 or the default float."""
+    value = check_number(value)
     if isinstance(value, bool):
         return bool_
     if isinstance(value, int):
@@ -139,7 +172,7 @@ def result_type(*operands) -> dtype:
     """
     tiers: list = [None, None, None]  # dimensioned tensors, 0-d tensors, scalars
     for op in operands:
-        if hasattr(op, "dtype"):
+        if hasattr(op, "dim"):  # a Tensor (a NumPy scalar has a dtype too: it is a number)
             tier = 2 if getattr(op, "_wrapped_number", False) else (1 if op.dim() == 0 else 0)
             d = op.dtype
         else:

@@ -463,6 +463,12 @@ class Tensor:
         self._storage.exported = True  # the array (and any view NumPy makes of it) shares the memory
         return get_backend(self.device).array(self._layout)
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A NumPy operator's result on a Tensor operand (``t + np.array([1, 2])``) as a cpu Tensor,
+        torch's ``from_numpy`` of it, a bool array as uint8 as in torch."""
+        from .ops.creation import from_numpy
+        return from_numpy(array.astype("uint8") if array.dtype == bool else array)
+
     def __array__(self, dtype=None, copy=None):
         arr = self.detach().numpy(force=True)
         return arr if dtype is None else arr.astype(dtype)

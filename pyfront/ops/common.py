@@ -26,13 +26,20 @@ def check_fits(value, dtype, opmath=False):
     ``opmath``: torch converts it to the type it computes in, float32 for float16 (weights, slopes)."""
     if opmath and dtype is dt.float16:
         dtype = dt.float32
-    if value is None or isinstance(value, (Tensor, bool)) or dtype is dt.bool_:
+    if value is None or isinstance(value, Tensor):
+        return value
+    value = dt.check_number(value)
+    if isinstance(value, bool) or dtype is dt.bool_:
         return value
     if dtype.is_floating_point:
         bad = math.isfinite(value) and abs(value) > dt.finfo(dtype).max
     else:
         info = dt.iinfo(dtype)
-        bad = not (info.min <= value <= info.max)  # nan compares false: it overflows too
+        # as torch's c10::overflows: an unsigned type takes an int down to -max, wrapped (uint8 -3 is 253)
+        low = -info.max if info.min == 0 and isinstance(value, int) else info.min
+        bad = not (low <= value <= info.max)  # nan compares false: it overflows too
+        if not bad and value < 0 and low < 0 == info.min:
+            value = _wrap_int(value, dtype)
     if bad:
         raise RuntimeError(f"value cannot be converted to type {_CPP_NAMES[dtype.name]} without overflow")
     return value
@@ -54,12 +61,15 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     True stay apart, and spells zeros and nan by repr, so -0.0 and 0.0 do too and nan finds itself.
     """
     if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
+        if not -0x8000000000000000 <= value < 0x10000000000000000:  # int64 or uint64, as torch reads it
+            dt.check_number(value)
         value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
     backend = get_backend(device)
     # the value itself where == is exact; repr where it is not: 0.0 == -0.0 and nan != nan
     key = (backend, type(value), value if value == value and value else repr(value), dtype)
     t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)
     if t is None:
+        dt.check_number(value)  # once per number: a float dtype's 2**70, a complex number
         t = Tensor._make(backend.full((), value, dtype), (), dtype)
         t._wrapped_number = True
     _SCALARS[key] = t

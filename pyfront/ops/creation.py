@@ -108,6 +108,7 @@ def _infer_dtype(data):
             k = _infer_dtype(item)
             d = k if d is None else dt.promote_types(d, k)
         return d or dt.get_default_dtype()
+    dt.check_number(data)  # a complex number: pyfront's one error for it
     raise RuntimeError(f"Could not infer dtype of {type_name(data)}")
 
 
@@ -224,7 +225,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     elif not (dtype is dt.float16 and math.prod(size) == 1):  # torch's one-element fill skips the check
-        check_fits(fill_value, dtype)
+        fill_value = check_fits(fill_value, dtype)
     storage = get_backend(factory_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
 
@@ -283,7 +284,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    vals = [v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step)]
     start, end, step = vals
     if step == 0:
         raise RuntimeError("step must be nonzero")

@@ -6,7 +6,6 @@ is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
 
 from __future__ import annotations
 
-from numbers import Number
 
 from .. import _warnings
 from .. import dtypes as dt
@@ -15,7 +14,9 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, sampling, views
+from ..tensor import _kind_name
 from .common import promote_args
+from .queries import can_cast
 from .primitives import elementwise as ew
 
 # the modules whose METHODS become Tensor methods and whose INPLACE names get an ``op_`` twin
@@ -48,19 +49,53 @@ def _reflected(fn):
 _PLAIN = frozenset((float, int, bool))
 
 
+def _operand(other):
+    """An operator's operand that is not a plain number or a Tensor, as torch takes it: a NumPy scalar
+    as its Python number, a complex number raises (see dtypes.check_number); anything else, a NumPy
+    array, a Fraction, a Decimal, None or a str included, is NotImplemented: Python then raises its own
+    TypeError ("unsupported operand type(s)"), ``t == None`` is False, and an array's own operator
+    computes, its result wrapped back into a Tensor by ``Tensor.__array_wrap__``, as in torch."""
+    # no NumPy import here (pyfront imports without it): a NumPy scalar is any numpy type but the array
+    numpy_scalar = type(other).__module__ == "numpy" and type(other).__name__ != "ndarray"
+    if isinstance(other, (int, float, complex)) or (numpy_scalar and other.dtype.kind in "biufc"):
+        return dt.check_number(other)
+    return NotImplemented
+
+
 def _operator(fn):
-    """``fn`` as a Python operator: an operand that is neither a Tensor nor a number gives
-    NotImplemented, as in torch, so Python raises its own TypeError ("unsupported operand type(s)",
-    "'<' not supported between instances of ...") and ``t == None`` is False, ``t != "a"`` True."""
+    """``fn`` as a Python operator; its unusual operands go through ``_operand``."""
 
     def method(self, other):
-        # the plain numbers and Tensor first: the check against the Number ABC is slow
-        if type(other) not in _PLAIN and not isinstance(other, Tensor) and not isinstance(other, Number):
-            return NotImplemented
+        # the plain numbers and Tensor first: only an unusual operand pays for _operand
+        if type(other) not in _PLAIN and not isinstance(other, Tensor):
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
         return fn(self, other)
 
     method.__name__ = fn.__name__
     return method
+
+
+def _bitwise_inplace(fn):
+    """An in-place bitwise op (``b &= 2.5``, ``bitwise_or_``): torch checks that the result type casts
+    to self's before the kernel, so this is its cast error, not the kernel's "not implemented"."""
+    def method(self, other):
+        if not isinstance(other, Tensor) or other.dtype is not self.dtype:
+            r = dt.result_type(self, other)
+            if not can_cast(r, self.dtype):
+                raise RuntimeError(f"result type {_kind_name(r)} can't be cast to the desired output type "
+                                   f"{_kind_name(self.dtype)}")
+        return fn(self, other)
+
+    method.__name__ = fn.__name__
+    return method
+
+
+def _invert(self):
+    if self.dtype.is_floating_point:  # the operator's own words; torch.bitwise_not says "not implemented"
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return ew.bitwise_not(self)
 
 
 def _fill_(self, value):
@@ -199,6 +234,11 @@ def bind_all():
         setattr(Tensor, f"__{name}__", _operator(fn))
         setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
         setattr(Tensor, f"__i{name}__", _operator(_inplace(fn)))
+    for name in ("and", "or", "xor", "lshift", "rshift"):
+        setattr(Tensor, f"__i{name}__", _bitwise_inplace(getattr(Tensor, f"__i{name}__")))
+    for name in ("and", "or", "xor", "left_shift", "right_shift"):
+        if hasattr(Tensor, f"bitwise_{name}_"):
+            setattr(Tensor, f"bitwise_{name}_", _bitwise_inplace(getattr(Tensor, f"bitwise_{name}_")))
     # as torch: ``2 * t`` is ``t * 2`` and ``2 / t`` is ``t.reciprocal() * 2``, so the number stays the
     # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args)
     Tensor.__rmul__ = _operator(lambda self, other: ew.mul(self, other))
@@ -209,7 +249,7 @@ def bind_all():
     Tensor.__neg__ = ew.negative
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = ew.abs
-    Tensor.__invert__ = ew.bitwise_not
+    Tensor.__invert__ = _invert
     Tensor.__hash__ = lambda self: id(self)
     Tensor.fill_ = _fill_
     Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")

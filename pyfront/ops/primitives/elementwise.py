@@ -819,6 +819,9 @@ def clamp(input, min=None, max=None):
             out = where((out > max) | (max != max), max, out)
         return out
     dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
+    if dtype is dt.bool_:
+        which = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
+        raise NotImplementedError(f"\"{which}_scalar_cpu\" not implemented for 'Bool'")
     return apply(_clamp, input.to(dtype), min=check_fits(min, dtype), max=check_fits(max, dtype))
 
 
@@ -878,13 +881,14 @@ def clone(input, *, memory_format=None):
 
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
 def _check_alpha(alpha, dtype):
+    alpha = dt.check_number(alpha)
     if dtype.kind != "f" and isinstance(alpha, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     check_fits(alpha, dtype)
 
 
 def add(input, other, *, alpha=1):
-    if alpha != 1:
+    if alpha != 1 or type(alpha) is not int:  # alpha=1.0 or a NumPy 1 is checked as torch does
         dtype = dt.result_type(input, other)
         _check_alpha(alpha, dtype)
         if dtype is dt.bool_:  # torch casts alpha to the result's dtype: a bool sum stays bool
@@ -896,7 +900,10 @@ def add(input, other, *, alpha=1):
 
 
 def _refuse_bool_subtraction(input, other):
-    """torch refuses a bool operand of ``-``, a tensor or a Python bool alike."""
+    """torch refuses a bool operand of ``-``, a tensor or a Python bool alike (after reading a number)."""
+    for x in (input, other):
+        if not isinstance(x, Tensor):
+            dt.check_number(x)
     bools = [type(x) is bool or (isinstance(x, Tensor) and x.dtype is dt.bool_) for x in (input, other)]
     if all(bools):
         raise RuntimeError(
@@ -914,7 +921,7 @@ def sub(input, other, *, alpha=1):
     if (getattr(input, "dtype", None) is dt.bool_ or getattr(other, "dtype", None) is dt.bool_
             or type(input) is bool or type(other) is bool):
         _refuse_bool_subtraction(input, other)
-    if alpha != 1:
+    if alpha != 1 or type(alpha) is not int:
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
     return _sub(input, other)
@@ -953,12 +960,15 @@ def pow(input, exponent):
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(input, Tensor):  # number ** tensor
         return _pow(*promote_args((input, exponent)))
+    if type(exponent) is not int and type(exponent) is not float and not isinstance(exponent, Tensor):
+        exponent = dt.check_number(exponent)  # a NumPy scalar as its number; ints beyond 64 bits raise
     if (
         isinstance(exponent, int)
         and not isinstance(exponent, bool)
         and exponent < 0
         and not input.dtype.is_floating_point
     ):
+        dt.check_number(exponent)  # torch reads the number first: below -2**63 it overflows
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if not isinstance(exponent, Tensor):
         d = dt.result_type(input, exponent)
@@ -969,6 +979,8 @@ def pow(input, exponent):
 
 @records("PowBackward0")
 def square(input):
+    if input.dtype is dt.bool_:  # torch's square is pow(input, 2): a bool base promotes to int64
+        input = input.to(dt.int64)
     return mul(input, input)
 
 
