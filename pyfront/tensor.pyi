@@ -130,11 +130,11 @@ class Tensor:
     def bitwise_and(self, other):
         """As ``torch.Tensor.bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
     def bitwise_and_(self, other):
-        """In-place ``bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
+        """As ``torch.Tensor.bitwise_and_``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def bitwise_left_shift(self, other):
         """As ``torch.Tensor.bitwise_left_shift``. (pyfront.ops.primitives.elementwise.bitwise_left_shift)"""
     def bitwise_left_shift_(self, other):
-        """In-place ``bitwise_left_shift``. (pyfront.ops.primitives.elementwise.bitwise_left_shift)"""
+        """As ``torch.Tensor.bitwise_left_shift_``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def bitwise_not(self):
         """As ``torch.Tensor.bitwise_not``. (pyfront.ops.primitives.elementwise.bitwise_not)"""
     def bitwise_not_(self):
@@ -142,16 +142,16 @@ class Tensor:
     def bitwise_or(self, other):
         """As ``torch.Tensor.bitwise_or``. (pyfront.ops.primitives.elementwise.bitwise_or)"""
     def bitwise_or_(self, other):
-        """In-place ``bitwise_or``. (pyfront.ops.primitives.elementwise.bitwise_or)"""
+        """As ``torch.Tensor.bitwise_or_``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def bitwise_right_shift(self, other):
         """As ``torch.Tensor.bitwise_right_shift``.
         (pyfront.ops.primitives.elementwise.bitwise_right_shift)"""
     def bitwise_right_shift_(self, other):
-        """In-place ``bitwise_right_shift``. (pyfront.ops.primitives.elementwise.bitwise_right_shift)"""
+        """As ``torch.Tensor.bitwise_right_shift_``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def bitwise_xor(self, other):
         """As ``torch.Tensor.bitwise_xor``. (pyfront.ops.primitives.elementwise.bitwise_xor)"""
     def bitwise_xor_(self, other):
-        """In-place ``bitwise_xor``. (pyfront.ops.primitives.elementwise.bitwise_xor)"""
+        """As ``torch.Tensor.bitwise_xor_``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product of two 3-D tensors with the same batch size, as ``torch.bmm``.
         (pyfront.ops.primitives.linalg.bmm)"""
@@ -990,6 +990,10 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         """As ``torch.Tensor.__array__``. (pyfront.tensor.Tensor.__array__)"""
     __array_priority__: builtins.int
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A NumPy operator's result on a Tensor operand (``t + np.array([1, 2])``) as a cpu Tensor,
+        torch's ``from_numpy`` of it, a bool array as uint8 as in torch.
+        (pyfront.tensor.Tensor.__array_wrap__)"""
     def __bool__(self) -> builtins.bool:
         """As ``torch.Tensor.__bool__``. (pyfront.tensor.Tensor.__bool__)"""
     def __complex__(self):
@@ -1016,11 +1020,11 @@ class Tensor:
     def __iadd__(self, other):
         """As ``torch.Tensor.__iadd__``. (made by pyfront.ops.methods._operator)"""
     def __iand__(self, other):
-        """As ``torch.Tensor.__iand__``. (made by pyfront.ops.methods._operator)"""
+        """As ``torch.Tensor.__iand__``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def __ifloordiv__(self, other):
         """As ``torch.Tensor.__ifloordiv__``. (made by pyfront.ops.methods._operator)"""
     def __ilshift__(self, other):
-        """As ``torch.Tensor.__ilshift__``. (made by pyfront.ops.methods._operator)"""
+        """As ``torch.Tensor.__ilshift__``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def __imod__(self, other):
         """As ``torch.Tensor.__imod__``. (made by pyfront.ops.methods._operator)"""
     def __imul__(self, other):
@@ -1030,13 +1034,13 @@ class Tensor:
     def __int__(self) -> builtins.int:
         """As ``torch.Tensor.__int__``. (pyfront.tensor.Tensor.__int__)"""
     def __invert__(self):
-        """As ``torch.Tensor.__invert__``. (pyfront.ops.primitives.elementwise.bitwise_not)"""
+        """As ``torch.Tensor.__invert__``. (pyfront.ops.methods._invert)"""
     def __ior__(self, other):
-        """As ``torch.Tensor.__ior__``. (made by pyfront.ops.methods._operator)"""
+        """As ``torch.Tensor.__ior__``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def __ipow__(self, other):
         """As ``torch.Tensor.__ipow__``. (made by pyfront.ops.methods._operator)"""
     def __irshift__(self, other):
-        """As ``torch.Tensor.__irshift__``. (made by pyfront.ops.methods._operator)"""
+        """As ``torch.Tensor.__irshift__``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def __isub__(self, other):
         """As ``torch.Tensor.__isub__``. (made by pyfront.ops.methods._operator)"""
     def __iter__(self):
@@ -1044,7 +1048,7 @@ class Tensor:
     def __itruediv__(self, other):
         """As ``torch.Tensor.__itruediv__``. (made by pyfront.ops.methods._operator)"""
     def __ixor__(self, other):
-        """As ``torch.Tensor.__ixor__``. (made by pyfront.ops.methods._operator)"""
+        """As ``torch.Tensor.__ixor__``. (made by pyfront.ops.methods._bitwise_inplace)"""
     def __le__(self, other):
         """As ``torch.Tensor.__le__``. (made by pyfront.ops.methods._operator)"""
     def __len__(self) -> builtins.int:
