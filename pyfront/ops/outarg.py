@@ -191,13 +191,22 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
             "out tensor t by resizing it, inplace, to zero elements with t.resize_(0).")
 
 
+# reductions: torch's reduction kernels skip the internal-overlap check that every other out= write
+# makes, so an expanded ``out`` is written (Tensor._check_no_overlap)
+_OVERLAP_OK = frozenset("sum prod mean amax amin max min all any argmax argmin norm std var nansum nanmean "
+                        "logsumexp median mode".split())
+
+
 def _write(name: str, r: Tensor, o: Tensor, dim) -> None:
     if o.shape != r.shape:
         text = _resize_warning(name, r, o, dim)
         if text:
             warn(text)
         o.data = r.new_empty(r.shape, dtype=o.dtype)  # resized: fresh memory of the new size
-    o.copy_(r)
+    if name in _OVERLAP_OK:
+        o._assign(r.to(o.device, o.dtype), overlap_ok=True)
+    else:
+        o.copy_(r)
 
 
 def call_with_out(fn, name: str, args, kwargs, out):
