@@ -432,10 +432,21 @@ class Tensor:
         """torch's ``assert_no_internal_overlap``: a write into a tensor where two elements share one
         memory location (a stride 0 on a dimension longer than 1, as ``expand`` makes) is refused,
         since its result would depend on the order the elements are written in."""
-        if any(st == 0 and n > 1 for n, st in zip(self._shape, self._strides)) and 0 not in self._shape:
+        if self._overlaps():
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
                                "to a single memory location. Please clone() the tensor before performing the "
                                "operation.")
+
+    def _overlaps(self) -> bool:
+        return 0 in self._strides and 0 not in self._shape and any(
+            st == 0 and n > 1 for n, st in zip(self._shape, self._strides))
+
+    def _warn_expanded(self, op: str, example: str) -> None:
+        """torch's warning for the writes it still lets into a tensor with internal overlap."""
+        if self._overlaps():
+            _warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
+                           "before performing this operation. This also applies to advanced indexing e.g. "
+                           f"{example}")
 
     def _check_inplace_allowed(self):
         if self._base is None and self._requires_grad and self._grad_fn is None:

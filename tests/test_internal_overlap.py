@@ -1,7 +1,7 @@
 """Writes into a tensor whose elements share memory (``expand``'s stride 0), as torch's
 ``assert_no_internal_overlap``: every in-place op, ``out=`` and ``t[...] = v`` refuses them with torch's
-text; fill_ (with a number), zero_, masked_fill_, index_fill_, index_put_ and reductions' ``out=``
-write them, as torch.
+text; fill_ (with a number), zero_ and some ``out=`` write them; masked_fill_, index_fill_ and
+index_put_ write them with torch's deprecation warning.
 Real torch (cpu) is the oracle for which is which, the error type and text, and the values."""
 import warnings
 
@@ -46,20 +46,23 @@ CASES = {
     "index_fill_": lambda x, L, d: x.index_fill_(1, L.tensor([0], device=d), 1.0),
     "index_put_": lambda x, L, d: x.index_put_((L.tensor([0], device=d),), L.tensor(1.0, device=d)),
     "setitem_row": lambda x, L, d: x.__setitem__(0, 1.0),  # one row of x: no overlap in it
+    "setitem_index": lambda x, L, d: x.__setitem__(L.tensor([0], device=d), 1.0),
     "out_sum": lambda x, L, d: L.sum(L.ones(3, 3, device=d), 0, out=x[0].expand(3)),
 }
 
 
-def _run(case, lib, dev, shape=(2, 3)):
-    base = lib.zeros(3, device=dev)
-    x = base.expand(*shape) if len(shape) == 2 else base[:0].expand(*shape)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch's "deprecated on expanded tensors" (not mirrored)
+def _run(case, lib, dev):
+    """The outcome (written, or the error's type and text) and the warnings' texts (torch's C++
+    location, "(Triggered internally at ...)", left out)."""
+    x = lib.zeros(3, device=dev).expand(2, 3)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
             CASES[case](x, lib, dev)
-    except Exception as e:  # noqa: BLE001 - the error is the result compared with torch's
-        return (type(e).__name__, str(e))
-    return "written"
+            outcome = "written"
+        except Exception as e:  # noqa: BLE001 - the error is the result compared with torch's
+            outcome = (type(e).__name__, str(e))
+    return outcome, [str(w.message).split(" (Triggered internally")[0] for w in seen]
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -83,3 +86,48 @@ def test_a_stride_zero_on_a_dimension_of_size_one_or_on_an_empty_tensor_is_no_ov
         one.add_(1)
         assert one.tolist() == [[1.0]]
         lib.zeros(0, device=dev).expand(2, 0).add_(1)
+
+
+def _i3(L):
+    return L.zeros(1, dtype=L.long).expand(3)
+
+
+# out= into o, 3 zeros that share one element: torch's kernels differ in whether they check (a reduction
+# or a BLAS call may skip it), so each is compared one by one
+OUT_CASES = {
+    "sum": lambda a, o, L: L.sum(a, 0, out=o), "mean": lambda a, o, L: L.mean(a, 0, out=o),
+    "prod": lambda a, o, L: L.prod(a, 0, out=o), "amax": lambda a, o, L: L.amax(a, 0, out=o),
+    "amin": lambda a, o, L: L.amin(a, 0, out=o), "std": lambda a, o, L: L.std(a, 0, out=o),
+    "var": lambda a, o, L: L.var(a, 0, out=o), "norm": lambda a, o, L: L.norm(a, dim=0, out=o),
+    "nansum": lambda a, o, L: L.nansum(a, 0, out=o), "nanmean": lambda a, o, L: L.nanmean(a, 0, out=o),
+    "logsumexp": lambda a, o, L: L.logsumexp(a, 0, out=o),
+    "max": lambda a, o, L: L.max(a, 0, out=(o, L.zeros(3, dtype=L.long))),
+    "max_indices": lambda a, o, L: L.max(a, 0, out=(L.zeros(3, device=a.device), _i3(L).to(a.device))),
+    "min": lambda a, o, L: L.min(a, 0, out=(o, L.zeros(3, dtype=L.long))),
+    "median": lambda a, o, L: L.median(a, 0, out=(o, L.zeros(3, dtype=L.long))),
+    "argmax": lambda a, o, L: L.argmax(a, 0, out=_i3(L).to(a.device)),
+    "all": lambda a, o, L: L.all(a, 0, out=L.zeros(1, dtype=L.bool, device=a.device).expand(3)),
+    "cumsum": lambda a, o, L: L.cumsum(a[0], 0, out=o), "exp": lambda a, o, L: L.exp(a[0], out=o),
+    "clamp": lambda a, o, L: L.clamp(a[0], 0, 1, out=o),
+    "cummax": lambda a, o, L: L.cummax(a[0], 0, out=(o, L.zeros(3, dtype=L.long))),
+    "sort": lambda a, o, L: L.sort(a[0], out=(o, L.zeros(3, dtype=L.long))),
+    "cat": lambda a, o, L: L.cat([a[0, :1], a[0, :2]], out=o), "arange": lambda a, o, L: L.arange(3.0, out=o),
+    "zeros": lambda a, o, L: L.zeros(3, out=o), "full": lambda a, o, L: L.full((3,), 1.0, out=o),
+    "mv": lambda a, o, L: L.mv(a, a[0], out=o), "matmul_vector": lambda a, o, L: L.matmul(a, a[0], out=o),
+    "mm": lambda a, o, L: L.mm(a, a, out=L.zeros(1, device=a.device).expand(3, 3)),
+    "index_select": lambda a, o, L: L.index_select(a[0], 0, L.tensor([0, 1, 2], device=a.device), out=o),
+}
+
+
+@pytest.mark.parametrize("device", ["cpu"])  # the out= path is one for every device
+@pytest.mark.parametrize("case", sorted(OUT_CASES))
+def test_an_expanded_out_is_refused_or_written_as_torch(case, device):
+    def run(lib, dev):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                OUT_CASES[case](lib.ones(3, 3, device=dev), lib.zeros(1, device=dev).expand(3), lib)
+        except Exception as e:  # noqa: BLE001 - the error is the result compared with torch's
+            return (type(e).__name__, str(e))
+        return "written"
+    assert run(pyfront, device) == run(torch, "cpu")

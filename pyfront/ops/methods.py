@@ -27,16 +27,19 @@ def bind_family(module, names: str):
         setattr(Tensor, name, getattr(module, name))
 
 
-# the in-place ops torch lets write into an expanded tensor (it only warns that this is deprecated)
-_OVERLAP_OK = frozenset(("masked_fill", "index_fill", "index_put"))
+# the in-place ops torch lets write into an expanded tensor, with the example its deprecation warning gives
+_OVERLAP_OK = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mask] = scalar",
+               "index_put": "tensor[indices] = tensor"}
 
 
 def _inplace(fn):
-    overlap_ok = fn.__name__ in _OVERLAP_OK
+    example = _OVERLAP_OK.get(fn.__name__)
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
-        return self._assign(fn(self, *args, **kwargs), since, overlap_ok)
+        if example is not None:
+            self._warn_expanded(fn.__name__ + "_", example)
+        return self._assign(fn(self, *args, **kwargs), since, example is not None)
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
