@@ -99,3 +99,16 @@ def test_optimizer_grads_taken_before_a_second_backward_are_current(device):
         (w * 3).sum().backward()
         return [g.tolist() for g in grads]
     _same(run, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_retained_non_leaf_grad_is_replaced_not_added_into(device):
+    def run(lib, dev):  # torch's retain_grad hook sums out of place, unlike a leaf's AccumulateGrad
+        h = lib.ones(3, device=dev, requires_grad=True) * 1
+        h.retain_grad()
+        y = (h * 2).sum()
+        y.backward(retain_graph=True)
+        g1 = h.grad
+        y.backward()
+        return [h.grad is g1, g1.tolist(), h.grad.tolist()]
+    _same(run, device)
