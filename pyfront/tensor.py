@@ -346,13 +346,18 @@ class Tensor:
         self._layout = tuple.__new__(Layout, (storage, *self._layout[1:]))
 
     # -- in-place updates ---------------------------------------------------------------------
-    def _assign(self, new, since=None):
+    def _assign(self, new, since=None, overlap_ok=False):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
         Every in-place op is its out-of-place twin followed by this, so autograd sees the
         functional program: a view's base gets a node that writes the view's region.
         ``since``: the node sequence number before the out-of-place op ran (see ``_keep_saved_copies``).
+        ``overlap_ok``: the few writes torch lets into a tensor with internal overlap (fill_ with a
+        number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused
+        (``_check_no_overlap``).
         """
+        if not overlap_ok and 0 in self._strides:
+            self._check_no_overlap()
         if new.shape != self._shape:
             from .shape import broadcast_shapes
             if broadcast_shapes(new.shape, self._shape) != tuple(self._shape):
@@ -422,6 +427,26 @@ class Tensor:
             node.replace_saved(self._storage, current_value)
             if since is not None:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
+
+    def _check_no_overlap(self):
+        """torch's ``assert_no_internal_overlap``: a write into a tensor where two elements share one
+        memory location (a stride 0 on a dimension longer than 1, as ``expand`` makes) is refused,
+        since its result would depend on the order the elements are written in."""
+        if self._overlaps():
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
+                               "to a single memory location. Please clone() the tensor before performing the "
+                               "operation.")
+
+    def _overlaps(self) -> bool:
+        return 0 in self._strides and 0 not in self._shape and any(
+            st == 0 and n > 1 for n, st in zip(self._shape, self._strides))
+
+    def _warn_expanded(self, op: str, example: str) -> None:
+        """torch's warning for the writes it still lets into a tensor with internal overlap."""
+        if self._overlaps():
+            _warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
+                           "before performing this operation. This also applies to advanced indexing e.g. "
+                           f"{example}")
 
     def _check_inplace_allowed(self):
         if self._base is None and self._requires_grad and self._grad_fn is None:

@@ -151,7 +151,17 @@ def _accumulate(node, grad, create_graph, owned=False):
         # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
         # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of
         leaf.grad = grad if create_graph else grad.detach().clone()
+    elif create_graph:
+        leaf.grad = leaf.grad + grad  # out of place, so the graph of the sum is kept (torch's AccumulateGrad)
     else:
-        leaf.grad = leaf.grad + (grad if create_graph else grad.detach())
+        # in place, as torch's AccumulateGrad (``variable.grad += new_grad``): whoever holds ``.grad``
+        # (an optimizer, ``grads = [p.grad for p in params]``) sees the sum; an expanded ``.grad`` the
+        # user set is refused as any in-place write into it
+        leaf.grad.add_(grad.detach())
     for hook in leaf._post_accumulate_hooks:
-        hook(leaf)
+        out = hook(leaf)
+        if out is not None:  # torch's two checks: the hook wrapper's type test, then AccumulateGrad's
+            from ..tensor import Tensor
+            if not isinstance(out, Tensor):
+                raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")

@@ -28,10 +28,19 @@ def bind_family(module, names: str):
         setattr(Tensor, name, getattr(module, name))
 
 
+# the in-place ops torch lets write into an expanded tensor, with the example its deprecation warning gives
+_OVERLAP_OK = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mask] = scalar",
+               "index_put": "tensor[indices] = tensor"}
+
+
 def _inplace(fn):
+    example = _OVERLAP_OK.get(fn.__name__)
+
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
-        return self._assign(fn(self, *args, **kwargs), since)
+        if example is not None:
+            self._warn_expanded(fn.__name__ + "_", example)
+        return self._assign(fn(self, *args, **kwargs), since, example is not None)
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
@@ -111,14 +120,14 @@ def _fill_recording(self, value, node):
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
-        return self._assign(value.to(self.dtype).expand(self.shape))
+        return self._assign(value.to(self.dtype).expand(self.shape))  # torch checks overlap here
     since = SEQUENCE[0]  # what follows is fresh: self may adopt its buffer
     new = full(self.shape, value, dtype=self.dtype, device=self.device)
     if self.requires_grad and is_grad_enabled():
         # PyTorch keeps the history, with a zero gradient (FillBackward2, ZeroBackward0 for zero_)
         new = ew.where(self.new_zeros((), dtype=dt.bool_), self, new)
         graph.present_as(new, node, since, [self])
-    return self._assign(new, since)
+    return self._assign(new, since, overlap_ok=True)  # torch fills an expanded tensor with a number
 
 
 def _copy_(self, src, non_blocking=False):

@@ -191,13 +191,31 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
             "out tensor t by resizing it, inplace, to zero elements with t.resize_(0).")
 
 
-def _write(name: str, r: Tensor, o: Tensor, dim) -> None:
+# the out= writes torch makes without its internal-overlap check (reductions that skip it, the fill-made
+# factories, cummax/cummin, and the BLAS calls mv, bmm, dot), so an expanded ``out`` is written; every
+# other one is refused (Tensor._check_no_overlap). Checked one by one against torch 2.13.
+_OVERLAP_OK = frozenset("sum prod amax amin std var norm nansum argmax argmin all any zeros ones full empty "
+                        "cummax cummin mv bmm dot".split())
+
+
+def _overlap_ok(name: str, args) -> bool:
+    """Whether torch writes this op's result into an expanded ``out`` (matmul with a vector is mv or dot)."""
+    if name == "matmul":
+        dims = [a.dim() for a in args[:2] if isinstance(a, Tensor)]
+        return 1 in dims and max(dims) <= 2
+    return name in _OVERLAP_OK
+
+
+def _write(name: str, r: Tensor, o: Tensor, dim, overlap_ok: bool) -> None:
     if o.shape != r.shape:
         text = _resize_warning(name, r, o, dim)
         if text:
             warn(text)
         o.data = r.new_empty(r.shape, dtype=o.dtype)  # resized: fresh memory of the new size
-    o.copy_(r)
+    if overlap_ok:
+        o._assign(r.to(o.device, o.dtype), overlap_ok=True)
+    else:
+        o.copy_(r)
 
 
 def call_with_out(fn, name: str, args, kwargs, out):
@@ -227,9 +245,10 @@ def call_with_out(fn, name: str, args, kwargs, out):
     for i, (r, o) in enumerate(zip(results, outs)):
         # the indices of max/sort/topk are int64 exactly, as argmax's
         _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()])
+    overlap_ok = _overlap_ok(name, args)
     with no_grad():
         for r, o in zip(results, outs):
-            _write(name, r, o, args[1] if len(args) > 1 else kwargs.get("dim"))
+            _write(name, r, o, args[1] if len(args) > 1 else kwargs.get("dim"), overlap_ok)
     if kwargs.get("requires_grad") and name in _FACTORIES:
         outs[0].requires_grad_(True)  # torch.zeros(2, out=t, requires_grad=True): t is the leaf made
     if isinstance(out, Tensor):

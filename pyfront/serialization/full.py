@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import io
 import pickle
+import pkgutil
 
 from .unpickler import GLOBALS, Unpickler, _Callable, _TensorType
 
@@ -36,10 +37,32 @@ class FullUnpickler(pickle.Unpickler):
 
 
 def _pyfront_global(module: str, name: str, qualname: str):
+    """``pyfront.a.b.c`` + ``name``; where pyfront keeps it elsewhere than torch (its files are laid out
+    differently: torch's ``torch.nn.modules.batchnorm.BatchNorm1d`` is ``pyfront.nn.BatchNorm1d``), the
+    packages above, down to ``pyfront.<top>`` (``pyfront.nn``, ``pyfront.optim``), and for
+    ``torch.nn.modules`` every file of ``pyfront.nn.modules`` (for classes ``pyfront.nn`` does not export)."""
+    parts = module.split(".")
+    for end in range(len(parts), min(2, len(parts)) - 1, -1):
+        found = _lookup(".".join(parts[:end]), name)
+        if found is not None:
+            return found
+    if module.startswith("pyfront.nn.modules"):
+        for info in pkgutil.iter_modules(_nn_modules().__path__):
+            found = _lookup(f"pyfront.nn.modules.{info.name}", name)
+            if found is not None:
+                return found
+    raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
+
+
+def _nn_modules():
+    return importlib.import_module("pyfront.nn.modules")
+
+
+def _lookup(module: str, name: str):
     try:
         found = importlib.import_module(module)
         for part in name.split("."):
             found = getattr(found, part)
     except (ImportError, AttributeError):
-        raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have") from None
+        return None
     return found

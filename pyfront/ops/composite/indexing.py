@@ -242,6 +242,7 @@ def __setitem__(self, index, value) -> None:
         if isinstance(value, Tensor):
             view.copy_(_strip_leading_ones(value, view.dim()).expand(view.shape))
         else:
+            view._check_no_overlap()  # torch writes a number through copy_, which checks (fill_ does not)
             view.fill_(_setitem_number(value, self))
         return
     if isinstance(value, Tensor):
@@ -249,7 +250,9 @@ def __setitem__(self, index, value) -> None:
     else:
         value = _setitem_number(value, self)
     packed, dims = _packed(view, adv)
-    view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False))
+    view._warn_expanded("index_put_", "tensor[indices] = tensor")
+    view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
+                 overlap_ok=True)  # index_put_, which torch lets write into an expanded tensor
 
 
 def _same_dtype(x, values):

@@ -1,0 +1,114 @@
+"""Gradient accumulation into ``.grad``, as torch's AccumulateGrad: without create_graph a second
+backward adds in place into the ``.grad`` tensor already there (whoever holds it sees the sum); with
+create_graph it makes a new one (the graph of the sum is kept). Real torch (cpu) is the oracle."""
+import pytest
+import torch
+from webgpu_required import requires_webgpu
+
+import pyfront
+
+DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+
+def _outcome(fn, lib, dev):
+    """What ``fn`` returns, or the type and text of what it raised."""
+    try:
+        return fn(lib, dev)
+    except Exception as e:  # noqa: BLE001 - the error is the result compared with torch's
+        return (type(e).__name__, str(e))
+
+
+def _same(fn, device):
+    assert _outcome(fn, pyfront, device) == _outcome(fn, torch, "cpu")
+
+
+def _two_backwards(lib, dev, create_graph=False, retain_graph=False):
+    w = lib.ones(3, device=dev, requires_grad=True)
+    y = (w * 2).sum()
+    y.backward(create_graph=create_graph, retain_graph=True)
+    g1 = w.grad
+    held = [p.grad for p in [w]]  # a reference taken between the two, as optimizers and users do
+    (y if retain_graph else (w * 3).sum()).backward(create_graph=create_graph)
+    return [w.grad is g1, held[0] is w.grad, g1.tolist(), w.grad.tolist(), w.grad.requires_grad]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("retain_graph", [False, True])
+def test_a_second_backward_adds_into_the_same_grad(device, retain_graph):
+    _same(lambda lib, dev: _two_backwards(lib, dev, retain_graph=retain_graph), device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_create_graph_makes_a_new_grad_with_its_graph(device):
+    _same(lambda lib, dev: _two_backwards(lib, dev, create_graph=True), device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("kind", ["shared", "transposed", "expanded", "requires_grad"])
+def test_a_grad_the_user_set_is_added_into(device, kind):
+    def run(lib, dev):
+        w = lib.ones(2, 3, device=dev, requires_grad=True)
+        if kind == "shared":  # a tensor the user keeps using elsewhere: torch adds into it too
+            other = lib.zeros(2, 3, device=dev)
+            w.grad = other
+        elif kind == "transposed":  # a non-contiguous .grad stays that tensor, strides and all
+            other = lib.zeros(3, 2, device=dev)
+            w.grad = other.t()
+        elif kind == "expanded":  # an in-place add into it is refused: its elements share memory
+            other = lib.zeros(3, device=dev)
+            w.grad = other.expand(2, 3)
+        else:
+            other = lib.zeros(2, 3, device=dev, requires_grad=True)
+            w.grad = other
+        before = w.grad
+        (w * 2).sum().backward()
+        return [w.grad is before, w.grad.stride(), other.tolist(), w.grad.requires_grad]
+    _same(run, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("bad", ["dtype", "shape"])
+def test_a_grad_of_another_dtype_or_shape_is_refused(device, bad):
+    def run(lib, dev):
+        w = lib.ones(3, device=dev, requires_grad=True)
+        w.grad = lib.zeros(3, dtype=lib.int32, device=dev) if bad == "dtype" else lib.zeros(4, device=dev)
+    _same(run, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("returns", ["none", "tensor", "number"])
+def test_a_post_accumulate_grad_hook_must_return_none(device, returns):
+    def run(lib, dev):
+        w = lib.ones(3, device=dev, requires_grad=True)
+        seen = []
+        value = {"none": lambda p: None, "tensor": lambda p: p.grad * 2, "number": lambda p: 5}[returns]
+        w.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()) or value(p))
+        (w * 2).sum().backward()
+        return [seen, w.grad.tolist()]
+    _same(run, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_optimizer_grads_taken_before_a_second_backward_are_current(device):
+    def run(lib, dev):
+        lib.manual_seed(0)
+        w = lib.nn.Parameter(lib.arange(4.0, device=dev))
+        grads = [p.grad for p in [w]]
+        (w ** 2).sum().backward()
+        grads = [p.grad for p in [w]]
+        (w * 3).sum().backward()
+        return [g.tolist() for g in grads]
+    _same(run, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_retained_non_leaf_grad_is_replaced_not_added_into(device):
+    def run(lib, dev):  # torch's retain_grad hook sums out of place, unlike a leaf's AccumulateGrad
+        h = lib.ones(3, device=dev, requires_grad=True) * 1
+        h.retain_grad()
+        y = (h * 2).sum()
+        y.backward(retain_graph=True)
+        g1 = h.grad
+        y.backward()
+        return [h.grad is g1, g1.tolist(), h.grad.tolist()]
+    _same(run, device)
