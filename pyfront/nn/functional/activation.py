@@ -542,7 +542,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
     small = ew.logical_and(input >= -lambd, input <= lambd)
-    return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
+    # the band's zeros (x * 0, signed as PyTorch's) carry no gradient: selected, so an infinite one gives 0
+    return ew.where(small, (input * 0.0).detach(), input - ew.sign(input) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0")
