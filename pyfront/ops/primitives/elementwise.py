@@ -784,8 +784,9 @@ def clamp(input, min=None, max=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
-        # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates
-        out = input
+        # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
+        # without a gradient (torch's clamp_backward: self >= min and self <= max fail for NaN)
+        out = where(input != input, input.detach(), input)
         if min is not None:
             out = where((out < min) | (min != min), min, out)
         if max is not None:
