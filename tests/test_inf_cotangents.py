@@ -16,12 +16,8 @@ _SUM_OF_INFS = ("a composite whose gradient is a sum of terms (product rule), wh
                 "infinities (NaN) where torch multiplies g by the whole derivative once")
 _TORCH_MULTIPLIES = ("torch's formula multiplies g by a 0/1 mask (NaN, or -0, at NaN/inf inputs) where "
                      "pyfront's where() selects 0; matching it needs a VJP of its own")
-_MEAN_TERM = ("composite (x - mean(x))^2: the mean's backward sums the +-inf terms to NaN; torch's "
-              "var_backward leaves out the mean's share (exactly 0), which needs a twice differentiable VJP "
-              "of its own")
 # the remaining differences, each a strict xfail: fixing one turns it into a failure to remove here
 KNOWN = {
-    "var": _MEAN_TERM, "std": _MEAN_TERM, "var_mean": _MEAN_TERM, "std_mean": _MEAN_TERM,
     "nan_to_num": _TORCH_MULTIPLIES, "nansum": _TORCH_MULTIPLIES, "nanmean": _TORCH_MULTIPLIES,
     "lerp": _SUM_OF_INFS + " (input's gradient is g - g * w, torch's g * (1 - w))",
     "nn.functional.binary_cross_entropy": _SUM_OF_INFS + " (torch: g * (x - y) / max((1 - x) * x, eps))",
@@ -32,7 +28,7 @@ KNOWN = {
 FIXED = {"maximum", "minimum", "max", "min", "median", "nn.functional.softshrink",
          "nn.functional.margin_ranking_loss", "nn.functional.hinge_embedding_loss",
          "nn.functional.triplet_margin_loss", "nn.functional.gelu", "nn.functional.silu",
-         "nn.functional.mish", "nn.functional.hardswish"}
+         "nn.functional.mish", "nn.functional.hardswish", "var", "std", "var_mean", "std_mean"}
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 
 
