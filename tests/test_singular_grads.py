@@ -38,8 +38,7 @@ SCALARS = {"zeros": 0.0, "ties": 1.0, "inf": math.inf, "bounds": 3.0}
 # hardswish, and most webgpu entries: WGSL select/min/max at inf and nan) belong to the NaN/inf work
 # of issue 9 item 5; topk's order among ties and scatter's refusal of duplicate indices are not
 # gradients. The rest are composite losses whose PyTorch backward is one fused formula (kl_div,
-# poisson_nll_loss, binary_cross_entropy: 0 * log 0 is nan in torch, 0 here or the reverse) and
-# var's inf - inf through the mean.
+# poisson_nll_loss, binary_cross_entropy: 0 * log 0 is nan in torch, 0 here or the reverse).
 KNOWN_CPU = {
     "lerp-1-inf", "lerp-2-inf", "nn.functional.batch_norm-3-inf",
     "nn.functional.binary_cross_entropy-0-zeros", "nn.functional.binary_cross_entropy-1-zeros",
@@ -52,8 +51,8 @@ KNOWN_CPU = {
     "nn.functional.poisson_nll_loss-2-inf", "nn.functional.poisson_nll_loss-2-ties",
     "nn.functional.poisson_nll_loss-2-zeros", "nn.functional.scaled_dot_product_attention-1-inf",
     "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf", "topk-0-inf", "topk-0-ties", "topk-0-zeros",
-    "topk-2-inf", "topk-2-ties", "topk-2-zeros", "topk-3-inf", "topk-3-ties", "topk-3-zeros", "var-1-inf",
-    "var-2-inf", "var-3-inf", "var_mean-1-inf", "var_mean-2-inf", "var_mean-3-inf",
+    "topk-2-inf", "topk-2-ties", "topk-2-zeros", "topk-3-inf", "topk-3-ties", "topk-3-zeros",
+    "var_mean-1-inf", "var_mean-2-inf", "var_mean-3-inf",
     # cdist's backward in torch is one formula (sign(diff) * ..., every tied coordinate getting the whole
     # gradient at p=inf); pyfront's is the norm's (ties share it; nan where diff is inf - inf). grid_sample
     # with reflection at +-inf: torch's C++ folds an inf coordinate (nan after fmod) into an index
@@ -65,7 +64,7 @@ KNOWN_WEBGPU = {
     "nn.functional.binary_cross_entropy-1-zeros", "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv_transpose2d-1-inf", "nn.functional.gelu-0-inf",
     "nn.functional.scaled_dot_product_attention-1-inf", "std_mean-1-inf", "topk-0-inf", "topk-0-ties",
-    "topk-0-zeros", "var-1-inf", "var_mean-1-inf", "cdist-1-inf",
+    "topk-0-zeros", "var_mean-1-inf", "cdist-1-inf",
 }
 
 # The sign of a zero result (the op table's check) where these all-zero and tied inputs meet an order

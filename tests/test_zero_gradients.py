@@ -22,12 +22,12 @@ def _grads(lib, outs, leaves, fill):
     return lib.autograd.grad(total, leaves, allow_unused=True)
 
 
-def _run(lib, entry, col):
+def _run(lib, entry, col, device="cpu", index=0):
     name, torch_name, samples, domain, _ = entry
-    args, kwargs = samples[0]
+    args, kwargs = samples[index]
     rng = np.random.default_rng(0)
-    built = [build(a, domain, rng) for a in args]
-    kw = {k: build(v, domain, rng) for k, v in kwargs.items()}
+    built = [build(a, domain, rng, device) for a in args]
+    kw = {k: build(v, domain, rng, device) for k, v in kwargs.items()}
     out = _resolve(lib, torch_name)(*[b[col] for b in built], **{k: v[col] for k, v in kw.items()})
     leaves = [b[col + 2] for b in built + list(kw.values()) if b[col + 2] is not None]
     return out, leaves

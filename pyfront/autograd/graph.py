@@ -186,13 +186,17 @@ class OpNode(Node):
             self.freed = True
 
     def replace_saved(self, storage, current_value):
-        """Before an in-place write, keep a copy (``current_value()``) of any saved input that
-        aliases ``storage``."""
-        for s in self.saved:
-            if s is not None and not s.is_output and s.tensor._storage is storage \
-                    and s.version == storage.version:
-                replacement = current_value()
-                s.tensor, s.version = replacement, replacement._version
+        replace_saved(self.saved, storage, current_value)
+
+
+def replace_saved(saved, storage, current_value):
+    """Before an in-place write, keep a copy (``current_value()``) of any saved input (a SavedTensor
+    of ``saved``) that aliases ``storage``."""
+    for s in saved:
+        if s is not None and not s.is_output and s.tensor._storage is storage \
+                and s.version == storage.version:
+            replacement = current_value()
+            s.tensor, s.version = replacement, replacement._version
 
 
 class AccumulateGrad(Node):

@@ -10,6 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.function import Function
 from ...autograd.graph import SEQUENCE
 from ...ops.common import check_fits
 from ...ops.primitives import elementwise as ew
@@ -52,6 +53,24 @@ __all__ = [
     "softmin",
     "prelu",
 ]
+
+
+class _Pointwise(Function):
+    """``value(x)`` with the gradient ``backward(g, x)``: PyTorch's fused formula, one product of ``g``
+    with the whole derivative. The product rule of a composite (x * sigmoid(x)) adds two terms, which
+    are opposite infinities (NaN) for an infinite ``g`` where torch's one product is infinite. The
+    formula is built of differentiable ops of ``x``, so the result is twice differentiable."""
+
+    @staticmethod
+    def forward(ctx, x, value, backward):
+        ctx.save_for_backward(x)
+        ctx.formula = backward
+        return value(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return ctx.formula(g, x), None, None
 
 
 def _out(input: Tensor, result: Tensor, inplace: bool, since: int) -> Tensor:
@@ -297,11 +316,30 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     _floating("GeluKernelImpl", input)
     if approximate == "none":
-        return input * 0.5 * (1.0 + ew.erf(input * (1.0 / math.sqrt(2.0))))
+        return _Pointwise.apply(input, lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))),
+                                _gelu_backward)
     if approximate == "tanh":
-        inner = (input + 0.044715 * input * input * input) * math.sqrt(2.0 / math.pi)
-        return input * 0.5 * (1.0 + ew.tanh(inner))
+        return _Pointwise.apply(input, lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))),
+                                _gelu_tanh_backward)
     raise RuntimeError("approximate argument must be either none or tanh.")
+
+
+def _gelu_inner(x):
+    return (x + 0.044715 * x * x * x) * math.sqrt(2.0 / math.pi)
+
+
+def _gelu_backward(g, x):
+    """PyTorch's GeluBackward: g * (Phi(x) + x * phi(x))."""
+    cdf = 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0))))
+    pdf = ew.exp(x * x * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
+    return g * (cdf + x * pdf)
+
+
+def _gelu_tanh_backward(g, x):
+    """PyTorch's tanh GeluBackward: g * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2 / pi) (1 + 3 k x^2))."""
+    t = ew.tanh(_gelu_inner(x))
+    inner_grad = (1.0 + 3 * 0.044715 * x * x) * math.sqrt(2.0 / math.pi)
+    return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner_grad)
 
 
 @composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0")
@@ -322,7 +360,14 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("silu_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, input * ew.sigmoid(input), inplace, since)
+    result = _Pointwise.apply(input, lambda x: x * ew.sigmoid(x), _silu_backward)
+    return _out(input, result, inplace, since)
+
+
+def _silu_backward(g, x):
+    """PyTorch's SiluBackward: g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))."""
+    s = ew.sigmoid(x)
+    return g * (s * (1.0 + x * (1.0 - s)))
 
 
 @composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0")
@@ -374,7 +419,14 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("mish_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, input * ew.tanh(softplus(input)), inplace, since)
+    result = _Pointwise.apply(input, lambda x: x * ew.tanh(softplus(x)), _mish_backward)
+    return _out(input, result, inplace, since)
+
+
+def _mish_backward(g, x):
+    """PyTorch's MishBackward: g * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2))."""
+    t = ew.tanh(softplus(x))
+    return g * (t + x * ew.sigmoid(x) * (1.0 - t * t))
 
 
 @composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
@@ -397,13 +449,18 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("hardswish_cpu", input)
     since = SEQUENCE[0]
-    inside = ew.logical_and(input > -3, input < 3)
-    safe = ew.where(inside, input, 0.0)  # keeps inf and NaN out of the unselected branch's backward
-    middle = safe * (safe + 3.0) / 6.0
-    # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1;
+    return _out(input, _Pointwise.apply(input, _hardswish, _hardswish_backward), inplace, since)
+
+
+def _hardswish(x):
     # input * 0 below -3: -inf gives NaN, as PyTorch's x * relu6(x + 3) / 6
-    result = ew.where(input <= -3, input * 0.0, ew.where(input < 3, middle, input)).to(input.dtype)
-    return _out(input, result, inplace, since)
+    return ew.where(x <= -3, x * 0.0, ew.where(x < 3, x * (x + 3.0) / 6.0, x)).to(x.dtype)
+
+
+def _hardswish_backward(g, x):
+    # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
+    # (selected: an infinite g gives 0 below -3)
+    return ew.where(x <= -3, 0.0, ew.where(x < 3, g * (x / 3.0 + 0.5), g))
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
@@ -542,7 +599,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
     small = ew.logical_and(input >= -lambd, input <= lambd)
-    return ew.where(small, input * 0.0, input - ew.sign(input) * lambd).to(input.dtype)
+    # the band's zeros (x * 0, signed as PyTorch's) carry no gradient: selected, so an infinite one gives 0
+    return ew.where(small, (input * 0.0).detach(), input - ew.sign(input) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0")

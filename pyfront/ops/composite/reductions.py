@@ -11,6 +11,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.function import Function
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
@@ -66,10 +67,37 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     return dims, keepdim, dof
 
 
+class _Moment(Function):
+    """var (or std, ``root``) over ``dims`` with PyTorch's var_backward, 2 g (x - mean(x)) / dof, and
+    std_backward, var's with g / (2 std) (0 where std is 0: the 2-norm's gradient at a constant input).
+    Differentiated as a composite, (x - mean)^2 also sends the mean its share (0 in sum), which
+    an infinite g made NaN everywhere. The formula is differentiable, for a second derivative."""
+
+    @staticmethod
+    def forward(ctx, input, dims, keepdim, dof, root):
+        ctx.save_for_backward(input)
+        ctx.args = dims, keepdim, dof, root
+        d = input - input.mean(dims, keepdim=True)
+        if root:  # the 2-norm, not sqrt(var): no overflow of the squares
+            return red.norm(d, 2, dims, keepdim) / math.sqrt(dof)
+        return (d * d).sum(dims, keepdim) / dof
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        dims, keepdim, dof, root = ctx.args
+        if not keepdim:
+            for d in dims:
+                g = g.unsqueeze(d)
+        if root:
+            std = _Moment.apply(x, dims, True, dof, True)
+            g = where(std == 0, 0.0, g / (std * 2))
+        return 2.0 / dof * g * (x - x.mean(dims, keepdim=True)), None, None, None, None
+
+
 def _var(input, dims, keepdim, dof):
     if dof > 0:
-        d = input - input.mean(dims, keepdim=True)
-        return (d * d).sum(dims, keepdim) / dof
+        return _Moment.apply(input, dims, keepdim, dof, False)
     # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum) and its
     # gradient 2 (x - mean) / (N - correction), unclamped, without the mean's (zero) share,
     # which here would be inf - inf; the value carries no gradient, the second term no value
@@ -84,9 +112,7 @@ def _var(input, dims, keepdim, dof):
 def _std(input, dims, keepdim, dof):
     if dof <= 0:  # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf)
         return _var(input, dims, keepdim, dof).sqrt()
-    # the 2-norm's gradient is 0 where the norm is 0, as PyTorch's std gradient is for a constant
-    # input; sqrt(var) would give 0 * inf = NaN there
-    return red.norm(input - input.mean(dims, keepdim=True), 2, dims, keepdim) / math.sqrt(dof)
+    return _Moment.apply(input, dims, keepdim, dof, True)
 
 
 @composite(samples=samples.var_std, grad_fn="VarBackward0")

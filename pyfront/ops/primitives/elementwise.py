@@ -477,10 +477,11 @@ def _max_min_vjp(c, g):
     # the winner gets the gradient; a tie splits it in half; with a NaN both get all of it (no
     # comparison holds), as in PyTorch
     x, y = c.inputs
-    share = 1 - (x == y) * 0.5
+    # (selected, not multiplied by a 0/1 mask: an infinite g gives the loser 0, not NaN)
+    shared = where(x == y, g * 0.5, g)
     x_lost = (c.out != x) & (c.out == y)
     y_lost = (c.out != y) & (c.out == x)
-    return g * share * x_lost.logical_not(), g * share * y_lost.logical_not()
+    return where(x_lost, 0.0, shared), where(y_lost, 0.0, shared)
 
 
 _add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
@@ -769,13 +770,10 @@ def _clamp_np(np, x, min, max):
 
 
 def _clamp_vjp(c, g):
+    # selected as PyTorch's clamp_backward does, not multiplied by the mask: an infinite g gives 0 outside
     x, lo, hi = c.inputs[0], c.attrs["min"], c.attrs["max"]
-    mask = g * 1
-    if lo is not None:
-        mask = mask * (x >= lo)
-    if hi is not None:
-        mask = mask * (x <= hi)
-    return (mask,)
+    inside = (x >= lo) if hi is None else (x <= hi) if lo is None else (x >= lo) & (x <= hi)
+    return (where(inside, g, 0.0),)
 
 
 def _clamp_wgsl(attrs, ctype):
@@ -811,8 +809,9 @@ def clamp(input, min=None, max=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
-        # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates
-        out = input
+        # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
+        # without a gradient (torch's clamp_backward: self >= min and self <= max fail for NaN)
+        out = where(input != input, input.detach(), input)
         if min is not None:
             out = where((out < min) | (min != min), min, out)
         if max is not None:

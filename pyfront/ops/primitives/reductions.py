@@ -165,9 +165,12 @@ def _evenly_vjp(c, g):
     x = c.inputs[0]
     g, out = _restore(c, g, c.out)
     mask = x == out
-    if c.attrs["nan_ties"]:
-        mask = mask | (x.isnan() & out.isnan())
-    return (g * mask / mask.sum(c.attrs["dims"], keepdim=True),)
+    if not c.attrs["nan_ties"]:  # amax/amin: scale_grad_by_count multiplies by the mask (an inf g: NaN)
+        return (g * mask / mask.sum(c.attrs["dims"], keepdim=True),)
+    # max()/min()/median(): evenly_distribute_backward fills zeros (CPU's masked_fill), so an infinite
+    # g leaves the other inputs 0
+    mask = mask | (x.isnan() & out.isnan())
+    return (where(mask, g / mask.sum(c.attrs["dims"], keepdim=True), 0.0),)
 
 
 def _first_extreme(np, x, dims, keepdim, np_name):

@@ -1,0 +1,111 @@
+"""An infinite incoming gradient: every differentiable op of the op table (its first sample) runs
+backward with the cotangent cycling (inf, -1, 2, -inf), compared with torch, NaN positions and signed
+zeros included. The kind of fault: a gradient masked by multiplying (``g * mask``, ``g * (x > 0)``)
+turns inf into NaN where torch's formula selects (where / masked_fill / zeros), so 0."""
+import warnings
+
+import pytest
+import torch
+
+import pyfront
+from optable import GPU_TOL, _float_outputs, assert_same, entries
+from test_zero_gradients import COTANGENT, _grads, _run
+from webgpu_required import requires_webgpu
+
+_SUM_OF_INFS = ("a composite whose gradient is a sum of terms (product rule), which are opposite "
+                "infinities (NaN) where torch multiplies g by the whole derivative once")
+_TORCH_MULTIPLIES = ("torch's formula multiplies g by a 0/1 mask (NaN, or -0, at NaN/inf inputs) where "
+                     "pyfront's where() selects 0; matching it needs a VJP of its own")
+# the remaining differences, each a strict xfail: fixing one turns it into a failure to remove here
+KNOWN = {
+    "nan_to_num": _TORCH_MULTIPLIES, "nansum": _TORCH_MULTIPLIES, "nanmean": _TORCH_MULTIPLIES,
+    "lerp": _SUM_OF_INFS + " (input's gradient is g - g * w, torch's g * (1 - w))",
+    "nn.functional.binary_cross_entropy": _SUM_OF_INFS + " (torch: g * (x - y) / max((1 - x) * x, eps))",
+    "nn.functional.binary_cross_entropy_with_logits": _SUM_OF_INFS,
+    "nn.functional.grid_sample": _SUM_OF_INFS + " (the corner weights' terms)",
+}
+# ops whose masks were products (now selections): also run on webgpu
+FIXED = {"maximum", "minimum", "max", "min", "median", "nn.functional.softshrink",
+         "nn.functional.margin_ranking_loss", "nn.functional.hinge_embedding_loss",
+         "nn.functional.triplet_margin_loss", "nn.functional.gelu", "nn.functional.silu",
+         "nn.functional.mish", "nn.functional.hardswish", "var", "std", "var_mean", "std_mean"}
+DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+
+def _first_torch_runs(entry):
+    """The index of the entry's first sample that torch runs backward with a float output and a leaf,
+    or None (no derivative in torch; where's samples have a float condition, clamp's no bound: they
+    are run below)."""
+    for index in range(len(entry[2])):
+        try:
+            out, leaves = _run(torch, entry, 1, index=index)
+            outs = [t for _, t in _float_outputs(out, out)]
+            if leaves and outs:
+                _grads(torch, outs, leaves, COTANGENT)
+                return index
+        except (RuntimeError, ValueError, TypeError):
+            continue
+    return None
+
+
+def _backward_entries():
+    found = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for entry in entries(edge=False):
+            index = _first_torch_runs(entry) if entry[4] else None
+            if index is None:
+                continue
+            marks = [pytest.mark.xfail(strict=True, reason=KNOWN[entry[0]])] if entry[0] in KNOWN else []
+            found.append(pytest.param(entry, index, id=entry[0], marks=marks))
+    return found
+
+
+BACKWARD = _backward_entries()
+
+
+def _compare(entry, index, device):
+    t_out, t_leaves = _run(torch, entry, 1, index=index)
+    p_out, p_leaves = _run(pyfront, entry, 0, device, index)
+    pairs = _float_outputs(p_out, t_out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = _grads(torch, [t for _, t in pairs], t_leaves, COTANGENT)
+        got = _grads(pyfront, [p.cpu() for p, _ in pairs], p_leaves, COTANGENT)
+    tol = dict(rtol=1e-4, atol=1e-5) if device == "cpu" else GPU_TOL
+    for g, e in zip(got, expected):
+        if e is not None:
+            assert_same(g.cpu(), e, signed_zeros=device == "cpu", **tol)
+
+
+def test_the_kind_is_found():
+    names = {p.id for p in BACKWARD}
+    assert FIXED <= names and set(KNOWN) <= names, names
+
+
+@pytest.mark.parametrize("entry, index", BACKWARD)
+def test_an_infinite_gradient_flows_as_in_torch(entry, index):
+    _compare(entry, index, "cpu")
+
+
+@requires_webgpu
+@pytest.mark.parametrize("entry, index", [p for p in BACKWARD if p.id in FIXED])
+def test_an_infinite_gradient_flows_as_in_torch_webgpu(entry, index):
+    _compare(entry, index, "webgpu")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("bounds", [dict(min=-0.5), dict(max=0.5), dict(min=-0.5, max=0.5), "tensors"])
+def test_clamp_and_where_select_an_infinite_gradient(device, bounds):
+    data = [[-2.0, -0.2, 0.1, 3.0], [float("nan"), 0.4, -0.7, 0.9]]
+    cot = [COTANGENT, COTANGENT[::-1]]
+    got, expected = [], []
+    for lib, dev, out in ((pyfront, device, got), (torch, "cpu", expected)):
+        x = lib.tensor(data, device=dev, requires_grad=True)
+        if bounds == "tensors":
+            lo, hi = lib.full((4,), -0.5, device=dev), lib.full((2, 1), 0.5, device=dev)
+            y = lib.clamp(x, lo, hi) + lib.where(x > 0, x, lib.zeros((), device=dev))
+        else:
+            y = lib.clamp(x, **bounds)
+        out.extend(lib.autograd.grad((y * lib.tensor(cot, device=dev)).sum(), [x]))
+    assert_same(got[0].cpu(), expected[0], signed_zeros=device == "cpu")
