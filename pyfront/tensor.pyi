@@ -210,6 +210,8 @@ class Tensor:
     def copysign(self, other):
         """Elementwise ``copysign`` with broadcasting and type promotion, as ``torch.copysign``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def copysign_(self, other):
+        """In-place ``copysign``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def cos(self):
         """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def cos_(self):

@@ -112,3 +112,16 @@ def test_a_retained_non_leaf_grad_is_replaced_not_added_into(device):
         y.backward()
         return [h.grad is g1, g1.tolist(), h.grad.tolist()]
     _same(run, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_backward_with_inputs_adds_into_the_same_grad(device):
+    def run(lib, dev):
+        w = lib.ones(3, device=dev, requires_grad=True)
+        b = lib.ones(3, device=dev, requires_grad=True)
+        (w * 2 + b).sum().backward(inputs=[w, b])
+        g1, gb = w.grad, b.grad
+        lib.autograd.backward((w * 3 + b).sum(), inputs=[w, b])
+        return [w.grad is g1, b.grad is gb, g1.tolist(), gb.tolist()]
+
+    _same(run, device)

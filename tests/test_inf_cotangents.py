@@ -109,3 +109,17 @@ def test_clamp_and_where_select_an_infinite_gradient(device, bounds):
             y = lib.clamp(x, **bounds)
         out.extend(lib.autograd.grad((y * lib.tensor(cot, device=dev)).sum(), [x]))
     assert_same(got[0].cpu(), expected[0], signed_zeros=device == "cpu")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_copysign_at_zero_keeps_an_infinite_or_nan_gradient(device):
+    """torch's copysign gradient is grad * (result / input, 0 at a zero input): nan or inf flowing in
+    gives nan at ±0, and -1 gives -0 (the op table's random rows never hold a zero input)."""
+    x_data, sign = [0.0, -0.0, -3.0, 3.0, 0.0, -0.0], [0.0, -0.0, 3.0, -3.0, -1.0, 1.0]
+    for cot in ([float("nan")] * 6, [float("inf"), -float("inf")] * 3, [-1.0] * 6):
+        grads = []
+        for lib, dev in ((pyfront, device), (torch, "cpu")):
+            x = lib.tensor(x_data, device=dev, requires_grad=True)
+            y = lib.copysign(x, lib.tensor(sign, device=dev))
+            grads.append(lib.autograd.grad((y * lib.tensor(cot, device=dev)).sum(), [x])[0])
+        assert_same(grads[0].cpu(), grads[1], signed_zeros=device == "cpu")

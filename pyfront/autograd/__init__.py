@@ -58,9 +58,16 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         capture = {t._edge(): i for i, t in enumerate(inputs)}
         got = run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=False)
         for t, g in zip(inputs, got):
-            if g is not None:
-                g = g if create_graph else g.detach()
+            if g is None:
+                continue
+            if create_graph:
                 t.grad = g if t.grad is None else t.grad + g
+            elif t.grad is None:
+                t.grad = g.detach().clone()  # its own: two inputs may be handed one gradient
+            elif t.grad_fn is None:
+                t.grad.add_(g.detach())  # in place, as the engine's accumulation into a leaf
+            else:
+                t.grad = t.grad + g.detach()
         return
     run_backward(roots, root_grads, retain_graph, create_graph)
 

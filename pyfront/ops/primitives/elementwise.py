@@ -577,7 +577,7 @@ atan2 = binary(
 def _copysign_vjp(c, g):
     x = c.inputs[0]
     # torch: grad * result / self, taken as 0 where self is 0; no gradient flows to the sign's source
-    return where(x == 0, 0.0, g * (c.out / x)), g.new_zeros(g.shape)
+    return g * where(x == 0, 0.0, c.out / x), g.new_zeros(g.shape)  # nan/inf in g stays nan at 0
 
 
 copysign = binary(
@@ -1028,7 +1028,7 @@ METHODS = (
 INPLACE = (
     "neg abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan sinh "
     "cosh tanh sigmoid relu erf reciprocal floor ceil trunc frac sign round logical_not "
-    "add sub mul div floor_divide pow square atan2 remainder fmod clamp clip clamp_min "
+    "add sub mul div floor_divide pow square atan2 copysign remainder fmod clamp clip clamp_min "
     "clamp_max bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift logical_and "
     "logical_or logical_xor eq ne lt "
     "le gt ge multiply subtract true_divide divide negative bitwise_not"
