@@ -73,7 +73,9 @@ def matmul(backend, op, inputs, attrs, out_meta):
     a_batch, a_m, a_k = _strides3(a)
     b_batch, b_k, b_n = _strides3(b)
     full = (batch, m, n, k)
-    if dtype is float32 and 0 < k <= SERIAL_MAX and batch * m * n * k <= FOLD_MAX and fusion.fusable(full):
+    products = batch * m * n * k  # the pending products hold a buffer: it must fit one binding
+    if dtype is float32 and 0 < k <= SERIAL_MAX and products <= FOLD_MAX and fusion.fusable(full) \
+            and 4 * products <= backend.runtime.pool.max_binding:
         operands = [Layout(a.storage, full, (a_batch, a_m, 0, a_k), a.offset, dtype),
                     Layout(b.storage, full, (b_batch, 0, b_n, b_k), b.offset, dtype)]
         _folded(backend, full, operands, storage, dtype)
