@@ -70,3 +70,20 @@ def test_each_timed_add_launches_its_kernel_on_webgpu(monkeypatch):
     bench.measure(lib, quick=True, max_matmul=0, max_add=1 << 20)
     add, overhead = calls[0], calls[1]  # the add bandwidth, then the one-op cost with its device work
     assert add == 3 and overhead == 3, calls
+
+
+@requires_webgpu
+def test_adds_past_the_binding_limit_are_not_timed(monkeypatch):
+    """The default sizes go to 2**26 floats (256 MiB), past lavapipe's 128 MiB binding: the bench
+    crashed there at its end. An add the device cannot bind is left out of the figures."""
+    monkeypatch.setattr(bench, "_best", _once)
+    monkeypatch.setattr(bench, "_host", _once)
+    monkeypatch.setattr(bench, "step_dispatches", lambda lib: 0)
+    lib = bench._pyfront_lib("webgpu")
+    assert lib.max_bytes == pyfront.webgpu._backend().runtime.pool.max_binding
+    monkeypatch.setattr(lib, "grad_step", lambda: None)
+    lib.max_bytes = 4 << 20  # binds 2**20 floats, not 2**22
+    sizes = []
+    monkeypatch.setattr(lib, "randn", lambda *shape: sizes.append(shape) or pyfront.randn(1, device="webgpu"))
+    figures = bench.measure(lib, quick=False, max_matmul=0, max_add=1 << 22)
+    assert list(figures["add_gbps"]) == [1 << 20] and (1 << 22,) not in sizes
