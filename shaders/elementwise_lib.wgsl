@@ -118,13 +118,30 @@ fn clamp_f32(x: f32, lo: f32, hi: f32) -> f32 {
 
 // fmod, remainder and floor division of floats as PyTorch computes them (through fmod), so that
 // infinities give what PyTorch gives: fmod(x, inf) = x, remainder(-1, inf) = inf, inf // 2 = nan.
+// C's fmod, exact as C's is (the result is always representable): |a| is reduced by |b| scaled by
+// powers of two into |a|'s binade, each subtraction exact (Sterbenz: t <= r < 2t), at most one step per
+// binade between them. a - b * trunc(a / b) rounds twice: fmod(2**40, 1.5) gave 0, not 1
 fn fmod_f32(a: f32, b: f32) -> f32 {
-    if (is_inf_f32(b) && !is_inf_f32(a)) {
-        return a;
+    let y = abs(b);
+    if (is_nan_f32(a) || is_nan_f32(b) || is_inf_f32(a) || y == 0.0) {
+        return bitcast<f32>(0x7fc00000u);
     }
-    // an exact result is a zero with a's sign, as C's fmod (the subtraction would give +0)
-    let r = a - b * trunc(a / b);
-    return select(r, signed_zero_f32(a), r == 0.0);
+    var r = abs(a);
+    if (r < y) {
+        return a;  // b infinite too
+    }
+    let mantissa = frexp(y).fract;
+    loop {
+        if (r < y) {
+            break;
+        }
+        var t = ldexp(mantissa, frexp(r).exp);  // y scaled into r's binade
+        if (t > r) {
+            t = t * 0.5;
+        }
+        r = r - t;
+    }
+    return select(r, -r, sign_bit_f32(a));  // a zero result keeps a's sign, as C's fmod
 }
 
 fn remainder_f32(a: f32, b: f32) -> f32 {
