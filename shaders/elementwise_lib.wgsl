@@ -2,14 +2,144 @@
 // PyTorch's semantics where WGSL's built-ins differ: pow of negative bases, Python-style
 // integer floor division and remainder, erf (no built-in), NaN-propagating max/min and clamp.
 
+// Vulkan lets a driver's built-ins be far off (atan: 4096 ulp; Mesa's asin was 4e-4 relative) and
+// its log, exp and tanh are bounded in absolute error only, so near 0 they lose every digit (lavapipe:
+// tanh(1e-12) = 3e-8, log(1 + 1e-7) 19% off). The functions below keep float32's relative accuracy
+// (a few ulp) on their whole range, as torch's libm does, from exp, log and sqrt away from 1 only.
+
 fn erf_f32(x: f32) -> f32 {
-    // Abramowitz & Stegun 7.1.26 refined with one Newton step against exp(-x^2): |error| < 2e-7
-    let s = sign(x);
     let a = abs(x);
+    if (a < 0.5) {
+        // Maclaurin series, 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)): the terms fall by 4x or more
+        let z = x * x;
+        let p = 1.0 + z * (-0.33333334 + z * (0.1 + z * (-0.023809524 + z * (0.0046296297
+                + z * (-0.00075757575 + z * 0.00010683761)))));
+        return 1.1283792 * x * p;  // -0 stays -0
+    }
+    // Abramowitz & Stegun 7.1.26: absolute error under 1.5e-7, where erf >= 0.52
     let t = 1.0 / (1.0 + 0.3275911 * a);
     let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
                   + 0.254829592) * t * exp(-a * a);
-    return s * y;
+    return select(y, -y, x < 0.0);
+}
+
+// Cephes' expf: x = n ln2 + r, |r| <= ln2 / 2 (ln2 in two parts, so n ln2 is exact), a degree-7
+// polynomial for exp(r), scaled by 2^n. The built-in exp(x) is exp2(x log2(e)), whose rounding of the
+// product grows with |x| (31 ulp at x = 86)
+fn exp_f32(x: f32) -> f32 {
+    if (x > 88.8) {
+        return f32_from_bits(0x7f800000u);
+    }
+    if (x < -104.0) {
+        return 0.0;
+    }
+    let n = round(x * 1.442695);
+    let r = (x - n * 0.693359375) + n * 2.12194440e-4;
+    let p = (((((1.9875691500e-4 * r + 1.3981999507e-3) * r + 8.3334519073e-3) * r + 4.1665795894e-2) * r
+             + 1.6666665459e-1) * r + 5.0000001201e-1) * (r * r) + r + 1.0;
+    return ldexp(p, i32(n));
+}
+
+fn expm1_f32(x: f32) -> f32 {
+    if (abs(x) < 0.35) {
+        // Taylor series to x^9 / 9!: under half an ulp beyond it; -0 stays -0
+        let p = 1.0 + x * (0.5 + x * (0.16666667 + x * (0.041666668 + x * (0.008333334
+                + x * (0.0013888889 + x * (0.0001984127 + x * (0.0000248016 + x * 0.0000027557319)))))));
+        return x * p;
+    }
+    return exp_f32(x) - 1.0;  // |exp(x) - 1| >= 0.29: the subtraction keeps exp's relative accuracy
+}
+
+fn log1p_f32(x: f32) -> f32 {
+    if (abs(x) < 0.25) {
+        // log1p(x) = 2 atanh(s), s = x / (2 + x), |s| < 1/7: 2 (s + s^3/3 + ... + s^11/11)
+        let s = x / (2.0 + x);
+        let z = s * s;
+        return 2.0 * s * (1.0 + z * (0.33333334 + z * (0.2 + z * (0.14285715 + z * (0.11111111
+                + z * 0.09090909)))));
+    }
+    if (is_inf_f32(x) && x > 0.0) {
+        return x;
+    }
+    if (x <= -1.0) {  // Vulkan leaves log of 0 and of a negative number undefined
+        return select(f32_from_bits(0x7fc00000u), f32_from_bits(0xff800000u), x == -1.0);
+    }
+    let u = 1.0 + x;  // u is exact to half an ulp of x; the ratio corrects log(u) for its rounding
+    return log(u) * (x / (u - 1.0));  // the ratio first: log(u) * x overflowed past 3.8e36
+}
+
+// log near 1 by log1p (x - 1 is exact there): the built-in's error is absolute, so log(1 + 1e-7) lost
+// every digit; elsewhere the built-in, whose error is relative
+fn log_f32(x: f32) -> f32 {
+    return select(log(x), log1p_f32(x - 1.0), abs(x - 1.0) < 0.25);
+}
+
+fn log2_f32(x: f32) -> f32 {
+    return select(log2(x), log1p_f32(x - 1.0) * 1.442695, abs(x - 1.0) < 0.25);
+}
+
+fn tanh_f32(x: f32) -> f32 {
+    let a = abs(x);
+    if (a > 9.1) {
+        return select(1.0, -1.0, x < 0.0);  // tanh(9.1) rounds to 1 in float32
+    }
+    let u = expm1_f32(2.0 * a);
+    let t = u / (u + 2.0);
+    return select(t, -t, sign_bit_f32(x));  // -0 stays -0
+}
+
+fn sinh_f32(x: f32) -> f32 {
+    let a = abs(x);
+    var s: f32;
+    if (a < 1.0) {
+        let u = expm1_f32(a);
+        s = 0.5 * (u + u / (u + 1.0));
+    } else {
+        s = cosh_f32(a) - 1.0 / exp_f32(a);  // (e^a + e^-a) / 2 - e^-a
+    }
+    return select(s, -s, sign_bit_f32(x));
+}
+
+fn cosh_f32(x: f32) -> f32 {
+    let a = abs(x);
+    if (a > 89.0) {
+        return f32_from_bits(0x7f800000u);  // torch's (SLEEF's) bound, though cosh(89.4) is finite
+    }
+    let e = exp_f32(0.5 * a);  // (0.5 e) e reaches 3.4e38 where exp(a) itself has overflowed
+    return (0.5 * e) * e + 0.5 / (e * e);
+}
+
+// Cephes' atanf: reduced to |x| <= tan(pi/8), then an odd polynomial; about 2 ulp over float32
+fn atan_f32(x: f32) -> f32 {
+    var a = abs(x);
+    var base = 0.0;
+    if (a > 2.4142137) {
+        base = 1.5707964;
+        a = -1.0 / a;
+    } else if (a > 0.41421357) {
+        base = 0.7853982;
+        a = (a - 1.0) / (a + 1.0);
+    }
+    let z = a * a;
+    let r = base + ((((0.0805374449538 * z - 0.138776856032) * z + 0.199777106478) * z - 0.333329491539)
+                    * z * a + a);
+    return select(r, -r, sign_bit_f32(x));  // -0 stays -0, NaN stays NaN
+}
+
+fn asin_f32(x: f32) -> f32 {
+    if (!(abs(x) <= 1.0)) {  // Vulkan leaves the root of a negative number undefined
+        return f32_from_bits(0x7fc00000u);
+    }
+    // (1 - x)(1 + x), not 1 - x^2: exact enough near |x| = 1 (where the ratio is +-inf: +-pi/2)
+    return atan_f32(x / sqrt((1.0 - x) * (1.0 + x)));
+}
+
+fn acos_f32(x: f32) -> f32 {
+    if (!(abs(x) <= 1.0)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    // 2 atan(sqrt((1 - x) / (1 + x))): no pi/2 - asin(x), which cancels near x = 1
+    return 2.0 * atan_f32(sqrt((1.0 - x) / (1.0 + x)));
 }
 
 fn pow_f32(x: f32, y: f32) -> f32 {

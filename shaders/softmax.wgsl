@@ -32,7 +32,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     acc = 0.0;
     if (live) {
         for (var j = lid.x; j < n; j += WORKGROUP) {
-            acc += exp(load(base, j) - row_max);
+            acc += exp_f32(load(base, j) - row_max);
         }
     }
     partial[lid.x] = acc;

@@ -31,6 +31,6 @@ fn load(base: vec2<u32>, j: u32) -> f32 {
 // the result for x from the row maximum and the sum of exp(x - maximum)
 fn store(base: vec2<u32>, j: u32, x: f32, row_max: f32, total: f32) {
     let shifted = x - row_max;
-    let y = select(exp(shifted) / total, shifted - log(total), params.log == 1u);
+    let y = select(exp_f32(shifted) / total, shifted - log1p_f32(total - 1.0), params.log == 1u);
     out[base.y + j * params.rows.out_stride] = ${type}(y);
 }

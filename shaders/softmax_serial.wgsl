@@ -16,7 +16,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     var total = 0.0;
     for (var j = 0u; j < n; j++) {
-        total += exp(load(base, j) - row_max);
+        total += exp_f32(load(base, j) - row_max);
     }
     for (var j = 0u; j < n; j++) {
         store(base, j, load(base, j), row_max, total);

@@ -360,7 +360,8 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("silu_cpu", input)
     since = SEQUENCE[0]
-    result = _Pointwise.apply(input, lambda x: x * ew.sigmoid(x), _silu_backward)
+    # torch's order, x / (1 + exp(-x)): below -88.7 exp overflows and the result is -0, as torch's
+    result = _Pointwise.apply(input, lambda x: x / (1.0 + ew.exp(-x)), _silu_backward)
     return _out(input, result, inplace, since)
 
 
@@ -453,8 +454,9 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _hardswish(x):
-    # input * 0 below -3: -inf gives NaN, as PyTorch's x * relu6(x + 3) / 6
-    return ew.where(x <= -3, x * 0.0, ew.where(x < 3, x * (x + 3.0) / 6.0, x)).to(x.dtype)
+    # PyTorch's x * relu6(x + 3) / 6 in its order: -inf gives NaN (-inf * 0) and x * 6 overflows past
+    # 5.7e37 to inf, as there
+    return (x * ew.clamp(x + 3.0, 0.0, 6.0) / 6.0).to(x.dtype)
 
 
 def _hardswish_backward(g, x):

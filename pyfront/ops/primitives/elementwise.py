@@ -178,7 +178,8 @@ _neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u":
 abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)",
             bools="abs_cpu")
 exp = unary(
-    "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True, wgsl="exp(a)"
+    "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
+    wgsl="T(exp_f32(f32(a)))",
 )
 exp2 = unary(
     "exp2",
@@ -195,7 +196,7 @@ log = unary(
     out=FLOAT,
     save=(0,),
     domain=(0.1, None),
-    wgsl="log(a)",
+    wgsl="T(log_f32(f32(a)))",
 )
 log2 = unary(
     "log2",
@@ -204,7 +205,7 @@ log2 = unary(
     out=FLOAT,
     save=(0,),
     domain=(0.1, None),
-    wgsl="log2(a)",
+    wgsl="T(log2_f32(f32(a)))",
 )
 log10 = unary(
     "log10",
@@ -213,7 +214,7 @@ log10 = unary(
     out=FLOAT,
     save=(0,),
     domain=(0.1, None),
-    wgsl="log(a) * T(0.4342944819032518)",
+    wgsl="T(log_f32(f32(a)) * 0.4342944819032518)",
 )
 log1p = unary(
     "log1p",
@@ -223,9 +224,7 @@ log1p = unary(
     out=FLOAT,
     save=(0,),
     domain=(-0.9, None),
-    # log(1 + a) corrected for the rounding of 1 + a; inf itself would give inf / inf
-    wgsl="select(log(T(1) + a) * a / ((T(1) + a) - T(1)), a, "
-    "(T(1) + a) == T(1) || (is_inf_f32(f32(a)) && a > T(0)))",
+    wgsl="T(log1p_f32(f32(a)))",
 )
 expm1 = unary(
     "expm1",
@@ -233,7 +232,7 @@ expm1 = unary(
     lambda c, g: (g * (c.out + 1),),
     out=FLOAT,
     save_output=True,
-    wgsl="select(exp(a) - T(1), a * (T(1) + a * T(0.5)), abs(a) < T(1e-3))",  # a * (..): expm1(-0) is -0
+    wgsl="T(expm1_f32(f32(a)))",
 )
 sqrt = unary(
     "sqrt",
@@ -280,7 +279,7 @@ asin = unary(
     out=FLOAT,
     save=(0,),
     domain=(-0.9, 0.9),
-    wgsl="asin(a)",
+    wgsl="T(asin_f32(f32(a)))",
 )
 acos = unary(
     "acos",
@@ -289,7 +288,7 @@ acos = unary(
     out=FLOAT,
     save=(0,),
     domain=(-0.9, 0.9),
-    wgsl="acos(a)",
+    wgsl="T(acos_f32(f32(a)))",
 )
 atan = unary(
     "atan",
@@ -297,7 +296,7 @@ atan = unary(
     lambda c, g: (g / (1 + c.inputs[0] ** 2),),
     out=FLOAT,
     save=(0,),
-    wgsl=_keeps_zero("atan(a)"),
+    wgsl="T(atan_f32(f32(a)))",
 )
 sinh = unary(
     "sinh",
@@ -305,7 +304,7 @@ sinh = unary(
     lambda c, g: (g * c.inputs[0].cosh(),),
     out=FLOAT,
     save=(0,),
-    wgsl=_keeps_zero("sinh(a)"),
+    wgsl="T(sinh_f32(f32(a)))",
 )
 cosh = unary(
     "cosh",
@@ -313,7 +312,7 @@ cosh = unary(
     lambda c, g: (g * c.inputs[0].sinh(),),
     out=FLOAT,
     save=(0,),
-    wgsl="cosh(a)",
+    wgsl="T(cosh_f32(f32(a)))",
 )
 tanh = unary(
     "tanh",
@@ -321,7 +320,7 @@ tanh = unary(
     lambda c, g: (g * (1 - c.out * c.out),),
     out=FLOAT,
     save_output=True,
-    wgsl="tanh(a)",
+    wgsl="T(tanh_f32(f32(a)))",
 )
 sigmoid = unary(
     "sigmoid",
@@ -329,7 +328,7 @@ sigmoid = unary(
     lambda c, g: (g * c.out * (1 - c.out),),
     out=FLOAT,
     save_output=True,
-    wgsl="T(1) / (T(1) + exp(-a))",
+    wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
 )
 _relu = unary(
     "relu",
@@ -344,7 +343,7 @@ erf = unary(
     lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
     out=FLOAT,
     save=(0,),
-    wgsl=_keeps_zero("T(erf_f32(f32(a)))"),
+    wgsl="T(erf_f32(f32(a)))",
 )
 reciprocal = unary(
     "reciprocal",

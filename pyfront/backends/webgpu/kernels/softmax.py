@@ -47,7 +47,7 @@ def _long_rows(backend, x, dim, log, storage, dtype):
     row_max, total = per_row(), per_row()
     fold(backend, "amax", x, (dim,), row_max.storage, dt.float32)
     shifted = dense(backend.allocate(x.numel(), dt.float32), tuple(x.shape), dt.float32)
-    run_elementwise(backend, "exp(f32(a) - b)", [x, row_max], shifted)
+    run_elementwise(backend, "exp_f32(f32(a) - b)", [x, row_max], shifted)
     fold(backend, "sum", shifted, (dim,), total.storage, dt.float32)
-    result = "(f32(a) - b) - log(c)" if log else "exp(f32(a) - b) / c"
+    result = "(f32(a) - b) - log1p_f32(c - 1.0)" if log else "exp_f32(f32(a) - b) / c"
     run_elementwise(backend, result, [x, row_max, total], dense(storage, tuple(x.shape), dtype))
