@@ -186,8 +186,13 @@ def histc(input, bins=100, min=0, max=0):
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     x = input.detach().reshape(-1)
+    if hi - lo > dt.finfo(input.dtype).max:  # the width overflows the dtype: torch's bin edges are NaN,
+        return zeros(bins, dtype=input.dtype, device=input.device)  # so it counts no element
+    # torch's position, (x - min) * bins / (max - min) in the input's dtype; where the product overflows,
+    # torch's cast of an infinite position to int64 puts the element in bin 0
+    pos = (x - lo) * bins / (x.new_tensor(hi) - lo)
     inside = (x >= lo) & (x <= hi)
-    pos = ((x - lo) * bins / (hi - lo)).floor().clamp(0, bins - 1).to(dt.int64)
+    pos = pos.masked_fill(pos.isinf(), 0).floor().clamp(0, bins - 1).to(dt.int64)
     counts = zeros(bins, dtype=input.dtype, device=input.device)
     return counts.index_add(0, pos.masked_select(inside), inside.to(input.dtype).masked_select(inside))
 
