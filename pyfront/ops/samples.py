@@ -63,8 +63,9 @@ def edge_samples(samples):
     """Rows every op runs, derived from its first sample with a tensor operand: the operands as
     each narrow integer dtype over its whole range (narrow integers live in 32-bit GPU lanes and
     must wrap), as floats holding nan/inf/-inf/0/-0, as floats holding signed zeros and small
-    values (the sign of a zero result must be torch's), and as bool. Index operands (integers with
-    a range) stay as they are; torch decides whether the op accepts the dtype."""
+    values (the sign of a zero result must be torch's), as bool, and as floats of magnitudes up to
+    float32's largest (overflow inside a formula), mostly of one sign and then the other. Index
+    operands (integers with a range) stay as they are; torch decides whether the op accepts the dtype."""
     base = next((smp for smp in samples if any(isinstance(a, T) for a in (*smp[0], *smp[1].values()))), None)
     if base is None:
         return []
@@ -87,7 +88,13 @@ def edge_samples(samples):
     def zeros(a, k):
         return replace(a, fill="zeros", shift=k) if a.dtype in ("float32", "float64") else a
 
-    return [derive(narrow(d)) for d in NARROW_INTS] + [derive(special), derive(zeros), derive(narrow("bool"))]
+    def huge(sign):
+        def fn(a, k):
+            return replace(a, fill=sign + "huge", shift=k) if a.dtype in ("float32", "float64") else a
+        return fn
+
+    return [derive(narrow(d)) for d in NARROW_INTS] + [derive(special), derive(zeros), derive(narrow("bool")),
+                                                        derive(huge("")), derive(huge("-"))]
 
 
 # -- pyfront/ops/primitives/elementwise.py ---------------------------------------------------------------
