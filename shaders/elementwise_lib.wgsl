@@ -254,7 +254,7 @@ fn clamp_f32(x: f32, lo: f32, hi: f32) -> f32 {
 fn fmod_f32(a: f32, b: f32) -> f32 {
     let y = abs(b);
     if (is_nan_f32(a) || is_nan_f32(b) || is_inf_f32(a) || y == 0.0) {
-        return bitcast<f32>(0x7fc00000u);
+        return f32_from_bits(0x7fc00000u);
     }
     var r = abs(a);
     if (r < y) {
