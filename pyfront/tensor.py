@@ -437,6 +437,22 @@ class Tensor:
                                "to a single memory location. Please clone() the tensor before performing the "
                                "operation.")
 
+    def _check_no_partial_overlap(self, inputs, full: bool = False) -> None:
+        """torch's ``assert_no_partial_overlap`` between this written-to tensor and each Tensor in
+        ``inputs`` (lists and tuples of them searched too); ``full``: its ``assert_no_overlap``, which
+        also refuses the very same memory (index_select, gather, cat, take). A write whose result would
+        depend on the order its elements are read and written is refused; the same view written in
+        place (``a.add_(a)``) is not."""
+        for x in inputs:
+            if isinstance(x, (list, tuple)):
+                self._check_no_partial_overlap(x, full)
+            elif isinstance(x, Tensor) and x._storage is self._storage:
+                status = _overlap_status(self, x)
+                if status == "partial" or full and status == "full":
+                    raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                                       "written-to tensor refer to a single memory location. Please clone() "
+                                       "the tensor before performing the operation.")
+
     def _overlaps(self) -> bool:
         return 0 in self._strides and 0 not in self._shape and any(
             st == 0 and n > 1 for n, st in zip(self._shape, self._strides))
@@ -591,6 +607,35 @@ def _dim_of_shape(dim, ndim) -> int:
     if ndim == 0 and isinstance(dim, int):
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return normalize_dim(dim, ndim)
+
+
+def _dense(t: Tensor) -> bool:
+    """torch's ``is_non_overlapping_and_dense``: the elements fill a block of memory, each once, in
+    some order of the dimensions (size-1 dimensions' strides do not matter)."""
+    dims = sorted((st, n) for n, st in zip(t._shape, t._strides) if n != 1)
+    want = 1
+    for st, n in dims:
+        if n == 0:
+            return True
+        if st != want:
+            return False
+        want *= n
+    return True
+
+
+def _overlap_status(a: Tensor, b: Tensor) -> str | None:
+    """torch's ``get_overlap_status`` for two tensors on one storage: "full" (the same elements in
+    the same places), "partial", or None (apart, or too hard to tell: either not dense, as an
+    expanded or strided view, which torch then lets through)."""
+    if a is b:
+        return "full"
+    if not a.numel() or not b.numel() or not _dense(a) or not _dense(b):
+        return None
+    a0, b0 = a._offset * a.dtype.itemsize, b._offset * b.dtype.itemsize
+    a1, b1 = a0 + a.numel() * a.dtype.itemsize, b0 + b.numel() * b.dtype.itemsize
+    if (a0, a1) == (b0, b1):
+        return "full" if tuple(a._strides) == tuple(b._strides) else "partial"
+    return "partial" if a0 < b1 and b0 < a1 else None
 
 
 def _castable(src, dst) -> bool:

@@ -198,6 +198,16 @@ _OVERLAP_OK = frozenset("sum prod amax amin std var norm nansum argmax argmin al
                         "cummax cummin mv bmm dot".split())
 
 
+# the out= kernels that read their inputs without checking that ``out`` partly shares their memory
+# (reductions, max/min over everything, matrix products, softmax, cummax/cummin, tril/triu, diag,
+# histc), and those that refuse even the same memory (torch's assert_no_overlap); every other one refuses
+# a partial overlap. Checked against torch 2.13 (tests/test_partial_overlap.py).
+_INPUTS_UNCHECKED = frozenset("sum prod mean amax amin std var norm nansum nanmean logsumexp argmax argmin "
+                              "all any mm mv bmm dot vdot inner tensordot matmul cummax cummin softmax "
+                              "log_softmax tril triu diag histc".split())
+_NO_OVERLAP = frozenset("index_select gather cat concat concatenate take".split())
+
+
 def _overlap_ok(name: str, args) -> bool:
     """Whether torch writes this op's result into an expanded ``out`` (matmul with a vector is mv or dot)."""
     if name == "matmul":
@@ -230,6 +240,9 @@ def call_with_out(fn, name: str, args, kwargs, out):
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
+    if name not in _INPUTS_UNCHECKED and not (name in ("max", "min") and len(args) == 1):
+        for o in outs:
+            o._check_no_partial_overlap((args, tuple(kwargs.values())), full=name in _NO_OVERLAP)
     if name in _FACTORIES or name in _DTYPE_FROM_OUT:
         given = kwargs.get("dtype")
         if given is not None and given is not outs[0].dtype and name in _FACTORIES:
