@@ -110,6 +110,8 @@ _CASTS = (None, None, None)  # TensorIterator's rule: any dtype the result casts
 _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to be "
              "true, but got false.  (Could this error message be improved?  If so, please report an "
              "enhancement request to PyTorch.)")
+# functions whose ``dtype=`` must be out's dtype exactly when both are given
+_DTYPE_ARG = frozenset("sum prod cumsum cumprod mean nansum nanmean softmax log_softmax norm".split())
 # functions whose out= overload needs an argument the others lack (sum(x) has no out, sum(x, dim) has)
 _OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim"}
 # functions that resize ``out`` without PyTorch's deprecation warning (their kernels resize it themselves)
@@ -140,7 +142,7 @@ def _requires_grad(values) -> bool:
     return False
 
 
-def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
+def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool = False) -> None:
     if o.device != r.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
@@ -156,8 +158,8 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
             _EXPECTED if castable else "diag: result type {R} can't be cast to the desired out= type {O}")
     if name in ("max", "min", "mean") and len(args) == 1:  # the full reduction
         when, text = "uncastable", _CAN_CAST if name != "mean" else text
-    elif name == "mean":
-        when = None
+    elif name == "mean" or name == "nansum" and dtype_given:
+        when = None  # nansum into an integer out computes when its dtype= asked for that type
     fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
              None: False}[when]
@@ -167,6 +169,19 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
     if not can_cast(r.dtype, o.dtype):
         raise RuntimeError(f"result type {_scalar(r.dtype)} can't be cast to the desired output type "
                            f"{_scalar(o.dtype)}")
+
+
+def _check_dtype_arg(name: str, given, o: Tensor) -> None:
+    """torch's refusal of a ``dtype=`` other than ``out``'s (the functions' own error for an integer
+    dtype where they need a floating one comes first: they raise it when called)."""
+    if given is None or given is o.dtype:
+        return
+    if name in ("mean", "nanmean", "norm") and not given.is_floating_point:
+        return
+    if name in ("nansum", "nanmean") and given.is_floating_point:
+        raise RuntimeError(f"nansum: provided dtype must match dtype of result. Got {_scalar(o.dtype)} and "
+                           f"{_scalar(given)}.")
+    raise RuntimeError(_EXPECTED.format(rc=_CPP[given.name], oc=_CPP[o.dtype.name]))
 
 
 def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
@@ -243,6 +258,9 @@ def call_with_out(fn, name: str, args, kwargs, out):
     if name not in _INPUTS_UNCHECKED and not (name in ("max", "min") and len(args) == 1):
         for o in outs:
             o._check_no_partial_overlap((args, tuple(kwargs.values())), full=name in _NO_OVERLAP)
+    dtype_given = kwargs.get("dtype") is not None
+    if name in _DTYPE_ARG:
+        _check_dtype_arg(name, kwargs.get("dtype"), outs[0])
     if name in _FACTORIES or name in _DTYPE_FROM_OUT:
         given = kwargs.get("dtype")
         if given is not None and given is not outs[0].dtype and name in _FACTORIES:
@@ -257,7 +275,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
         raise invalid_combination(name, args, {**kwargs, "out": out})
     for i, (r, o) in enumerate(zip(results, outs)):
         # the indices of max/sort/topk are int64 exactly, as argmax's
-        _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()])
+        _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()],
+               dtype_given)
     overlap_ok = _overlap_ok(name, args)
     with no_grad():
         for r, o in zip(results, outs):

@@ -39,7 +39,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+        which = "Input" if dtype is None else "Optional"
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
                            f"point or complex dtype. Got: {input.dtype._legacy_name[:-6]}")
     dims = red.reduce_dims(dim, input.dim())
     return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
