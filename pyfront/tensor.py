@@ -30,7 +30,7 @@ class Tensor:
     # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.
     _base = _view_of_fn = _grad_fn = _grad = _accum = None
-    _requires_grad = _retains_grad = _wrapped_number = False
+    _requires_grad = _retains_grad = _wrapped_number = _inference = False
     _output_nr = 0
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
 
@@ -51,6 +51,9 @@ class Tensor:
         t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
         if base is not None:
             t._base, t._view_of_fn = base, base._grad_fn
+            t._inference = base._inference  # a view is what its base is
+        elif _state.inference:
+            t._inference = True  # made in inference mode: an inference tensor
         return t
 
     # -- metadata -----------------------------------------------------------------------------
@@ -311,6 +314,43 @@ class Tensor:
         # base, so its history is "as_strided of the base", as PyTorch regenerates it
         from .ops.views import as_strided_record
         as_strided_record(self)
+
+    def is_inference(self) -> bool:
+        """Whether this tensor was made in inference mode (or is a view of one), as
+        ``Tensor.is_inference``."""
+        return self._inference
+
+    def resize_(self, *sizes, memory_format=None):
+        """Give this tensor the contiguous shape ``sizes`` over its memory, as ``Tensor.resize_``: the
+        elements from its offset on keep their values; memory it grows into is fresh (unset, as torch
+        leaves it). Growing past its storage moves it to a new storage, which views taken before no
+        longer see.
+
+        Raises:
+            RuntimeError: the tensor requires grad, or a size is negative.
+        """
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        if any(n < 0 for n in shape):
+            raise RuntimeError("numel: integer multiplication overflow")
+        if tuple(shape) == tuple(self._shape):
+            return self
+        n, have = math.prod(shape), self._storage.nbytes // self.dtype.itemsize - self._offset
+        if n <= have:
+            strides = contiguous_strides(shape)
+            self.data = Tensor._make(self._storage, shape, self.dtype, strides, self._offset)
+            return self
+        flat = Tensor._make(self._storage, (have,), self.dtype, None, self._offset)
+        with _no_grad():
+            grown = flat.new_empty((n,))
+            grown[:have] = flat
+        self.data = grown.view(shape)
+        return self
+
+    def resize_as_(self, the_template, memory_format=None):
+        """``resize_`` to ``the_template``'s shape, as ``Tensor.resize_as_``."""
+        return self.resize_(the_template.shape)
 
     def detach(self):
         """A tensor sharing this one's memory, cut from the graph."""
@@ -586,6 +626,8 @@ def _fresh(storage, size, dtype):
     t._offset = 0
     t.dtype = dtype
     t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True))
+    if _state.inference:
+        t._inference = True
     return t
 
 

@@ -323,6 +323,37 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _finish(storage, (n,), dtype, requires_grad)
 
 
+def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
+    """``start, start + step, ...`` up to and including ``end``, in the default float dtype unless
+    ``dtype`` says otherwise, as the deprecated ``torch.range`` (with its warning; ``arange`` excludes
+    ``end``).
+
+    Args:
+        start (Number): the first value.
+        end (Number): the last value, included when the steps reach it.
+        step (Number): the gap between values. Default: 1
+
+    Raises:
+        RuntimeError: ``step`` is 0, or its sign does not lead from ``start`` to ``end``.
+    """
+    from .. import _warnings
+    _warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
+                   "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
+                   "values in [start, end).")
+    start, end, step = (v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    dtype = dtype or dt.get_default_dtype()
+    n = math.floor((end - start) / step) + 1
+    storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
+    return _finish(storage, (n,), dtype, requires_grad)
+
+
+_range.__name__ = _range.__qualname__ = "range"  # torch.range (a name this module keeps for the builtin)
+
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")

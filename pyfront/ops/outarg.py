@@ -41,10 +41,10 @@ mode msort mul multinomial multiply mv nan_to_num nanmean nansum ne neg negative
 not_equal ones outer pow prod qr rand randint randn randperm reciprocal remainder round rsqrt scatter
 scatter_add scatter_reduce searchsorted sigmoid sign signbit sin sinh slogdet softmax sort sqrt square
 stack std sub subtract sum svd take take_along_dim tan tanh tensordot topk tril triu true_divide trunc
-var vdot vstack where zeros
+var vdot vstack where zeros float_power kthvalue range
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
-_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm zeros"
+_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
                        .split())
 # reductions that accumulate in ``out``'s dtype, as if it were their ``dtype=``
 _DTYPE_FROM_OUT = frozenset("sum nansum prod cumsum cumprod".split())
@@ -86,6 +86,8 @@ _DTYPE_ERRORS = {
     **dict.fromkeys(("searchsorted", "bucketize"), ("differs", RuntimeError, _SORTED)),
     **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
                                            "expected scalar_type {R} but found {O}")),
+    "float_power": ("differs", RuntimeError, "the output given to float_power has dtype {O} but the "
+                    "operation's result requires dtype {R}"),
     "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
     "take": ("differs", RuntimeError, "take(): self and out expected to have the same dtype, but got "
              "self.dtype = {R} and out.dtype = {O}"),
@@ -147,6 +149,10 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
     when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, _CASTS)
+    if name == "kthvalue":  # its own words for each output
+        when, error = "differs", RuntimeError
+        text = ("output indices must be of scalar type Long" if index else
+                "output values must be of same type as input")
     if name == "matmul" and r.dim() < 2 and args[-1].dim() == 1:
         text = _DOT if r.dim() == 0 else _MV  # the 1-D products are dot's and mv's
     if name == "lerp" and not isinstance(args[-1], Tensor) or name.startswith(("clamp", "clip")) and any(
@@ -196,7 +202,7 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
                 f"result of rounding error. The out tensor will be resized to a tensor of shape "
                 f"({r.numel()},).")
     have, want = list(o.shape), list(r.shape)
-    if name == "mode":  # its kernel resizes the outs with the reduced dim kept
+    if name in ("mode", "kthvalue"):  # their kernels resize the outs with the reduced dim kept
         dim = -1 if dim is None else dim
         have.insert(dim % (o.dim() + 1), 1)
         want.insert(dim % (r.dim() + 1), 1)
@@ -278,9 +284,10 @@ def call_with_out(fn, name: str, args, kwargs, out):
         _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()],
                dtype_given)
     overlap_ok = _overlap_ok(name, args)
+    dim_at = 2 if name == "kthvalue" else 1  # where the dim argument sits (kthvalue's k comes first)
     with no_grad():
         for r, o in zip(results, outs):
-            _write(name, r, o, args[1] if len(args) > 1 else kwargs.get("dim"), overlap_ok)
+            _write(name, r, o, kwargs.get("dim", args[dim_at] if len(args) > dim_at else None), overlap_ok)
     if kwargs.get("requires_grad") and name in _FACTORIES:
         outs[0].requires_grad_(True)  # torch.zeros(2, out=t, requires_grad=True): t is the leaf made
     if isinstance(out, Tensor):
