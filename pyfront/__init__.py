@@ -19,6 +19,7 @@ from .ops.creation import (arange, as_tensor, bernoulli, empty, empty_like, eye,
                            full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
                            rand_like, randint, randint_like, randn, randn_like, randperm,
                            scalar_tensor, tensor, zeros, zeros_like)
+from .ops.creation import _range as range  # noqa: A004  (torch.range, as torch's namespace has it)
 from .ops.conversion import to_device as _to_device
 from .ops.primitives.elementwise import *  # noqa: F401,F403  (each family's __all__)
 from .ops.primitives.reductions import *  # noqa: F401,F403

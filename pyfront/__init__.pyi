@@ -408,6 +408,11 @@ def fliplr(input: Tensor) -> Tensor:
 def flipud(input: Tensor) -> Tensor:
     """Flip dim 0 (up/down), as ``torch.flipud``. (pyfront.ops.composite.shaping.flipud)"""
 
+def float_power(input, exponent, *, out=None):
+    """``input ** exponent`` computed in float64 whatever the operands' dtypes, as ``torch.float_power``
+    (its node is pow's: both operands are first converted to float64).
+    (pyfront.ops.composite.math.float_power)"""
+
 def floor(input, *, out=None):
     """Elementwise ``floor``, as ``torch.floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
@@ -436,7 +441,7 @@ def from_numpy(ndarray):
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **_):
     """As ``torch.full``. (pyfront.ops.creation.full)"""
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.full_like``. (pyfront.ops.creation.full_like)"""
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
@@ -569,6 +574,11 @@ def isinf(input):
 
 def isnan(input):
     """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    """(values, indices): the ``k``-th smallest element along ``dim`` (1-based) and where it is, as
+    ``torch.kthvalue``. NaN counts as larger than every number (the order of ``torch.sort``); the
+    gradient reaches the element at the index. (pyfront.ops.composite.reductions.kthvalue)"""
 
 def le(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
@@ -806,7 +816,7 @@ def qr(input, some=True, *, out=None):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_):
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.rand_like``. (pyfront.ops.creation.rand_like)"""
 
 def randint(
@@ -822,17 +832,22 @@ def randint(
 ):
     """As ``torch.randint``. (pyfront.ops.creation.randint)"""
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None):
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
     """As ``torch.randint_like``. (pyfront.ops.creation.randint_like)"""
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.randn``. (pyfront.ops.creation.randn)"""
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_):
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.randn_like``. (pyfront.ops.creation.randn_like)"""
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.randperm``. (pyfront.ops.creation.randperm)"""
+
+def range(start, end, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+    """``start, start + step, ...`` up to and including ``end``, in the default float dtype unless
+    ``dtype`` says otherwise, as the deprecated ``torch.range`` (with its warning; ``arange`` excludes
+    ``end``). (pyfront.ops.creation.range)"""
 
 def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by

@@ -30,7 +30,7 @@ class Tensor:
     # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.
     _base = _view_of_fn = _grad_fn = _grad = _accum = None
-    _requires_grad = _retains_grad = _wrapped_number = False
+    _requires_grad = _retains_grad = _wrapped_number = _inference = False
     _output_nr = 0
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
 
@@ -51,6 +51,9 @@ class Tensor:
         t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
         if base is not None:
             t._base, t._view_of_fn = base, base._grad_fn
+            t._inference = base._inference  # a view is what its base is
+        elif _state.inference:
+            t._inference = True  # made in inference mode: an inference tensor
         return t
 
     # -- metadata -----------------------------------------------------------------------------
@@ -312,6 +315,43 @@ class Tensor:
         from .ops.views import as_strided_record
         as_strided_record(self)
 
+    def is_inference(self) -> bool:
+        """Whether this tensor was made in inference mode (or is a view of one), as
+        ``Tensor.is_inference``."""
+        return self._inference
+
+    def resize_(self, *sizes, memory_format=None):
+        """Give this tensor the contiguous shape ``sizes`` over its memory, as ``Tensor.resize_``: the
+        elements from its offset on keep their values; memory it grows into is fresh (unset, as torch
+        leaves it). Growing past its storage moves it to a new storage, which views taken before no
+        longer see.
+
+        Raises:
+            RuntimeError: the tensor requires grad, or a size is negative.
+        """
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        if any(n < 0 for n in shape):
+            raise RuntimeError("numel: integer multiplication overflow")
+        if tuple(shape) == tuple(self._shape):
+            return self
+        n, have = math.prod(shape), self._storage.nbytes // self.dtype.itemsize - self._offset
+        if n <= have:
+            strides = contiguous_strides(shape)
+            self.data = Tensor._make(self._storage, shape, self.dtype, strides, self._offset)
+            return self
+        flat = Tensor._make(self._storage, (have,), self.dtype, None, self._offset)
+        with _no_grad():
+            grown = flat.new_empty((n,))
+            grown[:have] = flat
+        self.data = grown.view(shape)
+        return self
+
+    def resize_as_(self, the_template, memory_format=None):
+        """``resize_`` to ``the_template``'s shape, as ``Tensor.resize_as_``."""
+        return self.resize_(the_template.shape)
+
     def detach(self):
         """A tensor sharing this one's memory, cut from the graph."""
         return self._alias()
@@ -436,6 +476,22 @@ class Tensor:
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
                                "to a single memory location. Please clone() the tensor before performing the "
                                "operation.")
+
+    def _check_no_partial_overlap(self, inputs, full: bool = False) -> None:
+        """torch's ``assert_no_partial_overlap`` between this written-to tensor and each Tensor in
+        ``inputs`` (lists and tuples of them searched too); ``full``: its ``assert_no_overlap``, which
+        also refuses the very same memory (index_select, gather, cat, take). A write whose result would
+        depend on the order its elements are read and written is refused; the same view written in
+        place (``a.add_(a)``) is not."""
+        for x in inputs:
+            if isinstance(x, (list, tuple)):
+                self._check_no_partial_overlap(x, full)
+            elif isinstance(x, Tensor) and x._storage is self._storage:
+                status = _overlap_status(self, x)
+                if status == "partial" or full and status == "full":
+                    raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                                       "written-to tensor refer to a single memory location. Please clone() "
+                                       "the tensor before performing the operation.")
 
     def _overlaps(self) -> bool:
         return 0 in self._strides and 0 not in self._shape and any(
@@ -570,6 +626,8 @@ def _fresh(storage, size, dtype):
     t._offset = 0
     t.dtype = dtype
     t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True))
+    if _state.inference:
+        t._inference = True
     return t
 
 
@@ -591,6 +649,35 @@ def _dim_of_shape(dim, ndim) -> int:
     if ndim == 0 and isinstance(dim, int):
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return normalize_dim(dim, ndim)
+
+
+def _dense(t: Tensor) -> bool:
+    """torch's ``is_non_overlapping_and_dense``: the elements fill a block of memory, each once, in
+    some order of the dimensions (size-1 dimensions' strides do not matter)."""
+    dims = sorted((st, n) for n, st in zip(t._shape, t._strides) if n != 1)
+    want = 1
+    for st, n in dims:
+        if n == 0:
+            return True
+        if st != want:
+            return False
+        want *= n
+    return True
+
+
+def _overlap_status(a: Tensor, b: Tensor) -> str | None:
+    """torch's ``get_overlap_status`` for two tensors on one storage: "full" (the same elements in
+    the same places), "partial", or None (apart, or too hard to tell: either not dense, as an
+    expanded or strided view, which torch then lets through)."""
+    if a is b:
+        return "full"
+    if not a.numel() or not b.numel() or not _dense(a) or not _dense(b):
+        return None
+    a0, b0 = a._offset * a.dtype.itemsize, b._offset * b.dtype.itemsize
+    a1, b1 = a0 + a.numel() * a.dtype.itemsize, b0 + b.numel() * b.dtype.itemsize
+    if (a0, a1) == (b0, b1):
+        return "full" if tuple(a._strides) == tuple(b._strides) else "partial"
+    return "partial" if a0 < b1 and b0 < a1 else None
 
 
 def _castable(src, dst) -> bool:

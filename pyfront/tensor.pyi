@@ -336,6 +336,13 @@ class Tensor:
         """Flip dim 0 (up/down), as ``torch.flipud``. (pyfront.ops.composite.shaping.flipud)"""
     def float(self, memory_format=None):
         """As ``torch.Tensor.float``. (made by pyfront.ops.conversion._cast)"""
+    def float_power(self, exponent):
+        """``input ** exponent`` computed in float64 whatever the operands' dtypes, as
+        ``torch.float_power`` (its node is pow's: both operands are first converted to float64).
+        (pyfront.ops.composite.math.float_power)"""
+    def float_power_(self, exponent):
+        """In-place ``float_power``: ``self`` must be float64, the dtype of the result.
+        (pyfront.ops.composite.math.float_power_)"""
     def floor(self):
         """Elementwise ``floor``, as ``torch.floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def floor_(self):
@@ -450,6 +457,9 @@ class Tensor:
         """As ``torch.Tensor.is_cuda``. (pyfront.tensor.Tensor.is_cuda)"""
     def is_floating_point(self) -> builtins.bool:
         """As ``torch.Tensor.is_floating_point``. (pyfront.tensor.Tensor.is_floating_point)"""
+    def is_inference(self) -> builtins.bool:
+        """Whether this tensor was made in inference mode (or is a view of one), as
+        ``Tensor.is_inference``. (pyfront.tensor.Tensor.is_inference)"""
     @property
     def is_leaf(self) -> builtins.bool:
         """As ``torch.Tensor.is_leaf``. (pyfront.tensor.Tensor.is_leaf)"""
@@ -503,6 +513,10 @@ class Tensor:
     @property
     def itemsize(self) -> builtins.int:
         """As ``torch.Tensor.itemsize``. (pyfront.tensor.Tensor.itemsize)"""
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        """(values, indices): the ``k``-th smallest element along ``dim`` (1-based) and where it is, as
+        ``torch.kthvalue``. NaN counts as larger than every number (the order of ``torch.sort``); the
+        gradient reaches the element at the index. (pyfront.ops.composite.reductions.kthvalue)"""
     @property
     def layout(self):
         """As ``torch.Tensor.layout``. (made by pyfront.sparse.install)"""
@@ -773,6 +787,14 @@ class Tensor:
         """As ``torch.Tensor.reshape``. (pyfront.ops.views.reshape)"""
     def reshape_as(self, other):
         """As ``torch.Tensor.reshape_as``. (pyfront.ops.views.reshape_as)"""
+    def resize_(self, *sizes, memory_format=None):
+        """Give this tensor the contiguous shape ``sizes`` over its memory, as ``Tensor.resize_``: the
+        elements from its offset on keep their values; memory it grows into is fresh (unset, as torch
+        leaves it). Growing past its storage moves it to a new storage, which views taken before no
+        longer see. (pyfront.tensor.Tensor.resize_)"""
+    def resize_as_(self, the_template, memory_format=None):
+        """``resize_`` to ``the_template``'s shape, as ``Tensor.resize_as_``.
+        (pyfront.tensor.Tensor.resize_as_)"""
     def resolve_conj(self):
         """As ``torch.Tensor.resolve_conj``. (pyfront.tensor.Tensor.conj)"""
     def resolve_neg(self):

@@ -108,13 +108,13 @@ def _compare_outs(torch_name, p_args, t_args, p_kw, t_kw, device):
             t_plain = tfn(*t_args, **t_kw)
         except Exception:
             return  # a sample torch refuses: the op table checks that error
+        many = isinstance(t_plain, tuple)
+        t_results = t_plain if many else (t_plain,)
+        if not all(isinstance(r, torch.Tensor) for r in t_results):
+            return
+        if device != "cpu" and any(r.dtype == torch.float64 for r in t_results):
+            return  # no float64 on webgpu (float_power's result): the op table checks that refusal
         pfn(*p_args, **p_kw)
-    many = isinstance(t_plain, tuple)
-    t_results = t_plain if many else (t_plain,)
-    if not all(isinstance(r, torch.Tensor) for r in t_results):
-        return
-    if device != "cpu" and any(r.dtype == torch.float64 for r in t_results):
-        return  # no float64 on webgpu: the op table checks that refusal
     for i, (label, _) in enumerate(_variants(t_results[0])):
         def outs(lib, dev=None, i=i):
             made = [_variants(r)[min(i, len(_variants(r)) - 1)][1](lib, _dtype(lib, r)) for r in t_results]

@@ -276,7 +276,7 @@ class NumpyBackend(Backend):
             (start + step * np.arange(n, dtype=np.float64)).astype(_np(dtype))
             if dtype.is_floating_point
             # int64, then wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
-            else np.arange(start, start + step * n, step, dtype=np.int64)[:n].astype(_np(dtype))
+            else (start + step * np.arange(n, dtype=np.int64)).astype(_np(dtype))
         )
 
     def random(self, kind, n, dtype, seed, offset, a, b):

@@ -254,8 +254,24 @@ def empty(*size, dtype=None, device=None, requires_grad=False, **kw):
     return zeros(_size(size, "empty", kw), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+# the keywords torch's ``*_like`` factories take that pyfront has nothing to do with (one strided layout,
+# memory formats follow the input's strides, no pinned memory)
+_LIKE_IGNORED = frozenset(("layout", "memory_format", "pin_memory"))
+
+
+def _like_keywords(name: str, args, kw: dict, sampler: bool = False) -> None:
+    """torch's TypeError for any other keyword (``out=`` included: a ``*_like`` has no out)."""
+    for key in kw:
+        if key not in _LIKE_IGNORED:
+            if sampler:  # rand_like, randn_like and randint_like go through torch's argument parser
+                from .argcheck import invalid_combination
+                raise invalid_combination(name, args, kw)
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+
+
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
+        _like_keywords(fn.__name__ + "_like", (input, *args), kw)
         return fn(
             input.shape,
             *args,
@@ -271,7 +287,8 @@ def _like(fn):
 zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
+    _like_keywords("full_like", (input, fill_value), kw)
     return full(
         input.shape,
         fill_value,
@@ -289,13 +306,52 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
     _no_bool("arange", dtype)
-    n = max(math.ceil((end - start) / step), 0)
+    if dtype is dt.int64:  # torch's int64 kernel truncates all three to integers, then counts
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
+        n = max((end - start + step - (1 if step > 0 else -1)) // step, 0)
+    else:  # the other integer kernels count in floating point and step by the truncated numbers
+        n = max(math.ceil((end - start) / step), 0)
+        if not dtype.is_floating_point:
+            start, step = int(start), int(step)
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
+
+
+def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
+    """``start, start + step, ...`` up to and including ``end``, in the default float dtype unless
+    ``dtype`` says otherwise, as the deprecated ``torch.range`` (with its warning; ``arange`` excludes
+    ``end``).
+
+    Args:
+        start (Number): the first value.
+        end (Number): the last value, included when the steps reach it.
+        step (Number): the gap between values. Default: 1
+
+    Raises:
+        RuntimeError: ``step`` is 0, or its sign does not lead from ``start`` to ``end``.
+    """
+    from .. import _warnings
+    _warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
+                   "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
+                   "values in [start, end).")
+    start, end, step = (v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    dtype = dtype or dt.get_default_dtype()
+    n = math.floor((end - start) / step) + 1
+    storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
+    return _finish(storage, (n,), dtype, requires_grad)
+
+
+_range.__name__ = _range.__qualname__ = "range"  # torch.range (a name this module keeps for the builtin)
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
@@ -352,19 +408,20 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     dtype = dtype or dt.get_default_dtype()
-    _check_float("rand", dtype)
+    _check_float("check_uniform_bounds", dtype)
     return _random("uniform", _size(size, "rand", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     dtype = dtype or dt.get_default_dtype()
-    _check_float("randn", dtype)
+    _check_float("normal_kernel_cpu", dtype)
     return _random("normal", _size(size, "randn", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
-def _check_float(name, dtype):
+def _check_float(kernel, dtype):
+    """torch's CPU sampling kernels (``kernel``) have no integer or bool version."""
     if not dtype.is_floating_point:
-        raise RuntimeError(f"\"{name}\" not implemented for '{_dt_name(dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt_name(dtype)}'")
 
 
 def _dt_name(dtype):
@@ -396,7 +453,8 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None):
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
+    _like_keywords("randint_like", (input, low) if high is None else (input, low, high), kw, sampler=True)
     if high is None:
         low, high = 0, low
     return randint(
@@ -408,7 +466,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None):
     )
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_):
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+    _like_keywords("rand_like", (input,), kw, sampler=True)
     return rand(
         input.shape,
         dtype=dtype or input.dtype,
@@ -417,7 +476,8 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_):
     )
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_):
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+    _like_keywords("randn_like", (input,), kw, sampler=True)
     return randn(
         input.shape,
         dtype=dtype or input.dtype,

@@ -31,16 +31,28 @@ def bind_family(module, names: str):
 # the in-place ops torch lets write into an expanded tensor, with the example its deprecation warning gives
 _OVERLAP_OK = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mask] = scalar",
                "index_put": "tensor[indices] = tensor"}
+# the in-place ops whose torch kernel reads its other tensors without checking that they partly share self's
+# memory (matrix products, masked writes); every other one refuses it (Tensor._check_no_partial_overlap)
+_PARTIAL_OVERLAP_OK = frozenset("masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm".split())
+# the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first)
+_OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
 
 
 def _inplace(fn):
     example = _OVERLAP_OK.get(fn.__name__)
+    check = fn.__name__ not in _PARTIAL_OVERLAP_OK
+    last = fn.__name__ in _OVERLAP_LAST
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
+        if check and not last and (args or kwargs):
+            self._check_no_partial_overlap((args, tuple(kwargs.values())))
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
-        return self._assign(fn(self, *args, **kwargs), since, example is not None)
+        new = fn(self, *args, **kwargs)
+        if check and last:
+            self._check_no_partial_overlap((args, tuple(kwargs.values())))
+        return self._assign(new, since, example is not None)
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
@@ -133,6 +145,7 @@ def _fill_recording(self, value, node):
 def _copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    self._check_no_partial_overlap((src,))
     new = src.to(device=self.device).to(self.dtype)
     # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
     new = src.view(src.shape) if new is src else new

@@ -41,10 +41,10 @@ mode msort mul multinomial multiply mv nan_to_num nanmean nansum ne neg negative
 not_equal ones outer pow prod qr rand randint randn randperm reciprocal remainder round rsqrt scatter
 scatter_add scatter_reduce searchsorted sigmoid sign signbit sin sinh slogdet softmax sort sqrt square
 stack std sub subtract sum svd take take_along_dim tan tanh tensordot topk tril triu true_divide trunc
-var vdot vstack where zeros
+var vdot vstack where zeros float_power kthvalue range
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
-_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm zeros"
+_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
                        .split())
 # reductions that accumulate in ``out``'s dtype, as if it were their ``dtype=``
 _DTYPE_FROM_OUT = frozenset("sum nansum prod cumsum cumprod".split())
@@ -86,6 +86,8 @@ _DTYPE_ERRORS = {
     **dict.fromkeys(("searchsorted", "bucketize"), ("differs", RuntimeError, _SORTED)),
     **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
                                            "expected scalar_type {R} but found {O}")),
+    "float_power": ("differs", RuntimeError, "the output given to float_power has dtype {O} but the "
+                    "operation's result requires dtype {R}"),
     "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
     "take": ("differs", RuntimeError, "take(): self and out expected to have the same dtype, but got "
              "self.dtype = {R} and out.dtype = {O}"),
@@ -110,6 +112,8 @@ _CASTS = (None, None, None)  # TensorIterator's rule: any dtype the result casts
 _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to be "
              "true, but got false.  (Could this error message be improved?  If so, please report an "
              "enhancement request to PyTorch.)")
+# functions whose ``dtype=`` must be out's dtype exactly when both are given
+_DTYPE_ARG = frozenset("sum prod cumsum cumprod mean nansum nanmean softmax log_softmax norm".split())
 # functions whose out= overload needs an argument the others lack (sum(x) has no out, sum(x, dim) has)
 _OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim"}
 # functions that resize ``out`` without PyTorch's deprecation warning (their kernels resize it themselves)
@@ -140,11 +144,15 @@ def _requires_grad(values) -> bool:
     return False
 
 
-def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
+def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool = False) -> None:
     if o.device != r.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
     when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, _CASTS)
+    if name == "kthvalue":  # its own words for each output
+        when, error = "differs", RuntimeError
+        text = ("output indices must be of scalar type Long" if index else
+                "output values must be of same type as input")
     if name == "matmul" and r.dim() < 2 and args[-1].dim() == 1:
         text = _DOT if r.dim() == 0 else _MV  # the 1-D products are dot's and mv's
     if name == "lerp" and not isinstance(args[-1], Tensor) or name.startswith(("clamp", "clip")) and any(
@@ -156,8 +164,8 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
             _EXPECTED if castable else "diag: result type {R} can't be cast to the desired out= type {O}")
     if name in ("max", "min", "mean") and len(args) == 1:  # the full reduction
         when, text = "uncastable", _CAN_CAST if name != "mean" else text
-    elif name == "mean":
-        when = None
+    elif name == "mean" or name == "nansum" and dtype_given:
+        when = None  # nansum into an integer out computes when its dtype= asked for that type
     fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
              None: False}[when]
@@ -167,6 +175,19 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args) -> None:
     if not can_cast(r.dtype, o.dtype):
         raise RuntimeError(f"result type {_scalar(r.dtype)} can't be cast to the desired output type "
                            f"{_scalar(o.dtype)}")
+
+
+def _check_dtype_arg(name: str, given, o: Tensor) -> None:
+    """torch's refusal of a ``dtype=`` other than ``out``'s (the functions' own error for an integer
+    dtype where they need a floating one comes first: they raise it when called)."""
+    if given is None or given is o.dtype:
+        return
+    if name in ("mean", "nanmean", "norm") and not given.is_floating_point:
+        return
+    if name in ("nansum", "nanmean") and given.is_floating_point:
+        raise RuntimeError(f"nansum: provided dtype must match dtype of result. Got {_scalar(o.dtype)} and "
+                           f"{_scalar(given)}.")
+    raise RuntimeError(_EXPECTED.format(rc=_CPP[given.name], oc=_CPP[o.dtype.name]))
 
 
 def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
@@ -181,7 +202,7 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
                 f"result of rounding error. The out tensor will be resized to a tensor of shape "
                 f"({r.numel()},).")
     have, want = list(o.shape), list(r.shape)
-    if name == "mode":  # its kernel resizes the outs with the reduced dim kept
+    if name in ("mode", "kthvalue"):  # their kernels resize the outs with the reduced dim kept
         dim = -1 if dim is None else dim
         have.insert(dim % (o.dim() + 1), 1)
         want.insert(dim % (r.dim() + 1), 1)
@@ -196,6 +217,16 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
 # other one is refused (Tensor._check_no_overlap). Checked one by one against torch 2.13.
 _OVERLAP_OK = frozenset("sum prod amax amin std var norm nansum argmax argmin all any zeros ones full empty "
                         "cummax cummin mv bmm dot".split())
+
+
+# the out= kernels that read their inputs without checking that ``out`` partly shares their memory
+# (reductions, max/min over everything, matrix products, softmax, cummax/cummin, tril/triu, diag,
+# histc), and those that refuse even the same memory (torch's assert_no_overlap); every other one refuses
+# a partial overlap. Checked against torch 2.13 (tests/test_partial_overlap.py).
+_INPUTS_UNCHECKED = frozenset("sum prod mean amax amin std var norm nansum nanmean logsumexp argmax argmin "
+                              "all any mm mv bmm dot vdot inner tensordot matmul cummax cummin softmax "
+                              "log_softmax tril triu diag histc".split())
+_NO_OVERLAP = frozenset("index_select gather cat concat concatenate take".split())
 
 
 def _overlap_ok(name: str, args) -> bool:
@@ -230,6 +261,12 @@ def call_with_out(fn, name: str, args, kwargs, out):
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
+    if name not in _INPUTS_UNCHECKED and not (name in ("max", "min") and len(args) == 1):
+        for o in outs:
+            o._check_no_partial_overlap((args, tuple(kwargs.values())), full=name in _NO_OVERLAP)
+    dtype_given = kwargs.get("dtype") is not None
+    if name in _DTYPE_ARG:
+        _check_dtype_arg(name, kwargs.get("dtype"), outs[0])
     if name in _FACTORIES or name in _DTYPE_FROM_OUT:
         given = kwargs.get("dtype")
         if given is not None and given is not outs[0].dtype and name in _FACTORIES:
@@ -244,11 +281,13 @@ def call_with_out(fn, name: str, args, kwargs, out):
         raise invalid_combination(name, args, {**kwargs, "out": out})
     for i, (r, o) in enumerate(zip(results, outs)):
         # the indices of max/sort/topk are int64 exactly, as argmax's
-        _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()])
+        _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()],
+               dtype_given)
     overlap_ok = _overlap_ok(name, args)
+    dim_at = 2 if name == "kthvalue" else 1  # where the dim argument sits (kthvalue's k comes first)
     with no_grad():
         for r, o in zip(results, outs):
-            _write(name, r, o, args[1] if len(args) > 1 else kwargs.get("dim"), overlap_ok)
+            _write(name, r, o, kwargs.get("dim", args[dim_at] if len(args) > dim_at else None), overlap_ok)
     if kwargs.get("requires_grad") and name in _FACTORIES:
         outs[0].requires_grad_(True)  # torch.zeros(2, out=t, requires_grad=True): t is the leaf made
     if isinstance(out, Tensor):

@@ -450,6 +450,23 @@ def median():
             s(T((3, 4)), 2), s(T((4, 6), "int64"), 1), s(T((4, 7), "int64")), s(T((3, 4), "bool"))]
 
 
+def kthvalue():
+    # NaN counts as the largest value (torch.sort's order); k past the dim, a 0-d input, an empty dim
+    # no ties along the dim: which of equal elements torch's quickselect picks is its partition's order
+    return [s(T((3, 5)), 2), s(T((3, 5)), 1, 0), s(T((2, 3, 4)), 4, -1, True), s(T((5,)), 5),
+            s(T(()), 1), s(T(()), 2), s(T((0, 3)), 1, 0), s(T((3, 0)), 1, 0),
+            s(T((5,)), 6), s(T((5,)), 0), s(T((4, 5), layout="transposed"), 2, 0),
+            s(T((3, 6), "int64", low=-10**6, high=10**6), 3, 1), s(T((3,), "bool"), 1), s(T((3, 4)), 1, 2),
+            s(T((1, 4), layout="expanded", expand_to=(3, 4)), 2, 1)]
+
+
+def float_power():
+    return [s(T((3, 4)), 2), s(T((3, 4), low=0.1, high=3), T((3, 4))), s(T((4,), "int64", low=0, high=5), 3),
+            s(T((2, 3), low=0.5, high=2), T((3,), "int64", low=0, high=4)), s(T((2, 3), low=0.1), 0.5),
+            s(2.0, T((3,))), s(T(()), T((2, 2))), s(T((3,), "float64", low=0.1), T((3,), low=-1, high=1)),
+            s(T((3,), fill="special"), 2.0)]
+
+
 def mode():
     # low-cardinality integers and floats: repeated values, ties in count (the smallest value wins)
     few = dict(low=0, high=4)

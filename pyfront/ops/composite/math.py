@@ -4,12 +4,13 @@ from __future__ import annotations
 from ...tensor import Tensor
 from ... import dtypes as dt
 from ..common import check_fits, float16_in_float32
-from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, sub
+from ...autograd.graph import SEQUENCE
+from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub
 from ..registry import composite
 from .. import samples
 
-__all__ = ["lerp", "addcmul", "addcdiv", "isclose", "allclose", "equal"]
-METHODS = "lerp addcmul addcdiv isclose allclose equal"
+__all__ = ["lerp", "addcmul", "addcdiv", "isclose", "allclose", "equal", "float_power"]
+METHODS = "lerp addcmul addcdiv isclose allclose equal float_power float_power_"
 INPLACE = "lerp addcmul addcdiv"
 
 
@@ -24,6 +25,29 @@ def lerp(input, end, weight):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     check_fits(weight, input.dtype, opmath=True)
     return add(input, mul(weight, sub(end, input)))
+
+
+@composite(samples=samples.float_power)
+def float_power(input, exponent):
+    """``input ** exponent`` computed in float64 whatever the operands' dtypes, as ``torch.float_power``
+    (its node is pow's: both operands are first converted to float64).
+
+    Args:
+        input (Tensor or Number): the base.
+        exponent (Tensor or Number): the exponent.
+    """
+    def double(x):
+        return x.to(dt.float64) if isinstance(x, Tensor) else float(x)
+    return pow(double(input), double(exponent))
+
+
+def float_power_(self, exponent):
+    """In-place ``float_power``: ``self`` must be float64, the dtype of the result."""
+    if self.dtype is not dt.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy_name[:-6]} but the "
+                           "operation's result requires dtype Double")
+    since = SEQUENCE[0]
+    return self._assign(float_power(self, exponent), since)
 
 
 @composite(samples=samples.addcmul, grad_fn="AddcmulBackward0")

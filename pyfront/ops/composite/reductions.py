@@ -26,8 +26,8 @@ from ..registry import composite
 from .. import samples
 
 __all__ = ["mean", "var", "std", "var_mean", "std_mean", "logsumexp", "count_nonzero", "max", "min", "sort",
-           "topk", "median", "mode"]
-METHODS = "mean var std logsumexp count_nonzero max min sort topk median mode"
+           "topk", "median", "mode", "kthvalue"]
+METHODS = "mean var std logsumexp count_nonzero max min sort topk median mode kthvalue"
 INPLACE = ""
 
 
@@ -39,7 +39,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+        which = "Input" if dtype is None else "Optional"
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
                            f"point or complex dtype. Got: {input.dtype._legacy_name[:-6]}")
     dims = red.reduce_dims(dim, input.dim())
     return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
@@ -265,6 +266,34 @@ def median(input, dim=None, keepdim=False):
         nan = input.isnan()
         idx = where(nan.any(d, keepdim=True), apply(red.argmax_op, nan, dim=d, keepdim=True), idx)
     return _gather("median", input, idx, d, keepdim)
+
+
+@composite(samples=samples.kthvalue, grad_fn="KthvalueBackward0")
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """(values, indices): the ``k``-th smallest element along ``dim`` (1-based) and where it is, as
+    ``torch.kthvalue``. NaN counts as larger than every number (the order of ``torch.sort``); the
+    gradient reaches the element at the index.
+
+    Args:
+        input (Tensor): the input.
+        k (int): which smallest, from 1.
+        dim (int): the dim to reduce. Default: -1
+        keepdim (bool): keep ``dim`` with size 1.
+
+    Raises:
+        RuntimeError: ``k`` is not in [1, size of ``dim``].
+        IndexError: ``dim`` is out of range, or has size 0 in a non-empty input.
+    """
+    if input.dtype is dt.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
+    d = normalize_dim(dim, input.dim())
+    n = input.shape[d] if input.dim() else 1
+    if input.numel() and (k < 1 or k > n):
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dim() == 0:
+        return _scalar("kthvalue", lambda x, d0: kthvalue(x, k, d0), input)
+    red.check_nonempty("kthvalue", input, (d,), IndexError, whole=False)
+    return _gather("kthvalue", input, red.argsort(input, d).narrow(d, k - 1, 1), d, keepdim)
 
 
 @composite(samples=samples.mode, grad_fn="ModeBackward0")

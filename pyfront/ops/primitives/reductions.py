@@ -485,6 +485,9 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {input.dtype._legacy_name[:-6]}")
     if dtype is not None:
+        if not dtype.is_floating_point:
+            raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, but got "
+                               f"{dtype._legacy_name[:-6]}")
         input = input.to(dtype)
     if isinstance(p, str):
         if p != "fro":
