@@ -34,6 +34,7 @@ from .ops.composite.sets import *  # noqa: F401,F403
 from .ops.composite.functions import *  # noqa: F401,F403
 from .ops.composite.arrays import *  # noqa: F401,F403
 from .ops.composite.statistics import *  # noqa: F401,F403
+from .ops.factories import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403

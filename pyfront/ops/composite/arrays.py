@@ -27,7 +27,7 @@ INPLACE = ""
 # -- broadcasting -------------------------------------------------------------------------------
 def broadcast_shapes(*shapes) -> Size:
     """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``."""
-    shapes = [(s_,) if isinstance(s_, int) else tuple(s_) for s_ in shapes]
+    given, shapes = shapes, [(s_,) if isinstance(s_, int) else tuple(s_) for s_ in shapes]
     ndim = max((len(s_) for s_ in shapes), default=0)
     out = [1] * ndim
     for s_ in shapes:
@@ -39,7 +39,7 @@ def broadcast_shapes(*shapes) -> Size:
         for i, n in enumerate(s_, ndim - len(s_)):
             if n not in (1, out[i]):
                 raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i - ndim}! "
-                                   f"Mismatching argument at index {k} had {Size(s_)}; but expected shape "
+                                   f"Mismatching argument at index {k} had {given[k]}; but expected shape "
                                    f"should be broadcastable to {out}")
     return Size(out)
 

@@ -1,0 +1,232 @@
+"""The torch-level functions scripts call that the op table cannot run (settings, factories, index
+arithmetic, errors), and the torch-level aliases of functional ops, against real torch."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from optable import assert_same, assert_same_error
+from webgpu_required import requires_webgpu
+
+DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+
+def same_call(fn, *args, **kwargs):
+    """``fn(torch, ...)`` and ``fn(pyfront, ...)``: equal results, or the same error type and text."""
+    try:
+        expected = fn(torch, *args, **kwargs)
+    except Exception as e:  # noqa: BLE001  (pyfront must refuse it the same way)
+        with pytest.raises(type(e)) as got:
+            fn(pyfront, *args, **kwargs)
+        assert_same_error(got.value, e)
+        return None
+    got = fn(pyfront, *args, **kwargs)
+    if isinstance(expected, (torch.Tensor, tuple, list)) and not isinstance(expected, torch.Size):
+        assert_same(got, expected)
+    else:
+        assert got == expected
+    return got
+
+
+# -- process settings ---------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["set_num_threads", "set_num_interop_threads"])
+def test_thread_counts_are_recorded_and_checked(name):
+    get = getattr(pyfront, name.replace("set_", "get_"))
+    before = get()
+    assert isinstance(before, int) and before >= 1
+    try:
+        getattr(pyfront, name)(3)
+        assert get() == 3
+    finally:
+        getattr(pyfront, name)(before)
+    for bad in (0, -2, 1.5):
+        same_call(lambda m: getattr(m, name)(bad))
+
+
+def test_set_flush_denormal():
+    assert pyfront.set_flush_denormal(True) in (True, False)
+    assert pyfront.set_flush_denormal(False) in (True, False)
+    same_call(lambda m: m.set_flush_denormal(1))
+
+
+@pytest.mark.parametrize("t", ["torch.DoubleTensor", "DoubleTensor", "torch.HalfTensor", "torch.IntTensor",
+                               "torch.cuda.FloatTensor", "torch.Foo", 3, "float32"])
+def test_set_default_tensor_type(t):
+    def call(m):
+        arg = getattr(m, t) if t in ("DoubleTensor", "float32") else t
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                m.set_default_tensor_type(arg)
+            return m.get_default_dtype(), m.tensor([1.0]).dtype
+        finally:
+            m.set_default_dtype(m.float32)
+    expected = None
+    try:
+        expected = call(torch)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)) as got:
+            call(pyfront)
+        assert_same_error(got.value, e)
+    if expected is not None:
+        assert [str(d) for d in call(pyfront)] == [str(d) for d in expected]
+
+
+def test_set_default_tensor_type_warns_deprecation():
+    with pytest.warns(UserWarning, match=r"set_default_tensor_type\(\) is deprecated as of PyTorch 2.1"):
+        pyfront._warnings._WARNED_ONCE.discard(next(m for m in pyfront._warnings._WARNED_ONCE
+                                                    if "set_default_tensor_type" in m)
+                                               if any("set_default_tensor_type" in m
+                                                      for m in pyfront._warnings._WARNED_ONCE) else "")
+        pyfront.set_default_tensor_type(pyfront.FloatTensor)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_object_queries(device):
+    x = pyfront.zeros(2, 3, device=device)
+    assert pyfront.get_device(x) == x.get_device() == (-1 if device == "cpu" else 0)
+    assert pyfront.is_same_size(x, pyfront.ones(2, 3)) and not x.is_same_size(pyfront.ones(3, 2))
+    assert pyfront.is_storage(x.untyped_storage()) and not pyfront.is_storage(x)
+    for dtype in ("uint8", "int8", "float32", "bool"):
+        assert pyfront.is_signed(pyfront.zeros(1, dtype=getattr(pyfront, dtype))) == \
+            torch.is_signed(torch.zeros(1, dtype=getattr(torch, dtype)))
+    assert pyfront.typename(x) == torch.typename(torch.zeros(2, 3))
+    assert pyfront.typename(3) == torch.typename(3)
+
+
+# -- shapes and indices -------------------------------------------------------------------------
+@pytest.mark.parametrize("shapes", [((2, 1), (3,)), (2, (3, 1)), (), ((2, 3), (4,)), ((2, -1),),
+                                    ((0, 1), (1, 5)), ((1,), (3, 1), [2, 1, 1])])
+def test_broadcast_shapes(shapes):
+    got = same_call(lambda m: m.broadcast_shapes(*shapes))
+    if got is not None:
+        assert isinstance(got, pyfront.Size)
+
+
+@pytest.mark.parametrize("indices,shape", [([0, 5, 11], (3, 4)), ([-1, 7], (2, 3)), ([[3, 2], [0, 1]], (2, 2)),
+                                           (4, 5), ([1.0], (2, 3)), ([1], (2, -3)), ([5], ())])
+def test_unravel_index(indices, shape):
+    same_call(lambda m: m.unravel_index(m.tensor(indices), shape))
+
+
+@pytest.mark.parametrize("args", [(3, 3), (4, 3, 1), (3, 5, -1), (0, 3), (3, 4, 10), (2, 2, -5)])
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+def test_triangle_indices(name, args):
+    same_call(lambda m: getattr(m, name)(*args))
+    same_call(lambda m: getattr(m, name)(*args, dtype=m.int32))
+    same_call(lambda m: getattr(m, name)(*args, dtype=m.float32))
+
+
+@pytest.mark.parametrize("name,shape,arg", [
+    ("hsplit", (4, 6), 3), ("hsplit", (6,), [1, 4]), ("hsplit", (), 2), ("hsplit", (4, 4), 3),
+    ("vsplit", (4, 3), 2), ("vsplit", (4,), 2), ("vsplit", (4, 3), 3), ("dsplit", (2, 2, 4), [1]),
+    ("dsplit", (4, 4), 2), ("tensor_split", (7,), "tensor"), ("tensor_split", (7,), "0d"),
+    ("tensor_split", (7,), "float")])
+def test_named_splits(name, shape, arg):
+    def call(m):
+        x = m.arange(float(np.prod(shape, dtype=int))).reshape(shape)
+        a = {"tensor": m.tensor([2, 5]), "0d": m.tensor(3), "float": m.tensor([1.0])}.get(arg, arg)
+        return getattr(m, name)(x, a), getattr(x, name)(a)
+    same_call(call)
+
+
+# -- functions whose gradient torch itself cannot take, or that tie -----------------------------
+def test_vander_gradient_is_the_power_rule():
+    """torch.vander's backward fails (its cumprod reads a slice it wrote); d x^k / dx = k x^(k-1)."""
+    x = pyfront.tensor([0.5, -1.5, 2.0], requires_grad=True)
+    pyfront.vander(x, 4).sum().backward()
+    xt = torch.tensor([0.5, -1.5, 2.0])
+    assert_same(x.grad, 1 + 2 * xt + 3 * xt ** 2)
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0, 2.0, 3.0], [float("nan"), 1.0, 1.0, float("nan")],
+                                    [float("nan")] * 3, [2.0, float("nan"), 2.0, 2.0, 5.0]])
+def test_nanmedian_shares_the_gradient_among_ties(values):
+    grads = []
+    for m in (torch, pyfront):
+        x = m.tensor(values, requires_grad=True)
+        out = m.nanmedian(x)
+        out.backward()
+        grads.append((out, x.grad))
+    assert_same(grads[1][0], grads[0][0])
+    assert_same(grads[1][1], grads[0][1])
+
+
+# -- factories ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name,extra", [("hann_window", ()), ("hamming_window", ()),
+                                        ("hamming_window", (0.5, 0.3)), ("blackman_window", ()),
+                                        ("bartlett_window", ()), ("kaiser_window", ()),
+                                        ("kaiser_window", (5.0,))])
+def test_windows(device, name, extra):
+    for n in (0, 1, 2, 5, 16, 33):
+        for periodic in (True, False):
+            expected = getattr(torch, name)(n, periodic, *extra)
+            got = getattr(pyfront, name)(n, periodic, *extra, device=device)
+            assert_same(got, expected, atol=1e-6, rtol=1e-5)
+    if device == "cpu":
+        assert_same(getattr(pyfront, name)(7, dtype=pyfront.float64), getattr(torch, name)(7, dtype=torch.float64))
+        assert getattr(pyfront, name)(4, requires_grad=True).requires_grad
+        same_call(lambda m: getattr(m, name)(3, dtype=m.int64))
+        same_call(lambda m: getattr(m, name)(-1))
+
+
+def test_frombuffer_shares_memory_and_checks_sizes():
+    buf = bytearray(8)
+    x = pyfront.frombuffer(buf, dtype=pyfront.int16)
+    buf[0] = 1
+    assert x.tolist() == [1, 0, 0, 0]
+    x[1] = 7
+    assert buf[2] == 7
+    assert_same(pyfront.frombuffer(bytearray(b"abcdefgh"), dtype=pyfront.int16, count=2, offset=2),
+                torch.frombuffer(bytearray(b"abcdefgh"), dtype=torch.int16, count=2, offset=2))
+    for kwargs in (dict(buf=3), dict(buf=4, offset=5), dict(buf=4, count=3), dict(buf=0), dict(buf=4, count=0)):
+        n = kwargs.pop("buf")
+        same_call(lambda m: m.frombuffer(bytearray(n), dtype=m.int16, **kwargs))
+
+
+def test_asarray():
+    t = pyfront.zeros(3)
+    assert pyfront.asarray(t) is t
+    assert pyfront.asarray(t, dtype=pyfront.float64).dtype is pyfront.float64
+    assert pyfront.asarray(t, copy=True) is not t
+    same_call(lambda m: m.asarray(m.zeros(3), dtype=m.float64, copy=False))
+    a = np.zeros(3, np.float32)
+    x = pyfront.asarray(a)
+    a[0] = 5
+    assert x.tolist() == [5.0, 0.0, 0.0]
+    same_call(lambda m: m.asarray([[1, 2], [3, 4]]))
+    same_call(lambda m: m.asarray([1.5, 2], dtype=m.float64))
+    same_call(lambda m: m.asarray(bytearray(b"abcd"), dtype=m.int32))
+    assert pyfront.asarray([1.0], requires_grad=True).requires_grad
+
+
+def test_empty_strided():
+    x = pyfront.empty_strided((2, 3), (1, 2))
+    assert x.shape == (2, 3) and x.stride() == (1, 2) and not x.is_contiguous()
+    assert pyfront.empty_strided((2, 0), (1, 2)).numel() == 0
+    assert pyfront.empty_strided((2, 3), (3, 1), requires_grad=True).requires_grad
+    same_call(lambda m: m.empty_strided((2, 3), (1,)))
+
+
+def test_aliases_and_methods():
+    x = pyfront.arange(6.0).reshape(2, 3)
+    xt = torch.arange(6.0).reshape(2, 3)
+    assert_same(pyfront.row_stack([x, x]), torch.row_stack([xt, xt]))
+    assert_same(pyfront.adjoint(x), torch.adjoint(xt))
+    assert_same(pyfront.trapz(x, dx=2.0), torch.trapz(xt, dx=2.0))
+    assert_same(pyfront.trapz(x, pyfront.tensor([0.0, 1.0, 3.0])), torch.trapz(xt, torch.tensor([0.0, 1.0, 3.0])))
+    m = pyfront.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert_same(pyfront.matrix_power(m, 3), torch.matrix_power(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), 3))
+    assert_same(m.matrix_power(-1), torch.tensor([[1.0, 2.0], [3.0, 4.0]]).matrix_power(-1))
+    for name in ("kron", "diff", "cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "aminmax",
+                 "logcumsumexp", "histogram", "renorm", "matrix_power", "diagflat", "ravel", "tensor_split",
+                 "hsplit", "vsplit", "dsplit", "renorm_"):
+        assert hasattr(pyfront.Tensor, name), name
+    y = x.clone()
+    assert y.renorm_(2, 0, 1.0) is y
+    assert_same(y, xt.clone().renorm_(2, 0, 1.0))
