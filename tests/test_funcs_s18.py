@@ -107,8 +107,9 @@ def test_broadcast_shapes(shapes):
         assert isinstance(got, pyfront.Size)
 
 
-@pytest.mark.parametrize("indices,shape", [([0, 5, 11], (3, 4)), ([-1, 7], (2, 3)), ([[3, 2], [0, 1]], (2, 2)),
-                                           (4, 5), ([1.0], (2, 3)), ([1], (2, -3)), ([5], ())])
+@pytest.mark.parametrize("indices,shape", [([0, 5, 11], (3, 4)), ([-1, 7], (2, 3)),
+                                           ([[3, 2], [0, 1]], (2, 2)), (4, 5), ([1.0], (2, 3)),
+                                           ([1], (2, -3)), ([5], ())])
 def test_unravel_index(indices, shape):
     same_call(lambda m: m.unravel_index(m.tensor(indices), shape))
 
@@ -169,7 +170,8 @@ def test_windows(device, name, extra):
             got = getattr(pyfront, name)(n, periodic, *extra, device=device)
             assert_same(got, expected, atol=1e-6, rtol=1e-5)
     if device == "cpu":
-        assert_same(getattr(pyfront, name)(7, dtype=pyfront.float64), getattr(torch, name)(7, dtype=torch.float64))
+        assert_same(getattr(pyfront, name)(7, dtype=pyfront.float64),
+                    getattr(torch, name)(7, dtype=torch.float64))
         assert getattr(pyfront, name)(4, requires_grad=True).requires_grad
         same_call(lambda m: getattr(m, name)(3, dtype=m.int64))
         same_call(lambda m: getattr(m, name)(-1))
@@ -184,7 +186,8 @@ def test_frombuffer_shares_memory_and_checks_sizes():
     assert buf[2] == 7
     assert_same(pyfront.frombuffer(bytearray(b"abcdefgh"), dtype=pyfront.int16, count=2, offset=2),
                 torch.frombuffer(bytearray(b"abcdefgh"), dtype=torch.int16, count=2, offset=2))
-    for kwargs in (dict(buf=3), dict(buf=4, offset=5), dict(buf=4, count=3), dict(buf=0), dict(buf=4, count=0)):
+    for kwargs in (dict(buf=3), dict(buf=4, offset=5), dict(buf=4, count=3), dict(buf=0),
+                   dict(buf=4, count=0)):
         n = kwargs.pop("buf")
         same_call(lambda m: m.frombuffer(bytearray(n), dtype=m.int16, **kwargs))
 
@@ -219,7 +222,8 @@ def test_aliases_and_methods():
     assert_same(pyfront.row_stack([x, x]), torch.row_stack([xt, xt]))
     assert_same(pyfront.adjoint(x), torch.adjoint(xt))
     assert_same(pyfront.trapz(x, dx=2.0), torch.trapz(xt, dx=2.0))
-    assert_same(pyfront.trapz(x, pyfront.tensor([0.0, 1.0, 3.0])), torch.trapz(xt, torch.tensor([0.0, 1.0, 3.0])))
+    assert_same(pyfront.trapz(x, pyfront.tensor([0.0, 1.0, 3.0])),
+                torch.trapz(xt, torch.tensor([0.0, 1.0, 3.0])))
     m = pyfront.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert_same(pyfront.matrix_power(m, 3), torch.matrix_power(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), 3))
     assert_same(m.matrix_power(-1), torch.tensor([[1.0, 2.0], [3.0, 4.0]]).matrix_power(-1))
