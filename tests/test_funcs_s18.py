@@ -44,7 +44,7 @@ def test_thread_counts_are_recorded_and_checked(name):
     finally:
         getattr(pyfront, name)(before)
     for bad in (0, -2, 1.5):
-        same_call(lambda m: getattr(m, name)(bad))
+        same_call(lambda m, b: getattr(m, name)(b), bad)
 
 
 def test_set_flush_denormal():
@@ -189,7 +189,7 @@ def test_frombuffer_shares_memory_and_checks_sizes():
     for kwargs in (dict(buf=3), dict(buf=4, offset=5), dict(buf=4, count=3), dict(buf=0),
                    dict(buf=4, count=0)):
         n = kwargs.pop("buf")
-        same_call(lambda m: m.frombuffer(bytearray(n), dtype=m.int16, **kwargs))
+        same_call(lambda m, n, kw: m.frombuffer(bytearray(n), dtype=m.int16, **kw), n, kwargs)
 
 
 def test_asarray():
