@@ -60,6 +60,7 @@ from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
+from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
 
 _methods.bind_all()
 

@@ -234,3 +234,135 @@ def test_aliases_and_methods():
     y = x.clone()
     assert y.renorm_(2, 0, 1.0) is y
     assert_same(y, xt.clone().renorm_(2, 0, 1.0))
+
+
+# -- torch-level aliases of functional ops (pyfront/functional_aliases.py) -----------------------
+_MADE: dict = {}  # module name -> the tensors ``_r`` made for the running alias test
+
+
+def _r(m, *shape, low=-2.0, high=2.0, seed=0, grad=True):
+    """A seeded float tensor, the same values in torch and pyfront."""
+    data = np.random.default_rng(seed + len(shape)).uniform(low, high, size=shape).astype(np.float32)
+    t = m.tensor(data, requires_grad=grad)
+    _MADE.setdefault(m.__name__, []).append(t)
+    return t
+
+
+def _i(m, values):
+    return m.tensor(values)
+
+
+# name -> the call, given the module (torch or pyfront); every positional argument as ATen takes it
+ALIASES = {
+    "conv1d": lambda m: m.conv1d(_r(m, 2, 3, 7), _r(m, 4, 3, 3, seed=1), _r(m, 4, seed=2), 2, 1),
+    "conv2d": lambda m: m.conv2d(_r(m, 1, 2, 5, 5), _r(m, 3, 2, 3, 3, seed=1), None, 1, 1, 1, 1),
+    "conv_transpose1d": lambda m: m.conv_transpose1d(_r(m, 1, 2, 5), _r(m, 2, 3, 3, seed=1), None, 2, 1, 1),
+    "conv_transpose2d": lambda m: m.conv_transpose2d(_r(m, 1, 2, 4, 4), _r(m, 2, 3, 3, 3, seed=1)),
+    "bilinear": lambda m: m.bilinear(_r(m, 4, 3), _r(m, 4, 2, seed=1), _r(m, 5, 3, 2, seed=2),
+                                     _r(m, 5, seed=3)),
+    "pixel_shuffle": lambda m: m.pixel_shuffle(_r(m, 1, 8, 2, 3), 2),
+    "pixel_unshuffle": lambda m: m.pixel_unshuffle(_r(m, 1, 2, 4, 6), 2),
+    "cosine_similarity": lambda m: m.cosine_similarity(_r(m, 4, 5), _r(m, 4, 5, seed=1), 1, 1e-8),
+    "pairwise_distance": lambda m: m.pairwise_distance(_r(m, 4, 5), _r(m, 4, 5, seed=1), 3.0, 1e-6, True),
+    "prelu": lambda m: m.prelu(_r(m, 2, 3, 4), _r(m, 3, seed=1)),
+    "hardshrink": lambda m: m.hardshrink(_r(m, 3, 4), 0.7),
+    "avg_pool1d": lambda m: m.avg_pool1d(_r(m, 1, 2, 9), 3, 2, 1, True, False),
+    "adaptive_avg_pool1d": lambda m: m.adaptive_avg_pool1d(_r(m, 1, 2, 9), 4),
+    "rms_norm": lambda m: m.rms_norm(_r(m, 2, 3, 4), [4], _r(m, 4, seed=1), 1e-5),
+    "dropout": lambda m: m.dropout(_r(m, 3, 4), 0.5, False),
+    "dropout p=0": lambda m: m.dropout(_r(m, 3, 4), 0.0, True),
+    "alpha_dropout": lambda m: m.alpha_dropout(_r(m, 3, 4), 0.5, False),
+    "feature_alpha_dropout": lambda m: m.feature_alpha_dropout(_r(m, 2, 3, 4), 0.5, False),
+    "dropout_": lambda m: m.dropout_(_r(m, 3, 4, grad=False), 0.0, True),
+    "alpha_dropout_": lambda m: m.alpha_dropout_(_r(m, 3, 4, grad=False), 0.3, False),
+    "feature_alpha_dropout_": lambda m: m.feature_alpha_dropout_(_r(m, 2, 3, 4, grad=False), 0.3, False),
+    "selu": lambda m: m.selu(_r(m, 3, 4)),
+    "selu_": lambda m: m.selu_(_r(m, 3, 4, grad=False)),
+    "celu": lambda m: m.celu(_r(m, 3, 4), 0.7),
+    "celu_": lambda m: m.celu_(_r(m, 3, 4, grad=False), 0.7),
+    "threshold": lambda m: m.threshold(_r(m, 3, 4), 0.1, 20.0),
+    "threshold_": lambda m: m.threshold_(_r(m, 3, 4, grad=False), 0.1, 20.0),
+    "layer_norm": lambda m: m.layer_norm(_r(m, 2, 3, 4), [3, 4], _r(m, 3, 4, seed=1), _r(m, 3, 4, seed=2),
+                                         1e-5, True),
+    "group_norm": lambda m: m.group_norm(_r(m, 2, 4, 3), 2, _r(m, 4, seed=1), _r(m, 4, seed=2), 1e-5, True),
+    "batch_norm": lambda m: m.batch_norm(_r(m, 4, 3, 2), _r(m, 3, seed=1), _r(m, 3, seed=2),
+                                         m.zeros(3), m.ones(3), True, 0.1, 1e-5, True),
+    "batch_norm eval": lambda m: m.batch_norm(_r(m, 4, 3), None, None, _r(m, 3, seed=1, grad=False),
+                                              _r(m, 3, seed=2, low=0.5, grad=False), False, 0.1, 1e-5, False),
+    "instance_norm": lambda m: m.instance_norm(_r(m, 2, 3, 5), _r(m, 3, seed=1), _r(m, 3, seed=2), None,
+                                               None, True, 0.1, 1e-5, True),
+    "embedding": lambda m: m.embedding(_r(m, 5, 3), _i(m, [[0, 4], [2, 2]])),
+    "embedding padding": lambda m: m.embedding(_r(m, 5, 3), _i(m, [0, 4, 2, 2]), 2),
+    "max_pool1d": lambda m: m.max_pool1d(_r(m, 1, 2, 9), 3),
+    "max_pool1d stride": lambda m: m.max_pool1d(_r(m, 1, 2, 9), 3, 1, 1, 1, True),
+    "max_pool1d_with_indices": lambda m: m.max_pool1d_with_indices(_r(m, 1, 2, 9), 2),
+    "max_pool2d": lambda m: m.max_pool2d(_r(m, 1, 2, 6, 6), 2),
+    "max_pool2d stride": lambda m: m.max_pool2d(_r(m, 1, 2, 6, 6), 3, 2, 1),
+    "adaptive_max_pool1d": lambda m: m.adaptive_max_pool1d(_r(m, 1, 2, 9), 4),
+    "constant_pad_nd": lambda m: m.constant_pad_nd(_r(m, 2, 3), [1, 2, 0, 1], 1.5),
+    "kl_div": lambda m: m.kl_div(_r(m, 3, 4), _r(m, 3, 4, seed=1, low=0.1, high=1)),
+    "kl_div sum log_target": lambda m: m.kl_div(_r(m, 3, 4), _r(m, 3, 4, seed=1), 2, log_target=True),
+    "kl_div mean": lambda m: m.kl_div(_r(m, 3, 4), _r(m, 3, 4, seed=1, low=0.1, high=1), 1),
+    "margin_ranking_loss default": lambda m: m.margin_ranking_loss(_r(m, 5), _r(m, 5, seed=1),
+                                                                   m.tensor([1.0, -1, 1, -1, 1])),
+    "hinge_embedding_loss mean": lambda m: m.hinge_embedding_loss(_r(m, 5), m.tensor([1.0, -1, 1, -1, 1]),
+                                                                  1.0, 1),
+    "triplet_margin_loss default": lambda m: m.triplet_margin_loss(_r(m, 3, 4), _r(m, 3, 4, seed=1),
+                                                                   _r(m, 3, 4, seed=2)),
+    "binary_cross_entropy_with_logits default": lambda m: m.binary_cross_entropy_with_logits(
+        _r(m, 3, 4), _r(m, 3, 4, seed=1, low=0, high=1)),
+    "margin_ranking_loss": lambda m: m.margin_ranking_loss(_r(m, 5), _r(m, 5, seed=1),
+                                                           m.tensor([1.0, -1, 1, -1, 1]), 0.2, 2),
+    "hinge_embedding_loss": lambda m: m.hinge_embedding_loss(_r(m, 5), m.tensor([1.0, -1, 1, -1, 1]), 0.5, 0),
+    "triplet_margin_loss": lambda m: m.triplet_margin_loss(_r(m, 3, 4), _r(m, 3, 4, seed=1),
+                                                           _r(m, 3, 4, seed=2), 1.0, 2.0, 1e-6, True, 1),
+    "poisson_nll_loss": lambda m: m.poisson_nll_loss(_r(m, 3, 4), _r(m, 3, 4, seed=1, low=0, high=3),
+                                                     True, True, 1e-8, 1),
+    "binary_cross_entropy_with_logits": lambda m: m.binary_cross_entropy_with_logits(
+        _r(m, 3, 4), _r(m, 3, 4, seed=1, low=0, high=1), _r(m, 4, seed=2, grad=False),
+        _r(m, 4, seed=3, low=0.5, grad=False), 2),
+    "rrelu": lambda m: m.rrelu(_r(m, 3, 4), 0.1, 0.3, False),
+    "rrelu_": lambda m: m.rrelu_(_r(m, 3, 4, grad=False)),
+    "channel_shuffle": lambda m: m.channel_shuffle(_r(m, 2, 6, 2), 3),
+    "channel_shuffle bad": lambda m: m.channel_shuffle(_r(m, 2, 6, 2), 4),
+    "native_channel_shuffle": lambda m: m.native_channel_shuffle(_r(m, 1, 4, 3, 2), 2),
+    "pdist": lambda m: m.pdist(_r(m, 5, 3)),
+    "pdist p=1": lambda m: m.pdist(_r(m, 4, 3), 1.0),
+    "pdist 1-D": lambda m: m.pdist(_r(m, 4)),
+}
+
+
+@pytest.mark.parametrize("key", ALIASES)
+def test_torch_level_alias(key):
+    """Values, and the gradient of every float input, against torch's own torch-level function."""
+    fn = ALIASES[key]
+    _MADE.clear()
+    try:
+        expected = fn(torch)
+    except Exception as e:  # noqa: BLE001  (pyfront must refuse it the same way)
+        with pytest.raises(type(e)) as got:
+            fn(pyfront)
+        assert_same_error(got.value, e)
+        return
+    got = fn(pyfront)
+    assert_same(got, expected)
+    outs = [(p, t) for p, t in zip(*(o if isinstance(o, tuple) else (o,) for o in (got, expected)))
+            if t.requires_grad]
+    t_leaves, p_leaves = _MADE.get("torch", []), _MADE.get("pyfront", [])
+    if not outs or not any(t.requires_grad for t in t_leaves):
+        return
+    t_total = sum((t * (t.detach() * 0 + 0.7)).sum() for _, t in outs)
+    p_total = sum((p * (p.detach() * 0 + 0.7)).sum() for p, _ in outs)
+    p_leaves = [t for t in p_leaves if t.requires_grad]
+    try:
+        t_grads = torch.autograd.grad(t_total, [t for t in t_leaves if t.requires_grad], allow_unused=True)
+    except RuntimeError as e:  # torch has no derivative: pyfront must say so
+        with pytest.raises(RuntimeError) as got:
+            pyfront.autograd.grad(p_total, p_leaves, allow_unused=True)
+        assert_same_error(got.value, e)
+        return
+    p_grads = pyfront.autograd.grad(p_total, p_leaves, allow_unused=True)
+    for pg, tg in zip(p_grads, t_grads):
+        assert (pg is None) == (tg is None)
+        if tg is not None:
+            assert_same(pg, tg, rtol=1e-3, atol=1e-4)
