@@ -139,7 +139,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly.
     (pyfront.ops.primitives.reductions.amin)"""
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch. (pyfront.ops.composite.statistics.aminmax)"""
 
@@ -527,7 +527,7 @@ def diagflat(input, offset=0):
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
     ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``.
     (pyfront.ops.composite.arrays.diff)"""
@@ -752,7 +752,7 @@ def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device
     dropped). Raises RuntimeError for a non-float dtype or a negative length, as torch.
     (pyfront.ops.factories.hann_window)"""
 
-def hardshrink(input: Tensor, lambd: builtins.float = 0.5) -> Tensor:
+def hardshrink(input: Tensor, lambd: builtins.float = 0.5, *, out=None) -> Tensor:
     """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
     (pyfront.nn.functional.activation.hardshrink)"""
 
@@ -768,7 +768,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``.
     (pyfront.ops.composite.sets.histc)"""
 
-def histogram(input, bins, *, range=None, weight=None, density=False):
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left edge,
     the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
@@ -896,7 +896,7 @@ def kl_div(input, target, reduction=0, *, log_target=False):
     """``torch.kl_div``: ``reduction`` 1 is the mean over every element (no batchmean warning).
     (pyfront.functional_aliases.kl_div)"""
 
-def kron(input, other):
+def kron(input, other, *, out=None):
     """The Kronecker product: block (i, j, ...) is ``input[i, j, ...] * other``, as ``torch.kron``.
     (pyfront.ops.composite.arrays.kron)"""
 
@@ -941,7 +941,7 @@ def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
 
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim, *, out=None):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier.
     (pyfront.ops.composite.statistics.logcumsumexp)"""
@@ -999,7 +999,7 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``.
     (pyfront.ops.composite.linalg.matmul)"""
 
-def matrix_power(input, n):
+def matrix_power(input, n, *, out=None):
     """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
     (pyfront.ops.composite.statistics.matrix_power)"""
 
@@ -1084,12 +1084,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
     (pyfront.ops.composite.functions.nanmean)"""
 
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
     share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``.
     (pyfront.ops.composite.statistics.nanmedian)"""
 
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
     """``quantile`` ignoring NaN (a row of only NaN gives NaN), as ``torch.nanquantile``.
     (pyfront.ops.composite.statistics.nanquantile)"""
 
@@ -1203,7 +1203,7 @@ def promote_types(a, b):
 def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
 
-def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
+def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
     """The ``q``-th quantiles of ``input`` (of all of it, or along ``dim``), interpolated between the two
     nearest sorted values as ``interpolation`` says; a row holding NaN gives NaN. As ``torch.quantile``;
     a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError, as torch, for a non-float
@@ -1255,7 +1255,7 @@ def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def renorm(input, p, dim, maxnorm):
+def renorm(input, p, dim, maxnorm, *, out=None):
     """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
     ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0.
     (pyfront.ops.composite.statistics.renorm)"""
@@ -1297,7 +1297,7 @@ def rot90(input: Tensor, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
 def round(input, *, decimals=0, out=None):
     """As ``torch.round``. (pyfront.ops.primitives.elementwise.round)"""
 
-def row_stack(tensors) -> Tensor:
+def row_stack(tensors, *, out=None) -> Tensor:
     """Alias of ``vstack``, as ``torch.row_stack``. (pyfront.ops.composite.arrays.row_stack)"""
 
 def rrelu(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
@@ -1515,7 +1515,7 @@ def tensordot(a: Tensor, b: Tensor, dims=2, *, out=None) -> Tensor:
     """Sum of products over the dims ``dims`` (a count of trailing/leading dims, or two lists), as
     ``torch.tensordot``. (pyfront.ops.composite.linalg.tensordot)"""
 
-def threshold(input, threshold, value):
+def threshold(input, threshold, value, *, out=None):
     """``torch.threshold``: ``value`` where ``input <= threshold``. (pyfront.functional_aliases.threshold)"""
 
 def threshold_(input, threshold, value):

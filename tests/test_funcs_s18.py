@@ -366,3 +366,17 @@ def test_torch_level_alias(key):
         assert (pg is None) == (tg is None)
         if tg is not None:
             assert_same(pg, tg, rtol=1e-3, atol=1e-4)
+
+
+@requires_webgpu
+@pytest.mark.parametrize("view", [(36,), (4, 9), (2, 3, 6)])
+def test_copy_of_a_reshaped_pending_product_on_webgpu(view):
+    """A reshaped view of a still-pending fused result copied into a tensor of the view's shape (what
+    ``kron(..., out=)`` does): the fused kernel computes over the chain's own shape, so it is not run
+    straight into the destination (it wrote wrong values there once)."""
+    a = np.random.default_rng(0).uniform(-1, 1, (6, 1)).astype(np.float32)
+    b = np.random.default_rng(1).uniform(-1, 1, (1, 6)).astype(np.float32)
+    product = pyfront.tensor(a, device="webgpu") * pyfront.tensor(b, device="webgpu")
+    out = pyfront.zeros(view, device="webgpu")
+    out.copy_(product.reshape(view))
+    assert_same(out, torch.from_numpy(a * b).reshape(view))
