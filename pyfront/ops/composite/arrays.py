@@ -8,6 +8,7 @@ import itertools
 from ... import dtypes as dt
 from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim
 from ...tensor import Tensor
+from ..argcheck import must_be, typename
 from ..creation import ones, tensor, zeros
 from ..primitives.elementwise import logical_xor
 from ..primitives.reductions import cumprod
@@ -22,6 +23,14 @@ __all__ = ["broadcast_shapes", "broadcast_tensors", "tensor_split", "hsplit", "v
            "kron", "diff", "vander", "diagflat", "row_stack", "adjoint", "ravel"]
 METHODS = "tensor_split hsplit vsplit dsplit kron diff diagflat ravel"
 INPLACE = ""
+
+
+def _tensors(tensors):
+    """torch's check of a TensorList argument, element by element."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {typename(t)}")
+    return tensors
 
 
 # -- broadcasting -------------------------------------------------------------------------------
@@ -53,7 +62,7 @@ def broadcast_tensors(*tensors):
     Raises RuntimeError with PyTorch's "The size of tensor a ... must match" text on a mismatch."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    shape = _broadcast(*(t.shape for t in tensors))
+    shape = _broadcast(*(t.shape for t in _tensors(tensors)))
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
@@ -177,7 +186,7 @@ def block_diag(*tensors):
     """A matrix with ``tensors`` (0-d, 1-D as a row, or 2-D) on its diagonal, zero elsewhere, as
     ``torch.block_diag``; the dtype is the promoted one. Raises RuntimeError for more than 2 dims."""
     mats = []
-    for i, t in enumerate(tensors):
+    for i, t in enumerate(_tensors(tensors)):
         if t.dim() > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} "
                                f"has {t.dim()} dimensions")
@@ -208,7 +217,7 @@ def _vector(name, t):
 def cartesian_prod(*tensors):
     """Every tuple of one element from each 1-D tensor, as rows (lexicographic order), as
     ``torch.cartesian_prod``; one tensor is returned as it is."""
-    for t in tensors:
+    for t in _tensors(tensors):
         _vector("cartesian_prod", t)
     if len(tensors) == 1:
         return tensors[0]
@@ -283,6 +292,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of a 1-D ``x``: columns ``x**(N-1) .. x**0`` (``increasing``: the other
     way), as ``torch.vander``; integers are computed in int64, as torch."""
+    if not isinstance(x, Tensor):
+        raise must_be("vander", "x", "Tensor", x, 1)
     if x.dim() != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     N = x.shape[0] if N is None else N

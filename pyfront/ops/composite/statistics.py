@@ -12,6 +12,7 @@ from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..creation import full_like, linspace, tensor, zeros
+from ..argcheck import invalid_combination, must_be
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
 from ..primitives.shaping import cat
@@ -282,7 +283,13 @@ def _trapezoid_samples():
             s(T((3, 1))), s(T((2, 3)), T((2, 3)), dim=0)]
 
 
-def _no_bool(name, y):
+def _no_bool(name, y, x=None, dx=None):
+    """torch's checks of ``y``: a Tensor (its parser's words, by the overload the other arguments pick),
+    not bool."""
+    if not isinstance(y, Tensor):
+        if x is None and dx is None:
+            raise must_be(name, "y", "Tensor", y, 1)
+        raise invalid_combination(name, (y,) if x is None else (y, x), {} if dx is None else {"dx": dx})
     if y.dtype is dt.bool_:
         raise RuntimeError(f"{name}: received a bool input for `y`, but bool is not supported")
 
@@ -292,7 +299,7 @@ def _no_bool(name, y):
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoid rule along ``dim``: ``sum (y[i] + y[i-1]) / 2 * (x[i] - x[i-1])`` (spacing ``dx``, 1 by
     default, when ``x`` is not given), as ``torch.trapezoid``."""
-    _no_bool("trapezoid", y)
+    _no_bool("trapezoid", y, x, dx)
     d = normalize_dim(dim, y.dim())
     n = y.shape[d]
     if n == 0:
@@ -314,9 +321,9 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoid rule along ``dim`` (one fewer element than ``y`` there), as
     ``torch.cumulative_trapezoid``."""
+    _no_bool("cumulative_trapezoid", y, x, dx)
     d = normalize_dim(dim, y.dim())
     n = y.shape[d]
-    _no_bool("cumulative_trapezoid", y)
     pairs = y.narrow(d, min(n, 1), max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))
     if x is None:
         return (pairs * ((1.0 if dx is None else dx) / 2.0)).cumsum(d)
