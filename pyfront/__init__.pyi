@@ -470,6 +470,11 @@ def cos(input, *, out=None):
 def cosh(input, *, out=None):
     """Elementwise ``cosh``, as ``torch.cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    """``torch.cosine_embedding_loss``: 1 - cos(x1, x2) where ``target`` is 1, max(0, cos - margin) where
+    it is -1, the cosine over the last dim with ATen's 1e-12 added to each squared magnitude.
+    (pyfront.functional_aliases.cosine_embedding_loss)"""
+
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: builtins.int = 1, eps: builtins.float = 1e-08) -> Tensor:
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, in ``[-1, 1]``.
     (pyfront.nn.functional.linear.cosine_similarity)"""
@@ -1103,6 +1108,10 @@ def narrow(input, dim, start, length):
 def native_channel_shuffle(input, groups):
     """``torch.native_channel_shuffle``: ``channel_shuffle`` without a derivative, as torch's.
     (pyfront.functional_aliases.native_channel_shuffle)"""
+
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """``torch.native_layer_norm``: (output, mean, rstd), the statistics over the normalized dims kept as
+    size-1 dims, rstd = 1 / sqrt(biased variance + eps). (pyfront.functional_aliases.native_layer_norm)"""
 
 def ne(input, other, *, out=None):
     """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .autograd.function import no_derivative
 from .nn import functional as F
 from .ops.composite.arrays import triu_indices
+from .ops.primitives.elementwise import where
 
 # torch.X is torch.nn.functional.X, the same positional signature
 conv1d, conv2d = F.conv1d, F.conv2d
@@ -143,6 +144,25 @@ def kl_div(input, target, reduction=0, *, log_target=False):
     return out.mean() if reduction == 1 else out.sum() if reduction == 2 else out
 
 
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    """``torch.cosine_embedding_loss``: 1 - cos(x1, x2) where ``target`` is 1, max(0, cos - margin) where
+    it is -1, the cosine over the last dim with ATen's 1e-12 added to each squared magnitude."""
+    dim = input1.dim() - 1
+    cos = (input1 * input2).sum(dim) / ((input1 * input1).sum(dim).add(1e-12)
+                                       * (input2 * input2).sum(dim).add(1e-12)).sqrt()
+    out = where(target == 1, 1 - cos, 0.0) + where(target == -1, (cos - margin).clamp_min(0), 0.0)
+    return out.mean() if reduction == 1 else out.sum() if reduction == 2 else out
+
+
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """``torch.native_layer_norm``: (output, mean, rstd), the statistics over the normalized dims kept
+    as size-1 dims, rstd = 1 / sqrt(biased variance + eps)."""
+    dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
+    mean = input.mean(dims, keepdim=True)
+    rstd = (input.var(dims, correction=0, keepdim=True) + eps).rsqrt()
+    return F.layer_norm(input, normalized_shape, weight, bias, eps), mean, rstd
+
+
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
     """``torch.margin_ranking_loss``."""
     return F.margin_ranking_loss(input1, input2, target, margin, reduction=_REDUCTION[reduction])
@@ -176,7 +196,7 @@ def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     if not training:
         return F.leaky_relu(input, (lower + upper) / 2)
     slope = input.detach().new_empty(input.shape).uniform_(lower, upper, generator=generator)
-    return input.where(input >= 0, input * slope)
+    return where(input >= 0, input, input * slope)
 
 
 def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
@@ -222,4 +242,4 @@ __all__ = [*SAME, "dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "fea
            "max_pool1d_with_indices", "max_pool2d", "adaptive_max_pool1d", "constant_pad_nd", "kl_div",
            "margin_ranking_loss", "hinge_embedding_loss", "triplet_margin_loss", "poisson_nll_loss",
            "binary_cross_entropy_with_logits", "rrelu", "rrelu_", "channel_shuffle", "native_channel_shuffle",
-           "pdist"]
+           "pdist", "cosine_embedding_loss", "native_layer_norm"]

@@ -1054,9 +1054,10 @@ class Tensor:
     def vsplit(self, indices_or_sections):
         """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.
         (pyfront.ops.composite.arrays.vsplit)"""
-    def where(self, input=None, other=None):
-        """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
-        (pyfront.ops.primitives.elementwise.where)"""
+    def where(self, condition, y):
+        """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
+        method; the function takes the condition first).
+        (pyfront.ops.primitives.elementwise._where_method)"""
     def zero_(self):
         """As ``torch.Tensor.zero_``. (made by pyfront.ops.methods.bind_all)"""
     def __abs__(self):

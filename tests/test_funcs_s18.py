@@ -216,6 +216,14 @@ def test_empty_strided():
     same_call(lambda m: m.empty_strided((2, 3), (1,)))
 
 
+def test_rrelu_training_draws_slopes_in_range():
+    x = -pyfront.ones(2000)
+    y = pyfront.rrelu(x, 0.1, 0.3, True)
+    slopes = (y / x).numpy()
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3 and slopes.std() > 0.03
+    assert pyfront.rrelu(pyfront.ones(3), 0.1, 0.3, True).tolist() == [1.0, 1.0, 1.0]
+
+
 def test_aliases_and_methods():
     x = pyfront.arange(6.0).reshape(2, 3)
     xt = torch.arange(6.0).reshape(2, 3)
@@ -321,6 +329,15 @@ ALIASES = {
     "binary_cross_entropy_with_logits": lambda m: m.binary_cross_entropy_with_logits(
         _r(m, 3, 4), _r(m, 3, 4, seed=1, low=0, high=1), _r(m, 4, seed=2, grad=False),
         _r(m, 4, seed=3, low=0.5, grad=False), 2),
+    "cosine_embedding_loss": lambda m: m.cosine_embedding_loss(_r(m, 4, 5), _r(m, 4, 5, seed=1),
+                                                               m.tensor([1.0, -1, -1, 1]), 0.1),
+    "cosine_embedding_loss mean": lambda m: m.cosine_embedding_loss(_r(m, 4, 5), _r(m, 4, 5, seed=1),
+                                                                    m.tensor([1, -1, -1, 1]), 0.0, 1),
+    "cosine_embedding_loss 1-D sum": lambda m: m.cosine_embedding_loss(_r(m, 5), _r(m, 5, seed=1),
+                                                                       m.tensor(-1.0), -0.5, 2),
+    "native_layer_norm": lambda m: m.native_layer_norm(_r(m, 2, 3, 4), [3, 4], _r(m, 3, 4, seed=1),
+                                                       _r(m, 3, 4, seed=2), 1e-5),
+    "native_layer_norm no affine": lambda m: m.native_layer_norm(_r(m, 3, 5), [5], None, None, 1e-3),
     "rrelu": lambda m: m.rrelu(_r(m, 3, 4), 0.1, 0.3, False),
     "rrelu_": lambda m: m.rrelu_(_r(m, 3, 4, grad=False)),
     "channel_shuffle": lambda m: m.channel_shuffle(_r(m, 2, 6, 2), 3),
@@ -380,3 +397,13 @@ def test_copy_of_a_reshaped_pending_product_on_webgpu(view):
     out = pyfront.zeros(view, device="webgpu")
     out.copy_(product.reshape(view))
     assert_same(out, torch.from_numpy(a * b).reshape(view))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_tensor_where_method_keeps_self_where_the_condition_holds(device):
+    """``x.where(cond, y)`` is ``where(cond, x, y)`` (the method once took ``x`` as the condition)."""
+    values = [1.0, -2.0, float("nan"), 0.5]
+    x, xt = pyfront.tensor(values, device=device), torch.tensor(values)
+    assert_same(x.where(x > 0, 0.0), xt.where(xt > 0, 0.0))
+    assert_same(x.where(x < 1, pyfront.tensor([9.0, 8, 7, 6], device=device)),
+                xt.where(xt < 1, torch.tensor([9.0, 8, 7, 6])))
