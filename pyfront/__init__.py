@@ -33,6 +33,9 @@ from .ops.composite.shaping import *  # noqa: F401,F403
 from .ops.composite.indexing import *  # noqa: F401,F403
 from .ops.composite.sets import *  # noqa: F401,F403
 from .ops.composite.functions import *  # noqa: F401,F403
+from .ops.composite.arrays import *  # noqa: F401,F403
+from .ops.composite.statistics import *  # noqa: F401,F403
+from .ops.factories import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -57,6 +60,8 @@ pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
+from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
+from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
 
 _methods.bind_all()
 

@@ -13,11 +13,13 @@ from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors
 from . import flags as flags
+from . import functional_aliases as functional_aliases
 from . import linalg as linalg
 from . import nn as nn
 from . import ops as ops
 from . import optim as optim
 from . import printing as printing
+from . import process as process
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
@@ -85,6 +87,13 @@ def absolute(input, *, out=None):
 def acos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+    """1-d adaptive average pooling to ``output_size``. (pyfront.nn.functional.pooling.adaptive_avg_pool1d)"""
+
+def adaptive_max_pool1d(input, output_size):
+    """``torch.adaptive_max_pool1d``: (values, indices), as ATen returns both.
+    (pyfront.functional_aliases.adaptive_max_pool1d)"""
+
 def add(input, other, *, alpha=1, out=None):
     """As ``torch.add``. (pyfront.ops.primitives.elementwise.add)"""
 
@@ -104,12 +113,23 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
+def adjoint(input):
+    """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
+    ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
+
 def all(input, dim=None, keepdim=False, *, out=None):
     """Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input).
     (pyfront.ops.primitives.reductions.all)"""
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> builtins.bool:
     """As ``torch.allclose``. (pyfront.ops.composite.math.allclose)"""
+
+def alpha_dropout(input, p, train):
+    """``torch.alpha_dropout``: ``F.alpha_dropout(input, p, train)``.
+    (pyfront.functional_aliases.alpha_dropout)"""
+
+def alpha_dropout_(input, p, train):
+    """``torch.alpha_dropout_``: in-place ``alpha_dropout``. (pyfront.functional_aliases.alpha_dropout_)"""
 
 def amax(input, dim=(), keepdim=False, *, out=None):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly.
@@ -118,6 +138,10 @@ def amax(input, dim=(), keepdim=False, *, out=None):
 def amin(input, dim=(), keepdim=False, *, out=None):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly.
     (pyfront.ops.primitives.reductions.amin)"""
+
+def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
+    Raises RuntimeError for an empty extent, as torch. (pyfront.ops.composite.statistics.aminmax)"""
 
 def any(input, dim=None, keepdim=False, *, out=None):
     """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input).
@@ -169,6 +193,12 @@ def as_tensor(data, dtype=None, device=None):
     """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it.
     (pyfront.ops.creation.as_tensor)"""
 
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``obj`` as a tensor, sharing its memory where it can (a tensor of the same dtype and device is
+    returned itself, a NumPy array or a buffer is wrapped), as ``torch.asarray``. ``copy=True`` always
+    copies; ``copy=False`` raises ValueError where a copy would be needed.
+    (pyfront.ops.factories.asarray)"""
+
 def asin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
@@ -191,13 +221,48 @@ def atleast_3d(*tensors):
     """``tensors`` as views with at least 3 dims, as ``torch.atleast_3d``.
     (pyfront.ops.composite.shaping.atleast_3d)"""
 
+def avg_pool1d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: builtins.bool = False,
+    count_include_pad: builtins.bool = True,
+) -> Tensor:
+    """1-d average pooling: the mean of each ``kernel_size`` window of each channel.
+    (pyfront.nn.functional.pooling.avg_pool1d)"""
+
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``.
     (pyfront.ops.composite.linalg.baddbmm)"""
 
+def bartlett_window(
+    window_length,
+    periodic=True,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
+    """The Bartlett (triangular) window, 1 - |2n / (N - 1) - 1|, as ``torch.bartlett_window``.
+    (pyfront.ops.factories.bartlett_window)"""
+
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+    """``torch.batch_norm``: ATen's order, the affine parameters before the running statistics.
+    (pyfront.functional_aliases.batch_norm)"""
+
 def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype.
     (pyfront.ops.creation.bernoulli)"""
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """Bilinear map: ``y_k = x1^T W_k x2 + b_k`` for each output feature k.
+    (pyfront.nn.functional.linear.bilinear)"""
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    """``torch.binary_cross_entropy_with_logits``: ``pos_weight`` fourth, as ATen's.
+    (pyfront.functional_aliases.binary_cross_entropy_with_logits)"""
 
 def bincount(input, weights=None, minlength=0):
     """How often each value 0..max(input) occurs in the non-negative integers ``input``, or the sum of
@@ -222,9 +287,34 @@ def bitwise_right_shift(input, other, *, out=None):
 def bitwise_xor(input, other, *, out=None):
     """As ``torch.bitwise_xor``. (pyfront.ops.primitives.elementwise.bitwise_xor)"""
 
+def blackman_window(
+    window_length,
+    periodic=True,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
+    """The Blackman window, 0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1)), as
+    ``torch.blackman_window``. (pyfront.ops.factories.blackman_window)"""
+
+def block_diag(*tensors):
+    """A matrix with ``tensors`` (0-d, 1-D as a row, or 2-D) on its diagonal, zero elsewhere, as
+    ``torch.block_diag``; the dtype is the promoted one. Raises RuntimeError for more than 2 dims.
+    (pyfront.ops.composite.arrays.block_diag)"""
+
 def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     """Batched matrix product of two 3-D tensors with the same batch size, as ``torch.bmm``.
     (pyfront.ops.primitives.linalg.bmm)"""
+
+def broadcast_shapes(*shapes) -> Size:
+    """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``.
+    (pyfront.ops.composite.arrays.broadcast_shapes)"""
+
+def broadcast_tensors(*tensors):
+    """Views of ``tensors`` expanded to their common broadcast shape, as ``torch.broadcast_tensors``.
+    (pyfront.ops.composite.arrays.broadcast_tensors)"""
 
 def broadcast_to(input, size):
     """As ``torch.broadcast_to``. (pyfront.ops.views.broadcast_to)"""
@@ -238,6 +328,11 @@ def can_cast(from_, to) -> builtins.bool:
     """Whether PyTorch's casting rules allow an in-place op to write ``from_`` into ``to``.
     (pyfront.ops.queries.can_cast)"""
 
+def cartesian_prod(*tensors):
+    """Every tuple of one element from each 1-D tensor, as rows (lexicographic order), as
+    ``torch.cartesian_prod``; one tensor is returned as it is.
+    (pyfront.ops.composite.arrays.cartesian_prod)"""
+
 def cat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
@@ -248,6 +343,16 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
 
 def ceil(input, *, out=None):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def celu(input, alpha=1.0):
+    """``torch.celu``. (pyfront.functional_aliases.celu)"""
+
+def celu_(input, alpha=1.0):
+    """``torch.celu_``: in-place ``celu``. (pyfront.functional_aliases.celu_)"""
+
+def channel_shuffle(input, groups):
+    """``torch.channel_shuffle``: the channels (dim 1), in ``groups`` groups, interleaved.
+    (pyfront.functional_aliases.channel_shuffle)"""
 
 def cholesky(input, upper=False, *, out=None):
     """The deprecated ``torch.cholesky`` (warns once, as PyTorch does). (pyfront.linalg.legacy.cholesky)"""
@@ -284,6 +389,11 @@ def column_stack(tensors, *, out=None) -> Tensor:
     """Join as columns: 0-d and 1-D tensors become one column each, as ``torch.column_stack``.
     (pyfront.ops.composite.shaping.column_stack)"""
 
+def combinations(input, r=2, with_replacement=False):
+    """The length-``r`` combinations of the elements of a 1-D tensor, as rows, in
+    ``itertools.combinations`` order (``with_replacement``: ``combinations_with_replacement``), as
+    ``torch.combinations``. (pyfront.ops.composite.arrays.combinations)"""
+
 def concat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
@@ -292,9 +402,67 @@ def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = N
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
+def constant_pad_nd(input, pad, value=0):
+    """``torch.constant_pad_nd``: ``F.pad(input, pad, "constant", value)``.
+    (pyfront.functional_aliases.constant_pad_nd)"""
+
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: builtins.int = 1,
+) -> Tensor:
+    """1-d convolution (cross-correlation) of ``(N, C_in, L)`` with ``C_out`` filters.
+    (pyfront.nn.functional.conv.conv1d)"""
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: builtins.int = 1,
+) -> Tensor:
+    """2-d convolution (cross-correlation) of ``(N, C_in, H, W)`` with ``C_out`` filters.
+    (pyfront.nn.functional.conv.conv2d)"""
+
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: builtins.int = 1,
+    dilation=1,
+) -> Tensor:
+    """1-d transposed convolution: the gradient of ``conv1d`` with respect to its input.
+    (pyfront.nn.functional.conv.conv_transpose1d)"""
+
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: builtins.int = 1,
+    dilation=1,
+) -> Tensor:
+    """2-d transposed convolution: the gradient of ``conv2d`` with respect to its input.
+    (pyfront.nn.functional.conv.conv_transpose2d)"""
+
 def copysign(input, other, *, out=None):
     """Elementwise ``copysign`` with broadcasting and type promotion, as ``torch.copysign``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def corrcoef(input):
+    """The Pearson correlation coefficients of the rows of ``input`` (``cov`` normalized by the standard
+    deviations, clipped to [-1, 1]), as ``torch.corrcoef``. (pyfront.ops.composite.statistics.corrcoef)"""
 
 def cos(input, *, out=None):
     """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -302,9 +470,24 @@ def cos(input, *, out=None):
 def cosh(input, *, out=None):
     """Elementwise ``cosh``, as ``torch.cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    """``torch.cosine_embedding_loss``: 1 - cos(x1, x2) where ``target`` is 1, max(0, cos - margin) where
+    it is -1, the cosine over the last dim with ATen's 1e-12 added to each squared magnitude.
+    (pyfront.functional_aliases.cosine_embedding_loss)"""
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: builtins.int = 1, eps: builtins.float = 1e-08) -> Tensor:
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, in ``[-1, 1]``.
+    (pyfront.nn.functional.linear.cosine_similarity)"""
+
 def count_nonzero(input, dim=None):
     """How many elements over ``dim`` (all dims when None) are nonzero, as int64.
     (pyfront.ops.composite.reductions.count_nonzero)"""
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of ``input`` (observations in columns), ``sum_i
+    w_i (x_i - mean)(y_i - mean) / (sum w - correction)``, frequency and observation weights
+    ``fweights``/``aweights`` as NumPy's, as ``torch.cov``. Warns, as torch, when the degrees of freedom
+    are not positive; raises RuntimeError for more than 2 dims. (pyfront.ops.composite.statistics.cov)"""
 
 def cross(input, other, dim=None, *, out=None):
     """``torch.cross``: ``linalg.cross``, with ``dim`` defaulting (deprecated) to the first dim of size 3.
@@ -326,6 +509,10 @@ def cumsum(input, dim, *, dtype=None, out=None):
     """Running sum along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumsum)"""
 
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid rule along ``dim`` (one fewer element than ``y`` there), as
+    ``torch.cumulative_trapezoid``. (pyfront.ops.composite.statistics.cumulative_trapezoid)"""
+
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
 
@@ -338,8 +525,17 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     dim of ``input``; zero elsewhere. As ``torch.diag_embed``.
     (pyfront.ops.composite.functions.diag_embed)"""
 
+def diagflat(input, offset=0):
+    """A square matrix with the flattened ``input`` on its ``offset``-th diagonal, as ``torch.diagflat``.
+    (pyfront.ops.composite.arrays.diagflat)"""
+
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
+
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+    """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
+    ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``.
+    (pyfront.ops.composite.arrays.diff)"""
 
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
@@ -355,6 +551,16 @@ def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``.
     (pyfront.ops.composite.linalg.dot)"""
 
+def dropout(input, p, train):
+    """``torch.dropout``: ``F.dropout(input, p, train)``. (pyfront.functional_aliases.dropout)"""
+
+def dropout_(input, p, train):
+    """``torch.dropout_``: in-place ``dropout``. (pyfront.functional_aliases.dropout_)"""
+
+def dsplit(input, indices_or_sections):
+    """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``.
+    (pyfront.ops.composite.arrays.dsplit)"""
+
 def dstack(tensors, *, out=None) -> Tensor:
     """Join along dim 2 after making every tensor 3-D, as ``torch.dstack``.
     (pyfront.ops.composite.shaping.dstack)"""
@@ -363,11 +569,29 @@ def einsum(*args) -> Tensor:
     """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form).
     (pyfront.ops.composite.linalg.einsum)"""
 
+def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """``torch.embedding``: the weight first; ``padding_idx`` -1 means none (ATen's convention).
+    (pyfront.functional_aliases.embedding)"""
+
 def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.empty``. (pyfront.ops.creation.empty)"""
 
 def empty_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.empty_like``. (made by pyfront.ops.creation._like)"""
+
+def empty_strided(
+    size,
+    stride,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
+    """An uninitialized (here zero) tensor of ``size`` laid out with ``stride``, as
+    ``torch.empty_strided``: it owns a storage just long enough for the farthest element.
+    (pyfront.ops.factories.empty_strided)"""
 
 def eq(input, other, *, out=None):
     """Elementwise ``eq`` with broadcasting and type promotion, as ``torch.eq``. (made by
@@ -394,6 +618,14 @@ def expm1(input, *, out=None):
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.eye``. (pyfront.ops.creation.eye)"""
+
+def feature_alpha_dropout(input, p, train):
+    """``torch.feature_alpha_dropout``: ``F.feature_alpha_dropout(input, p, train)``.
+    (pyfront.functional_aliases.feature_alpha_dropout)"""
+
+def feature_alpha_dropout_(input, p, train):
+    """``torch.feature_alpha_dropout_``: in-place ``feature_alpha_dropout``.
+    (pyfront.functional_aliases.feature_alpha_dropout_)"""
 
 def flatten(input, start_dim=0, end_dim=-1):
     """As ``torch.flatten``. (pyfront.ops.views.flatten)"""
@@ -438,6 +670,12 @@ def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""
 
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D cpu tensor over the memory of an object with the buffer protocol (``bytearray``,
+    ``array.array``, ``memoryview``, ...): writes to either are seen by the other, as
+    ``torch.frombuffer``. Raises ValueError with torch's text for a length, offset or count that does
+    not fit. (pyfront.ops.factories.frombuffer)"""
+
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **_):
     """As ``torch.full``. (pyfront.ops.creation.full)"""
 
@@ -467,8 +705,20 @@ def get_default_dtype():
     """The dtype of floating-point tensors created from Python floats (float32 unless changed).
     (pyfront.dtypes.get_default_dtype)"""
 
+def get_device(input: Tensor) -> builtins.int:
+    """The index of ``input``'s accelerator, -1 on the cpu, as ``torch.get_device``.
+    (pyfront.process.get_device)"""
+
 def get_float32_matmul_precision() -> str:
     """As ``torch.get_float32_matmul_precision``. (pyfront.flags.get_float32_matmul_precision)"""
+
+def get_num_interop_threads() -> builtins.int:
+    """The inter-op thread count last set by ``set_num_interop_threads`` (at first the number of CPUs).
+    (pyfront.process.get_num_interop_threads)"""
+
+def get_num_threads() -> builtins.int:
+    """The number of threads for intra-op parallelism last set by ``set_num_threads`` (at first the number
+    of CPUs), as ``torch.get_num_threads``. (pyfront.process.get_num_threads)"""
 
 def get_printoptions() -> dict:
     """The current options, as keyword arguments that ``set_printoptions`` accepts.
@@ -485,18 +735,57 @@ def greater_equal(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    """``torch.group_norm`` (``cudnn_enabled`` has no effect here). (pyfront.functional_aliases.group_norm)"""
+
 def gt(input, other, *, out=None):
     """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def hamming_window(
+    window_length,
+    periodic=True,
+    alpha=0.54,
+    beta=0.46,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
+    """The Hamming window, alpha - beta cos(2 pi n / (N - 1)), as ``torch.hamming_window``.
+    (pyfront.ops.factories.hamming_window)"""
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, requires_grad=False):
+    """The Hann window, 0.5 - 0.5 cos(2 pi n / (N - 1)), as ``torch.hann_window``; ``periodic`` (the
+    default) gives the window for spectral analysis (the symmetric one of length + 1, last point
+    dropped). Raises RuntimeError for a non-float dtype or a negative length, as torch.
+    (pyfront.ops.factories.hann_window)"""
+
+def hardshrink(input: Tensor, lambd: builtins.float = 0.5, *, out=None) -> Tensor:
+    """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
+    (pyfront.nn.functional.activation.hardshrink)"""
 
 def heaviside(input, values, *, out=None):
     """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0.
     (pyfront.ops.composite.functions.heaviside)"""
 
+def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
+    """``torch.hinge_embedding_loss``. (pyfront.functional_aliases.hinge_embedding_loss)"""
+
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when they
     are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``.
     (pyfront.ops.composite.sets.histc)"""
+
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
+    ``range`` (default the data's min and max) or between the given edges; each bin holds its left edge,
+    the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
+
+def hsplit(input, indices_or_sections):
+    """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``.
+    (pyfront.ops.composite.arrays.hsplit)"""
 
 def hstack(tensors, *, out=None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``.
@@ -529,6 +818,20 @@ def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Sum of products over the last dims (0-d operands multiply), as ``torch.inner``.
     (pyfront.ops.composite.linalg.inner)"""
 
+def instance_norm(
+    input,
+    weight,
+    bias,
+    running_mean,
+    running_var,
+    use_input_stats,
+    momentum,
+    eps,
+    cudnn_enabled,
+):
+    """``torch.instance_norm``: ATen's order, the affine parameters before the running statistics.
+    (pyfront.functional_aliases.instance_norm)"""
+
 def inverse(input, *, out=None):
     """The inverse of square matrices, as ``torch.inverse``. (pyfront.linalg.legacy.inverse)"""
 
@@ -559,6 +862,17 @@ def is_inference_mode_enabled() -> builtins.bool:
 def is_nonzero(input: Tensor) -> builtins.bool:
     """As ``torch.is_nonzero``. (pyfront.ops.queries.is_nonzero)"""
 
+def is_same_size(input: Tensor, other: Tensor) -> builtins.bool:
+    """Whether the two tensors have the same shape, as ``torch.is_same_size``.
+    (pyfront.process.is_same_size)"""
+
+def is_signed(input: Tensor) -> builtins.bool:
+    """Whether ``input``'s dtype is signed, as ``torch.is_signed``. (pyfront.process.is_signed)"""
+
+def is_storage(obj) -> builtins.bool:
+    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` returns), as ``torch.is_storage``.
+    (pyfront.process.is_storage)"""
+
 def is_tensor(obj) -> builtins.bool:
     """As ``torch.is_tensor``. (pyfront.ops.queries.is_tensor)"""
 
@@ -575,10 +889,34 @@ def isinf(input):
 def isnan(input):
     """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def kaiser_window(
+    window_length,
+    periodic=True,
+    beta=12.0,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
+    """The Kaiser window, I0(beta sqrt(1 - (2n / (N - 1) - 1)^2)) / I0(beta), as ``torch.kaiser_window``.
+    (pyfront.ops.factories.kaiser_window)"""
+
+def kl_div(input, target, reduction=0, *, log_target=False):
+    """``torch.kl_div``: ``reduction`` 1 is the mean over every element (no batchmean warning).
+    (pyfront.functional_aliases.kl_div)"""
+
+def kron(input, other, *, out=None):
+    """The Kronecker product: block (i, j, ...) is ``input[i, j, ...] * other``, as ``torch.kron``.
+    (pyfront.ops.composite.arrays.kron)"""
+
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """(values, indices): the ``k``-th smallest element along ``dim`` (1-based) and where it is, as
     ``torch.kthvalue``. NaN counts as larger than every number (the order of ``torch.sort``); the
     gradient reaches the element at the index. (pyfront.ops.composite.reductions.kthvalue)"""
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    """``torch.layer_norm`` (``cudnn_enable`` has no effect here). (pyfront.functional_aliases.layer_norm)"""
 
 def le(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
@@ -618,6 +956,11 @@ def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
 
+def logcumsumexp(input, dim, *, out=None):
+    """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
+    doubling steps, each adding (in log space) the partial result ``step`` places earlier.
+    (pyfront.ops.composite.statistics.logcumsumexp)"""
+
 def logdet(input):
     """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``.
     (pyfront.linalg.legacy.logdet)"""
@@ -652,6 +995,9 @@ def lt(input, other, *, out=None):
 def manual_seed(seed):
     """Seed the default generator, as ``torch.manual_seed``. (pyfront.random.manual_seed)"""
 
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
+    """``torch.margin_ranking_loss``. (pyfront.functional_aliases.margin_ranking_loss)"""
+
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``.
     (pyfront.ops.composite.indexing.masked_fill)"""
@@ -668,9 +1014,25 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``.
     (pyfront.ops.composite.linalg.matmul)"""
 
+def matrix_power(input, n, *, out=None):
+    """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
+    (pyfront.ops.composite.statistics.matrix_power)"""
+
 def max(input, dim=None, keepdim=False, *, other=None, out=None):
     """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input, other)``.
     (pyfront.ops.composite.reductions.max)"""
+
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``torch.max_pool1d``: an empty ``stride`` is the kernel size.
+    (pyfront.functional_aliases.max_pool1d)"""
+
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``torch.max_pool1d_with_indices``: (values, indices).
+    (pyfront.functional_aliases.max_pool1d_with_indices)"""
+
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``torch.max_pool2d``: an empty ``stride`` is the kernel size.
+    (pyfront.functional_aliases.max_pool2d)"""
 
 def maximum(input, other, *, out=None):
     """Elementwise ``maximum`` with broadcasting and type promotion, as ``torch.maximum``. (made by
@@ -737,12 +1099,29 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
     (pyfront.ops.composite.functions.nanmean)"""
 
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
+    share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``.
+    (pyfront.ops.composite.statistics.nanmedian)"""
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
+    """``quantile`` ignoring NaN (a row of only NaN gives NaN), as ``torch.nanquantile``.
+    (pyfront.ops.composite.statistics.nanquantile)"""
+
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``.
     (pyfront.ops.composite.functions.nansum)"""
 
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
+
+def native_channel_shuffle(input, groups):
+    """``torch.native_channel_shuffle``: ``channel_shuffle`` without a derivative, as torch's.
+    (pyfront.functional_aliases.native_channel_shuffle)"""
+
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """``torch.native_layer_norm``: (output, mean, rstd), the statistics over the normalized dims kept as
+    size-1 dims, rstd = 1 / sqrt(biased variance + eps). (pyfront.functional_aliases.native_layer_norm)"""
 
 def ne(input, other, *, out=None):
     """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
@@ -793,6 +1172,20 @@ def outer(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
     """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``.
     (pyfront.ops.composite.linalg.outer)"""
 
+def pairwise_distance(
+    x1: Tensor,
+    x2: Tensor,
+    p: builtins.float = 2.0,
+    eps: builtins.float = 1e-06,
+    keepdim: builtins.bool = False,
+) -> Tensor:
+    """p-norm distance between ``x1`` and ``x2`` over the last dim: ``||x1 - x2 + eps||_p``.
+    (pyfront.nn.functional.linear.pairwise_distance)"""
+
+def pdist(input, p=2.0):
+    """``torch.pdist``: the ``p``-norm distances between the rows of a 2-D ``input``, each pair i < j once
+    (the upper triangle of ``cdist(input, input)``, row by row). (pyfront.functional_aliases.pdist)"""
+
 def permute(input, *dims):
     """As ``torch.permute``. (pyfront.ops.views.permute)"""
 
@@ -800,8 +1193,24 @@ def pinverse(input, rcond=1e-15, hermitian=False):
     """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
     (pyfront.linalg.legacy.pinverse)"""
 
+def pixel_shuffle(input: Tensor, upscale_factor: builtins.int) -> Tensor:
+    """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
+    (pyfront.nn.functional.vision.pixel_shuffle)"""
+
+def pixel_unshuffle(input: Tensor, downscale_factor: builtins.int) -> Tensor:
+    """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
+    (pyfront.nn.functional.vision.pixel_unshuffle)"""
+
+def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    """``torch.poisson_nll_loss``: every argument positional, as ATen's.
+    (pyfront.functional_aliases.poisson_nll_loss)"""
+
 def pow(input, exponent, *, out=None):
     """As ``torch.pow``. (pyfront.ops.primitives.elementwise.pow)"""
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """Parametric ReLU, elementwise: ``max(0, x) + weight * min(0, x)``.
+    (pyfront.nn.functional.activation.prelu)"""
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
@@ -812,6 +1221,12 @@ def promote_types(a, b):
 
 def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
+    """The ``q``-th quantiles of ``input`` (of all of it, or along ``dim``), interpolated between the two
+    nearest sorted values as ``interpolation`` says; a row holding NaN gives NaN. As ``torch.quantile``;
+    a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError, as torch, for a non-float
+    input, q outside [0, 1] or an unknown interpolation. (pyfront.ops.composite.statistics.quantile)"""
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
@@ -849,6 +1264,10 @@ def range(start, end, step=1, *, dtype=None, device=None, requires_grad=False, o
     ``dtype`` says otherwise, as the deprecated ``torch.range`` (with its warning; ``arange`` excludes
     ``end``). (pyfront.ops.creation.range)"""
 
+def ravel(input):
+    """``input`` flattened to 1-D (a view where the layout allows, else a copy), as ``torch.ravel``.
+    (pyfront.ops.composite.arrays.ravel)"""
+
 def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
     pyfront.ops.primitives.elementwise.unary)"""
@@ -859,6 +1278,11 @@ def relu(input):
 def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def renorm(input, p, dim, maxnorm, *, out=None):
+    """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
+    ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0.
+    (pyfront.ops.composite.statistics.renorm)"""
 
 def repeat_interleave(
     input: Tensor,
@@ -877,6 +1301,15 @@ def result_type(tensor1, tensor2):
     """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules).
     (pyfront.ops.queries.result_type)"""
 
+def rms_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    eps: builtins.float | None = None,
+) -> Tensor:
+    """Root-mean-square normalization over the last ``len(normalized_shape)`` dims.
+    (pyfront.nn.functional.normalization.rms_norm)"""
+
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``.
     (pyfront.ops.composite.shaping.roll)"""
@@ -887,6 +1320,16 @@ def rot90(input: Tensor, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
 
 def round(input, *, decimals=0, out=None):
     """As ``torch.round``. (pyfront.ops.primitives.elementwise.round)"""
+
+def row_stack(tensors, *, out=None) -> Tensor:
+    """Alias of ``vstack``, as ``torch.row_stack``. (pyfront.ops.composite.arrays.row_stack)"""
+
+def rrelu(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
+    """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training, their
+    mean otherwise. (pyfront.functional_aliases.rrelu)"""
+
+def rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
+    """``torch.rrelu_``: in-place ``rrelu``. (pyfront.functional_aliases.rrelu_)"""
 
 def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -924,6 +1367,12 @@ def seed() -> builtins.int:
 def select(input, dim, index):
     """As ``torch.select``. (pyfront.ops.views.select)"""
 
+def selu(input):
+    """``torch.selu``. (pyfront.functional_aliases.selu)"""
+
+def selu_(input):
+    """``torch.selu_``: in-place ``selu``. (pyfront.functional_aliases.selu_)"""
+
 def set_default_device(device) -> None:
     """Where factory functions (zeros, randn, tensor, nn layers' parameters) put a tensor that names no
     device, as ``torch.set_default_device``; ``None`` restores the cpu.
@@ -932,8 +1381,31 @@ def set_default_device(device) -> None:
 def set_default_dtype(d) -> None:
     """As ``torch.set_default_dtype``. (pyfront.dtypes.set_default_dtype)"""
 
+def set_default_tensor_type(t, /) -> None:
+    """Set the default floating dtype from a legacy tensor type (``torch.DoubleTensor`` or the string
+    ``"torch.DoubleTensor"``), as the deprecated ``torch.set_default_tensor_type``: it warns once, as
+    torch, to use ``set_default_dtype`` and ``set_default_device`` instead. Raises TypeError for an
+    integer or bool tensor type and for ``torch.cuda.*`` types (no CUDA here).
+    (pyfront.process.set_default_tensor_type)"""
+
 def set_float32_matmul_precision(precision: str) -> None:
     """As ``torch.set_float32_matmul_precision``. (pyfront.flags.set_float32_matmul_precision)"""
+
+def set_flush_denormal(mode: builtins.bool) -> builtins.bool:
+    """Ask for denormal floats to be flushed to zero, as ``torch.set_flush_denormal``; returns whether that
+    is supported. NumPy gives no control over the CPU's FTZ/DAZ flags (WGSL leaves denormals to the
+    GPU), so pyfront computes with denormals kept and answers False, as torch does on a CPU without the
+    SSE3 flags. Raises RuntimeError for a non-bool ``mode``. (pyfront.process.set_flush_denormal)"""
+
+def set_num_interop_threads(n: builtins.int) -> None:
+    """Record ``n`` as the inter-op thread count, as ``torch.set_num_interop_threads``: pyfront runs an op
+    on the calling thread, so there is no pool to resize (see ``set_num_threads`` about NumPy's BLAS
+    threads). Raises RuntimeError for a non-int or a count below 1.
+    (pyfront.process.set_num_interop_threads)"""
+
+def set_num_threads(n: builtins.int) -> None:
+    """Record ``n`` as the intra-op thread count ``get_num_threads`` answers, as ``torch.set_num_threads``.
+    (pyfront.process.set_num_threads)"""
 
 def set_printoptions(
     precision: builtins.int | None = None,
@@ -1058,9 +1530,20 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it.
     (pyfront.ops.creation.tensor)"""
 
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of ``input`` split along ``dim`` into n near-equal sections (an int) or at the given indices
+    (a sequence or a 1-D int64 tensor), as ``torch.tensor_split``.
+    (pyfront.ops.composite.arrays.tensor_split)"""
+
 def tensordot(a: Tensor, b: Tensor, dims=2, *, out=None) -> Tensor:
     """Sum of products over the dims ``dims`` (a count of trailing/leading dims, or two lists), as
     ``torch.tensordot``. (pyfront.ops.composite.linalg.tensordot)"""
+
+def threshold(input, threshold, value, *, out=None):
+    """``torch.threshold``: ``value`` where ``input <= threshold``. (pyfront.functional_aliases.threshold)"""
+
+def threshold_(input, threshold, value):
+    """``torch.threshold_``: in-place ``threshold``. (pyfront.functional_aliases.threshold_)"""
 
 def tile(input: Tensor, dims) -> Tensor:
     """``repeat`` with ``dims`` padded by leading 1s to the input's rank, as ``torch.tile``.
@@ -1081,19 +1564,44 @@ def trace(input):
 def transpose(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.transpose``. (pyfront.ops.views.transpose)"""
 
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: ``sum (y[i] + y[i-1]) / 2 * (x[i] - x[i-1])`` (spacing ``dx``, 1
+    by default, when ``x`` is not given), as ``torch.trapezoid``.
+    (pyfront.ops.composite.statistics.trapezoid)"""
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """Alias of ``trapezoid`` (torch.trapz(y, x, dim=) or torch.trapz(y, dx=, dim=)).
+    (pyfront.ops.composite.statistics.trapz)"""
+
 def tril(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``.
     (pyfront.ops.composite.shaping.tril)"""
 
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of the lower triangle of a ``row`` x ``col`` matrix (a 2 x N tensor,
+    row by row), ``offset`` diagonals above the main one included, as ``torch.tril_indices``.
+    (pyfront.ops.composite.arrays.tril_indices)"""
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-06, swap=False, reduction=0):
+    """``torch.triplet_margin_loss``. (pyfront.functional_aliases.triplet_margin_loss)"""
+
 def triu(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``.
     (pyfront.ops.composite.shaping.triu)"""
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of the upper triangle of a ``row`` x ``col`` matrix, from the
+    ``offset``-th diagonal up, as ``torch.triu_indices``. (pyfront.ops.composite.arrays.triu_indices)"""
 
 def true_divide(input, other, *, rounding_mode=None, out=None):
     """As ``torch.true_divide``. (pyfront.ops.primitives.elementwise.div)"""
 
 def trunc(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def typename(obj) -> str:
+    """``torch.typename``: the legacy tensor type name ("torch.FloatTensor") or the qualified class name.
+    (pyfront.nn.modules.module.typename)"""
 
 def unbind(input, dim=0):
     """As ``torch.unbind``. (pyfront.ops.views.unbind)"""
@@ -1109,11 +1617,20 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once.
     (pyfront.ops.composite.sets.unique_consecutive)"""
 
+def unravel_index(indices, shape):
+    """The coordinates in a tensor of ``shape`` of flat ``indices`` (one tensor per dim), as
+    ``torch.unravel_index``; like torch, an index past the end wraps around.
+    (pyfront.ops.composite.arrays.unravel_index)"""
+
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
 
 def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
     """As ``torch.use_deterministic_algorithms``. (pyfront.flags.use_deterministic_algorithms)"""
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of a 1-D ``x``: columns ``x**(N-1) .. x**0`` (``increasing``: the other way),
+    as ``torch.vander``; integers are computed in int64, as torch. (pyfront.ops.composite.arrays.vander)"""
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
@@ -1125,6 +1642,10 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``.
     (pyfront.ops.composite.linalg.vdot)"""
+
+def vsplit(input, indices_or_sections):
+    """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.
+    (pyfront.ops.composite.arrays.vsplit)"""
 
 def vstack(tensors, *, out=None) -> Tensor:
     """Join along dim 0 after making every tensor 2-D, as ``torch.vstack``.

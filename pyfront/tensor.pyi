@@ -69,6 +69,10 @@ class Tensor:
     def amin(self, dim=(), keepdim=False):
         """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly.
         (pyfront.ops.primitives.reductions.amin)"""
+    def aminmax(self, *, dim=None, keepdim=False):
+        """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as
+        amin/amax's. Raises RuntimeError for an empty extent, as torch.
+        (pyfront.ops.composite.statistics.aminmax)"""
     def any(self, dim=None, keepdim=False):
         """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input).
         (pyfront.ops.primitives.reductions.any)"""
@@ -212,6 +216,10 @@ class Tensor:
         pyfront.ops.primitives.elementwise.binary)"""
     def copysign_(self, other):
         """In-place ``copysign``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def corrcoef(self):
+        """The Pearson correlation coefficients of the rows of ``input`` (``cov`` normalized by the
+        standard deviations, clipped to [-1, 1]), as ``torch.corrcoef``.
+        (pyfront.ops.composite.statistics.corrcoef)"""
     def cos(self):
         """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def cos_(self):
@@ -223,6 +231,12 @@ class Tensor:
     def count_nonzero(self, dim=None):
         """How many elements over ``dim`` (all dims when None) are nonzero, as int64.
         (pyfront.ops.composite.reductions.count_nonzero)"""
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        """The covariance matrix of the variables in the rows of ``input`` (observations in columns),
+        ``sum_i w_i (x_i - mean)(y_i - mean) / (sum w - correction)``, frequency and observation weights
+        ``fweights``/``aweights`` as NumPy's, as ``torch.cov``. Warns, as torch, when the degrees of
+        freedom are not positive; raises RuntimeError for more than 2 dims.
+        (pyfront.ops.composite.statistics.cov)"""
     def cpu(self, memory_format=None):
         """As ``torch.Tensor.cpu``. (pyfront.ops.conversion.cpu)"""
     def cross(self, other, dim=None):
@@ -271,8 +285,15 @@ class Tensor:
         """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
         last dim of ``input``; zero elsewhere. As ``torch.diag_embed``.
         (pyfront.ops.composite.functions.diag_embed)"""
+    def diagflat(self, offset=0):
+        """A square matrix with the flattened ``input`` on its ``offset``-th diagonal, as
+        ``torch.diagflat``. (pyfront.ops.composite.arrays.diagflat)"""
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """As ``torch.Tensor.diagonal``. (pyfront.ops.views.diagonal)"""
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
+        ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative
+        ``n``. (pyfront.ops.composite.arrays.diff)"""
     def dim(self) -> builtins.int:
         """As ``torch.Tensor.dim``. (pyfront.tensor.Tensor.dim)"""
     def dist(self, other, p=2):
@@ -291,6 +312,9 @@ class Tensor:
         (pyfront.ops.composite.linalg.dot)"""
     def double(self, memory_format=None):
         """As ``torch.Tensor.double``. (made by pyfront.ops.conversion._cast)"""
+    def dsplit(self, indices_or_sections):
+        """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``.
+        (pyfront.ops.composite.arrays.dsplit)"""
     def element_size(self) -> builtins.int:
         """As ``torch.Tensor.element_size``. (pyfront.tensor.Tensor.element_size)"""
     def eq(self, other):
@@ -379,6 +403,9 @@ class Tensor:
         (pyfront.ops.sampling.geometric_)"""
     def ger(self, vec2: Tensor) -> Tensor:
         """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
+    def get_device(self) -> builtins.int:
+        """The index of ``input``'s accelerator, -1 on the cpu, as ``torch.get_device``.
+        (pyfront.process.get_device)"""
     @property
     def grad(self):
         """As ``torch.Tensor.grad``. (pyfront.tensor.Tensor.grad)"""
@@ -410,6 +437,13 @@ class Tensor:
         """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when
         they are equal); elements outside are ignored, ``max`` falls in the last bin. As
         ``torch.histc``. (pyfront.ops.composite.sets.histc)"""
+    def histogram(self, bins, *, range=None, weight=None, density=False):
+        """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins
+        over ``range`` (default the data's min and max) or between the given edges; each bin holds its
+        left edge, the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
+    def hsplit(self, indices_or_sections):
+        """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``.
+        (pyfront.ops.composite.arrays.hsplit)"""
     @property
     def imag(self):
         """As ``torch.Tensor.imag``. (pyfront.tensor.Tensor.imag)"""
@@ -484,6 +518,9 @@ class Tensor:
     @property
     def is_quantized(self) -> builtins.bool:
         """As ``torch.Tensor.is_quantized``. (pyfront.tensor.Tensor.is_cuda)"""
+    def is_same_size(self, other: Tensor) -> builtins.bool:
+        """Whether the two tensors have the same shape, as ``torch.is_same_size``.
+        (pyfront.process.is_same_size)"""
     def is_signed(self) -> builtins.bool:
         """As ``torch.Tensor.is_signed``. (pyfront.tensor.Tensor.is_signed)"""
     @property
@@ -513,6 +550,9 @@ class Tensor:
     @property
     def itemsize(self) -> builtins.int:
         """As ``torch.Tensor.itemsize``. (pyfront.tensor.Tensor.itemsize)"""
+    def kron(self, other):
+        """The Kronecker product: block (i, j, ...) is ``input[i, j, ...] * other``, as ``torch.kron``.
+        (pyfront.ops.composite.arrays.kron)"""
     def kthvalue(self, k, dim=-1, keepdim=False):
         """(values, indices): the ``k``-th smallest element along ``dim`` (1-based) and where it is, as
         ``torch.kthvalue``. NaN counts as larger than every number (the order of ``torch.sort``); the
@@ -556,6 +596,10 @@ class Tensor:
     def log_softmax(self, dim, dtype=None):
         """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
         (pyfront.ops.primitives.reductions.log_softmax)"""
+    def logcumsumexp(self, dim):
+        """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in
+        log2(n) doubling steps, each adding (in log space) the partial result ``step`` places earlier.
+        (pyfront.ops.composite.statistics.logcumsumexp)"""
     def logdet(self):
         """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``.
         (pyfront.linalg.legacy.logdet)"""
@@ -611,6 +655,9 @@ class Tensor:
     def matmul(self, other: Tensor) -> Tensor:
         """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as
         ``torch.matmul``. (pyfront.ops.composite.linalg.matmul)"""
+    def matrix_power(self, n):
+        """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
+        (pyfront.ops.composite.statistics.matrix_power)"""
     def max(self, dim=None, keepdim=False, *, other=None):
         """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input,
         other)``. (pyfront.ops.composite.reductions.max)"""
@@ -665,6 +712,13 @@ class Tensor:
     def nanmean(self, dim=None, keepdim=False, *, dtype=None):
         """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as
         ``torch.nanmean``. (pyfront.ops.composite.functions.nanmean)"""
+    def nanmedian(self, dim=None, keepdim=False):
+        """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
+        share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``.
+        (pyfront.ops.composite.statistics.nanmedian)"""
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation='linear'):
+        """``quantile`` ignoring NaN (a row of only NaN gives NaN), as ``torch.nanquantile``.
+        (pyfront.ops.composite.statistics.nanquantile)"""
     def nansum(self, dim=None, keepdim=False, *, dtype=None):
         """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``.
         (pyfront.ops.composite.functions.nansum)"""
@@ -742,10 +796,19 @@ class Tensor:
         (pyfront.ops.primitives.reductions.prod)"""
     def qr(self, some=True):
         """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation='linear'):
+        """The ``q``-th quantiles of ``input`` (of all of it, or along ``dim``), interpolated between the
+        two nearest sorted values as ``interpolation`` says; a row holding NaN gives NaN. As
+        ``torch.quantile``; a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError,
+        as torch, for a non-float input, q outside [0, 1] or an unknown interpolation.
+        (pyfront.ops.composite.statistics.quantile)"""
     def random_(self, *args, generator=None, **kwargs):
         """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
         ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum).
         (pyfront.ops.sampling.random_)"""
+    def ravel(self):
+        """``input`` flattened to 1-D (a view where the layout allows, else a copy), as ``torch.ravel``.
+        (pyfront.ops.composite.arrays.ravel)"""
     @property
     def real(self):
         """As ``torch.Tensor.real``. (pyfront.tensor.Tensor.real)"""
@@ -769,6 +832,12 @@ class Tensor:
         pyfront.ops.primitives.elementwise.binary)"""
     def remainder_(self, other):
         """In-place ``remainder``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def renorm(self, p, dim, maxnorm):
+        """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
+        ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0.
+        (pyfront.ops.composite.statistics.renorm)"""
+    def renorm_(self, p, dim, maxnorm):
+        """In-place ``renorm``. (pyfront.ops.composite.statistics.renorm)"""
     def repeat(self, *sizes, repeats=None) -> Tensor:
         """Tile ``input`` ``sizes[i]`` times along each dim (leading new dims allowed), as
         ``Tensor.repeat``. (pyfront.ops.composite.shaping.repeat)"""
@@ -928,6 +997,10 @@ class Tensor:
         """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def tanh_(self):
         """In-place ``tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def tensor_split(self, indices_or_sections, dim=0):
+        """Views of ``input`` split along ``dim`` into n near-equal sections (an int) or at the given
+        indices (a sequence or a 1-D int64 tensor), as ``torch.tensor_split``.
+        (pyfront.ops.composite.arrays.tensor_split)"""
     def tile(self, dims) -> Tensor:
         """``repeat`` with ``dims`` padded by leading 1s to the input's rank, as ``torch.tile``.
         (pyfront.ops.composite.shaping.tile)"""
@@ -1000,9 +1073,13 @@ class Tensor:
         """As ``torch.Tensor.view``. (pyfront.ops.views.view)"""
     def view_as(self, other):
         """As ``torch.Tensor.view_as``. (pyfront.ops.views.view_as)"""
-    def where(self, input=None, other=None):
-        """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
-        (pyfront.ops.primitives.elementwise.where)"""
+    def vsplit(self, indices_or_sections):
+        """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.
+        (pyfront.ops.composite.arrays.vsplit)"""
+    def where(self, condition, y):
+        """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
+        method; the function takes the condition first).
+        (pyfront.ops.primitives.elementwise._where_method)"""
     def zero_(self):
         """As ``torch.Tensor.zero_``. (made by pyfront.ops.methods.bind_all)"""
     def __abs__(self):

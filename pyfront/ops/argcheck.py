@@ -31,7 +31,8 @@ _OVERLOADED_INPUT = {
     "bitwise_right_shift", "clamp", "clip", "floor_divide", "index_fill", "lerp", "masked_fill",
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
-    "bucketize", "searchsorted", "copysign", "float_power",
+    "bucketize", "searchsorted", "copysign", "float_power", "tensor_split", "quantile", "nanquantile",
+    "histogram",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {

@@ -42,6 +42,8 @@ not_equal ones outer pow prod qr rand randint randn randperm reciprocal remainde
 scatter_add scatter_reduce searchsorted sigmoid sign signbit sin sinh slogdet softmax sort sqrt square
 stack std sub subtract sum svd take take_along_dim tan tanh tensordot topk tril triu true_divide trunc
 var vdot vstack where zeros float_power kthvalue range
+aminmax diff hardshrink histogram kron logcumsumexp matrix_power nanmedian nanquantile quantile renorm
+row_stack threshold
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
@@ -106,7 +108,16 @@ _DTYPE_ERRORS = {
     "addbmm": ("differs", RuntimeError, "self and mat2 must have the same dtype, but got {O} and {R}"),
     "mean": ("uncastable", RuntimeError,
              "mean.dtype_out(): input types can't be cast to the desired output type {O}"),
+    **dict.fromkeys(("quantile", "nanquantile"), (
+        "differs", RuntimeError, "quantile() out tensor must be same dtype as the input tensor")),
+    **dict.fromkeys(("aminmax", "renorm"), ("differs", RuntimeError, _EXPECTED)),
+    "logcumsumexp": ("differs", RuntimeError, "expected scalar_type {R} but found {O}"),
+    "histogram": ("differs", RuntimeError, "torch.histogram: input tensor and hist tensor should have the "
+                  "same dtype, but got input {rc} and hist {oc}"),
 }
+# nanmedian checks its indices first, in its own words
+_NANMEDIAN = ("Expected tensor for argument #1 'indices' to have scalar type Long; but got torch.{O}Tensor "
+              "instead (while checking arguments for median)")
 _CASTS = (None, None, None)  # TensorIterator's rule: any dtype the result casts to
 # a full reduction (one Tensor, no dim) writes its own message for an out its result cannot be cast to
 _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to be "
@@ -115,7 +126,7 @@ _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToSc
 # functions whose ``dtype=`` must be out's dtype exactly when both are given
 _DTYPE_ARG = frozenset("sum prod cumsum cumprod mean nansum nanmean softmax log_softmax norm".split())
 # functions whose out= overload needs an argument the others lack (sum(x) has no out, sum(x, dim) has)
-_OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim"}
+_OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim", "nanmedian": "dim"}
 # functions that resize ``out`` without PyTorch's deprecation warning (their kernels resize it themselves)
 _SILENT_RESIZE = (_FACTORIES - {"arange"}) | {"addbmm"}
 # the C++ type names PyTorch's exact-dtype message prints
@@ -148,7 +159,8 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
     if o.device != r.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
-    when, error, text = ("differs", RuntimeError, _EXPECTED) if index else _DTYPE_ERRORS.get(name, _CASTS)
+    when, error, text = ("differs", RuntimeError, _NANMEDIAN if name == "nanmedian" else _EXPECTED) if index \
+        else _DTYPE_ERRORS.get(name, _CASTS)
     if name == "kthvalue":  # its own words for each output
         when, error = "differs", RuntimeError
         text = ("output indices must be of scalar type Long" if index else
@@ -255,8 +267,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
     needs = _OUT_NEEDS.get(name)
     if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
                                                         and (needs == "stable" or len(args) < 2)):
-        if name == "median":
-            raise TypeError('median() missing 1 required positional arguments: "dim"')
+        if name in ("median", "nanmedian"):
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
         raise invalid_combination(name, args, {**kwargs, "out": out})
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
@@ -279,7 +291,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
     results = result if isinstance(result, tuple) else (result,)
     if isinstance(out, Tensor) == isinstance(result, tuple) or len(outs) != len(results):
         raise invalid_combination(name, args, {**kwargs, "out": out})
-    for i, (r, o) in enumerate(zip(results, outs)):
+    for i, (r, o) in reversed(list(enumerate(zip(results, outs)))) if name == "nanmedian" else enumerate(
+            zip(results, outs)):
         # the indices of max/sort/topk are int64 exactly, as argmax's
         _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()],
                dtype_given)

@@ -55,7 +55,10 @@ linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
 linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 cummax = _make("cummax")
 cummin = _make("cummin")
+nanmedian = _make("nanmedian")
+aminmax = _make("aminmax", ("min", "max"))
+histogram = _make("histogram", ("hist", "bin_edges"))
 
 __all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "linalg_solve_ex",
            "linalg_cholesky_ex", "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd",
-           "linalg_eigh", "linalg_lstsq", "cummax", "cummin"]
+           "linalg_eigh", "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram"]

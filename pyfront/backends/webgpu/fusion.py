@@ -172,8 +172,9 @@ def write_into(backend, dst, src) -> bool:
     reads ``dst``'s memory (a dispatch cannot bind one buffer to read and to write). Afterwards
     ``src`` is a copy of ``dst`` not yet taken. False where it cannot (the caller copies)."""
     data = src.storage.data
+    # the chain computes over its own shape: a reshaped view of it (same memory, other shape) is copied
     if not (ENABLED and isinstance(data, Pending) and data.node is not None and src.contiguous
-            and src.offset == 0 and src.shape == dst.shape and fusable(dst.shape)):
+            and src.offset == 0 and src.shape == dst.shape == tuple(data.shape) and fusable(dst.shape)):
         return False
     runtime = backend.runtime
     with runtime.lock:

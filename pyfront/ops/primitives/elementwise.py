@@ -1022,7 +1022,7 @@ METHODS = (
     "divide true_divide floor_divide pow square atan2 arctan2 remainder fmod maximum minimum eq "
     "ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
     "logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift clamp "
-    "clip clamp_min clamp_max clone subtract where"
+    "clip clamp_min clamp_max clone subtract"
 )
 INPLACE = (
     "neg abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan sinh "
@@ -1032,4 +1032,14 @@ INPLACE = (
     "logical_or logical_xor eq ne lt "
     "le gt ge multiply subtract true_divide divide negative bitwise_not"
 )
-__all__ = METHODS.split() + ["to_dtype"]
+__all__ = METHODS.split() + ["to_dtype", "where"]
+
+
+def _where_method(self, condition, y):
+    """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
+    method; the function takes the condition first)."""
+    return where(condition, self, y)
+
+
+_where_method.__name__ = "where"
+Tensor.where = _where_method

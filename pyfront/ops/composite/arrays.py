@@ -1,0 +1,334 @@
+"""Array-building and splitting functions NumPy users reach for (broadcast_tensors, tensor_split,
+unravel_index, block_diag, kron, diff, vander, ...): views, cat and products of existing ops, so they run
+on every device and autograd derives their gradients."""
+from __future__ import annotations
+
+import itertools
+
+from ... import dtypes as dt
+from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim
+from ...tensor import Tensor
+from ..argcheck import must_be, typename
+from ..creation import ones, tensor, zeros
+from ..primitives.elementwise import logical_xor
+from ..primitives.reductions import cumprod
+from ..primitives.shaping import cat
+from ..registry import composite
+from ..samples import T, s
+from .functions import diag
+from .shaping import stack, vstack
+
+__all__ = ["broadcast_shapes", "broadcast_tensors", "tensor_split", "hsplit", "vsplit", "dsplit",
+           "unravel_index", "tril_indices", "triu_indices", "block_diag", "cartesian_prod", "combinations",
+           "kron", "diff", "vander", "diagflat", "row_stack", "adjoint", "ravel"]
+METHODS = "tensor_split hsplit vsplit dsplit kron diff diagflat ravel"
+INPLACE = ""
+
+
+def _tensors(tensors):
+    """torch's check of a TensorList argument, element by element."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {typename(t)}")
+    return tensors
+
+
+# -- broadcasting -------------------------------------------------------------------------------
+def broadcast_shapes(*shapes) -> Size:
+    """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``."""
+    given, shapes = shapes, [(s_,) if isinstance(s_, int) else tuple(s_) for s_ in shapes]
+    ndim = max((len(s_) for s_ in shapes), default=0)
+    out = [1] * ndim
+    for s_ in shapes:
+        if any(n < 0 for n in s_):
+            raise ValueError("Attempting to broadcast a dimension with negative length!")
+        for i, n in enumerate(s_, ndim - len(s_)):
+            out[i] = n if out[i] == 1 else out[i]
+    for k, s_ in enumerate(shapes):
+        for i, n in enumerate(s_, ndim - len(s_)):
+            if n not in (1, out[i]):
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i - ndim}! "
+                                   f"Mismatching argument at index {k} had {given[k]}; but expected shape "
+                                   f"should be broadcastable to {out}")
+    return Size(out)
+
+
+@composite(samples=lambda: [
+    s(T((3, 1)), T((1, 4))), s(T((4,)), T((2, 3, 4)), T(())), s(T((2, 3))), s(T((2, 3)), T((4,))),
+    s(T((0, 1)), T((3,))), s(T((4, 5), layout="transposed"), T((5,), "int64"))])
+def broadcast_tensors(*tensors):
+    """Views of ``tensors`` expanded to their common broadcast shape, as ``torch.broadcast_tensors``.
+
+    Raises RuntimeError with PyTorch's "The size of tensor a ... must match" text on a mismatch."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = _broadcast(*(t.shape for t in _tensors(tensors)))
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
+
+
+# -- splitting ----------------------------------------------------------------------------------
+def _split_points(input, indices_or_sections, d):
+    """The (start, stop) slices of ``tensor_split``: n sections (the first size % n one longer) or the
+    pieces between the indices."""
+    size = input.shape[d]
+    if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dtype is not dt.int64:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype of long, "
+                               f"but got {indices_or_sections.dtype._legacy_name[:-len('Tensor')]}")
+        if indices_or_sections.dim() > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
+                               f"or one-dimensional tensor, but got a tensor with "
+                               f"{indices_or_sections.dim()} dims")
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, int):
+        n = indices_or_sections
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        lengths = [size // n + (i < size % n) for i in range(n)]
+        starts = list(itertools.accumulate([0] + lengths[:-1]))
+        return [(a, a + m) for a, m in zip(starts, lengths)]
+    bounds = [0, *indices_or_sections, None]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _split_samples():
+    return [s(T((7, 3)), 3), s(T((6,)), [1, 4]), s(T((2, 5)), 2, 1), s(T((2, 5)), (1, -1, 9), -1),
+            s(T((4, 5), layout="transposed"), 4, 0), s(T((0, 3)), 2), s(T((5,), "int64"), [3, 1]),
+            s(T((4,)), 0), s(T(()), 2)]
+
+
+@composite(samples=_split_samples)
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of ``input`` split along ``dim`` into n near-equal sections (an int) or at the given indices
+    (a sequence or a 1-D int64 tensor), as ``torch.tensor_split``.
+
+    Raises RuntimeError for a 0-d input, a section count below 1 or a non-int64 index tensor."""
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
+                           "dims")
+    d = normalize_dim(dim, input.dim())
+    lead = (slice(None),) * d
+    return tuple(input[lead + (slice(a, b),)] for a, b in _split_points(input, indices_or_sections, d))
+
+
+def _dim_split(name, dim, min_dim, input, indices_or_sections):
+    if input.dim() < min_dim:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dim} dimension, but got a "
+                           f"tensor with {input.dim()} dimensions!")
+    if isinstance(indices_or_sections, int) and input.shape[dim] % indices_or_sections:
+        raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                           f"dimension {input.shape[dim]} is not divisible by the split_size "
+                           f"{indices_or_sections}!")
+    return tensor_split(input, indices_or_sections, dim)
+
+
+def hsplit(input, indices_or_sections):
+    """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``."""
+    return _dim_split("hsplit", 1 if input.dim() > 1 else 0, 1, input, indices_or_sections)
+
+
+def vsplit(input, indices_or_sections):
+    """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``."""
+    return _dim_split("vsplit", 0, 2, input, indices_or_sections)
+
+
+def dsplit(input, indices_or_sections):
+    """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``."""
+    return _dim_split("dsplit", 2, 3, input, indices_or_sections)
+
+
+# -- index arithmetic ---------------------------------------------------------------------------
+def unravel_index(indices, shape):
+    """The coordinates in a tensor of ``shape`` of flat ``indices`` (one tensor per dim), as
+    ``torch.unravel_index``; like torch, an index past the end wraps around."""
+    if not isinstance(indices, Tensor):
+        indices = tensor(indices)
+    if indices.dtype.is_floating_point or indices.dtype is dt.bool_:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    indices = indices.long()
+    out, stride = [], 1
+    for n in reversed(shape):
+        out.append((indices // stride) % n)
+        stride *= n
+    return tuple(reversed(out))
+
+
+def _triangle_indices(name, row, col, offset, lower, dtype, device):
+    dtype = dt.int64 if dtype is None else dtype
+    if dtype.is_floating_point or dtype is dt.bool_:
+        raise NotImplementedError(f'"{name}" not implemented for \'{dtype._legacy_name[:-len("Tensor")]}\'')
+    pairs = [(i, j) for i in range(row) for j in range(col)
+             if (j - i <= offset if lower else j - i >= offset)]
+    return tensor([[p[0] for p in pairs], [p[1] for p in pairs]], dtype=dtype, device=device).reshape(2, -1)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of the lower triangle of a ``row`` x ``col`` matrix (a 2 x N tensor,
+    row by row), ``offset`` diagonals above the main one included, as ``torch.tril_indices``."""
+    return _triangle_indices("tril_indices", row, col, offset, True, dtype, device)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of the upper triangle of a ``row`` x ``col`` matrix, from the
+    ``offset``-th diagonal up, as ``torch.triu_indices``."""
+    return _triangle_indices("triu_indices", row, col, offset, False, dtype, device)
+
+
+# -- building -----------------------------------------------------------------------------------
+@composite(samples=lambda: [
+    s(T((2, 3)), T((1, 2))), s(T((2,)), T(()), T((3, 1))), s(T((2, 2)), T((2, 2), "int64")), s(T((2, 3))),
+    s(T((0, 2)), T((2, 0))), s(T((4, 5), layout="transposed"), T((1,))), s(T((2, 2, 2)))],
+           grad_fn="BlockDiagBackward0")
+def block_diag(*tensors):
+    """A matrix with ``tensors`` (0-d, 1-D as a row, or 2-D) on its diagonal, zero elsewhere, as
+    ``torch.block_diag``; the dtype is the promoted one. Raises RuntimeError for more than 2 dims."""
+    mats = []
+    for i, t in enumerate(_tensors(tensors)):
+        if t.dim() > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} "
+                               f"has {t.dim()} dimensions")
+        mats.append(t.reshape(1, -1) if t.dim() < 2 else t)
+    dtype = dt.bool_
+    for t in mats:
+        dtype = dt.promote_types(dtype, t.dtype)
+    device = mats[0].device if mats else None
+    width = sum(m.shape[1] for m in mats)
+    rows, left = [], 0
+    for m in mats:
+        r, c = m.shape
+        rows.append(cat([zeros(r, left, dtype=dtype, device=device), m.to(dtype),
+                         zeros(r, width - left - c, dtype=dtype, device=device)], 1))
+        left += c
+    return cat(rows, 0) if rows else zeros(0, 0, device=device)
+
+
+def _vector(name, t):
+    if t.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    return t
+
+
+@composite(samples=lambda: [
+    s(T((3,)), T((2,))), s(T((3,))), s(T((2,)), T((0,)), T((2,))), s(T((3,)), T((2,)), T((2,))),
+    s(T((2, 2))), s(T((3,), "int64"), T((2,), "int64"))])
+def cartesian_prod(*tensors):
+    """Every tuple of one element from each 1-D tensor, as rows (lexicographic order), as
+    ``torch.cartesian_prod``; one tensor is returned as it is."""
+    for t in _tensors(tensors):
+        _vector("cartesian_prod", t)
+    if len(tensors) == 1:
+        return tensors[0]
+    shape = tuple(t.shape[0] for t in tensors)
+    grids = [t.reshape([-1 if k == i else 1 for k in range(len(tensors))]).expand(shape)
+             for i, t in enumerate(tensors)]
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+@composite(samples=lambda: [
+    s(T((4,))), s(T((4,)), 3), s(T((3,)), 2, True), s(T((5,)), 1), s(T((2,)), 3), s(T((0,))),
+    s(T((4,), "int64"), 2, True), s(T((2, 2)))])
+def combinations(input, r=2, with_replacement=False):
+    """The length-``r`` combinations of the elements of a 1-D tensor, as rows, in
+    ``itertools.combinations`` order (``with_replacement``: ``combinations_with_replacement``), as
+    ``torch.combinations``."""
+    _vector("combinations", input)
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return input.new_empty((0,)).detach()
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = list(pick(range(input.shape[0]), r))
+    return stack([input[tensor([c[k] for c in idx], dtype=dt.int64, device=input.device)] for k in range(r)],
+                 1)
+
+
+@composite(samples=lambda: [
+    s(T((2, 3)), T((3, 2))), s(T((3,)), T((2,))), s(T((2,)), T((2, 3, 2))), s(T(()), T((2,))),
+    s(T((2, 2)), T((2,), "int64")), s(T((0, 2)), T((2,)))], grad_fn="UnsafeViewBackward0")
+def kron(input, other):
+    """The Kronecker product: block (i, j, ...) is ``input[i, j, ...] * other``, as ``torch.kron``."""
+    n = max(input.dim(), other.dim())
+    a = input.reshape((1,) * (n - input.dim()) + tuple(input.shape))
+    b = other.reshape((1,) * (n - other.dim()) + tuple(other.shape))
+    a = a.reshape([x for d in a.shape for x in (d, 1)])
+    b = b.reshape([x for d in b.shape for x in (1, d)])
+    return (a * b).reshape([p * q for p, q in zip(a.shape[::2], b.shape[1::2])])
+
+
+@composite(samples=lambda: [
+    s(T((5,))), s(T((3, 5)), 2), s(T((3, 4)), 1, 0), s(T((3, 4)), 1, -1, T((3, 1)), T((3, 2))),
+    s(T((4,)), 0), s(T((4,)), 6), s(T((4, 5), layout="transposed"), 1, 1), s(T((5,), "int64")),
+    s(T((5,), "bool")), s(T(())), s(T((3,)), -1), s(T((0, 3)), 1, 0)])
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
+    ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``."""
+    if input.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = normalize_dim(dim, input.dim())
+    if n == 0:  # torch's copy of the input
+        return input.new_empty(input.shape).detach().copy_(input)
+    parts = [t for t in (prepend, input, append) if t is not None]
+    x = cat(parts, d) if len(parts) > 1 else input
+    for _ in range(n):
+        m = x.shape[d]
+        if m == 0:
+            break
+        later, earlier = x.narrow(d, 1, m - 1), x.narrow(d, 0, m - 1)
+        x = logical_xor(later, earlier) if x.dtype is dt.bool_ else later - earlier
+    return x
+
+
+@composite(samples=lambda: [
+    s(T((4,))), s(T((3,)), 5), s(T((3,)), 2, True), s(T((3,)), 0), s(T((3,)), 1), s(T((0,))),
+    s(T((4,), "int64", low=-3, high=4)), s(T((2, 2)))],
+           # torch's own vander backward fails (its cumprod reads a slice it wrote to): test_funcs_s18.py
+           grad=False,
+           grad_fn=lambda x, N=None, increasing=False: "CopySlices" if increasing else None)
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of a 1-D ``x``: columns ``x**(N-1) .. x**0`` (``increasing``: the other
+    way), as ``torch.vander``; integers are computed in int64, as torch."""
+    if not isinstance(x, Tensor):
+        raise must_be("vander", "x", "Tensor", x, 1)
+    if x.dim() != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    N = x.shape[0] if N is None else N
+    if N < 0:
+        raise RuntimeError("N must be non-negative.")
+    if not x.dtype.is_floating_point:
+        x = x.to(dt.int64)
+    columns = [ones(x.shape[0], 1, dtype=x.dtype, device=x.device)][:N]
+    if N > 1:
+        columns.append(cumprod(x.unsqueeze(1).expand(x.shape[0], N - 1), 1))
+    out = cat(columns, 1) if columns else x.new_empty((x.shape[0], 0))
+    return out if increasing else out.flip(1)
+
+
+@composite(samples=lambda: [
+    s(T((3,))), s(T((2, 2)), 1), s(T(())), s(T((3,)), -2), s(T((4, 5), layout="transposed")),
+    s(T((0,))), s(T((3,), "int64"), 1)])
+def diagflat(input, offset=0):
+    """A square matrix with the flattened ``input`` on its ``offset``-th diagonal, as ``torch.diagflat``."""
+    return diag(input.reshape(-1), offset)
+
+
+def row_stack(tensors) -> Tensor:
+    """Alias of ``vstack``, as ``torch.row_stack``."""
+    return vstack(tensors)
+
+
+def adjoint(input):
+    """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
+    ``torch.adjoint``."""
+    return input.adjoint()
+
+
+@composite(samples=lambda: [s(T((3, 4))), s(T(())), s(T((4, 5), layout="transposed")), s(T((0, 2))),
+                            s(T((2, 3, 4), "int64"))])
+def ravel(input):
+    """``input`` flattened to 1-D (a view where the layout allows, else a copy), as ``torch.ravel``."""
+    return input.contiguous().view(-1)

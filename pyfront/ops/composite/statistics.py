@@ -1,0 +1,401 @@
+"""Statistics and integrals built from sort, gather, cumsum and matmul: cov, corrcoef, quantile,
+nanquantile, nanmedian, aminmax, logcumsumexp, trapezoid, cumulative_trapezoid, histogram, renorm.
+Their gradients are autograd's; nanmedian's whole-tensor form shares it among ties, as PyTorch."""
+from __future__ import annotations
+
+import math
+
+from ... import _warnings
+from ... import dtypes as dt
+from ...autograd.function import Function, no_derivative
+from ...shape import normalize_dim
+from ...tensor import Tensor
+from .. import return_types
+from ..creation import full_like, linspace, tensor, zeros
+from ..argcheck import invalid_combination, must_be
+from ..primitives import reductions as red
+from ..primitives.elementwise import isnan, maximum, where
+from ..primitives.shaping import cat
+from ..registry import composite
+from ..samples import T, s
+from .math import lerp
+from .reductions import sort
+from .sets import _fmt, bincount, searchsorted
+
+__all__ = ["cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "aminmax", "logcumsumexp", "trapezoid",
+           "trapz", "cumulative_trapezoid", "histogram", "renorm", "matrix_power"]
+METHODS = "cov corrcoef quantile nanquantile nanmedian aminmax logcumsumexp histogram renorm matrix_power"
+INPLACE = "renorm"
+
+
+# -- covariance ---------------------------------------------------------------------------------
+@composite(samples=lambda: [
+    s(T((3, 5))), s(T((6,))), s(T((2, 4)), correction=0), s(T((4, 5), layout="transposed")),
+    s(T((3, 5), "int64")), s(T((2, 1))), s(T((3, 4)), fweights=T((4,), "int64", low=0, high=4)),
+    s(T((3, 4)), aweights=T((4,), low=0.1, high=2)), s(T((2, 2, 2)))], grad_fn="SqueezeBackward0")
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of ``input`` (observations in columns),
+    ``sum_i w_i (x_i - mean)(y_i - mean) / (sum w - correction)``, frequency and observation weights
+    ``fweights``/``aweights`` as NumPy's, as ``torch.cov``. Warns, as torch, when the degrees of
+    freedom are not positive; raises RuntimeError for more than 2 dims."""
+    if input.dim() > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.dim()} dimensions")
+    if input.dtype is dt.bool_:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
+    x = input.reshape(1, -1) if input.dim() < 2 else input
+    if not x.dtype.is_floating_point:
+        x = x.to(dt.get_default_dtype())
+    n = x.shape[1]
+    w = None
+    for weights in (fweights, aweights):
+        if weights is not None:
+            w = weights if w is None else w * weights
+    if w is None:
+        avg = x.mean(1)
+        norm = n - correction
+    else:
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+        norm = w_sum - (correction * (w * aweights).sum() / w_sum if aweights is not None else correction)
+    if (norm <= 0) if isinstance(norm, (int, float)) else bool((norm <= 0).item()):
+        _warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                       "number of observations.", UserWarning)
+        norm = maximum(norm, zeros((), device=x.device)) if isinstance(norm, Tensor) else 0
+    xm = x - avg.unsqueeze(1)
+    xw = xm if w is None else xm * w
+    return (xm @ xw.t() / norm).squeeze()
+
+
+@composite(samples=lambda: [s(T((3, 5))), s(T((6,))), s(T((4, 5), layout="transposed")),
+                            s(T((3, 5), "int64")),
+                            s(T((2, 1)))],
+           grad_fn=lambda input: "DivBackward0" if input.dim() < 2 or input.shape[0] == 1 else
+           "ClampBackward1")
+def corrcoef(input):
+    """The Pearson correlation coefficients of the rows of ``input`` (``cov`` normalized by the
+    standard deviations, clipped to [-1, 1]), as ``torch.corrcoef``."""
+    c = cov(input)
+    if c.dim() == 0:
+        return c / c
+    std = c.diagonal().sqrt()
+    c = c / std.unsqueeze(1)
+    c = c / std.unsqueeze(0)
+    return c.clamp(-1, 1)
+
+
+# -- order statistics ---------------------------------------------------------------------------
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    """torch's quantile: sort, a rank per q (q * (count - 1); the last place where the row holds NaN
+    and NaN is not ignored), then the neighbouring sorted values, interpolated."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor) and q.dim() > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
+                           f"nearest, but got {interpolation}")
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    scalar_q = not isinstance(q, Tensor)
+    if scalar_q:
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+        q = tensor([q], dtype=input.dtype, device=input.device)
+    else:
+        if q.dtype is not input.dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        if bool(((q < 0) | (q > 1)).any().item()):
+            raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+        q = q.reshape(-1)
+    if dim is None:
+        x, kept = input.reshape(-1), [1] * input.dim() if keepdim else []
+    else:
+        d = normalize_dim(dim, max(input.dim(), 1))
+        x = input.movedim(d, -1) if input.dim() else input.reshape(1)
+        kept = list(input.shape)
+        if input.dim():
+            kept[d:d + 1] = [1] if keepdim else []
+    values = sort(x, -1).values
+    n = values.shape[-1]
+    if ignore_nan:
+        count = (~isnan(values)).sum(-1, keepdim=True)
+        ranks = where(count == 0, 0.0, q * (count - 1).to(q.dtype))
+    else:
+        ranks = where(isnan(values.narrow(-1, n - 1, 1)), float(n - 1), q * (n - 1))
+    ranks = ranks.expand(*values.shape[:-1], q.shape[0])
+    if interpolation in ("lower", "higher", "nearest"):
+        ranks = {"lower": ranks.floor, "higher": ranks.ceil, "nearest": ranks.round}[interpolation]()
+    below = ranks.long()
+    out = values.gather(-1, below)
+    if interpolation in ("linear", "midpoint"):
+        above = values.gather(-1, ranks.ceil().long())
+        weight = ranks - below.to(ranks.dtype) if interpolation == "linear" else 0.5
+        out = lerp(out, above, weight)
+    out = out.movedim(-1, 0).reshape(q.shape[0], *kept)
+    return out.squeeze(0) if scalar_q else out
+
+
+def _quantile_samples():
+    return [s(T((3, 5)), 0.3), s(T((7,)), 0.5), s(T((3, 5)), T((3,), low=0, high=1, grad=False), 1),
+            s(T((3, 5)), 0.25, 0, True), s(T((3, 5)), 0.4, None, True),
+            s(T((4, 5), layout="transposed"), 0.7, 1),
+            s(T((3, 5)), 0.4, 1, interpolation="lower"), s(T((3, 5)), 0.4, 1, interpolation="higher"),
+            s(T((3, 5)), 0.5, 1, interpolation="nearest"), s(T((3, 5)), 0.3, 1, interpolation="midpoint"),
+            s(T((3, 4), fill="special"), 0.5, 1), s(T(()), 0.2), s(T((3, 5)), 1.5), s(T((3,), "int64"), 0.5),
+            s(T((3, 5)), 0.5, interpolation="foo"), s(T((0,)), 0.5)]
+
+
+@composite(samples=_quantile_samples, grad_fn="SqueezeBackward4")
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The ``q``-th quantiles of ``input`` (of all of it, or along ``dim``), interpolated between the
+    two nearest sorted values as ``interpolation`` says; a row holding NaN gives NaN. As
+    ``torch.quantile``; a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError, as
+    torch, for a non-float input, q outside [0, 1] or an unknown interpolation."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
+
+
+@composite(samples=_quantile_samples, grad_fn="SqueezeBackward4")
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """``quantile`` ignoring NaN (a row of only NaN gives NaN), as ``torch.nanquantile``."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, True)  # torch's messages say so
+
+
+class _SharedTies(Function):
+    """A whole-tensor order statistic whose gradient is shared evenly among the elements equal to it
+    (all the NaNs where it is NaN), PyTorch's evenly_distribute_backward."""
+
+    @staticmethod
+    def forward(ctx, input, value):
+        ctx.save_for_backward(input, value)
+        return value.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        x, value = ctx.saved_tensors
+        mask = isnan(x) if bool(isnan(value).item()) else x == value
+        return where(mask, g / mask.sum(), 0.0), None
+
+
+def _nan_rank(values, d):
+    """Where the lower median of the non-NaN values lies in ``values`` (sorted, NaN last) along ``d``."""
+    count = (~isnan(values)).sum(d, keepdim=True) if values.dtype.is_floating_point else values.shape[d]
+    return ((count - 1) // 2).clamp(min=0) if isinstance(count, Tensor) else max((count - 1) // 2, 0)
+
+
+@composite(samples=lambda: [
+    s(T((3, 5))), s(T((3, 5)), 1), s(T((3, 4), fill="special"), 1), s(T((3, 4), fill="special")),
+    s(T((2, 5)), 0, True), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64")), s(T((4,), "int64"), 0),
+    s(T(())), s(T(()), 0), s(T((0,)))],
+    grad_fn=lambda input, dim=None, *a, **k: "NanmedianBackward0" if dim is None else "NanmedianBackward1")
+def nanmedian(input, dim=None, keepdim=False):
+    """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
+    share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``."""
+    if input.dtype is dt.bool_:
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if dim is None:
+        if input.numel() == 0:
+            value = tensor(math.nan, dtype=input.dtype, device=input.device)
+        else:
+            values = sort(input.detach().reshape(-1)).values
+            k = _nan_rank(values, 0)
+            value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]
+        return _SharedTies.apply(input, value) if input.requires_grad else value
+    d = normalize_dim(dim, max(input.dim(), 1))
+    if input.dim() == 0:
+        return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
+    red.check_nonempty("nanmedian", input, (d,), IndexError)
+    order = sort(input.detach(), d, stable=True).indices
+    values = input.gather(d, order)
+    k = _nan_rank(values.detach(), d)
+    k = k if isinstance(k, Tensor) else zeros((), dtype=dt.int64, device=input.device) + k
+    shape = list(input.shape)
+    shape[d] = 1
+    idx = order.gather(d, k.expand(shape))
+    out = return_types.nanmedian(input.gather(d, idx), idx)
+    return out if keepdim else return_types.nanmedian(out[0].squeeze(d), out[1].squeeze(d))
+
+
+@composite(samples=lambda: [
+    s(T((3, 5))), s(T((3, 5)), dim=1), s(T((3, 5)), dim=0, keepdim=True), s(T(())), s(T((5,), "int64")),
+    s(T((4, 5), layout="transposed"), dim=-1), s(T((0,)))], grad_fn="AminmaxBackward0")
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
+    Raises RuntimeError for an empty extent, as torch."""
+    if input.numel() == 0 and (dim is None or input.shape[normalize_dim(dim, input.dim())] == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                           "no identity.")
+    dims = () if dim is None else dim
+    if dim is None and keepdim:
+        dims = tuple(range(input.dim()))
+    lo = input.amin(dims, keepdim) if dim is not None or keepdim else input.amin()
+    hi = input.amax(dims, keepdim) if dim is not None or keepdim else input.amax()
+    return return_types.aminmax(lo, hi)
+
+
+# -- scans and integrals ------------------------------------------------------------------------
+def _logaddexp(a, b):
+    """log(exp(a) + exp(b)) without overflow; -inf where both are -inf."""
+    top = maximum(a, b)
+    safe = where(top == -math.inf, 0.0, top)
+    return (a - safe).exp().add((b - safe).exp()).log() + safe
+
+
+@composite(samples=lambda: [
+    s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
+    s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
+    s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0")
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
+    doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
+    if input.dim() == 0:
+        normalize_dim(dim, 1)
+        return input.clone()
+    d = normalize_dim(dim, input.dim())
+    n, x, step = input.shape[d], input, 1
+    while step < n:
+        start = full_like(x.narrow(d, 0, step), -math.inf)
+        earlier = cat([start, x.narrow(d, 0, n - step)], d)
+        x = _logaddexp(x, earlier)
+        step *= 2
+    return x if n > 1 else input.clone()  # a new tensor, as torch's
+
+
+def _spacing(y, x, d):
+    """The gaps between the sample points along ``d``: ``diff(x)`` shaped to broadcast with ``y``."""
+    if x.dim() == 1:
+        gaps = x[1:] - x[:-1]
+        return gaps.reshape([-1 if k == d else 1 for k in range(y.dim())])
+    m = x.shape[normalize_dim(d - y.dim(), x.dim())] if x.dim() else 0
+    return x.narrow(d - y.dim(), 1, m - 1) - x.narrow(d - y.dim(), 0, m - 1)
+
+
+def _trapezoid_samples():
+    return [s(T((3, 5))), s(T((6,)), dx=0.5), s(T((3, 5)), T((5,))), s(T((3, 5)), T((3, 5)), dim=1),
+            s(T((3, 4)), dim=0), s(T((4, 5), layout="transposed")), s(T((5,), "int64")), s(T((0,))),
+            s(T((3, 1))), s(T((2, 3)), T((2, 3)), dim=0)]
+
+
+def _no_bool(name, y, x=None, dx=None):
+    """torch's checks of ``y``: a Tensor (its parser's words, by the overload the other arguments pick),
+    not bool."""
+    if not isinstance(y, Tensor):
+        if x is None and dx is None:
+            raise must_be(name, "y", "Tensor", y, 1)
+        raise invalid_combination(name, (y,) if x is None else (y, x), {} if dx is None else {"dx": dx})
+    if y.dtype is dt.bool_:
+        raise RuntimeError(f"{name}: received a bool input for `y`, but bool is not supported")
+
+
+@composite(samples=_trapezoid_samples,
+           grad_fn=lambda y, x=None, **k: "MulBackward1" if x is None else "DivBackward1")
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: ``sum (y[i] + y[i-1]) / 2 * (x[i] - x[i-1])`` (spacing ``dx``, 1 by
+    default, when ``x`` is not given), as ``torch.trapezoid``."""
+    _no_bool("trapezoid", y, x, dx)
+    d = normalize_dim(dim, y.dim())
+    n = y.shape[d]
+    if n == 0:
+        return zeros(y.shape[:d] + y.shape[d + 1:], dtype=y.dtype if y.dtype.is_floating_point else
+                     dt.get_default_dtype(), device=y.device)
+    if x is None:
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, n - 1)) * 0.5) * (1.0 if dx is None else dx)
+    gaps = _spacing(y, x, d)
+    return (gaps * (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1))).sum(d) / 2.0
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """Alias of ``trapezoid`` (torch.trapz(y, x, dim=) or torch.trapz(y, dx=, dim=))."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+@composite(samples=_trapezoid_samples,
+           grad_fn=lambda y, x=None, **k: "CumsumBackward0" if x is None else "DivBackward1")
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid rule along ``dim`` (one fewer element than ``y`` there), as
+    ``torch.cumulative_trapezoid``."""
+    _no_bool("cumulative_trapezoid", y, x, dx)
+    d = normalize_dim(dim, y.dim())
+    n = y.shape[d]
+    pairs = y.narrow(d, min(n, 1), max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))
+    if x is None:
+        return (pairs * ((1.0 if dx is None else dx) / 2.0)).cumsum(d)
+    return (_spacing(y, x, d) * pairs).cumsum(d) / 2.0
+
+
+# -- histograms and norms -----------------------------------------------------------------------
+@composite(grad=False, samples=lambda: [
+    s(T((20,)), 4), s(T((3, 5)), 3, range=(-1.0, 1.0)), s(T((10,)), T((4,), sort=True)),
+    s(T((12,)), 5, weight=T((12,), low=0, high=2)), s(T((12,)), 3, density=True), s(T((0,)), 2),
+    s(T((6,), "int64"), 3), s(T((4, 5), layout="transposed"), 2)])
+def histogram(input, bins, *, range=None, weight=None, density=False):
+    """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
+    ``range`` (default the data's min and max) or between the given edges; each bin holds its left
+    edge, the last both. As ``torch.histogram``."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"histogramdd\" not implemented for "
+                                  f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
+    flat = input.reshape(-1)
+    if isinstance(bins, Tensor):
+        edges = bins.to(input.dtype)
+    else:
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+        elif flat.numel():
+            lo, hi = float(flat.min().item()), float(flat.max().item())
+        else:
+            lo, hi = 0.0, 1.0
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            num = [("nan" if math.isnan(v) else _fmt(v)) for v in (lo, hi)]  # min/max of data give +NaN
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{num[0]}, {num[1]}] is not finite")
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_fmt(lo)} max "
+                               f"{_fmt(hi)} for dimension 0")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = linspace(lo, hi, bins + 1, dtype=input.dtype, device=input.device)
+    n_bins = edges.shape[0] - 1
+    lo, hi = edges[0], edges[-1]
+    inside = (flat >= lo) & (flat <= hi)
+    idx = (searchsorted(edges, flat, right=True) - 1).clamp(0, max(n_bins - 1, 0))
+    w = inside.to(input.dtype) if weight is None else where(inside, weight.reshape(-1), 0.0)
+    hist = bincount(idx, w, minlength=n_bins)[:n_bins].to(input.dtype)
+    if density:
+        hist = hist / (hist.sum() * (edges[1:] - edges[:-1]))
+    tensors = [t for t in (input, bins, weight) if isinstance(t, Tensor)]
+    if any(t.requires_grad for t in tensors):  # torch records the op, without a derivative
+        message = "derivative for aten::histogram is not implemented"
+        hist, edges = (no_derivative(t.detach(), message, *tensors) for t in (hist, edges))
+    return return_types.histogram(hist, edges)
+
+
+@composite(samples=lambda: [
+    s(T((3, 5)), 2, 0, 1.0), s(T((3, 5)), 1, 1, 0.5), s(T((2, 3, 4)), 3.0, -1, 2.0),
+    s(T((4, 5), layout="transposed"), 2, 0, 1.0), s(T((3, 4)), math.inf, 0, 1.0), s(T((3, 4)), 2, 0, 100.0),
+    s(T((3, 4)), -1, 0, 1.0), s(T((0, 3)), 2, 0, 1.0)],
+    grad_fn="RenormBackward0")
+def renorm(input, p, dim, maxnorm):
+    """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
+    ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    d = normalize_dim(dim, input.dim())
+    others = tuple(k for k in range(input.dim()) if k != d)
+    # the rows under maxnorm pass through untouched, their gradient exactly the incoming one (torch's
+    # renorm_backward), so NaN in one of them reaches neither the scaled rows nor its own gradient
+    over = red.norm(input.detach(), p, others, True) > maxnorm
+    scaled = where(over, input, 0.0)
+    return where(over, scaled * (maxnorm / (red.norm(scaled, p, others, True) + 1e-7)), input)
+
+
+def matrix_power(input, n):
+    """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's)."""
+    from ...linalg import matrix_power as linalg_matrix_power
+    return linalg_matrix_power(input, n)

@@ -1,0 +1,171 @@
+"""More factory functions: the signal windows (hann, hamming, blackman, bartlett, kaiser), and tensors
+over existing memory or of a given layout (asarray, frombuffer, empty_strided)."""
+from __future__ import annotations
+
+import math
+
+from .. import _warnings
+from .. import dtypes as dt
+from ..tensor import Tensor
+from .creation import from_numpy, tensor, zeros
+
+__all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
+           "asarray", "frombuffer", "empty_strided"]
+
+
+# -- windows ------------------------------------------------------------------------------------
+def _window(name, window_length, periodic, dtype, device, requires_grad, value):
+    """A window of ``window_length`` points ``value(n, N)`` (N: the symmetric window's length; a
+    periodic window is the symmetric one of length + 1 without its last point), computed in double
+    precision and stored as ``dtype``."""
+    dtype = dt.get_default_dtype() if dtype is None else dtype
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions("
+                           f"dtype={_c_name(dtype)}, device=cpu, layout=Strided (default), "
+                           f"requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
+    if window_length <= 1:
+        values = [1.0] * window_length
+    else:
+        n_sym = window_length + 1 if periodic else window_length
+        values = [value(n, n_sym) for n in range(window_length)]
+    out = tensor(values, dtype=dtype, device=device)
+    return out.requires_grad_() if requires_grad else out
+
+
+def _c_name(dtype) -> str:
+    """The C++ type name PyTorch's TensorOptions print for an integer or bool dtype."""
+    return {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "bool": "bool"}.get(str(dtype).replace("torch.", ""), str(dtype))
+
+
+def _cosines(*coefficients):
+    """sum_k (-1)^k a_k cos(2 pi k n / (N - 1)), the generalized cosine window."""
+    return lambda n, N: sum((-1) ** k * a * math.cos(2 * math.pi * k * n / (N - 1))
+                            for k, a in enumerate(coefficients))
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, requires_grad=False):
+    """The Hann window, 0.5 - 0.5 cos(2 pi n / (N - 1)), as ``torch.hann_window``; ``periodic`` (the
+    default) gives the window for spectral analysis (the symmetric one of length + 1, last point
+    dropped). Raises RuntimeError for a non-float dtype or a negative length, as torch."""
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad, _cosines(0.5, 0.5))
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None, layout=None,
+                   device=None, requires_grad=False):
+    """The Hamming window, alpha - beta cos(2 pi n / (N - 1)), as ``torch.hamming_window``."""
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosines(alpha, beta))
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    requires_grad=False):
+    """The Blackman window, 0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1)), as
+    ``torch.blackman_window``."""
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosines(0.42, 0.5, 0.08))
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    requires_grad=False):
+    """The Bartlett (triangular) window, 1 - |2n / (N - 1) - 1|, as ``torch.bartlett_window``."""
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda n, N: 1 - abs(2 * n / (N - 1) - 1))
+
+
+def _i0(x: float) -> float:
+    """The modified Bessel function of the first kind, order 0: its power series (converges for all x)."""
+    total, term, k = 1.0, 1.0, 1
+    while term > 1e-17 * total:
+        term *= (x / (2 * k)) ** 2
+        total += term
+        k += 1
+    return total
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None, device=None,
+                  requires_grad=False):
+    """The Kaiser window, I0(beta sqrt(1 - (2n / (N - 1) - 1)^2)) / I0(beta), as ``torch.kaiser_window``."""
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda n, N: _i0(beta * math.sqrt(max(0.0, 1 - (2 * n / (N - 1) - 1) ** 2))) / _i0(beta))
+
+
+# -- tensors over existing memory ---------------------------------------------------------------
+_BUFFERS = (bytes, bytearray, memoryview)
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D cpu tensor over the memory of an object with the buffer protocol (``bytearray``,
+    ``array.array``, ``memoryview``, ...): writes to either are seen by the other, as
+    ``torch.frombuffer``. Raises ValueError with torch's text for a length, offset or count that does
+    not fit."""
+    import numpy as np
+    view = memoryview(buffer).cast("B")
+    length, size = view.nbytes, dtype.itemsize
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
+                         f"({length} bytes) minus 1")
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be "
+                             f"a multiple of element size ({size})")
+        count = (length - offset) // size
+    elif offset + count * size > length:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) "
+                         f"must not be greater than actual buffer length ({length} bytes)")
+    if view.readonly:
+        _warnings.warn_once("The given buffer is not writable, and PyTorch does not support non-writable "
+                            "tensors. This means you can write to the underlying (supposedly non-writable) "
+                            "buffer using the tensor. You may want to copy the buffer to protect its data or "
+                            "make it writable before converting it to a tensor. This type of warning will be "
+                            "suppressed for the rest of this program.")
+    array = np.frombuffer(view, dtype=dtype.np_name, count=count, offset=offset)
+    if view.readonly:
+        array = array.copy()  # NumPy refuses to hand out a writable view of read-only memory
+    out = from_numpy(array)
+    return out.requires_grad_() if requires_grad else out
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``obj`` as a tensor, sharing its memory where it can (a tensor of the same dtype and device
+    is returned itself, a NumPy array or a buffer is wrapped), as ``torch.asarray``. ``copy=True``
+    always copies; ``copy=False`` raises ValueError where a copy would be needed."""
+    if isinstance(obj, Tensor):
+        out = obj
+        if dtype is not None and dtype is not obj.dtype:
+            if copy is False:
+                raise ValueError(f"can't alias tensor with dtype '{obj.dtype._legacy_name[:-6]}' into dtype "
+                                 f"'{dtype._legacy_name[:-6]}'.")
+            out = out.to(dtype)
+        if device is not None and str(device) != str(out.device):
+            if copy is False:
+                raise ValueError(f"can't alias tensor from device '{out.device}' to '{device}'.")
+            out = out.to(device)
+        if copy and out is obj:
+            out = obj.clone()
+    elif isinstance(obj, _BUFFERS) and copy is not True:
+        out = frombuffer(obj, dtype=dt.get_default_dtype() if dtype is None else dtype)
+        out = out if device is None else out.to(device)
+    elif type(obj).__name__ == "ndarray" and copy is not True and (device is None or str(device) == "cpu"):
+        out = from_numpy(obj)
+        out = out if dtype is None or dtype is out.dtype else out.to(dtype)
+    else:
+        out = tensor(obj, dtype=dtype, device=device)
+    return out.requires_grad_() if requires_grad else out
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    """An uninitialized (here zero) tensor of ``size`` laid out with ``stride``, as
+    ``torch.empty_strided``: it owns a storage just long enough for the farthest element."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+                           f"({len(stride)})")
+    extent = 1 + sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else 0
+    out = zeros(extent, dtype=dtype, device=device).as_strided(size, stride).detach()
+    return out.requires_grad_() if requires_grad else out
