@@ -237,7 +237,8 @@ _OVERLAP_OK = frozenset("sum prod amax amin std var norm nansum argmax argmin al
 # a partial overlap. Checked against torch 2.13 (tests/test_partial_overlap.py).
 _INPUTS_UNCHECKED = frozenset("sum prod mean amax amin std var norm nansum nanmean logsumexp argmax argmin "
                               "all any mm mv bmm dot vdot inner tensordot matmul cummax cummin softmax "
-                              "log_softmax tril triu diag histc".split())
+                              "log_softmax tril triu diag histc quantile nanquantile aminmax "
+                              "histogram".split())
 _NO_OVERLAP = frozenset("index_select gather cat concat concatenate take".split())
 
 
