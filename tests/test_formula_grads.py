@@ -5,6 +5,8 @@ import pytest
 import torch
 
 import pyfront
+from optable import assert_same
+from webgpu_required import requires_webgpu
 
 
 @pytest.mark.parametrize("name, weights", [
@@ -41,3 +43,24 @@ def test_a_function_saves_none():
     x = pyfront.ones(2, requires_grad=True)
     Scale.apply(x, None).sum().backward()
     assert x.grad.tolist() == [2.0, 2.0]
+
+
+def _bce_vs_torch(x, y, device, rtol):
+    got = pyfront.nn.functional.binary_cross_entropy(pyfront.tensor(x, device=device),
+                                                     pyfront.tensor(y, device=device), reduction="none")
+    expected = torch.nn.functional.binary_cross_entropy(torch.tensor(x), torch.tensor(y), reduction="none")
+    assert_same(got.cpu(), expected, signed_zeros=True, rtol=rtol, atol=0)
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_binary_cross_entropy_is_torchs_kernel_at_0_and_1(device):
+    """(y - 1) max(log1p(-x), -100) - y max(log x, -100), in torch's order: a zero loss has torch's sign
+    (-(y log x + (1 - y) log(1 - x)) made every zero -0)."""
+    _bce_vs_torch([0.0, -0.0, 1.0, 0.5, 0.0, 1.0], [0.0, -0.0, 1.0, -0.0, 1.0, 0.0], device, rtol=1e-6)
+
+
+def test_binary_cross_entropy_keeps_a_small_inputs_digits():
+    """log1p(-x), as torch: log(1 - x) lost a small x's digits (1e-3 off at 1e-5). cpu: webgpu's log1p is
+    log(1 + x) * x / ((1 + x) - 1), as exact as WGSL's log near 1, which lavapipe gives to ~1e-7
+    absolute, so a few percent at x = 1e-7."""
+    _bce_vs_torch([1e-5, 1e-7, 0.999, 2.0 ** -20], [0.0, 0.0, 1.0, 0.0], "cpu", rtol=1e-6)
