@@ -72,7 +72,7 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     if t is None:
         dt.check_number(value)  # once per number: a float dtype's 2**70, a complex number
         t = Tensor._make(backend.full((), value, dtype), (), dtype)
-        t._wrapped_number = True
+        t._wrapped_number, t._number = True, value  # the number for a backward formula (pow's)
     _SCALARS[key] = t
     while len(_SCALARS) > MAX_SCALARS:
         _SCALARS.popitem(last=False)

@@ -13,9 +13,10 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.grad_mode import _state
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
-from ..common import check_fits, promote_args, promote_pair, scalar_tensor
+from ..common import Formula, check_fits, promote_args, promote_pair, scalar_tensor
 from ..dispatch import apply, apply_binary
 from ..registry import OpDef, records, register
 from .. import samples
@@ -440,8 +441,12 @@ negative = neg
 # -- binary math --------------------------------------------------------------------------------
 def _pow_vjp(c, g):
     x, y = c.inputs
-    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does
-    gx = where(y == 0, 0.0, g * y * x ** (y - 1)) if c.needs_input_grad[0] else None
+    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does;
+    # a number exponent's x ** (y - 1) is torch's pow with a number (sqrt for y = 1.5: see pow)
+    gx = None
+    if c.needs_input_grad[0]:
+        power = pow(x, y._number - 1) if y._wrapped_number else x ** (y - 1)
+        gx = where(y == 0, 0.0, g * (y * power))
     # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
     gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
     return gx, gy
@@ -545,11 +550,14 @@ def _pow_rule(np, x, y):
         r = np.power(x, np.where(negative, 0, y).astype(y.dtype))
         sign = np.where(y % 2 == 0, 1, -1)
         return np.where(negative, np.where(x == 1, 1, np.where(x == -1, sign, 0)), r).astype(x.dtype)
-    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
-        # NumPy's float32 power is up to an ulp off the correctly rounded result torch gives (0.1 ** -1
-        # is 9.999999); in float64, rounded once, it is torch's
-        return np.power(x.astype(np.float64), y).astype(x.dtype)
-    return np.power(x, y)
+    # NumPy's float32 power is up to an ulp off the correctly rounded result torch gives (0.1 ** -1
+    # is 9.999999); in float64, rounded once, it is torch's
+    r = np.power(x.astype(np.float64, copy=False), y)
+    if (y == 0.5).any() if y.ndim else y.item() == 0.5:
+        # NumPy takes sqrt for a broadcast exponent of 0.5; C's pow, as torch's kernel, gives +0 at -0
+        # and inf at -inf (a number exponent of 0.5 is torch's sqrt: see pow)
+        r = np.where((y == 0.5) & ((x == 0) | (x == -np.inf)), np.abs(x), r)
+    return r.astype(x.dtype, copy=False)
 
 
 _pow = binary(
@@ -951,7 +959,7 @@ def floor_divide(input, other):
 def pow(input, exponent):
     kind = type(exponent)
     if (kind is int or kind is float) and isinstance(input, Tensor) and input.dtype.kind == "f" \
-            and input.dtype is not dt.float16:
+            and input.dtype is not dt.float16 and exponent != 0.5 and exponent != -0.5:
         return _pow(input, exponent)  # the common ``x ** 2``: no check below applies to this base
     base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
     if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
@@ -973,7 +981,25 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d is dt.float16 or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
+        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64):
+            return _half_power(input.to(d), exponent)
     return _pow(input, exponent)
+
+
+def _half_power(input, exponent):
+    """torch's pow with the number 0.5 or -0.5 in float32 and float64 (not float16): sqrt and 1 / sqrt,
+    where C's pow, its kernel for the rest (and for an exponent tensor), differs at -0 and -inf (-0 ** 0.5
+    is -0 and -inf ** 0.5 nan, not +0 and inf; -0 ** -0.5 is -inf, not inf). Its gradient is pow's."""
+    root = sqrt if exponent > 0 else rsqrt
+    if input._requires_grad and _state.enabled:
+        return _differentiable_half_power(input, exponent, root)
+    return root(input)
+
+
+@records("PowBackward0")
+def _differentiable_half_power(input, exponent, root):
+    # torch's pow_backward: g * (y * x ** (y - 1)), the power a number power again (1 / sqrt for 0.5)
+    return Formula.apply(root, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
 
 
 @records("PowBackward0")
