@@ -103,21 +103,27 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
     Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
     ``other`` keeps float32 precision with float16 tensors (see promote_args). ``divides``: an integer
-    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``."""
+    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``, or a function
+    of both operands that raises torch's own error where either is bool (a tensor or a Python bool),
+    asked before promotion (sub)."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
     float_only = out == FLOAT
+    kernel, refuse = (None, bools) if callable(bools) else (bools, None)
 
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
+        if refuse is not None and (getattr(input, "dtype", None) is dt.bool_ or type(input) is bool
+                                   or getattr(other, "dtype", None) is dt.bool_ or type(other) is bool):
+            refuse(input, other)
         if type(input) is type(other) is Tensor and input.dtype is other.dtype and not float_only:
             x, y = input, other  # promote_args' first case, asked here: this runs per `a + b`
         else:
             x, y = promote_pair(input, other, float_only, opmath)
-        if bools:
-            _refuse_bool(bools, x)
+        if kernel:
+            _refuse_bool(kernel, x)
         if divides:
             _check_integer_divisor(x, y)
         return apply_binary(op, x, y)  # not apply(op, *args): a star-call costs a C-level frame
@@ -490,7 +496,8 @@ def _max_min_vjp(c, g):
 
 
 _add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
-_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
+_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b",
+              bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
@@ -522,12 +529,12 @@ _FLOOR_DIVISION = dict(
     opmath=True,
     divides=True,
 )
-_floor_divide = binary("floor_divide", _int_division(lambda np, x, y: np.floor_divide(x, y)),
-                       _no_derivative("floor_divide"), backward_name="NotImplemented", **_FLOOR_DIVISION)
+_floor_rule = _int_division(lambda np, x, y: np.floor_divide(x, y))
+_floor_divide = binary("floor_divide", _floor_rule, _no_derivative("floor_divide"),
+                       backward_name="NotImplemented", **_FLOOR_DIVISION)
 # div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient
-_div_floor = binary("div_floor", _int_division(lambda np, x, y: np.floor_divide(x, y)), _zeros,
-                    torch_name="div", backward_name="DivBackward2", samples=samples.rounding_mode("floor"),
-                    **_FLOOR_DIVISION)
+_div_floor = binary("div_floor", _floor_rule, _zeros, torch_name="div", backward_name="DivBackward2",
+                    samples=samples.rounding_mode("floor"), **_FLOOR_DIVISION)
 _div_trunc = binary(
     "div_trunc",
     _int_division(lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else np.trunc(x / y).astype(x.dtype)
@@ -925,10 +932,8 @@ def _refuse_bool_subtraction(input, other):
 
 
 def sub(input, other, *, alpha=1):
-    if (getattr(input, "dtype", None) is dt.bool_ or getattr(other, "dtype", None) is dt.bool_
-            or type(input) is bool or type(other) is bool):
-        _refuse_bool_subtraction(input, other)
     if alpha != 1 or type(alpha) is not int:
+        _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
     return _sub(input, other)
