@@ -19,33 +19,35 @@ _TORCH_MULTIPLIES = ("torch's formula multiplies g by a 0/1 mask (NaN, or -0, at
 # the remaining differences, each a strict xfail: fixing one turns it into a failure to remove here
 KNOWN = {
     "nan_to_num": _TORCH_MULTIPLIES, "nansum": _TORCH_MULTIPLIES, "nanmean": _TORCH_MULTIPLIES,
-    "lerp": _SUM_OF_INFS + " (input's gradient is g - g * w, torch's g * (1 - w))",
-    "nn.functional.binary_cross_entropy": _SUM_OF_INFS + " (torch: g * (x - y) / max((1 - x) * x, eps))",
-    "nn.functional.binary_cross_entropy_with_logits": _SUM_OF_INFS,
     "nn.functional.grid_sample": _SUM_OF_INFS + " (the corner weights' terms)",
 }
-# ops whose masks were products (now selections): also run on webgpu
+# ops whose masks were products (now selections) or whose composite summed the product rule's
+# terms (now torch's one formula): also run on webgpu
 FIXED = {"maximum", "minimum", "max", "min", "median", "nn.functional.softshrink",
          "nn.functional.margin_ranking_loss", "nn.functional.hinge_embedding_loss",
          "nn.functional.triplet_margin_loss", "nn.functional.gelu", "nn.functional.silu",
-         "nn.functional.mish", "nn.functional.hardswish", "var", "std", "var_mean", "std_mean"}
+         "nn.functional.mish", "nn.functional.hardswish", "var", "std", "var_mean", "std_mean",
+         "lerp", "nn.functional.binary_cross_entropy", "nn.functional.binary_cross_entropy_with_logits"}
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 
 
+def _torch_runs(entry, index):
+    """Whether torch runs the entry's sample ``index`` backward, with a float output and a leaf."""
+    try:
+        out, leaves = _run(torch, entry, 1, index=index)
+        outs = [t for _, t in _float_outputs(out, out)]
+        if leaves and outs:
+            _grads(torch, outs, leaves, COTANGENT)
+            return True
+    except (RuntimeError, ValueError, TypeError):
+        pass
+    return False
+
+
 def _first_torch_runs(entry):
-    """The index of the entry's first sample that torch runs backward with a float output and a leaf,
-    or None (no derivative in torch; where's samples have a float condition, clamp's no bound: they
-    are run below)."""
-    for index in range(len(entry[2])):
-        try:
-            out, leaves = _run(torch, entry, 1, index=index)
-            outs = [t for _, t in _float_outputs(out, out)]
-            if leaves and outs:
-                _grads(torch, outs, leaves, COTANGENT)
-                return index
-        except (RuntimeError, ValueError, TypeError):
-            continue
-    return None
+    """The index of the entry's first sample that torch runs backward, or None (no derivative in torch;
+    where's samples have a float condition, clamp's no bound: they are run below)."""
+    return next((index for index in range(len(entry[2])) if _torch_runs(entry, index)), None)
 
 
 def _backward_entries():
@@ -92,6 +94,22 @@ def test_an_infinite_gradient_flows_as_in_torch(entry, index):
 @pytest.mark.parametrize("entry, index", [p for p in BACKWARD if p.id in FIXED])
 def test_an_infinite_gradient_flows_as_in_torch_webgpu(entry, index):
     _compare(entry, index, "webgpu")
+
+
+def _every_sample(names):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [pytest.param(e, i, id=f"{e[0]}-{i}") for e in entries(edge=False) if e[0] in names
+                for i in range(len(e[2])) if _torch_runs(e, i)]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("entry, index", _every_sample({"lerp", "nn.functional.binary_cross_entropy",
+                                                        "nn.functional.binary_cross_entropy_with_logits"}))
+def test_a_formulas_every_sample(entry, index, device):
+    """The ops given torch's one formula: every sample (a tensor or number weight, every reduction, a
+    weight and pos_weight, the target's gradient too)."""
+    _compare(entry, index, device)
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -81,13 +81,45 @@ def test_half_powers_are_sqrt_and_rsqrt(device, exponent):
     _check(want, got, bases, [exponent] * len(bases), 0)
 
 
-@pytest.mark.xfail(strict=True, reason="torch's ** 0.5 / ** -0.5 with a number exponent is sqrt / rsqrt: "
-                   "-0 ** -0.5 is -inf and -inf ** 0.5 is nan there, while its tensor exponent follows C "
-                   "(inf, inf); pyfront's one pow kernel follows C for both")
-def test_number_half_power_at_negative_zero_and_infinity():
-    want = torch.tensor([-0.0, -INF]) ** -0.5
-    got = pyfront.tensor([-0.0, -INF]) ** -0.5
-    assert np.array_equal(_bits(want), got.numpy().view(np.int32))
+SPECIAL = [-0.0, 0.0, -INF, INF, NAN, -1.0, 2.0]
+ROW_EXPONENTS = [0.5, -0.5, 2, -2, 3, 0, 1, -1, 1.5, -1.5]
+# (device, dtype): webgpu has no float64
+DTYPES = [("cpu", "float32"), ("cpu", "float64"), ("cpu", "float16"),
+          pytest.param("webgpu", "float32", marks=requires_webgpu),
+          pytest.param("webgpu", "float16", marks=requires_webgpu)]
+
+
+def _same_bits(got, want, what, device):
+    """NaN where torch's is, zeros and infinities with torch's sign; a finite value torch's bits on the
+    cpu, its value to float tolerance on the GPU (WGSL's pow is a few ulp off: 2 ** -1.5)."""
+    got = torch.from_numpy(np.asarray(got.detach().cpu().numpy()))
+    msg = f"{what}: {got.tolist()} vs torch {want.tolist()}"
+    assert torch.equal(got.isnan(), want.isnan()), msg
+    exact = (want == 0) | want.isinf() if device != "cpu" else ~want.isnan()
+    assert torch.equal(got[exact], want[exact]), msg
+    assert torch.equal(got[exact].signbit(), want[exact].signbit()), msg
+    torch.testing.assert_close(got, want, equal_nan=True, msg=msg)
+
+
+@pytest.mark.parametrize("device, dtype", DTYPES)
+def test_special_bases_to_number_and_tensor_exponents(device, dtype):
+    """torch's pow with a number exponent is sqrt for 0.5 and 1 / sqrt for -0.5 in float32/float64
+    (-0 ** 0.5 is -0, -inf ** 0.5 nan, -0 ** -0.5 -inf), C's pow in float16 and for an exponent tensor
+    (+0, inf, inf); its gradient's x ** (y - 1) is a number power too (sqrt for 1.5). Bits, zero signs
+    and NaN positions against torch's cpu, values and gradients."""
+    for e in ROW_EXPONENTS:
+        want_x = torch.tensor(SPECIAL, dtype=getattr(torch, dtype), requires_grad=True)
+        got_x = pyfront.tensor(SPECIAL, dtype=getattr(pyfront, dtype), device=device, requires_grad=True)
+        want, got = want_x ** e, got_x ** e
+        _same_bits(got, want, f"** {e}", device)
+        assert got.grad_fn.name() == want.grad_fn.name()
+        _same_bits(pyfront.autograd.grad(got.sum(), got_x)[0], torch.autograd.grad(want.sum(), want_x)[0],
+                   f"grad of ** {e}", device)
+        _same_bits(pyfront.pow(got_x.detach(), e), torch.pow(want_x.detach(), e), f"pow(x, {e})", device)
+        for shape in ((), (len(SPECIAL),)):  # an exponent tensor: 0-d, and one per base
+            want_t = want_x.detach() ** torch.full(shape, e, dtype=want_x.dtype)
+            got_t = got_x.detach() ** pyfront.full(shape, e, dtype=got_x.dtype, device=device)
+            _same_bits(got_t, want_t, f"** tensor {e} {shape}", device)
 
 
 @pytest.mark.parametrize("device", DEVICES)

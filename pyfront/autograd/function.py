@@ -52,7 +52,7 @@ class BackwardCFunction(Node, FunctionCtx):
         self.non_differentiable = ()
         self.materialize_grads = True
         self.needs_input_grad = ()
-        self._saved = None           # (SavedTensor, output_nr) per saved slot, None for a saved None
+        self._saved = None           # (SavedTensor, output_nr) per saved slot, (None, 0) for a None
         self._freed = False
         self._arg_slots = ()         # for each forward arg: its index among tensor inputs, or None
         self._output_meta = ()       # (shape, dtype, device) per forward output, None for non-tensors
@@ -238,7 +238,7 @@ def _wrap_outputs(node, args, tensors, output, record):
     saved = []
     for t in node.to_save:
         if t is None:
-            saved.append(None)
+            saved.append((None, 0))
             continue
         nr = out_ids.get(id(t))
         # a saved output is kept without its history (no reference cycle) and re-attached on unpack

@@ -6,6 +6,7 @@ import math
 from collections import OrderedDict
 
 from .. import dtypes as dt
+from ..autograd.function import Function
 from ..backends import get_backend
 from ..tensor import Tensor
 
@@ -71,7 +72,7 @@ def scalar_tensor(value, dtype, device) -> Tensor:
     if t is None:
         dt.check_number(value)  # once per number: a float dtype's 2**70, a complex number
         t = Tensor._make(backend.full((), value, dtype), (), dtype)
-        t._wrapped_number = True
+        t._wrapped_number, t._number = True, value  # the number for a backward formula (pow's)
     _SCALARS[key] = t
     while len(_SCALARS) > MAX_SCALARS:
         _SCALARS.popitem(last=False)
@@ -180,3 +181,24 @@ def float16_in_float32(fn):
         return type(out)(*vals) if hasattr(out, "_fields") else tuple(vals)
 
     return wrapper
+
+
+class Formula(Function):
+    """``value(*inputs)`` differentiated by PyTorch's derivative formula ``backward(g, *inputs)`` (a
+    gradient per input, or one Tensor for a single input), not as the composite of primitives it is
+    built of: the product rule's terms of a composite (x * sigmoid(x), g - g * w) are opposite
+    infinities (NaN) for an infinite ``g`` where torch's one product is infinite. Inputs may be
+    tensors, numbers or None; a formula of differentiable ops makes the result twice differentiable."""
+
+    @staticmethod
+    def forward(ctx, value, backward, *inputs):
+        ctx.save_for_backward(*(a if isinstance(a, Tensor) else None for a in inputs))
+        ctx.formula, ctx.numbers = backward, tuple(None if isinstance(a, Tensor) else a for a in inputs)
+        return value(*inputs)
+
+    @staticmethod
+    def backward(ctx, g):
+        inputs = [n if t is None else t for t, n in zip(ctx.saved_tensors, ctx.numbers)]
+        grads = ctx.formula(g, *inputs)
+        grads = (grads,) if isinstance(grads, Tensor) else grads
+        return None, None, *(d if need else None for d, need in zip(grads, ctx.needs_input_grad[2:]))

@@ -10,9 +10,8 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd.function import Function
 from ...autograd.graph import SEQUENCE
-from ...ops.common import check_fits
+from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
@@ -53,24 +52,6 @@ __all__ = [
     "softmin",
     "prelu",
 ]
-
-
-class _Pointwise(Function):
-    """``value(x)`` with the gradient ``backward(g, x)``: PyTorch's fused formula, one product of ``g``
-    with the whole derivative. The product rule of a composite (x * sigmoid(x)) adds two terms, which
-    are opposite infinities (NaN) for an infinite ``g`` where torch's one product is infinite. The
-    formula is built of differentiable ops of ``x``, so the result is twice differentiable."""
-
-    @staticmethod
-    def forward(ctx, x, value, backward):
-        ctx.save_for_backward(x)
-        ctx.formula = backward
-        return value(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return ctx.formula(g, x), None, None
 
 
 def _out(input: Tensor, result: Tensor, inplace: bool, since: int) -> Tensor:
@@ -316,11 +297,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     _floating("GeluKernelImpl", input)
     if approximate == "none":
-        return _Pointwise.apply(input, lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))),
-                                _gelu_backward)
+        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))), _gelu_backward,
+                             input)
     if approximate == "tanh":
-        return _Pointwise.apply(input, lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))),
-                                _gelu_tanh_backward)
+        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))), _gelu_tanh_backward, input)
     raise RuntimeError("approximate argument must be either none or tanh.")
 
 
@@ -361,7 +341,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     _floating("silu_cpu", input)
     since = SEQUENCE[0]
     # torch's order, x / (1 + exp(-x)): below -88.7 exp overflows and the result is -0, as torch's
-    result = _Pointwise.apply(input, lambda x: x / (1.0 + ew.exp(-x)), _silu_backward)
+    result = Formula.apply(lambda x: x / (1.0 + ew.exp(-x)), _silu_backward, input)
     return _out(input, result, inplace, since)
 
 
@@ -420,7 +400,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("mish_cpu", input)
     since = SEQUENCE[0]
-    result = _Pointwise.apply(input, lambda x: x * ew.tanh(softplus(x)), _mish_backward)
+    result = Formula.apply(lambda x: x * ew.tanh(softplus(x)), _mish_backward, input)
     return _out(input, result, inplace, since)
 
 
@@ -450,7 +430,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("hardswish_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _Pointwise.apply(input, _hardswish, _hardswish_backward), inplace, since)
+    return _out(input, Formula.apply(_hardswish, _hardswish_backward, input), inplace, since)
 
 
 def _hardswish(x):

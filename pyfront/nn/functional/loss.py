@@ -6,6 +6,8 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.grad_mode import is_grad_enabled
+from ...ops.common import Formula
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
@@ -507,7 +509,8 @@ def binary_cross_entropy(
 
     Raises:
         ValueError: the target's shape differs from the input's; a bad ``reduction``.
-        RuntimeError: dtypes differ, or an element of ``input`` or ``target`` outside ``[0, 1]`` (NaN too).
+        RuntimeError: dtypes differ, or an element of ``input`` or ``target`` outside ``[0, 1]`` (NaN too);
+            a ``weight`` that requires grad (PyTorch has no derivative for it).
         NotImplementedError: ``input`` is not floating point.
 
     Matches ``torch.nn.functional.binary_cross_entropy``.
@@ -531,12 +534,23 @@ def binary_cross_entropy(
         if bool(bad.any()):
             which = "input" if bool(bad_input[bad.int().argmax()]) else "target"
             raise RuntimeError(f"all elements of {which} should be between 0 and 1")
-    loss = -(
-        target * ew.clamp_min(ew.log(input), -100) + (1 - target) * ew.clamp_min(ew.log(1 - input), -100)
-    )
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _not_differentiable("binary_cross_entropy", weight=weight)
+    return Formula.apply(_bce, _bce_backward, input, target, weight, reduction)
+
+
+def _bce(x, y, w, reduction):
+    # PyTorch's kernel: log1p(-x) (log(1 - x) loses the digits of a small x), and its order, for the
+    # sign of a zero loss
+    loss = (y - 1) * ew.clamp_min(ew.log1p(-x), -100) - y * ew.clamp_min(ew.log(x), -100)
+    return _reduce(loss if w is None else loss * w, reduction)
+
+
+def _bce_backward(g, x, y, w, reduction):
+    """PyTorch's binary_cross_entropy_backward, g (x - y) / max((1 - x) x, 1e-12), and its target's,
+    -logit(x) g (each times the weight, and / numel for 'mean'); one product with g, where the
+    composite's two log terms gave inf - inf for an infinite g."""
+    dx = g * (x - y) / ew.clamp_min((1 - x) * x, 1e-12)
+    return _weigh(dx, w, reduction), _weigh(-ew.log(x / (1 - x)) * g, w, reduction), None, None
 
 
 @composite(torch_name="nn.functional.binary_cross_entropy_with_logits",
@@ -569,7 +583,8 @@ def binary_cross_entropy_with_logits(
 
     Raises:
         ValueError: the target's shape differs from the input's; a bad ``reduction``.
-        RuntimeError: the result dtype cannot be cast to the target's (an integer target).
+        RuntimeError: the result dtype cannot be cast to the target's (an integer target); a ``weight`` or
+            ``pos_weight`` that requires grad (PyTorch has no derivative for them).
 
     Matches ``torch.nn.functional.binary_cross_entropy_with_logits``.
     """
@@ -577,16 +592,45 @@ def binary_cross_entropy_with_logits(
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _check_reduction(reduction)
-    # PyTorch's formula, so nan/inf and the gradient at 0 come out as there
-    log_sig = logsigmoid(input)
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    return Formula.apply(_bce_logits, _bce_logits_backward, input, target, weight, pos_weight, reduction)
+
+
+def _bce_logits(x, y, w, pos_weight, reduction):
+    # PyTorch's formula, so nan/inf come out as there
+    log_sig = logsigmoid(x)
     if pos_weight is not None:
-        log_sig = _into(((pos_weight - 1) * target + 1) * log_sig, log_sig.dtype)  # log_sig.mul_(...)
-    negated = 1 - target
-    _cast_back(dt.promote_types(negated.dtype, input.dtype), negated.dtype)
-    loss = _into(_into(negated * input, negated.dtype) - log_sig, negated.dtype)  # (1 - t).mul_(x).sub_(ls)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+        log_sig = _into(((pos_weight - 1) * y + 1) * log_sig, log_sig.dtype)  # log_sig.mul_(...)
+    negated = 1 - y
+    _cast_back(dt.promote_types(negated.dtype, x.dtype), negated.dtype)
+    loss = _into(_into(negated * x, negated.dtype) - log_sig, negated.dtype)  # (1 - t).mul_(x).sub_(ls)
+    return _reduce(loss if w is None else loss * w, reduction)
+
+
+def _bce_logits_backward(g, x, y, w, pos_weight, reduction):
+    """PyTorch's binary_cross_entropy_with_logits_backward, (sigmoid(x) - y) g, or with p = pos_weight
+    y: ((p + 1 - y) sigmoid(x) - p) g, and its target's, -x g, or (logsigmoid(-x) - logsigmoid(x)
+    pos_weight) g (each times the weight, and / numel for 'mean')."""
+    if pos_weight is None:
+        dx, dy = (ew.sigmoid(x) - y) * g, -x * g
+    else:
+        p = pos_weight * y
+        dx = ((p + 1 - y) * ew.sigmoid(x) - p) * g
+        dy = (logsigmoid(-x) - logsigmoid(x) * pos_weight) * g
+    return _weigh(dx, w, reduction), _weigh(dy, w, reduction), None, None, None
+
+
+def _weigh(grad, weight, reduction):
+    grad = grad if weight is None else grad * weight
+    return grad / grad.numel() if reduction == "mean" else grad
+
+
+def _not_differentiable(name, **weights):
+    """PyTorch's refusal of a weight that requires grad, where its op has no derivative for it."""
+    for arg, t in weights.items():
+        if t is not None and t.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument "
+                               f"'{arg}'. This input cannot have requires_grad True.")
 
 
 @composite(torch_name="nn.functional.kl_div", samples=samples.kl_div)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..common import check_fits, float16_in_float32
+from ..common import Formula, check_fits, float16_in_float32
 from ...autograd.graph import SEQUENCE
-from ..primitives.elementwise import abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub
+from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
+                                      where)
 from ..registry import composite
 from .. import samples
 
@@ -24,7 +25,24 @@ def lerp(input, end, weight):
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     check_fits(weight, input.dtype, opmath=True)
-    return add(input, mul(weight, sub(end, input)))
+    return Formula.apply(_lerp, _lerp_backward, input, end, weight)
+
+
+def _lerp(input, end, weight):
+    """PyTorch's two forms: from ``input`` for a small weight, from ``end`` otherwise (exact at weight 1;
+    inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0)."""
+    diff = sub(end, input)
+    if not isinstance(weight, Tensor):
+        return add(input, mul(weight, diff)) if -0.5 < weight < 0.5 else sub(end, mul(diff, 1 - weight))
+    return where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, sub(1, weight))))
+
+
+def _lerp_backward(g, input, end, weight):
+    """PyTorch's LerpBackward: g * (1 - weight), g * weight and g * (end - input), each one product
+    (the composite's input gradient, g - g * weight, is inf - inf for an infinite g)."""
+    if not isinstance(weight, Tensor):  # 1 - weight in double, as torch's weight.toDouble()
+        return mul(g, 1 - weight), mul(g, weight), None
+    return mul(g, sub(1, weight)), mul(g, weight), mul(g, sub(end, input))
 
 
 @composite(samples=samples.float_power)

@@ -13,9 +13,10 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.grad_mode import _state
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
-from ..common import check_fits, promote_args, promote_pair, scalar_tensor
+from ..common import Formula, check_fits, promote_args, promote_pair, scalar_tensor
 from ..dispatch import apply, apply_binary
 from ..registry import OpDef, records, register
 from .. import samples
@@ -102,21 +103,27 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
     Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
     ``other`` keeps float32 precision with float16 tensors (see promote_args). ``divides``: an integer
-    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``."""
+    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``, or a function
+    of both operands that raises torch's own error where either is bool (a tensor or a Python bool),
+    asked before promotion (sub)."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
     float_only = out == FLOAT
+    kernel, refuse = (None, bools) if callable(bools) else (bools, None)
 
     def fn(input, other):
         if scalars != "both":
             _check_tensor_args(name, input, other, scalars)
+        if refuse is not None and (getattr(input, "dtype", None) is dt.bool_ or type(input) is bool
+                                   or getattr(other, "dtype", None) is dt.bool_ or type(other) is bool):
+            refuse(input, other)
         if type(input) is type(other) is Tensor and input.dtype is other.dtype and not float_only:
             x, y = input, other  # promote_args' first case, asked here: this runs per `a + b`
         else:
             x, y = promote_pair(input, other, float_only, opmath)
-        if bools:
-            _refuse_bool(bools, x)
+        if kernel:
+            _refuse_bool(kernel, x)
         if divides:
             _check_integer_divisor(x, y)
         return apply_binary(op, x, y)  # not apply(op, *args): a star-call costs a C-level frame
@@ -439,8 +446,12 @@ negative = neg
 # -- binary math --------------------------------------------------------------------------------
 def _pow_vjp(c, g):
     x, y = c.inputs
-    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does
-    gx = where(y == 0, 0.0, g * y * x ** (y - 1)) if c.needs_input_grad[0] else None
+    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does;
+    # a number exponent's x ** (y - 1) is torch's pow with a number (sqrt for y = 1.5: see pow)
+    gx = None
+    if c.needs_input_grad[0]:
+        power = pow(x, y._number - 1) if y._wrapped_number else x ** (y - 1)
+        gx = where(y == 0, 0.0, g * (y * power))
     # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
     gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
     return gx, gy
@@ -484,7 +495,8 @@ def _max_min_vjp(c, g):
 
 
 _add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
-_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b")
+_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b",
+              bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
@@ -516,12 +528,12 @@ _FLOOR_DIVISION = dict(
     opmath=True,
     divides=True,
 )
-_floor_divide = binary("floor_divide", _int_division(lambda np, x, y: np.floor_divide(x, y)),
-                       _no_derivative("floor_divide"), backward_name="NotImplemented", **_FLOOR_DIVISION)
+_floor_rule = _int_division(lambda np, x, y: np.floor_divide(x, y))
+_floor_divide = binary("floor_divide", _floor_rule, _no_derivative("floor_divide"),
+                       backward_name="NotImplemented", **_FLOOR_DIVISION)
 # div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient
-_div_floor = binary("div_floor", _int_division(lambda np, x, y: np.floor_divide(x, y)), _zeros,
-                    torch_name="div", backward_name="DivBackward2", samples=samples.rounding_mode("floor"),
-                    **_FLOOR_DIVISION)
+_div_floor = binary("div_floor", _floor_rule, _zeros, torch_name="div", backward_name="DivBackward2",
+                    samples=samples.rounding_mode("floor"), **_FLOOR_DIVISION)
 _div_trunc = binary(
     "div_trunc",
     _int_division(lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else np.trunc(x / y).astype(x.dtype)
@@ -544,11 +556,14 @@ def _pow_rule(np, x, y):
         r = np.power(x, np.where(negative, 0, y).astype(y.dtype))
         sign = np.where(y % 2 == 0, 1, -1)
         return np.where(negative, np.where(x == 1, 1, np.where(x == -1, sign, 0)), r).astype(x.dtype)
-    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
-        # NumPy's float32 power is up to an ulp off the correctly rounded result torch gives (0.1 ** -1
-        # is 9.999999); in float64, rounded once, it is torch's
-        return np.power(x.astype(np.float64), y).astype(x.dtype)
-    return np.power(x, y)
+    # NumPy's float32 power is up to an ulp off the correctly rounded result torch gives (0.1 ** -1
+    # is 9.999999); in float64, rounded once, it is torch's
+    r = np.power(x.astype(np.float64, copy=False), y)
+    if (y == 0.5).any() if y.ndim else y.item() == 0.5:
+        # NumPy takes sqrt for a broadcast exponent of 0.5; C's pow, as torch's kernel, gives +0 at -0
+        # and inf at -inf (a number exponent of 0.5 is torch's sqrt: see pow)
+        r = np.where((y == 0.5) & ((x == 0) | (x == -np.inf)), np.abs(x), r)
+    return r.astype(x.dtype, copy=False)
 
 
 _pow = binary(
@@ -916,10 +931,8 @@ def _refuse_bool_subtraction(input, other):
 
 
 def sub(input, other, *, alpha=1):
-    if (getattr(input, "dtype", None) is dt.bool_ or getattr(other, "dtype", None) is dt.bool_
-            or type(input) is bool or type(other) is bool):
-        _refuse_bool_subtraction(input, other)
     if alpha != 1 or type(alpha) is not int:
+        _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         _check_alpha(alpha, dt.result_type(input, other))
         other = other * alpha
     return _sub(input, other)
@@ -950,7 +963,7 @@ def floor_divide(input, other):
 def pow(input, exponent):
     kind = type(exponent)
     if (kind is int or kind is float) and isinstance(input, Tensor) and input.dtype.kind == "f" \
-            and input.dtype is not dt.float16:
+            and input.dtype is not dt.float16 and exponent != 0.5 and exponent != -0.5:
         return _pow(input, exponent)  # the common ``x ** 2``: no check below applies to this base
     base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
     if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
@@ -972,7 +985,25 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d is dt.float16 or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
+        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64):
+            return _half_power(input.to(d), exponent)
     return _pow(input, exponent)
+
+
+def _half_power(input, exponent):
+    """torch's pow with the number 0.5 or -0.5 in float32 and float64 (not float16): sqrt and 1 / sqrt,
+    where C's pow, its kernel for the rest (and for an exponent tensor), differs at -0 and -inf (-0 ** 0.5
+    is -0 and -inf ** 0.5 nan, not +0 and inf; -0 ** -0.5 is -inf, not inf). Its gradient is pow's."""
+    root = sqrt if exponent > 0 else rsqrt
+    if input._requires_grad and _state.enabled:
+        return _differentiable_half_power(input, exponent, root)
+    return root(input)
+
+
+@records("PowBackward0")
+def _differentiable_half_power(input, exponent, root):
+    # torch's pow_backward: g * (y * x ** (y - 1)), the power a number power again (1 / sqrt for 0.5)
+    return Formula.apply(root, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
 
 
 @records("PowBackward0")
