@@ -13,6 +13,7 @@ from ...tensor import Tensor
 from .. import return_types
 from ..creation import full_like, linspace, tensor, zeros
 from ..argcheck import invalid_combination, must_be
+from ..common import Formula
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
 from ..primitives.shaping import cat
@@ -239,9 +240,9 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 # -- scans and integrals ------------------------------------------------------------------------
 def _logaddexp(a, b):
-    """log(exp(a) + exp(b)) without overflow; -inf where both are -inf."""
+    """log(exp(a) + exp(b)) without overflow; -inf where both are -inf, inf where either is inf."""
     top = maximum(a, b)
-    safe = where(top == -math.inf, 0.0, top)
+    safe = where(top.isinf(), 0.0, top)  # an infinite shift would give inf - inf
     return (a - safe).exp().add((b - safe).exp()).log() + safe
 
 
@@ -258,7 +259,10 @@ def logcumsumexp(input, dim):
     if input.dim() == 0:
         normalize_dim(dim, 1)
         return input.clone()
-    d = normalize_dim(dim, input.dim())
+    return Formula.apply(_logcumsumexp, _logcumsumexp_backward, input, normalize_dim(dim, input.dim()))
+
+
+def _logcumsumexp(input, d):
     n, x, step = input.shape[d], input, 1
     while step < n:
         start = full_like(x.narrow(d, 0, step), -math.inf)
@@ -266,6 +270,20 @@ def logcumsumexp(input, dim):
         x = _logaddexp(x, earlier)
         step *= 2
     return x if n > 1 else input.clone()  # a new tensor, as torch's
+
+
+def _logcumsumexp_backward(g, input, d):
+    """PyTorch's logcumsumexp_backward (after TensorFlow's): the gradient's positive and negative parts
+    in log space, each summed from the end by a reversed logcumsumexp; the composite's own gradient is
+    NaN at an infinite input, where torch's is finite."""
+    result = _logcumsumexp(input, d)
+    lowest = dt.finfo(g.dtype).min
+    log_abs = g.abs().log()
+
+    def part(log_g):
+        return (_logcumsumexp((log_g - result).flip(d), d).flip(d) + input).exp()
+
+    return part(where(g > 0, log_abs, lowest)) - part(where(g < 0, log_abs, lowest)), None
 
 
 def _spacing(y, x, d):
