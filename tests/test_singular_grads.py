@@ -79,7 +79,8 @@ SIGNED_ZERO_CPU = {
     "nn.functional.grid_sample-2-zeros", "nn.functional.grid_sample-4-zeros",
 }
 SIGNED_ZERO_WEBGPU = {
-    "amax-1-zeros", "amin-1-zeros", "aminmax-0-zeros", "aminmax-1-zeros", "addmm-0-zeros", "addmm-1-zeros", "addmv-0-zeros", "max-0-zeros",
+    "amax-1-zeros", "amin-1-zeros", "aminmax-0-zeros", "aminmax-1-zeros", "addmm-0-zeros",
+    "addmm-1-zeros", "addmv-0-zeros", "max-0-zeros",
     "min-0-zeros", "median-0-zeros", "nn.functional.batch_norm-1-zeros",
     "nn.functional.instance_norm-0-zeros", "nn.functional.instance_norm-1-zeros",
     "nn.functional.layer_norm-0-zeros", "nn.functional.group_norm-1-zeros",
