@@ -276,7 +276,7 @@ BINARY = sorted(name for name, op in OPS.items() if op.kind == "elementwise" and
 
 @pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
 @pytest.mark.parametrize("name", BINARY)
-def test_apply_binary_gives_the_general_paths_tensors(name, dtype, monkeypatch):
+def test_the_binary_fold_gives_the_general_paths_tensors(name, dtype, monkeypatch):
     """ops/dispatch.py's fold (the planned path of a two-tensor elementwise op) gives what the general
     path gives, with no plan at all: values, dtype, shape, strides, the error and its words, and the
     recorded node; and it did run planned."""
