@@ -33,6 +33,8 @@ class Tensor:
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
     _output_nr = 0
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
+    # an op's fresh result reads from its storage's start, contiguous: _make and every view set their own
+    _offset, _contiguous = 0, True
 
     @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
@@ -622,9 +624,7 @@ def _fresh(storage, size, dtype):
     t._storage = storage
     t._shape = size
     t._strides = strides = _STRIDES.get(size) or contiguous_strides(size)
-    t._contiguous = True
-    t._offset = 0
-    t.dtype = dtype
+    t.dtype = dtype  # _offset and _contiguous: the class's (0, True)
     t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True))
     if _state.inference:
         t._inference = True

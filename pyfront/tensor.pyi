@@ -1084,8 +1084,8 @@ class Tensor:
         """As ``torch.Tensor.zero_``. (made by pyfront.ops.methods.bind_all)"""
     def __abs__(self):
         """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
-    def __add__(self, other):
-        """As ``torch.Tensor.__add__``. (made by pyfront.ops.methods._operator)"""
+    def __add__(self, y):
+        """As ``torch.Tensor.__add__``. (made by pyfront.ops.dispatch.fold)"""
     def __and__(self, other):
         """As ``torch.Tensor.__and__``. (made by pyfront.ops.methods._operator)"""
     def __array__(self, dtype=None, copy=None):
@@ -1101,21 +1101,21 @@ class Tensor:
         """As ``torch.Tensor.__complex__``. (pyfront.tensor.Tensor.__complex__)"""
     def __deepcopy__(self, memo):
         """As ``torch.Tensor.__deepcopy__``. (pyfront.tensor.Tensor.__deepcopy__)"""
-    def __eq__(self, other):
-        """As ``torch.Tensor.__eq__``. (made by pyfront.ops.methods._operator)"""
+    def __eq__(self, y):
+        """As ``torch.Tensor.__eq__``. (made by pyfront.ops.dispatch.fold)"""
     def __float__(self) -> builtins.float:
         """As ``torch.Tensor.__float__``. (pyfront.tensor.Tensor.__float__)"""
-    def __floordiv__(self, other):
-        """As ``torch.Tensor.__floordiv__``. (made by pyfront.ops.methods._operator)"""
+    def __floordiv__(self, y):
+        """As ``torch.Tensor.__floordiv__``. (made by pyfront.ops.dispatch.fold)"""
     def __format__(self, spec):
         """Default object formatter. (pyfront.tensor.Tensor.__format__)"""
-    def __ge__(self, other):
-        """As ``torch.Tensor.__ge__``. (made by pyfront.ops.methods._operator)"""
+    def __ge__(self, y):
+        """As ``torch.Tensor.__ge__``. (made by pyfront.ops.dispatch.fold)"""
     def __getitem__(self, index):
         """``x[index]`` with every index PyTorch accepts; basic indexing returns a view.
         (pyfront.ops.composite.indexing.__getitem__)"""
-    def __gt__(self, other):
-        """As ``torch.Tensor.__gt__``. (made by pyfront.ops.methods._operator)"""
+    def __gt__(self, y):
+        """As ``torch.Tensor.__gt__``. (made by pyfront.ops.dispatch.fold)"""
     def __hash__(self):
         """As ``torch.Tensor.__hash__``. (made by pyfront.ops.methods.bind_all)"""
     def __iadd__(self, other):
@@ -1150,22 +1150,22 @@ class Tensor:
         """As ``torch.Tensor.__itruediv__``. (made by pyfront.ops.methods._operator)"""
     def __ixor__(self, other):
         """As ``torch.Tensor.__ixor__``. (made by pyfront.ops.methods._bitwise_inplace)"""
-    def __le__(self, other):
-        """As ``torch.Tensor.__le__``. (made by pyfront.ops.methods._operator)"""
+    def __le__(self, y):
+        """As ``torch.Tensor.__le__``. (made by pyfront.ops.dispatch.fold)"""
     def __len__(self) -> builtins.int:
         """As ``torch.Tensor.__len__``. (pyfront.tensor.Tensor.__len__)"""
     def __lshift__(self, other):
         """As ``torch.Tensor.__lshift__``. (made by pyfront.ops.methods._operator)"""
-    def __lt__(self, other):
-        """As ``torch.Tensor.__lt__``. (made by pyfront.ops.methods._operator)"""
+    def __lt__(self, y):
+        """As ``torch.Tensor.__lt__``. (made by pyfront.ops.dispatch.fold)"""
     def __matmul__(self, other):
         """As ``torch.Tensor.__matmul__``. (pyfront.ops.composite.linalg.__matmul__)"""
-    def __mod__(self, other):
-        """As ``torch.Tensor.__mod__``. (made by pyfront.ops.methods._operator)"""
-    def __mul__(self, other):
-        """As ``torch.Tensor.__mul__``. (made by pyfront.ops.methods._operator)"""
-    def __ne__(self, other):
-        """As ``torch.Tensor.__ne__``. (made by pyfront.ops.methods._operator)"""
+    def __mod__(self, y):
+        """As ``torch.Tensor.__mod__``. (made by pyfront.ops.dispatch.fold)"""
+    def __mul__(self, y):
+        """As ``torch.Tensor.__mul__``. (made by pyfront.ops.dispatch.fold)"""
+    def __ne__(self, y):
+        """As ``torch.Tensor.__ne__``. (made by pyfront.ops.dispatch.fold)"""
     def __neg__(self):
         """As ``torch.Tensor.__neg__``. (pyfront.ops.primitives.elementwise.neg)"""
     @staticmethod
@@ -1195,8 +1195,8 @@ class Tensor:
         """As ``torch.Tensor.__rmatmul__``. (pyfront.ops.composite.linalg.__rmatmul__)"""
     def __rmod__(self, other):
         """As ``torch.Tensor.__rmod__``. (made by pyfront.ops.methods._operator)"""
-    def __rmul__(self, other):
-        """As ``torch.Tensor.__rmul__``. (made by pyfront.ops.methods._operator)"""
+    def __rmul__(self, y):
+        """As ``torch.Tensor.__rmul__``. (made by pyfront.ops.dispatch.fold)"""
     def __ror__(self, other):
         """As ``torch.Tensor.__ror__``. (made by pyfront.ops.methods._operator)"""
     def __rpow__(self, other):
@@ -1205,8 +1205,8 @@ class Tensor:
         """As ``torch.Tensor.__rrshift__``. (made by pyfront.ops.methods._operator)"""
     def __rshift__(self, other):
         """As ``torch.Tensor.__rshift__``. (made by pyfront.ops.methods._operator)"""
-    def __rsub__(self, other):
-        """As ``torch.Tensor.__rsub__``. (made by pyfront.ops.methods._operator)"""
+    def __rsub__(self, y):
+        """As ``torch.Tensor.__rsub__``. (made by pyfront.ops.dispatch.fold)"""
     def __rtruediv__(self, other):
         """As ``torch.Tensor.__rtruediv__``. (made by pyfront.ops.methods._operator)"""
     def __rxor__(self, other):
@@ -1214,9 +1214,9 @@ class Tensor:
     def __setitem__(self, index, value) -> None:
         """``x[index] = value``: a view's copy_/fill_ for basic indices, else an index_put.
         (pyfront.ops.composite.indexing.__setitem__)"""
-    def __sub__(self, other):
-        """As ``torch.Tensor.__sub__``. (made by pyfront.ops.methods._operator)"""
-    def __truediv__(self, other):
-        """As ``torch.Tensor.__truediv__``. (made by pyfront.ops.methods._operator)"""
+    def __sub__(self, y):
+        """As ``torch.Tensor.__sub__``. (made by pyfront.ops.dispatch.fold)"""
+    def __truediv__(self, y):
+        """As ``torch.Tensor.__truediv__``. (made by pyfront.ops.dispatch.fold)"""
     def __xor__(self, other):
         """As ``torch.Tensor.__xor__``. (made by pyfront.ops.methods._operator)"""

@@ -276,12 +276,13 @@ BINARY = sorted(name for name, op in OPS.items() if op.kind == "elementwise" and
 
 @pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
 @pytest.mark.parametrize("name", BINARY)
-def test_apply_binary_gives_the_general_paths_tensors(name, dtype, monkeypatch):
-    """ops/dispatch.py's apply_binary (the planned path of a two-tensor elementwise op) gives what the
-    general path gives, with no plan at all: values, dtype, shape, strides, the error and its words,
-    and the recorded node; and it did run planned."""
+def test_the_binary_fold_gives_the_general_paths_tensors(name, dtype, monkeypatch):
+    """ops/dispatch.py's fold (the planned path of a two-tensor elementwise op) gives what the general
+    path gives, with no plan at all: values, dtype, shape, strides, the error and its words, and the
+    recorded node; and it did run planned."""
     from pyfront.ops import dispatch
     op = OPS[name]
+    pair = dispatch.fold(op, frozenset(pyfront.dtypes.ALL), lambda x, y: dispatch.apply(op, x, y))
     values = {"float32": [1.5, -2.0, float("inf"), -0.0, float("nan"), 3.0, 0.5, -7.25],  # NaN, inf, -0
               "int64": [3, -2, 7, 1, -5, 4, 2, 9],
               "bool": [True, False, True, True, False, True, False, True]}
@@ -294,7 +295,7 @@ def test_apply_binary_gives_the_general_paths_tensors(name, dtype, monkeypatch):
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # NumPy's inf/nan warnings never reach the user
                 try:
-                    r = dispatch.apply_binary(op, x, y)
+                    r = pair(x, y)
                 except Exception as e:  # noqa: BLE001 (the error is compared between the paths)
                     rows.append((case, type(e), str(e)))
                     continue

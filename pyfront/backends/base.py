@@ -45,11 +45,13 @@ class Backend(ABC):
         """Run registry op ``op`` on ``inputs`` (Layouts); ``out_meta`` is its (shape, dtype) per
         output. Returns one new contiguous Storage per output."""
 
-    def plan(self, op, dtype, out_dtypes):
-        """``run`` for an elementwise ``op`` without attributes on inputs of ``dtype``, as a function
-        of (inputs, shape) returning the storages; a backend may settle here, once, what depends only
-        on the dtypes (ops/dispatch.py keeps one plan per op, dtype and device type)."""
-        return lambda inputs, shape: self.run(op, inputs, {}, [(shape, d) for d in out_dtypes])
+    def plan(self, op, dtype, out_dtypes, attrs=None):
+        """``run`` for an elementwise ``op`` with ``attrs`` (mostly none) on inputs of ``dtype``, as a
+        function of (inputs, shape) returning the storages; a backend may settle here, once, what
+        depends only on the dtypes (ops/dispatch.py keeps one plan per op, dtype, attributes and
+        device type)."""
+        attrs = attrs or {}
+        return lambda inputs, shape: self.run(op, inputs, attrs, [(shape, d) for d in out_dtypes])
 
     @abstractmethod
     def write(self, dst: Layout, src: Layout) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import math
 
 import numpy as np
@@ -42,6 +44,25 @@ except ImportError:  # another NumPy: its own errstate behind the same two calls
             state.__exit__(None, None, None)
 
     _ERRSTATE, _IGNORE = _ErrstateVar(), None
+
+    class _quiet_context:  # noqa: N801 (stands in for the function below)
+        @staticmethod
+        def run(fn, *args):
+            with np.errstate(all="ignore"):
+                return fn(*args)
+else:
+    def _quiet_context():
+        """A Context of pyfront's own whose NumPy errstate is "ignore": ``ctx.run(rule, ...)`` is one C
+        call, where setting and resetting the errstate variable is two, each building a new context."""
+        ctx = contextvars.Context()
+        ctx.run(_ERRSTATE.set, _IGNORE)
+        return ctx
+
+
+# The planned ops' Contexts. A Context is entered by one thread at a time, and not again inside itself
+# (a finalizer running an op mid-rule), so each run takes one from here and puts it back after: list
+# pop and append are atomic. One lost to an error is made anew.
+_QUIET: list = []
 
 
 def _out_of_memory(e) -> RuntimeError:
@@ -165,48 +186,67 @@ class NumpyBackend(Backend):
         r = r.ravel()  # a view where r is contiguous, else a row-major copy
         return Storage(r, CPU, r.nbytes)
 
-    def plan(self, op, dtype, out_dtypes):
+    def plan(self, op, dtype, out_dtypes, attrs=None):
         if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
-            return super().plan(op, dtype, out_dtypes)
-        rule, want, array, run = op.numpy, _np(out_dtypes[0]), self.array, self.run
+            return super().plan(op, dtype, out_dtypes, attrs)
+        rule, want, array, run, prod = op.numpy, _np(out_dtypes[0]), self.array, self.run, math.prod
+        attrs = attrs or {}
+        if attrs:  # bound once: each call passes the arrays alone
+            rule = functools.partial(rule, **attrs)
         meta = out_dtypes[0]
 
         def planned(inputs, shape):
-            if 0 in shape:
-                return run(op, inputs, {}, [(shape, meta)])
-            token = _ERRSTATE.set(_IGNORE)
-            try:
-                # the rule called directly, never as rule(np, *arrays): a star-call costs the interpreter
-                # a C-level frame, and each call here costs as much as a 1,000-element add's arithmetic
-                if len(inputs) == 2:  # most ops; array(x)'s commonest case inline: a whole 1-D storage
-                    x, y = inputs
-                    a, b = x[0].data, y[0].data
-                    if not (x[5] and a.shape == x[1] and not x[3]):
+            if 0 in shape:  # nothing to compute (the flat case below asks for elements)
+                return run(op, inputs, attrs, [(shape, meta)])
+            # the commonest case, whole contiguous storages of the output's shape: computed flat, as
+            # they are stored (a pointwise rule never sees the shape), so no view is made of an input
+            # and the result needs no ravel; array(x)'s own commonest cases inline otherwise
+            if len(inputs) == 2:  # most ops
+                x, y = inputs
+                a, b = x[0].data, y[0].data
+                flat = (x[5] and y[5] and not (x[3] or y[3]) and x[1] == y[1]
+                        and len(a) == len(b) == prod(shape))
+                if not flat:
+                    if not (x[5] and a.shape == x[1] and not x[3]):  # a whole 1-D storage, as it is
                         a = array(x)
                     if not (y[5] and b.shape == y[1] and not y[3]):
                         # array(y)'s answer for a whole one-element storage seen as 0-d (a number's)
                         b = b.reshape(()) if not y[1] and not y[3] and y[5] and len(b) == 1 else array(y)
-                    r = rule(np, a, b)
-                    arrays = (a, b)
-                elif len(inputs) == 1:
-                    arrays = (array(inputs[0]),)
-                    r = rule(np, arrays[0])
-                else:
-                    arrays = [*map(array, inputs)]
-                    r = rule(np, *arrays)
-                if type(r) is np.ndarray and r.dtype is want and r.shape == shape:  # the commonest case
+                arrays = (a, b)
+            elif len(inputs) == 1:
+                x = inputs[0]
+                a = x[0].data
+                flat = x[5] and not x[3] and len(a) == prod(shape)
+                arrays = (a if flat else array(x),)
+            else:
+                flat, arrays = False, [*map(array, inputs)]
+            try:  # a Context that silences NumPy (see _QUIET), this thread's alone while it runs
+                quiet = _QUIET.pop()
+            except IndexError:
+                quiet = _quiet_context()
+            try:
+                r = quiet.run(rule, np, *arrays)
+            except MemoryError as e:
+                raise _out_of_memory(e) from None
+            _QUIET.append(quiet)
+            if type(r) is np.ndarray and r.dtype is want:  # the commonest case
+                if flat and r.shape == a.shape:
+                    if r.base is not None:  # a view: as _stored, a row-major copy where strided
+                        r = r.ravel()
+                    return [Storage(r, CPU, r.nbytes)]
+                if not flat and r.shape == shape:
                     # a 1-D array that owns its memory is contiguous (NumPy takes strides only with a
                     # buffer, its base): kept as it is, no second array object per op
                     if len(shape) != 1 or r.base is not None:
                         r = r.ravel()  # as _stored: a view where r is contiguous, else a row-major copy
                     return [Storage(r, CPU, r.nbytes)]
+            with _as_torch():  # the rare results: a cast to the output dtype may meet a nan
+                if flat:  # computed again on the shaped arrays, so _stored's checks see what they expect
+                    arrays = [array(t) for t in inputs]
+                    r = rule(np, *arrays)
                 if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
                     (r,) = r
                 return [self._stored(op, r, shape, want, arrays, inputs)]
-            except MemoryError as e:
-                raise _out_of_memory(e) from None
-            finally:
-                _ERRSTATE.reset(token)
 
         return planned
 

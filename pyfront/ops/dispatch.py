@@ -2,9 +2,10 @@
 
 The common case, an elementwise op without attributes on tensors of one dtype and device, follows
 a plan made once per (op, dtype, backend): its output dtypes and the backend's function that runs
-it, so such a call is a dict look-up, that function and the wrapping of its result. Two-tensor ops
-(the arithmetic operators) take ``apply_binary``, the same plan without apply's tuples and loops: at
-a 1,000-element add every Python call and object on the path is a visible share of the cost.
+it, so such a call is a dict look-up, that function and the wrapping of its result. Two-operand
+ops (the arithmetic operators) take ``fold``, the same plan without apply's tuples and loops, in the
+operator's own frame: at a 1,000-element add every Python call and object on the path is a visible
+share of the cost.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..autograd.grad_mode import _state
 from ..backends import _BACKENDS, get_backend
 from ..shape import Size
 from ..tensor import Tensor, _fresh
+from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
 
 _PLANS: dict = {}  # (op, dtype, backend) -> (output dtypes, run(layouts, shape))
@@ -42,15 +44,16 @@ def _on_one_device(inputs):
     return moved, check_same_device(moved)
 
 
-def _plan(op, inputs, dtype, backend):
+def _plan(op, inputs, dtype, backend, key, attrs):
     """The plan for an elementwise ``op`` on ``inputs`` of one ``dtype`` on ``backend``'s device:
     (output dtypes, run(layouts, shape)), made at the first such call (an elementwise rule's output
-    dtypes depend on the input dtypes alone); False where the general path runs it."""
+    dtypes depend on the input dtypes alone, and on ``attrs``, a part of ``key``); False where the
+    general path runs it."""
     if len(_PLANS) >= MAX_PLANS:
         _PLANS.clear()
-    dtypes = tuple(d for _, d in op.infer(*inputs))
+    dtypes = tuple(d for _, d in op.infer(*inputs, **attrs))
     fallback = inputs[0].device.type != "cpu" and op.extra.get("cpu_fallback")
-    plan = _PLANS[(op, dtype, backend)] = False if fallback else (dtypes, backend.plan(op, dtype, dtypes))
+    plan = _PLANS[key] = False if fallback else (dtypes, backend.plan(op, dtype, dtypes, attrs))
     return plan
 
 
@@ -62,7 +65,9 @@ def apply(op, *inputs, _name=None, **attrs):
     """
     kind = op.kind
     plan = None
-    if kind == "elementwise" and not attrs:  # inline, not a helper's call: this runs for every op
+    # inline, not a helper's call: this runs for every op. An op whose few attributes settle its
+    # output dtype and rule (a cast's dtype) is planned per value of them
+    if kind == "elementwise" and (not attrs or op.extra.get("plan_attrs")):
         first = inputs[0]
         dtype, device, shape = first.dtype, first._storage.device, first._shape
         layouts = []
@@ -75,13 +80,14 @@ def apply(op, *inputs, _name=None, **attrs):
         else:
             # the backend is a key part: a lost GPU's backend is replaced, and its plans with it
             backend = _BACKENDS.get(device.type) or get_backend(device)
-            plan = _PLANS.get((op, dtype, backend))
+            key = (op, dtype, backend, *attrs.values()) if attrs else (op, dtype, backend)
+            plan = _PLANS.get(key)
             if plan is None:
-                plan = _plan(op, inputs, dtype, backend)
+                plan = _plan(op, inputs, dtype, backend, key, attrs)
     if plan:
         dtypes, run = plan
         if shape is None:
-            shape = Size(op.infer(*inputs)[0][0])
+            shape = Size(op.infer(*inputs, **attrs)[0][0])
         storages = run(layouts, shape)
         if len(dtypes) == 1:
             out = _fresh(storages[0], shape, dtypes[0])
@@ -114,23 +120,51 @@ def apply(op, *inputs, _name=None, **attrs):
     return outs[0] if len(outs) == 1 else outs
 
 
-def apply_binary(op, x, y):
-    """``apply(op, x, y)`` for an elementwise ``op`` without attributes (the arithmetic operators):
-    its planned path with the two tensors spelled out, without apply's argument tuple, loops and
-    lists (a tenth of a 1,000-element add's host time); anything unplanned takes apply."""
-    dtype, device = x.dtype, x._storage.device
-    if y.dtype is dtype and y._storage.device is device:
-        plan = _PLANS.get((op, dtype, _BACKENDS.get(device.type)))
-        if plan and len(plan[0]) == 1:
-            (out_dtype,), run = plan
-            shape = x._shape
-            if y._shape != shape and y._shape:  # broadcasting (a 0-d y, a number, keeps x's shape)
-                shape = y._shape if not shape else Size(op.infer(x, y)[0][0])
-            out = _fresh(run([x._layout, y._layout], shape)[0], shape, out_dtype)
-            if (x._requires_grad or y._requires_grad) and _state.enabled and op.vjp is not None:
-                _record(op, (x, y), (out,), {}, None)
-            return out
-    return apply(op, x, y)
+# the plain numbers a fold takes, and the dtype kinds each keeps (an int keeps an integer or float
+# tensor's dtype, a float a float tensor's); a bool number is left to the general path's checks
+_KEEPS = {int: "if", float: "f"}
+
+
+def fold(op, dtypes, slow, reflected=False):
+    """``slow(x, y)``, an operator or function of ``op`` (Tensor ``x``), with its commonest cases run
+    here in one frame: ``y`` a Tensor of x's dtype and device, or a plain number that keeps x's dtype
+    (made the 0-d tensor ``scalar_tensor`` caches, as promotion makes it). ``dtypes``: those x may
+    have, where ``slow`` hands ``op`` such operands unchanged (no float-only cast, no refused bool).
+    Each Python frame is a visible share of a 1,000-element add: ``a + b`` was four before the plan.
+    ``reflected``: ``y op x`` (``2 - a``) with a number ``y``, taken only where no graph is recorded
+    (a reflected op names its node its own way)."""
+
+    def entry(x, y):
+        dtype = x.dtype
+        if dtype in dtypes:
+            device = x._storage.device
+            if isinstance(y, Tensor):
+                if y.dtype is not dtype or y._storage.device is not device or reflected:
+                    return slow(x, y)
+                a, b = x, y
+            elif dtype.kind in _KEEPS.get(type(y), "") and not x._wrapped_number:
+                if reflected:
+                    if x._requires_grad:
+                        return slow(x, y)
+                    a, b = scalar_tensor(y, dtype, device), x
+                else:
+                    a, b = x, scalar_tensor(y, dtype, device)
+            else:
+                return slow(x, y)
+            plan = _PLANS.get((op, dtype, _BACKENDS.get(device.type)))
+            if plan:  # apply's planned path, for two tensors spelled out (no tuples, loops or lists)
+                (out_dtype,), run = plan  # one output: every two-operand elementwise op
+                shape = a._shape
+                if b._shape != shape and b._shape:  # broadcasting (a 0-d b, a number, keeps a's shape)
+                    shape = b._shape if not shape else Size(op.infer(a, b)[0][0])
+                out = _fresh(run([a._layout, b._layout], shape)[0], shape, out_dtype)
+                if (a._requires_grad or b._requires_grad) and _state.enabled and op.vjp is not None:
+                    _record(op, (a, b), (out,), {}, None)
+                return out
+        return slow(x, y)  # the first call of a dtype (it makes the plan), or any other case
+
+    entry.__name__ = getattr(slow, "__name__", op.name)
+    return entry
 
 
 def _record(op, inputs, outs, attrs, name):

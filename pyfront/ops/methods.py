@@ -16,6 +16,7 @@ from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, sampling, views
 from ..tensor import _kind_name
 from .common import promote_args
+from .dispatch import fold
 from .queries import can_cast
 from .primitives import elementwise as ew
 
@@ -83,8 +84,10 @@ def _operand(other):
     return NotImplemented
 
 
-def _operator(fn):
-    """``fn`` as a Python operator; its unusual operands go through ``_operand``."""
+def _operator(fn, folds=None, reflected=False):
+    """``fn`` as a Python operator; its unusual operands go through ``_operand``. Where ``fn`` is its
+    op's own function for the common operands (``folds``: the op and those operands' dtypes; see
+    dispatch.fold), the operator runs those in its own frame, and the rest as here."""
 
     def method(self, other):
         # the plain numbers and Tensor first: only an unusual operand pays for _operand
@@ -95,7 +98,8 @@ def _operator(fn):
         return fn(self, other)
 
     method.__name__ = fn.__name__
-    return method
+    folds = folds or getattr(fn, "folds", None)
+    return method if folds is None else fold(*folds, method, reflected)
 
 
 def _bitwise_inplace(fn):
@@ -263,8 +267,8 @@ def bind_all():
             setattr(Tensor, f"bitwise_{name}_", _bitwise_inplace(getattr(Tensor, f"bitwise_{name}_")))
     # as torch: ``2 * t`` is ``t * 2`` and ``2 / t`` is ``t.reciprocal() * 2``, so the number stays the
     # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args)
-    Tensor.__rmul__ = _operator(lambda self, other: ew.mul(self, other))
-    Tensor.__rsub__ = _operator(ew.rsub)  # ``1 - t`` is torch.rsub(t, 1), recorded as RsubBackward1
+    Tensor.__rmul__ = _operator(ew.mul)
+    Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True)  # ``1 - t``: torch.rsub(t, 1)
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
         setattr(Tensor, f"__{name}__", _operator(fn))

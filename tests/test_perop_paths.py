@@ -1,0 +1,150 @@
+"""The per-op paths of issue 13 give what the general paths give.
+
+The operators' fold (ops/dispatch.py: ``a + b`` run by the op's plan in the operator's own frame),
+the planned cast (a plan per target dtype), and the NumPy backend's flat computation of whole
+storages under a Context of its own (threads, a re-entrant op and the user's errstate kept apart).
+"""
+
+import operator
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import pyfront
+from pyfront.ops import dispatch
+from pyfront.ops.registry import OPS
+
+from test_cpu_fast_paths import _layouts
+
+OPERATORS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.mod,
+             operator.pow, operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge,
+             operator.and_, operator.or_, operator.xor]
+VALUES = {"float32": [1.5, -2.0, float("inf"), -0.0, float("nan"), 3.0, 0.5, -7.25],
+          "float16": [1.5, -2.0, float("inf"), -0.0, float("nan"), 3.0, 0.5, -7.25],
+          "int64": [3, -2, 7, 1, -5, 4, 2, 9],
+          "bool": [True, False, True, True, False, True, False, True]}
+
+
+def _outcome(fn, *args):
+    """``fn(*args)`` as every caller sees it (values, dtype, shape, strides, node), or the error."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # NumPy's inf/nan warnings never reach the user
+            r = fn(*args)
+    except Exception as e:  # noqa: BLE001 (the error is compared between the paths)
+        return type(e), str(e)
+    return (r.dtype, tuple(r.shape), r.stride(), r.is_contiguous(), repr(r.tolist()),
+            type(r.grad_fn).__name__ if r.grad_fn else None, r.requires_grad)
+
+
+@pytest.mark.parametrize("dtype", sorted(VALUES))
+def test_the_folded_operators_give_the_general_paths_results(dtype, monkeypatch):
+    """Every operator over every layout the plan tells apart and plain numbers on either side (the
+    reflected ``2 - x`` included), with and without a gradient, against the same calls with no plan
+    at all (each fold then takes the operator's own function)."""
+    numbers = [2, -1, 2.5, -0.0, float("nan"), True]
+
+    def outcomes():
+        rows = []
+        for case, (x, y) in _layouts(pyfront, VALUES[dtype], dtype).items():
+            for grad in (False, True) if dtype != "int64" and dtype != "bool" else (False,):
+                x, y = x.detach().requires_grad_(grad), y.detach()
+                for op in OPERATORS:
+                    rows.append((case, op.__name__, _outcome(op, x, y)))
+                    for n in numbers:
+                        rows.append((case, op.__name__, n, _outcome(op, x, n)))
+                        rows.append((case, op.__name__, "r", n, _outcome(op, n, x)))
+        return rows
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    # every op's plan made first, straight through apply, as other callers may: a fold must still
+    # refuse what its operator's function refuses (a bool ``-``, an integer ``/`` computed in float)
+    x = pyfront.tensor(VALUES[dtype], dtype=getattr(pyfront, dtype))
+    for op in OPS.values():
+        if op.kind == "elementwise" and op.arity == 2:
+            try:
+                dispatch.apply(op, x, x)
+            except Exception:  # noqa: BLE001, S110 (an op that refuses this dtype has no plan to misuse)
+                pass
+    folded = outcomes()
+    assert any(key[0] is OPS["add"] for key in dispatch._PLANS)
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(dispatch, "_plan", lambda *a: False)
+    general = outcomes()
+    assert len(folded) == len(general)
+    for a, b in zip(folded, general):
+        np.testing.assert_equal(a, b)
+
+
+DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+
+
+def test_the_planned_cast_gives_the_general_paths_values(monkeypatch):
+    """``to(dtype)`` between every pair of dtypes, in a whole storage, a transpose and a 0-d tensor,
+    with the values a cast wraps, rounds or saturates (nan and inf into integers as NumPy does on both
+    paths, with no warning), against the same casts with no plan."""
+    values = [0.0, -0.0, 1.5, -2.5, 300.0, 70000.0, 1e10, float("inf"), float("nan"), -1.0]
+
+    def outcomes():
+        rows = []
+        for src in DTYPES:
+            x = pyfront.tensor(values).to(getattr(pyfront, src)) if src != "bool" else \
+                pyfront.tensor(values) != 0
+            for case, t in {"whole": x, "transposed": x[:8].reshape(2, 4).t(), "0-d": x[2]}.items():
+                for dst in DTYPES:
+                    rows.append((src, dst, case, _outcome(t.to, getattr(pyfront, dst))))
+        return rows
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    planned = outcomes()
+    assert any(key[0] is OPS["to_copy"] for key in dispatch._PLANS)
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(dispatch, "_plan", lambda *a: False)
+    np.testing.assert_equal(planned, outcomes())
+
+
+def test_planned_ops_in_two_threads_keep_numpys_errstate_their_own():
+    """Two threads adding inf to -inf at once (NumPy's invalid flag each time), one of them under the
+    user's ``np.errstate(all="raise")``: no error, no warning, nan each time, and each thread's errstate
+    as it set it."""
+    x, y = pyfront.full((1000,), float("inf")), pyfront.full((1000,), float("-inf"))
+    faults, start = [], threading.Barrier(2)
+
+    def work(strict):
+        try:
+            with np.errstate(all="raise" if strict else "warn"), warnings.catch_warnings():
+                warnings.simplefilter("error")
+                start.wait()
+                for _ in range(300):
+                    r = x + y
+                    assert r.isnan().all().item()
+                assert np.geterr()["invalid"] == ("raise" if strict else "warn")
+        except Exception as e:  # noqa: BLE001 (reported below)
+            faults.append(e)
+
+    threads = [threading.Thread(target=work, args=(strict,)) for strict in (True, False)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not faults
+
+
+def test_an_op_run_inside_a_planned_rule_takes_a_context_of_its_own(monkeypatch):
+    """A planned op entered again while its rule runs (a finalizer, a rule calling back) gets its own
+    Context: a Context entered twice would raise."""
+    add = OPS["add"].numpy
+    inner = []
+
+    def rule(np, a, b):
+        if not inner:
+            inner.append((pyfront.tensor([1.0]) - pyfront.tensor([3.0])).tolist())
+        return add(np, a, b)
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(OPS["add"], "numpy", rule)
+    assert (pyfront.tensor([1.0, 2.0]) + pyfront.tensor([0.5, 0.5])).tolist() == [1.5, 2.5]
+    assert (pyfront.tensor([1.0, 2.0]) + pyfront.tensor([0.5, 0.5])).tolist() == [1.5, 2.5]
+    assert inner == [[-2.0]]
