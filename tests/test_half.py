@@ -19,12 +19,7 @@ from webgpu_required import requires_webgpu
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 # Rows that fail on webgpu for reasons outside this file's kinds, each owned by another item of
 # issue 9: strict, so a fix shows up as XPASS and the row is then freed here.
-_FLOOR = "WGSL floor(a / b) is not torch's exact fmod-based floor division (3 // 0.1 is 29)"
 KNOWN_WEBGPU = {
-    ("div_floor", "float16"): _FLOOR, ("div_floor", "float32"): _FLOOR,
-    ("floordiv", "float16"): _FLOOR, ("floordiv", "float32"): _FLOOR,
-    ("remainder", "float16"): "WGSL a - b * floor(a / b) gives nan for b = inf (torch: a)",
-    ("remainder", "float32"): "WGSL a - b * floor(a / b) is inexact (torch: exact fmod)",
     ("pow", "int8"): "WGSL pow_f32(2, 127.5) is 1.4 ulp from torch's",
 }
 KNOWN: dict = {}  # rows that fail on every device (strict likewise): none left
