@@ -1,0 +1,137 @@
+"""What running real PyTorch programs unchanged (pytorch/examples' mnist_rnn, gcn, gat, ...) found,
+checked against torch at the level of the kind of fault: every rank of feature dropout, the sparse
+operand on either side of ``+`` and ``@``, on cpu and webgpu."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+import pyfront.nn.functional as PF
+import torch.nn.functional as TF
+from webgpu_required import requires_webgpu
+
+DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+
+def _np(t):
+    return np.array(t.detach().cpu().tolist())
+
+
+def _outcome(fn, *args):
+    """(the result's shape, or the error's type and text; the warnings' texts)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            got = tuple(fn(*args).shape)
+        except Exception as e:  # noqa: BLE001 -- the error is the outcome compared with torch's
+            got = (type(e), str(e))
+    return got, [str(w.message) for w in seen]
+
+
+def _groups(out: np.ndarray, lead: int) -> bool:
+    """True when the dropout pattern is constant over every dim after the first ``lead``."""
+    flat = out.reshape(*out.shape[:lead], -1)
+    return bool((flat == flat[..., :1]).all())
+
+
+@pytest.mark.parametrize("name,shape", [(n, s) for n in ("dropout1d", "dropout2d", "dropout3d")
+                                        for s in [(), (6,), (4, 6), (3, 4, 6), (2, 3, 4, 5), (2, 2, 3, 4, 5),
+                                                  (2, 2, 2, 2, 2, 2)]])
+@pytest.mark.parametrize("device", DEVICES)
+def test_feature_dropout_every_rank_as_torch(name, shape, device):
+    """mnist_rnn puts a (N, 64) batch through nn.Dropout2d: torch warns and drops per element, pyfront
+    raised. Every rank: the same shape or error, the same warnings, the same draw groups."""
+    x = np.ones(shape, dtype=np.float32)
+    theirs = _outcome(getattr(TF, name), torch.tensor(x), 0.5, True)
+    ours = _outcome(getattr(PF, name), pyfront.tensor(x, device=device), 0.5, True)
+    assert ours == theirs
+    if isinstance(theirs[0][0], int) or theirs[0] == ():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            big = (64,) * min(len(shape), 2) + tuple(shape[2:])
+            t_out = getattr(TF, name)(torch.ones(big), 0.5, True).numpy()
+            p_out = _np(getattr(PF, name)(pyfront.ones(big, device=device), 0.5, True))
+        # torch's groups: (dim 0, dim 1) when batched (dropout2d always), dim 0 alone otherwise
+        for lead in range(len(big) + 1):
+            assert _groups(p_out, lead) == _groups(t_out, lead), (big, lead)
+
+
+def test_feature_dropout_untrained_or_zero_p_keeps_any_rank():
+    for name in ("dropout2d", "dropout3d"):
+        for args in ((0.5, False), (0.0, True)):
+            assert _outcome(getattr(PF, name), pyfront.ones(6), *args) == \
+                _outcome(getattr(TF, name), torch.ones(6), *args)
+
+
+def test_dropout2d_module_on_2d_batch_as_mnist_rnn():
+    m = pyfront.nn.Dropout2d(0.25)
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
+        y = m(pyfront.ones(8, 64))
+    assert y.shape == (8, 64)
+    assert set(np.unique(_np(y)).round(5)) <= {0.0, round(1 / 0.75, 5)}
+
+
+def _pair(lib, device="cpu"):
+    idx = [[0, 1, 1, 2], [1, 0, 2, 2]]
+    kw = {} if lib is torch else {"device": device}
+    s = lib.sparse_coo_tensor(lib.tensor(idx, **kw), lib.tensor([1, 2, 3, 4], **kw), (3, 3), dtype=lib.int64)
+    return s
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_dense_plus_sparse_is_dense(device):
+    """gcn/gat: ``torch.eye(V) + sparse_adjacency`` (int64 values into a float result)."""
+    with torch.sparse.check_sparse_tensor_invariants(False):
+        expected = torch.eye(3) + _pair(torch)
+    got = pyfront.eye(3, device=device) + _pair(pyfront, device)
+    assert got.dtype == pyfront.float32 and got.device.type == device
+    np.testing.assert_array_equal(_np(got), expected.numpy())
+    both = _pair(pyfront, device) + _pair(pyfront, device)
+    with torch.sparse.check_sparse_tensor_invariants(False):
+        np.testing.assert_array_equal(_np(both.to_dense()), (_pair(torch) + _pair(torch)).to_dense().numpy())
+
+
+def test_sparse_add_errors_as_torch():
+    with torch.sparse.check_sparse_tensor_invariants(False):
+        cases = [(lambda lib: _pair(lib) + lib.eye(3)), (lambda lib: lib.eye(4) + _pair(lib))]
+        for case in cases:
+            with pytest.raises(RuntimeError) as theirs:
+                case(torch)
+            with pytest.raises(RuntimeError) as ours:
+                case(pyfront)
+            assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("how", ["matmul", "mm"])
+@pytest.mark.parametrize("device", DEVICES)
+def test_dense_times_sparse_values_and_gradients(how, device):
+    """gcn's renormalisation ``D @ A @ D``: a dense left operand times a sparse right one."""
+    a = np.arange(6.0, dtype=np.float32).reshape(2, 3) - 2.0
+
+    def run(lib, dev):
+        kw = {} if lib is torch else {"device": dev}
+        x = lib.tensor(a, **kw).requires_grad_()
+        s = lib.sparse_coo_tensor(lib.tensor([[0, 1, 2, 2], [1, 1, 0, 1]], **kw),
+                                  lib.tensor([1.5, -2.0, 3.0, 0.5], **kw), (3, 2), requires_grad=True)
+        y = x @ s if how == "matmul" else lib.mm(x, s)
+        (y * lib.tensor([[1.0, 2.0], [3.0, -1.0]], **kw)).sum().backward()
+        return y, x.grad, s.grad
+
+    (py, pgx, pgv), (ty, tgx, tgv) = run(pyfront, device), run(torch, "cpu")
+    assert type(py.grad_fn).__name__ == type(ty.grad_fn).__name__
+    tol = dict(rtol=1e-6, atol=1e-6) if device == "cpu" else dict(rtol=1e-3, atol=1e-5)
+    for p, t in ((py, ty), (pgx, tgx)):
+        np.testing.assert_allclose(_np(p), t.detach().numpy(), **tol)
+    # torch's gradient here is dense; pyfront's sparse one holds it at the stored positions
+    rows, cols = _np(pgv.indices()).astype(int)
+    np.testing.assert_allclose(_np(pgv.values()), tgv.numpy()[rows, cols], **tol)
+
+
+def test_dense_times_sparse_shape_error_as_torch():
+    with pytest.raises(RuntimeError) as theirs:
+        torch.ones(2, 3) @ torch.tensor([[1.0, 2.0], [3.0, 0.0]]).to_sparse()
+    with pytest.raises(RuntimeError) as ours:
+        pyfront.ones(2, 3) @ pyfront.tensor([[1.0, 2.0], [3.0, 0.0]]).to_sparse()
+    assert str(ours.value) == str(theirs.value)
