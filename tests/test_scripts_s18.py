@@ -135,3 +135,25 @@ def test_dense_times_sparse_shape_error_as_torch():
     with pytest.raises(RuntimeError) as ours:
         pyfront.ones(2, 3) @ pyfront.tensor([[1.0, 2.0], [3.0, 0.0]]).to_sparse()
     assert str(ours.value) == str(theirs.value)
+
+
+XPU_CALLS = ["is_available", "is_initialized", "device_count", "empty_cache", "manual_seed(0)",
+             "manual_seed_all(0)", "seed", "seed_all", "synchronize", "current_device", "get_device_name",
+             "get_device_properties(0)", "memory_allocated", "max_memory_allocated", "memory_reserved",
+             "is_bf16_supported", "get_arch_list", "set_device(0)", "initial_seed"]
+MPS_CALLS = ["is_available", "device_count", "manual_seed(0)", "seed", "synchronize", "empty_cache",
+             "current_allocated_memory", "driver_allocated_memory", "recommended_max_memory", "get_rng_state"]
+
+
+@pytest.mark.parametrize("module,call", [("xpu", c) for c in XPU_CALLS] + [("mps", c) for c in MPS_CALLS])
+def test_other_accelerator_modules_answer_as_torch_without_them(module, call):
+    """mnist_forward_forward asks ``torch.xpu.is_available()``: pyfront had no torch.xpu."""
+    name, _, arg = call.partition("(")
+    args = (0,) if arg else ()
+
+    def outcome(lib):
+        try:
+            return "returns", getattr(getattr(lib, module), name)(*args)
+        except Exception as e:  # noqa: BLE001 -- the error is the outcome compared with torch's
+            return type(e), str(e)
+    assert outcome(pyfront) == outcome(torch)
