@@ -956,6 +956,9 @@ class Tensor:
         """As ``torch.Tensor.unbind``. (pyfront.ops.views.unbind)"""
     def unflatten(self, dim, sizes):
         """As ``torch.Tensor.unflatten``. (pyfront.ops.views.unflatten)"""
+    def unfold(self, dimension, size, step):
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim (a
+        view). (pyfront.ops.views.unfold)"""
     def uniform_(self, *args, generator=None, **kwargs):
         """Fill with U[from, to); ``uniform_(from=0, to=1)``. (pyfront.ops.sampling.uniform_)"""
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
