@@ -13,6 +13,7 @@ from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors
 from . import flags as flags
+from . import hub as hub
 from . import linalg as linalg
 from . import mps as mps
 from . import nn as nn

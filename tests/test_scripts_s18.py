@@ -1,6 +1,7 @@
 """What running real PyTorch programs unchanged (pytorch/examples' mnist_rnn, gcn, gat, ...) found,
 checked against torch at the level of the kind of fault: every rank of feature dropout, the sparse
 operand on either side of ``+`` and ``@``, on cpu and webgpu."""
+import os
 import warnings
 
 import numpy as np
@@ -157,3 +158,55 @@ def test_other_accelerator_modules_answer_as_torch_without_them(module, call):
         except Exception as e:  # noqa: BLE001 -- the error is the outcome compared with torch's
             return type(e), str(e)
     assert outcome(pyfront) == outcome(torch)
+
+
+def test_hub_dir_as_torch(monkeypatch, tmp_path):
+    """vision_transformer does ``from torch.hub import tqdm``: pyfront had no torch.hub."""
+    import torch.hub as th
+
+    import pyfront.hub as ph
+    for env in ({"TORCH_HOME": str(tmp_path / "th")}, {"XDG_CACHE_HOME": str(tmp_path / "xdg")}, {}):
+        monkeypatch.delenv("TORCH_HOME", raising=False)
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        assert ph.get_dir() == th.get_dir()
+    monkeypatch.setattr(ph, "_hub_dir", None)
+    ph.set_dir("~/elsewhere")
+    assert ph.get_dir() == os.path.expanduser("~/elsewhere")
+    assert list(ph.tqdm([1, 2, 3], desc="x")) == [1, 2, 3]
+
+
+def test_hub_load_state_dict_from_url_downloads_once_then_reads_the_cache(tmp_path):
+    import hashlib
+
+    import pyfront.hub as ph
+    src = tmp_path / "src" / "weights.pt"
+    src.parent.mkdir()
+    torch.save({"w": torch.arange(3.0)}, src)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+    named = src.parent / f"weights-{digest[:8]}.pt"
+    named.write_bytes(src.read_bytes())
+    got = ph.load_state_dict_from_url(named.as_uri(), model_dir=str(tmp_path / "ckpt"), check_hash=True)
+    np.testing.assert_array_equal(_np(got["w"]), [0.0, 1.0, 2.0])
+    named.unlink()  # the second call reads the cached copy
+    got = ph.load_state_dict_from_url(named.as_uri(), model_dir=str(tmp_path / "ckpt"))
+    np.testing.assert_array_equal(_np(got["w"]), [0.0, 1.0, 2.0])
+    with pytest.raises(RuntimeError, match='invalid hash value \\(expected "00000000"'):
+        ph.download_url_to_file(src.as_uri(), str(tmp_path / "x.pt"), hash_prefix="00000000")
+    assert not (tmp_path / "x.pt").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["ckpt", "src"]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_unfold_patches_as_vision_transformer(device):
+    """vision_transformer cuts images into patches with two unfolds, a permute and a view; the op table
+    runs Tensor.unfold's own rows (overlapping windows, 0-d, transposed, empty)."""
+    x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype(np.float32)
+
+    def run(lib, dev):
+        t = lib.tensor(x, **({} if lib is torch else {"device": dev})).requires_grad_()
+        p = t.unfold(2, 4, 4).unfold(3, 4, 4).permute(0, 2, 3, 1, 4, 5).contiguous().view(2, 4, -1)
+        (p * p).sum().backward()
+        return p, t.grad
+    for got, expected in zip(run(pyfront, device), run(torch, "cpu")):
+        np.testing.assert_allclose(_np(got), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
