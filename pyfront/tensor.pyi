@@ -773,6 +773,12 @@ class Tensor:
         """As ``torch.Tensor.reshape``. (pyfront.ops.views.reshape)"""
     def reshape_as(self, other):
         """As ``torch.Tensor.reshape_as``. (pyfront.ops.views.reshape_as)"""
+    def resize_(self, *sizes, memory_format=None):
+        """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module).
+        (pyfront.ops.resize.resize_)"""
+    def resize_as_(self, the_template, memory_format=None):
+        """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
+        (pyfront.ops.resize.resize_as_)"""
     def resolve_conj(self):
         """As ``torch.Tensor.resolve_conj``. (pyfront.tensor.Tensor.conj)"""
     def resolve_neg(self):

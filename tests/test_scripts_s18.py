@@ -210,3 +210,45 @@ def test_unfold_patches_as_vision_transformer(device):
         return p, t.grad
     for got, expected in zip(run(pyfront, device), run(torch, "cpu")):
         np.testing.assert_allclose(_np(got), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+RESIZES = [
+    ("same shape", lambda lib: lib.arange(6.0).reshape(2, 3).resize_(2, 3)),
+    ("reshape", lambda lib: lib.arange(6.0).resize_(3, 2)),
+    ("shrink", lambda lib: lib.arange(6.0).resize_([2, 2])),
+    ("size object", lambda lib: lib.arange(6.0).resize_(lib.ones(1, 6).shape)),
+    ("grow keeps the old values first", lambda lib: lib.arange(4.0).resize_(6)[:4]),
+    ("resize_as_", lambda lib: lib.arange(4.0).resize_as_(lib.ones(2, 2))),
+    ("a slice reads on in its memory", lambda lib: _filled_through(lib, lambda x: x[2:].resize_(2, 2))),
+    ("dcgan: .data.resize_().copy_()", lambda lib: _filled_through(lib, lambda x: x.data.resize_(3, 2))),
+    ("requires grad", lambda lib: lib.arange(4.0).requires_grad_().resize_(2, 2)),
+    ("negative size", lambda lib: lib.arange(4.0).resize_(2, -2)),
+]
+
+
+def _filled_through(lib, make):
+    x = lib.arange(6.0)
+    make(x).fill_(9.0)
+    return x
+
+
+@pytest.mark.parametrize("case", [c for _, c in RESIZES], ids=[n for n, _ in RESIZES])
+def test_resize_as_torch(case):
+    """dcgan (2017) resizes its input buffer to each batch with ``input.data.resize_(...)``."""
+    def outcome(lib):
+        try:
+            out = case(lib)
+            return tuple(out.shape), tuple(out.stride()), _np(out).tolist()
+        except Exception as e:  # noqa: BLE001 -- the error is the outcome compared with torch's
+            return type(e), str(e)
+    assert outcome(pyfront) == outcome(torch)
+
+
+def test_resize_refuses_what_it_cannot_do_as_torch_does():
+    x = pyfront.arange(6.0)
+    v = x.view(2, 3)
+    with pytest.raises(RuntimeError, match="cannot grow memory that another tensor"):
+        x.resize_(10)
+    with pytest.raises(RuntimeError, match="non-contiguous"):
+        pyfront.arange(6.0).reshape(2, 3).t().resize_(2, 3)
+    assert v.shape == (2, 3) and x.shape == (6,)
