@@ -252,3 +252,24 @@ def test_resize_refuses_what_it_cannot_do_as_torch_does():
     with pytest.raises(RuntimeError, match="non-contiguous"):
         pyfront.arange(6.0).reshape(2, 3).t().resize_(2, 3)
     assert v.shape == (2, 3) and x.shape == (6,)
+
+
+# Two of the programs themselves (tests/programs/), run as tests/test_programs.py runs its own: under real
+# torch (random numbers from pyfront's stream) and under ``python -m pyfront run``, printing the same.
+PROGRAMS = {
+    "mnist_rnn": ["--epochs", "1", "--n-train", "96", "--batch-size", "32", "--log-interval", "1"],
+    "dcgan": ["--dataset", "cifar10", "--dataroot", "unused", "--workers", "0", "--batchSize", "8",
+              "--imageSize", "64", "--nz", "16", "--ngf", "8", "--ndf", "8", "--niter", "1",
+              "--manualSeed", "5", "--nTrain", "16"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_program_prints_torchs_output(name, tmp_path):
+    from test_programs import differences, run_both
+    args = [*PROGRAMS[name], "--outf", str(tmp_path)] if name == "dcgan" else PROGRAMS[name]
+    theirs, ours = run_both(name, args)
+    assert theirs.returncode == 0, theirs.stderr
+    assert ours.returncode == 0, ours.stderr[-3000:]
+    diff = differences(ours.stdout, theirs.stdout, 1e-4, 1e-6)
+    assert not diff, "\n".join(diff[:10])
