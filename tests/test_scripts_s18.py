@@ -273,3 +273,19 @@ def test_program_prints_torchs_output(name, tmp_path):
     assert ours.returncode == 0, ours.stderr[-3000:]
     diff = differences(ours.stdout, theirs.stdout, 1e-4, 1e-6)
     assert not diff, "\n".join(diff[:10])
+
+
+def test_init_sparse_as_torch():
+    """The one torch.nn.init function pyfront lacked (found by comparing the two modules' names)."""
+    for lib in (torch, pyfront):
+        lib.manual_seed(0)
+    w = pyfront.nn.init.sparse_(pyfront.empty(10, 4), 0.3)
+    zeros = (_np(w) == 0).sum(0)
+    assert zeros.tolist() == [3, 3, 3, 3] and np.abs(_np(w)).max() < 0.1
+    with pytest.warns(FutureWarning, match="`nn.init.sparse` is now deprecated in favor of"):
+        pyfront.nn.init.sparse(pyfront.empty(4, 2), 0.5)
+    for lib in (torch, pyfront):
+        with pytest.raises(ValueError, match="Only tensors with 2 dimensions are supported"):
+            lib.nn.init.sparse_(lib.empty(3), 0.5)
+    assert set(n for n in dir(torch.nn.init) if not n.startswith("_") and callable(getattr(torch.nn.init, n))
+               and n[0].islower()) <= set(dir(pyfront.nn.init))
