@@ -45,7 +45,7 @@ from .printing import get_printoptions, set_printoptions
 from .serialization import load, save  # noqa: E402
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
-from . import accelerator, cuda, webgpu  # noqa: E402
+from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402
 from . import datasets, utils  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)

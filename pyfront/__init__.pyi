@@ -14,7 +14,9 @@ from . import dtypes as dtypes
 from . import errors as errors
 from . import flags as flags
 from . import functional_aliases as functional_aliases
+from . import hub as hub
 from . import linalg as linalg
+from . import mps as mps
 from . import nn as nn
 from . import ops as ops
 from . import optim as optim
@@ -26,6 +28,7 @@ from . import shape as shape
 from . import sparse as sparse
 from . import utils as utils
 from . import webgpu as webgpu
+from . import xpu as xpu
 from .amp.autocast_mode import autocast as autocast
 from .amp.grad_scaler import GradScaler as GradScaler
 from .autograd.grad_mode import enable_grad as enable_grad

@@ -1,5 +1,6 @@
 """Sparse COO tensors, the basics graph code uses: ``torch.sparse_coo_tensor``, ``to_dense``,
-``coalesce``, and ``torch.sparse.mm`` with gradients to the dense operand and to the values.
+``coalesce``, ``torch.sparse.mm`` and ``dense @ sparse`` with gradients to the dense operand and to the
+values, ``dense + sparse`` (dense) and ``sparse + sparse`` (sparse).
 
 A sparse tensor here is its ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz,)``);
 every sparse dim is sparse (no dense trailing dims). Its products are composed from dense pyfront
@@ -155,6 +156,25 @@ class SparseCooTensor:
     def __matmul__(self, other):
         return _sparse_mm(self, other)
 
+    def __rmatmul__(self, other):
+        return _dense_sparse_mm(other, self)
+
+    def __add__(self, other):
+        """``sparse + sparse`` stays sparse (the entries side by side); PyTorch refuses ``sparse + dense``."""
+        if not isinstance(other, SparseCooTensor):
+            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
+        _same_size(other, self)
+        out = SparseCooTensor(_cat(self._ind, other._ind, 1),
+                              _cat(self._val, other._val, 0), self._size, False)
+        return out.coalesce() if self._coalesced and other._coalesced else out
+
+    def __radd__(self, other):
+        """``dense + sparse`` is dense, as in PyTorch (no broadcasting between the two)."""
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        _same_size(other, self)
+        return other + self.to_dense()
+
     def mm(self, other):
         return _sparse_mm(self, other)
 
@@ -168,6 +188,18 @@ class SparseCooTensor:
                             f"grad_fn=<{type(self._val.grad_fn).__name__}>")
         body = f"tensor(indices={indices},\n       values={values}"
         return _join_suffixes(body, suffixes, len("tensor("), force_newline=True)  # lines wrap as torch's
+
+
+def _cat(a: Tensor, b: Tensor, dim: int) -> Tensor:
+    from .ops.primitives.shaping import cat
+    return cat([a, b], dim)
+
+
+def _same_size(dense, sparse) -> None:
+    if tuple(dense.shape) != sparse._size:
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has size "
+                           f"{list(dense.shape)} while other has size {list(sparse._size)} (FYI: "
+                           "dense-sparse addition does not currently support broadcasting)")
 
 
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, requires_grad=False,
@@ -216,11 +248,13 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, re
 
 
 def accepting_sparse(dense_mm):
-    """``dense_mm`` that also takes a sparse first operand (``torch.mm``, ``torch.spmm``)."""
+    """``dense_mm`` that also takes a sparse operand (``torch.mm``, ``torch.spmm``)."""
     def mm(mat1, mat2):
         if isinstance(mat1, SparseCooTensor):
             node = "SparseAddmmBackward0" if dense_mm is _dense_mm else "MmBackward0"  # torch.sparse.mm's
             return _sparse_mm(mat1, mat2, node)
+        if isinstance(mat2, SparseCooTensor):
+            return _dense_sparse_mm(mat1, mat2)
         return dense_mm(mat1, mat2)
     mm.__name__, mm.__doc__ = dense_mm.__name__, dense_mm.__doc__
     return mm
@@ -239,6 +273,23 @@ def _sparse_mm(mat1, mat2, node="MmBackward0") -> Tensor:
     picked = mat2.index_select(0, col) * mat1._val.to(mat2.dtype).unsqueeze(1)
     out = zeros(mat1.shape[0], mat2.shape[1], dtype=mat2.dtype, device=mat2.device).index_add(0, row, picked)
     graph.present_as(out, node, since, [mat1._val, mat2])
+    return out
+
+
+def _dense_sparse_mm(mat1: Tensor, mat2: SparseCooTensor) -> Tensor:
+    """``dense @ sparse`` (dense, as PyTorch's): each stored value scales a column of ``mat1`` into its
+    column of the result; gradients reach ``mat1`` and the values."""
+    since = graph.SEQUENCE[0]
+    if mat1.dim() != 2 or mat2.dim() != 2:
+        raise RuntimeError(f"2D tensors expected, got {mat1.dim()}D and {mat2.dim()}D tensors")
+    if mat1.shape[1] != mat2.shape[0]:
+        # torch computes (sparse^T @ dense^T)^T and names the transposed operands
+        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {mat2.shape[0]}, "
+                           f"got {mat1.shape[1]}")
+    row, col = mat2._ind[0], mat2._ind[1]
+    picked = mat1.index_select(1, row) * mat2._val.to(mat1.dtype)
+    out = zeros(mat1.shape[0], mat2.shape[1], dtype=mat1.dtype, device=mat1.device).index_add(1, col, picked)
+    graph.present_as(out, "MmBackward0", since, [mat1, mat2._val])
     return out
 
 

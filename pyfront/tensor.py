@@ -322,38 +322,6 @@ class Tensor:
         ``Tensor.is_inference``."""
         return self._inference
 
-    def resize_(self, *sizes, memory_format=None):
-        """Give this tensor the contiguous shape ``sizes`` over its memory, as ``Tensor.resize_``: the
-        elements from its offset on keep their values; memory it grows into is fresh (unset, as torch
-        leaves it). Growing past its storage moves it to a new storage, which views taken before no
-        longer see.
-
-        Raises:
-            RuntimeError: the tensor requires grad, or a size is negative.
-        """
-        if self._requires_grad:
-            raise RuntimeError("cannot resize variables that require grad")
-        shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-        if any(n < 0 for n in shape):
-            raise RuntimeError("numel: integer multiplication overflow")
-        if tuple(shape) == tuple(self._shape):
-            return self
-        n, have = math.prod(shape), self._storage.nbytes // self.dtype.itemsize - self._offset
-        if n <= have:
-            strides = contiguous_strides(shape)
-            self.data = Tensor._make(self._storage, shape, self.dtype, strides, self._offset)
-            return self
-        flat = Tensor._make(self._storage, (have,), self.dtype, None, self._offset)
-        with _no_grad():
-            grown = flat.new_empty((n,))
-            grown[:have] = flat
-        self.data = grown.view(shape)
-        return self
-
-    def resize_as_(self, the_template, memory_format=None):
-        """``resize_`` to ``the_template``'s shape, as ``Tensor.resize_as_``."""
-        return self.resize_(the_template.shape)
-
     def detach(self):
         """A tensor sharing this one's memory, cut from the graph."""
         return self._alias()

@@ -857,13 +857,11 @@ class Tensor:
     def reshape_as(self, other):
         """As ``torch.Tensor.reshape_as``. (pyfront.ops.views.reshape_as)"""
     def resize_(self, *sizes, memory_format=None):
-        """Give this tensor the contiguous shape ``sizes`` over its memory, as ``Tensor.resize_``: the
-        elements from its offset on keep their values; memory it grows into is fresh (unset, as torch
-        leaves it). Growing past its storage moves it to a new storage, which views taken before no
-        longer see. (pyfront.tensor.Tensor.resize_)"""
+        """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module).
+        (pyfront.ops.resize.resize_)"""
     def resize_as_(self, the_template, memory_format=None):
-        """``resize_`` to ``the_template``'s shape, as ``Tensor.resize_as_``.
-        (pyfront.tensor.Tensor.resize_as_)"""
+        """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
+        (pyfront.ops.resize.resize_as_)"""
     def resolve_conj(self):
         """As ``torch.Tensor.resolve_conj``. (pyfront.tensor.Tensor.conj)"""
     def resolve_neg(self):
@@ -1051,6 +1049,9 @@ class Tensor:
         """As ``torch.Tensor.unbind``. (pyfront.ops.views.unbind)"""
     def unflatten(self, dim, sizes):
         """As ``torch.Tensor.unflatten``. (pyfront.ops.views.unflatten)"""
+    def unfold(self, dimension, size, step):
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim (a
+        view). (pyfront.ops.views.unfold)"""
     def uniform_(self, *args, generator=None, **kwargs):
         """Fill with U[from, to); ``uniform_(from=0, to=1)``. (pyfront.ops.sampling.uniform_)"""
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):

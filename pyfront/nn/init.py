@@ -29,6 +29,7 @@ __all__ = [
     "kaiming_uniform_",
     "kaiming_normal_",
     "orthogonal_",
+    "sparse_",
 ]
 
 _LINEAR_FNS = (
@@ -447,6 +448,35 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
         return tensor.copy_(q.reshape(tensor.shape) * gain)
 
 
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+    """Fills the 2-D ``tensor`` as a sparse matrix: N(0, std) values with a fraction of each column zero.
+
+    ``ceil(sparsity * rows)`` entries of every column, at rows drawn by ``randperm``, are set to 0 (Martens
+    2010, "Deep learning via Hessian-free optimization"), as ``torch.nn.init.sparse_``, drawing its random
+    numbers in torch's order (the normal fill, then one permutation per column).
+
+    Args:
+        tensor (Tensor): a 2-D tensor, filled in place.
+        sparsity (float): the fraction of each column set to zero.
+        std (float): the standard deviation of the nonzero values. Default: 0.01
+        generator (Generator, optional): the generator of the normal fill (torch's permutations use the
+            default one, and so do these).
+
+    Raises:
+        ValueError: ``tensor`` is not 2-D.
+    """
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col_idx in range(cols):
+            zero_indices = creation.randperm(rows)[:num_zeros]
+            tensor[zero_indices, col_idx] = 0
+    return tensor
+
+
 def _deprecated(meth):
     new_name = meth.__name__
     old_name = new_name[:-1]
@@ -480,3 +510,4 @@ xavier_normal = _deprecated(xavier_normal_)
 kaiming_uniform = _deprecated(kaiming_uniform_)
 kaiming_normal = _deprecated(kaiming_normal_)
 orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)

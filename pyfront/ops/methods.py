@@ -13,7 +13,7 @@ from ..autograd import graph
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
-from . import composite, conversion, creation, primitives, sampling, views
+from . import composite, conversion, creation, primitives, resize, sampling, views
 from ..tensor import _kind_name
 from .common import promote_args
 from .dispatch import fold
@@ -280,6 +280,7 @@ def bind_all():
     Tensor.fill_ = _fill_
     Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
+    Tensor.resize_, Tensor.resize_as_ = resize.resize_, resize.resize_as_
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.multinomial = creation.multinomial

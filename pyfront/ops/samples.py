@@ -1600,3 +1600,12 @@ def pixel_unshuffle():
         s(T((4, 4)), 2),
         s(T((4, 6, 2, 2), layout="transposed"), 2),
     ]
+
+
+# -- pyfront/ops/views.py: Tensor.unfold (dimension, size, step) -------------------------------------------
+def unfold():
+    return [
+        s(T((2, 7)), 1, 3, 2), s(T((2, 7)), 1, 3, 1), s(T((2, 3, 4)), -1, 2, 1), s(T((2, 3, 4)), 0, 2, 2),
+        s(T((5,)), 0, 5, 1), s(T((4, 3)), 0, 0, 1), s(T(()), 0, 1, 1), s(T(()), 0, 0, 3),
+        s(T((4, 6), layout="transposed"), 1, 2, 3), s(T((3, 5), "int64"), 1, 2, 2), s(T((0, 4)), 1, 2, 1),
+        s(T((2, 9)), 1, 4, 2)]

@@ -12,16 +12,18 @@ import math
 from ..autograd.graph import OpNode
 from ..shape import contiguous_strides, infer_size, normalize_dim, view_strides
 from .dispatch import apply
+from . import samples
 from .registry import OpDef, register
 
 METHODS = (
     "as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
     "swapdims t movedim moveaxis expand expand_as broadcast_to squeeze unsqueeze narrow "
-    "select diagonal unbind split chunk contiguous"
+    "select diagonal unbind split chunk contiguous unfold"
 )
 INPLACE = ""
 __all__ = METHODS.split() + ["as_strided_scatter"]
-__all__ = [n for n in __all__ if n not in ("view", "view_as", "reshape_as", "expand_as", "contiguous")]
+_METHOD_ONLY = ("view", "view_as", "reshape_as", "expand_as", "contiguous", "unfold")  # no torch.X function
+__all__ = [n for n in __all__ if n not in _METHOD_ONLY]
 
 
 def _view_op(name, rule, vjp, **kw):
@@ -96,6 +98,28 @@ def _diagonal_rule(shape, strides, offset, offset_diag, dim1, dim2):
     )
 
 
+def _unfold_rule(shape, strides, offset, dimension, size, step):
+    if not shape:  # a 0-d tensor is one window of length size (0 or 1)
+        return (size,), (1,), offset
+    d = dimension
+    n = (shape[d] - size) // step + 1
+    return (shape[:d] + (n,) + shape[d + 1:] + (size,),
+            strides[:d] + (strides[d] * step,) + strides[d + 1:] + (strides[d],), offset)
+
+
+def _unfold_vjp(c, g):
+    """The windows may overlap (step < size): each element's gradient is the sum over its windows."""
+    from .creation import arange, zeros
+
+    shape, d, size, step = c.input_shapes[0], c.attrs["dimension"], c.attrs["size"], c.attrs["step"]
+    if not shape:
+        return (g.sum(),)
+    n = g.shape[d]
+    where = (arange(n, device=g.device) * step).unsqueeze(1) + arange(size, device=g.device)
+    flat = g.movedim(-1, d + 1).reshape(shape[:d] + (n * size,) + shape[d + 1:])
+    return (zeros(shape, dtype=g.dtype, device=g.device).index_add(d, where.reshape(-1), flat),)
+
+
 def _inverse(dims):
     inv = [0] * len(dims)
     for i, d in enumerate(dims):
@@ -114,6 +138,7 @@ for _op in [
     _view_op("slice", _slice_rule, _scatter_back("slice")),
     _view_op("select", _select_rule, _scatter_back("select")),
     _view_op("diagonal", _diagonal_rule, _scatter_back("diagonal")),
+    _view_op("unfold", _unfold_rule, _unfold_vjp, torch_name="Tensor.unfold", samples=samples.unfold),
 ]:
     OPS_VIEW[_op.name] = _op
 
@@ -379,6 +404,25 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     if a == b:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return apply(OPS_VIEW["diagonal"], input, offset_diag=offset, dim1=a, dim2=b)
+
+
+def unfold(input, dimension, size, step):
+    """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim (a view).
+
+    As ``torch.Tensor.unfold``: the result has ``(input.size(dimension) - size) // step + 1`` windows in
+    ``dimension``; windows may overlap, and their gradients add. Raises IndexError for a dim out of range
+    and RuntimeError, with PyTorch's text, for a ``size`` larger than the dim or negative, or ``step <= 0``.
+    """
+    n = input.dim()
+    d = normalize_dim(dimension, max(n, 1))
+    longest = input.shape[d] if n else 1
+    if size > longest:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {longest} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return apply(OPS_VIEW["unfold"], input, dimension=d, size=int(size), step=int(step))
 
 
 def unbind(input, dim=0):

@@ -6,8 +6,9 @@ pyfront's generator is a counter-based Philox stream (the same numbers on every 
 not torch's mt19937, so a seeded script draws other weights under pyfront and the two runs could
 never print the same numbers. This reference run keeps everything torch computes, and replaces only
 torch's *sources* of randomness (manual_seed, Generator, randn/rand/randint/randperm/normal/
-multinomial/bernoulli, the in-place uniform_/normal_/random_/bernoulli_/exponential_, F.dropout's
-mask) with the same call on pyfront's stream, converted to a torch tensor. Both runs then see the
+multinomial/bernoulli, the in-place uniform_/normal_/random_/bernoulli_/exponential_, the masks of
+F.dropout and of feature dropout under F.dropout1d/2d/3d) with the same call on pyfront's stream,
+converted to a torch tensor. Both runs then see the
 same random numbers as long as torch's Python code (nn.init, the layers' reset_parameters,
 distributions, samplers) asks for them in the same order and shapes as pyfront's does -- which is
 itself part of being torch-compatible. Nothing here is imported by the pyfront run.
@@ -126,6 +127,18 @@ def _dropout_same_mask(input, p=0.5, training=True, inplace=False):
     return input.mul_(scale) if inplace else input * scale
 
 
+_feature_dropout = torch._VF.feature_dropout
+
+
+def _feature_dropout_same_mask(input, p, train):
+    """ATen's feature_dropout (under F.dropout1d/2d/3d): one draw per (dim 0, dim 1), from pyfront."""
+    if not train or p == 0 or p == 1 or input.dim() < 2 or input.numel() == 0:
+        return _feature_dropout(input, p, train)
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    keep = _t(pyfront.rand(*shape, dtype=_pdt(input.dtype)), input) >= p
+    return input * (keep.to(input.dtype) / (1 - p))
+
+
 _manual_seed = torch.manual_seed
 
 
@@ -152,6 +165,7 @@ def install():
     torch.bernoulli = _bernoulli
     torch.normal = _normal
     F.dropout = _dropout_same_mask
+    torch._VF.feature_dropout = _feature_dropout_same_mask
     # torch's own modules that bound a source at import (torch/utils/data/dataset.py does
     # `from torch import randperm` for random_split) get the replacement too
     for mod in [m for name, m in sys.modules.items() if name.startswith("torch") and m is not None]:

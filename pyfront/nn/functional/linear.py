@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE
@@ -144,21 +145,30 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return _masked(input, p, input.shape, inplace)
 
 
-def _feature_dropout(name: str, input: Tensor, p: float, training: bool, inplace: bool, dims: int) -> Tensor:
-    """Dropout of whole channels: ``dims`` spatial dims follow (N, C) or (C)."""
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, batched: bool) -> Tensor:
+    """ATen's feature_dropout: one draw per (sample, channel), broadcast over the dims after them.
+
+    An unbatched input is taken as ``(C, ...)``, as PyTorch's ``unsqueeze(0)`` around the call does.
+    """
     _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    lead = 2 if batched else 1
+    if input.dim() < lead:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _masked(input, p, tuple(input.shape[:lead]) + (1,) * (input.dim() - lead), inplace)
+
+
+def _deprecated_dims(name: str, input: Tensor, dims: int) -> None:
+    """PyTorch's warning (not an error) when dropout2d/dropout3d gets a rank it was not made for."""
     if input.dim() not in (dims + 1, dims + 2):
-        raise RuntimeError(
-            f"{name}: Expected {dims + 1}D or {dims + 2}D input, but received a "
-            f"{input.dim()}D input. Note that {name} exists to provide channel-wise dropout on "
-            f"inputs with {dims} spatial dimension{'s' if dims > 1 else ''}, a channel dimension, "
-            "and an optional batch dimension (i.e. "
+        _warnings.warn(
+            f"{name}: Received a {input.dim()}-D input to {name}, which is deprecated and will result in "
+            "an error in a future release. To retain the behavior and silence this warning, please use "
+            f"dropout instead. Note that {name} exists to provide channel-wise dropout on inputs with {dims} "
+            "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
             f"{dims + 1}D or {dims + 2}D inputs)."
         )
-    if not training or p == 0.0:
-        return input
-    lead = input.dim() - dims
-    return _masked(input, p, tuple(input.shape[:lead]) + (1,) * dims, inplace)
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -182,7 +192,14 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
     Follows Tompson et al. 2015, as ``torch.nn.functional.dropout1d``.
     """
-    return _feature_dropout("dropout1d", input, p, training, inplace, 1)
+    _check_p(p)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that dropout1d "
+            "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, "
+            "and an optional batch dimension (i.e. 2D or 3D inputs)."
+        )
+    return _feature_dropout(input, p, training, inplace, batched=input.dim() == 3)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -198,15 +215,26 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         inplace (bool): overwrite ``input`` with the result. Default: False
 
     Shape:
-        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: the same shape.
+        input: ``(N, C, H, W)``; output: the same shape. As in PyTorch, a 3-dim input is read as
+        ``(N, C, L)`` (one draw per (N, C)) and another rank warns and drops per (dim 0, dim 1).
 
     Raises:
         ValueError: ``p`` outside ``[0, 1]``.
-        RuntimeError: ``input`` is not 3-dim or 4-dim.
+        RuntimeError: a 0-dim or 1-dim input (PyTorch's "Feature dropout requires at least 2 dimensions").
 
     Follows Tompson et al. 2015, as ``torch.nn.functional.dropout2d``.
     """
-    return _feature_dropout("dropout2d", input, p, training, inplace, 2)
+    _check_p(p)
+    _deprecated_dims("dropout2d", input, 2)
+    if input.dim() == 3:  # PyTorch keeps the historical (N, C, L) reading (pytorch/pytorch#77081)
+        _warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+            "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+            "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+            "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+            "dropout1d instead."
+        )
+    return _feature_dropout(input, p, training, inplace, batched=True)
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -222,15 +250,18 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         inplace (bool): overwrite ``input`` with the result. Default: False
 
     Shape:
-        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: the same shape.
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: the same shape. As in PyTorch, another
+        rank warns and is read as unbatched ``(C, ...)``.
 
     Raises:
         ValueError: ``p`` outside ``[0, 1]``.
-        RuntimeError: ``input`` is not 4-dim or 5-dim.
+        RuntimeError: a 0-dim input (PyTorch's "Feature dropout requires at least 2 dimensions").
 
     Follows Tompson et al. 2015, as ``torch.nn.functional.dropout3d``.
     """
-    return _feature_dropout("dropout3d", input, p, training, inplace, 3)
+    _check_p(p)
+    _deprecated_dims("dropout3d", input, 3)
+    return _feature_dropout(input, p, training, inplace, batched=input.dim() == 5)
 
 
 _SELU_ALPHA_PRIME = -1.7580993408473766  # -scale * alpha of SELU: the value a dropped unit takes
