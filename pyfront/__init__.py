@@ -25,6 +25,7 @@ from .ops.primitives.reductions import *  # noqa: F401,F403
 from .ops.primitives.linalg import *  # noqa: F401,F403
 from .ops.primitives.shaping import *  # noqa: F401,F403
 from .ops.primitives.indexing import *  # noqa: F401,F403
+from .ops.primitives.special import *  # noqa: F401,F403
 from .ops.composite.math import *  # noqa: F401,F403
 from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403
@@ -32,6 +33,7 @@ from .ops.composite.shaping import *  # noqa: F401,F403
 from .ops.composite.indexing import *  # noqa: F401,F403
 from .ops.composite.sets import *  # noqa: F401,F403
 from .ops.composite.functions import *  # noqa: F401,F403
+from .ops.composite.elementary import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -55,9 +57,11 @@ import math as _math  # noqa: E402
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
+from . import special  # noqa: E402
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 
 _methods.bind_all()
+_methods.bind_torch_inplace(globals())
 
 from .ops import argcheck as _argcheck  # noqa: E402
 

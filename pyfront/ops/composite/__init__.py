@@ -1,4 +1,4 @@
 """Ops built from primitives: no kernel and no gradient rule of their own (autograd derives it)."""
-from . import functions, indexing, linalg, math, reductions, sets, shaping  # noqa: F401
+from . import elementary, functions, indexing, linalg, math, reductions, sets, shaping  # noqa: F401
 
-FAMILIES = (math, reductions, linalg, shaping, indexing, sets, functions)
+FAMILIES = (math, reductions, linalg, shaping, indexing, sets, functions, elementary)
