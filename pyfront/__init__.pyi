@@ -22,6 +22,7 @@ from . import random as random
 from . import serialization as serialization
 from . import shape as shape
 from . import sparse as sparse
+from . import special as special
 from . import utils as utils
 from . import webgpu as webgpu
 from .amp.autocast_mode import autocast as autocast
@@ -79,11 +80,23 @@ __version__: str = '0.1.0'
 def abs(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def abs_(input):
+    """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def absolute(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def acos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def acos_(input):
+    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def acosh(input):
+    """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def acosh_(input):
+    """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def add(input, other, *, alpha=1, out=None):
     """As ``torch.add``. (pyfront.ops.primitives.elementwise.add)"""
@@ -103,6 +116,9 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
+
+def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
 def all(input, dim=None, keepdim=False, *, out=None):
     """Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input).
@@ -129,8 +145,20 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def arccosh(input):
+    """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arccosh_(input):
+    """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsinh(input):
+    """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsinh_(input):
+    """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -138,6 +166,12 @@ def arctan(input, *, out=None):
 def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def arctanh(input):
+    """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arctanh_(input):
+    """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def are_deterministic_algorithms_enabled() -> builtins.bool:
     """As ``torch.are_deterministic_algorithms_enabled``.
@@ -172,12 +206,30 @@ def as_tensor(data, dtype=None, device=None):
 def asin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def asin_(input):
+    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def asinh(input):
+    """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def asinh_(input):
+    """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def atan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def atan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def atan_(input):
+    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def atanh(input):
+    """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def atanh_(input):
+    """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def atleast_1d(*tensors):
     """``tensors`` as views with at least 1 dim, as ``torch.atleast_1d``.
@@ -249,6 +301,9 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
 def ceil(input, *, out=None):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def ceil_(input):
+    """In-place ``ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def cholesky(input, upper=False, *, out=None):
     """The deprecated ``torch.cholesky`` (warns once, as PyTorch does). (pyfront.linalg.legacy.cholesky)"""
 
@@ -267,15 +322,27 @@ def clamp(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
     (pyfront.ops.primitives.elementwise.clamp)"""
 
+def clamp_(input, min=None, max=None):
+    """In-place ``clamp``. (pyfront.ops.primitives.elementwise.clamp)"""
+
 def clamp_max(input, max, *, out=None):
     """As ``torch.clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
+
+def clamp_max_(input, max):
+    """In-place ``clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
 
 def clamp_min(input, min, *, out=None):
     """As ``torch.clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
 
+def clamp_min_(input, min):
+    """In-place ``clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
+
 def clip(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
     (pyfront.ops.primitives.elementwise.clamp)"""
+
+def clip_(input, min=None, max=None):
+    """In-place ``clamp``. (pyfront.ops.primitives.elementwise.clamp)"""
 
 def clone(input, *, memory_format=None):
     """As ``torch.clone``. (pyfront.ops.primitives.elementwise.clone)"""
@@ -299,8 +366,14 @@ def copysign(input, other, *, out=None):
 def cos(input, *, out=None):
     """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def cos_(input):
+    """In-place ``cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def cosh(input, *, out=None):
     """Elementwise ``cosh``, as ``torch.cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def cosh_(input):
+    """In-place ``cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def count_nonzero(input, dim=None):
     """How many elements over ``dim`` (all dims when None) are nonzero, as int64.
@@ -326,8 +399,17 @@ def cumsum(input, dim, *, dtype=None, out=None):
     """Running sum along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise.
     (pyfront.ops.primitives.reductions.cumsum)"""
 
+def deg2rad(input):
+    """Degrees to radians, as ``torch.deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
+
+def deg2rad_(input):
+    """In-place ``deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
+
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
+
+def detach_(self):
+    """As ``torch.detach_``. (pyfront.tensor.Tensor.detach_)"""
 
 def diag(input, diagonal=0, *, out=None):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it.
@@ -340,6 +422,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
+
+def digamma(input):
+    """Elementwise ``digamma``, as ``torch.digamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
@@ -380,11 +465,29 @@ def equal(input, other) -> builtins.bool:
 def erf(input, *, out=None):
     """Elementwise ``erf``, as ``torch.erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def erf_(input):
+    """In-place ``erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def erfc(input):
+    """Elementwise ``erfc``, as ``torch.erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def erfc_(input):
+    """In-place ``erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def erfinv(input):
+    """Elementwise ``erfinv``, as ``torch.erfinv``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def exp(input, *, out=None):
     """Elementwise ``exp``, as ``torch.exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def exp2(input, *, out=None):
     """Elementwise ``exp2``, as ``torch.exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def exp2_(input):
+    """In-place ``exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def exp_(input):
+    """In-place ``exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def expand(input, *size):
     """As ``torch.expand``. (pyfront.ops.views.expand)"""
@@ -392,8 +495,20 @@ def expand(input, *size):
 def expm1(input, *, out=None):
     """Elementwise ``expm1``, as ``torch.expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def expm1_(input):
+    """In-place ``expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.eye``. (pyfront.ops.creation.eye)"""
+
+def fill_(self, value):
+    """As ``torch.fill_``. (pyfront.ops.methods._fill_)"""
+
+def fix(input):
+    """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def fix_(input):
+    """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def flatten(input, start_dim=0, end_dim=-1):
     """As ``torch.flatten``. (pyfront.ops.views.flatten)"""
@@ -410,6 +525,9 @@ def flipud(input: Tensor) -> Tensor:
 
 def floor(input, *, out=None):
     """Elementwise ``floor``, as ``torch.floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def floor_(input):
+    """In-place ``floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def floor_divide(input, other, *, out=None):
     """As ``torch.floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
@@ -429,6 +547,9 @@ def fmod(input, other, *, out=None):
 def frac(input, *, out=None):
     """Elementwise ``frac``, as ``torch.frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def frac_(input):
+    """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""
@@ -442,6 +563,13 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
     (pyfront.ops.primitives.indexing.gather)"""
+
+def gcd(input, other):
+    """Elementwise ``gcd`` with broadcasting and type promotion, as ``torch.gcd``. (made by
+    pyfront.ops.primitives.special._integer_binary)"""
+
+def gcd_(input, other):
+    """In-place ``gcd``. (made by pyfront.ops.primitives.special._integer_binary)"""
 
 def ge(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
@@ -497,6 +625,16 @@ def hstack(tensors, *, out=None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``.
     (pyfront.ops.composite.shaping.hstack)"""
 
+def hypot(input, other):
+    """Elementwise ``hypot`` with broadcasting and type promotion, as ``torch.hypot``. (made by
+    pyfront.ops.primitives.special._float_only)"""
+
+def i0(input):
+    """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def i0_(input):
+    """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``.
     (pyfront.ops.composite.indexing.index_add)"""
@@ -512,6 +650,9 @@ def index_fill(input, dim, index, value):
 def index_put(input, indices, values, accumulate=False):
     """``input`` with ``values`` put (or, with ``accumulate``, added) at ``input[indices]``.
     (pyfront.ops.composite.indexing.index_put)"""
+
+def index_put_(input, indices, values, accumulate=False):
+    """In-place ``index_put``. (pyfront.ops.composite.indexing.index_put)"""
 
 def index_select(input, dim, index, *, out=None):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``.
@@ -570,6 +711,29 @@ def isinf(input):
 def isnan(input):
     """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def isneginf(input):
+    """``input == -inf``, as ``torch.isneginf``. (pyfront.ops.composite.elementary.isneginf)"""
+
+def isposinf(input):
+    """``input == inf``, as ``torch.isposinf``. (pyfront.ops.composite.elementary.isposinf)"""
+
+def isreal(input):
+    """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``.
+    (pyfront.ops.composite.elementary.isreal)"""
+
+def lcm(input, other):
+    """Elementwise ``lcm`` with broadcasting and type promotion, as ``torch.lcm``. (made by
+    pyfront.ops.primitives.special._integer_binary)"""
+
+def lcm_(input, other):
+    """In-place ``lcm``. (made by pyfront.ops.primitives.special._integer_binary)"""
+
+def ldexp(input, other):
+    """``input * 2 ** other``, as ``torch.ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
+
+def ldexp_(input, other):
+    """In-place ``ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
+
 def le(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
@@ -585,6 +749,9 @@ def less_equal(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def lgamma(input):
+    """Elementwise ``lgamma``, as ``torch.lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.linspace``. (pyfront.ops.creation.linspace)"""
 
@@ -598,15 +765,35 @@ def log(input, *, out=None):
 def log10(input, *, out=None):
     """Elementwise ``log10``, as ``torch.log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def log10_(input):
+    """In-place ``log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def log1p(input, *, out=None):
     """Elementwise ``log1p``, as ``torch.log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def log1p_(input):
+    """In-place ``log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def log2(input, *, out=None):
     """Elementwise ``log2``, as ``torch.log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def log2_(input):
+    """In-place ``log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def log_(input):
+    """In-place ``log``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
+
+def logaddexp(input, other):
+    """Elementwise ``logaddexp`` with broadcasting and type promotion, as ``torch.logaddexp``. (made by
+    pyfront.ops.primitives.special._float_only)"""
+
+def logaddexp2(input, other):
+    """Elementwise ``logaddexp2`` with broadcasting and type promotion, as ``torch.logaddexp2``. (made by
+    pyfront.ops.primitives.special._float_only)"""
 
 def logdet(input):
     """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``.
@@ -627,6 +814,13 @@ def logical_or(input, other, *, out=None):
 def logical_xor(input, other, *, out=None):
     """Elementwise ``logical_xor`` with broadcasting and type promotion, as ``torch.logical_xor``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def logit(input, eps=None):
+    """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as ``torch.logit``.
+    (pyfront.ops.primitives.special.logit)"""
+
+def logit_(input, eps=None):
+    """In-place ``logit``. (pyfront.ops.primitives.special.logit)"""
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.logspace``. (pyfront.ops.creation.logspace)"""
@@ -718,10 +912,17 @@ def multiply(input, other, *, out=None):
 def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
     """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
 
+def mvlgamma(input, p):
+    """The multivariate log-gamma of dimension ``p``: ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x - i /
+    2)``, as ``torch.mvlgamma``. (pyfront.ops.composite.elementary.mvlgamma)"""
+
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``.
     (pyfront.ops.composite.functions.nan_to_num)"""
+
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
+    """In-place ``nan_to_num``. (pyfront.ops.composite.functions.nan_to_num)"""
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
@@ -741,8 +942,18 @@ def ne(input, other, *, out=None):
 def neg(input, *, out=None):
     """As ``torch.neg``. (pyfront.ops.primitives.elementwise.neg)"""
 
+def neg_(input):
+    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+
 def negative(input, *, out=None):
     """As ``torch.negative``. (pyfront.ops.primitives.elementwise.neg)"""
+
+def negative_(input):
+    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+
+def nextafter(input, other):
+    """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
+    (pyfront.ops.primitives.special.nextafter)"""
 
 def nonzero(input, *, as_tuple=False, out=None):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim.
@@ -790,6 +1001,14 @@ def pinverse(input, rcond=1e-15, hermitian=False):
     """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
     (pyfront.linalg.legacy.pinverse)"""
 
+def polygamma(n, input):
+    """The ``n``-th derivative of digamma, as ``torch.polygamma`` (``Tensor.polygamma(n)``).
+    (pyfront.ops.primitives.special.polygamma)"""
+
+def positive(input):
+    """``input`` itself, as ``torch.positive``; a bool tensor raises as torch's unary ``+``.
+    (pyfront.ops.composite.elementary.positive)"""
+
 def pow(input, exponent, *, out=None):
     """As ``torch.pow``. (pyfront.ops.primitives.elementwise.pow)"""
 
@@ -802,6 +1021,12 @@ def promote_types(a, b):
 
 def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
+
+def rad2deg(input):
+    """Radians to degrees, as ``torch.rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
+
+def rad2deg_(input):
+    """In-place ``rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
@@ -838,8 +1063,14 @@ def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
     pyfront.ops.primitives.elementwise.unary)"""
 
+def reciprocal_(input):
+    """In-place ``reciprocal``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def relu(input):
     """As ``torch.relu``. (pyfront.ops.primitives.elementwise.relu)"""
+
+def relu_(input):
+    """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
 
 def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
@@ -873,8 +1104,14 @@ def rot90(input: Tensor, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
 def round(input, *, decimals=0, out=None):
     """As ``torch.round``. (pyfront.ops.primitives.elementwise.round)"""
 
+def round_(input, *, decimals=0):
+    """In-place ``round``. (pyfront.ops.primitives.elementwise.round)"""
+
 def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def rsqrt_(input):
+    """In-place ``rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
@@ -934,8 +1171,15 @@ def set_printoptions(
 def set_rng_state(state):
     """As ``torch.set_rng_state``. (pyfront.random.set_rng_state)"""
 
+def sgn(input):
+    """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
+    (pyfront.ops.composite.elementary.sgn)"""
+
 def sigmoid(input, *, out=None):
     """Elementwise ``sigmoid``, as ``torch.sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sigmoid_(input):
+    """In-place ``sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sign(input, *, out=None):
     """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -947,8 +1191,20 @@ def signbit(input, *, out=None):
 def sin(input, *, out=None):
     """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def sin_(input):
+    """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sinc(input):
+    """``sin(pi x) / (pi x)``, 1 at 0, as ``torch.sinc``. (pyfront.ops.composite.elementary.sinc)"""
+
+def sinc_(input):
+    """In-place ``sinc``. (pyfront.ops.composite.elementary.sinc)"""
+
 def sinh(input, *, out=None):
     """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sinh_(input):
+    """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def slogdet(input, *, out=None):
     """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
@@ -984,8 +1240,14 @@ def spmm(mat1, mat2):
 def sqrt(input, *, out=None):
     """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def sqrt_(input):
+    """In-place ``sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def square(input, *, out=None):
     """As ``torch.square``. (pyfront.ops.primitives.elementwise.square)"""
+
+def square_(input):
+    """In-place ``square``. (pyfront.ops.primitives.elementwise.square)"""
 
 def squeeze(input, dim=None):
     """As ``torch.squeeze``. (pyfront.ops.views.squeeze)"""
@@ -1035,8 +1297,14 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 def tan(input, *, out=None):
     """Elementwise ``tan``, as ``torch.tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def tan_(input):
+    """In-place ``tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def tanh(input, *, out=None):
     """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def tanh_(input):
+    """In-place ``tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from ``data``: a number, a NumPy array or scalar, a tensor, or any (nested)
@@ -1080,6 +1348,9 @@ def true_divide(input, other, *, rounding_mode=None, out=None):
 def trunc(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def trunc_(input):
+    """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def unbind(input, dim=0):
     """As ``torch.unbind``. (pyfront.ops.views.unbind)"""
 
@@ -1118,6 +1389,16 @@ def vstack(tensors, *, out=None) -> Tensor:
 def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
     (pyfront.ops.primitives.elementwise.where)"""
+
+def xlogy(input, other):
+    """Elementwise ``xlogy`` with broadcasting and type promotion, as ``torch.xlogy``. (made by
+    pyfront.ops.primitives.elementwise.binary)"""
+
+def xlogy_(input, other):
+    """In-place ``xlogy``. (made by pyfront.ops.primitives.elementwise.binary)"""
+
+def zero_(self):
+    """As ``torch.zero_``. (made by pyfront.ops.methods.bind_all)"""
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.zeros``. (pyfront.ops.creation.zeros)"""
