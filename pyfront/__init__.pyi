@@ -705,6 +705,10 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isfinite(input):
     """Elementwise ``isfinite``, as ``torch.isfinite``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``.
+    (pyfront.ops.composite.elementary.isin)"""
+
 def isinf(input):
     """Elementwise ``isinf``, as ``torch.isinf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 

@@ -251,7 +251,7 @@ fn trigamma_f32(x0: f32) -> f32 {
     var sgn = 1.0;
     if (x < 0.5) {
         sgn = -1.0;
-        let s = sinpi_f32(x);
+        let s = sin(PI_F32 * x);  // as torch's: finite at a negative integer (sin(pi * -1) is not 0)
         r = -(PI_F32 * PI_F32) / (s * s);
         x = 1.0 - x;
     }
@@ -454,4 +454,13 @@ fn logit_f32(x: f32, eps: f32) -> f32 {
         p = clamp_f32(x, eps, 1.0 - eps);
     }
     return log(p / (1.0 - p));
+}
+
+// log(1 + x) corrected for the rounding of 1 + x (as ops' log1p): +inf gives inf, not inf / inf
+fn log1p_f32(x: f32) -> f32 {
+    let u = 1.0 + x;
+    if (u == 1.0 || (is_inf_f32(x) && x > 0.0)) {
+        return x;
+    }
+    return log(u) * x / (u - 1.0);
 }

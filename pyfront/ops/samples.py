@@ -1595,3 +1595,11 @@ def mvlgamma():
 def logit():
     return [*elementwise(1), s(T((3, 4), low=-0.2, high=1.2), eps=0.1),
             s(T((3, 4), low=0.05, high=0.95), 1e-6), s(T((5,), "int64"), eps=0.25)]
+
+
+def isin():
+    i64 = dict(dtype="int64")
+    return [s(T((3, 4), **i64), T((5,), **i64)), s(T((3, 4)), T((2, 2))), s(T((6,), **i64), 2),
+            s(3, T((4,), **i64)), s(T((0, 3), **i64), T((4,), **i64)), s(T((3, 4), **i64), T((0,), **i64)),
+            s(T((5,), **i64), T((3,), **i64), invert=True),
+            s(T((5,), **i64), T((3,), **i64), assume_unique=True)]

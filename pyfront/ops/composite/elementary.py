@@ -12,8 +12,8 @@ from ..registry import composite
 from .. import samples
 
 __all__ = ["deg2rad", "rad2deg", "sgn", "positive", "fix", "sinc", "isposinf", "isneginf", "isreal",
-           "ldexp", "mvlgamma"]
-METHODS = "deg2rad rad2deg sgn positive fix sinc isposinf isneginf isreal ldexp mvlgamma"
+           "ldexp", "mvlgamma", "isin"]
+METHODS = "deg2rad rad2deg sgn positive fix sinc isposinf isneginf isreal ldexp mvlgamma"  # isin: no method
 INPLACE = "deg2rad rad2deg sgn fix sinc ldexp mvlgamma"
 
 
@@ -110,6 +110,21 @@ def mvlgamma(input, p):
     for i in range(1, p):
         out = out + lgamma(input - i / 2)
     return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+@composite(grad=False, samples=samples.isin)
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__})")
+    like = elements if isinstance(elements, Tensor) else test_elements
+    e = elements if isinstance(elements, Tensor) else like.new_tensor(elements)
+    t = test_elements if isinstance(test_elements, Tensor) else like.new_tensor(test_elements)
+    if dt.bool_ in (e.dtype, t.dtype):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    found = eq(e.unsqueeze(-1), t.reshape(-1)).any(-1)  # every pair: no sort, so NaN is never found, as torch
+    return ~found if invert else found
 
 
 @composite("special.ndtr", samples=_unary, grad_fn="MulBackward1")

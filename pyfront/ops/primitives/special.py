@@ -61,7 +61,7 @@ def _trigamma_np(np, x):
     """The reflection below 0.5, recurrence steps, then A&S 6.4.12."""
     with np.errstate(all="ignore"):
         low = x < 0.5
-        s = np.sin(np.pi * (x - np.round(x)))  # sin(pi x) up to its sign, exact near a pole
+        s = np.sin(np.pi * x)  # as torch's: at a negative integer finite (sin(pi * -1) is 1.2e-16), not inf
         r = np.where(low, -(np.pi ** 2) / (s * s), 0.0)
         z = np.where(low, 1 - x, x)
         for _ in range(12):
@@ -110,9 +110,10 @@ def _zeta_np(np, s, q):
 
 def _polygamma_np(np, x, n):
     if n == 0:
-        return _digamma_np(np, x)
-    if n == 1:
-        return _trigamma_np(np, x)
+        return _f64(_digamma_np)(np, x)
+    if n == 1:  # in the input's own precision, as torch's: its sin(pi x) at a pole sets the result there
+        return _trigamma_np(np, x if x.dtype == np.float64 else x.astype(np.float32)).astype(x.dtype)
+    x = x.astype(np.float64)
     return (-1) ** (n + 1) * math.factorial(n) * _zeta_np(np, float(n + 1), x)
 
 
@@ -193,7 +194,7 @@ def _polygamma_wgsl(attrs, ctype):
 
 
 _polygamma = register(OpDef(
-    "polygamma", "elementwise", _infer(SAME), _f64(_polygamma_np),
+    "polygamma", "elementwise", _infer(SAME), lambda np, x, n: _polygamma_np(np, x, n).astype(x.dtype),
     lambda c, g: (g * polygamma(c.attrs["n"] + 1, c.inputs[0]),), save=(0,), torch_name="polygamma",
     samples=samples.polygamma, wgsl=_polygamma_wgsl, extra={"dtype_rule": FLOAT}))
 
@@ -233,7 +234,7 @@ def _i1_vjp(c, g):
 
 special_i1 = unary("special_i1", _f64(lambda np, x: _bessel_np(np, x, 1)), _i1_vjp, out=FLOAT, save=(0,),
                    save_output=True, torch_name="special.i1", backward_name="SpecialI1Backward0",
-                   wgsl="select(T(bessel_i1_f32(f32(a), false)), a, a == T(0))")  # i1(-0) is -0
+                   wgsl="select(T(bessel_i1_f32(f32(a), false)), T(0), a == T(0))")  # i1(-0) is +0
 # exp(-|x|) i0(x), exp(-|x|) i1(x): torch's gradients i1e - sgn(x) i0e and i0e - i1e (sgn(x) + 1 / x)
 special_i0e = unary("special_i0e", _f64(lambda np, x: _bessel_np(np, x, 0, scaled=True)),
                     lambda c, g: (g * (special_i1e(c.inputs[0]) - c.inputs[0].sign() * c.out),),
@@ -249,7 +250,7 @@ def _i1e_vjp(c, g):
 special_i1e = unary("special_i1e", _f64(lambda np, x: _bessel_np(np, x, 1, scaled=True)), _i1e_vjp,
                     out=FLOAT, save=(0,), save_output=True, torch_name="special.i1e",
                     backward_name="SpecialI1EBackward0",
-                    wgsl="select(T(bessel_i1_f32(f32(a), true)), a, a == T(0))")
+                    wgsl="select(T(bessel_i1_f32(f32(a), true)), T(0), a == T(0))")
 
 # -- logit and entropy --------------------------------------------------------------------------------
 def _logit_np(np, x, eps):
@@ -322,8 +323,7 @@ special_xlog1py = binary(
     _xlog_vjp(lambda g, y: special_xlog1py(g, y), 1),
     out=FLOAT, save=(0, 1), torch_name="special.xlog1py", backward_name="SpecialXlog1PyBackward0",
     grad_fn=_scalar_overload("SpecialXlog1PyBackward"), domain=(0.1, None),
-    wgsl="select(a * log(T(1) + b) * b / ((T(1) + b) - T(1)), select(a * b, T(0), a == T(0)), "
-         "(T(1) + b) == T(1) || a == T(0))")
+    wgsl="select(a * T(log1p_f32(f32(b))), T(0), a == T(0))")
 
 
 def _both_tensors(input, other):
