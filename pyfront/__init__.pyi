@@ -1199,10 +1199,10 @@ def sin_(input):
     """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sinc(input):
-    """``sin(pi x) / (pi x)``, 1 at 0, as ``torch.sinc``. (pyfront.ops.composite.elementary.sinc)"""
+    """Elementwise ``sinc``, as ``torch.sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sinc_(input):
-    """In-place ``sinc``. (pyfront.ops.composite.elementary.sinc)"""
+    """In-place ``sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sinh(input, *, out=None):
     """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""

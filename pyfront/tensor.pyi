@@ -953,9 +953,9 @@ class Tensor:
     def sin_(self):
         """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sinc(self):
-        """``sin(pi x) / (pi x)``, 1 at 0, as ``torch.sinc``. (pyfront.ops.composite.elementary.sinc)"""
+        """Elementwise ``sinc``, as ``torch.sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sinc_(self):
-        """In-place ``sinc``. (pyfront.ops.composite.elementary.sinc)"""
+        """In-place ``sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sinh(self):
         """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sinh_(self):

@@ -31,7 +31,7 @@ _OVERLOADED_INPUT = {
     "bitwise_right_shift", "clamp", "clip", "floor_divide", "index_fill", "lerp", "masked_fill",
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
-    "bucketize", "searchsorted", "copysign",
+    "bucketize", "searchsorted", "copysign", "xlogy", "isin", "special_xlogy", "special_xlog1py",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {

@@ -6,15 +6,15 @@ import math
 
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..primitives.elementwise import eq, sign, sin, trunc, where
+from ..primitives.elementwise import eq, sign, trunc, where
 from ..primitives.special import erfc, lgamma
 from ..registry import composite
 from .. import samples
 
-__all__ = ["deg2rad", "rad2deg", "sgn", "positive", "fix", "sinc", "isposinf", "isneginf", "isreal",
+__all__ = ["deg2rad", "rad2deg", "sgn", "positive", "fix", "isposinf", "isneginf", "isreal",
            "ldexp", "mvlgamma", "isin"]
-METHODS = "deg2rad rad2deg sgn positive fix sinc isposinf isneginf isreal ldexp mvlgamma"  # isin: no method
-INPLACE = "deg2rad rad2deg sgn fix sinc ldexp mvlgamma"
+METHODS = "deg2rad rad2deg sgn positive fix isposinf isneginf isreal ldexp mvlgamma"  # isin: no method
+INPLACE = "deg2rad rad2deg sgn fix ldexp mvlgamma"
 
 
 def _floating(x):
@@ -51,15 +51,6 @@ def positive(input):
 
 
 fix = trunc
-
-
-@composite(samples=_unary, grad_fn="SincBackward0")
-def sinc(input):
-    """``sin(pi x) / (pi x)``, 1 at 0, as ``torch.sinc``."""
-    x = _floating(input)
-    zero = eq(x, 0)
-    px = where(zero, 1.0, x) * math.pi  # no 0 / 0 on the branch where() drops: its gradient would be NaN
-    return where(zero, 1.0, sin(px) / px)
 
 
 @composite(grad=False, samples=_unary)
@@ -115,7 +106,9 @@ def mvlgamma(input, p):
 @composite(grad=False, samples=samples.isin)
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``."""
-    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+    number = (int, float, bool)
+    if not all(isinstance(a, (Tensor, *number)) for a in (elements, test_elements)) or not any(
+            isinstance(a, Tensor) for a in (elements, test_elements)):
         raise TypeError("isin() received an invalid combination of arguments - got "
                         f"({type(elements).__name__}, {type(test_elements).__name__})")
     like = elements if isinstance(elements, Tensor) else test_elements

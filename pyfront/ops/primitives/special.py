@@ -173,6 +173,22 @@ atanh = unary("atanh", lambda np, x: np.arctanh(x), lambda c, g: (g / (1 - c.inp
                    "abs(a) == T(1))")
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
+def _sinc_vjp(c, g):
+    # torch: grad * (pi x cos(pi x) - sin(pi x)) / (pi x^2), the factor 0 at 0 (an infinite grad: NaN there)
+    x = c.inputs[0]
+    safe = where(x == 0, 1.0, x)
+    px = safe * math.pi
+    return (g * where(x == 0, 0.0, (px * px.cos() - px.sin()) / (px * safe)),)
+
+
+def _sinc_np(np, x):
+    safe = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, 1.0, np.sin(np.pi * safe) / (np.pi * safe))
+
+
+sinc = unary("sinc", _f64(_sinc_np), _sinc_vjp, out=FLOAT, save=(0,),
+             wgsl="select(sin(T(3.141592653589793) * a) / (T(3.141592653589793) * a), T(1), a == T(0))")
+
 # -- error functions ---------------------------------------------------------------------------------
 erfc = unary("erfc", lambda np, x: _by_element(np, x, math.erfc),
              lambda c, g: (g * (-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
@@ -408,6 +424,6 @@ lcm = _integer_binary("lcm", lambda np, x, y: np.lcm(x, y).astype(x.dtype), "T(l
 
 METHODS = ("asinh acosh atanh arcsinh arccosh arctanh erfc erfinv lgamma digamma polygamma i0 nextafter gcd "
            "lcm "
-           "xlogy hypot logaddexp logaddexp2 logit")
+           "xlogy hypot logaddexp logaddexp2 logit sinc")
 INPLACE = METHODS.replace(" logaddexp logaddexp2", "")
 __all__ = METHODS.split()
