@@ -26,6 +26,7 @@ from .ops.primitives.reductions import *  # noqa: F401,F403
 from .ops.primitives.linalg import *  # noqa: F401,F403
 from .ops.primitives.shaping import *  # noqa: F401,F403
 from .ops.primitives.indexing import *  # noqa: F401,F403
+from .ops.primitives.special import *  # noqa: F401,F403
 from .ops.composite.math import *  # noqa: F401,F403
 from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403
@@ -36,6 +37,7 @@ from .ops.composite.functions import *  # noqa: F401,F403
 from .ops.composite.arrays import *  # noqa: F401,F403
 from .ops.composite.statistics import *  # noqa: F401,F403
 from .ops.factories import *  # noqa: F401,F403
+from .ops.composite.elementary import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -59,17 +61,22 @@ import math as _math  # noqa: E402
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
+from . import special  # noqa: E402
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
 from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
 
 _methods.bind_all()
+_methods.bind_torch_inplace(globals())
 
 from .ops import argcheck as _argcheck  # noqa: E402
 
 # PyTorch's TypeErrors for a non-Tensor input or a non-dtype dtype, on every public function
 _argcheck.install(globals(), [n for n in list(globals()) if not n.startswith("_")])
 _argcheck.install(Tensor, [n for n in vars(Tensor) if not n.startswith("__")], method=True)
+_special = {f"special_{n}": getattr(special, n) for n in special.__all__}  # torch's names: special_i1()
+_argcheck.install(_special, list(_special))
+vars(special).update({n[len("special_"):]: fn for n, fn in _special.items()})
 _argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not n.startswith("_")],
                   prefix="F.")
 

@@ -26,6 +26,7 @@ from . import random as random
 from . import serialization as serialization
 from . import shape as shape
 from . import sparse as sparse
+from . import special as special
 from . import utils as utils
 from . import webgpu as webgpu
 from . import xpu as xpu
@@ -84,11 +85,23 @@ __version__: str = '0.1.0'
 def abs(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def abs_(input):
+    """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def absolute(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def acos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def acos_(input):
+    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def acosh(input):
+    """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def acosh_(input):
+    """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``. (pyfront.nn.functional.pooling.adaptive_avg_pool1d)"""
@@ -115,6 +128,9 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
+
+def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
 def adjoint(input):
     """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
@@ -156,8 +172,20 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def arccosh(input):
+    """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arccosh_(input):
+    """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsinh(input):
+    """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsinh_(input):
+    """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -165,6 +193,12 @@ def arctan(input, *, out=None):
 def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def arctanh(input):
+    """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arctanh_(input):
+    """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def are_deterministic_algorithms_enabled() -> builtins.bool:
     """As ``torch.are_deterministic_algorithms_enabled``.
@@ -205,12 +239,30 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 def asin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def asin_(input):
+    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def asinh(input):
+    """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def asinh_(input):
+    """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def atan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def atan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def atan_(input):
+    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def atanh(input):
+    """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def atanh_(input):
+    """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def atleast_1d(*tensors):
     """``tensors`` as views with at least 1 dim, as ``torch.atleast_1d``.
@@ -347,6 +399,9 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
 def ceil(input, *, out=None):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def ceil_(input):
+    """In-place ``ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def celu(input, alpha=1.0):
     """``torch.celu``. (pyfront.functional_aliases.celu)"""
 
@@ -375,15 +430,27 @@ def clamp(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
     (pyfront.ops.primitives.elementwise.clamp)"""
 
+def clamp_(input, min=None, max=None):
+    """In-place ``clamp``. (pyfront.ops.primitives.elementwise.clamp)"""
+
 def clamp_max(input, max, *, out=None):
     """As ``torch.clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
+
+def clamp_max_(input, max):
+    """In-place ``clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
 
 def clamp_min(input, min, *, out=None):
     """As ``torch.clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
 
+def clamp_min_(input, min):
+    """In-place ``clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
+
 def clip(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
     (pyfront.ops.primitives.elementwise.clamp)"""
+
+def clip_(input, min=None, max=None):
+    """In-place ``clamp``. (pyfront.ops.primitives.elementwise.clamp)"""
 
 def clone(input, *, memory_format=None):
     """As ``torch.clone``. (pyfront.ops.primitives.elementwise.clone)"""
@@ -470,8 +537,14 @@ def corrcoef(input):
 def cos(input, *, out=None):
     """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def cos_(input):
+    """In-place ``cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def cosh(input, *, out=None):
     """Elementwise ``cosh``, as ``torch.cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def cosh_(input):
+    """In-place ``cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
     """``torch.cosine_embedding_loss``: 1 - cos(x1, x2) where ``target`` is 1, max(0, cos - margin) where
@@ -516,8 +589,17 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoid rule along ``dim`` (one fewer element than ``y`` there), as
     ``torch.cumulative_trapezoid``. (pyfront.ops.composite.statistics.cumulative_trapezoid)"""
 
+def deg2rad(input):
+    """Degrees to radians, as ``torch.deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
+
+def deg2rad_(input):
+    """In-place ``deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
+
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
+
+def detach_(self):
+    """As ``torch.detach_``. (pyfront.tensor.Tensor.detach_)"""
 
 def diag(input, diagonal=0, *, out=None):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it.
@@ -539,6 +621,9 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
     ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``.
     (pyfront.ops.composite.arrays.diff)"""
+
+def digamma(input):
+    """Elementwise ``digamma``, as ``torch.digamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
@@ -607,17 +692,38 @@ def equal(input, other) -> builtins.bool:
 def erf(input, *, out=None):
     """Elementwise ``erf``, as ``torch.erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def erf_(input):
+    """In-place ``erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def erfc(input):
+    """Elementwise ``erfc``, as ``torch.erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def erfc_(input):
+    """In-place ``erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def erfinv(input):
+    """Elementwise ``erfinv``, as ``torch.erfinv``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def exp(input, *, out=None):
     """Elementwise ``exp``, as ``torch.exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def exp2(input, *, out=None):
     """Elementwise ``exp2``, as ``torch.exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def exp2_(input):
+    """In-place ``exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def exp_(input):
+    """In-place ``exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def expand(input, *size):
     """As ``torch.expand``. (pyfront.ops.views.expand)"""
 
 def expm1(input, *, out=None):
     """Elementwise ``expm1``, as ``torch.expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def expm1_(input):
+    """In-place ``expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.eye``. (pyfront.ops.creation.eye)"""
@@ -629,6 +735,15 @@ def feature_alpha_dropout(input, p, train):
 def feature_alpha_dropout_(input, p, train):
     """``torch.feature_alpha_dropout_``: in-place ``feature_alpha_dropout``.
     (pyfront.functional_aliases.feature_alpha_dropout_)"""
+
+def fill_(self, value):
+    """As ``torch.fill_``. (pyfront.ops.methods._fill_)"""
+
+def fix(input):
+    """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def fix_(input):
+    """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def flatten(input, start_dim=0, end_dim=-1):
     """As ``torch.flatten``. (pyfront.ops.views.flatten)"""
@@ -651,6 +766,9 @@ def float_power(input, exponent, *, out=None):
 def floor(input, *, out=None):
     """Elementwise ``floor``, as ``torch.floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def floor_(input):
+    """In-place ``floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def floor_divide(input, other, *, out=None):
     """As ``torch.floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
 
@@ -668,6 +786,9 @@ def fmod(input, other, *, out=None):
 
 def frac(input, *, out=None):
     """Elementwise ``frac``, as ``torch.frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def frac_(input):
+    """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
@@ -688,6 +809,13 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
     (pyfront.ops.primitives.indexing.gather)"""
+
+def gcd(input, other):
+    """Elementwise ``gcd`` with broadcasting and type promotion, as ``torch.gcd``. (made by
+    pyfront.ops.primitives.special._integer_binary)"""
+
+def gcd_(input, other):
+    """In-place ``gcd``. (made by pyfront.ops.primitives.special._integer_binary)"""
 
 def ge(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
@@ -794,6 +922,16 @@ def hstack(tensors, *, out=None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``.
     (pyfront.ops.composite.shaping.hstack)"""
 
+def hypot(input, other):
+    """Elementwise ``hypot`` with broadcasting and type promotion, as ``torch.hypot``. (made by
+    pyfront.ops.primitives.special._float_only)"""
+
+def i0(input):
+    """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def i0_(input):
+    """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``.
     (pyfront.ops.composite.indexing.index_add)"""
@@ -809,6 +947,9 @@ def index_fill(input, dim, index, value):
 def index_put(input, indices, values, accumulate=False):
     """``input`` with ``values`` put (or, with ``accumulate``, added) at ``input[indices]``.
     (pyfront.ops.composite.indexing.index_put)"""
+
+def index_put_(input, indices, values, accumulate=False):
+    """In-place ``index_put``. (pyfront.ops.composite.indexing.index_put)"""
 
 def index_select(input, dim, index, *, out=None):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``.
@@ -886,11 +1027,25 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isfinite(input):
     """Elementwise ``isfinite``, as ``torch.isfinite``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``.
+    (pyfront.ops.composite.elementary.isin)"""
+
 def isinf(input):
     """Elementwise ``isinf``, as ``torch.isinf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def isnan(input):
     """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def isneginf(input):
+    """``input == -inf``, as ``torch.isneginf``. (pyfront.ops.composite.elementary.isneginf)"""
+
+def isposinf(input):
+    """``input == inf``, as ``torch.isposinf``. (pyfront.ops.composite.elementary.isposinf)"""
+
+def isreal(input):
+    """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``.
+    (pyfront.ops.composite.elementary.isreal)"""
 
 def kaiser_window(
     window_length,
@@ -921,6 +1076,19 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
     """``torch.layer_norm`` (``cudnn_enable`` has no effect here). (pyfront.functional_aliases.layer_norm)"""
 
+def lcm(input, other):
+    """Elementwise ``lcm`` with broadcasting and type promotion, as ``torch.lcm``. (made by
+    pyfront.ops.primitives.special._integer_binary)"""
+
+def lcm_(input, other):
+    """In-place ``lcm``. (made by pyfront.ops.primitives.special._integer_binary)"""
+
+def ldexp(input, other):
+    """``input * 2 ** other``, as ``torch.ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
+
+def ldexp_(input, other):
+    """In-place ``ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
+
 def le(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
@@ -936,6 +1104,9 @@ def less_equal(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def lgamma(input):
+    """Elementwise ``lgamma``, as ``torch.lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.linspace``. (pyfront.ops.creation.linspace)"""
 
@@ -949,15 +1120,35 @@ def log(input, *, out=None):
 def log10(input, *, out=None):
     """Elementwise ``log10``, as ``torch.log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def log10_(input):
+    """In-place ``log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def log1p(input, *, out=None):
     """Elementwise ``log1p``, as ``torch.log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def log1p_(input):
+    """In-place ``log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def log2(input, *, out=None):
     """Elementwise ``log2``, as ``torch.log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def log2_(input):
+    """In-place ``log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def log_(input):
+    """In-place ``log``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
+
+def logaddexp(input, other):
+    """Elementwise ``logaddexp`` with broadcasting and type promotion, as ``torch.logaddexp``. (made by
+    pyfront.ops.primitives.special._float_only)"""
+
+def logaddexp2(input, other):
+    """Elementwise ``logaddexp2`` with broadcasting and type promotion, as ``torch.logaddexp2``. (made by
+    pyfront.ops.primitives.special._float_only)"""
 
 def logcumsumexp(input, dim, *, out=None):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
@@ -983,6 +1174,13 @@ def logical_or(input, other, *, out=None):
 def logical_xor(input, other, *, out=None):
     """Elementwise ``logical_xor`` with broadcasting and type promotion, as ``torch.logical_xor``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def logit(input, eps=None):
+    """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as ``torch.logit``.
+    (pyfront.ops.primitives.special.logit)"""
+
+def logit_(input, eps=None):
+    """In-place ``logit``. (pyfront.ops.primitives.special.logit)"""
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.logspace``. (pyfront.ops.creation.logspace)"""
@@ -1093,10 +1291,17 @@ def multiply(input, other, *, out=None):
 def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
     """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
 
+def mvlgamma(input, p):
+    """The multivariate log-gamma of dimension ``p``: ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x - i /
+    2)``, as ``torch.mvlgamma``. (pyfront.ops.composite.elementary.mvlgamma)"""
+
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``.
     (pyfront.ops.composite.functions.nan_to_num)"""
+
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
+    """In-place ``nan_to_num``. (pyfront.ops.composite.functions.nan_to_num)"""
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
@@ -1133,8 +1338,18 @@ def ne(input, other, *, out=None):
 def neg(input, *, out=None):
     """As ``torch.neg``. (pyfront.ops.primitives.elementwise.neg)"""
 
+def neg_(input):
+    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+
 def negative(input, *, out=None):
     """As ``torch.negative``. (pyfront.ops.primitives.elementwise.neg)"""
+
+def negative_(input):
+    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+
+def nextafter(input, other):
+    """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
+    (pyfront.ops.primitives.special.nextafter)"""
 
 def nonzero(input, *, as_tuple=False, out=None):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim.
@@ -1208,6 +1423,14 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     """``torch.poisson_nll_loss``: every argument positional, as ATen's.
     (pyfront.functional_aliases.poisson_nll_loss)"""
 
+def polygamma(n, input):
+    """The ``n``-th derivative of digamma, as ``torch.polygamma`` (``Tensor.polygamma(n)``).
+    (pyfront.ops.primitives.special.polygamma)"""
+
+def positive(input):
+    """``input`` itself, as ``torch.positive``; a bool tensor raises as torch's unary ``+``.
+    (pyfront.ops.composite.elementary.positive)"""
+
 def pow(input, exponent, *, out=None):
     """As ``torch.pow``. (pyfront.ops.primitives.elementwise.pow)"""
 
@@ -1230,6 +1453,12 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=N
     nearest sorted values as ``interpolation`` says; a row holding NaN gives NaN. As ``torch.quantile``;
     a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError, as torch, for a non-float
     input, q outside [0, 1] or an unknown interpolation. (pyfront.ops.composite.statistics.quantile)"""
+
+def rad2deg(input):
+    """Radians to degrees, as ``torch.rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
+
+def rad2deg_(input):
+    """In-place ``rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
@@ -1275,8 +1504,14 @@ def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
     pyfront.ops.primitives.elementwise.unary)"""
 
+def reciprocal_(input):
+    """In-place ``reciprocal``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def relu(input):
     """As ``torch.relu``. (pyfront.ops.primitives.elementwise.relu)"""
+
+def relu_(input):
+    """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
 
 def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
@@ -1299,6 +1534,10 @@ def repeat_interleave(
 
 def reshape(input, *shape):
     """As ``torch.reshape``. (pyfront.ops.views.reshape)"""
+
+def resize_as_(self, the_template, memory_format=None):
+    """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
+    (pyfront.ops.resize.resize_as_)"""
 
 def result_type(tensor1, tensor2):
     """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules).
@@ -1324,6 +1563,9 @@ def rot90(input: Tensor, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
 def round(input, *, decimals=0, out=None):
     """As ``torch.round``. (pyfront.ops.primitives.elementwise.round)"""
 
+def round_(input, *, decimals=0):
+    """In-place ``round``. (pyfront.ops.primitives.elementwise.round)"""
+
 def row_stack(tensors, *, out=None) -> Tensor:
     """Alias of ``vstack``, as ``torch.row_stack``. (pyfront.ops.composite.arrays.row_stack)"""
 
@@ -1336,6 +1578,9 @@ def rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False, generat
 
 def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def rsqrt_(input):
+    """In-place ``rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
@@ -1424,8 +1669,15 @@ def set_printoptions(
 def set_rng_state(state):
     """As ``torch.set_rng_state``. (pyfront.random.set_rng_state)"""
 
+def sgn(input):
+    """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
+    (pyfront.ops.composite.elementary.sgn)"""
+
 def sigmoid(input, *, out=None):
     """Elementwise ``sigmoid``, as ``torch.sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sigmoid_(input):
+    """In-place ``sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sign(input, *, out=None):
     """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -1437,8 +1689,20 @@ def signbit(input, *, out=None):
 def sin(input, *, out=None):
     """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def sin_(input):
+    """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sinc(input):
+    """Elementwise ``sinc``, as ``torch.sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sinc_(input):
+    """In-place ``sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def sinh(input, *, out=None):
     """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def sinh_(input):
+    """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def slogdet(input, *, out=None):
     """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
@@ -1474,8 +1738,14 @@ def spmm(mat1, mat2):
 def sqrt(input, *, out=None):
     """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def sqrt_(input):
+    """In-place ``sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def square(input, *, out=None):
     """As ``torch.square``. (pyfront.ops.primitives.elementwise.square)"""
+
+def square_(input):
+    """In-place ``square``. (pyfront.ops.primitives.elementwise.square)"""
 
 def squeeze(input, dim=None):
     """As ``torch.squeeze``. (pyfront.ops.views.squeeze)"""
@@ -1525,8 +1795,14 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 def tan(input, *, out=None):
     """Elementwise ``tan``, as ``torch.tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def tan_(input):
+    """In-place ``tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def tanh(input, *, out=None):
     """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def tanh_(input):
+    """In-place ``tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from ``data``: a number, a NumPy array or scalar, a tensor, or any (nested)
@@ -1602,6 +1878,9 @@ def true_divide(input, other, *, rounding_mode=None, out=None):
 def trunc(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def trunc_(input):
+    """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def typename(obj) -> str:
     """``torch.typename``: the legacy tensor type name ("torch.FloatTensor") or the qualified class name.
     (pyfront.nn.modules.module.typename)"""
@@ -1657,6 +1936,16 @@ def vstack(tensors, *, out=None) -> Tensor:
 def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
     (pyfront.ops.primitives.elementwise.where)"""
+
+def xlogy(input, other):
+    """Elementwise ``xlogy`` with broadcasting and type promotion, as ``torch.xlogy``. (made by
+    pyfront.ops.primitives.elementwise.binary)"""
+
+def xlogy_(input, other):
+    """In-place ``xlogy``. (made by pyfront.ops.primitives.elementwise.binary)"""
+
+def zero_(self):
+    """As ``torch.zero_``. (made by pyfront.ops.methods.bind_all)"""
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.zeros``. (pyfront.ops.creation.zeros)"""

@@ -28,6 +28,10 @@ class Tensor:
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def acos_(self):
         """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def acosh(self):
+        """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def acosh_(self):
+        """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def add(self, other, *, alpha=1):
         """As ``torch.Tensor.add``. (pyfront.ops.primitives.elementwise.add)"""
     def add_(self, other, *, alpha=1):
@@ -78,13 +82,25 @@ class Tensor:
         (pyfront.ops.primitives.reductions.any)"""
     def arccos(self):
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arccosh(self):
+        """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arccosh_(self):
+        """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arcsinh(self):
+        """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arcsinh_(self):
+        """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arctan(self):
         """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arctan2(self, other):
         """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def arctanh(self):
+        """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arctanh_(self):
+        """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def argmax(self, dim=None, keepdim=False):
         """Index of the (first) maximum over ``dim``, or of the flattened input when None.
         (pyfront.ops.primitives.reductions.argmax)"""
@@ -102,6 +118,10 @@ class Tensor:
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def asin_(self):
         """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def asinh(self):
+        """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def asinh_(self):
+        """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def atan(self):
         """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def atan2(self, other):
@@ -111,6 +131,10 @@ class Tensor:
         """In-place ``atan2``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def atan_(self):
         """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def atanh(self):
+        """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def atanh_(self):
+        """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``.
         (pyfront.tensor.Tensor.backward)"""
@@ -269,6 +293,10 @@ class Tensor:
         """As ``torch.Tensor.data``. (pyfront.tensor.Tensor.data)"""
     def data_ptr(self) -> builtins.int:
         """As ``torch.Tensor.data_ptr``. (pyfront.tensor.Tensor.data_ptr)"""
+    def deg2rad(self):
+        """Degrees to radians, as ``torch.deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
+    def deg2rad_(self):
+        """In-place ``deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
     def det(self):
         """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
     def detach(self):
@@ -294,6 +322,11 @@ class Tensor:
         """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
         ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative
         ``n``. (pyfront.ops.composite.arrays.diff)"""
+    def digamma(self):
+        """Elementwise ``digamma``, as ``torch.digamma``. (made by
+        pyfront.ops.primitives.elementwise.unary)"""
+    def digamma_(self):
+        """In-place ``digamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def dim(self) -> builtins.int:
         """As ``torch.Tensor.dim``. (pyfront.tensor.Tensor.dim)"""
     def dist(self, other, p=2):
@@ -329,6 +362,14 @@ class Tensor:
         """Elementwise ``erf``, as ``torch.erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def erf_(self):
         """In-place ``erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def erfc(self):
+        """Elementwise ``erfc``, as ``torch.erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def erfc_(self):
+        """In-place ``erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def erfinv(self):
+        """Elementwise ``erfinv``, as ``torch.erfinv``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def erfinv_(self):
+        """In-place ``erfinv``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def exp(self):
         """Elementwise ``exp``, as ``torch.exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def exp2(self):
@@ -349,6 +390,10 @@ class Tensor:
         """Fill with Exp(lambd): -log(1 - U) / lambd. (pyfront.ops.sampling.exponential_)"""
     def fill_(self, value):
         """As ``torch.Tensor.fill_``. (pyfront.ops.methods._fill_)"""
+    def fix(self):
+        """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def fix_(self):
+        """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def flatten(self, start_dim=0, end_dim=-1):
         """As ``torch.Tensor.flatten``. (pyfront.ops.views.flatten)"""
     def flip(self, *args, dims=None) -> Tensor:
@@ -393,6 +438,11 @@ class Tensor:
     def gather(self, dim, index, *, sparse_grad=False):
         """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
         (pyfront.ops.primitives.indexing.gather)"""
+    def gcd(self, other):
+        """Elementwise ``gcd`` with broadcasting and type promotion, as ``torch.gcd``. (made by
+        pyfront.ops.primitives.special._integer_binary)"""
+    def gcd_(self, other):
+        """In-place ``gcd``. (made by pyfront.ops.primitives.special._integer_binary)"""
     def ge(self, other):
         """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -444,6 +494,15 @@ class Tensor:
     def hsplit(self, indices_or_sections):
         """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``.
         (pyfront.ops.composite.arrays.hsplit)"""
+    def hypot(self, other):
+        """Elementwise ``hypot`` with broadcasting and type promotion, as ``torch.hypot``. (made by
+        pyfront.ops.primitives.special._float_only)"""
+    def hypot_(self, other):
+        """In-place ``hypot``. (made by pyfront.ops.primitives.special._float_only)"""
+    def i0(self):
+        """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def i0_(self):
+        """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
     @property
     def imag(self):
         """As ``torch.Tensor.imag``. (pyfront.tensor.Tensor.imag)"""
@@ -542,6 +601,13 @@ class Tensor:
         """Elementwise ``isinf``, as ``torch.isinf``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def isnan(self):
         """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def isneginf(self):
+        """``input == -inf``, as ``torch.isneginf``. (pyfront.ops.composite.elementary.isneginf)"""
+    def isposinf(self):
+        """``input == inf``, as ``torch.isposinf``. (pyfront.ops.composite.elementary.isposinf)"""
+    def isreal(self):
+        """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``.
+        (pyfront.ops.composite.elementary.isreal)"""
     def item(self):
         """As ``torch.Tensor.item``. (pyfront.tensor.Tensor.item)"""
     def item_async(self):
@@ -560,6 +626,15 @@ class Tensor:
     @property
     def layout(self):
         """As ``torch.Tensor.layout``. (made by pyfront.sparse.install)"""
+    def lcm(self, other):
+        """Elementwise ``lcm`` with broadcasting and type promotion, as ``torch.lcm``. (made by
+        pyfront.ops.primitives.special._integer_binary)"""
+    def lcm_(self, other):
+        """In-place ``lcm``. (made by pyfront.ops.primitives.special._integer_binary)"""
+    def ldexp(self, other):
+        """``input * 2 ** other``, as ``torch.ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
+    def ldexp_(self, other):
+        """In-place ``ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
     def le(self, other):
         """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -575,6 +650,10 @@ class Tensor:
     def less_equal(self, other):
         """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def lgamma(self):
+        """Elementwise ``lgamma``, as ``torch.lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def lgamma_(self):
+        """In-place ``lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def log(self):
         """Elementwise ``log``, as ``torch.log``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def log10(self):
@@ -596,6 +675,12 @@ class Tensor:
     def log_softmax(self, dim, dtype=None):
         """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
         (pyfront.ops.primitives.reductions.log_softmax)"""
+    def logaddexp(self, other):
+        """Elementwise ``logaddexp`` with broadcasting and type promotion, as ``torch.logaddexp``. (made by
+        pyfront.ops.primitives.special._float_only)"""
+    def logaddexp2(self, other):
+        """Elementwise ``logaddexp2`` with broadcasting and type promotion, as ``torch.logaddexp2``. (made
+        by pyfront.ops.primitives.special._float_only)"""
     def logcumsumexp(self, dim):
         """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in
         log2(n) doubling steps, each adding (in log space) the partial result ``step`` places earlier.
@@ -623,6 +708,11 @@ class Tensor:
         (made by pyfront.ops.primitives.elementwise.binary)"""
     def logical_xor_(self, other):
         """In-place ``logical_xor``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def logit(self, eps=None):
+        """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as
+        ``torch.logit``. (pyfront.ops.primitives.special.logit)"""
+    def logit_(self, eps=None):
+        """In-place ``logit``. (pyfront.ops.primitives.special.logit)"""
     def logsumexp(self, dim, keepdim=False):
         """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows.
         (pyfront.ops.composite.reductions.logsumexp)"""
@@ -703,6 +793,11 @@ class Tensor:
         """In-place ``mul``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def mv(self, vec: Tensor) -> Tensor:
         """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
+    def mvlgamma(self, p):
+        """The multivariate log-gamma of dimension ``p``: ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x -
+        i / 2)``, as ``torch.mvlgamma``. (pyfront.ops.composite.elementary.mvlgamma)"""
+    def mvlgamma_(self, p):
+        """In-place ``mvlgamma``. (pyfront.ops.composite.elementary.mvlgamma)"""
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
         largest and lowest finite values by default), as ``torch.nan_to_num``.
@@ -757,6 +852,11 @@ class Tensor:
         """As ``torch.Tensor.new_tensor``. (pyfront.ops.methods._new_tensor)"""
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_zeros``. (made by pyfront.ops.methods._new)"""
+    def nextafter(self, other):
+        """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
+        (pyfront.ops.primitives.special.nextafter)"""
+    def nextafter_(self, other):
+        """In-place ``nextafter``. (pyfront.ops.primitives.special.nextafter)"""
     def nonzero(self, *, as_tuple=False):
         """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim.
         (pyfront.ops.primitives.indexing.nonzero)"""
@@ -787,6 +887,13 @@ class Tensor:
     def pinverse(self, rcond=1e-15, hermitian=False):
         """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
         (pyfront.linalg.legacy.pinverse)"""
+    def polygamma(self, n):
+        """As ``torch.Tensor.polygamma``. (pyfront.ops.primitives.special._polygamma_method)"""
+    def polygamma_(self, n):
+        """In-place ``_polygamma_method``. (pyfront.ops.primitives.special._polygamma_method)"""
+    def positive(self):
+        """``input`` itself, as ``torch.positive``; a bool tensor raises as torch's unary ``+``.
+        (pyfront.ops.composite.elementary.positive)"""
     def pow(self, exponent):
         """As ``torch.Tensor.pow``. (pyfront.ops.primitives.elementwise.pow)"""
     def pow_(self, exponent):
@@ -802,6 +909,10 @@ class Tensor:
         ``torch.quantile``; a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError,
         as torch, for a non-float input, q outside [0, 1] or an unknown interpolation.
         (pyfront.ops.composite.statistics.quantile)"""
+    def rad2deg(self):
+        """Radians to degrees, as ``torch.rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
+    def rad2deg_(self):
+        """In-place ``rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
     def random_(self, *args, generator=None, **kwargs):
         """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
         ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum).
@@ -904,6 +1015,11 @@ class Tensor:
         """In-place ``scatter_reduce``. (pyfront.ops.primitives.indexing.scatter_reduce)"""
     def select(self, dim, index):
         """As ``torch.Tensor.select``. (pyfront.ops.views.select)"""
+    def sgn(self):
+        """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
+        (pyfront.ops.composite.elementary.sgn)"""
+    def sgn_(self):
+        """In-place ``sgn``. (pyfront.ops.composite.elementary.sgn)"""
     @property
     def shape(self) -> Size:
         """As ``torch.Tensor.shape``. (pyfront.tensor.Tensor.shape)"""
@@ -925,6 +1041,10 @@ class Tensor:
         """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sin_(self):
         """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def sinc(self):
+        """Elementwise ``sinc``, as ``torch.sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def sinc_(self):
+        """In-place ``sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sinh(self):
         """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sinh_(self):
@@ -1081,6 +1201,11 @@ class Tensor:
         """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
         method; the function takes the condition first).
         (pyfront.ops.primitives.elementwise._where_method)"""
+    def xlogy(self, other):
+        """Elementwise ``xlogy`` with broadcasting and type promotion, as ``torch.xlogy``. (made by
+        pyfront.ops.primitives.elementwise.binary)"""
+    def xlogy_(self, other):
+        """In-place ``xlogy``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def zero_(self):
         """As ``torch.Tensor.zero_``. (made by pyfront.ops.methods.bind_all)"""
     def __abs__(self):

@@ -312,3 +312,285 @@ fn atan2_f32(y: f32, x: f32) -> f32 {
     }
     return atan2(y, x);
 }
+
+// -- special functions (float32 accuracy; the cpu rules in ops/primitives/special.py are float64) --
+const PI_F32: f32 = 3.14159265358979;
+
+// sin(pi * x) up to its sign, through x's distance to the nearest integer: exact near a pole, where
+// sin of the product pi * x would lose every digit
+fn sinpi_f32(x: f32) -> f32 {
+    return sin(PI_F32 * (x - round(x)));
+}
+
+// log|Gamma(x)|: Lanczos (g = 7, 9 terms, as in Numerical Recipes) for x >= 0.5, the reflection
+// Gamma(x) Gamma(1 - x) = pi / sin(pi x) below; poles (0, -1, ...) and +-inf give inf, as C's lgamma
+fn lgamma_f32(x: f32) -> f32 {
+    let inf = f32_from_bits(0x7f800000u);
+    if (is_inf_f32(x) || (x <= 0.0 && x == floor(x))) {
+        return inf;
+    }
+    var z = x;
+    var reflect = 0.0;
+    if (x < 0.5) {
+        reflect = log(PI_F32 / abs(sinpi_f32(x)));
+        z = 1.0 - x;
+    }
+    z = z - 1.0;
+    var s = 0.99999999999980993 + 676.5203681218851 / (z + 1.0) - 1259.1392167224028 / (z + 2.0)
+        + 771.32342877765313 / (z + 3.0) - 176.61502916214059 / (z + 4.0) + 12.507343278686905 / (z + 5.0)
+        - 0.13857109526572012 / (z + 6.0) + 9.9843695780195716e-6 / (z + 7.0)
+        + 1.5056327351493116e-7 / (z + 8.0);
+    let t = z + 7.5;
+    let g = 0.91893853320467274 + (z + 0.5) * log(t) - t + log(s);
+    return select(g, reflect - g, x < 0.5);
+}
+
+// digamma: the reflection psi(x) = psi(1 - x) - pi / tan(pi x) below 0, the recurrence
+// psi(x) = psi(x + 1) - 1 / x up to x >= 10 (at most 10 steps), then the asymptotic series
+// (Abramowitz & Stegun 6.3.18). psi(+-0) is -+inf, negative integers and -inf give NaN, as torch
+fn digamma_f32(x0: f32) -> f32 {
+    if (x0 == 0.0) {
+        return select(f32_from_bits(0xff800000u), f32_from_bits(0x7f800000u), sign_bit_f32(x0));
+    }
+    if (x0 < 0.0 && x0 == floor(x0)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    var x = x0;
+    var r = 0.0;
+    if (x < 0.0) {
+        r = -PI_F32 / tan(PI_F32 * (x - trunc(x)));  // the signed fraction, exact near a pole
+        x = 1.0 - x;
+    }
+    for (var i = 0; i < 10; i = i + 1) {
+        if (x >= 10.0) {
+            break;
+        }
+        r = r - 1.0 / x;
+        x = x + 1.0;
+    }
+    let z = 1.0 / (x * x);
+    let tail = z * (1.0 / 12.0 - z * (1.0 / 120.0 - z * (1.0 / 252.0 - z * (1.0 / 240.0 - z / 132.0))));
+    return r + log(x) - 0.5 / x - tail;
+}
+
+// trigamma: the reflection psi1(x) + psi1(1 - x) = pi^2 / sin^2(pi x) below 0.5, six recurrence
+// steps, then the asymptotic series (A&S 6.4.12)
+fn trigamma_f32(x0: f32) -> f32 {
+    var x = x0;
+    var r = 0.0;
+    var sgn = 1.0;
+    if (x < 0.5) {
+        sgn = -1.0;
+        let s = sin(PI_F32 * x);  // as torch's: finite at a negative integer (sin(pi * -1) is not 0)
+        r = -(PI_F32 * PI_F32) / (s * s);
+        x = 1.0 - x;
+    }
+    for (var i = 0; i < 6; i = i + 1) {
+        r = r + 1.0 / (x * x);
+        x = x + 1.0;
+    }
+    let z = 1.0 / (x * x);
+    r = r + (1.0 + 1.0 / (2.0 * x) + z * (1.0 / 6.0 - z * (1.0 / 30.0 - z / 42.0))) / x;
+    return sgn * r;
+}
+
+// Hurwitz zeta(s, q) for an integer s >= 2: Cephes' zeta, a direct sum while q + i <= 9 (at most 64
+// terms: below q = -55 it is cut short) and the Euler-Maclaurin tail
+fn zeta_f32(s: f32, q: f32) -> f32 {
+    if (q <= 0.0 && q == floor(q)) {
+        return f32_from_bits(0x7f800000u);
+    }
+    var a = q;
+    var sum = pow_f32(q, -s);
+    var b = 0.0;
+    for (var i = 0; i < 64; i = i + 1) {
+        if (i >= 9 && a > 9.0) {
+            break;
+        }
+        a = a + 1.0;
+        b = pow_f32(a, -s);
+        sum = sum + b;
+    }
+    let w = a;
+    sum = sum + b * w / (s - 1.0) - 0.5 * b;
+    var fac = 1.0;
+    var k = 0.0;
+    // B_2k / (2k)! denominators of the Euler-Maclaurin terms
+    var den = array<f32, 8>(12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9,
+                            7.47242496e10, -2.950130727918164224e12);
+    for (var i = 0; i < 8; i = i + 1) {
+        fac = fac * (s + k);
+        b = b / w;
+        sum = sum + fac * b / den[i];
+        k = k + 1.0;
+        fac = fac * (s + k);
+        b = b / w;
+        k = k + 1.0;
+    }
+    return sum;
+}
+
+// polygamma(n, x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 2; digamma and trigamma for 0 and 1
+fn polygamma_f32(n: f32, x: f32) -> f32 {
+    if (n == 0.0) {
+        return digamma_f32(x);
+    }
+    if (n == 1.0) {
+        return trigamma_f32(x);
+    }
+    var fact = 1.0;
+    for (var i = 2.0; i <= n && i < 40.0; i = i + 1.0) {
+        fact = fact * i;
+    }
+    return select(-1.0, 1.0, (u32(n) & 1u) == 1u) * fact * zeta_f32(n + 1.0, x);
+}
+
+// erfinv: Giles, "Approximating the erfinv function" (GPU Computing Gems, 2010), single precision;
+// +-1 give +-inf and |x| > 1 NaN
+fn erfinv_f32(x: f32) -> f32 {
+    if (abs(x) > 1.0) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    if (abs(x) == 1.0) {
+        return x * f32_from_bits(0x7f800000u);
+    }
+    var w = -log((1.0 - x) * (1.0 + x));
+    var p: f32;
+    if (w < 5.0) {
+        w = w - 2.5;
+        p = 2.81022636e-08;
+        p = 3.43273939e-07 + p * w;
+        p = -3.5233877e-06 + p * w;
+        p = -4.39150654e-06 + p * w;
+        p = 0.00021858087 + p * w;
+        p = -0.00125372503 + p * w;
+        p = -0.00417768164 + p * w;
+        p = 0.246640727 + p * w;
+        p = 1.50140941 + p * w;
+    } else {
+        w = sqrt(w) - 3.0;
+        p = -0.000200214257;
+        p = 0.000100950558 + p * w;
+        p = 0.00134934322 + p * w;
+        p = -0.00367342844 + p * w;
+        p = 0.00573950773 + p * w;
+        p = -0.0076224613 + p * w;
+        p = 0.00943887047 + p * w;
+        p = 1.00167406 + p * w;
+        p = 2.83297682 + p * w;
+    }
+    return p * x;
+}
+
+// modified Bessel functions of the first kind, orders 0 and 1: Abramowitz & Stegun 9.8.1-9.8.4
+// (relative error under 2e-7); ``scaled``: times exp(-|x|) (i0e, i1e). i0(+-inf) is NaN, as torch's
+// (exp(x) / sqrt(x)), i0e(+-inf) 0
+fn bessel_i0_f32(x: f32, scaled: bool) -> f32 {
+    let ax = abs(x);
+    if (ax < 3.75) {
+        let t = (x / 3.75) * (x / 3.75);
+        return select(1.0, exp(-ax), scaled) * (1.0 + t * (3.5156229 + t * (3.0899424 + t * (1.2067492 + t * (0.2659732 + t * (0.0360768
+            + t * 0.0045813))))));
+    }
+    let t = 3.75 / ax;
+    return select(exp(ax), 1.0, scaled) * (0.39894228 + t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281
+        + t * (-0.02057706 + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377)))))))) / sqrt(ax);
+}
+
+fn bessel_i1_f32(x: f32, scaled: bool) -> f32 {
+    let ax = abs(x);
+    if (ax < 3.75) {
+        let t = (x / 3.75) * (x / 3.75);
+        return select(1.0, exp(-ax), scaled) * x * (0.5 + t * (0.87890594 + t * (0.51498869 + t * (0.15084934 + t * (0.02658733
+            + t * (0.00301532 + t * 0.00032411))))));
+    }
+    let t = 3.75 / ax;
+    let v = select(exp(ax), 1.0, scaled) * (0.39894228 + t * (-0.03988024 + t * (-0.00362018 + t * (0.00163801 + t * (-0.01031555
+        + t * (0.02282967 + t * (-0.02895312 + t * (0.01787654 - t * 0.00420059)))))))) / sqrt(ax);
+    return select(v, -v, x < 0.0);
+}
+
+// the float next to a towards b, by its bits (C's nextafter; from +-0 the smallest subnormal)
+fn nextafter_f32(a: f32, b: f32) -> f32 {
+    if (is_nan_f32(a) || is_nan_f32(b)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    if (a == b) {
+        return b;
+    }
+    if (a == 0.0) {
+        return bitcast<f32>(select(1u, 0x80000001u, b < 0.0));
+    }
+    let u = bitcast<u32>(a);
+    return bitcast<f32>(select(u - 1u, u + 1u, (a < b) == (a > 0.0)));
+}
+
+// Euclid's algorithm: at most 47 steps for 32-bit operands (consecutive Fibonacci numbers are the worst)
+fn gcd_i32(x: i32, y: i32) -> i32 {
+    var a = abs(x);
+    var b = abs(y);
+    for (var i = 0; i < 48; i = i + 1) {
+        if (b == 0i) {
+            break;
+        }
+        let r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+fn lcm_i32(x: i32, y: i32) -> i32 {
+    let g = gcd_i32(x, y);
+    return select(abs((x / g) * y), 0i, g == 0i);
+}
+
+// C's hypot: an infinite operand gives inf even with a NaN other; scaled by the larger so no square
+// overflows or underflows
+fn hypot_f32(a: f32, b: f32) -> f32 {
+    if (is_inf_f32(a) || is_inf_f32(b)) {
+        return f32_from_bits(0x7f800000u);
+    }
+    if (is_nan_f32(a) || is_nan_f32(b)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    let x = abs(a);
+    let y = abs(b);
+    let m = select(y, x, x > y);
+    if (m == 0.0) {
+        return 0.0;
+    }
+    let p = x / m;
+    let q = y / m;
+    return m * sqrt(p * p + q * q);
+}
+
+// log(e^a + e^b) (k = 1) or log2(2^a + 2^b) (k = 1 / ln 2): the larger plus log1p(exp(-|a - b|)),
+// scaled by k; equal infinities give themselves, as torch (their difference would be NaN)
+fn logaddexp_f32(a: f32, b: f32, k: f32) -> f32 {
+    if (a == b && is_inf_f32(a)) {
+        return a;
+    }
+    let m = select(b, a, a > b);
+    let e = exp(-abs(a - b) / k);
+    let l = select(log(1.0 + e) * e / ((1.0 + e) - 1.0), e, (1.0 + e) == 1.0);  // log1p(e)
+    return m + k * l;
+}
+
+// logit with p clamped to [eps, 1 - eps] where eps >= 0 (a negative eps: none)
+fn logit_f32(x: f32, eps: f32) -> f32 {
+    var p = x;
+    if (eps >= 0.0) {
+        p = clamp_f32(x, eps, 1.0 - eps);
+    }
+    return log(p / (1.0 - p));
+}
+
+// log(1 + x) corrected for the rounding of 1 + x (as ops' log1p): +inf gives inf, not inf / inf
+fn log1p_f32(x: f32) -> f32 {
+    let u = 1.0 + x;
+    if (u == 1.0 || (is_inf_f32(x) && x > 0.0)) {
+        return x;
+    }
+    return log(u) * x / (u - 1.0);
+}

@@ -25,8 +25,28 @@ FAMILIES = (*primitives.FAMILIES, *composite.FAMILIES, views)
 
 
 def bind_family(module, names: str):
+    # AS_METHOD: a method whose arguments come in another order than the function's (polygamma(n, x))
+    as_method = getattr(module, "AS_METHOD", {})
     for name in names.split():
-        setattr(Tensor, name, getattr(module, name))
+        setattr(Tensor, name, as_method.get(name) or getattr(module, name))
+
+
+# torch's in-place functions (``torch.abs_(t)`` is ``t.abs_()``): each one pyfront has as a method
+TORCH_INPLACE = (
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ "
+    "ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ "
+    "fix_ floor_ frac_ gcd_ i0_ index_put_ lcm_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
+    "negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ selu_ celu_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ "
+    "tan_ tanh_ threshold_ trunc_ xlogy_ zero_ dropout_ alpha_dropout_ feature_alpha_dropout_ rrelu_ "
+    "resize_as_ as_strided_ conj_physical_"
+)
+
+
+def bind_torch_inplace(namespace: dict):
+    """Install ``torch.X_`` for every name of TORCH_INPLACE that pyfront has as ``Tensor.X_``."""
+    for name in TORCH_INPLACE.split():
+        if name not in namespace and hasattr(Tensor, name):
+            namespace[name] = getattr(Tensor, name)
 
 
 # the in-place ops torch lets write into an expanded tensor, with the example its deprecation warning gives

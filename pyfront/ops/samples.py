@@ -1609,3 +1609,30 @@ def unfold():
         s(T((5,)), 0, 5, 1), s(T((4, 3)), 0, 0, 1), s(T(()), 0, 1, 1), s(T(()), 0, 0, 3),
         s(T((4, 6), layout="transposed"), 1, 2, 3), s(T((3, 5), "int64"), 1, 2, 2), s(T((0, 4)), 1, 2, 1),
         s(T((2, 9)), 1, 4, 2)]
+
+
+# -- pyfront/ops/primitives/special.py -------------------------------------------------------------------
+def polygamma():
+    return [s(n, T(shape, **kw)) for n in (0, 1, 2, 3)
+            for shape, kw in (((3, 4), dict(low=0.2, high=4.0)), ((), dict(low=-2.7, high=-2.2)),
+                              ((4, 5), dict(layout="transposed", low=0.5, high=6.0)),
+                              ((5,), dict(dtype="int64")))]
+
+
+# -- pyfront/ops/composite/elementary.py -----------------------------------------------------------------
+def mvlgamma():
+    return [s(T((3, 4)), 1), s(T((3, 4)), 3), s(T(()), 2), s(T((4, 5), layout="transposed"), 2),
+            s(T((0, 3)), 4), s(T((3, 4)), 3)]
+
+
+def logit():
+    return [*elementwise(1), s(T((3, 4), low=-0.2, high=1.2), eps=0.1),
+            s(T((3, 4), low=0.05, high=0.95), 1e-6), s(T((5,), "int64"), eps=0.25)]
+
+
+def isin():
+    i64 = dict(dtype="int64")
+    return [s(T((3, 4), **i64), T((5,), **i64)), s(T((3, 4)), T((2, 2))), s(T((6,), **i64), 2),
+            s(3, T((4,), **i64)), s(T((0, 3), **i64), T((4,), **i64)), s(T((3, 4), **i64), T((0,), **i64)),
+            s(T((5,), **i64), T((3,), **i64), invert=True),
+            s(T((5,), **i64), T((3,), **i64), assume_unique=True)]

@@ -1,4 +1,5 @@
 """Ops built from primitives: no kernel and no gradient rule of their own (autograd derives it)."""
-from . import arrays, functions, indexing, linalg, math, reductions, sets, shaping, statistics  # noqa: F401
+from . import (arrays, elementary, functions, indexing, linalg, math, reductions, sets, shaping,  # noqa: F401
+               statistics)
 
-FAMILIES = (math, reductions, linalg, shaping, indexing, sets, functions, arrays, statistics)
+FAMILIES = (math, reductions, linalg, shaping, indexing, sets, functions, arrays, statistics, elementary)

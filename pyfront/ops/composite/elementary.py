@@ -1,0 +1,126 @@
+"""Elementwise math built from primitives: logit, sinc, angle conversions, the special-function
+combinations of ``torch.special`` (see primitives/__init__.py for the module conventions)."""
+from __future__ import annotations
+
+import math
+
+from ...tensor import Tensor
+from ... import dtypes as dt
+from ..primitives.elementwise import eq, sign, trunc, where
+from ..primitives.special import erfc, lgamma
+from ..registry import composite
+from .. import samples
+
+__all__ = ["deg2rad", "rad2deg", "sgn", "positive", "fix", "isposinf", "isneginf", "isreal",
+           "ldexp", "mvlgamma", "isin"]
+METHODS = "deg2rad rad2deg sgn positive fix isposinf isneginf isreal ldexp mvlgamma"  # isin: no method
+INPLACE = "deg2rad rad2deg sgn fix ldexp mvlgamma"
+
+
+def _floating(x):
+    return x if x.dtype.is_floating_point else x.to(dt.get_default_dtype())
+
+
+def _unary():
+    return samples.elementwise(1)
+
+
+@composite(samples=_unary, grad_fn="Deg2RadBackward0")
+def deg2rad(input):
+    """Degrees to radians, as ``torch.deg2rad``."""
+    return _floating(input) * (math.pi / 180)
+
+
+@composite(samples=_unary, grad_fn="Rad2DegBackward0")
+def rad2deg(input):
+    """Radians to degrees, as ``torch.rad2deg``."""
+    return _floating(input) * (180 / math.pi)
+
+
+@composite(samples=_unary, grad_fn=lambda input: "SgnBackward0" if input.dtype.is_floating_point else None)
+def sgn(input):
+    """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``."""
+    return sign(input)
+
+
+def positive(input):
+    """``input`` itself, as ``torch.positive``; a bool tensor raises as torch's unary ``+``."""
+    if input.dtype is dt.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+fix = trunc
+
+
+@composite(grad=False, samples=_unary)
+def isposinf(input):
+    """``input == inf``, as ``torch.isposinf``."""
+    return eq(input, math.inf) if input.dtype.is_floating_point else eq(input, input) & False
+
+
+@composite(grad=False, samples=_unary)
+def isneginf(input):
+    """``input == -inf``, as ``torch.isneginf``."""
+    return eq(input, -math.inf) if input.dtype.is_floating_point else eq(input, input) & False
+
+
+def isreal(input):
+    """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``."""
+    return input.new_ones(input.shape, dtype=dt.bool_)
+
+
+@composite(samples=lambda: samples.elementwise(2), grad_fn="LdexpBackward0")
+def ldexp(input, other):
+    """``input * 2 ** other``, as ``torch.ldexp``."""
+    for i, (name, t) in enumerate((("input", input), ("other", other))):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"ldexp(): argument '{name}' (position {i + 1}) must be Tensor, "
+                            f"not {type(t).__name__}")
+    x = _floating(input)
+    out = x * (2.0 ** _floating(other))
+    if other.dtype.is_floating_point:
+        return out
+    # torch's gradient is grad * pow(2, other) in other's integer dtype: 0 for a negative exponent
+    return where(other < 0, out.detach(), out)
+
+
+@composite(samples=samples.mvlgamma, domain=(2.0, 5.0), grad_fn="MvlgammaBackward0")
+def mvlgamma(input, p):
+    """The multivariate log-gamma of dimension ``p``:
+    ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x - i / 2)``, as ``torch.mvlgamma``.
+
+    Raises RuntimeError for a bool input or ``p < 1``, as torch (which no longer checks the domain
+    ``x > (p - 1) / 2``: outside it the result is inf or NaN)."""
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    if input.dtype is dt.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    input = _floating(input)
+    out = lgamma(input + 0.0)  # x + 0 as torch's x + arange(...): digamma(+0) in the gradient at -0
+    for i in range(1, p):
+        out = out + lgamma(input - i / 2)
+    return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+@composite(grad=False, samples=samples.isin)
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``."""
+    number = (int, float, bool)
+    if not all(isinstance(a, (Tensor, *number)) for a in (elements, test_elements)) or not any(
+            isinstance(a, Tensor) for a in (elements, test_elements)):
+        raise TypeError("isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__})")
+    like = elements if isinstance(elements, Tensor) else test_elements
+    e = elements if isinstance(elements, Tensor) else like.new_tensor(elements)
+    t = test_elements if isinstance(test_elements, Tensor) else like.new_tensor(test_elements)
+    if dt.bool_ in (e.dtype, t.dtype):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    found = eq(e.unsqueeze(-1), t.reshape(-1)).any(-1)  # every pair: no sort, so NaN is never found, as torch
+    return ~found if invert else found
+
+
+@composite("special.ndtr", samples=_unary, grad_fn="MulBackward1")
+def special_ndtr(input):
+    """The standard normal CDF ``erfc(-x / sqrt(2)) / 2``, as ``torch.special.ndtr``."""
+    return erfc(_floating(input) * -math.sqrt(0.5)) * 0.5

@@ -1,0 +1,429 @@
+"""Special-function primitives: inverse hyperbolics, erfc/erfinv, the gamma family, Bessel i0/i1,
+nextafter, gcd/lcm. One registry entry each, as in elementwise.py.
+
+NumPy has no special functions and scipy is not a dependency, so the cpu rules compute in float64
+(Python's ``math`` where it has the function, else a standard series, cited at each) and round once
+to the input's dtype, as torch's float32 kernels do. The GPU expressions are the float32 functions
+of shaders/elementwise_lib.wgsl. Gradients are torch's (tools/autograd/derivatives.yaml).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ... import dtypes as dt
+from ...tensor import Tensor
+from ..dispatch import apply
+from ..registry import OpDef, register
+from .elementwise import FLOAT, SAME, _infer, _nan_in_nan_out, binary, unary, where
+from .. import samples
+
+
+def _f64(fn):
+    """A float64 NumPy rule ``fn(np, x)``, its result rounded once to ``x``'s dtype."""
+    def rule(np, *xs, **attrs):
+        return fn(np, *(x.astype(np.float64) for x in xs), **attrs).astype(xs[0].dtype)
+    return rule
+
+
+def _by_element(np, x, fn):
+    """``fn`` (a function of one Python float) at every element of ``x``."""
+    return np.array([fn(v) for v in x.reshape(-1).tolist()], dtype=x.dtype).reshape(x.shape)
+
+
+def _lgamma1(v):
+    try:
+        return math.lgamma(v)
+    except ValueError:  # a pole (0, -1, ...): +inf, as C's lgamma
+        return math.inf
+
+
+def _digamma_np(np, x):
+    """Cephes' psi: the reflection below 0, the recurrence up to 10, A&S 6.3.18 beyond."""
+    with np.errstate(all="ignore"):
+        # through the signed fractional part, as torch: pi * x itself loses digits near a pole
+        reflect = np.where(x < 0, -np.pi / np.tan(np.pi * (x - np.trunc(x))), 0.0)
+        z = np.where(x < 0, 1 - x, x)
+        r = np.zeros_like(z)
+        for _ in range(10):  # z >= 10 after ten steps from any z > 0
+            small = z < 10
+            r = np.where(small, r - 1 / z, r)
+            z = np.where(small, z + 1, z)
+        w = 1 / (z * z)
+        tail = w * (1 / 12 - w * (1 / 120 - w * (1 / 252 - w * (1 / 240 - w * (1 / 132 - w * (
+            691 / 32760 - w / 12))))))
+        out = reflect + r + np.log(z) - 0.5 / z - tail
+        out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)  # poles and -inf
+        return np.where(x == 0, np.copysign(np.inf, -x), out)
+
+
+def _trigamma_np(np, x):
+    """The reflection below 0.5, recurrence steps, then A&S 6.4.12."""
+    with np.errstate(all="ignore"):
+        low = x < 0.5
+        s = np.sin(np.pi * x)  # as torch's: at a negative integer finite (sin(pi * -1) is 1.2e-16), not inf
+        r = np.where(low, -(np.pi ** 2) / (s * s), 0.0)
+        z = np.where(low, 1 - x, x)
+        for _ in range(12):
+            r = r + 1 / (z * z)
+            z = z + 1
+        w = 1 / (z * z)
+        r = r + (1 + 1 / (2 * z) + w * (1 / 6 - w * (1 / 30 - w * (1 / 42 - w * (1 / 30 - w * 5 / 66))))) / z
+        return np.where(low, -r, r)
+
+
+# B_2k / (2k)! denominators of the Euler-Maclaurin tail of Cephes' zeta
+_ZETA_DEN = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
+             -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
+             1.8152105401943546773e17, -7.1661652561756670113e18)
+
+
+def _zeta_np(np, s, q):
+    """Hurwitz zeta(s, q), integer s >= 2, as Cephes: a direct sum while q + i <= 9, then Euler-Maclaurin."""
+    with np.errstate(all="ignore"):
+        pole = (q <= 0) & (q == np.floor(q))  # -inf too: the sum would never reach 9
+        a = np.where(pole, 10.0, q)
+        total = q ** -s
+        b = np.zeros_like(q)
+        i = 0
+        while True:
+            going = ((a <= 9) | (i < 9)) & ~pole
+            if not going.any():
+                break
+            a = np.where(going, a + 1, a)
+            b = np.where(going, a ** -s, b)
+            total = np.where(going, total + b, total)
+            i += 1
+        w = a
+        total = total + b * w / (s - 1) - 0.5 * b
+        fac, k = 1.0, 0.0
+        for den in _ZETA_DEN:
+            fac *= s + k
+            b = b / w
+            total = total + fac * b / den
+            k += 1
+            fac *= s + k
+            b = b / w
+            k += 1
+        return np.where(pole, np.inf, total)
+
+
+def _polygamma_np(np, x, n):
+    if n == 0:
+        return _f64(_digamma_np)(np, x)
+    if n == 1:  # in the input's own precision, as torch's: its sin(pi x) at a pole sets the result there
+        return _trigamma_np(np, x if x.dtype == np.float64 else x.astype(np.float32)).astype(x.dtype)
+    x = x.astype(np.float64)
+    return (-1) ** (n + 1) * math.factorial(n) * _zeta_np(np, float(n + 1), x)
+
+
+def _erfinv_np(np, y):
+    """Giles' single-precision approximation, then Newton steps against erf in float64."""
+    with np.errstate(all="ignore"):
+        w = -np.log((1 - y) * (1 + y))
+        c = w - 2.5
+        p = np.polyval([2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                        -0.00125372503, -0.00417768164, 0.246640727, 1.50140941], c)
+        t = np.sqrt(w) - 3
+        q = np.polyval([-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                        -0.0076224613, 0.00943887047, 1.00167406, 2.83297682], t)
+        x = np.where(w < 5, p, q) * y
+        for _ in range(3):
+            inner = np.isfinite(x) & (np.abs(y) < 1)
+            err = _by_element(np, np.where(inner, x, 0.0), math.erf) - y
+            x = np.where(inner, x - err / (2 / math.sqrt(math.pi) * np.exp(-x * x)), x)
+        x = np.where(np.abs(y) == 1, y * np.inf, x)
+        return np.where(np.abs(y) > 1, np.nan, x)
+
+
+def _bessel_np(np, x, order, scaled=False):
+    """I0 or I1: the power series sum (x/2)^(2k+order) / (k! (k+order)!) up to |x| = 30, beyond it the
+    asymptotic series e^x / sqrt(2 pi x) sum_k (-1)^k prod_j (4 order^2 - (2j - 1)^2) / (k! (8x)^k)
+    (A&S 9.7.1), written as exp(x) * series / sqrt(x) so that +-inf gives NaN, as torch's Cephes form."""
+    with np.errstate(all="ignore"):
+        ax = np.abs(x)
+        small = np.where(ax <= 30, ax, 0.0)
+        term = (small / 2) ** order / math.factorial(order)
+        total = term.copy()
+        for k in range(1, 130):
+            term = term * (small / 2) ** 2 / (k * (k + order))
+            total = total + term
+        if scaled:
+            total = total * np.exp(-small)
+        big = np.where(ax > 30, ax, 31.0)
+        mu = 4.0 * order * order
+        t = np.ones_like(ax)
+        series = t.copy()
+        for k in range(1, 40):
+            t = t * -(mu - (2 * k - 1) ** 2) / (k * 8 * big)
+            series = series + t
+        asym = (1 if scaled else np.exp(ax)) * series / np.sqrt(2 * np.pi * ax)
+        out = np.where(ax <= 30, total, asym)
+        return np.where(x < 0, -out, out) if order else out
+
+
+# -- inverse hyperbolic functions --------------------------------------------------------------------
+asinh = unary("asinh", lambda np, x: np.arcsinh(x), lambda c, g: (g * (c.inputs[0] ** 2 + 1).rsqrt(),),
+              out=FLOAT, save=(0,), wgsl="select(asinh(a), a, abs(a) < T(1e-4))")  # asinh(-0) is -0
+acosh = unary("acosh", lambda np, x: np.arccosh(x), lambda c, g: (g * (c.inputs[0] ** 2 - 1).rsqrt(),),
+              out=FLOAT, save=(0,), domain=(1.1, 4.0), wgsl="acosh(a)")
+atanh = unary("atanh", lambda np, x: np.arctanh(x), lambda c, g: (g / (1 - c.inputs[0] ** 2),),
+              out=FLOAT, save=(0,), domain=(-0.9, 0.9),
+              wgsl="select(select(atanh(a), a, abs(a) < T(1e-4)), sign(a) * T(f32_from_bits(0x7f800000u)), "
+                   "abs(a) == T(1))")
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+def _sinc_vjp(c, g):
+    # torch: grad * (pi x cos(pi x) - sin(pi x)) / (pi x^2), the factor 0 at 0 (an infinite grad: NaN there)
+    x = c.inputs[0]
+    safe = where(x == 0, 1.0, x)
+    px = safe * math.pi
+    return (g * where(x == 0, 0.0, (px * px.cos() - px.sin()) / (px * safe)),)
+
+
+def _sinc_np(np, x):
+    safe = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, 1.0, np.sin(np.pi * safe) / (np.pi * safe))
+
+
+sinc = unary("sinc", _f64(_sinc_np), _sinc_vjp, out=FLOAT, save=(0,),
+             wgsl="select(sin(T(3.141592653589793) * a) / (T(3.141592653589793) * a), T(1), a == T(0))")
+
+# -- error functions ---------------------------------------------------------------------------------
+erfc = unary("erfc", lambda np, x: _by_element(np, x, math.erfc),
+             lambda c, g: (g * (-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
+             out=FLOAT, save=(0,), wgsl="T(1.0 - erf_f32(f32(a)))")
+erfinv = unary("erfinv", _f64(_erfinv_np),
+               lambda c, g: (g * (0.5 * math.sqrt(math.pi)) * (c.out ** 2).exp(),),
+               out=FLOAT, save_output=True, domain=(-0.95, 0.95),
+               wgsl="select(T(erfinv_f32(f32(a))), a, a == T(0))")  # erfinv(-0) is -0
+
+# -- the gamma family --------------------------------------------------------------------------------
+lgamma = unary("lgamma", lambda np, x: _by_element(np, x, _lgamma1), lambda c, g: (g * digamma(c.inputs[0]),),
+               out=FLOAT, save=(0,), wgsl="T(lgamma_f32(f32(a)))")
+digamma = unary("digamma", _f64(_digamma_np), lambda c, g: (g * polygamma(1, c.inputs[0]),),
+                out=FLOAT, save=(0,), wgsl="T(digamma_f32(f32(a)))")
+
+
+def _polygamma_wgsl(attrs, ctype):
+    return _nan_in_nan_out("T(polygamma_f32(f32(s0), f32(a)))", "is_nan_f32(f32(a))")["f"], (attrs["n"],)
+
+
+_polygamma = register(OpDef(
+    "polygamma", "elementwise", _infer(SAME), lambda np, x, n: _polygamma_np(np, x, n).astype(x.dtype),
+    lambda c, g: (g * polygamma(c.attrs["n"] + 1, c.inputs[0]),), save=(0,), torch_name="polygamma",
+    samples=samples.polygamma, wgsl=_polygamma_wgsl, extra={"dtype_rule": FLOAT}))
+
+
+def polygamma(n, input):
+    """The ``n``-th derivative of digamma, as ``torch.polygamma`` (``Tensor.polygamma(n)``)."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if not input.dtype.is_floating_point:
+        input = input.to(dt.get_default_dtype())
+    return apply(_polygamma, input, n=int(n))
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+AS_METHOD = {"polygamma": _polygamma_method}
+
+
+# -- modified Bessel functions -----------------------------------------------------------------------
+i0 = unary("i0", _f64(lambda np, x: _bessel_np(np, x, 0)), lambda c, g: (g * special_i1(c.inputs[0]),),
+           out=FLOAT, save=(0,), wgsl="T(bessel_i0_f32(f32(a), false))")
+
+
+def _tiny(x):
+    """torch's i1_backward and i1e_backward: |x| <= eps (NaN too) takes the limit 0.5 at 0; (mask, safe x)."""
+    eps = dt.finfo(x.dtype).eps
+    tiny = ~(x.abs() > eps)
+    return tiny, where(tiny, eps, x)
+
+
+def _i1_vjp(c, g):
+    tiny, x = _tiny(c.inputs[0])
+    return (g * where(tiny, 0.5, i0(x) - c.out / x),)
+
+
+special_i1 = unary("special_i1", _f64(lambda np, x: _bessel_np(np, x, 1)), _i1_vjp, out=FLOAT, save=(0,),
+                   save_output=True, torch_name="special.i1", backward_name="SpecialI1Backward0",
+                   wgsl="select(T(bessel_i1_f32(f32(a), false)), T(0), a == T(0))")  # i1(-0) is +0
+# exp(-|x|) i0(x), exp(-|x|) i1(x): torch's gradients i1e - sgn(x) i0e and i0e - i1e (sgn(x) + 1 / x)
+special_i0e = unary("special_i0e", _f64(lambda np, x: _bessel_np(np, x, 0, scaled=True)),
+                    lambda c, g: (g * (special_i1e(c.inputs[0]) - c.inputs[0].sign() * c.out),),
+                    out=FLOAT, save=(0,), save_output=True, torch_name="special.i0e",
+                    backward_name="SpecialI0EBackward0", wgsl="T(bessel_i0_f32(f32(a), true))")
+
+
+def _i1e_vjp(c, g):
+    tiny, x = _tiny(c.inputs[0])
+    return (g * where(tiny, 0.5, special_i0e(x) - c.out * (x.sign() + 1 / x)),)
+
+
+special_i1e = unary("special_i1e", _f64(lambda np, x: _bessel_np(np, x, 1, scaled=True)), _i1e_vjp,
+                    out=FLOAT, save=(0,), save_output=True, torch_name="special.i1e",
+                    backward_name="SpecialI1EBackward0",
+                    wgsl="select(T(bessel_i1_f32(f32(a), true)), T(0), a == T(0))")
+
+# -- logit and entropy --------------------------------------------------------------------------------
+def _logit_np(np, x, eps):
+    with np.errstate(all="ignore"):
+        p = x if eps is None else np.clip(x, eps, 1 - eps)
+        return np.log(p / (1 - p))
+
+
+def _logit_vjp(c, g):
+    # torch's logit_backward: 0 outside [eps, 1 - eps] with an eps, NaN outside [0, 1] without
+    x, eps = c.inputs[0], c.attrs["eps"]
+    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
+    d = x * (1 - x)
+    return (where((x < lo) | (x > hi), outside, g / where(d == 0, 0.0, d)),)  # +inf at -0, as torch
+
+
+def _logit_wgsl(attrs, ctype):
+    eps = attrs["eps"]  # a negative s0: no clamping
+    return ("T(logit_f32(f32(a), f32(s0)))", (-1.0 if eps is None else eps,))
+
+
+_logit = register(OpDef(
+    "logit", "elementwise", _infer(SAME), _f64(_logit_np), _logit_vjp, save=(0,), torch_name="logit",
+    samples=samples.logit, wgsl=_logit_wgsl, extra={"dtype_rule": FLOAT}))
+
+
+def logit(input, eps=None):
+    """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as ``torch.logit``."""
+    if not input.dtype.is_floating_point:
+        input = input.to(dt.get_default_dtype())
+    return apply(_logit, input, eps=None if eps is None else float(eps))
+
+
+special_entr = unary(
+    "special_entr", _f64(lambda np, x: np.where(x > 0, -x * np.log(np.where(x > 0, x, 1)),
+                                                 np.where(x == 0, 0, np.where(x < 0, -np.inf, x)))),
+    lambda c, g: (g * -(1 + c.inputs[0].log()),), out=FLOAT, save=(0,), torch_name="special.entr",
+    backward_name="SpecialEntrBackward0",
+    wgsl="select(select(-a * log(a), T(0), a == T(0)), T(f32_from_bits(0xff800000u)), a < T(0))")
+
+
+# -- binary float functions ---------------------------------------------------------------------------
+def _xlogy_np(np, x, y, log):
+    with np.errstate(all="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), 0, x * log(y)).astype(x.dtype)
+
+
+def _scalar_overload(prefix):
+    """torch's node by overload: Tensor-Tensor 0, Scalar-Tensor 1, Tensor-Scalar 2."""
+    def name(inputs, attrs):
+        return prefix + ("1" if inputs[0]._wrapped_number else "2" if inputs[1]._wrapped_number else "0")
+    return name
+
+
+def _xlog_vjp(fn, shift):
+    # torch: self: fn(grad, other), 0 where self is 0 and other + shift <= 0;
+    # other: grad * self / (other + shift)
+    def vjp(c, g):
+        x, y = c.inputs
+        y1 = y + shift if shift else y  # y + 0 would turn -0 into +0, the gradient's inf its sign
+        return where((x == 0) & (y1 <= 0), 0.0, fn(g, y)), g * x / y1
+    return vjp
+
+
+xlogy = binary("xlogy", lambda np, x, y: _xlogy_np(np, x, y, np.log), _xlog_vjp(lambda g, y: xlogy(g, y), 0),
+               out=FLOAT, save=(0, 1), grad_fn=_scalar_overload("XlogyBackward"), domain=(0.1, None),
+               wgsl="select(a * log(b), T(0), a == T(0))")  # a NaN b is NaN (binary's NaN test)
+special_xlog1py = binary(
+    "special_xlog1py", lambda np, x, y: _xlogy_np(np, x, y, np.log1p),
+    _xlog_vjp(lambda g, y: special_xlog1py(g, y), 1),
+    out=FLOAT, save=(0, 1), torch_name="special.xlog1py", backward_name="SpecialXlog1PyBackward0",
+    grad_fn=_scalar_overload("SpecialXlog1PyBackward"), domain=(0.1, None),
+    wgsl="select(a * T(log1p_f32(f32(b))), T(0), a == T(0))")
+
+
+def _both_tensors(input, other):
+    """The dtype torch's kernel sees, as a one-tuple: none unless both are Tensors (torch parses the
+    arguments first, then promotes them)."""
+    return (dt.result_type(input, other),) if isinstance(input, Tensor) and isinstance(other, Tensor) else ()
+
+
+def _float_only(name, fn):
+    """``fn`` refusing integer and bool operands, as torch's float-only kernel ``name``."""
+    def checked(input, other):
+        for t in _both_tensors(input, other):  # a number: binary's own TypeError, in torch's words
+            if not t.is_floating_point:
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{t._legacy_name[:-6]}'")
+        return fn(input, other)
+
+    checked.__name__, checked.__doc__ = fn.__name__, fn.__doc__
+    return checked
+
+
+hypot = _float_only("hypot", binary(
+    "hypot", lambda np, x, y: np.hypot(x, y), lambda c, g: (g * c.inputs[0] / c.out, g * c.inputs[1] / c.out),
+    save=(0, 1), save_output=True, scalars="none", nan_safe=True, wgsl="T(hypot_f32(f32(a), f32(b)))"))
+
+
+def _logaddexp_np(np, x, y, base):
+    with np.errstate(all="ignore"):
+        return np.logaddexp(x, y) if base == "e" else np.logaddexp2(x, y)
+
+
+def _logaddexp_vjp(pow_):
+    # torch: grad / (1 + exp(other - self)) and grad / (1 + exp(self - other)) (base 2 for logaddexp2)
+    def vjp(c, g):
+        x, y = c.inputs
+        return g / (1 + pow_(y - x)), g / (1 + pow_(x - y))
+    return vjp
+
+
+logaddexp = _float_only("logaddexp", binary(
+    "logaddexp", lambda np, x, y: _logaddexp_np(np, x, y, "e"), _logaddexp_vjp(lambda d: d.exp()),
+    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), 1.0))"))
+logaddexp2 = _float_only("logaddexp2", binary(
+    "logaddexp2", lambda np, x, y: _logaddexp_np(np, x, y, "2"), _logaddexp_vjp(lambda d: d.exp2()),
+    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), 1.4426950408889634))"))
+
+
+# -- floating-point bits and integer arithmetic ------------------------------------------------------
+def _nextafter_vjp(c, g):
+    x, y = c.inputs  # as torch: the gradient passes to self where it moved, never to other
+    return where(x == y, 0.0, g), g.new_zeros(g.shape)
+
+
+_nextafter = binary(
+    "nextafter", lambda np, x, y: np.nextafter(x, y), _nextafter_vjp, save=(0, 1), scalars="none",
+    wgsl="T(nextafter_f32(f32(a), f32(b)))")
+
+
+def nextafter(input, other):
+    """The next float after ``input`` towards ``other``, as ``torch.nextafter``."""
+    for t in _both_tensors(input, other):
+        if not t.is_floating_point:
+            raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{t._legacy_name[:-6]}'")
+    return _nextafter(input, other)
+
+
+def _integer_binary(name, np_fn, wgsl):
+    op = binary(name, np_fn, scalars="none", wgsl=wgsl)
+
+    def fn(input, other):
+        for t in _both_tensors(input, other):
+            if t.is_floating_point or t is dt.bool_:
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{t._legacy_name[:-6]}'")
+        return op(input, other)
+
+    fn.__name__, fn.__doc__ = name, op.__doc__
+    return fn
+
+
+gcd = _integer_binary("gcd", lambda np, x, y: np.gcd(x, y).astype(x.dtype), "T(gcd_i32(i32(a), i32(b)))")
+lcm = _integer_binary("lcm", lambda np, x, y: np.lcm(x, y).astype(x.dtype), "T(lcm_i32(i32(a), i32(b)))")
+
+
+METHODS = ("asinh acosh atanh arcsinh arccosh arctanh erfc erfinv lgamma digamma polygamma i0 nextafter gcd "
+           "lcm "
+           "xlogy hypot logaddexp logaddexp2 logit sinc")
+INPLACE = METHODS.replace(" logaddexp logaddexp2", "")
+__all__ = METHODS.split()

@@ -1,0 +1,15 @@
+"""``torch.special``: the special functions under their SciPy-style names (aliases of pyfront's ops
+where torch's are aliases too)."""
+from __future__ import annotations
+
+from .nn.functional import log_softmax, softmax  # noqa: F401
+from .ops.composite.elementary import mvlgamma as multigammaln, special_ndtr as ndtr  # noqa: F401
+from .ops.composite.reductions import logsumexp  # noqa: F401
+from .ops.primitives.elementwise import erf, exp2, expm1, log1p, round, sigmoid as expit  # noqa: F401
+from .ops.primitives.special import (digamma, digamma as psi, erfc, erfinv, i0, lgamma as gammaln,  # noqa: F401
+                                     logit, polygamma, sinc, special_entr as entr, special_i0e as i0e,
+                                     special_i1 as i1, special_i1e as i1e, special_xlog1py as xlog1py, xlogy)
+
+__all__ = ["expit", "logit", "erf", "erfc", "erfinv", "ndtr", "i0", "i0e", "i1", "i1e", "entr", "xlogy",
+           "xlog1py", "gammaln", "digamma", "psi", "multigammaln", "polygamma", "sinc", "round", "log1p",
+           "expm1", "exp2", "softmax", "log_softmax", "logsumexp"]
