@@ -78,6 +78,59 @@ fn log2_f32(x: f32) -> f32 {
     return select(log2(x), log1p_f32(x - 1.0) * 1.442695, abs(x - 1.0) < 0.25);
 }
 
+// the inverse hyperbolic functions through log1p, relative near 0 (the built-ins lost 5000 ulp at 1e-4)
+fn asinh_f32(x: f32) -> f32 {
+    let a = abs(x);
+    var r: f32;
+    if (a > 1e18) {
+        r = log_f32(a) + 0.6931472;  // asinh(a) = log(2a) where a^2 + 1 rounds to a^2 (and overflows)
+    } else {
+        r = log1p_f32(a + a * a / (1.0 + sqrt(1.0 + a * a)));
+    }
+    return select(r, -r, sign_bit_f32(x));  // -0 stays -0
+}
+
+fn acosh_f32(x: f32) -> f32 {
+    if (!(x >= 1.0)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    if (x > 1e18) {
+        return log_f32(x) + 0.6931472;
+    }
+    let t = x - 1.0;  // exact near 1, where the answer is small
+    return log1p_f32(t + sqrt(t * (x + 1.0)));
+}
+
+fn atanh_f32(x: f32) -> f32 {
+    let a = abs(x);
+    if (!(a <= 1.0)) {
+        return f32_from_bits(0x7fc00000u);
+    }
+    let r = 0.5 * log1p_f32(2.0 * a / (1.0 - a));  // a = 1: log1p(inf) = inf
+    return select(r, -r, sign_bit_f32(x));
+}
+
+// erfc with a relative error under 1.2e-7 everywhere (Numerical Recipes' erfcc, a Chebyshev fit of
+// exp(z^2) erfc(z)): 1 - erf(x) lost every digit past x = 4 (erfc(4.6) gave 0, torch 9.9e-11)
+fn erfc_f32(x: f32) -> f32 {
+    let z = abs(x);
+    if (z > 10.1) {
+        return select(0.0, 2.0, x < 0.0);  // below float32's smallest (and no inf - inf in the split)
+    }
+    let t = 1.0 / (1.0 + 0.5 * z);
+    // z^2 = hi + lo exactly (Dekker's split of z into 12-bit halves): exp(-z^2) takes the rounding of
+    // z^2 as a relative error of z^2 times it (40 ulp at z = 9) unless lo is kept apart
+    let c = 4097.0 * z;
+    let zh = c - (c - z);
+    let zl = z - zh;
+    let hi = z * z;
+    let lo = ((zh * zh - hi) + 2.0 * zh * zl) + zl * zl;
+    let r = t * exp_f32(-hi - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+            + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+            + t * (-0.82215223 + t * 0.17087277))))))))) * (1.0 - lo);
+    return select(r, 2.0 - r, x < 0.0);
+}
+
 fn tanh_f32(x: f32) -> f32 {
     let a = abs(x);
     if (a > 9.1) {
@@ -489,11 +542,11 @@ fn bessel_i0_f32(x: f32, scaled: bool) -> f32 {
     let ax = abs(x);
     if (ax < 3.75) {
         let t = (x / 3.75) * (x / 3.75);
-        return select(1.0, exp(-ax), scaled) * (1.0 + t * (3.5156229 + t * (3.0899424 + t * (1.2067492 + t * (0.2659732 + t * (0.0360768
+        return select(1.0, exp_f32(-ax), scaled) * (1.0 + t * (3.5156229 + t * (3.0899424 + t * (1.2067492 + t * (0.2659732 + t * (0.0360768
             + t * 0.0045813))))));
     }
     let t = 3.75 / ax;
-    return select(exp(ax), 1.0, scaled) * (0.39894228 + t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281
+    return select(exp_f32(ax), 1.0, scaled) * (0.39894228 + t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281
         + t * (-0.02057706 + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377)))))))) / sqrt(ax);
 }
 
@@ -501,11 +554,11 @@ fn bessel_i1_f32(x: f32, scaled: bool) -> f32 {
     let ax = abs(x);
     if (ax < 3.75) {
         let t = (x / 3.75) * (x / 3.75);
-        return select(1.0, exp(-ax), scaled) * x * (0.5 + t * (0.87890594 + t * (0.51498869 + t * (0.15084934 + t * (0.02658733
+        return select(1.0, exp_f32(-ax), scaled) * x * (0.5 + t * (0.87890594 + t * (0.51498869 + t * (0.15084934 + t * (0.02658733
             + t * (0.00301532 + t * 0.00032411))))));
     }
     let t = 3.75 / ax;
-    let v = select(exp(ax), 1.0, scaled) * (0.39894228 + t * (-0.03988024 + t * (-0.00362018 + t * (0.00163801 + t * (-0.01031555
+    let v = select(exp_f32(ax), 1.0, scaled) * (0.39894228 + t * (-0.03988024 + t * (-0.00362018 + t * (0.00163801 + t * (-0.01031555
         + t * (0.02282967 + t * (-0.02895312 + t * (0.01787654 - t * 0.00420059)))))))) / sqrt(ax);
     return select(v, -v, x < 0.0);
 }
@@ -586,11 +639,3 @@ fn logit_f32(x: f32, eps: f32) -> f32 {
     return log(p / (1.0 - p));
 }
 
-// log(1 + x) corrected for the rounding of 1 + x (as ops' log1p): +inf gives inf, not inf / inf
-fn log1p_f32(x: f32) -> f32 {
-    let u = 1.0 + x;
-    if (u == 1.0 || (is_inf_f32(x) && x > 0.0)) {
-        return x;
-    }
-    return log(u) * x / (u - 1.0);
-}

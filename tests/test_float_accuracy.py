@@ -14,10 +14,13 @@ from webgpu_required import requires_webgpu
 
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 OPS = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "sinh",
-       "cosh", "tanh", "sigmoid", "erf", "atan", "asin", "acos", "nn.functional.softplus",
+       "cosh", "tanh", "sigmoid", "erf", "erfc", "erfinv", "atan", "asin", "acos", "asinh", "acosh", "atanh",
+       "sinc", "i0", "special.i0e", "special.i1", "special.i1e", "nn.functional.softplus",
        "nn.functional.elu", "nn.functional.silu", "nn.functional.mish", "nn.functional.gelu",
        "nn.functional.logsigmoid"]
 MAX_ULP = 8
+# erfc's fit (Numerical Recipes' erfcc, 1.2e-7 relative for exp(z^2) erfc(z)) grows to 31 ulp near z = 7.6
+LOOSER = {"erfc": 40}
 TINY = np.finfo(np.float32).tiny
 
 
@@ -52,10 +55,11 @@ def test_relative_error_is_a_few_ulp_everywhere(device, name):
     assert (got[infinite] == want[infinite]).all()
     zero = want == 0  # or where torch underflows and pyfront keeps a subnormal (see above)
     assert (np.abs(got[zero]) < TINY).all()
-    signed = x == 0  # the sign of a zero result where the input is a signed zero
+    signed = (x == 0) & (want == 0)  # the sign of a zero result where the input is a signed zero
     assert (np.signbit(got[signed]) == np.signbit(want[signed])).all()
     # away from the subnormals by a margin: an intermediate result there (mish near -90) is flushed
     normal = np.isfinite(want) & (np.abs(want) >= 2.0**-100) & (np.abs(x) >= TINY)
     ulps = np.abs(got[normal] - want[normal]) / (np.abs(want[normal]) * np.finfo(np.float32).eps)
     worst = int(np.argmax(ulps))
-    assert ulps[worst] <= MAX_ULP, (x[normal][worst], got[normal][worst], want[normal][worst], ulps[worst])
+    assert ulps[worst] <= LOOSER.get(name, MAX_ULP), (x[normal][worst], got[normal][worst],
+                                                      want[normal][worst], ulps[worst])

@@ -164,13 +164,12 @@ def _bessel_np(np, x, order, scaled=False):
 
 # -- inverse hyperbolic functions --------------------------------------------------------------------
 asinh = unary("asinh", lambda np, x: np.arcsinh(x), lambda c, g: (g * (c.inputs[0] ** 2 + 1).rsqrt(),),
-              out=FLOAT, save=(0,), wgsl="select(asinh(a), a, abs(a) < T(1e-4))")  # asinh(-0) is -0
+              out=FLOAT, save=(0,), wgsl="T(asinh_f32(f32(a)))")
 acosh = unary("acosh", lambda np, x: np.arccosh(x), lambda c, g: (g * (c.inputs[0] ** 2 - 1).rsqrt(),),
-              out=FLOAT, save=(0,), domain=(1.1, 4.0), wgsl="acosh(a)")
+              out=FLOAT, save=(0,), domain=(1.1, 4.0), wgsl="T(acosh_f32(f32(a)))")
 atanh = unary("atanh", lambda np, x: np.arctanh(x), lambda c, g: (g / (1 - c.inputs[0] ** 2),),
               out=FLOAT, save=(0,), domain=(-0.9, 0.9),
-              wgsl="select(select(atanh(a), a, abs(a) < T(1e-4)), sign(a) * T(f32_from_bits(0x7f800000u)), "
-                   "abs(a) == T(1))")
+              wgsl="T(atanh_f32(f32(a)))")
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 def _sinc_vjp(c, g):
@@ -186,13 +185,14 @@ def _sinc_np(np, x):
     return np.where(x == 0, 1.0, np.sin(np.pi * safe) / (np.pi * safe))
 
 
-sinc = unary("sinc", _f64(_sinc_np), _sinc_vjp, out=FLOAT, save=(0,),
+# in the input's dtype, as torch: sin(pi x) of the rounded pi x
+sinc = unary("sinc", _sinc_np, _sinc_vjp, out=FLOAT, save=(0,),
              wgsl="select(sin(T(3.141592653589793) * a) / (T(3.141592653589793) * a), T(1), a == T(0))")
 
 # -- error functions ---------------------------------------------------------------------------------
 erfc = unary("erfc", lambda np, x: _by_element(np, x, math.erfc),
              lambda c, g: (g * (-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
-             out=FLOAT, save=(0,), wgsl="T(1.0 - erf_f32(f32(a)))")
+             out=FLOAT, save=(0,), wgsl="T(erfc_f32(f32(a)))")
 erfinv = unary("erfinv", _f64(_erfinv_np),
                lambda c, g: (g * (0.5 * math.sqrt(math.pi)) * (c.out ** 2).exp(),),
                out=FLOAT, save_output=True, domain=(-0.95, 0.95),
@@ -232,7 +232,20 @@ AS_METHOD = {"polygamma": _polygamma_method}
 
 
 # -- modified Bessel functions -----------------------------------------------------------------------
-i0 = unary("i0", _f64(lambda np, x: _bessel_np(np, x, 0)), lambda c, g: (g * special_i1(c.inputs[0]),),
+def _cephes_overflow(fn):
+    """torch's float32 I0 and I1 are Cephes' exp(x) * series / sqrt(x): exp overflows past 88.7, though
+    the result itself would be below float32's largest up to about 91; inf there, as torch's."""
+    def rule(np, x):
+        r = fn(np, x)
+        if x.dtype == np.float32:
+            big = np.isfinite(x) & (np.abs(x) > 88.72284)  # inf and nan keep their own answer
+            r = np.where(big, np.copysign(np.float32(np.inf), r), r).astype(np.float32)
+        return r
+    return rule
+
+
+i0 = unary("i0", _cephes_overflow(_f64(lambda np, x: _bessel_np(np, x, 0))),
+           lambda c, g: (g * special_i1(c.inputs[0]),),
            out=FLOAT, save=(0,), wgsl="T(bessel_i0_f32(f32(a), false))")
 
 
@@ -248,7 +261,8 @@ def _i1_vjp(c, g):
     return (g * where(tiny, 0.5, i0(x) - c.out / x),)
 
 
-special_i1 = unary("special_i1", _f64(lambda np, x: _bessel_np(np, x, 1)), _i1_vjp, out=FLOAT, save=(0,),
+special_i1 = unary("special_i1", _cephes_overflow(_f64(lambda np, x: _bessel_np(np, x, 1))), _i1_vjp,
+                   out=FLOAT, save=(0,),
                    save_output=True, torch_name="special.i1", backward_name="SpecialI1Backward0",
                    wgsl="select(T(bessel_i1_f32(f32(a), false)), T(0), a == T(0))")  # i1(-0) is +0
 # exp(-|x|) i0(x), exp(-|x|) i1(x): torch's gradients i1e - sgn(x) i0e and i0e - i1e (sgn(x) + 1 / x)
