@@ -81,8 +81,6 @@ KNOWN_EDGE_FAULTS = {
     "nn.functional.instance_norm-14": ("cpu webgpu", OVERFLOWS),
     "nn.functional.layer_norm-18": ("cpu webgpu", OVERFLOWS),
     "nn.functional.layer_norm-19": ("cpu webgpu", OVERFLOWS),
-    "nn.functional.rms_norm-14": ("cpu webgpu", OVERFLOWS),
-    "nn.functional.rms_norm-15": ("cpu webgpu", OVERFLOWS),
     "nn.functional.group_norm-18": ("cpu webgpu", OVERFLOWS),
     "nn.functional.group_norm-19": ("cpu webgpu", OVERFLOWS),
     "nn.functional.adaptive_avg_pool2d-19": ("cpu webgpu", OVERFLOWS),

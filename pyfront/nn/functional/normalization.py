@@ -298,7 +298,8 @@ def rms_norm(
     _not_implemented("rms_norm", input)
     if eps is None:
         eps = dt.finfo(input.dtype).eps
-    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    # pow(x, 2), as PyTorch's composite: its gradient 2 * x overflows first (NaN at x ~ 3e38, as torch's)
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
 
 

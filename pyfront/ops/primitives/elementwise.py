@@ -439,8 +439,9 @@ negative = neg
 # -- binary math --------------------------------------------------------------------------------
 def _pow_vjp(c, g):
     x, y = c.inputs
-    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does
-    gx = where(y == 0, 0.0, g * y * x ** (y - 1)) if c.needs_input_grad[0] else None
+    # d/dx x**y = y * x**(y-1), taken as 0 where y == 0 (x**0 is constant, even at x == 0), as PyTorch does;
+    # in PyTorch's order, grad * (y * x**(y-1)): a zero grad times an overflowed 2 * 3e38 is NaN
+    gx = where(y == 0, 0.0, g * (y * x ** (y - 1))) if c.needs_input_grad[0] else None
     # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
     gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
     return gx, gy
