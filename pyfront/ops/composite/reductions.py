@@ -45,7 +45,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
 
 
-def running_mean(input, dims, keepdim=False):
+def mean_without_overflow(input, dims, keepdim=False):
     """The mean over ``dims`` as a running (Welford) mean keeps it: each term divided by N before the
     sum, so the sum stays within max |x| and does not overflow where sum(x) / N does (3e38 + 1e37).
     PyTorch's var_mean, std_mean and norm layers take their mean from such a running update."""
@@ -147,7 +147,7 @@ def _running_center(dims):
     """var_mean and std_mean (one Welford pass in PyTorch's kernel, in float64 on CPU) measure the
     deviations from the running mean: finite where sum(x) overflows. var and std do not: PyTorch's
     full reduction takes the float32 mean first and gives inf there."""
-    return lambda x: running_mean(x, dims, True)
+    return lambda x: mean_without_overflow(x, dims, True)
 
 
 @composite(samples=samples.var_std, grad_fn="VarMeanBackward0")
@@ -155,7 +155,7 @@ def _running_center(dims):
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
-    return _var(input, dims, keepdim, dof, _running_center(dims)), running_mean(input, dims, keepdim)
+    return _var(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0")
@@ -163,7 +163,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
-    return _std(input, dims, keepdim, dof, _running_center(dims)), running_mean(input, dims, keepdim)
+    return _std(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
 
 
 # -- logsumexp and count_nonzero ----------------------------------------------------------------
