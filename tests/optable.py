@@ -87,8 +87,6 @@ KNOWN_EDGE_FAULTS = {
     # g * (x - mean) overflows, and times rsqrt's derivative 0 it is NaN; torch's backward kernel sums dy * x
     # and dy apart (finite here) and scales them by rstd^3 = 0
     "nn.functional.group_norm-18": ("cpu webgpu", "the gradient: sum of g * (x - mean) overflows (NaN)"),
-    "nn.functional.adaptive_avg_pool2d-19": ("cpu webgpu", OVERFLOWS),
-    "nn.functional.adaptive_avg_pool2d-20": ("cpu webgpu", OVERFLOWS),
     "nn.functional.bilinear-10": ("cpu", OVERFLOWS),
     "nn.functional.bilinear-11": ("cpu", OVERFLOWS),
     "nn.functional.binary_cross_entropy_with_logits-16": ("cpu", "-inf where torch gives nan"),
