@@ -69,8 +69,6 @@ KNOWN_EDGE_FAULTS = {
     "cumprod-19": ("cpu webgpu", OVERFLOWS),
     "cumprod-20": ("cpu webgpu", OVERFLOWS),
     "addbmm-18": ("cpu webgpu", OVERFLOWS),
-    "addcdiv-8": ("cpu webgpu", OVERFLOWS),
-    "addcdiv-9": ("cpu webgpu", OVERFLOWS),
     "nn.functional.conv2d-27": ("cpu webgpu", OVERFLOWS),
     "nn.functional.conv2d-28": ("cpu webgpu", OVERFLOWS),
     "nn.functional.conv_transpose2d-19": ("cpu webgpu", OVERFLOWS),
