@@ -64,25 +64,20 @@ KNOWN_WEBGPU = {
 
 # The sign of a zero result (the op table's check) where these all-zero and tied inputs meet an order
 # torch keeps and pyfront does not: BLAS sums of -0 products (addmm, addmv, addbmm, tensordot), the
-# normalizations' (x - mean) * rstd at x == mean, max/min/median/aminmax of tied 0.0 and -0.0 (and amax/amin
-# on webgpu), grid_sample's weights, softshrink's vectorized +0. Values are equal; the signs differ.
+# layer and group norms' (x - mean) * rstd at x == mean, max/min/median/aminmax of tied 0.0 and -0.0 (and
+# amax/amin on webgpu), grid_sample's weights, softshrink's vectorized +0. Values are equal; the signs differ.
 SIGNED_ZERO_CPU = {
     "addmm-0-zeros", "addmm-1-zeros", "addmv-0-zeros", "addbmm-3-zeros", "tensordot-3-zeros",
     "tensordot-3-ties", "max-0-zeros", "min-0-zeros", "median-0-zeros", "aminmax-0-zeros",
-    "nn.functional.softshrink-3-zeros", "nn.functional.batch_norm-1-zeros",
-    "nn.functional.batch_norm-2-zeros", "nn.functional.batch_norm-3-ties",
-    "nn.functional.instance_norm-0-zeros", "nn.functional.instance_norm-1-zeros",
-    "nn.functional.instance_norm-2-zeros", "nn.functional.instance_norm-3-zeros",
-    "nn.functional.layer_norm-0-zeros", "nn.functional.layer_norm-2-zeros",
+    "nn.functional.softshrink-3-zeros", "nn.functional.layer_norm-0-zeros",
+    "nn.functional.layer_norm-2-zeros",
     "nn.functional.group_norm-1-zeros", "nn.functional.group_norm-2-zeros",
     "nn.functional.group_norm-2-ties", "nn.functional.group_norm-3-zeros",
     "nn.functional.grid_sample-2-zeros", "nn.functional.grid_sample-4-zeros",
 }
 SIGNED_ZERO_WEBGPU = {
     "amax-1-zeros", "amin-1-zeros", "aminmax-0-zeros", "aminmax-1-zeros", "addmm-0-zeros",
-    "addmm-1-zeros", "addmv-0-zeros", "max-0-zeros",
-    "min-0-zeros", "median-0-zeros", "nn.functional.batch_norm-1-zeros",
-    "nn.functional.instance_norm-0-zeros", "nn.functional.instance_norm-1-zeros",
+    "addmm-1-zeros", "addmv-0-zeros", "max-0-zeros", "min-0-zeros", "median-0-zeros",
     "nn.functional.layer_norm-0-zeros", "nn.functional.group_norm-1-zeros",
 }
 KNOWN_CPU |= SIGNED_ZERO_CPU

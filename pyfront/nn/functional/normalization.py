@@ -12,6 +12,7 @@ import math
 
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
@@ -45,11 +46,23 @@ def _verify_batch_size(size):
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
 
 
-def _biased_var(x: Tensor, dims) -> Tensor:
-    """The population variance over ``dims`` (kept): ``var(unbiased=False)`` without its warning
-    for an empty reduction, which PyTorch's norm layers do not give."""
-    d = x - x.mean(dims, keepdim=True)
-    return (d * d).mean(dims, keepdim=True)
+def _moments(x: Tensor, dims) -> tuple[Tensor, Tensor]:
+    """(mean, population variance) over ``dims`` (kept), without var's warning for an empty reduction,
+    which PyTorch's norm layers do not give. The mean is a running one, as PyTorch's Welford
+    moments: finite where sum(x) overflows (3e38 + 1e37); a variance past float32's largest is inf."""
+    mean = mean_without_overflow(x, dims, True)
+    d = x - mean
+    return mean, mean_without_overflow(d * d, dims, True)
+
+
+def _scale_shift(input, mean, var, eps, weight, bias, shape):
+    """batch_norm's ``x * alpha + beta``, alpha = weight / sqrt(var + eps), beta = bias - mean * alpha
+    (bias 0 when absent), in PyTorch's fused order: its rounding and its signed zeros (all +0 where the
+    variance overflows and alpha is 0), not those of (x - mean) * alpha."""
+    alpha = (var + eps).rsqrt()
+    alpha = alpha * weight.reshape(shape) if weight is not None else alpha
+    beta = (bias.reshape(shape) if bias is not None else 0.0) - mean * alpha
+    return input * alpha + beta
 
 
 @composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
@@ -122,8 +135,7 @@ def batch_norm(
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     dims = (0,) + tuple(range(2, input.dim()))
     if training:
-        mean = input.mean(dims, keepdim=True)
-        var = _biased_var(input, dims)
+        mean, var = _moments(input, dims)
         if running_mean is not None:
             n = input.numel() // channels
             _update(running_mean, mean.reshape(channels), momentum)
@@ -134,8 +146,7 @@ def batch_norm(
             )
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    out = (input - mean) * (var + eps).rsqrt()
-    return _affine(out, weight, bias, shape)
+    return _scale_shift(input, mean, var, eps, weight, bias, shape)
 
 
 @composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0")
@@ -187,8 +198,7 @@ def instance_norm(
     shape = (-1,) + (1,) * (input.dim() - 2)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
-        mean = input.mean(dims, keepdim=True)
-        var = _biased_var(input, dims)
+        mean, var = _moments(input, dims)
         if running_mean is not None:  # the per-instance updates, averaged over the batch
             n = math.prod(input.shape[2:])
             per_channel = (input.shape[0], input.shape[1])
@@ -196,8 +206,7 @@ def instance_norm(
             _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    out = (input - mean) * (var + eps).rsqrt()
-    return _affine(out, weight, bias, shape)
+    return _scale_shift(input, mean, var, eps, weight, bias, shape)  # PyTorch runs it as a batch_norm
 
 
 def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", "):
@@ -263,8 +272,7 @@ def layer_norm(
     """
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
     _not_implemented("LayerNormKernelImpl", input)
-    mean = input.mean(dims, keepdim=True)
-    var = _biased_var(input, dims)
+    mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
 
@@ -298,7 +306,8 @@ def rms_norm(
     _not_implemented("rms_norm", input)
     if eps is None:
         eps = dt.finfo(input.dtype).eps
-    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    # pow(x, 2), as PyTorch's composite: its gradient 2 * x overflows first (NaN at x ~ 3e38, as torch's)
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
 
 
@@ -356,7 +365,6 @@ def group_norm(
             )
     _not_implemented("GroupNormKernelImpl", input)
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
-    mean = grouped.mean(-1, keepdim=True)
-    var = _biased_var(grouped, (-1,))
+    mean, var = _moments(grouped, (-1,))
     out = ((grouped - mean) * (var + eps).rsqrt()).reshape(input.shape)
     return _affine(out, weight, bias, (-1,) + (1,) * (input.dim() - 2))

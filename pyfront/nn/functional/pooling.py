@@ -572,10 +572,10 @@ def _check_adaptive(name, input, nd):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
-def _window_mean(x, d, out):
-    """Adaptive average along dim ``d`` (negative): each window gathered to the longest window's length,
-    the repeats masked out by selection (not multiplied by 0, which would spread nan/inf), summed and
-    divided by the window's length."""
+def _window_sum(x, d, out):
+    """Adaptive window sums along dim ``d`` (negative), and each window's length (shaped to divide them):
+    each window gathered to the longest window's length, the repeats masked out by selection (not
+    multiplied by 0, which would spread nan/inf)."""
     size = x.shape[d]
     bounds = _bounds(size, out)
     index, k = _window_index(size, out, x.device)
@@ -585,15 +585,18 @@ def _window_mean(x, d, out):
     counts = tensor([float(end - start) for start, end in bounds], dtype=x.dtype, device=x.device)
     g = x.index_select(d, index)
     g = g.reshape(*x.shape[:d], out, k, *x.shape[x.dim() + d + 1:])
-    total = ew.where(valid.reshape(out, k, *trail), g, 0).sum(d)
-    return total / counts.reshape(out, *trail)
+    return ew.where(valid.reshape(out, k, *trail), g, 0).sum(d), counts.reshape(out, *trail)
 
 
 def _adaptive_avg(x, sizes):
-    """Average pooling of the last ``len(sizes)`` dims of ``x``, one dim at a time."""
+    """Average pooling of the last ``len(sizes)`` dims of ``x``: summed one dim at a time, divided once
+    by the window's area, as PyTorch's kernel (whose float32 sum of 3e38 + 1e37 is inf: an average per
+    dim would stay finite)."""
+    area = None
     for i, out in enumerate(sizes):
-        x = _window_mean(x, i - len(sizes), out)
-    return x
+        x, counts = _window_sum(x, i - len(sizes), out)
+        area = counts if area is None else area * counts
+    return x / area
 
 
 @composite(

@@ -1,6 +1,7 @@
 """Elementwise math built from primitives (see primitives/__init__.py for the module conventions)."""
 from __future__ import annotations
 
+from ...autograd.function import Function
 from ...tensor import Tensor
 from ... import dtypes as dt
 from ..common import Formula, check_fits, float16_in_float32
@@ -91,7 +92,29 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
     check_fits(value, input.dtype, opmath=True)
-    return add(input, mul(tensor1 / tensor2, value))
+    return _Addcdiv.apply(input, tensor1, tensor2, value)
+
+
+class _Addcdiv(Function):
+    """``input + value * (tensor1 / tensor2)`` with PyTorch's derivatives (derivatives.yaml), not those of
+    the composite: tensor2's is -grad * value * tensor1 / (tensor2 * tensor2), whose square overflows to
+    inf (a gradient of 0 at tensor1 = 1e37, tensor2 = 1e20, where (tensor1 / tensor2) / tensor2 is 1e-3)."""
+
+    @staticmethod
+    def forward(ctx, input, tensor1, tensor2, value):
+        ctx.save_for_backward(input, tensor1, tensor2)
+        ctx.value = value
+        return add(input, mul(tensor1 / tensor2, value))
+
+    @staticmethod
+    def backward(ctx, g):
+        input, t1, t2 = ctx.saved_tensors
+        v = ctx.value
+        need = ctx.needs_input_grad
+        return (g.sum_to_size(input.shape) if need[0] else None,
+                (g * (v / t2)).sum_to_size(t1.shape) if need[1] else None,
+                (-g * (v * t1 / (t2 * t2))).sum_to_size(t2.shape) if need[2] else None,
+                None)
 
 
 @composite(grad=False, samples=samples.isclose)

@@ -46,6 +46,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
 
 
+def mean_without_overflow(input, dims, keepdim=False):
+    """The mean over ``dims`` as a running (Welford) mean keeps it: each term divided by N before the
+    sum, so the sum stays within max |x| and does not overflow where sum(x) / N does (3e38 + 1e37).
+    PyTorch's var_mean, std_mean and norm layers take their mean from such a running update."""
+    n = math.prod(input.shape[d] for d in dims)
+    return (input / n).sum(dims, keepdim) if n else input.mean(dims, keepdim)  # NaN for no elements
+
+
 # -- variance and standard deviation ------------------------------------------------------------
 def _var_args(name, input, dim, unbiased, keepdim, correction):
     """(dims, keepdim, N - correction) from PyTorch's var/std signatures."""
@@ -72,33 +80,39 @@ class _Moment(Function):
     """var (or std, ``root``) over ``dims`` with PyTorch's var_backward, 2 g (x - mean(x)) / dof, and
     std_backward, var's with g / (2 std) (0 where std is 0: the 2-norm's gradient at a constant input).
     Differentiated as a composite, (x - mean)^2 also sends the mean its share (0 in sum), which
-    an infinite g made NaN everywhere. The formula is differentiable, for a second derivative."""
+    an infinite g made NaN everywhere. The formula is differentiable, for a second derivative.
+    ``center(x)`` gives the mean the deviations are taken from (default ``x.mean``)."""
 
     @staticmethod
-    def forward(ctx, input, dims, keepdim, dof, root):
+    def forward(ctx, input, dims, keepdim, dof, root, center=None):
         ctx.save_for_backward(input)
-        ctx.args = dims, keepdim, dof, root
-        d = input - input.mean(dims, keepdim=True)
-        if root:  # the 2-norm, not sqrt(var): no overflow of the squares
-            return red.norm(d, 2, dims, keepdim) / math.sqrt(dof)
+        center = center or (lambda x: x.mean(dims, keepdim=True))
+        ctx.args = dims, keepdim, dof, root, center
+        d = input - center(input)
+        if root:  # scaled by the largest |d| so the squares neither overflow nor underflow, as
+            # PyTorch's float64 sum of squares: std ~ 1e38 is finite where sum(d^2) is not
+            s = red.amax(d.abs(), dims, keepdim=True)
+            s = where((s > 0) & s.isfinite(), s, 1.0)  # an infinite |d| gives inf, not inf / inf
+            return ((d / s).square().sum(dims, keepdim=True) / dof).sqrt().mul(s).sum(dims, keepdim)
         return (d * d).sum(dims, keepdim) / dof
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        dims, keepdim, dof, root = ctx.args
+        dims, keepdim, dof, root, center = ctx.args
         if not keepdim:
             for d in dims:
                 g = g.unsqueeze(d)
         if root:
-            std = _Moment.apply(x, dims, True, dof, True)
+            std = _Moment.apply(x, dims, True, dof, True, center)
             g = where(std == 0, 0.0, g / (std * 2))
-        return 2.0 / dof * g * (x - x.mean(dims, keepdim=True)), None, None, None, None
+        # PyTorch's var_backward takes x.mean() again, in float32, even after a running mean's forward
+        return 2.0 / dof * g * (x - x.mean(dims, keepdim=True)), None, None, None, None, None
 
 
-def _var(input, dims, keepdim, dof):
+def _var(input, dims, keepdim, dof, center=None):
     if dof > 0:
-        return _Moment.apply(input, dims, keepdim, dof, False)
+        return _Moment.apply(input, dims, keepdim, dof, False, center)
     # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum) and its
     # gradient 2 (x - mean) / (N - correction), unclamped, without the mean's (zero) share,
     # which here would be inf - inf; the value carries no gradient, the second term no value
@@ -110,10 +124,10 @@ def _var(input, dims, keepdim, dof):
     return (ssq / 0.0).detach() + (scaled - scaled.detach())
 
 
-def _std(input, dims, keepdim, dof):
+def _std(input, dims, keepdim, dof, center=None):
     if dof <= 0:  # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf)
         return _var(input, dims, keepdim, dof).sqrt()
-    return _Moment.apply(input, dims, keepdim, dof, True)
+    return _Moment.apply(input, dims, keepdim, dof, True, center)
 
 
 @composite(samples=samples.var_std, grad_fn="VarBackward0")
@@ -130,12 +144,19 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
+def _running_center(dims):
+    """var_mean and std_mean (one Welford pass in PyTorch's kernel, in float64 on CPU) measure the
+    deviations from the running mean: finite where sum(x) overflows. var and std do not: PyTorch's
+    full reduction takes the float32 mean first and gives inf there."""
+    return lambda x: mean_without_overflow(x, dims, True)
+
+
 @composite(samples=samples.var_std, grad_fn="VarMeanBackward0")
 @float16_in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
-    return _var(input, dims, keepdim, dof), input.mean(dims, keepdim)
+    return _var(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0")
@@ -143,7 +164,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
-    return _std(input, dims, keepdim, dof), input.mean(dims, keepdim)
+    return _std(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
 
 
 # -- logsumexp and count_nonzero ----------------------------------------------------------------

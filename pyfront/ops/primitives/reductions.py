@@ -298,7 +298,12 @@ def _scan_np(fn_name):
     def rule(np, x, dim, reverse=False):
         if x.ndim == 0:
             return x.copy()
-        fn = getattr(np, fn_name)
+        # PyTorch's CPU scan accumulates floats in its acc_type, float64 for float32: a running product
+        # through 3e38 * 1e20 comes back finite after * 1e-30, where a float32 one stays inf
+        acc = np.float64 if x.dtype.kind == "f" else None
+
+        def fn(v, axis):
+            return getattr(np, fn_name)(v, axis=axis, dtype=acc).astype(x.dtype, copy=False)
         out = np.flip(fn(np.flip(x, dim), axis=dim), dim) if reverse else fn(x, axis=dim)
         # torch's running sum starts from +0, so it never gives -0 (NumPy's starts from the first element)
         return out + x.dtype.type(0) if fn_name == "cumsum" and x.dtype.kind == "f" else out
