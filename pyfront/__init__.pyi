@@ -97,7 +97,7 @@ def acos(input, *, out=None):
 def acos_(input):
     """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def acosh(input):
+def acosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def acosh_(input):
@@ -172,7 +172,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def arccosh(input):
+def arccosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arccosh_(input):
@@ -181,7 +181,7 @@ def arccosh_(input):
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def arcsinh(input):
+def arcsinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arcsinh_(input):
@@ -194,7 +194,7 @@ def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def arctanh(input):
+def arctanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctanh_(input):
@@ -242,7 +242,7 @@ def asin(input, *, out=None):
 def asin_(input):
     """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def asinh(input):
+def asinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def asinh_(input):
@@ -258,7 +258,7 @@ def atan2(input, other, *, out=None):
 def atan_(input):
     """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def atanh(input):
+def atanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def atanh_(input):
@@ -589,7 +589,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoid rule along ``dim`` (one fewer element than ``y`` there), as
     ``torch.cumulative_trapezoid``. (pyfront.ops.composite.statistics.cumulative_trapezoid)"""
 
-def deg2rad(input):
+def deg2rad(input, *, out=None):
     """Degrees to radians, as ``torch.deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
 
 def deg2rad_(input):
@@ -622,7 +622,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``.
     (pyfront.ops.composite.arrays.diff)"""
 
-def digamma(input):
+def digamma(input, *, out=None):
     """Elementwise ``digamma``, as ``torch.digamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def dist(input, other, p=2):
@@ -695,13 +695,13 @@ def erf(input, *, out=None):
 def erf_(input):
     """In-place ``erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def erfc(input):
+def erfc(input, *, out=None):
     """Elementwise ``erfc``, as ``torch.erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def erfc_(input):
     """In-place ``erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def erfinv(input):
+def erfinv(input, *, out=None):
     """Elementwise ``erfinv``, as ``torch.erfinv``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def exp(input, *, out=None):
@@ -739,7 +739,7 @@ def feature_alpha_dropout_(input, p, train):
 def fill_(self, value):
     """As ``torch.fill_``. (pyfront.ops.methods._fill_)"""
 
-def fix(input):
+def fix(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def fix_(input):
@@ -810,7 +810,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
     (pyfront.ops.primitives.indexing.gather)"""
 
-def gcd(input, other):
+def gcd(input, other, *, out=None):
     """Elementwise ``gcd`` with broadcasting and type promotion, as ``torch.gcd``. (made by
     pyfront.ops.primitives.special._integer_binary)"""
 
@@ -922,11 +922,11 @@ def hstack(tensors, *, out=None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors), as ``torch.hstack``.
     (pyfront.ops.composite.shaping.hstack)"""
 
-def hypot(input, other):
+def hypot(input, other, *, out=None):
     """Elementwise ``hypot`` with broadcasting and type promotion, as ``torch.hypot``. (made by
     pyfront.ops.primitives.special._float_only)"""
 
-def i0(input):
+def i0(input, *, out=None):
     """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def i0_(input):
@@ -1027,7 +1027,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isfinite(input):
     """Elementwise ``isfinite``, as ``torch.isfinite``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def isin(elements, test_elements, *, assume_unique=False, invert=False):
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
     """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``.
     (pyfront.ops.composite.elementary.isin)"""
 
@@ -1037,10 +1037,10 @@ def isinf(input):
 def isnan(input):
     """Elementwise ``isnan``, as ``torch.isnan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def isneginf(input):
+def isneginf(input, *, out=None):
     """``input == -inf``, as ``torch.isneginf``. (pyfront.ops.composite.elementary.isneginf)"""
 
-def isposinf(input):
+def isposinf(input, *, out=None):
     """``input == inf``, as ``torch.isposinf``. (pyfront.ops.composite.elementary.isposinf)"""
 
 def isreal(input):
@@ -1076,14 +1076,14 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
     """``torch.layer_norm`` (``cudnn_enable`` has no effect here). (pyfront.functional_aliases.layer_norm)"""
 
-def lcm(input, other):
+def lcm(input, other, *, out=None):
     """Elementwise ``lcm`` with broadcasting and type promotion, as ``torch.lcm``. (made by
     pyfront.ops.primitives.special._integer_binary)"""
 
 def lcm_(input, other):
     """In-place ``lcm``. (made by pyfront.ops.primitives.special._integer_binary)"""
 
-def ldexp(input, other):
+def ldexp(input, other, *, out=None):
     """``input * 2 ** other``, as ``torch.ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
 
 def ldexp_(input, other):
@@ -1104,7 +1104,7 @@ def less_equal(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def lgamma(input):
+def lgamma(input, *, out=None):
     """Elementwise ``lgamma``, as ``torch.lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
@@ -1142,11 +1142,11 @@ def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.log_softmax)"""
 
-def logaddexp(input, other):
+def logaddexp(input, other, *, out=None):
     """Elementwise ``logaddexp`` with broadcasting and type promotion, as ``torch.logaddexp``. (made by
     pyfront.ops.primitives.special._float_only)"""
 
-def logaddexp2(input, other):
+def logaddexp2(input, other, *, out=None):
     """Elementwise ``logaddexp2`` with broadcasting and type promotion, as ``torch.logaddexp2``. (made by
     pyfront.ops.primitives.special._float_only)"""
 
@@ -1175,7 +1175,7 @@ def logical_xor(input, other, *, out=None):
     """Elementwise ``logical_xor`` with broadcasting and type promotion, as ``torch.logical_xor``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def logit(input, eps=None):
+def logit(input, eps=None, *, out=None):
     """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as ``torch.logit``.
     (pyfront.ops.primitives.special.logit)"""
 
@@ -1291,7 +1291,7 @@ def multiply(input, other, *, out=None):
 def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
     """Matrix-vector product, as ``torch.mv``. (pyfront.ops.composite.linalg.mv)"""
 
-def mvlgamma(input, p):
+def mvlgamma(input, p, *, out=None):
     """The multivariate log-gamma of dimension ``p``: ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x - i /
     2)``, as ``torch.mvlgamma``. (pyfront.ops.composite.elementary.mvlgamma)"""
 
@@ -1347,7 +1347,7 @@ def negative(input, *, out=None):
 def negative_(input):
     """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
 
-def nextafter(input, other):
+def nextafter(input, other, *, out=None):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
     (pyfront.ops.primitives.special.nextafter)"""
 
@@ -1423,7 +1423,7 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     """``torch.poisson_nll_loss``: every argument positional, as ATen's.
     (pyfront.functional_aliases.poisson_nll_loss)"""
 
-def polygamma(n, input):
+def polygamma(n, input, *, out=None):
     """The ``n``-th derivative of digamma, as ``torch.polygamma`` (``Tensor.polygamma(n)``).
     (pyfront.ops.primitives.special.polygamma)"""
 
@@ -1454,7 +1454,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=N
     a 1-D ``q`` puts one result per q in a new first dim. Raises RuntimeError, as torch, for a non-float
     input, q outside [0, 1] or an unknown interpolation. (pyfront.ops.composite.statistics.quantile)"""
 
-def rad2deg(input):
+def rad2deg(input, *, out=None):
     """Radians to degrees, as ``torch.rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
 
 def rad2deg_(input):
@@ -1669,7 +1669,7 @@ def set_printoptions(
 def set_rng_state(state):
     """As ``torch.set_rng_state``. (pyfront.random.set_rng_state)"""
 
-def sgn(input):
+def sgn(input, *, out=None):
     """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
     (pyfront.ops.composite.elementary.sgn)"""
 
@@ -1692,7 +1692,7 @@ def sin(input, *, out=None):
 def sin_(input):
     """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def sinc(input):
+def sinc(input, *, out=None):
     """Elementwise ``sinc``, as ``torch.sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sinc_(input):
@@ -1937,7 +1937,7 @@ def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple.
     (pyfront.ops.primitives.elementwise.where)"""
 
-def xlogy(input, other):
+def xlogy(input, other, *, out=None):
     """Elementwise ``xlogy`` with broadcasting and type promotion, as ``torch.xlogy``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 

@@ -367,12 +367,11 @@ fn atan2_f32(y: f32, x: f32) -> f32 {
 }
 
 // -- special functions (float32 accuracy; the cpu rules in ops/primitives/special.py are float64) --
-const PI_F32: f32 = 3.14159265358979;
 
 // sin(pi * x) up to its sign, through x's distance to the nearest integer: exact near a pole, where
 // sin of the product pi * x would lose every digit
 fn sinpi_f32(x: f32) -> f32 {
-    return sin(PI_F32 * (x - round(x)));
+    return sin(3.1415927 * (x - round(x)));
 }
 
 // log|Gamma(x)|: Lanczos (g = 7, 9 terms, as in Numerical Recipes) for x >= 0.5, the reflection
@@ -385,7 +384,7 @@ fn lgamma_f32(x: f32) -> f32 {
     var z = x;
     var reflect = 0.0;
     if (x < 0.5) {
-        reflect = log(PI_F32 / abs(sinpi_f32(x)));
+        reflect = log(3.1415927 / abs(sinpi_f32(x)));
         z = 1.0 - x;
     }
     z = z - 1.0;
@@ -411,7 +410,7 @@ fn digamma_f32(x0: f32) -> f32 {
     var x = x0;
     var r = 0.0;
     if (x < 0.0) {
-        r = -PI_F32 / tan(PI_F32 * (x - trunc(x)));  // the signed fraction, exact near a pole
+        r = -3.1415927 / tan(3.1415927 * (x - trunc(x)));  // the signed fraction, exact near a pole
         x = 1.0 - x;
     }
     for (var i = 0; i < 10; i = i + 1) {
@@ -434,8 +433,8 @@ fn trigamma_f32(x0: f32) -> f32 {
     var sgn = 1.0;
     if (x < 0.5) {
         sgn = -1.0;
-        let s = sin(PI_F32 * x);  // as torch's: finite at a negative integer (sin(pi * -1) is not 0)
-        r = -(PI_F32 * PI_F32) / (s * s);
+        let s = sin(3.1415927 * x);  // as torch's: finite at a negative integer (sin(pi * -1) is not 0)
+        r = -(3.1415927 * 3.1415927) / (s * s);
         x = 1.0 - x;
     }
     for (var i = 0; i < 6; i = i + 1) {

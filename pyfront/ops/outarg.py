@@ -44,6 +44,8 @@ stack std sub subtract sum svd take take_along_dim tan tanh tensordot topk tril 
 var vdot vstack where zeros float_power kthvalue range
 aminmax diff hardshrink histogram kron logcumsumexp matrix_power nanmedian nanquantile quantile renorm
 row_stack threshold
+acosh arccosh arcsinh arctanh asinh atanh deg2rad digamma erfc erfinv fix gcd hypot i0 isin isneginf
+isposinf lcm ldexp lgamma logaddexp logaddexp2 logit mvlgamma nextafter polygamma rad2deg sgn sinc xlogy
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
@@ -69,8 +71,8 @@ _DTYPE_ERRORS = {
     **dict.fromkeys("addmm addmv baddbmm bmm mm mv gather index_add index_copy log_softmax softmax msort "
                     "norm argmax argmin scatter scatter_add scatter_reduce sort topk tril triu "
                     "take_along_dim max min median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
-    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign lerp clamp clip clamp_min "
-                    "clamp_max".split(), ("differs", RuntimeError, _FOUND)),
+    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign sgn lerp clamp clip "
+                    "clamp_min clamp_max".split(), ("differs", RuntimeError, _FOUND)),
     **dict.fromkeys("cross inverse slogdet qr".split(), ("differs", RuntimeError, _EXPECTED)),
     **dict.fromkeys("cat concat concatenate stack hstack vstack dstack column_stack".split(),
                     ("uncastable", TypeError, "torch.cat(): input types can't be cast to the desired output "
@@ -98,7 +100,13 @@ _DTYPE_ERRORS = {
               "dtype, but got input {rc} and hist {oc}"),
     "nonzero": ("differs", RuntimeError, "nonzero: Expected out tensor to have scalar type Long but got "
                 "scalar type{O}"),
-    "signbit": ("nonbool", RuntimeError, "signbit does not support non-boolean outputs."),
+    **dict.fromkeys(("signbit", "isposinf", "isneginf"),
+                    ("nonbool", RuntimeError, "{name} does not support non-boolean outputs.")),
+    "isin": ("nonbool", RuntimeError, "Expected out tensor to have dtype bool, but got {oc} instead"),
+    "ldexp": ("uncastable", RuntimeError, "ldexp can't be cast to the desired output type {O}"),
+    # torch's text names the input's type twice
+    "mvlgamma": ("uncastable", RuntimeError, "mvlgamma: result type {R} can't be cast to the desired output "
+                 "type {R}"),
     "heaviside": ("differs", RuntimeError,
                   "heaviside is not yet implemented for tensors with different dtypes."),
     "logsumexp": ("nonfloat", RuntimeError, "logsumexp(): Expected floating point type for result tensor, "
@@ -238,7 +246,7 @@ _OVERLAP_OK = frozenset("sum prod amax amin std var norm nansum argmax argmin al
 _INPUTS_UNCHECKED = frozenset("sum prod mean amax amin std var norm nansum nanmean logsumexp argmax argmin "
                               "all any mm mv bmm dot vdot inner tensordot matmul cummax cummin softmax "
                               "log_softmax tril triu diag histc quantile nanquantile aminmax "
-                              "histogram".split())
+                              "histogram mvlgamma".split())
 _NO_OVERLAP = frozenset("index_select gather cat concat concatenate take".split())
 
 
