@@ -199,8 +199,10 @@ def test_operator_with_foreign_operand(op, operand):
 
 # -- every op of the op table, called with a non-Tensor where its first Tensor goes ---------------
 WRONG_INPUTS = {"str": "x", "none": None, "list": [1.0, 2.0]}
+# (not the Tensor-only methods, such as Tensor.unfold: called unbound with a str as self, torch's error is
+# its C descriptor's, not the op's)
 _FIRST_TENSOR = [pytest.param(e, id=e[0]) for e in entries()
-                 if e[2] and e[2][0][0] and isinstance(e[2][0][0][0], T)]
+                 if e[2] and e[2][0][0] and isinstance(e[2][0][0][0], T) and not e[1].startswith("Tensor.")]
 
 
 @pytest.mark.parametrize("wrong", list(WRONG_INPUTS))
