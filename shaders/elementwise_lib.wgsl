@@ -70,12 +70,37 @@ fn log1p_f32(x: f32) -> f32 {
 
 // log near 1 by log1p (x - 1 is exact there): the built-in's error is absolute, so log(1 + 1e-7) lost
 // every digit; elsewhere the built-in, whose error is relative
+// Vulkan leaves log of 0 and of a negative number undefined (SwiftShader's is not NaN): torch's -inf and
+// NaN are given here
+fn log_special_f32(x: f32) -> f32 {
+    return select(f32_from_bits(0x7fc00000u), f32_from_bits(0xff800000u), x == 0.0);
+}
+
 fn log_f32(x: f32) -> f32 {
+    if (x <= 0.0) {
+        return log_special_f32(x);
+    }
     return select(log(x), log1p_f32(x - 1.0), abs(x - 1.0) < 0.25);
 }
 
 fn log2_f32(x: f32) -> f32 {
+    if (x <= 0.0) {
+        return log_special_f32(x);
+    }
     return select(log2(x), log1p_f32(x - 1.0) * 1.442695, abs(x - 1.0) < 0.25);
+}
+
+// sqrt and 1 / sqrt with torch's NaN below 0 (Vulkan leaves them undefined there); -0 stays -0 and
+// 1 / sqrt(-0) is -inf, as IEEE
+fn sqrt_f32(x: f32) -> f32 {
+    return select(sqrt(x), f32_from_bits(0x7fc00000u), x < 0.0);
+}
+
+fn rsqrt_f32(x: f32) -> f32 {
+    if (x == 0.0) {
+        return select(f32_from_bits(0x7f800000u), f32_from_bits(0xff800000u), sign_bit_f32(x));
+    }
+    return select(inverseSqrt(x), f32_from_bits(0x7fc00000u), x < 0.0);
 }
 
 // the inverse hyperbolic functions through log1p, relative near 0 (the built-ins lost 5000 ulp at 1e-4)
@@ -635,6 +660,6 @@ fn logit_f32(x: f32, eps: f32) -> f32 {
     if (eps >= 0.0) {
         p = clamp_f32(x, eps, 1.0 - eps);
     }
-    return log(p / (1.0 - p));
+    return log_f32(p / (1.0 - p));  // NaN outside [0, 1], as torch's (the built-in's is undefined there)
 }
 

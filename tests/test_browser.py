@@ -225,6 +225,9 @@ def _cases():
                 out = fn(*[e[1] for e in enc], **{k: v[1] for k, v in kw.items()})
             except Exception:
                 continue
+            if any(isinstance(o, torch.Tensor) and o.dtype == torch.float64
+                   for o in (out if isinstance(out, (tuple, list)) else (out,))):
+                continue  # a float64 result (float_power): the GPU refuses it, as the native table checks
             case = {
                 "name": torch_name,
                 "args": [e[0] for e in enc],
@@ -288,6 +291,7 @@ def test_op_table_in_the_page_matches_torch(page):
                         e,
                         rtol=1e-3,
                         atol=1e-3,
+                        equal_nan=True,  # logit's gradient outside [0, 1] is NaN, as torch's
                         msg=f"{case['name']} gradient",
                     )
             compared.add(case["name"])

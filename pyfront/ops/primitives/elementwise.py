@@ -253,7 +253,7 @@ sqrt = unary(
     out=FLOAT,
     save_output=True,
     domain=(0.1, None),
-    wgsl="sqrt(a)",
+    wgsl="T(sqrt_f32(f32(a)))",
 )
 rsqrt = unary(
     "rsqrt",
@@ -262,7 +262,7 @@ rsqrt = unary(
     out=FLOAT,
     save_output=True,
     domain=(0.1, None),
-    wgsl="inverseSqrt(a)",
+    wgsl="T(rsqrt_f32(f32(a)))",
 )
 sin = unary(
     "sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,), wgsl="sin(a)"

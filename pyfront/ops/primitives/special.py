@@ -319,7 +319,8 @@ special_entr = unary(
                                                  np.where(x == 0, 0, np.where(x < 0, -np.inf, x)))),
     lambda c, g: (g * -(1 + c.inputs[0].log()),), out=FLOAT, save=(0,), torch_name="special.entr",
     backward_name="SpecialEntrBackward0",
-    wgsl="select(select(-a * log(a), T(0), a == T(0)), T(f32_from_bits(0xff800000u)), a < T(0))")
+    wgsl="select(select(T(-f32(a) * log_f32(f32(a))), T(0), a == T(0)), T(f32_from_bits(0xff800000u)), "
+         "a < T(0))")
 
 
 # -- binary float functions ---------------------------------------------------------------------------
