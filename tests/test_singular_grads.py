@@ -40,7 +40,7 @@ SCALARS = {"zeros": 0.0, "ties": 1.0, "inf": math.inf, "bounds": 3.0}
 # gradients. The rest are composite losses whose PyTorch backward is one fused formula (poisson_nll_loss:
 # 0 * log 0 is nan in torch, 0 here or the reverse).
 KNOWN_CPU = {
-    "nn.functional.batch_norm-3-inf", "nn.functional.conv1d-1-inf",
+    "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv2d-3-inf", "nn.functional.conv_transpose2d-1-inf",
     "nn.functional.embedding-4-inf", "nn.functional.gelu-0-inf", "nn.functional.max_pool1d-2-inf",
     "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
@@ -54,22 +54,30 @@ KNOWN_CPU = {
     # with reflection at +-inf: torch's C++ folds an inf coordinate (nan after fmod) into an index
     "cdist-1-inf", "cdist-2-inf", "cdist-3-ties", "cdist-3-inf", "dist-3-inf",
     "nn.functional.grid_sample-3-inf", "nn.functional.grid_sample-4-inf",
+    # kthvalue's index among equal values (0.0 and -0.0 included) is torch's quickselect partition order
+    # (e.g. [-1, 0, 0, -1, 0], k=2: torch index 0, a stable order 3); the gradient follows each one's index
+    "kthvalue-0-zeros", "kthvalue-0-ties", "kthvalue-0-inf", "kthvalue-1-zeros", "kthvalue-1-ties",
+    "kthvalue-1-inf", "kthvalue-2-ties",
 }
 KNOWN_WEBGPU = {
     "nn.functional.conv1d-1-inf", "nn.functional.conv2d-1-inf", "nn.functional.conv_transpose2d-1-inf",
     "nn.functional.gelu-0-inf",
     "nn.functional.scaled_dot_product_attention-1-inf", "std_mean-1-inf", "topk-0-inf", "topk-0-ties",
     "topk-0-zeros", "var_mean-1-inf", "cdist-1-inf",
+    "kthvalue-0-zeros", "kthvalue-0-ties", "kthvalue-0-inf", "kthvalue-1-zeros", "kthvalue-1-ties",
+    "kthvalue-1-inf",
 }
 
 # The sign of a zero result (the op table's check) where these all-zero and tied inputs meet an order
 # torch keeps and pyfront does not: BLAS sums of -0 products (addmm, addmv, addbmm, tensordot), the
-# layer and group norms' (x - mean) * rstd at x == mean, max/min/median/aminmax of tied 0.0 and -0.0 (and
-# amax/amin on webgpu), grid_sample's weights, softshrink's vectorized +0. Values are equal; the signs differ.
+# layer and group norms' (x - mean) * rstd at x == mean, max/min/median/nanmedian/aminmax of tied 0.0 and
+# -0.0 (and amax/amin on webgpu), grid_sample's weights, softshrink's vectorized +0. Values are equal; the
+# signs differ.
 SIGNED_ZERO_CPU = {
     "addmm-0-zeros", "addmm-1-zeros", "addmv-0-zeros", "addbmm-3-zeros", "tensordot-3-zeros",
     "tensordot-3-ties", "max-0-zeros", "min-0-zeros", "median-0-zeros", "aminmax-0-zeros",
-    "nn.functional.softshrink-3-zeros", "nn.functional.layer_norm-0-zeros",
+    "nanmedian-0-zeros", "nanmedian-3-zeros", "nn.functional.softshrink-3-zeros",
+    "nn.functional.layer_norm-0-zeros",
     "nn.functional.layer_norm-2-zeros",
     "nn.functional.group_norm-1-zeros", "nn.functional.group_norm-2-zeros",
     "nn.functional.group_norm-2-ties", "nn.functional.group_norm-3-zeros",
@@ -78,7 +86,7 @@ SIGNED_ZERO_CPU = {
 SIGNED_ZERO_WEBGPU = {
     "amax-1-zeros", "amin-1-zeros", "aminmax-0-zeros", "aminmax-1-zeros", "addmm-0-zeros",
     "addmm-1-zeros", "addmv-0-zeros", "max-0-zeros", "min-0-zeros", "median-0-zeros",
-    "nn.functional.layer_norm-0-zeros", "nn.functional.group_norm-1-zeros",
+    "nanmedian-0-zeros", "nn.functional.layer_norm-0-zeros", "nn.functional.group_norm-1-zeros",
 }
 KNOWN_CPU |= SIGNED_ZERO_CPU
 KNOWN_WEBGPU |= SIGNED_ZERO_WEBGPU

@@ -53,8 +53,10 @@ def bind_torch_inplace(namespace: dict):
 _OVERLAP_OK = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mask] = scalar",
                "index_put": "tensor[indices] = tensor"}
 # the in-place ops whose torch kernel reads its other tensors without checking that they partly share self's
-# memory (matrix products, masked writes); every other one refuses it (Tensor._check_no_partial_overlap)
-_PARTIAL_OVERLAP_OK = frozenset("masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm".split())
+# memory (matrix products, masked writes, ldexp: torch's ldexp_ is self.mul_(pow(2, other)), other read into a
+# new tensor first); every other one refuses it (Tensor._check_no_partial_overlap)
+_PARTIAL_OVERLAP_OK = frozenset(
+    "masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm ldexp".split())
 # the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first)
 _OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
 

@@ -9,6 +9,7 @@ from ... import dtypes as dt
 from ..primitives.elementwise import eq, sign, trunc, where
 from ..primitives.special import erfc, lgamma
 from ..registry import composite
+from .arrays import broadcast_tensors
 from .. import samples
 
 __all__ = ["deg2rad", "rad2deg", "sgn", "positive", "fix", "isposinf", "isneginf", "isreal",
@@ -77,8 +78,10 @@ def ldexp(input, other):
         if not isinstance(t, Tensor):
             raise TypeError(f"ldexp(): argument '{name}' (position {i + 1}) must be Tensor, "
                             f"not {type(t).__name__}")
-    x = _floating(input)
-    out = x * (2.0 ** _floating(other))
+    # broadcast first: torch's gradient of other is grad * input * ln 2 * 2 ** other at every element before
+    # the sum over broadcast dims (0 * inf there is nan), not that sum times 2 ** other
+    x, e = broadcast_tensors(_floating(input), _floating(other))
+    out = x * (2.0 ** e)
     if other.dtype.is_floating_point:
         return out
     # torch's gradient is grad * pow(2, other) in other's integer dtype: 0 for a negative exponent

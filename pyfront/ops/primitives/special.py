@@ -173,11 +173,11 @@ atanh = unary("atanh", lambda np, x: np.arctanh(x), lambda c, g: (g / (1 - c.inp
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 def _sinc_vjp(c, g):
-    # torch: grad * (pi x cos(pi x) - sin(pi x)) / (pi x^2), the factor 0 at 0 (an infinite grad: NaN there)
+    # torch's sinc_backward: grad * (pi x cos(pi x) - sin(pi x)) / (x x pi), and 0 wherever x x pi is 0:
+    # at 0, and where it underflows (|x| < 1e-23 in float32), whatever the grad (inf too)
     x = c.inputs[0]
-    safe = where(x == 0, 1.0, x)
-    px = safe * math.pi
-    return (g * where(x == 0, 0.0, (px * px.cos() - px.sin()) / (px * safe)),)
+    px, sq = x * math.pi, x * x * math.pi
+    return (where(sq == 0, 0.0, g * (px * px.cos() - px.sin()) / sq),)
 
 
 def _sinc_np(np, x):
