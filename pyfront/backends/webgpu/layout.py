@@ -120,7 +120,9 @@ def values_to_gpu(flat, dtype) -> bytes:
     wtype = wgsl_type(dtype)
     if dtype is dt.int64 and any(v < I32_MIN or v > I32_MAX for v in flat):
         raise RuntimeError(_RANGE_ERROR)
-    if wtype in ("i32", "u32"):
+    if dtype is dt.bool_:  # truth, not int(): 0.5, -1 and NaN are True (int() gave 0, a range error, a crash)
+        flat = [int(v != 0) for v in flat]
+    elif wtype in ("i32", "u32"):
         flat = [int(v) for v in flat]
     fmt = f"<{len(flat)}{GPU_FMT[wtype]}"
     try:
