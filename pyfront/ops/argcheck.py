@@ -32,7 +32,7 @@ _OVERLOADED_INPUT = {
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
     "bucketize", "searchsorted", "copysign", "float_power", "tensor_split", "quantile", "nanquantile",
-    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py",
+    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "true_divide",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {
@@ -111,19 +111,39 @@ def _bad_input(key: str, name: str, first: str, x, args, kwargs) -> Exception:
     return must_be(aten, first, "Tensor", x, 1)
 
 
-def _checked(fn, name: str, method: bool, prefix: str):
+def _bad_other(y) -> bool:
+    """Whether ``y`` is neither a Tensor nor a number torch reads (a NumPy scalar is one)."""
+    if isinstance(y, (Tensor, Number)):
+        return False
+    return not (type(y).__module__ == "numpy" and type(y).__name__ != "ndarray")
+
+
+def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = None):
     params = list(inspect.signature(fn).parameters.values())
     first = params[0].name if params else None
     tensor_first = not method and first in _TENSOR_FIRST
     takes_dtype = any(p.name == "dtype" for p in params)
     # torch's argument parser takes NumPy's names for these (x.sum(axis=1, keepdims=True))
     aliases = {a: n for n, a in _NUMPY_NAMES if any(p.name == n for p in params)}
-    if not tensor_first and not takes_dtype and not aliases:
+    # a required ``other`` (add, mul, maximum, x.add_, ...): None, a str or a list there was read as
+    # a number (NaN on cpu; on webgpu a tensor that failed at its first read), where torch refuses it
+    other_at = None if prefix else next(
+        (i for i, p in enumerate(params) if i and p.name in ("other", "exponent") and p.default is p.empty
+         and p.kind is p.POSITIONAL_OR_KEYWORD), None)
+    other = params[other_at].name if other_at is not None else None
+    if not tensor_first and not takes_dtype and not aliases and other_at is None:
         return fn
     key = prefix + name
+    shown_name = shown_name or name
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
+        if other_at is not None and (len(args) > other_at or other in kwargs):
+            y = args[other_at] if len(args) > other_at else kwargs[other]
+            if _bad_other(y):
+                if name in _OVERLOADED_INPUT:
+                    raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
+                raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
         for alias in aliases.keys() & kwargs.keys():
             if aliases[alias] in kwargs:
                 raise TypeError(f"{name}() received an invalid combination of arguments")
@@ -154,7 +174,7 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
         fn = namespace.get(name) if isinstance(namespace, dict) else getattr(namespace, name, None)
         if not inspect.isfunction(fn):
             continue
-        wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix)
+        wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix, name)
         if wrapped is fn:
             continue
         if isinstance(namespace, dict):

@@ -192,7 +192,11 @@ class Formula(Function):
 
     @staticmethod
     def forward(ctx, value, backward, *inputs):
-        ctx.save_for_backward(*(a if isinstance(a, Tensor) else None for a in inputs))
+        # ``backward.saves``: the inputs it reads (all by default); one it does not read is not saved, so
+        # an in-place form (exp_avg.lerp_(grad, 0.1)) may overwrite it, as torch's node allows
+        saves = getattr(backward, "saves", None)
+        ctx.save_for_backward(*(a if isinstance(a, Tensor) and (saves is None or i in saves) else None
+                                for i, a in enumerate(inputs)))
         ctx.formula, ctx.numbers = backward, tuple(None if isinstance(a, Tensor) else a for a in inputs)
         return value(*inputs)
 

@@ -86,7 +86,14 @@ class NAdam(Optimizer):
                 exp_avg.lerp_(grad, 1 - beta1)
                 exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
                 denom = exp_avg_sq.div(bias_correction2).sqrt().add(eps)
-                param.addcdiv_(grad, denom, value=_scalar(-lr * (1.0 - mu) / (1.0 - mu_product_value)))
-                param.addcdiv_(exp_avg, denom,
-                               value=_scalar((-lr * mu_next) / (1.0 - mu_product_value * mu_next)))
+                step_grad = _scalar(-lr * (1.0 - mu) / (1.0 - mu_product_value))
+                step_avg = _scalar((-lr * mu_next) / (1.0 - mu_product_value * mu_next))
+                if group["differentiable"]:
+                    # torch's recorded form: the scaled copies are what addcdiv_ saves for its backward,
+                    # not the buffer the next step's lerp_ overwrites
+                    param.addcdiv_(grad * step_grad, denom)
+                    param.addcdiv_(exp_avg * step_avg, denom)
+                else:
+                    param.addcdiv_(grad, denom, value=step_grad)
+                    param.addcdiv_(exp_avg, denom, value=step_avg)
         return loss

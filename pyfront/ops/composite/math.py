@@ -26,7 +26,8 @@ def lerp(input, end, weight):
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
     check_fits(weight, input.dtype, opmath=True)
-    return Formula.apply(_lerp, _lerp_backward, input, end, weight)
+    backward = _lerp_backward if isinstance(weight, Tensor) else _lerp_number_backward
+    return Formula.apply(_lerp, backward, input, end, weight)
 
 
 def _lerp(input, end, weight):
@@ -41,9 +42,16 @@ def _lerp(input, end, weight):
 def _lerp_backward(g, input, end, weight):
     """PyTorch's LerpBackward: g * (1 - weight), g * weight and g * (end - input), each one product
     (the composite's input gradient, g - g * weight, is inf - inf for an infinite g)."""
-    if not isinstance(weight, Tensor):  # 1 - weight in double, as torch's weight.toDouble()
-        return mul(g, 1 - weight), mul(g, weight), None
     return mul(g, sub(1, weight)), mul(g, weight), mul(g, sub(end, input))
+
+
+def _lerp_number_backward(g, input, end, weight):
+    """The same for a number weight (1 - weight in double, as torch's weight.toDouble()): it reads no
+    tensor, so none is saved (NAdam's differentiable step lerps its buffer in place)."""
+    return mul(g, 1 - weight), mul(g, weight), None
+
+
+_lerp_number_backward.saves = ()
 
 
 @composite(samples=samples.float_power)
@@ -102,18 +110,22 @@ class _Addcdiv(Function):
 
     @staticmethod
     def forward(ctx, input, tensor1, tensor2, value):
-        ctx.save_for_backward(input, tensor1, tensor2)
-        ctx.value = value
+        # only what a needed gradient reads, as torch's node: input's shape alone, tensor1 for tensor2's
+        # gradient (an in-place param.addcdiv_(exp_avg, ...) then a later exp_avg.lerp_ stays legal)
+        _, need1, need2, _ = ctx.needs_input_grad
+        ctx.save_for_backward(tensor1 if need2 else None, tensor2 if need1 or need2 else None)
+        ctx.value, ctx.shapes = value, (input.shape, tensor1.shape, tensor2.shape)
         return add(input, mul(tensor1 / tensor2, value))
 
     @staticmethod
     def backward(ctx, g):
-        input, t1, t2 = ctx.saved_tensors
+        t1, t2 = ctx.saved_tensors
         v = ctx.value
         need = ctx.needs_input_grad
-        return (g.sum_to_size(input.shape) if need[0] else None,
-                (g * (v / t2)).sum_to_size(t1.shape) if need[1] else None,
-                (-g * (v * t1 / (t2 * t2))).sum_to_size(t2.shape) if need[2] else None,
+        shape0, shape1, shape2 = ctx.shapes
+        return (g.sum_to_size(shape0) if need[0] else None,
+                (g * (v / t2)).sum_to_size(shape1) if need[1] else None,
+                (-g * (v * t1 / (t2 * t2))).sum_to_size(shape2) if need[2] else None,
                 None)
 
 
