@@ -74,21 +74,46 @@ def _compare(make_call, t_values, out_shape, shift, device, check_values):
         assert_same(p.base, t.base, **({} if device == "cpu" else dict(rtol=1e-3, atol=1e-5)))
 
 
+def _torch_result(torch_name, sample, domain):
+    """torch's result for the sample (its first tensor at index i), or None where torch refuses it."""
+    _, t_args, _, t_kw = _built(sample, domain, "cpu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return t_args, getattr(torch, torch_name)(*t_args, **t_kw)
+        except Exception:  # noqa: BLE001 - a sample torch refuses: the op table checks that error
+            return None
+
+
+def _out_applies(torch_name, sample, domain, device, shift) -> bool:
+    """Whether the row has an input whose memory out can share: torch computes it, its first result has
+    that input's dtype (float64 not on a GPU) and, for the full overlap, its shape."""
+    made = _torch_result(torch_name, sample, domain)
+    if made is None:
+        return False
+    t_args, result = made
+    i, first = _first_tensor(t_args), (result[0] if isinstance(result, tuple) else result)
+    return (i is not None and isinstance(first, torch.Tensor) and first.dtype == t_args[i].dtype
+            and first.numel() > 0 and not (device != "cpu" and first.dtype == torch.float64)
+            and (shift or tuple(first.shape) == tuple(t_args[i].shape)))
+
+
 def _out_rows():
     rows = []
     for name, torch_name, samples, domain, _ in entries(edge=False):
         if torch_name in TAKES_OUT:
-            rows.append(pytest.param(torch_name, samples[0], domain, "cpu", id=f"{name}-cpu"))
+            rows.append((torch_name, samples[0], domain, "cpu", f"{name}-cpu", ()))
     for name in ("add", "index_select", "sum"):  # one checked, one fully refused, one unchecked kernel
         for e in entries(edge=False):
             if e[0] == name:
-                rows.append(pytest.param(name, e[2][0], e[3], "webgpu", id=f"{name}-webgpu",
-                                         marks=requires_webgpu))
-    return rows
+                rows.append((name, e[2][0], e[3], "webgpu", f"{name}-webgpu", (requires_webgpu,)))
+    # only the rows that can share memory are made (no row is generated to be skipped)
+    return [pytest.param(n, smp, dom, dev, shift, id=f"{ident}-{label}", marks=marks)
+            for n, smp, dom, dev, ident, marks in rows for shift, label in ((1, "partial"), (0, "full"))
+            if _out_applies(n, smp, dom, dev, shift)]
 
 
-@pytest.mark.parametrize("shift", [1, 0], ids=["partial", "full"])
-@pytest.mark.parametrize("torch_name,sample,domain,device", _out_rows())
+@pytest.mark.parametrize("torch_name,sample,domain,device,shift", _out_rows())
 def test_out_sharing_an_inputs_memory_is_refused_or_written_as_torch(torch_name, sample, domain, device,
                                                                        shift):
     p_args, t_args, p_kw, t_kw = _built(sample, domain, device)
@@ -96,17 +121,9 @@ def test_out_sharing_an_inputs_memory_is_refused_or_written_as_torch(torch_name,
     tfn, pfn = getattr(torch, torch_name), getattr(pyfront, torch_name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            result = tfn(*t_args, **t_kw)
-        except Exception:  # noqa: BLE001 - a sample torch refuses: the op table checks that error
-            return
+        result = tfn(*t_args, **t_kw)
     results = result if isinstance(result, tuple) else (result,)
     first = results[0]
-    if (i is None or not isinstance(first, torch.Tensor) or first.dtype != t_args[i].dtype
-            or not first.numel() or device != "cpu" and first.dtype == torch.float64):
-        pytest.skip("no input of the result's dtype to share memory with")
-    if shift == 0 and tuple(first.shape) != tuple(t_args[i].shape):
-        pytest.skip("the result's shape is not the input's: no full overlap")
 
     def call(placed, lib):
         args = list(t_args if lib is torch else p_args)
@@ -122,6 +139,23 @@ def test_out_sharing_an_inputs_memory_is_refused_or_written_as_torch(torch_name,
     _compare(call, _np(t_args[i]), tuple(first.shape), shift, device, check_values=shift == 0)
 
 
+def _inplace_target(method, sample, domain, device):
+    """The index of the op's next tensor of self's dtype (more than one element), or None where the row
+    cannot overlap: no tensor self, no such input, float64 on a GPU, or a sample torch refuses or
+    resizes self for without any overlap (not this test's kind)."""
+    _, t_args, _, t_kw = _built(sample, domain, "cpu")
+    if not t_args or not isinstance(t_args[0], torch.Tensor) or not t_args[0].numel():
+        return None
+    j = next((j for j, a in enumerate(t_args[1:], 1) if isinstance(a, torch.Tensor) and a.numel() > 1
+              and a.dtype == t_args[0].dtype), None)
+    if j is None or device != "cpu" and t_args[0].dtype == torch.float64:
+        return None
+    plain = t_args[0].clone()
+    if _outcome(lambda: getattr(plain, method)(*t_args[1:], **t_kw)) or plain.shape != t_args[0].shape:
+        return None
+    return j
+
+
 def _inplace_rows():
     rows = []
     for name, torch_name, samples, domain, _ in entries(edge=False):
@@ -129,26 +163,19 @@ def _inplace_rows():
         if "." in torch_name or not hasattr(torch.Tensor, method) or not hasattr(pyfront.Tensor, method):
             continue
         for k, sample in enumerate(samples[:3]):
-            rows.append(pytest.param(method, sample, domain, "cpu", id=f"{name}-{k}-cpu"))
+            rows.append((method, sample, domain, "cpu", f"{name}-{k}-cpu", ()))
     for name in ("add", "lerp", "addcmul", "index_add", "masked_fill"):
-        rows.extend(pytest.param(name + "_", e[2][0], e[3], "webgpu", id=f"{name}-webgpu",
-                                 marks=requires_webgpu) for e in entries(edge=False) if e[0] == name)
-    return rows
+        rows.extend((name + "_", e[2][0], e[3], "webgpu", f"{name}-webgpu", (requires_webgpu,))
+                    for e in entries(edge=False) if e[0] == name)
+    return [pytest.param(m, smp, dom, dev, id=ident, marks=marks) for m, smp, dom, dev, ident, marks in rows
+            if _inplace_target(m, smp, dom, dev) is not None]
 
 
 @pytest.mark.parametrize("method,sample,domain,device", _inplace_rows())
 def test_an_inplace_op_reading_part_of_its_own_memory_is_refused_as_torch(method, sample, domain, device):
     """self one element into the buffer, the op's next tensor of self's dtype at its start."""
     p_args, t_args, p_kw, t_kw = _built(sample, domain, device)
-    if not t_args or not isinstance(t_args[0], torch.Tensor) or not t_args[0].numel():
-        pytest.skip("no tensor self")
-    j = next((j for j, a in enumerate(t_args[1:], 1) if isinstance(a, torch.Tensor) and a.numel() > 1
-              and a.dtype == t_args[0].dtype), None)
-    if j is None or device != "cpu" and t_args[0].dtype == torch.float64:
-        pytest.skip("no other input of self's dtype")
-    plain = t_args[0].clone()
-    if _outcome(lambda: getattr(plain, method)(*t_args[1:], **t_kw)) or plain.shape != t_args[0].shape:
-        pytest.skip("torch refuses this sample, or resizes self, with no overlap (not this test's kind)")
+    j = _inplace_target(method, sample, domain, device)
 
     def call(placed, lib):
         args = list(t_args if lib is torch else p_args)
