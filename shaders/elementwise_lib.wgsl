@@ -61,8 +61,8 @@ fn log1p_f32(x: f32) -> f32 {
     if (is_inf_f32(x) && x > 0.0) {
         return x;
     }
-    if (x <= -1.0) {  // Vulkan leaves log of 0 and of a negative number undefined
-        return select(f32_from_bits(0x7fc00000u), f32_from_bits(0xff800000u), x == -1.0);
+    if (x <= -1.0) {
+        return log_special_f32(1.0 + x);  // 1 + x is exact here: 0 exactly at x = -1
     }
     let u = 1.0 + x;  // u is exact to half an ulp of x; the ratio corrects log(u) for its rounding
     return log(u) * (x / (u - 1.0));  // the ratio first: log(u) * x overflowed past 3.8e36

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 import pyfront
+from optable import _resolve
 from webgpu_required import requires_webgpu
 
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
@@ -22,12 +23,6 @@ MAX_ULP = 8
 # erfc's fit (Numerical Recipes' erfcc, 1.2e-7 relative for exp(z^2) erfc(z)) grows to 31 ulp near z = 7.6
 LOOSER = {"erfc": 40}
 TINY = np.finfo(np.float32).tiny
-
-
-def _resolve(module, name):
-    for part in name.split("."):
-        module = getattr(module, part)
-    return module
 
 
 def _grid():
