@@ -1000,6 +1000,10 @@ def is_floating_point(input: Tensor) -> builtins.bool:
 def is_grad_enabled() -> builtins.bool:
     """As ``torch.is_grad_enabled``. (pyfront.autograd.grad_mode.is_grad_enabled)"""
 
+def is_inference(input: Tensor) -> builtins.bool:
+    """Whether ``input`` is an inference tensor (made in inference mode, or a view of one), as
+    ``torch.is_inference``. (pyfront.ops.queries.is_inference)"""
+
 def is_inference_mode_enabled() -> builtins.bool:
     """As ``torch.is_inference_mode_enabled``. (pyfront.autograd.grad_mode.is_inference_mode_enabled)"""
 

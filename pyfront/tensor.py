@@ -147,6 +147,8 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._storage.version
 
     def _is_view(self) -> bool:
@@ -189,6 +191,9 @@ class Tensor:
                                "differentiation use var_no_grad = var.detach().")
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError(dtype_message)
+        if requires_grad and self._inference and not _state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                               "allowed.")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -302,6 +307,7 @@ class Tensor:
         """Same memory and version counter, no autograd history (what detach() returns)."""
         base = self._base._alias() if self._base is not None else None
         t = Tensor._make(self._storage, self._shape, self.dtype, self._strides, self._offset, base)
+        t._inference = self._inference  # an alias is what its tensor is, whatever the mode
         self._storage.share(self, t)
         return t
 
@@ -347,7 +353,7 @@ class Tensor:
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
         self._contiguous = value._contiguous
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
-        self._layout = value._layout
+        self._layout, self._inference = value._layout, value._inference
         self._storage.share(value, self)
 
     def _set_storage(self, storage):
@@ -366,6 +372,8 @@ class Tensor:
         number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused
         (``_check_no_overlap``).
         """
+        if self._inference and not _state.inference:
+            raise_inplace_on_inference()
         if not overlap_ok and 0 in self._strides:
             self._check_no_overlap()
         if new.shape != self._shape:
@@ -579,11 +587,19 @@ class Tensor:
         new._requires_grad = self._requires_grad
         if self._grad is not None:
             new._grad = self._grad.detach().clone()
-        for k, v in self.__dict__.items():
-            if k not in new.__dict__:
+        for k, v in self.__dict__.items():  # a copy is a new tensor: normal outside inference mode
+            if k not in new.__dict__ and k != "_inference":
                 new.__dict__[k] = v
         memo[id(self)] = new
         return new
+
+def raise_inplace_on_inference():
+    """PyTorch's error for a write into an inference tensor outside inference mode (every in-place
+    op, ``out=``, ``resize_``)."""
+    raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
+                       "a clone to get a normal tensor before doing inplace update.See "
+                       "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
 
 def _fresh(storage, size, dtype):
     """A contiguous tensor over the whole of ``storage``, ``size`` a Size: ``Tensor._make``'s commonest

@@ -11,15 +11,23 @@ import threading
 
 class _ThreadState(threading.local):
     def __init__(self):
-        self.enabled = True     # grad mode
-        self.inference = False  # inference mode (pyfront has no inference tensors: it is no_grad)
+        self.grad = True        # grad mode, as is_grad_enabled() tells it
+        self.inference = False  # inference mode: what is made in it is an inference tensor
+        # whether ops record a graph: grad mode outside inference mode (in inference mode nothing is
+        # recorded, enable_grad or not, as PyTorch's); the one flag every op reads
+        self.enabled = True
 
 
 _state = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
-    return _state.enabled
+    return _state.grad
+
+
+def _set_grad(mode: bool) -> None:
+    _state.grad = mode
+    _state.enabled = mode and not _state.inference
 
 
 def is_inference_mode_enabled() -> bool:
@@ -32,11 +40,11 @@ class _GradModeContext:
     mode = True
 
     def __enter__(self):
-        self._prev = _state.enabled
-        _state.enabled = self.mode
+        self._prev = _state.grad
+        _set_grad(self.mode)
 
     def __exit__(self, *exc):
-        _state.enabled = self._prev
+        _set_grad(self._prev)
         return False
 
     def __call__(self, fn):
@@ -60,19 +68,23 @@ class enable_grad(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like no_grad (pyfront has no separate inference tensors); ``inference_mode(False)`` turns
-    grad mode back on, as PyTorch's does."""
+    """Inference mode: no graph is recorded (even under ``enable_grad``) and every tensor made is an
+    inference tensor (``Tensor.is_inference``), which outside the mode refuses in-place updates,
+    ``requires_grad`` and being saved for backward, as PyTorch's; ``inference_mode(False)`` leaves
+    the mode and turns grad mode back on, as PyTorch's does."""
 
     def __init__(self, mode: bool = True):
         self.inference = bool(mode)
         self.mode = not mode
 
     def __enter__(self):
-        self._prev = (_state.enabled, _state.inference)
-        _state.enabled, _state.inference = self.mode, self.inference
+        self._prev = (_state.grad, _state.inference)
+        _state.inference = self.inference
+        _set_grad(self.mode)
 
     def __exit__(self, *exc):
-        _state.enabled, _state.inference = self._prev
+        _state.grad, _state.inference = self._prev
+        _set_grad(_state.grad)
         return False
 
     def __call__(self, fn):
@@ -91,13 +103,13 @@ class set_grad_enabled(_GradModeContext):
     """Set grad mode now; restore the previous mode when used as a context manager."""
 
     def __init__(self, mode: bool):
-        self._prev = _state.enabled
+        self._prev = _state.grad
         self.mode = bool(mode)
-        _state.enabled = self.mode
+        _set_grad(self.mode)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        _state.enabled = self._prev
+        _set_grad(self._prev)
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import dtypes as dt
 from ..tensor import Tensor
 
-__all__ = ["is_tensor", "is_floating_point", "is_nonzero", "numel", "result_type", "can_cast"]
+__all__ = ["is_tensor", "is_floating_point", "is_nonzero", "is_inference", "numel", "result_type", "can_cast"]
 METHODS = ""
 INPLACE = ""
 
@@ -19,6 +19,15 @@ def is_floating_point(input: Tensor) -> bool:
 
 def is_nonzero(input: Tensor) -> bool:
     return bool(input)
+
+
+def is_inference(input: Tensor) -> bool:
+    """Whether ``input`` is an inference tensor (made in inference mode, or a view of one), as
+    ``torch.is_inference``."""
+    if not isinstance(input, Tensor):  # the argument check lets numbers through: most functions take them
+        from .argcheck import must_be
+        raise must_be("is_inference", "input", "Tensor", input, 1)
+    return input.is_inference()
 
 
 def numel(input: Tensor) -> int:
