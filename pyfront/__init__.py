@@ -85,12 +85,12 @@ amp.autocast_mode.install(globals())
 amp.autocast_mode.install(Tensor)
 amp.autocast_mode.install(nn.functional.__dict__)
 
-# sparse COO tensors: torch.sparse.mm, torch.mm / torch.spmm with a sparse first operand
+# sparse COO tensors: torch.sparse_coo_tensor, torch.sparse.*
 from . import sparse  # noqa: E402
 from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
 
-sparse.install()
-mm = spmm = sparse.accepting_sparse(mm)  # noqa: F405
+spmm = mm  # noqa: F405
+sparse.install(globals())  # a sparse operand wherever a tensor is taken (_sparse_math.py)
 
 # ``out=`` on the functions whose torch signature has it, outside every other wrapper (ops/outarg.py)
 from .ops import outarg as _outarg  # noqa: E402

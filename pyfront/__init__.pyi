@@ -1263,8 +1263,8 @@ def minimum(input, other, *, out=None):
     """Elementwise ``minimum`` with broadcasting and type promotion, as ``torch.minimum``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def mm(mat1, mat2, *, out=None):
-    """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
+def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
     """(values, indices): the most frequent value along ``dim`` and where it occurs.
@@ -1736,8 +1736,8 @@ def sparse_coo_tensor(
 def split(tensor, split_size_or_sections, dim=0):
     """As ``torch.split``. (pyfront.ops.views.split)"""
 
-def spmm(mat1, mat2):
-    """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
+def spmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
 
 def sqrt(input, *, out=None):
     """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""

@@ -1059,6 +1059,9 @@ class Tensor:
     def sort(self, dim=-1, descending=False, *, stable=False):
         """(values, indices) sorted along ``dim``; stable always (equal values keep their order).
         (pyfront.ops.composite.reductions.sort)"""
+    def sparse_mask(self, mask):
+        """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``.
+        (pyfront._sparse_math.sparse_mask)"""
     def split(self, split_size_or_sections, dim=0):
         """As ``torch.Tensor.split``. (pyfront.ops.views.split)"""
     def sqrt(self):

@@ -60,6 +60,10 @@ _PYTHON_LEVEL = {
         "affine_grid": "is_floating_point"}.items()},
 }
 _NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
+# a sparse COO tensor as ``input`` or ``other`` goes to sparse_call(name, args, kwargs), which runs
+# torch's sparse version or raises its error (set by pyfront._sparse_math.install)
+SPARSE_TYPES: tuple = ()
+sparse_call = None
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",
                  "theta")
 
@@ -141,6 +145,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
             if _bad_other(y):
+                if isinstance(y, SPARSE_TYPES):
+                    return sparse_call(prefix + shown_name, args, kwargs)
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
@@ -151,6 +157,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
+                if isinstance(x, SPARSE_TYPES):
+                    return sparse_call(prefix + shown_name, args, kwargs)
                 raise _bad_input(key, name, first, x, args, kwargs)
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):

@@ -106,14 +106,22 @@ def _operand(other):
     return NotImplemented
 
 
-def _operator(fn, folds=None, reflected=False):
+# a sparse COO operand goes to sparse_operator(name, self, other) (set by pyfront._sparse_math.install)
+SPARSE_TYPES: tuple = ()
+sparse_operator = None
+
+
+def _operator(fn, folds=None, reflected=False, name=None):
     """``fn`` as a Python operator; its unusual operands go through ``_operand``. Where ``fn`` is its
     op's own function for the common operands (``folds``: the op and those operands' dtypes; see
-    dispatch.fold), the operator runs those in its own frame, and the rest as here."""
+    dispatch.fold), the operator runs those in its own frame, and the rest as here. ``name``: the
+    operator's ("add", "add_" for ``+=``), for a sparse right operand."""
 
     def method(self, other):
         # the plain numbers and Tensor first: only an unusual operand pays for _operand
         if type(other) not in _PLAIN and not isinstance(other, Tensor):
+            if name and isinstance(other, SPARSE_TYPES):
+                return sparse_operator(name, self, other)
             other = _operand(other)
             if other is NotImplemented:
                 return NotImplemented
@@ -170,6 +178,8 @@ def _fill_recording(self, value, node):
 
 def _copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
+        if isinstance(src, SPARSE_TYPES):
+            return sparse_operator("copy_", self, src)
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     self._check_no_partial_overlap((src,))
     new = src.to(device=self.device).to(self.dtype)
@@ -279,9 +289,9 @@ def bind_all():
         "rshift": ew.bitwise_right_shift,
     }
     for name, fn in ops.items():
-        setattr(Tensor, f"__{name}__", _operator(fn))
+        setattr(Tensor, f"__{name}__", _operator(fn, name=name))
         setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
-        setattr(Tensor, f"__i{name}__", _operator(_inplace(fn)))
+        setattr(Tensor, f"__i{name}__", _operator(_inplace(fn), name=name + "_"))
     for name in ("and", "or", "xor", "lshift", "rshift"):
         setattr(Tensor, f"__i{name}__", _bitwise_inplace(getattr(Tensor, f"__i{name}__")))
     for name in ("and", "or", "xor", "left_shift", "right_shift"):
@@ -293,7 +303,7 @@ def bind_all():
     Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True)  # ``1 - t``: torch.rsub(t, 1)
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
-        setattr(Tensor, f"__{name}__", _operator(fn))
+        setattr(Tensor, f"__{name}__", _operator(fn, name=name))
     Tensor.__neg__ = ew.negative
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = ew.abs

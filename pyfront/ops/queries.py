@@ -9,8 +9,11 @@ METHODS = ""
 INPLACE = ""
 
 
+TENSOR_TYPES: tuple = (Tensor,)  # and the sparse COO tensor (pyfront._sparse_math.install)
+
+
 def is_tensor(obj) -> bool:
-    return isinstance(obj, Tensor)
+    return isinstance(obj, TENSOR_TYPES)
 
 
 def is_floating_point(input: Tensor) -> bool:
@@ -24,7 +27,7 @@ def is_nonzero(input: Tensor) -> bool:
 def is_inference(input: Tensor) -> bool:
     """Whether ``input`` is an inference tensor (made in inference mode, or a view of one), as
     ``torch.is_inference``."""
-    if not isinstance(input, Tensor):  # the argument check lets numbers through: most functions take them
+    if not isinstance(input, TENSOR_TYPES):  # argcheck lets numbers through: most functions take them
         from .argcheck import must_be
         raise must_be("is_inference", "input", "Tensor", input, 1)
     return input.is_inference()
