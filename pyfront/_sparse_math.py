@@ -58,8 +58,9 @@ _ATEN = {"softmax": "_softmax", "log_softmax": "_log_softmax", "ones_like": "fil
          "narrow": "as_strided"}
 
 
-def refusal(name: str, args=()) -> NotImplementedError:
-    """torch's error for an op with no sparse kernel (``args``: the call's, which pick the overload)."""
+def refusal(name: str, args=(), backend=None) -> NotImplementedError:
+    """torch's error for an op with no sparse kernel (``args``: the call's, which pick the overload;
+    ``backend``: the one named, where not the sparse one of the arguments' device)."""
     name = _ATEN.get(name, name)
     base = name.rstrip("_")
     other = args[1] if len(args) > 1 else None
@@ -73,7 +74,7 @@ def refusal(name: str, args=()) -> NotImplementedError:
     else:
         name += _OVERLOAD.get(name, "")
     device = next((a.device for a in args if isinstance(a, (Tensor, SparseCooTensor))), None)
-    backend = "Sparse" + ("CPU" if device is None or device.type == "cpu" else "WebGPU")
+    backend = backend or "Sparse" + ("CPU" if device is None or device.type == "cpu" else "WebGPU")
     return NotImplementedError(
         f"Could not run 'aten::{name}' with arguments from the '{backend}' backend. This could be because "
         "the operator doesn't exist for this backend, or was omitted during the selective/custom build "
@@ -373,6 +374,32 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return values.norm(2 if p == "fro" else p)
 
 
+def cat(tensors, dim=0):
+    """``torch.cat`` of sparse tensors: their entries side by side, each one's indices moved along ``dim``
+    by the sizes before it. torch refuses a dense tensor among them."""
+    if not isinstance(tensors[0], SparseCooTensor):
+        raise refusal("_values", tensors[:1], backend="CPU")
+    for i, s in enumerate(tensors):
+        if not isinstance(s, SparseCooTensor):
+            raise RuntimeError(f"Concatenating sparse tensors, but a dense tensor was found at position {i}.")
+    first = tensors[0]
+    dim = normalize_dim(dim, first.dim())
+    indices, offset = [], 0
+    for i, s in enumerate(tensors):
+        others = [n for d, n in enumerate(s._size) if d != dim]
+        if s.dim() != first.dim() or others != [n for d, n in enumerate(first._size) if d != dim]:
+            raise RuntimeError(f"All tensors must have the same shape: {list(first._size)} (except in the "
+                               f"concatenating dimension), but found shape: {list(s._size)} at position {i}.")
+        moved = s._ind.clone()
+        moved[dim] += offset
+        indices.append(moved)
+        offset += s._size[dim]
+    dtype = dt.result_type(*[s._val for s in tensors])
+    values = _cat_all([s._val.to(dtype) for s in tensors])
+    size = first._size[:dim] + (offset,) + first._size[dim + 1:]
+    return SparseCooTensor(_cat_all(indices, 1), values, size, False)
+
+
 def sparse_mask(self: Tensor, mask: SparseCooTensor) -> SparseCooTensor:
     """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``."""
     return _like(mask, _dense_at(self, mask))
@@ -396,9 +423,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return SparseCooTensor(_cat_all(rows), out._val, size, False)
 
 
-def _cat_all(rows):
+def _cat_all(parts, dim=0):
     from .ops.primitives.shaping import cat
-    return cat(rows, 0)
+    return cat(parts, dim)
 
 
 # -- products ----------------------------------------------------------------------------------------
@@ -546,6 +573,7 @@ def install(namespace: dict) -> None:
     operators' fallbacks, and the products in ``namespace`` (pyfront's) taking one elsewhere."""
     from . import sparse as sparse_module
     from .ops import argcheck, methods, queries
+    from .ops.primitives import shaping
 
     cls = SparseCooTensor
     cls.__getattr__ = _getattr
@@ -571,6 +599,7 @@ def install(namespace: dict) -> None:
         namespace[name] = _taking_sparse(namespace[name], name, positions)
     Tensor.mm = _taking_sparse(Tensor.mm, "mm", (0, 1))
     Tensor.sparse_mask = sparse_mask
+    shaping.SPARSE_TYPES, shaping.sparse_cat = (cls,), cat
     sparse_module.addmm = addmm
 
 

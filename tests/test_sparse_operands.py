@@ -262,6 +262,15 @@ ROWS = {
     "s.new_zeros(2, 3)": lambda L, o: o["s"].new_zeros(2, 3),
     "d.sparse_mask(sc)": lambda L, o: o["d"].sparse_mask(o["sc"]),
     "d.sparse_mask(s)": lambda L, o: o["d"].sparse_mask(o["s"]),
+    "torch.cat([s, sc])": lambda L, o: L.cat([o["s"], o["sc"]]),
+    "torch.cat([s, s.double()], 1)": lambda L, o: L.cat([o["s"], o["s"].double()], 1),
+    "torch.cat([sc, sc])": lambda L, o: L.cat([o["sc"], o["sc"]]),
+    "torch.cat([s, d])": lambda L, o: L.cat([o["s"], o["d"]]),
+    "torch.cat([d, s])": lambda L, o: L.cat([o["d"], o["s"]]),
+    "torch.cat([s, s.t()[:2]])": lambda L, o: L.cat([o["s"], o["s"].narrow_copy(0, 0, 2).t()], 1),
+    "torch.cat([s, s[:2]])": lambda L, o: L.cat([o["s"], o["s"].narrow_copy(1, 0, 2)]),
+    "torch.stack([s, s], 1)": lambda L, o: L.stack([o["s"], o["s"]], 1),
+    "torch.stack([s, d])": lambda L, o: L.stack([o["s"], o["d"]]),
 }
 
 
@@ -303,7 +312,7 @@ def test_sparse_operand_row(row, device):
 
 
 # rows whose result has a gradient: it reaches the dense operand and the sparse one's values
-# (torch has no backward for a sparse sqrt, sum(dim), select or unsqueeze: pyfront's is not compared)
+# (torch has no backward for a sparse sqrt, sum(dim), select, unsqueeze or cat: pyfront's is not compared)
 GRAD_ROWS = ["torch.add(d, s)", "d - s", "d * s", "s * d", "s * s", "s * 2", "s / 2", "-s", "s ** 2",
              "s.abs()", "s.t()", "s.sum()", "torch.mm(s, d)", "torch.matmul(d, s)", "s @ v", "v @ s",
              "d3 @ s", "torch.addmm(d, s, d, beta=2, alpha=3)", "s.double()",

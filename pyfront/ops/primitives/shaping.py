@@ -18,6 +18,11 @@ METHODS = "flip"
 INPLACE = ""
 
 
+# a sparse COO tensor in the list goes to sparse_cat(tensors, dim) (set by pyfront._sparse_math.install)
+SPARSE_TYPES: tuple = ()
+sparse_cat = None
+
+
 def _skipped(shape) -> bool:
     # PyTorch's legacy rule: a 1-D tensor with no elements takes no part in cat, whatever its dim
     return tuple(shape) == (0,)
@@ -65,6 +70,8 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
+        if isinstance(t, SPARSE_TYPES):
+            return sparse_cat(tensors, dim)
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     dtype = dt.result_type(*tensors)
