@@ -58,9 +58,9 @@ _ATEN = {"softmax": "_softmax", "log_softmax": "_log_softmax", "ones_like": "fil
          "narrow": "as_strided"}
 
 
-def refusal(name: str, args=(), backend=None) -> NotImplementedError:
-    """torch's error for an op with no sparse kernel (``args``: the call's, which pick the overload;
-    ``backend``: the one named, where not the sparse one of the arguments' device)."""
+def refusal(name: str, args=(), dense=False) -> NotImplementedError:
+    """torch's error for an op with no sparse kernel (``args``: the call's, which pick the overload and
+    the device), or with ``dense`` for a sparse-only op given a dense tensor."""
     name = _ATEN.get(name, name)
     base = name.rstrip("_")
     other = args[1] if len(args) > 1 else None
@@ -74,7 +74,7 @@ def refusal(name: str, args=(), backend=None) -> NotImplementedError:
     else:
         name += _OVERLOAD.get(name, "")
     device = next((a.device for a in args if isinstance(a, (Tensor, SparseCooTensor))), None)
-    backend = backend or "Sparse" + ("CPU" if device is None or device.type == "cpu" else "WebGPU")
+    backend = ("" if dense else "Sparse") + ("CPU" if device is None or device.type == "cpu" else "WebGPU")
     return NotImplementedError(
         f"Could not run 'aten::{name}' with arguments from the '{backend}' backend. This could be because "
         "the operator doesn't exist for this backend, or was omitted during the selective/custom build "
@@ -378,7 +378,7 @@ def cat(tensors, dim=0):
     """``torch.cat`` of sparse tensors: their entries side by side, each one's indices moved along ``dim``
     by the sizes before it. torch refuses a dense tensor among them."""
     if not isinstance(tensors[0], SparseCooTensor):
-        raise refusal("_values", tensors[:1], backend="CPU")
+        raise refusal("_values", tensors[:1], dense=True)
     for i, s in enumerate(tensors):
         if not isinstance(s, SparseCooTensor):
             raise RuntimeError(f"Concatenating sparse tensors, but a dense tensor was found at position {i}.")
@@ -398,6 +398,33 @@ def cat(tensors, dim=0):
     values = _cat_all([s._val.to(dtype) for s in tensors])
     size = first._size[:dim] + (offset,) + first._size[dim + 1:]
     return SparseCooTensor(_cat_all(indices, 1), values, size, False)
+
+
+def _softmax(log: bool):
+    def softmax(input, dim, *, dtype=None):
+        """Softmax over the stored entries of each slice along ``dim`` (an unstored entry counts as minus
+        infinity, not zero), as ``torch.sparse.softmax``; coalesced, gradients to the values."""
+        name = "_sparse_log_softmax" if log else "_sparse_softmax"
+        if not isinstance(input, SparseCooTensor):
+            raise refusal(name, (input,), dense=True)
+        c = input.coalesce()
+        dim = normalize_dim(dim, c.dim())
+        values = c._val if dtype is None else c._val.to(dtype)
+        rest = [d for d in range(c.dim()) if d != dim]
+        group = zeros(c._nnz(), dtype=dt.int64, device=c.device)  # each entry's slice: its other indices
+        for d in rest:
+            group = group * c._size[d] + c._ind[d]
+        slices = 1
+        for d in rest:
+            slices *= c._size[d]
+        top = zeros(slices, dtype=values.dtype, device=c.device)  # each slice's largest: a shift, no gradient
+        top = top.scatter_reduce(0, group, values.detach(), "amax", include_self=False)
+        shifted = values - top[group]
+        total = zeros(slices, dtype=values.dtype, device=c.device).index_add(0, group, shifted.exp())
+        out = shifted - total.log()[group] if log else shifted.exp() / total[group]
+        return _like(c, out, True)
+    softmax.__name__ = "log_softmax" if log else "softmax"
+    return softmax
 
 
 def sparse_mask(self: Tensor, mask: SparseCooTensor) -> SparseCooTensor:
@@ -601,6 +628,7 @@ def install(namespace: dict) -> None:
     Tensor.sparse_mask = sparse_mask
     shaping.SPARSE_TYPES, shaping.sparse_cat = (cls,), cat
     sparse_module.addmm = addmm
+    sparse_module.softmax, sparse_module.log_softmax = _softmax(False), _softmax(True)
 
 
 def _taking_sparse(fn, name, positions):
