@@ -103,6 +103,10 @@ class SparseCooTensor:
     def requires_grad(self) -> bool:
         return self._val.requires_grad
 
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._val.requires_grad = flag
+
     @property
     def grad(self):
         """The gradient with respect to the tensor at its stored positions, as a coalesced sparse tensor

@@ -41,6 +41,11 @@ def _function(name):
     return lambda L, o: getattr(L, name)(o["s"])
 
 
+def _require_grad(s):
+    s.requires_grad = True
+    return s.requires_grad, s.is_leaf
+
+
 def _iadd(x, y):
     x += y
     return x
@@ -182,6 +187,8 @@ ROWS = {
     "s.dtype": lambda L, o: repr(o["s"].dtype),
     "s.is_leaf": lambda L, o: o["s"].is_leaf,
     "s.requires_grad": lambda L, o: o["s"].requires_grad,
+    "s.requires_grad = True": lambda L, o: _require_grad(o["s"]),
+    "s.long().requires_grad = True": lambda L, o: _require_grad(o["s"].long()),
     "torch.is_tensor(s)": lambda L, o: L.is_tensor(o["s"]),
     "torch.is_inference(s)": lambda L, o: L.is_inference(o["s"]),
     "s.item()": lambda L, o: o["s"].item(),
