@@ -6,11 +6,11 @@ products, transposes, casts) and raises NotImplementedError ("Could not run 'ate
 arguments from the 'SparseCPU' backend ...") everywhere else. Here one table, ``FUNCTIONS``, holds
 what pyfront runs, by torch's name, and every way a sparse operand arrives looks it up:
 
-* ``torch.f(sparse, ...)``, ``torch.f(dense, sparse)`` and ``dense.f(sparse)``: argcheck's check of
-  the ``input`` and ``other`` arguments, in the branch a dense call never reaches (no cost on the
-  dense path);
-* operators with a dense left operand (``dense - sparse``, ``dense == sparse``): the operators'
-  fallback for an unusual operand (ops/methods.py), likewise past their fast path;
+* through ops/sparse_seam.py, from the dense code's branches no dense call takes (no cost on the
+  dense path): ``torch.f(sparse, ...)``, ``torch.f(dense, sparse)`` and ``dense.f(sparse)`` (argcheck's
+  check of ``input`` and ``other``), operators with a dense left operand (``dense - sparse``,
+  ``dense == sparse``: the operators' fallback for an unusual operand), ``dense.copy_(sparse)`` and
+  ``torch.cat``/``torch.stack`` of a list holding one;
 * ``sparse.f(...)`` and operators with the sparse tensor on the left: SparseCooTensor's methods;
 * the products whose sparse operand is no ``input``/``other`` (``torch.addmm(d, sparse, d)``,
   ``torch.mm(d, sparse)``, ``dense.mm(sparse)``): thin wrappers of those few functions, none on a
@@ -374,6 +374,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return values.norm(2 if p == "fro" else p)
 
 
+@_register("cat", "concat", "concatenate")
 def cat(tensors, dim=0):
     """``torch.cat`` of sparse tensors: their entries side by side, each one's indices moved along ``dim``
     by the sizes before it. torch refuses a dense tensor among them."""
@@ -596,11 +597,10 @@ def _getattr(self, name):
 
 
 def install(namespace: dict) -> None:
-    """Route sparse operands here: SparseCooTensor's methods and operators, argcheck's and the Python
-    operators' fallbacks, and the products in ``namespace`` (pyfront's) taking one elsewhere."""
+    """Route sparse operands here: SparseCooTensor's methods and operators, the dense code's seam
+    (ops/sparse_seam.py), and the products in ``namespace`` (pyfront's) taking one elsewhere."""
     from . import sparse as sparse_module
-    from .ops import argcheck, methods, queries
-    from .ops.primitives import shaping
+    from .ops import sparse_seam
 
     cls = SparseCooTensor
     cls.__getattr__ = _getattr
@@ -619,14 +619,11 @@ def install(namespace: dict) -> None:
     cls.__getitem__ = _getitem
     cls.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
     cls.T = cls.mT = property(t)
-    argcheck.SPARSE_TYPES, argcheck.sparse_call = (cls,), call
-    methods.SPARSE_TYPES, methods.sparse_operator = (cls,), dense_operator
-    queries.TENSOR_TYPES = (Tensor, cls)
+    sparse_seam.TYPES, sparse_seam.call, sparse_seam.operator = (cls,), call, dense_operator
     for name, positions in (("mm", (0, 1)), ("spmm", (0, 1)), ("addmm", (1, 2))):
         namespace[name] = _taking_sparse(namespace[name], name, positions)
     Tensor.mm = _taking_sparse(Tensor.mm, "mm", (0, 1))
     Tensor.sparse_mask = sparse_mask
-    shaping.SPARSE_TYPES, shaping.sparse_cat = (cls,), cat
     sparse_module.addmm = addmm
     sparse_module.softmax, sparse_module.log_softmax = _softmax(False), _softmax(True)
 

@@ -20,6 +20,7 @@ from .. import dtypes as dt
 from ..device import device
 from ..random import Generator
 from ..tensor import Tensor
+from . import sparse_seam
 
 # builtin types are dtypes in torch's signatures
 _PY_DTYPES = {float: dt.float64, int: dt.int64, bool: dt.bool_}
@@ -60,10 +61,6 @@ _PYTHON_LEVEL = {
         "affine_grid": "is_floating_point"}.items()},
 }
 _NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
-# a sparse COO tensor as ``input`` or ``other`` goes to sparse_call(name, args, kwargs), which runs
-# torch's sparse version or raises its error (set by pyfront._sparse_math.install)
-SPARSE_TYPES: tuple = ()
-sparse_call = None
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",
                  "theta")
 
@@ -145,8 +142,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
             if _bad_other(y):
-                if isinstance(y, SPARSE_TYPES):
-                    return sparse_call(prefix + shown_name, args, kwargs)
+                if isinstance(y, sparse_seam.TYPES):
+                    return sparse_seam.call(prefix + shown_name, args, kwargs)
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
@@ -157,8 +154,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
-                if isinstance(x, SPARSE_TYPES):
-                    return sparse_call(prefix + shown_name, args, kwargs)
+                if isinstance(x, sparse_seam.TYPES):
+                    return sparse_seam.call(prefix + shown_name, args, kwargs)
                 raise _bad_input(key, name, first, x, args, kwargs)
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):

@@ -13,7 +13,7 @@ from ..autograd import graph
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
-from . import composite, conversion, creation, primitives, resize, sampling, views
+from . import composite, conversion, creation, primitives, resize, sampling, sparse_seam, views
 from ..tensor import _kind_name
 from .common import promote_args
 from .dispatch import fold
@@ -106,11 +106,6 @@ def _operand(other):
     return NotImplemented
 
 
-# a sparse COO operand goes to sparse_operator(name, self, other) (set by pyfront._sparse_math.install)
-SPARSE_TYPES: tuple = ()
-sparse_operator = None
-
-
 def _operator(fn, folds=None, reflected=False, name=None):
     """``fn`` as a Python operator; its unusual operands go through ``_operand``. Where ``fn`` is its
     op's own function for the common operands (``folds``: the op and those operands' dtypes; see
@@ -120,8 +115,8 @@ def _operator(fn, folds=None, reflected=False, name=None):
     def method(self, other):
         # the plain numbers and Tensor first: only an unusual operand pays for _operand
         if type(other) not in _PLAIN and not isinstance(other, Tensor):
-            if name and isinstance(other, SPARSE_TYPES):
-                return sparse_operator(name, self, other)
+            if name and isinstance(other, sparse_seam.TYPES):
+                return sparse_seam.operator(name, self, other)
             other = _operand(other)
             if other is NotImplemented:
                 return NotImplemented
@@ -178,8 +173,8 @@ def _fill_recording(self, value, node):
 
 def _copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
-        if isinstance(src, SPARSE_TYPES):
-            return sparse_operator("copy_", self, src)
+        if isinstance(src, sparse_seam.TYPES):
+            return sparse_seam.call("copy_", (self, src), {})
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     self._check_no_partial_overlap((src,))
     new = src.to(device=self.device).to(self.dtype)

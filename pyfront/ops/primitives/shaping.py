@@ -11,16 +11,11 @@ from ...tensor import Tensor
 from ..creation import type_name
 from ..dispatch import apply
 from ..registry import OpDef, register
-from .. import samples
+from .. import samples, sparse_seam
 
 __all__ = ["cat", "concat", "concatenate", "flip"]
 METHODS = "flip"
 INPLACE = ""
-
-
-# a sparse COO tensor in the list goes to sparse_cat(tensors, dim) (set by pyfront._sparse_math.install)
-SPARSE_TYPES: tuple = ()
-sparse_cat = None
 
 
 def _skipped(shape) -> bool:
@@ -70,8 +65,8 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
-        if isinstance(t, SPARSE_TYPES):
-            return sparse_cat(tensors, dim)
+        if isinstance(t, sparse_seam.TYPES):
+            return sparse_seam.call("cat", (tensors, dim), {})
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     dtype = dt.result_type(*tensors)
