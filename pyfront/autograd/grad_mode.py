@@ -11,23 +11,29 @@ import threading
 
 class _ThreadState(threading.local):
     def __init__(self):
-        self.grad = True        # grad mode, as is_grad_enabled() tells it
-        self.inference = False  # inference mode: what is made in it is an inference tensor
-        # whether ops record a graph: grad mode outside inference mode (in inference mode nothing is
-        # recorded, enable_grad or not, as PyTorch's); the one flag every op reads
+        # whether ops record a graph, the one flag every op reads: grad mode, outside inference mode
         self.enabled = True
+        self.inference = False  # inference mode: what is made in it is an inference tensor
+        # grad mode inside inference mode, where nothing is recorded (enable_grad or not, as PyTorch's)
+        # and ``enabled`` stays False: what is_grad_enabled() says there
+        self.grad = False
 
 
 _state = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
-    return _state.grad
+    return _state.grad if _state.inference else _state.enabled
 
 
-def _set_grad(mode: bool) -> None:
-    _state.grad = mode
-    _state.enabled = mode and not _state.inference
+def _swap_grad(mode: bool) -> bool:
+    """Set grad mode to ``mode``; returns the previous one."""
+    state = _state
+    if state.inference:
+        prev, state.grad = state.grad, mode
+    else:
+        prev, state.enabled = state.enabled, mode
+    return prev
 
 
 def is_inference_mode_enabled() -> bool:
@@ -39,12 +45,20 @@ class _GradModeContext:
 
     mode = True
 
+    # _swap_grad inline: no_grad() wraps every optimizer step and evaluation batch
     def __enter__(self):
-        self._prev = _state.grad
-        _set_grad(self.mode)
+        state = _state
+        if state.inference:
+            self._prev, state.grad = state.grad, self.mode
+        else:
+            self._prev, state.enabled = state.enabled, self.mode
 
     def __exit__(self, *exc):
-        _set_grad(self._prev)
+        state = _state
+        if state.inference:  # blocks nest: the inference mode is the one __enter__ saw
+            state.grad = self._prev
+        else:
+            state.enabled = self._prev
         return False
 
     def __call__(self, fn):
@@ -78,13 +92,13 @@ class inference_mode(_GradModeContext):
         self.mode = not mode
 
     def __enter__(self):
-        self._prev = (_state.grad, _state.inference)
-        _state.inference = self.inference
-        _set_grad(self.mode)
+        state = _state
+        self._prev = (state.enabled, state.inference, state.grad)
+        state.inference, state.grad = self.inference, self.mode
+        state.enabled = self.mode and not self.inference
 
     def __exit__(self, *exc):
-        _state.grad, _state.inference = self._prev
-        _set_grad(_state.grad)
+        _state.enabled, _state.inference, _state.grad = self._prev
         return False
 
     def __call__(self, fn):
@@ -103,13 +117,12 @@ class set_grad_enabled(_GradModeContext):
     """Set grad mode now; restore the previous mode when used as a context manager."""
 
     def __init__(self, mode: bool):
-        self._prev = _state.grad
         self.mode = bool(mode)
-        _set_grad(self.mode)
+        self._prev = _swap_grad(self.mode)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        _set_grad(self._prev)
+        _swap_grad(self._prev)
         return False
