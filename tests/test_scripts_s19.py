@@ -1,0 +1,94 @@
+"""Faults found by running real PyTorch programs under ``python -m pyfront run`` (tests/programs/), each
+tested at the level of its kind against real torch.
+
+* linspace's values are torch's to the last bit, for every dtype: torch's kernel rounds start, end and
+  step to the dtype and fuses ``start + step * i``; a Python double rounding put most float32
+  linspaces one ulp off, which moved affine_grid's pixel centres across grid_sample's floor and gave
+  the spatial transformer tutorial another gradient for theta.
+* affine_grid's base grid is torch's ``linspace * (n - 1) / n`` (two roundings), bit for bit.
+* warnings raised inside a wrapped op name the caller's line, as torch's do.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+import pyfront.nn.functional as PF
+from webgpu_required import requires_webgpu
+
+DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+_rng = np.random.default_rng(0)
+LINSPACES = ([(-1, 1, n) for n in (0, 1, 2, 3, 7, 27, 28, 29, 64, 100, 224)]
+             + [(0, 1, 11), (3, -7.5, 1001), (-1.0, 1.0, 40000), (2.5, 2.5, 5), (-5, 12, 9)]
+             + [(float(a), float(b), int(n)) for a, b, n in
+                zip(_rng.normal(size=12) * 5, _rng.normal(size=12) * 5, _rng.integers(2, 300, 12))])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "uint8"])
+def test_linspace_is_torchs_to_the_last_bit(dtype):
+    for start, end, steps in LINSPACES:
+        if dtype == "uint8" and min(start, end) < 0:
+            start, end = abs(start), abs(end)
+        want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+        got = pyfront.linspace(start, end, steps, dtype=getattr(pyfront, dtype)).numpy()
+        assert got.dtype == want.dtype
+        bad = np.nonzero(got != want)[0]
+        assert not len(bad), (start, end, steps, bad[:5], got[bad[:5]], want[bad[:5]])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_linspace_on_a_device_holds_the_same_bits(device):
+    want = torch.linspace(-1, 1, 28).numpy()
+    assert (pyfront.linspace(-1, 1, 28, device=device).cpu().numpy() == want).all()
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("size", [(1, 1, 28, 28), (2, 3, 7, 5), (1, 2, 3, 224), (1, 1, 4, 6, 9)])
+def test_affine_grid_of_the_identity_is_torchs_bit_for_bit(size, align_corners):
+    k = len(size) - 2
+    theta = np.concatenate([np.eye(k), np.zeros((k, 1))], 1)[None].repeat(size[0], 0).astype(np.float32)
+    want = torch.nn.functional.affine_grid(torch.tensor(theta), size, align_corners=align_corners).numpy()
+    got = PF.affine_grid(pyfront.tensor(theta), size, align_corners=align_corners).numpy()
+    assert (got == want).all()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_spatial_transformer_gradient_at_the_identity_is_torchs(device):
+    """An identity theta samples exact pixel centres, where bilinear's gradient jumps: theta's gradient
+    is torch's only when the grid is torch's to the last bit (the spatial transformer tutorial's start)."""
+    x = np.random.default_rng(1).standard_normal((2, 1, 28, 28)).astype(np.float32)
+    theta = np.array([[1, 0, 0], [0, 1, 0]], np.float32)[None].repeat(2, 0)
+    grads = []
+    for lib, F in ((torch, torch.nn.functional), (pyfront, PF)):
+        th = lib.tensor(theta, device="cpu" if lib is torch else device, requires_grad=True)
+        xs = lib.tensor(x, device=th.device)
+        out = F.grid_sample(xs, F.affine_grid(th, (2, 1, 28, 28), align_corners=False), align_corners=False)
+        (out * out).sum().backward()
+        grads.append(th.grad.cpu().numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-4, atol=1e-3)
+
+
+def _warned_at(lib, F):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        theta = lib.tensor([[[1.0, 0, 0], [0, 1, 0]]])
+        grid = F.affine_grid(theta, (1, 1, 4, 4)); line_affine = _line() - 0  # noqa: E702
+        F.grid_sample(lib.ones(1, 1, 4, 4), grid); line_sample = _line() - 0  # noqa: E702
+    return [(w.filename, w.lineno, str(w.message)) for w in caught], [line_affine, line_sample]
+
+
+def _line():
+    import inspect
+    return inspect.currentframe().f_back.f_lineno
+
+
+def test_warnings_inside_wrapped_ops_name_the_callers_line():
+    want, lines = _warned_at(torch, torch.nn.functional)
+    got, _ = _warned_at(pyfront, PF)
+    assert [(f, n) for f, n, _ in want] == [(__file__, n) for n in lines]  # torch: the caller's lines
+    assert got == want
