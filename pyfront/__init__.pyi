@@ -1215,6 +1215,10 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``.
     (pyfront.ops.composite.linalg.matmul)"""
 
+def matrix_exp(input):
+    """The matrix exponential of each square matrix in ``input``, as ``torch.matrix_exp`` (torch.linalg's).
+    (pyfront.ops.composite.statistics.matrix_exp)"""
+
 def matrix_power(input, n, *, out=None):
     """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
     (pyfront.ops.composite.statistics.matrix_power)"""

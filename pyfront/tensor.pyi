@@ -745,6 +745,9 @@ class Tensor:
     def matmul(self, other: Tensor) -> Tensor:
         """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as
         ``torch.matmul``. (pyfront.ops.composite.linalg.matmul)"""
+    def matrix_exp(self):
+        """The matrix exponential of each square matrix in ``input``, as ``torch.matrix_exp``
+        (torch.linalg's). (pyfront.ops.composite.statistics.matrix_exp)"""
     def matrix_power(self, n):
         """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
         (pyfront.ops.composite.statistics.matrix_power)"""

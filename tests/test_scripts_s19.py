@@ -92,3 +92,43 @@ def test_warnings_inside_wrapped_ops_name_the_callers_line():
     got, _ = _warned_at(pyfront, PF)
     assert [(f, n) for f, n, _ in want] == [(__file__, n) for n in lines]  # torch: the caller's lines
     assert got == want
+
+
+# -- torch.matrix_exp (the parametrizations tutorial's MatrixExponential) ------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("scale", [0.0, 1e-3, 0.5, 2.0, 10.0, 60.0])
+def test_matrix_exp_values_are_torchs(dtype, scale):
+    a = np.random.default_rng(0).standard_normal((3, 4, 4)) * scale
+    want = torch.matrix_exp(torch.tensor(a, dtype=getattr(torch, dtype))).numpy()
+    x = pyfront.tensor(a, dtype=getattr(pyfront, dtype))
+    for got in (pyfront.matrix_exp(x), x.matrix_exp(), pyfront.linalg.matrix_exp(x)):
+        assert got.dtype is x.dtype and tuple(got.shape) == want.shape
+        # rtol: the squarings compound float32 rounding
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dtype == "float32" else 1e-13,
+                                   atol=1e-6 if dtype == "float32" else 1e-14)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_matrix_exp_gradient_is_torchs(device):
+    a = np.random.default_rng(1).standard_normal((2, 3, 3)).astype(np.float32)
+    g = np.random.default_rng(2).standard_normal((2, 3, 3)).astype(np.float32)
+    t = torch.tensor(a, requires_grad=True)
+    (torch.linalg.matrix_exp(t) * torch.tensor(g)).sum().backward()
+    x = pyfront.tensor(a, device=device, requires_grad=True)
+    out = pyfront.linalg.matrix_exp(x)
+    assert type(out.grad_fn).__name__ == "LinalgMatrixExpBackward0"
+    (out * pyfront.tensor(g, device=device)).sum().backward()
+    np.testing.assert_allclose(x.grad.cpu().numpy(), t.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.ones(3), lambda lib: lib.ones(2, 3),
+                                  lambda lib: lib.ones(2, 2, dtype=lib.int64), lambda lib: lib.zeros(0, 0)])
+def test_matrix_exp_refuses_as_torch(make):
+    try:
+        want = torch.matrix_exp(make(torch))
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError) as got:
+            pyfront.matrix_exp(make(pyfront))
+        assert str(got.value) == str(e)
+        return
+    assert tuple(pyfront.matrix_exp(make(pyfront)).shape) == tuple(want.shape)
