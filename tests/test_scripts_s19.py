@@ -7,10 +7,18 @@ tested at the level of its kind against real torch.
   the spatial transformer tutorial another gradient for theta.
 * affine_grid's base grid is torch's ``linspace * (n - 1) / n`` (two roundings), bit for bit.
 * warnings raised inside a wrapped op name the caller's line, as torch's do.
+* torch.matrix_exp was missing (the parametrizations tutorial).
+* torch's deprecated scalar-first overloads (``p.data.add_(-lr, p.grad.data)`` in old tutorials) compute,
+  warn once a process and refuse a Tensor in the scalar's place as torch does.
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +29,7 @@ import pyfront.nn.functional as PF
 from webgpu_required import requires_webgpu
 
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+ROOT = Path(__file__).resolve().parents[1]
 
 _rng = np.random.default_rng(0)
 LINSPACES = ([(-1, 1, n) for n in (0, 1, 2, 3, 7, 27, 28, 29, 64, 100, 224)]
@@ -132,3 +141,46 @@ def test_matrix_exp_refuses_as_torch(make):
         assert str(got.value) == str(e)
         return
     assert tuple(pyfront.matrix_exp(make(pyfront)).shape) == tuple(want.shape)
+
+
+# -- torch's deprecated scalar-first overloads (old tutorials: p.data.add_(-lr, p.grad.data)) ----------
+_SCALAR_FIRST_CALLS = [
+    "p.add_(-0.5, g)", "p.add(2, g)", "torch.add(p, 2, g)", "p.sub_(0.5, g)", "p.sub(0.5, g)",
+    "torch.sub(p, 2, g)",
+    "p.addcmul_(0.5, g, g)", "p.addcmul(0.5, g, g)", "torch.addcmul(p, 0.5, g, g)", "p.addcdiv_(0.5, g, g)",
+    "torch.addcdiv(p, 0.5, g, g)", "p.add_(2, 3)", "p.add_(g, 2)", "p.add(g, 2)", "torch.add(p, g, 2)",
+    "p.addcmul_(g, g, 2)", "torch.addcdiv(p, g, g, 2)", "torch.add(p, 1, g, g)"]
+_SCALAR_FIRST_SCRIPT = """
+import json, sys, warnings
+import torch
+p = torch.ones(3); g = torch.full((3,), 2.0)
+out = []
+for call in sys.argv[1:]:
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            r = eval(call)
+            out.append([call, r.tolist(), p.tolist()])
+        except TypeError as e:
+            out.append([call, "TypeError", str(e)])
+    out[-1].append([str(w.message).split(" (Triggered internally")[0] for w in seen])
+print(json.dumps(out))
+"""
+
+
+def _run_calls(script, calls, pyfront_run):
+    done = subprocess.run([sys.executable, *(["-m", "pyfront", "run"] if pyfront_run else []), str(script),
+                           *calls], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("first", [0, 1, 2, 6, 8, 10])
+def test_scalar_first_overloads_compute_warn_once_and_refuse_as_torch(first, tmp_path):
+    """A fresh process each: torch warns once a process, for whichever deprecated overload comes first,
+    naming it as the user called it; a Tensor where the scalar goes is torch's TypeError."""
+    calls = _SCALAR_FIRST_CALLS[first:] + _SCALAR_FIRST_CALLS[:first]
+    script = tmp_path / "calls.py"
+    script.write_text(_SCALAR_FIRST_SCRIPT)
+    assert _run_calls(script, calls, True) == _run_calls(script, calls, False)
