@@ -8,6 +8,7 @@ tested at the level of its kind against real torch.
 * affine_grid's base grid is torch's ``linspace * (n - 1) / n`` (two roundings), bit for bit.
 * warnings raised inside a wrapped op name the caller's line, as torch's do.
 * torch.matrix_exp was missing (the parametrizations tutorial).
+* torch.optim.Adafactor was missing (printing every optimizer's state_dict against torch's).
 * torch's deprecated scalar-first overloads (``p.data.add_(-lr, p.grad.data)`` in old tutorials) compute,
   warn once a process and refuse a Tensor in the scalar's place as torch does.
 """
@@ -184,3 +185,43 @@ def test_scalar_first_overloads_compute_warn_once_and_refuse_as_torch(first, tmp
     script = tmp_path / "calls.py"
     script.write_text(_SCALAR_FIRST_SCRIPT)
     assert _run_calls(script, calls, True) == _run_calls(script, calls, False)
+
+
+# -- torch.optim.Adafactor (missing; its state_dict was one of the things printed) ---------------------
+@pytest.mark.parametrize("kw", [{}, {"weight_decay": 0.1, "lr": 0.05}, {"maximize": True, "d": 2.0},
+                                {"eps": (1e-30, 1e-2), "beta2_decay": -0.5}])
+def test_adafactor_steps_as_torch(kw):
+    rng = np.random.default_rng(3)
+    shapes = [(4, 3), (3,), (2, 3, 5)]
+    init = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    grads = [[rng.standard_normal(s).astype(np.float32) for s in shapes] for _ in range(4)]
+    results = []
+    for lib in (torch, pyfront):
+        params = [lib.nn.Parameter(lib.tensor(a)) for a in init]
+        opt = lib.optim.Adafactor(params, **kw)
+        for step in grads:
+            for p, g in zip(params, step):
+                p.grad = lib.tensor(g)
+            opt.step()
+        sd = opt.state_dict()
+        results.append(([p.detach().numpy() for p in params],
+                        {i: {k: v.numpy() for k, v in s.items()} for i, s in sd["state"].items()},
+                        sd["param_groups"], repr(opt)))
+    (want_p, want_s, want_g, want_r), (got_p, got_s, got_g, got_r) = results
+    for a, b in zip(got_p, want_p):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert got_s.keys() == want_s.keys() and got_g == want_g and got_r == want_r
+    for i in want_s:
+        assert got_s[i].keys() == want_s[i].keys()
+        for k in want_s[i]:
+            np.testing.assert_allclose(got_s[i][k], want_s[i][k], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("kw", [{"lr": -1}, {"beta2_decay": 0.5}, {"eps": (-1, 1e-3)}, {"eps": (None, -1)},
+                                {"d": 0.5}, {"weight_decay": -1}])
+def test_adafactor_refuses_as_torch(kw):
+    with pytest.raises(ValueError) as want:
+        torch.optim.Adafactor([torch.nn.Parameter(torch.ones(2))], **kw)
+    with pytest.raises(ValueError) as got:
+        pyfront.optim.Adafactor([pyfront.nn.Parameter(pyfront.ones(2))], **kw)
+    assert str(got.value) == str(want.value)
