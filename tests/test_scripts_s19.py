@@ -5,6 +5,7 @@ tested at the level of its kind against real torch.
   step to the dtype and fuses ``start + step * i``; a Python double rounding put most float32
   linspaces one ulp off, which moved affine_grid's pixel centres across grid_sample's floor and gave
   the spatial transformer tutorial another gradient for theta.
+* logspace likewise (its exponents are plain doubles: torch does not fuse them there).
 * affine_grid's base grid is torch's ``linspace * (n - 1) / n`` (two roundings), bit for bit.
 * warnings raised inside a wrapped op name the caller's line, as torch's do.
 * torch.matrix_exp was missing (the parametrizations tutorial).
@@ -47,6 +48,19 @@ def test_linspace_is_torchs_to_the_last_bit(dtype):
         want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
         got = pyfront.linspace(start, end, steps, dtype=getattr(pyfront, dtype)).numpy()
         assert got.dtype == want.dtype
+        bad = np.nonzero(got != want)[0]
+        assert not len(bad), (start, end, steps, bad[:5], got[bad[:5]], want[bad[:5]])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("base", [10.0, 2.0, 0.5])
+def test_logspace_is_torchs_to_the_last_bit(dtype, base):
+    """torch's logspace does not fuse its exponents' multiply-add (linspace does): pow of plain doubles."""
+    for start, end, steps in LINSPACES[:-12] + [(0.3, -4.1, 17), (-2, 2, 48)]:
+        if steps > 1000:
+            continue
+        want = torch.logspace(start, end, steps, base=base, dtype=getattr(torch, dtype)).numpy()
+        got = pyfront.logspace(start, end, steps, base=base, dtype=getattr(pyfront, dtype)).numpy()
         bad = np.nonzero(got != want)[0]
         assert not len(bad), (start, end, steps, bad[:5], got[bad[:5]], want[bad[:5]])
 

@@ -430,9 +430,21 @@ def _float_linspace(start, end, steps, half, itemsize):
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     _no_bool("logspace", dtype or dt.get_default_dtype())
-    exps = linspace(start, end, steps, dtype=dt.float64)
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    kind = dtype or dt.get_default_dtype()
+    # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double
+    # exponents, not fused (unlike linspace's), each half from its own end
+    if not kind.is_floating_point:
+        start, end = int(start), int(end)
+        diff = end - start
+    else:
+        r = _ROUND.get(kind.itemsize, float)
+        start, end = r(float(start)), r(float(end))
+        diff = r(end - start)
+    step, half = diff / (steps - 1) if steps > 1 else 0.0, steps // 2 if steps > 1 else steps
+    exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
     return tensor(
-        [base**e for e in exps.tolist()],
+        [math.pow(base, e) for e in exps],
         dtype=dtype or dt.get_default_dtype(),
         device=device,
         requires_grad=requires_grad,
