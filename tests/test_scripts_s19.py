@@ -10,6 +10,7 @@ tested at the level of its kind against real torch.
 * warnings raised inside a wrapped op name the caller's line, as torch's do.
 * torch.matrix_exp was missing (the parametrizations tutorial).
 * torch.optim.Adafactor was missing (printing every optimizer's state_dict against torch's).
+* float16 linear/addmm/addmv/baddbmm (and autocast's linear) add to the float32 product and round once.
 * torch's deprecated scalar-first overloads (``p.data.add_(-lr, p.grad.data)`` in old tutorials) compute,
   warn once a process and refuse a Tensor in the scalar's place as torch does.
 """
@@ -239,3 +240,43 @@ def test_adafactor_refuses_as_torch(kw):
     with pytest.raises(ValueError) as got:
         pyfront.optim.Adafactor([pyfront.nn.Parameter(pyfront.ones(2))], **kw)
     assert str(got.value) == str(want.value)
+
+
+# -- float16 linear and the add-and-multiply family round once, as torch's fused kernels ---------------
+_h = np.random.default_rng(5)
+_H = {k: _h.standard_normal(s).astype(np.float16) for k, s in
+      {"x": (64, 32), "w": (16, 32), "b": (16,), "m": (16, 32), "v": (32,), "b1": (3, 8, 32),
+       "b2": (3, 32, 5), "bi": (8, 5)}.items()}
+FUSED_HALF = {
+    "linear": lambda L, t: L.nn.functional.linear(t["x"], t["w"], t["b"]),
+    "linear_3d": lambda L, t: L.nn.functional.linear(t["x"].view(4, 16, 32), t["w"], t["b"]),
+    "addmm": lambda L, t: L.addmm(t["b"], t["x"], t["w"].t()),
+    "addmm_scaled": lambda L, t: L.addmm(t["b"], t["x"], t["w"].t(), beta=0.5, alpha=2),
+    "addmv": lambda L, t: L.addmv(t["b"], t["m"], t["v"]),
+    "baddbmm": lambda L, t: L.baddbmm(t["bi"], t["b1"], t["b2"]),
+    "autocast_linear": lambda L, t: _autocast_linear(L, t),
+}
+
+
+def _autocast_linear(lib, t):
+    with lib.autocast("cpu" if t["x"].device.type == "cpu" else t["x"].device.type, dtype=lib.float16):
+        return lib.nn.functional.linear(t["x"].float(), t["w"].float(), t["b"].float())
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", sorted(FUSED_HALF))
+def test_float16_fused_products_round_once_as_torch(name, device):
+    """torch adds the bias (beta * input) to the float32 product and rounds to float16 once; a chain of
+    float16 ops rounded twice and put 301 of 1024 values of a float16 linear one ulp off."""
+    if name == "autocast_linear" and device != "cpu":
+        pytest.skip("torch's CPU build has no device autocast to compare with")
+    want = FUSED_HALF[name](torch, {k: torch.tensor(v) for k, v in _H.items()}).numpy()
+    got = FUSED_HALF[name](pyfront, {k: pyfront.tensor(v, device=device) for k, v in _H.items()})
+    assert got.dtype is pyfront.float16
+    got = got.cpu().numpy()
+    # torch's float16 GEMM sums in its own order, so a value at a rounding boundary may land one ulp away
+    # (a few in a thousand); rounding twice put about 30% of them there
+    off = got != want
+    assert off.mean() <= 0.01, int(off.sum())
+    ulp = np.spacing(np.abs(want).astype(np.float16)).astype(np.float32)
+    assert (np.abs(got.astype(np.float32) - want.astype(np.float32)) <= ulp).all()
