@@ -10,7 +10,8 @@ tested at the level of its kind against real torch.
 * warnings raised inside a wrapped op name the caller's line, as torch's do.
 * torch.matrix_exp was missing (the parametrizations tutorial).
 * torch.optim.Adafactor was missing (printing every optimizer's state_dict against torch's).
-* float16 linear/addmm/addmv/baddbmm (and autocast's linear) add to the float32 product and round once.
+* float16 linear/addmm/addmv/baddbmm (and autocast's linear) add to the float32 product and round once;
+  so do float16 conv, the norms, gelu/silu/mish/softplus/hardswish, adaptive_avg_pool2d and interpolate.
 * torch's deprecated scalar-first overloads (``p.data.add_(-lr, p.grad.data)`` in old tutorials) compute,
   warn once a process and refuse a Tensor in the scalar's place as torch does.
 """
@@ -246,7 +247,8 @@ def test_adafactor_refuses_as_torch(kw):
 _h = np.random.default_rng(5)
 _H = {k: _h.standard_normal(s).astype(np.float16) for k, s in
       {"x": (64, 32), "w": (16, 32), "b": (16,), "m": (16, 32), "v": (32,), "b1": (3, 8, 32),
-       "b2": (3, 32, 5), "bi": (8, 5)}.items()}
+       "b2": (3, 32, 5), "bi": (8, 5), "x4": (2, 3, 8, 8), "w4": (4, 3, 3, 3), "b4": (4,), "x3": (2, 3, 16),
+       "w3": (4, 3, 3), "c3": (3,), "g": (32,)}.items()}
 FUSED_HALF = {
     "linear": lambda L, t: L.nn.functional.linear(t["x"], t["w"], t["b"]),
     "linear_3d": lambda L, t: L.nn.functional.linear(t["x"].view(4, 16, 32), t["w"], t["b"]),
@@ -255,6 +257,21 @@ FUSED_HALF = {
     "addmv": lambda L, t: L.addmv(t["b"], t["m"], t["v"]),
     "baddbmm": lambda L, t: L.baddbmm(t["bi"], t["b1"], t["b2"]),
     "autocast_linear": lambda L, t: _autocast_linear(L, t),
+    # the composites torch runs as one float32 kernel on float16 data
+    "conv1d": lambda L, t: L.nn.functional.conv1d(t["x3"], t["w3"], t["b4"]),
+    "conv2d": lambda L, t: L.nn.functional.conv2d(t["x4"], t["w4"], t["b4"], padding=1),
+    "layer_norm": lambda L, t: L.nn.functional.layer_norm(t["x"], (32,), t["g"], t["w"][0]),
+    "group_norm": lambda L, t: L.nn.functional.group_norm(t["x4"], 1, t["c3"], t["c3"]),
+    "rms_norm": lambda L, t: L.nn.functional.rms_norm(t["x"], (32,), t["g"]),
+    "gelu": lambda L, t: L.nn.functional.gelu(t["x"]),
+    "gelu_tanh": lambda L, t: L.nn.functional.gelu(t["x"], approximate="tanh"),
+    "silu": lambda L, t: L.nn.functional.silu(t["x"]),
+    "mish": lambda L, t: L.nn.functional.mish(t["x"]),
+    "softplus": lambda L, t: L.nn.functional.softplus(t["x"]),
+    "hardswish": lambda L, t: L.nn.functional.hardswish(t["x"]),
+    "adaptive_avg_pool2d": lambda L, t: L.nn.functional.adaptive_avg_pool2d(t["x4"], 3),
+    "interpolate_bilinear": lambda L, t: L.nn.functional.interpolate(t["x4"], scale_factor=1.5,
+                                                                     mode="bilinear"),
 }
 
 
@@ -266,8 +283,9 @@ def _autocast_linear(lib, t):
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", sorted(FUSED_HALF))
 def test_float16_fused_products_round_once_as_torch(name, device):
-    """torch adds the bias (beta * input) to the float32 product and rounds to float16 once; a chain of
-    float16 ops rounded twice and put 301 of 1024 values of a float16 linear one ulp off."""
+    """torch adds the bias (beta * input) to the float32 product and rounds to float16 once, and runs the
+    norms and activations as one float32 kernel; a chain of float16 ops rounded at every step and put 301 of
+    1024 values of a float16 linear (a third of a layer_norm's) one ulp off."""
     if name == "autocast_linear" and device != "cpu":
         pytest.skip("torch's CPU build has no device autocast to compare with")
     want = FUSED_HALF[name](torch, {k: torch.tensor(v) for k, v in _H.items()}).numpy()

@@ -174,7 +174,9 @@ def float16_in_float32(fn):
     def wrapper(*args, **kwargs):
         floats = {a.dtype for a in (*args, *kwargs.values())
                   if isinstance(a, Tensor) and a.dtype.is_floating_point}
-        if floats != {dt.float16} or kwargs.get("dtype") is not None:
+        # an in-place call (inplace=True) writes into its input: no float32 copy to compute in
+        if (floats != {dt.float16} or kwargs.get("dtype") is not None or kwargs.get("inplace")
+                or any(a is True for a in args)):
             return fn(*args, **kwargs)
         out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
         if not isinstance(out, tuple):
