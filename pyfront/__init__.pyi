@@ -110,17 +110,17 @@ def adaptive_max_pool1d(input, output_size):
     """``torch.adaptive_max_pool1d``: (values, indices), as ATen returns both.
     (pyfront.functional_aliases.adaptive_max_pool1d)"""
 
-def add(input, other, *, alpha=1, out=None):
+def add(input, other, *deprecated, alpha=1, out=None):
     """As ``torch.add``. (pyfront.ops.primitives.elementwise.add)"""
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``.
     (pyfront.ops.composite.linalg.addbmm)"""
 
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``. (pyfront.ops.composite.math.addcdiv)"""
 
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``. (pyfront.ops.composite.math.addcmul)"""
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
@@ -1219,6 +1219,10 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``.
     (pyfront.ops.composite.linalg.matmul)"""
 
+def matrix_exp(input):
+    """The matrix exponential of each square matrix in ``input``, as ``torch.matrix_exp`` (torch.linalg's).
+    (pyfront.ops.composite.statistics.matrix_exp)"""
+
 def matrix_power(input, n, *, out=None):
     """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
     (pyfront.ops.composite.statistics.matrix_power)"""
@@ -1765,10 +1769,10 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``. (pyfront.ops.composite.reductions.std_mean)"""
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *deprecated, alpha=1, out=None):
     """As ``torch.sub``. (pyfront.ops.primitives.elementwise.sub)"""
 
-def subtract(input, other, *, alpha=1, out=None):
+def subtract(input, other, *deprecated, alpha=1, out=None):
     """As ``torch.subtract``. (pyfront.ops.primitives.elementwise.sub)"""
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):

@@ -32,24 +32,24 @@ class Tensor:
         """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def acosh_(self):
         """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
-    def add(self, other, *, alpha=1):
+    def add(self, other, *deprecated, alpha=1):
         """As ``torch.Tensor.add``. (pyfront.ops.primitives.elementwise.add)"""
-    def add_(self, other, *, alpha=1):
+    def add_(self, other, *deprecated, alpha=1):
         """In-place ``add``. (pyfront.ops.primitives.elementwise.add)"""
     def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
         """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``.
         (pyfront.ops.composite.linalg.addbmm)"""
     def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
         """In-place ``addbmm``. (pyfront.ops.composite.linalg.addbmm)"""
-    def addcdiv(self, tensor1, tensor2, *, value=1):
+    def addcdiv(self, tensor1, tensor2, *deprecated, value=1):
         """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``.
         (pyfront.ops.composite.math.addcdiv)"""
-    def addcdiv_(self, tensor1, tensor2, *, value=1):
+    def addcdiv_(self, tensor1, tensor2, *deprecated, value=1):
         """In-place ``addcdiv``. (pyfront.ops.composite.math.addcdiv)"""
-    def addcmul(self, tensor1, tensor2, *, value=1):
+    def addcmul(self, tensor1, tensor2, *deprecated, value=1):
         """``input + value * tensor1 * tensor2``, as ``torch.addcmul``.
         (pyfront.ops.composite.math.addcmul)"""
-    def addcmul_(self, tensor1, tensor2, *, value=1):
+    def addcmul_(self, tensor1, tensor2, *deprecated, value=1):
         """In-place ``addcmul``. (pyfront.ops.composite.math.addcmul)"""
     def addmm(self, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
         """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``.
@@ -745,6 +745,9 @@ class Tensor:
     def matmul(self, other: Tensor) -> Tensor:
         """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as
         ``torch.matmul``. (pyfront.ops.composite.linalg.matmul)"""
+    def matrix_exp(self):
+        """The matrix exponential of each square matrix in ``input``, as ``torch.matrix_exp``
+        (torch.linalg's). (pyfront.ops.composite.statistics.matrix_exp)"""
     def matrix_power(self, n):
         """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
         (pyfront.ops.composite.statistics.matrix_power)"""
@@ -1081,13 +1084,13 @@ class Tensor:
         """As ``torch.Tensor.storage_offset``. (pyfront.tensor.Tensor.storage_offset)"""
     def stride(self, dim=None):
         """As ``torch.Tensor.stride``. (pyfront.tensor.Tensor.stride)"""
-    def sub(self, other, *, alpha=1):
+    def sub(self, other, *deprecated, alpha=1):
         """As ``torch.Tensor.sub``. (pyfront.ops.primitives.elementwise.sub)"""
-    def sub_(self, other, *, alpha=1):
+    def sub_(self, other, *deprecated, alpha=1):
         """In-place ``sub``. (pyfront.ops.primitives.elementwise.sub)"""
-    def subtract(self, other, *, alpha=1):
+    def subtract(self, other, *deprecated, alpha=1):
         """As ``torch.Tensor.subtract``. (pyfront.ops.primitives.elementwise.sub)"""
-    def subtract_(self, other, *, alpha=1):
+    def subtract_(self, other, *deprecated, alpha=1):
         """In-place ``sub``. (pyfront.ops.primitives.elementwise.sub)"""
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch.

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections import OrderedDict
+from numbers import Number
 
 from .. import dtypes as dt
 from ..autograd.function import Function
@@ -172,7 +174,9 @@ def float16_in_float32(fn):
     def wrapper(*args, **kwargs):
         floats = {a.dtype for a in (*args, *kwargs.values())
                   if isinstance(a, Tensor) and a.dtype.is_floating_point}
-        if floats != {dt.float16} or kwargs.get("dtype") is not None:
+        # an in-place call (inplace=True) writes into its input: no float32 copy to compute in
+        if (floats != {dt.float16} or kwargs.get("dtype") is not None or kwargs.get("inplace")
+                or any(a is True for a in args)):
             return fn(*args, **kwargs)
         out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
         if not isinstance(out, tuple):
@@ -206,3 +210,48 @@ class Formula(Function):
         grads = ctx.formula(g, *inputs)
         grads = (grads,) if isinstance(grads, Tensor) else grads
         return None, None, *(d if need else None for d, need in zip(grads, ctx.needs_input_grad[2:]))
+
+
+# torch's deprecated scalar-first signatures (its tools/autograd/deprecated.yaml): x.add_(-lr, grad), as old
+# training loops step their parameters, or torch.addcmul(t, 0.5, a, b). One warning a process, for whichever
+# comes first (a TORCH_WARN_ONCE in torch's argument parser).
+_SCALAR_FIRST = {"add": ("alpha", "Tensor other"), "sub": ("alpha", "Tensor other"),
+                 "addcmul": ("value", "Tensor tensor1, Tensor tensor2"),
+                 "addcdiv": ("value", "Tensor tensor1, Tensor tensor2")}
+_scalar_first_warned = [False]
+
+
+def _called_as(name: str) -> tuple:
+    """How the user called the op being run: ``("add_", "inplace")``, ``("add", "method")`` or
+    ``("add", "function")`` (torch.add), read off pyfront's frames above it."""
+    form, frame = "method", sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("pyfront."):
+        module = frame.f_globals["__name__"]
+        if module == "pyfront.ops.methods" and frame.f_code.co_name == "method":
+            form = "inplace"
+        elif module == "pyfront.ops.outarg" and form == "method":
+            form = "function"
+        frame = frame.f_back
+    return (name + "_" if form == "inplace" else name), form
+
+
+def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
+    """``(scalar, tensors)`` of a deprecated call ``name(input, scalar, *tensors)``, after torch's warning;
+    anything else past the tensor arguments is the TypeError torch's parser gives."""
+    n, form = _called_as(name)
+    if len(args) != n_tensors + 1 or isinstance(args[0], Tensor) or not isinstance(args[0], Number):
+        k = n_tensors + (form == "function")
+        given = len(args) + k - n_tensors
+        raise TypeError(f"{n}() takes {k} positional argument{'s' if k != 1 else ''} but {given} were given")
+    if not _scalar_first_warned[0]:
+        _scalar_first_warned[0] = True
+        from .. import _warnings
+        scalar, tensors = _SCALAR_FIRST[name]
+        if form == "function":
+            old = f"{n}(Tensor input, Number {scalar}, {tensors}, *, Tensor out = None)"
+            new = f"{n}(Tensor input, {tensors}, *, Number {scalar} = 1, Tensor out = None)"
+        else:
+            old, new = f"{n}(Number {scalar}, {tensors})", f"{n}({tensors}, *, Number {scalar} = 1)"
+        _warnings.warn(f"This overload of {n} is deprecated:\n\t{old}\nConsider using one of the following "
+                       f"signatures instead:\n\t{new}")
+    return args[0], args[1:]

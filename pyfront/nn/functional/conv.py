@@ -21,6 +21,7 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
 from ...tensor import Tensor
+from ...ops.common import float16_in_float32
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
@@ -435,6 +436,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 # -- public functions ------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node)
+@float16_in_float32
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -475,6 +477,7 @@ def conv1d(
 
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node)
+@float16_in_float32
 def conv2d(
     input: Tensor,
     weight: Tensor,

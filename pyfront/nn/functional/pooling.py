@@ -22,6 +22,7 @@ from .conv import in_pieces
 from ...ops import samples
 from ...autograd.function import no_derivative
 from ...tensor import Tensor
+from ...ops.common import float16_in_float32
 
 __all__ = [
     "max_pool1d",
@@ -604,6 +605,7 @@ def _adaptive_avg(x, sizes):
     samples=samples.adaptive_avg_pool2d,
     grad_fn="AdaptiveAvgPool2DBackward0",
 )
+@float16_in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
 

@@ -16,7 +16,7 @@ from ... import dtypes as dt
 from ...autograd.grad_mode import _state
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
-from ..common import Formula, check_fits, promote_args, promote_pair, scalar_tensor
+from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ..dispatch import apply, fold
 from ..registry import OpDef, records, register
 from .. import samples
@@ -909,7 +909,9 @@ def _check_alpha(alpha, dtype):
     check_fits(alpha, dtype)
 
 
-def add(input, other, *, alpha=1):
+def add(input, other, *deprecated, alpha=1):
+    if deprecated:  # add(input, alpha, other), deprecated
+        alpha, (other,) = scalar_first("add", (other, *deprecated), 1)
     if alpha != 1 or type(alpha) is not int:  # alpha=1.0 or a NumPy 1 is checked as torch does
         dtype = dt.result_type(input, other)
         _check_alpha(alpha, dtype)
@@ -939,7 +941,9 @@ def _refuse_bool_subtraction(input, other):
         )
 
 
-def sub(input, other, *, alpha=1):
+def sub(input, other, *deprecated, alpha=1):
+    if deprecated:  # sub(input, alpha, other), deprecated
+        alpha, (other,) = scalar_first("sub", (other, *deprecated), 1)
     if alpha != 1 or type(alpha) is not int:
         _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         _check_alpha(alpha, dt.result_type(input, other))
