@@ -281,8 +281,9 @@ def _autocast_linear(lib, t):
 
 
 # torch's CPU build has no device autocast to compare with, so autocast runs on cpu only
-_HALF_ROWS = [(name, device) for name in sorted(FUSED_HALF) for device in DEVICES
-              if name != "autocast_linear" or device == "cpu"]
+_HALF_ROWS = [*((name, "cpu") for name in sorted(FUSED_HALF)),
+              *(pytest.param(name, "webgpu", marks=requires_webgpu) for name in sorted(FUSED_HALF)
+                if name != "autocast_linear")]
 
 
 @pytest.mark.parametrize("name,device", _HALF_ROWS)
