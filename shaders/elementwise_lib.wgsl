@@ -16,10 +16,9 @@ fn erf_f32(x: f32) -> f32 {
                 + z * (-0.00075757575 + z * 0.00010683761)))));
         return 1.1283792 * x * p;  // -0 stays -0
     }
-    // Abramowitz & Stegun 7.1.26: absolute error under 1.5e-7, where erf >= 0.52
-    let t = 1.0 / (1.0 + 0.3275911 * a);
-    let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
-                  + 0.254829592) * t * exp(-a * a);
+    // 1 - erfc, whose relative error (1.2e-7) is an absolute one on erf here: the result rounds as torch's
+    // erf. Abramowitz & Stegun 7.1.26's absolute 1.5e-7 made 1 + erf(x) (gelu) 7000 ulp off below x = -4
+    let y = 1.0 - erfc_f32(a);
     return select(y, -y, x < 0.0);
 }
 
@@ -135,14 +134,16 @@ fn atanh_f32(x: f32) -> f32 {
     return select(r, -r, sign_bit_f32(x));
 }
 
-// erfc with a relative error under 1.2e-7 everywhere (Numerical Recipes' erfcc, a Chebyshev fit of
-// exp(z^2) erfc(z)): 1 - erf(x) lost every digit past x = 4 (erfc(4.6) gave 0, torch 9.9e-11)
+// erfc with a relative error of a few ulp everywhere: 1 - erf(x) lost every digit past x = 4 (erfc(4.6) gave
+// 0, torch 9.9e-11). Below 1.75 Numerical Recipes' erfcc (a Chebyshev fit of exp(z^2) erfc(z), 1.2e-7
+// relative); from 1.75, where that fit's error grew to 31 ulp (z = 7.6), the continued fraction
+// erfc(z) = exp(-z^2) / sqrt(pi) / (z + (1/2) / (z + 1 / (z + (3/2) / (z + ...)))) (Abramowitz & Stegun
+// 7.1.14), 20 terms deep: 1.2e-8 relative at 1.75, less beyond
 fn erfc_f32(x: f32) -> f32 {
     let z = abs(x);
     if (z > 10.1) {
         return select(0.0, 2.0, x < 0.0);  // below float32's smallest (and no inf - inf in the split)
     }
-    let t = 1.0 / (1.0 + 0.5 * z);
     // z^2 = hi + lo exactly (Dekker's split of z into 12-bit halves): exp(-z^2) takes the rounding of
     // z^2 as a relative error of z^2 times it (40 ulp at z = 9) unless lo is kept apart
     let c = 4097.0 * z;
@@ -150,9 +151,19 @@ fn erfc_f32(x: f32) -> f32 {
     let zl = z - zh;
     let hi = z * z;
     let lo = ((zh * zh - hi) + 2.0 * zh * zl) + zl * zl;
-    let r = t * exp_f32(-hi - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+    var r: f32;
+    if (z >= 1.75) {
+        var t = z;
+        for (var n = 20; n > 0; n = n - 1) {
+            t = z + (0.5 * f32(n)) / t;
+        }
+        r = exp_f32(-hi) * (1.0 - lo) * (0.5641896 / t);
+    } else {
+        let t = 1.0 / (1.0 + 0.5 * z);
+        r = t * exp_f32(-hi - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
             + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
             + t * (-0.82215223 + t * 0.17087277))))))))) * (1.0 - lo);
+    }
     return select(r, 2.0 - r, x < 0.0);
 }
 
@@ -218,6 +229,152 @@ fn acos_f32(x: f32) -> f32 {
     }
     // 2 atan(sqrt((1 - x) / (1 + x))): no pi/2 - asin(x), which cancels near x = 1
     return 2.0 * atan_f32(sqrt((1.0 - x) / (1.0 + x)));
+}
+
+// -- sin, cos, tan for every float32 --
+// WGSL bounds no error outside [-pi, pi] and lavapipe's reduction is lost past about 1e7 (sin(3e38) gave -1,
+// torch 0.875). x is reduced exactly, as in Payne & Hanek's method ("Radian reduction for trigonometric
+// functions", 1983; fdlibm's __kernel_rem_pio2 and Cephes' sinf use the same idea): x = m 2^(e - 23) with
+// an integer m < 2^24, and only the 96 bits of 2/pi that can reach x 2/pi mod 4 are multiplied by m, in
+// 32-bit words. The residual keeps 70 bits, more than float32's closest approach of x to a multiple of
+// pi/2 needs (about 2^-30 of x's ulp).
+
+// 2/pi's first 224 bits after 32 zero bits (the zeros let an x below 2^25 use the same window)
+fn two_over_pi_word(i: u32) -> u32 {
+    var words = array<u32, 8>(0u, 0xa2f9836eu, 0x4e441529u, 0xfc2757d1u, 0xf534ddc0u, 0xdb629599u, 0x3c439041u,
+                              0xfe5163abu);
+    return words[i];
+}
+
+// the 32 bits of the table from bit 32 i + sh (a shift by 32 or more is undefined in SPIR-V: none here)
+fn shifted_word(i: u32, sh: u32) -> u32 {
+    return (two_over_pi_word(i) << sh) | ((two_over_pi_word(i + 1u) >> 1u) >> (31u - sh));
+}
+
+// the high word of the 64-bit product a * b (the low word is a * b itself, as u32 wraps)
+fn mul_hi_u32(a: u32, b: u32) -> u32 {
+    let al = a & 0xffffu;
+    let ah = a >> 16u;
+    let bl = b & 0xffffu;
+    let bh = b >> 16u;
+    let u = ah * bl;
+    let v = al * bh;
+    let mid = ((al * bl) >> 16u) + (u & 0xffffu) + (v & 0xffffu);
+    return ah * bh + (u >> 16u) + (v >> 16u) + (mid >> 16u);
+}
+
+// a and b's product as a float plus its rounding error (Dekker's two-product, 12-bit halves: every
+// partial product is exact, with or without a fused multiply-add)
+fn two_prod_f32(a: f32, b: f32) -> vec2<f32> {
+    let p = a * b;
+    let ca = 4097.0 * a;
+    let ah = ca - (ca - a);
+    let al = a - ah;
+    let cb = 4097.0 * b;
+    let bh = cb - (cb - b);
+    let bl = b - bh;
+    return vec2<f32>(p, ((ah * bh - p) + ah * bl + al * bh) + al * bl);
+}
+
+// x = (4k + q) pi/2 + r, |r| <= pi/4: (r as a float and its low part, q). NaN and +-inf give NaN
+fn trig_reduce_f32(x: f32) -> vec3<f32> {
+    let a = abs(x);
+    if (a <= 0.7853981) {
+        return vec3<f32>(x, 0.0, 0.0);
+    }
+    if (is_nan_f32(x) || is_inf_f32(x)) {
+        return vec3<f32>(f32_from_bits(0x7fc00000u), 0.0, 0.0);
+    }
+    let bits = bitcast<u32>(a);
+    let m = (bits & 0x7fffffu) | 0x800000u;
+    // x 2/pi = m 2^(e - 23) 2/pi: the bits of 2/pi before position e + 7 (of the padded table) give
+    // multiples of 4, those past the 96 from there less than m 2^-94 <= 2^-70
+    let s = (bits >> 23u) - 120u;  // e + 7, at least 6 here (a > pi/4)
+    let i = s >> 5u;
+    let sh = s & 31u;
+    let w0 = shifted_word(i, sh);
+    let w1 = shifted_word(i + 1u, sh);
+    let w2 = shifted_word(i + 2u, sh);
+    // bits 0..95 of m * w (the fixed point x 2/pi mod 4, 94 bits after the point), rounded at the point
+    let p0 = m * w2;
+    let l1 = m * w1;
+    let p1 = l1 + mul_hi_u32(m, w2);
+    let p2 = m * w0 + mul_hi_u32(m, w1) + select(0u, 1u, p1 < l1) + (1u << 29u);
+    let q = p2 >> 30u;
+    // the residual's magnitude, a 94-bit fraction in three words (h, g, f), and its sign
+    var h = (p2 & 0x3fffffffu) - (1u << 29u);  // two's complement in the top word
+    var g = p1;
+    var f = p0;
+    let negative = (h >> 31u) == 1u;
+    if (negative) {
+        f = ~f + 1u;
+        g = ~g + select(0u, 1u, f == 0u);
+        h = ~h + select(0u, 1u, f == 0u && g == 0u);
+    }
+    // normalise (h, g) so h's top bit is set: at most two word shifts, as the residual is above 2^-64
+    var shift = 0;
+    for (var k = 0; k < 2; k = k + 1) {
+        if (h == 0u) {
+            h = g;
+            g = f;
+            f = 0u;
+            shift = shift + 32;
+        }
+    }
+    let lz = min(countLeadingZeros(h), 31u);
+    h = (h << lz) | ((g >> 1u) >> (31u - lz));
+    g = (g << lz) | ((f >> 1u) >> (31u - lz));
+    // the fraction (h 2^-32 + g 2^-64) 2^(2 - shift - lz) as a float and its low part, then times pi/2 as
+    // two floats (pi/2 = 1.5707964 - 4.3711388e-8)
+    let e = 2 - shift - i32(lz);
+    let fh = ldexp(f32(h >> 8u) * 5.9604645e-8, e);
+    let fl = ldexp((f32(h & 0xffu) + f32(g) * 2.3283064e-10) * 2.3283064e-10, e);
+    let t = two_prod_f32(fh, 1.5707964);
+    let tl = t.y + (fh * -4.3711388e-8 + fl * 1.5707964);
+    var r = t.x + tl;
+    var rl = tl - (r - t.x);
+    var quadrant = q;
+    if (negative) {
+        r = -r;
+        rl = -rl;
+    }
+    if (x < 0.0) {
+        r = -r;
+        rl = -rl;
+        quadrant = (4u - q) & 3u;
+    }
+    return vec3<f32>(r, rl, f32(quadrant));
+}
+
+// sin(r + rl) and cos(r + rl) for |r| <= pi/4: Cephes' sinf/cosf polynomials (single precision, about
+// 1 ulp there), and rl's first-order term; sin(-0) is -0
+fn sincos_kernel_f32(r: f32, rl: f32) -> vec2<f32> {
+    let z = r * r;
+    let s = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+    let c = (1.0 - 0.5 * z) + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+    return vec2<f32>(select(s + rl * c, r, r == 0.0), c - rl * r);
+}
+
+fn sin_f32(x: f32) -> f32 {
+    let t = trig_reduce_f32(x);
+    let sc = sincos_kernel_f32(t.x, t.y);
+    let q = u32(t.z);
+    let v = select(sc.x, sc.y, (q & 1u) == 1u);
+    return select(v, -v, q >= 2u);
+}
+
+fn cos_f32(x: f32) -> f32 {
+    let t = trig_reduce_f32(x);
+    let sc = sincos_kernel_f32(t.x, t.y);
+    let q = u32(t.z);
+    let v = select(sc.y, sc.x, (q & 1u) == 1u);
+    return select(v, -v, q == 1u || q == 2u);
+}
+
+fn tan_f32(x: f32) -> f32 {
+    let t = trig_reduce_f32(x);
+    let sc = sincos_kernel_f32(t.x, t.y);
+    return select(sc.x / sc.y, -sc.y / sc.x, (u32(t.z) & 1u) == 1u);
 }
 
 fn pow_f32(x: f32, y: f32) -> f32 {
@@ -396,7 +553,7 @@ fn atan2_f32(y: f32, x: f32) -> f32 {
 // sin(pi * x) up to its sign, through x's distance to the nearest integer: exact near a pole, where
 // sin of the product pi * x would lose every digit
 fn sinpi_f32(x: f32) -> f32 {
-    return sin(3.1415927 * (x - round(x)));
+    return sin_f32(3.1415927 * (x - round(x)));
 }
 
 // log|Gamma(x)|: Lanczos (g = 7, 9 terms, as in Numerical Recipes) for x >= 0.5, the reflection
@@ -435,7 +592,7 @@ fn digamma_f32(x0: f32) -> f32 {
     var x = x0;
     var r = 0.0;
     if (x < 0.0) {
-        r = -3.1415927 / tan(3.1415927 * (x - trunc(x)));  // the signed fraction, exact near a pole
+        r = -3.1415927 / tan_f32(3.1415927 * (x - trunc(x)));  // the signed fraction, exact near a pole
         x = 1.0 - x;
     }
     for (var i = 0; i < 10; i = i + 1) {
@@ -458,7 +615,7 @@ fn trigamma_f32(x0: f32) -> f32 {
     var sgn = 1.0;
     if (x < 0.5) {
         sgn = -1.0;
-        let s = sin(3.1415927 * x);  // as torch's: finite at a negative integer (sin(pi * -1) is not 0)
+        let s = sin_f32(3.1415927 * x);  // as torch's: finite at a negative integer (sin(pi * -1) is not 0)
         r = -(3.1415927 * 3.1415927) / (s * s);
         x = 1.0 - x;
     }

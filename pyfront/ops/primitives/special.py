@@ -187,7 +187,8 @@ def _sinc_np(np, x):
 
 # in the input's dtype, as torch: sin(pi x) of the rounded pi x
 sinc = unary("sinc", _sinc_np, _sinc_vjp, out=FLOAT, save=(0,),
-             wgsl="select(sin(T(3.141592653589793) * a) / (T(3.141592653589793) * a), T(1), a == T(0))")
+             wgsl="select(T(sin_f32(f32(T(3.141592653589793) * a))) / (T(3.141592653589793) * a), T(1), "
+                  "a == T(0))")
 
 # -- error functions ---------------------------------------------------------------------------------
 erfc = unary("erfc", lambda np, x: _by_element(np, x, math.erfc),
