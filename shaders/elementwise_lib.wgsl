@@ -39,6 +39,21 @@ fn exp_f32(x: f32) -> f32 {
     return ldexp(p, i32(n));
 }
 
+// 2^x as 2^n exp((x - n) ln 2), x - n exact: the built-in was 2 ulp off
+fn exp2_f32(x: f32) -> f32 {
+    if (is_nan_f32(x)) {
+        return x;
+    }
+    if (x >= 128.0) {
+        return f32_from_bits(0x7f800000u);
+    }
+    if (x < -150.0) {
+        return 0.0;
+    }
+    let n = round(x);
+    return ldexp(exp_f32((x - n) * 0.6931472), i32(n));
+}
+
 fn expm1_f32(x: f32) -> f32 {
     if (abs(x) < 0.35) {
         // Taylor series to x^9 / 9!: under half an ulp beyond it; -0 stays -0
@@ -378,8 +393,8 @@ fn tan_f32(x: f32) -> f32 {
 }
 
 fn pow_f32(x: f32, y: f32) -> f32 {
-    // C's pow special cases (as PyTorch), then exact products for small integral exponents: WGSL's
-    // pow is exp2(y * log2(x)), a few ulp off where the result is exact (5 ** 2 gave 24.999998)
+    // C's pow special cases (as PyTorch), products for the exponents PyTorch computes by products, then
+    // 2^(y log2 x) with log2 x and the product in two floats (pow_positive_f32)
     if (y == 0.0 || x == 1.0) {
         return 1.0;  // even for a NaN operand, as PyTorch
     }
@@ -395,7 +410,7 @@ fn pow_f32(x: f32, y: f32) -> f32 {
         return select(0.0, inf, (ax > 1.0) == (y > 0.0));
     }
     let integral = y == floor(y);
-    if (integral && abs(y) <= 128.0) {
+    if (integral && abs(y) <= 3.0) {
         return powi_f32(x, i32(y));  // the sign of a negative (or -0) base comes with the products
     }
     if (!integral && x < 0.0 && !is_inf_f32(x)) {
@@ -408,16 +423,66 @@ fn pow_f32(x: f32, y: f32) -> f32 {
         r = sqrt(ax);  // correctly rounded, as PyTorch's sqrt for ** 0.5
     } else if (y == -0.5) {
         r = 1.0 / sqrt(ax);
-    } else if (abs(y) <= 128.0) {
-        let n = round(y);
-        let p = powi_f32(ax, i32(n));
-        r = select(p * pow(ax, y - n), pow(ax, y), is_inf_f32(p) || p == 0.0);
     } else {
-        r = pow(ax, y);
+        r = pow_positive_f32(ax, y);
+        // a base of b significant bits has an exact n-th power by products where n b <= 24 (3 ** 4 = 81,
+        // 1.5 ** 4 = 5.0625, where the logarithm's may be an ulp off), and its reciprocal is correctly
+        // rounded
+        let bits = 24u - countTrailingZeros((bitcast<u32>(ax) & 0x7fffffu) | 0x800000u);
+        if (integral && abs(y) * f32(bits) <= 24.0) {
+            let p = powi_f32(ax, i32(abs(y)));
+            r = select(p, 1.0 / p, y < 0.0);
+        }
     }
     // an odd integral exponent keeps the sign of a negative base (-0 and -inf included)
     let negative = (bitcast<u32>(x) >> 31u) == 1u;
     return select(r, -r, negative && integral && abs(y % 2.0) == 1.0);
+}
+
+// x^y for a positive normal x and finite y, within about an ulp: WGSL's pow is exp2(y * log2(x)) in
+// float32, whose rounding of the product is an error of up to 150 ulp of the exponent (x ** 2.5 was 11
+// ulp off, 0.73 ** 140.2 22). log2 x = k + log2 m (m in [sqrt(1/2), sqrt(2))) with ln m = 2 atanh(s),
+// s = (m - 1) / (m + 1) kept to 2^-40 in two floats (fdlibm's e_pow.c does the same in doubles), the
+// products y k and y log2 m exact in two floats (two_prod_f32), then 2^n exp(f ln 2).
+// Every correction here is a product's error or an exact difference: the drivers reassociate float
+// sums (lavapipe folds m - ((m + 1) - 1) to 0), so no two-sum survives
+fn pow_positive_f32(x: f32, y: f32) -> f32 {
+    let fr = frexp(x);
+    var m = fr.fract;
+    var k = fr.exp;
+    if (m < 0.70710677) {
+        m = m * 2.0;
+        k = k - 1;
+    }
+    // s = a / (2 + a), a = m - 1 exact; the residual a - s (2 + a) = (a - 2 s) - s a, where a - 2 s and
+    // its difference with s a are exact (each pair within a factor 2: Sterbenz)
+    let a = m - 1.0;
+    let sh = a / (2.0 + a);
+    let q = two_prod_f32(sh, a);
+    let sl = (((a - 2.0 * sh) - q.x) - q.y) / (2.0 + a);
+    // ln m = 2 s + 2 s^3 / 3 + ... (|s| <= 0.172: the tail below 2^-40 of ln m after s^15)
+    let z = sh * sh;
+    let tail = sh * z * (0.6666667 + z * (0.4 + z * (0.2857143 + z * (0.22222222 + z * (0.18181818
+               + z * (0.15384616 + z * 0.13333334))))));
+    let lh = 2.0 * sh;
+    let ll = 2.0 * sl + tail;
+    // log2 m = ln m * log2(e), log2(e) = 1.442695 + 1.925963e-8
+    let g = two_prod_f32(lh, 1.442695);
+    let gl = g.y + (lh * 1.925963e-8 + ll * 1.442695);
+    // y log2 x = y k + y log2 m: each product in two floats, each split at its nearest integer
+    let p1 = two_prod_f32(y, f32(k));
+    let p2 = two_prod_f32(y, g.x);
+    let th = p1.x + p2.x;
+    if (th >= 128.5) {
+        return f32_from_bits(0x7f800000u);
+    }
+    if (th < -151.0) {
+        return 0.0;
+    }
+    let n1 = round(p1.x);
+    let n2 = round(p2.x);
+    let f = ((p1.x - n1) + (p2.x - n2)) + (p1.y + p2.y + y * gl);
+    return ldexp(exp_f32(f * 0.6931472), i32(n1) + i32(n2));
 }
 
 fn powi_f32(x: f32, n: i32) -> f32 {
@@ -539,13 +604,27 @@ fn sign_bit_f32(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x80000000u) != 0u;
 }
 
+// atan2 through atan_f32 of |y / x| (the built-in was 174 ulp off at y / x = 2e-16: Vulkan lets it be
+// 4096), in C's quadrants: pi - t with pi in two parts (3.1415927 - 8.742278e-8) where x < 0 or x = -0.
 // WGSL leaves atan2(0, 0) undefined; C gives +-0 for x = +0 and +-pi for x = -0
 fn atan2_f32(y: f32, x: f32) -> f32 {
+    if (is_nan_f32(x) || is_nan_f32(y)) {
+        return f32_from_bits(0x7fc00000u);
+    }
     // any zero y, as C: y itself (its sign kept) for x >= +0, +-pi for x <= -0
     if (y == 0.0) {
         return select(y, select(3.1415927, -3.1415927, sign_bit_f32(y)), sign_bit_f32(x));
     }
-    return atan2(y, x);
+    var t: f32;
+    if (is_inf_f32(x) && is_inf_f32(y)) {
+        t = 0.7853982;  // pi/4, and 3 pi/4 below
+    } else {
+        t = atan_f32(abs(y / x));  // an overflowing ratio gives pi/2, an underflowing one 0, as C
+    }
+    if (sign_bit_f32(x)) {
+        t = (3.1415927 - t) - 8.742278e-8;
+    }
+    return select(t, -t, sign_bit_f32(y));
 }
 
 // -- special functions (float32 accuracy; the cpu rules in ops/primitives/special.py are float64) --
@@ -556,27 +635,73 @@ fn sinpi_f32(x: f32) -> f32 {
     return sin_f32(3.1415927 * (x - round(x)));
 }
 
-// log|Gamma(x)|: Lanczos (g = 7, 9 terms, as in Numerical Recipes) for x >= 0.5, the reflection
-// Gamma(x) Gamma(1 - x) = pi / sin(pi x) below; poles (0, -1, ...) and +-inf give inf, as C's lgamma
-fn lgamma_f32(x: f32) -> f32 {
-    let inf = f32_from_bits(0x7f800000u);
-    if (is_inf_f32(x) || (x <= 0.0 && x == floor(x))) {
-        return inf;
+// log Gamma(1 + e) and log Gamma(2 + e) for |e| <= 1/2 by their Taylor series (Abramowitz & Stegun 6.1.33:
+// -gamma e + sum_k>=2 (-1)^k zeta(k) / k e^k, and with zeta(k) - 1 and 1 - gamma around 2; coefficients
+// from mpmath). Relative near the zeros at 1 and 2, where the Lanczos sum's absolute 5e-7 was thousands of
+// ulp (lgamma(1 - 6e-8) gave 4.8e-7, torch 3.4e-8)
+fn lgamma1p_f32(e: f32) -> f32 {
+    var c = array<f32, 26>(-0.577215672, 0.822467029, -0.400685638, 0.270580798, -0.207385555, 0.169557184,
+        -0.144049898, 0.125509664, -0.111334264, 0.100099459, -0.0909540206, 0.0833538398, -0.0769325197,
+        0.0714329481, -0.0666687042, 0.0625009537, -0.0588239804, 0.0555557683, -0.0526316799, 0.0500000492,
+        -0.0476190709, 0.045454558, -0.0434782654, 0.0416666679, -0.0400000028, 0.0384615399);
+    var p = 0.0;
+    for (var k = 25; k >= 0; k = k - 1) {
+        p = p * e + c[k];
     }
-    var z = x;
-    var reflect = 0.0;
+    return select(p * e, 0.0, e == 0.0);  // lgamma(1) and lgamma(2) are +0
+}
+
+fn lgamma2p_f32(e: f32) -> f32 {
+    var c = array<f32, 16>(0.422784328, 0.322467029, -0.0673523024, 0.0205808077, -0.007385551, 0.00289051025,
+        -0.0011927539, 0.000509669539, -0.000223154755, 9.94575094e-05, -4.4926237e-05, 2.0507212e-05,
+        -9.43948817e-06, 4.37486688e-06, -2.03921581e-06, 9.55141218e-07);
+    var p = 0.0;
+    for (var k = 15; k >= 0; k = k - 1) {
+        p = p * e + c[k];
+    }
+    return select(p * e, 0.0, e == 0.0);  // lgamma(1) and lgamma(2) are +0
+}
+
+// log|Gamma(x)| for x > 0: the series around 1 below 1.5 (lgamma(x) = lgamma(1 + x) - log(x) below 1/2),
+// around 2 below 2.5, up to 8 the recurrence Gamma(x) = (x - 1) ... (x - k) Gamma(x - k) down to [1.5, 2.5)
+// (each x - j exact, the product's rounding relative), from 8 Stirling's series to 1 / x^5 (A&S 6.1.41)
+fn lgamma_positive_f32(x: f32) -> f32 {
     if (x < 0.5) {
-        reflect = log(3.1415927 / abs(sinpi_f32(x)));
-        z = 1.0 - x;
+        return lgamma1p_f32(x) - log_f32(x);
     }
-    z = z - 1.0;
-    var s = 0.99999999999980993 + 676.5203681218851 / (z + 1.0) - 1259.1392167224028 / (z + 2.0)
-        + 771.32342877765313 / (z + 3.0) - 176.61502916214059 / (z + 4.0) + 12.507343278686905 / (z + 5.0)
-        - 0.13857109526572012 / (z + 6.0) + 9.9843695780195716e-6 / (z + 7.0)
-        + 1.5056327351493116e-7 / (z + 8.0);
-    let t = z + 7.5;
-    let g = 0.91893853320467274 + (z + 0.5) * log(t) - t + log(s);
-    return select(g, reflect - g, x < 0.5);
+    if (x < 1.5) {
+        return lgamma1p_f32(x - 1.0);
+    }
+    if (x < 8.0) {
+        var y = x;
+        var prod = 1.0;
+        for (var k = 0; k < 6; k = k + 1) {
+            if (y < 2.5) {
+                break;
+            }
+            y = y - 1.0;
+            prod = prod * y;
+        }
+        return lgamma2p_f32(y - 2.0) + log_f32(prod);
+    }
+    let w = 1.0 / x;
+    let z = w * w;
+    // (x - 1/2) log x - x + log(2 pi) / 2 + 1 / (12 x) - 1 / (360 x^3) + 1 / (1260 x^5); overflows to inf
+    // past 4e36, as torch's
+    return (x - 0.5) * (log_f32(x) - 1.0) + (0.41893853 + w * (0.083333333 - z * (0.0027777778
+           - z * 0.00079365079)));
+}
+
+// log|Gamma(x)|; below 1/2 the reflection Gamma(x) Gamma(1 - x) = pi / sin(pi x). Poles (0, -1, ...) and
+// +-inf give inf, as C's lgamma
+fn lgamma_f32(x: f32) -> f32 {
+    if (is_inf_f32(x) || (x <= 0.0 && x == floor(x))) {
+        return f32_from_bits(0x7f800000u);
+    }
+    if (x < 0.0) {
+        return log_f32(3.1415927 / abs(sinpi_f32(x))) - lgamma_positive_f32(1.0 - x);
+    }
+    return lgamma_positive_f32(x);
 }
 
 // digamma: the reflection psi(x) = psi(1 - x) - pi / tan(pi x) below 0, the recurrence
@@ -799,16 +924,21 @@ fn hypot_f32(a: f32, b: f32) -> f32 {
     return m * sqrt(p * p + q * q);
 }
 
-// log(e^a + e^b) (k = 1) or log2(2^a + 2^b) (k = 1 / ln 2): the larger plus log1p(exp(-|a - b|)),
-// scaled by k; equal infinities give themselves, as torch (their difference would be NaN)
-fn logaddexp_f32(a: f32, b: f32, k: f32) -> f32 {
+// log(e^a + e^b), or log2(2^a + 2^b) for base2: the larger plus log1p(exp(-|a - b|)); equal infinities
+// give themselves, as torch (their difference would be NaN)
+fn logaddexp_f32(a: f32, b: f32, base2: bool) -> f32 {
     if (a == b && is_inf_f32(a)) {
         return a;
     }
     let m = select(b, a, a > b);
-    let e = exp(-abs(a - b) / k);
-    let l = select(log(1.0 + e) * e / ((1.0 + e) - 1.0), e, (1.0 + e) == 1.0);  // log1p(e)
-    return m + k * l;
+    // the accurate exp and log1p (the built-in exp's error is absolute: its exp(-13) was 3% off)
+    if (!base2) {
+        return m + log1p_f32(exp_f32(-abs(a - b)));
+    }
+    // torch's vectorized logaddexp2 fuses m + log1p(2^-|a - b|) / ln 2 (a multiply-add): where the sum
+    // cancels (a near b near -1) only the exact product keeps its digits
+    let p = two_prod_f32(log1p_f32(exp2_f32(-abs(a - b))), 1.442695);
+    return (m + p.x) + p.y;
 }
 
 // logit with p clamped to [eps, 1 - eps] where eps >= 0 (a negative eps: none)

@@ -199,7 +199,7 @@ exp2 = unary(
     lambda c, g: (g * c.out * math.log(2),),
     out=FLOAT,
     save_output=True,
-    wgsl="exp2(a)",
+    wgsl="T(exp2_f32(f32(a)))",
 )
 log = unary(
     "log",
