@@ -78,7 +78,9 @@ fn log1p_f32(x: f32) -> f32 {
     if (x <= -1.0) {
         return log_special_f32(1.0 + x);  // 1 + x is exact here: 0 exactly at x = -1
     }
-    let u = 1.0 + x;  // u is exact to half an ulp of x; the ratio corrects log(u) for its rounding
+    // u is exact to half an ulp of x; the ratio corrects log(u) for its rounding where the driver keeps
+    // (1 + x) - 1 (lavapipe folds it to x: 2.2 ulp without it, from x = 0.25 up)
+    let u = 1.0 + x;
     return log(u) * (x / (u - 1.0));  // the ratio first: log(u) * x overflowed past 3.8e36
 }
 
@@ -159,13 +161,11 @@ fn erfc_f32(x: f32) -> f32 {
     if (z > 10.1) {
         return select(0.0, 2.0, x < 0.0);  // below float32's smallest (and no inf - inf in the split)
     }
-    // z^2 = hi + lo exactly (Dekker's split of z into 12-bit halves): exp(-z^2) takes the rounding of
-    // z^2 as a relative error of z^2 times it (40 ulp at z = 9) unless lo is kept apart
-    let c = 4097.0 * z;
-    let zh = c - (c - z);
-    let zl = z - zh;
-    let hi = z * z;
-    let lo = ((zh * zh - hi) + 2.0 * zh * zl) + zl * zl;
+    // z^2 = hi + lo exactly: exp(-z^2) takes the rounding of z^2 as a relative error of z^2 times it (40
+    // ulp at z = 9) unless lo is kept apart
+    let sq = two_prod_f32(z, z);
+    let hi = sq.x;
+    let lo = sq.y;
     var r: f32;
     if (z >= 1.75) {
         var t = z;
@@ -278,8 +278,8 @@ fn mul_hi_u32(a: u32, b: u32) -> u32 {
     return ah * bh + (u >> 16u) + (v >> 16u) + (mid >> 16u);
 }
 
-// a and b's product as a float plus its rounding error (Dekker's two-product, 12-bit halves: every
-// partial product is exact, with or without a fused multiply-add)
+// a and b's product as a float plus its rounding error: Dekker's two-product, 12-bit halves whose partial
+// products are exact. Not the fma built-in: Vulkan lets it be unfused, and lavapipe's is (its error was 0)
 fn two_prod_f32(a: f32, b: f32) -> vec2<f32> {
     let p = a * b;
     let ca = 4097.0 * a;
@@ -345,9 +345,8 @@ fn trig_reduce_f32(x: f32) -> vec3<f32> {
     let fh = ldexp(f32(h >> 8u) * 5.9604645e-8, e);
     let fl = ldexp((f32(h & 0xffu) + f32(g) * 2.3283064e-10) * 2.3283064e-10, e);
     let t = two_prod_f32(fh, 1.5707964);
-    let tl = t.y + (fh * -4.3711388e-8 + fl * 1.5707964);
-    var r = t.x + tl;
-    var rl = tl - (r - t.x);
+    var r = t.x;
+    var rl = t.y + (fh * -4.3711388e-8 + fl * 1.5707964);
     var quadrant = q;
     if (negative) {
         r = -r;
@@ -444,8 +443,8 @@ fn pow_f32(x: f32, y: f32) -> f32 {
 // ulp off, 0.73 ** 140.2 22). log2 x = k + log2 m (m in [sqrt(1/2), sqrt(2))) with ln m = 2 atanh(s),
 // s = (m - 1) / (m + 1) kept to 2^-40 in two floats (fdlibm's e_pow.c does the same in doubles), the
 // products y k and y log2 m exact in two floats (two_prod_f32), then 2^n exp(f ln 2).
-// Every correction here is a product's error or an exact difference: the drivers reassociate float
-// sums (lavapipe folds m - ((m + 1) - 1) to 0), so no two-sum survives
+// Every correction here is a product's error or an exact difference, never a constant added and taken
+// away: the drivers reassociate constants (lavapipe folds (m + 1) - 1 to m)
 fn pow_positive_f32(x: f32, y: f32) -> f32 {
     let fr = frexp(x);
     var m = fr.fract;
