@@ -796,11 +796,52 @@ fn polygamma_f32(n: f32, x: f32) -> f32 {
     if (n == 1.0) {
         return trigamma_f32(x);
     }
+    if (x < 0.0 && x != floor(x)) {
+        // the reflection psi_n(x) = (-1)^n psi_n(1 - x) - pi^(n+1) P_n(cot(pi x)), where the n-th derivative
+        // of cot(pi x) is pi^n P_n(cot(pi x)), P_0(c) = c, P_k+1(c) = -(1 + c^2) P_k'(c): the zeta sum runs
+        // from x up to 9 term by term, which at x = -73.5 was cut short (it gave -0.00018, torch 2.19)
+        var p: array<f32, 42>;
+        p[1] = 1.0;
+        let m = min(u32(n), 39u);
+        for (var k = 0u; k < m; k = k + 1u) {
+            var q: array<f32, 42>;  // -(1 + c^2) times the derivative, degree k + 2
+            for (var j = 0u; j <= k + 2u; j = j + 1u) {
+                let d = select(0.0, f32(j + 1u) * p[j + 1u], j + 1u <= k + 1u);
+                let d2 = select(0.0, f32(j - 1u) * p[j - 1u], j >= 2u);
+                q[j] = -(d + d2);
+            }
+            p = q;
+        }
+        let c = cot_pi_f32(x);
+        var v = 0.0;
+        for (var j = i32(m) + 1; j >= 0; j = j - 1) {
+            v = v * c + p[j];
+        }
+        var pi_power = 3.1415927;
+        for (var k = 0u; k < m; k = k + 1u) {
+            pi_power = pi_power * 3.1415927;
+        }
+        return select(-1.0, 1.0, (m & 1u) == 0u) * polygamma_zeta_f32(n, 1.0 - x) - pi_power * v;
+    }
+    return polygamma_zeta_f32(n, x);
+}
+
+fn polygamma_zeta_f32(n: f32, x: f32) -> f32 {
     var fact = 1.0;
     for (var i = 2.0; i <= n && i < 40.0; i = i + 1.0) {
         fact = fact * i;
     }
     return select(-1.0, 1.0, (u32(n) & 1u) == 1u) * fact * zeta_f32(n + 1.0, x);
+}
+
+// cot(pi x) through x's distance s to the nearest integer (cot has period 1), exact near a pole; pi s in
+// two floats, its low part l taken in by cot(t + l) = cot(t) - (1 + cot(t)^2) l: cot(pi / 2) is 0, not
+// the 4.4e-8 of the rounded pi / 2, which polygamma's P_n multiplied by n! pi^(n+1)
+fn cot_pi_f32(x: f32) -> f32 {
+    let s = x - round(x);
+    let t = two_prod_f32(s, 3.1415927);
+    let c = cos_f32(t.x) / sin_f32(t.x);
+    return c - (1.0 + c * c) * (t.y + s * -8.742278e-8);
 }
 
 // erfinv: Giles, "Approximating the erfinv function" (GPU Computing Gems, 2010), single precision;
