@@ -703,9 +703,10 @@ fn lgamma_f32(x: f32) -> f32 {
     return lgamma_positive_f32(x);
 }
 
-// digamma: the reflection psi(x) = psi(1 - x) - pi / tan(pi x) below 0, the recurrence
-// psi(x) = psi(x + 1) - 1 / x up to x >= 10 (at most 10 steps), then the asymptotic series
-// (Abramowitz & Stegun 6.3.18). psi(+-0) is -+inf, negative integers and -inf give NaN, as torch
+// digamma as torch's calc_digamma (Cephes' psi): the reflection psi(x) = psi(1 - x) - pi cot(pi x) below 0,
+// the recurrence psi(x) = psi(x + 1) - 1 / x up to x >= 10 (at most 10 steps), psi(10) itself, then the
+// asymptotic series (Cephes' coefficients, B_2k / 2k). psi(+-0) is -+inf, negative integers and -inf NaN.
+// Below 0 the two terms cancel near psi's zeros: torch's float32 result is itself 1000 ulp off there
 fn digamma_f32(x0: f32) -> f32 {
     if (x0 == 0.0) {
         return select(f32_from_bits(0xff800000u), f32_from_bits(0x7f800000u), sign_bit_f32(x0));
@@ -714,11 +715,12 @@ fn digamma_f32(x0: f32) -> f32 {
         return f32_from_bits(0x7fc00000u);
     }
     var x = x0;
-    var r = 0.0;
+    var reflection = 0.0;
     if (x < 0.0) {
-        r = -3.1415927 / tan_f32(3.1415927 * (x - trunc(x)));  // the signed fraction, exact near a pole
+        reflection = 3.1415927 * cot_pi_f32(x);
         x = 1.0 - x;
     }
+    var r = 0.0;
     for (var i = 0; i < 10; i = i + 1) {
         if (x >= 10.0) {
             break;
@@ -726,9 +728,13 @@ fn digamma_f32(x0: f32) -> f32 {
         r = r - 1.0 / x;
         x = x + 1.0;
     }
+    if (x == 10.0) {
+        return (r + 2.2517526) - reflection;
+    }
     let z = 1.0 / (x * x);
-    let tail = z * (1.0 / 12.0 - z * (1.0 / 120.0 - z * (1.0 / 252.0 - z * (1.0 / 240.0 - z / 132.0))));
-    return r + log(x) - 0.5 / x - tail;
+    let tail = z * ((((((0.083333333 * z - 0.021092796) * z + 0.0075757576) * z - 0.0041666667) * z
+                      + 0.003968254) * z - 0.0083333333) * z + 0.083333333);
+    return (r + log_f32(x) - 0.5 / x - tail) - reflection;
 }
 
 // trigamma: the reflection psi1(x) + psi1(1 - x) = pi^2 / sin^2(pi x) below 0.5, six recurrence
@@ -841,7 +847,8 @@ fn cot_pi_f32(x: f32) -> f32 {
     let s = x - round(x);
     let t = two_prod_f32(s, 3.1415927);
     let c = cos_f32(t.x) / sin_f32(t.x);
-    return c - (1.0 + c * c) * (t.y + s * -8.742278e-8);
+    let l = t.y + s * -8.742278e-8;
+    return c - (l + c * (c * l));  // not (1 + c^2) l: c^2 overflows near a pole (x = -1e-30)
 }
 
 // erfinv: Giles, "Approximating the erfinv function" (GPU Computing Gems, 2010), single precision;
