@@ -813,7 +813,7 @@ fn polygamma_f32(n: f32, x: f32) -> f32 {
             var q: array<f32, 42>;  // -(1 + c^2) times the derivative, degree k + 2
             for (var j = 0u; j <= k + 2u; j = j + 1u) {
                 let d = select(0.0, f32(j + 1u) * p[j + 1u], j + 1u <= k + 1u);
-                let d2 = select(0.0, f32(j - 1u) * p[j - 1u], j >= 2u);
+                let d2 = select(0.0, f32(j - 1u) * p[max(j, 1u) - 1u], j >= 2u);  // no index below 0
                 q[j] = -(d + d2);
             }
             p = q;
