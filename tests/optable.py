@@ -101,18 +101,7 @@ KNOWN_EDGE_FAULTS = {
     "nn.functional.binary_cross_entropy_with_logits-16": ("cpu", SUM_ORDER),
     # torch's vectorized float32 gelu gives inf for gelu(3e38) (x * (1 + erf) first), its scalar tail 3e38
     "nn.functional.gelu-15": ("cpu webgpu", "torch's vectorized float32 gelu overflows for x near 3e38"),
-    # WGSL's sin/cos/tan bound no error outside [-pi, pi]; lavapipe's reduction is exact up to about 1e7
-    "sin-13": ("webgpu", "no range reduction past 1e7: WGSL's built-in is used"),
-    "sin-14": ("webgpu", "no range reduction past 1e7: WGSL's built-in is used"),
-    "cos-13": ("webgpu", "no range reduction past 1e7: WGSL's built-in is used"),
-    "cos-14": ("webgpu", "no range reduction past 1e7: WGSL's built-in is used"),
-    "tan-13": ("webgpu", "no range reduction past 1e7: WGSL's built-in is used"),
-    "tan-14": ("webgpu", "no range reduction past 1e7: WGSL's built-in is used"),
     "vander-10": ("webgpu", "int64 is 32-bit on webgpu: the powers of int16 overflow"),
-    # the gradient, trigamma at the poles -1e20 and -1e37 (integers): a reflection through sin(pi x), whose
-    # value there is the rounding of pi x (torch: 26.7 and 146; float64 other values again); WGSL's sin
-    "digamma-14": ("webgpu", "trigamma at a pole past 1e7: sin(pi x) by WGSL's built-in"),
-    "polygamma-23": ("webgpu", "trigamma at a pole past 1e7: sin(pi x) by WGSL's built-in"),
     # every product (x_i - mean)(y_i - mean) overflows, with both signs: torch's float32 mm rounds each one
     # (inf + -inf = NaN), NumPy's sgemm fuses them (FMA) and gives -inf, the float64 answer's sign
     "cov-15": ("cpu", "torch's mm rounds each overflowing product (NaN); NumPy's sgemm fuses them"),

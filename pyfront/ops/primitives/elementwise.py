@@ -199,7 +199,7 @@ exp2 = unary(
     lambda c, g: (g * c.out * math.log(2),),
     out=FLOAT,
     save_output=True,
-    wgsl="exp2(a)",
+    wgsl="T(exp2_f32(f32(a)))",
 )
 log = unary(
     "log",
@@ -265,7 +265,8 @@ rsqrt = unary(
     wgsl="T(rsqrt_f32(f32(a)))",
 )
 sin = unary(
-    "sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,), wgsl="sin(a)"
+    "sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,),
+    wgsl="T(sin_f32(f32(a)))",
 )
 cos = unary(
     "cos",
@@ -273,7 +274,7 @@ cos = unary(
     lambda c, g: (-g * c.inputs[0].sin(),),
     out=FLOAT,
     save=(0,),
-    wgsl="cos(a)",
+    wgsl="T(cos_f32(f32(a)))",
 )
 tan = unary(
     "tan",
@@ -282,7 +283,7 @@ tan = unary(
     out=FLOAT,
     save_output=True,
     domain=(-1.2, 1.2),
-    wgsl="tan(a)",
+    wgsl="T(tan_f32(f32(a)))",
 )
 asin = unary(
     "asin",
