@@ -220,7 +220,13 @@ def argwhere(input):
     """As ``torch.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
 
 def as_strided(input, size, stride, storage_offset=None):
-    """As ``torch.as_strided``. (pyfront.ops.views.as_strided)"""
+    """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default: input's), as
+    ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of another length, a
+    negative stride or offset, and a view reaching past the storage. (pyfront.ops.views.as_strided)"""
+
+def as_strided_(self, size, stride, storage_offset=None):
+    """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
+    ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1). (pyfront.ops.views.as_strided_)"""
 
 def as_strided_scatter(input, src, size, stride, storage_offset=0):
     """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.

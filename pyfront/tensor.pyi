@@ -113,7 +113,14 @@ class Tensor:
     def argwhere(self):
         """As ``torch.Tensor.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
     def as_strided(self, size, stride, storage_offset=None):
-        """As ``torch.Tensor.as_strided``. (pyfront.ops.views.as_strided)"""
+        """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default:
+        input's), as ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of
+        another length, a negative stride or offset, and a view reaching past the storage.
+        (pyfront.ops.views.as_strided)"""
+    def as_strided_(self, size, stride, storage_offset=None):
+        """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
+        ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1).
+        (pyfront.ops.views.as_strided_)"""
     def asin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def asin_(self):
@@ -390,6 +397,12 @@ class Tensor:
         """Fill with Exp(lambd): -log(1 - U) / lambd. (pyfront.ops.sampling.exponential_)"""
     def fill_(self, value):
         """As ``torch.Tensor.fill_``. (pyfront.ops.methods._fill_)"""
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """Fill the main diagonal of ``self`` (2-D, or every dimension of one length) with ``fill_value``,
+        in place, as ``torch.Tensor.fill_diagonal_``. ``wrap``: on a matrix taller than wide, the
+        diagonal starts again ``columns + 1`` rows further down (as NumPy's ``fill_diagonal``). Raises
+        RuntimeError, with PyTorch's text, for fewer than two dimensions or unequal ones, and TypeError
+        for a non-number value. (pyfront.ops.views.fill_diagonal_)"""
     def fix(self):
         """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def fix_(self):
@@ -1071,6 +1084,8 @@ class Tensor:
         """In-place ``square``. (pyfront.ops.primitives.elementwise.square)"""
     def squeeze(self, dim=None):
         """As ``torch.Tensor.squeeze``. (pyfront.ops.views.squeeze)"""
+    def squeeze_(self, dim=None):
+        """As ``torch.Tensor.squeeze_``. (pyfront.ops.views.squeeze_)"""
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless
         ``unbiased=False``). (pyfront.ops.composite.reductions.std)"""
@@ -1097,10 +1112,16 @@ class Tensor:
         (pyfront.linalg.legacy.svd)"""
     def swapaxes(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.swapaxes``. (pyfront.ops.views.transpose)"""
+    def swapaxes_(self, dim0, dim1):
+        """As ``torch.Tensor.swapaxes_``. (pyfront.ops.views.transpose_)"""
     def swapdims(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.swapdims``. (pyfront.ops.views.transpose)"""
+    def swapdims_(self, dim0, dim1):
+        """As ``torch.Tensor.swapdims_``. (pyfront.ops.views.transpose_)"""
     def t(self):
         """As ``torch.Tensor.t``. (pyfront.ops.views.t)"""
+    def t_(self):
+        """As ``torch.Tensor.t_``. (pyfront.ops.views.t_)"""
     def take(self, index):
         """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``.
         (pyfront.ops.composite.indexing.take)"""
@@ -1143,6 +1164,8 @@ class Tensor:
         (pyfront.ops.composite.functions.trace)"""
     def transpose(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.transpose``. (pyfront.ops.views.transpose)"""
+    def transpose_(self, dim0, dim1):
+        """As ``torch.Tensor.transpose_``. (pyfront.ops.views.transpose_)"""
     def tril(self, diagonal: builtins.int = 0) -> Tensor:
         """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``.
         (pyfront.ops.composite.shaping.tril)"""
@@ -1182,6 +1205,8 @@ class Tensor:
         (pyfront.ops.composite.sets.unique_consecutive)"""
     def unsqueeze(self, dim):
         """As ``torch.Tensor.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
+    def unsqueeze_(self, dim):
+        """As ``torch.Tensor.unsqueeze_``. (pyfront.ops.views.unsqueeze_)"""
     def untyped_storage(self):
         """As ``torch.Tensor.untyped_storage``. (pyfront.tensor.Tensor.untyped_storage)"""
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):

@@ -303,6 +303,8 @@ def bind_all():
     Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
     Tensor.resize_, Tensor.resize_as_ = resize.resize_, resize.resize_as_
+    for name in views.IN_PLACE_METHODS:  # the in-place view changes and fill_diagonal_
+        setattr(Tensor, name, getattr(views, name))
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.multinomial = creation.multinomial
