@@ -88,6 +88,7 @@ amp.autocast_mode.install(nn.functional.__dict__)
 # sparse COO tensors: torch.sparse.mm, torch.mm / torch.spmm with a sparse first operand
 from . import sparse  # noqa: E402
 from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+from . import signal  # noqa: E402,F401  (torch.signal.windows)
 
 sparse.install()
 mm = spmm = sparse.accepting_sparse(mm)  # noqa: F405

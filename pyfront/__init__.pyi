@@ -25,6 +25,7 @@ from . import process as process
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
+from . import signal as signal
 from . import sparse as sparse
 from . import special as special
 from . import utils as utils
