@@ -173,6 +173,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def arccos_(input):
+    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def arccosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
@@ -181,6 +184,9 @@ def arccosh_(input):
 
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsin_(input):
+    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arcsinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -194,6 +200,9 @@ def arctan(input, *, out=None):
 def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def arctan_(input):
+    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""

@@ -24,6 +24,8 @@ class Tensor:
         """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def absolute(self):
         """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def absolute_(self):
+        """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def acos(self):
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def acos_(self):
@@ -82,12 +84,16 @@ class Tensor:
         (pyfront.ops.primitives.reductions.any)"""
     def arccos(self):
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arccos_(self):
+        """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arccosh(self):
         """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arccosh_(self):
         """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arcsin_(self):
+        """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsinh(self):
         """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsinh_(self):
@@ -97,6 +103,10 @@ class Tensor:
     def arctan2(self, other):
         """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def arctan2_(self, other):
+        """In-place ``atan2``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def arctan_(self):
+        """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arctanh(self):
         """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arctanh_(self):
@@ -481,9 +491,13 @@ class Tensor:
     def greater(self, other):
         """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def greater_(self, other):
+        """In-place ``gt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def greater_equal(self, other):
         """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def greater_equal_(self, other):
+        """In-place ``ge``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def gt(self, other):
         """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -491,6 +505,9 @@ class Tensor:
         """In-place ``gt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def half(self, memory_format=None):
         """As ``torch.Tensor.half``. (made by pyfront.ops.conversion._cast)"""
+    def hardshrink(self, lambd: builtins.float = 0.5) -> Tensor:
+        """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
+        (pyfront.nn.functional.activation.hardshrink)"""
     def heaviside(self, values):
         """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0.
         (pyfront.ops.composite.functions.heaviside)"""
@@ -660,9 +677,13 @@ class Tensor:
     def less(self, other):
         """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def less_(self, other):
+        """In-place ``lt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def less_equal(self, other):
         """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def less_equal_(self, other):
+        """In-place ``le``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def lgamma(self):
         """Elementwise ``lgamma``, as ``torch.lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def lgamma_(self):
@@ -881,6 +902,8 @@ class Tensor:
     def not_equal(self, other):
         """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def not_equal_(self, other):
+        """In-place ``ne``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def numel(self) -> builtins.int:
         """As ``torch.Tensor.numel``. (pyfront.tensor.Tensor.numel)"""
     def numpy(self, *, force: builtins.bool = False):
@@ -911,6 +934,9 @@ class Tensor:
         """As ``torch.Tensor.pow``. (pyfront.ops.primitives.elementwise.pow)"""
     def pow_(self, exponent):
         """In-place ``pow``. (pyfront.ops.primitives.elementwise.pow)"""
+    def prelu(self, weight: Tensor) -> Tensor:
+        """Parametric ReLU, elementwise: ``max(0, x) + weight * min(0, x)``.
+        (pyfront.nn.functional.activation.prelu)"""
     def prod(self, dim=None, keepdim=False, *, dtype=None):
         """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
         (pyfront.ops.primitives.reductions.prod)"""

@@ -305,6 +305,8 @@ def bind_all():
     Tensor.resize_, Tensor.resize_as_ = resize.resize_, resize.resize_as_
     for name in views.IN_PLACE_METHODS:  # the in-place view changes and fill_diagonal_
         setattr(Tensor, name, getattr(views, name))
+    from ..nn.functional import hardshrink, prelu  # torch's Tensor has these two of F's as methods
+    Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.multinomial = creation.multinomial
