@@ -38,6 +38,7 @@ from .ops.composite.arrays import *  # noqa: F401,F403
 from .ops.composite.statistics import *  # noqa: F401,F403
 from .ops.factories import *  # noqa: F401,F403
 from .ops.composite.elementary import *  # noqa: F401,F403
+from .ops.composite.scatters import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403

@@ -133,6 +133,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None)
 def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
+    ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
+
 def adjoint(input):
     """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
     ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
@@ -632,6 +636,16 @@ def diagflat(input, offset=0):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
+
+def diagonal_scatter(
+    input: Tensor,
+    src: Tensor,
+    offset: builtins.int = 0,
+    dim1: builtins.int = 0,
+    dim2: builtins.int = 1,
+) -> Tensor:
+    """``input`` with its ``diagonal(offset, dim1, dim2)`` replaced by ``src``, as
+    ``torch.diagonal_scatter``. (pyfront.ops.composite.scatters.diagonal_scatter)"""
 
 def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
@@ -1339,6 +1353,10 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
 
+def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+    """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``.
+    (pyfront.ops.composite.scatters.narrow_copy)"""
+
 def native_channel_shuffle(input, groups):
     """``torch.native_channel_shuffle``: ``channel_shuffle`` without a derivative, as torch's.
     (pyfront.functional_aliases.native_channel_shuffle)"""
@@ -1460,6 +1478,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def promote_types(a, b):
     """The smallest dtype both promote to, as ``torch.promote_types``. (pyfront.dtypes.promote_types)"""
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+    """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
+    ``accumulate``), negative indices from the end, as ``torch.Tensor.put``.
+    (pyfront.ops.composite.scatters.put)"""
 
 def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
@@ -1631,6 +1654,10 @@ def seed() -> builtins.int:
 def select(input, dim, index):
     """As ``torch.select``. (pyfront.ops.views.select)"""
 
+def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+    """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
+    (pyfront.ops.composite.scatters.select_scatter)"""
+
 def selu(input):
     """``torch.selu``. (pyfront.functional_aliases.selu)"""
 
@@ -1720,6 +1747,17 @@ def sinh(input, *, out=None):
 def sinh_(input):
     """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def slice_scatter(
+    input: Tensor,
+    src: Tensor,
+    dim: builtins.int = 0,
+    start=None,
+    end=None,
+    step: builtins.int = 1,
+) -> Tensor:
+    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
+    ``torch.slice_scatter``. (pyfront.ops.composite.scatters.slice_scatter)"""
+
 def slogdet(input, *, out=None):
     """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
 
@@ -1747,6 +1785,10 @@ def sparse_coo_tensor(
 
 def split(tensor, split_size_or_sections, dim=0):
     """As ``torch.split``. (pyfront.ops.views.split)"""
+
+def split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
+    """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
+    ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
 
 def spmm(mat1, mat2):
     """The matrix product of two 2-D tensors, as ``torch.mm``. (made by pyfront.sparse.accepting_sparse)"""
@@ -1919,6 +1961,17 @@ def unravel_index(indices, shape):
     """The coordinates in a tensor of ``shape`` of flat ``indices`` (one tensor per dim), as
     ``torch.unravel_index``; like torch, an index past the end wraps around.
     (pyfront.ops.composite.arrays.unravel_index)"""
+
+def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0):
+    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
+    ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+
+def unsafe_split(input: Tensor, split_size: builtins.int, dim: builtins.int = 0):
+    """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
+    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+    (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
 
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""

@@ -62,6 +62,11 @@ class Tensor:
         """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
     def addmv_(self, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
         """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
+    def addr(self, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0),
+        as ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
+    def addr_(self, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """In-place ``addr``. (pyfront.ops.composite.scatters.addr)"""
     def adjoint(self):
         """As ``torch.Tensor.adjoint``. (made by pyfront.ops.methods._matrix_transpose)"""
     def all(self, dim=None, keepdim=False):
@@ -335,6 +340,15 @@ class Tensor:
         ``torch.diagflat``. (pyfront.ops.composite.arrays.diagflat)"""
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """As ``torch.Tensor.diagonal``. (pyfront.ops.views.diagonal)"""
+    def diagonal_scatter(
+        self,
+        src: Tensor,
+        offset: builtins.int = 0,
+        dim1: builtins.int = 0,
+        dim2: builtins.int = 1,
+    ) -> Tensor:
+        """``input`` with its ``diagonal(offset, dim1, dim2)`` replaced by ``src``, as
+        ``torch.diagonal_scatter``. (pyfront.ops.composite.scatters.diagonal_scatter)"""
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
         ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative
@@ -610,6 +624,8 @@ class Tensor:
     def is_same_size(self, other: Tensor) -> builtins.bool:
         """Whether the two tensors have the same shape, as ``torch.is_same_size``.
         (pyfront.process.is_same_size)"""
+    def is_shared(self):
+        """As ``torch.Tensor.is_shared``. (made by pyfront.ops.methods.bind_all)"""
     def is_signed(self) -> builtins.bool:
         """As ``torch.Tensor.is_signed``. (pyfront.tensor.Tensor.is_signed)"""
     @property
@@ -853,6 +869,9 @@ class Tensor:
         (pyfront.ops.composite.functions.nansum)"""
     def narrow(self, dim, start, length):
         """As ``torch.Tensor.narrow``. (pyfront.ops.views.narrow)"""
+    def narrow_copy(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+        """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``.
+        (pyfront.ops.composite.scatters.narrow_copy)"""
     @property
     def nbytes(self) -> builtins.int:
         """As ``torch.Tensor.nbytes``. (pyfront.tensor.Tensor.nbytes)"""
@@ -878,6 +897,8 @@ class Tensor:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_empty``. (made by pyfront.ops.methods._new)"""
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+        """As ``torch.Tensor.new_empty_strided``. (pyfront.ops.methods._new_empty_strided)"""
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_full``. (pyfront.ops.methods._new_full)"""
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **_):
@@ -940,6 +961,12 @@ class Tensor:
     def prod(self, dim=None, keepdim=False, *, dtype=None):
         """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
         (pyfront.ops.primitives.reductions.prod)"""
+    def put(self, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+        """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
+        ``accumulate``), negative indices from the end, as ``torch.Tensor.put``.
+        (pyfront.ops.composite.scatters.put)"""
+    def put_(self, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+        """In-place ``put``. (pyfront.ops.composite.scatters.put)"""
     def qr(self, some=True):
         """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
     def quantile(self, q, dim=None, keepdim=False, *, interpolation='linear'):
@@ -1054,6 +1081,9 @@ class Tensor:
         """In-place ``scatter_reduce``. (pyfront.ops.primitives.indexing.scatter_reduce)"""
     def select(self, dim, index):
         """As ``torch.Tensor.select``. (pyfront.ops.views.select)"""
+    def select_scatter(self, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+        """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
+        (pyfront.ops.composite.scatters.select_scatter)"""
     def sgn(self):
         """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
         (pyfront.ops.composite.elementary.sgn)"""
@@ -1090,6 +1120,16 @@ class Tensor:
         """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def size(self, dim=None):
         """As ``torch.Tensor.size``. (pyfront.tensor.Tensor.size)"""
+    def slice_scatter(
+        self,
+        src: Tensor,
+        dim: builtins.int = 0,
+        start=None,
+        end=None,
+        step: builtins.int = 1,
+    ) -> Tensor:
+        """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
+        ``torch.slice_scatter``. (pyfront.ops.composite.scatters.slice_scatter)"""
     def slogdet(self):
         """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
     def softmax(self, dim, dtype=None):
@@ -1100,6 +1140,9 @@ class Tensor:
         (pyfront.ops.composite.reductions.sort)"""
     def split(self, split_size_or_sections, dim=0):
         """As ``torch.Tensor.split``. (pyfront.ops.views.split)"""
+    def split_with_sizes(self, split_sizes, dim: builtins.int = 0):
+        """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
+        ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
     def sqrt(self):
         """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sqrt_(self):
@@ -1229,6 +1272,14 @@ class Tensor:
     def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
         """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once.
         (pyfront.ops.composite.sets.unique_consecutive)"""
+    def unsafe_chunk(self, chunks: builtins.int, dim: builtins.int = 0):
+        """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
+        ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+    def unsafe_split(self, split_size: builtins.int, dim: builtins.int = 0):
+        """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+    def unsafe_split_with_sizes(self, split_sizes, dim: builtins.int = 0):
+        """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+        (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
     def unsqueeze(self, dim):
         """As ``torch.Tensor.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
     def unsqueeze_(self, dim):

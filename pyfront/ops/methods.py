@@ -247,6 +247,12 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     )
 
 
+def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+    from .factories import empty_strided
+    return empty_strided(size, stride, dtype=dtype or self.dtype,
+                         device=device if device is not None else self.device, requires_grad=requires_grad)
+
+
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return creation.tensor(
         data,
@@ -307,6 +313,8 @@ def bind_all():
         setattr(Tensor, name, getattr(views, name))
     from ..nn.functional import hardshrink, prelu  # torch's Tensor has these two of F's as methods
     Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
+    Tensor.new_empty_strided = _new_empty_strided
+    Tensor.is_shared = lambda self: False  # pyfront never puts a tensor in memory shared across processes
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.multinomial = creation.multinomial
