@@ -133,7 +133,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None)
 def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
-def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
     ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
 
@@ -1353,7 +1353,14 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
 
-def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+def narrow_copy(
+    input: Tensor,
+    dim: builtins.int,
+    start: builtins.int,
+    length: builtins.int,
+    *,
+    out=None,
+) -> Tensor:
     """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``.
     (pyfront.ops.composite.scatters.narrow_copy)"""
 
@@ -1754,6 +1761,8 @@ def slice_scatter(
     start=None,
     end=None,
     step: builtins.int = 1,
+    *,
+    out=None,
 ) -> Tensor:
     """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
     ``torch.slice_scatter``. (pyfront.ops.composite.scatters.slice_scatter)"""
