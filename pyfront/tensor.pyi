@@ -136,6 +136,9 @@ class Tensor:
         """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
         ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1).
         (pyfront.ops.views.as_strided_)"""
+    def as_strided_scatter(self, src, size, stride, storage_offset=0):
+        """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.
+        (pyfront.ops.views.as_strided_scatter)"""
     def asin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def asin_(self):

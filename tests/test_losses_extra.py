@@ -180,3 +180,24 @@ def test_module_checks_and_print_as_torch():
         assert _outcome(lambda b=bad: b(pyfront)) == _outcome(lambda b=bad: b(torch))
     weight = [n for n, _ in pyfront.nn.MultiMarginLoss(weight=pyfront.ones(3)).named_buffers()]
     assert weight == [n for n, _ in torch.nn.MultiMarginLoss(weight=torch.ones(3)).named_buffers()]
+
+
+def test_nll_loss_2d_is_the_deprecated_nll_loss_as_torch():
+    import warnings
+
+    def run(L):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            m = L.nn.NLLLoss2d(ignore_index=1)
+        x = L.tensor(np.arange(24, dtype=np.float32).reshape(1, 3, 2, 4) / 10, requires_grad=True)
+        loss = m(x.log_softmax(1), L.tensor([[[0, 1, 2, 0], [2, 2, 1, 0]]]))
+        loss.backward()
+        return (repr(m), [(w.category.__name__, str(w.message)) for w in seen], round(loss.item(), 5),
+                np.round(x.grad.numpy(), 5).tolist())
+    assert run(pyfront) == run(torch)
+
+
+def test_as_strided_scatter_method_as_torch():
+    def run(L):
+        return L.arange(6.0).as_strided_scatter(L.zeros(2), (2,), (2,), 1).tolist()
+    assert run(pyfront) == run(torch)

@@ -19,10 +19,10 @@ from .registry import OpDef, register
 METHODS = (
     "as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
     "swapdims t movedim moveaxis expand expand_as broadcast_to squeeze unsqueeze narrow "
-    "select diagonal unbind split chunk contiguous unfold"
+    "select diagonal unbind split chunk contiguous unfold as_strided_scatter"
 )
 INPLACE = ""
-__all__ = METHODS.split() + ["as_strided_scatter"]
+__all__ = METHODS.split()
 _METHOD_ONLY = ("view", "view_as", "reshape_as", "expand_as", "contiguous", "unfold")  # no torch.X function
 __all__ = [n for n in __all__ if n not in _METHOD_ONLY]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ... import _warnings
 from ...tensor import Tensor
 from .. import functional as F
 from .distance import PairwiseDistance
-from .loss import _Loss, _WeightedLoss
+from .loss import NLLLoss, _Loss, _WeightedLoss
 
 __all__ = ["GaussianNLLLoss", "CosineEmbeddingLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
-           "TripletMarginWithDistanceLoss"]
+           "TripletMarginWithDistanceLoss", "NLLLoss2d"]
 
 
 class GaussianNLLLoss(_Loss):
@@ -151,3 +152,27 @@ class TripletMarginWithDistanceLoss(_Loss):
                                                    distance_function=self.distance_function,
                                                    margin=self.margin, swap=self.swap,
                                                    reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """The deprecated name of ``NLLLoss`` (which takes ``(N, C, H, W)`` inputs itself); warns as PyTorch's.
+
+    Args:
+        weight, size_average, ignore_index, reduce, reduction: as ``NLLLoss``'s.
+
+    Shape:
+        as ``NLLLoss``.
+
+    Raises:
+        as ``NLLLoss``; a FutureWarning at construction.
+
+    As ``torch.nn.NLLLoss2d``.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean") -> None:
+        _warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in "
+                       "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more "
+                       "details.",
+                       FutureWarning)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
