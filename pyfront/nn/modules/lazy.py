@@ -66,6 +66,11 @@ class UninitializedBuffer(Tensor):
         t._requires_grad = requires_grad
         return t
 
+    def to(self, *args, **kwargs):
+        """Still uninitialized, on the device and with the dtype ``Tensor.to`` would give (``Module.to``)."""
+        moved = Tensor.to(self, *args, **kwargs)
+        return UninitializedBuffer(self.requires_grad, moved.device, moved.dtype)
+
     def materialize(self, shape, device=None, dtype=None) -> None:
         """Become a Tensor of ``shape`` (uninitialized values) on ``device`` with ``dtype``."""
         self.data = empty(tuple(shape), device=device or self.device, dtype=dtype or self.dtype)
