@@ -148,3 +148,36 @@ def test_fill_diagonal_values_and_their_errors_as_torch(value, dtype):
             value, value) if isinstance(value, str) and value != "s" else value
         return _state(L.zeros(3, 3, dtype=getattr(L, dtype)).fill_diagonal_(v))
     _same(program, "cpu")
+
+
+# torch's CreationMeta rules: which views may not be written in place (any in-place op). (Not here: a view
+# written under no_grad, which torch allows but then refuses to give its grad_fn; pyfront gives it.)
+VIEW_WRITES = {
+    "unbind output mul_": lambda L, x, y: y.unbind()[1].mul_(2),
+    "unbind output of a leaf": lambda L, x, y: x.unbind()[0].mul_(2),
+    "split output unsqueeze_": lambda L, x, y: y.split(1)[1].unsqueeze_(0),
+    "split_with_sizes output": lambda L, x, y: y.split([1, 1])[0].add_(1),
+    "chunk output t_": lambda L, x, y: y.chunk(2)[0].t_(),
+    "a view of an unbind output": lambda L, x, y: y.unbind()[0][0:2].zero_(),
+    "unbind output detached": lambda L, x, y: y.unbind()[0].detach().mul_(2),
+    "view made under no_grad": lambda L, x, y: _made_under_no_grad(L, y)[0].mul_(2),
+    "view of a leaf made under no_grad": lambda L, x, y: _made_under_no_grad(L, x)[0].unsqueeze_(0),
+    "unbind made under no_grad": lambda L, x, y: _made_under_no_grad(L, y, True)[0].mul_(2),
+    "view of a base without grad made under no_grad": lambda L, x, y: _made_under_no_grad(
+        L, y.detach())[0].mul_(2),
+}
+
+
+def _made_under_no_grad(L, t, unbind=False):
+    with L.no_grad():
+        return t.unbind() if unbind else (t[0:1],)
+
+
+@pytest.mark.parametrize("name", VIEW_WRITES)
+def test_views_torch_forbids_writing_in_place(name):
+    def program(L, dev):
+        x = L.tensor([[1.0, 2, 3], [4, 5, 6]], requires_grad=True)
+        y = x * 2
+        out = VIEW_WRITES[name](L, x, y)
+        return _state(out), _state(y)
+    _same(program, "cpu")

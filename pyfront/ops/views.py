@@ -486,10 +486,19 @@ def unfold(input, dimension, size, step):
     return apply(OPS_VIEW["unfold"], input, dimension=d, size=int(size), step=int(step))
 
 
+def _multi_output(views):
+    """Mark the views one function returns together (unbind, split, chunk): torch forbids writing them in
+    place (``Tensor._check_inplace_allowed``)."""
+    for i, v in enumerate(views):
+        if v._creation is None:
+            v._creation = i
+    return views
+
+
 def unbind(input, dim=0):
     d = normalize_dim(dim, input.dim())
-    return tuple(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0")
-                 for i in range(input.shape[d]))
+    return _multi_output(tuple(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0")
+                               for i in range(input.shape[d])))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -514,7 +523,7 @@ def split(tensor, split_size_or_sections, dim=0):
     for n in sizes:
         out.append(apply(OPS_VIEW["slice"], tensor, dim=d, start=start, stop=start + n, step=1, _name=node))
         start += n
-    return tuple(out)
+    return _multi_output(tuple(out))
 
 
 def chunk(input, chunks, dim=0):
