@@ -898,6 +898,10 @@ class Tensor:
         """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
     def nelement(self) -> builtins.int:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
+    def new(self, *args, device=None):
+        """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
+        scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset.
+        (pyfront.ops.methods._legacy_new)"""
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_empty``. (made by pyfront.ops.methods._new)"""
     def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):

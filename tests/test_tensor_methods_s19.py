@@ -98,3 +98,15 @@ def test_scatter_and_split_spellings_as_torch(name, device):
         grad = None if x.grad is None else str(np.round(x.grad.cpu().numpy(), 5).tolist())  # str: nan == nan
         return list(out.shape), str(np.round(out.detach().cpu().numpy(), 5).tolist()), grad
     assert _outcome(lambda: run(pyfront, device)) == _outcome(lambda: run(torch, "cpu"))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("args", [(), (2, 3), ("size",), ([1.5, 2.5],), ([[1, 2]],), (0,)], ids=str)
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_legacy_new_as_torch(args, dtype, device):
+    def run(L, dev):
+        x = L.ones(2, 3, dtype=getattr(L, dtype), device=dev)
+        out = x.new(*[x.size() if a == "size" else a for a in args])
+        values = out.cpu().tolist() if isinstance(args[0] if args else None, list) else None  # sizes: unset
+        return list(out.shape), str(out.dtype), out.device.type == x.device.type, values
+    assert _outcome(lambda: run(pyfront, device)) == _outcome(lambda: run(torch, "cpu"))

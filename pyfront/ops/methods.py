@@ -247,6 +247,16 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     )
 
 
+def _legacy_new(self, *args, device=None):
+    """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
+    scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset."""
+    from ..shape import Size
+    from .legacy import construct
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
+    return construct(Tensor, self.dtype, args, device if device is not None else self.device)
+
+
 def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
     from .factories import empty_strided
     return empty_strided(size, stride, dtype=dtype or self.dtype,
@@ -314,6 +324,7 @@ def bind_all():
     from ..nn.functional import hardshrink, prelu  # torch's Tensor has these two of F's as methods
     Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
     Tensor.new_empty_strided = _new_empty_strided
+    Tensor.new = _legacy_new
     Tensor.is_shared = lambda self: False  # pyfront never puts a tensor in memory shared across processes
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
