@@ -112,3 +112,25 @@ def test_modules_print_as_torch():
                                   L.nn.MaxUnpool2d(2, 1), L.nn.MaxUnpool3d(2, 1, 1), L.nn.RReLU(),
                                   L.nn.RReLU(0.1, 0.2, inplace=True))]
     assert build(pyfront) == build(torch)
+
+
+WRONG_INPUT = {  # torch writes these in Python: a non-Tensor input fails at its first attribute
+    "gaussian_nll_loss": lambda L, b: L.nn.functional.gaussian_nll_loss(b, L.ones(2), L.ones(2)),
+    "cosine_embedding_loss": lambda L, b: L.nn.functional.cosine_embedding_loss(b, L.ones(2, 3), L.ones(2)),
+    "multi_margin_loss": lambda L, b: L.nn.functional.multi_margin_loss(b, L.ones(2).long()),
+    "triplet_margin_with_distance_loss": lambda L, b: L.nn.functional.triplet_margin_with_distance_loss(
+        b, L.ones(2, 3), L.ones(2, 3)),
+    "local_response_norm": lambda L, b: L.nn.functional.local_response_norm(b, 2),
+    "lp_pool2d": lambda L, b: L.nn.functional.lp_pool2d(b, 2, 2),
+    "max_unpool2d": lambda L, b: L.nn.functional.max_unpool2d(b, L.zeros(1, 1, 2, 2).long(), 2),
+    "adaptive_avg_pool3d": lambda L, b: L.nn.functional.adaptive_avg_pool3d(b, 2),
+    "adaptive_max_pool3d": lambda L, b: L.nn.functional.adaptive_max_pool3d(b, 2),
+    "pdist": lambda L, b: L.nn.functional.pdist(b),
+    "channel_shuffle": lambda L, b: L.nn.functional.channel_shuffle(b, 2),
+}
+
+
+@pytest.mark.parametrize("bad", ["a", None])
+@pytest.mark.parametrize("name", WRONG_INPUT)
+def test_a_non_tensor_input_fails_as_torch(name, bad):
+    assert _outcome(lambda: WRONG_INPUT[name](pyfront, bad)) == _outcome(lambda: WRONG_INPUT[name](torch, bad))
