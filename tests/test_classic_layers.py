@@ -133,4 +133,5 @@ WRONG_INPUT = {  # torch writes these in Python: a non-Tensor input fails at its
 @pytest.mark.parametrize("bad", ["a", None])
 @pytest.mark.parametrize("name", WRONG_INPUT)
 def test_a_non_tensor_input_fails_as_torch(name, bad):
-    assert _outcome(lambda: WRONG_INPUT[name](pyfront, bad)) == _outcome(lambda: WRONG_INPUT[name](torch, bad))
+    call = WRONG_INPUT[name]
+    assert _outcome(lambda: call(pyfront, bad)) == _outcome(lambda: call(torch, bad))
