@@ -201,3 +201,43 @@ def test_as_strided_scatter_method_as_torch():
     def run(L):
         return L.arange(6.0).as_strided_scatter(L.zeros(2), (2,), (2,), 1).tolist()
     assert run(pyfront) == run(torch)
+
+
+X_CTC = np.random.default_rng(3).standard_normal((7, 3, 5)).astype(np.float32)
+PADDED = np.array([[1, 2, 2], [3, 3, 0], [4, 1, 2]])
+CTC = {  # (targets, input_lengths, target_lengths, options)
+    "padded": (PADDED, [7, 6, 5], [3, 2, 1], {}),
+    "empty target": (PADDED, [7, 6, 5], [3, 2, 0], {"reduction": "none"}),
+    "concatenated": (np.array([1, 2, 2, 3, 3, 4]), [7, 6, 5], [3, 2, 1], {"reduction": "sum"}),
+    "zero_infinity": (np.array([[1, 1, 1], [3, 3, 3], [4, 1, 2]]), [2, 6, 5], [3, 3, 1],
+                      {"zero_infinity": True}),
+    "blank 4": (np.array([[0, 2, 2], [3, 3, 0], [1, 1, 2]]), [7, 6, 5], [3, 2, 2], {"blank": 4}),
+    "input too long": (PADDED, [8, 6, 5], [3, 2, 1], {}),
+    "targets too short": (np.array([[1, 2], [3, 3], [4, 1]]), [7, 6, 5], [3, 2, 1], {}),
+    "lengths of another batch": (PADDED, [7, 6], [3, 2, 1], {}),
+    "bad reduction": (PADDED, [7, 6, 5], [3, 2, 1], {"reduction": "x"}),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("module", [False, True])
+@pytest.mark.parametrize("case", CTC)
+def test_ctc_loss_as_torch(case, module, device):
+    targets, input_lengths, target_lengths, kw = CTC[case]
+
+    def call(L, x, tg, il, tl):
+        lp = x.log_softmax(-1)
+        if module:
+            return L.nn.CTCLoss(**kw)(lp, tg, il, tl)
+        return L.nn.functional.ctc_loss(lp, tg, il, tl, **kw)
+    _compare((X_CTC, targets, np.array(input_lengths), np.array(target_lengths)), call, device)
+
+
+def test_ctc_loss_unbatched_and_print_as_torch():
+    def run(L):
+        lp = L.tensor(X_CTC[:, 0], requires_grad=True)
+        out = L.nn.functional.ctc_loss(lp.log_softmax(-1), L.tensor([1, 2]), L.tensor(7), L.tensor(2),
+                                       reduction="none")
+        out.backward()
+        return round(out.item(), 4), np.round(lp.grad.numpy(), 4).tolist(), repr(L.nn.CTCLoss(blank=2))
+    assert run(pyfront) == run(torch)

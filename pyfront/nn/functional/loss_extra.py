@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import math
 
+from ... import dtypes as dt
 from ...autograd.grad_mode import no_grad
-from ...ops.creation import arange, ones_like
+from ...ops.composite.shaping import stack
+from ...ops.creation import arange, ones_like, tensor
+from ...ops.primitives.shaping import cat
 from ...tensor import Tensor
 from .linear import pairwise_distance
 from .loss import _check_reduction, _legacy_reduction, _reduce
 
 __all__ = ["gaussian_nll_loss", "cosine_embedding_loss", "multi_margin_loss", "multilabel_margin_loss",
-           "triplet_margin_with_distance_loss"]
+           "triplet_margin_with_distance_loss", "ctc_loss"]
 
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, eps: float = 1e-6,
@@ -234,3 +237,100 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
     if swap:
         d_neg = d_neg.minimum(distance(positive, negative))
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+_NO_PATH = -1e30  # log-space "impossible": finite, so no inf - inf reaches a gradient; -inf at the end
+
+
+def _lengths(value):
+    return [int(v) for v in (value.reshape(-1).tolist() if isinstance(value, Tensor) else value)]
+
+
+def _ints(values, device):
+    return tensor(values, dtype=dt.int64, device=device)
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """Connectionist Temporal Classification loss: ``-log`` of the summed probability of every alignment of
+    each target to its input (the forward algorithm over the blank-extended target, in log space).
+
+    Args:
+        log_probs (Tensor): ``(T, N, C)`` or ``(T, C)``, log-probabilities (``log_softmax`` over C).
+        targets (Tensor): ``(N, S)`` padded, or the targets concatenated ``(sum(target_lengths),)``.
+        input_lengths, target_lengths (Tensor or sequence of ints): each sample's T and target length.
+        blank (int): the blank class. Default: 0
+        reduction (str): ``'none'``, ``'mean'`` (each loss divided by its target length, then averaged) or
+            ``'sum'``. Default: ``'mean'``
+        zero_infinity (bool): an impossible alignment's loss (inf) and its gradient become 0. Default: False
+
+    Shape:
+        output: scalar, or ``(N,)`` with ``reduction='none'``.
+
+    Raises:
+        ValueError: an invalid reduction. RuntimeError: lengths of another batch size, an input length
+            beyond T, targets shorter than a target length (PyTorch's texts).
+
+    Graves et al. 2006, as ``torch.nn.functional.ctc_loss`` (its gradient with respect to ``log_probs``
+    included: ATen's adds ``exp(log_probs)`` within each input length, exact once composed with
+    ``log_softmax``).
+    """
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    unbatched = log_probs.dim() == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    steps, batch, _ = lp.shape
+    in_len, tg_len = _lengths(input_lengths), _lengths(target_lengths)
+    if len(in_len) != batch:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if len(tg_len) != batch:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    for n in in_len:
+        if n > steps:
+            raise RuntimeError(f"Expected input_lengths to have value at most {steps}, but got value {n} "
+                               "(while checking arguments for ctc_loss_allocate_outputs)")
+    longest = max(tg_len, default=0)
+    tg = targets.reshape(1, -1) if unbatched else targets
+    if tg.dim() == 2:
+        if tg.shape[1] < longest:
+            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got "
+                               f"size {tg.shape[1]} for argument #2 'targets' (while checking arguments for "
+                               "ctc_loss_allocate_outputs)")
+        rows = [tg[i, :k] for i, k in enumerate(tg_len)]
+    else:  # concatenated
+        starts = [sum(tg_len[:i]) for i in range(batch)]
+        rows = [tg[s:s + k] for s, k in zip(starts, tg_len)]
+    width = 2 * longest + 1
+    ext = lp.new_full((batch, width), blank, dtype=dt.int64)
+    for i, row in enumerate(rows):
+        if tg_len[i]:
+            ext[i, 1:2 * tg_len[i]:2] = row.long()
+    # skip from s - 2: a label not equal to the one two back (so never a blank)
+    skip = ext.new_zeros((batch, width), dtype=dt.bool_)
+    if width > 2:
+        skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    emit = lp.gather(2, ext.unsqueeze(0).expand(steps, batch, width))  # (T, N, width)
+    neg = emit.new_full((batch, 1), _NO_PATH)
+    start = arange(width, device=lp.device) < 2
+    alpha = emit[0].where(start, _NO_PATH)
+    lengths = _ints(in_len, lp.device)
+    for t in range(1, steps):
+        one = cat([neg, alpha[:, :-1]], 1)
+        two = cat([neg, neg, alpha[:, :-2]], 1)[:, :width].where(skip, _NO_PATH)
+        step = stack([alpha, one, two]).logsumexp(0) + emit[t]
+        alpha = step.where((lengths > t).unsqueeze(1), alpha)
+    ends = _ints([2 * k for k in tg_len], lp.device).unsqueeze(1)
+    last = alpha.gather(1, ends).squeeze(1)
+    before = alpha.gather(1, (ends - 1).clamp_min(0)).squeeze(1).where(ends.squeeze(1) > 0, _NO_PATH)
+    nll = -stack([last, before]).logsumexp(0)
+    impossible = nll > -_NO_PATH / 2
+    # torch's gradient adds exp(log_probs) within each input length (see the docstring): a term of value 0
+    within = (arange(steps, device=lp.device).unsqueeze(1) < lengths).unsqueeze(2)
+    extra = ((lp - lp.detach()) * lp.detach().exp() * within).sum((0, 2))
+    nll = nll.where(~impossible, float("inf")) + extra
+    if zero_infinity:
+        nll = nll.where(~impossible, 0.0)
+    if reduction == "mean":
+        return (nll / _ints(tg_len, lp.device).clamp_min(1).to(nll.dtype)).mean()
+    loss = nll.sum() if reduction == "sum" else nll
+    return loss.squeeze(0) if unbatched and reduction == "none" else loss

@@ -9,7 +9,7 @@ from .distance import PairwiseDistance
 from .loss import NLLLoss, _Loss, _WeightedLoss
 
 __all__ = ["GaussianNLLLoss", "CosineEmbeddingLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
-           "TripletMarginWithDistanceLoss", "NLLLoss2d"]
+           "TripletMarginWithDistanceLoss", "NLLLoss2d", "CTCLoss"]
 
 
 class GaussianNLLLoss(_Loss):
@@ -176,3 +176,32 @@ class NLLLoss2d(NLLLoss):
                        "details.",
                        FutureWarning)
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+class CTCLoss(_Loss):
+    """Connectionist Temporal Classification loss: ``-log`` of the summed probability of every alignment of
+    each target to its input.
+
+    Args:
+        blank (int): the blank class. Default: 0
+        reduction (str): ``'none'``, ``'mean'`` (each loss divided by its target length, then averaged) or
+            ``'sum'``. Default: ``'mean'``
+        zero_infinity (bool): an impossible alignment's loss and gradient become 0. Default: False
+
+    Shape:
+        ``forward(log_probs (T, N, C), targets (N, S) or concatenated, input_lengths (N,), target_lengths
+        (N,))``; output: scalar, or ``(N,)`` with ``reduction='none'``.
+
+    Raises:
+        ValueError / RuntimeError: from ``F.ctc_loss``.
+
+    As ``torch.nn.CTCLoss`` (Graves et al. 2006).
+    """
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths, target_lengths) -> Tensor:
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
