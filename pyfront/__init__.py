@@ -38,6 +38,7 @@ from .ops.composite.arrays import *  # noqa: F401,F403
 from .ops.composite.statistics import *  # noqa: F401,F403
 from .ops.factories import *  # noqa: F401,F403
 from .ops.composite.elementary import *  # noqa: F401,F403
+from .ops.composite.scatters import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -88,6 +89,7 @@ amp.autocast_mode.install(nn.functional.__dict__)
 # sparse COO tensors: torch.sparse_coo_tensor, torch.sparse.*
 from . import sparse  # noqa: E402
 from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+from . import signal  # noqa: E402,F401  (torch.signal.windows)
 
 spmm = mm  # noqa: F405
 sparse.install(globals())  # a sparse operand wherever a tensor is taken (_sparse_math.py)

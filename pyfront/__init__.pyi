@@ -25,6 +25,7 @@ from . import process as process
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
+from . import signal as signal
 from . import sparse as sparse
 from . import special as special
 from . import utils as utils
@@ -132,6 +133,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None)
 def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
+    ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
+
 def adjoint(input):
     """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
     ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
@@ -172,6 +177,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def arccos_(input):
+    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def arccosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
@@ -180,6 +188,9 @@ def arccosh_(input):
 
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsin_(input):
+    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arcsinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -193,6 +204,9 @@ def arctan(input, *, out=None):
 def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def arctan_(input):
+    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -220,7 +234,13 @@ def argwhere(input):
     """As ``torch.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
 
 def as_strided(input, size, stride, storage_offset=None):
-    """As ``torch.as_strided``. (pyfront.ops.views.as_strided)"""
+    """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default: input's), as
+    ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of another length, a
+    negative stride or offset, and a view reaching past the storage. (pyfront.ops.views.as_strided)"""
+
+def as_strided_(self, size, stride, storage_offset=None):
+    """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
+    ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1). (pyfront.ops.views.as_strided_)"""
 
 def as_strided_scatter(input, src, size, stride, storage_offset=0):
     """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.
@@ -616,6 +636,16 @@ def diagflat(input, offset=0):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
+
+def diagonal_scatter(
+    input: Tensor,
+    src: Tensor,
+    offset: builtins.int = 0,
+    dim1: builtins.int = 0,
+    dim2: builtins.int = 1,
+) -> Tensor:
+    """``input`` with its ``diagonal(offset, dim1, dim2)`` replaced by ``src``, as
+    ``torch.diagonal_scatter``. (pyfront.ops.composite.scatters.diagonal_scatter)"""
 
 def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
@@ -1331,6 +1361,17 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
 
+def narrow_copy(
+    input: Tensor,
+    dim: builtins.int,
+    start: builtins.int,
+    length: builtins.int,
+    *,
+    out=None,
+) -> Tensor:
+    """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``.
+    (pyfront.ops.composite.scatters.narrow_copy)"""
+
 def native_channel_shuffle(input, groups):
     """``torch.native_channel_shuffle``: ``channel_shuffle`` without a derivative, as torch's.
     (pyfront.functional_aliases.native_channel_shuffle)"""
@@ -1452,6 +1493,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def promote_types(a, b):
     """The smallest dtype both promote to, as ``torch.promote_types``. (pyfront.dtypes.promote_types)"""
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+    """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
+    ``accumulate``), negative indices from the end, as ``torch.Tensor.put``.
+    (pyfront.ops.composite.scatters.put)"""
 
 def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
@@ -1623,6 +1669,10 @@ def seed() -> builtins.int:
 def select(input, dim, index):
     """As ``torch.select``. (pyfront.ops.views.select)"""
 
+def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+    """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
+    (pyfront.ops.composite.scatters.select_scatter)"""
+
 def selu(input):
     """``torch.selu``. (pyfront.functional_aliases.selu)"""
 
@@ -1712,6 +1762,19 @@ def sinh(input, *, out=None):
 def sinh_(input):
     """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def slice_scatter(
+    input: Tensor,
+    src: Tensor,
+    dim: builtins.int = 0,
+    start=None,
+    end=None,
+    step: builtins.int = 1,
+    *,
+    out=None,
+) -> Tensor:
+    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
+    ``torch.slice_scatter``. (pyfront.ops.composite.scatters.slice_scatter)"""
+
 def slogdet(input, *, out=None):
     """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
 
@@ -1739,6 +1802,10 @@ def sparse_coo_tensor(
 
 def split(tensor, split_size_or_sections, dim=0):
     """As ``torch.split``. (pyfront.ops.views.split)"""
+
+def split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
+    """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
+    ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
 
 def spmm(input: Tensor, mat2: Tensor) -> Tensor:
     """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
@@ -1911,6 +1978,17 @@ def unravel_index(indices, shape):
     """The coordinates in a tensor of ``shape`` of flat ``indices`` (one tensor per dim), as
     ``torch.unravel_index``; like torch, an index past the end wraps around.
     (pyfront.ops.composite.arrays.unravel_index)"""
+
+def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0):
+    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
+    ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+
+def unsafe_split(input: Tensor, split_size: builtins.int, dim: builtins.int = 0):
+    """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
+    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+    (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
 
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""

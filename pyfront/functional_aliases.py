@@ -193,10 +193,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training,
     their mean otherwise."""
-    if not training:
-        return F.leaky_relu(input, (lower + upper) / 2)
-    slope = input.detach().new_empty(input.shape).uniform_(lower, upper, generator=generator)
-    return where(input >= 0, input, input * slope)
+    return F.rrelu(input, lower, upper, training, generator=generator)
 
 
 def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):

@@ -58,7 +58,10 @@ _PYTHON_LEVEL = {
         "margin_ranking_loss": "dim", "mse_loss": "size", "normalize": "norm", "sigmoid": "sigmoid",
         "smooth_l1_loss": "size", "softmax": "softmax", "softsign": "abs", "tanh": "tanh",
         "tanhshrink": "tanh", "multi_head_attention_forward": "dim", "embedding_bag": "dim",
-        "affine_grid": "is_floating_point"}.items()},
+        "affine_grid": "is_floating_point", "adaptive_avg_pool3d": "size", "adaptive_max_pool3d": "size",
+        "gaussian_nll_loss": "size", "triplet_margin_with_distance_loss": "ndim",
+        "local_response_norm": "dim", "lp_pool1d": "pow", "lp_pool2d": "pow", "lp_pool3d": "pow",
+        "max_unpool1d": "size", "max_unpool2d": "size", "max_unpool3d": "size"}.items()},
 }
 _NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",

@@ -1081,7 +1081,8 @@ INPLACE = (
     "add sub mul div floor_divide pow square atan2 copysign remainder fmod clamp clip clamp_min "
     "clamp_max bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift logical_and "
     "logical_or logical_xor eq ne lt "
-    "le gt ge multiply subtract true_divide divide negative bitwise_not"
+    "le gt ge multiply subtract true_divide divide negative bitwise_not absolute arcsin arccos arctan "
+    "arctan2 greater greater_equal less less_equal not_equal"
 )
 __all__ = METHODS.split() + ["to_dtype", "where"]
 
