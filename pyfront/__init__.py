@@ -27,6 +27,7 @@ from .ops.primitives.linalg import *  # noqa: F401,F403
 from .ops.primitives.shaping import *  # noqa: F401,F403
 from .ops.primitives.indexing import *  # noqa: F401,F403
 from .ops.primitives.special import *  # noqa: F401,F403
+from .ops.primitives.special_functions import *  # noqa: F401,F403
 from .ops.composite.math import *  # noqa: F401,F403
 from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403

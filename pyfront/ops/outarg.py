@@ -46,6 +46,7 @@ aminmax diff hardshrink histogram kron logcumsumexp matrix_power nanmedian nanqu
 row_stack threshold
 acosh arccosh arcsinh arctanh asinh atanh deg2rad digamma erfc erfinv fix gcd hypot i0 isin isneginf
 isposinf lcm ldexp lgamma logaddexp logaddexp2 logit mvlgamma nextafter polygamma rad2deg sgn sinc xlogy
+frexp igamma igammac
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
