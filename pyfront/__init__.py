@@ -97,5 +97,6 @@ mm = spmm = sparse.accepting_sparse(mm)  # noqa: F405
 from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
+_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 
 __version__ = "0.1.0"

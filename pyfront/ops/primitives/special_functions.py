@@ -16,6 +16,7 @@ import math
 
 from ... import dtypes as dt
 from ...tensor import Tensor
+from ..argcheck import invalid_combination, must_be
 from ..dispatch import apply
 from ..registry import OpDef, register
 from .. import return_types, samples
@@ -40,16 +41,23 @@ def _no_half(name, dtype):
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dtype._legacy_name[:-6]}'")
 
 
-def _unary(name, vjp=None, domain=(None, None), save=(), save_output=False):
+def _unary(name, vjp=None, domain=(None, None), save=(), save_output=False, arg="input"):
+    """``arg``: the argument's name in torch's signature (its TypeError names it)."""
     fn = unary(f"special_{name}", _rule(getattr(cephes, name)), vjp, out=FLOAT, torch_name=f"special.{name}",
                backward_name=f"Special{''.join(p.capitalize() for p in name.split('_'))}Backward0",
                domain=domain, save=save, save_output=save_output, extra=_HOST)
 
-    def special_fn(input):
+    def checked(input):
         if isinstance(input, Tensor):
             _no_half(name, input.dtype)
         return fn(input)
 
+    def checked_x(x):
+        if not isinstance(x, Tensor):  # the argument checks know ``input``; torch names this one ``x``
+            raise must_be(f"special_{name}", "x", "Tensor", x, 1)
+        return checked(x)
+
+    special_fn = checked if arg == "input" else checked_x
     special_fn.__name__ = name
     special_fn.__doc__ = f"``torch.special.{name}``: Cephes' form, as torch's kernel (see cephes.py)."
     return special_fn
@@ -64,10 +72,10 @@ modified_bessel_i0 = _unary("modified_bessel_i0")
 modified_bessel_i1 = _unary("modified_bessel_i1")
 modified_bessel_k0 = _unary("modified_bessel_k0", domain=(0.05, 6.0))
 modified_bessel_k1 = _unary("modified_bessel_k1", domain=(0.05, 6.0))
-scaled_modified_bessel_k0 = _unary("scaled_modified_bessel_k0", domain=(0.05, 6.0))
-scaled_modified_bessel_k1 = _unary("scaled_modified_bessel_k1", domain=(0.05, 6.0))
-spherical_bessel_j0 = _unary("spherical_bessel_j0", domain=(-6.0, 6.0))
-airy_ai = _unary("airy_ai", domain=(-5.0, 5.0))
+scaled_modified_bessel_k0 = _unary("scaled_modified_bessel_k0", arg="x", domain=(0.05, 6.0))
+scaled_modified_bessel_k1 = _unary("scaled_modified_bessel_k1", arg="x", domain=(0.05, 6.0))
+spherical_bessel_j0 = _unary("spherical_bessel_j0", arg="x", domain=(-6.0, 6.0))
+airy_ai = _unary("airy_ai", arg="x", domain=(-5.0, 5.0))
 
 
 # -- erfcx, ndtri, log_ndtr -----------------------------------------------------------------------------
@@ -109,12 +117,14 @@ def _polynomial(name):
     fn = binary(f"special_{name}", _rule(getattr(cephes, name)), out=FLOAT, torch_name=f"special.{name}",
                 samples=_polynomial_samples, extra=_HOST)
 
-    def special_fn(input, n):
-        if not isinstance(input, Tensor) and not isinstance(n, Tensor):
-            raise TypeError(f"special_{name}() received an invalid combination of arguments - got "
-                            f"({type(input).__name__}, {type(n).__name__})")
-        _no_half(name, dt.result_type(input, n))
-        return fn(input, n)
+    def special_fn(x, n):
+        # torch's signatures: (Tensor x, Tensor n), (Number x, Tensor n), (Tensor x, Number n)
+        number = (int, float, bool)
+        if not (isinstance(x, Tensor) and isinstance(n, (Tensor, *number))
+                or isinstance(x, number) and isinstance(n, Tensor)):
+            raise invalid_combination(f"special_{name}", (x, n), {})
+        _no_half(name, dt.result_type(x, n))
+        return fn(x, n)
 
     special_fn.__name__ = name
     special_fn.__doc__ = f"``torch.special.{name}(input, n)``: the degree-n polynomial by torch's recurrence."
