@@ -18,10 +18,14 @@ OPS = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt",
        "cosh", "tanh", "sigmoid", "erf", "erfc", "erfinv", "atan", "asin", "acos", "asinh", "acosh", "atanh",
        "sinc", "i0", "special.i0e", "special.i1", "special.i1e", "nn.functional.softplus",
        "nn.functional.elu", "nn.functional.silu", "nn.functional.mish", "nn.functional.gelu",
-       "nn.functional.logsigmoid"]
+       "nn.functional.logsigmoid", "special.bessel_j0", "special.bessel_j1", "special.modified_bessel_i0",
+       "special.modified_bessel_i1", "special.modified_bessel_k0", "special.modified_bessel_k1",
+       "special.scaled_modified_bessel_k0", "special.scaled_modified_bessel_k1",
+       "special.spherical_bessel_j0", "special.airy_ai", "special.erfcx", "special.ndtri", "special.log_ndtr"]
 MAX_ULP = 8
 # erfc's fit (Numerical Recipes' erfcc, 1.2e-7 relative for exp(z^2) erfc(z)) grows to 31 ulp near z = 7.6
-LOOSER = {"erfc": 40}
+# airy_ai's Maclaurin series ends at 2.09 with its two sums cancelling: torch's float32 digits there
+LOOSER = {"erfc": 40, "special.airy_ai": 16}
 TINY = np.finfo(np.float32).tiny
 
 
