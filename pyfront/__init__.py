@@ -27,6 +27,7 @@ from .ops.primitives.linalg import *  # noqa: F401,F403
 from .ops.primitives.shaping import *  # noqa: F401,F403
 from .ops.primitives.indexing import *  # noqa: F401,F403
 from .ops.primitives.special import *  # noqa: F401,F403
+from .ops.primitives.special_functions import *  # noqa: F401,F403
 from .ops.composite.math import *  # noqa: F401,F403
 from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403
@@ -98,5 +99,6 @@ sparse.install(globals())  # a sparse operand wherever a tensor is taken (_spars
 from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
+_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 
 __version__ = "0.1.0"

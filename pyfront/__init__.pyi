@@ -820,6 +820,11 @@ def frac(input, *, out=None):
 def frac_(input):
     """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def frexp(input, *, out=None):
+    """``input`` as mantissa * 2 ** exponent, the mantissa in [0.5, 1) (or 0, inf, NaN) and an int32
+    exponent, as ``torch.frexp``; a ``torch.return_types.frexp``.
+    (pyfront.ops.primitives.special_functions.frexp)"""
+
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""
@@ -961,6 +966,14 @@ def i0(input, *, out=None):
 
 def i0_(input):
     """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def igamma(input, other, *, out=None):
+    """The regularized lower incomplete gamma function P(a, x), as ``torch.igamma``. (made by
+    pyfront.ops.primitives.special._float_only)"""
+
+def igammac(input, other, *, out=None):
+    """The regularized upper incomplete gamma function Q(a, x), as ``torch.igammac``. (made by
+    pyfront.ops.primitives.special._float_only)"""
 
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``.

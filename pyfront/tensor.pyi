@@ -475,6 +475,10 @@ class Tensor:
         """Elementwise ``frac``, as ``torch.frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def frac_(self):
         """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def frexp(self):
+        """``input`` as mantissa * 2 ** exponent, the mantissa in [0.5, 1) (or 0, inf, NaN) and an int32
+        exponent, as ``torch.frexp``; a ``torch.return_types.frexp``.
+        (pyfront.ops.primitives.special_functions.frexp)"""
     def gather(self, dim, index, *, sparse_grad=False):
         """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
         (pyfront.ops.primitives.indexing.gather)"""
@@ -550,6 +554,16 @@ class Tensor:
         """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def i0_(self):
         """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def igamma(self, other):
+        """The regularized lower incomplete gamma function P(a, x), as ``torch.igamma``. (made by
+        pyfront.ops.primitives.special._float_only)"""
+    def igamma_(self, other):
+        """In-place ``igamma``. (made by pyfront.ops.primitives.special._float_only)"""
+    def igammac(self, other):
+        """The regularized upper incomplete gamma function Q(a, x), as ``torch.igammac``. (made by
+        pyfront.ops.primitives.special._float_only)"""
+    def igammac_(self, other):
+        """In-place ``igammac``. (made by pyfront.ops.primitives.special._float_only)"""
     @property
     def imag(self):
         """As ``torch.Tensor.imag``. (pyfront.tensor.Tensor.imag)"""

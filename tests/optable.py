@@ -349,7 +349,9 @@ _TRIGGERED = re.compile(r" \(Triggered internally at .*\)$", re.S)
 WARN_ONCE = ("Using padding='same' with even kernel lengths and odd dilation",
              "The reduce argument of torch.scatter with Tensor src is deprecated",
              "where received a uint8 condition tensor",
-             "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.")
+             "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+             # pyfront's cpu fallback on webgpu (ops/cpu_fallback.py), once as torch's MPS fallback warns
+             "The operator '")
 
 
 def torch_text(e) -> str:

@@ -33,7 +33,7 @@ _OVERLOADED_INPUT = {
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
     "bucketize", "searchsorted", "copysign", "float_power", "tensor_split", "quantile", "nanquantile",
-    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "true_divide",
+    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "special_zeta", "true_divide",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {
