@@ -189,10 +189,11 @@ class NumpyBackend(Backend):
     def plan(self, op, dtype, out_dtypes, attrs=None):
         if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
             return super().plan(op, dtype, out_dtypes, attrs)
-        rule, want, array, run = op.numpy, _np(out_dtypes[0]), self.array, self.run
+        want, array, run = _np(out_dtypes[0]), self.array, self.run
         attrs = attrs or {}
-        if attrs:  # bound once: each call passes the arrays alone
-            rule = functools.partial(rule, **attrs)
+        # the rule as a function of the arrays alone, bound once: the ufunc itself where the rule is one
+        ufunc = getattr(op.numpy, "ufunc", None)
+        call = getattr(np, ufunc) if ufunc and not attrs else functools.partial(op.numpy, np, **attrs)
         meta, itemsize = out_dtypes[0], want.itemsize
 
         def planned(inputs, shape):
@@ -223,7 +224,7 @@ class NumpyBackend(Backend):
             except IndexError:
                 quiet = _quiet_context()
             try:
-                r = quiet.run(rule, np, *arrays)
+                r = quiet.run(call, *arrays)
             except MemoryError as e:
                 raise _out_of_memory(e) from None
             _QUIET.append(quiet)
@@ -242,7 +243,7 @@ class NumpyBackend(Backend):
             with _as_torch():  # the rare results: a cast to the output dtype may meet a nan
                 if flat:  # computed again on the shaped arrays, so _stored's checks see what they expect
                     arrays = [array(t) for t in inputs]
-                    r = rule(np, *arrays)
+                    r = call(*arrays)
                 if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
                     (r,) = r
                 return [self._stored(op, r, shape, want, arrays, inputs)]

@@ -18,7 +18,7 @@ from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_tensor
 from ..dispatch import apply, fold
-from ..registry import OpDef, records, register
+from ..registry import OpDef, records, register, ufunc
 from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
@@ -186,16 +186,16 @@ def _zeros(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-_neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
-abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)",
+_neg = unary("neg", ufunc("negative"), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
+abs = unary("abs", ufunc("absolute"), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)",
             bools="abs_cpu")
 exp = unary(
-    "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
+    "exp", ufunc("exp"), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
     wgsl="T(exp_f32(f32(a)))",
 )
 exp2 = unary(
     "exp2",
-    lambda np, x: np.exp2(x),
+    ufunc("exp2"),
     lambda c, g: (g * c.out * math.log(2),),
     out=FLOAT,
     save_output=True,
@@ -203,7 +203,7 @@ exp2 = unary(
 )
 log = unary(
     "log",
-    lambda np, x: np.log(x),
+    ufunc("log"),
     lambda c, g: (g / c.inputs[0],),
     out=FLOAT,
     save=(0,),
@@ -212,7 +212,7 @@ log = unary(
 )
 log2 = unary(
     "log2",
-    lambda np, x: np.log2(x),
+    ufunc("log2"),
     lambda c, g: (g / (c.inputs[0] * math.log(2)),),
     out=FLOAT,
     save=(0,),
@@ -221,7 +221,7 @@ log2 = unary(
 )
 log10 = unary(
     "log10",
-    lambda np, x: np.log10(x),
+    ufunc("log10"),
     lambda c, g: (g / (c.inputs[0] * math.log(10)),),
     out=FLOAT,
     save=(0,),
@@ -230,7 +230,7 @@ log10 = unary(
 )
 log1p = unary(
     "log1p",
-    lambda np, x: np.log1p(x),
+    ufunc("log1p"),
     lambda c, g: (g / (c.inputs[0] + 1),),
     backward_name="Log1PBackward0",
     out=FLOAT,
@@ -240,7 +240,7 @@ log1p = unary(
 )
 expm1 = unary(
     "expm1",
-    lambda np, x: np.expm1(x),
+    ufunc("expm1"),
     lambda c, g: (g * (c.out + 1),),
     out=FLOAT,
     save_output=True,
@@ -248,7 +248,7 @@ expm1 = unary(
 )
 sqrt = unary(
     "sqrt",
-    lambda np, x: np.sqrt(x),
+    ufunc("sqrt"),
     lambda c, g: (g / (2 * c.out),),
     out=FLOAT,
     save_output=True,
@@ -265,11 +265,11 @@ rsqrt = unary(
     wgsl="T(rsqrt_f32(f32(a)))",
 )
 sin = unary(
-    "sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,), wgsl="sin(a)"
+    "sin", ufunc("sin"), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,), wgsl="sin(a)"
 )
 cos = unary(
     "cos",
-    lambda np, x: np.cos(x),
+    ufunc("cos"),
     lambda c, g: (-g * c.inputs[0].sin(),),
     out=FLOAT,
     save=(0,),
@@ -277,7 +277,7 @@ cos = unary(
 )
 tan = unary(
     "tan",
-    lambda np, x: np.tan(x),
+    ufunc("tan"),
     lambda c, g: (g * (1 + c.out * c.out),),
     out=FLOAT,
     save_output=True,
@@ -286,7 +286,7 @@ tan = unary(
 )
 asin = unary(
     "asin",
-    lambda np, x: np.arcsin(x),
+    ufunc("arcsin"),
     lambda c, g: (g * (1 - c.inputs[0] ** 2).rsqrt(),),
     out=FLOAT,
     save=(0,),
@@ -295,7 +295,7 @@ asin = unary(
 )
 acos = unary(
     "acos",
-    lambda np, x: np.arccos(x),
+    ufunc("arccos"),
     lambda c, g: (-g * (1 - c.inputs[0] ** 2).rsqrt(),),
     out=FLOAT,
     save=(0,),
@@ -304,7 +304,7 @@ acos = unary(
 )
 atan = unary(
     "atan",
-    lambda np, x: np.arctan(x),
+    ufunc("arctan"),
     lambda c, g: (g / (1 + c.inputs[0] ** 2),),
     out=FLOAT,
     save=(0,),
@@ -312,7 +312,7 @@ atan = unary(
 )
 sinh = unary(
     "sinh",
-    lambda np, x: np.sinh(x),
+    ufunc("sinh"),
     lambda c, g: (g * c.inputs[0].cosh(),),
     out=FLOAT,
     save=(0,),
@@ -320,7 +320,7 @@ sinh = unary(
 )
 cosh = unary(
     "cosh",
-    lambda np, x: np.cosh(x),
+    ufunc("cosh"),
     lambda c, g: (g * c.inputs[0].sinh(),),
     out=FLOAT,
     save=(0,),
@@ -328,7 +328,7 @@ cosh = unary(
 )
 tanh = unary(
     "tanh",
-    lambda np, x: np.tanh(x),
+    ufunc("tanh"),
     lambda c, g: (g * (1 - c.out * c.out),),
     out=FLOAT,
     save_output=True,
@@ -366,11 +366,11 @@ reciprocal = unary(
     domain=(0.5, None),
     wgsl="T(1) / a",
 )
-floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"},
+floor = unary("floor", ufunc("floor"), _zero, wgsl={"f": "floor(a)", "*": "a"},
                bools="floor_vml_cpu")
-ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"},
+ceil = unary("ceil", ufunc("ceil"), _zero, wgsl={"f": "ceil(a)", "*": "a"},
               bools="ceil_vml_cpu")
-trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"},
+trunc = unary("trunc", ufunc("trunc"), _zero, wgsl={"f": "trunc(a)", "*": "a"},
                bools="trunc_vml_cpu")
 sign = unary("sign", lambda np, x: _sign(np, x), _zero, nan_safe=True, wgsl={
     "f": "select(sign(a), T(0), is_nan_f32(f32(a)))", "u": "T(a != T(0))", "*": "sign(a)"})
@@ -378,21 +378,21 @@ frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=Fals
 _round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"},
                bools="round_vml_cpu")
 isnan = unary(
-    "isnan", lambda np, x: np.isnan(x), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
+    "isnan", ufunc("isnan"), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
 )
 isinf = unary(
-    "isinf", lambda np, x: np.isinf(x), out=BOOL_OUT, wgsl={"f": "is_inf_f32(f32(a))", "*": "false"}
+    "isinf", ufunc("isinf"), out=BOOL_OUT, wgsl={"f": "is_inf_f32(f32(a))", "*": "false"}
 )
 isfinite = unary(
     "isfinite",
-    lambda np, x: np.isfinite(x),
+    ufunc("isfinite"),
     out=BOOL_OUT,
     wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"},
 )
 # floats' truth through common.wgsl's nonzero_f32 (NaN and subnormals true, whatever the driver)
-logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT,
+logical_not = unary("logical_not", ufunc("logical_not"), out=BOOL_OUT,
                     wgsl={"f": "!nonzero_f32(f32(a))", "*": "a == T(0)"})
-_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
+_bitwise_not = unary("bitwise_not", ufunc("invert"), wgsl="~a")
 
 
 def _sign(np, x):
@@ -499,13 +499,13 @@ def _max_min_vjp(c, g):
     return where(x_lost, 0.0, shared), where(y_lost, 0.0, shared)
 
 
-_add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
-_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b",
+_add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
+_sub = binary("sub", ufunc("subtract"), lambda c, g: (g, -g), wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
-    lambda np, x, y: x * y,
+    ufunc("multiply"),
     lambda c, g: (
         g * c.inputs[1] if c.needs_input_grad[0] else None,
         g * c.inputs[0] if c.needs_input_grad[1] else None,
@@ -517,7 +517,7 @@ mul = binary(
 )
 _div = binary(
     "div",
-    lambda np, x, y: x / y,
+    ufunc("true_divide"),
     lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
     out=FLOAT,
     save=(1,),
@@ -674,36 +674,36 @@ minimum = binary(
     scalars="none",
     wgsl="select(a, b, b < a)",
 )
-eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other", wgsl="a == b")
-ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
-lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other", wgsl="a < b")
-le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other", wgsl="a <= b")
-gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other", wgsl="a > b")
-ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other", wgsl="a >= b")
+eq = binary("eq", ufunc("equal"), out=BOOL_OUT, scalars="other", wgsl="a == b")
+ne = binary("ne", ufunc("not_equal"), out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
+lt = binary("lt", ufunc("less"), out=BOOL_OUT, scalars="other", wgsl="a < b")
+le = binary("le", ufunc("less_equal"), out=BOOL_OUT, scalars="other", wgsl="a <= b")
+gt = binary("gt", ufunc("greater"), out=BOOL_OUT, scalars="other", wgsl="a > b")
+ge = binary("ge", ufunc("greater_equal"), out=BOOL_OUT, scalars="other", wgsl="a >= b")
 logical_and = binary(
     "logical_and",
-    lambda np, x, y: np.logical_and(x, y),
+    ufunc("logical_and"),
     out=BOOL_OUT,
     scalars="none",
     wgsl={"f": "nonzero_f32(f32(a)) && nonzero_f32(f32(b))", "*": "!(a == T(0)) && !(b == T(0))"},
 )
 logical_or = binary(
     "logical_or",
-    lambda np, x, y: np.logical_or(x, y),
+    ufunc("logical_or"),
     out=BOOL_OUT,
     scalars="none",
     wgsl={"f": "nonzero_f32(f32(a)) || nonzero_f32(f32(b))", "*": "!(a == T(0)) || !(b == T(0))"},
 )
 logical_xor = binary(
     "logical_xor",
-    lambda np, x, y: np.logical_xor(x, y),
+    ufunc("logical_xor"),
     out=BOOL_OUT,
     scalars="none",
     wgsl={"f": "nonzero_f32(f32(a)) != nonzero_f32(f32(b))", "*": "(a == T(0)) != (b == T(0))"},
 )
-_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y, wgsl="a & b")
-_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y, wgsl="a | b")
-_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y, wgsl="a ^ b")
+_bitwise_and = binary("bitwise_and", ufunc("bitwise_and"), wgsl="a & b")
+_bitwise_or = binary("bitwise_or", ufunc("bitwise_or"), wgsl="a | b")
+_bitwise_xor = binary("bitwise_xor", ufunc("bitwise_xor"), wgsl="a ^ b")
 
 
 def _shift(left):
