@@ -148,3 +148,31 @@ def test_an_op_run_inside_a_planned_rule_takes_a_context_of_its_own(monkeypatch)
     assert (pyfront.tensor([1.0, 2.0]) + pyfront.tensor([0.5, 0.5])).tolist() == [1.5, 2.5]
     assert (pyfront.tensor([1.0, 2.0]) + pyfront.tensor([0.5, 0.5])).tolist() == [1.5, 2.5]
     assert inner == [[-2.0]]
+
+
+def _as_torch_sees_it(lib, fn, *args):
+    """``fn(*args)`` as torch's user sees it: values, dtype, the node and which of its inputs are
+    tensors (next_functions, in order), or the error's type and words."""
+    try:
+        r = fn(*args)
+    except Exception as e:  # noqa: BLE001 (compared with torch's)
+        return type(e).__name__, str(e)
+    node = r.grad_fn
+    inputs = [type(f).__name__ if f is not None else None for f, _ in node.next_functions] if node else None
+    return repr(r.tolist()), str(r.dtype), type(node).__name__ if node else None, inputs
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+def test_a_number_on_the_left_of_an_operator_is_torchs(dtype):
+    """``2 + t``, ``1.5 * t``, ``True | t`` and every other operator with the number on the left, the
+    tensor with and without a gradient: the values, dtype, error and the recorded node with its inputs
+    in torch's order (``1 + t`` is ``t.add(1)``: the tensor first)."""
+    torch = pytest.importorskip("torch")
+    values = VALUES[dtype][:4]
+    for op in OPERATORS:
+        for n in (2, -1, 2.5, -0.0, True):
+            for grad in (False, True) if dtype == "float32" else (False,):
+                mine = pyfront.tensor(values, dtype=getattr(pyfront, dtype)).requires_grad_(grad)
+                theirs = torch.tensor(values, dtype=getattr(torch, dtype)).requires_grad_(grad)
+                assert (_as_torch_sees_it(pyfront, op, n, mine) == _as_torch_sees_it(torch, op, n, theirs)), \
+                    (op.__name__, n, grad)
