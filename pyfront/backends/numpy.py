@@ -203,15 +203,25 @@ class NumpyBackend(Backend):
             n, x = len(inputs), inputs[0]
             if n == 2:  # most ops
                 y = inputs[1]
-                flat = x[6] and y[6] and (x[1] == y[1] or not y[1] or not x[1])
+                a, b = x[0].data, y[0].data
+                flat = x[6] and y[6]
+                if flat and x[1] != y[1]:
+                    # a 0-d operand (a number's) goes in 0-d: NumPy takes it as a number, where it would
+                    # broadcast one element in one dimension at twice the cost
+                    if not y[1]:
+                        b = b.reshape(())
+                    elif not x[1]:
+                        a = a.reshape(())
+                    else:
+                        flat = False
                 if flat:
-                    arrays = a, b = x[0].data, y[0].data
-                    size = len(a) if x[1] else len(b)  # the output's: a 0-d one has one element
+                    arrays = a, b
+                    size = len(a) if x[1] else len(b)  # the output's
                 elif 0 in shape:  # nothing to compute, and no view to make of an input NumPy can't hold
                     return run(op, inputs, attrs, [(shape, meta)])
                 else:  # array(t)'s commonest case inline
-                    arrays = (x[0].data if x[6] and len(x[1]) == 1 else array(x),
-                              y[0].data if y[6] and len(y[1]) == 1 else array(y))
+                    arrays = (a if x[6] and len(x[1]) == 1 else array(x),
+                              b if y[6] and len(y[1]) == 1 else array(y))
             elif n == 1 and x[6]:
                 arrays = (x[0].data,)
                 flat, size = True, len(arrays[0])
