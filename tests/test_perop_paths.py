@@ -176,3 +176,55 @@ def test_a_number_on_the_left_of_an_operator_is_torchs(dtype):
                 theirs = torch.tensor(values, dtype=getattr(torch, dtype)).requires_grad_(grad)
                 assert (_as_torch_sees_it(pyfront, op, n, mine) == _as_torch_sees_it(torch, op, n, theirs)), \
                     (op.__name__, n, grad)
+
+
+def _unary_folds():
+    """Every public function that runs a one-operand op's plan in its own frame (dispatch.fold_unary)."""
+    from pyfront.ops.primitives import elementwise, special
+    found = {name: f for m in (elementwise, special) for name, f in vars(m).items()
+             if not name.startswith("_") and getattr(f, "__qualname__", "") == "fold_unary.<locals>.entry"}
+    assert {"exp", "neg", "relu", "sigmoid", "tanh", "abs", "isnan"} <= found.keys()
+    return [found[k] for k in sorted(found)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "bool"])
+def test_the_folded_unary_functions_give_the_general_paths_results(dtype, monkeypatch):
+    """Every one-operand function whose plan runs in its own frame, over every layout the plan tells
+    apart (whole, offset, prefix, transposed, broadcast, 0-d, empty), with and without a gradient,
+    against the same calls with no plan at all: values (nan, inf, -0.0 among them), dtype, strides, node,
+    and the error where the dtype is refused."""
+    fns = _unary_folds()
+
+    def outcomes():
+        rows = []
+        for case, (x, _) in _layouts(pyfront, VALUES[dtype], dtype).items():
+            for grad in (False, True) if dtype in ("float32", "float16") else (False,):
+                x = x.detach().requires_grad_(grad)
+                rows += [(case, fn.__name__, grad, _outcome(fn, x)) for fn in fns]
+        return rows
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    outcomes()  # the first call of each op and dtype makes its plan
+    assert any(key[0] is OPS["relu"] for key in dispatch._PLANS) == (dtype != "bool")
+    folded = outcomes()
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(dispatch, "_plan", lambda *a: False)
+    general = outcomes()
+    assert len(folded) == len(general)
+    for a, b in zip(folded, general):
+        np.testing.assert_equal(a, b, err_msg=str(a[:3]))
+
+
+def test_relu_keeps_nan_and_signed_zeros_as_torch_on_every_dtype():
+    """relu is a select, not a max: relu(-0.0) is -0.0, NaN passes, a negative is +0, as torch's."""
+    torch = pytest.importorskip("torch")
+    values = [float("nan"), -0.0, 0.0, -1.5, 2.0, float("-inf"), float("inf"), -3.0]
+    for dtype in ("float32", "float64", "float16"):
+        mine = pyfront.relu(pyfront.tensor(values, dtype=getattr(pyfront, dtype)))
+        theirs = torch.relu(torch.tensor(values, dtype=getattr(torch, dtype)))
+        np.testing.assert_array_equal(np.signbit(mine.numpy()), np.signbit(theirs.numpy()))
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    for dtype in ("int64", "int8", "uint8"):
+        ints = [-3, 0, 5, -128] if dtype != "uint8" else [0, 5, 200, 255]
+        assert pyfront.relu(pyfront.tensor(ints, dtype=getattr(pyfront, dtype))).tolist() == \
+            torch.relu(torch.tensor(ints, dtype=getattr(torch, dtype))).tolist()

@@ -168,6 +168,29 @@ def fold(op, dtypes, slow, reflected=False):
     return entry
 
 
+def fold_unary(op, dtypes, slow):
+    """``slow(input)``, the public function of a one-operand elementwise ``op``, with its commonest
+    case run here in one frame, as ``fold`` runs two operands: ``input`` a Tensor of one of ``dtypes``
+    (those ``slow`` hands ``op`` unchanged), by the op's plan."""
+
+    def entry(input):
+        if isinstance(input, Tensor):
+            dtype = input.dtype
+            if dtype in dtypes:
+                plan = _PLANS.get((op, dtype, input._storage.device.type))
+                if plan:  # apply's planned path for one tensor
+                    (out_dtype,), run = plan
+                    shape = input._shape
+                    out = _fresh(run([input._layout], shape)[0], shape, out_dtype)
+                    if input._requires_grad and _state.enabled and op.vjp is not None:
+                        _record(op, (input,), (out,), {}, None)
+                    return out
+        return slow(input)  # the first call of a dtype (it makes the plan), or any other case
+
+    entry.__name__, entry.__doc__, entry.__wrapped__ = slow.__name__, slow.__doc__, slow
+    return entry
+
+
 def _record(op, inputs, outs, attrs, name):
     name = name or (op.grad_fn(inputs, attrs) if op.grad_fn else None)  # torch's node for this overload
     node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), name)
