@@ -430,9 +430,8 @@ def _relu_np(np, x):
 
 
 def _sigmoid(np, x):
-    # split by sign so neither branch overflows in exp
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    # torch's formula (and the GPU kernel's): below -88.7 exp(-x) is inf and the result 0, as torch's
+    return 1 / (1 + np.exp(-x))
 
 
 def _erf(np, x):
