@@ -228,3 +228,16 @@ def test_relu_keeps_nan_and_signed_zeros_as_torch_on_every_dtype():
         ints = [-3, 0, 5, -128] if dtype != "uint8" else [0, 5, 200, 255]
         assert pyfront.relu(pyfront.tensor(ints, dtype=getattr(pyfront, dtype))).tolist() == \
             torch.relu(torch.tensor(ints, dtype=getattr(torch, dtype))).tolist()
+
+
+def test_a_layout_is_whole_only_where_it_reads_its_whole_storage():
+    """Layout.whole, which lets the NumPy plan compute on a storage as it is stored: a contiguous
+    reading of every element from the first; never a slice, a prefix, a transpose or a broadcast."""
+    x = pyfront.arange(6.0)
+    assert x._layout.whole and x.reshape(2, 3)._layout.whole and pyfront.tensor(2.0)._layout.whole
+    assert (x + 1)._layout.whole and pyfront.ones(0, 3)._layout.whole
+    for part in (x[1:], x[:5], x[0], x.reshape(2, 3).t(), x[:1].expand(6), x[::2]):
+        assert not part._layout.whole
+    y = pyfront.zeros(6)
+    y.copy_(x[:6] * 2)  # may adopt the result's storage: the layout is told again
+    assert y._layout.whole and y.tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
