@@ -1398,16 +1398,16 @@ def ne(input, other, *, out=None):
     pyfront.ops.primitives.elementwise.binary)"""
 
 def neg(input, *, out=None):
-    """As ``torch.neg``. (pyfront.ops.primitives.elementwise.neg)"""
+    """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def neg_(input):
-    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+    """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def negative(input, *, out=None):
-    """As ``torch.negative``. (pyfront.ops.primitives.elementwise.neg)"""
+    """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def negative_(input):
-    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+    """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def nextafter(input, other, *, out=None):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
@@ -1575,10 +1575,10 @@ def reciprocal_(input):
     """In-place ``reciprocal``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def relu(input):
-    """As ``torch.relu``. (pyfront.ops.primitives.elementwise.relu)"""
+    """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def relu_(input):
-    """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
+    """In-place ``relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by

@@ -9,11 +9,11 @@ import math
 
 from . import _warnings
 from . import dtypes as _dt
-from .autograd.grad_mode import _state
+from .autograd.grad_mode import _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
-from .backends.storage import Layout
+from .backends.storage import Layout, is_whole
 from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim
 
 
@@ -53,11 +53,12 @@ class Tensor:
         t._offset = offset
         t.dtype = dtype
         # what a backend is given of this tensor (built once: every op on it passes it down)
-        t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
+        t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous,
+                                           contiguous and is_whole(storage, size, offset, dtype)))
         if base is not None:
             t._base, t._view_of_fn = base, base._grad_fn
             t._inference = base._inference  # a view is what its base is
-        elif _state.inference:
+        elif _inference_blocks[0] and _state.inference:
             t._inference = True  # made in inference mode: an inference tensor
         return t
 
@@ -366,7 +367,9 @@ class Tensor:
     def _set_storage(self, storage):
         """Read ``storage`` from now on (same shape, strides, offset and dtype)."""
         self._storage = storage
-        self._layout = tuple.__new__(Layout, (storage, *self._layout[1:]))
+        _, shape, strides, offset, dtype, contiguous, _ = self._layout
+        self._layout = tuple.__new__(Layout, (storage, shape, strides, offset, dtype, contiguous,
+                                              contiguous and is_whole(storage, shape, offset, dtype)))
 
     # -- in-place updates ---------------------------------------------------------------------
     def _assign(self, new, since=None, overlap_ok=False):
@@ -628,8 +631,8 @@ def _fresh(storage, size, dtype):
     t._shape = size
     t._strides = strides = _STRIDES.get(size) or contiguous_strides(size)
     t.dtype = dtype  # _offset and _contiguous: the class's (0, True)
-    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True))
-    if _state.inference:
+    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True, True))
+    if _inference_blocks[0] and _state.inference:
         t._inference = True
     return t
 

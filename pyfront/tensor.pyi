@@ -906,13 +906,13 @@ class Tensor:
     def ne_(self, other):
         """In-place ``ne``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def neg(self):
-        """As ``torch.Tensor.neg``. (pyfront.ops.primitives.elementwise.neg)"""
+        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def neg_(self):
-        """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+        """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def negative(self):
-        """As ``torch.Tensor.negative``. (pyfront.ops.primitives.elementwise.neg)"""
+        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def negative_(self):
-        """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+        """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def nelement(self) -> builtins.int:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
     def new(self, *args, device=None):
@@ -1025,9 +1025,9 @@ class Tensor:
         """As ``torch.Tensor.register_post_accumulate_grad_hook``.
         (pyfront.tensor.Tensor.register_post_accumulate_grad_hook)"""
     def relu(self):
-        """As ``torch.Tensor.relu``. (pyfront.ops.primitives.elementwise.relu)"""
+        """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def relu_(self):
-        """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
+        """In-place ``relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def remainder(self, other):
         """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -1422,7 +1422,7 @@ class Tensor:
     def __ne__(self, y):
         """As ``torch.Tensor.__ne__``. (made by pyfront.ops.dispatch.fold)"""
     def __neg__(self):
-        """As ``torch.Tensor.__neg__``. (pyfront.ops.primitives.elementwise.neg)"""
+        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     @staticmethod
     def __new__(cls, *args, device=None):
         """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype.
@@ -1433,8 +1433,8 @@ class Tensor:
         """As ``torch.Tensor.__pos__``. (made by pyfront.ops.methods.bind_all)"""
     def __pow__(self, other):
         """As ``torch.Tensor.__pow__``. (made by pyfront.ops.methods._operator)"""
-    def __radd__(self, other):
-        """As ``torch.Tensor.__radd__``. (made by pyfront.ops.methods._operator)"""
+    def __radd__(self, y):
+        """As ``torch.Tensor.__radd__``. (made by pyfront.ops.dispatch.fold)"""
     def __rand__(self, other):
         """As ``torch.Tensor.__rand__``. (made by pyfront.ops.methods._operator)"""
     def __reduce_ex__(self, proto):

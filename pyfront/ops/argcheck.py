@@ -150,16 +150,19 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
-        for alias in aliases.keys() & kwargs.keys():
-            if aliases[alias] in kwargs:
-                raise TypeError(f"{name}() received an invalid combination of arguments")
-            kwargs[aliases[alias]] = kwargs.pop(alias)
+        if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
+            for alias in aliases.keys() & kwargs.keys():
+                if aliases[alias] in kwargs:
+                    raise TypeError(f"{name}() received an invalid combination of arguments")
+                kwargs[aliases[alias]] = kwargs.pop(alias)
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
                 if isinstance(x, sparse_seam.TYPES):
                     return sparse_seam.call(prefix + shown_name, args, kwargs)
                 raise _bad_input(key, name, first, x, args, kwargs)
+        if not kwargs:
+            return fn(*args)
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):
             if d not in _PY_DTYPES:

@@ -309,8 +309,10 @@ def bind_all():
         if hasattr(Tensor, f"bitwise_{name}_"):
             setattr(Tensor, f"bitwise_{name}_", _bitwise_inplace(getattr(Tensor, f"bitwise_{name}_")))
     # as torch: ``2 * t`` is ``t * 2`` and ``2 / t`` is ``t.reciprocal() * 2``, so the number stays the
-    # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args)
-    Tensor.__rmul__ = _operator(ew.mul)
+    # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args); ``1 + t`` is
+    # ``t + 1`` (its node's inputs in that order), and so are the commutative bitwise operators
+    for name in ("add", "mul", "and", "or", "xor"):
+        setattr(Tensor, f"__r{name}__", _operator(ops[name]))
     Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True)  # ``1 - t``: torch.rsub(t, 1)
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
