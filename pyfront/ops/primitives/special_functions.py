@@ -21,17 +21,18 @@ from ..dispatch import apply
 from ..registry import OpDef, register
 from .. import return_types, samples
 from ..samples import T, s
-from . import cephes
 from .elementwise import FLOAT, binary, exp, log, unary
 from .special import _float_only, _scalar_overload
 
 _HOST = {"cpu_fallback": True}
 
 
-def _rule(fn):
-    """The NumPy rule ``fn`` (cephes.py) of float arrays, its result in the first input's dtype."""
+def _rule(name):
+    """The NumPy rule ``name`` of cephes.py for float arrays, its result in the first input's dtype.
+    cephes.py is NumPy code, imported at the first call: pyfront imports without NumPy (the page)."""
     def rule(np, *xs):
-        return fn(*xs).astype(xs[0].dtype)
+        from . import cephes
+        return getattr(cephes, name)(*xs).astype(xs[0].dtype)
     return rule
 
 
@@ -43,7 +44,7 @@ def _no_half(name, dtype):
 
 def _unary(name, vjp=None, domain=(None, None), save=(), save_output=False, arg="input"):
     """``arg``: the argument's name in torch's signature (its TypeError names it)."""
-    fn = unary(f"special_{name}", _rule(getattr(cephes, name)), vjp, out=FLOAT, torch_name=f"special.{name}",
+    fn = unary(f"special_{name}", _rule(name), vjp, out=FLOAT, torch_name=f"special.{name}",
                backward_name=f"Special{''.join(p.capitalize() for p in name.split('_'))}Backward0",
                domain=domain, save=save, save_output=save_output, extra=_HOST)
 
@@ -114,7 +115,7 @@ def _polynomial_samples():
 
 
 def _polynomial(name):
-    fn = binary(f"special_{name}", _rule(getattr(cephes, name)), out=FLOAT, torch_name=f"special.{name}",
+    fn = binary(f"special_{name}", _rule(name), out=FLOAT, torch_name=f"special.{name}",
                 samples=_polynomial_samples, extra=_HOST)
 
     def special_fn(x, n):
@@ -188,9 +189,9 @@ def _grad_of_second(what, grad):
     return vjp
 
 
-_igamma_op = binary("igamma", _rule(cephes.igamma), _grad_of_second("igamma: input", _igamma_grad(1.0)),
+_igamma_op = binary("igamma", _rule("igamma"), _grad_of_second("igamma: input", _igamma_grad(1.0)),
                     scalars="none", save=(0, 1), samples=_gamma_samples, domain=(0.1, None), extra=_HOST)
-_igammac_op = binary("igammac", _rule(cephes.igammac), _grad_of_second("igammac: input", _igamma_grad(-1.0)),
+_igammac_op = binary("igammac", _rule("igammac"), _grad_of_second("igammac: input", _igamma_grad(-1.0)),
                      scalars="none", save=(0, 1), samples=_gamma_samples, domain=(0.1, None), extra=_HOST)
 igamma = _float_only("igamma", _igamma_op)
 igammac = _float_only("igammac", _igammac_op)
@@ -199,7 +200,7 @@ igammac.__doc__ = "The regularized upper incomplete gamma function Q(a, x), as `
 gammainc, gammaincc = igamma, igammac
 
 
-_zeta_op = binary("special_zeta", _rule(cephes.zeta), _grad_of_second("zeta", _zeta_grad), out=FLOAT,
+_zeta_op = binary("special_zeta", _rule("zeta"), _grad_of_second("zeta", _zeta_grad), out=FLOAT,
                   torch_name="special.zeta", grad_fn=_scalar_overload("SpecialZetaBackward"), save=(0, 1),
                   samples=_zeta_samples, extra=_HOST)
 
