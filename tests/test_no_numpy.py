@@ -22,6 +22,20 @@ except RuntimeError as e:
 out["sum"] = (x + x).tolist() if torch.webgpu.is_available() else None
 if torch.webgpu.is_available():
     out["gpu"] = ((x.to("webgpu") * 2).cpu()).tolist()
+    # ops the GPU computes on the host (no kernel): every one says why it cannot run
+    import warnings
+    warnings.simplefilter("ignore")
+    from pyfront.ops.registry import OPS
+    host = sorted(name for name, op in OPS.items() if op.extra.get("cpu_fallback"))
+    out["host_errors"] = {}
+    for name in (n for n in host if n.startswith("special_")):
+        try:
+            getattr(torch.special, name[len("special_"):])(torch.ones(3, device="webgpu") * 0.5)
+            out["host_errors"][name] = "ran"
+        except TypeError:  # takes a second argument
+            continue
+        except RuntimeError as e:
+            out["host_errors"][name] = str(e)
 print(json.dumps(out))
 """
 
@@ -40,3 +54,7 @@ def test_cpu_device_without_numpy():
     if pyfront.webgpu.is_available():
         assert got["gpu"] == (x * 2).tolist()
         assert got["sum"] == (x + x).tolist()  # cpu ops run on the GPU when NumPy is missing
+        assert len(got["host_errors"]) >= 15, got["host_errors"]  # the one-argument special functions
+        for name, error in got["host_errors"].items():
+            assert error == (f'"{name}" is computed with NumPy on every device (it has no GPU kernel), and '
+                             "NumPy is not installed here (as in the browser build)"), name

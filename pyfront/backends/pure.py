@@ -101,6 +101,9 @@ class PureBackend(Backend):
                 return [self.full(shape, scalar(*(self._values(x)[0] for x in inputs)), dtype)]
             except (ArithmeticError, struct.error):  # x / 0, or beyond the dtype's range: as the GPU does
                 pass
+        if op.extra.get("cpu_fallback"):  # the GPU computes this op on the host: with NumPy only
+            raise RuntimeError(f'"{op.name}" is computed with NumPy on every device (it has no GPU kernel), '
+                               "and NumPy is not installed here (as in the browser build)")
         return self._on_gpu(op, inputs, attrs, out_meta)
 
     def _on_gpu(self, op, inputs, attrs, out_meta):
