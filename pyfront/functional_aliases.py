@@ -26,34 +26,42 @@ SAME = ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "bilinear", 
 _REDUCTION = {0: "none", 1: "mean", 2: "sum"}
 
 
+def _dropout_p(p):
+    """ATen's check of a dropout probability: a RuntimeError (F.dropout's Python check is a ValueError),
+    NaN refused, the number printed as C++ prints a double (six significant digits)."""
+    if not 0 <= float(p) <= 1:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {float(p):g}")
+    return p
+
+
 def dropout(input, p, train):
     """``torch.dropout``: ``F.dropout(input, p, train)``."""
-    return F.dropout(input, p, train)
+    return F.dropout(input, _dropout_p(p), train)
 
 
 def dropout_(input, p, train):
     """``torch.dropout_``: in-place ``dropout``."""
-    return F.dropout(input, p, train, inplace=True)
+    return F.dropout(input, _dropout_p(p), train, inplace=True)
 
 
 def alpha_dropout(input, p, train):
     """``torch.alpha_dropout``: ``F.alpha_dropout(input, p, train)``."""
-    return F.alpha_dropout(input, p, train)
+    return F.alpha_dropout(input, _dropout_p(p), train)
 
 
 def alpha_dropout_(input, p, train):
     """``torch.alpha_dropout_``: in-place ``alpha_dropout``."""
-    return F.alpha_dropout(input, p, train, inplace=True)
+    return F.alpha_dropout(input, _dropout_p(p), train, inplace=True)
 
 
 def feature_alpha_dropout(input, p, train):
     """``torch.feature_alpha_dropout``: ``F.feature_alpha_dropout(input, p, train)``."""
-    return F.feature_alpha_dropout(input, p, train)
+    return F.feature_alpha_dropout(input, _dropout_p(p), train)
 
 
 def feature_alpha_dropout_(input, p, train):
     """``torch.feature_alpha_dropout_``: in-place ``feature_alpha_dropout``."""
-    return F.feature_alpha_dropout(input, p, train, inplace=True)
+    return F.feature_alpha_dropout(input, _dropout_p(p), train, inplace=True)
 
 
 def selu(input):

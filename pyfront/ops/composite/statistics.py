@@ -49,8 +49,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         x = x.to(dt.get_default_dtype())
     n = x.shape[1]
     w = None
-    for weights in (fweights, aweights):
+    for kind, weights in (("fweights", fweights), ("aweights", aweights)):
         if weights is not None:
+            _check_weights(kind, weights, n)
             w = weights if w is None else w * weights
     if w is None:
         avg = x.mean(1)
@@ -66,6 +67,22 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     xm = x - avg.unsqueeze(1)
     xw = xm if w is None else xm * w
     return (xm @ xw.t() / norm).squeeze()
+
+
+def _check_weights(kind: str, w: Tensor, n: int) -> None:
+    """ATen's checks of cov's frequency (integer) and observation (float) weights, in its order."""
+    if w.dim() > 1:
+        raise RuntimeError(f"cov(): expected {kind} to have one or fewer dimensions but got {kind} with "
+                           f"{w.dim()} dimensions")
+    integral = kind == "fweights"
+    if (w.dtype.is_floating_point or w.dtype is dt.bool_) if integral else not w.dtype.is_floating_point:
+        raise RuntimeError(f"cov(): expected {kind} to have {'integral' if integral else 'floating point'} "
+                           f"dtype but got {kind} with {w.dtype._legacy_name[:-len('Tensor')]} dtype")
+    if w.numel() != n:
+        raise RuntimeError(f"cov(): expected {kind} to have the same numel as there are observations in the "
+                           f"input but got {w.numel()} != {n}")
+    if n and bool((w.min() < 0).item()):
+        raise RuntimeError(f"cov(): {kind} cannot be negative")
 
 
 @composite(samples=lambda: [s(T((3, 5))), s(T((6,))), s(T((4, 5), layout="transposed")),
@@ -364,6 +381,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     if isinstance(bins, Tensor):
         edges = bins.to(input.dtype)
     else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
         if range is not None:
             lo, hi = float(range[0]), float(range[1])
         elif flat.numel():

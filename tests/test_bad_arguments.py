@@ -1,0 +1,149 @@
+"""Every argument of the functions added last stop, and of the special functions, replaced by wrong
+values (None, a string, a list, a float where an int goes, negative and zero sizes, nan/inf, a bool,
+tensors of another dtype or shape; tests/badargs.py makes them): pyfront's outcome is torch's, the
+same exception type and text, or the same value (and warnings).
+
+``KNOWN`` counts, per function, the wrong calls that still differ from torch, and says why; the
+count is exact, so a fix (or a new fault) fails the test until the line changes.
+"""
+from __future__ import annotations
+
+import pytest
+import torch
+
+import pyfront
+from badargs import bases, cases, compare, scope
+from webgpu_required import requires_webgpu
+
+NORM_SHAPES = "ATen's shape and dtype checks of the weights and running statistics, not reproduced"
+POOL = "max_pool1d_with_indices: ATen's pooling messages (kernel, stride, padding, dilation, output size)"
+CONV = "ATen's dtype checks of input, weight and bias (which operand it names first)"
+KNOWN = {
+    "adaptive_max_pool1d": (3, "ATen's messages for a 0-d or wrong-rank input"),
+    "arange": (20, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
+    "bartlett_window": (1, "float16 window values by torch's float16 arithmetic"),
+    "batch_norm": (10, NORM_SHAPES),
+    "binary_cross_entropy_with_logits": (11, NORM_SHAPES),
+    "blackman_window": (1, "float16: torch computes the window in float16 (values and a -0 differ)"),
+    "broadcast_shapes": (8, "torch's Python-level checks of the shapes' element types"),
+    "cartesian_prod": (6, "a list given as one argument, and element checks of torch's Python wrapper"),
+    "celu": (1, "celu(alpha=0): torch's RuntimeError"),
+    "channel_shuffle": (2, "ATen's group-count checks"),
+    "combinations": (1, "combinations(r=-1): torch's RuntimeError"),
+    "constant_pad_nd": (2, "ATen's padding-length checks"),
+    "corrcoef": (1, "a 3-d input: the message names cov(), torch's corrcoef()"),
+    "cosine_embedding_loss": (9, NORM_SHAPES),
+    "cumulative_trapezoid": (7, "trapezoid's x and dx: the overload messages of torch's parser (x a list)"),
+    "diff": (8, "diff's prepend/append rank check message, and an empty prepend"),
+    "embedding": (6, "ATen's index dtype and rank checks"),
+    "empty_strided": (3, "negative sizes and strides: ATen's messages"),
+    "full": (1, "full with a list fill value inside a tuple size"),
+    "gcd": (4, "a float operand of a wrong shape: torch checks the shapes first"),
+    "get_device": (3, "a number: torch's TypeError from its Python binding"),
+    "group_norm": (12, NORM_SHAPES),
+    "hamming_window": (1, "float16 window values by torch's float16 arithmetic"),
+    "hann_window": (1, "float16 window values by torch's float16 arithmetic"),
+    "hinge_embedding_loss": (5, NORM_SHAPES),
+    "histogram": (10, "histogram's range and weight checks, a 0-d input"),
+    "hsplit": (1, "hsplit of a 0-d tensor: torch's message"),
+    "instance_norm": (16, NORM_SHAPES),
+    "isin": (2, "isin with a 0-d tensor of another dtype"),
+    "kaiser_window": (2, "float16 window values; beta nan/inf"),
+    "layer_norm": (6, NORM_SHAPES),
+    "lcm": (4, "a float operand of a wrong shape: torch checks the shapes first"),
+    "ldexp": (1, "ldexp with a bool tensor"),
+    "linspace": (2, "steps nan/inf as a float: torch's messages"),
+    "logit": (2, "eps as a 1-d tensor"),
+    "logspace": (3, "steps nan/inf as a float, base as a 1-d tensor"),
+    "margin_ranking_loss": (4, NORM_SHAPES),
+    "matrix_power": (1, "a non-square input: torch's message"),
+    "max_pool1d": (1, POOL),
+    "max_pool1d_with_indices": (20, POOL),
+    "max_pool2d": (1, POOL),
+    "nanquantile": (2, "q as a tensor of another dtype or rank: torch's messages"),
+    "native_channel_shuffle": (2, "ATen's group-count checks"),
+    "native_layer_norm": (8, NORM_SHAPES),
+    "pdist": (3, "p nan/inf and a negative p: torch's messages"),
+    "poisson_nll_loss": (4, NORM_SHAPES),
+    "polygamma": (1, "polygamma(n=-1): torch's message"),
+    "quantile": (2, "q as a tensor of another dtype or rank: torch's messages"),
+    "range": (9, "range's nan/inf bounds and step"),
+    "renorm": (7, "renorm's p and maxnorm range checks"),
+    "row_stack": (5, "a tuple of non-tensors: torch's element message"),
+    "rrelu": (13, "rrelu's lower/upper bound checks"),
+    "special.entr": (3, "a number input: torch.special's TypeError (no parsed signature for special_*)"),
+    "special.i0e": (3, "a number input: torch.special's TypeError (no parsed signature for special_*)"),
+    "special.i1": (3, "a number input: torch.special's TypeError (no parsed signature for special_*)"),
+    "special.i1e": (3, "a number input: torch.special's TypeError (no parsed signature for special_*)"),
+    "trapezoid": (7, "trapezoid's x and dx: the overload messages of torch's parser (x a list)"),
+    "trapz": (6, "trapz's x and dx: the overload messages of torch's parser"),
+    "tril_indices": (5, "negative row/col counts: torch's messages"),
+    "triplet_margin_loss": (13, NORM_SHAPES),
+    "triu_indices": (5, "negative row/col counts: torch's messages"),
+    "unravel_index": (12, "torch's Python-level checks of indices and shape"),
+    "vsplit": (1, "vsplit of a 1-d tensor: torch's message"),
+    "adaptive_avg_pool1d": (3, "a negative output size: torch's message names adaptive_avg_pool2d"),
+    "bilinear": (19, "ATen's dtype and shape checks of the three operands"),
+    "celu_": (1, "celu_(alpha=0): torch's RuntimeError"),
+    "conv1d": (9, CONV), "conv2d": (9, CONV), "conv_transpose1d": (10, CONV), "conv_transpose2d": (8, CONV),
+    "cosine_similarity": (7, "integer inputs: torch computes, pyfront's norm refuses them"),
+    "pixel_shuffle": (4, "a non-positive factor: torch's message"),
+    "pixel_unshuffle": (4, "a non-positive factor: torch's message"),
+    "prelu": (4, "a weight or input of another dtype: torch's message"),
+    "rms_norm": (2, "torch's dtype-mismatch warning and its 0-d input check"),
+    "rrelu_": (11, "rrelu's lower/upper bound checks"),
+}
+BASES = bases(scope())
+# a few functions of each kind run on webgpu too (torch's side on cpu)
+WEBGPU_SAMPLE = ["diff", "cov", "quantile", "histogram", "xlogy", "kron", "logit", "renorm"]
+
+
+@pytest.fixture
+def settings_restored():
+    """set_num_threads and set_flush_denormal change the process: each case puts them back."""
+    threads = torch.get_num_threads(), pyfront.get_num_threads()
+    yield
+    torch.set_num_threads(threads[0])
+    pyfront.set_num_threads(threads[1])
+    torch.set_flush_denormal(False)
+    pyfront.set_flush_denormal(False)
+
+
+def _mismatches(name, device="cpu"):
+    rows, domain = BASES[name]
+    return {label: m for label, (args, kwargs) in cases(name, rows).items()
+            if (m := compare(name, args, kwargs, domain, device))}
+
+
+@pytest.mark.parametrize("name", sorted(BASES))
+def test_wrong_arguments_like_torch(name, settings_restored):
+    got = _mismatches(name)
+    expected, why = KNOWN.get(name, (0, ""))
+    shown = "\n".join(f"  {k}: {v}" for k, v in got.items())
+    assert len(got) == expected, f"{len(got)} calls differ from torch (known {expected}: {why}):\n{shown}"
+
+
+@requires_webgpu
+@pytest.mark.parametrize("name", WEBGPU_SAMPLE)
+def test_wrong_arguments_like_torch_webgpu(name):
+    got = _mismatches(name, "webgpu")
+    expected = KNOWN.get(name, (0, ""))[0]
+    shown = "\n".join(f"  {k}: {v}" for k, v in got.items())
+    assert len(got) <= expected, f"{len(got)} wrong calls differ from torch on webgpu:\n{shown}"
+
+
+def test_every_function_in_scope_has_a_valid_call():
+    """A function in scope without a valid call would be silently untested."""
+    missing = {n for n in scope() if n not in BASES and n not in UNCALLED}
+    assert not missing, f"no valid call to derive wrong ones from: {sorted(missing)}"
+
+
+# functions in scope without rows here, and why
+UNCALLED = {
+    "asarray": "takes any object (its wrong arguments are its data: test_funcs_s18)",
+    "frombuffer": "takes a buffer (test_funcs_s18 checks its size errors)",
+    "is_storage": "takes any object", "get_num_threads": "no arguments",
+    "get_num_interop_threads": "no arguments",
+    "set_num_interop_threads": "torch allows it once per process, before any parallel work",
+    "set_default_tensor_type": "changes the process's default dtype (test_funcs_s18 checks its arguments)",
+}
