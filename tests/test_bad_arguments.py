@@ -8,6 +8,8 @@ count is exact, so a fix (or a new fault) fails the test until the line changes.
 """
 from __future__ import annotations
 
+import ast
+
 import pytest
 import torch
 
@@ -147,3 +149,77 @@ UNCALLED = {
     "set_num_interop_threads": "torch allows it once per process, before any parallel work",
     "set_default_tensor_type": "changes the process's default dtype (test_funcs_s18 checks its arguments)",
 }
+
+
+# -- numbers outside a dtype's range, in every form that stores a Python number ------------------
+# torch's rules: c10::overflows (an unsigned type wraps an int down to -max: uint8 -1 is 255; any other
+# value out of range raises), an int read as int64 or uint64 first, x[i] = n read as a C long long
+RANGE_DTYPES = ["uint8", "int8", "int16", "int32", "int64", "bool", "float32", "float16"]
+RANGE_VALUES = [-1, 255, 256, -129, 128, 300, 2**15, -2**15 - 1, 2**31, -2**31 - 1, 2**32, 2**63 - 1, 2**63,
+                -2**63 - 1, 2**64, -1.5, 255.5, 256.0, 300.7, -129.5, 1e10, 1e20, float("nan"), float("inf"),
+                -float("inf"), True, 1e-30]
+
+
+def _set(t, index, v):
+    t[index] = v
+    return t
+
+
+STORE_FORMS = {
+    "tensor_list": lambda lib, d, v, dev: lib.tensor([v], dtype=d, device=dev),
+    "tensor_scalar": lambda lib, d, v, dev: lib.tensor(v, dtype=d, device=dev),
+    "as_tensor": lambda lib, d, v, dev: lib.as_tensor([v], dtype=d, device=dev),
+    "scalar_tensor": lambda lib, d, v, dev: lib.scalar_tensor(v, dtype=d, device=dev),
+    "full": lambda lib, d, v, dev: lib.full((1,), v, dtype=d, device=dev),
+    "full_2": lambda lib, d, v, dev: lib.full((2,), v, dtype=d, device=dev),
+    "fill_": lambda lib, d, v, dev: lib.zeros(1, dtype=d, device=dev).fill_(v),
+    "new_full": lambda lib, d, v, dev: lib.zeros(1, dtype=d, device=dev).new_full((1,), v),
+    "full_like": lambda lib, d, v, dev: lib.full_like(lib.zeros(1, dtype=d, device=dev), v),
+    "setitem": lambda lib, d, v, dev: _set(lib.zeros(1, dtype=d, device=dev), 0, v),
+    "setitem_slice": lambda lib, d, v, dev: _set(lib.zeros(2, dtype=d, device=dev), slice(None), v),
+    "masked_fill": lambda lib, d, v, dev: lib.zeros(1, dtype=d, device=dev).masked_fill(
+        lib.tensor([True], device=dev), v),
+    "index_fill": lambda lib, d, v, dev: lib.zeros(1, dtype=d, device=dev).index_fill(
+        0, lib.tensor([0], device=dev), v),
+    "add": lambda lib, d, v, dev: lib.zeros(1, dtype=d, device=dev).add(v),
+    "clamp": lambda lib, d, v, dev: lib.zeros(1, dtype=d, device=dev).clamp(min=v),
+}
+
+
+def _stored(form, lib, dtype, value, device):
+    try:
+        r = STORE_FORMS[form](lib, getattr(lib, dtype), value, device)
+        return "ok", str(r.dtype), repr(r.tolist())
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, str(e)
+
+
+def _first(shown: str):
+    value = ast.literal_eval(shown)
+    return value[0] if isinstance(value, list) else value
+
+
+def _range_mismatches(form, dtypes, device="cpu"):
+    out = []
+    for d in dtypes:
+        for v in RANGE_VALUES:
+            expected, got = _stored(form, torch, d, v, "cpu"), _stored(form, pyfront, d, v, device)
+            wide = expected[1] == "torch.int64" and abs(_first(expected[2])) >= 2**31
+            if device != "cpu" and wide:
+                continue  # webgpu's 64-bit integers live in 32-bit lanes (DESIGN.md)
+            if got != expected:
+                out.append(f"{d} {v!r}: {got} where torch {expected}")
+    return out
+
+
+@pytest.mark.parametrize("form", list(STORE_FORMS))
+def test_numbers_out_of_range_like_torch(form):
+    wrong = _range_mismatches(form, RANGE_DTYPES)
+    assert not wrong, "\n".join(wrong)
+
+
+@requires_webgpu
+@pytest.mark.parametrize("form", ["tensor_list", "full_2", "fill_", "setitem", "add"])
+def test_numbers_out_of_range_like_torch_webgpu(form):
+    wrong = _range_mismatches(form, ["uint8", "int8", "int16", "bool", "float32"], "webgpu")
+    assert not wrong, "\n".join(wrong)

@@ -173,10 +173,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if dtype.kind == "i":
         if any(isinstance(v, int) and not -(1 << 63) <= v < (1 << 63) for v in flat):
             raise ValueError("Overflow when unpacking long long")  # read as a C long long first
-        info = _INT_RANGE[dtype.name]
+        low, high = _INT_RANGE[dtype.name]
         for v in flat:  # before truncating: int8's 127.5 overflows, as in torch
-            if not info[0] <= v <= info[1]:
+            # c10::overflows: an unsigned type takes an int down to -max, wrapped (uint8 -1 is 255)
+            if not (-high if low == 0 and isinstance(v, int) else low) <= v <= high:
                 raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+        if low == 0:
+            flat = [v % (high + 1) if isinstance(v, int) and v < 0 else v for v in flat]
     if dtype.kind == "i" and any(isinstance(v, float) for v in flat):
         flat = [int(v) for v in flat]
     storage = get_backend(device).from_list(flat, dtype)
@@ -224,7 +227,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else dt.scalar_dtype(fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    elif not (dtype is dt.float16 and math.prod(size) == 1):  # torch's one-element fill skips the check
+    elif dtype is dt.float16 and math.prod(size) == 1:  # torch's one-element fill skips the range check
+        fill_value = dt.check_number(fill_value)
+    else:
         fill_value = check_fits(fill_value, dtype)
     storage = get_backend(factory_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
