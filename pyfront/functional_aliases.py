@@ -7,6 +7,8 @@ with -1 for no padding index. Where the signatures match, the name is the functi
 tests/test_funcs_s18.py runs every entry against torch."""
 from __future__ import annotations
 
+import math
+
 from .autograd.function import no_derivative
 from .nn import functional as F
 from .ops.composite.arrays import triu_indices
@@ -200,7 +202,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 
 def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training,
-    their mean otherwise."""
+    their mean otherwise. Raises RuntimeError, as ATen, for a bound that is not finite or lower > upper."""
+    for name, bound in (("lower", lower), ("upper", upper)):
+        if not math.isfinite(float(bound)):
+            raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound):g}")
+    return _rrelu(input, lower, upper, training, generator)
+
+
+def _rrelu(input, lower, upper, training, generator):
+    if not float(lower) <= float(upper):  # NaN too
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         return F.leaky_relu(input, (lower + upper) / 2)
     slope = input.detach().new_empty(input.shape).uniform_(lower, upper, generator=generator)
@@ -208,8 +219,8 @@ def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
 
 
 def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
-    """``torch.rrelu_``: in-place ``rrelu``."""
-    return input.copy_(rrelu(input, lower, upper, training, generator))
+    """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here)."""
+    return input.copy_(_rrelu(input, lower, upper, training, generator))
 
 
 def channel_shuffle(input, groups):

@@ -266,7 +266,11 @@ def cases(name, rows):
     except (TypeError, ValueError):
         params = []
     out = {}
-    for args, kwargs in rows:
+    for k, (args, kwargs) in enumerate(rows):
+        out[f"valid#{k}"] = (args, kwargs)  # the valid call itself: its value must be torch's too
+        if params and params[0].kind == params[0].VAR_POSITIONAL and args:
+            out.setdefault("*tensors=one_list", ([list(args)], kwargs))  # f([a, b]) for f(a, b)
+            out.setdefault("*tensors=one_tuple", ((tuple(args),), kwargs))
         for i, a in enumerate(args):
             named = i < len(params) and params[i].kind != params[i].VAR_POSITIONAL
             pname = params[i].name if named else f"#{i}"

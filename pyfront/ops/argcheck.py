@@ -227,7 +227,9 @@ def _accepts(ptype: str, v) -> bool:
     if ptype == "str":
         return isinstance(v, str)
     if ptype == "ScalarType":
-        return isinstance(v, dt.dtype) or v in _PY_DTYPES
+        return isinstance(v, dt.dtype) or isinstance(v, type) and v in _PY_DTYPES
+    if ptype == "Tensor[]":
+        return isinstance(v, (list, tuple)) and all(isinstance(a, Tensor) for a in v)
     if ptype in ("int[]", "int[1]", "float[]"):
         if ptype == "int[1]" and _is_int(v):
             return True

@@ -346,8 +346,10 @@ def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
                    "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
                    "values in [start, end).")
     start, end, step = (v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step))
-    if step == 0:
+    if not (step > 0 or step < 0):  # NaN too, as torch's check
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")  # C++'s printing of a double
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     dtype = dtype or dt.get_default_dtype()
@@ -380,11 +382,17 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     _no_bool("logspace", dtype or dt.get_default_dtype())
     exps = linspace(start, end, steps, dtype=dt.float64)
     return tensor(
-        [base**e for e in exps.tolist()],
+        [_power(base, e) for e in exps.tolist()],
         dtype=dtype or dt.get_default_dtype(),
         device=device,
         requires_grad=requires_grad,
     )
+
+
+def _power(base, e):
+    """base ** e as a real number: NaN where Python's would be complex (a negative base), as torch."""
+    p = base ** e
+    return math.nan if isinstance(p, complex) else p
 
 
 def _no_bool(name, dtype):

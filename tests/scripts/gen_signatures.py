@@ -30,6 +30,28 @@ TYPES = {
 }
 
 
+_UNARY = ("Tensor input, *, Tensor? out=None",)
+_XLOG = ("Tensor input, Tensor other, *, Tensor? out=None", "Scalar self, Tensor other, *, Tensor? out=None",
+         "Tensor input, Scalar other, *, Tensor? out=None")
+# torch.special's bindings, which the stub lacks: their schemas in torch's native_functions.yaml
+MANUAL = {
+    **{f"special_{n}": _UNARY for n in ("expit erf erfc erfinv ndtr i0 i0e i1 i1e entr gammaln digamma psi "
+                                        "sinc log1p expm1 exp2").split()},
+    "special_logit": ("Tensor input, float? eps=None, *, Tensor? out=None",),
+    "special_round": ("Tensor input, *, int decimals=0, Tensor? out=None",),
+    "special_multigammaln": ("Tensor input, int p, *, Tensor? out=None",),
+    "special_polygamma": ("int n, Tensor input, *, Tensor? out=None",),
+    "special_softmax": ("Tensor input, int dim, ScalarType? dtype=None",),
+    "special_log_softmax": ("Tensor input, int dim, *, ScalarType? dtype=None",),
+    "special_logsumexp": ("Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None",),
+    "special_xlogy": _XLOG, "special_xlog1py": _XLOG,
+}
+
+
+# deprecated overloads the stub lists and torch's parser hides (it never names them in an error)
+HIDDEN = {"linspace": "steps=None", "logspace": "steps=None"}
+
+
 def _param(a, default, kw_only):
     text = ast.unparse(a.annotation)
     optional = text.endswith(" | None")
@@ -52,13 +74,14 @@ def read(names):
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in names:
             sig = signature(node)
-            if "Dimname" in sig:  # named-tensor overloads: pyfront has no names
+            if "Dimname" in sig or HIDDEN.get(node.name, "@") in sig:  # named tensors: pyfront has none
                 continue
             # the stub repeats some signatures with the keyword-only parameters in another order
             key = frozenset(p.split("=")[0].replace("?", "") for p in sig.split(", "))
             if key not in {frozenset(q.split("=")[0].replace("?", "") for q in s.split(", "))
                            for s in out.get(node.name, [])}:
                 out.setdefault(node.name, []).append(sig)
+    out.update({n: list(MANUAL[n]) for n in names if n in MANUAL})
     return out
 
 
