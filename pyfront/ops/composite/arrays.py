@@ -273,6 +273,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
+    if any(t is not None and t.dim() != input.dim() for t in (prepend, append)):
+        raise RuntimeError("diff expects prepend or append to be the same dimension as input")
     d = normalize_dim(dim, input.dim())
     if n == 0:  # torch's copy of the input
         return input.new_empty(input.shape).detach().copy_(input)
