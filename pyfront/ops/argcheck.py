@@ -188,14 +188,23 @@ class _Param:
         self.default, self.kw_only = bool(default), kw_only
 
 
-def _signature(text: str) -> list:
+class _Signature(list):
+    """A signature's parameters, with the counts torch's parser compares a call with (found once)."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.positional = sum(not p.kw_only for p in params)
+        self.required = sum(not p.default for p in params)
+
+
+def _signature(text: str) -> _Signature:
     params, kw_only = [], False
     for part in text.split(", "):
         if part == "*":
             kw_only = True
         else:
             params.append(_Param(part, kw_only))
-    return params
+    return _Signature(params)
 
 
 def _is_int(v) -> bool:
@@ -221,9 +230,9 @@ def _accepts(ptype: str, v) -> bool:
     if ptype in ("float", "Scalar"):
         if isinstance(v, Tensor):
             return v.dim() == 0 and not v.requires_grad
-        return isinstance(v, Number) and (ptype == "Scalar" or not isinstance(v, complex))
+        return not _bad_other(v) and (ptype == "Scalar" or not isinstance(v, complex))  # NumPy scalars too
     if ptype == "bool":
-        return isinstance(v, bool) or type(v).__name__ == "bool_"
+        return isinstance(v, bool) or type(v).__module__ == "numpy" and type(v).__name__ in ("bool_", "bool")
     if ptype == "str":
         return isinstance(v, str)
     if ptype == "ScalarType":
@@ -237,10 +246,9 @@ def _accepts(ptype: str, v) -> bool:
     return True  # layouts, devices, generators, names: pyfront's own checks
 
 
-def _match(name: str, sig: list, args, kwargs, raise_: bool) -> bool:
+def _match(name: str, sig: _Signature, args, kwargs, raise_: bool) -> bool:
     """Whether the call fits ``sig``; ``raise_``: where it does not, torch's TypeError for it."""
-    positional = sum(not p.kw_only for p in sig)
-    required = sum(not p.default for p in sig)
+    positional, required = sig.positional, sig.required
     if len(args) > positional:
         if not raise_:
             return False
@@ -299,7 +307,7 @@ def parse(name: str, sigs: list, args, kwargs) -> None:
     if any(_match(name, sig, args, kwargs, False) for sig in sigs):
         return
     n = len(args) + len(kwargs)
-    plausible = [sig for sig in sigs if sum(not p.default for p in sig) <= n <= len(sig)]
+    plausible = [sig for sig in sigs if sig.required <= n <= len(sig)]
     if len(plausible) == 1:
         _match(name, plausible[0], args, kwargs, True)
     raise invalid_combination(name, args, kwargs)

@@ -55,8 +55,8 @@ HIDDEN = {"linspace": "steps=None", "logspace": "steps=None"}
 def _param(a, default, kw_only):
     text = ast.unparse(a.annotation)
     optional = text.endswith(" | None")
-    base = TYPES[text.removesuffix(" | None")]
-    d = "" if default is None else "=" + ast.unparse(default)
+    base = TYPES.get(text.removesuffix(" | None"), "Any")  # one pyfront does not check
+    d = "" if default is None else "=" + ast.unparse(default).replace(" ", "")  # one token: (0,1)
     return f"{base}{'?' if optional else ''} {a.arg}{d}", kw_only
 
 
