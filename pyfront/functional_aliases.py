@@ -206,21 +206,12 @@ def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     for name, bound in (("lower", lower), ("upper", upper)):
         if not math.isfinite(float(bound)):
             raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound):g}")
-    return _rrelu(input, lower, upper, training, generator)
-
-
-def _rrelu(input, lower, upper, training, generator):
-    if not float(lower) <= float(upper):  # NaN too
-        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    if not training:
-        return F.leaky_relu(input, (lower + upper) / 2)
-    slope = input.detach().new_empty(input.shape).uniform_(lower, upper, generator=generator)
-    return where(input >= 0, input, input * slope)
+    return F.rrelu(input, lower, upper, training, generator=generator)
 
 
 def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here)."""
-    return input.copy_(_rrelu(input, lower, upper, training, generator))
+    return input.copy_(F.rrelu(input, lower, upper, training, generator=generator))
 
 
 def channel_shuffle(input, groups):

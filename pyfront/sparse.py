@@ -55,6 +55,36 @@ class SparseCooTensor:
     def dim(self) -> int:
         return len(self._size)
 
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return len(self._size)
+
+    def numel(self) -> int:
+        return math.prod(self._size)
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        if not self._size:
+            raise TypeError("len() of a 0-d tensor")
+        return self._size[0]
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._val.grad_fn is None
+
+    @property
+    def grad_fn(self):
+        return self._val.grad_fn
+
+    is_cuda = is_xpu = is_mps = is_meta = is_sparse_csr = is_quantized = False
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
     def sparse_dim(self) -> int:
         return len(self._size)
 
@@ -72,6 +102,10 @@ class SparseCooTensor:
     @property
     def requires_grad(self) -> bool:
         return self._val.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._val.requires_grad = flag
 
     @property
     def grad(self):
@@ -153,30 +187,7 @@ class SparseCooTensor:
     def detach(self):
         return SparseCooTensor(self._ind, self._val.detach(), self._size, self._coalesced)
 
-    def __matmul__(self, other):
-        return _sparse_mm(self, other)
-
-    def __rmatmul__(self, other):
-        return _dense_sparse_mm(other, self)
-
-    def __add__(self, other):
-        """``sparse + sparse`` stays sparse (the entries side by side); PyTorch refuses ``sparse + dense``."""
-        if not isinstance(other, SparseCooTensor):
-            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
-        _same_size(other, self)
-        out = SparseCooTensor(_cat(self._ind, other._ind, 1),
-                              _cat(self._val, other._val, 0), self._size, False)
-        return out.coalesce() if self._coalesced and other._coalesced else out
-
-    def __radd__(self, other):
-        """``dense + sparse`` is dense, as in PyTorch (no broadcasting between the two)."""
-        if not isinstance(other, Tensor):
-            return NotImplemented
-        _same_size(other, self)
-        return other + self.to_dense()
-
-    def mm(self, other):
-        return _sparse_mm(self, other)
+    # what else it does (operators, arithmetic, the Tensor methods it has or refuses): _sparse_math.py
 
     def __repr__(self) -> str:
         pad = " " * len("tensor(indices=")
@@ -345,13 +356,16 @@ def _to_sparse(self, sparse_dim=None) -> SparseCooTensor:
     return SparseCooTensor(indices, values, tuple(self.shape), True)
 
 
-def install():
-    """The dense side: ``Tensor.to_sparse``, ``is_sparse`` and ``layout``."""
+def install(namespace: dict):
+    """The dense side: ``Tensor.to_sparse``, ``is_sparse`` and ``layout``; then what a sparse operand does
+    anywhere a tensor is taken (_sparse_math.install, ``namespace`` pyfront's)."""
     Tensor.to_sparse = _to_sparse
     Tensor.to_dense = lambda self: self
     if not hasattr(Tensor, "is_sparse"):
         Tensor.is_sparse = property(lambda self: False)
     Tensor.layout = property(lambda self: strided)
+    from . import _sparse_math
+    _sparse_math.install(namespace)
 
 
 __all__ = ["SparseCooTensor", "sparse_coo_tensor", "mm", "sum", "layout", "strided", "sparse_coo"]

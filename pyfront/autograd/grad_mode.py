@@ -11,15 +11,35 @@ import threading
 
 class _ThreadState(threading.local):
     def __init__(self):
-        self.enabled = True     # grad mode
-        self.inference = False  # inference mode (pyfront has no inference tensors: it is no_grad)
+        # whether ops record a graph, the one flag every op reads: grad mode, outside inference mode
+        self.enabled = True
+        self.inference = False  # inference mode: what is made in it is an inference tensor
+        # grad mode inside inference mode, where nothing is recorded (enable_grad or not, as PyTorch's)
+        # and ``enabled`` stays False: what is_grad_enabled() says there
+        self.grad = False
 
 
 _state = _ThreadState()
 
+# inference_mode blocks open in any thread: while there are none, a tensor made per op need not read its
+# thread's state (a thread-local read costs as much as a Python call). Counted under a lock: two threads
+# entering at once must not lose a count
+_inference_blocks = [0]
+_inference_lock = threading.Lock()
+
 
 def is_grad_enabled() -> bool:
-    return _state.enabled
+    return _state.grad if _state.inference else _state.enabled
+
+
+def _swap_grad(mode: bool) -> bool:
+    """Set grad mode to ``mode``; returns the previous one."""
+    state = _state
+    if state.inference:
+        prev, state.grad = state.grad, mode
+    else:
+        prev, state.enabled = state.enabled, mode
+    return prev
 
 
 def is_inference_mode_enabled() -> bool:
@@ -31,12 +51,20 @@ class _GradModeContext:
 
     mode = True
 
+    # _swap_grad inline: no_grad() wraps every optimizer step and evaluation batch
     def __enter__(self):
-        self._prev = _state.enabled
-        _state.enabled = self.mode
+        state = _state
+        if state.inference:
+            self._prev, state.grad = state.grad, self.mode
+        else:
+            self._prev, state.enabled = state.enabled, self.mode
 
     def __exit__(self, *exc):
-        _state.enabled = self._prev
+        state = _state
+        if state.inference:  # blocks nest: the inference mode is the one __enter__ saw
+            state.grad = self._prev
+        else:
+            state.enabled = self._prev
         return False
 
     def __call__(self, fn):
@@ -60,19 +88,29 @@ class enable_grad(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like no_grad (pyfront has no separate inference tensors); ``inference_mode(False)`` turns
-    grad mode back on, as PyTorch's does."""
+    """Inference mode: no graph is recorded (even under ``enable_grad``) and every tensor made is an
+    inference tensor (``Tensor.is_inference``), which outside the mode refuses in-place updates,
+    ``requires_grad`` and being saved for backward, as PyTorch's; ``inference_mode(False)`` leaves
+    the mode and turns grad mode back on, as PyTorch's does."""
 
     def __init__(self, mode: bool = True):
         self.inference = bool(mode)
         self.mode = not mode
 
     def __enter__(self):
-        self._prev = (_state.enabled, _state.inference)
-        _state.enabled, _state.inference = self.mode, self.inference
+        state = _state
+        self._prev = (state.enabled, state.inference, state.grad)
+        if self.inference:
+            with _inference_lock:
+                _inference_blocks[0] += 1
+        state.inference, state.grad = self.inference, self.mode
+        state.enabled = self.mode and not self.inference
 
     def __exit__(self, *exc):
-        _state.enabled, _state.inference = self._prev
+        _state.enabled, _state.inference, _state.grad = self._prev
+        if self.inference:
+            with _inference_lock:
+                _inference_blocks[0] -= 1
         return False
 
     def __call__(self, fn):
@@ -91,13 +129,12 @@ class set_grad_enabled(_GradModeContext):
     """Set grad mode now; restore the previous mode when used as a context manager."""
 
     def __init__(self, mode: bool):
-        self._prev = _state.enabled
         self.mode = bool(mode)
-        _state.enabled = self.mode
+        self._prev = _swap_grad(self.mode)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        _state.enabled = self._prev
+        _swap_grad(self._prev)
         return False

@@ -24,9 +24,15 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "is_output")
 
     def __init__(self, tensor, is_output=False):
+        if tensor._inference:
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                "inference mode in computation tracked by autograd. To work around this, you can make a "
+                "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+                "`torch.inference_mode()`.")
         # an output is saved detached to avoid a reference cycle through its own grad_fn
         self.tensor = tensor._alias() if is_output else tensor
-        self.version = tensor._version
+        self.version = tensor._storage.version
         self.is_output = is_output
 
     def unpack(self, node, index=0):
@@ -162,6 +168,8 @@ class OpNode(Node):
         if op.extra.get("scalar_overload") and any(t._wrapped_number for t in inputs):
             # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
             self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
+        elif type(self).__name__ == "NotImplemented":  # torch's has edges only to inputs that need a gradient
+            self.shown_edges = tuple(e for e in next_functions if e[0] is not None)
 
     def apply(self, grads):
         if self.freed:
@@ -196,7 +204,7 @@ def replace_saved(saved, storage, current_value):
         if s is not None and not s.is_output and s.tensor._storage is storage \
                 and s.version == storage.version:
             replacement = current_value()
-            s.tensor, s.version = replacement, replacement._version
+            s.tensor, s.version = replacement, replacement._storage.version
 
 
 class AccumulateGrad(Node):

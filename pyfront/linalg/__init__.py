@@ -14,11 +14,12 @@ from ..tensor import Tensor
 from .decompositions import (cholesky, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, qr, slogdet, solve,
                              solve_ex, svd, svdvals)
 from .norms import matrix_norm, norm, vector_norm
-from .products import matmul, matrix_power, multi_dot, solve_triangular, vecdot
+from .products import matmul, matrix_exp, matrix_power, multi_dot, solve_triangular, vecdot
 from .solvers import cross, lstsq, matrix_rank, pinv
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
-           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
+           "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+           "pinv", "qr",
            "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
 
 
@@ -44,5 +45,6 @@ for _name, _params in {"inv": "A", "inv_ex": "A", "det": "A", "slogdet": "A", "c
                        "eigvalsh": "input", "solve": "A B", "solve_ex": "A B", "lstsq": "input b",
                        "cross": "input other", "vector_norm": "input", "matrix_norm": "input",
                        "norm": "input", "pinv": "", "matrix_rank": "", "matrix_power": "input",
+                       "matrix_exp": "A",
                        "solve_triangular": "input B", "vecdot": "x y", "matmul": "input other"}.items():
     _checked_tensors(_name, _params)

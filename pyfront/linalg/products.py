@@ -1,14 +1,17 @@
 """Products and triangular solves of ``torch.linalg`` composed of pyfront ops: matmul, vecdot, multi_dot,
-matrix_power, solve_triangular, and the top-level cholesky_solve / cholesky_inverse built on it."""
+matrix_power, matrix_exp, solve_triangular, and the top-level cholesky_solve / cholesky_inverse built on
+it."""
 from __future__ import annotations
+
+import math
 
 from ..ops.composite.linalg import matmul
 from ..ops.creation import eye
 from ..ops.registry import records
-from ._checks import check_matrix
+from ._checks import check_float, check_matrix
 from .decompositions import inv, solve_ex
 
-__all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "solve_triangular"]
+__all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp", "solve_triangular"]
 
 
 def vecdot(x, y, *, dim=-1):
@@ -60,6 +63,35 @@ def matrix_power(A, n):
         if n:
             square = square @ square
     return result
+
+
+# the largest 1-norm at which a degree-18 Taylor polynomial is exact to the dtype's precision (PyTorch's
+# mexp thresholds, from Bader, Blanes and Casas, "Computing the Matrix Exponential with an Optimized
+# Taylor Polynomial Approximation", 2019); a larger matrix is scaled by a power of 2 below it, then squared
+_EXP_THETA = {4: 3.010066362817634e+00, 8: 1.090863719290036e+00, 2: 3.010066362817634e+00}
+
+
+@records("LinalgMatrixExpBackward0")
+def matrix_exp(A):
+    """``e^A``, the sum of ``A^k / k!``, of each square matrix in ``A``, as ``torch.linalg.matrix_exp``
+    (also ``torch.matrix_exp``): scaling and squaring around a degree-18 Taylor polynomial, composed of
+    matmuls so webgpu runs it and autograd differentiates it. PyTorch picks a lower degree for small
+    norms; the values agree to the dtype's precision, not bit for bit."""
+    check_matrix("linalg.matrix_exp", A)
+    check_float("linalg.matrix_exp", A)
+    if A.numel() == 0:
+        return A.clone()
+    norm = A.detach().abs().sum(-2).amax().item()  # the largest 1-norm in the batch sets the scaling
+    theta = _EXP_THETA[A.dtype.itemsize]
+    squarings = max(0, math.ceil(math.log2(norm / theta))) if math.isfinite(norm) and norm > theta else 0
+    X = A / 2.0 ** squarings if squarings else A
+    I = eye(A.shape[-1], dtype=A.dtype, device=A.device)  # noqa: E741
+    P = I + X / 18
+    for k in range(17, 0, -1):  # Horner: I + X/k (I + X/(k+1) (...))
+        P = I + (X @ P) / k
+    for _ in range(squarings):
+        P = P @ P
+    return P
 
 
 @records("LinalgSolveTriangularBackward0")

@@ -25,7 +25,8 @@ class Parameter(Tensor):
         # _make_subclass): ops on it return plain Tensors, since Tensor._make builds those
         p = cls._make(data._storage, data._shape, data.dtype, data._strides, data._offset)
         data._storage.share(data, p)
-        p._requires_grad = bool(requires_grad)
+        p._inference = data._inference  # an alias of data: an inference tensor refuses requires_grad below
+        p._set_requires_grad(requires_grad, "")
         return p
 
     def __deepcopy__(self, memo):

@@ -20,6 +20,7 @@ from .. import dtypes as dt
 from ..device import device
 from ..random import Generator
 from ..tensor import Tensor
+from . import sparse_seam
 from .signatures import SIGNATURES
 
 # builtin types are dtypes in torch's signatures
@@ -33,7 +34,7 @@ _OVERLOADED_INPUT = {
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
     "bucketize", "searchsorted", "copysign", "float_power", "tensor_split", "quantile", "nanquantile",
-    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "true_divide",
+    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "special_zeta", "true_divide",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {
@@ -58,7 +59,10 @@ _PYTHON_LEVEL = {
         "margin_ranking_loss": "dim", "mse_loss": "size", "normalize": "norm", "sigmoid": "sigmoid",
         "smooth_l1_loss": "size", "softmax": "softmax", "softsign": "abs", "tanh": "tanh",
         "tanhshrink": "tanh", "multi_head_attention_forward": "dim", "embedding_bag": "dim",
-        "affine_grid": "is_floating_point"}.items()},
+        "affine_grid": "is_floating_point", "adaptive_avg_pool3d": "size", "adaptive_max_pool3d": "size",
+        "gaussian_nll_loss": "size", "triplet_margin_with_distance_loss": "ndim",
+        "local_response_norm": "dim", "lp_pool1d": "pow", "lp_pool2d": "pow", "lp_pool3d": "pow",
+        "max_unpool1d": "size", "max_unpool2d": "size", "max_unpool3d": "size"}.items()},
 }
 _NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",
@@ -142,17 +146,24 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
             if _bad_other(y):
+                if isinstance(y, sparse_seam.TYPES):
+                    return sparse_seam.call(prefix + shown_name, args, kwargs)
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
-        for alias in aliases.keys() & kwargs.keys():
-            if aliases[alias] in kwargs:
-                raise TypeError(f"{name}() received an invalid combination of arguments")
-            kwargs[aliases[alias]] = kwargs.pop(alias)
+        if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
+            for alias in aliases.keys() & kwargs.keys():
+                if aliases[alias] in kwargs:
+                    raise TypeError(f"{name}() received an invalid combination of arguments")
+                kwargs[aliases[alias]] = kwargs.pop(alias)
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
+                if isinstance(x, sparse_seam.TYPES):
+                    return sparse_seam.call(prefix + shown_name, args, kwargs)
                 raise _bad_input(key, name, first, x, args, kwargs)
+        if not kwargs:
+            return fn(*args)
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):
             if d not in _PY_DTYPES:

@@ -3,16 +3,22 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import OrderedDict
+import sys
+import threading
+from numbers import Number
 
 from .. import dtypes as dt
 from ..autograd.function import Function
-from ..backends import get_backend
+from ..backends import get_backend, on_replace
 from ..tensor import Tensor
 
 
 MAX_SCALARS = 512
-_SCALARS: OrderedDict = OrderedDict()  # least recently used first
+# (device type, number's type, number, dtype) -> its 0-d tensor, the oldest first; emptied when a
+# backend is replaced (its tensors are the old backend's)
+_SCALARS: dict = {}
+_SCALARS_LOCK = threading.Lock()  # a full cache drops its oldest: two threads must not drop one twice
+on_replace(lambda: _SCALARS.clear())
 
 # the C++ type names in torch's "value cannot be converted to type ... without overflow"
 _CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
@@ -60,24 +66,26 @@ def scalar_tensor(value, dtype, device) -> Tensor:
 
     These are never written to or exposed, so the recent (number, dtype, device) are kept: on a GPU
     that saves a fill kernel for every ``x * 2.0``, while a new number each step (a learning-rate
-    schedule) only replaces the least recently used. The key holds the number's type, so 1, 1.0 and
-    True stay apart, and spells zeros and nan by repr, so -0.0 and 0.0 do too and nan finds itself.
+    schedule) only replaces the oldest (oldest made, not least used: a hit is one dict look-up, where
+    keeping the order of use cost as much as the rest of ``x * 2``; a number in use that goes is made
+    again). The key holds the number's type, so 1, 1.0 and True stay apart, and spells zeros and nan by
+    repr, so -0.0 and 0.0 do too and nan finds itself.
     """
     if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
         if not -0x8000000000000000 <= value < 0x10000000000000000:  # int64 or uint64, as torch reads it
             dt.check_number(value)
         value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
-    backend = get_backend(device)
     # the value itself where == is exact; repr where it is not: 0.0 == -0.0 and nan != nan
-    key = (backend, type(value), value if value == value and value else repr(value), dtype)
-    t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)
+    key = (device.type, type(value), value if value == value and value else repr(value), dtype)
+    t = _SCALARS.get(key)
     if t is None:
         dt.check_number(value)  # once per number: a float dtype's 2**70, a complex number
-        t = Tensor._make(backend.full((), value, dtype), (), dtype)
+        t = Tensor._make(get_backend(device).full((), value, dtype), (), dtype)
         t._wrapped_number, t._number = True, value  # the number for a backward formula (pow's)
-    _SCALARS[key] = t
-    while len(_SCALARS) > MAX_SCALARS:
-        _SCALARS.popitem(last=False)
+        with _SCALARS_LOCK:
+            while len(_SCALARS) >= MAX_SCALARS:
+                del _SCALARS[next(iter(_SCALARS))]
+            _SCALARS[key] = t
     return t
 
 
@@ -176,7 +184,9 @@ def float16_in_float32(fn):
     def wrapper(*args, **kwargs):
         floats = {a.dtype for a in (*args, *kwargs.values())
                   if isinstance(a, Tensor) and a.dtype.is_floating_point}
-        if floats != {dt.float16} or kwargs.get("dtype") is not None:
+        # an in-place call (inplace=True) writes into its input: no float32 copy to compute in
+        if (floats != {dt.float16} or kwargs.get("dtype") is not None or kwargs.get("inplace")
+                or any(a is True for a in args)):
             return fn(*args, **kwargs)
         out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
         if not isinstance(out, tuple):
@@ -210,3 +220,48 @@ class Formula(Function):
         grads = ctx.formula(g, *inputs)
         grads = (grads,) if isinstance(grads, Tensor) else grads
         return None, None, *(d if need else None for d, need in zip(grads, ctx.needs_input_grad[2:]))
+
+
+# torch's deprecated scalar-first signatures (its tools/autograd/deprecated.yaml): x.add_(-lr, grad), as old
+# training loops step their parameters, or torch.addcmul(t, 0.5, a, b). One warning a process, for whichever
+# comes first (a TORCH_WARN_ONCE in torch's argument parser).
+_SCALAR_FIRST = {"add": ("alpha", "Tensor other"), "sub": ("alpha", "Tensor other"),
+                 "addcmul": ("value", "Tensor tensor1, Tensor tensor2"),
+                 "addcdiv": ("value", "Tensor tensor1, Tensor tensor2")}
+_scalar_first_warned = [False]
+
+
+def _called_as(name: str) -> tuple:
+    """How the user called the op being run: ``("add_", "inplace")``, ``("add", "method")`` or
+    ``("add", "function")`` (torch.add), read off pyfront's frames above it."""
+    form, frame = "method", sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("pyfront."):
+        module = frame.f_globals["__name__"]
+        if module == "pyfront.ops.methods" and frame.f_code.co_name == "method":
+            form = "inplace"
+        elif module == "pyfront.ops.outarg" and form == "method":
+            form = "function"
+        frame = frame.f_back
+    return (name + "_" if form == "inplace" else name), form
+
+
+def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
+    """``(scalar, tensors)`` of a deprecated call ``name(input, scalar, *tensors)``, after torch's warning;
+    anything else past the tensor arguments is the TypeError torch's parser gives."""
+    n, form = _called_as(name)
+    if len(args) != n_tensors + 1 or isinstance(args[0], Tensor) or not isinstance(args[0], Number):
+        k = n_tensors + (form == "function")
+        given = len(args) + k - n_tensors
+        raise TypeError(f"{n}() takes {k} positional argument{'s' if k != 1 else ''} but {given} were given")
+    if not _scalar_first_warned[0]:
+        _scalar_first_warned[0] = True
+        from .. import _warnings
+        scalar, tensors = _SCALAR_FIRST[name]
+        if form == "function":
+            old = f"{n}(Tensor input, Number {scalar}, {tensors}, *, Tensor out = None)"
+            new = f"{n}(Tensor input, {tensors}, *, Number {scalar} = 1, Tensor out = None)"
+        else:
+            old, new = f"{n}(Number {scalar}, {tensors})", f"{n}({tensors}, *, Number {scalar} = 1)"
+        _warnings.warn(f"This overload of {n} is deprecated:\n\t{old}\nConsider using one of the following "
+                       f"signatures instead:\n\t{new}")
+    return args[0], args[1:]

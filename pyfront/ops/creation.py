@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 
 from .. import dtypes as dt
 from ..backends import get_backend
@@ -369,20 +370,88 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     check_fits(start, dtype)
     check_fits(end, dtype)
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
     half = steps // 2 if steps > 1 else steps
-    vals = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
-    if dtype.kind == "i":
-        vals = [int(v) for v in vals]
+    if dtype.kind == "f" and dtype.itemsize in _ROUND:
+        vals = _float_linspace(start, end, steps, half, dtype.itemsize)
+    else:  # integers: torch truncates start and end first, steps in double, truncates each value
+        start, end = int(start), int(end)
+        step = (end - start) / (steps - 1) if steps > 1 else 0.0
+        vals = [int(_fma(step, float(i), start) if i < half else _fma(step, float(i - steps + 1), end))
+                for i in range(steps)]
     return tensor(vals, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _split(a: float) -> tuple:
+    c = 134217729.0 * a  # Veltkamp: a = hi + lo, each with at most 26 significant bits
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _fma(a: float, b: float, c: float) -> float:
+    """``a * b + c`` rounded once, as C's fma: Dekker's exact product, then fsum's correctly rounded sum."""
+    p = a * b
+    if not (math.isfinite(p) and math.isfinite(c)) or abs(p) > 1e300:
+        return p + c
+    (ah, al), (bh, bl) = _split(a), _split(b)
+    return math.fsum((c, p, ((ah * bh - p) + ah * bl + al * bh) + al * bl))
+
+
+def _f16(x: float) -> float:
+    try:
+        return struct.unpack("e", struct.pack("e", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _f32(x: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+_ROUND = {2: _f16, 4: _f32, 8: float}
+
+
+def _float_linspace(start, end, steps, half, itemsize):
+    """torch's CPU linspace kernel, value for value: start, end and step in the dtype, then
+    ``start + step * i`` (``end - step * (steps - 1 - i)`` past halfway). Its compiled kernel fuses that
+    multiply-add (one rounding) for float and double; Half rounds after each operation. A Python
+    double rounding (what this did before) differed from torch in the last bit of most float32
+    linspaces, which moved affine_grid's pixel centres across grid_sample's floor."""
+    r = _ROUND[itemsize]
+    s, e = r(float(start)), r(float(end))
+    step = r(r(e - s) / r(steps - 1)) if steps > 1 else 0.0
+    out = []
+    for i in range(steps):
+        base, k = (s, i) if i < half else (e, -(steps - 1 - i))
+        if itemsize == 2:
+            out.append(r(base + r(step * r(k))))
+        elif itemsize == 4:  # step * k is exact in a double, so one double sum then float is one rounding
+            out.append(r(base + step * k))
+        else:
+            out.append(_fma(step, float(k), base))
+    return out
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     _no_bool("logspace", dtype or dt.get_default_dtype())
-    exps = linspace(start, end, steps, dtype=dt.float64)
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    kind = dtype or dt.get_default_dtype()
+    # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double
+    # exponents, not fused (unlike linspace's), each half from its own end
+    if not kind.is_floating_point:
+        start, end = int(start), int(end)
+        diff = end - start
+    else:
+        r = _ROUND.get(kind.itemsize, float)
+        start, end = r(float(start)), r(float(end))
+        diff = r(end - start)
+    step, half = diff / (steps - 1) if steps > 1 else 0.0, steps // 2 if steps > 1 else steps
+    exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
     return tensor(
-        [_power(base, e) for e in exps.tolist()],
+        [_power(base, e) for e in exps],
         dtype=dtype or dt.get_default_dtype(),
         device=device,
         requires_grad=requires_grad,

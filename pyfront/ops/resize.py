@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import math
 
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import _state, no_grad
 from ..shape import contiguous_strides
-from ..tensor import Tensor
+from ..tensor import Tensor, raise_inplace_on_inference
 
 
 def resize_(self, *sizes, memory_format=None):
     """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module)."""
     shape = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else tuple(sizes)
+    if self._inference and not _state.inference:
+        raise_inplace_on_inference()
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):

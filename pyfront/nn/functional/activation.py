@@ -17,6 +17,7 @@ from ...ops.primitives import reductions as red
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
+from ...ops.common import float16_in_float32
 
 __all__ = [
     "gumbel_softmax",
@@ -277,6 +278,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 @composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0")
+@float16_in_float32
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
 
@@ -323,6 +325,7 @@ def _gelu_tanh_backward(g, x):
 
 
 @composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0")
+@float16_in_float32
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
 
@@ -352,6 +355,7 @@ def _silu_backward(g, x):
 
 
 @composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0")
+@float16_in_float32
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
@@ -383,6 +387,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 @composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0")
+@float16_in_float32
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
 
@@ -411,6 +416,7 @@ def _mish_backward(g, x):
 
 
 @composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
+@float16_in_float32
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -468,7 +474,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
     # unlike hardtanh, PyTorch's derivative is 0 at NaN (1/6 only strictly inside (-3, 3))
     inside = ew.logical_and(input > -3, input < 3)
-    result = ew.where(inside, input, ew.clamp(input.detach(), -3.0, 3.0)) / 6.0 + 0.5
+    # relu6(x + 3) / 6 as PyTorch: x / 6 + 0.5 cancels near -3 (8 ulp at -2.94)
+    result = (ew.where(inside, input, ew.clamp(input.detach(), -3.0, 3.0)) + 3.0) / 6.0
     return _out(input, result, inplace, since)
 
 

@@ -6,8 +6,8 @@ grid (through the weights), as PyTorch's grid_sampler_2d does, on every device.
 """
 from __future__ import annotations
 
-import warnings
 
+from ... import _warnings
 from ...autograd.function import Function
 from ...ops import creation
 from ...ops.composite.linalg import matmul
@@ -28,7 +28,7 @@ def _linspace_from_neg_one(n, align_corners, like):
     if n <= 1:
         return creation.zeros(1, dtype=like.dtype, device=like.device)
     r = creation.linspace(-1, 1, n, dtype=like.dtype, device=like.device)
-    return r if align_corners else r * ((n - 1) / n)
+    return r if align_corners else r * (n - 1) / n  # two roundings, as torch's range * (n - 1) / n
 
 
 @composite(torch_name="nn.functional.affine_grid", samples=lambda: [
@@ -57,7 +57,7 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     ``torch.nn.functional.affine_grid``.
     """
     if align_corners is None:
-        warnings.warn(_DEFAULT_CHANGED, UserWarning, stacklevel=2)
+        _warnings.warn(_DEFAULT_CHANGED)
         align_corners = False
     if not theta.dtype.is_floating_point:
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
@@ -72,9 +72,9 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
                          f"Got {theta.shape}.")
     spatial = size[2:]
     if align_corners and min(spatial) == 1:
-        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
-                      "align_corners=True. This is not an intended use case of affine_grid. See the "
-                      "documentation of affine_grid for details.", UserWarning, stacklevel=2)
+        _warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                       "align_corners=True. This is not an intended use case of affine_grid. See the "
+                       "documentation of affine_grid for details.")
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {shown}")
     # base[..., i] is the coordinate along spatial dim k-1-i (x runs along the last dim), then 1
@@ -193,7 +193,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
-        warnings.warn(_DEFAULT_CHANGED, UserWarning, stacklevel=2)
+        _warnings.warn(_DEFAULT_CHANGED)
         align_corners = False
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"grid_sampler_2d_cpu_kernel_impl\" not implemented for "

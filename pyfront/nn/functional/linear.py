@@ -8,6 +8,7 @@ from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE
 from ...ops import creation
 from ...ops.composite.indexing import index_select
+from ...ops.common import float16_in_float32
 from ...ops.composite.linalg import matmul
 from ...ops.primitives.linalg import check_not_bool, scalar_name
 from ...ops.primitives import elementwise as ew
@@ -44,6 +45,7 @@ def _linear_node(input, weight, bias=None):
 
 
 @composite(torch_name="nn.functional.linear", samples=samples.linear, grad_fn=_linear_node)
+@float16_in_float32  # torch adds the bias to the float32 product, then rounds once
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Affine map: ``y = x W^T + b``.
 

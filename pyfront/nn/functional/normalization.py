@@ -16,6 +16,7 @@ from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
+from ...ops.common import float16_in_float32
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -241,6 +242,7 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     samples=samples.layer_norm,
     grad_fn="NativeLayerNormBackward0",
 )
+@float16_in_float32
 def layer_norm(
     input: Tensor,
     normalized_shape,
@@ -278,6 +280,7 @@ def layer_norm(
 
 
 @composite(torch_name="nn.functional.rms_norm", samples=samples.rms_norm)
+@float16_in_float32
 def rms_norm(
     input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:
@@ -316,6 +319,7 @@ def rms_norm(
     samples=samples.group_norm,
     grad_fn="NativeGroupNormBackward0",
 )
+@float16_in_float32
 def group_norm(
     input: Tensor,
     num_groups: int,

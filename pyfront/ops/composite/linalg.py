@@ -13,6 +13,7 @@ from ... import dtypes as dt
 from ...autograd import graph
 from ...shape import broadcast_shapes, normalize_dim, normalize_dims
 from ...tensor import Tensor
+from ..common import float16_in_float32
 from ..primitives.elementwise import mul, where
 from ..primitives.linalg import bmm, check_not_bool, cpp_name, mm, scalar_name
 from ..registry import composite
@@ -203,6 +204,7 @@ def _scaled(t, factor, is_input=False):
 
 
 @composite(samples=samples.addmm, grad_fn="AddmmBackward0")
+@float16_in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
     for a, b, names in ((input, mat2, "self and mat2"), (mat1, mat2, "mat1 and mat2")):
@@ -217,6 +219,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
 
 
 @composite(samples=samples.addmv, grad_fn="AddmvBackward0")
+@float16_in_float32
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
     _check_addmv(input.shape, input.dtype, mat, vec)
@@ -224,6 +227,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 
 @composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
+@float16_in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
     expanded = input.expand(batch1.size(0), batch1.size(1), batch2.size(2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..common import Formula, check_fits, float16_in_float32
+from ..common import Formula, check_fits, float16_in_float32, scalar_first
 from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
@@ -79,8 +79,10 @@ def float_power_(self, exponent):
 
 @composite(samples=samples.addcmul, grad_fn="AddcmulBackward0")
 @float16_in_float32
-def addcmul(input, tensor1, tensor2, *, value=1):
+def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
+    if deprecated:  # addcmul(input, value, tensor1, tensor2), deprecated
+        value, (tensor1, tensor2) = scalar_first("addcmul", (tensor1, tensor2, *deprecated), 2)
     if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     check_fits(value, input.dtype, opmath=True)
@@ -89,8 +91,10 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 @composite(samples=samples.addcdiv, grad_fn="AddcdivBackward0")
 @float16_in_float32
-def addcdiv(input, tensor1, tensor2, *, value=1):
+def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
+    if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated
+        value, (tensor1, tensor2) = scalar_first("addcdiv", (tensor1, tensor2, *deprecated), 2)
     if not input.dtype.is_floating_point and not tensor1.dtype.is_floating_point:
         # (sic: torch's text has two spaces in "future  release")
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release "

@@ -24,8 +24,9 @@ from .reductions import sort
 from .sets import _fmt, bincount, searchsorted
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "aminmax", "logcumsumexp", "trapezoid",
-           "trapz", "cumulative_trapezoid", "histogram", "renorm", "matrix_power"]
-METHODS = "cov corrcoef quantile nanquantile nanmedian aminmax logcumsumexp histogram renorm matrix_power"
+           "trapz", "cumulative_trapezoid", "histogram", "renorm", "matrix_power", "matrix_exp"]
+METHODS = ("cov corrcoef quantile nanquantile nanmedian aminmax logcumsumexp histogram renorm matrix_power "
+           "matrix_exp")
 INPLACE = "renorm"
 
 
@@ -471,3 +472,10 @@ def matrix_power(input, n):
     """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's)."""
     from ...linalg import matrix_power as linalg_matrix_power
     return linalg_matrix_power(input, n)
+
+
+def matrix_exp(input):
+    """The matrix exponential of each square matrix in ``input``, as ``torch.matrix_exp``
+    (torch.linalg's)."""
+    from ...linalg import matrix_exp as linalg_matrix_exp
+    return linalg_matrix_exp(input)

@@ -11,7 +11,7 @@ from ...tensor import Tensor
 from ..creation import type_name
 from ..dispatch import apply
 from ..registry import OpDef, register
-from .. import samples
+from .. import samples, sparse_seam
 
 __all__ = ["cat", "concat", "concatenate", "flip"]
 METHODS = "flip"
@@ -65,6 +65,8 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
+        if isinstance(t, sparse_seam.TYPES):
+            return sparse_seam.call("cat", (tensors, dim), {})
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     dtype = dt.result_type(*tensors)

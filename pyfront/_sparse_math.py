@@ -1,0 +1,639 @@
+"""A sparse COO operand wherever a tensor is taken: torch's result, or torch's error.
+
+PyTorch runs an op on a sparse tensor where it has a sparse kernel (add and sub with a dense or a
+sparse operand, mul, division by a number, the unary functions that keep zero at zero, sums,
+products, transposes, casts) and raises NotImplementedError ("Could not run 'aten::exp' with
+arguments from the 'SparseCPU' backend ...") everywhere else. Here one table, ``FUNCTIONS``, holds
+what pyfront runs, by torch's name, and every way a sparse operand arrives looks it up:
+
+* through ops/sparse_seam.py, from the dense code's branches no dense call takes (no cost on the
+  dense path): ``torch.f(sparse, ...)``, ``torch.f(dense, sparse)`` and ``dense.f(sparse)`` (argcheck's
+  check of ``input`` and ``other``), operators with a dense left operand (``dense - sparse``,
+  ``dense == sparse``: the operators' fallback for an unusual operand), ``dense.copy_(sparse)`` and
+  ``torch.cat``/``torch.stack`` of a list holding one;
+* ``sparse.f(...)`` and operators with the sparse tensor on the left: SparseCooTensor's methods;
+* the products whose sparse operand is no ``input``/``other`` (``torch.addmm(d, sparse, d)``,
+  ``torch.mm(d, sparse)``, ``dense.mm(sparse)``): thin wrappers of those few functions, none on a
+  path nn's layers take (``F.linear(x, sparse_weight)`` is not one: nn.Linear calls it).
+
+A name not in the table raises torch's NotImplementedError (its first sentences: the list of
+backends that follows in torch's names its build). The values are computed by dense pyfront ops
+on the stored values, so gradients reach them and every device runs them.
+"""
+from __future__ import annotations
+
+import functools
+from numbers import Number
+
+from . import dtypes as dt
+from .ops.creation import tensor as _tensor, zeros
+from .shape import normalize_dim
+from .sparse import SparseCooTensor, _cat, _dense_sparse_mm, _same_size, _sparse_mm
+from .sparse import sum as _sparse_sum
+from .tensor import Tensor, _castable, _kind_name
+
+FUNCTIONS: dict = {}
+
+
+def _register(*names):
+    def deco(fn):
+        for name in names:
+            FUNCTIONS[name] = fn
+        return fn
+    return deco
+
+
+def _like(s, values, coalesced=None) -> SparseCooTensor:
+    """``s``'s positions holding ``values``."""
+    return SparseCooTensor(s._ind, values, s._size, s._coalesced if coalesced is None else coalesced)
+
+
+# -- refusals --------------------------------------------------------------------------------------
+# torch's overload of an op whose kernel a sparse operand does not have, as its error names it
+_BY_OTHER = {"eq", "ne", "lt", "le", "gt", "ge"}  # .Scalar or .Tensor by the other operand
+_TENSOR_OVERLOAD = {"remainder", "fmod", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+                    "bitwise_right_shift", "atan2", "where", "xlogy"}
+_OVERLOAD = {"mean": ".dim", "fill_": ".Scalar", "index": ".Tensor", "where": ".self"}
+_ATEN = {"softmax": "_softmax", "log_softmax": "_log_softmax", "ones_like": "fill_", "full_like": "fill_",
+         "narrow": "as_strided"}
+
+
+def refusal(name: str, args=(), dense=False) -> NotImplementedError:
+    """torch's error for an op with no sparse kernel (``args``: the call's, which pick the overload and
+    the device), or with ``dense`` for a sparse-only op given a dense tensor."""
+    name = _ATEN.get(name, name)
+    base = name.rstrip("_")
+    other = args[1] if len(args) > 1 else None
+    if base in _BY_OTHER:
+        name += ".Tensor" if isinstance(other, (Tensor, SparseCooTensor)) else ".Scalar"
+    elif base in _TENSOR_OVERLOAD:
+        name += ".Tensor" if base != "where" else ".self"
+    elif base == "pow":
+        name += (".Scalar" if isinstance(args[0], Number) else
+                 ".Tensor_Tensor" if isinstance(other, (Tensor, SparseCooTensor)) else ".Tensor_Scalar")
+    else:
+        name += _OVERLOAD.get(name, "")
+    device = next((a.device for a in args if isinstance(a, (Tensor, SparseCooTensor))), None)
+    backend = ("" if dense else "Sparse") + ("CPU" if device is None or device.type == "cpu" else "WebGPU")
+    return NotImplementedError(
+        f"Could not run 'aten::{name}' with arguments from the '{backend}' backend. This could be because "
+        "the operator doesn't exist for this backend, or was omitted during the selective/custom build "
+        "process (if using custom build). If you are a Facebook employee using PyTorch on mobile, please "
+        "visit https://fburl.com/ptmfixes for possible resolutions.")
+
+
+def call(name: str, args, kwargs):
+    """``torch.<name>(*args, **kwargs)`` (or the method) where one of the tensors is sparse."""
+    fn = FUNCTIONS.get(name)
+    if fn is None:
+        raise refusal(name[2:] if name.startswith("F.") else name, args)
+    return fn(*args, **kwargs)
+
+
+# -- add, sub, mul, div ----------------------------------------------------------------------------
+@_register("add")
+def add(input, other, *, alpha=1):
+    """dense + sparse is dense, sparse + sparse sparse; torch refuses sparse + dense (and a number)."""
+    if not isinstance(input, SparseCooTensor):
+        _same_size(input, other)
+        from .ops.primitives.elementwise import add as dense_add
+        return dense_add(input, other.to_dense(), alpha=alpha)
+    if not isinstance(other, SparseCooTensor):
+        raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
+    if input._size != other._size:
+        raise RuntimeError(f"add: expected sizes of 'self' and 'other' to match, but {list(input._size)} != "
+                           f"{list(other._size)}")
+    dtype = dt.result_type(input._val, other._val)
+    added = other._val if alpha == 1 else other._val * alpha
+    out = SparseCooTensor(_cat(input._ind, other._ind, 1), _cat(input._val.to(dtype), added.to(dtype), 0),
+                          input._size, False)
+    return out.coalesce() if input._coalesced and other._coalesced else out
+
+
+@_register("sub")
+def sub(input, other, *, alpha=1):
+    return add(input, other, alpha=-alpha)
+
+
+@_register("rsub")
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input`` (``1 - sparse``): a number is a 0-d dense tensor, which add's size
+    check refuses, as torch's."""
+    if isinstance(other, Number):
+        other = _tensor(other, device=input.device)
+    return add(other, input, alpha=-alpha)
+
+
+def _in_place(op):
+    """``self.op_(other)``: a dense self takes the dense result; a sparse self takes the new entries."""
+    def method(self, other, **kwargs):
+        new = op(self, other, **kwargs)
+        if isinstance(self, SparseCooTensor):
+            self._ind, self._val, self._coalesced = new._ind, new._val, new._coalesced
+            return self
+        if isinstance(new, SparseCooTensor):
+            new = new.to_dense()
+        if not _castable(new.dtype, self.dtype):  # torch's sparse kernels word the cast check so
+            raise RuntimeError(f"Can't convert result type {_kind_name(new.dtype)} to output "
+                               f"{_kind_name(self.dtype)} in add operation")
+        return self.copy_(new)
+    method.__name__ = op.__name__ + "_"
+    return method
+
+
+def _dense_at(d: Tensor, s: SparseCooTensor) -> Tensor:
+    """``d`` (broadcast to ``s``'s shape) at ``s``'s stored positions."""
+    return d.expand(s._size)[tuple(s._ind)]
+
+
+@_register("mul", "multiply")
+def mul(input, other):
+    """sparse * dense, dense * sparse and sparse * sparse are sparse (a product is zero where either is)."""
+    if not isinstance(input, SparseCooTensor):
+        input, other = other, input
+    if isinstance(other, SparseCooTensor):
+        return _mul_sparse(input, other)
+    if isinstance(other, Tensor) and other.dim():
+        return _like(input, input._val * _dense_at(other, input))
+    return _like(input, input._val * other)
+
+
+def _mul_sparse(a: SparseCooTensor, b: SparseCooTensor) -> SparseCooTensor:
+    """The entries both have (both coalesced: their positions sorted and unique)."""
+    if a._size != b._size:
+        raise RuntimeError("sparse_binary_op_intersection_cpu(): expects sparse inputs with equal "
+                           "dimensionality, number of sparse dimensions, and shape of sparse dimensions")
+    from .ops.composite.sets import searchsorted
+    a, b, coalesced = a.coalesce(), b.coalesce(), a._coalesced and b._coalesced
+    fa, fb = a._flat(), b._flat()
+    if not fa.numel() or not fb.numel():
+        return SparseCooTensor(a._ind[:, :0], (a._val[:0] * b._val[:0]), a._size, coalesced)
+    at = searchsorted(fb, fa).clamp(max=fb.numel() - 1)
+    both = (fb[at] == fa).nonzero().reshape(-1)
+    return SparseCooTensor(a._ind[:, both], a._val[both] * b._val[at[both]], a._size, coalesced)
+
+
+def _division(word: str, op: str, coalesce: bool):
+    def divide(input, other, **kwargs):
+        """A sparse tensor divided by a number or a 0-d tensor; torch refuses any other divisor. A division
+        that is not linear (floor) works on the coalesced values."""
+        if isinstance(other, SparseCooTensor) or (isinstance(other, Tensor) and other.dim()):
+            raise RuntimeError(f"Sparse {word} requires a scalar or zero-dim dense tensor divisor (got shape "
+                               f"{list(other.shape)} for divisor)")
+        if coalesce:
+            input = input.coalesce()
+        return _like(input, getattr(input._val, op)(other, **kwargs))
+    divide.__name__ = op
+    return divide
+
+
+div = _register("div", "divide", "true_divide")(_division("division", "div", False))
+floor_divide = _register("floor_divide")(_division("floor division", "floor_divide", True))
+
+for _name, _op in (("add", add), ("sub", sub), ("mul", mul), ("div", div), ("true_divide", div),
+                   ("floor_divide", floor_divide)):
+    FUNCTIONS[_name + "_"] = _in_place(_op)
+
+
+@_register("neg", "negative")
+def neg(input):
+    return _like(input, -input._val)
+
+
+@_register("neg_", "negative_")
+def neg_(input):
+    input._val = -input._val
+    return input
+
+
+@_register("pow")
+def pow(input, exponent):
+    if not isinstance(input, SparseCooTensor) or not isinstance(exponent, Number):
+        raise refusal("pow", (input, exponent))
+    if exponent == 0:
+        raise RuntimeError("pow: cannot raise to zeroth power on sparse tensor; it would make the result "
+                           "tensor dense")
+    c = input.coalesce()
+    return _like(c, c._val ** exponent, True)
+
+
+# the unary functions torch's sparse kernels have: zero stays zero, so only the stored values change
+# (after coalescing: f(a) + f(b) is not f(a + b))
+_ZERO_PRESERVING = ("abs", "sqrt", "square", "sign", "sgn", "relu", "floor", "ceil", "round", "trunc", "frac",
+                    "tanh", "sin", "tan", "asin", "atan", "sinh", "asinh", "atanh", "expm1", "log1p", "erf",
+                    "erfinv", "deg2rad", "rad2deg", "isnan", "isinf", "isposinf", "isneginf", "signbit",
+                    "nan_to_num")
+
+
+def _unary(name):
+    def fn(input, *args, **kwargs):
+        c = input.coalesce()
+        return _like(c, getattr(c._val, name)(*args, **kwargs), True)
+
+    def fn_(input, *args, **kwargs):
+        if not input._coalesced:
+            raise RuntimeError(f"{name}_ requires coalesced input")
+        input._val = getattr(input._val, name)(*args, **kwargs)
+        return input
+    FUNCTIONS[name], FUNCTIONS[name + "_"] = fn, fn_
+
+
+for _name in _ZERO_PRESERVING:
+    _unary(_name)
+
+
+# -- casts, copies, shapes ---------------------------------------------------------------------------
+def _cast(dtype):
+    return lambda input, *args, **kwargs: _like(input, input._val.to(dtype))
+
+
+for _name, _dtype in (("float", dt.float32), ("double", dt.float64), ("half", dt.float16), ("int", dt.int32),
+                      ("long", dt.int64), ("short", dt.int16), ("char", dt.int8), ("byte", dt.uint8),
+                      ("bool", dt.bool_)):
+    FUNCTIONS[_name] = _cast(_dtype)
+
+
+@_register("type")
+def type_(input, dtype=None, non_blocking=False):
+    if dtype is None:
+        return f"torch.sparse.{input.dtype._legacy_name}"
+    return _like(input, input._val.to(dtype))
+
+
+@_register("clone")
+def clone(input, *, memory_format=None):
+    return SparseCooTensor(input._ind.clone(), input._val.clone(), input._size, input._coalesced)
+
+
+@_register("zeros_like")
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    device = device or input.device
+    values = zeros(0, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return SparseCooTensor(zeros(input.dim(), 0, dtype=dt.int64, device=device), values, input._size, True)
+
+
+@_register("zero_")
+def zero_(input):
+    empty = zeros_like(input)
+    input._ind, input._val, input._coalesced = empty._ind, empty._val.to(input.dtype), True
+    return input
+
+
+@_register("transpose", "swapaxes", "swapdims")
+def transpose(input, dim0, dim1):
+    n = input.dim()
+    d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
+    if d0 == d1:
+        return input
+    order = list(range(n))
+    order[d0], order[d1] = d1, d0
+    return SparseCooTensor(input._ind[order], input._val, tuple(input._size[d] for d in order), False)
+
+
+@_register("t")
+def t(input):
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    return transpose(input, 0, 1) if input.dim() == 2 else input
+
+
+@_register("select")
+def select(input, dim, index):
+    n = input.dim()
+    dim = normalize_dim(dim, n)
+    size = input._size[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._size)} at "
+                         f"dimension {dim}")
+    keep = (input._ind[dim] == index % size).nonzero().reshape(-1)
+    if n == 1:  # an element: dense and 0-d, as torch's
+        return input._val[keep].sum()
+    rows = [d for d in range(n) if d != dim]
+    return SparseCooTensor(input._ind[rows][:, keep], input._val[keep],
+                           tuple(input._size[d] for d in rows), input._coalesced or keep.numel() <= 1)
+
+
+def _getitem(self, index):
+    """``sparse[i]``: select(0, i) with indexing's bounds error; a slice or a tensor has no sparse kernel."""
+    if not isinstance(index, int):
+        raise refusal("as_strided" if isinstance(index, slice) else "index", (self, index))
+    n = self._size[0] if self._size else 0
+    if not -n <= index < n:
+        raise IndexError(f"index {index} is out of bounds for dimension 0 with size {n}")
+    return select(self, 0, index)
+
+
+@_register("unsqueeze")
+def unsqueeze(input, dim):
+    n = input.dim()
+    dim = normalize_dim(dim, n + 1)
+    rows = [input._ind[:dim], zeros(1, input._nnz(), dtype=dt.int64, device=input.device), input._ind[dim:]]
+    size = input._size[:dim] + (1,) + input._size[dim:]
+    return SparseCooTensor(_cat_all(rows), input._val, size, False)
+
+
+@_register("index_select")
+def index_select(input, dim, index):
+    """The entries in the ``index`` positions along ``dim``, in ``index``'s order (repeats repeat them)."""
+    dim = normalize_dim(dim, input.dim())
+    picked, entry = (input._ind[dim].unsqueeze(0) == index.reshape(-1, 1)).nonzero().unbind(1)
+    indices = input._ind[:, entry]
+    indices[dim] = picked
+    size = input._size[:dim] + (index.numel(),) + input._size[dim + 1:]
+    return SparseCooTensor(indices, input._val[entry], size, False)
+
+
+@_register("narrow_copy")
+def narrow_copy(input, dim, start, length):
+    dim = normalize_dim(dim, input.dim())
+    at = input._ind[dim]
+    keep = ((at >= start) & (at < start + length)).nonzero().reshape(-1)
+    indices = input._ind[:, keep]
+    indices[dim] -= start
+    size = input._size[:dim] + (length,) + input._size[dim + 1:]
+    return SparseCooTensor(indices, input._val[keep], size, input._coalesced)
+
+
+@_register("new_zeros")
+def new_zeros(input, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    device = device or input.device
+    values = zeros(0, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return SparseCooTensor(zeros(len(size), 0, dtype=dt.int64, device=device), values, size, True)
+
+
+@_register("norm")
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The norm of the (coalesced) values; torch's sparse norm reduces every dim."""
+    dims = [] if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    if dims and sorted(normalize_dim(d, input.dim()) for d in dims) != list(range(input.dim())):
+        raise RuntimeError("norm_sparse currently only supports full reductions, so 'dim' must either be "
+                           "empty or contain all dimensions of the input")
+    values = input.coalesce()._val
+    values = values if dtype is None else values.to(dtype)
+    return values.norm(2 if p == "fro" else p)
+
+
+@_register("cat", "concat", "concatenate")
+def cat(tensors, dim=0):
+    """``torch.cat`` of sparse tensors: their entries side by side, each one's indices moved along ``dim``
+    by the sizes before it. torch refuses a dense tensor among them."""
+    if not isinstance(tensors[0], SparseCooTensor):
+        raise refusal("_values", tensors[:1], dense=True)
+    for i, s in enumerate(tensors):
+        if not isinstance(s, SparseCooTensor):
+            raise RuntimeError(f"Concatenating sparse tensors, but a dense tensor was found at position {i}.")
+    first = tensors[0]
+    dim = normalize_dim(dim, first.dim())
+    indices, offset = [], 0
+    for i, s in enumerate(tensors):
+        others = [n for d, n in enumerate(s._size) if d != dim]
+        if s.dim() != first.dim() or others != [n for d, n in enumerate(first._size) if d != dim]:
+            raise RuntimeError(f"All tensors must have the same shape: {list(first._size)} (except in the "
+                               f"concatenating dimension), but found shape: {list(s._size)} at position {i}.")
+        moved = s._ind.clone()
+        moved[dim] += offset
+        indices.append(moved)
+        offset += s._size[dim]
+    dtype = dt.result_type(*[s._val for s in tensors])
+    values = _cat_all([s._val.to(dtype) for s in tensors])
+    size = first._size[:dim] + (offset,) + first._size[dim + 1:]
+    return SparseCooTensor(_cat_all(indices, 1), values, size, False)
+
+
+def _softmax(log: bool):
+    def softmax(input, dim, *, dtype=None):
+        """Softmax over the stored entries of each slice along ``dim`` (an unstored entry counts as minus
+        infinity, not zero), as ``torch.sparse.softmax``; coalesced, gradients to the values."""
+        name = "_sparse_log_softmax" if log else "_sparse_softmax"
+        if not isinstance(input, SparseCooTensor):
+            raise refusal(name, (input,), dense=True)
+        c = input.coalesce()
+        dim = normalize_dim(dim, c.dim())
+        values = c._val if dtype is None else c._val.to(dtype)
+        rest = [d for d in range(c.dim()) if d != dim]
+        group = zeros(c._nnz(), dtype=dt.int64, device=c.device)  # each entry's slice: its other indices
+        for d in rest:
+            group = group * c._size[d] + c._ind[d]
+        slices = 1
+        for d in rest:
+            slices *= c._size[d]
+        top = zeros(slices, dtype=values.dtype, device=c.device)  # each slice's largest: a shift, no gradient
+        top = top.scatter_reduce(0, group, values.detach(), "amax", include_self=False)
+        shifted = values - top[group]
+        total = zeros(slices, dtype=values.dtype, device=c.device).index_add(0, group, shifted.exp())
+        out = shifted - total.log()[group] if log else shifted.exp() / total[group]
+        return _like(c, out, True)
+    softmax.__name__ = "log_softmax" if log else "softmax"
+    return softmax
+
+
+def sparse_mask(self: Tensor, mask: SparseCooTensor) -> SparseCooTensor:
+    """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``."""
+    return _like(mask, _dense_at(self, mask))
+
+
+@_register("sum")
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    """``Tensor.sum`` of a sparse tensor: torch.sparse.sum, with ``keepdim``'s size-1 dims put back."""
+    out = _sparse_sum(input, dim, dtype)
+    if not keepdim or dim is None:
+        return out
+    n = input.dim()
+    dims = {normalize_dim(d, n) for d in ([dim] if isinstance(dim, int) else dim)}
+    if isinstance(out, Tensor):  # every dim summed: one entry at the origin
+        out = SparseCooTensor(zeros(0, 1, dtype=dt.int64, device=input.device), out.reshape(1), (), True)
+    rows, kept = [], iter(range(out.dim()))
+    no_row = zeros(1, out._nnz(), dtype=dt.int64, device=input.device)
+    for d in range(n):
+        rows.append(no_row if d in dims else out._ind[next(kept)].unsqueeze(0))
+    size = tuple(1 if d in dims else input._size[d] for d in range(n))
+    return SparseCooTensor(_cat_all(rows), out._val, size, False)
+
+
+def _cat_all(parts, dim=0):
+    from .ops.primitives.shaping import cat
+    return cat(parts, dim)
+
+
+# -- products ----------------------------------------------------------------------------------------
+@_register("matmul")
+def matmul(input, other):
+    """torch.matmul with a sparse operand: a sparse matrix times a dense matrix or vector, a dense
+    matrix, vector or batch times a sparse matrix (dense results), or two sparse matrices (sparse)."""
+    if isinstance(input, SparseCooTensor):
+        if isinstance(other, SparseCooTensor):
+            return _sparse_mm(input, other.to_dense()).to_sparse()
+        if other.dim() == 1:
+            return _sparse_mm(input, other.unsqueeze(1)).squeeze(1)
+        if other.dim() > 2:
+            raise RuntimeError("expand is unsupported for Sparse tensors")
+        return _sparse_mm(input, other)
+    if input.dim() == 1:
+        return _dense_sparse_mm(input.unsqueeze(0), other).squeeze(0)
+    if input.dim() > 2:
+        batch = input.shape[:-1]
+        return _dense_sparse_mm(input.reshape(-1, input.shape[-1]), other).reshape(*batch, other.shape[1])
+    return _dense_sparse_mm(input, other)
+
+
+@_register("mm", "spmm")
+def mm(input, mat2):
+    if isinstance(input, SparseCooTensor):
+        if mat2.dim() == 1:  # torch reads the vector's second size
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+        return _sparse_mm(input, mat2)
+    return _dense_sparse_mm(input, mat2)
+
+
+@_register("mv")
+def mv(input, vec):
+    return _sparse_mm(input, vec.unsqueeze(1)).squeeze(1)
+
+
+@_register("addmm")
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)`` with a sparse ``mat1`` (torch has no kernel for a sparse
+    ``mat2``)."""
+    if not isinstance(mat1, SparseCooTensor) or isinstance(mat2, SparseCooTensor):
+        layout = lambda m: "Sparse" if isinstance(m, SparseCooTensor) else "Strided"  # noqa: E731
+        raise RuntimeError("addmm_sparse_dense: expected either 'mat1' to have sparse layout and 'mat2' to "
+                           f"have strided layout, got 'mat1' with layout {layout(mat1)} and 'mat2' with "
+                           f"layout {layout(mat2)}")
+    product = _sparse_mm(mat1, mat2)
+    return (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)
+
+
+@_register("F.linear")
+def linear(input, weight, bias=None):
+    """``F.linear`` of a sparse input: ``input @ weight.T`` (+ ``bias``, through torch's addmm)."""
+    if bias is not None:
+        return addmm(bias, input, weight.t())
+    return matmul(input, weight.t())
+
+
+# -- what a sparse tensor refuses with words of its own ------------------------------------------
+def _reshape(input, *shape):
+    raise RuntimeError("reshape is not implemented for sparse tensors")
+
+
+def _expand(input, *sizes, **kwargs):
+    raise RuntimeError("expand is unsupported for Sparse tensors")
+
+
+def _contiguous(input, memory_format=None):
+    raise RuntimeError("unsupported memory format option Contiguous")
+
+
+def _numpy(input, *, force=False):
+    raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
+
+
+def _tolist(input):
+    raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
+
+
+def _item(input):
+    if input.numel() != 1:
+        raise RuntimeError(f"a Tensor with {input.numel()} elements cannot be converted to Scalar")
+    return input.to_dense().item()
+
+
+def _copy_(self, src, non_blocking=False):
+    if isinstance(self, SparseCooTensor) and isinstance(src, SparseCooTensor):
+        self._ind, self._val, self._size, self._coalesced = src._ind.clone(), src._val.clone(), src._size, \
+            src._coalesced
+        return self
+    raise RuntimeError("copy_() between dense and sparse Tensors is not implemented! Found self type = "
+                       f"{_type_name(self)} and src type = {_type_name(src)}")
+
+
+def _type_name(x) -> str:
+    return f"torch.sparse.{x.dtype._legacy_name}" if isinstance(x, SparseCooTensor) else \
+        f"torch.{x.dtype._legacy_name}"
+
+
+FUNCTIONS.update(
+    reshape=_reshape, flatten=_reshape, reshape_as=_reshape, expand=_expand, contiguous=_contiguous,
+    numpy=_numpy, tolist=_tolist, item=_item, copy_=_copy_, to_sparse=lambda input, *a, **k: input,
+    to_dense=lambda input, *a, **k: input.to_dense(), is_contiguous=lambda input, *a, **k: False,
+    is_inference=lambda input: False)
+
+
+# -- the entry points ---------------------------------------------------------------------------------
+def _method(name):
+    def method(self, *args, **kwargs):
+        return call(name, (self, *args), kwargs)
+    method.__name__ = name
+    return method
+
+
+# the torch function of a Python operator (``__truediv__``: div), where the names differ
+_OPERATOR_OPS = {"truediv": "div", "floordiv": "floor_divide", "mod": "remainder", "and": "bitwise_and",
+                 "or": "bitwise_or", "xor": "bitwise_xor", "lshift": "bitwise_left_shift",
+                 "rshift": "bitwise_right_shift"}
+
+
+def dense_operator(name: str, dense: Tensor, sparse: SparseCooTensor):
+    """``dense <op> sparse`` from the dense operand's operator ``name`` ("add", "truediv", "add_" for +=)."""
+    base = name.rstrip("_")
+    return call(_OPERATOR_OPS.get(base, base) + name[len(base):], (dense, sparse), {})
+
+
+def _operator(name, swap=False):
+    """A sparse tensor's operator: ``name(sparse, other)``, or ``name(other, sparse)`` (``swap``)."""
+    def method(self, other):
+        if not isinstance(other, (Tensor, SparseCooTensor, Number)):
+            return NotImplemented
+        return call(name, (other, self) if swap else (self, other), {})
+    return method
+
+
+def _getattr(self, name):
+    """A Tensor method the class does not define: the table's, or torch's error when it is called."""
+    if name in FUNCTIONS or not name.startswith("_") and callable(getattr(Tensor, name, None)):
+        return functools.partial(_method(name), self)
+    raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+def install(namespace: dict) -> None:
+    """Route sparse operands here: SparseCooTensor's methods and operators, the dense code's seam
+    (ops/sparse_seam.py), and the products in ``namespace`` (pyfront's) taking one elsewhere."""
+    from . import sparse as sparse_module
+    from .ops import sparse_seam
+
+    cls = SparseCooTensor
+    cls.__getattr__ = _getattr
+    for op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "and", "or", "xor", "matmul",
+               "eq", "ne", "lt", "le", "gt", "ge"):
+        name = _OPERATOR_OPS.get(op, op)
+        setattr(cls, f"__{op}__", _operator(name))
+        if op not in ("eq", "ne", "lt", "le", "gt", "ge"):
+            setattr(cls, f"__i{op}__", _operator(name + "_"))
+    # a number on the left, as torch's reflected operators: ``2 * s`` is ``s * 2``, ``1 - s`` is
+    # ``rsub(s, 1)``, ``1 / s`` is ``s.reciprocal() * 1``, ``2 ** s`` is ``pow(2, s)``
+    cls.__radd__, cls.__rmul__, cls.__rsub__ = _operator("add"), _operator("mul"), _operator("rsub")
+    cls.__rtruediv__, cls.__rpow__ = _operator("reciprocal"), _operator("pow", swap=True)
+    cls.__neg__, cls.__abs__ = _method("neg"), _method("abs")
+    cls.__hash__ = object.__hash__
+    cls.__getitem__ = _getitem
+    cls.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+    cls.T = cls.mT = property(t)
+    sparse_seam.TYPES, sparse_seam.call, sparse_seam.operator = (cls,), call, dense_operator
+    for name, positions in (("mm", (0, 1)), ("spmm", (0, 1)), ("addmm", (1, 2))):
+        namespace[name] = _taking_sparse(namespace[name], name, positions)
+    Tensor.mm = _taking_sparse(Tensor.mm, "mm", (0, 1))
+    Tensor.sparse_mask = sparse_mask
+    sparse_module.addmm = addmm
+    sparse_module.softmax, sparse_module.log_softmax = _softmax(False), _softmax(True)
+
+
+def _taking_sparse(fn, name, positions):
+    """``fn``, handing a call with a sparse tensor at one of ``positions`` to the table."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for i in positions:
+            if i < len(args) and type(args[i]) is SparseCooTensor:
+                return call(name, args, kwargs)
+        return fn(*args, **kwargs)
+    return wrapper
