@@ -39,7 +39,6 @@ KNOWN = {
     "get_device": (3, "a number: torch's TypeError from its Python binding"),
     "group_norm": (12, NORM_SHAPES),
     "hinge_embedding_loss": (5, NORM_SHAPES),
-    "histogram": (10, "histogram's range and weight checks, a 0-d input"),
     "hsplit": (1, "hsplit of a 0-d tensor: torch's message"),
     "instance_norm": (16, NORM_SHAPES),
     "isin": (2, "isin with a 0-d tensor of another dtype"),

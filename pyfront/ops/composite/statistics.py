@@ -402,6 +402,29 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 # -- histograms and norms -----------------------------------------------------------------------
+def _check_histogram_tensors(input, bins, weight):
+    """ATen's histogramdd checks of the bins and weight tensors, in its order and words."""
+    name = {dt.float32: "float", dt.float64: "double", dt.float16: "c10::Half", dt.int64: "long int",
+            dt.bool_: "bool", dt.int32: "int"}
+    if isinstance(bins, Tensor):
+        if bins.dtype is not input.dtype:
+            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the same dtype, "
+                               f"but got input with dtype {name.get(input.dtype, input.dtype)} and bins for "
+                               f"dimension 0 with dtype {name.get(bins.dtype, bins.dtype)}")
+        if bins.dim() != 1:
+            raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
+                               f"{bins.dim()} dimensions in the bins tensor for dimension 0")
+    if weight is not None:
+        if weight.dtype is not input.dtype:
+            raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and weight "
+                               f"tensor should have the same dtype, but got input({name.get(input.dtype)}), "
+                               f"and weight({name.get(weight.dtype, weight.dtype)})")
+        if weight.numel() != input.numel():  # ATen reads the weight flattened
+            raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same "
+                               "shape as the input tensor excluding its innermost dimension, but got input "
+                               f"with shape [{input.numel()}, 1] and weight with shape [{weight.numel()}]")
+
+
 @composite(grad=False, samples=lambda: [
     s(T((20,)), 4), s(T((3, 5)), 3, range=(-1.0, 1.0)), s(T((10,)), T((4,), sort=True)),
     s(T((12,)), 5, weight=T((12,), low=0, high=2)), s(T((12,)), 3, density=True), s(T((0,)), 2),
@@ -414,12 +437,16 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
         raise NotImplementedError(f"\"histogramdd\" not implemented for "
                                   f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
     flat = input.reshape(-1)
+    _check_histogram_tensors(input, bins, weight)
     if isinstance(bins, Tensor):
-        edges = bins.to(input.dtype)
+        edges = bins
     else:
         if bins <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
         if range is not None:
+            if len(range) != 2:
+                raise RuntimeError("torch.histogramdd: for a 1-dimensional histogram range should have 2 "
+                                   f"elements, but got {len(range)}")
             lo, hi = float(range[0]), float(range[1])
         elif flat.numel():
             lo, hi = float(flat.min().item()), float(flat.max().item())
