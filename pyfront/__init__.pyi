@@ -1638,10 +1638,12 @@ def row_stack(tensors, *, out=None) -> Tensor:
 
 def rrelu(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
     """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training, their
-    mean otherwise. (pyfront.functional_aliases.rrelu)"""
+    mean otherwise. Raises RuntimeError, as ATen, for a bound that is not finite or lower > upper.
+    (pyfront.functional_aliases.rrelu)"""
 
 def rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
-    """``torch.rrelu_``: in-place ``rrelu``. (pyfront.functional_aliases.rrelu_)"""
+    """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here).
+    (pyfront.functional_aliases.rrelu_)"""
 
 def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""

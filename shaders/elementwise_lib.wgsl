@@ -991,8 +991,8 @@ fn logaddexp_f32(a: f32, b: f32, base2: bool) -> f32 {
 // logit with p clamped to [eps, 1 - eps] where eps >= 0 (a negative eps: none)
 fn logit_f32(x: f32, eps: f32) -> f32 {
     var p = x;
-    if (eps >= 0.0) {
-        p = clamp_f32(x, eps, 1.0 - eps);
+    if (eps >= 0.0) {  // torch's order: x < eps ? eps : (x > 1 - eps ? 1 - eps : x), also for eps > 0.5
+        p = select(select(x, 1.0 - eps, x > 1.0 - eps), eps, x < eps);
     }
     return log_f32(p / (1.0 - p));  // NaN outside [0, 1], as torch's (the built-in's is undefined there)
 }

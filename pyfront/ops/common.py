@@ -36,6 +36,8 @@ def check_fits(value, dtype, opmath=False):
     if value is None or isinstance(value, Tensor):
         return value
     value = dt.check_number(value)
+    if dtype is dt.bool_ and isinstance(value, int) and value >= 1 << 63:
+        return True  # torch's uint64 Scalar (past int64), read as a bool
     if isinstance(value, bool) or dtype is dt.bool_:
         return value
     if dtype.is_floating_point:
@@ -118,6 +120,8 @@ def _tensor_and_number(x, n, float_only, opmath):
         return None
     dtype = x.dtype
     if rank > dt._KIND_ORDER[dtype.kind]:
+        if rank == 1 and n >= 1 << 63:
+            return None  # a uint64 scalar for torch: result_type refuses it with a bool tensor
         dtype = dt.get_default_dtype() if rank == 2 else (dt.int64 if rank == 1 else dt.bool_)
     if float_only and not dtype.is_floating_point:
         dtype = dt.get_default_dtype()

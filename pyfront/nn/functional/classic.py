@@ -295,7 +295,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     Xu et al. 2015, as ``torch.nn.functional.rrelu`` (the slopes come from pyfront's generator, so they
     differ from torch's draws).
     """
-    if lower > upper:
+    if not lower <= upper:  # a NaN bound too, as ATen's check
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         out = leaky_relu(input, (lower + upper) / 2)

@@ -285,15 +285,17 @@ special_i1e = unary("special_i1e", _f64(lambda np, x: _bessel_np(np, x, 1, scale
 
 # -- logit and entropy --------------------------------------------------------------------------------
 def _logit_np(np, x, eps):
+    # torch's kernel: no clamp for a negative eps; else x < eps ? eps : (x > 1 - eps ? 1 - eps : x), so a
+    # NaN eps clamps nothing and eps > 0.5 sends every x to one end
     with np.errstate(all="ignore"):
-        p = x if eps is None else np.clip(x, eps, 1 - eps)
+        p = x if eps is None or eps < 0 else np.where(x < eps, eps, np.where(x > 1 - eps, 1 - eps, x))
         return np.log(p / (1 - p))
 
 
 def _logit_vjp(c, g):
     # torch's logit_backward: 0 outside [eps, 1 - eps] with an eps, NaN outside [0, 1] without
     x, eps = c.inputs[0], c.attrs["eps"]
-    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
+    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None or eps < 0 else (eps, 1 - eps, 0.0)
     d = x * (1 - x)
     return (where((x < lo) | (x > hi), outside, g / where(d == 0, 0.0, d)),)  # +inf at -0, as torch
 
