@@ -26,8 +26,8 @@ ONCE = "pyfront rounds torch's float32 result once; torch's float16 kernel (or i
 STEPS = "a chain of float16 ops in torch and in pyfront, rounded in other places"
 NN = "nn.functional."
 KNOWN_HALF_OFF = {
-    **dict.fromkeys(["addbmm", "col2im", "log_softmax", "logit", "nanmean", "nansum", NN + "conv2d",
-                     NN + "log_softmax", NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
+    **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum", NN + "conv2d",
+                     NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
                      "prod", "rsqrt", "scatter_reduce", "softmax", "special_entr", "special_i0e",
                      "special_xlog1py", "xlogy"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
@@ -117,6 +117,8 @@ FIXED = {
     "batch_norm_running_mean": lambda L, t: _running_mean(L, t),
     "instance_norm": lambda L, t: L.nn.functional.instance_norm(t["x4"], weight=t["v"], bias=t["c"]),
     "nextafter": lambda L, t: L.nextafter(t["x"], t["y"]),
+    "log_softmax_lastdim": lambda L, t: L.log_softmax(t["x"], 1),
+    "log_softmax_dim0": lambda L, t: L.nn.functional.log_softmax(t["x3"], 0),
     "ldexp": lambda L, t: L.ldexp(t["x"], L.tensor(np.arange(-20, 12), device=t["x"].device)),
 }
 # torch's vectorized exp is not libm's: one value at a rounding boundary lands an ulp away
@@ -129,10 +131,15 @@ def _running_mean(lib, t):
     return mean
 
 
-# WGSL's nextafter is float32's: on webgpu a float16 nextafter still rounds back to its input
+# webgpu faults left for a shader change (strict xfail: a fix shows up as XPASS)
+WEBGPU_OFF = {
+    "nextafter": "WGSL's nextafter is float32's: a float16 nextafter rounds back to its input",
+    "log_softmax_lastdim": "the WGSL kernel keeps the sum of exps in float32, torch's CPU kernel in float16",
+}
 _ROWS = [*((name, "cpu") for name in sorted(FIXED)),
-         *(pytest.param(name, "webgpu", marks=requires_webgpu) for name in sorted(FIXED)
-           if name != "nextafter")]
+         *(pytest.param(name, "webgpu", marks=[requires_webgpu, *(
+             [pytest.mark.xfail(strict=True, reason=WEBGPU_OFF[name])] if name in WEBGPU_OFF else [])])
+           for name in sorted(FIXED))]
 
 
 @pytest.mark.parametrize("name,device", _ROWS)
