@@ -23,6 +23,8 @@ from webgpu_required import requires_webgpu
 # (its scalar tail for tensors under a vector's 32 elements, or a float16 step inside the kernel);
 # "steps": pyfront and torch both round between steps, in different places.
 ONCE = "pyfront rounds torch's float32 result once; torch's float16 kernel (or its scalar tail) rounds a step"
+# e.g. softmax along a dim other than the last: torch's AVX512 kernel stores exp(x - max) in float16
+# before dividing for the inner elements past its 64-wide vector blocks (all in a (16, 32) softmax over dim 0)
 STEPS = "a chain of float16 ops in torch and in pyfront, rounded in other places"
 NN = "nn.functional."
 KNOWN_HALF_OFF = {
@@ -119,6 +121,8 @@ FIXED = {
     "nextafter": lambda L, t: L.nextafter(t["x"], t["y"]),
     "log_softmax_lastdim": lambda L, t: L.log_softmax(t["x"], 1),
     "log_softmax_dim0": lambda L, t: L.nn.functional.log_softmax(t["x3"], 0),
+    "softmax_lastdim": lambda L, t: L.softmax(t["x"], 1),
+    "softmax_dim0": lambda L, t: L.nn.functional.softmax(t["x3"], 0),
     "ldexp": lambda L, t: L.ldexp(t["x"], L.tensor(np.arange(-20, 12), device=t["x"].device)),
 }
 # torch's vectorized exp is not libm's: one value at a rounding boundary lands an ulp away
