@@ -122,6 +122,7 @@ FIXED = {
     "log_softmax_lastdim": lambda L, t: L.log_softmax(t["x"], 1),
     "log_softmax_dim0": lambda L, t: L.nn.functional.log_softmax(t["x3"], 0),
     "softmax_lastdim": lambda L, t: L.softmax(t["x"], 1),
+    "prod_dim0": lambda L, t: L.prod(t["x"] * 0.1 + 1, 0),
     "softmax_dim0": lambda L, t: L.nn.functional.softmax(t["x3"], 0),
     "ldexp": lambda L, t: L.ldexp(t["x"], L.tensor(np.arange(-20, 12), device=t["x"].device)),
 }
@@ -139,6 +140,7 @@ def _running_mean(lib, t):
 WEBGPU_OFF = {
     "nextafter": "WGSL's nextafter is float32's: a float16 nextafter rounds back to its input",
     "log_softmax_lastdim": "the WGSL kernel keeps the sum of exps in float32, torch's CPU kernel in float16",
+    "prod_dim0": "the WGSL reduction multiplies in float32, torch's CPU kernel in float16",
 }
 _ROWS = [*((name, "cpu") for name in sorted(FIXED)),
          *(pytest.param(name, "webgpu", marks=[requires_webgpu, *(

@@ -121,7 +121,10 @@ _sum = register(OpDef(
 _prod = register(OpDef(
     "prod", "reduction", _reduce_infer(),
     lambda np, x, dims, keepdim: np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
-    save_output=True, torch_name="prod", samples=samples.prod))
+    save_output=True, torch_name="prod", samples=samples.prod,
+    # float16: NumPy multiplies across rows in float16, each product rounded, as torch's CPU kernel (along a
+    # contiguous row NumPy, unlike torch, still multiplies in float32)
+    float16_native=True))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
