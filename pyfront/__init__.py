@@ -27,6 +27,7 @@ from .ops.primitives.linalg import *  # noqa: F401,F403
 from .ops.primitives.shaping import *  # noqa: F401,F403
 from .ops.primitives.indexing import *  # noqa: F401,F403
 from .ops.primitives.special import *  # noqa: F401,F403
+from .ops.primitives.special_functions import *  # noqa: F401,F403
 from .ops.composite.math import *  # noqa: F401,F403
 from .ops.composite.reductions import *  # noqa: F401,F403
 from .ops.composite.linalg import *  # noqa: F401,F403
@@ -38,6 +39,7 @@ from .ops.composite.arrays import *  # noqa: F401,F403
 from .ops.composite.statistics import *  # noqa: F401,F403
 from .ops.factories import *  # noqa: F401,F403
 from .ops.composite.elementary import *  # noqa: F401,F403
+from .ops.composite.scatters import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -88,6 +90,7 @@ amp.autocast_mode.install(nn.functional.__dict__)
 # sparse COO tensors: torch.sparse_coo_tensor, torch.sparse.*
 from . import sparse  # noqa: E402
 from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+from . import signal  # noqa: E402,F401  (torch.signal.windows)
 
 spmm = mm  # noqa: F405
 sparse.install(globals())  # a sparse operand wherever a tensor is taken (_sparse_math.py)
@@ -96,5 +99,6 @@ sparse.install(globals())  # a sparse operand wherever a tensor is taken (_spars
 from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
+_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 
 __version__ = "0.1.0"

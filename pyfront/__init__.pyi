@@ -25,6 +25,7 @@ from . import process as process
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
+from . import signal as signal
 from . import sparse as sparse
 from . import special as special
 from . import utils as utils
@@ -132,6 +133,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None)
 def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
+    ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
+
 def adjoint(input):
     """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
     ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
@@ -172,6 +177,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def arccos_(input):
+    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
 def arccosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
@@ -180,6 +188,9 @@ def arccosh_(input):
 
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def arcsin_(input):
+    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arcsinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -193,6 +204,9 @@ def arctan(input, *, out=None):
 def arctan2(input, other, *, out=None):
     """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
+
+def arctan_(input):
+    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -220,7 +234,13 @@ def argwhere(input):
     """As ``torch.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
 
 def as_strided(input, size, stride, storage_offset=None):
-    """As ``torch.as_strided``. (pyfront.ops.views.as_strided)"""
+    """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default: input's), as
+    ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of another length, a
+    negative stride or offset, and a view reaching past the storage. (pyfront.ops.views.as_strided)"""
+
+def as_strided_(self, size, stride, storage_offset=None):
+    """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
+    ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1). (pyfront.ops.views.as_strided_)"""
 
 def as_strided_scatter(input, src, size, stride, storage_offset=0):
     """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.
@@ -617,6 +637,16 @@ def diagflat(input, offset=0):
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
 
+def diagonal_scatter(
+    input: Tensor,
+    src: Tensor,
+    offset: builtins.int = 0,
+    dim1: builtins.int = 0,
+    dim2: builtins.int = 1,
+) -> Tensor:
+    """``input`` with its ``diagonal(offset, dim1, dim2)`` replaced by ``src``, as
+    ``torch.diagonal_scatter``. (pyfront.ops.composite.scatters.diagonal_scatter)"""
+
 def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
     ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``.
@@ -790,6 +820,11 @@ def frac(input, *, out=None):
 def frac_(input):
     """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def frexp(input, *, out=None):
+    """``input`` as mantissa * 2 ** exponent, the mantissa in [0.5, 1) (or 0, inf, NaN) and an int32
+    exponent, as ``torch.frexp``; a ``torch.return_types.frexp``.
+    (pyfront.ops.primitives.special_functions.frexp)"""
+
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""
@@ -931,6 +966,14 @@ def i0(input, *, out=None):
 
 def i0_(input):
     """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def igamma(input, other, *, out=None):
+    """The regularized lower incomplete gamma function P(a, x), as ``torch.igamma``. (made by
+    pyfront.ops.primitives.special._float_only)"""
+
+def igammac(input, other, *, out=None):
+    """The regularized upper incomplete gamma function Q(a, x), as ``torch.igammac``. (made by
+    pyfront.ops.primitives.special._float_only)"""
 
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``.
@@ -1331,6 +1374,17 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def narrow(input, dim, start, length):
     """As ``torch.narrow``. (pyfront.ops.views.narrow)"""
 
+def narrow_copy(
+    input: Tensor,
+    dim: builtins.int,
+    start: builtins.int,
+    length: builtins.int,
+    *,
+    out=None,
+) -> Tensor:
+    """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``.
+    (pyfront.ops.composite.scatters.narrow_copy)"""
+
 def native_channel_shuffle(input, groups):
     """``torch.native_channel_shuffle``: ``channel_shuffle`` without a derivative, as torch's.
     (pyfront.functional_aliases.native_channel_shuffle)"""
@@ -1344,16 +1398,16 @@ def ne(input, other, *, out=None):
     pyfront.ops.primitives.elementwise.binary)"""
 
 def neg(input, *, out=None):
-    """As ``torch.neg``. (pyfront.ops.primitives.elementwise.neg)"""
+    """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def neg_(input):
-    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+    """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def negative(input, *, out=None):
-    """As ``torch.negative``. (pyfront.ops.primitives.elementwise.neg)"""
+    """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def negative_(input):
-    """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+    """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def nextafter(input, other, *, out=None):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
@@ -1453,6 +1507,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def promote_types(a, b):
     """The smallest dtype both promote to, as ``torch.promote_types``. (pyfront.dtypes.promote_types)"""
 
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+    """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
+    ``accumulate``), negative indices from the end, as ``torch.Tensor.put``.
+    (pyfront.ops.composite.scatters.put)"""
+
 def qr(input, some=True, *, out=None):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
 
@@ -1516,10 +1575,10 @@ def reciprocal_(input):
     """In-place ``reciprocal``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def relu(input):
-    """As ``torch.relu``. (pyfront.ops.primitives.elementwise.relu)"""
+    """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def relu_(input):
-    """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
+    """In-place ``relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
@@ -1579,10 +1638,12 @@ def row_stack(tensors, *, out=None) -> Tensor:
 
 def rrelu(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
     """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training, their
-    mean otherwise. (pyfront.functional_aliases.rrelu)"""
+    mean otherwise. Raises RuntimeError, as ATen, for a bound that is not finite or lower > upper.
+    (pyfront.functional_aliases.rrelu)"""
 
 def rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
-    """``torch.rrelu_``: in-place ``rrelu``. (pyfront.functional_aliases.rrelu_)"""
+    """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here).
+    (pyfront.functional_aliases.rrelu_)"""
 
 def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -1622,6 +1683,10 @@ def seed() -> builtins.int:
 
 def select(input, dim, index):
     """As ``torch.select``. (pyfront.ops.views.select)"""
+
+def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+    """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
+    (pyfront.ops.composite.scatters.select_scatter)"""
 
 def selu(input):
     """``torch.selu``. (pyfront.functional_aliases.selu)"""
@@ -1712,6 +1777,19 @@ def sinh(input, *, out=None):
 def sinh_(input):
     """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
+def slice_scatter(
+    input: Tensor,
+    src: Tensor,
+    dim: builtins.int = 0,
+    start=None,
+    end=None,
+    step: builtins.int = 1,
+    *,
+    out=None,
+) -> Tensor:
+    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
+    ``torch.slice_scatter``. (pyfront.ops.composite.scatters.slice_scatter)"""
+
 def slogdet(input, *, out=None):
     """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
 
@@ -1739,6 +1817,10 @@ def sparse_coo_tensor(
 
 def split(tensor, split_size_or_sections, dim=0):
     """As ``torch.split``. (pyfront.ops.views.split)"""
+
+def split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
+    """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
+    ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
 
 def spmm(input: Tensor, mat2: Tensor) -> Tensor:
     """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
@@ -1911,6 +1993,17 @@ def unravel_index(indices, shape):
     """The coordinates in a tensor of ``shape`` of flat ``indices`` (one tensor per dim), as
     ``torch.unravel_index``; like torch, an index past the end wraps around.
     (pyfront.ops.composite.arrays.unravel_index)"""
+
+def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0):
+    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
+    ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+
+def unsafe_split(input: Tensor, split_size: builtins.int, dim: builtins.int = 0):
+    """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
+    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+    (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
 
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""

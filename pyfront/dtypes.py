@@ -182,6 +182,11 @@ def result_type(*operands) -> dtype:
     for d in tiers:
         if d is not None and (result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]):
             result = d
+    if result is int64 and tiers[2] is int64 and (tiers[0] or tiers[1] or int64) is bool_ \
+            and any(type(op) is int and op >= 1 << 63 for op in operands):
+        # torch reads such an int as a uint64 scalar, which it does not promote with a bool tensor
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to "
+                           "promote Bool and UInt64")
     return result
 
 

@@ -7,6 +7,8 @@ with -1 for no padding index. Where the signatures match, the name is the functi
 tests/test_funcs_s18.py runs every entry against torch."""
 from __future__ import annotations
 
+import math
+
 from .autograd.function import no_derivative
 from .nn import functional as F
 from .ops.composite.arrays import triu_indices
@@ -26,34 +28,42 @@ SAME = ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "bilinear", 
 _REDUCTION = {0: "none", 1: "mean", 2: "sum"}
 
 
+def _dropout_p(p):
+    """ATen's check of a dropout probability: a RuntimeError (F.dropout's Python check is a ValueError),
+    NaN refused, the number printed as C++ prints a double (six significant digits)."""
+    if not 0 <= float(p) <= 1:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {float(p):g}")
+    return p
+
+
 def dropout(input, p, train):
     """``torch.dropout``: ``F.dropout(input, p, train)``."""
-    return F.dropout(input, p, train)
+    return F.dropout(input, _dropout_p(p), train)
 
 
 def dropout_(input, p, train):
     """``torch.dropout_``: in-place ``dropout``."""
-    return F.dropout(input, p, train, inplace=True)
+    return F.dropout(input, _dropout_p(p), train, inplace=True)
 
 
 def alpha_dropout(input, p, train):
     """``torch.alpha_dropout``: ``F.alpha_dropout(input, p, train)``."""
-    return F.alpha_dropout(input, p, train)
+    return F.alpha_dropout(input, _dropout_p(p), train)
 
 
 def alpha_dropout_(input, p, train):
     """``torch.alpha_dropout_``: in-place ``alpha_dropout``."""
-    return F.alpha_dropout(input, p, train, inplace=True)
+    return F.alpha_dropout(input, _dropout_p(p), train, inplace=True)
 
 
 def feature_alpha_dropout(input, p, train):
     """``torch.feature_alpha_dropout``: ``F.feature_alpha_dropout(input, p, train)``."""
-    return F.feature_alpha_dropout(input, p, train)
+    return F.feature_alpha_dropout(input, _dropout_p(p), train)
 
 
 def feature_alpha_dropout_(input, p, train):
     """``torch.feature_alpha_dropout_``: in-place ``feature_alpha_dropout``."""
-    return F.feature_alpha_dropout(input, p, train, inplace=True)
+    return F.feature_alpha_dropout(input, _dropout_p(p), train, inplace=True)
 
 
 def selu(input):
@@ -192,16 +202,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 
 def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training,
-    their mean otherwise."""
-    if not training:
-        return F.leaky_relu(input, (lower + upper) / 2)
-    slope = input.detach().new_empty(input.shape).uniform_(lower, upper, generator=generator)
-    return where(input >= 0, input, input * slope)
+    their mean otherwise. Raises RuntimeError, as ATen, for a bound that is not finite or lower > upper."""
+    for name, bound in (("lower", lower), ("upper", upper)):
+        if not math.isfinite(float(bound)):
+            raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound):g}")
+    return F.rrelu(input, lower, upper, training, generator=generator)
 
 
 def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
-    """``torch.rrelu_``: in-place ``rrelu``."""
-    return input.copy_(rrelu(input, lower, upper, training, generator))
+    """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here)."""
+    return input.copy_(F.rrelu(input, lower, upper, training, generator=generator))
 
 
 def channel_shuffle(input, groups):

@@ -9,7 +9,10 @@ from .ops.primitives.elementwise import erf, exp2, expm1, log1p, round, sigmoid 
 from .ops.primitives.special import (digamma, digamma as psi, erfc, erfinv, i0, lgamma as gammaln,  # noqa: F401
                                      logit, polygamma, sinc, special_entr as entr, special_i0e as i0e,
                                      special_i1 as i1, special_i1e as i1e, special_xlog1py as xlog1py, xlogy)
+from .ops.primitives import special_functions as _more
+
+globals().update({name: getattr(_more, name) for name in _more.SPECIAL})  # bessel_j0, ..., zeta
 
 __all__ = ["expit", "logit", "erf", "erfc", "erfinv", "ndtr", "i0", "i0e", "i1", "i1e", "entr", "xlogy",
            "xlog1py", "gammaln", "digamma", "psi", "multigammaln", "polygamma", "sinc", "round", "log1p",
-           "expm1", "exp2", "softmax", "log_softmax", "logsumexp"]
+           "expm1", "exp2", "softmax", "log_softmax", "logsumexp", *_more.SPECIAL]

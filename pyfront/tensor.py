@@ -9,11 +9,11 @@ import math
 
 from . import _warnings
 from . import dtypes as _dt
-from .autograd.grad_mode import _state
+from .autograd.grad_mode import _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
-from .backends.storage import Layout
+from .backends.storage import Layout, is_whole
 from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim
 
 
@@ -30,6 +30,9 @@ class Tensor:
     # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.
     _base = _view_of_fn = _grad_fn = _grad = _accum = None
+    # how a view was made where torch forbids writing it in place (its CreationMeta): an int, output i of
+    # unbind/split/chunk (a view of one: 0); "no_grad", made with grad mode off from a base that requires grad
+    _creation = None
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
     _output_nr = 0
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
@@ -50,11 +53,12 @@ class Tensor:
         t._offset = offset
         t.dtype = dtype
         # what a backend is given of this tensor (built once: every op on it passes it down)
-        t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous))
+        t._layout = tuple.__new__(Layout, (storage, size, strides, offset, dtype, contiguous,
+                                           contiguous and is_whole(storage, size, offset, dtype)))
         if base is not None:
             t._base, t._view_of_fn = base, base._grad_fn
             t._inference = base._inference  # a view is what its base is
-        elif _state.inference:
+        elif _inference_blocks[0] and _state.inference:
             t._inference = True  # made in inference mode: an inference tensor
         return t
 
@@ -298,9 +302,13 @@ class Tensor:
 
     # -- views and aliases --------------------------------------------------------------------
     def _view(self, shape, strides, offset):
-        t = Tensor._make(self._storage, shape, self.dtype, strides, offset,
-                         self if self._base is None else self._base)
+        base = self if self._base is None else self._base
+        t = Tensor._make(self._storage, shape, self.dtype, strides, offset, base)
         self._storage.share(self, t)
+        if self._creation is not None:  # views of such a view inherit it
+            t._creation = "no_grad" if self._creation == "no_grad" else 0
+        elif not _state.enabled and base._requires_grad:
+            t._creation = "no_grad"
         return t
 
     def _alias(self):
@@ -359,7 +367,9 @@ class Tensor:
     def _set_storage(self, storage):
         """Read ``storage`` from now on (same shape, strides, offset and dtype)."""
         self._storage = storage
-        self._layout = tuple.__new__(Layout, (storage, *self._layout[1:]))
+        _, shape, strides, offset, dtype, contiguous, _ = self._layout
+        self._layout = tuple.__new__(Layout, (storage, shape, strides, offset, dtype, contiguous,
+                                              contiguous and is_whole(storage, shape, offset, dtype)))
 
     # -- in-place updates ---------------------------------------------------------------------
     def _assign(self, new, since=None, overlap_ok=False):
@@ -483,6 +493,18 @@ class Tensor:
                            f"{example}")
 
     def _check_inplace_allowed(self):
+        if self._creation == "no_grad":
+            raise RuntimeError("A view was created in no_grad mode and is being modified inplace with grad "
+                               "mode enabled. Given that this use case is ambiguous and error-prone, it is "
+                               "forbidden. You can clarify your code by moving both the view and the inplace "
+                               "either both inside the no_grad block (if you don't want the inplace to be "
+                               "tracked) or both outside (if you want the inplace to be tracked).")
+        if self._creation is not None:
+            op = self.grad_fn.name().removesuffix("Backward0") if self.grad_fn is not None else "a view"
+            raise RuntimeError(f"Output {self._creation} of {op} is a view and is being modified inplace. "
+                               "This view is the output of a function that returns multiple views. Such "
+                               "functions do not allow the output views to be modified inplace. You should "
+                               "replace the inplace operation by an out-of-place one.")
         if self._base is None and self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
@@ -609,8 +631,8 @@ def _fresh(storage, size, dtype):
     t._shape = size
     t._strides = strides = _STRIDES.get(size) or contiguous_strides(size)
     t.dtype = dtype  # _offset and _contiguous: the class's (0, True)
-    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True))
-    if _state.inference:
+    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True, True))
+    if _inference_blocks[0] and _state.inference:
         t._inference = True
     return t
 

@@ -24,6 +24,8 @@ class Tensor:
         """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def absolute(self):
         """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def absolute_(self):
+        """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def acos(self):
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def acos_(self):
@@ -60,6 +62,11 @@ class Tensor:
         """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
     def addmv_(self, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
         """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
+    def addr(self, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0),
+        as ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
+    def addr_(self, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """In-place ``addr``. (pyfront.ops.composite.scatters.addr)"""
     def adjoint(self):
         """As ``torch.Tensor.adjoint``. (made by pyfront.ops.methods._matrix_transpose)"""
     def all(self, dim=None, keepdim=False):
@@ -82,12 +89,16 @@ class Tensor:
         (pyfront.ops.primitives.reductions.any)"""
     def arccos(self):
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arccos_(self):
+        """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arccosh(self):
         """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arccosh_(self):
         """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def arcsin_(self):
+        """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsinh(self):
         """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arcsinh_(self):
@@ -97,6 +108,10 @@ class Tensor:
     def arctan2(self, other):
         """Elementwise ``atan2`` with broadcasting and type promotion, as ``torch.atan2``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def arctan2_(self, other):
+        """In-place ``atan2``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def arctan_(self):
+        """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arctanh(self):
         """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arctanh_(self):
@@ -113,7 +128,17 @@ class Tensor:
     def argwhere(self):
         """As ``torch.Tensor.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
     def as_strided(self, size, stride, storage_offset=None):
-        """As ``torch.Tensor.as_strided``. (pyfront.ops.views.as_strided)"""
+        """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default:
+        input's), as ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of
+        another length, a negative stride or offset, and a view reaching past the storage.
+        (pyfront.ops.views.as_strided)"""
+    def as_strided_(self, size, stride, storage_offset=None):
+        """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
+        ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1).
+        (pyfront.ops.views.as_strided_)"""
+    def as_strided_scatter(self, src, size, stride, storage_offset=0):
+        """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.
+        (pyfront.ops.views.as_strided_scatter)"""
     def asin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def asin_(self):
@@ -318,6 +343,15 @@ class Tensor:
         ``torch.diagflat``. (pyfront.ops.composite.arrays.diagflat)"""
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """As ``torch.Tensor.diagonal``. (pyfront.ops.views.diagonal)"""
+    def diagonal_scatter(
+        self,
+        src: Tensor,
+        offset: builtins.int = 0,
+        dim1: builtins.int = 0,
+        dim2: builtins.int = 1,
+    ) -> Tensor:
+        """``input`` with its ``diagonal(offset, dim1, dim2)`` replaced by ``src``, as
+        ``torch.diagonal_scatter``. (pyfront.ops.composite.scatters.diagonal_scatter)"""
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
         ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative
@@ -390,6 +424,12 @@ class Tensor:
         """Fill with Exp(lambd): -log(1 - U) / lambd. (pyfront.ops.sampling.exponential_)"""
     def fill_(self, value):
         """As ``torch.Tensor.fill_``. (pyfront.ops.methods._fill_)"""
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """Fill the main diagonal of ``self`` (2-D, or every dimension of one length) with ``fill_value``,
+        in place, as ``torch.Tensor.fill_diagonal_``. ``wrap``: on a matrix taller than wide, the
+        diagonal starts again ``columns + 1`` rows further down (as NumPy's ``fill_diagonal``). Raises
+        RuntimeError, with PyTorch's text, for fewer than two dimensions or unequal ones, and TypeError
+        for a non-number value. (pyfront.ops.views.fill_diagonal_)"""
     def fix(self):
         """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def fix_(self):
@@ -435,6 +475,10 @@ class Tensor:
         """Elementwise ``frac``, as ``torch.frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def frac_(self):
         """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def frexp(self):
+        """``input`` as mantissa * 2 ** exponent, the mantissa in [0.5, 1) (or 0, inf, NaN) and an int32
+        exponent, as ``torch.frexp``; a ``torch.return_types.frexp``.
+        (pyfront.ops.primitives.special_functions.frexp)"""
     def gather(self, dim, index, *, sparse_grad=False):
         """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``.
         (pyfront.ops.primitives.indexing.gather)"""
@@ -468,9 +512,13 @@ class Tensor:
     def greater(self, other):
         """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def greater_(self, other):
+        """In-place ``gt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def greater_equal(self, other):
         """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def greater_equal_(self, other):
+        """In-place ``ge``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def gt(self, other):
         """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -478,6 +526,9 @@ class Tensor:
         """In-place ``gt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def half(self, memory_format=None):
         """As ``torch.Tensor.half``. (made by pyfront.ops.conversion._cast)"""
+    def hardshrink(self, lambd: builtins.float = 0.5) -> Tensor:
+        """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
+        (pyfront.nn.functional.activation.hardshrink)"""
     def heaviside(self, values):
         """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0.
         (pyfront.ops.composite.functions.heaviside)"""
@@ -503,6 +554,16 @@ class Tensor:
         """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def i0_(self):
         """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def igamma(self, other):
+        """The regularized lower incomplete gamma function P(a, x), as ``torch.igamma``. (made by
+        pyfront.ops.primitives.special._float_only)"""
+    def igamma_(self, other):
+        """In-place ``igamma``. (made by pyfront.ops.primitives.special._float_only)"""
+    def igammac(self, other):
+        """The regularized upper incomplete gamma function Q(a, x), as ``torch.igammac``. (made by
+        pyfront.ops.primitives.special._float_only)"""
+    def igammac_(self, other):
+        """In-place ``igammac``. (made by pyfront.ops.primitives.special._float_only)"""
     @property
     def imag(self):
         """As ``torch.Tensor.imag``. (pyfront.tensor.Tensor.imag)"""
@@ -580,6 +641,8 @@ class Tensor:
     def is_same_size(self, other: Tensor) -> builtins.bool:
         """Whether the two tensors have the same shape, as ``torch.is_same_size``.
         (pyfront.process.is_same_size)"""
+    def is_shared(self):
+        """As ``torch.Tensor.is_shared``. (made by pyfront.ops.methods.bind_all)"""
     def is_signed(self) -> builtins.bool:
         """As ``torch.Tensor.is_signed``. (pyfront.tensor.Tensor.is_signed)"""
     @property
@@ -647,9 +710,13 @@ class Tensor:
     def less(self, other):
         """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def less_(self, other):
+        """In-place ``lt``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def less_equal(self, other):
         """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def less_equal_(self, other):
+        """In-place ``le``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def lgamma(self):
         """Elementwise ``lgamma``, as ``torch.lgamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def lgamma_(self):
@@ -822,6 +889,9 @@ class Tensor:
         (pyfront.ops.composite.functions.nansum)"""
     def narrow(self, dim, start, length):
         """As ``torch.Tensor.narrow``. (pyfront.ops.views.narrow)"""
+    def narrow_copy(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+        """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``.
+        (pyfront.ops.composite.scatters.narrow_copy)"""
     @property
     def nbytes(self) -> builtins.int:
         """As ``torch.Tensor.nbytes``. (pyfront.tensor.Tensor.nbytes)"""
@@ -836,17 +906,23 @@ class Tensor:
     def ne_(self, other):
         """In-place ``ne``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def neg(self):
-        """As ``torch.Tensor.neg``. (pyfront.ops.primitives.elementwise.neg)"""
+        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def neg_(self):
-        """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+        """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def negative(self):
-        """As ``torch.Tensor.negative``. (pyfront.ops.primitives.elementwise.neg)"""
+        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def negative_(self):
-        """In-place ``neg``. (pyfront.ops.primitives.elementwise.neg)"""
+        """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def nelement(self) -> builtins.int:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
+    def new(self, *args, device=None):
+        """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
+        scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset.
+        (pyfront.ops.methods._legacy_new)"""
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_empty``. (made by pyfront.ops.methods._new)"""
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+        """As ``torch.Tensor.new_empty_strided``. (pyfront.ops.methods._new_empty_strided)"""
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_full``. (pyfront.ops.methods._new_full)"""
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **_):
@@ -871,6 +947,8 @@ class Tensor:
     def not_equal(self, other):
         """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
+    def not_equal_(self, other):
+        """In-place ``ne``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def numel(self) -> builtins.int:
         """As ``torch.Tensor.numel``. (pyfront.tensor.Tensor.numel)"""
     def numpy(self, *, force: builtins.bool = False):
@@ -901,9 +979,18 @@ class Tensor:
         """As ``torch.Tensor.pow``. (pyfront.ops.primitives.elementwise.pow)"""
     def pow_(self, exponent):
         """In-place ``pow``. (pyfront.ops.primitives.elementwise.pow)"""
+    def prelu(self, weight: Tensor) -> Tensor:
+        """Parametric ReLU, elementwise: ``max(0, x) + weight * min(0, x)``.
+        (pyfront.nn.functional.activation.prelu)"""
     def prod(self, dim=None, keepdim=False, *, dtype=None):
         """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
         (pyfront.ops.primitives.reductions.prod)"""
+    def put(self, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+        """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
+        ``accumulate``), negative indices from the end, as ``torch.Tensor.put``.
+        (pyfront.ops.composite.scatters.put)"""
+    def put_(self, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+        """In-place ``put``. (pyfront.ops.composite.scatters.put)"""
     def qr(self, some=True):
         """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
     def quantile(self, q, dim=None, keepdim=False, *, interpolation='linear'):
@@ -938,9 +1025,9 @@ class Tensor:
         """As ``torch.Tensor.register_post_accumulate_grad_hook``.
         (pyfront.tensor.Tensor.register_post_accumulate_grad_hook)"""
     def relu(self):
-        """As ``torch.Tensor.relu``. (pyfront.ops.primitives.elementwise.relu)"""
+        """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def relu_(self):
-        """In-place ``relu``. (pyfront.ops.primitives.elementwise.relu)"""
+        """In-place ``relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def remainder(self, other):
         """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -1018,6 +1105,9 @@ class Tensor:
         """In-place ``scatter_reduce``. (pyfront.ops.primitives.indexing.scatter_reduce)"""
     def select(self, dim, index):
         """As ``torch.Tensor.select``. (pyfront.ops.views.select)"""
+    def select_scatter(self, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+        """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
+        (pyfront.ops.composite.scatters.select_scatter)"""
     def sgn(self):
         """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
         (pyfront.ops.composite.elementary.sgn)"""
@@ -1054,6 +1144,16 @@ class Tensor:
         """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def size(self, dim=None):
         """As ``torch.Tensor.size``. (pyfront.tensor.Tensor.size)"""
+    def slice_scatter(
+        self,
+        src: Tensor,
+        dim: builtins.int = 0,
+        start=None,
+        end=None,
+        step: builtins.int = 1,
+    ) -> Tensor:
+        """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
+        ``torch.slice_scatter``. (pyfront.ops.composite.scatters.slice_scatter)"""
     def slogdet(self):
         """The sign and log-absolute-determinant, as ``torch.slogdet``. (pyfront.linalg.legacy.slogdet)"""
     def softmax(self, dim, dtype=None):
@@ -1067,6 +1167,9 @@ class Tensor:
         (pyfront._sparse_math.sparse_mask)"""
     def split(self, split_size_or_sections, dim=0):
         """As ``torch.Tensor.split``. (pyfront.ops.views.split)"""
+    def split_with_sizes(self, split_sizes, dim: builtins.int = 0):
+        """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
+        ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
     def sqrt(self):
         """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sqrt_(self):
@@ -1077,6 +1180,8 @@ class Tensor:
         """In-place ``square``. (pyfront.ops.primitives.elementwise.square)"""
     def squeeze(self, dim=None):
         """As ``torch.Tensor.squeeze``. (pyfront.ops.views.squeeze)"""
+    def squeeze_(self, dim=None):
+        """As ``torch.Tensor.squeeze_``. (pyfront.ops.views.squeeze_)"""
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless
         ``unbiased=False``). (pyfront.ops.composite.reductions.std)"""
@@ -1103,10 +1208,16 @@ class Tensor:
         (pyfront.linalg.legacy.svd)"""
     def swapaxes(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.swapaxes``. (pyfront.ops.views.transpose)"""
+    def swapaxes_(self, dim0, dim1):
+        """As ``torch.Tensor.swapaxes_``. (pyfront.ops.views.transpose_)"""
     def swapdims(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.swapdims``. (pyfront.ops.views.transpose)"""
+    def swapdims_(self, dim0, dim1):
+        """As ``torch.Tensor.swapdims_``. (pyfront.ops.views.transpose_)"""
     def t(self):
         """As ``torch.Tensor.t``. (pyfront.ops.views.t)"""
+    def t_(self):
+        """As ``torch.Tensor.t_``. (pyfront.ops.views.t_)"""
     def take(self, index):
         """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``.
         (pyfront.ops.composite.indexing.take)"""
@@ -1149,6 +1260,8 @@ class Tensor:
         (pyfront.ops.composite.functions.trace)"""
     def transpose(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.transpose``. (pyfront.ops.views.transpose)"""
+    def transpose_(self, dim0, dim1):
+        """As ``torch.Tensor.transpose_``. (pyfront.ops.views.transpose_)"""
     def tril(self, diagonal: builtins.int = 0) -> Tensor:
         """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``.
         (pyfront.ops.composite.shaping.tril)"""
@@ -1186,8 +1299,18 @@ class Tensor:
     def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
         """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once.
         (pyfront.ops.composite.sets.unique_consecutive)"""
+    def unsafe_chunk(self, chunks: builtins.int, dim: builtins.int = 0):
+        """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
+        ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+    def unsafe_split(self, split_size: builtins.int, dim: builtins.int = 0):
+        """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+    def unsafe_split_with_sizes(self, split_sizes, dim: builtins.int = 0):
+        """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+        (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
     def unsqueeze(self, dim):
         """As ``torch.Tensor.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
+    def unsqueeze_(self, dim):
+        """As ``torch.Tensor.unsqueeze_``. (pyfront.ops.views.unsqueeze_)"""
     def untyped_storage(self):
         """As ``torch.Tensor.untyped_storage``. (pyfront.tensor.Tensor.untyped_storage)"""
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -1299,7 +1422,7 @@ class Tensor:
     def __ne__(self, y):
         """As ``torch.Tensor.__ne__``. (made by pyfront.ops.dispatch.fold)"""
     def __neg__(self):
-        """As ``torch.Tensor.__neg__``. (pyfront.ops.primitives.elementwise.neg)"""
+        """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     @staticmethod
     def __new__(cls, *args, device=None):
         """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype.
@@ -1310,8 +1433,8 @@ class Tensor:
         """As ``torch.Tensor.__pos__``. (made by pyfront.ops.methods.bind_all)"""
     def __pow__(self, other):
         """As ``torch.Tensor.__pow__``. (made by pyfront.ops.methods._operator)"""
-    def __radd__(self, other):
-        """As ``torch.Tensor.__radd__``. (made by pyfront.ops.methods._operator)"""
+    def __radd__(self, y):
+        """As ``torch.Tensor.__radd__``. (made by pyfront.ops.dispatch.fold)"""
     def __rand__(self, other):
         """As ``torch.Tensor.__rand__``. (made by pyfront.ops.methods._operator)"""
     def __reduce_ex__(self, proto):

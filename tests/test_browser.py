@@ -583,3 +583,34 @@ def test_without_webgpu_the_page_says_what_works_and_shows_no_traceback(site, pa
         assert p.console_errors == [] and p.csp_violations == []
     finally:
         p.close()
+
+
+def test_float32_functions_keep_their_accuracy_in_the_page(page):
+    """The shader library's accurate functions (exact sine reduction, pow and erfc in two floats, lgamma's
+    series) rest on float identities a driver must not rewrite: lavapipe folds (m + 1) - 1 to m and its fma
+    is unfused. SwiftShader compiles them through Tint and its own backend: the same bounds hold there."""
+    from test_float_accuracy import LOOSER, MAX_ULP
+    from ulp import compare, grid, pairs
+
+    x = grid(hi=127.9, n=400)
+    x = x[np.isfinite(x)]
+    a, b = (v[:400] for v in pairs())
+    unary = ["sin", "cos", "tan", "exp", "log", "log1p", "tanh", "erf", "erfc", "lgamma", "digamma", "atan"]
+    binary = ["pow", "atan2"]
+    data = json.dumps([x.tolist(), a.tolist(), b.tolist()])
+    code = (
+        "import json\nimport pyfront\n"
+        f"x, a, b = (pyfront.tensor(v, device='webgpu') for v in json.loads({data!r}))\n"
+        f"json.dumps({{n: getattr(pyfront, n)(x).tolist() for n in {unary!r}}}"
+        f" | {{n: getattr(pyfront, n)(a, b).tolist() for n in {binary!r}}})"
+    )
+    got = json.loads(ok(page.run(code))["result"])
+    worst = {}
+    for name in unary + binary:
+        inputs = (x,) if name in unary else (a, b)
+        want = getattr(torch, name)(*[torch.from_numpy(v) for v in inputs]).double().numpy()
+        truth = getattr(torch, name)(*[torch.from_numpy(v).double() for v in inputs]).numpy()
+        ulps, at, g, w, bad = compare(np.array(got[name], dtype=np.float64), want, truth, inputs)
+        if bad.any() or ulps > LOOSER.get(name, MAX_ULP):
+            worst[name] = (ulps, at, g, w, int(bad.sum()))
+    assert not worst, worst

@@ -19,9 +19,7 @@ from webgpu_required import requires_webgpu
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 # Rows that fail on webgpu for reasons outside this file's kinds, each owned by another item of
 # issue 9: strict, so a fix shows up as XPASS and the row is then freed here.
-KNOWN_WEBGPU = {
-    ("pow", "int8"): "WGSL pow_f32(2, 127.5) is 1.4 ulp from torch's",
-}
+KNOWN_WEBGPU: dict = {}  # none left (pow_f32(2, 127.5) is now torch's number)
 KNOWN: dict = {}  # rows that fail on every device (strict likewise): none left
 
 

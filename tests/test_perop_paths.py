@@ -148,3 +148,96 @@ def test_an_op_run_inside_a_planned_rule_takes_a_context_of_its_own(monkeypatch)
     assert (pyfront.tensor([1.0, 2.0]) + pyfront.tensor([0.5, 0.5])).tolist() == [1.5, 2.5]
     assert (pyfront.tensor([1.0, 2.0]) + pyfront.tensor([0.5, 0.5])).tolist() == [1.5, 2.5]
     assert inner == [[-2.0]]
+
+
+def _as_torch_sees_it(lib, fn, *args):
+    """``fn(*args)`` as torch's user sees it: values, dtype, the node and which of its inputs are
+    tensors (next_functions, in order), or the error's type and words."""
+    try:
+        r = fn(*args)
+    except Exception as e:  # noqa: BLE001 (compared with torch's)
+        return type(e).__name__, str(e)
+    node = r.grad_fn
+    inputs = [type(f).__name__ if f is not None else None for f, _ in node.next_functions] if node else None
+    return repr(r.tolist()), str(r.dtype), type(node).__name__ if node else None, inputs
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+def test_a_number_on_the_left_of_an_operator_is_torchs(dtype):
+    """``2 + t``, ``1.5 * t``, ``True | t`` and every other operator with the number on the left, the
+    tensor with and without a gradient: the values, dtype, error and the recorded node with its inputs
+    in torch's order (``1 + t`` is ``t.add(1)``: the tensor first)."""
+    torch = pytest.importorskip("torch")
+    values = VALUES[dtype][:4]
+    for op in OPERATORS:
+        for n in (2, -1, 2.5, -0.0, True):
+            for grad in (False, True) if dtype == "float32" else (False,):
+                mine = pyfront.tensor(values, dtype=getattr(pyfront, dtype)).requires_grad_(grad)
+                theirs = torch.tensor(values, dtype=getattr(torch, dtype)).requires_grad_(grad)
+                assert (_as_torch_sees_it(pyfront, op, n, mine) == _as_torch_sees_it(torch, op, n, theirs)), \
+                    (op.__name__, n, grad)
+
+
+def _unary_folds():
+    """Every public function that runs a one-operand op's plan in its own frame (dispatch.fold_unary)."""
+    from pyfront.ops.primitives import elementwise, special
+    found = {name: f for m in (elementwise, special) for name, f in vars(m).items()
+             if not name.startswith("_") and getattr(f, "__qualname__", "") == "fold_unary.<locals>.entry"}
+    assert {"exp", "neg", "relu", "sigmoid", "tanh", "abs", "isnan"} <= found.keys()
+    return [found[k] for k in sorted(found)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "bool"])
+def test_the_folded_unary_functions_give_the_general_paths_results(dtype, monkeypatch):
+    """Every one-operand function whose plan runs in its own frame, over every layout the plan tells
+    apart (whole, offset, prefix, transposed, broadcast, 0-d, empty), with and without a gradient,
+    against the same calls with no plan at all: values (nan, inf, -0.0 among them), dtype, strides, node,
+    and the error where the dtype is refused."""
+    fns = _unary_folds()
+
+    def outcomes():
+        rows = []
+        for case, (x, _) in _layouts(pyfront, VALUES[dtype], dtype).items():
+            for grad in (False, True) if dtype in ("float32", "float16") else (False,):
+                x = x.detach().requires_grad_(grad)
+                rows += [(case, fn.__name__, grad, _outcome(fn, x)) for fn in fns]
+        return rows
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    outcomes()  # the first call of each op and dtype makes its plan
+    assert any(key[0] is OPS["relu"] for key in dispatch._PLANS) == (dtype != "bool")
+    folded = outcomes()
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(dispatch, "_plan", lambda *a: False)
+    general = outcomes()
+    assert len(folded) == len(general)
+    for a, b in zip(folded, general):
+        np.testing.assert_equal(a, b, err_msg=str(a[:3]))
+
+
+def test_relu_keeps_nan_and_signed_zeros_as_torch_on_every_dtype():
+    """relu is a select, not a max: relu(-0.0) is -0.0, NaN passes, a negative is +0, as torch's."""
+    torch = pytest.importorskip("torch")
+    values = [float("nan"), -0.0, 0.0, -1.5, 2.0, float("-inf"), float("inf"), -3.0]
+    for dtype in ("float32", "float64", "float16"):
+        mine = pyfront.relu(pyfront.tensor(values, dtype=getattr(pyfront, dtype)))
+        theirs = torch.relu(torch.tensor(values, dtype=getattr(torch, dtype)))
+        np.testing.assert_array_equal(np.signbit(mine.numpy()), np.signbit(theirs.numpy()))
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    for dtype in ("int64", "int8", "uint8"):
+        ints = [-3, 0, 5, -128] if dtype != "uint8" else [0, 5, 200, 255]
+        assert pyfront.relu(pyfront.tensor(ints, dtype=getattr(pyfront, dtype))).tolist() == \
+            torch.relu(torch.tensor(ints, dtype=getattr(torch, dtype))).tolist()
+
+
+def test_a_layout_is_whole_only_where_it_reads_its_whole_storage():
+    """Layout.whole, which lets the NumPy plan compute on a storage as it is stored: a contiguous
+    reading of every element from the first; never a slice, a prefix, a transpose or a broadcast."""
+    x = pyfront.arange(6.0)
+    assert x._layout.whole and x.reshape(2, 3)._layout.whole and pyfront.tensor(2.0)._layout.whole
+    assert (x + 1)._layout.whole and pyfront.ones(0, 3)._layout.whole
+    for part in (x[1:], x[:5], x[0], x.reshape(2, 3).t(), x[:1].expand(6), x[::2]):
+        assert not part._layout.whole
+    y = pyfront.zeros(6)
+    y.copy_(x[:6] * 2)  # may adopt the result's storage: the layout is told again
+    assert y._layout.whole and y.tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]

@@ -157,6 +157,7 @@ def test_accelerator_api():
 
 def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
     x = pyfront.ones(3, device=GPU)
+    assert (x * 2).tolist() == [2.0, 2.0, 2.0]  # its plan is made for this backend, and must go with it
     pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
     with pytest.raises(RuntimeError, match="WebGPU device was lost"):
         (x + 1).tolist()

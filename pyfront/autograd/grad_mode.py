@@ -21,6 +21,12 @@ class _ThreadState(threading.local):
 
 _state = _ThreadState()
 
+# inference_mode blocks open in any thread: while there are none, a tensor made per op need not read its
+# thread's state (a thread-local read costs as much as a Python call). Counted under a lock: two threads
+# entering at once must not lose a count
+_inference_blocks = [0]
+_inference_lock = threading.Lock()
+
 
 def is_grad_enabled() -> bool:
     return _state.grad if _state.inference else _state.enabled
@@ -94,11 +100,17 @@ class inference_mode(_GradModeContext):
     def __enter__(self):
         state = _state
         self._prev = (state.enabled, state.inference, state.grad)
+        if self.inference:
+            with _inference_lock:
+                _inference_blocks[0] += 1
         state.inference, state.grad = self.inference, self.mode
         state.enabled = self.mode and not self.inference
 
     def __exit__(self, *exc):
         _state.enabled, _state.inference, _state.grad = self._prev
+        if self.inference:
+            with _inference_lock:
+                _inference_blocks[0] -= 1
         return False
 
     def __call__(self, fn):

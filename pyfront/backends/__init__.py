@@ -10,6 +10,13 @@ import threading
 _BACKENDS: dict = {}
 _UNAVAILABLE: dict = {}  # device type -> why it could not open (kept, so it is not retried per call)
 _LOADING = threading.Lock()  # two threads' first use of a device must open one backend, not two
+_REPLACED: list = []  # called when a device type's backend goes or is installed anew
+
+
+def on_replace(fn) -> None:
+    """Call ``fn()`` whenever a device type's backend is dropped or installed anew, so a cache of what
+    was made for the old backend, keyed by device type alone (a cheaper key), empties itself."""
+    _REPLACED.append(fn)
 
 
 def get_backend(device):
@@ -43,12 +50,16 @@ def install(kind: str, backend) -> None:
     """Use ``backend`` for device type ``kind`` (opened elsewhere, e.g. asynchronously in a browser)."""
     _BACKENDS[kind] = backend
     _UNAVAILABLE.pop(kind, None)
+    for fn in _REPLACED:
+        fn()
 
 
 def forget(kind: str) -> None:
     """Drop a backend whose device is gone (a lost GPU); the next use opens a new one."""
     _BACKENDS.pop(kind, None)
     _UNAVAILABLE.pop(kind, None)
+    for fn in _REPLACED:
+        fn()
 
 
 def _load(kind: str):

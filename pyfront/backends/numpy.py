@@ -128,14 +128,14 @@ class NumpyBackend(Backend):
     def array(self, x):
         """A NumPy view of layout ``x`` (no copy)."""
         data = x[0].data
-        if x[5] and data.shape == x[1] and not x[3]:  # by index: this runs for every operand
-            return data  # the commonest case: a whole 1-D storage, as it is
-        _, shape, strides, offset, _, contiguous = x
+        # the commonest case, by index (this runs for every operand): a whole storage, held flat. Not an
+        # empty one, whose shape may be one NumPy can't hold, (2**61, 0)
+        if x[6] and len(data):
+            return data if len(x[1]) == 1 else data.reshape(x[1])
+        _, shape, strides, offset, _, _, _ = x
         n = math.prod(shape)
         if n == 0:  # no element to view; the strides (torch allows any int64) address nothing
             return np.empty(_representable(shape, data.itemsize), data.dtype)
-        if contiguous and offset == 0 and len(data) == n:
-            return data.reshape(shape)  # the common case: a whole, contiguous storage
         size = data.itemsize
         if n * size >= 2 ** 63:  # a broadcast view (stride 0) may be this large; NumPy can't hold it
             raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
@@ -191,35 +191,44 @@ class NumpyBackend(Backend):
     def plan(self, op, dtype, out_dtypes, attrs=None):
         if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
             return super().plan(op, dtype, out_dtypes, attrs)
-        rule, want, array, run, prod = op.numpy, _np(out_dtypes[0]), self.array, self.run, math.prod
+        want, array, run = _np(out_dtypes[0]), self.array, self.run
         attrs = attrs or {}
-        if attrs:  # bound once: each call passes the arrays alone
-            rule = functools.partial(rule, **attrs)
-        meta = out_dtypes[0]
+        # the rule as a function of the arrays alone, bound once: the ufunc itself where the rule is one
+        ufunc = getattr(op.numpy, "ufunc", None)
+        call = getattr(np, ufunc) if ufunc and not attrs else functools.partial(op.numpy, np, **attrs)
+        meta, itemsize = out_dtypes[0], want.itemsize
 
         def planned(inputs, shape):
-            if 0 in shape:  # nothing to compute (the flat case below asks for elements)
-                return run(op, inputs, attrs, [(shape, meta)])
-            # the commonest case, whole contiguous storages of the output's shape: computed flat, as
-            # they are stored (a pointwise rule never sees the shape), so no view is made of an input
-            # and the result needs no ravel; array(x)'s own commonest cases inline otherwise
-            if len(inputs) == 2:  # most ops
-                x, y = inputs
+            # whole storages (Layout.whole, by index) of the output's shape, or a number's 0-d one beside
+            # them, are computed flat, as they are stored: a pointwise rule never sees the shape, so no
+            # view is made of an input and NumPy's result is the storage as it comes
+            n, x = len(inputs), inputs[0]
+            if n == 2:  # most ops
+                y = inputs[1]
                 a, b = x[0].data, y[0].data
-                flat = (x[5] and y[5] and not (x[3] or y[3]) and x[1] == y[1]
-                        and len(a) == len(b) == prod(shape))
-                if not flat:
-                    if not (x[5] and a.shape == x[1] and not x[3]):  # a whole 1-D storage, as it is
-                        a = array(x)
-                    if not (y[5] and b.shape == y[1] and not y[3]):
-                        # array(y)'s answer for a whole one-element storage seen as 0-d (a number's)
-                        b = b.reshape(()) if not y[1] and not y[3] and y[5] and len(b) == 1 else array(y)
-                arrays = (a, b)
-            elif len(inputs) == 1:
-                x = inputs[0]
-                a = x[0].data
-                flat = x[5] and not x[3] and len(a) == prod(shape)
-                arrays = (a if flat else array(x),)
+                flat = x[6] and y[6]
+                if flat and x[1] != y[1]:
+                    # a 0-d operand (a number's) goes in 0-d: NumPy takes it as a number, where it would
+                    # broadcast one element in one dimension at twice the cost
+                    if not y[1]:
+                        b = b.reshape(())
+                    elif not x[1]:
+                        a = a.reshape(())
+                    else:
+                        flat = False
+                if flat:
+                    arrays = a, b
+                    size = len(a) if x[1] else len(b)  # the output's
+                elif 0 in shape:  # nothing to compute, and no view to make of an input NumPy can't hold
+                    return run(op, inputs, attrs, [(shape, meta)])
+                else:  # array(t)'s commonest case inline
+                    arrays = (a if x[6] and len(x[1]) == 1 else array(x),
+                              b if y[6] and len(y[1]) == 1 else array(y))
+            elif n == 1 and x[6]:
+                arrays = (x[0].data,)
+                flat, size = True, len(arrays[0])
+            elif 0 in shape:
+                return run(op, inputs, attrs, [(shape, meta)])
             else:
                 flat, arrays = False, [*map(array, inputs)]
             try:  # a Context that silences NumPy (see _QUIET), this thread's alone while it runs
@@ -227,25 +236,26 @@ class NumpyBackend(Backend):
             except IndexError:
                 quiet = _quiet_context()
             try:
-                r = quiet.run(rule, np, *arrays)
+                r = quiet.run(call, *arrays)
             except MemoryError as e:
                 raise _out_of_memory(e) from None
             _QUIET.append(quiet)
-            if type(r) is np.ndarray and r.dtype is want:  # the commonest case
-                if flat and r.shape == a.shape:
-                    if r.base is not None:  # a view: as _stored, a row-major copy where strided
-                        r = r.ravel()
-                    return [Storage(r, CPU, r.nbytes)]
-                if not flat and r.shape == shape:
-                    # a 1-D array that owns its memory is contiguous (NumPy takes strides only with a
-                    # buffer, its base): kept as it is, no second array object per op
-                    if len(shape) != 1 or r.base is not None:
-                        r = r.ravel()  # as _stored: a view where r is contiguous, else a row-major copy
+            # the commonest cases, an array of the output's dtype that owns its memory (its base, where
+            # NumPy keeps what a view reads): contiguous, so kept as it is, no second array object per op.
+            # Each NumPy attribute asked here costs as much as a Python call: flat, the rule's result has
+            # the flat operands' one dimension (pointwise), so its length alone is asked
+            if type(r) is np.ndarray and r.dtype is want:
+                if flat:
+                    if len(r) == size and r.base is None:
+                        return [Storage(r, CPU, size * itemsize)]
+                elif r.shape == shape:
+                    if r.base is not None or r.ndim != 1:
+                        r = r.ravel()  # as _stored: a view where r is contiguous, a row-major copy where not
                     return [Storage(r, CPU, r.nbytes)]
             with _as_torch():  # the rare results: a cast to the output dtype may meet a nan
                 if flat:  # computed again on the shaped arrays, so _stored's checks see what they expect
                     arrays = [array(t) for t in inputs]
-                    r = rule(np, *arrays)
+                    r = call(*arrays)
                 if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
                     (r,) = r
                 return [self._stored(op, r, shape, want, arrays, inputs)]

@@ -58,21 +58,25 @@ class Storage:
         return not live or (len(live) == 1 and live[0] is tensor)
 
 
-_Fields = namedtuple("_Fields", "storage shape strides offset dtype contiguous")
+_Fields = namedtuple("_Fields", "storage shape strides offset dtype contiguous whole")
 
 
 class Layout(_Fields):
     """How one tensor reads a storage: ``shape``, ``strides`` and ``offset`` in elements, ``dtype``.
 
-    Frozen (a tuple). ``contiguous`` is derived from shape and strides, kept because every kernel
-    asks. ``Layout(storage, shape, strides, offset, dtype)`` computes it.
+    Frozen (a tuple). Derived, kept because every op asks: ``contiguous`` (from shape and strides), and
+    ``whole``: it reads every element of the storage once, in order from the first, so a backend may
+    compute on the storage as it is stored (a flat NumPy array), with no view made per op.
+    ``Layout(storage, shape, strides, offset, dtype)`` computes both.
     """
 
     __slots__ = ()
 
     def __new__(cls, storage, shape, strides, offset, dtype):
         shape, strides = tuple(shape), tuple(strides)
-        return tuple.__new__(cls, (storage, shape, strides, offset, dtype, is_contiguous(shape, strides)))
+        contiguous = is_contiguous(shape, strides)
+        return tuple.__new__(cls, (storage, shape, strides, offset, dtype, contiguous,
+                                   contiguous and is_whole(storage, shape, offset, dtype)))
 
     def numel(self) -> int:
         return math.prod(self.shape)
@@ -94,7 +98,14 @@ class Layout(_Fields):
         return Layout(self.storage, shape, strides, self.offset, self.dtype)
 
 
+def is_whole(storage, shape, offset, dtype) -> bool:
+    """Whether a contiguous reading of ``shape`` from ``offset`` covers ``storage`` exactly. Told by
+    the bytes, so where a backend stores a dtype wider (webgpu's bool and int64) or pads a buffer, the
+    answer is False: a missed shortcut, never a wrong one."""
+    return not offset and math.prod(shape) * dtype.itemsize == storage.nbytes
+
+
 def dense(storage, shape, dtype) -> Layout:
     """A contiguous layout over the whole of ``storage`` from offset 0."""
     shape = tuple(shape)
-    return tuple.__new__(Layout, (storage, shape, contiguous_strides(shape), 0, dtype, True))
+    return tuple.__new__(Layout, (storage, shape, contiguous_strides(shape), 0, dtype, True, True))

@@ -21,6 +21,7 @@ from ..device import device
 from ..random import Generator
 from ..tensor import Tensor
 from . import sparse_seam
+from .signatures import SIGNATURES
 
 # builtin types are dtypes in torch's signatures
 _PY_DTYPES = {float: dt.float64, int: dt.int64, bool: dt.bool_}
@@ -33,7 +34,7 @@ _OVERLOADED_INPUT = {
     "conv1d", "conv2d", "conv3d", "pow", "remainder", "repeat_interleave", "scatter", "std",
     "std_mean", "var", "var_mean", "where", "eq", "ne", "lt", "le", "gt", "ge", "fmod",
     "bucketize", "searchsorted", "copysign", "float_power", "tensor_split", "quantile", "nanquantile",
-    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "true_divide",
+    "histogram", "xlogy", "isin", "special_xlogy", "special_xlog1py", "special_zeta", "true_divide",
 }
 # functions with several signatures for their size/range arguments: a bad dtype lists the types
 _OVERLOADED_DTYPE = {
@@ -58,7 +59,10 @@ _PYTHON_LEVEL = {
         "margin_ranking_loss": "dim", "mse_loss": "size", "normalize": "norm", "sigmoid": "sigmoid",
         "smooth_l1_loss": "size", "softmax": "softmax", "softsign": "abs", "tanh": "tanh",
         "tanhshrink": "tanh", "multi_head_attention_forward": "dim", "embedding_bag": "dim",
-        "affine_grid": "is_floating_point"}.items()},
+        "affine_grid": "is_floating_point", "adaptive_avg_pool3d": "size", "adaptive_max_pool3d": "size",
+        "gaussian_nll_loss": "size", "triplet_margin_with_distance_loss": "ndim",
+        "local_response_norm": "dim", "lp_pool1d": "pow", "lp_pool2d": "pow", "lp_pool3d": "pow",
+        "max_unpool1d": "size", "max_unpool2d": "size", "max_unpool3d": "size"}.items()},
 }
 _NUMPY_NAMES = (("dim", "axis"), ("keepdim", "keepdims"))
 _TENSOR_FIRST = ("input", "input1", "x1", "query", "anchor", "condition", "tensor", "sorted_sequence",
@@ -147,16 +151,19 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
-        for alias in aliases.keys() & kwargs.keys():
-            if aliases[alias] in kwargs:
-                raise TypeError(f"{name}() received an invalid combination of arguments")
-            kwargs[aliases[alias]] = kwargs.pop(alias)
+        if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
+            for alias in aliases.keys() & kwargs.keys():
+                if aliases[alias] in kwargs:
+                    raise TypeError(f"{name}() received an invalid combination of arguments")
+                kwargs[aliases[alias]] = kwargs.pop(alias)
         if tensor_first:
             x = args[0] if args else kwargs.get(first)
             if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
                 if isinstance(x, sparse_seam.TYPES):
                     return sparse_seam.call(prefix + shown_name, args, kwargs)
                 raise _bad_input(key, name, first, x, args, kwargs)
+        if not kwargs:
+            return fn(*args)
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):
             if d not in _PY_DTYPES:
@@ -172,14 +179,173 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     return checked
 
 
+# -- calls parsed against torch's signatures (ops/signatures.py), as its Python argument parser ---------
+# the types torch's parser names in its messages
+_SHOWN = {"Tensor": "Tensor", "int": "int", "float": "float", "Scalar": "Number", "bool": "bool",
+          "int[]": "tuple of ints", "int[1]": "tuple of ints", "float[]": "tuple of floats",
+          "Tensor[]": "tuple of Tensors", "ScalarType": "torch.dtype", "str": "str", "Dimname": "name",
+          "Dimname[]": "tuple of names", "Scalar[]": "tuple of Scalars"}
+
+
+class _Param:
+    """One parameter of a signature: ``Tensor? weight=None`` -> type, name, None allowed, has a default."""
+    __slots__ = ("type", "name", "none", "default", "kw_only")
+
+    def __init__(self, text: str, kw_only: bool):
+        decl, _, default = text.partition("=")
+        ptype, self.name = decl.split()
+        self.type = ptype.rstrip("?")
+        self.none = ptype.endswith("?") or default in ("None", "()")  # an empty list default takes None too
+        self.default, self.kw_only = bool(default), kw_only
+
+
+class _Signature(list):
+    """A signature's parameters, with the counts torch's parser compares a call with (found once)."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.positional = sum(not p.kw_only for p in params)
+        self.required = sum(not p.default for p in params)
+
+
+def _signature(text: str) -> _Signature:
+    params, kw_only = [], False
+    for part in text.split(", "):
+        if part == "*":
+            kw_only = True
+        else:
+            params.append(_Param(part, kw_only))
+    return _Signature(params)
+
+
+def _is_int(v) -> bool:
+    """An int where torch's parser reads one: not a bool; a 0-d integer tensor that needs no grad."""
+    if isinstance(v, Tensor):
+        return v.dim() == 0 and not v.requires_grad and not v.dtype.is_floating_point and v.dtype != dt.bool_
+    if isinstance(v, int):
+        return not isinstance(v, bool)
+    return type(v).__module__ == "numpy" and "int" in type(v).__name__
+
+
+def _element_type(ptype: str, v) -> str | None:
+    """None where ``v`` is an element of a list argument of ``ptype``, else the name of its type."""
+    ok = _is_int(v) if ptype.startswith("int") else isinstance(v, Number) and not isinstance(v, complex)
+    return None if ok else typename(v)
+
+
+def _accepts(ptype: str, v) -> bool:
+    if ptype == "Tensor":
+        return isinstance(v, Tensor)
+    if ptype == "int":
+        return _is_int(v)
+    if ptype in ("float", "Scalar"):
+        if isinstance(v, Tensor):
+            return v.dim() == 0 and not v.requires_grad
+        return not _bad_other(v) and (ptype == "Scalar" or not isinstance(v, complex))  # NumPy scalars too
+    if ptype == "bool":
+        return isinstance(v, bool) or type(v).__module__ == "numpy" and type(v).__name__ in ("bool_", "bool")
+    if ptype == "str":
+        return isinstance(v, str)
+    if ptype == "ScalarType":
+        return isinstance(v, dt.dtype) or isinstance(v, type) and v in _PY_DTYPES
+    if ptype == "Tensor[]":
+        return isinstance(v, (list, tuple)) and all(isinstance(a, Tensor) for a in v)
+    if ptype in ("int[]", "int[1]", "float[]"):
+        if ptype == "int[1]" and _is_int(v):
+            return True
+        return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
+    return True  # layouts, devices, generators, names: pyfront's own checks
+
+
+def _match(name: str, sig: _Signature, args, kwargs, raise_: bool) -> bool:
+    """Whether the call fits ``sig``; ``raise_``: where it does not, torch's TypeError for it."""
+    positional, required = sig.positional, sig.required
+    if len(args) > positional:
+        if not raise_:
+            return False
+        if required != positional:
+            raise TypeError(f"{name}() takes from {required} to {positional} positional arguments but "
+                            f"{len(args)} were given")
+        raise TypeError(f"{name}() takes {positional} positional argument{'s' * (positional != 1)} but "
+                        f"{len(args)} {'was' if len(args) == 1 else 'were'} given")
+    used = 0
+    for i, p in enumerate(sig):
+        keyword = i >= len(args)
+        if keyword:
+            key = p.name if p.name in kwargs else dict(_NUMPY_NAMES).get(p.name)
+            if key not in kwargs:
+                if p.default:
+                    continue
+                if raise_:
+                    raise TypeError(f'{name}() missing 1 required positional arguments: "{p.name}"')
+                return False
+            v = kwargs[key]
+            used += 1
+        else:
+            v = args[i]
+        if (v is None and p.none) or _accepts(p.type, v):
+            continue
+        if not raise_:
+            return False
+        if p.type == "Tensor[]" and isinstance(v, (list, tuple)):
+            bad = next(j for j, a in enumerate(v) if not isinstance(a, Tensor))
+            raise TypeError(f"expected Tensor as element {bad} in argument {i}, but got {typename(v[bad])}")
+        shown = _SHOWN.get(p.type, p.type)
+        if keyword:
+            raise TypeError(f"{name}(): argument '{p.name}' must be {shown}, not {typename(v)}")
+        bad = (next((j for j, a in enumerate(v) if _element_type(p.type, a)), None)
+               if p.type.endswith("]") and isinstance(v, (list, tuple)) else None)
+        if bad is not None:
+            raise TypeError(f"{name}(): argument '{p.name}' (position {i + 1}) must be {shown}, but found "
+                            f"element of type {typename(v[bad])} at pos {bad}")
+        raise TypeError(f"{name}(): argument '{p.name}' (position {i + 1}) must be {shown}, "
+                        f"not {typename(v)}")
+    if used < len(kwargs):
+        if raise_:
+            names = {p.name for p in sig} | {a for n, a in _NUMPY_NAMES if any(p.name == n for p in sig)}
+            extra = next(k for k in kwargs if k not in names)
+            raise TypeError(f"{name}() got an unexpected keyword argument '{extra}'")
+        return False
+    return True
+
+
+def parse(name: str, sigs: list, args, kwargs) -> None:
+    """Raise torch's TypeError where the call fits none of ``sigs``, as torch's argument parser: one
+    signature, or one that takes this many arguments, names the argument; else the types given."""
+    if len(sigs) == 1:
+        _match(name, sigs[0], args, kwargs, True)
+        return
+    if any(_match(name, sig, args, kwargs, False) for sig in sigs):
+        return
+    n = len(args) + len(kwargs)
+    plausible = [sig for sig in sigs if sig.required <= n <= len(sig)]
+    if len(plausible) == 1:
+        _match(name, plausible[0], args, kwargs, True)
+    raise invalid_combination(name, args, kwargs)
+
+
+def _parsed(fn, name: str):
+    sigs = [_signature(text) for text in SIGNATURES[name]]
+
+    @functools.wraps(fn)
+    def parsed(*args, **kwargs):
+        parse(name, sigs, args, kwargs)
+        return fn(*args, **kwargs)
+
+    return parsed
+
+
 def install(namespace, names, method: bool = False, prefix: str = "") -> None:
     """Wrap the functions ``names`` of ``namespace`` (a module's dict, or a class for methods)
-    with PyTorch's argument checks, in place. ``prefix`` ("F.") keys the tables above."""
+    with PyTorch's argument checks, in place. ``prefix`` ("F.") keys the tables above; a torch-level
+    function with a signature in ops/signatures.py is parsed against it first."""
     for name in names:
         fn = namespace.get(name) if isinstance(namespace, dict) else getattr(namespace, name, None)
         if not inspect.isfunction(fn):
             continue
         wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix, name)
+        if not method and not prefix and name in SIGNATURES:
+            wrapped = _parsed(wrapped, name)
         if wrapped is fn:
             continue
         if isinstance(namespace, dict):

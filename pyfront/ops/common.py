@@ -5,18 +5,22 @@ import functools
 import inspect
 import math
 import sys
-from collections import OrderedDict
+import threading
 from numbers import Number
 
 from .. import dtypes as dt
 from ..autograd.function import Function
 from ..autograd.graph import SEQUENCE
-from ..backends import get_backend
+from ..backends import get_backend, on_replace
 from ..tensor import Tensor
 
 
 MAX_SCALARS = 512
-_SCALARS: OrderedDict = OrderedDict()  # least recently used first
+# (device type, number's type, number, dtype) -> its 0-d tensor, the oldest first; emptied when a
+# backend is replaced (its tensors are the old backend's)
+_SCALARS: dict = {}
+_SCALARS_LOCK = threading.Lock()  # a full cache drops its oldest: two threads must not drop one twice
+on_replace(lambda: _SCALARS.clear())
 
 # the C++ type names in torch's "value cannot be converted to type ... without overflow"
 _CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
@@ -34,6 +38,8 @@ def check_fits(value, dtype, opmath=False):
     if value is None or isinstance(value, Tensor):
         return value
     value = dt.check_number(value)
+    if dtype is dt.bool_ and isinstance(value, int) and value >= 1 << 63:
+        return True  # torch's uint64 Scalar (past int64), read as a bool
     if isinstance(value, bool) or dtype is dt.bool_:
         return value
     if dtype.is_floating_point:
@@ -62,24 +68,26 @@ def scalar_tensor(value, dtype, device) -> Tensor:
 
     These are never written to or exposed, so the recent (number, dtype, device) are kept: on a GPU
     that saves a fill kernel for every ``x * 2.0``, while a new number each step (a learning-rate
-    schedule) only replaces the least recently used. The key holds the number's type, so 1, 1.0 and
-    True stay apart, and spells zeros and nan by repr, so -0.0 and 0.0 do too and nan finds itself.
+    schedule) only replaces the oldest (oldest made, not least used: a hit is one dict look-up, where
+    keeping the order of use cost as much as the rest of ``x * 2``; a number in use that goes is made
+    again). The key holds the number's type, so 1, 1.0 and True stay apart, and spells zeros and nan by
+    repr, so -0.0 and 0.0 do too and nan finds itself.
     """
     if dtype.kind == "i" and isinstance(value, int) and not isinstance(value, bool):
         if not -0x8000000000000000 <= value < 0x10000000000000000:  # int64 or uint64, as torch reads it
             dt.check_number(value)
         value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
-    backend = get_backend(device)
     # the value itself where == is exact; repr where it is not: 0.0 == -0.0 and nan != nan
-    key = (backend, type(value), value if value == value and value else repr(value), dtype)
-    t = _SCALARS.pop(key, None)  # popped and put back as the most recent (safe between threads)
+    key = (device.type, type(value), value if value == value and value else repr(value), dtype)
+    t = _SCALARS.get(key)
     if t is None:
         dt.check_number(value)  # once per number: a float dtype's 2**70, a complex number
-        t = Tensor._make(backend.full((), value, dtype), (), dtype)
+        t = Tensor._make(get_backend(device).full((), value, dtype), (), dtype)
         t._wrapped_number, t._number = True, value  # the number for a backward formula (pow's)
-    _SCALARS[key] = t
-    while len(_SCALARS) > MAX_SCALARS:
-        _SCALARS.popitem(last=False)
+        with _SCALARS_LOCK:
+            while len(_SCALARS) >= MAX_SCALARS:
+                del _SCALARS[next(iter(_SCALARS))]
+            _SCALARS[key] = t
     return t
 
 
@@ -114,6 +122,8 @@ def _tensor_and_number(x, n, float_only, opmath):
         return None
     dtype = x.dtype
     if rank > dt._KIND_ORDER[dtype.kind]:
+        if rank == 1 and n >= 1 << 63:
+            return None  # a uint64 scalar for torch: result_type refuses it with a bool tensor
         dtype = dt.get_default_dtype() if rank == 2 else (dt.int64 if rank == 1 else dt.bool_)
     if float_only and not dtype.is_floating_point:
         dtype = dt.get_default_dtype()

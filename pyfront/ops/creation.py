@@ -174,10 +174,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if dtype.kind == "i":
         if any(isinstance(v, int) and not -(1 << 63) <= v < (1 << 63) for v in flat):
             raise ValueError("Overflow when unpacking long long")  # read as a C long long first
-        info = _INT_RANGE[dtype.name]
+        low, high = _INT_RANGE[dtype.name]
         for v in flat:  # before truncating: int8's 127.5 overflows, as in torch
-            if not info[0] <= v <= info[1]:
+            # c10::overflows: an unsigned type takes an int down to -max, wrapped (uint8 -1 is 255)
+            if not (-high if low == 0 and isinstance(v, int) else low) <= v <= high:
                 raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+        if low == 0:
+            flat = [v % (high + 1) if isinstance(v, int) and v < 0 else v for v in flat]
     if dtype.kind == "i" and any(isinstance(v, float) for v in flat):
         flat = [int(v) for v in flat]
     storage = get_backend(device).from_list(flat, dtype)
@@ -225,7 +228,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else dt.scalar_dtype(fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    elif not (dtype is dt.float16 and math.prod(size) == 1):  # torch's one-element fill skips the check
+    elif dtype is dt.float16 and math.prod(size) == 1:  # torch's one-element fill skips the range check
+        fill_value = dt.check_number(fill_value)
+    else:
         fill_value = check_fits(fill_value, dtype)
     storage = get_backend(factory_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
@@ -342,8 +347,10 @@ def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
                    "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
                    "values in [start, end).")
     start, end, step = (v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step))
-    if step == 0:
+    if not (step > 0 or step < 0):  # NaN too, as torch's check
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")  # C++'s printing of a double
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     dtype = dtype or dt.get_default_dtype()
@@ -444,11 +451,17 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     step, half = diff / (steps - 1) if steps > 1 else 0.0, steps // 2 if steps > 1 else steps
     exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
     return tensor(
-        [math.pow(base, e) for e in exps],
+        [_power(base, e) for e in exps],
         dtype=dtype or dt.get_default_dtype(),
         device=device,
         requires_grad=requires_grad,
     )
+
+
+def _power(base, e):
+    """base ** e as a real number: NaN where Python's would be complex (a negative base), as torch."""
+    p = base ** e
+    return math.nan if isinstance(p, complex) else p
 
 
 def _no_bool(name, dtype):

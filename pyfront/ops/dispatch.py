@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state
-from ..backends import _BACKENDS, get_backend
+from ..backends import get_backend, on_replace
 from ..shape import Size
 from ..tensor import Tensor, _fresh
 from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
 
-_PLANS: dict = {}  # (op, dtype, backend) -> (output dtypes, run(layouts, shape))
-MAX_PLANS = 4096  # more than every elementwise op by every dtype on two backends: a lost GPU's reopened
-# backend gets plans of its own, so past this bound the old ones go
+# (op, dtype, device type[, attributes]) -> (output dtypes, run(layouts, shape)). Keyed by the device
+# type, not its backend (asking which backend costs as much as the rest of the look-up): a lost GPU's
+# backend is replaced, and its plans go with it
+_PLANS: dict = {}
+on_replace(lambda: _PLANS.clear())
+MAX_PLANS = 4096  # more than every elementwise op by every dtype on two backends (a cast: one per target)
 
 
 def check_same_device(inputs):
@@ -78,12 +81,10 @@ def apply(op, *inputs, _name=None, **attrs):
                 shape = None
             layouts.append(t._layout)
         else:
-            # the backend is a key part: a lost GPU's backend is replaced, and its plans with it
-            backend = _BACKENDS.get(device.type) or get_backend(device)
-            key = (op, dtype, backend, *attrs.values()) if attrs else (op, dtype, backend)
+            key = (op, dtype, device.type, *attrs.values()) if attrs else (op, dtype, device.type)
             plan = _PLANS.get(key)
             if plan is None:
-                plan = _plan(op, inputs, dtype, backend, key, attrs)
+                plan = _plan(op, inputs, dtype, get_backend(device), key, attrs)
     if plan:
         dtypes, run = plan
         if shape is None:
@@ -151,7 +152,7 @@ def fold(op, dtypes, slow, reflected=False):
                     a, b = x, scalar_tensor(y, dtype, device)
             else:
                 return slow(x, y)
-            plan = _PLANS.get((op, dtype, _BACKENDS.get(device.type)))
+            plan = _PLANS.get((op, dtype, device.type))
             if plan:  # apply's planned path, for two tensors spelled out (no tuples, loops or lists)
                 (out_dtype,), run = plan  # one output: every two-operand elementwise op
                 shape = a._shape
@@ -164,6 +165,29 @@ def fold(op, dtypes, slow, reflected=False):
         return slow(x, y)  # the first call of a dtype (it makes the plan), or any other case
 
     entry.__name__ = getattr(slow, "__name__", op.name)
+    return entry
+
+
+def fold_unary(op, dtypes, slow):
+    """``slow(input)``, the public function of a one-operand elementwise ``op``, with its commonest
+    case run here in one frame, as ``fold`` runs two operands: ``input`` a Tensor of one of ``dtypes``
+    (those ``slow`` hands ``op`` unchanged), by the op's plan."""
+
+    def entry(input):
+        if isinstance(input, Tensor):
+            dtype = input.dtype
+            if dtype in dtypes:
+                plan = _PLANS.get((op, dtype, input._storage.device.type))
+                if plan:  # apply's planned path for one tensor
+                    (out_dtype,), run = plan
+                    shape = input._shape
+                    out = _fresh(run([input._layout], shape)[0], shape, out_dtype)
+                    if input._requires_grad and _state.enabled and op.vjp is not None:
+                        _record(op, (input,), (out,), {}, None)
+                    return out
+        return slow(input)  # the first call of a dtype (it makes the plan), or any other case
+
+    entry.__name__, entry.__doc__, entry.__wrapped__ = slow.__name__, slow.__doc__, slow
     return entry
 
 

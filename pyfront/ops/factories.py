@@ -7,17 +7,19 @@ import math
 from .. import _warnings
 from .. import dtypes as dt
 from ..tensor import Tensor
-from .creation import from_numpy, tensor, zeros
+from .creation import arange, from_numpy, tensor, zeros
+from .primitives.shaping import cat
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
            "asarray", "frombuffer", "empty_strided"]
 
 
 # -- windows ------------------------------------------------------------------------------------
-def _window(name, window_length, periodic, dtype, device, requires_grad, value):
-    """A window of ``window_length`` points ``value(n, N)`` (N: the symmetric window's length; a
-    periodic window is the symmetric one of length + 1 without its last point), computed in double
-    precision and stored as ``dtype``."""
+def _window(name, window_length, periodic, dtype, device, requires_grad, value=None, ops=None):
+    """A window of ``window_length`` points (N: the symmetric window's length; a periodic window is the
+    symmetric one of length + 1 without its last point): ``ops(arange(N), N)`` computed in ``dtype``
+    with torch's sequence of tensor ops (in float16 each op rounds, as torch's), or ``value(n, N)`` per
+    point in double precision, stored as ``dtype``."""
     dtype = dt.get_default_dtype() if dtype is None else dtype
     if not dtype.is_floating_point:
         raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions("
@@ -25,12 +27,13 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, value):
                            f"requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))")
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
+    n_sym = window_length + 1 if periodic else window_length
     if window_length <= 1:
-        values = [1.0] * window_length
+        out = tensor([1.0] * window_length, dtype=dtype, device=device)
+    elif ops is not None:
+        out = ops(arange(n_sym, dtype=dtype, device=device), n_sym)[:window_length]
     else:
-        n_sym = window_length + 1 if periodic else window_length
-        values = [value(n, n_sym) for n in range(window_length)]
-    out = tensor(values, dtype=dtype, device=device)
+        out = tensor([value(n, n_sym) for n in range(window_length)], dtype=dtype, device=device)
     return out.requires_grad_() if requires_grad else out
 
 
@@ -40,39 +43,57 @@ def _c_name(dtype) -> str:
             "uint8": "unsigned char", "bool": "bool"}.get(str(dtype).replace("torch.", ""), str(dtype))
 
 
-def _cosines(*coefficients):
-    """sum_k (-1)^k a_k cos(2 pi k n / (N - 1)), the generalized cosine window."""
-    return lambda n, N: sum((-1) ** k * a * math.cos(2 * math.pi * k * n / (N - 1))
-                            for k, a in enumerate(coefficients))
+def _in(x, v):
+    """A number as ATen's in-place ops (mul_, add_) on the window take it: in the window's dtype
+    (float16 rounds it first), where an out-of-place op computes with it in float32."""
+    return tensor(v, dtype=x.dtype, device=x.device)
+
+
+def _hamming(alpha, beta):
+    """alpha - beta cos(2 pi n / (N - 1)), in ATen's order of tensor ops (all in place)."""
+    def ops(n, N):
+        x = n.mul(_in(n, math.pi * 2.0 / (N - 1))).cos()
+        return x.mul(_in(x, -beta)).add(_in(x, alpha))
+    return ops
+
+
+def _blackman(n, N):
+    x = n.mul(_in(n, math.pi / (N - 1)))
+    return x.mul(4).cos().mul(_in(x, 0.08)) - x.mul(2).cos().mul(_in(x, 0.5)) + 0.42
+
+
+def _bartlett(n, N):
+    x = n.mul(_in(n, 2.0 / (N - 1)))
+    half = ((N - 1) >> 1) + 1
+    return cat([x[:half], x[half:].mul(-1).add(2)])
 
 
 def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, requires_grad=False):
     """The Hann window, 0.5 - 0.5 cos(2 pi n / (N - 1)), as ``torch.hann_window``; ``periodic`` (the
     default) gives the window for spectral analysis (the symmetric one of length + 1, last point
     dropped). Raises RuntimeError for a non-float dtype or a negative length, as torch."""
-    return _window("hann_window", window_length, periodic, dtype, device, requires_grad, _cosines(0.5, 0.5))
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   ops=_hamming(0.5, 0.5))
 
 
 def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None, layout=None,
                    device=None, requires_grad=False):
     """The Hamming window, alpha - beta cos(2 pi n / (N - 1)), as ``torch.hamming_window``."""
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   _cosines(alpha, beta))
+                   ops=_hamming(alpha, beta))
 
 
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
                     requires_grad=False):
     """The Blackman window, 0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1)), as
     ``torch.blackman_window``."""
-    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
-                   _cosines(0.42, 0.5, 0.08))
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, ops=_blackman)
 
 
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
                     requires_grad=False):
     """The Bartlett (triangular) window, 1 - |2n / (N - 1) - 1|, as ``torch.bartlett_window``."""
-    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda n, N: 1 - abs(2 * n / (N - 1) - 1))
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad, ops=_bartlett)
 
 
 def _i0(x: float) -> float:

@@ -252,6 +252,22 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     )
 
 
+def _legacy_new(self, *args, device=None):
+    """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
+    scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset."""
+    from ..shape import Size
+    from .legacy import construct
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
+    return construct(Tensor, self.dtype, args, device if device is not None else self.device)
+
+
+def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+    from .factories import empty_strided
+    return empty_strided(size, stride, dtype=dtype or self.dtype,
+                         device=device if device is not None else self.device, requires_grad=requires_grad)
+
+
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return creation.tensor(
         data,
@@ -293,8 +309,10 @@ def bind_all():
         if hasattr(Tensor, f"bitwise_{name}_"):
             setattr(Tensor, f"bitwise_{name}_", _bitwise_inplace(getattr(Tensor, f"bitwise_{name}_")))
     # as torch: ``2 * t`` is ``t * 2`` and ``2 / t`` is ``t.reciprocal() * 2``, so the number stays the
-    # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args)
-    Tensor.__rmul__ = _operator(ew.mul)
+    # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args); ``1 + t`` is
+    # ``t + 1`` (its node's inputs in that order), and so are the commutative bitwise operators
+    for name in ("add", "mul", "and", "or", "xor"):
+        setattr(Tensor, f"__r{name}__", _operator(ops[name]))
     Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True)  # ``1 - t``: torch.rsub(t, 1)
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
@@ -308,6 +326,13 @@ def bind_all():
     Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
     Tensor.resize_, Tensor.resize_as_ = resize.resize_, resize.resize_as_
+    for name in views.IN_PLACE_METHODS:  # the in-place view changes and fill_diagonal_
+        setattr(Tensor, name, getattr(views, name))
+    from ..nn.functional import hardshrink, prelu  # torch's Tensor has these two of F's as methods
+    Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
+    Tensor.new_empty_strided = _new_empty_strided
+    Tensor.new = _legacy_new
+    Tensor.is_shared = lambda self: False  # pyfront never puts a tensor in memory shared across processes
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.multinomial = creation.multinomial

@@ -46,6 +46,8 @@ aminmax diff hardshrink histogram kron logcumsumexp matrix_power nanmedian nanqu
 row_stack threshold
 acosh arccosh arcsinh arctanh asinh atanh deg2rad digamma erfc erfinv fix gcd hypot i0 isin isneginf
 isposinf lcm ldexp lgamma logaddexp logaddexp2 logit mvlgamma nextafter polygamma rad2deg sgn sinc xlogy
+addr narrow_copy slice_scatter
+frexp igamma igammac
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
@@ -173,6 +175,10 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
         when, error = "differs", RuntimeError
         text = ("output indices must be of scalar type Long" if index else
                 "output values must be of same type as input")
+    if name == "frexp":  # its own words for each output
+        when, error = "differs", RuntimeError
+        text = ("torch.frexp() expects exponent to have int dtype but got {oc}" if r.dtype is dt.int32 else
+                "torch.frexp() expects mantissa to have dtype {rc} but got {oc}")
     if name == "matmul" and r.dim() < 2 and args[-1].dim() == 1:
         text = _DOT if r.dim() == 0 else _MV  # the 1-D products are dot's and mv's
     if name == "lerp" and not isinstance(args[-1], Tensor) or name.startswith(("clamp", "clip")) and any(
@@ -273,6 +279,8 @@ def _write(name: str, r: Tensor, o: Tensor, dim, overlap_ok: bool) -> None:
 def call_with_out(fn, name: str, args, kwargs, out):
     """``fn(*args, **kwargs)`` written into ``out`` (a Tensor, or a tuple for several results)."""
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+    if name == "frexp" and isinstance(out, Tensor):  # frexp has one signature: its parser's own words
+        raise TypeError("frexp(): argument 'out' must be tuple of Tensors, not Tensor")
     needs = _OUT_NEEDS.get(name)
     if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
                                                         and (needs == "stable" or len(args) < 2)):
@@ -332,9 +340,9 @@ def _with_out(fn, name: str):
     return op
 
 
-def install(namespace: dict) -> None:
-    """Give each function of ``namespace`` (the package's dict) named in ``TAKES_OUT`` the ``out`` keyword."""
-    for name in TAKES_OUT:
+def install(namespace: dict, names=TAKES_OUT) -> None:
+    """Give each function of ``namespace`` (the package's dict) named in ``names`` the ``out`` keyword."""
+    for name in names:
         fn = namespace.get(name)
         if callable(fn) and "out" not in inspect.signature(fn).parameters:
             namespace[name] = _with_out(fn, name)

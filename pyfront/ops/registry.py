@@ -61,6 +61,17 @@ class OpDef:
         return f"<OpDef {self.name}>"
 
 
+def ufunc(name: str) -> Callable:
+    """The NumPy rule that is NumPy's ufunc ``name`` on the input arrays, nothing else. The rule names
+    its ufunc (``rule.ufunc``), so a backend's plan may call the ufunc itself: at 1,000 elements the
+    Python frame of a rule is a visible share of the op."""
+    def rule(np, *arrays):
+        return getattr(np, name)(*arrays)
+
+    rule.ufunc = name
+    return rule
+
+
 def node_name(op_name: str) -> str:
     """The node PyTorch records for the op ``op_name``: "_unique2" -> "Unique2Backward0"."""
     return "".join(p.capitalize() for p in op_name.split("_")) + "Backward0"

@@ -58,6 +58,7 @@ cummin = _make("cummin")
 nanmedian = _make("nanmedian")
 aminmax = _make("aminmax", ("min", "max"))
 histogram = _make("histogram", ("hist", "bin_edges"))
+frexp = _make("frexp", ("mantissa", "exponent"))
 
 __all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "linalg_solve_ex",
            "linalg_cholesky_ex", "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd",

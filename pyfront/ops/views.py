@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..autograd.graph import OpNode
+from ..dtypes import int64
 from ..shape import contiguous_strides, infer_size, normalize_dim, view_strides
 from .dispatch import apply
 from . import samples
@@ -18,10 +19,10 @@ from .registry import OpDef, register
 METHODS = (
     "as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
     "swapdims t movedim moveaxis expand expand_as broadcast_to squeeze unsqueeze narrow "
-    "select diagonal unbind split chunk contiguous unfold"
+    "select diagonal unbind split chunk contiguous unfold as_strided_scatter"
 )
 INPLACE = ""
-__all__ = METHODS.split() + ["as_strided_scatter"]
+__all__ = METHODS.split()
 _METHOD_ONLY = ("view", "view_as", "reshape_as", "expand_as", "contiguous", "unfold")  # no torch.X function
 __all__ = [n for n in __all__ if n not in _METHOD_ONLY]
 
@@ -47,7 +48,9 @@ def _as_strided_rule(shape, strides, offset, size, stride, storage_offset):
     return tuple(size), tuple(stride), offset + storage_offset
 
 
-def _reshape_rule(shape, strides, offset, shape_out):
+def _reshape_rule(shape, strides, offset, shape_out, strides_out=None):
+    if strides_out is not None:  # squeeze/unsqueeze: the strides torch gives the size-1 dims
+        return shape_out, strides_out, offset
     new = view_strides(shape, strides, shape_out)
     if new is None:
         raise RuntimeError(
@@ -190,11 +193,64 @@ def as_strided_scatter(input, src, size, stride, storage_offset=0):
     )
 
 
+def _reach(size, stride, offset):
+    """The last element (storage index) a geometry addresses; ``offset - 1`` when it has none."""
+    return offset + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else offset - 1
+
+
+def _strided_view_vjp(c, g):
+    """The gradient of a view of any geometry over its input's memory (an ``as_strided`` of a strided
+    input): each output element's gradient added at its storage index, then read through the input's
+    geometry, as PyTorch's as_strided backward (elements the view repeats add up)."""
+    from .creation import arange, zeros
+
+    shape, (strides, offset) = c.input_shapes[0], (c.attrs["in_strides"], c.attrs["in_offset"])
+    size, stride, out_offset = c.attrs["size"], c.attrs["stride"], c.attrs["storage_offset"]
+    n = 1 + max(_reach(shape, strides, offset), _reach(size, stride, out_offset), 0)
+    index = zeros(size, dtype=int64, device=g.device) + out_offset
+    for d, (k, s) in enumerate(zip(size, stride)):
+        index = index + (arange(k, device=g.device) * s).view((k,) + (1,) * (len(size) - d - 1))
+    flat = zeros(n, dtype=g.dtype, device=g.device).index_add(0, index.reshape(-1), g.reshape(-1))
+    return (flat.as_strided(shape, strides, offset),)
+
+
+# the public as_strided, of any input (strided, or its view reaching memory outside it): the output's storage
+# offset is absolute, and the input's geometry travels in the attributes for the gradient. (OPS_VIEW's
+# as_strided, relative to a contiguous base, is the history a view gets when its base changes in place.)
+AS_STRIDED_ANY = _view_op("as_strided_any", lambda shape, strides, offset, size, stride, storage_offset,
+                          in_strides, in_offset: (size, stride, storage_offset), _strided_view_vjp,
+                          backward_name="AsStridedBackward0")
+
+
 # -- public view functions -------------------------------------------------------------------
 def as_strided(input, size, stride, storage_offset=None):
-    x = input if input.is_contiguous() else input.contiguous()
-    rel = 0 if storage_offset is None else storage_offset - input._offset
-    return apply(OPS_VIEW["as_strided"], x, size=tuple(size), stride=tuple(stride), storage_offset=rel)
+    """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default: input's),
+    as ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of another length,
+    a negative stride or offset, and a view reaching past the storage."""
+    return _as_strided(input, size, stride, storage_offset, "AsStridedBackward0")
+
+
+def _as_strided(input, size, stride, storage_offset, name):
+    size, stride = _shape_arg((size,), "as_strided"), _shape_arg((stride,), "as_strided", "stride")
+    offset = input._offset if storage_offset is None else int(storage_offset)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    itemsize, capacity = input.dtype.itemsize, input._storage.nbytes // input.dtype.itemsize
+    if _reach(size, stride, offset) >= capacity:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                           f"{offset}, and itemsize {itemsize} requiring a storage size of "
+                           f"{(_reach(size, stride, offset) + 1) * itemsize} are out of bounds for storage "
+                           f"of size {capacity * itemsize}")
+    return apply(AS_STRIDED_ANY, input, size=size, stride=stride, storage_offset=offset,
+                 in_strides=tuple(input._strides), in_offset=input._offset, _name=name)
 
 
 def _shape_arg(shape, name, arg="size"):
@@ -273,9 +329,7 @@ swapaxes = swapdims = transpose
 
 
 def t(input):
-    if input.dim() > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
-    return transpose(input, 0, 1, "TBackward0") if input.dim() == 2 else input.view(input.shape)
+    return _t(input, "TBackward0")
 
 
 def movedim(input, source, destination):
@@ -328,29 +382,36 @@ def broadcast_to(input, size):
 
 
 def squeeze(input, dim=None):
+    return _squeeze(input, dim, "SqueezeBackward0" if dim is None else "SqueezeBackward1")
+
+
+def _squeeze(input, dim, name):
     n = input.dim()
     if dim is None:
         dims = [d for d in range(n) if input.shape[d] == 1]
     else:
         dims = [normalize_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
-        dims = [d for d in dims if input.shape[d] == 1]
+        dims = [d for d in dims if n and input.shape[d] == 1]  # a 0-d tensor's dim 0 or -1: itself
     shape = tuple(s for d, s in enumerate(input.shape) if d not in dims)
     return apply(
         OPS_VIEW["view"],
         input,
         shape_out=shape,
-        _name="SqueezeBackward0" if dim is None else "SqueezeBackward1",
+        strides_out=tuple(s for d, s in enumerate(input._strides) if d not in dims),
+        _name=name,
     )
 
 
 def unsqueeze(input, dim):
+    return _unsqueeze(input, dim, "UnsqueezeBackward0")
+
+
+def _unsqueeze(input, dim, name):
     d = normalize_dim(dim, input.dim() + 1)
-    return apply(
-        OPS_VIEW["view"],
-        input,
-        shape_out=input.shape[:d] + (1,) + input.shape[d:],
-        _name="UnsqueezeBackward0",
-    )
+    shape, strides = input.shape, input._strides
+    new = shape[d] * strides[d] if d < len(shape) else 1  # torch's stride for the new dim
+    return apply(OPS_VIEW["view"], input, shape_out=shape[:d] + (1,) + shape[d:],
+                 strides_out=strides[:d] + (new,) + strides[d:], _name=name)
 
 
 def narrow(input, dim, start, length):
@@ -425,10 +486,19 @@ def unfold(input, dimension, size, step):
     return apply(OPS_VIEW["unfold"], input, dimension=d, size=int(size), step=int(step))
 
 
+def _multi_output(views):
+    """Mark the views one function returns together (unbind, split, chunk): torch forbids writing them in
+    place (``Tensor._check_inplace_allowed``)."""
+    for i, v in enumerate(views):
+        if v._creation is None:
+            v._creation = i
+    return views
+
+
 def unbind(input, dim=0):
     d = normalize_dim(dim, input.dim())
-    return tuple(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0")
-                 for i in range(input.shape[d]))
+    return _multi_output(tuple(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0")
+                               for i in range(input.shape[d])))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -453,7 +523,7 @@ def split(tensor, split_size_or_sections, dim=0):
     for n in sizes:
         out.append(apply(OPS_VIEW["slice"], tensor, dim=d, start=start, stop=start + n, step=1, _name=node))
         start += n
-    return tuple(out)
+    return _multi_output(tuple(out))
 
 
 def chunk(input, chunks, dim=0):
@@ -493,3 +563,106 @@ def as_strided_record(view_t):
     node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], _geometry(view_t), (base._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
     view_t._view_of_fn = base._grad_fn
+
+
+# -- in-place view changes: unsqueeze_, squeeze_, t_, transpose_, as_strided_ -----------------------
+def _in_place_view(self, view):
+    """Make ``self`` the view ``view(self)`` in place: its shape, strides and offset change, its memory
+    does not. As PyTorch: the version counter goes up; where a gradient is recorded, a leaf that requires
+    grad (or a view of one) is refused, and ``self`` takes the view's node (UnsqueezeBackward1, ...) over
+    its old history; under no_grad its history stays as it was."""
+    from ..autograd.grad_mode import _state
+
+    base = self._base
+    record = _state.enabled and (self._requires_grad or base is not None and base._requires_grad)
+    if record:
+        self._check_inplace_allowed()
+    out = view(self)
+    self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
+    self._contiguous, self._layout = out._contiguous, out._layout
+    self._storage.version += 1
+    if record:
+        self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True
+        self._view_of_fn = out._view_of_fn
+    return self
+
+
+def unsqueeze_(self, dim):
+    return _in_place_view(self, lambda x: _unsqueeze(x, dim, "UnsqueezeBackward1"))
+
+
+def _squeezed(x, dim):
+    n = x.dim()
+    if dim is None:
+        return _squeeze(x, None, "SqueezeBackward3")
+    many = isinstance(dim, (tuple, list))
+    dims = [normalize_dim(d, n) for d in (dim if many else [dim])]
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return _squeeze(x, dim, "SqueezeBackward5" if many else "SqueezeBackward4")
+
+
+def squeeze_(self, dim=None):
+    return _in_place_view(self, lambda x: _squeezed(x, dim))
+
+
+def transpose_(self, dim0, dim1):
+    return _in_place_view(self, lambda x: transpose(x, dim0, dim1, "TransposeBackward1"))
+
+
+swapaxes_ = swapdims_ = transpose_
+
+
+def _t(x, name, method="t"):
+    if x.dim() > 2:
+        raise RuntimeError(f"{method}() expects a tensor with <= 2 dimensions, but self is {x.dim()}D")
+    if x.dim() < 2:
+        return apply(OPS_VIEW["view"], x, shape_out=x.shape, _name=name)
+    return transpose(x, 0, 1, name)
+
+
+def t_(self):
+    return _in_place_view(self, lambda x: _t(x, "TBackward1", "t_"))
+
+
+def as_strided_(self, size, stride, storage_offset=None):
+    """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
+    ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1)."""
+    return _in_place_view(self, lambda x: _as_strided(x, size, stride, storage_offset, "AsStridedBackward1"))
+
+
+def fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal of ``self`` (2-D, or every dimension of one length) with ``fill_value``, in
+    place, as ``torch.Tensor.fill_diagonal_``. ``wrap``: on a matrix taller than wide, the diagonal starts
+    again ``columns + 1`` rows further down (as NumPy's ``fill_diagonal``). Raises RuntimeError, with
+    PyTorch's text, for fewer than two dimensions or unequal ones, and TypeError for a non-number value."""
+    from ..tensor import Tensor
+
+    if isinstance(fill_value, Tensor) and fill_value.dim() == 0 and not fill_value.requires_grad:
+        fill_value = fill_value.item()
+    elif not isinstance(fill_value, (int, float, complex)):  # bool is an int
+        name = "Tensor" if isinstance(fill_value, Tensor) else type(fill_value).__name__
+        raise TypeError(f"fill_diagonal_(): argument 'fill_value' (position 1) must be Number, not {name}")
+    n = self.dim()
+    if n < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = self.shape[0], self.shape[1]
+    if any(s != height for s in self.shape[1:]) and n > 2:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    diag = self.diagonal()
+    while diag.dim() > 1:  # (rest..., n): the diagonal of the first remaining dim and the last
+        diag = diag.diagonal(0, 0, -1)
+    diag.fill_(fill_value)
+    if wrap and n == 2 and height > width + 1:
+        rest = self[width + 1:]  # blocks of width + 1 rows: a diagonal, then a row left alone
+        blocks = rest.shape[0] // (width + 1)
+        if blocks:
+            rest[:blocks * (width + 1)].unflatten(0, (blocks, width + 1))[:, :width].diagonal(0, 1, 2).fill_(
+                fill_value)
+        rest[blocks * (width + 1):].diagonal().fill_(fill_value)
+    return self
+
+
+IN_PLACE_METHODS = ("unsqueeze_", "squeeze_", "transpose_", "swapaxes_", "swapdims_", "t_", "as_strided_",
+                    "fill_diagonal_")

@@ -1,8 +1,10 @@
-"""Convolutions of pyfront.nn.functional: unfold/fold and conv{1,2}d/conv_transpose{1,2}d.
+"""Convolutions of pyfront.nn.functional: unfold/fold and conv{1,2,3}d/conv_transpose{1,2,3}d.
 
 A convolution is ``im2col`` (every window as a column) followed by one (grouped, batched) matmul
 with the flattened weight; a transposed convolution is the matmul with the transposed weight
-followed by ``col2im``. Both primitives are each other's VJP, so every gradient is exact.
+followed by ``col2im``. Both primitives are each other's VJP, so every gradient is exact. A convolution
+of more dims is a sum, over the kernel's first dim, of convolutions of one dim fewer with the output's
+planes folded into the batch (``_conv_nd``, ``_conv_transpose_nd``): one implementation for every rank.
 
 The column matrix is the kernel area times the input, so a batch is convolved in pieces whose
 intermediates each fit CHUNK_BYTES (WebGPU's default storage binding limit, which every adapter
@@ -23,7 +25,8 @@ from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import float16_in_float32
 
-__all__ = ["unfold", "fold", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+__all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d"]
 
 CHUNK_BYTES = 128 << 20  # the largest intermediate (column matrix, product) one piece of a batch makes
 
@@ -272,7 +275,8 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
             f"Input type ({cpp_name(input.dtype)}) and bias type ({cpp_name(bias.dtype)}) should be the same"
         )
     if input.dtype.name == "bool" and not transposed:  # transposed: _conv_transpose names its kernel
-        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
+        kernel = "compute_columns3d" if weight.dim() == 5 else "slow_conv2d_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 _same_warned = []
@@ -322,10 +326,42 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
         stride, padding, dilation = (1,) + stride, (0,) + padding, (1,) + dilation
-    out = _conv2d(input, weight, bias, stride, padding, dilation, groups)
+    out = _conv_nd(input, weight, bias, stride, padding, dilation, groups)
     if nd == 1:
         out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
+
+
+def _bias(out, bias):
+    return out if bias is None else out + bias.reshape(-1, *(1,) * (out.dim() - 2))
+
+
+def _fold_planes(x):
+    """(N, C, P, ...) -> (N * P, C, ...): the planes of the first spatial dim as samples."""
+    return x.movedim(2, 1).reshape(x.shape[0] * x.shape[2], x.shape[1], *x.shape[3:])
+
+
+def _unfold_planes(y, n, planes):
+    """(N * P, C, ...) -> (N, C, P, ...), the inverse of ``_fold_planes``."""
+    return y.reshape(n, planes, *y.shape[1:]).movedim(1, 2)
+
+
+def _conv_nd(x, weight, bias, stride, padding, dilation, groups):
+    """A convolution of any rank >= 2: the 2-d one, or the sum over the kernel's first dim ``i`` of the
+    convolutions (one dim fewer) of the input planes ``i * dilation + o * stride`` (o each output plane)
+    with the kernel's slice ``i``."""
+    if weight.dim() == 4:
+        return _conv2d(x, weight, bias, stride, padding, dilation, groups)
+    (st, *stride), (pad, *padding), (dil, *dilation) = stride, padding, dilation
+    n, k = x.shape[0], weight.shape[2]
+    planes = (x.shape[2] + 2 * pad - dil * (k - 1) - 1) // st + 1
+    x = _constant_pad(x, [0, 0] * (x.dim() - 3) + [pad, pad])  # F.pad lists the last dim first
+    out = None
+    for i in range(k):
+        part = x.narrow(2, i * dil, (planes - 1) * st + 1)[:, :, ::st]
+        y = _conv_nd(_fold_planes(part), weight[:, :, i], None, stride, padding, dilation, groups)
+        out = y if out is None else out + y
+    return _bias(_unfold_planes(out, n, planes), bias)
 
 
 def _conv2d(x, weight, bias, stride, padding, dilation, groups):
@@ -389,7 +425,7 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
             (1,) + dilation,
             (0,) + output_padding,
         )
-    out = _conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    out = _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation)
     if nd == 1:
         out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
@@ -398,11 +434,40 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
 def _transposed_detail(output_padding, stride, dilation):
     if len(stride) == 1:  # PyTorch runs conv_transpose1d as 2-d, and says so
         output_padding, stride, dilation = (0, *output_padding), (1, *stride), (1, *dilation)
-    return (
-        f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
-        f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} "
-        f"dilation_width: {dilation[1]}"
-    )
+    names = ("depth", "height", "width")[-len(stride):]
+    return " ".join(f"{label}_{name}: {v}" for label, values in (("output_padding", output_padding),
+                    ("stride", stride), ("dilation", dilation)) for name, v in zip(names, values))
+
+
+def _conv_transpose_nd(x, weight, bias, stride, padding, output_padding, groups, dilation):
+    """A transposed convolution of any rank >= 2: the 2-d one, or the sum over the kernel's first dim ``i``
+    of the transposed convolutions (one dim fewer) of each input plane ``j`` with the kernel's slice ``i``,
+    each landing on output plane ``j * stride + i * dilation``; then cropped by ``padding`` and extended by
+    ``output_padding`` along that dim."""
+    if weight.dim() == 4:
+        return _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation)
+    size = [(i - 1) * st - 2 * p + d * (k - 1) + op + 1 for i, st, p, d, k, op in
+            zip(x.shape[2:], stride, padding, dilation, weight.shape[2:], output_padding)]
+    if any(v <= 0 for v in size):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). "
+                           f"Calculated output size per channel: ({' x '.join(map(str, size))}). Output size "
+                           "is too small")
+    (st, *stride), (pad, *padding), (dil, *dilation), (op, *output_padding) = (
+        stride, padding, dilation, output_padding)
+    n, planes, k = x.shape[0], x.shape[2], weight.shape[2]
+    full = (planes - 1) * st + dil * (k - 1) + 1
+    out = None
+    for i in range(k):
+        y = _unfold_planes(_conv_transpose_nd(_fold_planes(x), weight[:, :, i], None, stride, padding,
+                                              output_padding, groups, dilation), n, planes)
+        if st > 1:  # stride - 1 zero planes after each plane
+            y = _constant_pad(y.unsqueeze(3), [0, 0] * (y.dim() - 3) + [0, st - 1]).flatten(2, 3)
+            y = y.narrow(2, 0, (planes - 1) * st + 1)
+        rest = [0, 0] * (y.dim() - 3)
+        y = _constant_pad(y, rest + [i * dil, full - i * dil - y.shape[2]])
+        out = y if out is None else out + y
+    out = _constant_pad(out, [0, 0] * (out.dim() - 3) + [-pad, op - pad])
+    return _bias(out, bias)
 
 
 def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation):
@@ -607,4 +672,90 @@ def conv_transpose2d(
     """
     return _conv_transpose(
         "conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+
+
+@composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node)
+def conv3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: int = 1,
+) -> Tensor:
+    """3-d convolution (cross-correlation) of ``(N, C_in, D, H, W)`` with ``C_out`` filters.
+
+    ``out(N_i, C_out_j) = bias(C_out_j) + sum_k weight(C_out_j, k) * input(N_i, k)`` (``*``: 3-d
+    cross-correlation); ``D_out = floor((D + 2 * padding - dilation * (kD - 1) - 1) / stride) + 1``, the same
+    for H and W. Computed as the sum over the kernel's depth of 2-d convolutions (see the module).
+
+    Args:
+        input (Tensor): ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        weight (Tensor): the filters, ``(C_out, C_in / groups, kD, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: None
+        stride (int or (int, int, int)): the step between windows. Default: 1
+        padding (int, (int, int, int) or str): implicit zeros on each side, or ``'valid'`` / ``'same'``
+            (stride 1 only). Default: 0
+        dilation (int or (int, int, int)): the spacing between kernel elements. Default: 1
+        groups (int): split the channels into this many groups; must divide ``C_in`` and ``C_out``. Default: 1
+
+    Shape:
+        input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``; output: ``(N, C_out, D_out, H_out, W_out)`` or
+            ``(C_out, D_out, H_out, W_out)``.
+
+    Raises:
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight`` and ``groups``, a bias of the wrong
+            size, non-positive stride/dilation/groups, negative padding, an unknown padding string, ``'same'``
+            with a stride, a kernel larger than the padded input, or dtypes that differ.
+        NotImplementedError: a bool input.
+
+    Matches ``torch.nn.functional.conv3d``.
+    """
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+@composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node)
+def conv_transpose3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: int = 1,
+    dilation=1,
+) -> Tensor:
+    """3-d transposed convolution: the gradient of ``conv3d`` with respect to its input.
+
+    Each input position adds ``weight`` scaled by its value into a window of the output. ``D_out = (i - 1) *
+    stride - 2 * padding + dilation * (k - 1) + output_padding + 1`` with i = D, k = kD; the same for H, W.
+
+    Args:
+        input (Tensor): ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        weight (Tensor): the filters, ``(C_in, C_out / groups, kD, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: None
+        stride (int or (int, int, int)): the step between the input positions' windows. Default: 1
+        padding (int or (int, int, int)): crops each side of the output by ``padding``. Default: 0
+        output_padding (int or (int, int, int)): extra size added to one side of the output (smaller than
+            stride or dilation). Default: 0
+        groups (int): split the channels into this many groups; must divide ``C_in``. Default: 1
+        dilation (int or (int, int, int)): the spacing between kernel elements. Default: 1
+
+    Shape:
+        input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``; output: ``(N, C_out, D_out, H_out, W_out)`` or
+            ``(C_out, D_out, H_out, W_out)``.
+
+    Raises:
+        TypeError: ``padding`` is a string.
+        RuntimeError: a bad input rank, ``C_in`` not matching ``weight``, a bias of the wrong size, bad
+            stride/padding/dilation/groups, ``output_padding`` not below stride or dilation, an output size
+            below 1, or dtypes that differ.
+        NotImplementedError: a dtype other than floating point or int64.
+
+    Matches ``torch.nn.functional.conv_transpose3d``.
+    """
+    return _conv_transpose(
+        "conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation
     )

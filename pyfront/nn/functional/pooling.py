@@ -152,7 +152,7 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     def pool(x):
         n, c, _, width = x.shape
         cols = _windows(x, kernel, stride, padding, dilation, out, _lowest(x.dtype))
-        values, which = cols.max(2)
+        values, which = _window_max(cols.movedim(2, -1))  # torch's pick: the first maximum, or the last nan
         # flat index into the input plane of each window's maximum
         rows = (arange(out[0], device=x.device) * stride[0] - padding[0]).reshape(out[0], 1)
         columns = arange(out[1], device=x.device) * stride[1] - padding[1]
@@ -543,7 +543,8 @@ def _adaptive_sizes(name, input, output_size, nd):
     if "avg" in name and any(v < 0 for v in sizes):
         raise RuntimeError(
             f"{name}: elements of output_size must be greater than or equal to 0 but received "
-            "{" + ", ".join(map(str, sizes)) + "}"
+            # torch's spacing: {a, b,c}
+            "{" + ", ".join(map(str, sizes[:2])) + "".join(f",{v}" for v in sizes[2:]) + "}"
         )
     return sizes
 
@@ -561,9 +562,10 @@ def _check_adaptive(name, input, nd):
                 f"#1 'self' (while checking arguments for {name})"
             )
         sep = ": " if "max" in name else " "
-        raise RuntimeError(f"{name}(): Expected 3D or 4D tensor, but got{sep}{list(input.shape)}")
-    # adaptive average pooling allows empty channels in a batched input; max pooling does not
-    first = input.dim() - nd if "avg" in name else 1
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but "
+                           f"got{sep}{list(input.shape)}")
+    # adaptive average pooling (1-d, 2-d) allows empty channels in a batched input; max pooling does not
+    first = input.dim() - nd if "avg" in name and nd < 3 else 1  # adaptive_avg_pool3d: no empty channels
     for d in range(first, input.dim()):
         if input.shape[d] == 0:
             raise RuntimeError(
@@ -571,7 +573,7 @@ def _check_adaptive(name, input, nd):
                 f"input has sizes {list(input.shape)} with dimension {d} being empty"
             )
     if not input.dtype.is_floating_point:  # PyTorch runs the 1-d pools as 2-d, and says so
-        kernel = name.replace("1d", "2d")
+        kernel = name.replace("1d", "2d").replace("3d", "3d_cpu")
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
 
 
@@ -692,15 +694,18 @@ def _adaptive_max(input, sizes):
         index, k = _window_index(input.shape[d], out, input.device)
         x = x.index_select(d, index)
         picks.append((index, k))
-    if len(sizes) == 1:
-        ((index, k),) = picks
-        values, which = _window_max(x.reshape(*lead, sizes[0], k))
-        return values, _position(index, which, k, -1)
-    (ih, kh), (iw, kw) = picks
-    x = x.reshape(*lead, sizes[0], kh, sizes[1], kw).movedim(-3, -2)
-    values, which = _window_max(x.reshape(*lead, *sizes, kh * kw))
-    h, w = _position(ih, which // kw, kh, -2), _position(iw, which % kw, kw, -1)
-    return values, h * input.shape[-1] + w
+    ks = [k for _, k in picks]
+    # (..., o1, k1, o2, k2, ...) -> (..., o1, o2, ..., k1 * k2 * ...): each output's window on the last dim
+    x = x.reshape(*lead, *(n for pair in zip(sizes, ks) for n in pair))
+    x = x.permute(*range(len(lead)), *(len(lead) + 2 * i for i in range(len(sizes))),
+                  *(len(lead) + 2 * i + 1 for i in range(len(sizes))))
+    values, which = _window_max(x.reshape(*lead, *sizes, math.prod(ks)))
+    flat, rest = None, math.prod(ks)
+    for i, (index, k) in enumerate(picks):
+        rest //= k
+        pos = _position(index, which // rest % k, k, i - len(sizes))
+        flat = pos if flat is None else flat * input.shape[i - len(sizes)] + pos
+    return values, flat
 
 
 def _window_max(windows):
@@ -716,10 +721,10 @@ def _window_max(windows):
 
 
 def _position(index, which, k, dim):
-    """The input position of offset ``which`` in each output's window along ``dim`` (-1 or -2)."""
+    """The input position of offset ``which`` in each output's window along ``dim`` (negative)."""
     out = which.shape[dim]
     start = arange(out, device=which.device) * k
-    return index.take(which + (start if dim == -1 else start.reshape(out, 1)))
+    return index.take(which + start.reshape((out,) + (1,) * (-dim - 1)))
 
 
 @composite(

@@ -5,6 +5,8 @@ from .container import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .activation import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from .loss_extra import *  # noqa: F401,F403
+from .classic import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
@@ -17,3 +19,4 @@ from .upsampling import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
+from .lazy import *  # noqa: F401,F403

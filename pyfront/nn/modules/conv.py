@@ -10,7 +10,8 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Fold", "Unfold"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Fold",
+           "Unfold"]
 
 _PADDING_STRINGS = {"same", "valid"}
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
@@ -141,7 +142,7 @@ class _Conv(_ConvNd):
         )
 
     def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        conv = F.conv1d if self._nd == 1 else F.conv2d
+        conv = getattr(F, f"conv{self._nd}d")
         if self.padding_mode != "zeros":
             padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(padded, weight, bias, self.stride, _ntuple(0, self._nd), self.dilation, self.groups)
@@ -301,7 +302,7 @@ class _ConvTranspose(_ConvNd):
         return tuple(size - lo for size, lo in zip(output_size, min_sizes))
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
-        conv = F.conv_transpose1d if self._nd == 1 else F.conv_transpose2d
+        conv = getattr(F, f"conv_transpose{self._nd}d")
         output_padding = self._output_padding(input, output_size)
         return conv(
             input,
@@ -400,6 +401,82 @@ class ConvTranspose2d(_ConvTranspose):
     """
 
     _nd = 2
+
+
+class Conv3d(_Conv):
+    """3-d convolution layer over ``(N, C_in, D, H, W)``.
+
+    ``weight`` and ``bias`` start uniform in ``(-1/sqrt(k), 1/sqrt(k))``, k = ``C_in / groups *
+    prod(kernel_size)``, as torch's default (kaiming_uniform_ with a = sqrt(5)).
+
+    ``out(N_i, C_out_j) = bias(C_out_j) + sum_k weight(C_out_j, k) * input(N_i, k)`` (3-d cross-correlation);
+    ``D_out = floor((D + 2 * padding - dilation * (kD - 1) - 1) / stride) + 1``, the same for H and W.
+
+    Args:
+        in_channels (int): C_in.
+        out_channels (int): C_out.
+        kernel_size (int or (int, int, int)): the filter size.
+        stride (int or (int, int, int)): the step between windows. Default: 1
+        padding (int, (int, int, int) or str): zeros (or ``padding_mode``) on each side, or ``'valid'`` /
+            ``'same'``. Default: 0
+        dilation (int or (int, int, int)): the spacing between kernel elements. Default: 1
+        groups (int): blocked connections from input to output channels; divides both. Default: 1
+        bias (bool): add a learnable bias. Default: True
+        padding_mode (str): ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``.
+            Default: ``'zeros'``
+        device, dtype: of the parameters. Default: None
+
+    Shape:
+        input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``; output: ``(N, C_out, D_out, H_out, W_out)`` or
+            ``(C_out, D_out, H_out, W_out)``.
+
+    Raises:
+        ValueError: (at construction) groups not positive or not dividing the channels, a bad padding string
+            or mode, ``'same'`` with a stride.
+        RuntimeError: (in forward) from ``F.conv3d``.
+
+    Matches ``torch.nn.Conv3d``; its forward calls ``F.conv3d`` (whose errors it raises).
+    """
+
+    _nd = 3
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-d transposed convolution layer: the gradient of ``conv3d`` with respect to its input.
+
+    ``weight`` and ``bias`` start uniform in ``(-1/sqrt(k), 1/sqrt(k))``, k = ``C_out / groups *
+    prod(kernel_size)``, as torch's default (kaiming_uniform_ with a = sqrt(5)).
+
+    ``D_out = (D - 1) * stride - 2 * padding + dilation * (kD - 1) + output_padding + 1``; the same for H, W.
+
+    Args:
+        in_channels (int): C_in.
+        out_channels (int): C_out.
+        kernel_size (int or (int, int, int)): the filter size.
+        stride (int or (int, int, int)): the step in the output between input positions. Default: 1
+        padding (int or (int, int, int)): cropped from each side of the output. Default: 0
+        output_padding (int or (int, int, int)): extra size on one side of the output. Default: 0
+        groups (int): blocked connections from input to output channels; divides both. Default: 1
+        bias (bool): add a learnable bias. Default: True
+        dilation (int or (int, int, int)): the spacing between kernel elements. Default: 1
+        padding_mode (str): only ``'zeros'``. Default: ``'zeros'``
+        device, dtype: of the parameters. Default: None
+
+    ``forward(input, output_size=None)``: ``output_size`` picks one of the ``stride`` output sizes that a
+    strided convolution maps to the same input size.
+
+    Shape:
+        input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``; output: ``(N, C_out, D_out, H_out, W_out)`` or
+            ``(C_out, D_out, H_out, W_out)``.
+
+    Raises:
+        ValueError: (at construction) as ``Conv3d``, and a padding mode other than ``'zeros'``.
+        RuntimeError / NotImplementedError: (in forward) from ``F.conv_transpose3d``.
+
+    Matches ``torch.nn.ConvTranspose3d``; its forward calls ``F.conv_transpose3d`` (whose errors it raises).
+    """
+
+    _nd = 3
 
 
 class Fold(Module):

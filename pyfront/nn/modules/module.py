@@ -517,7 +517,8 @@ class Module:
         return handle
 
     def _call_impl(self, *args, **kwargs):
-        for hook_id, hook in self._forward_pre_hooks.items():
+        # a copy: a hook may remove itself (a lazy module's, once it has its sizes)
+        for hook_id, hook in tuple(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
                 if result is not None:

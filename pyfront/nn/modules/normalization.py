@@ -41,6 +41,8 @@ __all__ = [
     "BatchNorm2d",
     "InstanceNorm1d",
     "InstanceNorm2d",
+    "BatchNorm3d",
+    "InstanceNorm3d",
     "LayerNorm",
     "GroupNorm",
     "RMSNorm",
@@ -322,6 +324,65 @@ class InstanceNorm2d(_InstanceNorm):
 
     _dims = (3, 4)
     _dims_text = "3D or 4D"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of ``(N, C, D, H, W)``, per channel.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, with the biased variance. When ``training``, E
+    and Var come from the batch and ``running_mean``/``running_var`` (if given) are updated in place, ``r = (1
+    - momentum) * r + momentum * s`` (the variance unbiased); otherwise the running statistics are used.
+
+    Args:
+        num_features (int): C, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5
+        momentum (float or None): weight of each new batch in the running statistics; None keeps a cumulative
+            average. Default: 0.1
+        affine (bool): learnable per-channel ``weight`` and ``bias``. Default: True
+        track_running_stats (bool): keep ``running_mean``/``running_var`` buffers. Default: True
+        device, dtype: of the parameters and buffers. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C, D, H, W)``; output: the same shape.
+
+    Raises:
+        ValueError: (in forward) an input of the wrong rank (5-d); others from ``F.batch_norm``.
+
+    Matches ``torch.nn.BatchNorm3d`` (Ioffe and Szegedy 2015); its forward calls ``F.batch_norm``.
+    """
+
+    _dims = (5,)
+    _dims_text = "5D"
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalization of ``(N, C, D, H, W)`` or ``(C, D, H, W)``, each sample and channel alone.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``; with running statistics tracked, they get the
+    per-instance statistics' batch average.
+
+    Args:
+        num_features (int): C, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5
+        momentum (float or None): weight of each new batch in the running statistics. Default: 0.1
+        affine (bool): learnable per-channel ``weight`` and ``bias``. Default: False
+        track_running_stats (bool): keep ``running_mean``/``running_var`` buffers. Default: False
+        device, dtype: of the parameters and buffers. Default: None
+        bias (bool, keyword-only): whether the affine map has a shift. Default: True
+
+    Shape:
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: the same shape.
+
+    Raises:
+        ValueError: (in forward) an input of the wrong rank (4-d or 5-d), or (with ``affine``) a channel count
+            other than ``num_features``; others from ``F.instance_norm``.
+
+    Matches ``torch.nn.InstanceNorm3d`` (Ulyanov et al. 2016); its forward calls ``F.instance_norm``.
+    """
+
+    _dims = (4, 5)
+    _dims_text = "4D or 5D"
 
 
 class LayerNorm(Module):

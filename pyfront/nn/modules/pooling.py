@@ -1,4 +1,5 @@
-"""Pooling layers: max/avg pooling (1-d, 2-d) and their adaptive forms, printed as PyTorch prints them."""
+"""Pooling layers: max/avg pooling (1-d, 2-d, 3-d) and their adaptive forms, printed as PyTorch prints
+them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ __all__ = [
     "AdaptiveAvgPool2d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "MaxPool3d",
+    "AvgPool3d",
+    "AdaptiveAvgPool3d",
+    "AdaptiveMaxPool3d",
 ]
 
 
@@ -350,3 +355,110 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
 
     def forward(self, input: Tensor):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class MaxPool3d(_MaxPoolNd):
+    """3-d max pooling over ``(N, C, D, H, W)``: the maximum of each ``kernel_size`` window.
+
+    ``D_out = floor((D_in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1`` (``ceil`` with
+    ``ceil_mode``); the same for H and W.
+
+    Args:
+        kernel_size (int or (int, int, int)): the window size.
+        stride (int or (int, int, int), optional): the window step. Default: ``kernel_size``
+        padding (int or (int, int, int)): implicit -inf padding on each side. Default: 0
+        dilation (int or (int, int, int)): the spacing between window elements. Default: 1
+        return_indices (bool): also return the flat index of each maximum. Default: False
+        ceil_mode (bool): round the output size up instead of down. Default: False
+
+    Shape:
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: ``(N, C, D_out, H_out, W_out)`` or
+            ``(C, D_out, H_out, W_out)``.
+
+    Raises:
+        RuntimeError / NotImplementedError: (in forward) from ``F.max_pool3d``.
+
+    Matches ``torch.nn.MaxPool3d``; its forward calls ``F.max_pool3d`` (whose errors it raises).
+    """
+
+    def forward(self, input: Tensor):
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class AvgPool3d(AvgPool2d):
+    """3-d average pooling over ``(N, C, D, H, W)``: the mean of each ``kernel_size`` window.
+
+    ``out = sum(window) / divisor`` (``divisor_override``, else the window's size clipped to the padded
+    input, or with ``count_include_pad=False`` to the input); ``D_out = floor((D_in + 2 * padding -
+    kernel_size) / stride) + 1`` (``ceil`` with ``ceil_mode``), the same for H and W.
+
+    Args:
+        kernel_size (int or (int, int, int)): the window size.
+        stride (int or (int, int, int), optional): the window step. Default: ``kernel_size``
+        padding (int or (int, int, int)): implicit zeros on each side. Default: 0
+        ceil_mode (bool): round the output size up instead of down. Default: False
+        count_include_pad (bool): count the padding in the divisor. Default: True
+        divisor_override (int, optional): divide by this instead. Default: None
+
+    Shape:
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: ``(N, C, D_out, H_out, W_out)`` or
+            ``(C, D_out, H_out, W_out)``.
+
+    Raises:
+        RuntimeError / NotImplementedError: (in forward) from ``F.avg_pool3d``.
+
+    Matches ``torch.nn.AvgPool3d``; its forward calls ``F.avg_pool3d`` (whose errors it raises).
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class AdaptiveAvgPool3d(_AdaptivePool):
+    """3-d adaptive average pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along D, H
+    and W.
+
+    Args:
+        output_size (int or (int or None, int or None, int or None)): ``(D_out, H_out, W_out)``; None keeps
+            the input's size.
+
+    Shape:
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: ``(N, C, D_out, H_out, W_out)`` or
+            ``(C, D_out, H_out, W_out)``.
+
+    Raises:
+        RuntimeError / NotImplementedError: (in forward) from ``F.adaptive_avg_pool3d``.
+
+    Matches ``torch.nn.AdaptiveAvgPool3d``; its forward calls ``F.adaptive_avg_pool3d``.
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPool):
+    """3-d adaptive maximum pooling to ``output_size``.
+
+    Output ``i`` pools the window ``[floor(i * L_in / L_out), ceil((i + 1) * L_in / L_out))``, along D, H
+    and W.
+
+    Args:
+        output_size (int or (int or None, int or None, int or None)): ``(D_out, H_out, W_out)``.
+        return_indices (bool): also return the flat index of each maximum. Default: False
+
+    Shape:
+        input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: ``(N, C, D_out, H_out, W_out)`` or
+            ``(C, D_out, H_out, W_out)``.
+
+    Raises:
+        RuntimeError / NotImplementedError: (in forward) from ``F.adaptive_max_pool3d``.
+
+    Matches ``torch.nn.AdaptiveMaxPool3d``; its forward calls ``F.adaptive_max_pool3d``.
+    """
+
+    def forward(self, input: Tensor):
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)

@@ -1,5 +1,6 @@
 """Ops built from primitives: no kernel and no gradient rule of their own (autograd derives it)."""
-from . import (arrays, elementary, functions, indexing, linalg, math, reductions, sets, shaping,  # noqa: F401
-               statistics)
+from . import (arrays, elementary, functions, indexing, linalg, math, reductions, scatters, sets,  # noqa: F401
+               shaping, statistics)
 
-FAMILIES = (math, reductions, linalg, shaping, indexing, sets, functions, arrays, statistics, elementary)
+FAMILIES = (math, reductions, linalg, shaping, indexing, sets, functions, arrays, statistics, elementary,
+            scatters)

@@ -59,9 +59,8 @@ def broadcast_shapes(*shapes) -> Size:
 def broadcast_tensors(*tensors):
     """Views of ``tensors`` expanded to their common broadcast shape, as ``torch.broadcast_tensors``.
 
-    Raises RuntimeError with PyTorch's "The size of tensor a ... must match" text on a mismatch."""
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
+    Raises RuntimeError with PyTorch's "The size of tensor a ... must match" text on a mismatch, and
+    TypeError for a list of tensors given as one argument, as torch."""
     shape = _broadcast(*(t.shape for t in _tensors(tensors)))
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
@@ -160,6 +159,9 @@ def _triangle_indices(name, row, col, offset, lower, dtype, device):
     dtype = dt.int64 if dtype is None else dtype
     if dtype.is_floating_point or dtype is dt.bool_:
         raise NotImplementedError(f'"{name}" not implemented for \'{dtype._legacy_name[:-len("Tensor")]}\'')
+    for what, n in (("row", row), ("col", col)):
+        if n < 0:
+            raise RuntimeError(f"{what} must be non-negative, got{n}")  # torch's text, without a space
     pairs = [(i, j) for i in range(row) for j in range(col)
              if (j - i <= offset if lower else j - i >= offset)]
     return tensor([[p[0] for p in pairs], [p[1] for p in pairs]], dtype=dtype, device=device).reshape(2, -1)
@@ -219,6 +221,8 @@ def cartesian_prod(*tensors):
     ``torch.cartesian_prod``; one tensor is returned as it is."""
     for t in _tensors(tensors):
         _vector("cartesian_prod", t)
+    if any(t.dtype != tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")  # torch's composite's check
     if len(tensors) == 1:
         return tensors[0]
     shape = tuple(t.shape[0] for t in tensors)
@@ -269,6 +273,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
+    if any(t is not None and t.dim() != input.dim() for t in (prepend, append)):
+        raise RuntimeError("diff expects prepend or append to be the same dimension as input")
     d = normalize_dim(dim, input.dim())
     if n == 0:  # torch's copy of the input
         return input.new_empty(input.shape).detach().copy_(input)

@@ -227,7 +227,10 @@ def __getitem__(self, index):
 
 def _setitem_number(value, self):
     """``x[i] = number`` as a 0-d tensor of x's dtype; the number is checked against the dtype as
-    torch does, except for float16, where torch rounds it (1e5 is inf)."""
+    torch does, except for float16, where torch rounds it (1e5 is inf). torch reads an int here as a C
+    long long, whatever the dtype: one outside int64 raises its ValueError."""
+    if isinstance(value, int) and not -(1 << 63) <= value < 1 << 63:
+        raise ValueError("Overflow when unpacking long long")
     if self.dtype is not dt.float16:
         check_fits(value, self.dtype)
     return scalar_tensor(value, self.dtype, self.device)

@@ -50,8 +50,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         x = x.to(dt.get_default_dtype())
     n = x.shape[1]
     w = None
-    for weights in (fweights, aweights):
+    for kind, weights in (("fweights", fweights), ("aweights", aweights)):
         if weights is not None:
+            _check_weights(kind, weights, n)
             w = weights if w is None else w * weights
     if w is None:
         avg = x.mean(1)
@@ -67,6 +68,22 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     xm = x - avg.unsqueeze(1)
     xw = xm if w is None else xm * w
     return (xm @ xw.t() / norm).squeeze()
+
+
+def _check_weights(kind: str, w: Tensor, n: int) -> None:
+    """ATen's checks of cov's frequency (integer) and observation (float) weights, in its order."""
+    if w.dim() > 1:
+        raise RuntimeError(f"cov(): expected {kind} to have one or fewer dimensions but got {kind} with "
+                           f"{w.dim()} dimensions")
+    integral = kind == "fweights"
+    if (w.dtype.is_floating_point or w.dtype is dt.bool_) if integral else not w.dtype.is_floating_point:
+        raise RuntimeError(f"cov(): expected {kind} to have {'integral' if integral else 'floating point'} "
+                           f"dtype but got {kind} with {w.dtype._legacy_name[:-len('Tensor')]} dtype")
+    if w.numel() != n:
+        raise RuntimeError(f"cov(): expected {kind} to have the same numel as there are observations in the "
+                           f"input but got {w.numel()} != {n}")
+    if n and bool((w.min() < 0).item()):
+        raise RuntimeError(f"cov(): {kind} cannot be negative")
 
 
 @composite(samples=lambda: [s(T((3, 5))), s(T((6,))), s(T((4, 5), layout="transposed")),
@@ -105,7 +122,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     scalar_q = not isinstance(q, Tensor)
     if scalar_q:
         if not 0 <= q <= 1:
-            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q:g}")  # C++'s printing
         q = tensor([q], dtype=input.dtype, device=input.device)
     else:
         if q.dtype is not input.dtype:
@@ -182,6 +199,25 @@ class _SharedTies(Function):
         return where(mask, g / mask.sum(), 0.0), None
 
 
+def _nth_element_first(n: int) -> int:
+    """Which of ``n`` equivalent elements (a row of NaN, which torch's nanmedian comparator never orders)
+    libstdc++'s std::nth_element(first, first, last) leaves at ``first``: its introselect, whose
+    median-of-three swaps the middle element to the front and whose unguarded partition then swaps
+    every pair, down to three elements (insertion sort moves none)."""
+    idx, first, last, depth = list(range(n)), 0, n, 2 * (n.bit_length() - 1)
+    while last - first > 3 and depth:
+        depth -= 1
+        mid = first + (last - first) // 2
+        idx[first], idx[mid] = idx[mid], idx[first]
+        lo, hi = first + 1, last - 1
+        while lo < hi:
+            idx[lo], idx[hi] = idx[hi], idx[lo]
+            lo, hi = lo + 1, hi - 1
+        if lo > first:  # the cut: the partition stops where lo meets hi; nth (first) lies before it
+            last = lo
+    return idx[first]
+
+
 def _nan_rank(values, d):
     """Where the lower median of the non-NaN values lies in ``values`` (sorted, NaN last) along ``d``."""
     count = (~isnan(values)).sum(d, keepdim=True) if values.dtype.is_floating_point else values.shape[d]
@@ -218,6 +254,9 @@ def nanmedian(input, dim=None, keepdim=False):
     shape = list(input.shape)
     shape[d] = 1
     idx = order.gather(d, k.expand(shape))
+    if input.dtype.is_floating_point and input.shape[d] > 3:
+        # a row of NaN only: torch's index is the element its std::nth_element leaves first
+        idx = where(isnan(values.detach()).all(d, keepdim=True), _nth_element_first(input.shape[d]), idx)
     out = return_types.nanmedian(input.gather(d, idx), idx)
     return out if keepdim else return_types.nanmedian(out[0].squeeze(d), out[1].squeeze(d))
 
@@ -288,13 +327,17 @@ def _logcumsumexp_backward(g, input, d):
     return part(where(g > 0, log_abs, lowest)) - part(where(g < 0, log_abs, lowest)), None
 
 
-def _spacing(y, x, d):
-    """The gaps between the sample points along ``d``: ``diff(x)`` shaped to broadcast with ``y``."""
+def _spacing(name, y, x, d):
+    """The gaps between the sample points along ``d``: ``diff(x)`` shaped to broadcast with ``y``, as
+    ATen's (a 1-D ``x`` along ``d`` with one point per sample, a shorter one padded with leading 1s)."""
     if x.dim() == 1:
-        gaps = x[1:] - x[:-1]
-        return gaps.reshape([-1 if k == d else 1 for k in range(y.dim())])
-    m = x.shape[normalize_dim(d - y.dim(), x.dim())] if x.dim() else 0
-    return x.narrow(d - y.dim(), 1, m - 1) - x.narrow(d - y.dim(), 0, m - 1)
+        if x.shape[0] != y.shape[d]:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        x = x.reshape([-1 if k == d else 1 for k in range(y.dim())])
+    elif x.dim() < y.dim():
+        x = x.reshape((1,) * (y.dim() - x.dim()) + tuple(x.shape))
+    k = max(x.shape[d] - 1, 0)
+    return x.narrow(d, x.shape[d] - k, k) - x.narrow(d, 0, k)
 
 
 def _trapezoid_samples():
@@ -310,8 +353,13 @@ def _no_bool(name, y, x=None, dx=None):
         if x is None and dx is None:
             raise must_be(name, "y", "Tensor", y, 1)
         raise invalid_combination(name, (y,) if x is None else (y, x), {} if dx is None else {"dx": dx})
-    if y.dtype is dt.bool_:
+    if isinstance(x, Tensor):
+        if y.dtype is dt.bool_ or x.dtype is dt.bool_:
+            raise RuntimeError(f"{name}: received a bool input for `x` or `y`, but bool is not supported")
+    elif y.dtype is dt.bool_:
         raise RuntimeError(f"{name}: received a bool input for `y`, but bool is not supported")
+    if isinstance(dx, bool):
+        raise RuntimeError(f"{name}: Currently, we only support dx as a real number.")
 
 
 @composite(samples=_trapezoid_samples,
@@ -321,14 +369,16 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     default, when ``x`` is not given), as ``torch.trapezoid``."""
     _no_bool("trapezoid", y, x, dx)
     d = normalize_dim(dim, y.dim())
+    if y.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     n = y.shape[d]
     if n == 0:
         return zeros(y.shape[:d] + y.shape[d + 1:], dtype=y.dtype if y.dtype.is_floating_point else
                      dt.get_default_dtype(), device=y.device)
     if x is None:
         return (y.sum(d) - (y.select(d, 0) + y.select(d, n - 1)) * 0.5) * (1.0 if dx is None else dx)
-    gaps = _spacing(y, x, d)
-    return (gaps * (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1))).sum(d) / 2.0
+    gaps = _spacing("trapezoid", y, x, d)
+    return ((y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * gaps).sum(d) / 2.0
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):
@@ -343,11 +393,13 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     ``torch.cumulative_trapezoid``."""
     _no_bool("cumulative_trapezoid", y, x, dx)
     d = normalize_dim(dim, y.dim())
+    if y.dim() == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     n = y.shape[d]
     pairs = y.narrow(d, min(n, 1), max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))
     if x is None:
         return (pairs * ((1.0 if dx is None else dx) / 2.0)).cumsum(d)
-    return (_spacing(y, x, d) * pairs).cumsum(d) / 2.0
+    return (pairs * _spacing("cumulative_trapezoid", y, x, d)).cumsum(d) / 2.0
 
 
 # -- histograms and norms -----------------------------------------------------------------------
@@ -366,6 +418,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     if isinstance(bins, Tensor):
         edges = bins.to(input.dtype)
     else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
         if range is not None:
             lo, hi = float(range[0]), float(range[1])
         elif flat.numel():

@@ -17,8 +17,8 @@ from ...autograd.grad_mode import _state
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
-from ..dispatch import apply, fold
-from ..registry import OpDef, records, register
+from ..dispatch import apply, fold, fold_unary
+from ..registry import OpDef, records, register, ufunc
 from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
@@ -67,9 +67,20 @@ def _nan_in_nan_out(wgsl, test):
 
 
 def _refuse_bool(kernel, x):
-    """torch has no bool kernel ``kernel`` for this op (its message names the kernel)."""
+    """torch has no bool kernel ``kernel`` for this op (its message names the kernel); or ``kernel``
+    is a function raising the op's own error (see ``_bool_error``)."""
     if kernel and x.dtype is dt.bool_:
+        if callable(kernel):
+            kernel(x)
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _bool_error(message):
+    """A ``bools`` refusal for an op whose bool error names no kernel: torch's RuntimeError ``message``."""
+    def refuse(x):
+        raise RuntimeError(message)
+
+    return refuse
 
 
 def _keeps_zero(wgsl):
@@ -80,8 +91,8 @@ def _keeps_zero(wgsl):
 
 def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None, **kw):
     """``ints=False``: torch refuses integer inputs instead of promoting them. ``bools``: the name of
-    torch's kernel that refuses a bool input (None: bool is computed). Unless ``nan_safe``
-    (the expression handles NaN itself) or the result is bool, NaN maps to NaN on the GPU."""
+    torch's kernel that refuses a bool input, or a ``_bool_error`` (None: bool is computed). Unless
+    ``nan_safe`` (the expression handles NaN itself) or the result is bool, NaN maps to NaN on the GPU."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a))")
     op = _register(name, 1, np_fn, vjp, out, **kw)
@@ -96,7 +107,9 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
 
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}``, as ``torch.{name}``."
-    return fn
+    # the dtypes fn hands op unchanged (no refusal, no cast to float) take the op's plan in one frame
+    return fold_unary(op, frozenset(d for d in _ALL if (d.kind == "f" or ints and out != FLOAT)
+                                    and not (bools and d is dt.bool_)), fn)
 
 
 def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, divides=False,
@@ -186,24 +199,27 @@ def _zeros(c, g):
 
 
 # -- unary math ---------------------------------------------------------------------------------
-_neg = unary("neg", lambda np, x: np.negative(x), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"})
-abs = unary("abs", lambda np, x: np.abs(x), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)",
+neg = negative = unary(
+    "neg", ufunc("negative"), lambda c, g: (-g,), wgsl={"u": "T(0) - a", "*": "-a"},
+    bools=_bool_error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                      "invert a mask, use the `~` or `logical_not()` operator instead."))
+abs = unary("abs", ufunc("absolute"), lambda c, g: (g * c.inputs[0].sign(),), save=(0,), wgsl="abs(a)",
             bools="abs_cpu")
 exp = unary(
-    "exp", lambda np, x: np.exp(x), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
+    "exp", ufunc("exp"), lambda c, g: (g * c.out,), out=FLOAT, save_output=True,
     wgsl="T(exp_f32(f32(a)))",
 )
 exp2 = unary(
     "exp2",
-    lambda np, x: np.exp2(x),
+    ufunc("exp2"),
     lambda c, g: (g * c.out * math.log(2),),
     out=FLOAT,
     save_output=True,
-    wgsl="exp2(a)",
+    wgsl="T(exp2_f32(f32(a)))",
 )
 log = unary(
     "log",
-    lambda np, x: np.log(x),
+    ufunc("log"),
     lambda c, g: (g / c.inputs[0],),
     out=FLOAT,
     save=(0,),
@@ -212,7 +228,7 @@ log = unary(
 )
 log2 = unary(
     "log2",
-    lambda np, x: np.log2(x),
+    ufunc("log2"),
     lambda c, g: (g / (c.inputs[0] * math.log(2)),),
     out=FLOAT,
     save=(0,),
@@ -221,7 +237,7 @@ log2 = unary(
 )
 log10 = unary(
     "log10",
-    lambda np, x: np.log10(x),
+    ufunc("log10"),
     lambda c, g: (g / (c.inputs[0] * math.log(10)),),
     out=FLOAT,
     save=(0,),
@@ -230,7 +246,7 @@ log10 = unary(
 )
 log1p = unary(
     "log1p",
-    lambda np, x: np.log1p(x),
+    ufunc("log1p"),
     lambda c, g: (g / (c.inputs[0] + 1),),
     backward_name="Log1PBackward0",
     out=FLOAT,
@@ -240,7 +256,7 @@ log1p = unary(
 )
 expm1 = unary(
     "expm1",
-    lambda np, x: np.expm1(x),
+    ufunc("expm1"),
     lambda c, g: (g * (c.out + 1),),
     out=FLOAT,
     save_output=True,
@@ -248,7 +264,7 @@ expm1 = unary(
 )
 sqrt = unary(
     "sqrt",
-    lambda np, x: np.sqrt(x),
+    ufunc("sqrt"),
     lambda c, g: (g / (2 * c.out),),
     out=FLOAT,
     save_output=True,
@@ -265,28 +281,29 @@ rsqrt = unary(
     wgsl="T(rsqrt_f32(f32(a)))",
 )
 sin = unary(
-    "sin", lambda np, x: np.sin(x), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,), wgsl="sin(a)"
+    "sin", ufunc("sin"), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,),
+    wgsl="T(sin_f32(f32(a)))",
 )
 cos = unary(
     "cos",
-    lambda np, x: np.cos(x),
+    ufunc("cos"),
     lambda c, g: (-g * c.inputs[0].sin(),),
     out=FLOAT,
     save=(0,),
-    wgsl="cos(a)",
+    wgsl="T(cos_f32(f32(a)))",
 )
 tan = unary(
     "tan",
-    lambda np, x: np.tan(x),
+    ufunc("tan"),
     lambda c, g: (g * (1 + c.out * c.out),),
     out=FLOAT,
     save_output=True,
     domain=(-1.2, 1.2),
-    wgsl="tan(a)",
+    wgsl="T(tan_f32(f32(a)))",
 )
 asin = unary(
     "asin",
-    lambda np, x: np.arcsin(x),
+    ufunc("arcsin"),
     lambda c, g: (g * (1 - c.inputs[0] ** 2).rsqrt(),),
     out=FLOAT,
     save=(0,),
@@ -295,7 +312,7 @@ asin = unary(
 )
 acos = unary(
     "acos",
-    lambda np, x: np.arccos(x),
+    ufunc("arccos"),
     lambda c, g: (-g * (1 - c.inputs[0] ** 2).rsqrt(),),
     out=FLOAT,
     save=(0,),
@@ -304,7 +321,7 @@ acos = unary(
 )
 atan = unary(
     "atan",
-    lambda np, x: np.arctan(x),
+    ufunc("arctan"),
     lambda c, g: (g / (1 + c.inputs[0] ** 2),),
     out=FLOAT,
     save=(0,),
@@ -312,7 +329,7 @@ atan = unary(
 )
 sinh = unary(
     "sinh",
-    lambda np, x: np.sinh(x),
+    ufunc("sinh"),
     lambda c, g: (g * c.inputs[0].cosh(),),
     out=FLOAT,
     save=(0,),
@@ -320,7 +337,7 @@ sinh = unary(
 )
 cosh = unary(
     "cosh",
-    lambda np, x: np.cosh(x),
+    ufunc("cosh"),
     lambda c, g: (g * c.inputs[0].sinh(),),
     out=FLOAT,
     save=(0,),
@@ -328,7 +345,7 @@ cosh = unary(
 )
 tanh = unary(
     "tanh",
-    lambda np, x: np.tanh(x),
+    ufunc("tanh"),
     lambda c, g: (g * (1 - c.out * c.out),),
     out=FLOAT,
     save_output=True,
@@ -342,12 +359,13 @@ sigmoid = unary(
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
 )
-_relu = unary(
+relu = unary(
     "relu",
-    lambda np, x: np.where(x < 0, 0, x).astype(x.dtype),  # relu(-0.0) is -0.0 and NaN passes, as in torch
+    lambda np, x: _relu_np(np, x),
     lambda c, g: (where(c.out <= 0, 0, g),),  # as PyTorch's threshold_backward: NaN passes
     save_output=True,
     wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
+    bools=_bool_error("Boolean inputs not supported for relu"),
 )
 erf = unary(
     "erf",
@@ -366,11 +384,11 @@ reciprocal = unary(
     domain=(0.5, None),
     wgsl="T(1) / a",
 )
-floor = unary("floor", lambda np, x: np.floor(x), _zero, wgsl={"f": "floor(a)", "*": "a"},
+floor = unary("floor", ufunc("floor"), _zero, wgsl={"f": "floor(a)", "*": "a"},
                bools="floor_vml_cpu")
-ceil = unary("ceil", lambda np, x: np.ceil(x), _zero, wgsl={"f": "ceil(a)", "*": "a"},
+ceil = unary("ceil", ufunc("ceil"), _zero, wgsl={"f": "ceil(a)", "*": "a"},
               bools="ceil_vml_cpu")
-trunc = unary("trunc", lambda np, x: np.trunc(x), _zero, wgsl={"f": "trunc(a)", "*": "a"},
+trunc = unary("trunc", ufunc("trunc"), _zero, wgsl={"f": "trunc(a)", "*": "a"},
                bools="trunc_vml_cpu")
 sign = unary("sign", lambda np, x: _sign(np, x), _zero, nan_safe=True, wgsl={
     "f": "select(sign(a), T(0), is_nan_f32(f32(a)))", "u": "T(a != T(0))", "*": "sign(a)"})
@@ -378,21 +396,21 @@ frac = unary("frac", lambda np, x: x - np.trunc(x), lambda c, g: (g,), ints=Fals
 _round = unary("round", lambda np, x: np.round(x), _zero, wgsl={"f": "round(a)", "*": "a"},
                bools="round_vml_cpu")
 isnan = unary(
-    "isnan", lambda np, x: np.isnan(x), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
+    "isnan", ufunc("isnan"), out=BOOL_OUT, wgsl={"f": "is_nan_f32(f32(a))", "*": "false"}
 )
 isinf = unary(
-    "isinf", lambda np, x: np.isinf(x), out=BOOL_OUT, wgsl={"f": "is_inf_f32(f32(a))", "*": "false"}
+    "isinf", ufunc("isinf"), out=BOOL_OUT, wgsl={"f": "is_inf_f32(f32(a))", "*": "false"}
 )
 isfinite = unary(
     "isfinite",
-    lambda np, x: np.isfinite(x),
+    ufunc("isfinite"),
     out=BOOL_OUT,
     wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"},
 )
 # floats' truth through common.wgsl's nonzero_f32 (NaN and subnormals true, whatever the driver)
-logical_not = unary("logical_not", lambda np, x: np.logical_not(x), out=BOOL_OUT,
+logical_not = unary("logical_not", ufunc("logical_not"), out=BOOL_OUT,
                     wgsl={"f": "!nonzero_f32(f32(a))", "*": "a == T(0)"})
-_bitwise_not = unary("bitwise_not", lambda np, x: np.invert(x), wgsl="~a")
+_bitwise_not = unary("bitwise_not", ufunc("invert"), wgsl="~a")
 
 
 def _sign(np, x):
@@ -402,10 +420,19 @@ def _sign(np, x):
     return np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype) if x.dtype.kind == "f" else np.sign(x)
 
 
+def _relu_np(np, x):
+    """x, with +0 where x < 0: a select, so -0.0 and NaN stay as they are (torch's). np.maximum leaves a
+    tie of zeros to the CPU's instruction (-0.0 or +0), and np.where branches per element: putmask on a
+    copy is twice as fast."""
+    zero = x.dtype.type(0)
+    r = x.copy()
+    np.putmask(r, x < zero, zero)
+    return r
+
+
 def _sigmoid(np, x):
-    # split by sign so neither branch overflows in exp
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    # torch's formula (and the GPU kernel's): below -88.7 exp(-x) is inf and the result 0, as torch's
+    return 1 / (1 + np.exp(-x))
 
 
 def _erf(np, x):
@@ -430,22 +457,6 @@ def bitwise_not(input):
     return logical_not(input) if input.dtype is dt.bool_ else _bitwise_not(input)
 
 
-def relu(input):
-    if input.dtype is dt.bool_:
-        raise RuntimeError("Boolean inputs not supported for relu")
-    return _relu(input)
-
-
-def neg(input):
-    if input.dtype is dt.bool_:
-        raise RuntimeError(
-            "Negation, the `-` operator, on a bool tensor is not supported. If you are "
-            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
-        )
-    return _neg(input)
-
-
-negative = neg
 
 
 # -- binary math --------------------------------------------------------------------------------
@@ -499,13 +510,13 @@ def _max_min_vjp(c, g):
     return where(x_lost, 0.0, shared), where(y_lost, 0.0, shared)
 
 
-_add = binary("add", lambda np, x, y: x + y, lambda c, g: (g, g), wgsl="a + b")
-_sub = binary("sub", lambda np, x, y: x - y, lambda c, g: (g, -g), wgsl="a - b",
+_add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
+_sub = binary("sub", ufunc("subtract"), lambda c, g: (g, -g), wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
-    lambda np, x, y: x * y,
+    ufunc("multiply"),
     lambda c, g: (
         g * c.inputs[1] if c.needs_input_grad[0] else None,
         g * c.inputs[0] if c.needs_input_grad[1] else None,
@@ -517,7 +528,7 @@ mul = binary(
 )
 _div = binary(
     "div",
-    lambda np, x, y: x / y,
+    ufunc("true_divide"),
     lambda c, g: (g / c.inputs[1], -g * c.out / c.inputs[1]),
     out=FLOAT,
     save=(1,),
@@ -674,36 +685,36 @@ minimum = binary(
     scalars="none",
     wgsl="select(a, b, b < a)",
 )
-eq = binary("eq", lambda np, x, y: x == y, out=BOOL_OUT, scalars="other", wgsl="a == b")
-ne = binary("ne", lambda np, x, y: x != y, out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
-lt = binary("lt", lambda np, x, y: x < y, out=BOOL_OUT, scalars="other", wgsl="a < b")
-le = binary("le", lambda np, x, y: x <= y, out=BOOL_OUT, scalars="other", wgsl="a <= b")
-gt = binary("gt", lambda np, x, y: x > y, out=BOOL_OUT, scalars="other", wgsl="a > b")
-ge = binary("ge", lambda np, x, y: x >= y, out=BOOL_OUT, scalars="other", wgsl="a >= b")
+eq = binary("eq", ufunc("equal"), out=BOOL_OUT, scalars="other", wgsl="a == b")
+ne = binary("ne", ufunc("not_equal"), out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
+lt = binary("lt", ufunc("less"), out=BOOL_OUT, scalars="other", wgsl="a < b")
+le = binary("le", ufunc("less_equal"), out=BOOL_OUT, scalars="other", wgsl="a <= b")
+gt = binary("gt", ufunc("greater"), out=BOOL_OUT, scalars="other", wgsl="a > b")
+ge = binary("ge", ufunc("greater_equal"), out=BOOL_OUT, scalars="other", wgsl="a >= b")
 logical_and = binary(
     "logical_and",
-    lambda np, x, y: np.logical_and(x, y),
+    ufunc("logical_and"),
     out=BOOL_OUT,
     scalars="none",
     wgsl={"f": "nonzero_f32(f32(a)) && nonzero_f32(f32(b))", "*": "!(a == T(0)) && !(b == T(0))"},
 )
 logical_or = binary(
     "logical_or",
-    lambda np, x, y: np.logical_or(x, y),
+    ufunc("logical_or"),
     out=BOOL_OUT,
     scalars="none",
     wgsl={"f": "nonzero_f32(f32(a)) || nonzero_f32(f32(b))", "*": "!(a == T(0)) || !(b == T(0))"},
 )
 logical_xor = binary(
     "logical_xor",
-    lambda np, x, y: np.logical_xor(x, y),
+    ufunc("logical_xor"),
     out=BOOL_OUT,
     scalars="none",
     wgsl={"f": "nonzero_f32(f32(a)) != nonzero_f32(f32(b))", "*": "(a == T(0)) != (b == T(0))"},
 )
-_bitwise_and = binary("bitwise_and", lambda np, x, y: x & y, wgsl="a & b")
-_bitwise_or = binary("bitwise_or", lambda np, x, y: x | y, wgsl="a | b")
-_bitwise_xor = binary("bitwise_xor", lambda np, x, y: x ^ y, wgsl="a ^ b")
+_bitwise_and = binary("bitwise_and", ufunc("bitwise_and"), wgsl="a & b")
+_bitwise_or = binary("bitwise_or", ufunc("bitwise_or"), wgsl="a | b")
+_bitwise_xor = binary("bitwise_xor", ufunc("bitwise_xor"), wgsl="a ^ b")
 
 
 def _shift(left):
@@ -1080,7 +1091,8 @@ INPLACE = (
     "add sub mul div floor_divide pow square atan2 copysign remainder fmod clamp clip clamp_min "
     "clamp_max bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift logical_and "
     "logical_or logical_xor eq ne lt "
-    "le gt ge multiply subtract true_divide divide negative bitwise_not"
+    "le gt ge multiply subtract true_divide divide negative bitwise_not absolute arcsin arccos arctan "
+    "arctan2 greater greater_equal less less_equal not_equal"
 )
 __all__ = METHODS.split() + ["to_dtype", "where"]
 

@@ -187,7 +187,8 @@ def _sinc_np(np, x):
 
 # in the input's dtype, as torch: sin(pi x) of the rounded pi x
 sinc = unary("sinc", _sinc_np, _sinc_vjp, out=FLOAT, save=(0,),
-             wgsl="select(sin(T(3.141592653589793) * a) / (T(3.141592653589793) * a), T(1), a == T(0))")
+             wgsl="select(T(sin_f32(f32(T(3.141592653589793) * a))) / (T(3.141592653589793) * a), T(1), "
+                  "a == T(0))")
 
 # -- error functions ---------------------------------------------------------------------------------
 erfc = unary("erfc", lambda np, x: _by_element(np, x, math.erfc),
@@ -284,15 +285,17 @@ special_i1e = unary("special_i1e", _f64(lambda np, x: _bessel_np(np, x, 1, scale
 
 # -- logit and entropy --------------------------------------------------------------------------------
 def _logit_np(np, x, eps):
+    # torch's kernel: no clamp for a negative eps; else x < eps ? eps : (x > 1 - eps ? 1 - eps : x), so a
+    # NaN eps clamps nothing and eps > 0.5 sends every x to one end
     with np.errstate(all="ignore"):
-        p = x if eps is None else np.clip(x, eps, 1 - eps)
+        p = x if eps is None or eps < 0 else np.where(x < eps, eps, np.where(x > 1 - eps, 1 - eps, x))
         return np.log(p / (1 - p))
 
 
 def _logit_vjp(c, g):
     # torch's logit_backward: 0 outside [eps, 1 - eps] with an eps, NaN outside [0, 1] without
     x, eps = c.inputs[0], c.attrs["eps"]
-    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
+    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None or eps < 0 else (eps, 1 - eps, 0.0)
     d = x * (1 - x)
     return (where((x < lo) | (x > hi), outside, g / where(d == 0, 0.0, d)),)  # +inf at -0, as torch
 
@@ -348,7 +351,7 @@ def _xlog_vjp(fn, shift):
 
 xlogy = binary("xlogy", lambda np, x, y: _xlogy_np(np, x, y, np.log), _xlog_vjp(lambda g, y: xlogy(g, y), 0),
                out=FLOAT, save=(0, 1), grad_fn=_scalar_overload("XlogyBackward"), domain=(0.1, None),
-               wgsl="select(a * log(b), T(0), a == T(0))")  # a NaN b is NaN (binary's NaN test)
+               wgsl="select(a * T(log_f32(f32(b))), T(0), a == T(0))")  # a NaN b is NaN (binary's NaN test)
 special_xlog1py = binary(
     "special_xlog1py", lambda np, x, y: _xlogy_np(np, x, y, np.log1p),
     _xlog_vjp(lambda g, y: special_xlog1py(g, y), 1),
@@ -395,10 +398,10 @@ def _logaddexp_vjp(pow_):
 
 logaddexp = _float_only("logaddexp", binary(
     "logaddexp", lambda np, x, y: _logaddexp_np(np, x, y, "e"), _logaddexp_vjp(lambda d: d.exp()),
-    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), 1.0))"))
+    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), false))"))
 logaddexp2 = _float_only("logaddexp2", binary(
     "logaddexp2", lambda np, x, y: _logaddexp_np(np, x, y, "2"), _logaddexp_vjp(lambda d: d.exp2()),
-    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), 1.4426950408889634))"))
+    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), true))"))
 
 
 # -- floating-point bits and integer arithmetic ------------------------------------------------------

@@ -1,0 +1,104 @@
+"""Functions and Tensor methods pyfront lacked, composed of its ops: the view scatters (diagonal_scatter,
+select_scatter, slice_scatter: ``input`` with one view of it replaced by ``src``), ``addr``, ``put``, and
+the split/copy spellings torch also has (narrow_copy, split_with_sizes, unsafe_chunk, unsafe_split,
+unsafe_split_with_sizes). Each checks its arguments as PyTorch does, with PyTorch's texts."""
+from __future__ import annotations
+
+from ...dtypes import bool_
+from ...tensor import Tensor
+from ..views import chunk, narrow, split
+
+METHODS = ("diagonal_scatter select_scatter slice_scatter addr put narrow_copy split_with_sizes unsafe_chunk "
+           "unsafe_split unsafe_split_with_sizes")
+INPLACE = "addr put"
+__all__ = METHODS.split()
+
+
+def _scatter(input, src, view):
+    """``input`` with ``view(input)`` replaced by ``src`` (of that view's shape), differentiable in both."""
+    out = input.clone()
+    target = view(out)
+    if tuple(src.shape) != tuple(target.shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(target.shape)}")
+    target.copy_(src)
+    return out
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """``input`` with its ``diagonal(offset, dim1, dim2)`` replaced by ``src``, as
+    ``torch.diagonal_scatter``."""
+    return _scatter(input, src, lambda t: t.diagonal(offset, dim1, dim2))
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``."""
+    return _scatter(input, src, lambda t: t.select(dim, index))
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None, step: int = 1) -> Tensor:
+    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
+    ``torch.slice_scatter``."""
+    index = [slice(None)] * input.dim()
+    index[dim] = slice(start, end, step)
+    return _scatter(input, src, lambda t: t[tuple(index)])
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
+    ``torch.addr``."""
+    for name, v in (("vec1", vec1), ("vec2", vec2)):
+        if v.dim() != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.dim()}-D")
+    outer = vec1.outer(vec2)
+    product = outer if alpha == 1 else outer * alpha
+    if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
+        return product + input.where(input.new_zeros((), dtype=bool_), 0)
+    return product + (input if beta == 1 else input * beta)
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
+    ``accumulate``), negative indices from the end, as ``torch.Tensor.put``."""
+    n = input.numel()
+    if source.numel() != index.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    flat_index = index.reshape(-1)
+    if flat_index.numel():
+        bad = (flat_index < -n) | (flat_index >= n)
+        if bad.any():
+            first = flat_index[bad][0].item()
+            raise IndexError(f"out of range: tried to access index {first} on a tensor of {n} elements.")
+    flat_index = flat_index.where(flat_index >= 0, flat_index + n)
+    flat = input.reshape(-1)
+    values = source.reshape(-1).to(input.dtype)
+    out = flat.index_add(0, flat_index, values) if accumulate else flat.index_put((flat_index,), values)
+    return out.reshape(input.shape)
+
+
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """A copy of ``input.narrow(dim, start, length)``, as ``torch.narrow_copy``."""
+    return narrow(input, dim, start, length).clone()
+
+
+def split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
+    """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
+    ``torch.split_with_sizes``."""
+    return split(input, list(split_sizes), dim)
+
+
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0):
+    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
+    ``torch.unsafe_chunk``."""
+    return chunk(input, chunks, dim)
+
+
+def unsafe_split(input: Tensor, split_size: int, dim: int = 0):
+    """``split`` by one size, as ``torch.unsafe_split``."""
+    return split(input, split_size, dim)
+
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
+    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``."""
+    return split(input, list(split_sizes), dim)

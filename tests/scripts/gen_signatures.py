@@ -1,0 +1,106 @@
+"""Write pyfront/ops/signatures.py: torch's Python-binding signatures of the functions named in it,
+read from torch's own stub of its generated bindings (torch/_C/_VariableFunctions.pyi), in the
+spelling torch's argument parser prints ("int", "Number", "tuple of ints", ...). Run with the
+test venv (it reads torch's files); pyfront reads only the written table.
+
+    python tests/scripts/gen_signatures.py NAME [NAME ...]   # the names to add to the table
+"""
+from __future__ import annotations
+
+import ast
+import pathlib
+import pprint
+import sys
+
+import torch
+
+STUB = pathlib.Path(torch.__file__).parent / "_C" / "_VariableFunctions.pyi"
+TABLE = pathlib.Path(__file__).resolve().parents[2] / "pyfront" / "ops" / "signatures.py"
+# the stub's annotations -> torch's schema types (a trailing "?": None is allowed)
+TYPES = {
+    "Tensor": "Tensor", "_int": "int", "_int | SymInt": "int", "_float": "float", "_bool": "bool",
+    "Number | _complex": "Scalar", "Number": "Scalar", "_dtype": "ScalarType", "str": "str",
+    "Sequence[_int | SymInt]": "int[]", "_size": "int[]", "_int | _size": "int[1]",
+    "_int | SymInt | Sequence[_int | SymInt]": "int[1]", "tuple[Tensor, ...] | list[Tensor]": "Tensor[]",
+    "Tensor | tuple[Tensor, ...] | list[Tensor]": "Tensor", "Sequence[_float]": "float[]",
+    "Sequence[Number | _complex]": "Scalar[]", "_layout": "Layout", "DeviceLikeType": "Device",
+    "Generator": "Generator", "memory_format": "MemoryFormat", "list[str | None]": "Dimname[]",
+    "str | EllipsisType": "Dimname", "Sequence[str | EllipsisType | None]": "Dimname[]",
+    "Tensor | Number": "Tensor", "Tensor | Number | _complex": "Tensor",
+}
+
+
+_UNARY = ("Tensor input, *, Tensor? out=None",)
+_XLOG = ("Tensor input, Tensor other, *, Tensor? out=None", "Scalar self, Tensor other, *, Tensor? out=None",
+         "Tensor input, Scalar other, *, Tensor? out=None")
+# torch.special's bindings, which the stub lacks: their schemas in torch's native_functions.yaml
+MANUAL = {
+    **{f"special_{n}": _UNARY for n in ("expit erf erfc erfinv ndtr i0 i0e i1 i1e entr gammaln digamma psi "
+                                        "sinc log1p expm1 exp2").split()},
+    "special_logit": ("Tensor input, float? eps=None, *, Tensor? out=None",),
+    "special_round": ("Tensor input, *, int decimals=0, Tensor? out=None",),
+    "special_multigammaln": ("Tensor input, int p, *, Tensor? out=None",),
+    "special_polygamma": ("int n, Tensor input, *, Tensor? out=None",),
+    "special_softmax": ("Tensor input, int dim, ScalarType? dtype=None",),
+    "special_log_softmax": ("Tensor input, int dim, *, ScalarType? dtype=None",),
+    "special_logsumexp": ("Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None",),
+    "special_xlogy": _XLOG, "special_xlog1py": _XLOG,
+}
+
+
+# deprecated overloads the stub lists and torch's parser hides (it never names them in an error)
+HIDDEN = {"linspace": "steps=None", "logspace": "steps=None"}
+
+
+def _param(a, default, kw_only):
+    text = ast.unparse(a.annotation)
+    optional = text.endswith(" | None")
+    base = TYPES.get(text.removesuffix(" | None"), "Any")  # one pyfront does not check
+    d = "" if default is None else "=" + ast.unparse(default).replace(" ", "")  # one token: (0,1)
+    return f"{base}{'?' if optional else ''} {a.arg}{d}", kw_only
+
+
+def signature(fn: ast.FunctionDef) -> str:
+    pos = fn.args.args
+    defaults = [None] * (len(pos) - len(fn.args.defaults)) + fn.args.defaults
+    parts = [_param(a, d, False)[0] for a, d in zip(pos, defaults)]
+    kw = [_param(a, d, True)[0] for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)]
+    return ", ".join(parts + (["*"] + kw if kw else []))
+
+
+def read(names):
+    tree = ast.parse(STUB.read_text())
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in names:
+            sig = signature(node)
+            if "Dimname" in sig or HIDDEN.get(node.name, "@") in sig:  # named tensors: pyfront has none
+                continue
+            # the stub repeats some signatures with the keyword-only parameters in another order
+            key = frozenset(p.split("=")[0].replace("?", "") for p in sig.split(", "))
+            if key not in {frozenset(q.split("=")[0].replace("?", "") for q in s.split(", "))
+                           for s in out.get(node.name, [])}:
+                out.setdefault(node.name, []).append(sig)
+    out.update({n: list(MANUAL[n]) for n in names if n in MANUAL})
+    return out
+
+
+def main(names):
+    table = {}
+    if TABLE.exists():
+        scope = {}
+        exec(compile(TABLE.read_text(), str(TABLE), "exec"), scope)
+        table = scope["SIGNATURES"]
+    missing = set(names) - set(read(names))
+    if missing:
+        sys.exit(f"not in torch's stub: {sorted(missing)}")
+    table.update({k: tuple(v) for k, v in read(names).items()})
+    TABLE.write_text(
+        '"""torch 2.13\'s Python-binding signatures of the functions argcheck parses calls against, in\n'
+        "its schema types (\"int[1]\": a single int is taken too; \"?\": None is). Written by\n"
+        'tests/scripts/gen_signatures.py from torch\'s stub of its bindings; not edited by hand."""\n\n'
+        f"SIGNATURES = {pprint.pformat(dict(sorted(table.items())), width=110)}\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
