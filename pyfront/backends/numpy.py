@@ -163,7 +163,9 @@ class NumpyBackend(Backend):
             return [_storage(np.empty(0, _np(dtype))) for _, dtype in out_meta]
         # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
         # (NumPy's float16 cumsum and matmul would round every partial result)
-        arrays = [self.array(t) if t.dtype is not F16 else self.array(t).astype(np.float32) for t in inputs]
+        up = op.float16_native is False
+        arrays = [self.array(t) if t.dtype is not F16 or not up else self.array(t).astype(np.float32)
+                  for t in inputs]
         token = _ERRSTATE.set(_IGNORE)  # what _as_torch does, inline: this runs for every op
         try:
             result = op.numpy(np, *arrays, **attrs)

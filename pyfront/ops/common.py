@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import sys
 import threading
@@ -9,6 +10,7 @@ from numbers import Number
 
 from .. import dtypes as dt
 from ..autograd.function import Function
+from ..autograd.graph import SEQUENCE
 from ..backends import get_backend, on_replace
 from ..tensor import Tensor
 
@@ -180,14 +182,24 @@ def float16_in_float32(fn):
     def down(r):
         return r.half() if isinstance(r, Tensor) and r.dtype is dt.float32 else r
 
+    # an in-place call (inplace=True, by name or position) writes into its input: no float32 copy
+    params = list(inspect.signature(fn).parameters)
+    at = params.index("inplace") if "inplace" in params else None
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         floats = {a.dtype for a in (*args, *kwargs.values())
                   if isinstance(a, Tensor) and a.dtype.is_floating_point}
-        # an in-place call (inplace=True) writes into its input: no float32 copy to compute in
-        if (floats != {dt.float16} or kwargs.get("dtype") is not None or kwargs.get("inplace")
-                or any(a is True for a in args)):
+        inplace = kwargs.get("inplace") or (at is not None and len(args) > at and args[at])
+        if floats != {dt.float16} or kwargs.get("dtype") is not None:
             return fn(*args, **kwargs)
+        if inplace:  # computed as the out-of-place call, then written into the input, as torch's kernel
+            since = SEQUENCE[0]
+            if "inplace" in kwargs:
+                kwargs = {**kwargs, "inplace": False}
+            else:
+                args = (*args[:at], False, *args[at + 1:])
+            return args[0]._assign(wrapper(*args, **kwargs), since)
         out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
         if not isinstance(out, tuple):
             return down(out)

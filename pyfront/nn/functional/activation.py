@@ -233,6 +233,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 @composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn=_inplace_node("Elu"))
+@float16_in_float32
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
 
@@ -453,6 +454,7 @@ def _hardswish_backward(g, x):
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
            grad_fn="HardsigmoidBackward0")
+@float16_in_float32
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
 
@@ -525,6 +527,7 @@ def softsign(input: Tensor) -> Tensor:
 
 
 @composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0")
+@float16_in_float32
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
 
@@ -648,6 +651,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 
 @composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0")
+@float16_in_float32
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
 

@@ -7,7 +7,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled
-from ...ops.common import Formula
+from ...ops.common import Formula, float16_in_float32
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.registry import composite
@@ -258,6 +258,7 @@ def smooth_l1_loss(
 
 @composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
            grad_fn=_weighted_or("HuberLossBackward0"))
+@float16_in_float32
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
 ) -> Tensor:

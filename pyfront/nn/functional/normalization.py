@@ -36,7 +36,15 @@ def _affine(out, weight, bias, shape):
 
 def _update(running, stat, momentum):
     with no_grad():
-        running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
+        if running.dtype is dt.float16:  # torch's kernel updates in float32 and rounds once
+            running.copy_(running.float() * (1 - momentum) + stat.detach().float() * momentum)
+        else:
+            running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
+
+
+def _opmath(t):
+    """float16 ``t`` as float32, the type torch's norm kernels compute in (None and others as they are)."""
+    return t.float() if t is not None and t.dtype is dt.float16 else t
 
 
 def _verify_batch_size(size):
@@ -56,14 +64,21 @@ def _moments(x: Tensor, dims) -> tuple[Tensor, Tensor]:
     return mean, mean_without_overflow(d * d, dims, True)
 
 
-def _scale_shift(input, mean, var, eps, weight, bias, shape):
+def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
     """batch_norm's ``x * alpha + beta``, alpha = weight / sqrt(var + eps), beta = bias - mean * alpha
     (bias 0 when absent), in PyTorch's fused order: its rounding and its signed zeros (all +0 where the
-    variance overflows and alpha is 0), not those of (x - mean) * alpha."""
+    variance overflows and alpha is 0), not those of (x - mean) * alpha. float16 computes in float32 and
+    rounds the output once, as torch's kernel; with ``batch_stats`` (the training kernel) torch first stores
+    the mean and 1 / sqrt(var + eps) in float16, so they are rounded too."""
+    half = input.dtype is dt.float16
+    input, mean, var, weight, bias = map(_opmath, (input, mean, var, weight, bias))
     alpha = (var + eps).rsqrt()
+    if half and batch_stats:
+        mean, alpha = mean.half().float(), alpha.half().float()
     alpha = alpha * weight.reshape(shape) if weight is not None else alpha
     beta = (bias.reshape(shape) if bias is not None else 0.0) - mean * alpha
-    return input * alpha + beta
+    out = input * alpha + beta
+    return out.half() if half else out
 
 
 @composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
@@ -136,7 +151,7 @@ def batch_norm(
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     dims = (0,) + tuple(range(2, input.dim()))
     if training:
-        mean, var = _moments(input, dims)
+        mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:
             n = input.numel() // channels
             _update(running_mean, mean.reshape(channels), momentum)
@@ -147,7 +162,7 @@ def batch_norm(
             )
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    return _scale_shift(input, mean, var, eps, weight, bias, shape)
+    return _scale_shift(input, mean, var, eps, weight, bias, shape, training)
 
 
 @composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0")
@@ -199,7 +214,7 @@ def instance_norm(
     shape = (-1,) + (1,) * (input.dim() - 2)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
-        mean, var = _moments(input, dims)
+        mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:  # the per-instance updates, averaged over the batch
             n = math.prod(input.shape[2:])
             per_channel = (input.shape[0], input.shape[1])
@@ -207,7 +222,8 @@ def instance_norm(
             _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    return _scale_shift(input, mean, var, eps, weight, bias, shape)  # PyTorch runs it as a batch_norm
+    # PyTorch runs it as a batch_norm
+    return _scale_shift(input, mean, var, eps, weight, bias, shape, use_input_stats)
 
 
 def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", "):

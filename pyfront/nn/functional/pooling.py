@@ -426,6 +426,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
 
 
 @composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
+@float16_in_float32
 def avg_pool2d(
     input: Tensor,
     kernel_size,
@@ -468,6 +469,7 @@ def avg_pool2d(
 
 
 @composite(torch_name="nn.functional.avg_pool1d", samples=samples.avg_pool1d)
+@float16_in_float32
 def avg_pool1d(
     input: Tensor,
     kernel_size,
@@ -641,6 +643,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     samples=samples.adaptive_avg_pool1d,
     grad_fn="SqueezeBackward1",
 )
+@float16_in_float32
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``.
 

@@ -121,7 +121,10 @@ _sum = register(OpDef(
 _prod = register(OpDef(
     "prod", "reduction", _reduce_infer(),
     lambda np, x, dims, keepdim: np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
-    save_output=True, torch_name="prod", samples=samples.prod))
+    save_output=True, torch_name="prod", samples=samples.prod,
+    # float16: NumPy multiplies across rows in float16, each product rounded, as torch's CPU kernel (along a
+    # contiguous row NumPy, unlike torch, still multiplies in float32)
+    float16_native=True))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -398,11 +401,18 @@ put_along = register(OpDef(
 # -- softmax ------------------------------------------------------------------------------------
 def _softmax_np(np, x, dim, log):
     axis = dim if x.ndim else None
+    # float16 computes in float32; torch's last-dim log_softmax kernel keeps the sum of exps, and its log,
+    # in float16 (log_softmax takes float16 arrays: float16_native)
+    half_sum = x.dtype == np.float16 and dim == max(x.ndim - 1, 0)
+    x = x.astype(np.float32) if x.dtype == np.float16 else x
     # shifting by the row maximum keeps exp from overflowing; initial= allows empty rows
     shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):
         if log:
-            return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+            total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
+            if half_sum:
+                return shifted - np.log(total.astype(np.float16)).astype(np.float16)
+            return shifted - np.log(total)
         e = np.exp(shifted)
         return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -418,7 +428,7 @@ _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape,
                           _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax))
 _log_softmax = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
                               _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
-                              samples=samples.softmax))
+                              samples=samples.softmax, float16_native=True))
 
 
 def _softmax_call(op, name, input, dim, dtype):

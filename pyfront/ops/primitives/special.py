@@ -412,7 +412,7 @@ def _nextafter_vjp(c, g):
 
 _nextafter = binary(
     "nextafter", lambda np, x, y: np.nextafter(x, y), _nextafter_vjp, save=(0, 1), scalars="none",
-    wgsl="T(nextafter_f32(f32(a), f32(b)))")
+    wgsl="T(nextafter_f32(f32(a), f32(b)))", float16_native=True)  # the next float16, not float32's
 
 
 def nextafter(input, other):
