@@ -244,7 +244,8 @@ def test_a_layout_is_whole_only_where_it_reads_its_whole_storage():
 
 
 REDUCTIONS = {
-    "sum()": lambda x: x.sum(), "sum(0)": lambda x: x.sum(0), "sum(-1,keep)": lambda x: x.sum(-1, keepdim=True),
+    "sum()": lambda x: x.sum(), "sum(0)": lambda x: x.sum(0),
+    "sum(-1,keep)": lambda x: x.sum(-1, keepdim=True),
     "sum((0,1))": lambda x: x.sum((0, 1)), "torch.sum(x,1)": lambda x: pyfront.sum(x, 1),
     "sum(dtype)": lambda x: x.sum(dtype=pyfront.float64), "mean()": lambda x: x.mean(),
     "mean(0)": lambda x: x.mean(0), "mean(-1,keep)": lambda x: pyfront.mean(x, -1, True),
