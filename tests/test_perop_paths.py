@@ -241,3 +241,95 @@ def test_a_layout_is_whole_only_where_it_reads_its_whole_storage():
     y = pyfront.zeros(6)
     y.copy_(x[:6] * 2)  # may adopt the result's storage: the layout is told again
     assert y._layout.whole and y.tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+
+
+REDUCTIONS = {
+    "sum()": lambda x: x.sum(), "sum(0)": lambda x: x.sum(0),
+    "sum(-1,keep)": lambda x: x.sum(-1, keepdim=True),
+    "sum((0,1))": lambda x: x.sum((0, 1)), "torch.sum(x,1)": lambda x: pyfront.sum(x, 1),
+    "sum(dtype)": lambda x: x.sum(dtype=pyfront.float64), "mean()": lambda x: x.mean(),
+    "mean(0)": lambda x: x.mean(0), "mean(-1,keep)": lambda x: pyfront.mean(x, -1, True),
+    "amax()": lambda x: x.amax(), "amax(0)": lambda x: x.amax(0), "amin()": lambda x: x.amin(),
+    "amin(-1)": lambda x: x.amin(-1), "prod()": lambda x: x.prod(), "prod(0)": lambda x: x.prod(0),
+    "sum(5)": lambda x: x.sum(5),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "bool"])
+def test_the_planned_reductions_give_the_general_paths_results(dtype, monkeypatch):
+    """sum/mean/amax/amin/prod by dispatch.reduce's plan (and mean's shortcut) over every layout the
+    plan tells apart, signed zeros in either order (amax keeps the first), NaN and inf, with and
+    without a gradient and under no_grad, against the same calls through apply's general path."""
+    from pyfront.ops.composite import reductions as composite
+    from pyfront.ops.primitives import reductions as primitive
+
+    values = (VALUES.get(dtype) or VALUES["float32"]) + [0.0, -0.0, -0.0, 0.0]
+    values = [bool(v) for v in values] if dtype == "bool" else values
+
+    def outcomes():
+        rows = []
+        for case, (x, y) in _layouts(pyfront, values, dtype).items():
+            for t in (x, y):
+                for grad, mode in ((False, None), (True, None), (True, "no_grad")) if dtype[0] == "f" \
+                        else ((False, None),):
+                    t = t.detach().requires_grad_(grad)
+                    for name, fn in REDUCTIONS.items():
+                        if mode:
+                            with pyfront.no_grad():
+                                rows.append((case, grad, mode, name, _outcome(fn, t)))
+                        else:
+                            rows.append((case, grad, mode, name, _outcome(fn, t)))
+                            if grad and rows[-1][-1][-1] is True:  # the gradient it sends back
+                                fn(t).sum().backward()
+                                rows.append((case, name, "grad", repr(t.grad.tolist())))
+                                t.grad = None
+        return rows
+
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    planned = outcomes()
+    assert any(key[0] is OPS["sum"] for key in dispatch._PLANS)
+    monkeypatch.setattr(dispatch, "_PLANS", {})
+    monkeypatch.setattr(primitive, "reduce", lambda op, x, _name=None, **attrs:
+                        dispatch.apply(op, x, _name=_name, **attrs))
+    monkeypatch.setattr(composite, "_PLAIN_MEAN", ())
+    general = outcomes()
+    assert not any(key[0] is OPS["sum"] for key in dispatch._PLANS)
+    assert len(planned) == len(general)
+    for a, b in zip(planned, general):
+        np.testing.assert_equal(a, b)
+
+
+def test_amax_keeps_the_first_of_equal_zeros_and_nan_as_torch():
+    """NumPy's maximum may give either zero of a tie; the plan's shortcut leaves zeros to the search
+    for the first one, as torch."""
+    import torch
+
+    for values in ([0.0, -0.0], [-0.0, 0.0, -1.0], [1.0, float("nan"), 2.0], [-0.0, -0.0]):
+        for fn in ("amax", "amin"):
+            got = getattr(pyfront.tensor(values), fn)()
+            want = getattr(torch.tensor(values), fn)()
+            assert repr(got.item()) == repr(want.item()), (values, fn)
+            got = getattr(pyfront.tensor([values, values]), fn)(1)
+            want = getattr(torch.tensor([values, values]), fn)(1)
+            assert repr(got.tolist()) == repr(want.tolist()), (values, fn)
+
+
+def test_planned_reductions_in_threads_give_each_its_own_result():
+    """Four threads reducing different tensors through the same plans at once each get their own
+    sums and means (a plan's Context is taken by one thread at a time)."""
+    xs = [pyfront.arange(1000, dtype=pyfront.float32) * (i + 1) for i in range(4)]
+    want = [(x.sum().item(), x.mean().item(), x.amax().item()) for x in xs]
+    errors = []
+
+    def work(i):
+        for _ in range(300):
+            got = (xs[i].sum().item(), xs[i].mean().item(), xs[i].amax().item())
+            if got != want[i]:
+                errors.append((i, got))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors

@@ -53,6 +53,13 @@ class Backend(ABC):
         attrs = attrs or {}
         return lambda inputs, shape: self.run(op, inputs, attrs, [(shape, d) for d in out_dtypes])
 
+    def plan_reduction(self, op, dtype, out_dtype, attrs, shape):
+        """``run`` for a reduction ``op`` with ``attrs`` on one input of ``dtype`` giving one output of
+        ``shape`` (not empty) and ``out_dtype``, as a function of the input's Layout returning its
+        storage (ops/dispatch.py's ``reduce`` keeps one per op, dtype, input shape and attributes)."""
+        meta = [(shape, out_dtype)]
+        return lambda x: self.run(op, [x], attrs, meta)[0]
+
     @abstractmethod
     def write(self, dst: Layout, src: Layout) -> None:
         """Copy ``src`` (``dst``'s dtype, a shape that broadcasts to ``dst``'s) into the memory of

@@ -188,6 +188,32 @@ class NumpyBackend(Backend):
         r = r.ravel()  # a view where r is contiguous, else a row-major copy
         return Storage(r, CPU, r.nbytes)
 
+    def plan_reduction(self, op, dtype, out_dtype, attrs, shape):
+        if dtype is F16:  # float16 computes in float32: run does it
+            return super().plan_reduction(op, dtype, out_dtype, attrs, shape)
+        want, array, stored = _np(out_dtype), self.array, self._stored
+        call = functools.partial(op.numpy, np, **attrs)
+        shape = tuple(shape)
+
+        def planned(x):
+            arr = array(x)
+            try:  # as the elementwise plan: a quiet Context of this thread's alone while it runs
+                quiet = _QUIET.pop()
+            except IndexError:
+                quiet = _quiet_context()
+            try:
+                r = quiet.run(call, arr)
+                if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
+                    (r,) = r
+                # a whole reduction gives a NumPy scalar, made an array here (no cast to meet a nan)
+                out = quiet.run(stored, op, r, shape, want, (arr,), (x,))
+            except MemoryError as e:
+                raise _out_of_memory(e) from None
+            _QUIET.append(quiet)
+            return out
+
+        return planned
+
     def plan(self, op, dtype, out_dtypes, attrs=None):
         if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
             return super().plan(op, dtype, out_dtypes, attrs)

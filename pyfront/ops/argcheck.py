@@ -324,12 +324,70 @@ def parse(name: str, sigs: list, args, kwargs) -> None:
     raise invalid_combination(name, args, kwargs)
 
 
+def _type_fits(p: _Param, cls) -> bool:
+    """Whether ``_accepts`` takes every value of type ``cls`` for ``p`` (False: some, or none)."""
+    if cls is type(None):
+        return p.none
+    ptype = p.type
+    if ptype == "Tensor":
+        return issubclass(cls, Tensor)
+    if ptype == "int":
+        return cls is int
+    if ptype in ("float", "Scalar"):
+        return cls in (int, float, bool) or ptype == "Scalar" and cls is complex
+    if ptype == "bool":
+        return cls is bool
+    if ptype == "str":
+        return cls is str
+    if ptype == "ScalarType":
+        return issubclass(cls, dt.dtype)
+    return ptype not in _LISTS  # a list's elements are values; the other types _accepts does not check
+
+
+_LISTS = ("Tensor[]", "int[]", "int[1]", "float[]")
+
+
+def _types_fit(sig: _Signature, types: tuple, keywords: dict) -> bool:
+    """Whether every call whose arguments have ``types`` and whose keywords' values have the types
+    ``keywords`` (by name) fits ``sig``, whatever their values: what ``_match`` asks, by type."""
+    if len(types) > sig.positional:
+        return False
+    used = 0
+    for i, p in enumerate(sig):
+        if i < len(types):
+            cls = types[i]
+        else:
+            key = p.name if p.name in keywords else dict(_NUMPY_NAMES).get(p.name)
+            if key not in keywords:
+                if p.default:
+                    continue
+                return False
+            cls = keywords[key]
+            used += 1
+        if not _type_fits(p, cls):
+            return False
+    return used == len(keywords)
+
+
 def _parsed(fn, name: str):
     sigs = [_signature(text) for text in SIGNATURES[name]]
+    # the argument types of calls that fit a signature whatever their values: such a call (most, once
+    # a program runs) is one look-up, where the parse costs a microsecond or two; a new combination,
+    # or one whose fit depends on the values (a list, a 0-d tensor for a number), is parsed
+    fits = set()
 
     @functools.wraps(fn)
     def parsed(*args, **kwargs):
-        parse(name, sigs, args, kwargs)
+        key = tuple(map(type, args))
+        if kwargs:
+            key = (key, *kwargs, *map(type, kwargs.values()))
+        if key not in fits:
+            parse(name, sigs, args, kwargs)
+            keywords = {k: type(v) for k, v in kwargs.items()}
+            if any(_types_fit(sig, tuple(map(type, args)), keywords) for sig in sigs):
+                if len(fits) >= 256:  # bounded: a few combinations per function in any program
+                    fits.clear()
+                fits.add(key)
         return fn(*args, **kwargs)
 
     return parsed

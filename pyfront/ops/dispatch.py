@@ -198,3 +198,31 @@ def _record(op, inputs, outs, attrs, name):
         o = outs[i]
         if o.dtype.is_floating_point:
             o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+
+
+def reduce(op, input, _name=None, **attrs):
+    """``apply(op, input, **attrs)`` for a reduction (``attrs``: its dims, keepdim and the like, all
+    hashable), by a plan made once per (op, dtype, device type, input shape, attributes): the output's
+    shape and dtype and the backend's function that computes it, so no rule, meta or layout list is
+    made per call. The zero-size cases and cpu-fallback ops take ``apply``'s general path."""
+    device = input._storage.device
+    key = (op, input.dtype, device.type, input._shape, *attrs.values())
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= MAX_PLANS:
+            _PLANS.clear()
+        ((shape, dtype),) = op.infer(input, **attrs)
+        general = 0 in shape or 0 in input._shape or (device.type != "cpu" and op.extra.get("cpu_fallback"))
+        # a backend that stores a dtype wider than its width (webgpu's bool) has its outputs' layouts
+        # made by _make, which tells whether they are whole
+        make = _fresh if device.type == "cpu" else Tensor._make
+        plan = _PLANS[key] = False if general else (
+            Size(shape), dtype, get_backend(device).plan_reduction(op, input.dtype, dtype, attrs, shape),
+            make)
+    if not plan:
+        return apply(op, input, _name=_name, **attrs)
+    shape, dtype, run, make = plan
+    out = make(run(input._layout), shape, dtype)
+    if input._requires_grad and _state.enabled and op.vjp is not None:
+        _record(op, (input,), (out,), attrs, _name)
+    return out

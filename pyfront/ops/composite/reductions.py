@@ -12,6 +12,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import Function
+from ...autograd.grad_mode import _state as _grad_state
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
@@ -44,6 +45,20 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                            f"point or complex dtype. Got: {input.dtype._legacy_name[:-6]}")
     dims = red.reduce_dims(dim, input.dim())
     return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+
+
+_general_mean, _PLAIN_MEAN = mean, (dt.float32, dt.float64)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: F811 (the general one is kept above)
+    """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
+    # the commonest call, where no graph is recorded (whose node is MeanBackward) and no cast is made,
+    # is the general one's sum and division without its wrappers (each costs as much as the sum)
+    if (dtype is None and isinstance(input, Tensor) and input.dtype in _PLAIN_MEAN
+            and not (input._requires_grad and _grad_state.enabled)):
+        dims = red.reduce_dims(dim, input.dim())
+        return red.sum(input, dims, keepdim) / math.prod([input._shape[d] for d in dims])
+    return _general_mean(input, dim, keepdim, dtype=dtype)
 
 
 def mean_without_overflow(input, dims, keepdim=False):

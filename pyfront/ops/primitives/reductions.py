@@ -16,7 +16,7 @@ from ...autograd.grad_mode import is_grad_enabled
 from ...shape import normalize_dim, normalize_dims
 from ..argcheck import invalid_combination
 from ..creation import ones, zeros_like
-from ..dispatch import apply
+from ..dispatch import apply, reduce
 from ..registry import OpDef, register
 from .. import samples
 from .elementwise import where
@@ -42,6 +42,8 @@ def unsqueeze_to(g, shape, dims):
 
 def reduce_dims(dim, ndim: int) -> tuple:
     """The sorted dims a reduction over ``dim`` (None or () = all) covers; () for a 0-d input."""
+    if type(dim) is int and -ndim <= dim < ndim:  # the commonest case, without normalize_dims' checks
+        return (dim % ndim,)
     dims = normalize_dims(dim, ndim)
     return dims if ndim else ()
 
@@ -130,8 +132,8 @@ _prod = register(OpDef(
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch."""
     input = _integer_result(input, dtype)
-    return apply(_sum, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim,
-                 _name="SumBackward0" if dim is None else "SumBackward1")
+    return reduce(_sum, input, "SumBackward0" if dim is None else "SumBackward1",
+                  dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
 
 
 def sum_to_size(input, *size):
@@ -159,8 +161,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
             raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
         raise invalid_combination("prod", (input, dim), {})
     input = _integer_result(input, dtype)
-    return apply(_prod, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim,
-                 _name="ProdBackward0" if dim is None else "ProdBackward1")
+    return reduce(_prod, input, "ProdBackward0" if dim is None else "ProdBackward1",
+                  dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
 
 
 # -- amax/amin and argmax/argmin ----------------------------------------------------------------
@@ -183,6 +185,11 @@ def _first_extreme(np, x, dims, keepdim, np_name):
     NaN); NumPy's amax may return either zero of a tie."""
     if x.dtype.kind != "f" or x.size == 0 or x.ndim == 0:
         return getattr(np, np_name)(x, axis=dims, keepdims=keepdim)
+    # NumPy's extreme is torch's (NaN propagates) but where it is a zero, of which either sign may be
+    # NumPy's: only then the first of the row is looked for
+    r = (np.maximum if np_name == "amax" else np.minimum).reduce(x, dims, keepdims=keepdim)
+    if not (r == 0).any():
+        return r
     dims = tuple(range(x.ndim)) if dims is None else tuple(d % x.ndim for d in np.atleast_1d(dims))
     kept = [d for d in range(x.ndim) if d not in dims]
     rows = np.transpose(x, kept + list(dims)).reshape([x.shape[d] for d in kept] + [-1])
@@ -220,14 +227,14 @@ def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
     check_nonempty("amax", input, dims, whole=dim in ((), None, []))
-    return apply(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
+    return reduce(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
 def amin(input, dim=(), keepdim=False):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
     check_nonempty("amin", input, dims, whole=dim in ((), None, []))
-    return apply(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
+    return reduce(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
 def _arg_np(fn_name):
