@@ -21,7 +21,7 @@ from ..device import device
 from ..random import Generator
 from ..tensor import Tensor
 from . import sparse_seam
-from .signatures import SIGNATURES
+from .signatures import F_BUILTINS, SIGNATURES
 
 # builtin types are dtypes in torch's signatures
 _PY_DTYPES = {float: dt.float64, int: dt.int64, bool: dt.bool_}
@@ -346,9 +346,40 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
         wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix, name)
         if not method and not prefix and name in SIGNATURES:
             wrapped = _parsed(wrapped, name)
+        if prefix == "F." and name in F_BUILTINS:
+            wrapped = _f_builtin(wrapped, name)
         if wrapped is fn:
             continue
         if isinstance(namespace, dict):
             namespace[name] = wrapped
         else:
             setattr(namespace, name, wrapped)
+
+
+# torch.nn.functional's functions that run on every training step: their valid calls pay nothing for
+# the check (a parse costs microseconds); a call that fails anywhere is parsed then, for torch's error
+_PER_STEP = {"linear", "conv1d", "conv2d", "conv3d"}
+
+
+def _f_builtin(fn, name: str):
+    """``fn`` checked against the signature of the C++ function torch's F.``name`` is."""
+    key = F_BUILTINS[name]
+    shown, sigs = key.removeprefix("_nn."), [_signature(text) for text in SIGNATURES[key]]
+    if name not in _PER_STEP:
+        @functools.wraps(fn)
+        def parsed(*args, **kwargs):
+            parse(shown, sigs, args, kwargs)
+            return fn(*args, **kwargs)
+        return parsed
+
+    @functools.wraps(fn)
+    def parsed_on_failure(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            try:
+                parse(shown, sigs, args, kwargs)
+            except TypeError as e:
+                raise e from None
+            raise
+    return parsed_on_failure
