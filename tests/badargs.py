@@ -53,7 +53,7 @@ EXTRA = {
     "broadcast_shapes": [s((2, 1), (3,))],
     "hsplit": [s(T((4, 6)), 3)], "vsplit": [s(T((4, 3)), 2)], "dsplit": [s(T((2, 2, 4)), [1])],
     "trapz": [s(T((3, 4)), T((3, 4)), dim=1), s(T((3, 4)), dx=0.5)],
-    "matrix_power": [s(T((3, 3)), 2)],
+    "matrix_power": [s(T((3, 3)), 2)], "matrix_exp": [s(T((3, 3)))],
     "row_stack": [s([T((2,)), T((2,))])],
     "adjoint": [s(T((2, 3)))],
     "set_num_threads": [s(1)],

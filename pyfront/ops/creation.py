@@ -437,6 +437,8 @@ def _float_linspace(start, end, steps, half, itemsize):
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     _no_bool("logspace", dtype or dt.get_default_dtype())
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     kind = dtype or dt.get_default_dtype()
     # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double

@@ -239,6 +239,12 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                              'dilation=1, bool ceil_mode=False',),
  'max_pool2d': ('Tensor input, int[1] kernel_size, int[1] stride=(), int[1] padding=0, int[1] dilation=1, '
                 'bool ceil_mode=False',),
+ '_nn.max_pool2d_with_indices': ('Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, '
+                                 'int[1] dilation=1, bool ceil_mode=False',),
+ 'max_pool3d': ('Tensor input, int[1] kernel_size, int[1] stride=(), int[1] padding=0, int[1] dilation=1, '
+                'bool ceil_mode=False',),
+ '_nn.max_pool3d_with_indices': ('Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, '
+                                 'int[1] dilation=1, bool ceil_mode=False',),
  'mean': ('Tensor input, *, ScalarType? dtype=None, Tensor? out=None',
           'Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None'),
  'median': ('Tensor input', 'Tensor input, int dim, bool keepdim=False, *, Tensor? out=None'),
@@ -423,3 +429,12 @@ F_BUILTINS = {'adaptive_avg_pool1d': 'adaptive_avg_pool1d',
  'softplus': '_nn.softplus',
  'softshrink': '_nn.softshrink',
  'threshold_': 'threshold_'}
+
+# torch.nn.functional's Python functions that hand their arguments by name to these C++ functions
+F_FORWARDS = {'batch_norm': ('batch_norm',),
+ 'instance_norm': ('instance_norm',),
+ 'layer_norm': ('layer_norm',),
+ 'max_pool1d': ('max_pool1d', 'max_pool1d_with_indices'),
+ 'max_pool2d': ('max_pool2d', '_nn.max_pool2d_with_indices'),
+ 'max_pool3d': ('max_pool3d', '_nn.max_pool3d_with_indices'),
+ 'rrelu': ('rrelu', 'rrelu_')}

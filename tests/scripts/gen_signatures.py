@@ -55,6 +55,18 @@ MANUAL = {
 }
 
 
+# torch.nn.functional's Python functions that hand their arguments, by name, to one C++ function (the
+# second: with return_indices or inplace true) after checks of the input only: argcheck parses what
+# they hand on
+F_FORWARDS = {
+    "max_pool1d": ("max_pool1d", "max_pool1d_with_indices"),
+    "max_pool2d": ("max_pool2d", "_nn.max_pool2d_with_indices"),
+    "max_pool3d": ("max_pool3d", "_nn.max_pool3d_with_indices"),
+    "batch_norm": ("batch_norm",), "instance_norm": ("instance_norm",), "layer_norm": ("layer_norm",),
+    "rrelu": ("rrelu", "rrelu_"),
+}
+
+
 # deprecated overloads the stub lists and torch's parser hides (it never names them in an error)
 HIDDEN = {"linspace": "steps=None", "logspace": "steps=None"}
 
@@ -111,7 +123,8 @@ def main(names):
         exec(compile(TABLE.read_text(), str(TABLE), "exec"), scope)
         table, builtins = scope["SIGNATURES"], scope.get("F_BUILTINS", {})
     builtins.update({n[2:]: builtin(n[2:]) for n in names if n.startswith("F.")})
-    names = {builtins[n[2:]] if n.startswith("F.") else n for n in names}
+    names = {builtins[n[2:]] if n.startswith("F.") else n for n in names} | {
+        k for keys in F_FORWARDS.values() for k in keys}
     found = read({n[4:] for n in names if n.startswith("_nn.")}, NN_STUB, "_nn.")
     found.update(read(names))  # MANUAL's entries last
     missing = names - set(found)
@@ -125,7 +138,9 @@ def main(names):
         'tests/scripts/gen_signatures.py from torch\'s stub of its bindings; not edited by hand."""\n\n'
         f"SIGNATURES = {pprint.pformat(ordered, width=110, sort_dicts=False)}\n\n"
         "# torch.nn.functional's functions that are C++ bindings in torch -> their SIGNATURES key\n"
-        f"F_BUILTINS = {pprint.pformat(dict(sorted(builtins.items())), width=110)}\n")
+        f"F_BUILTINS = {pprint.pformat(dict(sorted(builtins.items())), width=110)}\n\n"
+        "# torch.nn.functional's Python functions that hand their arguments by name to these C++ functions\n"
+        f"F_FORWARDS = {pprint.pformat(F_FORWARDS, width=110)}\n")
 
 
 if __name__ == "__main__":
