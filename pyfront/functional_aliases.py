@@ -7,7 +7,6 @@ with -1 for no padding index. Where the signatures match, the name is the functi
 tests/test_funcs_s18.py runs every entry against torch."""
 from __future__ import annotations
 
-import math
 
 from .autograd.function import no_derivative
 from .nn import functional as F
@@ -203,15 +202,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     """``torch.rrelu``: slopes drawn uniformly from [lower, upper] for negative inputs when training,
     their mean otherwise. Raises RuntimeError, as ATen, for a bound that is not finite or lower > upper."""
-    for name, bound in (("lower", lower), ("upper", upper)):
-        if not math.isfinite(float(bound)):
-            raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound):g}")
     return F.rrelu(input, lower, upper, training, generator=generator)
 
 
 def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here)."""
-    return input.copy_(F.rrelu(input, lower, upper, training, generator=generator))
+    return F.rrelu(input, lower, upper, training, inplace=True, generator=generator)
 
 
 def channel_shuffle(input, groups):

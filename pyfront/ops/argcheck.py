@@ -21,7 +21,7 @@ from ..device import device
 from ..random import Generator
 from ..tensor import Tensor
 from . import sparse_seam
-from .signatures import SIGNATURES
+from .signatures import F_BUILTINS, F_FORWARDS, SIGNATURES
 
 # builtin types are dtypes in torch's signatures
 _PY_DTYPES = {float: dt.float64, int: dt.int64, bool: dt.bool_}
@@ -401,12 +401,83 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
         fn = namespace.get(name) if isinstance(namespace, dict) else getattr(namespace, name, None)
         if not inspect.isfunction(fn):
             continue
+        given = fn
+        if prefix == "F." and name in F_FORWARDS:  # inside the input check, which torch's Python makes first
+            fn = _f_forwarded(fn, name)
         wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix, name)
         if not method and not prefix and name in SIGNATURES:
             wrapped = _parsed(wrapped, name)
-        if wrapped is fn:
+        if prefix == "F." and name in F_BUILTINS:
+            wrapped = _f_builtin(wrapped, name)
+        if wrapped is given:
             continue
         if isinstance(namespace, dict):
             namespace[name] = wrapped
         else:
             setattr(namespace, name, wrapped)
+
+
+# torch.nn.functional's functions that run on every training step: their valid calls pay nothing for
+# the check (a parse costs microseconds); a call that fails anywhere is parsed then, for torch's error
+_PER_STEP = {"linear", "conv1d", "conv2d", "conv3d"}
+
+
+def _f_builtin(fn, name: str):
+    """``fn`` checked against the signature of the C++ function torch's F.``name`` is."""
+    key = F_BUILTINS[name]
+    shown, sigs = key.removeprefix("_nn."), [_signature(text) for text in SIGNATURES[key]]
+    if name not in _PER_STEP:
+        @functools.wraps(fn)
+        def parsed(*args, **kwargs):
+            parse(shown, sigs, args, kwargs)
+            return fn(*args, **kwargs)
+        return parsed
+
+    @functools.wraps(fn)
+    def parsed_on_failure(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            try:
+                parse(shown, sigs, args, kwargs)
+            except TypeError as e:
+                raise e from None
+            raise
+    return parsed_on_failure
+
+
+# F functions whose Python reads input.size() before the C++ call, when this argument is true
+_SIZE_FIRST = {"batch_norm": "training", "instance_norm": "use_input_stats"}
+
+
+def _f_forwarded(fn, name: str):
+    """``fn`` checked as torch's Python F.``name`` hands its arguments on to a C++ function."""
+    params = inspect.signature(fn).parameters
+    defaults = {n: p.default for n, p in params.items() if p.default is not p.empty}
+    targets = [(key.removeprefix("_nn."), [_signature(text) for text in SIGNATURES[key]])
+               for key in F_FORWARDS[name]]
+    size_first = _SIZE_FIRST.get(name)
+
+    @functools.wraps(fn)
+    def forwarded(*args, **kwargs):
+        given = {**defaults, **dict(zip(params, args)), **kwargs}  # a wrong keyword: fn's own TypeError
+        if size_first and given.get(size_first) and not isinstance(given.get("input"), Tensor):
+            raise AttributeError(f"'{typename(given.get('input'))}' object has no attribute 'size'")
+        shown, sigs = targets[-1] if given.get("return_indices") or given.get("inplace") else targets[0]
+        parse(shown, sigs, _handed_on(sigs[0], given), {})
+        return fn(*args, **kwargs)
+    return forwarded
+
+
+def _handed_on(sig: _Signature, given: dict) -> list:
+    """The positional arguments of ``sig`` as torch's Python code passes them (a flag the Python
+    function lacks, cudnn_enabled, as True)."""
+    out = []
+    for p in sig:
+        if p.name not in given:
+            if p.type != "bool":
+                break
+            out.append(True)
+            continue
+        out.append(given[p.name])
+    return out

@@ -4,6 +4,10 @@ spelling torch's argument parser prints ("int", "Number", "tuple of ints", ...).
 test venv (it reads torch's files); pyfront reads only the written table.
 
     python tests/scripts/gen_signatures.py NAME [NAME ...]   # the names to add to the table
+
+A name ``F.NAME`` adds torch.nn.functional's NAME where torch binds it to C++ directly (F.conv2d is
+torch.conv2d, F.linear torch._C._nn.linear, read from torch/_C/_nn.pyi): ``F_BUILTINS`` maps it to its
+table entry, named as torch's parser names it ("_nn.log_sigmoid" for F.logsigmoid).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import sys
 import torch
 
 STUB = pathlib.Path(torch.__file__).parent / "_C" / "_VariableFunctions.pyi"
+NN_STUB = STUB.with_name("_nn.pyi")
 TABLE = pathlib.Path(__file__).resolve().parents[2] / "pyfront" / "ops" / "signatures.py"
 # the stub's annotations -> torch's schema types (a trailing "?": None is allowed)
 TYPES = {
@@ -27,6 +32,7 @@ TYPES = {
     "Generator": "Generator", "memory_format": "MemoryFormat", "list[str | None]": "Dimname[]",
     "str | EllipsisType": "Dimname", "Sequence[str | EllipsisType | None]": "Dimname[]",
     "Tensor | Number": "Tensor", "Tensor | Number | _complex": "Tensor",
+    "int": "int", "float": "float", "bool": "bool",  # _nn.pyi's spelling
 }
 
 
@@ -45,6 +51,19 @@ MANUAL = {
     "special_log_softmax": ("Tensor input, int dim, *, ScalarType? dtype=None",),
     "special_logsumexp": ("Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None",),
     "special_xlogy": _XLOG, "special_xlog1py": _XLOG,
+    "_nn.one_hot": ("Tensor input, int num_classes=-1",),  # the stub's "tensor" is torch's self: "input"
+}
+
+
+# torch.nn.functional's Python functions that hand their arguments, by name, to one C++ function (the
+# second: with return_indices or inplace true) after checks of the input only: argcheck parses what
+# they hand on
+F_FORWARDS = {
+    "max_pool1d": ("max_pool1d", "max_pool1d_with_indices"),
+    "max_pool2d": ("max_pool2d", "_nn.max_pool2d_with_indices"),
+    "max_pool3d": ("max_pool3d", "_nn.max_pool3d_with_indices"),
+    "batch_norm": ("batch_norm",), "instance_norm": ("instance_norm",), "layer_norm": ("layer_norm",),
+    "rrelu": ("rrelu", "rrelu_"),
 }
 
 
@@ -68,8 +87,8 @@ def signature(fn: ast.FunctionDef) -> str:
     return ", ".join(parts + (["*"] + kw if kw else []))
 
 
-def read(names):
-    tree = ast.parse(STUB.read_text())
+def read(names, stub=STUB, prefix=""):
+    tree = ast.parse(stub.read_text())
     out = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in names:
@@ -80,26 +99,48 @@ def read(names):
             key = frozenset(p.split("=")[0].replace("?", "") for p in sig.split(", "))
             if key not in {frozenset(q.split("=")[0].replace("?", "") for q in s.split(", "))
                            for s in out.get(node.name, [])}:
-                out.setdefault(node.name, []).append(sig)
+                out.setdefault(prefix + node.name, []).append(sig)
     out.update({n: list(MANUAL[n]) for n in names if n in MANUAL})
     return out
 
 
+def builtin(name: str) -> str:
+    """The table key of torch.nn.functional's ``name``, a C++ binding: torch's name, "_nn." for _nn's."""
+    fn = getattr(torch.nn.functional, name)
+    if not isinstance(fn, type(torch.conv2d)):
+        sys.exit(f"torch.nn.functional.{name} is written in Python: its checks are its own")
+    return ("_nn." if fn.__module__ == "torch._C._nn" else "") + fn.__name__
+
+
+def _unprefixed(item):
+    return item[0].removeprefix("_nn.")  # _nn's names among the others: the first line stays short
+
+
 def main(names):
-    table = {}
+    table, builtins = {}, {}
     if TABLE.exists():
         scope = {}
         exec(compile(TABLE.read_text(), str(TABLE), "exec"), scope)
-        table = scope["SIGNATURES"]
-    missing = set(names) - set(read(names))
+        table, builtins = scope["SIGNATURES"], scope.get("F_BUILTINS", {})
+    builtins.update({n[2:]: builtin(n[2:]) for n in names if n.startswith("F.")})
+    names = {builtins[n[2:]] if n.startswith("F.") else n for n in names} | {
+        k for keys in F_FORWARDS.values() for k in keys}
+    found = read({n[4:] for n in names if n.startswith("_nn.")}, NN_STUB, "_nn.")
+    found.update(read(names))  # MANUAL's entries last
+    missing = names - set(found)
     if missing:
         sys.exit(f"not in torch's stub: {sorted(missing)}")
-    table.update({k: tuple(v) for k, v in read(names).items()})
+    table.update({k: tuple(v) for k, v in found.items()})
+    ordered = dict(sorted(table.items(), key=_unprefixed))
     TABLE.write_text(
         '"""torch 2.13\'s Python-binding signatures of the functions argcheck parses calls against, in\n'
         "its schema types (\"int[1]\": a single int is taken too; \"?\": None is). Written by\n"
         'tests/scripts/gen_signatures.py from torch\'s stub of its bindings; not edited by hand."""\n\n'
-        f"SIGNATURES = {pprint.pformat(dict(sorted(table.items())), width=110)}\n")
+        f"SIGNATURES = {pprint.pformat(ordered, width=110, sort_dicts=False)}\n\n"
+        "# torch.nn.functional's functions that are C++ bindings in torch -> their SIGNATURES key\n"
+        f"F_BUILTINS = {pprint.pformat(dict(sorted(builtins.items())), width=110)}\n\n"
+        "# torch.nn.functional's Python functions that hand their arguments by name to these C++ functions\n"
+        f"F_FORWARDS = {pprint.pformat(F_FORWARDS, width=110)}\n")
 
 
 if __name__ == "__main__":

@@ -760,11 +760,15 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         input: ``(N, C, *)``, ``(C,)`` or ``()``; weight: ``(1,)`` or ``(C,)``; output: the input's shape.
 
     Raises:
+        RuntimeError: ``input`` and ``weight`` differ in dtype; ``weight`` has neither 1 nor ``C``
+            elements, or has several for a 0-dim input.
         NotImplementedError: ``input`` is not floating point.
-        RuntimeError: ``weight`` has neither 1 nor ``C`` elements, or has several for a 0-dim input.
 
     Follows He et al. 2015, as ``torch.nn.functional.prelu``.
     """
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype._legacy_name[:-6]} and "
+                           f"{weight.dtype._legacy_name[:-6]}")
     _floating("prelu_cpu", input)
     if weight.numel() != 1:
         if input.dim() == 0:

@@ -290,12 +290,16 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
         output: input's.
 
     Raises:
-        RuntimeError: ``lower > upper`` (PyTorch's text).
+        RuntimeError: ``lower > upper``, or (not ``inplace``) a bound that is not finite (PyTorch's text).
 
     Xu et al. 2015, as ``torch.nn.functional.rrelu`` (the slopes come from pyfront's generator, so they
     differ from torch's draws).
     """
-    if not lower <= upper:  # a NaN bound too, as ATen's check
+    if not inplace:  # torch.rrelu's check (F.rrelu's inplace form is torch.rrelu_, which lacks it)
+        for name, bound in (("lower", lower), ("upper", upper)):
+            if not math.isfinite(float(bound)):
+                raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound):g}")
+    if not lower <= upper:  # ATen's check, which a NaN bound fails too
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         out = leaky_relu(input, (lower + upper) / 2)

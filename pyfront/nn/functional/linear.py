@@ -109,8 +109,10 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
 
 def _check_p(p: float) -> None:
-    if p < 0.0 or p > 1.0:
+    if p < 0.0 or p > 1.0:  # torch's Python check
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not 0.0 <= p <= 1.0:  # ATen's, which NaN fails
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def _masked(input: Tensor, p: float, mask_shape, inplace: bool) -> Tensor:

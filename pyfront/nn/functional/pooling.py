@@ -57,7 +57,9 @@ def _output_size(size, k, pad, stride, dilation, ceil_mode):
         raise RuntimeError("stride should not be zero")
     if pad < 0:
         raise RuntimeError(f"pad must be non-negative, but got pad: {pad}")
-    if pad > ((k - 1) * dilation + 1) // 2:
+    effective = (k - 1) * dilation + 1
+    # C++'s division truncates: a kernel of -1 passes here (half of -1 is 0) and fails the kernel check
+    if pad > (abs(effective) // 2) * (1 if effective >= 0 else -1):
         raise RuntimeError(
             f"pad should be at most half of effective kernel size, but got pad={pad}, kernel_size={k} "
             f"and dilation={dilation}"

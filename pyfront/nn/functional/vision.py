@@ -523,7 +523,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
         input: ``(*, C * r^2, H, W)``; output: ``(*, C, H * r, W * r)``.
 
     Raises:
-        RuntimeError: fewer than 3 dims, or channels not divisible by ``r^2``.
+        RuntimeError: fewer than 3 dims, a factor not positive, or channels not divisible by ``r^2``.
 
     Follows Shi et al. 2016 (sub-pixel convolution), as ``torch.nn.functional.pixel_shuffle``.
     """
@@ -532,7 +532,9 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
             f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
             f"{input.dim()} dimension(s)"
         )
-    r = upscale_factor
+    r = int(upscale_factor)  # an int or a 0-d integer tensor (argcheck's parse)
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     *lead, c, h, w = input.shape
     if c % (r * r):
         raise RuntimeError(
@@ -563,7 +565,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
         input: ``(*, C, H * r, W * r)``; output: ``(*, C * r^2, H, W)``.
 
     Raises:
-        RuntimeError: fewer than 3 dims, or a height or width not divisible by r.
+        RuntimeError: fewer than 3 dims, a factor not positive, or a height or width not divisible by r.
 
     Follows Shi et al. 2016, as ``torch.nn.functional.pixel_unshuffle``.
     """
@@ -572,7 +574,9 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
             f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
             f"{input.dim()} dimension(s)"
         )
-    r = downscale_factor
+    r = int(downscale_factor)  # an int or a 0-d integer tensor (argcheck's parse)
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     *lead, c, h, w = input.shape
     if h % r:
         raise RuntimeError(
