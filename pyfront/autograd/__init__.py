@@ -112,3 +112,5 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "in
            "once_differentiable",
            "gradcheck", "gradgradcheck", "GradcheckError", "function", "Variable", "detect_anomaly",
            "set_detect_anomaly"]
+
+from . import functional  # noqa: E402,F401  (torch.autograd imports it too; it needs grad above)

@@ -19,6 +19,7 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import float16_in_float32
+from ..attention import _check_sdpa_backend
 from .linear import dropout, linear
 from .vision import pad
 
@@ -107,6 +108,7 @@ def scaled_dot_product_attention(
     Follows Vaswani et al. 2017, as ``torch.nn.functional.scaled_dot_product_attention``.
     """
     _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa)
+    _check_sdpa_backend()
     if scale is None:
         scale = 1 / math.sqrt(query.shape[-1])
     if enable_gqa and query.dim() >= 3:

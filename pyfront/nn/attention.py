@@ -1,0 +1,71 @@
+"""``torch.nn.attention``: which kernels ``scaled_dot_product_attention`` may use (``SDPBackend``,
+``sdpa_kernel``).
+
+pyfront has one kernel, the composed math form, which stands for both backends torch runs on a cpu (MATH
+and its cpu FLASH_ATTENTION); with neither enabled ``scaled_dot_product_attention`` raises torch's "No viable
+backend" RuntimeError. The switches are process-wide, as torch's.
+"""
+from __future__ import annotations
+
+import contextlib
+import enum
+
+__all__ = ["SDPBackend", "sdpa_kernel", "WARN_FOR_UNFUSED_KERNELS"]
+
+WARN_FOR_UNFUSED_KERNELS = False
+
+
+class SDPBackend(enum.Enum):
+    """The backends of scaled dot product attention, torch's enum values.
+
+    ERROR (-1), MATH (0), FLASH_ATTENTION (1), EFFICIENT_ATTENTION (2), CUDNN_ATTENTION (3), OVERRIDEABLE (4);
+    ``int(backend)`` is the value, as torch's. Used with :func:`sdpa_kernel`.
+    """
+
+    ERROR = -1
+    MATH = 0
+    FLASH_ATTENTION = 1
+    EFFICIENT_ATTENTION = 2
+    CUDNN_ATTENTION = 3
+    OVERRIDEABLE = 4
+
+    def __int__(self) -> int:
+        return self.value
+
+
+_enabled = {SDPBackend.MATH, SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION,
+            SDPBackend.CUDNN_ATTENTION, SDPBackend.OVERRIDEABLE}
+_RUNS_HERE = (SDPBackend.MATH, SDPBackend.FLASH_ATTENTION)  # the backends a cpu build of torch can run
+
+
+def _check_sdpa_backend() -> None:
+    """Raise torch's error when every backend pyfront's kernel stands for is switched off."""
+    if not any(b in _enabled for b in _RUNS_HERE):
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This is likely due "
+                           "to "
+                           "turning off both the math kernel and the fused kernels.")
+
+
+@contextlib.contextmanager
+def sdpa_kernel(backends, set_priority: bool = False):
+    """Context manager enabling only ``backends`` for ``scaled_dot_product_attention`` inside the block.
+
+    Args:
+        backends (SDPBackend or list of SDPBackend): the backends allowed.
+        set_priority (bool): torch orders its kernels by the list; pyfront's single kernel has no order.
+
+    Raises AssertionError, as torch, when ``backends`` is neither an SDPBackend nor a list. Restores the
+    previous set on exit.
+    """
+    global _enabled
+    if not isinstance(backends, (list, SDPBackend)):
+        raise AssertionError("Backend must be an instance of SDPBackend or a list of SDPBackend instances, "
+                             "got "
+                             f"{type(backends).__name__}")
+    backends = [backends] if isinstance(backends, SDPBackend) else backends
+    previous = _enabled
+    _enabled = {b for b in backends if b is not SDPBackend.ERROR}
+    try:
+        yield {}
+    finally:
+        _enabled = previous
