@@ -90,6 +90,8 @@ amp.autocast_mode.install(nn.functional.__dict__)
 # sparse COO tensors: torch.sparse_coo_tensor, torch.sparse.*
 from . import sparse  # noqa: E402
 from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+from .sparse import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402,F401
+                     preserve_format)
 from . import signal  # noqa: E402,F401  (torch.signal.windows)
 
 spmm = mm  # noqa: F405
