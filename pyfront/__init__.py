@@ -93,6 +93,8 @@ from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402
 from .sparse import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402,F401
                      preserve_format)
 from . import signal  # noqa: E402,F401  (torch.signal.windows)
+from . import compiler  # noqa: E402,F401  (torch.compile is the identity: eager is what it computes)
+from .compiler import compile  # noqa: E402,F401,A001
 
 spmm = mm  # noqa: F405
 sparse.install(globals())  # a sparse operand wherever a tensor is taken (_sparse_math.py)

@@ -47,11 +47,13 @@ QUICK: dict[str, dict] = {
     # s19-scripts2's user-style programs (each file's header says which kind of script it imitates)
     "transformer_lm": {},
     "gcn_sparse": {},
+    "autoencoder_compile": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
 SLOW: dict[str, dict] = {
     "seq2seq_attention": {},
+    "dataloader_sampler": {},  # two worker processes started per run: ~17 s on 2 cores
     # float16 autocast: torch's cpu kernels round float16 products in another order (float32 autocast,
     # i.e. off, prints the same to 1e-4)
     "resnet_amp_resume": {"rtol": 1e-2, "atol": 1e-3},

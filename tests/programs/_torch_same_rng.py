@@ -192,6 +192,9 @@ def install():
     torch.normal = _normal
     F.dropout = _dropout_same_mask
     F.scaled_dot_product_attention = _sdpa_same_mask
+    # dynamo cannot trace the replacements above (they call pyfront): the reference runs the compiled
+    # model eagerly, which is what compiling must not change
+    torch.compile = lambda model=None, **kw: model if model is not None else (lambda m: m)
     torch._VF.feature_dropout = _feature_dropout_same_mask
     # torch's own modules that bound a source at import (torch/utils/data/dataset.py does
     # `from torch import randperm` for random_split) get the replacement too
