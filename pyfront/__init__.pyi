@@ -14,6 +14,7 @@ from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors
 from . import flags as flags
+from . import foreach as foreach
 from . import functional_aliases as functional_aliases
 from . import hub as hub
 from . import linalg as linalg

@@ -6,6 +6,7 @@ autoencoder_compile, ...) under ``python -m pyfront run``, each tested against r
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -68,3 +69,104 @@ def test_compile_refuses_as_torch_does(args, kwargs):
     with pytest.raises(type(theirs.value)) as ours:
         pyfront.compile(*args, **kwargs)
     assert str(ours.value) == str(theirs.value)
+
+
+# -- torch._foreach_*: every one torch has, against torch (user EMA / weight-decay code calls them) --------
+def _lists(seed=0):
+    g = torch.Generator().manual_seed(seed)
+    ts = [torch.rand(2, 3, generator=g) + 0.5, torch.rand(4, generator=g) + 0.5]
+    return ts, [pyfront.from_numpy(t.numpy().copy()) for t in ts]
+
+
+def _args(kind, ours):
+    """(torch args, pyfront args) for one argument form of a binary/ternary foreach op."""
+    (t2, p2), (t3, p3) = _lists(1), _lists(2)
+    return {"scalar": ((0.7,), (0.7,)), "scalarlist": (([0.5, 2.0],), ([0.5, 2.0],)),
+            "list": ((t2,), (p2,)), "three": ((t2, t3), (p2, p3)),
+            "three_value": ((t2, t3, 0.3), (p2, p3, 0.3)), "list_value": ((t2, 0.3), (p2, 0.3)),
+            "three_scalars": ((t2, t3, [0.3, -1.0]), (p2, p3, [0.3, -1.0])),
+            "three_tensor": ((t2, t3, torch.tensor([0.3, -1.0])),
+                             (p2, p3, pyfront.tensor([0.3, -1.0])))}[kind]
+
+
+_FORMS = {"add": ["scalar", "scalarlist", "list"], "sub": ["scalar", "list"], "mul": ["scalar", "list"],
+          "div": ["scalarlist", "list"], "pow": ["scalar", "list"], "clamp_max": ["scalar", "list"],
+          "clamp_min": ["scalarlist"], "maximum": ["list"], "minimum": ["list"],
+          "lerp": ["list_value", "three"],
+          "addcmul": ["three_value", "three_scalars"], "addcdiv": ["three_tensor", "three_value"],
+          "mm": [], "copy": ["list"]}
+
+
+def _foreach_cases():
+    for name in sorted(n for n in dir(torch) if n.startswith("_foreach_")):
+        base = name[len("_foreach_"):].rstrip("_")
+        if base == "powsum":  # new in torch 2.13, not in pyfront yet
+            continue
+        for form in _FORMS.get(base, ["none"]):
+            yield name, form
+
+
+@pytest.mark.parametrize("name, form", list(_foreach_cases()))
+def test_every_foreach_function_matches_torch(name, form):
+    ts, ps = _lists()
+    args = ((), ()) if form == "none" else _args(form, ps)
+    if name == "_foreach_mm":
+        args = (([t.reshape(-1, 1).T for t in ts],), ([p.reshape(-1, 1).T for p in ps],))
+        ts, ps = [t.reshape(-1, 1) for t in ts], [p.reshape(-1, 1) for p in ps]
+    theirs = getattr(torch, name)(ts, *args[0])
+    ours = getattr(pyfront, name)(ps, *args[1])
+    if name.endswith("_"):  # in place: the tensors of self changed
+        theirs, ours = ts, ps
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        assert o.shape == t.shape and repr(o.dtype) == repr(t.dtype)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_foreach_scalar_base_pow_alpha_and_autograd():
+    ts, ps = _lists()
+    for o, t in zip(pyfront._foreach_pow(2.0, ps), torch._foreach_pow(2.0, ts)):
+        assert abs(o.numpy() - t.numpy()).max() < 1e-5
+    for o, t in zip(pyfront._foreach_add(ps, ps, alpha=2), torch._foreach_add(ts, ts, alpha=2)):
+        assert abs(o.numpy() - t.numpy()).max() < 1e-6
+    ts = [t.requires_grad_() for t in ts]
+    ps = [p.requires_grad_() for p in ps]
+    sum(x.sum() for x in torch._foreach_mul(ts, ts)).backward()
+    sum(x.sum() for x in pyfront._foreach_mul(ps, ps)).backward()
+    for p, t in zip(ps, ts):
+        assert abs(p.grad.numpy() - t.grad.numpy()).max() < 1e-6
+
+
+@pytest.mark.parametrize("call", [lambda m, a: m._foreach_add([], 1.0),
+                                  lambda m, a: m._foreach_add(a, a[:1]),
+                                  lambda m, a: m._foreach_add(a, [1.0]),
+                                  lambda m, a: m._foreach_lerp_(a, a[:1], 0.5)])
+def test_foreach_refuses_as_torch_does(call):
+    ts, ps = _lists()
+    with pytest.raises(RuntimeError) as theirs:
+        call(torch, ts)
+    with pytest.raises(RuntimeError) as ours:
+        call(pyfront, ps)
+    assert str(ours.value) == str(theirs.value)
+
+
+# -- a parametrized module deep-copies (an EMA or "best model" copy) as in torch, and pickling refuses ----
+def test_parametrized_module_deepcopies_and_refuses_pickling():
+    import copy
+    import pickle
+
+    lin = pnn.utils.parametrizations.weight_norm(pnn.Linear(3, 2))
+    twin = copy.deepcopy(lin)
+    assert type(twin) is type(lin) and twin is not lin
+    assert twin.weight.tolist() == lin.weight.tolist()
+    with pyfront.no_grad():
+        twin.parametrizations.weight.original0.mul_(2)
+    assert twin.weight.tolist() != lin.weight.tolist()  # its own parameters
+    tlin = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(3, 2))
+    with pytest.raises(RuntimeError) as theirs:
+        pickle.dumps(tlin)
+    with pytest.raises(RuntimeError) as ours:
+        pickle.dumps(lin)
+    assert str(ours.value) == str(theirs.value)
+    with pnn.utils.parametrize.cached():  # the cache is per instance: the copy's weight is its own
+        assert twin.weight.tolist() != lin.weight.tolist()
