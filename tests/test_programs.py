@@ -48,6 +48,7 @@ QUICK: dict[str, dict] = {
     "transformer_lm": {},
     "gcn_sparse": {},
     "autoencoder_compile": {},
+    "finetune_misc": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
