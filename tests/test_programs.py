@@ -56,6 +56,7 @@ SLOW: dict[str, dict] = {
     "seq2seq_attention": {},
     "dataloader_sampler": {},  # two worker processes started per run: ~17 s on 2 cores
     "tabular_trainer": {},  # worker processes per evaluation: ~16 s
+    "contrastive_ctc": {},  # ~10 s
     # float16 autocast: torch's cpu kernels round float16 products in another order (float32 autocast,
     # i.e. off, prints the same to 1e-4)
     "resnet_amp_resume": {"rtol": 1e-2, "atol": 1e-3},
