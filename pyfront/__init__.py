@@ -107,4 +107,5 @@ from .ops import outarg as _outarg  # noqa: E402
 _outarg.install(globals())
 _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
+from .version import __version__  # noqa: E402

@@ -31,6 +31,7 @@ from . import signal as signal
 from . import sparse as sparse
 from . import special as special
 from . import utils as utils
+from . import version as version
 from . import webgpu as webgpu
 from . import xpu as xpu
 from .amp.autocast_mode import autocast as autocast

@@ -170,3 +170,21 @@ def test_parametrized_module_deepcopies_and_refuses_pickling():
     assert str(ours.value) == str(theirs.value)
     with pnn.utils.parametrize.cached():  # the cache is per instance: the copy's weight is its own
         assert twin.weight.tolist() != lin.weight.tolist()
+
+
+# -- names environment and reproducibility code reads: torch.version, torch.random.fork_rng --------------
+def test_version_module_answers_as_torchs_cpu_build():
+    assert pyfront.version.__version__ == pyfront.__version__
+    for name in ("cuda", "hip", "xpu"):
+        assert getattr(pyfront.version, name) is None is getattr(torch.version, name)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_fork_rng_restores_the_stream_as_torch(enabled):
+    def draws(mod):
+        mod.manual_seed(0)
+        with mod.random.fork_rng(enabled=enabled):
+            inside = mod.rand(3).tolist()
+        after = mod.rand(3).tolist()
+        return inside == after
+    assert draws(pyfront) == draws(torch) == enabled
