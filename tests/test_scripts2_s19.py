@@ -188,3 +188,46 @@ def test_fork_rng_restores_the_stream_as_torch(enabled):
         after = mod.rand(3).tolist()
         return inside == after
     assert draws(pyfront) == draws(torch) == enabled
+
+
+# -- nn.utils.weight_norm / remove_weight_norm (the hook API audio and GAN models still call) -----------
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_hook_weight_norm_matches_torch(dim):
+    conv, tconv = pnn.Conv1d(3, 4, 2), torch.nn.Conv1d(3, 4, 2)
+    with torch.no_grad():
+        tconv.weight.copy_(torch.from_numpy(conv.weight.detach().numpy()))
+        tconv.bias.copy_(torch.from_numpy(conv.bias.detach().numpy()))
+    with pytest.warns(FutureWarning):
+        pnn.utils.weight_norm(conv, dim=dim)
+    with pytest.warns(FutureWarning):
+        torch.nn.utils.weight_norm(tconv, dim=dim)
+    assert [n for n, _ in conv.named_parameters()] == [n for n, _ in tconv.named_parameters()]
+    assert list(conv.state_dict()) == list(tconv.state_dict())
+    x = np.random.default_rng(0).standard_normal((2, 3, 5)).astype(np.float32)
+    with torch.no_grad(), pyfront.no_grad():  # a changed direction is seen at the next call
+        conv.weight_v.mul_(2)
+        tconv.weight_v.mul_(2)
+        conv.weight_g.add_(1)
+        tconv.weight_g.add_(1)
+    out, tout = conv(pyfront.from_numpy(x)), tconv(torch.from_numpy(x))
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    out.square().sum().backward()
+    tout.square().sum().backward()
+    for n in ("weight_g", "weight_v"):
+        np.testing.assert_allclose(getattr(conv, n).grad.numpy(), getattr(tconv, n).grad.numpy(), rtol=1e-4,
+                                   atol=1e-5)
+    with pytest.raises(RuntimeError) as theirs, pytest.warns(FutureWarning):
+        torch.nn.utils.weight_norm(tconv, dim=dim)
+    with pytest.raises(RuntimeError) as ours, pytest.warns(FutureWarning):
+        pnn.utils.weight_norm(conv, dim=dim)
+    assert str(ours.value) == str(theirs.value)
+    pnn.utils.remove_weight_norm(conv)
+    torch.nn.utils.remove_weight_norm(tconv)
+    assert [n for n, _ in conv.named_parameters()] == [n for n, _ in tconv.named_parameters()]
+    np.testing.assert_allclose(conv.weight.detach().numpy(), tconv.weight.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
+    with pytest.raises(ValueError) as theirs:
+        torch.nn.utils.remove_weight_norm(tconv)
+    with pytest.raises(ValueError) as ours:
+        pnn.utils.remove_weight_norm(conv)
+    assert str(ours.value) == str(theirs.value)
