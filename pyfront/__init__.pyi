@@ -30,6 +30,7 @@ from . import shape as shape
 from . import signal as signal
 from . import sparse as sparse
 from . import special as special
+from . import testing as testing
 from . import utils as utils
 from . import version as version
 from . import webgpu as webgpu

@@ -231,3 +231,50 @@ def test_hook_weight_norm_matches_torch(dim):
     with pytest.raises(ValueError) as ours:
         pnn.utils.remove_weight_norm(conv)
     assert str(ours.value) == str(theirs.value)
+
+
+# -- torch.testing.assert_close: what user tests write, with torch's tolerances and texts ----------------
+_CLOSE_CASES = [
+    ("close", lambda m: (m.tensor([1.0, 2.0, 3.0]), m.tensor([1.0, 2.1, 3.5])), {}),
+    ("within", lambda m: (m.tensor([1.0, 2.0]), m.tensor([1.0, 2.000001])), {}),
+    ("shape", lambda m: (m.ones(2), m.ones(3)), {}),
+    ("dtype", lambda m: (m.ones(2), m.ones(2, dtype=m.float64)), {}),
+    ("dtype_unchecked", lambda m: (m.ones(2), m.ones(2, dtype=m.float64)), {"check_dtype": False}),
+    ("int", lambda m: (m.tensor([1, 2]), m.tensor([1, 3])), {}),
+    ("zero_dim", lambda m: (m.tensor(1.0), m.tensor(1.5)), {}),
+    ("msg", lambda m: (m.ones(2, 2), m.zeros(2, 2)), {"msg": "custom"}),
+    ("nan", lambda m: (m.tensor([float("nan")]), m.tensor([float("nan")])), {}),
+    ("nan_equal", lambda m: (m.tensor([float("nan")]), m.tensor([float("nan")])), {"equal_nan": True}),
+    ("numbers", lambda m: (1.0, 1.5), {}),
+    ("list", lambda m: ([m.ones(1)], [m.zeros(1)]), {}),
+    ("dict", lambda m: ({"a": m.ones(2)}, {"a": m.ones(2) * 2}), {}),
+    ("tolerances", lambda m: (m.tensor([1.0, 2.0]), m.tensor([1.0, 2.5])), {"rtol": 0.3, "atol": 0.0}),
+    ("half_tol", lambda m: (m.ones(3, dtype=m.float16), m.ones(3, dtype=m.float16) * 1.001), {}),
+    ("one_tol", lambda m: (m.ones(1), m.ones(1)), {"rtol": 0.1}),
+    ("int_scalar", lambda m: (m.tensor(1), m.tensor(2)), {}),
+    ("bool", lambda m: (m.tensor([True, False]), m.tensor([False, False])), {}),
+    ("two_d", lambda m: (m.arange(12.0).reshape(3, 4), m.arange(12.0).reshape(3, 4).flip(1)), {}),
+    ("zero_expected", lambda m: (m.tensor([0.5, 0.0]), m.tensor([0.0, 0.0])), {}),
+    ("int_number", lambda m: (1, 2), {}),
+    ("length", lambda m: ([m.ones(1)], [m.ones(1), m.ones(1)]), {}),
+    ("keys", lambda m: ({"a": m.ones(1)}, {"b": m.ones(1)}), {}),
+    ("callable_msg", lambda m: (m.ones(1), m.zeros(1)), {"msg": lambda text: "wrapped: " + text}),
+]
+
+
+@pytest.mark.parametrize("make, kwargs", [c[1:] for c in _CLOSE_CASES], ids=[c[0] for c in _CLOSE_CASES])
+def test_assert_close_as_torch(make, kwargs):
+    def outcome(mod):
+        try:
+            mod.testing.assert_close(*make(mod), **kwargs)
+            return None
+        except (AssertionError, ValueError) as err:
+            return type(err), str(err)
+    assert outcome(pyfront) == outcome(torch)
+
+
+def test_assert_close_refuses_a_tensor_against_a_number_as_torch():
+    with pytest.raises(TypeError, match="^No comparison pair was able to handle inputs of type <class "):
+        torch.testing.assert_close(torch.tensor(1.0), 1.0)
+    with pytest.raises(TypeError, match="^No comparison pair was able to handle inputs of type <class "):
+        pyfront.testing.assert_close(pyfront.tensor(1.0), 1.0)
