@@ -278,3 +278,38 @@ def test_assert_close_refuses_a_tensor_against_a_number_as_torch():
         torch.testing.assert_close(torch.tensor(1.0), 1.0)
     with pytest.raises(TypeError, match="^No comparison pair was able to handle inputs of type <class "):
         pyfront.testing.assert_close(pyfront.tensor(1.0), 1.0)
+
+
+# -- parametrizations.spectral_norm (GAN discriminators) ------------------------------------------------
+@pytest.mark.parametrize("kind", ["Linear", "Conv2d", "ConvTranspose2d"])
+def test_spectral_norm_matches_torch(kind):
+    args = {"Linear": (5, 3), "Conv2d": (2, 3, 2), "ConvTranspose2d": (3, 2, 2)}[kind]
+    ours = pnn.utils.parametrizations.spectral_norm(getattr(pnn, kind)(*args))
+    theirs = torch.nn.utils.parametrizations.spectral_norm(getattr(torch.nn, kind)(*args))
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    # the random start (_u, _v) and the weights copied from torch; then both iterate alike
+    ours.load_state_dict({k: pyfront.from_numpy(v.numpy().copy()) for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(1).standard_normal((2, *{"Linear": (5,), "Conv2d": (2, 4, 4),
+                                                         "ConvTranspose2d": (3, 3, 3)}[kind])).astype(np.float32)
+    for _ in range(3):  # every training-mode call runs one more power iteration
+        out, tout = ours(pyfront.from_numpy(x)), theirs(torch.from_numpy(x))
+        np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-4, atol=1e-5)
+    out.square().sum().backward()
+    tout.square().sum().backward()
+    np.testing.assert_allclose(ours.parametrizations.weight.original.grad.numpy(),
+                               theirs.parametrizations.weight.original.grad.numpy(), rtol=1e-4, atol=1e-5)
+    ours.eval()
+    theirs.eval()
+    np.testing.assert_allclose(ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-4,
+                               atol=1e-6)
+    assert repr(ours) == repr(theirs)
+
+
+def test_spectral_norm_refuses_as_torch():
+    for call in (lambda m: m.nn.utils.parametrizations.spectral_norm(m.nn.Linear(2, 2), "nope"),
+                 lambda m: m.nn.utils.parametrizations.spectral_norm(m.nn.Linear(2, 2), n_power_iterations=0)):
+        with pytest.raises(ValueError) as theirs:
+            call(torch)
+        with pytest.raises(ValueError) as ours:
+            call(pyfront)
+        assert str(ours.value) == str(theirs.value)
