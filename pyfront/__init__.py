@@ -64,6 +64,7 @@ pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
 from . import special  # noqa: E402
+from . import testing  # noqa: E402,F401  (torch.testing.assert_close)
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
 from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
@@ -90,7 +91,13 @@ amp.autocast_mode.install(nn.functional.__dict__)
 # sparse COO tensors: torch.sparse_coo_tensor, torch.sparse.*
 from . import sparse  # noqa: E402
 from .sparse import layout, sparse_coo, sparse_coo_tensor, strided  # noqa: E402,F401
+from .sparse import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402,F401
+                     preserve_format)
 from . import signal  # noqa: E402,F401  (torch.signal.windows)
+from . import compiler  # noqa: E402,F401  (torch.compile is the identity: eager is what it computes)
+from .compiler import compile  # noqa: E402,F401,A001
+from . import foreach as _foreach  # noqa: E402  (torch._foreach_*: an op over lists of tensors)
+_foreach.install(globals())
 
 spmm = mm  # noqa: F405
 sparse.install(globals())  # a sparse operand wherever a tensor is taken (_sparse_math.py)
@@ -101,4 +108,5 @@ from .ops import outarg as _outarg  # noqa: E402
 _outarg.install(globals())
 _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
+from .version import __version__  # noqa: E402

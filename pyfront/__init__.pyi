@@ -6,6 +6,7 @@ from . import accelerator as accelerator
 from . import amp as amp
 from . import autograd as autograd
 from . import backends as backends
+from . import compiler as compiler
 from . import cpu as cpu
 from . import cuda as cuda
 from . import datasets as datasets
@@ -13,6 +14,7 @@ from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors
 from . import flags as flags
+from . import foreach as foreach
 from . import functional_aliases as functional_aliases
 from . import hub as hub
 from . import linalg as linalg
@@ -28,7 +30,9 @@ from . import shape as shape
 from . import signal as signal
 from . import sparse as sparse
 from . import special as special
+from . import testing as testing
 from . import utils as utils
+from . import version as version
 from . import webgpu as webgpu
 from . import xpu as xpu
 from .amp.autocast_mode import autocast as autocast
@@ -54,11 +58,15 @@ from .ops.legacy import ShortTensor as ShortTensor
 from .random import Generator as Generator
 from .shape import Size as Size
 from .sparse import layout as layout
+from .sparse import memory_format as memory_format
 from .tensor import Tensor as Tensor
 import builtins
 
 bfloat16: dtype
 bool: dtype
+channels_last: memory_format
+channels_last_3d: memory_format
+contiguous_format: memory_format
 default_generator: Generator
 double: dtype
 e: object
@@ -77,6 +85,7 @@ long: dtype
 nan: object
 newaxis: object
 pi: object
+preserve_format: memory_format
 short: dtype
 sparse_coo: layout
 strided: layout
@@ -483,6 +492,19 @@ def combinations(input, r=2, with_replacement=False):
     """The length-``r`` combinations of the elements of a 1-D tensor, as rows, in
     ``itertools.combinations`` order (``with_replacement``: ``combinations_with_replacement``), as
     ``torch.combinations``. (pyfront.ops.composite.arrays.combinations)"""
+
+def compile(
+    model=None,
+    *,
+    fullgraph: builtins.bool = False,
+    dynamic=None,
+    backend='inductor',
+    mode=None,
+    options=None,
+    disable: builtins.bool = False,
+):
+    """Return ``model`` unchanged (eager pyfront is what a compiled model computes), as ``torch.compile``.
+    (pyfront.compiler.compile)"""
 
 def concat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.

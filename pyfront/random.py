@@ -5,6 +5,7 @@ same numbers on every backend (each backend implements the same Philox).
 """
 from __future__ import annotations
 
+import contextlib
 import time
 
 from .device import as_device
@@ -75,3 +76,18 @@ def get_rng_state():
 
 def set_rng_state(state):
     default_generator.set_state(state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type=None):
+    """Run the block on a fork of the random state, as ``torch.random.fork_rng``: the draws inside it
+    leave the default generator where it was. One generator serves every pyfront device, so
+    ``devices`` and ``device_type`` change nothing; ``enabled=False`` forks nothing."""
+    if not enabled:
+        yield
+        return
+    state = default_generator.get_state()
+    try:
+        yield
+    finally:
+        default_generator.set_state(state)

@@ -34,6 +34,27 @@ strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 
 
+class memory_format:
+    """A dense tensor's dimension order in memory, as ``torch.memory_format``.
+
+    Scripts pass ``torch.channels_last`` to ``Module.to``, ``Tensor.to``, ``contiguous`` and the
+    ``*_like`` factories; pyfront keeps every dense tensor in the contiguous (row-major) order, so those
+    arguments are taken and the values stay the same (only the speed of a layout would differ).
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
 class SparseCooTensor:
     """A sparse COO tensor: ``values[k]`` sits at ``indices[:, k]`` in ``size``, duplicates adding."""
 
@@ -369,3 +390,4 @@ def install(namespace: dict):
 
 
 __all__ = ["SparseCooTensor", "sparse_coo_tensor", "mm", "sum", "layout", "strided", "sparse_coo"]
+# (memory_format and its four values are exported from the package namespace, not torch.sparse's)

@@ -139,6 +139,21 @@ def _feature_dropout_same_mask(input, p, train):
     return input * (keep.to(input.dtype) / (1 - p))
 
 
+_sdpa = F.scaled_dot_product_attention
+
+
+def _sdpa_same_mask(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                    enable_gqa=False):
+    """With dropout, ATen's SDPA draws its mask in C++: here the math path with pyfront's mask instead."""
+    if dropout_p == 0.0:
+        return _sdpa(query, key, value, attn_mask, 0.0, is_causal, scale=scale, enable_gqa=enable_gqa)
+    eye = torch.eye(key.shape[-2], dtype=query.dtype, device=query.device)
+    # the attention weights come out of an SDPA over the identity as values
+    weights = _sdpa(query, key, eye.expand(*key.shape[:-1], key.shape[-2]), attn_mask, 0.0, is_causal,
+                    scale=scale, enable_gqa=enable_gqa)
+    return _dropout_same_mask(weights, dropout_p) @ value
+
+
 _manual_seed = torch.manual_seed
 
 
@@ -147,12 +162,23 @@ def _seed_both(seed):
     return _manual_seed(seed)
 
 
+def _get_rng_state():
+    return _t(pyfront.get_rng_state())
+
+
+def _set_rng_state(state):
+    pyfront.set_rng_state(_p(state))
+
+
 def install():
     originals = {name: getattr(torch, name) for name in
                  ("manual_seed", "Generator", "randn", "rand", "randint", "randperm", "randn_like",
                   "rand_like", "randint_like", "multinomial", "bernoulli", "normal")}
     torch.manual_seed = _seed_both
     torch.random.manual_seed = _seed_both
+    # a checkpoint's RNG state is the state of the stream the draws come from
+    torch.get_rng_state = torch.random.get_rng_state = _get_rng_state
+    torch.set_rng_state = torch.random.set_rng_state = _set_rng_state
     torch.Generator = Generator
     for name in ("randn", "rand", "randint", "randperm"):
         setattr(torch, name, _factory(name))
@@ -165,6 +191,10 @@ def install():
     torch.bernoulli = _bernoulli
     torch.normal = _normal
     F.dropout = _dropout_same_mask
+    F.scaled_dot_product_attention = _sdpa_same_mask
+    # dynamo cannot trace the replacements above (they call pyfront): the reference runs the compiled
+    # model eagerly, which is what compiling must not change
+    torch.compile = lambda model=None, **kw: model if model is not None else (lambda m: m)
     torch._VF.feature_dropout = _feature_dropout_same_mask
     # torch's own modules that bound a source at import (torch/utils/data/dataset.py does
     # `from torch import randperm` for random_split) get the replacement too

@@ -9,6 +9,7 @@ property, and ``cached()`` computes each parametrized tensor once inside its blo
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from contextlib import contextmanager
 
@@ -160,7 +161,20 @@ def _inject_new_class(module: Module) -> None:
                            "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
                            "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
 
-    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), {"__getstate__": getstate})
+    def deepcopy(self, memo):
+        # pickling is refused above, yet copy.deepcopy (an EMA or "best model" copy) works, as in torch:
+        # the plain copy of the instance's dict that deepcopy does without __getstate__
+        if id(self) in memo:
+            return memo[id(self)]
+        replica = self.__new__(self.__class__)
+        memo[id(self)] = replica
+        replica.__dict__ = copy.deepcopy(self.__dict__, memo)
+        return replica
+
+    members = {"__getstate__": getstate}
+    if not hasattr(cls, "__deepcopy__"):
+        members["__deepcopy__"] = deepcopy
+    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), members)
 
 
 def _inject_property(module: Module, tensor_name: str) -> None:
@@ -171,7 +185,7 @@ def _inject_property(module: Module, tensor_name: str) -> None:
         parametrization = self.parametrizations[tensor_name]
         if not _cache_enabled:
             return parametrization()
-        key = (id(module), tensor_name)
+        key = (id(self), tensor_name)  # self: a deep copy shares the class, not the cache entry
         if key not in _cache:
             _cache[key] = parametrization()
         return _cache[key]

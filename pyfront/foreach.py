@@ -1,0 +1,130 @@
+"""``torch._foreach_*``: one op over lists of tensors, as torch's multi-tensor functions.
+
+They are private in torch but user code calls them (an EMA of the weights with ``_foreach_lerp_``,
+``_foreach_mul_`` for weight decay, ``_foreach_norm`` for gradient norms). Here each one runs the
+tensor op it is named for on every index: list arguments are taken index by index (tensor lists and
+scalar lists, a 1-D tensor of scalars too), anything else is shared. The out-of-place forms return a
+tuple (autograd flows through the per-tensor ops); the in-place forms change the tensors of ``self``.
+Refuses, with torch's RuntimeError texts, an empty list and lists of different lengths.
+"""
+from __future__ import annotations
+
+from .tensor import Tensor
+
+_UNARY = ("abs acos asin atan ceil cos cosh erf erfc exp expm1 floor frac lgamma log log10 log1p log2 neg "
+          "reciprocal round rsqrt sigmoid sign sin sinh sqrt tan tanh trunc").split()
+_BINARY = "add sub mul div pow clamp_max clamp_min maximum minimum lerp addcmul addcdiv".split()
+# ops whose tensor method has no in-place form: the result is copied back
+_NO_INPLACE_METHOD = {"maximum", "minimum"}
+
+
+def _check(self, lists, scalars) -> int:
+    if not self:
+        raise RuntimeError("Tensor list must have at least one tensor.")
+    for other in lists:
+        if len(other) != len(self):
+            raise RuntimeError(f"Tensor lists must have the same number of tensors, got {len(self)} and "
+                               f"{len(other)}")
+    for other in scalars:
+        if len(other) != len(self):
+            raise RuntimeError("Tensor list must have same number of elements as scalar list.")
+    return len(self)
+
+
+def _per_index(self, args, kwargs):
+    """The arguments for each index: lists split, a 1-D tensor of scalars too, others shared."""
+    def split(a, scalar_tensor_ok):
+        if isinstance(a, (list, tuple)):
+            return list(a)
+        if scalar_tensor_ok and isinstance(a, Tensor) and a.dim() == 1:
+            return a.tolist()
+        return None
+
+    args = list(args)
+    # addcmul/addcdiv take their per-tensor values as a list or a 1-D tensor in the last place
+    split_args = [split(a, i == 2) for i, a in enumerate(args)]
+    split_kw = {k: split(v, k == "scalars") for k, v in kwargs.items()}
+    lists = [s for a, s in zip(args + list(kwargs.values()), split_args + list(split_kw.values()))
+             if s is not None and (not s or isinstance(s[0], Tensor))]
+    scalars = [s for s in split_args + list(split_kw.values()) if s is not None and s and
+               not isinstance(s[0], Tensor)]
+    return [([a if s is None else s[i] for a, s in zip(args, split_args)],
+             {k: v if split_kw[k] is None else split_kw[k][i] for k, v in kwargs.items()})
+            for i in range(_check(self, lists, scalars))]
+
+
+def _call(t, name, args, kwargs):
+    # addcmul/addcdiv: the foreach form takes the value (or per-tensor scalars) positionally, the
+    # tensor method only as the keyword ``value``
+    if name.rstrip("_") in ("addcmul", "addcdiv"):
+        args, kwargs = list(args), dict(kwargs)
+        if len(args) == 3:
+            kwargs["value"] = args.pop()
+        if "scalars" in kwargs:
+            kwargs["value"] = kwargs.pop("scalars")
+    return getattr(t, name)(*args, **kwargs)
+
+
+def _out_of_place(name):
+    def run(self, *args, **kwargs):
+        if name == "pow" and not isinstance(self, (list, tuple)):  # _foreach_pow(scalar, tensors)
+            base, exps = self, args[0]
+            _check(exps, [], [])
+            return tuple(base ** t for t in exps)
+        return tuple(_call(t, name, a, k) for t, (a, k) in zip(self, _per_index(self, args, kwargs)))
+    run.__name__ = f"_foreach_{name}"
+    return run
+
+
+def _in_place(name):
+    def run(self, *args, **kwargs):
+        for t, (a, k) in zip(self, _per_index(self, args, kwargs)):
+            if name in _NO_INPLACE_METHOD:
+                t.copy_(getattr(t, name)(*a, **k))
+            else:
+                _call(t, name + "_", a, k)
+        return self
+    run.__name__ = f"_foreach_{name}_"
+    return run
+
+
+def _foreach_norm(self, ord=2, dtype=None):
+    from .linalg import vector_norm
+    _check(self, [], [])
+    return tuple(vector_norm(t, ord, dtype=dtype) for t in self)
+
+
+def _foreach_max(self):
+    _check(self, [], [])
+    return tuple(t.max() for t in self)
+
+
+def _foreach_clone(self, *, memory_format=None):
+    _check(self, [], [])
+    return tuple(t.clone() for t in self)
+
+
+def _foreach_mm(self, mat2):
+    return tuple(t.mm(m) for t, ((m,), _) in zip(self, _per_index(self, (mat2,), {})))
+
+
+def _foreach_copy_(self, src, non_blocking=False):
+    for t, ((s,), _) in zip(self, _per_index(self, (src,), {})):
+        t.copy_(s)
+    return self
+
+
+def _foreach_zero_(self):
+    _check(self, [], [])
+    for t in self:
+        t.zero_()
+    return self
+
+
+def install(namespace: dict) -> None:
+    """Bind every ``_foreach_*`` function into ``namespace`` (the package's)."""
+    for name in _UNARY + _BINARY:
+        namespace[f"_foreach_{name}"] = _out_of_place(name)
+        namespace[f"_foreach_{name}_"] = _in_place(name)
+    for fn in (_foreach_norm, _foreach_max, _foreach_clone, _foreach_mm, _foreach_copy_, _foreach_zero_):
+        namespace[fn.__name__] = fn
