@@ -67,7 +67,6 @@ KNOWN = {
     "conv1d": (9, CONV), "conv2d": (9, CONV), "conv_transpose1d": (10, CONV), "conv_transpose2d": (8, CONV),
     "cosine_similarity": (7, "integer inputs: torch computes, pyfront's norm refuses them"),
     "rms_norm": (5, "torch's check of a 0-d input; its dtype-mismatch warning (no fused kernel)"),
-    "matrix_exp": (3, "a number: the message names linalg_matrix_exp's argument A"),
 }
 BASES = bases(scope())
 # torch.nn.functional's functions: the op table's F rows and EXTRA's, each wrong call against torch's.
