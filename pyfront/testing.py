@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from . import dtypes as dt
 from .tensor import Tensor
 
@@ -25,6 +23,7 @@ def _attribute(name, a, b):
 
 def _compare(actual, expected, rtol, atol, equal_nan, check_dtype, check_device):
     """The message for one pair of leaves, or None when they match."""
+    import numpy as np  # here, not at import: pyfront (and so torch.testing) imports without NumPy
     number = not isinstance(actual, Tensor)
     if number:
         if isinstance(expected, Tensor):

@@ -36,6 +36,14 @@ if torch.webgpu.is_available():
             continue
         except RuntimeError as e:
             out["host_errors"][name] = str(e)
+import importlib, pkgutil
+out["unimportable"] = []
+for m in pkgutil.walk_packages(torch.__path__, "pyfront."):
+    if not m.name.endswith("__main__"):  # (running it is the command line)
+        try:
+            importlib.import_module(m.name)
+        except ImportError as e:
+            out["unimportable"].append(f"{m.name}: {e}")
 print(json.dumps(out))
 """
 
@@ -51,6 +59,11 @@ def test_cpu_device_without_numpy():
     pyfront.manual_seed(7)
     assert got["randn"] == pyfront.randn(5).tolist()  # pure-Python Philox == NumPy Philox
     assert "needs NumPy" in got["error"] and "webgpu" in got["error"]
+    # every module imports without NumPy but NumPy's own backend (and the page's bridge, which needs
+    # Pyodide's js): one NumPy import at a module's top stopped the page from loading
+    assert sorted(got["unimportable"]) == [
+        "pyfront.backends.numpy: import of numpy halted; None in sys.modules",
+        "pyfront.backends.webgpu.browser: No module named 'js'"], got["unimportable"]
     if pyfront.webgpu.is_available():
         assert got["gpu"] == (x * 2).tolist()
         assert got["sum"] == (x + x).tolist()  # cpu ops run on the GPU when NumPy is missing

@@ -16,7 +16,6 @@ import textwrap
 import time
 import timeit as _timeit
 
-import numpy as np
 
 __all__ = ["Timer", "Measurement", "TaskSpec", "Language", "select_unit"]
 
@@ -125,6 +124,7 @@ class Measurement:
         self._lazy_init()
         n = len(self._sorted_times)
         middle = self._sorted_times[n // 4:math.ceil(3 * n / 4)]
+        import numpy as np  # here, not at import: the page has no NumPy
         ci = max(1.645 * float(np.std(middle)) / math.sqrt(len(middle)), _MIN_CONFIDENCE_INTERVAL)
         return min(max(math.floor(math.log10(self._median / ci)), 1), _MAX_SIGNIFICANT_FIGURES)
 
@@ -136,6 +136,7 @@ class Measurement:
     def _lazy_init(self) -> None:
         if self.raw_times and not self._sorted_times:
             self._sorted_times = tuple(sorted(self.times))
+            import numpy as np
             s = np.array(self._sorted_times, dtype=np.float64)
             self._median, self._mean = float(np.quantile(s, 0.5)), float(s.mean())
             self._p25, self._p75 = float(np.quantile(s, 0.25)), float(np.quantile(s, 0.75))
@@ -257,6 +258,7 @@ class Timer:
 
     def _estimate_block_size(self, min_run_time: float) -> int:
         """The smallest power of ten of runs whose block dwarfs the timer's own overhead."""
+        import numpy as np
         overhead = float(np.median([self._timeit(0) for _ in range(5)]))
         number = 1
         while True:
