@@ -399,14 +399,14 @@ def _fma(a: float, b: float, c: float) -> float:
 
 def _f16(x: float) -> float:
     try:
-        return struct.unpack("e", struct.pack("e", x))[0]
+        return struct.unpack("e", struct.pack("e", float(x)))[0]
     except OverflowError:
         return math.copysign(math.inf, x)
 
 
 def _f32(x: float) -> float:
     try:
-        return struct.unpack("f", struct.pack("f", x))[0]
+        return struct.unpack("f", struct.pack("f", float(x)))[0]
     except OverflowError:
         return math.copysign(math.inf, x)
 
@@ -423,6 +423,21 @@ def _float_linspace(start, end, steps, half, itemsize):
     r = _ROUND[itemsize]
     s, e = r(float(start)), r(float(end))
     step = r(r(e - s) / r(steps - 1)) if steps > 1 else 0.0
+    if itemsize < 8:
+        try:
+            import numpy as np
+        except ImportError:  # the page: the loop below
+            pass
+        else:  # the same double operations and roundings as the loop, on whole arrays
+            k = np.arange(steps, dtype=np.float64)
+            k[half:] -= steps - 1
+            base = np.full(steps, s)
+            base[half:] = e
+            with np.errstate(all="ignore"):  # float16's overflow to inf is torch's too
+                if itemsize == 2:
+                    rounded = k.astype(np.float16).astype(np.float64)
+                    return (base + (step * rounded).astype(np.float16).astype(np.float64)).astype(np.float16)
+                return (base + step * k).astype(np.float32)
     out = []
     for i in range(steps):
         base, k = (s, i) if i < half else (e, -(steps - 1 - i))
