@@ -367,7 +367,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtype or dt.get_default_dtype()
     _no_bool("linspace", dtype)
-    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    start, end, steps = (v.item() if isinstance(v, Tensor) else v for v in (start, end, steps))
     check_fits(start, dtype)
     check_fits(end, dtype)
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
