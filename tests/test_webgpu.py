@@ -174,3 +174,16 @@ def test_out_of_memory_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(pool.driver, "create_buffer", refuse)
     with pytest.raises(RuntimeError, match="webgpu out of memory: tried to allocate 3.0 MiB"):
         pyfront.zeros(3 * 2 ** 18 - 5, device=GPU)
+
+
+@requires_webgpu
+@pytest.mark.parametrize("make", [lambda x: x + 2**40, lambda x: x * -(2**40), lambda x: 2**40 - x,
+                                  lambda x: x.clamp(min=2**40), lambda x: (x + 1) * 2**33])
+def test_a_number_webgpu_cannot_carry_fails_at_its_op_not_at_a_later_read(make):
+    """webgpu stores int64 as int32: a number outside int32 is refused where the op is called. A fused
+    (pending) op once took it and raised at whatever read or synchronize came next, in another test."""
+    x = pyfront.ones(3, dtype=pyfront.int64, device="webgpu")
+    with pytest.raises(RuntimeError, match="outside the int32 range"):
+        make(x)
+    pyfront.webgpu.synchronize()  # nothing left pending that fails
+    assert (x * 2).tolist() == [2, 2, 2]

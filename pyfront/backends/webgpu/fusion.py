@@ -106,6 +106,8 @@ def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), boo
     takes them), not computed yet: a ``Pending`` that inlines the inputs that are themselves
     pending results of the same shape, or constants."""
     scalars = tuple(scalars)
+    for ty, value in scalars:  # a number the kernel cannot carry fails here, at its op, not at a later read
+        scalar_value(ty, value)
     runtime = backend.runtime
     with runtime.lock:
         args = [_arg(t, shape, True) for t in inputs]
