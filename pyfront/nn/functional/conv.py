@@ -676,6 +676,7 @@ def conv_transpose2d(
 
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node)
+@float16_in_float32
 def conv3d(
     input: Tensor,
     weight: Tensor,
@@ -717,6 +718,7 @@ def conv3d(
 
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node)
+@float16_in_float32
 def conv_transpose3d(
     input: Tensor,
     weight: Tensor,

@@ -63,6 +63,12 @@ def remove_weight_norm(module: Module, name: str = "weight") -> Module:
     """Undo :func:`weight_norm`: ``<name>`` becomes one parameter again, holding the current weight, as
     ``torch.nn.utils.remove_weight_norm``.
 
+    Args:
+        module (Module): a module that :func:`weight_norm` was applied to. name (str): the parameter.
+
+    Returns:
+        the same module, with ``<name>_g`` and ``<name>_v`` gone.
+
     Raises:
         ValueError: the module has no weight_norm on ``name`` (torch's text).
     """
