@@ -77,7 +77,10 @@ def typename(value) -> str:
         if isinstance(value, cls):
             return name
     cls = type(value)
-    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    # CPython's tp_name: a class written in Python is its bare name, a C type names its module
+    if cls.__module__ == "builtins" or cls.__flags__ & (1 << 9):  # Py_TPFLAGS_HEAPTYPE
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeError:
@@ -234,8 +237,8 @@ def _element_type(ptype: str, v) -> str | None:
 
 
 def _accepts(ptype: str, v) -> bool:
-    if ptype == "Tensor":
-        return isinstance(v, Tensor)
+    if ptype == "Tensor":  # a sparse tensor is one too (the function then takes it or refuses it)
+        return isinstance(v, Tensor) or isinstance(v, sparse_seam.TYPES)
     if ptype == "int":
         return _is_int(v)
     if ptype in ("float", "Scalar"):
@@ -330,7 +333,7 @@ def _type_fits(p: _Param, cls) -> bool:
         return p.none
     ptype = p.type
     if ptype == "Tensor":
-        return issubclass(cls, Tensor)
+        return issubclass(cls, Tensor) or issubclass(cls, sparse_seam.TYPES)
     if ptype == "int":
         return cls is int
     if ptype in ("float", "Scalar"):
