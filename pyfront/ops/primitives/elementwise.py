@@ -421,13 +421,15 @@ def _sign(np, x):
 
 
 def _relu_np(np, x):
-    """x, with +0 where x < 0: a select, so -0.0 and NaN stay as they are (torch's). np.maximum leaves a
-    tie of zeros to the CPU's instruction (-0.0 or +0), and np.where branches per element: putmask on a
-    copy is twice as fast."""
-    zero = x.dtype.type(0)
-    r = x.copy()
-    np.putmask(r, x < zero, zero)
-    return r
+    """x, with +0 where x < 0, selected by bits as ``_where_np``: -0.0 and NaN stay as they are (torch's).
+    np.maximum leaves a tie of zeros to the CPU's instruction (-0.0 or +0), and a per-element select
+    (np.where, putmask) mispredicts on random signs, ~10x slower than this."""
+    if x.dtype.kind != "f":
+        return np.maximum(x, x.dtype.type(0))
+    bits = np.dtype(f"u{x.dtype.itemsize}")
+    keep = np.array(x < 0, dtype=bits)  # an array, 0-d too (a 0-d comparison gives a NumPy scalar)
+    np.subtract(keep, 1, out=keep)  # all ones where x is not below 0, else none
+    return np.bitwise_and(x.view(bits), keep, out=keep).view(x.dtype)
 
 
 def _sigmoid(np, x):
