@@ -110,3 +110,5 @@ _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
 from .version import __version__  # noqa: E402
+from . import func  # noqa: E402  (torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap, functional_call)
+from .func import vmap  # noqa: E402  (torch.vmap)

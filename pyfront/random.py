@@ -6,6 +6,7 @@ same numbers on every backend (each backend implements the same Philox).
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 
 from .device import as_device
@@ -49,12 +50,15 @@ class Generator:
 
     def _take(self, n_words: int):
         """Reserve ``n_words`` of the stream; returns (seed, offset of the first word)."""
+        for level in getattr(VMAP_LEVELS, "stack", ()):  # vmap's randomness= sees every draw (func/vmap.py)
+            level.on_draw(self)
         start = self._offset
         self._offset += n_words
         return self._seed, start
 
 
 default_generator = Generator()
+VMAP_LEVELS = threading.local()  # the vmap calls running on this thread, innermost last
 
 
 def manual_seed(seed):

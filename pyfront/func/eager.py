@@ -1,0 +1,361 @@
+"""``torch.func``'s autodiff transforms: ``grad``, ``grad_and_value``, ``vjp``, ``jvp``, ``jacrev``,
+``jacfwd``, ``hessian``, built on pyfront's tape autograd and ``autograd.functional``.
+
+torch nests transforms by levels of wrapped tensors; pyfront has one tape, so a transform makes its
+inputs fresh leaves (or views, when they already carry a graph) and keeps the graph of what it returns
+exactly when something outside can still differentiate it: an enclosing transform is running on this thread,
+or an input requires grad. ``grad(grad(f))``, ``vmap(grad(f))``, ``jacfwd(jacrev(f))`` and a gradient of
+per-sample gradients compose that way. Forward-mode products (``jvp``, ``jacfwd``) use the double-backward
+trick of ``autograd.functional``: the same numbers, computed in reverse mode.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+
+from ..autograd import functional as _F
+from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ..tensor import Tensor
+from ..utils._pytree import tree_flatten, tree_map, tree_unflatten, treespec_pprint
+from .vmap import RandomnessLevel, _check_randomness_arg
+
+_NESTING = threading.local()  # how many transforms run on this thread (grad mode is per thread too)
+_JVP = "jvp(f, primals, tangents)"
+
+
+@contextlib.contextmanager
+def _transform_level():
+    depth = getattr(_NESTING, "depth", 0)
+    _NESTING.depth = depth + 1
+    try:
+        with enable_grad():
+            yield depth
+    finally:
+        _NESTING.depth = depth
+
+
+def _make_differentiable(flat, depth):
+    """``(keep_graph, leaves)``: each input as a tensor this transform differentiates against."""
+    for x in flat:
+        if not isinstance(x, Tensor):
+            raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+    keep = depth > 0 or any(x.requires_grad for x in flat)
+    return keep, list(_F._grad_preprocess(tuple(flat), create_graph=keep, need_graph=True))
+
+
+def _unwrap(tree, keep):
+    return tree if keep else tree_map(lambda x: x.detach() if isinstance(x, Tensor) else x, tree)
+
+
+def _unwrap_aux(aux, keep):
+    for x in tree_flatten(aux)[0]:
+        if not isinstance(x, Tensor):  # torch unwraps aux from its transform level: Tensors only
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
+    return _unwrap(aux, keep)
+
+
+def _gradients(outputs, inputs, grad_outputs=None, keep=False, retain_graph=None):
+    """``autograd.grad`` of the outputs that need it, zeros for an input they do not depend on."""
+    got = _F._autograd_grad(tuple(outputs), tuple(inputs), grad_outputs, create_graph=keep,
+                            retain_graph=retain_graph)
+    return _F._fill_in_zeros(got, inputs, strict=False, create_graph=keep, stage="back")
+
+
+# -- argnums ----------------------------------------------------------------------------------
+def _wrap_argnum(argnum, num_args):
+    if not isinstance(argnum, int):
+        raise RuntimeError(f"argnum must be int, got: {type(argnum)}")
+    if -num_args <= argnum < num_args:
+        return argnum % num_args
+    raise RuntimeError(f"Got argnum={argnum}, but only {num_args} positional inputs")
+
+
+def _slice_argnums(args, argnums):
+    """The argument (``argnums`` an int) or the tuple of arguments (a tuple) to differentiate."""
+    if not isinstance(argnums, (int, tuple)):
+        raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+    if isinstance(argnums, int):
+        return args[_wrap_argnum(argnums, len(args))]
+    argnums = tuple(_wrap_argnum(a, len(args)) for a in argnums)
+    if not argnums:
+        raise RuntimeError("argnums must be non-empty")
+    if len(set(argnums)) != len(argnums):
+        raise RuntimeError(f"argnums elements must be unique, got {argnums}")
+    return tuple(args[i] for i in argnums)
+
+
+def _replace_args(args, new, argnums):
+    if isinstance(argnums, int):
+        argnums, new = (argnums,), (new,)
+    index = {_wrap_argnum(a, len(args)): i for i, a in enumerate(argnums)}
+    return tuple(new[index[i]] if i in index else a for i, a in enumerate(args))
+
+
+def _split_aux(output, has_aux, api):
+    if not has_aux:
+        return output, None
+    if not (isinstance(output, tuple) and len(output) == 2):
+        raise RuntimeError(f"{api}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    return output
+
+
+def _check_tensor_outputs(flat, api):
+    if (len(flat) == 1 and flat[0] is None) or len(flat) < 1:
+        raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = "
+                           f"{flat})")
+    for out in flat:
+        if not isinstance(out, Tensor):
+            raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported type "
+                               f"{type(out)}")
+
+
+def _check_float_outputs(flat):
+    for out in flat:
+        if not (out.is_floating_point() or out.is_complex()):
+            raise RuntimeError("vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
+                               f"Tensor with dtype {out.dtype}")
+
+
+# -- grad ---------------------------------------------------------------------------------------
+def grad_and_value(func, argnums=0, has_aux=False):
+    r"""``func`` turned into a function returning ``(gradient, value)``: the gradient of its scalar output
+    with respect to the argument(s) at ``argnums``, and the output itself.
+
+    Args:
+        func (callable): returns a 0-d Tensor (and, with ``has_aux``, an ``(output, aux)`` pair).
+        argnums (int or tuple of ints): which positional arguments to differentiate; each may be a nested
+            tuple/list/dict of Tensors, and the gradient has its structure. Default: 0
+        has_aux (bool): ``func`` returns ``(output, aux)``; the result is then ``(grad, (output, aux))``.
+
+    An argument the output does not depend on gets a zero gradient. Raises RuntimeError with torch's text
+    for a non-Tensor or non-scalar output, bad ``argnums`` or a missing aux pair; ValueError for a
+    non-Tensor leaf in the differentiated arguments.
+    """
+    api = "grad_and_value(f)(*args)"
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with _transform_level() as depth:
+            diff = _slice_argnums(args, argnums)
+            flat, spec = tree_flatten(diff)
+            keep, flat = _make_differentiable(flat, depth)
+            args = _replace_args(args, tree_unflatten(flat, spec), argnums)
+            output, aux = _split_aux(func(*args, **kwargs), has_aux, api)
+            if not isinstance(output, Tensor):
+                raise RuntimeError(f"{api}: Expected f(*args) to return a Tensor, got {type(output)}")
+            if output.dim() != 0:
+                raise RuntimeError(f"{api}: Expected f(*args) to return a scalar Tensor, got tensor with "
+                                   f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
+                                   "instead?")
+            grads = tree_unflatten(_gradients((output,), flat, keep=keep), spec)
+            output = _unwrap(output, keep)
+        if has_aux:
+            return grads, (output, _unwrap_aux(aux, keep))
+        return grads, output
+
+    return wrapper
+
+
+def grad(func, argnums=0, has_aux=False):
+    r"""``func`` turned into a function returning the gradient of its scalar output with respect to the
+    argument(s) at ``argnums``: :math:`\nabla_x f(x)`.
+
+    Args:
+        func (callable): returns a 0-d Tensor (and, with ``has_aux``, an ``(output, aux)`` pair).
+        argnums (int or tuple of ints): which positional arguments to differentiate. Default: 0
+        has_aux (bool): ``func`` returns ``(output, aux)``; the result is then ``(grad, aux)``.
+
+    Composes with itself and with :func:`vmap` (``vmap(grad(loss))`` gives per-sample gradients). Raises
+    as :func:`grad_and_value`.
+    """
+    inner = grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        g, value = inner(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+
+    return wrapper
+
+
+# -- vjp / jvp --------------------------------------------------------------------------------------
+def vjp(func, *primals, has_aux=False):
+    r"""``func(*primals)`` and a function giving the vector-Jacobian product :math:`v^T J` for cotangents v.
+
+    Args:
+        func (callable): takes ``primals`` (Tensors, or nested tuples/lists/dicts of them), returns Tensors.
+        primals: the point to evaluate at.
+        has_aux (bool): ``func`` returns ``(output, aux)``; aux is returned third, not differentiated.
+
+    Returns ``(output, vjp_fn)`` (``(output, vjp_fn, aux)`` with has_aux). ``vjp_fn(cotangents,
+    retain_graph=True, create_graph=None)`` takes cotangents of the output's structure and shapes and returns
+    a tuple with one entry per primal. Raises RuntimeError with torch's text for non-Tensor, non-float or
+    empty outputs and for cotangents of another structure.
+    """
+    with _transform_level() as depth:
+        flat, spec = tree_flatten(primals)
+        keep, flat = _make_differentiable(flat, depth)
+        output, aux = _split_aux(func(*tree_unflatten(flat, spec)), has_aux, "vjp(f, *primals)")
+        flat_out, out_spec = tree_flatten(output)
+        _check_tensor_outputs(flat_out, "vjp(f, *primals)")
+        _check_float_outputs(flat_out)
+    output, aux = _unwrap(output, keep), _unwrap_aux(aux, keep) if has_aux else None
+
+    def vjp_fn(cotangents, retain_graph=True, create_graph=None):
+        create_graph = is_grad_enabled() if create_graph is None else create_graph
+        flat_cot, cot_spec = tree_flatten(cotangents)
+        if cot_spec != out_spec:
+            raise RuntimeError("Expected pytree structure of cotangents to be the same as pytree structure "
+                               f"of outputs to the function. cotangents: {treespec_pprint(cot_spec)}, primal "
+                               f"output: {treespec_pprint(out_spec)}")
+        with enable_grad():
+            grads = _gradients(flat_out, flat, tuple(flat_cot), keep=keep and create_graph,
+                               retain_graph=retain_graph)
+        return tree_unflatten(grads, spec)
+
+    return (output, vjp_fn, aux) if has_aux else (output, vjp_fn)
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    r"""``func(*primals)`` and the Jacobian-vector product :math:`J v` with v = ``tangents``.
+
+    Args:
+        func (callable): takes ``*primals``, returns Tensors (or nested tuples/lists/dicts of them).
+        primals (tuple): the point to evaluate at, a tuple of Tensors.
+        tangents (tuple): of the primals' structure and shapes.
+        strict (bool): raise when an output does not depend on the inputs instead of a zero product.
+        has_aux (bool): ``func`` returns ``(output, aux)``; aux is returned third.
+
+    Computed by ``autograd.functional.jvp`` (reverse mode twice), not by dual numbers: same values.
+    Raises RuntimeError with torch's text for primals that are not a tuple, structures or sizes that
+    differ, or non-Tensor outputs.
+    """
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{_JVP}: Expected primals to be a tuple. E.g. it should be valid to call "
+                           "f(*primals).")
+    flat, spec = tree_flatten(primals)
+    flat_tan, tan_spec = tree_flatten(tangents)
+    if spec != tan_spec:
+        raise RuntimeError(f"{_JVP}: Expected primals and tangents to have the same python structure. For "
+                           "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
+                           f"with structure {spec} and tangents with structure {tan_spec}")
+    for what, leaves in (("primals", flat), ("tangents", flat_tan)):
+        if not leaves:
+            raise RuntimeError(f"{_JVP}: Expected {what} to contain at least one Tensor.")
+        for x in leaves:
+            if not isinstance(x, Tensor):
+                raise RuntimeError(f"{_JVP}: Expected {what} to only contain Tensors, got {type(x)}")
+    for p, t in zip(flat, flat_tan):
+        if p.shape != t.shape:
+            raise RuntimeError("Trying to set a forward gradient that has a different size than that of the "
+                               "original Tensor, this is not supported. Tensor is of size "
+                               f"{list(p.shape)} while the given forward gradient is of size "
+                               f"{list(t.shape)}.")
+    found = {}
+
+    def flat_func(*leaves):
+        output, found["aux"] = _split_aux(func(*tree_unflatten(leaves, spec)), has_aux, _JVP)
+        flat_out, found["spec"] = tree_flatten(output)
+        _check_tensor_outputs(flat_out, _JVP)
+        if strict and not all(out.requires_grad for out in flat_out):
+            raise RuntimeError("jvp(f, primals, tangents, strict=True): The output of f is independent of "
+                               "the inputs. This is not allowed with strict=True.")
+        return tuple(flat_out)
+
+    with _transform_level() as depth:
+        keep = depth > 0 or any(p.requires_grad for p in flat)
+        out, tangent_out = _F.jvp(flat_func, tuple(flat), tuple(flat_tan), create_graph=keep)
+    out = tree_unflatten(out, found["spec"])
+    tangent_out = tree_unflatten(tangent_out, found["spec"])
+    return (out, tangent_out, _unwrap_aux(found["aux"], keep)) if has_aux else (out, tangent_out)
+
+
+# -- Jacobians ------------------------------------------------------------------------------------
+def _jacobian(func, argnums, has_aux, args, api):
+    """The Jacobian of each output leaf with respect to each differentiated argument leaf, as a tree of
+    the outputs' structure whose leaves are trees of the arguments' structure; and the aux."""
+    found = {}
+    with _transform_level() as depth:
+        diff = _slice_argnums(args, argnums)
+        flat, spec = tree_flatten(diff)
+        keep, _ = _make_differentiable(flat, depth)
+
+        def flat_func(*leaves):
+            new_args = _replace_args(args, tree_unflatten(leaves, spec), argnums)
+            output, found["aux"] = _split_aux(func(*new_args), has_aux, api)
+            flat_out, found["spec"] = tree_flatten(output)
+            _check_tensor_outputs(flat_out, api)
+            if api.startswith("vjp"):
+                _check_float_outputs(flat_out)
+            found["outs"] = flat_out
+            # autograd.functional.jacobian has no rows to stack for an empty output (torch's raises there
+            # too): those get their zero-size Jacobian below, and a constant stands in when all are empty
+            return tuple(out for out in flat_out if out.numel()) or (leaves[0].new_zeros(()),)
+
+        rows = iter(_F.jacobian(flat_func, tuple(flat), create_graph=keep))
+        jac = [next(rows) if out.numel() else tuple(out.new_zeros(out.shape + x.shape) for x in flat)
+               for out in found["outs"]]
+    jac = tree_unflatten([tree_unflatten(row, spec) for row in jac], found["spec"])
+    return (jac, _unwrap_aux(found["aux"], keep)) if has_aux else jac
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
+    r"""``func`` turned into a function returning its Jacobian :math:`J_{ij} = \partial f_i / \partial x_j`
+    with respect to the argument(s) at ``argnums``, by reverse mode (one backward pass per output element).
+
+    Args:
+        func (callable): returns a Tensor or a nested tuple/list/dict of Tensors.
+        argnums (int or tuple of ints): which positional arguments. Default: 0
+        has_aux (bool): ``func`` returns ``(output, aux)``; the result is then ``(jacobian, aux)``.
+        chunk_size (int, optional): torch's bound on rows computed at once; pyfront computes one row at a
+            time. Must be None or positive.
+
+    Each Jacobian entry has shape ``output.shape + input.shape``; the result nests the inputs' structure
+    inside the outputs'. Raises ValueError for a bad ``chunk_size``; RuntimeError as :func:`vjp`.
+    """
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        return _jacobian(func, argnums, has_aux, args, "vjp(f, *primals)")
+
+    return wrapper
+
+
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    r"""``func`` turned into a function returning its Jacobian with respect to the argument(s) at
+    ``argnums``, as torch's forward-mode ``jacfwd``: same structure and values.
+
+    Args:
+        func (callable): returns a Tensor or a nested tuple/list/dict of Tensors.
+        argnums (int or tuple of ints): which positional arguments. Default: 0
+        has_aux (bool): ``func`` returns ``(output, aux)``; the result is then ``(jacobian, aux)``.
+        randomness (str): as :func:`vmap`'s (torch maps ``func`` over the basis): ``"error"`` refuses a
+            random op inside ``func``. Default: ``"error"``
+
+    pyfront computes it in reverse mode (no dual numbers), so the values equal :func:`jacrev`'s. Raises
+    RuntimeError with torch's jvp texts for non-Tensor outputs or a bad ``randomness``.
+    """
+    @functools.wraps(func)
+    def wrapper(*args):
+        _check_randomness_arg(randomness)  # torch checks it when the wrapper runs its vmap
+        with RandomnessLevel(randomness):
+            return _jacobian(func, argnums, has_aux, args, _JVP)
+
+    return wrapper
+
+
+def hessian(func, argnums=0):
+    r"""``func`` turned into a function returning its Hessian
+    :math:`H_{ij} = \partial^2 f / \partial x_i \partial x_j` with respect to the argument(s) at ``argnums``:
+    ``jacfwd(jacrev(func, argnums), argnums)``, as torch.
+
+    Args:
+        func (callable): returns a Tensor (a scalar gives an ``input.shape + input.shape`` Hessian).
+        argnums (int or tuple of ints): which positional arguments. Default: 0
+
+    Raises as :func:`jacrev` and :func:`jacfwd`.
+    """
+    return jacfwd(jacrev(func, argnums), argnums)
