@@ -49,6 +49,7 @@ QUICK: dict[str, dict] = {
     "gcn_sparse": {},
     "autoencoder_compile": {},
     "finetune_misc": {},
+    "func_transforms": {},  # s20-func: torch.func per-sample gradients, ensembles, NTK, hvp
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
