@@ -47,7 +47,8 @@ def compute_loss(params, buffers, sample, target):
 
 per_sample = vmap(grad(compute_loss), in_dims=(None, None, 0, 0))(params, buffers, data, targets)
 for (name, g), ref in zip(per_sample.items(), loop_grads):
-    print(f"{name:12s} {tuple(g.shape)} norm {g.norm().item():.5f} agrees {torch.allclose(g, ref, atol=1e-5)}")
+    agrees = torch.allclose(g, ref, atol=1e-5)
+    print(f"{name:12s} {tuple(g.shape)} norm {g.norm().item():.5f} agrees {agrees}")
 
 # an ensemble of three models evaluated on one minibatch with a single vmap
 models = [SmallCNN() for _ in range(3)]
