@@ -72,6 +72,8 @@ CASES = {
     "jvp has_aux": lambda lib, d: lib.func.jvp(lambda a: (a ** 2, {"k": a.sum()}), (d["v"],), (d["v"],),
                                                has_aux=True),
     "jvp constant out": lambda lib, d: lib.func.jvp(lambda a: lib.ones(2), (d["v"],), (d["v"],)),
+    "linearize": lambda lib, d: _linearize(lib, d),
+    "functionalize": lambda lib, d: _functionalize(lib, d),
     # jacrev / jacfwd / hessian
     "jacrev": lambda lib, d: lib.func.jacrev(lambda a: a.sin() * a.sum())(d["v"]),
     "jacfwd": lambda lib, d: lib.func.jacfwd(lambda a: a.sin() * a.sum())(d["v"]),
@@ -176,6 +178,21 @@ def _vjp(lib, f, primals, cot, has_aux=False):
 def _vjp_twice(lib, d):
     out, fn = lib.func.vjp(lambda a: a.exp().sum(0), d["x"])
     return out, fn(d["v"]), fn(d["v"] * 2)
+
+
+def _linearize(lib, d):
+    out, jvp_fn = lib.func.linearize(lambda a, p: (a.sin() * p["b"], [a.sum()]), d["v"], {"b": d["v"] * 2})
+    return out, jvp_fn(d["v"], {"b": d["v"] * 0 + 1}), jvp_fn(d["v"] * 3, {"b": d["v"]})
+
+
+def _functionalize(lib, d):
+    def f(a):
+        b = a.clone()
+        b.add_(1)
+        a.mul_(2)  # a mutation of the input reaches the caller under torch's functionalize too
+        return b.view(-1)
+    x = d["m"].clone()
+    return lib.func.functionalize(f)(x), x, lib.func.functionalize(f, remove="mutations_and_views")(x), x
 
 
 def _vmap_inplace(lib, d):
@@ -429,6 +446,10 @@ ERRORS = {
     "jvp non-tensor out": lambda lib, x: lib.func.jvp(lambda a: 3, (x,), (x,)),
     "jvp non-tensor primal": lambda lib, x: lib.func.jvp(lambda a: a, (3,), (3,)),
     "jvp strict": lambda lib, x: lib.func.jvp(lambda a: lib.ones(2), (x,), (x,), strict=True),
+    "linearize structure": lambda lib, x: lib.func.linearize(lambda a: a, x)[1]((x,)),
+    "linearize shape": lambda lib, x: lib.func.linearize(lambda a: a, x)[1](x[0]),
+    "linearize dtype": lambda lib, x: lib.func.linearize(lambda a: a, x)[1](x.double()),
+    "functionalize remove": lambda lib, x: lib.func.functionalize(_f, remove="views"),
     "jacrev chunk 0": lambda lib, x: lib.func.jacrev(_f, chunk_size=0),
     "jacrev non-tensor out": lambda lib, x: lib.func.jacrev(lambda a: [a, 3])(x),
     "jacfwd non-tensor out": lambda lib, x: lib.func.jacfwd(lambda a: 3)(x),

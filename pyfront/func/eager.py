@@ -359,3 +359,56 @@ def hessian(func, argnums=0):
     Raises as :func:`jacrev` and :func:`jacfwd`.
     """
     return jacfwd(jacrev(func, argnums), argnums)
+
+
+def linearize(func, *primals):
+    r"""``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is the Jacobian-vector product :math:`J v` of
+    ``func`` at ``primals``, as :func:`jvp`'s second result.
+
+    Args:
+        func (callable): takes ``*primals``, returns Tensors (or nested tuples/lists/dicts of them).
+        primals: the point to linearize at (Tensors, or nested tuples/lists/dicts of them).
+
+    torch traces ``func`` once into a graph of the tangents; pyfront calls :func:`jvp` at each ``jvp_fn`` call
+    (``func`` runs again: same values). ``jvp_fn`` raises RuntimeError with torch's text for tangents of
+    another structure, shape, device or dtype than the primals.
+    """
+    output = func(*primals)
+    flat, spec = tree_flatten(primals)
+
+    def jvp_fn(*tangents):
+        flat_tan, tan_spec = tree_flatten(tangents)
+        if tan_spec != spec:
+            raise RuntimeError(f"Expected the tangents {tan_spec} to have the same argspec as the primals "
+                               f"{spec}")
+        for i, (t, p) in enumerate(zip(flat_tan, flat)):
+            for what in ("shape", "device", "dtype"):
+                if getattr(t, what) != getattr(p, what):
+                    raise RuntimeError(f"tangent:{i} with {what} {getattr(t, what)} in flattened pytree "
+                                       f"doesn't match the {what} {getattr(p, what)} of the corresponding "
+                                       "primal.")
+        return jvp(func, primals, tangents)[1]
+
+    return output, jvp_fn
+
+
+def functionalize(func, *, remove="mutations"):
+    r"""``func`` as torch's ``functionalize`` gives it back to an eager caller: the same outputs, and the same
+    mutations of its inputs.
+
+    Args:
+        func (callable): any function of Tensors.
+        remove (str): ``"mutations"`` or ``"mutations_and_views"``: what torch's traced program (``make_fx``)
+            rewrites out of place; pyfront has no tracer, so eager calls are all there is to see and ``func``
+            runs as written.
+
+    Raises RuntimeError with torch's text for another ``remove``.
+    """
+    if remove not in ("mutations", "mutations_and_views"):
+        raise RuntimeError(
+            f"functionalize(f, remove='mutations'): received invalid argument for remove={remove}. Valid "
+            "options are:\n     remove='mutations': all inplace and out= operators will be removed from the "
+            "program, and replaced with their out-of-place equivalents.\n     remove='mutations_and_views': "
+            "In addition to the above, all aliasing operators {view} will be replaced with their non-aliasing "
+            "counterparts, {view}_copy.\n")
+    return functools.wraps(func)(lambda *args, **kwargs: func(*args, **kwargs))
