@@ -15,6 +15,7 @@ from . import dtypes as dtypes
 from . import errors as errors
 from . import flags as flags
 from . import foreach as foreach
+from . import func as func
 from . import functional_aliases as functional_aliases
 from . import hub as hub
 from . import linalg as linalg
@@ -2047,6 +2048,10 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``.
     (pyfront.ops.composite.linalg.vdot)"""
+
+def vmap(func, in_dims=0, out_dims=0, randomness='error', *, chunk_size=None):
+    """``func`` mapped over a dimension of its inputs: ``vmap(f)(x)[i] == f(x[i])``.
+    (pyfront.func.vmap.vmap)"""
 
 def vsplit(input, indices_or_sections):
     """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.

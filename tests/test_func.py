@@ -511,3 +511,16 @@ def test_transforms_keep_the_function_name():
         return a.sum()
     for transform in (pyfront.func.grad, pyfront.func.jacrev, pyfront.func.jacfwd, pyfront.vmap):
         assert transform(loss).__name__ == "loss"
+
+
+def test_stateless_functional_call_warns_and_matches_torch():
+    """nn.utils.stateless.functional_call: torch's FutureWarning text, torch's numbers."""
+    outs = []
+    for lib in (torch, pyfront):
+        d = _data(lib, "cpu")
+        model = _model(lib, d)
+        with pytest.warns(FutureWarning) as rec:
+            out = lib.nn.utils.stateless.functional_call(model, _params(model), d["x"])
+        outs.append((out.detach().numpy(), str(rec[0].message)))
+    np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-5, atol=1e-6)
+    assert outs[1][1] == outs[0][1]

@@ -3,5 +3,5 @@ packed sequences."""
 
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, get_total_norm  # noqa: F401
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
-from . import parametrizations, parametrize, rnn  # noqa: F401,E402
+from . import parametrizations, parametrize, rnn, stateless  # noqa: F401,E402
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401,E402
