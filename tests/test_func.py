@@ -416,6 +416,7 @@ ERRORS = {
     "out_dims structure": lambda lib, x: lib.vmap(lambda a: (a, a), out_dims=(0, 0, 0))(x),
     "out_dims type": lambda lib, x: lib.vmap(lambda a: a, out_dims="x")(x),
     "out_dims range": lambda lib, x: lib.vmap(lambda a: a, out_dims=2)(x),
+    "batched output with out_dims None": lambda lib, x: lib.vmap(lambda a: a * 2, out_dims=None)(x.cumsum(0)),
     "non-tensor output": lambda lib, x: lib.vmap(lambda a: 3)(x),
     "None output": lambda lib, x: lib.vmap(lambda a: (a, None))(x),
     "randomness value": lambda lib, x: lib.vmap(_f, randomness="foo"),

@@ -135,6 +135,14 @@ def _empty_sample(flat_args, flat_in_dims):
             for arg, d in zip(flat_args, flat_in_dims)]
 
 
+def _alike(a, b) -> bool:
+    """Whether two samples' outputs are one unbatched value (pyfront cannot see batching, only values)."""
+    from ..ops.composite.math import equal
+    if a is b or not isinstance(a, Tensor):
+        return True
+    return isinstance(b, Tensor) and a.shape == b.shape and equal(a, b)
+
+
 def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
     from ..ops.composite.shaping import stack
     _check_out_dims(out_dims, func)
@@ -153,6 +161,9 @@ def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
     result = []
     for i, out_dim in enumerate(_flat_out_dims(out_dims, outputs[0], out_spec, func)):
         if out_dim is None:  # an unbatched output: every sample returned it alike
+            if any(not _alike(flat[i], flat_first[i]) for flat in flat_outputs[1:]):
+                raise ValueError(f"vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim "
+                                 "is None")
             result.append(flat_first[i])
             continue
         if not isinstance(flat_first[i], Tensor):
@@ -180,9 +191,10 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
     Raises ValueError / RuntimeError with torch's messages for in_dims or out_dims that do not match the
     inputs or outputs, mapped sizes that differ, a non-Tensor output with an int out_dim, or a bad
-    ``randomness`` / ``chunk_size``. pyfront cannot tell a batched output from an unbatched one, so an
-    ``out_dims=None`` output that depends on the inputs gives the first sample's value where torch raises,
-    and ``.item()`` inside ``func`` works where torch refuses it.
+    ``randomness`` / ``chunk_size``. pyfront cannot tell a batched tensor from an unbatched one, only values:
+    an ``out_dims=None`` output raises torch's error when the samples' values differ (torch raises whenever
+    it depends on a mapped input, even where the values agree); ``.item()``, data-dependent control flow
+    and an in-place op writing a mapped tensor into an unmapped one run sample by sample where torch refuses.
     """
     _check_randomness_arg(randomness)
     if not (chunk_size is None or chunk_size > 0):
