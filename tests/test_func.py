@@ -136,6 +136,14 @@ CASES = {
     "autograd through vmap grad": lambda lib, d: _through(
         lib, d["w"], lambda w: lib.func.vmap(lib.func.grad(lambda w_, x: (x @ w_).sin().sum()),
                                              in_dims=(None, 0))(w, d["x"])),
+    "autograd through jacrev": lambda lib, d: _through(lib, d["v"],
+                                                       lib.func.jacrev(lambda a: a.sin() * a.sum())),
+    "autograd through jvp": lambda lib, d: _through(lib, d["v"], lambda a: lib.func.jvp(lambda u: u.exp() * u,
+                                                                                        (a,), (d["v"],))[1]),
+    "autograd through vjp": lambda lib, d: _through(lib, d["v"], lambda a: lib.func.vjp(lambda u: u.exp() * u,
+                                                                                        a)[1](d["v"])[0]),
+    "autograd through hessian": lambda lib, d: _through(lib, d["v"],
+                                                        lib.func.hessian(lambda a: (a ** 4).sum())),
     # functional_call / stack_module_state
     "functional_call": lambda lib, d: _functional_call(lib, d),
     "functional_call dicts": lambda lib, d: _functional_call(lib, d, split=True),
