@@ -84,6 +84,7 @@ def scalar_tensor(value, dtype, device) -> Tensor:
         dt.check_number(value)  # once per number: a float dtype's 2**70, a complex number
         t = Tensor._make(get_backend(device).full((), value, dtype), (), dtype)
         t._wrapped_number, t._number = True, value  # the number for a backward formula (pow's)
+        t._inference = False  # made once, then shared: one first made in inference mode serves ops outside it
         with _SCALARS_LOCK:
             while len(_SCALARS) >= MAX_SCALARS:
                 del _SCALARS[next(iter(_SCALARS))]
