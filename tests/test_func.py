@@ -50,6 +50,11 @@ CASES = {
     "grad kwargs": lambda lib, d: lib.func.grad(lambda a, scale=1.0: _cube(a) * scale)(d["x"], scale=2.5),
     "grad no_grad inside": lambda lib, d: lib.func.grad(_no_grad_inside(lib))(d["v"]),
     "grad under no_grad": lambda lib, d: _under_no_grad(lib, lambda: lib.func.grad(_cube)(d["v"])),
+    "grad in inference_mode": lambda lib, d: _in_inference(lib, lambda: lib.func.grad(_cube)(d["v"])),
+    "vjp in inference_mode": lambda lib, d: _in_inference(lib, lambda: _vjp(lib, lambda a: a ** 2, (d["v"],),
+                                                                             d["v"])),
+    "jacrev in inference_mode": lambda lib, d: _in_inference(lib, lambda: lib.func.jacrev(lambda a: a ** 2)(
+        d["v"])),
     "grad and value": lambda lib, d: lib.func.grad_and_value(_two, argnums=(0, 1))(d["x"], d["y"]),
     "grad and value aux": lambda lib, d: lib.func.grad_and_value(lambda a: (_cube(a), a * 2),
                                                                  has_aux=True)(d["v"]),
@@ -168,6 +173,11 @@ def _no_grad_inside(lib):
 
 def _under_no_grad(lib, fn):
     with lib.no_grad():
+        return fn()
+
+
+def _in_inference(lib, fn):
+    with lib.inference_mode():
         return fn()
 
 

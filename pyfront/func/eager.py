@@ -15,7 +15,7 @@ import functools
 import threading
 
 from ..autograd import functional as _F
-from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ..autograd.grad_mode import inference_mode, is_grad_enabled
 from ..tensor import Tensor
 from ..utils._pytree import tree_flatten, tree_map, tree_unflatten, treespec_pprint
 from .vmap import RandomnessLevel, _check_randomness_arg
@@ -29,7 +29,7 @@ def _transform_level():
     depth = getattr(_NESTING, "depth", 0)
     _NESTING.depth = depth + 1
     try:
-        with enable_grad():
+        with inference_mode(False):  # grad mode on, also inside torch.inference_mode(), as torch's transforms
             yield depth
     finally:
         _NESTING.depth = depth
@@ -209,7 +209,7 @@ def vjp(func, *primals, has_aux=False):
             raise RuntimeError("Expected pytree structure of cotangents to be the same as pytree structure "
                                f"of outputs to the function. cotangents: {treespec_pprint(cot_spec)}, primal "
                                f"output: {treespec_pprint(out_spec)}")
-        with enable_grad():
+        with inference_mode(False):
             grads = _gradients(flat_out, flat, tuple(flat_cot), keep=keep and create_graph,
                                retain_graph=retain_graph)
         return tree_unflatten(grads, spec)
