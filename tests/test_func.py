@@ -543,3 +543,29 @@ def test_stateless_functional_call_warns_and_matches_torch():
         outs.append((out.detach().numpy(), str(rec[0].message)))
     np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-5, atol=1e-6)
     assert outs[1][1] == outs[0][1]
+
+
+def test_randomness_rule_is_per_thread():
+    """A vmap running on one thread (randomness='error') does not refuse another thread's draws, and a
+    transform's grad mode stays on its thread."""
+    import threading
+    inside, release, seen = threading.Event(), threading.Event(), {}
+
+    def mapped(a):
+        inside.set()
+        release.wait(10)
+        return a * 2
+
+    work = pyfront.vmap(pyfront.func.grad(lambda a: mapped(a).sum()))  # grad turns grad mode on, there
+    worker = threading.Thread(target=lambda: seen.setdefault("out", work(pyfront.ones(1, 2))))
+    worker.start()
+    assert inside.wait(10)
+    try:
+        with pyfront.no_grad():
+            seen["draw"] = pyfront.rand(2)  # would raise if the worker's vmap level were global
+            seen["grad mode"] = pyfront.is_grad_enabled()
+    finally:
+        release.set()
+        worker.join(10)
+    assert seen["draw"].shape == (2,) and seen["grad mode"] is False
+    assert seen["out"].tolist() == [[2.0, 2.0]]
