@@ -104,10 +104,47 @@ def add(input, other, *, alpha=1):
         raise RuntimeError(f"add: expected sizes of 'self' and 'other' to match, but {list(input._size)} != "
                            f"{list(other._size)}")
     dtype = dt.result_type(input._val, other._val)
-    added = other._val if alpha == 1 else other._val * alpha
-    out = SparseCooTensor(_cat(input._ind, other._ind, 1), _cat(input._val.to(dtype), added.to(dtype), 0),
-                          input._size, False)
-    return out.coalesce() if input._coalesced and other._coalesced else out
+    if not other._nnz():
+        return SparseCooTensor(input._ind.clone(), input._val.to(dtype, copy=True), input._size,
+                               input._coalesced)
+    if not input._nnz():
+        return _like(other, other._val.to(dtype) * alpha)
+    if input.sparse_dim() != other.sparse_dim():
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same density, but 'self' has "
+                           f"{input.sparse_dim()} sparse dimensions while 'other' has {other.sparse_dim()} "
+                           "sparse dimensions")
+    return _merge(input, other, alpha, dtype)
+
+
+def _merge(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTensor:
+    """``t + alpha * s`` as torch's CPU kernel makes it: one walk along both entry lists as if each were
+    sorted, taking the smaller position first and adding equal ones into one entry. Two coalesced
+    tensors give a coalesced sum; otherwise the entries stay in that walk's order, uncoalesced."""
+    tf, sf = t._flat().tolist(), s._flat().tolist()
+    t_at, s_at, i, j = [], [], 0, 0  # each entry's slot in the result
+    while i < len(tf) or j < len(sf):
+        take_t = j >= len(sf) or i < len(tf) and tf[i] <= sf[j]
+        take_s = i >= len(tf) or j < len(sf) and sf[j] <= tf[i]
+        slot = _next_slot(t_at, s_at)
+        if take_t:
+            t_at.append(slot)
+            i += 1
+        if take_s:
+            s_at.append(slot)
+            j += 1
+    n = _next_slot(t_at, s_at)
+    to = _tensor(t_at, dtype=dt.int64, device=t.device)
+    so = _tensor(s_at, dtype=dt.int64, device=t.device)
+    indices = zeros(t.sparse_dim(), n, dtype=dt.int64, device=t.device)
+    indices = indices.index_copy(1, so, s._ind).index_copy(1, to, t._ind)
+    values = zeros(n, *t._val.shape[1:], dtype=dtype, device=t.device)
+    values = values.index_add(0, to, t._val.to(dtype)).index_add(0, so, s._val.to(dtype), alpha=alpha)
+    return SparseCooTensor(indices, values, t._size, t._coalesced and s._coalesced)
+
+
+def _next_slot(t_at: list, s_at: list) -> int:
+    """The result's next free entry, given the slots taken so far by each side."""
+    return max(t_at[-1] if t_at else -1, s_at[-1] if s_at else -1) + 1
 
 
 @_register("sub")
@@ -488,13 +525,74 @@ def mm(input, mat2):
 
 @_register("mv")
 def mv(input, vec):
-    return _sparse_mm(input, vec.unsqueeze(1)).squeeze(1)
+    """A sparse matrix times a dense vector, or a dense matrix times a sparse vector (dense results)."""
+    if isinstance(input, SparseCooTensor):
+        if input.dim() != 2 or vec.dim() != 1 or isinstance(vec, SparseCooTensor):
+            raise RuntimeError(f"mv: two tensor dim should be 2 and 1, but got SparseTensor Dim: {input.dim()}"
+                               f"Tensor Dim: {vec.dim()}")
+        _same_scalar_type(input, vec)
+    if input.shape[-1] != vec.shape[-1]:
+        raise RuntimeError("mv: expected self.size(-1) == vec.size(-1)")
+    if isinstance(input, SparseCooTensor):
+        return _sparse_mm(input, vec.unsqueeze(1)).squeeze(1)
+    return _dense_sparse_mm(input, unsqueeze(vec, 1)).squeeze(1)
+
+
+def _same_scalar_type(sparse: SparseCooTensor, dense: Tensor) -> None:
+    if dense.dtype is not sparse.dtype:
+        raise RuntimeError(f"expected scalar type {_kind_name(sparse.dtype)} but found {_kind_name(dense.dtype)}")
+
+
+@_register("bmm")
+def bmm(input, mat2):
+    """A batch of sparse matrices (three sparse dims) times a batch of dense ones: each stored value scales
+    a row of its batch's ``mat2`` into its row of the result (dense)."""
+    def check(ok, what):
+        if not ok:
+            raise RuntimeError(f"bmm_sparse: {what}")
+    check(not isinstance(mat2, SparseCooTensor), "Tensor 'mat2' must be dense")
+    check(isinstance(input, SparseCooTensor), "Tensor 'self' must be sparse")
+    check(input.sparse_dim() == 3, f"Tensor 'self' must have 3 sparse dims, but has {input.sparse_dim()}")
+    check(input.dense_dim() == 0, f"Tensor 'self' must have 0 dense dims, but has {input.dense_dim()}")
+    check(mat2.dim() == 3, f"Tensor 'mat2' must have 3 dims, but has {mat2.dim()}")
+    check(input.shape[0] == mat2.shape[0], "'self.size(0)' and 'mat2.size(0)' must match")
+    check(input.shape[2] == mat2.shape[1], "'self.size(2)' and 'mat2.size(1)' must match")
+    _same_scalar_type(input, mat2)
+    b, n, k = input._ind
+    picked = mat2[b, k] * input._val.unsqueeze(1)
+    out = zeros(input.shape[0] * input.shape[1], mat2.shape[2], dtype=mat2.dtype, device=mat2.device)
+    return out.index_add(0, b * input.shape[1] + n, picked).reshape(input.shape[0], input.shape[1],
+                                                                      mat2.shape[2])
+
+
+@_register("permute")
+def permute(input, *dims):
+    """The dims reordered: the indices' rows (and the values' dense dims) reordered; uncoalesced unless
+    nothing moves, as torch's. Sparse and dense dims do not trade places."""
+    dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
+    n, sd = input.dim(), input.sparse_dim()
+    if len(dims) != n:
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           "length of the desired ordering of dimensions i.e. input.dim() = "
+                           f"{n} is not equal to len(dims) = {len(dims)}")
+    order = [normalize_dim(d, n) for d in dims]
+    if len(set(order)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    if order == list(range(n)):
+        return input
+    if sorted(order[:sd]) != list(range(sd)):
+        raise RuntimeError("permute(sparse_coo): transpositions between sparse and dense dimensions are not "
+                           "allowed.Only transpositions within sparse and dense dimensions are supported.")
+    values = input._val.permute(0, *[d - sd + 1 for d in order[sd:]])
+    return SparseCooTensor(input._ind[order[:sd]], values, tuple(input._size[d] for d in order), False)
 
 
 @_register("addmm")
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` with a sparse ``mat1`` (torch has no kernel for a sparse
     ``mat2``)."""
+    if isinstance(input, SparseCooTensor):
+        raise RuntimeError("addmm_sparse_dense: expected strided result tensor, got tensor with layout Sparse")
     if not isinstance(mat1, SparseCooTensor) or isinstance(mat2, SparseCooTensor):
         layout = lambda m: "Sparse" if isinstance(m, SparseCooTensor) else "Strided"  # noqa: E731
         raise RuntimeError("addmm_sparse_dense: expected either 'mat1' to have sparse layout and 'mat2' to "
@@ -502,6 +600,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
                            f"layout {layout(mat2)}")
     product = _sparse_mm(mat1, mat2)
     return (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)
+
+
+@_register("addmm_")
+def addmm_(input, mat1, mat2, *, beta=1, alpha=1):
+    """``input.addmm_(sparse, dense)``: addmm's result written into ``input``, which must have its shape and
+    the operands' dtype (torch's checks); a sparse ``input`` is refused."""
+    out = addmm(input, mat1, mat2, beta=beta, alpha=alpha)
+    for d in range(2):
+        if input.dim() != 2 or input.shape[d] != out.shape[d]:
+            got = input.shape[d] if d < input.dim() else input.shape[-1]
+            raise RuntimeError(f"addmm: Argument #1 (t): Expected dim {d} size {out.shape[d]}, got {got}")
+    _same_scalar_type(mat1, input)
+    return input.copy_(out)
 
 
 @_register("F.linear")
@@ -620,9 +731,11 @@ def install(namespace: dict) -> None:
     cls.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
     cls.T = cls.mT = property(t)
     sparse_seam.TYPES, sparse_seam.call, sparse_seam.operator = (cls,), call, dense_operator
-    for name, positions in (("mm", (0, 1)), ("spmm", (0, 1)), ("addmm", (1, 2))):
+    for name, positions in (("mm", (0, 1)), ("spmm", (0, 1)), ("addmm", (1, 2)), ("mv", (1,)),
+                            ("bmm", (1,))):
         namespace[name] = _taking_sparse(namespace[name], name, positions)
-    Tensor.mm = _taking_sparse(Tensor.mm, "mm", (0, 1))
+    for name, positions in (("mm", (0, 1)), ("mv", (1,)), ("addmm_", (1, 2)), ("bmm", (1,))):
+        setattr(Tensor, name, _taking_sparse(getattr(Tensor, name), name, positions))
     Tensor.sparse_mask = sparse_mask
     sparse_module.addmm = addmm
     sparse_module.softmax, sparse_module.log_softmax = _softmax(False), _softmax(True)

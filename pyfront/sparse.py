@@ -2,8 +2,9 @@
 ``coalesce``, ``torch.sparse.mm`` and ``dense @ sparse`` with gradients to the dense operand and to the
 values, ``dense + sparse`` (dense) and ``sparse + sparse`` (sparse).
 
-A sparse tensor here is its ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz,)``);
-every sparse dim is sparse (no dense trailing dims). Its products are composed from dense pyfront
+A sparse tensor here is its ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz, *dense
+sizes)``): the trailing dims may be dense (a hybrid tensor, as ``Embedding(sparse=True)``'s gradient:
+one sparse dim, the rows, and one dense dim). Its products are composed from dense pyfront
 ops (a gather of the dense rows, a scaled ``index_add`` into the result), so autograd and every
 device come for free; on webgpu that is the documented path (no sparse kernel). Unlike PyTorch's,
 it is not a ``Tensor`` subclass: only the methods below exist.
@@ -107,10 +108,10 @@ class SparseCooTensor:
         return self.device.type == "cpu"
 
     def sparse_dim(self) -> int:
-        return len(self._size)
+        return self._ind.shape[0]
 
     def dense_dim(self) -> int:
-        return 0
+        return self._val.dim() - 1
 
     @property
     def dtype(self):
@@ -171,11 +172,11 @@ class SparseCooTensor:
 
     # -- conversions -------------------------------------------------------------------------------
     def _flat(self) -> Tensor:
-        """The row-major position of each stored value."""
-        strides = [math.prod(self._size[d + 1:]) for d in range(self.dim())]
+        """The row-major position of each stored value among the sparse dims' positions."""
+        sizes = self._size[:self.sparse_dim()]
         flat = zeros(self._nnz(), dtype=dt.int64, device=self.device)
-        for d, s in enumerate(strides):
-            flat = flat + self._ind[d] * s
+        for d in range(len(sizes)):
+            flat = flat + self._ind[d] * math.prod(sizes[d + 1:])
         return flat
 
     def coalesce(self) -> "SparseCooTensor":
@@ -186,15 +187,17 @@ class SparseCooTensor:
         unique = sorted(set(flat))
         slot = {f: i for i, f in enumerate(unique)}
         where = _tensor([slot[f] for f in flat], dtype=dt.int64, device=self.device)
-        values = zeros(len(unique), dtype=self.dtype, device=self.device).index_add(0, where, self._val)
-        coords = [[f // math.prod(self._size[d + 1:]) % self._size[d] for f in unique]
-                  for d in range(self.dim())]
-        indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(self.dim(), len(unique))
+        values = zeros(len(unique), *self._val.shape[1:], dtype=self.dtype, device=self.device)
+        values = values.index_add(0, where, self._val)
+        sizes = self._size[:self.sparse_dim()]
+        coords = [[f // math.prod(sizes[d + 1:]) % sizes[d] for f in unique] for d in range(len(sizes))]
+        indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(len(sizes), len(unique))
         return SparseCooTensor(indices, values, self._size, True)
 
     def to_dense(self) -> Tensor:
         """The dense tensor (duplicates added), differentiable in the values."""
-        out = zeros(math.prod(self._size), dtype=self.dtype, device=self.device)
+        out = zeros(math.prod(self._size[:self.sparse_dim()]), *self._val.shape[1:], dtype=self.dtype,
+                    device=self.device)
         return out.index_add(0, self._flat(), self._val).reshape(self._size)
 
     def to(self, *args, **kwargs) -> "SparseCooTensor":
@@ -250,22 +253,23 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, re
         raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
     if indices.dtype is not dt.int64:
         raise RuntimeError(f"indices must be an int64 tensor, but got {indices.dtype}")
-    if values.dim() != 1:
-        raise RuntimeError("pyfront's sparse tensors have no dense dims: values must be 1-d, got "
-                           f"{list(values.shape)}")
     nnz = indices.shape[1]
-    if values.shape[0] != nnz:
+    if values.dim() == 0 or values.shape[0] != nnz:
         raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {nnz}, nnz "
-                           f"from values: {values.shape[0]}")
+                           f"from values: {values.shape[0] if values.dim() else 1}")
     rows = indices.tolist()
     if any(i < 0 for row in rows for i in row):
         raise RuntimeError("found negative index")
+    dense = tuple(values.shape[1:])  # the trailing dense dims, each whole in every value
     if size is None:
-        size = tuple(max(row) + 1 if row else 0 for row in rows)
+        size = tuple(max(row) + 1 if row else 0 for row in rows) + dense
     size = tuple(size)
-    if len(size) != indices.shape[0]:
-        raise RuntimeError(f"number of dimensions must be sparse_dim ({indices.shape[0]}) + dense_dim (0), "
-                           f"but got {len(size)}")
+    if len(size) != indices.shape[0] + len(dense):
+        raise RuntimeError(f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(size)}, "
+                           f"sparse_dim = {indices.shape[0]}, dense_dim = {len(dense)}")
+    if size[indices.shape[0]:] != dense:
+        raise RuntimeError(f"values has incorrect size, expected {[nnz, *size[indices.shape[0]:]]}, got "
+                           f"{list(values.shape)}")
     for d, row in enumerate(rows):
         if row and max(row) >= size[d]:
             raise RuntimeError(f"size is inconsistent with indices: for dim {d}, size is {size[d]} but found "
