@@ -28,7 +28,7 @@ from numbers import Number
 from . import dtypes as dt
 from .ops.creation import tensor as _tensor, zeros
 from .shape import normalize_dim
-from .sparse import SparseCooTensor, _cat, _dense_sparse_mm, _same_size, _sparse_mm
+from .sparse import SparseCooTensor, _dense_sparse_mm, _same_size, _sparse_mm
 from .sparse import sum as _sparse_sum
 from .tensor import Tensor, _castable, _kind_name
 
@@ -528,8 +528,8 @@ def mv(input, vec):
     """A sparse matrix times a dense vector, or a dense matrix times a sparse vector (dense results)."""
     if isinstance(input, SparseCooTensor):
         if input.dim() != 2 or vec.dim() != 1 or isinstance(vec, SparseCooTensor):
-            raise RuntimeError(f"mv: two tensor dim should be 2 and 1, but got SparseTensor Dim: {input.dim()}"
-                               f"Tensor Dim: {vec.dim()}")
+            raise RuntimeError("mv: two tensor dim should be 2 and 1, but got SparseTensor Dim: "
+                               f"{input.dim()}Tensor Dim: {vec.dim()}")
         _same_scalar_type(input, vec)
     if input.shape[-1] != vec.shape[-1]:
         raise RuntimeError("mv: expected self.size(-1) == vec.size(-1)")
@@ -540,7 +540,8 @@ def mv(input, vec):
 
 def _same_scalar_type(sparse: SparseCooTensor, dense: Tensor) -> None:
     if dense.dtype is not sparse.dtype:
-        raise RuntimeError(f"expected scalar type {_kind_name(sparse.dtype)} but found {_kind_name(dense.dtype)}")
+        raise RuntimeError(f"expected scalar type {_kind_name(sparse.dtype)} but found "
+                           f"{_kind_name(dense.dtype)}")
 
 
 @_register("bmm")
@@ -592,7 +593,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` with a sparse ``mat1`` (torch has no kernel for a sparse
     ``mat2``)."""
     if isinstance(input, SparseCooTensor):
-        raise RuntimeError("addmm_sparse_dense: expected strided result tensor, got tensor with layout Sparse")
+        raise RuntimeError("addmm_sparse_dense: expected strided result tensor, got tensor with layout "
+                           "Sparse")
     if not isinstance(mat1, SparseCooTensor) or isinstance(mat2, SparseCooTensor):
         layout = lambda m: "Sparse" if isinstance(m, SparseCooTensor) else "Strided"  # noqa: E731
         raise RuntimeError("addmm_sparse_dense: expected either 'mat1' to have sparse layout and 'mat2' to "

@@ -225,11 +225,6 @@ class SparseCooTensor:
         return _join_suffixes(body, suffixes, len("tensor("), force_newline=True)  # lines wrap as torch's
 
 
-def _cat(a: Tensor, b: Tensor, dim: int) -> Tensor:
-    from .ops.primitives.shaping import cat
-    return cat([a, b], dim)
-
-
 def _same_size(dense, sparse) -> None:
     if tuple(dense.shape) != sparse._size:
         raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has size "
@@ -265,8 +260,8 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, re
         size = tuple(max(row) + 1 if row else 0 for row in rows) + dense
     size = tuple(size)
     if len(size) != indices.shape[0] + len(dense):
-        raise RuntimeError(f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(size)}, "
-                           f"sparse_dim = {indices.shape[0]}, dense_dim = {len(dense)}")
+        raise RuntimeError("'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = "
+                           f"{len(size)}, sparse_dim = {indices.shape[0]}, dense_dim = {len(dense)}")
     if size[indices.shape[0]:] != dense:
         raise RuntimeError(f"values has incorrect size, expected {[nnz, *size[indices.shape[0]:]]}, got "
                            f"{list(values.shape)}")

@@ -23,7 +23,7 @@ def _add(a, b):
     if b is None:
         return a
     if getattr(a, "is_sparse", False) and not getattr(b, "is_sparse", False):
-        return b + a  # torch's buffers add a dense gradient and a sparse one dense first (sparse + dense is refused)
+        return b + a  # as torch's input buffer: dense + sparse (sparse + dense is refused)
     return a + b
 
 
