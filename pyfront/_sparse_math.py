@@ -305,8 +305,10 @@ def clone(input, *, memory_format=None):
 @_register("zeros_like")
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     device = device or input.device
-    values = zeros(0, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
-    return SparseCooTensor(zeros(input.dim(), 0, dtype=dt.int64, device=device), values, input._size, True)
+    values = zeros(0, *input._val.shape[1:], dtype=dtype or input.dtype, device=device,
+                   requires_grad=requires_grad)
+    return SparseCooTensor(zeros(input.sparse_dim(), 0, dtype=dt.int64, device=device), values, input._size,
+                           True)
 
 
 @_register("zero_")
@@ -329,6 +331,9 @@ def transpose(input, dim0, dim1):
 
 @_register("t")
 def t(input):
+    if input.dense_dim():
+        raise RuntimeError(f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, but got "
+                           f"{input.sparse_dim()} sparse and {input.dense_dim()} dense dimensions")
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
     return transpose(input, 0, 1) if input.dim() == 2 else input
@@ -608,13 +613,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmm_(input, mat1, mat2, *, beta=1, alpha=1):
     """``input.addmm_(sparse, dense)``: addmm's result written into ``input``, which must have its shape and
     the operands' dtype (torch's checks); a sparse ``input`` is refused."""
-    out = addmm(input, mat1, mat2, beta=beta, alpha=alpha)
-    for d in range(2):
-        if input.dim() != 2 or input.shape[d] != out.shape[d]:
-            got = input.shape[d] if d < input.dim() else input.shape[-1]
-            raise RuntimeError(f"addmm: Argument #1 (t): Expected dim {d} size {out.shape[d]}, got {got}")
-    _same_scalar_type(mat1, input)
-    return input.copy_(out)
+    if isinstance(mat1, SparseCooTensor) and not isinstance(mat2, SparseCooTensor):
+        for d, want in enumerate((mat1.shape[0], mat2.shape[-1])):
+            if input.dim() != 2 or input.shape[d] != want:
+                got = input.shape[d] if d < input.dim() else input.shape[-1]
+                raise RuntimeError(f"addmm: Argument #1 (t): Expected dim {d} size {want}, got {got}")
+        _same_scalar_type(mat1, input)
+    return input.copy_(addmm(input, mat1, mat2, beta=beta, alpha=alpha))
 
 
 @_register("F.linear")

@@ -367,7 +367,7 @@ class _SparseRows(Function):
         if ctx.padding_idx is not None:
             keep = (flat != ctx.padding_idx).nonzero().reshape(-1)
             flat, grad = flat[keep], grad[keep]
-        return SparseCooTensor(flat.unsqueeze(0), grad, tuple(ctx.size), False), None, None, None
+        return SparseCooTensor(flat.unsqueeze(0), grad, tuple(ctx.size), flat.numel() <= 1), None, None, None
 
 
 @composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
