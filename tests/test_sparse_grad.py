@@ -327,5 +327,5 @@ def test_sparse_op(row, device):
 @pytest.mark.parametrize("size", [(5, 4), (5,), (5, 3, 4), None])
 def test_sparse_constructor_with_dense_dims(size):
     def make(L):
-        return L.sparse_coo_tensor(L.tensor([[0, 2]]), L.ones(2, 3), size)
+        return L.sparse_coo_tensor(L.tensor([[0, 2]]), L.ones(2, 3), *[size] if size else [])
     _same(_outcome(make, pyfront), _outcome(make, torch), "cpu")
