@@ -324,9 +324,13 @@ def transpose(input, dim0, dim1):
     d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
     if d0 == d1:
         return input
+    if max(d0, d1) >= input.sparse_dim():
+        raise RuntimeError(f"sparse transpose: transposed dimensions must be sparse Got sparse_dim: "
+                           f"{input.sparse_dim()}, d0: {d0}, d1: {d1}")
     order = list(range(n))
     order[d0], order[d1] = d1, d0
-    return SparseCooTensor(input._ind[order], input._val, tuple(input._size[d] for d in order), False)
+    return SparseCooTensor(input._ind[order[:input.sparse_dim()]], input._val,
+                           tuple(input._size[d] for d in order), False)
 
 
 @_register("t")
@@ -347,12 +351,17 @@ def select(input, dim, index):
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._size)} at "
                          f"dimension {dim}")
+    sd = input.sparse_dim()
+    if dim >= sd:  # a dense dim: in every value
+        return SparseCooTensor(input._ind, input._val.select(dim - sd + 1, index),
+                               input._size[:dim] + input._size[dim + 1:], input._coalesced)
     keep = (input._ind[dim] == index % size).nonzero().reshape(-1)
-    if n == 1:  # an element: dense and 0-d, as torch's
-        return input._val[keep].sum()
-    rows = [d for d in range(n) if d != dim]
+    if sd == 1:  # no sparse dim left: dense (an element, or the dense dims), as torch's
+        return input._val[keep].sum(0)
+    rows = [d for d in range(sd) if d != dim]
     return SparseCooTensor(input._ind[rows][:, keep], input._val[keep],
-                           tuple(input._size[d] for d in rows), input._coalesced or keep.numel() <= 1)
+                           tuple(input._size[d] for d in range(n) if d != dim),
+                           input._coalesced or keep.numel() <= 1)
 
 
 def _getitem(self, index):
@@ -367,17 +376,23 @@ def _getitem(self, index):
 
 @_register("unsqueeze")
 def unsqueeze(input, dim):
-    n = input.dim()
+    n, sd = input.dim(), input.sparse_dim()
     dim = normalize_dim(dim, n + 1)
-    rows = [input._ind[:dim], zeros(1, input._nnz(), dtype=dt.int64, device=input.device), input._ind[dim:]]
     size = input._size[:dim] + (1,) + input._size[dim:]
+    if dim > sd:  # a new dense dim
+        return SparseCooTensor(input._ind, input._val.unsqueeze(dim - sd + 1), size, input._coalesced)
+    rows = [input._ind[:dim], zeros(1, input._nnz(), dtype=dt.int64, device=input.device), input._ind[dim:]]
     return SparseCooTensor(_cat_all(rows), input._val, size, False)
 
 
 @_register("index_select")
 def index_select(input, dim, index):
     """The entries in the ``index`` positions along ``dim``, in ``index``'s order (repeats repeat them)."""
-    dim = normalize_dim(dim, input.dim())
+    dim, sd = normalize_dim(dim, input.dim()), input.sparse_dim()
+    if dim >= sd:
+        size = input._size[:dim] + (index.numel(),) + input._size[dim + 1:]
+        values = input._val.index_select(dim - sd + 1, index)
+        return SparseCooTensor(input._ind, values, size, input._coalesced)
     picked, entry = (input._ind[dim].unsqueeze(0) == index.reshape(-1, 1)).nonzero().unbind(1)
     indices = input._ind[:, entry]
     indices[dim] = picked
@@ -387,7 +402,11 @@ def index_select(input, dim, index):
 
 @_register("narrow_copy")
 def narrow_copy(input, dim, start, length):
-    dim = normalize_dim(dim, input.dim())
+    dim, sd = normalize_dim(dim, input.dim()), input.sparse_dim()
+    if dim >= sd:
+        size = input._size[:dim] + (length,) + input._size[dim + 1:]
+        values = input._val.narrow(dim - sd + 1, start, length)
+        return SparseCooTensor(input._ind, values, size, input._coalesced)
     at = input._ind[dim]
     keep = ((at >= start) & (at < start + length)).nonzero().reshape(-1)
     indices = input._ind[:, keep]
@@ -434,12 +453,22 @@ def cat(tensors, dim=0):
             raise RuntimeError(f"All tensors must have the same shape: {list(first._size)} (except in the "
                                f"concatenating dimension), but found shape: {list(s._size)} at position {i}.")
         moved = s._ind.clone()
-        moved[dim] += offset
+        if dim < first.sparse_dim():
+            moved[dim] += offset
         indices.append(moved)
         offset += s._size[dim]
     dtype = dt.result_type(*[s._val for s in tensors])
-    values = _cat_all([s._val.to(dtype) for s in tensors])
     size = first._size[:dim] + (offset,) + first._size[dim + 1:]
+    values = [s._val.to(dtype) for s in tensors]
+    if dim >= first.sparse_dim():  # a dense dim: each one's values sit in their slice of it, zeros around
+        vdim, at = dim - first.sparse_dim() + 1, 0
+        for i, v in enumerate(values):
+            shape = list(v.shape)
+            parts = [zeros(*shape[:vdim], n, *shape[vdim + 1:], dtype=dtype, device=v.device)
+                     for n in (at, offset - at - v.shape[vdim])]
+            values[i] = _cat_all([parts[0], v, parts[1]], vdim)
+            at += v.shape[vdim]
+    values = _cat_all(values)
     return SparseCooTensor(_cat_all(indices, 1), values, size, False)
 
 
@@ -453,17 +482,23 @@ def _softmax(log: bool):
         c = input.coalesce()
         dim = normalize_dim(dim, c.dim())
         values = c._val if dtype is None else c._val.to(dtype)
-        rest = [d for d in range(c.dim()) if d != dim]
+        sd = c.sparse_dim()
+        if dim >= sd:  # along a dense dim: within each value
+            out = values.log_softmax(dim - sd + 1) if log else values.softmax(dim - sd + 1)
+            return _like(c, out, True)
+        rest = [d for d in range(sd) if d != dim]
         group = zeros(c._nnz(), dtype=dt.int64, device=c.device)  # each entry's slice: its other indices
         for d in rest:
             group = group * c._size[d] + c._ind[d]
         slices = 1
         for d in rest:
             slices *= c._size[d]
-        top = zeros(slices, dtype=values.dtype, device=c.device)  # each slice's largest: a shift, no gradient
-        top = top.scatter_reduce(0, group, values.detach(), "amax", include_self=False)
+        dense = values.shape[1:]  # each dense position has its own softmax
+        top = zeros(slices, *dense, dtype=values.dtype, device=c.device)  # each slice's largest: a shift
+        spread = group.reshape(-1, *[1] * len(dense)).expand(values.shape)
+        top = top.scatter_reduce(0, spread, values.detach(), "amax", include_self=False)
         shifted = values - top[group]
-        total = zeros(slices, dtype=values.dtype, device=c.device).index_add(0, group, shifted.exp())
+        total = zeros(slices, *dense, dtype=values.dtype, device=c.device).index_add(0, group, shifted.exp())
         out = shifted - total.log()[group] if log else shifted.exp() / total[group]
         return _like(c, out, True)
     softmax.__name__ = "log_softmax" if log else "softmax"

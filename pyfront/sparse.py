@@ -214,9 +214,11 @@ class SparseCooTensor:
     # what else it does (operators, arithmetic, the Tensor methods it has or refuses): _sparse_math.py
 
     def __repr__(self) -> str:
-        pad = " " * len("tensor(indices=")
-        indices = repr(self._ind).replace("\n", "\n" + pad)
-        values = repr(self._val.detach()).replace("\n", "\n" + " " * len("       values="))
+        def indent(text, width):  # a blank line (between blocks of a 3-d values) stays empty, as torch's
+            lines = text.split("\n")
+            return "\n".join([lines[0], *(line and " " * width + line for line in lines[1:])])
+        indices = indent(repr(self._ind), len("tensor(indices="))
+        values = indent(repr(self._val.detach()), len("       values="))
         suffixes = [f"size={self._size}", f"nnz={self._nnz()}", "layout=torch.sparse_coo"]
         if self.requires_grad:
             suffixes.append("requires_grad=True" if self._val.grad_fn is None else
@@ -295,6 +297,8 @@ def _sparse_mm(mat1, mat2, node="MmBackward0") -> Tensor:
     """``sparse @ dense`` as ``torch.sparse.mm``: each stored value scales a row of ``mat2`` into its row
     of the result; gradients reach ``mat2`` and the values. ``node``: the grad_fn PyTorch shows."""
     since = graph.SEQUENCE[0]
+    if mat1.dense_dim():
+        raise RuntimeError(f"addmm: matrices expected, got {mat1.sparse_dim()}D tensor")
     if mat1.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"2D tensors expected, got {mat1.dim()}D and {mat2.dim()}D tensors")
     if mat1.shape[1] != mat2.shape[0]:
@@ -311,6 +315,9 @@ def _dense_sparse_mm(mat1: Tensor, mat2: SparseCooTensor) -> Tensor:
     """``dense @ sparse`` (dense, as PyTorch's): each stored value scales a column of ``mat1`` into its
     column of the result; gradients reach ``mat1`` and the values."""
     since = graph.SEQUENCE[0]
+    if mat2.dense_dim():  # torch transposes it first
+        raise RuntimeError("sparse transpose: transposed dimensions must be sparse Got sparse_dim: "
+                           f"{mat2.sparse_dim()}, d0: 0, d1: 1")
     if mat1.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"2D tensors expected, got {mat1.dim()}D and {mat2.dim()}D tensors")
     if mat1.shape[1] != mat2.shape[0]:
@@ -359,18 +366,28 @@ def sum(input, dim=None, dtype=None):  # torch.sparse.sum; nothing here means th
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    if len(dims) == n:
-        out = values.sum()
+    sd = input.sparse_dim()
+    summed_dense = [d - sd + 1 for d in dims if d >= sd]  # a dense dim is summed in every value
+    if summed_dense:
+        values = values.sum(summed_dense)
+    kept = [d for d in range(sd) if d not in dims]
+    if not kept:  # every sparse dim summed: dense, the remaining dense dims
+        out = values.sum(0)
     else:
-        kept = [d for d in range(n) if d not in dims]
-        size = tuple(input._size[d] for d in kept)
+        size = tuple(input._size[d] for d in [*kept, *range(sd, n)] if d not in dims)
         out = SparseCooTensor(input._ind[kept], values, size, False).coalesce()
-    graph.present_as(out if len(dims) == n else out._val, "SparseSumBackward0", since, [input._val])
+    graph.present_as(out if not kept else out._val, "SparseSumBackward0", since, [input._val])
     return out
 
 
 def _to_sparse(self, sparse_dim=None) -> SparseCooTensor:
-    """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``."""
+    """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``; with
+    ``sparse_dim`` fewer than its dims, the trailing ones are dense (a stored value: each slice not all
+    zero)."""
+    if sparse_dim is not None and sparse_dim < self.dim():
+        nonzero = (self != 0).reshape(*self.shape[:sparse_dim], -1).any(-1)
+        indices = nonzero.nonzero().t().contiguous()
+        return SparseCooTensor(indices, self[tuple(indices)], tuple(self.shape), True)
     indices = self.nonzero().t().contiguous()
     values = self[tuple(indices)] if self.dim() else self.reshape(1)[indices.reshape(-1)]
     return SparseCooTensor(indices, values, tuple(self.shape), True)

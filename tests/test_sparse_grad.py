@@ -265,8 +265,10 @@ def _ops(lib, device):
                  (2, 2, 3))
         sv = coo(lib.tensor([[1]], **d), lib.tensor([2.0], **d), (3,))
         empty = coo(lib.zeros(2, 0, dtype=lib.int64, **d), lib.zeros(0, **d), (2, 3))
+        h2 = coo(lib.tensor([[0, 2, 0], [1, 0, 1]], **d), lib.arange(6.0, **d).reshape(3, 2) - 3, (3, 2, 2))
     m = lib.arange(12.0, **d).reshape(3, 4) / 4
-    return {"s": s, "c": s.coalesce(), "u": u, "h": h, "h3": h3, "s3": s3, "sv": sv, "m": m, "empty": empty,
+    return {"h2": h2, "dev": d, "s": s, "c": s.coalesce(), "u": u, "h": h, "h3": h3, "s3": s3, "sv": sv,
+            "m": m, "empty": empty,
             "d": lib.arange(8.0, **d).reshape(2, 4) - 3, "v": lib.tensor([1.0, -2.0, 0.5], **d),
             "d3": lib.arange(24.0, **d).reshape(2, 3, 4) / 8, "d23": lib.arange(6.0, **d).reshape(2, 3)}
 
@@ -314,6 +316,42 @@ OP_ROWS = {
     "h.permute(1, 0)": lambda L, o: o["h"].permute(1, 0),
     "h3.permute(0, 2, 1)": lambda L, o: o["h3"].permute(0, 2, 1),
     "h.t()": lambda L, o: o["h"].t(),
+    # a hybrid tensor (dense trailing dims, as an embedding's gradient) through the other sparse ops
+    "repr(h)": lambda L, o: repr(o["h"]).replace(", device='webgpu:0'", ""),
+    "repr(h3)": lambda L, o: repr(o["h3"]).replace(", device='webgpu:0'", ""),
+    "h.sum()": lambda L, o: o["h"].sum(), "sparse.sum(h, 0)": lambda L, o: L.sparse.sum(o["h"], 0),
+    "sparse.sum(h, 1)": lambda L, o: L.sparse.sum(o["h"], 1),
+    "sparse.sum(h2, (0, 2))": lambda L, o: L.sparse.sum(o["h2"], (0, 2)),
+    "h.norm()": lambda L, o: o["h"].norm(), "h.abs().sqrt()": lambda L, o: o["h"].abs().sqrt(),
+    "h * row": lambda L, o: o["h"] * L.tensor([1.0, 2.0], **o["dev"]),
+    "d * h": lambda L, o: L.arange(6.0, **o["dev"]).reshape(3, 2) * o["h"], "h / 2": lambda L, o: o["h"] / 2,
+    "h.select(0, 0)": lambda L, o: o["h"].select(0, 0), "h.select(1, 1)": lambda L, o: o["h"].select(1, 1),
+    "h2.select(1, 1)": lambda L, o: o["h2"].select(1, 1),
+    "h2.select(2, 1)": lambda L, o: o["h2"].select(2, 1),
+    "h[0]": lambda L, o: o["h"][0], "h2[2]": lambda L, o: o["h2"][2],
+    "h.unsqueeze(0)": lambda L, o: o["h"].unsqueeze(0), "h.unsqueeze(2)": lambda L, o: o["h"].unsqueeze(2),
+    "h.unsqueeze(1)": lambda L, o: o["h"].unsqueeze(1),
+    "h.index_select(0, i)": lambda L, o: o["h"].index_select(0, L.tensor([0, 0], **o["dev"])),
+    "h.index_select(1, i)": lambda L, o: o["h"].index_select(1, L.tensor([1, 0], **o["dev"])),
+    "h.narrow_copy(0, 1, 2)": lambda L, o: o["h"].narrow_copy(0, 1, 2),
+    "h.narrow_copy(1, 0, 1)": lambda L, o: o["h"].narrow_copy(1, 0, 1),
+    "torch.cat([h, h])": lambda L, o: L.cat([o["h"], o["h"]]),
+    "torch.cat([h, h], 1)": lambda L, o: L.cat([o["h"], o["h"]], 1),
+    "sparse.softmax(h, 0)": lambda L, o: L.sparse.softmax(o["h"], 0),
+    "sparse.softmax(h, 1)": lambda L, o: L.sparse.softmax(o["h"], 1),
+    "sparse.log_softmax(h2, 1)": lambda L, o: L.sparse.log_softmax(o["h2"], 1),
+    "h2.transpose(0, 1)": lambda L, o: o["h2"].transpose(0, 1),
+    "h2.transpose(1, 2)": lambda L, o: o["h2"].transpose(1, 2),
+    "torch.mm(h, m)": lambda L, o: L.mm(o["h"], o["m"][:2]), "d23 @ h": lambda L, o: o["d23"] @ o["h"],
+    "torch.zeros_like(h)": lambda L, o: L.zeros_like(o["h"]),
+    "h2.coalesce()": lambda L, o: o["h2"].coalesce(),
+    "h2.to_dense()": lambda L, o: o["h2"].to_dense(),
+    "h.clone().zero_()": lambda L, o: o["h"].clone().zero_(),
+    "d.to_sparse(1)": lambda L, o: L.tensor([[0.0, 1], [0, 0], [2, 0]], **o["dev"]).to_sparse(1),
+    "d3.to_sparse(2)": lambda L, o: (o["d3"] - 1).relu().to_sparse(2),
+    "d.sparse_mask(h)": lambda L, o: L.arange(6.0, **o["dev"]).reshape(3, 2).sparse_mask(o["h"].coalesce()),
+    "h.pow(2)": lambda L, o: o["h"].pow(2), "h + d (refused)": lambda L, o: o["h"] + L.ones(3, 2, **o["dev"]),
+    "h2.permute(1, 0, 2)": lambda L, o: o["h2"].permute(1, 0, 2),
 }
 
 
