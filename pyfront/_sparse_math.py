@@ -113,7 +113,21 @@ def add(input, other, *, alpha=1):
         raise RuntimeError(f"add: expected 'self' and 'other' to have same density, but 'self' has "
                            f"{input.sparse_dim()} sparse dimensions while 'other' has {other.sparse_dim()} "
                            "sparse dimensions")
+    if not (input._val.is_contiguous() and other._val.is_contiguous()):
+        return _append(input, other, alpha, dtype)
     return _merge(input, other, alpha, dtype)
+
+
+def _append(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTensor:
+    """``t + alpha * s`` as torch's CPU kernel makes it when a values tensor is not contiguous (an
+    embedding's gradient of a ``sum()`` is expanded): both entry lists one after the other, coalesced only
+    once they outnumber the elements; the flag then says coalesced only for fewer than two entries."""
+    added = s._val.to(dtype) if alpha == 1 else s._val.to(dtype) * alpha
+    out = SparseCooTensor(_cat_all([t._ind, s._ind], 1), _cat_all([t._val.to(dtype), added]), t._size, False)
+    if out._nnz() > out.numel():
+        out = out.coalesce()
+    out._coalesced = out._nnz() < 2
+    return out
 
 
 def _merge(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTensor:

@@ -55,6 +55,11 @@ def _grad_of(lib, device, row):
         _backward(e(_idx(lib, device)))
         _backward(e(_idx(lib, device, [2, 1])))
         return e.weight.grad
+    if row.startswith("Embedding, sum() backward"):  # an expanded gradient: torch's sparse add appends
+        e = _embedding(lib, device)
+        for idx in ([[1, 3, 1], [0, 3, 4]], [3, 3], [2, 1, 2, 0, 0, 0, 4], [1, 3])[:int(row[-1])]:
+            e(_idx(lib, device, idx)).sum().backward()
+        return e.weight.grad
     if row == "padding_idx":
         e = _embedding(lib, device, padding_idx=3)
         _backward(e(_idx(lib, device)))
@@ -90,6 +95,25 @@ def _grad_of(lib, device, row):
     elif row == "two sparse in one backward":
         _backward(F.embedding(_idx(lib, device, [2, 0]), w, sparse=True).sum()
                   + F.embedding(_idx(lib, device, [4, 2, 2]), w, sparse=True).sum())
+    elif row == "two sparse in one backward, contiguous":
+        _backward(lib.cat([F.embedding(_idx(lib, device, [2, 0]), w, sparse=True),
+                           F.embedding(_idx(lib, device, [4, 2, 2]), w, sparse=True)]))
+    elif row == "weight w * 2":
+        _backward(F.embedding(_idx(lib, device), w * 2, sparse=True))
+    elif row == "retain_grad":
+        v = w * 1
+        v.retain_grad()
+        _backward(F.embedding(_idx(lib, device), v, sparse=True))
+        return v.grad
+    elif row == "hook":
+        w.register_hook(lambda g: g * 2)
+        _backward(F.embedding(_idx(lib, device), w, sparse=True))
+    elif row == "backward(inputs=[w]) twice":
+        for _ in range(2):
+            F.embedding(_idx(lib, device), w, sparse=True).sum().backward(inputs=[w])
+    elif row in ("clip_grad_norm_", "clip_grad_value_"):
+        _backward(F.embedding(_idx(lib, device), w, sparse=True))
+        getattr(lib.nn.utils, row)([w], 0.5)
     elif row == ".grad.coalesce()":
         _backward(F.embedding(_idx(lib, device), w, sparse=True))
         return w.grad.coalesce()
@@ -119,10 +143,13 @@ def _grad_of(lib, device, row):
     return w.grad
 
 
-GRAD_ROWS = ["Embedding", "Embedding twice", "padding_idx", "padding_idx=-1", "max_norm",
+GRAD_ROWS = ["Embedding", "Embedding twice", *(f"Embedding, sum() backward x{n}" for n in (1, 2, 3, 4)),
+             "padding_idx", "padding_idx=-1", "max_norm",
              "scale_grad_by_freq", "0-d index", "no index", "int32 index", "torch.embedding",
              "dense then sparse", "sparse then dense",
-             "dense and sparse in one backward", "two sparse in one backward", ".grad.coalesce()",
+             "dense and sparse in one backward", "two sparse in one backward",
+             "two sparse in one backward, contiguous", "weight w * 2", "retain_grad", "hook",
+             "backward(inputs=[w]) twice", "clip_grad_norm_", "clip_grad_value_", ".grad.coalesce()",
              ".grad.to_dense()", "zero_grad(set_to_none=False)", "autograd.grad", "EmbeddingBag sum",
              "EmbeddingBag mean", "EmbeddingBag max", "w.grad = sparse, then a dense backward",
              "w.grad = dense, then a sparse backward"]
@@ -134,8 +161,10 @@ def _outcome(fn, *args):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = fn(*args)
-    except Exception as e:
-        return (type(e).__name__, str(e)), None
+    except Exception as e:  # torch's "no sparse kernel" error is compared up to its build's backend list
+        text = str(e).replace("WebGPU' backend", "CPU' backend")
+        cut = text.find(" for possible resolutions.")
+        return (type(e).__name__, text if cut < 0 else text[:cut]), None
     if getattr(r, "is_sparse", False) is True:
         return (("sparse", r.is_coalesced(), tuple(r.shape), repr(r.dtype), r._indices().cpu().tolist(),
                  tuple(r._values().shape)), np.array(r._values().detach().cpu().tolist(), dtype=np.float64))

@@ -22,8 +22,8 @@ def _add(a, b):
         return b
     if b is None:
         return a
-    if getattr(a, "is_sparse", False) and not getattr(b, "is_sparse", False):
-        return b + a  # as torch's input buffer: dense + sparse (sparse + dense is refused)
+    if getattr(a, "is_sparse", False):
+        return b + a  # as torch's input buffer: a sparse sum so far goes last (sparse + dense is refused)
     return a + b
 
 
