@@ -126,6 +126,14 @@ def _grad_of(lib, device, row):
         opt.zero_grad(set_to_none=False)
     elif row == "autograd.grad":
         return lib.autograd.grad(F.embedding(_idx(lib, device), w, sparse=True).sum(), w)[0]
+    elif row == "EmbeddingBag offsets, padding_idx, per_sample_weights":
+        bag = lib.nn.EmbeddingBag(5, 3, mode="sum", sparse=True, padding_idx=3, **_dev(lib, device))
+        with lib.no_grad():
+            bag.weight.copy_(_weight(lib, device))
+        weights = lib.tensor([1.0, 2, 3, 4, 5, 6], **_dev(lib, device))
+        flat, offsets = _idx(lib, device, [1, 3, 1, 0, 3, 4]), _idx(lib, device, [0, 2])
+        _backward(bag(flat, offsets, per_sample_weights=weights))
+        return bag.weight.grad
     elif row.startswith("EmbeddingBag"):
         mode = row.split()[1]
         bag = lib.nn.EmbeddingBag(5, 3, mode=mode, sparse=True, **_dev(lib, device))
@@ -151,6 +159,7 @@ GRAD_ROWS = ["Embedding", "Embedding twice", *(f"Embedding, sum() backward x{n}"
              "two sparse in one backward, contiguous", "weight w * 2", "retain_grad", "hook",
              "backward(inputs=[w]) twice", "clip_grad_norm_", "clip_grad_value_", ".grad.coalesce()",
              ".grad.to_dense()", "zero_grad(set_to_none=False)", "autograd.grad", "EmbeddingBag sum",
+             "EmbeddingBag offsets, padding_idx, per_sample_weights",
              "EmbeddingBag mean", "EmbeddingBag max", "w.grad = sparse, then a dense backward",
              "w.grad = dense, then a sparse backward"]
 
