@@ -210,18 +210,31 @@ def mul(input, other):
 
 
 def _mul_sparse(a: SparseCooTensor, b: SparseCooTensor) -> SparseCooTensor:
-    """The entries both have (both coalesced: their positions sorted and unique)."""
+    """As torch's intersection kernel: two coalesced tensors give the entries both have; otherwise every
+    entry of the uncoalesced one (of both uncoalesced, the one with fewer entries, the second on a tie)
+    is kept as stored, times the other's summed value at its position (zero where it has none)."""
     if a._size != b._size:
         raise RuntimeError("sparse_binary_op_intersection_cpu(): expects sparse inputs with equal "
                            "dimensionality, number of sparse dimensions, and shape of sparse dimensions")
     from .ops.composite.sets import searchsorted
-    a, b, coalesced = a.coalesce(), b.coalesce(), a._coalesced and b._coalesced
+    if not a._nnz() or not b._nnz():
+        return SparseCooTensor(a._ind[:, :0], a._val[:0] * b._val[:0], a._size, True)
+    if not (a._coalesced and b._coalesced):
+        if a._coalesced != b._coalesced:
+            keep, other = (b, a) if a._coalesced else (a, b)
+        else:
+            keep, other = (a, b) if a._nnz() < b._nnz() else (b, a)
+        other = other.coalesce()
+        fk, fo = keep._flat(), other._flat()
+        dtype = dt.result_type(a._val, b._val)
+        at = searchsorted(fo, fk).clamp(max=fo.numel() - 1)
+        found = (fo[at] == fk).reshape(-1, *[1] * keep.dense_dim())
+        picked = other._val[at].to(dtype).where(found, 0)
+        return _like(keep, keep._val * picked if keep is a else picked * keep._val)
     fa, fb = a._flat(), b._flat()
-    if not fa.numel() or not fb.numel():
-        return SparseCooTensor(a._ind[:, :0], (a._val[:0] * b._val[:0]), a._size, coalesced)
     at = searchsorted(fb, fa).clamp(max=fb.numel() - 1)
     both = (fb[at] == fa).nonzero().reshape(-1)
-    return SparseCooTensor(a._ind[:, both], a._val[both] * b._val[at[both]], a._size, coalesced)
+    return SparseCooTensor(a._ind[:, both], a._val[both] * b._val[at[both]], a._size, True)
 
 
 def _division(word: str, op: str, coalesce: bool):

@@ -354,6 +354,14 @@ OP_ROWS = {
     "h.permute(1, 0)": lambda L, o: o["h"].permute(1, 0),
     "h3.permute(0, 2, 1)": lambda L, o: o["h3"].permute(0, 2, 1),
     "h.t()": lambda L, o: o["h"].t(),
+    # sparse * sparse: torch keeps the entries of the uncoalesced (or the smaller) operand as stored
+    "s * u": lambda L, o: o["s"] * o["u"], "u * s": lambda L, o: o["u"] * o["s"],
+    "s * c": lambda L, o: o["s"] * o["c"], "c * u": lambda L, o: o["c"] * o["u"],
+    "s * s": lambda L, o: o["s"] * o["s"], "c * c": lambda L, o: o["c"] * o["c"],
+    "u * s3[0]": lambda L, o: o["u"] * o["s3"][0].narrow_copy(1, 0, 3),
+    "u * empty": lambda L, o: o["u"] * o["empty"], "h * h": lambda L, o: o["h"] * o["h"],
+    "h * h.coalesce()": lambda L, o: o["h"] * o["h"].coalesce(),
+    "s * u.int()": lambda L, o: o["s"] * o["u"].int(),
     # a hybrid tensor (dense trailing dims, as an embedding's gradient) through the other sparse ops
     "repr(h)": lambda L, o: repr(o["h"]).replace(", device='webgpu:0'", ""),
     "repr(h3)": lambda L, o: repr(o["h3"]).replace(", device='webgpu:0'", ""),
