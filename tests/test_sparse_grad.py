@@ -413,3 +413,29 @@ def test_sparse_constructor_with_dense_dims(size):
     def make(L):
         return L.sparse_coo_tensor(L.tensor([[0, 2]]), L.ones(2, 3), *[size] if size else [])
     _same(_outcome(make, pyfront), _outcome(make, torch), "cpu")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_momentum_buffer_over_steps(device):
+    """SGD's sparse momentum buffer grows as torch's (its stored entries, step after step), with losses whose
+    gradient is expanded (``sum()``: torch clones it into ``.grad``, then appends) or not (merges)."""
+    rng = np.random.default_rng(0)
+    idxs = [rng.integers(0, 300, (8, 16)).tolist() for _ in range(4)]
+    table = rng.standard_normal((300, 8)).astype(np.float32).tolist()
+
+    def run(lib, dev):
+        e = lib.nn.Embedding(300, 8, sparse=True, **_dev(lib, dev))
+        with lib.no_grad():
+            e.weight.copy_(lib.tensor(table, **_dev(lib, dev)))
+        opt = lib.optim.SGD(e.parameters(), lr=0.1, momentum=0.9, nesterov=True)
+        for i, idx in enumerate(idxs):
+            opt.zero_grad()
+            out = e(lib.tensor(idx, **_dev(lib, dev)))
+            (out.sum() if i % 2 else out.pow(2).sum()).backward()
+            opt.step()
+        return opt.state[e.weight]["momentum_buffer"], e.weight
+    (buf, weight), (t_buf, t_weight) = run(pyfront, device), run(torch, "cpu")
+    assert buf._indices().cpu().tolist() == t_buf._indices().tolist()
+    tol = dict(rtol=1e-6, atol=1e-6) if device == "cpu" else dict(rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(buf._values().cpu().tolist(), t_buf._values().tolist(), **tol)
+    np.testing.assert_allclose(weight.detach().cpu().tolist(), t_weight.detach().tolist(), **tol)

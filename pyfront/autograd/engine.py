@@ -173,13 +173,14 @@ def _accumulate(node, grad, create_graph, owned=False):
 
 def _accumulate_sparse(leaf, grad, create_graph):
     """torch's AccumulateGrad where one side is a sparse COO gradient: a first one is kept as it is (its
-    indices and values, uncoalesced); a sparse one is added into a dense ``.grad`` in place, and into a
-    sparse ``.grad`` by sparse addition (entries appended, so still uncoalesced); a dense gradient
-    reaching a sparse ``.grad`` makes it dense (``new + old``)."""
+    indices and values, uncoalesced), or cloned where its values are not contiguous (a ``sum()``'s
+    expanded gradient: later sparse additions see contiguous values, as torch's); a sparse one is added
+    into a dense ``.grad`` in place, and into a sparse ``.grad`` by sparse addition (still uncoalesced); a
+    dense gradient reaching a sparse ``.grad`` makes it dense (``new + old``)."""
     if not create_graph:
         grad = grad.detach()
     if leaf.grad is None:
-        leaf.grad = grad
+        leaf.grad = grad if grad._values().is_contiguous() and not create_graph else grad.clone()
     elif create_graph or leaf.grad.is_sparse and not grad.is_sparse:
         leaf.grad = _add(leaf.grad, grad)
     else:
