@@ -28,7 +28,7 @@ from numbers import Number
 from . import dtypes as dt
 from .ops.creation import tensor as _tensor, zeros
 from .shape import normalize_dim
-from .sparse import SparseCooTensor, _cat, _dense_sparse_mm, _same_size, _sparse_mm
+from .sparse import SparseCooTensor, _dense_sparse_mm, _same_size, _sparse_mm
 from .sparse import sum as _sparse_sum
 from .tensor import Tensor, _castable, _kind_name
 
@@ -104,10 +104,61 @@ def add(input, other, *, alpha=1):
         raise RuntimeError(f"add: expected sizes of 'self' and 'other' to match, but {list(input._size)} != "
                            f"{list(other._size)}")
     dtype = dt.result_type(input._val, other._val)
-    added = other._val if alpha == 1 else other._val * alpha
-    out = SparseCooTensor(_cat(input._ind, other._ind, 1), _cat(input._val.to(dtype), added.to(dtype), 0),
-                          input._size, False)
-    return out.coalesce() if input._coalesced and other._coalesced else out
+    if not other._nnz():
+        return SparseCooTensor(input._ind.clone(), input._val.to(dtype, copy=True), input._size,
+                               input._coalesced)
+    if not input._nnz():
+        return _like(other, other._val.to(dtype) * alpha)
+    if input.sparse_dim() != other.sparse_dim():
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same density, but 'self' has "
+                           f"{input.sparse_dim()} sparse dimensions while 'other' has {other.sparse_dim()} "
+                           "sparse dimensions")
+    if not (input._val.is_contiguous() and other._val.is_contiguous()):
+        return _append(input, other, alpha, dtype)
+    return _merge(input, other, alpha, dtype)
+
+
+def _append(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTensor:
+    """``t + alpha * s`` as torch's CPU kernel makes it when a values tensor is not contiguous (an
+    embedding's gradient of a ``sum()`` is expanded): both entry lists one after the other, coalesced only
+    once they outnumber the elements; the flag then says coalesced only for fewer than two entries."""
+    added = s._val.to(dtype) if alpha == 1 else s._val.to(dtype) * alpha
+    out = SparseCooTensor(_cat_all([t._ind, s._ind], 1), _cat_all([t._val.to(dtype), added]), t._size, False)
+    if out._nnz() > out.numel():
+        out = out.coalesce()
+    out._coalesced = out._nnz() < 2
+    return out
+
+
+def _merge(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTensor:
+    """``t + alpha * s`` as torch's CPU kernel makes it: one walk along both entry lists as if each were
+    sorted, taking the smaller position first and adding equal ones into one entry. Two coalesced
+    tensors give a coalesced sum; otherwise the entries stay in that walk's order, uncoalesced."""
+    tf, sf = t._flat().tolist(), s._flat().tolist()
+    t_at, s_at, i, j = [], [], 0, 0  # each entry's slot in the result
+    while i < len(tf) or j < len(sf):
+        take_t = j >= len(sf) or i < len(tf) and tf[i] <= sf[j]
+        take_s = i >= len(tf) or j < len(sf) and sf[j] <= tf[i]
+        slot = _next_slot(t_at, s_at)
+        if take_t:
+            t_at.append(slot)
+            i += 1
+        if take_s:
+            s_at.append(slot)
+            j += 1
+    n = _next_slot(t_at, s_at)
+    to = _tensor(t_at, dtype=dt.int64, device=t.device)
+    so = _tensor(s_at, dtype=dt.int64, device=t.device)
+    indices = zeros(t.sparse_dim(), n, dtype=dt.int64, device=t.device)
+    indices = indices.index_copy(1, so, s._ind).index_copy(1, to, t._ind)
+    values = zeros(n, *t._val.shape[1:], dtype=dtype, device=t.device)
+    values = values.index_add(0, to, t._val.to(dtype)).index_add(0, so, s._val.to(dtype), alpha=alpha)
+    return SparseCooTensor(indices, values, t._size, t._coalesced and s._coalesced)
+
+
+def _next_slot(t_at: list, s_at: list) -> int:
+    """The result's next free entry, given the slots taken so far by each side."""
+    return max(t_at[-1] if t_at else -1, s_at[-1] if s_at else -1) + 1
 
 
 @_register("sub")
@@ -159,18 +210,31 @@ def mul(input, other):
 
 
 def _mul_sparse(a: SparseCooTensor, b: SparseCooTensor) -> SparseCooTensor:
-    """The entries both have (both coalesced: their positions sorted and unique)."""
+    """As torch's intersection kernel: two coalesced tensors give the entries both have; otherwise every
+    entry of the uncoalesced one (of both uncoalesced, the one with fewer entries, the second on a tie)
+    is kept as stored, times the other's summed value at its position (zero where it has none)."""
     if a._size != b._size:
         raise RuntimeError("sparse_binary_op_intersection_cpu(): expects sparse inputs with equal "
                            "dimensionality, number of sparse dimensions, and shape of sparse dimensions")
     from .ops.composite.sets import searchsorted
-    a, b, coalesced = a.coalesce(), b.coalesce(), a._coalesced and b._coalesced
+    if not a._nnz() or not b._nnz():
+        return SparseCooTensor(a._ind[:, :0], a._val[:0] * b._val[:0], a._size, True)
+    if not (a._coalesced and b._coalesced):
+        if a._coalesced != b._coalesced:
+            keep, other = (b, a) if a._coalesced else (a, b)
+        else:
+            keep, other = (a, b) if a._nnz() < b._nnz() else (b, a)
+        other = other.coalesce()
+        fk, fo = keep._flat(), other._flat()
+        dtype = dt.result_type(a._val, b._val)
+        at = searchsorted(fo, fk).clamp(max=fo.numel() - 1)
+        found = (fo[at] == fk).reshape(-1, *[1] * keep.dense_dim())
+        picked = other._val[at].to(dtype).where(found, 0)
+        return _like(keep, keep._val * picked if keep is a else picked * keep._val)
     fa, fb = a._flat(), b._flat()
-    if not fa.numel() or not fb.numel():
-        return SparseCooTensor(a._ind[:, :0], (a._val[:0] * b._val[:0]), a._size, coalesced)
     at = searchsorted(fb, fa).clamp(max=fb.numel() - 1)
     both = (fb[at] == fa).nonzero().reshape(-1)
-    return SparseCooTensor(a._ind[:, both], a._val[both] * b._val[at[both]], a._size, coalesced)
+    return SparseCooTensor(a._ind[:, both], a._val[both] * b._val[at[both]], a._size, True)
 
 
 def _division(word: str, op: str, coalesce: bool):
@@ -268,8 +332,10 @@ def clone(input, *, memory_format=None):
 @_register("zeros_like")
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     device = device or input.device
-    values = zeros(0, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
-    return SparseCooTensor(zeros(input.dim(), 0, dtype=dt.int64, device=device), values, input._size, True)
+    values = zeros(0, *input._val.shape[1:], dtype=dtype or input.dtype, device=device,
+                   requires_grad=requires_grad)
+    return SparseCooTensor(zeros(input.sparse_dim(), 0, dtype=dt.int64, device=device), values, input._size,
+                           True)
 
 
 @_register("zero_")
@@ -285,13 +351,20 @@ def transpose(input, dim0, dim1):
     d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
     if d0 == d1:
         return input
+    if max(d0, d1) >= input.sparse_dim():
+        raise RuntimeError(f"sparse transpose: transposed dimensions must be sparse Got sparse_dim: "
+                           f"{input.sparse_dim()}, d0: {d0}, d1: {d1}")
     order = list(range(n))
     order[d0], order[d1] = d1, d0
-    return SparseCooTensor(input._ind[order], input._val, tuple(input._size[d] for d in order), False)
+    return SparseCooTensor(input._ind[order[:input.sparse_dim()]], input._val,
+                           tuple(input._size[d] for d in order), False)
 
 
 @_register("t")
 def t(input):
+    if input.dense_dim():
+        raise RuntimeError(f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, but got "
+                           f"{input.sparse_dim()} sparse and {input.dense_dim()} dense dimensions")
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
     return transpose(input, 0, 1) if input.dim() == 2 else input
@@ -305,12 +378,17 @@ def select(input, dim, index):
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._size)} at "
                          f"dimension {dim}")
+    sd = input.sparse_dim()
+    if dim >= sd:  # a dense dim: in every value
+        return SparseCooTensor(input._ind, input._val.select(dim - sd + 1, index),
+                               input._size[:dim] + input._size[dim + 1:], input._coalesced)
     keep = (input._ind[dim] == index % size).nonzero().reshape(-1)
-    if n == 1:  # an element: dense and 0-d, as torch's
-        return input._val[keep].sum()
-    rows = [d for d in range(n) if d != dim]
+    if sd == 1:  # no sparse dim left: dense (an element, or the dense dims), as torch's
+        return input._val[keep].sum(0)
+    rows = [d for d in range(sd) if d != dim]
     return SparseCooTensor(input._ind[rows][:, keep], input._val[keep],
-                           tuple(input._size[d] for d in rows), input._coalesced or keep.numel() <= 1)
+                           tuple(input._size[d] for d in range(n) if d != dim),
+                           input._coalesced or keep.numel() <= 1)
 
 
 def _getitem(self, index):
@@ -325,17 +403,23 @@ def _getitem(self, index):
 
 @_register("unsqueeze")
 def unsqueeze(input, dim):
-    n = input.dim()
+    n, sd = input.dim(), input.sparse_dim()
     dim = normalize_dim(dim, n + 1)
-    rows = [input._ind[:dim], zeros(1, input._nnz(), dtype=dt.int64, device=input.device), input._ind[dim:]]
     size = input._size[:dim] + (1,) + input._size[dim:]
+    if dim > sd:  # a new dense dim
+        return SparseCooTensor(input._ind, input._val.unsqueeze(dim - sd + 1), size, input._coalesced)
+    rows = [input._ind[:dim], zeros(1, input._nnz(), dtype=dt.int64, device=input.device), input._ind[dim:]]
     return SparseCooTensor(_cat_all(rows), input._val, size, False)
 
 
 @_register("index_select")
 def index_select(input, dim, index):
     """The entries in the ``index`` positions along ``dim``, in ``index``'s order (repeats repeat them)."""
-    dim = normalize_dim(dim, input.dim())
+    dim, sd = normalize_dim(dim, input.dim()), input.sparse_dim()
+    if dim >= sd:
+        size = input._size[:dim] + (index.numel(),) + input._size[dim + 1:]
+        values = input._val.index_select(dim - sd + 1, index)
+        return SparseCooTensor(input._ind, values, size, input._coalesced)
     picked, entry = (input._ind[dim].unsqueeze(0) == index.reshape(-1, 1)).nonzero().unbind(1)
     indices = input._ind[:, entry]
     indices[dim] = picked
@@ -345,7 +429,11 @@ def index_select(input, dim, index):
 
 @_register("narrow_copy")
 def narrow_copy(input, dim, start, length):
-    dim = normalize_dim(dim, input.dim())
+    dim, sd = normalize_dim(dim, input.dim()), input.sparse_dim()
+    if dim >= sd:
+        size = input._size[:dim] + (length,) + input._size[dim + 1:]
+        values = input._val.narrow(dim - sd + 1, start, length)
+        return SparseCooTensor(input._ind, values, size, input._coalesced)
     at = input._ind[dim]
     keep = ((at >= start) & (at < start + length)).nonzero().reshape(-1)
     indices = input._ind[:, keep]
@@ -392,12 +480,22 @@ def cat(tensors, dim=0):
             raise RuntimeError(f"All tensors must have the same shape: {list(first._size)} (except in the "
                                f"concatenating dimension), but found shape: {list(s._size)} at position {i}.")
         moved = s._ind.clone()
-        moved[dim] += offset
+        if dim < first.sparse_dim():
+            moved[dim] += offset
         indices.append(moved)
         offset += s._size[dim]
     dtype = dt.result_type(*[s._val for s in tensors])
-    values = _cat_all([s._val.to(dtype) for s in tensors])
     size = first._size[:dim] + (offset,) + first._size[dim + 1:]
+    values = [s._val.to(dtype) for s in tensors]
+    if dim >= first.sparse_dim():  # a dense dim: each one's values sit in their slice of it, zeros around
+        vdim, at = dim - first.sparse_dim() + 1, 0
+        for i, v in enumerate(values):
+            shape = list(v.shape)
+            parts = [zeros(*shape[:vdim], n, *shape[vdim + 1:], dtype=dtype, device=v.device)
+                     for n in (at, offset - at - v.shape[vdim])]
+            values[i] = _cat_all([parts[0], v, parts[1]], vdim)
+            at += v.shape[vdim]
+    values = _cat_all(values)
     return SparseCooTensor(_cat_all(indices, 1), values, size, False)
 
 
@@ -411,17 +509,23 @@ def _softmax(log: bool):
         c = input.coalesce()
         dim = normalize_dim(dim, c.dim())
         values = c._val if dtype is None else c._val.to(dtype)
-        rest = [d for d in range(c.dim()) if d != dim]
+        sd = c.sparse_dim()
+        if dim >= sd:  # along a dense dim: within each value
+            out = values.log_softmax(dim - sd + 1) if log else values.softmax(dim - sd + 1)
+            return _like(c, out, True)
+        rest = [d for d in range(sd) if d != dim]
         group = zeros(c._nnz(), dtype=dt.int64, device=c.device)  # each entry's slice: its other indices
         for d in rest:
             group = group * c._size[d] + c._ind[d]
         slices = 1
         for d in rest:
             slices *= c._size[d]
-        top = zeros(slices, dtype=values.dtype, device=c.device)  # each slice's largest: a shift, no gradient
-        top = top.scatter_reduce(0, group, values.detach(), "amax", include_self=False)
+        dense = values.shape[1:]  # each dense position has its own softmax
+        top = zeros(slices, *dense, dtype=values.dtype, device=c.device)  # each slice's largest: a shift
+        spread = group.reshape(-1, *[1] * len(dense)).expand(values.shape)
+        top = top.scatter_reduce(0, spread, values.detach(), "amax", include_self=False)
         shifted = values - top[group]
-        total = zeros(slices, dtype=values.dtype, device=c.device).index_add(0, group, shifted.exp())
+        total = zeros(slices, *dense, dtype=values.dtype, device=c.device).index_add(0, group, shifted.exp())
         out = shifted - total.log()[group] if log else shifted.exp() / total[group]
         return _like(c, out, True)
     softmax.__name__ = "log_softmax" if log else "softmax"
@@ -488,13 +592,76 @@ def mm(input, mat2):
 
 @_register("mv")
 def mv(input, vec):
-    return _sparse_mm(input, vec.unsqueeze(1)).squeeze(1)
+    """A sparse matrix times a dense vector, or a dense matrix times a sparse vector (dense results)."""
+    if isinstance(input, SparseCooTensor):
+        if input.dim() != 2 or vec.dim() != 1 or isinstance(vec, SparseCooTensor):
+            raise RuntimeError("mv: two tensor dim should be 2 and 1, but got SparseTensor Dim: "
+                               f"{input.dim()}Tensor Dim: {vec.dim()}")
+        _same_scalar_type(input, vec)
+    if input.shape[-1] != vec.shape[-1]:
+        raise RuntimeError("mv: expected self.size(-1) == vec.size(-1)")
+    if isinstance(input, SparseCooTensor):
+        return _sparse_mm(input, vec.unsqueeze(1)).squeeze(1)
+    return _dense_sparse_mm(input, unsqueeze(vec, 1)).squeeze(1)
+
+
+def _same_scalar_type(sparse: SparseCooTensor, dense: Tensor) -> None:
+    if dense.dtype is not sparse.dtype:
+        raise RuntimeError(f"expected scalar type {_kind_name(sparse.dtype)} but found "
+                           f"{_kind_name(dense.dtype)}")
+
+
+@_register("bmm")
+def bmm(input, mat2):
+    """A batch of sparse matrices (three sparse dims) times a batch of dense ones: each stored value scales
+    a row of its batch's ``mat2`` into its row of the result (dense)."""
+    def check(ok, what):
+        if not ok:
+            raise RuntimeError(f"bmm_sparse: {what}")
+    check(not isinstance(mat2, SparseCooTensor), "Tensor 'mat2' must be dense")
+    check(isinstance(input, SparseCooTensor), "Tensor 'self' must be sparse")
+    check(input.sparse_dim() == 3, f"Tensor 'self' must have 3 sparse dims, but has {input.sparse_dim()}")
+    check(input.dense_dim() == 0, f"Tensor 'self' must have 0 dense dims, but has {input.dense_dim()}")
+    check(mat2.dim() == 3, f"Tensor 'mat2' must have 3 dims, but has {mat2.dim()}")
+    check(input.shape[0] == mat2.shape[0], "'self.size(0)' and 'mat2.size(0)' must match")
+    check(input.shape[2] == mat2.shape[1], "'self.size(2)' and 'mat2.size(1)' must match")
+    _same_scalar_type(input, mat2)
+    b, n, k = input._ind
+    picked = mat2[b, k] * input._val.unsqueeze(1)
+    out = zeros(input.shape[0] * input.shape[1], mat2.shape[2], dtype=mat2.dtype, device=mat2.device)
+    return out.index_add(0, b * input.shape[1] + n, picked).reshape(input.shape[0], input.shape[1],
+                                                                      mat2.shape[2])
+
+
+@_register("permute")
+def permute(input, *dims):
+    """The dims reordered: the indices' rows (and the values' dense dims) reordered; uncoalesced unless
+    nothing moves, as torch's. Sparse and dense dims do not trade places."""
+    dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
+    n, sd = input.dim(), input.sparse_dim()
+    if len(dims) != n:
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           "length of the desired ordering of dimensions i.e. input.dim() = "
+                           f"{n} is not equal to len(dims) = {len(dims)}")
+    order = [normalize_dim(d, n) for d in dims]
+    if len(set(order)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    if order == list(range(n)):
+        return input
+    if sorted(order[:sd]) != list(range(sd)):
+        raise RuntimeError("permute(sparse_coo): transpositions between sparse and dense dimensions are not "
+                           "allowed.Only transpositions within sparse and dense dimensions are supported.")
+    values = input._val.permute(0, *[d - sd + 1 for d in order[sd:]])
+    return SparseCooTensor(input._ind[order[:sd]], values, tuple(input._size[d] for d in order), False)
 
 
 @_register("addmm")
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` with a sparse ``mat1`` (torch has no kernel for a sparse
     ``mat2``)."""
+    if isinstance(input, SparseCooTensor):
+        raise RuntimeError("addmm_sparse_dense: expected strided result tensor, got tensor with layout "
+                           "Sparse")
     if not isinstance(mat1, SparseCooTensor) or isinstance(mat2, SparseCooTensor):
         layout = lambda m: "Sparse" if isinstance(m, SparseCooTensor) else "Strided"  # noqa: E731
         raise RuntimeError("addmm_sparse_dense: expected either 'mat1' to have sparse layout and 'mat2' to "
@@ -502,6 +669,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
                            f"layout {layout(mat2)}")
     product = _sparse_mm(mat1, mat2)
     return (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)
+
+
+@_register("addmm_")
+def addmm_(input, mat1, mat2, *, beta=1, alpha=1):
+    """``input.addmm_(sparse, dense)``: addmm's result written into ``input``, which must have its shape and
+    the operands' dtype (torch's checks); a sparse ``input`` is refused."""
+    if isinstance(mat1, SparseCooTensor) and not isinstance(mat2, SparseCooTensor):
+        for d, want in enumerate((mat1.shape[0], mat2.shape[-1])):
+            if input.dim() != 2 or input.shape[d] != want:
+                got = input.shape[d] if d < input.dim() else input.shape[-1]
+                raise RuntimeError(f"addmm: Argument #1 (t): Expected dim {d} size {want}, got {got}")
+        _same_scalar_type(mat1, input)
+    return input.copy_(addmm(input, mat1, mat2, beta=beta, alpha=alpha))
 
 
 @_register("F.linear")
@@ -620,9 +800,11 @@ def install(namespace: dict) -> None:
     cls.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
     cls.T = cls.mT = property(t)
     sparse_seam.TYPES, sparse_seam.call, sparse_seam.operator = (cls,), call, dense_operator
-    for name, positions in (("mm", (0, 1)), ("spmm", (0, 1)), ("addmm", (1, 2))):
+    for name, positions in (("mm", (0, 1)), ("spmm", (0, 1)), ("addmm", (1, 2)), ("mv", (1,)),
+                            ("bmm", (1,))):
         namespace[name] = _taking_sparse(namespace[name], name, positions)
-    Tensor.mm = _taking_sparse(Tensor.mm, "mm", (0, 1))
+    for name, positions in (("mm", (0, 1)), ("mv", (1,)), ("addmm_", (1, 2)), ("bmm", (1,))):
+        setattr(Tensor, name, _taking_sparse(getattr(Tensor, name), name, positions))
     Tensor.sparse_mask = sparse_mask
     sparse_module.addmm = addmm
     sparse_module.softmax, sparse_module.log_softmax = _softmax(False), _softmax(True)

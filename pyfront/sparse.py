@@ -2,8 +2,9 @@
 ``coalesce``, ``torch.sparse.mm`` and ``dense @ sparse`` with gradients to the dense operand and to the
 values, ``dense + sparse`` (dense) and ``sparse + sparse`` (sparse).
 
-A sparse tensor here is its ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz,)``);
-every sparse dim is sparse (no dense trailing dims). Its products are composed from dense pyfront
+A sparse tensor here is its ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz, *dense
+sizes)``): the trailing dims may be dense (a hybrid tensor, as ``Embedding(sparse=True)``'s gradient:
+one sparse dim, the rows, and one dense dim). Its products are composed from dense pyfront
 ops (a gather of the dense rows, a scaled ``index_add`` into the result), so autograd and every
 device come for free; on webgpu that is the documented path (no sparse kernel). Unlike PyTorch's,
 it is not a ``Tensor`` subclass: only the methods below exist.
@@ -107,10 +108,10 @@ class SparseCooTensor:
         return self.device.type == "cpu"
 
     def sparse_dim(self) -> int:
-        return len(self._size)
+        return self._ind.shape[0]
 
     def dense_dim(self) -> int:
-        return 0
+        return self._val.dim() - 1
 
     @property
     def dtype(self):
@@ -171,11 +172,11 @@ class SparseCooTensor:
 
     # -- conversions -------------------------------------------------------------------------------
     def _flat(self) -> Tensor:
-        """The row-major position of each stored value."""
-        strides = [math.prod(self._size[d + 1:]) for d in range(self.dim())]
+        """The row-major position of each stored value among the sparse dims' positions."""
+        sizes = self._size[:self.sparse_dim()]
         flat = zeros(self._nnz(), dtype=dt.int64, device=self.device)
-        for d, s in enumerate(strides):
-            flat = flat + self._ind[d] * s
+        for d in range(len(sizes)):
+            flat = flat + self._ind[d] * math.prod(sizes[d + 1:])
         return flat
 
     def coalesce(self) -> "SparseCooTensor":
@@ -186,15 +187,17 @@ class SparseCooTensor:
         unique = sorted(set(flat))
         slot = {f: i for i, f in enumerate(unique)}
         where = _tensor([slot[f] for f in flat], dtype=dt.int64, device=self.device)
-        values = zeros(len(unique), dtype=self.dtype, device=self.device).index_add(0, where, self._val)
-        coords = [[f // math.prod(self._size[d + 1:]) % self._size[d] for f in unique]
-                  for d in range(self.dim())]
-        indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(self.dim(), len(unique))
+        values = zeros(len(unique), *self._val.shape[1:], dtype=self.dtype, device=self.device)
+        values = values.index_add(0, where, self._val)
+        sizes = self._size[:self.sparse_dim()]
+        coords = [[f // math.prod(sizes[d + 1:]) % sizes[d] for f in unique] for d in range(len(sizes))]
+        indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(len(sizes), len(unique))
         return SparseCooTensor(indices, values, self._size, True)
 
     def to_dense(self) -> Tensor:
         """The dense tensor (duplicates added), differentiable in the values."""
-        out = zeros(math.prod(self._size), dtype=self.dtype, device=self.device)
+        out = zeros(math.prod(self._size[:self.sparse_dim()]), *self._val.shape[1:], dtype=self.dtype,
+                    device=self.device)
         return out.index_add(0, self._flat(), self._val).reshape(self._size)
 
     def to(self, *args, **kwargs) -> "SparseCooTensor":
@@ -211,20 +214,17 @@ class SparseCooTensor:
     # what else it does (operators, arithmetic, the Tensor methods it has or refuses): _sparse_math.py
 
     def __repr__(self) -> str:
-        pad = " " * len("tensor(indices=")
-        indices = repr(self._ind).replace("\n", "\n" + pad)
-        values = repr(self._val.detach()).replace("\n", "\n" + " " * len("       values="))
+        def indent(text, width):  # a blank line (between blocks of a 3-d values) stays empty, as torch's
+            lines = text.split("\n")
+            return "\n".join([lines[0], *(line and " " * width + line for line in lines[1:])])
+        indices = indent(repr(self._ind), len("tensor(indices="))
+        values = indent(repr(self._val.detach()), len("       values="))
         suffixes = [f"size={self._size}", f"nnz={self._nnz()}", "layout=torch.sparse_coo"]
         if self.requires_grad:
             suffixes.append("requires_grad=True" if self._val.grad_fn is None else
                             f"grad_fn=<{type(self._val.grad_fn).__name__}>")
         body = f"tensor(indices={indices},\n       values={values}"
         return _join_suffixes(body, suffixes, len("tensor("), force_newline=True)  # lines wrap as torch's
-
-
-def _cat(a: Tensor, b: Tensor, dim: int) -> Tensor:
-    from .ops.primitives.shaping import cat
-    return cat([a, b], dim)
 
 
 def _same_size(dense, sparse) -> None:
@@ -250,22 +250,23 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, re
         raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
     if indices.dtype is not dt.int64:
         raise RuntimeError(f"indices must be an int64 tensor, but got {indices.dtype}")
-    if values.dim() != 1:
-        raise RuntimeError("pyfront's sparse tensors have no dense dims: values must be 1-d, got "
-                           f"{list(values.shape)}")
     nnz = indices.shape[1]
-    if values.shape[0] != nnz:
+    if values.dim() == 0 or values.shape[0] != nnz:
         raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {nnz}, nnz "
-                           f"from values: {values.shape[0]}")
+                           f"from values: {values.shape[0] if values.dim() else 1}")
     rows = indices.tolist()
     if any(i < 0 for row in rows for i in row):
         raise RuntimeError("found negative index")
+    dense = tuple(values.shape[1:])  # the trailing dense dims, each whole in every value
     if size is None:
-        size = tuple(max(row) + 1 if row else 0 for row in rows)
+        size = tuple(max(row) + 1 if row else 0 for row in rows) + dense
     size = tuple(size)
-    if len(size) != indices.shape[0]:
-        raise RuntimeError(f"number of dimensions must be sparse_dim ({indices.shape[0]}) + dense_dim (0), "
-                           f"but got {len(size)}")
+    if len(size) != indices.shape[0] + len(dense):
+        raise RuntimeError("'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = "
+                           f"{len(size)}, sparse_dim = {indices.shape[0]}, dense_dim = {len(dense)}")
+    if size[indices.shape[0]:] != dense:
+        raise RuntimeError(f"values has incorrect size, expected {[nnz, *size[indices.shape[0]:]]}, got "
+                           f"{list(values.shape)}")
     for d, row in enumerate(rows):
         if row and max(row) >= size[d]:
             raise RuntimeError(f"size is inconsistent with indices: for dim {d}, size is {size[d]} but found "
@@ -296,6 +297,8 @@ def _sparse_mm(mat1, mat2, node="MmBackward0") -> Tensor:
     """``sparse @ dense`` as ``torch.sparse.mm``: each stored value scales a row of ``mat2`` into its row
     of the result; gradients reach ``mat2`` and the values. ``node``: the grad_fn PyTorch shows."""
     since = graph.SEQUENCE[0]
+    if mat1.dense_dim():
+        raise RuntimeError(f"addmm: matrices expected, got {mat1.sparse_dim()}D tensor")
     if mat1.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"2D tensors expected, got {mat1.dim()}D and {mat2.dim()}D tensors")
     if mat1.shape[1] != mat2.shape[0]:
@@ -312,6 +315,9 @@ def _dense_sparse_mm(mat1: Tensor, mat2: SparseCooTensor) -> Tensor:
     """``dense @ sparse`` (dense, as PyTorch's): each stored value scales a column of ``mat1`` into its
     column of the result; gradients reach ``mat1`` and the values."""
     since = graph.SEQUENCE[0]
+    if mat2.dense_dim():  # torch transposes it first
+        raise RuntimeError("sparse transpose: transposed dimensions must be sparse Got sparse_dim: "
+                           f"{mat2.sparse_dim()}, d0: 0, d1: 1")
     if mat1.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"2D tensors expected, got {mat1.dim()}D and {mat2.dim()}D tensors")
     if mat1.shape[1] != mat2.shape[0]:
@@ -360,18 +366,28 @@ def sum(input, dim=None, dtype=None):  # torch.sparse.sum; nothing here means th
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    if len(dims) == n:
-        out = values.sum()
+    sd = input.sparse_dim()
+    summed_dense = [d - sd + 1 for d in dims if d >= sd]  # a dense dim is summed in every value
+    if summed_dense:
+        values = values.sum(summed_dense)
+    kept = [d for d in range(sd) if d not in dims]
+    if not kept:  # every sparse dim summed: dense, the remaining dense dims
+        out = values.sum(0)
     else:
-        kept = [d for d in range(n) if d not in dims]
-        size = tuple(input._size[d] for d in kept)
+        size = tuple(input._size[d] for d in [*kept, *range(sd, n)] if d not in dims)
         out = SparseCooTensor(input._ind[kept], values, size, False).coalesce()
-    graph.present_as(out if len(dims) == n else out._val, "SparseSumBackward0", since, [input._val])
+    graph.present_as(out if not kept else out._val, "SparseSumBackward0", since, [input._val])
     return out
 
 
 def _to_sparse(self, sparse_dim=None) -> SparseCooTensor:
-    """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``."""
+    """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``; with
+    ``sparse_dim`` fewer than its dims, the trailing ones are dense (a stored value: each slice not all
+    zero)."""
+    if sparse_dim is not None and sparse_dim < self.dim():
+        nonzero = (self != 0).reshape(*self.shape[:sparse_dim], -1).any(-1)
+        indices = nonzero.nonzero().t().contiguous()
+        return SparseCooTensor(indices, self[tuple(indices)], tuple(self.shape), True)
     indices = self.nonzero().t().contiguous()
     values = self[tuple(indices)] if self.dim() else self.reshape(1)[indices.reshape(-1)]
     return SparseCooTensor(indices, values, tuple(self.shape), True)

@@ -226,7 +226,8 @@ class Tensor:
     @grad.setter
     def grad(self, value):
         if value is not None:
-            if not isinstance(value, Tensor):
+            from .ops import sparse_seam  # a sparse COO gradient of the same size is taken, as torch's
+            if not isinstance(value, (Tensor, *sparse_seam.TYPES)):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             # torch's order: dtype, device, then size

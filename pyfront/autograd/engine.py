@@ -22,6 +22,8 @@ def _add(a, b):
         return b
     if b is None:
         return a
+    if getattr(a, "is_sparse", False):
+        return b + a  # as torch's input buffer: a sparse sum so far goes last (sparse + dense is refused)
     return a + b
 
 
@@ -142,7 +144,9 @@ def _accumulate(node, grad, create_graph, owned=False):
         out = hook(grad)
         if out is not None:
             grad = out
-    if leaf.grad is None and owned and not create_graph and grad.grad_fn is None and grad._base is None \
+    if getattr(grad, "is_sparse", False) or getattr(leaf.grad, "is_sparse", False):
+        _accumulate_sparse(leaf, grad, create_graph)
+    elif leaf.grad is None and owned and not create_graph and grad.grad_fn is None and grad._base is None \
             and grad.is_contiguous() and grad._storage.alone(grad):
         # no one else can see this gradient (the engine made it for this leaf alone): it becomes
         # .grad as it is, with no copy (a kernel per parameter per step on a GPU)
@@ -165,3 +169,19 @@ def _accumulate(node, grad, create_graph, owned=False):
             if not isinstance(out, Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+
+def _accumulate_sparse(leaf, grad, create_graph):
+    """torch's AccumulateGrad where one side is a sparse COO gradient: a first one is kept as it is (its
+    indices and values, uncoalesced), or cloned where its values are not contiguous (a ``sum()``'s
+    expanded gradient: later sparse additions see contiguous values, as torch's); a sparse one is added
+    into a dense ``.grad`` in place, and into a sparse ``.grad`` by sparse addition (still uncoalesced); a
+    dense gradient reaching a sparse ``.grad`` makes it dense (``new + old``)."""
+    if not create_graph:
+        grad = grad.detach()
+    if leaf.grad is None:
+        leaf.grad = grad if grad._values().is_contiguous() and not create_graph else grad.clone()
+    elif create_graph or leaf.grad.is_sparse and not grad.is_sparse:
+        leaf.grad = _add(leaf.grad, grad)
+    else:
+        leaf.grad.add_(grad)

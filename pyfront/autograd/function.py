@@ -14,6 +14,7 @@ import inspect
 import warnings
 from typing import Any, Callable
 
+from ..ops import sparse_seam
 from ..tensor import Tensor
 from .grad_mode import _state, no_grad
 from . import graph
@@ -95,7 +96,7 @@ class BackwardCFunction(Node, FunctionCtx):
         for pos, (g, slot) in enumerate(zip(result, self._arg_slots)):
             if g is None:
                 continue
-            if not isinstance(g, Tensor):
+            if not isinstance(g, (Tensor, *sparse_seam.TYPES)):  # a sparse COO gradient is one too
                 raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
             if slot is None:
                 raise RuntimeError(f"function {self.name()} returned a gradient different than None at "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..ops.primitives.reductions import norm as _vector_norm
+from ..ops import sparse_seam
 from ..shape import normalize_dim
 from ._checks import check_float, check_matrix
 from .decompositions import svdvals
@@ -16,6 +17,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if isinstance(ord, str) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
                         f"{type(ord).__name__}")
+    if isinstance(x, sparse_seam.TYPES):  # torch's refusal (no sparse kernel)
+        return sparse_seam.call("linalg_vector_norm", (x, ord, dim, keepdim), {"dtype": dtype})
     return _vector_norm(x, ord, dim, keepdim, dtype)
 
 

@@ -35,6 +35,8 @@ class Adafactor(Optimizer):
         ValueError: for an out-of-range hyperparameter, with PyTorch's message.
     """
 
+    _sparse_refusal = "Adafactor does not support sparse gradients"
+
     def __init__(self, params, lr: float | Tensor = 1e-2, beta2_decay: float = -0.8,
                  eps: tuple[float | None, float] = (None, 1e-3), d: float = 1.0, weight_decay: float = 0.0, *,
                  foreach: bool | None = None, maximize: bool = False) -> None:
@@ -74,8 +76,6 @@ class Adafactor(Optimizer):
         lr, d, weight_decay = _to_scalar(group["lr"]), group["d"], group["weight_decay"]
         eps1, eps2 = group["eps"]
         for param in self._params_with_grad(group):
-            if param.grad.is_sparse:
-                raise RuntimeError("Adafactor does not support sparse gradients")
             grad = param.grad if not group["maximize"] else -param.grad
             state = self.state[param]
             if len(state) == 0:

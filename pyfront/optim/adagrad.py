@@ -78,9 +78,29 @@ class Adagrad(Optimizer):
                 step = state["step"].item()
                 grad = param.grad if not group["maximize"] else -param.grad
                 if weight_decay != 0:
+                    if grad.is_sparse:
+                        raise RuntimeError("weight_decay option is not compatible with sparse gradients")
                     grad = grad.add(param, alpha=weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)
+                if grad.is_sparse:
+                    _sparse_step(param, grad, state["sum"], clr, eps)
+                    continue
                 state["sum"].addcmul_(grad, grad, value=1)
                 std = state["sum"].sqrt().add_(eps)
                 param.addcdiv_(grad, std, value=-clr)
         return loss
+
+
+def _sparse_step(param, grad, state_sum, clr, eps) -> None:
+    """torch's Adagrad step for a sparse gradient: only the rows it holds (coalesced, as the update is not
+    linear) change, in the sum and in the parameter."""
+    grad = grad.coalesce()
+    values = grad._values()
+    state_sum.add_(_like(grad, values.pow(2)))
+    std_values = state_sum.sparse_mask(grad)._values().sqrt().add_(eps)
+    param.add_(_like(grad, values / std_values), alpha=-clr)
+
+
+def _like(grad, values):
+    from ..sparse import SparseCooTensor
+    return SparseCooTensor(grad._indices(), values, tuple(grad.shape), True)

@@ -24,6 +24,8 @@ class Adamax(Optimizer):
         maximize (bool): maximize the objective instead of minimizing it (default: False).
     """
 
+    _sparse_refusal = "Adamax does not support sparse gradients"
+
     def __init__(self, params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:

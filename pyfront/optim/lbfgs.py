@@ -139,8 +139,9 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _gather_flat_grad(self):
-        views = [zeros(p.numel(), dtype=p.dtype, device=p.device) if p.grad is None else p.grad.reshape(-1)
-                 for p in self._params]
+        # a sparse gradient (an Embedding's) counts as its dense form, as torch's
+        views = [zeros(p.numel(), dtype=p.dtype, device=p.device) if p.grad is None
+                 else p.grad.to_dense().reshape(-1) for p in self._params]
         return cat(views, 0)
 
     def _add_grad(self, step_size, update) -> None:

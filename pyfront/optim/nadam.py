@@ -26,6 +26,8 @@ class NAdam(Optimizer):
         maximize (bool): maximize the objective instead of minimizing it (default: False).
     """
 
+    _sparse_refusal = "NAdam does not support sparse gradients"
+
     def __init__(self, params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,

@@ -408,9 +408,16 @@ class Optimizer:
         return _register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # -- helpers shared by the built-in optimizers ------------------------------------------------
+    # torch's words where an optimizer has no sparse-gradient path (None: it takes sparse gradients)
+    _sparse_refusal: str | None = None
+
     def _params_with_grad(self, group: dict[str, Any]) -> list[Tensor]:
-        """The group's params that received a gradient; the others are skipped, as in PyTorch."""
-        return [p for p in group["params"] if p.grad is not None]
+        """The group's params that received a gradient; the others are skipped, as in PyTorch. A sparse
+        gradient is refused before any update where the optimizer has no path for it, as torch's."""
+        params = [p for p in group["params"] if p.grad is not None]
+        if self._sparse_refusal and any(p.grad.is_sparse for p in params):
+            raise RuntimeError(self._sparse_refusal)
+        return params
 
     def _tensor_steps_from_numbers(self) -> None:
         """Old state dicts stored ``step`` as a number; built-in optimizers keep it as a 0-d tensor."""

@@ -22,6 +22,8 @@ class Rprop(Optimizer):
         maximize (bool): maximize the objective instead of minimizing it (default: False).
     """
 
+    _sparse_refusal = "Rprop does not support sparse gradients"
+
     def __init__(self, params, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:

@@ -100,7 +100,8 @@ class SGD(Optimizer):
         for p, b in zip(params, bufs):
             g = p.grad
             if (p.dtype is not first.dtype or p.device != first.device or g.dtype is not p.dtype
-                    or g.device != p.device or g.requires_grad or not _dense(p) or not _dense(g)
+                    or g.device != p.device or g.is_sparse or g.requires_grad or not _dense(p)
+                    or not _dense(g)
                     or momentum != 0 and (b is None or not _dense(b))):
                 return False
         backend = get_backend(first.device)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE
 from ...ops import creation
@@ -348,6 +349,27 @@ def _renorm_rows_(weight: Tensor, indices: Tensor, max_norm: float, norm_type: f
         weight.mul_(scale.to(weight.dtype).unsqueeze(1))
 
 
+class _SparseRows(Function):
+    """``weight``'s rows at ``flat`` whose gradient is sparse COO, as torch's sparse embedding backward:
+    indices ``(1, n)`` (the rows used, in order, ``padding_idx``'s left out), values ``(n, dim)``."""
+
+    @staticmethod
+    def forward(ctx, weight, flat, padding_idx, scale_grad_by_freq):
+        ctx.flat, ctx.padding_idx, ctx.scale, ctx.size = flat, padding_idx, scale_grad_by_freq, weight.shape
+        return index_select(weight, 0, flat)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.scale:
+            raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients")
+        from ...sparse import SparseCooTensor
+        flat = ctx.flat.to(dt.int64)
+        if ctx.padding_idx is not None:
+            keep = (flat != ctx.padding_idx).nonzero().reshape(-1)
+            flat, grad = flat[keep], grad[keep]
+        return SparseCooTensor(flat.unsqueeze(0), grad, tuple(ctx.size), flat.numel() <= 1), None, None, None
+
+
 @composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
 def embedding(
     input: Tensor,
@@ -368,7 +390,8 @@ def embedding(
             place in ``weight``. Default: None
         norm_type (float): the p of the norm for ``max_norm``. Default: 2.0
         scale_grad_by_freq (bool): divide each row's gradient by how often the batch uses it. Default: False
-        sparse (bool): accepted; the gradient is dense (pyfront has no sparse tensors). Default: False
+        sparse (bool): ``weight``'s gradient is a sparse COO tensor (one sparse dim, the rows, and one dense
+            dim): the used rows' indices, uncoalesced, and their gradients, as torch's. Default: False
 
     Shape:
         input: ``(*)``; weight: ``(V, E)``; output: ``(*, E)``.
@@ -377,6 +400,7 @@ def embedding(
         RuntimeError: ``input`` is not int64 or int32.
         IndexError: an index outside ``[0, num_embeddings)``.
         AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
+        RuntimeError (at backward): ``sparse`` with ``scale_grad_by_freq``, as torch's.
 
     Matches ``torch.nn.functional.embedding``.
     """
@@ -398,6 +422,9 @@ def embedding(
         raise IndexError("index out of range in self")
     if max_norm is not None:
         _renorm_rows_(weight, input, max_norm, norm_type)
+    if sparse and weight.requires_grad:
+        out = _SparseRows.apply(weight, flat, padding_idx, scale_grad_by_freq)
+        return out.reshape(*input.shape, weight.shape[1])
     out = index_select(weight, 0, flat)
     if scale_grad_by_freq:
         # each row's gradient divided by how often the batch uses it: same value, scaled gradient

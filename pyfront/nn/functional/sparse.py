@@ -53,7 +53,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         norm_type: the p of ``max_norm``. Default: 2
         scale_grad_by_freq: scale each row's gradient by the inverse of its frequency in ``input``.
         mode: "sum", "mean" or "max". Default: "mean"
-        sparse: accepted; the gradient is dense (pyfront has no sparse tensors).
+        sparse: ``weight``'s gradient is sparse COO (the rows used), as ``embedding``'s.
         per_sample_weights: a weight per index, like ``input`` (``mode="sum"`` only).
         include_last_offset: ``offsets`` has one more entry, the end of the last bag.
         padding_idx: an index that contributes nothing.
@@ -129,7 +129,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         input, bag = input.index_select(0, inside), bag.index_select(0, inside)
         if per_sample_weights is not None:
             per_sample_weights = per_sample_weights.index_select(0, inside)
-    rows = embedding(input, weight, scale_grad_by_freq=scale_grad_by_freq)
+    rows = embedding(input, weight, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
     out = creation.zeros((n_bags, weight.shape[1]), dtype=weight.dtype, device=weight.device)
     if mode == "max":
         return _bag_max(rows, bag, out)

@@ -27,7 +27,7 @@ class Embedding(Module):
             None
         norm_type (float): the p of the norm for ``max_norm``. Default: 2.0
         scale_grad_by_freq (bool): divide each row's gradient by its count in the batch. Default: False
-        sparse (bool): accepted; the gradient is dense. Default: False
+        sparse (bool): ``weight``'s gradient is a sparse COO tensor (the rows used). Default: False
         device, dtype: of ``weight``. Default: None
 
     ``Embedding.from_pretrained(embeddings, freeze=True, ...)`` wraps a 2-d tensor (``freeze``: no gradient).
@@ -156,7 +156,7 @@ class EmbeddingBag(Module):
         scale_grad_by_freq (bool, optional): scale gradients by the inverse frequency of the
             indices in the mini-batch. Default: False
         mode (str, optional): "sum", "mean" or "max". Default: "mean"
-        sparse (bool, optional): accepted; the gradient is dense (pyfront has no sparse tensors).
+        sparse (bool, optional): ``weight``'s gradient is a sparse COO tensor (the rows used).
         include_last_offset (bool, optional): ``offsets`` has one more entry, the end of the last bag.
         padding_idx (int, optional): an index that contributes nothing; its row starts at zero.
         device, dtype: where and how the table is allocated.

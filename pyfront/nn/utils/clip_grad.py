@@ -7,6 +7,8 @@ import warnings
 from typing import Iterable
 
 from ...autograd.grad_mode import no_grad
+from ...linalg.norms import vector_norm
+from ...ops import sparse_seam
 from ...ops.composite.shaping import stack
 from ...ops.creation import tensor as _tensor
 from ...ops.primitives import elementwise as ew
@@ -49,7 +51,7 @@ def get_total_norm(
     if not tensors:
         return _tensor(0.0)
     device = tensors[0].device
-    norms = [t.norm(norm_type).to(device) for t in tensors]
+    norms = [vector_norm(t, norm_type).to(device) for t in tensors]  # a sparse one refused, as torch's
     total = stack(norms).norm(norm_type)
     if error_if_nonfinite and bool(ew.logical_or(total.isnan(), total.isinf())):
         raise RuntimeError(
@@ -181,4 +183,6 @@ def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None)
     clip_value = float(clip_value)
     for p in _as_list(parameters):
         if p.grad is not None:
+            if p.grad.is_sparse:  # torch's foreach path: clamp_min_, which has no sparse kernel
+                sparse_seam.call("clamp_min_", (p.grad, -clip_value), {})
             p.grad.clamp_(min=-clip_value, max=clip_value)
