@@ -12,7 +12,7 @@ from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 
 __all__ = ["Module", "RemovableHandle"]
 
@@ -649,10 +649,13 @@ class Module:
                     f"Tensor-like object from checkpoint but received {type(input_param)}"
                 )
                 continue
-            # checkpoints from PyTorch 0.3 saved scalars as 1-element vectors
-            if param.dim() == 0 and input_param.dim() == 1:
+            # checkpoints from PyTorch 0.3 saved scalars as 1-element vectors. An uninitialized parameter
+            # has no shape to compare (a lazy module's loads into one it has materialized, or a lazy
+            # checkpoint's into it); an uninitialized checkpoint value refuses its .shape, as torch's
+            lazy = is_lazy(param)
+            if not lazy and len(param.shape) == 0 and len(input_param.shape) == 1:
                 input_param = input_param[0]
-            if input_param.shape != param.shape:
+            if not lazy and input_param.shape != param.shape:
                 error_msgs.append(
                     f"size mismatch for {key}: copying a param with shape {input_param.shape} "
                     f"from checkpoint, the shape in current model is {param.shape}."
