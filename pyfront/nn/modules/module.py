@@ -44,6 +44,16 @@ class RemovableHandle:
             if d is not None and self.id in d:
                 del d[self.id]
 
+    # pickled (a module holding its handle, as a lazy module does) with its dicts, as torch's
+    def __getstate__(self):
+        return self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref)
+
+    def __setstate__(self, state) -> None:
+        hooks, self.id, extras = state
+        self.hooks_dict_ref = weakref.ref(hooks if hooks is not None else OrderedDict())  # None: dead
+        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras if d is not None)
+
     def __enter__(self) -> RemovableHandle:
         return self
 
@@ -464,6 +474,12 @@ class Module:
 
     def bfloat16(self) -> Module:
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
+    def compile(self, *args, **kwargs) -> None:
+        """Compile this module's forward in place, as ``torch.nn.Module.compile``: nothing is compiled in
+        pyfront (see ``pyfront.compile``), the arguments are checked as torch's."""
+        from ...compiler import compile
+        compile(self._call_impl, *args, **kwargs)
 
     # -- calling, with hooks ------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False):
