@@ -106,17 +106,66 @@ def _partition_pivot(k, first, last):
     return int(min(stops))
 
 
+def _partition_pivot_list(r, keys, first, last):
+    """``_partition_pivot`` on lists (ranks ``r``, ``keys`` moved with them), element by element: faster
+    than whole arrays on short segments."""
+    a, b, c = first + 1, first + (last - first) // 2, last - 1
+    if r[a] < r[b]:
+        pick = b if r[b] < r[c] else c if r[a] < r[c] else a
+    else:
+        pick = a if r[a] < r[c] else c if r[b] < r[c] else b
+    r[first], r[pick], keys[first], keys[pick] = r[pick], r[first], keys[pick], keys[first]
+    lo, hi, pivot = first + 1, last, r[first]
+    while True:
+        while r[lo] < pivot:
+            lo += 1
+        hi -= 1
+        while pivot < r[hi]:
+            hi -= 1
+        if lo >= hi:
+            return lo
+        r[lo], r[hi], keys[lo], keys[hi] = r[hi], r[lo], keys[hi], keys[lo]
+        lo += 1
+
+
+def _heapsort(k, first, last):
+    """std::partial_sort(first, last, last), introsort's way out past its depth limit."""
+    seg = _ranked(k[first:last])
+    _heap_select(seg, 0, len(seg), len(seg))
+    _sort_heap(seg, 0, len(seg))
+    k[first:last] = [p.key for p in seg]
+
+
+_SHORT = 2048  # segments this short are partitioned element by element
+
+
 def _introsort_loop(k, first, last, depth):
+    if last - first <= _SHORT:
+        keys = k[first:last].tolist()
+        r = [v >> _SHIFT for v in keys]
+        _introsort_list(r, keys, 0, len(keys), depth)
+        k[first:last] = keys
+        return
     while last - first > THRESHOLD:
-        if depth == 0:  # std::partial_sort(first, last, last): a heapsort
-            seg = _ranked(k[first:last])
-            _heap_select(seg, 0, len(seg), len(seg))
-            _sort_heap(seg, 0, len(seg))
-            k[first:last] = [p.key for p in seg]
-            return
+        if depth == 0:
+            return _heapsort(k, first, last)
         depth -= 1
         cut = _partition_pivot(k, first, last)
         _introsort_loop(k, cut, last, depth)
+        last = cut
+
+
+def _introsort_list(r, keys, first, last, depth):
+    while last - first > THRESHOLD:
+        if depth == 0:
+            seg = np.array(keys, dtype=np.int64)
+            _heapsort(seg, first, last)
+            keys[first:last] = seg[first:last].tolist()
+            r[first:last] = [v >> _SHIFT for v in keys[first:last]]
+            return
+        depth -= 1
+        cut = _partition_pivot_list(r, keys, first, last)
+        _introsort_list(r, keys, cut, last, depth)
         last = cut
 
 
@@ -200,15 +249,6 @@ def _ranks(row, descending):
     return inverse.max() - inverse if descending else inverse
 
 
-def _rows(x, dim, fn):
-    """``fn(row) -> int64 indices`` on every row of ``x`` along ``dim``, stacked back along ``dim``."""
-    moved = np.moveaxis(x, dim, -1)
-    flat = moved.reshape(-1, moved.shape[-1])
-    out = [fn(r) for r in flat]
-    n_out = len(out[0]) if out else 0
-    return np.moveaxis(np.array(out, dtype=np.int64).reshape(*moved.shape[:-1], n_out), -1, dim)
-
-
 def _has_ties(ranks) -> bool:
     return len(np.unique(ranks)) < len(ranks)
 
@@ -269,12 +309,39 @@ def kthvalue_row(row, k):
     return np.array(idx[k - 1:k], dtype=np.int64)
 
 
+def _stable(flat, descending):
+    """Each row's stable order (rows of a 2-d array): NaN last ascending, first descending, as the kernels."""
+    if not descending:
+        return np.argsort(flat, axis=-1, kind="stable")
+    return flat.shape[-1] - 1 - np.argsort(flat[:, ::-1], axis=-1, kind="stable")[:, ::-1]
+
+
 def torch_order(x, dim, how, k=0, descending=False, sorted_=True):
-    """Indices along ``dim`` of ``x`` in torch's CPU order: ``how`` is "sort", "topk" or "kthvalue"."""
+    """Indices along ``dim`` of ``x`` in torch's CPU order: ``how`` is "sort", "topk" or "kthvalue"
+    (``descending``: sort's direction, topk's ``largest``). Every row is first sorted stably at once; only the
+    rows where two elements compare equal run their kernel's algorithm."""
     if x.ndim == 0:
         return np.zeros((), dtype=np.int64)
+    moved = np.moveaxis(x, dim, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    n = flat.shape[-1]
+    if how == "kthvalue":
+        descending = False
+    order = _stable(flat, descending)
+    ordered = np.take_along_axis(flat, order, -1)
+    tied = (ordered[:, 1:] == ordered[:, :-1])
+    if ordered.dtype.kind == "f":
+        tied |= np.isnan(ordered[:, 1:]) & np.isnan(ordered[:, :-1])
+    tied = tied.any(-1)
     if how == "sort":
-        return _rows(x, dim, lambda r: sort_row(r, descending))
-    if how == "topk":
-        return _rows(x, dim, lambda r: topk_row(r, k, descending, sorted_))
-    return _rows(x, dim, lambda r: kthvalue_row(r, k))
+        row = lambda r: sort_row(r, descending)  # noqa: E731
+    elif how == "topk":
+        order, row = order[:, :k], lambda r: topk_row(r, k, descending, sorted_)  # noqa: E731
+        if k and not sorted_ and k * 64 > n:  # nth_element leaves its own order even without ties
+            tied[:] = True
+    else:
+        order, row = order[:, k - 1:k], lambda r: kthvalue_row(r, k)  # noqa: E731
+    order = order.astype(np.int64, copy=True)
+    for i in np.flatnonzero(tied):
+        order[i] = row(flat[i])
+    return np.moveaxis(order.reshape(*moved.shape[:-1], order.shape[-1]), -1, dim)
