@@ -273,7 +273,13 @@ def sort(input, dim=-1, descending=False, *, stable=None):
 
 
 def _order(input, d, how, k=0, largest=False, sorted=True):
-    """Indices along ``d`` in torch's CPU order among equal elements (ops/primitives/tie_order.py)."""
+    """Indices along ``d`` in torch's CPU order among equal elements (ops/primitives/tie_order.py); without
+    NumPy, a GPU tensor's stable order."""
+    if not red.host_orders(input):
+        order = red.argsort(input, d, largest, stable=True)
+        if how == "sort":
+            return order
+        return order.narrow(d, 0, k) if how == "topk" else order.narrow(d, k - 1, 1)
     return apply(red.torch_order, input.detach(), dim=d, how=how, k=k, descending=largest, sorted_=sorted)
 
 
