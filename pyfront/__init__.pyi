@@ -237,7 +237,8 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
     (pyfront.ops.primitives.reductions.argmin)"""
 
 def argsort(input, dim=-1, descending=False, *, stable=False, out=None):
-    """Indices that sort ``input`` along ``dim``; the sort is always stable, so ``stable`` is moot.
+    """Indices that sort ``input`` along ``dim``: with ``stable``, equal elements keep their order;
+    without, they come in the order torch's CPU sort (std::sort) leaves them, on every device.
     (pyfront.ops.primitives.reductions.argsort)"""
 
 def argwhere(input):
@@ -1820,9 +1821,9 @@ def softmax(input, dim, dtype=None, *, out=None):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.softmax)"""
 
-def sort(input, dim=-1, descending=False, *, stable=False, out=None):
-    """(values, indices) sorted along ``dim``; stable always (equal values keep their order).
-    (pyfront.ops.composite.reductions.sort)"""
+def sort(input, dim=-1, descending=False, *, stable=None, out=None):
+    """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come in
+    torch's CPU order (see ``argsort``). (pyfront.ops.composite.reductions.sort)"""
 
 def sparse_coo_tensor(
     indices,
@@ -1946,7 +1947,8 @@ def to_dtype(input, dtype):
     (pyfront.ops.primitives.elementwise.to_dtype)"""
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
-    """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted.
+    """The ``k`` largest (or smallest) elements along ``dim`` with their indices: equal elements, and the
+    order without ``sorted``, as torch's CPU kernel gives them (std::partial_sort or std::nth_element).
     (pyfront.ops.composite.reductions.topk)"""
 
 def trace(input):

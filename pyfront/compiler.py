@@ -1,12 +1,17 @@
-"""``torch.compile`` and ``torch.compiler``: pyfront has no graph compiler, so compiling is the identity.
+"""``torch.compile`` and ``torch.compiler``: pyfront has no graph compiler, so nothing is compiled.
 
 Scripts written for PyTorch 2 wrap their model or loss in ``torch.compile`` for speed only; the
-compiled callable computes what the original does. pyfront runs every op eagerly, so ``compile``
-returns the model or function itself (``disable=True`` too), keeps torch's argument checks, and works
-as a decorator with or without arguments. One visible difference: torch wraps a module in an
-``OptimizedModule`` whose ``state_dict`` keys start with ``_orig_mod.``; here the keys stay the module's.
+compiled callable computes what the original does. pyfront runs every op eagerly, so ``compile`` wraps
+a module in an ``OptimizedModule`` as torch does (its ``_orig_mod`` is the module, its state_dict keys
+start with ``_orig_mod.``, its parameters are the module's) whose forward is the module's call, and a
+function in a wrapper that calls it; ``disable=True`` returns either unchanged. It keeps torch's
+argument checks and works as a decorator with or without arguments.
 """
 from __future__ import annotations
+
+import functools
+
+from .nn.modules.module import Module
 
 _MODES = (None, "default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 
@@ -29,7 +34,84 @@ def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="induc
                                  options=options, disable=disable)
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
-    return model
+    if disable:
+        return model
+    if isinstance(model, Module) and not isinstance(model, OptimizedModule):
+        return OptimizedModule(model)
+    if isinstance(model, Module):  # torch compiles an OptimizedModule's forward, a function
+        model = model.forward
+
+    @functools.wraps(model)
+    def compiled(*args, **kwargs):
+        return model(*args, **kwargs)
+    return compiled
+
+
+class OptimizedModule(Module):
+    """What ``torch.compile(module)`` returns: a Module holding ``module`` as ``_orig_mod``, whose forward
+    is ``module``'s call (nothing is compiled here).
+
+    Args:
+        mod (Module): the module compiled. Its parameters, buffers and submodules are the wrapper's under
+            the ``_orig_mod.`` prefix; an attribute not the wrapper's own is read from and written to it.
+
+    Raises:
+        TypeError: ``len()`` of a wrapped module that has no length.
+
+    As ``torch._dynamo.eval_frame.OptimizedModule``.
+    """
+
+    _opt_mod_attributes = frozenset({"_orig_mod", "dynamo_ctx", "forward", "_forward", "__dict__",
+                                     "_super_module_initialized"})
+
+    def __init__(self, mod: Module) -> None:
+        object.__setattr__(self, "_orig_mod", mod)
+        self._super_module_initialized = False
+        super().__init__()
+        self._super_module_initialized = True
+        self._orig_mod = mod  # Module.__setattr__ registers it as the child _orig_mod
+        self.forward = mod.__call__
+
+    def __len__(self) -> int:
+        if hasattr(type(self._orig_mod), "__len__"):
+            return len(self._orig_mod)
+        raise TypeError(f"{type(self._orig_mod).__name__} does not support len()")
+
+    def __reduce__(self):
+        return type(self), (self._orig_mod,)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("forward", None)
+        return state
+
+    def __setstate__(self, state) -> None:
+        self.__dict__ = state
+        self.forward = self._orig_mod.__call__
+
+    @property
+    def training(self) -> bool:
+        return self._orig_mod.training
+
+    @training.setter
+    def training(self, value: bool) -> None:
+        if self._super_module_initialized:
+            self._orig_mod.training = value
+
+    def __getattr__(self, name: str):
+        if name == "_orig_mod":
+            return self._modules["_orig_mod"]
+        return getattr(self._orig_mod, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if hasattr(type(self), name) or name in OptimizedModule._opt_mod_attributes:
+            return super().__setattr__(name, value)
+        return setattr(self._orig_mod, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if hasattr(type(self), name) or name in OptimizedModule._opt_mod_attributes:
+            return super().__delattr__(name)
+        return delattr(self._orig_mod, name)
 
 
 def disable(fn=None, recursive: bool = True, *, reason=None):

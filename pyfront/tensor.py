@@ -31,7 +31,8 @@ class Tensor:
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.
     _base = _view_of_fn = _grad_fn = _grad = _accum = None
     # how a view was made where torch forbids writing it in place (its CreationMeta): an int, output i of
-    # unbind/split/chunk (a view of one: 0); "no_grad", made with grad mode off from a base that requires grad
+    # unbind/split/chunk (a view of one: 0); "no_grad" or "inference", made with grad mode off or in inference
+    # mode from a base that requires grad
     _creation = None
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
     _output_nr = 0
@@ -258,6 +259,8 @@ class Tensor:
         fn = self.grad_fn
         if fn is not None:
             return (fn, self._output_nr)
+        if self._creation in _GRADLESS:  # a view made without a graph: torch accumulates its gradient nowhere
+            return (None, 0)
         if self._accum is None:
             self._accum = AccumulateGrad(self)
         return (self._accum, 0)
@@ -306,10 +309,17 @@ class Tensor:
         base = self if self._base is None else self._base
         t = Tensor._make(self._storage, shape, self.dtype, strides, offset, base)
         self._storage.share(self, t)
-        if self._creation is not None:  # views of such a view inherit it
-            t._creation = "no_grad" if self._creation == "no_grad" else 0
-        elif not _state.enabled and base._requires_grad:
-            t._creation = "no_grad"
+        creation = self._creation  # views of such a view inherit it (output i of unbind: 0)
+        if creation is not None and creation not in _GRADLESS:
+            creation = 0
+        if base._requires_grad and (_state.inference or not _state.enabled) and creation != "inference":
+            creation = "inference" if _state.inference else "no_grad"
+        if creation is not None:
+            t._creation = creation
+            if creation in _GRADLESS and base._requires_grad:
+                # torch's view made without a graph still requires grad (its base does) and is a leaf whose
+                # gradient goes nowhere (_edge)
+                t._requires_grad = True
         return t
 
     def _alias(self):
@@ -385,6 +395,10 @@ class Tensor:
         """
         if self._inference and not _state.inference:
             raise_inplace_on_inference()
+        record = _state.enabled and (new._requires_grad or self._requires_grad or
+                                        (self._base is not None and self._base._requires_grad))
+        if record:  # autograd's checks come before the kernel's (overlap, shape), as torch's
+            self._check_inplace_allowed()
         if not overlap_ok and 0 in self._strides:
             self._check_no_overlap()
         if new.shape != self._shape:
@@ -395,10 +409,7 @@ class Tensor:
         if new.dtype is not self.dtype and not _castable(new.dtype, self.dtype):
             raise RuntimeError(f"result type {_kind_name(new.dtype)} can't be cast to the desired "
                                f"output type {_kind_name(self.dtype)}")
-        record = _state.enabled and (new._requires_grad or self._requires_grad or
-                                        (self._base is not None and self._base._requires_grad))
         if record:
-            self._check_inplace_allowed()
             self._keep_saved_copies(new.grad_fn, since)
         src = new
         # devices by identity first (each backend keeps one device object): device == is Python-level
@@ -494,6 +505,12 @@ class Tensor:
                            f"{example}")
 
     def _check_inplace_allowed(self):
+        if self._creation == "inference":
+            raise RuntimeError("A view was created in inference mode and is being modified inplace in "
+                               "normal mode. Given that this use case is ambiguous and error-prone, it is "
+                               "forbidden. You can clarify your code by moving both the view and the inplace "
+                               "either both inside the inference_mode block (if you don't want the inplace "
+                               "to be tracked) or both outside (if you want the inplace to be tracked).")
         if self._creation == "no_grad":
             raise RuntimeError("A view was created in no_grad mode and is being modified inplace with grad "
                                "mode enabled. Given that this use case is ambiguous and error-prone, it is "
@@ -639,6 +656,7 @@ def _fresh(storage, size, dtype):
 
 
 _new, _new_layout = object.__new__, tuple.__new__
+_GRADLESS = ("no_grad", "inference")  # the creations of views made without a graph
 
 
 

@@ -123,7 +123,8 @@ class Tensor:
         """Index of the (first) minimum over ``dim``, or of the flattened input when None.
         (pyfront.ops.primitives.reductions.argmin)"""
     def argsort(self, dim=-1, descending=False, *, stable=False):
-        """Indices that sort ``input`` along ``dim``; the sort is always stable, so ``stable`` is moot.
+        """Indices that sort ``input`` along ``dim``: with ``stable``, equal elements keep their order;
+        without, they come in the order torch's CPU sort (std::sort) leaves them, on every device.
         (pyfront.ops.primitives.reductions.argsort)"""
     def argwhere(self):
         """As ``torch.Tensor.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
@@ -1159,9 +1160,9 @@ class Tensor:
     def softmax(self, dim, dtype=None):
         """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
         (pyfront.ops.primitives.reductions.softmax)"""
-    def sort(self, dim=-1, descending=False, *, stable=False):
-        """(values, indices) sorted along ``dim``; stable always (equal values keep their order).
-        (pyfront.ops.composite.reductions.sort)"""
+    def sort(self, dim=-1, descending=False, *, stable=None):
+        """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come
+        in torch's CPU order (see ``argsort``). (pyfront.ops.composite.reductions.sort)"""
     def sparse_mask(self, mask):
         """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``.
         (pyfront._sparse_math.sparse_mask)"""
@@ -1253,8 +1254,9 @@ class Tensor:
         """``tolist()`` that awaits the GPU instead of blocking (the browser's twin).
         (pyfront.tensor.Tensor.tolist_async)"""
     def topk(self, k, dim=-1, largest=True, sorted=True):
-        """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted.
-        (pyfront.ops.composite.reductions.topk)"""
+        """The ``k`` largest (or smallest) elements along ``dim`` with their indices: equal elements, and
+        the order without ``sorted``, as torch's CPU kernel gives them (std::partial_sort or
+        std::nth_element). (pyfront.ops.composite.reductions.topk)"""
     def trace(self):
         """The sum of a matrix's main diagonal (int64 for integer inputs), as ``torch.trace``.
         (pyfront.ops.composite.functions.trace)"""

@@ -56,10 +56,6 @@ KNOWN_EDGE_FAULTS = {
     "addbmm-15": ("cpu webgpu", "torch's BLAS sum gives +0 where pyfront's sum of -0 products gives -0"),
     "median-19": ("cpu", "at a tie of 0.0 and -0.0 torch's median picks -0.0, pyfront the other"),
     "nanmedian-14": ("cpu webgpu", "at a tie of 0.0 and -0.0 torch's median picks -0.0, pyfront the other"),
-    "topk-17": ("cpu webgpu", "at a tie of 0.0 and -0.0 torch's topk picks another element than pyfront"),
-    # among equal values (0.0 and -0.0 included) torch's quickselect picks one by its partition order
-    "kthvalue-18": ("cpu webgpu", "at a tie torch's kthvalue quickselect picks another element than pyfront"),
-    "kthvalue-19": ("cpu webgpu", "at a tie torch's kthvalue quickselect picks another element than pyfront"),
     # torch's float32 CPU softshrink gives +0 inside the band in its vectorized loop and the input's
     # signed zero in its scalar tail (tensors under 8 elements, the ends of rows): pyfront gives the latter
     "nn.functional.softshrink-3": ("cpu webgpu", "torch's vectorized loop: +0 for x in (-lambd, 0)"),

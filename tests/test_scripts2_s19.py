@@ -46,16 +46,16 @@ def test_memory_format_is_taken_where_torch_takes_it_and_values_stay(name):
 
 
 def test_compile_returns_what_computes_the_same_and_decorates():
-    model = pnn.Linear(3, 2)
-    assert pyfront.compile(model) is model
-    assert pyfront.compile(model, mode="max-autotune", dynamic=True, fullgraph=True) is model
+    model = pnn.Linear(3, 2)  # the module wrapper: tests/test_compile_module.py
+    assert pyfront.compile(model)._orig_mod is model
+    assert pyfront.compile(model, mode="max-autotune", dynamic=True, fullgraph=True)._orig_mod is model
 
     @pyfront.compile(fullgraph=True)
     def f(x):
         return x * 2
 
     assert f(pyfront.ones(2)).tolist() == [2.0, 2.0]
-    assert pyfront.compile(backend="eager")(len) is len
+    assert pyfront.compile(backend="eager")(len)([1, 2]) == 2 and pyfront.compile(len, disable=True) is len
     assert pyfront.compiler.is_compiling() is torch.compiler.is_compiling() is False
     assert pyfront.compiler.disable(len) is len
 

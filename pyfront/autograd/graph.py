@@ -5,6 +5,7 @@ import itertools
 import weakref
 
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
+from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
@@ -18,6 +19,22 @@ def _describe(t) -> str:
     return f"[torch.{t.dtype._legacy_name} {list(t.shape)}]"
 
 
+_SAVED_INFERENCE = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                    "inference mode in computation tracked by autograd. To work around this, you can make "
+                    "a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` "
+                    "instead of `torch.inference_mode()`.")
+
+
+def saved_as_torch(*tensors, by=None):
+    """Refuse an inference tensor among ``tensors`` where torch's one kernel saves them for backward: when
+    grad mode is on and one of ``by`` (Default: ``tensors``) requires grad. For composites whose own steps
+    save other tensors than that kernel does (mse_loss saves its input and target, pyfront's steps their
+    difference): SavedTensor refuses what pyfront itself saves. None entries are skipped."""
+    if _grad_state.enabled and any(t is not None and t._requires_grad for t in (by or tensors)):
+        if any(t is not None and t._inference for t in tensors):
+            raise RuntimeError(_SAVED_INFERENCE)
+
+
 class SavedTensor:
     """A tensor kept for backward with the version it had, so in-place changes are caught."""
 
@@ -25,11 +42,7 @@ class SavedTensor:
 
     def __init__(self, tensor, is_output=False):
         if tensor._inference:
-            raise RuntimeError(
-                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
-                "inference mode in computation tracked by autograd. To work around this, you can make a "
-                "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
-                "`torch.inference_mode()`.")
+            raise RuntimeError(_SAVED_INFERENCE)
         # an output is saved detached to avoid a reference cycle through its own grad_fn
         self.tensor = tensor._alias() if is_output else tensor
         self.version = tensor._storage.version

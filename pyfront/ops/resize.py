@@ -19,14 +19,14 @@ from ..tensor import Tensor, raise_inplace_on_inference
 def resize_(self, *sizes, memory_format=None):
     """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module)."""
     shape = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else tuple(sizes)
-    if self._inference and not _state.inference:
-        raise_inplace_on_inference()
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
         raise RuntimeError("numel: integer multiplication overflow")  # PyTorch's text for a negative size
     if shape == tuple(self.shape):
-        return self
+        return self  # nothing changes: torch lets an inference tensor through too
+    if self._inference and not _state.inference:
+        raise_inplace_on_inference()
     n = math.prod(shape)
     room = self._storage.nbytes // self.dtype.itemsize - self._offset  # the memory from self's offset on
     with no_grad():

@@ -172,7 +172,8 @@ def argsort():
             s(T(())), s(T(()), 0), s(T((0, 3)), 0), s(T((0, 3))), s(T((4, 5), layout="transposed"), 1),
             s(T((3, 1), layout="expanded", expand_to=(3, 4)), 0), s(T((3, 4)), 2),
             s(T((12,), "int64"), stable=True), s(T((12,), "int64"), descending=True, stable=True),
-            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True)]
+            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True),
+            s(T((3, 40), fill="zeros"), 1), s(T((2, 30), fill="zeros"), 1, True)]
 
 
 def softmax():
@@ -424,12 +425,20 @@ def max_min():
             s(T((3, 4)), T((3, 4), "int64")), s(T((3, 4)), other=T((3, 4)))]
 
 
+# rows with ties (signed zeros too): torch's CPU kernels put equal elements in their algorithms' order
+# (std::sort, std::partial_sort for k * 64 <= n, std::nth_element, quickselect), which pyfront follows
+_TIES = dict(fill="zeros")
+_FEW = dict(dtype="int64", low=0, high=3)
+
+
 def sort():
     return [s(T((3, 4))), s(T((3, 4)), 0), s(T((2, 3, 4)), -2, True), s(T((5,)), descending=True), s(T(())),
             s(T(()), 0), s(T((0, 3)), 0), s(T((0, 3))), s(T((4, 5), layout="transposed"), 1),
             s(T((3, 1), layout="expanded", expand_to=(3, 4)), 0), s(T((3, 4)), 2),
             s(T((12,), "int64"), stable=True), s(T((12,), "int64"), descending=True, stable=True),
-            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True)]
+            s(T((3, 6), "int32"), 1, True), s(T((8,), "bool"), stable=True), s(T((8,), "uint8"), 0, True),
+            s(T((3, 40), **_TIES), 1), s(T((2, 30), **_TIES), 1, True), s(T((3, 40), **_FEW)),
+            s(T((40,), **_TIES), stable=True)]
 
 
 def topk():
@@ -437,7 +446,9 @@ def topk():
             s(T((5,)), 0), s(T(()), 1), s(T((0, 3)), 0, 0), s(T((0, 3)), 2), s(T((5,)), 6), s(T((5,)), -1),
             s(T((4, 5), layout="transposed"), 2, 1),
             s(T((3, 6), low=0, high=100, dtype="int64"), 2, largest=False),
-            s(T((3, 4)), 1, 2)]
+            s(T((3, 4)), 1, 2),
+            s(T((3, 40), **_TIES), 3), s(T((2, 200), **_TIES), 3, largest=False), s(T((2, 200), **_TIES), 2),
+            s(T((3, 40), **_TIES), 5, sorted=False), s(T((3, 40), **_FEW), 4), s(T((40, 3), **_TIES), 6, 0)]
 
 
 def median():
@@ -452,12 +463,12 @@ def median():
 
 def kthvalue():
     # NaN counts as the largest value (torch.sort's order); k past the dim, a 0-d input, an empty dim
-    # no ties along the dim: which of equal elements torch's quickselect picks is its partition's order
     return [s(T((3, 5)), 2), s(T((3, 5)), 1, 0), s(T((2, 3, 4)), 4, -1, True), s(T((5,)), 5),
             s(T(()), 1), s(T(()), 2), s(T((0, 3)), 1, 0), s(T((3, 0)), 1, 0),
             s(T((5,)), 6), s(T((5,)), 0), s(T((4, 5), layout="transposed"), 2, 0),
             s(T((3, 6), "int64", low=-10**6, high=10**6), 3, 1), s(T((3,), "bool"), 1), s(T((3, 4)), 1, 2),
-            s(T((1, 4), layout="expanded", expand_to=(3, 4)), 2, 1)]
+            s(T((1, 4), layout="expanded", expand_to=(3, 4)), 2, 1),
+            s(T((3, 40), **_TIES), 7), s(T((3, 40), **_FEW), 20), s(T((2, 17), **_TIES), 9)]
 
 
 def float_power():
@@ -473,7 +484,8 @@ def mode():
     return [s(T((3, 8), "int64", **few)), s(T((4, 6), "int64", **few), 0),
             s(T((2, 3, 9), "int64", **few), 1, True), s(T((3, 5))), s(T(())), s(T((5,), "int32", **few)),
             s(T((0, 3)), 0), s(T((3, 0)), 0),
-            s(T((4, 5), layout="transposed"), 0), s(T((3, 4)), 2), s(T((4, 6), "bool"))]
+            s(T((4, 5), layout="transposed"), 0), s(T((3, 4)), 2), s(T((4, 6), "bool")),
+            s(T((3, 40), **_FEW)), s(T((2, 30), **_TIES))]
 
 
 # -- pyfront/ops/composite/indexing.py -------------------------------------------------------------------

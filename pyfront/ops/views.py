@@ -572,7 +572,10 @@ def _in_place_view(self, view):
     grad (or a view of one) is refused, and ``self`` takes the view's node (UnsqueezeBackward1, ...) over
     its old history; under no_grad its history stays as it was."""
     from ..autograd.grad_mode import _state
+    from ..tensor import raise_inplace_on_inference
 
+    if self._inference and not _state.inference:  # its metadata changes in place: an in-place update
+        raise_inplace_on_inference()
     base = self._base
     record = _state.enabled and (self._requires_grad or base is not None and base._requires_grad)
     if record:

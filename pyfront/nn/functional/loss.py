@@ -7,6 +7,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled
+from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, float16_in_float32
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
@@ -178,6 +179,8 @@ def mse_loss(
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target)
+    if weight is None:
+        saved_as_torch(x, t)  # torch's mse_loss kernel saves both
     d = x - t
     return _weighted(d * d, weight, input, reduction)
 
@@ -250,8 +253,9 @@ def smooth_l1_loss(
     _floating("smooth_l1_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target)
     d = ew.abs(x - t)
-    if beta == 0.0:
+    if beta == 0.0:  # torch's l1_loss: a composite that saves neither
         return _reduce(d, reduction)
+    saved_as_torch(x, t)  # torch's smooth_l1_loss kernel saves both
     small = ew.logical_not(d >= beta)  # nan takes the quadratic side, as in PyTorch's gradient
     return _reduce(ew.where(small, 0.5 * _only(small, d) ** 2 / beta, d - 0.5 * beta), reduction)
 
@@ -289,6 +293,8 @@ def huber_loss(
     _cast_back(dt.promote_types(input.dtype, target.dtype), input.dtype)  # huber computes into input's dtype
     _floating("huber_cpu", input.dtype)
     x, t = _pointwise_pair(input, target)
+    if weight is None:
+        saved_as_torch(x, t)  # torch's huber_loss kernel saves both
     d = ew.abs(x - t)
     small = ew.logical_not(d >= delta)  # nan takes the quadratic side, as in PyTorch's gradient
     loss = ew.where(small, 0.5 * _only(small, d) ** 2, delta * (d - 0.5 * delta))
@@ -384,6 +390,7 @@ def nll_loss(
     _check_targets(input, target)
     _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0])
+    saved_as_torch(input, target, weight, by=(input,))  # torch's nll_loss kernel saves them for input's grad
     losses, w, _ = _pick(input, target, weight, ignore_index)
     if reduction == "none":
         return losses

@@ -6,10 +6,10 @@ and turns the module into that layer (``cls_to_become``), as PyTorch's LazyModul
 """
 from __future__ import annotations
 
-from ...ops.creation import empty, tensor
-from ...tensor import Tensor
+from ...ops.creation import tensor
 from ... import dtypes as dt
-from ..parameter import Parameter
+from ...autograd.grad_mode import no_grad
+from ..parameter import UninitializedBuffer, UninitializedParameter, is_lazy
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .linear import Linear
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d,
@@ -19,65 +19,6 @@ __all__ = ["UninitializedParameter", "UninitializedBuffer", "LazyLinear", "LazyC
            "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
            "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d",
            "LazyInstanceNorm2d", "LazyInstanceNorm3d"]
-
-
-class UninitializedParameter(Parameter):
-    """A parameter whose shape is not known yet: ``materialize(shape)`` makes it a ``Parameter`` of that
-    shape.
-
-    Args:
-        requires_grad (bool): Default: True
-        device, dtype: of the parameter it becomes. Default: None (the defaults)
-
-    Raises:
-        nothing until used; its size is 0 until materialized.
-
-    As ``torch.nn.UninitializedParameter``.
-    """
-
-    def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
-        return super().__new__(cls, empty(0, device=device, dtype=dtype), requires_grad)
-
-    def materialize(self, shape, device=None, dtype=None) -> None:
-        """Become a ``Parameter`` of ``shape`` (uninitialized values) on ``device`` with ``dtype``."""
-        self.data = empty(tuple(shape), device=device or self.device, dtype=dtype or self.dtype)
-        self.__class__ = Parameter
-
-    def __repr__(self) -> str:
-        return "<UninitializedParameter>"
-
-
-class UninitializedBuffer(Tensor):
-    """A buffer whose shape is not known yet: ``materialize(shape)`` makes it a Tensor of that shape.
-
-    Args:
-        requires_grad (bool): Default: False
-        device, dtype: of the buffer it becomes. Default: None (the defaults)
-
-    Raises:
-        nothing until used; its size is 0 until materialized.
-
-    As ``torch.nn.UninitializedBuffer``.
-    """
-
-    def __new__(cls, requires_grad: bool = False, device=None, dtype=None):
-        data = empty(0, device=device, dtype=dtype)
-        t = cls._make(data._storage, data._shape, data.dtype)
-        t._requires_grad = requires_grad
-        return t
-
-    def to(self, *args, **kwargs):
-        """Still uninitialized, on the device and with the dtype ``Tensor.to`` would give (``Module.to``)."""
-        moved = Tensor.to(self, *args, **kwargs)
-        return UninitializedBuffer(self.requires_grad, moved.device, moved.dtype)
-
-    def materialize(self, shape, device=None, dtype=None) -> None:
-        """Become a Tensor of ``shape`` (uninitialized values) on ``device`` with ``dtype``."""
-        self.data = empty(tuple(shape), device=device or self.device, dtype=dtype or self.dtype)
-        self.__class__ = Tensor
-
-    def __repr__(self) -> str:
-        return "<UninitializedBuffer>"
 
 
 class LazyModuleMixin:
@@ -91,8 +32,23 @@ class LazyModuleMixin:
 
     def has_uninitialized_params(self) -> bool:
         """Whether a parameter or buffer of this module is still uninitialized."""
-        return any(isinstance(t, (UninitializedParameter, UninitializedBuffer))
-                   for t in (*self._parameters.values(), *self._buffers.values()))
+        return any(is_lazy(t) for t in (*self._parameters.values(), *self._buffers.values()))
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars) -> None:
+        # an uninitialized tensor goes in as itself (it refuses detach), as torch's LazyModuleMixin
+        for name, t in (*self._parameters.items(), *self._buffers.items()):
+            if t is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = t if is_lazy(t) or keep_vars else t.detach()
+
+    def _load_from_state_dict(self, state_dict, prefix, *args) -> None:
+        # loading initialized values materializes the uninitialized tensors they go into (torch's
+        # _lazy_load_hook); the module stays lazy until its first forward
+        for name, t in (*self._parameters.items(), *self._buffers.items()):
+            key = prefix + name
+            if key in state_dict and is_lazy(t) and not is_lazy(state_dict[key]):
+                with no_grad():
+                    t.materialize(state_dict[key].shape)
+        super()._load_from_state_dict(state_dict, prefix, *args)
 
 
 def _infer_parameters(module, args):
@@ -142,6 +98,8 @@ class LazyLinear(LazyModuleMixin, Linear):
             if self.bias is not None:
                 self.bias.materialize((self.out_features,))
             self.reset_parameters()
+        if self.in_features == 0:  # its parameters were loaded (load_state_dict): the size comes now
+            self.in_features = input.shape[-1]
 
 
 class _LazyConvMixin(LazyModuleMixin):

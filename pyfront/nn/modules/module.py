@@ -12,7 +12,7 @@ from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 
 __all__ = ["Module", "RemovableHandle"]
 
@@ -43,6 +43,16 @@ class RemovableHandle:
             d = ref()
             if d is not None and self.id in d:
                 del d[self.id]
+
+    # pickled (a module holding its handle, as a lazy module does) with its dicts, as torch's
+    def __getstate__(self):
+        return self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref)
+
+    def __setstate__(self, state) -> None:
+        hooks, self.id, extras = state
+        self.hooks_dict_ref = weakref.ref(hooks if hooks is not None else OrderedDict())  # None: dead
+        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras if d is not None)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -465,6 +475,12 @@ class Module:
     def bfloat16(self) -> Module:
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
+    def compile(self, *args, **kwargs) -> None:
+        """Compile this module's forward in place, as ``torch.nn.Module.compile``: nothing is compiled in
+        pyfront (see ``pyfront.compile``), the arguments are checked as torch's."""
+        from ...compiler import compile
+        compile(self._call_impl, *args, **kwargs)
+
     # -- calling, with hooks ------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False):
         """``hook(module, args)`` (or ``hook(module, args, kwargs)``) before forward; may return new args."""
@@ -649,10 +665,13 @@ class Module:
                     f"Tensor-like object from checkpoint but received {type(input_param)}"
                 )
                 continue
-            # checkpoints from PyTorch 0.3 saved scalars as 1-element vectors
-            if param.dim() == 0 and input_param.dim() == 1:
+            # checkpoints from PyTorch 0.3 saved scalars as 1-element vectors. An uninitialized parameter
+            # has no shape to compare (a lazy module's loads into one it has materialized, or a lazy
+            # checkpoint's into it); an uninitialized checkpoint value refuses its .shape, as torch's
+            lazy = is_lazy(param)
+            if not lazy and len(param.shape) == 0 and len(input_param.shape) == 1:
                 input_param = input_param[0]
-            if input_param.shape != param.shape:
+            if not lazy and input_param.shape != param.shape:
                 error_msgs.append(
                     f"size mismatch for {key}: copying a param with shape {input_param.shape} "
                     f"from checkpoint, the shape in current model is {param.shape}."

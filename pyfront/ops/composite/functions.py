@@ -11,6 +11,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import no_derivative
+from ...autograd.graph import saved_as_torch
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
@@ -169,6 +170,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise RuntimeError("cdist only supports non-negative p values")
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    saved_as_torch(x1, x2)  # torch's cdist saves both (its kernel, or its matmul form's products)
     if _cdist_uses_mm(x1, x2, p, compute_mode):
         out = _euclidean_dist(x1, x2)
         return out.view(out.shape)  # PyTorch's matmul path ends in a view: its node is ViewBackward0
@@ -197,6 +199,7 @@ def dist(input, other, p=2):
     if not diff.dtype.is_floating_point:
         raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
                            f"{_short(diff.dtype)} instead.")
+    saved_as_torch(input, other)  # torch's dist kernel saves both
     return red.norm(diff, p)
 
 

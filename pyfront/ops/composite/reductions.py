@@ -261,18 +261,32 @@ def min(input, dim=None, keepdim=False, *, other=None):
     return _extreme("min", red.argmin_op, red.amin_op, minimum, input, dim, keepdim, other)
 
 
-@composite(samples=samples.sort, grad_fn="SortBackward0")
-def sort(input, dim=-1, descending=False, *, stable=False):
-    """(values, indices) sorted along ``dim``; stable always (equal values keep their order)."""
+@composite(samples=samples.sort, grad_fn=lambda *a, stable=None, **k: (
+                                     "SortBackward0" if stable is None else "SortBackward1"))  # sort.stable
+def sort(input, dim=-1, descending=False, *, stable=None):
+    """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come in
+    torch's CPU order (see ``argsort``)."""
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0:
         return _scalar("sort", sort, input, descending)
-    return _gather("sort", input, red.argsort(input, d, descending), d, True)
+    return _gather("sort", input, red.argsort(input, d, descending, stable=bool(stable)), d, True)
+
+
+def _order(input, d, how, k=0, largest=False, sorted=True):
+    """Indices along ``d`` in torch's CPU order among equal elements (ops/primitives/tie_order.py); without
+    NumPy, a GPU tensor's stable order."""
+    if not red.host_orders(input):
+        order = red.argsort(input, d, largest, stable=True)
+        if how == "sort":
+            return order
+        return order.narrow(d, 0, k) if how == "topk" else order.narrow(d, k - 1, 1)
+    return apply(red.torch_order, input.detach(), dim=d, how=how, k=k, descending=largest, sorted_=sorted)
 
 
 @composite(samples=samples.topk, grad_fn="TopkBackward0")
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    """The ``k`` largest (or smallest) elements along ``dim`` with their indices, always sorted."""
+    """The ``k`` largest (or smallest) elements along ``dim`` with their indices: equal elements, and the
+    order without ``sorted``, as torch's CPU kernel gives them (std::partial_sort or std::nth_element)."""
     if input.dtype is dt.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     d = normalize_dim(dim, input.dim())
@@ -280,7 +294,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)
     if k < 0 or k > (input.shape[d] if input.dim() else 1):
         raise RuntimeError("selected index k out of range")
-    return _gather("topk", input, red.argsort(input, d, largest).narrow(d, 0, k), d, True)
+    return _gather("topk", input, _order(input, d, "topk", k, largest, sorted), d, True)
 
 
 @composite(samples=samples.median, grad_fn=lambda input, dim=None, *a, **k: (
@@ -298,7 +312,7 @@ def median(input, dim=None, keepdim=False):
     if input.dim() == 0:
         return _scalar("median", lambda x, d0: median(x, d0), input)
     red.check_nonempty("median", input, (d,), IndexError)
-    idx = red.argsort(input, d).narrow(d, (input.shape[d] - 1) // 2, 1)
+    idx = red.argsort(input, d, stable=True).narrow(d, (input.shape[d] - 1) // 2, 1)
     if input.dtype.is_floating_point:
         nan = input.isnan()
         idx = where(nan.any(d, keepdim=True), apply(red.argmax_op, nan, dim=d, keepdim=True), idx)
@@ -330,18 +344,17 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if input.dim() == 0:
         return _scalar("kthvalue", lambda x, d0: kthvalue(x, k, d0), input)
     red.check_nonempty("kthvalue", input, (d,), IndexError, whole=False)
-    return _gather("kthvalue", input, red.argsort(input, d).narrow(d, k - 1, 1), d, keepdim)
+    return _gather("kthvalue", input, _order(input, d, "kthvalue", k), d, keepdim)
 
 
 @composite(samples=samples.mode, grad_fn="ModeBackward0")
 def mode(input, dim=-1, keepdim=False):
     """(values, indices): the most frequent value along ``dim`` and where it occurs.
 
-    Among values of equal count the smallest is the mode, as PyTorch's. The index is the mode's last
-    occurrence: PyTorch's CPU kernel gives that too for rows of up to 16 elements (its std::sort is an
-    insertion sort there), and some occurrence, unspecified, in longer rows. NaNs count as equal to
-    each other (PyTorch's result for a NaN row is unspecified). The gradient reaches the element at
-    the index.
+    Among values of equal count the smallest is the mode, as PyTorch's. The index is the one PyTorch's CPU
+    kernel gives: the last of the mode's run in std::sort's order (its last occurrence in rows of up to 16
+    elements). NaNs count as equal to each other (PyTorch's result for a NaN row is unspecified). The
+    gradient reaches the element at the index.
 
     Args:
         input (Tensor): the input.
@@ -357,7 +370,7 @@ def mode(input, dim=-1, keepdim=False):
     red.check_nonempty("mode", input, (d,), IndexError, whole=False)
     keys = input.detach()
     keys = keys.to(dt.uint8) if keys.dtype is dt.bool_ else keys
-    order = red.argsort(keys, d)  # stable: within a run of equal values the indices ascend
+    order = _order(keys, d, "sort")  # torch's std::sort order: its index is the run's last in that order
     v = apply(red.take_along, keys, order, dim=d)
     n = input.shape[d]
     prev, nxt = v.narrow(d, 0, n - 1), v.narrow(d, 1, n - 1)

@@ -72,7 +72,7 @@ def _lexsort(rows):
     n, m = rows.shape
     perm = arange(n, device=rows.device)
     for k in range(m - 1, -1, -1):  # a stable sort by each later column first
-        perm = perm.index_select(0, red.argsort(rows[:, k].index_select(0, perm), 0, False))
+        perm = perm.index_select(0, red.argsort(rows[:, k].index_select(0, perm), 0, False, stable=True))
     return perm
 
 
@@ -101,7 +101,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     """
     dim = _check_dim(input, dim)
     rows = _rows(input, dim)
-    perm = red.argsort(rows[:, 0], 0, False) if dim is None else _lexsort(rows)
+    perm = red.argsort(rows[:, 0], 0, False, stable=True) if dim is None else _lexsort(rows)
     name = "_unique2" if dim is None else "unique_dim"
     return _groups(rows.index_select(0, perm), perm, name, input, return_inverse, return_counts, dim)
 

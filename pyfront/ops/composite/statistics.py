@@ -138,7 +138,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
         kept = list(input.shape)
         if input.dim():
             kept[d:d + 1] = [1] if keepdim else []
-    values = sort(x, -1).values
+    values = sort(x, -1, stable=True).values
     n = values.shape[-1]
     if ignore_nan:
         count = (~isnan(values)).sum(-1, keepdim=True)
@@ -239,7 +239,7 @@ def nanmedian(input, dim=None, keepdim=False):
         if input.numel() == 0:
             value = tensor(math.nan, dtype=input.dtype, device=input.device)
         else:
-            values = sort(input.detach().reshape(-1)).values
+            values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
             value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]
         return _SharedTies.apply(input, value) if input.requires_grad else value

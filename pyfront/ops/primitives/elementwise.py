@@ -486,6 +486,8 @@ def _overload(op, x, y):
 
 
 def _remainder_vjp(c, g):
+    if not c.needs_input_grad[1]:  # the operands are saved for other's gradient only, as torch's
+        return g, None
     x, y = c.inputs
     if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
         raise RuntimeError("derivative for aten::remainder is not implemented")
@@ -609,6 +611,8 @@ atan2 = binary(
     wgsl="T(atan2_f32(f32(a), f32(b)))",
 )
 def _copysign_vjp(c, g):
+    if not c.needs_input_grad[0]:  # self is saved for its own gradient only, as torch's
+        return None, g.new_zeros(g.shape)
     x = c.inputs[0]
     # torch: grad * result / self, taken as 0 where self is 0; no gradient flows to the sign's source
     return g * where(x == 0, 0.0, c.out / x), g.new_zeros(g.shape)  # nan/inf in g stays nan at 0
@@ -621,6 +625,7 @@ copysign = binary(
     out=FLOAT,
     save=(0,),
     save_output=True,
+    saved_for={0: (0,)},
     scalars="other",
     nan_safe=True,  # a NaN magnitude stays NaN with the new sign; a NaN sign source gives its sign bit
     grad_fn=lambda inputs, attrs: "CopysignBackward1" if inputs[1]._wrapped_number else "CopysignBackward0",
@@ -649,6 +654,7 @@ remainder = binary(
     _int_division(_remainder_np),
     lambda c, g: _remainder_vjp(c, g),
     save=(0, 1),
+    saved_for={0: (1,), 1: (1,)},
     grad_fn=lambda inputs, attrs: _overload("Remainder", *inputs),
     extra={"scalar_overload": True},
     domain=(0.5, None),
@@ -659,8 +665,9 @@ remainder = binary(
 fmod = binary(
     "fmod",
     _int_division(lambda np, x, y: np.fmod(x, y)),
-    lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc()),
+    lambda c, g: (g, -g * (c.inputs[0] / c.inputs[1]).trunc() if c.needs_input_grad[1] else None),
     save=(0, 1),
+    saved_for={0: (1,), 1: (1,)},  # read by other's gradient only, as torch's
     grad_fn=lambda inputs, attrs: _overload("Fmod", *inputs),
     extra={"scalar_overload": True},
     domain=(0.5, None),

@@ -382,9 +382,47 @@ _argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.sha
                           None, torch_name="argsort", samples=samples.argsort))
 
 
+def _torch_order_np(np, x, dim, how, k, descending, sorted_):
+    from .tie_order import torch_order
+    return torch_order(x, dim, how, k, descending, sorted_)
+
+
+def _torch_order_infer(x, dim, how, k, descending, sorted_):
+    shape = list(x.shape)
+    if shape and how != "sort":
+        shape[dim] = k if how == "topk" else 1
+    return [(tuple(shape), dt.int64)]
+
+
+# torch's CPU order among equal elements (tie_order.py): its kernels are sequential algorithms, so the webgpu
+# device computes this one on the host, quietly (it is no missing kernel: a GPU order would differ)
+torch_order = register(OpDef("torch_order", "other", _torch_order_infer, _torch_order_np, None,
+                             extra={"cpu_fallback": True, "quiet_fallback": True}))
+
+
+def host_orders(input) -> bool:
+    """Whether torch's order among ties can be computed for ``input``: on the host, with NumPy. Without it
+    (the browser build) a GPU tensor keeps its GPU sort's stable order rather than fail."""
+    if input.device.type == "cpu":
+        return True
+    import importlib.util
+    return importlib.util.find_spec("numpy") is not None
+
+
+def _radix_sorted(input, dim, descending) -> bool:
+    # torch's CPU sort of a long 1-d integer tensor, ascending, is fbgemm's radix sort: stable
+    return (input.dim() == 1 and not descending and not input.dtype.is_floating_point
+            and input.dtype is not dt.bool_ and input.numel() >= 32768)
+
+
 def argsort(input, dim=-1, descending=False, *, stable=False):
-    """Indices that sort ``input`` along ``dim``; the sort is always stable, so ``stable`` is moot."""
-    return apply(_argsort, input, dim=normalize_dim(dim, input.dim()), descending=bool(descending))
+    """Indices that sort ``input`` along ``dim``: with ``stable``, equal elements keep their order; without,
+    they come in the order torch's CPU sort (std::sort) leaves them, on every device."""
+    d = normalize_dim(dim, input.dim())
+    if (stable or (input.dim() and input._strides[d] == 0) or _radix_sorted(input, d, descending)
+            or not host_orders(input)):
+        return apply(_argsort, input, dim=d, descending=bool(descending))  # stride 0: torch's identity
+    return apply(torch_order, input, dim=d, how="sort", k=0, descending=bool(descending), sorted_=True)
 
 
 def _put_np(np, g, idx, dim, shape):

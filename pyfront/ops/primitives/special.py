@@ -379,8 +379,10 @@ def _float_only(name, fn):
 
 
 hypot = _float_only("hypot", binary(
-    "hypot", lambda np, x, y: np.hypot(x, y), lambda c, g: (g * c.inputs[0] / c.out, g * c.inputs[1] / c.out),
-    save=(0, 1), save_output=True, scalars="none", nan_safe=True, wgsl="T(hypot_f32(f32(a), f32(b)))"))
+    "hypot", lambda np, x, y: np.hypot(x, y),
+    lambda c, g: tuple(g * c.inputs[i] / c.out if c.needs_input_grad[i] else None for i in (0, 1)),
+    save=(0, 1), save_output=True, saved_for={0: (0,), 1: (1,)},  # each its own gradient's, as torch's
+    scalars="none", nan_safe=True, wgsl="T(hypot_f32(f32(a), f32(b)))"))
 
 
 def _logaddexp_np(np, x, y, base):
