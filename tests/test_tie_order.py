@@ -90,3 +90,17 @@ def test_prune_removes_the_tied_weights_torch_removes(device):
         L.nn.utils.prune.ln_structured(lin, "weight", amount=3, n=1, dim=0)
         masks.append(np.array(lin.weight_mask.tolist()) if L is pyfront else lin.weight_mask.numpy())
     np.testing.assert_array_equal(masks[1], masks[0])
+
+
+@pytest.mark.parametrize("shape", [(1, 300_000), (5000, 8)])
+def test_many_ties_keep_the_stable_order_past_the_emulation_budget(shape):
+    """Past tie_order's budget the steps would take seconds (torch: milliseconds): values stay torch's, and
+    equal elements come lowest index first, each row a permutation."""
+    x = np.floor(np.random.default_rng(0).random(shape, dtype=np.float32) * 10)
+    values, indices = pyfront.from_numpy(x.copy()).sort(stable=False)
+    want = torch.from_numpy(x.copy()).sort(stable=False).values.numpy()
+    np.testing.assert_array_equal(values.numpy(), want)
+    np.testing.assert_array_equal(indices.numpy(), np.argsort(x, axis=-1, kind="stable"))
+    top = pyfront.from_numpy(x.copy()).topk(3)
+    np.testing.assert_array_equal(top.values.numpy(), torch.from_numpy(x.copy()).topk(3).values.numpy())
+    np.testing.assert_array_equal(np.take_along_axis(x, top.indices.numpy(), -1), top.values.numpy())

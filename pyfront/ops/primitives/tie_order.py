@@ -8,12 +8,18 @@ mode run libstdc++'s std::sort over (value, index) pairs compared by value; topk
 are those algorithms, step for step, on each row's ranks (integers: NaN the largest, all NaNs one rank, -0.0
 equal to 0.0, as the kernels' comparators). Where it can, a step is done on whole arrays: std::sort's closing
 insertion sort is a stable sort of what its partitions leave, and a Hoare partition is its swap pairs.
-Only rows with ties run the steps: without ties every algorithm gives the one sorted order.
+Only rows with ties run the steps: without ties every algorithm gives the one sorted order. Past
+``EMULATED_MAX`` elements in such rows the steps would cost seconds, and the stable order is kept.
 """
 from __future__ import annotations
 
 import numpy as np
 
+# How much the steps may compute in one call, counted as (row length + ROW_COST) per row with ties: they run in
+# Python (~2 us an element, ~100 us a row), so past this a call keeps the stable order (the lowest index first
+# among equals), where the steps would cost seconds and torch takes milliseconds (a 1M-element float32 sort
+# holds ties, and so does a batch of rounded scores)
+EMULATED_MAX, ROW_COST = 1 << 14, 64
 THRESHOLD = 16  # libstdc++'s _S_threshold: std::sort leaves segments this short to its insertion sort
 
 
@@ -342,6 +348,8 @@ def torch_order(x, dim, how, k=0, descending=False, sorted_=True):
     else:
         order, row = order[:, k - 1:k], lambda r: kthvalue_row(r, k)  # noqa: E731
     order = order.astype(np.int64, copy=True)
-    for i in np.flatnonzero(tied):
-        order[i] = row(flat[i])
+    rows = np.flatnonzero(tied)
+    if len(rows) * (n + ROW_COST) <= EMULATED_MAX:  # past it the steps, a Python loop per element, would cost seconds
+        for i in rows:
+            order[i] = row(flat[i])
     return np.moveaxis(order.reshape(*moved.shape[:-1], order.shape[-1]), -1, dim)
