@@ -23,7 +23,7 @@ CONV = "ATen's dtype checks of input, weight and bias (which operand it names fi
 KNOWN = {
     "set_flush_denormal": (1, "deliberate: pyfront cannot flush denormals (NumPy, WGSL) and answers False"),
     "adaptive_max_pool1d": (3, "ATen's messages for a 0-d or wrong-rank input"),
-    "arange": (20, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
+    "arange": (13, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
     "batch_norm": (10, NORM_SHAPES),
     "binary_cross_entropy_with_logits": (11, NORM_SHAPES),
     "broadcast_shapes": (8, "torch's Python-level checks of the shapes' element types"),
