@@ -122,11 +122,10 @@ def test_sizes_past_int64(factory, dtype, size):
 
 
 def _flag_cases():
-    """(name, label, args, kwargs, domain): each op-table function with a bool flag, the flag None."""
+    """(name, label, args, kwargs, domain): each op-table function with a bool flag, the flag None (torch's
+    F functions read most flags by truth: the same outcome is asked of them)."""
     out = []
     for name, (rows, domain) in sorted(bases().items()):
-        if name.startswith("nn.functional."):  # torch's F functions read most flags by truth
-            continue
         params = inspect.signature(_resolve(pyfront, name)).parameters.values()
         flags = {p.name for p in params if isinstance(p.default, bool)}
         out += [(name, label, a, k, domain) for label, (a, k) in cases(name, rows).items()

@@ -119,23 +119,37 @@ def _bad_input(key: str, name: str, first: str, x, args, kwargs) -> Exception:
     return must_be(aten, first, "Tensor", x, 1)
 
 
-def _bad_flag(name: str, method: bool, flag: str, i: int, args, kwargs) -> None:
-    """torch's TypeError for None given to the bool ``flag`` (parameter ``i`` of pyfront's function):
+def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs) -> None:
+    """torch's TypeError for None given to the bool ``flag`` (parameter ``i`` of pyfront's ``key``):
     its parser's, where torch's signatures are in the table (and none if they take None, sort's
     ``stable``), else the one it gives for a single signature."""
     position = None if i >= len(args) else i + (not method)
-    if (name, flag) in _FLAG_TARGETS:
-        name, position = _FLAG_TARGETS[name, flag]
+    if (key, flag) in _FLAG_TARGETS:
+        name, flag, position = _FLAG_TARGETS[key, flag]
     elif name in SIGNATURES:
         parse(name, [_signature(text) for text in SIGNATURES[name]], args, kwargs, method)
         return
     raise must_be(name, flag, "bool", None, position)
 
 
-# (function, flag) -> the binding torch's message names and the position it gives: torch's Python-level
-# functions hand the flag on (by keyword, or positionally: norm); nonzero's stub types as_tuple Any
-_FLAG_TARGETS = {**{("unique", f): ("_unique2", None) for f in ("sorted", "return_inverse", "return_counts")},
-                 ("norm", "keepdim"): ("linalg_vector_norm", 4), ("nonzero", "as_tuple"): ("nonzero", None)}
+# (function, flag) -> the binding torch's message names, its name for the flag and the position it gives:
+# torch's Python-level functions hand the flag on (by keyword, or positionally: norm, and the F functions
+# here, whose other flags torch reads by truth); nonzero's stub types as_tuple Any
+_FLAG_TARGETS = {
+    **{("unique", f): ("_unique2", f, None) for f in ("sorted", "return_inverse", "return_counts")},
+    ("norm", "keepdim"): ("linalg_vector_norm", "keepdim", 4),
+    ("nonzero", "as_tuple"): ("nonzero", "as_tuple", None),
+    ("F.dropout", "training"): ("dropout", "train", 3),
+    ("F.alpha_dropout", "training"): ("alpha_dropout", "train", 3),
+    ("F.embedding", "scale_grad_by_freq"): ("embedding", "scale_grad_by_freq", 4),
+    ("F.embedding", "sparse"): ("embedding", "sparse", 5),
+    ("F.embedding_bag", "scale_grad_by_freq"): ("embedding_bag", "scale_grad_by_freq", 4),
+    ("F.embedding_bag", "sparse"): ("embedding_bag", "sparse", 6),
+    ("F.kl_div", "log_target"): ("kl_div", "log_target", None),
+    ("F.poisson_nll_loss", "log_input"): ("poisson_nll_loss", "log_input", 3),
+    ("F.poisson_nll_loss", "full"): ("poisson_nll_loss", "full", 4),
+    ("F.triplet_margin_loss", "swap"): ("triplet_margin_loss", "swap", 7),
+}
 
 
 def _bad_other(y) -> bool:
@@ -159,8 +173,10 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
          and p.kind is p.POSITIONAL_OR_KEYWORD), None)
     other = params[other_at].name if other_at is not None else None
     # a bool flag (keepdim, descending, ...) given None was read as False, where torch's parser refuses it
-    # (torch's own F functions and Python-level ones read such flags by truth: not checked here)
-    flags = {} if prefix else {p.name: i for i, p in enumerate(params) if isinstance(p.default, bool)}
+    # (torch's F functions read theirs by truth, but those they hand to a binding: _FLAG_TARGETS)
+    flags = {} if name.startswith("_") else {  # (pyfront's own methods, _assign, ... are not checked)
+        p.name: i for i, p in enumerate(params) if isinstance(p.default, bool)
+        and (not prefix or (prefix + name, p.name) in _FLAG_TARGETS)}
     first_flag = min(flags.values(), default=0)
     if not tensor_first and not takes_dtype and not aliases and other_at is None and not flags:
         return fn
@@ -180,7 +196,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if flags and (kwargs or len(args) > first_flag):
             for flag, i in flags.items():
                 if (kwargs.get(flag, 0) if i >= len(args) else args[i]) is None:
-                    _bad_flag(shown_name, method, flag, i, args, kwargs)
+                    _bad_flag(key, shown_name, method, flag, i, args, kwargs)
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
             for alias in aliases.keys() & kwargs.keys():
                 if aliases[alias] in kwargs:

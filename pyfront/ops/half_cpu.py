@@ -4,7 +4,9 @@ torch's CPU kernels compute whole vectors one way and the elements left over (a 
 float16 ``rsqrt`` rounds the square root to float16 first in its tail, and float16 ``prod`` multiplies
 in four vector accumulators, each product rounded, before it combines their lanes. Their float16
 vectors hold 16 elements (32 bytes: measured on an AVX512 machine, whose float16 kernels use them as
-AVX2's do).
+AVX2's do). Past 32,768 elements torch splits a kernel's work over its threads, each with its own
+tail and accumulators, so there its float16 result depends on their number: these are its results
+on one thread.
 """
 from __future__ import annotations
 
