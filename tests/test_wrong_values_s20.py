@@ -194,3 +194,32 @@ def test_a_cpu_index_is_ignored_as_torch():
     for where in ("cpu:1", "cpu:7", pyfront.device("cpu", 3)):
         t = pyfront.ones(2, device=where)
         assert str(t.device) == str(torch.ones(2, device=str(where)).device) == "cpu"
+
+
+# flags torch refuses None for and those it takes None for (factories' requires_grad): either way, as torch
+OTHER_FLAGS = {
+    "copy_": lambda L, y: y.clone().copy_(y, non_blocking=None),
+    "isclose": lambda L, y: y.isclose(y, equal_nan=None),
+    "allclose": lambda L, y: L.tensor(y.allclose(y, equal_nan=None)),
+    "gather": lambda L, y: y.gather(0, L.tensor([0]), sparse_grad=None),
+    "new_zeros": lambda L, y: y.new_zeros(2, requires_grad=None),
+    "zeros": lambda L, y: L.zeros(2, requires_grad=None), "ones": lambda L, y: L.ones(2, requires_grad=None),
+    "tensor": lambda L, y: L.tensor([1.0], requires_grad=None),
+    "requires_grad_": lambda L, y: y.clone().requires_grad_(None),
+    "multinomial": lambda L, y: y.multinomial(2, replacement=None),
+    "histogram": lambda L, y: L.histogram(y, 3, density=None),
+    "fill_diagonal_": lambda L, y: L.eye(3).fill_diagonal_(1.0, wrap=None),
+    "index_put": lambda L, y: y.index_put((L.tensor([0]),), L.tensor(1.0), accumulate=None),
+    "cholesky": lambda L, y: L.cholesky(L.eye(3), upper=None),
+    "nonzero": lambda L, y: L.nonzero(y, as_tuple=None),
+    "searchsorted": lambda L, y: L.searchsorted(y, y, right=None),
+    "argsort": lambda L, y: L.argsort(y, stable=None), "sort": lambda L, y: L.sort(y, stable=None).values,
+    "std_mean": lambda L, y: L.std_mean(y, 0, keepdim=None),
+    "unique": lambda L, y: L.unique(y, return_counts=None),
+    "norm": lambda L, y: y.norm(dim=0, keepdim=None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_FLAGS))
+def test_none_for_other_flags(name):
+    _same_outcome(lambda lib: OTHER_FLAGS[name](lib, lib.tensor([1.0, 2.0, 3.0])))

@@ -152,6 +152,11 @@ _FLAG_TARGETS = {
 }
 
 
+# flags torch takes None for: its factories' requires_grad (not requires_grad_'s, nor tensor()'s), and
+# backward's (read in Python)
+_NONE_TAKEN = frozenset(("requires_grad", "create_graph", "retain_graph"))
+
+
 def _bad_other(y) -> bool:
     """Whether ``y`` is neither a Tensor nor a number torch reads (a NumPy scalar is one)."""
     if isinstance(y, (Tensor, Number)):
@@ -176,6 +181,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # (torch's F functions read theirs by truth, but those they hand to a binding: _FLAG_TARGETS)
     flags = {} if name.startswith("_") else {  # (pyfront's own methods, _assign, ... are not checked)
         p.name: i for i, p in enumerate(params) if isinstance(p.default, bool)
+        and (p.name not in _NONE_TAKEN or (shown_name or name) in ("requires_grad_", "tensor"))
         and (not prefix or (prefix + name, p.name) in _FLAG_TARGETS)}
     first_flag = min(flags.values(), default=0)
     if not tensor_first and not takes_dtype and not aliases and other_at is None and not flags:
