@@ -20,6 +20,17 @@ fn nonzero_f32(x: f32) -> bool {
     return (bitcast<u32>(x) << 1u) != 0u;
 }
 
+// A float converted to an integer as torch's x86 CPU casts one (cvttss2si): toward zero, with NaN, +-inf
+// and everything outside [-2^31, 2^31) giving -2^31, where WGSL's i32(f32) saturates (and leaves NaN to the
+// driver). Tested on the bits, which no driver reorders. Narrow integers wrap the result (layout._WRAP), as
+// torch's casts through int32 do. Python: kernels/elementwise.plan.
+fn float_to_int(x: f32) -> i32 {
+    if ((bitcast<u32>(x) & 0x7fffffffu) >= 0x4f000000u) {  // |x| >= 2^31, inf, NaN
+        return bitcast<i32>(0x80000000u);
+    }
+    return i32(x);
+}
+
 // The flat invocation index of a 1D problem folded into a 2D grid of workgroups (see the runtime).
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
     return gid.x + gid.y * nwg.x * WORKGROUP;

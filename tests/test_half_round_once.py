@@ -30,7 +30,7 @@ NN = "nn.functional."
 KNOWN_HALF_OFF = {
     **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum", NN + "conv2d",
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
-                     "prod", "rsqrt", "scatter_reduce", "softmax", "special_entr", "special_i0e",
+                     "scatter_reduce", "softmax", "special_entr", "special_i0e",
                      "special_xlog1py", "xlogy"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
                      NN + "conv_transpose2d", NN + "conv_transpose3d", NN + "cross_entropy",

@@ -26,6 +26,11 @@ def get_backend(device):
             backend = _BACKENDS.get(device.type)
             if backend is None:
                 backend = _BACKENDS[device.type] = _load(device.type)
+    if device.index and device.type != "cpu":  # torch ignores a cpu index
+        # each device type here has one device, 0. torch's check of an index past its devices, for the
+        # GPU it names by type and index as webgpu is named (c10::xpu::check_device_index; CUDA's is the
+        # driver's "invalid device ordinal" with CUDA's debugging advice)
+        raise RuntimeError(f"The device index is out of range. It must be in [0, 1), but got {device.index}.")
     return backend
 
 

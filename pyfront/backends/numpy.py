@@ -350,18 +350,20 @@ class NumpyBackend(Backend):
             return _storage(np.full(math.prod(shape), value, dtype=_np(dtype)))
 
     def arange(self, start, step, n, dtype):
-        return _storage(
-            (start + step * np.arange(n, dtype=np.float64)).astype(_np(dtype))
-            if dtype.is_floating_point
-            # int64, then wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
-            else (start + step * np.arange(n, dtype=np.int64)).astype(_np(dtype))
-        )
+        with _as_torch():  # the result first, as random's
+            out = np.empty(n, _np(dtype))
+            # float64 steps, or int64 ones wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
+            steps = np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
+            np.copyto(out, start + step * steps, casting="unsafe")
+        return _storage(out)
 
     def random(self, kind, n, dtype, seed, offset, a, b):
         """``n`` values from the Philox stream of ``seed`` at word ``offset``.
 
         uniform: [a, b); normal: mean a, std b (Box-Muller, two words a value); randint: [a, b).
         """
+        with _as_torch():  # the result first: what cannot be held fails as torch's allocator, at its size
+            out = np.empty(n, _np(dtype))
         if kind == "normal":
             w = philox_words(2 * n, seed, offset).reshape(-1, 2) if n else np.zeros((0, 2), np.uint32)
             u1 = ((w[:, 0] >> 8).astype(np.float64) + 1.0) / 16777216.0  # (0, 1]
@@ -372,7 +374,8 @@ class NumpyBackend(Backend):
             vals = a + (b - a) * u
         else:
             vals = a + philox_words(n, seed, offset).astype(np.int64) % (b - a)
-        return _storage(vals.astype(_np(dtype)))
+        np.copyto(out, vals, casting="unsafe")
+        return _storage(out)
 
 
 def _representable(shape, itemsize: int) -> tuple:

@@ -119,6 +119,44 @@ def _bad_input(key: str, name: str, first: str, x, args, kwargs) -> Exception:
     return must_be(aten, first, "Tensor", x, 1)
 
 
+def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs) -> None:
+    """torch's TypeError for None given to the bool ``flag`` (parameter ``i`` of pyfront's ``key``):
+    its parser's, where torch's signatures are in the table (and none if they take None, sort's
+    ``stable``), else the one it gives for a single signature."""
+    position = None if i >= len(args) else i + (not method)
+    if (key, flag) in _FLAG_TARGETS:
+        name, flag, position = _FLAG_TARGETS[key, flag]
+    elif name in SIGNATURES:
+        parse(name, [_signature(text) for text in SIGNATURES[name]], args, kwargs, method)
+        return
+    raise must_be(name, flag, "bool", None, position)
+
+
+# (function, flag) -> the binding torch's message names, its name for the flag and the position it gives:
+# torch's Python-level functions hand the flag on (by keyword, or positionally: norm, and the F functions
+# here, whose other flags torch reads by truth); nonzero's stub types as_tuple Any
+_FLAG_TARGETS = {
+    **{("unique", f): ("_unique2", f, None) for f in ("sorted", "return_inverse", "return_counts")},
+    ("norm", "keepdim"): ("linalg_vector_norm", "keepdim", 4),
+    ("nonzero", "as_tuple"): ("nonzero", "as_tuple", None),
+    ("F.dropout", "training"): ("dropout", "train", 3),
+    ("F.alpha_dropout", "training"): ("alpha_dropout", "train", 3),
+    ("F.embedding", "scale_grad_by_freq"): ("embedding", "scale_grad_by_freq", 4),
+    ("F.embedding", "sparse"): ("embedding", "sparse", 5),
+    ("F.embedding_bag", "scale_grad_by_freq"): ("embedding_bag", "scale_grad_by_freq", 4),
+    ("F.embedding_bag", "sparse"): ("embedding_bag", "sparse", 6),
+    ("F.kl_div", "log_target"): ("kl_div", "log_target", None),
+    ("F.poisson_nll_loss", "log_input"): ("poisson_nll_loss", "log_input", 3),
+    ("F.poisson_nll_loss", "full"): ("poisson_nll_loss", "full", 4),
+    ("F.triplet_margin_loss", "swap"): ("triplet_margin_loss", "swap", 7),
+}
+
+
+# flags torch takes None for: its factories' requires_grad (not requires_grad_'s, nor tensor()'s), and
+# backward's (read in Python)
+_NONE_TAKEN = frozenset(("requires_grad", "create_graph", "retain_graph"))
+
+
 def _bad_other(y) -> bool:
     """Whether ``y`` is neither a Tensor nor a number torch reads (a NumPy scalar is one)."""
     if isinstance(y, (Tensor, Number)):
@@ -139,7 +177,14 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         (i for i, p in enumerate(params) if i and p.name in ("other", "exponent") and p.default is p.empty
          and p.kind is p.POSITIONAL_OR_KEYWORD), None)
     other = params[other_at].name if other_at is not None else None
-    if not tensor_first and not takes_dtype and not aliases and other_at is None:
+    # a bool flag (keepdim, descending, ...) given None was read as False, where torch's parser refuses it
+    # (torch's F functions read theirs by truth, but those they hand to a binding: _FLAG_TARGETS)
+    flags = {} if name.startswith("_") else {  # (pyfront's own methods, _assign, ... are not checked)
+        p.name: i for i, p in enumerate(params) if isinstance(p.default, bool)
+        and (p.name not in _NONE_TAKEN or (shown_name or name) in ("requires_grad_", "tensor"))
+        and (not prefix or (prefix + name, p.name) in _FLAG_TARGETS)}
+    first_flag = min(flags.values(), default=0)
+    if not tensor_first and not takes_dtype and not aliases and other_at is None and not flags:
         return fn
     key = prefix + name
     shown_name = shown_name or name
@@ -154,6 +199,10 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
+        if flags and (kwargs or len(args) > first_flag):
+            for flag, i in flags.items():
+                if (kwargs.get(flag, 0) if i >= len(args) else args[i]) is None:
+                    _bad_flag(key, shown_name, method, flag, i, args, kwargs)
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
             for alias in aliases.keys() & kwargs.keys():
                 if aliases[alias] in kwargs:
@@ -260,8 +309,9 @@ def _accepts(ptype: str, v) -> bool:
     return True  # layouts, devices, generators, names: pyfront's own checks
 
 
-def _match(name: str, sig: _Signature, args, kwargs, raise_: bool) -> bool:
-    """Whether the call fits ``sig``; ``raise_``: where it does not, torch's TypeError for it."""
+def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool = False) -> bool:
+    """Whether the call fits ``sig``; ``raise_``: where it does not, torch's TypeError for it (a method's
+    ``args`` start with self, which its positions do not count)."""
     positional, required = sig.positional, sig.required
     if len(args) > positional:
         if not raise_:
@@ -299,9 +349,9 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool) -> bool:
         bad = (next((j for j, a in enumerate(v) if _element_type(p.type, a)), None)
                if p.type.endswith("]") and isinstance(v, (list, tuple)) else None)
         if bad is not None:
-            raise TypeError(f"{name}(): argument '{p.name}' (position {i + 1}) must be {shown}, but found "
-                            f"element of type {typename(v[bad])} at pos {bad}")
-        raise TypeError(f"{name}(): argument '{p.name}' (position {i + 1}) must be {shown}, "
+            raise TypeError(f"{name}(): argument '{p.name}' (position {i + 1 - method}) must be {shown}, but "
+                            f"found element of type {typename(v[bad])} at pos {bad}")
+        raise TypeError(f"{name}(): argument '{p.name}' (position {i + 1 - method}) must be {shown}, "
                         f"not {typename(v)}")
     if used < len(kwargs):
         if raise_:
@@ -312,19 +362,20 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool) -> bool:
     return True
 
 
-def parse(name: str, sigs: list, args, kwargs) -> None:
+def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
     """Raise torch's TypeError where the call fits none of ``sigs``, as torch's argument parser: one
     signature, or one that takes this many arguments, names the argument; else the types given."""
     if len(sigs) == 1:
-        _match(name, sigs[0], args, kwargs, True)
+        _match(name, sigs[0], args, kwargs, True, method)
         return
     if any(_match(name, sig, args, kwargs, False) for sig in sigs):
         return
     n = len(args) + len(kwargs)
-    plausible = [sig for sig in sigs if sig.required <= n <= len(sig)]
+    # (a method's signatures have no out=)
+    plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")]
     if len(plausible) == 1:
-        _match(name, plausible[0], args, kwargs, True)
-    raise invalid_combination(name, args, kwargs)
+        _match(name, plausible[0], args, kwargs, True, method)
+    raise invalid_combination(name, args[1:] if method else args, kwargs, method)
 
 
 def _type_fits(p: _Param, cls) -> bool:
@@ -396,6 +447,11 @@ def _parsed(fn, name: str):
     return parsed
 
 
+# the reductions on every step's path: their signatures are read for a None flag only (_bad_flag), not
+# parsed per call (issue 13's per-op cost)
+_FLAGS_ONLY = {"sum", "prod", "amax", "amin", "any", "all", "argmax", "argmin"}
+
+
 def install(namespace, names, method: bool = False, prefix: str = "") -> None:
     """Wrap the functions ``names`` of ``namespace`` (a module's dict, or a class for methods)
     with PyTorch's argument checks, in place. ``prefix`` ("F.") keys the tables above; a torch-level
@@ -408,7 +464,7 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
         if prefix == "F." and name in F_FORWARDS:  # inside the input check, which torch's Python makes first
             fn = _f_forwarded(fn, name)
         wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix, name)
-        if not method and not prefix and name in SIGNATURES:
+        if not method and not prefix and name in SIGNATURES and name not in _FLAGS_ONLY:
             wrapped = _parsed(wrapped, name)
         if prefix == "F." and name in F_BUILTINS:
             wrapped = _f_builtin(wrapped, name)

@@ -27,7 +27,12 @@ def int_tuple(args, name: str, arg: str = "size") -> tuple:
         if not _is_int(n):
             raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
                             f"element of type {type_name(n)} at pos {i}")
-    return tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
+    out = tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
+    for i, n in enumerate(out):
+        if not -2 ** 63 <= n < 2 ** 63:  # torch's text goes on with a C++ backtrace: its first line
+            raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {i + 1} with "
+                            'error "Overflow when unpacking long long')
+    return out
 
 
 def _size(size, name="zeros", kw=None):
@@ -44,6 +49,23 @@ def _size(size, name="zeros", kw=None):
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(out)}")
     return out
+
+
+def _check_storage(size, dtype) -> None:
+    """torch's checks of a new contiguous tensor's sizes, before anything is allocated or drawn: the
+    bytes (the running product of the sizes, in uint64, then times the item size) must fit an int64,
+    then each stride must."""
+    nbytes, overflowed = 1, False
+    for n in size:
+        nbytes *= n
+        overflowed |= nbytes >= 2 ** 64  # torch's running product overflows even before a later 0
+    if overflowed or nbytes * dtype.itemsize >= 2 ** 63:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)}")
+    stride = 1
+    for n in reversed(size[1:]):
+        stride *= max(n, 1)
+        if stride >= 2 ** 63:
+            raise RuntimeError("Stride calculation overflowed")
 
 
 def _is_int(n) -> bool:
@@ -232,6 +254,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
         fill_value = dt.check_number(fill_value)
     else:
         fill_value = check_fits(fill_value, dtype)
+    _check_storage(size, dtype)
     storage = get_backend(factory_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
 
@@ -304,15 +327,22 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     )
 
 
+def _check_range(start, end, step) -> None:
+    """torch's checks of arange's and range's numbers, in its order (NaN and inf included)."""
+    if not (step > 0 or step < 0):  # NaN too, as torch's check
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")  # C++'s printing of a double
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+
+
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step)]
     start, end, step = vals
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    _check_range(start, end, step)
     if dtype is None:
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
     _no_bool("arange", dtype)
@@ -325,6 +355,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         n = max(math.ceil((end - start) / step), 0)
         if not dtype.is_floating_point:
             start, step = int(start), int(step)
+    _check_storage((n,), dtype)
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
 
@@ -347,12 +378,7 @@ def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
                    "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
                    "values in [start, end).")
     start, end, step = (v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step))
-    if not (step > 0 or step < 0):  # NaN too, as torch's check
-        raise RuntimeError("step must be nonzero")
-    if not (math.isfinite(start) and math.isfinite(end)):
-        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")  # C++'s printing of a double
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    _check_range(start, end, step)
     dtype = dtype or dt.get_default_dtype()
     n = math.floor((end - start) / step) + 1
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
@@ -498,6 +524,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 
 # -- random ---------------------------------------------------------------------------------
 def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
+    _check_storage(size, dtype)
     gen = generator or default_generator
     n = math.prod(size)
     seed, offset = gen._take(2 * n if kind == "normal" else n)
@@ -548,7 +575,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _random(
-        "randint", _size((tuple(size),)), dtype or dt.int64, device, generator, int(low), int(high)
+        "randint", _size((tuple(size),), "randint"), dtype or dt.int64, device, generator, int(low), int(high)
     )
 
 

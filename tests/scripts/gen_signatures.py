@@ -39,6 +39,8 @@ TYPES = {
 _UNARY = ("Tensor input, *, Tensor? out=None",)
 _XLOG = ("Tensor input, Tensor other, *, Tensor? out=None", "Scalar self, Tensor other, *, Tensor? out=None",
          "Tensor input, Scalar other, *, Tensor? out=None")
+_POLYNOMIAL = ("Tensor x, Tensor n, *, Tensor? out=None", "Scalar x, Tensor n, *, Tensor? out=None",
+               "Tensor x, Scalar n, *, Tensor? out=None")
 # torch.special's bindings, which the stub lacks: their schemas in torch's native_functions.yaml
 MANUAL = {
     **{f"special_{n}": _UNARY for n in ("expit erf erfc erfinv ndtr i0 i0e i1 i1e entr gammaln digamma psi "
@@ -50,7 +52,17 @@ MANUAL = {
     "special_softmax": ("Tensor input, int dim, ScalarType? dtype=None",),
     "special_log_softmax": ("Tensor input, int dim, *, ScalarType? dtype=None",),
     "special_logsumexp": ("Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None",),
-    "special_xlogy": _XLOG, "special_xlog1py": _XLOG,
+    "special_xlogy": _XLOG, "special_xlog1py": _XLOG, "special_zeta": _XLOG,
+    **{f"special_{n}": _UNARY for n in ("bessel_j0 bessel_j1 bessel_y0 bessel_y1 modified_bessel_i0 "
+                                        "modified_bessel_i1 modified_bessel_k0 modified_bessel_k1 erfcx "
+                                        "ndtri log_ndtr").split()},
+    **{f"special_{n}": ("Tensor x, *, Tensor? out=None",)
+       for n in ("airy_ai", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "spherical_bessel_j0")},
+    "special_gammainc": ("Tensor input, Tensor other, *, Tensor? out=None",),
+    "special_gammaincc": ("Tensor input, Tensor other, *, Tensor? out=None",),
+    **{f"special_{n}_polynomial_{k}": _POLYNOMIAL
+       for n, ks in (("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
+                     ("laguerre", "l"), ("legendre", "p")) for k in ks},
     "_nn.one_hot": ("Tensor input, int num_classes=-1",),  # the stub's "tensor" is torch's self: "input"
 }
 

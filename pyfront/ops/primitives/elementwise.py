@@ -18,6 +18,7 @@ from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ..dispatch import apply, fold, fold_unary
+from ..half_cpu import half_rsqrt
 from ..registry import OpDef, records, register, ufunc
 from .. import samples
 
@@ -273,12 +274,13 @@ sqrt = unary(
 )
 rsqrt = unary(
     "rsqrt",
-    lambda np, x: 1 / np.sqrt(x),
+    lambda np, x: half_rsqrt(np, x) if x.dtype == np.float16 else 1 / np.sqrt(x),
     lambda c, g: (-0.5 * g * c.out**3,),
     out=FLOAT,
     save_output=True,
     domain=(0.1, None),
     wgsl="T(rsqrt_f32(f32(a)))",
+    float16_native=True,  # its float16 rule rounds where torch's kernel does (ops/half_cpu.py)
 )
 sin = unary(
     "sin", ufunc("sin"), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,),

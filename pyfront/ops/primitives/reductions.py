@@ -17,6 +17,7 @@ from ...shape import normalize_dim, normalize_dims
 from ..argcheck import invalid_combination
 from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
+from ..half_cpu import half_prod
 from ..registry import OpDef, register
 from .. import samples
 from .elementwise import where
@@ -122,10 +123,11 @@ _sum = register(OpDef(
 
 _prod = register(OpDef(
     "prod", "reduction", _reduce_infer(),
-    lambda np, x, dims, keepdim: np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
+    lambda np, x, dims, keepdim: half_prod(np, x, dims, keepdim) if x.dtype == np.float16 else
+    np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
     save_output=True, torch_name="prod", samples=samples.prod,
-    # float16: NumPy multiplies across rows in float16, each product rounded, as torch's CPU kernel (along a
-    # contiguous row NumPy, unlike torch, still multiplies in float32)
+    # float16: each product rounded, in the order of torch's CPU kernel (NumPy multiplies a contiguous row in
+    # float32; torch's lanes make arange(2048).prod() NaN: 0 * inf)
     float16_native=True))
 
 

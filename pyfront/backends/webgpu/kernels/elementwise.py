@@ -132,4 +132,6 @@ def plan(op, inputs, attrs, out_dtype):
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")
     if op.name == "to_copy" and out_dtype.kind == "b":
         expr = truth("a", ctype)
+    elif op.name == "to_copy" and ctype == "f32" and out_dtype.kind in "iu":
+        expr = "float_to_int(a)"  # torch's CPU values for NaN, inf and out-of-range floats (common.wgsl)
     return expr, scalars, bool_expr, widen

@@ -1,0 +1,101 @@
+"""float16 results of torch's CPU kernels that depend on the width of its vectors.
+
+torch's CPU kernels compute whole vectors one way and the elements left over (a scalar tail) another:
+float16 ``rsqrt`` rounds the square root to float16 first in its tail, and float16 ``prod`` multiplies
+in four vector accumulators, each product rounded, before it combines their lanes. Their float16
+vectors hold 16 elements (32 bytes: measured on an AVX512 machine, whose float16 kernels use them as
+AVX2's do). Past 32,768 elements torch splits a kernel's work over its threads, each with its own
+tail and accumulators, so there its float16 result depends on their number: these are its results
+on one thread.
+"""
+from __future__ import annotations
+
+LANES = 16  # float16 elements in one of torch's CPU vectors
+
+
+def half_rsqrt(np, x):
+    """float16 ``rsqrt`` as torch's CPU kernel: 1/sqrt in float32 rounded once over whole vectors (two a
+    loop step), the square root rounded to float16 first in each inner loop's tail, and everywhere in a
+    loop that is not contiguous (TensorIterator's memory order)."""
+    if x.ndim == 0:  # (NumPy computes a 0-d array as a scalar)
+        return half_rsqrt(np, x.reshape(1)).reshape(())
+    f = x.astype(np.float32)
+    out = (np.float32(1) / np.sqrt(f)).astype(np.float16)
+    tail = _tail(np, x, 2 * LANES)
+    out[tail] = (np.float32(1) / np.sqrt(f[tail]).astype(np.float16).astype(np.float32)).astype(np.float16)
+    return out
+
+
+def _tail(np, x, chunk):
+    """Which elements of ``x`` torch's vectorized unary loop computes one at a time. TensorIterator runs
+    the dims in memory order (a broadcast dim, stride 0, keeps its place), merged where their strides
+    allow; the innermost run is vectorized where it is contiguous or broadcast, all but its last
+    ``len % chunk`` elements; any other loop is computed one element at a time."""
+    if x.size == 0:
+        return np.zeros(x.shape, bool)
+    moving = [d for d in range(x.ndim) if x.strides[d] != 0]
+    order = list(range(x.ndim))
+    for slot, d in zip(moving, sorted(moving, key=lambda d: -x.strides[d])):
+        order[slot] = d
+    run, stride = 1, None
+    for d in reversed(order):  # the innermost run, in elements
+        if x.shape[d] == 1:
+            continue
+        if stride is None:
+            stride = x.strides[d]
+            if stride not in (0, x.itemsize):
+                return np.ones(x.shape, bool)
+        elif x.strides[d] != run * stride:
+            break
+        run *= x.shape[d]
+    m = np.zeros([x.shape[d] for d in order], bool)
+    m.reshape(-1, run)[:, run - run % chunk:] = True
+    return m.transpose(np.argsort(order))
+
+
+def half_prod(np, x, dims, keepdim):
+    """float16 ``prod`` as torch's CPU kernel: every product rounded to float16. A reduction over the
+    innermost contiguous elements runs four accumulators of one vector each over blocks of four vectors,
+    multiplies them pairwise, then its lanes in order, then the elements left over; any other reduction
+    multiplies in order."""
+    keep = [d for d in range(x.ndim) if d not in dims]
+    # the reduced elements in memory order (TensorIterator's), and whether they are the innermost block
+    dims = sorted(dims, key=lambda d: -x.strides[d])
+    n = 1
+    for d in dims:
+        n *= x.shape[d]
+    rows = x.transpose(keep + dims).reshape(-1, n)
+    lanes = LANES
+    inner = _innermost_block(x, dims, n)
+
+    def mul(a, b):  # exact in float32, then rounded once: float16's product
+        return (a.astype(np.float32) * b.astype(np.float32)).astype(np.float16)
+    acc = np.ones(rows.shape[0], np.float16)
+    start = 0
+    if inner and n >= 4 * lanes:
+        count = n // (4 * lanes)
+        vec = rows[:, :4 * lanes]
+        for i in range(1, count):
+            vec = mul(vec, rows[:, 4 * lanes * i:4 * lanes * (i + 1)])
+        q = [vec[:, lanes * j:lanes * (j + 1)] for j in range(4)]
+        combined = mul(mul(q[0], q[1]), mul(q[2], q[3]))
+        acc = combined[:, 0]
+        for j in range(1, lanes):
+            acc = mul(acc, combined[:, j])
+        start = 4 * lanes * count
+    for k in range(start, n):
+        acc = mul(acc, rows[:, k])
+    out_shape = [1 if d in dims else x.shape[d] for d in range(x.ndim)] if keepdim else \
+        [x.shape[d] for d in keep]
+    return acc.reshape(out_shape)
+
+
+def _innermost_block(x, dims, n) -> bool:
+    """Whether the reduced ``dims`` (by falling stride) lie contiguous, one element apart at the
+    innermost, below every kept dim."""
+    step = x.itemsize
+    for d in reversed(dims):
+        if x.shape[d] != 1 and x.strides[d] != step:
+            return False
+        step *= x.shape[d]
+    return all(x.shape[d] == 1 or abs(x.strides[d]) >= n * x.itemsize for d in range(x.ndim) if d not in dims)
