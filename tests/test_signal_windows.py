@@ -36,7 +36,8 @@ def _compare(call, device):
 
 
 # webgpu has no float64 (DESIGN.md): float32 runs there, and its float64 refusal is tested below
-DEVICE_DTYPES = [("cpu", "float32"), ("cpu", "float64"), pytest.param("webgpu", "float32", marks=requires_webgpu)]
+DEVICE_DTYPES = [("cpu", "float32"), ("cpu", "float64"),
+                 pytest.param("webgpu", "float32", marks=requires_webgpu)]
 
 
 @pytest.mark.parametrize(("device", "dtype"), DEVICE_DTYPES)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-# How much the steps may compute in one call, counted as (row length + ROW_COST) per row with ties: they run in
-# Python (~2 us an element, ~100 us a row), so past this a call keeps the stable order (the lowest index first
-# among equals), where the steps would cost seconds and torch takes milliseconds (a 1M-element float32 sort
-# holds ties, and so does a batch of rounded scores)
+# How much the steps may compute in one call, counted as (row length + ROW_COST) per row with ties: they run
+# in Python (~2 us an element, ~100 us a row), so past this a call keeps the stable order (the lowest index
+# first among equals), where the steps would cost seconds and torch takes milliseconds (a 1M-element float32
+# sort holds ties, and so does a batch of rounded scores)
 EMULATED_MAX, ROW_COST = 1 << 14, 64
 THRESHOLD = 16  # libstdc++'s _S_threshold: std::sort leaves segments this short to its insertion sort
 
@@ -349,7 +349,7 @@ def torch_order(x, dim, how, k=0, descending=False, sorted_=True):
         order, row = order[:, k - 1:k], lambda r: kthvalue_row(r, k)  # noqa: E731
     order = order.astype(np.int64, copy=True)
     rows = np.flatnonzero(tied)
-    if len(rows) * (n + ROW_COST) <= EMULATED_MAX:  # past it the steps, a Python loop per element, would cost seconds
+    if len(rows) * (n + ROW_COST) <= EMULATED_MAX:  # past it, the stable order (see EMULATED_MAX)
         for i in rows:
             order[i] = row(flat[i])
     return np.moveaxis(order.reshape(*moved.shape[:-1], order.shape[-1]), -1, dim)
