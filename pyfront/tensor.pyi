@@ -1246,8 +1246,9 @@ class Tensor:
     def to_dense(self):
         """As ``torch.Tensor.to_dense``. (made by pyfront.sparse.install)"""
     def to_sparse(self, sparse_dim=None):
-        """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``.
-        (pyfront.sparse._to_sparse)"""
+        """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``;
+        with ``sparse_dim`` fewer than its dims, the trailing ones are dense (a stored value: each slice
+        not all zero). (pyfront.sparse._to_sparse)"""
     def tolist(self):
         """As ``torch.Tensor.tolist``. (pyfront.tensor.Tensor.tolist)"""
     def tolist_async(self):
