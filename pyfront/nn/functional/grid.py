@@ -198,8 +198,15 @@ def _bicubic(flat, coords, sizes, padding_mode, align_corners):
     return out
 
 
-def _check(input, grid, mode):
-    """PyTorch's grid_sampler shape checks, in its order, with its messages."""
+def _check(input, grid, mode, align_corners):
+    """PyTorch's grid_sampler argument and shape checks, in its order, with its messages."""
+    for position, name, value, kind in ((1, "input", input, Tensor), (2, "grid", grid, Tensor),
+                                        (5, "align_corners", align_corners, bool)):
+        if not isinstance(value, kind):
+            raise TypeError(f"grid_sampler(): argument '{name}' (position {position}) must be "
+                            f"{kind.__name__}, not {type(value).__name__}")
+    if input.dim() == 0 or grid.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
     if input.shape[0] != grid.shape[0]:
         raise RuntimeError("grid_sampler(): expected grid and input to have same batch size, but got "
@@ -282,12 +289,12 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if align_corners is None:
         _warnings.warn(_DEFAULT_CHANGED)
         align_corners = False
-    _check(input, grid, mode)
+    _check(input, grid, mode, align_corners)
     n, c, *spatial = input.shape
     out_spatial = grid.shape[1:-1]
     k = len(spatial)
     flat = input.reshape(n, c, math.prod(spatial))
-    points = grid.reshape(n, -1, k)
+    points = grid.reshape(n, math.prod(out_spatial), k)
     sizes = spatial[::-1]  # the grid's order: x runs along W, y along H, z along D
     coords = [_unnormalize(points[..., i], sizes[i], align_corners) for i in range(k)]
     if mode == "bicubic":  # each tap is padded, not the point
