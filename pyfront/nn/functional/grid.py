@@ -247,7 +247,15 @@ def _grid_samples():
             s(T((2, 3, 4, 5)), T((2, 3, 2, 2))),
             s(T((2, 3, 4, 5)), T((2, 3, 2, 2)), mode="foo", align_corners=False),
             s(T((2, 3, 4, 5)), T((2, 3, 2, 2)), padding_mode="foo", align_corners=False),
-            s(T((1, 1, 1, 1)), T((1, 2, 2, 2)), align_corners=True)]
+            s(T((1, 1, 1, 1)), T((1, 2, 2, 2)), align_corners=True),
+            s(T((2, 3, 4, 5)), T((2, 3, 2, 2), low=-2.5, high=2.5), mode="bicubic", padding_mode="reflection",
+              align_corners=False),
+            s(T((1, 2, 4, 4)), T((1, 3, 3, 2), low=-1.5, high=1.5), mode="bicubic", align_corners=True),
+            s(T((2, 2, 3, 4, 5)), T((2, 2, 3, 2, 3), low=-1.2, high=1.2), align_corners=False),
+            s(T((2, 2, 3, 4, 5)), T((2, 2, 3, 2, 3), low=-2.5, high=2.5), padding_mode="reflection",
+              align_corners=True),
+            s(T((2, 2, 3, 4, 5)), T((2, 2, 3, 2, 3), low=-1.5, high=1.5), mode="nearest",
+              padding_mode="border", align_corners=False)]
 
 
 @composite(torch_name="nn.functional.grid_sample", samples=_grid_samples,
