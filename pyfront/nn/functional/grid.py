@@ -1,8 +1,9 @@
 """Spatial transformers: affine sampling grids and sampling an image at grid points.
 
-grid_sample gathers the corner pixels with ``gather`` on the flattened image and weights them with
-differentiable coordinates, so the gradient reaches both the image (gather's scatter-add) and the
-grid (through the weights), as PyTorch's grid_sampler_2d does, on every device.
+grid_sample gathers the corner pixels (bilinear: 4, trilinear: 8, bicubic: 16 taps) with ``gather``
+on the flattened image or volume and weights them with differentiable coordinates, so the gradient
+reaches both the image (gather's scatter-add) and the grid (through the weights), as PyTorch's
+grid_sampler_2d and grid_sampler_3d do, on every device, with no shader of its own.
 """
 from __future__ import annotations
 
