@@ -1,11 +1,14 @@
 """Spatial transformers: affine sampling grids and sampling an image at grid points.
 
-grid_sample gathers the corner pixels with ``gather`` on the flattened image and weights them with
-differentiable coordinates, so the gradient reaches both the image (gather's scatter-add) and the
-grid (through the weights), as PyTorch's grid_sampler_2d does, on every device.
+grid_sample gathers the corner pixels (bilinear: 4, trilinear: 8, bicubic: 16 taps) with ``gather``
+on the flattened image or volume and weights them with differentiable coordinates, so the gradient
+reaches both the image (gather's scatter-add) and the grid (through the weights), as PyTorch's
+grid_sampler_2d and grid_sampler_3d do, on every device, with no shader of its own.
 """
 from __future__ import annotations
 
+import itertools
+import math
 
 from ... import _warnings
 from ...autograd.function import Function
@@ -16,6 +19,7 @@ from ...ops.primitives.elementwise import where
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
+from .vision import _cubic_coefficients
 
 __all__ = ["affine_grid", "grid_sample"]
 
@@ -125,8 +129,9 @@ def _clip(coord, size):
     return _Clip.apply(coord, size)
 
 
-def _source_index(coord, size, padding_mode, align_corners):
-    coord = _unnormalize(coord, size, align_corners)
+def _pad(coord, size, padding_mode, align_corners):
+    """An unnormalized coordinate moved inside [0, size - 1] as ``padding_mode`` says ("zeros": left
+    as it is; ``_pick`` reads zero outside)."""
     if padding_mode == "border":
         coord = _clip(coord, size)
     elif padding_mode == "reflection":
@@ -135,13 +140,97 @@ def _source_index(coord, size, padding_mode, align_corners):
     return coord
 
 
-def _pick(flat, ix, iy, width, height):
-    """flat (N, C, H*W) at integer points (ix, iy) of shape (N, P); zero outside the image."""
-    inside = (ix >= 0) & (ix <= width - 1) & (iy >= 0) & (iy <= height - 1)  # False for NaN too
-    index = (where(inside, iy, 0) * width + where(inside, ix, 0)).long()
-    index = index.unsqueeze(1).expand(flat.shape[0], flat.shape[1], index.shape[-1])
+def _inside(points, sizes):
+    """Whether the integer points ``points`` (x, y[, z] tensors, ``sizes`` W, H[, D]) lie in the image."""
+    inside = None
+    for p, size in zip(points, sizes):
+        within = (p >= 0) & (p <= size - 1)  # False for NaN too
+        inside = within if inside is None else inside & within
+    return inside
+
+
+def _pick(flat, points, sizes):
+    """flat (N, C, prod(sizes)) at the integer points ``points`` (x, y[, z] tensors of shape (N, P),
+    ``sizes`` in the same order: W, H[, D]); zero outside the image."""
+    inside = _inside(points, sizes)
+    index = 0
+    for p, size in zip(reversed(points), reversed(sizes)):  # ((z * H) + y) * W + x
+        index = index * size + where(inside, p, 0)
+    index = index.long().unsqueeze(1).expand(flat.shape[0], flat.shape[1], index.shape[-1])
     values = flat.gather(2, index)
     return where(inside.unsqueeze(1), values, 0.0)
+
+
+def _linear(flat, coords, sizes):
+    """Bilinear (2-D) or trilinear (3-D): the 2**k corners around each point, each weighted by the
+    product of (1 - distance) along every axis, summed in PyTorch's order (x fastest). PyTorch's 3-D
+    kernel skips a corner outside the volume where its 2-D kernel multiplies the zero read there, so a
+    NaN weight (a NaN grid point) gives NaN in 2-D and 0 (gradients too) in 3-D."""
+    low = [c.floor().detach() for c in coords]
+    out = 0
+    for bits in itertools.product((0, 1), repeat=len(coords)):
+        bits = bits[::-1]  # x first
+        corner = [lo + b for lo, b in zip(low, bits)]
+        inside = _inside(corner, sizes) if len(coords) == 3 else None
+        weight = None
+        for c, lo, b in zip(coords, low, bits):
+            w = c - lo if b else (lo + 1) - c
+            if inside is not None:  # masked per factor, so no 0 * NaN reaches the other factors' gradients
+                w = where(inside, w, 0)
+            weight = w if weight is None else weight * w
+        out = out + _pick(flat, corner, sizes) * weight.unsqueeze(1)
+    return out
+
+
+def _bicubic(flat, coords, sizes, padding_mode, align_corners):
+    """PyTorch's bicubic grid sampling: the 4 x 4 taps around each (unpadded) point, each tap padded
+    on its own, weighted by Keys' cubic convolution (a = -0.75) of the fractions."""
+    taps, weights = [], []
+    for c, size in zip(coords, sizes):
+        low = c.floor().detach()
+        weights.append(_cubic_coefficients(c - low))
+        taps.append([_pad(low + k, size, padding_mode, align_corners) for k in (-1, 0, 1, 2)])
+    out = 0
+    for ty, wy in zip(taps[1], weights[1]):
+        row = 0
+        for tx, wx in zip(taps[0], weights[0]):
+            row = row + _pick(flat, (tx, ty), sizes) * wx.unsqueeze(1)
+        out = out + row * wy.unsqueeze(1)
+    return out
+
+
+def _check(input, grid, mode, align_corners):
+    """PyTorch's grid_sampler argument and shape checks, in its order, with its messages."""
+    for position, name, value, kind in ((1, "input", input, Tensor), (2, "grid", grid, Tensor),
+                                        (5, "align_corners", align_corners, bool)):
+        if not isinstance(value, kind):
+            raise TypeError(f"grid_sampler(): argument '{name}' (position {position}) must be "
+                            f"{kind.__name__}, not {type(value).__name__}")
+    if input.dim() == 0 or grid.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+    if input.shape[0] != grid.shape[0]:
+        raise RuntimeError("grid_sampler(): expected grid and input to have same batch size, but got "
+                           + shapes)
+    if grid.shape[-1] != input.dim() - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.dim() - 2} in last dimension, "
+                           f"but got grid with sizes {list(grid.shape)}")
+    for d in range(2, input.dim()):
+        if input.shape[d] <= 0:
+            raise RuntimeError("grid_sampler(): expected input to have non-empty spatial dimensions, but "
+                               f"input has sizes {list(input.shape)} with dimension {d} being empty")
+    rank = 4 if input.dim() == 4 else 5
+    if input.dim() != rank or grid.dim() != rank:
+        raise RuntimeError(f"grid_sampler(): expected {rank}D input and grid with same number of dimensions, "
+                           f"but got {shapes}")
+    if rank == 5 and mode == "bicubic":
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    if not input.dtype.is_floating_point:
+        kernel = "grid_sampler_2d_cpu_kernel_impl" if rank == 4 else "grid_sampler3d_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+    if grid.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._legacy_name[:-6]} but found "
+                           f"{grid.dtype._legacy_name[:-6]}")
 
 
 def _grid_samples():
@@ -159,32 +248,46 @@ def _grid_samples():
             s(T((2, 3, 4, 5)), T((2, 3, 2, 2))),
             s(T((2, 3, 4, 5)), T((2, 3, 2, 2)), mode="foo", align_corners=False),
             s(T((2, 3, 4, 5)), T((2, 3, 2, 2)), padding_mode="foo", align_corners=False),
-            s(T((1, 1, 1, 1)), T((1, 2, 2, 2)), align_corners=True)]
+            s(T((1, 1, 1, 1)), T((1, 2, 2, 2)), align_corners=True),
+            s(T((2, 3, 4, 5)), T((2, 3, 2, 2), low=-2.5, high=2.5), mode="bicubic", padding_mode="reflection",
+              align_corners=False),
+            s(T((1, 2, 4, 4)), T((1, 3, 3, 2), low=-1.5, high=1.5), mode="bicubic", align_corners=True),
+            s(T((2, 2, 3, 4, 5)), T((2, 2, 3, 2, 3), low=-1.2, high=1.2), align_corners=False),
+            s(T((2, 2, 3, 4, 5)), T((2, 2, 3, 2, 3), low=-2.5, high=2.5), padding_mode="reflection",
+              align_corners=True),
+            s(T((2, 2, 3, 4, 5)), T((2, 2, 3, 2, 3), low=-1.5, high=1.5), mode="nearest",
+              padding_mode="border", align_corners=False)]
 
 
 @composite(torch_name="nn.functional.grid_sample", samples=_grid_samples,
            grad_fn=lambda input, *a, **k: f"GridSampler{input.dim() - 2}DBackward0")
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
-    r"""``input`` sampled at the points of ``grid`` (x, y in [-1, 1], -1 the left/top edge).
+    r"""``input`` sampled at the points of ``grid`` (x, y[, z] in [-1, 1], -1 the left/top/front edge).
 
     Bilinear sampling weights the four pixels around a point :math:`(x, y)` by
-    :math:`(1 - |x - x_i|)(1 - |y - y_i|)`; nearest takes the closest (halves round to even).
+    :math:`(1 - |x - x_i|)(1 - |y - y_i|)` (5-D input: the eight voxels around :math:`(x, y, z)`, i.e.
+    trilinear, with a third factor); nearest takes the closest (halves round to even); bicubic (4-D
+    only) weights the 4 x 4 pixels around the point by Keys' cubic convolution :math:`W(x - x_i)
+    W(y - y_i)` with :math:`a = -0.75`, each of the 16 taps padded on its own, as PyTorch.
+    Gradients reach both ``input`` and ``grid`` (zero for the grid in nearest mode).
 
     Args:
-        input: (N, C, H_in, W_in) images.
-        grid: (N, H_out, W_out, 2) sampling points, x then y.
-        mode: "bilinear" or "nearest" ("bicubic" is refused: not implemented here).
+        input: (N, C, H_in, W_in) images or (N, C, D_in, H_in, W_in) volumes.
+        grid: (N, H_out, W_out, 2) sampling points, x then y; or (N, D_out, H_out, W_out, 3): x, y, z.
+        mode: "bilinear" (trilinear for 5-D input), "nearest" or "bicubic" (4-D input only).
         padding_mode: what points outside read: "zeros", "border" (the nearest edge pixel) or
             "reflection" (mirrored at the edges).
         align_corners: whether -1 and 1 are the centres of the corner pixels (True) or their outer
             edges (False); leaving it out warns and means False, as PyTorch.
 
     Shape:
-        - Output: (N, C, H_out, W_out)
+        - Output: (N, C, H_out, W_out) or (N, C, D_out, H_out, W_out)
 
-    Raises ValueError for an unknown ``mode`` or ``padding_mode``, with PyTorch's messages. Follows
-    ``torch.nn.functional.grid_sample`` (4-D inputs only).
+    Raises ValueError for an unknown ``mode`` or ``padding_mode``, RuntimeError for mismatched
+    shapes, an empty spatial size, bicubic with 5-D input or a grid of another dtype, and
+    NotImplementedError for an integer input, all with PyTorch's messages. Follows
+    ``torch.nn.functional.grid_sample`` (cubic convolution: Keys, 1981).
     """
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError("nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
@@ -195,27 +298,20 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if align_corners is None:
         _warnings.warn(_DEFAULT_CHANGED)
         align_corners = False
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"grid_sampler_2d_cpu_kernel_impl\" not implemented for "
-                                  f"'{input.dtype._legacy_name[:-6]}'")
-    if mode == "bicubic" or input.dim() != 4:
-        raise NotImplementedError("grid_sample: pyfront implements 4-D inputs in 'bilinear' and 'nearest' "
-                                  "modes")
-    n, c, height, width = input.shape
-    out_h, out_w = grid.shape[1], grid.shape[2]
-    flat = input.reshape(n, c, height * width)
-    points = grid.reshape(n, out_h * out_w, 2)
-    ix = _source_index(points[..., 0], width, padding_mode, align_corners)
-    iy = _source_index(points[..., 1], height, padding_mode, align_corners)
-    if mode == "nearest":
-        out = _pick(flat, ix.round().detach(), iy.round().detach(), width, height)
-        # the grid gets PyTorch's zero gradient (a finite zero, whatever the grid holds)
-        link = where(points == points, points.clamp(-1, 1) * 0, 0).sum(-1).unsqueeze(1)
-        return (out + link).reshape(n, c, out_h, out_w)
-    x0, y0 = ix.floor().detach(), iy.floor().detach()
-    x1, y1 = x0 + 1, y0 + 1
-    out = 0
-    for cx, cy, wx, wy in ((x0, y0, x1 - ix, y1 - iy), (x1, y0, ix - x0, y1 - iy),
-                           (x0, y1, x1 - ix, iy - y0), (x1, y1, ix - x0, iy - y0)):
-        out = out + _pick(flat, cx, cy, width, height) * (wx * wy).unsqueeze(1)
-    return out.reshape(n, c, out_h, out_w)
+    _check(input, grid, mode, align_corners)
+    n, c, *spatial = input.shape
+    out_spatial = grid.shape[1:-1]
+    k = len(spatial)
+    flat = input.reshape(n, c, math.prod(spatial))
+    points = grid.reshape(n, math.prod(out_spatial), k)
+    sizes = spatial[::-1]  # the grid's order: x runs along W, y along H, z along D
+    coords = [_unnormalize(points[..., i], sizes[i], align_corners) for i in range(k)]
+    if mode == "bicubic":  # each tap is padded, not the point
+        return _bicubic(flat, coords, sizes, padding_mode, align_corners).reshape(n, c, *out_spatial)
+    coords = [_pad(co, size, padding_mode, align_corners) for co, size in zip(coords, sizes)]
+    if mode == "bilinear":
+        return _linear(flat, coords, sizes).reshape(n, c, *out_spatial)
+    out = _pick(flat, [co.round().detach() for co in coords], sizes)
+    # the grid gets PyTorch's zero gradient (a finite zero, whatever the grid holds)
+    link = where(points == points, points.clamp(-1, 1) * 0, 0).sum(-1).unsqueeze(1)
+    return (out + link).reshape(n, c, *out_spatial)

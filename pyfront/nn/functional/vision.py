@@ -208,14 +208,31 @@ def _nearest_index(in_size, out_size, scale_factor, exact):
     return [min(math.floor(_f32(_f32(j + offset) * scale)), in_size - 1) for j in range(out_size)]
 
 
+def _cubic1(t, a):
+    """PyTorch's cubic_convolution1: Keys' kernel for distances 0 <= t <= 1 (a float or a tensor)."""
+    return ((a + 2) * t - (a + 3)) * t * t + 1
+
+
+def _cubic2(t, a):
+    """PyTorch's cubic_convolution2: Keys' kernel for distances 1 < t < 2 (a float or a tensor)."""
+    return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+
+
 def _cubic(t, a):
-    """The two cubic convolution kernels of PyTorch's bicubic weights at distance ``t``."""
+    """The cubic convolution kernel of PyTorch's bicubic weights at distance ``t``."""
     t = abs(t)
     if t <= 1:
-        return ((a + 2) * t - (a + 3)) * t * t + 1
+        return _cubic1(t, a)
     if t < 2:
-        return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+        return _cubic2(t, a)
     return 0.0
+
+
+def _cubic_coefficients(t, a=-0.75):
+    """The weights of the four taps floor(x) - 1 .. floor(x) + 2 for fraction ``t`` = x - floor(x) in
+    [0, 1], as PyTorch's get_cubic_upsample_coefficients (same operations, so the same roundings);
+    ``t`` is a float or a tensor, so grid_sample differentiates through it."""
+    return _cubic2(t + 1, a), _cubic1(t, a), _cubic1(1 - t, a), _cubic2((1 - t) + 1, a)
 
 
 def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
@@ -231,10 +248,7 @@ def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float)
         t = min(max(real - index, 0.0), 1.0)
         row = [0.0] * in_size
         if mode == "cubic":
-            for k, w in zip(
-                range(-1, 3),
-                (_cubic(t + 1, -0.75), _cubic(t, -0.75), _cubic(1 - t, -0.75), _cubic(2 - t, -0.75)),
-            ):
+            for k, w in zip(range(-1, 3), _cubic_coefficients(t)):
                 row[min(max(index + k, 0), in_size - 1)] += w
         else:
             row[index] += 1 - t
