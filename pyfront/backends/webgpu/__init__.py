@@ -120,15 +120,12 @@ class WebGPUBackend(Backend):
         self._check_dtype(out_dtype)
         for ty, value in scalars:  # a number the kernel cannot carry fails at its op, not at a later read
             scalar_value(ty, value)
-        itemsize, pool, device, pending = layout.gpu_itemsize(out_dtype), self.runtime.pool, self.device, \
-            fusion.pending
+        itemsize, device, pending = layout.gpu_itemsize(out_dtype), self.device, fusion.pending
 
         def planned(inputs, shape):
             if fusion.ENABLED and len(shape) <= fusion.MAX_DIMS and 0 not in shape:  # fusion.fusable
                 nbytes = max((math.prod(shape) * itemsize + 3) & ~3, 4)
-                # the memory is taken now (an allocation fails at the op, as it would unfused)
-                data = pending(self, shape, pool.take(nbytes), nbytes, out_dtype, inputs, expr, scalars,
-                               bool_expr, widen)
+                data = pending(self, shape, nbytes, out_dtype, inputs, expr, scalars, bool_expr, widen)
                 return [Storage(data, device, nbytes)]
             return self.run(op, inputs, attrs, [(shape, out_dtype)])
 
@@ -142,9 +139,7 @@ class WebGPUBackend(Backend):
             for ty, value in scalars:  # a number the kernel cannot carry fails here, not at a later read
                 scalar_value(ty, value)
             nbytes = max((math.prod(shape) * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
-            # the memory is taken now (an allocation fails at the op, as it would unfused)
-            buffer = self.runtime.pool.take(nbytes)
-            data = fusion.pending(self, shape, buffer, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
+            data = fusion.pending(self, shape, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
             return Storage(data, self.device, nbytes)
         storage = self.allocate(math.prod(shape), dtype)
         run_elementwise(self, expr, inputs, dense(storage, shape, dtype), bool_expr, scalars, widen)

@@ -111,19 +111,23 @@ def fusable(shape) -> bool:
     return ENABLED and len(shape) <= MAX_DIMS and 0 not in shape
 
 
-def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
+def pending(backend, shape, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
     """The memory of a ``shape`` result of ``expr`` over Layouts ``inputs`` (as run_elementwise
-    takes them), not computed yet: a ``Pending`` that inlines the inputs that are themselves
-    pending results of the same shape, or constants. The caller has checked that the kernel can
-    carry ``scalars`` (kernels.elementwise.scalar_value). This runs for every elementwise op: the
-    commonest cases are spelled out inline."""
+    takes them), ``nbytes`` of it, not computed yet: a ``Pending`` that inlines the inputs that are
+    themselves pending results of the same shape, or constants. The caller has checked that the
+    kernel can carry ``scalars`` (kernels.elementwise.scalar_value). This runs for every elementwise
+    op: the commonest cases are spelled out inline."""
     runtime = backend.runtime
     with runtime.lock:
+        # the memory is taken now (an allocation fails at the op, as it would unfused)
+        buffer = runtime.pool.take_held(nbytes)
         args = []
         for t in inputs:
             data = t[0].data
             if data.__class__ is Pending and data.node is not None:
-                args.append(_arg(t, shape, True))
+                # a whole pending result of this shape is inlined (_arg's commonest case)
+                whole = t[5] and not t[3] and t[1] == shape and t[1] == data.shape
+                args.append(data.node if whole else _arg(t, shape, True))
             else:  # in memory: read as it is now (_arg's case, without its calls)
                 strides = t[2] if t[1] == shape and 1 not in shape else broadcast_strides(t, shape)
                 args.append(new_leaf(data, t[0].nbytes, t[3], strides, t[4]))
@@ -234,6 +238,8 @@ def _extra_outputs(backend, node, shape) -> list:
     """The pending results still wanted (alive, not computed) that ``node``'s chain computes along
     the way: its kernel stores them too (``buf.mul_(m).add_(g); p.sub_(lr * buf)`` is one dispatch,
     not one per result). [(value index, Pending)] while the kernel's storage buffers allow."""
+    if node.count == 1:
+        return ()
     extras, room = [], backend.max_leaves - len(node.leaves)
     for i, n in enumerate(_postorder(node, [])[:-1]):
         p = n.owner() if n.owner is not None else None
@@ -244,31 +250,37 @@ def _extra_outputs(backend, node, shape) -> list:
 
 
 def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0, extras=()):
-    leaves = list(node.leaves.values())
-    index = {leaf.key: i for i, leaf in enumerate(leaves)}
+    shape = tuple(shape)
+    dense = contiguous_strides(shape)
+    flat = out_strides is None or tuple(out_strides) == dense
+    # what the kernel needs of each leaf, in one loop (a comprehension apiece is a call apiece)
+    index, types, offsets, reads = {}, [], [out_offset], []
+    for i, leaf in enumerate(node.leaves.values()):
+        index[leaf.key] = i
+        types.append(WGSL_TYPE[leaf.dtype.name])
+        offsets.append(leaf.offset)
+        reads.append((leaf.buffer, 0, leaf.nbytes))
+        flat = flat and leaf.strides == dense
     scalars = []
     key = _key(node, index, scalars)
     numel = math.prod(shape)
-    dense = contiguous_strides(tuple(shape))
-    if (out_strides is None or tuple(out_strides) == dense) and all(leaf.strides == dense for leaf in leaves):
-        # the commonest case: every port reads element i at its offset + i, one dim
-        dims, strides = (numel,), _FLAT[len(leaves)]
+    if flat:  # the commonest case: every port reads element i at its offset + i, one dim
+        dims, strides = (numel,), _FLAT[len(reads)]
     else:
         ports = [dense if out_strides is None else tuple(out_strides)]
-        ports += [leaf.strides for leaf in leaves]
-        dims, ports = coalesce(tuple(shape), ports)
+        ports += [leaf.strides for leaf in node.leaves.values()]
+        dims, ports = coalesce(shape, ports)
         vecs = -(-len(ports) // 4)
         pad = [0] * (4 * vecs - len(ports))
         strides = [s for along_d in zip(*ports) for s in (*along_d, *pad)]
-    offsets = [out_offset] + [leaf.offset for leaf in leaves]
-    source = _source(key, tuple([WGSL_TYPE[leaf.dtype.name] for leaf in leaves]), len(dims),
-                     tuple([i for i, _ in extras]))
+    writes = [out_port]
+    if extras:
+        writes += [(p.buffer, 0, p.nbytes) for _, p in extras]
+    source = _source(key, tuple(types), len(dims), tuple([i for i, _ in extras]) if extras else ())
     params = {"numel": numel, "sizes": dims, "offsets": offsets, "strides": strides}
     if scalars:
         params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
-    reads = [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves]
-    backend.runtime.launch(source, reads, [out_port, *[(p.buffer, 0, p.nbytes) for _, p in extras]], params,
-                           numel)
+    backend.runtime.launch(source, reads, writes, params, numel)
     for _, p in extras:  # computed: they let their inputs go, as realize() does
         p.node = None
         backend.runtime.unrealized.pop(id(p), None)
@@ -280,11 +292,14 @@ _FLAT = [(1,) * (leaves + 1) + (0,) * (-(leaves + 1) % 4) for leaves in range(MA
 
 def _key(node, index, scalars) -> tuple:
     """The structure of the chain (what the shader text depends on); collects its scalars in order."""
-    args = tuple(index[a.key] if isinstance(a, Leaf) else _key(a, index, scalars) for a in node.args)
-    first = len(scalars)
-    scalars.extend(node.scalars)
-    types = tuple(ty for ty, _ in node.scalars)
-    return (node.expr, node.bool_expr, node.widen, node.dtype, args, first, types)
+    args = []  # a loop, not a generator: this runs for each node of each chain launched
+    for a in node.args:
+        args.append(index[a.key] if a.__class__ is Leaf else _key(a, index, scalars))
+    first, types = len(scalars), ()
+    if node.scalars:
+        scalars.extend(node.scalars)
+        types = tuple([ty for ty, _ in node.scalars])
+    return (node.expr, node.bool_expr, node.widen, node.dtype, tuple(args), first, types)
 
 
 @functools.lru_cache(maxsize=256)  # the text is also the runtime's pipeline key

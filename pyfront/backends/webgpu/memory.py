@@ -69,29 +69,34 @@ class BufferPool:
         return max(MIN_POOLED_BYTES, self.peak_bytes)
 
     def take(self, nbytes: int) -> GPUBuffer:
+        with self.lock:
+            return self.take_held(nbytes)
+
+    def take_held(self, nbytes: int) -> GPUBuffer:
+        """``take`` where the caller holds ``lock`` already (each acquire of it costs as much as the
+        rest of a take)."""
         size = size_class(nbytes)
         if nbytes > self.max_binding:
             raise RuntimeError(
                 f"webgpu: a tensor of {nbytes / 2**20:.1f} MiB exceeds this device's storage "
                 f"binding limit of {self.max_binding / 2**20:.1f} MiB; split it, or keep it on cpu"
             )
-        with self.lock:
-            if self._returns:
-                self._drain()
-            free = self.free.get(size)
-            if free:
-                handle = free.pop()
-                del self._returned[id(handle)]
-                self.pooled_bytes -= size
-            else:
-                handle = self._guarded_create(size)
-                self.owned[id(handle)] = handle
-                self.created += 1
-            self.in_use += 1
-            self.in_use_bytes += size
-            if self.in_use_bytes > self.peak_bytes:
-                self.peak_bytes = self.in_use_bytes
-            return GPUBuffer(handle, size, self)
+        if self._returns:
+            self._drain()
+        free = self.free.get(size)
+        if free:
+            handle = free.pop()
+            del self._returned[id(handle)]
+            self.pooled_bytes -= size
+        else:
+            handle = self._guarded_create(size)
+            self.owned[id(handle)] = handle
+            self.created += 1
+        self.in_use += 1
+        self.in_use_bytes += size
+        if self.in_use_bytes > self.peak_bytes:
+            self.peak_bytes = self.in_use_bytes
+        return GPUBuffer(handle, size, self)
 
     def _guarded_create(self, size):
         from .protocol import is_lost, lost_error
@@ -126,7 +131,7 @@ class BufferPool:
         """Called from ``__del__``, in any thread at any allocation: never blocks. wgpu resolves a
         read-back in its own thread while the reader holds the lock and waits on it, so a garbage
         collection in that thread must not wait for the lock: its buffers queue for the next holder."""
-        if self.lock.acquire(blocking=False):
+        if self.lock.acquire(False):  # positional: a keyword costs a parse per buffer let go
             try:
                 if self._returns:
                     self._drain()

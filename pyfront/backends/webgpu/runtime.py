@@ -274,12 +274,22 @@ class Runtime:
                 port[0].realize()
         for port in writes:
             self._before_write(port[0])
-        pipeline, layout, param_layout = self.pipeline(source, len(reads), len(writes))
+        # the commonest cases of pipeline() and _params_slot() inline: their entries are there
+        pipeline_key = (source, len(reads), len(writes))
+        entry = self._pipelines.get(pipeline_key)
+        if entry is None:
+            entry = self.pipeline(*pipeline_key)
+        else:
+            self._pipelines.move_to_end(pipeline_key)
+        pipeline, layout, param_layout = entry
         raw = param_layout.pack(params)
-        slot = self._slot_of.get(raw)  # _params_slot's commonest case: these parameters are in the ring
+        slot = self._slot_of.get(raw)
         offset = (self._params_slot(raw) if slot is None else slot) * PARAM_BYTES
         ports = (*reads, *writes)
-        key = (id(layout), *[(id(b.handle), o, n) for b, o, n in ports])
+        key = [id(layout)]  # a loop, not a comprehension: one call fewer per dispatch
+        for b, o, n in ports:
+            key.append((id(b.handle), o, n))
+        key = tuple(key)
         entry = self._bind_groups.get(key)
         if entry is None:
             bound = [(b.handle, o, max(n, 4)) for b, o, n in ports]
