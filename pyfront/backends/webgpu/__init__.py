@@ -11,7 +11,7 @@ from . import layout
 from .protocol import WGPU_PIN
 from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
     LAUNCHERS, foreach, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
-from .kernels.elementwise import plan, run_elementwise
+from .kernels.elementwise import plan, run_elementwise, scalar_value
 from .runtime import Runtime
 from . import fusion
 
@@ -25,7 +25,8 @@ class WebGPUBackend(Backend):
         self.device = Device("webgpu", 0)
         self.has_f16 = "shader-f16" in driver.features
         # a fused kernel binds its inputs and its output as storage buffers
-        self.max_leaves = min(driver.limits.get("max-storage-buffers-per-shader-stage", 8), 8) - 1
+        buffers = driver.limits.get("max-storage-buffers-per-shader-stage", 8)
+        self.max_leaves = min(buffers - 1, fusion.MAX_LEAVES)
 
     # -- memory -------------------------------------------------------------------------------
     def _check_dtype(self, dtype):
@@ -105,18 +106,40 @@ class WebGPUBackend(Backend):
         if op.kind != "elementwise" or op.wgsl is None:
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
-        expr, scalars, bool_expr, widen = plan(op, inputs, attrs, dtype)
+        expr, scalars, bool_expr, widen = plan(op, [t.dtype for t in inputs], attrs, dtype)
         return [self._elementwise(shape, dtype, inputs, expr, scalars, bool_expr, widen)]
+
+    def plan(self, op, dtype, out_dtypes, attrs=None):
+        """An elementwise op's kernel expression, its scalars and its output's checks are settled
+        here, once per (op, dtype, attributes): a call makes its pending result and no more."""
+        if len(out_dtypes) != 1 or op.name in LAUNCHERS or op.kind != "elementwise" or op.wgsl is None:
+            return super().plan(op, dtype, out_dtypes, attrs)
+        attrs = attrs or {}
+        out_dtype = out_dtypes[0]
+        expr, scalars, bool_expr, widen = plan(op, (dtype,), attrs, out_dtype)
+        self._check_dtype(out_dtype)
+        for ty, value in scalars:  # a number the kernel cannot carry fails at its op, not at a later read
+            scalar_value(ty, value)
+        itemsize, device, pending = layout.gpu_itemsize(out_dtype), self.device, fusion.pending
+
+        def planned(inputs, shape):
+            if fusion.ENABLED and len(shape) <= fusion.MAX_DIMS and 0 not in shape:  # fusion.fusable
+                nbytes = max((math.prod(shape) * itemsize + 3) & ~3, 4)
+                data = pending(self, shape, nbytes, out_dtype, inputs, expr, scalars, bool_expr, widen)
+                return [Storage(data, device, nbytes)]
+            return self.run(op, inputs, attrs, [(shape, out_dtype)])
+
+        return planned
 
     def _elementwise(self, shape, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
         """A new storage of ``expr`` over ``inputs``: pending until something needs its memory
         (fusion.py), or computed now where fusion is off."""
         if fusion.fusable(shape):
             self._check_dtype(dtype)
+            for ty, value in scalars:  # a number the kernel cannot carry fails here, not at a later read
+                scalar_value(ty, value)
             nbytes = max((math.prod(shape) * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
-            # the memory is taken now (an allocation fails at the op, as it would unfused)
-            buffer = self.runtime.pool.take(nbytes)
-            data = fusion.pending(self, shape, buffer, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
+            data = fusion.pending(self, shape, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
             return Storage(data, self.device, nbytes)
         storage = self.allocate(math.prod(shape), dtype)
         run_elementwise(self, expr, inputs, dense(storage, shape, dtype), bool_expr, scalars, widen)

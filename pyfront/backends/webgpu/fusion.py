@@ -19,8 +19,10 @@ import functools
 import math
 import os
 import weakref
+from collections import namedtuple
 
-from .layout import store_expr, wgsl_type
+from ...shape import contiguous_strides
+from .layout import WGSL_TYPE, store_expr, wgsl_type
 from .runtime import PARAM_BYTES, specialise_text
 from .strides import broadcast_strides, coalesce
 from .kernels.elementwise import _SCALAR_FIELD, scalar_value
@@ -29,19 +31,23 @@ ENABLED = os.environ.get("PYFRONT_FUSION", "1") != "0"
 MAX_NODES = 12  # ops in one chain: beyond it the inputs are computed first
 MAX_SCALARS = 12
 MAX_DIMS = 4  # a higher rank runs unfused (the parameters of a fused kernel grow with rank x ports)
+MAX_LEAVES = 7  # inputs of one chain at most (its kernel binds them and its output as storage buffers)
 
 
-class Leaf:
+class Leaf(namedtuple("Leaf", "buffer nbytes offset strides dtype key hid")):
     """An input in memory: the buffer as it was at the time of the op, read at ``offset`` with
-    ``strides`` over the chain's shape."""
+    ``strides`` over the chain's shape; ``key`` tells equal readings apart, ``hid`` is the runtime's
+    key for the memory. Made by ``new_leaf``: a tuple, as two are made per op."""
 
-    __slots__ = ("buffer", "nbytes", "offset", "strides", "dtype", "key", "hid")
+    __slots__ = ()
 
-    def __init__(self, buffer, nbytes, offset, strides, dtype):
-        self.buffer, self.nbytes, self.offset = buffer, nbytes, offset
-        self.strides, self.dtype = strides, dtype
-        self.key = (id(buffer), offset, strides, dtype)
-        self.hid = id(buffer.handle)  # the runtime's key for the memory
+
+def new_leaf(buffer, nbytes, offset, strides, dtype) -> Leaf:
+    return _new_tuple(Leaf, (buffer, nbytes, offset, strides, dtype, (id(buffer), offset, strides, dtype),
+                             id(buffer.handle)))
+
+
+_new_tuple = tuple.__new__
 
 
 class Node:
@@ -54,15 +60,18 @@ class Node:
         self.expr, self.bool_expr, self.widen, self.dtype = expr, bool_expr, widen, dtype
         self.owner = None  # a weak reference to the Pending this node computes, if any
         self.args, self.scalars = args, scalars
-        nodes = [a for a in args if isinstance(a, Node)]
-        self.count = 1 + sum(a.count for a in nodes)
-        self.n_scalars = len(scalars) + sum(a.n_scalars for a in nodes)
-        self.leaves = {}  # every Leaf of the chain, once, by key (in the order the kernel binds them)
+        count, n_scalars = 1, len(scalars)
+        # every Leaf of the chain, once, by key (in the order the kernel binds them)
+        self.leaves = leaves = {}
         for a in args:
-            if isinstance(a, Leaf):
-                self.leaves.setdefault(a.key, a)
+            if a.__class__ is Leaf:
+                if a.key not in leaves:
+                    leaves[a.key] = a
             else:
-                self.leaves.update(a.leaves)
+                count += a.count
+                n_scalars += a.n_scalars
+                leaves.update(a.leaves)
+        self.count, self.n_scalars = count, n_scalars
 
 
 class Pending:
@@ -77,14 +86,15 @@ class Pending:
         if self.node is not None:
             with self.backend.runtime.lock:
                 node, self.node = self.node, None  # the inputs are let go once it is computed
-                self.backend.runtime.unrealized.discard(self)
+                unrealized = self.backend.runtime.unrealized
+                unrealized.pop(id(self), None)
                 if node is not None:
                     try:
                         _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes),
                                 extras=_extra_outputs(self.backend, node, self.shape))
                     except BaseException:
                         self.node = node  # not computed: a later use tries again
-                        self.backend.runtime.unrealized.add(self)
+                        unrealized[id(self)] = weakref.ref(self)
                         raise
         return self.buffer
 
@@ -101,27 +111,42 @@ def fusable(shape) -> bool:
     return ENABLED and len(shape) <= MAX_DIMS and 0 not in shape
 
 
-def pending(backend, shape, buffer, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
+def pending(backend, shape, nbytes, dtype, inputs, expr, scalars=(), bool_expr=False, widen=False):
     """The memory of a ``shape`` result of ``expr`` over Layouts ``inputs`` (as run_elementwise
-    takes them), not computed yet: a ``Pending`` that inlines the inputs that are themselves
-    pending results of the same shape, or constants."""
-    scalars = tuple(scalars)
-    for ty, value in scalars:  # a number the kernel cannot carry fails here, at its op, not at a later read
-        scalar_value(ty, value)
+    takes them), ``nbytes`` of it, not computed yet: a ``Pending`` that inlines the inputs that are
+    themselves pending results of the same shape, or constants. The caller has checked that the
+    kernel can carry ``scalars`` (kernels.elementwise.scalar_value). This runs for every elementwise
+    op: the commonest cases are spelled out inline."""
     runtime = backend.runtime
     with runtime.lock:
-        args = [_arg(t, shape, True) for t in inputs]
+        # the memory is taken now (an allocation fails at the op, as it would unfused)
+        buffer = runtime.pool.take_held(nbytes)
+        args = []
+        for t in inputs:
+            data = t[0].data
+            if data.__class__ is Pending and data.node is not None:
+                # a whole pending result of this shape is inlined (_arg's commonest case)
+                whole = t[5] and not t[3] and t[1] == shape and t[1] == data.shape
+                args.append(data.node if whole else _arg(t, shape, True))
+            else:  # in memory: read as it is now (_arg's case, without its calls)
+                strides = t[2] if t[1] == shape and 1 not in shape else broadcast_strides(t, shape)
+                args.append(new_leaf(data, t[0].nbytes, t[3], strides, t[4]))
         node = Node(expr, bool_expr, widen, dtype, args, scalars)
         while (node.count > MAX_NODES or node.n_scalars > MAX_SCALARS or len(node.leaves) > backend.max_leaves
-               or _param_bytes(len(node.leaves), len(shape), node.n_scalars) > PARAM_BYTES):
+               or (len(shape) > _ALWAYS_FITS_DIMS
+                   and _param_bytes(len(node.leaves), len(shape), node.n_scalars) > PARAM_BYTES)):
             # too big for one kernel: the largest inlined input is computed first
             big = max((i for i, a in enumerate(args) if isinstance(a, Node)),
                       key=lambda i: args[i].count)
             args[big] = _arg(inputs[big], shape, False)
             node = Node(expr, bool_expr, widen, dtype, args, scalars)
         result = Pending(backend, node, shape, buffer, nbytes)
-        runtime.unrealized.add(result)  # synchronize() computes it, as it waits for all queued work
         ref = node.owner = weakref.ref(result)
+        # synchronize() computes it, as it waits for all queued work (dead entries go in bulk, as readers')
+        unrealized = runtime.unrealized
+        unrealized[id(result)] = ref
+        if len(unrealized) >= runtime.unrealized_bound:
+            runtime.drop_dead_unrealized()
         readers = runtime.readers
         for leaf in node.leaves.values():  # a write to any of these realizes the result first
             refs = readers.get(leaf.hid)
@@ -148,7 +173,7 @@ def _arg(t, shape, inline):
         if inline and whole:  # broadcast to the chain's shape: each element recomputes its value
             return _broadcast(data.node, tuple(data.shape), tuple(shape))
         data.realize()
-    return Leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
+    return new_leaf(data, t.storage.nbytes, t.offset, broadcast_strides(t, shape), t.dtype)
 
 
 def _broadcast(node, small, big):
@@ -157,7 +182,7 @@ def _broadcast(node, small, big):
 
     def copy(n):
         args = [copy(a) if isinstance(a, Node) else
-                Leaf(a.buffer, a.nbytes, a.offset, (0,) * lead + tuple(
+                new_leaf(a.buffer, a.nbytes, a.offset, (0,) * lead + tuple(
                     0 if m == 1 else st for m, st in zip(small, a.strides)), a.dtype) for a in n.args]
         return Node(n.expr, n.bool_expr, n.widen, n.dtype, args, n.scalars)
     return copy(node)
@@ -166,6 +191,12 @@ def _broadcast(node, small, big):
 def _param_bytes(leaves, ndim, n_scalars) -> int:
     vecs = -(-(leaves + 1) // 4)
     return 16 + 16 * max(1, -(-ndim // 4)) + 16 * vecs + 16 * max(1, ndim) * vecs + 4 * n_scalars
+
+
+# the parameters of any chain of at most this rank fit in PARAM_BYTES (within MAX_SCALARS and
+# MAX_LEAVES): pending() works out their size only for a higher rank
+_ALWAYS_FITS_DIMS = max((d for d in range(MAX_DIMS + 1)
+                         if _param_bytes(MAX_LEAVES, d, MAX_SCALARS) <= PARAM_BYTES), default=-1)
 
 
 def write_into(backend, dst, src) -> bool:
@@ -189,7 +220,7 @@ def write_into(backend, dst, src) -> bool:
             return False
         _launch(backend, node, dst.shape, (target, 0, dst.storage.nbytes), dst.strides, dst.offset)
         data.node = Node("a", False, False, dst.dtype,
-                         [Leaf(target, dst.storage.nbytes, dst.offset, dst.strides, dst.dtype)], ())
+                         [new_leaf(target, dst.storage.nbytes, dst.offset, dst.strides, dst.dtype)], ())
         runtime.readers.setdefault(id(handle), []).append(weakref.ref(data))
     return True
 
@@ -207,6 +238,8 @@ def _extra_outputs(backend, node, shape) -> list:
     """The pending results still wanted (alive, not computed) that ``node``'s chain computes along
     the way: its kernel stores them too (``buf.mul_(m).add_(g); p.sub_(lr * buf)`` is one dispatch,
     not one per result). [(value index, Pending)] while the kernel's storage buffers allow."""
+    if node.count == 1:
+        return ()
     extras, room = [], backend.max_leaves - len(node.leaves)
     for i, n in enumerate(_postorder(node, [])[:-1]):
         p = n.owner() if n.owner is not None else None
@@ -217,45 +250,56 @@ def _extra_outputs(backend, node, shape) -> list:
 
 
 def _launch(backend, node, shape, out_port, out_strides=None, out_offset=0, extras=()):
-    leaves = list(node.leaves.values())
-    index = {leaf.key: i for i, leaf in enumerate(leaves)}
+    shape = tuple(shape)
+    dense = contiguous_strides(shape)
+    flat = out_strides is None or tuple(out_strides) == dense
+    # what the kernel needs of each leaf, in one loop (a comprehension apiece is a call apiece)
+    index, types, offsets, reads = {}, [], [out_offset], []
+    for i, leaf in enumerate(node.leaves.values()):
+        index[leaf.key] = i
+        types.append(WGSL_TYPE[leaf.dtype.name])
+        offsets.append(leaf.offset)
+        reads.append((leaf.buffer, 0, leaf.nbytes))
+        flat = flat and leaf.strides == dense
     scalars = []
     key = _key(node, index, scalars)
     numel = math.prod(shape)
-    ports = [tuple(_contiguous(shape) if out_strides is None else out_strides)]
-    ports += [leaf.strides for leaf in leaves]
-    dims, ports = coalesce(tuple(shape), ports)
-    vecs = -(-len(ports) // 4)
-    pad = [0] * (4 * vecs - len(ports))
-    strides = [s for along_d in zip(*ports) for s in (*along_d, *pad)]
-    offsets = [out_offset] + [leaf.offset for leaf in leaves]
-    source = _source(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims),
-                     tuple(i for i, _ in extras))
+    if flat:  # the commonest case: every port reads element i at its offset + i, one dim
+        dims, strides = (numel,), _FLAT[len(reads)]
+    else:
+        ports = [dense if out_strides is None else tuple(out_strides)]
+        ports += [leaf.strides for leaf in node.leaves.values()]
+        dims, ports = coalesce(shape, ports)
+        vecs = -(-len(ports) // 4)
+        pad = [0] * (4 * vecs - len(ports))
+        strides = [s for along_d in zip(*ports) for s in (*along_d, *pad)]
+    writes = [out_port]
+    if extras:
+        writes += [(p.buffer, 0, p.nbytes) for _, p in extras]
+    source = _source(key, tuple(types), len(dims), tuple([i for i, _ in extras]) if extras else ())
     params = {"numel": numel, "sizes": dims, "offsets": offsets, "strides": strides}
-    params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
-    reads = [(leaf.buffer, 0, leaf.nbytes) for leaf in leaves]
-    backend.runtime.launch(source, reads, [out_port, *[(p.buffer, 0, p.nbytes) for _, p in extras]], params,
-                           numel)
+    if scalars:
+        params.update((f"s{i}", scalar_value(ty, v)) for i, (ty, v) in enumerate(scalars))
+    backend.runtime.launch(source, reads, writes, params, numel)
     for _, p in extras:  # computed: they let their inputs go, as realize() does
         p.node = None
-        backend.runtime.unrealized.discard(p)
+        backend.runtime.unrealized.pop(id(p), None)
 
 
-def _contiguous(shape):
-    strides, step = [], 1
-    for n in reversed(shape):
-        strides.append(step)
-        step *= n
-    return reversed(strides)
+# the strides of one dim where every port (the output, then ``leaves`` inputs) reads element i at i
+_FLAT = [(1,) * (leaves + 1) + (0,) * (-(leaves + 1) % 4) for leaves in range(MAX_LEAVES + 1)]
 
 
 def _key(node, index, scalars) -> tuple:
     """The structure of the chain (what the shader text depends on); collects its scalars in order."""
-    args = tuple(index[a.key] if isinstance(a, Leaf) else _key(a, index, scalars) for a in node.args)
-    first = len(scalars)
-    scalars.extend(node.scalars)
-    types = tuple(ty for ty, _ in node.scalars)
-    return (node.expr, node.bool_expr, node.widen, node.dtype, args, first, types)
+    args = []  # a loop, not a generator: this runs for each node of each chain launched
+    for a in node.args:
+        args.append(index[a.key] if a.__class__ is Leaf else _key(a, index, scalars))
+    first, types = len(scalars), ()
+    if node.scalars:
+        scalars.extend(node.scalars)
+        types = tuple([ty for ty, _ in node.scalars])
+    return (node.expr, node.bool_expr, node.widen, node.dtype, tuple(args), first, types)
 
 
 @functools.lru_cache(maxsize=256)  # the text is also the runtime's pipeline key
@@ -377,7 +421,7 @@ def reduce_input(backend, x, reserved: int):
         index = {leaf.key: i for i, leaf in enumerate(leaves)}
         scalars = []
         key = _key(node, index, scalars)
-        ports = [tuple(_contiguous(x.shape)), *[leaf.strides for leaf in leaves]]
+        ports = [contiguous_strides(tuple(x.shape)), *[leaf.strides for leaf in leaves]]
         dims, ports = coalesce(tuple(x.shape), ports)
         vecs = -(-len(ports) // 4)
         text, uses_f16 = _chain_function(key, tuple(wgsl_type(leaf.dtype) for leaf in leaves), len(dims))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 import threading
 
 from .protocol import COPY_DST, COPY_SRC, STORAGE
@@ -10,6 +11,7 @@ from .protocol import COPY_DST, COPY_SRC, STORAGE
 MIN_POOLED_BYTES = 64 << 20
 
 
+@functools.lru_cache(maxsize=1024)  # asked at every allocation, of a program's few sizes
 def size_class(nbytes: int) -> int:
     """Round up to a power of two up to 2 KiB, then to eighths of one: at most 12.5% waste."""
     n = max(256, (nbytes + 255) & ~255)
@@ -68,16 +70,19 @@ class BufferPool:
 
     def take(self, nbytes: int) -> GPUBuffer:
         with self.lock:
-            self._drain()
-            return self._take(nbytes)
+            return self.take_held(nbytes)
 
-    def _take(self, nbytes: int) -> GPUBuffer:
+    def take_held(self, nbytes: int) -> GPUBuffer:
+        """``take`` where the caller holds ``lock`` already (each acquire of it costs as much as the
+        rest of a take)."""
         size = size_class(nbytes)
         if nbytes > self.max_binding:
             raise RuntimeError(
                 f"webgpu: a tensor of {nbytes / 2**20:.1f} MiB exceeds this device's storage "
                 f"binding limit of {self.max_binding / 2**20:.1f} MiB; split it, or keep it on cpu"
             )
+        if self._returns:
+            self._drain()
         free = self.free.get(size)
         if free:
             handle = free.pop()
@@ -89,7 +94,8 @@ class BufferPool:
             self.created += 1
         self.in_use += 1
         self.in_use_bytes += size
-        self.peak_bytes = max(self.peak_bytes, self.in_use_bytes)
+        if self.in_use_bytes > self.peak_bytes:
+            self.peak_bytes = self.in_use_bytes
         return GPUBuffer(handle, size, self)
 
     def _guarded_create(self, size):
@@ -125,12 +131,15 @@ class BufferPool:
         """Called from ``__del__``, in any thread at any allocation: never blocks. wgpu resolves a
         read-back in its own thread while the reader holds the lock and waits on it, so a garbage
         collection in that thread must not wait for the lock: its buffers queue for the next holder."""
-        self._returns.append((handle, size))
-        if self.lock.acquire(blocking=False):
+        if self.lock.acquire(False):  # positional: a keyword costs a parse per buffer let go
             try:
-                self._drain()
+                if self._returns:
+                    self._drain()
+                self._give_back(handle, size)
             finally:
                 self.lock.release()
+        else:
+            self._returns.append((handle, size))
 
     def _drain(self):
         while self._returns:
@@ -143,12 +152,17 @@ class BufferPool:
     def _give_back(self, handle, size):
         self.in_use -= 1
         self.in_use_bytes -= size
-        self.free.setdefault(size, []).append(handle)
+        free = self.free.get(size)
+        if free is None:
+            self.free[size] = [handle]
+        else:
+            free.append(handle)
         self._returned[id(handle)] = (handle, size)
         self.pooled_bytes += size
         # a pending dispatch may still read this buffer: an upload into it must wait for a submit
         self.recycled_since_submit.add(id(handle))
-        while self.pooled_bytes > self.max_pooled_bytes and self._returned:
+        # max_pooled_bytes, spelled out: this runs for every buffer let go
+        while self.pooled_bytes > max(MIN_POOLED_BYTES, self.peak_bytes) and self._returned:
             entry = self._returned.pop(next(iter(self._returned)), None)
             if entry is None:  # a nested give_back (from a __del__) let it go already
                 continue

@@ -17,7 +17,6 @@ import os
 import re
 import string
 import struct
-import weakref
 from collections import OrderedDict
 
 from .protocol import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
@@ -227,7 +226,11 @@ class Runtime:
         self.dispatch_count = 0
         # id(buffer handle) -> weak references to the pending results (fusion.py) that read it
         self.readers: dict = {}
-        self.unrealized = weakref.WeakSet()  # live pending results (fusion.py), computed by synchronize
+        # id -> weak reference of the pending results (fusion.py) not computed yet, which synchronize
+        # computes; plain weak references (a WeakSet's runs a callback as each dies): the dead are
+        # dropped in bulk, when the entries reach a bound that doubles with the live ones
+        self.unrealized: dict = {}
+        self.unrealized_bound = 1024
 
     def _before_write(self, buf):
         """``buf`` is about to be written: compute first every pending result that reads it (and
@@ -271,10 +274,22 @@ class Runtime:
                 port[0].realize()
         for port in writes:
             self._before_write(port[0])
-        pipeline, layout, param_layout = self.pipeline(source, len(reads), len(writes))
-        offset = self._params_slot(param_layout.pack(params)) * PARAM_BYTES
+        # the commonest cases of pipeline() and _params_slot() inline: their entries are there
+        pipeline_key = (source, len(reads), len(writes))
+        entry = self._pipelines.get(pipeline_key)
+        if entry is None:
+            entry = self.pipeline(*pipeline_key)
+        else:
+            self._pipelines.move_to_end(pipeline_key)
+        pipeline, layout, param_layout = entry
+        raw = param_layout.pack(params)
+        slot = self._slot_of.get(raw)
+        offset = (self._params_slot(raw) if slot is None else slot) * PARAM_BYTES
         ports = (*reads, *writes)
-        key = (id(layout), *[(id(b.handle), o, n) for b, o, n in ports])
+        key = [id(layout)]  # a loop, not a comprehension: one call fewer per dispatch
+        for b, o, n in ports:
+            key.append((id(b.handle), o, n))
+        key = tuple(key)
         entry = self._bind_groups.get(key)
         if entry is None:
             bound = [(b.handle, o, max(n, 4)) for b, o, n in ports]
@@ -345,12 +360,18 @@ class Runtime:
         self.flush()
         return bytes(await self.driver.read_buffer_async(buf.handle, offset, size))
 
+    def drop_dead_unrealized(self):
+        self.unrealized = {k: r for k, r in self.unrealized.items() if r() is not None}
+        self.unrealized_bound = max(1024, 2 * len(self.unrealized))
+
     def _realize_all(self):
         """Queued work includes results fusion has not computed yet: torch.cuda.synchronize() waits for
         every op issued, so timing code sees the work it asked for. The longest chains first: one
         that inlines another computes and stores that one too (fusion's extra outputs)."""
-        for p in sorted(self.unrealized, key=lambda p: -p.node.count if p.node is not None else 0):
+        live = [p for p in (r() for r in list(self.unrealized.values())) if p is not None]
+        for p in sorted(live, key=lambda p: -p.node.count if p.node is not None else 0):
             p.realize()
+        self.drop_dead_unrealized()
 
     @_guarded
     def synchronize(self):

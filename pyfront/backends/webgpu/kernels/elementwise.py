@@ -117,15 +117,14 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
     backend.runtime.launch(source, reads, [backend.binding(out)], params, numel)
 
 
-def plan(op, inputs, attrs, out_dtype):
-    """How elementwise ``op`` computes: (WGSL expression, scalars, bool_expr, widen_f16), as
-    run_elementwise takes them."""
-    ctype = wgsl_type(inputs[0].dtype) if inputs else wgsl_type(out_dtype)
-    if op.name == "where":
-        ctype = wgsl_type(inputs[1].dtype)
+def plan(op, dtypes, attrs, out_dtype):
+    """How elementwise ``op`` computes on inputs of ``dtypes`` (inputs of one dtype: it once):
+    (WGSL expression, scalars, bool_expr, widen_f16), as run_elementwise takes them."""
+    # where(cond, x, y) computes in its values' type
+    ctype = wgsl_type(dtypes[-1] if op.name == "where" else dtypes[0]) if dtypes else wgsl_type(out_dtype)
     # float16 computes in f32 and rounds once on the store, as torch's CPU kernels do (its opmath);
     # so a float32 scalar operand (see ops/common.promote_args) keeps its value
-    widen = ctype == "f16" or any(t.dtype.name == "float16" for t in inputs)
+    widen = ctype == "f16" or any(d.name == "float16" for d in dtypes)
     if ctype == "f16":
         ctype = "f32"
     expr, scalars = expression(op, attrs, ctype)
