@@ -82,7 +82,7 @@ KNOWN_F = {
     "binary_cross_entropy_with_logits": 24, "celu": 8, "conv1d": 22, "conv2d": 22, "conv3d": 26,
     "conv_transpose1d": 12, "conv_transpose2d": 12, "conv_transpose3d": 12, "cosine_similarity": 7,
     "cross_entropy": 43, "dropout": 9, "elu": 7, "embedding": 36, "embedding_bag": 44, "fold": 53,
-    "glu": 16, "group_norm": 31, "hardsigmoid": 3, "hardswish": 3, "hardtanh": 5,
+    "glu": 16, "group_norm": 31, "hardsigmoid": 3, "hardswish": 3, "hardtanh": 3,
     "hinge_embedding_loss": 14, "huber_loss": 22, "instance_norm": 26, "interpolate": 10, "kl_div": 29,
     "l1_loss": 16, "layer_norm": 7, "leaky_relu": 7, "linear": 5, "log_softmax": 13,
     "margin_ranking_loss": 25, "mish": 3, "mse_loss": 18, "multi_head_attention_forward": 66,

@@ -139,7 +139,8 @@ def node_class(name: str, base=None) -> type:
     base = base or OpNode
     cls = _NODE_CLASSES.get((base, name))
     if cls is None:
-        cls = _NODE_CLASSES[(base, name)] = type(name, (base,), {"_unnamed": base})
+        # printed as torch's C++ node, <Name object at ...>, even over a Function's node (a Formula's)
+        cls = _NODE_CLASSES[(base, name)] = type(name, (base,), {"_unnamed": base, "__repr__": Node.__repr__})
     return cls
 
 

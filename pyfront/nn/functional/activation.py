@@ -113,10 +113,15 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def _hardtanh(input, lo, hi):
     if input.dtype is dt.bool_:
         raise RuntimeError("Bool inputs not supported for hardtanh")
-    # PyTorch's derivative is 1 strictly inside (lo, hi) and 0 at and beyond the bounds; NaN is not
-    # beyond them, so it passes through with its gradient
-    outside = ew.logical_or(input <= lo, input >= hi)
-    return ew.where(outside, ew.clamp(input, lo, hi).detach(), input).to(input.dtype)
+    if not input.dtype.is_floating_point:  # relu6's bounds: the result keeps the integer dtype
+        lo, hi = int(lo), int(hi)
+    return Formula.apply(ew.clamp, _hardtanh_backward, input, lo, hi)
+
+
+def _hardtanh_backward(g, x, lo, hi):
+    """PyTorch's hardtanh_backward: 0 at and beyond the bounds, else the gradient. NaN is not beyond them
+    and passes it, as torch's scalar loop does (its vectorised one, on whole blocks of 16, gives 0)."""
+    return ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g), None, None
 
 
 @composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0")
@@ -192,7 +197,18 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(negative_slope, input.dtype, opmath=True)
-    return _out(input, ew.where(input > 0, input, input * negative_slope), inplace, since)
+    result = Formula.apply(_leaky_relu, _leaky_relu_backward, input, negative_slope)
+    return _out(input, result, inplace, since)
+
+
+def _leaky_relu(x, slope):
+    return ew.where(x > 0, x, x * slope)
+
+
+def _leaky_relu_backward(g, x, slope):
+    """PyTorch's leaky_relu_backward, one select: g where x > 0, else g * slope (a sum of the two branches'
+    gradients would turn a -0.0 gradient into +0.0)."""
+    return ew.where(x > 0, g, g * slope), None
 
 
 def _elu(input, alpha, scale, input_scale):

@@ -639,7 +639,7 @@ copysign = binary(
 def _max_min_np(np, x, y, beats):
     """maximum/minimum as torch: NaN wins, and at a tie (0.0 with -0.0) the first operand is kept."""
     take_y = beats(y, x) | np.isnan(y) if x.dtype.kind == "f" else beats(y, x)
-    return np.where(take_y, y, x)
+    return _where_np(np, take_y, y, x)
 
 
 def _remainder_np(np, x, y):
@@ -648,7 +648,7 @@ def _remainder_np(np, x, y):
     if x.dtype.kind != "f":
         return np.remainder(x, y)
     m = np.fmod(x, y)
-    return np.where((m != 0) & ((m < 0) != (y < 0)), m + y, m)
+    return _where_np(np, (m != 0) & ((m < 0) != (y < 0)), m + y, m)
 
 
 remainder = binary(
@@ -754,7 +754,7 @@ def _where_np(np, c, x, y):
     """``np.where``'s values, selected by bits: np.where branches per element, and a random condition
     (relu's gradient mask) mispredicts half of them, ~6x slower than this branch-free select of the
     bit patterns (the same values, NaN payloads and signed zeros)."""
-    if x.dtype != y.dtype or x.dtype.itemsize not in (2, 4, 8) or max(c.ndim, x.ndim, y.ndim) == 0:
+    if x.dtype != y.dtype or x.dtype.itemsize not in (1, 2, 4, 8) or max(c.ndim, x.ndim, y.ndim) == 0:
         return np.where(c, x, y)
     bits = np.dtype(f"u{x.dtype.itemsize}")
     mask = c.astype(bits)
@@ -805,10 +805,13 @@ def where(condition, input=None, other=None):
 def _clamp_np(np, x, min, max):
     # a bound replaces x only where x is strictly beyond it, so clamp(-0.0, min=0) stays -0.0 and NaN
     # passes, as in torch (np.maximum may return either zero of a tie); a NaN bound gives NaN
-    if min is not None:
-        x = np.where((x < min) | (min != min), min, x)
-    if max is not None:
-        x = np.where((x > max) | (max != max), max, x)
+    # (selected by bits: np.where branches per element and mispredicts where x crosses the bound at random;
+    # np.maximum is exact where no tie of zeros can occur and NaN is not the bound)
+    for bound, beyond, nearer in ((min, np.less, np.maximum), (max, np.greater, np.minimum)):
+        if bound is not None:
+            b = np.array(bound, x.dtype)
+            exact = x.dtype.kind != "f" or bound == bound and bound != 0
+            x = nearer(x, b) if exact else _where_np(np, beyond(x, b) | (bound != bound), b, x)
     return x
 
 

@@ -11,6 +11,7 @@ from ...tensor import Tensor
 from ..creation import type_name
 from ..dispatch import apply
 from ..registry import OpDef, register
+from .elementwise import to_dtype
 from .. import samples, sparse_seam
 
 __all__ = ["cat", "concat", "concatenate", "flip"]
@@ -20,7 +21,7 @@ INPLACE = ""
 
 def _skipped(shape) -> bool:
     # PyTorch's legacy rule: a 1-D tensor with no elements takes no part in cat, whatever its dim
-    return tuple(shape) == (0,)
+    return shape == (0,)  # (tuple's compare: a Size's indexing is a Python method)
 
 
 def _kept(shapes):
@@ -29,7 +30,7 @@ def _kept(shapes):
 
 
 def _cat_infer(*xs, dim):
-    kept = _kept([x.shape for x in xs])
+    kept = _kept([tuple(x._shape) for x in xs])
     shape = list(kept[0])
     shape[dim] = sum(sh[dim] for sh in kept)
     return [(tuple(shape), xs[0].dtype)]
@@ -67,25 +68,27 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     for i, t in enumerate(tensors):
         if isinstance(t, sparse_seam.TYPES):
             return sparse_seam.call("cat", (tensors, dim), {})
-        if t.dim() == 0:
+        if not t._shape:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    dtype = dt.result_type(*tensors)
-    kept = [(i, t) for i, t in enumerate(tensors) if not _skipped(t.shape)]
+    first = tensors[0].dtype
+    dtype = first if all(t.dtype is first for t in tensors) else dt.result_type(*tensors)
+    kept = [(i, t) for i, t in enumerate(tensors) if not _skipped(t._shape)]
     if kept:
-        first = kept[0][1]
-        dim = normalize_dim(dim, first.dim())
+        first = tuple(kept[0][1]._shape)
+        dim = normalize_dim(dim, len(first))
         for i, t in kept[1:]:
-            if t.dim() != first.dim():
-                raise RuntimeError(f"Tensors must have same number of dimensions: got {first.dim()} and "
-                                   f"{t.dim()}")
-            for d in range(first.dim()):
-                if d != dim and t.shape[d] != first.shape[d]:
-                    raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected "
-                                       f"size {first.shape[d]} but got size {t.shape[d]} for tensor number "
-                                       f"{i} in the list.")
+            shape = tuple(t._shape)
+            if len(shape) != len(first):
+                raise RuntimeError(f"Tensors must have same number of dimensions: got {len(first)} and "
+                                   f"{len(shape)}")
+            if shape[:dim] != first[:dim] or shape[dim + 1:] != first[dim + 1:]:
+                d = next(d for d in range(len(first)) if d != dim and shape[d] != first[d])
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected "
+                                   f"size {first[d]} but got size {shape[d]} for tensor number "
+                                   f"{i} in the list.")
     else:
         dim = 0  # only empty 1-D tensors: PyTorch does not check the dim at all
-    return apply(_CAT, *(t.to(dtype) for t in tensors), dim=dim)
+    return apply(_CAT, *(t if t.dtype is dtype else to_dtype(t, dtype) for t in tensors), dim=dim)
 
 
 concat = concatenate = cat
