@@ -190,12 +190,15 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     shown_name = shown_name or name
 
     # the commonest call, tensors where tensors go and no keywords, takes one test (torch.add(a, b))
+    # (and no positional argument reaching a flag, which may be None: x.sum(1, None))
     last = other_at if other_at is not None else 0
     head = 0 if tensor_first else last
+    most = first_flag if flags else 1 << 30
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        if not kwargs and len(args) > last and type(args[head]) is Tensor and type(args[last]) is Tensor:
+        if not kwargs and last < len(args) <= most and type(args[head]) is Tensor \
+                and type(args[last]) is Tensor:
             return fn(*args)
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
