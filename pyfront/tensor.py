@@ -6,15 +6,26 @@ Here: the data model, views, in-place updates with their autograd bookkeeping, a
 from __future__ import annotations
 
 import math
+import sys
 
 from . import _warnings
 from . import dtypes as _dt
-from .autograd.grad_mode import _inference_blocks, _state
+from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
 from .backends.storage import Layout, is_whole
 from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim
+
+
+
+def _refuse_read_in_vmap(what):
+    """torch's refusal of a read of the data (``item``, ``tolist``, ``bool``) inside vmap, where a function
+    sees one value per sample. Only for a caller outside pyfront: pyfront's own reads (checks, printing,
+    data-sized outputs) are what torch's C++ kernels do, and vmap runs them sample by sample."""
+    caller = sys._getframe(2).f_globals.get("__name__", "")
+    if caller.partition(".")[0] != "pyfront":
+        raise RuntimeError(IN_TRANSFORM[what])
 
 
 class Tensor:
@@ -186,6 +197,12 @@ class Tensor:
                                       "gradients")
 
     def requires_grad_(self, requires_grad: bool = True):
+        if _state.transforms:  # torch.func transforms make their own inputs differentiable
+            raise RuntimeError(IN_TRANSFORM["requires_grad_"])
+        return self._set_leaf_requires_grad(requires_grad)
+
+    def _set_leaf_requires_grad(self, requires_grad):
+        """``requires_grad_`` without its in-transform refusal: how the transforms make their inputs."""
         return self._set_requires_grad(requires_grad,
                                        "only Tensors of floating point dtype can require gradients")
 
@@ -301,6 +318,8 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
+        if _state.transforms:
+            raise RuntimeError(IN_TRANSFORM["backward"])
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -532,12 +551,16 @@ class Tensor:
 
     # -- conversions --------------------------------------------------------------------------
     def item(self):
+        if _state.vmaps:
+            _refuse_read_in_vmap("item")
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
         # its one element sits at the offset, whatever the shape: read it as a 0-d layout
         return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
 
     def tolist(self):
+        if _state.vmaps:
+            _refuse_read_in_vmap("tolist")
         return get_backend(self.device).to_list(self._layout)
 
     async def tolist_async(self):
@@ -573,6 +596,8 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def __bool__(self) -> bool:
+        if _state.vmaps:
+            _refuse_read_in_vmap("bool")
         if self.numel() != 1:
             many = "more than one value" if self.numel() else "no values"
             raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...autograd.function import no_derivative
+from ...autograd.grad_mode import IN_TRANSFORM, _state
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
 from ..dispatch import apply
@@ -333,6 +334,7 @@ NONZERO = register(
 
 def nonzero(input, *, as_tuple=False):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
+    _refuse_in_vmap()
     out = apply(NONZERO, input)
     if not as_tuple:
         return out
@@ -341,5 +343,11 @@ def nonzero(input, *, as_tuple=False):
     return tuple(out.select(1, k) for k in range(input.dim()))
 
 
+def _refuse_in_vmap():
+    if _state.vmaps:  # the output's size depends on each sample's data
+        raise RuntimeError(IN_TRANSFORM["nonzero"])
+
+
 def argwhere(input):
+    _refuse_in_vmap()
     return apply(NONZERO, input)
