@@ -204,8 +204,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     it depends on a mapped input, even where the values agree). ``.item()``, ``bool()`` (data-dependent
     control flow), ``.tolist()``, ``nonzero()``, boolean-mask indexing, ``backward()`` and
     ``requires_grad_()`` called in ``func`` raise torch's RuntimeError texts, on every tensor (torch lets an
-    unmapped tensor's ``.item()`` through; pyfront's own ops read data where torch's kernels would); an in-place op writing a mapped tensor into an unmapped one runs sample by sample
-    where torch refuses.
+    unmapped tensor's ``.item()`` through; pyfront's own ops read data where torch's kernels would). An
+    in-place op writing a mapped tensor into an unmapped one runs sample by sample where torch refuses.
     """
     _check_randomness_arg(randomness)
     if not (chunk_size is None or chunk_size > 0):
