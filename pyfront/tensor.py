@@ -25,7 +25,8 @@ def _refuse_read_in_vmap(what):
     data-sized outputs) are what torch's C++ kernels do, and vmap runs them sample by sample."""
     caller = sys._getframe(2).f_globals.get("__name__", "")
     if caller.partition(".")[0] != "pyfront":
-        raise RuntimeError(IN_TRANSFORM[what])
+        nested = what in ("item", "bool") and not _state.vmap_innermost
+        raise RuntimeError(IN_TRANSFORM["item_or_flow" if nested else what])
 
 
 class Tensor:

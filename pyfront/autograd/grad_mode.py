@@ -21,6 +21,7 @@ class _ThreadState(threading.local):
         # refusals torch makes inside a transform read (Tensor.item, backward, requires_grad_, ...)
         self.transforms = 0
         self.vmaps = 0
+        self.vmap_innermost = False  # the innermost transform running is a vmap (not grad, vjp, ...)
 
 
 _state = _ThreadState()
@@ -37,6 +38,13 @@ IN_TRANSFORM = {
     "item": "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling "
             ".item() on a Tensor, please try to rewrite what you're doing with other operations. If error is "
             "occurring somewhere inside PyTorch internals, please file a bug report.",
+    # .item() or bool() of a vmapped tensor that an autodiff transform inside the vmap wraps
+    "item_or_flow": "vmap: It looks like you're either (1) calling .item() on a Tensor or (2) attempting to "
+                    "use a Tensor in some data-dependent control flow or (3) encountering this error in "
+                    "PyTorch internals. For (1): we don't support vmap over calling .item() on a Tensor, "
+                    "please try to rewrite what you're doing with other operations. For (2): we don't support "
+                    "data-dependent control flow in vmap yet, please file an issue at "
+                    "https://github.com/pytorch/pytorch/issues . For (3): please file an issue.",
     "bool": "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We "
             "don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .",
     "tolist": "Cannot access data pointer of Tensor that doesn't have storage",

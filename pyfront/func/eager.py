@@ -87,11 +87,13 @@ def _transform_level():
     stack = _LEVELS.__dict__.setdefault("stack", [])
     stack.append(level)
     _state.transforms += 1  # read by the refusals (backward, requires_grad_) inside a transform
+    innermost, _state.vmap_innermost = _state.vmap_innermost, False
     try:
         with inference_mode(False):  # grad mode on, also inside torch.inference_mode(), as torch's transforms
             yield level
     finally:
         _state.transforms -= 1
+        _state.vmap_innermost = innermost
         stack.pop()
         if stack:  # an inner transform's fresh inputs are inside the enclosing one too
             stack[-1].fresh |= level.fresh

@@ -152,6 +152,7 @@ def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
     outputs = []
     _state.transforms += 1  # read by the refusals torch makes inside vmap (Tensor.item, bool, backward...)
     _state.vmaps += 1
+    innermost, _state.vmap_innermost = _state.vmap_innermost, True
     try:
         with RandomnessLevel(randomness) as level:
             if batch_size == 0:
@@ -164,6 +165,7 @@ def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
     finally:
         _state.transforms -= 1
         _state.vmaps -= 1
+        _state.vmap_innermost = innermost
     flat_first, out_spec = tree_flatten(outputs[0])
     flat_outputs = [tree_flatten(out)[0] for out in outputs]
     result = []

@@ -334,7 +334,8 @@ NONZERO = register(
 
 def nonzero(input, *, as_tuple=False):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
-    _refuse_in_vmap()
+    if _state.vmaps:  # the output's size depends on each sample's data (torch runs argwhere sample by sample)
+        raise RuntimeError(IN_TRANSFORM["nonzero"])
     out = apply(NONZERO, input)
     if not as_tuple:
         return out
@@ -343,11 +344,5 @@ def nonzero(input, *, as_tuple=False):
     return tuple(out.select(1, k) for k in range(input.dim()))
 
 
-def _refuse_in_vmap():
-    if _state.vmaps:  # the output's size depends on each sample's data
-        raise RuntimeError(IN_TRANSFORM["nonzero"])
-
-
 def argwhere(input):
-    _refuse_in_vmap()
     return apply(NONZERO, input)
