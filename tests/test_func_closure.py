@@ -156,12 +156,12 @@ def test_refusals_inside_a_transform_match_torch(name):
 def test_what_torch_allows_inside_transforms():
     """.item() inside grad (not vmap), and pyfront's own data reads (a loss's target check, printing) inside
     vmap, as torch's kernels do them in C++."""
-    got = []
-    for lib in (torch, pyfront):
+    def run(lib):
         g = lib.func.grad(lambda t: t.sum() * t.sum().item())(lib.ones(3))
         logits = lib.tensor([[0.2, 0.9], [1.1, -0.3]])
         out = lib.func.vmap(lambda z, y: (repr(z), lib.nn.functional.cross_entropy(z, y))[1])(
             logits, lib.tensor([1, 0]))
-        got.append((g.tolist(), out.tolist()))
+        return g.tolist(), out.tolist()
+    got = [run(torch), run(pyfront)]
     np.testing.assert_allclose(np.asarray(got[1][0]), got[0][0], rtol=1e-6)
     np.testing.assert_allclose(np.asarray(got[1][1]), got[0][1], rtol=1e-5)
