@@ -1,12 +1,13 @@
 """torch.func results and the graph outside the transform, against real torch.
 
-Every transform (grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian, vmap of grad, grad of grad) runs a
-function that closes over a weight ``w``, in three settings: ``w`` requires grad (the result must keep a
-graph back to it: the WGAN-GP input-gradient penalty trains the model that way), ``w`` a constant (the
-result must not require grad: the transform's own fresh inputs never leak into it) and the call under
-``no_grad``. Values, requires_grad and ``w``'s gradient after a backward through the results must be
-torch's. Also torch's refusals inside a transform (``.item()``, ``bool``, ``.tolist()``, ``nonzero``,
-boolean masks inside vmap; ``backward`` and ``requires_grad_`` inside any transform): type and text."""
+Every transform (grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian, vmap of grad, grad of grad)
+runs a function that closes over a weight ``w`` (or takes a cotangent / tangent made of it), in three
+settings: ``w`` requires grad (the result must keep a graph back to it: the WGAN-GP input-gradient
+penalty trains the model that way), ``w`` a constant (the result must not require grad: the transform's
+own fresh inputs never leak into it) and the call under ``no_grad``. Values, requires_grad and ``w``'s
+gradient after a backward through the results must be torch's. Also torch's refusals inside a transform
+(``.item()``, ``bool``, ``.tolist()``, ``nonzero``, boolean masks inside vmap; ``backward`` and
+``requires_grad_`` inside any transform): type and text."""
 import contextlib
 
 import numpy as np
@@ -38,6 +39,8 @@ TRANSFORMS = {
     "grad_and_value": lambda lib, w, x: lib.func.grad_and_value(_scalar(lib, w))(x[0]),
     "vjp": lambda lib, w, x: _vjp(lib, _vector(lib, w), x[0]),
     "jvp": lambda lib, w, x: lib.func.jvp(_vector(lib, w), (x[0],), (x[1],)),
+    "vjp cotangent w": lambda lib, w, x: lib.func.vjp(lambda a: a.sin() * a, x[0])[1](w * 2)[0],
+    "jvp tangent w": lambda lib, w, x: lib.func.jvp(lambda a: a.sin() * a, (x[0],), (w * 2,))[1],
     "jacrev": lambda lib, w, x: lib.func.jacrev(_vector(lib, w))(x[0]),
     "jacfwd": lambda lib, w, x: lib.func.jacfwd(_vector(lib, w))(x[0]),
     "hessian": lambda lib, w, x: lib.func.hessian(_scalar(lib, w))(x[0]),

@@ -44,6 +44,11 @@ class _Level:
         self.fresh.update(id(x) for x in leaves if x.grad_fn is None)
         return leaves
 
+    def graphs_outside(self, tensors):
+        """Whether a gradient of ``tensors`` may need a graph: only one reaching outside the transform can
+        (when none does, as for per-sample gradients of detached parameters, no graph is recorded)."""
+        return self.keep and any(isinstance(t, Tensor) and self._reaches_outside(t) for t in tensors)
+
     def _reaches_outside(self, t):
         """Whether ``t``'s graph reaches a tensor requiring grad that this transform did not make."""
         if t.grad_fn is None:
@@ -192,7 +197,8 @@ def grad_and_value(func, argnums=0, has_aux=False):
                 raise RuntimeError(f"{api}: Expected f(*args) to return a scalar Tensor, got tensor with "
                                    f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
                                    "instead?")
-            grads = level.unwrap(tree_unflatten(_gradients((output,), flat, keep=level.keep), spec))
+            keep = level.graphs_outside((output,))
+            grads = level.unwrap(tree_unflatten(_gradients((output,), flat, keep=keep), spec))
             output = level.unwrap(output)
         if has_aux:
             return grads, (output, level.unwrap_aux(aux))
@@ -254,7 +260,8 @@ def vjp(func, *primals, has_aux=False):
                                f"of outputs to the function. cotangents: {treespec_pprint(cot_spec)}, primal "
                                f"output: {treespec_pprint(out_spec)}")
         with inference_mode(False):
-            grads = _gradients(flat_out, flat, tuple(flat_cot), keep=level.keep and create_graph,
+            keep = create_graph and level.graphs_outside([*flat_out, *flat_cot])
+            grads = _gradients(flat_out, flat, tuple(flat_cot), keep=keep,
                                retain_graph=retain_graph)
         return level.unwrap(tree_unflatten(grads, spec), create_graph)
 
