@@ -19,12 +19,16 @@ from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_
 
 
 
-def _refuse_read_in_vmap(what):
-    """torch's refusal of a read of the data (``item``, ``tolist``, ``bool``) inside vmap, where a function
-    sees one value per sample. Only for a caller outside pyfront: pyfront's own reads (checks, printing,
-    data-sized outputs) are what torch's C++ kernels do, and vmap runs them sample by sample."""
-    caller = sys._getframe(2).f_globals.get("__name__", "")
-    if caller.partition(".")[0] != "pyfront":
+def _refuse_in_transform(what):
+    """torch's refusal of ``what`` inside a torch.func transform: a read of the data (``item``, ``tolist``,
+    ``bool``) inside vmap, where a function sees one value per sample, or ``backward`` / ``requires_grad_``,
+    which the transforms do themselves. Only for a caller outside pyfront: pyfront's own calls (checks,
+    printing, factories' ``requires_grad=True``, the transforms' inputs) are what torch does in C++, and
+    vmap runs them sample by sample."""
+    frame = sys._getframe(2)
+    while frame.f_globals.get("__name__") == "pyfront.ops.argcheck":  # the argument checks' wrapper
+        frame = frame.f_back
+    if frame.f_globals.get("__name__", "").partition(".")[0] != "pyfront":
         nested = what in ("item", "bool") and not _state.vmap_innermost
         raise RuntimeError(IN_TRANSFORM["item_or_flow" if nested else what])
 
@@ -199,11 +203,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True):
         if _state.transforms:  # torch.func transforms make their own inputs differentiable
-            raise RuntimeError(IN_TRANSFORM["requires_grad_"])
-        return self._set_leaf_requires_grad(requires_grad)
-
-    def _set_leaf_requires_grad(self, requires_grad):
-        """``requires_grad_`` without its in-transform refusal: how the transforms make their inputs."""
+            _refuse_in_transform("requires_grad_")
         return self._set_requires_grad(requires_grad,
                                        "only Tensors of floating point dtype can require gradients")
 
@@ -320,7 +320,7 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
         if _state.transforms:
-            raise RuntimeError(IN_TRANSFORM["backward"])
+            _refuse_in_transform("backward")
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -553,7 +553,7 @@ class Tensor:
     # -- conversions --------------------------------------------------------------------------
     def item(self):
         if _state.vmaps:
-            _refuse_read_in_vmap("item")
+            _refuse_in_transform("item")
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
         # its one element sits at the offset, whatever the shape: read it as a 0-d layout
@@ -561,7 +561,7 @@ class Tensor:
 
     def tolist(self):
         if _state.vmaps:
-            _refuse_read_in_vmap("tolist")
+            _refuse_in_transform("tolist")
         return get_backend(self.device).to_list(self._layout)
 
     async def tolist_async(self):
@@ -598,7 +598,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if _state.vmaps:
-            _refuse_read_in_vmap("bool")
+            _refuse_in_transform("bool")
         if self.numel() != 1:
             many = "more than one value" if self.numel() else "no values"
             raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")

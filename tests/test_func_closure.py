@@ -157,10 +157,11 @@ def test_refusals_inside_a_transform_match_torch(name):
 
 
 def test_what_torch_allows_inside_transforms():
-    """.item() inside grad (not vmap), and pyfront's own data reads (a loss's target check, printing) inside
-    vmap, as torch's kernels do them in C++."""
+    """.item() inside grad (not vmap), a factory's requires_grad=True and a Parameter made inside grad, and
+    pyfront's own data reads (a loss's target check, printing) inside vmap, as torch's do them in C++."""
     def run(lib):
-        g = lib.func.grad(lambda t: t.sum() * t.sum().item())(lib.ones(3))
+        g = lib.func.grad(lambda t: t.sum() * t.sum().item() + (lib.ones(3, requires_grad=True) * t).sum()
+                          + (lib.nn.Parameter(lib.ones(3)) * t).sum())(lib.ones(3))
         logits = lib.tensor([[0.2, 0.9], [1.1, -0.3]])
         out = lib.func.vmap(lambda z, y: (repr(z), lib.nn.functional.cross_entropy(z, y))[1])(
             logits, lib.tensor([1, 0]))

@@ -45,7 +45,7 @@ def _grad_preprocess(inputs, create_graph, need_graph):
     # with create_graph a view keeps the caller's graph (results differentiate back to their inputs);
     # otherwise a detached leaf so the caller's graph is never touched
     return tuple(inp.view_as(inp) if create_graph and inp.requires_grad
-                 else inp.detach()._set_leaf_requires_grad(need_graph) for inp in inputs)
+                 else inp.detach().requires_grad_(need_graph) for inp in inputs)
 
 
 def _grad_postprocess(inputs, create_graph):

@@ -40,7 +40,7 @@ class _Level:
         for x in flat:
             if not isinstance(x, Tensor):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-        leaves = [x.view_as(x) if x.requires_grad else x.detach()._set_leaf_requires_grad(True) for x in flat]
+        leaves = [x.view_as(x) if x.requires_grad else x.detach().requires_grad_() for x in flat]
         self.fresh.update(id(x) for x in leaves if x.grad_fn is None)
         return leaves
 
