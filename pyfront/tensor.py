@@ -6,15 +6,31 @@ Here: the data model, views, in-place updates with their autograd bookkeeping, a
 from __future__ import annotations
 
 import math
+import sys
 
 from . import _warnings
 from . import dtypes as _dt
-from .autograd.grad_mode import _inference_blocks, _state
+from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
 from .backends.storage import Layout, is_whole
 from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim
+
+
+
+def _refuse_in_transform(what):
+    """torch's refusal of ``what`` inside a torch.func transform: a read of the data (``item``, ``tolist``,
+    ``bool``) inside vmap, where a function sees one value per sample, or ``backward`` / ``requires_grad_``,
+    which the transforms do themselves. Only for a caller outside pyfront: pyfront's own calls (checks,
+    printing, factories' ``requires_grad=True``, the transforms' inputs) are what torch does in C++, and
+    vmap runs them sample by sample."""
+    frame = sys._getframe(2)
+    while frame.f_globals.get("__name__") == "pyfront.ops.argcheck":  # the argument checks' wrapper
+        frame = frame.f_back
+    if frame.f_globals.get("__name__", "").partition(".")[0] != "pyfront":
+        nested = what in ("item", "bool") and not _state.vmap_innermost
+        raise RuntimeError(IN_TRANSFORM["item_or_flow" if nested else what])
 
 
 class Tensor:
@@ -186,6 +202,8 @@ class Tensor:
                                       "gradients")
 
     def requires_grad_(self, requires_grad: bool = True):
+        if _state.transforms:  # torch.func transforms make their own inputs differentiable
+            _refuse_in_transform("requires_grad_")
         return self._set_requires_grad(requires_grad,
                                        "only Tensors of floating point dtype can require gradients")
 
@@ -301,6 +319,8 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
+        if _state.transforms:
+            _refuse_in_transform("backward")
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -532,12 +552,16 @@ class Tensor:
 
     # -- conversions --------------------------------------------------------------------------
     def item(self):
+        if _state.vmaps:
+            _refuse_in_transform("item")
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
         # its one element sits at the offset, whatever the shape: read it as a 0-d layout
         return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
 
     def tolist(self):
+        if _state.vmaps:
+            _refuse_in_transform("tolist")
         return get_backend(self.device).to_list(self._layout)
 
     async def tolist_async(self):
@@ -573,6 +597,8 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def __bool__(self) -> bool:
+        if _state.vmaps:
+            _refuse_in_transform("bool")
         if self.numel() != 1:
             many = "more than one value" if self.numel() else "no values"
             raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")

@@ -17,9 +17,43 @@ class _ThreadState(threading.local):
         # grad mode inside inference mode, where nothing is recorded (enable_grad or not, as PyTorch's)
         # and ``enabled`` stays False: what is_grad_enabled() says there
         self.grad = False
+        # torch.func transforms running on this thread (all of them, and the vmaps among them): what the
+        # refusals torch makes inside a transform read (Tensor.item, backward, requires_grad_, ...)
+        self.transforms = 0
+        self.vmaps = 0
+        self.vmap_innermost = False  # the innermost transform running is a vmap (not grad, vjp, ...)
 
 
 _state = _ThreadState()
+
+# torch's texts for what it refuses inside a transform (functorch's C++ checks)
+IN_TRANSFORM = {
+    "backward": "backward() called inside a functorch transform. This is not supported, please use "
+                "functorch.grad or functorch.vjp instead or call backward() outside of functorch transforms.",
+    "requires_grad_": "You are attempting to call Tensor.requires_grad_() (or perhaps using "
+                      "torch.autograd.functional.* APIs) inside of a function being transformed by a "
+                      "functorch transform. This is unsupported, please attempt to use the functorch "
+                      "transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
+                      "of a function being transformed instead.",
+    "item": "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling "
+            ".item() on a Tensor, please try to rewrite what you're doing with other operations. If error is "
+            "occurring somewhere inside PyTorch internals, please file a bug report.",
+    # .item() or bool() of a vmapped tensor that an autodiff transform inside the vmap wraps
+    "item_or_flow": "vmap: It looks like you're either (1) calling .item() on a Tensor or (2) attempting to "
+                    "use a Tensor in some data-dependent control flow or (3) encountering this error in "
+                    "PyTorch internals. For (1): we don't support vmap over calling .item() on a Tensor, "
+                    "please try to rewrite what you're doing with other operations. For (2): we don't "
+                    "support data-dependent control flow in vmap yet, please file an issue at "
+                    "https://github.com/pytorch/pytorch/issues . For (3): please file an issue.",
+    "bool": "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We "
+            "don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .",
+    "tolist": "Cannot access data pointer of Tensor that doesn't have storage",
+    "nonzero": "vmap: We do not support batching operators that can output dynamic shape. Attempted to vmap "
+               "over aten::nonzero. Please file an issue at https://github.com/pytorch/pytorch/issues if you "
+               "need this feature.",
+    "mask": "vmap: We do not support batching operators that can support dynamic shape. Attempting to batch "
+            "over indexing with a boolean mask.",
+}
 
 # inference_mode blocks open in any thread: while there are none, a tensor made per op need not read its
 # thread's state (a thread-local read costs as much as a Python call). Counted under a lock: two threads

@@ -2,11 +2,14 @@
 ``jacfwd``, ``hessian``, built on pyfront's tape autograd and ``autograd.functional``.
 
 torch nests transforms by levels of wrapped tensors; pyfront has one tape, so a transform makes its
-inputs fresh leaves (or views, when they already carry a graph) and keeps the graph of what it returns
-exactly when something outside can still differentiate it: an enclosing transform is running on this thread,
-or an input requires grad. ``grad(grad(f))``, ``vmap(grad(f))``, ``jacfwd(jacrev(f))`` and a gradient of
-per-sample gradients compose that way. Forward-mode products (``jvp``, ``jacfwd``) use the double-backward
-trick of ``autograd.functional``: the same numbers, computed in reverse mode.
+inputs fresh leaves (or views, when they already carry a graph) and, while grad mode is on, records the
+graph of its results (``create_graph``). A result keeps that graph exactly when it reaches a tensor requiring
+grad from outside the transform: an input that requires grad, a weight ``func`` closes over (the WGAN-GP
+penalty trains the model through ``grad(f)(x)``), or an enclosing transform's input. One that reaches only
+the transform's own fresh inputs is detached, as torch's result has no grad_fn there. ``grad(grad(f))``,
+``vmap(grad(f))``, ``jacfwd(jacrev(f))`` and a gradient of per-sample gradients compose that way.
+Forward-mode products (``jvp``, ``jacfwd``) use the double-backward trick of ``autograd.functional``:
+the same numbers, computed in reverse mode.
 """
 from __future__ import annotations
 
@@ -15,44 +18,90 @@ import functools
 import threading
 
 from ..autograd import functional as _F
-from ..autograd.grad_mode import inference_mode, is_grad_enabled
+from ..autograd.graph import SEQUENCE, AccumulateGrad
+from ..autograd.grad_mode import _state, inference_mode, is_grad_enabled
 from ..tensor import Tensor
 from ..utils._pytree import tree_flatten, tree_map, tree_unflatten, treespec_pprint
 from .vmap import RandomnessLevel, _check_randomness_arg
 
-_NESTING = threading.local()  # how many transforms run on this thread (grad mode is per thread too)
 _JVP = "jvp(f, primals, tangents)"
+
+
+class _Level:
+    """One transform call: whether its results may keep a graph (grad mode was on when it was called),
+    when it began (nodes recorded earlier are outside it) and the fresh leaves it made of its inputs."""
+
+    def __init__(self):
+        self.keep, self.start, self.fresh = is_grad_enabled(), SEQUENCE[0], set()
+
+    def differentiable(self, flat):
+        """Each input as a tensor this transform differentiates against: a view of one that requires grad
+        (its graph goes on outside), else a fresh leaf."""
+        for x in flat:
+            if not isinstance(x, Tensor):
+                raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+        leaves = [x.view_as(x) if x.requires_grad else x.detach().requires_grad_() for x in flat]
+        self.fresh.update(id(x) for x in leaves if x.grad_fn is None)
+        return leaves
+
+    def graphs_outside(self, tensors):
+        """Whether a gradient of ``tensors`` may need a graph: only one reaching outside the transform can
+        (when none does, as for per-sample gradients of detached parameters, no graph is recorded)."""
+        return self.keep and any(isinstance(t, Tensor) and self._reaches_outside(t) for t in tensors)
+
+    def _reaches_outside(self, t):
+        """Whether ``t``'s graph reaches a tensor requiring grad that this transform did not make."""
+        if t.grad_fn is None:
+            return t.requires_grad and id(t) not in self.fresh
+        seen, todo = set(), [t.grad_fn]
+        while todo:
+            node = todo.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if getattr(node, "_seq", 0) <= self.start:  # recorded before the transform began
+                return True
+            if isinstance(node, AccumulateGrad):
+                if node.variable is not None and id(node.variable) not in self.fresh:
+                    return True
+                continue
+            todo.extend(nxt for nxt, _ in node.edges)
+        return False
+
+    def unwrap(self, tree, keep=True):
+        """The results as torch's transform returns them: a graph only back to what is outside it."""
+        def one(x):
+            if not isinstance(x, Tensor) or (keep and self.keep and self._reaches_outside(x)):
+                return x
+            return x.detach()
+        return tree_map(one, tree)
+
+    def unwrap_aux(self, aux):
+        for x in tree_flatten(aux)[0]:
+            if not isinstance(x, Tensor):  # torch unwraps aux from its transform level: Tensors only
+                raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
+        return self.unwrap(aux)
+
+
+_LEVELS = threading.local()  # the transforms running on this thread, innermost last
 
 
 @contextlib.contextmanager
 def _transform_level():
-    depth = getattr(_NESTING, "depth", 0)
-    _NESTING.depth = depth + 1
+    level = _Level()
+    stack = _LEVELS.__dict__.setdefault("stack", [])
+    stack.append(level)
+    _state.transforms += 1  # read by the refusals (backward, requires_grad_) inside a transform
+    innermost, _state.vmap_innermost = _state.vmap_innermost, False
     try:
         with inference_mode(False):  # grad mode on, also inside torch.inference_mode(), as torch's transforms
-            yield depth
+            yield level
     finally:
-        _NESTING.depth = depth
-
-
-def _make_differentiable(flat, depth):
-    """``(keep_graph, leaves)``: each input as a tensor this transform differentiates against."""
-    for x in flat:
-        if not isinstance(x, Tensor):
-            raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-    keep = depth > 0 or any(x.requires_grad for x in flat)
-    return keep, list(_F._grad_preprocess(tuple(flat), create_graph=keep, need_graph=True))
-
-
-def _unwrap(tree, keep):
-    return tree if keep else tree_map(lambda x: x.detach() if isinstance(x, Tensor) else x, tree)
-
-
-def _unwrap_aux(aux, keep):
-    for x in tree_flatten(aux)[0]:
-        if not isinstance(x, Tensor):  # torch unwraps aux from its transform level: Tensors only
-            raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
-    return _unwrap(aux, keep)
+        _state.transforms -= 1
+        _state.vmap_innermost = innermost
+        stack.pop()
+        if stack:  # an inner transform's fresh inputs are inside the enclosing one too
+            stack[-1].fresh |= level.fresh
 
 
 def _gradients(outputs, inputs, grad_outputs=None, keep=False, retain_graph=None):
@@ -136,10 +185,10 @@ def grad_and_value(func, argnums=0, has_aux=False):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with _transform_level() as depth:
+        with _transform_level() as level:
             diff = _slice_argnums(args, argnums)
             flat, spec = tree_flatten(diff)
-            keep, flat = _make_differentiable(flat, depth)
+            flat = level.differentiable(flat)
             args = _replace_args(args, tree_unflatten(flat, spec), argnums)
             output, aux = _split_aux(func(*args, **kwargs), has_aux, api)
             if not isinstance(output, Tensor):
@@ -148,10 +197,11 @@ def grad_and_value(func, argnums=0, has_aux=False):
                 raise RuntimeError(f"{api}: Expected f(*args) to return a scalar Tensor, got tensor with "
                                    f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
                                    "instead?")
-            grads = tree_unflatten(_gradients((output,), flat, keep=keep), spec)
-            output = _unwrap(output, keep)
+            keep = level.graphs_outside((output,))
+            grads = level.unwrap(tree_unflatten(_gradients((output,), flat, keep=keep), spec))
+            output = level.unwrap(output)
         if has_aux:
-            return grads, (output, _unwrap_aux(aux, keep))
+            return grads, (output, level.unwrap_aux(aux))
         return grads, output
 
     return wrapper
@@ -193,14 +243,14 @@ def vjp(func, *primals, has_aux=False):
     a tuple with one entry per primal. Raises RuntimeError with torch's text for non-Tensor, non-float or
     empty outputs and for cotangents of another structure.
     """
-    with _transform_level() as depth:
+    with _transform_level() as level:
         flat, spec = tree_flatten(primals)
-        keep, flat = _make_differentiable(flat, depth)
+        flat = level.differentiable(flat)
         output, aux = _split_aux(func(*tree_unflatten(flat, spec)), has_aux, "vjp(f, *primals)")
         flat_out, out_spec = tree_flatten(output)
         _check_tensor_outputs(flat_out, "vjp(f, *primals)")
         _check_float_outputs(flat_out)
-    output, aux = _unwrap(output, keep), _unwrap_aux(aux, keep) if has_aux else None
+    output, aux = level.unwrap(output), level.unwrap_aux(aux) if has_aux else None
 
     def vjp_fn(cotangents, retain_graph=True, create_graph=None):
         create_graph = is_grad_enabled() if create_graph is None else create_graph
@@ -210,9 +260,10 @@ def vjp(func, *primals, has_aux=False):
                                f"of outputs to the function. cotangents: {treespec_pprint(cot_spec)}, primal "
                                f"output: {treespec_pprint(out_spec)}")
         with inference_mode(False):
-            grads = _gradients(flat_out, flat, tuple(flat_cot), keep=keep and create_graph,
+            keep = create_graph and level.graphs_outside([*flat_out, *flat_cot])
+            grads = _gradients(flat_out, flat, tuple(flat_cot), keep=keep,
                                retain_graph=retain_graph)
-        return tree_unflatten(grads, spec)
+        return level.unwrap(tree_unflatten(grads, spec), create_graph)
 
     return (output, vjp_fn, aux) if has_aux else (output, vjp_fn)
 
@@ -263,12 +314,13 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                                "the inputs. This is not allowed with strict=True.")
         return tuple(flat_out)
 
-    with _transform_level() as depth:
-        keep = depth > 0 or any(p.requires_grad for p in flat)
-        out, tangent_out = _F.jvp(flat_func, tuple(flat), tuple(flat_tan), create_graph=keep)
-    out = tree_unflatten(out, found["spec"])
-    tangent_out = tree_unflatten(tangent_out, found["spec"])
-    return (out, tangent_out, _unwrap_aux(found["aux"], keep)) if has_aux else (out, tangent_out)
+    with _transform_level() as level:
+        # fresh leaves already requiring grad: autograd.functional takes views of them, no requires_grad_
+        out, tangent_out = _F.jvp(flat_func, tuple(level.differentiable(flat)), tuple(flat_tan),
+                                  create_graph=True)
+    out = level.unwrap(tree_unflatten(out, found["spec"]))
+    tangent_out = level.unwrap(tree_unflatten(tangent_out, found["spec"]))
+    return (out, tangent_out, level.unwrap_aux(found["aux"])) if has_aux else (out, tangent_out)
 
 
 # -- Jacobians ------------------------------------------------------------------------------------
@@ -276,10 +328,10 @@ def _jacobian(func, argnums, has_aux, args, api):
     """The Jacobian of each output leaf with respect to each differentiated argument leaf, as a tree of
     the outputs' structure whose leaves are trees of the arguments' structure; and the aux."""
     found = {}
-    with _transform_level() as depth:
+    with _transform_level() as level:
         diff = _slice_argnums(args, argnums)
         flat, spec = tree_flatten(diff)
-        keep, _ = _make_differentiable(flat, depth)
+        flat = level.differentiable(flat)
 
         def flat_func(*leaves):
             new_args = _replace_args(args, tree_unflatten(leaves, spec), argnums)
@@ -293,11 +345,11 @@ def _jacobian(func, argnums, has_aux, args, api):
             # too): those get their zero-size Jacobian below, and a constant stands in when all are empty
             return tuple(out for out in flat_out if out.numel()) or (leaves[0].new_zeros(()),)
 
-        rows = iter(_F.jacobian(flat_func, tuple(flat), create_graph=keep))
+        rows = iter(_F.jacobian(flat_func, tuple(flat), create_graph=True))
         jac = [next(rows) if out.numel() else tuple(out.new_zeros(out.shape + x.shape) for x in flat)
                for out in found["outs"]]
-    jac = tree_unflatten([tree_unflatten(row, spec) for row in jac], found["spec"])
-    return (jac, _unwrap_aux(found["aux"], keep)) if has_aux else jac
+    jac = level.unwrap(tree_unflatten([tree_unflatten(row, spec) for row in jac], found["spec"]))
+    return (jac, level.unwrap_aux(found["aux"])) if has_aux else jac
 
 
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from .. import random as _random
+from ..autograd.grad_mode import _state
 from ..tensor import Tensor
 from ..utils._pytree import _broadcast_to_and_flatten, tree_flatten, tree_unflatten
 
@@ -149,13 +150,22 @@ def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
     batch_size, flat_in_dims, flat_args, args_spec = _process_batched_inputs(in_dims, args, func)
     name = _get_name(func)
     outputs = []
-    with RandomnessLevel(randomness) as level:
-        if batch_size == 0:
-            outputs.append(func(*tree_unflatten(_empty_sample(flat_args, flat_in_dims), args_spec), **kwargs))
-        for index in range(batch_size):
-            level.next_sample()
-            sample = tree_unflatten(_sample(flat_args, flat_in_dims, index), args_spec)
-            outputs.append(func(*sample, **kwargs))
+    _state.transforms += 1  # read by the refusals torch makes inside vmap (Tensor.item, bool, backward...)
+    _state.vmaps += 1
+    innermost, _state.vmap_innermost = _state.vmap_innermost, True
+    try:
+        with RandomnessLevel(randomness) as level:
+            if batch_size == 0:
+                outputs.append(func(*tree_unflatten(_empty_sample(flat_args, flat_in_dims), args_spec),
+                                    **kwargs))
+            for index in range(batch_size):
+                level.next_sample()
+                sample = tree_unflatten(_sample(flat_args, flat_in_dims, index), args_spec)
+                outputs.append(func(*sample, **kwargs))
+    finally:
+        _state.transforms -= 1
+        _state.vmaps -= 1
+        _state.vmap_innermost = innermost
     flat_first, out_spec = tree_flatten(outputs[0])
     flat_outputs = [tree_flatten(out)[0] for out in outputs]
     result = []
@@ -193,8 +203,11 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     inputs or outputs, mapped sizes that differ, a non-Tensor output with an int out_dim, or a bad
     ``randomness`` / ``chunk_size``. pyfront cannot tell a batched tensor from an unbatched one, only values:
     an ``out_dims=None`` output raises torch's error when the samples' values differ (torch raises whenever
-    it depends on a mapped input, even where the values agree); ``.item()``, data-dependent control flow
-    and an in-place op writing a mapped tensor into an unmapped one run sample by sample where torch refuses.
+    it depends on a mapped input, even where the values agree). ``.item()``, ``bool()`` (data-dependent
+    control flow), ``.tolist()``, ``nonzero()``, boolean-mask indexing, ``backward()`` and
+    ``requires_grad_()`` called in ``func`` raise torch's RuntimeError texts, on every tensor (torch lets an
+    unmapped tensor's ``.item()`` through; pyfront's own ops read data where torch's kernels would). An
+    in-place op writing a mapped tensor into an unmapped one runs sample by sample where torch refuses.
     """
     _check_randomness_arg(randomness)
     if not (chunk_size is None or chunk_size > 0):

@@ -14,6 +14,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
+from ...autograd.grad_mode import IN_TRANSFORM, _state
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
@@ -190,6 +191,8 @@ def _packed(view, adv):
                         f"The shape of the mask {list(t.shape)} at index {j} does not match the "
                         f"shape of the indexed tensor {list(view.shape)} at index {dim + j}"
                     )
+            if _state.vmaps:
+                raise RuntimeError(IN_TRANSFORM["mask"])
             coords = prim.nonzero(t)
             dims += range(dim, dim + t.dim())
             tensors += [coords.select(1, j) for j in range(t.dim())]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...autograd.function import no_derivative
+from ...autograd.grad_mode import IN_TRANSFORM, _state
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
 from ..dispatch import apply
@@ -333,6 +334,8 @@ NONZERO = register(
 
 def nonzero(input, *, as_tuple=False):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
+    if _state.vmaps:  # the output's size depends on each sample's data (torch runs argwhere sample by sample)
+        raise RuntimeError(IN_TRANSFORM["nonzero"])
     out = apply(NONZERO, input)
     if not as_tuple:
         return out
