@@ -4,6 +4,7 @@ from __future__ import annotations
 from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode
 from .grad_mode import set_grad_enabled
+from ..tensor import Tensor
 
 
 def _reduce_to(grad, shape, dtype):
@@ -146,11 +147,11 @@ def _accumulate(node, grad, create_graph, owned=False):
             grad = out
     if getattr(grad, "is_sparse", False) or getattr(leaf.grad, "is_sparse", False):
         _accumulate_sparse(leaf, grad, create_graph)
-    elif leaf.grad is None and owned and not create_graph and grad.grad_fn is None and grad._base is None \
-            and grad.is_contiguous() and grad._storage.alone(grad):
+    elif leaf.grad is None and owned and not create_graph and grad.grad_fn is None and grad._layout.whole \
+            and _seen_by_it_alone(grad):
         # no one else can see this gradient (the engine made it for this leaf alone): it becomes
         # .grad as it is, with no copy (a kernel per parameter per step on a GPU)
-        leaf.grad = grad
+        leaf.grad = grad if grad._base is None else _unviewed(grad)
     elif leaf.grad is None:
         # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
         # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of
@@ -169,6 +170,25 @@ def _accumulate(node, grad, create_graph, owned=False):
             if not isinstance(out, Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+
+def _seen_by_it_alone(grad) -> bool:
+    """Whether ``grad``, which reads its whole storage, is the only way to its memory: no other tensor over it
+    lives, or only its base, which nothing else holds (a linear layer's weight gradient: TBackward turns the
+    transposed matmul result ``(g^T a)^T`` back, a view of a base made in the VJP)."""
+    base = grad._base
+    if base is None:
+        return grad._storage.alone(grad)
+    return not grad._storage.exported and base._base is None and base.grad_fn is None \
+        and all(t is grad or t is base for t in grad._storage._live())
+
+
+def _unviewed(grad):
+    """``grad``'s memory as a tensor of its own, not a view (torch's .grad never is one); its base dies
+    with it."""
+    t = Tensor._make(grad._storage, grad._shape, grad.dtype, grad._strides, grad._offset)
+    grad._storage.share(t)
+    return t
 
 
 def _accumulate_sparse(leaf, grad, create_graph):
