@@ -87,3 +87,29 @@ def test_argument_torch_does_not_differentiate_is_taken_without_grad_mode(name):
         with lib.no_grad():
             return NOT_DIFFERENTIABLE[name](lib, True)
     same(call)
+
+
+# torch's accelerator (cuda here) stands where pyfront's is webgpu; "ACC" is replaced by each one's name
+DEVICE_ARGS = [("cpu", -2), ("cpu", -1), ("ACC", -1), ("ACC", -2), ("cpu:-1",), ("ACC:-1",), ("cpu", 0),
+               ("cpu", 1), ("ACC", 0), ("ACC:1",), ("cpu", 1.0), ("cpu", True), ("cpu", "1"), ("cpu", None),
+               ("cpu:01",), ("cpu:+1",), ("cpu: 1",), ("cpu:1", 1), ("cpu:2147483648",), ("cpu", 2**63),
+               (-1,)]
+
+
+@pytest.mark.parametrize("args", DEVICE_ARGS, ids=str)
+def test_device_index(args):
+    def call(lib):
+        acc = "cuda" if lib is torch else "webgpu"
+        try:
+            d = lib.device(*(a.replace("ACC", acc) if isinstance(a, str) else a for a in args))
+        except Exception as e:  # noqa: BLE001 - the same error, the accelerator's name aside
+            raise type(e)(str(e).replace(acc, "ACC")) from None
+        return str(d).replace(acc, "ACC")
+    same(call)
+
+
+@pytest.mark.parametrize("where", ["ones", "to", "kw"])
+def test_negative_device_index_wherever_a_device_goes(where):
+    calls = {"ones": lambda lib: lib.ones(2, device=-1), "to": lambda lib: lib.ones(2).to(-1),
+             "kw": lambda lib: lib.device(type="cpu", index=-2)}
+    same(calls[where])
