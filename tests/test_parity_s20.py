@@ -8,6 +8,7 @@ import torch
 
 import pyfront
 from optable import assert_same, assert_same_error
+from webgpu_required import requires_webgpu
 
 
 def same(call, **tol):
@@ -140,3 +141,31 @@ def test_dim_of_a_wrong_type(name):
 
 def test_method_positional_count_leaves_self_out():
     same(lambda lib: lib.ones(2).aminmax(0))
+
+
+def _sparse_cases(lib):
+    long = lib.int64
+    yield lib.sparse_coo_tensor(lib.zeros(2, 0, dtype=long), lib.zeros(0), (2, 2))
+    yield lib.sparse_coo_tensor(lib.zeros(1, 0, dtype=long), lib.zeros(0, 3), (2, 3))  # a dense dim
+    yield lib.sparse_coo_tensor(lib.zeros(1, 0, dtype=long), lib.zeros(0, 0), (2, 0))
+    yield lib.sparse_coo_tensor(lib.zeros(0, 1, dtype=long), lib.ones(1, 2, 2), (2, 2))  # no sparse dim
+    for dtype in (lib.float64, lib.int32, lib.float16, lib.bool):
+        yield lib.sparse_coo_tensor(lib.zeros(2, 0, dtype=long), lib.zeros(0, dtype=dtype), (2, 2))
+        yield lib.sparse_coo_tensor(lib.tensor([[0, 1], [1, 0]]), lib.ones(2, dtype=dtype), (2, 2))
+    yield lib.zeros(2, 3).to_sparse(1)
+    yield lib.sparse_coo_tensor(lib.zeros(2, 0, dtype=long), lib.zeros(0), (2, 2), requires_grad=True)
+    yield lib.sparse_coo_tensor(lib.tensor([[0, 1]]), lib.arange(12.0).reshape(2, 2, 3), (2, 2, 3))
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_sparse_printing_as_torch(device):
+    for got, expected in zip(_sparse_cases(pyfront), _sparse_cases(torch), strict=True):
+        expected = repr(expected)
+        if device != "cpu" and (got.dtype is pyfront.float64 or got.requires_grad):
+            continue  # (webgpu has no float64; a copy there records its ToCopyBackward0)
+        if device == "cpu":
+            assert repr(got) == expected
+        else:  # torch says where a tensor is first among the suffixes (the line breaks: as on the cpu)
+            got = got.to(device)
+            expected = expected.replace("\n       size=", f"\n       device='{got.device}', size=", 1)
+            assert repr(got).split() == expected.split()
