@@ -3,12 +3,16 @@ arguments torch refuses to differentiate, device indices, a float/bool reduction
 tensors' printing, creation errors' texts, the sign of a zero from maximum/minimum."""
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import torch
 
 import pyfront
 from optable import assert_same, assert_same_error
 from webgpu_required import requires_webgpu
+
+NAN = float("nan")
 
 
 def same(call, **tol):
@@ -169,3 +173,40 @@ def test_sparse_printing_as_torch(device):
             got = got.to(device)
             expected = expected.replace("\n       size=", f"\n       device='{got.device}', size=", 1)
             assert repr(got).split() == expected.split()
+
+
+# creation errors: torch's texts (numbers as C++ prints them; counts torch checks in double, then int64)
+CREATION_ERRORS = {
+    "randperm(-1)": lambda L: L.randperm(-1), "randperm(-5, int32)": lambda L: L.randperm(-5, dtype=L.int32),
+    **{f"normal(0, {s!r})": (lambda L, s=s: L.normal(0.0, s, (2,))) for s in (-1, -1.0, -1.5, -1e-5, -0.1,
+                                                                               -1e20, -123456789.0, NAN)},
+    "normal(t, -1.5)": lambda L: L.normal(L.zeros(2), -1.5),
+    "normal(t, nan)": lambda L: L.normal(L.zeros(2), NAN),
+    "normal(t, -t)": lambda L: L.normal(L.zeros(2), -L.ones(2)),
+    "normal(0, -t)": lambda L: L.normal(0.0, -L.ones(2)),
+    "normal(t, [1, nan])": lambda L: L.normal(L.zeros(2), L.tensor([1.0, NAN])),
+    "normal_(0, -1.5)": lambda L: L.zeros(2).normal_(0, -1.5),
+    "normal_(0, nan)": lambda L: L.zeros(2).normal_(0, NAN),
+    "arange(0, 1e20)": lambda L: L.arange(0, 1e20), "arange(0, 1e19)": lambda L: L.arange(0, 1e19),
+    "arange(0, 1, 1e-20)": lambda L: L.arange(0, 1, 1e-20),
+    "arange(0, 2.0**63, float64)": lambda L: L.arange(0, 2.0**63, 1.0, dtype=L.float64),
+    "arange(0, 2**63 - 1)": lambda L: L.arange(0, 2**63 - 1),
+    "arange(0, 2**62)": lambda L: L.arange(0, 2**62),
+    "arange(-2**62, 2**62)": lambda L: L.arange(-2**62, 2**62),
+    "range(0, 1e20)": lambda L: L.range(0, 1e20), "range(0, 2.0**63)": lambda L: L.range(0, 2.0**63),
+    # a view that holds more elements than int64 counts (a zero stride makes it without memory)
+    "expand(2**62, 2)": lambda L: L.ones(1).expand(2**62, 2),
+    "expand(2**62, 2).contiguous()": lambda L: L.ones(1).expand(2**62, 2).contiguous(),
+    "expand(2**62, 1)": lambda L: L.ones(1).expand(2**62, 1).shape,
+    "expand(2**31, 2**31, 2)": lambda L: L.ones(1).expand(2**31, 2**31, 2),
+    "broadcast_to": lambda L: L.broadcast_to(L.ones(1), (2**62, 2)),
+    "as_strided": lambda L: L.ones(1).as_strided((2**62, 2), (0, 0)),
+    "view(-1).expand": lambda L: L.ones(1).expand(2**62, 1).view(-1).expand(2, 2**62),
+}
+
+
+@pytest.mark.parametrize("case", CREATION_ERRORS)
+def test_creation_error_texts(case):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.range's deprecation (pyfront's has its own test)
+        same(CREATION_ERRORS[case])
