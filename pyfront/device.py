@@ -24,6 +24,16 @@ class device:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
+        if isinstance(type, int) and not isinstance(type, bool) and index is None:
+            type, index = "webgpu", type  # a bare index names the accelerator, as in PyTorch
+        if index is not None:
+            if not isinstance(index, int) or isinstance(index, bool):
+                raise TypeError(f"device(): argument 'index' (position 2) must be int, not "
+                                f"{index.__class__.__name__}")
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
+            if index >= 2**63:
+                raise ValueError("Overflow when unpacking long long")
         if not isinstance(type, str):
             raise TypeError(
                 f"device() received an invalid combination of arguments - got ({type.__class__.__name__})"
@@ -36,8 +46,11 @@ class device:
                 f"Expected one of {_TORCH_TYPES}, webgpu, gpu device type at start of device string: {type}"
             )
         if idx:
-            if not idx.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}'")
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed "
+                                   f"explicitly: {type}")
+            if int(idx) >= 2**31:  # PyTorch parses it as a C int
+                raise RuntimeError(f"Could not parse device index '{idx}' in device string '{type}'")
             index = int(idx)
         self.type, self.index = _TYPES[name], index
 

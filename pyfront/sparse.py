@@ -16,7 +16,7 @@ import math
 from . import dtypes as dt
 from .autograd import graph
 from .ops.creation import tensor as _tensor, zeros
-from .printing import _join_suffixes
+from .printing import _join_suffixes, _values_str
 from .shape import normalize_dim
 from .tensor import Tensor
 
@@ -214,16 +214,18 @@ class SparseCooTensor:
     # what else it does (operators, arithmetic, the Tensor methods it has or refuses): _sparse_math.py
 
     def __repr__(self) -> str:
-        def indent(text, width):  # a blank line (between blocks of a 3-d values) stays empty, as torch's
-            lines = text.split("\n")
-            return "\n".join([lines[0], *(line and " " * width + line for line in lines[1:])])
-        indices = indent(repr(self._ind), len("tensor(indices="))
-        values = indent(repr(self._val.detach()), len("       values="))
-        suffixes = [f"size={self._size}", f"nnz={self._nnz()}", "layout=torch.sparse_coo"]
+        def body(t, indent):  # torch's: no dtype of its own (the tensor's is said once), size when empty
+            return f"[], size={tuple(t.shape)}" if t.numel() == 0 else _values_str(t.detach(), indent)
+        suffixes = [f"device='{self.device}'"] if self.device.type != "cpu" else []
+        suffixes += [f"size={self._size}", f"nnz={self._nnz()}"]
+        if self.dtype not in (dt.get_default_dtype(), dt.int64, dt.bool_):
+            suffixes.append(f"dtype={self.dtype}")
+        suffixes.append("layout=torch.sparse_coo")
         if self.requires_grad:
             suffixes.append("requires_grad=True" if self._val.grad_fn is None else
                             f"grad_fn=<{type(self._val.grad_fn).__name__}>")
-        body = f"tensor(indices={indices},\n       values={values}"
+        body = (f"tensor(indices=tensor({body(self._ind, len('tensor(indices=tensor('))}),\n"
+                f"       values=tensor({body(self._val, len('       values=tensor('))})")
         return _join_suffixes(body, suffixes, len("tensor("), force_newline=True)  # lines wrap as torch's
 
 

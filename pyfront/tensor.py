@@ -326,6 +326,9 @@ class Tensor:
 
     # -- views and aliases --------------------------------------------------------------------
     def _view(self, shape, strides, offset):
+        # only a zero stride (expand, broadcast_to) lets a view hold more elements than its storage
+        if 0 in strides and math.prod(shape) >= 2**63:
+            raise RuntimeError("numel: integer multiplication overflow")
         base = self if self._base is None else self._base
         t = Tensor._make(self._storage, shape, self.dtype, strides, offset, base)
         self._storage.share(self, t)

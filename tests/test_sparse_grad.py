@@ -363,8 +363,8 @@ OP_ROWS = {
     "h * h.coalesce()": lambda L, o: o["h"] * o["h"].coalesce(),
     "s * u.int()": lambda L, o: o["s"] * o["u"].int(),
     # a hybrid tensor (dense trailing dims, as an embedding's gradient) through the other sparse ops
-    "repr(h)": lambda L, o: repr(o["h"]).replace(", device='webgpu:0'", ""),
-    "repr(h3)": lambda L, o: repr(o["h3"]).replace(", device='webgpu:0'", ""),
+    "repr(h)": lambda L, o: repr(o["h"]).replace("device='webgpu:0', ", ""),  # (torch's cpu has none)
+    "repr(h3)": lambda L, o: repr(o["h3"]).replace("device='webgpu:0', ", ""),
     "h.sum()": lambda L, o: o["h"].sum(), "sparse.sum(h, 0)": lambda L, o: L.sparse.sum(o["h"], 0),
     "sparse.sum(h, 1)": lambda L, o: L.sparse.sum(o["h"], 1),
     "sparse.sum(h2, (0, 2))": lambda L, o: L.sparse.sum(o["h2"], (0, 2)),

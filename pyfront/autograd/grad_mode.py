@@ -172,3 +172,12 @@ class set_grad_enabled(_GradModeContext):
     def __exit__(self, *exc):
         _swap_grad(self._prev)
         return False
+
+
+def not_differentiable(name: str, **args) -> None:
+    """PyTorch's refusal of an argument that requires grad where its op ``name`` has no derivative for it
+    (a loss's class weights, batch norm's running stats); like PyTorch, only while grad mode is on."""
+    for arg, t in args.items():
+        if t is not None and t.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument "
+                               f"'{arg}'. This input cannot have requires_grad True.")

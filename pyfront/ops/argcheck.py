@@ -164,6 +164,23 @@ def _bad_other(y) -> bool:
     return not (type(y).__module__ == "numpy" and type(y).__name__ != "ndarray")
 
 
+def _parse_on_failure(name: str, method: bool, prefix: str, params):
+    """For the reductions and other functions of a ``dim`` that torch parses but pyfront does not parse
+    per call (methods, the hot reductions: _FLAGS_ONLY), a parse once the call failed: where it fits
+    none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own."""
+    if prefix or name not in SIGNATURES or not (name in _FLAGS_ONLY or method and any(
+            p.name in ("dim", "dims") for p in params)):
+        return None
+    sigs = [_signature(text) for text in SIGNATURES[name]]
+
+    def on_failure(args, kwargs):
+        try:
+            parse(name, sigs, args, kwargs, method)
+        except TypeError as e:
+            raise e from None
+    return on_failure
+
+
 def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = None):
     params = list(inspect.signature(fn).parameters.values())
     first = params[0].name if params else None
@@ -184,7 +201,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         and (p.name not in _NONE_TAKEN or (shown_name or name) in ("requires_grad_", "tensor"))
         and (not prefix or (prefix + name, p.name) in _FLAG_TARGETS)}
     first_flag = min(flags.values(), default=0)
-    if not tensor_first and not takes_dtype and not aliases and other_at is None and not flags:
+    on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
+    if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
+            and on_failure is None):
         return fn
     key = prefix + name
     shown_name = shown_name or name
@@ -224,7 +243,13 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return sparse_seam.call(prefix + shown_name, args, kwargs)
                 raise _bad_input(key, name, first, x, args, kwargs)
         if not kwargs:
-            return fn(*args)
+            if on_failure is None:
+                return fn(*args)
+            try:
+                return fn(*args)
+            except Exception:
+                on_failure(args, kwargs)
+                raise
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):
             if d not in _PY_DTYPES:
@@ -235,7 +260,13 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 raise must_be(name, "dtype", "torch.dtype", d)
             kwargs["dtype"] = _PY_DTYPES[d]
         dt.check_storable(d)
-        return fn(*args, **kwargs)
+        if on_failure is None:
+            return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            on_failure(args, kwargs)
+            raise
 
     return checked
 
@@ -311,11 +342,22 @@ def _accepts(ptype: str, v) -> bool:
         return isinstance(v, dt.dtype) or isinstance(v, type) and v in _PY_DTYPES
     if ptype == "Tensor[]":
         return isinstance(v, (list, tuple)) and all(isinstance(a, Tensor) for a in v)
-    if ptype in ("int[]", "int[1]", "float[]"):
+    if ptype in ("int[]", "int[1]"):
         if ptype == "int[1]" and _is_int(v):
             return True
+        # torch's parser looks at the first element only: the others fail later, as they unpack
+        return isinstance(v, (list, tuple)) and (not v or _is_int(v[0]))
+    if ptype == "float[]":
         return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
     return True  # layouts, devices, generators, names: pyfront's own checks
+
+
+def _unpack_ints(name: str, arg: str, v) -> None:
+    """torch's error for an element after the first of an int list that is no int (a bool is one there)."""
+    for j, a in enumerate(v[1:], 2):
+        if not (_is_int(a) or isinstance(a, bool)):
+            raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {j} with error "
+                            f'"type must be tuple of ints,but got {typename(a)}"')
 
 
 def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool = False) -> bool:
@@ -325,6 +367,8 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
     if len(args) > positional:
         if not raise_:
             return False
+        # (a method's counts leave self out)
+        positional, required, args = positional - method, required - method, args[method:]
         if required != positional:
             raise TypeError(f"{name}() takes from {required} to {positional} positional arguments but "
                             f"{len(args)} were given")
@@ -346,6 +390,8 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
         else:
             v = args[i]
         if (v is None and p.none) or _accepts(p.type, v):
+            if p.type in ("int[]", "int[1]") and isinstance(v, (list, tuple)):
+                _unpack_ints(name, p.name, v)
             continue
         if not raise_:
             return False
@@ -456,9 +502,10 @@ def _parsed(fn, name: str):
     return parsed
 
 
-# the reductions on every step's path: their signatures are read for a None flag only (_bad_flag), not
-# parsed per call (issue 13's per-op cost)
-_FLAGS_ONLY = {"sum", "prod", "amax", "amin", "any", "all", "argmax", "argmin"}
+# the reductions and dim ops on every step's path: their signatures are read for a None flag (_bad_flag)
+# and once a call failed (_parse_on_failure), never parsed per call (issue 13's per-op cost)
+_FLAGS_ONLY = {"sum", "prod", "amax", "amin", "any", "all", "argmax", "argmin", "softmax", "log_softmax",
+               "squeeze", "unbind"}
 
 
 def install(namespace, names, method: bool = False, prefix: str = "") -> None:

@@ -51,6 +51,11 @@ def _size(size, name="zeros", kw=None):
     return out
 
 
+def _num(x) -> str:
+    """A number as C++'s ostream prints it in PyTorch's messages (``0``, ``1.5``, ``nan``, ``-1e+20``)."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
 def _check_storage(size, dtype) -> None:
     """torch's checks of a new contiguous tensor's sizes, before anything is allocated or drawn: the
     bytes (the running product of the sizes, in uint64, then times the item size) must fit an int64,
@@ -351,13 +356,25 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         if step == 0:
             raise ValueError("step must be nonzero")
         n = max((end - start + step - (1 if step > 0 else -1)) // step, 0)
+        size_d = (end - start + 2**63) % 2**64 - 2**63  # torch's end - start, in int64 (it can wrap)
+        size_d = math.ceil(size_d / step)
     else:  # the other integer kernels count in floating point and step by the truncated numbers
-        n = max(math.ceil((end - start) / step), 0)
+        n = size_d = max(math.ceil((end - start) / step), 0)
         if not dtype.is_floating_point:
             start, step = int(start), int(step)
+    if not 0 <= float(size_d) <= 2**63:  # torch counts in double, and checks the count fits int64
+        raise RuntimeError("invalid size, possible overflow?")
+    _check_count(n)
     _check_storage((n,), dtype)
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
+
+
+def _check_count(n: int) -> None:
+    """torch's error for a count that its cast to int64 turns negative (it passed its checks as a double)."""
+    if float(n) >= 2**63:
+        raise RuntimeError("IntArrayRef contains an int that cannot be represented as a SymInt: "
+                           "-9223372036854775808")
 
 
 def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
@@ -381,6 +398,8 @@ def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     _check_range(start, end, step)
     dtype = dtype or dt.get_default_dtype()
     n = math.floor((end - start) / step) + 1
+    _check_count(n)
+    _check_storage((n,), dtype)
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
 
@@ -614,7 +633,7 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     keys = _random("randint", (n,), dt.int64, "cpu", generator, 0, 1 << 31).tolist()
     order = sorted(range(n), key=lambda i: (keys[i], i))
     return tensor(order, dtype=dtype or dt.int64, device=device)
@@ -626,13 +645,18 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         like = mean if isinstance(mean, Tensor) else std
         from ..shape import broadcast_shapes
 
+        if isinstance(std, Tensor):
+            if std.numel() and not bool((std >= 0).all()):  # (nan too, as torch)
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+        elif not std >= 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
         shape = broadcast_shapes(*(t.shape for t in (mean, std) if isinstance(t, Tensor)))
         z = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
         return (z * std + mean).detach()
     if size is None:
         raise TypeError('normal() missing 1 required positional arguments: "size"')
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if not std >= 0:  # (nan too)
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
     dtype = dtype or dt.get_default_dtype()
     return _random(
         "normal", _size((tuple(size),)), dtype, device, generator, float(mean), float(std), requires_grad

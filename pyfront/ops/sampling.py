@@ -12,6 +12,7 @@ from .. import _warnings
 from .. import dtypes as dt
 from ..tensor import Tensor, _kind_name
 from . import creation
+from .creation import _num
 from .argcheck import invalid_combination
 from .primitives import elementwise as ew
 
@@ -20,11 +21,6 @@ _C_TYPES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "
             "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half", "float32": "float",
             "float64": "double"}
 _MANTISSA = {"float16": 11, "float32": 24, "float64": 53}  # integers exact up to 2**digits
-
-
-def _num(x) -> str:
-    """A number as C++'s ostream prints it in PyTorch's messages (``0``, ``1.5``, ``nan``)."""
-    return f"{x:g}" if isinstance(x, float) else str(x)
 
 
 def _draw(self, kind, a, b, generator, dtype=None):
@@ -65,7 +61,7 @@ def uniform_(self, *args, generator=None, **kwargs):
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with N(mean, std**2)."""
-    if std < 0:
+    if not std >= 0:  # (nan too)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
     _float_kernel(self, "normal_kernel_cpu")
     return self._assign(_draw(self, "normal", float(mean), float(std), generator))

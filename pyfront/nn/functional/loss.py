@@ -6,7 +6,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd.grad_mode import is_grad_enabled
+from ...autograd.grad_mode import not_differentiable
 from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, float16_in_float32
 from ...ops.primitives import elementwise as ew
@@ -387,6 +387,7 @@ def nll_loss(
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
+    not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
     _check_targets(input, target)
     _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0])
@@ -472,6 +473,7 @@ def cross_entropy(
         if reduction == "none":
             return loss
         return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() / n_classes)
+    not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
     _check_targets(input, target)
     _class_weight(weight, n_classes)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
@@ -542,7 +544,7 @@ def binary_cross_entropy(
         if bool(bad.any()):
             which = "input" if bool(bad_input[bad.int().argmax()]) else "target"
             raise RuntimeError(f"all elements of {which} should be between 0 and 1")
-    _not_differentiable("binary_cross_entropy", weight=weight)
+    not_differentiable("binary_cross_entropy", weight=weight)
     return Formula.apply(_bce, _bce_backward, input, target, weight, reduction)
 
 
@@ -600,7 +602,7 @@ def binary_cross_entropy_with_logits(
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _check_reduction(reduction)
-    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     return Formula.apply(_bce_logits, _bce_logits_backward, input, target, weight, pos_weight, reduction)
 
 
@@ -631,14 +633,6 @@ def _bce_logits_backward(g, x, y, w, pos_weight, reduction):
 def _weigh(grad, weight, reduction):
     grad = grad if weight is None else grad * weight
     return grad / grad.numel() if reduction == "mean" else grad
-
-
-def _not_differentiable(name, **weights):
-    """PyTorch's refusal of a weight that requires grad, where its op has no derivative for it."""
-    for arg, t in weights.items():
-        if t is not None and t.requires_grad and is_grad_enabled():
-            raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument "
-                               f"'{arg}'. This input cannot have requires_grad True.")
 
 
 @composite(torch_name="nn.functional.kl_div", samples=samples.kl_div)
@@ -720,6 +714,7 @@ def soft_margin_loss(
     Matches ``torch.nn.functional.soft_margin_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    not_differentiable("soft_margin_loss", target=target)  # PyTorch has no derivative for it
     # PyTorch's log1p(exp(-input * target)), in place: inf where exp overflows, and its gradient is nan
     # where PyTorch's is
     z = -input

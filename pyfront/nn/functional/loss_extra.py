@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
-from ...autograd.grad_mode import no_grad
+from ...autograd.grad_mode import no_grad, not_differentiable
 from ...ops.composite.shaping import stack
 from ...ops.creation import arange, ones_like, tensor
 from ...ops.primitives.shaping import cat
@@ -142,6 +142,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
+    not_differentiable("multi_margin_loss", weight=weight)
     rows, classes = _margin_shapes(input)
     if target.numel() != rows or (target.dim() != 1 if input.dim() == 2 else target.dim() > 1):
         raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
-from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...autograd.grad_mode import no_grad, not_differentiable
 from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
@@ -141,10 +141,7 @@ def batch_norm(
                 raise RuntimeError(f"{name} must be defined in evaluation mode")
         elif t.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
-    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
-        if stat is not None and stat.requires_grad and is_grad_enabled():
-            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with respect to "
-                               f"argument '{name}'. This input cannot have requires_grad True.")
+    not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
     for t in (running_mean, running_var, weight, bias):
         if t is not None and t.dtype is not input.dtype and input.dtype in (dt.float32, dt.float64):
@@ -210,6 +207,8 @@ def instance_norm(
         raise RuntimeError(
             "Expected running_mean and running_var to be defined when use_input_stats is false"
         )
+    # PyTorch runs it as a batch_norm of the repeated running stats
+    not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
     shape = (-1,) + (1,) * (input.dim() - 2)
     if use_input_stats:

@@ -335,6 +335,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         RuntimeError: ``k`` is not in [1, size of ``dim``].
         IndexError: ``dim`` is out of range, or has size 0 in a non-empty input.
     """
+    if isinstance(k, bool):  # (the argument check then gives torch's text)
+        raise TypeError("kthvalue(): k must be an int, not bool")
     if input.dtype is dt.bool_:
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     d = normalize_dim(dim, input.dim())
