@@ -178,6 +178,8 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
             parse(name, sigs, args, kwargs, method)
         except TypeError as e:
             raise e from None
+        except Exception:  # noqa: BLE001 - the call's own error stands (x.cumsum(0, dim=None): Python's)
+            return
     return on_failure
 
 
@@ -218,7 +220,12 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     def checked(*args, **kwargs):
         if not kwargs and last < len(args) <= most and type(args[head]) is Tensor \
                 and type(args[last]) is Tensor:
-            return fn(*args)
+            try:  # (free in CPython 3.11+ where nothing is raised)
+                return fn(*args)
+            except Exception:
+                if on_failure is not None:  # a float or bool dim: x.sum(0.0)
+                    on_failure(args, kwargs)
+                raise
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
             if _bad_other(y):
