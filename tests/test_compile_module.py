@@ -15,6 +15,15 @@ from webgpu_required import requires_webgpu
 import pyfront
 
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _torch_distributions_validation_kept():
+    """torch.compile's first call (dynamo's set-up) turns torch.distributions' argument validation off for the
+    whole process, and later tests compare pyfront's validation errors with torch's."""
+    before = torch.distributions.Distribution._validate_args
+    yield
+    torch.distributions.Distribution.set_default_validate_args(before)
 MODULES = {
     "Sequential": lambda nn: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)),
     "Linear": lambda nn: nn.Linear(3, 2),
