@@ -36,9 +36,9 @@ SCALARS = {"zeros": 0.0, "ties": 1.0, "inf": math.inf, "bounds": 3.0}
 # Cases that still differ from torch, each expected to fail (strict: one that starts to pass must leave
 # this list). Forward values at +-inf (convolutions, pooling, interpolate, var_mean, gelu,
 # hardswish, and most webgpu entries: WGSL select/min/max at inf and nan) belong to the NaN/inf work
-# of issue 9 item 5; topk's order among ties and scatter's refusal of duplicate indices are not
-# gradients. The rest are composite losses whose PyTorch backward is one fused formula (poisson_nll_loss:
-# 0 * log 0 is nan in torch, 0 here or the reverse).
+# of issue 9 item 5; scatter's refusal of duplicate indices is not a gradient (topk's and kthvalue's
+# ties left: their order is torch's, ops/primitives/tie_order.py). The rest are composite losses whose
+# PyTorch backward is one fused formula (poisson_nll_loss: 0 * log 0 is nan in torch, 0 here or the reverse).
 KNOWN_CPU = {
     "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv2d-3-inf", "nn.functional.conv_transpose2d-1-inf",
@@ -46,26 +46,19 @@ KNOWN_CPU = {
     "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
     "nn.functional.poisson_nll_loss-2-inf", "nn.functional.poisson_nll_loss-2-ties",
     "nn.functional.poisson_nll_loss-2-zeros", "nn.functional.scaled_dot_product_attention-1-inf",
-    "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf", "topk-0-inf", "topk-0-ties", "topk-0-zeros",
-    "topk-2-inf", "topk-2-ties", "topk-2-zeros", "topk-3-inf", "topk-3-ties", "topk-3-zeros",
+    "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf",
     "var_mean-1-inf", "var_mean-2-inf", "var_mean-3-inf",
     # cdist's backward in torch is one formula (sign(diff) * ..., every tied coordinate getting the whole
     # gradient at p=inf); pyfront's is the norm's (ties share it; nan where diff is inf - inf). grid_sample
     # with reflection at +-inf: torch's C++ folds an inf coordinate (nan after fmod) into an index
     "cdist-1-inf", "cdist-2-inf", "cdist-3-ties", "cdist-3-inf", "dist-3-inf",
     "nn.functional.grid_sample-3-inf", "nn.functional.grid_sample-4-inf",
-    # kthvalue's index among equal values (0.0 and -0.0 included) is torch's quickselect partition order
-    # (e.g. [-1, 0, 0, -1, 0], k=2: torch index 0, a stable order 3); the gradient follows each one's index
-    "kthvalue-0-zeros", "kthvalue-0-ties", "kthvalue-0-inf", "kthvalue-1-zeros", "kthvalue-1-ties",
-    "kthvalue-1-inf", "kthvalue-2-ties",
 }
 KNOWN_WEBGPU = {
     "nn.functional.conv1d-1-inf", "nn.functional.conv2d-1-inf", "nn.functional.conv_transpose2d-1-inf",
     "nn.functional.gelu-0-inf",
-    "nn.functional.scaled_dot_product_attention-1-inf", "std_mean-1-inf", "topk-0-inf", "topk-0-ties",
-    "topk-0-zeros", "var_mean-1-inf", "cdist-1-inf",
-    "kthvalue-0-zeros", "kthvalue-0-ties", "kthvalue-0-inf", "kthvalue-1-zeros", "kthvalue-1-ties",
-    "kthvalue-1-inf",
+    "nn.functional.scaled_dot_product_attention-1-inf", "std_mean-1-inf",
+    "var_mean-1-inf", "cdist-1-inf",
 }
 
 # The sign of a zero result (the op table's check) where these all-zero and tied inputs meet an order
