@@ -159,8 +159,9 @@ class Tensor:
         from .cuda import is_mapped  # under --cuda-as webgpu, the WebGPU device is what cuda names
         return is_mapped() and self.device.type == "webgpu"
 
-    # device kinds and layouts pyfront never has: device-agnostic code asks, the answer is False
-    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = is_cuda
+    # device kinds and layouts a dense pyfront tensor never has: device-agnostic code asks, the answer is
+    # False (not is_cuda's property: under --cuda-as webgpu that is True, and a webgpu tensor was "sparse")
+    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = False
 
     @property
     def is_cpu(self) -> bool:
