@@ -161,7 +161,11 @@ class Tensor:
 
     # device kinds and layouts a dense pyfront tensor never has: device-agnostic code asks, the answer is
     # False (not is_cuda's property: under --cuda-as webgpu that is True, and a webgpu tensor was "sparse")
-    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = False
+    @property
+    def _never(self) -> bool:
+        return False
+
+    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = _never
 
     @property
     def is_cpu(self) -> bool:

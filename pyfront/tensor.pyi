@@ -620,25 +620,25 @@ class Tensor:
         """As ``torch.Tensor.is_leaf``. (pyfront.tensor.Tensor.is_leaf)"""
     @property
     def is_meta(self) -> builtins.bool:
-        """As ``torch.Tensor.is_meta``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_meta``. (pyfront.tensor.Tensor._never)"""
     @property
     def is_mkldnn(self) -> builtins.bool:
-        """As ``torch.Tensor.is_mkldnn``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_mkldnn``. (pyfront.tensor.Tensor._never)"""
     @property
     def is_mps(self) -> builtins.bool:
-        """As ``torch.Tensor.is_mps``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_mps``. (pyfront.tensor.Tensor._never)"""
     def is_neg(self) -> builtins.bool:
         """As ``torch.Tensor.is_neg``. (pyfront.tensor.Tensor.is_neg)"""
     @property
     def is_nested(self) -> builtins.bool:
-        """As ``torch.Tensor.is_nested``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_nested``. (pyfront.tensor.Tensor._never)"""
     def is_nonzero(self):
         """As ``torch.Tensor.is_nonzero``. (made by pyfront.ops.methods.bind_all)"""
     def is_pinned(self, device=None):
         """As ``torch.Tensor.is_pinned``. (pyfront.ops.conversion.is_pinned)"""
     @property
     def is_quantized(self) -> builtins.bool:
-        """As ``torch.Tensor.is_quantized``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_quantized``. (pyfront.tensor.Tensor._never)"""
     def is_same_size(self, other: Tensor) -> builtins.bool:
         """Whether the two tensors have the same shape, as ``torch.is_same_size``.
         (pyfront.process.is_same_size)"""
@@ -648,13 +648,13 @@ class Tensor:
         """As ``torch.Tensor.is_signed``. (pyfront.tensor.Tensor.is_signed)"""
     @property
     def is_sparse(self) -> builtins.bool:
-        """As ``torch.Tensor.is_sparse``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_sparse``. (pyfront.tensor.Tensor._never)"""
     @property
     def is_sparse_csr(self) -> builtins.bool:
-        """As ``torch.Tensor.is_sparse_csr``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_sparse_csr``. (pyfront.tensor.Tensor._never)"""
     @property
     def is_xpu(self) -> builtins.bool:
-        """As ``torch.Tensor.is_xpu``. (pyfront.tensor.Tensor.is_cuda)"""
+        """As ``torch.Tensor.is_xpu``. (pyfront.tensor.Tensor._never)"""
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves).
         (pyfront.ops.composite.math.isclose)"""
