@@ -25,11 +25,35 @@ def current_device() -> int:
     return 0
 
 
-def get_device_name(index: int = 0) -> str:
+def get_device_name(device=None) -> str:
     b = _backend()
     if b is None:
         raise RuntimeError(f"no webgpu device: {unavailable_reason()}")
+    _check_index(_device_index(device))
     return b.driver.name
+
+
+def _device_index(device) -> int:
+    """torch.cuda's _get_device_index(device, optional=True), for webgpu: an int as given, a device (or
+    its string) of webgpu its index, another device type a ValueError, anything else the current device."""
+    from .device import device as Device
+    if isinstance(device, int):
+        return device
+    if isinstance(device, str):
+        device = Device(device)
+    if isinstance(device, Device):
+        if device.type != "webgpu":
+            raise ValueError(f"Expected a webgpu device, but got: {device}")
+        if device.index is not None:
+            return device.index
+    return current_device()
+
+
+def _check_index(index: int) -> None:
+    """torch's refusal of an index past its devices, as pyfront's device("webgpu:N") (backends.get_backend)."""
+    if not 0 <= index < device_count():
+        raise RuntimeError(f"The device index is out of range. It must be in [0, {device_count()}), but got "
+                           f"{index}.")
 
 
 def is_software_renderer() -> bool:

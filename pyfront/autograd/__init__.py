@@ -1,6 +1,8 @@
 """Autograd: ``backward``, ``grad``, grad-mode switches, custom Functions, gradcheck."""
 from __future__ import annotations
 
+import operator
+
 from . import function  # noqa: F401  (pyfront.autograd.function, as torch.autograd.function)
 from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,  # noqa: F401
                            set_detect_anomaly)
@@ -36,6 +38,19 @@ def _root_grads(outputs, grad_outputs, create_graph):
     return grads
 
 
+def _engine_flags(*flags) -> None:
+    """torch's engine reads its flags (keep_graph, create_graph, allow_unreachable) as C unsigned chars
+    (PyArg "b"): a number of 0..255 or an object with __index__, else its TypeError or OverflowError."""
+    for v in flags:
+        if not hasattr(type(v), "__index__"):
+            raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
+        n = operator.index(v)
+        if not -2**63 <= n < 2**63:
+            raise OverflowError("Python int too large to convert to C long")
+        if not 0 <= n <= 255:
+            raise OverflowError(f"unsigned byte integer is {'less than minimum' if n < 0 else 'greater than maximum'}")
+
+
 def _roots(outputs):
     roots = []
     for i, out in enumerate(outputs):
@@ -53,6 +68,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     roots = _roots(outputs)
     root_grads = _root_grads(outputs, grads, create_graph)
+    _engine_flags(retain_graph, create_graph)
     if inputs is not None:
         inputs = _as_tuple(inputs)
         capture = {t._edge(): i for i, t in enumerate(inputs)}
@@ -82,6 +98,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
+    _engine_flags(retain_graph, create_graph, allow_unused)
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")

@@ -157,6 +157,15 @@ _FLAG_TARGETS = {
 _NONE_TAKEN = frozenset(("requires_grad", "create_graph", "retain_graph"))
 
 
+def _none_refused(name: str) -> set:
+    """The parameters of ``name`` that none of torch's signatures takes None for."""
+    takes = {}
+    for text in SIGNATURES[name]:
+        for p in _signature(text):
+            takes[p.name] = takes.get(p.name, False) or p.none
+    return {n for n, none in takes.items() if not none}
+
+
 def _bad_other(y) -> bool:
     """Whether ``y`` is neither a Tensor nor a number torch reads (a NumPy scalar is one)."""
     if isinstance(y, (Tensor, Number)):
@@ -168,8 +177,7 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
     """For the reductions and other functions of a ``dim`` that torch parses but pyfront does not parse
     per call (methods, the hot reductions: _FLAGS_ONLY), a parse once the call failed: where it fits
     none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own."""
-    if prefix or name not in SIGNATURES or not (name in _FLAGS_ONLY or method and any(
-            p.name in ("dim", "dims") for p in params)):
+    if prefix or name not in SIGNATURES or not (name in _FLAGS_ONLY or method):
         return None
     sigs = [_signature(text) for text in SIGNATURES[name]]
 
@@ -202,6 +210,13 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         p.name: i for i, p in enumerate(params) if isinstance(p.default, bool)
         and (p.name not in _NONE_TAKEN or (shown_name or name) in ("requires_grad_", "tensor"))
         and (not prefix or (prefix + name, p.name) in _FLAG_TARGETS)}
+    # pyfront's "not given" is None for some parameters none of torch's signatures takes None for
+    # (x.prod(dim=None), x.std(unbiased=None)), and some read a None given (x.logsumexp(None)): a None
+    # given to a parameter after the input is judged by those signatures
+    if not prefix and (shown_name or name) in SIGNATURES:
+        refused = _none_refused(shown_name or name)
+        flags.update({p.name: i for i, p in enumerate(params) if i and p.name in refused
+                      and (p.default is None or p.default is p.empty)})
     first_flag = min(flags.values(), default=0)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
@@ -239,6 +254,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 if (kwargs.get(flag, 0) if i >= len(args) else args[i]) is None:
                     _bad_flag(key, shown_name, method, flag, i, args, kwargs)
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
+            # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
+            if type(kwargs.get("dim")) is bool and shown_name in SIGNATURES:
+                parse(shown_name, [_signature(text) for text in SIGNATURES[shown_name]], args, kwargs, method)
             for alias in aliases.keys() & kwargs.keys():
                 if aliases[alias] in kwargs:
                     raise TypeError(f"{name}() received an invalid combination of arguments")
@@ -418,7 +436,11 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
     if used < len(kwargs):
         if raise_:
             names = {p.name for p in sig} | {a for n, a in _NUMPY_NAMES if any(p.name == n for p in sig)}
-            extra = next(k for k in kwargs if k not in names)
+            extra = next((k for k in kwargs if k not in names), None)
+            if extra is None:  # a keyword naming an argument given by position: renorm(x, 2, 0, 1, dim=0)
+                given = {p.name for p in sig[:len(args)]}
+                twice = next(k for k in kwargs if {a: n for n, a in _NUMPY_NAMES}.get(k, k) in given)
+                raise TypeError(f"{name}() got multiple values for argument '{twice}'")
             raise TypeError(f"{name}() got an unexpected keyword argument '{extra}'")
         return False
     return True

@@ -1,0 +1,115 @@
+"""Differences from torch 2.13 a fresh user met, tested by kind: arguments torch refuses, activation
+numerics bit for bit, the sign of zero gradients, damaged checkpoints, lazy modules, sparse COO sums."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+
+import pyfront
+from optable import torch_text
+from pyfront.ops.signatures import SIGNATURES
+from webgpu_required import requires_webgpu
+
+
+def _outcome(fn):
+    try:
+        fn()
+        return "ok"
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, torch_text(e)
+
+
+# -- arguments torch refuses: None or a bool where torch's dims take neither -----------------------
+# every function of a dim in torch's signatures, as a function and a method; leading arguments it needs
+_LEADING = {"kthvalue": (1,), "topk": (1,), "quantile": (0.5,), "nanquantile": (0.5,), "roll": (1,),
+            "tensor_split": (2,), "repeat_interleave": (2,), "renorm": (2.0, 0, 1.0), "rot90": (1,)}
+_NEEDS_OTHER = {"gather", "index_select", "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
+                "index_fill", "take_along_dim", "cross", "flip", "cosine_similarity", "cov", "dist", "tile"}
+DIM_FUNCTIONS = sorted(n for n, sigs in SIGNATURES.items() if not n.startswith(("_", "special"))
+                       and n not in _NEEDS_OTHER and any(" dim" in s for s in sigs))
+# what still differs: a bool where a method's int (not a dim) goes is read as the int
+KNOWN_DIM = {("method", "diag_embed", "pos", True), ("method", "diff", "pos", True)}
+
+
+def _dim_call(lib, name, form, how, value):
+    x = lib.arange(6.0).reshape(2, 3)
+    f = getattr(lib, name, None) if form == "fn" else getattr(x, name, None)
+    if f is None:
+        return None
+    args = ((x,) if form == "fn" else ()) + _LEADING.get(name, ())
+    return lambda: f(*args, dim=value) if how == "kw" else f(*args, value)
+
+
+def test_none_or_bool_dims_like_torch():
+    wrong = []
+    for name in DIM_FUNCTIONS:
+        for form in ("fn", "method"):
+            for how, value in [("kw", None), ("kw", True), ("kw", False), ("pos", None), ("pos", True)]:
+                t_call, p_call = _dim_call(torch, name, form, how, value), _dim_call(pyfront, name, form, how, value)
+                if t_call is None or (form, name, how, value) in KNOWN_DIM:
+                    continue
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    expected, got = _outcome(t_call), _outcome(p_call)
+                if got != expected:
+                    wrong.append(f"{form} {name} {how}={value!r}: {got} where torch {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+# None given to a parameter pyfront marks "not given" by None, where torch's signatures take no None
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.std(unbiased=None), lambda lib, x: x.var(unbiased=None),
+    lambda lib, x: lib.std(x, 1, None), lambda lib, x: lib.std_mean(x, unbiased=None),
+    lambda lib, x: lib.var_mean(x, 0, None),
+    lambda lib, x: x.std(dim=True), lambda lib, x: x.var(dim=False), lambda lib, x: lib.var(x, True),
+    lambda lib, x: x.max(1, None), lambda lib, x: x.median(0, None), lambda lib, x: x.prod(0, keepdim=None),
+    lambda lib, x: x.logsumexp(None), lambda lib, x: x.squeeze(dim=None), lambda lib, x: x.mode(None),
+    lambda lib, x: lib.renorm(x, 2.0, 0, 1.0, dim=0), lambda lib, x: x.renorm(2.0, 0, 1.0, dim=0),
+], ids=lambda f: "")
+def test_none_where_torch_takes_none_nowhere(call):
+    expected = _outcome(lambda: call(torch, torch.arange(6.0).reshape(2, 3)))
+    assert _outcome(lambda: call(pyfront, pyfront.arange(6.0).reshape(2, 3))) == expected
+
+
+# backward's and grad's flags reach torch's engine as C unsigned chars
+@pytest.mark.parametrize("flag", ["create_graph", "retain_graph", "allow_unused"])
+def test_engine_flags_like_torch(flag):
+    wrong = []
+    for value in [None, "x", 1.5, 2, -1, 256, 2**70, [1], (), True, 0]:
+        for how in ("backward", "Tensor.backward", "grad"):
+            if flag == "allow_unused" and how != "grad":
+                continue
+            outcomes = []
+            for lib in (torch, pyfront):
+                x = lib.ones(3, requires_grad=True)
+                y = (x * 2).sum()
+                run = {"backward": lambda: lib.autograd.backward(y, **{flag: value}),
+                       "Tensor.backward": lambda: y.backward(**{flag: value}),
+                       "grad": lambda: lib.autograd.grad(y, x, **{flag: value})}[how]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # torch's warning about create_graph=True in backward
+                    outcomes.append(_outcome(run))
+            if outcomes[0] != outcomes[1]:
+                wrong.append(f"{how}({flag}={value!r}): {outcomes[1]} where torch {outcomes[0]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@requires_webgpu
+def test_get_device_name_checks_the_device_like_torch_cuda():
+    """torch.cuda.get_device_name's _get_device_index (an int as given, another device type a ValueError),
+    the index out of range as pyfront's other device-index errors (torch.xpu's check_device_index)."""
+    name = pyfront.webgpu.get_device_name()
+    for ok in (None, 0, "webgpu", "webgpu:0", pyfront.device("webgpu"), "gpu"):
+        assert pyfront.webgpu.get_device_name(ok) == name
+    for bad in (5, "webgpu:3"):
+        with pytest.raises(RuntimeError) as got:
+            pyfront.webgpu.get_device_name(bad)
+        with pytest.raises(RuntimeError) as same:
+            pyfront.zeros(1, device=bad if isinstance(bad, str) else pyfront.device("webgpu", bad))
+        assert str(got.value) == str(same.value)
+    with pytest.raises(RuntimeError, match=r"^The device index is out of range. It must be in \[0, 1\), but got -1"):
+        pyfront.webgpu.get_device_name(-1)
+    with pytest.raises(ValueError, match="^Expected a webgpu device, but got: cpu$"):
+        pyfront.webgpu.get_device_name("cpu")
