@@ -23,6 +23,7 @@ on the stored values, so gradients reach them and every device runs them.
 from __future__ import annotations
 
 import functools
+import operator
 from numbers import Number
 
 from . import dtypes as dt
@@ -113,6 +114,8 @@ def add(input, other, *, alpha=1):
         raise RuntimeError(f"add: expected 'self' and 'other' to have same density, but 'self' has "
                            f"{input.sparse_dim()} sparse dimensions while 'other' has {other.sparse_dim()} "
                            "sparse dimensions")
+    if dtype in (dt.float16, dt.bool_):  # torch's CPU kernel of sparse + sparse has no such type
+        raise NotImplementedError(f'"cadd_sparse" not implemented for \'{dtype._legacy_name[:-6]}\'')
     if not (input._val.is_contiguous() and other._val.is_contiguous()):
         return _append(input, other, alpha, dtype)
     return _merge(input, other, alpha, dtype)
@@ -134,7 +137,46 @@ def _merge(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTen
     """``t + alpha * s`` as torch's CPU kernel makes it: one walk along both entry lists as if each were
     sorted, taking the smaller position first and adding equal ones into one entry. Two coalesced
     tensors give a coalesced sum; otherwise the entries stay in that walk's order, uncoalesced."""
-    tf, sf = t._flat().tolist(), s._flat().tolist()
+    tf, sf = t._flat(), s._flat()
+    if _sorted(tf) and _sorted(sf):
+        to, so, n = _sorted_merge_slots(tf, sf)
+    else:
+        to, so, n = _merge_slots(tf.tolist(), sf.tolist(), t.device)
+    indices = zeros(t.sparse_dim(), n, dtype=dt.int64, device=t.device)
+    indices = indices.index_copy(1, so, s._ind).index_copy(1, to, t._ind)
+    values = zeros(n, *t._val.shape[1:], dtype=dtype, device=t.device)
+    values = values.index_add(0, to, t._val.to(dtype)).index_add(0, so, s._val.to(dtype), alpha=alpha)
+    return SparseCooTensor(indices, values, t._size, t._coalesced and s._coalesced)
+
+
+def _sorted(flat: Tensor) -> bool:
+    return flat.numel() < 2 or bool((flat[1:] >= flat[:-1]).all())
+
+
+def _sorted_merge_slots(tf: Tensor, sf: Tensor):
+    """The merge walk's slots for two sorted position lists, without the walk: equal positions pair up
+    in order (the k-th of a position in one list shares its slot with the k-th in the other), and the
+    slots follow (position, k). Returns each side's slots and their count."""
+    from .ops.creation import arange
+    from .ops.primitives.shaping import cat
+    def starts(*keys):  # where a run of equal keys begins, in a sorted list
+        first = keys[0].new_ones(min(1, keys[0].numel()), dtype=dt.bool_)
+        return cat([first, functools.reduce(operator.or_, [f[1:] != f[:-1] for f in keys])])
+
+    keys = []
+    for f in (tf, sf):  # k: how many equal positions come before each entry in its own list
+        at = arange(f.numel(), device=f.device)
+        keys.append(at - (at * starts(f)).cummax(0).values)
+    pos, k = cat([tf, sf]), cat(keys)
+    order = k.argsort(stable=True)
+    order = order[pos[order].argsort(stable=True)]  # by position, then by k
+    new = starts(pos[order], k[order])
+    slots = zeros(pos.numel(), dtype=dt.int64, device=tf.device).index_copy(0, order, new.long().cumsum(0) - 1)
+    return slots[:tf.numel()], slots[tf.numel():], int(new.sum())
+
+
+def _merge_slots(tf: list, sf: list, device):
+    """The merge walk's slots, walked: for lists that are not sorted (uncoalesced tensors)."""
     t_at, s_at, i, j = [], [], 0, 0  # each entry's slot in the result
     while i < len(tf) or j < len(sf):
         take_t = j >= len(sf) or i < len(tf) and tf[i] <= sf[j]
@@ -146,14 +188,8 @@ def _merge(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTen
         if take_s:
             s_at.append(slot)
             j += 1
-    n = _next_slot(t_at, s_at)
-    to = _tensor(t_at, dtype=dt.int64, device=t.device)
-    so = _tensor(s_at, dtype=dt.int64, device=t.device)
-    indices = zeros(t.sparse_dim(), n, dtype=dt.int64, device=t.device)
-    indices = indices.index_copy(1, so, s._ind).index_copy(1, to, t._ind)
-    values = zeros(n, *t._val.shape[1:], dtype=dtype, device=t.device)
-    values = values.index_add(0, to, t._val.to(dtype)).index_add(0, so, s._val.to(dtype), alpha=alpha)
-    return SparseCooTensor(indices, values, t._size, t._coalesced and s._coalesced)
+    return (_tensor(t_at, dtype=dt.int64, device=device), _tensor(s_at, dtype=dt.int64, device=device),
+            _next_slot(t_at, s_at))
 
 
 def _next_slot(t_at: list, s_at: list) -> int:
@@ -163,6 +199,8 @@ def _next_slot(t_at: list, s_at: list) -> int:
 
 @_register("sub")
 def sub(input, other, *, alpha=1):
+    from .ops.primitives.elementwise import _refuse_bool_subtraction
+    _refuse_bool_subtraction(*(x._val if isinstance(x, SparseCooTensor) else x for x in (input, other)))
     return add(input, other, alpha=-alpha)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from . import _warnings
 from . import dtypes as dt
 from .autograd import graph
 from .ops.creation import tensor as _tensor, zeros
@@ -183,15 +184,13 @@ class SparseCooTensor:
         """Sorted, unique indices, duplicates summed (differentiable in the values)."""
         if self._coalesced:
             return self
-        flat = self._flat().tolist()
-        unique = sorted(set(flat))
-        slot = {f: i for i, f in enumerate(unique)}
-        where = _tensor([slot[f] for f in flat], dtype=dt.int64, device=self.device)
-        values = zeros(len(unique), *self._val.shape[1:], dtype=self.dtype, device=self.device)
+        from .ops.composite.shaping import stack
+        unique, where = self._flat().unique(sorted=True, return_inverse=True)
+        values = zeros(unique.numel(), *self._val.shape[1:], dtype=self.dtype, device=self.device)
         values = values.index_add(0, where, self._val)
         sizes = self._size[:self.sparse_dim()]
-        coords = [[f // math.prod(sizes[d + 1:]) % sizes[d] for f in unique] for d in range(len(sizes))]
-        indices = _tensor(coords, dtype=dt.int64, device=self.device).reshape(len(sizes), len(unique))
+        coords = [unique // math.prod(sizes[d + 1:]) % sizes[d] for d in range(len(sizes))]
+        indices = stack(coords) if coords else unique.new_zeros(0, unique.numel())
         return SparseCooTensor(indices, values, self._size, True)
 
     def to_dense(self) -> Tensor:
@@ -236,12 +235,60 @@ def _same_size(dense, sparse) -> None:
                            "dense-sparse addition does not currently support broadcasting)")
 
 
+_UNCHECKED = ("Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when "
+              "operating on a sparse tensor which violates the invariants, but checks incur performance "
+              "overhead. To silence this warning, explicitly opt in or out. See "
+              "`torch.sparse.check_sparse_tensor_invariants.__doc__` for guidance. ")
+
+
+class check_sparse_tensor_invariants:
+    """Whether sparse constructors check their indices (off by default, as in PyTorch), as
+    ``torch.sparse.check_sparse_tensor_invariants``: a context manager, a decorator, or ``enable()`` /
+    ``disable()`` / ``is_enabled()``. ``check_invariants=`` of a constructor overrides it. Unchecked,
+    an index outside the size is kept as given (PyTorch's memory errors are pyfront's IndexErrors)."""
+
+    _enabled = False  # one setting for the process, as torch's global context
+
+    @staticmethod
+    def is_enabled() -> bool:
+        return check_sparse_tensor_invariants._enabled
+
+    @staticmethod
+    def enable() -> None:
+        check_sparse_tensor_invariants._enabled = True
+
+    @staticmethod
+    def disable() -> None:
+        check_sparse_tensor_invariants._enabled = False
+
+    def __init__(self, enable=True):
+        self.state, self.saved_state = enable, None
+
+    def __enter__(self):
+        if self.saved_state is not None:
+            raise RuntimeError("This context manager instance is already activated. Use a different context "
+                               "manager instance for context nesting.")
+        self.saved_state = self.is_enabled()
+        check_sparse_tensor_invariants._enabled = self.state
+
+    def __exit__(self, type, value, traceback):
+        check_sparse_tensor_invariants._enabled = self.saved_state
+        self.saved_state = None
+
+    def __call__(self, mth):
+        def test_mth(*args, **kwargs):
+            with type(self)(self.state):
+                return mth(*args, **kwargs)
+        return test_mth
+
+
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, requires_grad=False,
                       check_invariants=None, is_coalesced=None) -> SparseCooTensor:
     """A sparse COO tensor with ``values`` at ``indices`` (``(ndim, nnz)``), as ``torch.sparse_coo_tensor``.
 
     ``size`` defaults to the smallest that holds every index. Raises RuntimeError as PyTorch does for
-    indices that are not 2-d or not as many as the values, and for a ``size`` an index falls outside.
+    indices that are not 2-d or not as many as the values, and, where invariants are checked
+    (``check_invariants``, ``check_sparse_tensor_invariants``), for a ``size`` an index falls outside.
     """
     indices = indices if isinstance(indices, Tensor) else _tensor(indices, dtype=dt.int64)
     values = values if isinstance(values, Tensor) else _tensor(values, dtype=dtype)
@@ -256,10 +303,15 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, re
     if values.dim() == 0 or values.shape[0] != nnz:
         raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {nnz}, nnz "
                            f"from values: {values.shape[0] if values.dim() else 1}")
+    check = check_sparse_tensor_invariants.is_enabled() if check_invariants is None else check_invariants
+    if check_invariants is None and not check:
+        _warnings.warn_once(_UNCHECKED)
     rows = indices.tolist()
-    if any(i < 0 for row in rows for i in row):
-        raise RuntimeError("found negative index")
     dense = tuple(values.shape[1:])  # the trailing dense dims, each whole in every value
+    if size is None or check:
+        for d, row in enumerate(rows):
+            if row and min(row) < 0:
+                raise RuntimeError(f"found negative index {min(row)} for dim {d}")
     if size is None:
         size = tuple(max(row) + 1 if row else 0 for row in rows) + dense
     size = tuple(size)
@@ -269,7 +321,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, re
     if size[indices.shape[0]:] != dense:
         raise RuntimeError(f"values has incorrect size, expected {[nnz, *size[indices.shape[0]:]]}, got "
                            f"{list(values.shape)}")
-    for d, row in enumerate(rows):
+    for d, row in enumerate(rows if check else ()):
         if row and max(row) >= size[d]:
             raise RuntimeError(f"size is inconsistent with indices: for dim {d}, size is {size[d]} but found "
                                f"index {max(row)}")

@@ -542,7 +542,7 @@ class Unpickler:
 
         for s in self.sparse:
             s._ind = s._ind.to(s._val.device)
-            sparse_coo_tensor(s._ind, s._val, s._size)
+            sparse_coo_tensor(s._ind, s._val, s._size, check_invariants=True)
 
     def _ordered_dict(self, pairs=()):
         pair_types = (list, tuple)
