@@ -171,7 +171,8 @@ def _sorted_merge_slots(tf: Tensor, sf: Tensor):
     order = k.argsort(stable=True)
     order = order[pos[order].argsort(stable=True)]  # by position, then by k
     new = starts(pos[order], k[order])
-    slots = zeros(pos.numel(), dtype=dt.int64, device=tf.device).index_copy(0, order, new.long().cumsum(0) - 1)
+    slots = zeros(pos.numel(), dtype=dt.int64, device=tf.device)
+    slots = slots.index_copy(0, order, new.long().cumsum(0) - 1)
     return slots[:tf.numel()], slots[tf.numel():], int(new.sum())
 
 

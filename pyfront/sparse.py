@@ -235,8 +235,8 @@ def _same_size(dense, sparse) -> None:
                            "dense-sparse addition does not currently support broadcasting)")
 
 
-_UNCHECKED = ("Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when "
-              "operating on a sparse tensor which violates the invariants, but checks incur performance "
+_UNCHECKED = ("Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur "
+              "when operating on a sparse tensor which violates the invariants, but checks incur performance "
               "overhead. To silence this warning, explicitly opt in or out. See "
               "`torch.sparse.check_sparse_tensor_invariants.__doc__` for guidance. ")
 

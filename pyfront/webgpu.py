@@ -50,7 +50,7 @@ def _device_index(device) -> int:
 
 
 def _check_index(index: int) -> None:
-    """torch's refusal of an index past its devices, as pyfront's device("webgpu:N") (backends.get_backend)."""
+    """torch's refusal of an index past its devices, as pyfront's device("webgpu:N") (get_backend's)."""
     if not 0 <= index < device_count():
         raise RuntimeError(f"The device index is out of range. It must be in [0, {device_count()}), but got "
                            f"{index}.")

@@ -48,7 +48,8 @@ def _engine_flags(*flags) -> None:
         if not -2**63 <= n < 2**63:
             raise OverflowError("Python int too large to convert to C long")
         if not 0 <= n <= 255:
-            raise OverflowError(f"unsigned byte integer is {'less than minimum' if n < 0 else 'greater than maximum'}")
+            side = "less than minimum" if n < 0 else "greater than maximum"
+            raise OverflowError(f"unsigned byte integer is {side}")
 
 
 def _roots(outputs):
