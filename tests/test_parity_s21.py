@@ -187,3 +187,56 @@ def test_sparse_invariants_unchecked_by_default_like_torch():
     checked = [_invariant_outcomes(lib, idx, val) for lib in (torch, pyfront)]
     assert checked[0] == checked[1]
     assert checked[0][0][0] == "RuntimeError"
+
+
+# -- the sign of zero entries: forward-mode Jacobians by columns, nearest grid_sample's zero grid gradient ---
+SCALAR_FNS = {"cube": lambda v: (v ** 3).sum(), "sinprod": lambda v: (v.sin() * v.cos()).sum(),
+              "tanh": lambda v: v.tanh().sum(), "exp_mul": lambda v: (v.exp() * v).sum(),
+              "softmax": lambda v: (v.softmax(0) * v).sum(), "norm": lambda v: v.norm(),
+              "relu2": lambda v: (v.relu() ** 2).sum(), "prod": lambda v: v.prod(),
+              "logsumexp": lambda v: v.logsumexp(0), "div": lambda v: (1 / v).sum()}
+VECTOR_FNS = {"sin": lambda v: v.sin(), "mul": lambda v: v * v[0], "cumsum": lambda v: v.cumsum(0),
+              "sigmoid": lambda v: v.sigmoid(), "neg": lambda v: -v * 2, "flip": lambda v: v.flip(0) * v}
+JACOBIANS = {
+    "func.hessian": lambda lib, f, x: lib.func.hessian(f)(x),
+    "hessian forward-mode": lambda lib, f, x: lib.autograd.functional.hessian(
+        f, x, vectorize=True, outer_jacobian_strategy="forward-mode"),
+    "hessian": lambda lib, f, x: lib.autograd.functional.hessian(f, x),
+    "jacfwd": lambda lib, f, x: lib.func.jacfwd(f)(x), "jacrev": lambda lib, f, x: lib.func.jacrev(f)(x),
+    "jacobian forward-mode": lambda lib, f, x: lib.autograd.functional.jacobian(
+        f, x, vectorize=True, strategy="forward-mode"),
+    "jacobian": lambda lib, f, x: lib.autograd.functional.jacobian(f, x)}
+# the second derivatives of tanh and prod: pyfront's formulas' zeros have other signs than torch's
+KNOWN_SIGNS = {("func.hessian", "tanh"), ("hessian forward-mode", "tanh"), ("func.hessian", "prod"),
+               ("hessian forward-mode", "prod")}
+
+
+def test_zero_entries_of_jacobians_have_torchs_sign():
+    wrong = []
+    for api, jac in JACOBIANS.items():
+        fns = SCALAR_FNS if "hessian" in api else VECTOR_FNS
+        for name, f in fns.items():
+            if (api, name) in KNOWN_SIGNS:
+                continue
+            x = [1.0, -2.0, 3.0, -0.5]
+            expected = jac(torch, f, torch.tensor(x, dtype=torch.float64))
+            got = jac(pyfront, f, pyfront.tensor(x, dtype=pyfront.float64))
+            got = torch.tensor(got.tolist(), dtype=torch.float64)
+            torch.testing.assert_close(got, expected)
+            if not torch.equal(got.signbit(), expected.signbit()):
+                wrong.append(f"{api} of {name}: {got.tolist()} where torch {expected.tolist()}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_nearest_grid_sample_grid_gradient_is_positive_zero(padding_mode):
+    grads = []
+    for lib in (torch, pyfront):
+        x = lib.arange(40.0).reshape(1, 2, 4, 5).requires_grad_()
+        grid = lib.tensor([[[[5.0, 5.0], [-1.0, -1.0], [0.3, -0.7]], [[float("nan"), 0.0], [1.0, 1.0],
+                                                                      [-0.2, 0.9]]]]).requires_grad_()
+        out = lib.nn.functional.grid_sample(x, grid, mode="nearest", padding_mode=padding_mode,
+                                            align_corners=False)
+        out.backward(-lib.ones_like(out))
+        grads.append(torch.tensor(grid.grad.tolist()))
+    assert torch.equal(grads[0], grads[1]) and torch.equal(grads[0].signbit(), grads[1].signbit())

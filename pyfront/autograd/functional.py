@@ -260,6 +260,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are "
                                "not "
                                "supported together. Please either set `strict=False` or `vectorize=False`.")
+        if strategy == "forward-mode":
+            return _tuple_postprocess([list(row) for row in _columns(outputs, inputs, create_graph)],
+                                      (is_outputs_tuple, is_inputs_tuple))
         jac = ()
         for i, out in enumerate(outputs):
             rows = tuple([] for _ in inputs)
@@ -282,9 +285,40 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                         row.append(zeros_like(inp))
             jac += (tuple(stack(row, dim=0).view(out.size() + inp.size()) for row, inp in zip(rows, inputs)),)
         jac = _grad_postprocess(jac, create_graph)
-        if strategy == "forward-mode":  # torch's forward-mode path nests lists, not tuples
-            jac = [list(row) for row in jac]
         return _tuple_postprocess(jac, (is_outputs_tuple, is_inputs_tuple))
+
+
+def _forward_jacobian(func, inputs: tuple) -> tuple:
+    """``jacobian(func, inputs, create_graph=True)`` computed column by column as forward mode does
+    (torch.func.jacfwd), for a ``func`` returning a tuple: per output, per input."""
+    with enable_grad():
+        inputs = _grad_preprocess(inputs, create_graph=True, need_graph=True)
+        return _columns(func(*inputs), inputs, True)
+
+
+def _columns(outputs, inputs, create_graph):
+    """The Jacobians of ``outputs`` by ``inputs`` column by column, J e_k by the double-backward trick, as
+    forward mode computes them (torch's jacfwd, strategy="forward-mode"): an entry that is zero carries
+    forward mode's sign (f'(x_i) times a tangent's 0, row by row), where a row u^T J carries the other
+    (u's 0 times f'(x_j), column by column). Per output, per input: ``output.shape + input.shape``."""
+    from ..ops.creation import zeros, zeros_like
+    from ..ops.composite.shaping import stack
+    us = tuple(zeros_like(out, requires_grad=True) for out in outputs)
+    vjps = _autograd_grad(outputs, inputs, us, create_graph=True)
+    reached = [j for j, g in enumerate(vjps) if g is not None and g.requires_grad]
+    jac = [[[] for _ in inputs] for _ in outputs]
+    for j, inp in enumerate(inputs):
+        for k in range(inp.nelement()):
+            cols = (None,) * len(outputs)
+            if j in reached:
+                e = zeros(inp.nelement(), dtype=inp.dtype, device=inp.device)
+                e[k] = 1
+                cols = _autograd_grad((vjps[j],), us, (e.view(inp.shape),), retain_graph=True,
+                                      create_graph=create_graph)
+            for i, (out, c) in enumerate(zip(outputs, cols)):
+                jac[i][j].append((zeros_like(out) if c is None else c).reshape(-1))
+    return tuple(tuple(_grad_postprocess((stack(col, dim=1),), create_graph)[0].view(out.size() + inp.size())
+                       for col, inp in zip(row, inputs)) for row, out in zip(jac, outputs))
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,

@@ -345,7 +345,9 @@ def _jacobian(func, argnums, has_aux, args, api):
             # too): those get their zero-size Jacobian below, and a constant stands in when all are empty
             return tuple(out for out in flat_out if out.numel()) or (leaves[0].new_zeros(()),)
 
-        rows = iter(_F.jacobian(flat_func, tuple(flat), create_graph=True))
+        # jacfwd's entries by columns, jacrev's by rows: each zero then has torch's sign (_F._columns)
+        by = _F._forward_jacobian if api == _JVP else functools.partial(_F.jacobian, create_graph=True)
+        rows = iter(by(flat_func, tuple(flat)))
         jac = [next(rows) if out.numel() else tuple(out.new_zeros(out.shape + x.shape) for x in flat)
                for out in found["outs"]]
     jac = level.unwrap(tree_unflatten([tree_unflatten(row, spec) for row in jac], found["spec"]))

@@ -125,6 +125,20 @@ class _Clip(Function):
         return g * ((coord > 0) & (coord < ctx.size - 1)).to(g.dtype), None
 
 
+class _ZeroGradTo(Function):
+    """``out`` itself, linked to ``points`` for autograd with PyTorch's zero-filled gradient (+0, finite,
+    whatever the gradient of ``out`` or the points hold): nearest mode's grid gradient."""
+
+    @staticmethod
+    def forward(ctx, out, points):
+        ctx.points = points.detach()
+        return out * 1
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, creation.zeros_like(ctx.points)
+
+
 def _clip(coord, size):
     return _Clip.apply(coord, size)
 
@@ -312,6 +326,4 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if mode == "bilinear":
         return _linear(flat, coords, sizes).reshape(n, c, *out_spatial)
     out = _pick(flat, [co.round().detach() for co in coords], sizes)
-    # the grid gets PyTorch's zero gradient (a finite zero, whatever the grid holds)
-    link = where(points == points, points.clamp(-1, 1) * 0, 0).sum(-1).unsqueeze(1)
-    return (out + link).reshape(n, c, *out_spatial)
+    return _ZeroGradTo.apply(out, points).reshape(n, c, *out_spatial)
