@@ -50,6 +50,32 @@ def _cd_flags(data: bytes, bit: int) -> bytes:
 
 
 GOOD = _torch_zip({"w": torch.arange(6.0)})
+
+
+def _crc_stale(old: bytes, new: bytes) -> bytes:
+    return GOOD.replace(old, new, 1)
+
+
+def _pyfront_zip() -> bytes:
+    buf = io.BytesIO()
+    pyfront.save({"w": pyfront.arange(6.0)}, buf)
+    return buf.getvalue()
+
+
+def _end_record(offset: int, value: int) -> bytes:
+    """A checkpoint without ZIP64 records (pyfront's: torch's ZIP64 end record stands in for this one),
+    with a 2-byte field of its end of central directory record set."""
+    data = _pyfront_zip()
+    buf, i = bytearray(data), data.rfind(b"PK\x05\x06")
+    buf[i + offset:i + offset + 2] = value.to_bytes(2, "little")
+    return bytes(buf)
+
+
+def _central(offset: int, value: int) -> bytes:
+    """GOOD with a 2-byte field of its first central directory entry set."""
+    buf, i = bytearray(GOOD), GOOD.find(b"PK\x01\x02")
+    buf[i + offset:i + offset + 2] = value.to_bytes(2, "little")
+    return bytes(buf)
 CASES = {
     "empty": b"",
     "text": b"hello, not a checkpoint",
@@ -71,6 +97,16 @@ CASES = {
     "negative storage offset": archive(P + tensor(offset=-1) + b"."),
     "numel overflows int64": archive(P + tensor(size=(2 ** 40, 2 ** 40, 0), stride=(0, 0, 1)) + b"."),
     "unknown location tag": archive(P + tensor().replace(S("cpu"), S("LongStorage")) + b"."),
+    # torch's zip reader (miniz) checks the end records and the central directory when it opens the file,
+    # and no CRC: a changed byte of data.pkl fails as the pickle it makes fails
+    "data.pkl byte changed, CRC stale": _crc_stale(b"collections", b"collectiona"),
+    "end record: two disks": _end_record(4, 1),
+    "end record: entries on this disk": _end_record(8, 7),
+    "end record: directory past it": _end_record(16, 0x7FFF),
+    "central directory: record on disk 3": _central(34, 3),
+    "central directory: stored sizes differ": _central(20, 1),
+    "data record missing": _rezipped_pickle(lambda d: d.replace(b"X\x01\x00\x00\x000",
+                                                                b"X\x01\x00\x00\x009")),
 }
 
 

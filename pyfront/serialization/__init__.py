@@ -128,7 +128,8 @@ def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
 
     def check(ref) -> None:
         if not reader.has(f"data/{ref.key}"):
-            raise UnpicklingError(f"storage '{ref.key}' has no data record 'data/{ref.key}' in {what}")
+            raise RuntimeError(f"PytorchStreamReader failed locating file data/{ref.key}: file not found "
+                               f"(storage '{ref.key}' has no data record in {what})")
 
     u = Unpickler(pkl, persistent_load=check)
     if full:

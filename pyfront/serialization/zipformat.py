@@ -76,9 +76,9 @@ class ZipReader:
     It reads the zip structures itself, as PyTorch's reader (miniz) does, rather than through
     ``zipfile``, which refuses what PyTorch reads (any "version needed to extract" above 6.3) and
     raises its own exception types. Only what locating stored records needs is checked, and every
-    failure is a RuntimeError: the end records, the central directory (ZIP64 where marked), and per
-    record its local header, its bounds and its CRC. The local header's version and flags are not
-    read, as miniz does not read them.
+    failure is a RuntimeError: the end records and the central directory (ZIP64 where marked) with
+    miniz's checks, and per record its local header and its bounds; not its CRC, as PyTorch's. The
+    local header's version and flags are not read, as miniz does not read them.
     """
 
     def __init__(self, f, what: str):
@@ -86,14 +86,15 @@ class ZipReader:
         f.seek(0, 2)
         self.size = f.tell()
         self.records = {}
-        count, cd_size, cd_offset = self._end_records()
+        count, cd_size, cd_offset, disk = self._end_records()
         cd = self._read(cd_offset, cd_size, "the central directory")
         pos = 0
         for _ in range(count):
             if pos + 46 > len(cd) or cd[pos:pos + 4] != b"PK\x01\x02":
                 self._fail("its central directory is truncated or corrupted")
-            (flags, method, crc, csize, size, n_name, n_extra, n_comment, offset) = struct.unpack_from(
-                "<4x4xHH4xIIIHHH8xI", cd, pos)
+            (flags, method, crc, csize, size, n_name, n_extra, n_comment, start_disk, offset) = \
+                struct.unpack_from("<4x4xHH4xIIIHHHH6xI", cd, pos)
+            self._check_entry(method, csize, size, start_disk, disk, offset, flags)
             name = cd[pos + 46:pos + 46 + n_name].decode("utf-8", "surrogateescape")
             extra = cd[pos + 46 + n_name:pos + 46 + n_name + n_extra]
             pos += 46 + n_name + n_extra + n_comment
@@ -125,15 +126,49 @@ class ZipReader:
         i = tail.rfind(b"PK\x05\x06", 0, max(0, len(tail) - 18))  # with its 22 bytes whole
         if i < 0:
             self._fail("its zip archive is truncated or corrupted (no end of central directory record)")
-        count, cd_size, cd_offset = struct.unpack_from("<10xHII", tail, i)
-        locator = tail_start + i - 20
+        disk, cd_disk, on_disk, count, cd_size, cd_offset = struct.unpack_from("<4xHHHHII", tail, i)
+        eocd = tail_start + i
+        locator = eocd - 20
         if locator >= 0 and self._read(locator, 4, "the ZIP64 locator") == b"PK\x06\x07":
-            eocd64 = struct.unpack("<8xQ", self._read(locator, 16, "the ZIP64 locator")[:16])[0]
+            eocd64, disks = struct.unpack("<8xQI", self._read(locator, 20, "the ZIP64 locator"))
             record = self._read(eocd64, 56, "the ZIP64 end of central directory")
             if record[:4] != b"PK\x06\x06":
                 self._fail("its ZIP64 end of central directory record is corrupted")
-            count, cd_size, cd_offset = struct.unpack_from("<32xQQQ", record)
-        return count, cd_size, cd_offset
+            record_size, disk, cd_disk, on_disk, count, cd_size, cd_offset = struct.unpack_from(
+                "<4xQ4xIIQQQQ", record)
+            if record_size < 44:
+                self._corrupted()
+            if disks != 1:
+                self._multidisk()
+        # miniz's checks of the end records (PyTorch's reader refuses the archive)
+        if count != on_disk or (disk | cd_disk) and (disk != 1 or cd_disk != 1):
+            self._multidisk()
+        if cd_size < count * 46 or cd_offset + cd_size > min(self.size, eocd):
+            self._corrupted()
+        return count, cd_size, cd_offset, disk
+
+    def _check_entry(self, method, csize, size, start_disk, disk, offset, flags) -> None:
+        """miniz's checks of each central directory entry, made when PyTorch opens the archive."""
+        whole = csize != 0xFFFFFFFF and size != 0xFFFFFFFF  # (not ZIP64's saturated sizes)
+        if whole and (method == 0 and size != csize or size and not csize):
+            self._corrupted()
+        if start_disk == 0xFFFF or start_disk not in (disk, 1):
+            self._multidisk()
+        if csize != 0xFFFFFFFF and offset + 30 + csize > self.size:
+            self._corrupted()
+        if flags & 1 << 13:  # (the other refused flags only where the record is read, as miniz)
+            raise RuntimeError(f"{self.what}: a record is compressed, encrypted or patched (zip flags "
+                               f"{flags:#06x}: a masked local header); PyTorch checkpoints store records as "
+                               "they are")
+
+    def _corrupted(self):
+        raise RuntimeError("PytorchStreamReader failed reading zip archive: invalid header or archive is "
+                           f"corrupted ({self.what}: its central directory or end records do not fit the "
+                           "file)")
+
+    def _multidisk(self):
+        raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive "
+                           f"({self.what} says it spans several disks)")
 
     def _zip64(self, extra: bytes, values: list) -> list:
         """Replace the saturated (0xFFFFFFFF) sizes and offset by the ZIP64 extra field's values."""
@@ -170,7 +205,6 @@ class ZipReader:
         if header[:4] != b"PK\x03\x04":
             self._fail(f"the local header of record '{info.name}' is corrupted")
         n_name, n_extra = struct.unpack_from("<HH", header, 26)
-        data = self._read(info.offset + 30 + n_name + n_extra, info.size, f"record '{info.name}'")
-        if zlib.crc32(data) != info.crc:
-            self._fail(f"record '{info.name}' is corrupted (its CRC-32 does not match)")
-        return data
+        # the CRC is not compared: PyTorch's reader (miniz built without its CRC checks) does not either,
+        # so a changed byte loads (a value) or fails as the pickle it is in fails
+        return self._read(info.offset + 30 + n_name + n_extra, info.size, f"record '{info.name}'")
