@@ -292,3 +292,32 @@ def test_seeded_damaged_checkpoints_fail_with_torchs_type():
 
 
 MISMATCHES = 14
+
+
+# -- lazy modules: their state saves (torch refuses it at weights-only load time); .T is a property --------
+def _lazy_outcomes(lib):
+    import io
+    m = lib.nn.Sequential(lib.nn.LazyLinear(3), lib.nn.LazyBatchNorm1d())
+    outcomes = []
+    # (a whole module saves too, its classes named by their own library: only its full load is compared)
+    for obj, modes in ((m.state_dict(), (True, False)), (m, (False,))):
+        buf = io.BytesIO()
+        lib.save(obj, buf)
+        for weights_only in modes:
+            try:
+                got = lib.load(io.BytesIO(buf.getvalue()), weights_only=weights_only)
+                items = got.state_dict().items() if isinstance(got, lib.nn.Module) else got.items()
+                outcomes.append(sorted((k, type(v).__name__, v.requires_grad) for k, v in items))
+            except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+                outcomes.append((type(e).__name__, torch_text(e)))
+    w = m[0].weight
+    outcomes.append((type(w.T).__name__, tuple(w.T.shape), w.T.requires_grad))
+    return outcomes
+
+
+def test_lazy_module_state_saves_and_loads_as_torchs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lazy modules' experimental-feature warning
+        expected = _lazy_outcomes(torch)
+        got = _lazy_outcomes(pyfront)
+    assert got == expected

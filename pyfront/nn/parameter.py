@@ -159,6 +159,10 @@ class UninitializedTensorMixin:
             "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
             "`forward` to initialize the parameters before accessing their attributes.")
 
+    @property
+    def T(self):  # a property, which torch's __torch_function__ lets through: the empty tensor's
+        return self._plain().T
+
     # every op reads its operands' layouts: a function given an uninitialized tensor (torch.add(w, 1),
     # F.linear(x, w)) stops here; the setter is what data= and materialize write
     @property

@@ -27,7 +27,7 @@ from pickle import whichmodule as _whichmodule
 from .. import dtypes as dt
 from ..device import CPU
 from ..shape import Size
-from ..nn.parameter import Parameter
+from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
 from ..tensor import Tensor
 from .tables import DTYPE_STORAGES
@@ -101,6 +101,9 @@ class Pickler:
                 self._call("torch._utils", "_rebuild_parameter_with_state", (*args, state))
             else:
                 self._call("torch._utils", "_rebuild_parameter", args)
+            self._memoize(obj)
+        elif is_lazy(obj):  # as torch's __reduce_ex__ writes it: the class, given requires_grad
+            self._call("torch.nn.parameter", type(obj).__name__, (obj.requires_grad,))
             self._memoize(obj)
         elif isinstance(obj, Tensor):
             self._tensor(obj)
