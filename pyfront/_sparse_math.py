@@ -27,7 +27,7 @@ import operator
 from numbers import Number
 
 from . import dtypes as dt
-from .ops.creation import tensor as _tensor, zeros
+from .ops.creation import arange, tensor as _tensor, zeros
 from .shape import normalize_dim
 from .sparse import SparseCooTensor, _dense_sparse_mm, _same_size, _sparse_mm
 from .sparse import sum as _sparse_sum
@@ -138,7 +138,10 @@ def _merge(t: SparseCooTensor, s: SparseCooTensor, alpha, dtype) -> SparseCooTen
     sorted, taking the smaller position first and adding equal ones into one entry. Two coalesced
     tensors give a coalesced sum; otherwise the entries stay in that walk's order, uncoalesced."""
     tf, sf = t._flat(), s._flat()
-    if _sorted(tf) and _sorted(sf):
+    if tf.shape == sf.shape and bool((tf == sf).all()):  # s + s: every step a tie, entry k in slot k
+        to = so = arange(tf.numel(), dtype=dt.int64, device=t.device)
+        n = tf.numel()
+    elif _sorted(tf) and _sorted(sf):
         to, so, n = _sorted_merge_slots(tf, sf)
     else:
         to, so, n = _merge_slots(tf.tolist(), sf.tolist(), t.device)
@@ -157,8 +160,8 @@ def _sorted_merge_slots(tf: Tensor, sf: Tensor):
     """The merge walk's slots for two sorted position lists, without the walk: equal positions pair up
     in order (the k-th of a position in one list shares its slot with the k-th in the other), and the
     slots follow (position, k). Returns each side's slots and their count."""
-    from .ops.creation import arange
     from .ops.primitives.shaping import cat
+
     def starts(*keys):  # where a run of equal keys begins, in a sorted list
         first = keys[0].new_ones(min(1, keys[0].numel()), dtype=dt.bool_)
         return cat([first, functools.reduce(operator.or_, [f[1:] != f[:-1] for f in keys])])
