@@ -2,6 +2,7 @@
 numerics bit for bit, the sign of zero gradients, damaged checkpoints, lazy modules, sparse COO sums."""
 from __future__ import annotations
 
+import functools
 import warnings
 
 import pytest
@@ -57,6 +58,28 @@ def test_none_or_bool_dims_like_torch():
                     expected, got = _outcome(t_call), _outcome(p_call)
                 if got != expected:
                     wrong.append(f"{form} {name} {how}={value!r}: {got} where torch {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_flags_torch_types_bool_take_a_bool_only():
+    """keepdim (and the other flags torch types bool) given an int, a float, a str, NumPy's bool or a
+    tensor, as a function and a method, against every function of a keepdim in torch's signatures."""
+    import numpy as np
+    wrong = []
+    for name in sorted(n for n, sigs in SIGNATURES.items() if any("bool keepdim" in s for s in sigs)
+                       and not n.startswith(("_", "special"))):
+        for form in ("fn", "method"):
+            for value in (2, 0, 1.5, "x", np.bool_(True), "tensor"):
+                outcomes = []
+                for lib in (torch, pyfront):
+                    x = lib.arange(6.0).reshape(2, 3)
+                    f = getattr(lib, name, None) if form == "fn" else getattr(x, name, None)
+                    v = lib.tensor(True) if isinstance(value, str) and value == "tensor" else value
+                    args = ((x,) if form == "fn" else ()) + _LEADING.get(name, ())
+                    call = None if f is None else functools.partial(f, *args, dim=0, keepdim=v)
+                    outcomes.append(None if call is None else _outcome(call))
+                if outcomes[0] is not None and outcomes[0] != outcomes[1]:
+                    wrong.append(f"{form} {name}(keepdim={value!r}): {outcomes[1]} where torch {outcomes[0]}")
     assert not wrong, "\n".join(wrong)
 
 

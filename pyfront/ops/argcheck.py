@@ -157,6 +157,18 @@ _FLAG_TARGETS = {
 _NONE_TAKEN = frozenset(("requires_grad", "create_graph", "retain_graph"))
 
 
+_ABSENT = object()
+
+
+def _bools(name: str) -> set:
+    """The parameters of ``name`` that every torch signature having them types bool."""
+    types = {}
+    for text in SIGNATURES[name]:
+        for p in _signature(text):
+            types.setdefault(p.name, set()).add(p.type)
+    return {n for n, t in types.items() if t == {"bool"}}
+
+
 def _none_refused(name: str) -> set:
     """The parameters of ``name`` that none of torch's signatures takes None for."""
     takes = {}
@@ -217,6 +229,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         refused = _none_refused(shown_name or name)
         flags.update({p.name: i for i, p in enumerate(params) if i and p.name in refused
                       and (p.default is None or p.default is p.empty)})
+    # and the flags torch's signatures type bool take a bool only (x.argmax(0, keepdim=2) is refused)
+    typed = set() if (shown_name or name) not in SIGNATURES else {
+        f for f in flags if (prefix + name, f) not in _FLAG_TARGETS and f in _bools(shown_name or name)}
     first_flag = min(flags.values(), default=0)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
@@ -251,7 +266,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
         if flags and (kwargs or len(args) > first_flag):
             for flag, i in flags.items():
-                if (kwargs.get(flag, 0) if i >= len(args) else args[i]) is None:
+                v = kwargs.get(flag, _ABSENT) if i >= len(args) else args[i]
+                if v is None or flag in typed and type(v) is not bool and v is not _ABSENT:
                     _bad_flag(key, shown_name, method, flag, i, args, kwargs)
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
             # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
@@ -359,8 +375,8 @@ def _accepts(ptype: str, v) -> bool:
         if isinstance(v, Tensor):
             return v.dim() == 0 and not v.requires_grad
         return not _bad_other(v) and (ptype == "Scalar" or not isinstance(v, complex))  # NumPy scalars too
-    if ptype == "bool":
-        return isinstance(v, bool) or type(v).__module__ == "numpy" and type(v).__name__ in ("bool_", "bool")
+    if ptype == "bool":  # not NumPy's bool: torch 2.13's parser refuses it ("must be bool, not numpy.bool")
+        return isinstance(v, bool)
     if ptype == "str":
         return isinstance(v, str)
     if ptype == "ScalarType":
