@@ -364,7 +364,9 @@ sigmoid = unary(
 relu = unary(
     "relu",
     lambda np, x: _relu_np(np, x),
-    lambda c, g: (where(c.out <= 0, 0, g),),  # as PyTorch's threshold_backward: NaN passes
+    # as PyTorch's threshold_backward: NaN passes. where(mask, 0, g)'s op, without the public function's
+    # promotion and checks (one dtype, a zero that fits it): a step of every ReLU network's backward
+    lambda c, g: (apply(_where, c.out <= 0, scalar_tensor(0, g.dtype, g._storage.device), g),),
     save_output=True,
     wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
     bools=_bool_error("Boolean inputs not supported for relu"),
