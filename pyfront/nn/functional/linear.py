@@ -11,7 +11,7 @@ from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.common import float16_in_float32
 from ...ops.composite.linalg import matmul
-from ...ops.primitives.linalg import check_not_bool, scalar_name
+from ...ops.primitives.linalg import check_not_bool, mm, scalar_name
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples
@@ -68,7 +68,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             if other.dtype != weight.dtype:
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
                                    f"{scalar_name(other.dtype)} and {scalar_name(weight.dtype)}")
-    out = matmul(input, weight.t() if weight.dim() == 2 else weight)
+    if input.dim() == 2 and weight.dim() == 2:  # matmul's 2-d case, without its composite's wrapping
+        out = mm(input, weight.t())
+    else:
+        out = matmul(input, weight.t() if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
 
 

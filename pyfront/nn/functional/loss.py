@@ -11,6 +11,8 @@ from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, float16_in_float32
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
+from ...ops.primitives.nn import nll_loss_forward
+from ...ops.dispatch import apply
 from ...ops.registry import composite
 from ...ops import samples
 from ...ops.queries import can_cast
@@ -392,6 +394,12 @@ def nll_loss(
     _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0])
     saved_as_torch(input, target, weight, by=(input,))  # torch's nll_loss kernel saves them for input's grad
+    if (weight is None and input.dim() == 2 and target.dim() == 1 and target.dtype is dt.int64
+            and type(ignore_index) is int and input.device.type == "cpu"
+            and input.dtype in (dt.float32, dt.float64)):
+        # a training step's case, as one op (see nll_loss_forward); on a GPU the composite below keeps
+        # every step on the device, where that op has no kernel
+        return apply(nll_loss_forward, input, target, ignore_index=ignore_index, reduction=reduction)
     losses, w, _ = _pick(input, target, weight, ignore_index)
     if reduction == "none":
         return losses

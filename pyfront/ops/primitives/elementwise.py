@@ -364,7 +364,9 @@ sigmoid = unary(
 relu = unary(
     "relu",
     lambda np, x: _relu_np(np, x),
-    lambda c, g: (where(c.out <= 0, 0, g),),  # as PyTorch's threshold_backward: NaN passes
+    # as PyTorch's threshold_backward: NaN passes. where(mask, 0, g)'s op, without the public function's
+    # promotion and checks (one dtype, a zero that fits it): a step of every ReLU network's backward
+    lambda c, g: (apply(_where, c.out <= 0, scalar_tensor(0, g.dtype, g._storage.device), g),),
     save_output=True,
     wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
     bools=_bool_error("Boolean inputs not supported for relu"),
@@ -431,7 +433,9 @@ def _relu_np(np, x):
     bits = np.dtype(f"u{x.dtype.itemsize}")
     keep = np.array(x < 0, dtype=bits)  # an array, 0-d too (a 0-d comparison gives a NumPy scalar)
     np.subtract(keep, 1, out=keep)  # all ones where x is not below 0, else none
-    return np.bitwise_and(x.view(bits), keep, out=keep).view(x.dtype)
+    out = np.empty_like(x)  # returned itself, not a view: the backend keeps an array owning its memory
+    np.bitwise_and(x.view(bits), keep, out=out.view(bits))  # as it is, where a view would be computed again
+    return out
 
 
 def _sigmoid(np, x):
@@ -757,10 +761,22 @@ def _where_np(np, c, x, y):
     if x.dtype != y.dtype or x.dtype.itemsize not in (1, 2, 4, 8) or max(c.ndim, x.ndim, y.ndim) == 0:
         return np.where(c, x, y)
     bits = np.dtype(f"u{x.dtype.itemsize}")
-    mask = c.astype(bits)
-    np.negative(mask, out=mask)  # all ones where c holds
     xb, yb = x.view(bits), y.view(bits)
-    return (yb ^ ((xb ^ yb) & mask)).view(x.dtype)
+    out = np.empty(np.broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)  # owned, not a view (see relu)
+    o = out.view(bits)
+    mask = c.astype(bits)
+    if y.size == 1 and not yb.any():  # where(c, x, 0): x's bits under the mask alone
+        np.negative(mask, out=mask)  # all ones where c holds
+        np.bitwise_and(xb, mask, out=o)
+    elif x.size == 1 and not xb.any():  # where(c, 0, y), relu's gradient: y's bits where c does not hold
+        np.subtract(mask, 1, out=mask)  # all ones where c does not hold
+        np.bitwise_and(yb, mask, out=o)
+    else:
+        np.negative(mask, out=mask)
+        np.bitwise_xor(xb, yb, out=o)
+        np.bitwise_and(o, mask, out=o)
+        np.bitwise_xor(o, yb, out=o)
+    return out
 
 
 _where = register(

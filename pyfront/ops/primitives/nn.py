@@ -123,3 +123,54 @@ def col2im(cols, output_size: tuple, kernel_size: tuple, dilation: tuple, paddin
         padding=padding,
         stride=stride,
     )
+
+
+# -- nll_loss of class indices ------------------------------------------------------------------
+# torch's nll_loss for (N, C) log-probabilities and (N,) int64 class indices without class weights: one
+# op forward and one backward (NllLossBackward0), where the composite of loss.nll_loss records a dozen
+# nodes and a host sync. Both compute what that composite computes, step by step (the picked scores
+# negated, times a 0/1 weight that drops ignore_index, summed, divided by the summed weights), so its
+# numbers are the composite's, bit for bit. Each is the other's VJP, as in torch (double backward).
+def _nll_weights(np, target, ignore_index, dtype):
+    """The rows' 0/1 weights (0 where target == ignore_index) and their class indices (0 there)."""
+    ignored = target == ignore_index
+    return np.logical_not(ignored).astype(dtype), np.where(ignored, 0, target)
+
+
+def _nll_np(np, logp, target, ignore_index, reduction):
+    n_classes = logp.shape[1]
+    w, safe = _nll_weights(np, target, ignore_index, logp.dtype)
+    bad = np.logical_and(w, np.logical_or(target < 0, target >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(target[bad][0])} is out of bounds.")
+    losses = np.negative(np.take_along_axis(logp, safe[:, None], 1)[:, 0]) * w
+    if reduction == "none":
+        return losses
+    total = np.add.reduce(losses, 0)
+    return np.asarray(total if reduction == "sum" else total / np.add.reduce(w, 0))
+
+
+def _nll_backward_np(np, g, target, ignore_index, reduction, n_classes):
+    w, safe = _nll_weights(np, target, ignore_index, g.dtype)
+    if reduction == "mean":
+        g = g / np.add.reduce(w, 0)
+    out = np.zeros((len(target), n_classes), g.dtype)
+    # added into the zeros, as gather's gradient (scatter_add): an ignored row's -0.0 becomes +0.0
+    np.put_along_axis(out, safe[:, None], np.add(np.negative(g * w), 0)[:, None], 1)
+    return out
+
+
+def _nll_infer(logp, target, ignore_index, reduction):
+    return [(tuple(target.shape) if reduction == "none" else (), logp.dtype)]
+
+
+nll_loss_forward = register(OpDef(
+    "nll_loss_forward", "other", _nll_infer, _nll_np,
+    lambda c, g: (apply(_nll_backward, g, c.inputs[1], n_classes=c.input_shapes[0][1], **c.attrs), None),
+    arity=2, save=(1,), backward_name="NllLossBackward0", extra={"cpu_fallback": True}))
+_nll_backward = register(OpDef(
+    "nll_loss_backward", "other", lambda g, target, n_classes, **_: [((target.shape[0], n_classes), g.dtype)],
+    _nll_backward_np,
+    lambda c, gg: (apply(nll_loss_forward, gg, c.inputs[1], ignore_index=c.attrs["ignore_index"],
+                         reduction=c.attrs["reduction"]), None),
+    arity=2, save=(1,), backward_name="NllLossBackwardBackward0", extra={"cpu_fallback": True}))

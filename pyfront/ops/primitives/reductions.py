@@ -446,6 +446,16 @@ put_along = register(OpDef(
 
 
 # -- softmax ------------------------------------------------------------------------------------
+def _row_max(np, x, axis):
+    """``np.max(x, axis, keepdims=True)`` (-inf for an empty row). Short rows along the last dim (a
+    classifier's scores) are reduced as columns of a transposed copy: NumPy reduces a row of ten in a
+    loop of its own per row, ~5x slower. The maximum is exact and NaN wins either way: the same values."""
+    if axis is not None and x.ndim >= 2 and axis == x.ndim - 1 and 0 < x.shape[axis] <= 32:
+        cols = np.ascontiguousarray(np.moveaxis(x, axis, 0))
+        return np.expand_dims(np.maximum.reduce(cols, axis=0), axis)
+    return np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+
+
 def _softmax_np(np, x, dim, log):
     axis = dim if x.ndim else None
     # float16 computes in float32; torch's last-dim log_softmax kernel keeps the sum of exps, and its log,
@@ -453,7 +463,7 @@ def _softmax_np(np, x, dim, log):
     half_sum = x.dtype == np.float16 and dim == max(x.ndim - 1, 0)
     x = x.astype(np.float32) if x.dtype == np.float16 else x
     # shifting by the row maximum keeps exp from overflowing; initial= allows empty rows
-    shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    shifted = x - _row_max(np, x, axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         if log:
             total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
