@@ -228,8 +228,14 @@ class Tensor:
     @property
     def grad_fn(self):
         base = self._base
-        if base is not None and base._grad_fn is not self._view_of_fn and base._requires_grad:
-            self._regenerate_view_fn()
+        if base is not None and base._requires_grad:
+            if self._creation in _GRADLESS and self._storage.version != self._made_at:
+                # written in place since this view was made without a graph (by it, its base or another view):
+                # whether that write belongs in its history is ambiguous, so torch refuses its history
+                raise RuntimeError(_gradless_view_error(
+                    self, "its base or another view of its base has been modified inplace"))
+            if base._grad_fn is not self._view_of_fn:
+                self._regenerate_view_fn()
         return self._grad_fn
 
     @property
@@ -346,8 +352,8 @@ class Tensor:
             t._creation = creation
             if creation in _GRADLESS and base._requires_grad:
                 # torch's view made without a graph still requires grad (its base does) and is a leaf whose
-                # gradient goes nowhere (_edge)
-                t._requires_grad = True
+                # gradient goes nowhere (_edge); the version it was made at shows a later write (grad_fn)
+                t._requires_grad, t._made_at = True, self._storage.version
         return t
 
     def _alias(self):
@@ -533,18 +539,8 @@ class Tensor:
                            f"{example}")
 
     def _check_inplace_allowed(self):
-        if self._creation == "inference":
-            raise RuntimeError("A view was created in inference mode and is being modified inplace in "
-                               "normal mode. Given that this use case is ambiguous and error-prone, it is "
-                               "forbidden. You can clarify your code by moving both the view and the inplace "
-                               "either both inside the inference_mode block (if you don't want the inplace "
-                               "to be tracked) or both outside (if you want the inplace to be tracked).")
-        if self._creation == "no_grad":
-            raise RuntimeError("A view was created in no_grad mode and is being modified inplace with grad "
-                               "mode enabled. Given that this use case is ambiguous and error-prone, it is "
-                               "forbidden. You can clarify your code by moving both the view and the inplace "
-                               "either both inside the no_grad block (if you don't want the inplace to be "
-                               "tracked) or both outside (if you want the inplace to be tracked).")
+        if self._creation in _GRADLESS:
+            raise RuntimeError(_gradless_view_error(self, "is being modified inplace"))
         if self._creation is not None:
             op = self.grad_fn.name().removesuffix("Backward0") if self.grad_fn is not None else "a view"
             raise RuntimeError(f"Output {self._creation} of {op} is a view and is being modified inplace. "
@@ -691,6 +687,22 @@ def _fresh(storage, size, dtype):
 
 _new, _new_layout = object.__new__, tuple.__new__
 _GRADLESS = ("no_grad", "inference")  # the creations of views made without a graph
+
+
+def _gradless_view_error(t, what: str) -> str:
+    """torch's refusal of ``t``, a view made in no_grad or inference mode (or a view of one, made with a
+    graph: its node is named), that is or was written in place."""
+    inference = t._creation == "inference"
+    fn = t._grad_fn
+    nr = getattr(t, "_output_i", t._output_nr)
+    prefix = "A view was" if fn is None else (
+        f"Output {nr} of {fn.name().removesuffix('Backward0')} is a view of a view which was")
+    mode, block = ("inference mode", "inference_mode") if inference else ("no_grad mode", "no_grad")
+    normal = "in normal mode" if inference else "with grad mode enabled"
+    return (f"{prefix} created in {mode} and {what} {normal}. Given that this use case is ambiguous and "
+            "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace "
+            f"either both inside the {block} block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked).")
 
 
 

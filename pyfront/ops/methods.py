@@ -14,7 +14,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, resize, sampling, sparse_seam, views
-from ..tensor import _kind_name
+from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
 from .dispatch import fold
 from .queries import can_cast
@@ -61,6 +61,13 @@ _PARTIAL_OVERLAP_OK = frozenset(
 _OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
 
 
+def _refuse_gradless_view(self):
+    """torch refuses writing a view made in no_grad or inference mode before the op reads the view's history
+    (which, once such a view was written in place, refuses otherwise: Tensor.grad_fn)."""
+    if self._creation in _GRADLESS and is_grad_enabled():
+        self._check_inplace_allowed()
+
+
 def _inplace(fn):
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
@@ -68,6 +75,7 @@ def _inplace(fn):
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
+        _refuse_gradless_view(self)
         if check and not last and (args or kwargs):
             self._check_no_partial_overlap((args, tuple(kwargs.values())))
         if example is not None:
@@ -156,6 +164,7 @@ def _fill_recording(self, value, node):
     """``fill_``, its node named ``node`` as PyTorch names it (zero_ records ZeroBackward0)."""
     from .creation import full
 
+    _refuse_gradless_view(self)
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
@@ -176,6 +185,7 @@ def _copy_(self, src, non_blocking=False):
         if isinstance(src, sparse_seam.TYPES):
             return sparse_seam.call("copy_", (self, src), {})
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    _refuse_gradless_view(self)
     self._check_no_partial_overlap((src,))
     new = src.to(device=self.device).to(self.dtype)
     # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
