@@ -14,7 +14,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
-from ...autograd.grad_mode import IN_TRANSFORM, _state
+from ...autograd.grad_mode import IN_TRANSFORM
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
@@ -191,7 +191,7 @@ def _packed(view, adv):
                         f"The shape of the mask {list(t.shape)} at index {j} does not match the "
                         f"shape of the indexed tensor {list(view.shape)} at index {dim + j}"
                     )
-            if _state.vmaps:
+            if t._batched:  # each sample's mask would pick its own number of elements
                 raise RuntimeError(IN_TRANSFORM["mask"])
             coords = prim.nonzero(t)
             dims += range(dim, dim + t.dim())
@@ -259,7 +259,7 @@ def __setitem__(self, index, value) -> None:
     view._check_no_partial_overlap((value, packed))
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
     view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
-                 overlap_ok=True)  # index_put_, which torch lets write into an expanded tensor
+                 overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
 
 
 def _same_dtype(x, values):
