@@ -15,6 +15,7 @@ from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
+from ...autograd.graph import saved_as_torch
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
@@ -472,6 +473,7 @@ def masked_select(input, mask):
     if mask.dtype is not dt.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = broadcast_shapes(mask.shape, input.shape) or (1,)
+    saved_as_torch(mask, by=(input,))  # torch's kernel saves the mask for input's gradient
     x, m = input.expand(shape), mask.expand(shape)
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
@@ -479,6 +481,7 @@ def masked_select(input, mask):
 @composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0")
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
+    saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
     if mask.dtype is not dt.bool_:
         raise RuntimeError(
             f"masked_scatter_ only supports boolean masks, but got mask with dtype {_short(mask.dtype)}"
