@@ -19,13 +19,13 @@ from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_
 
 
 
-def _refuse_in_transform(what):
+def _refuse_in_transform(what, depth=2):
     """torch's refusal of ``what`` inside a torch.func transform: a read of the data (``item``, ``tolist``,
     ``bool``) inside vmap, where a function sees one value per sample, or ``backward`` / ``requires_grad_``,
     which the transforms do themselves. Only for a caller outside pyfront: pyfront's own calls (checks,
     printing, factories' ``requires_grad=True``, the transforms' inputs) are what torch does in C++, and
     vmap runs them sample by sample."""
-    frame = sys._getframe(2)
+    frame = sys._getframe(depth)
     while frame.f_globals.get("__name__") == "pyfront.ops.argcheck":  # the argument checks' wrapper
         frame = frame.f_back
     if frame.f_globals.get("__name__", "").partition(".")[0] != "pyfront":
@@ -51,6 +51,9 @@ class Tensor:
     # mode from a base that requires grad
     _creation = None
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
+    # inside vmap, the levels (bit i: the vmap i deep) at which this is one value per sample, torch's
+    # BatchedTensor: a sample's slice, or what an op computed from one (ops.dispatch.mark_batched)
+    _batched = 0
     _output_nr = 0
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
     # an op's fresh result reads from its storage's start, contiguous: _make and every view set their own
@@ -228,8 +231,14 @@ class Tensor:
     @property
     def grad_fn(self):
         base = self._base
-        if base is not None and base._grad_fn is not self._view_of_fn and base._requires_grad:
-            self._regenerate_view_fn()
+        if base is not None and base._requires_grad:
+            if self._creation in _GRADLESS and self._storage.version != self._made_at:
+                # written in place since this view was made without a graph (by it, its base or another view):
+                # whether that write belongs in its history is ambiguous, so torch refuses its history
+                raise RuntimeError(_gradless_view_error(
+                    self, "its base or another view of its base has been modified inplace"))
+            if base._grad_fn is not self._view_of_fn:
+                self._regenerate_view_fn()
         return self._grad_fn
 
     @property
@@ -337,6 +346,8 @@ class Tensor:
         base = self if self._base is None else self._base
         t = Tensor._make(self._storage, shape, self.dtype, strides, offset, base)
         self._storage.share(self, t)
+        if self._batched:
+            t._batched = self._batched
         creation = self._creation  # views of such a view inherit it (output i of unbind: 0)
         if creation is not None and creation not in _GRADLESS:
             creation = 0
@@ -346,8 +357,8 @@ class Tensor:
             t._creation = creation
             if creation in _GRADLESS and base._requires_grad:
                 # torch's view made without a graph still requires grad (its base does) and is a leaf whose
-                # gradient goes nowhere (_edge)
-                t._requires_grad = True
+                # gradient goes nowhere (_edge); the version it was made at shows a later write (grad_fn)
+                t._requires_grad, t._made_at = True, self._storage.version
         return t
 
     def _alias(self):
@@ -355,6 +366,7 @@ class Tensor:
         base = self._base._alias() if self._base is not None else None
         t = Tensor._make(self._storage, self._shape, self.dtype, self._strides, self._offset, base)
         t._inference = self._inference  # an alias is what its tensor is, whatever the mode
+        t._batched = self._batched
         self._storage.share(self, t)
         return t
 
@@ -411,7 +423,7 @@ class Tensor:
                                               contiguous and is_whole(storage, shape, offset, dtype)))
 
     # -- in-place updates ---------------------------------------------------------------------
-    def _assign(self, new, since=None, overlap_ok=False):
+    def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic"):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
         Every in-place op is its out-of-place twin followed by this, so autograd sees the
@@ -419,10 +431,14 @@ class Tensor:
         ``since``: the node sequence number before the out-of-place op ran (see ``_keep_saved_copies``).
         ``overlap_ok``: the few writes torch lets into a tensor with internal overlap (fill_ with a
         number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused
-        (``_check_no_overlap``).
+        (``_check_no_overlap``). ``vmap_name``: the op as torch's refusal inside vmap names it (None: a
+        shape error), where ``new`` is one value per sample and ``self`` is not (vmap runs sample by sample:
+        each would write it; see vmap_inplace_error).
         """
         if self._inference and not _state.inference:
             raise_inplace_on_inference()
+        if new._batched & ~self._batched:
+            raise RuntimeError(vmap_inplace_error(self, new, vmap_name))
         record = _state.enabled and (new._requires_grad or self._requires_grad or
                                         (self._base is not None and self._base._requires_grad))
         if record:  # autograd's checks come before the kernel's (overlap, shape), as torch's
@@ -533,18 +549,8 @@ class Tensor:
                            f"{example}")
 
     def _check_inplace_allowed(self):
-        if self._creation == "inference":
-            raise RuntimeError("A view was created in inference mode and is being modified inplace in "
-                               "normal mode. Given that this use case is ambiguous and error-prone, it is "
-                               "forbidden. You can clarify your code by moving both the view and the inplace "
-                               "either both inside the inference_mode block (if you don't want the inplace "
-                               "to be tracked) or both outside (if you want the inplace to be tracked).")
-        if self._creation == "no_grad":
-            raise RuntimeError("A view was created in no_grad mode and is being modified inplace with grad "
-                               "mode enabled. Given that this use case is ambiguous and error-prone, it is "
-                               "forbidden. You can clarify your code by moving both the view and the inplace "
-                               "either both inside the no_grad block (if you don't want the inplace to be "
-                               "tracked) or both outside (if you want the inplace to be tracked).")
+        if self._creation in _GRADLESS:
+            raise RuntimeError(_gradless_view_error(self, "is being modified inplace"))
         if self._creation is not None:
             op = self.grad_fn.name().removesuffix("Backward0") if self.grad_fn is not None else "a view"
             raise RuntimeError(f"Output {self._creation} of {op} is a view and is being modified inplace. "
@@ -560,7 +566,7 @@ class Tensor:
 
     # -- conversions --------------------------------------------------------------------------
     def item(self):
-        if _state.vmaps:
+        if self._batched:
             _refuse_in_transform("item")
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
@@ -568,7 +574,7 @@ class Tensor:
         return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
 
     def tolist(self):
-        if _state.vmaps:
+        if self._batched:
             _refuse_in_transform("tolist")
         return get_backend(self.device).to_list(self._layout)
 
@@ -605,7 +611,7 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def __bool__(self) -> bool:
-        if _state.vmaps:
+        if self._batched:
             _refuse_in_transform("bool")
         if self.numel() != 1:
             many = "more than one value" if self.numel() else "no values"
@@ -613,6 +619,8 @@ class Tensor:
         return bool(self.item())
 
     def _python_scalar(self):
+        if self._batched:  # float(t), int(t): torch's item() refusal
+            _refuse_in_transform("item", 3)
         if self.numel() != 1:  # torch's Python-number protocol raises ValueError, unlike item()
             raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
@@ -667,6 +675,25 @@ class Tensor:
         memo[id(self)] = new
         return new
 
+def vmap_inplace_error(self, new, name) -> str:
+    """torch's refusal of an in-place op inside vmap that writes ``new``, batched at a level ``self`` is not:
+    ``name`` as torch's batching rule names the op ("aten::clamp_" where torch falls back to a loop, which
+    names the level: the transforms running, vmap's and the others'). None: a rule that broadcasts the
+    operands with their batch dimensions in front (add_, the bitwise ops), whose kernel then finds the
+    broadcast shape larger than an unbatched ``self``."""
+    if name is None and not self._batched:
+        sizes = [n for i, n in enumerate(_state.vmap_sizes) if new._batched >> i & 1]
+        return (f"output with shape {list(self._shape)} doesn't match the broadcast shape "
+                f"{sizes + list(new.shape)}")
+    name = name or "inplace arithmetic"  # a self batched at other levels: not worked out (see the tests)
+    where = f"at level {_state.transforms}" if name.startswith("aten::") else "in a vmap"
+    return (f"vmap: {name}(self, *extra_args) is not possible because there exists a Tensor `other` in "
+            "extra_args that has more elements than `self`. This happened due to `other` being vmapped "
+            f"over but `self` not being vmapped over {where}. Please try to use out-of-place operators "
+            f"instead of {name}. If said operator is being called inside the PyTorch framework, please file "
+            "a bug report instead.")
+
+
 def raise_inplace_on_inference():
     """PyTorch's error for a write into an inference tensor outside inference mode (every in-place
     op, ``out=``, ``resize_``)."""
@@ -691,6 +718,22 @@ def _fresh(storage, size, dtype):
 
 _new, _new_layout = object.__new__, tuple.__new__
 _GRADLESS = ("no_grad", "inference")  # the creations of views made without a graph
+
+
+def _gradless_view_error(t, what: str) -> str:
+    """torch's refusal of ``t``, a view made in no_grad or inference mode (or a view of one, made with a
+    graph: its node is named), that is or was written in place."""
+    inference = t._creation == "inference"
+    fn = t._grad_fn
+    nr = getattr(t, "_output_i", t._output_nr)
+    prefix = "A view was" if fn is None else (
+        f"Output {nr} of {fn.name().removesuffix('Backward0')} is a view of a view which was")
+    mode, block = ("inference mode", "inference_mode") if inference else ("no_grad mode", "no_grad")
+    normal = "in normal mode" if inference else "with grad mode enabled"
+    return (f"{prefix} created in {mode} and {what} {normal}. Given that this use case is ambiguous and "
+            "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace "
+            f"either both inside the {block} block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked).")
 
 
 

@@ -15,18 +15,19 @@ from pyfront.ops.samples import T
 
 # torch's kernel refuses the save before its own argument checks: on a sample torch rejects, pyfront's
 # shape or dtype error comes first
-CHECK_ORDER = {"mm", "bmm", "vdot", "mv", "addmm", "addmv", "baddbmm", "index_add", "index_copy",
-               "masked_scatter", "where", "nn.functional.batch_norm"}
+CHECK_ORDER = {"index_add", "index_copy", "where", "nn.functional.batch_norm"}
 # torch's one kernel saves an operand pyfront's composition does not (or the other way round): a
 # derivatives.yaml entry to follow per op, done so far for the losses, dist, cdist, hypot, fmod,
-# remainder and copysign
+# remainder, copysign, div, fmax, fmin, outer, addbmm, masked_select, masked_scatter, igamma, igammac,
+# zeta, nextafter, the convolutions, bilinear, grid_sample, prelu, layer_norm and group_norm (and the
+# products' order: mm, bmm, mv, vdot, addmm, addmv, baddbmm refuse before their checks, as torch's)
 SAVES_OTHERWISE = {
-    "addbmm", "div", "div_floor", "div_trunc", "fmax", "fmin", "ldexp", "masked_select", "outer", "igamma",
-    "igammac", "nextafter", "scatter", "scatter_add", "special_zeta", "take_along_dim",
-    "nn.functional.bilinear", "nn.functional.conv1d", "nn.functional.conv2d", "nn.functional.conv3d",
-    "nn.functional.conv_transpose1d", "nn.functional.conv_transpose3d", "nn.functional.grid_sample",
-    "nn.functional.group_norm", "nn.functional.layer_norm", "nn.functional.prelu",
-    "nn.functional.instance_norm", "nn.functional.scaled_dot_product_attention"}
+    "ldexp",  # torch saves other and the result (other's gradient from it), pyfront input for other's
+    "scatter", "scatter_add",  # torch saves the index alone, pyfront's composition self and src
+    "take_along_dim",  # torch's gather of broadcast indices does not refuse inference indices
+    "nn.functional.instance_norm",  # pyfront's composition saves bias, torch's batch_norm does not
+    "nn.functional.scaled_dot_product_attention",  # torch's cpu kernel saves no input it refuses
+}
 
 
 def _build(L, spec, data, inference):

@@ -22,6 +22,7 @@ class _ThreadState(threading.local):
         self.transforms = 0
         self.vmaps = 0
         self.vmap_innermost = False  # the innermost transform running is a vmap (not grad, vjp, ...)
+        self.vmap_sizes = []  # the batch size of each vmap running, outermost first
 
 
 _state = _ThreadState()
@@ -60,6 +61,8 @@ IN_TRANSFORM = {
 # entering at once must not lose a count
 _inference_blocks = [0]
 _inference_lock = threading.Lock()
+# vmaps running in any thread: while there are none, an op need not look for batched inputs (Tensor._batched)
+_vmap_blocks = [0]
 
 
 def is_grad_enabled() -> bool:

@@ -35,6 +35,15 @@ def saved_as_torch(*tensors, by=None):
             raise RuntimeError(_SAVED_INFERENCE)
 
 
+def saved_crosswise(a, b):
+    """``saved_as_torch`` for a product's two operands: torch's kernel saves each for the other's gradient
+    (mm, bmm, mv, addmm's mat1 and mat2, outer, ...), before its own argument checks. Runs per product: no
+    generator, and no error of its own for an operand that is not a tensor (the op's own checks say)."""
+    if _grad_state.enabled and (getattr(a, "_inference", False) and getattr(b, "_requires_grad", False)
+                                or getattr(b, "_inference", False) and getattr(a, "_requires_grad", False)):
+        raise RuntimeError(_SAVED_INFERENCE)
+
+
 class SavedTensor:
     """A tensor kept for backward with the version it had, so in-place changes are caught."""
 

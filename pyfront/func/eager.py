@@ -33,6 +33,7 @@ class _Level:
 
     def __init__(self):
         self.keep, self.start, self.fresh = is_grad_enabled(), SEQUENCE[0], set()
+        self.batched = 0  # the vmap levels its inputs are batched at: its results are too (Tensor._batched)
 
     def differentiable(self, flat):
         """Each input as a tensor this transform differentiates against: a view of one that requires grad
@@ -41,6 +42,8 @@ class _Level:
             if not isinstance(x, Tensor):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
         leaves = [x.view_as(x) if x.requires_grad else x.detach().requires_grad_() for x in flat]
+        for x in flat:
+            self.batched |= x._batched
         self.fresh.update(id(x) for x in leaves if x.grad_fn is None)
         return leaves
 
@@ -71,9 +74,12 @@ class _Level:
     def unwrap(self, tree, keep=True):
         """The results as torch's transform returns them: a graph only back to what is outside it."""
         def one(x):
-            if not isinstance(x, Tensor) or (keep and self.keep and self._reaches_outside(x)):
+            if not isinstance(x, Tensor):
                 return x
-            return x.detach()
+            if not (keep and self.keep and self._reaches_outside(x)):
+                x = x.detach()
+            x._batched |= self.batched
+            return x
         return tree_map(one, tree)
 
     def unwrap_aux(self, aux):

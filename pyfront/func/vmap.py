@@ -3,7 +3,11 @@
 pyfront has no batched tensors: ``vmap`` calls ``func`` once per index of the mapped dimension, on each input
 with that dimension selected away (a view, as torch's BatchedTensor is), and stacks the outputs at
 ``out_dims``. Results, shapes, argument checks and their messages are torch 2.13's
-(``torch/_functorch/vmap.py``); only speed differs. ``randomness`` is kept by watching the generators' draws
+(``torch/_functorch/vmap.py``); only speed differs. Which tensors are one value per sample (torch's
+BatchedTensor) is tracked: each sample's slices are marked, and so is what an op computes from a marked
+tensor (``Tensor._batched``, a bit per vmap level), so the refusals torch makes for batched tensors only
+(``.item()``, data-dependent control flow, ``nonzero``, an in-place write of a batched value into an
+unbatched tensor) are made for those only. ``randomness`` is kept by watching the generators' draws
 (``random.VMAP_LEVELS``): ``"error"`` refuses a draw, ``"same"`` rewinds each generator so every sample draws
 the numbers the first one drew, ``"different"`` lets each sample draw on.
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 import functools
 
 from .. import random as _random
-from ..autograd.grad_mode import _state
+from ..autograd.grad_mode import _state, _vmap_blocks
 from ..tensor import Tensor
 from ..utils._pytree import _broadcast_to_and_flatten, tree_flatten, tree_unflatten
 
@@ -126,13 +130,19 @@ def _flat_out_dims(out_dims, first_output, out_spec, func):
     return flat
 
 
-def _sample(flat_args, flat_in_dims, index):
-    return [arg if d is None else arg.select(d, index) for arg, d in zip(flat_args, flat_in_dims)]
+def _batched(t, bit):
+    t._batched = t._batched | bit  # torch's BatchedTensor at this level (and any its argument was at)
+    return t
 
 
-def _empty_sample(flat_args, flat_in_dims):
+def _sample(flat_args, flat_in_dims, index, bit):
+    return [arg if d is None else _batched(arg.select(d, index), bit)
+            for arg, d in zip(flat_args, flat_in_dims)]
+
+
+def _empty_sample(flat_args, flat_in_dims, bit):
     """A sample of a zero-size batch: zeros of one sample's shape, to learn the outputs' shapes from."""
-    return [arg if d is None else arg.new_zeros(arg.shape[:d] + arg.shape[d + 1:])
+    return [arg if d is None else _batched(arg.new_zeros(arg.shape[:d] + arg.shape[d + 1:]), bit)
             for arg, d in zip(flat_args, flat_in_dims)]
 
 
@@ -150,28 +160,34 @@ def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
     batch_size, flat_in_dims, flat_args, args_spec = _process_batched_inputs(in_dims, args, func)
     name = _get_name(func)
     outputs = []
+    bit = 1 << _state.vmaps  # this vmap's level among those running on this thread (Tensor._batched)
     _state.transforms += 1  # read by the refusals torch makes inside vmap (Tensor.item, bool, backward...)
     _state.vmaps += 1
+    _vmap_blocks[0] += 1
+    _state.vmap_sizes.append(batch_size)
     innermost, _state.vmap_innermost = _state.vmap_innermost, True
     try:
         with RandomnessLevel(randomness) as level:
             if batch_size == 0:
-                outputs.append(func(*tree_unflatten(_empty_sample(flat_args, flat_in_dims), args_spec),
+                outputs.append(func(*tree_unflatten(_empty_sample(flat_args, flat_in_dims, bit), args_spec),
                                     **kwargs))
             for index in range(batch_size):
                 level.next_sample()
-                sample = tree_unflatten(_sample(flat_args, flat_in_dims, index), args_spec)
+                sample = tree_unflatten(_sample(flat_args, flat_in_dims, index, bit), args_spec)
                 outputs.append(func(*sample, **kwargs))
     finally:
         _state.transforms -= 1
         _state.vmaps -= 1
+        _vmap_blocks[0] -= 1
+        _state.vmap_sizes.pop()
         _state.vmap_innermost = innermost
     flat_first, out_spec = tree_flatten(outputs[0])
     flat_outputs = [tree_flatten(out)[0] for out in outputs]
     result = []
     for i, out_dim in enumerate(_flat_out_dims(out_dims, outputs[0], out_spec, func)):
-        if out_dim is None:  # an unbatched output: every sample returned it alike
-            if any(not _alike(flat[i], flat_first[i]) for flat in flat_outputs[1:]):
+        if out_dim is None:  # an unbatched output: every sample returned it alike, and none computed it
+            if any(isinstance(out[i], Tensor) and out[i]._batched & bit or not _alike(out[i], flat_first[i])
+                   for out in flat_outputs):
                 raise ValueError(f"vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim "
                                  "is None")
             result.append(flat_first[i])
@@ -181,6 +197,7 @@ def _vmap_call(func, in_dims, out_dims, randomness, args, kwargs):
                              f"{type(flat_first[i])}. Did you mean to set out_dims= to None for output?")
         per_sample = [flat[i] for flat in flat_outputs]
         stacked = stack(per_sample, dim=out_dim)
+        stacked._batched &= ~bit  # outside this vmap, one value (batched still at the levels around it)
         result.append(stacked.narrow(out_dim % stacked.dim(), 0, 0) if batch_size == 0 else stacked)
     return tree_unflatten(result, out_spec)
 
@@ -201,13 +218,14 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
     Raises ValueError / RuntimeError with torch's messages for in_dims or out_dims that do not match the
     inputs or outputs, mapped sizes that differ, a non-Tensor output with an int out_dim, or a bad
-    ``randomness`` / ``chunk_size``. pyfront cannot tell a batched tensor from an unbatched one, only values:
-    an ``out_dims=None`` output raises torch's error when the samples' values differ (torch raises whenever
-    it depends on a mapped input, even where the values agree). ``.item()``, ``bool()`` (data-dependent
-    control flow), ``.tolist()``, ``nonzero()``, boolean-mask indexing, ``backward()`` and
-    ``requires_grad_()`` called in ``func`` raise torch's RuntimeError texts, on every tensor (torch lets an
-    unmapped tensor's ``.item()`` through; pyfront's own ops read data where torch's kernels would). An
-    in-place op writing a mapped tensor into an unmapped one runs sample by sample where torch refuses.
+    ``randomness`` / ``chunk_size``. As in torch, on a tensor computed from a mapped input (a batched one)
+    ``.item()``, ``bool()`` (data-dependent control flow), ``.tolist()``, ``nonzero()`` and boolean-mask
+    indexing raise, and so does an in-place op writing one into a tensor that is not (a captured one, an
+    ``in_dims=None`` input) and an ``out_dims=None`` output computed from one (or whose samples' values
+    differ); ``backward()`` and ``requires_grad_()`` raise on every tensor. Differences left by running
+    ``func`` once per sample: an in-place op on an unbatched tensor with an unbatched value runs once per
+    sample (torch: once), and a batched value pyfront computes outside its ops (by hand from data read out)
+    is not known as batched.
     """
     _check_randomness_arg(randomness)
     if not (chunk_size is None or chunk_size > 0):

@@ -303,16 +303,24 @@ def _like_keywords(name: str, args, kw: dict, sampler: bool = False) -> None:
             raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
 
 
+def batched_as(out, input):
+    """``out``, made like ``input``: inside vmap, batched where ``input`` is (Tensor._batched), as torch's."""
+    batched = getattr(input, "_batched", 0)  # (a sparse input has none)
+    if batched:
+        out._batched = batched
+    return out
+
+
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
         _like_keywords(fn.__name__ + "_like", (input, *args), kw)
-        return fn(
+        return batched_as(fn(
             input.shape,
             *args,
             dtype=dtype or input.dtype,
             device=device if device is not None else input.device,
             requires_grad=requires_grad,
-        )
+        ), input)
 
     like.__name__ = fn.__name__ + "_like"
     return like
@@ -323,13 +331,13 @@ zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("full_like", (input, fill_value), kw)
-    return full(
+    return batched_as(full(
         input.shape,
         fill_value,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
-    )
+    ), input)
 
 
 def _check_range(start, end, step) -> None:
@@ -602,33 +610,33 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
     _like_keywords("randint_like", (input, low) if high is None else (input, low, high), kw, sampler=True)
     if high is None:
         low, high = 0, low
-    return randint(
+    return batched_as(randint(
         low,
         high,
         input.shape,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
-    )
+    ), input)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("rand_like", (input,), kw, sampler=True)
-    return rand(
+    return batched_as(rand(
         input.shape,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
-    )
+    ), input)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("randn_like", (input,), kw, sampler=True)
-    return randn(
+    return batched_as(randn(
         input.shape,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
-    )
+    ), input)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):

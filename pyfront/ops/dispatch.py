@@ -10,7 +10,7 @@ share of the cost.
 from __future__ import annotations
 
 from ..autograd.graph import OpNode
-from ..autograd.grad_mode import _state
+from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
 from ..shape import Size
 from ..tensor import Tensor, _fresh
@@ -92,6 +92,8 @@ def apply(op, *inputs, _name=None, **attrs):
         storages = run(layouts, shape)
         if len(dtypes) == 1:
             out = _fresh(storages[0], shape, dtypes[0])
+            if _vmap_blocks[0]:
+                mark_batched(inputs, (out,))
             if _state.enabled and op.vjp is not None:
                 for t in inputs:
                     if t._requires_grad:
@@ -112,6 +114,8 @@ def apply(op, *inputs, _name=None, **attrs):
         else:
             storages = get_backend(device).run(op, layouts, attrs, meta)
         outs = tuple([Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
+    if _vmap_blocks[0]:
+        mark_batched(inputs, outs)
     # the graph is recorded only where a gradient can flow (a plain loop: no generator per op)
     if _state.enabled and op.vjp is not None:
         for t in inputs:
@@ -159,6 +163,8 @@ def fold(op, dtypes, slow, reflected=False):
                 if b._shape != shape and b._shape:  # broadcasting (a 0-d b, a number, keeps a's shape)
                     shape = b._shape if not shape else Size(op.infer(a, b)[0][0])
                 out = _fresh(run([a._layout, b._layout], shape)[0], shape, out_dtype)
+                if _vmap_blocks[0]:
+                    mark_batched((a, b), (out,))
                 if (a._requires_grad or b._requires_grad) and _state.enabled and op.vjp is not None:
                     _record(op, (a, b), (out,), {}, None)
                 return out
@@ -182,6 +188,8 @@ def fold_unary(op, dtypes, slow):
                     (out_dtype,), run = plan
                     shape = input._shape
                     out = _fresh(run([input._layout], shape)[0], shape, out_dtype)
+                    if _vmap_blocks[0]:
+                        mark_batched((input,), (out,))
                     if input._requires_grad and _state.enabled and op.vjp is not None:
                         _record(op, (input,), (out,), {}, None)
                     return out
@@ -189,6 +197,18 @@ def fold_unary(op, dtypes, slow):
 
     entry.__name__, entry.__doc__, entry.__wrapped__ = slow.__name__, slow.__doc__, slow
     return entry
+
+
+def mark_batched(inputs, outs):
+    """Inside vmap: an op's outputs are one value per sample (torch's BatchedTensor) at every level one of
+    its inputs is (vmap's per-sample slices start it), so .item(), bool() and in-place writes of them
+    refuse as torch's do; what only unbatched tensors (captured ones, factories' results) make is not."""
+    batched = 0
+    for t in inputs:
+        batched |= t._batched
+    if batched:
+        for o in outs:
+            o._batched |= batched
 
 
 def _record(op, inputs, outs, attrs, name):
@@ -223,6 +243,8 @@ def reduce(op, input, _name=None, **attrs):
         return apply(op, input, _name=_name, **attrs)
     shape, dtype, run, make = plan
     out = make(run(input._layout), shape, dtype)
+    if _vmap_blocks[0]:
+        mark_batched((input,), (out,))
     if input._requires_grad and _state.enabled and op.vjp is not None:
         _record(op, (input,), (out,), attrs, _name)
     return out

@@ -14,7 +14,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, resize, sampling, sparse_seam, views
-from ..tensor import _kind_name
+from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
 from .dispatch import fold
 from .queries import can_cast
@@ -61,13 +61,46 @@ _PARTIAL_OVERLAP_OK = frozenset(
 _OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
 
 
-def _inplace(fn):
+def _refuse_gradless_view(self):
+    """torch refuses writing a view made in no_grad or inference mode before the op reads the view's history
+    (which, once such a view was written in place, refuses otherwise: Tensor.grad_fn)."""
+    if self._creation in _GRADLESS and is_grad_enabled():
+        self._check_inplace_allowed()
+
+
+# how torch's refusal inside vmap names an in-place op that writes a batched value into an unbatched tensor
+# (Tensor.vmap_inplace_error): its batching rule's "inplace arithmetic", the op's own name, a shape error
+# where the rule broadcasts the batch dimension in, else its fallback loop's "aten::name_"
+_VMAP_ARITHMETIC = frozenset("mul multiply div divide true_divide sub copy clamp_max clamp_min logical_and "
+                             "logical_or logical_xor masked_fill".split())  # masked_fill: a batched mask's
+_VMAP_OWN_NAME = frozenset("fill index_add index_fill scatter_add scatter_reduce index_put".split())
+_VMAP_SHAPE = frozenset("add arctan2 atan2 bitwise_and bitwise_or bitwise_xor bitwise_left_shift "
+                        "bitwise_right_shift copysign gcd lcm".split())
+
+
+# the ops behind the in-place operators (a /= b is div_)
+_OPERATOR_OPS = {"truediv": "div", "floordiv": "floor_divide", "mod": "remainder", "and": "bitwise_and",
+                 "or": "bitwise_or", "xor": "bitwise_xor", "lshift": "bitwise_left_shift",
+                 "rshift": "bitwise_right_shift"}
+
+
+def _vmap_name(name):
+    if name in _VMAP_SHAPE:
+        return None
+    if name in _VMAP_ARITHMETIC:
+        return "inplace arithmetic"
+    return f"{name}_" if name in _VMAP_OWN_NAME else f"aten::{name}_"
+
+
+def _inplace(fn, name=None):
+    vmap_name = _vmap_name(name or fn.__name__)
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
+        _refuse_gradless_view(self)
         if check and not last and (args or kwargs):
             self._check_no_partial_overlap((args, tuple(kwargs.values())))
         if example is not None:
@@ -75,7 +108,7 @@ def _inplace(fn):
         new = fn(self, *args, **kwargs)
         if check and last:
             self._check_no_partial_overlap((args, tuple(kwargs.values())))
-        return self._assign(new, since, example is not None)
+        return self._assign(new, since, example is not None, vmap_name)
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
@@ -156,12 +189,14 @@ def _fill_recording(self, value, node):
     """``fill_``, its node named ``node`` as PyTorch names it (zero_ records ZeroBackward0)."""
     from .creation import full
 
+    _refuse_gradless_view(self)
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
-        return self._assign(value.to(self.dtype).expand(self.shape))  # torch checks overlap here
+        # torch checks overlap here
+        return self._assign(value.to(self.dtype).expand(self.shape), vmap_name="fill_")
     since = SEQUENCE[0]  # what follows is fresh: self may adopt its buffer
     new = full(self.shape, value, dtype=self.dtype, device=self.device)
     if self.requires_grad and is_grad_enabled():
@@ -176,6 +211,7 @@ def _copy_(self, src, non_blocking=False):
         if isinstance(src, sparse_seam.TYPES):
             return sparse_seam.call("copy_", (self, src), {})
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    _refuse_gradless_view(self)
     self._check_no_partial_overlap((src,))
     new = src.to(device=self.device).to(self.dtype)
     # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
@@ -232,24 +268,24 @@ def _matrix_transpose(name, advice, deprecated=None):
 
 def _new(fn):
     def method(self, *size, dtype=None, device=None, requires_grad=False, **_):
-        return fn(
+        return creation.batched_as(fn(
             creation._size(size, f"new_{fn.__name__}"),  # torch's errors name the method
             dtype=dtype or self.dtype,
             device=device if device is not None else self.device,
             requires_grad=requires_grad,
-        )
+        ), self)
 
     return method
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
-    return creation.full(
+    return creation.batched_as(creation.full(
         size,
         fill_value,
         dtype=dtype or self.dtype,
         device=device if device is not None else self.device,
         requires_grad=requires_grad,
-    )
+    ), self)
 
 
 def _legacy_new(self, *args, device=None):
@@ -284,7 +320,7 @@ def bind_all():
         setattr(Tensor, name, fn)
     for module in FAMILIES:
         for name in module.INPLACE.split():
-            setattr(Tensor, name + "_", _inplace(getattr(Tensor, name)))
+            setattr(Tensor, name + "_", _inplace(getattr(Tensor, name), name))
     ops = {
         "add": ew._add,  # alpha is 1: the op itself, one call less per `a + b`
         "sub": ew.sub,
@@ -302,7 +338,8 @@ def bind_all():
     for name, fn in ops.items():
         setattr(Tensor, f"__{name}__", _operator(fn, name=name))
         setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
-        setattr(Tensor, f"__i{name}__", _operator(_inplace(fn), name=name + "_"))
+        in_place = _inplace(fn, _OPERATOR_OPS.get(name, name))
+        setattr(Tensor, f"__i{name}__", _operator(in_place, name=name + "_"))
     for name in ("and", "or", "xor", "lshift", "rshift"):
         setattr(Tensor, f"__i{name}__", _bitwise_inplace(getattr(Tensor, f"__i{name}__")))
     for name in ("and", "or", "xor", "left_shift", "right_shift"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64
 from ..shape import contiguous_strides, infer_size, normalize_dim, view_strides
@@ -489,9 +490,13 @@ def unfold(input, dimension, size, step):
 def _multi_output(views):
     """Mark the views one function returns together (unbind, split, chunk): torch forbids writing them in
     place (``Tensor._check_inplace_allowed``)."""
+    grad = is_grad_enabled()
     for i, v in enumerate(views):
-        if v._creation is None:
+        # made with a graph, they are such views even of a view made under no_grad (not of an inference
+        # mode one)
+        if v._creation is None or v._creation == "no_grad" and grad:
             v._creation = i
+        v._output_i = i  # torch's output number of its one node (pyfront records one node per output)
     return views
 
 

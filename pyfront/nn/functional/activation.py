@@ -10,7 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd.graph import SEQUENCE
+from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
@@ -799,6 +799,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
     else:
         weight = weight.reshape(())
+    saved_as_torch(input, weight)  # torch's prelu kernel saves both for any gradient
     # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
     return ew.where(input > 0, 1.0, weight) * input
 

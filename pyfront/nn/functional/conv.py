@@ -16,6 +16,7 @@ from __future__ import annotations
 
 
 from ... import _warnings
+from ...autograd.graph import saved_as_torch
 from ...ops.primitives.linalg import cpp_name
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
@@ -323,6 +324,7 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     if unbatched:
         input = input.unsqueeze(0)
     _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed=False)
+    saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
     if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
         stride, padding, dilation = (1,) + stride, (0,) + padding, (1,) + dilation
@@ -417,6 +419,7 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
                 "output padding must be smaller than either stride or dilation, but got "
                 + _transposed_detail(output_padding, stride, dilation)
             )
+    saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
     if nd == 1:
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
         stride, padding, dilation, output_padding = (

@@ -12,6 +12,7 @@ import math
 
 from ... import _warnings
 from ...autograd.function import Function
+from ...autograd.graph import saved_as_torch
 from ...ops import creation
 from ...ops.composite.linalg import matmul
 from ...ops.composite.shaping import stack
@@ -313,6 +314,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         _warnings.warn(_DEFAULT_CHANGED)
         align_corners = False
     _check(input, grid, mode, align_corners)
+    saved_as_torch(input, grid)  # torch's grid_sampler kernel saves both for any gradient
     n, c, *spatial = input.shape
     out_spatial = grid.shape[1:-1]
     k = len(spatial)

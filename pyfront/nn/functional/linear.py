@@ -6,7 +6,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
-from ...autograd.graph import SEQUENCE
+from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.common import float16_in_float32
@@ -105,6 +105,10 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
             f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
         )
     check_not_bool("bmm", input1)  # torch's bilinear runs on its bmm kernel
+    # torch's kernel (_trilinear) saves each of the three for the other two's gradients
+    saved_as_torch(input1, by=(input2, weight))
+    saved_as_torch(input2, by=(input1, weight))
+    saved_as_torch(weight, by=(input1, input2))
     # x1 @ W viewed as (in1, out * in2), then contracted with x2 over in2
     left = matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
     prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)

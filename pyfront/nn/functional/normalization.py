@@ -12,6 +12,7 @@ import math
 
 from ... import dtypes as dt
 from ...autograd.grad_mode import no_grad, not_differentiable
+from ...autograd.graph import saved_as_torch
 from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
@@ -289,6 +290,7 @@ def layer_norm(
     """
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
     _not_implemented("LayerNormKernelImpl", input)
+    saved_as_torch(input, weight, bias)  # torch's layer_norm kernel saves the three for any gradient
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
@@ -383,6 +385,7 @@ def group_norm(
                 f"but got {what} of shape {shown} and input of shape {list(input.shape)}"
             )
     _not_implemented("GroupNormKernelImpl", input)
+    saved_as_torch(input, weight, by=(input, weight, bias))  # torch's group_norm kernel saves these two
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
     mean, var = _moments(grouped, (-1,))
     out = ((grouped - mean) * (var + eps).rsqrt()).reshape(input.shape)

@@ -240,6 +240,7 @@ def fmax(input, other):
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``."""
     if not isinstance(other, Tensor):
         raise TypeError(f"fmax(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    saved_as_torch(input, other)  # torch's fmax kernel saves both
     return where(logical_or(input >= other, isnan(other)), input, other)
 
 
@@ -248,6 +249,7 @@ def fmin(input, other):
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``."""
     if not isinstance(other, Tensor):
         raise TypeError(f"fmin(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    saved_as_torch(input, other)  # torch's fmin kernel saves both
     return where(logical_or(input <= other, isnan(other)), input, other)
 
 

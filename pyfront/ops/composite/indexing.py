@@ -14,7 +14,8 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
-from ...autograd.grad_mode import IN_TRANSFORM, _state
+from ...autograd.grad_mode import IN_TRANSFORM
+from ...autograd.graph import saved_as_torch
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
@@ -191,7 +192,7 @@ def _packed(view, adv):
                         f"The shape of the mask {list(t.shape)} at index {j} does not match the "
                         f"shape of the indexed tensor {list(view.shape)} at index {dim + j}"
                     )
-            if _state.vmaps:
+            if t._batched:  # each sample's mask would pick its own number of elements
                 raise RuntimeError(IN_TRANSFORM["mask"])
             coords = prim.nonzero(t)
             dims += range(dim, dim + t.dim())
@@ -259,7 +260,7 @@ def __setitem__(self, index, value) -> None:
     view._check_no_partial_overlap((value, packed))
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
     view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
-                 overlap_ok=True)  # index_put_, which torch lets write into an expanded tensor
+                 overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
 
 
 def _same_dtype(x, values):
@@ -472,6 +473,7 @@ def masked_select(input, mask):
     if mask.dtype is not dt.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = broadcast_shapes(mask.shape, input.shape) or (1,)
+    saved_as_torch(mask, by=(input,))  # torch's kernel saves the mask for input's gradient
     x, m = input.expand(shape), mask.expand(shape)
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
@@ -479,6 +481,7 @@ def masked_select(input, mask):
 @composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0")
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
+    saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
     if mask.dtype is not dt.bool_:
         raise RuntimeError(
             f"masked_scatter_ only supports boolean masks, but got mask with dtype {_short(mask.dtype)}"

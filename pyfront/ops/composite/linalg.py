@@ -45,6 +45,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
 @composite(samples=samples.vdot, grad_fn="VdotBackward0")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
+    graph.saved_crosswise(input, other)
     return dot(input, other)
 
 
@@ -69,6 +70,7 @@ def _check_addmv(input_shape, input_dtype, mat, vec):
 @composite(samples=samples.mv, grad_fn="MvBackward0")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``."""
+    graph.saved_crosswise(input, vec)
     _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
     return mm(input, vec.unsqueeze(1)).squeeze(1)
 
@@ -79,6 +81,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, t in (("self", input), ("vec2", vec2)):
         if t.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.dim()}-D")
+    graph.saved_crosswise(input, vec2)  # torch's mul saves them as given (pyfront's, its promoted copies)
     return mul(input.unsqueeze(1), vec2)
 
 
@@ -207,6 +210,7 @@ def _scaled(t, factor, is_input=False):
 @float16_in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
+    graph.saved_crosswise(mat1, mat2)
     for a, b, names in ((input, mat2, "self and mat2"), (mat1, mat2, "mat1 and mat2")):
         if a.dtype is not b.dtype:
             raise RuntimeError(f"{names} must have the same dtype, but got {scalar_name(a.dtype)} and "
@@ -222,6 +226,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
 @float16_in_float32
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
+    graph.saved_crosswise(mat, vec)
     _check_addmv(input.shape, input.dtype, mat, vec)
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
@@ -230,6 +235,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 @float16_in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
+    graph.saved_crosswise(batch1, batch2)
     expanded = input.expand(batch1.size(0), batch1.size(1), batch2.size(2))
     if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {cpp_name(input.dtype)}, batch1: "
@@ -241,6 +247,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
 @composite(samples=samples.addbmm, grad_fn="AddbmmBackward0")
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
+    graph.saved_crosswise(batch1, batch2)
     expanded = input.expand(batch1.size(1), batch2.size(2))
     for name, t in (("batch1", batch1), ("batch2", batch2)):
         if t.dim() != 3:

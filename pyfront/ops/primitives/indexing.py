@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...autograd.function import no_derivative
-from ...autograd.grad_mode import IN_TRANSFORM, _state
+from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
 from ..dispatch import apply
@@ -334,7 +334,7 @@ NONZERO = register(
 
 def nonzero(input, *, as_tuple=False):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
-    if _state.vmaps:  # the output's size depends on each sample's data (torch runs argwhere sample by sample)
+    if input._batched:  # the output's size depends on each sample's data (an unbatched input's does not)
         raise RuntimeError(IN_TRANSFORM["nonzero"])
     out = apply(NONZERO, input)
     if not as_tuple:

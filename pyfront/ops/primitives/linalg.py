@@ -6,6 +6,7 @@ and messages PyTorch gives for each, which the public functions reproduce in PyT
 """
 from __future__ import annotations
 
+from ...autograd.graph import saved_crosswise
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -67,6 +68,7 @@ _OPS = {2: _MM, 3: _BMM}
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The matrix product of two 2-D tensors, as ``torch.mm``."""
+    saved_crosswise(input, mat2)
     if input.dim() != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.dim() != 2:
@@ -83,6 +85,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product of two 3-D tensors with the same batch size, as ``torch.bmm``."""
+    saved_crosswise(input, mat2)
     if input.dim() != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.dim() != 3:

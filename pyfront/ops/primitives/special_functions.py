@@ -181,6 +181,10 @@ def _zeta_samples():
             s(T((3, 4), "int64", low=1, high=6), T((3, 4), "int64", low=-3, high=5))]
 
 
+# torch's kernel has the second operand's gradient only: it saves both operands for that one alone
+_SECOND_ONLY = {0: (1,), 1: (1,)}
+
+
 def _grad_of_second(what, grad):
     def vjp(c, g):
         if c.needs_input_grad[0]:
@@ -190,9 +194,11 @@ def _grad_of_second(what, grad):
 
 
 _igamma_op = binary("igamma", _rule("igamma"), _grad_of_second("igamma: input", _igamma_grad(1.0)),
-                    scalars="none", save=(0, 1), samples=_gamma_samples, domain=(0.1, None), extra=_HOST)
+                    scalars="none", save=(0, 1), saved_for=_SECOND_ONLY, samples=_gamma_samples,
+                    domain=(0.1, None), extra=_HOST)
 _igammac_op = binary("igammac", _rule("igammac"), _grad_of_second("igammac: input", _igamma_grad(-1.0)),
-                     scalars="none", save=(0, 1), samples=_gamma_samples, domain=(0.1, None), extra=_HOST)
+                     scalars="none", save=(0, 1), saved_for=_SECOND_ONLY, samples=_gamma_samples,
+                     domain=(0.1, None), extra=_HOST)
 igamma = _float_only("igamma", _igamma_op)
 igammac = _float_only("igammac", _igammac_op)
 igamma.__doc__ = "The regularized lower incomplete gamma function P(a, x), as ``torch.igamma``."
@@ -202,6 +208,7 @@ gammainc, gammaincc = igamma, igammac
 
 _zeta_op = binary("special_zeta", _rule("zeta"), _grad_of_second("zeta", _zeta_grad), out=FLOAT,
                   torch_name="special.zeta", grad_fn=_scalar_overload("SpecialZetaBackward"), save=(0, 1),
+                  saved_for=_SECOND_ONLY,
                   samples=_zeta_samples, extra=_HOST)
 
 
