@@ -69,6 +69,29 @@ def install(cuda_as: str | None = None) -> None:
         if cuda_as != "webgpu":
             raise SystemExit(f"--cuda-as takes 'webgpu', not {cuda_as!r}")
         pyfront.cuda.map_to_webgpu(True)
+    _spawn_children_as_pyfront(cuda_as)
+
+
+def _spawn_children_as_pyfront(cuda_as: str | None) -> None:
+    """A process the script starts with the spawn method (``torch.multiprocessing``, a DataLoader's
+    ``multiprocessing_context="spawn"``) is a fresh interpreter that imports the script's main module
+    again: its ``import torch`` must find pyfront there too (else it gets another torch, or none). So
+    the child's command line installs this alias first, from the pyfront the parent runs."""
+    import multiprocessing.spawn as spawn
+    original = spawn.get_command_line
+    if getattr(original, "pyfront_alias", False):
+        return
+    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def get_command_line(**kwds):
+        command = original(**kwds)
+        if "-c" in command:
+            at = command.index("-c") + 1
+            command[at] = (f"import sys; sys.path.insert(0, {home!r}); import pyfront.run; sys.path.remove({home!r}); "
+                           f"pyfront.run.install({cuda_as!r}); " + command[at])
+        return command
+    get_command_line.pyfront_alias = True
+    spawn.get_command_line = get_command_line
 
 
 def main(argv: list[str]) -> int:
