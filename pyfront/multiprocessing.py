@@ -54,8 +54,8 @@ def get_all_sharing_strategies():
 
 def _reduce_tensor(tensor):
     if tensor.requires_grad and not tensor.is_leaf:
-        raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd "
-                           "does not support crossing process boundaries.  If you just want to transfer the "
+        raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since "
+                           "autograd does not support crossing process boundaries.  If you just want to transfer the "
                            "data, call detach() on the tensor before serializing (e.g., putting it on the "
                            "queue).")
     tensor.share_memory_()

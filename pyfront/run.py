@@ -87,8 +87,8 @@ def _spawn_children_as_pyfront(cuda_as: str | None) -> None:
         command = original(**kwds)
         if "-c" in command:
             at = command.index("-c") + 1
-            command[at] = (f"import sys; sys.path.insert(0, {home!r}); import pyfront.run; sys.path.remove({home!r}); "
-                           f"pyfront.run.install({cuda_as!r}); " + command[at])
+            command[at] = (f"import sys; sys.path.insert(0, {home!r}); import pyfront.run; "
+                           f"sys.path.remove({home!r}); pyfront.run.install({cuda_as!r}); " + command[at])
         return command
     get_command_line.pyfront_alias = True
     spawn.get_command_line = get_command_line

@@ -193,8 +193,8 @@ class Tensor:
         Nothing happens for a storage already shared. A webgpu tensor raises RuntimeError: its memory
         lives in this process's GPU device (torch shares CUDA memory through IPC handles; WebGPU has none)."""
         if self.device.type != "cpu":
-            raise RuntimeError(f"pyfront cannot share a {self.device.type} tensor's memory with other processes "
-                               "(WebGPU has no inter-process memory handles); share a cpu tensor")
+            raise RuntimeError(f"pyfront cannot share a {self.device.type} tensor's memory with other "
+                               "processes (WebGPU has no inter-process memory handles); share a cpu tensor")
         from .backends import shared_memory
         shared_memory.share(self._storage)
         return self

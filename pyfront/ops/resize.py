@@ -51,11 +51,9 @@ def resize_as_(self, the_template, memory_format=None):
     return resize_(self, the_template.shape)
 
 
-_SET_SIGNATURES = (" * ()\n"
-                   " * (torch.Storage source)\n"
-                   " * (torch.Storage source, int storage_offset, tuple of ints size, tuple of ints stride = None)\n"
-                   " * (Tensor source)\n"
-                   " * (Tensor source, int storage_offset, tuple of ints size, tuple of ints stride = None)\n")
+_VIEW_ARGS = "int storage_offset, tuple of ints size, tuple of ints stride = None"
+_SET_SIGNATURES = (f" * ()\n * (torch.Storage source)\n * (torch.Storage source, {_VIEW_ARGS})\n"
+                   f" * (Tensor source)\n * (Tensor source, {_VIEW_ARGS})\n")
 
 
 def set_(self, source=None, storage_offset=0, size=None, stride=None):
@@ -88,8 +86,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             storage = source
             whole = (0, (source.nbytes // self.dtype.itemsize,), (1,))
         if source.device != self.device:
-            raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a storage on '
-                               f'different device "{source.device}".  This is no longer allowed; the devices '
+            raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a storage '
+                               f'on different device "{source.device}".  This is no longer allowed; the devices '
                                "must match.")
         if size is None:
             offset, shape, strides = whole
@@ -97,8 +95,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             offset, shape = storage_offset, tuple(size)
             strides = contiguous_strides(shape) if stride is None else tuple(stride)
     else:
-        raise TypeError(f"set_() received an invalid combination of arguments - got ({type(source).__name__}), "
-                        f"but expected one of:\n{_SET_SIGNATURES}")
+        raise TypeError(f"set_() received an invalid combination of arguments - got "
+                        f"({type(source).__name__}), but expected one of:\n{_SET_SIGNATURES}")
     if len(shape) != len(strides):
         raise RuntimeError(f"unequal size length ({len(shape)}) and stride length ({len(strides)})")
     if offset < 0:
@@ -109,8 +107,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
         self._check_inplace_allowed()  # a leaf that requires grad refuses, as any in-place op
     if _state.enabled and (self.grad_fn is not None or isinstance(source, Tensor) and source.requires_grad):
         # torch records a node whose backward raises; pyfront refuses here rather than keep a wrong history
-        raise RuntimeError("pyfront: set_() on a tensor with autograd history, or from a source that requires "
-                           "grad, is not differentiable (torch's derivative for set_ is not implemented "
+        raise RuntimeError("pyfront: set_() on a tensor with autograd history, or from a source that "
+                           "requires grad, is not differentiable (torch's derivative for set_ is not implemented "
                            "either); call it under torch.no_grad() or on .data")
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if 0 not in shape else 0
     have = storage.nbytes // self.dtype.itemsize
