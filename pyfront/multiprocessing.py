@@ -55,9 +55,9 @@ def get_all_sharing_strategies():
 def _reduce_tensor(tensor):
     if tensor.requires_grad and not tensor.is_leaf:
         raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since "
-                           "autograd does not support crossing process boundaries.  If you just want to transfer the "
-                           "data, call detach() on the tensor before serializing (e.g., putting it on the "
-                           "queue).")
+                           "autograd does not support crossing process boundaries.  If you just want to "
+                           "transfer the data, call detach() on the tensor before serializing (e.g., putting "
+                           "it on the queue).")
     tensor.share_memory_()
     return _rebuild_tensor, (type(tensor), tensor._storage, tuple(tensor._shape), tensor._strides,
                              tensor._offset, tensor.dtype.name, tensor.requires_grad)

@@ -86,9 +86,9 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             storage = source
             whole = (0, (source.nbytes // self.dtype.itemsize,), (1,))
         if source.device != self.device:
-            raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a storage '
-                               f'on different device "{source.device}".  This is no longer allowed; the devices '
-                               "must match.")
+            raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a '
+                               f'storage on different device "{source.device}".  This is no longer allowed; '
+                               "the devices must match.")
         if size is None:
             offset, shape, strides = whole
         else:
@@ -108,8 +108,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     if _state.enabled and (self.grad_fn is not None or isinstance(source, Tensor) and source.requires_grad):
         # torch records a node whose backward raises; pyfront refuses here rather than keep a wrong history
         raise RuntimeError("pyfront: set_() on a tensor with autograd history, or from a source that "
-                           "requires grad, is not differentiable (torch's derivative for set_ is not implemented "
-                           "either); call it under torch.no_grad() or on .data")
+                           "requires grad, is not differentiable (torch's derivative for set_ is not "
+                           "implemented either); call it under torch.no_grad() or on .data")
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if 0 not in shape else 0
     have = storage.nbytes // self.dtype.itemsize
     if needed > have:
