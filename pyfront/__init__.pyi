@@ -13,11 +13,14 @@ from . import datasets as datasets
 from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors
+from . import export as export
 from . import flags as flags
 from . import foreach as foreach
 from . import func as func
 from . import functional_aliases as functional_aliases
 from . import hub as hub
+from . import jit as jit
+from . import library as library
 from . import linalg as linalg
 from . import mps as mps
 from . import nn as nn
