@@ -75,16 +75,21 @@ class TopLevelTracedModule(TracedModule):
 
 
 ScriptFunction = type(lambda: None)  # a scripted function is the function itself
-_CLASSES: dict = {}
+_CLASSES: dict = {}  # (kind, the module's class) -> the class of its scripted or traced copies
+_MADE: set = set()
 
 
 def _wrap(module: Module, kind: type) -> Module:
     """A copy of ``module``'s fields in a subclass of ``kind`` and its own class (so every method, forward
     and ``__iter__`` included, is the module's), over the same parameters and buffers."""
-    key = (kind, type(module))
+    original = type(module)
+    if original in _MADE:  # a scripted or traced module made again (a traced one frozen): its module's class
+        original = original.__bases__[1]
+    key = (kind, original)
     cls = _CLASSES.get(key)
     if cls is None:
-        cls = _CLASSES[key] = type(kind.__name__, (kind, type(module)), {"__module__": "torch.jit"})
+        cls = _CLASSES[key] = type(kind.__name__, (kind, original), {"__module__": "torch.jit"})
+        _MADE.add(cls)
     new = object.__new__(cls)
     new.__dict__.update(module.__dict__)
     child_kind = TracedModule if issubclass(kind, TracedModule) else kind
@@ -92,7 +97,7 @@ def _wrap(module: Module, kind: type) -> Module:
     object.__setattr__(new, "_buffers", dict(module._buffers))
     object.__setattr__(new, "_modules", {k: None if m is None else _wrap(m, child_kind)
                                          for k, m in module._modules.items()})
-    object.__setattr__(new, "original_name", type(module).__name__)
+    object.__setattr__(new, "original_name", original.__name__)
     return new
 
 
@@ -129,7 +134,8 @@ def freeze(mod, preserved_attrs=None, optimize_numerics=True):
     if mod.training:
         raise RuntimeError("Freezing is currently only implemented for modules in eval mode. Please call "
                            ".eval() on your module before freezing.")
-    return mod
+    return mod if type(mod)._jit_name == "RecursiveScriptModule" and not isinstance(mod, TracedModule) \
+        else _wrap(mod, RecursiveScriptModule)  # a frozen traced module is a scripted one, as torch's
 
 
 def optimize_for_inference(mod, other_methods=None):

@@ -62,7 +62,7 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     ``set_(tensor)`` takes the tensor's storage, offset, shape and strides; ``set_(storage)`` the whole
     storage (an ``untyped_storage()``) as a 1-d tensor; ``set_(source, storage_offset, size, stride=None)``
     that view of it (contiguous strides where ``stride`` is None); ``set_()`` an empty storage. A view
-    past the storage's end grows the storage, as torch's (refused for memory a NumPy array holds). Raises
+    past the storage's end raises RuntimeError, where torch grows the storage (see the README). Raises
     RuntimeError, with torch's text, for a source of another dtype or device, a negative offset or
     size, sizes and strides of unequal length, and on a leaf that requires grad while grad mode is on;
     TypeError for a source that is neither.
@@ -111,13 +111,13 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
                            "requires grad, is not differentiable (torch's derivative for set_ is not "
                            "implemented either); call it under torch.no_grad() or on .data")
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if 0 not in shape else 0
-    have = storage.nbytes // self.dtype.itemsize
-    if needed > have:
+    if needed > storage.nbytes // self.dtype.itemsize:
         if storage.exported:
             raise RuntimeError("Trying to resize storage that is not resizable")
-        grown = get_backend(storage.device).from_list([0] * needed, self.dtype)
-        Tensor._make(grown, (have,), self.dtype).copy_(Tensor._make(storage, (have,), self.dtype))
-        storage.data, storage.nbytes = grown.data, grown.nbytes  # every holder of the storage sees it grown
+        # torch grows the storage under every tensor that reads it; pyfront's tensors know their storage's
+        # extent (Layout.whole), so it refuses rather than leave them reading a stale one
+        raise RuntimeError("pyfront cannot grow a storage that other tensors read: set_() a view within "
+                           "the source's storage, or make a larger tensor first")
     with no_grad():
         self.data = Tensor._make(storage, shape, self.dtype, strides, offset)
     self._base = None
