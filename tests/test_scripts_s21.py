@@ -266,6 +266,45 @@ def test_jit_module_is_used_as_torchs(how):
     assert ref is not None
 
 
+def _mixed_script_trace(lib):
+    class Gate(lib.nn.Module):
+        def forward(self, x):
+            return x if x.sum() > 0 else -x
+
+    class Cell(lib.nn.Module):
+        def __init__(self, gate):
+            super().__init__()
+            self.gate, self.linear = gate, lib.nn.Linear(4, 4)
+
+        def forward(self, x, h):
+            return lib.tanh(self.gate(self.linear(x)) + h)
+
+    class Loop(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.cell = lib.jit.trace(Cell(lib.jit.script(Gate())), (lib.ones(3, 4), lib.ones(3, 4)))
+
+        def forward(self, xs):
+            h = lib.zeros(3, 4)
+            for i in range(xs.size(0)):
+                h = self.cell(xs[i], h)
+            return h
+
+    class Wrap(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.loop = lib.jit.script(Loop())
+
+        def forward(self, xs):
+            return lib.relu(self.loop(xs))
+    traced = lib.jit.trace(Wrap(), (lib.ones(5, 3, 4),))
+    return [repr(lib.jit.script(Loop())), repr(traced), tuple(traced(lib.ones(5, 3, 4)).shape)]
+
+
+def test_jit_mixed_scripting_and_tracing_prints_as_torchs():
+    assert _mixed_script_trace(pyfront) == _mixed_script_trace(torch)
+
+
 def test_jit_rest():
     for lib in (torch, pyfront):
         @lib.jit.script

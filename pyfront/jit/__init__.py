@@ -95,8 +95,9 @@ def _wrap(module: Module, kind: type) -> Module:
     child_kind = TracedModule if issubclass(kind, TracedModule) else kind
     object.__setattr__(new, "_parameters", dict(module._parameters))
     object.__setattr__(new, "_buffers", dict(module._buffers))
-    object.__setattr__(new, "_modules", {k: None if m is None else _wrap(m, child_kind)
-                                         for k, m in module._modules.items()})
+    # a child scripted or traced already stays what it is, as in torch's mixes of scripting and tracing
+    object.__setattr__(new, "_modules", {k: m if m is None or isinstance(m, ScriptModule)
+                                         else _wrap(m, child_kind) for k, m in module._modules.items()})
     object.__setattr__(new, "original_name", original.__name__)
     return new
 
