@@ -10,6 +10,7 @@ from . import compiler as compiler
 from . import cpu as cpu
 from . import cuda as cuda
 from . import datasets as datasets
+from . import distributed as distributed
 from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors

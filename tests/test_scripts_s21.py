@@ -445,3 +445,20 @@ def test_compressed_sparse_layouts_refuse_clearly():
     for name in ("to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"):
         with pytest.raises(RuntimeError, match="sparse COO tensors only"):
             getattr(pyfront.ones(2, 2), name)()
+
+
+def test_distributed_single_process_answers():
+    import torch.distributed as tdist
+    assert pyfront.distributed.is_initialized() is tdist.is_initialized() is False
+    assert pyfront.distributed.is_available() is False  # pyfront has no backend; scripts then stay single
+    for name in ("get_rank", "get_world_size", "barrier"):
+        errors = []
+        for dist in (tdist, pyfront.distributed):
+            with pytest.raises(ValueError) as e:
+                getattr(dist, name)()
+            errors.append(str(e.value))
+        assert errors[0] == errors[1]
+    with pytest.raises(RuntimeError, match="pyfront has no distributed backend"):
+        pyfront.distributed.init_process_group("gloo")
+    from pyfront.distributed import ReduceOp, destroy_process_group, init_process_group  # noqa: F401
+    assert ReduceOp.SUM.name == tdist.ReduceOp.SUM.name
