@@ -168,6 +168,13 @@ HOGWILD = textwrap.dedent("""
     import torch
     import torch.multiprocessing as mp
 
+    class Where(torch.utils.data.Dataset):  # a DataLoader worker's torch, started the same way
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return type(torch.ones(1)).__module__
+
     def train(model, steps):
         assert type(torch.ones(1)).__module__ == "pyfront.tensor", "the child's torch is not pyfront"
         opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
@@ -187,6 +194,9 @@ HOGWILD = textwrap.dedent("""
         p.start()
         p.join()
         assert p.exitcode == 0, p.exitcode
+        loader = torch.utils.data.DataLoader(Where(), batch_size=2, num_workers=1,
+                                             multiprocessing_context=method)
+        assert next(iter(loader)) == ["pyfront.tensor"] * 2
         print(json.dumps([model.weight.tolist(), model.bias.tolist()]))
 """)
 
