@@ -3,8 +3,8 @@ each tested against real torch at the level of its kind.
 
 * ``Tensor.set_`` in every call form, with torch's values, strides, offsets, storage growth and errors.
 * ``share_memory_``/``is_shared``/``Module.share_memory`` and ``torch.multiprocessing``: a child process
-  (forked, and spawned from ``pyfront run``, whose child imports ``torch`` as pyfront too) trains the
-  shared weights and the parent sees the very values torch computes for that step.
+  (forked, spawned or forkserver-started from ``pyfront run``, whose child imports torch as pyfront)
+  trains the shared weights and the parent sees the very values torch computes for that step.
 * ``torch.jit.script``/``trace``: what a script does with the result (call, print, state_dict, eval,
   attributes, freeze) as torch; archives refused with a clear RuntimeError.
 * ``torch._dynamo`` (config, reset, disable, is_compiling), ``torch.testing.assert_allclose``,
@@ -184,33 +184,34 @@ HOGWILD = textwrap.dedent("""
             opt.step()
 
     if __name__ == "__main__":
-        method = sys.argv[1]
-        model = torch.nn.Linear(3, 2)
-        with torch.no_grad():
-            model.weight.copy_(torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]))
-            model.bias.copy_(torch.tensor([0.05, -0.05]))
-        model.share_memory()
-        p = mp.get_context(method).Process(target=train, args=(model, 3))
-        p.start()
-        p.join()
-        assert p.exitcode == 0, p.exitcode
-        loader = torch.utils.data.DataLoader(Where(), batch_size=2, num_workers=1,
-                                             multiprocessing_context=method)
-        assert next(iter(loader)) == ["pyfront.tensor"] * 2
-        print(json.dumps([model.weight.tolist(), model.bias.tolist()]))
+        results = []
+        for method in ("fork", "spawn", "forkserver"):
+            model = torch.nn.Linear(3, 2)
+            with torch.no_grad():
+                model.weight.copy_(torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]))
+                model.bias.copy_(torch.tensor([0.05, -0.05]))
+            model.share_memory()
+            p = mp.get_context(method).Process(target=train, args=(model, 3))
+            p.start()
+            p.join()
+            assert p.exitcode == 0, p.exitcode
+            loader = torch.utils.data.DataLoader(Where(), batch_size=2, num_workers=1,
+                                                 multiprocessing_context=method)
+            assert next(iter(loader)) == ["pyfront.tensor"] * 2, method
+            results.append([model.weight.tolist(), model.bias.tolist()])
+        print(json.dumps(results))
 """)
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_hogwild_child_trains_the_shared_weights(tmp_path, method):
+def test_hogwild_child_trains_the_shared_weights(tmp_path):
     script = tmp_path / "hog.py"
     script.write_text(HOGWILD)
     env = {k: v for k, v in os.environ.items() if k != "PYFRONT_CUDA_AS"}
     env.update(OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "pyfront", "run", str(script), method], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "pyfront", "run", str(script)], capture_output=True,
                           text=True, cwd=tmp_path, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    weight, bias = json.loads(done.stdout)
+    results = json.loads(done.stdout)
     model = torch.nn.Linear(3, 2)  # the same training in this process, in torch
     with torch.no_grad():
         model.weight.copy_(torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]))
@@ -220,8 +221,9 @@ def test_hogwild_child_trains_the_shared_weights(tmp_path, method):
         opt.zero_grad()
         model(torch.arange(6.0).reshape(2, 3) / (i + 1)).pow(2).sum().backward()
         opt.step()
-    torch.testing.assert_close(torch.tensor(weight), model.weight.detach())
-    torch.testing.assert_close(torch.tensor(bias), model.bias.detach())
+    for weight, bias in results:  # fork, spawn, forkserver
+        torch.testing.assert_close(torch.tensor(weight), model.weight.detach())
+        torch.testing.assert_close(torch.tensor(bias), model.bias.detach())
 
 
 def _jit_net(lib):
