@@ -474,3 +474,20 @@ def test_distributed_single_process_answers():
         pyfront.distributed.init_process_group("gloo")
     from pyfront.distributed import ReduceOp, destroy_process_group, init_process_group  # noqa: F401
     assert ReduceOp.SUM.name == tdist.ReduceOp.SUM.name
+
+
+def _identity_method(self, x):
+    return x
+
+
+def test_jit_deprecation_warnings_are_torchs():
+    seen = []
+    for lib in (torch, pyfront):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.jit.script(lib.nn.Linear(2, 2))
+            lib.jit.trace(lib.nn.Linear(2, 2), (lib.ones(1, 2),))
+            lib.jit.script_method(_identity_method)
+        # the distinct ones: torch repeats some from its internal calls
+        seen.append({(w.category.__name__, str(w.message)) for w in caught if "jit" in str(w.message)})
+    assert seen[1] == seen[0] and len(seen[0]) == 4

@@ -28,6 +28,12 @@ __all__ = ["Final", "ScriptFunction", "ScriptModule", "RecursiveScriptModule", "
 Final = typing.Final
 
 
+def _deprecated(name: str, instead: str = "`torch.compile` or `torch.export`") -> None:
+    """torch 2.13's DeprecationWarning on each TorchScript entry point."""
+    from .. import _warnings
+    _warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.", DeprecationWarning)
+
+
 def _no_archive(what: str):
     return RuntimeError(f"pyfront cannot {what} a TorchScript archive: it runs modules eagerly and has no "
                         "TorchScript compiler or interpreter. Save the weights with "
@@ -105,6 +111,7 @@ def _wrap(module: Module, kind: type) -> Module:
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     """``torch.jit.script``: a module becomes a ``RecursiveScriptModule`` that runs its Python forward
     (see the module); a function, a class or a scripted module is returned as it is."""
+    _deprecated("script")
     if isinstance(obj, ScriptModule) or not isinstance(obj, Module):
         return obj
     return _wrap(obj, RecursiveScriptModule)
@@ -116,8 +123,10 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     """``torch.jit.trace``: a module becomes a ``TopLevelTracedModule`` that runs its Python forward on
     every call (nothing is recorded: Python control flow is followed each time); a function is returned
     as it is."""
+    _deprecated("trace")
     if isinstance(func, ScriptModule) or not isinstance(func, Module):
         return func
+    _deprecated("trace_method")  # torch traces a module's forward through trace_module
     return _wrap(func, TopLevelTracedModule)
 
 
@@ -148,11 +157,13 @@ def optimize_for_inference(mod, other_methods=None):
 
 def save(m, f, _extra_files=None):
     """``torch.jit.save``: pyfront cannot write a TorchScript archive (RuntimeError)."""
+    _deprecated("save", "`torch.export`")
     raise _no_archive("write")
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
     """``torch.jit.load``: pyfront cannot run a TorchScript archive (RuntimeError)."""
+    _deprecated("load", "`torch.export`")
     raise _no_archive("load")
 
 
@@ -165,7 +176,13 @@ def ignore(drop=False, **kwargs):
     return drop if callable(drop) else (lambda fn: fn)
 
 
-unused = export = script_method = interface = _decorator
+def script_method(fn):
+    """``@torch.jit.script_method`` (of a ``ScriptModule`` subclass): the method, run as Python."""
+    _deprecated("script_method")
+    return fn
+
+
+unused = export = interface = _decorator
 
 
 def is_scripting() -> bool:
