@@ -21,6 +21,7 @@ from .backends.storage import Storage
 from .dtypes import _BY_NAME
 from .nn.parameter import Buffer, Parameter
 from .tensor import Tensor
+from .utils.hooks import warn_if_has_hooks
 
 __all__ = ["set_sharing_strategy", "get_sharing_strategy", "get_all_sharing_strategies",
            *multiprocessing.__all__]
@@ -58,6 +59,7 @@ def _reduce_tensor(tensor):
                            "autograd does not support crossing process boundaries.  If you just want to "
                            "transfer the data, call detach() on the tensor before serializing (e.g., putting "
                            "it on the queue).")
+    warn_if_has_hooks(tensor)
     tensor.share_memory_()
     return _rebuild_tensor, (type(tensor), tensor._storage, tuple(tensor._shape), tensor._strides,
                              tensor._offset, tensor.dtype.name, tensor.requires_grad)

@@ -491,3 +491,25 @@ def test_jit_deprecation_warnings_are_torchs():
         # the distinct ones: torch repeats some from its internal calls
         seen.append({(w.category.__name__, str(w.message)) for w in caught if "jit" in str(w.message)})
     assert seen[1] == seen[0] and len(seen[0]) == 4
+
+
+def test_utils_hooks_as_torchs():
+    import torch.utils.hooks  # noqa: F401
+    seen = []
+    for lib in (torch, pyfront):
+        hooks = lib.utils.hooks
+        h = hooks.RemovableHandle(type("D", (dict,), {})())
+        r = [isinstance(h.id, int), hooks.unserializable_hook(_identity_method) is _identity_method,
+             _identity_method.__torch_unserializable__]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t = lib.ones(2, requires_grad=True)
+            t.register_hook(lambda g: g)
+            u = lib.ones(2, requires_grad=True) * 2
+            u.register_hook(hooks.unserializable_hook(lambda g: g))
+            hooks.warn_if_has_hooks(t)
+            hooks.warn_if_has_hooks(u)
+            hooks.warn_if_has_hooks(lib.ones(2))
+        r.append([str(w.message).split(" on tensor")[1] for w in caught])
+        seen.append(r)
+    assert seen[1] == seen[0]
