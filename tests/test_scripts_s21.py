@@ -513,3 +513,18 @@ def test_utils_hooks_as_torchs():
         r.append([str(w.message).split(" on tensor")[1] for w in caught])
         seen.append(r)
     assert seen[1] == seen[0]
+
+
+def test_device_context_manager_nests_as_torchs():
+    seen = []
+    for lib, other in ((torch, "meta"), (pyfront, "webgpu")):  # torch's CPU build has no webgpu
+        name = lambda d, other=other: "OTHER" if d.type == other else d.type  # noqa: E731
+        kinds = [name(lib.get_default_device())]
+        with lib.device(other) as d:
+            kinds.append((name(d), name(lib.get_default_device())))
+            with lib.device("cpu"):
+                kinds.append(name(lib.get_default_device()))
+            kinds.append(name(lib.get_default_device()))
+        kinds.append(name(lib.get_default_device()))
+        seen.append(kinds)
+    assert seen[1] == seen[0] == ["cpu", ("OTHER", "OTHER"), "cpu", "OTHER", "cpu"]
