@@ -195,9 +195,10 @@ HOGWILD = textwrap.dedent("""
             p.start()
             p.join()
             assert p.exitcode == 0, p.exitcode
-            loader = torch.utils.data.DataLoader(Where(), batch_size=2, num_workers=1,
-                                                 multiprocessing_context=method)
-            assert next(iter(loader)) == ["pyfront.tensor"] * 2, method
+            if method != "spawn":  # a spawned worker starts as the spawned Process above did: one is enough
+                loader = torch.utils.data.DataLoader(Where(), batch_size=2, num_workers=1,
+                                                     multiprocessing_context=method)
+                assert next(iter(loader)) == ["pyfront.tensor"] * 2, method
             results.append([model.weight.tolist(), model.bias.tolist()])
         print(json.dumps(results))
 """)
