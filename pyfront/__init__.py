@@ -112,3 +112,4 @@ from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
 from .version import __version__  # noqa: E402
 from . import func  # noqa: E402  (torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap, functional_call)
 from .func import vmap  # noqa: E402  (torch.vmap)
+from . import _dynamo, distributed, export, jit, library  # noqa: E402,F401  (eager behind torch's compiler APIs; no process groups)

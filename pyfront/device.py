@@ -54,6 +54,17 @@ class device:
             index = int(idx)
         self.type, self.index = _TYPES[name], index
 
+    def __enter__(self):
+        """``with torch.device(d):`` factories default to ``d`` inside the block (per thread, nested blocks
+        restore the outer default), as torch's device context manager."""
+        stack = _default.__dict__.setdefault("stack", [])
+        stack.append(_default.device)
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _default.device = _default.stack.pop()
+
     def __repr__(self) -> str:
         if self.index is None:
             return f"device(type='{self.type}')"

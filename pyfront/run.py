@@ -69,6 +69,36 @@ def install(cuda_as: str | None = None) -> None:
         if cuda_as != "webgpu":
             raise SystemExit(f"--cuda-as takes 'webgpu', not {cuda_as!r}")
         pyfront.cuda.map_to_webgpu(True)
+    _spawn_children_as_pyfront(cuda_as)
+
+
+def _spawn_children_as_pyfront(cuda_as: str | None) -> None:
+    """A process the script starts with the spawn or forkserver method (``torch.multiprocessing``, a
+    DataLoader's workers: spawn is macOS's and Windows' default, forkserver Linux's from Python 3.14) is a
+    fresh interpreter that imports the script's main module again: its ``import torch`` must find pyfront
+    there too (else it gets another torch, or none). So every Python that ``multiprocessing`` starts (on
+    POSIX through ``util.spawnv_passfds``, on Windows from ``spawn.get_command_line``) first installs
+    this alias, from the pyfront the parent runs; a forkserver's children inherit it."""
+    import multiprocessing.spawn as spawn
+    import multiprocessing.util as util
+    if getattr(util.spawnv_passfds, "pyfront_alias", False):
+        return
+    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prefix = (f"import sys; sys.path.insert(0, {home!r}); import pyfront.run; sys.path.remove({home!r}); "
+              f"pyfront.run.install({cuda_as!r}); ")
+
+    def aliased(command):
+        command = list(command)
+        if "-c" in command:
+            at = command.index("-c") + 1
+            if not command[at].startswith(prefix):
+                command[at] = prefix + command[at]
+        return command
+
+    spawnv_passfds, get_command_line = util.spawnv_passfds, spawn.get_command_line
+    util.spawnv_passfds = lambda path, args, passfds: spawnv_passfds(path, aliased(args), passfds)
+    util.spawnv_passfds.pyfront_alias = True
+    spawn.get_command_line = lambda **kwds: aliased(get_command_line(**kwds))
 
 
 def main(argv: list[str]) -> int:

@@ -447,10 +447,18 @@ def _to_sparse(self, sparse_dim=None) -> SparseCooTensor:
     return SparseCooTensor(indices, values, tuple(self.shape), True)
 
 
+def _compressed_layout(self, *args, **kwargs):
+    """``to_sparse_csr``/``csc``/``bsr``/``bsc``: pyfront's one sparse layout is COO; refused, not faked."""
+    raise RuntimeError("pyfront has sparse COO tensors only (Tensor.to_sparse()); the compressed layouts "
+                       "(CSR, CSC, BSR, BSC) are not implemented")
+
+
 def install(namespace: dict):
     """The dense side: ``Tensor.to_sparse``, ``is_sparse`` and ``layout``; then what a sparse operand does
     anywhere a tensor is taken (_sparse_math.install, ``namespace`` pyfront's)."""
     Tensor.to_sparse = _to_sparse
+    for name in ("to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"):
+        setattr(Tensor, name, _compressed_layout)
     Tensor.to_dense = lambda self: self
     if not hasattr(Tensor, "is_sparse"):
         Tensor.is_sparse = property(lambda self: False)

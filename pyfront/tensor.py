@@ -190,6 +190,23 @@ class Tensor:
         self._storage.exported = True  # the caller holds the memory itself now
         return self._storage
 
+    def share_memory_(self):
+        """Move the storage into memory other processes map too, as ``torch.Tensor.share_memory_``: a forked
+        child and, through ``torch.multiprocessing``, a spawned one see this tensor's writes and it theirs.
+        Nothing happens for a storage already shared. A webgpu tensor raises RuntimeError: its memory
+        lives in this process's GPU device (torch shares CUDA memory through IPC handles; WebGPU has none)."""
+        if self.device.type != "cpu":
+            raise RuntimeError(f"pyfront cannot share a {self.device.type} tensor's memory with other "
+                               "processes (WebGPU has no inter-process memory handles); share a cpu tensor")
+        from .backends import shared_memory
+        shared_memory.share(self._storage)
+        return self
+
+    def is_shared(self) -> bool:
+        """Whether the storage is in shared memory (``share_memory_``, or received from another process)."""
+        from .backends import shared_memory
+        return shared_memory.is_shared(self._storage)
+
     def __len__(self) -> int:
         if not self._shape:
             raise TypeError("len() of a 0-d tensor")

@@ -642,8 +642,9 @@ class Tensor:
     def is_same_size(self, other: Tensor) -> builtins.bool:
         """Whether the two tensors have the same shape, as ``torch.is_same_size``.
         (pyfront.process.is_same_size)"""
-    def is_shared(self):
-        """As ``torch.Tensor.is_shared``. (made by pyfront.ops.methods.bind_all)"""
+    def is_shared(self) -> builtins.bool:
+        """Whether the storage is in shared memory (``share_memory_``, or received from another process).
+        (pyfront.tensor.Tensor.is_shared)"""
     def is_signed(self) -> builtins.bool:
         """As ``torch.Tensor.is_signed``. (pyfront.tensor.Tensor.is_signed)"""
     @property
@@ -1109,6 +1110,9 @@ class Tensor:
     def select_scatter(self, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
         """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
         (pyfront.ops.composite.scatters.select_scatter)"""
+    def set_(self, source=None, storage_offset=0, size=None, stride=None):
+        """Makes ``self`` read ``source``'s memory in place, as ``torch.Tensor.set_``.
+        (pyfront.ops.resize.set_)"""
     def sgn(self):
         """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
         (pyfront.ops.composite.elementary.sgn)"""
@@ -1117,6 +1121,12 @@ class Tensor:
     @property
     def shape(self) -> Size:
         """As ``torch.Tensor.shape``. (pyfront.tensor.Tensor.shape)"""
+    def share_memory_(self):
+        """Move the storage into memory other processes map too, as ``torch.Tensor.share_memory_``: a
+        forked child and, through ``torch.multiprocessing``, a spawned one see this tensor's writes and
+        it theirs. Nothing happens for a storage already shared. A webgpu tensor raises RuntimeError:
+        its memory lives in this process's GPU device (torch shares CUDA memory through IPC handles;
+        WebGPU has none). (pyfront.tensor.Tensor.share_memory_)"""
     def short(self, memory_format=None):
         """As ``torch.Tensor.short``. (made by pyfront.ops.conversion._cast)"""
     def sigmoid(self):
@@ -1249,6 +1259,18 @@ class Tensor:
         """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``;
         with ``sparse_dim`` fewer than its dims, the trailing ones are dense (a stored value: each slice
         not all zero). (pyfront.sparse._to_sparse)"""
+    def to_sparse_bsc(self, *args, **kwargs):
+        """``to_sparse_csr``/``csc``/``bsr``/``bsc``: pyfront's one sparse layout is COO; refused, not
+        faked. (pyfront.sparse._compressed_layout)"""
+    def to_sparse_bsr(self, *args, **kwargs):
+        """``to_sparse_csr``/``csc``/``bsr``/``bsc``: pyfront's one sparse layout is COO; refused, not
+        faked. (pyfront.sparse._compressed_layout)"""
+    def to_sparse_csc(self, *args, **kwargs):
+        """``to_sparse_csr``/``csc``/``bsr``/``bsc``: pyfront's one sparse layout is COO; refused, not
+        faked. (pyfront.sparse._compressed_layout)"""
+    def to_sparse_csr(self, *args, **kwargs):
+        """``to_sparse_csr``/``csc``/``bsr``/``bsc``: pyfront's one sparse layout is COO; refused, not
+        faked. (pyfront.sparse._compressed_layout)"""
     def tolist(self):
         """As ``torch.Tensor.tolist``. (pyfront.tensor.Tensor.tolist)"""
     def tolist_async(self):

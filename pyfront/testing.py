@@ -365,3 +365,34 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
     if dtype.is_floating_point:
         result.requires_grad = requires_grad
     return result
+
+
+# the deprecated assert_allclose's own defaults (rtol, atol), looser than assert_close's
+_ALLCLOSE_TOLERANCES = {dt.float16: (1e-3, 1e-3), dt.float32: (1e-4, 1e-5), dt.float64: (1e-5, 1e-8)}
+
+
+def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
+    """The deprecated ``torch.testing.assert_allclose`` (still in older test code), as torch 2.13's.
+
+    Warns FutureWarning, then makes tensors of non-tensor inputs (``expected`` in ``actual``'s dtype) and
+    calls ``assert_close`` without its dtype and stride checks, with NaN equal to NaN by default and, where
+    neither ``rtol`` nor ``atol`` is given, the larger of the two dtypes' old defaults (float16 1e-3/1e-3,
+    float32 1e-4/1e-5, float64 1e-5/1e-8, others exact).
+
+    Raises:
+        AssertionError: the values differ (assert_close's text). ValueError: only one of rtol/atol given.
+    """
+    from . import _warnings
+    from .ops.creation import tensor
+    _warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a "
+                   "future release. Please use `torch.testing.assert_close()` instead. You can find detailed "
+                   "upgrade instructions in https://github.com/pytorch/pytorch/issues/61844.", FutureWarning)
+    if not isinstance(actual, Tensor):
+        actual = tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        rtols, atols = zip(*(_ALLCLOSE_TOLERANCES.get(t.dtype, (0.0, 0.0)) for t in (actual, expected)))
+        rtol, atol = max(rtols), max(atols)
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_device=True,
+                 check_dtype=False, check_stride=False, msg=msg or None)

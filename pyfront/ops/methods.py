@@ -362,14 +362,13 @@ def bind_all():
     Tensor.fill_ = _fill_
     Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
-    Tensor.resize_, Tensor.resize_as_ = resize.resize_, resize.resize_as_
+    Tensor.resize_, Tensor.resize_as_, Tensor.set_ = resize.resize_, resize.resize_as_, resize.set_
     for name in views.IN_PLACE_METHODS:  # the in-place view changes and fill_diagonal_
         setattr(Tensor, name, getattr(views, name))
     from ..nn.functional import hardshrink, prelu  # torch's Tensor has these two of F's as methods
     Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
     Tensor.new_empty_strided = _new_empty_strided
     Tensor.new = _legacy_new
-    Tensor.is_shared = lambda self: False  # pyfront never puts a tensor in memory shared across processes
     for name, fn in sampling.METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.multinomial = creation.multinomial

@@ -49,3 +49,77 @@ def resize_(self, *sizes, memory_format=None):
 def resize_as_(self, the_template, memory_format=None):
     """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``."""
     return resize_(self, the_template.shape)
+
+
+_VIEW_ARGS = "int storage_offset, tuple of ints size, tuple of ints stride = None"
+_SET_SIGNATURES = (f" * ()\n * (torch.Storage source)\n * (torch.Storage source, {_VIEW_ARGS})\n"
+                   f" * (Tensor source)\n * (Tensor source, {_VIEW_ARGS})\n")
+
+
+def set_(self, source=None, storage_offset=0, size=None, stride=None):
+    """Makes ``self`` read ``source``'s memory in place, as ``torch.Tensor.set_``.
+
+    ``set_(tensor)`` takes the tensor's storage, offset, shape and strides; ``set_(storage)`` the whole
+    storage (an ``untyped_storage()``) as a 1-d tensor; ``set_(source, storage_offset, size, stride=None)``
+    that view of it (contiguous strides where ``stride`` is None); ``set_()`` an empty storage. A view
+    past the storage's end raises RuntimeError, where torch grows the storage (see the README). Raises
+    RuntimeError, with torch's text, for a source of another dtype or device, a negative offset or
+    size, sizes and strides of unequal length, and on a leaf that requires grad while grad mode is on;
+    TypeError for a source that is neither.
+    """
+    from ..backends import get_backend
+    from ..backends.storage import Storage
+    if self._inference and not _state.inference:
+        raise_inplace_on_inference()
+    if source is None:
+        storage = get_backend(self.device).from_list([], self.dtype)
+        offset, shape, strides = 0, (0,), (1,)
+    elif isinstance(source, (Tensor, Storage)):
+        if isinstance(source, Tensor):
+            if source.dtype is not self.dtype:
+                from ..tensor import _CPP_NAME
+                raise RuntimeError(f"Could not set tensor of type {_CPP_NAME[source.dtype.name]} to a tensor "
+                                   f"of type {_CPP_NAME[self.dtype.name]}")
+            storage = source._storage
+            whole = (source._offset, tuple(source._shape), source._strides)
+        else:
+            storage = source
+            whole = (0, (source.nbytes // self.dtype.itemsize,), (1,))
+        if source.device != self.device:
+            raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a '
+                               f'storage on different device "{source.device}".  This is no longer allowed; '
+                               "the devices must match.")
+        if size is None:
+            offset, shape, strides = whole
+        else:
+            offset, shape = storage_offset, tuple(size)
+            strides = contiguous_strides(shape) if stride is None else tuple(stride)
+    else:
+        raise TypeError(f"set_() received an invalid combination of arguments - got "
+                        f"({type(source).__name__}), but expected one of:\n{_SET_SIGNATURES}")
+    if len(shape) != len(strides):
+        raise RuntimeError(f"unequal size length ({len(shape)}) and stride length ({len(strides)})")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    if any(n < 0 for n in shape):
+        raise RuntimeError("numel: integer multiplication overflow")
+    if _state.enabled and self._requires_grad:
+        self._check_inplace_allowed()  # a leaf that requires grad refuses, as any in-place op
+    if _state.enabled and (self.grad_fn is not None or isinstance(source, Tensor) and source.requires_grad):
+        # torch records a node whose backward raises; pyfront refuses here rather than keep a wrong history
+        raise RuntimeError("pyfront: set_() on a tensor with autograd history, or from a source that "
+                           "requires grad, is not differentiable (torch's derivative for set_ is not "
+                           "implemented either); call it under torch.no_grad() or on .data")
+    needed = offset + 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if 0 not in shape else 0
+    if needed > storage.nbytes // self.dtype.itemsize:
+        if storage.exported:
+            raise RuntimeError("Trying to resize storage that is not resizable")
+        # torch grows the storage under every tensor that reads it; pyfront's tensors know their storage's
+        # extent (Layout.whole), so it refuses rather than leave them reading a stale one
+        raise RuntimeError("pyfront cannot grow a storage that other tensors read: set_() a view within "
+                           "the source's storage, or make a larger tensor first")
+    with no_grad():
+        self.data = Tensor._make(storage, shape, self.dtype, strides, offset)
+    self._base = None
+    self._storage.version += 1
+    return self

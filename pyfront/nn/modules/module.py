@@ -457,6 +457,11 @@ class Module:
     def cpu(self) -> Module:
         return self._apply(lambda t: t.cpu())
 
+    def share_memory(self) -> Module:
+        """Move every parameter and buffer into shared memory (``Tensor.share_memory_``), as torch's: the
+        processes ``torch.multiprocessing`` starts with this module then train the same weights (Hogwild)."""
+        return self._apply(lambda t: t.share_memory_())
+
     def cuda(self, device=None) -> Module:
         return self._apply(lambda t: t.cuda(device))
 
