@@ -103,3 +103,16 @@ def test_two_threads_read_their_own_values():
 def test_float64_is_not_held_on_webgpu():
     with pytest.raises(TypeError, match=r"\.float\(\)"):
         pyfront.zeros(3, dtype=pyfront.float64, device="webgpu")
+
+
+def test_synchronize_on_a_lost_device_raises_as_a_read_does():
+    """torch.cuda.synchronize() raises a device error whatever was queued; so does webgpu's, with nothing
+    queued, and the next use opens a new device."""
+    x = pyfront.ones(3, device="webgpu")
+    x.tolist()
+    pyfront.accelerator.synchronize()
+    pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
+    with pytest.raises(RuntimeError, match="WebGPU device was lost"):
+        pyfront.accelerator.synchronize()
+    assert (pyfront.ones(3, device="webgpu") * 2).tolist() == [2.0, 2.0, 2.0]
+    pyfront.accelerator.synchronize()

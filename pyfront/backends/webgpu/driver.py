@@ -146,6 +146,14 @@ class NativeDriver(Recorder, StagedReads):
         this thread. (A 4-byte read-back waits as well, but makes a buffer, a copy and a submit, and
         hands the map's wait to wgpu-py's poll thread and back: 100-200 µs of each synchronize.)"""
         self.submit()
+        if not self.submitted:
+            # Nothing went to the device since the last wait, so nothing has told whether it is still
+            # there: ask, as torch.cuda.synchronize() reports a device error however idle the stream
+            # was. A lost device refuses a buffer ("Parent device is lost", which the runtime turns
+            # into its lost-device error); wgpu-py never runs its device-lost callback on destroy(),
+            # and an empty queue submit on a lost device aborts the process. ~9 µs, idle syncs only.
+            self.device.create_buffer(size=4, usage=COPY_DST).destroy()
+        self.submitted = False
         if self._poll_wait is not None:
             self._poll_wait()
             return

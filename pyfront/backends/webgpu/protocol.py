@@ -62,6 +62,7 @@ class Recorder:
     def __init__(self):
         self._encoder = self._pass = None
         self._bound = (None, None, None)
+        self.submitted = False  # whether anything was submitted since the driver last waited
 
     def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
         if self._pass is None:
@@ -93,6 +94,7 @@ class Recorder:
         if self._encoder is not None:
             self._submit(self._encoder)
             self._encoder = None
+            self.submitted = True
 
 
 class StagedReads:
