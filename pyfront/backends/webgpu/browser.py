@@ -12,11 +12,10 @@ from array import array
 import js  # noqa: F401  (Pyodide's bridge to the JavaScript global scope)
 from pyodide.ffi import create_proxy, run_sync, to_js
 
-from .protocol import COPY_DST, MAP_READ, OPTIONAL_FEATURES, WANTED_LIMITS, DriverError
+from .protocol import OPTIONAL_FEATURES, WANTED_LIMITS, DriverError, StagedReads
 
 COMPUTE_STAGE = 4  # GPUShaderStage.COMPUTE
 DISPATCH, COPY = 0.0, 1.0  # the command list's records, as bridge.js reads them
-STAGING_POOLED = 16 << 20  # read-back staging buffers up to this size are kept for reuse, by size class
 
 
 def _js(obj):
@@ -93,7 +92,7 @@ def _device_descriptor(limits: dict, features: set):
     )
 
 
-class BrowserDriver:
+class BrowserDriver(StagedReads):
     """Records a flush's commands in Python (``dispatch``, ``copy``) as a flat list of numbers that
     bridge.js encodes and submits in one call: each crossing into JavaScript costs more than the
     GPU command it carries (137 us an op, where the native driver's Recorder makes the calls
@@ -140,20 +139,6 @@ class BrowserDriver:
 
     def write_buffer(self, buf, offset: int, data):
         self.queue.writeBuffer(buf, offset, to_js(memoryview(data)))
-
-    def _stage_read(self, buf, offset, size):
-        size_class = max(256, 1 << (size - 1).bit_length())
-        free = self._staging.get(size_class)
-        staging = free.pop() if free else self.create_buffer(size_class, MAP_READ | COPY_DST)
-        self.copy(buf, offset, staging, 0, size)
-        self.submit()
-        return staging, size_class
-
-    def _unstage(self, staging, size_class, mapped_ok):
-        if mapped_ok and size_class <= STAGING_POOLED:
-            self._staging.setdefault(size_class, []).append(staging)
-        else:
-            staging.destroy()
 
     def read_buffer(self, buf, offset: int, size: int) -> bytes:
         staging, size_class = self._stage_read(buf, offset, size)

@@ -31,7 +31,10 @@ class GPUBuffer:
     def __del__(self):
         pool = self.pool
         if pool is not None:
-            pool.give_back(self.handle, self.size)
+            pool._returns.append((self.handle, self.size))  # give_back, without its call
+
+
+_new = object.__new__
 
 
 class BufferPool:
@@ -40,19 +43,24 @@ class BufferPool:
     The free bytes are bounded by the most the program ever held in use at once (at least
     ``MIN_POOLED_BYTES``): a training loop reuses its buffers step after step, while the size
     classes a program stopped using are let go, least recently returned first.
+
+    A buffer let go is only queued (``give_back``: one append, in any thread, never blocking: it
+    runs from ``__del__``, at any allocation, and wgpu resolves a read-back in its own thread while
+    the reader holds the lock). The next holder of the lock that takes a buffer, trims, or reads a
+    count takes the queue in: an elementwise op's result that dies unrealized costs no lock.
     """
 
     def __init__(self, driver, max_binding: int):
         self.driver = driver
         self.max_binding = max_binding
         self.free: dict = {}  # size class -> free handles
-        # id -> (handle, size) of the free ones, oldest first: a plain dict, since give_back runs from
-        # __del__, at any allocation, and may re-enter it (an OrderedDict raises on that)
+        # id -> (handle, size) of the free ones, oldest first: a plain dict, since a __del__ in the
+        # middle of an update may re-enter the pool (an OrderedDict raises on that)
         self._returned: dict = {}
-        self.in_use = 0
+        self._in_use = 0
         self.created = 0
-        self.pooled_bytes = 0
-        self.in_use_bytes = self.peak_bytes = 0
+        self._pooled_bytes = 0
+        self._in_use_bytes = self.peak_bytes = 0
         self.recycled_since_submit = set()
         # every live handle, so that a garbage cycle holding a GPUBuffer (an exception's frames) can
         # never finalise its handle before the GPUBuffer hands it back to the pool
@@ -61,8 +69,16 @@ class BufferPool:
         # the pool is shared by every thread (and a buffer may be freed in any of them); the runtime
         # holds the same lock around each of its calls
         self.lock = threading.RLock()
-        # buffers handed back while another thread held the lock, for the next holder to take in
-        self._returns: collections.deque = collections.deque()
+        self._returns: collections.deque = collections.deque()  # (handle, size) let go, not taken in yet
+
+    def _counted(self, value_of):
+        with self.lock:
+            self._drain()
+            return value_of(self)
+
+    in_use = property(lambda self: self._counted(lambda p: p._in_use))
+    in_use_bytes = property(lambda self: self._counted(lambda p: p._in_use_bytes))
+    pooled_bytes = property(lambda self: self._counted(lambda p: p._pooled_bytes))
 
     @property
     def max_pooled_bytes(self) -> int:
@@ -87,16 +103,21 @@ class BufferPool:
         if free:
             handle = free.pop()
             del self._returned[id(handle)]
-            self.pooled_bytes -= size
+            self._pooled_bytes -= size
         else:
             handle = self._guarded_create(size)
             self.owned[id(handle)] = handle
             self.created += 1
-        self.in_use += 1
-        self.in_use_bytes += size
-        if self.in_use_bytes > self.peak_bytes:
-            self.peak_bytes = self.in_use_bytes
-        return GPUBuffer(handle, size, self)
+        self._in_use += 1
+        self._in_use_bytes += size
+        if self._in_use_bytes > self.peak_bytes:
+            self.peak_bytes = self._in_use_bytes
+        # GPUBuffer(handle, size, self) without the call to __init__ (one per elementwise op)
+        buf = _new(GPUBuffer)
+        buf.handle = handle
+        buf.size = size
+        buf.pool = self
+        return buf
 
     def _guarded_create(self, size):
         from .protocol import is_lost, lost_error
@@ -128,53 +149,44 @@ class BufferPool:
                 ) from first
 
     def give_back(self, handle, size):
-        """Called from ``__del__``, in any thread at any allocation: never blocks. wgpu resolves a
-        read-back in its own thread while the reader holds the lock and waits on it, so a garbage
-        collection in that thread must not wait for the lock: its buffers queue for the next holder."""
-        if self.lock.acquire(False):  # positional: a keyword costs a parse per buffer let go
-            try:
-                if self._returns:
-                    self._drain()
-                self._give_back(handle, size)
-            finally:
-                self.lock.release()
-        else:
-            self._returns.append((handle, size))
+        """Queue ``handle`` as free (what a GPUBuffer's ``__del__`` does): any thread, never blocks."""
+        self._returns.append((handle, size))
 
     def _drain(self):
-        while self._returns:
+        """Take in the buffers let go (the caller holds ``lock``)."""
+        returns, free_lists, returned = self._returns, self.free, self._returned
+        recycled = self.recycled_since_submit
+        while returns:
             try:
-                handle, size = self._returns.popleft()
-            except IndexError:  # another thread took the last one
+                handle, size = returns.popleft()
+            except IndexError:  # a nested drain (from a __del__ below) took the last one
                 return
-            self._give_back(handle, size)
-
-    def _give_back(self, handle, size):
-        self.in_use -= 1
-        self.in_use_bytes -= size
-        free = self.free.get(size)
-        if free is None:
-            self.free[size] = [handle]
-        else:
-            free.append(handle)
-        self._returned[id(handle)] = (handle, size)
-        self.pooled_bytes += size
-        # a pending dispatch may still read this buffer: an upload into it must wait for a submit
-        self.recycled_since_submit.add(id(handle))
-        # max_pooled_bytes, spelled out: this runs for every buffer let go
-        while self.pooled_bytes > max(MIN_POOLED_BYTES, self.peak_bytes) and self._returned:
-            entry = self._returned.pop(next(iter(self._returned)), None)
-            if entry is None:  # a nested give_back (from a __del__) let it go already
-                continue
-            old, old_size = entry
-            handles = self.free[old_size]
-            del handles[next(i for i, h in enumerate(handles) if h is old)]
-            self._release(old, old_size, destroy=False)
+            self._in_use -= 1
+            self._in_use_bytes -= size
+            free = free_lists.get(size)
+            if free is None:
+                free_lists[size] = [handle]
+            else:
+                free.append(handle)
+            key = id(handle)
+            returned[key] = (handle, size)
+            self._pooled_bytes += size
+            # a pending dispatch may still read this buffer: an upload into it must wait for a submit
+            recycled.add(key)
+            # max_pooled_bytes, spelled out without calls: this runs for every buffer let go
+            while self._pooled_bytes > MIN_POOLED_BYTES and self._pooled_bytes > self.peak_bytes and returned:
+                entry = returned.pop(next(iter(returned)), None)
+                if entry is None:  # a nested drain (from a __del__) let it go already
+                    continue
+                old, old_size = entry
+                handles = free_lists[old_size]
+                del handles[next(i for i, h in enumerate(handles) if h is old)]
+                self._release(old, old_size, destroy=False)
 
     def _release(self, handle, size, destroy: bool):
         """Let ``handle`` go. Dropping the last reference frees it once the GPU is done with it;
         ``destroy`` frees it now, so only for a buffer no recorded dispatch may still use."""
-        self.pooled_bytes -= size
+        self._pooled_bytes -= size
         del self.owned[id(handle)]
         self.recycled_since_submit.discard(id(handle))
         if destroy:

@@ -28,6 +28,7 @@ WANTED_LIMITS = (
 OPTIONAL_FEATURES = ("shader-f16", "timestamp-query")
 
 STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ = 0x80, 0x40, 0x04, 0x08, 0x01
+STAGING_POOLED = 16 << 20  # read-back staging buffers up to this size are kept for reuse, by size class
 
 
 class DriverError(RuntimeError):
@@ -61,6 +62,7 @@ class Recorder:
     def __init__(self):
         self._encoder = self._pass = None
         self._bound = (None, None, None)
+        self.submitted = False  # whether anything was submitted since the driver last waited
 
     def dispatch(self, pipeline, bind_group, params_offset: int, x: int, y: int = 1):
         if self._pass is None:
@@ -92,3 +94,30 @@ class Recorder:
         if self._encoder is not None:
             self._submit(self._encoder)
             self._encoder = None
+            self.submitted = True
+
+
+class StagedReads:
+    """Read-backs through MAP_READ staging buffers kept by power-of-two size class (at most one per
+    class is in use at once, since reads hold the runtime's lock: the pool stays under 32 MiB). A
+    fresh buffer per read (wgpu-py's ``queue.read_buffer``) costs a create and a destroy each time,
+    and a training loop reads its loss every step. The driver sets ``self._staging = {}`` and
+    supplies ``create_buffer``, ``copy`` and ``submit``."""
+
+    def _stage_read(self, buf, offset, size):
+        """A staging buffer holding ``size`` bytes of ``buf`` from ``offset`` once the queue is done:
+        the copy joins the commands recorded so far, and one submit sends them all."""
+        size_class = max(256, 1 << (size - 1).bit_length())
+        free = self._staging.get(size_class)
+        staging = free.pop() if free else self.create_buffer(size_class, MAP_READ | COPY_DST)
+        self.copy(buf, offset, staging, 0, size)
+        self.submit()
+        return staging, size_class
+
+    def _unstage(self, staging, size_class, mapped_ok):
+        """Back to the pool once read and unmapped; a buffer whose map failed (its state unknown) or
+        a large one is let go."""
+        if mapped_ok and size_class <= STAGING_POOLED:
+            self._staging.setdefault(size_class, []).append(staging)
+        else:
+            staging.destroy()

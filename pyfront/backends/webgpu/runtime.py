@@ -331,9 +331,15 @@ class Runtime:
     @_guarded
     def flush(self):
         """Write the parameters used so far, then submit everything recorded."""
+        self._write_params()
+        self.driver.submit()
+        self._submitted()
+
+    def _write_params(self):
         if self._slot:
             self.driver.write_buffer(self._ring, 0, memoryview(self._staging)[: self._slot * PARAM_BYTES])
-        self.driver.submit()
+
+    def _submitted(self):
         self._pending = 0
         self._slot = 0
         self._slot_of.clear()
@@ -350,8 +356,11 @@ class Runtime:
     def read(self, buf, offset: int, size: int) -> bytes:
         if buf.__class__ is not GPUBuffer:
             buf.realize()
-        self.flush()
-        return bytes(self.driver.read_buffer(buf.handle, offset, size))
+        # the read's copy joins the dispatches recorded so far: the driver submits them together
+        self._write_params()
+        data = self.driver.read_buffer(buf.handle, offset, size)
+        self._submitted()  # not on a failure: one before the submit leaves those parameters needed
+        return data
 
     @_guarded
     async def read_async(self, buf, offset: int, size: int) -> bytes:
