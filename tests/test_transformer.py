@@ -82,6 +82,12 @@ LAYER_OPTIONS = [
     dict(batch_first=True, norm_first=True, bias=False, layer_norm_eps=1e-3),
     dict(activation=torch.tanh),
 ]
+def _options_id(options: dict) -> str:
+    """A test id the same in every process (a callable by name, not by its address: pytest-xdist's
+    workers must collect identical ids)."""
+    return str({k: getattr(v, "__name__", v) for k, v in options.items()})
+
+
 ENCODER_MASKS = [
     dict(),
     dict(src_mask="causal", is_causal=True),
@@ -139,7 +145,7 @@ def _masks(spec, length, source, seed=10):
 
 
 @pytest.mark.parametrize("device,dtype", DEVICES)
-@pytest.mark.parametrize("options", LAYER_OPTIONS, ids=str)
+@pytest.mark.parametrize("options", LAYER_OPTIONS, ids=_options_id)
 def test_encoder_layer(options, device, dtype):
     pm, tm = _pair("TransformerEncoderLayer", E, H, 16, 0.1, options=options, dtype=dtype, device=device)
     first = options.get("batch_first", False)
@@ -155,7 +161,7 @@ def test_encoder_masks(masks, device, dtype):
 
 
 @pytest.mark.parametrize("device,dtype", DEVICES)
-@pytest.mark.parametrize("options", LAYER_OPTIONS, ids=str)
+@pytest.mark.parametrize("options", LAYER_OPTIONS, ids=_options_id)
 def test_decoder_layer(options, device, dtype):
     pm, tm = _pair("TransformerDecoderLayer", E, H, 16, options=options, dtype=dtype, device=device)
     first = options.get("batch_first", False)
@@ -319,7 +325,7 @@ def _warns(fn):
         dict(batch_first=True),
         dict(batch_first=True, activation=torch.tanh),
     ],
-    ids=str,
+    ids=_options_id,
 )
 def test_enable_nested_tensor_warnings(kwargs):
     t_opt, p_opt = _activation(kwargs)
