@@ -64,6 +64,18 @@ def _layout(t, spec):
     return t
 
 
+# Samples with more float input elements than this are checked in fast mode (a random projection
+# v^T J u of each Jacobian, pytorch/pytorch#53876) by torch's gradcheck at collection and by pyfront's in
+# the tests: the full Jacobian costs two calls per input element (minutes for conv3d, attention). The
+# small samples keep the full-Jacobian check. PyTorch's own OpInfo gradient tests run fast mode by default
+# (OpInfo.gradcheck_fast_mode), which is the precedent.
+FAST_ABOVE = 64
+
+
+def _fast(leaves) -> bool:
+    return sum(int(np.prod(t.shape)) for t in leaves) > FAST_ABOVE
+
+
 def _usable(torch_name, sample, domain, seed):
     """(pyfront leaves, call), or None when the sample has no float operand, or torch refuses it,
     or torch's own gradcheck fails on it (a non-differentiable point such as scatter writing one
@@ -77,7 +89,8 @@ def _usable(torch_name, sample, domain, seed):
         for d in grad_data
     )
     try:
-        if not torch.autograd.gradcheck(lambda *xs: call(torch, *xs), torch_leaves, raise_exception=False):
+        if not torch.autograd.gradcheck(lambda *xs: call(torch, *xs), torch_leaves, raise_exception=False,
+                                        fast_mode=_fast(grad_data)):
             return None
     except Exception:
         return None
@@ -106,13 +119,13 @@ for _name, _index in USABLE:
 @pytest.mark.parametrize("entry,index", CASES)
 def test_gradcheck_op(entry, index):
     leaves, call = USABLE[entry[0], index]
-    assert gradcheck(lambda *xs: call(pyfront, *xs), leaves)
+    assert gradcheck(lambda *xs: call(pyfront, *xs), leaves, fast_mode=_fast(leaves))
 
 
 @pytest.mark.parametrize("entry", [pytest.param(e, id=e[0]) for e in DIFFERENTIABLE if e[0] in FIRST])
 def test_gradgradcheck_op(entry):
     leaves, call = USABLE[entry[0], FIRST[entry[0]]]
-    assert gradgradcheck(lambda *xs: call(pyfront, *xs), leaves)
+    assert gradgradcheck(lambda *xs: call(pyfront, *xs), leaves, fast_mode=_fast(leaves))
 
 
 # -- gradcheck can fail ---------------------------------------------------------------------------
@@ -160,21 +173,76 @@ def _x():
     return pyfront.randn(2, 3, dtype=pyfront.float64, requires_grad=True)
 
 
-def test_gradcheck_catches_wrong_backward():
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_gradcheck_catches_wrong_backward(fast_mode):
     x = _x()
     with pytest.raises(GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0"):
-        gradcheck(WrongSin.apply, (x,))
-    assert gradcheck(WrongSin.apply, (x,), raise_exception=False) is False
-    assert gradcheck(RightSin.apply, (x,))
+        gradcheck(WrongSin.apply, (x,), fast_mode=fast_mode)
+    assert gradcheck(WrongSin.apply, (x,), raise_exception=False, fast_mode=fast_mode) is False
+    assert gradcheck(RightSin.apply, (x,), fast_mode=fast_mode)
     assert issubclass(GradcheckError, RuntimeError) and issubclass(TorchGradcheckError, RuntimeError)
 
 
-def test_gradgradcheck_catches_wrong_double_backward():
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_gradgradcheck_catches_wrong_double_backward(fast_mode):
     x = _x()
-    assert gradcheck(SinFirstOrderOnly.apply, (x,))
+    assert gradcheck(SinFirstOrderOnly.apply, (x,), fast_mode=fast_mode)
     with pytest.raises(GradcheckError, match="Jacobian mismatch"):
-        gradgradcheck(SinFirstOrderOnly.apply, (x,))
-    assert gradgradcheck(RightSin.apply, (x,))
+        gradgradcheck(SinFirstOrderOnly.apply, (x,), fast_mode=fast_mode)
+    assert gradgradcheck(RightSin.apply, (x,), fast_mode=fast_mode)
+
+
+class TorchWrongSin(torch.autograd.Function):
+    """WrongSin in torch, for the shape of the fast-mode error message."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * x.cos() * 1.01
+
+
+def test_fast_gradcheck_message_like_torch():
+    """Same lines as torch's fast-mode error: projections, then the full Jacobians, max difference. The
+    projected numbers differ (torch and pyfront draw u and v from different generators)."""
+    x = _x()
+    t = torch.tensor(x.tolist(), dtype=torch.float64, requires_grad=True)
+    with pytest.raises(TorchGradcheckError) as t_err:
+        torch.autograd.gradcheck(TorchWrongSin.apply, (t,), fast_mode=True)
+    with pytest.raises(GradcheckError) as p_err:
+        gradcheck(WrongSin.apply, (x,), fast_mode=True)
+    t_lines, p_lines = str(t_err.value).splitlines(), str(p_err.value).splitlines()
+
+    def shape(lines):  # numbers out, labels kept
+        return [line.split(":")[0] if ":" in line and "http" not in line else line for line in lines]
+
+    assert shape(p_lines) == shape(t_lines)
+    slow = p_lines.index("Numerical:")
+    assert p_lines[slow:] == t_lines[slow:]  # the slow-mode Jacobians of the same input are equal
+
+
+def test_fast_gradcheck_catches_one_wrong_element():
+    """A wrong derivative of one element of a large input still fails the projection (fast mode is
+    weaker than the full check: a 1% error in one of 100 elements would pass)."""
+    class OneOff(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, g):
+            mask = pyfront.zeros_like(g)
+            mask.view(-1)[37] = 3.0  # that one derivative doubled
+            return g * (3 + mask)
+
+    x = pyfront.randn(10, 10, dtype=pyfront.float64, requires_grad=True)
+    with pytest.raises(GradcheckError, match="computed \nin fast mode"):
+        gradcheck(OneOff.apply, (x,), fast_mode=True)
+    assert gradcheck(lambda y: (y * 3).exp().sum(1), (x * 0.1).detach().requires_grad_(), fast_mode=True)
 
 
 def test_gradcheck_catches_backward_not_scaled_by_grad_output():
