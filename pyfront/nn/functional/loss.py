@@ -348,7 +348,9 @@ def _pick(logp, target, weight, ignore_index):
         if weight is None
         else ew.where(ignored, 0.0, weight.to(logp.dtype)[safe])
     )
-    return -picked * w, w, ignored
+    # an ignored target adds nothing, even where its score is inf or NaN, and gets a zero gradient even where
+    # the mean's 1 / sum(w) is inf (every target ignored): a select, not a product with w = 0, as torch's
+    return ew.where(ignored, 0, -picked * w), w, ignored
 
 
 @composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss, grad_fn=_nll_node)

@@ -143,7 +143,8 @@ def _nll_np(np, logp, target, ignore_index, reduction):
     bad = np.logical_and(w, np.logical_or(target < 0, target >= n_classes))
     if bad.any():
         raise IndexError(f"Target {int(target[bad][0])} is out of bounds.")
-    losses = np.negative(np.take_along_axis(logp, safe[:, None], 1)[:, 0]) * w
+    # an ignored row adds nothing, whatever its score (inf or NaN there is not the loss's), as torch's kernel
+    losses = np.where(w, np.negative(np.take_along_axis(logp, safe[:, None], 1)[:, 0]) * w, 0)
     if reduction == "none":
         return losses
     total = np.add.reduce(losses, 0)
@@ -156,7 +157,8 @@ def _nll_backward_np(np, g, target, ignore_index, reduction, n_classes):
         g = g / np.add.reduce(w, 0)
     out = np.zeros((len(target), n_classes), g.dtype)
     # added into the zeros, as gather's gradient (scatter_add): an ignored row's -0.0 becomes +0.0
-    np.put_along_axis(out, safe[:, None], np.add(np.negative(g * w), 0)[:, None], 1)
+    # and an ignored row's gradient is 0 even where the mean's 1 / total is inf (all rows ignored), as torch's
+    np.put_along_axis(out, safe[:, None], np.where(w, np.add(np.negative(g * w), 0), 0)[:, None], 1)
     return out
 
 
