@@ -10,10 +10,11 @@ forwards per input and two backwards per output instead of two per element.
 """
 from __future__ import annotations
 
+import math
+import random
 import warnings
 from typing import Callable, Optional, Sequence, Union
 
-import numpy as np
 
 from ..tensor import Tensor
 
@@ -164,9 +165,10 @@ def _check_mul_by_grad_output(outputs, diff_inputs) -> None:
 def _unit_vector(rng, numel: int, like: Tensor) -> Tensor:
     """A random non-negative vector of norm 1 (as PyTorch's fast mode draws u and v), shaped like ``like``."""
     from ..ops.creation import tensor
-    vec = rng.random(numel)
-    norm = float(np.sqrt((vec * vec).sum()))
-    return tensor(vec / norm if norm else vec, dtype=like.dtype, device=like.device).reshape(like.shape)
+    vec = [rng.random() for _ in range(numel)]
+    norm = math.sqrt(sum(v * v for v in vec))
+    vec = [v / norm for v in vec] if norm else vec
+    return tensor(vec, dtype=like.dtype, device=like.device).reshape(like.shape)
 
 
 def _dot(a: Optional[Tensor], b: Tensor) -> float:
@@ -176,7 +178,9 @@ def _dot(a: Optional[Tensor], b: Tensor) -> float:
 def _fast_gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes) -> None:
     """Per (output, input): v^T (J u), J u by central differences, against (v^T J) u, v^T J by backward."""
     from . import grad
-    rng = np.random.default_rng(0)  # own generator: the user's random state is left alone, runs repeat
+    # its own generator: the user's random state is left alone and runs repeat; Python's, not NumPy's,
+    # as pyfront imports without NumPy (in the page)
+    rng = random.Random(0)
     diff_inputs = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     all_u = [_unit_vector(rng, inp.numel(), inp) for inp in diff_inputs]
     numerical_ju = []  # per input: J u of every tensor output, as tensors

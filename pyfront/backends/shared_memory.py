@@ -14,8 +14,6 @@ import os
 import tempfile
 import weakref
 
-import numpy as np
-
 from ..device import CPU
 from .storage import Storage
 
@@ -32,7 +30,9 @@ def _memory_file(nbytes: int) -> int:
     return fd
 
 
-def _mapped(fd: int, nbytes: int, np_dtype) -> np.ndarray:
+def _mapped(fd: int, nbytes: int, np_dtype):
+    import numpy as np  # here, not at the top: every module but the NumPy backend imports without NumPy
+
     return np.frombuffer(mmap.mmap(fd, nbytes), dtype=np_dtype)
 
 
@@ -62,7 +62,12 @@ def fd_of(storage: Storage) -> int | None:
 
 def attach(fd: int | None, nbytes: int, np_dtype: str) -> Storage:
     """A storage over the memory file ``fd`` that another process shared; the storage owns ``fd``."""
-    flat = np.empty(0, np_dtype) if fd is None else _mapped(fd, nbytes, np_dtype)
+    if fd is None:
+        import numpy as np
+
+        flat = np.empty(0, np_dtype)
+    else:
+        flat = _mapped(fd, nbytes, np_dtype)
     storage = Storage(flat, CPU, nbytes, exported=True)
     if fd is not None:
         weakref.finalize(storage, os.close, fd)
