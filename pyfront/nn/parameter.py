@@ -69,7 +69,8 @@ class Buffer(metaclass=_BufferMeta):
 # what torch's UninitializedTensorMixin lets through (its _allowed_methods): the size, the dtype checks and
 # the conversions Module.to/float/half/cpu make; every other Tensor method raises
 _ALLOWED = frozenset({"size", "copy_", "is_complex", "is_floating_point", "half", "float", "double", "char",
-                      "short", "int", "long", "cuda", "cpu", "webgpu", "to", "get_device", "materialize"})
+                      "short", "int", "long", "cuda", "cpu", "webgpu", "to", "get_device", "materialize",
+                      "share_memory_"})  # share_memory_: the mixin's own refusal, with torch's text
 # the special methods an uninitialized tensor keeps: construction, identity, repr, pickling
 _KEPT_DUNDERS = frozenset({"__new__", "__init__", "__repr__", "__hash__", "__reduce_ex__", "__reduce__",
                            "__getattribute__", "__getattr__", "__setattr__", "__delattr__",
