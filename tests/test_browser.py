@@ -16,8 +16,6 @@ from optable import T, _values, entries
 from pyfront.ops.registry import OPS
 
 ARTIFACTS = ROOT / "artifacts"
-# one pytest-xdist worker builds the site and drives one browser for the whole file
-pytestmark = pytest.mark.xdist_group("page")
 
 
 @pytest.fixture(scope="module")

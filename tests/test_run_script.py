@@ -52,10 +52,6 @@ def _same_output(ours: str, theirs: str, rtol=0.0, atol=0.0) -> None:
             assert math.isclose(fx, fy, rel_tol=rtol, abs_tol=atol), (la, lb)
 
 
-# the script under real torch runs once, on one pytest-xdist worker
-pytestmark = pytest.mark.xdist_group("run_script")
-
-
 @pytest.fixture(scope="module")
 def under_torch():
     done = _run([str(SCRIPT), "--epochs", "3", "--lr", "0.03"])
