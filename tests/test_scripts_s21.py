@@ -529,3 +529,14 @@ def test_device_context_manager_nests_as_torchs():
         kinds.append(name(lib.get_default_device()))
         seen.append(kinds)
     assert seen[1] == seen[0] == ["cpu", ("OTHER", "OTHER"), "cpu", "OTHER", "cpu"]
+
+
+def test_set_storage_of_another_dtype_refuses_rather_than_misread():
+    """torch reinterprets another dtype's storage bytes; pyfront's typed storages gave the old values (and
+    their count) silently, so it refuses with a RuntimeError naming the way that works: ``view(dtype)``."""
+    a = pyfront.arange(6.0)
+    for dtype in (pyfront.float64, pyfront.int32, pyfront.uint8):
+        with pytest.raises(RuntimeError, match="reinterprets the bytes"):
+            pyfront.empty(0, dtype=dtype).set_(a.untyped_storage(), 0, (3,))
+    same = pyfront.empty(0).set_(a.untyped_storage(), 1, (3,))
+    assert same.tolist() == torch.empty(0).set_(torch.arange(6.0).untyped_storage(), 1, (3,)).tolist()

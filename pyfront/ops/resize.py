@@ -85,6 +85,13 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
         else:
             storage = source
             whole = (0, (source.nbytes // self.dtype.itemsize,), (1,))
+            held = getattr(storage.data, "dtype", None)  # a cpu storage's elements (webgpu's: its buffer's)
+            if held is not None and held.name != self.dtype.name:
+                # torch reads the storage's bytes as the tensor's dtype; pyfront's storages are typed, and
+                # reading them as they are gave other values and another count, silently
+                raise RuntimeError(f"pyfront cannot set_() a {self.dtype.name} tensor to a storage holding "
+                                   f"{held.name} elements (torch reinterprets the bytes); use "
+                                   f"tensor.view({self.dtype}) on a {held.name} tensor instead")
         if source.device != self.device:
             raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a '
                                f'storage on different device "{source.device}".  This is no longer allowed; '
