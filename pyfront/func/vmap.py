@@ -3,7 +3,9 @@
 pyfront has no batched tensors: ``vmap`` calls ``func`` once per index of the mapped dimension, on each input
 with that dimension selected away (a view, as torch's BatchedTensor is), and stacks the outputs at
 ``out_dims``. Results, shapes, argument checks and their messages are torch 2.13's
-(``torch/_functorch/vmap.py``); only speed differs. Which tensors are one value per sample (torch's
+(``torch/_functorch/vmap.py``). What differs: speed (a loop; torch runs each op once over the batch), and
+``func``'s Python side effects (a list append, a print, an in-place op on an unbatched tensor with an unbatched
+value) happen once per sample where torch's happen once. Which tensors are one value per sample (torch's
 BatchedTensor) is tracked: each sample's slices are marked, and so is what an op computes from a marked
 tensor (``Tensor._batched``, a bit per vmap level), so the refusals torch makes for batched tensors only
 (``.item()``, data-dependent control flow, ``nonzero``, an in-place write of a batched value into an
