@@ -113,3 +113,8 @@ from .version import __version__  # noqa: E402
 from . import func  # noqa: E402  (torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap, functional_call)
 from .func import vmap  # noqa: E402  (torch.vmap)
 from . import _dynamo, distributed, export, jit, library  # noqa: E402,F401  (eager behind torch's compiler APIs; no process groups)
+
+# last, once every public name is bound: each public function pickles by reference (serialization/homes.py)
+from .serialization import homes as _homes  # noqa: E402
+
+_homes.publish()

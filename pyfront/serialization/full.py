@@ -28,12 +28,52 @@ class FullUnpickler(pickle.Unpickler):
             return getattr(self.safe, found.handler)
         if found is not None and not isinstance(found, _TensorType):  # a storage type or a dtype
             return found
+        if qualname in _C_OWNERS:
+            return _C_OWNERS[qualname]
+        if qualname in _RENAMED:
+            return _lookup(*_RENAMED[qualname])
+        if module in _C_MODULES:
+            home, prefix = _C_MODULES[module]
+            found = _lookup(home, name[len(prefix):] if name.startswith(prefix) else name)
+            if found is None:
+                raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
+            return found
         if module == "torch" or module.startswith("torch."):
             return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
         return super().find_class(module, name)
 
     def persistent_load(self, pid):
         return self.safe.storage_ref(pid)
+
+
+class _Owner:
+    """What ``getattr(owner, name)`` in a file finds a torch builtin on: pyfront's ``prefix + name`` in the
+    first of ``homes`` that has it, else an UnpicklingError naming it (not pyfront's AttributeError)."""
+
+    def __init__(self, qualname: str, *homes: tuple):
+        self.qualname, self.homes = qualname, homes
+
+    def __getattr__(self, name: str):
+        for module, prefix in self.homes:
+            found = _lookup(module, prefix + name)
+            if found is not None:
+                return found
+        raise pickle.UnpicklingError(f"the file names {self.qualname}.{name}, which pyfront does not have")
+
+
+# torch pickles its builtin functions by their C homes: torch.sum as getattr(torch._C._VariableFunctionsClass,
+# "sum") (F.conv2d too: it is torch.conv2d), Tensor.add as getattr(torch._C.TensorBase, "add"), F.gelu as
+# torch._C._nn.gelu, torch.linalg.det as torch._C._linalg.linalg_det. Where pyfront has them: the owner
+# getattr takes them from, and the module and the prefix torch's C name adds
+_C_OWNERS = {f"torch._C.{name}": _Owner(f"torch._C.{name}", *homes) for name, homes in (
+    ("_VariableFunctionsClass", (("pyfront", ""), ("pyfront.nn.functional", ""))),
+    ("TensorBase", (("pyfront", "Tensor."),)), ("_TensorBase", (("pyfront", "Tensor."),)))}
+# names torch pickles under another name than the public one
+_RENAMED = {"torch._C._LinAlgError": ("pyfront.linalg", "LinAlgError"),
+            "torch._C._nn.log_sigmoid": ("pyfront.nn.functional", "logsigmoid")}
+_C_MODULES = {"torch._C._nn": ("pyfront.nn.functional", ""),
+              "torch._C._linalg": ("pyfront.linalg", "linalg_"),
+              "torch._C._special": ("pyfront.special", "special_"), "torch._C._fft": ("pyfront.fft", "fft_")}
 
 
 def _pyfront_global(module: str, name: str, qualname: str):
@@ -46,11 +86,18 @@ def _pyfront_global(module: str, name: str, qualname: str):
         found = _lookup(".".join(parts[:end]), name)
         if found is not None:
             return found
+    # torch's private homes of public names (torch.functional.einsum, torch._tensor_str.set_printoptions)
+    if len(parts) > 1 and (parts[1].startswith("_") or module == "pyfront.functional"):
+        found = _lookup("pyfront", name)
+        if found is not None:
+            return found
     if module.startswith("pyfront.nn.modules"):
         for info in pkgutil.iter_modules(_nn_modules().__path__):
             found = _lookup(f"pyfront.nn.modules.{info.name}", name)
             if found is not None:
                 return found
+    if name.startswith("_") and not name.startswith("__"):  # torch's public F.threshold is its _threshold
+        return _pyfront_global(module, name[1:], qualname)
     raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
 
 
@@ -61,7 +108,7 @@ def _nn_modules():
 def _lookup(module: str, name: str):
     try:
         found = importlib.import_module(module)
-        for part in name.split("."):
+        for part in name.split(".") if name else ():
             found = getattr(found, part)
     except (ImportError, AttributeError):
         return None

@@ -30,6 +30,7 @@ from ..shape import Size
 from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
 from ..tensor import Tensor
+from .homes import HOMES
 from .tables import DTYPE_STORAGES
 
 _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
@@ -175,10 +176,27 @@ class Pickler:
             raise pickle.PicklingError(f"Can't pickle {obj!r}: attribute lookup {name} on {module} failed")
         if module == "pyfront.device" and name == "device":
             module = "torch"  # torch.device(str) rebuilds it in torch, as in pyfront
+        elif isinstance(obj, types.FunctionType) and obj in HOMES:
+            module, name = HOMES[obj]  # a public function by torch's name: torch loads it too
         if (module, name) in REVERSE_NAME_MAPPING:  # protocol 2 writes Python 2 names, as pickle does
             module, name = REVERSE_NAME_MAPPING[(module, name)]
         module = REVERSE_IMPORT_MAPPING.get(module, module)
-        self._global(module, name)
+        self._dotted(module, name)
+
+    def _dotted(self, module: str, name: str) -> None:
+        """``module.name``; a nested name (``Tensor.add``) as ``getattr(module.Tensor, "add")``, as pickle
+        writes one at protocol 2 (whose GLOBAL takes no dots)."""
+        if "." not in name:
+            self._global(module, name)
+            return
+
+        def write():
+            parent, last = name.rsplit(".", 1)
+            self._global("__builtin__", "getattr")
+            self._dotted(module, parent)
+            self._save(last)
+            self.out += b"\x86R"  # TUPLE2, REDUCE
+        self._named(("global", module, name), write)
 
     def _text(self, s: str) -> None:
         data = s.encode("utf-8", "surrogatepass")
