@@ -11,10 +11,10 @@ from __future__ import annotations
 import enum
 import os
 
-__all__ = ["Backend", "ReduceOp", "all_gather", "all_reduce", "barrier", "broadcast", "destroy_process_group",
-           "gather", "get_backend", "get_rank", "get_world_size", "init_process_group", "is_available",
-           "is_gloo_available", "is_initialized", "is_mpi_available", "is_nccl_available",
-           "is_torchelastic_launched", "reduce", "scatter"]
+__all__ = ["all_gather", "all_reduce", "Backend", "barrier", "broadcast", "destroy_process_group",
+           "gather", "get_backend", "get_rank", "get_world_size", "group", "GroupMember",
+           "init_process_group", "is_available", "is_gloo_available", "is_initialized", "is_mpi_available",
+           "is_nccl_available", "is_torchelastic_launched", "new_group", "reduce", "ReduceOp", "scatter"]
 
 _NO_GROUP = "Default process group has not been initialized, please make sure to call init_process_group."
 
@@ -79,4 +79,20 @@ def _no_group(*args, **kwargs):
 
 
 get_rank = get_world_size = get_backend = barrier = all_reduce = all_gather = broadcast = reduce = gather = \
-    scatter = _no_group
+    scatter = new_group = _no_group
+
+
+class _WorldMeta(type):
+    @property
+    def WORLD(cls):  # noqa: N802  (torch's name) the default process group: None, as none is initialized
+        return None
+
+
+class group(metaclass=_WorldMeta):  # noqa: N801  (torch's name)
+    """``group.WORLD``: the default process group (None until one is initialized, which here is never)."""
+
+
+class GroupMember(metaclass=_WorldMeta):
+    """``GroupMember.WORLD`` as ``group.WORLD``; ``NON_GROUP_MEMBER``: the rank of a process outside one."""
+
+    NON_GROUP_MEMBER = -100

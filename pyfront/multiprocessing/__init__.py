@@ -16,12 +16,12 @@ import sys
 from multiprocessing import *  # noqa: F401,F403
 from multiprocessing.reduction import DupFd, ForkingPickler
 
-from .backends import shared_memory
-from .backends.storage import Storage
-from .dtypes import _BY_NAME
-from .nn.parameter import Buffer, Parameter
-from .tensor import Tensor
-from .utils.hooks import warn_if_has_hooks
+from ..backends import shared_memory
+from ..backends.storage import Storage
+from ..dtypes import _BY_NAME
+from ..nn.parameter import Buffer, Parameter
+from ..tensor import Tensor
+from ..utils.hooks import warn_if_has_hooks
 
 __all__ = ["set_sharing_strategy", "get_sharing_strategy", "get_all_sharing_strategies",
            *multiprocessing.__all__]
@@ -83,3 +83,6 @@ def _attach(dup, nbytes, np_dtype):
 for _cls in (Tensor, Parameter, Buffer):
     ForkingPickler.register(_cls, _reduce_tensor)
 ForkingPickler.register(Storage, _reduce_storage)
+
+from .spawn import (ProcessContext, ProcessExitedException, ProcessRaisedException, SpawnContext,  # noqa: E402,F401
+                    spawn, start_processes)
