@@ -7,10 +7,10 @@ factory's (``fold_unary.<locals>.entry``) or those of the function they wrap (``
 ``pyfront.ops.primitives.reductions.sum``): a model holding ``self.act = F.gelu`` could not be saved
 whole, nor a dataset holding one sent to a spawned DataLoader worker. ``publish`` runs once, after
 ``import pyfront`` has bound every public name, and gives each such function the name it is public
-under, so nothing is added to a call. It also records the torch name of every public function (``HOMES``),
-which ``save`` writes so that torch loads a pyfront-saved object holding one (``torch.nn.functional.gelu``,
-not pyfront's file that defines it). Classes keep their own names: ``add_safe_globals`` and torch's
-refusal messages name them so.
+under, so nothing is added to a call. It also records the torch name of every public function and nn
+layer (``HOMES``), which ``save`` writes, so that torch loads a whole model pyfront saved
+(``torch.nn.functional.gelu``, ``torch.nn.modules.batchnorm.BatchNorm1d``, not pyfront's files that define
+them) and the weights-only refusal names what torch's names.
 """
 from __future__ import annotations
 
@@ -26,8 +26,23 @@ NAMESPACES = ("pyfront", "pyfront.Tensor", "pyfront.nn.functional", "pyfront.lin
               "pyfront.utils.checkpoint", "pyfront.distributions", "pyfront.sparse", "pyfront.signal.windows",
               "pyfront.distributed")
 
-# a public function -> (module, qualname) torch has it under, what save writes for it
+# a public function or nn layer -> (module, qualname) torch has it under, what save writes for it
 HOMES: dict = {}
+
+# the nn layers pyfront defines in another file than torch (the rest: torch.nn.modules.<pyfront's file>)
+_TORCH_FILES = {f"torch.nn.modules.{file}": names.split() for file, names in (
+    ("batchnorm", "BatchNorm1d BatchNorm2d BatchNorm3d LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d"),
+    ("instancenorm", "InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d "
+                     "LazyInstanceNorm3d"),
+    ("loss", "CTCLoss CosineEmbeddingLoss GaussianNLLLoss MultiLabelMarginLoss MultiMarginLoss NLLLoss2d "
+             "TripletMarginWithDistanceLoss"),
+    ("conv", "LazyConv1d LazyConv2d LazyConv3d LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d"),
+    ("pooling", "LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d"),
+    ("activation", "MultiheadAttention RReLU"), ("pixelshuffle", "PixelShuffle PixelUnshuffle"),
+    ("fold", "Fold Unfold"), ("channelshuffle", "ChannelShuffle"), ("linear", "LazyLinear"),
+    ("normalization", "LocalResponseNorm"))}
+_TORCH_FILES["torch.nn.parallel.data_parallel"] = ["DataParallel"]
+_TORCH_FILE = {name: file for file, names in _TORCH_FILES.items() for name in names}
 
 
 def resolves(obj) -> bool:
@@ -40,6 +55,7 @@ def resolves(obj) -> bool:
 
 def publish() -> None:
     """Name every public function of ``NAMESPACES`` where it is public, if its own names lose it."""
+    from ..nn import Module
     from ..tensor import Tensor
     for namespace in NAMESPACES:
         if namespace == "pyfront.Tensor":
@@ -51,6 +67,10 @@ def publish() -> None:
                 items = [(name, getattr(owner, name)) for name in owner.__all__]
         torch_module = "torch" + module[len("pyfront"):] if not prefix else "torch"
         for name, obj in items:
+            if namespace == "pyfront.nn" and isinstance(obj, type) and issubclass(obj, Module):
+                # a layer by torch's path, which torch's Module (its __dict__ is pyfront's) loads
+                module = _TORCH_FILE.get(name, "torch" + obj.__module__[len("pyfront"):])
+                HOMES[obj] = (module, obj.__qualname__)
             if not isinstance(obj, types.FunctionType) or name.startswith("_") and not (
                     prefix and name.endswith("__")):
                 continue

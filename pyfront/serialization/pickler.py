@@ -176,8 +176,8 @@ class Pickler:
             raise pickle.PicklingError(f"Can't pickle {obj!r}: attribute lookup {name} on {module} failed")
         if module == "pyfront.device" and name == "device":
             module = "torch"  # torch.device(str) rebuilds it in torch, as in pyfront
-        elif isinstance(obj, types.FunctionType) and obj in HOMES:
-            module, name = HOMES[obj]  # a public function by torch's name: torch loads it too
+        elif isinstance(obj, (type, types.FunctionType)) and obj in HOMES:
+            module, name = HOMES[obj]  # a public function or nn layer by torch's name: torch loads it too
         if (module, name) in REVERSE_NAME_MAPPING:  # protocol 2 writes Python 2 names, as pickle does
             module, name = REVERSE_NAME_MAPPING[(module, name)]
         module = REVERSE_IMPORT_MAPPING.get(module, module)

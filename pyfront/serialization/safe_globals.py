@@ -6,6 +6,10 @@ name; nothing else in the weights-only reader changes.
 """
 from __future__ import annotations
 
+import types
+
+from .homes import HOMES
+
 _SAFE: set = set()
 
 
@@ -52,4 +56,7 @@ def user_globals() -> dict:
             found[f[1]] = f[0]
         else:
             found[f"{f.__module__}.{f.__qualname__}"] = f
+            # files (torch's and pyfront's) name a layer or a function by torch's name
+            if isinstance(f, (type, types.FunctionType)) and f in HOMES:
+                found[".".join(HOMES[f])] = f
     return found
