@@ -19,9 +19,9 @@ def _torch_cpu_randperm(n: int, seed: int) -> list:
     Generator is a Philox stream, whose randperm differs. (torch takes 64-bit words past 2^32 / 20
     elements; no dataset here is that long.)"""
     words = np.random.RandomState(seed & 0xFFFFFFFF).randint(0, 2 ** 32, size=max(n - 1, 0), dtype=np.uint64)
+    steps = np.arange(max(n - 1, 0), dtype=np.uint64)
     order = list(range(n))
-    for i in range(n - 1):
-        z = i + int(words[i]) % (n - i)
+    for i, z in enumerate((steps + words % (np.uint64(n) - steps)).tolist()):  # swap i with z, i <= z < n
         order[i], order[z] = order[z], order[i]
     return order
 
