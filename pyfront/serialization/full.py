@@ -51,14 +51,14 @@ class _Owner:
     first of ``homes`` that has it, else an UnpicklingError naming it (not pyfront's AttributeError)."""
 
     def __init__(self, qualname: str, *homes: tuple):
-        self.qualname, self.homes = qualname, homes
+        self._qualname, self._homes = qualname, homes  # (underscored: no torch function has such a name)
 
     def __getattr__(self, name: str):
-        for module, prefix in self.homes:
+        for module, prefix in self._homes:
             found = _lookup(module, prefix + name)
             if found is not None:
                 return found
-        raise pickle.UnpicklingError(f"the file names {self.qualname}.{name}, which pyfront does not have")
+        raise pickle.UnpicklingError(f"the file names {self._qualname}.{name}, which pyfront does not have")
 
 
 # torch pickles its builtin functions by their C homes: torch.sum as getattr(torch._C._VariableFunctionsClass,
