@@ -3,7 +3,11 @@ seed and epoch, padding, drop_last, torch's errors), torch.distributed.group.WOR
 torch.multiprocessing.spawn / start_processes (fn(i, *args), ProcessContext.join, a child's exception
 raised in the parent as torch raises it)."""
 import multiprocessing
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -121,3 +125,15 @@ def test_a_spawned_loader_worker_takes_a_dataset_holding_a_function():
     loader = DataLoader(data, batch_size=3, num_workers=1, multiprocessing_context="spawn",
                         sampler=DistributedSampler(data, num_replicas=2, rank=1, shuffle=False))
     assert [b.tolist() for b in loader] == [pyfront.nn.functional.gelu(data.x[1::2]).tolist()]
+
+
+def test_the_sampler_needs_no_numpy():
+    # the browser build has no NumPy; the order is torch's there too
+    script = ("import sys; sys.modules['numpy'] = None\n"
+              "from pyfront.utils.data import DistributedSampler\n"
+              "s = DistributedSampler(range(10), num_replicas=2, rank=1, seed=4)\n"
+              "s.set_epoch(1)\nprint(list(s))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(pyfront.__file__).parents[1])})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(_draw(TorchSampler, 10, 2, 1, True, False, 1, 4)[0])

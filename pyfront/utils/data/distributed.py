@@ -3,8 +3,7 @@ share of a dataset, in torch's exact order for a seed and epoch."""
 from __future__ import annotations
 
 import math
-
-import numpy as np
+import random
 
 from ... import distributed as dist
 from .sampler import Sampler
@@ -16,12 +15,17 @@ def _torch_cpu_randperm(n: int, seed: int) -> list:
     """``torch.randperm(n, generator=torch.Generator().manual_seed(seed))``, as torch's CPU computes it:
     a Fisher-Yates shuffle by mt19937 words (seeded with the seed's low 32 bits), so that every process of
     a torch and a pyfront job (and a script moved between them) reads the same samples. pyfront's own
-    Generator is a Philox stream, whose randperm differs. (torch takes 64-bit words past 2^32 / 20
-    elements; no dataset here is that long.)"""
-    words = np.random.RandomState(seed & 0xFFFFFFFF).randint(0, 2 ** 32, size=max(n - 1, 0), dtype=np.uint64)
-    steps = np.arange(max(n - 1, 0), dtype=np.uint64)
+    Generator is a Philox stream, whose randperm differs. Python's ``random`` is the same mt19937, given
+    the state torch's seeding makes (no NumPy: the browser build has none). (torch takes 64-bit words past
+    2^32 / 20 elements; no dataset here is that long.)"""
+    state = [seed & 0xFFFFFFFF]
+    for i in range(1, 624):  # mt19937's init_genrand, as torch seeds it
+        state.append((1812433253 * (state[-1] ^ (state[-1] >> 30)) + i) & 0xFFFFFFFF)
+    words = random.Random()
+    words.setstate((3, (*state, 624), None))
     order = list(range(n))
-    for i, z in enumerate((steps + words % (np.uint64(n) - steps)).tolist()):  # swap i with z, i <= z < n
+    for i in range(n - 1):
+        z = i + words.getrandbits(32) % (n - i)
         order[i], order[z] = order[z], order[i]
     return order
 
