@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import pyfront
-from webgpu_required import requires_webgpu
+from webgpu_required import assert_lost_error, requires_webgpu
 
 pytestmark = requires_webgpu
 
@@ -112,7 +112,8 @@ def test_synchronize_on_a_lost_device_raises_as_a_read_does():
     x.tolist()
     pyfront.accelerator.synchronize()
     pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
-    with pytest.raises(RuntimeError, match="WebGPU device was lost"):
+    with pytest.raises(RuntimeError, match="WebGPU device was lost") as lost:
         pyfront.accelerator.synchronize()
+    assert_lost_error(lost.value)
     assert (pyfront.ones(3, device="webgpu") * 2).tolist() == [2.0, 2.0, 2.0]
     pyfront.accelerator.synchronize()

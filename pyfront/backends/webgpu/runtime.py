@@ -19,7 +19,7 @@ import string
 import struct
 from collections import OrderedDict
 
-from .protocol import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
+from .protocol import COPY_DST, UNIFORM, is_lost, is_lost_error, lost_error
 from .memory import BufferPool, GPUBuffer
 from .strides import MAX_DIMS
 
@@ -191,9 +191,9 @@ def _guarded(method):
         try:
             with self.lock:
                 return method(self, *args, **kwargs)
-        except DeviceLost:
-            raise
         except Exception as e:
+            if is_lost_error(e):  # raised below already (a nested call's)
+                raise
             if self.driver.lost_reason or is_lost(e):
                 from .. import forget
 
