@@ -8,6 +8,9 @@ once full.
 """
 
 import math
+import re
+
+import pytest
 
 import pyfront
 from webgpu_required import requires_webgpu
@@ -44,3 +47,32 @@ def test_a_steady_training_loop_makes_no_new_bind_groups_pipelines_or_buffers(mo
                 pyfront.webgpu.synchronize()
         assert (len(made), len(rt._pipelines), rt.pool.created) == (0, pipelines, buffers)
         assert math.isfinite(loss.item())
+
+
+@requires_webgpu
+def test_an_index_checked_once_is_checked_again_only_after_a_write(monkeypatch):
+    """A bounds check is a read-back (a wait for the GPU): gather and its backward's scatter read one
+    index, checked once while its memory is unchanged. Any write to it (in place, a copy in, a fused
+    result stored into it) makes the next use check again, and fail as torch does."""
+    import torch
+
+    rt = pyfront.webgpu._backend().runtime
+    reads = []
+    read = rt.driver.read_buffer
+    monkeypatch.setattr(rt.driver, "read_buffer", lambda *a: reads.append(1) or read(*a))
+    x = pyfront.randn(4, 5, device=GPU, requires_grad=True)
+    writes = [lambda i: i.fill_(7), lambda i: i.add_(6), lambda i: i.__setitem__((0, 0), 9),
+              lambda i: i.copy_(pyfront.full((4, 2), 5)), lambda i: i.mul_(1).add_(5)]
+    for write in writes:
+        idx = pyfront.tensor([[0, 4], [1, 3], [2, 2], [4, 0]], device=GPU)
+        reads.clear()
+        x.grad = None
+        x.gather(1, idx).sum().backward()
+        x.gather(1, idx)
+        assert len(reads) == 1  # gather's check; the backward's scatter and the second gather: none
+        write(idx)
+        t_idx = torch.tensor(idx.tolist())
+        with pytest.raises(RuntimeError) as theirs:
+            torch.randn(4, 5).gather(1, t_idx)
+        with pytest.raises(RuntimeError, match=re.escape(str(theirs.value))):
+            x.gather(1, idx)

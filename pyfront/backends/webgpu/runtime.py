@@ -245,12 +245,18 @@ class Runtime:
         # dropped in bulk, when the entries reach a bound that doubles with the live ones
         self.unrealized: dict = {}
         self.unrealized_bound = 1024
+        # id(buffer handle) -> the bounds checks its contents passed (kernels/indexing.py), forgotten when
+        # it is written or let go: a training step checks one index for its gather and again for the
+        # backward's scatter, and each check is a read-back (a wait for the GPU)
+        self.checked: dict = {}
 
     def _before_write(self, buf):
         """``buf`` is about to be written: compute first every pending result that reads it (and
         ``buf`` itself when it is one)."""
         if buf.__class__ is not GPUBuffer:
             buf.realize()
+        if self.checked:
+            self.checked.pop(id(buf.handle), None)
         refs = self.readers.pop(id(buf.handle), None) if self.readers else None
         if refs:
             for ref in refs:
@@ -326,7 +332,9 @@ class Runtime:
             self.flush()
 
     def _forget_buffer(self, handle):
-        """The pool let ``handle`` go: drop the bind groups that would keep it alive."""
+        """The pool let ``handle`` go: drop the bind groups that would keep it alive, and what its
+        contents were checked to hold (a new buffer may take its id)."""
+        self.checked.pop(id(handle), None)
         stale = [key for key in self._bind_groups if any(port[0] == id(handle) for port in key[1:])]
         for key in stale:
             del self._bind_groups[key]
