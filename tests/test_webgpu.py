@@ -6,7 +6,7 @@ import torch
 
 import pyfront
 from optable import assert_same
-from webgpu_required import requires_webgpu
+from webgpu_required import assert_lost_error, requires_webgpu
 
 pytestmark = requires_webgpu
 GPU = "webgpu"
@@ -159,8 +159,9 @@ def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
     x = pyfront.ones(3, device=GPU)
     assert (x * 2).tolist() == [2.0, 2.0, 2.0]  # its plan is made for this backend, and must go with it
     pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
-    with pytest.raises(RuntimeError, match="WebGPU device was lost"):
+    with pytest.raises(RuntimeError, match="WebGPU device was lost") as lost:
         (x + 1).tolist()
+    assert_lost_error(lost.value)
     assert pyfront.webgpu.is_available()
     assert (pyfront.ones(3, device=GPU) * 2).tolist() == [2.0, 2.0, 2.0]
 

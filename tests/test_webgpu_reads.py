@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import pyfront
-from webgpu_required import requires_webgpu
+from webgpu_required import assert_lost_error, requires_webgpu
 
 pytestmark = requires_webgpu
 
@@ -112,7 +112,28 @@ def test_synchronize_on_a_lost_device_raises_as_a_read_does():
     x.tolist()
     pyfront.accelerator.synchronize()
     pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
-    with pytest.raises(RuntimeError, match="WebGPU device was lost"):
+    with pytest.raises(RuntimeError, match="WebGPU device was lost") as lost:
         pyfront.accelerator.synchronize()
+    assert_lost_error(lost.value)
     assert (pyfront.ones(3, device="webgpu") * 2).tolist() == [2.0, 2.0, 2.0]
     pyfront.accelerator.synchronize()
+
+
+def test_a_read_and_its_async_twin_submit_once_with_the_pending_work(monkeypatch):
+    """A read's copy joins the dispatches recorded before it: one submit per read-back, sync or async
+    (the async twins flushed first, then submitted the copy: two)."""
+    import asyncio
+
+    driver = pyfront.webgpu._backend().driver
+    submits = []
+    submit = driver._submit
+    monkeypatch.setattr(driver, "_submit", lambda encoder: submits.append(1) or submit(encoder))
+    x = pyfront.arange(6.0, device="webgpu")
+    pyfront.webgpu.synchronize()
+    reads = [lambda: (x * 2).sum().item(), lambda: (x + 1).tolist(),
+             lambda: asyncio.run((x * 3).sum().item_async()), lambda: asyncio.run((x - 1).tolist_async())]
+    expected = [30.0, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 45.0, [-1.0, 0.0, 1.0, 2.0, 3.0, 4.0]]
+    for read, value in zip(reads, expected):
+        submits.clear()
+        assert read() == value
+        assert len(submits) == 1

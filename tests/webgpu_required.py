@@ -5,6 +5,7 @@ missing adapter fails loudly instead of skipping the GPU tests.
 """
 
 import os
+import traceback
 
 import pytest
 
@@ -18,3 +19,13 @@ if os.environ.get("PYFRONT_REQUIRE_WEBGPU") == "1" and not pyfront.webgpu.is_ava
 requires_webgpu = pytest.mark.skipif(
     not pyfront.webgpu.is_available(), reason=f"no WebGPU adapter: {pyfront.webgpu.unavailable_reason()}"
 )
+
+
+def assert_lost_error(error):
+    """torch's builtin type and the shape of its sticky CUDA error (DESIGN.md: no pyfront class name in a
+    traceback), wrapped once (its cause is the driver's error, not another of its own)."""
+    assert type(error) is RuntimeError
+    first_line = traceback.format_exception_only(error)[0]
+    assert first_line.startswith("RuntimeError: WebGPU error: the WebGPU device was lost (")
+    assert "might be asynchronously reported at some other API call" in str(error)
+    assert "WebGPU device was lost" not in str(error.__cause__)

@@ -141,6 +141,8 @@ class BrowserDriver(StagedReads):
         self.queue.writeBuffer(buf, offset, to_js(memoryview(data)))
 
     def read_buffer(self, buf, offset: int, size: int) -> bytes:
+        """``size`` bytes of ``buf`` from ``offset``: the copy into a pooled staging buffer goes with
+        everything recorded before, in one submit (one crossing into JavaScript), then the map."""
         staging, size_class = self._stage_read(buf, offset, size)
         ok = False
         try:
@@ -150,8 +152,13 @@ class BrowserDriver(StagedReads):
             self._unstage(staging, size_class, ok)
         return data.to_bytes()
 
-    async def read_buffer_async(self, buf, offset: int, size: int) -> bytes:
+    def read_buffer_async(self, buf, offset: int, size: int):
+        """``read_buffer``'s awaitable: the copy is recorded and submitted now (so the caller's
+        parameters are written and its dispatches sent before anything else runs), the map awaited."""
         staging, size_class = self._stage_read(buf, offset, size)
+        return self._mapped(staging, size_class, size)
+
+    async def _mapped(self, staging, size_class, size) -> bytes:
         ok = False
         try:
             data = await self._bridge.read(staging, size)

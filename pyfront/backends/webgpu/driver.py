@@ -78,8 +78,10 @@ class NativeDriver(Recorder, StagedReads):
             self._unstage(staging, size_class, ok)
         return data
 
-    async def read_buffer_async(self, buf, offset: int, size: int) -> memoryview:
-        return self.read_buffer(buf, offset, size)  # wgpu-py's blocking read is fine natively
+    def read_buffer_async(self, buf, offset: int, size: int):
+        """``read_buffer``'s awaitable (the browser driver's shape): natively the read is done at once,
+        as wgpu-py's blocking read is fine here."""
+        return _ready(self.read_buffer(buf, offset, size))
 
     # -- pipelines ---------------------------------------------------------------------------
     def compile(self, wgsl: str, n_read: int, n_write: int):
@@ -163,6 +165,10 @@ class NativeDriver(Recorder, StagedReads):
 
     async def wait_async(self):
         self.wait()
+
+
+async def _ready(value):
+    return value
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ ENABLED = os.environ.get("PYFRONT_FUSION", "1") != "0"
 MAX_NODES = 12  # ops in one chain: beyond it the inputs are computed first
 MAX_SCALARS = 12
 MAX_DIMS = 4  # a higher rank runs unfused (the parameters of a fused kernel grow with rank x ports)
+LAZY_BYTES = 256  # the smallest buffer: a constant this small takes its memory when it is first needed
 MAX_LEAVES = 7  # inputs of one chain at most (its kernel binds them and its output as storage buffers)
 
 
@@ -75,7 +76,11 @@ class Node:
 
 
 class Pending:
-    """The buffer of an elementwise result not computed yet (``handle`` and ``size`` compute it)."""
+    """The buffer of an elementwise result not computed yet (``handle`` and ``size`` compute it).
+    A small constant's (a number's, a fill's up to ``LAZY_BYTES``) memory is taken only when something
+    needs it (``buffer`` is None until then): chains inline a constant, so a cached number (ops.common's
+    0-d tensors, a new one per step where the number changes) never holds a buffer, nor takes from the
+    pool one a training step's results would take (which made every step's bind groups new)."""
 
     __slots__ = ("backend", "node", "shape", "nbytes", "buffer", "__weakref__")
 
@@ -90,6 +95,8 @@ class Pending:
                 unrealized.pop(id(self), None)
                 if node is not None:
                     try:
+                        if self.buffer is None:
+                            self.buffer = self.backend.runtime.pool.take_held(self.nbytes)
                         _launch(self.backend, node, self.shape, (self.buffer, 0, self.nbytes),
                                 extras=_extra_outputs(self.backend, node, self.shape))
                     except BaseException:
@@ -119,8 +126,6 @@ def pending(backend, shape, nbytes, dtype, inputs, expr, scalars=(), bool_expr=F
     op: the commonest cases are spelled out inline."""
     runtime = backend.runtime
     with runtime.lock:
-        # the memory is taken now (an allocation fails at the op, as it would unfused)
-        buffer = runtime.pool.take_held(nbytes)
         args = []
         for t in inputs:
             data = t[0].data
@@ -140,13 +145,18 @@ def pending(backend, shape, nbytes, dtype, inputs, expr, scalars=(), bool_expr=F
                       key=lambda i: args[i].count)
             args[big] = _arg(inputs[big], shape, False)
             node = Node(expr, bool_expr, widen, dtype, args, scalars)
+        # the memory is taken now (an allocation fails at the op, as it would unfused); a small constant's
+        # when it is first needed (see Pending)
+        buffer = runtime.pool.take_held(nbytes) if node.leaves or nbytes > LAZY_BYTES else None
         result = Pending(backend, node, shape, buffer, nbytes)
         ref = node.owner = weakref.ref(result)
-        # synchronize() computes it, as it waits for all queued work (dead entries go in bulk, as readers')
-        unrealized = runtime.unrealized
-        unrealized[id(result)] = ref
-        if len(unrealized) >= runtime.unrealized_bound:
-            runtime.drop_dead_unrealized()
+        # synchronize() computes it, as it waits for all queued work (dead entries go in bulk, as readers');
+        # not a small constant: it reads no memory, so when it is computed changes nothing (see Pending)
+        if buffer is not None:
+            unrealized = runtime.unrealized
+            unrealized[id(result)] = ref
+            if len(unrealized) >= runtime.unrealized_bound:
+                runtime.drop_dead_unrealized()
         readers = runtime.readers
         for leaf in node.leaves.values():  # a write to any of these realizes the result first
             refs = readers.get(leaf.hid)
@@ -243,8 +253,9 @@ def _extra_outputs(backend, node, shape) -> list:
     extras, room = [], backend.max_leaves - len(node.leaves)
     for i, n in enumerate(_postorder(node, [])[:-1]):
         p = n.owner() if n.owner is not None else None
-        if len(extras) < room and p is not None and p.node is n and tuple(p.shape) == tuple(shape) \
-                and all(p is not q for _, q in extras):
+        # (not a constant: anything recomputes it for free, and its memory may not be taken yet)
+        if len(extras) < room and p is not None and p.node is n and n.leaves \
+                and tuple(p.shape) == tuple(shape) and all(p is not q for _, q in extras):
             extras.append((i, p))
     return extras
 

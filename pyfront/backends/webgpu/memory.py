@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import heapq
 import threading
 
 from .protocol import COPY_DST, COPY_SRC, STORAGE
@@ -35,6 +36,7 @@ class GPUBuffer:
 
 
 _new = object.__new__
+heappop, heappush = heapq.heappop, heapq.heappush
 
 
 class BufferPool:
@@ -53,7 +55,12 @@ class BufferPool:
     def __init__(self, driver, max_binding: int):
         self.driver = driver
         self.max_binding = max_binding
-        self.free: dict = {}  # size class -> free handles
+        # size class -> its free handles, as a heap of (id, handle): a take gets the free buffer of the lowest
+        # id, whatever order the buffers came back in, so a training loop whose steps free the same buffers
+        # at the same points gets the same buffer at each point, step after step, and its bind groups
+        # (keyed by the buffers bound) are found in the cache. (A stack handed them out in the order of
+        # the last step's frees, a new order each step: most dispatches made a new bind group.)
+        self.free: dict = {}
         # id -> (handle, size) of the free ones, oldest first: a plain dict, since a __del__ in the
         # middle of an update may re-enter the pool (an OrderedDict raises on that)
         self._returned: dict = {}
@@ -101,7 +108,7 @@ class BufferPool:
             self._drain()
         free = self.free.get(size)
         if free:
-            handle = free.pop()
+            handle = heappop(free)[1]
             del self._returned[id(handle)]
             self._pooled_bytes -= size
         else:
@@ -163,12 +170,12 @@ class BufferPool:
                 return
             self._in_use -= 1
             self._in_use_bytes -= size
+            key = id(handle)
             free = free_lists.get(size)
             if free is None:
-                free_lists[size] = [handle]
+                free_lists[size] = [(key, handle)]
             else:
-                free.append(handle)
-            key = id(handle)
+                heappush(free, (key, handle))
             returned[key] = (handle, size)
             self._pooled_bytes += size
             # a pending dispatch may still read this buffer: an upload into it must wait for a submit
@@ -180,7 +187,8 @@ class BufferPool:
                     continue
                 old, old_size = entry
                 handles = free_lists[old_size]
-                del handles[next(i for i, h in enumerate(handles) if h is old)]
+                del handles[next(i for i, (_, h) in enumerate(handles) if h is old)]
+                heapq.heapify(handles)
                 self._release(old, old_size, destroy=False)
 
     def _release(self, handle, size, destroy: bool):

@@ -35,15 +35,26 @@ class DriverError(RuntimeError):
     pass
 
 
-class DeviceLost(RuntimeError):
-    """The GPU device is gone (driver reset, GPU removed, device destroyed): its tensors are lost too."""
-
-
-def lost_error(cause) -> DeviceLost:
-    return DeviceLost(
-        f"the WebGPU device was lost ({cause}); tensors that lived on it are gone. pyfront "
-        "opens a new device on the next webgpu operation: recreate or reload the tensors"
+def lost_error(cause) -> RuntimeError:
+    """The error of a lost GPU device (driver reset, GPU removed, device destroyed): a plain
+    RuntimeError (DESIGN.md: no pyfront class name in a traceback) in the shape of torch's sticky CUDA
+    error, which a GPU reset gives (``CUDA error: unspecified launch failure`` and its note that the
+    error may surface at a later call, as a lost WebGPU device does: dispatches are queued). Unlike
+    CUDA's it is not sticky: the next webgpu operation opens a new device. ``is_lost_error`` tells it
+    apart from other RuntimeErrors, by a marker."""
+    error = RuntimeError(
+        f"WebGPU error: the WebGPU device was lost ({cause})\n"
+        "WebGPU errors might be asynchronously reported at some other API call, so the stacktrace below "
+        "might be incorrect.\nTensors that lived on the device are gone; pyfront opens a new device on "
+        "the next webgpu operation: recreate or reload them."
     )
+    error.webgpu_device_lost = True
+    return error
+
+
+def is_lost_error(error: BaseException) -> bool:
+    """Whether ``error`` is ``lost_error``'s (raised already, so not to be wrapped again)."""
+    return getattr(error, "webgpu_device_lost", False)
 
 
 def is_lost(error: Exception) -> bool:

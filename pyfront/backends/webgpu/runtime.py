@@ -12,6 +12,7 @@ packed by name from the ``struct Params`` it declares (``ParamLayout``).
 from __future__ import annotations
 
 import functools
+import inspect
 import keyword
 import os
 import re
@@ -19,7 +20,7 @@ import string
 import struct
 from collections import OrderedDict
 
-from .protocol import COPY_DST, UNIFORM, DeviceLost, is_lost, lost_error
+from .protocol import COPY_DST, UNIFORM, is_lost, is_lost_error, lost_error
 from .memory import BufferPool, GPUBuffer
 from .strides import MAX_DIMS
 
@@ -185,26 +186,39 @@ def _guarded(method):
 
     Each call holds the runtime's lock: threads share one open command encoder, parameter ring and
     buffer pool, so one thread's dispatch must not interleave with another's (a reentrant lock,
-    since a buffer freed mid-call hands itself back to the pool under the same lock)."""
+    since a buffer freed mid-call hands itself back to the pool under the same lock). A coroutine
+    takes the lock itself around the parts that record (never across an await), and its failures
+    are turned into the lost-device error as they come."""
 
-    def wrapper(self, *args, **kwargs):
-        try:
-            with self.lock:
-                return method(self, *args, **kwargs)
-        except DeviceLost:
-            raise
-        except Exception as e:
-            if self.driver.lost_reason or is_lost(e):
-                from .. import forget
-
-                forget("webgpu")
-                raise lost_error(
-                    self.driver.lost_reason or str(e).strip().splitlines()[-1].strip()
-                ) from e
-            raise
+    if inspect.iscoroutinefunction(method):
+        async def wrapper(self, *args, **kwargs):
+            try:
+                return await method(self, *args, **kwargs)
+            except Exception as e:
+                _raise_if_lost(self, e)
+                raise
+    else:
+        def wrapper(self, *args, **kwargs):
+            try:
+                with self.lock:
+                    return method(self, *args, **kwargs)
+            except Exception as e:
+                _raise_if_lost(self, e)
+                raise
 
     wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
     return wrapper
+
+
+def _raise_if_lost(runtime, e):
+    """Raise the lost-device error (dropping the backend) where ``e`` says the device is gone."""
+    if is_lost_error(e):  # raised already (a nested call's)
+        return
+    if runtime.driver.lost_reason or is_lost(e):
+        from .. import forget
+
+        forget("webgpu")
+        raise lost_error(runtime.driver.lost_reason or str(e).strip().splitlines()[-1].strip()) from e
 
 
 class Runtime:
@@ -231,12 +245,18 @@ class Runtime:
         # dropped in bulk, when the entries reach a bound that doubles with the live ones
         self.unrealized: dict = {}
         self.unrealized_bound = 1024
+        # id(buffer handle) -> the bounds checks its contents passed (kernels/indexing.py), forgotten when
+        # it is written or let go: a training step checks one index for its gather and again for the
+        # backward's scatter, and each check is a read-back (a wait for the GPU)
+        self.checked: dict = {}
 
     def _before_write(self, buf):
         """``buf`` is about to be written: compute first every pending result that reads it (and
         ``buf`` itself when it is one)."""
         if buf.__class__ is not GPUBuffer:
             buf.realize()
+        if self.checked:
+            self.checked.pop(id(buf.handle), None)
         refs = self.readers.pop(id(buf.handle), None) if self.readers else None
         if refs:
             for ref in refs:
@@ -312,7 +332,9 @@ class Runtime:
             self.flush()
 
     def _forget_buffer(self, handle):
-        """The pool let ``handle`` go: drop the bind groups that would keep it alive."""
+        """The pool let ``handle`` go: drop the bind groups that would keep it alive, and what its
+        contents were checked to hold (a new buffer may take its id)."""
+        self.checked.pop(id(handle), None)
         stale = [key for key in self._bind_groups if any(port[0] == id(handle) for port in key[1:])]
         for key in stale:
             del self._bind_groups[key]
@@ -364,10 +386,13 @@ class Runtime:
 
     @_guarded
     async def read_async(self, buf, offset: int, size: int) -> bytes:
-        if buf.__class__ is not GPUBuffer:
-            buf.realize()
-        self.flush()
-        return bytes(await self.driver.read_buffer_async(buf.handle, offset, size))
+        with self.lock:  # as read: the copy is submitted with the dispatches recorded so far, at once
+            if buf.__class__ is not GPUBuffer:
+                buf.realize()
+            self._write_params()
+            reading = self.driver.read_buffer_async(buf.handle, offset, size)
+            self._submitted()  # before the await: other code may record new dispatches meanwhile
+        return bytes(await reading)
 
     def drop_dead_unrealized(self):
         self.unrealized = {k: r for k, r in self.unrealized.items() if r() is not None}
@@ -390,6 +415,7 @@ class Runtime:
 
     @_guarded
     async def synchronize_async(self):
-        self._realize_all()
-        self.flush()
+        with self.lock:
+            self._realize_all()
+            self.flush()
         await self.driver.wait_async()
