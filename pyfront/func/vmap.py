@@ -4,11 +4,11 @@ pyfront has no batched tensors: ``vmap`` calls ``func`` once per index of the ma
 with that dimension selected away (a view, as torch's BatchedTensor is), and stacks the outputs at
 ``out_dims``. Results, shapes, argument checks and their messages are torch 2.13's
 (``torch/_functorch/vmap.py``). What differs: speed (a loop; torch runs each op once over the batch), and
-``func``'s Python side effects (a list append, a print, an in-place op on an unbatched tensor with an unbatched
-value) happen once per sample where torch's happen once. Which tensors are one value per sample (torch's
-BatchedTensor) is tracked: each sample's slices are marked, and so is what an op computes from a marked
-tensor (``Tensor._batched``, a bit per vmap level), so the refusals torch makes for batched tensors only
-(``.item()``, data-dependent control flow, ``nonzero``, an in-place write of a batched value into an
+``func``'s Python side effects (a list append, a print, an in-place op on an unbatched tensor with an
+unbatched value) happen once per sample where torch's happen once. Which tensors are one value per sample
+(torch's BatchedTensor) is tracked: each sample's slices are marked, and so is what an op computes from a
+marked tensor (``Tensor._batched``, a bit per vmap level), so the refusals torch makes for batched tensors
+only (``.item()``, data-dependent control flow, ``nonzero``, an in-place write of a batched value into an
 unbatched tensor) are made for those only. ``randomness`` is kept by watching the generators' draws
 (``random.VMAP_LEVELS``): ``"error"`` refuses a draw, ``"same"`` rewinds each generator so every sample draws
 the numbers the first one drew, ``"different"`` lets each sample draw on.
