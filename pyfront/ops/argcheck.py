@@ -132,6 +132,19 @@ def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs
     raise must_be(name, flag, "bool", None, position)
 
 
+def _bad_int(name: str, method: bool, arg: str, i: int, args, kwargs) -> None:
+    """torch's TypeError for a bool given to ``arg`` (parameter ``i`` of pyfront's ``name``), where torch
+    takes an int (or ints, or a Tensor): its parser's message, naming the argument where one signature
+    fits (x.polygamma(True): torch's signature puts n first, its method takes it after self)."""
+    sigs = [_signature(text) for text in SIGNATURES[name]]
+    if len(sigs) == 1:
+        p = next((p for p in sigs[0] if p.name == arg), None) or sigs[0][i]
+        given = i < len(args)
+        raise must_be(name, p.name, _SHOWN[p.type], args[i] if given else kwargs[arg],
+                      i + (not method) if given else None)
+    parse(name, sigs, args, kwargs, method)
+
+
 # (function, flag) -> the binding torch's message names, its name for the flag and the position it gives:
 # torch's Python-level functions hand the flag on (by keyword, or positionally: norm, and the F functions
 # here, whose other flags torch reads by truth); nonzero's stub types as_tuple Any
@@ -158,17 +171,30 @@ _NONE_TAKEN = frozenset(("requires_grad", "create_graph", "retain_graph"))
 
 
 _ABSENT = object()
+_SUSPECT = frozenset((type(None), bool))  # (the loops below judge them)
 
 
-def _param_kinds(name: str) -> tuple[set, set]:
-    """The parameters of ``name`` that every torch signature having them types bool, and those that none
-    of its signatures takes None for (one pass over the signatures)."""
-    types, takes = {}, {}
+def _param_kinds(name: str) -> tuple[set, set, set, set]:
+    """The parameters of ``name`` that every torch signature having them types bool, those that none of
+    its signatures takes None for, and those (by name, and by position after the input) where every
+    signature takes an int, ints or a Tensor only: a bool is refused there (one pass over the signatures)."""
+    types, takes, at = {}, {}, {}
     for text in SIGNATURES[name]:
-        for p in _signature(text):
+        sig = _signature(text)
+        for i, p in enumerate(sig):
             types.setdefault(p.name, set()).add(p.type)
             takes[p.name] = takes.get(p.name, False) or p.none
-    return {n for n, t in types.items() if t == {"bool"}}, {n for n, none in takes.items() if not none}
+            if i and sig[0].type == "Tensor" and not p.kw_only:
+                at.setdefault(i, set()).add(p.type)
+
+    def no_bool(t):
+        return t <= _NO_BOOL and t & _INTS
+    return ({n for n, t in types.items() if t == {"bool"}}, {n for n, none in takes.items() if not none},
+            {n for n, t in types.items() if no_bool(t)}, {i for i, t in at.items() if no_bool(t)})
+
+
+_INTS = frozenset(("int", "int[]", "int[1]"))
+_NO_BOOL = _INTS | {"Tensor"}
 
 
 def _bad_other(y) -> bool:
@@ -219,7 +245,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # (x.prod(dim=None), x.std(unbiased=None)), and some read a None given (x.logsumexp(None)): such a None
     # given is judged by those signatures; only where a None is given (a test or two on the fast path).
     # A function parsed per call (_parsed) needs no look: its parse refuses the None
-    bools, refused = _param_kinds(shown_name or name) if (shown_name or name) in SIGNATURES else ((), ())
+    known = (shown_name or name) in SIGNATURES
+    bools, refused, int_named, int_at = _param_kinds(shown_name or name) if known else ((), (), (), ())
     nones = {} if prefix or _parsed_per_call(name, method, prefix) else {
         p.name: i for i, p in enumerate(params) if i and p.name in refused and p.name not in flags
         and (p.default is None or p.default is p.empty)}
@@ -227,9 +254,14 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # a None-default one among them (std's unbiased) is a flag too
     flags.update({f: nones.pop(f) for f in bools & nones.keys()})
     typed = {f for f in flags if (prefix + name, f) not in _FLAG_TARGETS and f in bools}
+    # a bool where torch's int goes (x.diff(True), x.topk(True)) was read as the int; torch's parser refuses
+    # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
+    ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
+        p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
+        and (p.name in int_named or i in int_at and p.kind is not p.KEYWORD_ONLY)}
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
-            and not nones and on_failure is None):
+            and not nones and not ints and on_failure is None):
         return fn
     key = prefix + name
     shown_name = shown_name or name
@@ -238,18 +270,22 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # (and no positional argument reaching a flag, which may be None: x.sum(1, None))
     last = other_at if other_at is not None else 0
     head = 0 if tensor_first else last
-    # the first positions a None may be given to where torch refuses it: the fast path looks at the first
-    # two (x.prod(1), x.index_select(0, i)), and leaves a call reaching a third to the loop below
-    none_1, none_2, none_3 = (*sorted(nones.values()), 1 << 30, 1 << 30, 1 << 30)[:3]
-    most = min(min(flags.values(), default=1 << 30), none_3)
+    # the first positions a None or a bool may be given to where torch refuses it: the fast path looks at
+    # the first three (x.prod(1), x.index_select(0, i), x.narrow(0, 1, 2)), a test each where the call
+    # reaches it, and leaves a call reaching a fourth to the loops below
+    at_1, at_2, at_3, at_4 = (*sorted({*nones.values(), *ints.values()}), *(1 << 30,) * 4)[:4]
+    first_int = min(ints.values(), default=0)
+    most = min(min(flags.values(), default=1 << 30), at_4)
     checks = {**flags, **nones}
     first_check = min(checks.values(), default=0)
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
         if not kwargs and last < (n := len(args)) <= most and type(args[head]) is Tensor \
-                and type(args[last]) is Tensor and (not nones or n <= none_1 or args[none_1] is not None
-                                                    and (n <= none_2 or args[none_2] is not None)):
+                and type(args[last]) is Tensor and (
+                    n <= at_1 or type(args[at_1]) not in _SUSPECT and (
+                        n <= at_2 or type(args[at_2]) not in _SUSPECT and (
+                            n <= at_3 or type(args[at_3]) not in _SUSPECT))):
             try:  # (free in CPython 3.11+ where nothing is raised)
                 return fn(*args)
             except Exception:
@@ -269,6 +305,10 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 v = kwargs.get(flag, _ABSENT) if i >= len(args) else args[i]
                 if v is None or type(v) is not bool and v is not _ABSENT and flag in typed:
                     _bad_flag(key, shown_name, method, flag, i, args, kwargs)
+        if ints and (kwargs or len(args) > first_int):
+            for flag, i in ints.items():
+                if type(kwargs.get(flag) if i >= len(args) else args[i]) is bool:
+                    _bad_int(shown_name, method, flag, i, args, kwargs)
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
             # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
             if type(kwargs.get("dim")) is bool and shown_name in SIGNATURES:

@@ -1,0 +1,96 @@
+"""Differences from torch 2.13 found by real use, tested by kind: a bool where torch's int goes, a bool
+alpha, compile backends torch does not know."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+
+import pyfront
+from optable import torch_text
+
+
+def _outcome(call, lib):
+    try:
+        r = call(lib)
+        return "ok", (r.tolist() if hasattr(r, "tolist") else None), str(getattr(r, "dtype", ""))[6:]
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, torch_text(e)
+
+
+def _compare(cases):
+    """``cases``: name -> a function of the library; each outcome (result or error) must be torch's."""
+    wrong = []
+    for name, call in cases.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected, got = _outcome(call, torch), _outcome(call, pyfront)
+        if got != expected:
+            wrong.append(f"{name}: {got} where torch {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _x(lib):
+    return lib.tensor([1.0, 2.0, 4.0])
+
+
+# a bool where a method's int (not a dim) goes: torch's parser refuses it, pyfront read it as 1 or 0
+# (methods torch has no function of, repeat, unfold, split, view, size, stride, are not in the table)
+_BOOL_INTS = {
+    "diff": lambda x: x.diff(True), "diff n=": lambda x: x.diff(n=True),
+    "diag_embed": lambda x: x.diag_embed(True),
+    "topk": lambda x: x.topk(True), "kthvalue": lambda x: x.kthvalue(True), "chunk": lambda x: x.chunk(True),
+    "tril": lambda x: x.reshape(1, 3).tril(True), "triu": lambda x: x.reshape(1, 3).triu(True),
+    "narrow": lambda x: x.narrow(0, True, 1), "narrow length": lambda x: x.narrow(0, 0, True),
+    "select": lambda x: x.select(0, True), "diagonal": lambda x: x.reshape(1, 3).diagonal(True),
+    "tensor_split": lambda x: x.tensor_split(True), "repeat_interleave": lambda x: x.repeat_interleave(True),
+    "rot90": lambda x: x.reshape(1, 3).rot90(True), "mvlgamma": lambda x: (x + 3).mvlgamma(True),
+    "polygamma": lambda x: x.polygamma(True), "round": lambda x: x.round(decimals=True),
+    "bincount": lambda x: x.long().bincount(None, True), "movedim": lambda x: x.movedim(True, 0),
+    "flatten": lambda x: x.flatten(True), "std": lambda x: x.std(True).item() > 1.5,
+    "topk 1": lambda x: x.topk(1),
+    "narrow ok": lambda x: x.narrow(0, 1, 2), "select ok": lambda x: x.select(0, 1),
+    "chunk ok": lambda x: x.chunk(2), "diff ok": lambda x: x.diff(1),
+    "round ok": lambda x: x.round(decimals=1),
+}
+
+
+def test_a_bool_where_torch_takes_an_int_is_refused_as_torch():
+    _compare({k: lambda lib, f=f: f(_x(lib)) for k, f in _BOOL_INTS.items()})
+
+
+def test_alpha_is_checked_as_torch():
+    """torch's alpha_check: a bool alpha (also a 0-d bool tensor) scales a bool result only, a float one
+    a float result only; over add, sub, rsub, add_, sub_ and the dtypes."""
+    def call(op, kind, alpha):
+        def run(lib):
+            t = {"f": _x(lib), "i": lib.tensor([1, 2]), "b": lib.tensor([True, False])}[kind]
+            a = alpha(lib) if callable(alpha) else alpha
+            return getattr(t.clone(), op)(t, alpha=a) if op.endswith("_") else getattr(lib, op)(t, t, alpha=a)
+        return run
+    alphas = {"True": True, "False": False, "2": 2, "2.5": 2.5, "np.True_": np.bool_(True),
+              "tensor(True)": lambda lib: lib.tensor(True), "tensor(2)": lambda lib: lib.tensor(2)}
+    _compare({f"{op} {kind} alpha={name}": call(op, kind, a) for op in ("add", "sub", "rsub", "add_", "sub_")
+              for kind in "fib" for name, a in alphas.items()})
+
+
+def test_compile_refuses_a_backend_torch_does_not_know():
+    def model(lib):
+        return lib.nn.Linear(2, 2)
+    _compare({
+        "module": lambda lib: lib.compile(model(lib), backend="nonexistent"),
+        "function": lambda lib: lib.compile(lambda a: a, backend="nonexistent"),
+        "disabled": lambda lib: lib.compile(lambda a: a, backend="nonexistent", disable=True),
+        "not callable": lambda lib: lib.compile(3, backend="nonexistent"),
+        "decorator": lambda lib: lib.compile(backend="nonexistent")(lambda a: a),
+        "decorator made": lambda lib: lib.compile(backend="nonexistent") and None,
+        "optimize": lambda lib: lib._dynamo.optimize("nonexistent"),
+        "eager": lambda lib: lib.compile(lambda a: a, backend="eager")(_x(lib)),
+        "aot_eager": lambda lib: lib.compile(model(lib), backend="aot_eager") and None,
+        "callable": lambda lib: lib.compile(lambda a: a, backend=lambda gm, ex: gm)(_x(lib)),
+    })
+    try:
+        pyfront.compile(lambda a: a, backend="nonexistent")
+    except RuntimeError as e:
+        assert type(e).__name__ == "InvalidBackend" and type(e).__module__ == "pyfront._dynamo.exc"
