@@ -9,6 +9,7 @@ import torch
 
 import pyfront
 from optable import torch_text
+from webgpu_required import requires_webgpu
 
 
 def _outcome(call, lib):
@@ -94,3 +95,45 @@ def test_compile_refuses_a_backend_torch_does_not_know():
         pyfront.compile(lambda a: a, backend="nonexistent")
     except RuntimeError as e:
         assert type(e).__name__ == "InvalidBackend" and type(e).__module__ == "pyfront._dynamo.exc"
+
+
+# -- the clamp family's gradients at NaN, the infinities and their bounds ---------------------------------
+# torch's CPU kernels compute whole 64-byte vectors one way and a tensor's last elements (its scalar tail)
+# another: hardtanh's and the shrinks' gradient at NaN is 0 in the vectors and passes in the tail. Each
+# value sits in a vector (position 0) and in the tail (the last position) of a 17-long tensor, and alone
+_SPECIAL = [float("nan"), float("inf"), -float("inf"), -1.0, 0.0, -0.0, 1.0, 6.0, -3.0, 3.0, 0.5, -0.5, 2.0]
+_CLAMPS = {
+    "relu6": lambda F, x: F.relu6(x), "hardtanh": lambda F, x: F.hardtanh(x),
+    "hardtanh(-2,2)": lambda F, x: F.hardtanh(x, -2.0, 2.0), "hardsigmoid": lambda F, x: F.hardsigmoid(x),
+    "hardshrink": lambda F, x: F.hardshrink(x), "softshrink(1)": lambda F, x: F.softshrink(x, 1.0),
+    "clamp(-1,1)": lambda F, x: x.clamp(-1, 1), "clamp(min=0)": lambda F, x: x.clamp(min=0),
+    "clip(max=0.5)": lambda F, x: x.clip(max=0.5), "relu": lambda F, x: F.relu(x),
+    "threshold": lambda F, x: F.threshold(x, 1.0, 0.0), "leaky_relu": lambda F, x: F.leaky_relu(x),
+}
+
+
+def _grads(lib, f, dtype, device, n):
+    out = []
+    for v in _SPECIAL:
+        x = lib.full((n,), 0.25, dtype=getattr(lib, dtype), device=device)
+        x[0], x[-1] = v, v
+        x.requires_grad_()
+        y = f(lib.nn.functional, x)
+        y.backward(lib.ones_like(y))
+        out.append((y[0].item(), y[-1].item(), x.grad[0].item(), x.grad[-1].item()))
+    return repr(out)  # (repr: NaN equals NaN, and -0.0 is not 0.0)
+
+
+def _clamp_family(device, dtypes):
+    wrong = [f"{name} {dtype} n={n}" for name, f in _CLAMPS.items() for dtype in dtypes for n in (1, 17, 64)
+             if _grads(torch, f, dtype, "cpu", n) != _grads(pyfront, f, dtype, device, n)]
+    assert not wrong, wrong
+
+
+def test_clamp_family_gradients_at_special_values_as_torch():
+    _clamp_family("cpu", ("float32", "float64"))
+
+
+@requires_webgpu
+def test_clamp_family_gradients_at_special_values_as_torch_on_webgpu():
+    _clamp_family("webgpu", ("float32",))
