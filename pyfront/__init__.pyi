@@ -1185,7 +1185,13 @@ def lgamma(input, *, out=None):
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.linspace``. (pyfront.ops.creation.linspace)"""
 
-def load(f, map_location=None, weights_only: builtins.bool | None = None):
+def load(
+    f,
+    map_location=None,
+    weights_only: builtins.bool | None = None,
+    *,
+    mmap: builtins.bool | None = None,
+):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
     (pyfront.serialization.load)"""
 

@@ -642,6 +642,10 @@ class Tensor:
     def is_same_size(self, other: Tensor) -> builtins.bool:
         """Whether the two tensors have the same shape, as ``torch.is_same_size``.
         (pyfront.process.is_same_size)"""
+    def is_set_to(self, tensor) -> builtins.bool:
+        """Whether ``self`` and ``tensor`` are one memory seen the same way, as ``torch.Tensor.is_set_to``:
+        one storage, offset, sizes and strides (a view of other strides, or a copy, is not).
+        (pyfront.tensor.Tensor.is_set_to)"""
     def is_shared(self) -> builtins.bool:
         """Whether the storage is in shared memory (``share_memory_``, or received from another process).
         (pyfront.tensor.Tensor.is_shared)"""

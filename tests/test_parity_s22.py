@@ -137,3 +137,62 @@ def test_clamp_family_gradients_at_special_values_as_torch():
 @requires_webgpu
 def test_clamp_family_gradients_at_special_values_as_torch_on_webgpu():
     _clamp_family("webgpu", ("float32",))
+
+
+# -- keywords and methods torch has ------------------------------------------------------------------------
+def test_load_mmap_as_torch(tmp_path):
+    """mmap=True: a zip checkpoint's tensors from a path (str or PathLike); torch's ValueError for a file
+    object and its RuntimeError for a legacy checkpoint (torch writes one for pyfront to read)."""
+    import io
+    import pathlib
+    zipped, legacy = tmp_path / "zip.pt", tmp_path / "legacy.pt"
+    torch.save({"a": torch.arange(4.0)}, zipped)
+    torch.save({"a": torch.arange(4.0)}, legacy, _use_new_zipfile_serialization=False)
+
+    def run(lib, how, path, mmap=True):
+        f = {"str": str(path), "path": pathlib.Path(path), "bytes": io.BytesIO(path.read_bytes())}[how]
+        return lib.load(f, mmap=mmap)["a"]
+    _compare({f"{how} {path.name} mmap={m}": (lambda lib, h=how, p=path, m=m: run(lib, h, p, m))
+              for how in ("str", "path", "bytes") for path in (zipped, legacy) for m in (True, False, None)})
+
+
+def test_gradcheck_keywords_as_torch():
+    def x(lib):
+        return lib.tensor([0.3, -0.7, 1.2], dtype=lib.float64, requires_grad=True)
+
+    def check(name="gradcheck", f=lambda a: a.sin() * a, **kw):
+        return lambda lib: getattr(lib.autograd, name)(f, (x(lib),), **kw)
+    _compare({
+        "forward": check(check_forward_ad=True), "forward only": check(check_forward_ad=True,
+                                                                        check_backward_ad=False),
+        "neither": check(check_backward_ad=False), "batched": check(check_batched_grad=True, masked=None),
+        "undefined": check(check_undefined_grad=False, check_batched_forward_grad=False),
+        "gradgrad fwd over rev": check("gradgradcheck", check_fwd_over_rev=True, masked=False),
+        "gradgrad neither": check("gradgradcheck", check_rev_over_rev=False),
+        "gradgrad batched": check("gradgradcheck", check_batched_grad=True, gen_non_contig_grad_outputs=True),
+        "wrong forward": check(f=lambda a: a.abs() if a.requires_grad else a, check_forward_ad=True,
+                               raise_exception=False),
+    })
+
+
+def test_is_set_to_and_custom_op_overloads_as_torch():
+    def views(lib):
+        x = lib.arange(4.0)
+        y = lib.empty(0)
+        y.set_(x)
+        return [x.is_set_to(x[:]), x.view(4).is_set_to(x), x.reshape(1, 4).is_set_to(x),
+                x.is_set_to(x.clone()), x[1:].is_set_to(x), y.is_set_to(x),
+                lib.empty(0).is_set_to(lib.empty(0))]
+
+    def overloads(lib):
+        ns = f"s22_{lib.__name__}"
+        lib.library.custom_op(f"{ns}::f", lambda a: a * 2, mutates_args=(), schema="(Tensor a) -> Tensor")
+        packet = getattr(lib.ops, ns).f
+        lib.library.register_autograd(packet.default, lambda ctx, g: g * 3)
+        a = lib.ones(2, requires_grad=True)
+        y = packet.default(a)
+        y.sum().backward()
+        return (repr(packet).replace(ns, "ns"), repr(packet.default).replace(ns, "ns"), packet.overloads(),
+                packet(a).tolist(), a.grad.tolist(), type(y.grad_fn).__name__.replace(ns, "ns"))
+    _compare({"is_set_to": views, "is_set_to(3)": lambda lib: lib.arange(2.0).is_set_to(3),
+              "ops overloads": overloads})

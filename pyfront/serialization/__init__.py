@@ -73,7 +73,7 @@ def save(obj, f) -> None:
         write(f)
 
 
-def load(f, map_location=None, weights_only: bool | None = None):
+def load(f, map_location=None, weights_only: bool | None = None, *, mmap: bool | None = None):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
 
     Args:
@@ -86,6 +86,9 @@ def load(f, map_location=None, weights_only: bool | None = None):
             with torch's message. False: the user's opt-in to Python's full unpickler, which runs
             what the file names (a pickled module, optimizer, NumPy array, dataclass); only for
             files you trust, as in torch. (A legacy pre-1.6 file loads weights-only either way.)
+        mmap: torch maps a zip checkpoint's storages from the file instead of reading them; pyfront reads
+            them (the same tensors). As torch, it needs a file path (ValueError for a file object) and a
+            zip checkpoint (RuntimeError for a legacy one).
     """
     full = weights_only is False
     if isinstance(f, (str, os.PathLike)):
@@ -97,11 +100,12 @@ def load(f, map_location=None, weights_only: bool | None = None):
                                    "supported. Use a device string or device instead.")
             return load_file(path, device=CPU if map_location is None else map_location)
         with open(path, "rb") as stream:
-            return _load(stream, f"{path!r}", map_location, full)
-    return _load(f, "the file object", map_location, full)
+            return _load(stream, f"{path!r}", map_location, full, mmap and f)
+    return _load(f, "the file object", map_location, full, mmap and f)
 
 
-def _load(stream, what: str, map_location, full: bool = False):
+def _load(stream, what: str, map_location, full: bool = False, mmap=None):
+    """``mmap``: the ``f`` given to ``load`` with mmap=True (a path, or a file object torch refuses)."""
     if not (hasattr(stream, "seekable") and stream.seekable()) or stream.tell() != 0:
         stream = io.BytesIO(stream.read())
     head = stream.read(4)
@@ -111,7 +115,14 @@ def _load(stream, what: str, map_location, full: bool = False):
     if not head:
         raise EOFError(f"Ran out of input: {what} is empty (0 bytes), not a checkpoint")
     if head == b"PK\x03\x04":
+        if mmap and not isinstance(mmap, (str, os.PathLike)):
+            raise ValueError("f must be a file path in order to use the mmap argument")
         return _load_zip(ZipReader(stream, what), what, map_location, full)
+    if mmap:
+        given = f"{mmap}, " if isinstance(mmap, str) else ""  # (torch names a str path only)
+        raise RuntimeError(f"mmap can only be used with files saved with `torch.save({given}"
+                           "_use_new_zipfile_serialization=True), please torch.save your checkpoint with "
+                           "this option in order to use mmap.")
     if head[:1] == b"\x80":
         return _load_legacy(stream.read(), what, map_location)
     raise UnpicklingError(f"invalid load key, {head[:1]!r}: {what} is not a PyTorch checkpoint (it starts "
