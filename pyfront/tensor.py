@@ -190,6 +190,13 @@ class Tensor:
         self._storage.exported = True  # the caller holds the memory itself now
         return self._storage
 
+    def storage(self):
+        """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for
+        ``untyped_storage()`` and warns once)."""
+        from .storage import TypedStorage, _warn_typed_storage_removal
+        _warn_typed_storage_removal()
+        return TypedStorage(self.untyped_storage(), self.dtype)
+
     def is_set_to(self, tensor) -> bool:
         """Whether ``self`` and ``tensor`` are one memory seen the same way, as ``torch.Tensor.is_set_to``:
         one storage, offset, sizes and strides (a view of other strides, or a copy, is not)."""

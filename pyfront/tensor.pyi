@@ -1200,6 +1200,9 @@ class Tensor:
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless
         ``unbiased=False``). (pyfront.ops.composite.reductions.std)"""
+    def storage(self):
+        """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for
+        ``untyped_storage()`` and warns once). (pyfront.tensor.Tensor.storage)"""
     def storage_offset(self) -> builtins.int:
         """As ``torch.Tensor.storage_offset``. (pyfront.tensor.Tensor.storage_offset)"""
     def stride(self, dim=None):

@@ -196,3 +196,23 @@ def test_is_set_to_and_custom_op_overloads_as_torch():
                 packet(a).tolist(), a.grad.tolist(), type(y.grad_fn).__name__.replace(ns, "ns"))
     _compare({"is_set_to": views, "is_set_to(3)": lambda lib: lib.arange(2.0).is_set_to(3),
               "ops overloads": overloads})
+
+
+def test_tensor_storage_is_torch_typed_storage():
+    def typed(lib):
+        x = lib.tensor([0.1, 1.0, 2.0, 3.0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = x[1:3].storage()
+            others = [repr(lib.tensor([True, False]).storage()), repr(lib.empty(0).storage()),
+                      repr(lib.tensor([1, 2]).storage())]
+        before = [repr(s), s.size(), len(s), str(s.dtype), str(s.device), s.nbytes(), s.element_size(), s[1],
+                  s.tolist(), list(s), s.is_shared(), s.untyped() is x.untyped_storage(), s.is_cuda, *others]
+        s[0] = 5
+        return before, x.tolist()
+
+    def slice_(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return lib.arange(3.0).storage()[0:2]
+    _compare({"typed storage": typed, "a slice": slice_})
