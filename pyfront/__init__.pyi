@@ -1688,7 +1688,7 @@ def rsqrt_(input):
 def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
 
-def save(obj, f) -> None:
+def save(obj, f, *, _use_new_zipfile_serialization: builtins.bool = True) -> None:
     """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable
     object. (pyfront.serialization.save)"""
 

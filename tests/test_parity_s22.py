@@ -216,3 +216,24 @@ def test_tensor_storage_is_torch_typed_storage():
             warnings.simplefilter("ignore")
             return lib.arange(3.0).storage()[0:2]
     _compare({"typed storage": typed, "a slice": slice_})
+
+
+def test_legacy_save_format_round_trips_with_torch(tmp_path):
+    """torch.save(..., _use_new_zipfile_serialization=False): torch reads pyfront's legacy file (values,
+    dtypes, views, a storage shared by two tensors) and pyfront torch's, each as the other wrote them."""
+    def state(lib):
+        w = lib.arange(6.0).reshape(2, 3)
+        return {"w": w, "row": w[1], "b": lib.tensor([True, False]), "i": lib.arange(12)[::2],
+                "h": lib.ones(3, dtype=lib.float16), "d": lib.tensor([0.1], dtype=lib.float64), "n": [1, "x"]}
+
+    def seen(sd):
+        return {k: (v.tolist(), str(v.dtype)[6:], v.storage_offset(), v.stride())
+                if hasattr(v, "tolist") else v for k, v in sd.items()}
+    for writer, reader in ((pyfront, torch), (torch, pyfront)):
+        path = tmp_path / f"{writer.__name__}.pt"
+        writer.save(state(writer), path, _use_new_zipfile_serialization=False)
+        assert path.read_bytes()[:2] == b"\x80\x02"  # a pickle, not a zip archive
+        loaded = reader.load(path)
+        assert seen(loaded) == seen(state(torch))
+        loaded["row"][0] = 99.0  # one storage: the write shows in the tensor it was saved a view of
+        assert loaded["w"][1, 0].item() == 99.0

@@ -42,16 +42,36 @@ LEGACY_PROTOCOL = 1001
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals"]
 
 
-def save(obj, f) -> None:
+def save(obj, f, *, _use_new_zipfile_serialization: bool = True) -> None:
     """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable object.
 
     Args:
         obj: what to save.
         f: a path (written atomically: the old file or the whole new one, never half) or a
             binary file object (written from its current position).
+        _use_new_zipfile_serialization: False writes torch's legacy (pre-1.6) format, as torch does:
+            pickles of its magic number, protocol 1001 and the machine's sizes, the data, the storage keys,
+            then each storage as its int64 element count and its elements.
     """
-    pickler = Pickler()
+    pickler = Pickler(legacy=not _use_new_zipfile_serialization)
     pkl = pickler.dump(obj)
+
+    def storage_bytes(storage, dtype, numel) -> bytes:
+        # the backend's download gives the dtype's true width, whatever its device stores
+        return get_backend(storage.device).to_bytes(dense(storage, (numel,), dtype))
+
+    def write_legacy(stream) -> None:
+        import pickle
+        info = {"protocol_version": LEGACY_PROTOCOL, "little_endian": sys.byteorder == "little",
+                "type_sizes": {"short": 2, "int": 4, "long": 4}}
+        for part in (LEGACY_MAGIC, LEGACY_PROTOCOL, info):
+            stream.write(pickle.dumps(part, protocol=2))
+        stream.write(pkl)
+        entries = {key: (storage, dtype, numel) for key, storage, dtype, numel in pickler.storages.values()}
+        stream.write(pickle.dumps(sorted(entries), protocol=2))
+        for key in sorted(entries):
+            storage, dtype, numel = entries[key]
+            stream.write(numel.to_bytes(8, sys.byteorder, signed=True) + storage_bytes(storage, dtype, numel))
 
     def write(stream) -> None:
         zw = ZipWriter(stream, "archive")
@@ -60,12 +80,12 @@ def save(obj, f) -> None:
         zw.write(".storage_alignment", b"64")
         zw.write("byteorder", sys.byteorder.encode())
         for key, storage, dtype, numel in pickler.storages.values():
-            # the backend's download gives the dtype's true width, whatever its device stores
-            elements = dense(storage, (numel,), dtype)
-            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(elements))
+            zw.write(f"data/{key}", storage_bytes(storage, dtype, numel))
         zw.write("version", b"3\n")
         zw.close()
 
+    if not _use_new_zipfile_serialization:
+        write = write_legacy  # noqa: F811 - the one writer this call uses
     if isinstance(f, (str, os.PathLike)):
         with atomic_write(f) as stream:
             write(stream)
