@@ -1185,7 +1185,13 @@ def lgamma(input, *, out=None):
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.linspace``. (pyfront.ops.creation.linspace)"""
 
-def load(f, map_location=None, weights_only: builtins.bool | None = None):
+def load(
+    f,
+    map_location=None,
+    weights_only: builtins.bool | None = None,
+    *,
+    mmap: builtins.bool | None = None,
+):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
     (pyfront.serialization.load)"""
 
@@ -1682,7 +1688,7 @@ def rsqrt_(input):
 def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
 
-def save(obj, f) -> None:
+def save(obj, f, *, _use_new_zipfile_serialization: builtins.bool = True) -> None:
     """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable
     object. (pyfront.serialization.save)"""
 

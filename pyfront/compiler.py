@@ -32,6 +32,7 @@ def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="induc
     if model is None:
         return lambda m: compile(m, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
                                  options=options, disable=disable)
+    _check_backend(backend)  # (torch looks the name up first, disabled or not)
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
     if disable:
@@ -45,6 +46,24 @@ def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="induc
     def compiled(*args, **kwargs):
         return model(*args, **kwargs)
     return compiled
+
+
+# the backend names torch 2.13 registers (torch._dynamo.list_backends(exclude_tags=())): a script naming
+# one runs eagerly here; another name is torch's InvalidBackend, raised where torch looks the name up
+_BACKENDS = frozenset((
+    "aot_eager", "aot_eager_decomp_partition", "aot_eager_decomp_partition_crossref",
+    "aot_eager_decomp_partition_with_mode", "aot_eager_default_partitioner", "aot_ts", "cudagraphs",
+    "dynamo_accuracy_minifier_backend", "dynamo_minifier_backend", "eager", "eager_debug", "eager_noexcept",
+    "inductor", "invoke_subgraph", "openxla", "openxla_eval", "pre_dispatch_eager", "ts", "tvm",
+    *(f"{n}_error_TESTING_ONLY" for n in ("non_leaf_compile", "relu_accuracy", "relu_compile",
+                                          "relu_runtime"))))
+
+
+def _check_backend(backend) -> None:
+    """torch's look-up of a ``backend`` given by name (a callable is a backend itself)."""
+    if isinstance(backend, str) and backend not in _BACKENDS:
+        from ._dynamo.exc import InvalidBackend
+        raise InvalidBackend(backend)
 
 
 class OptimizedModule(Module):

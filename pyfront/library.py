@@ -40,23 +40,22 @@ class CustomOpDef:
         from .autograd.function import Function
         op, kernel = self, self._kernel(args)
 
-        class _Op(Function):  # the op's one autograd node, as torch's dispatcher gives it
-            @staticmethod
-            def forward(ctx, *inputs):
-                out = kernel(*inputs, **kwargs)
-                if op._setup_context is not None:
-                    op._setup_context(ctx, inputs, out)
-                return out
+        def forward(ctx, *inputs):
+            out = kernel(*inputs, **kwargs)
+            if op._setup_context is not None:
+                op._setup_context(ctx, inputs, out)
+            return out
 
-            @staticmethod
-            def backward(ctx, *grads):
-                if op._backward is None:
-                    raise RuntimeError(f"Trying to backward through {op._namespace}.{op._name}.default but "
-                                       "no autograd formula was registered. Please use register_autograd to "
-                                       "add one.")
-                result = op._backward(ctx, *grads)
-                return result if isinstance(result, tuple) else (result,)
-        _Op.__name__ = f"{self._name}Backward"
+        def backward(ctx, *grads):
+            if op._backward is None:
+                raise RuntimeError(f"Trying to backward through {op._namespace}.{op._name}.default but "
+                                   "no autograd formula was registered. Please use register_autograd to "
+                                   "add one.")
+            result = op._backward(ctx, *grads)
+            return result if isinstance(result, tuple) else (result,)
+        # the op's one autograd node, named as torch's dispatcher names it
+        _Op = type(f"GeneratedBackwardFor_{self._namespace}_{self._name}_default", (Function,),
+                   {"forward": staticmethod(forward), "backward": staticmethod(backward)})
         return _Op.apply(*args)
 
     def register_autograd(self, backward, /, *, setup_context=None):
@@ -101,9 +100,38 @@ def custom_op(name: str, fn=None, /, *, mutates_args, device_types=None, schema=
         if space is None:
             space = types.SimpleNamespace()
             setattr(torch_ops, namespace, space)
-        setattr(space, opname, op)
+        setattr(space, opname, OpOverloadPacket(op))
         return op
     return inner if fn is None else inner(fn)
+
+
+class OpOverload:
+    """``torch.ops.namespace.name.default``: the op's one overload, callable as the op."""
+
+    def __init__(self, op: CustomOpDef, overload: str) -> None:
+        self._op, self._overloadname = op, overload
+
+    def __call__(self, *args, **kwargs):
+        return self._op(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<OpOverload(op='{self._op._namespace}.{self._op._name}', overload='{self._overloadname}')>"
+
+
+class OpOverloadPacket:
+    """``torch.ops.namespace.name``: the op (callable) and its overloads (a custom_op has one: default)."""
+
+    def __init__(self, op: CustomOpDef) -> None:
+        self._op, self.default = op, OpOverload(op, "default")
+
+    def __call__(self, *args, **kwargs):
+        return self._op(*args, **kwargs)
+
+    def overloads(self) -> list:
+        return ["default"]
+
+    def __repr__(self) -> str:
+        return f"<OpOverloadPacket(op='{self._op._namespace}.{self._op._name}')>"
 
 
 def register_autograd(op, backward, /, *, setup_context=None, lib=None):
@@ -127,6 +155,8 @@ def _custom(op) -> CustomOpDef:
         from . import ops as torch_ops
         namespace, name = op.split("::")
         op = getattr(getattr(torch_ops, namespace, None), name, None)
+    if isinstance(op, (OpOverloadPacket, OpOverload)):  # torch.ops.ns.name(.default) names the op too
+        op = op._op
     if not isinstance(op, CustomOpDef):
         raise RuntimeError("pyfront's torch.library registers only on an op made by torch.library.custom_op")
     return op

@@ -190,6 +190,22 @@ class Tensor:
         self._storage.exported = True  # the caller holds the memory itself now
         return self._storage
 
+    def storage(self):
+        """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for
+        ``untyped_storage()`` and warns once)."""
+        from .storage import TypedStorage, _warn_typed_storage_removal
+        _warn_typed_storage_removal()
+        return TypedStorage(self.untyped_storage(), self.dtype)
+
+    def is_set_to(self, tensor) -> bool:
+        """Whether ``self`` and ``tensor`` are one memory seen the same way, as ``torch.Tensor.is_set_to``:
+        one storage, offset, sizes and strides (a view of other strides, or a copy, is not)."""
+        if not isinstance(tensor, Tensor):
+            from .ops.argcheck import must_be
+            raise must_be("is_set_to", "tensor", "Tensor", tensor, 1)
+        return (self._storage is tensor._storage and self._offset == tensor._offset
+                and self.shape == tensor.shape and self.stride() == tensor.stride())
+
     def share_memory_(self):
         """Move the storage into memory other processes map too, as ``torch.Tensor.share_memory_``: a forked
         child and, through ``torch.multiprocessing``, a spawned one see this tensor's writes and it theirs.

@@ -642,6 +642,10 @@ class Tensor:
     def is_same_size(self, other: Tensor) -> builtins.bool:
         """Whether the two tensors have the same shape, as ``torch.is_same_size``.
         (pyfront.process.is_same_size)"""
+    def is_set_to(self, tensor) -> builtins.bool:
+        """Whether ``self`` and ``tensor`` are one memory seen the same way, as ``torch.Tensor.is_set_to``:
+        one storage, offset, sizes and strides (a view of other strides, or a copy, is not).
+        (pyfront.tensor.Tensor.is_set_to)"""
     def is_shared(self) -> builtins.bool:
         """Whether the storage is in shared memory (``share_memory_``, or received from another process).
         (pyfront.tensor.Tensor.is_shared)"""
@@ -1196,6 +1200,9 @@ class Tensor:
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless
         ``unbiased=False``). (pyfront.ops.composite.reductions.std)"""
+    def storage(self):
+        """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for
+        ``untyped_storage()`` and warns once). (pyfront.tensor.Tensor.storage)"""
     def storage_offset(self) -> builtins.int:
         """As ``torch.Tensor.storage_offset``. (pyfront.tensor.Tensor.storage_offset)"""
     def stride(self, dim=None):

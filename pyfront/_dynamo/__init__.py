@@ -8,8 +8,8 @@ returns its argument and ``optimize(...)`` gives a decorator that returns the fu
 """
 from __future__ import annotations
 
-from ..compiler import OptimizedModule, disable, is_compiling, reset  # noqa: F401
-from . import config  # noqa: F401
+from ..compiler import OptimizedModule, _check_backend, disable, is_compiling, reset  # noqa: F401
+from . import config, exc  # noqa: F401
 
 __all__ = ["OptimizedModule", "allow_in_graph", "config", "disable", "is_compiling", "list_backends",
            "mark_dynamic", "mark_static", "maybe_mark_dynamic", "optimize", "reset"]
@@ -35,7 +35,8 @@ def allow_in_graph(fn):
 def optimize(backend="inductor", *, nopython=False, guard_export_fn=None, guard_fail_fn=None,
              disable=False, dynamic=None):
     """``torch._dynamo.optimize(backend)``: a decorator returning its function unchanged (eager is what a
-    compiled function computes)."""
+    compiled function computes); a backend name torch does not know is its InvalidBackend."""
+    _check_backend(backend)
     return lambda fn: fn
 
 

@@ -251,9 +251,47 @@ def _fast_mismatch_msg(func, inputs, i, j, k, analytical, numerical, eps, atol, 
     return msg
 
 
-def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, fast_mode=False) -> bool:
+def _forward_check(func, inputs, numerical, rtol, atol) -> None:
+    """torch's check_forward_ad: each Jacobian column from a forward-mode product (func.jvp with a one-hot
+    tangent) against the numerical one."""
+    from ..func import jvp
+    from ..ops.creation import zeros_like
+    diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+
+    def at(*xs):
+        args = list(inputs)
+        for i, x in zip(diff, xs):
+            args[i] = x
+        return tuple(o for o in _as_tuple(func(*args)) if isinstance(o, Tensor))
+    primals = tuple(inputs[i].detach() for i in diff)
+    for j, (x, per_out) in enumerate(zip(primals, numerical)):
+        columns = []
+        for e in range(x.numel()):
+            tangents = [zeros_like(p) for p in primals]
+            tangents[j].view(-1)[e] = 1.0
+            outs = jvp(at, primals, tuple(tangents))[1]
+            columns.append([_flat(o, o.numel()) for o in outs])
+        for i, rows_n in enumerate(per_out):
+            rows_f = [col[i] for col in columns]
+            if not _allclose(rows_f, rows_n, rtol, atol):
+                n = len(rows_n[0]) if rows_n else 0
+                raise GradcheckError(
+                    f"Jacobian computed with forward mode mismatch for output {i:d} with respect to input "
+                    f"{j:d},\nnumerical:{_as_tensor(rows_n, n)}\nanalytical:{_as_tensor(rows_f, n)}\n")
+
+
+def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, fast_mode=False,
+               check_forward_ad=False, check_backward_ad=True) -> bool:
+    if not (check_forward_ad or check_backward_ad):
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
     inputs = _as_tuple(inputs)
     _check_inputs(inputs)
+    if check_forward_ad:
+        numerical = _numerical_jacobian(func, inputs, sum(isinstance(o, Tensor) for o in _as_tuple(
+            func(*inputs))), eps)
+        _forward_check(func, inputs, numerical, rtol, atol)
+    if not check_backward_ad:
+        return True
     if fast_mode:
         _fast_gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
         _check_mul_by_grad_output(_differentiable_outputs(_as_tuple(func(*inputs))),
@@ -286,7 +324,10 @@ def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, fas
 
 def gradcheck(func: Callable[..., _Tensors], inputs: _Tensors, *, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3, raise_exception: bool = True, nondet_tol: float = 0.0,
-              check_grad_dtypes: bool = False, fast_mode: bool = False) -> bool:
+              check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
+              check_batched_grad: bool = False, check_batched_forward_grad: bool = False,
+              check_forward_ad: bool = False, check_backward_ad: bool = True, fast_mode: bool = False,
+              masked: bool | None = None) -> bool:
     """Check analytical gradients of ``func`` against central finite differences.
 
     Args:
@@ -300,11 +341,18 @@ def gradcheck(func: Callable[..., _Tensors], inputs: _Tensors, *, eps: float = 1
         check_grad_dtypes: also fail when a gradient's dtype differs from its input's.
         fast_mode: compare a random projection v^T J u of each Jacobian instead of all of it
             (PyTorch's fast mode): two function calls per input instead of two per element.
+        check_forward_ad: also compare the Jacobian from forward-mode products (``func.jvp``).
+        check_backward_ad: compare the Jacobian from backward (VJPs); False skips it, as torch.
+        check_undefined_grad, check_batched_grad, check_batched_forward_grad, masked: taken as torch's
+            keywords. pyfront runs no separate check for them: its backward takes no undefined
+            gradients, its batched gradients (vmap) are the same backward run per sample, and masked
+            concerns sparse inputs only.
     Returns:
         True when every Jacobian matches.
     """
     try:
-        return _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, fast_mode)
+        return _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, fast_mode,
+                          check_forward_ad, check_backward_ad)
     except GradcheckError:
         if raise_exception:
             raise
@@ -313,16 +361,22 @@ def gradcheck(func: Callable[..., _Tensors], inputs: _Tensors, *, eps: float = 1
 
 def gradgradcheck(func: Callable[..., _Tensors], inputs: _Tensors, grad_outputs=None, *,
                   eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-                  raise_exception: bool = True, nondet_tol: float = 0.0,
-                  check_grad_dtypes: bool = False, fast_mode: bool = False) -> bool:
+                  gen_non_contig_grad_outputs: bool = False, raise_exception: bool = True,
+                  nondet_tol: float = 0.0, check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
+                  check_batched_grad: bool = False, check_fwd_over_rev: bool = False,
+                  check_rev_over_rev: bool = True, fast_mode: bool = False, masked: bool = False) -> bool:
     """Check second derivatives: ``gradcheck`` of the map (inputs, grad_outputs) -> input gradients.
 
     ``grad_outputs`` default to random tensors in [-1, 1) that require grad, shaped like the
-    differentiable outputs of ``func``.
+    differentiable outputs of ``func``. ``check_fwd_over_rev``/``check_rev_over_rev`` are gradcheck's
+    check_forward_ad/check_backward_ad of that map; the other keywords are torch's, as in ``gradcheck``
+    (``gen_non_contig_grad_outputs`` makes no difference to pyfront's results).
     """
     from . import grad
     from ..dtypes import float64
     from ..ops.creation import rand
+    if not (check_fwd_over_rev or check_rev_over_rev):
+        raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         outs = _differentiable_outputs(func(*inputs))
@@ -341,7 +395,8 @@ def gradgradcheck(func: Callable[..., _Tensors], inputs: _Tensors, grad_outputs=
 
     return gradcheck(new_func, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, nondet_tol=nondet_tol,
-                     check_grad_dtypes=check_grad_dtypes, fast_mode=fast_mode)
+                     check_grad_dtypes=check_grad_dtypes, fast_mode=fast_mode,
+                     check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev)
 
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]

@@ -132,6 +132,19 @@ def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs
     raise must_be(name, flag, "bool", None, position)
 
 
+def _bad_int(name: str, method: bool, arg: str, i: int, args, kwargs) -> None:
+    """torch's TypeError for a bool given to ``arg`` (parameter ``i`` of pyfront's ``name``), where torch
+    takes an int (or ints, or a Tensor): its parser's message, naming the argument where one signature
+    fits (x.polygamma(True): torch's signature puts n first, its method takes it after self)."""
+    sigs = [_signature(text) for text in SIGNATURES[name]]
+    if len(sigs) == 1:
+        p = next((p for p in sigs[0] if p.name == arg), None) or sigs[0][i]
+        given = i < len(args)
+        raise must_be(name, p.name, _SHOWN[p.type], args[i] if given else kwargs[arg],
+                      i + (not method) if given else None)
+    parse(name, sigs, args, kwargs, method)
+
+
 # (function, flag) -> the binding torch's message names, its name for the flag and the position it gives:
 # torch's Python-level functions hand the flag on (by keyword, or positionally: norm, and the F functions
 # here, whose other flags torch reads by truth); nonzero's stub types as_tuple Any
@@ -158,24 +171,30 @@ _NONE_TAKEN = frozenset(("requires_grad", "create_graph", "retain_graph"))
 
 
 _ABSENT = object()
+_SUSPECT = frozenset((type(None), bool))  # (the loops below judge them)
 
 
-def _bools(name: str) -> set:
-    """The parameters of ``name`` that every torch signature having them types bool."""
-    types = {}
+def _param_kinds(name: str) -> tuple[set, set, set, set]:
+    """The parameters of ``name`` that every torch signature having them types bool, those that none of
+    its signatures takes None for, and those (by name, and by position after the input) where every
+    signature takes an int, ints or a Tensor only: a bool is refused there (one pass over the signatures)."""
+    types, takes, at = {}, {}, {}
     for text in SIGNATURES[name]:
-        for p in _signature(text):
+        sig = _signature(text)
+        for i, p in enumerate(sig):
             types.setdefault(p.name, set()).add(p.type)
-    return {n for n, t in types.items() if t == {"bool"}}
-
-
-def _none_refused(name: str) -> set:
-    """The parameters of ``name`` that none of torch's signatures takes None for."""
-    takes = {}
-    for text in SIGNATURES[name]:
-        for p in _signature(text):
             takes[p.name] = takes.get(p.name, False) or p.none
-    return {n for n, none in takes.items() if not none}
+            if i and sig[0].type == "Tensor" and not p.kw_only:
+                at.setdefault(i, set()).add(p.type)
+
+    def no_bool(t):
+        return t <= _NO_BOOL and t & _INTS
+    return ({n for n, t in types.items() if t == {"bool"}}, {n for n, none in takes.items() if not none},
+            {n for n, t in types.items() if no_bool(t)}, {i for i, t in at.items() if no_bool(t)})
+
+
+_INTS = frozenset(("int", "int[]", "int[1]"))
+_NO_BOOL = _INTS | {"Tensor"}
 
 
 def _bad_other(y) -> bool:
@@ -223,19 +242,26 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         and (p.name not in _NONE_TAKEN or (shown_name or name) in ("requires_grad_", "tensor"))
         and (not prefix or (prefix + name, p.name) in _FLAG_TARGETS)}
     # pyfront's "not given" is None for some parameters none of torch's signatures takes None for
-    # (x.prod(dim=None), x.std(unbiased=None)), and some read a None given (x.logsumexp(None)): a None
-    # given to a parameter after the input is judged by those signatures
-    if not prefix and (shown_name or name) in SIGNATURES:
-        refused = _none_refused(shown_name or name)
-        flags.update({p.name: i for i, p in enumerate(params) if i and p.name in refused
-                      and (p.default is None or p.default is p.empty)})
-    # and the flags torch's signatures type bool take a bool only (x.argmax(0, keepdim=2) is refused)
-    typed = set() if (shown_name or name) not in SIGNATURES else {
-        f for f in flags if (prefix + name, f) not in _FLAG_TARGETS and f in _bools(shown_name or name)}
-    first_flag = min(flags.values(), default=0)
+    # (x.prod(dim=None), x.std(unbiased=None)), and some read a None given (x.logsumexp(None)): such a None
+    # given is judged by those signatures; only where a None is given (a test or two on the fast path).
+    # A function parsed per call (_parsed) needs no look: its parse refuses the None
+    known = (shown_name or name) in SIGNATURES
+    bools, refused, int_named, int_at = _param_kinds(shown_name or name) if known else ((), (), (), ())
+    nones = {} if prefix or _parsed_per_call(name, method, prefix) else {
+        p.name: i for i, p in enumerate(params) if i and p.name in refused and p.name not in flags
+        and (p.default is None or p.default is p.empty)}
+    # and the flags torch's signatures type bool take a bool only (x.argmax(0, keepdim=2), x.std(0, 2)):
+    # a None-default one among them (std's unbiased) is a flag too
+    flags.update({f: nones.pop(f) for f in bools & nones.keys()})
+    typed = {f for f in flags if (prefix + name, f) not in _FLAG_TARGETS and f in bools}
+    # a bool where torch's int goes (x.diff(True), x.topk(True)) was read as the int; torch's parser refuses
+    # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
+    ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
+        p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
+        and (p.name in int_named or i in int_at and p.kind is not p.KEYWORD_ONLY)}
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
-            and on_failure is None):
+            and not nones and not ints and on_failure is None):
         return fn
     key = prefix + name
     shown_name = shown_name or name
@@ -244,12 +270,22 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # (and no positional argument reaching a flag, which may be None: x.sum(1, None))
     last = other_at if other_at is not None else 0
     head = 0 if tensor_first else last
-    most = first_flag if flags else 1 << 30
+    # the first positions a None or a bool may be given to where torch refuses it: the fast path looks at
+    # the first three (x.prod(1), x.index_select(0, i), x.narrow(0, 1, 2)), a test each where the call
+    # reaches it, and leaves a call reaching a fourth to the loops below
+    at_1, at_2, at_3, at_4 = (*sorted({*nones.values(), *ints.values()}), *(1 << 30,) * 4)[:4]
+    first_int = min(ints.values(), default=0)
+    most = min(min(flags.values(), default=1 << 30), at_4)
+    checks = {**flags, **nones}
+    first_check = min(checks.values(), default=0)
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        if not kwargs and last < len(args) <= most and type(args[head]) is Tensor \
-                and type(args[last]) is Tensor:
+        if not kwargs and last < (n := len(args)) <= most and type(args[head]) is Tensor \
+                and type(args[last]) is Tensor and (
+                    n <= at_1 or type(args[at_1]) not in _SUSPECT and (
+                        n <= at_2 or type(args[at_2]) not in _SUSPECT and (
+                            n <= at_3 or type(args[at_3]) not in _SUSPECT))):
             try:  # (free in CPython 3.11+ where nothing is raised)
                 return fn(*args)
             except Exception:
@@ -264,11 +300,15 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 if name in _OVERLOADED_INPUT:
                     raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
                 raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
-        if flags and (kwargs or len(args) > first_flag):
-            for flag, i in flags.items():
+        if checks and (kwargs or len(args) > first_check):
+            for flag, i in checks.items():
                 v = kwargs.get(flag, _ABSENT) if i >= len(args) else args[i]
-                if v is None or flag in typed and type(v) is not bool and v is not _ABSENT:
+                if v is None or type(v) is not bool and v is not _ABSENT and flag in typed:
                     _bad_flag(key, shown_name, method, flag, i, args, kwargs)
+        if ints and (kwargs or len(args) > first_int):
+            for flag, i in ints.items():
+                if type(kwargs.get(flag) if i >= len(args) else args[i]) is bool:
+                    _bad_int(shown_name, method, flag, i, args, kwargs)
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
             # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
             if type(kwargs.get("dim")) is bool and shown_name in SIGNATURES:
@@ -553,6 +593,11 @@ _FLAGS_ONLY = {"sum", "prod", "amax", "amin", "any", "all", "argmax", "argmin", 
                "squeeze", "unbind"}
 
 
+def _parsed_per_call(name: str, method: bool, prefix: str) -> bool:
+    """Whether ``install`` parses each call of ``name`` against torch's signatures (_parsed)."""
+    return not method and not prefix and name in SIGNATURES and name not in _FLAGS_ONLY
+
+
 def install(namespace, names, method: bool = False, prefix: str = "") -> None:
     """Wrap the functions ``names`` of ``namespace`` (a module's dict, or a class for methods)
     with PyTorch's argument checks, in place. ``prefix`` ("F.") keys the tables above; a torch-level
@@ -565,7 +610,7 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
         if prefix == "F." and name in F_FORWARDS:  # inside the input check, which torch's Python makes first
             fn = _f_forwarded(fn, name)
         wrapped = _checked(fn, name.rstrip("_") if method else name, method, prefix, name)
-        if not method and not prefix and name in SIGNATURES and name not in _FLAGS_ONLY:
+        if _parsed_per_call(name, method, prefix):
             wrapped = _parsed(wrapped, name)
         if prefix == "F." and name in F_BUILTINS:
             wrapped = _f_builtin(wrapped, name)

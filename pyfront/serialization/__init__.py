@@ -42,16 +42,36 @@ LEGACY_PROTOCOL = 1001
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals"]
 
 
-def save(obj, f) -> None:
+def save(obj, f, *, _use_new_zipfile_serialization: bool = True) -> None:
     """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable object.
 
     Args:
         obj: what to save.
         f: a path (written atomically: the old file or the whole new one, never half) or a
             binary file object (written from its current position).
+        _use_new_zipfile_serialization: False writes torch's legacy (pre-1.6) format, as torch does:
+            pickles of its magic number, protocol 1001 and the machine's sizes, the data, the storage keys,
+            then each storage as its int64 element count and its elements.
     """
-    pickler = Pickler()
+    pickler = Pickler(legacy=not _use_new_zipfile_serialization)
     pkl = pickler.dump(obj)
+
+    def storage_bytes(storage, dtype, numel) -> bytes:
+        # the backend's download gives the dtype's true width, whatever its device stores
+        return get_backend(storage.device).to_bytes(dense(storage, (numel,), dtype))
+
+    def write_legacy(stream) -> None:
+        import pickle
+        info = {"protocol_version": LEGACY_PROTOCOL, "little_endian": sys.byteorder == "little",
+                "type_sizes": {"short": 2, "int": 4, "long": 4}}
+        for part in (LEGACY_MAGIC, LEGACY_PROTOCOL, info):
+            stream.write(pickle.dumps(part, protocol=2))
+        stream.write(pkl)
+        entries = {key: (storage, dtype, numel) for key, storage, dtype, numel in pickler.storages.values()}
+        stream.write(pickle.dumps(sorted(entries), protocol=2))
+        for key in sorted(entries):
+            storage, dtype, numel = entries[key]
+            stream.write(numel.to_bytes(8, sys.byteorder, signed=True) + storage_bytes(storage, dtype, numel))
 
     def write(stream) -> None:
         zw = ZipWriter(stream, "archive")
@@ -60,12 +80,12 @@ def save(obj, f) -> None:
         zw.write(".storage_alignment", b"64")
         zw.write("byteorder", sys.byteorder.encode())
         for key, storage, dtype, numel in pickler.storages.values():
-            # the backend's download gives the dtype's true width, whatever its device stores
-            elements = dense(storage, (numel,), dtype)
-            zw.write(f"data/{key}", get_backend(storage.device).to_bytes(elements))
+            zw.write(f"data/{key}", storage_bytes(storage, dtype, numel))
         zw.write("version", b"3\n")
         zw.close()
 
+    if not _use_new_zipfile_serialization:
+        write = write_legacy  # noqa: F811 - the one writer this call uses
     if isinstance(f, (str, os.PathLike)):
         with atomic_write(f) as stream:
             write(stream)
@@ -73,7 +93,7 @@ def save(obj, f) -> None:
         write(f)
 
 
-def load(f, map_location=None, weights_only: bool | None = None):
+def load(f, map_location=None, weights_only: bool | None = None, *, mmap: bool | None = None):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
 
     Args:
@@ -86,6 +106,9 @@ def load(f, map_location=None, weights_only: bool | None = None):
             with torch's message. False: the user's opt-in to Python's full unpickler, which runs
             what the file names (a pickled module, optimizer, NumPy array, dataclass); only for
             files you trust, as in torch. (A legacy pre-1.6 file loads weights-only either way.)
+        mmap: torch maps a zip checkpoint's storages from the file instead of reading them; pyfront reads
+            them (the same tensors). As torch, it needs a file path (ValueError for a file object) and a
+            zip checkpoint (RuntimeError for a legacy one).
     """
     full = weights_only is False
     if isinstance(f, (str, os.PathLike)):
@@ -97,11 +120,12 @@ def load(f, map_location=None, weights_only: bool | None = None):
                                    "supported. Use a device string or device instead.")
             return load_file(path, device=CPU if map_location is None else map_location)
         with open(path, "rb") as stream:
-            return _load(stream, f"{path!r}", map_location, full)
-    return _load(f, "the file object", map_location, full)
+            return _load(stream, f"{path!r}", map_location, full, mmap and f)
+    return _load(f, "the file object", map_location, full, mmap and f)
 
 
-def _load(stream, what: str, map_location, full: bool = False):
+def _load(stream, what: str, map_location, full: bool = False, mmap=None):
+    """``mmap``: the ``f`` given to ``load`` with mmap=True (a path, or a file object torch refuses)."""
     if not (hasattr(stream, "seekable") and stream.seekable()) or stream.tell() != 0:
         stream = io.BytesIO(stream.read())
     head = stream.read(4)
@@ -111,7 +135,14 @@ def _load(stream, what: str, map_location, full: bool = False):
     if not head:
         raise EOFError(f"Ran out of input: {what} is empty (0 bytes), not a checkpoint")
     if head == b"PK\x03\x04":
+        if mmap and not isinstance(mmap, (str, os.PathLike)):
+            raise ValueError("f must be a file path in order to use the mmap argument")
         return _load_zip(ZipReader(stream, what), what, map_location, full)
+    if mmap:
+        given = f"{mmap}, " if isinstance(mmap, str) else ""  # (torch names a str path only)
+        raise RuntimeError(f"mmap can only be used with files saved with `torch.save({given}"
+                           "_use_new_zipfile_serialization=True), please torch.save your checkpoint with "
+                           "this option in order to use mmap.")
     if head[:1] == b"\x80":
         return _load_legacy(stream.read(), what, map_location)
     raise UnpicklingError(f"invalid load key, {head[:1]!r}: {what} is not a PyTorch checkpoint (it starts "

@@ -39,7 +39,8 @@ _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
 class Pickler:
     """``dump(obj)`` -> pickle bytes; ``storages`` then lists [key, storage, dtype, numel] to write."""
 
-    def __init__(self):
+    def __init__(self, legacy: bool = False):
+        self.legacy = legacy  # the legacy format's persistent id ends with a view_metadata, None
         self.out = bytearray()
         self.memo: dict = {}  # id(obj) -> (memo index, obj); obj is kept so its id stays unique
         self.names: dict = {}  # str or global name -> memo index
@@ -273,7 +274,7 @@ class Pickler:
             self._save(part)
         entry[3] = max(entry[3], _reach(t))
         self.holes.append((len(self.out), entry))
-        self.out += b"tQ"
+        self.out += b"NtQ" if self.legacy else b"tQ"
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())

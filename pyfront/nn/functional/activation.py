@@ -14,6 +14,7 @@ from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
+from ...ops.primitives import shaping
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
@@ -118,10 +119,29 @@ def _hardtanh(input, lo, hi):
     return Formula.apply(ew.clamp, _hardtanh_backward, input, lo, hi)
 
 
+def _scalar_tail(x: Tensor) -> int:
+    """How many of ``x``'s last elements torch's CPU loop computes one at a time: those past its whole
+    64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) for a contiguous ``x``, every one for
+    another (its loop over strided elements is not vectorised; ops/half_cpu.py has the whole rule).
+    Some kernels treat NaN or a zero's sign one way in their vectors and another in that tail."""
+    return x.numel() % (64 // x.element_size()) if x.is_contiguous() else x.numel()
+
+
+def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor) -> Tensor:
+    """``vector`` (torch's vectorised result), with ``x``'s scalar tail taken from ``scalar``."""
+    t = _scalar_tail(x)
+    if not t or t == x.numel():
+        return scalar if t else vector
+    shape = vector.shape
+    return shaping.cat([vector.reshape(-1)[:-t], scalar.expand(shape).reshape(-1)[-t:]]).reshape(shape)
+
+
 def _hardtanh_backward(g, x, lo, hi):
-    """PyTorch's hardtanh_backward: 0 at and beyond the bounds, else the gradient. NaN is not beyond them
-    and passes it, as torch's scalar loop does (its vectorised one, on whole blocks of 16, gives 0)."""
-    return ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g), None, None
+    """PyTorch's hardtanh_backward: the gradient strictly inside the bounds, else 0. At NaN 0 in torch's
+    vectors and the gradient in its scalar tail (a tensor's last few elements: _scalar_tail)."""
+    inside = ew.logical_and(x > lo, x < hi)
+    return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g)), \
+        None, None
 
 
 @composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0")
@@ -490,11 +510,21 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("hardsigmoid_cpu", input)
     since = SEQUENCE[0]
-    # unlike hardtanh, PyTorch's derivative is 0 at NaN (1/6 only strictly inside (-3, 3))
-    inside = ew.logical_and(input > -3, input < 3)
+    return _out(input, Formula.apply(_hardsigmoid, _hardsigmoid_backward, input), inplace, since)
+
+
+def _hardsigmoid(x):
     # relu6(x + 3) / 6 as PyTorch: x / 6 + 0.5 cancels near -3 (8 ulp at -2.94)
-    result = (ew.where(inside, input, ew.clamp(input.detach(), -3.0, 3.0)) + 3.0) / 6.0
-    return _out(input, result, inplace, since)
+    return (ew.clamp(x, -3.0, 3.0) + 3.0) / 6.0
+
+
+# torch's hardsigmoid_backward multiplies by 1.0f / 6.0f, a float32, in float64 too
+_ONE_SIXTH_F32 = 0.1666666716337204
+
+
+def _hardsigmoid_backward(g, x):
+    """0 at NaN (unlike hardtanh, in torch's vectors and tail alike), 1/6 strictly inside (-3, 3)."""
+    return ew.where(ew.logical_and(x > -3, x < 3), g * _ONE_SIXTH_F32, 0.0)
 
 
 @composite(torch_name="nn.functional.sigmoid", samples=samples.float_unary)
@@ -607,8 +637,11 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
     small = ew.logical_and(input >= -lambd, input <= lambd)
-    # the band's zeros (x * 0, signed as PyTorch's) carry no gradient: selected, so an infinite one gives 0
-    return ew.where(small, (input * 0.0).detach(), input - ew.sign(input) * lambd).to(input.dtype)
+    # the band's zeros carry no gradient: selected, so an infinite one gives 0. Signed as torch's: +0 in its
+    # vectors, x * 0 in its scalar tail; NaN's gradient likewise 0 in the vectors, 1 in the tail
+    zero = (input * 0.0).detach()
+    zero = _vector_or_tail(input, ew.abs(zero), zero)
+    return ew.where(small, zero, _nan_grad(input) - ew.sign(input) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0")
@@ -629,7 +662,16 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """
     _floating("hardshrink_cpu", input)
     small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
-    return ew.where(small, 0.0, input).to(input.dtype)
+    return ew.where(small, 0.0, _nan_grad(input)).to(input.dtype)
+
+
+def _nan_grad(x: Tensor) -> Tensor:
+    """``x``, whose NaNs pass no gradient in torch's vectors and pass it in its scalar tail (the shrink
+    functions' backward compares x with the band in both, NaN failing every comparison in its vectors)."""
+    if not x.requires_grad:
+        return x
+    keep = ew.logical_not(ew.isnan(x))
+    return ew.where(_vector_or_tail(x, keep, ew.logical_or(keep, ew.isnan(x))), x, x.detach())
 
 
 @composite(torch_name="nn.functional.threshold", samples=samples.threshold,

@@ -948,8 +948,13 @@ def clone(input, *, memory_format=None):
 
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
 def _check_alpha(alpha, dtype):
+    """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one."""
     alpha = dt.check_number(alpha)
-    if dtype.kind != "f" and isinstance(alpha, float):
+    kind = alpha.dtype.kind if isinstance(alpha, Tensor) else "b" if isinstance(alpha, bool) else "f" \
+        if isinstance(alpha, float) else "i"  # (a 0-d tensor is the Scalar of its dtype)
+    if kind == "b" and dtype is not dt.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dtype.kind != "f" and kind == "f":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     check_fits(alpha, dtype)
 
