@@ -101,6 +101,8 @@ def _origin(obj):
     fn = inspect.unwrap(obj) if callable(obj) else obj
     module = getattr(fn, "__module__", None) or "?"
     qualname = getattr(fn, "__qualname__", getattr(fn, "__name__", "?"))
+    if isinstance(fn, types.FunctionType):  # the code's own names: serialization.homes renames public ones
+        module, qualname = fn.__globals__.get("__name__", module), fn.__code__.co_qualname
     if "<locals>" in qualname:
         return f"made by {module}.{qualname.split('.<locals>')[0]}"
     return f"{module}.{qualname}"
@@ -108,7 +110,7 @@ def _origin(obj):
 
 def _doc(obj, fallback):
     """The first line of the docstring (or ``fallback``) and where the code is, one paragraph."""
-    doc = inspect.getdoc(obj) or ""
+    doc = inspect.cleandoc(getattr(obj, "__doc__", None) or "")  # not getdoc: it finds object.__eq__'s
     first = doc.strip().split("\n\n")[0].replace("\n", " ").strip() or fallback
     return f"{first} ({_origin(obj)})".replace("\\", "\\\\").replace('"""', "'''")
 

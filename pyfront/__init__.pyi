@@ -1595,7 +1595,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 def range(start, end, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
     """``start, start + step, ...`` up to and including ``end``, in the default float dtype unless
     ``dtype`` says otherwise, as the deprecated ``torch.range`` (with its warning; ``arange`` excludes
-    ``end``). (pyfront.ops.creation.range)"""
+    ``end``). (pyfront.ops.creation._range)"""
 
 def ravel(input):
     """``input`` flattened to 1-D (a view where the layout allows, else a copy), as ``torch.ravel``.

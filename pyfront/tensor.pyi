@@ -1395,7 +1395,7 @@ class Tensor:
     def __floordiv__(self, y):
         """As ``torch.Tensor.__floordiv__``. (made by pyfront.ops.dispatch.fold)"""
     def __format__(self, spec):
-        """Default object formatter. (pyfront.tensor.Tensor.__format__)"""
+        """As ``torch.Tensor.__format__``. (pyfront.tensor.Tensor.__format__)"""
     def __ge__(self, y):
         """As ``torch.Tensor.__ge__``. (made by pyfront.ops.dispatch.fold)"""
     def __getitem__(self, index):
@@ -1470,7 +1470,7 @@ class Tensor:
     def __rand__(self, other):
         """As ``torch.Tensor.__rand__``. (made by pyfront.ops.methods._operator)"""
     def __reduce_ex__(self, proto):
-        """Helper for pickle. (pyfront.tensor.Tensor.__reduce_ex__)"""
+        """As ``torch.Tensor.__reduce_ex__``. (pyfront.tensor.Tensor.__reduce_ex__)"""
     def __repr__(self) -> str:
         """``repr(t)`` exactly as PyTorch writes it: values, then device, size, dtype and autograd notes.
         (pyfront.printing.tensor_repr)"""

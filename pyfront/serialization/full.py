@@ -85,7 +85,9 @@ def _pyfront_global(module: str, name: str, qualname: str):
     for end in range(len(parts), min(2, len(parts)) - 1, -1):
         found = _lookup(".".join(parts[:end]), name)
         if found is not None:
-            return found
+            # torch.serialization.save is torch.save; pyfront's public one wraps its module's (argcheck)
+            public = _lookup("pyfront", name)
+            return public if getattr(public, "__wrapped__", None) is found else found
     # torch's private homes of public names (torch.functional.einsum, torch._tensor_str.set_printoptions)
     if len(parts) > 1 and (parts[1].startswith("_") or module == "pyfront.functional"):
         found = _lookup("pyfront", name)
