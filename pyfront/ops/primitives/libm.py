@@ -1,0 +1,212 @@
+"""Vectorized float64 NumPy forms of the scalar functions the cpu rules of erf, erfc and lgamma used to
+call once per element (``math.erf``, ``math.erfc``, ``math.lgamma``), which cost ~1 us of Python each.
+
+erf and erfc follow Sun's FDLIBM s_erf.c (version 1.3, 95/01/18), the algorithm of glibc's ``erf`` that
+``math.erf`` calls: its rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35) and
+[1/0.35, 28), with its published coefficients. lgamma follows CPython's own ``math.lgamma``
+(Modules/mathmodule.c: Lanczos' approximation with g = 6.0247..., N = 13, as in Boost, and the
+reflection formula below 0). Each is computed on the elements of its own branch only. Float32 results
+round these float64 values once, as the per-element rule did.
+
+NumPy code, imported at the first call: pyfront imports without NumPy (the browser build).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# FDLIBM s_erf.c: erx = (float)0.84506291151, erf(x) ~ x + x * pp(x^2) / qq(x^2) on [0, 0.84375)
+_ERX = 8.45062911510467529297e-01
+_EFX = 1.28379167095512586316e-01  # 2/sqrt(pi) - 1, the slope below 2^-28
+_EFX8 = 1.02703333676410069053e+00  # 8 efx: below 2^-1015 erf is (8x + efx8 x) / 8, 8x keeps the digits
+_PP = (-2.37630166566501626084e-05, -5.77027029648944159157e-03, -2.84817495755985104766e-02,
+       -3.25042107247001499370e-01, 1.28379167095512558561e-01)
+_QQ = (-3.96022827877536812320e-06, 1.32494738004321644526e-04, 5.08130628187576562776e-03,
+       6.50222499887672944485e-02, 3.97917223959155352819e-01, 1.0)
+# erf(1 + s) - erx ~ pa(s) / qa(s) on [0.84375, 1.25)
+_PA = (-2.16637559486879084300e-03, 3.54783043256182359371e-02, -1.10894694282396677476e-01,
+       3.18346619901161753674e-01, -3.72207876035701323847e-01, 4.14856118683748331666e-01,
+       -2.36211856075265944077e-03)
+_QA = (1.19844998467991074170e-02, 1.36370839120290507362e-02, 1.26171219808761642112e-01,
+       7.18286544141962662868e-02, 5.40397917702171048937e-01, 1.06420880400844228286e-01, 1.0)
+# x erfc(x) exp(x^2) ~ exp(-0.5625 + R(1/x^2) / S(1/x^2)) on [1.25, 1/0.35) (ra, sa), [1/0.35, 28) (rb, sb)
+_RA = (-9.81432934416914548592e+00, -8.12874355063065934246e+01, -1.84605092906711035994e+02,
+       -1.62396669462573470355e+02, -6.23753324503260060396e+01, -1.05586262253232909814e+01,
+       -6.93858572707181764372e-01, -9.86494403484714822705e-03)
+_SA = (-6.04244152148580987438e-02, 6.57024977031928170135e+00, 1.08635005541779435134e+02,
+       4.29008140027567833386e+02, 6.45387271733267880336e+02, 4.34565877475229228821e+02,
+       1.37657754143519042600e+02, 1.96512716674392571292e+01, 1.0)
+_RB = (-4.83519191608651397019e+02, -1.02509513161107724954e+03, -6.37566443368389627722e+02,
+       -1.60636384855821916062e+02, -1.77579549177547519889e+01, -7.99283237680523006574e-01,
+       -9.86494292470009928597e-03)
+_SB = (-2.24409524465858183362e+01, 4.74528541206955367215e+02, 2.55305040643316442583e+03,
+       3.19985821950859553908e+03, 1.53672958608443695994e+03, 3.25792512996573918826e+02,
+       3.03380607434824582924e+01, 1.0)
+
+
+def _poly(coefs, z):
+    """Horner's rule, highest power first (CPython's lanczos_sum)."""
+    r = np.full_like(z, coefs[0])
+    for c in coefs[1:]:
+        r *= z
+        r += c
+    return r
+
+
+def _pairs(coefs, z):
+    """A polynomial (highest power first) in glibc's order of FDLIBM's: (c0 + z c1) + z^2 (c2 + z c3) +
+    z^4 (c4 + z c5) + ..., with z^4 = z^2 z^2, z^6 = z^4 z^2, z^8 = z^4 z^4. Rounded as glibc rounds, the
+    results are math.erf's and math.erfc's to the last bit (Horner's order is within an ulp, 4 in erfc's
+    cancellation on [0.84375, 1.25))."""
+    c = coefs[::-1]
+    z2 = z * z
+    z4 = z2 * z2
+    powers = (None, z2, z4, z4 * z2, z4 * z4)
+    total = c[0] + z * c[1]
+    for k in range(1, (len(c) + 1) // 2):
+        total += powers[k] * (c[2 * k] + z * c[2 * k + 1] if 2 * k + 1 < len(c) else c[2 * k])
+    return total
+
+
+def _erfc_tail(ax, split):
+    """erfc(|x|) for 1.25 <= |x| < 28: exp(-z^2 - 0.5625) exp((z - x)(z + x) + R/S) / x, where z is x with
+    the low 32 bits of its mantissa cleared, so that z^2 is exact. ``split``: where FDLIBM's test of the
+    high word (erf's 0x4006DB6E, erfc's 0x4006DB6D, both ~1/0.35) moves from (ra, sa) to (rb, sb)."""
+    s = 1.0 / (ax * ax)
+    near = ax < split
+    rs = np.empty_like(ax)
+    rs[near] = _pairs(_RA, s[near]) / _pairs(_SA, s[near])
+    far = ~near
+    rs[far] = _pairs(_RB, s[far]) / _pairs(_SB, s[far])
+    z = (ax.view(np.uint64) & np.uint64(0xFFFFFFFF00000000)).view(np.float64)
+    return np.exp(-z * z - 0.5625) * np.exp((z - ax) * (z + ax) + rs) / ax
+
+
+def _keep_nan(out, x):
+    """A NaN input is the result as it is, its sign too (C's and torch's)."""
+    nan = np.isnan(x)
+    out[nan] = x[nan]
+
+
+def _branches(x):
+    """|x| and masks of FDLIBM's intervals (NaN in none of them)."""
+    ax = np.abs(x)
+    return ax, ax < 0.84375, (ax >= 0.84375) & (ax < 1.25)
+
+
+def _small_ratio(v):
+    z = v * v
+    return _pairs(_PP, z) / _pairs(_QQ, z)
+
+
+def _mid(ax):
+    s = ax - 1.0
+    return _pairs(_PA, s) / _pairs(_QA, s)
+
+
+def erf(x):
+    """erf of a float64 array, within an ulp of ``math.erf``: NaN stays NaN, erf(+-inf) is +-1."""
+    x = np.asarray(x, np.float64)
+    ax, small, mid = _branches(x)
+    out = np.where(x < 0, -1.0, 1.0)  # |x| >= 6 (inf too): +-1
+    _keep_nan(out, x)
+    if small.any():
+        v = x[small]
+        av = np.abs(v)
+        out[small] = np.where(av < 2.0 ** -28, np.where(av < 2.0 ** -1015, 0.125 * (8.0 * v + _EFX8 * v),
+                                                        v + _EFX * v), v + v * _small_ratio(v))
+    if mid.any():
+        v = x[mid]
+        out[mid] = np.copysign(_ERX + _mid(np.abs(v)), v)
+    tail = (ax >= 1.25) & (ax < 6.0)
+    if tail.any():
+        v = x[tail]
+        out[tail] = np.copysign(1.0 - _erfc_tail(np.abs(v), 2.8571434020996094), v)
+    return out
+
+
+def erfc(x):
+    """erfc of a float64 array, within an ulp of ``math.erfc``: erfc(-inf) is 2, erfc(inf) 0, NaN NaN."""
+    x = np.asarray(x, np.float64)
+    ax, small, mid = _branches(x)
+    out = np.where(x < 0, 2.0, 0.0)  # x >= 28 underflows, x <= -6 is 2 to the last bit
+    _keep_nan(out, x)
+    if small.any():
+        v = x[small]
+        r = v * _small_ratio(v)
+        # below 1/4 one minus erf; above, 0.5 - ((x - 0.5) + x y) keeps the digits the subtraction would lose
+        out[small] = np.where(v < 0.25, 1.0 - (v + r), 0.5 - ((v - 0.5) + r))
+    if mid.any():
+        v = x[mid]
+        pq = _mid(np.abs(v))
+        out[mid] = np.where(v > 0, (1.0 - _ERX) - pq, 1.0 + (_ERX + pq))
+    tail = (ax >= 1.25) & (ax < 28.0) & ((x > 0) | (ax < 6.0))
+    if tail.any():
+        v = x[tail]
+        r = _erfc_tail(np.abs(v), 2.8571414947509766)
+        out[tail] = np.where(v > 0, r, 2.0 - r)
+    return out
+
+
+# CPython's lanczos_num_coeffs / lanczos_den_coeffs (lowest power first); the denominator is
+# x (x + 1) ... (x + 11)
+_LANCZOS_G = 6.024680040776729583740234375
+_LANCZOS_NUM = (23531376880.410759688572007674451636754734846804940,
+                42919803642.649098768957899047001988850926355848959,
+                35711959237.355668049440185451547166705960488635843,
+                17921034426.037209699919755754458931112671403265390,
+                6039542586.3520280050642916443072979210699388420708,
+                1439720407.3117216736632230727949123939715485786772,
+                248874557.86205415651146038641322942321632125127801,
+                31426415.585400194380614231628318205362874684987640,
+                2876370.6289353724412254090516208496135991145378768,
+                186056.26539522349504029498971604569928220784236328,
+                8071.6720023658162106380029022722506138218516325024,
+                210.82427775157934587250973392071336271166969580291,
+                2.5066282746310002701649081771338373386264310793408)
+_LANCZOS_DEN = (0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0, 13339535.0,
+                2637558.0, 357423.0, 32670.0, 1925.0, 66.0, 1.0)
+
+
+def _lanczos_sum(a):
+    """The rational function of CPython's lanczos_sum: in a below 5, in 1/a from 5 on (no overflow)."""
+    out = np.empty_like(a)
+    below = a < 5.0
+    y = a[below]
+    out[below] = _poly(_LANCZOS_NUM[::-1], y) / _poly(_LANCZOS_DEN[::-1], y)
+    above = ~below
+    y = 1.0 / a[above]
+    out[above] = _poly(_LANCZOS_NUM, y) / _poly(_LANCZOS_DEN, y)
+    return out
+
+
+def _abs_sinpi(a):
+    """|sin(pi a)| for a > 0 as CPython's m_sinpi: a reduced mod 2 to y, then by n/2 (n = round(2 y)) to
+    t = y - n/2 in [-1/4, 1/4] (exactly: Sterbenz), whose sine or cosine it is, exact at (half-)integers."""
+    y = np.fmod(a, 2.0)
+    n = np.round(2.0 * y)
+    t = np.pi * (y - 0.5 * n)
+    return np.abs(np.where(n % 2 == 0, np.sin(t), np.cos(t)))
+
+
+def lgamma(x):
+    """log|Gamma(x)| of a float64 array, as ``math.lgamma``, and C's lgamma where that raises: +inf at the
+    poles (0 and the negative integers) and at +-inf, NaN stays NaN, +inf where the result overflows."""
+    x = np.asarray(x, np.float64)
+    out = np.full_like(x, np.inf)  # poles, +-inf
+    _keep_nan(out, x)
+    out[(x == 1.0) | (x == 2.0)] = 0.0
+    ax = np.abs(x)
+    tiny = (ax < 1e-20) & (x != 0)
+    out[tiny] = -np.log(ax[tiny])
+    todo = np.isfinite(x) & (ax >= 1e-20) & ~((x == np.floor(x)) & (x <= 2.0))
+    if todo.any():
+        a = ax[todo]
+        with np.errstate(over="ignore"):  # lgamma past ~2.5e305 overflows to inf, as C's
+            r = np.log(_lanczos_sum(a)) - _LANCZOS_G
+            r += (a - 0.5) * (np.log(a + _LANCZOS_G - 0.5) - 1.0)
+        neg = x[todo] < 0  # the reflection formula: Gamma(x) Gamma(-x) = -pi / (x sin(pi x))
+        if neg.any():
+            an = a[neg]
+            r[neg] = np.log(np.pi) - np.log(_abs_sinpi(an)) - np.log(an) - r[neg]
+        out[todo] = r
+    return out
