@@ -4,7 +4,8 @@ nextafter, gcd/lcm. One registry entry each, as in elementwise.py.
 NumPy has no special functions and scipy is not a dependency, so the cpu rules compute in float64
 (libm.py's vectorized forms of Python's ``math`` where it has the function, else a standard series,
 cited at each) and round once to the input's dtype, as torch's float32 kernels do. The GPU expressions
-are the float32 functions of shaders/elementwise_lib.wgsl. Gradients are torch's (tools/autograd/derivatives.yaml).
+are the float32 functions of shaders/elementwise_lib.wgsl. Gradients are torch's
+(tools/autograd/derivatives.yaml).
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ def _erfinv_np(np, y):
             err = libm.erf(np.where(inner, x, 0.0)) - y
             x = np.where(inner, x - err / (2 / math.sqrt(math.pi) * np.exp(-x * x)), x)
         x = np.where(np.abs(y) == 1, y * np.inf, x)
+        x = np.where(np.isnan(y), y, x)  # a NaN passes as it is, its sign too (torch's)
         return np.where(np.abs(y) > 1, np.nan, x)
 
 
