@@ -71,11 +71,14 @@ _SB = (-2.24409524465858183362e+01, 4.74528541206955367215e+02, 2.55305040643316
        3.03380607434824582924e+01, 1.0)
 
 
-def _poly(coefs, z):
-    """Horner's rule, highest power first (CPython's lanczos_sum)."""
+def _poly(coefs, z, divide=False):
+    """Horner's rule, highest power first (CPython's lanczos_sum); ``divide``: a polynomial in 1/z."""
     r = np.full_like(z, coefs[0])
     for c in coefs[1:]:
-        r *= z
+        if divide:
+            r /= z
+        else:
+            r *= z
         r += c
     return r
 
@@ -233,9 +236,9 @@ def _lanczos_sum(a):
     if below.size:
         y = a[below]
         out[below] = _poly(_LANCZOS_NUM[::-1], y) / _poly(_LANCZOS_DEN[::-1], y)
-    if above.size:
-        y = 1.0 / a[above]
-        out[above] = _poly(_LANCZOS_NUM, y) / _poly(_LANCZOS_DEN, y)
+    if above.size:  # Horner's rule in 1/a, dividing by a at each step as CPython does
+        y = a[above]
+        out[above] = _poly(_LANCZOS_NUM, y, divide=True) / _poly(_LANCZOS_DEN, y, divide=True)
     return out
 
 
