@@ -18,17 +18,18 @@ SWEEP32 = np.concatenate([np.arange(0, 2 ** 32, 10007, dtype=np.uint64).astype(n
                           np.array(SPECIAL, np.float32)])
 with np.errstate(invalid="ignore"):  # the signaling NaN patterns
     SWEEP64 = np.concatenate([SWEEP32.astype(np.float64), np.random.default_rng(0).standard_normal(20000) * 6,
-                              np.array(SPECIAL)])
+                              np.array(SPECIAL + [1e306, 1.7e308, -1e306])])
 
 
 def _math(name):
-    """math.``name`` at one float, +inf where it raises at lgamma's poles (C's and torch's value)."""
+    """math.``name`` at one float, +inf where it raises: lgamma's poles and overflow (C's and torch's
+    value; the per-element rule raised math's OverflowError above ~2.5e305)."""
     fn = getattr(math, name)
 
     def f(v):
         try:
             return fn(v)
-        except ValueError:
+        except (ValueError, OverflowError):
             return math.inf
     return f
 

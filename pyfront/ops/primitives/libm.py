@@ -83,37 +83,46 @@ def _poly(coefs, z, divide=False):
     return r
 
 
-def _pairs(coefs, z):
-    """A polynomial (highest power first) in glibc's order of FDLIBM's: (c0 + z c1) + z^2 (c2 + z c3) +
-    z^4 (c4 + z c5) + ..., with z^4 = z^2 z^2, z^6 = z^4 z^2, z^8 = z^4 z^4. Rounded as glibc rounds, the
-    results are math.erf's and math.erfc's to the last bit (Horner's order is within an ulp, 4 in erfc's
-    cancellation on [0.84375, 1.25)). In place where it can: a fresh array costs more than its arithmetic."""
-    c = coefs[::-1]
-    total = z * c[1]
-    total += c[0]
+def _stacked(*polys):
+    """Polynomials (highest power first) as the rows of one (k, n, 1) array, lowest power first, the
+    shorter ones padded with zeros at the top (c + z 0 and z^k 0 add nothing): all are evaluated by the
+    same calls, which is most of the cost for small arrays."""
+    n = max(map(len, polys))
+    n += n % 2
+    return np.array([list(c[::-1]) + [0.0] * (n - len(c)) for c in polys])[:, :, None]
+
+
+_PPQQ, _PAQA, _TAIL = _stacked(_PP, _QQ), _stacked(_PA, _QA), _stacked(_RA, _SA, _RB, _SB)
+
+
+def _pairs(c, z):
+    """Polynomials in z (the rows of ``_stacked``'s array) in glibc's order of FDLIBM's: (c0 + z c1) +
+    z^2 (c2 + z c3) + z^4 (c4 + z c5) + ..., with z^4 = z^2 z^2, z^6 = z^4 z^2, z^8 = z^4 z^4. Rounded as
+    glibc rounds, the results are math.erf's and math.erfc's to the last bit (Horner's order is within an
+    ulp, 4 in erfc's cancellation on [0.84375, 1.25)). In place: a fresh array costs more than its
+    arithmetic."""
+    total = z * c[:, 1]
+    total += c[:, 0]
     z2 = zk = z * z
-    term = np.empty_like(z)
-    for k in range(1, (len(c) + 1) // 2):
+    term = np.empty_like(total)
+    for k in range(1, c.shape[1] // 2):
         if k == 2:
             z4 = zk = z2 * z2
         elif k == 3:
             zk = z4 * z2
         elif k == 4:
             zk = z4 * z4
-        if 2 * k + 1 < len(c):
-            np.multiply(z, c[2 * k + 1], out=term)
-            term += c[2 * k]
-            term *= zk
-        else:
-            np.multiply(zk, c[2 * k], out=term)
+        np.multiply(z, c[:, 2 * k + 1], out=term)
+        term += c[:, 2 * k]
+        term *= zk
         total += term
     return total
 
 
-def _ratio(p, q, z):
-    out = _pairs(p, z)
-    out /= _pairs(q, z)
-    return out
+def _ratio(pq, z):
+    num, den = _pairs(pq, z)
+    num /= den
+    return num
 
 
 def _erfc_tail(ax, split):
@@ -122,11 +131,10 @@ def _erfc_tail(ax, split):
     high word (erf's 0x4006DB6E, erfc's 0x4006DB6D, both ~1/0.35) moves from (ra, sa) to (rb, sb)."""
     s = ax * ax
     np.divide(1.0, s, out=s)
-    near = ax < split
-    rs = np.empty_like(ax)
-    for part, (r, q) in ((_at(near), (_RA, _SA)), (_at(~near), (_RB, _SB))):
-        if part.size:
-            rs[part] = _ratio(r, q, s[part])
+    ra, sa, rb, sb = _pairs(_TAIL, s)
+    ra /= sa
+    rb /= sb
+    rs = np.where(ax < split, ra, rb)
     z = (ax.view(np.uint64) & np.uint64(0xFFFFFFFF00000000)).view(np.float64)
     head = z * z  # exp(-z z - 0.5625)
     np.negative(head, out=head)
@@ -158,7 +166,7 @@ def erf(x):
     small = _at(ax < 0.84375)
     if small.size:
         v = x[small]
-        y = _ratio(_PP, _QQ, v * v)
+        y = _ratio(_PPQQ, v * v)
         y *= v
         y += v  # x + x pp/qq
         tiny = _at(np.abs(v) < 2.0 ** -28)
@@ -169,7 +177,7 @@ def erf(x):
     mid = _at((ax >= 0.84375) & (ax < 1.25))
     if mid.size:
         v = x[mid]
-        y = _ratio(_PA, _QA, np.abs(v) - 1.0)
+        y = _ratio(_PAQA, np.abs(v) - 1.0)
         y += _ERX
         out[mid] = np.copysign(y, v)
     tail = _at((ax >= 1.25) & (ax < 6.0))
@@ -190,14 +198,14 @@ def erfc(x):
     small = _at(ax < 0.84375)
     if small.size:
         v = x[small]
-        r = _ratio(_PP, _QQ, v * v)
+        r = _ratio(_PPQQ, v * v)
         r *= v
         # below 1/4 one minus erf; above, 0.5 - ((x - 0.5) + x y) keeps the digits the subtraction would lose
         out[small] = np.where(v < 0.25, 1.0 - (v + r), 0.5 - ((v - 0.5) + r))
     mid = _at((ax >= 0.84375) & (ax < 1.25))
     if mid.size:
         v = x[mid]
-        pq = _ratio(_PA, _QA, np.abs(v) - 1.0)
+        pq = _ratio(_PAQA, np.abs(v) - 1.0)
         out[mid] = np.where(v > 0, (1.0 - _ERX) - pq, 1.0 + (_ERX + pq))
     tail = _at((ax >= 1.25) & (ax < 28.0) & ((x > 0) | (ax < 6.0)))
     if tail.size:
