@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from . import libm
+
 SQ2OPI = 0.797884560802865355879892119868763737  # sqrt(2 / pi)
 TWOOPI = 0.636619772367581343075535053490057448  # 2 / pi
 PIO4, THPIO4 = 0.785398163397448309615660845819875721, 2.356194490192344928846982537459627163
@@ -382,7 +384,7 @@ def ndtri(y0):
 
 
 def _erfc(x):
-    return np.array([math.erfc(v) for v in x.reshape(-1).tolist()], dtype=x.dtype).reshape(x.shape)
+    return libm.erfc(x).astype(x.dtype)  # math.erfc's float64 value, rounded once
 
 
 def _exp_square(x):
@@ -443,8 +445,8 @@ _LANCZOS_DEN = (1., 66., 1925., 32670., 357423., 2637558., 13339535., 45995730.,
 
 
 def _lgamma(a):
-    return np.array([math.lgamma(v) if v > 0 and math.isfinite(v) else math.inf
-                     for v in a.reshape(-1).tolist()]).reshape(a.shape)
+    """math.lgamma's float64 value for a finite a > 0, else inf (a is positive where the ratios use it)."""
+    return np.where((a > 0) & np.isfinite(a), libm.lgamma(a), np.inf)
 
 
 def _lanczos_sum_expg_scaled(a):

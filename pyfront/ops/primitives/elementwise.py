@@ -371,9 +371,21 @@ relu = unary(
     wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
     bools=_bool_error("Boolean inputs not supported for relu"),
 )
+
+
+def _libm(name):
+    """The NumPy rule of libm.py's ``name`` (math.erf, math.erfc, math.lgamma, vectorized in float64), its
+    result rounded once to the input's dtype. libm.py is NumPy code, imported at the first call: pyfront
+    imports without NumPy (the browser build)."""
+    def rule(np, x):
+        from . import libm
+        return getattr(libm, name)(x).astype(x.dtype)
+    return rule
+
+
 erf = unary(
     "erf",
-    lambda np, x: _erf(np, x),
+    _libm("erf"),
     lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
     out=FLOAT,
     save=(0,),
@@ -441,13 +453,6 @@ def _relu_np(np, x):
 def _sigmoid(np, x):
     # torch's formula (and the GPU kernel's): below -88.7 exp(-x) is inf and the result 0, as torch's
     return 1 / (1 + np.exp(-x))
-
-
-def _erf(np, x):
-    from math import erf as _e
-
-    flat = x.reshape(-1)
-    return np.array([_e(v) for v in flat.tolist()], dtype=x.dtype).reshape(x.shape)
 
 
 def round(input, *, decimals=0):

@@ -2,9 +2,10 @@
 nextafter, gcd/lcm. One registry entry each, as in elementwise.py.
 
 NumPy has no special functions and scipy is not a dependency, so the cpu rules compute in float64
-(Python's ``math`` where it has the function, else a standard series, cited at each) and round once
-to the input's dtype, as torch's float32 kernels do. The GPU expressions are the float32 functions
-of shaders/elementwise_lib.wgsl. Gradients are torch's (tools/autograd/derivatives.yaml).
+(libm.py's vectorized forms of Python's ``math`` where it has the function, else a standard series,
+cited at each) and round once to the input's dtype, as torch's float32 kernels do. The GPU expressions
+are the float32 functions of shaders/elementwise_lib.wgsl. Gradients are torch's
+(tools/autograd/derivatives.yaml).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ... import dtypes as dt
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..registry import OpDef, register
-from .elementwise import FLOAT, SAME, _infer, _nan_in_nan_out, binary, unary, where
+from .elementwise import FLOAT, SAME, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
 
 
@@ -24,18 +25,6 @@ def _f64(fn):
     def rule(np, *xs, **attrs):
         return fn(np, *(x.astype(np.float64) for x in xs), **attrs).astype(xs[0].dtype)
     return rule
-
-
-def _by_element(np, x, fn):
-    """``fn`` (a function of one Python float) at every element of ``x``."""
-    return np.array([fn(v) for v in x.reshape(-1).tolist()], dtype=x.dtype).reshape(x.shape)
-
-
-def _lgamma1(v):
-    try:
-        return math.lgamma(v)
-    except ValueError:  # a pole (0, -1, ...): +inf, as C's lgamma
-        return math.inf
 
 
 def _digamma_np(np, x):
@@ -119,6 +108,7 @@ def _polygamma_np(np, x, n):
 
 def _erfinv_np(np, y):
     """Giles' single-precision approximation, then Newton steps against erf in float64."""
+    from . import libm
     with np.errstate(all="ignore"):
         w = -np.log((1 - y) * (1 + y))
         c = w - 2.5
@@ -130,9 +120,10 @@ def _erfinv_np(np, y):
         x = np.where(w < 5, p, q) * y
         for _ in range(3):
             inner = np.isfinite(x) & (np.abs(y) < 1)
-            err = _by_element(np, np.where(inner, x, 0.0), math.erf) - y
+            err = libm.erf(np.where(inner, x, 0.0)) - y
             x = np.where(inner, x - err / (2 / math.sqrt(math.pi) * np.exp(-x * x)), x)
         x = np.where(np.abs(y) == 1, y * np.inf, x)
+        x = np.where(np.isnan(y), y, x)  # a NaN passes as it is, its sign too (torch's)
         return np.where(np.abs(y) > 1, np.nan, x)
 
 
@@ -191,7 +182,7 @@ sinc = unary("sinc", _sinc_np, _sinc_vjp, out=FLOAT, save=(0,),
                   "a == T(0))")
 
 # -- error functions ---------------------------------------------------------------------------------
-erfc = unary("erfc", lambda np, x: _by_element(np, x, math.erfc),
+erfc = unary("erfc", _libm("erfc"),
              lambda c, g: (g * (-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
              out=FLOAT, save=(0,), wgsl="T(erfc_f32(f32(a)))")
 erfinv = unary("erfinv", _f64(_erfinv_np),
@@ -200,7 +191,7 @@ erfinv = unary("erfinv", _f64(_erfinv_np),
                wgsl="select(T(erfinv_f32(f32(a))), a, a == T(0))")  # erfinv(-0) is -0
 
 # -- the gamma family --------------------------------------------------------------------------------
-lgamma = unary("lgamma", lambda np, x: _by_element(np, x, _lgamma1), lambda c, g: (g * digamma(c.inputs[0]),),
+lgamma = unary("lgamma", _libm("lgamma"), lambda c, g: (g * digamma(c.inputs[0]),),
                out=FLOAT, save=(0,), wgsl="T(lgamma_f32(f32(a)))")
 digamma = unary("digamma", _f64(_digamma_np), lambda c, g: (g * polygamma(1, c.inputs[0]),),
                 out=FLOAT, save=(0,), wgsl="T(digamma_f32(f32(a)))")
