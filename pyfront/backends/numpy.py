@@ -205,14 +205,20 @@ class NumpyBackend(Backend):
                 quiet = _quiet_context()
             try:
                 r = quiet.run(call, arr)
-                if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
-                    (r,) = r
-                # a whole reduction gives a NumPy scalar, made an array here (no cast to meet a nan)
-                out = quiet.run(stored, op, r, shape, want, (arr,), (x,))
             except MemoryError as e:
                 raise _out_of_memory(e) from None
             _QUIET.append(quiet)
-            return out
+            if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
+                (r,) = r
+            if type(r) is not np.ndarray:  # a whole reduction's NumPy scalar: its 0-d array, no cast
+                r = np.asarray(r)
+            # the commonest result, of the output's dtype and shape: stored row-major (a view where
+            # contiguous), as _stored does, without a second errstate and frame
+            if r.dtype is want and r.shape == shape:
+                r = r.ravel()
+                return Storage(r, CPU, r.nbytes)
+            with _as_torch():  # a cast to the output dtype may meet a nan
+                return stored(op, r, shape, want, (arr,), (x,))
 
         return planned
 
