@@ -319,7 +319,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self._retains_grad:
             import weakref
-            self.grad_fn.own("_retain", {})[self._output_nr] = weakref.ref(self)
+            self.grad_fn._own("_retain", {})[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
     @property
@@ -337,7 +337,7 @@ class Tensor:
             hooks.append(hook)
             return _Handle(hooks, hook)
         entry = (self._output_nr, hook)
-        hooks = fn.own("_pre_hooks", [])
+        hooks = fn._own("_pre_hooks", [])
         hooks.append(entry)
         return _Handle(hooks, entry)
 

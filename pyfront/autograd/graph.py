@@ -102,7 +102,7 @@ class Node:
 
     # what a node has until it is given its own (a node is made per recorded op; most never get a hook):
     # (output_nr, fn) hooks on non-leaf tensor grads, output_nr -> weakref of a tensor with retain_grad,
-    # hooks on the node. Read-only: a node's own is made where one is added (Node.hooks_of)
+    # hooks on the node. Read-only: a node's own is made where one is added (Node._own)
     _pre_hooks = _hooks = ()
     _retain = MappingProxyType({})
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
@@ -115,7 +115,7 @@ class Node:
         if _ANOMALY["enabled"]:
             self._forward_stack = forward_stack()
 
-    def own(self, name: str, empty):
+    def _own(self, name: str, empty):
         """This node's own ``_pre_hooks``, ``_hooks`` or ``_retain`` (made from ``empty`` at the first)."""
         return self.__dict__.setdefault(name, empty)
 
@@ -129,12 +129,12 @@ class Node:
         return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
     def register_hook(self, fn):
-        hooks = self.own("_hooks", [])
+        hooks = self._own("_hooks", [])
         hooks.append(fn)
         return _Handle(hooks, fn)
 
     def register_prehook(self, fn):
-        hooks = self.own("_pre_hooks", [])
+        hooks = self._own("_pre_hooks", [])
         hooks.append((None, fn))
         return _Handle(hooks, (None, fn))
 
