@@ -321,7 +321,7 @@ class Tensor:
     def _edge(self):
         if not self._requires_grad:
             return (None, 0)
-        fn = self.grad_fn
+        fn = self._grad_fn if self._base is None else self.grad_fn  # (the property's checks: views only)
         if fn is not None:
             return (fn, self._output_nr)
         if self._creation in _GRADLESS:  # a view made without a graph: torch accumulates its gradient nowhere
@@ -335,7 +335,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self._retains_grad:
             import weakref
-            self.grad_fn._retain[self._output_nr] = weakref.ref(self)
+            self.grad_fn._own("_retain", {})[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
     @property
@@ -353,8 +353,9 @@ class Tensor:
             hooks.append(hook)
             return _Handle(hooks, hook)
         entry = (self._output_nr, hook)
-        fn._pre_hooks.append(entry)
-        return _Handle(fn._pre_hooks, entry)
+        hooks = fn._own("_pre_hooks", [])
+        hooks.append(entry)
+        return _Handle(hooks, entry)
 
     def register_post_accumulate_grad_hook(self, hook):
         from .autograd.graph import _Handle

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from types import MappingProxyType
 
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
@@ -99,17 +100,24 @@ _NUMBERS = itertools.count(1)
 class Node:
     """The backward of one recorded op (``grad_fn``), named as PyTorch names it."""
 
+    # what a node has until it is given its own (a node is made per recorded op; most never get a hook):
+    # (output_nr, fn) hooks on non-leaf tensor grads, output_nr -> weakref of a tensor with retain_grad,
+    # hooks on the node. Read-only: a node's own is made where one is added (Node._own)
+    _pre_hooks = _hooks = ()
+    _retain = MappingProxyType({})
+    shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
+
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
         self.edges = next_functions  # tuple of (node, output_nr) or (None, 0) per input
-        self.shown_edges = None      # what a composite op's node shows: its own inputs' (see present_as)
         self.input_meta = input_meta          # (shape, dtype) per input, for reducing gradients
         self.n_outputs = n_outputs
-        self._pre_hooks = []                  # (output_nr, fn): hooks on non-leaf tensor grads
-        self._retain = {}                     # output_nr -> weakref of tensor with retain_grad
-        self._hooks = []
         if _ANOMALY["enabled"]:
             self._forward_stack = forward_stack()
+
+    def _own(self, name: str, empty):
+        """This node's own ``_pre_hooks``, ``_hooks`` or ``_retain`` (made from ``empty`` at the first)."""
+        return self.__dict__.setdefault(name, empty)
 
     @property
     def next_functions(self):
@@ -121,12 +129,14 @@ class Node:
         return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
     def register_hook(self, fn):
-        self._hooks.append(fn)
-        return _Handle(self._hooks, fn)
+        hooks = self._own("_hooks", [])
+        hooks.append(fn)
+        return _Handle(hooks, fn)
 
     def register_prehook(self, fn):
-        self._pre_hooks.append((None, fn))
-        return _Handle(self._pre_hooks, (None, fn))
+        hooks = self._own("_pre_hooks", [])
+        hooks.append((None, fn))
+        return _Handle(hooks, (None, fn))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -177,13 +187,16 @@ class OpNode(Node):
         return object.__new__(node_class(name or op.backward_name) if cls is OpNode else cls)
 
     def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
-        super().__init__(next_functions, [(t.shape, t.dtype) for t in inputs], len(outputs))
+        Node.__init__(self, next_functions, [(t._shape, t.dtype) for t in inputs], len(outputs))
         self.op = op
         self.attrs = attrs
         # an input only read by the gradients of inputs that need none is not kept (x * 3 keeps nothing)
-        needs = [n is not None for n, _ in next_functions]
-        self.saved = [SavedTensor(inputs[i]) if any(needs[j] for j in op.saved_for.get(i, range(len(needs))))
-                      else None for i in op.save]
+        if op.save:
+            needs = [n is not None for n, _ in next_functions]
+            self.saved = [SavedTensor(inputs[i]) if any(
+                needs[j] for j in op.saved_for.get(i, range(len(needs)))) else None for i in op.save]
+        else:  # (most ops' nodes: add, sub, a product with a number)
+            self.saved = []
         if op.save_output:
             self.saved += [SavedTensor(o, is_output=True) for o in outputs]
         self.has_saved = any(self.saved)

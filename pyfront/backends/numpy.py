@@ -15,6 +15,7 @@ from .base import Backend, nest
 from .storage import Storage
 
 
+_new = object.__new__
 _NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
 
 
@@ -204,14 +205,20 @@ class NumpyBackend(Backend):
                 quiet = _quiet_context()
             try:
                 r = quiet.run(call, arr)
-                if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
-                    (r,) = r
-                # a whole reduction gives a NumPy scalar, made an array here (no cast to meet a nan)
-                out = quiet.run(stored, op, r, shape, want, (arr,), (x,))
             except MemoryError as e:
                 raise _out_of_memory(e) from None
             _QUIET.append(quiet)
-            return out
+            if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
+                (r,) = r
+            if type(r) is not np.ndarray:  # a whole reduction's NumPy scalar: its 0-d array, no cast
+                r = np.asarray(r)
+            # the commonest result, of the output's dtype and shape: stored row-major (a view where
+            # contiguous), as _stored does, without a second errstate and frame
+            if r.dtype is want and r.shape == shape:
+                r = r.ravel()
+                return Storage(r, CPU, r.nbytes)
+            with _as_torch():  # a cast to the output dtype may meet a nan
+                return stored(op, r, shape, want, (arr,), (x,))
 
         return planned
 
@@ -224,14 +231,18 @@ class NumpyBackend(Backend):
         ufunc = getattr(op.numpy, "ufunc", None)
         call = getattr(np, ufunc) if ufunc and not attrs else functools.partial(op.numpy, np, **attrs)
         meta, itemsize = out_dtypes[0], want.itemsize
+        # a ufunc whose loop for ``dtype`` operands gives ``want`` makes, from flat operands, a fresh
+        # contiguous array of it: the output as stored, taken without asking NumPy about it (each NumPy
+        # attribute costs as much as a Python call)
+        trusted = bool(ufunc) and not attrs and _gives(call, _np(dtype), want)
 
         def planned(inputs, shape):
             # whole storages (Layout.whole, by index) of the output's shape, or a number's 0-d one beside
             # them, are computed flat, as they are stored: a pointwise rule never sees the shape, so no
             # view is made of an input and NumPy's result is the storage as it comes
-            n, x = len(inputs), inputs[0]
-            if n == 2:  # most ops
-                y = inputs[1]
+            two = len(inputs) == 2  # most ops
+            if two:
+                x, y = inputs
                 a, b = x[0].data, y[0].data
                 flat = x[6] and y[6]
                 if flat and x[1] != y[1]:
@@ -243,45 +254,49 @@ class NumpyBackend(Backend):
                         a = a.reshape(())
                     else:
                         flat = False
-                if flat:
-                    arrays = a, b
-                    size = len(a) if x[1] else len(b)  # the output's
-                elif 0 in shape:  # nothing to compute, and no view to make of an input NumPy can't hold
-                    return run(op, inputs, attrs, [(shape, meta)])
-                else:  # array(t)'s commonest case inline
-                    arrays = (a if x[6] and len(x[1]) == 1 else array(x),
-                              b if y[6] and len(y[1]) == 1 else array(y))
-            elif n == 1 and x[6]:
-                arrays = (x[0].data,)
-                flat, size = True, len(arrays[0])
-            elif 0 in shape:
-                return run(op, inputs, attrs, [(shape, meta)])
             else:
-                flat, arrays = False, [*map(array, inputs)]
+                x = inputs[0]
+                flat = len(inputs) == 1 and x[6]
+                if flat:
+                    a = x[0].data
+            if not flat:
+                if 0 in shape:  # nothing to compute, and no view to make of an input NumPy can't hold
+                    return run(op, inputs, attrs, [(shape, meta)])
+                arrays = [*map(array, inputs)]
             try:  # a Context that silences NumPy (see _QUIET), this thread's alone while it runs
                 quiet = _QUIET.pop()
             except IndexError:
                 quiet = _quiet_context()
-            try:
-                r = quiet.run(call, *arrays)
+            try:  # the operands spelled out: a call with *arrays costs a tenth of a 1,000-element add
+                if flat:
+                    r = quiet.run(call, a, b) if two else quiet.run(call, a)
+                else:
+                    r = quiet.run(call, *arrays)
             except MemoryError as e:
                 raise _out_of_memory(e) from None
             _QUIET.append(quiet)
-            # the commonest cases, an array of the output's dtype that owns its memory (its base, where
-            # NumPy keeps what a view reads): contiguous, so kept as it is, no second array object per op.
-            # Each NumPy attribute asked here costs as much as a Python call: flat, the rule's result has
-            # the flat operands' one dimension (pointwise), so its length alone is asked
-            if type(r) is np.ndarray and r.dtype is want:
-                if flat:
-                    if len(r) == size and r.base is None:
-                        return [Storage(r, CPU, size * itemsize)]
-                elif r.shape == shape:
-                    if r.base is not None or r.ndim != 1:
-                        r = r.ravel()  # as _stored: a view where r is contiguous, a row-major copy where not
-                    return [Storage(r, CPU, r.nbytes)]
-            with _as_torch():  # the rare results: a cast to the output dtype may meet a nan
-                if flat:  # computed again on the shaped arrays, so _stored's checks see what they expect
-                    arrays = [array(t) for t in inputs]
+            if flat:
+                # the commonest case, an array of the output's dtype that owns its memory (its base, where
+                # NumPy keeps what a view reads): contiguous, so kept as it is. Flat, the rule's result has
+                # the flat operands' one dimension (pointwise), so its length alone is asked. Each NumPy
+                # attribute costs as much as a Python call: a trusted ufunc's result is not asked at all
+                size = len(r)
+                if trusted or type(r) is np.ndarray and r.dtype is want and r.base is None and size == (
+                        len(a) if not two or x[1] else len(b)):
+                    # Storage(r, CPU, nbytes) without the frame of its __init__: the same fields
+                    st = _new(Storage)
+                    st.data, st.device, st.nbytes, st.version, st.sharers, st.exported = (
+                        r, CPU, size * itemsize, 0, None, False)
+                    return [st]
+                # the rare results: computed again on the shaped arrays, so that _stored's checks see
+                # what they expect
+                arrays, r = [*map(array, inputs)], None
+            elif type(r) is np.ndarray and r.dtype is want and r.shape == shape:
+                if r.base is not None or r.ndim != 1:
+                    r = r.ravel()  # as _stored: a view where r is contiguous, a row-major copy where not
+                return [Storage(r, CPU, r.nbytes)]
+            with _as_torch():  # a cast to the output dtype may meet a nan
+                if r is None:
                     r = call(*arrays)
                 if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
                     (r,) = r
@@ -377,6 +392,14 @@ class NumpyBackend(Backend):
             vals = a + philox_words(n, seed, offset).astype(np.int64) % (b - a)
         np.copyto(out, vals, casting="unsafe")
         return _storage(out)
+
+
+def _gives(ufunc, dtype, want) -> bool:
+    """Whether NumPy's ``ufunc`` (one output) on operands of ``dtype`` gives ``want``."""
+    try:
+        return ufunc.nout == 1 and ufunc.resolve_dtypes((dtype,) * ufunc.nin + (None,))[-1] is want
+    except (TypeError, ValueError, AttributeError):  # no loop for dtype: the checked path says why
+        return False
 
 
 def _representable(shape, itemsize: int) -> tuple:

@@ -213,7 +213,7 @@ def mark_batched(inputs, outs):
 
 def _record(op, inputs, outs, attrs, name):
     name = name or (op.grad_fn(inputs, attrs) if op.grad_fn else None)  # torch's node for this overload
-    node = OpNode(op, inputs, outs, attrs, tuple(t._edge() for t in inputs), name)
+    node = OpNode(op, inputs, outs, attrs, tuple([t._edge() for t in inputs]), name)
     for i in op.differentiable_outputs:
         o = outs[i]
         if o.dtype.is_floating_point:

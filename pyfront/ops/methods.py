@@ -102,12 +102,12 @@ def _inplace(fn, name=None):
         since = SEQUENCE[0]
         _refuse_gradless_view(self)
         if check and not last and (args or kwargs):
-            self._check_no_partial_overlap((args, tuple(kwargs.values())))
+            self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
         new = fn(self, *args, **kwargs)
         if check and last:
-            self._check_no_partial_overlap((args, tuple(kwargs.values())))
+            self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         return self._assign(new, since, example is not None, vmap_name)
 
     method.__name__ = fn.__name__ + "_"
