@@ -1688,7 +1688,14 @@ def rsqrt_(input):
 def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
 
-def save(obj, f, *, _use_new_zipfile_serialization: builtins.bool = True) -> None:
+def save(
+    obj,
+    f,
+    pickle_module=...,
+    pickle_protocol: builtins.int = 2,
+    _use_new_zipfile_serialization: builtins.bool = True,
+    _disable_byteorder_record: builtins.bool = False,
+) -> None:
     """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable
     object. (pyfront.serialization.save)"""
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import pickle
 from pickle import UnpicklingError
 
 from ..backends import get_backend
@@ -42,17 +43,30 @@ LEGACY_PROTOCOL = 1001
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals"]
 
 
-def save(obj, f, *, _use_new_zipfile_serialization: bool = True) -> None:
+def save(obj, f, pickle_module=pickle, pickle_protocol: int = 2, _use_new_zipfile_serialization: bool = True,
+         _disable_byteorder_record: bool = False) -> None:
     """Save ``obj`` to ``f``: state_dicts as torch.load(weights_only=True) reads them, any picklable object.
 
     Args:
         obj: what to save.
         f: a path (written atomically: the old file or the whole new one, never half) or a
             binary file object (written from its current position).
+        pickle_module: only ``pickle`` itself: pyfront writes with its own pickler (torch's layout of
+            protocol 2), so another module's abilities (dill's lambdas) would be lost: others raise
+            ValueError.
+        pickle_protocol: 0 to ``pickle.HIGHEST_PROTOCOL`` (as ``pickle`` checks it; ValueError past it); the
+            file is written at protocol 2 whatever it is, which every torch and pickle reads.
+        _disable_byteorder_record: True leaves out the zip format's ``byteorder`` record, as torch does
+            (a reader then takes the file as little-endian).
         _use_new_zipfile_serialization: False writes torch's legacy (pre-1.6) format, as torch does:
             pickles of its magic number, protocol 1001 and the machine's sizes, the data, the storage keys,
             then each storage as its int64 element count and its elements.
     """
+    if pickle_module is not pickle:
+        raise ValueError(f"pyfront.save writes with its own pickler: pickle_module={pickle_module!r} is not "
+                         "supported (only the pickle module)")
+    if not -1 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:  # pickle's own check and text
+        raise ValueError(f"pickle protocol must be <= {pickle.HIGHEST_PROTOCOL}")
     pickler = Pickler(legacy=not _use_new_zipfile_serialization)
     pkl = pickler.dump(obj)
 
@@ -61,7 +75,6 @@ def save(obj, f, *, _use_new_zipfile_serialization: bool = True) -> None:
         return get_backend(storage.device).to_bytes(dense(storage, (numel,), dtype))
 
     def write_legacy(stream) -> None:
-        import pickle
         info = {"protocol_version": LEGACY_PROTOCOL, "little_endian": sys.byteorder == "little",
                 "type_sizes": {"short": 2, "int": 4, "long": 4}}
         for part in (LEGACY_MAGIC, LEGACY_PROTOCOL, info):
@@ -78,7 +91,8 @@ def save(obj, f, *, _use_new_zipfile_serialization: bool = True) -> None:
         zw.write("data.pkl", pkl)
         zw.write(".format_version", b"1")
         zw.write(".storage_alignment", b"64")
-        zw.write("byteorder", sys.byteorder.encode())
+        if not _disable_byteorder_record:
+            zw.write("byteorder", sys.byteorder.encode())
         for key, storage, dtype, numel in pickler.storages.values():
             zw.write(f"data/{key}", storage_bytes(storage, dtype, numel))
         zw.write("version", b"3\n")
@@ -144,7 +158,7 @@ def _load(stream, what: str, map_location, full: bool = False, mmap=None):
                            "_use_new_zipfile_serialization=True), please torch.save your checkpoint with "
                            "this option in order to use mmap.")
     if head[:1] == b"\x80":
-        return _load_legacy(stream.read(), what, map_location)
+        return _load_legacy(stream.read(), what, map_location, full)
     raise UnpicklingError(f"invalid load key, {head[:1]!r}: {what} is not a PyTorch checkpoint (it starts "
                           f"with {head!r}, neither a zip archive nor a legacy pickle)")
 
@@ -175,7 +189,7 @@ def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
     return result
 
 
-def _load_legacy(data: bytes, what: str, map_location):
+def _load_legacy(data: bytes, what: str, map_location, full: bool = False):
     u = Unpickler(data)
     if u.load() != LEGACY_MAGIC:
         raise RuntimeError(f"Invalid magic number; corrupt file? {what} is a pickle without PyTorch's magic "
@@ -187,7 +201,12 @@ def _load_legacy(data: bytes, what: str, map_location):
     if parts[0] != LEGACY_PROTOCOL or type(parts[1]) is not dict:
         raise RuntimeError(f"{what}: unsupported legacy checkpoint protocol {parts[0]!r:.40}")
     main = Unpickler(data, u.pos, persistent_load=lambda ref: None, legacy=True)
-    result = main.load()
+    if full:  # as _load_zip's: pickle's reader builds the objects, ``main`` the storages and tensors
+        reader = FullUnpickler(data[main.pos:], main)
+        result = reader.load()
+        main.pos += reader.stream.tell()
+    else:
+        result = main.load()
     u = Unpickler(data, main.pos)
     keys = u.load()
     if (type(keys) is not list or not all(type(k) is str for k in keys) or len(set(keys)) != len(keys)

@@ -18,7 +18,8 @@ class FullUnpickler(pickle.Unpickler):
     """A ``pickle.Unpickler`` whose storages and tensors are the weights-only reader's (``safe``)."""
 
     def __init__(self, data: bytes, safe: Unpickler):
-        super().__init__(io.BytesIO(data))
+        self.stream = io.BytesIO(data)  # its position after load: where a legacy file's next pickle starts
+        super().__init__(self.stream)
         self.safe = safe
 
     def find_class(self, module: str, name: str):
@@ -43,6 +44,10 @@ class FullUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
     def persistent_load(self, pid):
+        # torch's legacy files name each Module class with its source ('module', cls, file, source):
+        # torch.load takes the class and only compares the source, to warn; the class is what counts
+        if type(pid) is tuple and len(pid) == 4 and pid[0] == "module":
+            return pid[1]
         return self.safe.storage_ref(pid)
 
 
