@@ -122,6 +122,7 @@ def main(argv: list[str]) -> int:
         return 0
     script = args[0]
     sys.argv = args
-    sys.path[0] = os.path.dirname(os.path.abspath(script))  # as `python script.py`: its folder, not the cwd
-    runpy.run_path(script, run_name="__main__")
+    path = os.path.abspath(script)  # as `python script.py`: __file__ and tracebacks name it absolutely
+    sys.path[0] = os.path.dirname(path)  # its folder, not the cwd
+    runpy.run_path(path, run_name="__main__")
     return 0

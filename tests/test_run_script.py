@@ -159,3 +159,11 @@ def test_cuda_errors_in_process_match_torch():
         with pytest.raises(AssertionError, match="^Torch not compiled with CUDA enabled$"):
             lib.nn.Linear(2, 2).cuda()
         assert lib.cuda.is_available() is False and lib.cuda.device_count() == 0
+
+
+def test_a_script_named_relatively_sees_its_absolute_file_as_under_python(tmp_path):
+    (tmp_path / "rel.py").write_text("import os\nprint(__file__ == os.path.abspath('rel.py'), __name__)\n")
+    theirs = _run(["rel.py"], cwd=tmp_path)
+    ours = _pyfront(["rel.py"], cwd=tmp_path)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout == "True __main__\n"
