@@ -23,10 +23,17 @@ def int_tuple(args, name: str, arg: str = "size") -> tuple:
             raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not "
                             f"{type_name(args[0])}")
         args = args[0]
+    elif args and not _is_int(args[0]):  # torch's parser takes ints spelled out only from an int first
+        raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
+    # torch's parser types the list by its first element; the others are unpacked as Python ints, which
+    # a bool is (empty(2, True) is (2, 1)), with its own text for what is not one
+    if args and not _is_int(args[0]):
+        raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
+                        f"element of type {type_name(args[0])} at pos 0")
     for i, n in enumerate(args):
-        if not _is_int(n):
-            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
-                            f"element of type {type_name(n)} at pos {i}")
+        if not (_is_int(n) or isinstance(n, bool)):
+            raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {i + 1} with "
+                            f'error "type must be tuple of ints,but got {type_name(n)}"')
     out = tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
     for i, n in enumerate(out):
         if not -2 ** 63 <= n < 2 ** 63:  # torch's text goes on with a C++ backtrace: its first line

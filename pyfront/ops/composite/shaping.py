@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import normalize_dim
 from ...tensor import Tensor
-from ..creation import arange, full, type_name
+from ..creation import arange, full, int_tuple, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
 from ..registry import composite, records
@@ -154,7 +154,7 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
         sizes = (repeats,)
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+    sizes = int_tuple(sizes, "repeat", "repeats")
     if len(sizes) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
