@@ -8,8 +8,8 @@ import torch
 import pyfront
 
 SIZES = [(2, True), (True, 2), ((2, True),), ((True, 2),), (2, 1.5), ((2, 1.5),), (2, 3, 1.5), (2, "a"),
-         (2, None), ((None, 2),), (2, np.bool_(True)), (2, np.int64(3)), (2, 2 ** 70), ((2, 2 ** 70),), (True,),
-         (2, False), ((1.5, 2),)]
+         (2, None), ((None, 2),), (2, np.bool_(True)), (2, np.int64(3)), (2, 2 ** 70), ((2, 2 ** 70),),
+         (True,), (2, False), ((1.5, 2),)]
 CALLS = {
     "empty": lambda t, x, s: t.empty(*s),
     "zeros": lambda t, x, s: t.zeros(*s),
@@ -27,9 +27,9 @@ CALLS = {
 }
 
 
-# where torch has overloads (view takes a dtype, rand/randn a generator) a non-int first element gets "received
-# an invalid combination of arguments - got (...), but expected one of:" and the overload list: pyfront's text
-# for that is a known difference (the overload lists are not kept)
+# where torch has overloads (view takes a dtype, rand/randn a generator) a non-int first element gets
+# "received an invalid combination of arguments - got (...), but expected one of:" and the overload list:
+# pyfront's text for that is a known difference (the overload lists are not kept)
 OVERLOADED = ("view", "rand", "randn")
 
 
