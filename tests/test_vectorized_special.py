@@ -20,7 +20,9 @@ SWEEP32 = np.concatenate([np.arange(0, 2 ** 32, 10007, dtype=np.uint64).astype(n
                           np.array(SPECIAL, np.float32)])
 with np.errstate(invalid="ignore"):  # the signaling NaN patterns
     SWEEP64 = np.concatenate([SWEEP32.astype(np.float64), np.random.default_rng(0).standard_normal(20000) * 6,
-                              np.array(SPECIAL + [1e306, 1.7e308, -1e306])])
+                              np.array(SPECIAL + [1e306, 1.7e308, -1e306]),
+                              # torch's lgamma overflows from where x log(x) does, math's a little later
+                              [2.5563481638716906e305, 2.556348163871691e305, 2.5571287279927503e305]])
 
 
 def _math(name):
@@ -72,9 +74,10 @@ def test_sweep_against_math_and_torch(name, ulp64, torch_ulp64):
     # float64: within a few ulp of math.* and of torch
     got = getattr(pyfront, name)(pyfront.from_numpy(SWEEP64)).numpy()
     want = np.array([ref(v) for v in SWEEP64.tolist()])
-    assert _bits_equal(got, want)[~np.isfinite(want) | (want == 0)].all()
-    assert _scaled_error(got, want).max() <= ulp64
     oracle = getattr(torch, name)(torch.from_numpy(SWEEP64)).numpy()
+    comparable = np.isfinite(oracle) | ~np.isfinite(want)  # math's lgamma is finite a little longer
+    assert _bits_equal(got, want)[(~np.isfinite(want) | (want == 0)) & comparable].all()
+    assert _scaled_error(got[comparable], want[comparable]).max() <= ulp64
     assert _bits_equal(got, oracle)[~np.isfinite(oracle)].all()
     assert _scaled_error(got, oracle).max() <= torch_ulp64
 

@@ -312,12 +312,16 @@ def _lgamma_fdlibm(a):
         out[i] = np.where(n >= 3.0, r + np.log(z), r)
     i = _at(a >= 8.0)
     if i.size:
-        with np.errstate(over="ignore"):  # past ~2.5e305 lgamma overflows to inf, as C's
+        with np.errstate(over="ignore"):
             v = a[i]
             t = np.log(v)
             z = 1.0 / v
             w = _LG_W0 + z * _poly(_LG_W, z * z)
-            out[i] = np.where(v < 2.0 ** 58, (v - 0.5) * (t - 1.0) + w, v * (t - 1.0))
+            r = np.where(v < 2.0 ** 58, (v - 0.5) * (t - 1.0) + w, v * (t - 1.0))
+            # torch's is inf from where x log(x) overflows (2.5563481638716906e305 is its last finite
+            # x), though lgamma is finite a little further
+            r[np.isinf(v * t)] = np.inf
+            out[i] = r
     return out
 
 
