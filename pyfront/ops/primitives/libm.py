@@ -336,8 +336,9 @@ def _abs_sinpi(a):
 
 @_by_pieces
 def lgamma(x):
-    """log|Gamma(x)| of a float64 array, as ``math.lgamma``, and C's lgamma where that raises: +inf at the
-    poles (0 and the negative integers) and at +-inf, NaN stays NaN, +inf where the result overflows."""
+    """log|Gamma(x)| of a float64 array, as torch's (FDLIBM above 0, to an ulp; the reflection below):
+    +inf at the poles (0 and the negative integers) and at +-inf, NaN stays NaN, +inf where the result
+    overflows."""
     ax = np.abs(x)
     todo = np.isfinite(x) & (ax >= 1e-20) & ~((x == np.floor(x)) & (x <= 2.0))
     out = np.full_like(x, np.inf)  # poles, +-inf
