@@ -3,10 +3,14 @@ call once per element (``math.erf``, ``math.erfc``, ``math.lgamma``), which cost
 
 erf and erfc follow Sun's FDLIBM s_erf.c (version 1.3, 95/01/18), the algorithm of glibc's ``erf`` that
 ``math.erf`` calls: its rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35) and
-[1/0.35, 28), with its published coefficients. lgamma follows CPython's own ``math.lgamma``
-(Modules/mathmodule.c: Lanczos' approximation with g = 6.0247..., N = 13, as in Boost, and the
-reflection formula below 0). Each is computed on the elements of its own branch only. Float32 results
-round these float64 values once, as the per-element rule did.
+[1/0.35, 28), with its published coefficients. lgamma of x > 0 follows FDLIBM e_lgamma_r.c (1.3,
+95/01/18), which glibc's ``lgamma`` (torch's) runs there: approximations around its zeros 1 and 2 and
+its minimum, a rational one on [2, 3) that the recurrence carries to 8, Stirling's series beyond, to an
+ulp of torch (math.lgamma's Lanczos sum, which it replaced, was 14 ulp off at 1.5 and lost every digit
+next to 1 and 2). Below 0 it keeps CPython's reflection formula (glibc uses another method on (-28, -2),
+up to 10 ulp away beside the poles). Each is computed on the elements of its own branch only. Float32
+results round these float64 values once, as the per-element rule did (to the same bits: the float64
+changes are below float32's rounding).
 
 NumPy code, imported at the first call: pyfront imports without NumPy (the browser build).
 """
@@ -215,38 +219,109 @@ def erfc(x):
     return out
 
 
-# CPython's lanczos_num_coeffs / lanczos_den_coeffs (lowest power first); the denominator is
-# x (x + 1) ... (x + 11)
-_LANCZOS_G = 6.024680040776729583740234375
-_LANCZOS_NUM = (23531376880.410759688572007674451636754734846804940,
-                42919803642.649098768957899047001988850926355848959,
-                35711959237.355668049440185451547166705960488635843,
-                17921034426.037209699919755754458931112671403265390,
-                6039542586.3520280050642916443072979210699388420708,
-                1439720407.3117216736632230727949123939715485786772,
-                248874557.86205415651146038641322942321632125127801,
-                31426415.585400194380614231628318205362874684987640,
-                2876370.6289353724412254090516208496135991145378768,
-                186056.26539522349504029498971604569928220784236328,
-                8071.6720023658162106380029022722506138218516325024,
-                210.82427775157934587250973392071336271166969580291,
-                2.5066282746310002701649081771338373386264310793408)
-_LANCZOS_DEN = (0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0, 13339535.0,
-                2637558.0, 357423.0, 32670.0, 1925.0, 66.0, 1.0)
+def _high(word):
+    """The float64 whose high 32 bits are ``word``, low ones 0: where FDLIBM's tests of the high word
+    (ix >= word) put a branch boundary."""
+    return float(np.array([word << 32], np.uint64).view(np.float64)[0])
 
 
-def _lanczos_sum(a):
-    """The rational function of CPython's lanczos_sum: in a below 5, in 1/a from 5 on (no overflow)."""
+# (0, 2): below _LG_LOW (~0.9) via a + 1; near 2 (y = 2 - x) from ~0.73 (+ 1) or ~1.73, near the minimum
+# from ~0.23 (+ 1) or ~1.23, near 1 below
+_LG_LOW, _LG_NEAR2, _LG_NEARMIN = _high(0x3FECCCCD), (_high(0x3FE76944), _high(0x3FFBB4C3)), (
+    _high(0x3FCDA661), _high(0x3FF3B4C4))
+
+# FDLIBM e_lgamma_r.c's coefficients; _poly's tables highest power first, _LG_T and _LG_A lowest first.
+# lgamma(tc + z) ~ tf + z^2 t(z) (lowest power first, in the three strands of w = z^3) around the minimum
+# tc on [1.23, 1.73]; tt is tf's tail
+_LG_TC, _LG_TF, _LG_TT = 1.46163214496836224576e+00, -1.21486290535849611461e-01, -3.63867699703950536541e-18
+_LG_T = (
+    4.83836122723810047042e-01, -1.47587722994593911752e-01, 6.46249402391333854778e-02,
+    -3.27885410759859649565e-02, 1.79706750811820387126e-02, -1.03142241298341437450e-02,
+    6.10053870246291332635e-03, -3.68452016781138256760e-03, 2.25964780900612472250e-03,
+    -1.40346469989232843813e-03, 8.81081882437654011382e-04, -5.38595305356740546715e-04,
+    3.15632070903625950361e-04, -3.12754168375120860518e-04, 3.35529192635519073543e-04)
+# lgamma(2 - y) (or lgamma(1 - y) + log) ~ y a-even(y^2) + y^2 a-odd(y^2) - y / 2, y = 2 - x on [1.73, 2]
+_LG_A = (7.72156649015328655494e-02, 3.22467033424113591611e-01, 6.73523010531292681824e-02,
+         2.05808084325167332806e-02, 7.38555086081402883957e-03, 2.89051383673415629091e-03,
+         1.19270763183362067845e-03, 5.10069792153511336608e-04, 2.20862790713908385557e-04,
+         1.08011567247583939954e-04, 2.52144565451257326939e-05, 4.48640949618915160150e-05)
+# lgamma(1 + y) ~ -y / 2 + y u(y) / v(y) on [0.9, 1.23]
+_LG_U = (1.33810918536787660377e-02, 2.28963728064692451092e-01, 9.77717527963372745603e-01,
+         1.45492250137234768737e+00, 6.32827064025093366517e-01, -7.72156649015328655494e-02)
+_LG_V = (3.21709242282423911810e-03, 1.04222645593369134254e-01, 7.69285150456672783825e-01,
+         2.12848976379893395361e+00, 2.45597793713041134822e+00, 1.0)
+# lgamma(2 + y) ~ y / 2 + y s(y) / r(y) for y = x - floor(x) in [0, 1), x in [2, 8), plus log((x-1)...(y+2))
+_LG_S = (3.19475326584100867617e-05, 1.84028451407337715652e-03, 2.66422703033638609560e-02,
+         1.46350472652464452805e-01, 3.25778796408930981787e-01, 2.14982415960608852501e-01,
+         -7.72156649015328655494e-02)
+_LG_R = (7.32668430744625636189e-06, 7.77942496381893596434e-04, 1.86459191715652901344e-02,
+         1.71933865632803078993e-01, 7.21935547567138069525e-01, 1.39200533467621045958e+00, 1.0)
+# lgamma(x) - (x - 1/2)(log(x) - 1) ~ w(1/x) (odd powers past w0) for 8 <= x < 2^58
+_LG_W = (-1.63092934096575273989e-03, 8.36339918996282139126e-04, -5.95187557450339963135e-04,
+         7.93650558643019558500e-04, -2.77777777728775536470e-03, 8.33333333333329678849e-02)
+_LG_W0 = 4.18938533204672725052e-01
+
+
+def _lgamma_below_2(a):
+    """lgamma on (0, 2) (a not 1): FDLIBM's three approximations, around 2 (y = 2 - a), around the
+    minimum tc (y = a - tc) and around 1 (y = a - 1), below 0.9 for a + 1 less log(a). Each one is
+    accurate relative to itself near its zero, where the Lanczos sum loses the digits (lgamma(1 - 2^-53)
+    was 2.2e-16 for 6.4e-17)."""
+    low = a < _LG_LOW  # below ~0.9: lgamma(a) = lgamma(a + 1) - log(a)
+    r = np.where(low, -np.log(a), 0.0)
     out = np.empty_like(a)
-    below = a < 5.0
-    above = _at(~below)
-    below = _at(below)
-    if below.size:
-        y = a[below]
-        out[below] = _poly(_LANCZOS_NUM[::-1], y) / _poly(_LANCZOS_DEN[::-1], y)
-    if above.size:  # Horner's rule in 1/a, dividing by a at each step as CPython does
-        y = a[above]
-        out[above] = _poly(_LANCZOS_NUM, y, divide=True) / _poly(_LANCZOS_DEN, y, divide=True)
+    near2 = np.where(low, a >= _LG_NEAR2[0], a >= _LG_NEAR2[1])
+    nearmin = ~near2 & np.where(low, a >= _LG_NEARMIN[0], a >= _LG_NEARMIN[1])
+    near1 = ~(near2 | nearmin)
+    i = _at(near2)
+    if i.size:
+        v = np.where(low[i], 1.0 - a[i], 2.0 - a[i])
+        z = v * v
+        p = v * _poly(_LG_A[-2::-2], z) + z * _poly(_LG_A[::-2], z)
+        out[i] = r[i] + (p - 0.5 * v)
+    i = _at(nearmin)
+    if i.size:
+        v = np.where(low[i], a[i] - (_LG_TC - 1.0), a[i] - _LG_TC)
+        z = v * v
+        w = z * v
+        p1, p2, p3 = (_poly(_LG_T[k::3][::-1], w) for k in range(3))
+        p = z * p1 - (_LG_TT - w * (p2 + v * p3))
+        out[i] = r[i] + (_LG_TF + p)
+    i = _at(near1)
+    if i.size:
+        v = np.where(low[i], a[i], a[i] - 1.0)
+        out[i] = r[i] + (-0.5 * v + v * _poly(_LG_U, v) / _poly(_LG_V, v))
+    return out
+
+
+def _lgamma_fdlibm(a):
+    """lgamma of a > 0 (not 1 or 2, not below 1e-20) as FDLIBM's __ieee754_lgamma_r."""
+    out = np.empty_like(a)
+    i = _at(a < 2.0)
+    if i.size:
+        out[i] = _lgamma_below_2(a[i])
+    i = _at((a >= 2.0) & (a < 8.0))
+    if i.size:  # lgamma(n + y) = lgamma(2 + y) + log((y + 2) (y + 3) ... (y + n - 1))
+        v = a[i]
+        n = np.floor(v)
+        y = v - n
+        r = 0.5 * y + y * _poly(_LG_S, y) / _poly(_LG_R, y)
+        z = np.ones_like(v)
+        for k in range(6, 1, -1):  # FDLIBM's fall-through order: (y + 6) first, down to (y + 2)
+            np.multiply(z, np.where(n > k, y + k, 1.0), out=z)
+        out[i] = np.where(n >= 3.0, r + np.log(z), r)
+    i = _at(a >= 8.0)
+    if i.size:
+        with np.errstate(over="ignore"):
+            v = a[i]
+            t = np.log(v)
+            z = 1.0 / v
+            w = _LG_W0 + z * _poly(_LG_W, z * z)
+            r = np.where(v < 2.0 ** 58, (v - 0.5) * (t - 1.0) + w, v * (t - 1.0))
+            # torch's is inf from where x log(x) overflows (2.5563481638716906e305 is its last finite
+            # x), though lgamma is finite a little further
+            r[np.isinf(v * t)] = np.inf
+            out[i] = r
     return out
 
 
@@ -261,8 +336,9 @@ def _abs_sinpi(a):
 
 @_by_pieces
 def lgamma(x):
-    """log|Gamma(x)| of a float64 array, as ``math.lgamma``, and C's lgamma where that raises: +inf at the
-    poles (0 and the negative integers) and at +-inf, NaN stays NaN, +inf where the result overflows."""
+    """log|Gamma(x)| of a float64 array, as torch's (FDLIBM above 0, to an ulp; the reflection below):
+    +inf at the poles (0 and the negative integers) and at +-inf, NaN stays NaN, +inf where the result
+    overflows."""
     ax = np.abs(x)
     todo = np.isfinite(x) & (ax >= 1e-20) & ~((x == np.floor(x)) & (x <= 2.0))
     out = np.full_like(x, np.inf)  # poles, +-inf
@@ -274,15 +350,7 @@ def lgamma(x):
     todo = _at(todo)
     if todo.size:
         a = ax[todo]
-        with np.errstate(over="ignore"):  # lgamma past ~2.5e305 overflows to inf, as C's
-            r = np.log(_lanczos_sum(a))
-            r -= _LANCZOS_G
-            t = a + _LANCZOS_G  # (a - 0.5) (log(a + g - 0.5) - 1)
-            t -= 0.5
-            np.log(t, out=t)
-            t -= 1.0
-            t *= a - 0.5
-            r += t
+        r = _lgamma_fdlibm(a)
         neg = _at(x[todo] < 0)  # the reflection: Gamma(x) Gamma(-x) = -pi / (x sin(pi x))
         if neg.size:
             an = a[neg]
