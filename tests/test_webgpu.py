@@ -157,6 +157,7 @@ def test_accelerator_api():
 
 def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
     x = pyfront.ones(3, device=GPU)
+    w = pyfront.arange(6.0, device=GPU).reshape(2, 3)  # memory of its own (a small fill is an expression)
     assert (x * 2).tolist() == [2.0, 2.0, 2.0]  # its plan is made for this backend, and must go with it
     pyfront.webgpu._backend().driver.device.destroy()  # what a driver reset does to the device
     with pytest.raises(RuntimeError, match="WebGPU device was lost") as lost:
@@ -164,6 +165,12 @@ def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
     assert_lost_error(lost.value)
     assert pyfront.webgpu.is_available()
     assert (pyfront.ones(3, device=GPU) * 2).tolist() == [2.0, 2.0, 2.0]
+    # a tensor from before the loss, used on the new device: the same error, not the driver's validation
+    # error (no RuntimeError), and the new device goes on working
+    with pytest.raises(RuntimeError, match="WebGPU device was lost") as lost:
+        (w @ pyfront.ones(3, device=GPU)).tolist()
+    assert_lost_error(lost.value)
+    assert (pyfront.ones(2, 3, device=GPU) @ pyfront.ones(3, device=GPU)).tolist() == [3.0, 3.0]
 
 
 def test_out_of_memory_is_a_clear_error(monkeypatch):

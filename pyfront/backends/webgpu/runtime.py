@@ -214,6 +214,8 @@ def _raise_if_lost(runtime, e):
     """Raise the lost-device error (dropping the backend) where ``e`` says the device is gone."""
     if is_lost_error(e):  # raised already (a nested call's)
         return
+    if "doesn't match device" in str(e).lower():  # a tensor made before a loss, used on the new device
+        raise lost_error("an operand's memory was on the device that was lost") from e
     if runtime.driver.lost_reason or is_lost(e):
         from .. import forget
 
