@@ -1089,8 +1089,8 @@ def is_signed(input: Tensor) -> builtins.bool:
     """Whether ``input``'s dtype is signed, as ``torch.is_signed``. (pyfront.process.is_signed)"""
 
 def is_storage(obj) -> builtins.bool:
-    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` returns), as ``torch.is_storage``.
-    (pyfront.process.is_storage)"""
+    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` or ``storage()`` returns), as
+    ``torch.is_storage``. (pyfront.process.is_storage)"""
 
 def is_tensor(obj) -> builtins.bool:
     """As ``torch.is_tensor``. (pyfront.ops.queries.is_tensor)"""

@@ -187,8 +187,10 @@ class Tensor:
         return id(self._storage) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
-        self._storage.exported = True  # the caller holds the memory itself now
-        return self._storage
+        """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
+        view of it while the caller holds it)."""
+        from .storage import untyped
+        return untyped(self._storage, self.dtype)
 
     def storage(self):
         """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for

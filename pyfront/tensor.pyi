@@ -1344,7 +1344,8 @@ class Tensor:
     def unsqueeze_(self, dim):
         """As ``torch.Tensor.unsqueeze_``. (pyfront.ops.views.unsqueeze_)"""
     def untyped_storage(self):
-        """As ``torch.Tensor.untyped_storage``. (pyfront.tensor.Tensor.untyped_storage)"""
+        """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
+        view of it while the caller holds it). (pyfront.tensor.Tensor.untyped_storage)"""
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
         (pyfront.ops.composite.reductions.var)"""

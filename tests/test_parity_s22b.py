@@ -1,0 +1,94 @@
+"""Differences from torch 2.13 found by real use, tested by kind (second round): the user's storage surface
+(``untyped_storage()``), a bool where a method's int goes, ..."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+
+import pyfront
+from optable import torch_text
+from webgpu_required import requires_webgpu
+
+
+def _outcome(call, lib, device):
+    try:
+        r = call(lib, device)
+        return "ok", (r.tolist() if hasattr(r, "tolist") else r)
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, torch_text(e)
+
+
+def _compare(cases, device="cpu"):
+    """``cases``: name -> a function of (library, device); each outcome (result or error) must be torch's
+    on cpu (the oracle has no webgpu: a case returns what does not name the device)."""
+    wrong = []
+    for name, call in cases.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected, got = _outcome(call, torch, "cpu"), _outcome(call, pyfront, device)
+        if got != expected:
+            wrong.append(f"{name}: {got} where torch {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+# -- untyped_storage(): torch's UntypedStorage (methods, not the backend's attributes) ---------------------
+def _x(lib, device):
+    return lib.arange(6.0, device=device).reshape(2, 3)
+
+
+def _on(make):
+    """A case of the storage of ``make(lib, device)``'s tensor: ``check(lib, device, x, storage)``."""
+    return lambda check: lambda lib, d: (lambda x: check(lib, d, x, x.untyped_storage()))(make(lib, d))
+
+
+_floats, _ints = _on(_x), _on(lambda lib, d: lib.tensor([3, -2, 5], device=d))
+_bools = _on(lambda lib, d: lib.tensor([True, False, True], device=d))
+_shorts = _on(lambda lib, d: lib.tensor([258, -1], dtype=lib.int16, device=d))
+
+_STORAGE = {
+    "one object for every view": _floats(lambda lib, d, x, s: s is x[1:].untyped_storage()),
+    "data_ptr shared by views": _floats(lambda lib, d, x, s: (
+        s.data_ptr() == x[1:].untyped_storage().data_ptr(), x[1:].data_ptr() - s.data_ptr(),
+        x.clone().untyped_storage().data_ptr() == s.data_ptr())),
+    "sizes": _floats(lambda lib, d, x, s: (s.nbytes(), s.size(), len(s), s.element_size(), s.is_cuda,
+                                           s.is_sparse, type(s).__name__)),
+    "bytes": _on(lambda lib, d: lib.tensor([1.5, -2.0], device=d))(
+        lambda lib, d, x, s: (s.tolist(), list(s), s[5], s[-1])),
+    "int16 bytes": _shorts(lambda lib, d, x, s: (s.nbytes(), s.tolist(), x.storage().tolist())),
+    "int64 bytes": _ints(lambda lib, d, x, s: (s.nbytes(), s.tolist(), x.storage().size(),
+                                               x.storage().tolist())),
+    "bool bytes": _bools(lambda lib, d, x, s: (s.nbytes(), s.tolist(), x.storage().size())),
+    "repr": _on(lambda lib, d: lib.tensor([1, 200], dtype=lib.uint8, device=d).cpu())(
+        lambda lib, d, x, s: repr(s)),
+    "empty repr": _on(lambda lib, d: lib.zeros(0))(lambda lib, d, x, s: str(s)),
+    "typed agrees": _floats(lambda lib, d, x, s: (x.storage().untyped() is s,
+                                                  x.storage().data_ptr() == s.data_ptr(),
+                                                  x.storage().nbytes(), x.storage().size())),
+    "is_storage": _floats(lambda lib, d, x, s: (lib.is_storage(s), lib.is_storage(x.storage()),
+                                                lib.is_storage(x))),
+    "set_ from it": _floats(lambda lib, d, x, s: lib.empty(0, device=d).set_(s, 1, (2,))),
+    "set_ int64": _ints(lambda lib, d, x, s: lib.empty(0, dtype=lib.int64, device=d).set_(s)),
+    "set_ from typed": _floats(lambda lib, d, x, s: lib.empty(0, device=d).set_(x.storage())),
+    "writes seen": _floats(lambda lib, d, x, s: (lib.empty(0, device=d).set_(s).fill_(7), x)[1]),
+}
+
+
+def _storage_of_another_dtype_is_refused(device):
+    # torch reinterprets the bytes; pyfront's storages are typed (README): refused, on every device (webgpu
+    # read its 32-bit lanes as the new dtype's, silently)
+    x = pyfront.tensor([3, -2, 5], device=device)
+    with pytest.raises(RuntimeError, match="cannot set_.. a float32 tensor to a storage holding int64"):
+        pyfront.empty(0, device=device).set_(x.untyped_storage())
+
+
+def test_untyped_storage_is_torch_untyped_storage():
+    _compare(_STORAGE)
+    _storage_of_another_dtype_is_refused("cpu")
+
+
+@requires_webgpu
+def test_untyped_storage_is_torch_untyped_storage_on_webgpu():
+    _compare(_STORAGE, "webgpu")
+    _storage_of_another_dtype_is_refused("webgpu")
