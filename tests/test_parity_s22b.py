@@ -15,7 +15,7 @@ from webgpu_required import requires_webgpu
 def _outcome(call, lib, device):
     try:
         r = call(lib, device)
-        return "ok", (r.tolist() if hasattr(r, "tolist") else r)
+        return "ok", repr(r.tolist() if hasattr(r, "tolist") else r)  # repr: NaN equals NaN
     except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
         return type(e).__name__, torch_text(e)
 
@@ -92,3 +92,39 @@ def test_untyped_storage_is_torch_untyped_storage():
 def test_untyped_storage_is_torch_untyped_storage_on_webgpu():
     _compare(_STORAGE, "webgpu")
     _storage_of_another_dtype_is_refused("webgpu")
+
+
+# -- nll_loss / cross_entropy: torch's IndexError for a bad target, one read-back per step on webgpu ---------
+def _loss(name, target, **kw):
+    def run(lib, d):
+        x = lib.arange(12.0, device=d).reshape(4, 3).sin().log_softmax(1)
+        given = {k: lib.tensor(v, device=d) if k == "weight" else v for k, v in kw.items()}
+        out = getattr(lib.nn.functional, name)(x, lib.tensor(target, device=d), **given)
+        return [round(v, 5) for v in out.reshape(-1).tolist()]  # the errors are tested, not the last bits
+    return run
+
+
+_TARGETS = {f"{name} {target} {kw}": _loss(name, target, **kw)
+            for name in ("nll_loss", "cross_entropy")
+            for target in ([0, 2, 1, 0], [0, 3, 1, 0], [-1, 0, 0, 0], [0, -100, 7, 1], [-100] * 4)
+            for kw in ({}, {"weight": [1.0, 2.0, 0.5]}, {"ignore_index": 7}, {"reduction": "none"},
+                       {"label_smoothing": 0.2}) if name == "cross_entropy" or "label_smoothing" not in kw}
+
+
+def test_a_bad_target_raises_as_torch():
+    _compare(_TARGETS)
+
+
+@requires_webgpu
+def test_a_bad_target_raises_as_torch_on_webgpu_with_one_read_back_per_step(monkeypatch):
+    _compare(_TARGETS, "webgpu")
+    rt = pyfront.webgpu._backend().runtime
+    reads, read = [], rt.driver.read_buffer
+    monkeypatch.setattr(rt.driver, "read_buffer", lambda *a: reads.append(1) or read(*a))
+    F, lin = pyfront.nn.functional, pyfront.nn.Linear(8, 5).to("webgpu")
+    x = pyfront.randn(16, 8, device="webgpu")
+    for kw in ({}, {"weight": pyfront.ones(5, device="webgpu")}, {"label_smoothing": 0.1}):
+        y = pyfront.randint(0, 5, (16,), device="webgpu")  # a fresh target each step, as a loader gives
+        reads.clear()
+        F.cross_entropy(lin(x), y, **kw).backward()
+        assert len(reads) == 1, kw  # the target's bounds check only (gather and indexing checked it again)
