@@ -1850,7 +1850,9 @@ def sparse_coo_tensor(
     ``torch.sparse_coo_tensor``. (pyfront.sparse.sparse_coo_tensor)"""
 
 def split(tensor, split_size_or_sections, dim=0):
-    """As ``torch.split``. (pyfront.ops.views.split)"""
+    """``tensor`` in pieces of ``split_size_or_sections`` along ``dim``, as ``torch.split``: an int takes
+    torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple of ints).
+    (pyfront.ops.views.split)"""
 
 def split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
     """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as

@@ -15,6 +15,8 @@ from webgpu_required import requires_webgpu
 def _outcome(call, lib, device):
     try:
         r = call(lib, device)
+        if isinstance(r, tuple) and all(hasattr(t, "tolist") for t in r):  # split's pieces (not their device)
+            r = [t.tolist() for t in r]
         return "ok", repr(r.tolist() if hasattr(r, "tolist") else r)  # repr: NaN equals NaN
     except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
         return type(e).__name__, torch_text(e)
@@ -128,3 +130,54 @@ def test_a_bad_target_raises_as_torch_on_webgpu_with_one_read_back_per_step(monk
         reads.clear()
         F.cross_entropy(lin(x), y, **kw).backward()
         assert len(reads) == 1, kw  # the target's bounds check only (gather and indexing checked it again)
+
+
+# -- an int list as torch's parser reads it: the first element's type is checked, a bool after it is 0 or 1,
+# anything else after it fails to unpack; methods torch has no function of parse their own ints ---------
+def _ints(f):
+    return lambda lib, d: f(lib, lib.tensor([1.0, 2.0, 4.0], device=d))
+
+
+_INT_LISTS = {k: _ints(f) for k, f in {
+    "repeat(True)": lambda L, x: x.repeat(True), "repeat((True,))": lambda L, x: x.repeat((True,)),
+    "repeat(2, True)": lambda L, x: x.repeat(2, True), "repeat(2, 1.5)": lambda L, x: x.repeat(2, 1.5),
+    "tile((2, True))": lambda L, x: x.tile((2, True)),
+    "unfold dim": lambda L, x: x.unfold(True, 1, 1), "unfold size": lambda L, x: x.unfold(0, True, 1),
+    "unfold step": lambda L, x: x.unfold(0, 1, True), "unfold 1.5": lambda L, x: x.unfold(0, 1.5, 1),
+    "split(True)": lambda L, x: x.split(True), "split(1, True)": lambda L, x: x.split(1, True),
+    "split([True, 2])": lambda L, x: x.split([True, 2]), "split([2, True])": lambda L, x: x.split([2, True]),
+    "split(1.5)": lambda L, x: x.split(1.5), "torch.split": lambda L, x: L.split(x, [True, 2]),
+    "size(True)": lambda L, x: x.size(True), "stride(True)": lambda L, x: x.stride(True),
+    "size(1.5)": lambda L, x: x.size(1.5), "size(-1)": lambda L, x: x.size(-1),
+    "view(-1, True)": lambda L, x: x.view(-1, True), "view(3, 'a')": lambda L, x: x.view(3, "a"),
+    "reshape((3, True))": lambda L, x: x.reshape((3, True)),
+    "expand(3, True)": lambda L, x: x.view(3, 1).expand(3, True),
+    "permute(0, True)": lambda L, x: x.view(3, 1).permute(0, True),
+    "permute((0, None))": lambda L, x: x.view(3, 1).permute((0, None)),
+    "as_strided": lambda L, x: x.as_strided((3, True), (1, True)),
+    "unflatten": lambda L, x: x.unflatten(0, (3, True)),
+    "zeros(2, True)": lambda L, x: L.zeros(2, True, device=x.device),
+    "zeros((True, 2))": lambda L, x: L.zeros((True, 2)),
+    "zeros(2, 1.5)": lambda L, x: L.zeros(2, 1.5), "new_zeros(2, True)": lambda L, x: x.new_zeros(2, True),
+    "new_full((2, True))": lambda L, x: x.new_full((2, True), 1.0),
+    "resize_(3, True)": lambda L, x: x.clone().resize_(3, True).shape,
+    "resize_(True)": lambda L, x: x.resize_(True),
+    "resize_((True,))": lambda L, x: x.resize_((True,)), "resize_(2, 1.5)": lambda L, x: x.resize_(2, 1.5),
+    "flip((0, True))": lambda L, x: x.view(3, 1).flip((0, True)),
+    "flip((True, 0))": lambda L, x: x.view(3, 1).flip((True, 0)),
+    "sum((0, True))": lambda L, x: x.view(3, 1).sum((0, True)),
+    "amax((0, True))": lambda L, x: x.view(3, 1).amax((0, True)),
+    "squeeze((0, True))": lambda L, x: x.view(1, 1, 3).squeeze((0, True)),
+    "movedim((0, True))": lambda L, x: x.view(3, 1).movedim((0, True), (1, 0)),
+    "roll dims": lambda L, x: x.view(3, 1).roll((1, 1), (0, True)), "roll(True)": lambda L, x: x.roll(True),
+    "roll shifts": lambda L, x: x.view(3, 1).roll((1, True), (0, 1)),
+}.items()}
+
+
+def test_an_int_list_is_parsed_as_torch():
+    _compare(_INT_LISTS)
+
+
+@requires_webgpu
+def test_an_int_list_is_parsed_as_torch_on_webgpu():
+    _compare(_INT_LISTS, "webgpu")

@@ -14,19 +14,25 @@ from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
 
-def int_tuple(args, name: str, arg: str = "size") -> tuple:
+def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
     """``*args`` read as torch reads a ``tuple of ints`` argument: ints, or one tuple/list/torch.Size of
     them (NumPy integers and one-element integer tensors count as ints; a range, a deque or an array as
-    the one argument do not), with torch's TypeError naming the function ``name`` and its ``arg``."""
+    the one argument do not; a bool after the first is 0 or 1, as torch reads it), with torch's TypeError
+    naming the function ``name`` and its ``arg``."""
     if len(args) == 1 and not _is_int(args[0]):
         if not isinstance(args[0], (tuple, list)):
-            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not "
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be tuple of ints, not "
                             f"{type_name(args[0])}")
         args = args[0]
+    # torch's parser checks the first element's type only (is_int_or_symint_list), then unpacks each as an
+    # index: a bool after the first is read as 0 or 1, anything else there fails to unpack
+    if args and not _is_int(args[0]):
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be tuple of ints, but found "
+                        f"element of type {type_name(args[0])} at pos 0")
     for i, n in enumerate(args):
-        if not _is_int(n):
-            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
-                            f"element of type {type_name(n)} at pos {i}")
+        if not (_is_int(n) or isinstance(n, bool)):
+            raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {i + 1} with "
+                            f'error "type must be tuple of ints,but got {type_name(n)}"')
     out = tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
     for i, n in enumerate(out):
         if not -2 ** 63 <= n < 2 ** 63:  # torch's text goes on with a C++ backtrace: its first line

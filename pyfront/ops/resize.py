@@ -18,7 +18,8 @@ from ..tensor import Tensor, raise_inplace_on_inference
 
 def resize_(self, *sizes, memory_format=None):
     """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module)."""
-    shape = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else tuple(sizes)
+    from .creation import int_tuple
+    shape = int_tuple(sizes, "resize_")  # torch's parse: a bool is refused first and read as 0 or 1 after
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
