@@ -181,3 +181,61 @@ def test_an_int_list_is_parsed_as_torch():
 @requires_webgpu
 def test_an_int_list_is_parsed_as_torch_on_webgpu():
     _compare(_INT_LISTS, "webgpu")
+
+
+# -- forward mode through a user's autograd.Function: torch runs its jvp, and refuses one without --------
+def _functions(lib):
+    class Ctx(lib.autograd.Function):  # forward(ctx, ...): no setup_context, no jvp
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    class Setup(lib.autograd.Function):  # setup_context, no jvp
+        @staticmethod
+        def forward(x):
+            return x * x
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+            ctx.x = inputs[0]  # jvp cannot read saved_tensors (torch saves them for backward)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    class WithJvp(Setup):
+        @staticmethod
+        def jvp(ctx, t):
+            return 2 * ctx.x * t
+
+    return Ctx, Setup, WithJvp
+
+
+def _forward(kind, which):
+    def run(lib, d):
+        fn = _functions(lib)[which].apply
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, device=d, requires_grad=True)
+        if kind == "gradcheck":
+            return lib.autograd.gradcheck(fn, (x,), check_forward_ad=True)
+        if kind == "func.jvp":
+            return lib.func.jvp(fn, (x.detach(),), (lib.ones_like(x),))[1]
+        if kind == "functional.jvp":  # reverse mode twice in torch too: no jvp needed
+            return lib.autograd.functional.jvp(fn, (x,), (lib.ones_like(x),))[1]
+        return fn(x).sum().backward()
+    return run
+
+
+_FORWARD = {f"{kind} {which}": _forward(kind, which)
+            for kind in ("gradcheck", "func.jvp", "functional.jvp", "backward") for which in range(3)}
+
+
+def test_forward_mode_through_a_custom_function_as_torch():
+    _compare(_FORWARD)
