@@ -239,3 +239,34 @@ _FORWARD = {f"{kind} {which}": _forward(kind, which)
 
 def test_forward_mode_through_a_custom_function_as_torch():
     _compare(_FORWARD)
+
+
+# -- gradients at NaN as torch's CPU kernels: NaN in their vectors (elu's family and hardswish take two
+# 64-byte vectors at once), the gradient passed in their scalar tail ------------------------------------
+_AT_NAN = {"elu": lambda F, x: F.elu(x), "elu(2)": lambda F, x: F.elu(x, 2.0), "celu": lambda F, x: F.celu(x),
+           "selu": lambda F, x: F.selu(x), "hardswish": lambda F, x: F.hardswish(x)}
+
+
+def _at_nan(lib, f, dtype, device, n):
+    x = lib.full((n,), 0.25, dtype=getattr(lib, dtype), device=device)
+    x[0], x[-1], x[n // 2] = float("nan"), float("nan"), -0.0
+    x.requires_grad_()
+    y = f(lib.nn.functional, x)
+    y.backward(lib.ones_like(y))
+    return repr((x.grad[0].item(), x.grad[-1].item(), y[n // 2].item(), x.grad[n // 2].item()))
+
+
+def _nan_gradients(device, dtypes):
+    wrong = [f"{name} {dtype} n={n}" for name, f in _AT_NAN.items() for dtype in dtypes
+             for n in (3, 16, 17, 32, 33)
+             if _at_nan(torch, f, dtype, "cpu", n) != _at_nan(pyfront, f, dtype, device, n)]
+    assert not wrong, wrong
+
+
+def test_gradients_at_nan_as_torch_vectors_and_tail():
+    _nan_gradients("cpu", ("float32", "float64"))
+
+
+@requires_webgpu
+def test_gradients_at_nan_as_torch_vectors_and_tail_on_webgpu():
+    _nan_gradients("webgpu", ("float32",))
