@@ -1089,8 +1089,8 @@ def is_signed(input: Tensor) -> builtins.bool:
     """Whether ``input``'s dtype is signed, as ``torch.is_signed``. (pyfront.process.is_signed)"""
 
 def is_storage(obj) -> builtins.bool:
-    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` returns), as ``torch.is_storage``.
-    (pyfront.process.is_storage)"""
+    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` or ``storage()`` returns), as
+    ``torch.is_storage``. (pyfront.process.is_storage)"""
 
 def is_tensor(obj) -> builtins.bool:
     """As ``torch.is_tensor``. (pyfront.ops.queries.is_tensor)"""
@@ -1857,7 +1857,9 @@ def sparse_coo_tensor(
     ``torch.sparse_coo_tensor``. (pyfront.sparse.sparse_coo_tensor)"""
 
 def split(tensor, split_size_or_sections, dim=0):
-    """As ``torch.split``. (pyfront.ops.views.split)"""
+    """``tensor`` in pieces of ``split_size_or_sections`` along ``dim``, as ``torch.split``: an int takes
+    torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple of ints).
+    (pyfront.ops.views.split)"""
 
 def split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
     """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as

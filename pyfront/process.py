@@ -95,8 +95,10 @@ def set_default_tensor_type(t, /) -> None:
 
 
 def is_storage(obj) -> bool:
-    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` returns), as ``torch.is_storage``."""
-    return isinstance(obj, Storage)
+    """Whether ``obj`` is a tensor's storage (what ``untyped_storage()`` or ``storage()`` returns), as
+    ``torch.is_storage``."""
+    from .storage import TypedStorage, UntypedStorage
+    return isinstance(obj, (UntypedStorage, TypedStorage, Storage))
 
 
 def get_device(input: Tensor) -> int:

@@ -67,13 +67,21 @@ def normalize_dim(dim: int, ndim: int) -> int:
     return dim % max(ndim, 1)
 
 
+def list_dims(dims, ndim: int) -> list:
+    """``dims`` (one dim, or a tuple/list of them) normalised, as torch's parser reads an ``int[]``: it
+    checks the first element's type only and reads a bool after it as 0 or 1 (``x.flip((0, True))``)."""
+    if not isinstance(dims, (tuple, list)):
+        return [normalize_dim(dims, ndim)]
+    return [normalize_dim(int(d) if i and isinstance(d, bool) else d, ndim) for i, d in enumerate(dims)]
+
+
 def normalize_dims(dim, ndim: int) -> tuple:
     """A sorted tuple of dims; None or () means every dim (PyTorch's reduction convention)."""
     if dim is None:
         return tuple(range(ndim))
     if hasattr(dim, "__index__") and getattr(dim, "ndim", 0) == 0:  # an int, NumPy int or 0-d int tensor
         dim = (dim,)
-    out = tuple(normalize_dim(d, ndim) for d in dim)
+    out = tuple(list_dims(tuple(dim), ndim))
     for d in set(out):
         if out.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")

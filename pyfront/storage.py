@@ -1,8 +1,10 @@
-"""``torch.storage.TypedStorage``: what ``Tensor.storage()`` returns, a tensor's whole storage seen as
-elements of its dtype (torch deprecates it for ``untyped_storage()``, and warns once a process)."""
+"""``torch.UntypedStorage`` and ``torch.storage.TypedStorage``: what ``Tensor.untyped_storage()`` and
+``Tensor.storage()`` return, a tensor's whole storage as bytes, or as elements of its dtype (torch deprecates
+the typed one for ``untyped_storage()``, and warns once a process)."""
 from __future__ import annotations
 
 import warnings
+import weakref
 
 _warned = False
 
@@ -17,6 +19,99 @@ def _warn_typed_storage_removal() -> None:
                       "tensor.storage()", UserWarning, stacklevel=3)
 
 
+def untyped(storage, dtype) -> UntypedStorage:
+    """The user's view of a backend ``storage`` (tensors of ``dtype`` read it): one object while the user
+    holds it, as torch's ``x.untyped_storage() is x[1:].untyped_storage()``. Handing it out exports the memory
+    (the user holds it now, so it is never replaced)."""
+    storage.exported = True
+    ref = getattr(storage, "public", None)  # unset where a backend fills the slots without __init__
+    view = ref and ref()
+    if view is None:
+        view = UntypedStorage(storage, dtype)
+        storage.public = weakref.ref(view)  # weak: the view holds the storage, not the other way round
+    return view
+
+
+def elements(storage, dtype) -> int:
+    """How many ``dtype`` elements a backend ``storage`` holds: a webgpu buffer keeps most dtypes in 32-bit
+    lanes (int64, int16, bool ...), so its size in bytes is not the elements' (an odd count of float16 reads
+    one more: the buffer is padded to 4 bytes)."""
+    if storage.device.type == "webgpu":
+        from .backends.webgpu.layout import gpu_itemsize
+        return storage.nbytes // gpu_itemsize(dtype)
+    return storage.nbytes // dtype.itemsize
+
+
+def backend_storage(obj):
+    """The backend Storage under a user's storage object (UntypedStorage or TypedStorage), else ``obj``."""
+    if isinstance(obj, TypedStorage):
+        obj = obj._untyped_storage
+    return obj._storage if isinstance(obj, UntypedStorage) else obj
+
+
+class UntypedStorage:
+    """A tensor's whole memory as bytes, as ``torch.UntypedStorage``: ``nbytes()`` (= ``size()``, ``len``),
+    ``data_ptr()`` (its start: equal for every view of one tensor, where ``Tensor.data_ptr`` adds the
+    offset), ``element_size()`` 1, ``device``, its bytes by ``tolist``, iteration or index, and torch's repr.
+    The backend's Storage (``nbytes`` an attribute there) stays internal."""
+
+    is_sparse = False
+    is_sparse_csr = False
+    is_cuda = False
+
+    def __init__(self, storage, dtype) -> None:
+        self._storage, self._dtype = storage, dtype
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    def nbytes(self) -> int:
+        return elements(self._storage, self._dtype) * self._dtype.itemsize  # as on the cpu (not the lanes)
+
+    size = nbytes
+    __len__ = nbytes
+
+    def element_size(self) -> int:
+        return 1
+
+    def data_ptr(self) -> int:
+        return id(self._storage)  # Tensor.data_ptr is this plus the offset in bytes
+
+    def untyped(self):
+        return self
+
+    def get_device(self) -> int:
+        return self.device.index
+
+    def _elements(self):
+        from .tensor import Tensor
+        return Tensor._make(self._storage, (elements(self._storage, self._dtype),), self._dtype)
+
+    def is_shared(self) -> bool:
+        return self._elements().is_shared()
+
+    def tolist(self) -> list:
+        import numpy as np
+        held = self._elements().cpu()._storage.data  # pyfront's storages are typed: reinterpret on the host
+        return np.ascontiguousarray(held).view(np.uint8).tolist()
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def __getitem__(self, idx):
+        if not isinstance(idx, int):
+            raise NotImplementedError("pyfront: an UntypedStorage is indexed by an int only (torch also "
+                                      "slices it)")
+        return self.tolist()[idx]
+
+    def __str__(self) -> str:
+        values = "".join(f" {v}\n" for v in self.tolist()) or " \n"
+        return f"{values}[torch.storage.UntypedStorage(device={self.device}) of size {self.nbytes()}]"
+
+    __repr__ = __str__
+
+
 class TypedStorage:
     """A storage's elements of one dtype, as ``torch.storage.TypedStorage``: ``size()`` of them (the whole
     storage, not the tensor's view of it), read and written by index (a write is the tensor's), ``tolist``,
@@ -29,8 +124,7 @@ class TypedStorage:
 
     @property
     def device(self):
-        from .device import device
-        return device(self._untyped_storage.device)
+        return self._untyped_storage.device
 
     def _elements(self):
         from .ops.creation import empty
@@ -38,7 +132,7 @@ class TypedStorage:
         return empty(0, dtype=self.dtype, device=self.device).set_(self._untyped_storage, 0, (n,), (1,))
 
     def size(self) -> int:
-        return self._untyped_storage.nbytes // self.dtype.itemsize
+        return self._untyped_storage.nbytes() // self.dtype.itemsize
 
     __len__ = size
 

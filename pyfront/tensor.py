@@ -101,10 +101,10 @@ class Tensor:
     ndimension = dim
 
     def size(self, dim=None):
-        return self._shape if dim is None else self._shape[_dim_of_shape(dim, self.ndim)]
+        return self._shape if dim is None else self._shape[_dim_of_shape(dim, self.ndim, "size")]
 
     def stride(self, dim=None):
-        return self._strides if dim is None else self._strides[_dim_of_shape(dim, self.ndim)]
+        return self._strides if dim is None else self._strides[_dim_of_shape(dim, self.ndim, "stride")]
 
     def storage_offset(self) -> int:
         return self._offset
@@ -187,8 +187,10 @@ class Tensor:
         return id(self._storage) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
-        self._storage.exported = True  # the caller holds the memory itself now
-        return self._storage
+        """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
+        view of it while the caller holds it)."""
+        from .storage import untyped
+        return untyped(self._storage, self.dtype)
 
     def storage(self):
         """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for
@@ -780,8 +782,12 @@ def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad):
     return t
 
 
-def _dim_of_shape(dim, ndim) -> int:
-    """``size(dim)`` and ``stride(dim)`` do not treat a 0-d tensor as 1-d, unlike the ops."""
+def _dim_of_shape(dim, ndim, name) -> int:
+    """``size(dim)`` and ``stride(dim)`` do not treat a 0-d tensor as 1-d, unlike the ops; a dim that is not
+    an int (a bool included) raises torch's parser's TypeError."""
+    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+        from .ops.argcheck import must_be
+        raise must_be(name, "dim", "int", dim, 1)
     if ndim == 0 and isinstance(dim, int):
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return normalize_dim(dim, ndim)

@@ -1181,7 +1181,9 @@ class Tensor:
         """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``.
         (pyfront._sparse_math.sparse_mask)"""
     def split(self, split_size_or_sections, dim=0):
-        """As ``torch.Tensor.split``. (pyfront.ops.views.split)"""
+        """``tensor`` in pieces of ``split_size_or_sections`` along ``dim``, as ``torch.split``: an int
+        takes torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple
+        of ints). (pyfront.ops.views.split)"""
     def split_with_sizes(self, split_sizes, dim: builtins.int = 0):
         """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
         ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
@@ -1344,7 +1346,8 @@ class Tensor:
     def unsqueeze_(self, dim):
         """As ``torch.Tensor.unsqueeze_``. (pyfront.ops.views.unsqueeze_)"""
     def untyped_storage(self):
-        """As ``torch.Tensor.untyped_storage``. (pyfront.tensor.Tensor.untyped_storage)"""
+        """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
+        view of it while the caller holds it). (pyfront.tensor.Tensor.untyped_storage)"""
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
         (pyfront.ops.composite.reductions.var)"""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
+from contextlib import contextmanager
 from typing import Any, Callable
 
 from ..ops import sparse_seam
@@ -19,6 +20,24 @@ from ..tensor import Tensor
 from .grad_mode import _state, no_grad
 from . import graph
 from .graph import _FREED, Node, SavedTensor
+
+
+# the forward-mode products running now: "dual" where torch runs forward AD (gradcheck's check_forward_ad),
+# "func" in torch.func.jvp. pyfront computes them by reverse mode twice, which runs a Function's backward;
+# torch asks for its jvp (and torch.func for setup_context too), so without one pyfront refuses as torch
+_FORWARD_AD: list = []
+
+
+@contextmanager
+def forward_ad(kind: str):
+    _FORWARD_AD.append(kind)
+    try:
+        yield
+    finally:
+        _FORWARD_AD.pop()
+
+
+_NO_JVP = "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
 
 
 class FunctionCtx:
@@ -178,9 +197,23 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        raise NotImplementedError(_NO_JVP)
+
     @classmethod
     def apply(cls, *args, **kwargs):
         separate_ctx = cls.setup_context is not Function.setup_context
+        if (_FORWARD_AD and _state.enabled and not cls.__module__.startswith("pyfront.")  # pyfront's own
+                # Functions are built for reverse mode twice; a user's needs what torch's forward AD needs
+                and any(isinstance(a, Tensor) and a._requires_grad for a in args)):
+            if "dual" not in _FORWARD_AD and not separate_ctx:
+                raise RuntimeError("In order to use an autograd.Function with functorch transforms "
+                                   "(vmap, grad, jvp, jacrev, ...), it must override the setup_context "
+                                   "staticmethod. For more details, please see "
+                                   "https://pytorch.org/docs/main/notes/extending.func.html")
+            if cls.jvp is Function.jvp:
+                raise NotImplementedError(_NO_JVP)
         if kwargs:  # PyTorch binds keywords (and then the defaults) to forward's positional arguments
             sig = inspect.signature(cls.forward)
             bound = sig.bind(*args, **kwargs) if separate_ctx else sig.bind(None, *args, **kwargs)

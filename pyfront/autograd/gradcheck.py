@@ -256,6 +256,7 @@ def _forward_check(func, inputs, numerical, rtol, atol) -> None:
     tangent) against the numerical one."""
     from ..func import jvp
     from ..ops.creation import zeros_like
+    from .function import forward_ad
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
 
     def at(*xs):
@@ -269,7 +270,8 @@ def _forward_check(func, inputs, numerical, rtol, atol) -> None:
         for e in range(x.numel()):
             tangents = [zeros_like(p) for p in primals]
             tangents[j].view(-1)[e] = 1.0
-            outs = jvp(at, primals, tuple(tangents))[1]
+            with forward_ad("dual"):  # torch's dual numbers: a Function needs its jvp
+                outs = jvp(at, primals, tuple(tangents))[1]
             columns.append([_flat(o, o.numel()) for o in outs])
         for i, rows_n in enumerate(per_out):
             rows_f = [col[i] for col in columns]

@@ -20,10 +20,11 @@ class Storage:
     does (a view, an alias such as ``detach()`` or a saved output, a Parameter); a tensor stops
     counting when it dies (plain weak references, no callbacks: a view stays cheap). ``exported``:
     the memory was handed out where it cannot be tracked (a NumPy array from ``numpy()`` or
-    ``from_numpy``, ``untyped_storage()``), so it is never replaced.
+    ``from_numpy``, ``untyped_storage()``), so it is never replaced. ``public``: a weak reference to
+    the one user-facing view of it while the user holds that (torch returns one storage object).
     """
 
-    __slots__ = ("data", "device", "nbytes", "version", "sharers", "exported", "__weakref__")
+    __slots__ = ("data", "device", "nbytes", "version", "sharers", "exported", "public", "__weakref__")
 
     def __init__(self, data, device, nbytes: int, exported: bool = False):
         self.data = data
@@ -32,6 +33,7 @@ class Storage:
         self.version = 0
         self.sharers = None
         self.exported = exported
+        self.public = None  # a weak reference to the user's view of it (pyfront.storage.UntypedStorage)
 
     def share(self, *tensors) -> None:
         """``tensors`` hold this memory together: each counts as a sharer while it lives."""

@@ -19,6 +19,7 @@ import threading
 
 from ..autograd import functional as _F
 from ..autograd.graph import SEQUENCE, AccumulateGrad
+from ..autograd.function import forward_ad
 from ..autograd.grad_mode import _state, inference_mode, is_grad_enabled
 from ..tensor import Tensor
 from ..utils._pytree import tree_flatten, tree_map, tree_unflatten, treespec_pprint
@@ -320,7 +321,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                                "the inputs. This is not allowed with strict=True.")
         return tuple(flat_out)
 
-    with _transform_level() as level:
+    with _transform_level() as level, forward_ad("func"):
         # fresh leaves already requiring grad: autograd.functional takes views of them, no requires_grad_
         out, tangent_out = _F.jvp(flat_func, tuple(level.differentiable(flat)), tuple(flat_tan),
                                   create_graph=True)

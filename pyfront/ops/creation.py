@@ -14,21 +14,22 @@ from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
 
-def int_tuple(args, name: str, arg: str = "size") -> tuple:
+def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
     """``*args`` read as torch reads a ``tuple of ints`` argument: ints, or one tuple/list/torch.Size of
     them (NumPy integers and one-element integer tensors count as ints; a range, a deque or an array as
-    the one argument do not), with torch's TypeError naming the function ``name`` and its ``arg``."""
+    the one argument do not; a bool after the first is 0 or 1, as torch reads it), with torch's TypeError
+    naming the function ``name`` and its ``arg``."""
     if len(args) == 1 and not _is_int(args[0]):
         if not isinstance(args[0], (tuple, list)):
-            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not "
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be tuple of ints, not "
                             f"{type_name(args[0])}")
         args = args[0]
     elif args and not _is_int(args[0]):  # torch's parser takes ints spelled out only from an int first
         raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
-    # torch's parser types the list by its first element; the others are unpacked as Python ints, which
-    # a bool is (empty(2, True) is (2, 1)), with its own text for what is not one
+    # torch's parser checks the first element's type only (is_int_or_symint_list), then unpacks each as an
+    # index: a bool after the first is read as 0 or 1, anything else there fails to unpack
     if args and not _is_int(args[0]):
-        raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be tuple of ints, but found "
                         f"element of type {type_name(args[0])} at pos 0")
     for i, n in enumerate(args):
         if not (_is_int(n) or isinstance(n, bool)):

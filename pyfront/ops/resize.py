@@ -18,7 +18,8 @@ from ..tensor import Tensor, raise_inplace_on_inference
 
 def resize_(self, *sizes, memory_format=None):
     """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module)."""
-    shape = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else tuple(sizes)
+    from .creation import int_tuple
+    shape = int_tuple(sizes, "resize_")  # torch's parse: a bool is refused first and read as 0 or 1 after
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
@@ -69,6 +70,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     """
     from ..backends import get_backend
     from ..backends.storage import Storage
+    from ..storage import backend_storage, elements
+    viewed, source = source, backend_storage(source)  # a user's Untyped/TypedStorage: the memory under it
     if self._inference and not _state.inference:
         raise_inplace_on_inference()
     if source is None:
@@ -84,14 +87,16 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             whole = (source._offset, tuple(source._shape), source._strides)
         else:
             storage = source
-            whole = (0, (source.nbytes // self.dtype.itemsize,), (1,))
-            held = getattr(storage.data, "dtype", None)  # a cpu storage's elements (webgpu's: its buffer's)
+            whole = (0, (elements(source, self.dtype),), (1,))
+            # the elements' dtype: the user's storage knows it (its tensor's); a bare cpu storage holds a
+            # NumPy array of them (webgpu's holds a buffer)
+            held = viewed.untyped()._dtype if viewed is not source else getattr(storage.data, "dtype", None)
             if held is not None and held.name != self.dtype.name:
                 # torch reads the storage's bytes as the tensor's dtype; pyfront's storages are typed, and
                 # reading them as they are gave other values and another count, silently
                 raise RuntimeError(f"pyfront cannot set_() a {self.dtype.name} tensor to a storage holding "
-                                   f"{held.name} elements (torch reinterprets the bytes); use "
-                                   f"tensor.view({self.dtype}) on a {held.name} tensor instead")
+                                   f"{held.name} elements (torch reinterprets the bytes; pyfront's storages "
+                                   f"are typed): set_() a {held.name} tensor instead")
         if source.device != self.device:
             raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a '
                                f'storage on different device "{source.device}".  This is no longer allowed; '
@@ -118,7 +123,7 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
                            "requires grad, is not differentiable (torch's derivative for set_ is not "
                            "implemented either); call it under torch.no_grad() or on .data")
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if 0 not in shape else 0
-    if needed > storage.nbytes // self.dtype.itemsize:
+    if needed > elements(storage, self.dtype):
         if storage.exported:
             raise RuntimeError("Trying to resize storage that is not resizable")
         # torch grows the storage under every tensor that reads it; pyfront's tensors know their storage's

@@ -12,7 +12,7 @@ import math
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64
-from ..shape import contiguous_strides, infer_size, normalize_dim, view_strides
+from ..shape import contiguous_strides, infer_size, list_dims, normalize_dim, view_strides
 from .dispatch import apply
 from . import samples
 from .registry import OpDef, register
@@ -335,11 +335,7 @@ def t(input):
 
 def movedim(input, source, destination):
     n = input.dim()
-    src = [normalize_dim(d, n) for d in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [
-        normalize_dim(d, n)
-        for d in (destination if isinstance(destination, (tuple, list)) else [destination])
-    ]
+    src, dst = list_dims(source, n), list_dims(destination, n)
     order = [d for d in range(n) if d not in src]
     for s, d in sorted(zip(dst, src)):
         order.insert(s, d)
@@ -391,8 +387,8 @@ def _squeeze(input, dim, name):
     if dim is None:
         dims = [d for d in range(n) if input.shape[d] == 1]
     else:
-        dims = [normalize_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
-        dims = [d for d in dims if n and input.shape[d] == 1]  # a 0-d tensor's dim 0 or -1: itself
+        # a 0-d tensor's dim 0 or -1: itself
+        dims = [d for d in list_dims(dim, n) if n and input.shape[d] == 1]
     shape = tuple(s for d, s in enumerate(input.shape) if d not in dims)
     return apply(
         OPS_VIEW["view"],
@@ -475,6 +471,10 @@ def unfold(input, dimension, size, step):
     ``dimension``; windows may overlap, and their gradients add. Raises IndexError for a dim out of range
     and RuntimeError, with PyTorch's text, for a ``size`` larger than the dim or negative, or ``step <= 0``.
     """
+    for position, (arg, value) in enumerate((("dimension", dimension), ("size", size), ("step", step)), 1):
+        if isinstance(value, bool) or not hasattr(value, "__index__"):  # torch's parser refuses a bool
+            from .argcheck import must_be
+            raise must_be("unfold", arg, "int", value, position)
     n = input.dim()
     d = normalize_dim(dimension, max(n, 1))
     longest = input.shape[d] if n else 1
@@ -507,6 +507,14 @@ def unbind(input, dim=0):
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    """``tensor`` in pieces of ``split_size_or_sections`` along ``dim``, as ``torch.split``: an int takes
+    torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple of ints)."""
+    from .argcheck import invalid_combination
+    from .creation import int_tuple
+    if isinstance(split_size_or_sections, bool) or isinstance(dim, bool):
+        raise invalid_combination("split", (tensor, split_size_or_sections, dim), {})
+    if not isinstance(split_size_or_sections, int):
+        split_size_or_sections = int_tuple((split_size_or_sections,), "split_with_sizes", "split_sizes", 2)
     d = normalize_dim(dim, tensor.dim())
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -604,7 +612,7 @@ def _squeezed(x, dim):
     if dim is None:
         return _squeeze(x, None, "SqueezeBackward3")
     many = isinstance(dim, (tuple, list))
-    dims = [normalize_dim(d, n) for d in (dim if many else [dim])]
+    dims = list_dims(dim, n)
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")

@@ -250,7 +250,8 @@ def _place(storage: Storage, dtype, location: str, map_location) -> Storage:
     if isinstance(map_location, dict):
         target = map_location.get(location, CPU)
     elif callable(map_location):
-        moved = map_location(storage, location)
+        from ..storage import backend_storage, untyped
+        moved = backend_storage(map_location(untyped(storage, dtype), location))  # the user's view of it
         if moved is not None and not isinstance(moved, Storage):
             raise TypeError(f"map_location returned a {type(moved).__name__}, expected a storage or None")
         return storage if moved is None else moved

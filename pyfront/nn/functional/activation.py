@@ -119,17 +119,18 @@ def _hardtanh(input, lo, hi):
     return Formula.apply(ew.clamp, _hardtanh_backward, input, lo, hi)
 
 
-def _scalar_tail(x: Tensor) -> int:
+def _scalar_tail(x: Tensor, block: int = 64) -> int:
     """How many of ``x``'s last elements torch's CPU loop computes one at a time: those past its whole
     64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) for a contiguous ``x``, every one for
     another (its loop over strided elements is not vectorised; ops/half_cpu.py has the whole rule).
     Some kernels treat NaN or a zero's sign one way in their vectors and another in that tail."""
-    return x.numel() % (64 // x.element_size()) if x.is_contiguous() else x.numel()
+    return x.numel() % (block // x.element_size()) if x.is_contiguous() else x.numel()
 
 
-def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor) -> Tensor:
-    """``vector`` (torch's vectorised result), with ``x``'s scalar tail taken from ``scalar``."""
-    t = _scalar_tail(x)
+def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) -> Tensor:
+    """``vector`` (torch's vectorised result), with ``x``'s scalar tail taken from ``scalar``. ``block``:
+    the bytes torch's loop takes at once (some kernels two vectors: 128, measured for elu and hardswish)."""
+    t = _scalar_tail(x, block)
     if not t or t == x.numel():
         return scalar if t else vector
     shape = vector.shape
@@ -236,7 +237,22 @@ def _elu(input, alpha, scale, input_scale):
     # NaN takes the positive side (gradient ``scale``), as in PyTorch
     negative = input <= 0
     neg = ew.expm1(ew.where(negative, input, 0.0) * input_scale) * (alpha * scale)
-    return ew.where(negative, neg, input * scale)
+    return ew.where(negative, neg, _nan_grad_in_vectors(input) * scale)
+
+
+def _nan_grad_in_vectors(x: Tensor) -> Tensor:
+    """``x``, whose gradient at NaN is NaN in torch's vectors (two 64-byte ones at once: elu's family) and
+    passes in its scalar tail (a select in the backward: an infinite gradient elsewhere stays itself)."""
+    return Formula.apply(_same, _nan_in_vectors_backward, x) if x.requires_grad else x
+
+
+def _same(x):
+    return x * 1.0  # a new tensor of x's values (NaN and -0.0 kept)
+
+
+def _nan_in_vectors_backward(g, x):
+    nan = ew.isnan(x)
+    return ew.where(_vector_or_tail(x, nan, ew.logical_xor(nan, nan), 128), float("nan"), g)
 
 
 @composite(torch_name="nn.functional.elu", samples=samples.elu, grad_fn=_inplace_node("Elu"))
@@ -484,8 +500,11 @@ def _hardswish(x):
 
 def _hardswish_backward(g, x):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
-    # (selected: an infinite g gives 0 below -3)
-    return ew.where(x <= -3, 0.0, ew.where(x < 3, g * (x / 3.0 + 0.5), g))
+    # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
+    # two 64-byte vectors at once, and the last (g) in its scalar tail
+    middle = g * (x / 3.0 + 0.5)
+    vector = ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle))
+    return _vector_or_tail(x, vector, ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g)), 128)
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,

@@ -333,21 +333,33 @@ def _check_targets(input, target):
         )
 
 
-def _pick(logp, target, weight, ignore_index):
-    """(-logp[target] * w[target], w[target]) per target element, zero where target == ignore_index."""
-    n_classes = logp.shape[1] if logp.dim() >= 2 else logp.shape[0]
+def _targets(target, weight, ignore_index, n_classes, dtype):
+    """(targets with the ignored ones at 0, w[target] (0 where ignored), ignored), with no bounds check:
+    the caller checked ``target`` (``_pick``), so each index is in range by construction and is taken with
+    ``take_along``, which does not check again (gather's and indexing's checks are each a read-back, a
+    wait for the GPU per training step)."""
     ignored = target == ignore_index
-    bad = ew.logical_and(ew.logical_not(ignored), ew.logical_or(target < 0, target >= n_classes))
+    safe = ew.where(ignored, 0, target).to(dt.int64)
+    if weight is None:
+        return safe, ew.logical_not(ignored).to(dtype), ignored
+    # weight never requires grad here (not_differentiable), so take_along's backward is never asked
+    w = apply(red.take_along, weight.to(dtype), safe.reshape(-1), dim=0).reshape(safe.shape)
+    return safe, ew.where(ignored, 0.0, w), ignored
+
+
+def _pick(logp, target, weight, ignore_index):
+    """(-logp[target] * w[target], w[target], ignored) per target element, zero where target ==
+    ignore_index; a target out of range raises torch's IndexError (the one read-back)."""
+    n_classes = logp.shape[1] if logp.dim() >= 2 else logp.shape[0]
+    bad = ew.logical_and(target != ignore_index, ew.logical_or(target < 0, target >= n_classes))
     if bad.any():
         raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
-    safe = ew.where(ignored, 0, target).to(dt.int64)
+    safe, w, ignored = _targets(target, weight, ignore_index, n_classes, logp.dtype)
     scores = logp.movedim(1, -1) if logp.dim() >= 2 else logp
-    picked = scores.reshape(-1, n_classes).gather(1, safe.reshape(-1, 1)).reshape(safe.shape)
-    w = (
-        ew.logical_not(ignored).to(logp.dtype)
-        if weight is None
-        else ew.where(ignored, 0.0, weight.to(logp.dtype)[safe])
-    )
+    # one index per row: take_along's backward (put_along) needs distinct indices along the dim
+    picked = apply(red.take_along, scores.reshape(-1, n_classes), safe.reshape(-1, 1), dim=1)
+    # the ignored rows' gradient a +0 put in (gather's backward added -0 to a zero: +0, as torch's)
+    picked = ew.where(ignored, 0, picked.reshape(safe.shape))
     # an ignored target adds nothing, even where its score is inf or NaN, and gets a zero gradient even where
     # the mean's 1 / sum(w) is inf (every target ignored): a select, not a product with w = 0, as torch's
     return ew.where(ignored, 0, -picked * w), w, ignored
@@ -489,7 +501,7 @@ def cross_entropy(
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:
         return nll
-    _, w, ignored = _pick(logp, target, weight, ignore_index)
+    _, w, ignored = _targets(target, weight, ignore_index, n_classes, logp.dtype)  # nll_loss checked target
     smooth = -(logp if w_b is None else logp * w_b).sum(class_dim)
     smooth = ew.where(ignored, 0.0, smooth)
     if reduction == "sum":

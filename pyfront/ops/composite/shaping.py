@@ -111,11 +111,11 @@ def flipud(input: Tensor) -> Tensor:
 
 def _ints(value, name, position):
     values = value if isinstance(value, (tuple, list)) else (value,)
-    for v in values:
-        if not isinstance(v, int) or isinstance(v, bool):
+    for i, v in enumerate(values):
+        if not isinstance(v, int) or isinstance(v, bool) and not i:  # torch reads a later bool as 0 or 1
             raise TypeError(f"roll(): argument '{name}' (position {position}) must be tuple of ints, not "
                             f"{type(v).__name__}")
-    return tuple(values)
+    return tuple(int(v) for v in values)
 
 
 def _roll_dim(input, shift, dim):
@@ -154,7 +154,7 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
         sizes = (repeats,)
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    sizes = int_tuple(sizes, "repeat", "repeats")
+    sizes = int_tuple(sizes, "repeat", "repeats")  # torch's parse (a bool refused first, 0 or 1 after)
     if len(sizes) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
