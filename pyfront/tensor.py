@@ -742,7 +742,8 @@ def _fresh(storage, size, dtype):
     t = _new(Tensor)
     t._storage = storage
     t._shape = size
-    t._strides = strides = _STRIDES.get(size) or contiguous_strides(size)
+    strides = _STRIDES.get(size)  # None where not yet cached (a 0-d result's () is cached and falsy)
+    t._strides = strides = contiguous_strides(size) if strides is None else strides
     t.dtype = dtype  # _offset and _contiguous: the class's (0, True)
     t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True, True))
     if _inference_blocks[0] and _state.inference:
