@@ -536,6 +536,7 @@ def _max_min_vjp(c, g):
 
 
 _add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
+_add_folded = fold(*_add.folds, _add)
 _sub = binary("sub", ufunc("subtract"), lambda c, g: (g, -g), wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
@@ -985,7 +986,8 @@ def add(input, other, *deprecated, alpha=1):
             other = other * alpha if isinstance(other, Tensor) else bool(other * alpha)
         else:
             other = other * alpha
-    return _add(input, other)
+    # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
+    return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
 
 
 def _refuse_bool_subtraction(input, other):
