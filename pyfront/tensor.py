@@ -481,7 +481,7 @@ class Tensor:
             self._check_inplace_allowed()
         if not overlap_ok and 0 in self._strides:
             self._check_no_overlap()
-        if new.shape != self._shape:
+        if new._shape != self._shape:
             from .shape import broadcast_shapes
             if broadcast_shapes(new.shape, self._shape) != tuple(self._shape):
                 raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast "
@@ -499,7 +499,10 @@ class Tensor:
                 src = src.to(self.device, self.dtype)
         if since is not None and self._can_take_storage(src):
             version = self._storage.version
-            self._set_storage(src._storage)  # nothing else can see either buffer: no copy needed
+            # nothing else can see either buffer: no copy needed. Both read the whole of one size the same
+            # way (_can_take_storage), so src's layout, given self's storage reference, is self's
+            self._storage = src._storage
+            self._layout = tuple.__new__(Layout, (src._storage, *self._layout[1:6], src._layout[6]))
             self._storage.version = version + 1
         else:
             get_backend(self.device).write(self._layout, src._layout)
@@ -744,7 +747,8 @@ def _fresh(storage, size, dtype):
     t = _new(Tensor)
     t._storage = storage
     t._shape = size
-    t._strides = strides = _STRIDES.get(size) or contiguous_strides(size)
+    strides = _STRIDES.get(size)  # None where not yet cached (a 0-d result's () is cached and falsy)
+    t._strides = strides = contiguous_strides(size) if strides is None else strides
     t.dtype = dtype  # _offset and _contiguous: the class's (0, True)
     t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True, True))
     if _inference_blocks[0] and _state.inference:

@@ -184,7 +184,10 @@ class OpNode(Node):
     """The node of an OpDef from the registry, of the class named ``name`` or the op's backward name."""
 
     def __new__(cls, op, inputs, outputs, attrs, next_functions, name=None):
-        return object.__new__(node_class(name or op.backward_name) if cls is OpNode else cls)
+        if cls is OpNode:  # node_class's cache asked here first: a node is made per recorded op
+            name = name or op.backward_name
+            cls = _NODE_CLASSES.get((OpNode, name)) or node_class(name)
+        return object.__new__(cls)
 
     def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
         Node.__init__(self, next_functions, [(t._shape, t.dtype) for t in inputs], len(outputs))

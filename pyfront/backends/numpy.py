@@ -198,7 +198,8 @@ class NumpyBackend(Backend):
         shape = tuple(shape)
 
         def planned(x):
-            arr = array(x)
+            data = x[0].data  # array(x)'s commonest case inline: a whole storage (not an empty one)
+            arr = (data if len(x[1]) == 1 else data.reshape(x[1])) if x[6] and len(data) else array(x)
             try:  # as the elementwise plan: a quiet Context of this thread's alone while it runs
                 quiet = _QUIET.pop()
             except IndexError:
@@ -216,7 +217,10 @@ class NumpyBackend(Backend):
             # contiguous), as _stored does, without a second errstate and frame
             if r.dtype is want and r.shape == shape:
                 r = r.ravel()
-                return Storage(r, CPU, r.nbytes)
+                st = _new(Storage)  # Storage(r, CPU, r.nbytes) without the frame of its __init__
+                st.data, st.device, st.nbytes, st.version, st.sharers, st.exported = (
+                    r, CPU, r.nbytes, 0, None, False)
+                return st
             with _as_torch():  # a cast to the output dtype may meet a nan
                 return stored(op, r, shape, want, (arr,), (x,))
 

@@ -100,8 +100,12 @@ def _inplace(fn, name=None):
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
-        _refuse_gradless_view(self)
-        if check and not last and (args or kwargs):
+        if self._creation in _GRADLESS:  # _refuse_gradless_view's test, asked here: this runs per a.add_(b)
+            _refuse_gradless_view(self)
+        if check and not last and (args or kwargs) and not (
+                # the commonest operand, one number or a tensor over other memory, overlaps nothing
+                len(args) == 1 and not kwargs and (type(args[0]) in _PLAIN or type(
+                    args[0]) is Tensor and args[0]._storage is not self._storage)):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)

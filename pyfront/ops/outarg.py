@@ -328,8 +328,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
 def _with_out(fn, name: str):
     @functools.wraps(fn)
     def op(*args, out=None, **kwargs):
-        if out is None:
-            return fn(*args, **kwargs)
+        if out is None:  # without an empty **kwargs, which costs a dict copy per call
+            return fn(*args, **kwargs) if kwargs else fn(*args)
         return call_with_out(fn, name, args, kwargs, out)
 
     sig = inspect.signature(fn)

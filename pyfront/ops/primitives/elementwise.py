@@ -361,9 +361,33 @@ sigmoid = unary(
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
 )
+
+
+_RELU_BITS: dict = {}  # per NumPy float dtype: (the unsigned dtype of its width, a 0-d zero, a one of it)
+
+
+def _relu_np(np, x):
+    """x, with +0 where x < 0, selected by bits as ``_where_np``: -0.0 and NaN stay as they are (torch's).
+    np.maximum leaves a tie of zeros to the CPU's instruction (-0.0 or +0), and a per-element select
+    (np.where, putmask) mispredicts on random signs, ~10x slower than this. Each NumPy call or attribute
+    costs as much as a 1,000-element add, so the constants are made once per dtype."""
+    c = _RELU_BITS.get(x.dtype)
+    if c is None:
+        if x.dtype.kind != "f":
+            return np.maximum(x, x.dtype.type(0))
+        bits = np.dtype(f"u{x.itemsize}")
+        c = _RELU_BITS[x.dtype] = (bits, np.zeros((), x.dtype), bits.type(1))
+    bits, zero, one = c
+    out = np.empty_like(x)  # returned itself, not a view: the backend keeps an array owning its memory
+    keep = out.view(bits)
+    np.subtract(np.less(x, zero), one, out=keep)  # all ones where x is not below 0, else none
+    np.bitwise_and(x.view(bits), keep, out=keep)  # as it is, where a view would be computed again
+    return out
+
+
 relu = unary(
     "relu",
-    lambda np, x: _relu_np(np, x),
+    _relu_np,
     # as PyTorch's threshold_backward: NaN passes. where(mask, 0, g)'s op, without the public function's
     # promotion and checks (one dtype, a zero that fits it): a step of every ReLU network's backward
     lambda c, g: (apply(_where, c.out <= 0, scalar_tensor(0, g.dtype, g._storage.device), g),),
@@ -434,21 +458,6 @@ def _sign(np, x):
     if x.dtype.kind == "b":  # sign of a bool is itself (NumPy has no bool sign)
         return x.copy()
     return np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype) if x.dtype.kind == "f" else np.sign(x)
-
-
-def _relu_np(np, x):
-    """x, with +0 where x < 0, selected by bits as ``_where_np``: -0.0 and NaN stay as they are (torch's).
-    np.maximum leaves a tie of zeros to the CPU's instruction (-0.0 or +0), and a per-element select
-    (np.where, putmask) mispredicts on random signs, ~10x slower than this."""
-    if x.dtype.kind != "f":
-        return np.maximum(x, x.dtype.type(0))
-    size = x.itemsize  # the unsigned type of its width, by name (a dtype made from a string costs 1 us)
-    bits = np.uint32 if size == 4 else np.uint64 if size == 8 else np.uint16
-    keep = np.array(x < 0, dtype=bits)  # an array, 0-d too (a 0-d comparison gives a NumPy scalar)
-    np.subtract(keep, 1, out=keep)  # all ones where x is not below 0, else none
-    out = np.empty_like(x)  # returned itself, not a view: the backend keeps an array owning its memory
-    np.bitwise_and(x.view(bits), keep, out=out.view(bits))  # as it is, where a view would be computed again
-    return out
 
 
 def _sigmoid(np, x):
@@ -527,6 +536,7 @@ def _max_min_vjp(c, g):
 
 
 _add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
+_add_folded = fold(*_add.folds, _add)
 _sub = binary("sub", ufunc("subtract"), lambda c, g: (g, -g), wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
@@ -976,7 +986,8 @@ def add(input, other, *deprecated, alpha=1):
             other = other * alpha if isinstance(other, Tensor) else bool(other * alpha)
         else:
             other = other * alpha
-    return _add(input, other)
+    # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
+    return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
 
 
 def _refuse_bool_subtraction(input, other):

@@ -133,9 +133,11 @@ _prod = register(OpDef(
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch."""
-    input = _integer_result(input, dtype)
+    if dtype is not None or input.dtype.kind != "f":  # _integer_result's cases, asked here (per x.sum())
+        input = _integer_result(input, dtype)
+    ndim = len(input._shape)
     return reduce(_sum, input, "SumBackward0" if dim is None else "SumBackward1",
-                  dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+                  dims=tuple(range(ndim)) if dim is None else reduce_dims(dim, ndim), keepdim=keepdim)
 
 
 def sum_to_size(input, *size):

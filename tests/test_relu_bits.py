@@ -1,0 +1,26 @@
+"""relu's NumPy rule picks its zeros by bits: every special value (-0.0, NaN of either sign, infinities,
+subnormals) at every length a SIMD loop splits differently, bit for bit against torch."""
+import numpy as np
+import torch
+
+import pyfront
+
+_VALUES = [-0.0, 0.0, -1.0, 2.0, float("inf"), float("-inf"), 1e-40, -1e-40, 3.5, -7.25]
+
+
+def test_relu_is_torchs_bit_for_bit():
+    for dtype in ("float32", "float64", "float16"):
+        base = np.array(_VALUES, dtype)
+        # NaN of both signs (x86's default NaN from 0 * inf has its sign bit set)
+        nans = np.array([np.nan, np.nan], dtype)
+        nans[1] = -nans[1]
+        values = np.concatenate([base, nans])
+        for n in (0, 1, 7, 12, 33, 1000):
+            x = np.resize(values, n)
+            theirs = torch.relu(torch.from_numpy(x.copy())).numpy()
+            for mine in (pyfront.relu(pyfront.from_numpy(x.copy())), pyfront.from_numpy(x.copy()).relu(),
+                         pyfront.nn.functional.relu(pyfront.from_numpy(x.copy()))):
+                assert mine.numpy().tobytes() == theirs.tobytes(), (dtype, n)
+        for v in values:  # 0-d
+            theirs = torch.relu(torch.tensor(v)).numpy()
+            assert pyfront.relu(pyfront.tensor(v)).numpy().tobytes() == theirs.tobytes(), (dtype, v)
