@@ -171,6 +171,12 @@ def test_a_lost_device_is_a_clear_error_and_the_next_use_reopens_one():
         (w @ pyfront.ones(3, device=GPU)).tolist()
     assert_lost_error(lost.value)
     assert (pyfront.ones(2, 3, device=GPU) @ pyfront.ones(3, device=GPU)).tolist() == [3.0, 3.0]
+    for read in (w.cpu, w.tolist, lambda: repr(w)):  # a read copies: refused before it spoils the encoder
+        y = pyfront.arange(3.0, device=GPU) * 2  # pending in the encoder the refused copy would join
+        with pytest.raises(RuntimeError, match="WebGPU device was lost") as lost:
+            read()
+        assert_lost_error(lost.value)
+        assert y.tolist() == [0.0, 2.0, 4.0] and pyfront.ones(2, device=GPU).sum().item() == 2.0
 
 
 def test_out_of_memory_is_a_clear_error(monkeypatch):

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 
-from .protocol import (COPY_DST, COPY_SRC, OPTIONAL_FEATURES, WANTED_LIMITS, WGPU_PIN,  # noqa: F401
+from .protocol import (COPY_DST, COPY_SRC, OPTIONAL_FEATURES, lost_error, WANTED_LIMITS, WGPU_PIN,  # noqa: F401
                        DriverError, Recorder, StagedReads)
 
 
@@ -136,8 +136,10 @@ class NativeDriver(Recorder, StagedReads):
     def _dispatch(compute_pass, x, y):
         compute_pass.dispatch_workgroups(x, y, 1)
 
-    @staticmethod
-    def _copy(encoder, src, src_offset, dst, dst_offset, size):
+    def _copy(self, encoder, src, src_offset, dst, dst_offset, size):
+        if src._device is not self.device:  # an old tensor's, from a device lost since: its copy would
+            # leave the open encoder invalid, and every later command of the new device with it
+            raise lost_error("an operand's memory was on the device that was lost")
         encoder.copy_buffer_to_buffer(src, src_offset, dst, dst_offset, size)
 
     def _submit(self, encoder):

@@ -102,9 +102,9 @@ class Recorder:
 
     def submit(self):
         self._end_pass()
-        if self._encoder is not None:
-            self._submit(self._encoder)
-            self._encoder = None
+        encoder, self._encoder = self._encoder, None  # never kept where finishing it failed
+        if encoder is not None:
+            self._submit(encoder)
             self.submitted = True
 
 
