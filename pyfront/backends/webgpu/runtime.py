@@ -210,11 +210,17 @@ def _guarded(method):
     return wrapper
 
 
+def _reads_a_lost_buffer(e) -> bool:
+    """``e`` is wgpu's refusal of a buffer of another device: one from before a loss (a bind group is made
+    before anything is recorded, so the encoder stays usable)."""
+    return is_lost_error(e) or "doesn't match device" in str(e).lower()
+
+
 def _raise_if_lost(runtime, e):
     """Raise the lost-device error (dropping the backend) where ``e`` says the device is gone."""
     if is_lost_error(e):  # raised already (a nested call's)
         return
-    if "doesn't match device" in str(e).lower():  # a tensor made before a loss, used on the new device
+    if _reads_a_lost_buffer(e):  # a tensor made before a loss, used on the new device
         raise lost_error("an operand's memory was on the device that was lost") from e
     if runtime.driver.lost_reason or is_lost(e):
         from .. import forget
@@ -406,7 +412,14 @@ class Runtime:
         that inlines another computes and stores that one too (fusion's extra outputs)."""
         live = [p for p in (r() for r in list(self.unrealized.values())) if p is not None]
         for p in sorted(live, key=lambda p: -p.node.count if p.node is not None else 0):
-            p.realize()
+            try:
+                p.realize()
+            except Exception as e:
+                if not _reads_a_lost_buffer(e):
+                    raise
+                # it reads memory of a device lost since: its tensor is gone (refused wherever it is
+                # used), and a synchronize of the new device's work must not fail for it, now or later
+                self.unrealized.pop(id(p), None)
         self.drop_dead_unrealized()
 
     @_guarded
