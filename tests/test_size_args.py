@@ -58,3 +58,22 @@ def test_size_arguments_as_torch_reads_them(name):
 
 def test_a_layer_of_bool_width_is_built_as_torchs():
     assert list(pyfront.nn.Linear(True, 2).weight.shape) == list(torch.nn.Linear(True, 2).weight.shape)
+
+
+ROLLS = [(1,), (1, 1), (1, np.int64(1)), ((1, 1), (0, 1)), ((1, True), (0, 1)), (1.5,), (1, 1.5),
+         ((True, 1), (0, 1)), (True,), ((1, "a"), (0, 1)), ((), ()), (np.int64(2),), ((1, None), (0, 1))]
+
+
+def test_roll_reads_its_shifts_and_dims_as_torch():
+    """roll's shifts and dims are int lists too (it had a parse of its own that refused NumPy ints)."""
+    wrong = []
+    for args in ROLLS:
+        outcomes = []
+        for lib in (torch, pyfront):
+            try:
+                outcomes.append(lib.arange(6.0).reshape(2, 3).roll(*args).tolist())
+            except Exception as e:
+                outcomes.append((type(e).__name__, str(e).split("\n")[0]))
+        if outcomes[0] != outcomes[1]:
+            wrong.append(f"roll{args!r}: torch {outcomes[0]}, pyfront {outcomes[1]}")
+    assert not wrong, "\n".join(wrong)

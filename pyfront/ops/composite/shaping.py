@@ -109,15 +109,6 @@ def flipud(input: Tensor) -> Tensor:
     return flip(input, (0,))
 
 
-def _ints(value, name, position):
-    values = value if isinstance(value, (tuple, list)) else (value,)
-    for i, v in enumerate(values):
-        if not isinstance(v, int) or isinstance(v, bool) and not i:  # torch reads a later bool as 0 or 1
-            raise TypeError(f"roll(): argument '{name}' (position {position}) must be tuple of ints, not "
-                            f"{type(v).__name__}")
-    return tuple(int(v) for v in values)
-
-
 def _roll_dim(input, shift, dim):
     n = input.shape[dim]
     shift = shift % n if n else 0
@@ -129,8 +120,8 @@ def _roll_dim(input, shift, dim):
 @composite(samples=samples.roll, grad_fn="RollBackward0")
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
-    shifts = _ints(shifts, "shifts", 2)
-    dims = () if dims is None else _ints(dims, "dims", 3)
+    shifts = int_tuple((shifts,), "roll", "shifts", 2)  # torch's int[] parse, as every size argument's
+    dims = () if dims is None else int_tuple((dims,), "roll", "dims", 3)
     if not shifts:
         raise RuntimeError("`shifts` required")
     if not dims:
