@@ -47,6 +47,14 @@ _TORCH_FILES["torch.nn.parallel.data_parallel"] = ["DataParallel"]
 _TORCH_FILES["torch.optim.adamw"] = ["AdamW"]
 _TORCH_FILES["torch.optim"] = ["Adafactor"]  # torch's class names torch.optim, not its private file
 _TORCH_FILE = {name: file for file, names in _TORCH_FILES.items() for name in names}
+# classes that no namespace exports but a saved model holds (MultiheadAttention's out_proj, a parametrized
+# layer's ParametrizationList): pyfront's home -> torch's
+_UNEXPORTED = {
+    "pyfront.nn.modules.attention.NonDynamicallyQuantizableLinear": "torch.nn.modules.linear",
+    "pyfront.nn.utils.parametrize.ParametrizationList": "torch.nn.utils.parametrize",
+    "pyfront.nn.utils.parametrizations._SpectralNorm": "torch.nn.utils.parametrizations",
+    "pyfront.nn.utils.parametrizations._WeightNorm": "torch.nn.utils.parametrizations",
+    "pyfront.nn.parallel.DistributedDataParallel": "torch.nn.parallel.distributed"}
 
 
 def resolves(obj) -> bool:
@@ -87,3 +95,13 @@ def publish() -> None:
             if prefix and getattr(owner, obj.__name__, None) is not obj:
                 obj.__name__ = name  # a bound method pickles as getattr(tensor, __name__)
             HOMES.setdefault(obj, (torch_module, prefix + name))
+    for path, torch_module in _UNEXPORTED.items():
+        module, name = path.rsplit(".", 1)
+        HOMES[getattr(importlib.import_module(module), name)] = (torch_module, name)
+    # a function taken before pyfront.__init__ wrapped it (argument checks, autocast, out=): a layer's
+    # default (TransformerEncoderLayer's activation=F.relu) holds the inner one, which torch knows by the
+    # public name too
+    for obj, home in list(HOMES.items()):
+        while isinstance(obj, types.FunctionType) and hasattr(obj, "__wrapped__"):
+            obj = obj.__wrapped__
+            HOMES.setdefault(obj, home)

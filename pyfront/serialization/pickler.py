@@ -31,7 +31,7 @@ from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
 from ..tensor import Tensor
 from .homes import HOMES
-from .tables import DTYPE_STORAGES
+from .tables import DTYPE_STORAGES, TENSOR_MARKS
 
 _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
 
@@ -287,8 +287,8 @@ class Pickler:
 
 
 def _own_state(t) -> dict:
-    """The attributes a user set on a tensor (pyfront's own are private names, and dtype)."""
-    return {k: v for k, v in vars(t).items() if k[:1] != "_" and k != "dtype"}
+    """A tensor's attributes a user set and torch's marks (pyfront's own are private names, and dtype)."""
+    return {k: v for k, v in vars(t).items() if (k[:1] != "_" or k in TENSOR_MARKS) and k != "dtype"}
 
 
 def _int(v: int) -> bytes:

@@ -19,7 +19,8 @@ from .. import dtypes as dt
 from ..shape import Size
 from ..tensor import Tensor
 from .safe_globals import user_globals
-from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, numel_overflows
+from .tables import (ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, TENSOR_MARKS,
+                     numel_overflows)
 
 INT64 = 2 ** 63  # sizes, strides, offsets and element counts are int64 in PyTorch
 
@@ -175,7 +176,8 @@ def _set_state(t, state):
     for part in parts:
         if part is None:
             continue
-        if type(part) not in (dict, OrderedDict) or not all(type(k) is str and k[:1] != "_" for k in part):
+        if type(part) not in (dict, OrderedDict) or not all(
+                type(k) is str and (k[:1] != "_" or k in TENSOR_MARKS) for k in part):
             raise UnpicklingError(f"a tensor's state must map public names to values, got {_show(state)}")
         for name, value in part.items():
             setattr(t, name, value)
