@@ -175,3 +175,11 @@ class TypedStorage:
                 f"{self.size()}]")
 
     __repr__ = __str__
+
+
+def _load_from_bytes(b: bytes):
+    """``torch.storage._load_from_bytes``: a storage a plain pickle of a torch tensor holds, as the bytes of
+    ``torch.save(storage)`` (see ``_utils``)."""
+    import io
+    from .serialization import load
+    return load(io.BytesIO(b), weights_only=False)

@@ -34,7 +34,7 @@ from .full import FullUnpickler
 from .pickler import Pickler
 from .safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from .tables import ITEMSIZE, LOADED_AS, decode_elements
-from .unpickler import Unpickler
+from .unpickler import StorageRef, Unpickler
 from .zipformat import ZipReader, ZipWriter
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the first pickle of a legacy (pre-1.6) torch.save file
@@ -184,9 +184,10 @@ def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
         result = u.load()
     if u.pos != len(pkl):
         raise UnpicklingError(f"{what}: data.pkl has {len(pkl) - u.pos} bytes after its end")
+    whole = _whole(result, u.tensors)
     _fill(u.tensors, lambda ref: reader.read(f"data/{ref.key}", ref.nbytes), byteorder, map_location)
     u.check_sparse()
-    return result
+    return _storage_object(whole) if whole is not None else result
 
 
 def _load_legacy(data: bytes, what: str, map_location, full: bool = False):
@@ -226,9 +227,27 @@ def _load_legacy(data: bytes, what: str, map_location, full: bool = False):
         pos += 8 + ref.nbytes
     if pos != len(data):
         raise RuntimeError(f"{what} is corrupted: {len(data) - pos} unexpected bytes after the last storage")
+    whole = _whole(result, main.tensors)
     _fill(main.tensors, lambda ref: records[ref.key], "little", map_location)
     main.check_sparse()
-    return result
+    return _storage_object(whole) if whole is not None else result
+
+
+def _whole(result, tensors: list):
+    """A file whose object is a storage (``torch.save(t.untyped_storage())``, what a plain pickle of a
+    torch tensor holds): a 1-d tensor over all of it, which ``_fill`` then reads as it reads the others."""
+    if type(result) is not StorageRef:
+        return None
+    name = result.bind(None if result.dtype else "uint8")  # an untyped storage: its bytes
+    t = Tensor._make(result, (result.nbytes // ITEMSIZE[name],), LOADED_AS[name])
+    tensors.append(t)
+    return t
+
+
+def _storage_object(whole: Tensor):
+    """The storage a file saved as itself, as torch loads it: a TypedStorage (of bytes if it was untyped)."""
+    from ..storage import TypedStorage, untyped
+    return TypedStorage(untyped(whole._storage, whole.dtype), whole.dtype)
 
 
 def _fill(tensors: list, read, byteorder: str, map_location) -> None:

@@ -29,18 +29,8 @@ class FullUnpickler(pickle.Unpickler):
             return getattr(self.safe, found.handler)
         if found is not None and not isinstance(found, _TensorType):  # a storage type or a dtype
             return found
-        if qualname in _C_OWNERS:
-            return _C_OWNERS[qualname]
-        if qualname in _RENAMED:
-            return _lookup(*_RENAMED[qualname])
-        if module in _C_MODULES:
-            home, prefix = _C_MODULES[module]
-            found = _lookup(home, name[len(prefix):] if name.startswith(prefix) else name)
-            if found is None:
-                raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
-            return found
         if module == "torch" or module.startswith("torch."):
-            return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
+            return torch_global(module, name)
         return super().find_class(module, name)
 
     def persistent_load(self, pid):
@@ -49,6 +39,23 @@ class FullUnpickler(pickle.Unpickler):
         if type(pid) is tuple and len(pid) == 4 and pid[0] == "module":
             return pid[1]
         return self.safe.storage_ref(pid)
+
+
+def torch_global(module: str, name: str):
+    """What pyfront has for torch's ``module.name`` (a torch.* name a pickle holds), else an UnpicklingError
+    naming it; ``pyfront run`` resolves the torch modules pyfront lacks with it too."""
+    qualname = f"{module}.{name}"
+    if qualname in _C_OWNERS:
+        return _C_OWNERS[qualname]
+    if qualname in _RENAMED:
+        return _lookup(*_RENAMED[qualname])
+    if module in _C_MODULES:
+        home, prefix = _C_MODULES[module]
+        found = _lookup(home, name[len(prefix):] if name.startswith(prefix) else name)
+        if found is None:
+            raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
+        return found
+    return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
 
 
 class _Owner:

@@ -29,6 +29,7 @@ from ..device import CPU
 from ..shape import Size
 from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
+from ..storage import TypedStorage, UntypedStorage, backend_storage, elements
 from ..tensor import Tensor
 from .homes import HOMES
 from .tables import DTYPE_STORAGES, TENSOR_MARKS
@@ -109,6 +110,8 @@ class Pickler:
             self._memoize(obj)
         elif isinstance(obj, Tensor):
             self._tensor(obj)
+        elif kind in (UntypedStorage, TypedStorage):
+            self._storage_object(obj)
         elif kind is SparseCooTensor:  # as torch writes one: its layout, indices, values, size
             data = (obj._ind, obj._val.detach(), Size(obj.shape), obj.is_coalesced())
             self._call("torch._utils", "_rebuild_sparse_tensor", (obj.layout, data))
@@ -252,14 +255,6 @@ class Pickler:
             self.out += b"b"
 
     def _tensor(self, t: Tensor) -> None:
-        storage = t._storage
-        entry = self.storages.get(id(storage))
-        if entry is None:
-            whole = storage.nbytes // t.dtype.itemsize if storage.device == CPU else 0
-            entry = self.storages[id(storage)] = [str(len(self.storages)), storage, t.dtype, whole]
-        elif entry[2] is not t.dtype:
-            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
-                               "different types")
         state = _own_state(t)
         if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
             self._global("torch._tensor", "_rebuild_from_type_v2")
@@ -267,14 +262,8 @@ class Pickler:
         self._global("torch._utils", "_rebuild_tensor_v2")
         if state:
             self._global("torch", "Tensor")
-        self.out += b"(("
-        self._save("storage")
-        self._global("torch", DTYPE_STORAGES[t.dtype.name])
-        for part in (entry[0], "cpu"):
-            self._save(part)
-        entry[3] = max(entry[3], _reach(t))
-        self.holes.append((len(self.out), entry))
-        self.out += b"NtQ" if self.legacy else b"tQ"
+        self.out += b"("
+        self._storage(t._storage, t.dtype, ("torch", DTYPE_STORAGES[t.dtype.name]), _reach(t))
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
@@ -284,6 +273,34 @@ class Pickler:
             self.out += b"t"
         self.out += b"R"
         self._memoize(t)
+
+    def _storage_object(self, obj) -> None:
+        """A storage saved as itself (``torch.save(t.untyped_storage())``): its whole memory, typed or not."""
+        typed = isinstance(obj, TypedStorage)
+        storage = backend_storage(obj)
+        dtype = obj.dtype if typed else dt.uint8
+        kind = ("torch", DTYPE_STORAGES[dtype.name]) if typed else ("torch.storage", "UntypedStorage")
+        self._storage(storage, dtype, kind, elements(storage, dtype))
+        self._memoize(obj)
+
+    def _storage(self, storage, dtype, kind: tuple, reach: int) -> None:
+        """The persistent id of ``storage`` (``kind`` its torch class: module, name); each storage is written
+        once, of ``reach`` elements at least."""
+        entry = self.storages.get(id(storage))
+        if entry is None:
+            whole = storage.nbytes // dtype.itemsize if storage.device == CPU else 0
+            entry = self.storages[id(storage)] = [str(len(self.storages)), storage, dtype, whole]
+        elif entry[2] is not dtype:
+            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
+                               "different types")
+        self.out += b"("
+        self._save("storage")
+        self._global(*kind)
+        for part in (entry[0], "cpu"):
+            self._save(part)
+        entry[3] = max(entry[3], reach)
+        self.holes.append((len(self.out), entry))
+        self.out += b"NtQ" if self.legacy else b"tQ"
 
 
 def _own_state(t) -> dict:

@@ -229,7 +229,8 @@ class Unpickler:
                     raise UnpicklingError(f"corrupted pickle: STOP at byte {start} finds {len(self.stack)} "
                                           "items on the stack, not one")
                 result = self.stack.pop()
-                _check_no_markers(result)
+                if type(result) is not StorageRef:  # a storage saved as itself is read as one (load's _whole)
+                    _check_no_markers(result)
                 return result
 
     def _take(self, n: int):
