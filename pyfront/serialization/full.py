@@ -14,12 +14,13 @@ import pkgutil
 from .unpickler import GLOBALS, Unpickler, _Callable, _TensorType
 
 
-class FullUnpickler(pickle.Unpickler):
-    """A ``pickle.Unpickler`` whose storages and tensors are the weights-only reader's (``safe``)."""
+class _Full:
+    """An Unpickler whose storages and tensors are the weights-only reader's (``safe``); ``options`` are the
+    Unpickler's keywords (``encoding``, ``errors``), as torch.load passes its ``pickle_load_args``."""
 
-    def __init__(self, data: bytes, safe: Unpickler):
+    def __init__(self, data: bytes, safe: Unpickler, **options):
         self.stream = io.BytesIO(data)  # its position after load: where a legacy file's next pickle starts
-        super().__init__(self.stream)
+        super().__init__(self.stream, **options)
         self.safe = safe
 
     def find_class(self, module: str, name: str):
@@ -56,6 +57,16 @@ def torch_global(module: str, name: str):
             raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
         return found
     return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
+
+
+class FullUnpickler(_Full, pickle.Unpickler):
+    """The full reader over ``pickle``'s Unpickler."""
+
+
+def full_unpickler(pickle_module) -> type:
+    """The full reader over ``pickle_module``'s Unpickler (torch.load's ``pickle_module``)."""
+    base = pickle_module.Unpickler
+    return FullUnpickler if base is pickle.Unpickler else type("FullUnpickler", (_Full, base), {})
 
 
 class _Owner:

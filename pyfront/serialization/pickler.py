@@ -8,10 +8,10 @@ accepts; any other picklable object (a module, an optimizer, a NumPy array, a da
 as ``pickle`` protocol 2 writes it, which only ``load(weights_only=False)`` (the user's opt-in) reads.
 
 A storage's element count (the persistent id's ``numel``, and the length of its record) is its
-whole size on the cpu, as torch writes it. A device may hold elements in wider lanes or pad its
-buffers (webgpu keeps int64, int8, bool ... in 32-bit lanes), so there its size in bytes says
-nothing about its elements: the record then holds the elements the saved views reach, which the
-pickle knows only once every tensor is seen; the counts are written into the pickle at the end.
+whole size, as torch writes it (``pyfront.storage.elements``: a device may hold elements in wider
+lanes or pad its buffers, as webgpu keeps int64, int8, bool ... in 32-bit lanes); the record
+holds at least the elements the saved views reach, which the pickle knows only once every tensor
+is seen: the counts are written into the pickle at the end.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from collections import OrderedDict
 from pickle import whichmodule as _whichmodule
 
 from .. import dtypes as dt
-from ..device import CPU
 from ..shape import Size
 from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
@@ -288,7 +287,7 @@ class Pickler:
         once, of ``reach`` elements at least."""
         entry = self.storages.get(id(storage))
         if entry is None:
-            whole = storage.nbytes // dtype.itemsize if storage.device == CPU else 0
+            whole = elements(storage, dtype)
             entry = self.storages[id(storage)] = [str(len(self.storages)), storage, dtype, whole]
         elif entry[2] is not dtype:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "

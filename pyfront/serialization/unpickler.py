@@ -159,12 +159,11 @@ def _check_geometry(offset: int, size: tuple, stride: tuple, capacity: int, key:
     if numel_overflows(size):
         raise RuntimeError(f"numel: integer multiplication overflow {where}")
     if 0 in size:
-        end = offset  # no element: the strides address nothing
-    else:
-        end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
-        if end >= INT64:
-            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
-                               f"strides={list(stride)}")
+        return  # no element: torch's set_ takes any offset and strides (its storage "can have any numel")
+    end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    if end >= INT64:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
     if end > capacity:
         raise RuntimeError(f"Trying to resize storage that is not resizable: the tensor {where} needs "
                            f"{end} elements, the storage holds {capacity}")
