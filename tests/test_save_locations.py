@@ -73,15 +73,6 @@ def test_map_location_takes_torchs_forms():
     assert sorted(seen) == [("UntypedStorage", "cpu"), ("UntypedStorage", "webgpu:0")]
 
 
-def test_map_location_dicts_and_functions_act_as_torchs_on_a_torch_file():
-    """torch's own file (tags 'cpu'): an unmapped tag keeps its device, a function's None is the default."""
-    obj = {"a": torch.arange(3.0)}
-    for map_location in [{"cuda:0": "meta"}, lambda storage, location: None, {"cpu": "cpu"}]:
-        theirs = torch.load(_saved(torch, obj), map_location=map_location)
-        ours = pyfront.load(_saved(torch, obj), map_location=map_location)
-        assert _devices(ours) == _devices(theirs) and ours["a"].tolist() == theirs["a"].tolist()
-
-
 @requires_webgpu
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_a_plain_pickle_of_a_webgpu_tensor_comes_back_on_webgpu(dtype):
