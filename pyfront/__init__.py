@@ -47,6 +47,7 @@ from .ops import return_types
 from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
 from .serialization import load, save  # noqa: E402
+from .storage import TypedStorage, UntypedStorage  # noqa: E402
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402

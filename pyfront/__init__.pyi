@@ -35,6 +35,7 @@ from . import shape as shape
 from . import signal as signal
 from . import sparse as sparse
 from . import special as special
+from . import storage as storage
 from . import testing as testing
 from . import utils as utils
 from . import version as version
@@ -64,6 +65,8 @@ from .random import Generator as Generator
 from .shape import Size as Size
 from .sparse import layout as layout
 from .sparse import memory_format as memory_format
+from .storage import TypedStorage as TypedStorage
+from .storage import UntypedStorage as UntypedStorage
 from .tensor import Tensor as Tensor
 import builtins
 
@@ -1188,9 +1191,11 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 def load(
     f,
     map_location=None,
-    weights_only: builtins.bool | None = None,
+    pickle_module=None,
     *,
+    weights_only: builtins.bool | None = None,
     mmap: builtins.bool | None = None,
+    **pickle_load_args,
 ):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
     (pyfront.serialization.load)"""

@@ -17,8 +17,11 @@ import importlib
 import importlib.abc
 import importlib.util
 import os
+import pickle
 import runpy
 import sys
+import threading
+import types
 
 USAGE = ("usage: python -m pyfront run [--cuda-as webgpu] (script.py | -m module) [args ...]\n"
          "  runs a PyTorch script unchanged, with torch and its submodules resolving to pyfront;\n"
@@ -40,12 +43,75 @@ class _Alias(importlib.abc.Loader):
         module.__spec__ = importlib.util.find_spec(self.target)
 
 
+def _torch_names(module_name: str):
+    """A module ``__getattr__`` (PEP 562) answering the names torch pickles under ``module_name`` with what
+    ``load(weights_only=False)`` finds for them, else the AttributeError of a name a module lacks."""
+    from .serialization.full import torch_global
+
+    def found(name: str):
+        # the search reads pyfront's modules, some answering through this: a thread searches a name once
+        searching = _SEARCHING.__dict__.setdefault("names", set())
+        if (module_name, name) not in searching:
+            searching.add((module_name, name))
+            try:
+                return torch_global(module_name, name)
+            except pickle.UnpicklingError:
+                pass
+            finally:
+                searching.discard((module_name, name))
+        raise AttributeError(f"module '{module_name}' has no attribute '{name}'")
+    return found
+
+
+_SEARCHING = threading.local()
+
+
+class _Standin(importlib.abc.Loader):
+    """Loads a ``torch.X`` that torch pickles name and pyfront has not (``torch.nn.modules.batchnorm``,
+    ``torch._C._nn``, ``torch.optim.adamw``) as a module whose names are what ``load(weights_only=False)``
+    finds for them: so a plain pickle torch made (a DataLoader's batch, a cached model) loads here."""
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        module.__getattr__ = _torch_names(spec.name)
+        return module
+
+    def exec_module(self, module) -> None:
+        pass
+
+
+def _pickled_homes() -> tuple:
+    """The torch modules torch pickles name (its C homes, and the files of what pyfront writes by torch's
+    name): (those pyfront lacks, those pyfront has without one of the names)."""
+    from .serialization.full import _C_MODULES
+    from .serialization.homes import HOMES
+    missing, partial = {"torch._C", *_C_MODULES}, set()
+    for module, qualname in HOMES.values():
+        try:
+            home = importlib.import_module("pyfront" + module[len("torch"):])
+        except ImportError:
+            missing.add(module)
+            continue
+        if not hasattr(home, qualname.split(".")[0]):
+            partial.add(module)
+    return missing, partial
+
+
 class TorchFinder(importlib.abc.MetaPathFinder):
     """Finds ``torch`` and ``torch.*`` as the pyfront modules of the same names."""
+
+    def __init__(self):
+        self.standins, partial = _pickled_homes()
+        for name in partial:  # pyfront's module, as the alias promises; the names torch's file has added
+            module = importlib.import_module("pyfront" + name[len("torch"):])
+            if "__getattr__" not in vars(module):
+                module.__getattr__ = _torch_names(name)
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname != "torch" and not fullname.startswith("torch."):
             return None
+        if fullname in self.standins:
+            return importlib.util.spec_from_loader(fullname, _Standin(), is_package=True)
         name = "pyfront" + fullname[len("torch"):]
         try:
             found = importlib.util.find_spec(name)
@@ -60,8 +126,10 @@ class TorchFinder(importlib.abc.MetaPathFinder):
 def install(cuda_as: str | None = None) -> None:
     """Alias ``torch`` to pyfront in this process; ``cuda_as="webgpu"`` maps the cuda device too."""
     import pyfront
-    if not any(isinstance(f, TorchFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, TorchFinder())
+    finder = next((f for f in sys.meta_path if isinstance(f, TorchFinder)), None)
+    if finder is None:
+        finder = TorchFinder()
+        sys.meta_path.insert(0, finder)
     for name, module in list(sys.modules.items()):  # what pyfront already imported, under torch's names
         if name == "pyfront" or name.startswith("pyfront."):
             sys.modules.setdefault("torch" + name[len("pyfront"):], module)

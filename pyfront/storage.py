@@ -27,18 +27,18 @@ def untyped(storage, dtype) -> UntypedStorage:
     ref = getattr(storage, "public", None)  # unset where a backend fills the slots without __init__
     view = ref and ref()
     if view is None:
-        view = UntypedStorage(storage, dtype)
+        view = UntypedStorage._over(storage, dtype)
         storage.public = weakref.ref(view)  # weak: the view holds the storage, not the other way round
     return view
 
 
 def elements(storage, dtype) -> int:
     """How many ``dtype`` elements a backend ``storage`` holds: a webgpu buffer keeps most dtypes in 32-bit
-    lanes (int64, int16, bool ...), so its size in bytes is not the elements' (an odd count of float16 reads
-    one more: the buffer is padded to 4 bytes)."""
+    lanes (int64, int16, bool ...), so its size in bytes is not the elements', and pads itself to 4 bytes
+    (an odd count of float16, an empty storage): its ``lanes`` are the elements' bytes."""
     if storage.device.type == "webgpu":
         from .backends.webgpu.layout import gpu_itemsize
-        return storage.nbytes // gpu_itemsize(dtype)
+        return storage.lanes // gpu_itemsize(dtype)
     return storage.nbytes // dtype.itemsize
 
 
@@ -53,14 +53,33 @@ class UntypedStorage:
     """A tensor's whole memory as bytes, as ``torch.UntypedStorage``: ``nbytes()`` (= ``size()``, ``len``),
     ``data_ptr()`` (its start: equal for every view of one tensor, where ``Tensor.data_ptr`` adds the
     offset), ``element_size()`` 1, ``device``, its bytes by ``tolist``, iteration or index, and torch's repr.
-    The backend's Storage (``nbytes`` an attribute there) stays internal."""
+    The backend's Storage (``nbytes`` an attribute there) stays internal.
+
+    Args:
+        size_or_bytes (int or sequence of ints): a new storage of that many bytes (uninitialized, as torch's),
+            or holding those byte values. Default: 0
+        device: where it lives. Default: the cpu
+    """
 
     is_sparse = False
     is_sparse_csr = False
     is_cuda = False
 
-    def __init__(self, storage, dtype) -> None:
-        self._storage, self._dtype = storage, dtype
+    def __init__(self, size_or_bytes=0, *, device=None) -> None:
+        from . import dtypes
+        from .ops.creation import empty, tensor
+        if isinstance(size_or_bytes, int) and not isinstance(size_or_bytes, bool):
+            memory = empty(size_or_bytes, dtype=dtypes.uint8, device=device)
+        else:
+            memory = tensor(list(size_or_bytes), dtype=dtypes.uint8, device=device)
+        self._storage, self._dtype = memory._storage, dtypes.uint8
+
+    @classmethod
+    def _over(cls, storage, dtype) -> UntypedStorage:
+        """The user's view of a backend ``storage`` that tensors of ``dtype`` read (see ``untyped``)."""
+        view = object.__new__(cls)
+        view._storage, view._dtype = storage, dtype
+        return view
 
     @property
     def device(self):
@@ -175,3 +194,11 @@ class TypedStorage:
                 f"{self.size()}]")
 
     __repr__ = __str__
+
+
+def _load_from_bytes(b: bytes):
+    """``torch.storage._load_from_bytes``: a storage a plain pickle of a torch tensor holds, as the bytes of
+    ``torch.save(storage)`` (see ``_utils``)."""
+    import io
+    from .serialization import load
+    return load(io.BytesIO(b), weights_only=False)

@@ -689,11 +689,11 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __reduce_ex__(self, proto):
-        # plain pickle (DataLoader workers, multiprocessing queues) carries a cpu copy of the values,
-        # as torch does: a leaf with the same class, dtype, shape and requires_grad
+        # plain pickle (DataLoader workers, multiprocessing queues) carries the values and the device, as
+        # torch does: a leaf with the same class, dtype, shape and requires_grad, back on its device
         raw = get_backend(self.device).to_bytes(self._layout)
-        return _rebuild_from_bytes, (type(self), raw, self.dtype.name, tuple(self._shape),
-                                     self._requires_grad)
+        args = (type(self), raw, self.dtype.name, tuple(self._shape), self._requires_grad)
+        return _rebuild_from_bytes, args if self.device.type == "cpu" else (*args, str(self.device))
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
@@ -777,11 +777,17 @@ def _gradless_view_error(t, what: str) -> str:
 
 
 
-def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad):
-    """The other half of ``Tensor.__reduce_ex__``: a cpu tensor from its bytes."""
-    from .device import device
+def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu"):
+    """The other half of ``Tensor.__reduce_ex__``: a tensor from its bytes, on the device it was pickled
+    from where this process has it (``load``'s rule for a file's tensors)."""
+    from .device import CPU
+    from .serialization import restore_device
     dtype = _dt._BY_NAME[dtype_name]
-    t = cls._make(get_backend(device("cpu")).from_bytes(raw, dtype), shape, dtype)
+    storage = get_backend(CPU).from_bytes(raw, dtype)
+    device = restore_device(location)
+    if device != CPU:
+        storage = cls._make(storage, shape, dtype).to(device)._storage
+    t = cls._make(storage, shape, dtype)
     t._requires_grad = requires_grad
     return t
 

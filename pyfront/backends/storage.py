@@ -22,14 +22,18 @@ class Storage:
     the memory was handed out where it cannot be tracked (a NumPy array from ``numpy()`` or
     ``from_numpy``, ``untyped_storage()``), so it is never replaced. ``public``: a weak reference to
     the one user-facing view of it while the user holds that (torch returns one storage object).
+    ``lanes``: the bytes its elements take, where a device pads its buffers (webgpu: to 4 bytes, and 4 for
+    none), so that a storage's element count is exact (``pyfront.storage.elements``); else ``nbytes``.
     """
 
-    __slots__ = ("data", "device", "nbytes", "version", "sharers", "exported", "public", "__weakref__")
+    __slots__ = ("data", "device", "nbytes", "lanes", "version", "sharers", "exported", "public",
+                 "__weakref__")
 
-    def __init__(self, data, device, nbytes: int, exported: bool = False):
+    def __init__(self, data, device, nbytes: int, exported: bool = False, lanes: int | None = None):
         self.data = data
         self.device = device
         self.nbytes = nbytes
+        self.lanes = nbytes if lanes is None else lanes
         self.version = 0
         self.sharers = None
         self.exported = exported

@@ -13,6 +13,7 @@ import math
 
 from ..autograd.grad_mode import _state, no_grad
 from ..shape import contiguous_strides
+from ..storage import elements
 from ..tensor import Tensor, raise_inplace_on_inference
 
 
@@ -29,7 +30,7 @@ def resize_(self, *sizes, memory_format=None):
     if self._inference and not _state.inference:
         raise_inplace_on_inference()
     n = math.prod(shape)
-    room = self._storage.nbytes // self.dtype.itemsize - self._offset  # the memory from self's offset on
+    room = elements(self._storage, self.dtype) - self._offset  # the memory from self's offset on
     with no_grad():
         if n <= room:
             # the same memory seen with contiguous strides from the offset, as torch (a strided tensor's
@@ -70,7 +71,7 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     """
     from ..backends import get_backend
     from ..backends.storage import Storage
-    from ..storage import backend_storage, elements
+    from ..storage import backend_storage
     viewed, source = source, backend_storage(source)  # a user's Untyped/TypedStorage: the memory under it
     if self._inference and not _state.inference:
         raise_inplace_on_inference()

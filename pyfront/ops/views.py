@@ -13,6 +13,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64
 from ..shape import contiguous_strides, infer_size, list_dims, normalize_dim, view_strides
+from ..storage import elements
 from .dispatch import apply
 from . import samples
 from .registry import OpDef, register
@@ -244,8 +245,8 @@ def _as_strided(input, size, stride, storage_offset, name):
                            f"{list(stride)}")
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
-    itemsize, capacity = input.dtype.itemsize, input._storage.nbytes // input.dtype.itemsize
-    if _reach(size, stride, offset) >= capacity:
+    itemsize, capacity = input.dtype.itemsize, elements(input._storage, input.dtype)
+    if all(size) and _reach(size, stride, offset) >= capacity:  # torch: no element, no bound (any offset)
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
                            f"{offset}, and itemsize {itemsize} requiring a storage size of "
                            f"{(_reach(size, stride, offset) + 1) * itemsize} are out of bounds for storage "

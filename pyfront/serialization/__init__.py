@@ -7,7 +7,10 @@ unpickler (``unpickler.py``), and ``.safetensors`` paths through ``pyfront.safet
 Differences from PyTorch, all from pyfront's dtypes and devices: bfloat16 tensors load as float32
 (exact: a bfloat16 is the top half of a float32); complex, uint16/32/64 and float8 data is refused
 with an error that names the dtype; ``nn.Parameter`` loads as a plain tensor with
-``requires_grad`` set; every tensor loads to the cpu unless ``map_location`` says otherwise; and
+``requires_grad`` set; a tensor saved from webgpu loads back on webgpu where it is available (torch
+restores a CUDA tensor on CUDA), every other one (a torch file's 'cuda:0' too: pyfront has no CUDA) on
+the cpu, unless ``map_location`` says otherwise; a file pyfront saves tags every storage 'cpu' in its
+pickle, which any torch loads, and keeps the webgpu ones in a record of its own (``LOCATIONS``); and
 ``weights_only=True`` (the default) builds only tensors, containers, numbers, strings and what
 ``add_safe_globals`` allows; ``weights_only=False`` is the user's opt-in to Python's full unpickler
 (serialization/full.py), as in torch, for files holding modules, NumPy arrays or other objects.
@@ -23,6 +26,7 @@ import io
 import os
 import sys
 import pickle
+import warnings
 from pickle import UnpicklingError
 
 from ..backends import get_backend
@@ -30,15 +34,20 @@ from ..backends.storage import Storage, dense
 from ..device import CPU, as_device
 from ..tensor import Tensor
 from .atomic import atomic_write
-from .full import FullUnpickler
+from .full import full_unpickler
 from .pickler import Pickler
 from .safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from .tables import ITEMSIZE, LOADED_AS, decode_elements
-from .unpickler import Unpickler
+from .unpickler import _LOCATION, StorageRef, Unpickler
 from .zipformat import ZipReader, ZipWriter
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the first pickle of a legacy (pre-1.6) torch.save file
 LEGACY_PROTOCOL = 1001
+# The storages' devices other than the cpu, a line "key location" each. data.pkl tags every storage 'cpu', so
+# that torch (which has no webgpu device: it refuses a location it does not know) loads any file pyfront
+# saved, without map_location; pyfront reads this record and restores them on their device, as torch
+# restores a CUDA tensor on CUDA. Torch ignores the record.
+LOCATIONS = "pyfront_locations"
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals"]
 
@@ -95,6 +104,10 @@ def save(obj, f, pickle_module=pickle, pickle_protocol: int = 2, _use_new_zipfil
             zw.write("byteorder", sys.byteorder.encode())
         for key, storage, dtype, numel in pickler.storages.values():
             zw.write(f"data/{key}", storage_bytes(storage, dtype, numel))
+        devices = "".join(f"{key} {storage.device}\n" for key, storage, _, _ in pickler.storages.values()
+                          if storage.device != CPU)
+        if devices:
+            zw.write(LOCATIONS, devices.encode())
         zw.write("version", b"3\n")
         zw.close()
 
@@ -107,15 +120,20 @@ def save(obj, f, pickle_module=pickle, pickle_protocol: int = 2, _use_new_zipfil
         write(f)
 
 
-def load(f, map_location=None, weights_only: bool | None = None, *, mmap: bool | None = None):
+def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None = None,
+         mmap: bool | None = None, **pickle_load_args):
     """Load an object saved by ``pyfront.save`` or ``torch.save`` (or a ``.safetensors`` path).
 
     Args:
         f: a path or a binary file object.
-        map_location: where tensors go: None (cpu), a device or device string, a dict from the
-            location tags in the file (``'cpu'``, ``'cuda:0'``) to devices (unmapped tags go to the
-            cpu), or ``fn(storage, location)`` returning a storage or None, as in PyTorch.
-        weights_only: True (the default, also for None): only tensors, containers, numbers,
+        map_location: where tensors go: None (where they were saved from: ``restore_device``), a device
+            or device string, a dict from the location tags in the file (``'cpu'``, ``'webgpu:0'``,
+            ``'cuda:0'``) to devices (unmapped tags: as None), or ``fn(storage, location)`` returning a
+            storage, or None for the default, as in PyTorch.
+        pickle_module: the module whose Unpickler reads the file with weights_only=False (``pickle`` when
+            None); giving one makes the default weights_only False, and with weights_only=True it is
+            refused, as in torch.
+        weights_only: True (the default for None, without a pickle_module): only tensors, containers, numbers,
             strings and the globals allowed by ``add_safe_globals``; anything else is refused
             with torch's message. False: the user's opt-in to Python's full unpickler, which runs
             what the file names (a pickled module, optimizer, NumPy array, dataclass); only for
@@ -124,7 +142,14 @@ def load(f, map_location=None, weights_only: bool | None = None, *, mmap: bool |
             them (the same tensors). As torch, it needs a file path (ValueError for a file object) and a
             zip checkpoint (RuntimeError for a legacy one).
     """
-    full = weights_only is False
+    if weights_only is None:
+        weights_only = pickle_module is None
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if pickle_load_args and weights_only:
+        warnings.warn("pickle_load_args only works if `weights_only=False`.", stacklevel=2)
+    pickle_load_args.setdefault("encoding", "utf-8")
+    full = None if weights_only else (full_unpickler(pickle_module or pickle), pickle_load_args)
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         if path.endswith(".safetensors"):  # as torch.load does
@@ -138,8 +163,9 @@ def load(f, map_location=None, weights_only: bool | None = None, *, mmap: bool |
     return _load(f, "the file object", map_location, full, mmap and f)
 
 
-def _load(stream, what: str, map_location, full: bool = False, mmap=None):
-    """``mmap``: the ``f`` given to ``load`` with mmap=True (a path, or a file object torch refuses)."""
+def _load(stream, what: str, map_location, full=None, mmap=None):
+    """``full``: None (weights only), or the full reader's class and keywords; ``mmap``: the ``f`` given to
+    ``load`` with mmap=True (a path, or a file object torch refuses)."""
     if not (hasattr(stream, "seekable") and stream.seekable()) or stream.tell() != 0:
         stream = io.BytesIO(stream.read())
     head = stream.read(4)
@@ -163,7 +189,7 @@ def _load(stream, what: str, map_location, full: bool = False, mmap=None):
                           f"with {head!r}, neither a zip archive nor a legacy pickle)")
 
 
-def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
+def _load_zip(reader: ZipReader, what: str, map_location, full=None):
     byteorder = sys.byteorder
     if reader.has("byteorder"):
         byteorder = reader.read("byteorder").decode("ascii", "replace")
@@ -177,19 +203,23 @@ def _load_zip(reader: ZipReader, what: str, map_location, full: bool = False):
                                f"(storage '{ref.key}' has no data record in {what})")
 
     u = Unpickler(pkl, persistent_load=check)
+    devices = _locations(reader, what) if reader.has(LOCATIONS) else {}
     if full:
-        result = FullUnpickler(pkl, u).load()
+        result = full[0](pkl, u, **full[1]).load()
         u.pos = len(pkl)  # pickle's reader stops at STOP too; what follows it is not read
     else:
         result = u.load()
     if u.pos != len(pkl):
         raise UnpicklingError(f"{what}: data.pkl has {len(pkl) - u.pos} bytes after its end")
+    whole = _whole(result, u.tensors)
+    for ref in u.refs.values():
+        ref.location = devices.get(ref.key, ref.location)
     _fill(u.tensors, lambda ref: reader.read(f"data/{ref.key}", ref.nbytes), byteorder, map_location)
     u.check_sparse()
-    return result
+    return _storage_object(whole) if whole is not None else result
 
 
-def _load_legacy(data: bytes, what: str, map_location, full: bool = False):
+def _load_legacy(data: bytes, what: str, map_location, full=None):
     u = Unpickler(data)
     if u.load() != LEGACY_MAGIC:
         raise RuntimeError(f"Invalid magic number; corrupt file? {what} is a pickle without PyTorch's magic "
@@ -202,7 +232,7 @@ def _load_legacy(data: bytes, what: str, map_location, full: bool = False):
         raise RuntimeError(f"{what}: unsupported legacy checkpoint protocol {parts[0]!r:.40}")
     main = Unpickler(data, u.pos, persistent_load=lambda ref: None, legacy=True)
     if full:  # as _load_zip's: pickle's reader builds the objects, ``main`` the storages and tensors
-        reader = FullUnpickler(data[main.pos:], main)
+        reader = full[0](data[main.pos:], main, **full[1])
         result = reader.load()
         main.pos += reader.stream.tell()
     else:
@@ -226,9 +256,27 @@ def _load_legacy(data: bytes, what: str, map_location, full: bool = False):
         pos += 8 + ref.nbytes
     if pos != len(data):
         raise RuntimeError(f"{what} is corrupted: {len(data) - pos} unexpected bytes after the last storage")
+    whole = _whole(result, main.tensors)
     _fill(main.tensors, lambda ref: records[ref.key], "little", map_location)
     main.check_sparse()
-    return result
+    return _storage_object(whole) if whole is not None else result
+
+
+def _whole(result, tensors: list):
+    """A file whose object is a storage (``torch.save(t.untyped_storage())``, what a plain pickle of a
+    torch tensor holds): a 1-d tensor over all of it, which ``_fill`` then reads as it reads the others."""
+    if type(result) is not StorageRef:
+        return None
+    name = result.bind(None if result.dtype else "uint8")  # an untyped storage: its bytes
+    t = Tensor._make(result, (result.nbytes // ITEMSIZE[name],), LOADED_AS[name])
+    tensors.append(t)
+    return t
+
+
+def _storage_object(whole: Tensor):
+    """The storage a file saved as itself, as torch loads it: a TypedStorage (of bytes if it was untyped)."""
+    from ..storage import TypedStorage, untyped
+    return TypedStorage(untyped(whole._storage, whole.dtype), whole.dtype)
 
 
 def _fill(tensors: list, read, byteorder: str, map_location) -> None:
@@ -244,20 +292,44 @@ def _fill(tensors: list, read, byteorder: str, map_location) -> None:
         storages[ref.key].share(t)  # tensors saved over one storage share it again
 
 
+def _locations(reader: ZipReader, what: str) -> dict:
+    """The ``LOCATIONS`` record: storage key -> the device it was saved from."""
+    found = {}
+    for line in reader.read(LOCATIONS).decode("ascii", "replace").splitlines():
+        key, _, location = line.partition(" ")
+        if not _LOCATION.fullmatch(location):
+            raise RuntimeError(f"{what}: its record of storage devices is corrupted ({line!r:.60})")
+        found[key] = location
+    return found
+
+
+def restore_device(location: str):
+    """Where a storage saved from ``location`` goes when the user does not say: back on webgpu where it is
+    available, as torch restores a CUDA tensor on CUDA; else, and for devices pyfront has not (a torch file's
+    'cuda:0', 'mps'), the cpu."""
+    from .. import webgpu
+    if location.split(":")[0] == "webgpu" and webgpu.is_available():
+        return as_device(location)
+    return CPU
+
+
 def _place(storage: Storage, dtype, location: str, map_location) -> Storage:
-    if map_location is None:
-        return storage
+    """``storage`` (read on the cpu), saved from ``location``, where ``map_location`` puts it, as torch's:
+    a device, a dict of locations (an unmapped one and None: its default, ``restore_device``), or
+    ``fn(storage, location)`` returning a storage, or None for the default."""
     if isinstance(map_location, dict):
-        target = map_location.get(location, CPU)
+        target = map_location.get(location)
     elif callable(map_location):
         from ..storage import backend_storage, untyped
         moved = backend_storage(map_location(untyped(storage, dtype), location))  # the user's view of it
         if moved is not None and not isinstance(moved, Storage):
             raise TypeError(f"map_location returned a {type(moved).__name__}, expected a storage or None")
-        return storage if moved is None else moved
+        if moved is not None:
+            return moved
+        target = None
     else:
         target = map_location
-    device = as_device(target)
+    device = restore_device(location) if target is None else as_device(target)
     if device.type == "cuda":  # torch's own words on a machine without CUDA
         raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
                            "is False. If you are running on a CPU-only machine, please use torch.load with "

@@ -14,12 +14,13 @@ import pkgutil
 from .unpickler import GLOBALS, Unpickler, _Callable, _TensorType
 
 
-class FullUnpickler(pickle.Unpickler):
-    """A ``pickle.Unpickler`` whose storages and tensors are the weights-only reader's (``safe``)."""
+class _Full:
+    """An Unpickler whose storages and tensors are the weights-only reader's (``safe``); ``options`` are the
+    Unpickler's keywords (``encoding``, ``errors``), as torch.load passes its ``pickle_load_args``."""
 
-    def __init__(self, data: bytes, safe: Unpickler):
+    def __init__(self, data: bytes, safe: Unpickler, **options):
         self.stream = io.BytesIO(data)  # its position after load: where a legacy file's next pickle starts
-        super().__init__(self.stream)
+        super().__init__(self.stream, **options)
         self.safe = safe
 
     def find_class(self, module: str, name: str):
@@ -29,18 +30,8 @@ class FullUnpickler(pickle.Unpickler):
             return getattr(self.safe, found.handler)
         if found is not None and not isinstance(found, _TensorType):  # a storage type or a dtype
             return found
-        if qualname in _C_OWNERS:
-            return _C_OWNERS[qualname]
-        if qualname in _RENAMED:
-            return _lookup(*_RENAMED[qualname])
-        if module in _C_MODULES:
-            home, prefix = _C_MODULES[module]
-            found = _lookup(home, name[len(prefix):] if name.startswith(prefix) else name)
-            if found is None:
-                raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
-            return found
         if module == "torch" or module.startswith("torch."):
-            return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
+            return torch_global(module, name)
         return super().find_class(module, name)
 
     def persistent_load(self, pid):
@@ -49,6 +40,33 @@ class FullUnpickler(pickle.Unpickler):
         if type(pid) is tuple and len(pid) == 4 and pid[0] == "module":
             return pid[1]
         return self.safe.storage_ref(pid)
+
+
+def torch_global(module: str, name: str):
+    """What pyfront has for torch's ``module.name`` (a torch.* name a pickle holds), else an UnpicklingError
+    naming it; ``pyfront run`` resolves the torch modules pyfront lacks with it too."""
+    qualname = f"{module}.{name}"
+    if qualname in _C_OWNERS:
+        return _C_OWNERS[qualname]
+    if qualname in _RENAMED:
+        return _lookup(*_RENAMED[qualname])
+    if module in _C_MODULES:
+        home, prefix = _C_MODULES[module]
+        found = _lookup(home, name[len(prefix):] if name.startswith(prefix) else name)
+        if found is None:
+            raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
+        return found
+    return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
+
+
+class FullUnpickler(_Full, pickle.Unpickler):
+    """The full reader over ``pickle``'s Unpickler."""
+
+
+def full_unpickler(pickle_module) -> type:
+    """The full reader over ``pickle_module``'s Unpickler (torch.load's ``pickle_module``)."""
+    base = pickle_module.Unpickler
+    return FullUnpickler if base is pickle.Unpickler else type("FullUnpickler", (_Full, base), {})
 
 
 class _Owner:

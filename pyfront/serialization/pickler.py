@@ -8,10 +8,10 @@ accepts; any other picklable object (a module, an optimizer, a NumPy array, a da
 as ``pickle`` protocol 2 writes it, which only ``load(weights_only=False)`` (the user's opt-in) reads.
 
 A storage's element count (the persistent id's ``numel``, and the length of its record) is its
-whole size on the cpu, as torch writes it. A device may hold elements in wider lanes or pad its
-buffers (webgpu keeps int64, int8, bool ... in 32-bit lanes), so there its size in bytes says
-nothing about its elements: the record then holds the elements the saved views reach, which the
-pickle knows only once every tensor is seen; the counts are written into the pickle at the end.
+whole size, as torch writes it (``pyfront.storage.elements``: a device may hold elements in wider
+lanes or pad its buffers, as webgpu keeps int64, int8, bool ... in 32-bit lanes); the record
+holds at least the elements the saved views reach, which the pickle knows only once every tensor
+is seen: the counts are written into the pickle at the end.
 """
 from __future__ import annotations
 
@@ -25,13 +25,13 @@ from collections import OrderedDict
 from pickle import whichmodule as _whichmodule
 
 from .. import dtypes as dt
-from ..device import CPU
 from ..shape import Size
 from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
+from ..storage import TypedStorage, UntypedStorage, backend_storage, elements
 from ..tensor import Tensor
 from .homes import HOMES
-from .tables import DTYPE_STORAGES
+from .tables import DTYPE_STORAGES, TENSOR_MARKS
 
 _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
 
@@ -109,6 +109,8 @@ class Pickler:
             self._memoize(obj)
         elif isinstance(obj, Tensor):
             self._tensor(obj)
+        elif kind in (UntypedStorage, TypedStorage):
+            self._storage_object(obj)
         elif kind is SparseCooTensor:  # as torch writes one: its layout, indices, values, size
             data = (obj._ind, obj._val.detach(), Size(obj.shape), obj.is_coalesced())
             self._call("torch._utils", "_rebuild_sparse_tensor", (obj.layout, data))
@@ -252,14 +254,6 @@ class Pickler:
             self.out += b"b"
 
     def _tensor(self, t: Tensor) -> None:
-        storage = t._storage
-        entry = self.storages.get(id(storage))
-        if entry is None:
-            whole = storage.nbytes // t.dtype.itemsize if storage.device == CPU else 0
-            entry = self.storages[id(storage)] = [str(len(self.storages)), storage, t.dtype, whole]
-        elif entry[2] is not t.dtype:
-            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
-                               "different types")
         state = _own_state(t)
         if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
             self._global("torch._tensor", "_rebuild_from_type_v2")
@@ -267,14 +261,8 @@ class Pickler:
         self._global("torch._utils", "_rebuild_tensor_v2")
         if state:
             self._global("torch", "Tensor")
-        self.out += b"(("
-        self._save("storage")
-        self._global("torch", DTYPE_STORAGES[t.dtype.name])
-        for part in (entry[0], "cpu"):
-            self._save(part)
-        entry[3] = max(entry[3], _reach(t))
-        self.holes.append((len(self.out), entry))
-        self.out += b"NtQ" if self.legacy else b"tQ"
+        self.out += b"("
+        self._storage(t._storage, t.dtype, ("torch", DTYPE_STORAGES[t.dtype.name]), _reach(t))
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
@@ -285,10 +273,38 @@ class Pickler:
         self.out += b"R"
         self._memoize(t)
 
+    def _storage_object(self, obj) -> None:
+        """A storage saved as itself (``torch.save(t.untyped_storage())``): its whole memory, typed or not."""
+        typed = isinstance(obj, TypedStorage)
+        storage = backend_storage(obj)
+        dtype = obj.dtype if typed else dt.uint8
+        kind = ("torch", DTYPE_STORAGES[dtype.name]) if typed else ("torch.storage", "UntypedStorage")
+        self._storage(storage, dtype, kind, elements(storage, dtype))
+        self._memoize(obj)
+
+    def _storage(self, storage, dtype, kind: tuple, reach: int) -> None:
+        """The persistent id of ``storage`` (``kind`` its torch class: module, name); each storage is written
+        once, of ``reach`` elements at least."""
+        entry = self.storages.get(id(storage))
+        if entry is None:
+            whole = elements(storage, dtype)
+            entry = self.storages[id(storage)] = [str(len(self.storages)), storage, dtype, whole]
+        elif entry[2] is not dtype:
+            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
+                               "different types")
+        self.out += b"("
+        self._save("storage")
+        self._global(*kind)
+        for part in (entry[0], "cpu"):
+            self._save(part)
+        entry[3] = max(entry[3], reach)
+        self.holes.append((len(self.out), entry))
+        self.out += b"NtQ" if self.legacy else b"tQ"
+
 
 def _own_state(t) -> dict:
-    """The attributes a user set on a tensor (pyfront's own are private names, and dtype)."""
-    return {k: v for k, v in vars(t).items() if k[:1] != "_" and k != "dtype"}
+    """A tensor's attributes a user set and torch's marks (pyfront's own are private names, and dtype)."""
+    return {k: v for k, v in vars(t).items() if (k[:1] != "_" or k in TENSOR_MARKS) and k != "dtype"}
 
 
 def _int(v: int) -> bytes:

@@ -13,6 +13,10 @@ STORAGE_DTYPES = {
 }
 DTYPE_STORAGES = {v: k for k, v in STORAGE_DTYPES.items()}
 
+# the private attributes torch writes in a tensor's state, pyfront's too: nn.Buffer's mark (a whole lazy
+# norm layer holds its materialized buffers so); pyfront's other private names are its own internals
+TENSOR_MARKS = ("_is_buffer",)
+
 # Element types PyTorch has and pyfront does not: named in the error instead of "not allowed".
 MISSING_DTYPES = ("complex32", "complex64", "complex128", "uint16", "uint32", "uint64", "float8_e4m3fn",
                   "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")

@@ -19,7 +19,8 @@ from .. import dtypes as dt
 from ..shape import Size
 from ..tensor import Tensor
 from .safe_globals import user_globals
-from .tables import ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, numel_overflows
+from .tables import (ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, TENSOR_MARKS,
+                     numel_overflows)
 
 INT64 = 2 ** 63  # sizes, strides, offsets and element counts are int64 in PyTorch
 
@@ -158,12 +159,11 @@ def _check_geometry(offset: int, size: tuple, stride: tuple, capacity: int, key:
     if numel_overflows(size):
         raise RuntimeError(f"numel: integer multiplication overflow {where}")
     if 0 in size:
-        end = offset  # no element: the strides address nothing
-    else:
-        end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
-        if end >= INT64:
-            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
-                               f"strides={list(stride)}")
+        return  # no element: torch's set_ takes any offset and strides (its storage "can have any numel")
+    end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    if end >= INT64:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
     if end > capacity:
         raise RuntimeError(f"Trying to resize storage that is not resizable: the tensor {where} needs "
                            f"{end} elements, the storage holds {capacity}")
@@ -175,7 +175,8 @@ def _set_state(t, state):
     for part in parts:
         if part is None:
             continue
-        if type(part) not in (dict, OrderedDict) or not all(type(k) is str and k[:1] != "_" for k in part):
+        if type(part) not in (dict, OrderedDict) or not all(
+                type(k) is str and (k[:1] != "_" or k in TENSOR_MARKS) for k in part):
             raise UnpicklingError(f"a tensor's state must map public names to values, got {_show(state)}")
         for name, value in part.items():
             setattr(t, name, value)
@@ -227,7 +228,8 @@ class Unpickler:
                     raise UnpicklingError(f"corrupted pickle: STOP at byte {start} finds {len(self.stack)} "
                                           "items on the stack, not one")
                 result = self.stack.pop()
-                _check_no_markers(result)
+                if type(result) is not StorageRef:  # a storage saved as itself is read as one (load's _whole)
+                    _check_no_markers(result)
                 return result
 
     def _take(self, n: int):

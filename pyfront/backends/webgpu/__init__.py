@@ -39,8 +39,9 @@ class WebGPUBackend(Backend):
     def allocate(self, numel: int, dtype) -> Storage:
         self._check_dtype(dtype)
         # bindings must be multiples of 4 bytes (an odd count of f16 values is padded)
-        nbytes = max((numel * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
-        return Storage(self.runtime.pool.take(nbytes), self.device, nbytes)
+        lanes = numel * layout.gpu_itemsize(dtype)
+        nbytes = max((lanes + 3) & ~3, 4)
+        return Storage(self.runtime.pool.take(nbytes), self.device, nbytes, lanes=lanes)
 
     def binding(self, x):
         """(buffer, byte offset, byte size) covering everything layout ``x`` may touch."""
@@ -124,9 +125,10 @@ class WebGPUBackend(Backend):
 
         def planned(inputs, shape):
             if fusion.ENABLED and len(shape) <= fusion.MAX_DIMS and 0 not in shape:  # fusion.fusable
-                nbytes = max((math.prod(shape) * itemsize + 3) & ~3, 4)
+                lanes = math.prod(shape) * itemsize
+                nbytes = max((lanes + 3) & ~3, 4)
                 data = pending(self, shape, nbytes, out_dtype, inputs, expr, scalars, bool_expr, widen)
-                return [Storage(data, device, nbytes)]
+                return [Storage(data, device, nbytes, lanes=lanes)]
             return self.run(op, inputs, attrs, [(shape, out_dtype)])
 
         return planned
@@ -138,9 +140,10 @@ class WebGPUBackend(Backend):
             self._check_dtype(dtype)
             for ty, value in scalars:  # a number the kernel cannot carry fails here, not at a later read
                 scalar_value(ty, value)
-            nbytes = max((math.prod(shape) * layout.gpu_itemsize(dtype) + 3) & ~3, 4)
+            lanes = math.prod(shape) * layout.gpu_itemsize(dtype)
+            nbytes = max((lanes + 3) & ~3, 4)
             data = fusion.pending(self, shape, nbytes, dtype, inputs, expr, scalars, bool_expr, widen)
-            return Storage(data, self.device, nbytes)
+            return Storage(data, self.device, nbytes, lanes=lanes)
         storage = self.allocate(math.prod(shape), dtype)
         run_elementwise(self, expr, inputs, dense(storage, shape, dtype), bool_expr, scalars, widen)
         return storage

@@ -69,7 +69,8 @@ class _ConvNd(Module):
         self.output_padding = output_padding
         self.groups = groups
         self.padding_mode = padding_mode
-        # F.pad amounts (last dim first) for the non-zero padding modes
+        # F.pad amounts (last dim first) for the non-zero padding modes: a list for a padding string, else a
+        # tuple, as torch keeps them (a whole layer saved holds it)
         if isinstance(padding, str):
             amounts = [0, 0] * len(kernel_size)
             if padding == "same":
@@ -78,7 +79,7 @@ class _ConvNd(Module):
                     amounts[2 * i], amounts[2 * i + 1] = total // 2, total - total // 2
             self._reversed_padding_repeated_twice = amounts
         else:
-            self._reversed_padding_repeated_twice = [p for p in reversed(padding) for _ in range(2)]
+            self._reversed_padding_repeated_twice = tuple(p for p in reversed(padding) for _ in range(2))
         shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
         self.weight = Parameter(empty((*shape, *kernel_size), device=device, dtype=dtype))
         if bias:

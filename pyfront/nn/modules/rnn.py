@@ -191,6 +191,15 @@ class RNNBase(Module):
     def _flat_weights(self) -> list:
         return [getattr(self, name, None) for name in self._flat_weights_names]
 
+    def __getstate__(self) -> dict:
+        # torch's RNNBase keeps its parameters in a list attribute too, which its forward reads and its
+        # __setstate__ does not rebuild: a whole layer saved holds it, so that torch runs one pyfront saved
+        return {**self.__dict__, "_flat_weights": self._flat_weights}
+
+    def __setstate__(self, state: dict) -> None:
+        # here the list is read from the parameters (a property): torch's saved copy would go stale
+        self.__dict__.update({k: v for k, v in state.items() if k != "_flat_weights"})
+
     @property
     def all_weights(self) -> list:
         """The parameters, one list per layer and direction, in PyTorch's order."""
