@@ -1,6 +1,7 @@
 """Ops that torch runs without type promotion refuse operands of another dtype, in torch's words, where a
-promoting implementation would silently compute (isclose/allclose, lerp's end and weight), and addcdiv
-refuses an integer division only when both divided operands are integers (bool included)."""
+promoting implementation would silently compute (isclose/allclose, lerp's end and weight, cdist's kernel,
+repeat_interleave's repeats), and addcdiv refuses an integer division only when both divided operands are
+integers (bool included)."""
 import pytest
 import torch
 
@@ -20,7 +21,7 @@ def _outcome(fn):
         return type(e).__name__, str(e).split("\n")[0]
     if isinstance(out, bool):
         return "bool", out
-    return str(out.dtype).split(".")[-1], out.tolist()
+    return str(out.dtype).split(".")[-1], out.flatten().tolist()
 
 
 CASES = {
@@ -34,6 +35,13 @@ CASES = {
     "addcdiv_t1": lambda lib, a, b: lib.addcdiv(a, b, a),
     "addcdiv_t2": lambda lib, a, b: lib.addcdiv(a, a, b),
     "addcdiv_both": lambda lib, a, b: lib.addcdiv(a, b, b),
+    # cdist's distance kernel (small sizes, or p != 2) reads x2 as x1's type; its matmul form refuses too
+    "cdist": lambda lib, a, b: lib.cdist(a.view(3, 1), b.view(3, 1)),
+    "cdist_p1": lambda lib, a, b: lib.cdist(a.view(3, 1), b.view(3, 1), p=1.0),
+    "cdist_mm": lambda lib, a, b: lib.cdist(a.repeat(10).view(30, 1), b.view(3, 1)),
+    # repeats: int32 and int64 only
+    "repeat_interleave": lambda lib, a, b: a.repeat_interleave(b),
+    "repeat_interleave_counts": lambda lib, a, b: lib.repeat_interleave(b),
 }
 
 

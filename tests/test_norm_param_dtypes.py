@@ -13,7 +13,8 @@ DTYPES = ["float32", "float16", "float64", "int64", "bool"]
 X = np.random.RandomState(0).randn(2, 4, 3)
 P = np.random.RandomState(1).rand(4) + 0.5
 NORMS = {
-    "layer_norm": lambda F, x, w, b: F.layer_norm(x, (4, 3), w.view(4, 1).expand(4, 3), b.view(4, 1).expand(4, 3)),
+    "layer_norm": lambda F, x, w, b: F.layer_norm(x, (4, 3), w.view(4, 1).expand(4, 3),
+                                                   b.view(4, 1).expand(4, 3)),
     "group_norm": lambda F, x, w, b: F.group_norm(x, 2, w, b),
     "instance_norm": lambda F, x, w, b: F.instance_norm(x, weight=w, bias=b),
     "batch_norm_eval": lambda F, x, w, b: F.batch_norm(x, w.detach().clone(), b.detach().abs(), w, b),

@@ -109,7 +109,8 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated
         value, (tensor1, tensor2) = scalar_first("addcdiv", (tensor1, tensor2, *deprecated), 2)
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
-        # torch refuses when both divided operands are integers (bool included), whatever input is (sic: torch's text has two spaces in "future  release")
+        # torch refuses when both divided operands are integers (bool included), whatever input is
+        # (sic: torch's text has two spaces in "future  release")
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release "
                            "addcdiv will perform a true division of tensor1 and tensor2. The historic "
                            "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
