@@ -39,6 +39,11 @@ CASES = {
     "cdist": lambda lib, a, b: lib.cdist(a.view(3, 1), b.view(3, 1)),
     "cdist_p1": lambda lib, a, b: lib.cdist(a.view(3, 1), b.view(3, 1), p=1.0),
     "cdist_mm": lambda lib, a, b: lib.cdist(a.repeat(10).view(30, 1), b.view(3, 1)),
+    # kernels that dispatch on the input's dtype (a bool one: NotImplementedError) before reading the other
+    "bmm": lambda lib, a, b: lib.bmm(a.view(1, 3, 1), b.view(1, 1, 3)),
+    "einsum": lambda lib, a, b: lib.einsum("i,i->", a, b),
+    "inner": lambda lib, a, b: lib.inner(a, b),
+    "cross": lambda lib, a, b: lib.linalg.cross(a, b),
     # repeats: int32 and int64 only
     "repeat_interleave": lambda lib, a, b: a.repeat_interleave(b),
     "repeat_interleave_counts": lambda lib, a, b: lib.repeat_interleave(b),

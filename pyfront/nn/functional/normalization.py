@@ -228,7 +228,7 @@ def instance_norm(
     # PyTorch runs it as a batch_norm of the repeated running stats
     not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
-    _mixed(input, weight, bias, running_mean, running_var)
+    _mixed(input, weight, bias)  # (torch's instance_norm casts its running stats: any dtype goes)
     shape = (-1,) + (1,) * (input.dim() - 2)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
