@@ -8,7 +8,9 @@ import pyfront
 
 
 
-DTYPES = [("float32", "float64"), ("float64", "float32"), ("float32", "int64"), ("float64", "float64")]
+# a bool operand: torch's loss kernels (mse, smooth_l1, huber) read it promoted, its composites subtract it
+DTYPES = [("float32", "float64"), ("float64", "float32"), ("float32", "int64"), ("float64", "float64"),
+          ("float32", "bool"), ("bool", "float32"), ("float64", "bool")]
 
 
 def _gen(n, lo, hi):

@@ -132,6 +132,8 @@ def cross(input, other, *, dim=-1):
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} "
                            f"and {other.shape[d]}")
+    if input.dtype is dt.bool_:  # the kernel's dispatch on input's dtype, before it reads other
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
     if input.dtype is not other.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(input.dtype)} but found "
                            f"{scalar_name(other.dtype)}")

@@ -96,8 +96,13 @@ def _cross_entropy_node(input, target, *args, reduction="mean", label_smoothing=
     return "AddBackward0" if label_smoothing > 0 else None
 
 
-def _pointwise_pair(input, target):
-    """Broadcast input and target, warning as PyTorch does when their sizes differ."""
+def _pointwise_pair(input, target, kernel=False):
+    """Broadcast input and target, warning as PyTorch does when their sizes differ. ``kernel``: the loss is
+    one of torch's kernels, which reads both operands in their promoted dtype, so a bool one takes part
+    (mse_loss(x, mask)); a composite loss subtracts them as they are, and torch refuses a bool there."""
+    if kernel:
+        common = dt.promote_types(input.dtype, target.dtype)
+        input, target = (x.to(common) if x.dtype is dt.bool_ else x for x in (input, target))
     if target.shape != input.shape:
         _warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
@@ -180,7 +185,7 @@ def mse_loss(
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
-    x, t = _pointwise_pair(input, target)
+    x, t = _pointwise_pair(input, target, kernel=True)
     if weight is None:
         saved_as_torch(x, t)  # torch's mse_loss kernel saves both
     d = x - t
@@ -253,7 +258,7 @@ def smooth_l1_loss(
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _floating("smooth_l1_cpu", dt.promote_types(input.dtype, target.dtype))
-    x, t = _pointwise_pair(input, target)
+    x, t = _pointwise_pair(input, target, kernel=True)
     d = ew.abs(x - t)
     if beta == 0.0:  # torch's l1_loss: a composite that saves neither
         return _reduce(d, reduction)
@@ -294,7 +299,7 @@ def huber_loss(
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _cast_back(dt.promote_types(input.dtype, target.dtype), input.dtype)  # huber computes into input's dtype
     _floating("huber_cpu", input.dtype)
-    x, t = _pointwise_pair(input, target)
+    x, t = _pointwise_pair(input, target, kernel=True)
     if weight is None:
         saved_as_torch(x, t)  # torch's huber_loss kernel saves both
     d = ew.abs(x - t)
@@ -633,7 +638,8 @@ def _bce_logits(x, y, w, pos_weight, reduction):
     log_sig = logsigmoid(x)
     if pos_weight is not None:
         log_sig = _into(((pos_weight - 1) * y + 1) * log_sig, log_sig.dtype)  # log_sig.mul_(...)
-    negated = 1 - y
+    # ATen's 1 - t fills a tensor of t's dtype with 1 first, so a bool target is two bool tensors there
+    negated = (True if y.dtype is dt.bool_ else 1) - y
     _cast_back(dt.promote_types(negated.dtype, x.dtype), negated.dtype)
     loss = _into(_into(negated * x, negated.dtype) - log_sig, negated.dtype)  # (1 - t).mul_(x).sub_(ls)
     return _reduce(loss if w is None else loss * w, reduction)

@@ -18,6 +18,7 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import float16_in_float32
+from ...ops.primitives.linalg import scalar_name
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -25,6 +26,24 @@ __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"
 def _not_implemented(kernel, input):
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+
+
+def _mixed(input, *params) -> bool:
+    """ATen's CPU check of a norm's parameters (weight, bias, running stats), from the first one given: of
+    the input's dtype, the others must be too; else all float32 beside a float16 input (a "mixed" call,
+    computed in float32, its output float16)."""
+    given = [p for p in params if p is not None]
+    if not given or given[0].dtype is input.dtype:
+        for p in given:  # the kernel reads each as the input's type (an integer input: its own refusal)
+            if p.dtype is not input.dtype and input.dtype.is_floating_point:
+                raise RuntimeError(f"expected scalar type {scalar_name(input.dtype)} but found "
+                                   f"{scalar_name(p.dtype)}")
+        return False
+    if any(p.dtype is not dt.float32 for p in given):
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    if input.dtype is not dt.float16:
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    return True
 
 
 def _affine(out, weight, bias, shape):
@@ -144,9 +163,7 @@ def batch_norm(
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
     not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
-    for t in (running_mean, running_var, weight, bias):
-        if t is not None and t.dtype is not input.dtype and input.dtype in (dt.float32, dt.float64):
-            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    _mixed(input, weight, bias, running_mean, running_var)
     dims = (0,) + tuple(range(2, input.dim()))
     if training:
         mean, var = _moments(_opmath(input), dims)
@@ -211,6 +228,7 @@ def instance_norm(
     # PyTorch runs it as a batch_norm of the repeated running stats
     not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
+    _mixed(input, weight, bias)  # (torch's instance_norm casts its running stats: any dtype goes)
     shape = (-1,) + (1,) * (input.dim() - 2)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
@@ -258,7 +276,6 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     samples=samples.layer_norm,
     grad_fn="NativeLayerNormBackward0",
 )
-@float16_in_float32
 def layer_norm(
     input: Tensor,
     normalized_shape,
@@ -289,8 +306,15 @@ def layer_norm(
     Follows Ba et al. 2016, as ``torch.nn.functional.layer_norm``.
     """
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
+    if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
+        return _layer_norm(input.float(), dims, weight, bias, eps).to(input.dtype)
     _not_implemented("LayerNormKernelImpl", input)
     saved_as_torch(input, weight, bias)  # torch's layer_norm kernel saves the three for any gradient
+    return _layer_norm(input, dims, weight, bias, eps)
+
+
+@float16_in_float32
+def _layer_norm(input, dims, weight, bias, eps):
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
@@ -326,6 +350,9 @@ def rms_norm(
     _not_implemented("rms_norm", input)
     if eps is None:
         eps = dt.finfo(input.dtype).eps
+    if weight is not None and dt.promote_types(input.dtype, weight.dtype) is not input.dtype:
+        # torch's composite normalises into the input's dtype (type_as), then scales and casts back
+        return (rms_norm(input, normalized_shape, None, eps) * weight).to(input.dtype)
     # pow(x, 2), as PyTorch's composite: its gradient 2 * x overflows first (NaN at x ~ 3e38, as torch's)
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
@@ -336,7 +363,6 @@ def rms_norm(
     samples=samples.group_norm,
     grad_fn="NativeGroupNormBackward0",
 )
-@float16_in_float32
 def group_norm(
     input: Tensor,
     num_groups: int,
@@ -384,8 +410,16 @@ def group_norm(
                 f"Expected {what} to be a vector of size equal to the number of channels in input, "
                 f"but got {what} of shape {shown} and input of shape {list(input.shape)}"
             )
+    if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
+        return _group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _not_implemented("GroupNormKernelImpl", input)
     saved_as_torch(input, weight, by=(input, weight, bias))  # torch's group_norm kernel saves these two
+    return _group_norm(input, num_groups, weight, bias, eps)
+
+
+@float16_in_float32
+def _group_norm(input, num_groups, weight, bias, eps):
+    n, c = input.shape[:2]
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
     mean, var = _moments(grouped, (-1,))
     out = ((grouped - mean) * (var + eps).rsqrt()).reshape(input.shape)

@@ -174,6 +174,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if _cdist_uses_mm(x1, x2, p, compute_mode):
         out = _euclidean_dist(x1, x2)
         return out.view(out.shape)  # PyTorch's matmul path ends in a view: its node is ViewBackward0
+    # torch's distance kernel: float and double only, and x2 read as x1's type
+    if x1.dtype is dt.float16:
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
+    if x2.dtype is not x1.dtype:
+        raise RuntimeError(f"expected scalar type {_short(x1.dtype)} but found {_short(x2.dtype)}")
     return red.norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
 
 

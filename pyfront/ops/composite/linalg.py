@@ -99,7 +99,8 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError("inner() the last dimension must match on both input tensors but got shapes "
                            f"{list(input.shape)} and {list(other.shape)}")
-    if input.dim() == 1 and other.dim() == 1:  # torch's inner of vectors is its dot kernel
+    # torch's inner of vectors is its dot kernel (after its own dtype check, as tensordot's)
+    if input.dim() == 1 and other.dim() == 1 and input.dtype is other.dtype:
         check_not_bool("dot", input)
     return tensordot(input, other, ([-1], [-1]))
 

@@ -9,6 +9,7 @@ from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
 from ..registry import composite
+from ..primitives.linalg import cpp_name, scalar_name
 from .. import samples
 
 __all__ = ["lerp", "addcmul", "addcdiv", "isclose", "allclose", "equal", "float_power"]
@@ -19,9 +20,21 @@ INPLACE = "lerp addcmul addcdiv"
 @composite(samples=samples.lerp,
            grad_fn=lambda input, end, weight: (
                "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0"))
-@float16_in_float32
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, as ``torch.lerp``."""
+    # torch's lerp promotes nothing, but a 0-d weight, which it reads as a number
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.dim()):
+            raise RuntimeError(f"expected dtype {cpp_name(input.dtype)} for `{name}` but got dtype "
+                               f"{cpp_name(other.dtype)}")
+    if isinstance(weight, Tensor) and not weight.dim():  # torch promotes the three over a 0-d weight
+        common = dt.result_type(input, end, weight)
+        input, end, weight = (t if t.dtype is common else t.to(common) for t in (input, end, weight))
+    return _lerp_in_opmath(input, end, weight)
+
+
+@float16_in_float32
+def _lerp_in_opmath(input, end, weight):
     if not input.dtype.is_floating_point:
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
@@ -95,7 +108,8 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated
         value, (tensor1, tensor2) = scalar_first("addcdiv", (tensor1, tensor2, *deprecated), 2)
-    if not input.dtype.is_floating_point and not tensor1.dtype.is_floating_point:
+    if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+        # torch refuses when both divided operands are integers (bool included), whatever input is
         # (sic: torch's text has two spaces in "future  release")
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release "
                            "addcdiv will perform a true division of tensor1 and tensor2. The historic "
@@ -136,7 +150,9 @@ class _Addcdiv(Function):
 @composite(grad=False, samples=samples.isclose)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
-    if input.dtype is dt.bool_ and other.dtype is dt.bool_:  # torch compares bools as default floats
+    if input.dtype is not other.dtype:  # torch promotes nothing here
+        raise RuntimeError(f"{scalar_name(input.dtype)} did not match {scalar_name(other.dtype)}")
+    if input.dtype is dt.bool_:  # torch compares bools as default floats
         input, other = input.to(dt.get_default_dtype()), other.to(dt.get_default_dtype())
     error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close
     close = logical_or(eq(input, other), logical_and(isfinite(error), error <= atol + rtol * abs(other)))

@@ -180,13 +180,12 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
     if repeats is None:
         if input.dim() != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
-        return repeat_interleave(arange(input.shape[0], device=input.device), input)
+        _index_dtype(input)
+        return repeat_interleave(arange(input.shape[0], dtype=input.dtype, device=input.device), input)
     if isinstance(repeats, Tensor):
         if repeats.dim() > 1:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
-        if repeats.dtype.is_floating_point or repeats.dtype is dt.bool_:
-            raise NotImplementedError("\"repeat_interleave_cpu\" not implemented for "
-                                      f"'{repeats.dtype._legacy_name[:-len('Tensor')]}'")
+        _index_dtype(repeats)
     if dim is None:
         input, dim = input.flatten(), 0
     dim = normalize_dim(dim, input.dim())
@@ -210,6 +209,13 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
     shape = tuple(input.shape)
     wide = input.unsqueeze(dim + 1).expand(shape[:dim + 1] + (count,) + shape[dim + 1:])
     return wide.reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
+
+
+def _index_dtype(repeats):
+    """torch's repeat_interleave kernel takes int32 and int64 repeats only (its output: their dtype)."""
+    if repeats.dtype not in (dt.int32, dt.int64):
+        raise NotImplementedError("\"repeat_interleave_cpu\" not implemented for "
+                                  f"'{repeats.dtype._legacy_name[:-len('Tensor')]}'")
 
 
 def _repeat_slice(input, dim, index, count):

@@ -94,8 +94,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if tuple(mat2.shape[:2]) != (b, k):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but "
                            f"got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    check_not_bool("bmm", input)  # the kernel's dispatch on input's dtype comes first in torch
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(input.dtype)} but found "
                            f"{scalar_name(mat2.dtype)}")
-    check_not_bool("bmm", input)
     return apply(_BMM, input, mat2, rank=3)
