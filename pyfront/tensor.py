@@ -498,12 +498,11 @@ class Tensor:
             with _no_grad():  # the values only: the history is recorded from ``new`` below
                 src = src.to(self.device, self.dtype)
         if since is not None and self._can_take_storage(src):
-            version = self._storage.version
             # nothing else can see either buffer: no copy needed. Both read the whole of one size the same
-            # way (_can_take_storage), so src's layout, given self's storage reference, is self's
-            self._storage = src._storage
-            self._layout = tuple.__new__(Layout, (src._storage, *self._layout[1:6], src._layout[6]))
-            self._storage.version = version + 1
+            # way (_can_take_storage). Self's Storage stays (its data_ptr, as torch's in-place ops keep it)
+            # and holds src's memory from now on
+            self._storage.data = src._storage.data
+            self._storage.version += 1
         else:
             get_backend(self.device).write(self._layout, src._layout)
             self._storage.version += 1

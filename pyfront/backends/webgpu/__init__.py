@@ -122,7 +122,7 @@ class WebGPUBackend(Backend):
             scalar_value(ty, value)
         itemsize, device, pending = layout.gpu_itemsize(out_dtype), self.device, fusion.pending
 
-        def planned(inputs, shape):
+        def planned(inputs, shape, out=None):  # a result pending in its own buffer: ``out`` unused
             if fusion.ENABLED and len(shape) <= fusion.MAX_DIMS and 0 not in shape:  # fusion.fusable
                 nbytes = max((math.prod(shape) * itemsize + 3) & ~3, 4)
                 data = pending(self, shape, nbytes, out_dtype, inputs, expr, scalars, bool_expr, widen)

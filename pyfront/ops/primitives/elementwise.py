@@ -1088,6 +1088,7 @@ def _differentiable_half_power(input, exponent, root):
 
 # the public functions that are their op's own function for operands the op's fold takes (see binary);
 # not pow's: a number exponent of +-0.5 is torch's sqrt there (_half_power), which the fold would skip
+add.folds = _add.folds  # (alpha 1: add is _add's fold)
 sub.folds = _sub.folds[0], _sub.folds[1] - {dt.bool_}  # torch refuses a bool operand of ``-``
 div.folds, floor_divide.folds = _div.folds, _floor_divide.folds
 
