@@ -261,3 +261,20 @@ def test_the_cpu_writes_self_without_a_new_buffer(name, dtype):
         finally:
             tracemalloc.stop()
     assert peak < t.element_size() * n // 4, f"{name} {dtype}: {peak} bytes allocated"
+
+
+@pytest.mark.parametrize("name", ["add_", "sub_"])
+def test_alpha_allocates_only_the_scaled_operand(name):
+    """``p.add_(g, alpha=-lr)`` (a hand-written SGD step): other * alpha is a new tensor, as pyfront computes
+    it, and the sum goes into p's memory (before: a second buffer of p's size for the sum)."""
+    n = 50_000
+    p, g = pyfront.randn(n), pyfront.randn(n)
+    with pyfront.no_grad():
+        getattr(p, name)(g, alpha=-0.01)
+        tracemalloc.start()
+        try:
+            getattr(p, name)(g, alpha=-0.01)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 1.5 * 4 * n

@@ -98,6 +98,8 @@ def _inplace(fn, name=None):
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
     folds = getattr(fn, "folds", None)  # (op, dtypes) where fn is its op's own function (dispatch.fold)
+    # add and sub: their one operand from (other, alpha); an op without one takes no more arguments
+    operand = getattr(fn, "operand", None)
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
@@ -110,7 +112,9 @@ def _inplace(fn, name=None):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
-        if folds is not None and not kwargs and _writable(self, args):
+        if folds is not None and (operand or not kwargs and len(args) < 2) and _writable(self, args):
+            if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
+                args, kwargs = (operand(self, *args, **kwargs),), {}
             new = into(*folds, self, args)
             if new is True:
                 self._storage.version += 1
@@ -133,7 +137,7 @@ def _writable(self, args) -> bool:
     history to record, and none of the refusals ``Tensor._assign`` makes before it writes (an inference
     tensor outside inference mode, internal overlap, a batched value inside vmap) can apply."""
     if _state.enabled and (self._requires_grad or self._base is not None and self._base._requires_grad
-                           or args and getattr(args[0], "_requires_grad", False)):
+                           or any(getattr(a, "_requires_grad", False) for a in args)):
         return False
     return not (self._inference and not _state.inference) and 0 not in self._strides and not _vmap_blocks[0]
 
