@@ -462,8 +462,9 @@ class Tensor:
     def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic"):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
-        Every in-place op is its out-of-place twin followed by this, so autograd sees the
-        functional program: a view's base gets a node that writes the view's region.
+        Every in-place op is its out-of-place twin followed by this (but where ops/methods.py computes
+        an elementwise op into self's memory, nothing recorded), so autograd sees the functional program:
+        a view's base gets a node that writes the view's region.
         ``since``: the node sequence number before the out-of-place op ran (see ``_keep_saved_copies``).
         ``overlap_ok``: the few writes torch lets into a tensor with internal overlap (fill_ with a
         number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused

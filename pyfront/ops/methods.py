@@ -1,7 +1,8 @@
 """Bind the op functions to Tensor: methods, operators, and the in-place ``op_`` twins.
 
 A function becomes a method when its module lists it in ``METHODS`` below; every in-place twin
-is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
+is its out-of-place op followed by ``Tensor._assign`` (see tensor.py), or, where no autograd history
+is recorded, its elementwise op computed straight into self's memory (dispatch.into), as torch's write.
 """
 
 from __future__ import annotations
