@@ -462,8 +462,9 @@ class Tensor:
     def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic"):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
-        Every in-place op is its out-of-place twin followed by this, so autograd sees the
-        functional program: a view's base gets a node that writes the view's region.
+        Every in-place op is its out-of-place twin followed by this (but where ops/methods.py computes
+        an elementwise op into self's memory, nothing recorded), so autograd sees the functional program:
+        a view's base gets a node that writes the view's region.
         ``since``: the node sequence number before the out-of-place op ran (see ``_keep_saved_copies``).
         ``overlap_ok``: the few writes torch lets into a tensor with internal overlap (fill_ with a
         number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused
@@ -498,12 +499,11 @@ class Tensor:
             with _no_grad():  # the values only: the history is recorded from ``new`` below
                 src = src.to(self.device, self.dtype)
         if since is not None and self._can_take_storage(src):
-            version = self._storage.version
             # nothing else can see either buffer: no copy needed. Both read the whole of one size the same
-            # way (_can_take_storage), so src's layout, given self's storage reference, is self's
-            self._storage = src._storage
-            self._layout = tuple.__new__(Layout, (src._storage, *self._layout[1:6], src._layout[6]))
-            self._storage.version = version + 1
+            # way (_can_take_storage). Self's Storage stays (its data_ptr, as torch's in-place ops keep it)
+            # and holds src's memory from now on
+            self._storage.data = src._storage.data
+            self._storage.version += 1
         else:
             get_backend(self.device).write(self._layout, src._layout)
             self._storage.version += 1

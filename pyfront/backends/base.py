@@ -47,11 +47,12 @@ class Backend(ABC):
 
     def plan(self, op, dtype, out_dtypes, attrs=None):
         """``run`` for an elementwise ``op`` with ``attrs`` (mostly none) on inputs of ``dtype``, as a
-        function of (inputs, shape) returning the storages; a backend may settle here, once, what
+        function of (inputs, shape, out=None) returning the storages; a backend may settle here, once, what
         depends only on the dtypes (ops/dispatch.py keeps one plan per op, dtype, attributes and
-        device type)."""
+        device type). ``out``: a Layout of the output's shape and dtype (an in-place op's own tensor) the
+        backend may compute the result into, returning its storage then; a new one where it does not."""
         attrs = attrs or {}
-        return lambda inputs, shape: self.run(op, inputs, attrs, [(shape, d) for d in out_dtypes])
+        return lambda inputs, shape, out=None: self.run(op, inputs, attrs, [(shape, d) for d in out_dtypes])
 
     def plan_reduction(self, op, dtype, out_dtype, attrs, shape):
         """``run`` for a reduction ``op`` with ``attrs`` on one input of ``dtype`` giving one output of

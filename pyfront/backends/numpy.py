@@ -240,7 +240,9 @@ class NumpyBackend(Backend):
         # attribute costs as much as a Python call)
         trusted = bool(ufunc) and not attrs and _gives(call, _np(dtype), want)
 
-        def planned(inputs, shape):
+        def planned(inputs, shape, out=None):
+            if out is not None and trusted and 0 not in shape:
+                return into(inputs, shape, out)
             # whole storages (Layout.whole, by index) of the output's shape, or a number's 0-d one beside
             # them, are computed flat, as they are stored: a pointwise rule never sees the shape, so no
             # view is made of an input and NumPy's result is the storage as it comes
@@ -305,6 +307,25 @@ class NumpyBackend(Backend):
                 if type(r) is tuple:  # a rule may give its one output as a 1-tuple, as run allows
                     (r,) = r
                 return [self._stored(op, r, shape, want, arrays, inputs)]
+
+        def into(inputs, shape, out):
+            """The ufunc's result written into ``out`` (NumPy's ``out=``, as torch's in-place kernels write
+            self): no new memory, and the cache lines already hold what an in-place op reads. Whole
+            storages of one shape (or a number's 0-d one beside them) go flat, as ``planned`` does."""
+            x = inputs[0]
+            data = out[0].data
+            if out[6] and x[6] and x[1] == shape and (len(inputs) == 1 or inputs[1][6] and (
+                    inputs[1][1] == shape or not inputs[1][1])):
+                arrays = [t[0].data if t[1] else t[0].data.reshape(()) for t in inputs]
+            else:
+                arrays, data = [*map(array, inputs)], array(out)
+            try:
+                quiet = _QUIET.pop()
+            except IndexError:
+                quiet = _quiet_context()
+            quiet.run(call, *arrays, out=data)
+            _QUIET.append(quiet)
+            return [out[0]]
 
         return planned
 

@@ -196,7 +196,40 @@ def fold_unary(op, dtypes, slow):
         return slow(input)  # the first call of a dtype (it makes the plan), or any other case
 
     entry.__name__, entry.__doc__, entry.__wrapped__ = slow.__name__, slow.__doc__, slow
+    entry.folds = op, dtypes  # as a binary function's: in-place, the op runs into its input (``into``)
     return entry
+
+
+def into(op, dtypes, self, args):
+    """``op(self, *args)`` computed into ``self``'s own memory, as an in-place op writes, where the op's
+    plan can: ``args`` none or one operand of the kind ``fold`` takes (a Tensor of self's dtype and device,
+    or a number that keeps its dtype), ``self``'s dtype one of ``dtypes``, and the result of self's shape
+    and dtype. Returns True where it wrote self (the caller bumps the version), the result as a new Tensor
+    where the backend made one (the caller assigns it), None where nothing ran. The caller has settled what
+    the write needs first (no autograd record, no overlap, not in vmap)."""
+    dtype = self.dtype
+    if dtype not in dtypes or len(args) != op.arity - 1:
+        return None
+    device, shape = self._storage.device, self._shape
+    if args:
+        (y,) = args
+        if isinstance(y, Tensor):
+            if y.dtype is not dtype or y._storage.device is not device:
+                return None
+            if y._shape != shape and y._shape and Size(op.infer(self, y)[0][0]) != shape:
+                return None  # other broadcasts self to a larger shape: the assignment's error
+        elif dtype.kind in _KEEPS.get(type(y), "") and not self._wrapped_number:
+            y = scalar_tensor(y, dtype, device)
+        else:
+            return None
+        layouts = [self._layout, y._layout]
+    else:
+        layouts = [self._layout]
+    plan = _PLANS.get((op, dtype, device.type))
+    if not plan or plan[0] != (dtype,):  # not planned yet (the first call makes it), or another dtype out
+        return None
+    storage = plan[1](layouts, shape, self._layout)[0]
+    return True if storage is self._storage else _fresh(storage, shape, dtype)
 
 
 def mark_batched(inputs, outs):

@@ -1,7 +1,8 @@
 """Bind the op functions to Tensor: methods, operators, and the in-place ``op_`` twins.
 
 A function becomes a method when its module lists it in ``METHODS`` below; every in-place twin
-is its out-of-place op followed by ``Tensor._assign`` (see tensor.py).
+is its out-of-place op followed by ``Tensor._assign`` (see tensor.py), or, where no autograd history
+is recorded, its elementwise op computed straight into self's memory (dispatch.into), as torch's write.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 from .. import _warnings
 from .. import dtypes as dt
 from ..autograd import graph
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import composite, conversion, creation, primitives, resize, sampling, sparse_seam, views
 from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
-from .dispatch import fold
+from .dispatch import fold, into
 from .queries import can_cast
 from .primitives import elementwise as ew
 
@@ -97,6 +98,9 @@ def _inplace(fn, name=None):
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
+    folds = getattr(fn, "folds", None)  # (op, dtypes) where fn is its op's own function (dispatch.fold)
+    # add and sub: their one operand from (other, alpha); an op without one takes no more arguments
+    operand = getattr(fn, "operand", None)
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
@@ -109,6 +113,15 @@ def _inplace(fn, name=None):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
+        if folds is not None and (operand or not kwargs and len(args) < 2) and _writable(self, args):
+            if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
+                args, kwargs = (operand(self, *args, **kwargs),), {}
+            new = into(*folds, self, args)
+            if new is True:
+                self._storage.version += 1
+                return self
+            if new is not None:
+                return self._assign(new, since, False, vmap_name)
         new = fn(self, *args, **kwargs)
         if check and last:
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
@@ -118,6 +131,16 @@ def _inplace(fn, name=None):
     method.__doc__ = f"In-place ``{fn.__name__}``."
     method.__wrapped__ = fn  # its signature, for inspect and the stubs
     return method
+
+
+def _writable(self, args) -> bool:
+    """Whether an in-place op may compute straight into ``self``'s memory (dispatch.into): no autograd
+    history to record, and none of the refusals ``Tensor._assign`` makes before it writes (an inference
+    tensor outside inference mode, internal overlap, a batched value inside vmap) can apply."""
+    if _state.enabled and (self._requires_grad or self._base is not None and self._base._requires_grad
+                           or any(getattr(a, "_requires_grad", False) for a in args)):
+        return False
+    return not (self._inference and not _state.inference) and 0 not in self._strides and not _vmap_blocks[0]
 
 
 def _reflected(fn):

@@ -123,7 +123,7 @@ class WebGPUBackend(Backend):
             scalar_value(ty, value)
         itemsize, device, pending = layout.gpu_itemsize(out_dtype), self.device, fusion.pending
 
-        def planned(inputs, shape):
+        def planned(inputs, shape, out=None):  # a result pending in its own buffer: ``out`` unused
             if fusion.ENABLED and len(shape) <= fusion.MAX_DIMS and 0 not in shape:  # fusion.fusable
                 lanes = math.prod(shape) * itemsize
                 nbytes = max((lanes + 3) & ~3, 4)

@@ -133,7 +133,7 @@ class _Addcdiv(Function):
         _, need1, need2, _ = ctx.needs_input_grad
         ctx.save_for_backward(tensor1 if need2 else None, tensor2 if need1 or need2 else None)
         ctx.value, ctx.shapes = value, (input.shape, tensor1.shape, tensor2.shape)
-        return add(input, mul(tensor1 / tensor2, value))
+        return add(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
 
     @staticmethod
     def backward(ctx, g):

@@ -976,18 +976,25 @@ def _check_alpha(alpha, dtype):
 
 
 def add(input, other, *deprecated, alpha=1):
+    if deprecated or alpha != 1 or type(alpha) is not int:  # alpha=1.0 or a NumPy 1 is checked as torch does
+        other = _add_operand(input, other, *deprecated, alpha=alpha)
+    # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
+    return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
+
+
+def _add_operand(input, other, *deprecated, alpha=1):
+    """``other`` scaled by ``alpha``, what ``add`` adds (its deprecated and alpha arguments read and checked
+    as torch does): ``add_`` computes that sum into its own memory (methods._inplace)."""
     if deprecated:  # add(input, alpha, other), deprecated
         alpha, (other,) = scalar_first("add", (other, *deprecated), 1)
-    if alpha != 1 or type(alpha) is not int:  # alpha=1.0 or a NumPy 1 is checked as torch does
+    if alpha != 1 or type(alpha) is not int:
         dtype = dt.result_type(input, other)
         _check_alpha(alpha, dtype)
         if dtype is dt.bool_:  # torch casts alpha to the result's dtype: a bool sum stays bool
             alpha = bool(alpha)
-            other = other * alpha if isinstance(other, Tensor) else bool(other * alpha)
-        else:
-            other = other * alpha
-    # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
-    return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
+            return other * alpha if isinstance(other, Tensor) else bool(other * alpha)
+        return other * alpha
+    return other
 
 
 def _refuse_bool_subtraction(input, other):
@@ -1009,13 +1016,18 @@ def _refuse_bool_subtraction(input, other):
 
 
 def sub(input, other, *deprecated, alpha=1):
+    return _sub(input, _sub_operand(input, other, *deprecated, alpha=alpha))
+
+
+def _sub_operand(input, other, *deprecated, alpha=1):
+    """``other`` scaled by ``alpha``, what ``sub`` subtracts (see _add_operand)."""
     if deprecated:  # sub(input, alpha, other), deprecated
         alpha, (other,) = scalar_first("sub", (other, *deprecated), 1)
     if alpha != 1 or type(alpha) is not int:
         _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         _check_alpha(alpha, dt.result_type(input, other))
-        other = other * alpha
-    return _sub(input, other)
+        return other * alpha
+    return other
 
 
 @records(lambda input, other, **kw: "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
@@ -1088,6 +1100,8 @@ def _differentiable_half_power(input, exponent, root):
 
 # the public functions that are their op's own function for operands the op's fold takes (see binary);
 # not pow's: a number exponent of +-0.5 is torch's sqrt there (_half_power), which the fold would skip
+add.folds = _add.folds  # (alpha 1: add is _add's fold)
+add.operand, sub.operand = _add_operand, _sub_operand  # the one operand add_ and sub_ write self with
 sub.folds = _sub.folds[0], _sub.folds[1] - {dt.bool_}  # torch refuses a bool operand of ``-``
 div.folds, floor_divide.folds = _div.folds, _floor_divide.folds
 
