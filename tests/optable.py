@@ -233,8 +233,8 @@ def _float_outputs(p, t):
             if isinstance(b, torch.Tensor) and b.dtype.is_floating_point and b.requires_grad]
 
 
-def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, device="cpu", signed_zeros=True,
-          **tol):
+def check(name, torch_name, sample, domain, differentiable, seed=0, call=None, device="cpu",
+          signed_zeros=True, **tol):
     """Run one sample through pyfront and torch and compare values and gradients.
 
     On a GPU device, values are compared at rtol 1e-3 / atol 1e-5; float64 operands must be
