@@ -82,7 +82,8 @@ SIGNED_ZERO_CPU = {
 }
 SIGNED_ZERO_WEBGPU = {
     "amax-1-zeros", "amin-1-zeros", "aminmax-0-zeros", "aminmax-1-zeros", "max-0-zeros", "min-0-zeros",
-    "median-0-zeros", "nanmedian-0-zeros", "nn.functional.layer_norm-0-zeros", "nn.functional.group_norm-1-zeros",
+    "median-0-zeros", "nanmedian-0-zeros", "nn.functional.layer_norm-0-zeros",
+    "nn.functional.group_norm-1-zeros",
 }
 KNOWN_CPU |= SIGNED_ZERO_CPU
 KNOWN_WEBGPU |= SIGNED_ZERO_WEBGPU
