@@ -61,13 +61,8 @@ KNOWN_WEBGPU = {
     "var_mean-1-inf", "cdist-1-inf",
 }
 
-# The sign of a zero result that a BLAS sum of -0 products gives depends on the BLAS kernel, which
-# torch's and NumPy's libraries pick by the CPU they run on (addmm-0-zeros matches torch on one machine
-# and not on another, on cpu and webgpu alike): these ops' values are compared, not their zeros' signs.
-BLAS_SUMS = {"addmm", "addmv", "addbmm", "tensordot"}
-
 # The sign of a zero result (the op table's check) where these all-zero and tied inputs meet an order
-# torch keeps and pyfront does not: the
+# torch keeps and pyfront does not (BLAS sums' zeros: see optable.BLAS_SUMS): the
 # layer and group norms' (x - mean) * rstd at x == mean, max/min/median/nanmedian/aminmax of tied 0.0 and
 # -0.0 (and amax/amin on webgpu), grid_sample's weights, softshrink's vectorized +0. Values are equal; the
 # signs differ.
@@ -129,8 +124,7 @@ def _run(request, monkeypatch, entry, index, mode, device):
     sample = samples[index]
     if name in OPS and OPS[name].kind == "elementwise":
         sample = _scalar_args(sample, SCALARS[mode])
-    check(name, torch_name, sample, domain, differentiable, seed=index, device=device,
-          signed_zeros=name not in BLAS_SUMS)
+    check(name, torch_name, sample, domain, differentiable, seed=index, device=device)
 
 
 @pytest.mark.parametrize("entry,index,mode", _cases(max_samples=5))
