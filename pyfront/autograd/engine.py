@@ -92,7 +92,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
             saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
             for hook in node._hooks:
                 hook(in_grads, grads)
-            if not retain_graph:
+            if not retain_graph and node.has_saved:
                 node.release()
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None:
@@ -101,7 +101,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 if buf is None:
                     buf = buffers[nxt] = [None] * nxt.n_outputs
                 if g is not None:
-                    reduced = _reduce_to(g, *meta)
+                    # (a plain Tensor of the input's own shape and dtype, the commonest, asked inline)
+                    reduced = g if type(g) is Tensor and g._shape == meta[0] and g.dtype is meta[1] \
+                        else _reduce_to(g, *meta)
                     if type(nxt) is AccumulateGrad:  # what _accumulate may keep
                         owned[nxt] = buf[nr] is not None or reduced is not g or saved is not None and \
                             _made_here(g, in_grads, grads, saved)
@@ -119,7 +121,7 @@ def _made_here(g, in_grads, grads, saved) -> bool:
     no one else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a
     tensor the node saved (``saved``). Only a registry op's VJP is known to return nothing else; a node
     hook sees them all (the caller asks for neither)."""
-    if sum(x is g for x in in_grads) != 1:
+    if [x is g for x in in_grads].count(True) != 1:
         return False
     for x in grads:
         if x is g:
@@ -167,7 +169,12 @@ def _accumulate(node, grad, create_graph, owned=False):
             and _seen_by_it_alone(grad):
         # no one else can see this gradient (the engine made it for this leaf alone): it becomes
         # .grad as it is, with no copy (a kernel per parameter per step on a GPU)
-        leaf.grad = grad if grad._base is None else _unviewed(grad)
+        grad = grad if grad._base is None else _unviewed(grad)
+        if grad.dtype is leaf.dtype and grad._shape == leaf._shape and \
+                grad._storage.device is leaf._storage.device:
+            leaf._grad = grad  # what the setter checks, known: the engine reduced it to the leaf's own
+        else:
+            leaf.grad = grad
     elif old is None:
         # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
         # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of

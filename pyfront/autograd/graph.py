@@ -125,6 +125,7 @@ class Node:
     # hooks on the node. Read-only: a node's own is made where one is added (Node._own)
     _pre_hooks = _hooks = ()
     _retain = MappingProxyType({})
+    has_saved = True  # whether release() has anything to free (an OpNode knows; other nodes are asked)
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
 
     def __init__(self, next_functions, input_meta, n_outputs=1):

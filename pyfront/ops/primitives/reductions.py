@@ -19,6 +19,7 @@ from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
 from ..half_cpu import half_prod
 from ..registry import OpDef, register
+from ..views import OPS_VIEW
 from .. import samples
 from .elementwise import where
 from .shaping import cat
@@ -114,11 +115,19 @@ def _prod_vjp(c, g):
     return (grad,)
 
 
+def _sum_vjp(c, g):
+    """torch's sum_backward: the gradient with the summed dims put back (a whole sum's 0-d one as it is),
+    expanded to the input's shape: the view itself, the shapes being the op's own (no checks)."""
+    if g._shape:
+        g = _restore(c, g)[0]
+    return (apply(OPS_VIEW["expand"], g, size=tuple(c.input_shapes[0])),)
+
+
 _sum = register(OpDef(
     "sum", "reduction", _reduce_infer(),
     # what np.sum calls for an array, without np.sum's microsecond of argument wrapping
     lambda np, x, dims, keepdim: np.add.reduce(x, dims, keepdims=keepdim),
-    lambda c, g: (_restore(c, g)[0].expand(c.input_shapes[0]),),
+    _sum_vjp,
     torch_name="sum", samples=samples.sum))
 
 _prod = register(OpDef(
