@@ -124,3 +124,21 @@ def test_sub_gives_no_gradient_to_an_operand_that_needs_none(device):
             lib, [None if g is None else g.tolist() for g in grad_inputs]))
         out.sum().backward()
     assert seen[pyfront] == seen[torch]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_whole_sums_gradient_is_expanded_as_torch_does(device):
+    """torch's sum_backward expands a sum()'s 0-d gradient as it is: with create_graph its graph is
+    ExpandBackward0 of the cotangent's node, no view between."""
+    chains = []
+    for lib in (torch, pyfront):
+        kw = {} if lib is torch else {"device": device}
+        v = lib.ones(2, 3, requires_grad=True, **kw)
+        c = lib.ones((), requires_grad=True, **kw) * 2
+        (g,) = lib.autograd.grad((v * 3).sum(), v, c, create_graph=True)
+        fn, names = g.grad_fn, []
+        while fn is not None:
+            names.append(fn.name())
+            fn = fn.next_functions[0][0] if fn.next_functions else None
+        chains.append((names, g.tolist()))
+    assert chains[1] == chains[0]
