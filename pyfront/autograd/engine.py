@@ -76,7 +76,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     if slot is not None:
                         mine = False
                         captured[slot] = _add(captured[slot], g)
-            if type(node) is AccumulateGrad:
+            if isinstance(node, AccumulateGrad):
                 if accumulate:
                     _accumulate(node, grads[0], create_graph, mine)
                 continue
