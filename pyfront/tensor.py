@@ -294,10 +294,11 @@ class Tensor:
     @grad.setter
     def grad(self, value):
         if value is not None:
-            from .ops import sparse_seam  # a sparse COO gradient of the same size is taken, as torch's
-            if not isinstance(value, (Tensor, *sparse_seam.TYPES)):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
-                                f"{type(value).__name__}")
+            if type(value) is not Tensor:  # (the engine sets one per leaf per backward: no import for it)
+                from .ops import sparse_seam  # a sparse COO gradient of the same size is taken, as torch's
+                if not isinstance(value, (Tensor, *sparse_seam.TYPES)):
+                    raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                    f"{type(value).__name__}")
             # torch's order: dtype, device, then size
             if value.dtype is not self.dtype:
                 raise RuntimeError(

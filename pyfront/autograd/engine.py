@@ -9,9 +9,7 @@ from ..tensor import Tensor
 
 def _reduce_to(grad, shape, dtype):
     """Broadcast gradients are summed back to the input's shape here, in one place."""
-    if grad is None:
-        return None
-    if tuple(grad.shape) != tuple(shape):
+    if grad.shape != shape:  # (Size is a tuple: no copy of either to compare)
         grad = grad.sum_to_size(shape)
     if grad.dtype is not dtype and dtype.is_floating_point:
         grad = grad.to(dtype)
@@ -66,8 +64,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
         while ready:
             node = ready.pop()
             grads = buffers.pop(node)
-            mine = owned.pop(node, False) and not (node._pre_hooks or node._retain)
-            grads = _run_pre_hooks(node, grads)
+            if node._pre_hooks or node._retain:  # (a node's own tuple or dict once one is added)
+                owned.pop(node, None)
+                mine = False
+                grads = _run_pre_hooks(node, grads)
+            else:
+                mine = owned.pop(node, False)
             if capture:
                 for nr, g in enumerate(grads):
                     slot = capture.get((node, nr))
@@ -78,43 +80,56 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 if accumulate:
                     _accumulate(node, grads[0], create_graph, mine)
                 continue
-            if all(g is None for g in grads):
-                in_grads = (None,) * len(node.edges)
+            for g in grads:
+                if g is not None:
+                    in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
+                    if type(in_grads) is not tuple and not isinstance(in_grads, list):
+                        in_grads = (in_grads,)
+                    break
             else:
-                in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
-                if not isinstance(in_grads, (tuple, list)):
-                    in_grads = (in_grads,)
-            fresh = _fresh(node, in_grads, grads)
+                in_grads = (None,) * len(node.edges)
+            # what the VJP may have read: whether it made a gradient, for a leaf's (see _made_here)
+            saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
             for hook in node._hooks:
                 hook(in_grads, grads)
-            if not retain_graph:
+            if not retain_graph and node.has_saved:
                 node.release()
-            for (nxt, nr), g, (shape, dtype), new in zip(node.edges, in_grads, node.input_meta, fresh):
+            for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None:
                     continue
+                buf = buffers.get(nxt)
+                if buf is None:
+                    buf = buffers[nxt] = [None] * nxt.n_outputs
                 if g is not None:
-                    reduced = _reduce_to(g, shape, dtype)
-                    buf = buffers.setdefault(nxt, [None] * nxt.n_outputs)
-                    if isinstance(nxt, AccumulateGrad):  # what _accumulate may keep
-                        owned[nxt] = buf[nr] is not None or new or reduced is not g
-                    buf[nr] = _add(buf[nr], reduced)
-                else:
-                    buffers.setdefault(nxt, [None] * nxt.n_outputs)
-                counts[nxt] -= 1
-                if counts[nxt] == 0:
+                    # (a plain Tensor of the input's own shape and dtype, the commonest, asked inline)
+                    reduced = g if type(g) is Tensor and g._shape == meta[0] and g.dtype is meta[1] \
+                        else _reduce_to(g, *meta)
+                    if type(nxt) is AccumulateGrad:  # what _accumulate may keep
+                        owned[nxt] = buf[nr] is not None or reduced is not g or saved is not None and \
+                            _made_here(g, in_grads, grads, saved)
+                    prev = buf[nr]
+                    buf[nr] = reduced if prev is None else _add(prev, reduced)
+                n = counts[nxt] - 1
+                counts[nxt] = n
+                if n == 0:
                     ready.append(nxt)
     return captured
 
 
-def _fresh(node, in_grads, grads) -> list:
-    """For each input gradient of ``node``: whether the op's VJP made it, so no one else sees it (not
-    a gradient passed on, nor one given to two inputs, nor a tensor the node saved). Only a registry
-    op's VJP is known to return nothing else; a node hook sees them all."""
-    if not isinstance(node, OpNode) or node._hooks:
-        return [False] * len(in_grads)
-    seen = [*grads, *(s.tensor for s in node.saved if s is not None)]
-    return [g is not None and sum(x is g for x in in_grads) == 1 and all(x is not g for x in seen)
-            for g in in_grads]
+def _made_here(g, in_grads, grads, saved) -> bool:
+    """Whether the gradient ``g`` among a registry op's VJP results ``in_grads`` was made by that VJP, so
+    no one else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a
+    tensor the node saved (``saved``). Only a registry op's VJP is known to return nothing else; a node
+    hook sees them all (the caller asks for neither)."""
+    if [x is g for x in in_grads].count(True) != 1:
+        return False
+    for x in grads:
+        if x is g:
+            return False
+    for s in saved:
+        if s is not None and s.tensor is g:
+            return False
+    return True
 
 
 def _run_pre_hooks(node, grads):
@@ -137,7 +152,7 @@ def _run_pre_hooks(node, grads):
 
 
 def _accumulate(node, grad, create_graph, owned=False):
-    leaf = node.variable
+    leaf = node.variable_ref()
     if leaf is None or grad is None:
         return
     for hook in leaf._hooks:
@@ -145,28 +160,35 @@ def _accumulate(node, grad, create_graph, owned=False):
         out = hook(grad)
         if out is not None:
             grad = out
-    if getattr(grad, "is_sparse", False) or getattr(leaf.grad, "is_sparse", False):
+    old = leaf._grad  # (what .grad reads for a leaf, without the property's non-leaf warning)
+    # a plain Tensor is dense: the attribute is asked of other types only (a sparse COO tensor, a subclass)
+    if type(grad) is not Tensor and getattr(grad, "is_sparse", False) or \
+            old is not None and type(old) is not Tensor and getattr(old, "is_sparse", False):
         _accumulate_sparse(leaf, grad, create_graph)
-    elif leaf.grad is None and owned and not create_graph and grad.grad_fn is None and grad._layout.whole \
+    elif old is None and owned and not create_graph and grad._layout.whole and grad.grad_fn is None \
             and _seen_by_it_alone(grad):
         # no one else can see this gradient (the engine made it for this leaf alone): it becomes
         # .grad as it is, with no copy (a kernel per parameter per step on a GPU)
-        leaf.grad = grad if grad._base is None else _unviewed(grad)
-    elif leaf.grad is None:
+        grad = grad if grad._base is None else _unviewed(grad)
+        if grad.dtype is leaf.dtype and grad._shape == leaf._shape and \
+                grad._storage.device is leaf._storage.device:
+            leaf._grad = grad  # what the setter checks, known: the engine reduced it to the leaf's own
+        else:
+            leaf.grad = grad
+    elif old is None:
         # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
         # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of
         leaf.grad = grad if create_graph else grad.detach().clone()
     elif create_graph:
-        leaf.grad = leaf.grad + grad  # out of place, so the graph of the sum is kept (torch's AccumulateGrad)
+        leaf.grad = old + grad  # out of place, so the graph of the sum is kept (torch's AccumulateGrad)
     else:
         # in place, as torch's AccumulateGrad (``variable.grad += new_grad``): whoever holds ``.grad``
         # (an optimizer, ``grads = [p.grad for p in params]``) sees the sum; an expanded ``.grad`` the
         # user set is refused as any in-place write into it
-        leaf.grad.add_(grad.detach())
+        old.add_(grad.detach())
     for hook in leaf._post_accumulate_hooks:
         out = hook(leaf)
         if out is not None:  # torch's two checks: the hook wrapper's type test, then AccumulateGrad's
-            from ..tensor import Tensor
             if not isinstance(out, Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")

@@ -75,6 +75,9 @@ class SavedTensor:
         return t
 
 
+_new = object.__new__
+
+
 def _forward_name(fn) -> str:
     """The op a node came from, as PyTorch 2.13 names it here: ExpBackward0 -> Exp, MaxBackward1 -> Max1."""
     name = fn.name()
@@ -82,13 +85,30 @@ def _forward_name(fn) -> str:
 
 
 class Context:
-    """What an OpDef's VJP sees: saved inputs (None where not saved), outputs, attrs, shapes."""
+    """What an OpDef's VJP sees: saved inputs (None where not saved), outputs, attrs, shapes. What its
+    node holds is read from the node when a VJP asks (most ask for little of it)."""
 
-    __slots__ = ("inputs", "outputs", "attrs", "input_shapes", "input_dtypes", "needs_input_grad")
+    __slots__ = ("inputs", "outputs", "node")
 
     @property
     def out(self):
         return self.outputs[0]
+
+    @property
+    def attrs(self):
+        return self.node.attrs
+
+    @property
+    def input_shapes(self):
+        return [m[0] for m in self.node.input_meta]
+
+    @property
+    def input_dtypes(self):
+        return [m[1] for m in self.node.input_meta]
+
+    @property
+    def needs_input_grad(self):
+        return tuple([n is not None for n, _ in self.node.edges])
 
 
 # Nodes are numbered as they are created, so an in-place op can find the nodes it recorded itself.
@@ -105,6 +125,7 @@ class Node:
     # hooks on the node. Read-only: a node's own is made where one is added (Node._own)
     _pre_hooks = _hooks = ()
     _retain = MappingProxyType({})
+    has_saved = True  # whether release() has anything to free (an OpNode knows; other nodes are asked)
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
@@ -213,19 +234,17 @@ class OpNode(Node):
     def apply(self, grads):
         if self.freed:
             raise RuntimeError(_FREED)
-        ctx = Context()
-        ctx.attrs = self.attrs
-        ctx.input_shapes = [m[0] for m in self.input_meta]
-        ctx.input_dtypes = [m[1] for m in self.input_meta]
-        n_in = len(self.op.save)
-        unpacked = [s and s.unpack(self, i - n_in) for i, s in enumerate(self.saved)]
+        ctx = _new(Context)
+        ctx.node = self
+        op, saved = self.op, self.saved
         inputs = [None] * len(self.input_meta)
-        for i, idx in enumerate(self.op.save):
-            inputs[idx] = unpacked[i]
+        for s, idx in zip(saved, op.save):  # every saved tensor is unpacked (checked) before the VJP runs
+            if s is not None:
+                inputs[idx] = s.unpack(self)
         ctx.inputs = inputs
-        ctx.needs_input_grad = tuple(n is not None for n, _ in self.edges)
-        ctx.outputs = unpacked[len(self.op.save):] if self.op.save_output else None
-        return self.op.vjp(ctx, *grads)
+        ctx.outputs = [s and s.unpack(self, i) for i, s in enumerate(saved[len(op.save):])] \
+            if op.save_output else None
+        return op.vjp(ctx, *grads)
 
     def release(self):
         if self.has_saved:

@@ -64,7 +64,8 @@ def _reshape_rule(shape, strides, offset, shape_out, strides_out=None):
 
 
 def _permute_rule(shape, strides, offset, dims):
-    return tuple(shape[d] for d in dims), tuple(strides[d] for d in dims), offset
+    shape = tuple(shape)  # indexed as a plain tuple: a Size's own __getitem__ is a Python call per index
+    return tuple([shape[d] for d in dims]), tuple([strides[d] for d in dims]), offset
 
 
 def _expand_rule(shape, strides, offset, size):

@@ -10,6 +10,7 @@ from ...autograd.graph import saved_crosswise
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..registry import OpDef, register
+from ..views import OPS_VIEW
 from .. import samples
 
 __all__ = ["mm", "bmm"]
@@ -37,22 +38,35 @@ def check_not_bool(kernel: str, *tensors) -> None:
 
 
 def _matmul_infer(a, b, rank):
-    return [(tuple(a.shape[:-1]) + (b.shape[-1],), a.dtype)]
+    *lead, _ = a._shape  # unpacked, not indexed: a Size's __getitem__ is a Python call
+    *_, m = b._shape
+    return [((*lead, m), a.dtype)]
+
+
+def _mT(x, rank):
+    """``x.mT`` of a matrix (rank 2) or a batch of them (rank 3), the view ``mT`` records, without its
+    checks and dim parsing: a VJP makes two per product per step."""
+    return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name="TransposeBackward0")
+
+
+_SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
 
 
 def _matmul_vjp(c, g):
     a, b = c.inputs
-    op = _OPS[c.attrs["rank"]]
-    ga = apply(op, g, b.mT, rank=c.attrs["rank"]) if c.needs_input_grad[0] else None
+    rank = c.attrs["rank"]
+    op = _OPS[rank]
+    need_a, need_b = c.needs_input_grad
+    ga = apply(op, g, _mT(b, rank), rank=rank) if need_a else None
     gb = None
-    if c.needs_input_grad[1]:
+    if need_b:
         if not b._contiguous and b.mT._contiguous:
             # b is a transposed matrix (a linear layer's weight.t()): its gradient computed as
             # (g^T a)^T reaches the weight in the weight's own row-major order, where a^T g would
             # be a transposed result that every later use (accumulation, the optimizer) copies
-            gb = apply(op, g.mT, a, rank=c.attrs["rank"]).mT
+            gb = _mT(apply(op, _mT(g, rank), a, rank=rank), rank)
         else:
-            gb = apply(op, a.mT, g, rank=c.attrs["rank"])
+            gb = apply(op, _mT(a, rank), g, rank=rank)
     return ga, gb
 
 

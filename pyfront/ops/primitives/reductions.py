@@ -19,6 +19,7 @@ from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
 from ..half_cpu import half_prod
 from ..registry import OpDef, register
+from ..views import OPS_VIEW
 from .. import samples
 from .elementwise import where
 from .shaping import cat
@@ -114,11 +115,19 @@ def _prod_vjp(c, g):
     return (grad,)
 
 
+def _sum_vjp(c, g):
+    """torch's sum_backward: the gradient with the summed dims put back (a whole sum's 0-d one as it is),
+    expanded to the input's shape: the view itself, the shapes being the op's own (no checks)."""
+    if g._shape:
+        g = _restore(c, g)[0]
+    return (apply(OPS_VIEW["expand"], g, size=tuple(c.input_shapes[0])),)
+
+
 _sum = register(OpDef(
     "sum", "reduction", _reduce_infer(),
     # what np.sum calls for an array, without np.sum's microsecond of argument wrapping
     lambda np, x, dims, keepdim: np.add.reduce(x, dims, keepdims=keepdim),
-    lambda c, g: (_restore(c, g)[0].expand(c.input_shapes[0]),),
+    _sum_vjp,
     torch_name="sum", samples=samples.sum))
 
 _prod = register(OpDef(
@@ -141,21 +150,25 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def sum_to_size(input, *size):
-    """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink)."""
+    """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
+    torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
+    sum of everything to ``()``, SumBackward0."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     size = tuple(size)
-    lead = input.dim() - len(size)
-    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
-                                      if n == 1 and input.shape[lead + i] != 1)
+    shape = tuple(input.shape)
+    lead = len(shape) - len(size)
+    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size) if n == 1 and shape[lead + i] != 1)
     if not dims:
-        return input.reshape(size) if tuple(input.shape) != size else input
+        return input.reshape(size) if shape != size else input
+    if not size:
+        return apply(_sum, input, dims=dims, keepdim=False)
     if dims == tuple(range(lead)) and not (input.requires_grad and is_grad_enabled()):
         # the sum is the result itself, not a view of it, so it owns its memory (the autograd engine
         # keeps such a gradient as .grad with no copy); with grad, torch's graph records the view
         return apply(_sum, input, dims=dims, keepdim=False)
-    out = apply(_sum, input, dims=dims, keepdim=True)
-    return out.reshape(size)
+    out = apply(_sum, input, dims=dims, keepdim=True, _name="SumBackward1")
+    return out.reshape(size) if lead else out  # with no leading dims the kept dims are ``size``: no view
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
