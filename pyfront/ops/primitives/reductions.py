@@ -13,7 +13,7 @@ import math
 
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled
-from ...shape import normalize_dim, normalize_dims
+from ...shape import normalize_dim, normalize_dims, reads_as_int
 from ..argcheck import invalid_combination
 from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
@@ -160,7 +160,7 @@ def sum_to_size(input, *size):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64."""
-    if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
+    if dim is not None and not reads_as_int(dim):
         if keepdim:  # (input, dim, keepdim) fits one signature only: PyTorch names the argument
             raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
         raise invalid_combination("prod", (input, dim), {})
@@ -227,17 +227,22 @@ median_op = register(OpDef("median", "reduction", _reduce_infer(), _median_np, _
                            save_output=True))
 
 
+def _whole(dim) -> bool:
+    """Whether amax/amin's ``dim`` names no dim (None, or an empty list: every one)."""
+    return dim is None or isinstance(dim, (tuple, list)) and not dim
+
+
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
-    check_nonempty("amax", input, dims, whole=dim in ((), None, []))
+    check_nonempty("amax", input, dims, whole=_whole(dim))
     return reduce(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
 def amin(input, dim=(), keepdim=False):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
-    check_nonempty("amin", input, dims, whole=dim in ((), None, []))
+    check_nonempty("amin", input, dims, whole=_whole(dim))
     return reduce(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
