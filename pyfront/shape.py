@@ -114,7 +114,9 @@ def list_dims(dims, ndim: int) -> list:
     checks the first element's type only and reads a bool after it as 0 or 1 (``x.flip((0, True))``)."""
     if not isinstance(dims, (tuple, list)):
         return [normalize_dim(dims, ndim)]
-    return [normalize_dim(int(d) if i and isinstance(d, bool) else d, ndim) for i, d in enumerate(dims)]
+    # (an element is read as an index: a 0-d ndarray too, unlike an int argument)
+    return [normalize_dim(operator.index(d) if i and isinstance(d, bool) or index_like(d) else d, ndim)
+            for i, d in enumerate(dims)]
 
 
 def normalize_dims(dim, ndim: int) -> tuple:

@@ -82,13 +82,13 @@ KNOWN_F = {
     "binary_cross_entropy_with_logits": 24, "celu": 8, "conv1d": 22, "conv2d": 22, "conv3d": 26,
     "conv_transpose1d": 12, "conv_transpose2d": 12, "conv_transpose3d": 12, "cosine_similarity": 7,
     "cross_entropy": 43, "dropout": 9, "elu": 7, "embedding": 36, "embedding_bag": 44, "fold": 53,
-    "glu": 16, "group_norm": 31, "hardsigmoid": 3, "hardswish": 3, "hardtanh": 3,
+    "glu": 4, "group_norm": 31, "hardsigmoid": 3, "hardswish": 3, "hardtanh": 3,
     "hinge_embedding_loss": 14, "huber_loss": 22, "instance_norm": 26, "interpolate": 10, "kl_div": 29,
-    "l1_loss": 16, "layer_norm": 7, "leaky_relu": 7, "linear": 5, "log_softmax": 13,
+    "l1_loss": 16, "layer_norm": 7, "leaky_relu": 7, "linear": 5, "log_softmax": 1,
     "margin_ranking_loss": 25, "mish": 3, "mse_loss": 18, "multi_head_attention_forward": 65,
-    "multilabel_soft_margin_loss": 8, "nll_loss": 30, "normalize": 14, "pad": 15, "poisson_nll_loss": 27,
+    "multilabel_soft_margin_loss": 8, "nll_loss": 30, "normalize": 6, "pad": 15, "poisson_nll_loss": 27,
     "relu": 3, "relu6": 3, "rms_norm": 19, "scaled_dot_product_attention": 7, "selu": 3, "sigmoid": 3,
-    "silu": 3, "smooth_l1_loss": 15, "soft_margin_loss": 10, "softmax": 13, "softmin": 20, "softplus": 8,
+    "silu": 3, "smooth_l1_loss": 15, "soft_margin_loss": 10, "softmax": 1, "softmin": 8, "softplus": 8,
     "softshrink": 8, "softsign": 3, "tanh": 3, "tanhshrink": 3, "threshold": 11,
     "triplet_margin_loss": 46, "unfold": 49
 }

@@ -142,8 +142,8 @@ def _marked_desc(params, variadic: bool, args, kwargs) -> str:
         ok = ptype is not None and (shown in ("int", "long", "float") if ptype == "float"
                                     else shown in ("int", "long") if ptype == "int" else shown == ptype)
         if isinstance(value, (tuple, list)):
-            inner = ", ".join(typename(v) for v in value) + ("," if isinstance(value, tuple) and len(value) == 1
-                                                               else "")
+            one = isinstance(value, tuple) and len(value) == 1
+            inner = ", ".join(typename(v) for v in value) + ("," if one else "")
             shown += f" of ({inner})" if isinstance(value, tuple) else f" of [{inner}]"
         parts.append((good if ok else bad) + (f"{params[i][1]}=" if keyword else "") + shown
                      + (good_end if ok else bad_end))
@@ -266,10 +266,14 @@ def _bad_other(y) -> bool:
 def _parse_on_failure(name: str, method: bool, prefix: str, params):
     """For the reductions and other functions of a ``dim`` that torch parses but pyfront does not parse
     per call (methods, the hot reductions: _FLAGS_ONLY), a parse once the call failed: where it fits
-    none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own."""
-    if prefix or name not in SIGNATURES or not (name in _FLAGS_ONLY or method):
+    none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own. Where it
+    fits a method's one int list by its ints spelled out (x.tile(np.int64(2)), x.squeeze(np.array(1))),
+    the arguments to call again with, that list packed."""
+    # an in-place method (x.cumsum_) is parsed as its function's signatures, under its own name
+    key = name.rstrip("_") if method and name not in SIGNATURES else name
+    if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method):
         return None
-    sigs = [_signature(text) for text in SIGNATURES[name]]
+    sigs = [_signature(text) for text in SIGNATURES[key]]
 
     def on_failure(args, kwargs):
         try:
@@ -277,8 +281,17 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
         except TypeError as e:
             raise e from None
         except Exception:  # noqa: BLE001 - the call's own error stands (x.cumsum(0, dim=None): Python's)
-            return
+            return None
+        if method and any(_spelled_out(sig, args) for sig in sigs):
+            return (args[0], tuple(args[1:]))
+        return None
     return on_failure
+
+
+def _spelled_out(sig: _Signature, args) -> bool:
+    """Whether a method's call gives the one int list of ``sig`` as ints spelled out (args: self first)."""
+    return (sig.positional == 2 and sig[1].type in ("int[]", "int[1]") and len(args) > 1
+            and not _accepts(sig[1].type, args[1]) and index_like(args[1]))
 
 
 def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = None):
@@ -348,8 +361,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             try:  # (free in CPython 3.11+ where nothing is raised)
                 return fn(*args)
             except Exception:
-                if on_failure is not None:  # a float or bool dim: x.sum(0.0)
-                    on_failure(args, kwargs)
+                if on_failure is not None and (again := on_failure(args, kwargs)):  # a float dim: x.sum(0.0)
+                    return fn(*again)
                 raise
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
@@ -388,7 +401,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             try:
                 return fn(*args)
             except Exception:
-                on_failure(args, kwargs)
+                if again := on_failure(args, kwargs):
+                    return fn(*again)
                 raise
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):
@@ -405,7 +419,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         try:
             return fn(*args, **kwargs)
         except Exception:
-            on_failure(args, kwargs)
+            if again := on_failure(args, kwargs):
+                return fn(*again, **kwargs)
             raise
 
     return checked
@@ -454,7 +469,7 @@ def _signature(text: str) -> _Signature:
 
 def _element_type(ptype: str, v) -> str | None:
     """None where ``v`` is an element of a list argument of ``ptype``, else the name of its type."""
-    ok = reads_as_int(v) if ptype.startswith("int") else isinstance(v, Number) and not isinstance(v, complex)
+    ok = index_like(v) if ptype.startswith("int") else isinstance(v, Number) and not isinstance(v, complex)
     return None if ok else typename(v)
 
 
@@ -479,7 +494,7 @@ def _accepts(ptype: str, v) -> bool:
         if ptype == "int[1]" and not isinstance(v, (list, tuple)):
             return single_int_list(v) is not None
         # torch's parser looks at the first element only: the others fail later, as they unpack
-        return isinstance(v, (list, tuple)) and (not v or reads_as_int(v[0]))
+        return isinstance(v, (list, tuple)) and (not v or index_like(v[0]))
     if ptype == "float[]":
         return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
     return True  # layouts, devices, generators, names: pyfront's own checks
@@ -488,7 +503,7 @@ def _accepts(ptype: str, v) -> bool:
 def _unpack_ints(name: str, arg: str, v) -> None:
     """torch's error for an element after the first of an int list that is no int (a bool is one there)."""
     for j, a in enumerate(v[1:], 2):
-        if not (reads_as_int(a) or isinstance(a, bool)):
+        if not (index_like(a) or isinstance(a, bool)):
             raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {j} with error "
                             f'"type must be tuple of ints,but got {typename(a)}"')
 
@@ -497,10 +512,8 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
     """Whether the call fits ``sig``; ``raise_``: where it does not, torch's TypeError for it (a method's
     ``args`` start with self, which its positions do not count)."""
     positional, required = sig.positional, sig.required
-    if method and positional == 2 and sig[1].type in ("int[]", "int[1]") and len(args) > 1 \
-            and not _accepts(sig[1].type, args[1]):
-        # a method of one int list takes its ints spelled out (x.permute(1, 0)), from an int first
-        args = (args[0], tuple(args[1:])) if index_like(args[1]) else args
+    if method and _spelled_out(sig, args):  # a method of one int list takes its ints spelled out, from an
+        args = (args[0], tuple(args[1:]))    # int first (x.permute(1, 0))
     if len(args) > positional:
         if not raise_:
             return False
@@ -564,7 +577,7 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
     if len(sigs) == 1:
         _match(name, sigs[0], args, kwargs, True, method)
         return
-    if any(_match(name, sig, args, kwargs, False) for sig in sigs):
+    if any(_match(name, sig, args, kwargs, False, method) for sig in sigs):
         return
     n = len(args) + len(kwargs)
     # (a method's signatures have no out=)

@@ -2,8 +2,12 @@
 them: by the function's name in its message, a Tensor method's as "Tensor.NAME". Written by
 tests/scripts/gen_overloads.py from torch's own messages; not edited by hand."""
 
-OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = False)', '(int dim, bool keepdim = False)'),
- 'Tensor.any': ('()', '(tuple of ints dim = None, bool keepdim = False)', '(int dim, bool keepdim = False)'),
+OVERLOADS = {'Tensor.all': ('()',
+                '(tuple of ints dim = None, bool keepdim = False)',
+                '(int dim, bool keepdim = False)'),
+ 'Tensor.any': ('()',
+                '(tuple of ints dim = None, bool keepdim = False)',
+                '(int dim, bool keepdim = False)'),
  'Tensor.argsort': ('(*, bool stable, int dim = -1, bool descending = False)',
                     '(int dim = -1, bool descending = False)'),
  'Tensor.bernoulli': ('(*, torch.Generator generator = None)',
@@ -20,14 +24,18 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'Tensor.bitwise_right_shift_': ('(Tensor other)', '(Number other)'),
  'Tensor.bitwise_xor': ('(Tensor other)', '(Number other)'),
  'Tensor.bitwise_xor_': ('(Tensor other)', '(Number other)'),
- 'Tensor.clamp': ('(Tensor min = None, Tensor max = None)', '(Number min = None, Number max = None)'),
- 'Tensor.clamp_': ('(Tensor min = None, Tensor max = None)', '(Number min = None, Number max = None)'),
+ 'Tensor.clamp': ('(Tensor min = None, Tensor max = None)',
+                  '(Number min = None, Number max = None)'),
+ 'Tensor.clamp_': ('(Tensor min = None, Tensor max = None)',
+                   '(Number min = None, Number max = None)'),
  'Tensor.clamp_max': ('(Tensor max)', '(Number max)'),
  'Tensor.clamp_max_': ('(Tensor max)', '(Number max)'),
  'Tensor.clamp_min': ('(Tensor min)', '(Number min)'),
  'Tensor.clamp_min_': ('(Tensor min)', '(Number min)'),
- 'Tensor.clip': ('(Tensor min = None, Tensor max = None)', '(Number min = None, Number max = None)'),
- 'Tensor.clip_': ('(Tensor min = None, Tensor max = None)', '(Number min = None, Number max = None)'),
+ 'Tensor.clip': ('(Tensor min = None, Tensor max = None)',
+                 '(Number min = None, Number max = None)'),
+ 'Tensor.clip_': ('(Tensor min = None, Tensor max = None)',
+                  '(Number min = None, Number max = None)'),
  'Tensor.copysign': ('(Tensor other)', '(Number other)'),
  'Tensor.copysign_': ('(Tensor other)', '(Number other)'),
  'Tensor.count_nonzero': ('(int dim = None)', '(tuple of ints dim)'),
@@ -64,11 +72,13 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'Tensor.gt': ('(Tensor other)', '(Number other)'),
  'Tensor.gt_': ('(Tensor other)', '(Number other)'),
  'Tensor.histogram': ('(Tensor bins, *, Tensor weight = None, bool density = False)',
-                      '(int bins = 100, *, tuple of floats range = None, Tensor weight = None, bool density '
-                      '= False)'),
+                      '(int bins = 100, *, tuple of floats range = None, Tensor weight = None, '
+                      'bool density = False)'),
  'Tensor.hsplit': ('(int sections)', '(tuple of ints indices)'),
- 'Tensor.index_fill': ('(int dim, Tensor index, Tensor value)', '(int dim, Tensor index, Number value)'),
- 'Tensor.index_fill_': ('(int dim, Tensor index, Tensor value)', '(int dim, Tensor index, Number value)'),
+ 'Tensor.index_fill': ('(int dim, Tensor index, Tensor value)',
+                       '(int dim, Tensor index, Number value)'),
+ 'Tensor.index_fill_': ('(int dim, Tensor index, Tensor value)',
+                        '(int dim, Tensor index, Number value)'),
  'Tensor.le': ('(Tensor other)', '(Number other)'),
  'Tensor.le_': ('(Tensor other)', '(Number other)'),
  'Tensor.lerp': ('(Tensor end, Tensor weight)', '(Tensor end, Number weight)'),
@@ -86,13 +96,17 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
                  '(tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)'),
  'Tensor.median': ('()', '(int dim, bool keepdim = False)'),
  'Tensor.min': ('()', '(Tensor other)', '(int dim, bool keepdim = False)'),
- 'Tensor.moveaxis': ('(int source, int destination)', '(tuple of ints source, tuple of ints destination)'),
- 'Tensor.movedim': ('(int source, int destination)', '(tuple of ints source, tuple of ints destination)'),
+ 'Tensor.moveaxis': ('(int source, int destination)',
+                     '(tuple of ints source, tuple of ints destination)'),
+ 'Tensor.movedim': ('(int source, int destination)',
+                    '(tuple of ints source, tuple of ints destination)'),
  'Tensor.multiply': ('(Tensor other)', '(Number other)'),
  'Tensor.multiply_': ('(Tensor other)', '(Number other)'),
  'Tensor.nanmedian': ('()', '(int dim, bool keepdim = False)'),
- 'Tensor.nanquantile': ('(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
-                        '(float q, int dim = None, bool keepdim = False, *, str interpolation = "linear")'),
+ 'Tensor.nanquantile': ('(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = '
+                        '"linear")',
+                        '(float q, int dim = None, bool keepdim = False, *, str interpolation = '
+                        '"linear")'),
  'Tensor.narrow': ('(int dim, Tensor start, int length)', '(int dim, int start, int length)'),
  'Tensor.ne': ('(Tensor other)', '(Number other)'),
  'Tensor.ne_': ('(Tensor other)', '(Number other)'),
@@ -108,8 +122,10 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'Tensor.pow_': ('(Tensor exponent)', '(Number exponent)'),
  'Tensor.prod': ('(*, torch.dtype dtype = None)',
                  '(int dim, bool keepdim = False, *, torch.dtype dtype = None)'),
- 'Tensor.quantile': ('(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
-                     '(float q, int dim = None, bool keepdim = False, *, str interpolation = "linear")'),
+ 'Tensor.quantile': ('(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = '
+                     '"linear")',
+                     '(float q, int dim = None, bool keepdim = False, *, str interpolation = '
+                     '"linear")'),
  'Tensor.random_': ('(*, torch.Generator generator = None)',
                     '(int from, int to, *, torch.Generator generator = None)',
                     '(int to, *, torch.Generator generator = None)'),
@@ -129,10 +145,11 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
                      '(int dim, Tensor index, Number value, *, str reduce)'),
  'Tensor.set_': ('()',
                  '(torch.Storage source)',
-                 '(torch.Storage source, int storage_offset, tuple of ints size, tuple of ints stride = '
-                 'None)',
+                 '(torch.Storage source, int storage_offset, tuple of ints size, tuple of ints '
+                 'stride = None)',
                  '(Tensor source)',
-                 '(Tensor source, int storage_offset, tuple of ints size, tuple of ints stride = None)'),
+                 '(Tensor source, int storage_offset, tuple of ints size, tuple of ints stride = '
+                 'None)'),
  'Tensor.sort': ('(*, bool stable, int dim = -1, bool descending = False)',
                  '(int dim = -1, bool descending = False)'),
  'Tensor.squeeze': ('()', '(int dim)', '(tuple of ints dim)'),
@@ -147,13 +164,14 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'Tensor.tensor_split': ('(tuple of ints indices, int dim = 0)',
                          '(Tensor tensor_indices_or_sections, int dim = 0)',
                          '(int sections, int dim = 0)'),
- 'Tensor.to': ('(torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy '
-               '= False, *, torch.memory_format memory_format = None)',
-               '(torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format '
-               'memory_format = None)',
-               '(Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format '
-               'memory_format = None)'),
- 'Tensor.to_sparse': ('(*, torch.layout layout = None, tuple of ints blocksize = None, int dense_dim = None)',
+ 'Tensor.to': ('(torch.device device = None, torch.dtype dtype = None, bool non_blocking = '
+               'False, bool copy = False, *, torch.memory_format memory_format = None)',
+               '(torch.dtype dtype, bool non_blocking = False, bool copy = False, *, '
+               'torch.memory_format memory_format = None)',
+               '(Tensor tensor, bool non_blocking = False, bool copy = False, *, '
+               'torch.memory_format memory_format = None)'),
+ 'Tensor.to_sparse': ('(*, torch.layout layout = None, tuple of ints blocksize = None, int '
+                      'dense_dim = None)',
                       '(int sparse_dim)'),
  'Tensor.true_divide': ('(Tensor other)', '(Number other)'),
  'Tensor.true_divide_': ('(Tensor other)', '(Number other)'),
@@ -173,30 +191,30 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
                    '(tuple of Tensors self, tuple of Scalars scalars)',
                    '(tuple of Tensors self, Tensor other, *, Number alpha = 1)',
                    '(tuple of Tensors self, tuple of Tensors other, *, Number alpha = 1)'),
- '_foreach_addcdiv': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, tuple of '
-                      'Scalars scalars)',
-                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Tensor '
-                      'scalars)',
-                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Number '
-                      'value = 1)'),
- '_foreach_addcdiv_': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, tuple of '
-                       'Scalars scalars)',
-                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Tensor '
-                       'scalars)',
-                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Number '
-                       'value = 1)'),
- '_foreach_addcmul': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, tuple of '
-                      'Scalars scalars)',
-                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Tensor '
-                      'scalars)',
-                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Number '
-                      'value = 1)'),
- '_foreach_addcmul_': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, tuple of '
-                       'Scalars scalars)',
-                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Tensor '
-                       'scalars)',
-                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors tensor2, Number '
-                       'value = 1)'),
+ '_foreach_addcdiv': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                      'tensor2, tuple of Scalars scalars)',
+                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                      'tensor2, Tensor scalars)',
+                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                      'tensor2, Number value = 1)'),
+ '_foreach_addcdiv_': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                       'tensor2, tuple of Scalars scalars)',
+                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                       'tensor2, Tensor scalars)',
+                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                       'tensor2, Number value = 1)'),
+ '_foreach_addcmul': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                      'tensor2, tuple of Scalars scalars)',
+                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                      'tensor2, Tensor scalars)',
+                      '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                      'tensor2, Number value = 1)'),
+ '_foreach_addcmul_': ('(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                       'tensor2, tuple of Scalars scalars)',
+                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                       'tensor2, Tensor scalars)',
+                       '(tuple of Tensors self, tuple of Tensors tensor1, tuple of Tensors '
+                       'tensor2, Number value = 1)'),
  '_foreach_clamp_max': ('(tuple of Tensors self, Number scalar)',
                         '(tuple of Tensors self, tuple of Scalars scalars)',
                         '(tuple of Tensors self, tuple of Tensors other)'),
@@ -219,10 +237,12 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
                    '(tuple of Tensors self, Number scalar)'),
  '_foreach_lerp': ('(tuple of Tensors self, tuple of Tensors tensors1, Number weight)',
                    '(tuple of Tensors self, tuple of Tensors tensors1, tuple of Scalars weight)',
-                   '(tuple of Tensors self, tuple of Tensors tensors1, tuple of Tensors weights)'),
+                   '(tuple of Tensors self, tuple of Tensors tensors1, tuple of Tensors '
+                   'weights)'),
  '_foreach_lerp_': ('(tuple of Tensors self, tuple of Tensors tensors1, Number weight)',
                     '(tuple of Tensors self, tuple of Tensors tensors1, tuple of Scalars weight)',
-                    '(tuple of Tensors self, tuple of Tensors tensors1, tuple of Tensors weights)'),
+                    '(tuple of Tensors self, tuple of Tensors tensors1, tuple of Tensors '
+                    'weights)'),
  '_foreach_maximum': ('(tuple of Tensors self, Number scalar)',
                       '(tuple of Tensors self, tuple of Scalars scalars)',
                       '(tuple of Tensors self, tuple of Tensors other)'),
@@ -256,37 +276,40 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  '_foreach_sub_': ('(tuple of Tensors self, Number scalar)',
                    '(tuple of Tensors self, tuple of Scalars scalars)',
                    '(tuple of Tensors self, tuple of Tensors other, *, Number alpha = 1)'),
- 'addmm': ('(Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, Tensor out = '
-           'None)',
-           '(Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, Number beta = 1, Number alpha '
-           '= 1, Tensor out = None)'),
+ 'addmm': ('(Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, '
+           'Tensor out = None)',
+           '(Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, Number beta = 1, '
+           'Number alpha = 1, Tensor out = None)'),
  'all': ('(Tensor input, *, Tensor out = None)',
          '(Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None)',
          '(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)'),
  'any': ('(Tensor input, *, Tensor out = None)',
          '(Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None)',
          '(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)'),
- 'arange': ('(Number end, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
-            'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+ 'arange': ('(Number end, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = '
+            'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
+            'False)',
             '(Number start, Number end, *, torch.dtype dtype = None, torch.layout layout = None, '
             'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-            '(Number start, Number end, Number step = 1, *, Tensor out = None, torch.dtype dtype = None, '
-            'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-            'requires_grad = False)'),
- 'argsort': ('(Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = None)',
+            '(Number start, Number end, Number step = 1, *, Tensor out = None, torch.dtype dtype '
+            '= None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+            'False, bool requires_grad = False)'),
+ 'argsort': ('(Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = '
+             'None)',
              '(Tensor input, int dim = -1, bool descending = False)'),
  'atleast_1d': ('(Tensor input)', '(tuple of Tensors tensors)'),
  'atleast_2d': ('(Tensor input)', '(tuple of Tensors tensors)'),
  'atleast_3d': ('(Tensor input)', '(tuple of Tensors tensors)'),
- 'baddbmm': ('(Tensor input, Tensor batch1, Tensor batch2, *, Number beta = 1, Number alpha = 1, Tensor out '
-             '= None)',
-             '(Tensor input, Tensor batch1, Tensor batch2, torch.dtype out_dtype, *, Number beta = 1, Number '
-             'alpha = 1, Tensor out = None)'),
- 'bartlett_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = None, '
-                     'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-                     '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout layout = '
-                     'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
-                     'False)'),
+ 'baddbmm': ('(Tensor input, Tensor batch1, Tensor batch2, *, Number beta = 1, Number alpha = 1, '
+             'Tensor out = None)',
+             '(Tensor input, Tensor batch1, Tensor batch2, torch.dtype out_dtype, *, Number beta '
+             '= 1, Number alpha = 1, Tensor out = None)'),
+ 'bartlett_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = '
+                     'None, torch.device device = None, bool pin_memory = False, bool '
+                     'requires_grad = False)',
+                     '(int window_length, bool periodic, *, torch.dtype dtype = None, '
+                     'torch.layout layout = None, torch.device device = None, bool pin_memory = '
+                     'False, bool requires_grad = False)'),
  'bernoulli': ('(Tensor input, *, torch.Generator generator = None, Tensor out = None)',
                '(Tensor input, float p, *, torch.Generator generator = None)'),
  'bitwise_and': ('(Tensor input, Tensor other, *, Tensor out = None)',
@@ -304,15 +327,16 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'bitwise_xor': ('(Tensor input, Tensor other, *, Tensor out = None)',
                  '(Number self, Tensor other)',
                  '(Tensor input, Number other, *, Tensor out = None)'),
- 'blackman_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = None, '
-                     'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-                     '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout layout = '
-                     'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
-                     'False)'),
+ 'blackman_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = '
+                     'None, torch.device device = None, bool pin_memory = False, bool '
+                     'requires_grad = False)',
+                     '(int window_length, bool periodic, *, torch.dtype dtype = None, '
+                     'torch.layout layout = None, torch.device device = None, bool pin_memory = '
+                     'False, bool requires_grad = False)'),
  'bmm': ('(Tensor input, Tensor mat2, *, Tensor out = None)',
          '(Tensor input, Tensor mat2, torch.dtype out_dtype, *, Tensor out = None)'),
- 'bucketize': ('(Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, Tensor out '
-               '= None)',
+ 'bucketize': ('(Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, '
+               'Tensor out = None)',
                '(Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False)'),
  'clamp': ('(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)',
            '(Tensor input, Number min = None, Number max = None, *, Tensor out = None)'),
@@ -328,14 +352,14 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
           '(Tensor input, Number min = None, Number max = None, *, Tensor out = None)'),
  'clip_': ('(Tensor input, Tensor min = None, Tensor max = None)',
            '(Tensor input, Number min = None, Number max = None)'),
- 'conv1d': ('(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple of ints '
-            'padding = 0, tuple of ints dilation = 1, int groups = 1)',
-            '(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str padding = '
-            '"valid", tuple of ints dilation = 1, int groups = 1)'),
- 'conv2d': ('(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple of ints '
-            'padding = 0, tuple of ints dilation = 1, int groups = 1)',
-            '(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str padding = '
-            '"valid", tuple of ints dilation = 1, int groups = 1)'),
+ 'conv1d': ('(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple '
+            'of ints padding = 0, tuple of ints dilation = 1, int groups = 1)',
+            '(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str '
+            'padding = "valid", tuple of ints dilation = 1, int groups = 1)'),
+ 'conv2d': ('(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple '
+            'of ints padding = 0, tuple of ints dilation = 1, int groups = 1)',
+            '(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str '
+            'padding = "valid", tuple of ints dilation = 1, int groups = 1)'),
  'copysign': ('(Tensor input, Tensor other, *, Tensor out = None)',
               '(Tensor input, Number other, *, Tensor out = None)'),
  'count_nonzero': ('(Tensor input, int dim = None)', '(Tensor input, tuple of ints dim)'),
@@ -351,15 +375,17 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'dsplit': ('(Tensor input, int sections)', '(Tensor input, tuple of ints indices)'),
  'eq': ('(Tensor input, Tensor other, *, Tensor out = None)',
         '(Tensor input, Number other, *, Tensor out = None)'),
- 'eye': ('(int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device '
-         'device = None, bool pin_memory = False, bool requires_grad = False)',
-         '(int n, int m, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
-         'torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
+ 'eye': ('(int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
+         'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+         '(int n, int m, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = '
+         'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
+         'False)'),
  'fill_': ('(Tensor input, Tensor value)', '(Tensor input, Number value)'),
  'float_power': ('(Tensor input, Tensor exponent, *, Tensor out = None)',
                  '(Number self, Tensor exponent, *, Tensor out = None)',
                  '(Tensor input, Number exponent, *, Tensor out = None)'),
- 'floor_divide': ('(Tensor input, Tensor other, *, Tensor out = None)', '(Tensor input, Number other)'),
+ 'floor_divide': ('(Tensor input, Tensor other, *, Tensor out = None)',
+                  '(Tensor input, Number other)'),
  'fmod': ('(Tensor input, Tensor other, *, Tensor out = None)',
           '(Tensor input, Number other, *, Tensor out = None)'),
  'ge': ('(Tensor input, Tensor other, *, Tensor out = None)',
@@ -370,40 +396,46 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
                    '(Tensor input, Number other, *, Tensor out = None)'),
  'gt': ('(Tensor input, Tensor other, *, Tensor out = None)',
         '(Tensor input, Number other, *, Tensor out = None)'),
- 'hamming_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = None, '
-                    'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-                    '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout layout = '
-                    'None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-                    '(int window_length, bool periodic, float alpha, *, torch.dtype dtype = None, '
-                    'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
+ 'hamming_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = '
+                    'None, torch.device device = None, bool pin_memory = False, bool '
                     'requires_grad = False)',
-                    '(int window_length, bool periodic, float alpha, float beta, *, torch.dtype dtype = '
-                    'None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, '
-                    'bool requires_grad = False)'),
- 'hann_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = None, torch.device '
-                 'device = None, bool pin_memory = False, bool requires_grad = False)',
-                 '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout layout = '
-                 'None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
- 'histogram': ('(Tensor input, Tensor bins, *, Tensor weight = None, bool density = False, tuple of Tensors '
-               'out = None)',
-               '(Tensor input, int bins = 100, *, tuple of floats range = None, Tensor weight = None, bool '
-               'density = False, tuple of Tensors out = None)'),
+                    '(int window_length, bool periodic, *, torch.dtype dtype = None, '
+                    'torch.layout layout = None, torch.device device = None, bool pin_memory = '
+                    'False, bool requires_grad = False)',
+                    '(int window_length, bool periodic, float alpha, *, torch.dtype dtype = '
+                    'None, torch.layout layout = None, torch.device device = None, bool '
+                    'pin_memory = False, bool requires_grad = False)',
+                    '(int window_length, bool periodic, float alpha, float beta, *, torch.dtype '
+                    'dtype = None, torch.layout layout = None, torch.device device = None, bool '
+                    'pin_memory = False, bool requires_grad = False)'),
+ 'hann_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = None, '
+                 'torch.device device = None, bool pin_memory = False, bool requires_grad = '
+                 'False)',
+                 '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout '
+                 'layout = None, torch.device device = None, bool pin_memory = False, bool '
+                 'requires_grad = False)'),
+ 'histogram': ('(Tensor input, Tensor bins, *, Tensor weight = None, bool density = False, tuple '
+               'of Tensors out = None)',
+               '(Tensor input, int bins = 100, *, tuple of floats range = None, Tensor weight = '
+               'None, bool density = False, tuple of Tensors out = None)'),
  'hsplit': ('(Tensor input, int sections)', '(Tensor input, tuple of ints indices)'),
  'index_fill': ('(Tensor input, int dim, Tensor index, Tensor value)',
                 '(Tensor input, int dim, Tensor index, Number value)'),
- 'isin': ('(Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = False, '
-          'Tensor out = None)',
-          '(Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor '
-          'out = None)',
-          '(Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = False, Tensor '
-          'out = None)'),
+ 'isin': ('(Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = '
+          'False, Tensor out = None)',
+          '(Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = '
+          'False, Tensor out = None)',
+          '(Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = '
+          'False, Tensor out = None)'),
  'kaiser_window': ('(int window_length, *, torch.dtype dtype = None, torch.layout layout = None, '
-                   'torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-                   '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout layout = '
-                   'None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
-                   '(int window_length, bool periodic, float beta, *, torch.dtype dtype = None, torch.layout '
-                   'layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
-                   'False)'),
+                   'torch.device device = None, bool pin_memory = False, bool requires_grad = '
+                   'False)',
+                   '(int window_length, bool periodic, *, torch.dtype dtype = None, torch.layout '
+                   'layout = None, torch.device device = None, bool pin_memory = False, bool '
+                   'requires_grad = False)',
+                   '(int window_length, bool periodic, float beta, *, torch.dtype dtype = None, '
+                   'torch.layout layout = None, torch.device device = None, bool pin_memory = '
+                   'False, bool requires_grad = False)'),
  'le': ('(Tensor input, Tensor other, *, Tensor out = None)',
         '(Tensor input, Number other, *, Tensor out = None)'),
  'lerp': ('(Tensor input, Tensor end, Tensor weight, *, Tensor out = None)',
@@ -412,59 +444,62 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
           '(Tensor input, Number other, *, Tensor out = None)'),
  'less_equal': ('(Tensor input, Tensor other, *, Tensor out = None)',
                 '(Tensor input, Number other, *, Tensor out = None)'),
- 'linalg_matrix_norm': ('(Tensor input, Number ord, tuple of ints dim = {-2,-1}, bool keepdim = False, *, '
-                        'torch.dtype dtype = None, Tensor out = None)',
-                        '(Tensor input, str ord = "fro", tuple of ints dim = {-2,-1}, bool keepdim = False, '
-                        '*, torch.dtype dtype = None, Tensor out = None)'),
- 'linalg_matrix_rank': ('(Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, '
-                        'Tensor out = None)',
-                        '(Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, '
-                        'Tensor out = None)',
-                        '(Tensor input, Tensor tol, bool hermitian = False, *, Tensor out = None)',
-                        '(Tensor input, float tol, bool hermitian = False, *, Tensor out = None)'),
- 'linalg_norm': ('(Tensor input, Number ord = None, tuple of ints dim = None, bool keepdim = False, *, '
-                 'torch.dtype dtype = None, Tensor out = None)',
-                 '(Tensor input, str ord, tuple of ints dim = None, bool keepdim = False, *, torch.dtype '
-                 'dtype = None, Tensor out = None)'),
- 'linalg_pinv': ('(Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor '
-                 'out = None)',
-                 '(Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, Tensor out '
-                 '= None)',
+ 'linalg_matrix_norm': ('(Tensor input, Number ord, tuple of ints dim = {-2,-1}, bool keepdim = '
+                        'False, *, torch.dtype dtype = None, Tensor out = None)',
+                        '(Tensor input, str ord = "fro", tuple of ints dim = {-2,-1}, bool '
+                        'keepdim = False, *, torch.dtype dtype = None, Tensor out = None)'),
+ 'linalg_matrix_rank': ('(Tensor input, *, Tensor atol = None, Tensor rtol = None, bool '
+                        'hermitian = False, Tensor out = None)',
+                        '(Tensor input, *, float atol = None, float rtol = None, bool hermitian '
+                        '= False, Tensor out = None)',
+                        '(Tensor input, Tensor tol, bool hermitian = False, *, Tensor out = '
+                        'None)',
+                        '(Tensor input, float tol, bool hermitian = False, *, Tensor out = '
+                        'None)'),
+ 'linalg_norm': ('(Tensor input, Number ord = None, tuple of ints dim = None, bool keepdim = '
+                 'False, *, torch.dtype dtype = None, Tensor out = None)',
+                 '(Tensor input, str ord, tuple of ints dim = None, bool keepdim = False, *, '
+                 'torch.dtype dtype = None, Tensor out = None)'),
+ 'linalg_pinv': ('(Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = '
+                 'False, Tensor out = None)',
+                 '(Tensor input, *, float atol = None, float rtol = None, bool hermitian = '
+                 'False, Tensor out = None)',
                  '(Tensor input, Tensor rcond, bool hermitian = False, *, Tensor out = None)',
                  '(Tensor input, float rcond, bool hermitian = False, *, Tensor out = None)'),
- 'linspace': ('(Tensor start, Tensor end, int steps, *, Tensor out = None, torch.dtype dtype = None, '
-              'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-              'requires_grad = False)',
-              '(Number start, Tensor end, int steps, *, Tensor out = None, torch.dtype dtype = None, '
-              'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-              'requires_grad = False)',
-              '(Tensor start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = None, '
-              'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-              'requires_grad = False)',
-              '(Number start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = None, '
-              'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-              'requires_grad = False)'),
- 'logspace': ('(Tensor start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype '
-              'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+ 'linspace': ('(Tensor start, Tensor end, int steps, *, Tensor out = None, torch.dtype dtype = '
+              'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
               'False, bool requires_grad = False)',
-              '(Number start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype '
-              'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+              '(Number start, Tensor end, int steps, *, Tensor out = None, torch.dtype dtype = '
+              'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
               'False, bool requires_grad = False)',
-              '(Tensor start, Number end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype '
-              'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+              '(Tensor start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = '
+              'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
               'False, bool requires_grad = False)',
-              '(Number start, Number end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype '
-              'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+              '(Number start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = '
+              'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
               'False, bool requires_grad = False)'),
+ 'logspace': ('(Tensor start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, '
+              'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, '
+              'bool pin_memory = False, bool requires_grad = False)',
+              '(Number start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, '
+              'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, '
+              'bool pin_memory = False, bool requires_grad = False)',
+              '(Tensor start, Number end, int steps, float base = 10.0, *, Tensor out = None, '
+              'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, '
+              'bool pin_memory = False, bool requires_grad = False)',
+              '(Number start, Number end, int steps, float base = 10.0, *, Tensor out = None, '
+              'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, '
+              'bool pin_memory = False, bool requires_grad = False)'),
  'lt': ('(Tensor input, Tensor other, *, Tensor out = None)',
         '(Tensor input, Number other, *, Tensor out = None)'),
- 'masked_fill': ('(Tensor input, Tensor mask, Tensor value)', '(Tensor input, Tensor mask, Number value)'),
+ 'masked_fill': ('(Tensor input, Tensor mask, Tensor value)',
+                 '(Tensor input, Tensor mask, Number value)'),
  'max': ('(Tensor input, *, Tensor out = None)',
          '(Tensor input, Tensor other, *, Tensor out = None)',
          '(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)'),
  'mean': ('(Tensor input, *, torch.dtype dtype = None, Tensor out = None)',
-          '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = '
-          'None)'),
+          '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, '
+          'Tensor out = None)'),
  'median': ('(Tensor input)',
             '(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)'),
  'meshgrid': ('(tuple of Tensors tensors)', '(tuple of Tensors tensors, *, str indexing)'),
@@ -477,129 +512,145 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
               '(Tensor input, tuple of ints source, tuple of ints destination)'),
  'movedim': ('(Tensor input, int source, int destination)',
              '(Tensor input, tuple of ints source, tuple of ints destination)'),
- 'multiply': ('(Tensor input, Tensor other, *, Tensor out = None)', '(Tensor input, Number other)'),
+ 'multiply': ('(Tensor input, Tensor other, *, Tensor out = None)',
+              '(Tensor input, Number other)'),
  'nanmedian': ('(Tensor input)',
                '(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)'),
- 'nanquantile': ('(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str interpolation = '
-                 '"linear", Tensor out = None)',
-                 '(Tensor input, float q, int dim = None, bool keepdim = False, *, str interpolation = '
-                 '"linear", Tensor out = None)'),
+ 'nanquantile': ('(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str '
+                 'interpolation = "linear", Tensor out = None)',
+                 '(Tensor input, float q, int dim = None, bool keepdim = False, *, str '
+                 'interpolation = "linear", Tensor out = None)'),
  'narrow': ('(Tensor input, int dim, Tensor start, int length)',
             '(Tensor input, int dim, int start, int length)'),
  'ne': ('(Tensor input, Tensor other, *, Tensor out = None)',
         '(Tensor input, Number other, *, Tensor out = None)'),
  'norm': ('(Tensor input, Number p = 2)',
           '(Tensor input, Number p, *, torch.dtype dtype)',
-          '(Tensor input, Number p, tuple of ints dim, bool keepdim, *, torch.dtype dtype, Tensor out = '
-          'None)',
-          '(Tensor input, Number p, tuple of ints dim, bool keepdim = False, *, Tensor out = None)'),
+          '(Tensor input, Number p, tuple of ints dim, bool keepdim, *, torch.dtype dtype, '
+          'Tensor out = None)',
+          '(Tensor input, Number p, tuple of ints dim, bool keepdim = False, *, Tensor out = '
+          'None)'),
  'normal': ('(Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
-            '(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)',
+            '(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = '
+            'None)',
             '(float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
-            '(float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out = '
-            'None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool '
-            'pin_memory = False, bool requires_grad = False)'),
+            '(float mean, float std, tuple of ints size, *, torch.Generator generator = None, '
+            'Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
+            'torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
  'not_equal': ('(Tensor input, Tensor other, *, Tensor out = None)',
                '(Tensor input, Number other, *, Tensor out = None)'),
  'pow': ('(Tensor input, Tensor exponent, *, Tensor out = None)',
          '(Number self, Tensor exponent, *, Tensor out = None)',
          '(Tensor input, Number exponent, *, Tensor out = None)'),
  'prod': ('(Tensor input, *, torch.dtype dtype = None)',
-          '(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = None)'),
- 'quantile': ('(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str interpolation = '
-              '"linear", Tensor out = None)',
-              '(Tensor input, float q, int dim = None, bool keepdim = False, *, str interpolation = '
-              '"linear", Tensor out = None)'),
- 'rand': ('(tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, '
-          'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-          'requires_grad = False)',
-          '(tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
-          'torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
- 'rand_like': ('(Tensor input, *, torch.Generator generator, torch.memory_format memory_format = None, '
-               'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool '
-               'pin_memory = False, bool requires_grad = False)',
-               '(Tensor input, *, torch.memory_format memory_format = None, torch.dtype dtype = None, '
-               'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-               'requires_grad = False)'),
- 'randint': ('(int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype '
-             'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, '
+          '(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out '
+          '= None)'),
+ 'quantile': ('(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str '
+              'interpolation = "linear", Tensor out = None)',
+              '(Tensor input, float q, int dim = None, bool keepdim = False, *, str '
+              'interpolation = "linear", Tensor out = None)'),
+ 'rand': ('(tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype '
+          'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory '
+          '= False, bool requires_grad = False)',
+          '(tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout '
+          'layout = None, torch.device device = None, bool pin_memory = False, bool '
+          'requires_grad = False)'),
+ 'rand_like': ('(Tensor input, *, torch.Generator generator, torch.memory_format memory_format = '
+               'None, torch.dtype dtype = None, torch.layout layout = None, torch.device device '
+               '= None, bool pin_memory = False, bool requires_grad = False)',
+               '(Tensor input, *, torch.memory_format memory_format = None, torch.dtype dtype = '
+               'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+               'False, bool requires_grad = False)'),
+ 'randint': ('(int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, '
+             'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, '
+             'bool pin_memory = False, bool requires_grad = False)',
+             '(int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, '
+             'torch.layout layout = None, torch.device device = None, bool pin_memory = False, '
              'bool requires_grad = False)',
-             '(int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout '
-             'layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
-             'False)',
-             '(int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, '
-             'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool '
-             'pin_memory = False, bool requires_grad = False)',
-             '(int low, int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, '
-             'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-             'requires_grad = False)'),
- 'randint_like': ('(Tensor input, int low, int high, *, torch.Generator generator, torch.memory_format '
-                  'memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device '
-                  'device = None, bool pin_memory = False, bool requires_grad = False)',
-                  '(Tensor input, int low, int high, *, torch.memory_format memory_format = None, '
-                  'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool '
-                  'pin_memory = False, bool requires_grad = False)',
-                  '(Tensor input, Tensor high, *, torch.Generator generator, torch.memory_format '
-                  'memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device '
-                  'device = None, bool pin_memory = False, bool requires_grad = False)',
-                  '(Tensor input, Tensor high, *, torch.memory_format memory_format = None, torch.dtype '
-                  'dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+             '(int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = '
+             'None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = '
+             'None, bool pin_memory = False, bool requires_grad = False)',
+             '(int low, int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = '
+             'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+             'False, bool requires_grad = False)'),
+ 'randint_like': ('(Tensor input, int low, int high, *, torch.Generator generator, '
+                  'torch.memory_format memory_format = None, torch.dtype dtype = None, '
+                  'torch.layout layout = None, torch.device device = None, bool pin_memory = '
                   'False, bool requires_grad = False)',
-                  '(Tensor input, int high, *, torch.Generator generator, torch.memory_format memory_format '
-                  '= None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, '
-                  'bool pin_memory = False, bool requires_grad = False)',
-                  '(Tensor input, int high, *, torch.memory_format memory_format = None, torch.dtype dtype = '
-                  'None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, '
-                  'bool requires_grad = False)'),
- 'randn': ('(tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, '
-           'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-           'requires_grad = False)',
-           '(tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
-           'torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
- 'randn_like': ('(Tensor input, *, torch.Generator generator, torch.memory_format memory_format = None, '
-                'torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool '
-                'pin_memory = False, bool requires_grad = False)',
-                '(Tensor input, *, torch.memory_format memory_format = None, torch.dtype dtype = None, '
-                'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-                'requires_grad = False)'),
- 'randperm': ('(int n, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, '
-              'torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool '
-              'requires_grad = False)',
-              '(int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
-              'torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
+                  '(Tensor input, int low, int high, *, torch.memory_format memory_format = '
+                  'None, torch.dtype dtype = None, torch.layout layout = None, torch.device '
+                  'device = None, bool pin_memory = False, bool requires_grad = False)',
+                  '(Tensor input, Tensor high, *, torch.Generator generator, torch.memory_format '
+                  'memory_format = None, torch.dtype dtype = None, torch.layout layout = None, '
+                  'torch.device device = None, bool pin_memory = False, bool requires_grad = '
+                  'False)',
+                  '(Tensor input, Tensor high, *, torch.memory_format memory_format = None, '
+                  'torch.dtype dtype = None, torch.layout layout = None, torch.device device = '
+                  'None, bool pin_memory = False, bool requires_grad = False)',
+                  '(Tensor input, int high, *, torch.Generator generator, torch.memory_format '
+                  'memory_format = None, torch.dtype dtype = None, torch.layout layout = None, '
+                  'torch.device device = None, bool pin_memory = False, bool requires_grad = '
+                  'False)',
+                  '(Tensor input, int high, *, torch.memory_format memory_format = None, '
+                  'torch.dtype dtype = None, torch.layout layout = None, torch.device device = '
+                  'None, bool pin_memory = False, bool requires_grad = False)'),
+ 'randn': ('(tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype '
+           'dtype = None, torch.layout layout = None, torch.device device = None, bool '
+           'pin_memory = False, bool requires_grad = False)',
+           '(tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout '
+           'layout = None, torch.device device = None, bool pin_memory = False, bool '
+           'requires_grad = False)'),
+ 'randn_like': ('(Tensor input, *, torch.Generator generator, torch.memory_format memory_format '
+                '= None, torch.dtype dtype = None, torch.layout layout = None, torch.device '
+                'device = None, bool pin_memory = False, bool requires_grad = False)',
+                '(Tensor input, *, torch.memory_format memory_format = None, torch.dtype dtype = '
+                'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+                'False, bool requires_grad = False)'),
+ 'randperm': ('(int n, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = '
+              'None, torch.layout layout = None, torch.device device = None, bool pin_memory = '
+              'False, bool requires_grad = False)',
+              '(int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = '
+              'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
+              'False)'),
  'remainder': ('(Tensor input, Tensor other, *, Tensor out = None)',
                '(Number self, Tensor other)',
                '(Tensor input, Number other, *, Tensor out = None)'),
- 'repeat_interleave': ('(Tensor input, Tensor repeats, int dim = None, *, int output_size = None)',
+ 'repeat_interleave': ('(Tensor input, Tensor repeats, int dim = None, *, int output_size = '
+                       'None)',
                        '(Tensor repeats, *, int output_size = None)',
                        '(Tensor input, int repeats, int dim = None, *, int output_size = None)'),
  'result_type': ('(Tensor tensor, Tensor other)',
                  '(Number scalar, Tensor tensor)',
                  '(Tensor tensor, Number other)',
                  '(Number scalar1, Number scalar2)'),
- 'round': ('(Tensor input, *, Tensor out = None)', '(Tensor input, *, int decimals, Tensor out = None)'),
+ 'round': ('(Tensor input, *, Tensor out = None)',
+           '(Tensor input, *, int decimals, Tensor out = None)'),
  'round_': ('(Tensor input)', '(Tensor input, *, int decimals)'),
  'rsub': ('(Tensor input, Tensor other, *, Number alpha = 1)',
           '(Tensor input, Number other, Number alpha = 1)'),
  'scatter': ('(Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = None)',
-             '(Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor out = None)',
+             '(Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor out = '
+             'None)',
              '(Tensor input, int dim, Tensor index, Number value, *, Tensor out = None)',
-             '(Tensor input, int dim, Tensor index, Number value, *, str reduce, Tensor out = None)'),
- 'searchsorted': ('(Tensor sorted_sequence, Tensor input, *, bool out_int32 = False, bool right = False, str '
-                  'side = None, Tensor sorter = None, Tensor out = None)',
-                  '(Tensor sorted_sequence, Number self, *, bool out_int32 = False, bool right = False, str '
-                  'side = None, Tensor sorter = None, Tensor out = None)'),
- 'sort': ('(Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out = '
-          'None)',
-          '(Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None)'),
- 'sparse_coo_tensor': ('(object indices, object values, *, torch.dtype dtype = None, torch.device device = '
-                       'None, bool pin_memory = False, bool requires_grad = False, bool check_invariants = '
-                       'None, bool is_coalesced = None)',
-                       '(object indices, object values, tuple of ints size, *, torch.dtype dtype = None, '
-                       'torch.device device = None, bool pin_memory = False, bool requires_grad = False, '
-                       'bool check_invariants = None, bool is_coalesced = None)',
-                       '(tuple of ints size, *, torch.dtype dtype = None, torch.device device = None, bool '
-                       'requires_grad = False, bool check_invariants = None)'),
+             '(Tensor input, int dim, Tensor index, Number value, *, str reduce, Tensor out = '
+             'None)'),
+ 'searchsorted': ('(Tensor sorted_sequence, Tensor input, *, bool out_int32 = False, bool right '
+                  '= False, str side = None, Tensor sorter = None, Tensor out = None)',
+                  '(Tensor sorted_sequence, Number self, *, bool out_int32 = False, bool right = '
+                  'False, str side = None, Tensor sorter = None, Tensor out = None)'),
+ 'sort': ('(Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of '
+          'Tensors out = None)',
+          '(Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = '
+          'None)'),
+ 'sparse_coo_tensor': ('(object indices, object values, *, torch.dtype dtype = None, '
+                       'torch.device device = None, bool pin_memory = False, bool requires_grad '
+                       '= False, bool check_invariants = None, bool is_coalesced = None)',
+                       '(object indices, object values, tuple of ints size, *, torch.dtype dtype '
+                       '= None, torch.device device = None, bool pin_memory = False, bool '
+                       'requires_grad = False, bool check_invariants = None, bool is_coalesced = '
+                       'None)',
+                       '(tuple of ints size, *, torch.dtype dtype = None, torch.device device = '
+                       'None, bool requires_grad = False, bool check_invariants = None)'),
  'special_chebyshev_polynomial_t': ('(Tensor x, Tensor n, *, Tensor out = None)',
                                     '(Number x, Tensor n, *, Tensor out = None)',
                                     '(Tensor x, Number n, *, Tensor out = None)'),
@@ -648,32 +699,36 @@ OVERLOADS = {'Tensor.all': ('()', '(tuple of ints dim = None, bool keepdim = Fal
  'split': ('(Tensor input, int split_size, int dim = 0)',
            '(Tensor input, tuple of ints split_size, int dim = 0)'),
  'squeeze': ('(Tensor input)', '(Tensor input, int dim)', '(Tensor input, tuple of ints dim)'),
- 'std': ('(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, Tensor out = '
-         'None)',
-         '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False, Tensor '
-         'out = None)',
+ 'std': ('(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, '
+         'Tensor out = None)',
+         '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = '
+         'False, Tensor out = None)',
          '(Tensor input, bool unbiased = True)'),
  'std_mean': ('(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False)',
-              '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False)',
+              '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool '
+              'keepdim = False)',
               '(Tensor input, bool unbiased = True)'),
  'subtract': ('(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)',
               '(Tensor input, Number other, Number alpha = 1)'),
  'sum': ('(Tensor input, *, torch.dtype dtype = None)',
-         '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = '
-         'None)'),
+         '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, '
+         'Tensor out = None)'),
  'tensor_split': ('(Tensor input, tuple of ints indices, int dim = 0)',
                   '(Tensor input, Tensor tensor_indices_or_sections, int dim = 0)',
                   '(Tensor input, int sections, int dim = 0)'),
- 'trapezoid': ('(Tensor y, Tensor x, *, int dim = -1)', '(Tensor y, *, Number dx = 1, int dim = -1)'),
+ 'trapezoid': ('(Tensor y, Tensor x, *, int dim = -1)',
+               '(Tensor y, *, Number dx = 1, int dim = -1)'),
  'trapz': ('(Tensor y, *, float dx = 1, int dim = -1)', '(Tensor y, Tensor x, *, int dim = -1)'),
- 'true_divide': ('(Tensor input, Tensor other, *, Tensor out = None)', '(Tensor input, Number other)'),
- 'var': ('(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, Tensor out = '
-         'None)',
-         '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False, Tensor '
-         'out = None)',
+ 'true_divide': ('(Tensor input, Tensor other, *, Tensor out = None)',
+                 '(Tensor input, Number other)'),
+ 'var': ('(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, '
+         'Tensor out = None)',
+         '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = '
+         'False, Tensor out = None)',
          '(Tensor input, bool unbiased = True)'),
  'var_mean': ('(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False)',
-              '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False)',
+              '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool '
+              'keepdim = False)',
               '(Tensor input, bool unbiased = True)'),
  'vsplit': ('(Tensor input, int sections)', '(Tensor input, tuple of ints indices)'),
  'where': ('(Tensor condition)',

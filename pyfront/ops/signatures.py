@@ -212,6 +212,18 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'lerp': ('Tensor input, Tensor end, Tensor weight, *, Tensor? out=None',
           'Tensor input, Tensor end, Scalar weight, *, Tensor? out=None'),
  'lgamma': ('Tensor input, *, Tensor? out=None',),
+ 'linalg_cross': ('Tensor input, Tensor other, *, int dim=-1, Tensor? out=None',),
+ 'linalg_matrix_norm': ('Tensor input, Scalar ord, int[] dim=(-2,-1), bool keepdim=False, *, ScalarType? '
+                        'dtype=None, Tensor? out=None',
+                        "Tensor input, str ord='fro', int[] dim=(-2,-1), bool keepdim=False, *, ScalarType? "
+                        'dtype=None, Tensor? out=None'),
+ 'linalg_norm': ('Tensor input, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? '
+                 'dtype=None, Tensor? out=None',
+                 'Tensor input, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, '
+                 'Tensor? out=None'),
+ 'linalg_vecdot': ('Tensor x, Tensor y, *, int dim=-1, Tensor? out=None',),
+ 'linalg_vector_norm': ('Tensor input, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? '
+                        'dtype=None, Tensor? out=None',),
  '_nn.linear': ('Tensor input, Tensor weight, Tensor? bias=None',),
  'linspace': ('Tensor start, Tensor end, int steps, *, Tensor? out=None, ScalarType? dtype=None, Layout? '
               'layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False',

@@ -65,7 +65,7 @@ def main():
         '"""The overloads torch 2.13\'s argument parser lists when a call fits none of them, as it prints\n'
         "them: by the function's name in its message, a Tensor method's as \"Tensor.NAME\". Written by\n"
         'tests/scripts/gen_overloads.py from torch\'s own messages; not edited by hand."""\n\n'
-        f"OVERLOADS = {pprint.pformat(dict(sorted(table.items())), width=110)}\n")
+        f"OVERLOADS = {pprint.pformat(dict(sorted(table.items())), width=98)}\n")  # (the prefix: 12)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,11 @@ from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
-from ...ops.primitives import reductions as red
 from ...ops.primitives import shaping
+from ...ops.argcheck import must_be
 from ...ops.registry import composite
 from ...ops import samples
+from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ...ops.common import float16_in_float32
 
@@ -748,6 +749,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     _floating("glu_cpu", input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
+    if not reads_as_int(dim):  # torch's Python hands dim on to its binding, whose parser refuses it
+        raise must_be("glu", "dim", "int", dim, 2)
+    dim = normalize_dim(dim, input.dim())
     size = input.shape[dim]
     if size % 2:
         raise RuntimeError(
@@ -782,7 +786,8 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
-    return red.softmax(input, dim, dtype=dtype)
+    # (torch's Python calls the method: its parser's errors)
+    return input.softmax(dim) if dtype is None else input.softmax(dim, dtype=dtype)
 
 
 @composite(torch_name="nn.functional.log_softmax", samples=samples.nn_softmax)
@@ -802,7 +807,7 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
-    return red.log_softmax(input, dim, dtype=dtype)
+    return input.log_softmax(dim) if dtype is None else input.log_softmax(dim, dtype=dtype)
 
 
 @composite(torch_name="nn.functional.softmin", samples=samples.nn_softmax)
@@ -822,7 +827,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim())
-    return red.softmax(-input if dtype is None else -input.to(dtype), dim)
+    return (-input if dtype is None else -input.to(dtype)).softmax(dim)
 
 
 @composite(torch_name="nn.functional.prelu", samples=samples.prelu, grad_fn="PreluKernelBackward0")
