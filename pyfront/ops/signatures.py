@@ -131,6 +131,10 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                    'device=None, bool? pin_memory=False, bool? requires_grad=False',),
  'erfc': ('Tensor input, *, Tensor? out=None',),
  'erfinv': ('Tensor input, *, Tensor? out=None',),
+ 'eye': ('int n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
+         'bool? pin_memory=False, bool? requires_grad=False',
+         'int n, int m, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? '
+         'device=None, bool? pin_memory=False, bool? requires_grad=False'),
  'feature_alpha_dropout': ('Tensor input, float p, bool train',),
  'feature_alpha_dropout_': ('Tensor input, float p, bool train',),
  'fix': ('Tensor input, *, Tensor? out=None',),
@@ -308,6 +312,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'nonzero': ('Tensor input, *, Any as_tuple=False, Tensor? out=None', 'Tensor input, *, Any as_tuple'),
  '_nn.one_hot': ('Tensor input, int num_classes=-1',),
  'outer': ('Tensor input, Tensor vec2, *, Tensor? out=None',),
+ '_nn.pad': ('Tensor input, int[] pad, str mode=..., float? value=None',),
  'pairwise_distance': ('Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False',),
  'pdist': ('Tensor input, float p=2',),
  'permute': ('Tensor input, int[] dims',),
@@ -324,6 +329,10 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
               "Tensor input, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', "
               'Tensor? out=None'),
  'rad2deg': ('Tensor input, *, Tensor? out=None',),
+ 'randperm': ('int n, *, Generator? generator, Tensor? out=None, ScalarType? dtype=None, Layout? '
+              'layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False',
+              'int n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
+              'bool? pin_memory=False, bool? requires_grad=False'),
  'range': ('Scalar start, Scalar end, Scalar step=1, *, Tensor? out=None, ScalarType? dtype=None, Device? '
            'device=None, bool requires_grad=False, bool pin_memory=False',),
  'ravel': ('Tensor input',),
@@ -552,4 +561,5 @@ F_FORWARDS = {'batch_norm': ('batch_norm',),
  'max_pool1d': ('max_pool1d', 'max_pool1d_with_indices'),
  'max_pool2d': ('max_pool2d', '_nn.max_pool2d_with_indices'),
  'max_pool3d': ('max_pool3d', '_nn.max_pool3d_with_indices'),
+ 'pad': ('_nn.pad',),
  'rrelu': ('rrelu', 'rrelu_')}

@@ -32,7 +32,7 @@ TYPES = {
     "Generator": "Generator", "memory_format": "MemoryFormat", "list[str | None]": "Dimname[]",
     "str | EllipsisType": "Dimname", "Sequence[str | EllipsisType | None]": "Dimname[]",
     "Tensor | Number": "Tensor", "Tensor | Number | _complex": "Tensor",
-    "int": "int", "float": "float", "bool": "bool",  # _nn.pyi's spelling
+    "int": "int", "float": "float", "bool": "bool", "Sequence[int]": "int[]",  # _nn.pyi's spelling
 }
 
 
@@ -88,7 +88,7 @@ F_FORWARDS = {
     "max_pool2d": ("max_pool2d", "_nn.max_pool2d_with_indices"),
     "max_pool3d": ("max_pool3d", "_nn.max_pool3d_with_indices"),
     "batch_norm": ("batch_norm",), "instance_norm": ("instance_norm",), "layer_norm": ("layer_norm",),
-    "rrelu": ("rrelu", "rrelu_"),
+    "rrelu": ("rrelu", "rrelu_"), "pad": ("_nn.pad",),
 }
 
 
