@@ -585,11 +585,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
             len(dim)  # (torch's Python asks a 'fro' norm's dims their count: a NumPy int has none)
         if p != "fro":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-    if dim is not None and not isinstance(dim, (tuple, list)) and single_int_list(dim) is None:
-        raise must_be("linalg_vector_norm", "dim", "tuple of ints", dim, 3)  # (where torch's Python hands it)
         if isinstance(dim, (tuple, list)) and len(dim) > 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
         p = 2
+    if dim is not None and not isinstance(dim, (tuple, list)) and single_int_list(dim) is None:
+        raise must_be("linalg_vector_norm", "dim", "tuple of ints", dim, 3)  # (where torch's Python hands it)
     dims = reduce_dims(dim, input.dim())
     if abs(p) == math.inf and builtins.any(input.shape[d] == 0 for d in dims):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {'-' if p < 0 else ''}inf norm on an "
