@@ -164,10 +164,8 @@ def _check_integer_divisor(x, y):
 def _check_tensor_args(name, input, other, scalars):
     if not isinstance(input, Tensor):
         if scalars == "other":
-            raise TypeError(
-                f"{name}() received an invalid combination of arguments - got "
-                f"({type(input).__name__}, {type(other).__name__})"
-            )
+            from ..argcheck import invalid_combination
+            raise invalid_combination(name, (input, other), {})
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if scalars == "none" and not isinstance(other, Tensor):
         raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
