@@ -129,7 +129,8 @@ def main(argv: list[str]) -> int:
         with io.open_code(path) as f:
             source = f.read()
     except OSError as e:  # python's own words for a script it cannot open, and its exit status
-        print(f"{sys.orig_argv[0]}: can't open file {path!r}: [Errno {e.errno}] {e.strerror}", file=sys.stderr)
+        print(f"{sys.orig_argv[0]}: can't open file {path!r}: [Errno {e.errno}] {e.strerror}",
+              file=sys.stderr)
         return 2
     sys.path[0] = os.path.dirname(path)  # its folder, not the cwd
     _run_as_main(compile(source, path, "exec", dont_inherit=True), path)
