@@ -120,12 +120,26 @@ def _hardtanh(input, lo, hi):
     return Formula.apply(ew.clamp, _hardtanh_backward, input, lo, hi)
 
 
+def _memory_order(x: Tensor) -> list | None:
+    """``x``'s dims in memory order where its elements fill their memory densely (contiguous, or a
+    permutation of it: x.t(), channels-last), else None (a slice with a step, an expanded dim)."""
+    order = sorted(range(x.dim()), key=lambda d: -x.stride(d))
+    expected = 1
+    for d in reversed(order):
+        if x.shape[d] != 1 and x.stride(d) != expected:
+            return None
+        expected *= x.shape[d]
+    return order
+
+
 def _scalar_tail(x: Tensor, block: int = 64) -> int:
-    """How many of ``x``'s last elements torch's CPU loop computes one at a time: those past its whole
-    64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) for a contiguous ``x``, every one for
-    another (its loop over strided elements is not vectorised; ops/half_cpu.py has the whole rule).
+    """How many of ``x``'s last elements in memory order torch's CPU loop computes one at a time: those
+    past its whole 64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) where ``x`` is dense
+    (TensorIterator runs a transposed one in memory order), every one for another (its loop over strided
+    or expanded elements is not vectorised, measured; ops/half_cpu.py has the rule for inputs alone).
     Some kernels treat NaN or a zero's sign one way in their vectors and another in that tail."""
-    return x.numel() % (block // x.element_size()) if x.is_contiguous() else x.numel()
+    dense = x.is_contiguous() or _memory_order(x) is not None
+    return x.numel() % (block // x.element_size()) if dense else x.numel()
 
 
 def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) -> Tensor:
@@ -134,8 +148,10 @@ def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) 
     t = _scalar_tail(x, block)
     if not t or t == x.numel():
         return scalar if t else vector
-    shape = vector.shape
-    return shaping.cat([vector.reshape(-1)[:-t], scalar.expand(shape).reshape(-1)[-t:]]).reshape(shape)
+    order = list(range(x.dim())) if x.is_contiguous() else _memory_order(x)
+    v, s = vector.permute(order), scalar.expand(vector.shape).permute(order)  # (memory order: the tail last)
+    joined = shaping.cat([v.reshape(-1)[:-t], s.reshape(-1)[-t:]]).reshape(v.shape)
+    return joined.permute(sorted(range(len(order)), key=order.__getitem__))
 
 
 def _hardtanh_backward(g, x, lo, hi):
