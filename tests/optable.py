@@ -56,10 +56,6 @@ KNOWN_EDGE_FAULTS = {
     "addbmm-15": ("cpu webgpu", "torch's BLAS sum gives +0 where pyfront's sum of -0 products gives -0"),
     "median-19": ("cpu", "at a tie of 0.0 and -0.0 torch's median picks -0.0, pyfront the other"),
     "nanmedian-14": ("cpu webgpu", "at a tie of 0.0 and -0.0 torch's median picks -0.0, pyfront the other"),
-    # torch's float32 CPU softshrink gives +0 inside the band in its vectorized loop and the input's
-    # signed zero in its scalar tail: pyfront follows both for a contiguous input, and the tail's rule for
-    # any other, which torch vectorises in memory order (this sample's)
-    "nn.functional.softshrink-3": ("cpu webgpu", "torch's vectorized loop: +0 for x in (-lambd, 0)"),
     "prod-21": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-22": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
     "prod-23": ("webgpu", "int64 is 32-bit on webgpu: the product of narrow ints overflows"),
