@@ -360,9 +360,18 @@ OVERLOADS = {'Tensor.all': ('()',
             'of ints padding = 0, tuple of ints dilation = 1, int groups = 1)',
             '(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str '
             'padding = "valid", tuple of ints dilation = 1, int groups = 1)'),
+ 'conv3d': ('(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple '
+            'of ints padding = 0, tuple of ints dilation = 1, int groups = 1)',
+            '(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str '
+            'padding = "valid", tuple of ints dilation = 1, int groups = 1)'),
  'copysign': ('(Tensor input, Tensor other, *, Tensor out = None)',
               '(Tensor input, Number other, *, Tensor out = None)'),
  'count_nonzero': ('(Tensor input, int dim = None)', '(Tensor input, tuple of ints dim)'),
+ 'ctc_loss': ('(Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints '
+              'target_lengths, int blank = 0, int reduction = at::Reduction::Mean, bool '
+              'zero_infinity = False)',
+              '(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, '
+              'int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)'),
  'cumulative_trapezoid': ('(Tensor y, Tensor x, *, int dim = -1)',
                           '(Tensor y, *, Number dx = 1, int dim = -1)'),
  'div': ('(Tensor input, Tensor other, *, Tensor out = None)',
@@ -373,6 +382,12 @@ OVERLOADS = {'Tensor.all': ('()',
             '(Tensor input, Number other)',
             '(Tensor input, Number other, *, str rounding_mode)'),
  'dsplit': ('(Tensor input, int sections)', '(Tensor input, tuple of ints indices)'),
+ 'embedding_bag': ('(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int '
+                   'mode, bool sparse, Tensor per_sample_weights, bool include_last_offset, int '
+                   'padding_idx)',
+                   '(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq = '
+                   'False, int mode = 0, bool sparse = False, Tensor per_sample_weights = None, '
+                   'bool include_last_offset = False)'),
  'eq': ('(Tensor input, Tensor other, *, Tensor out = None)',
         '(Tensor input, Number other, *, Tensor out = None)'),
  'eye': ('(int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '

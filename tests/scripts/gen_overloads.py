@@ -45,12 +45,13 @@ def _listed(fn, args) -> tuple[str, tuple] | None:
 
 def main():
     table = {}
-    # (torch's namespace, the prefix of the printed name, where pyfront has it)
-    spaces = ((torch._C._VariableFunctions, "", pyfront), (torch._C._nn, "", pyfront.nn.functional),
-              (torch._C._special, "special_", pyfront.special), (torch._C._linalg, "linalg_", pyfront.linalg))
+    # (torch's namespace, the prefix of the printed name, where pyfront has it: torch.conv3d is F.conv3d)
+    spaces = ((torch._C._VariableFunctions, "", (pyfront, pyfront.nn.functional)),
+              (torch._C._nn, "", (pyfront.nn.functional,)), (torch._C._special, "special_", (pyfront.special,)),
+              (torch._C._linalg, "linalg_", (pyfront.linalg,)))
     for space, prefix, ours in spaces:
         for name in dir(space):
-            if name.startswith("__") or not hasattr(ours, name.removeprefix(prefix)):
+            if name.startswith("__") or not any(hasattr(o, name.removeprefix(prefix)) for o in ours):
                 continue
             found = _listed(getattr(space, name), ())
             if found:
