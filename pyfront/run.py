@@ -13,9 +13,11 @@ answers as torch's CPU build does.
 """
 from __future__ import annotations
 
+import builtins
 import importlib
 import importlib.abc
 import importlib.util
+import io
 import os
 import pickle
 import runpy
@@ -188,9 +190,28 @@ def main(argv: list[str]) -> int:
         sys.argv = [args[1], *args[2:]]  # runpy puts the module's file in argv[0]
         runpy.run_module(args[1], run_name="__main__", alter_sys=True)
         return 0
-    script = args[0]
-    sys.argv = args
-    path = os.path.abspath(script)  # as `python script.py`: __file__ and tracebacks name it absolutely
+    sys.argv = args  # argv[0] as typed, as `python script.py` leaves it
+    path = os.path.abspath(args[0])  # while __file__ and tracebacks name it absolutely
+    try:
+        with io.open_code(path) as f:
+            source = f.read()
+    except OSError as e:  # python's own words for a script it cannot open, and its exit status
+        print(f"{sys.orig_argv[0]}: can't open file {path!r}: [Errno {e.errno}] {e.strerror}",
+              file=sys.stderr)
+        return 2
     sys.path[0] = os.path.dirname(path)  # its folder, not the cwd
-    runpy.run_path(path, run_name="__main__")
+    _run_as_main(compile(source, path, "exec", dont_inherit=True), path)
     return 0
+
+
+def _run_as_main(code, path: str) -> None:
+    """Run ``code`` as the module ``__main__`` (runpy.run_path would make argv[0] the absolute path)."""
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=path, __cached__=None, __loader__=None, __package__=None, __spec__=None,
+                         __builtins__=builtins)
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = main
+    try:
+        exec(code, main.__dict__)
+    finally:
+        sys.modules["__main__"] = saved

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 
 
@@ -56,12 +57,53 @@ def is_contiguous(shape, strides) -> bool:
     return True
 
 
+def reads_as_int(value) -> bool:
+    """Whether torch's argument parser reads ``value`` as an ``int`` (a dim, a size): a Python int but no
+    bool, a NumPy integer (no NumPy bool, no 0-d ndarray) or a 0-d integer tensor (no bool one)."""
+    if isinstance(value, numbers.Integral):
+        return not isinstance(value, bool)
+    return (getattr(value, "ndim", None) == 0 and type(value).__module__ != "numpy"
+            and getattr(getattr(value, "dtype", None), "kind", None) == "i")
+
+
+def index_like(value) -> bool:
+    """Whether torch's parser takes ``value`` as an element of an int list (it checks the first one, and a
+    Tensor method's ints spelled out, x.permute(1, 0)): no bool; a one-element integer or bool tensor; any
+    other object whose ``__index__`` works (a NumPy integer, a 0-d integer ndarray)."""
+    if type(value) is int:
+        return True
+    if isinstance(value, bool):
+        return False
+    if hasattr(value, "numel") and hasattr(value, "dtype"):  # a tensor (its __index__ refuses no bool)
+        return value.numel() == 1 and value.dtype.kind in ("i", "b")
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+def single_int_list(value) -> tuple | None:
+    """``value``, not a tuple or list, as the one-element list torch's parser reads where an ``int[1]`` goes
+    (a reduction's dim), or None where it reads none: an int as above, or a one-element integer or bool
+    tensor. Another object with ``__index__`` (a 0-d ndarray) passes its type check, then fails an assert."""
+    if reads_as_int(value):
+        return (value,)
+    if not index_like(value):
+        return None
+    if hasattr(value, "numel"):
+        return (operator.index(value),)
+    raise RuntimeError('PyList_Check(arg) INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/torch/csrc/utils/'
+                       'python_arg_parser.h":658, please report a bug to PyTorch. expected tuple or list')
+
+
 def normalize_dim(dim: int, ndim: int) -> int:
     """Wrap a negative dim; IndexError with PyTorch's message when out of range."""
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
-    if isinstance(dim, (bool, float)) or not hasattr(dim, "__index__"):
-        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
-    dim = operator.index(dim)  # a NumPy integer or a one-element integer tensor, as torch takes them
+    if type(dim) is not int:
+        if not reads_as_int(dim):  # (a function parsed on failure names the argument, as torch)
+            raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+        dim = operator.index(dim)
     if dim < lo or dim > hi:
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
     return dim % max(ndim, 1)
@@ -72,15 +114,17 @@ def list_dims(dims, ndim: int) -> list:
     checks the first element's type only and reads a bool after it as 0 or 1 (``x.flip((0, True))``)."""
     if not isinstance(dims, (tuple, list)):
         return [normalize_dim(dims, ndim)]
-    return [normalize_dim(int(d) if i and isinstance(d, bool) else d, ndim) for i, d in enumerate(dims)]
+    # (an element is read as an index: a 0-d ndarray too, unlike an int argument)
+    return [normalize_dim(operator.index(d) if i and isinstance(d, bool) or index_like(d) else d, ndim)
+            for i, d in enumerate(dims)]
 
 
 def normalize_dims(dim, ndim: int) -> tuple:
     """A sorted tuple of dims; None or () means every dim (PyTorch's reduction convention)."""
     if dim is None:
         return tuple(range(ndim))
-    if hasattr(dim, "__index__") and getattr(dim, "ndim", 0) == 0:  # an int, NumPy int or 0-d int tensor
-        dim = (dim,)
+    if not isinstance(dim, (tuple, list)):
+        dim = single_int_list(dim) or dim
     out = tuple(list_dims(tuple(dim), ndim))
     for d in set(out):
         if out.count(d) > 1:

@@ -15,7 +15,7 @@ from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
 from .backends.storage import Layout, is_whole
-from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim
+from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim, reads_as_int
 
 
 
@@ -796,10 +796,11 @@ def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cp
 def _dim_of_shape(dim, ndim, name) -> int:
     """``size(dim)`` and ``stride(dim)`` do not treat a 0-d tensor as 1-d, unlike the ops; a dim that is not
     an int (a bool included) raises torch's parser's TypeError."""
-    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+    if not reads_as_int(dim):
         from .ops.argcheck import must_be
         raise must_be(name, "dim", "int", dim, 1)
-    if ndim == 0 and isinstance(dim, int):
+    dim = dim.__index__()
+    if ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return normalize_dim(dim, ndim)
 

@@ -167,3 +167,20 @@ def test_a_script_named_relatively_sees_its_absolute_file_as_under_python(tmp_pa
     ours = _pyfront(["rel.py"], cwd=tmp_path)
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == theirs.stdout == "True __main__\n"
+
+
+def test_argv_and_file_of_a_script_in_a_subfolder_are_pythons(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "s.py").write_text("import sys\nprint(sys.argv, __file__, sys.path[0])\n")
+    theirs = _run(["sub/s.py", "a"], cwd=tmp_path)
+    ours = _pyfront(["sub/s.py", "a"], cwd=tmp_path)
+    assert ours.returncode == theirs.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout  # argv[0] as typed, __file__ absolute
+
+
+def test_a_missing_script_is_pythons_message_and_status(tmp_path):
+    theirs = _run(["nothere.py"], cwd=tmp_path)
+    ours = _pyfront(["nothere.py"], cwd=tmp_path)
+    assert (ours.returncode, ours.stderr, ours.stdout) == (theirs.returncode, theirs.stderr, "") == (
+        2, theirs.stderr, "")
+    assert "can't open file" in ours.stderr

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 
-from ..ops.argcheck import invalid_combination, must_be
+from ..ops.argcheck import _signature, invalid_combination, must_be, parse
+from ..ops.signatures import SIGNATURES
 from ..ops.primitives.decompositions import LinAlgError
 from ..tensor import Tensor
 from .decompositions import (cholesky, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, qr, slogdet, solve,
@@ -28,6 +29,9 @@ def _checked_tensors(name: str, params: str):
     ``params`` marks a function with several signatures, whose message lists the arguments given."""
     fn = globals()[name]
     names = params.split()
+    # a call that failed is parsed against torch's signatures, where the table has them (a float dim:
+    # torch's TypeError naming it, not pyfront's own)
+    sigs = [_signature(text) for text in SIGNATURES.get(f"linalg_{name}", ())]
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
@@ -36,7 +40,12 @@ def _checked_tensors(name: str, params: str):
                 if not names:
                     raise invalid_combination(f"linalg_{name}", args, kwargs)
                 raise must_be(f"linalg_{name}", names[i], "Tensor", arg, i + 1)
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            if sigs:
+                parse(f"linalg_{name}", sigs, args, kwargs)
+            raise
     globals()[name] = checked
 
 

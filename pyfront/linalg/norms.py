@@ -6,7 +6,7 @@ import math
 
 from ..ops.primitives.reductions import norm as _vector_norm
 from ..ops import sparse_seam
-from ..shape import normalize_dim
+from ..shape import list_dims, single_int_list
 from ._checks import check_float, check_matrix
 from .decompositions import svdvals
 
@@ -30,7 +30,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     check_float("linalg.matrix_norm", A)
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
-    d0, d1 = normalize_dim(dim[0], A.dim()), normalize_dim(dim[1], A.dim())
+    d0, d1 = list_dims(dim, A.dim())
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     if dtype is not None:
@@ -58,7 +58,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """A vector norm (one dim, or all of them) or a matrix norm (two dims), as ``torch.linalg.norm``."""
     if dim is not None and not isinstance(dim, int):
-        dim = tuple(dim)
+        dim = single_int_list(dim) or tuple(dim)
         if len(dim) == 1:
             dim = dim[0]
         elif len(dim) != 2:

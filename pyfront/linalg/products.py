@@ -8,6 +8,7 @@ import math
 from ..ops.composite.linalg import matmul
 from ..ops.creation import eye
 from ..ops.registry import records
+from ..shape import normalize_dim
 from ._checks import check_float, check_matrix
 from .decompositions import inv, solve_ex
 
@@ -16,7 +17,8 @@ __all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp", "solve
 
 def vecdot(x, y, *, dim=-1):
     """The dot product of vectors along ``dim`` (inputs broadcast), as ``torch.linalg.vecdot``."""
-    return (x * y).sum(dim)
+    product = x * y
+    return product.sum(normalize_dim(dim, product.dim()))  # (an int: sum's list would take one tensor)
 
 
 def multi_dot(tensors):

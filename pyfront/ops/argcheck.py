@@ -8,7 +8,7 @@ with the same checks, so no AttributeError from deep inside an op reaches a user
 When one signature fits the number of arguments, PyTorch names the argument ("sum(): argument
 'dtype' must be torch.dtype, not str"); when several do, it lists the argument types it got
 ("sum() received an invalid combination of arguments - got (Tensor, dtype=str), but expected
-one of: ..." with its overloads, which pyfront leaves out: they spell PyTorch's C++ schemas).
+one of: ..." with its overloads, as torch prints them: ops/overloads.py).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from numbers import Number
 from .. import dtypes as dt
 from ..device import device
 from ..random import Generator
+from ..shape import index_like, reads_as_int, single_int_list
 from ..tensor import Tensor
 from . import sparse_seam
 from .signatures import F_BUILTINS, F_FORWARDS, SIGNATURES
@@ -84,11 +85,69 @@ def typename(value) -> str:
 
 
 def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeError:
-    """PyTorch's error when no signature of ``name`` fits; ``args`` exclude a method's self."""
-    # PyTorch lists the keywords last-given first
-    shown = [typename(a) for a in args] + [f"{k}={typename(v)}" for k, v in reversed(kwargs.items())]
-    got = ", ".join(shown) + (", " if method and kwargs and not args else "")
-    return TypeError(f"{name}() received an invalid combination of arguments - got ({got})")
+    """PyTorch's error when no signature of ``name`` fits; ``args`` exclude a method's self. Its text
+    lists torch's overloads (ops/overloads.py) as torch's format_invalid_args does: under each whose
+    argument count the call has, why it did not match (the wrong keywords, or the types, marked)."""
+    from .overloads import OVERLOADS  # (read on an error only)
+    # PyTorch lists the keywords last-given first (its map's order)
+    kwargs = dict(reversed(kwargs.items()))
+    text = f"{name}() received an invalid combination of arguments - got {_arg_desc(args, kwargs)}"
+    options = OVERLOADS.get(("Tensor." if method else "") + name)
+    if options is None:
+        return TypeError(text)
+    text += ", but expected one of:\n"
+    for option in options:
+        text += f" * {option}\n"
+        params = [_option_param(part) for part in option[1:-1].split(", ")]
+        variadic = "..." in option
+        n = len(args) + len(kwargs)
+        if not (n == len(params) or variadic and n > len(params)):
+            continue
+        names = [p[1] for p in params[max(len(params) - len(kwargs), 0):]]
+        wrong = [k for k in kwargs if k not in names]
+        if wrong:
+            text += f"      didn't match because some of the keywords were incorrect: {', '.join(wrong)}\n"
+        else:
+            text += ("      didn't match because some of the arguments have invalid types: "
+                     f"{_marked_desc(params, variadic, args, kwargs)}\n")
+    return TypeError(text)
+
+
+def _arg_desc(args, kwargs) -> str:
+    """torch's list of the types given: "(Tensor, int, dim=float)", a trailing ", " after keywords alone."""
+    parts = [typename(a) for a in args] + [f"{k}={typename(v)}" for k, v in kwargs.items()]
+    return "(" + ", ".join(parts) + (", " if kwargs and not args else "") + ")"
+
+
+def _option_param(part: str) -> tuple[str, str]:
+    """(type, name) of one printed parameter as torch's _parseOption splits it: at its last space (so a
+    defaulted one's "name" is its default, and "()" has one parameter, of an empty type)."""
+    cut = part.rfind(" ")
+    if cut < 0:
+        return part, part
+    return part[:cut - 4 * ("..." in part)], part[cut + 1:]
+
+
+def _marked_desc(params, variadic: bool, args, kwargs) -> str:
+    """The types given, each that its parameter's type does not name between "!"s (colours on a terminal)."""
+    import os
+    bad, good = ("\33[31;1m", "\33[32;1m") if os.isatty(1) and os.isatty(2) else ("!", "")
+    bad_end, good_end = ("\33[0m", "\33[0m") if bad != "!" else ("!", "")
+    parts = []
+    for i in range(len(args) + len(kwargs)):
+        keyword = i >= len(args)
+        value = kwargs.get(params[i][1]) if keyword else args[i]
+        ptype = params[i][0] if i < len(params) else params[-1][0] if variadic else None
+        shown = typename(value)
+        ok = ptype is not None and (shown in ("int", "long", "float") if ptype == "float"
+                                    else shown in ("int", "long") if ptype == "int" else shown == ptype)
+        if isinstance(value, (tuple, list)):
+            one = isinstance(value, tuple) and len(value) == 1
+            inner = ", ".join(typename(v) for v in value) + ("," if one else "")
+            shown += f" of ({inner})" if isinstance(value, tuple) else f" of [{inner}]"
+        parts.append((good if ok else bad) + (f"{params[i][1]}=" if keyword else "") + shown
+                     + (good_end if ok else bad_end))
+    return "(" + ", ".join(parts) + (", " if kwargs and not args else "") + ")"
 
 
 def must_be(name: str, arg: str, expected: str, value, position: int | None = None) -> TypeError:
@@ -207,10 +266,14 @@ def _bad_other(y) -> bool:
 def _parse_on_failure(name: str, method: bool, prefix: str, params):
     """For the reductions and other functions of a ``dim`` that torch parses but pyfront does not parse
     per call (methods, the hot reductions: _FLAGS_ONLY), a parse once the call failed: where it fits
-    none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own."""
-    if prefix or name not in SIGNATURES or not (name in _FLAGS_ONLY or method):
+    none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own. Where it
+    fits a method's one int list by its ints spelled out (x.tile(np.int64(2)), x.squeeze(np.array(1))),
+    the arguments to call again with, that list packed."""
+    # an in-place method (x.cumsum_) is parsed as its function's signatures, under its own name
+    key = name.rstrip("_") if method and name not in SIGNATURES else name
+    if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method):
         return None
-    sigs = [_signature(text) for text in SIGNATURES[name]]
+    sigs = [_signature(text) for text in SIGNATURES[key]]
 
     def on_failure(args, kwargs):
         try:
@@ -218,8 +281,17 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
         except TypeError as e:
             raise e from None
         except Exception:  # noqa: BLE001 - the call's own error stands (x.cumsum(0, dim=None): Python's)
-            return
+            return None
+        if method and any(_spelled_out(sig, args) for sig in sigs):
+            return (args[0], tuple(args[1:]))
+        return None
     return on_failure
+
+
+def _spelled_out(sig: _Signature, args) -> bool:
+    """Whether a method's call gives the one int list of ``sig`` as ints spelled out (args: self first)."""
+    return (sig.positional == 2 and sig[1].type in ("int[]", "int[1]") and len(args) > 1
+            and not _accepts(sig[1].type, args[1]) and index_like(args[1]))
 
 
 def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = None):
@@ -289,8 +361,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             try:  # (free in CPython 3.11+ where nothing is raised)
                 return fn(*args)
             except Exception:
-                if on_failure is not None:  # a float or bool dim: x.sum(0.0)
-                    on_failure(args, kwargs)
+                if on_failure is not None and (again := on_failure(args, kwargs)):  # a float dim: x.sum(0.0)
+                    return fn(*again)
                 raise
         if other_at is not None and (len(args) > other_at or other in kwargs):
             y = args[other_at] if len(args) > other_at else kwargs[other]
@@ -329,7 +401,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             try:
                 return fn(*args)
             except Exception:
-                on_failure(args, kwargs)
+                if again := on_failure(args, kwargs):
+                    return fn(*again)
                 raise
         d = kwargs.get("dtype")
         if d is not None and not isinstance(d, dt.dtype):
@@ -346,7 +419,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         try:
             return fn(*args, **kwargs)
         except Exception:
-            on_failure(args, kwargs)
+            if again := on_failure(args, kwargs):
+                return fn(*again, **kwargs)
             raise
 
     return checked
@@ -391,18 +465,11 @@ def _signature(text: str) -> _Signature:
     return _Signature(params)
 
 
-def _is_int(v) -> bool:
-    """An int where torch's parser reads one: not a bool; a 0-d integer tensor that needs no grad."""
-    if isinstance(v, Tensor):
-        return v.dim() == 0 and not v.requires_grad and not v.dtype.is_floating_point and v.dtype != dt.bool_
-    if isinstance(v, int):
-        return not isinstance(v, bool)
-    return type(v).__module__ == "numpy" and "int" in type(v).__name__
 
 
 def _element_type(ptype: str, v) -> str | None:
     """None where ``v`` is an element of a list argument of ``ptype``, else the name of its type."""
-    ok = _is_int(v) if ptype.startswith("int") else isinstance(v, Number) and not isinstance(v, complex)
+    ok = index_like(v) if ptype.startswith("int") else isinstance(v, Number) and not isinstance(v, complex)
     return None if ok else typename(v)
 
 
@@ -410,7 +477,7 @@ def _accepts(ptype: str, v) -> bool:
     if ptype == "Tensor":  # a sparse tensor is one too (the function then takes it or refuses it)
         return isinstance(v, Tensor) or isinstance(v, sparse_seam.TYPES)
     if ptype == "int":
-        return _is_int(v)
+        return reads_as_int(v)
     if ptype in ("float", "Scalar"):
         if isinstance(v, Tensor):
             return v.dim() == 0 and not v.requires_grad
@@ -424,10 +491,10 @@ def _accepts(ptype: str, v) -> bool:
     if ptype == "Tensor[]":
         return isinstance(v, (list, tuple)) and all(isinstance(a, Tensor) for a in v)
     if ptype in ("int[]", "int[1]"):
-        if ptype == "int[1]" and _is_int(v):
-            return True
+        if ptype == "int[1]" and not isinstance(v, (list, tuple)):
+            return single_int_list(v) is not None
         # torch's parser looks at the first element only: the others fail later, as they unpack
-        return isinstance(v, (list, tuple)) and (not v or _is_int(v[0]))
+        return isinstance(v, (list, tuple)) and (not v or index_like(v[0]))
     if ptype == "float[]":
         return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
     return True  # layouts, devices, generators, names: pyfront's own checks
@@ -436,7 +503,7 @@ def _accepts(ptype: str, v) -> bool:
 def _unpack_ints(name: str, arg: str, v) -> None:
     """torch's error for an element after the first of an int list that is no int (a bool is one there)."""
     for j, a in enumerate(v[1:], 2):
-        if not (_is_int(a) or isinstance(a, bool)):
+        if not (index_like(a) or isinstance(a, bool)):
             raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {j} with error "
                             f'"type must be tuple of ints,but got {typename(a)}"')
 
@@ -445,6 +512,8 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
     """Whether the call fits ``sig``; ``raise_``: where it does not, torch's TypeError for it (a method's
     ``args`` start with self, which its positions do not count)."""
     positional, required = sig.positional, sig.required
+    if method and _spelled_out(sig, args):  # a method of one int list takes its ints spelled out, from an
+        args = (args[0], tuple(args[1:]))    # int first (x.permute(1, 0))
     if len(args) > positional:
         if not raise_:
             return False
@@ -508,7 +577,7 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
     if len(sigs) == 1:
         _match(name, sigs[0], args, kwargs, True, method)
         return
-    if any(_match(name, sig, args, kwargs, False) for sig in sigs):
+    if any(_match(name, sig, args, kwargs, False, method) for sig in sigs):
         return
     n = len(args) + len(kwargs)
     # (a method's signatures have no out=)
@@ -590,7 +659,7 @@ def _parsed(fn, name: str):
 # the reductions and dim ops on every step's path: their signatures are read for a None flag (_bad_flag)
 # and once a call failed (_parse_on_failure), never parsed per call (issue 13's per-op cost)
 _FLAGS_ONLY = {"sum", "prod", "amax", "amin", "any", "all", "argmax", "argmin", "softmax", "log_softmax",
-               "squeeze", "unbind"}
+               "squeeze", "unbind", "cat", "concat", "stack", "transpose", "unsqueeze", "permute"}
 
 
 def _parsed_per_call(name: str, method: bool, prefix: str) -> bool:

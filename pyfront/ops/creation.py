@@ -9,7 +9,7 @@ from .. import dtypes as dt
 from ..backends import get_backend
 from ..device import as_device, factory_device
 from ..random import default_generator
-from ..shape import infer_size
+from ..shape import index_like, infer_size
 from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
@@ -19,20 +19,20 @@ def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
     them (NumPy integers and one-element integer tensors count as ints; a range, a deque or an array as
     the one argument do not; a bool after the first is 0 or 1, as torch reads it), with torch's TypeError
     naming the function ``name`` and its ``arg``."""
-    if len(args) == 1 and not _is_int(args[0]):
+    if len(args) == 1 and not index_like(args[0]):
         if not isinstance(args[0], (tuple, list)):
             raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be tuple of ints, not "
                             f"{type_name(args[0])}")
         args = args[0]
-    elif args and not _is_int(args[0]):  # torch's parser takes ints spelled out only from an int first
+    elif args and not index_like(args[0]):  # torch's parser takes ints spelled out only from an int first
         raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
     # torch's parser checks the first element's type only (is_int_or_symint_list), then unpacks each as an
     # index: a bool after the first is read as 0 or 1, anything else there fails to unpack
-    if args and not _is_int(args[0]):
+    if args and not index_like(args[0]):
         raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be tuple of ints, but found "
                         f"element of type {type_name(args[0])} at pos 0")
     for i, n in enumerate(args):
-        if not (_is_int(n) or isinstance(n, bool)):
+        if not (index_like(n) or isinstance(n, bool)):
             raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {i + 1} with "
                             f'error "type must be tuple of ints,but got {type_name(n)}"')
     out = tuple(int(n.item() if isinstance(n, Tensor) else n) for n in args)
@@ -79,13 +79,6 @@ def _check_storage(size, dtype) -> None:
         stride *= max(n, 1)
         if stride >= 2 ** 63:
             raise RuntimeError("Stride calculation overflowed")
-
-
-def _is_int(n) -> bool:
-    if isinstance(n, Tensor):
-        return n.numel() == 1 and n.dtype.kind in "iu"
-    return hasattr(n, "__index__") and not isinstance(n, bool) and not (_is_array(n) and n.ndim > 0) \
-        and getattr(getattr(n, "dtype", None), "kind", "i") in "iu"
 
 
 _INT_GRAD = "Only Tensors of floating point and complex dtype can require gradients"

@@ -21,12 +21,12 @@ def half_rsqrt(np, x):
         return half_rsqrt(np, x.reshape(1)).reshape(())
     f = x.astype(np.float32)
     out = (np.float32(1) / np.sqrt(f)).astype(np.float16)
-    tail = _tail(np, x, 2 * LANES)
+    tail = scalar_tail(np, x, 2 * LANES)
     out[tail] = (np.float32(1) / np.sqrt(f[tail]).astype(np.float16).astype(np.float32)).astype(np.float16)
     return out
 
 
-def _tail(np, x, chunk):
+def scalar_tail(np, x, chunk):
     """Which elements of ``x`` torch's vectorized unary loop computes one at a time. TensorIterator runs
     the dims in memory order (a broadcast dim, stride 0, keeps its place), merged where their strides
     allow; the innermost run is vectorized where it is contiguous or broadcast, all but its last

@@ -12,7 +12,7 @@ import math
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64
-from ..shape import contiguous_strides, infer_size, list_dims, normalize_dim, view_strides
+from ..shape import contiguous_strides, infer_size, list_dims, normalize_dim, reads_as_int, view_strides
 from ..storage import elements
 from .dispatch import apply
 from . import samples
@@ -513,7 +513,7 @@ def split(tensor, split_size_or_sections, dim=0):
     torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple of ints)."""
     from .argcheck import invalid_combination
     from .creation import int_tuple
-    if isinstance(split_size_or_sections, bool) or isinstance(dim, bool):
+    if isinstance(split_size_or_sections, bool) or not reads_as_int(dim):
         raise invalid_combination("split", (tensor, split_size_or_sections, dim), {})
     if not isinstance(split_size_or_sections, int):
         split_size_or_sections = int_tuple((split_size_or_sections,), "split_with_sizes", "split_sizes", 2)

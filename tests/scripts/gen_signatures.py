@@ -32,7 +32,7 @@ TYPES = {
     "Generator": "Generator", "memory_format": "MemoryFormat", "list[str | None]": "Dimname[]",
     "str | EllipsisType": "Dimname", "Sequence[str | EllipsisType | None]": "Dimname[]",
     "Tensor | Number": "Tensor", "Tensor | Number | _complex": "Tensor",
-    "int": "int", "float": "float", "bool": "bool",  # _nn.pyi's spelling
+    "int": "int", "float": "float", "bool": "bool", "Sequence[int]": "int[]",  # _nn.pyi's spelling
 }
 
 
@@ -64,6 +64,19 @@ MANUAL = {
        for n, ks in (("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
                      ("laguerre", "l"), ("legendre", "p")) for k in ks},
     "_nn.one_hot": ("Tensor input, int num_classes=-1",),  # the stub's "tensor" is torch's self: "input"
+    # torch.linalg's bindings (no stub either)
+    "linalg_vector_norm": ("Tensor input, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? "
+                           "dtype=None, Tensor? out=None",),
+    "linalg_matrix_norm": ("Tensor input, Scalar ord, int[] dim=(-2,-1), bool keepdim=False, *, ScalarType? "
+                           "dtype=None, Tensor? out=None",
+                           "Tensor input, str ord='fro', int[] dim=(-2,-1), bool keepdim=False, *, "
+                           "ScalarType? dtype=None, Tensor? out=None"),
+    "linalg_norm": ("Tensor input, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? "
+                    "dtype=None, Tensor? out=None",
+                    "Tensor input, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, "
+                    "Tensor? out=None"),
+    "linalg_cross": ("Tensor input, Tensor other, *, int dim=-1, Tensor? out=None",),
+    "linalg_vecdot": ("Tensor x, Tensor y, *, int dim=-1, Tensor? out=None",),
 }
 
 
@@ -75,7 +88,7 @@ F_FORWARDS = {
     "max_pool2d": ("max_pool2d", "_nn.max_pool2d_with_indices"),
     "max_pool3d": ("max_pool3d", "_nn.max_pool3d_with_indices"),
     "batch_norm": ("batch_norm",), "instance_norm": ("instance_norm",), "layer_norm": ("layer_norm",),
-    "rrelu": ("rrelu", "rrelu_"),
+    "rrelu": ("rrelu", "rrelu_"), "pad": ("_nn.pad",),
 }
 
 

@@ -13,10 +13,11 @@ from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
-from ...ops.primitives import reductions as red
 from ...ops.primitives import shaping
+from ...ops.argcheck import must_be
 from ...ops.registry import composite
 from ...ops import samples
+from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ...ops.common import float16_in_float32
 
@@ -119,12 +120,26 @@ def _hardtanh(input, lo, hi):
     return Formula.apply(ew.clamp, _hardtanh_backward, input, lo, hi)
 
 
+def _memory_order(x: Tensor) -> list | None:
+    """``x``'s dims in memory order where its elements fill their memory densely (contiguous, or a
+    permutation of it: x.t(), channels-last), else None (a slice with a step, an expanded dim)."""
+    order = sorted(range(x.dim()), key=lambda d: -x.stride(d))
+    expected = 1
+    for d in reversed(order):
+        if x.shape[d] != 1 and x.stride(d) != expected:
+            return None
+        expected *= x.shape[d]
+    return order
+
+
 def _scalar_tail(x: Tensor, block: int = 64) -> int:
-    """How many of ``x``'s last elements torch's CPU loop computes one at a time: those past its whole
-    64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) for a contiguous ``x``, every one for
-    another (its loop over strided elements is not vectorised; ops/half_cpu.py has the whole rule).
+    """How many of ``x``'s last elements in memory order torch's CPU loop computes one at a time: those
+    past its whole 64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) where ``x`` is dense
+    (TensorIterator runs a transposed one in memory order), every one for another (its loop over strided
+    or expanded elements is not vectorised, measured; ops/half_cpu.py has the rule for inputs alone).
     Some kernels treat NaN or a zero's sign one way in their vectors and another in that tail."""
-    return x.numel() % (block // x.element_size()) if x.is_contiguous() else x.numel()
+    dense = x.is_contiguous() or _memory_order(x) is not None
+    return x.numel() % (block // x.element_size()) if dense else x.numel()
 
 
 def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) -> Tensor:
@@ -133,8 +148,10 @@ def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) 
     t = _scalar_tail(x, block)
     if not t or t == x.numel():
         return scalar if t else vector
-    shape = vector.shape
-    return shaping.cat([vector.reshape(-1)[:-t], scalar.expand(shape).reshape(-1)[-t:]]).reshape(shape)
+    order = list(range(x.dim())) if x.is_contiguous() else _memory_order(x)
+    v, s = vector.permute(order), scalar.expand(vector.shape).permute(order)  # (memory order: the tail last)
+    joined = shaping.cat([v.reshape(-1)[:-t], s.reshape(-1)[-t:]]).reshape(v.shape)
+    return joined.permute(sorted(range(len(order)), key=order.__getitem__))
 
 
 def _hardtanh_backward(g, x, lo, hi):
@@ -748,6 +765,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     _floating("glu_cpu", input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
+    if not reads_as_int(dim):  # torch's Python hands dim on to its binding, whose parser refuses it
+        raise must_be("glu", "dim", "int", dim, 2)
+    dim = normalize_dim(dim, input.dim())
     size = input.shape[dim]
     if size % 2:
         raise RuntimeError(
@@ -782,7 +802,8 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
-    return red.softmax(input, dim, dtype=dtype)
+    # (torch's Python calls the method: its parser's errors)
+    return input.softmax(dim) if dtype is None else input.softmax(dim, dtype=dtype)
 
 
 @composite(torch_name="nn.functional.log_softmax", samples=samples.nn_softmax)
@@ -802,7 +823,7 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
-    return red.log_softmax(input, dim, dtype=dtype)
+    return input.log_softmax(dim) if dtype is None else input.log_softmax(dim, dtype=dtype)
 
 
 @composite(torch_name="nn.functional.softmin", samples=samples.nn_softmax)
@@ -822,7 +843,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim())
-    return red.softmax(-input if dtype is None else -input.to(dtype), dim)
+    return (-input if dtype is None else -input.to(dtype)).softmax(dim)
 
 
 @composite(torch_name="nn.functional.prelu", samples=samples.prelu, grad_fn="PreluKernelBackward0")

@@ -309,10 +309,14 @@ def huber_loss(
 
 
 # -- classification ------------------------------------------------------------------------------
-def _class_weight(weight, n_classes):
+def _class_weight(weight, n_classes, input_dim: int, prefix: str = ""):
+    """torch's refusal of a ``weight`` that is not one per class: its 2-d kernel's text (nll_loss of a
+    3-d or larger input) names no count; cross_entropy of class probabilities names itself."""
     if weight is not None and weight.numel() != n_classes:
+        if input_dim > 2 and not prefix:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
         raise RuntimeError(
-            f"weight tensor should be defined either for all {n_classes} classes or no classes but "
+            f"{prefix}weight tensor should be defined either for all {n_classes} classes or no classes but "
             f"got weight tensor of shape: {list(weight.shape)}"
         )
 
@@ -411,7 +415,7 @@ def nll_loss(
     not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
     _check_targets(input, target)
     _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
-    _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0])
+    _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0], input.dim())
     saved_as_torch(input, target, weight, by=(input,))  # torch's nll_loss kernel saves them for input's grad
     if (weight is None and input.dim() == 2 and target.dim() == 1 and target.dtype is dt.int64
             and type(ignore_index) is int and input.device.type == "cpu"
@@ -479,11 +483,10 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     logp = red.log_softmax(input, class_dim)
-    w_b = (
-        None
-        if weight is None
-        else weight.to(input.dtype).reshape((n_classes,) + (1,) * (input.dim() - 1 - class_dim))
-    )
+
+    def class_weight():  # (reshaped once checked)
+        return (None if weight is None
+                else weight.to(input.dtype).reshape((n_classes,) + (1,) * (input.dim() - 1 - class_dim)))
     if input.shape == target.shape:  # class probabilities
         if not target.dtype.is_floating_point:
             raise RuntimeError(
@@ -492,7 +495,8 @@ def cross_entropy(
             )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        _class_weight(weight, n_classes)
+        _class_weight(weight, n_classes, input.dim(), "cross_entropy: ")
+        w_b = class_weight()
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         terms = logp * target if w_b is None else logp * target * w_b
@@ -502,7 +506,8 @@ def cross_entropy(
         return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() / n_classes)
     not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
     _check_targets(input, target)
-    _class_weight(weight, n_classes)
+    _class_weight(weight, n_classes, input.dim())
+    w_b = class_weight()
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:
         return nll

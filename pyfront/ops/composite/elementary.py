@@ -6,6 +6,7 @@ import math
 
 from ...tensor import Tensor
 from ... import dtypes as dt
+from ..argcheck import invalid_combination
 from ..primitives.elementwise import eq, sign, trunc, where
 from ..primitives.special import erfc, lgamma
 from ..registry import composite
@@ -116,8 +117,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     number = (int, float, bool)
     if not all(isinstance(a, (Tensor, *number)) for a in (elements, test_elements)) or not any(
             isinstance(a, Tensor) for a in (elements, test_elements)):
-        raise TypeError("isin() received an invalid combination of arguments - got "
-                        f"({type(elements).__name__}, {type(test_elements).__name__})")
+        raise invalid_combination("isin", (elements, test_elements), {})
     like = elements if isinstance(elements, Tensor) else test_elements
     e = elements if isinstance(elements, Tensor) else like.new_tensor(elements)
     t = test_elements if isinstance(test_elements, Tensor) else like.new_tensor(test_elements)

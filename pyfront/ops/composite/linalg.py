@@ -283,6 +283,9 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
         if dims > min(a.dim(), b.dim()):
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         dims_a, dims_b = list(range(-dims, 0)), list(range(dims))
+    elif not isinstance(dims, (tuple, list)):  # torch's Python takes no NumPy integer here
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
+                           f"list[list[int]] containing two lists, but got dims={dims}")
     else:
         dims_a, dims_b = _dims_list(dims[0], "dims_self", 3), _dims_list(dims[1], "dims_other", 4)
     if len(dims_a) != len(dims_b):

@@ -13,7 +13,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.grad_mode import _state as _grad_state
-from ...shape import normalize_dim
+from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
@@ -256,7 +256,7 @@ def _extreme_name(op, dim, other):
 def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     if isinstance(dim, Tensor) or other is not None:
         return pair_fn(input, dim if other is None else other)
-    if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
+    if dim is not None and not reads_as_int(dim):
         raise invalid_combination(name, (input, dim), {})
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())

@@ -5,6 +5,7 @@ unsafe_split_with_sizes). Each checks its arguments as PyTorch does, with PyTorc
 from __future__ import annotations
 
 from ...dtypes import bool_
+from ...shape import normalize_dim
 from ...tensor import Tensor
 from ..views import chunk, narrow, split
 
@@ -40,7 +41,7 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None
     """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``, as
     ``torch.slice_scatter``."""
     index = [slice(None)] * input.dim()
-    index[dim] = slice(start, end, step)
+    index[normalize_dim(dim, input.dim())] = slice(start, end, step)
     return _scatter(input, src, lambda t: t[tuple(index)])
 
 

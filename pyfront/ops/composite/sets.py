@@ -10,8 +10,9 @@ import math
 
 from ... import dtypes as dt
 from ...autograd.function import no_derivative
-from ...shape import normalize_dim
+from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
+from ..argcheck import must_be
 from ..creation import arange, tensor as _tensor, zeros
 from ..primitives import reductions as red
 from ..primitives.elementwise import where
@@ -76,8 +77,14 @@ def _lexsort(rows):
     return perm
 
 
-def _check_dim(input, dim):
-    return None if dim is None else normalize_dim(dim, input.dim())
+def _check_dim(input, dim, binding: str, position: int | None):
+    """``dim`` normalised; one torch's parser refuses gets its TypeError, under the name of the binding
+    torch's Python hands it to (unique's torch.unique_dim, by position; unique_consecutive's, by keyword)."""
+    if dim is None:
+        return None
+    if not reads_as_int(dim):
+        raise must_be(binding, "dim", "int", dim, position)
+    return normalize_dim(dim, input.dim())
 
 
 def _unique_samples():
@@ -99,7 +106,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     distinct element occurs. PyTorch sorts whatever ``sorted`` says; so does this. NaN is never
     equal to NaN, so each NaN is its own element.
     """
-    dim = _check_dim(input, dim)
+    dim = _check_dim(input, dim, "unique_dim", 2)
     rows = _rows(input, dim)
     perm = red.argsort(rows[:, 0], 0, False, stable=True) if dim is None else _lexsort(rows)
     name = "_unique2" if dim is None else "unique_dim"
@@ -114,7 +121,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     s(T((6, 2), "bool"), dim=1, return_counts=True)])
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once."""
-    dim = _check_dim(input, dim)
+    dim = _check_dim(input, dim, "unique_consecutive", None)
     return _groups(_rows(input, dim), None, "unique_consecutive", input, return_inverse, return_counts, dim)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ... import dtypes as dt
-from ...shape import normalize_dim
+from ...shape import list_dims, normalize_dim, single_int_list
 from ...tensor import Tensor
 from ..creation import arange, full, int_tuple, type_name
 from ..primitives.elementwise import where
@@ -120,8 +120,9 @@ def _roll_dim(input, shift, dim):
 @composite(samples=samples.roll, grad_fn="RollBackward0")
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
-    shifts = int_tuple((shifts,), "roll", "shifts", 2)  # torch's int[] parse, as every size argument's
-    dims = () if dims is None else int_tuple((dims,), "roll", "dims", 3)
+    # torch's int[1] parse: one int, or a list parsed as every size argument's
+    shifts = int_tuple(single_int_list(shifts) or (shifts,), "roll", "shifts", 2)
+    dims = () if dims is None else int_tuple(single_int_list(dims) or (dims,), "roll", "dims", 3)
     if not shifts:
         raise RuntimeError("`shifts` required")
     if not dims:
@@ -251,7 +252,7 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     n = input.dim()
     if n < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
-    d0, d1 = normalize_dim(dims[0], n), normalize_dim(dims[1], n)
+    d0, d1 = list_dims(dims, n)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = "
                            f"{dims[1]}")

@@ -267,7 +267,9 @@ def nanmedian(input, dim=None, keepdim=False):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch."""
-    if input.numel() == 0 and (dim is None or input.shape[normalize_dim(dim, input.dim())] == 0):
+    if dim is not None:
+        dim = normalize_dim(dim, input.dim())  # (an int only: no one-element tensor, as amin's dims take)
+    if input.numel() == 0 and (dim is None or input.dim() and input.shape[dim] == 0):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                            "no identity.")
     dims = () if dim is None else dim

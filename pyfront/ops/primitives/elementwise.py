@@ -18,7 +18,7 @@ from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ..dispatch import apply, fold, fold_unary
-from ..half_cpu import half_rsqrt
+from ..half_cpu import half_rsqrt, scalar_tail
 from ..registry import OpDef, records, register, ufunc
 from .. import samples
 
@@ -164,10 +164,8 @@ def _check_integer_divisor(x, y):
 def _check_tensor_args(name, input, other, scalars):
     if not isinstance(input, Tensor):
         if scalars == "other":
-            raise TypeError(
-                f"{name}() received an invalid combination of arguments - got "
-                f"({type(input).__name__}, {type(other).__name__})"
-            )
+            from ..argcheck import invalid_combination
+            raise invalid_combination(name, (input, other), {})
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if scalars == "none" and not isinstance(other, Tensor):
         raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
@@ -695,8 +693,16 @@ copysign = binary(
 
 
 def _max_min_np(np, x, y, beats):
-    """maximum/minimum as torch: NaN wins, and at a tie (0.0 with -0.0) the first operand is kept."""
-    take_y = beats(y, x) | np.isnan(y) if x.dtype.kind == "f" else beats(y, x)
+    """maximum/minimum as torch's CPU kernel: NaN wins; at a tie of 0.0 with -0.0 its vectors (16 elements
+    a loop step, float32 and float64 alike: measured) keep the second operand, its scalar tail the first."""
+    if x.dtype.kind != "f":
+        return _where_np(np, beats(y, x), y, x)
+    take_y = beats(y, x) | np.isnan(y)
+    zeros = (x == 0) & (y == 0)
+    if zeros.any():
+        shape = np.broadcast_shapes(x.shape, y.shape)
+        layout = x if x.shape == shape else np.broadcast_to(x, shape)  # (its strides: the loop's order)
+        take_y |= zeros & ~scalar_tail(np, layout, 16)
     return _where_np(np, take_y, y, x)
 
 

@@ -13,8 +13,8 @@ import math
 
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled
-from ...shape import normalize_dim, normalize_dims
-from ..argcheck import invalid_combination
+from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_list
+from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
 from ..half_cpu import half_prod
@@ -173,7 +173,7 @@ def sum_to_size(input, *size):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64."""
-    if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
+    if dim is not None and not reads_as_int(dim):
         if keepdim:  # (input, dim, keepdim) fits one signature only: PyTorch names the argument
             raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
         raise invalid_combination("prod", (input, dim), {})
@@ -240,17 +240,22 @@ median_op = register(OpDef("median", "reduction", _reduce_infer(), _median_np, _
                            save_output=True))
 
 
+def _whole(dim) -> bool:
+    """Whether amax/amin's ``dim`` names no dim (None, or an empty list: every one)."""
+    return dim is None or isinstance(dim, (tuple, list)) and not dim
+
+
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
-    check_nonempty("amax", input, dims, whole=dim in ((), None, []))
+    check_nonempty("amax", input, dims, whole=_whole(dim))
     return reduce(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
 def amin(input, dim=(), keepdim=False):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
     dims = reduce_dims(dim, input.dim())
-    check_nonempty("amin", input, dims, whole=dim in ((), None, []))
+    check_nonempty("amin", input, dims, whole=_whole(dim))
     return reduce(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
@@ -310,14 +315,21 @@ _any = register(OpDef("any", "reduction", _logical_infer,
                       torch_name="any", samples=samples.all_any))
 
 
+def _int_or_ints(dim, ndim: int) -> tuple:
+    """``reduce_dims`` of a ``dim`` torch types ``int`` or ``int[]`` (no int[1]: one tensor is no list)."""
+    if not (dim is None or isinstance(dim, (tuple, list)) or reads_as_int(dim)):
+        raise TypeError(f"dim must be an int, not {type(dim).__name__}")  # (the failed call is parsed)
+    return reduce_dims(dim, ndim)
+
+
 def all(input, dim=None, keepdim=False):
     """Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input)."""
-    return apply(_all, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+    return apply(_all, input, dims=_int_or_ints(dim, input.dim()), keepdim=keepdim)
 
 
 def any(input, dim=None, keepdim=False):
     """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input)."""
-    return apply(_any, input, dims=reduce_dims(dim, input.dim()), keepdim=keepdim)
+    return apply(_any, input, dims=_int_or_ints(dim, input.dim()), keepdim=keepdim)
 
 
 # -- cumulative sum and product -----------------------------------------------------------------
@@ -578,12 +590,19 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
             raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, but got "
                                f"{dtype._legacy_name[:-6]}")
         input = input.to(dtype)
+    if isinstance(dim, bool):  # torch's Python makes an int dim a list of it, and parses that
+        raise TypeError("linalg_vector_norm(): argument 'dim' (position 3) must be tuple of ints, but found "
+                        "element of type bool at pos 0")
     if isinstance(p, str):
+        if dim is not None and not isinstance(dim, int):
+            len(dim)  # (torch's Python asks a 'fro' norm's dims their count: a NumPy int has none)
         if p != "fro":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         if isinstance(dim, (tuple, list)) and len(dim) > 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
         p = 2
+    if dim is not None and not isinstance(dim, (tuple, list)) and single_int_list(dim) is None:
+        raise must_be("linalg_vector_norm", "dim", "tuple of ints", dim, 3)  # (where torch's Python hands it)
     dims = reduce_dims(dim, input.dim())
     if abs(p) == math.inf and builtins.any(input.shape[d] == 0 for d in dims):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {'-' if p < 0 else ''}inf norm on an "
