@@ -582,18 +582,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
 def _check_float(kernel, dtype):
     """torch's CPU sampling kernels (``kernel``) have no integer or bool version."""
     if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt_name(dtype)}'")
-
-
-def _dt_name(dtype):
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }.get(dtype.name, dtype.name)
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
 def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):

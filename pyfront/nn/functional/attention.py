@@ -13,7 +13,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...ops.creation import ones, zeros
-from ...ops.primitives.linalg import cpp_name
+from ...dtypes import cpp_name
 from ...ops.primitives.shaping import cat
 from ...ops.registry import composite
 from ...ops import samples

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ... import _warnings
 from ...autograd.graph import saved_as_torch
-from ...ops.primitives.linalg import cpp_name
+from ...dtypes import cpp_name
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad

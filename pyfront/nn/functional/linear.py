@@ -11,7 +11,8 @@ from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.common import float16_in_float32
 from ...ops.composite.linalg import matmul
-from ...ops.primitives.linalg import check_not_bool, mm, scalar_name
+from ...dtypes import scalar_name
+from ...ops.primitives.linalg import check_not_bool, mm
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples

@@ -18,7 +18,7 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import float16_in_float32
-from ...ops.primitives.linalg import scalar_name
+from ...dtypes import scalar_name
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 

@@ -405,21 +405,19 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 # -- histograms and norms -----------------------------------------------------------------------
 def _check_histogram_tensors(input, bins, weight):
     """ATen's histogramdd checks of the bins and weight tensors, in its order and words."""
-    name = {dt.float32: "float", dt.float64: "double", dt.float16: "c10::Half", dt.int64: "long int",
-            dt.bool_: "bool", dt.int32: "int"}
     if isinstance(bins, Tensor):
         if bins.dtype is not input.dtype:
             raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the same dtype, "
-                               f"but got input with dtype {name.get(input.dtype, input.dtype)} and bins for "
-                               f"dimension 0 with dtype {name.get(bins.dtype, bins.dtype)}")
+                               f"but got input with dtype {dt.cpp_name(input.dtype)} and bins for "
+                               f"dimension 0 with dtype {dt.cpp_name(bins.dtype)}")
         if bins.dim() != 1:
             raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
                                f"{bins.dim()} dimensions in the bins tensor for dimension 0")
     if weight is not None:
         if weight.dtype is not input.dtype:
             raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and weight "
-                               f"tensor should have the same dtype, but got input({name.get(input.dtype)}), "
-                               f"and weight({name.get(weight.dtype, weight.dtype)})")
+                               "tensor should have the same dtype, but got "
+                               f"input({dt.cpp_name(input.dtype)}), and weight({dt.cpp_name(weight.dtype)})")
         if weight.numel() != input.numel():  # ATen reads the weight flattened
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same "
                                "shape as the input tensor excluding its innermost dimension, but got input "
