@@ -4,7 +4,9 @@ No NumPy here: dtypes carry the NumPy name as a string so the browser build work
 """
 from __future__ import annotations
 
+import math
 import numbers
+import struct
 
 
 class dtype:
@@ -99,6 +101,23 @@ def cpp_name(d: dtype) -> str:
 def convert_name(d: dtype) -> str:
     """The type name ("int64_t") in torch's "value cannot be converted to type ... without overflow"."""
     return _CONVERT[d.name]
+
+
+def round_float16(x: float) -> float:
+    """``x`` as a float16 holds it: rounded to nearest even, an infinity past its range."""
+    return _round("e", x)
+
+
+def round_float32(x: float) -> float:
+    """``x`` as a float32 holds it, for the arithmetic torch's kernels do in float on Python numbers."""
+    return _round("f", x)
+
+
+def _round(fmt: str, x: float) -> float:
+    try:
+        return struct.unpack(fmt, struct.pack(fmt, float(x)))[0]
+    except OverflowError:  # struct refuses what the float type would hold as inf
+        return math.copysign(math.inf, x)
 
 
 def _by_name(name: str) -> dtype:
