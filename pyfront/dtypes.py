@@ -116,7 +116,7 @@ def round_float32(x: float) -> float:
 def _round(fmt: str, x: float) -> float:
     try:
         return struct.unpack(fmt, struct.pack(fmt, float(x)))[0]
-    except OverflowError:  # struct refuses what the float type would hold as inf
+    except OverflowError:  # struct refuses a number past float16's range ("f" gives inf itself)
         return math.copysign(math.inf, x)
 
 

@@ -8,6 +8,7 @@ found an inf costs one read-back per step, as torch's ``.item()`` does.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from enum import Enum
 
@@ -168,7 +169,8 @@ class GradScaler:
             else:
                 self._growth_tracker += 1
                 if self._growth_tracker == self._growth_interval:
-                    value, self._growth_tracker = value * self._growth_factor, 0
+                    grown, self._growth_tracker = dt.round_float32(value * self._growth_factor), 0
+                    value = grown if math.isfinite(grown) else value  # torch keeps one that would overflow
             scale.fill_(dt.round_float32(value))
         self._per_optimizer_states = defaultdict(_refresh_per_optimizer_state)
 
