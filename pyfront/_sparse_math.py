@@ -115,7 +115,7 @@ def add(input, other, *, alpha=1):
                            f"{input.sparse_dim()} sparse dimensions while 'other' has {other.sparse_dim()} "
                            "sparse dimensions")
     if dtype in (dt.float16, dt.bool_):  # torch's CPU kernel of sparse + sparse has no such type
-        raise NotImplementedError(f'"cadd_sparse" not implemented for \'{dtype._legacy_name[:-6]}\'')
+        raise NotImplementedError(f'"cadd_sparse" not implemented for \'{dt.scalar_name(dtype)}\'')
     if not (input._val.is_contiguous() and other._val.is_contiguous()):
         return _append(input, other, alpha, dtype)
     return _merge(input, other, alpha, dtype)

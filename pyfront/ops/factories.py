@@ -153,8 +153,8 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         out = obj
         if dtype is not None and dtype is not obj.dtype:
             if copy is False:
-                raise ValueError(f"can't alias tensor with dtype '{obj.dtype._legacy_name[:-6]}' into dtype "
-                                 f"'{dtype._legacy_name[:-6]}'.")
+                raise ValueError(f"can't alias tensor with dtype '{dt.scalar_name(obj.dtype)}' into dtype "
+                                 f"'{dt.scalar_name(dtype)}'.")
             out = out.to(dtype)
         if device is not None and str(device) != str(out.device):
             if copy is False:

@@ -360,7 +360,7 @@ def _check_sizes(input, sizes, mode):
             weights = {"nearest-exact": "nearest", "bilinear": "linear", "trilinear": "linear",
                        "bicubic": "cubic"}
             kernel = f"compute_indices_weights_{weights.get(mode, mode)}"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
 @composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)

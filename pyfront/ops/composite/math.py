@@ -36,7 +36,7 @@ def lerp(input, end, weight):
 def _lerp_in_opmath(input, end, weight):
     if not input.dtype.is_floating_point:
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     check_fits(weight, input.dtype, opmath=True)
     backward = _lerp_backward if isinstance(weight, Tensor) else _lerp_number_backward
     return Formula.apply(_lerp, backward, input, end, weight)
@@ -83,7 +83,7 @@ def float_power(input, exponent):
 def float_power_(self, exponent):
     """In-place ``float_power``: ``self`` must be float64, the dtype of the result."""
     if self.dtype is not dt.float64:
-        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy_name[:-6]} but the "
+        raise RuntimeError(f"the base given to float_power_ has dtype {dt.scalar_name(self.dtype)} but the "
                            "operation's result requires dtype Double")
     since = SEQUENCE[0]
     return self._assign(float_power(self, exponent), since)

@@ -78,7 +78,7 @@ def _check_weights(kind: str, w: Tensor, n: int) -> None:
     integral = kind == "fweights"
     if (w.dtype.is_floating_point or w.dtype is dt.bool_) if integral else not w.dtype.is_floating_point:
         raise RuntimeError(f"cov(): expected {kind} to have {'integral' if integral else 'floating point'} "
-                           f"dtype but got {kind} with {w.dtype._legacy_name[:-len('Tensor')]} dtype")
+                           f"dtype but got {kind} with {dt.scalar_name(w.dtype)} dtype")
     if w.numel() != n:
         raise RuntimeError(f"cov(): expected {kind} to have the same numel as there are observations in the "
                            f"input but got {w.numel()} != {n}")
@@ -296,7 +296,7 @@ def logcumsumexp(input, dim):
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
-                                  f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
+                                  f"'{dt.scalar_name(input.dtype)}'")
     if input.dim() == 0:
         normalize_dim(dim, 1)
         return input.clone()
@@ -434,7 +434,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     edge, the last both. As ``torch.histogram``."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"histogramdd\" not implemented for "
-                                  f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
+                                  f"'{dt.scalar_name(input.dtype)}'")
     flat = input.reshape(-1)
     _check_histogram_tensors(input, bins, weight)
     if isinstance(bins, Tensor):
