@@ -31,7 +31,7 @@ from .ops.creation import arange, tensor as _tensor, zeros
 from .shape import normalize_dim
 from .sparse import SparseCooTensor, _dense_sparse_mm, _same_size, _sparse_mm
 from .sparse import sum as _sparse_sum
-from .tensor import Tensor, _castable, _kind_name
+from .tensor import Tensor, _castable
 
 FUNCTIONS: dict = {}
 
@@ -115,7 +115,7 @@ def add(input, other, *, alpha=1):
                            f"{input.sparse_dim()} sparse dimensions while 'other' has {other.sparse_dim()} "
                            "sparse dimensions")
     if dtype in (dt.float16, dt.bool_):  # torch's CPU kernel of sparse + sparse has no such type
-        raise NotImplementedError(f'"cadd_sparse" not implemented for \'{dtype._legacy_name[:-6]}\'')
+        raise NotImplementedError(f'"cadd_sparse" not implemented for \'{dt.scalar_name(dtype)}\'')
     if not (input._val.is_contiguous() and other._val.is_contiguous()):
         return _append(input, other, alpha, dtype)
     return _merge(input, other, alpha, dtype)
@@ -227,8 +227,8 @@ def _in_place(op):
         if isinstance(new, SparseCooTensor):
             new = new.to_dense()
         if not _castable(new.dtype, self.dtype):  # torch's sparse kernels word the cast check so
-            raise RuntimeError(f"Can't convert result type {_kind_name(new.dtype)} to output "
-                               f"{_kind_name(self.dtype)} in add operation")
+            raise RuntimeError(f"Can't convert result type {dt.scalar_name(new.dtype)} to output "
+                               f"{dt.scalar_name(self.dtype)} in add operation")
         return self.copy_(new)
     method.__name__ = op.__name__ + "_"
     return method
@@ -649,8 +649,8 @@ def mv(input, vec):
 
 def _same_scalar_type(sparse: SparseCooTensor, dense: Tensor) -> None:
     if dense.dtype is not sparse.dtype:
-        raise RuntimeError(f"expected scalar type {_kind_name(sparse.dtype)} but found "
-                           f"{_kind_name(dense.dtype)}")
+        raise RuntimeError(f"expected scalar type {dt.scalar_name(sparse.dtype)} but found "
+                           f"{dt.scalar_name(dense.dtype)}")
 
 
 @_register("bmm")

@@ -4,7 +4,9 @@ No NumPy here: dtypes carry the NumPy name as a string so the browser build work
 """
 from __future__ import annotations
 
+import math
 import numbers
+import struct
 
 
 class dtype:
@@ -72,9 +74,50 @@ _BY_NAME = {d.name: d for d in ALL}
 _LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
            "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
            "float32": "FloatTensor", "float64": "DoubleTensor", "bfloat16": "BFloat16Tensor"}
+# torch's messages name a dtype in three spellings, each printed by different kernels: the ScalarType
+# ("Long", `scalar_name`), the C++ type that a tensor's TypeMeta prints ("long int", `cpp_name`: mm's,
+# histogramdd's, out='s exact-dtype checks) and the <cstdint> type that checked_convert's macro spells
+# ("int64_t", `convert_name`: "value cannot be converted to type int64_t without overflow")
+_CPP = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+        "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
+        "bfloat16": "c10::BFloat16"}
+_CONVERT = {"bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
 # PyTorch's aliases, exported from the package namespace
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
            "short": int16, "bool": bool_}
+
+
+def scalar_name(d: dtype) -> str:
+    """torch's ScalarType name ("Float", "Long"), as most of its dtype messages print it."""
+    return _LEGACY[d.name][:-len("Tensor")]
+
+
+def cpp_name(d: dtype) -> str:
+    """The C++ type name ("float", "long int", "c10::Half") of a tensor's TypeMeta in torch's messages."""
+    return _CPP[d.name]
+
+
+def convert_name(d: dtype) -> str:
+    """The type name ("int64_t") in torch's "value cannot be converted to type ... without overflow"."""
+    return _CONVERT[d.name]
+
+
+def round_float16(x: float) -> float:
+    """``x`` as a float16 holds it: rounded to nearest even, an infinity past its range."""
+    return _round("e", x)
+
+
+def round_float32(x: float) -> float:
+    """``x`` as a float32 holds it, for the arithmetic torch's kernels do in float on Python numbers."""
+    return _round("f", x)
+
+
+def _round(fmt: str, x: float) -> float:
+    try:
+        return struct.unpack(fmt, struct.pack(fmt, float(x)))[0]
+    except OverflowError:  # struct refuses a number past float16's range ("f" gives inf itself)
+        return math.copysign(math.inf, x)
 
 
 def _by_name(name: str) -> dtype:

@@ -10,6 +10,7 @@ from .ops.primitives.elementwise import round as _round
 from .ops.primitives.special import (digamma, digamma as psi, erfc, erfinv, i0, lgamma as gammaln,  # noqa: F401
                                      logit, polygamma, sinc, special_entr as entr, special_i0e as i0e,
                                      special_i1 as i1, special_i1e as i1e, special_xlog1py as xlog1py, xlogy)
+from .dtypes import scalar_name as _scalar_name
 from .ops.primitives import special_functions as _more
 
 
@@ -18,7 +19,7 @@ def round(input, *, decimals=0):  # noqa: A001 (torch's name)
     """``torch.special.round``: torch.round, whose special twin has no integer kernel (torch.round has)."""
     if not input.dtype.is_floating_point:
         kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar_name(input.dtype)}'")
     return _round(input, decimals=decimals)
 
 

@@ -302,7 +302,7 @@ class Tensor:
             # torch's order: dtype, device, then size
             if value.dtype is not self.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_CPP_NAME[value.dtype.name]}' to a tensor "
+                    f"attempting to assign a gradient with dtype '{_dt.cpp_name(value.dtype)}' to a tensor "
                     f"with grad_dtype '{_kind_name(self.dtype)}'. The gradient must match the tensor's "
                     "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
                     "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
@@ -839,15 +839,7 @@ def _castable(src, dst) -> bool:
     return order[src.kind] <= order[dst.kind]
 
 
-# C++ type names, as torch's messages print a dtype they read from a tensor's TypeMeta
-_CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-             "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-             "bool": "bool"}
-
-
-def _kind_name(d) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[d.name]
+_kind_name = _dt.scalar_name  # the name its importers here and in ops (methods, creation) know it by
 
 
 __all__ = ["Tensor", "_dt"]

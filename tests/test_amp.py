@@ -183,6 +183,21 @@ def test_grad_scaler_skips_backs_off_and_grows_as_torch(optim):
     assert ps.state_dict() == ts.state_dict()
 
 
+def test_grad_scaler_keeps_a_scale_that_growing_would_overflow_as_torch():
+    def scales(lib):
+        p = lib.nn.Parameter(lib.zeros(1))
+        opt = lib.optim.SGD([p], lr=0.1)
+        scaler = lib.amp.GradScaler("cpu", init_scale=3e38, growth_interval=1, growth_factor=2.0)
+        out = []
+        for _ in range(2):
+            scaler.scale((p * 0).sum()).backward()
+            scaler.step(opt)
+            scaler.update()
+            out.append((scaler.get_scale(), scaler._get_growth_tracker()))
+        return out
+    assert scales(pyfront) == scales(torch)
+
+
 def test_grad_scaler_state_dict_round_trip_and_disabled_pass_through():
     for lib in (torch, pyfront):
         _, _, s = _train(lib, set(), dict(init_scale=8.0, growth_interval=3), steps=4)

@@ -8,7 +8,7 @@ found an inf costs one read-back per step, as torch's ``.item()`` does.
 """
 from __future__ import annotations
 
-import struct
+import math
 from collections import defaultdict
 from enum import Enum
 
@@ -28,11 +28,6 @@ class OptState(Enum):
 
 def _refresh_per_optimizer_state() -> dict:
     return {"stage": OptState.READY, "found_inf_per_device": {}}
-
-
-def _f32(x: float) -> float:
-    """``x`` rounded to float32, as torch's float32 scale tensor holds it."""
-    return struct.unpack("f", struct.pack("f", x))[0]
 
 
 class GradScaler:
@@ -123,7 +118,8 @@ class GradScaler:
                                "update().")
         if state["stage"] is OptState.STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
-        inv_scale = _f32(1.0 / self._scale.item())  # as torch: the reciprocal in float64, then float32
+        # as torch: the reciprocal in float64, then float32
+        inv_scale = dt.round_float32(1.0 / self._scale.item())
         state["found_inf_per_device"] = self._unscale_grads_(optimizer, inv_scale, False)
         state["stage"] = OptState.UNSCALED
 
@@ -173,8 +169,9 @@ class GradScaler:
             else:
                 self._growth_tracker += 1
                 if self._growth_tracker == self._growth_interval:
-                    value, self._growth_tracker = value * self._growth_factor, 0
-            scale.fill_(_f32(value))
+                    grown, self._growth_tracker = dt.round_float32(value * self._growth_factor), 0
+                    value = grown if math.isfinite(grown) else value  # torch keeps one that would overflow
+            scale.fill_(dt.round_float32(value))
         self._per_optimizer_states = defaultdict(_refresh_per_optimizer_state)
 
     def get_scale(self) -> float:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import dtypes as dt
-from ..ops.primitives.linalg import scalar_name
+from ..dtypes import scalar_name
 
 # the CPU kernel that refuses float16 first, where it is not linalg's own low-precision check
 _HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.cholesky": "cholesky_cpu",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..ops import return_types as rt
 from ..ops.dispatch import apply
 from ..ops.primitives import decompositions as P
-from ..ops.primitives.linalg import scalar_name
+from ..dtypes import scalar_name
 from ..ops.registry import records
 from ..shape import broadcast_shapes
 from ._checks import check, check_float, check_matrix

@@ -6,7 +6,7 @@ from .. import dtypes as dt
 from ..ops import return_types as rt
 from ..ops.creation import empty, zeros
 from ..ops.primitives.elementwise import maximum, where
-from ..ops.primitives.linalg import scalar_name
+from ..dtypes import scalar_name
 from ..ops.primitives.shaping import cat
 from ..ops.registry import records
 from ..shape import broadcast_shapes, normalize_dim

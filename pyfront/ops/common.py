@@ -22,10 +22,6 @@ _SCALARS: dict = {}
 _SCALARS_LOCK = threading.Lock()  # a full cache drops its oldest: two threads must not drop one twice
 on_replace(lambda: _SCALARS.clear())
 
-# the C++ type names in torch's "value cannot be converted to type ... without overflow"
-_CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
-              "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "bool": "bool"}
-
 
 def check_fits(value, dtype, opmath=False):
     """``value`` itself, or torch's RuntimeError where an argument that torch converts to the tensor's
@@ -52,7 +48,7 @@ def check_fits(value, dtype, opmath=False):
         if not bad and value < 0 and low < 0 == info.min:
             value = _wrap_int(value, dtype)
     if bad:
-        raise RuntimeError(f"value cannot be converted to type {_CPP_NAMES[dtype.name]} without overflow")
+        raise RuntimeError(f"value cannot be converted to type {dt.convert_name(dtype)} without overflow")
     return value
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import struct
 
 from .. import dtypes as dt
 from ..backends import get_backend
@@ -451,21 +450,7 @@ def _fma(a: float, b: float, c: float) -> float:
     return math.fsum((c, p, ((ah * bh - p) + ah * bl + al * bh) + al * bl))
 
 
-def _f16(x: float) -> float:
-    try:
-        return struct.unpack("e", struct.pack("e", float(x)))[0]
-    except OverflowError:
-        return math.copysign(math.inf, x)
-
-
-def _f32(x: float) -> float:
-    try:
-        return struct.unpack("f", struct.pack("f", float(x)))[0]
-    except OverflowError:
-        return math.copysign(math.inf, x)
-
-
-_ROUND = {2: _f16, 4: _f32, 8: float}
+_ROUND = {2: dt.round_float16, 4: dt.round_float32, 8: float}
 
 
 def _float_linspace(start, end, steps, half, itemsize):
@@ -575,18 +560,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
 def _check_float(kernel, dtype):
     """torch's CPU sampling kernels (``kernel``) have no integer or bool version."""
     if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt_name(dtype)}'")
-
-
-def _dt_name(dtype):
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }.get(dtype.name, dtype.name)
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
 def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):

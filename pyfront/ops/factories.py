@@ -23,7 +23,7 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, value=N
     dtype = dt.get_default_dtype() if dtype is None else dtype
     if not dtype.is_floating_point:
         raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions("
-                           f"dtype={_c_name(dtype)}, device=cpu, layout=Strided (default), "
+                           f"dtype={dt.cpp_name(dtype)}, device=cpu, layout=Strided (default), "
                            f"requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))")
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
@@ -35,12 +35,6 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, value=N
     else:
         out = tensor([value(n, n_sym) for n in range(window_length)], dtype=dtype, device=device)
     return out.requires_grad_() if requires_grad else out
-
-
-def _c_name(dtype) -> str:
-    """The C++ type name PyTorch's TensorOptions print for an integer or bool dtype."""
-    return {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool"}.get(str(dtype).replace("torch.", ""), str(dtype))
 
 
 def _in(x, v):
@@ -159,8 +153,8 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         out = obj
         if dtype is not None and dtype is not obj.dtype:
             if copy is False:
-                raise ValueError(f"can't alias tensor with dtype '{obj.dtype._legacy_name[:-6]}' into dtype "
-                                 f"'{dtype._legacy_name[:-6]}'.")
+                raise ValueError(f"can't alias tensor with dtype '{dt.scalar_name(obj.dtype)}' into dtype "
+                                 f"'{dt.scalar_name(dtype)}'.")
             out = out.to(dtype)
         if device is not None and str(device) != str(out.device):
             if copy is False:

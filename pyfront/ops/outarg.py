@@ -20,6 +20,7 @@ import inspect
 
 from .. import dtypes as dt
 from .._warnings import warn
+from ..dtypes import cpp_name, scalar_name
 from ..autograd import is_grad_enabled, no_grad
 from ..tensor import Tensor
 from . import return_types
@@ -139,14 +140,6 @@ _DTYPE_ARG = frozenset("sum prod cumsum cumprod mean nansum nanmean softmax log_
 _OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim", "nanmedian": "dim"}
 # functions that resize ``out`` without PyTorch's deprecation warning (their kernels resize it themselves)
 _SILENT_RESIZE = (_FACTORIES - {"arange"}) | {"addbmm"}
-# the C++ type names PyTorch's exact-dtype message prints
-_CPP = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
-        "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
-        "bfloat16": "c10::BFloat16"}
-
-
-def _scalar(d) -> str:
-    return d._legacy_name[:-6]  # "Float", as PyTorch's ScalarType prints
 
 
 @functools.cache
@@ -196,11 +189,11 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
              None: False}[when]
     if fails:
-        raise error(text.format(name=name, R=_scalar(r.dtype), O=_scalar(o.dtype), rc=_CPP[r.dtype.name],
-                                oc=_CPP[o.dtype.name]))
+        raise error(text.format(name=name, R=scalar_name(r.dtype), O=scalar_name(o.dtype),
+                                rc=cpp_name(r.dtype), oc=cpp_name(o.dtype)))
     if not can_cast(r.dtype, o.dtype):
-        raise RuntimeError(f"result type {_scalar(r.dtype)} can't be cast to the desired output type "
-                           f"{_scalar(o.dtype)}")
+        raise RuntimeError(f"result type {scalar_name(r.dtype)} can't be cast to the desired output type "
+                           f"{scalar_name(o.dtype)}")
 
 
 def _check_dtype_arg(name: str, given, o: Tensor) -> None:
@@ -211,9 +204,9 @@ def _check_dtype_arg(name: str, given, o: Tensor) -> None:
     if name in ("mean", "nanmean", "norm") and not given.is_floating_point:
         return
     if name in ("nansum", "nanmean") and given.is_floating_point:
-        raise RuntimeError(f"nansum: provided dtype must match dtype of result. Got {_scalar(o.dtype)} and "
-                           f"{_scalar(given)}.")
-    raise RuntimeError(_EXPECTED.format(rc=_CPP[given.name], oc=_CPP[o.dtype.name]))
+        raise RuntimeError("nansum: provided dtype must match dtype of result. Got "
+                           f"{scalar_name(o.dtype)} and {scalar_name(given)}.")
+    raise RuntimeError(_EXPECTED.format(rc=cpp_name(given), oc=cpp_name(o.dtype)))
 
 
 def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
@@ -299,8 +292,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
     if name in _FACTORIES or name in _DTYPE_FROM_OUT:
         given = kwargs.get("dtype")
         if given is not None and given is not outs[0].dtype and name in _FACTORIES:
-            raise RuntimeError(f"dtype {_scalar(given)} does not match dtype of out parameter "
-                               f"({_scalar(outs[0].dtype)})")
+            raise RuntimeError(f"dtype {scalar_name(given)} does not match dtype of out parameter "
+                               f"({scalar_name(outs[0].dtype)})")
         kwargs = {**kwargs, "dtype": given or outs[0].dtype}
         if name in _FACTORIES:
             kwargs.setdefault("device", outs[0].device)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from .. import dtypes as dt
 from ..autograd.grad_mode import _state, no_grad
 from ..shape import contiguous_strides
 from ..storage import elements
@@ -81,9 +82,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     elif isinstance(source, (Tensor, Storage)):
         if isinstance(source, Tensor):
             if source.dtype is not self.dtype:
-                from ..tensor import _CPP_NAME
-                raise RuntimeError(f"Could not set tensor of type {_CPP_NAME[source.dtype.name]} to a tensor "
-                                   f"of type {_CPP_NAME[self.dtype.name]}")
+                raise RuntimeError(f"Could not set tensor of type {dt.cpp_name(source.dtype)} to a tensor "
+                                   f"of type {dt.cpp_name(self.dtype)}")
             storage = source._storage
             whole = (source._offset, tuple(source._shape), source._strides)
         else:

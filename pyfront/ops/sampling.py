@@ -10,16 +10,12 @@ import math
 
 from .. import _warnings
 from .. import dtypes as dt
-from ..tensor import Tensor, _kind_name
+from ..tensor import Tensor
 from . import creation
 from .creation import _num
 from .argcheck import invalid_combination
 from .primitives import elementwise as ew
 
-# the C++ type names PyTorch's messages spell
-_C_TYPES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half", "float32": "float",
-            "float64": "double"}
 _MANTISSA = {"float16": 11, "float32": 24, "float64": 53}  # integers exact up to 2**digits
 
 
@@ -35,14 +31,14 @@ def _unit(self, generator):
 
 def _continuous(self, name):
     if not self.dtype.is_floating_point:
-        spelled = _C_TYPES[self.dtype.name] if name == "Cauchy" else _kind_name(self.dtype)
+        spelled = dt.cpp_name(self.dtype) if name == "Cauchy" else dt.scalar_name(self.dtype)
         raise RuntimeError(f"{name} distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {spelled}")
 
 
 def _float_kernel(self, kernel):
     if not self.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_kind_name(self.dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(self.dtype)}'")
 
 
 def uniform_(self, *args, generator=None, **kwargs):
@@ -52,7 +48,7 @@ def uniform_(self, *args, generator=None, **kwargs):
     limit = dt.finfo(self.dtype).max
     for name, v in (("from", lo), ("to", hi)):
         if not -limit <= v <= limit:
-            raise RuntimeError(f"{name} is out of bounds for {_C_TYPES[self.dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {dt.cpp_name(self.dtype)}")
     if lo > hi:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
                            f"to={_num(hi)}")
@@ -107,7 +103,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self)."""
     if isinstance(p, Tensor):
         if not p.dtype.is_floating_point:
-            kind = _kind_name(p.dtype)
+            kind = dt.scalar_name(p.dtype)
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{kind}'")
         p = p.to(self.device).expand(self.shape)
         if p.numel() and not bool(((p >= 0) & (p <= 1)).all()):
@@ -132,8 +128,8 @@ def random_(self, *args, generator=None, **kwargs):
         for what, v in (("from", lo), ("to - 1", last)):
             if abs(v) > top:
                 digits = _MANTISSA[name]
-                _warnings.warn(f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
-                               f"precision limitations {_C_TYPES[name]} can support discrete uniform "
+                _warnings.warn(f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
+                               f"limitations {dt.cpp_name(self.dtype)} can support discrete uniform "
                                f"distribution only within this range. This warning will become an error in "
                                f"version 1.7 release, please fix the code in advance")
     else:
@@ -141,7 +137,7 @@ def random_(self, *args, generator=None, **kwargs):
         last = info.max if hi is None else hi - 1
         for what, v in (("from", lo), ("to - 1", last)):
             if not info.min <= v <= info.max:
-                raise RuntimeError(f"{what} is out of bounds for {_C_TYPES[name]}")
+                raise RuntimeError(f"{what} is out of bounds for {dt.cpp_name(self.dtype)}")
     return self._assign(_integers(self, lo, last - lo + 1, generator))
 
 

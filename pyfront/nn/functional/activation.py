@@ -93,7 +93,7 @@ def _floating(kernel: str, input: Tensor) -> None:
     """PyTorch's activation kernels exist for floating dtypes only (hardtanh, relu6 and threshold
     take integers too)."""
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
 @composite(torch_name="nn.functional.relu", samples=samples.float_unary)
@@ -865,8 +865,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     Follows He et al. 2015, as ``torch.nn.functional.prelu``.
     """
     if input.dtype != weight.dtype:
-        raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype._legacy_name[:-6]} and "
-                           f"{weight.dtype._legacy_name[:-6]}")
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {dt.scalar_name(input.dtype)} and "
+                           f"{dt.scalar_name(weight.dtype)}")
     _floating("prelu_cpu", input)
     if weight.numel() != 1:
         if input.dim() == 0:

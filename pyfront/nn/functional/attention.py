@@ -13,7 +13,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...ops.creation import ones, zeros
-from ...ops.primitives.linalg import cpp_name
+from ...dtypes import cpp_name
 from ...ops.primitives.shaping import cat
 from ...ops.registry import composite
 from ...ops import samples
@@ -39,7 +39,7 @@ def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
             f"{cpp_name(value.dtype)} instead."
         )
     if not query.dtype.is_floating_point:
-        raise RuntimeError(f"expected scalar type Float but found {query.dtype._legacy_name[:-6]}")
+        raise RuntimeError(f"expected scalar type Float but found {dt.scalar_name(query.dtype)}")
     if attn_mask is not None:
         if attn_mask.dtype is not dt.bool_ and attn_mask.dtype is not query.dtype:
             raise RuntimeError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import zeros
 from ...ops.composite.arrays import triu_indices
@@ -193,7 +194,7 @@ def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
     stride = tup(stride) if stride is not None else kernel
     size = _unpool_size(input, kernel, stride, tup(padding), output_size)
     if indices.dtype.name != "int64":
-        kind = indices.dtype._legacy_name[:-6]
+        kind = dt.scalar_name(indices.dtype)
         raise RuntimeError(f"elements in indices should be type int64 but got: {kind}")
     if tuple(indices.shape) != tuple(input.shape):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ... import _warnings
 from ...autograd.graph import saved_as_torch
-from ...ops.primitives.linalg import cpp_name
+from ...dtypes import cpp_name, scalar_name
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
@@ -64,7 +64,7 @@ def _check_positive(name, label, values, strict=True):
 
 def _check_float_or_bool(kernel, input):
     if not input.dtype.is_floating_point and input.dtype.name != "bool":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(input.dtype)}'")
 
 
 def _conv_node(input, weight, *args, **kwargs):
@@ -269,7 +269,7 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                 "MKLDNN tensor and weight is a dense tensor"
             )
         raise RuntimeError(
-            f"expected scalar type {input.dtype._legacy_name[:-6]} but found {weight.dtype._legacy_name[:-6]}"
+            f"expected scalar type {scalar_name(input.dtype)} but found {scalar_name(weight.dtype)}"
         )
     if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(
@@ -412,7 +412,7 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
     )
     if not input.dtype.is_floating_point and input.dtype.name != "int64":  # PyTorch's kernels: float, long
         kernel = f"slow_conv_transpose{max(nd, 2)}d_out_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(input.dtype)}'")
     for op, st, d in zip(output_padding, stride, dilation):
         if op >= st and op >= d:
             raise RuntimeError(

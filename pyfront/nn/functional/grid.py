@@ -11,6 +11,7 @@ import itertools
 import math
 
 from ... import _warnings
+from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.graph import saved_as_torch
 from ...ops import creation
@@ -242,10 +243,10 @@ def _check(input, grid, mode, align_corners):
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if not input.dtype.is_floating_point:
         kernel = "grid_sampler_2d_cpu_kernel_impl" if rank == 4 else "grid_sampler3d_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if grid.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {input.dtype._legacy_name[:-6]} but found "
-                           f"{grid.dtype._legacy_name[:-6]}")
+        raise RuntimeError(f"expected scalar type {dt.scalar_name(input.dtype)} but found "
+                           f"{dt.scalar_name(grid.dtype)}")
 
 
 def _grid_samples():

@@ -11,7 +11,8 @@ from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.common import float16_in_float32
 from ...ops.composite.linalg import matmul
-from ...ops.primitives.linalg import check_not_bool, mm, scalar_name
+from ...dtypes import scalar_name
+from ...ops.primitives.linalg import check_not_bool, mm
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples
@@ -530,7 +531,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     common = dt.result_type(x1, x2)
     if not common.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
-                           f"{common._legacy_name[:-6]}")
+                           f"{dt.scalar_name(common)}")
     shape = broadcast_shapes(x1.shape, x2.shape)
     x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
     n1 = ew.clamp_min(x1.norm(2, dim, keepdim=True), eps)

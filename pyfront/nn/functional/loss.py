@@ -116,15 +116,15 @@ def _pointwise_pair(input, target, kernel=False):
 def _floating(kernel: str, dtype) -> None:
     """PyTorch's loss kernels exist for floating dtypes only (``dtype``: the one the kernel runs in)."""
     if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
 def _cast_back(result, dtype) -> None:
     """An in-place step of PyTorch's kernel (``mul_``) writes ``result`` into ``dtype``: refused only
     across kinds (float into an integer), as ``torch.can_cast``; float64 into float32 is allowed."""
     if not can_cast(result, dtype):
-        raise RuntimeError(f"result type {result._legacy_name[:-6]} can't be cast to the desired output type "
-                           f"{dtype._legacy_name[:-6]}")
+        raise RuntimeError(f"result type {dt.scalar_name(result)} can't be cast to the desired output type "
+                           f"{dt.scalar_name(dtype)}")
 
 
 def _into(x: Tensor, dtype) -> Tensor:
@@ -338,7 +338,7 @@ def _check_targets(input, target):
         )
     if target.dtype not in (dt.int64, dt.uint8):
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {target.dtype._legacy_name[:-6]}"
+            f"expected target dtype to be Long or Byte, but got {dt.scalar_name(target.dtype)}"
         )
 
 
@@ -491,7 +491,7 @@ def cross_entropy(
         if not target.dtype.is_floating_point:
             raise RuntimeError(
                 f"Expected floating point type for target with class probabilities, got "
-                f"{target.dtype._legacy_name[:-6]}"
+                f"{dt.scalar_name(target.dtype)}"
             )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
@@ -566,7 +566,7 @@ def binary_cross_entropy(
     _check_reduction(reduction)
     if target.dtype != input.dtype:
         raise RuntimeError(
-            f"Found dtype {target.dtype._legacy_name[:-6]} but expected {input.dtype._legacy_name[:-6]}"
+            f"Found dtype {dt.scalar_name(target.dtype)} but expected {dt.scalar_name(input.dtype)}"
         )
     _floating("binary_cross_entropy", input.dtype)
     if input.numel():  # element by element, input before target, as PyTorch's kernel checks (NaN fails)

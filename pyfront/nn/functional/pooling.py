@@ -278,7 +278,7 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode)
         raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(
-            f"\"max_pool1d_impl\" not implemented for '{input.dtype._legacy_name[:-6]}'"
+            f"\"max_pool1d_impl\" not implemented for '{dt.scalar_name(input.dtype)}'"
         )
     return k, st, p, d
 
@@ -406,7 +406,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     )
     _shape_check(input, kernel, stride, (1, 1), out)
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
     def pool(x):
         n, c = x.shape[:2]
@@ -576,7 +576,7 @@ def _check_adaptive(name, input, nd):
             )
     if not input.dtype.is_floating_point:  # PyTorch runs the 1-d pools as 2-d, and says so
         kernel = name.replace("1d", "2d").replace("3d", "3d_cpu")
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
 def _window_sum(x, d, out):

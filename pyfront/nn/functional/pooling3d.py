@@ -203,7 +203,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     kernel, stride_, padding, _, out = _pool3d_args("avg_pool3d", input, kernel_size, stride, padding, 1,
                                                     ceil_mode, avg=True, divisor=divisor_override)
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
-        kind = input.dtype._legacy_name[:-6]
+        kind = dt.scalar_name(input.dtype)
         raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for '{kind}'")
 
     def pool(x):

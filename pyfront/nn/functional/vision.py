@@ -9,7 +9,6 @@ antialiased resizing are separable linear maps: each spatial dim is multiplied b
 from __future__ import annotations
 
 import math
-import struct
 
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
@@ -183,14 +182,9 @@ _MODES_TEXT = "nearest | linear | bilinear | bicubic | trilinear | lanczos | are
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
 
 
-def _f32(x: float) -> float:
-    """``x`` rounded to float32, for the index arithmetic PyTorch's kernels do in float."""
-    return struct.unpack("f", struct.pack("f", x))[0]
-
-
 def _scale(in_size, out_size, scale_factor, align_corners, as_float):
     """PyTorch's area_pixel_compute_scale (the input step per output step)."""
-    rnd = _f32 if as_float else float
+    rnd = dt.round_float32 if as_float else float
     if align_corners:
         return rnd((in_size - 1) / (out_size - 1)) if out_size > 1 else 0.0
     if scale_factor is not None and scale_factor > 0:
@@ -205,7 +199,8 @@ def _nearest_index(in_size, out_size, scale_factor, exact):
         return [j >> 1 for j in range(out_size)]
     scale = _scale(in_size, out_size, scale_factor, False, True)
     offset = 0.5 if exact else 0.0
-    return [min(math.floor(_f32(_f32(j + offset) * scale)), in_size - 1) for j in range(out_size)]
+    f32 = dt.round_float32
+    return [min(math.floor(f32(f32(j + offset) * scale)), in_size - 1) for j in range(out_size)]
 
 
 def _cubic1(t, a):
@@ -238,7 +233,7 @@ def _cubic_coefficients(t, a=-0.75):
 def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
     """The (out, in) weight rows of a separable linear or cubic resize along one dim."""
     scale = _scale(in_size, out_size, scale_factor, align_corners, as_float)
-    rnd = _f32 if as_float else float
+    rnd = dt.round_float32 if as_float else float
     rows = []
     for j in range(out_size):
         real = rnd(scale * j) if align_corners else rnd(rnd(scale * rnd(j + 0.5)) - 0.5)
@@ -365,7 +360,7 @@ def _check_sizes(input, sizes, mode):
             weights = {"nearest-exact": "nearest", "bilinear": "linear", "trilinear": "linear",
                        "bicubic": "cubic"}
             kernel = f"compute_indices_weights_{weights.get(mode, mode)}"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
 @composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)

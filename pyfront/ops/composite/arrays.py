@@ -73,7 +73,7 @@ def _split_points(input, indices_or_sections, d):
     if isinstance(indices_or_sections, Tensor):
         if indices_or_sections.dtype is not dt.int64:
             raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype of long, "
-                               f"but got {indices_or_sections.dtype._legacy_name[:-len('Tensor')]}")
+                               f"but got {dt.scalar_name(indices_or_sections.dtype)}")
         if indices_or_sections.dim() > 1:
             raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
                                f"or one-dimensional tensor, but got a tensor with "
@@ -158,7 +158,7 @@ def unravel_index(indices, shape):
 def _triangle_indices(name, row, col, offset, lower, dtype, device):
     dtype = dt.int64 if dtype is None else dtype
     if dtype.is_floating_point or dtype is dt.bool_:
-        raise NotImplementedError(f'"{name}" not implemented for \'{dtype._legacy_name[:-len("Tensor")]}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{dt.scalar_name(dtype)}\'')
     for what, n in (("row", row), ("col", col)):
         if n < 0:
             raise RuntimeError(f"{what} must be non-negative, got{n}")  # torch's text, without a space

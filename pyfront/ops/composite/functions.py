@@ -10,6 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import saved_as_torch
 from ...shape import normalize_dim
@@ -32,10 +33,6 @@ __all__ = ["meshgrid", "diag", "diag_embed", "trace", "cdist", "dist", "nan_to_n
 METHODS = ("diag diag_embed trace dist nan_to_num fmax fmin heaviside signbit nanmean nansum msort cummax "
            "cummin")
 INPLACE = "nan_to_num heaviside"
-
-
-def _short(dtype) -> str:
-    return dtype._legacy_name[:-len("Tensor")]
 
 
 # -- grids --------------------------------------------------------------------------------------
@@ -165,7 +162,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                            f"{x2.shape[-1]}")
     for name, x in (("X1", x1), ("X2", x2)):
         if not x.dtype.is_floating_point:
-            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {_short(x.dtype)}")
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{scalar_name(x.dtype)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     if compute_mode not in _CDIST_MODES:
@@ -178,7 +176,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if x1.dtype is dt.float16:
         raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if x2.dtype is not x1.dtype:
-        raise RuntimeError(f"expected scalar type {_short(x1.dtype)} but found {_short(x2.dtype)}")
+        raise RuntimeError(f"expected scalar type {scalar_name(x1.dtype)} but found {scalar_name(x2.dtype)}")
     return red.norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
 
 
@@ -203,7 +201,7 @@ def dist(input, other, p=2):
     diff = input - other
     if not diff.dtype.is_floating_point:
         raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
-                           f"{_short(diff.dtype)} instead.")
+                           f"{scalar_name(diff.dtype)} instead.")
     saved_as_torch(input, other)  # torch's dist kernel saves both
     return red.norm(diff, p)
 
@@ -306,10 +304,10 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``."""
     if not input.dtype.is_floating_point:
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{_short(input.dtype)}")
+                           f"{scalar_name(input.dtype)}")
     if dtype is not None and not dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a "
-                           f"floating point or complex dtype. Got: {_short(dtype)}")
+                           f"floating point or complex dtype. Got: {scalar_name(dtype)}")
     count = (~isnan(input)).sum(dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / count
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...dtypes import scalar_name
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
@@ -55,24 +56,6 @@ __all__ = [
 ]
 METHODS = "__getitem__ __setitem__ " + " ".join(__all__)
 INPLACE = "scatter scatter_add index_add index_copy index_fill index_put masked_fill masked_scatter"
-
-# PyTorch names dtypes by their C type in some messages
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
-
-def _short(d) -> str:
-    return d._legacy_name[: -len("Tensor")]
-
 
 # -- turning an index expression into views plus advanced indices -------------------------------
 def _as_tuple(index) -> tuple:
@@ -266,8 +249,8 @@ def __setitem__(self, index, value) -> None:
 def _same_dtype(x, values):
     if values.dtype is not x.dtype:
         raise RuntimeError(
-            f"Index put requires the source and destination dtypes match, got {_short(x.dtype)} "
-            f"for the destination and {_short(values.dtype)} for the source."
+            f"Index put requires the source and destination dtypes match, got {scalar_name(x.dtype)} "
+            f"for the destination and {scalar_name(values.dtype)} for the source."
         )
 
 
@@ -343,17 +326,17 @@ def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``."""
     if index.dtype not in (dt.int64, dt.int32):
         raise RuntimeError(
-            f"index_add_(): Expected dtype int32/int64 for index but got: {_short(index.dtype)}"
+            f"index_add_(): Expected dtype int32/int64 for index but got: {scalar_name(index.dtype)}"
         )
     if source.dtype is not input.dtype:
         raise RuntimeError(
-            f"index_add_(): self ({_short(input.dtype)}) and source ({_short(source.dtype)}) "
+            f"index_add_(): self ({scalar_name(input.dtype)}) and source ({scalar_name(source.dtype)}) "
             "must have the same scalar type"
         )
     if index.dim() > 1:
         raise IndexError(
             f"index_add_(): Index is supposed to be a vector, but got dim: {index.dim()} with type: "
-            f"{_short(index.dtype)} and size: {list(index.shape)}"
+            f"{scalar_name(index.dtype)} and size: {list(index.shape)}"
         )
     d = normalize_dim(dim, input.dim())
     index = _vector(index).to(dt.int64)
@@ -386,7 +369,8 @@ def _check_slices(input, d, source):
 def index_copy(input, dim, index, source):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
     if index.dtype is not dt.int64:
-        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_short(index.dtype)}")
+        raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
+                           f"{scalar_name(index.dtype)}")
     if index.dim() > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.dim()})")
     d = normalize_dim(dim, input.dim())
@@ -399,7 +383,7 @@ def index_copy(input, dim, index, source):
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"index_copy_(): self and source expected to have the same dtype, but got (self) "
-            f"{_short(input.dtype)} and (source) {_short(source.dtype)}"
+            f"{scalar_name(input.dtype)} and (source) {scalar_name(source.dtype)}"
         )
     if input.dim() and [n for k, n in enumerate(input.shape) if k != d] != \
             [n for k, n in enumerate(source.shape) if k != d]:
@@ -442,7 +426,7 @@ def index_fill(input, dim, index, value):
 def _mask_check(name, mask):
     if mask.dtype is not dt.bool_:
         raise RuntimeError(
-            f"{name} only supports boolean masks, but got mask with dtype {_C_NAMES[mask.dtype.name]}"
+            f"{name} only supports boolean masks, but got mask with dtype {dt.cpp_name(mask.dtype)}"
         )
 
 
@@ -484,12 +468,12 @@ def masked_scatter(input, mask, source):
     saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
     if mask.dtype is not dt.bool_:
         raise RuntimeError(
-            f"masked_scatter_ only supports boolean masks, but got mask with dtype {_short(mask.dtype)}"
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {scalar_name(mask.dtype)}"
         )
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"masked_scatter: expected self and source to have same dtypes but got"
-            f"{_short(input.dtype)} and {_short(source.dtype)}"
+            f"{scalar_name(input.dtype)} and {scalar_name(source.dtype)}"
         )
     out_shape = broadcast_shapes(mask.shape, input.shape)
     shape = out_shape or (1,)
@@ -506,7 +490,7 @@ def masked_scatter(input, mask, source):
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_short(index.dtype)}")
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {scalar_name(index.dtype)}")
     message = "out of range: tried to access index {} on a tensor of {} elements."
     with _reworded(IndexError, message.format):
         return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
@@ -517,7 +501,7 @@ def take_along_dim(input, indices, dim=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if dim is None)."""
     if indices.dtype is not dt.int64:
         raise RuntimeError(
-            f"torch.take_along_dim(): dtype of indices should be Long but got {_short(indices.dtype)}"
+            f"torch.take_along_dim(): dtype of indices should be Long but got {scalar_name(indices.dtype)}"
         )
     if dim is None:
         return prim.gather_op(input.view(-1), indices.view(-1), 0)  # view, as PyTorch: no copy

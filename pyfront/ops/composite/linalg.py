@@ -15,7 +15,8 @@ from ...shape import broadcast_shapes, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..common import float16_in_float32
 from ..primitives.elementwise import mul, where
-from ..primitives.linalg import bmm, check_not_bool, cpp_name, mm, scalar_name
+from ...dtypes import cpp_name, scalar_name
+from ..primitives.linalg import bmm, check_not_bool, mm
 from ..registry import composite
 from .. import samples
 

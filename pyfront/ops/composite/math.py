@@ -9,7 +9,6 @@ from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
 from ..registry import composite
-from ..primitives.linalg import cpp_name, scalar_name
 from .. import samples
 
 __all__ = ["lerp", "addcmul", "addcdiv", "isclose", "allclose", "equal", "float_power"]
@@ -25,8 +24,8 @@ def lerp(input, end, weight):
     # torch's lerp promotes nothing, but a 0-d weight, which it reads as a number
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.dim()):
-            raise RuntimeError(f"expected dtype {cpp_name(input.dtype)} for `{name}` but got dtype "
-                               f"{cpp_name(other.dtype)}")
+            raise RuntimeError(f"expected dtype {dt.cpp_name(input.dtype)} for `{name}` but got dtype "
+                               f"{dt.cpp_name(other.dtype)}")
     if isinstance(weight, Tensor) and not weight.dim():  # torch promotes the three over a 0-d weight
         common = dt.result_type(input, end, weight)
         input, end, weight = (t if t.dtype is common else t.to(common) for t in (input, end, weight))
@@ -37,7 +36,7 @@ def lerp(input, end, weight):
 def _lerp_in_opmath(input, end, weight):
     if not input.dtype.is_floating_point:
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     check_fits(weight, input.dtype, opmath=True)
     backward = _lerp_backward if isinstance(weight, Tensor) else _lerp_number_backward
     return Formula.apply(_lerp, backward, input, end, weight)
@@ -84,7 +83,7 @@ def float_power(input, exponent):
 def float_power_(self, exponent):
     """In-place ``float_power``: ``self`` must be float64, the dtype of the result."""
     if self.dtype is not dt.float64:
-        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy_name[:-6]} but the "
+        raise RuntimeError(f"the base given to float_power_ has dtype {dt.scalar_name(self.dtype)} but the "
                            "operation's result requires dtype Double")
     since = SEQUENCE[0]
     return self._assign(float_power(self, exponent), since)
@@ -151,7 +150,7 @@ class _Addcdiv(Function):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
     if input.dtype is not other.dtype:  # torch promotes nothing here
-        raise RuntimeError(f"{scalar_name(input.dtype)} did not match {scalar_name(other.dtype)}")
+        raise RuntimeError(f"{dt.scalar_name(input.dtype)} did not match {dt.scalar_name(other.dtype)}")
     if input.dtype is dt.bool_:  # torch compares bools as default floats
         input, other = input.to(dt.get_default_dtype()), other.to(dt.get_default_dtype())
     error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close

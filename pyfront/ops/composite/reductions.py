@@ -42,7 +42,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if not input.dtype.is_floating_point:
         which = "Input" if dtype is None else "Optional"
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
-                           f"point or complex dtype. Got: {input.dtype._legacy_name[:-6]}")
+                           f"point or complex dtype. Got: {dt.scalar_name(input.dtype)}")
     dims = red.reduce_dims(dim, input.dim())
     return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
 

@@ -137,7 +137,7 @@ def bincount(input, weights=None, minlength=0):
     """How often each value 0..max(input) occurs in the non-negative integers ``input``, or the sum
     of their ``weights``; at least ``minlength`` bins. As ``torch.bincount``."""
     if input.dtype.is_floating_point or input.dtype is dt.bool_:
-        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if input.dim() != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -179,7 +179,7 @@ def histc(input, bins=100, min=0, max=0):
     if input.dtype is dt.bool_:  # torch fails building the bin edges of a bool histogram
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)

@@ -216,7 +216,7 @@ def _index_dtype(repeats):
     """torch's repeat_interleave kernel takes int32 and int64 repeats only (its output: their dtype)."""
     if repeats.dtype not in (dt.int32, dt.int64):
         raise NotImplementedError("\"repeat_interleave_cpu\" not implemented for "
-                                  f"'{repeats.dtype._legacy_name[:-len('Tensor')]}'")
+                                  f"'{dt.scalar_name(repeats.dtype)}'")
 
 
 def _repeat_slice(input, dim, index, count):

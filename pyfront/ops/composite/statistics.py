@@ -78,7 +78,7 @@ def _check_weights(kind: str, w: Tensor, n: int) -> None:
     integral = kind == "fweights"
     if (w.dtype.is_floating_point or w.dtype is dt.bool_) if integral else not w.dtype.is_floating_point:
         raise RuntimeError(f"cov(): expected {kind} to have {'integral' if integral else 'floating point'} "
-                           f"dtype but got {kind} with {w.dtype._legacy_name[:-len('Tensor')]} dtype")
+                           f"dtype but got {kind} with {dt.scalar_name(w.dtype)} dtype")
     if w.numel() != n:
         raise RuntimeError(f"cov(): expected {kind} to have the same numel as there are observations in the "
                            f"input but got {w.numel()} != {n}")
@@ -298,7 +298,7 @@ def logcumsumexp(input, dim):
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
-                                  f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
+                                  f"'{dt.scalar_name(input.dtype)}'")
     if input.dim() == 0:
         normalize_dim(dim, 1)
         return input.clone()
@@ -407,21 +407,19 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 # -- histograms and norms -----------------------------------------------------------------------
 def _check_histogram_tensors(input, bins, weight):
     """ATen's histogramdd checks of the bins and weight tensors, in its order and words."""
-    name = {dt.float32: "float", dt.float64: "double", dt.float16: "c10::Half", dt.int64: "long int",
-            dt.bool_: "bool", dt.int32: "int"}
     if isinstance(bins, Tensor):
         if bins.dtype is not input.dtype:
             raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the same dtype, "
-                               f"but got input with dtype {name.get(input.dtype, input.dtype)} and bins for "
-                               f"dimension 0 with dtype {name.get(bins.dtype, bins.dtype)}")
+                               f"but got input with dtype {dt.cpp_name(input.dtype)} and bins for "
+                               f"dimension 0 with dtype {dt.cpp_name(bins.dtype)}")
         if bins.dim() != 1:
             raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
                                f"{bins.dim()} dimensions in the bins tensor for dimension 0")
     if weight is not None:
         if weight.dtype is not input.dtype:
             raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and weight "
-                               f"tensor should have the same dtype, but got input({name.get(input.dtype)}), "
-                               f"and weight({name.get(weight.dtype, weight.dtype)})")
+                               "tensor should have the same dtype, but got "
+                               f"input({dt.cpp_name(input.dtype)}), and weight({dt.cpp_name(weight.dtype)})")
         if weight.numel() != input.numel():  # ATen reads the weight flattened
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same "
                                "shape as the input tensor excluding its innermost dimension, but got input "
@@ -438,7 +436,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     edge, the last both. As ``torch.histogram``."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"histogramdd\" not implemented for "
-                                  f"'{input.dtype._legacy_name[:-len('Tensor')]}'")
+                                  f"'{dt.scalar_name(input.dtype)}'")
     flat = input.reshape(-1)
     _check_histogram_tensors(input, bins, weight)
     if isinstance(bins, Tensor):

@@ -100,7 +100,7 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
 
     def fn(input):
         if not ints and not input.dtype.is_floating_point:
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
         _refuse_bool(bools, input)
         if out == FLOAT and not input.dtype.is_floating_point:
             input = input.to(dt.get_default_dtype())
@@ -507,7 +507,7 @@ def round(input, *, decimals=0):
 def bitwise_not(input):
     if input.dtype.is_floating_point:
         raise NotImplementedError(
-            f"\"bitwise_not_cpu\" not implemented for '{input.dtype._legacy_name[:-6]}'"
+            f"\"bitwise_not_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'"
         )
     return logical_not(input) if input.dtype is dt.bool_ else _bitwise_not(input)
 
@@ -863,7 +863,7 @@ def where(condition, input=None, other=None):
         if condition.dtype is not dt.uint8:
             raise RuntimeError(
                 f"where expected condition to be a boolean tensor, but got a tensor with "
-                f"dtype {condition.dtype._legacy_name.replace('Tensor', '')}"
+                f"dtype {dt.scalar_name(condition.dtype)}"
             )
         _warnings.warn_once("where received a uint8 condition tensor. This behavior is deprecated and will "
                             "be removed in a future version of PyTorch. Use a boolean condition instead.")
@@ -1176,7 +1176,7 @@ def bitwise_right_shift(input, other):
 def _integral_args(name, *args, bools=True):
     args = promote_args(args)
     if args[0].dtype.is_floating_point or (not bools and args[0].dtype is dt.bool_):
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{args[0].dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(args[0].dtype)}'")
     return args
 
 

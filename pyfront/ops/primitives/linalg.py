@@ -7,6 +7,7 @@ and messages PyTorch gives for each, which the public functions reproduce in PyT
 from __future__ import annotations
 
 from ...autograd.graph import saved_crosswise
+from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -16,20 +17,6 @@ from .. import samples
 __all__ = ["mm", "bmm"]
 METHODS = "mm bmm"
 INPLACE = ""
-
-# the C++ type names PyTorch prints in "expected m1 and m2 to have the same dtype" messages
-_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-              "bool": "bool"}
-
-
-def cpp_name(dtype) -> str:
-    return _CPP_NAMES[dtype.name]
-
-
-def scalar_name(dtype) -> str:
-    """PyTorch's ScalarType name ("Float", "Long"), as printed in most dtype messages."""
-    return dtype._legacy_name[:-len("Tensor")]
 
 
 def check_not_bool(kernel: str, *tensors) -> None:

@@ -521,7 +521,7 @@ def _softmax_call(op, name, input, dim, dtype):
     d = normalize_dim(dim, input.dim())
     if not input.dtype.is_floating_point:
         kernel = f"{name}_lastdim_kernel_impl" if d == max(input.dim() - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     return apply(op, input, dim=d, log=op is _log_softmax)
 
 
@@ -584,11 +584,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``."""
     if not input.dtype.is_floating_point:  # checked before the cast to ``dtype``, as in PyTorch
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {input.dtype._legacy_name[:-6]}")
+                           f"Got {dt.scalar_name(input.dtype)}")
     if dtype is not None:
         if not dtype.is_floating_point:
             raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, but got "
-                               f"{dtype._legacy_name[:-6]}")
+                               f"{dt.scalar_name(dtype)}")
         input = input.to(dtype)
     if isinstance(dim, bool):  # torch's Python makes an int dim a list of it, and parses that
         raise TypeError("linalg_vector_norm(): argument 'dim' (position 3) must be tuple of ints, but found "

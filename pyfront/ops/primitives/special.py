@@ -376,7 +376,7 @@ def _float_only(name, fn):
     def checked(input, other):
         for t in _both_tensors(input, other):  # a number: binary's own TypeError, in torch's words
             if not t.is_floating_point:
-                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{t._legacy_name[:-6]}'")
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         return fn(input, other)
 
     checked.__name__, checked.__doc__ = fn.__name__, fn.__doc__
@@ -427,7 +427,7 @@ def nextafter(input, other):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``."""
     for t in _both_tensors(input, other):
         if not t.is_floating_point:
-            raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{t._legacy_name[:-6]}'")
+            raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{dt.scalar_name(t)}'")
     return _nextafter(input, other)
 
 
@@ -437,7 +437,7 @@ def _integer_binary(name, np_fn, wgsl):
     def fn(input, other):
         for t in _both_tensors(input, other):
             if t.is_floating_point or t is dt.bool_:
-                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{t._legacy_name[:-6]}'")
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         return op(input, other)
 
     fn.__name__, fn.__doc__ = name, op.__doc__

@@ -39,7 +39,7 @@ def _rule(name):
 def _no_half(name, dtype):
     """torch's CPU kernels of these functions are float and double only."""
     if dtype in (dt.float16, dt.bfloat16):
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dtype._legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
 def _unary(name, vjp=None, domain=(None, None), save=(), save_output=False, arg="input"):
