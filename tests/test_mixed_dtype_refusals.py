@@ -39,6 +39,9 @@ CASES = {
     "cdist": lambda lib, a, b: lib.cdist(a.view(3, 1), b.view(3, 1)),
     "cdist_p1": lambda lib, a, b: lib.cdist(a.view(3, 1), b.view(3, 1), p=1.0),
     "cdist_mm": lambda lib, a, b: lib.cdist(a.repeat(10).view(30, 1), b.view(3, 1)),
+    # an empty input returns before the kernel's dtype checks, in x1's dtype (zeros where M is 0)
+    "cdist_no_rows": lambda lib, a, b: lib.cdist(a[:0].view(0, 1), b.view(3, 1), p=1.0),
+    "cdist_no_columns": lambda lib, a, b: lib.cdist(a.view(3, 1)[:, :0], b.view(3, 1)[:, :0]),
     # kernels that dispatch on the input's dtype (a bool one: NotImplementedError) before reading the other
     "bmm": lambda lib, a, b: lib.bmm(a.view(1, 3, 1), b.view(1, 1, 3)),
     "einsum": lambda lib, a, b: lib.einsum("i,i->", a, b),

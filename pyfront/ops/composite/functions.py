@@ -172,7 +172,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if _cdist_uses_mm(x1, x2, p, compute_mode):
         out = _euclidean_dist(x1, x2)
         return out.view(out.shape)  # PyTorch's matmul path ends in a view: its node is ViewBackward0
-    # torch's distance kernel: float and double only, and x2 read as x1's type
+    # torch's distance kernel: float and double only, and x2 read as x1's type; an empty input returns
+    # before the kernel's checks (empty, or zeros where M is 0), in x1's dtype
+    if x1.numel() == 0 or x2.numel() == 0:
+        return red.norm(x1.unsqueeze(-2) - x2.to(x1.dtype).unsqueeze(-3), p, -1)
     if x1.dtype is dt.float16:
         raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if x2.dtype is not x1.dtype:
