@@ -999,6 +999,13 @@ def get_printoptions() -> dict:
 def get_rng_state():
     """As ``torch.get_rng_state``. (pyfront.random.get_rng_state)"""
 
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: builtins.int = 1) -> tuple:
+    """Estimated partial derivatives of ``input`` along each dim of ``dim`` (all by default): central
+    differences inside, one-sided of order ``edge_order`` (1 or 2) at the ends, as ``torch.gradient``
+    (and numpy.gradient). ``spacing``: a number, one number per dim, or one coordinate tensor per dim.
+    Raises RuntimeError for another edge_order, a dim shorter than edge_order + 1, or a spacing list of
+    the wrong length. (pyfront.ops.composite.gap_functions.gradient)"""
+
 def greater(input, other, *, out=None):
     """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""

@@ -112,6 +112,18 @@ CALLS = {
                                     padding=1),
     "conv_transpose3d": lambda L, x: L.conv_transpose3d(x(RNG.standard_normal((1, 2, 2, 3, 3))),
                                                         x(RNG.standard_normal((2, 3, 2, 2, 2))), stride=2),
+    "gradient": lambda L, x: L.gradient(x(X3)),
+    "gradient-spacing-edge2": lambda L, x: L.gradient(x(X3), spacing=0.5, dim=(0, 2), edge_order=2),
+    "gradient-per-dim": lambda L, x: L.gradient(x(X), spacing=[2.0, 3.0]),
+    "gradient-coordinates": lambda L, x: L.gradient(
+        x(X), spacing=(L.tensor([0.0, 1, 3, 4.5], device=x.device),), dim=1),
+    "gradient-coordinates-edge2": lambda L, x: L.gradient(
+        x(X), spacing=(L.tensor([0.0, 1, 3, 4.5], device=x.device),), dim=-1, edge_order=2),
+    "gradient-int": lambda L, x: L.gradient(L.tensor([1, 4, 9, 16], device=x.device)),
+    "gradient-short": lambda L, x: L.gradient(x(X[:2]), edge_order=2),
+    "gradient-edge3": lambda L, x: L.gradient(x(X), edge_order=3),
+    "gradient-spacing-length": lambda L, x: L.gradient(x(X), spacing=[1.0, 2.0, 3.0]),
+    "gradient-spacing-dim-length": lambda L, x: L.gradient(x(X), spacing=[1.0, 2.0], dim=1),
     "dim_order": lambda L, x: [x(X3).dim_order(), x(X3).permute(2, 0, 1).dim_order(), x(X).t().dim_order()],
     "resize_as": lambda L, x: x(X).resize_as(L.ones(6, 2)),
     "const_data_ptr": lambda L, x: (lambda a: a.const_data_ptr() == a.data_ptr())(x(X)),
@@ -127,7 +139,8 @@ def test_matches_torch(name):
 
 
 @requires_webgpu
-@pytest.mark.parametrize("name", ["permute_copy", "slice_copy", "split_copy", "index_reduce-prod",
+@pytest.mark.parametrize("name", ["permute_copy", "slice_copy", "split_copy", "index_reduce-prod", "gradient",
+                                  "gradient-coordinates-edge2",
                                   "index_reduce-mean", "nonzero_static-pad", "chain_matmul", "conj"])
 def test_matches_torch_webgpu(name):
     RNG_STATE = RNG.bit_generator.state

@@ -12,7 +12,7 @@ METHODS = "index_reduce nonzero_static conj_physical"
 INPLACE = "index_reduce conj_physical"
 __all__ = ["index_reduce", "nonzero_static", "empty_permuted", "conj", "conj_physical", "resolve_conj",
            "resolve_neg", "is_conj", "is_neg", "is_complex", "is_distributed", "real", "conv3d",
-           "conv_transpose3d"]
+           "conv_transpose3d", "gradient"]
 
 _REDUCES = ("prod", "mean", "amax", "amin")
 
@@ -211,3 +211,74 @@ def is_distributed(self: Tensor) -> bool:
 
 
 METHODS += " apply_ map_ map2_ as_subclass resize_as const_data_ptr dim_order is_distributed"
+
+
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
+    """Estimated partial derivatives of ``input`` along each dim of ``dim`` (all by default): central
+    differences inside, one-sided of order ``edge_order`` (1 or 2) at the ends, as ``torch.gradient`` (and
+    numpy.gradient). ``spacing``: a number, one number per dim, or one coordinate tensor per dim.
+    Raises RuntimeError for another edge_order, a dim shorter than edge_order + 1, or a spacing list of
+    the wrong length."""
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(range(input.dim())) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    dims = [d % input.dim() for d in dims]
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            if dim is None:
+                raise RuntimeError("torch.gradient expected spacing to be unspecified, a scalar, or a list "
+                                   f"of length equal to 'self.dim() = {input.dim()}', since dim argument was "
+                                   f"not given, but got a list of length {len(spacing)}")
+            raise RuntimeError("torch.gradient expected spacing to be unspecified, a scalar or it's spacing "
+                               "and dim arguments to have the same length, but got a spacing argument of "
+                               f"length {len(spacing)} and a dim argument of length {len(dims)}.")
+        steps = list(spacing)
+    else:
+        steps = [spacing] * len(dims)
+    if any(input.shape[d] < edge_order + 1 for d in dims):
+        raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    f = input if input.dtype.is_floating_point else input.to(_default_float())
+    return tuple(_gradient_1d(f, d, h, edge_order) for d, h in zip(dims, steps))
+
+
+def _default_float():
+    from ...dtypes import get_default_dtype
+
+    return get_default_dtype()
+
+
+def _gradient_1d(f: Tensor, d: int, h, edge_order: int) -> Tensor:
+    from ..primitives.shaping import cat
+
+    n = f.shape[d]
+
+    def at(i, length=1):
+        return f.narrow(d, i, length)
+
+    if isinstance(h, Tensor):  # coordinates: the non-uniform formulas, steps shaped to broadcast along d
+        shape = [1] * f.dim()
+        dx = (h[1:] - h[:-1]).to(f.dtype)
+
+        def step(i, length=1):
+            shape[d] = length
+            return dx.narrow(0, i, length).reshape(shape)
+        hl, hr = step(0, n - 2), step(1, n - 2)
+        inner = (-hr / (hl * (hl + hr)) * at(0, n - 2) + (hr - hl) / (hl * hr) * at(1, n - 2)
+                 + hl / (hr * (hl + hr)) * at(2, n - 2))
+        if edge_order == 1:
+            first, last = (at(1) - at(0)) / step(0), (at(n - 1) - at(n - 2)) / step(n - 2)
+        else:
+            a, b = step(0), step(1)
+            first = (-(2 * a + b) / (a * (a + b)) * at(0) + (a + b) / (a * b) * at(1)
+                     - a / (b * (a + b)) * at(2))
+            a, b = step(n - 3), step(n - 2)
+            last = (b / (a * (a + b)) * at(n - 3) - (a + b) / (a * b) * at(n - 2)
+                    + (2 * b + a) / (b * (a + b)) * at(n - 1))
+    else:
+        inner = (at(2, n - 2) - at(0, n - 2)) / (2 * h)
+        if edge_order == 1:
+            first, last = (at(1) - at(0)) / h, (at(n - 1) - at(n - 2)) / h
+        else:
+            first = (-1.5 * at(0) + 2 * at(1) - 0.5 * at(2)) / h
+            last = (0.5 * at(n - 3) - 2 * at(n - 2) + 1.5 * at(n - 1)) / h
+    return cat([first, inner, last], d)
