@@ -1276,7 +1276,9 @@ class Tensor:
         """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch.
         (pyfront.ops.primitives.reductions.sum)"""
     def sum_to_size(self, *size):
-        """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink).
+        """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink),
+        recording torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where
+        leading dims go; a sum of everything to ``()``, SumBackward0.
         (pyfront.ops.primitives.reductions.sum_to_size)"""
     def svd(self, some=True, compute_uv=True):
         """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.

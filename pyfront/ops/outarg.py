@@ -50,8 +50,8 @@ isposinf lcm ldexp lgamma logaddexp logaddexp2 logit mvlgamma nextafter polygamm
 addr narrow_copy slice_scatter
 frexp igamma igammac
 alias_copy as_strided_copy detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy
-squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_matmul conj_physical index_reduce
-nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy
+squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_matmul conj_physical
+index_reduce nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
