@@ -40,6 +40,8 @@ from .ops.composite.statistics import *  # noqa: F401,F403
 from .ops.factories import *  # noqa: F401,F403
 from .ops.composite.elementary import *  # noqa: F401,F403
 from .ops.composite.scatters import *  # noqa: F401,F403
+from .ops.composite.view_copies import *  # noqa: F401,F403
+from .ops.composite.gap_functions import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -58,7 +60,8 @@ from . import amp, cpu  # noqa: E402
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,  # noqa: E402
                     is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
-                    use_deterministic_algorithms)
+                    use_deterministic_algorithms, get_deterministic_debug_mode, set_deterministic_debug_mode,
+                    is_warn_always_enabled, set_warn_always)
 import math as _math  # noqa: E402
 
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None

@@ -158,6 +158,10 @@ def adjoint(input):
     """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
     ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
 
+def alias_copy(input: Tensor, *, out=None) -> Tensor:
+    """A copy of ``input`` (torch's alias is a view of the whole tensor).
+    (pyfront.ops.composite.view_copies.alias_copy)"""
+
 def all(input, dim=None, keepdim=False, *, out=None):
     """Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input).
     (pyfront.ops.primitives.reductions.all)"""
@@ -259,6 +263,10 @@ def as_strided(input, size, stride, storage_offset=None):
 def as_strided_(self, size, stride, storage_offset=None):
     """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
     ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1). (pyfront.ops.views.as_strided_)"""
+
+def as_strided_copy(input: Tensor, size, stride, storage_offset=None, *, out=None) -> Tensor:
+    """A copy of ``input.as_strided(size, stride, storage_offset)``.
+    (pyfront.ops.composite.view_copies.as_strided_copy)"""
 
 def as_strided_scatter(input, src, size, stride, storage_offset=0):
     """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.
@@ -446,6 +454,10 @@ def celu(input, alpha=1.0):
 def celu_(input, alpha=1.0):
     """``torch.celu_``: in-place ``celu``. (pyfront.functional_aliases.celu_)"""
 
+def chain_matmul(*matrices, out=None):
+    """The product of the 2-D ``matrices`` (deprecated): ``linalg.multi_dot``; one matrix gives a copy.
+    (pyfront.linalg.legacy.chain_matmul)"""
+
 def channel_shuffle(input, groups):
     """``torch.channel_shuffle``: the channels (dim 1), in ``groups`` groups, interleaved.
     (pyfront.functional_aliases.channel_shuffle)"""
@@ -523,6 +535,17 @@ def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = N
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
+def conj(input: Tensor) -> Tensor:
+    """``input`` itself (a real tensor is its own conjugate), as ``torch.conj``.
+    (pyfront.ops.composite.gap_functions.conj)"""
+
+def conj_physical(input: Tensor, *, out=None) -> Tensor:
+    """``input`` itself for a real tensor, as ``torch.conj_physical``.
+    (pyfront.ops.composite.gap_functions.conj_physical)"""
+
+def conj_physical_(input: Tensor) -> Tensor:
+    """In-place ``conj_physical``. (pyfront.ops.composite.gap_functions.conj_physical)"""
+
 def constant_pad_nd(input, pad, value=0):
     """``torch.constant_pad_nd``: ``F.pad(input, pad, "constant", value)``.
     (pyfront.functional_aliases.constant_pad_nd)"""
@@ -551,6 +574,9 @@ def conv2d(
     """2-d convolution (cross-correlation) of ``(N, C_in, H, W)`` with ``C_out`` filters.
     (pyfront.nn.functional.conv.conv2d)"""
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """``torch.conv3d``: ``F.conv3d``. (pyfront.ops.composite.gap_functions.conv3d)"""
+
 def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
@@ -576,6 +602,19 @@ def conv_transpose2d(
 ) -> Tensor:
     """2-d transposed convolution: the gradient of ``conv2d`` with respect to its input.
     (pyfront.nn.functional.conv.conv_transpose2d)"""
+
+def conv_transpose3d(
+    input,
+    weight,
+    bias=None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups=1,
+    dilation=1,
+) -> Tensor:
+    """``torch.conv_transpose3d``: ``F.conv_transpose3d``.
+    (pyfront.ops.composite.gap_functions.conv_transpose3d)"""
 
 def copysign(input, other, *, out=None):
     """Elementwise ``copysign`` with broadcasting and type promotion, as ``torch.copysign``. (made by
@@ -652,6 +691,10 @@ def det(input):
 def detach_(self):
     """As ``torch.detach_``. (pyfront.tensor.Tensor.detach_)"""
 
+def detach_copy(input: Tensor, *, out=None) -> Tensor:
+    """A copy of ``input.detach()``. (torch's result claims requires_grad and fails on backward; pyfront's
+    has no history.) (pyfront.ops.composite.view_copies.detach_copy)"""
+
 def diag(input, diagonal=0, *, out=None):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it.
     (pyfront.ops.composite.functions.diag)"""
@@ -667,6 +710,16 @@ def diagflat(input, offset=0):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """As ``torch.diagonal``. (pyfront.ops.views.diagonal)"""
+
+def diagonal_copy(
+    input: Tensor,
+    offset: builtins.int = 0,
+    dim1: builtins.int = 0,
+    dim2: builtins.int = 1,
+    *,
+    out=None,
+) -> Tensor:
+    """A copy of ``input.diagonal(offset, dim1, dim2)``. (pyfront.ops.composite.view_copies.diagonal_copy)"""
 
 def diagonal_scatter(
     input: Tensor,
@@ -728,6 +781,20 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
 def empty_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.empty_like``. (made by pyfront.ops.creation._like)"""
 
+def empty_permuted(
+    size,
+    physical_layout,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
+    """An uninitialised tensor of ``size`` whose memory runs in the dim order ``physical_layout``
+    (outermost first), as ``torch.empty_permuted``. Raises RuntimeError for a repeated dim.
+    (pyfront.ops.composite.gap_functions.empty_permuted)"""
+
 def empty_strided(
     size,
     stride,
@@ -779,6 +846,10 @@ def exp_(input):
 
 def expand(input, *size):
     """As ``torch.expand``. (pyfront.ops.views.expand)"""
+
+def expand_copy(input: Tensor, size, *, implicit: builtins.bool = False, out=None) -> Tensor:
+    """A copy of ``input.expand(size)`` (every element written out).
+    (pyfront.ops.composite.view_copies.expand_copy)"""
 
 def expm1(input, *, out=None):
     """Elementwise ``expm1``, as ``torch.expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -902,6 +973,10 @@ def get_default_dtype():
     """The dtype of floating-point tensors created from Python floats (float32 unless changed).
     (pyfront.dtypes.get_default_dtype)"""
 
+def get_deterministic_debug_mode() -> builtins.int:
+    """0, 1 or 2: the level ``set_deterministic_debug_mode`` takes.
+    (pyfront.flags.get_deterministic_debug_mode)"""
+
 def get_device(input: Tensor) -> builtins.int:
     """The index of ``input``'s accelerator, -1 on the cpu, as ``torch.get_device``.
     (pyfront.process.get_device)"""
@@ -923,6 +998,13 @@ def get_printoptions() -> dict:
 
 def get_rng_state():
     """As ``torch.get_rng_state``. (pyfront.random.get_rng_state)"""
+
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: builtins.int = 1) -> tuple:
+    """Estimated partial derivatives of ``input`` along each dim of ``dim`` (all by default): central
+    differences inside, one-sided of order ``edge_order`` (1 or 2) at the ends, as ``torch.gradient``
+    (and numpy.gradient). ``spacing``: a number, one number per dim, or one coordinate tensor per dim.
+    Raises RuntimeError for another edge_order, a dim shorter than edge_order + 1, or a spacing list of
+    the wrong length. (pyfront.ops.composite.gap_functions.gradient)"""
 
 def greater(input, other, *, out=None):
     """Elementwise ``gt`` with broadcasting and type promotion, as ``torch.gt``. (made by
@@ -1025,6 +1107,21 @@ def index_put(input, indices, values, accumulate=False):
 def index_put_(input, indices, values, accumulate=False):
     """In-place ``index_put``. (pyfront.ops.composite.indexing.index_put)"""
 
+def index_reduce(
+    input: Tensor,
+    dim: builtins.int,
+    index: Tensor,
+    source: Tensor,
+    reduce: str,
+    *,
+    include_self: builtins.bool = True,
+    out=None,
+) -> Tensor:
+    """``input`` with ``source``'s slices along ``dim`` reduced (``prod``, ``mean``, ``amax``, ``amin``)
+    into the slices ``index`` names, as ``torch.index_reduce``: ``scatter_reduce`` with the index spread
+    over ``source``'s shape. Raises RuntimeError for another reduce, a non-integer index or a count
+    mismatch. (pyfront.ops.composite.gap_functions.index_reduce)"""
+
 def index_select(input, dim, index, *, out=None):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``.
     (pyfront.ops.composite.indexing.index_select)"""
@@ -1064,9 +1161,18 @@ def is_autocast_enabled(device_type: str | None = None) -> builtins.bool:
     """Whether autocast is on for ``device_type`` (``'cuda'`` when not given, as in torch).
     (pyfront.amp.autocast_mode.is_autocast_enabled)"""
 
+def is_complex(input: Tensor) -> builtins.bool:
+    """False: pyfront has no complex dtypes. (pyfront.ops.composite.gap_functions.is_complex)"""
+
+def is_conj(input: Tensor) -> builtins.bool:
+    """False: pyfront tensors are real. (pyfront.ops.composite.gap_functions.is_conj)"""
+
 def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
     """As ``torch.is_deterministic_algorithms_warn_only_enabled``.
     (pyfront.flags.is_deterministic_algorithms_warn_only_enabled)"""
+
+def is_distributed(self: Tensor) -> builtins.bool:
+    """False: pyfront has no distributed tensors. (pyfront.ops.composite.gap_functions.is_distributed)"""
 
 def is_floating_point(input: Tensor) -> builtins.bool:
     """As ``torch.is_floating_point``. (pyfront.ops.queries.is_floating_point)"""
@@ -1080,6 +1186,10 @@ def is_inference(input: Tensor) -> builtins.bool:
 
 def is_inference_mode_enabled() -> builtins.bool:
     """As ``torch.is_inference_mode_enabled``. (pyfront.autograd.grad_mode.is_inference_mode_enabled)"""
+
+def is_neg(input: Tensor) -> builtins.bool:
+    """False: pyfront tensors never carry torch's negative bit.
+    (pyfront.ops.composite.gap_functions.is_neg)"""
 
 def is_nonzero(input: Tensor) -> builtins.bool:
     """As ``torch.is_nonzero``. (pyfront.ops.queries.is_nonzero)"""
@@ -1097,6 +1207,9 @@ def is_storage(obj) -> builtins.bool:
 
 def is_tensor(obj) -> builtins.bool:
     """As ``torch.is_tensor``. (pyfront.ops.queries.is_tensor)"""
+
+def is_warn_always_enabled() -> builtins.bool:
+    """As ``torch.is_warn_always_enabled``. (pyfront.flags.is_warn_always_enabled)"""
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves).
@@ -1456,6 +1569,11 @@ def nonzero(input, *, as_tuple=False, out=None):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim.
     (pyfront.ops.primitives.indexing.nonzero)"""
 
+def nonzero_static(input: Tensor, *, size: builtins.int, fill_value: builtins.int = -1, out=None) -> Tensor:
+    """``input.nonzero()`` cut or padded with ``fill_value`` rows to exactly ``size`` rows (shape ``(size,
+    input.dim())``, int64), as ``torch.nonzero_static``.
+    (pyfront.ops.composite.gap_functions.nonzero_static)"""
+
 def norm(input, p='fro', dim=None, keepdim=False, dtype=None, *, out=None):
     """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``.
     (pyfront.ops.primitives.reductions.norm)"""
@@ -1507,6 +1625,9 @@ def pdist(input, p=2.0):
 
 def permute(input, *dims):
     """As ``torch.permute``. (pyfront.ops.views.permute)"""
+
+def permute_copy(input: Tensor, dims, *, out=None) -> Tensor:
+    """A copy of ``input.permute(dims)``. (pyfront.ops.composite.view_copies.permute_copy)"""
 
 def pinverse(input, rcond=1e-15, hermitian=False):
     """``torch.pinverse``: ``linalg.pinv`` with ``rcond`` as the relative tolerance.
@@ -1606,6 +1727,9 @@ def ravel(input):
     """``input`` flattened to 1-D (a view where the layout allows, else a copy), as ``torch.ravel``.
     (pyfront.ops.composite.arrays.ravel)"""
 
+def real(input: Tensor) -> Tensor:
+    """``input`` itself, as ``torch.real`` of a real tensor. (pyfront.ops.composite.gap_functions.real)"""
+
 def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
     pyfront.ops.primitives.elementwise.unary)"""
@@ -1644,6 +1768,14 @@ def reshape(input, *shape):
 def resize_as_(self, the_template, memory_format=None):
     """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
     (pyfront.ops.resize.resize_as_)"""
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """``input`` itself (no conjugate bit to resolve on a real tensor).
+    (pyfront.ops.composite.gap_functions.resolve_conj)"""
+
+def resolve_neg(input: Tensor) -> Tensor:
+    """``input`` itself (no negative bit to resolve on a real tensor).
+    (pyfront.ops.composite.gap_functions.resolve_neg)"""
 
 def result_type(tensor1, tensor2):
     """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules).
@@ -1730,6 +1862,10 @@ def seed() -> builtins.int:
 def select(input, dim, index):
     """As ``torch.select``. (pyfront.ops.views.select)"""
 
+def select_copy(input: Tensor, dim: builtins.int, index: builtins.int, *, out=None) -> Tensor:
+    """A copy of ``input.select(dim, index)``. Raises IndexError with torch.select's text (pyfront's select
+    words it as indexing ``x[:, i]`` does). (pyfront.ops.composite.view_copies.select_copy)"""
+
 def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
     """``input`` with ``select(dim, index)`` replaced by ``src``, as ``torch.select_scatter``.
     (pyfront.ops.composite.scatters.select_scatter)"""
@@ -1754,6 +1890,10 @@ def set_default_tensor_type(t, /) -> None:
     torch, to use ``set_default_dtype`` and ``set_default_device`` instead. Raises TypeError for an
     integer or bool tensor type and for ``torch.cuda.*`` types (no CUDA here).
     (pyfront.process.set_default_tensor_type)"""
+
+def set_deterministic_debug_mode(debug_mode) -> None:
+    """``use_deterministic_algorithms`` by level: 0/"default" off, 1/"warn" warn only, 2/"error" on.
+    (pyfront.flags.set_deterministic_debug_mode)"""
 
 def set_float32_matmul_precision(precision: str) -> None:
     """As ``torch.set_float32_matmul_precision``. (pyfront.flags.set_float32_matmul_precision)"""
@@ -1787,6 +1927,10 @@ def set_printoptions(
 
 def set_rng_state(state):
     """As ``torch.set_rng_state``. (pyfront.random.set_rng_state)"""
+
+def set_warn_always(b: builtins.bool) -> None:
+    """When True, warnings torch gives once per process are given every time.
+    (pyfront.flags.set_warn_always)"""
 
 def sgn(input, *, out=None):
     """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
@@ -1822,6 +1966,18 @@ def sinh(input, *, out=None):
 
 def sinh_(input):
     """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+
+def slice_copy(
+    input: Tensor,
+    dim: builtins.int = 0,
+    start=None,
+    end=None,
+    step: builtins.int = 1,
+    *,
+    out=None,
+) -> Tensor:
+    """A copy of ``input`` sliced ``start:end:step`` along ``dim``.
+    (pyfront.ops.composite.view_copies.slice_copy)"""
 
 def slice_scatter(
     input: Tensor,
@@ -1866,9 +2022,16 @@ def split(tensor, split_size_or_sections, dim=0):
     torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple of ints).
     (pyfront.ops.views.split)"""
 
+def split_copy(input: Tensor, split_size, dim: builtins.int = 0, *, out=None) -> tuple:
+    """Copies of ``input.split(split_size, dim)``. (pyfront.ops.composite.view_copies.split_copy)"""
+
 def split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
     """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
     ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
+
+def split_with_sizes_copy(input: Tensor, split_sizes, dim: builtins.int = 0, *, out=None) -> tuple:
+    """Copies of ``torch.split_with_sizes(input, split_sizes, dim)``.
+    (pyfront.ops.composite.view_copies.split_with_sizes_copy)"""
 
 def spmm(input: Tensor, mat2: Tensor) -> Tensor:
     """The matrix product of two 2-D tensors, as ``torch.mm``. (pyfront.ops.primitives.linalg.mm)"""
@@ -1887,6 +2050,10 @@ def square_(input):
 
 def squeeze(input, dim=None):
     """As ``torch.squeeze``. (pyfront.ops.views.squeeze)"""
+
+def squeeze_copy(input: Tensor, dim=None, *, out=None) -> Tensor:
+    """A copy of ``input.squeeze(dim)`` (every size-1 dim when ``dim`` is None).
+    (pyfront.ops.composite.view_copies.squeeze_copy)"""
 
 def stack(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join equally shaped tensors along a new dim ``dim`` (alias ``axis``), as ``torch.stack``.
@@ -1921,6 +2088,9 @@ def swapdims(input, dim0, dim1, _name='TransposeBackward0'):
 
 def t(input):
     """As ``torch.t``. (pyfront.ops.views.t)"""
+
+def t_copy(input: Tensor, *, out=None) -> Tensor:
+    """A copy of ``input.t()``. (pyfront.ops.composite.view_copies.t_copy)"""
 
 def take(input, index, *, out=None):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``.
@@ -1982,6 +2152,9 @@ def trace(input):
 def transpose(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.transpose``. (pyfront.ops.views.transpose)"""
 
+def transpose_copy(input: Tensor, dim0: builtins.int, dim1: builtins.int, *, out=None) -> Tensor:
+    """A copy of ``input.transpose(dim0, dim1)``. (pyfront.ops.composite.view_copies.transpose_copy)"""
+
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoid rule along ``dim``: ``sum (y[i] + y[i-1]) / 2 * (x[i] - x[i-1])`` (spacing ``dx``, 1
     by default, when ``x`` is not given), as ``torch.trapezoid``.
@@ -1990,6 +2163,11 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
 def trapz(y, x=None, *, dx=None, dim=-1):
     """Alias of ``trapezoid`` (torch.trapz(y, x, dim=) or torch.trapz(y, dx=, dim=)).
     (pyfront.ops.composite.statistics.trapz)"""
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """Solve ``A X = input`` for triangular ``A`` (deprecated; ``linalg.solve_triangular`` reversed):
+    ``(solution, cloned_coefficient)``. Raises RuntimeError for mismatched sizes.
+    (pyfront.linalg.legacy.triangular_solve)"""
 
 def tril(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``.
@@ -2027,8 +2205,21 @@ def typename(obj) -> str:
 def unbind(input, dim=0):
     """As ``torch.unbind``. (pyfront.ops.views.unbind)"""
 
+def unbind_copy(input: Tensor, dim: builtins.int = 0, *, out=None) -> tuple:
+    """Copies of ``input.unbind(dim)``. (pyfront.ops.composite.view_copies.unbind_copy)"""
+
 def unflatten(input, dim, sizes):
     """As ``torch.unflatten``. (pyfront.ops.views.unflatten)"""
+
+def unfold_copy(
+    input: Tensor,
+    dimension: builtins.int,
+    size: builtins.int,
+    step: builtins.int,
+    *,
+    out=None,
+) -> Tensor:
+    """A copy of ``input.unfold(dimension, size, step)``. (pyfront.ops.composite.view_copies.unfold_copy)"""
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct elements (or slices along ``dim``) of ``input``, sorted, as ``torch.unique``.
@@ -2057,6 +2248,9 @@ def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
 def unsqueeze(input, dim):
     """As ``torch.unsqueeze``. (pyfront.ops.views.unsqueeze)"""
 
+def unsqueeze_copy(input: Tensor, dim: builtins.int, *, out=None) -> Tensor:
+    """A copy of ``input.unsqueeze(dim)``. (pyfront.ops.composite.view_copies.unsqueeze_copy)"""
+
 def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
     """As ``torch.use_deterministic_algorithms``. (pyfront.flags.use_deterministic_algorithms)"""
 
@@ -2074,6 +2268,10 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``.
     (pyfront.ops.composite.linalg.vdot)"""
+
+def view_copy(input: Tensor, size, *, out=None) -> Tensor:
+    """A copy of ``input`` with shape ``size`` (any layout: torch's copy needs no view), or reinterpreted
+    as the dtype ``size``. (pyfront.ops.composite.view_copies.view_copy)"""
 
 def vmap(func, in_dims=0, out_dims=0, randomness='error', *, chunk_size=None):
     """``func`` mapped over a dimension of its inputs: ``vmap(f)(x)[i] == f(x[i])``.

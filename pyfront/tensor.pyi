@@ -87,6 +87,9 @@ class Tensor:
     def any(self, dim=None, keepdim=False):
         """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input).
         (pyfront.ops.primitives.reductions.any)"""
+    def apply_(self, callable) -> Tensor:
+        """Replace every element ``x`` by ``callable(x)``, in place (CPU only), as ``Tensor.apply_``.
+        (pyfront.ops.composite.gap_functions.apply_)"""
     def arccos(self):
         """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def arccos_(self):
@@ -140,6 +143,9 @@ class Tensor:
     def as_strided_scatter(self, src, size, stride, storage_offset=0):
         """``input`` with the strided view (size, stride, storage_offset) replaced by ``src``.
         (pyfront.ops.views.as_strided_scatter)"""
+    def as_subclass(self, cls) -> Tensor:
+        """A ``cls`` instance over the same memory and autograd history, as ``Tensor.as_subclass``. Raises
+        TypeError when cls is not a Tensor subclass. (pyfront.ops.composite.gap_functions.as_subclass)"""
     def asin(self):
         """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def asin_(self):
@@ -257,6 +263,14 @@ class Tensor:
         """As ``torch.Tensor.clone``. (pyfront.ops.primitives.elementwise.clone)"""
     def conj(self):
         """As ``torch.Tensor.conj``. (pyfront.tensor.Tensor.conj)"""
+    def conj_physical(self) -> Tensor:
+        """``input`` itself for a real tensor, as ``torch.conj_physical``.
+        (pyfront.ops.composite.gap_functions.conj_physical)"""
+    def conj_physical_(self) -> Tensor:
+        """In-place ``conj_physical``. (pyfront.ops.composite.gap_functions.conj_physical)"""
+    def const_data_ptr(self) -> builtins.int:
+        """``data_ptr()`` (torch's read-only spelling).
+        (pyfront.ops.composite.gap_functions.const_data_ptr)"""
     def contiguous(self, memory_format=None):
         """As ``torch.Tensor.contiguous``. (pyfront.ops.views.contiguous)"""
     def copy_(self, src, non_blocking=False):
@@ -364,6 +378,9 @@ class Tensor:
         """In-place ``digamma``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def dim(self) -> builtins.int:
         """As ``torch.Tensor.dim``. (pyfront.tensor.Tensor.dim)"""
+    def dim_order(self, *, ambiguity_check=False) -> tuple:
+        """The dims from outermost to innermost in memory (by stride, ties in dim order), as
+        ``Tensor.dim_order``. (pyfront.ops.composite.gap_functions.dim_order)"""
     def dist(self, other, p=2):
         """The p-norm of ``input - other`` (broadcast), as ``torch.dist``.
         (pyfront.ops.composite.functions.dist)"""
@@ -588,6 +605,29 @@ class Tensor:
         (pyfront.ops.composite.indexing.index_put)"""
     def index_put_(self, indices, values, accumulate=False):
         """In-place ``index_put``. (pyfront.ops.composite.indexing.index_put)"""
+    def index_reduce(
+        self,
+        dim: builtins.int,
+        index: Tensor,
+        source: Tensor,
+        reduce: str,
+        *,
+        include_self: builtins.bool = True,
+    ) -> Tensor:
+        """``input`` with ``source``'s slices along ``dim`` reduced (``prod``, ``mean``, ``amax``,
+        ``amin``) into the slices ``index`` names, as ``torch.index_reduce``: ``scatter_reduce`` with
+        the index spread over ``source``'s shape. Raises RuntimeError for another reduce, a non-integer
+        index or a count mismatch. (pyfront.ops.composite.gap_functions.index_reduce)"""
+    def index_reduce_(
+        self,
+        dim: builtins.int,
+        index: Tensor,
+        source: Tensor,
+        reduce: str,
+        *,
+        include_self: builtins.bool = True,
+    ) -> Tensor:
+        """In-place ``index_reduce``. (pyfront.ops.composite.gap_functions.index_reduce)"""
     def index_select(self, dim, index):
         """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``.
         (pyfront.ops.composite.indexing.index_select)"""
@@ -610,6 +650,8 @@ class Tensor:
     @property
     def is_cuda(self) -> builtins.bool:
         """As ``torch.Tensor.is_cuda``. (pyfront.tensor.Tensor.is_cuda)"""
+    def is_distributed(self) -> builtins.bool:
+        """False: pyfront has no distributed tensors. (pyfront.ops.composite.gap_functions.is_distributed)"""
     def is_floating_point(self) -> builtins.bool:
         """As ``torch.Tensor.is_floating_point``. (pyfront.tensor.Tensor.is_floating_point)"""
     def is_inference(self) -> builtins.bool:
@@ -802,6 +844,12 @@ class Tensor:
     @property
     def mT(self):
         """As ``torch.Tensor.mT``. (made by pyfront.ops.methods._matrix_transpose)"""
+    def map2_(self, x: Tensor, y: Tensor, callable) -> Tensor:
+        """``self[i] = callable(self[i], x[i], y[i])``, in place, as ``Tensor.map2_``.
+        (pyfront.ops.composite.gap_functions.map2_)"""
+    def map_(self, tensor: Tensor, callable) -> Tensor:
+        """``self[i] = callable(self[i], tensor[i])`` (``tensor`` broadcast to self), in place, as
+        ``Tensor.map_``. (pyfront.ops.composite.gap_functions.map_)"""
     def masked_fill(self, mask, value):
         """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``.
         (pyfront.ops.composite.indexing.masked_fill)"""
@@ -945,6 +993,10 @@ class Tensor:
     def nonzero(self, *, as_tuple=False):
         """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim.
         (pyfront.ops.primitives.indexing.nonzero)"""
+    def nonzero_static(self, *, size: builtins.int, fill_value: builtins.int = -1) -> Tensor:
+        """``input.nonzero()`` cut or padded with ``fill_value`` rows to exactly ``size`` rows (shape
+        ``(size, input.dim())``, int64), as ``torch.nonzero_static``.
+        (pyfront.ops.composite.gap_functions.nonzero_static)"""
     def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
         """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``.
         (pyfront.ops.primitives.reductions.norm)"""
@@ -1066,6 +1118,9 @@ class Tensor:
     def resize_(self, *sizes, memory_format=None):
         """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module).
         (pyfront.ops.resize.resize_)"""
+    def resize_as(self, tensor: Tensor) -> Tensor:
+        """Deprecated out-of-place resize: ``self`` viewed with ``tensor``'s shape (same number of
+        elements). (pyfront.ops.composite.gap_functions.resize_as)"""
     def resize_as_(self, the_template, memory_format=None):
         """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
         (pyfront.ops.resize.resize_as_)"""
@@ -1221,7 +1276,9 @@ class Tensor:
         """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch.
         (pyfront.ops.primitives.reductions.sum)"""
     def sum_to_size(self, *size):
-        """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink).
+        """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink),
+        recording torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where
+        leading dims go; a sum of everything to ``()``, SumBackward0.
         (pyfront.ops.primitives.reductions.sum_to_size)"""
     def svd(self, some=True, compute_uv=True):
         """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.
@@ -1296,6 +1353,10 @@ class Tensor:
         """As ``torch.Tensor.transpose``. (pyfront.ops.views.transpose)"""
     def transpose_(self, dim0, dim1):
         """As ``torch.Tensor.transpose_``. (pyfront.ops.views.transpose_)"""
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
+        """Solve ``A X = input`` for triangular ``A`` (deprecated; ``linalg.solve_triangular`` reversed):
+        ``(solution, cloned_coefficient)``. Raises RuntimeError for mismatched sizes.
+        (pyfront.linalg.legacy.triangular_solve)"""
     def tril(self, diagonal: builtins.int = 0) -> Tensor:
         """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``.
         (pyfront.ops.composite.shaping.tril)"""

@@ -12,16 +12,18 @@ from ..ops.argcheck import _signature, invalid_combination, must_be, parse
 from ..ops.signatures import SIGNATURES
 from ..ops.primitives.decompositions import LinAlgError
 from ..tensor import Tensor
+from .derived import cond, diagonal, tensorinv, tensorsolve, vander
 from .decompositions import (cholesky, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, qr, slogdet, solve,
                              solve_ex, svd, svdvals)
 from .norms import matrix_norm, norm, vector_norm
 from .products import matmul, matrix_exp, matrix_power, multi_dot, solve_triangular, vecdot
 from .solvers import cross, lstsq, matrix_rank, pinv
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
-           "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
-           "pinv", "qr",
-           "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh",
+           "eigvalsh", "inv", "inv_ex", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
+           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
+           "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
+           "vector_norm"]
 
 
 def _checked_tensors(name: str, params: str):
@@ -55,5 +57,7 @@ for _name, _params in {"inv": "A", "inv_ex": "A", "det": "A", "slogdet": "A", "c
                        "cross": "input other", "vector_norm": "input", "matrix_norm": "input",
                        "norm": "input", "pinv": "", "matrix_rank": "", "matrix_power": "input",
                        "matrix_exp": "A",
-                       "solve_triangular": "input B", "vecdot": "x y", "matmul": "input other"}.items():
+                       "solve_triangular": "input B", "vecdot": "x y", "matmul": "input other",
+                       "cond": "A", "diagonal": "A", "tensorinv": "A", "tensorsolve": "A B",
+                       "vander": "x"}.items():
     _checked_tensors(_name, _params)

@@ -14,7 +14,7 @@ from .products import cholesky_inverse, cholesky_solve
 from .solvers import cross as _linalg_cross, pinv
 
 __all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross",
-           "cholesky_solve", "cholesky_inverse"]
+           "cholesky_solve", "cholesky_inverse", "chain_matmul", "triangular_solve"]
 
 
 
@@ -90,5 +90,54 @@ def cross(input, other, dim=None):
     return _linalg_cross(input, other, dim=dim)
 
 
+_CHAIN_DEPRECATED = (
+    "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+    "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
+    "parameters.")
+_TRIANGULAR_DEPRECATED = (
+    "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
+    "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "
+    "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+    "X = torch.linalg.solve_triangular(A, B).")
+
+
+def chain_matmul(*matrices, out=None):
+    """The product of the 2-D ``matrices`` (deprecated): ``linalg.multi_dot``; one matrix gives a copy."""
+    warn_once(_CHAIN_DEPRECATED)
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.dim() != 2:
+            raise RuntimeError(f"Tensor dimension is {m.dim()}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    from .products import multi_dot
+
+    return multi_dot(list(matrices))
+
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
+    """Solve ``A X = input`` for triangular ``A`` (deprecated; ``linalg.solve_triangular`` reversed):
+    ``(solution, cloned_coefficient)``. Raises RuntimeError for mismatched sizes."""
+    warn_once(_TRIANGULAR_DEPRECATED)
+    if A.dim() < 2 or input.dim() < 2:
+        raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 dimensions, but it has "
+                           f"{input.dim()} dimensions instead")
+    if A.shape[-1] != A.shape[-2] or A.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} "
+                           f"by {A.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
+    from .products import solve_triangular
+
+    lhs = A.mT if transpose else A
+    x = solve_triangular(lhs, input, upper=upper != transpose, unitriangular=unitriangular)
+    from ..sparse import contiguous_format
+
+    def column_major(t):  # torch's LAPACK results' layout
+        return t.mT.clone(memory_format=contiguous_format).mT
+
+    return rt.triangular_solve(column_major(x), column_major(A))
+
+
 for _name in __all__:
-    setattr(Tensor, _name, globals()[_name])
+    if _name != "chain_matmul":  # the one torch keeps off Tensor
+        setattr(Tensor, _name, globals()[_name])

@@ -49,6 +49,9 @@ acosh arccosh arcsinh arctanh asinh atanh deg2rad digamma erfc erfinv fix gcd hy
 isposinf lcm ldexp lgamma logaddexp logaddexp2 logit mvlgamma nextafter polygamma rad2deg sgn sinc xlogy
 addr narrow_copy slice_scatter
 frexp igamma igammac
+alias_copy as_strided_copy detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy
+squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_matmul conj_physical
+index_reduce nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy
 """.split())
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"

@@ -1,0 +1,78 @@
+"""linalg functions built on the others: ``vander``, ``diagonal``, ``tensorinv``, ``tensorsolve`` (a reshape
+around ``inv`` / ``solve``) and ``cond`` (singular values, or a norm of A times the same norm of A^-1), with
+PyTorch's checks and messages. Composites, so they differentiate and run wherever their parts do."""
+from __future__ import annotations
+
+import math
+
+from ..tensor import Tensor
+
+__all__ = ["cond", "diagonal", "tensorinv", "tensorsolve", "vander"]
+
+
+def vander(x: Tensor, *, N: int | None = None) -> Tensor:
+    """The Vandermonde matrix of ``x`` (``(*, n)``): ``(*, n, N)`` with columns ``x^0 .. x^(N-1)``;
+    ``N`` defaults to n. Raises RuntimeError when N (or n) is under 2."""
+    n = x.shape[-1] if x.dim() else 0
+    N = n if N is None else N
+    if N <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    from ..ops.creation import arange
+
+    powers = arange(N, device=x.device)
+    return x.unsqueeze(-1) ** powers.to(x.dtype if x.dtype.is_floating_point else powers.dtype)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """``torch.diagonal`` over the last two dims by default (a view)."""
+    return A.diagonal(offset, dim1, dim2)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """The tensor ``X`` with ``tensordot(A, X, ind)`` the identity: ``inv`` of A reshaped to a square matrix,
+    of shape ``A.shape[ind:] + A.shape[:ind]``. Raises RuntimeError for ind <= 0 or a non-square split."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {cols} != {rows}")
+    from .decompositions import inv
+
+    return inv(A.reshape(rows, cols)).reshape(tuple(A.shape[ind:]) + tuple(A.shape[:ind]))
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
+    """The ``X`` with ``tensordot(A, X, X.ndim) == B``: ``solve`` of A reshaped to a square matrix, after
+    moving ``dims`` of A to the end. Raises RuntimeError when the sizes do not make a square system."""
+    if dims is not None:
+        dims = [d % A.dim() for d in dims]
+        A = A.permute([d for d in range(A.dim()) if d not in dims] + dims)
+    result_shape = tuple(A.shape[B.dim():])
+    rows, cols = B.numel(), math.prod(result_shape)
+    if math.prod(A.shape[:B.dim()]) != rows or rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                           f"prod(self.shape[:other.ndim]), but got {cols} != {math.prod(A.shape[:B.dim()])}")
+    from .decompositions import solve
+
+    return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(result_shape)
+
+
+def cond(A: Tensor, p=None) -> Tensor:
+    """The condition number of (a batch of) matrices: ``smax / smin`` for p None or 2 (``smin / smax`` for
+    -2), else ``norm(A, p) * norm(inv(A), p)`` for 'fro', 'nuc', inf, -inf, 1, -1 (square A only)."""
+    if A.dim() < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    if p is None or p in (2, -2):
+        from .decompositions import svdvals
+
+        s = svdvals(A)
+        big, small = s[..., 0], s[..., -1]
+        return small / big if p == -2 else big / small
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    from .decompositions import inv
+    from .norms import matrix_norm
+
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
