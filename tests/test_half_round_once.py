@@ -28,12 +28,12 @@ ONCE = "pyfront rounds torch's float32 result once; torch's float16 kernel (or i
 STEPS = "a chain of float16 ops in torch and in pyfront, rounded in other places"
 NN = "nn.functional."
 KNOWN_HALF_OFF = {
-    **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum", NN + "conv2d",
+    **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum",
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
                      "scatter_reduce", "softmax", "special_entr", "special_i0e",
                      "special_xlog1py", "xlogy"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
-                     NN + "conv_transpose2d", NN + "conv_transpose3d", NN + "cross_entropy",
+                     NN + "conv_transpose2d", NN + "cross_entropy",
                      NN + "nll_loss", NN + "embedding_bag",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
     "float_power": "a float64 result one ulp off torch's (pow in float64)",
@@ -44,14 +44,20 @@ KNOWN_HALF_OFF = {
     "nn.functional.embedding": "scale_grad_by_freq: torch's float16 forward changes values by an ulp",
 }
 
+# torch's float16 convolutions run a kernel its CPU's instruction set picks, whose rounding moves by an ulp
+# between machines (conv3d matched torch on one machine and not on another, conv_transpose3d the reverse):
+# these are compared within one float16 ulp on every machine, not to the bit
+CONVOLUTIONS = {NN + f"conv{t}{n}d" for t in ("", "_transpose") for n in (1, 2, 3)}
+
 
 def _half(spec):
     return dataclasses.replace(spec, dtype="float16", grad=False) if isinstance(spec, T) and \
         spec.dtype == "float32" else spec
 
 
-def _off(name, torch_name, samples, domain):
-    """(elements off torch's, elements compared) over the op's samples with float32 operands as float16."""
+def _off(name, torch_name, samples, domain, ulps=0):
+    """(elements off torch's by more than ``ulps`` float16 ulps, elements compared) over the op's samples
+    with float32 operands as float16."""
     off = total = 0
     for args, kwargs in samples:
         if not any(isinstance(a, T) and a.dtype == "float32" for a in (*args, *kwargs.values())):
@@ -72,7 +78,11 @@ def _off(name, torch_name, samples, domain):
             if isinstance(w, torch.Tensor) and w.dtype.is_floating_point:
                 assert str(g.dtype) == str(w.dtype), (g.dtype, w.dtype)
                 g, w = to_numpy(g).astype(np.float64), w.detach().double().numpy()
-                off += int((~((g == w) | (np.isnan(g) & np.isnan(w)))).sum())
+                same = (g == w) | (np.isnan(g) & np.isnan(w))
+                if ulps:
+                    with np.errstate(all="ignore"):  # the spacing of inf is NaN: compared equal above or not
+                        same |= np.abs(g - w) <= ulps * np.abs(np.spacing(w.astype(np.float16)).astype(float))
+                off += int((~same).sum())
                 total += w.size
     return off, total
 
@@ -93,7 +103,7 @@ def _rows():
 def test_op_table_in_float16_is_torchs_to_the_bit(name, torch_name, samples, domain):
     """A sweep of this table found 51 ops off torch by an ulp in float16 (batch_norm in half its values,
     nextafter in all: it ran in float32, whose next float rounds back)."""
-    off, total = _off(name, torch_name, samples, domain)
+    off, total = _off(name, torch_name, samples, domain, ulps=1 if name in CONVOLUTIONS else 0)
     assert off == 0, f"{off} of {total} float16 values differ from torch's"
 
 
