@@ -45,9 +45,11 @@ METHODS = {
     "slice_scatter": "x.slice_scatter(x, D)", "swapaxes": "x.swapaxes(D, 0)", "swapdims": "x.swapdims(D, 0)",
     "transpose": "x.transpose(D, 0)", "take_along_dim": "x.take_along_dim(i, D)", "topk": "x.topk(1, D)",
     "unique": "x.unique(dim=D)", "unique_consecutive": "x.unique_consecutive(dim=D)", "tile": "x.tile(D)",
+    "index_reduce": "x.index_reduce(D, i1, x, 'prod')",
 }
 METHODS.update({f"{n}_": "x.clone()." + METHODS[n][2:].replace(f"{n}(", f"{n}_(", 1) for n in (
-    "cumprod cumsum index_add index_copy index_fill renorm scatter scatter_add scatter_reduce squeeze "
+    "cumprod cumsum index_add index_copy index_fill index_reduce renorm scatter scatter_add scatter_reduce "
+    "squeeze "
     "swapaxes swapdims transpose unsqueeze").split()})
 # torch's functions: the method's call with x first, and those without a method
 _NO_FUNCTION = {"size", "stride", "tile"}
@@ -70,7 +72,13 @@ FUNCTIONS.update({
     "linalg.vector_norm": "T.linalg.vector_norm(x, dim=D)",
     "special.log_softmax": "T.special.log_softmax(x, D)",
     "special.logsumexp": "T.special.logsumexp(x, D)", "special.softmax": "T.special.softmax(x, D)",
+    "gradient": "T.gradient(x, dim=D)", "linalg.diagonal": "T.linalg.diagonal(x, dim1=D, dim2=0)",
+    "linalg.tensorsolve": "T.linalg.tensorsolve(x.abs().diag().diag(), x[0], dims=(D,))",
 })
+# the view functions' copies (torch.select_copy, ...), called as their views
+FUNCTIONS.update({f"{n}_copy": FUNCTIONS[n].replace(f"T.{n}(", f"T.{n}_copy(", 1) for n in (
+    "diagonal permute select split split_with_sizes squeeze transpose unbind unsqueeze").split()})
+FUNCTIONS["slice_copy"] = "T.slice_copy(x, D)"
 # dim-named parameters that are no dim, and names with no dim
 _NOT_DIMS = {"masked_scatter", "masked_scatter_", "put", "put_", "set_"}
 VALUES = {"np.int64": lambda T: np.int64(1), "np.int32": lambda T: np.int32(1),
@@ -103,7 +111,9 @@ def _plain(out):
 
 # calls that still differ, and why (the test fails once one matches: then drop its line)
 KNOWN = {("method", "tile", "bool_tensor"): "x.tile(tensor(True)): torch's varargs list meets an assert "
-                                            "(its item is no integer); pyfront repeats once"}
+                                            "(its item is no integer); pyfront repeats once",
+         ("function", "linalg.tensorsolve", "True"): "dims=(True,): torch's optional int list refuses a bool "
+                                                     "first element; pyfront's parse takes it"}
 
 CASES = [(kind, name, v) for kind, table in (("method", METHODS), ("function", FUNCTIONS))
          for name in table for v in VALUES]

@@ -27,7 +27,9 @@ def _candidates(L, shape, dtype, device):
     mask = L.tensor([[True, False], [False, True]], **kw)
     return [(), (n,), (2,), (0.5,), (n, n), (0,), (0, 1), (0, idx, n), (0, idx, 1.0), ((idx, idx), v),
             (mask, 1.0), (mask, n), (idx, v), (0, idx2, n), (0, idx2, n, "sum"), (n, 0.5), (2, 0, 1.0),
-            ((2, 2), (2, 1)), (2, 2), (n, v), (v, v), (b, b), (L.ones(2, 2, dtype=dtype, **kw), v), (1,)]
+            ((2, 2), (2, 1)), (2, 2), (n, v), (v, v), (b, b), (L.ones(2, 2, dtype=dtype, **kw), v), (1,),
+            (abs,), (n, max), (n, n, lambda a, b, c: a + b + c),  # apply_, map_, map2_: Python callables
+            (0, idx, n, "prod")]
 
 
 def _row(name):
@@ -67,8 +69,10 @@ def test_in_place_method_on_inference_tensor_as_torch(name, mode):
 
 
 @requires_webgpu
-# webgpu has no float64; share_memory_ is refused on webgpu (no inter-process GPU memory; test_scripts_s21)
-@pytest.mark.parametrize("name", [n for n in IN_PLACE if _row(n)[1] != "float64" and n != "share_memory_"])
+# webgpu has no float64; share_memory_ is refused on webgpu (no inter-process GPU memory; test_scripts_s21);
+# apply_/map_/map2_ run Python per element on CPU tensors only (torch's TypeError on another device)
+@pytest.mark.parametrize("name", [n for n in IN_PLACE if _row(n)[1] != "float64" and n not in (
+    "share_memory_", "apply_", "map_", "map2_")])
 def test_in_place_method_on_inference_tensor_as_torch_webgpu(name):
     assert _outcome(pyfront, "webgpu", name, "plain") == _outcome(torch, "cpu", name, "plain")
 

@@ -274,6 +274,10 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
     if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method):
         return None
     sigs = [_signature(text) for text in SIGNATURES[key]]
+    if key != name:  # the function's signatures fit the method's call only where self is their first tensor
+        sigs = [sig for sig in sigs if sig and sig[0].type == "Tensor"]
+        if not sigs:  # x.polygamma_(n) is torch.polygamma(n, x): its own call's error stands
+            return None
 
     def on_failure(args, kwargs):
         try:

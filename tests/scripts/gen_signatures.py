@@ -77,6 +77,8 @@ MANUAL = {
                     "Tensor? out=None"),
     "linalg_cross": ("Tensor input, Tensor other, *, int dim=-1, Tensor? out=None",),
     "linalg_vecdot": ("Tensor x, Tensor y, *, int dim=-1, Tensor? out=None",),
+    "linalg_diagonal": ("Tensor A, *, int offset=0, int dim1=-2, int dim2=-1",),
+    "linalg_tensorsolve": ("Tensor input, Tensor other, int[]? dims=None, *, Tensor? out=None",),
 }
 
 

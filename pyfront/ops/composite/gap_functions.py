@@ -6,6 +6,8 @@ tensors (pyfront has no complex dtypes: ``conj`` of a real tensor is itself, as 
 from __future__ import annotations
 
 from ... import _warnings
+from ...backends import get_backend
+from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
 
 METHODS = "index_reduce nonzero_static conj_physical"
@@ -150,7 +152,9 @@ def _python_callback(name: str, self: Tensor, others, fn) -> Tensor:
     cast = bool if self.dtype.name == "bool" else float if self.dtype.is_floating_point else int
     values = [cast(_real(fn(*vs))) for vs in zip(*columns)]
     with no_grad():
-        self.copy_(tensor(values, dtype=self.dtype).reshape(self.shape))
+        src = tensor(values, dtype=self.dtype).reshape(self.shape)
+    # torch's loop writes the memory itself: no version bump, and an inference tensor takes it anywhere
+    get_backend(self.device).write(self._layout, src._layout)
     return self
 
 
@@ -221,8 +225,8 @@ def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tupl
     the wrong length."""
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
-    dims = list(range(input.dim())) if dim is None else [dim] if isinstance(dim, int) else list(dim)
-    dims = [d % input.dim() for d in dims]
+    dims = list(range(input.dim())) if dim is None else [dim] if reads_as_int(dim) else list(dim)
+    dims = [int(d) % input.dim() for d in dims]
     if isinstance(spacing, (list, tuple)):
         if len(spacing) != len(dims):
             if dim is None:
