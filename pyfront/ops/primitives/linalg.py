@@ -59,7 +59,8 @@ def _matmul_vjp(c, g):
     rank = c.attrs["rank"]
     op = _OPS[rank]
     need_a, need_b = c.needs_input_grad
-    ga = apply(op, g, mT_view(b, rank), rank=rank) if need_a else None
+    # each product has its operand's shape: the planned product's (two per product per step)
+    ga = product(op, g, mT_view(b, rank), a._shape, rank=rank) if need_a else None
     gb = None
     if need_b:
         if not b._contiguous and b.mT._contiguous:
@@ -68,7 +69,7 @@ def _matmul_vjp(c, g):
             # be a transposed result that every later use (accumulation, the optimizer) copies
             gb = mT_view(apply(op, mT_view(g, rank), a, rank=rank), rank)
         else:
-            gb = apply(op, mT_view(a, rank), g, rank=rank)
+            gb = product(op, mT_view(a, rank), g, b._shape, rank=rank)
     return ga, gb
 
 
