@@ -232,6 +232,32 @@ def into(op, dtypes, self, args):
     return True if storage is self._storage else _fresh(storage, shape, dtype)
 
 
+def product(op, a, b, shape, **attrs):
+    """``apply(op, a, b, **attrs)`` for a matrix product (mm, bmm) whose operands the caller has checked
+    (their ranks, sizes and one dtype) and whose output ``shape`` (a Size) it knows, by a plan made once
+    per (op, dtype, device type): the cpu backend's function of the two layouts, so no rule, meta or
+    layout list is made per call (an MLP step makes six products). Other devices, float16, operands on
+    two devices and empty results take ``apply``'s general path."""
+    device = a._storage.device
+    dtype = a.dtype
+    if b._storage.device is device and 0 not in shape:
+        key = (op, dtype, device.type, *attrs.values())
+        plan = _PLANS.get(key)
+        if plan is None:
+            if len(_PLANS) >= MAX_PLANS:
+                _PLANS.clear()
+            plan = _PLANS[key] = (device.type == "cpu" and get_backend(device).plan_product(op, dtype, attrs)
+                                  or False)
+        if plan:
+            out = _fresh(plan(a._layout, b._layout, shape), shape, dtype)
+            if _vmap_blocks[0]:
+                mark_batched((a, b), (out,))
+            if (a._requires_grad or b._requires_grad) and _state.enabled:
+                _record(op, (a, b), (out,), attrs, None)
+            return out
+    return apply(op, a, b, **attrs)
+
+
 def mark_batched(inputs, outs):
     """Inside vmap: an op's outputs are one value per sample (torch's BatchedTensor) at every level one of
     its inputs is (vmap's per-sample slices start it), so .item(), bool() and in-place writes of them

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import Function
@@ -12,7 +14,7 @@ from ...ops.composite.indexing import index_select
 from ...ops.common import float16_in_float32
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
-from ...ops.primitives.linalg import check_not_bool, mm
+from ...ops.primitives.linalg import check_not_bool, mm, mT_view
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples
@@ -46,6 +48,20 @@ def _linear_node(input, weight, bias=None):
     return "ViewBackward0" if input.dim() in (1, 3) else None
 
 
+def _unbiased_matrices_first(general):
+    """``general``, linear as a composite, with its commonest unbiased case, a matrix times a matrix's
+    transpose, handed to ``mm`` in one frame: that is what ``general`` computes for it, with mm's node
+    (``_linear_node`` presents none without a bias) and no float16 round trip (float16 input excepted)."""
+    def linear(input, weight, bias=None):
+        if (bias is None and isinstance(input, Tensor) and isinstance(weight, Tensor)
+                and len(input._shape) == 2 == len(weight._shape) and input.dtype is not dt.float16):
+            return mm(input, mT_view(weight, 2, "TBackward0"))
+        return general(input, weight, bias)
+
+    return functools.update_wrapper(linear, general)
+
+
+@_unbiased_matrices_first
 @composite(torch_name="nn.functional.linear", samples=samples.linear, grad_fn=_linear_node)
 @float16_in_float32  # torch adds the bias to the float32 product, then rounds once
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -70,7 +86,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
                                    f"{scalar_name(other.dtype)} and {scalar_name(weight.dtype)}")
     if input.dim() == 2 and weight.dim() == 2:  # matmul's 2-d case, without its composite's wrapping
-        out = mm(input, weight.t())
+        out = mm(input, mT_view(weight, 2, "TBackward0"))  # weight.t(), without its checks
     else:
         out = matmul(input, weight.t() if weight.dim() == 2 else weight)
     return out if bias is None else out + bias

@@ -7,6 +7,7 @@ PyTorch does, which also gives its integer-dtype behaviour.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from ... import dtypes as dt
@@ -158,6 +159,20 @@ def _matmul_node(input, other):
     return "CloneBackward0" if da == 2 else "UnsafeViewBackward0"
 
 
+def _matrices_first(general):
+    """``general``, matmul as a composite, with its commonest case, two matrices, handed to ``mm`` in one
+    frame: their product is mm's own, with mm's node (``_matmul_node`` presents none for it), so the
+    composite's recording wrapper has nothing to do there (an MLP step makes two such products)."""
+    def matmul(input, other):
+        if (isinstance(input, Tensor) and isinstance(other, Tensor)
+                and len(input._shape) == 2 == len(other._shape)):
+            return mm(input, other)
+        return general(input, other)
+
+    return functools.update_wrapper(matmul, general)
+
+
+@_matrices_first
 @composite(samples=samples.matmul, grad_fn=_matmul_node)
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims, as ``torch.matmul``."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
-from ..dispatch import apply
+from ...shape import Size
+from ..dispatch import apply, product
 from ..registry import OpDef, register
 from ..views import OPS_VIEW
 from .. import samples
@@ -30,10 +31,11 @@ def _matmul_infer(a, b, rank):
     return [((*lead, m), a.dtype)]
 
 
-def _mT(x, rank):
+def mT_view(x, rank, name="TransposeBackward0"):
     """``x.mT`` of a matrix (rank 2) or a batch of them (rank 3), the view ``mT`` records, without its
-    checks and dim parsing: a VJP makes two per product per step."""
-    return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name="TransposeBackward0")
+    checks and dim parsing: a VJP makes two per product per step. ``name``: "TBackward0" makes a
+    matrix's ``x.t()`` (F.linear's weight, once per layer per step)."""
+    return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name=name)
 
 
 _SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
@@ -44,16 +46,17 @@ def _matmul_vjp(c, g):
     rank = c.attrs["rank"]
     op = _OPS[rank]
     need_a, need_b = c.needs_input_grad
-    ga = apply(op, g, _mT(b, rank), rank=rank) if need_a else None
+    # each product has its operand's shape: the planned product's (two per product per step)
+    ga = product(op, g, mT_view(b, rank), a._shape, rank=rank) if need_a else None
     gb = None
     if need_b:
         if not b._contiguous and b.mT._contiguous:
             # b is a transposed matrix (a linear layer's weight.t()): its gradient computed as
             # (g^T a)^T reaches the weight in the weight's own row-major order, where a^T g would
             # be a transposed result that every later use (accumulation, the optimizer) copies
-            gb = _mT(apply(op, _mT(g, rank), a, rank=rank), rank)
+            gb = mT_view(apply(op, mT_view(g, rank), a, rank=rank), rank)
         else:
-            gb = apply(op, _mT(a, rank), g, rank=rank)
+            gb = product(op, mT_view(a, rank), g, b._shape, rank=rank)
     return ga, gb
 
 
@@ -70,18 +73,20 @@ _OPS = {2: _MM, 3: _BMM}
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The matrix product of two 2-D tensors, as ``torch.mm``."""
     saved_crosswise(input, mat2)
-    if input.dim() != 2:
+    # the shapes as stored, not through dim() and shape: each is a Python call, and an MLP step makes six
+    # products (the argument parsers and every internal caller hand this Tensors)
+    if len(input._shape) != 2:
         raise RuntimeError("self must be a matrix")
-    if mat2.dim() != 2:
+    if len(mat2._shape) != 2:
         raise RuntimeError("mat2 must be a matrix")
-    (n, k), (k2, m) = input.shape, mat2.shape
+    (n, k), (k2, m) = input._shape, mat2._shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
                            f"{cpp_name(mat2.dtype)}")
     check_not_bool("addmm_impl_cpu_", input)
-    return apply(_MM, input, mat2, rank=2)
+    return product(_MM, input, mat2, Size((n, m)), rank=2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
