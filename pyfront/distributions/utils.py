@@ -40,7 +40,8 @@ def broadcast_all(*values):
     )
     values = [v if isinstance(v, Tensor) else _tensor(v, **options) for v in values]
     shape = broadcast_shapes(*(tuple(v.shape) for v in values))
-    return tuple(v.expand(shape) for v in values)
+    # a parameter already of the shape is kept as it is (no expand node), as torch's broadcast_tensors
+    return tuple(v if tuple(v.shape) == shape else v.expand(shape) for v in values)
 
 
 def clamp_probs(probs):
