@@ -8,7 +8,7 @@ reparameterization gradients).
 
 from __future__ import annotations
 
-from . import constraints, kl, transforms
+from . import constraints, kl, kl_families, transforms  # noqa: F401 - kl_families registers its rules
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .chi2 import Chi2

@@ -74,8 +74,10 @@ def _infinite_like(t):
 
 
 def _first_parameter(d):
-    """The parameter PyTorch shapes an infinite divergence like (loc, rate or concentration)."""
-    return next(getattr(d, n) for n in ("loc", "rate", "concentration") if n in d.__dict__)
+    """The parameter PyTorch shapes an infinite divergence like (loc, rate or concentration; Pareto's
+    scale, Beta's concentration1)."""
+    names = ("loc", "rate", "concentration", "scale", "concentration1")
+    return next(getattr(d, n) for n in names if hasattr(d, n))
 
 
 @register_kl(Bernoulli, Bernoulli)
