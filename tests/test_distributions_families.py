@@ -35,6 +35,13 @@ FAMILIES = {
     "Geometric": (lambda D, p: D.Geometric(p[0]), [UNIT], COUNTS),
     "Weibull": (lambda D, p: D.Weibull(p[0], p[1]), [POS, POS2], POS2),
     "Pareto": (lambda D, p: D.Pareto(p[0], p[1]), [UNIT, POS], POS + 1),
+    "RelaxedBernoulli": (lambda D, p: D.RelaxedBernoulli(p[1], p[0]), [UNIT, POS], UNIT),
+    "RelaxedOneHotCategorical": (lambda D, p: D.RelaxedOneHotCategorical(p[1], logits=p[0]),
+                                 [REAL, POS[:, :1]], SIMPLEX),
+    "MixtureSameFamily": (lambda D, p: D.MixtureSameFamily(D.Categorical(logits=p[0]), D.Normal(p[1], p[2])),
+                          [REAL, REAL, POS], REAL[:, 0]),
+    "OneHotCategoricalStraightThrough": (lambda D, p: D.OneHotCategoricalStraightThrough(logits=p[0]), [REAL],
+                                         np.eye(3)[[0, 2, 1, 1]]),
     "TanhNormal": (lambda D, p: D.TransformedDistribution(
         D.Normal(p[0], p[1]), [D.TanhTransform(cache_size=1), D.AffineTransform(0.5, 2.0)]),
         [REAL, POS], UNIT),
@@ -102,13 +109,14 @@ def test_family_matches_torch(fid):
 
 
 @requires_webgpu
-@pytest.mark.parametrize("fid", ["LogNormal", "Gumbel", "StudentT", "TanhNormal"])
+@pytest.mark.parametrize("fid", ["LogNormal", "Gumbel", "StudentT", "TanhNormal", "MixtureSameFamily"])
 def test_family_matches_torch_webgpu(fid):
     _compare(fid, pyfront.float32, "webgpu", dict(rtol=1e-4, atol=1e-4), dict(rtol=1e-3, atol=1e-4))
 
 
 # -- sample moments ------------------------------------------------------------------------------------------
-MOMENTS = ["LogNormal", "Gumbel", "HalfNormal", "StudentT", "Chi2", "Geometric", "Weibull", "Pareto"]
+MOMENTS = ["LogNormal", "Gumbel", "HalfNormal", "StudentT", "Chi2", "Geometric", "Weibull", "Pareto",
+           "MixtureSameFamily"]
 
 
 @pytest.mark.parametrize("fid", MOMENTS)
@@ -139,6 +147,12 @@ ERRORS = {
     "LogNormal-scale": lambda L: L.distributions.LogNormal(0.0, L.tensor([-1.0])),
     "StudentT-value": lambda L: L.distributions.StudentT(L.tensor([3.0])).log_prob(L.tensor([[1.0], [2.0]])),
     "HalfNormal-value": lambda L: L.distributions.HalfNormal(L.tensor([2.0])).log_prob(L.tensor([-1.0])),
+    "Mixture-batch": lambda L: L.distributions.MixtureSameFamily(
+        L.distributions.Categorical(logits=L.zeros(3)), L.distributions.Normal(L.zeros(4), 1.0)),
+    "Mixture-not-categorical": lambda L: L.distributions.MixtureSameFamily(
+        L.distributions.Normal(0.0, 1.0), L.distributions.Normal(L.zeros(4), 1.0)),
+    "Mixture-batch-shapes": lambda L: L.distributions.MixtureSameFamily(
+        L.distributions.Categorical(logits=L.zeros(4, 3)), L.distributions.Normal(L.zeros(5, 3), 1.0)),
 }
 
 
