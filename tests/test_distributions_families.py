@@ -32,6 +32,11 @@ FAMILIES = {
     "Cauchy": (lambda D, p: D.Cauchy(p[0], p[1]), [REAL, POS], REAL),
     "StudentT": (lambda D, p: D.StudentT(p[0], p[1], p[2]), [POS, REAL, POS2], REAL),
     "Chi2": (lambda D, p: D.Chi2(p[0]), [POS], POS2),
+    "Poisson": (lambda D, p: D.Poisson(p[0]), [POS], COUNTS),
+    "Binomial": (lambda D, p: D.Binomial(10, p[0]), [UNIT], COUNTS),
+    "Binomial-logits": (lambda D, p: D.Binomial(10, logits=p[0]), [REAL], COUNTS),
+    "NegativeBinomial": (lambda D, p: D.NegativeBinomial(p[0], p[1]), [POS, UNIT], COUNTS),
+    "NegativeBinomial-logits": (lambda D, p: D.NegativeBinomial(p[0], logits=p[1]), [POS, REAL], COUNTS),
     "Geometric": (lambda D, p: D.Geometric(p[0]), [UNIT], COUNTS),
     "Weibull": (lambda D, p: D.Weibull(p[0], p[1]), [POS, POS2], POS2),
     "Pareto": (lambda D, p: D.Pareto(p[0], p[1]), [UNIT, POS], POS + 1),
@@ -109,14 +114,15 @@ def test_family_matches_torch(fid):
 
 
 @requires_webgpu
-@pytest.mark.parametrize("fid", ["LogNormal", "Gumbel", "StudentT", "TanhNormal", "MixtureSameFamily"])
+@pytest.mark.parametrize("fid", ["LogNormal", "Gumbel", "StudentT", "TanhNormal", "MixtureSameFamily",
+                                 "Poisson", "NegativeBinomial"])
 def test_family_matches_torch_webgpu(fid):
     _compare(fid, pyfront.float32, "webgpu", dict(rtol=1e-4, atol=1e-4), dict(rtol=1e-3, atol=1e-4))
 
 
 # -- sample moments ------------------------------------------------------------------------------------------
 MOMENTS = ["LogNormal", "Gumbel", "HalfNormal", "StudentT", "Chi2", "Geometric", "Weibull", "Pareto",
-           "MixtureSameFamily"]
+           "MixtureSameFamily", "Poisson", "Binomial", "NegativeBinomial"]
 
 
 @pytest.mark.parametrize("fid", MOMENTS)
@@ -143,6 +149,10 @@ def _error(call):
 
 
 ERRORS = {
+    "Poisson-negative-rate": lambda L: L.distributions.Poisson(L.tensor([-1.0])),
+    "Binomial-probs-above-1": lambda L: L.distributions.Binomial(3, L.tensor([1.5])),
+    "Binomial-no-probs": lambda L: L.distributions.Binomial(3),
+    "Poisson-value": lambda L: L.distributions.Poisson(L.tensor([2.0])).log_prob(L.tensor([1.5])),
     "Geometric-both": lambda L: L.distributions.Geometric(L.tensor([0.5]), L.tensor([0.1])),
     "LogNormal-scale": lambda L: L.distributions.LogNormal(0.0, L.tensor([-1.0])),
     "StudentT-value": lambda L: L.distributions.StudentT(L.tensor([3.0])).log_prob(L.tensor([[1.0], [2.0]])),
@@ -211,7 +221,8 @@ def test_transform_matches_torch(tid):
 
 # -- KL divergence of the new pairs ---------------------------------------------------------------------
 KL_FAMILIES = {
-    **{k: FAMILIES[k] for k in ("Gumbel", "HalfNormal", "Cauchy", "Geometric", "Pareto", "LogNormal")},
+    **{k: FAMILIES[k] for k in ("Gumbel", "HalfNormal", "Cauchy", "Poisson", "Binomial", "Geometric",
+                               "Pareto", "LogNormal")},
     "Normal": (lambda D, p: D.Normal(p[0], p[1]), [REAL, POS], None),
     "Uniform": (lambda D, p: D.Uniform(p[0], p[0] + p[1]), [REAL, POS], None),
     "Exponential": (lambda D, p: D.Exponential(p[0]), [POS], None),

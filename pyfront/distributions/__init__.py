@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import constraints, kl, kl_families, transforms  # noqa: F401 - kl_families registers its rules
 from .bernoulli import Bernoulli
 from .beta import Beta
+from .binomial import Binomial, NegativeBinomial
 from .chi2 import Chi2
 from .cauchy import Cauchy
 from .categorical import Categorical, OneHotCategorical, OneHotCategoricalStraightThrough
@@ -30,6 +31,7 @@ from .mixture_same_family import MixtureSameFamily
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .pareto import Pareto
+from .poisson import Poisson
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
 from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
@@ -54,6 +56,7 @@ __all__ = [
     "AffineTransform",
     "Bernoulli",
     "Beta",
+    "Binomial",
     "Categorical",
     "Cauchy",
     "Chi2",
@@ -74,10 +77,12 @@ __all__ = [
     "LogNormal",
     "MixtureSameFamily",
     "MultivariateNormal",
+    "NegativeBinomial",
     "Normal",
     "OneHotCategorical",
     "OneHotCategoricalStraightThrough",
     "Pareto",
+    "Poisson",
     "PowerTransform",
     "RelaxedBernoulli",
     "RelaxedOneHotCategorical",

@@ -1,4 +1,5 @@
-"""The KL divergences torch registers for Cauchy, Geometric, Gumbel, HalfNormal, Pareto and between two
+"""The KL divergences torch registers for Cauchy, Geometric, Gumbel, HalfNormal, Pareto, Poisson, Binomial
+and between two
 TransformedDistributions (LogNormal with LogNormal), each from ``E_p[log p - log q]`` worked out in
 closed form; imported by the package after ``kl`` so the rules are registered with it."""
 
@@ -7,7 +8,9 @@ from __future__ import annotations
 import math
 
 from ..ops.primitives.elementwise import where
+from .bernoulli import Bernoulli
 from .beta import Beta
+from .binomial import Binomial
 from .cauchy import Cauchy
 from .exponential import Exponential
 from .gamma import Gamma
@@ -18,9 +21,10 @@ from .kl import _EULER_GAMMA, _kl_infinite, _kl_normal_normal, kl_divergence, re
 from .laplace import Laplace
 from .normal import Normal
 from .pareto import Pareto
+from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
-from .utils import lgamma
+from .utils import lgamma, xlogy
 
 
 @register_kl(Cauchy, Cauchy)
@@ -33,6 +37,29 @@ def _kl_cauchy_cauchy(p, q):
 def _kl_geometric_geometric(p, q):
     # E_p[k] = 1/p - 1 failures, each costing log(1 - q) under q, then one success costing log q
     return -p.entropy() - (p.probs.reciprocal() - 1) * (-q.probs).log1p() - q.probs.log()
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson_poisson(p, q):
+    return xlogy(p.rate, p.rate) - p.rate * q.rate.log() - (p.rate - q.rate)
+
+
+@register_kl(Bernoulli, Poisson)
+def _kl_bernoulli_poisson(p, q):
+    # log q(k) = k log λ - λ for k in {0, 1} (log k! is 0 for both)
+    return -p.entropy() - p.probs * q.rate.log() + q.rate
+
+
+@register_kl(Binomial, Binomial)
+def _kl_binomial_binomial(p, q):
+    # n independent Bernoulli pairs when the counts agree; p reaching past q's count is infinite
+    if bool((p.total_count < q.total_count).any()):
+        raise NotImplementedError(
+            "KL between Binomials where q.total_count > p.total_count is not implemented"
+        )
+    pp, qp = p.probs, q.probs
+    per_trial = xlogy(pp, pp) - pp * qp.log() + xlogy(1 - pp, 1 - pp) - (1 - pp) * (-qp).log1p()
+    return where(p.total_count > q.total_count, math.inf, p.total_count * per_trial)
 
 
 @register_kl(HalfNormal, HalfNormal)
@@ -145,9 +172,9 @@ def _kl_uniform_pareto(p, q):
 
 
 # p's support reaches where q has no density: the real line, or [0, inf), against [scale, inf) or a
-# bounded q; and a Pareto's unbounded tail against a bounded q
+# bounded q; a Pareto's unbounded tail against a bounded q; unbounded counts against bounded ones
 for _p, _qs in ((Gumbel, (Beta, Exponential, Gamma, Pareto, Uniform)),
                 (Normal, (Pareto,)), (Laplace, (Pareto,)), (Exponential, (Pareto,)), (Gamma, (Pareto,)),
-                (Beta, (Pareto,)), (Pareto, (Beta, Uniform))):
+                (Beta, (Pareto,)), (Pareto, (Beta, Uniform)), (Poisson, (Bernoulli, Binomial))):
     for _q in _qs:
         register_kl(_p, _q)(_kl_infinite)
