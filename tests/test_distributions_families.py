@@ -37,6 +37,8 @@ FAMILIES = {
     "Binomial-logits": (lambda D, p: D.Binomial(10, logits=p[0]), [REAL], COUNTS),
     "NegativeBinomial": (lambda D, p: D.NegativeBinomial(p[0], p[1]), [POS, UNIT], COUNTS),
     "NegativeBinomial-logits": (lambda D, p: D.NegativeBinomial(p[0], logits=p[1]), [POS, REAL], COUNTS),
+    "Multinomial": (lambda D, p: D.Multinomial(6, p[0]), [POS], np.array([[1, 2, 3], [0, 0, 6], [6, 0, 0],
+                                                                         [2, 2, 2]])),
     "Geometric": (lambda D, p: D.Geometric(p[0]), [UNIT], COUNTS),
     "Weibull": (lambda D, p: D.Weibull(p[0], p[1]), [POS, POS2], POS2),
     "Pareto": (lambda D, p: D.Pareto(p[0], p[1]), [UNIT, POS], POS + 1),
@@ -122,7 +124,7 @@ def test_family_matches_torch_webgpu(fid):
 
 # -- sample moments ------------------------------------------------------------------------------------------
 MOMENTS = ["LogNormal", "Gumbel", "HalfNormal", "StudentT", "Chi2", "Geometric", "Weibull", "Pareto",
-           "MixtureSameFamily", "Poisson", "Binomial", "NegativeBinomial"]
+           "MixtureSameFamily", "Poisson", "Binomial", "NegativeBinomial", "Multinomial"]
 
 
 @pytest.mark.parametrize("fid", MOMENTS)
