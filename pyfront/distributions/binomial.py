@@ -11,48 +11,19 @@ from . import constraints
 from ._count_sampler import binomial_counts, poisson_counts
 from ._gamma_sampler import StandardGamma
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, lgamma, logits_to_probs, probs_to_logits
+from .utils import BinaryParam, lgamma
 
 
-class _CountsOfTrials(Distribution):
+class _CountsOfTrials(BinaryParam, Distribution):
     """The shared parametrisation: ``total_count`` and a success probability given as probs or logits."""
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.type_as(self.probs)
-            self._param = self.probs
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.type_as(self.logits)
-            self._param = self.logits
-        super().__init__(self._param.size(), validate_args=validate_args)
+        param, (count,) = self._set_binary_param(probs, logits, total_count)
+        self.total_count = count.type_as(param)
+        super().__init__(param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(type(self), _instance)
-        batch_shape = Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        for name in ("probs", "logits"):
-            if name in self.__dict__:
-                setattr(new, name, self.__dict__[name].expand(batch_shape))
-                new._param = getattr(new, name)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
+        return self._expanded(type(self), batch_shape, _instance, "total_count", "probs", "logits")
 
 
 class Binomial(_CountsOfTrials):

@@ -10,9 +10,7 @@ from . import constraints
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ExpTransform
 from .uniform import Uniform
-from .utils import broadcast_all
-
-_EULER = 0.57721566490153286061
+from .utils import EULER_GAMMA, broadcast_all
 
 
 class Gumbel(TransformedDistribution):
@@ -46,7 +44,7 @@ class Gumbel(TransformedDistribution):
 
     @property
     def mean(self):
-        return self.loc + self.scale * _EULER
+        return self.loc + self.scale * EULER_GAMMA
 
     @property
     def mode(self):
@@ -61,4 +59,4 @@ class Gumbel(TransformedDistribution):
         return self.stddev.pow(2)
 
     def entropy(self):
-        return self.scale.log() + (1 + _EULER)
+        return self.scale.log() + (1 + EULER_GAMMA)

@@ -17,14 +17,14 @@ from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import Gumbel
 from .half_normal import HalfNormal
-from .kl import _EULER_GAMMA, _kl_infinite, _kl_normal_normal, kl_divergence, register_kl
+from .kl import _kl_infinite, _kl_normal_normal, kl_divergence, register_kl
 from .laplace import Laplace
 from .normal import Normal
 from .pareto import Pareto
 from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
-from .utils import lgamma, xlogy
+from .utils import EULER_GAMMA, lgamma, xlogy
 
 
 @register_kl(Cauchy, Cauchy)
@@ -89,13 +89,13 @@ def _kl_gumbel_gumbel(p, q):
     # E_p[exp(-(x - m) / b)] = exp((m - μ) / b) Γ(1 + β / b)
     mean_exp = ((q.loc - p.loc) / q.scale + lgamma(1 + ratio)).exp()
     shift = (p.loc - q.loc) / q.scale
-    return (q.scale / p.scale).log() - 1 - _EULER_GAMMA + _EULER_GAMMA * ratio + shift + mean_exp
+    return (q.scale / p.scale).log() - 1 - EULER_GAMMA + EULER_GAMMA * ratio + shift + mean_exp
 
 
 @register_kl(Gumbel, Normal)
 def _kl_gumbel_normal(p, q):
     # E_p[(x - m)²] from the Gumbel's mean μ + γβ and variance (πβ)² / 6
-    second = (math.pi * p.scale).pow(2) / 6 + (p.loc + _EULER_GAMMA * p.scale - q.loc).pow(2)
+    second = (math.pi * p.scale).pow(2) / 6 + (p.loc + EULER_GAMMA * p.scale - q.loc).pow(2)
     return -p.entropy() + 0.5 * math.log(2 * math.pi) + q.scale.log() + second / (2 * q.scale.pow(2))
 
 

@@ -7,7 +7,6 @@ from numbers import Number
 from ..shape import Size
 from . import constraints
 from ._count_sampler import poisson_counts
-from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all, lgamma, xlogy
 
@@ -24,12 +23,7 @@ class Poisson(ExponentialFamily):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Poisson, _instance)
-        batch_shape = Size(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(Poisson, batch_shape, _instance, "rate")
 
     @property
     def mean(self):

@@ -7,9 +7,7 @@ from . import constraints
 from .exponential import Exponential
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, PowerTransform
-from .utils import broadcast_all, lgamma
-
-_EULER = 0.57721566490153286061
+from .utils import EULER_GAMMA, broadcast_all, lgamma
 
 
 class Weibull(TransformedDistribution):
@@ -48,4 +46,4 @@ class Weibull(TransformedDistribution):
 
     def entropy(self):
         inv = self.concentration.reciprocal()
-        return _EULER * (1 - inv) + (self.scale * inv).log() + 1
+        return EULER_GAMMA * (1 - inv) + (self.scale * inv).log() + 1
