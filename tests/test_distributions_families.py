@@ -1,4 +1,4 @@
-"""The distribution families and transforms that pyfront lacked, against torch 2.13:
+"""The distribution families, transforms and biject_to/transform_to that pyfront lacked, against torch 2.13:
 log_prob, cdf, entropy, mean, variance, mode (values and gradients, float64 on cpu, float32 on webgpu) with
 the same parameters, sample and rsample shapes and dtypes, which parameters rsample's gradient reaches,
 sample moments against the analytic ones, each transform's forward, inverse and log|det J|, and torch's
@@ -155,6 +155,8 @@ ERRORS = {
     "Binomial-probs-above-1": lambda L: L.distributions.Binomial(3, L.tensor([1.5])),
     "Binomial-no-probs": lambda L: L.distributions.Binomial(3),
     "Poisson-value": lambda L: L.distributions.Poisson(L.tensor([2.0])).log_prob(L.tensor([1.5])),
+    "biject_to-lower_cholesky": lambda L: L.distributions.biject_to(
+        L.distributions.constraints.lower_cholesky),
     "Geometric-both": lambda L: L.distributions.Geometric(L.tensor([0.5]), L.tensor([0.1])),
     "LogNormal-scale": lambda L: L.distributions.LogNormal(0.0, L.tensor([-1.0])),
     "StudentT-value": lambda L: L.distributions.StudentT(L.tensor([3.0])).log_prob(L.tensor([[1.0], [2.0]])),
@@ -183,6 +185,8 @@ TRANSFORMS = {
     "Softplus": (lambda T: T.SoftplusTransform(), REAL),
     "Abs": (lambda T: T.AbsTransform(), REAL),
     "Power": (lambda T: T.PowerTransform(2.5), POS),
+    "Softmax": (lambda T: T.SoftmaxTransform(), REAL),
+    "StickBreaking": (lambda T: T.StickBreakingTransform(), REAL),
     "Compose": (lambda T: T.ComposeTransform([T.AffineTransform(0.0, 2.0), T.ExpTransform()]), REAL),
     "Independent": (lambda T: T.IndependentTransform(T.ExpTransform(), 1), REAL),
     "Inverse-Sigmoid": (lambda T: T.SigmoidTransform().inv, UNIT),
@@ -219,6 +223,30 @@ def test_transform_matches_torch(tid):
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(got_grad, want_grad, rtol=1e-6, atol=1e-8)
+
+
+CONSTRAINTS = {
+    "real": lambda C: C.real, "positive": lambda C: C.positive, "unit_interval": lambda C: C.unit_interval,
+    "greater_than": lambda C: C.greater_than(1.5), "less_than": lambda C: C.less_than(-1.0),
+    "interval": lambda C: C.interval(-2.0, 3.0), "simplex": lambda C: C.simplex,
+    "nonnegative": lambda C: C.nonnegative, "half_open_interval": lambda C: C.half_open_interval(-1.0, 2.0),
+    "real_vector": lambda C: C.real_vector, "independent-simplex": lambda C: C.independent(C.simplex, 1),
+}
+
+
+@pytest.mark.parametrize("registry", ["biject_to", "transform_to"])
+@pytest.mark.parametrize("cid", list(CONSTRAINTS))
+def test_constraint_registry_matches_torch(cid, registry):
+    x = RNG.standard_normal((4, 3))
+
+    def run(lib):
+        t = getattr(lib.distributions, registry)(CONSTRAINTS[cid](lib.distributions.constraints))
+        y = t(lib.tensor(x))
+        return y.numpy(), bool(CONSTRAINTS[cid](lib.distributions.constraints).check(y).all()), repr(t)
+
+    want, got = run(torch), run(pyfront)
+    assert got[1] and want[1] and got[2] == want[2]
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-10, atol=1e-12)
 
 
 # -- KL divergence of the new pairs ---------------------------------------------------------------------

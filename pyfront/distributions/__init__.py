@@ -13,6 +13,7 @@ from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial, NegativeBinomial
 from .chi2 import Chi2
+from .constraint_registry import biject_to, transform_to
 from .cauchy import Cauchy
 from .categorical import Categorical, OneHotCategorical, OneHotCategoricalStraightThrough
 from .dirichlet import Dirichlet
@@ -44,7 +45,9 @@ from .transforms import (
     IndependentTransform,
     PowerTransform,
     SigmoidTransform,
+    SoftmaxTransform,
     SoftplusTransform,
+    StickBreakingTransform,
     TanhTransform,
     Transform,
     identity_transform,
@@ -89,17 +92,21 @@ __all__ = [
     "RelaxedBernoulli",
     "RelaxedOneHotCategorical",
     "SigmoidTransform",
+    "SoftmaxTransform",
     "SoftplusTransform",
+    "StickBreakingTransform",
     "StudentT",
     "TanhTransform",
     "Transform",
     "TransformedDistribution",
     "Uniform",
     "Weibull",
+    "biject_to",
     "constraints",
     "identity_transform",
     "kl",
     "kl_divergence",
     "register_kl",
+    "transform_to",
     "transforms",
 ]

@@ -10,7 +10,8 @@ import weakref
 from numbers import Real
 
 from .. import dtypes as dt
-from ..nn.functional import softplus
+from ..nn.functional import logsigmoid, softplus
+from ..ops.primitives.shaping import cat
 from ..shape import Size, broadcast_shapes
 from ..tensor import Tensor
 from . import constraints
@@ -24,7 +25,9 @@ __all__ = [
     "IndependentTransform",
     "PowerTransform",
     "SigmoidTransform",
+    "SoftmaxTransform",
     "SoftplusTransform",
+    "StickBreakingTransform",
     "TanhTransform",
     "Transform",
     "identity_transform",
@@ -517,3 +520,65 @@ class AffineTransform(Transform):
         return _broadcast_with(shape, self.loc, self.scale)
 
     inverse_shape = forward_shape
+
+
+class SoftmaxTransform(_Parameterless):
+    """``y = softmax(x)`` over the last dim: onto the simplex, not one-to-one (adding a constant to x
+    changes nothing), so it has no log|det J|; its inverse is ``log y``."""
+
+    domain = constraints.real_vector
+    codomain = constraints.simplex
+
+    def _call(self, x):
+        return x.softmax(-1)
+
+    def _inverse(self, y):
+        return y.log()
+
+    def forward_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return shape
+
+    inverse_shape = forward_shape
+
+
+def _remaining_sticks(like, count):
+    """``count, count - 1, ..., 1``: how many coordinates are still to come at each break."""
+    return count + 1 - like.new_ones(tuple(like.shape[:-1]) + (count,)).cumsum(-1)
+
+
+class StickBreakingTransform(_Parameterless):
+    """A bijection from ``K - 1`` reals onto the ``K``-simplex: each coordinate breaks off the fraction
+    ``sigmoid(x_i - log(K - 1 - i))`` of the stick left (so x = 0 maps to the uniform point)."""
+
+    domain = constraints.real_vector
+    codomain = constraints.simplex
+    bijective = True
+
+    def _call(self, x):
+        k1 = x.shape[-1]
+        fractions = (x - _remaining_sticks(x, k1).log()).sigmoid()
+        left = (1 - fractions).cumprod(-1)  # the stick remaining after each break
+        ones = x.new_ones(tuple(x.shape[:-1]) + (1,))
+        return cat([fractions, ones], -1) * cat([ones, left], -1)
+
+    def _inverse(self, y):
+        head = y[..., :-1]
+        left = (1 - head.cumsum(-1)).clamp(min=dt.finfo(y.dtype).tiny)
+        return head.log() - left.log() + _remaining_sticks(head, head.shape[-1]).log()
+
+    def log_abs_det_jacobian(self, x, y):
+        shifted = x - _remaining_sticks(x, x.shape[-1]).log()
+        # d y_i / d x_i = y_i (1 - fraction_i), the triangular Jacobian's diagonal
+        return (-shifted + logsigmoid(shifted) + y[..., :-1].log()).sum(-1)
+
+    def forward_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return Size(tuple(shape[:-1]) + (shape[-1] + 1,))
+
+    def inverse_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return Size(tuple(shape[:-1]) + (shape[-1] - 1,))
