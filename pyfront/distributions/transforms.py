@@ -81,6 +81,12 @@ class Transform:
     def __eq__(self, other):
         return self is other
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        if isinstance(state.get("_inv"), weakref.ref):
+            state["_inv"] = None  # a weak reference does not pickle; the inverse is made again on use
+        return state
+
     def __ne__(self, other):
         return not self.__eq__(other)
 
@@ -223,6 +229,10 @@ class ComposeTransform(Transform):
 
     def with_cache(self, cache_size=1):
         return self if self._cache_size == cache_size else ComposeTransform(self.parts, cache_size=cache_size)
+
+    def __reduce_ex__(self, protocol):
+        # the module's identity_transform unpickles as itself
+        return "identity_transform" if self is identity_transform else super().__reduce_ex__(protocol)
 
     def __call__(self, x):
         for part in self.parts:
