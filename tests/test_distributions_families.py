@@ -42,6 +42,8 @@ FAMILIES = {
     "Geometric": (lambda D, p: D.Geometric(p[0]), [UNIT], COUNTS),
     "Weibull": (lambda D, p: D.Weibull(p[0], p[1]), [POS, POS2], POS2),
     "Pareto": (lambda D, p: D.Pareto(p[0], p[1]), [UNIT, POS], POS + 1),
+    "InverseGamma": (lambda D, p: D.InverseGamma(p[0] + 2, p[1]), [POS, POS2], POS2),
+    "InverseGamma-heavy": (lambda D, p: D.InverseGamma(p[0], p[1]), [POS, POS2], POS2),
     "RelaxedBernoulli": (lambda D, p: D.RelaxedBernoulli(p[1], p[0]), [UNIT, POS], UNIT),
     "RelaxedOneHotCategorical": (lambda D, p: D.RelaxedOneHotCategorical(p[1], logits=p[0]),
                                  [REAL, POS[:, :1]], SIMPLEX),
@@ -124,7 +126,7 @@ def test_family_matches_torch_webgpu(fid):
 
 # -- sample moments ------------------------------------------------------------------------------------------
 MOMENTS = ["LogNormal", "Gumbel", "HalfNormal", "StudentT", "Chi2", "Geometric", "Weibull", "Pareto",
-           "MixtureSameFamily", "Poisson", "Binomial", "NegativeBinomial", "Multinomial"]
+           "MixtureSameFamily", "Poisson", "Binomial", "NegativeBinomial", "Multinomial", "InverseGamma"]
 
 
 @pytest.mark.parametrize("fid", MOMENTS)
