@@ -97,9 +97,18 @@ def test_what_torch_pickles_loads_in_pyfront_as_pyfronts_namesake():
             back = FullUnpickler(pickle.dumps(theirs, protocol=2), None).load()
         except Exception as e:
             back = e
-        if back is not ours and back is not getattr(pyfront, name, None):
+        # an instance torch pickles by value (distributions.identity_transform) must load equal to ours,
+        # as _round_trips asks of torch's own
+        if back is not ours and back is not getattr(pyfront, name, None) and not _equal(back, ours):
             wrong.append(f"{where}.{name}: {back!r}")
     assert not wrong, f"{len(wrong)} load as something else: {wrong[:10]}"
+
+
+def _equal(a, b) -> bool:
+    try:
+        return (a == b) is True
+    except Exception:
+        return False
 
 
 def _import(module, qualname):

@@ -172,3 +172,15 @@ class OneHotCategorical(Distribution):
         values = eye(n, dtype=self._param.dtype, device=self._param.device)
         values = values.reshape((n,) + (1,) * len(self._batch_shape) + (n,))
         return values.expand((n,) + tuple(self._batch_shape) + (n,)) if expand else values
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A OneHotCategorical whose ``rsample`` is the straight-through estimator: the forward value is the
+    one-hot sample, the backward pass differentiates as if it were ``probs`` (Bengio et al. 2013)."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape=Size()):
+        hard = self.sample(sample_shape)
+        probs = self._categorical.probs  # probs - probs.detach() is 0 forward, the identity backward
+        return hard + (probs - probs.detach())

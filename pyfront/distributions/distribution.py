@@ -158,6 +158,18 @@ class Distribution:
                 f"invalid values:\n{value}"
             )
 
+    def _expanded(self, cls, batch_shape, _instance, *names):
+        """``expand`` for a family whose parameters are the tensors ``names`` of batch shape: a new
+        instance (or ``_instance``) with each expanded, validation as this one's."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = Size(batch_shape)
+        for name in names:
+            if name in self.__dict__:  # of probs and logits, only the one the instance holds
+                setattr(new, name, self.__dict__[name].expand(batch_shape))
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(

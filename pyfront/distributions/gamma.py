@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from numbers import Number
 
+from ..ops.primitives.special_functions import igamma
 from ..shape import Size
 from . import constraints
 from ._gamma_sampler import StandardGamma
@@ -53,6 +54,11 @@ class Gamma(ExponentialFamily):
             self._validate_sample(value)
         c, r = self.concentration, self.rate
         return xlogy(c, r) + xlogy(c - 1, value) - r * value - lgamma(c)
+
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return igamma(self.concentration, self.rate * value)  # the regularized lower incomplete gamma
 
     def entropy(self):
         c = self.concentration

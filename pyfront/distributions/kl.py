@@ -21,13 +21,12 @@ from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from .normal import Normal
 from .uniform import Uniform
-from .utils import digamma, lgamma, sum_rightmost
+from .utils import EULER_GAMMA, digamma, lgamma, sum_rightmost
 
 __all__ = ["kl_divergence", "register_kl"]
 
 _KL_REGISTRY: dict = {}
 _KL_MEMOIZE: dict = {}
-_EULER_GAMMA = 0.57721566490153286060
 
 
 def register_kl(type_p, type_q):
@@ -74,8 +73,10 @@ def _infinite_like(t):
 
 
 def _first_parameter(d):
-    """The parameter PyTorch shapes an infinite divergence like (loc, rate or concentration)."""
-    return next(getattr(d, n) for n in ("loc", "rate", "concentration") if n in d.__dict__)
+    """The parameter PyTorch shapes an infinite divergence like (loc, rate or concentration; Pareto's
+    scale, Beta's concentration1)."""
+    names = ("loc", "rate", "concentration", "scale", "concentration1")
+    return next(getattr(d, n) for n in names if hasattr(d, n))
 
 
 @register_kl(Bernoulli, Bernoulli)
@@ -190,7 +191,7 @@ def _kl_independent_independent(p, q):
 def _kl_exponential_gamma(p, q):
     ratio = q.rate / p.rate
     t1 = -q.concentration * ratio.log()
-    return t1 + ratio + lgamma(q.concentration) + q.concentration * _EULER_GAMMA - (1 + _EULER_GAMMA)
+    return t1 + ratio + lgamma(q.concentration) + q.concentration * EULER_GAMMA - (1 + EULER_GAMMA)
 
 
 @register_kl(Gamma, Exponential)

@@ -40,7 +40,8 @@ def broadcast_all(*values):
     )
     values = [v if isinstance(v, Tensor) else _tensor(v, **options) for v in values]
     shape = broadcast_shapes(*(tuple(v.shape) for v in values))
-    return tuple(v.expand(shape) for v in values)
+    # a parameter already of the shape is kept as it is (no expand node), as torch's broadcast_tensors
+    return tuple(v if tuple(v.shape) == shape else v.expand(shape) for v in values)
 
 
 def clamp_probs(probs):
@@ -74,10 +75,44 @@ class lazy_property:
         return value
 
 
+class BinaryParam:
+    """The success probability of a trial given as ``probs`` or ``logits`` (exactly one); the other is
+    derived on first use. Families mixing this in call ``_set_binary_param`` before
+    ``Distribution.__init__`` and expand with ``_expanded(..., "probs", "logits")``."""
+
+    def _set_binary_param(self, probs, logits, *others):
+        """Broadcasts the given parameter with ``others`` (as ``broadcast_all``) and returns them; the
+        batch shape is () when the parameter is a number."""
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        given = probs if probs is not None else logits
+        param, *others = broadcast_all(given, *others)
+        setattr(self, "probs" if probs is not None else "logits", param)
+        return param, others
+
+    @property
+    def _param(self):
+        return self.__dict__["probs"] if "probs" in self.__dict__ else self.__dict__["logits"]
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.size()
+
+
 def sum_rightmost(value, dim: int):
     """Sum out the ``dim`` right-most dims."""
     return value.reshape(tuple(value.shape[: value.dim() - dim]) + (-1,)).sum(-1) if dim > 0 else value
 
+
+EULER_GAMMA = 0.57721566490153286061  # the Euler-Mascheroni constant, the mean of a standard Gumbel
 
 # Lanczos' approximation (g = 7, nine terms): about 1e-15 relative for x >= 0.5
 _LANCZOS = (
