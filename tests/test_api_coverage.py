@@ -10,6 +10,13 @@ import torch
 import pyfront
 
 COVERED = {
+    "distributions": """
+        Binomial Cauchy Chi2 Geometric Gumbel HalfCauchy HalfNormal InverseGamma LogNormal MixtureSameFamily
+        Multinomial NegativeBinomial OneHotCategoricalStraightThrough Pareto Poisson RelaxedBernoulli
+        RelaxedOneHotCategorical StudentT TransformedDistribution Weibull AbsTransform AffineTransform
+        ComposeTransform ExpTransform IndependentTransform PowerTransform SigmoidTransform SoftmaxTransform
+        SoftplusTransform StickBreakingTransform TanhTransform Transform identity_transform biject_to
+        transform_to transforms constraint_registry""",
     "": """
         conj conj_physical resolve_conj resolve_neg is_conj is_neg is_complex is_distributed
         real conv3d conv_transpose3d chain_matmul triangular_solve empty_permuted index_reduce nonzero_static
@@ -23,7 +30,7 @@ COVERED = {
     "linalg": "cond diagonal tensorinv tensorsolve vander",
 }
 
-MISSING_AT_MOST = {"": 407, "Tensor": 61, "distributions": 82, "nn": 14, "nn.functional": 37, "nn.utils": 13,
+MISSING_AT_MOST = {"": 407, "Tensor": 61, "distributions": 30, "nn": 14, "nn.functional": 37, "nn.utils": 13,
                    "linalg": 11, "autograd": 25}
 
 
