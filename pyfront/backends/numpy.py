@@ -415,7 +415,8 @@ class NumpyBackend(Backend):
                     np.maximum(top, v, out=top)
                 else:
                     top = v
-                p += m / (np.sqrt(top) / s(h["bias_correction2_sqrt"]) + s(h["eps"])) * s(-h["step_size"])
+                # addcdiv_'s order, as torch's kernel: (value * exp_avg) / denom
+                p += m * s(-h["step_size"]) / (np.sqrt(top) / s(h["bias_correction2_sqrt"]) + s(h["eps"]))
         return True
 
     def write(self, dst, src):

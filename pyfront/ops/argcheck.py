@@ -536,8 +536,10 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
             if key not in kwargs:
                 if p.default:
                     continue
-                if raise_:
-                    raise TypeError(f'{name}() missing 1 required positional arguments: "{p.name}"')
+                if raise_:  # torch names every required one from here, its "s" only for one (its text)
+                    missing = [q.name for q in sig[i:] if not q.default]
+                    raise TypeError(f"{name}() missing {len(missing)} required positional argument"
+                                    f"{'s' * (len(missing) == 1)}: " + ", ".join(f'"{m}"' for m in missing))
                 return False
             v = kwargs[key]
             used += 1
