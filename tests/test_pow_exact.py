@@ -96,6 +96,13 @@ def _same_bits(got, want, what, device):
     msg = f"{what}: {got.tolist()} vs torch {want.tolist()}"
     assert torch.equal(got.isnan(), want.isnan()), msg
     exact = (want == 0) | want.isinf() if device != "cpu" else ~want.isnan()
+    if device == "cpu" and want.dtype == torch.float64:
+        # torch's float64 pow is a vectorized one its CPU's instruction set picks, within an ulp: 2 ** 0.5
+        # is sqrt(2) rounded on one machine and an ulp below on another; zeros and infinities stay exact
+        finite = exact & (want != 0) & ~want.isinf()
+        ulp = torch.from_numpy(np.spacing(np.abs(want[finite].detach().numpy())))
+        assert bool(((got[finite] - want[finite].detach()).abs() <= ulp).all()), msg
+        exact = exact & ~finite
     assert torch.equal(got[exact], want[exact]), msg
     assert torch.equal(got[exact].signbit(), want[exact].signbit()), msg
     torch.testing.assert_close(got, want, equal_nan=True, msg=msg)
