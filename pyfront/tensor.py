@@ -510,6 +510,7 @@ class Tensor:
             self._storage.version += 1
         if record:
             from .ops.views import record_view_write
+            self._save_output_as_self(new)
             if self._base is None:
                 if new.shape != self._shape or new.dtype is not self.dtype:
                     new = new.expand(self._shape).to(self.dtype)
@@ -532,6 +533,17 @@ class Tensor:
                 and new._offset == 0 and new._shape == self._shape and self._contiguous
                 and new._contiguous and mine.nbytes == theirs.nbytes and not new._wrapped_number
                 and mine.alone(self) and theirs.alone(new))
+
+    def _save_output_as_self(self, new):
+        """An op that saved its output (relu_, exp_, sigmoid_, ...) saved ``new``, whose values now live in
+        ``self``: it keeps ``self`` (at its version now) instead, so a later in-place write into ``self``
+        fails its backward as torch's does ("output 0 of Relu, is at version 2") where ``new``'s own
+        untouched copy would have passed it silently."""
+        if new._shape != self._shape or new.dtype is not self.dtype:
+            return  # a broadcast or cast write: self does not hold new's values as saved
+        for s in getattr(new.grad_fn, "saved", None) or ():
+            if s is not None and s.is_output and s.tensor._storage is new._storage:
+                s.tensor, s.version = self._alias(), self._storage.version
 
     def _keep_saved_copies(self, fn, since):
         """The nodes this in-place op recorded (numbered after ``since``) may have saved ``self``,

@@ -107,6 +107,8 @@ CALLS = {
     "triangular_solve-lower-t-unit": lambda L, x: x(X[:, :2]).triangular_solve(
         x(TRI.T), upper=False, transpose=True, unitriangular=True),
     "triangular_solve-sizes": lambda L, x: L.triangular_solve(x(X), x(TRI[:2, :2])),
+    "triangular_solve-batched-b": lambda L, x: L.triangular_solve(x(np.stack([X[:, :2]] * 2)), x(TRI)),
+    "triangular_solve-batched-A": lambda L, x: L.triangular_solve(x(X[:, :2]), x(np.stack([TRI] * 2))),
     "conv3d": lambda L, x: L.conv3d(x(RNG.standard_normal((1, 2, 3, 4, 4))),
                                     x(RNG.standard_normal((3, 2, 2, 2, 2))), x(RNG.standard_normal(3)),
                                     padding=1),

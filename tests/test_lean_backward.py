@@ -113,6 +113,18 @@ def test_sum_to_size_records_torchs_sum_to(device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("size", [(3, 3), (4,), (1, 2, 3), (2, 3, 1), (0,)])
+def test_sum_to_size_refuses_a_size_it_cannot_expand_from(size, device):
+    """torch's is_expandable_to check and message, where the sum ran and a reshape then failed."""
+    msgs = []
+    for t in (torch.ones(2, 3), pyfront.ones(2, 3, device=device)):
+        with pytest.raises(RuntimeError) as e:
+            t.sum_to_size(size)
+        msgs.append(str(e.value))
+    assert msgs[1] == msgs[0]
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_sub_gives_no_gradient_to_an_operand_that_needs_none(device):
     """The node hook sees torch's grad_inputs: None for a constant subtrahend (no negation computed)."""
     seen = {}

@@ -75,16 +75,18 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         capture = {t._edge(): i for i, t in enumerate(inputs)}
         got = run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=False)
         for t, g in zip(inputs, got):
-            if g is None:
+            # (a non-leaf that retains its gradient got it from the engine's retain hook already;
+            # ._grad: .grad's getter warns about a non-leaf's unset gradient, which torch does not here)
+            if g is None or t.retains_grad:
                 continue
             if create_graph:
-                t.grad = g if t.grad is None else t.grad + g
-            elif t.grad is None:
+                t.grad = g if t._grad is None else t._grad + g
+            elif t._grad is None:
                 t.grad = g.detach().clone()  # its own: two inputs may be handed one gradient
             elif t.grad_fn is None:
-                t.grad.add_(g.detach())  # in place, as the engine's accumulation into a leaf
+                t._grad.add_(g.detach())  # in place, as the engine's accumulation into a leaf
             else:
-                t.grad = t.grad + g.detach()
+                t.grad = t._grad + g.detach()
         return
     run_backward(roots, root_grads, retain_graph, create_graph)
 

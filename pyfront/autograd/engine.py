@@ -90,8 +90,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 in_grads = (None,) * len(node.edges)
             # what the VJP may have read: whether it made a gradient, for a leaf's (see _made_here)
             saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
-            for hook in node._hooks:
-                hook(in_grads, grads)
+            for hook in node._hooks:  # torch's post hook: what it returns replaces the input gradients
+                out = hook(in_grads, grads)
+                if out is not None:
+                    in_grads = _hook_result(hook, out, tuple(in_grads))
             if not retain_graph and node.has_saved:
                 node.release()
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
@@ -114,6 +116,18 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 if n == 0:
                     ready.append(nxt)
     return captured
+
+
+def _hook_result(hook, out, old):
+    """A node hook's returned input gradients ``out`` in place of ``old``, checked as torch's are."""
+    if type(out) is not tuple:
+        raise TypeError(f"expected tuple, but hook returned '{type(out).__name__}'")
+    if len(out) != len(old):
+        raise RuntimeError(f"hook '{getattr(hook, '__name__', 'hook')}' has returned an incorrect number of "
+                           f"values (got {len(out)}, but expected {len(old)})")
+    if any(o is None and n is not None for o, n in zip(old, out)):
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    return out
 
 
 def _made_here(g, in_grads, grads, saved) -> bool:

@@ -135,7 +135,8 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
     def column_major(t):  # torch's LAPACK results' layout
         return t.mT.clone(memory_format=contiguous_format).mT
 
-    return rt.triangular_solve(column_major(x), column_major(A))
+    # the coefficient as torch's kernel clones it: broadcast to the batch of the solution
+    return rt.triangular_solve(column_major(x), column_major(A.expand(*x.shape[:-2], *A.shape[-2:])))
 
 
 for _name in __all__:

@@ -363,7 +363,8 @@ def _conv_nd(x, weight, bias, stride, padding, dilation, groups):
         part = x.narrow(2, i * dil, (planes - 1) * st + 1)[:, :, ::st]
         y = _conv_nd(_fold_planes(part), weight[:, :, i], None, stride, padding, dilation, groups)
         out = y if out is None else out + y
-    return _bias(_unfold_planes(out, n, planes), bias)
+    # contiguous, as torch's output is (x.view(n, -1) after a conv3d): the planes were moved into place
+    return _bias(_unfold_planes(out, n, planes).contiguous(), bias)
 
 
 def _conv2d(x, weight, bias, stride, padding, dilation, groups):
@@ -428,7 +429,9 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
             (1,) + dilation,
             (0,) + output_padding,
         )
+    # contiguous, as torch's output is: the padding was cropped off a larger result (a narrowed view)
     out = _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    out = out.contiguous()
     if nd == 1:
         out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
