@@ -68,7 +68,7 @@ KNOWN_WEBGPU = {
 # signs differ.
 SIGNED_ZERO_CPU = {
     "max-0-zeros", "min-0-zeros", "median-0-zeros", "aminmax-0-zeros",
-    "nanmedian-0-zeros", "nanmedian-3-zeros", "nn.functional.softshrink-3-zeros",
+    "nanmedian-0-zeros", "nanmedian-3-zeros",
     "nn.functional.layer_norm-0-zeros",
     "nn.functional.layer_norm-2-zeros",
     "nn.functional.group_norm-1-zeros", "nn.functional.group_norm-2-zeros",

@@ -124,5 +124,5 @@ def test_keeping_the_gradient_saves_a_copy_per_leaf(monkeypatch):
 
     backward_dispatches()  # shaders compiled
     kept = backward_dispatches()
-    monkeypatch.setattr(engine, "_fresh", lambda node, in_grads, grads: [False] * len(in_grads))
+    monkeypatch.setattr(engine, "_made_here", lambda g, in_grads, grads, saved: False)
     assert kept < backward_dispatches()  # w.grad was not copied

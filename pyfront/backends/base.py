@@ -54,6 +54,12 @@ class Backend(ABC):
         attrs = attrs or {}
         return lambda inputs, shape, out=None: self.run(op, inputs, attrs, [(shape, d) for d in out_dtypes])
 
+    def plan_product(self, op, dtype, attrs):
+        """``run`` for a matrix product ``op`` (mm, bmm) of two ``dtype`` operands, as a function of the two
+        Layouts and the output's shape returning its storage (ops/dispatch.py's ``product``); None where
+        the backend has no such plan (the product then takes ``run``, as every other op)."""
+        return None
+
     def plan_reduction(self, op, dtype, out_dtype, attrs, shape):
         """``run`` for a reduction ``op`` with ``attrs`` on one input of ``dtype`` giving one output of
         ``shape`` (not empty) and ``out_dtype``, as a function of the input's Layout returning its

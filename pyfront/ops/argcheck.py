@@ -492,8 +492,8 @@ def _accepts(ptype: str, v) -> bool:
         return isinstance(v, str)
     if ptype == "ScalarType":
         return isinstance(v, dt.dtype) or isinstance(v, type) and v in _PY_DTYPES
-    if ptype == "Tensor[]":
-        return isinstance(v, (list, tuple)) and all(isinstance(a, Tensor) for a in v)
+    if ptype == "Tensor[]":  # sparse tensors among them too (torch.cat's own sparse refusals follow)
+        return isinstance(v, (list, tuple)) and all(isinstance(a, (Tensor, *sparse_seam.TYPES)) for a in v)
     if ptype in ("int[]", "int[1]"):
         if ptype == "int[1]" and not isinstance(v, (list, tuple)):
             return single_int_list(v) is not None
