@@ -34,15 +34,24 @@ def _alternating(T, n, dtype):
 LAYOUTS = dict(_layouts())
 
 
-@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
-@pytest.mark.parametrize("order", ["ab", "ba"])
-@pytest.mark.parametrize("layout", list(LAYOUTS))
-@pytest.mark.parametrize("op", ["maximum", "minimum", "fmax", "fmin"])
-def test_signed_zeros_as_torch(op, layout, order, device):
-    if device == "webgpu" and (op in ("maximum", "minimum") or layout == "float64"):
-        pytest.skip("see the module's docstring")
-    def signs(T):
+# webgpu: float32 only (WGSL has no float64)
+CASES = [pytest.param(op, layout, order, device, id=f"{op}-{layout}-{order}-{device}",
+                      marks=[requires_webgpu] if device == "webgpu" else [])
+         for device in ("cpu", "webgpu") for op in ("maximum", "minimum", "fmax", "fmin")
+         for layout in LAYOUTS for order in ("ab", "ba") if not (device == "webgpu" and layout == "float64")]
+
+
+@pytest.mark.parametrize("op,layout,order,device", CASES)
+def test_signed_zeros_as_torch(request, op, layout, order, device):
+
+    def signs(T, first_at_ties=False):
         a, b = (v.to(device if T is pyfront else "cpu") for v in LAYOUTS[layout](T))
-        out = getattr(T, op)(*((a, b) if order == "ab" else (b, a)))
+        a, b = (a, b) if order == "ab" else (b, a)
+        out = getattr(T, op)(a, b) if not first_at_ties else T.where(a == b, a, getattr(T, op)(a, b))
         return np.signbit(np.asarray(out.tolist(), dtype=np.float64)).tolist()
-    assert signs(pyfront) == signs(torch)
+    want = signs(torch)
+    if device == "webgpu" and op in ("maximum", "minimum") and want != signs(torch, first_at_ties=True):
+        # webgpu's maximum/minimum keep the first operand at every tie (see the docstring): where torch's
+        # vectors keep the second, a known difference; the xfail is strict, so a fix shows
+        request.node.add_marker(pytest.mark.xfail(strict=True, reason="webgpu keeps the first operand"))
+    assert signs(pyfront) == want
