@@ -69,7 +69,10 @@ class Adadelta(Optimizer):
                     grad = grad.add(param, alpha=weight_decay)
                 square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
                 std = square_avg.add(eps).sqrt_()
-                delta = acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
+                delta = acc_delta.add(eps).sqrt_()
+                if group["differentiable"]:  # sqrt_ saved its result: torch divides a copy (its version)
+                    delta = delta.clone()
+                delta.div_(std).mul_(grad)
                 acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
                 param.add_(delta, alpha=-lr)
         return loss
