@@ -10,11 +10,13 @@ from ..ops.primitives.elementwise import where
 from ..ops.registry import records
 from ..tensor import Tensor
 from . import decompositions as D
+from .lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack
 from .products import cholesky_inverse, cholesky_solve
 from .solvers import cross as _linalg_cross, pinv
 
 __all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross",
-           "cholesky_solve", "cholesky_inverse", "chain_matmul", "triangular_solve"]
+           "cholesky_solve", "cholesky_inverse", "chain_matmul", "triangular_solve",
+           "lu", "lu_solve", "lu_unpack"]
 
 
 
@@ -140,5 +142,5 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
 
 
 for _name in __all__:
-    if _name != "chain_matmul":  # the one torch keeps off Tensor
+    if _name not in ("chain_matmul", "lu_unpack"):  # the ones torch keeps off Tensor
         setattr(Tensor, _name, globals()[_name])
