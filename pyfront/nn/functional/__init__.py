@@ -15,3 +15,4 @@ from .vision import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .grid import *  # noqa: F401,F403
+from .fractional import *  # noqa: F401,F403
