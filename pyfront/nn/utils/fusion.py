@@ -29,13 +29,13 @@ def fuse_conv_bn_weights(conv_w, conv_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, trans
         bn_w, bn_b: the affine scale and shift, or None (1 and 0).
 
     Returns:
-        ``(weight, bias)`` as Parameters, in conv_w's and conv_b's dtypes (bn_rm's where conv_b is None),
-        requiring grad as conv_w and conv_b do.
+        ``(weight, bias)`` as Parameters, in conv_w's and conv_b's dtypes (conv_w's where conv_b is None),
+        requiring grad as conv_w and conv_b do (a missing bias: not).
     """
     weight_dtype = conv_w.dtype
+    bias_dtype = conv_b.dtype if conv_b is not None else weight_dtype
     if conv_b is None:
         conv_b = zeros_like(bn_rm)
-    bias_dtype = conv_b.dtype
     scale = _channel_scale(bn_rv, bn_eps, bn_w)
     shape = [1] * conv_w.dim()
     shape[1 if transpose else 0] = -1
@@ -74,13 +74,15 @@ def fuse_linear_bn_weights(linear_w, linear_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b)
             the batch norm's running mean, variance, eps, scale and shift (C = out, or 1: broadcast).
 
     Returns:
-        ``(weight, bias)`` as Parameters requiring grad as linear_w and linear_b do.
+        ``(weight, bias)`` as Parameters in linear_w's and linear_b's dtypes (linear_w's where linear_b is
+        None), requiring grad as linear_w and linear_b do.
     """
+    bias_dtype = linear_b.dtype if linear_b is not None else linear_w.dtype
     if linear_b is None:
         linear_b = zeros_like(bn_rm)
     scale = _channel_scale(bn_rv, bn_eps, bn_w)
-    weight = linear_w * scale.unsqueeze(-1)
-    bias = (linear_b - bn_rm) * scale + bn_b
+    weight = linear_w * scale.unsqueeze(-1).to(dtype=linear_w.dtype)
+    bias = ((linear_b - bn_rm) * scale + bn_b).to(dtype=bias_dtype)
     return Parameter(weight, linear_w.requires_grad), Parameter(bias, linear_b.requires_grad)
 
 
