@@ -1392,6 +1392,18 @@ def lt(input, other, *, out=None):
     """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def lu(A, pivot=True, get_infos=False, out=None):
+    """The deprecated ``torch.lu`` (warns once): ``(LU, pivots)``, with ``info`` when ``get_infos`` (then a
+    zero pivot is not an error). (pyfront.linalg.lu.legacy_lu)"""
+
+def lu_solve(b, LU_data, LU_pivots):
+    """The deprecated ``torch.lu_solve(b, LU_data, LU_pivots)`` (warns once): ``linalg.lu_solve`` with its
+    arguments in the old order. (pyfront.linalg.lu.legacy_lu_solve)"""
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    """P, L and U of a packed factorization from :func:`lu_factor`, as ``torch.lu_unpack``.
+    (pyfront.linalg.lu.lu_unpack)"""
+
 def manual_seed(seed):
     """Seed the default generator, as ``torch.manual_seed``. (pyfront.random.manual_seed)"""
 

@@ -838,6 +838,12 @@ class Tensor:
         pyfront.ops.primitives.elementwise.binary)"""
     def lt_(self, other):
         """In-place ``lt``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def lu(self, pivot=True, get_infos=False, out=None):
+        """The deprecated ``torch.lu`` (warns once): ``(LU, pivots)``, with ``info`` when ``get_infos``
+        (then a zero pivot is not an error). (pyfront.linalg.lu.legacy_lu)"""
+    def lu_solve(self, LU_data, LU_pivots):
+        """The deprecated ``torch.lu_solve(b, LU_data, LU_pivots)`` (warns once): ``linalg.lu_solve`` with
+        its arguments in the old order. (pyfront.linalg.lu.legacy_lu_solve)"""
     @property
     def mH(self):
         """As ``torch.Tensor.mH``. (made by pyfront.ops.methods._matrix_transpose)"""
