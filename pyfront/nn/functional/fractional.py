@@ -116,6 +116,7 @@ _ARGS = """Args:
         output_size (int or tuple, optional): the output's size along each pooled dim.
         output_ratio (float or tuple, optional): output size as a fraction of the input's (truncated),
             used where ``output_size`` is None.
+        return_indices (bool): also return each maximum's index in its input plane. Default: False
         _random_samples (Tensor, optional): ``(N, C, {nd})`` numbers in [0, 1) in the input's dtype that
             place the windows ({order}); drawn uniformly when None.
 
@@ -125,52 +126,33 @@ _ARGS = """Args:
 """
 
 
-@records("FractionalMaxPool2DBackward0")
-def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=None, output_ratio=None,
-                                       return_indices=False, _random_samples=None):
-    """2-d fractional max pooling; returns ``(output, indices)``, each index ``h * W_in + w`` in its plane.
+def _define(nd):
+    """The pair ``fractional_max_pool{nd}d_with_indices`` and ``fractional_max_pool{nd}d``."""
+    name = f"fractional_max_pool{nd}d"
+    index = "h * W_in + w" if nd == 2 else "(t * H_in + h) * W_in + w"
+    args = _ARGS.format(dims="H, W" if nd == 2 else "T, H, W", nd=nd,
+                        order="sample 0 for W, 1 for H" if nd == 2 else "T, H, W in order")
 
-    {args}"""
-    return _fractional("fractional_max_pool2d", input, kernel_size, output_size, output_ratio,
-                       _random_samples, 2)
+    @records(f"FractionalMaxPool{nd}DBackward0")
+    def with_indices(input: Tensor, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                     _random_samples=None):
+        return _fractional(name, input, kernel_size, output_size, output_ratio, _random_samples, nd)
 
+    def pool(input: Tensor, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+             _random_samples=None):
+        values, indices = with_indices(input, kernel_size, output_size, output_ratio, return_indices,
+                                       _random_samples)
+        return (values, indices) if return_indices else values
 
-def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
-                          return_indices=False, _random_samples=None):
-    """2-d fractional max pooling: the maximum of pseudo-randomly placed overlapping windows, as
-    ``torch.nn.functional.fractional_max_pool2d``; with ``return_indices``, also each maximum's
-    ``h * W_in + w``.
-
-    {args}"""
-    values, indices = fractional_max_pool2d_with_indices(input, kernel_size, output_size, output_ratio,
-                                                         return_indices, _random_samples)
-    return (values, indices) if return_indices else values
-
-
-@records("FractionalMaxPool3DBackward0")
-def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=None, output_ratio=None,
-                                       return_indices=False, _random_samples=None):
-    """3-d fractional max pooling; returns ``(output, indices)``, each index ``(t * H_in + h) * W_in + w``.
-
-    {args}"""
-    return _fractional("fractional_max_pool3d", input, kernel_size, output_size, output_ratio,
-                       _random_samples, 3)
+    with_indices.__doc__ = (f"{nd}-d fractional max pooling; returns ``(output, indices)``, each index "
+                            f"``{index}`` in its plane.\n\n    {args}")
+    pool.__doc__ = (f"{nd}-d fractional max pooling: the maximum of pseudo-randomly placed overlapping "
+                    f"windows,\n    as ``torch.nn.functional.{name}``; with ``return_indices``, also each "
+                    f"maximum's\n    ``{index}``.\n\n    {args}")
+    for fn, fn_name in ((with_indices, name + "_with_indices"), (pool, name)):
+        fn.__name__ = fn.__qualname__ = fn_name
+    return with_indices, pool
 
 
-def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
-                          return_indices=False, _random_samples=None):
-    """3-d fractional max pooling: the maximum of pseudo-randomly placed overlapping windows, as
-    ``torch.nn.functional.fractional_max_pool3d``; with ``return_indices``, also each maximum's
-    ``(t * H_in + h) * W_in + w``.
-
-    {args}"""
-    values, indices = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio,
-                                                         return_indices, _random_samples)
-    return (values, indices) if return_indices else values
-
-
-for _fn, _nd in ((fractional_max_pool2d_with_indices, 2), (fractional_max_pool2d, 2),
-                 (fractional_max_pool3d_with_indices, 3), (fractional_max_pool3d, 3)):
-    _fn.__doc__ = _fn.__doc__.replace("{args}", _ARGS.format(
-        dims="H, W" if _nd == 2 else "T, H, W", nd=_nd,
-        order="sample 0 for W, 1 for H" if _nd == 2 else "T, H, W in order"))
+fractional_max_pool2d_with_indices, fractional_max_pool2d = _define(2)
+fractional_max_pool3d_with_indices, fractional_max_pool3d = _define(3)
