@@ -144,7 +144,7 @@ def _define(nd):
                                        _random_samples)
         return (values, indices) if return_indices else values
 
-    with_indices.__doc__ = (f"{nd}-d fractional max pooling; returns ``(output, indices)``, each index "
+    with_indices.__doc__ = (f"{nd}-d fractional max pooling; returns ``(output, indices)``, each index\n    "
                             f"``{index}`` in its plane.\n\n    {args}")
     pool.__doc__ = (f"{nd}-d fractional max pooling: the maximum of pseudo-randomly placed overlapping "
                     f"windows,\n    as ``torch.nn.functional.{name}``; with ``return_indices``, also each "

@@ -35,6 +35,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         div_value (float): cluster i projects to ``in_features // div_value ** (i + 1)`` features.
             Default: 4.0
         head_bias (bool): give the head a bias. Default: False
+        device, dtype: where and in which dtype the parameters are made.
 
     forward(input, target) returns ``(output, loss)`` (a named tuple): each row's log-probability of its
     target ``(N,)`` (``()`` for a 1-D input and 0-d target) and the mean negative log-likelihood.

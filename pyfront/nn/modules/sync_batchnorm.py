@@ -19,6 +19,7 @@ class SyncBatchNorm(_BatchNorm):
         num_features: C, the channels.
         eps, momentum, affine, track_running_stats, bias: as for ``BatchNorm1d``.
         process_group: the group to synchronise over (kept; a single process has no other member).
+        device, dtype: where and in which dtype the parameters and buffers are made.
 
     Shape: input ``(N, C, *)`` of 2 or more dims, output the same.
 
