@@ -1617,6 +1617,14 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
 def ones_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.ones_like``. (made by pyfront.ops.creation._like)"""
 
+def orgqr(input, tau):
+    """``torch.orgqr``: :func:`householder_product` by its LAPACK name (and torch's messages).
+    (pyfront.linalg.householder.orgqr)"""
+
+def ormqr(input, tau, other, left=True, transpose=False):
+    """``Q other`` for the Q of :func:`householder_product` (all m x m of it), as ``torch.ormqr``: ``other
+    Q`` when not ``left``, Q^T in place of Q when ``transpose``. (pyfront.linalg.householder.ormqr)"""
+
 def outer(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
     """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``.
     (pyfront.ops.composite.linalg.outer)"""

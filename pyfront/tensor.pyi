@@ -1017,6 +1017,13 @@ class Tensor:
         """As ``torch.Tensor.numel``. (pyfront.tensor.Tensor.numel)"""
     def numpy(self, *, force: builtins.bool = False):
         """As ``torch.Tensor.numpy``. (pyfront.tensor.Tensor.numpy)"""
+    def orgqr(self, tau):
+        """``torch.orgqr``: :func:`householder_product` by its LAPACK name (and torch's messages).
+        (pyfront.linalg.householder.orgqr)"""
+    def ormqr(self, tau, other, left=True, transpose=False):
+        """``Q other`` for the Q of :func:`householder_product` (all m x m of it), as ``torch.ormqr``:
+        ``other Q`` when not ``left``, Q^T in place of Q when ``transpose``.
+        (pyfront.linalg.householder.ormqr)"""
     def outer(self, vec2: Tensor) -> Tensor:
         """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``.
         (pyfront.ops.composite.linalg.outer)"""

@@ -360,3 +360,43 @@ def test_convert_sync_batchnorm_and_errors():
         "no channels": lambda L: L.nn.SyncBatchNorm(0)(L.randn(2, 0, 3)),
         "one value": lambda L: L.nn.SyncBatchNorm(3)(L.randn(1, 3)),
     })
+
+
+# -- the small ones: Container, factory_kwargs, skip_init, clip_grads_with_norm_, convert_conv*d_weight_*
+def test_small_nn_names_match_torch():
+    for L in (torch, pyfront):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            box = L.nn.Container(a=L.nn.ReLU(), b=L.nn.Linear(2, 3))
+        assert [(w.category, str(w.message)) for w in caught] == [
+            (FutureWarning, "`nn.Container` is deprecated. All of its functionality is now implemented in "
+                            "`nn.Module`. Subclass that instead.")]
+        assert [n for n, _ in box.named_children()] == ["a", "b"] and list(box.state_dict()) == ["b.weight",
+                                                                                                   "b.bias"]
+        assert L.nn.factory_kwargs({"device": "cpu", "factory_kwargs": {"dtype": L.float64}}) == {
+            "dtype": L.float64, "device": "cpu"}
+        assert L.nn.factory_kwargs(None) == {}
+        made = L.nn.utils.skip_init(L.nn.Linear, 3, 4, bias=False)
+        assert tuple(made.weight.shape) == (4, 3) and made.bias is None and str(made.weight.device) == "cpu"
+        net = L.nn.Sequential(L.nn.Conv2d(2, 3, 3), L.nn.Sequential(L.nn.ConvTranspose3d(1, 1, 1)))
+        before = [p for p in net.parameters()]
+        values = [_np(p).copy() for p in before]
+        assert L.nn.utils.convert_conv2d_weight_memory_format(net, L.channels_last) is net
+        assert L.nn.utils.convert_conv3d_weight_memory_format(net, L.channels_last_3d) is net
+        assert all(a is b for a, b in zip(net.parameters(), before))
+        assert all(np.array_equal(_np(p), v) for p, v in zip(net.parameters(), values))
+    grads = []
+    for L in (torch, pyfront):
+        params = [L.nn.Parameter(L.zeros(3)), L.nn.Parameter(L.zeros(2)), L.nn.Parameter(L.zeros(1))]
+        params[0].grad, params[1].grad = L.tensor([3.0, 0.0, 4.0]), L.tensor([1.0, 2.0])
+        L.nn.utils.clip_grads_with_norm_(params, 2.0, L.tensor(10.0))
+        grads.append([_np(p.grad) for p in params[:2]] + [params[2].grad])
+    for got, want in zip(grads[1][:2], grads[0][:2]):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert grads[1][2] is None and grads[0][2] is None
+    _same_errors({
+        "skip_init not a module": lambda L: L.nn.utils.skip_init(int),
+        "skip_init no device": lambda L: L.nn.utils.skip_init(L.nn.ReLU),
+        "factory unknown": lambda L: L.nn.factory_kwargs({"foo": 1}),
+        "factory twice": lambda L: L.nn.factory_kwargs({"dtype": 1, "factory_kwargs": {"dtype": 2}}),
+    })

@@ -10,13 +10,14 @@ from ..ops.primitives.elementwise import where
 from ..ops.registry import records
 from ..tensor import Tensor
 from . import decompositions as D
+from .householder import orgqr, ormqr
 from .lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack
 from .products import cholesky_inverse, cholesky_solve
 from .solvers import cross as _linalg_cross, pinv
 
 __all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross",
            "cholesky_solve", "cholesky_inverse", "chain_matmul", "triangular_solve",
-           "lu", "lu_solve", "lu_unpack"]
+           "lu", "lu_solve", "lu_unpack", "orgqr", "ormqr"]
 
 
 
