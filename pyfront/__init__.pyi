@@ -958,6 +958,11 @@ def ge(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def geqrf(input):
+    """``torch.geqrf``: ``(a, tau)``, a QR decomposition as LAPACK keeps it: R on and above a's diagonal,
+    the Householder vectors below it (see ``linalg.householder_product``) and their scales in tau. Not
+    differentiable (torch's error at backward). (pyfront.linalg.legacy.geqrf)"""
+
 def ger(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
     """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
 

@@ -513,6 +513,10 @@ class Tensor:
     def geometric_(self, p=None, *, generator=None):
         """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...).
         (pyfront.ops.sampling.geometric_)"""
+    def geqrf(self):
+        """``torch.geqrf``: ``(a, tau)``, a QR decomposition as LAPACK keeps it: R on and above a's
+        diagonal, the Householder vectors below it (see ``linalg.householder_product``) and their scales
+        in tau. Not differentiable (torch's error at backward). (pyfront.linalg.legacy.geqrf)"""
     def ger(self, vec2: Tensor) -> Tensor:
         """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
     def get_device(self) -> builtins.int:

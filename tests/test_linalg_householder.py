@@ -96,3 +96,32 @@ def test_matches_torch(name):
 @pytest.mark.parametrize("name", ["product", "ormqr-True-False", "ormqr-False-True"])
 def test_matches_torch_webgpu(name):
     _compare(name, "webgpu", "float32", dict(rtol=1e-3, atol=1e-4))
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_geqrf_matches_torch_and_feeds_the_products(device):
+    dtype = "float64" if device == "cpu" else "float32"
+    tol = dict(rtol=1e-9, atol=1e-9) if device == "cpu" else dict(rtol=1e-4, atol=1e-5)
+    for shape in [(2, 5, 3), (3, 5), (4, 4), (2, 0, 0)]:
+        a = _m(*shape)
+        want = torch.geqrf(torch.tensor(a, dtype=getattr(torch, dtype)))
+        got = pyfront.geqrf(pyfront.tensor(a, dtype=getattr(pyfront, dtype), device=device))
+        assert type(got).__name__ == "geqrf" and got._fields == ("a", "tau")
+        for g, w in zip(got, want):
+            assert tuple(g.shape) == tuple(w.shape) and str(g.dtype) == str(w.dtype)
+            np.testing.assert_allclose(g.cpu().numpy(), w.numpy(), **tol)
+        if shape[-2] >= shape[-1] and 0 not in shape:  # Q of the QR from geqrf's compact form
+            q = pyfront.linalg.householder_product(*got)
+            np.testing.assert_allclose(q.cpu().numpy(), torch.linalg.qr(torch.tensor(a)).Q.numpy(), **tol)
+    errors = []
+    for L in (torch, pyfront):
+        outcome = []
+        for call in (lambda lib: lib.geqrf(lib.randn(3)),
+                     lambda lib: lib.geqrf(lib.ones(3, 3, dtype=lib.int64)),
+                     lambda lib: lib.geqrf(lib.randn(3, 3, requires_grad=True)).a.sum().backward()):
+            try:
+                call(L)
+            except Exception as e:  # noqa: BLE001 - compared with torch's
+                outcome.append((type(e).__name__, str(e)))
+        errors.append(outcome)
+    assert errors[1] == errors[0] and len(errors[0]) == 3

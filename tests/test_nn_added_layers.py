@@ -400,3 +400,34 @@ def test_small_nn_names_match_torch():
         "factory unknown": lambda L: L.nn.factory_kwargs({"foo": 1}),
         "factory twice": lambda L: L.nn.factory_kwargs({"dtype": 1, "factory_kwargs": {"dtype": 2}}),
     })
+
+
+# -- F.conv_tbc ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("steps,kernel,pad", [(7, 3, 1), (7, 3, -1), (2, 3, 0), (5, 1, 2)])
+def test_conv_tbc_matches_torch(device, steps, kernel, pad):
+    arrays = [RNG.standard_normal(s).astype(np.float32) for s in ((steps, 2, 3), (kernel, 3, 4), (4,))]
+    outs = []
+    for L, dev in ((torch, "cpu"), (pyfront, device)):
+        leaves = [L.tensor(a, device=dev, requires_grad=True) for a in arrays]
+        y = L.nn.functional.conv_tbc(*leaves, pad)
+        weight = L.tensor(np.cos(np.arange(y.numel())).reshape(tuple(y.shape)), dtype=L.float32, device=dev)
+        outs.append([y] + list(L.autograd.grad((y * weight).sum(), leaves)))
+    assert tuple(outs[1][0].shape) == tuple(outs[0][0].shape)
+    for got, want in zip(outs[1], outs[0]):
+        _close(got, want)
+
+
+def test_conv_tbc_and_assert_int_or_pair_errors():
+    def tbc(L, x=(7, 2, 3), w=(3, 3, 4), b=(4,)):
+        return L.nn.functional.conv_tbc(L.randn(*x), L.randn(*w), L.randn(*b))
+    _same_errors({
+        "input rank": lambda L: tbc(L, x=(7, 3)),
+        "weight rank": lambda L: tbc(L, w=(3, 4)),
+        "bias rank": lambda L: tbc(L, b=(1, 4)),
+        "channels": lambda L: tbc(L, w=(3, 2, 4)),
+        "bias size": lambda L: tbc(L, b=(5,)),
+        "too short": lambda L: tbc(L, x=(1, 2, 3)),
+        "pair": lambda L: L.nn.functional.assert_int_or_pair([1, 2, 3], "size", "{} must be an int or pair"),
+    })
+    assert pyfront.nn.functional.assert_int_or_pair((1, 2), "size", "{}") is None
