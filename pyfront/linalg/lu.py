@@ -10,12 +10,14 @@ from __future__ import annotations
 from .._warnings import warn_once
 from ..dtypes import int32, scalar_name
 from ..ops import return_types as rt
+from ..ops.argcheck import must_be
 from ..ops.creation import arange, eye
 from ..ops.dispatch import apply
 from ..ops.primitives import lu as P
 from ..ops.primitives.shaping import cat
 from ..ops.registry import records
 from ..shape import broadcast_shapes
+from ..tensor import Tensor
 from ._checks import check_matrix
 from .products import solve_triangular
 
@@ -117,6 +119,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
         unpack_data: compute L (*, m, k) and U (*, k, n) (else both are empty tensors).
         unpack_pivots: compute the (*, m, m) permutation P in LU_data's dtype (else an empty tensor).
     """
+    for position, (name, arg) in enumerate((("LU_data", LU_data), ("LU_pivots", LU_pivots)), 1):
+        if not isinstance(arg, Tensor):
+            raise must_be("lu_unpack", name, "Tensor", arg, position)
     if LU_data.dim() < 2:
         raise RuntimeError(f"torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(LU_data.shape)} instead")
