@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from leaf_calls import call_with_leaves
 from webgpu_required import requires_webgpu
 
 import pyfront
@@ -78,18 +79,9 @@ CALLS = {
 
 
 def _outcome(L, call, device, dtype):
-    leaves = []
-
-    def leaf(a):
-        t = L.tensor(a, dtype=getattr(L, dtype), device=device, requires_grad=True)
-        leaves.append(t)
-        return t
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            r = call(L, leaf)
-    except Exception as e:  # noqa: BLE001 - the error is the outcome compared with torch's
-        return type(e).__name__, str(e)
+    r, leaves = call_with_leaves(L, call, device, dtype)
+    if leaves is None:
+        return r
     outs = list(r) if isinstance(r, tuple) else [r]
     kind = type(r).__name__ if isinstance(r, tuple) else "Tensor"
     values = [(str(o.dtype), tuple(o.shape), o.detach().cpu().numpy()) for o in outs]
