@@ -513,6 +513,10 @@ class Tensor:
     def geometric_(self, p=None, *, generator=None):
         """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...).
         (pyfront.ops.sampling.geometric_)"""
+    def geqrf(self):
+        """``torch.geqrf``: ``(a, tau)``, a QR decomposition as LAPACK keeps it: R on and above a's
+        diagonal, the Householder vectors below it (see ``linalg.householder_product``) and their scales
+        in tau. Not differentiable (torch's error at backward). (pyfront.linalg.legacy.geqrf)"""
     def ger(self, vec2: Tensor) -> Tensor:
         """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
     def get_device(self) -> builtins.int:
@@ -838,6 +842,12 @@ class Tensor:
         pyfront.ops.primitives.elementwise.binary)"""
     def lt_(self, other):
         """In-place ``lt``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    def lu(self, pivot=True, get_infos=False, out=None):
+        """The deprecated ``torch.lu`` (warns once): ``(LU, pivots)``, with ``info`` when ``get_infos``
+        (then a zero pivot is not an error). (pyfront.linalg.lu.legacy_lu)"""
+    def lu_solve(self, LU_data, LU_pivots):
+        """The deprecated ``torch.lu_solve(b, LU_data, LU_pivots)`` (warns once): ``linalg.lu_solve`` with
+        its arguments in the old order. (pyfront.linalg.lu.legacy_lu_solve)"""
     @property
     def mH(self):
         """As ``torch.Tensor.mH``. (made by pyfront.ops.methods._matrix_transpose)"""
@@ -1011,6 +1021,13 @@ class Tensor:
         """As ``torch.Tensor.numel``. (pyfront.tensor.Tensor.numel)"""
     def numpy(self, *, force: builtins.bool = False):
         """As ``torch.Tensor.numpy``. (pyfront.tensor.Tensor.numpy)"""
+    def orgqr(self, tau):
+        """``torch.orgqr``: :func:`householder_product` by its LAPACK name (and torch's messages).
+        (pyfront.linalg.householder.orgqr)"""
+    def ormqr(self, tau, other, left=True, transpose=False):
+        """``Q other`` for the Q of :func:`householder_product` (all m x m of it), as ``torch.ormqr``:
+        ``other Q`` when not ``left``, Q^T in place of Q when ``transpose``.
+        (pyfront.linalg.householder.ormqr)"""
     def outer(self, vec2: Tensor) -> Tensor:
         """The outer product of two 1-D tensors (with type promotion), as ``torch.outer``.
         (pyfront.ops.composite.linalg.outer)"""

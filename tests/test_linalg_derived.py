@@ -3,6 +3,7 @@ gradients (float64 on cpu, float32 on webgpu) and the error's type and text."""
 import numpy as np
 import pytest
 import torch
+from leaf_calls import call_with_leaves
 from webgpu_required import requires_webgpu
 
 import pyfront
@@ -37,16 +38,9 @@ CALLS = {
 
 
 def _outcome(L, call, device, dtype):
-    leaves = []
-
-    def leaf(a):
-        t = L.tensor(a, dtype=getattr(L, dtype), device=device, requires_grad=True)
-        leaves.append(t)
-        return t
-    try:
-        r = call(L, leaf)
-    except Exception as e:  # noqa: BLE001 - the error is the outcome compared with torch's
-        return type(e).__name__, str(e)
+    r, leaves = call_with_leaves(L, call, device, dtype)
+    if leaves is None:
+        return r
     grads = []
     if r.requires_grad:
         try:

@@ -49,6 +49,13 @@ CASES = {
     "pinverse": lambda m, t: m.pinverse(t(R)), "lstsq": lambda m, t: m.linalg.lstsq(t(R), t(R)),
     "cross": lambda m, t: m.linalg.cross(t(R), t(R[::-1].copy())),
     "vecdot": lambda m, t: m.linalg.vecdot(t(R), t(R)),
+    "lu_factor": lambda m, t: m.linalg.lu_factor(t(M)),
+    "lu_factor_ex": lambda m, t: m.linalg.lu_factor_ex(t(M)),
+    "lu": lambda m, t: m.linalg.lu(t(R)), "lu_unpack": lambda m, t: m.lu_unpack(*m.linalg.lu_factor(t(M))),
+    "lu_solve": lambda m, t: m.linalg.lu_solve(*m.linalg.lu_factor(t(M)), t(R[:3])),
+    "lu_solve_right": lambda m, t: m.linalg.lu_solve(*m.linalg.lu_factor(t(M)), t(R), left=False),
+    "householder_product": lambda m, t: m.linalg.householder_product(t(R), t(V)),
+    "ormqr": lambda m, t: m.ormqr(t(R), t(V), t(R)),
 }
 
 

@@ -15,12 +15,15 @@ from ..tensor import Tensor
 from .derived import cond, diagonal, tensorinv, tensorsolve, vander
 from .decompositions import (cholesky, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, qr, slogdet, solve,
                              solve_ex, svd, svdvals)
+from .householder import householder_product
+from .lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .norms import matrix_norm, norm, vector_norm
 from .products import matmul, matrix_exp, matrix_power, multi_dot, solve_triangular, vecdot
 from .solvers import cross, lstsq, matrix_rank, pinv
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh",
-           "eigvalsh", "inv", "inv_ex", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
+           "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex",
+           "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
            "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
            "vector_norm"]
@@ -59,5 +62,6 @@ for _name, _params in {"inv": "A", "inv_ex": "A", "det": "A", "slogdet": "A", "c
                        "matrix_exp": "A",
                        "solve_triangular": "input B", "vecdot": "x y", "matmul": "input other",
                        "cond": "A", "diagonal": "A", "tensorinv": "A", "tensorsolve": "A B",
-                       "vander": "x"}.items():
+                       "vander": "x", "lu_factor": "A", "lu_factor_ex": "A", "lu": "A",
+                       "lu_solve": "LU pivots B", "householder_product": "A tau"}.items():
     _checked_tensors(_name, _params)

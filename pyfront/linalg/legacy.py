@@ -4,17 +4,22 @@ first of size 3), ..."""
 from __future__ import annotations
 
 from .._warnings import warn_once
+from ..dtypes import scalar_name
 from ..ops import return_types as rt
+from ..ops.primitives import decompositions as P
 from ..ops.creation import zeros
 from ..ops.primitives.elementwise import where
 from ..ops.registry import records
 from ..tensor import Tensor
 from . import decompositions as D
+from .householder import orgqr, ormqr
+from .lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack
 from .products import cholesky_inverse, cholesky_solve
 from .solvers import cross as _linalg_cross, pinv
 
 __all__ = ["det", "inverse", "slogdet", "logdet", "cholesky", "svd", "qr", "pinverse", "cross",
-           "cholesky_solve", "cholesky_inverse", "chain_matmul", "triangular_solve"]
+           "cholesky_solve", "cholesky_inverse", "chain_matmul", "triangular_solve",
+           "lu", "lu_solve", "lu_unpack", "orgqr", "ormqr", "geqrf"]
 
 
 
@@ -67,6 +72,17 @@ def svd(input, some=True, compute_uv=True):
 def qr(input, some=True):
     """``torch.qr``: the reduced (``some``) or complete QR decomposition."""
     return rt.qr(*D.qr(input, "reduced" if some else "complete"))
+
+
+def geqrf(input):
+    """``torch.geqrf``: ``(a, tau)``, a QR decomposition as LAPACK keeps it: R on and above a's diagonal,
+    the Householder vectors below it (see ``linalg.householder_product``) and their scales in tau.
+    Not differentiable (torch's error at backward)."""
+    if input.dim() < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    if not input.dtype.is_floating_point or input.dtype.itemsize < 4:
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for '{scalar_name(input.dtype)}'")
+    return rt.geqrf(*P.geqrf(input))
 
 
 def pinverse(input, rcond=1e-15, hermitian=False):
@@ -140,5 +156,5 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
 
 
 for _name in __all__:
-    if _name != "chain_matmul":  # the one torch keeps off Tensor
+    if _name not in ("chain_matmul", "lu_unpack"):  # the ones torch keeps off Tensor
         setattr(Tensor, _name, globals()[_name])

@@ -129,3 +129,4 @@ def cholesky_inverse(input, upper=False):
     ``torch.cholesky_inverse``."""
     I = eye(input.shape[-1], dtype=input.dtype, device=input.device)  # noqa: E741
     return cholesky_solve(I.expand(input.shape), input, upper)
+

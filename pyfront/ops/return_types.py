@@ -53,6 +53,12 @@ linalg_svd = _make("linalg_svd", ("U", "S", "Vh"))
 svd = _make("svd", ("U", "S", "V"))
 linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
 linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+linalg_lu_factor = _make("linalg_lu_factor", ("LU", "pivots"))
+linalg_lu_factor_ex = _make("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+_lu_with_info = _make("_lu_with_info", ("LU", "pivots", "info"))
+linalg_lu = _make("linalg_lu", ("P", "L", "U"))
+lu_unpack = _make("lu_unpack", ("P", "L", "U"))
+geqrf = _make("geqrf", ("a", "tau"))
 cummax = _make("cummax")
 cummin = _make("cummin")
 nanmedian = _make("nanmedian")
@@ -64,4 +70,5 @@ triangular_solve = _make("triangular_solve", ("solution", "cloned_coefficient"))
 __all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "linalg_solve_ex",
            "linalg_cholesky_ex", "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd",
            "linalg_eigh", "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram",
-           "triangular_solve"]
+           "triangular_solve",
+           "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_lu", "lu_unpack", "geqrf"]

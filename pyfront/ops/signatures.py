@@ -228,6 +228,12 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'lgamma': ('Tensor input, *, Tensor? out=None',),
  'linalg_cross': ('Tensor input, Tensor other, *, int dim=-1, Tensor? out=None',),
  'linalg_diagonal': ('Tensor A, *, int offset=0, int dim1=-2, int dim2=-1',),
+ 'linalg_householder_product': ('Tensor input, Tensor tau, *, Tensor? out=None',),
+ 'linalg_lu': ('Tensor A, *, bool pivot=True, Tensor[]? out=None',),
+ 'linalg_lu_factor': ('Tensor A, *, bool pivot=True, Tensor[]? out=None',),
+ 'linalg_lu_factor_ex': ('Tensor A, *, bool pivot=True, bool check_errors=False, Tensor[]? out=None',),
+ 'linalg_lu_solve': ('Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, Tensor? '
+                     'out=None',),
  'linalg_matrix_norm': ('Tensor input, Scalar ord, int[] dim=(-2,-1), bool keepdim=False, *, ScalarType? '
                         'dtype=None, Tensor? out=None',
                         "Tensor input, str ord='fro', int[] dim=(-2,-1), bool keepdim=False, *, ScalarType? "

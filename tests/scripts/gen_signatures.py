@@ -79,6 +79,12 @@ MANUAL = {
     "linalg_vecdot": ("Tensor x, Tensor y, *, int dim=-1, Tensor? out=None",),
     "linalg_diagonal": ("Tensor A, *, int offset=0, int dim1=-2, int dim2=-1",),
     "linalg_tensorsolve": ("Tensor input, Tensor other, int[]? dims=None, *, Tensor? out=None",),
+    "linalg_lu_factor": ("Tensor A, *, bool pivot=True, Tensor[]? out=None",),
+    "linalg_lu_factor_ex": ("Tensor A, *, bool pivot=True, bool check_errors=False, Tensor[]? out=None",),
+    "linalg_lu": ("Tensor A, *, bool pivot=True, Tensor[]? out=None",),
+    "linalg_lu_solve": ("Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, "
+                        "Tensor? out=None",),
+    "linalg_householder_product": ("Tensor input, Tensor tau, *, Tensor? out=None",),
 }
 
 

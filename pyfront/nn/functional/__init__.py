@@ -15,3 +15,5 @@ from .vision import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .grid import *  # noqa: F401,F403
+from .fractional import *  # noqa: F401,F403
+from .conv_tbc import *  # noqa: F401,F403

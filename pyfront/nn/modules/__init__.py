@@ -20,3 +20,6 @@ from .rnn import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
+from .sync_batchnorm import *  # noqa: F401,F403
+from .fractional import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from itertools import chain, islice
@@ -12,7 +13,25 @@ from ...tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent, typename
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
+__all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
+
+
+class Container(Module):
+    """The deprecated keyword-argument container, as ``torch.nn.Container``: each ``name=module`` becomes a
+    submodule; it has no forward of its own.
+
+    Args:
+        **kwargs: the submodules by name.
+
+    Warns FutureWarning (torch's text) on construction: subclass ``Module`` instead.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented in "
+                      "`nn.Module`. Subclass that instead.", FutureWarning, stacklevel=2)
+        super().__init__()
+        for name, module in kwargs.items():
+            self.add_module(name, module)
 
 
 def _no_digits(keys):

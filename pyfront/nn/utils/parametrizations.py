@@ -86,9 +86,7 @@ class _SpectralNorm(Module):
             self._power_method(weight_mat, 15)  # a good estimate from the start
 
     def _reshape_weight_to_matrix(self, weight: Tensor) -> Tensor:
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.dim()) if d != self.dim))
-        return weight.flatten(1)
+        return weight_matrix(weight, self.dim)
 
     def _power_method(self, weight_mat: Tensor, n_power_iterations: int) -> None:
         from ...autograd.grad_mode import no_grad
@@ -109,6 +107,13 @@ class _SpectralNorm(Module):
 
     def right_inverse(self, value: Tensor) -> Tensor:
         return value
+
+
+def weight_matrix(weight: Tensor, dim: int) -> Tensor:
+    """``weight`` as the matrix whose spectral norm is taken: ``dim`` first, every other dim flattened."""
+    if dim != 0:
+        weight = weight.permute(dim, *(d for d in range(weight.dim()) if d != dim))
+    return weight.reshape(weight.shape[0], -1)  # a vector (the old hook API takes a bias too): one column
 
 
 def _normalize(x: Tensor, eps: float) -> Tensor:

@@ -1,4 +1,5 @@
-"""The LAPACK-backed primitives of ``pyfront.linalg``: solve, inv, det, slogdet, cholesky, qr, svd, eigh.
+"""The LAPACK-backed primitives of ``pyfront.linalg``: solve, inv, det, slogdet, cholesky, qr, geqrf, svd,
+eigh.
 
 Each is one registry entry: NumPy's LAPACK call forward, and PyTorch's backward formula (from
 ``FunctionsManual.cpp``, real case) written in pyfront ops, so double backward and batches come free.
@@ -259,6 +260,33 @@ _QR = register(OpDef("linalg_qr", "other", _qr_infer, _qr_np, _qr_vjp, save_outp
 
 def qr(a, mode):
     return apply(_QR, a, mode=mode)
+
+
+# -- geqrf: QR in LAPACK's compact form ------------------------------------------------------------
+def _geqrf_np(np, a):
+    """R on and above the diagonal, the Householder vectors below it, and their scales: NumPy's 'raw' QR,
+    which is LAPACK's geqrf (its matrix comes back transposed, Fortran's order)."""
+    *batch, m, n = a.shape
+    if a.size == 0:
+        return a.copy(), np.zeros(tuple(batch) + (min(m, n),), a.dtype)
+    h, tau = np.linalg.qr(a, mode="raw")
+    return np.ascontiguousarray(np.swapaxes(h, -1, -2)), tau.astype(a.dtype, copy=False)
+
+
+def _geqrf_vjp(c, *_):
+    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+
+def _geqrf_infer(a):
+    return [(tuple(a.shape), a.dtype), (tuple(a.shape[:-2]) + (min(a.shape[-2:]),), a.dtype)]
+
+
+_GEQRF = register(OpDef("geqrf", "other", _geqrf_infer, _geqrf_np, _geqrf_vjp, differentiable_outputs=(0, 1),
+                        extra={"cpu_fallback": True}))
+
+
+def geqrf(a):
+    return apply(_GEQRF, a)
 
 
 # -- svd -------------------------------------------------------------------------------------------
