@@ -12,7 +12,13 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from test_distributions_families import RSAMPLE_GRAD_BROKEN_IN_TORCH, _compare, _error, _kl_value, _transform
+from test_distributions_families import (
+    RSAMPLE_GRAD_BROKEN_IN_TORCH,
+    _compare,
+    _compare_kl,
+    _compare_transform,
+    _error,
+)
 from webgpu_required import requires_webgpu
 
 import pyfront
@@ -449,13 +455,7 @@ TRANSFORMS = {
 
 @pytest.mark.parametrize("tid", list(TRANSFORMS))
 def test_transform_matches_torch(tid):
-    want, want_grad, want_facts = _transform(torch, tid, TRANSFORMS)
-    got, got_grad, got_facts = _transform(pyfront, tid, TRANSFORMS)
-    assert got_facts == want_facts
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        np.testing.assert_allclose(g, w, rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(got_grad, want_grad, rtol=1e-6, atol=1e-8)
+    _compare_transform(tid, TRANSFORMS)
 
 
 CONSTRAINTS = {
@@ -545,13 +545,4 @@ def _pairs():
 
 @pytest.mark.parametrize("pair", _pairs(), ids="-".join)
 def test_kl_pairs_match_torch(pair):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        want, want_grads = _kl_value(torch, pair, KL_FAMILIES)
-        got, got_grads = _kl_value(pyfront, pair, KL_FAMILIES)
-    np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-9)
-    for g, w in zip(got_grads, want_grads, strict=True):
-        if g is not None and w is not None:
-            np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
-        else:
-            assert (g is None or not g.any()) and (w is None or not w.any())
+    _compare_kl(pair, KL_FAMILIES)

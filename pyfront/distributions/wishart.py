@@ -8,15 +8,15 @@ import warnings
 from numbers import Number
 
 from ..linalg import cholesky, cholesky_ex, solve
-from ..ops.creation import arange, eye, randn, tensor
+from ..ops.creation import arange, randn, tensor
 from ..ops.primitives.elementwise import where
 from ..shape import Size, broadcast_shapes
 from . import constraints
 from .chi2 import Chi2
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
-from .multivariate_normal import _precision_to_scale_tril
-from .utils import digamma, lazy_property, lgamma
+from .multivariate_normal import ScaleTrilMatrices, _precision_to_scale_tril
+from .utils import digamma, lgamma
 
 
 def _mvlgamma(a, p):
@@ -29,7 +29,7 @@ def _mvdigamma(a, p):
     return sum(digamma(a - 0.5 * i) for i in range(p))
 
 
-class Wishart(ExponentialFamily):
+class Wishart(ScaleTrilMatrices, ExponentialFamily):
     """The Wishart distribution over p x p positive-definite matrices with ``df`` (> p - 1) degrees of
     freedom and scale Σ, given as its covariance, precision or lower Cholesky factor (exactly one).
     Sampled by Bartlett's decomposition ``(L A)(L A)^T``: A lower triangular with ``sqrt(chi2(df - i))``
@@ -120,22 +120,6 @@ class Wishart(ExponentialFamily):
 
     def _matrix_shape(self):
         return self._batch_shape + self._event_shape
-
-    @lazy_property
-    def scale_tril(self):
-        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self):
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.mT).expand(self._matrix_shape())
-
-    @lazy_property
-    def precision_matrix(self):
-        L = self._unbroadcasted_scale_tril
-        p = self._event_shape[-1]
-        L_inv = solve(L.tril(), eye(p, dtype=L.dtype, device=L.device))
-        return (L_inv.mT @ L_inv).expand(self._matrix_shape())
 
     def _df_matrix(self):
         return self.df.reshape(tuple(self._batch_shape) + (1, 1))
