@@ -312,6 +312,20 @@ def test_count_sampler_chi_square(name, a, b):
     assert stat < dof + 6 * math.sqrt(2 * dof), (stat, dof)
 
 
+@requires_webgpu
+@pytest.mark.parametrize("name,a,b", [("Poisson", 37.3, None), ("Poisson", 2500.0, None),
+                                      ("Binomial", 20000, 0.5)])
+def test_count_sampler_chi_square_webgpu(name, a, b):
+    """The same check in float32 on webgpu (the acceptance test's log pmf stays exact there)."""
+    D = pyfront.distributions
+    pyfront.manual_seed(0)
+    p = pyfront.tensor(float(a if name == "Poisson" else b), device="webgpu")
+    d = D.Poisson(p) if name == "Poisson" else D.Binomial(a, p)
+    s = d.sample((40000,)).cpu().numpy()
+    stat, dof = _chi_square(s, lambda k: _log_pmf(name, k, a, b))
+    assert stat < dof + 6 * math.sqrt(2 * dof), (stat, dof)
+
+
 def test_count_samplers_do_bounded_work(monkeypatch):
     """A rate of 1e4 and 1e5 trials take a handful of vectorised rounds (the old samplers drew once per
     arrival and per trial: about 1e4 and 1e5 rounds)."""
