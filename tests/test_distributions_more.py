@@ -99,11 +99,11 @@ def test_family_matches_torch(fid):
         _compare(fid, dtype, "cpu", tol, grad_tol, FAMILIES, KNOWN.get(fid, ()))
 
 
+# GeneralizedPareto's support prints its webgpu bounds with their device; the matrix families' cholesky and
+# solve fall back to the cpu on webgpu (they pass there too, at a few seconds each): left to the cpu test
 @requires_webgpu
-@pytest.mark.parametrize(
-    "fid",
-    ["ContinuousBernoulli-tails", "FisherSnedecor-moments", "Kumaraswamy", "LogisticNormal", "VonMises"],
-)
+@pytest.mark.parametrize("fid", ["ContinuousBernoulli-tails", "FisherSnedecor-moments", "Kumaraswamy",
+                                 "LogisticNormal", "VonMises"])
 def test_family_matches_torch_webgpu(fid):
     _compare(
         fid,
@@ -313,8 +313,7 @@ def test_count_sampler_chi_square(name, a, b):
 
 
 @requires_webgpu
-@pytest.mark.parametrize("name,a,b", [("Poisson", 37.3, None), ("Poisson", 2500.0, None),
-                                      ("Binomial", 20000, 0.5)])
+@pytest.mark.parametrize("name,a,b", [("Poisson", 2500.0, None), ("Binomial", 20000, 0.5)])
 def test_count_sampler_chi_square_webgpu(name, a, b):
     """The same check in float32 on webgpu (the acceptance test's log pmf stays exact there)."""
     D = pyfront.distributions

@@ -28,7 +28,6 @@ class ContinuousBernoulli(BinaryParam, ExponentialFamily):
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
-    _mean_carrier_measure = 0
     has_rsample = True
 
     def __init__(self, probs=None, logits=None, lims=_WINDOW, validate_args=None):
@@ -57,7 +56,7 @@ class ContinuousBernoulli(BinaryParam, ExponentialFamily):
         outside = (p <= self._lims[0]) | (p > self._lims[1])
         return outside, where(outside, p, 0.25), p - 0.5
 
-    def _log_normalizer(self):
+    def _log_norm_constant(self):
         """``log C(λ)``, ``C = 2 atanh(1 - 2λ) / (1 - 2λ)`` = ``log((1 - λ) / λ) / (1 - 2λ)``."""
         outside, p, x = self._stable()
         closed = ((-p).log1p() - p.log()).abs().log() - (1 - 2 * p).abs().log()
@@ -92,7 +91,7 @@ class ContinuousBernoulli(BinaryParam, ExponentialFamily):
         # x log λ + (1 - x) log(1 - λ) = x * logits - log(1 + e^logits)
         from ..nn.functional import softplus
 
-        return value * logits - softplus(logits) + self._log_normalizer()
+        return value * logits - softplus(logits) + self._log_norm_constant()
 
     def cdf(self, value):
         if self._validate_args:
@@ -109,4 +108,4 @@ class ContinuousBernoulli(BinaryParam, ExponentialFamily):
 
     def entropy(self):
         log_q, log_p = (-self.probs).log1p(), self.probs.log()
-        return self.mean * (log_q - log_p) - self._log_normalizer() - log_q
+        return self.mean * (log_q - log_p) - self._log_norm_constant() - log_q

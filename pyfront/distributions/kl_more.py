@@ -26,7 +26,7 @@ from .uniform import Uniform
 def _cb_cross_entropy(mean_x, q):
     """``-E[log q(x)]`` for a ContinuousBernoulli q and any law of x on [0, 1] with mean ``mean_x``:
     log q(x) = x logit(λ) + log(1 - λ) + log C(λ) is linear in x."""
-    return -mean_x * q.logits - (-q.probs).log1p() - q._log_normalizer()
+    return -mean_x * q.logits - (-q.probs).log1p() - q._log_norm_constant()
 
 
 @register_kl(ContinuousBernoulli, ContinuousBernoulli)

@@ -42,7 +42,6 @@ class Wishart(ScaleTrilMatrices, ExponentialFamily):
 
     support = constraints.positive_definite
     has_rsample = True
-    _mean_carrier_measure = 0
 
     @property
     def arg_constraints(self):
