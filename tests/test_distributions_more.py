@@ -559,3 +559,13 @@ def _pairs():
 @pytest.mark.parametrize("pair", _pairs(), ids="-".join)
 def test_kl_pairs_match_torch(pair):
     _compare_kl(pair, KL_FAMILIES)
+
+
+@pytest.mark.parametrize("diag", [-2, -1, 0, 1])
+def test_tril_vector_utils_match_torch(diag):
+    m = np.arange(32.0).reshape(2, 4, 4)
+    tu, pu = torch.distributions.utils, pyfront.distributions.utils
+    want = tu.tril_matrix_to_vec(torch.tensor(m), diag)
+    got = pu.tril_matrix_to_vec(pyfront.tensor(m), diag)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    np.testing.assert_array_equal(pu.vec_to_tril_matrix(got, diag).numpy(), tu.vec_to_tril_matrix(want, diag).numpy())

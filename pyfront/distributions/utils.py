@@ -23,6 +23,8 @@ __all__ = [
     "lgamma",
     "xlogy",
     "digamma",
+    "tril_matrix_to_vec",
+    "vec_to_tril_matrix",
 ]
 
 
