@@ -505,7 +505,6 @@ def test_constraint_registry_matches_torch(cid, registry):
 
 
 def test_constraint_checks_match_torch():
-    C = "constraints"
     cases = [
         (lambda c: c.square, np.zeros((2, 3, 4))),
         (lambda c: c.corr_cholesky, np.stack([CORR_L, CORR_L * 1.01, np.eye(3)])),
@@ -515,13 +514,11 @@ def test_constraint_checks_match_torch():
         (lambda c: c.MixtureSameFamilyConstraint(c.positive), REAL),
     ]
     for make, x in cases:
-        want = make(getattr(torch.distributions, C)).check(torch.tensor(x)).numpy()
-        got = make(getattr(pyfront.distributions, C)).check(pyfront.tensor(x)).numpy()
-        np.testing.assert_array_equal(got, want)
-        assert (
-            make(getattr(pyfront.distributions, C)).event_dim
-            == make(getattr(torch.distributions, C)).event_dim
-        )
+        theirs, ours = make(torch.distributions.constraints), make(pyfront.distributions.constraints)
+        want = theirs.check(torch.tensor(x)).numpy()
+        np.testing.assert_array_equal(ours.check(pyfront.tensor(x)).numpy(), want)
+        facts = [(c.event_dim, c.is_discrete, repr(c)) for c in (ours, theirs)]
+        assert facts[0] == facts[1]
 
 
 # -- KL divergences ------------------------------------------------------------------------------------------

@@ -370,6 +370,9 @@ class MixtureSameFamilyConstraint(Constraint):
         kept = value.dim() - self.event_dim
         return inside.reshape(tuple(inside.shape[:kept]) + (-1,)).all(-1)
 
+    def __repr__(self):
+        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
+
 
 dependent = _Dependent()
 dependent_property = _DependentProperty
