@@ -8,11 +8,16 @@ from __future__ import annotations
 from . import constraints
 from .transforms import (
     AffineTransform,
+    CatTransform,
     ComposeTransform,
+    CorrCholeskyTransform,
     ExpTransform,
     IndependentTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
     SigmoidTransform,
     SoftmaxTransform,
+    StackTransform,
     StickBreakingTransform,
     identity_transform,
 )
@@ -101,3 +106,25 @@ def _to_interval(constraint):
 
 biject_to.register(constraints.simplex, lambda constraint: StickBreakingTransform())
 transform_to.register(constraints.simplex, lambda constraint: SoftmaxTransform())
+biject_to.register(constraints.corr_cholesky, lambda constraint: CorrCholeskyTransform())
+transform_to.register(constraints.corr_cholesky, lambda constraint: CorrCholeskyTransform())
+# a lower Cholesky factor, or a positive (semi)definite matrix, is reached from n x n reals but not one to
+# one (the upper triangle is dropped): transform_to only
+transform_to.register(constraints.lower_cholesky, lambda constraint: LowerCholeskyTransform())
+transform_to.register(constraints.positive_definite, lambda constraint: PositiveDefiniteTransform())
+transform_to.register(constraints.positive_semidefinite, lambda constraint: PositiveDefiniteTransform())
+
+for _registry in (biject_to, transform_to):
+    # each block (or slice) is looked up in the same registry, like independent's base above
+    _registry.register(
+        constraints.cat,
+        lambda constraint, registry=_registry: CatTransform(
+            [registry(c) for c in constraint.cseq], constraint.dim, constraint.lengths
+        ),
+    )
+    _registry.register(
+        constraints.stack,
+        lambda constraint, registry=_registry: StackTransform(
+            [registry(c) for c in constraint.cseq], constraint.dim
+        ),
+    )

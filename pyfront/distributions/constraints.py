@@ -3,9 +3,17 @@ bool tensor over the batch (event dims reduced), printed and named as PyTorch's.
 
 from __future__ import annotations
 
+from .. import dtypes as dt
+from ..ops.creation import full
+from ..ops.composite.shaping import stack as stack_tensors
+from ..ops.primitives.shaping import cat as concat
+
 __all__ = [
     "Constraint",
+    "MixtureSameFamilyConstraint",
     "boolean",
+    "cat",
+    "corr_cholesky",
     "dependent",
     "dependent_property",
     "greater_than",
@@ -25,9 +33,12 @@ __all__ = [
     "positive",
     "positive_definite",
     "positive_integer",
+    "positive_semidefinite",
     "real",
     "real_vector",
     "simplex",
+    "square",
+    "stack",
     "symmetric",
     "unit_interval",
 ]
@@ -244,19 +255,123 @@ class _LowerCholesky(Constraint):
         return lower & (value.diagonal(0, -2, -1) > 0).all(-1)
 
 
-class _Symmetric(Constraint):
+class _CorrCholesky(_LowerCholesky):
+    """Cholesky factors of correlation matrices: lower triangular, positive diagonal, rows of unit length
+    (to ``10 * n * eps``, as PyTorch's)."""
+
+    def check(self, value):
+        tolerance = 10 * value.shape[-1] * dt.finfo(value.dtype).eps
+        unit_rows = ((value.detach().pow(2).sum(-1).sqrt() - 1).abs() <= tolerance).all(-1)
+        return super().check(value) & unit_rows
+
+
+class _Square(Constraint):
     event_dim = 2
 
     def check(self, value):
+        return full(tuple(value.shape[:-2]), value.shape[-2] == value.shape[-1], dtype=dt.bool_,
+                    device=value.device)
+
+
+class _Symmetric(_Square):
+    def check(self, value):
+        square = super().check(value)
+        if not bool(square.all()):
+            return square
         close = (value - value.mT).abs() <= 1e-6 * (1 + value.abs())
         return close.reshape(tuple(value.shape[:-2]) + (-1,)).all(-1)
 
 
+class _PositiveSemidefinite(_Symmetric):
+    def check(self, value):
+        symmetric = super().check(value)
+        if not bool(symmetric.all()):
+            return symmetric
+        from ..linalg import eigvalsh
+
+        return (eigvalsh(value) >= 0).all(-1)
+
+
 class _PositiveDefinite(_Symmetric):
     def check(self, value):
+        symmetric = super().check(value)
+        if not bool(symmetric.all()):
+            return symmetric
         from ..linalg import cholesky_ex
 
-        return super().check(value) & (cholesky_ex(value).info == 0)
+        return cholesky_ex(value).info == 0
+
+
+class _Cat(Constraint):
+    """``cseq[i]`` on the i-th block of ``lengths[i]`` entries along ``dim`` (blocks as ``torch.cat``
+    joins them; one entry each by default)."""
+
+    def __init__(self, cseq, dim=0, lengths=None):
+        self.cseq = list(cseq)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
+        self.dim = dim
+
+    is_discrete = property(lambda self: any(c.is_discrete for c in self.cseq))
+    event_dim = property(lambda self: max(c.event_dim for c in self.cseq))
+
+    def check(self, value):
+        if not -value.dim() <= self.dim < value.dim():
+            raise AssertionError(f"dim {self.dim} out of range for value with {value.dim()} dimensions")
+        starts = [sum(self.lengths[:i]) for i in range(len(self.lengths))]
+        return concat([c.check(value.narrow(self.dim, start, length))
+                       for c, start, length in zip(self.cseq, starts, self.lengths)], self.dim)
+
+
+class _Stack(Constraint):
+    """``cseq[i]`` on ``value.select(dim, i)`` (slices as ``torch.stack`` joins them)."""
+
+    def __init__(self, cseq, dim=0):
+        self.cseq = list(cseq)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.dim = dim
+
+    is_discrete = property(lambda self: any(c.is_discrete for c in self.cseq))
+
+    @property
+    def event_dim(self):
+        # a stacked dim inside the parts' event dims is an event dim too
+        inner = max(c.event_dim for c in self.cseq)
+        return inner + 1 if self.dim + inner < 0 else inner
+
+    def check(self, value):
+        if not -value.dim() <= self.dim < value.dim():
+            raise AssertionError(f"dim {self.dim} out of range for value with {value.dim()} dimensions")
+        return stack_tensors([c.check(value.select(self.dim, i)) for i, c in enumerate(self.cseq)], self.dim)
+
+
+class MixtureSameFamilyConstraint(Constraint):
+    """A MixtureSameFamily's support: its component's support checked on a value with the mixture dim
+    put back (as size 1, broadcast over the components), all of which must hold."""
+
+    def __init__(self, base_constraint):
+        if not isinstance(base_constraint, Constraint):
+            raise AssertionError(
+                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
+            )
+        self.base_constraint = base_constraint
+
+    is_discrete = property(lambda self: self.base_constraint.is_discrete)
+    event_dim = property(lambda self: self.base_constraint.event_dim)
+
+    def check(self, value):
+        inside = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
+        if value.dim() < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
+        kept = value.dim() - self.event_dim
+        return inside.reshape(tuple(inside.shape[:kept]) + (-1,)).all(-1)
+
+    def __repr__(self):
+        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
 
 
 dependent = _Dependent()
@@ -281,5 +396,10 @@ half_open_interval = _HalfOpenInterval
 simplex = _Simplex()
 lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
+corr_cholesky = _CorrCholesky()
+square = _Square()
 symmetric = _Symmetric()
+positive_semidefinite = _PositiveSemidefinite()
 positive_definite = _PositiveDefinite()
+cat = _Cat
+stack = _Stack

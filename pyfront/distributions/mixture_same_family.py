@@ -11,22 +11,6 @@ from .categorical import Categorical
 from .distribution import Distribution
 
 
-class _ComponentsSupport(constraints.Constraint):
-    """The components' support, checked against every one of them (the value gains the component dim)."""
-
-    def __init__(self, base_constraint):
-        self.base_constraint = base_constraint
-
-    is_discrete = property(lambda self: self.base_constraint.is_discrete)
-    event_dim = property(lambda self: self.base_constraint.event_dim)
-
-    def check(self, value):
-        return self.base_constraint.check(value.unsqueeze(-1 - self.event_dim)).all(-1)
-
-    def __repr__(self):
-        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
-
-
 class MixtureSameFamily(Distribution):
     """``p(x) = Σ_k π_k p_k(x)`` with ``π`` from ``mixture_distribution`` (a Categorical over ``K``) and
     ``p_k`` the ``K`` members of ``component_distribution``'s last batch dim."""
@@ -77,7 +61,7 @@ class MixtureSameFamily(Distribution):
 
     @constraints.dependent_property
     def support(self):
-        return _ComponentsSupport(self._component_distribution.support)
+        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
 
     @property
     def mixture_distribution(self):

@@ -26,7 +26,27 @@ def _precision_to_scale_tril(P):
     return solve(L_inv, eye(P.shape[-1], dtype=P.dtype, device=P.device)).tril()
 
 
-class MultivariateNormal(Distribution):
+class ScaleTrilMatrices:
+    """``scale_tril``, ``covariance_matrix`` and ``precision_matrix`` made on first use from the
+    unbroadcast lower Cholesky factor ``_unbroadcasted_scale_tril`` and expanded to ``_matrix_shape()``
+    (MultivariateNormal's and Wishart's)."""
+
+    @lazy_property
+    def scale_tril(self):
+        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
+
+    @lazy_property
+    def covariance_matrix(self):
+        L = self._unbroadcasted_scale_tril
+        return (L @ L.mT).expand(self._matrix_shape())
+
+    @lazy_property
+    def precision_matrix(self):
+        L = self._unbroadcasted_scale_tril
+        return (L @ L.mT).inverse().expand(self._matrix_shape())
+
+
+class MultivariateNormal(ScaleTrilMatrices, Distribution):
     """The multivariate normal with mean ``loc`` and one of its covariance, precision or the lower
     Cholesky factor of its covariance (``scale_tril``)."""
 
@@ -91,20 +111,6 @@ class MultivariateNormal(Distribution):
 
     def _matrix_shape(self):
         return self._batch_shape + self._event_shape + self._event_shape
-
-    @lazy_property
-    def scale_tril(self):
-        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self):
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.mT).expand(self._matrix_shape())
-
-    @lazy_property
-    def precision_matrix(self):
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.mT).inverse().expand(self._matrix_shape())
 
     @property
     def mean(self):

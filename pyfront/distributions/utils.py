@@ -23,6 +23,8 @@ __all__ = [
     "lgamma",
     "xlogy",
     "digamma",
+    "tril_matrix_to_vec",
+    "vec_to_tril_matrix",
 ]
 
 
@@ -184,3 +186,42 @@ def erfinv(y):
         x = x - where(refine, step, 0.0)
     x = where(y_in == 1, math.inf, where(y_in == -1, -math.inf, x))
     return where(edge & (y_in.abs() != 1), math.nan, x)
+
+
+def _tril_positions(n: int, diag: int):
+    """Flat positions (row-major) of the entries of an n x n matrix on or below diagonal ``diag``."""
+    return [i * n + j for i in range(n) for j in range(n) if j - i <= diag]
+
+
+def tril_matrix_to_vec(mat, diag: int = 0):
+    """The entries of ``mat``'s last two dims on or below diagonal ``diag``, row by row."""
+    from ..ops.creation import tensor as make
+
+    n = mat.shape[-1]
+    index = make(_tril_positions(n, diag), device=mat.device)
+    return mat.reshape(tuple(mat.shape[:-2]) + (-1,))[..., index]
+
+
+def vec_to_tril_matrix(vec, diag: int = 0):
+    """The inverse of ``tril_matrix_to_vec``: a square matrix, zero above diagonal ``diag``, whose lower
+    part is ``vec`` row by row. The size n solves ``count(n) = vec.shape[-1]``."""
+    from ..ops.creation import tensor as make
+    from ..ops.primitives.shaping import cat
+
+    count = vec.shape[-1]
+    # entries on or below diagonal diag: n (n + 1) / 2 + diag n - diag (|diag| + 1) / 2 for diag <= 0
+    b = 1 + 2 * diag
+    n = round((-b + math.sqrt(b * b + 8 * count + 4 * abs(diag) * (diag + 1))) / 2)
+    positions = _tril_positions(n, diag)
+    if len(positions) != count:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape [{count}] cannot be broadcast to indexing result of "
+            f"shape [{len(positions)}]"
+        )
+    # each matrix entry reads vec's entry for it, or the zero put in front of vec
+    where_from = [0] * (n * n)
+    for k, p in enumerate(positions):
+        where_from[p] = k + 1
+    padded = cat([vec.new_zeros(tuple(vec.shape[:-1]) + (1,)), vec], -1)
+    picked = padded[..., make(where_from, device=vec.device)]
+    return picked.reshape(tuple(vec.shape[:-1]) + (n, n))
