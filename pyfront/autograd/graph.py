@@ -55,12 +55,16 @@ class SavedTensor:
             raise RuntimeError(_SAVED_INFERENCE)
         # an output is saved detached to avoid a reference cycle through its own grad_fn
         self.tensor = tensor._alias() if is_output else tensor
-        self.version = tensor._storage.version
+        self.version = tensor._vc.version
         self.is_output = is_output
 
     def unpack(self, node, index=0):
         t = self.tensor
-        if t._version != self.version:
+        if t._version != self.version or t._detached_at >= node._seq:
+            if t._detached_at >= node._seq:  # its history was cut in place after this node saved it
+                raise RuntimeError("Trying to use a saved tensor that has been detached in-place, i.e. with "
+                                   ".detach_().This is not supported, please use out-of-place `.detach()` "
+                                   "instead")
             fn = node if self.is_output else t.grad_fn
             nr = index if self.is_output else t._output_nr
             where = f", which is output {nr} of {_forward_name(fn)}," if fn is not None else ""
@@ -260,9 +264,9 @@ def replace_saved(saved, storage, current_value):
     of ``saved``) that aliases ``storage``."""
     for s in saved:
         if s is not None and not s.is_output and s.tensor._storage is storage \
-                and s.version == storage.version:
+                and s.version == s.tensor._vc.version:
             replacement = current_value()
-            s.tensor, s.version = replacement, replacement._storage.version
+            s.tensor, s.version = replacement, replacement._vc.version
 
 
 class AccumulateGrad(Node):

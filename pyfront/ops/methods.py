@@ -118,7 +118,7 @@ def _inplace(fn, name=None):
                 args, kwargs = (operand(self, *args, **kwargs),), {}
             new = into(*folds, self, args)
             if new is True:
-                self._storage.version += 1
+                self._vc.version += 1
                 return self
             if new is not None:
                 return self._assign(new, since, False, vmap_name)

@@ -598,7 +598,7 @@ def _in_place_view(self, view):
     out = view(self)
     self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
     self._contiguous, self._layout = out._contiguous, out._layout
-    self._storage.version += 1
+    self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True
         self._view_of_fn = out._view_of_fn
