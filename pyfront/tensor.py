@@ -441,7 +441,7 @@ class Tensor:
         return self._inference
 
     def detach(self):
-        """A tensor sharing this one's memory and version counter, cut from the graph (no view, as torch's)."""
+        """A tensor sharing this one's memory and version counter, cut from the graph (no view, as torch)."""
         t = self._alias()
         t._base = None
         return t
