@@ -487,7 +487,7 @@ class Tensor:
                                               contiguous and is_whole(storage, shape, offset, dtype)))
 
     # -- in-place updates ---------------------------------------------------------------------
-    def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic"):
+    def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic", operands=()):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
         Every in-place op is its out-of-place twin followed by this (but where ops/methods.py computes
@@ -498,7 +498,8 @@ class Tensor:
         number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused
         (``_check_no_overlap``). ``vmap_name``: the op as torch's refusal inside vmap names it (None: a
         shape error), where ``new`` is one value per sample and ``self`` is not (vmap runs sample by sample:
-        each would write it; see vmap_inplace_error).
+        each would write it; see vmap_inplace_error). ``operands``: the op's other arguments (see
+        ``_operands_apart``), whose saved values are not replaced by copies.
         """
         if self._inference and not _state.inference:
             raise_inplace_on_inference()
@@ -519,7 +520,7 @@ class Tensor:
             raise RuntimeError(f"result type {_kind_name(new.dtype)} can't be cast to the desired "
                                f"output type {_kind_name(self.dtype)}")
         if record:
-            self._keep_saved_copies(new.grad_fn, since)
+            self._keep_saved_copies(new.grad_fn, since, operands)
         src = new
         # devices by identity first (each backend keeps one device object): device == is Python-level
         if (src._storage.device is not self._storage.device and src.device != self.device
@@ -571,11 +572,14 @@ class Tensor:
             if s is not None and s.is_output and s.tensor._storage is new._storage:
                 s.tensor, s.version = self._alias(), self._vc.version
 
-    def _keep_saved_copies(self, fn, since):
+    def _keep_saved_copies(self, fn, since, operands=()):
         """The nodes this in-place op recorded (numbered after ``since``) may have saved ``self``,
         which is about to be overwritten: they get a copy of its current value instead, as
-        PyTorch saves "original self" for in-place ops."""
+        PyTorch saves "original self" for in-place ops. The tensors among ``operands`` stay saved as they
+        are: where one shares ``self``'s memory (``b.mul_(b)``, ``x[0].mul_(x[1])``), the write fails its
+        backward, as torch's."""
         copy, stack, seen = [], [fn], set()
+        operands = {id(t) for t in operands if isinstance(t, Tensor) and t._storage is self._storage}
 
         def current_value():
             if not copy:
@@ -586,9 +590,27 @@ class Tensor:
             if node is None or node in seen or not hasattr(node, "replace_saved"):
                 continue
             seen.add(node)
-            node.replace_saved(self._storage, current_value)
+            node.replace_saved(self._storage, current_value, operands)
             if since is not None:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
+
+    def _operands_apart(self, args):
+        """``args`` of an in-place op on ``self``, with ``self`` itself (where it is an operand too) replaced by
+        a twin: the same memory, version counter and history in another object, so that ``_assign`` tells the
+        written tensor, whose saved value it copies, from the operand, which stays saved as it is (torch's
+        ``b.mul_(b)`` fails its backward). Returns (args, twin or None); the caller gives the twin self's new
+        history after the write (``_follow``), so that the error names the op that wrote it."""
+        if not any(a is self for a in args):
+            return args, None
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        self._storage.share(self, twin)
+        return tuple(twin if a is self else a for a in args), twin
+
+    def _follow(self, written):
+        """A twin (``_operands_apart``) takes the history ``written`` has after the in-place write."""
+        self._grad_fn, self._output_nr, self._requires_grad = written._grad_fn, written._output_nr, \
+            written._requires_grad
 
     def _check_no_overlap(self):
         """torch's ``assert_no_internal_overlap``: a write into a tensor where two elements share one

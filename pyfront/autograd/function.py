@@ -133,9 +133,9 @@ class BackwardCFunction(Node, FunctionCtx):
             self._saved = None
             self._freed = True
 
-    def replace_saved(self, storage, current_value):
+    def replace_saved(self, storage, current_value, operands):
         """An in-place op built on a Function (silu_) keeps the overwritten input's value."""
-        graph.replace_saved((s for s, _ in self._saved or ()), storage, current_value)
+        graph.replace_saved((s for s, _ in self._saved or ()), storage, current_value, operands)
 
 
 def _expandable(shape, target) -> bool:

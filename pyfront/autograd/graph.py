@@ -255,15 +255,16 @@ class OpNode(Node):
             self.saved = []
             self.freed = True
 
-    def replace_saved(self, storage, current_value):
-        replace_saved(self.saved, storage, current_value)
+    def replace_saved(self, storage, current_value, operands):
+        replace_saved(self.saved, storage, current_value, operands)
 
 
-def replace_saved(saved, storage, current_value):
+def replace_saved(saved, storage, current_value, operands=()):
     """Before an in-place write, keep a copy (``current_value()``) of any saved input (a SavedTensor
-    of ``saved``) that aliases ``storage``."""
+    of ``saved``) that aliases ``storage``, but the op's other ``operands`` (ids), saved as they are (torch
+    copies the written tensor's original value, not an operand that shares its memory)."""
     for s in saved:
-        if s is not None and not s.is_output and s.tensor._storage is storage \
+        if s is not None and not s.is_output and s.tensor._storage is storage and id(s.tensor) not in operands \
                 and s.version == s.tensor._vc.version:
             replacement = current_value()
             s.tensor, s.version = replacement, replacement._vc.version

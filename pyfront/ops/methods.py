@@ -58,7 +58,8 @@ _OVERLAP_OK = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mas
 # new tensor first); every other one refuses it (Tensor._check_no_partial_overlap)
 _PARTIAL_OVERLAP_OK = frozenset(
     "masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm ldexp".split())
-# the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first)
+# the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first),
+# and refuse a source that is self's very memory too (torch's assert_no_overlap)
 _OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
 
 
@@ -122,10 +123,19 @@ def _inplace(fn, name=None):
                 return self
             if new is not None:
                 return self._assign(new, since, False, vmap_name)
+        if (args or kwargs) and _state.enabled:  # where self is an operand too, its saved value is the operand's
+            operands, twin = self._operands_apart((*args, *kwargs.values()) if kwargs else args)
+            if twin is not None:
+                args, kwargs = operands[:len(args)], dict(zip(kwargs, operands[len(args):]))
+        else:
+            operands, twin = (), None
         new = fn(self, *args, **kwargs)
         if check and last:
-            self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
-        return self._assign(new, since, example is not None, vmap_name)
+            self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args, full=True)
+        self._assign(new, since, example is not None, vmap_name, operands)
+        if twin is not None:
+            twin._follow(self)
+        return self
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
