@@ -595,11 +595,12 @@ class Tensor:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
 
     def _operands_apart(self, args):
-        """``args`` of an in-place op on ``self``, with ``self`` itself (where it is an operand too) replaced by
-        a twin: the same memory, version counter and history in another object, so that ``_assign`` tells the
-        written tensor, whose saved value it copies, from the operand, which stays saved as it is (torch's
-        ``b.mul_(b)`` fails its backward). Returns (args, twin or None); the caller gives the twin self's new
-        history after the write (``_follow``), so that the error names the op that wrote it."""
+        """``args`` of an in-place op on ``self``, with ``self`` itself (where it is an operand too)
+        replaced by a twin: the same memory, version counter and history in another object, so that
+        ``_assign`` tells the written tensor, whose saved value it copies, from the operand, which stays
+        saved as it is (torch's ``b.mul_(b)`` fails its backward). Returns (args, twin or None); the caller
+        gives the twin self's new history after the write (``_follow``), so that the error names the op
+        that wrote it."""
         if not any(a is self for a in args):
             return args, None
         twin = object.__new__(type(self))

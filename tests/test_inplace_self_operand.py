@@ -1,8 +1,9 @@
-"""An in-place op whose operand is its own self, or shares its memory, as torch's: the op keeps a copy of
-self's original value where its backward needs it, but the operand stays saved as it is, so writing self
-fails the backward with torch's version error (``b.mul_(b)``, ``x[0].mul_(x[1])``); ops whose backward
-saves no such operand still compute. The index kernels refuse a source that is self's own memory (torch's
-assert_no_overlap). Each case runs on torch (cpu) and pyfront (cpu, webgpu): values, error type and message."""
+"""An in-place op whose operand is its own self, or shares its memory, as torch's: the op keeps a copy
+of self's original value where its backward needs it, but the operand stays saved as it is, so writing
+self fails the backward with torch's version error (``b.mul_(b)``, ``x[0].mul_(x[1])``); ops whose
+backward saves no such operand still compute. The index kernels refuse a source that is self's own
+memory (torch's assert_no_overlap). Each case runs on torch (cpu) and pyfront (cpu, webgpu): values,
+error type and message."""
 import pytest
 import torch
 from webgpu_required import requires_webgpu
@@ -44,12 +45,16 @@ SELF_OPERAND = {
     "sqrt_then_div_": lambda lib, b: b.sqrt_().div_(2),
     "index_add_": lambda lib, b: b.index_add_(0, lib.tensor(_I, device=b.device), b),
     "index_copy_": lambda lib, b: b.index_copy_(0, lib.tensor(_I, device=b.device), b),
-    "scatter_": lambda lib, b: b.scatter_(0, lib.tensor([_I] * 3, device=b.device).t(), b),
-    "scatter_add_": lambda lib, b: b.scatter_add_(0, lib.tensor([_I] * 3, device=b.device).t(), b),
-    "scatter_reduce_": lambda lib, b: b.scatter_reduce_(0, lib.tensor([_I] * 3, device=b.device).t(), b, "sum"),
+    "scatter_": lambda lib, b: b.scatter_(0, _index(lib, b), b),
+    "scatter_add_": lambda lib, b: b.scatter_add_(0, _index(lib, b), b),
+    "scatter_reduce_": lambda lib, b: b.scatter_reduce_(0, _index(lib, b), b, "sum"),
     "index_put_": lambda lib, b: b.index_put_((lib.tensor(_I, device=b.device),), b),
     "setitem": lambda lib, b: b.__setitem__(lib.tensor(_I, device=b.device), b) or b,
 }
+def _index(lib, b):
+    return lib.tensor([_I] * 3, device=b.device).t()
+
+
 _VALUES = [[0.5, 1.5, 2.5], [2.0, 0.75, 1.25], [3.0, 4.0, 4.5]]
 
 

@@ -264,7 +264,8 @@ def replace_saved(saved, storage, current_value, operands=()):
     of ``saved``) that aliases ``storage``, but the op's other ``operands`` (ids), saved as they are (torch
     copies the written tensor's original value, not an operand that shares its memory)."""
     for s in saved:
-        if s is not None and not s.is_output and s.tensor._storage is storage and id(s.tensor) not in operands \
+        if s is not None and not s.is_output and s.tensor._storage is storage \
+                and id(s.tensor) not in operands \
                 and s.version == s.tensor._vc.version:
             replacement = current_value()
             s.tensor, s.version = replacement, replacement._vc.version

@@ -123,7 +123,7 @@ def _inplace(fn, name=None):
                 return self
             if new is not None:
                 return self._assign(new, since, False, vmap_name)
-        if (args or kwargs) and _state.enabled:  # where self is an operand too, its saved value is the operand's
+        if (args or kwargs) and _state.enabled:  # self as an operand too: saved as the operand
             operands, twin = self._operands_apart((*args, *kwargs.values()) if kwargs else args)
             if twin is not None:
                 args, kwargs = operands[:len(args)], dict(zip(kwargs, operands[len(args):]))
