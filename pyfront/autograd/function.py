@@ -133,6 +133,10 @@ class BackwardCFunction(Node, FunctionCtx):
             self._saved = None
             self._freed = True
 
+    def _readers_of_saved(self) -> dict:
+        from .saved_names import function_saved
+        return function_saved(self)
+
     def replace_saved(self, storage, current_value, operands):
         """An in-place op built on a Function (silu_) keeps the overwritten input's value."""
         graph.replace_saved((s for s, _ in self._saved or ()), storage, current_value, operands)

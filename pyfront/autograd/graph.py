@@ -131,6 +131,7 @@ class Node:
     _retain = MappingProxyType({})
     has_saved = True  # whether release() has anything to free (an OpNode knows; other nodes are asked)
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
+    presented = False  # renamed by present_as: its saved values are its last step's, not torch's op's
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
@@ -152,6 +153,21 @@ class Node:
     def name(self) -> str:
         name = type(self).__name__
         return f"torch::autograd::{name}" if name in _CPP_NODES else name
+
+    def __getattr__(self, name):
+        # torch's _saved_self, _saved_result, _saved_dim, ...: looked up only when read (saved_names.py)
+        if name.startswith("_saved_"):
+            read = self._readers_of_saved().get(name[7:])
+            if read is not None:
+                return read()
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        return [*super().__dir__(), *("_saved_" + n for n in self._readers_of_saved())]
+
+    def _readers_of_saved(self) -> dict:
+        """``name -> function`` reading what this node shows as ``_saved_<name>``."""
+        return {}
 
     def register_hook(self, fn):
         hooks = self._own("_hooks", [])
@@ -201,6 +217,7 @@ def present_as(out, name: str, since: int, inputs=None, edges=None):
             continue
         if type(fn).__name__ != name:
             fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+        fn.presented = True
         if edges is not None:
             fn.shown_edges = tuple(edges)
 
@@ -257,6 +274,10 @@ class OpNode(Node):
 
     def replace_saved(self, storage, current_value, operands):
         replace_saved(self.saved, storage, current_value, operands)
+
+    def _readers_of_saved(self) -> dict:
+        from .saved_names import op_node_saved
+        return op_node_saved(self)
 
 
 def replace_saved(saved, storage, current_value, operands=()):
