@@ -305,6 +305,17 @@ def unflatten(input, dim, sizes):
     return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1 :])
 
 
+def _unflatten_method(self, dim, sizes):
+    """``Tensor.unflatten``: torch's is Python over its binding, so a call without sizes is Python's own
+    TypeError ("Tensor.unflatten() missing 1 required positional argument: 'sizes'"), before any parse."""
+    return unflatten(self, dim, sizes)
+
+
+_unflatten_method.__qualname__ = "Tensor.unflatten"
+_unflatten_method.python_level = True  # (argcheck.install: Python's check of its signature comes first)
+AS_METHOD = {"unflatten": _unflatten_method}
+
+
 def permute(input, *dims):
     dims = _shape_arg(dims, "permute", "dims")
     n = input.dim()
