@@ -8,6 +8,7 @@ from types import MappingProxyType
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
+from .saved_names import install as install_saved_properties
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
           "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -55,12 +56,13 @@ class SavedTensor:
             raise RuntimeError(_SAVED_INFERENCE)
         # an output is saved detached to avoid a reference cycle through its own grad_fn
         self.tensor = tensor._alias() if is_output else tensor
-        self.version = tensor._vc.version
+        self.version = (tensor._counter or tensor._storage).version  # (Tensor._vc, without its call)
         self.is_output = is_output
 
     def unpack(self, node, index=0):
         t = self.tensor
-        if t._version != self.version or t._detached_at >= node._seq:
+        # (Tensor._version without its call: an inference tensor is never saved)
+        if (t._counter or t._storage).version != self.version or t._detached_at >= node._seq:
             if t._detached_at >= node._seq:  # its history was cut in place after this node saved it
                 raise RuntimeError("Trying to use a saved tensor that has been detached in-place, i.e. with "
                                    ".detach_().This is not supported, please use out-of-place `.detach()` "
@@ -154,16 +156,9 @@ class Node:
         name = type(self).__name__
         return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
-    def __getattr__(self, name):
-        # torch's _saved_self, _saved_result, _saved_dim, ...: looked up only when read (saved_names.py)
-        if name.startswith("_saved_"):
-            read = self._readers_of_saved().get(name[7:])
-            if read is not None:
-                return read()
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    def __dir__(self):
-        return [*super().__dir__(), *("_saved_" + n for n in self._readers_of_saved())]
+    def __dir__(self):  # torch's _saved_* properties (saved_names.install): the ones this node has
+        shown = {"_saved_" + n for n in self._readers_of_saved()} | self.__dict__.keys()
+        return [n for n in super().__dir__() if not n.startswith("_saved_") or n in shown]
 
     def _readers_of_saved(self) -> dict:
         """``name -> function`` reading what this node shows as ``_saved_<name>``."""
@@ -184,6 +179,9 @@ class Node:
 
     def release(self):
         pass
+
+
+install_saved_properties(Node)
 
 
 # PyTorch gives every backward its own class: ``type(out.grad_fn).__name__`` is what a printed tensor

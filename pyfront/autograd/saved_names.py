@@ -1,7 +1,8 @@
 """torch's ``grad_fn._saved_<name>`` attributes: what a node saved for backward, under the names torch's
 derivative formulas give them (``_saved_self``, ``_saved_other``, ``_saved_result``, ``_saved_dim``, ...).
 
-Read only where asked (``Node.__getattr__``): nothing is made or stored per node. An OpNode shows its saved
+Properties of Node, one per name torch's signatures have (``install``; not a ``__getattr__``, which would
+slow every attribute read of every node), each found only when read: nothing is made or stored per node. An OpNode shows its saved
 inputs under its op's argument names (``OpDef.extra["saved_names"]``, else the Tensor arguments of torch's
 signature, else ``self, other``), its saved output as ``result`` (``result0``, ``result1``, ... for more),
 and the attributes its op takes under a name torch's signature has. A node a composite presents as torch's
@@ -49,6 +50,35 @@ def _arguments(op) -> tuple:
     default = ("self", "other", "third") if op.kind == "elementwise" else ("self",)
     known = _NAMES[op.name] = (op.extra.get("saved_names") or tensors or default, others)
     return known
+
+
+def install(cls) -> None:
+    """Give ``cls`` a ``_saved_<name>`` property for every argument name in torch's signatures, and the
+    results': each reads what a node has under that name, else is an AttributeError, as torch's."""
+    from ..ops.signatures import SIGNATURES
+    names = {"result", "result0", "result1", "result2", "result3"}
+    for sigs in SIGNATURES.values():
+        for sig in sigs:
+            names.update(p.split("=")[0].split()[-1] for p in sig.split(",") if p.strip() not in ("", "*"))
+    names.discard("input")  # torch's schema calls it self
+    for name in names:
+        setattr(cls, "_saved_" + name, _saved_property(name))
+
+
+def _saved_property(name):
+    key = "_saved_" + name
+
+    def get(node):
+        if key in node.__dict__:  # set by a Function's forward on its ctx
+            return node.__dict__[key]
+        read = node._readers_of_saved().get(name)
+        if read is None:
+            raise AttributeError(f"'{type(node).__name__}' object has no attribute '{key}'")
+        return read()
+
+    def put(node, value):
+        node.__dict__[key] = value
+    return property(get, put)
 
 
 def as_torch_saves(value, schema_type="int[]"):

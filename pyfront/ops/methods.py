@@ -14,7 +14,8 @@ from ..autograd import graph
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
-from . import composite, conversion, creation, primitives, resize, sampling, sparse_seam, views
+from . import (composite, conversion, creation, iteration_order, primitives, resize, sampling, sparse_seam,
+               views)
 from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
 from .dispatch import fold, into
@@ -102,6 +103,7 @@ def _inplace(fn, name=None):
     folds = getattr(fn, "folds", None)  # (op, dtypes) where fn is its op's own function (dispatch.fold)
     # add and sub: their one operand from (other, alpha); an op without one takes no more arguments
     operand = getattr(fn, "operand", None)
+    in_order = iteration_order.applies(fn.__name__)  # an operand over self's memory: read as torch's loop
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
@@ -114,7 +116,11 @@ def _inplace(fn, name=None):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
-        if folds is not None and (operand or not kwargs and len(args) < 2) and _writable(self, args):
+        # an operand over self's memory: computed apart, then read in torch's order (iteration_order)
+        shared = in_order and (isinstance(args[0], Tensor) and args[0]._storage is self._storage
+                               if len(args) == 1 and not kwargs else _shares(self, args, kwargs))
+        if folds is not None and (operand or not kwargs and len(args) < 2) and not shared \
+                and _writable(self, args):
             if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
                 args, kwargs = (operand(self, *args, **kwargs),), {}
             new = into(*folds, self, args)
@@ -132,6 +138,8 @@ def _inplace(fn, name=None):
         new = fn(self, *args, **kwargs)
         if check and last:
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args, full=True)
+        if shared:
+            iteration_order.reread(self, fn, args, kwargs, new)
         self._assign(new, since, example is not None, vmap_name, operands)
         if twin is not None:
             twin._follow(self)
@@ -141,6 +149,11 @@ def _inplace(fn, name=None):
     method.__doc__ = f"In-place ``{fn.__name__}``."
     method.__wrapped__ = fn  # its signature, for inspect and the stubs
     return method
+
+
+def _shares(self, args, kwargs) -> bool:
+    """Whether a Tensor among ``args`` and ``kwargs`` reads ``self``'s memory."""
+    return any(isinstance(a, Tensor) and a._storage is self._storage for a in (*args, *kwargs.values()))
 
 
 def _writable(self, args) -> bool:
