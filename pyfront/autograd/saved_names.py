@@ -2,12 +2,13 @@
 derivative formulas give them (``_saved_self``, ``_saved_other``, ``_saved_result``, ``_saved_dim``, ...).
 
 Properties of Node, one per name torch's signatures have (``install``; not a ``__getattr__``, which would
-slow every attribute read of every node), each found only when read: nothing is made or stored per node. An OpNode shows its saved
-inputs under its op's argument names (``OpDef.extra["saved_names"]``, else the Tensor arguments of torch's
-signature, else ``self, other``), its saved output as ``result`` (``result0``, ``result1``, ... for more),
-and the attributes its op takes under a name torch's signature has. A node a composite presents as torch's
-(``graph.present_as``) shows only what it declares (``saved_names`` on a Function's ctx), never its last
-step's own inputs under the wrong names.
+slow every attribute read of every node), each found only when read: nothing is made or stored per node.
+An OpNode shows its saved inputs under its op's argument names (``OpDef.extra["saved_names"]``, else the
+Tensor arguments of torch's signature, else an elementwise op's ``self, other``), its saved output as
+``result`` (``result0``, ``result1``, ... for more), and the attributes its op takes under a name torch's
+signature has (not a dim: torch keeps it as given, pyfront's op normalised). A node a composite presents
+as torch's (``graph.present_as``) shows only what it declares (``saved_names`` on a Function's ctx), never
+its last step's own inputs under the wrong names.
 """
 from __future__ import annotations
 
