@@ -46,6 +46,9 @@ class Tensor:
     # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.
     _base = _view_of_fn = _grad_fn = _grad = _accum = None
+    # a view's version when its history was made: written since (by it, its base, another view or an alias),
+    # its history becomes "as_strided of the base", as torch regenerates it (grad_fn)
+    _view_at = 0
     # what counts this tensor's in-place writes where it is not its storage's (see _vc): a VersionCounter
     _counter = None
     # the node number (autograd.graph.SEQUENCE) when detach_() cut a history: the nodes made before it that
@@ -83,8 +86,10 @@ class Tensor:
         if base is not None:
             t._base, t._view_of_fn = base, base._grad_fn
             t._inference = base._inference  # a view is what its base is
-            if base._counter is not None:  # and counts its writes with it
-                t._counter = base._counter
+            counter = base._counter
+            if counter is not None:  # and counts its writes with it
+                t._counter = counter
+            t._view_at = (counter or storage).version  # (see grad_fn)
         elif _inference_blocks[0] and _state.inference:
             t._inference = True  # made in inference mode: an inference tensor
         return t
@@ -286,7 +291,7 @@ class Tensor:
                 # whether that write belongs in its history is ambiguous, so torch refuses its history
                 raise RuntimeError(_gradless_view_error(
                     self, "its base or another view of its base has been modified inplace"))
-            if base._grad_fn is not self._view_of_fn:
+            if base._grad_fn is not self._view_of_fn or (self._counter or self._storage).version != self._view_at:
                 self._regenerate_view_fn()
         return self._grad_fn
 

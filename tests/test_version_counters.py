@@ -2,7 +2,8 @@
 tensor's counter; ``.data`` reads the same memory with a counter of its own (a write through it fails no
 backward); ``x.data = y`` keeps x's counter; ``detach_()`` on a saved tensor fails its backward with torch's
 message. Each case runs on torch (cpu) and pyfront (cpu, webgpu): every value, ``_version`` read, error type
-and message is compared."""
+and message is compared. A view written since its history was made reads its base again (AsStrided), as
+torch's, whoever wrote it."""
 import pytest
 import torch
 from webgpu_required import requires_webgpu
@@ -142,7 +143,28 @@ def _detach_copy_is_a_write_only_for_itself(lib, dev):
     return [w._version, d._version, _outcome(_grad_of(y, w))]
 
 
-CASES = [_write_through_data, _write_through_detach, _write_through_view_of_data, _data_of_a_view,
+def _views_written_since(lib, dev):
+    """A view written since its history was made (by a no_grad write, an alias, another view) reads its base
+    again: its grad_fn is torch's AsStridedBackward0, and the version error names that."""
+    w = lib.ones(3, device=dev, requires_grad=True)
+    v = w[1:]
+    with lib.no_grad():
+        w.add_(1)
+    x = w * 1
+    a, b = x[1:], x[:2]
+    names = [type(v.grad_fn).__name__, v.grad_fn is v.grad_fn, type(a.grad_fn).__name__]
+    with lib.no_grad():
+        a.add_(1)
+    c = x[1:]
+    x.detach().add_(1)
+    names += [type(a.grad_fn).__name__, type(b.grad_fn).__name__, type(c.grad_fn).__name__]
+    u = x[1:]
+    y = (u * u).sum()
+    u.detach().mul_(2)
+    return [names, x._version, _outcome(y.backward)]
+
+
+CASES = [_views_written_since, _write_through_data, _write_through_detach, _write_through_view_of_data, _data_of_a_view,
          _detach_of_a_view, _data_of_a_written_tensor, _assign_data, _assign_data_keeps_count,
          _detach_in_place_saved, _detach_in_place_then_write, _detach_in_place_unsaved_or_output,
          _detach_in_place_before_saving, _detach_copy_is_a_write_only_for_itself]

@@ -588,7 +588,7 @@ def as_strided_record(view_t):
     base = view_t._base
     node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], _geometry(view_t), (base._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
-    view_t._view_of_fn = base._grad_fn
+    view_t._view_of_fn, view_t._view_at = base._grad_fn, view_t._vc.version
 
 
 # -- in-place view changes: unsqueeze_, squeeze_, t_, transpose_, as_strided_ -----------------------
@@ -612,7 +612,7 @@ def _in_place_view(self, view):
     self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True
-        self._view_of_fn = out._view_of_fn
+        self._view_of_fn, self._view_at = out._view_of_fn, self._vc.version
     return self
 
 
