@@ -291,7 +291,8 @@ class Tensor:
                 # whether that write belongs in its history is ambiguous, so torch refuses its history
                 raise RuntimeError(_gradless_view_error(
                     self, "its base or another view of its base has been modified inplace"))
-            if base._grad_fn is not self._view_of_fn or (self._counter or self._storage).version != self._view_at:
+            if base._grad_fn is not self._view_of_fn or \
+                    (self._counter or self._storage).version != self._view_at:
                 self._regenerate_view_fn()
         return self._grad_fn
 

@@ -164,8 +164,9 @@ def _views_written_since(lib, dev):
     return [names, x._version, _outcome(y.backward)]
 
 
-CASES = [_views_written_since, _write_through_data, _write_through_detach, _write_through_view_of_data, _data_of_a_view,
-         _detach_of_a_view, _data_of_a_written_tensor, _assign_data, _assign_data_keeps_count,
+CASES = [_views_written_since, _write_through_data, _write_through_detach, _write_through_view_of_data,
+         _data_of_a_view, _detach_of_a_view, _data_of_a_written_tensor, _assign_data,
+         _assign_data_keeps_count,
          _detach_in_place_saved, _detach_in_place_then_write, _detach_in_place_unsaved_or_output,
          _detach_in_place_before_saving, _detach_copy_is_a_write_only_for_itself]
 
