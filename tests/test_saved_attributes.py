@@ -18,7 +18,6 @@ from pyfront.autograd.graph import OpNode
 KNOWN_UNSAVED = {
     "gather": {"_saved_self"},  # torch keeps self for its sparse gradient; pyfront only its shape
     "take_along_dim": {"_saved_self"},
-    "erfinv": {"_saved_self"},  # pyfront's derivative reads the result
 }
 
 

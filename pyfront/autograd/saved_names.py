@@ -17,14 +17,11 @@ _NAMES: dict = {}  # op name -> (its inputs' names, {attribute name: its schema 
 # Where the names above are not torch's node's: node name -> (the names of what pyfront saves, in order: its
 # saved inputs in OpDef.save's order, then its outputs, None where torch's node does not save that one; the
 # attributes it shows, None: those torch's signature has). Torch's node may save what pyfront's does not
-# (``_saved_self`` of erfinv, whose derivative pyfront computes from its result): that is not shown.
+# (``_saved_self`` of gather, whose gradient pyfront makes from self's shape): that is not shown.
 _DECLARED = {
     "PowBackward0": (("self", "exponent", None), None),  # pow(Tensor, Scalar) saves no result
     "PowBackward1": (("self", "exponent", "result"), None),
     "PowBackward2": (("self", "exponent", "result"), None),
-    "MaximumBackward0": (("self", "other", None), None),
-    "MinimumBackward0": (("self", "other", None), None),
-    "ErfinvBackward0": ((None,), None),
     "FrexpBackward0": ((None, "exponent"), None),
     "NllLossBackward0": (("self", "target"), ()),
     "SumBackward0": ((), ()),  # the overloads without dim or keepdim
