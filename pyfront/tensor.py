@@ -46,6 +46,14 @@ class Tensor:
     # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.
     _base = _view_of_fn = _grad_fn = _grad = _accum = None
+    # a view's version when its history was made: written since (by it, its base, another view or an alias),
+    # its history becomes "as_strided of the base", as torch regenerates it (grad_fn)
+    _view_at = 0
+    # what counts this tensor's in-place writes where it is not its storage's (see _vc): a VersionCounter
+    _counter = None
+    # the node number (autograd.graph.SEQUENCE) when detach_() cut a history: the nodes made before it that
+    # saved this tensor refuse it in backward, as torch's
+    _detached_at = 0
     # how a view was made where torch forbids writing it in place (its CreationMeta): an int, output i of
     # unbind/split/chunk (a view of one: 0); "no_grad" or "inference", made with grad mode off or in inference
     # mode from a base that requires grad
@@ -78,6 +86,10 @@ class Tensor:
         if base is not None:
             t._base, t._view_of_fn = base, base._grad_fn
             t._inference = base._inference  # a view is what its base is
+            counter = base._counter
+            if counter is not None:  # and counts its writes with it
+                t._counter = counter
+            t._view_at = (counter or storage).version  # (see grad_fn)
         elif _inference_blocks[0] and _state.inference:
             t._inference = True  # made in inference mode: an inference tensor
         return t
@@ -178,7 +190,14 @@ class Tensor:
     def _version(self) -> int:
         if self._inference:
             raise RuntimeError("Inference tensors do not track version counter.")
-        return self._storage.version
+        return (self._counter or self._storage).version
+
+    @property
+    def _vc(self):
+        """What counts this tensor's in-place writes (its ``.version``), torch's version counter: its storage,
+        shared by its views and ``detach()`` aliases, or a counter of its own where torch gives a tensor a
+        new one over the same memory (``.data``) or keeps its own over new memory (``x.data = y``)."""
+        return self._counter or self._storage
 
     def _is_view(self) -> bool:
         return self._base is not None
@@ -267,12 +286,13 @@ class Tensor:
     def grad_fn(self):
         base = self._base
         if base is not None and base._requires_grad:
-            if self._creation in _GRADLESS and self._storage.version != self._made_at:
+            if self._creation in _GRADLESS and self._vc.version != self._made_at:
                 # written in place since this view was made without a graph (by it, its base or another view):
                 # whether that write belongs in its history is ambiguous, so torch refuses its history
                 raise RuntimeError(_gradless_view_error(
                     self, "its base or another view of its base has been modified inplace"))
-            if base._grad_fn is not self._view_of_fn:
+            if base._grad_fn is not self._view_of_fn or \
+                    (self._counter or self._storage).version != self._view_at:
                 self._regenerate_view_fn()
         return self._grad_fn
 
@@ -395,7 +415,7 @@ class Tensor:
             if creation in _GRADLESS and base._requires_grad:
                 # torch's view made without a graph still requires grad (its base does) and is a leaf whose
                 # gradient goes nowhere (_edge); the version it was made at shows a later write (grad_fn)
-                t._requires_grad, t._made_at = True, self._storage.version
+                t._requires_grad, t._made_at = True, self._vc.version
         return t
 
     def _alias(self):
@@ -404,6 +424,8 @@ class Tensor:
         t = Tensor._make(self._storage, self._shape, self.dtype, self._strides, self._offset, base)
         t._inference = self._inference  # an alias is what its tensor is, whatever the mode
         t._batched = self._batched
+        if self._counter is not None:
+            t._counter = self._counter
         self._storage.share(self, t)
         return t
 
@@ -425,8 +447,10 @@ class Tensor:
         return self._inference
 
     def detach(self):
-        """A tensor sharing this one's memory, cut from the graph."""
-        return self._alias()
+        """A tensor sharing this one's memory and version counter, cut from the graph (no view, as torch)."""
+        t = self._alias()
+        t._base = None
+        return t
 
     def detach_(self):
         if self._base is not None:
@@ -435,17 +459,26 @@ class Tensor:
                                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
                                "be called on these gradients. To fix this error, please refer to the "
                                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        if self._grad_fn is not None:
+            from .autograd.graph import SEQUENCE
+            self._detached_at = SEQUENCE[0]
         self._grad_fn, self._requires_grad = None, False
         return self
 
     @property
     def data(self):
-        return self._alias()
+        """This tensor's memory without its history, with a version counter of its own (torch's: a write
+        through ``.data`` fails no backward that saved this tensor)."""
+        t = self._alias()
+        t._base, t._counter = None, VersionCounter()
+        return t
 
     @data.setter
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._counter is None:  # it keeps counting its writes as before, not as ``value`` counts
+            self._counter = VersionCounter(self._storage.version)
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
         self._contiguous = value._contiguous
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
@@ -460,7 +493,7 @@ class Tensor:
                                               contiguous and is_whole(storage, shape, offset, dtype)))
 
     # -- in-place updates ---------------------------------------------------------------------
-    def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic"):
+    def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic", operands=()):
         """Make ``self`` hold ``new`` (same shape) in its own memory, and take over its history.
 
         Every in-place op is its out-of-place twin followed by this (but where ops/methods.py computes
@@ -471,7 +504,8 @@ class Tensor:
         number, zero_, masked_fill_, index_fill_, index_put_); every other one is refused
         (``_check_no_overlap``). ``vmap_name``: the op as torch's refusal inside vmap names it (None: a
         shape error), where ``new`` is one value per sample and ``self`` is not (vmap runs sample by sample:
-        each would write it; see vmap_inplace_error).
+        each would write it; see vmap_inplace_error). ``operands``: the op's other arguments (see
+        ``_operands_apart``), whose saved values are not replaced by copies.
         """
         if self._inference and not _state.inference:
             raise_inplace_on_inference()
@@ -492,7 +526,7 @@ class Tensor:
             raise RuntimeError(f"result type {_kind_name(new.dtype)} can't be cast to the desired "
                                f"output type {_kind_name(self.dtype)}")
         if record:
-            self._keep_saved_copies(new.grad_fn, since)
+            self._keep_saved_copies(new.grad_fn, since, operands)
         src = new
         # devices by identity first (each backend keeps one device object): device == is Python-level
         if (src._storage.device is not self._storage.device and src.device != self.device
@@ -504,10 +538,9 @@ class Tensor:
             # way (_can_take_storage). Self's Storage stays (its data_ptr, as torch's in-place ops keep it)
             # and holds src's memory from now on
             self._storage.data = src._storage.data
-            self._storage.version += 1
         else:
             get_backend(self.device).write(self._layout, src._layout)
-            self._storage.version += 1
+        self._vc.version += 1
         if record:
             from .ops.views import record_view_write
             self._save_output_as_self(new)
@@ -543,13 +576,16 @@ class Tensor:
             return  # a broadcast or cast write: self does not hold new's values as saved
         for s in getattr(new.grad_fn, "saved", None) or ():
             if s is not None and s.is_output and s.tensor._storage is new._storage:
-                s.tensor, s.version = self._alias(), self._storage.version
+                s.tensor, s.version = self._alias(), self._vc.version
 
-    def _keep_saved_copies(self, fn, since):
+    def _keep_saved_copies(self, fn, since, operands=()):
         """The nodes this in-place op recorded (numbered after ``since``) may have saved ``self``,
         which is about to be overwritten: they get a copy of its current value instead, as
-        PyTorch saves "original self" for in-place ops."""
+        PyTorch saves "original self" for in-place ops. The tensors among ``operands`` stay saved as they
+        are: where one shares ``self``'s memory (``b.mul_(b)``, ``x[0].mul_(x[1])``), the write fails its
+        backward, as torch's."""
         copy, stack, seen = [], [fn], set()
+        operands = {id(t) for t in operands if isinstance(t, Tensor) and t._storage is self._storage}
 
         def current_value():
             if not copy:
@@ -560,9 +596,28 @@ class Tensor:
             if node is None or node in seen or not hasattr(node, "replace_saved"):
                 continue
             seen.add(node)
-            node.replace_saved(self._storage, current_value)
+            node.replace_saved(self._storage, current_value, operands)
             if since is not None:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
+
+    def _operands_apart(self, args):
+        """``args`` of an in-place op on ``self``, with ``self`` itself (where it is an operand too)
+        replaced by a twin: the same memory, version counter and history in another object, so that
+        ``_assign`` tells the written tensor, whose saved value it copies, from the operand, which stays
+        saved as it is (torch's ``b.mul_(b)`` fails its backward). Returns (args, twin or None); the caller
+        gives the twin self's new history after the write (``_follow``), so that the error names the op
+        that wrote it."""
+        if not any(a is self for a in args):
+            return args, None
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        self._storage.share(self, twin)
+        return tuple(twin if a is self else a for a in args), twin
+
+    def _follow(self, written):
+        """A twin (``_operands_apart``) takes the history ``written`` has after the in-place write."""
+        self._grad_fn, self._output_nr, self._requires_grad = written._grad_fn, written._output_nr, \
+            written._requires_grad
 
     def _check_no_overlap(self):
         """torch's ``assert_no_internal_overlap``: a write into a tensor where two elements share one
@@ -726,6 +781,15 @@ class Tensor:
                 new.__dict__[k] = v
         memo[id(self)] = new
         return new
+
+class VersionCounter:
+    """A tensor's own count of in-place writes, where it is not its storage's (Tensor._vc)."""
+
+    __slots__ = ("version",)
+
+    def __init__(self, version: int = 0):
+        self.version = version
+
 
 def vmap_inplace_error(self, new, name) -> str:
     """torch's refusal of an in-place op inside vmap that writes ``new``, batched at a level ``self`` is not:

@@ -33,10 +33,6 @@ DIM_FUNCTIONS = sorted(n for n, sigs in SIGNATURES.items() if not n.startswith((
                        and n not in _NEEDS_OTHER and any(" dim" in s for s in sigs))
 # what still differs: a bool where a method's int (not a dim) goes is read as the int
 KNOWN_DIM = {("method", "diag_embed", "pos", True), ("method", "diff", "pos", True)}
-# torch's Tensor.unflatten is Python over its binding (torch/_tensor.py): a call without sizes is Python's
-# "Tensor.unflatten() missing 1 required positional argument" before any parse; pyfront parses first
-KNOWN_DIM |= {("method", "unflatten", how, v) for how, v in (("kw", None), ("kw", True), ("kw", False),
-                                                             ("pos", None), ("pos", True))}
 
 
 def _dim_call(lib, name, form, how, value):

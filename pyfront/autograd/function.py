@@ -133,9 +133,13 @@ class BackwardCFunction(Node, FunctionCtx):
             self._saved = None
             self._freed = True
 
-    def replace_saved(self, storage, current_value):
+    def _readers_of_saved(self) -> dict:
+        from .saved_names import function_saved
+        return function_saved(self)
+
+    def replace_saved(self, storage, current_value, operands):
         """An in-place op built on a Function (silu_) keeps the overwritten input's value."""
-        graph.replace_saved((s for s, _ in self._saved or ()), storage, current_value)
+        graph.replace_saved((s for s, _ in self._saved or ()), storage, current_value, operands)
 
 
 def _expandable(shape, target) -> bool:
@@ -241,7 +245,7 @@ def _wrap_outputs(node, args, tensors, output, record):
     inputs = {id(t) for t in tensors}
     if not record:
         for t in node.dirty_tensors:  # an in-place forward still counts as a write
-            t._storage.version += 1
+            t._vc.version += 1
         return output
     slots, k = [], 0
     for a in args:
@@ -290,7 +294,7 @@ def _rebase_dirty(node, t, index):
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    t._storage.version += 1
+    t._vc.version += 1
     if base is None:
         t._grad_fn, t._output_nr, t._requires_grad = node, index, True
         return

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
+from .saved_names import install as install_saved_properties
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
           "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -55,12 +56,17 @@ class SavedTensor:
             raise RuntimeError(_SAVED_INFERENCE)
         # an output is saved detached to avoid a reference cycle through its own grad_fn
         self.tensor = tensor._alias() if is_output else tensor
-        self.version = tensor._storage.version
+        self.version = (tensor._counter or tensor._storage).version  # (Tensor._vc, without its call)
         self.is_output = is_output
 
     def unpack(self, node, index=0):
         t = self.tensor
-        if t._version != self.version:
+        # (Tensor._version without its call: an inference tensor is never saved)
+        if (t._counter or t._storage).version != self.version or t._detached_at >= node._seq:
+            if t._detached_at >= node._seq:  # its history was cut in place after this node saved it
+                raise RuntimeError("Trying to use a saved tensor that has been detached in-place, i.e. with "
+                                   ".detach_().This is not supported, please use out-of-place `.detach()` "
+                                   "instead")
             fn = node if self.is_output else t.grad_fn
             nr = index if self.is_output else t._output_nr
             where = f", which is output {nr} of {_forward_name(fn)}," if fn is not None else ""
@@ -127,6 +133,7 @@ class Node:
     _retain = MappingProxyType({})
     has_saved = True  # whether release() has anything to free (an OpNode knows; other nodes are asked)
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
+    presented = False  # renamed by present_as: its saved values are its last step's, not torch's op's
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
@@ -149,6 +156,14 @@ class Node:
         name = type(self).__name__
         return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
+    def __dir__(self):  # torch's _saved_* properties (saved_names.install): the ones this node has
+        shown = {"_saved_" + n for n in self._readers_of_saved()} | self.__dict__.keys()
+        return [n for n in super().__dir__() if not n.startswith("_saved_") or n in shown]
+
+    def _readers_of_saved(self) -> dict:
+        """``name -> function`` reading what this node shows as ``_saved_<name>``."""
+        return {}
+
     def register_hook(self, fn):
         hooks = self._own("_hooks", [])
         hooks.append(fn)
@@ -164,6 +179,9 @@ class Node:
 
     def release(self):
         pass
+
+
+install_saved_properties(Node)
 
 
 # PyTorch gives every backward its own class: ``type(out.grad_fn).__name__`` is what a printed tensor
@@ -197,6 +215,7 @@ def present_as(out, name: str, since: int, inputs=None, edges=None):
             continue
         if type(fn).__name__ != name:
             fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+        fn.presented = True
         if edges is not None:
             fn.shown_edges = tuple(edges)
 
@@ -251,18 +270,24 @@ class OpNode(Node):
             self.saved = []
             self.freed = True
 
-    def replace_saved(self, storage, current_value):
-        replace_saved(self.saved, storage, current_value)
+    def replace_saved(self, storage, current_value, operands):
+        replace_saved(self.saved, storage, current_value, operands)
+
+    def _readers_of_saved(self) -> dict:
+        from .saved_names import op_node_saved
+        return op_node_saved(self)
 
 
-def replace_saved(saved, storage, current_value):
+def replace_saved(saved, storage, current_value, operands=()):
     """Before an in-place write, keep a copy (``current_value()``) of any saved input (a SavedTensor
-    of ``saved``) that aliases ``storage``."""
+    of ``saved``) that aliases ``storage``, but the op's other ``operands`` (ids), saved as they are (torch
+    copies the written tensor's original value, not an operand that shares its memory)."""
     for s in saved:
         if s is not None and not s.is_output and s.tensor._storage is storage \
-                and s.version == storage.version:
+                and id(s.tensor) not in operands \
+                and s.version == s.tensor._vc.version:
             replacement = current_value()
-            s.tensor, s.version = replacement, replacement._storage.version
+            s.tensor, s.version = replacement, replacement._vc.version
 
 
 class AccumulateGrad(Node):

@@ -14,7 +14,8 @@ from ..shape import contiguous_strides, is_contiguous
 
 
 class Storage:
-    """Flat device memory plus the version counter that in-place ops bump (shared by views).
+    """Flat device memory plus the version counter that in-place ops bump: the one its tensors count with
+    (shared by views and ``detach()``), but those with their own (``Tensor._vc``: ``.data``, ``x.data = y``).
 
     ``sharers``: weak references (by id) to every tensor that holds this memory once a second one
     does (a view, an alias such as ``detach()`` or a saved output, a Parameter); a tensor stops

@@ -673,6 +673,22 @@ def _parsed_per_call(name: str, method: bool, prefix: str) -> bool:
     return not method and not prefix and name in SIGNATURES and name not in _FLAGS_ONLY
 
 
+def _python_level(fn, checked):
+    """A method torch writes in Python over its binding (``Tensor.unflatten``): a call its Python signature
+    refuses is Python's own TypeError ("Tensor.unflatten() missing 1 required positional argument"), worded
+    by the interpreter from ``fn``'s ``__qualname__``; any other call is ``checked`` as the binding parses."""
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def method(*args, **kwargs):
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            return fn(*args, **kwargs)  # raises it
+        return checked(*args, **kwargs)
+    return method
+
+
 def install(namespace, names, method: bool = False, prefix: str = "") -> None:
     """Wrap the functions ``names`` of ``namespace`` (a module's dict, or a class for methods)
     with PyTorch's argument checks, in place. ``prefix`` ("F.") keys the tables above; a torch-level
@@ -689,6 +705,8 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
             wrapped = _parsed(wrapped, name)
         if prefix == "F." and name in F_BUILTINS:
             wrapped = _f_builtin(wrapped, name)
+        if getattr(given, "python_level", False):
+            wrapped = _python_level(given, wrapped)
         if wrapped is given:
             continue
         if isinstance(namespace, dict):

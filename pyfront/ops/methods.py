@@ -14,7 +14,8 @@ from ..autograd import graph
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
-from . import composite, conversion, creation, primitives, resize, sampling, sparse_seam, views
+from . import (composite, conversion, creation, iteration_order, primitives, resize, sampling, sparse_seam,
+               views)
 from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
 from .dispatch import fold, into
@@ -58,7 +59,8 @@ _OVERLAP_OK = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mas
 # new tensor first); every other one refuses it (Tensor._check_no_partial_overlap)
 _PARTIAL_OVERLAP_OK = frozenset(
     "masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm ldexp".split())
-# the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first)
+# the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first),
+# and refuse a source that is self's very memory too (torch's assert_no_overlap)
 _OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
 
 
@@ -101,6 +103,7 @@ def _inplace(fn, name=None):
     folds = getattr(fn, "folds", None)  # (op, dtypes) where fn is its op's own function (dispatch.fold)
     # add and sub: their one operand from (other, alpha); an op without one takes no more arguments
     operand = getattr(fn, "operand", None)
+    in_order = iteration_order.applies(fn.__name__)  # an operand over self's memory: read as torch's loop
 
     def method(self, *args, **kwargs):
         since = SEQUENCE[0]
@@ -113,24 +116,44 @@ def _inplace(fn, name=None):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
-        if folds is not None and (operand or not kwargs and len(args) < 2) and _writable(self, args):
+        # an operand over self's memory: computed apart, then read in torch's order (iteration_order)
+        shared = in_order and (isinstance(args[0], Tensor) and args[0]._storage is self._storage
+                               if len(args) == 1 and not kwargs else _shares(self, args, kwargs))
+        if folds is not None and (operand or not kwargs and len(args) < 2) and not shared \
+                and _writable(self, args):
             if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
                 args, kwargs = (operand(self, *args, **kwargs),), {}
             new = into(*folds, self, args)
             if new is True:
-                self._storage.version += 1
+                self._vc.version += 1
                 return self
             if new is not None:
                 return self._assign(new, since, False, vmap_name)
+        if (args or kwargs) and _state.enabled:  # self as an operand too: saved as the operand
+            operands, twin = self._operands_apart((*args, *kwargs.values()) if kwargs else args)
+            if twin is not None:
+                args, kwargs = operands[:len(args)], dict(zip(kwargs, operands[len(args):]))
+        else:
+            operands, twin = (), None
         new = fn(self, *args, **kwargs)
         if check and last:
-            self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
-        return self._assign(new, since, example is not None, vmap_name)
+            self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args, full=True)
+        if shared:
+            iteration_order.reread(self, fn, args, kwargs, new)
+        self._assign(new, since, example is not None, vmap_name, operands)
+        if twin is not None:
+            twin._follow(self)
+        return self
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
     method.__wrapped__ = fn  # its signature, for inspect and the stubs
     return method
+
+
+def _shares(self, args, kwargs) -> bool:
+    """Whether a Tensor among ``args`` and ``kwargs`` reads ``self``'s memory."""
+    return any(isinstance(a, Tensor) and a._storage is self._storage for a in (*args, *kwargs.values()))
 
 
 def _writable(self, args) -> bool:

@@ -134,5 +134,5 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     with no_grad():
         self.data = Tensor._make(storage, shape, self.dtype, strides, offset)
     self._base = None
-    self._storage.version += 1
+    self._vc.version += 1
     return self

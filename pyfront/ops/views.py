@@ -305,6 +305,17 @@ def unflatten(input, dim, sizes):
     return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1 :])
 
 
+def _unflatten_method(self, dim, sizes):
+    """``Tensor.unflatten``: torch's is Python over its binding, so a call without sizes is Python's own
+    TypeError ("Tensor.unflatten() missing 1 required positional argument: 'sizes'"), before any parse."""
+    return unflatten(self, dim, sizes)
+
+
+_unflatten_method.__qualname__ = "Tensor.unflatten"
+_unflatten_method.python_level = True  # (argcheck.install: Python's check of its signature comes first)
+AS_METHOD = {"unflatten": _unflatten_method}
+
+
 def permute(input, *dims):
     dims = _shape_arg(dims, "permute", "dims")
     n = input.dim()
@@ -577,7 +588,7 @@ def as_strided_record(view_t):
     base = view_t._base
     node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], _geometry(view_t), (base._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
-    view_t._view_of_fn = base._grad_fn
+    view_t._view_of_fn, view_t._view_at = base._grad_fn, view_t._vc.version
 
 
 # -- in-place view changes: unsqueeze_, squeeze_, t_, transpose_, as_strided_ -----------------------
@@ -598,10 +609,10 @@ def _in_place_view(self, view):
     out = view(self)
     self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
     self._contiguous, self._layout = out._contiguous, out._layout
-    self._storage.version += 1
+    self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True
-        self._view_of_fn = out._view_of_fn
+        self._view_of_fn, self._view_at = out._view_of_fn, self._vc.version
     return self
 
 

@@ -145,7 +145,7 @@ def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
     if not get_backend(device).foreach_adam([[t._layout for t in ts] for ts in tensors], hyper, amsgrad):
         return False
     for t in every[len(params):]:  # what it wrote: params and states, as their in-place ops count
-        t._storage.version += 1
+        t._vc.version += 1
     return True
 
 

@@ -110,7 +110,7 @@ class SGD(Optimizer):
                                    dampening, weight_decay, group["nesterov"], group["maximize"]):
             return False
         for t in (*params, *(b for b in bufs if b is not None)):
-            t._storage.version += 1  # written in place, as add_ would count it
+            t._vc.version += 1  # written in place, as add_ would count it
         return True
 
 

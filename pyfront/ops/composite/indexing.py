@@ -240,7 +240,7 @@ def __setitem__(self, index, value) -> None:
     else:
         value = _setitem_number(value, self)
     packed, dims = _packed(view, adv)
-    view._check_no_partial_overlap((value, packed))
+    view._check_no_partial_overlap((value, packed), full=True)  # torch's index_put_: assert_no_overlap
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
     view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor

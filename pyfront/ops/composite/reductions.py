@@ -12,6 +12,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import Function
+from ...autograd.saved_names import as_torch_saves
 from ...autograd.grad_mode import _state as _grad_state
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
@@ -191,8 +192,9 @@ def logsumexp(input, dim, keepdim=False):
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
     dims = red.reduce_dims(dim, input.dim())
-    out = _Logsumexp.apply(input, dims) if input._requires_grad and _grad_state.enabled else _shifted_lse(
-        input, dims)
+    if input._requires_grad and _grad_state.enabled:
+        return _Logsumexp.apply(input, dims, keepdim, dim)
+    out = _shifted_lse(input, dims)
     return out if keepdim else out.reshape(red.reduced_shape(input.shape, dims, False))
 
 
@@ -211,18 +213,27 @@ def _shifted_lse(input, dims):
 class _Logsumexp(Function):
     """logsumexp as one node with torch's derivative, g * exp(input - result): the ops of the shifted form
     run without a graph (five nodes fewer a call), and the gradient is torch's one product, not the chain
-    rule through log, sum, exp and the shift."""
+    rule through log, sum, exp and the shift. The node is the result's (LogsumexpBackward0, as torch's
+    one node), with torch's saved self, result, dim (as given) and keepdim."""
 
     @staticmethod
-    def forward(ctx, input, dims):
+    def forward(ctx, input, dims, keepdim, dim):
         out = _shifted_lse(input, dims)
+        if not keepdim:
+            out = out.reshape(red.reduced_shape(input.shape, dims, False))
         ctx.save_for_backward(input, out)
+        ctx.saved_names = ("self", "result")
+        ctx._saved_dim = as_torch_saves(tuple(dim) if isinstance(dim, (list, tuple)) else (dim,), "int[]")
+        ctx._saved_keepdim, ctx.dims = keepdim, dims
         return out
 
     @staticmethod
     def backward(ctx, g):
         input, out = ctx.saved_tensors
-        return g * (input - out).exp(), None
+        if not ctx._saved_keepdim:  # the reduced dims back, to broadcast against the input
+            kept = red.reduced_shape(input.shape, ctx.dims, True)
+            g, out = g.reshape(kept), out.reshape(kept)
+        return g * (input - out).exp(), None, None, None
 
 
 @composite(grad=False, samples=samples.count_nonzero)

@@ -556,15 +556,16 @@ def _atan2_vjp(c, g):
     return g * x * recip, -g * y * recip
 
 
-def _max_min_vjp(c, g):
-    # the winner gets the gradient; a tie splits it in half; with a NaN both get all of it (no
-    # comparison holds), as in PyTorch
-    x, y = c.inputs
-    # (selected, not multiplied by a 0/1 mask: an infinite g gives the loser 0, not NaN)
-    shared = where(x == y, g * 0.5, g)
-    x_lost = (c.out != x) & (c.out == y)
-    y_lost = (c.out != y) & (c.out == x)
-    return where(x_lost, 0.0, shared), where(y_lost, 0.0, shared)
+def _max_min_vjp(beats):
+    """maximum's (``beats``: >) or minimum's (<) VJP: the winner gets the gradient; a tie splits it in half;
+    with a NaN both get all of it (no comparison holds), as in PyTorch. From the inputs alone, which torch's
+    node saves (not the result: writing it in place fails no backward)."""
+    def vjp(c, g):
+        x, y = c.inputs
+        # (selected, not multiplied by a 0/1 mask: an infinite g gives the loser 0, not NaN)
+        shared = where(x == y, g * 0.5, g)
+        return where(beats(y, x), 0.0, shared), where(beats(x, y), 0.0, shared)
+    return vjp
 
 
 _add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
@@ -745,18 +746,16 @@ fmod = binary(
 maximum = binary(
     "maximum",
     lambda np, x, y: _max_min_np(np, x, y, np.greater),
-    _max_min_vjp,
+    _max_min_vjp(lambda a, b: a > b),
     save=(0, 1),
-    save_output=True,
     scalars="none",
     wgsl="select(a, b, b > a)",  # not max: at a tie (0.0 with -0.0) torch keeps the first
 )
 minimum = binary(
     "minimum",
     lambda np, x, y: _max_min_np(np, x, y, np.less),
-    _max_min_vjp,
+    _max_min_vjp(lambda a, b: a < b),
     save=(0, 1),
-    save_output=True,
     scalars="none",
     wgsl="select(a, b, b < a)",
 )

@@ -200,8 +200,9 @@ erfc = unary("erfc", _libm("erfc"),
              lambda c, g: (g * (-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
              out=FLOAT, save=(0,), wgsl="T(erfc_f32(f32(a)))")
 erfinv = unary("erfinv", _f64(_erfinv_np),
-               lambda c, g: (g * (0.5 * math.sqrt(math.pi)) * (c.out ** 2).exp(),),
-               out=FLOAT, save_output=True, domain=(-0.95, 0.95),
+               # from the input, as torch's node saves it (not the result: writing that fails no backward)
+               lambda c, g: (g * (0.5 * math.sqrt(math.pi)) * (c.inputs[0].erfinv() ** 2).exp(),),
+               out=FLOAT, save=(0,), domain=(-0.95, 0.95),
                wgsl="select(T(erfinv_f32(f32(a))), a, a == T(0))")  # erfinv(-0) is -0
 
 # -- the gamma family --------------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+"""The version error, swept over the op table: each op runs on non-leaf copies of its float inputs; then its
+first such input, or else its output, is written in place (``mul_(1)``) and the backward runs. torch's node
+fails it exactly where it saved the written tensor, and names it ("output 0 of Mul"): pyfront gives the same
+outcome and text. The differences left are listed below, by kind, each a known fault (strict: a fix shows up
+as XPASS and its entry goes)."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from optable import _resolve, build, entries
+
+import pyfront
+
+# torch's node saves the written tensor (its error), pyfront's steps do not (no error)
+_UNSAVED = ("gather:input std:output std_mean:output cdist:input dist:input nan_to_num:input fmax:input "
+            "fmin:input nansum:input nanmean:input cummax:input cummin:input combinations:input "
+            "sgn:input sgn:output ldexp:output mvlgamma:input masked_select:input take:input "
+            "take_along_dim:input nanmedian:output logcumsumexp:output renorm:input "
+            "nn.functional.softplus:input nn.functional.logsigmoid:input nn.functional.softshrink:input "
+            "nn.functional.hardshrink:input nn.functional.threshold:input nn.functional.conv1d:input "
+            "nn.functional.conv2d:input nn.functional.conv3d:input nn.functional.conv_transpose3d:input "
+            "nn.functional.mse_loss:input nn.functional.smooth_l1_loss:input "
+            "nn.functional.huber_loss:input nn.functional.nll_loss:input "
+            "nn.functional.soft_margin_loss:input nn.functional.multilabel_soft_margin_loss:input "
+            "nn.functional.batch_norm:input nn.functional.layer_norm:input "
+            "nn.functional.group_norm:input nn.functional.max_pool2d:input "
+            "nn.functional.max_pool1d:input nn.functional.avg_pool2d:input "
+            "nn.functional.avg_pool1d:input nn.functional.adaptive_avg_pool2d:input "
+            "nn.functional.adaptive_avg_pool1d:input nn.functional.adaptive_max_pool2d:input "
+            "nn.functional.adaptive_max_pool1d:input nn.functional.max_pool3d:input "
+            "nn.functional.avg_pool3d:input nn.functional.adaptive_avg_pool3d:input "
+            "nn.functional.adaptive_max_pool3d:input")
+# pyfront's steps save a tensor torch's node does not (its error where torch's backward runs)
+_SPURIOUS = ("frexp:output kron:input ldexp:input index_add:input index_add:output index_copy:input "
+             "index_copy:output scatter:input scatter:output scatter_add:input scatter_add:output "
+             "float_power:output nn.functional.scaled_dot_product_attention:input")
+# both fail, but pyfront's saved tensor is a reshaped or other step's one: another shape or node in the text
+_OTHER_TEXT = ("dot:input vdot:input inner:input matmul:input nn.functional.glu:input "
+               "nn.functional.conv_transpose1d:input nn.functional.conv_transpose2d:input "
+               "nn.functional.bilinear:input nn.functional.cosine_similarity:input "
+               "nn.functional.instance_norm:input")
+KNOWN = {**dict.fromkeys(_UNSAVED.split(), "pyfront's steps do not save what torch's node saves"),
+         **dict.fromkeys(_SPURIOUS.split(), "pyfront's steps save what torch's node does not"),
+         **dict.fromkeys(_OTHER_TEXT.split(), "pyfront saves another step's tensor: another shape or node")}
+
+
+def _outcome(lib, args, torch_name, which):
+    tensor = (torch.Tensor, pyfront.Tensor)
+    copies = [a.clone() if isinstance(a, tensor) and a.requires_grad else a for a in args]
+    out = _resolve(lib, torch_name)(*copies)
+    first = out[0] if isinstance(out, (tuple, list)) else out
+    if not getattr(first, "requires_grad", False):
+        return None
+    if which == "input":
+        written = next((a for a in copies if isinstance(a, tensor) and a.requires_grad), None)
+        if written is None:
+            return None
+        written.mul_(1)
+    else:
+        try:
+            first.mul_(1)
+        except RuntimeError as e:  # (a view torch refuses to write: the same refusal is compared)
+            return ("write", type(e).__name__, str(e))
+    try:
+        first.float().sum().backward()
+    except RuntimeError as e:
+        return (type(e).__name__, str(e))
+    return "ran"
+
+
+def _cases():
+    out = []
+    for e in entries(edge=False):
+        if not e[4] or not e[2] or e[2][0][1]:  # differentiable, positional samples
+            continue
+        for which in ("input", "output"):
+            key = f"{e[0]}:{which}"
+            marks = [pytest.mark.xfail(strict=True, reason=KNOWN[key])] if key in KNOWN else []
+            out.append(pytest.param(e, which, id=key, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("entry, which", _cases())
+def test_version_error_as_torch(entry, which):
+    name, torch_name, samples, domain, _ = entry
+    args = samples[0][0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            built = [build(a, domain, np.random.default_rng(0))[1] for a in args]
+            theirs = _outcome(torch, built, torch_name, which)
+        except Exception:  # noqa: BLE001 (a sample torch refuses: the op table compares that)
+            return
+        if theirs is None:
+            return
+        built = [build(a, domain, np.random.default_rng(0))[0] for a in args]
+        ours = _outcome(pyfront, built, torch_name, which)
+    assert ours == theirs
