@@ -240,7 +240,7 @@ def _copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     _refuse_gradless_view(self)
     self._check_no_partial_overlap((src,))
-    new = src.to(device=self.device).to(self.dtype)
+    new = src.to(self.device, self.dtype)  # cast on the cpu where self is on webgpu: float64 stays there
     # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
     new = src.view(src.shape) if new is src else new
     if (self.requires_grad or src.requires_grad) and is_grad_enabled():
