@@ -4,7 +4,9 @@ PyTorch's checks and messages. Composites, so they differentiate and run whereve
 from __future__ import annotations
 
 import math
+import operator
 
+from ..shape import index_like, normalize_dim
 from ..tensor import Tensor
 
 __all__ = ["cond", "diagonal", "tensorinv", "tensorsolve", "vander"]
@@ -46,7 +48,14 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
     """The ``X`` with ``tensordot(A, X, X.ndim) == B``: ``solve`` of A reshaped to a square matrix, after
     moving ``dims`` of A to the end. Raises RuntimeError when the sizes do not make a square system."""
     if dims is not None:
-        dims = [d % A.dim() for d in dims]
+        # an int[] as torch's parser reads it: no bool, float or ndarray first (TypeError: the public
+        # wrapper parses the call then, for torch's text), an index after it
+        if not isinstance(dims, (tuple, list)) or dims and not index_like(dims[0]):
+            raise TypeError(f"dims must be a tuple of ints, not {type(dims).__name__}")
+        given = [operator.index(d) for d in dims]
+        dims = [normalize_dim(d, A.dim()) for d in given]
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `source` ({given})")
         A = A.permute([d for d in range(A.dim()) if d not in dims] + dims)
     result_shape = tuple(A.shape[B.dim():])
     rows, cols = B.numel(), math.prod(result_shape)
