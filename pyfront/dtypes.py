@@ -93,6 +93,12 @@ def scalar_name(d: dtype) -> str:
     return _LEGACY[d.name][:-len("Tensor")]
 
 
+def type_name(d: dtype) -> str:
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool its old
+    CPUBoolType."""
+    return "CPUBoolType" if d is bool_ else "torch." + _LEGACY[d.name]
+
+
 def cpp_name(d: dtype) -> str:
     """The C++ type name ("float", "long int", "c10::Half") of a tensor's TypeMeta in torch's messages."""
     return _CPP[d.name]

@@ -93,8 +93,24 @@ def _vmap_name(name):
     return f"{name}_" if name in _VMAP_OWN_NAME else f"aten::{name}_"
 
 
+def _clamp_cast(self, args, kwargs):
+    """torch's clamp_ with number bounds checks its result type against self's own, and names self's C++
+    type ("long int", where the generic in-place check says "Long"); tensor bounds take the generic one."""
+    bounds = [b for b in (*args, *kwargs.values()) if b is not None]
+    if bounds and not any(isinstance(b, Tensor) for b in bounds):
+        result = dt.result_type(self, *bounds)
+        if not can_cast(result, self.dtype):
+            raise RuntimeError(f"result type {dt.scalar_name(result)} can't be cast to the desired output "
+                               f"type {dt.cpp_name(self.dtype)}")
+
+
+# ops whose in-place form checks its arguments itself first, with its own text
+_INPLACE_CHECKS = dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast)
+
+
 def _inplace(fn, name=None):
     vmap_name = _vmap_name(name or fn.__name__)
+    own_check = _INPLACE_CHECKS.get(fn.__name__)
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
@@ -113,6 +129,8 @@ def _inplace(fn, name=None):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
+        if own_check is not None:
+            own_check(self, args, kwargs)
         if folds is not None and (operand or not kwargs and len(args) < 2) and _writable(self, args):
             if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
                 args, kwargs = (operand(self, *args, **kwargs),), {}

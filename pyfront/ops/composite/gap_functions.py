@@ -154,7 +154,8 @@ def _python_callback(name: str, self: Tensor, others, fn) -> Tensor:
     for arg, o in zip(names, others):
         if o.dtype is not self.dtype:  # torch's loop reads each operand as self's C type: no conversion
             where = f"'{arg}'" if name == "map_" else f"argument '{arg}'"
-            raise TypeError(f"{name}: expected {_legacy_type(self)} for {where} (got {_legacy_type(o)})")
+            raise TypeError(f"{name}: expected {dt.type_name(self.dtype)} for {where} "
+                            f"(got {dt.type_name(o.dtype)})")
     from ...autograd import no_grad
     from ..creation import tensor
 
@@ -166,11 +167,6 @@ def _python_callback(name: str, self: Tensor, others, fn) -> Tensor:
     # torch's loop writes the memory itself: no version bump, and an inference tensor takes it anywhere
     get_backend(self.device).write(self._layout, src._layout)
     return self
-
-
-def _legacy_type(t: Tensor) -> str:
-    """The tensor type torch's map_ names: torch.FloatTensor, and its old CPUBoolType for bool."""
-    return "CPUBoolType" if t.dtype is dt.bool_ else t.type()
 
 
 def _real(v):
