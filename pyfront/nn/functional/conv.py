@@ -14,6 +14,8 @@ input and output fit in memory runs, forward and backward.
 
 from __future__ import annotations
 
+import math
+
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.graph import saved_as_torch
@@ -261,13 +263,31 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                 f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
                 "actual input size"
             )
-    _check_conv_dtypes(input, weight, bias, transposed)
+    _check_conv_dtypes(input, weight, bias, transposed, _mkldnn(input, weight, stride, dilation, groups))
 
 
-def _check_conv_dtypes(input, weight, bias, transposed):
+def _mkldnn(input, weight, stride, dilation, groups) -> bool:
+    """Whether torch's CPU convolution takes its MKLDNN path, whose dtype messages differ: float16 (on this
+    CPU) always; float32 where torch's heuristic expects it to be faster than its own kernel (a 1-d input
+    counts as 2-d, with height 1)."""
+    if input.dtype is dt.float16:
+        return True
+    if input.dtype is not dt.float32:
+        return False
+    from ...process import get_num_threads
+
+    kernel = (1, *weight.shape[2:])[-2:]
+    sizes = (*input.shape[:2], 1, *input.shape[2:])[-4:] if input.dim() == 3 else input.shape[:4]
+    n = input.shape[0]
+    worth_it = (any(v != 1 for v in (*stride, *dilation)) or n >= 16 or kernel != (1, 1)
+                or get_num_threads() > 1)
+    return worth_it and (groups > 1 or min(kernel) > 3 or n > 1 or math.prod(sizes) > 20480)
+
+
+def _check_conv_dtypes(input, weight, bias, transposed, mkldnn):
     """torch's dtype checks, in its order. A convolution: its bias, then a bool input (no kernel), then its
     weight. A transposed one: its input (a float or int64 kernel only), then its weight, then its bias,
-    which the 3-d kernel takes as it is and the 1-d and 2-d ones add into the result in place."""
+    which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
     x, volumetric = input.dtype, weight.dim() == 5
     if transposed:
         if not x.is_floating_point and x is not dt.int64:
@@ -279,22 +299,22 @@ def _check_conv_dtypes(input, weight, bias, transposed):
     elif x is dt.bool_:
         kernel = "compute_columns3d" if volumetric else "slow_conv2d_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-    _check_same_dtype(input, weight, "weight")
+    _check_same_dtype(input, weight, "weight", mkldnn)
     if not transposed or bias is None or bias.dtype is x:
         return
-    if x is dt.float16 or volumetric:
-        _check_same_dtype(input, bias, "bias")
+    if mkldnn or volumetric:
+        _check_same_dtype(input, bias, "bias", mkldnn)
     elif not _castable(dt.promote_types(x, bias.dtype), x):  # a float bias into an int64 result
         raise RuntimeError(f"result type {scalar_name(dt.promote_types(x, bias.dtype))} can't be cast to the "
                            f"desired output type {scalar_name(x)}")
 
 
-def _check_same_dtype(input, other, name):
-    """torch's refusal of a weight (or bias) of another dtype: a float16 input names MKLDNN's tensor types."""
+def _check_same_dtype(input, other, name, mkldnn):
+    """torch's refusal of a weight (or bias) of another dtype; its MKLDNN path names the tensor types."""
     if other.dtype is input.dtype:
         return
     x, o = input.dtype, other.dtype
-    if x is dt.float16:
+    if mkldnn:
         raise RuntimeError(f"Input type ({dt.type_name(x)}) and {name} type ({dt.type_name(o)}) should be "
                            f"the same or input should be a MKLDNN tensor and {name} is a dense tensor")
     raise RuntimeError(f"expected scalar type {scalar_name(x)} but found {scalar_name(o)}")
