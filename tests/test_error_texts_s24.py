@@ -51,7 +51,8 @@ def _compare_on(device, call):
 @pytest.mark.parametrize("fn", [f"conv{t}{n}d" for t in ("", "_transpose") for n in (1, 2, 3)])
 def test_convolution_dtype_checks(fn, device):
     nd = int(fn[-2])
-    kinds = [d for d in DTYPES if d != "uint8" and (device == "cpu" or d != "float64")]  # (webgpu: no float64)
+    # (webgpu holds no float64)
+    kinds = [d for d in DTYPES if d != "uint8" and (device == "cpu" or d != "float64")]
     # one sample: torch's own kernel; two: its MKLDNN path for float32 too, whose messages name tensor types
     cases = [(1, x, w, b) for x, w, b in itertools.product(kinds, kinds, [None, *kinds])]
     cases += [(2, x, w, b) for x, w, b in itertools.product(kinds[2:], kinds[2:], [None, *kinds[2:]])]
