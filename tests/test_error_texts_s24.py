@@ -149,3 +149,27 @@ def test_cond_without_elements():
     for shape in [(0, 0), (2, 0, 0), (0, 3), (3, 0)]:
         for p in [None, 2, -2, "fro", "nuc", math.inf, 1]:
             _compare(lambda L, s=shape, p=p: L.linalg.cond(L.ones(s), p))
+
+
+WEIGHTED = {
+    "nll_loss": lambda L, x, w: L.nn.functional.nll_loss(x, L.zeros(2, dtype=L.int64), weight=w),
+    "nll_loss2d": lambda L, x, w: L.nn.functional.nll_loss(x.reshape(2, 3, 1), L.zeros(2, 1, dtype=L.int64),
+                                                           weight=w),
+    "cross_entropy": lambda L, x, w: L.nn.functional.cross_entropy(x, L.zeros(2, dtype=L.int64), weight=w),
+    "cross_entropy_smoothed": lambda L, x, w: L.nn.functional.cross_entropy(x, L.zeros(2, dtype=L.int64),
+                                                                            weight=w, label_smoothing=0.1),
+    "cross_entropy_probabilities": lambda L, x, w: L.nn.functional.cross_entropy(x, x.softmax(1), weight=w),
+    "multi_margin_loss": lambda L, x, w: L.nn.functional.multi_margin_loss(x, L.zeros(2, dtype=L.int64),
+                                                                           weight=w),
+}
+
+
+@pytest.mark.parametrize("loss", list(WEIGHTED))
+def test_class_weight_dtypes(loss):
+    """A class weight of another dtype: refused by the kernels (torch's 'expected scalar type'), promoted
+    with class probabilities."""
+    for a, b in itertools.product(DTYPES[2:], DTYPES):  # (float16 and float64 inputs too: their kernels')
+        def call(L, a=a, b=b):
+            x = L.tensor([[0.5, 1.0, -2.0], [1.5, 0.25, 3.0]], dtype=getattr(L, a))
+            return WEIGHTED[loss](L, x, L.ones(3, dtype=getattr(L, b)))
+        _compare(call)
