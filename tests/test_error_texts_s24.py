@@ -173,3 +173,11 @@ def test_class_weight_dtypes(loss):
             x = L.tensor([[0.5, 1.0, -2.0], [1.5, 0.25, 3.0]], dtype=getattr(L, a))
             return WEIGHTED[loss](L, x, L.ones(3, dtype=getattr(L, b)))
         _compare(call)
+
+
+@pytest.mark.parametrize("fn", ["median", "nanmedian"])
+def test_median_index_out_types(fn):
+    """An indices out= that is no int64: torch names its tensor type (CPUBoolType for bool)."""
+    for a, b in itertools.product(["int64", "float32", "float64"], DTYPES):
+        _compare(lambda L, a=a, b=b: getattr(L, fn)(L.ones(2, 3, dtype=getattr(L, a)), 0, out=(
+            L.ones(3, dtype=getattr(L, a)), L.ones(3, dtype=getattr(L, b))))[0])
