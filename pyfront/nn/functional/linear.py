@@ -548,6 +548,8 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if not common.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{dt.scalar_name(common)}")
+    if not eps >= 0:  # (NaN too) before the shapes, as torch
+        raise RuntimeError(f"eps must be non-negative, got: {eps:g}")
     # an integer or bool operand is converted to the common dtype (vector_norm takes floats only); a float
     # one is kept, as torch's
     x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
