@@ -247,3 +247,25 @@ def test_pure_backend_rounds_as_torch():
                    "full": [torch.full((), x, dtype=torch.float16).item() for x in finite[::7]],
                    "int_float": torch.tensor(INTS).float().tolist(),
                    "int_full": [torch.full((), n, dtype=torch.float32).item() for n in INTS]}
+
+
+# alpha, as torch's float16 add and sub kernels take it: rounded to float16 (their scalar type), then the
+# product and the sum in float32, rounded once (64 elements: whole vectors, no scalar tail)
+ALPHAS = [0.1, 1 / 3, 0.7, 1.1, -0.3, 1 + 2**-11 + 2**-40, 3.0000001, 2, 65504.0]
+ALPHA_OPS = {
+    "add": lambda L, a, b, s: L.add(a, b, alpha=s), "sub": lambda L, a, b, s: L.sub(a, b, alpha=s),
+    "add_": lambda L, a, b, s: a.clone().add_(b, alpha=s),
+    "sub_": lambda L, a, b, s: a.clone().sub_(b, alpha=s),
+    "rsub": lambda L, a, b, s: L.rsub(a, b, alpha=s), "method": lambda L, a, b, s: a.add(b, alpha=s),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("op", list(ALPHA_OPS))
+def test_float16_alpha(op, device):
+    rng = np.random.default_rng(1)
+    a, b = (rng.standard_normal(64).astype(np.float16) for _ in range(2))
+    for s in ALPHAS:
+        want = ALPHA_OPS[op](torch, torch.tensor(a), torch.tensor(b), s)
+        got = ALPHA_OPS[op](pyfront, pyfront.tensor(a, device=device), pyfront.tensor(b, device=device), s)
+        _compare(got, want, [s] * 64)
