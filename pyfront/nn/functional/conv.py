@@ -14,6 +14,7 @@ input and output fit in memory runs, forward and backward.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ... import _warnings
@@ -267,11 +268,11 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
 
 
 def _mkldnn(input, weight, stride, dilation, groups) -> bool:
-    """Whether torch's CPU convolution takes its MKLDNN path, whose dtype messages differ: float16 (on this
-    CPU) always; float32 where torch's heuristic expects it to be faster than its own kernel (a 1-d input
-    counts as 2-d, with height 1)."""
+    """Whether torch's CPU convolution takes its MKLDNN path, whose dtype messages differ: float16 where the
+    CPU has half-precision arithmetic (oneDNN's fp16 support); float32 where torch's heuristic expects it
+    to be faster than its own kernel (a 1-d input counts as 2-d, with height 1)."""
     if input.dtype is dt.float16:
-        return True
+        return _cpu_has_fp16()
     if input.dtype is not dt.float32:
         return False
     from ...process import get_num_threads
@@ -282,6 +283,18 @@ def _mkldnn(input, weight, stride, dilation, groups) -> bool:
     worth_it = (any(v != 1 for v in (*stride, *dilation)) or n >= 16 or kernel != (1, 1)
                 or get_num_threads() > 1)
     return worth_it and (groups > 1 or min(kernel) > 3 or n > 1 or math.prod(sizes) > 20480)
+
+
+@functools.cache
+def _cpu_has_fp16() -> bool:
+    """Whether this CPU has the half-precision instructions torch's oneDNN needs for a float16 convolution
+    (x86: AVX512-FP16, AMX-FP16 or AVX-NE-CONVERT, as Linux names them); False where it cannot tell."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return bool({"avx512_fp16", "amx_fp16", "avx_ne_convert"} & set(flags))
 
 
 def _check_conv_dtypes(input, weight, bias, transposed, mkldnn):
