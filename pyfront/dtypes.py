@@ -93,6 +93,12 @@ def scalar_name(d: dtype) -> str:
     return _LEGACY[d.name][:-len("Tensor")]
 
 
+def type_name(d: dtype) -> str:
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool its old
+    CPUBoolType."""
+    return "CPUBoolType" if d is bool_ else "torch." + _LEGACY[d.name]
+
+
 def cpp_name(d: dtype) -> str:
     """The C++ type name ("float", "long int", "c10::Half") of a tensor's TypeMeta in torch's messages."""
     return _CPP[d.name]
@@ -104,13 +110,44 @@ def convert_name(d: dtype) -> str:
 
 
 def round_float16(x: float) -> float:
-    """``x`` as a float16 holds it: rounded to nearest even, an infinity past its range."""
-    return _round("e", x)
+    """``x`` as torch stores it in a float16: rounded to nearest even, an infinity past its range.
+
+    torch makes a c10::Half only from a float, so a double (a Python float) is rounded to float32 first:
+    one just past a float16 half-way point that float32 rounds onto it then ties to even, where a single
+    rounding would go up (1 + 2**-11 + 2**-40 is 1.0 in torch, not 1.0009765625)."""
+    return _round("e", round_float32(x))
+
+
+def half_array(np, values):
+    """``values`` (a NumPy array, a flat list of Python numbers) as a float16 array, rounded as
+    ``round_float16``: NumPy's own cast of a float64 rounds once, torch's twice."""
+    arr = np.asarray(values)
+    if arr.dtype != np.float16 and arr.dtype.kind != "b":
+        arr = arr.astype(np.float32)
+    return arr.astype(np.float16)
 
 
 def round_float32(x: float) -> float:
-    """``x`` as a float32 holds it, for the arithmetic torch's kernels do in float on Python numbers."""
+    """``x`` as a float32 holds it, for the arithmetic torch's kernels do in float on Python numbers.
+
+    An int is rounded once, as torch converts an int64 to float; ``float(x)`` first would round twice
+    (2**62 + 2**38 + 1 is a double tie between two floats, and rounds down)."""
+    if type(x) is int and not -_EXACT_INT_32 <= x <= _EXACT_INT_32:
+        return _int_to_float32(x)
     return _round("f", x)
+
+
+_EXACT_INT_32 = 1 << 24  # every int up to this magnitude is a float32
+
+
+def _int_to_float32(n: int) -> float:
+    """``n`` rounded to float32's 24 significant bits, to nearest even, in integers (exact)."""
+    shift = abs(n).bit_length() - 24
+    kept, rest = divmod(abs(n), 1 << shift)
+    half = 1 << (shift - 1)
+    if rest > half or rest == half and kept & 1:
+        kept += 1
+    return math.copysign(math.ldexp(kept, shift), n)  # an int under 2**128: never past float32's range
 
 
 def _round(fmt: str, x: float) -> float:

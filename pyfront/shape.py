@@ -124,7 +124,10 @@ def normalize_dims(dim, ndim: int) -> tuple:
     if dim is None:
         return tuple(range(ndim))
     if not isinstance(dim, (tuple, list)):
-        dim = single_int_list(dim) or dim
+        found = single_int_list(dim)
+        if found is None:  # an ndarray, a many-element tensor, a range: torch's parser takes no iterable
+            raise TypeError(f"dim must be a tuple of ints, not {type(dim).__name__}")
+        dim = found
     out = tuple(list_dims(tuple(dim), ndim))
     for d in set(out):
         if out.count(d) > 1:

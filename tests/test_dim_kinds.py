@@ -111,9 +111,7 @@ def _plain(out):
 
 # calls that still differ, and why (the test fails once one matches: then drop its line)
 KNOWN = {("method", "tile", "bool_tensor"): "x.tile(tensor(True)): torch's varargs list meets an assert "
-                                            "(its item is no integer); pyfront repeats once",
-         ("function", "linalg.tensorsolve", "True"): "dims=(True,): torch's optional int list refuses a bool "
-                                                     "first element; pyfront's parse takes it"}
+                                            "(its item is no integer); pyfront repeats once"}
 
 CASES = [(kind, name, v) for kind, table in (("method", METHODS), ("function", FUNCTIONS))
          for name in table for v in VALUES]

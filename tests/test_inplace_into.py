@@ -114,7 +114,6 @@ def _check(call, dtype, shape=(3, 5), operands=(), inexact=False):
 # where pyfront is not torch yet, whatever the memory it writes (strict: a fix shows here)
 _METHOD_POSITION = ("the method's TypeError names the function and its position (atan2(), 2), torch's "
                     "atan2_(), 1")
-_C_TYPE = "torch's clamp_ names the C type in its cast error (long int), pyfront the scalar type (Long)"
 _FMA = "torch computes this in one fused multiply-add (one rounding), pyfront in two ops (1 ulp apart)"
 _INT_VALUE = "torch truncates a float value for an integer tensor, pyfront refuses it"
 
@@ -124,12 +123,9 @@ def _known_gap(name, dtype, operand=None):
     tensor_only = ("atan2", "arctan2", "logical_and", "logical_or", "logical_xor")
     if name in tensor_only and operand in ("int", "float"):
         return _METHOD_POSITION
-    if name.startswith(("clamp", "clip")) and not floating and (
-            operand == "float" or dtype == "bool" and operand == "int"):
-        return _C_TYPE
     fused = ("add_alpha", "sub_alpha", "addcmul_", "lerp_", "lerp_tensor")
-    if name in fused and floating and (  # (float16 rounds the fused error away, but for alpha)
-            dtype != "float16" or name in ("add_alpha", "sub_alpha")):
+    if name in fused and floating and (  # (float16 rounds the fused error away, but for add's alpha)
+            dtype != "float16" or name == "add_alpha"):
         return _FMA
     if name == "addcmul_" and not floating and dtype != "bool":
         return _INT_VALUE

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import ALL, check_storable, from_numpy_name
+from ..dtypes import ALL, check_storable, from_numpy_name, half_array, round_float32
 from ..dtypes import float16 as F16
 from .base import Backend, nest
 from .storage import Storage
@@ -112,11 +112,15 @@ class NumpyBackend(Backend):
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
         with _as_torch():  # nan/inf cast to an integer dtype
+            if dtype is F16:  # float64 rounds to float32 first, as torch's Half is made
+                return _storage(half_array(np, arr).reshape(-1))
             flat = np.array(arr, dtype=_np(dtype), copy=True, order="C").reshape(-1)
         return _storage(flat)
 
     def from_list(self, flat, dtype):
         with _as_torch():
+            if dtype is F16:
+                return _storage(half_array(np, flat).reshape(-1))
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
 
     def wrap(self, arr):
@@ -425,6 +429,10 @@ class NumpyBackend(Backend):
 
     def full(self, shape, value, dtype):
         with _as_torch():
+            if dtype is F16:
+                value = half_array(np, value)
+            elif dtype.kind == "f" and type(value) is int:  # NumPy would round the int through a double
+                value = round_float32(value) if dtype.itemsize == 4 else float(value)
             return _storage(np.full(math.prod(shape), value, dtype=_np(dtype)))
 
     def arange(self, start, step, n, dtype):

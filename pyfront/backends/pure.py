@@ -9,7 +9,7 @@ import operator
 import struct
 
 from ..device import CPU
-from ..dtypes import check_storable
+from ..dtypes import check_storable, round_float16, round_float32
 from .base import Backend, nest
 from .storage import Storage, dense
 
@@ -22,6 +22,8 @@ def _pack(values, dtype) -> bytearray:
         values = [bool(v) for v in values]
     elif dtype.kind == "i":
         values = [int(v) for v in values]
+    elif dtype.itemsize == 2:  # through float32, as torch makes a Half (struct would round once, or refuse)
+        values = [round_float16(v) for v in values]
     return bytearray(struct.pack(f"<{len(values)}{dtype.struct_fmt}", *values))
 
 
@@ -70,6 +72,8 @@ class PureBackend(Backend):
         return nest(self._values(x), x.shape)
 
     def full(self, shape, value, dtype):
+        if dtype.kind == "f" and type(value) is int:  # a number rounds as torch's int64 to float: once
+            value = round_float32(value) if dtype.itemsize == 4 else float(value)
         return self._storage(_pack([value] * math.prod(shape), dtype))
 
     def arange(self, start, step, n, dtype):
@@ -92,6 +96,8 @@ class PureBackend(Backend):
             values = self._values(inputs[0])
             if dtype.kind == "i" and inputs[0].dtype.kind == "f":
                 values = [math.trunc(v) for v in values]
+            elif dtype.itemsize == 4 and dtype.kind == "f" and inputs[0].dtype.kind == "i":
+                values = [round_float32(v) for v in values]  # once, as torch's int64 to float
             return [self.from_list(values, dtype)]
         scalar = _SCALAR_MATH.get(op.name)
         if scalar is not None and not attrs and all(x.dtype.name in _GPU_FLOATS and math.prod(x.shape) == 1

@@ -4,7 +4,9 @@ PyTorch's checks and messages. Composites, so they differentiate and run whereve
 from __future__ import annotations
 
 import math
+import operator
 
+from ..shape import index_like, normalize_dim
 from ..tensor import Tensor
 
 __all__ = ["cond", "diagonal", "tensorinv", "tensorsolve", "vander"]
@@ -46,7 +48,14 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
     """The ``X`` with ``tensordot(A, X, X.ndim) == B``: ``solve`` of A reshaped to a square matrix, after
     moving ``dims`` of A to the end. Raises RuntimeError when the sizes do not make a square system."""
     if dims is not None:
-        dims = [d % A.dim() for d in dims]
+        # an int[] as torch's parser reads it: no bool, float or ndarray first (TypeError: the public
+        # wrapper parses the call then, for torch's text), an index after it
+        if not isinstance(dims, (tuple, list)) or dims and not index_like(dims[0]):
+            raise TypeError(f"dims must be a tuple of ints, not {type(dims).__name__}")
+        given = [operator.index(d) for d in dims]
+        dims = [normalize_dim(d, A.dim()) for d in given]
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `source` ({given})")
         A = A.permute([d for d in range(A.dim()) if d not in dims] + dims)
     result_shape = tuple(A.shape[B.dim():])
     rows, cols = B.numel(), math.prod(result_shape)
@@ -63,16 +72,29 @@ def cond(A: Tensor, p=None) -> Tensor:
     -2), else ``norm(A, p) * norm(inv(A), p)`` for 'fro', 'nuc', inf, -inf, 1, -1 (square A only)."""
     if A.dim() < 2:
         raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
-    if p is None or p in (2, -2):
-        from .decompositions import svdvals
+    from .decompositions import inv_ex, svdvals
+    from .norms import matrix_norm
 
+    # torch's answer for matrices without elements: 0 (NumPy leaves it undefined); for 'fro' and 'nuc' only
+    # once they are square
+    empty = A.numel() == 0
+    if empty and not isinstance(p, str):
+        return A.new_zeros(A.shape[:-2])
+    if p is None or p in (2, -2):
         s = svdvals(A)
         big, small = s[..., 0], s[..., -1]
         return small / big if p == -2 else big / small
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
-    from .decompositions import inv
-    from .norms import matrix_norm
-
-    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+    if empty:
+        return A.new_zeros(A.shape[:-2])
+    if p == "nuc":  # from the singular values, as torch's: no inverse to fail
+        s = svdvals(A)
+        return s.sum(-1) * s.reciprocal().sum(-1)
+    # a singular matrix's inverse is taken as all inf, and a NaN product (0 * inf, a NaN input) is inf: the
+    # condition number of a matrix that has no inverse, as torch's, not inv's error
+    inverse, info = inv_ex(A)
+    inverse = inverse.masked_fill((info > 0)[..., None, None], math.inf)
+    out = matrix_norm(A, p) * matrix_norm(inverse, p)
+    return out.masked_fill(out.isnan(), math.inf)

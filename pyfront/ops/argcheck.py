@@ -186,7 +186,7 @@ def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs
     if (key, flag) in _FLAG_TARGETS:
         name, flag, position = _FLAG_TARGETS[key, flag]
     elif name in SIGNATURES:
-        parse(name, [_signature(text) for text in SIGNATURES[name]], args, kwargs, method)
+        parse(name, _signatures(name, method), args, kwargs, method)
         return
     raise must_be(name, flag, "bool", None, position)
 
@@ -195,7 +195,7 @@ def _bad_int(name: str, method: bool, arg: str, i: int, args, kwargs) -> None:
     """torch's TypeError for a bool given to ``arg`` (parameter ``i`` of pyfront's ``name``), where torch
     takes an int (or ints, or a Tensor): its parser's message, naming the argument where one signature
     fits (x.polygamma(True): torch's signature puts n first, its method takes it after self)."""
-    sigs = [_signature(text) for text in SIGNATURES[name]]
+    sigs = _signatures(name, method)
     if len(sigs) == 1:
         p = next((p for p in sigs[0] if p.name == arg), None) or sigs[0][i]
         given = i < len(args)
@@ -273,11 +273,7 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
     key = name.rstrip("_") if method and name not in SIGNATURES else name
     if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method):
         return None
-    sigs = [_signature(text) for text in SIGNATURES[key]]
-    if key != name:  # the function's signatures fit the method's call only where self is their first tensor
-        sigs = [sig for sig in sigs if sig and sig[0].type == "Tensor"]
-        if not sigs:  # x.polygamma_(n) is torch.polygamma(n, x): its own call's error stands
-            return None
+    sigs = _signatures(key, method)
 
     def on_failure(args, kwargs):
         try:
@@ -290,6 +286,21 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
             return (args[0], tuple(args[1:]))
         return None
     return on_failure
+
+
+def _signatures(name: str, method: bool) -> list:
+    """torch's signatures of ``name``; a method's with self first, wherever its function's input stands
+    (x.polygamma_(n) is polygamma(n, x))."""
+    sigs = [_signature(text) for text in SIGNATURES[name]]
+    return [_self_first(sig) for sig in sigs] if method else sigs
+
+
+def _self_first(sig: _Signature) -> _Signature:
+    """``sig`` with its input Tensor moved first, as its method takes it (as self)."""
+    if not sig or sig[0].type == "Tensor":
+        return sig
+    found = next((p for p in sig if p.type == "Tensor" and p.name in ("input", "self")), None)
+    return sig if found is None else _Signature([found] + [p for p in sig if p is not found])
 
 
 def _spelled_out(sig: _Signature, args) -> bool:
@@ -388,7 +399,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
             # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
             if type(kwargs.get("dim")) is bool and shown_name in SIGNATURES:
-                parse(shown_name, [_signature(text) for text in SIGNATURES[shown_name]], args, kwargs, method)
+                parse(shown_name, _signatures(shown_name, method), args, kwargs, method)
             for alias in aliases.keys() & kwargs.keys():
                 if aliases[alias] in kwargs:
                     raise TypeError(f"{name}() received an invalid combination of arguments")

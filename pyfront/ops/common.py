@@ -206,6 +206,18 @@ def float16_in_float32(fn):
     return wrapper
 
 
+def float16_in_float32_of_one_dtype(fn):
+    """``float16_in_float32`` where every tensor operand has one dtype: ``fn`` refuses mixed ones itself,
+    and must see them as given (torch names a float16 operand's type, not a float32 copy's)."""
+    up = float16_in_float32(fn)
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        kinds = {a.dtype for a in (*args, *kwargs.values()) if isinstance(a, Tensor)}
+        return (up if len(kinds) == 1 else fn)(*args, **kwargs)
+    return run
+
+
 class Formula(Function):
     """``value(*inputs)`` differentiated by PyTorch's derivative formula ``backward(g, *inputs)`` (a
     gradient per input, or one Tensor for a single input), not as the composite of primitives it is

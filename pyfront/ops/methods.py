@@ -95,8 +95,24 @@ def _vmap_name(name):
     return f"{name}_" if name in _VMAP_OWN_NAME else f"aten::{name}_"
 
 
+def _clamp_cast(self, args, kwargs):
+    """torch's clamp_ with number bounds checks its result type against self's own, and names self's C++
+    type ("long int", where the generic in-place check says "Long"); tensor bounds take the generic one."""
+    bounds = [b for b in (*args, *kwargs.values()) if b is not None]
+    if bounds and not any(isinstance(b, Tensor) for b in bounds):
+        result = dt.result_type(self, *bounds)
+        if not can_cast(result, self.dtype):
+            raise RuntimeError(f"result type {dt.scalar_name(result)} can't be cast to the desired output "
+                               f"type {dt.cpp_name(self.dtype)}")
+
+
+# ops whose in-place form checks its arguments itself first, with its own text
+_INPLACE_CHECKS = dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast)
+
+
 def _inplace(fn, name=None):
     vmap_name = _vmap_name(name or fn.__name__)
+    own_check = _INPLACE_CHECKS.get(fn.__name__)
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
@@ -116,6 +132,8 @@ def _inplace(fn, name=None):
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args)
         if example is not None:
             self._warn_expanded(fn.__name__ + "_", example)
+        if own_check is not None:
+            own_check(self, args, kwargs)
         # an operand over self's memory: computed apart, then read in torch's order (iteration_order)
         shared = in_order and (isinstance(args[0], Tensor) and args[0]._storage is self._storage
                                if len(args) == 1 and not kwargs else _shares(self, args, kwargs))
@@ -263,7 +281,7 @@ def _copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     _refuse_gradless_view(self)
     self._check_no_partial_overlap((src,))
-    new = src.to(device=self.device).to(self.dtype)
+    new = src.to(self.device, self.dtype)  # cast on the cpu where self is on webgpu: float64 stays there
     # ``src`` itself stays its owner's: as a view it is copied in, never adopted by _assign's storage take
     new = src.view(src.shape) if new is src else new
     if (self.requires_grad or src.requires_grad) and is_grad_enabled():

@@ -129,9 +129,9 @@ _DTYPE_ERRORS = {
     "histogram": ("differs", RuntimeError, "torch.histogram: input tensor and hist tensor should have the "
                   "same dtype, but got input {rc} and hist {oc}"),
 }
-# nanmedian checks its indices first, in its own words
-_NANMEDIAN = ("Expected tensor for argument #1 'indices' to have scalar type Long; but got torch.{O}Tensor "
-              "instead (while checking arguments for median)")
+# median and nanmedian check their indices first, in their own words (a bool tensor's type: CPUBoolType)
+_MEDIAN = ("Expected tensor for argument #1 'indices' to have scalar type Long; but got {T} instead (while "
+           "checking arguments for median)")
 _CASTS = (None, None, None)  # TensorIterator's rule: any dtype the result casts to
 # a full reduction (one Tensor, no dim) writes its own message for an out its result cannot be cast to
 _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to be "
@@ -165,8 +165,10 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
     if o.device != r.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
-    when, error, text = ("differs", RuntimeError, _NANMEDIAN if name == "nanmedian" else _EXPECTED) if index \
-        else _DTYPE_ERRORS.get(name, _CASTS)
+    if index:
+        when, error, text = "differs", RuntimeError, _MEDIAN if name in ("median", "nanmedian") else _EXPECTED
+    else:
+        when, error, text = _DTYPE_ERRORS.get(name, _CASTS)
     if name == "kthvalue":  # its own words for each output
         when, error = "differs", RuntimeError
         text = ("output indices must be of scalar type Long" if index else
@@ -193,7 +195,7 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
              None: False}[when]
     if fails:
         raise error(text.format(name=name, R=scalar_name(r.dtype), O=scalar_name(o.dtype),
-                                rc=cpp_name(r.dtype), oc=cpp_name(o.dtype)))
+                                rc=cpp_name(r.dtype), oc=cpp_name(o.dtype), T=dt.type_name(o.dtype)))
     if not can_cast(r.dtype, o.dtype):
         raise RuntimeError(f"result type {scalar_name(r.dtype)} can't be cast to the desired output type "
                            f"{scalar_name(o.dtype)}")

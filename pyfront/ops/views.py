@@ -12,7 +12,8 @@ import math
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64
-from ..shape import contiguous_strides, infer_size, list_dims, normalize_dim, reads_as_int, view_strides
+from ..shape import (contiguous_strides, index_like, infer_size, list_dims, normalize_dim, reads_as_int,
+                     view_strides)
 from ..storage import elements
 from .dispatch import apply
 from . import samples
@@ -264,6 +265,10 @@ def _shape_arg(shape, name, arg="size"):
 def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "name"):
         return input.to(shape[0]) if shape[0] is input.dtype else _view_dtype(input, shape[0])
+    ints = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    if not shape or ints and not index_like(ints[0]):  # neither a dtype nor ints: torch lists both overloads
+        from .argcheck import invalid_combination
+        raise invalid_combination("view", shape, {}, method=True)
     shape = infer_size(_shape_arg(shape, "view"), input.numel())
     if shape == tuple(input.shape):
         return apply(OPS_VIEW["view"], input, shape_out=shape)

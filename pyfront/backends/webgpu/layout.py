@@ -124,6 +124,8 @@ def values_to_gpu(flat, dtype) -> bytes:
         flat = [int(v != 0) for v in flat]
     elif wtype in ("i32", "u32"):
         flat = [int(v) for v in flat]
+    elif wtype == "f16":  # through float32, as torch makes a Half (and past its range, an infinity)
+        flat = [dt.round_float16(v) for v in flat]
     fmt = f"<{len(flat)}{GPU_FMT[wtype]}"
     try:
         return struct.pack(fmt, *flat)

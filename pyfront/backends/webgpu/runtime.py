@@ -20,6 +20,7 @@ import string
 import struct
 from collections import OrderedDict
 
+from ...dtypes import round_float16
 from .protocol import COPY_DST, UNIFORM, is_lost, is_lost_error, lost_error
 from .memory import BufferPool, GPUBuffer
 from .strides import MAX_DIMS
@@ -174,11 +175,8 @@ def f32_bits(x: float) -> int:
 
 
 def f16_bits(x: float) -> int:
-    """The bits of ``x`` rounded to float16 (+-inf beyond its range)."""
-    try:
-        return struct.unpack("<H", struct.pack("<e", x))[0]
-    except OverflowError:
-        return 0x7C00 if x > 0 else 0xFC00
+    """The bits of ``x`` rounded to float16 as torch rounds it (through float32; +-inf beyond its range)."""
+    return struct.unpack("<H", struct.pack("<e", round_float16(x)))[0]
 
 
 def _guarded(method):

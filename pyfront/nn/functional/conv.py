@@ -14,8 +14,11 @@ input and output fit in memory runs, forward and backward.
 
 from __future__ import annotations
 
+import functools
+import math
 
 from ... import _warnings
+from ... import dtypes as dt
 from ...autograd.graph import saved_as_torch
 from ...dtypes import cpp_name, scalar_name
 from ...ops.primitives.nn import blocks, col2im, im2col
@@ -23,8 +26,8 @@ from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
-from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...tensor import Tensor, _castable
+from ...ops.common import float16_in_float32_of_one_dtype
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -261,23 +264,73 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                 f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
                 "actual input size"
             )
-    if weight.dtype is not input.dtype:
-        if input.dtype.is_floating_point:
-            raise RuntimeError(
-                f"Input type (torch.{input.dtype._legacy_name}) and weight type "
-                f"(torch.{weight.dtype._legacy_name}) should be the same or input should be a "
-                "MKLDNN tensor and weight is a dense tensor"
-            )
-        raise RuntimeError(
-            f"expected scalar type {scalar_name(input.dtype)} but found {scalar_name(weight.dtype)}"
-        )
-    if bias is not None and bias.dtype is not input.dtype:
-        raise RuntimeError(
-            f"Input type ({cpp_name(input.dtype)}) and bias type ({cpp_name(bias.dtype)}) should be the same"
-        )
-    if input.dtype.name == "bool" and not transposed:  # transposed: _conv_transpose names its kernel
-        kernel = "compute_columns3d" if weight.dim() == 5 else "slow_conv2d_cpu"
+    _check_conv_dtypes(input, weight, bias, transposed, _mkldnn(input, weight, stride, dilation, groups))
+
+
+def _mkldnn(input, weight, stride, dilation, groups) -> bool:
+    """Whether torch's CPU convolution takes its MKLDNN path, whose dtype messages differ: float16 where the
+    CPU has half-precision arithmetic (oneDNN's fp16 support); float32 where torch's heuristic expects it
+    to be faster than its own kernel (a 1-d input counts as 2-d, with height 1)."""
+    if input.dtype is dt.float16:
+        return _cpu_has_fp16()
+    if input.dtype is not dt.float32:
+        return False
+    from ...process import get_num_threads
+
+    kernel = (1, *weight.shape[2:])[-2:]
+    sizes = (*input.shape[:2], 1, *input.shape[2:])[-4:] if input.dim() == 3 else input.shape[:4]
+    n = input.shape[0]
+    worth_it = (any(v != 1 for v in (*stride, *dilation)) or n >= 16 or kernel != (1, 1)
+                or get_num_threads() > 1)
+    return worth_it and (groups > 1 or min(kernel) > 3 or n > 1 or math.prod(sizes) > 20480)
+
+
+@functools.cache
+def _cpu_has_fp16() -> bool:
+    """Whether this CPU has the half-precision instructions torch's oneDNN needs for a float16 convolution
+    (x86: AVX512-FP16, AMX-FP16 or AVX-NE-CONVERT, as Linux names them); False where it cannot tell."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return bool({"avx512_fp16", "amx_fp16", "avx_ne_convert"} & set(flags))
+
+
+def _check_conv_dtypes(input, weight, bias, transposed, mkldnn):
+    """torch's dtype checks, in its order. A convolution: its bias, then a bool input (no kernel), then its
+    weight. A transposed one: its input (a float or int64 kernel only), then its weight, then its bias,
+    which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
+    x, volumetric = input.dtype, weight.dim() == 5
+    if transposed:
+        if not x.is_floating_point and x is not dt.int64:
+            kernel = f"slow_conv_transpose{3 if volumetric else 2}d_out_cpu"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(x)}'")
+    elif bias is not None and bias.dtype is not x:
+        raise RuntimeError(f"Input type ({cpp_name(x)}) and bias type ({cpp_name(bias.dtype)}) should be the "
+                           "same")
+    elif x is dt.bool_:
+        kernel = "compute_columns3d" if volumetric else "slow_conv2d_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    _check_same_dtype(input, weight, "weight", mkldnn)
+    if not transposed or bias is None or bias.dtype is x:
+        return
+    if mkldnn or volumetric:
+        _check_same_dtype(input, bias, "bias", mkldnn)
+    elif not _castable(dt.promote_types(x, bias.dtype), x):  # a float bias into an int64 result
+        raise RuntimeError(f"result type {scalar_name(dt.promote_types(x, bias.dtype))} can't be cast to the "
+                           f"desired output type {scalar_name(x)}")
+
+
+def _check_same_dtype(input, other, name, mkldnn):
+    """torch's refusal of a weight (or bias) of another dtype; its MKLDNN path names the tensor types."""
+    if other.dtype is input.dtype:
+        return
+    x, o = input.dtype, other.dtype
+    if mkldnn:
+        raise RuntimeError(f"Input type ({dt.type_name(x)}) and {name} type ({dt.type_name(o)}) should be "
+                           f"the same or input should be a MKLDNN tensor and {name} is a dense tensor")
+    raise RuntimeError(f"expected scalar type {scalar_name(x)} but found {scalar_name(o)}")
 
 
 _same_warned = []
@@ -411,9 +464,8 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
     _check_conv(
         input, weight, bias, stride, padding, dilation, groups, transposed=True, output_padding=output_padding
     )
-    if not input.dtype.is_floating_point and input.dtype.name != "int64":  # PyTorch's kernels: float, long
-        kernel = f"slow_conv_transpose{max(nd, 2)}d_out_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(input.dtype)}'")
+    if bias is not None and bias.dtype is not input.dtype:  # (one _check_conv lets through) added in place
+        bias = bias.to(input.dtype)
     for op, st, d in zip(output_padding, stride, dilation):
         if op >= st and op >= d:
             raise RuntimeError(
@@ -507,7 +559,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 # -- public functions ------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node)
-@float16_in_float32
+@float16_in_float32_of_one_dtype
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -548,7 +600,7 @@ def conv1d(
 
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node)
-@float16_in_float32
+@float16_in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -682,7 +734,7 @@ def conv_transpose2d(
 
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node)
-@float16_in_float32
+@float16_in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
     weight: Tensor,
@@ -724,7 +776,7 @@ def conv3d(
 
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node)
-@float16_in_float32
+@float16_in_float32_of_one_dtype
 def conv_transpose3d(
     input: Tensor,
     weight: Tensor,

@@ -11,7 +11,7 @@ from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops import creation
 from ...ops.composite.indexing import index_select
-from ...ops.common import float16_in_float32
+from ...ops.common import float16_in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
 from ...ops.primitives.linalg import check_not_bool, mm, mT_view
@@ -63,7 +63,7 @@ def _unbiased_matrices_first(general):
 
 @_unbiased_matrices_first
 @composite(torch_name="nn.functional.linear", samples=samples.linear, grad_fn=_linear_node)
-@float16_in_float32  # torch adds the bias to the float32 product, then rounds once
+@float16_in_float32_of_one_dtype  # torch adds the bias to the float32 product, then rounds once
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Affine map: ``y = x W^T + b``.
 
@@ -431,7 +431,7 @@ def embedding(
     if input.dtype not in (dt.int64, dt.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-            f"Long, Int; but got torch.{input.dtype._legacy_name} instead (while checking arguments "
+            f"Long, Int; but got {dt.type_name(input.dtype)} instead (while checking arguments "
             "for embedding)"
         )
     num = weight.shape[0]
@@ -548,6 +548,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if not common.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{dt.scalar_name(common)}")
+    if not eps >= 0:  # (NaN too) before the shapes, as torch
+        raise RuntimeError(f"eps must be non-negative, got: {eps:g}")
+    # an integer or bool operand is converted to the common dtype (vector_norm takes floats only); a float
+    # one is kept, as torch's
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
     shape = broadcast_shapes(x1.shape, x2.shape)
     x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
     n1 = ew.clamp_min(x1.norm(2, dim, keepdim=True), eps)

@@ -309,9 +309,10 @@ def huber_loss(
 
 
 # -- classification ------------------------------------------------------------------------------
-def _class_weight(weight, n_classes, input_dim: int, prefix: str = ""):
+def _class_weight(weight, n_classes, input_dim: int, prefix: str = "", dtype=None):
     """torch's refusal of a ``weight`` that is not one per class: its 2-d kernel's text (nll_loss of a
-    3-d or larger input) names no count; cross_entropy of class probabilities names itself."""
+    3-d or larger input) names no count; cross_entropy of class probabilities names itself. With ``dtype``
+    (a kernel's, which takes no other), a weight of another dtype is refused too."""
     if weight is not None and weight.numel() != n_classes:
         if input_dim > 2 and not prefix:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
@@ -319,6 +320,15 @@ def _class_weight(weight, n_classes, input_dim: int, prefix: str = ""):
             f"{prefix}weight tensor should be defined either for all {n_classes} classes or no classes but "
             f"got weight tensor of shape: {list(weight.shape)}"
         )
+    if dtype is not None:
+        check_same_dtype(weight, dtype)
+
+
+def check_same_dtype(weight, dtype) -> None:
+    """torch's refusal of a class weight whose dtype is not the input's (its kernels read it as theirs)."""
+    if weight is not None and weight.dtype is not dtype:
+        raise RuntimeError(f"expected scalar type {dt.scalar_name(dtype)} but found "
+                           f"{dt.scalar_name(weight.dtype)}")
 
 
 def _check_targets(input, target):
@@ -415,7 +425,8 @@ def nll_loss(
     not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
     _check_targets(input, target)
     _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
-    _class_weight(weight, input.shape[1] if input.dim() >= 2 else input.shape[0], input.dim())
+    n_classes = input.shape[1] if input.dim() >= 2 else input.shape[0]
+    _class_weight(weight, n_classes, input.dim(), dtype=input.dtype)
     saved_as_torch(input, target, weight, by=(input,))  # torch's nll_loss kernel saves them for input's grad
     if (weight is None and input.dim() == 2 and target.dim() == 1 and target.dtype is dt.int64
             and type(ignore_index) is int and input.device.type == "cpu"
@@ -484,9 +495,9 @@ def cross_entropy(
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     logp = red.log_softmax(input, class_dim)
 
-    def class_weight():  # (reshaped once checked)
+    def class_weight():  # (reshaped once checked; as given: class probabilities promote with it, as torch's)
         return (None if weight is None
-                else weight.to(input.dtype).reshape((n_classes,) + (1,) * (input.dim() - 1 - class_dim)))
+                else weight.reshape((n_classes,) + (1,) * (input.dim() - 1 - class_dim)))
     if input.shape == target.shape:  # class probabilities
         if not target.dtype.is_floating_point:
             raise RuntimeError(
@@ -506,7 +517,7 @@ def cross_entropy(
         return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() / n_classes)
     not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
     _check_targets(input, target)
-    _class_weight(weight, n_classes, input.dim())
+    _class_weight(weight, n_classes, input.dim(), dtype=input.dtype)
     w_b = class_weight()
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:

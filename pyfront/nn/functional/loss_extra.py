@@ -13,7 +13,7 @@ from ...ops.creation import arange, ones_like, tensor
 from ...ops.primitives.shaping import cat
 from ...tensor import Tensor
 from .linear import pairwise_distance
-from .loss import _check_reduction, _legacy_reduction, _reduce
+from .loss import _check_reduction, _legacy_reduction, _reduce, check_same_dtype
 
 __all__ = ["gaussian_nll_loss", "cosine_embedding_loss", "multi_margin_loss", "multilabel_margin_loss",
            "triplet_margin_with_distance_loss", "ctc_loss"]
@@ -150,6 +150,10 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
                            f"{list(target.shape)}. Input has shape {list(input.shape)}.")
     if weight is not None and weight.numel() != classes:
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {list(weight.shape)}")
+    if input.dtype not in (dt.float32, dt.float64):  # torch's kernel: float and double only
+        raise NotImplementedError(f"\"multi_margin_loss_cpu_kernel\" not implemented for "
+                                  f"'{dt.scalar_name(input.dtype)}'")
+    check_same_dtype(weight, input.dtype)
     if rows and not ((target >= 0) & (target < classes)).all():
         raise RuntimeError("target out of range")
     x = input.reshape(rows, classes)

@@ -100,10 +100,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                                   f"only supported for mode='sum' (got mode='{mode}'). Please open a feature "
                                   "request on GitHub.")
     if not weight.dtype.is_floating_point:
-        # (sic: torch names a bool weight by its C++ type, the others by their legacy tensor class)
-        got = "CPUBoolType" if weight.dtype is dt.bool_ else f"torch.{weight.dtype._legacy_name}"
         raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar "
-                           f"types: Half, BFloat16, Float, Double; but got {got} "
+                           f"types: Half, BFloat16, Float, Double; but got {dt.type_name(weight.dtype)} "
                            "instead (while checking arguments for embedding_bag)")
     if input.numel():  # one read-back of the extremes, as the CPU kernel checks every index
         low, high = int(input.amin().item()), int(input.amax().item())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ...shape import reads_as_int
 from ...tensor import Tensor
 from ... import dtypes as dt
 from ..argcheck import invalid_combination
@@ -100,6 +101,8 @@ def mvlgamma(input, p):
 
     Raises RuntimeError for a bool input or ``p < 1``, as torch (which no longer checks the domain
     ``x > (p - 1) / 2``: outside it the result is inf or NaN)."""
+    if not reads_as_int(p):  # (a bool, a float, a 0-d ndarray: the public wrapper parses for torch's text)
+        raise TypeError(f"mvlgamma(): argument 'p' must be int, not {type(p).__name__}")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     if input.dtype is dt.bool_:

@@ -5,6 +5,7 @@ tensors (pyfront has no complex dtypes: ``conj`` of a real tensor is itself, as 
 ``map_``, ``map2_``. Each checks its arguments as PyTorch does, with PyTorch's texts."""
 from __future__ import annotations
 
+from ... import dtypes as dt
 from ... import _warnings
 from ...backends import get_backend
 from ...shape import reads_as_int
@@ -139,12 +140,22 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 # -- Tensor methods ----------------------------------------------------------------------------------------
 def _python_callback(name: str, self: Tensor, others, fn) -> Tensor:
     """``self[i] = fn(self[i], *(o[i] for o in others))`` for every element (others broadcast to self), in
-    place: torch's CPU-only Python loop, refused on a tensor that requires grad."""
+    place: torch's CPU-only Python loop, refused on a tensor that requires grad, or given another dtype."""
+    names = ("other",) if name == "map_" else ("x", "y")
+    for i, (arg, o) in enumerate(zip(names, others), 1):
+        if not isinstance(o, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {i}) must be Tensor, "
+                            f"not {type(o).__name__}")
     if self.device.type != "cpu":
         raise TypeError(f"{name} is only implemented on CPU tensors")
     if self.requires_grad:
         raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use var.detach().{name}() "
                            "instead.")
+    for arg, o in zip(names, others):
+        if o.dtype is not self.dtype:  # torch's loop reads each operand as self's C type: no conversion
+            where = f"'{arg}'" if name == "map_" else f"argument '{arg}'"
+            raise TypeError(f"{name}: expected {dt.type_name(self.dtype)} for {where} "
+                            f"(got {dt.type_name(o.dtype)})")
     from ...autograd import no_grad
     from ..creation import tensor
 

@@ -499,12 +499,12 @@ def take(input, index):
 @composite(samples=samples.take_along_dim)
 def take_along_dim(input, indices, dim=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if dim is None)."""
+    if dim is None:  # torch's gather of the flattened input: its index check (int32 too), a view, no copy
+        return prim.gather(input.view(-1), 0, indices.view(-1))
     if indices.dtype is not dt.int64:
         raise RuntimeError(
             f"torch.take_along_dim(): dtype of indices should be Long but got {scalar_name(indices.dtype)}"
         )
-    if dim is None:
-        return prim.gather_op(input.view(-1), indices.view(-1), 0)  # view, as PyTorch: no copy
     if input.dim() == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     if input.dim() != indices.dim():

@@ -18,6 +18,7 @@ from ..common import float16_in_float32
 from ..primitives.elementwise import mul, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import bmm, check_not_bool, mm
+from ..creation import int_tuple
 from ..registry import composite
 from .. import samples
 
@@ -281,10 +282,12 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
 
 # -- tensordot and einsum ------------------------------------------------------------------------
 def _dims_list(dims, name, position):
+    """One of tensordot's two dim lists, read as torch's parser reads an ``int[]`` (no bool or float first,
+    no ndarray), with its TypeErrors."""
     if isinstance(dims, int):
         raise TypeError(f"tensordot(): argument '{name}' (position {position}) must be tuple of ints, "
                         "not int")
-    return [int(d) for d in dims]
+    return list(int_tuple((dims,), "tensordot", name, position))
 
 
 @composite(samples=samples.tensordot)

@@ -192,6 +192,10 @@ def logsumexp(input, dim, keepdim=False):
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
     dims = red.reduce_dims(dim, input.dim())
+    if isinstance(dim, (tuple, list)) and not dim and not keepdim and input.dim() and input.numel():
+        # torch reads () as every dim, its maximum kept ([1, 1]) but its sum not: it cannot subtract one
+        # into the other's shape
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * input.dim()}")
     if input._requires_grad and _grad_state.enabled:
         return _Logsumexp.apply(input, dims, keepdim, dim)
     out = _shifted_lse(input, dims)

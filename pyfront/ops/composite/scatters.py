@@ -4,6 +4,7 @@ the split/copy spellings torch also has (narrow_copy, split_with_sizes, unsafe_c
 unsafe_split_with_sizes). Each checks its arguments as PyTorch does, with PyTorch's texts."""
 from __future__ import annotations
 
+from ... import dtypes as dt
 from ...dtypes import bool_
 from ...shape import normalize_dim
 from ...tensor import Tensor
@@ -62,6 +63,11 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     """``input`` with the elements at flat (row-major) ``index`` set to ``source`` (added with
     ``accumulate``), negative indices from the end, as ``torch.Tensor.put``."""
     n = input.numel()
+    if index.dtype is not dt.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {dt.scalar_name(index.dtype)}")
+    if source.dtype is not input.dtype:  # no promotion: torch's kernel writes source's elements as they are
+        raise RuntimeError("put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{dt.scalar_name(input.dtype)} and source.dtype = {dt.scalar_name(source.dtype)}")
     if source.numel() != index.numel():
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
                          f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
@@ -73,7 +79,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
             raise IndexError(f"out of range: tried to access index {first} on a tensor of {n} elements.")
     flat_index = flat_index.where(flat_index >= 0, flat_index + n)
     flat = input.reshape(-1)
-    values = source.reshape(-1).to(input.dtype)
+    values = source.reshape(-1)
     out = flat.index_add(0, flat_index, values) if accumulate else flat.index_put((flat_index,), values)
     return out.reshape(input.shape)
 

@@ -153,9 +153,13 @@ def sum_to_size(input, *size):
     """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
     torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
     sum of everything to ``()``, SumBackward0."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    size = tuple(size)
+    if len(size) == 1 and isinstance(size[0], tuple) and builtins.all(type(n) is int for n in size[0]):
+        size = tuple(size[0])  # the autograd engine's call (a Size of ints): nothing to parse
+    elif not size:
+        raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+    else:  # torch's reading of a ``tuple of ints``, with its TypeErrors (a str, a float, a range, an array)
+        from ..creation import int_tuple  # creation imports the tensor layer that imports this module
+        size = int_tuple(size, "sum_to_size")
     shape = tuple(input.shape)
     lead = len(shape) - len(size)
     # torch's is_expandable_to, before a sum whose reshape would fail with another message

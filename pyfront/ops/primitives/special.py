@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
+from ...shape import reads_as_int
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..registry import OpDef, register
@@ -224,6 +225,8 @@ _polygamma = register(OpDef(
 
 def polygamma(n, input):
     """The ``n``-th derivative of digamma, as ``torch.polygamma`` (``Tensor.polygamma(n)``)."""
+    if not reads_as_int(n):  # (a bool, a float, a 0-d ndarray: the public wrapper parses for torch's text)
+        raise TypeError(f"polygamma(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     if not input.dtype.is_floating_point:

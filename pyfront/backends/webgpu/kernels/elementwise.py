@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 
+from ....dtypes import round_float32
 from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, truth, wgsl_type
 from ..runtime import f16_bits, specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce
@@ -41,8 +42,8 @@ def expression(op, attrs, ctype: str) -> tuple[str, tuple]:
 
 def scalar_value(ty: str, value):
     """The parameter value carrying ``value`` as WGSL type ``ty`` (read back as _SCALAR_FIELD says)."""
-    if ty == "f32":
-        return float(value)
+    if ty == "f32":  # an int rounds to float32 once, as torch's int64 to float (not through a double)
+        return round_float32(value) if type(value) is int else float(value)
     if ty == "f16":
         return f16_bits(float(value))
     if ty == "i32" and not I32_MIN <= int(value) <= I32_MAX:
