@@ -56,7 +56,7 @@ from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402
 from . import datasets, utils  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)
-from . import amp, cpu  # noqa: E402
+from . import amp, cpu, profiler  # noqa: E402
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,  # noqa: E402
                     is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,

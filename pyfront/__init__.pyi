@@ -29,6 +29,7 @@ from . import ops as ops
 from . import optim as optim
 from . import printing as printing
 from . import process as process
+from . import profiler as profiler
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
