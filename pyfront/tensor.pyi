@@ -1393,9 +1393,12 @@ class Tensor:
     def trunc_(self):
         """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def type(self, dtype=None, non_blocking=False):
-        """As ``torch.Tensor.type``. (pyfront.ops.conversion.type_)"""
+        """The legacy type name (``torch.FloatTensor``; on another device ``torch.<device>.FloatTensor``),
+        or a copy of the type a name or dtype says: a name says the device too, as torch's.
+        (pyfront.ops.conversion.type_)"""
     def type_as(self, other):
-        """As ``torch.Tensor.type_as``. (pyfront.ops.conversion.type_as)"""
+        """``self`` with ``other``'s dtype and device (torch's type_as moves a tensor as well as casting
+        it). (pyfront.ops.conversion.type_as)"""
     def unbind(self, dim=0):
         """As ``torch.Tensor.unbind``. (pyfront.ops.views.unbind)"""
     def unflatten(self, dim, sizes):
