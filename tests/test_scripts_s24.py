@@ -206,6 +206,42 @@ def test_type_names_are_torchs(name):
     assert _type_outcome(pyfront, name) == _type_outcome(torch, name)
 
 
+def _legacy_class_outcome(lib, get):
+    try:
+        cls = get(lib)
+        y = lib.arange(3).type(cls)
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__, str(e)
+    return str(y.dtype), str(y.device), str(cls.dtype), cls.is_cuda, isinstance(y, cls)
+
+
+LEGACY_CLASSES = {"FloatTensor": lambda lib: lib.FloatTensor, "LongTensor": lambda lib: lib.LongTensor,
+                  "DoubleTensor": lambda lib: lib.DoubleTensor, "BoolTensor": lambda lib: lib.BoolTensor,
+                  "ByteTensor": lambda lib: lib.ByteTensor,
+                  "cuda.FloatTensor": lambda lib: lib.cuda.FloatTensor,
+                  "cuda.LongTensor": lambda lib: lib.cuda.LongTensor,
+                  "cuda.HalfTensor": lambda lib: lib.cuda.HalfTensor}
+
+
+@pytest.mark.parametrize("name", sorted(LEGACY_CLASSES))
+def test_type_takes_legacy_classes_as_torch(name):
+    """Old scripts: ``dtype = torch.cuda.FloatTensor if use_cuda else torch.FloatTensor; x.type(dtype)``."""
+    get = LEGACY_CLASSES[name]
+    assert _legacy_class_outcome(pyfront, get) == _legacy_class_outcome(torch, get)
+
+
+def test_legacy_classes_elsewhere_as_torch():
+    def outcome(lib):
+        out = [lib.nn.Linear(2, 2).type(lib.DoubleTensor).weight.dtype, lib.arange(2).type(lib.Tensor).dtype,
+               isinstance(lib.ones(1), lib.cuda.FloatTensor)]
+        try:
+            lib.cuda.FloatTensor(2)
+        except TypeError as e:
+            out.append(str(e))
+        return [str(o) for o in out]
+    assert outcome(pyfront) == outcome(torch)
+
+
 @requires_webgpu
 def test_type_as_and_type_names_move_between_devices():
     g = pyfront.ones(2, device="webgpu", dtype=pyfront.int64)

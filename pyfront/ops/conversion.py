@@ -8,6 +8,7 @@ from ..backends import get_backend
 from ..device import as_device, device as Device
 from ..tensor import Tensor
 from .argcheck import _PY_DTYPES, invalid_combination
+from .legacy import is_legacy_class
 from .primitives.elementwise import to_dtype
 from .registry import OpDef, register
 
@@ -108,6 +109,10 @@ def type_(self, dtype=None, non_blocking=False):
     if dtype is None:
         where = "" if self.device.type == "cpu" else f"{self.device.type}."
         return f"torch.{where}{self.dtype._legacy_name}"
+    if is_legacy_class(dtype):  # x.type(torch.FloatTensor), x.type(torch.cuda.FloatTensor)
+        dtype = dtype.type_name
+    elif dtype is Tensor:  # torch.Tensor: the default dtype's class
+        dtype = f"torch.{dt.get_default_dtype()._legacy_name}"
     if isinstance(dtype, str):  # "torch.FloatTensor", "torch.cuda.FloatTensor": torch's legacy type names
         parts = dtype.split(".")
         device = parts[1] if len(parts) == 3 and parts[1] in _TYPE_NAME_DEVICES else "cpu"
