@@ -258,6 +258,96 @@ def test_type_as_and_type_names_move_between_devices():
     assert ys.device.type == "webgpu" and ys.flatten().tolist() == [1, 7]
 
 
+# -- what old scripts call: deprecated names warn and removed ones advise, as torch's ----------------------
+def _call_removed(name, n_args, method=False):
+    def call(lib):
+        args = [lib.eye(2)] * n_args
+        return getattr(args[0], name)(*args[1:]) if method else getattr(lib, name)(*args)
+    return call
+
+
+OLD_IDIOMS = {
+    "Variable volatile": lambda lib: lib.autograd.Variable(lib.ones(2), volatile=True).requires_grad,
+    "Variable": lambda lib: lib.autograd.Variable(lib.ones(2), requires_grad=True).requires_grad,
+    "F.upsample": lambda lib: lib.nn.functional.upsample(_img(lib), scale_factor=2),
+    # (its values differ from torch's in the last bit of two elements: the warning is what is compared)
+    "F.upsample_bilinear": lambda lib: round(float(
+        lib.nn.functional.upsample_bilinear(_img(lib), scale_factor=2).sum()), 3),
+    "F.upsample_nearest": lambda lib: lib.nn.functional.upsample_nearest(_img(lib), size=(3, 5)),
+    "torch.qr": lambda lib: lib.qr(_img(lib)[0, 0])[1],
+    "Tensor.qr": lambda lib: _img(lib)[0, 0].qr(some=False)[0].abs(),
+    "uint8 mask": lambda lib: _img(lib)[0, 0][lib.tensor([[1, 0, 1], [0, 1, 0]], dtype=lib.uint8)],
+    "uint8 rows": lambda lib: _img(lib)[0, 0][lib.tensor([0, 1], dtype=lib.uint8)],
+    "uint8 mask put": lambda lib: _img(lib)[0, 0].index_put_((lib.tensor([1, 0], dtype=lib.uint8),),
+                                                             lib.tensor(9.)),
+    "uint8 mask put values": lambda lib: _img(lib)[0, 0].index_put_((lib.tensor([1, 0], dtype=lib.uint8),),
+                                                                    lib.tensor([7., 8., 9.])),
+    "uint8 mask setitem": lambda lib: _setitem(lib, (slice(None), lib.tensor([1, 0, 1], dtype=lib.uint8)),
+                                               9.),
+    "uint8 mask setitem [1]": lambda lib: _setitem(lib, (0, lib.tensor([1, 0, 1], dtype=lib.uint8)),
+                                                   lib.tensor([9.])),
+    "uint8 mask and index setitem": lambda lib: _setitem(lib, (lib.tensor([1, 0], dtype=lib.uint8),
+                                                                lib.tensor([0, 1])), 9.),
+    "bool mask setitem": lambda lib: _setitem(lib, lib.tensor([[True, False, True], [False] * 3]), 9.),
+    "index_put uint8": lambda lib: lib.index_put(_img(lib)[0, 0], (lib.tensor([0, 1], dtype=lib.uint8),),
+                                                 lib.tensor(1.)),
+    "index_put uint8 accumulate": lambda lib: lib.index_put(_img(lib)[0, 0], (lib.tensor([0, 1],
+                                                            dtype=lib.uint8),), lib.tensor(1.), True),
+    "bool mask": lambda lib: _img(lib)[0, 0][lib.tensor([True, False])],
+    "resize": lambda lib: _img(lib)[0, 0].t().resize(6),
+    "resize to 3x2": lambda lib: _img(lib)[0, 0].resize(3, 2),
+    "resize bad": lambda lib: _img(lib)[0, 0].resize(4, 2),
+    "resize tuple": lambda lib: _img(lib)[0, 0].resize((3, 2)),
+    "resize none": lambda lib: _img(lib)[0, 0].resize(),
+    "resize_as": lambda lib: _img(lib)[0, 0].resize_as(lib.ones(6, 1)),
+    "resize grad": lambda lib: _grad_through(lib, lambda t: t.resize(3, 2) * lib.arange(6.).view(3, 2)),
+    **{f"torch.{n}": _call_removed(n, 2) for n in ("solve", "lstsq")},
+    **{f"torch.{n}": _call_removed(n, 1) for n in ("symeig", "eig", "matrix_rank")},
+    **{f"Tensor.{n}": _call_removed(n, 2, method=True) for n in ("solve", "lstsq")},
+    **{f"Tensor.{n}": _call_removed(n, 1, method=True) for n in ("symeig", "eig")},
+    "solve missing A": lambda lib: lib.solve(lib.eye(2)),
+}
+
+
+def _img(lib):
+    return lib.arange(6.0).reshape(1, 1, 2, 3)
+
+
+def _setitem(lib, index, value):
+    x = _img(lib)[0, 0].clone()
+    x[index] = value
+    return x
+
+
+def _grad_through(lib, f):
+    t = lib.arange(6.0, requires_grad=True)
+    f(t).sum().backward()
+    return t.grad
+
+
+def _idiom_outcome(lib, f):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            r = f(lib)
+            r = r.tolist() if hasattr(r, "tolist") else r
+        except Exception as e:  # noqa: BLE001 - the error is compared
+            r = (type(e).__name__, str(e))
+    # torch's C++ warnings end in "(Triggered internally at <its source file>)"
+    return r, [(w.category.__name__, str(w.message).split(" (Triggered internally")[0]) for w in caught]
+
+
+@pytest.mark.parametrize("name", sorted(OLD_IDIOMS))
+def test_old_idioms_warn_and_advise_as_torch(name):
+    for lib in (torch, pyfront):
+        lib.set_warn_always(True)  # torch.qr warns once a process
+    try:
+        assert _idiom_outcome(pyfront, OLD_IDIOMS[name]) == _idiom_outcome(torch, OLD_IDIOMS[name])
+    finally:
+        for lib in (torch, pyfront):
+            lib.set_warn_always(False)
+
+
 # -- the programs (one interpreter per library for all of them: importing torch costs seconds here) -------
 QUICK = ["gat", "mass_spring", "llama"]  # the slower ones: test_programs.SLOW (by hand)
 
