@@ -349,7 +349,7 @@ def test_old_idioms_warn_and_advise_as_torch(name):
 
 
 # -- the programs (one interpreter per library for all of them: importing torch costs seconds here) -------
-QUICK = ["gat", "mass_spring", "llama"]  # the slower ones: test_programs.SLOW (by hand)
+QUICK = ["gat", "llama"]  # the others: test_programs.SLOW (by hand)
 
 
 def test_programs_print_torchs_output():

@@ -21,7 +21,15 @@ def _format_time(us: float) -> str:
     return f"{us:.3f}us"
 
 
-class FunctionEvent:
+class _TimeStrings:
+    """The times as the table prints them."""
+
+    cpu_time_str = property(lambda self: _format_time(self.cpu_time))
+    cpu_time_total_str = property(lambda self: _format_time(self.cpu_time_total))
+    self_cpu_time_total_str = property(lambda self: _format_time(self.self_cpu_time_total))
+
+
+class FunctionEvent(_TimeStrings):
     """One recorded range: its name, start and end (microseconds), thread and nesting."""
 
     def __init__(self, id: int, name: str, thread: int, start_us: float, end_us: float, args=None):
@@ -52,16 +60,12 @@ class FunctionEvent:
     def cpu_time(self) -> float:
         return self.cpu_time_total
 
-    cpu_time_str = property(lambda self: _format_time(self.cpu_time))
-    cpu_time_total_str = property(lambda self: _format_time(self.cpu_time_total))
-    self_cpu_time_total_str = property(lambda self: _format_time(self.self_cpu_time_total))
-
     def __repr__(self):
         return (f"<FunctionEvent id={self.id} name={self.name} thread={self.thread} "
                 f"cpu_time={self.cpu_time_str} start_us={self.start_us:.3f} end_us={self.end_us:.3f}>")
 
 
-class FunctionEventAvg:
+class FunctionEventAvg(_TimeStrings):
     """The events of one key added up: ``count`` calls, their total and self times."""
 
     def __init__(self, key: str):
@@ -81,10 +85,6 @@ class FunctionEventAvg:
     @property
     def cpu_time(self) -> float:
         return self.cpu_time_total / self.count if self.count else 0.0
-
-    cpu_time_str = property(lambda self: _format_time(self.cpu_time))
-    cpu_time_total_str = property(lambda self: _format_time(self.cpu_time_total))
-    self_cpu_time_total_str = property(lambda self: _format_time(self.self_cpu_time_total))
 
     def __repr__(self):
         return (f"<FunctionEventAvg key={self.key} self_cpu_time={self.self_cpu_time_total_str} "
