@@ -56,7 +56,7 @@ from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402
 from . import datasets, utils  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)
-from . import amp, cpu  # noqa: E402
+from . import amp, cpu, profiler  # noqa: E402
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,  # noqa: E402
                     is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
@@ -70,6 +70,7 @@ from . import distributions  # noqa: E402
 from . import special  # noqa: E402
 from . import testing  # noqa: E402,F401  (torch.testing.assert_close)
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
+from .linalg.removed import *  # noqa: F401,F403,E402  (torch.solve, torch.eig, ...: torch's removal advice)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
 from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
 

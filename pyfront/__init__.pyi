@@ -29,6 +29,7 @@ from . import ops as ops
 from . import optim as optim
 from . import printing as printing
 from . import process as process
+from . import profiler as profiler
 from . import random as random
 from . import serialization as serialization
 from . import shape as shape
@@ -767,6 +768,9 @@ def dstack(tensors, *, out=None) -> Tensor:
     """Join along dim 2 after making every tensor 3-D, as ``torch.dstack``.
     (pyfront.ops.composite.shaping.dstack)"""
 
+def eig(self, eigenvectors=False, *, e=None, v=None):
+    """As ``torch.eig``. (pyfront.linalg.removed.eig)"""
+
 def einsum(*args) -> Tensor:
     """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form).
     (pyfront.ops.composite.linalg.einsum)"""
@@ -1393,6 +1397,9 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     """log(sum(exp(x))) over ``dim``, shifted by the maximum so it neither overflows nor underflows.
     (pyfront.ops.composite.reductions.logsumexp)"""
 
+def lstsq(input, A, *, out=None):
+    """As ``torch.lstsq``. (pyfront.linalg.removed.lstsq)"""
+
 def lt(input, other, *, out=None):
     """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
@@ -1438,6 +1445,9 @@ def matrix_exp(input):
 def matrix_power(input, n, *, out=None):
     """``input`` multiplied by itself ``n`` times, as ``torch.matrix_power`` (torch.linalg's).
     (pyfront.ops.composite.statistics.matrix_power)"""
+
+def matrix_rank(input, tol=None, symmetric=False, *, out=None):
+    """As ``torch.matrix_rank``. (pyfront.linalg.removed.matrix_rank)"""
 
 def max(input, dim=None, keepdim=False, *, other=None, out=None):
     """The maximum: of everything (0-d), or (values, indices) along ``dim``, or ``maximum(input, other)``.
@@ -1698,7 +1708,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool 
     (pyfront.ops.composite.scatters.put)"""
 
 def qr(input, some=True, *, out=None):
-    """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
+    """``torch.qr``: the reduced (``some``) or complete QR decomposition (deprecated: warns once).
+    (pyfront.linalg.legacy.qr)"""
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
     """The ``q``-th quantiles of ``input`` (of all of it, or along ``dim``), interpolated between the two
@@ -2024,6 +2035,9 @@ def softmax(input, dim, dtype=None, *, out=None):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
     (pyfront.ops.primitives.reductions.softmax)"""
 
+def solve(input, A, *, out=None):
+    """As ``torch.solve``. (pyfront.linalg.removed.solve)"""
+
 def sort(input, dim=-1, descending=False, *, stable=None, out=None):
     """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come in
     torch's CPU order (see ``argsort``). (pyfront.ops.composite.reductions.sort)"""
@@ -2110,6 +2124,9 @@ def swapaxes(input, dim0, dim1, _name='TransposeBackward0'):
 
 def swapdims(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.swapdims``. (pyfront.ops.views.transpose)"""
+
+def symeig(input, eigenvectors=False, upper=True, *, out=None):
+    """As ``torch.symeig``. (pyfront.linalg.removed.symeig)"""
 
 def t(input):
     """As ``torch.t``. (pyfront.ops.views.t)"""

@@ -400,6 +400,8 @@ class Tensor:
     def dsplit(self, indices_or_sections):
         """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``.
         (pyfront.ops.composite.arrays.dsplit)"""
+    def eig(self, eigenvectors=False, *, e=None, v=None):
+        """As ``torch.Tensor.eig``. (pyfront.linalg.removed.eig)"""
     def element_size(self) -> builtins.int:
         """As ``torch.Tensor.element_size``. (pyfront.tensor.Tensor.element_size)"""
     def eq(self, other):
@@ -837,6 +839,8 @@ class Tensor:
         (pyfront.ops.composite.reductions.logsumexp)"""
     def long(self, memory_format=None):
         """As ``torch.Tensor.long``. (made by pyfront.ops.conversion._cast)"""
+    def lstsq(self, A, *, out=None):
+        """As ``torch.Tensor.lstsq``. (pyfront.linalg.removed.lstsq)"""
     def lt(self, other):
         """Elementwise ``lt`` with broadcasting and type promotion, as ``torch.lt``. (made by
         pyfront.ops.primitives.elementwise.binary)"""
@@ -1067,7 +1071,8 @@ class Tensor:
     def put_(self, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
         """In-place ``put``. (pyfront.ops.composite.scatters.put)"""
     def qr(self, some=True):
-        """``torch.qr``: the reduced (``some``) or complete QR decomposition. (pyfront.linalg.legacy.qr)"""
+        """``torch.qr``: the reduced (``some``) or complete QR decomposition (deprecated: warns once).
+        (pyfront.linalg.legacy.qr)"""
     def quantile(self, q, dim=None, keepdim=False, *, interpolation='linear'):
         """The ``q``-th quantiles of ``input`` (of all of it, or along ``dim``), interpolated between the
         two nearest sorted values as ``interpolation`` says; a row holding NaN gives NaN. As
@@ -1132,12 +1137,16 @@ class Tensor:
         """As ``torch.Tensor.reshape``. (pyfront.ops.views.reshape)"""
     def reshape_as(self, other):
         """As ``torch.Tensor.reshape_as``. (pyfront.ops.views.reshape_as)"""
+    def resize(self, *sizes):
+        """The deprecated out-of-place ``resize``: ``self`` reshaped (differentiably) to ``sizes``, which
+        must hold as many elements, as torch's autograd ``Resize`` (it multiplies ``sizes`` as given).
+        (pyfront.ops.resize.resize)"""
     def resize_(self, *sizes, memory_format=None):
         """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module).
         (pyfront.ops.resize.resize_)"""
-    def resize_as(self, tensor: Tensor) -> Tensor:
-        """Deprecated out-of-place resize: ``self`` viewed with ``tensor``'s shape (same number of
-        elements). (pyfront.ops.composite.gap_functions.resize_as)"""
+    def resize_as(self, tensor):
+        """The deprecated out-of-place ``resize_as``: ``self`` reshaped to ``tensor``'s shape.
+        (pyfront.ops.resize.resize_as)"""
     def resize_as_(self, the_template, memory_format=None):
         """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
         (pyfront.ops.resize.resize_as_)"""
@@ -1246,6 +1255,8 @@ class Tensor:
     def softmax(self, dim, dtype=None):
         """exp(x) / sum(exp(x)) along ``dim``, computed stably; ``dtype`` casts the input first.
         (pyfront.ops.primitives.reductions.softmax)"""
+    def solve(self, A, *, out=None):
+        """As ``torch.Tensor.solve``. (pyfront.linalg.removed.solve)"""
     def sort(self, dim=-1, descending=False, *, stable=None):
         """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come
         in torch's CPU order (see ``argsort``). (pyfront.ops.composite.reductions.sort)"""
@@ -1308,6 +1319,8 @@ class Tensor:
         """As ``torch.Tensor.swapdims``. (pyfront.ops.views.transpose)"""
     def swapdims_(self, dim0, dim1):
         """As ``torch.Tensor.swapdims_``. (pyfront.ops.views.transpose_)"""
+    def symeig(self, eigenvectors=False, upper=True, *, out=None):
+        """As ``torch.Tensor.symeig``. (pyfront.linalg.removed.symeig)"""
     def t(self):
         """As ``torch.Tensor.t``. (pyfront.ops.views.t)"""
     def t_(self):
@@ -1393,9 +1406,12 @@ class Tensor:
     def trunc_(self):
         """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def type(self, dtype=None, non_blocking=False):
-        """As ``torch.Tensor.type``. (pyfront.ops.conversion.type_)"""
+        """The legacy type name (``torch.FloatTensor``; on another device ``torch.<device>.FloatTensor``),
+        or a copy of the type a name or dtype says: a name says the device too, as torch's.
+        (pyfront.ops.conversion.type_)"""
     def type_as(self, other):
-        """As ``torch.Tensor.type_as``. (pyfront.ops.conversion.type_as)"""
+        """``self`` with ``other``'s dtype and device (torch's type_as moves a tensor as well as casting
+        it). (pyfront.ops.conversion.type_as)"""
     def unbind(self, dim=0):
         """As ``torch.Tensor.unbind``. (pyfront.ops.views.unbind)"""
     def unflatten(self, dim, sizes):

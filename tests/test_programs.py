@@ -78,6 +78,12 @@ SLOW: dict[str, dict] = {
                                 "--model.n_layer=2", "--model.n_head=2", "--model.n_embd=32",
                                 "--data.block_size=16", "--trainer.batch_size=8", "--trainer.max_iters=21",
                                 "--trainer.num_workers=0"]},
+    # session 24's (tests/test_scripts_s24.py runs gat and llama); each ~10 s under torch here
+    "mass_spring": {},  # pytorch/examples differentiable_physics
+    "translation": {},  # pytorch/examples language_translation; also: python translation.py webgpu
+    "forward_forward": {},  # pytorch/examples mnist_forward_forward
+    "style_superres": {},  # pytorch/examples fast_neural_style + super_resolution
+    "ddpm_ddim": {},  # B-LED-LUE/DDPM_DDIM_MNIST-study
 }
 
 

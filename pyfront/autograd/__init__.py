@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import operator
 
-from . import function  # noqa: F401  (pyfront.autograd.function, as torch.autograd.function)
+from . import function, profiler  # noqa: F401  (pyfront.autograd.function, .profiler, as torch's)
 from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,  # noqa: F401
                            set_detect_anomaly)
 from .engine import run_backward

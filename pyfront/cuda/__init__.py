@@ -7,7 +7,10 @@ the usual ``device = "cuda" if torch.cuda.is_available() else "cpu"`` runs on th
 from __future__ import annotations
 
 from ..device import _TYPES
+from ..ops.legacy import CUDA_CLASSES
 from . import amp  # noqa: F401  (torch.cuda.amp)
+
+globals().update(CUDA_CLASSES)  # torch.cuda.FloatTensor, ... (the legacy classes of the cuda device)
 
 _AS = {"webgpu": False}
 

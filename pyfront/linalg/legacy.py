@@ -69,8 +69,16 @@ def svd(input, some=True, compute_uv=True):
     return rt.svd(U, S, Vh.mT)
 
 
+_QR_DEPRECATED = (
+    "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch release.\n"
+    "The boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+    "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+    "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
+
+
 def qr(input, some=True):
-    """``torch.qr``: the reduced (``some``) or complete QR decomposition."""
+    """``torch.qr``: the reduced (``some``) or complete QR decomposition (deprecated: warns once)."""
+    warn_once(_QR_DEPRECATED)
     return rt.qr(*D.qr(input, "reduced" if some else "complete"))
 
 

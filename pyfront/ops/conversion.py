@@ -8,6 +8,7 @@ from ..backends import get_backend
 from ..device import as_device, device as Device
 from ..tensor import Tensor
 from .argcheck import _PY_DTYPES, invalid_combination
+from .legacy import is_legacy_class
 from .primitives.elementwise import to_dtype
 from .registry import OpDef, register
 
@@ -103,14 +104,29 @@ def is_pinned(self, device=None):
 
 
 def type_(self, dtype=None, non_blocking=False):
+    """The legacy type name (``torch.FloatTensor``; on another device ``torch.<device>.FloatTensor``),
+    or a copy of the type a name or dtype says: a name says the device too, as torch's."""
     if dtype is None:
-        return f"torch.{self.dtype._legacy_name}"
-    if isinstance(dtype, str):  # "torch.FloatTensor", as PyTorch's legacy type names
-        name = dtype.replace("torch.", "", 1) if dtype.startswith("torch.") else None
-        found = [d for d in (*dt.ALL, dt.bfloat16) if d._legacy_name == name]
+        where = "" if self.device.type == "cpu" else f"{self.device.type}."
+        return f"torch.{where}{self.dtype._legacy_name}"
+    if is_legacy_class(dtype):  # x.type(torch.FloatTensor), x.type(torch.cuda.FloatTensor)
+        dtype = dtype.type_name
+    elif dtype is Tensor:  # torch.Tensor: the default dtype's class
+        dtype = f"torch.{dt.get_default_dtype()._legacy_name}"
+    if isinstance(dtype, str):  # "torch.FloatTensor", "torch.cuda.FloatTensor": torch's legacy type names
+        parts = dtype.split(".")
+        device = parts[1] if len(parts) == 3 and parts[1] in _TYPE_NAME_DEVICES else "cpu"
+        found = [d for d in (*dt.ALL, dt.bfloat16)
+                 if parts[0] == "torch" and len(parts) == (2 if device == "cpu" else 3)
+                 and d._legacy_name == parts[-1]]
         if not found:
             raise ValueError(f"invalid type: '{dtype}'")
-        dtype = found[0]
+        if device == "cuda":
+            from .. import cuda as _cuda
+            if not _cuda.is_available():
+                raise RuntimeError(_NO_CUDA_LIBRARY)
+        out = self if self.device.type == as_device(device).type else to_device(self, device)
+        return to_dtype(out, found[0])
     elif not isinstance(dtype, dt.dtype):
         if isinstance(dtype, type):
             raise ValueError(f"invalid type: '{dtype.__name__}'")
@@ -118,8 +134,24 @@ def type_(self, dtype=None, non_blocking=False):
     return to_dtype(self, dtype)
 
 
+# the devices a legacy type name may name: torch's cuda (mapped by ``--cuda-as webgpu``) and, so that
+# ``x.type(y.type())`` round-trips here, pyfront's webgpu
+_TYPE_NAME_DEVICES = ("cuda", "webgpu")
+# what torch's CPU build says when a type name asks for cuda
+_NO_CUDA_LIBRARY = (
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared "
+    "libraries: a CPU library and a CUDA library; this error has occurred because you are trying to use "
+    "some CUDA functionality, but the CUDA library has not been loaded by the dynamic linker for some "
+    "reason.  The CUDA library MUST be loaded, EVEN IF you don't directly use any symbols from the CUDA "
+    "library! One common culprit is a lack of -Wl,--no-as-needed in your link arguments; many dynamic "
+    "linkers will delete dynamic library dependencies if you don't depend on any of their symbols.  You "
+    "can check if this has occurred by using ldd on your binary to see if there is a dependency on "
+    "*_cuda.so library.")
+
+
 def type_as(self, other):
-    return to_dtype(self, other.dtype)
+    """``self`` with ``other``'s dtype and device (torch's type_as moves a tensor as well as casting it)."""
+    return to(self, other.device, other.dtype)
 
 
 METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "pin_memory": pin_memory, "is_pinned": is_pinned,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import dtypes as dt
+from ..device import as_device
 from ..tensor import Tensor
 from .creation import tensor, zeros
 
@@ -30,19 +31,38 @@ def construct(cls, dtype, args, device):
 
 
 class _LegacyMeta(type):
+    """The legacy classes' type: ``isinstance(t, FloatTensor)`` asks t's dtype and device, and the class
+    says its own (``FloatTensor.dtype``, ``.is_cuda``) as torch's do."""
+
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and obj.dtype is cls._dtype and obj.device.type == "cpu"
+        return (isinstance(obj, Tensor) and obj.dtype is cls._dtype
+                and obj.device.type == as_device(cls._device).type)
+
+    dtype = property(lambda cls: cls._dtype)
+    is_cuda = property(lambda cls: cls._device == "cuda")
+
+    @property
+    def type_name(cls) -> str:
+        """The legacy name ``Tensor.type`` takes: ``torch.FloatTensor``, ``torch.cuda.FloatTensor``."""
+        return "torch." + ("cuda." if cls._device == "cuda" else "") + cls.__name__
 
 
 class _LegacyTensor(Tensor, metaclass=_LegacyMeta):
     _dtype = dt.float32
+    _device = "cpu"
 
     def __new__(cls, *args, device=None):
+        if cls._device == "cuda":
+            from .. import cuda
+            if not cuda.is_available():
+                raise TypeError(f"type {cls.type_name} not available. Torch not compiled with CUDA enabled.")
+            device = "cuda"
         return construct(cls, cls._dtype, args, device)
 
 
-def _legacy(name, dtype):
-    return _LegacyMeta(name, (_LegacyTensor,), {"_dtype": dtype, "__doc__": f"``{dtype!r}`` tensors."})
+def _legacy(name, dtype, device="cpu"):
+    return _LegacyMeta(name, (_LegacyTensor,), {"_dtype": dtype, "_device": device,
+                                                "__doc__": f"``{dtype!r}`` tensors on the {device}."})
 
 
 FloatTensor = _legacy("FloatTensor", dt.float32)
@@ -54,3 +74,10 @@ ShortTensor = _legacy("ShortTensor", dt.int16)
 CharTensor = _legacy("CharTensor", dt.int8)
 ByteTensor = _legacy("ByteTensor", dt.uint8)
 BoolTensor = _legacy("BoolTensor", dt.bool_)
+# torch.cuda's: old scripts pick ``torch.cuda.FloatTensor if use_cuda else torch.FloatTensor``; they
+# make GPU tensors under ``--cuda-as webgpu`` and raise torch's TypeError without it
+CUDA_CLASSES = {name: _legacy(name, globals()[name]._dtype, "cuda") for name in __all__}
+
+
+def is_legacy_class(obj) -> bool:
+    return isinstance(obj, _LegacyMeta) and obj is not _LegacyTensor

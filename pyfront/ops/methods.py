@@ -431,6 +431,7 @@ def bind_all():
     Tensor.zero_ = lambda self: _fill_recording(self, 0, "ZeroBackward0")
     Tensor.copy_ = _copy_
     Tensor.resize_, Tensor.resize_as_, Tensor.set_ = resize.resize_, resize.resize_as_, resize.set_
+    Tensor.resize, Tensor.resize_as = resize.resize, resize.resize_as  # the deprecated out-of-place ones
     for name in views.IN_PLACE_METHODS:  # the in-place view changes and fill_diagonal_
         setattr(Tensor, name, getattr(views, name))
     from ..nn.functional import hardshrink, prelu  # torch's Tensor has these two of F's as methods

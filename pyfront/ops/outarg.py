@@ -52,7 +52,8 @@ frexp igamma igammac
 alias_copy as_strided_copy detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy
 squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_matmul conj_physical
 index_reduce nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy
-""".split())
+lstsq matrix_rank solve symeig
+""".split())  # (the last line: the removed ones, whose signatures keep ``out``; they only raise)
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
                        .split())

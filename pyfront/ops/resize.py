@@ -9,8 +9,11 @@ reads: that raises RuntimeError rather than leave the other tensors looking at s
 """
 from __future__ import annotations
 
+import functools
 import math
+import operator
 
+from .. import _warnings
 from .. import dtypes as dt
 from ..autograd.grad_mode import _state, no_grad
 from ..shape import contiguous_strides
@@ -52,6 +55,29 @@ def resize_(self, *sizes, memory_format=None):
 def resize_as_(self, the_template, memory_format=None):
     """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``."""
     return resize_(self, the_template.shape)
+
+
+def resize(self, *sizes):
+    """The deprecated out-of-place ``resize``: ``self`` reshaped (differentiably) to ``sizes``, which must
+    hold as many elements, as torch's autograd ``Resize`` (it multiplies ``sizes`` as given)."""
+    _warnings.warn("non-inplace resize is deprecated")
+    return _autograd_resize(self, sizes)
+
+
+def resize_as(self, tensor):
+    """The deprecated out-of-place ``resize_as``: ``self`` reshaped to ``tensor``'s shape."""
+    _warnings.warn("non-inplace resize_as is deprecated")
+    return _autograd_resize(self, tuple(tensor.shape))
+
+
+def _autograd_resize(self, sizes):
+    total = functools.reduce(operator.mul, sizes, 1)
+    if total != self.numel():
+        raise RuntimeError(
+            f"requested resize to {'x'.join(map(str, sizes))} ({total} elements in total), but the given "
+            f"tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's "
+            "resize can only change the shape of a given tensor, while preserving the number of elements. ")
+    return self.reshape(sizes)
 
 
 _VIEW_ARGS = "int storage_offset, tuple of ints size, tuple of ints stride = None"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from ... import _warnings
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import tensor
@@ -459,6 +460,9 @@ def interpolate(
     return out
 
 
+_UPSAMPLE_DEPRECATED = "`nn.functional.{}` is deprecated. Use `nn.functional.interpolate` instead."
+
+
 def upsample(
     input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners=None
 ) -> Tensor:
@@ -477,6 +481,7 @@ def upsample(
 
     Raises what ``interpolate`` raises. Matches ``torch.nn.functional.upsample``.
     """
+    _warnings.warn(_UPSAMPLE_DEPRECATED.format("upsample"))
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
@@ -494,6 +499,7 @@ def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
 
     Raises what ``interpolate`` raises. Matches ``torch.nn.functional.upsample_nearest``.
     """
+    _warnings.warn(_UPSAMPLE_DEPRECATED.format("upsample_nearest"))
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
@@ -513,6 +519,7 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
 
     Raises what ``interpolate`` raises. Matches ``torch.nn.functional.upsample_bilinear``.
     """
+    _warnings.warn(_UPSAMPLE_DEPRECATED.format("upsample_bilinear"))
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

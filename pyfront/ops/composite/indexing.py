@@ -169,6 +169,9 @@ def _packed(view, adv):
     dims, tensors = [], []
     for dim, t in adv:
         if t.dtype in (dt.bool_, dt.uint8):
+            if t.dtype is dt.uint8:
+                _warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                               "torch.bool instead.")
             for j, n in enumerate(t.shape):
                 if n != view.shape[dim + j]:
                     raise IndexError(
@@ -239,11 +242,19 @@ def __setitem__(self, index, value) -> None:
         _same_dtype(self, value)
     else:
         value = _setitem_number(value, self)
+    _refuse_byte_mask_fill(adv, value)
     packed, dims = _packed(view, adv)
     view._check_no_partial_overlap((value, packed), full=True)  # torch's index_put_: assert_no_overlap
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
     view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
+
+
+def _refuse_byte_mask_fill(adv, value):
+    """torch puts one value through one mask with masked_fill_, which refuses a uint8 mask (where a
+    value per selected element goes the index_put way and takes it, with a deprecation warning)."""
+    if len(adv) == 1 and adv[0][1].dtype is dt.uint8 and value.numel() == 1:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
 
 
 def _same_dtype(x, values):
@@ -271,6 +282,8 @@ def index_put(input, indices, values, accumulate=False):
     if used > input.dim():
         raise IndexError(f"too many indices for tensor of dimension {input.dim()} (got {used})")
     view, adv = _apply_basic(input, tuple(indices), scalars_select=False)
+    if not accumulate:
+        _refuse_byte_mask_fill(adv, values)
     packed, dims = _packed(view, adv)
     return prim.index_put(input, packed, values, dims, accumulate)
 
