@@ -962,7 +962,7 @@ def ge(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def geqrf(input):
+def geqrf(input, *, out=None):
     """``torch.geqrf``: ``(a, tau)``, a QR decomposition as LAPACK keeps it: R on and above a's diagonal,
     the Householder vectors below it (see ``linalg.householder_product``) and their scales in tau. Not
     differentiable (torch's error at backward). (pyfront.linalg.legacy.geqrf)"""
@@ -1408,11 +1408,11 @@ def lu(A, pivot=True, get_infos=False, out=None):
     """The deprecated ``torch.lu`` (warns once): ``(LU, pivots)``, with ``info`` when ``get_infos`` (then a
     zero pivot is not an error). (pyfront.linalg.lu.legacy_lu)"""
 
-def lu_solve(b, LU_data, LU_pivots):
+def lu_solve(b, LU_data, LU_pivots, *, out=None):
     """The deprecated ``torch.lu_solve(b, LU_data, LU_pivots)`` (warns once): ``linalg.lu_solve`` with its
     arguments in the old order. (pyfront.linalg.lu.legacy_lu_solve)"""
 
-def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
     """P, L and U of a packed factorization from :func:`lu_factor`, as ``torch.lu_unpack``.
     (pyfront.linalg.lu.lu_unpack)"""
 
@@ -1632,11 +1632,11 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
 def ones_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.ones_like``. (made by pyfront.ops.creation._like)"""
 
-def orgqr(input, tau):
+def orgqr(input, tau, *, out=None):
     """``torch.orgqr``: :func:`householder_product` by its LAPACK name (and torch's messages).
     (pyfront.linalg.householder.orgqr)"""
 
-def ormqr(input, tau, other, left=True, transpose=False):
+def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     """``Q other`` for the Q of :func:`householder_product` (all m x m of it), as ``torch.ormqr``: ``other
     Q`` when not ``left``, Q^T in place of Q when ``transpose``. (pyfront.linalg.householder.ormqr)"""
 

@@ -327,7 +327,8 @@ class Tensor:
         """In-place ``cumsum``. (pyfront.ops.primitives.reductions.cumsum)"""
     @property
     def data(self):
-        """As ``torch.Tensor.data``. (pyfront.tensor.Tensor.data)"""
+        """This tensor's memory without its history, with a version counter of its own (torch's: a write
+        through ``.data`` fails no backward that saved this tensor). (pyfront.tensor.Tensor.data)"""
     @data.setter
     def data(self, value):
         """As ``torch.Tensor.data``. (pyfront.tensor.Tensor.data)"""
@@ -340,7 +341,8 @@ class Tensor:
     def det(self):
         """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
     def detach(self):
-        """A tensor sharing this one's memory, cut from the graph. (pyfront.tensor.Tensor.detach)"""
+        """A tensor sharing this one's memory and version counter, cut from the graph (no view, as torch).
+        (pyfront.tensor.Tensor.detach)"""
     def detach_(self):
         """As ``torch.Tensor.detach_``. (pyfront.tensor.Tensor.detach_)"""
     @property
@@ -1415,7 +1417,9 @@ class Tensor:
     def unbind(self, dim=0):
         """As ``torch.Tensor.unbind``. (pyfront.ops.views.unbind)"""
     def unflatten(self, dim, sizes):
-        """As ``torch.Tensor.unflatten``. (pyfront.ops.views.unflatten)"""
+        """``Tensor.unflatten``: torch's is Python over its binding, so a call without sizes is Python's
+        own TypeError ("Tensor.unflatten() missing 1 required positional argument: 'sizes'"), before any
+        parse. (pyfront.ops.views._unflatten_method)"""
     def unfold(self, dimension, size, step):
         """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim (a
         view). (pyfront.ops.views.unfold)"""
