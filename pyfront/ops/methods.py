@@ -61,7 +61,8 @@ _PARTIAL_OVERLAP_OK = frozenset(
     "masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm ldexp".split())
 # the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first),
 # and refuse a source that is self's very memory too (torch's assert_no_overlap)
-_OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
+_OVERLAP_LAST = frozenset(
+    "index_add index_copy index_reduce scatter scatter_add scatter_reduce index_put put".split())
 
 
 def _refuse_gradless_view(self):
