@@ -985,10 +985,10 @@ class Tensor:
         """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def nelement(self) -> builtins.int:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
-    def new(self, *args, device=None):
-        """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
-        scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset.
-        (pyfront.ops.methods._legacy_new)"""
+    def new(self, *args, **kwargs):
+        """``x.new(*sizes)`` / ``x.new(data)`` / ``x.new(t)``: the legacy constructor with ``x``'s dtype
+        and device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves
+        memory unset. (pyfront.ops.methods._legacy_new)"""
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_empty``. (made by pyfront.ops.methods._new)"""
     def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
@@ -1557,9 +1557,9 @@ class Tensor:
     def __neg__(self):
         """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     @staticmethod
-    def __new__(cls, *args, device=None):
-        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype.
-        (pyfront.tensor.Tensor.__new__)"""
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype;
+        ``Tensor(t)`` aliases ``t`` whatever its dtype. (pyfront.tensor.Tensor.__new__)"""
     def __or__(self, other):
         """As ``torch.Tensor.__or__``. (made by pyfront.ops.methods._operator)"""
     def __pos__(self):

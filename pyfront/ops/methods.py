@@ -357,14 +357,11 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     ), self)
 
 
-def _legacy_new(self, *args, device=None):
-    """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
-    scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset."""
-    from ..shape import Size
+def _legacy_new(self, *args, **kwargs):
+    """``x.new(*sizes)`` / ``x.new(data)`` / ``x.new(t)``: the legacy constructor with ``x``'s dtype and
+    device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset."""
     from .legacy import construct
-    if len(args) == 1 and isinstance(args[0], Size):
-        args = tuple(args[0])
-    return construct(Tensor, self.dtype, args, device if device is not None else self.device)
+    return construct(Tensor, self.dtype, args, self.device, kwargs, new=True)
 
 
 def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
