@@ -69,8 +69,8 @@ def construct(cls, dtype, args, device, kwargs=None, *, typed=True, new=False):
         if given_device is not None:
             raise RuntimeError("Legacy tensor new of the form tensor.new(tensor, device=device) is not "
                                "supported.  Use torch.as_tensor(...) instead." if new else
-                               "Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is not "
-                               "supported.  Use torch.tensor(...) or torch.as_tensor(...) instead.")
+                               "Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is "
+                               "not supported.  Use torch.tensor(...) or torch.as_tensor(...) instead.")
         if typed and (other.dtype is not dtype or other.device.type != as_device(device or "cpu").type):
             raise TypeError(f"expected {_options_text(dtype, as_device(device or 'cpu'))} (got "
                             f"{_options_text(other.dtype, other.device)})")

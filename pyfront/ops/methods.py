@@ -359,7 +359,8 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
 
 def _legacy_new(self, *args, **kwargs):
     """``x.new(*sizes)`` / ``x.new(data)`` / ``x.new(t)``: the legacy constructor with ``x``'s dtype and
-    device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset."""
+    device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory
+    unset."""
     from .legacy import construct
     return construct(Tensor, self.dtype, args, self.device, kwargs, new=True)
 
