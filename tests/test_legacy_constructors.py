@@ -2,6 +2,8 @@
 2.13: every class and ``new`` given nothing, sizes (ints, a ``torch.Size``), data, a tensor of its own or
 another dtype (aliased, or refused with torch's TypeError), a tensor with a device, a number, a string, and
 keywords the parser refuses; the value, dtype and shape, or the error's type and full text."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -54,3 +56,18 @@ def test_an_aliased_tensor_keeps_its_history_as_torch():
         a, b = L.FloatTensor(x), x.new(x)
         assert (a.requires_grad, type(a.grad_fn).__name__, a._base is x, type(b.grad_fn).__name__) == (
             True, "AliasBackward0", True, "AliasBackward0")
+
+
+@pytest.mark.parametrize("call", ["torch.tensor", "tensor.new_tensor", "as_tensor", "tensor of tensors"])
+def test_copy_constructing_from_a_tensor_warns_as_torch(call):
+    """torch.tensor(t) and x.new_tensor(t) warn (torch's text, at the caller's line); as_tensor and a list
+    of tensors do not."""
+    def warned(lib):
+        x = lib.ones(2)
+        make = {"torch.tensor": lambda: lib.tensor(x), "tensor.new_tensor": lambda: x.new_tensor(x),
+                "as_tensor": lambda: lib.as_tensor(x), "tensor of tensors": lambda: lib.tensor([x[0], x[1]])}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            make[call]()
+        return [(m.category, str(m.message), m.filename) for m in caught]
+    assert warned(pyfront) == warned(torch)

@@ -372,6 +372,8 @@ def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    if isinstance(data, Tensor) and _warnings.called_by_user():
+        _warnings.warn_copy_construct("tensor.new_tensor")
     return creation.tensor(
         data,
         dtype=dtype or self.dtype,
