@@ -1265,10 +1265,10 @@ class Tensor:
     def sparse_mask(self, mask):
         """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``.
         (pyfront._sparse_math.sparse_mask)"""
-    def split(self, split_size_or_sections, dim=0):
-        """``tensor`` in pieces of ``split_size_or_sections`` along ``dim``, as ``torch.split``: an int
-        takes torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple
-        of ints). (pyfront.ops.views.split)"""
+    def split(self, split_size, dim=0):
+        """``Tensor.split``: torch's Python method names its size ``split_size``
+        (``x.split(split_size=2)``), where ``torch.split`` says ``split_size_or_sections``.
+        (pyfront.ops.views._split_method)"""
     def split_with_sizes(self, split_sizes, dim: builtins.int = 0):
         """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
         ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
