@@ -28,6 +28,15 @@ _DECLARED = {
     "ProdBackward0": (("self", "result"), ()),
 }
 
+# torch's nodes that keep their input's shape (``_saved_self_sym_sizes``) to shape its gradient: the shape,
+# reductions to a sum, and indexing ones; a pyfront node of one of these names has that shape as its first
+# input's (a number kept after backward frees the tensors, as torch's)
+_SAVE_SELF_SIZES = frozenset(
+    "SumBackward0 SumBackward1 ExpandBackward0 ViewBackward0 UnsafeViewBackward0 SqueezeBackward0 "
+    "SqueezeBackward1 SqueezeBackward2 SqueezeBackward3 SqueezeBackward4 SqueezeBackward5 SelectBackward0 "
+    "SliceBackward0 IndexBackward0 DiagonalBackward0 UnfoldBackward0 SplitBackward0 "
+    "SplitWithSizesBackward0".split())
+
 
 def _arguments(op) -> tuple:
     """(inputs' names, {attribute: schema type}) of ``op`` as torch's schema names them (``input`` is
@@ -54,7 +63,7 @@ def install(cls) -> None:
     """Give ``cls`` a ``_saved_<name>`` property for every argument name in torch's signatures, and the
     results': each reads what a node has under that name, else is an AttributeError, as torch's."""
     from ..ops.signatures import SIGNATURES
-    names = {"result", "result0", "result1", "result2", "result3"}
+    names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes"}
     for sigs in SIGNATURES.values():
         for sig in sigs:
             names.update(p.split("=")[0].split()[-1] for p in sig.split(",") if p.strip() not in ("", "*"))
@@ -109,6 +118,8 @@ def op_node_saved(node) -> dict:
     number = op.extra.get("scalar_overload")  # torch's Scalar overload saves the number, not a tensor
     out = {name: _thunk(node, saved, k, max(k - n_inputs, 0), number) for k, name in enumerate(slots)
            if name is not None}
+    if type(node).__name__ in _SAVE_SELF_SIZES:
+        out["self_sym_sizes"] = lambda shape=tuple(node.input_meta[0][0]): shape
     for key, value in (node.attrs or {}).items():
         # not a dim: torch keeps the dim as given (-1), pyfront's op the normalised one
         if key in attr_types and (shown_attrs is None or key in shown_attrs) and "dim" not in key:

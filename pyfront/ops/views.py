@@ -407,7 +407,8 @@ def broadcast_to(input, size):
 
 
 def squeeze(input, dim=None):
-    return _squeeze(input, dim, "SqueezeBackward0" if dim is None else "SqueezeBackward1")
+    return _squeeze(input, dim, "SqueezeBackward0" if dim is None else
+                    "SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1")
 
 
 def _squeeze(input, dim, name):
