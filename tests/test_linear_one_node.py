@@ -74,7 +74,8 @@ def _outcome(m, case, dtypes, grads, device, depth):
 
 
 def _compare(case, dtypes, grads, device="cpu", depth=2, **tol):
-    ours, theirs = (_outcome(m, case, dtypes, grads, dev, depth) for m, dev in ((pyfront, device), (torch, "cpu")))
+    ours, theirs = (_outcome(m, case, dtypes, grads, dev, depth)
+                    for m, dev in ((pyfront, device), (torch, "cpu")))
     if isinstance(theirs[0], str):  # an error
         assert ours == theirs, case
         return
