@@ -513,7 +513,7 @@ def _softmax_vjp(c, g):
 
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
                           _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax))
-_log_softmax = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
+log_softmax_op = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
                               _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
                               samples=samples.softmax, float16_native=True))
 
@@ -525,7 +525,7 @@ def _softmax_call(op, name, input, dim, dtype):
     if not input.dtype.is_floating_point:
         kernel = f"{name}_lastdim_kernel_impl" if d == max(input.dim() - 1, 0) else f"{name}_kernel_impl"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
-    return apply(op, input, dim=d, log=op is _log_softmax)
+    return apply(op, input, dim=d, log=op is log_softmax_op)
 
 
 def softmax(input, dim, dtype=None):
@@ -535,7 +535,7 @@ def softmax(input, dim, dtype=None):
 
 def log_softmax(input, dim, dtype=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first."""
-    return _softmax_call(_log_softmax, "log_softmax", input, dim, dtype)
+    return _softmax_call(log_softmax_op, "log_softmax", input, dim, dtype)
 
 
 # -- vector norms -------------------------------------------------------------------------------
