@@ -481,8 +481,9 @@ def _row_max(np, x, axis):
     classifier's scores) are reduced as columns of a transposed copy: NumPy reduces a row of ten in a
     loop of its own per row, ~5x slower. The maximum is exact and NaN wins either way: the same values."""
     if axis is not None and x.ndim >= 2 and axis == x.ndim - 1 and 0 < x.shape[axis] <= 32:
-        cols = np.ascontiguousarray(np.moveaxis(x, axis, 0))
-        return np.expand_dims(np.maximum.reduce(cols, axis=0), axis)
+        # (a matrix's transpose as such: moveaxis and expand_dims are a dozen Python calls of NumPy's own)
+        cols = np.ascontiguousarray(x.T if x.ndim == 2 else np.moveaxis(x, axis, 0))
+        return np.maximum.reduce(cols, axis=0)[..., None]
     return np.max(x, axis=axis, keepdims=True, initial=-np.inf)
 
 
@@ -496,7 +497,7 @@ def _softmax_np(np, x, dim, log):
     shifted = x - _row_max(np, x, axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         if log:
-            total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
+            total = np.add.reduce(np.exp(shifted), axis=axis, keepdims=True)  # np.sum, without its frames
             if half_sum:
                 return shifted - np.log(total.astype(np.float16)).astype(np.float16)
             return shifted - np.log(total)
