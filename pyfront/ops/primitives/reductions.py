@@ -152,7 +152,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 def sum_to_size(input, *size):
     """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
     torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
-    sum of everything to ``()``, SumBackward0."""
+    sum of everything to ``()``, SumBackward0. (Each by the planned reduction: a bias's gradient, per
+    layer per step.)"""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     size = tuple(size)
@@ -165,12 +166,12 @@ def sum_to_size(input, *size):
     if not dims:
         return input.reshape(size) if shape != size else input
     if not size:
-        return apply(_sum, input, dims=dims, keepdim=False)
+        return reduce(_sum, input, dims=dims, keepdim=False)
     if dims == tuple(range(lead)) and not (input.requires_grad and is_grad_enabled()):
         # the sum is the result itself, not a view of it, so it owns its memory (the autograd engine
         # keeps such a gradient as .grad with no copy); with grad, torch's graph records the view
-        return apply(_sum, input, dims=dims, keepdim=False)
-    out = apply(_sum, input, dims=dims, keepdim=True, _name="SumBackward1")
+        return reduce(_sum, input, dims=dims, keepdim=False)
+    out = reduce(_sum, input, "SumBackward1", dims=dims, keepdim=True)
     return out.reshape(size) if lead else out  # with no leading dims the kept dims are ``size``: no view
 
 
