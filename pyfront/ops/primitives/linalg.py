@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
-from ...shape import Size
+from ...shape import Size, is_contiguous
 from ..dispatch import apply, product
 from ..registry import OpDef, register
 from ..views import OPS_VIEW
@@ -41,6 +41,13 @@ def mT_view(x, rank, name="TransposeBackward0"):
 _SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
 
 
+def _transposed_contiguous(x) -> bool:
+    """Whether ``x.mT`` is contiguous, from ``x``'s shape and strides (no view made, as ``x.mT`` would)."""
+    *lead, m, n = x._shape
+    *lead_strides, sm, sn = x._strides
+    return is_contiguous((*lead, n, m), (*lead_strides, sn, sm))
+
+
 def _product_grads(a, b, g, rank, need_a, need_b):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
     operand's shape, those not needed None."""
@@ -48,11 +55,12 @@ def _product_grads(a, b, g, rank, need_a, need_b):
     ga = product(op, a._shape, (g, mT_view(b, rank)), rank=rank) if need_a else None
     gb = None
     if need_b:
-        if not b._contiguous and b.mT._contiguous:
+        if not b._contiguous and _transposed_contiguous(b):
             # b is a transposed matrix (a linear layer's weight.t()): its gradient computed as
             # (g^T a)^T reaches the weight in the weight's own row-major order, where a^T g would
             # be a transposed result that every later use (accumulation, the optimizer) copies
-            gb = mT_view(apply(op, mT_view(g, rank), a, rank=rank), rank)
+            *lead, k, m = b._shape
+            gb = mT_view(product(op, Size((*lead, m, k)), (mT_view(g, rank), a), rank=rank), rank)
         else:
             gb = product(op, b._shape, (mT_view(a, rank), g), rank=rank)
     return ga, gb
