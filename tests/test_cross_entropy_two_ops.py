@@ -7,15 +7,7 @@ import pytest
 import torch
 
 import pyfront
-
-
-def _names(fn, depth=2):
-    if fn is None:
-        return None
-    name = fn.name().split("::")[-1]
-    if depth == 0:
-        return name
-    return name, tuple(_names(f, depth - 1) if f is not None else None for f, _ in fn.next_functions)
+from graph_names import node_names
 
 
 def _outcome(m, x, t, grad, kwargs, depth=2):
@@ -30,7 +22,7 @@ def _outcome(m, x, t, grad, kwargs, depth=2):
         return type(e).__name__, str(e)
     # label smoothing's composite presents its last node over its own inputs' edges (its name compared)
     seen = [str(r.dtype), tuple(r.shape), r.requires_grad,
-            _names(r.grad_fn, 0 if kwargs.get("label_smoothing") else depth)]
+            node_names(r.grad_fn, 0 if kwargs.get("label_smoothing") else depth)]
     if grad:
         (r * r).sum().backward()
         seen.append(torch.from_numpy(np.array(xs.grad.tolist(), dtype=x.dtype).reshape(x.shape)))
@@ -60,7 +52,7 @@ def test_cross_entropy_of_class_indices_as_torch(dtype):
             for kwargs in KWARGS:
                 if "weight" in kwargs and dtype == "float64":
                     kwargs = {**kwargs, "weight": kwargs["weight"].astype(np.float64)}
-                for grad in (False, True):
+                for grad in (False, True) if not kwargs else (True,):
                     ours, theirs = (_outcome(m, x, t, grad, kwargs) for m in (pyfront, torch))
                     if isinstance(theirs[0], str):
                         assert ours == theirs, (n, t, kwargs)
