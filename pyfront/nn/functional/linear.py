@@ -64,14 +64,13 @@ def _one_node_first(general):
                 if rank == 2 and input.dtype is not dt.float16:
                     return mm(input, mT_view(weight, 2, "TBackward0"))
             elif (isinstance(bias, Tensor) and input.dtype is weight.dtype is bias.dtype
-                  and input.dtype in _ONE_NODE_DTYPES
-                  and input._storage.device is weight._storage.device is bias._storage.device
-                  and rank and input._shape[-1] == weight._shape[1]):
-                m = weight._shape[0]
-                if rank == 2 and _expands(bias._shape, input._shape[0], m):
+                  and input.dtype in _ONE_NODE_DTYPES and rank
+                  and input._storage.device is weight._storage.device is bias._storage.device):
+                # shapes unpacked, not indexed: a Size's __getitem__ is a Python call
+                (m, k), (*lead, k_in) = weight._shape, input._shape
+                if k_in == k and rank == 2 and _expands(bias._shape, *lead, m):
                     return addmm_bias(bias, input, mT_view(weight, 2, "TBackward0"))
-                if rank != 2 and input._contiguous and len(bias._shape) == 1 and bias._shape[0] in (1, m):
-                    *lead, k = input._shape
+                if k_in == k and rank != 2 and input._contiguous and bias._shape in ((1,), (m,)):
                     flat = input.view(math.prod(lead), k)
                     out = addmm_bias(bias, flat, mT_view(weight, 2, "TBackward0"))
                     return out.view(*lead, m)

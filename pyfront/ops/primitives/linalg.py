@@ -106,7 +106,8 @@ def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
     """``bias + mat1 @ mat2`` as one op, for matrices ``mat1`` (n, k), ``mat2`` (k, m) and a bias of shape
     (m,) or (n, m), all of one floating dtype: the caller has checked them."""
     saved_crosswise(mat1, mat2)
-    return product(_ADDMM, Size((mat1._shape[0], mat2._shape[1])), (bias, mat1, mat2))
+    (n, _), (_, m) = mat1._shape, mat2._shape
+    return product(_ADDMM, Size((n, m)), (bias, mat1, mat2))
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
