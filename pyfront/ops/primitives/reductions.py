@@ -152,8 +152,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 def sum_to_size(input, *size):
     """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
     torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
-    sum of everything to ``()``, SumBackward0. (Each by the planned reduction: a bias's gradient, per
-    layer per step.)"""
+    sum of everything to ``()``, SumBackward0."""
+    # each sum by the planned reduction (dispatch.reduce): a bias's gradient, per layer per step
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     size = tuple(size)
