@@ -114,7 +114,7 @@ def matmul(backend, op, inputs, attrs, out_meta):
     return [storage]
 
 
-@launcher("addmm")
+@launcher("addmm_bias")
 def addmm(backend, op, inputs, attrs, out_meta):
     """``bias + mat1 @ mat2`` (F.linear's one op; float32): the tile kernel's product, then the bias added
     as add's pending elementwise result, which fusion computes with whatever reads it, so the op costs
