@@ -214,9 +214,12 @@ def test_matmul_gets_strided_views_never_copies(monkeypatch):
     backward's transposes): NumPy passes the strides to BLAS, so no operand is copied first."""
     from pyfront.ops import dispatch
     seen = []
-    rule = OPS["mm"].numpy
+    rule, biased = OPS["mm"].numpy, OPS["addmm_bias"].numpy
     monkeypatch.setattr(OPS["mm"], "numpy", lambda np, a, b, **kw: seen.extend((a, b)) or rule(np, a, b,
                                                                                                 **kw))
+    # the forward is addmm (the bias, then the two matrices)
+    monkeypatch.setattr(OPS["addmm_bias"], "numpy",
+                        lambda np, c, a, b: seen.extend((a, b)) or biased(np, c, a, b))
     monkeypatch.setattr(dispatch, "_PLANS", {})  # plans made before hold the rule: new ones take the spy
     layer = pyfront.nn.Linear(6, 4)
     x = pyfront.randn(5, 6, requires_grad=True)

@@ -57,7 +57,7 @@ def _outcome(m, call, a, b, backward):
     functions, then the operands' gradients after a backward; or the error, where one is raised."""
     try:
         r = CALLS[call](m, a, b)
-        matrices = a.dim() == 2 == b.dim() and call != "linear_bias"
+        matrices = a.dim() == 2 == b.dim()
         seen = (str(r.dtype).split(".")[-1], tuple(r.shape), r.stride(), r.cpu().tolist(),
                 _names(r.grad_fn, matrices), r.requires_grad)
         if backward and r.requires_grad:

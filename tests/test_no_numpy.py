@@ -4,6 +4,9 @@ import json
 import subprocess
 import sys
 
+import numpy as np
+import pytest
+
 import pyfront
 
 SCRIPT = r"""
@@ -24,6 +27,15 @@ out["sum"] = (x + x).tolist() if torch.webgpu.is_available() else None
 # backend's run: none may call a plan only the NumPy backend has (mm's planned product did, in the page)
 out["mm"] = (x @ x).tolist() if torch.webgpu.is_available() else None
 out["reduced"] = x.sum(0).tolist() if torch.webgpu.is_available() else None
+# a layer with a bias: F.linear's one op (addmm), the product and the bias added
+out["linear"] = (torch.nn.functional.linear(x, x, torch.tensor([0.5, -1.0])).tolist()
+                 if torch.webgpu.is_available() else None)
+# a classifier's loss of class indices: nll_loss's one op has no kernel but NumPy's, so the composite runs
+if torch.webgpu.is_available():
+    scores = x.clone().requires_grad_()
+    loss = torch.nn.functional.cross_entropy(scores, torch.tensor([1, 0]))
+    loss.backward()
+    out["cross_entropy"] = [loss.item(), scores.grad.tolist()]
 if torch.webgpu.is_available():
     out["gpu"] = ((x.to("webgpu") * 2).cpu()).tolist()
     # ops the GPU computes on the host (no kernel): every one says why it cannot run
@@ -72,6 +84,12 @@ def test_cpu_device_without_numpy():
         assert got["gpu"] == (x * 2).tolist()
         assert got["sum"] == (x + x).tolist()  # cpu ops run on the GPU when NumPy is missing
         assert got["mm"] == (x @ x).tolist() and got["reduced"] == x.sum(0).tolist()
+        assert got["linear"] == pyfront.nn.functional.linear(x, x, pyfront.tensor([0.5, -1.0])).tolist()
+        scores = x.clone().requires_grad_()
+        loss = pyfront.nn.functional.cross_entropy(scores, pyfront.tensor([1, 0]))
+        loss.backward()
+        assert got["cross_entropy"][0] == pytest.approx(loss.item(), rel=1e-5)
+        assert np.allclose(got["cross_entropy"][1], scores.grad.tolist(), rtol=1e-5, atol=1e-6)
         assert len(got["host_errors"]) >= 15, got["host_errors"]  # the one-argument special functions
         for name, error in got["host_errors"].items():
             assert error == (f'"{name}" is computed with NumPy on every device (it has no GPU kernel), and '

@@ -24,3 +24,28 @@ def test_relu_is_torchs_bit_for_bit():
         for v in values:  # 0-d
             theirs = torch.relu(torch.tensor(v)).numpy()
             assert pyfront.relu(pyfront.tensor(v)).numpy().tobytes() == theirs.tobytes(), (dtype, v)
+
+
+def _strided_relu_is_torchs():
+    for dtype in ("float32", "float64"):
+        values = np.array(_VALUES + [np.nan, -np.nan], dtype)
+        for n in (1, 9, 33, 1000):
+            x = np.resize(values, 2 * n)
+            theirs = torch.relu(torch.from_numpy(x.copy())[::2]).numpy()
+            mine = pyfront.relu(pyfront.from_numpy(x.copy())[::2])
+            assert mine.numpy().tobytes() == theirs.tobytes(), (dtype, n)
+            assert pyfront.relu(pyfront.from_numpy(x.copy())).numpy().tobytes() == \
+                torch.relu(torch.from_numpy(x.copy())).numpy().tobytes(), (dtype, n)
+
+
+def test_relu_by_maximum_and_by_bits_are_torchs(monkeypatch):
+    """Both of relu's NumPy paths, where NumPy's maximum keeps the bits (as probed) and where it may not
+    (the bit select), on strided and contiguous inputs."""
+    from pyfront.ops.primitives import elementwise
+    _strided_relu_is_torchs()
+    for keeps in (False, True):
+        paths = dict.fromkeys(map(np.dtype, ("float32", "float64")), keeps)
+        monkeypatch.setattr(elementwise, "_MAXIMUM_KEEPS", paths)
+        if keeps and not all(elementwise._maximum_keeps(np, np.dtype(d)) for d in ("float32", "float64")):
+            continue  # this CPU's maximum does not keep them: only the bit select runs here
+        _strided_relu_is_torchs()

@@ -247,6 +247,8 @@ class OpNode(Node):
         if op.extra.get("scalar_overload") and any(t._wrapped_number for t in inputs):
             # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
             self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
+        elif "shows" in op.extra:  # torch's op has edges to its first inputs only (nll_loss: not the target)
+            self.shown_edges = next_functions[:op.extra["shows"]]
         elif type(self).__name__ == "NotImplemented":  # torch's has edges only to inputs that need a gradient
             self.shown_edges = tuple(e for e in next_functions if e[0] is not None)
 

@@ -55,9 +55,9 @@ class Backend(ABC):
         return lambda inputs, shape, out=None: self.run(op, inputs, attrs, [(shape, d) for d in out_dtypes])
 
     def plan_product(self, op, dtype, attrs):
-        """``run`` for a matrix product ``op`` (mm, bmm) of two ``dtype`` operands, as a function of the two
-        Layouts and the output's shape returning its storage (ops/dispatch.py's ``product``); None where
-        the backend has no such plan (the product then takes ``run``, as every other op)."""
+        """``run`` for a matrix product ``op`` (mm, bmm, addmm) of ``dtype`` operands, as a function of their
+        Layouts (a list) and the output's shape returning its storage (ops/dispatch.py's ``product``); None
+        where the backend has no such plan (the product then takes ``run``, as every other op)."""
         return None
 
     def plan_reduction(self, op, dtype, out_dtype, attrs, shape):

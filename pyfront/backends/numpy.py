@@ -231,26 +231,27 @@ class NumpyBackend(Backend):
         return planned
 
     def plan_product(self, op, dtype, attrs):
-        """``run`` for a matrix product ``op`` (mm, bmm) of two ``dtype`` operands giving one output of
-        their dtype and a non-empty ``shape``, as a function of the two Layouts and that shape returning
-        its storage (ops/dispatch.py's ``product``); None for float16, which ``run`` computes in float32."""
+        """``run`` for a matrix product ``op`` (mm, bmm, addmm) of ``dtype`` operands giving one output of
+        their dtype and a non-empty ``shape``, as a function of the operands' Layouts and that shape
+        returning its storage (ops/dispatch.py's ``product``); None for float16, which ``run`` computes in
+        float32."""
         if dtype is F16:
             return None
         want, array, stored = _np(dtype), self.array, self._stored
         call = functools.partial(op.numpy, np, **attrs)
 
-        def planned(x, y, shape):
+        def planned(layouts, shape):
             # array(x)'s commonest case inline, as plan_reduction's: a whole storage (not an empty one)
-            data = x[0].data
-            a = data.reshape(x[1]) if x[6] and len(data) else array(x)
-            data = y[0].data
-            b = data.reshape(y[1]) if y[6] and len(data) else array(y)
+            arrays = []
+            for x in layouts:
+                data = x[0].data
+                arrays.append(data.reshape(x[1]) if x[6] and len(data) else array(x))
             try:  # as the elementwise plan: a quiet Context of this thread's alone while it runs
                 quiet = _QUIET.pop()
             except IndexError:
                 quiet = _quiet_context()
             try:
-                r = quiet.run(call, a, b)
+                r = quiet.run(call, *arrays)
             except MemoryError as e:
                 raise _out_of_memory(e) from None
             _QUIET.append(quiet)
@@ -262,7 +263,7 @@ class NumpyBackend(Backend):
                     r, CPU, r.nbytes, 0, None, False)
                 return st
             with _as_torch():
-                return stored(op, r, shape, want, (a, b), (x, y))
+                return stored(op, r, shape, want, arrays, layouts)
 
         return planned
 

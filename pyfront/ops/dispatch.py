@@ -52,11 +52,16 @@ def _plan(op, inputs, dtype, backend, key, attrs):
     (output dtypes, run(layouts, shape)), made at the first such call (an elementwise rule's output
     dtypes depend on the input dtypes alone, and on ``attrs``, a part of ``key``); False where the
     general path runs it."""
-    if len(_PLANS) >= MAX_PLANS:
-        _PLANS.clear()
     dtypes = tuple(d for _, d in op.infer(*inputs, **attrs))
     fallback = inputs[0].device.type != "cpu" and op.extra.get("cpu_fallback")
-    plan = _PLANS[key] = False if fallback else (dtypes, backend.plan(op, dtype, dtypes, attrs))
+    return _store(key, False if fallback else (dtypes, backend.plan(op, dtype, dtypes, attrs)))
+
+
+def _store(key, plan):
+    """``plan`` kept under ``key`` (the cache emptied first when full: it stays bounded); returns it."""
+    if len(_PLANS) >= MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = plan
     return plan
 
 
@@ -232,30 +237,35 @@ def into(op, dtypes, self, args):
     return True if storage is self._storage else _fresh(storage, shape, dtype)
 
 
-def product(op, a, b, shape, **attrs):
-    """``apply(op, a, b, **attrs)`` for a matrix product (mm, bmm) whose operands the caller has checked
-    (their ranks, sizes and one dtype) and whose output ``shape`` (a Size) it knows, by a plan made once
-    per (op, dtype, device type): the cpu backend's function of the two layouts, so no rule, meta or
-    layout list is made per call (an MLP step makes six products). Other devices, float16, operands on
-    two devices and empty results take ``apply``'s general path."""
-    device = a._storage.device
-    dtype = a.dtype
-    if b._storage.device is device and 0 not in shape:
-        key = (op, dtype, device.type, *attrs.values())
-        plan = _PLANS.get(key)
-        if plan is None:
-            if len(_PLANS) >= MAX_PLANS:
-                _PLANS.clear()
-            plan = _PLANS[key] = (device.type == "cpu" and get_backend(device).plan_product(op, dtype, attrs)
-                                  or False)
-        if plan:
-            out = _fresh(plan(a._layout, b._layout, shape), shape, dtype)
-            if _vmap_blocks[0]:
-                mark_batched((a, b), (out,))
-            if (a._requires_grad or b._requires_grad) and _state.enabled:
-                _record(op, (a, b), (out,), attrs, None)
-            return out
-    return apply(op, a, b, **attrs)
+def product(op, shape, operands, **attrs):
+    """``apply(op, *operands, **attrs)`` for a matrix product (mm, bmm, addmm: the bias first) whose
+    operands the caller has checked (their ranks, sizes and one dtype) and whose output ``shape`` (a Size)
+    it knows, by a plan made once per (op, dtype, device type): the backend's function of the operands'
+    layouts, so no rule, meta or layout list is made per call (an MLP step makes eight products). A
+    backend without such a plan, float16, operands on two devices and empty results take ``apply``'s
+    general path."""
+    device = operands[-1]._storage.device
+    dtype = operands[-1].dtype
+    for t in operands:
+        if t._storage.device is not device:
+            break
+    else:
+        if 0 not in shape:
+            key = (op, dtype, device.type, *attrs.values())
+            plan = _PLANS.get(key)
+            if plan is None:
+                plan = _store(key, get_backend(device).plan_product(op, dtype, attrs) or False)
+            if plan:
+                out = _fresh(plan([t._layout for t in operands], shape), shape, dtype)
+                if _vmap_blocks[0]:
+                    mark_batched(operands, (out,))
+                if _state.enabled:
+                    for t in operands:
+                        if t._requires_grad:
+                            _record(op, operands, (out,), attrs, None)
+                            break
+                return out
+    return apply(op, *operands, **attrs)
 
 
 def mark_batched(inputs, outs):
@@ -288,16 +298,14 @@ def reduce(op, input, _name=None, **attrs):
     key = (op, input.dtype, device.type, input._shape, *attrs.values())
     plan = _PLANS.get(key)
     if plan is None:
-        if len(_PLANS) >= MAX_PLANS:
-            _PLANS.clear()
         ((shape, dtype),) = op.infer(input, **attrs)
         general = 0 in shape or 0 in input._shape or (device.type != "cpu" and op.extra.get("cpu_fallback"))
         # a backend that stores a dtype wider than its width (webgpu's bool) has its outputs' layouts
         # made by _make, which tells whether they are whole
         make = _fresh if device.type == "cpu" else Tensor._make
-        plan = _PLANS[key] = False if general else (
+        plan = _store(key, False if general else (
             Size(shape), dtype, get_backend(device).plan_reduction(op, input.dtype, dtype, attrs, shape),
-            make)
+            make))
     if not plan:
         return apply(op, input, _name=_name, **attrs)
     shape, dtype, run, make = plan

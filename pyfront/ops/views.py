@@ -140,7 +140,10 @@ for _op in [
     _view_op(
         "view", _reshape_rule, lambda c, g: (g.reshape(c.input_shapes[0]),), backward_name="ViewBackward0"
     ),
-    _view_op("permute", _permute_rule, lambda c, g: (g.permute(_inverse(c.attrs["dims"])),)),
+    # (the op itself, not g.permute: its parser and checks are for a user's dims; a transposed weight's
+    # gradient, per layer per step)
+    _view_op("permute", _permute_rule,
+             lambda c, g: (apply(OPS_VIEW["permute"], g, dims=_inverse(c.attrs["dims"])),)),
     _view_op("expand", _expand_rule, lambda c, g: (g,)),  # the engine sums it back
     _view_op("slice", _slice_rule, _scatter_back("slice")),
     _view_op("select", _select_rule, _scatter_back("select")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 from ... import _warnings
 from ... import dtypes as dt
@@ -14,7 +15,7 @@ from ...ops.composite.indexing import index_select
 from ...ops.common import float16_in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
-from ...ops.primitives.linalg import check_not_bool, mm, mT_view
+from ...ops.primitives.linalg import addmm_bias, check_not_bool, mm, mT_view
 from ...ops.primitives import elementwise as ew
 from ...ops.registry import composite
 from ...ops import samples
@@ -39,29 +40,56 @@ __all__ = [
 
 
 def _linear_node(input, weight, bias=None):
-    """linear's node: PyTorch runs addmm(bias, input, weight.t()) for a 2-d input with a bias (viewed back
-    for 1-d and 3-d); the weight itself stands for its transpose among the node's next_functions."""
+    """linear's node where its general path (the composite below) runs: PyTorch runs addmm(bias, input,
+    weight.t()) for a 2-d input with a bias, viewed back for a contiguous input of another rank and a 1-d
+    bias; the weight itself stands for its transpose among the node's next_functions."""
     if bias is None or weight.dim() != 2:
         return None
     if input.dim() == 2:
         return "AddmmBackward0", (bias, input, weight)
-    return "ViewBackward0" if input.dim() in (1, 3) else None
+    return "ViewBackward0" if input.is_contiguous() and bias.dim() == 1 else None
 
 
-def _unbiased_matrices_first(general):
-    """``general``, linear as a composite, with its commonest unbiased case, a matrix times a matrix's
-    transpose, handed to ``mm`` in one frame: that is what ``general`` computes for it, with mm's node
-    (``_linear_node`` presents none without a bias) and no float16 round trip (float16 input excepted)."""
+def _one_node_first(general):
+    """``general``, linear as a composite, with torch's one-op cases run as that op in one frame: a matrix
+    times a weight matrix's transpose is mm (no bias) or addmm (a bias that expands to the output:
+    AddmmBackward0, its next functions the bias's, the input's and the weight's TBackward0, as torch's);
+    a contiguous input of another rank with a 1-d bias is viewed as a matrix and back (ViewBackward0), as
+    torch's linear flattens it. Other cases (float16, which computes in float32; mixed dtypes or devices,
+    whose errors the composite gives; a bias that does not expand) take ``general``."""
     def linear(input, weight, bias=None):
-        if (bias is None and isinstance(input, Tensor) and isinstance(weight, Tensor)
-                and len(input._shape) == 2 == len(weight._shape) and input.dtype is not dt.float16):
-            return mm(input, mT_view(weight, 2, "TBackward0"))
+        if isinstance(input, Tensor) and isinstance(weight, Tensor) and len(weight._shape) == 2:
+            rank = len(input._shape)
+            if bias is None:
+                if rank == 2 and input.dtype is not dt.float16:
+                    return mm(input, mT_view(weight, 2, "TBackward0"))
+            elif (isinstance(bias, Tensor) and input.dtype is weight.dtype is bias.dtype
+                  and input.dtype in _ONE_NODE_DTYPES and rank
+                  and input._storage.device is weight._storage.device is bias._storage.device):
+                # shapes unpacked, not indexed: a Size's __getitem__ is a Python call
+                (m, k), (*lead, k_in) = weight._shape, input._shape
+                if k_in == k and rank == 2 and _expands(bias._shape, *lead, m):
+                    return addmm_bias(bias, input, mT_view(weight, 2, "TBackward0"))
+                if k_in == k and rank != 2 and input._contiguous and bias._shape in ((1,), (m,)):
+                    flat = input.view(math.prod(lead), k)
+                    out = addmm_bias(bias, flat, mT_view(weight, 2, "TBackward0"))
+                    return out.view(*lead, m)
         return general(input, weight, bias)
 
     return functools.update_wrapper(linear, general)
 
 
-@_unbiased_matrices_first
+_ONE_NODE_DTYPES = (dt.float32, dt.float64)
+
+
+def _expands(bias_shape, n, m) -> bool:
+    """Whether a bias of ``bias_shape`` expands to the (n, m) output (the others get torch's error from
+    the general path)."""
+    *rows, cols = bias_shape or (1,)
+    return cols in (1, m) and len(rows) <= 1 and (not rows or rows[0] in (1, n))
+
+
+@_one_node_first
 @composite(torch_name="nn.functional.linear", samples=samples.linear, grad_fn=_linear_node)
 @float16_in_float32_of_one_dtype  # torch adds the bias to the float32 product, then rounds once
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -89,6 +117,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         out = mm(input, mT_view(weight, 2, "TBackward0"))  # weight.t(), without its checks
     else:
         out = matmul(input, weight.t() if weight.dim() == 2 else weight)
+    if bias is not None and weight.dim() == 2 and (input.dim() == 2 or _linear_node(input, weight, bias)):
+        rows = math.prod(out.shape[:-1])  # torch's addmm, of the input as a matrix: it expands the bias
+        if not _expands(tuple(bias.shape), rows, out.shape[-1]):
+            bias.expand(rows, out.shape[-1])  # its error
     return out if bias is None else out + bias
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.grad_mode import not_differentiable
+from ...backends import get_backend
 from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, float16_in_float32
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.primitives.nn import nll_loss_forward
-from ...ops.dispatch import apply
+from ...ops.dispatch import apply, reduce as reduce_op
 from ...ops.registry import composite
 from ...ops import samples
 from ...ops.queries import can_cast
@@ -83,9 +85,9 @@ def _triplet_node(*args, reduction="mean", **kwargs):
 
 def _nll_node(input, target, *args, reduction="mean", **kwargs):
     """nll_loss's node: NllLoss2d for an image-shaped input, viewed back for reduction='none' unless 4-d."""
-    if input.dim() < 3:
-        return "NllLossBackward0"
-    return "ViewBackward0" if reduction == "none" and input.dim() != 4 else "NllLoss2DBackward0"
+    if input.dim() < 3:  # torch's node has one edge, the scores' (target and weight are not differentiable)
+        return "NllLossBackward0", (input,)
+    return "ViewBackward0" if reduction == "none" and input.dim() != 4 else ("NllLoss2DBackward0", (input,))
 
 
 def _cross_entropy_node(input, target, *args, reduction="mean", label_smoothing=0.0, **kwargs):
@@ -429,10 +431,10 @@ def nll_loss(
     _class_weight(weight, n_classes, input.dim(), dtype=input.dtype)
     saved_as_torch(input, target, weight, by=(input,))  # torch's nll_loss kernel saves them for input's grad
     if (weight is None and input.dim() == 2 and target.dim() == 1 and target.dtype is dt.int64
-            and type(ignore_index) is int and input.device.type == "cpu"
+            and type(ignore_index) is int and _host_rules(input._storage.device)
             and input.dtype in (dt.float32, dt.float64)):
-        # a training step's case, as one op (see nll_loss_forward); on a GPU the composite below keeps
-        # every step on the device, where that op has no kernel
+        # a training step's case, as one op (see nll_loss_forward); on a GPU (and the page's cpu) the
+        # composite below keeps every step on the device, where that op has no kernel
         return apply(nll_loss_forward, input, target, ignore_index=ignore_index, reduction=reduction)
     losses, w, _ = _pick(input, target, weight, ignore_index)
     if reduction == "none":
@@ -440,6 +442,42 @@ def nll_loss(
     return losses.sum() if reduction == "sum" else losses.sum() / w.sum()
 
 
+def _two_ops_first(general):
+    """``general``, cross_entropy as a composite, with a training step's case run as torch's two ops in one
+    frame: (N, C) float32 or float64 scores on the cpu, (N,) int64 class indices, no class weights, label
+    smoothing or deprecated flags: log_softmax over dim 1 (LogSoftmaxBackward0), then nll_loss_forward
+    (NllLossBackward0), which is what ``general`` runs for it, past its wrappers and checks (each of them
+    Python calls per step; the inference-tensor check kept). A target out of range raises torch's
+    IndexError from the op; every other case (and error) takes ``general``."""
+    def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                      reduction="mean", label_smoothing=0.0):
+        if (weight is None and size_average is None and reduce is None and type(label_smoothing) in _NUMBER
+                and label_smoothing == 0 and type(ignore_index) is int and type(reduction) is str
+                and reduction in _REDUCTIONS and isinstance(input, Tensor) and isinstance(target, Tensor)
+                and target.dtype is dt.int64 and input.dtype in _FLOAT_SCORES
+                and len(input._shape) == 2 and len(target._shape) == 1 and input._shape[0] == target._shape[0]
+                and input._storage.device is target._storage.device and _host_rules(input._storage.device)):
+            logp = reduce_op(red.log_softmax_op, input, dim=1, log=True)
+            saved_as_torch(logp, target, by=(logp,))  # nll_loss's kernel saves the target for logp's grad
+            return apply(nll_loss_forward, logp, target, ignore_index=ignore_index, reduction=reduction)
+        return general(input, target, weight=weight, size_average=size_average, ignore_index=ignore_index,
+                       reduce=reduce, reduction=reduction, label_smoothing=label_smoothing)
+
+    return functools.update_wrapper(cross_entropy, general)
+
+
+def _host_rules(device) -> bool:
+    """Whether ``device`` runs ops by their NumPy rules: nll_loss_forward has no GPU kernel, and the page's
+    cpu (no NumPy: its backend computes on the GPU) has none of its own, so there the composite runs."""
+    return device.type == "cpu" and get_backend(device).name == "numpy"
+
+
+_NUMBER = (int, float)
+_REDUCTIONS = ("mean", "sum", "none")
+_FLOAT_SCORES = (dt.float32, dt.float64)
+
+
+@_two_ops_first
 @composite(
     torch_name="nn.functional.cross_entropy",
     samples=samples.cross_entropy,

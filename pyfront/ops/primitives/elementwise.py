@@ -372,17 +372,46 @@ def _relu_bits(np, dtype):
     return c
 
 
+# per NumPy float dtype: whether np.maximum(0, x) gives relu's bits, asked once (see _relu_np)
+_MAXIMUM_KEEPS: dict = {}
+
+
+def _maximum_keeps(np, dtype) -> bool:
+    """Whether ``np.maximum(zero, x)`` (zero first) is ``_relu_bits_np``'s result, bit for bit, on probes
+    that reach each of NumPy's loops for ``dtype`` (contiguous lengths a SIMD loop splits differently,
+    strided, reversed): x86's maxps returns its second operand at a tie of zeros and where one is NaN,
+    and NumPy's scalar loop does too, so -0.0 and every NaN come through; other CPUs, and float16, may
+    not, and keep the bit select."""
+    specials = np.array([-0.0, 0.0, np.nan, -np.nan, np.inf, -np.inf, -1e-45, 1e-45, -1.5, 2.5], dtype)
+    keeps = True
+    for n in (1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 257):
+        x = np.resize(specials, n)
+        for probe in (x, x[::-1], np.repeat(x, 2)[::2]):
+            want = _relu_bits_np(np, probe)
+            keeps &= np.maximum(dtype.type(0), probe).tobytes() == want.tobytes()
+    _MAXIMUM_KEEPS[dtype] = keeps
+    return keeps
+
+
 def _relu_np(np, x):
+    """x, with +0 where x < 0 (-0.0 and NaN stay as they are: torch's): NumPy's maximum with 0 first, one
+    pass, where it keeps those bits (``_maximum_keeps``: x86's float32 and float64), else a bit select."""
+    keeps = _MAXIMUM_KEEPS.get(x.dtype)
+    if keeps is None:
+        if x.dtype.kind != "f":
+            return np.maximum(x, x.dtype.type(0))
+        keeps = _maximum_keeps(np, x.dtype)
+    if keeps:
+        return np.maximum(x.dtype.type(0), x)
+    return _relu_bits_np(np, x)
+
+
+def _relu_bits_np(np, x):
     """x, with +0 where x < 0, selected by bits as ``_where_np``: -0.0 and NaN stay as they are (torch's).
     np.maximum leaves a tie of zeros to the CPU's instruction (-0.0 or +0), and a per-element select
     (np.where, putmask) mispredicts on random signs, ~10x slower than this. Each NumPy call or attribute
     costs as much as a 1,000-element add, so the constants are made once per dtype."""
-    c = _RELU_BITS.get(x.dtype)
-    if c is None:
-        if x.dtype.kind != "f":
-            return np.maximum(x, x.dtype.type(0))
-        c = _relu_bits(np, x.dtype)
-    bits, zero, one = c
+    bits, zero, one = _RELU_BITS.get(x.dtype) or _relu_bits(np, x.dtype)
     out = np.empty_like(x)  # returned itself, not a view: the backend keeps an array owning its memory
     keep = out.view(bits)
     np.subtract(np.less(x, zero), one, out=keep)  # all ones where x is not below 0, else none

@@ -139,6 +139,17 @@ def _nll_weights(np, target, ignore_index, dtype):
 
 def _nll_np(np, logp, target, ignore_index, reduction):
     n_classes = logp.shape[1]
+    if not (target == ignore_index).any():  # a training step's case: every row counts, its weight 1
+        # a negative index, read as unsigned, is past every class: one comparison finds both kinds
+        bad = target.view(np.uint64) >= n_classes
+        if bad.any():
+            raise IndexError(f"Target {int(target[bad][0])} is out of bounds.")
+        # the general path's numbers: -x * 1 is -x, the same sum, and the count of rows as the summed weights
+        losses = np.negative(logp[np.arange(len(target)), target])
+        if reduction == "none":
+            return losses
+        total = np.add.reduce(losses, 0)
+        return np.asarray(total if reduction == "sum" else total / logp.dtype.type(len(target)))
     w, safe = _nll_weights(np, target, ignore_index, logp.dtype)
     bad = np.logical_and(w, np.logical_or(target < 0, target >= n_classes))
     if bad.any():
@@ -152,6 +163,13 @@ def _nll_np(np, logp, target, ignore_index, reduction):
 
 
 def _nll_backward_np(np, g, target, ignore_index, reduction, n_classes):
+    if not (target == ignore_index).any():  # every row counts, its weight 1: the general path's numbers
+        rows = len(target)
+        if reduction == "mean":
+            g = g / g.dtype.type(rows)
+        out = np.zeros((rows, n_classes), g.dtype)
+        out[np.arange(rows), target] = np.add(np.negative(g), 0)  # (-0.0 + 0 is +0, as scatter_add's)
+        return out
     w, safe = _nll_weights(np, target, ignore_index, g.dtype)
     if reduction == "mean":
         g = g / np.add.reduce(w, 0)
@@ -169,7 +187,7 @@ def _nll_infer(logp, target, ignore_index, reduction):
 nll_loss_forward = register(OpDef(
     "nll_loss_forward", "other", _nll_infer, _nll_np,
     lambda c, g: (apply(_nll_backward, g, c.inputs[1], n_classes=c.input_shapes[0][1], **c.attrs), None),
-    arity=2, save=(1,), backward_name="NllLossBackward0", extra={"cpu_fallback": True}))
+    arity=2, save=(1,), backward_name="NllLossBackward0", extra={"cpu_fallback": True, "shows": 1}))
 _nll_backward = register(OpDef(
     "nll_loss_backward", "other", lambda g, target, n_classes, **_: [((target.shape[0], n_classes), g.dtype)],
     _nll_backward_np,

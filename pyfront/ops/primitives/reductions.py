@@ -153,6 +153,7 @@ def sum_to_size(input, *size):
     """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
     torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
     sum of everything to ``()``, SumBackward0."""
+    # each sum by the planned reduction (dispatch.reduce): a bias's gradient, per layer per step
     if len(size) == 1 and isinstance(size[0], tuple) and builtins.all(type(n) is int for n in size[0]):
         size = tuple(size[0])  # the autograd engine's call (a Size of ints): nothing to parse
     elif not size:
@@ -169,12 +170,12 @@ def sum_to_size(input, *size):
     if not dims:
         return input.reshape(size) if shape != size else input
     if not size:
-        return apply(_sum, input, dims=dims, keepdim=False)
+        return reduce(_sum, input, dims=dims, keepdim=False)
     if dims == tuple(range(lead)) and not (input.requires_grad and is_grad_enabled()):
         # the sum is the result itself, not a view of it, so it owns its memory (the autograd engine
         # keeps such a gradient as .grad with no copy); with grad, torch's graph records the view
-        return apply(_sum, input, dims=dims, keepdim=False)
-    out = apply(_sum, input, dims=dims, keepdim=True, _name="SumBackward1")
+        return reduce(_sum, input, dims=dims, keepdim=False)
+    out = reduce(_sum, input, "SumBackward1", dims=dims, keepdim=True)
     return out.reshape(size) if lead else out  # with no leading dims the kept dims are ``size``: no view
 
 
@@ -485,8 +486,9 @@ def _row_max(np, x, axis):
     classifier's scores) are reduced as columns of a transposed copy: NumPy reduces a row of ten in a
     loop of its own per row, ~5x slower. The maximum is exact and NaN wins either way: the same values."""
     if axis is not None and x.ndim >= 2 and axis == x.ndim - 1 and 0 < x.shape[axis] <= 32:
-        cols = np.ascontiguousarray(np.moveaxis(x, axis, 0))
-        return np.expand_dims(np.maximum.reduce(cols, axis=0), axis)
+        # (a matrix's transpose as such: moveaxis and expand_dims are a dozen Python calls of NumPy's own)
+        cols = np.ascontiguousarray(x.T if x.ndim == 2 else np.moveaxis(x, axis, 0))
+        return np.maximum.reduce(cols, axis=0)[..., None]
     return np.max(x, axis=axis, keepdims=True, initial=-np.inf)
 
 
@@ -500,7 +502,7 @@ def _softmax_np(np, x, dim, log):
     shifted = x - _row_max(np, x, axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         if log:
-            total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
+            total = np.add.reduce(np.exp(shifted), axis=axis, keepdims=True)  # np.sum, without its frames
             if half_sum:
                 return shifted - np.log(total.astype(np.float16)).astype(np.float16)
             return shifted - np.log(total)
@@ -517,7 +519,7 @@ def _softmax_vjp(c, g):
 
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
                           _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax))
-_log_softmax = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
+log_softmax_op = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
                               _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
                               samples=samples.softmax, float16_native=True))
 
@@ -529,7 +531,7 @@ def _softmax_call(op, name, input, dim, dtype):
     if not input.dtype.is_floating_point:
         kernel = f"{name}_lastdim_kernel_impl" if d == max(input.dim() - 1, 0) else f"{name}_kernel_impl"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
-    return apply(op, input, dim=d, log=op is _log_softmax)
+    return apply(op, input, dim=d, log=op is log_softmax_op)
 
 
 def softmax(input, dim, dtype=None):
@@ -539,7 +541,7 @@ def softmax(input, dim, dtype=None):
 
 def log_softmax(input, dim, dtype=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first."""
-    return _softmax_call(_log_softmax, "log_softmax", input, dim, dtype)
+    return _softmax_call(log_softmax_op, "log_softmax", input, dim, dtype)
 
 
 # -- vector norms -------------------------------------------------------------------------------

@@ -112,3 +112,18 @@ def matmul(backend, op, inputs, attrs, out_meta):
         scratch = dense(target, shape, float32)
         run_elementwise(backend, "a", [scratch], dense(storage, shape, dtype))
     return [storage]
+
+
+@launcher("addmm_bias")
+def addmm(backend, op, inputs, attrs, out_meta):
+    """``bias + mat1 @ mat2`` (F.linear's one op; float32): the tile kernel's product, then the bias added
+    as add's pending elementwise result, which fusion computes with whatever reads it, so the op costs
+    the dispatches a product and an add cost."""
+    bias, a, b = inputs
+    ((shape, dtype),) = out_meta
+    (prod,) = matmul(backend, op, [a, b], {}, out_meta)
+    # the bias broadcast along the rows: (m,) or (n, m), a zero stride where it repeats
+    strides = tuple(0 if size == 1 else st for size, st in zip(bias.shape, bias.strides))
+    strides = (0,) * (len(shape) - len(strides)) + strides
+    row = Layout(bias.storage, tuple(shape), strides, bias.offset, dtype)
+    return [backend._elementwise(shape, dtype, [dense(prod, shape, dtype), row], "a + b")]
