@@ -32,13 +32,15 @@ HOMES: dict = {}
 
 # the nn layers pyfront defines in another file than torch (the rest: torch.nn.modules.<pyfront's file>)
 _TORCH_FILES = {f"torch.nn.modules.{file}": names.split() for file, names in (
-    ("batchnorm", "BatchNorm1d BatchNorm2d BatchNorm3d LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d"),
+    ("batchnorm", "BatchNorm1d BatchNorm2d BatchNorm3d LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d "
+                  "SyncBatchNorm"),
     ("instancenorm", "InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d "
                      "LazyInstanceNorm3d"),
     ("loss", "CTCLoss CosineEmbeddingLoss GaussianNLLLoss MultiLabelMarginLoss MultiMarginLoss NLLLoss2d "
              "TripletMarginWithDistanceLoss"),
     ("conv", "LazyConv1d LazyConv2d LazyConv3d LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d"),
-    ("pooling", "LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d"),
+    ("pooling", "LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d FractionalMaxPool2d "
+                "FractionalMaxPool3d"),
     ("activation", "MultiheadAttention RReLU"), ("pixelshuffle", "PixelShuffle PixelUnshuffle"),
     ("fold", "Fold Unfold"), ("channelshuffle", "ChannelShuffle"), ("linear", "LazyLinear"),
     ("normalization", "LocalResponseNorm"))}
