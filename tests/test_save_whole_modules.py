@@ -5,8 +5,9 @@ its attributes and their kinds are a torch instance's (RNN's ``_flat_weights``, 
 ``out_proj`` class, TransformerEncoderLayer's ``activation`` function, a conv's padding tuple, a lazy
 layer's buffer marks), and its forward gives pyfront's output on the same input; then the reverse.
 """
-import io
 import inspect
+import io
+import sys
 
 import numpy as np
 import pytest
@@ -86,7 +87,7 @@ LAYERS = {
     "LazyLinear": (lambda nn: nn.LazyLinear(3), lambda: [R(2, 4)]),
     "Bilinear": (lambda nn: nn.Bilinear(2, 3, 4), lambda: [R(5, 2), R(5, 3)]),
     "Conv1d": (lambda nn: nn.Conv1d(2, 4, 3, padding="same", padding_mode="reflect"), lambda: [R(2, 2, 7)]),
-    "Conv2d": (lambda nn: nn.Conv2d(2, 4, 3, stride=2, groups=2), lambda: [R(2, 2, 7, 7)]),
+    "Conv2d": (lambda nn: nn.Conv2d(2, 4, 3, stride=2, groups=2), lambda: [R(1, 2, 7, 7)]),
     "Conv3d": (lambda nn: nn.Conv3d(2, 2, 2, padding=1, padding_mode="circular"), lambda: [R(1, 2, 3, 3, 3)]),
     "ConvTranspose1d": (lambda nn: nn.ConvTranspose1d(2, 3, 3, stride=2), lambda: [R(2, 2, 5)]),
     "ConvTranspose2d": (lambda nn: nn.ConvTranspose2d(2, 3, 3, output_padding=1, stride=2),
@@ -177,11 +178,25 @@ LAYERS = {
     "ParameterDict": (lambda nn: nn.ParameterDict({"w": nn.Linear(2, 2).weight}), None),
 }
 LAYERS.update({
+    # the layers added in session 24; a fractional pool's window starts fixed, so both libraries pool alike
+    "FractionalMaxPool2d": (lambda nn: nn.FractionalMaxPool2d(2, output_size=3, _random_samples=_lib(
+        nn).tensor([[[0.3, 0.7], [0.9, 0.1]]])), lambda: [R(1, 2, 7, 7)]),
+    "FractionalMaxPool3d": (lambda nn: nn.FractionalMaxPool3d(2, output_size=2, _random_samples=_lib(
+        nn).tensor([[[0.3, 0.7, 0.5]]])), lambda: [R(1, 1, 5, 5, 5)]),
+    "SyncBatchNorm": (lambda nn: nn.SyncBatchNorm(3), lambda: [R(2, 3, 4)]),
+    "AdaptiveLogSoftmaxWithLoss": (lambda nn: nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], div_value=2.0),
+                                   lambda: [R(4, 8), ints(10, 4)]),
+    "Container": (lambda nn: nn.Container(inner=nn.Linear(2, 2)), None),
     "DataParallel": (lambda nn: nn.DataParallel(nn.Linear(4, 3)), lambda: [R(2, 4)]),
     "Module": (lambda nn: nn.Module(), None),
     "RNNBase": (lambda nn: nn.RNNBase("LSTM", 3, 4, 2, bidirectional=True), None),
     "RNNCellBase": (lambda nn: nn.RNNCellBase(3, 4, True, 3), None),
 })
+
+
+def _lib(nn):
+    """The library (pyfront or torch) whose ``nn`` this is."""
+    return sys.modules[nn.__name__.split(".")[0]]
 
 
 def _tensor(lib, a):
