@@ -18,6 +18,10 @@ from pyfront.autograd.graph import OpNode
 KNOWN_UNSAVED = {
     "gather": {"_saved_self"},  # torch keeps self for its sparse gradient; pyfront only its shape
     "take_along_dim": {"_saved_self"},
+    # nll_loss of class indices (cross_entropy's last op) keeps only the target: its gradient needs neither
+    # the scores nor the summed weight, which torch's kernel saves
+    "nn.functional.cross_entropy": {"_saved_self", "_saved_total_weight"},
+    "nn.functional.nll_loss": {"_saved_self", "_saved_total_weight"},
 }
 
 
@@ -180,3 +184,23 @@ def test_a_full_contraction_is_torchs_dot_viewed():
     """tensordot (and inner) contracting every dim is torch's dot viewed as the 0-d result (ViewBackward0 of
     a 0-d, over DotBackward0; dot's error for bool), not mm's (1, 1) viewed."""
     assert _contractions(pyfront) == _contractions(torch)
+
+
+def _products(L):
+    """mm and F.linear's one addmm node, with torch's saved matrices, their sizes and strides, alpha, beta."""
+    a = L.arange(6.0).reshape(2, 3).requires_grad_()
+    w = L.arange(6.0).reshape(2, 3).requires_grad_()
+    b = L.ones(2, requires_grad=True)
+    made = {"mm": lambda: a @ w.T, "mm of a transpose": lambda: a.T @ w,
+            "linear": lambda: L.nn.functional.linear(a, w, b),
+            "linear without a bias": lambda: L.nn.functional.linear(a, w)}
+    out = {}
+    for name, make in made.items():
+        node = make().grad_fn
+        out[name] = (type(node).__name__, {k: (v.tolist(), v.stride()) if isinstance(v, L.Tensor) else v
+                                           for k, v in _saved(node).items()})
+    return out
+
+
+def test_matrix_product_nodes_keep_torchs_saved_values():
+    assert _products(pyfront) == _products(torch)
