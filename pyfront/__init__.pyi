@@ -1961,7 +1961,7 @@ def set_printoptions(
     """Set the options ``repr(tensor)`` uses, as ``torch.set_printoptions``.
     (pyfront.printing.set_printoptions)"""
 
-def set_rng_state(state):
+def set_rng_state(new_state):
     """As ``torch.set_rng_state``. (pyfront.random.set_rng_state)"""
 
 def set_warn_always(b: builtins.bool) -> None:

@@ -28,3 +28,18 @@ def warn(message: str, category: type = UserWarning) -> None:
     module = glob.get("__name__") or "<string>"  # as warnings.warn names code exec'd without __name__
     warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
                            module=module, registry=glob.setdefault("__warningregistry__", {}))
+
+
+def called_by_user() -> bool:
+    """Whether the pyfront function that asks was called from outside pyfront (its argument-checking
+    wrappers passed over): torch's warnings about how a user calls it, not pyfront's own calls."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") == "pyfront.ops.argcheck":
+        frame = frame.f_back
+    return frame is None or not frame.f_globals.get("__name__", "").startswith("pyfront.")
+
+
+def warn_copy_construct(call: str) -> None:
+    """torch's warning when ``torch.tensor`` or ``Tensor.new_tensor`` is given a tensor."""
+    warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+         f"sourceTensor.detach().clone().requires_grad_(True), rather than {call}(sourceTensor).")

@@ -78,8 +78,8 @@ def get_rng_state():
     return default_generator.get_state()
 
 
-def set_rng_state(state):
-    default_generator.set_state(state)
+def set_rng_state(new_state):  # torch's keyword name: set_rng_state(new_state=...)
+    default_generator.set_state(new_state)
 
 
 @contextlib.contextmanager

@@ -38,10 +38,11 @@ class Tensor:
 
     __array_priority__ = 1000  # numpy_array * tensor -> Tensor.__rmul__
 
-    def __new__(cls, *args, device=None):
-        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype."""
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype; ``Tensor(t)``
+        aliases ``t`` whatever its dtype."""
         from .ops.legacy import construct
-        return construct(cls, _dt.get_default_dtype(), args, device)
+        return construct(cls, _dt.get_default_dtype(), args, None, kwargs, typed=False)
 
     # The autograd fields' values on a fresh tensor, read from the class until an instance sets its
     # own: a tensor is made per op, and most never get a history, a hook or a gradient.

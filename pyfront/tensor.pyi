@@ -985,10 +985,10 @@ class Tensor:
         """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def nelement(self) -> builtins.int:
         """As ``torch.Tensor.nelement``. (pyfront.tensor.Tensor.numel)"""
-    def new(self, *args, device=None):
-        """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
-        scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset.
-        (pyfront.ops.methods._legacy_new)"""
+    def new(self, *args, **kwargs):
+        """``x.new(*sizes)`` / ``x.new(data)`` / ``x.new(t)``: the legacy constructor with ``x``'s dtype
+        and device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves
+        memory unset. (pyfront.ops.methods._legacy_new)"""
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
         """As ``torch.Tensor.new_empty``. (made by pyfront.ops.methods._new)"""
     def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
@@ -1265,10 +1265,10 @@ class Tensor:
     def sparse_mask(self, mask):
         """``self``'s values at ``mask``'s stored positions, as ``Tensor.sparse_mask``.
         (pyfront._sparse_math.sparse_mask)"""
-    def split(self, split_size_or_sections, dim=0):
-        """``tensor`` in pieces of ``split_size_or_sections`` along ``dim``, as ``torch.split``: an int
-        takes torch's ``split`` (which refuses a bool), anything else its ``split_with_sizes`` (a tuple
-        of ints). (pyfront.ops.views.split)"""
+    def split(self, split_size, dim=0):
+        """``Tensor.split``: torch's Python method names its size ``split_size``
+        (``x.split(split_size=2)``), where ``torch.split`` says ``split_size_or_sections``.
+        (pyfront.ops.views._split_method)"""
     def split_with_sizes(self, split_sizes, dim: builtins.int = 0):
         """``input`` split along ``dim`` into pieces of ``split_sizes`` (which sum to its size), as
         ``torch.split_with_sizes``. (pyfront.ops.composite.scatters.split_with_sizes)"""
@@ -1557,9 +1557,9 @@ class Tensor:
     def __neg__(self):
         """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
     @staticmethod
-    def __new__(cls, *args, device=None):
-        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype.
-        (pyfront.tensor.Tensor.__new__)"""
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor: ``Tensor(data)`` or ``Tensor(*sizes)``, default float dtype;
+        ``Tensor(t)`` aliases ``t`` whatever its dtype. (pyfront.tensor.Tensor.__new__)"""
     def __or__(self, other):
         """As ``torch.Tensor.__or__``. (made by pyfront.ops.methods._operator)"""
     def __pos__(self):

@@ -233,3 +233,42 @@ def test_the_task_examples_as_torch(case, device):
 
 # the writes torch lets through whose values depend on the order its kernel reads and writes
 ORDER_DEPENDENT = {"mm out", "sum out", "masked_scatter_", "add_ an expanded element"}
+
+
+
+def _long(L, values, a):
+    return L.tensor(values, dtype=L.int64, device=a.device)
+
+
+# the index kernels given self's own memory as source (or index): (label, call on a = arange(4.) or, for the
+# index, an int64 arange(4)); with a bad argument too, to see which check comes first
+INDEX_SELF = {
+    "put_ source is self": lambda a, L: a.put_(_long(L, [1, 0, 3, 2], a), a),
+    "put_ source part of self": lambda a, L: a.put_(_long(L, [1, 0], a), a[1:3]),
+    "put_ accumulate": lambda a, L: a.put_(_long(L, [1, 0], a), a[1:3], accumulate=True),
+    "put_ index is self": lambda a, L: a.long().put_(_long(L, [0, 1], a), a.long()[:2]),
+    "put_ bad numel": lambda a, L: a.put_(_long(L, [1], a), a[:2]),
+    "put_ bad index dtype": lambda a, L: a.put_(a[:1], a[:1]),
+    "put_ nothing": lambda a, L: a.put_(_long(L, [], a), a[:0]),
+    "index_reduce_ source is self": lambda a, L: a.index_reduce_(0, _long(L, [1, 0, 3, 2], a), a, "prod"),
+    "index_reduce_ part": lambda a, L: a.index_reduce_(0, _long(L, [1], a), a[:1], "amax"),
+    "index_reduce_ bad reduce": lambda a, L: a.index_reduce_(0, _long(L, [1, 0, 3, 2], a), a, "sum"),
+    "index_copy_ source is self": lambda a, L: a.index_copy_(0, _long(L, [1, 0, 3, 2], a), a),
+    "index_add_ source is self": lambda a, L: a.index_add_(0, _long(L, [1, 0, 3, 2], a), a),
+    "scatter_ source is self": lambda a, L: a.scatter_(0, _long(L, [1, 0, 3, 2], a), a),
+    "scatter_reduce_ source is self": lambda a, L: a.scatter_reduce_(0, _long(L, [1, 0, 3, 2], a), a, "sum"),
+    "index_put_ source is self": lambda a, L: a.index_put_((_long(L, [1, 0, 3, 2], a),), a),
+    "index_fill_ value in self": lambda a, L: a.index_fill_(0, _long(L, [0], a), a[1]),
+    "masked_scatter_ source is self": lambda a, L: a.masked_scatter_(a > 1, a),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("case", sorted(INDEX_SELF))
+def test_an_index_kernel_given_its_own_memory_as_torch(case, device):
+    """torch's put_ and index_reduce_ refuse a source or index on any of self's memory (assert_no_overlap),
+    after their own argument checks, as the other index kernels do."""
+    t, p = torch.arange(4.0), pyfront.arange(4.0, device=device)
+    expected = _outcome(lambda: INDEX_SELF[case](t, torch))
+    assert _outcome(lambda: INDEX_SELF[case](p, pyfront)) == expected
+    assert p.tolist() == t.tolist()

@@ -18,6 +18,10 @@ from pyfront.autograd.graph import OpNode
 KNOWN_UNSAVED = {
     "gather": {"_saved_self"},  # torch keeps self for its sparse gradient; pyfront only its shape
     "take_along_dim": {"_saved_self"},
+    # nll_loss of class indices (cross_entropy's last op) keeps only the target: its gradient needs neither
+    # the scores nor the summed weight, which torch's kernel saves
+    "nn.functional.cross_entropy": {"_saved_self", "_saved_total_weight"},
+    "nn.functional.nll_loss": {"_saved_self", "_saved_total_weight"},
 }
 
 
@@ -117,3 +121,86 @@ def _anomaly(lib):
 
 def test_logsumexp_node_in_anomaly_mode_as_torch():
     assert _anomaly(pyfront) == _anomaly(torch)
+
+
+def _shape_nodes(L):
+    """The nodes torch's derivatives keep their input's shape on (``_saved_self_sym_sizes``), from a (3, 4)
+    leaf, and some that keep none."""
+    q = L.ones(3, 4, requires_grad=True)
+    made = {
+        "sum": lambda: q.sum(), "sum dim": lambda: q.sum(1), "sum keepdim": lambda: q.sum(-1, keepdim=True),
+        "expand": lambda: q[:1].expand(2, 4), "expand_as": lambda: q[:1].expand_as(q),
+        "view": lambda: q.view(12), "reshape": lambda: q.reshape(4, 3), "flatten": lambda: q.flatten(),
+        "unflatten": lambda: q.unflatten(1, (2, 2)),
+        "squeeze": lambda: q[:1].squeeze(), "squeeze dim": lambda: q[:1].squeeze(0),
+        "squeeze dims": lambda: q[:1].squeeze((0,)), "squeeze_": lambda: q[:1].clone().squeeze_(),
+        "squeeze_ dim": lambda: q[:1].clone().squeeze_(0),
+        "squeeze_ dims": lambda: q[:1].clone().squeeze_([0]),
+        "select": lambda: q[1], "select neg": lambda: q.select(1, -1), "slice": lambda: q[1:],
+        "narrow": lambda: q.narrow(1, 1, 2), "index": lambda: q[L.tensor([0, 2])],
+        "bool index": lambda: q[q > 0],
+        "diagonal": lambda: q.diagonal(), "unfold": lambda: q.unfold(1, 2, 1),
+        "split": lambda: q.split(2)[0],
+        "split sizes": lambda: q.split([1, 2])[0], "chunk": lambda: q.chunk(2)[0], "T": lambda: q.T,
+        "unsqueeze": lambda: q.unsqueeze(0), "movedim": lambda: q.movedim(0, 1),
+    }
+    out = {}
+    for name, make in made.items():
+        node = make().grad_fn
+        out[name] = (type(node).__name__, _outcome(lambda n=node: n._saved_self_sym_sizes),
+                     "_saved_self_sym_sizes" in dir(node))
+    y = q.sum(1)
+    y.sum().backward()
+    out["after backward"] = _outcome(lambda: y.grad_fn._saved_self_sym_sizes)  # a number outlives the free
+    return out
+
+
+def test_shape_nodes_keep_their_inputs_sizes_as_torch():
+    ours, theirs = _shape_nodes(pyfront), _shape_nodes(torch)
+    assert ours == theirs
+
+
+def _contractions(L):
+    a, b = L.arange(3.0, requires_grad=True), L.arange(6.0).reshape(2, 3).requires_grad_()
+    made = {"inner": lambda: L.inner(a, a), "tensordot 1": lambda: L.tensordot(a, a, 1),
+            "tensordot 2": lambda: L.tensordot(b, b, 2),
+            "tensordot T": lambda: L.tensordot(b, b.T, ([0, 1], [1, 0])),
+            "partial": lambda: L.tensordot(b, a, 1),
+            "bool": lambda: L.tensordot(L.ones(3, dtype=L.bool), L.ones(3, dtype=L.bool), 1)}
+    out = {}
+    for name, make in made.items():
+        try:
+            r = make()
+        except Exception as e:  # noqa: BLE001 (the error is the outcome compared)
+            out[name] = (type(e).__name__, str(e))
+            continue
+        node = r.grad_fn
+        out[name] = (r.tolist(), type(node).__name__, [type(f).__name__ for f, _ in node.next_functions],
+                     node._saved_self_sym_sizes)
+    return out
+
+
+def test_a_full_contraction_is_torchs_dot_viewed():
+    """tensordot (and inner) contracting every dim is torch's dot viewed as the 0-d result (ViewBackward0 of
+    a 0-d, over DotBackward0; dot's error for bool), not mm's (1, 1) viewed."""
+    assert _contractions(pyfront) == _contractions(torch)
+
+
+def _products(L):
+    """mm and F.linear's one addmm node, with torch's saved matrices, their sizes and strides, alpha, beta."""
+    a = L.arange(6.0).reshape(2, 3).requires_grad_()
+    w = L.arange(6.0).reshape(2, 3).requires_grad_()
+    b = L.ones(2, requires_grad=True)
+    made = {"mm": lambda: a @ w.T, "mm of a transpose": lambda: a.T @ w,
+            "linear": lambda: L.nn.functional.linear(a, w, b),
+            "linear without a bias": lambda: L.nn.functional.linear(a, w)}
+    out = {}
+    for name, make in made.items():
+        node = make().grad_fn
+        out[name] = (type(node).__name__, {k: (v.tolist(), v.stride()) if isinstance(v, L.Tensor) else v
+                                           for k, v in _saved(node).items()})
+    return out
+
+
+def test_matrix_product_nodes_keep_torchs_saved_values():
+    assert _products(pyfront) == _products(torch)

@@ -28,6 +28,19 @@ _DECLARED = {
     "ProdBackward0": (("self", "result"), ()),
 }
 
+# torch's nodes that keep their input's shape (``_saved_self_sym_sizes``) to shape its gradient: the shape,
+# reductions to a sum, and indexing ones; a pyfront node of one of these names has that shape as its first
+# input's (a number kept after backward frees the tensors, as torch's)
+_SAVE_SELF_SIZES = frozenset(
+    "SumBackward0 SumBackward1 ExpandBackward0 ViewBackward0 UnsafeViewBackward0 SqueezeBackward0 "
+    "SqueezeBackward1 SqueezeBackward2 SqueezeBackward3 SqueezeBackward4 SqueezeBackward5 SelectBackward0 "
+    "SliceBackward0 IndexBackward0 DiagonalBackward0 UnfoldBackward0 SplitBackward0 "
+    "SplitWithSizesBackward0".split())
+
+# torch's matrix-product nodes keep each matrix's sizes and strides (``_saved_mat2_sym_strides``, ...) beside
+# it: node name -> its two matrices' names (the node's last two inputs)
+_MATRICES = {"MmBackward0": ("self", "mat2"), "AddmmBackward0": ("mat1", "mat2")}
+
 
 def _arguments(op) -> tuple:
     """(inputs' names, {attribute: schema type}) of ``op`` as torch's schema names them (``input`` is
@@ -54,7 +67,9 @@ def install(cls) -> None:
     """Give ``cls`` a ``_saved_<name>`` property for every argument name in torch's signatures, and the
     results': each reads what a node has under that name, else is an AttributeError, as torch's."""
     from ..ops.signatures import SIGNATURES
-    names = {"result", "result0", "result1", "result2", "result3"}
+    names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes"}
+    names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
+                 for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():
         for sig in sigs:
             names.update(p.split("=")[0].split()[-1] for p in sig.split(",") if p.strip() not in ("", "*"))
@@ -100,6 +115,7 @@ def op_node_saved(node) -> dict:
     op = node.op
     inputs, attr_types = _arguments(op)
     slots, shown_attrs = _DECLARED.get(type(node).__name__, (None, None))
+    slots = op.extra.get("saved_slots", slots)  # an op's own, where its node's name is another op's too
     if slots is None:
         n = node.n_outputs
         slots = tuple(inputs[i] if i < len(inputs) else None for i in op.save) + (
@@ -109,6 +125,14 @@ def op_node_saved(node) -> dict:
     number = op.extra.get("scalar_overload")  # torch's Scalar overload saves the number, not a tensor
     out = {name: _thunk(node, saved, k, max(k - n_inputs, 0), number) for k, name in enumerate(slots)
            if name is not None}
+    if type(node).__name__ in _SAVE_SELF_SIZES:
+        out["self_sym_sizes"] = lambda shape=tuple(node.input_meta[0][0]): shape
+    for key, value in op.extra.get("saved_constants", {}).items():  # what an op fixes (addmm_bias: alpha 1)
+        out[key] = lambda v=value: v
+    for k, name in enumerate(_MATRICES.get(type(node).__name__, ())):
+        out[name + "_sym_sizes"] = lambda shape=tuple(node.input_meta[len(node.input_meta) - 2 + k][0]): shape
+        if name in out:
+            out[name + "_sym_strides"] = lambda read=out[name]: tuple(read().stride())
     for key, value in (node.attrs or {}).items():
         # not a dim: torch keeps the dim as given (-1), pyfront's op the normalised one
         if key in attr_types and (shown_attrs is None or key in shown_attrs) and "dim" not in key:

@@ -283,7 +283,8 @@ def _kl_normal_laplace(p, q):
 
 
 def _x_log_x(t):
-    return t * t.log()
+    """``t log t``, 0 at t = 0 (xlogy): a Uniform reaching 0 (or, for Beta, 1) has a finite KL."""
+    return t.xlogy(t)
 
 
 @register_kl(Uniform, Beta)

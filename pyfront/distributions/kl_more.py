@@ -42,7 +42,8 @@ def _kl_beta_cb(p, q):
 @register_kl(Uniform, ContinuousBernoulli)
 def _kl_uniform_cb(p, q):
     result = -p.entropy() + _cb_cross_entropy(p.mean, q)
-    return where((p.low < 0) | (p.high > 1), math.inf, result)
+    # torch's test, equality included: a Uniform reaching 0 or 1 gives inf
+    return where((p.low <= 0) | (p.high >= 1), math.inf, result)
 
 
 @register_kl(ContinuousBernoulli, Exponential)
@@ -60,7 +61,8 @@ def _kl_cb_normal(p, q):
 @register_kl(ContinuousBernoulli, Uniform)
 def _kl_cb_uniform(p, q):
     result = -p.entropy() + (q.high - q.low).log()
-    return where((q.low > 0) | (q.high < 1), math.inf, result)
+    # torch's test, equality included: a Uniform starting at 0 or ending at 1 gives inf
+    return where((q.low >= 0) | (q.high <= 1), math.inf, result)
 
 
 @register_kl(ContinuousBernoulli, Pareto)

@@ -12,13 +12,17 @@ from ._checks import check, check_float, check_matrix
 
 def inv_ex(A, *, check_errors=False):
     """The inverse of square matrices and LAPACK's ``info`` (0: invertible), as ``torch.linalg.inv_ex``."""
+    return _inv_ex(A, P.checked_by(check_errors, "linalg.inv_ex"))
+
+
+def _inv_ex(A, check_errors):
     check("linalg.inv", A)
     return rt.linalg_inv_ex(*apply(P._INV, A, check_errors=check_errors))
 
 
 def inv(A):
     """The inverse of square matrices; raises ``LinAlgError`` for a singular one, as ``torch.linalg.inv``."""
-    return inv_ex(A, check_errors=True).inverse
+    return _inv_ex(A, True).inverse
 
 
 def _is_vector_rhs(A, B) -> bool:
@@ -26,10 +30,14 @@ def _is_vector_rhs(A, B) -> bool:
     return B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
 
 
-@records("LinalgSolveExBackward0")  # also when B is a vector or left=False
 def solve_ex(A, B, *, left=True, check_errors=False):
     """The solution X of ``AX = B`` (``XA = B`` when not ``left``) and LAPACK's ``info``, as
     ``torch.linalg.solve_ex``."""
+    return _solve_ex(A, B, left, P.checked_by(check_errors, "torch.linalg.solve_ex"))
+
+
+@records("LinalgSolveExBackward0")  # also when B is a vector or left=False
+def _solve_ex(A, B, left, check_errors):
     if A.dtype.is_floating_point and B.dtype is not A.dtype:
         raise RuntimeError("linalg.solve: Expected A and B to have the same dtype, but found A of type "
                            f"{scalar_name(A.dtype)} and B of type {scalar_name(B.dtype)} instead")
@@ -53,7 +61,7 @@ def solve_ex(A, B, *, left=True, check_errors=False):
 
 def solve(A, B, *, left=True):
     """The solution X of ``AX = B`` (``XA = B`` when not ``left``), as ``torch.linalg.solve``."""
-    return solve_ex(A, B, left=left, check_errors=True).result
+    return _solve_ex(A, B, left, True).result
 
 
 def det(A):
@@ -68,12 +76,16 @@ def slogdet(A):
     return rt.linalg_slogdet(*P.slogdet(A))
 
 
-@records("LinalgCholeskyExBackward0")  # also for upper=True
 def cholesky_ex(A, *, upper=False, check_errors=False):
     """The Cholesky factor (lower, or upper ``L^T``) and LAPACK's ``info``, as ``torch.linalg.cholesky_ex``.
 
     ``upper`` reads A's upper triangle, as PyTorch does: it is the lower factor of ``A^T``, transposed.
     """
+    return _cholesky_ex(A, upper, P.checked_by(check_errors, "linalg.cholesky_ex"))
+
+
+@records("LinalgCholeskyExBackward0")  # also for upper=True
+def _cholesky_ex(A, upper, check_errors):
     check("linalg.cholesky", A)
     L, info = P.cholesky_ex(A.mT if upper else A, check_errors)
     return rt.linalg_cholesky_ex(L.mT if upper else L, info)
@@ -81,7 +93,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 
 def cholesky(A, *, upper=False):
     """The Cholesky factor of symmetric positive-definite matrices, as ``torch.linalg.cholesky``."""
-    return cholesky_ex(A, upper=upper, check_errors=True).L
+    return _cholesky_ex(A, upper, True).L
 
 
 def qr(A, mode="reduced"):

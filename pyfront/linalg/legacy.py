@@ -55,7 +55,7 @@ _CHOLESKY_DEPRECATED = (
 def cholesky(input, upper=False):
     """The deprecated ``torch.cholesky`` (warns once, as PyTorch does)."""
     warn_once(_CHOLESKY_DEPRECATED)
-    return D.cholesky(input, upper=upper)
+    return D._cholesky_ex(input, upper, "cholesky").L  # its error names the old function
 
 
 def svd(input, some=True, compute_uv=True):

@@ -51,17 +51,20 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False):
         raise RuntimeError(_NO_PIVOT)
     LU, pivots, info = apply(P._LU_FACTOR, A)
     if check_errors:
-        _raise_on_zero_pivot(info)
+        _raise_on_zero_pivot(info, "lu_factor" if check_errors is _PLAIN else "lu_factor_ex")
     return rt.linalg_lu_factor_ex(LU, pivots, info)
 
 
-def _raise_on_zero_pivot(info) -> None:
+_PLAIN = object()  # lu_factor's own check: its error names lu_factor, where lu_factor_ex's names itself
+
+
+def _raise_on_zero_pivot(info, name) -> None:
     flat = info.reshape(-1).tolist()
     bad = next((i for i, v in enumerate(flat) if v), None)
     if bad is not None:
         batch = f"(Batch element {bad}): " if info.dim() else ""
         k = flat[bad]
-        raise RuntimeError(f"torch.linalg.lu_factor: {batch}U[{k},{k}] is zero and using it on lu_solve "
+        raise RuntimeError(f"torch.linalg.{name}: {batch}U[{k},{k}] is zero and using it on lu_solve "
                           "would result in a division by zero. If you still want to perform the "
                           "factorization, consider calling linalg.lu(A, pivot) or "
                           "linalg.lu_factor_ex(A, pivot)")
@@ -70,7 +73,7 @@ def _raise_on_zero_pivot(info) -> None:
 def lu_factor(A, *, pivot=True):
     """``(LU, pivots)`` of :func:`lu_factor_ex`, raising RuntimeError for a matrix with a
     zero pivot, as ``torch.linalg.lu_factor``."""
-    LU, pivots, _ = lu_factor_ex(A, pivot=pivot, check_errors=True)
+    LU, pivots, _ = lu_factor_ex(A, pivot=pivot, check_errors=_PLAIN)
     return rt.linalg_lu_factor(LU, pivots)
 
 
@@ -242,7 +245,8 @@ def legacy_lu(A, pivot=True, get_infos=False, out=None):
     """The deprecated ``torch.lu`` (warns once): ``(LU, pivots)``, with ``info`` when ``get_infos`` (then a
     zero pivot is not an error)."""
     warn_once(_LU_DEPRECATED)
-    LU, pivots, info = lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    # torch's _lu_with_info checks only for invalid arguments: a singular matrix is factored, not refused
+    LU, pivots, info = lu_factor_ex(A, pivot=pivot)
     return rt._lu_with_info(LU, pivots, info) if get_infos else (LU, pivots)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import dtypes as dt
+from .._warnings import called_by_user, warn_copy_construct
 from ..backends import get_backend
 from ..device import as_device, factory_device
 from ..random import default_generator
@@ -183,6 +184,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it."""
     device = factory_device(device)
     if isinstance(data, Tensor):
+        if called_by_user():
+            warn_copy_construct("torch.tensor")
         out = data.detach().clone()
         out = out.to(device=device, dtype=dtype or out.dtype)
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import dtypes as dt
 from ..device import as_device
+from ..shape import Size
 from ..tensor import Tensor
 from .creation import tensor, zeros
 
@@ -12,22 +13,94 @@ METHODS = ""
 INPLACE = ""
 
 
-def construct(cls, dtype, args, device):
-    if not args:
+# the signatures torch's legacy constructor and ``Tensor.new`` list in their "invalid combination" error,
+# each with how many arguments its parser counts there (the ``*`` is one of them)
+_SIGNATURES = (("(*, torch.device device = None)", 2), ("(torch.Storage storage)", 1), ("(Tensor other)", 1),
+               ("(tuple of ints size, *, torch.device device = None)", 3),
+               ("(object data, *, torch.device device = None)", 3))
+
+
+def _options_text(dtype, device) -> str:
+    return (f"TensorOptions(dtype={dt.cpp_name(dtype)}, device={device}, layout=Strided, requires_grad=false "
+            "(default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+def _invalid_combination(args, kwargs):
+    """torch's parser error for arguments no signature takes: each signature with as many arguments as
+    were given says why it did not match (an unknown keyword, else the arguments' types)."""
+    def describe(a):
+        if isinstance(a, list) and a:
+            return f"list of [{', '.join(dict.fromkeys(type(v).__name__ for v in a))}]"
+        return "Tensor" if isinstance(a, Tensor) else type(a).__name__
+    got = [_kw_type(a) for a in args] + [f"{k}={_kw_type(v)}" for k, v in kwargs.items()]
+    lines = [f"new() received an invalid combination of arguments - got ({', '.join(got)}"
+             f"{', ' if kwargs and not args else ''}), but expected one of:"]
+    for text, count in _SIGNATURES:
+        lines.append(f" * {text}")
+        if count == len(args) + len(kwargs):
+            why = (f"some of the keywords were incorrect: {', '.join(kwargs)}" if kwargs else
+                   "some of the arguments have invalid types: ("
+                   + ", ".join(f"!{describe(a)}!" for a in args) + ")")
+            lines.append(f"      didn't match because {why}")
+    return TypeError("\n".join(lines) + "\n")
+
+
+def _kw_type(v) -> str:
+    if isinstance(v, dt.dtype):
+        return "torch.dtype"
+    return "Tensor" if isinstance(v, Tensor) else type(v).__name__
+
+
+def construct(cls, dtype, args, device, kwargs=None, *, typed=True, new=False):
+    """torch's legacy constructor (``FloatTensor(...)``, ``Tensor(...)``) or ``x.new(...)``: nothing (an empty
+    tensor), sizes (ints or one ``torch.Size``: zeros where torch leaves memory unset), a sequence of data,
+    or a tensor, which comes back aliased (its memory, an AliasBackward0 history) where it is of ``dtype``
+    and ``device`` (``typed``; ``Tensor(t)`` takes any) and is refused otherwise. Only ``device`` is a
+    keyword."""
+    kwargs = {k: v for k, v in (kwargs or {}).items()}
+    given_device = kwargs.pop("device", None)
+    if kwargs or len(args) > 1 and any(isinstance(a, Tensor) for a in args) or (
+            len(args) > 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size)):
+        full = dict(kwargs, **({"device": given_device} if given_device is not None else {}))
+        raise _invalid_combination(args, full)
+    device = device if given_device is None else given_device
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        other = args[0]
+        if given_device is not None:
+            raise RuntimeError("Legacy tensor new of the form tensor.new(tensor, device=device) is not "
+                               "supported.  Use torch.as_tensor(...) instead." if new else
+                               "Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is "
+                               "not supported.  Use torch.tensor(...) or torch.as_tensor(...) instead.")
+        if typed and (other.dtype is not dtype or other.device.type != as_device(device or "cpu").type):
+            raise TypeError(f"expected {_options_text(dtype, as_device(device or 'cpu'))} (got "
+                            f"{_options_text(other.dtype, other.device)})")
+        from .views import OPS_VIEW, apply
+        out = apply(OPS_VIEW["view"], other, shape_out=other.shape, _name="AliasBackward0")
+    elif not args:
         out = zeros(0, dtype=dtype, device=device)
-    elif len(args) == 1 and isinstance(args[0], Tensor):
-        out = args[0] if args[0].dtype is dtype else args[0].to(dtype)
-    elif all(isinstance(a, int) and not isinstance(a, bool) for a in args):
-        out = zeros(*args, dtype=dtype, device=device)
-    elif len(args) == 1:
-        out = tensor(args[0], dtype=dtype, device=device)
+    elif len(args) == 1 and isinstance(args[0], Size) or all(_is_int(a) for a in args):
+        sizes = tuple(args[0]) if isinstance(args[0], Size) else args
+        out = zeros(*[int(n) for n in sizes], dtype=dtype, device=device)
+    elif _is_int(args[0]):
+        bad = next(i for i, a in enumerate(args) if not _is_int(a))
+        raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {bad + 1} with error "
+                        f"\"type must be tuple of ints,but got {type(args[bad]).__name__}\"")
+    elif isinstance(args[0], str):
+        raise TypeError(f"new(): invalid data type '{type(args[0]).__name__}'")
+    elif not hasattr(args[0], "__len__"):
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
     else:
-        raise TypeError(f"new() received an invalid combination of arguments - got "
-                        f"({', '.join(type(a).__name__ for a in args)})")
+        out = tensor(args[0], dtype=dtype, device=device)
     if cls is not Tensor and not issubclass(cls, _LegacyTensor):
         out = out.detach()
         out.__class__ = cls
     return out
+
+
+def _is_int(a) -> bool:
+    """An int as torch's size parser takes it (a NumPy integer too; not a bool)."""
+    return isinstance(a, int) and not isinstance(a, bool) or type(a).__module__ == "numpy" and hasattr(
+        a, "dtype") and a.dtype.kind in "iu" and getattr(a, "ndim", 0) == 0
 
 
 class _LegacyMeta(type):
@@ -51,13 +124,14 @@ class _LegacyTensor(Tensor, metaclass=_LegacyMeta):
     _dtype = dt.float32
     _device = "cpu"
 
-    def __new__(cls, *args, device=None):
+    def __new__(cls, *args, **kwargs):
+        device = None
         if cls._device == "cuda":
             from .. import cuda
             if not cuda.is_available():
                 raise TypeError(f"type {cls.type_name} not available. Torch not compiled with CUDA enabled.")
             device = "cuda"
-        return construct(cls, cls._dtype, args, device)
+        return construct(cls, cls._dtype, args, device, kwargs)
 
 
 def _legacy(name, dtype, device="cpu"):

@@ -61,7 +61,8 @@ _PARTIAL_OVERLAP_OK = frozenset(
     "masked_fill masked_scatter index_fill addmm addmv addbmm baddbmm ldexp".split())
 # the index kernels check their arguments' shapes first, the overlap after (TensorIterator's: overlap first),
 # and refuse a source that is self's very memory too (torch's assert_no_overlap)
-_OVERLAP_LAST = frozenset("index_add index_copy scatter scatter_add scatter_reduce index_put".split())
+_OVERLAP_LAST = frozenset(
+    "index_add index_copy index_reduce scatter scatter_add scatter_reduce index_put put".split())
 
 
 def _refuse_gradless_view(self):
@@ -356,14 +357,12 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     ), self)
 
 
-def _legacy_new(self, *args, device=None):
-    """``x.new(*sizes)`` / ``x.new(data)``: the legacy constructor with ``x``'s dtype and device (older
-    scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory unset."""
-    from ..shape import Size
+def _legacy_new(self, *args, **kwargs):
+    """``x.new(*sizes)`` / ``x.new(data)`` / ``x.new(t)``: the legacy constructor with ``x``'s dtype and
+    device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves memory
+    unset."""
     from .legacy import construct
-    if len(args) == 1 and isinstance(args[0], Size):
-        args = tuple(args[0])
-    return construct(Tensor, self.dtype, args, device if device is not None else self.device)
+    return construct(Tensor, self.dtype, args, self.device, kwargs, new=True)
 
 
 def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
@@ -373,6 +372,8 @@ def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    if isinstance(data, Tensor) and _warnings.called_by_user():
+        _warnings.warn_copy_construct("tensor.new_tensor")
     return creation.tensor(
         data,
         dtype=dtype or self.dtype,

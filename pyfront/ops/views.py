@@ -321,7 +321,17 @@ def _unflatten_method(self, dim, sizes):
 
 _unflatten_method.__qualname__ = "Tensor.unflatten"
 _unflatten_method.python_level = True  # (argcheck.install: Python's check of its signature comes first)
-AS_METHOD = {"unflatten": _unflatten_method}
+
+
+def _split_method(self, split_size, dim=0):
+    """``Tensor.split``: torch's Python method names its size ``split_size`` (``x.split(split_size=2)``),
+    where ``torch.split`` says ``split_size_or_sections``."""
+    return split(self, split_size, dim)
+
+
+_split_method.__qualname__ = "Tensor.split"
+_split_method.python_level = True
+AS_METHOD = {"unflatten": _unflatten_method, "split": _split_method}
 
 
 def permute(input, *dims):
@@ -400,7 +410,8 @@ def broadcast_to(input, size):
 
 
 def squeeze(input, dim=None):
-    return _squeeze(input, dim, "SqueezeBackward0" if dim is None else "SqueezeBackward1")
+    return _squeeze(input, dim, "SqueezeBackward0" if dim is None else
+                    "SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1")
 
 
 def _squeeze(input, dim, name):

@@ -330,6 +330,8 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     out_shape = [a.shape[d] for d in free_a] + [b.shape[d] for d in free_b]
     a2 = a.permute(free_a + [normalize_dim(d, a.dim()) for d in dims_a])
     b2 = b.permute([normalize_dim(d, b.dim()) for d in dims_b] + free_b)
+    if not free_a and not free_b:  # everything contracted: torch's dot, viewed as the 0-d result
+        return dot(a2.reshape(contracted), b2.reshape(contracted)).reshape(out_shape)
     a2 = a2.reshape(math.prod(out_shape[:len(free_a)]), contracted)
     b2 = b2.reshape(contracted, math.prod(out_shape[len(free_a):]))
     return mm(a2, b2).reshape(out_shape)

@@ -29,6 +29,12 @@ class LinAlgError(RuntimeError):
     """Raised when a matrix is singular or not positive-definite, as ``torch.linalg.LinAlgError``."""
 
 
+# torch's class is its C extension's _LinAlgError (what ``type(e).__name__`` and a traceback say);
+# the alias keeps a pickled one loadable by that name
+LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
+_LinAlgError = LinAlgError
+
+
 # -- LAPACK failures, matrix by matrix -------------------------------------------------------------
 def _per_matrix(np, fn, info_of, out_shape, *arrays):
     """``fn(*arrays)`` over a batch, and each matrix's LAPACK info (0 where it succeeded)."""
@@ -71,27 +77,36 @@ def _cholesky_ok(np, a):
         return False
 
 
+# each op's error, after the name of the function torch reports (the plain one's unless the op's
+# ``check_errors`` names another: ``checked_by``)
 _MESSAGES = {
-    "inv": "linalg.inv: {batch}The diagonal element {info} is zero, the inversion could not be completed "
-           "because the input matrix is singular.",
-    "solve": "torch.linalg.solve: {batch}The solver failed because the input matrix is singular.",
-    "cholesky": "linalg.cholesky: {batch}The factorization could not be completed because the input is not "
-                "positive-definite (the leading minor of order {info} is not positive-definite).",
+    "inv": ("linalg.inv", "The diagonal element {info} is zero, the inversion could not be completed "
+            "because the input matrix is singular."),
+    "solve": ("torch.linalg.solve", "The solver failed because the input matrix is singular."),
+    "cholesky": ("linalg.cholesky", "The factorization could not be completed because the input is not "
+                 "positive-definite (the leading minor of order {info} is not positive-definite)."),
 }
 
 
-def _raise_on_info(np, name, info):
+def _raise_on_info(np, name, info, caller=None):
     bad = np.flatnonzero(info)
     if bad.size:
         batch = f"(Batch element {bad[0]}): " if info.ndim else ""
-        raise LinAlgError(_MESSAGES[name].format(batch=batch, info=info.reshape(-1)[bad[0]]))
+        plain, text = _MESSAGES[name]
+        raise LinAlgError(f"{caller or plain}: {batch}" + text.format(info=info.reshape(-1)[bad[0]]))
+
+
+def checked_by(check_errors, caller: str):
+    """The ops' ``check_errors`` attribute for a check asked by ``caller`` (``linalg.inv_ex``, the old
+    ``cholesky``), the function torch's error names: False where none is asked."""
+    return caller if check_errors else False
 
 
 def _with_info(name, fn, info_of):
     def run(np, *arrays, check_errors):
         out, info = _per_matrix(np, lambda *m: fn(np, *m), info_of, arrays[-1].shape, *arrays)
         if check_errors:
-            _raise_on_info(np, name, info)
+            _raise_on_info(np, name, info, check_errors if isinstance(check_errors, str) else None)
         if name != "cholesky":  # a nan anywhere in A spreads over the whole result, as in PyTorch's LU
             out = np.where(np.isnan(arrays[0]).any((-2, -1), keepdims=True), np.nan, out)
         return out, info

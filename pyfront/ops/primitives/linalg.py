@@ -100,7 +100,9 @@ def _addmm_vjp(c, g):
 # apart from the composite torch.addmm (a test looks ops up by name), no torch name of its own: F.linear's
 # sweeps test it
 _ADDMM = register(OpDef("addmm_bias", "other", lambda bias, a, b: _matmul_infer(a, b, 2), _addmm_np,
-                        _addmm_vjp, arity=3, save=(1, 2), backward_name="AddmmBackward0"))
+                        _addmm_vjp, arity=3, save=(1, 2), backward_name="AddmmBackward0",
+                        extra={"saved_names": ("self", "mat1", "mat2"),
+                               "saved_constants": {"beta": 1, "alpha": 1}}))
 
 
 def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
