@@ -191,7 +191,7 @@ class Tensor:
     def _version(self) -> int:
         if self._inference:
             raise RuntimeError("Inference tensors do not track version counter.")
-        return (self._counter or self._storage).version
+        return self._vc.version
 
     @property
     def _vc(self):
@@ -292,8 +292,7 @@ class Tensor:
                 # whether that write belongs in its history is ambiguous, so torch refuses its history
                 raise RuntimeError(_gradless_view_error(
                     self, "its base or another view of its base has been modified inplace"))
-            if base._grad_fn is not self._view_of_fn or \
-                    (self._counter or self._storage).version != self._view_at:
+            if base._grad_fn is not self._view_of_fn or self._vc.version != self._view_at:
                 self._regenerate_view_fn()
         return self._grad_fn
 
