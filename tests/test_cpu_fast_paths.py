@@ -43,6 +43,7 @@ def _run_sgd(lib, config, foreach, dtype="float32", steps=4):
 @pytest.mark.parametrize("config", SGD_CONFIGS, ids=str)
 def test_foreach_sgd_is_the_loop_bit_for_bit(config, dtype, monkeypatch):
     from pyfront.backends.numpy import NumpyBackend
+    monkeypatch.setattr(pyfront.backends.numpy, "_CHUNK_BYTES", 16)  # (4, 3) chunked, the rest whole
     calls = []
     kernel = NumpyBackend.foreach_sgd
     monkeypatch.setattr(NumpyBackend, "foreach_sgd", lambda *a: calls.append(1) or kernel(*a))
@@ -130,6 +131,7 @@ def _run_adam(lib, name, config, foreach, dtype="float32", steps=4):
 @pytest.mark.parametrize("name,config", ADAM_CONFIGS, ids=str)
 def test_foreach_adam_is_the_loop_bit_for_bit(name, config, dtype, monkeypatch):
     from pyfront.backends.numpy import NumpyBackend
+    monkeypatch.setattr(pyfront.backends.numpy, "_CHUNK_BYTES", 16)  # (4, 3) chunked, the rest whole
     calls = []
     kernel = NumpyBackend.foreach_adam
     monkeypatch.setattr(NumpyBackend, "foreach_adam", lambda *a: calls.append(kernel(*a)) or calls[-1])
@@ -148,6 +150,23 @@ def test_foreach_adam_follows_torch(name, config):
     theirs, their_states = _run_adam(torch, name, config, None)
     for a, b in zip(ours + sum(our_states, []), theirs + sum(their_states, [])):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_foreach_adam_steps_strided_params_and_grads_in_place(monkeypatch):
+    """A transposed parameter and gradient (no row-major flat view: the chunked passes take them whole)."""
+    monkeypatch.setattr(pyfront.backends.numpy, "_CHUNK_BYTES", 16)
+    rng = np.random.default_rng(3)
+    value, grads = rng.standard_normal((3, 4)), rng.standard_normal((2, 4, 3))
+    results = []
+    for lib, kw in ((pyfront, {}), (pyfront, {"foreach": False}), (torch, {})):
+        p = lib.tensor(value, dtype=lib.float32).t().requires_grad_()
+        opt = lib.optim.Adam([p], lr=0.1, **kw)
+        for g in grads:
+            p.grad = lib.tensor(g.transpose(1, 0), dtype=lib.float32).t()
+            opt.step()
+        results.append(p.detach().numpy())
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_allclose(results[0], results[2], rtol=1e-5, atol=1e-6)
 
 
 def test_foreach_adam_counts_a_version_and_mixed_dtypes_take_the_loop():

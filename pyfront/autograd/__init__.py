@@ -22,7 +22,9 @@ def _as_tuple(x):
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
-    from ..ops.creation import ones_like
+    from ..backends import get_backend
+    from ..ops.creation import batched_as, ones_like
+    from ..tensor import Tensor
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
@@ -31,7 +33,10 @@ def _root_grads(outputs, grad_outputs, create_graph):
             if not out.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but "
                                    f"got {out.dtype}")
-            g = ones_like(out)
+            # ones_like(out), made directly for a plain tensor: the factory's reading of its arguments
+            # cost twice what the rest of it does, once per backward()
+            g = ones_like(out) if type(out) is not Tensor else batched_as(Tensor._make(
+                get_backend(out.device).full(out._shape, 1, out.dtype), out._shape, out.dtype), out)
         elif g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                                f"output[{i}] has a shape of {out.shape}.")

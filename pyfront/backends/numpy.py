@@ -103,6 +103,27 @@ def _storage(flat) -> Storage:
     return Storage(flat, CPU, flat.nbytes)
 
 
+# A multi-tensor optimizer step runs its passes (one ufunc per op of the single-tensor step) chunk by
+# chunk: a chunk's operands and temporaries stay in the core's L2 cache from one pass to the next, where
+# a whole weight (an MLP's 1.6 MB, four arrays of it) went out to L3 and back each pass (SGD momentum:
+# 0.70 -> 0.51 ms for 784-512-512-10). Elementwise, so the same numbers.
+_CHUNK_BYTES = 1 << 18
+
+
+def _chunks(arrays: list):
+    """The same flat slice of each of ``arrays`` (one shape; None stays None), chunk by chunk; the
+    arrays whole where one is not row-major (a flat view of it would be a copy) or one chunk holds them."""
+    first = arrays[0]
+    step = _CHUNK_BYTES // first.itemsize
+    if first.size <= step or not all(a is None or a.flags.c_contiguous and a.shape == first.shape
+                                     for a in arrays):
+        yield arrays
+        return
+    flat = [a.reshape(-1) if a is not None else None for a in arrays]
+    for i in range(0, first.size, step):
+        yield [a[i:i + step] if a is not None else None for a in flat]
+
+
 class NumpyBackend(Backend):
     """Beyond the contract, NumPy's own ways in and out: ``from_array``, ``wrap`` and ``array``."""
 
@@ -380,19 +401,19 @@ class NumpyBackend(Backend):
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
         # in place, one NumPy ufunc per op of the single-tensor step, each with that step's rounding
         with _as_torch():
-            for p, g, b in zip(params, grads, bufs):
-                p, g = self.array(p), self.array(g)
-                s = p.dtype.type  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
-                if maximize:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + p * s(weight_decay)
-                if b is not None:
-                    b = self.array(b)
-                    b *= s(momentum)
-                    b += g if 1 - dampening == 1 else g * s(1 - dampening)
-                    g = g + b * s(momentum) if nesterov else b
-                p += g * s(-lr)
+            for layouts in zip(params, grads, bufs):
+                arrays = [self.array(a) if a is not None else None for a in layouts]
+                s = arrays[0].dtype.type  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
+                for p, g, b in _chunks(arrays):
+                    if maximize:
+                        g = -g
+                    if weight_decay != 0:
+                        g = g + p * s(weight_decay)
+                    if b is not None:
+                        b *= s(momentum)
+                        b += g if 1 - dampening == 1 else g * s(1 - dampening)
+                        g = g + b * s(momentum) if nesterov else b
+                    p += g * s(-lr)
         return True
 
     def foreach_adam(self, tensors, hyper, amsgrad):
@@ -403,25 +424,25 @@ class NumpyBackend(Backend):
             return False
         s, h = _np(dtype).type, hyper  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
         with _as_torch():
-            for g, p, m, v, *top in zip(*tensors):
-                g, p, m, v = self.array(g), self.array(p), self.array(m), self.array(v)
-                if h["maximize"]:
-                    g = -g
-                if h["weight_decay"] != 0:
-                    if h["decoupled"]:
-                        p *= s(h["decay"])
+            for layouts in zip(*tensors):
+                for g, p, m, v, *top in _chunks([self.array(a) for a in layouts]):
+                    if h["maximize"]:
+                        g = -g
+                    if h["weight_decay"] != 0:
+                        if h["decoupled"]:
+                            p *= s(h["decay"])
+                        else:
+                            g = g + p * s(h["weight_decay"])
+                    m += s(h["one_minus_beta1"]) * (g - m)
+                    v *= s(h["beta2"])
+                    v += g * g * s(h["one_minus_beta2"])
+                    if amsgrad:
+                        top = top[0]
+                        np.maximum(top, v, out=top)
                     else:
-                        g = g + p * s(h["weight_decay"])
-                m += s(h["one_minus_beta1"]) * (g - m)
-                v *= s(h["beta2"])
-                v += g * g * s(h["one_minus_beta2"])
-                if amsgrad:
-                    top = self.array(top[0])
-                    np.maximum(top, v, out=top)
-                else:
-                    top = v
-                # addcdiv_'s order, as torch's kernel: (value * exp_avg) / denom
-                p += m * s(-h["step_size"]) / (np.sqrt(top) / s(h["bias_correction2_sqrt"]) + s(h["eps"]))
+                        top = v
+                    # addcdiv_'s order, as torch's kernel: (value * exp_avg) / denom
+                    p += m * s(-h["step_size"]) / (np.sqrt(top) / s(h["bias_correction2_sqrt"]) + s(h["eps"]))
         return True
 
     def write(self, dst, src):

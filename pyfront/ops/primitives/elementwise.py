@@ -428,7 +428,8 @@ def _relu_backward_np(np, g, out):
     bits, zero, _ = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
     keep = np.less_equal(out, zero)
     np.logical_not(keep, out=keep)
-    result = np.empty(np.broadcast_shapes(g.shape, out.shape), g.dtype)  # owned: see _relu_np
+    # owned: see _relu_np (broadcast_shapes, a dozen Python calls of NumPy's, only where the shapes differ)
+    result = np.empty(g.shape if g.shape == out.shape else np.broadcast_shapes(g.shape, out.shape), g.dtype)
     np.multiply(g.view(bits), keep, out=result.view(bits))
     return result
 
