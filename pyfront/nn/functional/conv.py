@@ -27,7 +27,7 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
 from ...tensor import Tensor, _castable
-from ...ops.common import float16_in_float32_of_one_dtype
+from ...ops.common import in_float32_of_one_dtype
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -559,7 +559,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 # -- public functions ------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -600,7 +600,7 @@ def conv1d(
 
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -734,7 +734,7 @@ def conv_transpose2d(
 
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
     weight: Tensor,
@@ -776,7 +776,7 @@ def conv3d(
 
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv_transpose3d(
     input: Tensor,
     weight: Tensor,

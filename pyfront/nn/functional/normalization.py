@@ -17,7 +17,7 @@ from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 from ...dtypes import scalar_name
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
@@ -313,7 +313,7 @@ def layer_norm(
     return _layer_norm(input, dims, weight, bias, eps)
 
 
-@float16_in_float32
+@in_float32
 def _layer_norm(input, dims, weight, bias, eps):
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
@@ -321,7 +321,7 @@ def _layer_norm(input, dims, weight, bias, eps):
 
 
 @composite(torch_name="nn.functional.rms_norm", samples=samples.rms_norm)
-@float16_in_float32
+@in_float32
 def rms_norm(
     input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:
@@ -417,7 +417,7 @@ def group_norm(
     return _group_norm(input, num_groups, weight, bias, eps)
 
 
-@float16_in_float32
+@in_float32
 def _group_norm(input, num_groups, weight, bias, eps):
     n, c = input.shape[:2]
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))

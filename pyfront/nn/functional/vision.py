@@ -17,7 +17,7 @@ from ...ops.creation import tensor
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 
 __all__ = [
     "pad",
@@ -365,7 +365,7 @@ def _check_sizes(input, sizes, mode):
 
 
 @composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)
-@float16_in_float32
+@in_float32
 def interpolate(
     input: Tensor,
     size=None,

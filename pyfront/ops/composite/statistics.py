@@ -13,7 +13,7 @@ from ...tensor import Tensor
 from .. import return_types
 from ..creation import full_like, linspace, tensor, zeros
 from ..argcheck import invalid_combination, must_be
-from ..common import Formula, float16_in_float32
+from ..common import Formula, in_float32
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
 from ..primitives.shaping import cat
@@ -292,7 +292,7 @@ def _logaddexp(a, b):
     s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
     s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
     s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0")
-@float16_in_float32
+@in_float32
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
