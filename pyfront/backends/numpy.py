@@ -10,7 +10,6 @@ import numpy as np
 
 from ..device import CPU
 from ..dtypes import ALL, HALVES, bfloat16, from_numpy_name, half_array, numpy_dtype, round_float32
-from ..dtypes import float16 as F16
 from .base import Backend, nest
 from .storage import Storage
 
@@ -168,11 +167,11 @@ class NumpyBackend(Backend):
         else:  # no element to compute: nothing runs
             return [_storage(np.empty(0, _np(dtype))) for _, dtype in out_meta]
         # float16 and bfloat16 compute in float32 and are rounded once into the output, as torch's CPU
-        # kernels do (NumPy's float16 cumsum and matmul would round every partial result); a float16_native
-        # rule rounds float16 where torch's kernel does (ops/half_cpu.py), bfloat16 always goes up
-        up = op.float16_native is False
-        arrays = [self.array(t).astype(np.float32) if t.dtype is bfloat16 or t.dtype is F16 and up
-                  else self.array(t) for t in inputs]
+        # kernels do (NumPy's float16 cumsum and matmul would round every partial result); a takes_halves
+        # rule rounds where torch's kernel does (ops/half_cpu.py)
+        up = op.takes_halves is False
+        arrays = [self.array(t) if not up or t.dtype not in HALVES else self.array(t).astype(np.float32)
+                  for t in inputs]
         token = _ERRSTATE.set(_IGNORE)  # what _as_torch does, inline: this runs for every op
         try:
             result = op.numpy(np, *arrays, **attrs)

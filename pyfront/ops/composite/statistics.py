@@ -7,6 +7,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...autograd.function import Function, no_derivative
 from ...shape import normalize_dim
 from ...tensor import Tensor
@@ -110,7 +111,7 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     """torch's quantile: sort, a rank per q (q * (count - 1); the last place where the row holds NaN
     and NaN is not ignored), then the neighbouring sorted values, interpolated."""
-    if not input.dtype.is_floating_point:
+    if input.dtype not in (dt.float32, dt.float64):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if isinstance(q, Tensor) and q.dim() > 1:
         raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
@@ -450,6 +451,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
                                    f"elements, but got {len(range)}")
             lo, hi = float(range[0]), float(range[1])
         elif flat.numel():
+            refuse_halves("histogramdd", input.dtype)  # torch's range from the data: float and double only
             lo, hi = float(flat.min().item()), float(flat.max().item())
         else:
             lo, hi = 0.0, 1.0
