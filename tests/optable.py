@@ -194,9 +194,11 @@ def build(spec, domain, rng, device="cpu"):
 
 
 def to_numpy(x):
+    """``x``'s values as a NumPy array of its dtype; a bfloat16 tensor's (no NumPy dtype) as float32, exact."""
+    bf16 = x.dtype in (pyfront.bfloat16, torch.bfloat16)
     if isinstance(x, pyfront.Tensor):
-        return np.asarray(x.detach().tolist(), dtype=x.dtype.np_name).reshape(tuple(x.shape))
-    return x.detach().numpy()
+        return np.asarray(x.detach().tolist(), dtype="float32" if bf16 else x.dtype.np_name).reshape(tuple(x.shape))
+    return x.detach().float().numpy() if bf16 else x.detach().numpy()
 
 
 def assert_same(p, t, signed_zeros=False, **tol):
@@ -213,7 +215,7 @@ def assert_same(p, t, signed_zeros=False, **tol):
     assert isinstance(p, pyfront.Tensor), f"expected a Tensor, got {type(p).__name__}"
     assert tuple(p.shape) == tuple(t.shape), f"shape {tuple(p.shape)} != torch {tuple(t.shape)}"
     assert str(p.dtype) == str(t.dtype), f"dtype {p.dtype} != torch {t.dtype}"
-    got = torch.from_numpy(np.array(to_numpy(p), order="C"))
+    got = torch.from_numpy(np.array(to_numpy(p), order="C")).to(t.dtype)
     torch.testing.assert_close(got, t.detach(), equal_nan=True, **tol)
     if signed_zeros and t.dtype.is_floating_point:  # assert_close takes -0 for +0: the zero's sign must match
         zero = (got == 0) & (t.detach() == 0)
