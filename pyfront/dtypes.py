@@ -89,9 +89,9 @@ def scalar_name(d: dtype) -> str:
 
 
 def type_name(d: dtype) -> str:
-    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool its old
-    CPUBoolType."""
-    return "CPUBoolType" if d is bool_ else "torch." + _LEGACY[d.name]
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool and bfloat16
+    their old CPUBoolType and CPUBFloat16Type."""
+    return f"CPU{scalar_name(d)}Type" if d is bool_ or d is bfloat16 else "torch." + _LEGACY[d.name]
 
 
 def cpp_name(d: dtype) -> str:

@@ -203,7 +203,13 @@ def in_float32(fn):
             else:
                 args = (*args[:at], False, *args[at + 1:])
             return args[0]._assign(wrapper(*args, **kwargs), since)
-        out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
+        try:
+            out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
+        except Exception:  # noqa: BLE001 - a refusal names the caller's dtypes in torch ("c10::BFloat16",
+            # "CPUBFloat16Type"), not float32's: the call as given raises it (its checks come first), or if
+            # it does not, the float32 call's error stands
+            fn(*args, **kwargs)
+            raise
         if not isinstance(out, tuple):
             return down(out)
         vals = [down(r) for r in out]

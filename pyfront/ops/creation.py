@@ -453,14 +453,20 @@ def _fma(a: float, b: float, c: float) -> float:
     return math.fsum((c, p, ((ah * bh - p) + ah * bl + al * bh) + al * bl))
 
 
+def _rounder(dtype):
+    """A Python float rounded as ``dtype`` holds it (float64: itself)."""
+    if dtype in dt.HALVES:
+        return lambda x: dt.round_half(x, dtype)
+    return dt.round_float32 if dtype is dt.float32 else float
+
+
 def _float_linspace(start, end, steps, half, dtype):
     """torch's CPU linspace kernel, value for value: start, end and step in the dtype, then
     ``start + step * i`` (``end - step * (steps - 1 - i)`` past halfway). Its compiled kernel fuses that
     multiply-add (one rounding) for float and double; Half and BFloat16 round after each operation. A Python
     double rounding (what this did before) differed from torch in the last bit of most float32
     linspaces, which moved affine_grid's pixel centres across grid_sample's floor."""
-    itemsize = dtype.itemsize
-    r = (lambda x: dt.round_half(x, dtype)) if itemsize == 2 else dt.round_float32 if itemsize == 4 else float
+    itemsize, r = dtype.itemsize, _rounder(dtype)
     s, e = r(float(start)), r(float(end))
     step = r(r(e - s) / r(steps - 1)) if steps > 1 else 0.0
     if itemsize < 8:
@@ -505,7 +511,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         start, end = int(start), int(end)
         diff = end - start
     else:
-        r = _ROUND.get(kind.itemsize, float)
+        r = _rounder(kind)
         start, end = r(float(start)), r(float(end))
         diff = r(end - start)
     step, half = diff / (steps - 1) if steps > 1 else 0.0, steps // 2 if steps > 1 else steps
