@@ -131,7 +131,8 @@ def pack_bfloat16(values) -> bytes:
 def unpack_bfloat16(raw) -> list:
     """Python floats of little-endian bfloat16 bytes: each the float32 of its top 16 bits (exact)."""
     halves = struct.unpack(f"<{len(raw) // 2}H", raw)
-    return list(struct.unpack(f"<{len(halves)}f", struct.pack(f"<{len(halves)}I", *(h << 16 for h in halves))))
+    n = len(halves)
+    return list(struct.unpack(f"<{n}f", struct.pack(f"<{n}I", *(h << 16 for h in halves))))
 
 
 def numpy_dtype(np, d: dtype):

@@ -194,10 +194,11 @@ def build(spec, domain, rng, device="cpu"):
 
 
 def to_numpy(x):
-    """``x``'s values as a NumPy array of its dtype; a bfloat16 tensor's (no NumPy dtype) as float32, exact."""
+    """``x``'s values as a NumPy array of its dtype; a bfloat16 tensor's (no NumPy dtype) as float32."""
     bf16 = x.dtype in (pyfront.bfloat16, torch.bfloat16)
     if isinstance(x, pyfront.Tensor):
-        return np.asarray(x.detach().tolist(), dtype="float32" if bf16 else x.dtype.np_name).reshape(tuple(x.shape))
+        values = x.detach().tolist()
+        return np.asarray(values, dtype="float32" if bf16 else x.dtype.np_name).reshape(tuple(x.shape))
     return x.detach().float().numpy() if bf16 else x.detach().numpy()
 
 

@@ -122,9 +122,11 @@ def _warned(fn):
 @pytest.mark.parametrize("make", [
     lambda L: L.cuda.amp.autocast(), lambda L: L.cpu.amp.autocast(dtype=L.float16),
     lambda L: L.autocast("cuda"), lambda L: L.autocast("cpu", dtype=L.float64),
-    lambda L: L.amp.autocast("cpu", dtype=L.float16), lambda L: L.autocast("cpu"), lambda L: L.cuda.amp.GradScaler(),
+    lambda L: L.amp.autocast("cpu", dtype=L.float16), lambda L: L.autocast("cpu"),
+    lambda L: L.cuda.amp.GradScaler(),
     lambda L: L.amp.GradScaler("cuda"), lambda L: L.GradScaler("cpu"),
-], ids=["cuda.amp.autocast", "cpu.amp.autocast", "autocast cuda", "cpu float64", "amp.autocast", "cpu default",
+], ids=["cuda.amp.autocast", "cpu.amp.autocast", "autocast cuda", "cpu float64", "amp.autocast",
+        "cpu default",
         "cuda.amp.GradScaler", "GradScaler cuda", "GradScaler cpu"])
 def test_warnings_and_disabling_match_torch(make):
     def use(lib):

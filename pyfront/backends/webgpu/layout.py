@@ -34,8 +34,8 @@ _NO_WGSL = {"float64": "64-bit floats", "bfloat16": "bfloat16"}
 
 def wgsl_type(dtype) -> str:
     if dtype.name in _NO_WGSL:
-        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no {_NO_WGSL[dtype.name]}. "
-                        "Convert it with .float() first.")
+        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no "
+                        f"{_NO_WGSL[dtype.name]}. Convert it with .float() first.")
     return WGSL_TYPE[dtype.name]
 
 

@@ -119,10 +119,10 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
            bools=None, **kw):
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
     Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
-    ``other`` keeps float32 precision with float16 and bfloat16 tensors (see promote_args). ``divides``: an integer
-    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``, or a function
-    of both operands that raises torch's own error where either is bool (a tensor or a Python bool),
-    asked before promotion (sub)."""
+    ``other`` keeps float32 precision with float16 and bfloat16 tensors (see promote_args). ``divides``: an
+    integer division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``, or a
+    function of both operands that raises torch's own error where either is bool (a tensor or a Python
+    bool), asked before promotion (sub)."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)

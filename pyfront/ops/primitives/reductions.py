@@ -135,8 +135,8 @@ _prod = register(OpDef(
     lambda np, x, dims, keepdim: half_prod(np, x, dims, keepdim) if is_half(x) else
     np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
     save_output=True, torch_name="prod", samples=samples.prod,
-    # float16 and bfloat16: each product rounded, in the order of torch's CPU kernel (NumPy multiplies a contiguous row in
-    # float32; torch's lanes make arange(2048).prod() NaN: 0 * inf)
+    # float16 and bfloat16: each product rounded, in the order of torch's CPU kernel (NumPy multiplies a
+    # contiguous row in float32; torch's lanes make arange(2048).prod() NaN: 0 * inf)
     takes_halves=True))
 
 
