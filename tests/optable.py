@@ -193,6 +193,20 @@ def build(spec, domain, rng, device="cpu"):
     return pa, ta, (pl if wants_grad else None), (tl if wants_grad else None)
 
 
+def float32_rows(known: dict) -> list:
+    """pytest params (name, torch_name, samples, domain) of the ops with a float32 operand in their samples,
+    for the sweeps that make those operands another float dtype; ``known``: name -> why it differs (a
+    strict xfail, so a fix shows up as XPASS)."""
+    out = []
+    for name, torch_name, samples, domain, _ in entries(edge=False):
+        specs = [a for args, kwargs in samples for a in (*args, *kwargs.values()) if isinstance(a, T)]
+        if not any(a.dtype == "float32" for a in specs):
+            continue
+        marks = [pytest.mark.xfail(strict=True, reason=known[name])] if name in known else []
+        out.append(pytest.param(name, torch_name, samples, domain, id=name, marks=marks))
+    return out
+
+
 def to_numpy(x):
     """``x``'s values as a NumPy array of its dtype; a bfloat16 tensor's (no NumPy dtype) as float32."""
     bf16 = x.dtype in (pyfront.bfloat16, torch.bfloat16)

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import pyfront
-from optable import T, _resolve, _values, entries
+from optable import T, _resolve, _values, float32_rows
 from webgpu_required import requires_webgpu
 
 BF = {torch: torch.bfloat16, pyfront: pyfront.bfloat16}
@@ -255,18 +255,6 @@ def _bf16_pair(spec, domain, rng):
     return tuple(pair)
 
 
-def _rows():
-    out = []
-    for name, torch_name, samples, domain, _ in entries(edge=False):
-        specs = [a for args, kwargs in samples for a in (*args, *kwargs.values()) if isinstance(a, T)]
-        if not any(a.dtype == "float32" for a in specs):
-            continue
-        why = KNOWN_BF16_OFF.get(name)
-        marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
-        out.append(pytest.param(name, torch_name, samples, domain, id=name, marks=marks))
-    return out
-
-
 def _outcome(fn, args, kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -276,7 +264,7 @@ def _outcome(fn, args, kwargs):
             return None, (type(e).__name__, str(e))
 
 
-@pytest.mark.parametrize("name,torch_name,samples,domain", _rows())
+@pytest.mark.parametrize("name,torch_name,samples,domain", float32_rows(KNOWN_BF16_OFF))
 def test_op_table_in_bfloat16_is_torchs_to_the_bit(name, torch_name, samples, domain):
     """Each sample with its float32 operands as bfloat16: torch's dtype, values bit for bit, or its error.
     A first sweep found 87 of 326 ops off (the float16 rules for computing in float32 were float16's only)

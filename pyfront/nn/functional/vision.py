@@ -416,15 +416,7 @@ def interpolate(
 
 
 @in_float32
-def _interpolate(
-    input: Tensor,
-    size=None,
-    scale_factor=None,
-    mode: str = "nearest",
-    align_corners: bool | None = None,
-    recompute_scale_factor: bool | None = None,
-    antialias: bool = False,
-) -> Tensor:
+def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias) -> Tensor:
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError(
