@@ -219,6 +219,44 @@ def test_item_tolist_and_numpys_refusals_are_torchs():
     assert str(theirs.value).startswith("can't convert np.ndarray of type ml_dtypes.bfloat16.")
 
 
+# -- what torch refuses for 16-bit floats (its CPU kernels of float and double only), float16 too -----------
+def _m(L, dtype):
+    return (L.eye(3) * 2 + 0.1).to(getattr(L, dtype))
+
+
+REFUSED = {
+    "quantile": lambda L, d: L.quantile(_m(L, d), 0.5),
+    "nanquantile": lambda L, d: L.nanquantile(_m(L, d), 0.5),
+    "cdist": lambda L, d: L.cdist(_m(L, d), _m(L, d)), "pdist": lambda L, d: L.nn.functional.pdist(_m(L, d)),
+    "histogram": lambda L, d: L.histogram(_m(L, d), 3),
+    "avg_pool3d": lambda L, d: L.nn.functional.avg_pool3d(_m(L, d)[None, None, None], 1),
+    "antialias": lambda L, d: L.nn.functional.interpolate(_m(L, d)[None, None], size=(2, 2), mode="bilinear",
+                                                          antialias=True),
+    "ctc_loss": lambda L, d: L.nn.functional.ctc_loss(_m(L, d).log_softmax(1)[:, None], L.tensor([[1]]), [3],
+                                                      [1]),
+    "inv": lambda L, d: L.linalg.inv(_m(L, d)), "det": lambda L, d: L.linalg.det(_m(L, d)),
+    "solve": lambda L, d: L.linalg.solve(_m(L, d), _m(L, d)),
+    "cholesky": lambda L, d: L.linalg.cholesky(_m(L, d)),
+    "qr": lambda L, d: L.linalg.qr(_m(L, d)), "svd": lambda L, d: L.linalg.svd(_m(L, d)),
+    "eigh": lambda L, d: L.linalg.eigh(_m(L, d)), "eigvalsh": lambda L, d: L.linalg.eigvalsh(_m(L, d)),
+    "matrix_norm": lambda L, d: L.linalg.matrix_norm(_m(L, d), 2),
+    "slogdet": lambda L, d: L.linalg.slogdet(_m(L, d)),
+    "logdet": lambda L, d: L.logdet(_m(L, d)), "torch.cholesky": lambda L, d: L.cholesky(_m(L, d)),
+    "solve_triangular": lambda L, d: L.linalg.solve_triangular(_m(L, d), _m(L, d), upper=True),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_torchs_refusals_of_16_bit_floats(name, dtype):
+    outcomes = []
+    for lib in (torch, pyfront):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            outcomes.append(_outcome(REFUSED[name], (lib, dtype), {})[1])
+    assert outcomes[0] is not None and outcomes[1] == outcomes[0]
+
+
 # -- the op table: every op with its float32 operands as bfloat16, to the bit --------------------------------
 ONCE = "pyfront rounds torch's float32 result once; torch's bfloat16 kernel rounds a step inside"
 STEPS = "a chain of bfloat16 ops in torch and in pyfront, rounded in other places (as float16's)"
