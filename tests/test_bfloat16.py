@@ -219,6 +219,17 @@ def test_item_tolist_and_numpys_refusals_are_torchs():
     assert str(theirs.value).startswith("can't convert np.ndarray of type ml_dtypes.bfloat16.")
 
 
+def test_frombuffer_shares_the_buffer_as_torch():
+    for lib in (torch, pyfront):
+        raw = bytearray(b"\x80\x3f\x00\x40\xc0\x7f\x00\x00")  # 1.0, 2.0, NaN, 0.0
+        x = lib.frombuffer(raw, dtype=BF[lib])
+        x[0] = 3.0
+        got = [str(x.dtype), _floats(x), bytes(raw)]
+        if lib is torch:
+            want = got
+    assert got == want
+
+
 # -- what torch refuses for 16-bit floats (its CPU kernels of float and double only), float16 too -----------
 def _m(L, dtype):
     return (L.eye(3) * 2 + 0.1).to(getattr(L, dtype))

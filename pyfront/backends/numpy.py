@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import ALL, HALVES, bfloat16, from_numpy_name, half_array, numpy_dtype, round_float32
+from ..dtypes import ALL, HALVES, bfloat16, half_array, numpy_dtype, round_float32
 from .base import Backend, nest
 from .storage import Storage
 
@@ -123,10 +123,9 @@ class NumpyBackend(Backend):
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
 
     def wrap(self, arr):
-        """Adopt a contiguous array without copying (from_numpy): (storage, dtype). The caller's
-        array keeps seeing the memory, so the storage is exported."""
-        dtype = from_numpy_name(arr.dtype.name)
-        return Storage(arr.reshape(-1), CPU, arr.nbytes, exported=True), dtype
+        """Adopt a contiguous array without copying (from_numpy): its storage. The caller's array keeps
+        seeing the memory, so the storage is exported."""
+        return Storage(arr.reshape(-1), CPU, arr.nbytes, exported=True)
 
     def array(self, x):
         """A NumPy view of layout ``x`` (no copy)."""

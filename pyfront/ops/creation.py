@@ -243,10 +243,15 @@ def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied)."""
     if not _is_array(ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    dtype = dt.from_numpy_name(ndarray.dtype.name)
+    return adopt(ndarray, dt.from_numpy_name(ndarray.dtype.name))
+
+
+def adopt(ndarray, dtype):
+    """A ``dtype`` tensor sharing memory with ``ndarray`` (a copy where it is not C-contiguous and writable):
+    ``from_numpy``'s, and ``frombuffer``'s, whose bfloat16 array (ml_dtypes') from_numpy refuses as torch."""
     backend = get_backend(as_device("cpu"))
     if ndarray.flags["C_CONTIGUOUS"] and ndarray.flags["WRITEABLE"]:
-        storage, dtype = backend.wrap(ndarray)
+        storage = backend.wrap(ndarray)
     else:
         storage = backend.from_array(ndarray, dtype)
     return Tensor._make(storage, tuple(ndarray.shape), dtype)
