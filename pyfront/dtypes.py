@@ -55,21 +55,15 @@ float16 = dtype("float16", 2, "f", 1, "float16", "e")
 float32 = dtype("float32", 4, "f", 2, "float32", "f")
 float64 = dtype("float64", 8, "f", 3, "float64", "d")
 
-# torch.bfloat16 is a name scripts spell (nanoGPT's dtype table, autocast arguments), so it exists and
-# prints as torch's; but pyfront has no bfloat16 storage, so it is outside ALL and `check_storable`
-# refuses every tensor of it in one message (the dtype arguments and `to_dtype` call it).
+# bfloat16 keeps float32's 8 exponent bits and 7 of its 23 fraction bits: on the cpu NumPy holds it
+# through the ml_dtypes package (imported on first use: ``numpy_dtype``); WGSL has no such type, so the
+# webgpu backend refuses it as it refuses float64. It has no struct format: ``pack_bfloat16`` instead.
 bfloat16 = dtype("bfloat16", 2, "f", 1, "bfloat16", "")
-NO_BFLOAT16 = ("pyfront has no bfloat16 storage, so it cannot create a torch.bfloat16 tensor or convert one "
-               "to it; use torch.float16 or torch.float32 instead")
+# the dtypes torch's CPU kernels compute in float32, rounding each op's result once
+HALVES = (float16, bfloat16)
 
 
-def check_storable(d) -> None:
-    """Raise pyfront's one error for a tensor of a dtype it cannot hold (bfloat16)."""
-    if d is bfloat16:
-        raise TypeError(NO_BFLOAT16)
-
-
-ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
 _BY_NAME = {d.name: d for d in ALL}
 _LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
            "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
@@ -82,7 +76,8 @@ _CPP = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16"
         "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
         "bfloat16": "c10::BFloat16"}
 _CONVERT = {"bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "bfloat16": "c10::BFloat16"}
 # PyTorch's aliases, exported from the package namespace
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
            "short": int16, "bool": bool_}
@@ -94,9 +89,9 @@ def scalar_name(d: dtype) -> str:
 
 
 def type_name(d: dtype) -> str:
-    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool its old
-    CPUBoolType."""
-    return "CPUBoolType" if d is bool_ else "torch." + _LEGACY[d.name]
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool and bfloat16
+    their old CPUBoolType and CPUBFloat16Type."""
+    return f"CPU{scalar_name(d)}Type" if d is bool_ or d is bfloat16 else "torch." + _LEGACY[d.name]
 
 
 def cpp_name(d: dtype) -> str:
@@ -118,13 +113,48 @@ def round_float16(x: float) -> float:
     return _round("e", round_float32(x))
 
 
-def half_array(np, values):
-    """``values`` (a NumPy array, a flat list of Python numbers) as a float16 array, rounded as
-    ``round_float16``: NumPy's own cast of a float64 rounds once, torch's twice."""
+def round_half(x: float, d: dtype) -> float:
+    """``x`` as torch stores it in the 16-bit float ``d`` (float16 or bfloat16): through float32 first,
+    as torch makes both from a float (``round_float16``, ``unpack_bfloat16(pack_bfloat16([x]))``)."""
+    return round_float16(x) if d is float16 else unpack_bfloat16(pack_bfloat16([x]))[0]
+
+
+def pack_bfloat16(values) -> bytes:
+    """Little-endian bfloat16 bytes of Python numbers: each rounded to float32, as torch makes a
+    c10::BFloat16 from a float, then its top 16 bits rounded to nearest even (a NaN stays a quiet NaN)."""
+    words = struct.unpack(f"<{len(values)}I", struct.pack(f"<{len(values)}f", *map(round_float32, values)))
+    halves = [(w >> 16) | 0x40 if w & 0x7FFFFFFF > 0x7F800000 else (w + 0x7FFF + (w >> 16 & 1)) >> 16
+              for w in words]
+    return struct.pack(f"<{len(halves)}H", *halves)
+
+
+def unpack_bfloat16(raw) -> list:
+    """Python floats of little-endian bfloat16 bytes: each the float32 of its top 16 bits (exact)."""
+    halves = struct.unpack(f"<{len(raw) // 2}H", raw)
+    n = len(halves)
+    return list(struct.unpack(f"<{n}f", struct.pack(f"<{n}I", *(h << 16 for h in halves))))
+
+
+def numpy_dtype(np, d: dtype):
+    """The NumPy dtype that holds ``d``. NumPy has no bfloat16: the ml_dtypes package registers it, imported
+    here on first use (it costs as much as a fifth of ``import pyfront``, and the browser has neither)."""
+    if d is bfloat16:
+        try:
+            import ml_dtypes  # noqa: F401 (its import registers "bfloat16" with NumPy)
+        except ImportError:
+            raise TypeError("torch.bfloat16 tensors on the cpu need the ml_dtypes package, which is not "
+                            "installed here; use torch.float16 or torch.float32 instead") from None
+    return np.dtype(d.np_name)
+
+
+def half_array(np, values, d: dtype = float16):
+    """``values`` (a NumPy array, a flat list of Python numbers) as an array of the 16-bit float ``d``,
+    rounded as ``round_half``: NumPy's own cast of a float64 rounds once, torch's twice."""
     arr = np.asarray(values)
-    if arr.dtype != np.float16 and arr.dtype.kind != "b":
+    want = numpy_dtype(np, d)
+    if arr.dtype != want and arr.dtype.kind != "b":
         arr = arr.astype(np.float32)
-    return arr.astype(np.float16)
+    return arr.astype(want)
 
 
 def round_float32(x: float) -> float:
@@ -158,14 +188,15 @@ def _round(fmt: str, x: float) -> float:
 
 
 def _by_name(name: str) -> dtype:
-    return bfloat16 if name == "bfloat16" else _BY_NAME[name]
+    return _BY_NAME[name]
 
 
 def from_numpy_name(name: str) -> dtype:
     if name.startswith("complex"):
         raise TypeError(f"pyfront has no complex dtypes: numpy.{name} is not supported")
-    if name not in _BY_NAME:
-        raise TypeError(f"can't convert np.ndarray of type numpy.{name}. The only supported types are: "
+    if name not in _BY_NAME or name == "bfloat16":  # ml_dtypes' bfloat16: not a NumPy type torch takes
+        where = "ml_dtypes" if name == "bfloat16" else "numpy"
+        raise TypeError(f"can't convert np.ndarray of type {where}.{name}. The only supported types are: "
                         "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
     return _BY_NAME[name]
 
@@ -180,8 +211,7 @@ def get_default_dtype() -> dtype:
 
 def set_default_dtype(d: dtype) -> None:
     global _default_float
-    check_storable(d)
-    if d not in (float16, float32, float64):
+    if d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
 

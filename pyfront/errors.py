@@ -15,3 +15,11 @@ def out_of_bounds(error: type, value: int, dim: int, size: int) -> Exception:
     e = error(f"index {value} is out of bounds for dimension {dim} with size {size}")
     e.bounds = (value, dim, size)
     return e
+
+
+def refuse_halves(kernel: str, dtype) -> None:
+    """torch's NotImplementedError for a CPU ``kernel`` dispatched over float and double only (not over
+    float16 or bfloat16), where ``dtype`` is one of those two."""
+    from .dtypes import HALVES, scalar_name
+    if dtype in HALVES:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(dtype)}'")

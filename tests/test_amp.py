@@ -53,17 +53,22 @@ def _inputs(lib, device="cpu"):
     return (*out, lib.tensor([0, 1, 2, 0, 1], device=device))
 
 
+# bfloat16 has 8 significant bits: torch's assert_close tolerance for it
+TOLERANCE = {"float16": dict(rtol=2e-3, atol=2e-3), "bfloat16": dict(rtol=1.6e-2, atol=1e-5)}
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", None])  # None: torch's cpu default, bfloat16
 @pytest.mark.parametrize("name", list(OPS))
-def test_cpu_autocast_float16_matches_torch(name):
+def test_cpu_autocast_matches_torch(name, dtype):
     ins = _inputs(torch)
-    with torch.autocast("cpu", dtype=torch.float16):
+    with torch.autocast("cpu", dtype=dtype and getattr(torch, dtype)):
         theirs = OPS[name](torch, *ins)
     mine_ins = _inputs(pyfront)
-    with pyfront.autocast("cpu", dtype=pyfront.float16):
+    with pyfront.autocast("cpu", dtype=dtype and getattr(pyfront, dtype)):
         mine = OPS[name](pyfront, *mine_ins)
     assert str(mine.dtype) == str(theirs.dtype)
-    np.testing.assert_allclose(mine.detach().numpy().astype(np.float64), theirs.detach().double().numpy(),
-                               rtol=2e-3, atol=2e-3)
+    np.testing.assert_allclose(mine.detach().double().numpy(), theirs.detach().double().numpy(),
+                               **TOLERANCE[dtype or "bfloat16"])
 
 
 def test_gradients_flow_back_to_float32_parameters():
@@ -117,9 +122,11 @@ def _warned(fn):
 @pytest.mark.parametrize("make", [
     lambda L: L.cuda.amp.autocast(), lambda L: L.cpu.amp.autocast(dtype=L.float16),
     lambda L: L.autocast("cuda"), lambda L: L.autocast("cpu", dtype=L.float64),
-    lambda L: L.amp.autocast("cpu", dtype=L.float16), lambda L: L.cuda.amp.GradScaler(),
+    lambda L: L.amp.autocast("cpu", dtype=L.float16), lambda L: L.autocast("cpu"),
+    lambda L: L.cuda.amp.GradScaler(),
     lambda L: L.amp.GradScaler("cuda"), lambda L: L.GradScaler("cpu"),
 ], ids=["cuda.amp.autocast", "cpu.amp.autocast", "autocast cuda", "cpu float64", "amp.autocast",
+        "cpu default",
         "cuda.amp.GradScaler", "GradScaler cuda", "GradScaler cpu"])
 def test_warnings_and_disabling_match_torch(make):
     def use(lib):
@@ -135,13 +142,12 @@ def test_warnings_and_disabling_match_torch(make):
     assert use(pyfront) == use(torch)
 
 
-def test_bfloat16_is_a_clear_error():
-    with pytest.raises(RuntimeError, match="pyfront has no bfloat16 storage.*dtype=torch.float16"):
-        with pyfront.autocast("cpu"):
-            pass
-    with pytest.raises(RuntimeError, match="bfloat16"):
-        pyfront.get_autocast_dtype("cpu")
-    assert not pyfront.is_autocast_enabled("cpu")
+def test_cpu_default_is_bfloat16_as_torch():
+    for lib in (pyfront, torch):
+        assert repr(lib.get_autocast_dtype("cpu")) == "torch.bfloat16"
+        with lib.autocast("cpu"):
+            assert lib.is_autocast_enabled("cpu")
+            assert repr(lib.mm(lib.ones(2, 2), lib.ones(2, 2)).dtype) == "torch.bfloat16"
 
 
 # -- GradScaler -------------------------------------------------------------------------------------

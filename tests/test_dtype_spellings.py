@@ -7,7 +7,7 @@ import torch
 import pyfront
 from pyfront import dtypes as dt
 
-OURS = {d.name: d for d in (*dt.ALL, dt.bfloat16)}
+OURS = {d.name: d for d in dt.ALL}
 NAMES = [d.name for d in dt.ALL]
 
 

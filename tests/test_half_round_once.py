@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import pyfront
-from optable import T, _resolve, build, entries, to_numpy
+from optable import T, _resolve, build, float32_rows, to_numpy
 from webgpu_required import requires_webgpu
 
 # Ops whose float16 results still differ from torch's on some sample: each is a fault left for later, not
@@ -87,19 +87,7 @@ def _off(name, torch_name, samples, domain, ulps=0):
     return off, total
 
 
-def _rows():
-    out = []
-    for name, torch_name, samples, domain, _ in entries(edge=False):
-        specs = [a for args, kwargs in samples for a in (*args, *kwargs.values()) if isinstance(a, T)]
-        if not any(a.dtype == "float32" for a in specs):
-            continue
-        why = KNOWN_HALF_OFF.get(name)
-        marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
-        out.append(pytest.param(name, torch_name, samples, domain, id=name, marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("name,torch_name,samples,domain", _rows())
+@pytest.mark.parametrize("name,torch_name,samples,domain", float32_rows(KNOWN_HALF_OFF))
 def test_op_table_in_float16_is_torchs_to_the_bit(name, torch_name, samples, domain):
     """A sweep of this table found 51 ops off torch by an ulp in float16 (batch_norm in half its values,
     nextafter in all: it ran in float32, whose next float rounds back)."""

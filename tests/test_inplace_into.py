@@ -1,9 +1,7 @@
 """Every in-place elementwise op against torch: the values bit for bit, the dtype, the version counter, the
 error (type and text), and that the result lives in self's own memory as torch's does (``data_ptr``
 unchanged). On cpu the common ones compute straight into that memory, as NumPy's ``out=``: no buffer of
-self's size is allocated at all (counted with tracemalloc, which sees NumPy's allocations).
-
-bfloat16 is not in the sweep: pyfront has no bfloat16 storage (dtypes.check_storable refuses to make one)."""
+self's size is allocated at all (counted with tracemalloc, which sees NumPy's allocations)."""
 import math
 import tracemalloc
 
@@ -15,7 +13,7 @@ from optable import torch_text
 import pyfront
 from pyfront.ops.primitives import elementwise
 
-DTYPES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
+DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool")
 UNARY = elementwise.INPLACE.split()
 OPERATORS = ("iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "ipow", "iand", "ior", "ixor",
              "ilshift", "irshift")
@@ -45,7 +43,7 @@ def _values(dtype, n, seed, positive=False):
     rng = np.random.default_rng(seed)
     if dtype == "bool":
         return rng.integers(0, 2, n).astype(bool).tolist()
-    if dtype in ("float32", "float64", "float16"):
+    if dtype.startswith(("float", "bfloat")):
         v = (rng.standard_normal(n) * 3).tolist()
         if positive:
             return [abs(x) + 0.5 for x in v]
@@ -119,13 +117,14 @@ _INT_VALUE = "torch truncates a float value for an integer tensor, pyfront refus
 
 
 def _known_gap(name, dtype, operand=None):
-    floating = dtype.startswith("float")
+    floating = dtype.startswith(("float", "bfloat"))
     tensor_only = ("atan2", "arctan2", "logical_and", "logical_or", "logical_xor")
     if name in tensor_only and operand in ("int", "float"):
         return _METHOD_POSITION
     fused = ("add_alpha", "sub_alpha", "addcmul_", "lerp_", "lerp_tensor")
-    if name in fused and floating and (  # (float16 rounds the fused error away, but for add's alpha)
-            dtype != "float16" or name == "add_alpha"):
+    # (a 16-bit float rounds the fused error away, but for add's alpha, and bfloat16's sub's)
+    alpha = ("add_alpha", "sub_alpha") if dtype == "bfloat16" else ("add_alpha",)
+    if name in fused and floating and (dtype not in ("float16", "bfloat16") or name in alpha):
         return _FMA
     if name == "addcmul_" and not floating and dtype != "bool":
         return _INT_VALUE

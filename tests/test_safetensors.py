@@ -65,10 +65,14 @@ def test_file_round_trip_with_torch_tensors_and_bfloat16(tmp_path):
     path = tmp_path / "m.safetensors"
     path.write_bytes(build({"w": {"dtype": "BF16", "shape": [3, 4], "data_offsets": [0, 24]}}, raw))
     w = st.load_file(path)["w"]
-    assert w.dtype is pyfront.float32 and w.numpy().tobytes() == t.float().numpy().tobytes()
+    assert w.dtype is pyfront.bfloat16 and w.float().numpy().tobytes() == t.float().numpy().tobytes()
     st.save_file({"w": w, "i": pyfront.arange(5)}, tmp_path / "o.safetensors", metadata={"a": "b"})
     back = st.load_file(tmp_path / "o.safetensors")
-    assert back["w"].numpy().tobytes() == t.float().numpy().tobytes() and back["i"].tolist() == list(range(5))
+    assert back["w"].dtype is pyfront.bfloat16 and back["i"].tolist() == list(range(5))
+    assert back["w"].float().numpy().tobytes() == t.float().numpy().tobytes()
+    import safetensors.torch as sft  # the reference reads our BF16 as torch's bfloat16, bit for bit
+    theirs = sft.load_file(str(tmp_path / "o.safetensors"))["w"]
+    assert theirs.dtype == torch.bfloat16 and torch.equal(theirs.view(torch.int16), t.view(torch.int16))
 
 
 def test_reference_library_reads_ours_and_we_read_its(tmp_path):

@@ -214,9 +214,10 @@ def test_make_tensor_values_and_layout(dtype, device, given):
     assert one.is_contiguous()  # one element: torch's make_tensor leaves it contiguous
 
 
-def test_make_tensor_of_a_dtype_pyfront_cannot_hold():
-    with pytest.raises(TypeError, match="^pyfront has no bfloat16 storage"):
-        pyfront.testing.make_tensor(3, dtype=pyfront.bfloat16, device="cpu")
+def test_make_tensor_of_bfloat16():
+    t = pyfront.testing.make_tensor(3, 4, dtype=pyfront.bfloat16, device="cpu", low=-2, high=2)
+    assert t.dtype is pyfront.bfloat16 and tuple(t.shape) == (3, 4)
+    assert t.float().abs().max().item() <= 2 and t.float().equal(t.float().bfloat16().float())
 
 
 def test_make_tensor_replaces_zeros_as_torch():

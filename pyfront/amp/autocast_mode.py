@@ -11,9 +11,9 @@ The lists are torch's CPU lists for ``cpu`` and its CUDA lists for ``webgpu`` (w
 names under ``--cuda-as webgpu``), limited to functions: CUDA's float32 list also names elementwise
 methods (``exp``, ``pow``, ``sum``) that pyfront's own composite ops call, so those stay as written.
 
-pyfront has no bfloat16 storage: an autocast that would use it (the cpu default) raises a
-RuntimeError that says so; ``dtype=torch.float16`` works on the cpu. On webgpu, float16 runs
-natively where the adapter has ``shader-f16``; elsewhere autocast warns and stays in float32.
+On the cpu both of torch's dtypes work: bfloat16 (its default) and float16. On webgpu, float16 runs
+natively where the adapter has ``shader-f16``; elsewhere autocast warns and stays in float32 (WGSL has
+no bfloat16: an autocast asking for it warns and stays off, as torch's for a dtype a device lacks).
 """
 from __future__ import annotations
 
@@ -69,24 +69,12 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
 
 def get_autocast_dtype(device_type: str):
     """The dtype autocast uses on ``device_type``: torch's defaults are bfloat16 (cpu), float16 (cuda)."""
-    d = _state.dtype.get(_kind(device_type)) or _state.default.get(device_type) or _state.default["cuda"]
-    if d is dt.bfloat16:
-        raise RuntimeError(_NO_BF16)
-    return d
-
-
-_NO_BF16 = ("pyfront has no bfloat16 storage, so autocast on the cpu cannot use torch's default "
-            "(torch.bfloat16): pass dtype=torch.float16 (torch.autocast('cpu', dtype=torch.float16)), "
-            "or leave autocast off")
+    return _state.dtype.get(_kind(device_type)) or _state.default.get(device_type) or _state.default["cuda"]
 
 
 class autocast:
     """``torch.autocast(device_type, dtype=None, enabled=True, cache_enabled=None)``: a context manager
-    and a decorator that runs matmul/linear/conv in ``dtype`` and losses in float32 (see module doc).
-
-    Raises:
-        RuntimeError: the dtype would be bfloat16, which pyfront cannot hold.
-    """
+    and a decorator that runs matmul/linear/conv in ``dtype`` and losses in float32 (see module doc)."""
 
     def __init__(self, device_type: str, dtype=None, enabled: bool = True, cache_enabled=None):
         if not isinstance(device_type, str):
@@ -103,9 +91,7 @@ class autocast:
             return None
         dtype = self.fast_dtype or _state.default.get(self.device, dt.float16)
         if kind == "cpu":
-            if dtype is dt.bfloat16:
-                raise RuntimeError(_NO_BF16)
-            if dtype is not dt.float16:
+            if dtype not in dt.HALVES:
                 warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
                      "CPU Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.")
                 return None

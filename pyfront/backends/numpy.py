@@ -9,22 +9,21 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import ALL, check_storable, from_numpy_name, half_array, round_float32
-from ..dtypes import float16 as F16
+from ..dtypes import ALL, HALVES, bfloat16, half_array, numpy_dtype, round_float32
 from .base import Backend, nest
 from .storage import Storage
 
 
 _new = object.__new__
-_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
+_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL if d is not bfloat16}
 
 
 def _np(dtype) -> np.dtype:
-    """The NumPy dtype that holds ``dtype``: every storage of this backend is made through here, so a
-    dtype pyfront cannot hold (bfloat16) is refused with its one message, whichever op asked."""
+    """The NumPy dtype that holds ``dtype``: every storage of this backend is made through here, so
+    bfloat16's (ml_dtypes, imported on first use) is looked up before any array of it is made."""
     found = _NP_DTYPES.get(dtype.name)
     if found is None:
-        check_storable(dtype)
+        found = _NP_DTYPES[dtype.name] = numpy_dtype(np, dtype)
     return found
 
 
@@ -133,22 +132,21 @@ class NumpyBackend(Backend):
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
         with _as_torch():  # nan/inf cast to an integer dtype
-            if dtype is F16:  # float64 rounds to float32 first, as torch's Half is made
-                return _storage(half_array(np, arr).reshape(-1))
+            if dtype in HALVES:  # float64 rounds to float32 first, as torch's Half and BFloat16 are made
+                return _storage(half_array(np, arr, dtype).reshape(-1))
             flat = np.array(arr, dtype=_np(dtype), copy=True, order="C").reshape(-1)
         return _storage(flat)
 
     def from_list(self, flat, dtype):
         with _as_torch():
-            if dtype is F16:
-                return _storage(half_array(np, flat).reshape(-1))
+            if dtype in HALVES:
+                return _storage(half_array(np, flat, dtype).reshape(-1))
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
 
     def wrap(self, arr):
-        """Adopt a contiguous array without copying (from_numpy): (storage, dtype). The caller's
-        array keeps seeing the memory, so the storage is exported."""
-        dtype = from_numpy_name(arr.dtype.name)
-        return Storage(arr.reshape(-1), CPU, arr.nbytes, exported=True), dtype
+        """Adopt a contiguous array without copying (from_numpy): its storage. The caller's array keeps
+        seeing the memory, so the storage is exported."""
+        return Storage(arr.reshape(-1), CPU, arr.nbytes, exported=True)
 
     def array(self, x):
         """A NumPy view of layout ``x`` (no copy)."""
@@ -188,10 +186,11 @@ class NumpyBackend(Backend):
                 break
         else:  # no element to compute: nothing runs
             return [_storage(np.empty(0, _np(dtype))) for _, dtype in out_meta]
-        # float16 computes in float32 and is rounded once into the output, as torch's CPU kernels do
-        # (NumPy's float16 cumsum and matmul would round every partial result)
-        up = op.float16_native is False
-        arrays = [self.array(t) if t.dtype is not F16 or not up else self.array(t).astype(np.float32)
+        # float16 and bfloat16 compute in float32 and are rounded once into the output, as torch's CPU
+        # kernels do (NumPy's float16 cumsum and matmul would round every partial result); a takes_halves
+        # rule rounds where torch's kernel does (ops/half_cpu.py)
+        up = op.takes_halves is False
+        arrays = [self.array(t) if not up or t.dtype not in HALVES else self.array(t).astype(np.float32)
                   for t in inputs]
         token = _ERRSTATE.set(_IGNORE)  # what _as_torch does, inline: this runs for every op
         try:
@@ -216,7 +215,7 @@ class NumpyBackend(Backend):
         return Storage(r, CPU, r.nbytes)
 
     def plan_reduction(self, op, dtype, out_dtype, attrs, shape):
-        if dtype is F16:  # float16 computes in float32: run does it
+        if dtype in HALVES:  # float16 and bfloat16 compute in float32: run does it
             return super().plan_reduction(op, dtype, out_dtype, attrs, shape)
         want, array, stored = _np(out_dtype), self.array, self._stored
         call = functools.partial(op.numpy, np, **attrs)
@@ -254,9 +253,9 @@ class NumpyBackend(Backend):
     def plan_product(self, op, dtype, attrs):
         """``run`` for a matrix product ``op`` (mm, bmm, addmm) of ``dtype`` operands giving one output of
         their dtype and a non-empty ``shape``, as a function of the operands' Layouts and that shape
-        returning its storage (ops/dispatch.py's ``product``); None for float16, which ``run`` computes in
-        float32."""
-        if dtype is F16:
+        returning its storage (ops/dispatch.py's ``product``); None for float16 and bfloat16, which ``run``
+        computes in float32."""
+        if dtype in HALVES:
             return None
         want, array, stored = _np(dtype), self.array, self._stored
         call = functools.partial(op.numpy, np, **attrs)
@@ -289,7 +288,7 @@ class NumpyBackend(Backend):
         return planned
 
     def plan(self, op, dtype, out_dtypes, attrs=None):
-        if dtype is F16 or len(out_dtypes) != 1:  # float16 computes in float32: run does it
+        if dtype in HALVES or len(out_dtypes) != 1:  # float16 and bfloat16 compute in float32: run does it
             return super().plan(op, dtype, out_dtypes, attrs)
         want, array, run = _np(out_dtypes[0]), self.array, self.run
         attrs = attrs or {}
@@ -451,8 +450,8 @@ class NumpyBackend(Backend):
 
     def full(self, shape, value, dtype):
         with _as_torch():
-            if dtype is F16:
-                value = half_array(np, value)
+            if dtype in HALVES:
+                value = half_array(np, value, dtype)
             elif dtype.kind == "f" and type(value) is int:  # NumPy would round the int through a double
                 value = round_float32(value) if dtype.itemsize == 4 else float(value)
             return _storage(np.full(math.prod(shape), value, dtype=_np(dtype)))

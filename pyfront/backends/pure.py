@@ -9,7 +9,7 @@ import operator
 import struct
 
 from ..device import CPU
-from ..dtypes import check_storable, round_float16, round_float32
+from ..dtypes import bfloat16, pack_bfloat16, round_float16, round_float32, unpack_bfloat16
 from .base import Backend, nest
 from .storage import Storage, dense
 
@@ -18,6 +18,8 @@ _NEEDS_NUMPY = ("computing on the cpu device needs NumPy, which is not installed
 
 
 def _pack(values, dtype) -> bytearray:
+    if dtype is bfloat16:  # no struct format: its own rounding, through float32 as torch's
+        return bytearray(pack_bfloat16(values))
     if dtype.kind == "b":
         values = [bool(v) for v in values]
     elif dtype.kind == "i":
@@ -28,6 +30,8 @@ def _pack(values, dtype) -> bytearray:
 
 
 def _unpack(raw, dtype) -> list:
+    if dtype is bfloat16:
+        return unpack_bfloat16(raw)
     return list(struct.unpack(f"<{len(raw) // dtype.itemsize}{dtype.struct_fmt}", raw))
 
 
@@ -54,11 +58,9 @@ class PureBackend(Backend):
         return Storage(raw, CPU, len(raw))
 
     def from_list(self, flat, dtype):
-        check_storable(dtype)
         return self._storage(_pack(flat, dtype))
 
     def from_bytes(self, raw, dtype):
-        check_storable(dtype)
         return self._storage(bytearray(raw))
 
     def _values(self, x) -> list:
@@ -117,7 +119,7 @@ class PureBackend(Backend):
         step counter keeps working in a browser without NumPy."""
         from . import available
         gpu = available("webgpu")
-        if gpu is None or any(x.dtype.name == "float64" for x in inputs):
+        if gpu is None or any(x.dtype.name in ("float64", "bfloat16") for x in inputs):  # not on a GPU
             raise RuntimeError(_NEEDS_NUMPY)
         moved = [dense(gpu.from_bytes(self.to_bytes(x), x.dtype), x.shape, x.dtype) for x in inputs]
         out = gpu.run(op, moved, attrs, out_meta)

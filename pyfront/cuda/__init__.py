@@ -48,7 +48,7 @@ def get_device_name(device=None) -> str:
 
 
 def is_bf16_supported(including_emulation: bool = True) -> bool:
-    return False  # pyfront has no bfloat16 dtype
+    return False  # no CUDA device: torch's CPU build answers so
 
 
 def manual_seed(seed) -> None:

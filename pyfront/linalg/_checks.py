@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import dtypes as dt
 from ..dtypes import scalar_name
 
-# the CPU kernel that refuses float16 first, where it is not linalg's own low-precision check
+# the CPU kernel that refuses float16 and bfloat16 first, where it is not linalg's own low-precision check
 _HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.cholesky": "cholesky_cpu",
                  "linalg.qr": "geqrf_cpu", "linalg.svd": "linalg_svd_cpu", "linalg.eigh": "linalg_eigh_cpu"}
 
@@ -22,11 +22,11 @@ def check_float(name: str, a) -> None:
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{scalar_name(a.dtype)}")
-    if a.dtype is dt.float16:
+    if a.dtype in dt.HALVES:
         kernel = _HALF_KERNELS.get(name)
         if kernel:
-            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
-        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(a.dtype)}'")
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {scalar_name(a.dtype)}")
 
 
 def check(name: str, a, square: bool = True) -> None:

@@ -12,6 +12,7 @@ from ..ops.primitives.elementwise import where
 from ..ops.registry import records
 from ..tensor import Tensor
 from . import decompositions as D
+from ._checks import check
 from .householder import orgqr, ormqr
 from .lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack
 from .products import cholesky_inverse, cholesky_solve
@@ -40,6 +41,7 @@ def slogdet(input):
 
 def logdet(input):
     """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``."""
+    check("logdet", input)  # torch's refusals name logdet, not the slogdet it computes with
     sign, logabsdet = D.slogdet(input)
     return where(sign < 0, float("nan"), logabsdet)
 

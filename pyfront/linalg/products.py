@@ -115,6 +115,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    if A.dtype not in (dt.float32, dt.float64):  # torch's kernel: float and double (solve_ex's names its own)
+        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{dt.scalar_name(A.dtype)}'")
     T = A.triu() if upper else A.tril()
     if unitriangular:
         I = eye(n, dtype=A.dtype, device=A.device)  # noqa: E741

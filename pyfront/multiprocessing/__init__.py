@@ -18,7 +18,7 @@ from multiprocessing.reduction import DupFd, ForkingPickler
 
 from ..backends import shared_memory
 from ..backends.storage import Storage
-from ..dtypes import _BY_NAME
+from ..dtypes import _BY_NAME, numpy_dtype
 from ..nn.parameter import Buffer, Parameter
 from ..tensor import Tensor
 from ..utils.hooks import warn_if_has_hooks
@@ -73,10 +73,13 @@ def _rebuild_tensor(cls, storage, shape, strides, offset, dtype_name, requires_g
 
 def _reduce_storage(storage):
     fd = shared_memory.fd_of(storage)
-    return _attach, (None if fd is None else DupFd(fd), storage.nbytes, storage.data.dtype.str)
+    # by its dtype's name: a bfloat16 array's NumPy code is a bare "<V2" (ml_dtypes' type, registered by name)
+    return _attach, (None if fd is None else DupFd(fd), storage.nbytes, storage.data.dtype.name)
 
 
-def _attach(dup, nbytes, np_dtype):
+def _attach(dup, nbytes, dtype_name):
+    import numpy as np
+    np_dtype = numpy_dtype(np, _BY_NAME[dtype_name])
     return shared_memory.attach(None if dup is None else dup.detach(), nbytes, np_dtype)
 
 

@@ -428,7 +428,6 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     raise invalid_combination(name, shown, kwargs, method)
                 raise must_be(name, "dtype", "torch.dtype", d)
             kwargs["dtype"] = _PY_DTYPES[d]
-        dt.check_storable(d)
         if on_failure is None:
             return fn(*args, **kwargs)
         try:

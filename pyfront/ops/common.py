@@ -28,8 +28,9 @@ def check_fits(value, dtype, opmath=False):
     dtype with a range check (fill values, clamp bounds, alpha, a pow exponent) does not fit: a finite
     number beyond a float dtype's largest value (inf and nan are values), or any integer dtype's
     range (nan and inf included). Numbers in binary ops are not checked: ``h + 1e5`` is inf.
-    ``opmath``: torch converts it to the type it computes in, float32 for float16 (weights, slopes)."""
-    if opmath and dtype is dt.float16:
+    ``opmath``: torch converts it to the type it computes in, float32 for float16 and bfloat16 (weights,
+    slopes)."""
+    if opmath and dtype in dt.HALVES:
         dtype = dt.float32
     if value is None or isinstance(value, Tensor):
         return value
@@ -129,7 +130,7 @@ def _tensor_and_number(x, n, float_only, opmath):
         x = to_dtype(x, dtype)
     if number_first:
         return scalar_tensor(n, dtype, x._storage.device), x
-    if opmath and dtype is dt.float16:
+    if opmath and dtype in dt.HALVES:
         dtype = dt.float32  # see promote_args
     return x, scalar_tensor(n, dtype, x._storage.device)
 
@@ -137,7 +138,7 @@ def _tensor_and_number(x, n, float_only, opmath):
 def promote_args(args, float_only=False, opmath=False):
     """Cast the tensor operands to their common dtype and wrap Python numbers as 0-d tensors.
 
-    ``opmath`` (torch's mul and div): where the result is float16, a scalar second operand (a
+    ``opmath`` (torch's mul and div): where the result is float16 or bfloat16, a scalar second operand (a
     number or a 0-d tensor) keeps its value as float32, so the op computes in float32 and rounds
     once, as torch's CPU kernels use the scalar's original value: ``half(0.5) * 1e5`` is 49984,
     not ``0.5 * half(1e5) = inf``.
@@ -163,21 +164,21 @@ def promote_args(args, float_only=False, opmath=False):
     out = []
     for i, a in enumerate(args):
         d = dtype
-        if opmath and i == 1 and dtype is dt.float16 and (not isinstance(a, Tensor) or a.dim() == 0):
+        if opmath and i == 1 and dtype in dt.HALVES and (not isinstance(a, Tensor) or a.dim() == 0):
             d = dt.float32
         out.append(to_dtype(a, d) if isinstance(a, Tensor) else scalar_tensor(a, d, device))
     return out
 
 
-def float16_in_float32(fn):
-    """Run a composite whose floating tensors are all float16 in float32, rounding each floating
-    result to float16 once: torch computes these (lerp, addcmul, mean, var, ...) in one kernel in
-    float32, where a chain of float16 primitives would round, and overflow, at every step."""
-    def up(a):
-        return a.float() if isinstance(a, Tensor) and a.dtype is dt.float16 else a
+_HALVES = frozenset(dt.HALVES)
 
-    def down(r):
-        return r.half() if isinstance(r, Tensor) and r.dtype is dt.float32 else r
+
+def in_float32(fn):
+    """Run a composite whose floating tensors are all float16 (or all bfloat16) in float32, rounding each
+    floating result to that dtype once: torch computes these (lerp, addcmul, mean, var, ...) in one kernel
+    in float32, where a chain of 16-bit primitives would round, and overflow, at every step."""
+    def up(a):
+        return a.float() if isinstance(a, Tensor) and a.dtype in dt.HALVES else a
 
     # an in-place call (inplace=True, by name or position) writes into its input: no float32 copy
     params = list(inspect.signature(fn).parameters)
@@ -188,8 +189,13 @@ def float16_in_float32(fn):
         floats = {a.dtype for a in (*args, *kwargs.values())
                   if isinstance(a, Tensor) and a.dtype.is_floating_point}
         inplace = kwargs.get("inplace") or (at is not None and len(args) > at and args[at])
-        if floats != {dt.float16} or kwargs.get("dtype") is not None:
+        if len(floats) != 1 or not floats <= _HALVES or kwargs.get("dtype") is not None:
             return fn(*args, **kwargs)
+        (low,) = floats
+
+        def down(r):
+            return r.to(low) if isinstance(r, Tensor) and r.dtype is dt.float32 else r
+
         if inplace:  # computed as the out-of-place call, then written into the input, as torch's kernel
             since = SEQUENCE[0]
             if "inplace" in kwargs:
@@ -197,7 +203,13 @@ def float16_in_float32(fn):
             else:
                 args = (*args[:at], False, *args[at + 1:])
             return args[0]._assign(wrapper(*args, **kwargs), since)
-        out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
+        try:
+            out = fn(*map(up, args), **{k: up(v) for k, v in kwargs.items()})
+        except Exception:  # noqa: BLE001 - a refusal names the caller's dtypes in torch ("c10::BFloat16",
+            # "CPUBFloat16Type"), not float32's: the call as given raises it (its checks come first), or if
+            # it does not, the float32 call's error stands
+            fn(*args, **kwargs)
+            raise
         if not isinstance(out, tuple):
             return down(out)
         vals = [down(r) for r in out]
@@ -206,10 +218,10 @@ def float16_in_float32(fn):
     return wrapper
 
 
-def float16_in_float32_of_one_dtype(fn):
-    """``float16_in_float32`` where every tensor operand has one dtype: ``fn`` refuses mixed ones itself,
-    and must see them as given (torch names a float16 operand's type, not a float32 copy's)."""
-    up = float16_in_float32(fn)
+def in_float32_of_one_dtype(fn):
+    """``in_float32`` where every tensor operand has one dtype: ``fn`` refuses mixed ones itself,
+    and must see them as given (torch names a 16-bit operand's type, not a float32 copy's)."""
+    up = in_float32(fn)
 
     @functools.wraps(fn)
     def run(*args, **kwargs):

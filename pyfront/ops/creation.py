@@ -243,10 +243,15 @@ def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied)."""
     if not _is_array(ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    dtype = dt.from_numpy_name(ndarray.dtype.name)
+    return adopt(ndarray, dt.from_numpy_name(ndarray.dtype.name))
+
+
+def adopt(ndarray, dtype):
+    """A ``dtype`` tensor sharing memory with ``ndarray`` (a copy where it is not C-contiguous and writable):
+    ``from_numpy``'s, and ``frombuffer``'s, whose bfloat16 array (ml_dtypes') from_numpy refuses as torch."""
     backend = get_backend(as_device("cpu"))
     if ndarray.flags["C_CONTIGUOUS"] and ndarray.flags["WRITEABLE"]:
-        storage, dtype = backend.wrap(ndarray)
+        storage = backend.wrap(ndarray)
     else:
         storage = backend.from_array(ndarray, dtype)
     return Tensor._make(storage, tuple(ndarray.shape), dtype)
@@ -428,8 +433,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     check_fits(end, dtype)
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
     half = steps // 2 if steps > 1 else steps
-    if dtype.kind == "f" and dtype.itemsize in _ROUND:
-        vals = _float_linspace(start, end, steps, half, dtype.itemsize)
+    if dtype.kind == "f":
+        vals = _float_linspace(start, end, steps, half, dtype)
     else:  # integers: torch truncates start and end first, steps in double, truncates each value
         start, end = int(start), int(end)
         step = (end - start) / (steps - 1) if steps > 1 else 0.0
@@ -453,16 +458,20 @@ def _fma(a: float, b: float, c: float) -> float:
     return math.fsum((c, p, ((ah * bh - p) + ah * bl + al * bh) + al * bl))
 
 
-_ROUND = {2: dt.round_float16, 4: dt.round_float32, 8: float}
+def _rounder(dtype):
+    """A Python float rounded as ``dtype`` holds it (float64: itself)."""
+    if dtype in dt.HALVES:
+        return lambda x: dt.round_half(x, dtype)
+    return dt.round_float32 if dtype is dt.float32 else float
 
 
-def _float_linspace(start, end, steps, half, itemsize):
+def _float_linspace(start, end, steps, half, dtype):
     """torch's CPU linspace kernel, value for value: start, end and step in the dtype, then
     ``start + step * i`` (``end - step * (steps - 1 - i)`` past halfway). Its compiled kernel fuses that
-    multiply-add (one rounding) for float and double; Half rounds after each operation. A Python
+    multiply-add (one rounding) for float and double; Half and BFloat16 round after each operation. A Python
     double rounding (what this did before) differed from torch in the last bit of most float32
     linspaces, which moved affine_grid's pixel centres across grid_sample's floor."""
-    r = _ROUND[itemsize]
+    itemsize, r = dtype.itemsize, _rounder(dtype)
     s, e = r(float(start)), r(float(end))
     step = r(r(e - s) / r(steps - 1)) if steps > 1 else 0.0
     if itemsize < 8:
@@ -477,8 +486,11 @@ def _float_linspace(start, end, steps, half, itemsize):
             base[half:] = e
             with np.errstate(all="ignore"):  # float16's overflow to inf is torch's too
                 if itemsize == 2:
-                    rounded = k.astype(np.float16).astype(np.float64)
-                    return (base + (step * rounded).astype(np.float16).astype(np.float64)).astype(np.float16)
+                    low = dt.numpy_dtype(np, dtype)  # (a double rounds to float32 first, as round_half)
+                    rounded = k.astype(low).astype(np.float64)
+                    out = base + (step * rounded).astype(np.float32).astype(low).astype(np.float64)
+                    # held in float32 (exact): ``tensor`` takes no ml_dtypes array, as torch's from_numpy
+                    return out.astype(np.float32).astype(low).astype(np.float32)
                 return (base + step * k).astype(np.float32)
     out = []
     for i in range(steps):
@@ -504,7 +516,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         start, end = int(start), int(end)
         diff = end - start
     else:
-        r = _ROUND.get(kind.itemsize, float)
+        r = _rounder(kind)
         start, end = r(float(start)), r(float(end))
         diff = r(end - start)
     step, half = diff / (steps - 1) if steps > 1 else 0.0, steps // 2 if steps > 1 else steps

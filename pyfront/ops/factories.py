@@ -7,7 +7,7 @@ import math
 from .. import _warnings
 from .. import dtypes as dt
 from ..tensor import Tensor
-from .creation import arange, from_numpy, tensor, zeros
+from .creation import adopt, arange, from_numpy, tensor, zeros
 from .primitives.shaping import cat
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
@@ -138,10 +138,10 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
                             "buffer using the tensor. You may want to copy the buffer to protect its data or "
                             "make it writable before converting it to a tensor. This type of warning will be "
                             "suppressed for the rest of this program.")
-    array = np.frombuffer(view, dtype=dtype.np_name, count=count, offset=offset)
+    array = np.frombuffer(view, dtype=dt.numpy_dtype(np, dtype), count=count, offset=offset)
     if view.readonly:
         array = array.copy()  # NumPy refuses to hand out a writable view of read-only memory
-    out = from_numpy(array)
+    out = adopt(array, dtype)
     return out.requires_grad_() if requires_grad else out
 
 

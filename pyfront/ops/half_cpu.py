@@ -1,28 +1,33 @@
-"""float16 results of torch's CPU kernels that depend on the width of its vectors.
+"""float16 and bfloat16 results of torch's CPU kernels that depend on the width of its vectors.
 
 torch's CPU kernels compute whole vectors one way and the elements left over (a scalar tail) another:
-float16 ``rsqrt`` rounds the square root to float16 first in its tail, and float16 ``prod`` multiplies
-in four vector accumulators, each product rounded, before it combines their lanes. Their float16
-vectors hold 16 elements (32 bytes: measured on an AVX512 machine, whose float16 kernels use them as
-AVX2's do). Past 32,768 elements torch splits a kernel's work over its threads, each with its own
-tail and accumulators, so there its float16 result depends on their number: these are its results
-on one thread.
+16-bit ``rsqrt`` rounds the square root to the dtype first in its tail, and 16-bit ``prod`` multiplies
+in four vector accumulators, each product rounded, before it combines their lanes. Their float16 and
+bfloat16 vectors hold 16 elements (32 bytes: measured on an AVX512 machine, whose 16-bit kernels use
+them as AVX2's do). Past 32,768 elements torch splits a kernel's work over its threads, each with its
+own tail and accumulators, so there its 16-bit result depends on their number: these are its results
+on one thread. Each rule takes the 16-bit arrays as they are (OpDef.takes_halves) and keeps their dtype.
 """
 from __future__ import annotations
 
-LANES = 16  # float16 elements in one of torch's CPU vectors
+LANES = 16  # float16 or bfloat16 elements in one of torch's CPU vectors
+
+
+def is_half(x) -> bool:
+    """Whether NumPy array ``x`` holds float16 or bfloat16 (ml_dtypes') values."""
+    return x.dtype.name in ("float16", "bfloat16")
 
 
 def half_rsqrt(np, x):
-    """float16 ``rsqrt`` as torch's CPU kernel: 1/sqrt in float32 rounded once over whole vectors (two a
-    loop step), the square root rounded to float16 first in each inner loop's tail, and everywhere in a
+    """16-bit ``rsqrt`` as torch's CPU kernel: 1/sqrt in float32 rounded once over whole vectors (two a
+    loop step), the square root rounded to the dtype first in each inner loop's tail, and everywhere in a
     loop that is not contiguous (TensorIterator's memory order)."""
     if x.ndim == 0:  # (NumPy computes a 0-d array as a scalar)
         return half_rsqrt(np, x.reshape(1)).reshape(())
-    f = x.astype(np.float32)
-    out = (np.float32(1) / np.sqrt(f)).astype(np.float16)
+    f, low = x.astype(np.float32), x.dtype
+    out = (np.float32(1) / np.sqrt(f)).astype(low)
     tail = scalar_tail(np, x, 2 * LANES)
-    out[tail] = (np.float32(1) / np.sqrt(f[tail]).astype(np.float16).astype(np.float32)).astype(np.float16)
+    out[tail] = (np.float32(1) / np.sqrt(f[tail]).astype(low).astype(np.float32)).astype(low)
     return out
 
 
@@ -54,7 +59,7 @@ def scalar_tail(np, x, chunk):
 
 
 def half_prod(np, x, dims, keepdim):
-    """float16 ``prod`` as torch's CPU kernel: every product rounded to float16. A reduction over the
+    """16-bit ``prod`` as torch's CPU kernel: every product rounded to the dtype. A reduction over the
     innermost contiguous elements runs four accumulators of one vector each over blocks of four vectors,
     multiplies them pairwise, then its lanes in order, then the elements left over; any other reduction
     multiplies in order."""
@@ -68,9 +73,11 @@ def half_prod(np, x, dims, keepdim):
     lanes = LANES
     inner = _innermost_block(x, dims, n)
 
-    def mul(a, b):  # exact in float32, then rounded once: float16's product
-        return (a.astype(np.float32) * b.astype(np.float32)).astype(np.float16)
-    acc = np.ones(rows.shape[0], np.float16)
+    low = x.dtype
+
+    def mul(a, b):  # exact in float32, then rounded once: the 16-bit product
+        return (a.astype(np.float32) * b.astype(np.float32)).astype(low)
+    acc = np.ones(rows.shape[0], low)
     start = 0
     if inner and n >= 4 * lanes:
         count = n // (4 * lanes)

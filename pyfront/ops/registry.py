@@ -43,9 +43,9 @@ class OpDef:
     domain: tuple = (None, None)
     samples: Optional[Callable] = None
     extra: dict = field(default_factory=dict)
-    # the cpu rule takes float16 arrays as they are, not in float32 (where nextafter's next float would
-    # round back to the input)
-    float16_native: bool = False
+    # the cpu rule takes float16 and bfloat16 arrays as they are, not in float32 (where nextafter's next
+    # float would round back to the input)
+    takes_halves: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:

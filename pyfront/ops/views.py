@@ -11,7 +11,7 @@ import math
 
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
-from ..dtypes import int64
+from ..dtypes import int64, type_name
 from ..shape import (contiguous_strides, index_like, infer_size, list_dims, normalize_dim, reads_as_int,
                      view_strides)
 from ..storage import elements
@@ -381,7 +381,7 @@ def expand(input, *size):
     n = input.dim()
     if len(size) < n:
         raise RuntimeError(
-            f"expand(torch.{input.dtype._legacy_name}{{{list(input.shape)}}}"
+            f"expand({type_name(input.dtype)}{{{list(input.shape)}}}"
             f", size=[{', '.join(map(str, size))}]): the number of sizes provided "
             f"({len(size)}) must be greater or equal to the number of dimensions in the "
             f"tensor ({n})"

@@ -22,12 +22,9 @@ MISSING_DTYPES = ("complex32", "complex64", "complex128", "uint16", "uint32", "u
                   "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
 MISSING_STORAGES = {"ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128"}
 
-# Every dtype a file may hold that pyfront can load. bfloat16 has no pyfront dtype: its values
-# become float32, which is exact (a bfloat16 is the top half of a float32).
+# Every dtype a file may hold that pyfront can load, each as itself.
 ITEMSIZE = {d.name: d.itemsize for d in dt.ALL}
-ITEMSIZE["bfloat16"] = 2
 LOADED_AS = {d.name: d for d in dt.ALL}
-LOADED_AS["bfloat16"] = dt.float32
 
 
 def numel_overflows(shape) -> bool:
@@ -45,17 +42,7 @@ def decode_elements(data: bytes, name: str, byteorder: str) -> bytes:
     """File bytes of ``name`` elements in ``byteorder`` -> native bytes of its pyfront dtype."""
     if byteorder != "little":
         data = byteswap(data, ITEMSIZE[name])
-    if name == "bfloat16":
-        data, name = bfloat16_to_float32(data), "float32"
     return byteswap(data, ITEMSIZE[name]) if sys.byteorder != "little" else data
-
-
-def bfloat16_to_float32(data: bytes) -> bytes:
-    """Widen little-endian bfloat16 bytes to float32 bytes: each value gains two zero low bytes."""
-    out = bytearray(2 * len(data))
-    out[2::4] = data[0::2]
-    out[3::4] = data[1::2]
-    return bytes(out)
 
 
 def byteswap(data: bytes, itemsize: int) -> bytes:

@@ -1,7 +1,7 @@
 """Imitates a user's image-classification training script in the style of the common "ResNet on
 CIFAR-10" recipes: BasicBlock residual blocks with BatchNorm, AdamW + OneCycleLR stepped per batch,
-cross-entropy with label smoothing, mixed precision under torch.autocast (float16 here: the usual cpu
-choice, bfloat16, pyfront cannot store), a checkpoint of model + optimizer + scheduler + RNG state
+cross-entropy with label smoothing, mixed precision under torch.autocast (float16 here; test_bfloat16 and
+test_amp cover the cpu default, bfloat16), a checkpoint of model + optimizer + scheduler + RNG state
 saved mid-training with torch.save, and a second run resumed from it with torch.load that must
 continue exactly as the first did. Written for pyfront's tests; synthetic 8x8 images, tiny sizes.
 """

@@ -30,8 +30,7 @@ class WebGPUBackend(Backend):
 
     # -- memory -------------------------------------------------------------------------------
     def _check_dtype(self, dtype):
-        dt.check_storable(dtype)
-        layout.wgsl_type(dtype)  # float64 is refused here, with a message naming .float()
+        layout.wgsl_type(dtype)  # float64 and bfloat16 are refused here, with a message naming .float()
         if dtype is dt.float16 and not self.has_f16:
             raise TypeError("this WebGPU adapter has no 'shader-f16' feature, so it cannot hold float16 "
                             "tensors; use .float()")
@@ -169,7 +168,7 @@ class WebGPUBackend(Backend):
 
     # the numbers are kernel parameters (s0, s1), so every fill and range shares one pipeline per dtype
     def full(self, shape, value, dtype):
-        self._check_dtype(dtype)  # before the dtype's WGSL name is looked up: bfloat16's one message
+        self._check_dtype(dtype)  # float64's and bfloat16's one message
         if dtype is dt.bool_:
             value = bool(value)
         return self._elementwise(shape, dtype, [], "s0", [(layout.wgsl_type(dtype), value)])

@@ -1,7 +1,9 @@
 """How each dtype lives on the GPU, and conversions between host bytes and GPU bytes.
 
 WGSL has 32-bit scalars (and f16 with ``shader-f16``): int64/int32/int16/int8 are stored as i32,
-uint8 and bool as u32, float16 as f16, float32 as f32; float64 is refused (no f64 in WGSL).
+uint8 and bool as u32, float16 as f16, float32 as f32; float64 and bfloat16 are refused (WGSL has
+neither; bfloat16 kept as f32 would need a rounding after every step of every kernel, fused chains and
+matmul tiles included, to give torch's values: not a storage choice but a second set of kernels).
 int64 values outside the i32 range are refused on upload (PyTorch's default integer is int64:
 indices and counts fit; documented in the README).
 """
@@ -27,12 +29,13 @@ GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I"}
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
+_NO_WGSL = {"float64": "64-bit floats", "bfloat16": "bfloat16"}
+
+
 def wgsl_type(dtype) -> str:
-    if dtype is dt.float64:
-        raise TypeError(
-            "Cannot convert a float64 Tensor to webgpu: WGSL has no 64-bit floats. Convert it "
-            "with .float() first."
-        )
+    if dtype.name in _NO_WGSL:
+        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no "
+                        f"{_NO_WGSL[dtype.name]}. Convert it with .float() first.")
     return WGSL_TYPE[dtype.name]
 
 

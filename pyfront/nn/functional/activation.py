@@ -19,7 +19,7 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 
 __all__ = [
     "gumbel_softmax",
@@ -302,7 +302,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 @composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn=_inplace_node("Elu"))
-@float16_in_float32
+@in_float32
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
 
@@ -348,7 +348,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 @composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0")
-@float16_in_float32
+@in_float32
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
 
@@ -395,7 +395,7 @@ def _gelu_tanh_backward(g, x):
 
 
 @composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0")
-@float16_in_float32
+@in_float32
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
 
@@ -425,7 +425,7 @@ def _silu_backward(g, x):
 
 
 @composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0")
-@float16_in_float32
+@in_float32
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
@@ -457,7 +457,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 @composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0")
-@float16_in_float32
+@in_float32
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
 
@@ -486,7 +486,7 @@ def _mish_backward(g, x):
 
 
 @composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
-@float16_in_float32
+@in_float32
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -526,7 +526,7 @@ def _hardswish_backward(g, x):
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
            grad_fn="HardsigmoidBackward0")
-@float16_in_float32
+@in_float32
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
 
@@ -609,7 +609,7 @@ def softsign(input: Tensor) -> Tensor:
 
 
 @composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0")
-@float16_in_float32
+@in_float32
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
 
@@ -745,7 +745,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 
 @composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0")
-@float16_in_float32
+@in_float32
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
 

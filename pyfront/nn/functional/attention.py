@@ -18,7 +18,7 @@ from ...ops.primitives.shaping import cat
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 from ..attention import _check_sdpa_backend
 from .linear import dropout, linear
 from .vision import pad
@@ -67,7 +67,7 @@ def _sdpa_node(query, key, value, *args, **kwargs):
 @composite(torch_name="nn.functional.scaled_dot_product_attention",
            samples=samples.scaled_dot_product_attention, grad_fn=_sdpa_node)
 
-@float16_in_float32
+@in_float32
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,

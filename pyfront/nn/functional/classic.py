@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import zeros
 from ...ops.composite.arrays import triu_indices
@@ -343,6 +344,7 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if not input.dtype.is_floating_point:
         raise RuntimeError("pdist only supports floating-point dtypes")
+    refuse_halves("pdist", input.dtype)
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     i, j = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)

@@ -27,7 +27,7 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
 from ...tensor import Tensor, _castable
-from ...ops.common import float16_in_float32_of_one_dtype
+from ...ops.common import in_float32_of_one_dtype
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -269,10 +269,13 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
 
 def _mkldnn(input, weight, stride, dilation, groups) -> bool:
     """Whether torch's CPU convolution takes its MKLDNN path, whose dtype messages differ: float16 where the
-    CPU has half-precision arithmetic (oneDNN's fp16 support); float32 where torch's heuristic expects it
-    to be faster than its own kernel (a 1-d input counts as 2-d, with height 1)."""
+    CPU has half-precision arithmetic (oneDNN's fp16 support), bfloat16 where it has AVX512's BW, VL and DQ
+    (oneDNN's bf16 device check); float32 where torch's heuristic expects it to be faster than its own
+    kernel (a 1-d input counts as 2-d, with height 1)."""
     if input.dtype is dt.float16:
-        return _cpu_has_fp16()
+        return bool({"avx512_fp16", "amx_fp16", "avx_ne_convert"} & _cpu_flags())
+    if input.dtype is dt.bfloat16:
+        return {"avx512bw", "avx512vl", "avx512dq"} <= _cpu_flags() or "amx_bf16" in _cpu_flags()
     if input.dtype is not dt.float32:
         return False
     from ...process import get_num_threads
@@ -286,15 +289,15 @@ def _mkldnn(input, weight, stride, dilation, groups) -> bool:
 
 
 @functools.cache
-def _cpu_has_fp16() -> bool:
-    """Whether this CPU has the half-precision instructions torch's oneDNN needs for a float16 convolution
-    (x86: AVX512-FP16, AMX-FP16 or AVX-NE-CONVERT, as Linux names them); False where it cannot tell."""
+def _cpu_flags() -> frozenset:
+    """The x86 instruction-set flags of this CPU as Linux names them (what torch's oneDNN checks for a
+    16-bit convolution); none where it cannot tell."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
     except OSError:
-        return False
-    return bool({"avx512_fp16", "amx_fp16", "avx_ne_convert"} & set(flags))
+        return frozenset()
+    return frozenset(flags)
 
 
 def _check_conv_dtypes(input, weight, bias, transposed, mkldnn):
@@ -559,7 +562,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 # -- public functions ------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -600,7 +603,7 @@ def conv1d(
 
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -734,7 +737,7 @@ def conv_transpose2d(
 
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
     weight: Tensor,
@@ -776,7 +779,7 @@ def conv3d(
 
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node)
-@float16_in_float32_of_one_dtype
+@in_float32_of_one_dtype
 def conv_transpose3d(
     input: Tensor,
     weight: Tensor,

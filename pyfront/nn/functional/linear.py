@@ -12,7 +12,7 @@ from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops import creation
 from ...ops.composite.indexing import index_select
-from ...ops.common import float16_in_float32_of_one_dtype
+from ...ops.common import in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
 from ...ops.primitives.linalg import addmm_bias, check_not_bool, mm, mT_view
@@ -91,7 +91,7 @@ def _expands(bias_shape, n, m) -> bool:
 
 @_one_node_first
 @composite(torch_name="nn.functional.linear", samples=samples.linear, grad_fn=_linear_node)
-@float16_in_float32_of_one_dtype  # torch adds the bias to the float32 product, then rounds once
+@in_float32_of_one_dtype  # torch adds the bias to the float32 product, then rounds once
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Affine map: ``y = x W^T + b``.
 

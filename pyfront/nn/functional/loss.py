@@ -10,7 +10,7 @@ from ... import dtypes as dt
 from ...autograd.grad_mode import not_differentiable
 from ...backends import get_backend
 from ...autograd.graph import saved_as_torch
-from ...ops.common import Formula, float16_in_float32
+from ...ops.common import Formula, in_float32
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.primitives.nn import nll_loss_forward
@@ -271,7 +271,7 @@ def smooth_l1_loss(
 
 @composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
            grad_fn=_weighted_or("HuberLossBackward0"))
-@float16_in_float32
+@in_float32
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
 ) -> Tensor:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...autograd.grad_mode import no_grad, not_differentiable
 from ...ops.composite.shaping import stack
 from ...ops.creation import arange, ones_like, tensor
@@ -305,6 +306,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     else:  # concatenated
         starts = [sum(tg_len[:i]) for i in range(batch)]
         rows = [tg[s:s + k] for s, k in zip(starts, tg_len)]
+    refuse_halves("ctc_loss_cpu", lp.dtype)
     width = 2 * longest + 1
     ext = lp.new_full((batch, width), blank, dtype=dt.int64)
     for i, row in enumerate(rows):

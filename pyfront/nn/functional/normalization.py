@@ -17,7 +17,7 @@ from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 from ...dtypes import scalar_name
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
@@ -30,8 +30,8 @@ def _not_implemented(kernel, input):
 
 def _mixed(input, *params) -> bool:
     """ATen's CPU check of a norm's parameters (weight, bias, running stats), from the first one given: of
-    the input's dtype, the others must be too; else all float32 beside a float16 input (a "mixed" call,
-    computed in float32, its output float16)."""
+    the input's dtype, the others must be too; else all float32 beside a float16 or bfloat16 input (a
+    "mixed" call, computed in float32, its output of the input's dtype)."""
     given = [p for p in params if p is not None]
     if not given or given[0].dtype is input.dtype:
         for p in given:  # the kernel reads each as the input's type (an integer input: its own refusal)
@@ -41,7 +41,7 @@ def _mixed(input, *params) -> bool:
         return False
     if any(p.dtype is not dt.float32 for p in given):
         raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
-    if input.dtype is not dt.float16:
+    if input.dtype not in dt.HALVES:
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     return True
 
@@ -56,15 +56,16 @@ def _affine(out, weight, bias, shape):
 
 def _update(running, stat, momentum):
     with no_grad():
-        if running.dtype is dt.float16:  # torch's kernel updates in float32 and rounds once
+        if running.dtype in dt.HALVES:  # torch's kernel updates in float32 and rounds once
             running.copy_(running.float() * (1 - momentum) + stat.detach().float() * momentum)
         else:
             running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
 
 
 def _opmath(t):
-    """float16 ``t`` as float32, the type torch's norm kernels compute in (None and others as they are)."""
-    return t.float() if t is not None and t.dtype is dt.float16 else t
+    """float16 or bfloat16 ``t`` as float32, the type torch's norm kernels compute in (None and others as
+    they are)."""
+    return t.float() if t is not None and t.dtype in dt.HALVES else t
 
 
 def _verify_batch_size(size):
@@ -87,18 +88,18 @@ def _moments(x: Tensor, dims) -> tuple[Tensor, Tensor]:
 def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
     """batch_norm's ``x * alpha + beta``, alpha = weight / sqrt(var + eps), beta = bias - mean * alpha
     (bias 0 when absent), in PyTorch's fused order: its rounding and its signed zeros (all +0 where the
-    variance overflows and alpha is 0), not those of (x - mean) * alpha. float16 computes in float32 and
-    rounds the output once, as torch's kernel; with ``batch_stats`` (the training kernel) torch first stores
-    the mean and 1 / sqrt(var + eps) in float16, so they are rounded too."""
-    half = input.dtype is dt.float16
+    variance overflows and alpha is 0), not those of (x - mean) * alpha. float16 and bfloat16 compute in
+    float32 and round the output once, as torch's kernel; with ``batch_stats`` (the training kernel) torch
+    first stores the mean and 1 / sqrt(var + eps) in the input's dtype, so they are rounded too."""
+    low = input.dtype if input.dtype in dt.HALVES else None
     input, mean, var, weight, bias = map(_opmath, (input, mean, var, weight, bias))
     alpha = (var + eps).rsqrt()
-    if half and batch_stats:
-        mean, alpha = mean.half().float(), alpha.half().float()
+    if low and batch_stats:
+        mean, alpha = mean.to(low).float(), alpha.to(low).float()
     alpha = alpha * weight.reshape(shape) if weight is not None else alpha
     beta = (bias.reshape(shape) if bias is not None else 0.0) - mean * alpha
     out = input * alpha + beta
-    return out.half() if half else out
+    return out.to(low) if low else out
 
 
 @composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
@@ -313,7 +314,7 @@ def layer_norm(
     return _layer_norm(input, dims, weight, bias, eps)
 
 
-@float16_in_float32
+@in_float32
 def _layer_norm(input, dims, weight, bias, eps):
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
@@ -321,7 +322,7 @@ def _layer_norm(input, dims, weight, bias, eps):
 
 
 @composite(torch_name="nn.functional.rms_norm", samples=samples.rms_norm)
-@float16_in_float32
+@in_float32
 def rms_norm(
     input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:
@@ -417,7 +418,7 @@ def group_norm(
     return _group_norm(input, num_groups, weight, bias, eps)
 
 
-@float16_in_float32
+@in_float32
 def _group_norm(input, num_groups, weight, bias, eps):
     n, c = input.shape[:2]
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))

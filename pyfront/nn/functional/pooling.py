@@ -22,7 +22,7 @@ from .conv import in_pieces
 from ...ops import samples
 from ...autograd.function import no_derivative
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 
 __all__ = [
     "max_pool1d",
@@ -428,7 +428,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
 
 
 @composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
-@float16_in_float32
+@in_float32
 def avg_pool2d(
     input: Tensor,
     kernel_size,
@@ -471,7 +471,7 @@ def avg_pool2d(
 
 
 @composite(torch_name="nn.functional.avg_pool1d", samples=samples.avg_pool1d)
-@float16_in_float32
+@in_float32
 def avg_pool1d(
     input: Tensor,
     kernel_size,
@@ -611,7 +611,7 @@ def _adaptive_avg(x, sizes):
     samples=samples.adaptive_avg_pool2d,
     grad_fn="AdaptiveAvgPool2DBackward0",
 )
-@float16_in_float32
+@in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
 
@@ -645,7 +645,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     samples=samples.adaptive_avg_pool1d,
     grad_fn="SqueezeBackward1",
 )
-@float16_in_float32
+@in_float32
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``.
 

@@ -8,6 +8,7 @@ The adaptive pools share the 1-d/2-d ones' N-d code (``_adaptive_avg``, ``_adapt
 from __future__ import annotations
 
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...ops.composite.shaping import pad as _constant_pad, stack
 from ...ops import samples
 from ...ops.creation import arange, tensor
@@ -205,6 +206,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
         kind = dt.scalar_name(input.dtype)
         raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for '{kind}'")
+    refuse_halves("avg_pool3d_out_frame", input.dtype)
 
     def pool(x):
         n, c = x.shape[:2]

@@ -12,12 +12,13 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import tensor
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import float16_in_float32
+from ...ops.common import in_float32
 
 __all__ = [
     "pad",
@@ -365,7 +366,6 @@ def _check_sizes(input, sizes, mode):
 
 
 @composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)
-@float16_in_float32
 def interpolate(
     input: Tensor,
     size=None,
@@ -410,6 +410,13 @@ def interpolate(
 
     Matches ``torch.nn.functional.interpolate`` (bicubic: Keys 1981, a = -0.75; -0.5 with antialias).
     """
+    if antialias and mode in ("bilinear", "bicubic") and isinstance(input, Tensor) and input.dim() == 4:
+        refuse_halves("compute_index_ranges_weights", input.dtype)  # seen before in_float32 goes up
+    return _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
+
+
+@in_float32
+def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias) -> Tensor:
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError(

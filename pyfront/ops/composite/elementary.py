@@ -82,12 +82,12 @@ def ldexp(input, other):
                             f"not {type(t).__name__}")
     # broadcast first: torch's gradient of other is grad * input * ln 2 * 2 ** other at every element before
     # the sum over broadcast dims (0 * inf there is nan), not that sum times 2 ** other
-    # float16 with an integer exponent stays float16, computed in float32 and rounded once as torch's (a
-    # float16 exponent is torch's float16 pow and mul, each rounded)
-    half = input.dtype is dt.float16 and not other.dtype.is_floating_point
+    # float16 (bfloat16) with an integer exponent stays float16 (bfloat16), computed in float32 and rounded
+    # once as torch's (a 16-bit float exponent is torch's pow and mul in that dtype, each rounded)
+    half = input.dtype in dt.HALVES and not other.dtype.is_floating_point
     x, e = broadcast_tensors(input.float() if half else _floating(input), _floating(other))
     out = x * (2.0 ** e)
-    out = out.half() if half else out
+    out = out.to(input.dtype) if half else out
     if other.dtype.is_floating_point:
         return out
     # torch's gradient is grad * pow(2, other) in other's integer dtype: 0 for a negative exponent

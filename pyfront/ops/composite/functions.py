@@ -10,6 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import saved_as_torch
@@ -176,8 +177,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     # before the kernel's checks (empty, or zeros where M is 0), in x1's dtype
     if x1.numel() == 0 or x2.numel() == 0:
         return red.norm(x1.unsqueeze(-2) - x2.to(x1.dtype).unsqueeze(-3), p, -1)
-    if x1.dtype is dt.float16:
-        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
+    refuse_halves("cdist", x1.dtype)
     if x2.dtype is not x1.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(x1.dtype)} but found {scalar_name(x2.dtype)}")
     return red.norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)

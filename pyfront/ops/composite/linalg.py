@@ -14,7 +14,7 @@ from ... import dtypes as dt
 from ...autograd import graph
 from ...shape import broadcast_shapes, normalize_dim, normalize_dims
 from ...tensor import Tensor
-from ..common import float16_in_float32
+from ..common import in_float32
 from ..primitives.elementwise import mul, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import bmm, check_not_bool, mm
@@ -225,7 +225,7 @@ def _scaled(t, factor, is_input=False):
 
 
 @composite(samples=samples.addmm, grad_fn="AddmmBackward0")
-@float16_in_float32
+@in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
     graph.saved_crosswise(mat1, mat2)
@@ -241,7 +241,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
 
 
 @composite(samples=samples.addmv, grad_fn="AddmvBackward0")
-@float16_in_float32
+@in_float32
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
     graph.saved_crosswise(mat, vec)
@@ -250,7 +250,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 
 @composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
-@float16_in_float32
+@in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
     graph.saved_crosswise(batch1, batch2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..common import Formula, check_fits, float16_in_float32, scalar_first
+from ..common import Formula, check_fits, in_float32, scalar_first
 from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
@@ -32,7 +32,7 @@ def lerp(input, end, weight):
     return _lerp_in_opmath(input, end, weight)
 
 
-@float16_in_float32
+@in_float32
 def _lerp_in_opmath(input, end, weight):
     if not input.dtype.is_floating_point:
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
@@ -90,7 +90,7 @@ def float_power_(self, exponent):
 
 
 @composite(samples=samples.addcmul, grad_fn="AddcmulBackward0")
-@float16_in_float32
+@in_float32
 def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
     if deprecated:  # addcmul(input, value, tensor1, tensor2), deprecated
@@ -102,7 +102,7 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
 
 
 @composite(samples=samples.addcdiv, grad_fn="AddcdivBackward0")
-@float16_in_float32
+@in_float32
 def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated

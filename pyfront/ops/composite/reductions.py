@@ -18,7 +18,7 @@ from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
-from ..common import float16_in_float32, scalar_tensor
+from ..common import in_float32, scalar_tensor
 from ..creation import ones_like, zeros_like
 from ..dispatch import apply
 from ..primitives import reductions as red
@@ -35,7 +35,7 @@ INPLACE = ""
 
 @composite(samples=samples.mean,
            grad_fn=lambda input, dim=None, *a, **k: "MeanBackward0" if dim is None else "MeanBackward1")
-@float16_in_float32
+@in_float32
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
     if dtype is not None:
@@ -147,14 +147,14 @@ def _std(input, dims, keepdim, dof, center=None):
 
 
 @composite(samples=samples.var_std, grad_fn="VarBackward0")
-@float16_in_float32
+@in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
 @composite(samples=samples.var_std, grad_fn="StdBackward0")
-@float16_in_float32
+@in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
@@ -168,7 +168,7 @@ def _running_center(dims):
 
 
 @composite(samples=samples.var_std, grad_fn="VarMeanBackward0")
-@float16_in_float32
+@in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
@@ -176,7 +176,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0")
-@float16_in_float32
+@in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
@@ -184,7 +184,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 # -- logsumexp and count_nonzero ----------------------------------------------------------------
-# no float16_in_float32: torch's logsumexp is itself a chain of ops (amax, sub, exp, sum, log, add), each
+# no in_float32: torch's logsumexp is itself a chain of ops (amax, sub, exp, sum, log, add), each
 # rounding to float16
 @composite(samples=samples.logsumexp, grad_fn="LogsumexpBackward0")
 def logsumexp(input, dim, keepdim=False):

@@ -7,13 +7,14 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...errors import refuse_halves
 from ...autograd.function import Function, no_derivative
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..creation import full_like, linspace, tensor, zeros
 from ..argcheck import invalid_combination, must_be
-from ..common import Formula, float16_in_float32
+from ..common import Formula, in_float32
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
 from ..primitives.shaping import cat
@@ -110,7 +111,7 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     """torch's quantile: sort, a rank per q (q * (count - 1); the last place where the row holds NaN
     and NaN is not ignored), then the neighbouring sorted values, interpolated."""
-    if not input.dtype.is_floating_point:
+    if input.dtype not in (dt.float32, dt.float64):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if isinstance(q, Tensor) and q.dim() > 1:
         raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
@@ -292,7 +293,7 @@ def _logaddexp(a, b):
     s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
     s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
     s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0")
-@float16_in_float32
+@in_float32
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
@@ -450,6 +451,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
                                    f"elements, but got {len(range)}")
             lo, hi = float(range[0]), float(range[1])
         elif flat.numel():
+            refuse_halves("histogramdd", input.dtype)  # torch's range from the data: float and double only
             lo, hi = float(flat.min().item()), float(flat.max().item())
         else:
             lo, hi = 0.0, 1.0

@@ -20,7 +20,7 @@ from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ..dispatch import apply, fold, fold_unary
-from ..half_cpu import half_rsqrt, scalar_tail
+from ..half_cpu import half_rsqrt, is_half, scalar_tail
 from ..registry import OpDef, records, register, ufunc
 from .. import samples
 
@@ -119,10 +119,10 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
            bools=None, **kw):
     """``scalars``: which operands may be Python numbers in torch's signature ("both", "other", "none").
     Unless ``nan_safe`` or the result is bool, a NaN operand gives NaN on the GPU. ``opmath``: a scalar
-    ``other`` keeps float32 precision with float16 tensors (see promote_args). ``divides``: an integer
-    division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``, or a function
-    of both operands that raises torch's own error where either is bool (a tensor or a Python bool),
-    asked before promotion (sub)."""
+    ``other`` keeps float32 precision with float16 and bfloat16 tensors (see promote_args). ``divides``: an
+    integer division, where a zero divisor raises as on PyTorch's CPU. ``bools``: as for ``unary``, or a
+    function of both operands that raises torch's own error where either is bool (a tensor or a Python
+    bool), asked before promotion (sub)."""
     if out != BOOL_OUT and not nan_safe:
         kw["wgsl"] = _nan_in_nan_out(kw.get("wgsl"), "is_nan_f32(f32(a)) || is_nan_f32(f32(b))")
     op = _register(name, 2, np_fn, vjp, out, **kw)
@@ -150,7 +150,7 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
     if scalars != "none":  # the operator's fold (dispatch.fold): the tensor dtypes fn passes on unchanged
         fn.folds = op, frozenset(d for d in _ALL if (d.kind == "f" or not (float_only or divides))
-                                 and not (bools and d is dt.bool_) and not (opmath and d is dt.float16))
+                                 and not (bools and d is dt.bool_) and not (opmath and d in dt.HALVES))
     return fn
 
 
@@ -274,13 +274,13 @@ sqrt = unary(
 )
 rsqrt = unary(
     "rsqrt",
-    lambda np, x: half_rsqrt(np, x) if x.dtype == np.float16 else 1 / np.sqrt(x),
+    lambda np, x: half_rsqrt(np, x) if is_half(x) else 1 / np.sqrt(x),
     lambda c, g: (-0.5 * g * c.out**3,),
     out=FLOAT,
     save_output=True,
     domain=(0.1, None),
     wgsl="T(rsqrt_f32(f32(a)))",
-    float16_native=True,  # its float16 rule rounds where torch's kernel does (ops/half_cpu.py)
+    takes_halves=True,  # its float16 rule rounds where torch's kernel does (ops/half_cpu.py)
 )
 sin = unary(
     "sin", ufunc("sin"), lambda c, g: (g * c.inputs[0].cos(),), out=FLOAT, save=(0,),
@@ -447,7 +447,7 @@ def _relu_backward_vjp(c, gg):
 _relu_backward = register(OpDef(
     "relu_backward", "elementwise", _infer(SAME), _relu_backward_np, _relu_backward_vjp,
     arity=2, save=(1,), saved_for={1: (0,)}, backward_name="ThresholdBackwardBackward0",
-    torch_name=None, float16_native=True,  # a select: nothing to round
+    torch_name=None, takes_halves=True,  # a select: nothing to round
     wgsl="select(a, T(0), b <= T(0))"))  # not a NaN-in-NaN-out op: a NaN output passes the gradient
 
 
@@ -901,7 +901,7 @@ def where(condition, input=None, other=None):
         condition = condition.to(dt.bool_)
     dtype = dt.result_type(input, other)
     for v in (input, other):
-        if dtype is not dt.float16:  # torch rounds a float16 one (1e5 is inf) and checks the others
+        if dtype not in dt.HALVES:  # torch rounds a 16-bit float one (1e5 is inf) and checks the others
             check_fits(v, dtype)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # where(mask, 1.0, 0.0)
         input = scalar_tensor(input, dtype, condition.device)
@@ -991,7 +991,7 @@ def clamp_max(input, max):
 def _cast_np(np, x, dtype):
     # out-of-range floats become +-inf, as in torch: the backend runs every rule with NumPy's errors
     # ignored (a np.errstate here cost 4 us, three times the cast of 1,000 elements)
-    return dt.half_array(np, x) if dtype is dt.float16 else x.astype(dtype.np_name)
+    return dt.half_array(np, x, dtype) if dtype in dt.HALVES else x.astype(dtype.np_name)
 
 
 _to_copy = register(
@@ -1025,7 +1025,6 @@ _clone = register(
 
 def to_dtype(input, dtype):
     """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it)."""
-    dt.check_storable(dtype)
     return input if input.dtype is dtype else apply(_to_copy, input, dtype=dtype)
 
 
@@ -1073,24 +1072,25 @@ def _add_operand(input, other, *deprecated, alpha=1):
 
 
 def _scale(other, alpha, dtype):
-    """``other * alpha``, what add and sub add. For a float16 result as torch's kernel: alpha rounded to
-    float16 (its scalar_t), the product and the sum in float32, one rounding at the end (a float16 product
-    rounded twice: alpha=0.1 moved a fifth of the sums by an ulp); ``add_`` writes the float32 sum into its
-    float16 self."""
-    if dtype is dt.float16 and isinstance(other, Tensor) and not isinstance(alpha, bool):
-        return other.float() * dt.round_float16(alpha)
+    """``other * alpha``, what add and sub add. For a float16 or bfloat16 result as torch's kernel: alpha
+    rounded to that dtype (its scalar_t), the product and the sum in float32, one rounding at the end (a
+    float16 product rounded twice: alpha=0.1 moved a fifth of the sums by an ulp); ``add_`` writes the
+    float32 sum into its 16-bit self."""
+    if dtype in dt.HALVES and isinstance(other, Tensor) and not isinstance(alpha, bool):
+        return other.float() * dt.round_half(alpha, dtype)
     return other * alpha
 
 
 def _half_result(input, other) -> bool:
     return isinstance(input, Tensor) and isinstance(other, Tensor) and \
-        dt.result_type(input, other) is dt.float16
+        dt.result_type(input, other) in dt.HALVES
 
 
 def _rounded_once(op, input, other, scaled, node):
-    """``op(input, scaled)`` (a float32 ``scaled``) rounded to float16 once, its node torch's ``node``."""
+    """``op(input, scaled)`` (a float32 ``scaled``) rounded to the 16-bit result dtype once, its node
+    torch's ``node``."""
     since = SEQUENCE[0]
-    out = op(input, scaled).to(dt.float16)
+    out = op(input, scaled).to(dt.result_type(input, other))
     graph.present_as(out, node, since, [input, other])
     return out
 
@@ -1158,7 +1158,7 @@ def floor_divide(input, other):
 def pow(input, exponent):
     kind = type(exponent)
     if (kind is int or kind is float) and isinstance(input, Tensor) and input.dtype.kind == "f" \
-            and input.dtype is not dt.float16 and exponent != 0.5 and exponent != -0.5:
+            and input.dtype not in dt.HALVES and exponent != 0.5 and exponent != -0.5:
         return _pow(input, exponent)  # the common ``x ** 2``: no check below applies to this base
     base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
     if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
@@ -1178,7 +1178,7 @@ def pow(input, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if not isinstance(exponent, Tensor):
         d = dt.result_type(input, exponent)
-        if d is input.dtype and (d is dt.float16 or d.kind == "i"):
+        if d is input.dtype and (d in dt.HALVES or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
         if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64):
             return _half_power(input.to(d), exponent)

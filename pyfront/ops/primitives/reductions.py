@@ -17,7 +17,7 @@ from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_lis
 from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
-from ..half_cpu import half_prod
+from ..half_cpu import half_prod, is_half
 from ..registry import OpDef, register
 from ..views import OPS_VIEW
 from .. import samples
@@ -132,12 +132,12 @@ _sum = register(OpDef(
 
 _prod = register(OpDef(
     "prod", "reduction", _reduce_infer(),
-    lambda np, x, dims, keepdim: half_prod(np, x, dims, keepdim) if x.dtype == np.float16 else
+    lambda np, x, dims, keepdim: half_prod(np, x, dims, keepdim) if is_half(x) else
     np.prod(x, axis=dims, keepdims=keepdim), _prod_vjp, save=(0,),
     save_output=True, torch_name="prod", samples=samples.prod,
-    # float16: each product rounded, in the order of torch's CPU kernel (NumPy multiplies a contiguous row in
-    # float32; torch's lanes make arange(2048).prod() NaN: 0 * inf)
-    float16_native=True))
+    # float16 and bfloat16: each product rounded, in the order of torch's CPU kernel (NumPy multiplies a
+    # contiguous row in float32; torch's lanes make arange(2048).prod() NaN: 0 * inf)
+    takes_halves=True))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -494,17 +494,18 @@ def _row_max(np, x, axis):
 
 def _softmax_np(np, x, dim, log):
     axis = dim if x.ndim else None
-    # float16 computes in float32; torch's last-dim log_softmax kernel keeps the sum of exps, and its log,
-    # in float16 (log_softmax takes float16 arrays: float16_native)
-    half_sum = x.dtype == np.float16 and dim == max(x.ndim - 1, 0)
-    x = x.astype(np.float32) if x.dtype == np.float16 else x
+    # float16 and bfloat16 compute in float32; torch's last-dim log_softmax kernel keeps the sum of exps, and
+    # its log, in the 16-bit dtype (log_softmax takes 16-bit arrays: takes_halves)
+    low = x.dtype if is_half(x) else None
+    half_sum = low is not None and dim == max(x.ndim - 1, 0)
+    x = x.astype(np.float32) if low is not None else x
     # shifting by the row maximum keeps exp from overflowing; initial= allows empty rows
     shifted = x - _row_max(np, x, axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         if log:
             total = np.add.reduce(np.exp(shifted), axis=axis, keepdims=True)  # np.sum, without its frames
             if half_sum:
-                return shifted - np.log(total.astype(np.float16)).astype(np.float16)
+                return shifted - np.log(total.astype(low)).astype(low)
             return shifted - np.log(total)
         e = np.exp(shifted)
         return e / np.sum(e, axis=axis, keepdims=True)
@@ -521,7 +522,7 @@ _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape,
                           _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax))
 log_softmax_op = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
                               _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
-                              samples=samples.softmax, float16_native=True))
+                              samples=samples.softmax, takes_halves=True))
 
 
 def _softmax_call(op, name, input, dim, dtype):

@@ -424,7 +424,7 @@ def _nextafter_vjp(c, g):
 _nextafter = binary(
     "nextafter", lambda np, x, y: np.nextafter(x, y), _nextafter_vjp, save=(0, 1), scalars="none",
     saved_for={0: (0,), 1: (0,)},  # read by self's gradient alone (other's is zero), as torch's
-    wgsl="T(nextafter_f32(f32(a), f32(b)))", float16_native=True)  # the next float16, not float32's
+    wgsl="T(nextafter_f32(f32(a), f32(b)))", takes_halves=True)  # the next float16, not float32's
 
 
 def nextafter(input, other):
