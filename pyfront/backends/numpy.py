@@ -9,14 +9,14 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import ALL, check_storable, from_numpy_name, half_array, round_float32
+from ..dtypes import STORED, check_storable, from_numpy_name, half_array, round_float32
 from ..dtypes import float16 as F16
 from .base import Backend, nest
 from .storage import Storage
 
 
 _new = object.__new__
-_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL}
+_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in STORED}
 
 
 def _np(dtype) -> np.dtype:
@@ -122,6 +122,13 @@ class NumpyBackend(Backend):
             if dtype is F16:
                 return _storage(half_array(np, flat).reshape(-1))
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
+
+    def reinterpret(self, storage, dtype):
+        """A storage over ``storage``'s memory read as ``dtype`` (a complex array's float pairs, or back).
+        Both are exported: an in-place op may not swap either's memory for a result's."""
+        storage.exported = True
+        flat = storage.data.view(_np(dtype))
+        return Storage(flat, CPU, flat.nbytes, exported=True)
 
     def wrap(self, arr):
         """Adopt a contiguous array without copying (from_numpy): (storage, dtype). The caller's

@@ -36,6 +36,12 @@ def check_fits(value, dtype, opmath=False):
     value = dt.check_number(value)
     if dtype is dt.bool_ and isinstance(value, int) and value >= 1 << 63:
         return True  # torch's uint64 Scalar (past int64), read as a bool
+    if dtype.is_complex:
+        return value
+    if isinstance(value, complex):  # a real dtype takes a complex number only with no imaginary part
+        if value.imag:
+            raise RuntimeError(f"value cannot be converted to type {dt.convert_name(dtype)} without overflow")
+        value = value.real
     if isinstance(value, bool) or dtype is dt.bool_:
         return value
     if dtype.is_floating_point:

@@ -127,6 +127,8 @@ def _infer_dtype(data):
         return dt.int64
     if isinstance(data, float):
         return dt.get_default_dtype()
+    if isinstance(data, complex):
+        return dt.to_complex(dt.get_default_dtype())
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     if _is_array(data):
@@ -137,7 +139,6 @@ def _infer_dtype(data):
             k = _infer_dtype(item)
             d = k if d is None else dt.promote_types(d, k)
         return d or dt.get_default_dtype()
-    dt.check_number(data)  # a complex number: pyfront's one error for it
     raise RuntimeError(f"Could not infer dtype of {type_name(data)}")
 
 
@@ -163,8 +164,10 @@ def _store(data, shape, dim, dtype, flat) -> None:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if isinstance(data, Tensor) or _is_array(data):
             data = data.item()
-        if not isinstance(data, (int, float)):  # only reached with a dtype given: no inference refused it
-            if dtype.kind == "f":
+        if isinstance(data, complex) and dtype.kind != "c":  # torch keeps the real part, as its cast
+            data = data.real
+        if not isinstance(data, (int, float, complex)):  # only reached with a dtype given
+            if dtype.kind in "fc":
                 raise TypeError(f"must be real number, not {type_name(data)}")
             raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
         flat.append(data)

@@ -101,6 +101,8 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
     op = _register(name, 1, np_fn, vjp, out, **kw)
 
     def fn(input):
+        if input.dtype.kind == "c":
+            return _complex_unary(name, op, input)
         if not ints and not input.dtype.is_floating_point:
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
         _refuse_bool(bools, input)
@@ -113,6 +115,31 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
     # the dtypes fn hands op unchanged (no refusal, no cast to float) take the op's plan in one frame
     return fold_unary(op, frozenset(d for d in _ALL if (d.kind == "f" or ints and out != FLOAT)
                                     and not (bools and d is dt.bool_)), fn)
+
+
+# the one-operand ops whose NumPy rule is right for complex numbers and whose derivative is holomorphic (the
+# autograd node conjugates it: graph._conjugate_vjp); torch refuses the rest for complex inputs
+_HOLOMORPHIC = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin acos "
+                         "atan asinh acosh atanh reciprocal sigmoid square".split())
+# torch's refusals of a complex input that do not follow its usual '"<op>_cpu" not implemented' text
+_COMPLEX_REFUSALS = {
+    "sign": "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.",
+    "floor": "floor is not supported for complex inputs", "ceil": "ceil is not supported for complex inputs",
+    "trunc": "trunc is not supported for complex inputs", "round": "round is not supported for complex inputs",
+    "frac": "frac is not supported for complex inputs",
+}
+
+
+def _complex_unary(name, op, input):
+    """``op`` on a complex tensor: abs is its own formula (a real result), holomorphic ops run, torch
+    refuses the rest."""
+    if name == "abs":
+        from ..composite.complex_numbers import complex_abs
+        return complex_abs(input)
+    if name not in _HOLOMORPHIC:
+        raise NotImplementedError(_COMPLEX_REFUSALS.get(name) or
+                                  f"\"{name}_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    return apply(op, input)
 
 
 def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, divides=False,
