@@ -128,7 +128,7 @@ def _tensor_and_number(x, n, float_only, opmath):
         if rank == 1 and n >= 1 << 63:
             return None  # a uint64 scalar for torch: result_type refuses it with a bool tensor
         dtype = dt.get_default_dtype() if rank == 2 else (dt.int64 if rank == 1 else dt.bool_)
-    if float_only and not dtype.is_floating_point:
+    if float_only and dtype.kind not in "fc":
         dtype = dt.get_default_dtype()
     if dtype is not x.dtype:
         from .primitives.elementwise import to_dtype
@@ -159,7 +159,7 @@ def promote_args(args, float_only=False, opmath=False):
             if not isinstance(a, Tensor) or a.dtype is not dtype:
                 break
         else:
-            if not float_only or dtype.is_floating_point:  # a property: asked last
+            if not float_only or dtype.kind in "fc":
                 return args
     device = next(a.device for a in args if isinstance(a, Tensor))
     dtype = dt.result_type(*args)

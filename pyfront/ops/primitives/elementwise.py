@@ -117,17 +117,33 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
                                     and not (bools and d is dt.bool_)), fn)
 
 
-# the one-operand ops whose NumPy rule is right for complex numbers and whose derivative is holomorphic (the
-# autograd node conjugates it: graph._conjugate_vjp); torch refuses the rest for complex inputs
-_HOLOMORPHIC = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin acos "
-                         "atan asinh acosh atanh reciprocal sigmoid square".split())
+# the one-operand ops whose NumPy rule is right for complex numbers: holomorphic ones (their derivative is
+# conjugated by the autograd node: graph._conjugate_vjp) and the tests with a bool result; torch refuses the
+# rest for complex inputs
+_COMPLEX_OK = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin acos "
+                        "atan asinh acosh atanh reciprocal sigmoid square isnan isinf isfinite logical_not".split())
 # torch's refusals of a complex input that do not follow its usual '"<op>_cpu" not implemented' text
 _COMPLEX_REFUSALS = {
     "sign": "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.",
     "floor": "floor is not supported for complex inputs", "ceil": "ceil is not supported for complex inputs",
-    "trunc": "trunc is not supported for complex inputs", "round": "round is not supported for complex inputs",
-    "frac": "frac is not supported for complex inputs",
+    "trunc": "trunc is not supported for complex inputs", "relu": "clamp is not supported for complex types",
+    "maximum": "maximum not implemented for complex tensors.", "minimum": "minimum not implemented for complex tensors.",
+    "floor_divide": "\"div_floor_cpu\" not implemented for '{}'",
+    "div_floor": "\"div_floor_cpu\" not implemented for '{}'", "div_trunc": "\"div_trunc_cpu\" not implemented for '{}'",
+    **{name: f"\"{name}_vml_cpu\" not implemented for '{{}}'" for name in ("round", "erf", "erfc", "lgamma",
+                                                                          "erfinv", "digamma")},
 }
+
+
+# the two-operand ops torch computes on complex numbers (the rest it refuses, _COMPLEX_REFUSALS or its usual
+# '"<op>_cpu" not implemented' text)
+_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne".split())
+
+
+def _refuse_complex(name, x):
+    message = _COMPLEX_REFUSALS.get(name, f"\"{name}_cpu\" not implemented for '{{}}'")
+    kind = RuntimeError if name in ("maximum", "minimum") else NotImplementedError
+    raise kind(message.format(dt.scalar_name(x.dtype)))
 
 
 def _complex_unary(name, op, input):
@@ -136,9 +152,8 @@ def _complex_unary(name, op, input):
     if name == "abs":
         from ..composite.complex_numbers import complex_abs
         return complex_abs(input)
-    if name not in _HOLOMORPHIC:
-        raise NotImplementedError(_COMPLEX_REFUSALS.get(name) or
-                                  f"\"{name}_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    if name not in _COMPLEX_OK:
+        _refuse_complex(name, input)
     return apply(op, input)
 
 
@@ -169,6 +184,8 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
             x, y = promote_pair(input, other, float_only, opmath)
         if kernel:
             _refuse_bool(kernel, x)
+        if x.dtype.kind == "c" and name not in _COMPLEX_BINARY:
+            _refuse_complex(name, x)
         if divides:
             _check_integer_divisor(x, y)
         return pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
@@ -686,6 +703,8 @@ _div_trunc = binary(
     divides=True,
 )
 def _pow_rule(np, x, y):
+    if x.dtype.kind == "c":
+        return np.power(x, y)
     if x.dtype.kind in "iu":
         # PyTorch's integer pow: 1 and -1 keep their magnitude under a negative exponent, the rest is 0
         # (NumPy raises for negative integer powers)
