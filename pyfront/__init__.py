@@ -71,6 +71,7 @@ pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
 from . import special  # noqa: E402
+from . import fft  # noqa: E402,F401  (torch.fft)
 from . import testing  # noqa: E402,F401  (torch.testing.assert_close)
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 from .linalg.removed import *  # noqa: F401,F403,E402  (torch.solve, torch.eig, ...: torch's removal advice)
