@@ -130,6 +130,17 @@ def eigh(A, UPLO="L"):
     return rt.linalg_eigh(*P.eigh(A, UPLO.upper()))
 
 
+def eig(A):
+    """Eigenvalues and eigenvectors (unit length, complex) of square matrices, as ``torch.linalg.eig``."""
+    check("linalg.eig", A)
+    return rt.linalg_eig(*P.eig(A))
+
+
+def eigvals(A):
+    """The eigenvalues (complex) of square matrices, as ``torch.linalg.eigvals``."""
+    return eig(A).eigenvalues
+
+
 def eigvalsh(A, UPLO="L"):
     """The eigenvalues of symmetric matrices, ascending, as ``torch.linalg.eigvalsh``."""
     return eigh(A, UPLO).eigenvalues
