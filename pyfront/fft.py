@@ -14,7 +14,7 @@ from .shape import normalize_dim
 from .tensor import Tensor
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
-           "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+           "rfftn", "irfftn", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
 
 def _norm(norm):
@@ -158,6 +158,26 @@ def hfft(input, n=None, dim=-1, norm=None):
 def ihfft(input, n=None, dim=-1, norm=None):
     """The inverse of ``hfft``: a real signal's Hermitian half spectrum, as ``torch.fft.ihfft``."""
     return _r2c_n(input, None if n is None else (n,), _one(dim), _DUAL[_norm(norm)], "ihfft").conj()
+
+
+def hfftn(input, s=None, dim=None, norm=None):
+    """``hfft`` over several dims (the last one's half given), as ``torch.fft.hfftn``."""
+    return _c2r_n(_complex(input).conj(), s, dim, _DUAL[_norm(norm)])
+
+
+def ihfftn(input, s=None, dim=None, norm=None):
+    """The inverse of ``hfftn``, as ``torch.fft.ihfftn``."""
+    return _r2c_n(input, s, dim, _DUAL[_norm(norm)], "ihfftn").conj()
+
+
+def hfft2(input, s=None, dim=(-2, -1), norm=None):
+    """``hfftn`` over the last two dims, as ``torch.fft.hfft2``."""
+    return hfftn(input, s, dim, norm)
+
+
+def ihfft2(input, s=None, dim=(-2, -1), norm=None):
+    """``ihfftn`` over the last two dims, as ``torch.fft.ihfft2``."""
+    return ihfftn(input, s, dim, norm)
 
 
 def fftn(input, s=None, dim=None, norm=None):
