@@ -281,8 +281,11 @@ def result_type(*operands) -> dtype:
         tiers[tier] = d if tiers[tier] is None else promote_types(tiers[tier], d)
     result = None
     for d in tiers:
-        if d is not None and (result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]):
-            result = d
+        if d is None:
+            continue
+        if result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]:
+            # a complex number of lower priority keeps a float result's width: float64 + 1j is complex128
+            result = to_complex(result) if d.kind == "c" and result is not None and result.kind == "f" else d
     if result is int64 and tiers[2] is int64 and (tiers[0] or tiers[1] or int64) is bool_ \
             and any(type(op) is int and op >= 1 << 63 for op in operands):
         # torch reads such an int as a uint64 scalar, which it does not promote with a bool tensor

@@ -164,10 +164,8 @@ def _store(data, shape, dim, dtype, flat) -> None:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if isinstance(data, Tensor) or _is_array(data):
             data = data.item()
-        if isinstance(data, complex) and dtype.kind != "c":  # torch keeps the real part, as its cast
-            data = data.real
-        if not isinstance(data, (int, float, complex)):  # only reached with a dtype given
-            if dtype.kind in "fc":
+        if not isinstance(data, (int, float)) and not (dtype.kind == "c" and isinstance(data, complex)):
+            if dtype.kind in "fc":  # only reached with a dtype given: no inference refused it
                 raise TypeError(f"must be real number, not {type_name(data)}")
             raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
         flat.append(data)

@@ -100,8 +100,20 @@ def complex(real: Tensor, imag: Tensor) -> Tensor:
 def polar(abs: Tensor, angle: Tensor) -> Tensor:
     """``abs * (cos(angle) + 1j * sin(angle))``, as ``torch.polar``."""
     if abs.dtype is angle.dtype and abs.dtype.is_floating_point:
-        return complex(abs * angle.cos(), abs * angle.sin())
+        return Formula.apply(_polar_value, _polar_grad, abs, angle)
     return complex(abs, angle)  # its dtype errors, which torch's polar shares
+
+
+def _polar_value(r, theta):
+    return complex(r * theta.cos(), r * theta.sin())
+
+
+def _polar_grad(g, r, theta):
+    """torch's polar_backward: ``Re(conj(g) sgn(z))`` and ``Re(conj(g) i z)`` (its sgn(z) makes a negative
+    radius's gradient the negative of d|z|/dr, as torch's)."""
+    z = _polar_value(r, theta)
+    gc = conj(g)
+    return real(gc * complex_sgn(z)), real(gc * z * 1j)
 
 
 @records("ConjPhysicalBackward0")

@@ -1005,6 +1005,8 @@ def clamp(input, min=None, max=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if input.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
@@ -1036,8 +1038,9 @@ def clamp_max(input, max):
 def _cast_np(np, x, dtype):
     # out-of-range floats become +-inf, as in torch: the backend runs every rule with NumPy's errors
     # ignored (a np.errstate here cost 4 us, three times the cast of 1,000 elements). A complex array to a
-    # real dtype keeps its real part, as torch's cast (NumPy's does too, with a warning)
-    if x.dtype.kind == "c" and dtype.kind != "c":
+    # real number dtype keeps its real part, as torch's cast (NumPy's does too, with a warning); a bool is
+    # whether it is nonzero
+    if x.dtype.kind == "c" and dtype.kind in "fi":
         x = x.real
     return dt.half_array(np, x) if dtype is dt.float16 else x.astype(dtype.np_name)
 
@@ -1074,6 +1077,8 @@ _clone = register(
 def to_dtype(input, dtype):
     """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it)."""
     dt.check_storable(dtype)
+    if input.dtype.kind == "c" and dtype.kind == "f":
+        _warnings.warn_once("Casting complex values to real discards the imaginary part")
     return input if input.dtype is dtype else apply(_to_copy, input, dtype=dtype)
 
 
