@@ -33,9 +33,15 @@ def _complex(x: Tensor) -> Tensor:
     return x.to(dt.to_complex(x.dtype if x.dtype.is_floating_point else dt.get_default_dtype()))
 
 
+# torch's refusal of a complex input, by transform
+_NOT_REAL = {"rfft": "rfft expects a real input tensor, but got {}", "ihfft": "ihfft expects a real input tensor, but "
+             "got {}", "rfftn": "rfftn expects a real-valued input tensor, but got {}",
+             "ihfftn": "Only supports floating-point dtypes, but found: {}"}
+
+
 def _real(x: Tensor, name: str) -> Tensor:
     if x.dtype.is_complex:
-        raise RuntimeError(f"{name} expects a real input tensor, but got {dt.scalar_name(x.dtype)}")
+        raise RuntimeError(_NOT_REAL[name].format(dt.scalar_name(x.dtype)))
     _check_real_dtype(x)
     return x if x.dtype.is_floating_point else x.to(dt.get_default_dtype())
 

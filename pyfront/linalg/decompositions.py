@@ -138,6 +138,8 @@ def eig(A):
 
 def eigvals(A):
     """The eigenvalues (complex) of square matrices, as ``torch.linalg.eigvals``."""
+    if A.dtype.kind not in "fc":  # torch asks for the complex dtype of the input's first
+        raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(A.dtype)}")
     return eig(A).eigenvalues
 
 

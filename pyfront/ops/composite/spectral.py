@@ -26,7 +26,7 @@ _REAL_OUTPUT = ("stft with return_complex=False is deprecated. In a future pytor
 def _window(window, n_fft, win_length, like, what, warning):
     """The window padded with zeros on both sides to ``n_fft`` (a rectangle of ``win_length`` when None)."""
     if window is None:
-        _warnings.warn(warning)
+        _warnings.warn_once(warning)
         window = like.new_ones((win_length,), dtype=dt.to_real(like.dtype))
     elif window.dim() != 1 or window.shape[0] != win_length:
         raise RuntimeError(f"{what}: expected a 1D window tensor of size equal to win_length={win_length}, but "
@@ -78,7 +78,7 @@ def stft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=Non
         out = out.squeeze(0)
     if not return_complex:
         from .complex_numbers import view_as_real
-        _warnings.warn(_REAL_OUTPUT)
+        _warnings.warn_once(_REAL_OUTPUT)
         return view_as_real(out.contiguous())
     return out
 
