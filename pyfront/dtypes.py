@@ -249,7 +249,8 @@ def check_number(value):
                             "can't convert negative int to unsigned")
     if isinstance(value, numbers.Number) and not isinstance(value, (int, float, complex)):
         # torch's arguments are a Tensor or a Scalar (bool, int, float, complex): it rejects a Fraction
-        raise TypeError(f"expected a Tensor or a number (bool, int, float, complex), not {type(value).__name__}")
+        raise TypeError(f"expected a Tensor or a number (bool, int, float, complex), not "
+                        f"{type(value).__name__}")
     return value
 
 
@@ -301,7 +302,8 @@ def to_float(d: dtype) -> dtype:
 
 def to_complex(d: dtype) -> dtype:
     """The complex dtype of float dtype ``d`` (its real and imaginary parts' type), as torch pairs them."""
-    return {float64: complex128, complex128: complex128, float16: complex32, complex32: complex32}.get(d, complex64)
+    return {float64: complex128, complex128: complex128, float16: complex32,
+            complex32: complex32}.get(d, complex64)
 
 
 def to_real(d: dtype) -> dtype:

@@ -13,8 +13,10 @@ from .ops.registry import records
 from .shape import normalize_dim
 from .tensor import Tensor
 
-__all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
-           "rfftn", "irfftn", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+__all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn",
+           "ifftn",
+           "rfftn", "irfftn", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift",
+           "ifftshift"]
 
 
 def _norm(norm):
@@ -34,8 +36,9 @@ def _complex(x: Tensor) -> Tensor:
 
 
 # torch's refusal of a complex input, by transform
-_NOT_REAL = {"rfft": "rfft expects a real input tensor, but got {}", "ihfft": "ihfft expects a real input tensor, but "
-             "got {}", "rfftn": "rfftn expects a real-valued input tensor, but got {}",
+_NOT_REAL = {"rfft": "rfft expects a real input tensor, but got {}",
+             "ihfft": "ihfft expects a real input tensor, but got {}",
+             "rfftn": "rfftn expects a real-valued input tensor, but got {}",
              "ihfftn": "Only supports floating-point dtypes, but found: {}"}
 
 
@@ -52,7 +55,7 @@ def _check_real_dtype(x):
 
 
 def _resize(x: Tensor, dim: int, n: int) -> Tensor:
-    """``x`` cut or zero-padded at the end to ``n`` along ``dim``, as torch's transforms resize their input."""
+    """``x`` cut or zero-padded at the end to ``n`` along ``dim``, as torch's transforms resize inputs."""
     if n < 1:
         raise RuntimeError(f"Invalid number of data points ({n}) specified")
     have = x.shape[dim]
@@ -147,7 +150,8 @@ def ifft(input, n=None, dim=-1, norm=None):
 
 
 def rfft(input, n=None, dim=-1, norm=None):
-    """The Fourier transform of a real signal, its n // 2 + 1 non-negative frequencies, as ``torch.fft.rfft``."""
+    """The Fourier transform of a real signal: its n // 2 + 1 non-negative frequencies, as
+    ``torch.fft.rfft``."""
     return _r2c_n(input, None if n is None else (n,), _one(dim), norm, "rfft")
 
 

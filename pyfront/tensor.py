@@ -147,7 +147,7 @@ class Tensor:
     def is_complex(self) -> bool:
         return self.dtype.kind == "c"
 
-    # a complex tensor's parts are views of it (ops/composite/complex_numbers.py); a real tensor's real is itself
+    # a complex tensor's parts are views of it (ops/composite/complex_numbers.py); a real one's real is itself
     @property
     def real(self):
         if self.dtype.kind != "c":

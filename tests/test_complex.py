@@ -1,6 +1,7 @@
 """Complex tensors on the cpu against torch: dtypes and promotion, creation, printing, the real/imag views,
 elementwise ops and torch's refusals, autograd under torch's convention (the conjugate Wirtinger derivative),
 meta-llama's RoPE, save/load both ways; and the clear refusals on webgpu and without NumPy."""
+
 from __future__ import annotations
 
 import io
@@ -59,7 +60,7 @@ def _t(lib, arr, dtype, **kw):
     return lib.tensor(arr, dtype=getattr(lib, dtype), **kw)
 
 
-# -- dtypes ---------------------------------------------------------------------------------------------------
+# -- dtypes --------------------------------------------------------------------------------
 def test_dtype_names_and_queries():
     for name in ("complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf"):
         d, td = getattr(pyfront, name), getattr(torch, name)
@@ -73,24 +74,38 @@ def test_dtype_names_and_queries():
 @pytest.mark.parametrize("a", KINDS)
 def test_promotion_with_complex_as_torch(a):
     for b in KINDS:
-        assert repr(pyfront.promote_types(getattr(pyfront, a), getattr(pyfront, b))) == \
-            repr(torch.promote_types(getattr(torch, a), getattr(torch, b))), (a, b)
+        assert repr(pyfront.promote_types(getattr(pyfront, a), getattr(pyfront, b))) == repr(
+            torch.promote_types(getattr(torch, a), getattr(torch, b))
+        ), (a, b)
 
 
-@pytest.mark.parametrize("make", [
-    lambda L: L.tensor([1 + 2j, 3]), lambda L: L.tensor(2.5j), lambda L: L.tensor([[1, 2], [3j, 4]]),
-    lambda L: L.tensor([1.5, -2], dtype=L.cdouble), lambda L: L.tensor([1 + 1j], dtype=L.float32),
-    lambda L: L.zeros(2, 3, dtype=L.cfloat), lambda L: L.ones(2, dtype=L.complex128),
-    lambda L: L.full((2,), 1 - 1j), lambda L: L.full((2,), 1j, dtype=L.float32),
-    lambda L: L.empty(2, dtype=L.cfloat).zero_(), lambda L: L.complex(L.tensor([1.0, 2]), L.tensor([3.0, -4])),
-    lambda L: L.complex(L.tensor([1.0]), L.tensor([3.0], dtype=L.float64)),
-    lambda L: L.complex(L.tensor([1]), L.tensor([3])),
-    lambda L: L.polar(L.tensor([1.0, 2.0]), L.tensor([0.3, -1.0])),
-    lambda L: L.polar(L.tensor([1.0], dtype=L.float64), L.tensor([0.3])),
-    lambda L: L.ones(3) + 1j, lambda L: L.tensor([1, 2]) * (2 - 1j), lambda L: L.ones(2, dtype=L.float64) + 1j,
-    lambda L: L.tensor([1 + 2j]).to(L.float32), lambda L: L.tensor([1.5 + 2j]).long(),
-    lambda L: L.tensor([0j, 1j]).bool(), lambda L: L.tensor([1.5, 2]).cfloat(),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.tensor([1 + 2j, 3]),
+        lambda L: L.tensor(2.5j),
+        lambda L: L.tensor([[1, 2], [3j, 4]]),
+        lambda L: L.tensor([1.5, -2], dtype=L.cdouble),
+        lambda L: L.tensor([1 + 1j], dtype=L.float32),
+        lambda L: L.zeros(2, 3, dtype=L.cfloat),
+        lambda L: L.ones(2, dtype=L.complex128),
+        lambda L: L.full((2,), 1 - 1j),
+        lambda L: L.full((2,), 1j, dtype=L.float32),
+        lambda L: L.empty(2, dtype=L.cfloat).zero_(),
+        lambda L: L.complex(L.tensor([1.0, 2]), L.tensor([3.0, -4])),
+        lambda L: L.complex(L.tensor([1.0]), L.tensor([3.0], dtype=L.float64)),
+        lambda L: L.complex(L.tensor([1]), L.tensor([3])),
+        lambda L: L.polar(L.tensor([1.0, 2.0]), L.tensor([0.3, -1.0])),
+        lambda L: L.polar(L.tensor([1.0], dtype=L.float64), L.tensor([0.3])),
+        lambda L: L.ones(3) + 1j,
+        lambda L: L.tensor([1, 2]) * (2 - 1j),
+        lambda L: L.ones(2, dtype=L.float64) + 1j,
+        lambda L: L.tensor([1 + 2j]).to(L.float32),
+        lambda L: L.tensor([1.5 + 2j]).long(),
+        lambda L: L.tensor([0j, 1j]).bool(),
+        lambda L: L.tensor([1.5, 2]).cfloat(),
+    ],
+)
 def test_creation_and_casts_as_torch(make):
     _both(make)
 
@@ -105,23 +120,34 @@ def test_item_tolist_and_randn():
         pyfront.manual_seed(3)
         pairs = pyfront.randn(4, 5, 2, dtype=pyfront.float64 if d == "complex128" else pyfront.float32)
         assert str(r.dtype) == f"torch.{d}" and r.shape == (4, 5)
-        np.testing.assert_allclose(_values(pyfront.view_as_real(r)), _values(pairs) * math.sqrt(0.5), rtol=1e-6)
+        np.testing.assert_allclose(
+            _values(pyfront.view_as_real(r)), _values(pairs) * math.sqrt(0.5), rtol=1e-6
+        )
 
 
-# -- printing -------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("make", [
-    lambda L: L.tensor([1.5 + 2j, -3 - 0.25j, 1e5j]), lambda L: L.tensor([[1.5 + 2j, -3 - 0.25j], [1e-5j, 2]]),
-    lambda L: L.tensor([float("nan") + 1j, float("inf") - 2j]), lambda L: L.tensor(3 + 0j),
-    lambda L: L.tensor(-0.0 - 0.0j), lambda L: L.tensor([], dtype=L.cfloat), lambda L: L.tensor([1j], dtype=L.cdouble),
-    lambda L: L.tensor([1 + 1j, 2], requires_grad=True), lambda L: L.arange(40.).to(L.cfloat).reshape(4, 10) * (1 - 2j),
-    lambda L: L.arange(2004.).to(L.cfloat) * (1 + 0.5j), lambda L: L.tensor([[1e-8 + 3j, 2], [100, -1j]], dtype=L.cdouble),
-    lambda L: L.view_as_complex(L.tensor([[0.123456, -7.5], [3.0, 1e-3]])),
-])
+# -- printing --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.tensor([1.5 + 2j, -3 - 0.25j, 1e5j]),
+        lambda L: L.tensor([[1.5 + 2j, -3 - 0.25j], [1e-5j, 2]]),
+        lambda L: L.tensor([float("nan") + 1j, float("inf") - 2j]),
+        lambda L: L.tensor(3 + 0j),
+        lambda L: L.tensor(-0.0 - 0.0j),
+        lambda L: L.tensor([], dtype=L.cfloat),
+        lambda L: L.tensor([1j], dtype=L.cdouble),
+        lambda L: L.tensor([1 + 1j, 2], requires_grad=True),
+        lambda L: L.arange(40.0).to(L.cfloat).reshape(4, 10) * (1 - 2j),
+        lambda L: L.arange(2004.0).to(L.cfloat) * (1 + 0.5j),
+        lambda L: L.tensor([[1e-8 + 3j, 2], [100, -1j]], dtype=L.cdouble),
+        lambda L: L.view_as_complex(L.tensor([[0.123456, -7.5], [3.0, 1e-3]])),
+    ],
+)
 def test_printing_as_torch(make):
     assert repr(make(pyfront)) == repr(make(torch))
 
 
-# -- views ----------------------------------------------------------------------------------------------------
+# -- views --------------------------------------------------------------------------------
 def test_real_imag_and_view_as_real_share_memory():
     for lib in (torch, pyfront):
         z = lib.tensor([[1 + 2j, 3 - 4j], [5j, -6]])
@@ -130,37 +156,56 @@ def test_real_imag_and_view_as_real_share_memory():
         v = lib.view_as_real(z)
         v[1, 1, 0] = -1
         c = lib.view_as_complex(v.transpose(0, 1).contiguous().transpose(0, 1))
-        yield_ = (z.tolist(), tuple(v.shape), v.stride(), z.t().imag.stride(), z[1:].real.storage_offset(),
-                  c.tolist(), z.real.stride())
+        yield_ = (
+            z.tolist(),
+            tuple(v.shape),
+            v.stride(),
+            z.t().imag.stride(),
+            z[1:].real.storage_offset(),
+            c.tolist(),
+            z.real.stride(),
+        )
         if lib is torch:
             expected = yield_
     assert yield_ == expected
 
 
-@pytest.mark.parametrize("call", [
-    lambda L: L.view_as_real(L.randn(3, 4)), lambda L: L.view_as_complex(L.randn(3, 4)),
-    lambda L: L.view_as_complex(L.randn(6, 2).t().contiguous().t()),
-    lambda L: L.view_as_complex(L.randn(3, 3)[:, 1:]), lambda L: L.view_as_complex(L.randn(7)[1:].view(3, 2)),
-    lambda L: L.view_as_complex(L.ones(3, 2).long()), lambda L: L.view_as_complex(L.ones(2)),
-    lambda L: L.ones(3, 4).imag, lambda L: L.imag(L.ones(2)), lambda L: L.real(L.ones(2)),
-    lambda L: L.view_as_complex(L.arange(12.).reshape(2, 3, 2)[:, :2]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda L: L.view_as_real(L.randn(3, 4)),
+        lambda L: L.view_as_complex(L.randn(3, 4)),
+        lambda L: L.view_as_complex(L.randn(6, 2).t().contiguous().t()),
+        lambda L: L.view_as_complex(L.randn(3, 3)[:, 1:]),
+        lambda L: L.view_as_complex(L.randn(7)[1:].view(3, 2)),
+        lambda L: L.view_as_complex(L.ones(3, 2).long()),
+        lambda L: L.view_as_complex(L.ones(2)),
+        lambda L: L.ones(3, 4).imag,
+        lambda L: L.imag(L.ones(2)),
+        lambda L: L.real(L.ones(2)),
+        lambda L: L.view_as_complex(L.arange(12.0).reshape(2, 3, 2)[:, :2]),
+    ],
+)
 def test_view_checks_as_torch(call):
     _both(call)
 
 
-# -- elementwise ops, reductions and refusals -----------------------------------------------------------------
-UNARY = ("neg exp log sqrt sin cos tan tanh sigmoid reciprocal rsqrt square abs angle sgn sign floor ceil round "
-         "trunc frac relu log2 log10 exp2 expm1 log1p asin acos atan sinh cosh asinh acosh atanh erf lgamma isnan "
-         "isinf isfinite isreal logical_not conj conj_physical resolve_conj real imag sum mean prod cumsum max min "
-         "argmax argmin amax sort argsort clone flatten norm").split()
+# -- elementwise ops, reductions and refusals ----------------------------------------------------------------
+UNARY = (
+    "neg exp log sqrt sin cos tan tanh sigmoid reciprocal rsqrt square abs angle sgn sign floor ceil round "
+    "trunc frac relu log2 log10 exp2 expm1 log1p asin acos atan sinh cosh asinh acosh atanh erf lgamma isnan "
+    "isinf isfinite isreal logical_not conj conj_physical resolve_conj real imag sum mean prod cumsum max "
+    "min argmax argmin amax sort argsort clone flatten norm"
+).split()
 BINARY = "add sub mul div pow eq ne lt gt le ge maximum minimum remainder fmod atan2 floor_divide".split()
 
 
 @pytest.mark.parametrize("dtype", CDTYPES)
 @pytest.mark.parametrize("name", UNARY)
 def test_unary_ops_as_torch(name, dtype):
-    _both(lambda L: getattr(L, name)(_t(L, A, dtype)) if hasattr(L, name) else getattr(_t(L, A, dtype), name)())
+    _both(
+        lambda L: getattr(L, name)(_t(L, A, dtype)) if hasattr(L, name) else getattr(_t(L, A, dtype), name)()
+    )
 
 
 @pytest.mark.parametrize("dtype", CDTYPES)
@@ -172,20 +217,30 @@ def test_binary_ops_as_torch(name, dtype):
     _both(lambda L: getattr(L, name)(_t(L, A, dtype), 1 - 2j), 1e-4)
 
 
-@pytest.mark.parametrize("call", [
-    lambda L: _t(L, A, "complex64") @ _t(L, B, "complex64"), lambda L: L.vdot(_t(L, B, "cfloat"), _t(L, B * 2, "cfloat")),
-    lambda L: L.dot(_t(L, B, "cfloat"), _t(L, B * 2, "cfloat")), lambda L: L.tensor([1, 2, 3]) * _t(L, B, "cdouble"),
-    lambda L: _t(L, A, "cfloat").sum(0), lambda L: _t(L, A, "cfloat").mean(1, keepdim=True),
-    lambda L: L.where(L.tensor([True, False, True]), _t(L, A, "cfloat"), _t(L, B, "cfloat")),
-    lambda L: L.cat([_t(L, A, "cfloat"), _t(L, A, "cfloat")]), lambda L: _t(L, A, "cfloat").t().reshape(-1),
-    lambda L: _t(L, A, "cfloat").topk(1), lambda L: _t(L, A, "cfloat").max(0), lambda L: _t(L, A, "cfloat").clamp(0, 1),
-    lambda L: L.linalg.vector_norm(_t(L, A, "cdouble")), lambda L: _t(L, A, "cfloat").abs().dtype and L.zeros(1),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda L: _t(L, A, "complex64") @ _t(L, B, "complex64"),
+        lambda L: L.vdot(_t(L, B, "cfloat"), _t(L, B * 2, "cfloat")),
+        lambda L: L.dot(_t(L, B, "cfloat"), _t(L, B * 2, "cfloat")),
+        lambda L: L.tensor([1, 2, 3]) * _t(L, B, "cdouble"),
+        lambda L: _t(L, A, "cfloat").sum(0),
+        lambda L: _t(L, A, "cfloat").mean(1, keepdim=True),
+        lambda L: L.where(L.tensor([True, False, True]), _t(L, A, "cfloat"), _t(L, B, "cfloat")),
+        lambda L: L.cat([_t(L, A, "cfloat"), _t(L, A, "cfloat")]),
+        lambda L: _t(L, A, "cfloat").t().reshape(-1),
+        lambda L: _t(L, A, "cfloat").topk(1),
+        lambda L: _t(L, A, "cfloat").max(0),
+        lambda L: _t(L, A, "cfloat").clamp(0, 1),
+        lambda L: L.linalg.vector_norm(_t(L, A, "cdouble")),
+        lambda L: _t(L, A, "cfloat").abs().dtype and L.zeros(1),
+    ],
+)
 def test_other_ops_as_torch(call):
     _both(call, 1e-4)
 
 
-# -- autograd -------------------------------------------------------------------------------------------------
+# -- autograd --------------------------------------------------------------------------------
 def _grads(lib, fn, arrays, dtypes):
     xs = [lib.tensor(a, dtype=getattr(lib, d), requires_grad=True) for a, d in zip(arrays, dtypes)]
     out = fn(lib, *xs)
@@ -206,12 +261,12 @@ GRADS = {
     "add_sub": (lambda L, z, w: _loss(L, (z + w) - 2 * w), ["c", "c"]),
     "real_times_complex": (lambda L, x, w: _loss(L, x * w), ["r", "c"]),
     "exp_log_sqrt": (lambda L, z: _loss(L, z.exp() + z.log() + z.sqrt() + z.sin() * z.cos()), ["c"]),
-    "pow": (lambda L, z: _loss(L, z ** 2 + z ** 0.5 + z.reciprocal()), ["c"]),
+    "pow": (lambda L, z: _loss(L, z**2 + z**0.5 + z.reciprocal()), ["c"]),
     "abs": (lambda L, z: _loss(L, z.abs()), ["c"]),
     "angle": (lambda L, z: _loss(L, z.angle()), ["c"]),
     "sgn": (lambda L, z: _loss(L, z.sgn()), ["c"]),
     "conj": (lambda L, z: _loss(L, z.conj() * z), ["c"]),
-    "real_imag": (lambda L, z: _loss(L, z.real * 2 - z.imag ** 2), ["c"]),
+    "real_imag": (lambda L, z: _loss(L, z.real * 2 - z.imag**2), ["c"]),
     "view_as_real": (lambda L, z: _loss(L, L.view_as_real(z).exp()), ["c"]),
     "view_as_complex": (lambda L, x: _loss(L, L.view_as_complex(x.reshape(-1, 2)) ** 2), ["r"]),
     "polar": (lambda L, r, t: _loss(L, L.polar(r, t)), ["r", "r"]),
@@ -241,15 +296,27 @@ def test_grad_nodes_and_complex_backward_refusal():
     for lib in (torch, pyfront):
         x = lib.randn(2, 2, requires_grad=True)
         z = lib.view_as_complex(x)
-        names = [type(t.grad_fn).__name__ for t in (z, lib.view_as_real(z), z.conj_physical(), z.abs(), z.angle(),
-                                                    z * z, z.real, lib.polar(x, x), lib.complex(x, x))]
-        err = _run(lambda: (z * z).sum().backward())
+        names = [
+            type(t.grad_fn).__name__
+            for t in (
+                z,
+                lib.view_as_real(z),
+                z.conj_physical(),
+                z.abs(),
+                z.angle(),
+                z * z,
+                z.real,
+                lib.polar(x, x),
+                lib.complex(x, x),
+            )
+        ]
+        err = _run((z * z).sum().backward)
         if lib is torch:
             expected = names, err
     assert (names, err) == expected
 
 
-# -- meta-llama's RoPE ----------------------------------------------------------------------------------------
+# -- meta-llama's RoPE ---------------------------------------------------------------------------------------
 def _rope(lib, xq, xk):
     """meta-llama/llama model.py's precompute_freqs_cis, reshape_for_broadcast and apply_rotary_emb."""
     dim, end = xq.shape[-1], xq.shape[1]
@@ -274,7 +341,9 @@ def test_llama_rope_forward_and_backward_as_torch():
         xk = lib.tensor(k, dtype=lib.float32, requires_grad=True)
         oq, ok = _rope(lib, xq, xk)
         (oq.sin().sum() + (ok * ok).sum()).backward()
-        results.append((_values(oq), _values(ok), _values(xq.grad), _values(xk.grad), type(oq.grad_fn).__name__))
+        results.append(
+            (_values(oq), _values(ok), _values(xq.grad), _values(xk.grad), type(oq.grad_fn).__name__)
+        )
     for e, a in zip(*results):
         if isinstance(e, str):
             assert e == a
@@ -282,7 +351,7 @@ def test_llama_rope_forward_and_backward_as_torch():
             np.testing.assert_allclose(a, e, rtol=1e-5, atol=1e-5)
 
 
-# -- save / load ----------------------------------------------------------------------------------------------
+# -- save / load --------------------------------------------------------------------------------
 def test_save_and_load_cross_with_torch():
     z = torch.tensor([[1 + 2j, -3.5j], [0.25, 7 - 1j]])
     zd = z.to(torch.complex128)[:, 1]
@@ -298,18 +367,23 @@ def test_save_and_load_cross_with_torch():
     assert torch.equal(back["a"], z) and torch.equal(back["b"], zd) and back["b"].dtype == torch.complex128
 
 
-# -- where complex numbers cannot go --------------------------------------------------------------------------
+# -- where complex numbers cannot go -------------------------------------------------------------------------
 @requires_webgpu
 def test_webgpu_refuses_complex_with_the_way_out():
-    for call in (lambda: pyfront.tensor([1j]).to("webgpu"), lambda: pyfront.zeros(2, dtype=pyfront.cfloat,
-                                                                                       device="webgpu"),
-                 lambda: pyfront.ones(2, device="webgpu") * 1j):
-        with pytest.raises(TypeError, match="WGSL has no complex numbers. Convert it with torch.view_as_real"):
+    for call in (
+        lambda: pyfront.tensor([1j]).to("webgpu"),
+        lambda: pyfront.zeros(2, dtype=pyfront.cfloat, device="webgpu"),
+        lambda: pyfront.ones(2, device="webgpu") * 1j,
+    ):
+        with pytest.raises(
+            TypeError, match="WGSL has no complex numbers. Convert it with torch.view_as_real"
+        ):
             call()
 
 
 def test_numpy_free_cpu_refuses_complex():
     from pyfront.backends.pure import PureBackend
+
     with pytest.raises(TypeError, match="complex tensors need NumPy"):
         PureBackend().from_list([1j], pyfront.complex64)
 

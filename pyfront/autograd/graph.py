@@ -224,7 +224,8 @@ def _conjugate_vjp(op, ctx, grads):
     """A primitive's VJP under torch's convention for complex numbers: each rule is written as ``g * f'(z)``,
     torch's gradient is ``g * conj(f'(z))`` (the conjugate Wirtinger derivative), which is the rule run on
     ``conj(g)`` and conjugated. Right for the holomorphic primitives (arithmetic, exp, matmul, sums, views);
-    the non-holomorphic ones (abs, angle, real, conj) are formulas of their own (ops/composite/complex_numbers)."""
+    the non-holomorphic ones (abs, angle, real, conj) are formulas of their own
+    (ops/composite/complex_numbers)."""
     out = op.vjp(ctx, *(g if g is None else g.conj() for g in grads))
     return tuple(d if d is None else d.conj() for d in out) if isinstance(out, (tuple, list)) else out.conj()
 

@@ -559,7 +559,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
     dtype = dtype or dt.get_default_dtype()
     if dtype.is_complex:  # torch's: the (real, imaginary) pairs drawn in order, each of variance 1/2
         from .composite.complex_numbers import view_as_complex
-        pairs = randn(*_size(size, "randn", kw), 2, generator=generator, dtype=dt.to_real(dtype), device=device)
+        pairs = randn(*_size(size, "randn", kw), 2, generator=generator, dtype=dt.to_real(dtype),
+                      device=device)
         return view_as_complex(pairs * math.sqrt(0.5)).requires_grad_(requires_grad)
     _check_float("normal_kernel_cpu", dtype)
     return _random("normal", _size(size, "randn", kw), dtype, device, generator, 0.0, 1.0, requires_grad)

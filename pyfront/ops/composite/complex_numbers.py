@@ -34,7 +34,8 @@ def _reinterpret(input: Tensor, dtype, shape, strides, offset) -> Tensor:
 
 def _as_real(input: Tensor) -> Tensor:
     strides = tuple(2 * s for s in input.stride()) + (1,)
-    return _reinterpret(input, dt.to_real(input.dtype), (*input.shape, 2), strides, 2 * input.storage_offset())
+    shape = (*input.shape, 2)
+    return _reinterpret(input, dt.to_real(input.dtype), shape, strides, 2 * input.storage_offset())
 
 
 def _as_complex(input: Tensor) -> Tensor:
@@ -44,7 +45,8 @@ def _as_complex(input: Tensor) -> Tensor:
 
 @records("ViewAsRealBackward0")
 def view_as_real(input: Tensor) -> Tensor:
-    """``input``'s memory as a real tensor with a last dim of 2 (real, imaginary), as ``torch.view_as_real``."""
+    """``input``'s memory as a real tensor with a last dim of 2 (real, imaginary), as
+    ``torch.view_as_real``."""
     if not input.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
     return Formula.apply(_as_real, lambda g, x: view_as_complex(g.contiguous()), input)

@@ -11,16 +11,16 @@ __all__ = ["stft", "istft"]
 METHODS = "stft istft"
 INPLACE = ""
 
-_NO_WINDOW = ("A window was not provided. A rectangular window will be applied,which is known to cause spectral "
-              "leakage. Other windows such as torch.hann_window or torch.hamming_window are recommended to "
-              "reduce spectral leakage.To suppress this warning and use a rectangular window, explicitly set "
-              "`window=torch.ones(n_fft, device=<device>)`.")
-_NO_WINDOW_INVERSE = ("A window was not provided. A rectangular window will be applied.Please provide the same "
-                      "window used by stft to make the inversion lossless.To suppress this warning and use a "
-                      "rectangular window, explicitly set `window=torch.ones(n_fft, device=<device>)`.")
+_SUPPRESS = ("To suppress this warning and use a rectangular window, explicitly set "
+             "`window=torch.ones(n_fft, device=<device>)`.")
+_NO_WINDOW = ("A window was not provided. A rectangular window will be applied,which is known to cause "
+              "spectral leakage. Other windows such as torch.hann_window or torch.hamming_window are "
+              "recommended to reduce spectral leakage." + _SUPPRESS)
+_NO_WINDOW_INVERSE = ("A window was not provided. A rectangular window will be applied.Please provide the "
+                      "same window used by stft to make the inversion lossless." + _SUPPRESS)
 _REAL_OUTPUT = ("stft with return_complex=False is deprecated. In a future pytorch release, stft will return "
-                "complex tensors for all inputs, and return_complex=False will raise an error.\nNote: you can "
-                "still call torch.view_as_real on the complex output to recover the old return format.")
+                "complex tensors for all inputs, and return_complex=False will raise an error.\nNote: you "
+                "can still call torch.view_as_real on the complex output to recover the old return format.")
 
 
 def _window(window, n_fft, win_length, like, what, warning):
@@ -29,8 +29,8 @@ def _window(window, n_fft, win_length, like, what, warning):
         _warnings.warn_once(warning)
         window = like.new_ones((win_length,), dtype=dt.to_real(like.dtype))
     elif window.dim() != 1 or window.shape[0] != win_length:
-        raise RuntimeError(f"{what}: expected a 1D window tensor of size equal to win_length={win_length}, but "
-                           f"got window with size {list(window.shape)}")
+        raise RuntimeError(f"{what}: expected a 1D window tensor of size equal to win_length={win_length}, "
+                           f"but got window with size {list(window.shape)}")
     left = (n_fft - win_length) // 2
     if left or n_fft - win_length - left:
         from ...nn.functional import pad
@@ -44,7 +44,8 @@ def stft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=Non
     """The short-time Fourier transform of a signal (``(L,)`` or ``(B, L)``): frequencies by frames, as
     ``torch.stft``."""
     from ... import fft
-    if return_complex is None and not (input.dtype.is_complex or window is not None and window.dtype.is_complex):
+    complex_window = window is not None and window.dtype.is_complex
+    if return_complex is None and not (input.dtype.is_complex or complex_window):
         raise RuntimeError("stft requires the return_complex parameter be given for real inputs, and will "
                            "further require that return_complex=True in a future PyTorch release.")
     hop = n_fft // 4 if hop_length is None else hop_length
@@ -64,8 +65,8 @@ def stft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=Non
         raise RuntimeError(f"stft: expected hop_length > 0, but got hop_length={hop}")
     if not 0 < win_length <= n_fft:
         raise RuntimeError(f"stft: expected 0 < win_length <= n_fft, but got win_length={win_length}")
-    window = _window(window, n_fft, win_length, input, _stft_call(input, n_fft, hop, win_length, window,
-                                                                    normalized, onesided, return_complex), _NO_WINDOW)
+    call = _stft_call(input, n_fft, hop, win_length, window, normalized, onesided, return_complex)
+    window = _window(window, n_fft, win_length, input, call, _NO_WINDOW)
     frames = input.unfold(-1, n_fft, hop) * window
     complex_in = frames.dtype.is_complex
     if onesided is None:
@@ -86,9 +87,9 @@ def stft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=Non
 def _stft_call(input, n_fft, hop, win_length, window, normalized, onesided, return_complex):
     """How torch's stft error messages spell the call."""
     window_text = "None" if window is None else f"{_type(window)}{{{list(window.shape)}}}"
-    return (f"stft({_type(input)}{list(input.shape)}, n_fft={n_fft}, hop_length={hop}, win_length={win_length}, "
-            f"window={window_text}, normalized={int(normalized)}, onesided={_opt(onesided)}, "
-            f"return_complex={_opt(return_complex)}, align_to_window=None) ")
+    return (f"stft({_type(input)}{list(input.shape)}, n_fft={n_fft}, hop_length={hop}, "
+            f"win_length={win_length}, window={window_text}, normalized={int(normalized)}, "
+            f"onesided={_opt(onesided)}, return_complex={_opt(return_complex)}, align_to_window=None) ")
 
 
 def _type(t):
@@ -134,7 +135,8 @@ def istft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=No
         if cols.dtype.is_complex:
             from .complex_numbers import complex as make_complex
             return make_complex(overlap_add(cols.real.contiguous()), overlap_add(cols.imag.contiguous()))
-        return fold(cols.transpose(1, 2), (1, total), (1, n_fft), stride=(1, hop)).reshape(cols.shape[0], total)
+        summed = fold(cols.transpose(1, 2), (1, total), (1, n_fft), stride=(1, hop))
+        return summed.reshape(cols.shape[0], total)
 
     y = overlap_add(frames)
     envelope = overlap_add((window.abs() ** 2).expand(1, n_frames, n_fft))

@@ -120,16 +120,20 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
 # the one-operand ops whose NumPy rule is right for complex numbers: holomorphic ones (their derivative is
 # conjugated by the autograd node: graph._conjugate_vjp) and the tests with a bool result; torch refuses the
 # rest for complex inputs
-_COMPLEX_OK = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin acos "
-                        "atan asinh acosh atanh reciprocal sigmoid square isnan isinf isfinite logical_not".split())
+_COMPLEX_OK = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin "
+                        "acos atan asinh acosh atanh reciprocal sigmoid square isnan isinf isfinite "
+                        "logical_not".split())
 # torch's refusals of a complex input that do not follow its usual '"<op>_cpu" not implemented' text
 _COMPLEX_REFUSALS = {
-    "sign": "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.",
+    "sign": "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn "
+            "instead.",
     "floor": "floor is not supported for complex inputs", "ceil": "ceil is not supported for complex inputs",
     "trunc": "trunc is not supported for complex inputs", "relu": "clamp is not supported for complex types",
-    "maximum": "maximum not implemented for complex tensors.", "minimum": "minimum not implemented for complex tensors.",
+    "maximum": "maximum not implemented for complex tensors.",
+    "minimum": "minimum not implemented for complex tensors.",
     "floor_divide": "\"div_floor_cpu\" not implemented for '{}'",
-    "div_floor": "\"div_floor_cpu\" not implemented for '{}'", "div_trunc": "\"div_trunc_cpu\" not implemented for '{}'",
+    "div_floor": "\"div_floor_cpu\" not implemented for '{}'",
+    "div_trunc": "\"div_trunc_cpu\" not implemented for '{}'",
     **{name: f"\"{name}_vml_cpu\" not implemented for '{{}}'" for name in ("round", "erf", "erfc", "lgamma",
                                                                           "erfinv", "digamma")},
 }

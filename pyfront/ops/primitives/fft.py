@@ -62,8 +62,8 @@ def _c2r_infer(x, dim, n, norm):
 
 
 def _c2r_np(np, x, dim, n, norm):
-    return np.fft.irfft(x, n=n, axis=dim, norm=norm).astype(dt.to_real(dt.from_numpy_name(x.dtype.name)).np_name,
-                                                            copy=False)
+    real = dt.to_real(dt.from_numpy_name(x.dtype.name)).np_name
+    return np.fft.irfft(x, n=n, axis=dim, norm=norm).astype(real, copy=False)
 
 
 def _c2r_vjp(c, g):
