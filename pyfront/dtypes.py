@@ -231,19 +231,17 @@ _INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 o
 
 def check_number(value):
     """``value`` as torch reads a number operand, for the operands off the fast paths: a NumPy scalar
-    becomes the Python number (its bool a float, as torch reads it), an int outside the 64-bit range
-    raises torch's OverflowError (torch converts it to int64 or uint64 first, whatever the tensor's
-    dtype), a NumPy complex scalar becomes Python's complex."""
+    becomes the Python number (its bool a float, its complex the real part with NumPy's warning, as torch
+    reads them), an int outside the 64-bit range raises torch's OverflowError (torch converts it to int64
+    or uint64 first, whatever the tensor's dtype)."""
     if type(value) is float or (type(value) is int and _INT_LOW <= value < _INT_HIGH):
         return value  # the usual operands: nothing more to ask
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind is not None and type(value).__module__ == "numpy" and not getattr(value, "ndim", 0):
         if kind in "iu":
             value = int(value)
-        elif kind in "fb":
+        elif kind in "fbc":  # a complex one too: torch reads it as a float (its real part, NumPy warns)
             value = float(value)
-        elif kind == "c":
-            value = complex(value)
     if isinstance(value, int) and not isinstance(value, bool) and not _INT_LOW <= value < _INT_HIGH:
         raise OverflowError("int too big to convert" if value > 0 else
                             "can't convert negative int to unsigned")

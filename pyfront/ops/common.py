@@ -38,6 +38,8 @@ def check_fits(value, dtype, opmath=False):
         return True  # torch's uint64 Scalar (past int64), read as a bool
     if dtype.is_complex:
         return value
+    if isinstance(value, complex) and dtype is dt.bool_:
+        return bool(value)
     if isinstance(value, complex):  # a real dtype takes a complex number only with no imaginary part
         if value.imag:
             raise RuntimeError(f"value cannot be converted to type {dt.convert_name(dtype)} without overflow")

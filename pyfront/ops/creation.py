@@ -358,6 +358,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step)]
+    # torch reads a complex bound as a double: its real part, where it has no imaginary part
+    vals = [check_fits(v, dt.float64) if isinstance(v, complex) else v for v in vals]
     start, end, step = vals
     _check_range(start, end, step)
     if dtype is None:

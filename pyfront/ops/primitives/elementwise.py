@@ -1021,6 +1021,10 @@ def clamp(input, min=None, max=None):
         if max is not None:
             out = where((out > max) | (max != max), max, out)
         return out
+    if isinstance(min, complex) or isinstance(max, complex):
+        if not input.dtype.is_floating_point:  # the bounds would make the result complex
+            raise NotImplementedError("clamp is not supported for complex types")
+        min, max = (check_fits(v, dt.float64) for v in (min, max))  # torch reads them as doubles
     dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
     if dtype is dt.bool_:
         which = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
@@ -1095,11 +1099,13 @@ def _check_alpha(alpha, dtype):
     """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one."""
     alpha = dt.check_number(alpha)
     kind = alpha.dtype.kind if isinstance(alpha, Tensor) else "b" if isinstance(alpha, bool) else "f" \
-        if isinstance(alpha, float) else "i"  # (a 0-d tensor is the Scalar of its dtype)
+        if isinstance(alpha, float) else "c" if isinstance(alpha, complex) else "i"  # (a 0-d tensor: its dtype)
     if kind == "b" and dtype is not dt.bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if dtype.kind != "f" and kind == "f":
+    if dtype.kind not in "fc" and kind in "fc":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if dtype.kind != "c" and kind == "c":
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
     check_fits(alpha, dtype)
 
 
