@@ -1098,8 +1098,9 @@ def clone(input, *, memory_format=None):
 def _check_alpha(alpha, dtype):
     """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one."""
     alpha = dt.check_number(alpha)
+    # (a 0-d tensor is the Scalar of its dtype)
     kind = alpha.dtype.kind if isinstance(alpha, Tensor) else "b" if isinstance(alpha, bool) else "f" \
-        if isinstance(alpha, float) else "c" if isinstance(alpha, complex) else "i"  # (a 0-d tensor: its dtype)
+        if isinstance(alpha, float) else "c" if isinstance(alpha, complex) else "i"
     if kind == "b" and dtype is not dt.bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if dtype.kind not in "fc" and kind in "fc":
