@@ -195,7 +195,7 @@ UNARY = (
     "neg exp log sqrt sin cos tan tanh sigmoid reciprocal rsqrt square abs angle sgn sign floor ceil round "
     "trunc frac relu log2 log10 exp2 expm1 log1p asin acos atan sinh cosh asinh acosh atanh erf lgamma isnan "
     "isinf isfinite isreal logical_not conj conj_physical resolve_conj real imag sum mean prod cumsum max "
-    "min argmax argmin amax sort argsort clone flatten norm"
+    "min argmax argmin amax sort argsort clone flatten norm var std"
 ).split()
 BINARY = "add sub mul div pow eq ne lt gt le ge maximum minimum remainder fmod atan2 floor_divide".split()
 
@@ -274,6 +274,7 @@ GRADS = {
     "matmul": (lambda L, z, w: _loss(L, z.reshape(2, 3) @ w.reshape(3, 2)), ["c", "c"]),
     "sum_mean_prod": (lambda L, z: _loss(L, z.sum() * z.mean(0).prod()), ["c"]),
     "norm": (lambda L, z: L.linalg.vector_norm(z), ["c"]),
+    "var_std": (lambda L, z: z.var() + z.std(correction=0), ["c"]),
 }
 
 

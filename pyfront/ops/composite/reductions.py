@@ -149,7 +149,11 @@ def _std(input, dims, keepdim, dof, center=None):
 @composite(samples=samples.var_std, grad_fn="VarBackward0")
 @float16_in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
+    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a complex
+    tensor, the real parts' plus the imaginary parts' (a real result)."""
+    if input.dtype.is_complex:
+        return var(input.real, dim, unbiased, keepdim, correction=correction) + \
+            var(input.imag, dim, unbiased, keepdim, correction=correction)
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
@@ -157,6 +161,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 @float16_in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
+    if input.dtype.is_complex:
+        return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
