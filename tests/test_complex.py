@@ -250,7 +250,7 @@ def _grads(lib, fn, arrays, dtypes):
 
 def _loss(lib, z):
     """A real number from any tensor, depending on every real and imaginary part."""
-    parts = lib.view_as_real(z) if z.dtype.is_complex else z
+    parts = lib.view_as_real(z.resolve_conj()) if z.dtype.is_complex else z
     weights = lib.arange(parts.numel(), dtype=parts.dtype).reshape(parts.shape).sin()
     return (parts * weights).sum()
 
@@ -275,6 +275,11 @@ GRADS = {
     "sum_mean_prod": (lambda L, z: _loss(L, z.sum() * z.mean(0).prod()), ["c"]),
     "norm": (lambda L, z: L.linalg.vector_norm(z), ["c"]),
     "var_std": (lambda L, z: z.var() + z.std(correction=0), ["c"]),
+    "lerp": (lambda L, z, w: _loss(L, L.lerp(z, w, 0.3 + 0.2j) + L.lerp(z, w * 2, w.conj())), ["c", "c"]),
+    "adjoint": (
+        lambda L, z: _loss(L, z.reshape(2, 3).mH @ z.reshape(2, 3)) + _loss(L, z.reshape(3, 2).adjoint()),
+        ["c"],
+    ),
 }
 
 
