@@ -163,8 +163,8 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None
     ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
 
 def adjoint(input):
-    """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
-    ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
+    """The conjugate transpose of the last two dims (a view of a real tensor; pyfront's conjugate is a
+    copy), as ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
 
 def alias_copy(input: Tensor, *, out=None) -> Tensor:
     """A copy of ``input`` (torch's alias is a view of the whole tensor).
@@ -2358,7 +2358,8 @@ def vander(x, N=None, increasing=False):
     as ``torch.vander``; integers are computed in int64, as torch. (pyfront.ops.composite.arrays.vander)"""
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
+    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a complex
+    tensor, the real parts' plus the imaginary parts' (a real result).
     (pyfront.ops.composite.reductions.var)"""
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):

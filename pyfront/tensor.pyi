@@ -1486,7 +1486,8 @@ class Tensor:
         """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
         view of it while the caller holds it). (pyfront.tensor.Tensor.untyped_storage)"""
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
+        """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a
+        complex tensor, the real parts' plus the imaginary parts' (a real result).
         (pyfront.ops.composite.reductions.var)"""
     def vdot(self, other: Tensor) -> Tensor:
         """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as
