@@ -6,6 +6,8 @@ from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: 
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .device import device, get_default_device, set_default_device
+from .dtypes import complex32, complex64, complex128, complex32 as chalf, complex64 as cfloat  # noqa: F401
+from .dtypes import complex128 as cdouble  # noqa: F401
 from .dtypes import (bool_ as bool, bfloat16, float16, float32, float64, get_default_dtype, int8, int16,
                      int32, int64, promote_types, set_default_dtype, uint8, dtype)
 from .dtypes import float16 as half, float32 as float, float64 as double, int16 as short
@@ -42,6 +44,8 @@ from .ops.composite.elementary import *  # noqa: F401,F403
 from .ops.composite.scatters import *  # noqa: F401,F403
 from .ops.composite.view_copies import *  # noqa: F401,F403
 from .ops.composite.gap_functions import *  # noqa: F401,F403
+from .ops.composite.complex_numbers import *  # noqa: F401,F403,A004  (torch.complex)
+from .ops.composite.spectral import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
@@ -68,6 +72,7 @@ pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 from . import linalg  # noqa: E402
 from . import distributions  # noqa: E402
 from . import special  # noqa: E402
+from . import fft  # noqa: E402,F401  (torch.fft)
 from . import testing  # noqa: E402,F401  (torch.testing.assert_close)
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
 from .linalg.removed import *  # noqa: F401,F403,E402  (torch.solve, torch.eig, ...: torch's removal advice)

@@ -15,6 +15,7 @@ from . import distributions as distributions
 from . import dtypes as dtypes
 from . import errors as errors
 from . import export as export
+from . import fft as fft
 from . import flags as flags
 from . import foreach as foreach
 from . import func as func
@@ -73,8 +74,14 @@ import builtins
 
 bfloat16: dtype
 bool: dtype
+cdouble: dtype
+cfloat: dtype
+chalf: dtype
 channels_last: memory_format
 channels_last_3d: memory_format
+complex128: dtype
+complex32: dtype
+complex64: dtype
 contiguous_format: memory_format
 default_generator: Generator
 double: dtype
@@ -156,8 +163,8 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None
     ``torch.addr``. (pyfront.ops.composite.scatters.addr)"""
 
 def adjoint(input):
-    """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
-    ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
+    """The conjugate transpose of the last two dims (a view of a real tensor; pyfront's conjugate is a
+    copy), as ``torch.adjoint``. (pyfront.ops.composite.arrays.adjoint)"""
 
 def alias_copy(input: Tensor, *, out=None) -> Tensor:
     """A copy of ``input`` (torch's alias is a view of the whole tensor).
@@ -188,6 +195,10 @@ def amin(input, dim=(), keepdim=False, *, out=None):
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch. (pyfront.ops.composite.statistics.aminmax)"""
+
+def angle(input: Tensor, *, out=None) -> Tensor:
+    """The argument of each element, in (-pi, pi]; of a real tensor pi where negative, else 0 (nan stays),
+    as ``torch.angle``. (pyfront.ops.composite.complex_numbers.angle)"""
 
 def any(input, dim=None, keepdim=False, *, out=None):
     """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input).
@@ -528,6 +539,10 @@ def compile(
     """Return ``model`` unchanged (eager pyfront is what a compiled model computes), as ``torch.compile``.
     (pyfront.compiler.compile)"""
 
+def complex(real: Tensor, imag: Tensor, *, out=None) -> Tensor:
+    """``real + imag * 1j`` of two float tensors of one dtype (broadcast), as ``torch.complex``.
+    (pyfront.ops.composite.complex_numbers.complex)"""
+
 def concat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
@@ -537,15 +552,15 @@ def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = N
     (pyfront.ops.primitives.shaping.cat)"""
 
 def conj(input: Tensor) -> Tensor:
-    """``input`` itself (a real tensor is its own conjugate), as ``torch.conj``.
-    (pyfront.ops.composite.gap_functions.conj)"""
+    """The complex conjugate, as ``torch.conj``: a copy here, torch's lazy view there (see the docstring).
+    (pyfront.ops.composite.complex_numbers.conj)"""
 
 def conj_physical(input: Tensor, *, out=None) -> Tensor:
-    """``input`` itself for a real tensor, as ``torch.conj_physical``.
-    (pyfront.ops.composite.gap_functions.conj_physical)"""
+    """The complex conjugate, a new tensor (a real tensor's is itself), as ``torch.conj_physical``.
+    (pyfront.ops.composite.complex_numbers.conj_physical)"""
 
 def conj_physical_(input: Tensor) -> Tensor:
-    """In-place ``conj_physical``. (pyfront.ops.composite.gap_functions.conj_physical)"""
+    """In-place ``conj_physical``. (pyfront.ops.composite.complex_numbers.conj_physical)"""
 
 def constant_pad_nd(input, pad, value=0):
     """``torch.constant_pad_nd``: ``F.pad(input, pad, "constant", value)``.
@@ -1097,6 +1112,10 @@ def igammac(input, other, *, out=None):
     """The regularized upper incomplete gamma function Q(a, x), as ``torch.igammac``. (made by
     pyfront.ops.primitives.special._float_only)"""
 
+def imag(input: Tensor) -> Tensor:
+    """The imaginary parts of a complex tensor, a view, as ``torch.imag``.
+    (pyfront.ops.composite.complex_numbers.imag)"""
+
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``.
     (pyfront.ops.composite.indexing.index_add)"""
@@ -1171,10 +1190,12 @@ def is_autocast_enabled(device_type: str | None = None) -> builtins.bool:
     (pyfront.amp.autocast_mode.is_autocast_enabled)"""
 
 def is_complex(input: Tensor) -> builtins.bool:
-    """False: pyfront has no complex dtypes. (pyfront.ops.composite.gap_functions.is_complex)"""
+    """Whether ``input``'s dtype is complex, as ``torch.is_complex``.
+    (pyfront.ops.composite.complex_numbers.is_complex)"""
 
 def is_conj(input: Tensor) -> builtins.bool:
-    """False: pyfront tensors are real. (pyfront.ops.composite.gap_functions.is_conj)"""
+    """False: pyfront's ``conj`` computes the conjugate (no lazy bit to resolve).
+    (pyfront.ops.composite.complex_numbers.is_conj)"""
 
 def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
     """As ``torch.is_deterministic_algorithms_warn_only_enabled``.
@@ -1244,8 +1265,23 @@ def isposinf(input, *, out=None):
     """``input == inf``, as ``torch.isposinf``. (pyfront.ops.composite.elementary.isposinf)"""
 
 def isreal(input):
-    """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``.
+    """Where the imaginary part is 0 (everywhere for a real tensor), as ``torch.isreal``.
     (pyfront.ops.composite.elementary.isreal)"""
+
+def istft(
+    input: Tensor,
+    n_fft: builtins.int,
+    hop_length=None,
+    win_length=None,
+    window=None,
+    center: builtins.bool = True,
+    normalized: builtins.bool = False,
+    onesided=None,
+    length=None,
+    return_complex: builtins.bool = False,
+) -> Tensor:
+    """The inverse of ``stft`` by overlap-add, each sample divided by the windows' summed squares, as
+    ``torch.istft``. (pyfront.ops.composite.spectral.istft)"""
 
 def kaiser_window(
     window_length,
@@ -1680,6 +1716,10 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     """``torch.poisson_nll_loss``: every argument positional, as ATen's.
     (pyfront.functional_aliases.poisson_nll_loss)"""
 
+def polar(abs: Tensor, angle: Tensor, *, out=None) -> Tensor:
+    """``abs * (cos(angle) + 1j * sin(angle))``, as ``torch.polar``.
+    (pyfront.ops.composite.complex_numbers.polar)"""
+
 def polygamma(n, input, *, out=None):
     """The ``n``-th derivative of digamma, as ``torch.polygamma`` (``Tensor.polygamma(n)``).
     (pyfront.ops.primitives.special.polygamma)"""
@@ -1764,7 +1804,8 @@ def ravel(input):
     (pyfront.ops.composite.arrays.ravel)"""
 
 def real(input: Tensor) -> Tensor:
-    """``input`` itself, as ``torch.real`` of a real tensor. (pyfront.ops.composite.gap_functions.real)"""
+    """The real parts (a view of a complex tensor; a real tensor itself), as ``torch.real``.
+    (pyfront.ops.composite.complex_numbers.real)"""
 
 def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
@@ -1806,11 +1847,11 @@ def resize_as_(self, the_template, memory_format=None):
     (pyfront.ops.resize.resize_as_)"""
 
 def resolve_conj(input: Tensor) -> Tensor:
-    """``input`` itself (no conjugate bit to resolve on a real tensor).
-    (pyfront.ops.composite.gap_functions.resolve_conj)"""
+    """``input`` itself: pyfront's conjugates are never lazy.
+    (pyfront.ops.composite.complex_numbers.resolve_conj)"""
 
 def resolve_neg(input: Tensor) -> Tensor:
-    """``input`` itself (no negative bit to resolve on a real tensor).
+    """``input`` itself (no negative bit to resolve: pyfront never makes a lazy negation).
     (pyfront.ops.composite.gap_functions.resolve_neg)"""
 
 def result_type(tensor1, tensor2):
@@ -1969,7 +2010,7 @@ def set_warn_always(b: builtins.bool) -> None:
     (pyfront.flags.set_warn_always)"""
 
 def sgn(input, *, out=None):
-    """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
+    """``sign`` for real tensors, ``z / |z|`` (0 at 0) for complex ones, as ``torch.sgn``.
     (pyfront.ops.composite.elementary.sgn)"""
 
 def sigmoid(input, *, out=None):
@@ -2104,6 +2145,22 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``. (pyfront.ops.composite.reductions.std_mean)"""
+
+def stft(
+    input: Tensor,
+    n_fft: builtins.int,
+    hop_length=None,
+    win_length=None,
+    window=None,
+    center: builtins.bool = True,
+    pad_mode: str = 'reflect',
+    normalized: builtins.bool = False,
+    onesided=None,
+    return_complex=None,
+    align_to_window=None,
+) -> Tensor:
+    """The short-time Fourier transform of a signal (``(L,)`` or ``(B, L)``): frequencies by frames, as
+    ``torch.stft``. (pyfront.ops.composite.spectral.stft)"""
 
 def sub(input, other, *deprecated, alpha=1, out=None):
     """As ``torch.sub``. (pyfront.ops.primitives.elementwise.sub)"""
@@ -2301,7 +2358,8 @@ def vander(x, N=None, increasing=False):
     as ``torch.vander``; integers are computed in int64, as torch. (pyfront.ops.composite.arrays.vander)"""
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
+    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a complex
+    tensor, the real parts' plus the imaginary parts' (a real result).
     (pyfront.ops.composite.reductions.var)"""
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -2310,6 +2368,14 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``.
     (pyfront.ops.composite.linalg.vdot)"""
+
+def view_as_complex(input: Tensor) -> Tensor:
+    """``input``'s last dim of 2 (real, imaginary) as a complex tensor over its memory, as
+    ``torch.view_as_complex``. (pyfront.ops.composite.complex_numbers.view_as_complex)"""
+
+def view_as_real(input: Tensor) -> Tensor:
+    """``input``'s memory as a real tensor with a last dim of 2 (real, imaginary), as
+    ``torch.view_as_real``. (pyfront.ops.composite.complex_numbers.view_as_real)"""
 
 def view_copy(input: Tensor, size, *, out=None) -> Tensor:
     """A copy of ``input`` with shape ``size`` (any layout: torch's copy needs no view), or reinterpreted

@@ -17,7 +17,7 @@ class dtype:
     def __init__(self, name: str, itemsize: int, kind: str, rank: int, np_name: str, struct_fmt: str):
         self.name = name  # PyTorch's name, e.g. "float32"
         self.itemsize = itemsize
-        self.kind = kind  # "b" bool, "i" integer, "f" floating
+        self.kind = kind  # "b" bool, "i" integer, "f" floating, "c" complex
         self.rank = rank  # order inside its kind, for promotion
         self.np_name = np_name
         self.struct_fmt = struct_fmt  # for the NumPy-free conversion helpers
@@ -32,7 +32,7 @@ class dtype:
 
     @property
     def is_complex(self) -> bool:
-        return False
+        return self.kind == "c"
 
     @property
     def _legacy_name(self) -> str:  # "FloatTensor", used in PyTorch's error messages
@@ -63,24 +63,46 @@ bfloat16 = dtype("bfloat16", 2, "f", 1, "bfloat16", "")
 HALVES = (float16, bfloat16)
 
 
+# complex64 and complex128 are stored as NumPy's complex arrays on the cpu; they stay out of ALL, the real
+# dtypes every real-valued sweep and fast path runs over, and are named in STORED, what a storage may hold.
+# WGSL has no complex type: a complex tensor on webgpu is refused as float64 is (backends/webgpu).
+complex64 = dtype("complex64", 8, "c", 2, "complex64", "")
+complex128 = dtype("complex128", 16, "c", 3, "complex128", "")
+COMPLEX = (complex64, complex128)
+# torch.complex32 is a name scripts spell (torch.chalf); pyfront has no storage for it
+complex32 = dtype("complex32", 4, "c", 1, "complex32", "")
+
+
+def check_storable(d) -> None:
+    """Raise pyfront's one error for a tensor of a dtype it cannot hold (complex32)."""
+    if d is complex32:
+        raise TypeError("pyfront has no complex32 storage, so it cannot create a torch.complex32 tensor or "
+                        "convert one to it; use torch.complex64 instead")
+
+
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
-_BY_NAME = {d.name: d for d in ALL}
+STORED = ALL + COMPLEX
+_BY_NAME = {d.name: d for d in STORED}
 _LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
            "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
-           "float32": "FloatTensor", "float64": "DoubleTensor", "bfloat16": "BFloat16Tensor"}
+           "float32": "FloatTensor", "float64": "DoubleTensor", "bfloat16": "BFloat16Tensor",
+           "complex32": "ComplexHalfTensor", "complex64": "ComplexFloatTensor",
+           "complex128": "ComplexDoubleTensor"}
 # torch's messages name a dtype in three spellings, each printed by different kernels: the ScalarType
 # ("Long", `scalar_name`), the C++ type that a tensor's TypeMeta prints ("long int", `cpp_name`: mm's,
 # histogramdd's, out='s exact-dtype checks) and the <cstdint> type that checked_convert's macro spells
 # ("int64_t", `convert_name`: "value cannot be converted to type int64_t without overflow")
 _CPP = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
         "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
-        "bfloat16": "c10::BFloat16"}
+        "bfloat16": "c10::BFloat16", "complex32": "c10::complex<c10::Half>",
+        "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 _CONVERT = {"bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
             "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
-            "bfloat16": "c10::BFloat16"}
+            "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
 # PyTorch's aliases, exported from the package namespace
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
-           "short": int16, "bool": bool_}
+           "short": int16, "bool": bool_, "cfloat": complex64, "cdouble": complex128, "chalf": complex32}
 
 
 def scalar_name(d: dtype) -> str:
@@ -188,16 +210,15 @@ def _round(fmt: str, x: float) -> float:
 
 
 def _by_name(name: str) -> dtype:
-    return _BY_NAME[name]
+    return {"complex32": complex32}.get(name) or _BY_NAME[name]
 
 
 def from_numpy_name(name: str) -> dtype:
-    if name.startswith("complex"):
-        raise TypeError(f"pyfront has no complex dtypes: numpy.{name} is not supported")
     if name not in _BY_NAME or name == "bfloat16":  # ml_dtypes' bfloat16: not a NumPy type torch takes
         where = "ml_dtypes" if name == "bfloat16" else "numpy"
         raise TypeError(f"can't convert np.ndarray of type {where}.{name}. The only supported types are: "
-                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+                        "complex64, complex128, float64, float32, float16, int64, int32, int16, int8, "
+                        "uint8, and bool.")
     return _BY_NAME[name]
 
 
@@ -222,6 +243,9 @@ def promote_types(a: dtype, b: dtype) -> dtype:
         return a
     if {a, b} == {float16, bfloat16}:  # neither holds the other's range and precision
         return float32
+    if "c" in (a.kind, b.kind):  # the complex of the wider part: float64 + complex64 is complex128
+        return to_complex(promote_types(to_real(a), to_real(b)) if a.kind == b.kind else
+                          promote_types(to_real(a if a.kind == "c" else b), a if b.kind == "c" else b))
     if a.kind != b.kind:
         return a if _KIND_ORDER[a.kind] > _KIND_ORDER[b.kind] else b
     if a.kind == "i":
@@ -233,7 +257,7 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     return a if a.rank > b.rank else b
 
 
-_KIND_ORDER = {"b": 0, "i": 1, "f": 2}
+_KIND_ORDER = {"b": 0, "i": 1, "f": 2, "c": 3}
 
 
 _INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 or uint64
@@ -241,36 +265,36 @@ _INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 o
 
 def check_number(value):
     """``value`` as torch reads a number operand, for the operands off the fast paths: a NumPy scalar
-    becomes the Python number (its bool a float, as torch reads it), an int outside the 64-bit range
-    raises torch's OverflowError (torch converts it to int64 or uint64 first, whatever the tensor's
-    dtype), and a complex number raises: pyfront has no complex dtypes, and computing with its real
-    part would be a silent wrong answer."""
+    becomes the Python number (its bool a float, its complex the real part with NumPy's warning, as torch
+    reads them), an int outside the 64-bit range raises torch's OverflowError (torch converts it to int64
+    or uint64 first, whatever the tensor's dtype)."""
     if type(value) is float or (type(value) is int and _INT_LOW <= value < _INT_HIGH):
         return value  # the usual operands: nothing more to ask
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind is not None and type(value).__module__ == "numpy" and not getattr(value, "ndim", 0):
         if kind in "iu":
             value = int(value)
-        elif kind in "fb":
+        elif kind in "fbc":  # a complex one too: torch reads it as a float (its real part, NumPy warns)
             value = float(value)
     if isinstance(value, int) and not isinstance(value, bool) and not _INT_LOW <= value < _INT_HIGH:
         raise OverflowError("int too big to convert" if value > 0 else
                             "can't convert negative int to unsigned")
-    if isinstance(value, complex) or kind == "c":
-        raise TypeError(f"pyfront has no complex dtypes: the complex number {value!r} is not supported")
-    if isinstance(value, numbers.Number) and not isinstance(value, (int, float)):
-        # torch's arguments are a Tensor or a Scalar (bool, int, float): it rejects a Fraction, a Decimal
-        raise TypeError(f"expected a Tensor or a number (bool, int, float), not {type(value).__name__}")
+    if isinstance(value, numbers.Number) and not isinstance(value, (int, float, complex)):
+        # torch's arguments are a Tensor or a Scalar (bool, int, float, complex): it rejects a Fraction
+        raise TypeError(f"expected a Tensor or a number (bool, int, float, complex), not "
+                        f"{type(value).__name__}")
     return value
 
 
 def scalar_dtype(value) -> dtype:
-    """The dtype PyTorch gives a Python scalar: bool, int64 or the default float."""
+    """The dtype PyTorch gives a Python scalar: bool, int64, the default float or its complex."""
     value = check_number(value)
     if isinstance(value, bool):
         return bool_
     if isinstance(value, int):
         return int64
+    if isinstance(value, complex):
+        return to_complex(get_default_dtype())
     return get_default_dtype()
 
 
@@ -290,8 +314,11 @@ def result_type(*operands) -> dtype:
         tiers[tier] = d if tiers[tier] is None else promote_types(tiers[tier], d)
     result = None
     for d in tiers:
-        if d is not None and (result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]):
-            result = d
+        if d is None:
+            continue
+        if result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]:
+            # a complex number of lower priority keeps a float result's width: float64 + 1j is complex128
+            result = to_complex(result) if d.kind == "c" and result is not None and result.kind == "f" else d
     if result is int64 and tiers[2] is int64 and (tiers[0] or tiers[1] or int64) is bool_ \
             and any(type(op) is int and op >= 1 << 63 for op in operands):
         # torch reads such an int as a uint64 scalar, which it does not promote with a bool tensor
@@ -301,8 +328,19 @@ def result_type(*operands) -> dtype:
 
 
 def to_float(d: dtype) -> dtype:
-    """The dtype a float-only op (exp, sqrt, true division) computes in."""
-    return d if d.is_floating_point else get_default_dtype()
+    """The dtype a float-only op (exp, sqrt, true division) computes in: a complex dtype stays."""
+    return d if d.kind in "fc" else get_default_dtype()
+
+
+def to_complex(d: dtype) -> dtype:
+    """The complex dtype of float dtype ``d`` (its real and imaginary parts' type), as torch pairs them."""
+    return {float64: complex128, complex128: complex128, float16: complex32,
+            complex32: complex32}.get(d, complex64)
+
+
+def to_real(d: dtype) -> dtype:
+    """The real dtype of one part of a complex ``d`` (``.real``, ``abs``); a real dtype is itself."""
+    return {complex64: float32, complex128: float64, complex32: float16}.get(d, d)
 
 
 class finfo:

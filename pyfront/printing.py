@@ -95,6 +95,20 @@ class _Formatter:
         return text.rjust(self.width)
 
 
+class _ComplexFormatter:
+    """A complex element as torch prints it: the real part in the real parts' formatter, then the imaginary
+    part in its own (its padding dropped), signed, and "j"; its width holds both and the "j"."""
+
+    def __init__(self, values: list):
+        self.real = _Formatter([v.real for v in values], True)
+        self.imag = _Formatter([v.imag for v in values], True)
+        self.width = self.real.width + self.imag.width + 1
+
+    def format(self, value) -> str:
+        imag = self.imag.format(value.imag).lstrip() + "j"
+        return self.real.format(value.real) + ("" if imag[0] in "+-" else "+") + imag
+
+
 def _printed_values(t: Tensor, summarize: bool):
     """The printed elements as nested lists, and per dim whether its middle is elided.
 
@@ -158,7 +172,8 @@ def _values_str(t: Tensor, indent: int) -> str:
     if summarize and _OPTS.edgeitems == 0 and t.ndim:
         return "[...]"
     data, elided = _printed_values(t, summarize)
-    fmt = _Formatter(_flat(data, t.ndim), t.dtype.is_floating_point)
+    values = _flat(data, t.ndim)
+    fmt = _ComplexFormatter(values) if t.dtype.is_complex else _Formatter(values, t.dtype.is_floating_point)
     return _block_str(data, elided, indent, fmt)
 
 
@@ -192,13 +207,13 @@ def tensor_repr(t: Tensor) -> str:
         # nothing to show the shape or the dtype by, so both are spelled out ((0,) reads as "[]")
         if t.ndim != 1:
             suffixes.append(f"size={tuple(t.shape)}")
-        if t.dtype is not default_dtype:
+        if t.dtype is not default_dtype:  # (the default complex dtype too: torch names it here)
             suffixes.append(f"dtype={t.dtype}")
         body = "[]"
     else:
         if _OPTS.edgeitems == 0:
             suffixes.append(f"size={tuple(t.shape)}")
-        if t.dtype not in (default_dtype, _dt.int64, _dt.bool_):
+        if t.dtype not in (default_dtype, _dt.to_complex(default_dtype), _dt.int64, _dt.bool_):
             suffixes.append(f"dtype={t.dtype}")
         body = _values_str(t.detach(), indent)
     try:

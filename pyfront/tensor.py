@@ -145,21 +145,31 @@ class Tensor:
         return self.dtype.is_floating_point
 
     def is_complex(self) -> bool:
-        return False
+        return self.dtype.kind == "c"
 
-    # pyfront has no complex dtypes: what torch answers for a real tensor
+    # a complex tensor's parts are views of it (ops/composite/complex_numbers.py); a real one's real is itself
     @property
     def real(self):
-        return self
+        if self.dtype.kind != "c":
+            return self
+        from .ops.composite.complex_numbers import real
+        return real(self)
 
     @property
     def imag(self):
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        from .ops.composite.complex_numbers import imag
+        return imag(self)
 
     def conj(self):
+        if self.dtype.kind != "c":
+            return self
+        from .ops.composite.complex_numbers import conj
+        return conj(self)
+
+    def resolve_conj(self):
         return self
 
-    resolve_conj = resolve_neg = conj
+    resolve_neg = resolve_conj
 
     def is_conj(self) -> bool:
         return False
@@ -275,7 +285,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
                                "want to use a computed variable in a subgraph that doesn't require "
                                "differentiation use var_no_grad = var.detach().")
-        if requires_grad and not self.dtype.is_floating_point:
+        if requires_grad and self.dtype.kind not in "fc":
             raise RuntimeError(dtype_message)
         if requires_grad and self._inference and not _state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "

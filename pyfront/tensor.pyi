@@ -84,6 +84,9 @@ class Tensor:
         """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as
         amin/amax's. Raises RuntimeError for an empty extent, as torch.
         (pyfront.ops.composite.statistics.aminmax)"""
+    def angle(self) -> Tensor:
+        """The argument of each element, in (-pi, pi]; of a real tensor pi where negative, else 0 (nan
+        stays), as ``torch.angle``. (pyfront.ops.composite.complex_numbers.angle)"""
     def any(self, dim=None, keepdim=False):
         """Whether any element over ``dim`` is nonzero (bool; uint8 for uint8 input).
         (pyfront.ops.primitives.reductions.any)"""
@@ -224,10 +227,16 @@ class Tensor:
     def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         """Fill with Cauchy(median, sigma): median + sigma * tan(pi * (U - 1/2)).
         (pyfront.ops.sampling.cauchy_)"""
+    def cdouble(self, memory_format=None):
+        """As ``torch.Tensor.cdouble``. (made by pyfront.ops.conversion._cast)"""
     def ceil(self):
         """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def ceil_(self):
         """In-place ``ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    def cfloat(self, memory_format=None):
+        """As ``torch.Tensor.cfloat``. (made by pyfront.ops.conversion._cast)"""
+    def chalf(self, memory_format=None):
+        """As ``torch.Tensor.chalf``. (made by pyfront.ops.conversion._cast)"""
     def char(self, memory_format=None):
         """As ``torch.Tensor.char``. (made by pyfront.ops.conversion._cast)"""
     def cholesky(self, upper=False):
@@ -264,10 +273,10 @@ class Tensor:
     def conj(self):
         """As ``torch.Tensor.conj``. (pyfront.tensor.Tensor.conj)"""
     def conj_physical(self) -> Tensor:
-        """``input`` itself for a real tensor, as ``torch.conj_physical``.
-        (pyfront.ops.composite.gap_functions.conj_physical)"""
+        """The complex conjugate, a new tensor (a real tensor's is itself), as ``torch.conj_physical``.
+        (pyfront.ops.composite.complex_numbers.conj_physical)"""
     def conj_physical_(self) -> Tensor:
-        """In-place ``conj_physical``. (pyfront.ops.composite.gap_functions.conj_physical)"""
+        """In-place ``conj_physical``. (pyfront.ops.composite.complex_numbers.conj_physical)"""
     def const_data_ptr(self) -> builtins.int:
         """``data_ptr()`` (torch's read-only spelling).
         (pyfront.ops.composite.gap_functions.const_data_ptr)"""
@@ -725,8 +734,22 @@ class Tensor:
     def isposinf(self):
         """``input == inf``, as ``torch.isposinf``. (pyfront.ops.composite.elementary.isposinf)"""
     def isreal(self):
-        """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``.
+        """Where the imaginary part is 0 (everywhere for a real tensor), as ``torch.isreal``.
         (pyfront.ops.composite.elementary.isreal)"""
+    def istft(
+        self,
+        n_fft: builtins.int,
+        hop_length=None,
+        win_length=None,
+        window=None,
+        center: builtins.bool = True,
+        normalized: builtins.bool = False,
+        onesided=None,
+        length=None,
+        return_complex: builtins.bool = False,
+    ) -> Tensor:
+        """The inverse of ``stft`` by overlap-add, each sample divided by the windows' summed squares, as
+        ``torch.istft``. (pyfront.ops.composite.spectral.istft)"""
     def item(self):
         """As ``torch.Tensor.item``. (pyfront.tensor.Tensor.item)"""
     def item_async(self):
@@ -1152,10 +1175,11 @@ class Tensor:
     def resize_as_(self, the_template, memory_format=None):
         """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
         (pyfront.ops.resize.resize_as_)"""
-    def resolve_conj(self):
-        """As ``torch.Tensor.resolve_conj``. (pyfront.tensor.Tensor.conj)"""
+    def resolve_conj(self) -> Tensor:
+        """``input`` itself: pyfront's conjugates are never lazy.
+        (pyfront.ops.composite.complex_numbers.resolve_conj)"""
     def resolve_neg(self):
-        """As ``torch.Tensor.resolve_neg``. (pyfront.tensor.Tensor.conj)"""
+        """As ``torch.Tensor.resolve_neg``. (pyfront.tensor.Tensor.resolve_conj)"""
     def retain_grad(self) -> None:
         """As ``torch.Tensor.retain_grad``. (pyfront.tensor.Tensor.retain_grad)"""
     @property
@@ -1201,7 +1225,7 @@ class Tensor:
         """Makes ``self`` read ``source``'s memory in place, as ``torch.Tensor.set_``.
         (pyfront.ops.resize.set_)"""
     def sgn(self):
-        """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``.
+        """``sign`` for real tensors, ``z / |z|`` (0 at 0) for complex ones, as ``torch.sgn``.
         (pyfront.ops.composite.elementary.sgn)"""
     def sgn_(self):
         """In-place ``sgn``. (pyfront.ops.composite.elementary.sgn)"""
@@ -1287,6 +1311,21 @@ class Tensor:
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless
         ``unbiased=False``). (pyfront.ops.composite.reductions.std)"""
+    def stft(
+        self,
+        n_fft: builtins.int,
+        hop_length=None,
+        win_length=None,
+        window=None,
+        center: builtins.bool = True,
+        pad_mode: str = 'reflect',
+        normalized: builtins.bool = False,
+        onesided=None,
+        return_complex=None,
+        align_to_window=None,
+    ) -> Tensor:
+        """The short-time Fourier transform of a signal (``(L,)`` or ``(B, L)``): frequencies by frames, as
+        ``torch.stft``. (pyfront.ops.composite.spectral.stft)"""
     def storage(self):
         """The whole storage as elements of this dtype, a ``TypedStorage`` (torch deprecates it for
         ``untyped_storage()`` and warns once). (pyfront.tensor.Tensor.storage)"""
@@ -1447,7 +1486,8 @@ class Tensor:
         """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
         view of it while the caller holds it). (pyfront.tensor.Tensor.untyped_storage)"""
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``).
+        """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a
+        complex tensor, the real parts' plus the imaginary parts' (a real result).
         (pyfront.ops.composite.reductions.var)"""
     def vdot(self, other: Tensor) -> Tensor:
         """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as

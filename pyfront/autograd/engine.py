@@ -11,7 +11,9 @@ def _reduce_to(grad, shape, dtype):
     """Broadcast gradients are summed back to the input's shape here, in one place."""
     if grad.shape != shape:  # (Size is a tuple: no copy of either to compare)
         grad = grad.sum_to_size(shape)
-    if grad.dtype is not dtype and dtype.is_floating_point:
+    if grad.dtype is not dtype and dtype.kind in "fc":
+        if grad.dtype.is_complex and not dtype.is_complex:  # a real input of a complex op: its gradient is
+            grad = grad.real  # the real part, as torch's (the imaginary part is not a direction it can move)
         grad = grad.to(dtype)
     return grad
 

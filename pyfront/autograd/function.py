@@ -268,7 +268,7 @@ def _wrap_outputs(node, args, tensors, output, record):
             if id(o) in inputs:  # an input returned as-is comes back as a view of it
                 with no_grad():
                     o = o.view_as(o)
-            if id(outputs[i]) not in non_diff and o.dtype.is_floating_point:
+            if id(outputs[i]) not in non_diff and o.dtype.kind in "fc":
                 o._grad_fn, o._output_nr, o._requires_grad = node, i, True
         outputs[i] = o
     node._output_meta = tuple(meta)
@@ -321,7 +321,7 @@ def once_differentiable(fn: Callable) -> Callable:
         tupled = outputs if isinstance(outputs, tuple) else (outputs,)
         wrapped = []
         for o in tupled:
-            if isinstance(o, Tensor) and o.dtype.is_floating_point:
+            if isinstance(o, Tensor) and o.dtype.kind in "fc":
                 o = o._alias()
                 o._grad_fn, o._output_nr, o._requires_grad = err, 0, True
             wrapped.append(o)

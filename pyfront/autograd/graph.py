@@ -208,7 +208,7 @@ def present_as(out, name: str, since: int, inputs=None, edges=None):
     as its ``next_functions`` the edges of its differentiable ``inputs`` (or ``edges``, taken before an
     in-place op gave an input a new history)."""
     if inputs is not None:
-        edges = tuple(i._edge() for i in inputs if i.dtype.is_floating_point)
+        edges = tuple(i._edge() for i in inputs if i.dtype.kind in "fc")
     for t in out if isinstance(out, (tuple, list)) else (out,):
         fn = getattr(t, "_grad_fn", None)
         if not isinstance(fn, Node) or fn._seq <= since:
@@ -218,6 +218,16 @@ def present_as(out, name: str, since: int, inputs=None, edges=None):
         fn.presented = True
         if edges is not None:
             fn.shown_edges = tuple(edges)
+
+
+def _conjugate_vjp(op, ctx, grads):
+    """A primitive's VJP under torch's convention for complex numbers: each rule is written as ``g * f'(z)``,
+    torch's gradient is ``g * conj(f'(z))`` (the conjugate Wirtinger derivative), which is the rule run on
+    ``conj(g)`` and conjugated. Right for the holomorphic primitives (arithmetic, exp, matmul, sums, views);
+    the non-holomorphic ones (abs, angle, real, conj) are formulas of their own
+    (ops/composite/complex_numbers)."""
+    out = op.vjp(ctx, *(g if g is None else g.conj() for g in grads))
+    return tuple(d if d is None else d.conj() for d in out) if isinstance(out, (tuple, list)) else out.conj()
 
 
 class OpNode(Node):
@@ -265,6 +275,9 @@ class OpNode(Node):
         ctx.inputs = inputs
         ctx.outputs = [s and s.unpack(self, i) for i, s in enumerate(saved[len(op.save):])] \
             if op.save_output else None
+        for g in grads:
+            if g is not None and g.dtype.kind == "c":
+                return _conjugate_vjp(op, ctx, grads)
         return op.vjp(ctx, *grads)
 
     def release(self):

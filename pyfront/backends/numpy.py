@@ -9,13 +9,13 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import ALL, HALVES, bfloat16, half_array, numpy_dtype, round_float32
+from ..dtypes import HALVES, STORED, bfloat16, check_storable, half_array, numpy_dtype, round_float32
 from .base import Backend, nest
 from .storage import Storage
 
 
 _new = object.__new__
-_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in ALL if d is not bfloat16}
+_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in STORED if d is not bfloat16}
 
 
 def _np(dtype) -> np.dtype:
@@ -23,6 +23,7 @@ def _np(dtype) -> np.dtype:
     bfloat16's (ml_dtypes, imported on first use) is looked up before any array of it is made."""
     found = _NP_DTYPES.get(dtype.name)
     if found is None:
+        check_storable(dtype)  # complex32: no storage
         found = _NP_DTYPES[dtype.name] = numpy_dtype(np, dtype)
     return found
 
@@ -142,6 +143,13 @@ class NumpyBackend(Backend):
             if dtype in HALVES:
                 return _storage(half_array(np, flat, dtype).reshape(-1))
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
+
+    def reinterpret(self, storage, dtype):
+        """A storage over ``storage``'s memory read as ``dtype`` (a complex array's float pairs, or back).
+        Both are exported: an in-place op may not swap either's memory for a result's."""
+        storage.exported = True
+        flat = storage.data.view(_np(dtype))
+        return Storage(flat, CPU, flat.nbytes, exported=True)
 
     def wrap(self, arr):
         """Adopt a contiguous array without copying (from_numpy): its storage. The caller's array keeps

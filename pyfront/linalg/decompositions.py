@@ -130,6 +130,19 @@ def eigh(A, UPLO="L"):
     return rt.linalg_eigh(*P.eigh(A, UPLO.upper()))
 
 
+def eig(A):
+    """Eigenvalues and eigenvectors (unit length, complex) of square matrices, as ``torch.linalg.eig``."""
+    check("linalg.eig", A)
+    return rt.linalg_eig(*P.eig(A))
+
+
+def eigvals(A):
+    """The eigenvalues (complex) of square matrices, as ``torch.linalg.eigvals``."""
+    if A.dtype.kind not in "fc":  # torch asks for the complex dtype of the input's first
+        raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(A.dtype)}")
+    return eig(A).eigenvalues
+
+
 def eigvalsh(A, UPLO="L"):
     """The eigenvalues of symmetric matrices, ascending, as ``torch.linalg.eigvalsh``."""
     return eigh(A, UPLO).eigenvalues

@@ -22,7 +22,7 @@ class Parameter(Tensor):
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
             data = empty(0)
-        if requires_grad and not data.dtype.is_floating_point:
+        if requires_grad and data.dtype.kind not in "fc":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         # same storage, strides and version counter as ``data``, but a leaf of its own (PyTorch's
         # _make_subclass): ops on it return plain Tensors, since Tensor._make builds those

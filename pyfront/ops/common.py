@@ -37,6 +37,14 @@ def check_fits(value, dtype, opmath=False):
     value = dt.check_number(value)
     if dtype is dt.bool_ and isinstance(value, int) and value >= 1 << 63:
         return True  # torch's uint64 Scalar (past int64), read as a bool
+    if dtype.is_complex:
+        return value
+    if isinstance(value, complex) and dtype is dt.bool_:
+        return bool(value)
+    if isinstance(value, complex):  # a real dtype takes a complex number only with no imaginary part
+        if value.imag:
+            raise RuntimeError(f"value cannot be converted to type {dt.convert_name(dtype)} without overflow")
+        value = value.real
     if isinstance(value, bool) or dtype is dt.bool_:
         return value
     if dtype.is_floating_point:
@@ -123,7 +131,7 @@ def _tensor_and_number(x, n, float_only, opmath):
         if rank == 1 and n >= 1 << 63:
             return None  # a uint64 scalar for torch: result_type refuses it with a bool tensor
         dtype = dt.get_default_dtype() if rank == 2 else (dt.int64 if rank == 1 else dt.bool_)
-    if float_only and not dtype.is_floating_point:
+    if float_only and dtype.kind not in "fc":
         dtype = dt.get_default_dtype()
     if dtype is not x.dtype:
         from .primitives.elementwise import to_dtype
@@ -154,7 +162,7 @@ def promote_args(args, float_only=False, opmath=False):
             if not isinstance(a, Tensor) or a.dtype is not dtype:
                 break
         else:
-            if not float_only or dtype.is_floating_point:  # a property: asked last
+            if not float_only or dtype.kind in "fc":
                 return args
     device = next(a.device for a in args if isinstance(a, Tensor))
     dtype = dt.result_type(*args)

@@ -159,4 +159,5 @@ METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "pin_memory": pin_memory, "is_pin
            "float": _cast(dt.float32), "double": _cast(dt.float64), "half": _cast(dt.float16),
            "bfloat16": _cast(dt.bfloat16),
            "long": _cast(dt.int64), "int": _cast(dt.int32), "short": _cast(dt.int16),
-           "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_)}
+           "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_),
+           "cfloat": _cast(dt.complex64), "cdouble": _cast(dt.complex128), "chalf": _cast(dt.complex32)}

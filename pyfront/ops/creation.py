@@ -127,6 +127,8 @@ def _infer_dtype(data):
         return dt.int64
     if isinstance(data, float):
         return dt.get_default_dtype()
+    if isinstance(data, complex):
+        return dt.to_complex(dt.get_default_dtype())
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     if _is_array(data):
@@ -137,7 +139,6 @@ def _infer_dtype(data):
             k = _infer_dtype(item)
             d = k if d is None else dt.promote_types(d, k)
         return d or dt.get_default_dtype()
-    dt.check_number(data)  # a complex number: pyfront's one error for it
     raise RuntimeError(f"Could not infer dtype of {type_name(data)}")
 
 
@@ -163,8 +164,8 @@ def _store(data, shape, dim, dtype, flat) -> None:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if isinstance(data, Tensor) or _is_array(data):
             data = data.item()
-        if not isinstance(data, (int, float)):  # only reached with a dtype given: no inference refused it
-            if dtype.kind == "f":
+        if not isinstance(data, (int, float)) and not (dtype.kind == "c" and isinstance(data, complex)):
+            if dtype.kind in "fc":  # only reached with a dtype given: no inference refused it
                 raise TypeError(f"must be real number, not {type_name(data)}")
             raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
         flat.append(data)
@@ -362,6 +363,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step)]
+    # torch reads a complex bound as a double: its real part, where it has no imaginary part
+    vals = [check_fits(v, dt.float64) if isinstance(v, complex) else v for v in vals]
     start, end, step = vals
     _check_range(start, end, step)
     if dtype is None:
@@ -568,6 +571,11 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     dtype = dtype or dt.get_default_dtype()
+    if dtype.is_complex:  # torch's: the (real, imaginary) pairs drawn in order, each of variance 1/2
+        from .composite.complex_numbers import view_as_complex
+        pairs = randn(*_size(size, "randn", kw), 2, generator=generator, dtype=dt.to_real(dtype),
+                      device=device)
+        return view_as_complex(pairs * math.sqrt(0.5)).requires_grad_(requires_grad)
     _check_float("normal_kernel_cpu", dtype)
     return _random("normal", _size(size, "randn", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 

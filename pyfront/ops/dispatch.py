@@ -285,7 +285,7 @@ def _record(op, inputs, outs, attrs, name):
     node = OpNode(op, inputs, outs, attrs, tuple([t._edge() for t in inputs]), name)
     for i in op.differentiable_outputs:
         o = outs[i]
-        if o.dtype.is_floating_point:
+        if o.dtype.kind in "fc":
             o._grad_fn, o._output_nr, o._requires_grad = node, i, True
 
 

@@ -312,25 +312,30 @@ def _H(self):
     n = self.dim()
     if n == 0:
         _warnings.warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
-        return self.view(())
+        return self.view(()).conj()
     if n != 2:
         batches = " For batches of matrices, consider using tensor.mH" if n > 2 else ""
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D "
                            f"tensor.{batches}")
-    return self.transpose(0, 1)
+    return self.transpose(0, 1).conj()
 
 
 def _matrix_transpose(name, advice, deprecated=None):
-    """``mT``, ``mH`` and ``adjoint()``: torch names each its own way in its messages."""
+    """``mT``, ``mH`` and ``adjoint()``: torch names each its own way in its messages. The last two are
+    the conjugate transpose (a real tensor's ``conj()`` is itself)."""
+    conjugate = name != "mT"
+
     def prop(self):
         n = self.dim()
         if n == 0:
             _warnings.warn_once(f"{deprecated or 'Tensor.' + name} is deprecated on 0-D tensors. {advice}")
-            return self.view(())
-        if n == 1:
+            out = self.view(())
+        elif n == 1:
             raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got "
                                f"1-D tensor.")
-        return self.transpose(-2, -1)
+        else:
+            out = self.transpose(-2, -1)
+        return out.conj() if conjugate else out
 
     return prop
 

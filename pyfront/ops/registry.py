@@ -108,7 +108,7 @@ def records(name):
             if isinstance(node_name, tuple):  # (name, the inputs in the order PyTorch's op takes them)
                 node_name, inputs = node_name
             if node_name is not None:
-                edges = [before.get(id(t)) or t._edge() for t in inputs if t.dtype.is_floating_point]
+                edges = [before.get(id(t)) or t._edge() for t in inputs if t.dtype.kind in "fc"]
                 graph.present_as(out, node_name, since, edges=edges)
             return out
         return wrapper

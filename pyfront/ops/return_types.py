@@ -52,6 +52,7 @@ qr = _make("qr", ("Q", "R"))
 linalg_svd = _make("linalg_svd", ("U", "S", "Vh"))
 svd = _make("svd", ("U", "S", "V"))
 linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_eig = _make("linalg_eig", ("eigenvalues", "eigenvectors"))
 linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 linalg_lu_factor = _make("linalg_lu_factor", ("LU", "pivots"))
 linalg_lu_factor_ex = _make("linalg_lu_factor_ex", ("LU", "pivots", "info"))
@@ -69,6 +70,7 @@ triangular_solve = _make("triangular_solve", ("solution", "cloned_coefficient"))
 
 __all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "linalg_solve_ex",
            "linalg_cholesky_ex", "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd",
-           "linalg_eigh", "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram",
+           "linalg_eigh", "linalg_eig",
+           "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram",
            "triangular_solve",
            "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_lu", "lu_unpack", "geqrf"]

@@ -10,6 +10,7 @@ STORAGE_DTYPES = {
     "FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16",
     "BFloat16Storage": "bfloat16", "LongStorage": "int64", "IntStorage": "int32",
     "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8", "BoolStorage": "bool",
+    "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128",
 }
 DTYPE_STORAGES = {v: k for k, v in STORAGE_DTYPES.items()}
 
@@ -18,13 +19,13 @@ DTYPE_STORAGES = {v: k for k, v in STORAGE_DTYPES.items()}
 TENSOR_MARKS = ("_is_buffer",)
 
 # Element types PyTorch has and pyfront does not: named in the error instead of "not allowed".
-MISSING_DTYPES = ("complex32", "complex64", "complex128", "uint16", "uint32", "uint64", "float8_e4m3fn",
+MISSING_DTYPES = ("complex32", "uint16", "uint32", "uint64", "float8_e4m3fn",
                   "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
-MISSING_STORAGES = {"ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128"}
+MISSING_STORAGES = {"ComplexHalfStorage": "complex32"}
 
 # Every dtype a file may hold that pyfront can load, each as itself.
-ITEMSIZE = {d.name: d.itemsize for d in dt.ALL}
-LOADED_AS = {d.name: d for d in dt.ALL}
+ITEMSIZE = {d.name: d.itemsize for d in dt.STORED}
+LOADED_AS = {d.name: d for d in dt.STORED}
 
 
 def numel_overflows(shape) -> bool:

@@ -112,7 +112,7 @@ def _globals() -> dict:
         table[f"torch.{name}"] = StorageType(f"torch.{name}", dtype_name)
     for qualname in ("torch.UntypedStorage", "torch.storage.UntypedStorage"):
         table[qualname] = StorageType(qualname, None)
-    for d in dt.ALL:
+    for d in dt.STORED:
         table[f"torch.{d.name}"] = d
     for qualname in ("torch.Tensor", "torch._tensor.Tensor", "torch.nn.parameter.Parameter"):
         table[qualname] = _TensorType(qualname)

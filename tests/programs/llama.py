@@ -1,6 +1,6 @@
 # adapted from meta-llama/llama llama/model.py and llama/generation.py (as forked in AkashIwnK/llama), with
-# Lightning-AI/lit-llama's real-valued RoPE in place of meta's complex one (pyfront has no complex dtypes):
-# fairscale's parallel layers replaced by nn.Linear/nn.Embedding, sizes shrunk, a random "tokenizer"
+# meta's complex RoPE (torch.polar, view_as_complex, view_as_real): fairscale's parallel layers replaced by
+# nn.Linear/nn.Embedding, sizes shrunk, a random "tokenizer"
 import math
 import sys
 from dataclasses import dataclass
@@ -42,24 +42,28 @@ class RMSNorm(torch.nn.Module):
 
 
 def precompute_freqs_cis(dim: int, end: int, theta: float = 10000.0):
-    # Lightning-AI/lit-llama lit_llama/model.py build_rope_cache (real-valued RoPE): pyfront has no complex
-    # dtypes, so meta's torch.polar/view_as_complex version cannot run
-    theta_ = 1.0 / (theta ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
-    seq_idx = torch.arange(end, dtype=torch.float32)
-    idx_theta = torch.outer(seq_idx, theta_)
-    idx_theta2 = torch.cat([idx_theta, idx_theta], dim=1)
-    return torch.stack((idx_theta2.cos(), idx_theta2.sin()), dim=0)
+    freqs = 1.0 / (theta ** (torch.arange(0, dim, 2)[: (dim // 2)].float() / dim))
+    t = torch.arange(end, device=freqs.device)  # type: ignore
+    freqs = torch.outer(t, freqs).float()  # type: ignore
+    freqs_cis = torch.polar(torch.ones_like(freqs), freqs)  # complex64
+    return freqs_cis
 
 
-def rotate_neg_half(x):
-    d_2 = x.shape[-1] // 2
-    return torch.cat([-x[:, :, :, d_2:], x[:, :, :, :d_2]], dim=-1)
+def reshape_for_broadcast(freqs_cis: torch.Tensor, x: torch.Tensor):
+    ndim = x.ndim
+    assert 0 <= 1 < ndim
+    assert freqs_cis.shape == (x.shape[1], x.shape[-1])
+    shape = [d if i == 1 or i == ndim - 1 else 1 for i, d in enumerate(x.shape)]
+    return freqs_cis.view(*shape)
 
 
 def apply_rotary_emb(xq, xk, freqs_cis) -> Tuple[torch.Tensor, torch.Tensor]:
-    cos, sin = freqs_cis[:, None, :, None, :].unbind(0)  # (T, hs) -> (1, T, 1, hs), x is (B, T, nh, hs)
-    return (xq * cos) + (rotate_neg_half(xq.transpose(1, 2)).transpose(1, 2) * sin), \
-        (xk * cos) + (rotate_neg_half(xk.transpose(1, 2)).transpose(1, 2) * sin)
+    xq_ = torch.view_as_complex(xq.float().reshape(*xq.shape[:-1], -1, 2))
+    xk_ = torch.view_as_complex(xk.float().reshape(*xk.shape[:-1], -1, 2))
+    freqs_cis = reshape_for_broadcast(freqs_cis, xq_)
+    xq_out = torch.view_as_real(xq_ * freqs_cis).flatten(3)
+    xk_out = torch.view_as_real(xk_ * freqs_cis).flatten(3)
+    return xq_out.type_as(xq), xk_out.type_as(xk)
 
 
 def repeat_kv(x: torch.Tensor, n_rep: int) -> torch.Tensor:
@@ -160,7 +164,7 @@ class Transformer(nn.Module):
         _bsz, seqlen = tokens.shape
         h = self.tok_embeddings(tokens)
         self.freqs_cis = self.freqs_cis.to(h.device)
-        freqs_cis = self.freqs_cis[:, start_pos : start_pos + seqlen]
+        freqs_cis = self.freqs_cis[start_pos : start_pos + seqlen]
         mask = None
         if seqlen > 1:
             mask = torch.full((seqlen, seqlen), float("-inf"), device=tokens.device)

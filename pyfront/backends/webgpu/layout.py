@@ -29,13 +29,17 @@ GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I"}
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
-_NO_WGSL = {"float64": "64-bit floats", "bfloat16": "bfloat16"}
+# the dtypes WGSL has no type for: what it lacks, and the conversion that makes a tensor fit
+_NO_WGSL = {"float64": ("64-bit floats", ".float()"), "bfloat16": ("bfloat16", ".float()"),
+            "complex64": ("complex numbers", "torch.view_as_real() (float32 pairs)"),
+            "complex128": ("complex numbers", "torch.view_as_real(t).float() (float32 pairs)")}
 
 
 def wgsl_type(dtype) -> str:
     if dtype.name in _NO_WGSL:
-        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no "
-                        f"{_NO_WGSL[dtype.name]}. Convert it with .float() first.")
+        lacks, way = _NO_WGSL[dtype.name]
+        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no {lacks}. Convert it "
+                        f"with {way} first.")
     return WGSL_TYPE[dtype.name]
 
 

@@ -328,8 +328,8 @@ def row_stack(tensors) -> Tensor:
 
 
 def adjoint(input):
-    """The conjugate transpose of the last two dims (a view; pyfront has no complex dtypes), as
-    ``torch.adjoint``."""
+    """The conjugate transpose of the last two dims (a view of a real tensor; pyfront's conjugate is a copy),
+    as ``torch.adjoint``."""
     return input.adjoint()
 
 

@@ -42,7 +42,10 @@ def rad2deg(input):
 
 @composite(samples=_unary, grad_fn=lambda input: "SgnBackward0" if input.dtype.is_floating_point else None)
 def sgn(input):
-    """``sign`` for real tensors (torch's complex ``z / |z|``), as ``torch.sgn``."""
+    """``sign`` for real tensors, ``z / |z|`` (0 at 0) for complex ones, as ``torch.sgn``."""
+    if input.dtype.is_complex:
+        from .complex_numbers import complex_sgn
+        return complex_sgn(input)
     return sign(input)
 
 
@@ -69,7 +72,9 @@ def isneginf(input):
 
 
 def isreal(input):
-    """True everywhere for a real tensor (pyfront has no complex dtypes), as ``torch.isreal``."""
+    """Where the imaginary part is 0 (everywhere for a real tensor), as ``torch.isreal``."""
+    if input.dtype.is_complex:
+        return input.imag == 0
     return input.new_ones(input.shape, dtype=dt.bool_)
 
 

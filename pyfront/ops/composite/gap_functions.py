@@ -1,6 +1,6 @@
 """torch functions and Tensor methods real scripts call that pyfront lacked, composed of its ops:
-``index_reduce``, ``nonzero_static``, ``empty_permuted``, the complex-number queries and no-ops on real
-tensors (pyfront has no complex dtypes: ``conj`` of a real tensor is itself, as torch's), ``conv3d`` and
+``index_reduce``, ``nonzero_static``, ``empty_permuted``, the negative-bit queries (pyfront has no lazy
+negation), ``conv3d`` and
 ``conv_transpose3d`` under their top-level names, and the CPU element-wise Python callbacks ``apply_``,
 ``map_``, ``map2_``. Each checks its arguments as PyTorch does, with PyTorch's texts."""
 from __future__ import annotations
@@ -11,10 +11,10 @@ from ...backends import get_backend
 from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
 
-METHODS = "index_reduce nonzero_static conj_physical"
-INPLACE = "index_reduce conj_physical"
-__all__ = ["index_reduce", "nonzero_static", "empty_permuted", "conj", "conj_physical", "resolve_conj",
-           "resolve_neg", "is_conj", "is_neg", "is_complex", "is_distributed", "real", "conv3d",
+METHODS = "index_reduce nonzero_static"
+INPLACE = "index_reduce"
+__all__ = ["index_reduce", "nonzero_static", "empty_permuted",
+           "resolve_neg", "is_neg", "is_distributed", "conv3d",
            "conv_transpose3d", "gradient"]
 
 _REDUCES = ("prod", "mean", "amax", "amin")
@@ -81,45 +81,14 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     return physical.permute(inverse).requires_grad_(requires_grad)
 
 
-# -- complex queries on real tensors: torch's answers -----------------------------------------------------
-def conj(input: Tensor) -> Tensor:
-    """``input`` itself (a real tensor is its own conjugate), as ``torch.conj``."""
-    return input.conj()
-
-
-def conj_physical(input: Tensor) -> Tensor:
-    """``input`` itself for a real tensor, as ``torch.conj_physical``."""
-    return input
-
-
-def resolve_conj(input: Tensor) -> Tensor:
-    """``input`` itself (no conjugate bit to resolve on a real tensor)."""
-    return input.resolve_conj()
-
-
 def resolve_neg(input: Tensor) -> Tensor:
-    """``input`` itself (no negative bit to resolve on a real tensor)."""
+    """``input`` itself (no negative bit to resolve: pyfront never makes a lazy negation)."""
     return input.resolve_neg()
-
-
-def is_conj(input: Tensor) -> bool:
-    """False: pyfront tensors are real."""
-    return input.is_conj()
 
 
 def is_neg(input: Tensor) -> bool:
     """False: pyfront tensors never carry torch's negative bit."""
     return input.is_neg()
-
-
-def is_complex(input: Tensor) -> bool:
-    """False: pyfront has no complex dtypes."""
-    return input.is_complex()
-
-
-def real(input: Tensor) -> Tensor:
-    """``input`` itself, as ``torch.real`` of a real tensor."""
-    return input.real
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:

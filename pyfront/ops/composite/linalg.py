@@ -49,7 +49,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
     graph.saved_crosswise(input, other)
-    return dot(input, other)
+    return dot(input.conj(), other)
 
 
 def _check_addmv(input_shape, input_dtype, mat, vec):

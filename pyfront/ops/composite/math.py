@@ -34,7 +34,7 @@ def lerp(input, end, weight):
 
 @in_float32
 def _lerp_in_opmath(input, end, weight):
-    if not input.dtype.is_floating_point:
+    if input.dtype.kind not in "fc":
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     check_fits(weight, input.dtype, opmath=True)
@@ -47,20 +47,21 @@ def _lerp(input, end, weight):
     inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0)."""
     diff = sub(end, input)
     if not isinstance(weight, Tensor):
-        return add(input, mul(weight, diff)) if -0.5 < weight < 0.5 else sub(end, mul(diff, 1 - weight))
+        small = weight.real ** 2 + weight.imag ** 2 < 0.25  # |weight| < 0.5, a complex one's too
+        return add(input, mul(weight, diff)) if small else sub(end, mul(diff, 1 - weight))
     return where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, sub(1, weight))))
 
 
 def _lerp_backward(g, input, end, weight):
     """PyTorch's LerpBackward: g * (1 - weight), g * weight and g * (end - input), each one product
     (the composite's input gradient, g - g * weight, is inf - inf for an infinite g)."""
-    return mul(g, sub(1, weight)), mul(g, weight), mul(g, sub(end, input))
+    return mul(g, sub(1, weight).conj()), mul(g, weight.conj()), mul(g, sub(end, input).conj())
 
 
 def _lerp_number_backward(g, input, end, weight):
     """The same for a number weight (1 - weight in double, as torch's weight.toDouble()): it reads no
     tensor, so none is saved (NAdam's differentiable step lerps its buffer in place)."""
-    return mul(g, 1 - weight), mul(g, weight), None
+    return mul(g, (1 - weight).conjugate()), mul(g, weight.conjugate()), None
 
 
 _lerp_number_backward.saves = ()

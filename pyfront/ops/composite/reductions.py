@@ -40,7 +40,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` (all dims when None); integer inputs need a floating ``dtype``."""
     if dtype is not None:
         input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if input.dtype.kind not in "fc":
         which = "Input" if dtype is None else "Optional"
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
                            f"point or complex dtype. Got: {dt.scalar_name(input.dtype)}")
@@ -149,7 +149,11 @@ def _std(input, dims, keepdim, dof, center=None):
 @composite(samples=samples.var_std, grad_fn="VarBackward0")
 @in_float32
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
+    """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a complex
+    tensor, the real parts' plus the imaginary parts' (a real result)."""
+    if input.dtype.is_complex:
+        return var(input.real, dim, unbiased, keepdim, correction=correction) + \
+            var(input.imag, dim, unbiased, keepdim, correction=correction)
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
@@ -157,6 +161,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 @in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
+    if input.dtype.is_complex:
+        return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
@@ -273,6 +279,9 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
         return pair_fn(input, dim if other is None else other)
     if dim is not None and not reads_as_int(dim):
         raise invalid_combination(name, (input, dim), {})
+    if dim is None:
+        red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
+    red.refuse_complex_order(input, f"{name}(): does not support complex input")
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
         red.check_nonempty(name, input, dims)
@@ -304,6 +313,7 @@ def min(input, dim=None, keepdim=False, *, other=None):
 def sort(input, dim=-1, descending=False, *, stable=None):
     """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come in
     torch's CPU order (see ``argsort``)."""
+    red.refuse_complex_order(input, " Sort does not support complex dtypes on CPU")
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0:
         return _scalar("sort", sort, input, descending)
@@ -327,6 +337,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     order without ``sorted``, as torch's CPU kernel gives them (std::partial_sort or std::nth_element)."""
     if input.dtype is dt.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
+    red.refuse_complex_order(input, " topk does not support complex dtypes on CPU")
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0 and k == 1:
         return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)

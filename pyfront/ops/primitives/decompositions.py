@@ -384,3 +384,42 @@ _EIGH = register(OpDef("linalg_eigh", "other", lambda a, UPLO: [(tuple(a.shape[:
 
 def eigh(a, uplo):
     return apply(_EIGH, a, UPLO=uplo)
+
+
+# -- eig (general matrices: complex results) -------------------------------------------------------
+def _eig_np(np, a):
+    w, v = np.linalg.eig(a)  # NumPy gives real arrays where every eigenvalue is real: torch's are complex
+    kind = np.result_type(a.dtype, np.complex64)
+    return w.astype(kind, copy=False), v.astype(kind, copy=False)
+
+
+def _eig_vjp(c, gl, gv):
+    """PyTorch's linalg_eig_backward: ``V^-H (diag(gL) + (V^H gV - V^H V Re(diag(V^H gV))) / conj(E)) V^H``
+    with ``E_ij = L_j - L_i``. Written for torch's convention directly, so the node's conjugation (it runs
+    every VJP on conj(g) and conjugates the result: graph._conjugate_vjp) is undone on both sides."""
+    lam, v = c.outputs
+    gl = None if gl is None else gl.conj()
+    gv = None if gv is None else gv.conj()
+    n = lam.shape[-1]
+    vh = v.mT.conj()
+    eye = _eye(lam, n)
+    ga = gl.unsqueeze(-1) * eye if gl is not None else 0
+    if gv is not None:
+        vhgv = vh @ gv
+        diag = vhgv.diagonal(0, -2, -1).real
+        vhgv = vhgv - vh @ (v * diag.unsqueeze(-2))
+        lc = lam.conj()
+        econj = lc.unsqueeze(-2) - lc.unsqueeze(-1) + eye
+        ga = ga + vhgv / econj * (1 - eye)
+    return (solve(vh, ga @ vh).conj(),)
+
+
+_EIG = register(OpDef("linalg_eig", "other",
+                      lambda a: [(tuple(a.shape[:-1]), dt.to_complex(a.dtype)),
+                                 (tuple(a.shape), dt.to_complex(a.dtype))],
+                      _eig_np, _eig_vjp, save_output=True, differentiable_outputs=(0, 1),
+                      backward_name="LinalgEigBackward0"))
+
+
+def eig(a):
+    return apply(_EIG, a)

@@ -101,6 +101,8 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
     op = _register(name, 1, np_fn, vjp, out, **kw)
 
     def fn(input):
+        if input.dtype.kind == "c":
+            return _complex_unary(name, op, input)
         if not ints and not input.dtype.is_floating_point:
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
         _refuse_bool(bools, input)
@@ -113,6 +115,50 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
     # the dtypes fn hands op unchanged (no refusal, no cast to float) take the op's plan in one frame
     return fold_unary(op, frozenset(d for d in _ALL if (d.kind == "f" or ints and out != FLOAT)
                                     and not (bools and d is dt.bool_)), fn)
+
+
+# the one-operand ops whose NumPy rule is right for complex numbers: holomorphic ones (their derivative is
+# conjugated by the autograd node: graph._conjugate_vjp) and the tests with a bool result; torch refuses the
+# rest for complex inputs
+_COMPLEX_OK = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin "
+                        "acos atan asinh acosh atanh reciprocal sigmoid square isnan isinf isfinite "
+                        "logical_not".split())
+# torch's refusals of a complex input that do not follow its usual '"<op>_cpu" not implemented' text
+_COMPLEX_REFUSALS = {
+    "sign": "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn "
+            "instead.",
+    "floor": "floor is not supported for complex inputs", "ceil": "ceil is not supported for complex inputs",
+    "trunc": "trunc is not supported for complex inputs", "relu": "clamp is not supported for complex types",
+    "maximum": "maximum not implemented for complex tensors.",
+    "minimum": "minimum not implemented for complex tensors.",
+    "floor_divide": "\"div_floor_cpu\" not implemented for '{}'",
+    "div_floor": "\"div_floor_cpu\" not implemented for '{}'",
+    "div_trunc": "\"div_trunc_cpu\" not implemented for '{}'",
+    **{name: f"\"{name}_vml_cpu\" not implemented for '{{}}'" for name in ("round", "erf", "erfc", "lgamma",
+                                                                          "erfinv", "digamma")},
+}
+
+
+# the two-operand ops torch computes on complex numbers (the rest it refuses, _COMPLEX_REFUSALS or its usual
+# '"<op>_cpu" not implemented' text)
+_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne".split())
+
+
+def _refuse_complex(name, x):
+    message = _COMPLEX_REFUSALS.get(name, f"\"{name}_cpu\" not implemented for '{{}}'")
+    kind = RuntimeError if name in ("maximum", "minimum") else NotImplementedError
+    raise kind(message.format(dt.scalar_name(x.dtype)))
+
+
+def _complex_unary(name, op, input):
+    """``op`` on a complex tensor: abs is its own formula (a real result), holomorphic ops run, torch
+    refuses the rest."""
+    if name == "abs":
+        from ..composite.complex_numbers import complex_abs
+        return complex_abs(input)
+    if name not in _COMPLEX_OK:
+        _refuse_complex(name, input)
+    return apply(op, input)
 
 
 def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opmath=False, divides=False,
@@ -142,6 +188,8 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
             x, y = promote_pair(input, other, float_only, opmath)
         if kernel:
             _refuse_bool(kernel, x)
+        if x.dtype.kind == "c" and name not in _COMPLEX_BINARY:
+            _refuse_complex(name, x)
         if divides:
             _check_integer_divisor(x, y)
         return pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
@@ -660,6 +708,8 @@ _div_trunc = binary(
     divides=True,
 )
 def _pow_rule(np, x, y):
+    if x.dtype.kind == "c":
+        return np.power(x, y)
     if x.dtype.kind in "iu":
         # PyTorch's integer pow: 1 and -1 keep their magnitude under a negative exponent, the rest is 0
         # (NumPy raises for negative integer powers)
@@ -960,6 +1010,8 @@ def clamp(input, min=None, max=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if input.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
@@ -970,6 +1022,10 @@ def clamp(input, min=None, max=None):
         if max is not None:
             out = where((out > max) | (max != max), max, out)
         return out
+    if isinstance(min, complex) or isinstance(max, complex):
+        if not input.dtype.is_floating_point:  # the bounds would make the result complex
+            raise NotImplementedError("clamp is not supported for complex types")
+        min, max = (check_fits(v, dt.float64) for v in (min, max))  # torch reads them as doubles
     dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
     if dtype is dt.bool_:
         which = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
@@ -990,7 +1046,11 @@ def clamp_max(input, max):
 
 def _cast_np(np, x, dtype):
     # out-of-range floats become +-inf, as in torch: the backend runs every rule with NumPy's errors
-    # ignored (a np.errstate here cost 4 us, three times the cast of 1,000 elements)
+    # ignored (a np.errstate here cost 4 us, three times the cast of 1,000 elements). A complex array to a
+    # real number dtype keeps its real part, as torch's cast (NumPy's does too, with a warning); a bool is
+    # whether it is nonzero
+    if x.dtype.kind == "c" and dtype.kind in "fi":
+        x = x.real
     return dt.half_array(np, x, dtype) if dtype in dt.HALVES else x.astype(dtype.np_name)
 
 
@@ -1025,6 +1085,9 @@ _clone = register(
 
 def to_dtype(input, dtype):
     """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it)."""
+    dt.check_storable(dtype)
+    if input.dtype.kind == "c" and dtype.kind == "f":
+        _warnings.warn_once("Casting complex values to real discards the imaginary part")
     return input if input.dtype is dtype else apply(_to_copy, input, dtype=dtype)
 
 
@@ -1036,12 +1099,15 @@ def clone(input, *, memory_format=None):
 def _check_alpha(alpha, dtype):
     """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one."""
     alpha = dt.check_number(alpha)
+    # (a 0-d tensor is the Scalar of its dtype)
     kind = alpha.dtype.kind if isinstance(alpha, Tensor) else "b" if isinstance(alpha, bool) else "f" \
-        if isinstance(alpha, float) else "i"  # (a 0-d tensor is the Scalar of its dtype)
+        if isinstance(alpha, float) else "c" if isinstance(alpha, complex) else "i"
     if kind == "b" and dtype is not dt.bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if dtype.kind != "f" and kind == "f":
+    if dtype.kind not in "fc" and kind in "fc":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if dtype.kind != "c" and kind == "c":
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
     check_fits(alpha, dtype)
 
 

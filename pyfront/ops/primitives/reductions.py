@@ -78,7 +78,14 @@ def _integer_result(input, dtype):
     """sum/prod/cumsum/cumprod: ``dtype`` when given, else integers and bools accumulate in int64."""
     if dtype is not None:
         return input.to(dtype)
-    return input if input.dtype.is_floating_point else input.to(dt.int64)
+    return input if input.dtype.kind in "fc" else input.to(dt.int64)
+
+
+def refuse_complex_order(input, message, kind=RuntimeError):
+    """torch's refusal of an op that orders elements (max, sort, argmax, ...) for a complex ``input``:
+    complex numbers have no order. ``message`` may hold ``{}``, the dtype's ScalarType name."""
+    if input.dtype.kind == "c":
+        raise kind(message.format(dt.scalar_name(input.dtype)))
 
 
 # -- sum and prod -------------------------------------------------------------------------------
@@ -142,7 +149,7 @@ _prod = register(OpDef(
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch."""
-    if dtype is not None or input.dtype.kind != "f":  # _integer_result's cases, asked here (per x.sum())
+    if dtype is not None or input.dtype.kind not in "fc":  # _integer_result's cases, asked here (per x.sum())
         input = _integer_result(input, dtype)
     ndim = len(input._shape)
     return reduce(_sum, input, "SumBackward0" if dim is None else "SumBackward1",
@@ -255,6 +262,7 @@ def _whole(dim) -> bool:
 
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
+    refuse_complex_order(input, "\"max_values_cpu\" not implemented for '{}'", NotImplementedError)
     dims = reduce_dims(dim, input.dim())
     check_nonempty("amax", input, dims, whole=_whole(dim))
     return reduce(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
@@ -262,6 +270,7 @@ def amax(input, dim=(), keepdim=False):
 
 def amin(input, dim=(), keepdim=False):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
+    refuse_complex_order(input, "\"min_values_cpu\" not implemented for '{}'", NotImplementedError)
     dims = reduce_dims(dim, input.dim())
     check_nonempty("amin", input, dims, whole=_whole(dim))
     return reduce(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
@@ -291,6 +300,7 @@ argmin_op = register(OpDef("argmin", "reduction", _arg_infer, _arg_np("argmin"),
 def _arg(op, name, input, dim, keepdim):
     if input.dtype is dt.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
+    refuse_complex_order(input, f"{name}(): does not support complex input")
     if dim is None:
         check_nonempty(name, input, tuple(range(input.dim())), IndexError)
         return apply(op, input, dim=None, keepdim=keepdim)
@@ -455,6 +465,7 @@ def _radix_sorted(input, dim, descending) -> bool:
 def argsort(input, dim=-1, descending=False, *, stable=False):
     """Indices that sort ``input`` along ``dim``: with ``stable``, equal elements keep their order; without,
     they come in the order torch's CPU sort (std::sort) leaves them, on every device."""
+    refuse_complex_order(input, " Sort does not support complex dtypes on CPU")
     d = normalize_dim(dim, input.dim())
     if (stable or (input.dim() and input._strides[d] == 0) or _radix_sorted(input, d, descending)
             or not host_orders(input)):
@@ -592,6 +603,8 @@ _norm = register(OpDef("norm", "reduction", _reduce_infer(), _norm_np, _norm_vjp
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``."""
+    if input.dtype.is_complex:  # the norm of the magnitudes (a real result), its gradient through abs's
+        return norm(input.abs(), p, dim, keepdim, dtype if dtype is None else dt.to_real(dtype))
     if not input.dtype.is_floating_point:  # checked before the cast to ``dtype``, as in PyTorch
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {dt.scalar_name(input.dtype)}")

@@ -1,0 +1,259 @@
+"""``torch.fft``: the discrete Fourier transforms and their helpers, as torch's, with autograd.
+
+Each transform resizes its input along the transformed dims to the asked lengths (cut, or zero-padded at the
+end), then runs the primitives of ops/primitives/fft.py: ``c2c`` over all of them, or for the real
+transforms ``r2c`` over the last dim and ``c2c`` over the rest (``c2r`` last for the inverse). The Hermitian
+ones are the real ones on the conjugate, with the other side's scale, as NumPy and torch define them."""
+from __future__ import annotations
+
+from . import dtypes as dt
+from .ops.creation import arange
+from .ops.primitives.fft import _DUAL, fft_c2c, fft_c2r, fft_r2c
+from .ops.registry import records
+from .shape import normalize_dim
+from .tensor import Tensor
+
+__all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn",
+           "ifftn",
+           "rfftn", "irfftn", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift",
+           "ifftshift"]
+
+
+def _norm(norm):
+    if norm is None:
+        return "backward"
+    if norm not in _DUAL:
+        raise RuntimeError(f'Invalid normalization mode: "{norm}"')
+    return norm
+
+
+def _complex(x: Tensor) -> Tensor:
+    """``x`` as the complex dtype torch transforms it in (an integer input as the default float's)."""
+    if x.dtype.is_complex:
+        return x
+    _check_real_dtype(x)
+    return x.to(dt.to_complex(x.dtype if x.dtype.is_floating_point else dt.get_default_dtype()))
+
+
+# torch's refusal of a complex input, by transform
+_NOT_REAL = {"rfft": "rfft expects a real input tensor, but got {}",
+             "ihfft": "ihfft expects a real input tensor, but got {}",
+             "rfftn": "rfftn expects a real-valued input tensor, but got {}",
+             "ihfftn": "Only supports floating-point dtypes, but found: {}"}
+
+
+def _real(x: Tensor, name: str) -> Tensor:
+    if x.dtype.is_complex:
+        raise RuntimeError(_NOT_REAL[name].format(dt.scalar_name(x.dtype)))
+    _check_real_dtype(x)
+    return x if x.dtype.is_floating_point else x.to(dt.get_default_dtype())
+
+
+def _check_real_dtype(x):
+    if x.dtype is dt.float16:
+        raise RuntimeError("Unsupported dtype Half")
+
+
+def _resize(x: Tensor, dim: int, n: int) -> Tensor:
+    """``x`` cut or zero-padded at the end to ``n`` along ``dim``, as torch's transforms resize inputs."""
+    if n < 1:
+        raise RuntimeError(f"Invalid number of data points ({n}) specified")
+    have = x.shape[dim]
+    if n == have:
+        return x
+    if n < have:
+        return x.narrow(dim, 0, n)
+    pad = list(x.shape)
+    pad[dim] = n - have
+    from .ops.composite.shaping import cat
+    return cat([x, x.new_zeros(tuple(pad))], dim)
+
+
+def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
+    """torch's reading of ``s`` and ``dim`` for the n-dimensional transforms: (dims, sizes)."""
+    if dim is not None and isinstance(dim, int):
+        dim = (dim,)
+    if s is not None and isinstance(s, int):
+        s = (s,)
+    if s is not None and dim is not None and len(s) != len(dim):
+        raise RuntimeError("When given, dim and shape arguments must have the same length")
+    if s is not None and len(s) > x.dim():
+        raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {x.dim()} dimensions.")
+    if dim is None:
+        dims = tuple(range(x.dim() - len(s), x.dim())) if s is not None else tuple(range(x.dim()))
+    else:
+        dims = tuple(normalize_dim(d, x.dim()) for d in dim)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("FFT dims must be unique")
+    if s is None:
+        sizes = [x.shape[d] for d in dims]
+        if last_default is not None and dims:
+            sizes[-1] = last_default(x.shape[dims[-1]])
+    else:
+        sizes = [x.shape[d] if n == -1 else n for d, n in zip(dims, s)]
+    return dims, sizes
+
+
+def _real_one_dim(x, s, dim, *_):
+    """torch's node for ``_c2c_n``: a real input over one dim is its one r2c (two-sided) op."""
+    n = len(dim) if dim is not None else len(s) if s is not None else x.dim()
+    return None if x.dtype.is_complex or n != 1 else "FftR2CBackward0"
+
+
+@records(_real_one_dim)
+def _c2c_n(x, s, dim, norm, forward):
+    x = _complex(x)
+    dims, sizes = _dims_and_sizes(x, s, dim)
+    norm = _norm(norm)
+    for d, n in zip(dims, sizes):
+        x = _resize(x, d, n)
+    return fft_c2c(x, dims, forward, norm) if dims else x
+
+
+@records("FftR2CBackward0")
+def _r2c_n(x, s, dim, norm, name):
+    x = _real(x, name)
+    dims, sizes = _dims_and_sizes(x, s, dim)
+    norm = _norm(norm)
+    for d, n in zip(dims, sizes):
+        x = _resize(x, d, n)
+    out = fft_r2c(x, dims[-1], norm)
+    return fft_c2c(out, dims[:-1], True, norm) if len(dims) > 1 else out
+
+
+def _c2r_n(x, s, dim, norm):
+    x = _complex(x)
+    dims, sizes = _dims_and_sizes(x, s, dim, last_default=lambda m: 2 * (m - 1))
+    norm = _norm(norm)
+    for d, n in zip(dims[:-1], sizes[:-1]):
+        x = _resize(x, d, n)
+    if len(dims) > 1:
+        x = fft_c2c(x, dims[:-1], False, norm)
+    last = sizes[-1]
+    if last < 1:
+        raise RuntimeError(f"Invalid number of data points ({last}) specified")
+    return fft_c2r(_resize(x, dims[-1], last // 2 + 1), dims[-1], last, norm)
+
+
+def _one(dim):
+    return (dim,)
+
+
+def fft(input, n=None, dim=-1, norm=None):
+    """The one-dimensional discrete Fourier transform along ``dim``, as ``torch.fft.fft``."""
+    return _c2c_n(input, None if n is None else (n,), _one(dim), norm, True)
+
+
+def ifft(input, n=None, dim=-1, norm=None):
+    """The inverse of ``fft``, as ``torch.fft.ifft``."""
+    return _c2c_n(input, None if n is None else (n,), _one(dim), norm, False)
+
+
+def rfft(input, n=None, dim=-1, norm=None):
+    """The Fourier transform of a real signal: its n // 2 + 1 non-negative frequencies, as
+    ``torch.fft.rfft``."""
+    return _r2c_n(input, None if n is None else (n,), _one(dim), norm, "rfft")
+
+
+def irfft(input, n=None, dim=-1, norm=None):
+    """The real signal of a half spectrum (length ``n``, by default 2 * (m - 1)), as ``torch.fft.irfft``."""
+    return _c2r_n(input, None if n is None else (n,), _one(dim), norm)
+
+
+def hfft(input, n=None, dim=-1, norm=None):
+    """The real spectrum of a Hermitian-symmetric signal given by its first half, as ``torch.fft.hfft``."""
+    return _c2r_n(_complex(input).conj(), None if n is None else (n,), _one(dim), _DUAL[_norm(norm)])
+
+
+def ihfft(input, n=None, dim=-1, norm=None):
+    """The inverse of ``hfft``: a real signal's Hermitian half spectrum, as ``torch.fft.ihfft``."""
+    return _r2c_n(input, None if n is None else (n,), _one(dim), _DUAL[_norm(norm)], "ihfft").conj()
+
+
+def hfftn(input, s=None, dim=None, norm=None):
+    """``hfft`` over several dims (the last one's half given), as ``torch.fft.hfftn``."""
+    return _c2r_n(_complex(input).conj(), s, dim, _DUAL[_norm(norm)])
+
+
+def ihfftn(input, s=None, dim=None, norm=None):
+    """The inverse of ``hfftn``, as ``torch.fft.ihfftn``."""
+    return _r2c_n(input, s, dim, _DUAL[_norm(norm)], "ihfftn").conj()
+
+
+def hfft2(input, s=None, dim=(-2, -1), norm=None):
+    """``hfftn`` over the last two dims, as ``torch.fft.hfft2``."""
+    return hfftn(input, s, dim, norm)
+
+
+def ihfft2(input, s=None, dim=(-2, -1), norm=None):
+    """``ihfftn`` over the last two dims, as ``torch.fft.ihfft2``."""
+    return ihfftn(input, s, dim, norm)
+
+
+def fftn(input, s=None, dim=None, norm=None):
+    """The n-dimensional discrete Fourier transform over ``dim`` (all dims), as ``torch.fft.fftn``."""
+    return _c2c_n(input, s, dim, norm, True)
+
+
+def ifftn(input, s=None, dim=None, norm=None):
+    """The inverse of ``fftn``, as ``torch.fft.ifftn``."""
+    return _c2c_n(input, s, dim, norm, False)
+
+
+def rfftn(input, s=None, dim=None, norm=None):
+    """``fftn`` of a real signal, the last dim's non-negative frequencies only, as ``torch.fft.rfftn``."""
+    return _r2c_n(input, s, dim, norm, "rfftn")
+
+
+def irfftn(input, s=None, dim=None, norm=None):
+    """The inverse of ``rfftn``, as ``torch.fft.irfftn``."""
+    return _c2r_n(input, s, dim, norm)
+
+
+def fft2(input, s=None, dim=(-2, -1), norm=None):
+    """``fftn`` over the last two dims, as ``torch.fft.fft2``."""
+    return fftn(input, s, dim, norm)
+
+
+def ifft2(input, s=None, dim=(-2, -1), norm=None):
+    """``ifftn`` over the last two dims, as ``torch.fft.ifft2``."""
+    return ifftn(input, s, dim, norm)
+
+
+def rfft2(input, s=None, dim=(-2, -1), norm=None):
+    """``rfftn`` over the last two dims, as ``torch.fft.rfft2``."""
+    return rfftn(input, s, dim, norm)
+
+
+def irfft2(input, s=None, dim=(-2, -1), norm=None):
+    """``irfftn`` over the last two dims, as ``torch.fft.irfft2``."""
+    return irfftn(input, s, dim, norm)
+
+
+def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, **_):
+    """The sample frequencies of an ``n``-point DFT with spacing ``d``: 0, 1, ..., -1 over (d * n), as
+    ``torch.fft.fftfreq``."""
+    out = arange(n, dtype=dtype or dt.get_default_dtype(), device=device)
+    out = (out - (out >= (n + 1) // 2) * n) / (d * n)
+    return out.requires_grad_(requires_grad) if requires_grad else out
+
+
+def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, **_):
+    """The non-negative sample frequencies of ``rfft``'s output, as ``torch.fft.rfftfreq``."""
+    out = arange(n // 2 + 1, dtype=dtype or dt.get_default_dtype(), device=device) / (d * n)
+    return out.requires_grad_(requires_grad) if requires_grad else out
+
+
+def _shift(input, dim, sign):
+    dims = tuple(range(input.dim())) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    return input.roll(tuple(sign * (input.shape[d] // 2) for d in dims), dims)
+
+
+def fftshift(input, dim=None):
+    """The zero frequency moved to the middle (a roll by half of each dim), as ``torch.fft.fftshift``."""
+    return _shift(input, dim, 1)
+
+
+def ifftshift(input, dim=None):
+    """The inverse of ``fftshift``, as ``torch.fft.ifftshift``."""
+    return _shift(input, dim, -1)

@@ -1,0 +1,196 @@
+"""Complex tensors' own functions: the views ``view_as_real`` / ``view_as_complex`` (and ``real`` / ``imag``
+through them), ``complex``, ``polar``, ``conj``, ``abs``, ``angle``, ``sgn``, as torch's.
+
+A complex64 tensor is stored as NumPy's complex array on the cpu; ``view_as_real`` reads the same memory as
+float32 pairs, through a second storage over it (pyfront's storages are typed), so writes go through both
+ways. Both storages are marked exported: neither may be replaced by an in-place op's result, and each counts
+its own in-place writes (a difference from torch, whose views share one version counter).
+``conj`` is a copy (torch's ``conj_physical``), not torch's lazy conjugate view: ``is_conj()`` is always
+False, so ``view_as_real(z.conj())`` works where torch asks for ``resolve_conj()`` first.
+The differentiable ones are composed of ``view_as_real``/``view_as_complex`` and real ops, or are formulas
+with torch's derivative under its convention (the conjugate Wirtinger derivative), where the function is
+not holomorphic (abs, angle, sgn)."""
+from __future__ import annotations
+
+import math
+
+from ... import dtypes as dt
+from ...backends import get_backend
+from ...tensor import Tensor
+from ..common import Formula
+from ..registry import records
+
+METHODS = "conj_physical resolve_conj angle"
+INPLACE = "conj_physical"
+__all__ = ["view_as_real", "view_as_complex", "real", "imag", "complex", "polar", "conj", "conj_physical",
+           "resolve_conj", "is_conj", "is_complex", "angle"]
+
+
+def _reinterpret(input: Tensor, dtype, shape, strides, offset) -> Tensor:
+    """A tensor of ``dtype`` over ``input``'s memory (the backend reads its bytes as ``dtype``)."""
+    storage = get_backend(input.device).reinterpret(input._storage, dtype)
+    return Tensor._make(storage, shape, dtype, strides, offset)
+
+
+def _as_real(input: Tensor) -> Tensor:
+    strides = tuple(2 * s for s in input.stride()) + (1,)
+    shape = (*input.shape, 2)
+    return _reinterpret(input, dt.to_real(input.dtype), shape, strides, 2 * input.storage_offset())
+
+
+def _as_complex(input: Tensor) -> Tensor:
+    return _reinterpret(input, dt.to_complex(input.dtype), input.shape[:-1],
+                        tuple(s // 2 for s in input.stride()[:-1]), input.storage_offset() // 2)
+
+
+@records("ViewAsRealBackward0")
+def view_as_real(input: Tensor) -> Tensor:
+    """``input``'s memory as a real tensor with a last dim of 2 (real, imaginary), as
+    ``torch.view_as_real``."""
+    if not input.dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return Formula.apply(_as_real, lambda g, x: view_as_complex(g.contiguous()), input)
+
+
+@records("ViewAsComplexBackward0")
+def view_as_complex(input: Tensor) -> Tensor:
+    """``input``'s last dim of 2 (real, imaginary) as a complex tensor over its memory, as
+    ``torch.view_as_complex``."""
+    if input.dtype not in (dt.float32, dt.float64, dt.float16):
+        raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a "
+                           f"tensor of scalar type: {dt.scalar_name(input.dtype)}")
+    dt.check_storable(dt.to_complex(input.dtype))
+    if not input.dim() or input.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if input.stride(-1) != 1:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % 2 for s in input.stride()[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    if input.storage_offset() % 2:
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    return Formula.apply(_as_complex, lambda g, x: view_as_real(g), input)
+
+
+def real(input: Tensor) -> Tensor:
+    """The real parts (a view of a complex tensor; a real tensor itself), as ``torch.real``."""
+    return view_as_real(input)[..., 0] if input.dtype.is_complex else input
+
+
+def imag(input: Tensor) -> Tensor:
+    """The imaginary parts of a complex tensor, a view, as ``torch.imag``."""
+    if not input.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return view_as_real(input)[..., 1]
+
+
+@records("ComplexBackward0")
+def complex(real: Tensor, imag: Tensor) -> Tensor:
+    """``real + imag * 1j`` of two float tensors of one dtype (broadcast), as ``torch.complex``."""
+    if real.dtype not in (dt.float16, dt.float32, dt.float64) or imag.dtype not in (dt.float16, dt.float32,
+                                                                                   dt.float64):
+        raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{dt.scalar_name(real.dtype)} and {dt.scalar_name(imag.dtype)}")
+    if real.dtype is not imag.dtype:
+        raise RuntimeError(f"Expected object of scalar type {dt.scalar_name(real.dtype)} but got scalar type "
+                           f"{dt.scalar_name(imag.dtype)} for second argument")
+    from .arrays import broadcast_tensors
+    from .shaping import stack
+    return view_as_complex(stack(broadcast_tensors(real, imag), -1))
+
+
+@records("PolarBackward0")
+def polar(abs: Tensor, angle: Tensor) -> Tensor:
+    """``abs * (cos(angle) + 1j * sin(angle))``, as ``torch.polar``."""
+    if abs.dtype is angle.dtype and abs.dtype.is_floating_point:
+        return Formula.apply(_polar_value, _polar_grad, abs, angle)
+    return complex(abs, angle)  # its dtype errors, which torch's polar shares
+
+
+def _polar_value(r, theta):
+    return complex(r * theta.cos(), r * theta.sin())
+
+
+def _polar_grad(g, r, theta):
+    """torch's polar_backward: ``Re(conj(g) sgn(z))`` and ``Re(conj(g) i z)`` (its sgn(z) makes a negative
+    radius's gradient the negative of d|z|/dr, as torch's)."""
+    z = _polar_value(r, theta)
+    gc = conj(g)
+    return real(gc * complex_sgn(z)), real(gc * z * 1j)
+
+
+@records("ConjPhysicalBackward0")
+def conj_physical(input: Tensor) -> Tensor:
+    """The complex conjugate, a new tensor (a real tensor's is itself), as ``torch.conj_physical``."""
+    if not input.dtype.is_complex:
+        return input
+    signs = input.new_tensor([1.0, -1.0], dtype=dt.to_real(input.dtype))
+    return view_as_complex((view_as_real(input) * signs).contiguous())
+
+
+@records("ConjBackward0")
+def conj(input: Tensor) -> Tensor:
+    """The complex conjugate, as ``torch.conj``: a copy here, torch's lazy view there (see the docstring)."""
+    return conj_physical(input)
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """``input`` itself: pyfront's conjugates are never lazy."""
+    return input
+
+
+def is_conj(input: Tensor) -> bool:
+    """False: pyfront's ``conj`` computes the conjugate (no lazy bit to resolve)."""
+    return False
+
+
+def is_complex(input: Tensor) -> bool:
+    """Whether ``input``'s dtype is complex, as ``torch.is_complex``."""
+    return input.dtype.is_complex
+
+
+def _safe_abs(z: Tensor) -> Tensor:
+    from ..primitives.special import hypot
+    parts = view_as_real(z)
+    return hypot(parts[..., 0], parts[..., 1])
+
+
+@records("AbsBackward0")
+def complex_abs(input: Tensor) -> Tensor:
+    """``|z|`` (a real tensor) with torch's gradient ``g * sgn(z)``, 0 at 0."""
+    return Formula.apply(lambda z: _safe_abs(z), lambda g, z: g * complex_sgn(z), input)
+
+
+@records("AngleBackward0")
+def angle(input: Tensor) -> Tensor:
+    """The argument of each element, in (-pi, pi]; of a real tensor pi where negative, else 0 (nan stays),
+    as ``torch.angle``."""
+    from ..primitives.elementwise import atan2
+    if input.dtype.is_complex:
+        return Formula.apply(lambda z: atan2(imag(z), real(z)), _angle_grad, input)
+    x = input if input.dtype.is_floating_point else input.to(dt.get_default_dtype())
+    return Formula.apply(lambda v: (v * 0).where(v >= 0, math.pi).where(v == v, v), lambda g, v: g * 0, x)
+
+
+def _angle_grad(g, z):
+    """torch's angle_backward: ``g * i z / |z|^2``, 0 at 0."""
+    r2 = z.abs() ** 2
+    return (g * z * 1j / r2.where(r2 != 0, 1.0)).where(r2 != 0, 0.0)
+
+
+@records("SgnBackward0")
+def complex_sgn(input: Tensor) -> Tensor:
+    """``z / |z|`` (0 at 0) of a complex tensor, torch's ``sgn``."""
+    return Formula.apply(_sgn_value, _sgn_grad, input)
+
+
+def _sgn_value(z):
+    r = _safe_abs(z)
+    return (z / r.where(r != 0, 1.0)).where(r != 0, 0.0)
+
+
+def _sgn_grad(g, z):
+    """torch's sgn_backward: ``(g - Re(g * conj(sgn z)) * sgn z) / |z|``, 0 at 0."""
+    r = _safe_abs(z)
+    s = _sgn_value(z)
+    safe = r.where(r != 0, 1.0)
+    return ((g - real(g * conj(s)) * s) / safe).where(r != 0, 0.0)
