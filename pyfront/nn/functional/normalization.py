@@ -102,7 +102,11 @@ def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
 
 
 @composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
-           grad_fn=lambda input, *a, **k: "NativeBatchNormBackward0" if input.numel() else "AddBackward0")
+           grad_fn=lambda input, *a, **k: "NativeBatchNormBackward0" if input.numel() else "AddBackward0",
+           saves=lambda input, running_mean, running_var, weight=None, bias=None, training=False, *a, **k: [
+               ("input", input), ("weight", weight),
+               # (updated in place while training, where torch's kernel keeps their versions: not checked)
+               *(() if training else (("running_mean", running_mean), ("running_var", running_var)))])
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -275,6 +279,7 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     torch_name="nn.functional.layer_norm",
     samples=samples.layer_norm,
     grad_fn="NativeLayerNormBackward0",
+    saves="input weight bias",
 )
 def layer_norm(
     input: Tensor,
@@ -362,6 +367,7 @@ def rms_norm(
     torch_name="nn.functional.group_norm",
     samples=samples.group_norm,
     grad_fn="NativeGroupNormBackward0",
+    saves="input weight",
 )
 def group_norm(
     input: Tensor,

@@ -464,7 +464,7 @@ def _flat_coords(mask, ndim):
     return prim.nonzero(mask).permute(1, 0) if ndim else None
 
 
-@composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0")
+@composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     if mask.dtype is not dt.bool_:
@@ -499,7 +499,7 @@ def masked_scatter(input, mask, source):
     return prim.index_put(x, coords, values, tuple(range(len(shape))), False).reshape(out_shape)
 
 
-@composite(samples=samples.take, grad_fn="TakeBackward0")
+@composite(samples=samples.take, grad_fn="TakeBackward0", saves="self=input index")
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
@@ -531,7 +531,7 @@ def take_along_dim(input, indices, dim=None):
     shape = broadcast_shapes(tuple(sizes), indices.shape)
     in_shape = list(shape)
     in_shape[d] = input.shape[d]
-    return prim.gather_op(input.expand(in_shape), indices.expand(shape), d)
+    return prim.gather_op(input.expand(in_shape), indices.expand(shape), d, keeps_input=True)
 
 
 _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
