@@ -283,13 +283,12 @@ class OpNode(Node):
                 needs[j] for j in op.saved_for.get(i, range(len(needs)))) else None for i in op.save]
         else:  # (most ops' nodes: add, sub, a product with a number)
             self.saved = []
-        if op.save_output is True:
-            # (a Tensor-Scalar overload keeps no result: pow's derivative reads it for a tensor exponent only)
-            self.saved += [None] * len(outputs) if inputs[-1]._wrapped_number and op.extra.get(
-                "scalar_overload") else [SavedTensor(o, is_output=True) for o in outputs]
-        elif op.save_output:  # the outputs torch's node saves, by index (frexp's exponent, not its mantissa)
-            self.saved += [SavedTensor(o, is_output=True) if k in op.save_output else None
-                           for k, o in enumerate(outputs)]
+        if op.save_output:
+            keep = op.save_output  # True, or the outputs torch's node saves (frexp's exponent, not its mantissa)
+            if keep is True and inputs[-1]._wrapped_number and op.extra.get("scalar_overload"):
+                keep = ()  # a Tensor-Scalar overload: pow's derivative reads the result for a tensor exponent only
+            self.saved += [SavedTensor(o, is_output=True) for o in outputs] if keep is True else [
+                SavedTensor(o, is_output=True) if k in keep else None for k, o in enumerate(outputs)]
         self.has_saved = any(self.saved)
         self.freed = False
         if op.extra.get("scalar_overload") and any(t._wrapped_number for t in inputs):
