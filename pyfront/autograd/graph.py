@@ -284,9 +284,9 @@ class OpNode(Node):
         else:  # (most ops' nodes: add, sub, a product with a number)
             self.saved = []
         if op.save_output:
-            keep = op.save_output  # True, or the outputs torch's node saves (frexp's exponent, not its mantissa)
+            keep = op.save_output  # True, or the outputs torch's node saves (frexp's exponent, not mantissa)
             if keep is True and inputs[-1]._wrapped_number and op.extra.get("scalar_overload"):
-                keep = ()  # a Tensor-Scalar overload: pow's derivative reads the result for a tensor exponent only
+                keep = ()  # a Tensor-Scalar overload: pow's gradient reads the result for a tensor exponent
             self.saved += [SavedTensor(o, is_output=True) for o in outputs] if keep is True else [
                 SavedTensor(o, is_output=True) if k in keep else None for k, o in enumerate(outputs)]
         self.has_saved = any(self.saved)

@@ -156,7 +156,8 @@ def presented_saved(node) -> dict:
         if node.torch_saved is False:
             raise RuntimeError(_FREED)
         return s.unpack(node, nr)
-    return {name: (lambda k=k: read(k)) for k, (name, _, _) in enumerate(kept) if name}  # (None: another node's)
+    # (a None name: what a node torch records before this one saves, not shown)
+    return {name: (lambda k=k: read(k)) for k, (name, _, _) in enumerate(kept) if name}
 
 
 def function_saved(node) -> dict:

@@ -142,8 +142,9 @@ def torch_saves(fn, spec: str):
             plan.append((name, pos, source, None if default is inspect.Parameter.empty else default, node))
 
     def read(node_name, args, kwargs):
-        return [(name, pos if source is None else args[pos] if pos < len(args) else kwargs.get(source, default))
-                for name, pos, source, default, node in plan if not node or node == node_name]
+        return [(name, pos if source is None else args[pos] if pos < len(args) else
+                 kwargs.get(source, default)) for name, pos, source, default, node in plan
+                if not node or node == node_name]
     return read
 
 
