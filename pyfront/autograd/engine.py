@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .anomaly_mode import _STATE as _ANOMALY, run_node
-from .graph import AccumulateGrad, OpNode, check_torch_saved
+from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
 from .grad_mode import set_grad_enabled
 from ..tensor import Tensor
 
@@ -99,7 +99,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
             if not retain_graph and node.has_saved:
                 node.release()
                 if node.torch_saved:
-                    node.torch_saved = False
+                    release_torch_saved(node)
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None:
                     continue

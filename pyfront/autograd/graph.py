@@ -135,8 +135,8 @@ class Node:
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
     presented = False  # renamed by present_as: its saved values are its last step's, not torch's op's
     # what torch's one node saves, where a composite presents it (present_as's ``saves``): ((name,
-    # SavedTensor or None, output index), ...), checked before the node runs, as torch's node unpacks its
-    # saved variables; None: no such list, False: freed by a backward
+    # SavedTensor or value, output index), ...), checked before the node runs, as torch's node unpacks its
+    # saved variables (FREED in a SavedTensor's place after a backward freed it); None: no such list
     torch_saved = None
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
@@ -255,10 +255,18 @@ def _saved_as_torch(fn, saves, outs):
             yield name, SavedTensor(what) if isinstance(what, Tensor) else what, 0
 
 
+FREED = object()  # a SavedTensor of ``torch_saved`` once a backward freed it (its numbers stay readable)
+
+
+def release_torch_saved(node):
+    node.torch_saved = tuple((name, FREED if type(s) is SavedTensor else s, nr)
+                             for name, s, nr in node.torch_saved)
+
+
 def check_torch_saved(node):
     """Unpack what ``node`` keeps as torch's node (``torch_saved``): the version error where one was
     modified in place, before the node's own steps run."""
-    for _, s, nr in node.torch_saved or ():
+    for _, s, nr in node.torch_saved:
         if type(s) is SavedTensor:
             s.unpack(node, nr)
 

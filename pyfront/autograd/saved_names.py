@@ -144,18 +144,16 @@ def op_node_saved(node) -> dict:
 
 def presented_saved(node) -> dict:
     """``name -> thunk`` of what a composite's node keeps as torch's node saves (``Node.torch_saved``)."""
-    from .graph import _FREED, SavedTensor
+    from .graph import _FREED, FREED, SavedTensor
     kept = node.torch_saved
     if kept is None:
         return {}
 
     def read(k):
         _, s, nr = kept[k]
-        if type(s) is not SavedTensor:  # a number or None: torch's stays readable after backward
-            return s
-        if node.torch_saved is False:
+        if s is FREED:  # (a number or None stays readable after backward, as torch's)
             raise RuntimeError(_FREED)
-        return s.unpack(node, nr)
+        return s.unpack(node, nr) if type(s) is SavedTensor else s
     # (a None name: what a node torch records before this one saves, not shown)
     return {name: (lambda k=k: read(k)) for k, (name, _, _) in enumerate(kept) if name}
 
