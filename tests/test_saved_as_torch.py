@@ -66,3 +66,16 @@ def test_batch_norm_training_forwards_twice_then_backward():
         ((bn(x) + bn(x * 2)) * _leaf(L, 4, 3).detach()).sum().backward()
         return x.grad.abs().sum().item() > 0
     _both(run)
+
+
+def test_dims_shown_as_given():
+    """A composite's node shows torch's dim as the call gave it: a negative one as torch reads it back (its
+    unsigned pattern), an int list's int as a 1-tuple (pyfront's own steps hold the normalised dim)."""
+    def run(L):
+        x = _leaf(L, 3, 4)
+        i = L.tensor([[0, 1], [2, 3], [1, 1]])
+        outs = [L.std(x, -1), L.std_mean(x, (0, 1))[0], L.nansum(x, 1), L.nn.functional.glu(x),
+                L.cummax(x, -1)[0], L.logcumsumexp(x, -2), L.gather(x, -1, i),
+                L.scatter_add(x, -1, i, x[:, :2])]
+        return [o.grad_fn._saved_dim for o in outs]
+    _both(run)

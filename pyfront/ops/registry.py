@@ -121,7 +121,9 @@ def torch_saves(fn, spec: str):
     """What torch's node of the composite ``fn`` saves, from ``spec``: its names, space-separated, each
     ``name`` (the argument of ``fn`` so named), ``name=argument``, or ``name=result`` / ``result<k>`` (the
     op's output k); ``@Node`` after a name: saved only where the call presents that node (``saves`` may
-    differ by overload); or a function of the call's arguments giving those pairs (a view torch's op saves).
+    differ by overload); ``dim`` shown as torch's int dim as given (a negative one as its unsigned 64-bit
+    pattern), ``dim[]`` as its int list (a 1-tuple for an int); or a function of the call's arguments
+    giving those pairs (a view torch's op saves).
     Returns ``(node name, args, kwargs) -> [(name, value or output index), ...]``, read per call by position
     or keyword, without binding the whole signature (a composite runs per op)."""
     import inspect
@@ -130,10 +132,13 @@ def torch_saves(fn, spec: str):
     params = list(inspect.signature(fn).parameters.values())
     where = {p.name: (i if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else len(params), p.default)
              for i, p in enumerate(params)}
-    plan = []
+    plan, dims = [], {}
     for item in spec.split():
         item, _, node = item.partition("@")
         name, _, source = item.partition("=")
+        if name.endswith("[]") or name.startswith("dim"):
+            name = name.removesuffix("[]")
+            dims[name] = item.endswith("[]")
         source = source or name
         if source.startswith("result"):
             plan.append((name, graph.Result(source[6:] or 0), None, None, node))
@@ -142,10 +147,19 @@ def torch_saves(fn, spec: str):
             plan.append((name, pos, source, None if default is inspect.Parameter.empty else default, node))
 
     def read(node_name, args, kwargs):
-        return [(name, pos if source is None else args[pos] if pos < len(args) else
-                 kwargs.get(source, default)) for name, pos, source, default, node in plan
-                if not node or node == node_name]
+        out = [(name, pos if source is None else args[pos] if pos < len(args) else
+                kwargs.get(source, default)) for name, pos, source, default, node in plan
+               if not node or node == node_name]
+        return [(name, _as_torch_dim(value, dims[name]) if name in dims else value) for name, value in out] \
+            if dims else out
     return read
+
+
+def _as_torch_dim(value, listed: bool):
+    from ..autograd.saved_names import as_torch_saves
+    if listed and type(value) is int:
+        value = (value,)
+    return as_torch_saves(value, "int[]" if listed else "int")
 
 
 def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None), grad=True, grad_fn=None,

@@ -749,7 +749,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
-@composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0", saves="self=input")
+@composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0",
+           saves="self=input dim")
 @float16_in_float32
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.

@@ -297,7 +297,7 @@ def _not_nan(input):
     return where(isnan(input), 0, input) if input.dtype.is_floating_point else input
 
 
-@composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input keepdim")
+@composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input dim[] keepdim")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``."""
     return _not_nan(input).sum(dim, keepdim, dtype=dtype)
@@ -361,13 +361,13 @@ def _cum_samples():
             s(T((3, 1), layout="expanded", expand_to=(3, 5)), 1)]
 
 
-@composite(samples=_cum_samples, grad_fn="CummaxBackward0", saves="self=input")
+@composite(samples=_cum_samples, grad_fn="CummaxBackward0", saves="self=input dim")
 def cummax(input, dim):
     """(values, indices) of the running maximum along ``dim``, as ``torch.cummax``."""
     return _cumulative("cummax", input, dim, lambda later, earlier: later >= earlier)
 
 
-@composite(samples=_cum_samples, grad_fn="CumminBackward0", saves="self=input")
+@composite(samples=_cum_samples, grad_fn="CumminBackward0", saves="self=input dim")
 def cummin(input, dim):
     """(values, indices) of the running minimum along ``dim``, as ``torch.cummin``."""
     return _cumulative("cummin", input, dim, lambda later, earlier: later <= earlier)

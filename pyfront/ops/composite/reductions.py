@@ -153,7 +153,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
-@composite(samples=samples.var_std, grad_fn="StdBackward0", saves="self=input keepdim correction result")
+@composite(samples=samples.var_std, grad_fn="StdBackward0",
+           saves="self=input dim[] keepdim correction result")
 @float16_in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
@@ -176,7 +177,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0",
-           saves="self=input keepdim correction result0=result")
+           saves="self=input dim[] keepdim correction result0=result")
 @float16_in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""

@@ -292,7 +292,7 @@ def _logaddexp(a, b):
 @composite(samples=lambda: [
     s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
     s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
-    s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0", saves="self=input result")
+    s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0", saves="self=input dim result")
 @float16_in_float32
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
@@ -482,7 +482,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     s(T((3, 5)), 2, 0, 1.0), s(T((3, 5)), 1, 1, 0.5), s(T((2, 3, 4)), 3.0, -1, 2.0),
     s(T((4, 5), layout="transposed"), 2, 0, 1.0), s(T((3, 4)), math.inf, 0, 1.0), s(T((3, 4)), 2, 0, 100.0),
     s(T((3, 4)), -1, 0, 1.0), s(T((0, 3)), 2, 0, 1.0)],
-    grad_fn="RenormBackward0", saves="self=input p maxnorm")
+    grad_fn="RenormBackward0", saves="self=input p dim maxnorm")
 def renorm(input, p, dim, maxnorm):
     """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
     ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0."""

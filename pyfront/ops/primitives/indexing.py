@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...autograd import graph
+from ...autograd.saved_names import as_torch_saves
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
@@ -261,12 +262,13 @@ SCATTER_WRITE = register(OpDef(
     backward_name="ScatterBackward0"))
 
 
-def gather_op(x, index, dim: int, keeps_input: bool = False):
-    """``x`` gathered at ``index`` along ``dim``; ``keeps_input``: its node keeps ``x`` too, as torch's
-    gather does (its gradient here needs only x's shape; index_select's node keeps the index only)."""
+def gather_op(x, index, dim: int, keeps_input=None):
+    """``x`` gathered at ``index`` along ``dim``; ``keeps_input``: the dim as given, where its node keeps
+    ``x`` too and shows that dim, as torch's gather does (its gradient here needs only x's shape;
+    index_select's node keeps the index only)."""
     out = apply(GATHER, x, index, dim=dim)
-    if keeps_input and out._grad_fn is not None:
-        graph.also_saves(out, ("self", x))
+    if keeps_input is not None and out._grad_fn is not None:
+        graph.also_saves(out, ("self", x), ("dim", as_torch_saves(keeps_input, "int")))
     return out
 
 
@@ -311,7 +313,7 @@ def check_along(name, x, dim, index, src=None) -> int:
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``."""
     d = check_along("gather", input, dim, index)
-    return gather_op(input, index.to(dt.int64), d, keeps_input=True)
+    return gather_op(input, index.to(dt.int64), d, keeps_input=dim)
 
 
 def scatter_along(input, dim, index, src, reduce, include_self=True, keeps_operands=False):
