@@ -184,7 +184,14 @@ def batch_norm(
     return _scale_shift(input, mean, var, eps, weight, bias, shape, training)
 
 
-@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0")
+def _instances_as_channels(input, *args, **kwargs):
+    """What torch's instance_norm saves: its input viewed as one sample of N * C channels (the batch_norm
+    node before its last view, which shows nothing)."""
+    return [(None, input.reshape(1, -1, *input.shape[2:]))] if input.dim() >= 2 else []
+
+
+@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0",
+           saves=_instances_as_channels)
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,
