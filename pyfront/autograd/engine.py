@@ -82,9 +82,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 continue
             for g in grads:
                 if g is not None:
-                    if node.torch_saved is not None:  # (a composite shown as torch's one node)
-                        check_torch_saved(node)
-                    in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
+                    if _ANOMALY["enabled"]:
+                        in_grads = run_node(node, grads)
+                    else:
+                        if node.torch_saved is not None:  # (a composite shown as torch's one node)
+                            check_torch_saved(node)
+                        in_grads = node.apply(grads)
                     if type(in_grads) is not tuple and not isinstance(in_grads, list):
                         in_grads = (in_grads,)
                     break
