@@ -488,7 +488,13 @@ class Tensor:
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._counter is None:  # it keeps counting its writes as before, not as ``value`` counts
-            self._counter = VersionCounter(self._storage.version)
+            old = self._storage
+            self._counter = VersionCounter(old.version)
+            # with the views and aliases taken of it before, which count with it still, as torch's share its
+            # counter (what has its own keeps that)
+            for t in old._live() if old.sharers else ():
+                if t._counter is None and t is not self:
+                    t._counter = self._counter
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
         self._contiguous = value._contiguous
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base

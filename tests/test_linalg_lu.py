@@ -149,3 +149,18 @@ def test_deprecation_warnings_are_torchs():
             L.lu_solve(L.tensor(a), LU, piv)
         texts.append([str(w.message).split(" (Triggered")[0] for w in caught])
     assert texts[1] == texts[0]
+
+
+@pytest.mark.parametrize("shape, seed", [((4, 3), 1), ((3, 4), 23), ((2, 3, 3), 0)])
+def test_lu_gradient_zeros_are_positive_as_torch(shape, seed):
+    """An exact zero of the gradient is +0.0, as torch's triangular solves leave it (pyfront's were -0.0)."""
+    A = np.random.default_rng(seed).integers(-3, 4, size=shape).astype(np.float32)
+    grads = []
+    for L in (torch, pyfront):
+        a = L.tensor(A, requires_grad=True)
+        _, lower, upper = L.linalg.lu(a)
+        (lower.sum() + upper.sum()).backward()
+        grads.append(a.grad.detach().numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-5, atol=1e-6)
+    zeros = grads[0] == 0
+    np.testing.assert_array_equal(np.signbit(grads[1][zeros]), np.signbit(grads[0][zeros]))

@@ -16,12 +16,10 @@ from pyfront.autograd.graph import OpNode
 # where pyfront's primitive does not save a tensor torch's node does (pyfront computes its gradient without
 # it): op -> the names torch's node has beyond pyfront's
 KNOWN_UNSAVED = {
-    "gather": {"_saved_self"},  # torch keeps self for its sparse gradient; pyfront only its shape
-    "take_along_dim": {"_saved_self"},
-    # nll_loss of class indices (cross_entropy's last op) keeps only the target: its gradient needs neither
-    # the scores nor the summed weight, which torch's kernel saves
-    "nn.functional.cross_entropy": {"_saved_self", "_saved_total_weight"},
-    "nn.functional.nll_loss": {"_saved_self", "_saved_total_weight"},
+    # nll_loss of class indices (cross_entropy's last op) keeps the scores and the target: its gradient needs
+    # no summed weight, which torch's kernel saves
+    "nn.functional.cross_entropy": {"_saved_total_weight"},
+    "nn.functional.nll_loss": {"_saved_total_weight"},
 }
 
 

@@ -12,36 +12,12 @@ from optable import _resolve, build, entries
 
 import pyfront
 
-# torch's node saves the written tensor (its error), pyfront's steps do not (no error)
-_UNSAVED = ("gather:input std:output std_mean:output cdist:input dist:input nan_to_num:input fmax:input "
-            "fmin:input nansum:input nanmean:input cummax:input cummin:input combinations:input "
-            "sgn:input sgn:output ldexp:output mvlgamma:input masked_select:input take:input "
-            "take_along_dim:input nanmedian:output logcumsumexp:output renorm:input "
-            "nn.functional.softplus:input nn.functional.logsigmoid:input nn.functional.softshrink:input "
-            "nn.functional.hardshrink:input nn.functional.threshold:input nn.functional.conv1d:input "
-            "nn.functional.conv2d:input nn.functional.conv3d:input nn.functional.conv_transpose3d:input "
-            "nn.functional.mse_loss:input nn.functional.smooth_l1_loss:input "
-            "nn.functional.huber_loss:input nn.functional.nll_loss:input "
-            "nn.functional.soft_margin_loss:input nn.functional.multilabel_soft_margin_loss:input "
-            "nn.functional.batch_norm:input nn.functional.layer_norm:input "
-            "nn.functional.group_norm:input nn.functional.max_pool2d:input "
-            "nn.functional.max_pool1d:input nn.functional.avg_pool2d:input "
-            "nn.functional.avg_pool1d:input nn.functional.adaptive_avg_pool2d:input "
-            "nn.functional.adaptive_avg_pool1d:input nn.functional.adaptive_max_pool2d:input "
-            "nn.functional.adaptive_max_pool1d:input nn.functional.max_pool3d:input "
-            "nn.functional.avg_pool3d:input nn.functional.adaptive_avg_pool3d:input "
-            "nn.functional.adaptive_max_pool3d:input")
-# pyfront's steps save a tensor torch's node does not (its error where torch's backward runs)
-_SPURIOUS = ("frexp:output kron:input ldexp:input index_add:input index_add:output index_copy:input "
-             "index_copy:output scatter:input scatter:output scatter_add:input scatter_add:output "
-             "float_power:output nn.functional.scaled_dot_product_attention:input")
+# torch's node saves the written tensor (its error), pyfront's steps do not (no error): combinations' torch
+# saves an expanded view of its input (masked_select's self)
+_UNSAVED = "combinations:input"
 # both fail, but pyfront's saved tensor is a reshaped or other step's one: another shape or node in the text
-_OTHER_TEXT = ("dot:input vdot:input inner:input matmul:input nn.functional.glu:input "
-               "nn.functional.conv_transpose1d:input nn.functional.conv_transpose2d:input "
-               "nn.functional.bilinear:input nn.functional.cosine_similarity:input "
-               "nn.functional.instance_norm:input")
+_OTHER_TEXT = "nn.functional.bilinear:input"
 KNOWN = {**dict.fromkeys(_UNSAVED.split(), "pyfront's steps do not save what torch's node saves"),
-         **dict.fromkeys(_SPURIOUS.split(), "pyfront's steps save what torch's node does not"),
          **dict.fromkeys(_OTHER_TEXT.split(), "pyfront saves another step's tensor: another shape or node")}
 
 

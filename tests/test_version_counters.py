@@ -95,6 +95,19 @@ def _assign_data_keeps_count(lib, dev):
     return [with_new, x._version]
 
 
+def _assign_data_keeps_views_counting(lib, dev):
+    """The views and aliases taken before ``x.data = y`` count with x still: torch's share its counter."""
+    x = lib.ones(3, device=dev, requires_grad=True).clone()
+    v, d = x[:2], x.detach()
+    x.data = lib.zeros(3, device=dev)
+    x.mul_(2)
+    seen = [v._version, d._version, x._version]
+    v.mul_(3)
+    y = (v * v).sum()
+    d.add_(1)
+    return [seen, v._version, x._version, _outcome(y.backward)]
+
+
 def _detach_in_place_saved(lib, dev):
     a = lib.ones(3, device=dev, requires_grad=True)
     b = a * 2
@@ -166,7 +179,7 @@ def _views_written_since(lib, dev):
 
 CASES = [_views_written_since, _write_through_data, _write_through_detach, _write_through_view_of_data,
          _data_of_a_view, _detach_of_a_view, _data_of_a_written_tensor, _assign_data,
-         _assign_data_keeps_count,
+         _assign_data_keeps_count, _assign_data_keeps_views_counting,
          _detach_in_place_saved, _detach_in_place_then_write, _detach_in_place_unsaved_or_output,
          _detach_in_place_before_saving, _detach_copy_is_a_write_only_for_itself]
 

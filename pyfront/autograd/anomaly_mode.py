@@ -86,6 +86,9 @@ def run_node(node, grads):
     """``node.apply(grads)`` with PyTorch's anomaly checks: on an error (a NaN output included),
     first warn with the stack of the forward call that recorded ``node``."""
     try:
+        if node.torch_saved is not None:  # (what it keeps as torch's node: checked as its own saved tensors)
+            from .graph import check_torch_saved
+            check_torch_saved(node)
         out = node.apply(grads)
         if _STATE["check_nan"]:
             for i, g in enumerate(out if isinstance(out, (tuple, list)) else (out,)):

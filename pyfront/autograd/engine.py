@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .anomaly_mode import _STATE as _ANOMALY, run_node
-from .graph import AccumulateGrad, OpNode
+from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
 from .grad_mode import set_grad_enabled
 from ..tensor import Tensor
 
@@ -84,7 +84,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 continue
             for g in grads:
                 if g is not None:
-                    in_grads = run_node(node, grads) if _ANOMALY["enabled"] else node.apply(grads)
+                    if _ANOMALY["enabled"]:
+                        in_grads = run_node(node, grads)
+                    else:
+                        if node.torch_saved is not None:  # (a composite shown as torch's one node)
+                            check_torch_saved(node)
+                        in_grads = node.apply(grads)
                     if type(in_grads) is not tuple and not isinstance(in_grads, list):
                         in_grads = (in_grads,)
                     break
@@ -98,6 +103,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     in_grads = _hook_result(hook, out, tuple(in_grads))
             if not retain_graph and node.has_saved:
                 node.release()
+                if node.torch_saved:
+                    release_torch_saved(node)
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None:
                     continue

@@ -134,6 +134,10 @@ class Node:
     has_saved = True  # whether release() has anything to free (an OpNode knows; other nodes are asked)
     shown_edges = None  # what a composite op's node shows: its own inputs' (see present_as)
     presented = False  # renamed by present_as: its saved values are its last step's, not torch's op's
+    # what torch's one node saves, where a composite presents it (present_as's ``saves``): ((name,
+    # SavedTensor or value, output index), ...), checked before the node runs, as torch's node unpacks its
+    # saved variables (FREED in a SavedTensor's place after a backward freed it); None: no such list
+    torch_saved = None
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
@@ -202,14 +206,18 @@ def node_class(name: str, base=None) -> type:
     return cls
 
 
-def present_as(out, name: str, since: int, inputs=None, edges=None):
+def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
     """Name the node that produced ``out`` (a Tensor or a tuple of them) ``name``, where that node was
     recorded after node number ``since``: a composite op shows the node PyTorch's one op records, and
     as its ``next_functions`` the edges of its differentiable ``inputs`` (or ``edges``, taken before an
-    in-place op gave an input a new history)."""
+    in-place op gave an input a new history). ``saves``: what torch's node saves, a function giving
+    ``(name, tensor)`` pairs (a non-Tensor is kept as it is; name None: what a node torch records before
+    this one saves, checked, not shown), ``(name, Result(k))`` for output ``k``: the node keeps
+    them and refuses to run if one was modified in place since, as torch's, whatever its own steps kept."""
     if inputs is not None:
         edges = tuple(i._edge() for i in inputs if i.dtype.kind in "fc")
-    for t in out if isinstance(out, (tuple, list)) else (out,):
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    for t in outs:
         fn = getattr(t, "_grad_fn", None)
         if not isinstance(fn, Node) or fn._seq <= since:
             continue
@@ -218,6 +226,49 @@ def present_as(out, name: str, since: int, inputs=None, edges=None):
         fn.presented = True
         if edges is not None:
             fn.shown_edges = tuple(edges)
+        if saves is not None:  # (an outer composite's, presenting its inner one's node: its own names)
+            fn.torch_saved = tuple(_saved_as_torch(fn, saves(), outs))
+            fn.has_saved = True
+
+
+def also_saves(out, *saves):
+    """Keep ``saves`` (``(name, tensor)`` pairs) on the node that made ``out``, where that is torch's node
+    but saves less (gather's, which torch's keeps its input beside): checked and shown as present_as's."""
+    fn = out._grad_fn
+    if fn is not None and fn.torch_saved is None:
+        fn.torch_saved = tuple(_saved_as_torch(fn, saves, (out,)))
+        fn.has_saved = True
+
+
+class Result(int):
+    """Output k of the op, in present_as's ``saves`` (an int there is a saved number)."""
+
+
+def _saved_as_torch(fn, saves, outs):
+    """present_as's ``saves`` as the node keeps them: (name, SavedTensor or value, output index)."""
+    from ..tensor import Tensor
+    for name, what in saves:
+        if type(what) is Result:  # an output of the op: saved as torch saves its result
+            o = outs[what]
+            yield name, SavedTensor(o, is_output=o._grad_fn is fn), o._output_nr
+        else:
+            yield name, SavedTensor(what) if isinstance(what, Tensor) else what, 0
+
+
+FREED = object()  # a SavedTensor of ``torch_saved`` once a backward freed it (its numbers stay readable)
+
+
+def release_torch_saved(node):
+    node.torch_saved = tuple((name, FREED if type(s) is SavedTensor else s, nr)
+                             for name, s, nr in node.torch_saved)
+
+
+def check_torch_saved(node):
+    """Unpack what ``node`` keeps as torch's node (``torch_saved``): the version error where one was
+    modified in place, before the node's own steps run."""
+    for _, s, nr in node.torch_saved:
+        if type(s) is SavedTensor:
+            s.unpack(node, nr)
 
 
 def _conjugate_vjp(op, ctx, grads):
@@ -251,7 +302,11 @@ class OpNode(Node):
         else:  # (most ops' nodes: add, sub, a product with a number)
             self.saved = []
         if op.save_output:
-            self.saved += [SavedTensor(o, is_output=True) for o in outputs]
+            keep = op.save_output  # True, or the outputs torch's node saves (frexp's exponent, not mantissa)
+            if keep is True and inputs[-1]._wrapped_number and op.extra.get("scalar_overload"):
+                keep = ()  # a Tensor-Scalar overload: pow's gradient reads the result for a tensor exponent
+            self.saved += [SavedTensor(o, is_output=True) for o in outputs] if keep is True else [
+                SavedTensor(o, is_output=True) if k in keep else None for k, o in enumerate(outputs)]
         self.has_saved = any(self.saved)
         self.freed = False
         if op.extra.get("scalar_overload") and any(t._wrapped_number for t in inputs):

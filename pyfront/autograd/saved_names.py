@@ -111,7 +111,7 @@ def as_torch_saves(value, schema_type="int[]"):
 def op_node_saved(node) -> dict:
     """``name -> thunk`` of what an OpNode shows as ``_saved_<name>``."""
     if node.presented:
-        return {}
+        return presented_saved(node)
     op = node.op
     inputs, attr_types = _arguments(op)
     slots, shown_attrs = _DECLARED.get(type(node).__name__, (None, None))
@@ -137,7 +137,25 @@ def op_node_saved(node) -> dict:
         # not a dim: torch keeps the dim as given (-1), pyfront's op the normalised one
         if key in attr_types and (shown_attrs is None or key in shown_attrs) and "dim" not in key:
             out[key] = (lambda v=value, t=attr_types[key]: as_torch_saves(v, t))
+    if node.torch_saved is not None:  # what it keeps beside its own, as torch's node (graph.also_saves)
+        out.update(presented_saved(node))
     return out
+
+
+def presented_saved(node) -> dict:
+    """``name -> thunk`` of what a composite's node keeps as torch's node saves (``Node.torch_saved``)."""
+    from .graph import _FREED, FREED, SavedTensor
+    kept = node.torch_saved
+    if kept is None:
+        return {}
+
+    def read(k):
+        _, s, nr = kept[k]
+        if s is FREED:  # (a number or None stays readable after backward, as torch's)
+            raise RuntimeError(_FREED)
+        return s.unpack(node, nr) if type(s) is SavedTensor else s
+    # (a None name: what a node torch records before this one saves, not shown)
+    return {name: (lambda k=k: read(k)) for k, (name, _, _) in enumerate(kept) if name}
 
 
 def function_saved(node) -> dict:
@@ -145,7 +163,7 @@ def function_saved(node) -> dict:
     ``save_for_backward``'s order)."""
     names = node.__dict__.get("saved_names")
     if not names:
-        return {}
+        return presented_saved(node)
     return {name: (lambda k=k: node.saved_tensors[k]) for k, name in enumerate(names)}
 
 

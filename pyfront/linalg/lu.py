@@ -176,7 +176,8 @@ def lu_factor_backward(LU, pivots, grad):
     else:
         G = cat([solve_triangular(U1.mT, M, upper=False, left=False), gU[..., :, k:]], -1)
         G = solve_triangular(L1.mT, G, upper=True, unitriangular=True)
-    return _take_rows(G, _order(pivots, m, True))
+    # (+ 0: an exact zero is +0.0, as the triangular solves of torch's formula leave it, not -0.0 here)
+    return _take_rows(G + 0.0, _order(pivots, m, True))
 
 
 def _check_solve(LU, pivots, B, left) -> None:

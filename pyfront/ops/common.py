@@ -243,24 +243,32 @@ class Formula(Function):
     gradient per input, or one Tensor for a single input), not as the composite of primitives it is
     built of: the product rule's terms of a composite (x * sigmoid(x), g - g * w) are opposite
     infinities (NaN) for an infinite ``g`` where torch's one product is infinite. Inputs may be
-    tensors, numbers or None; a formula of differentiable ops makes the result twice differentiable."""
+    tensors, numbers or None; a formula of differentiable ops makes the result twice differentiable.
+    ``backward.reads_result``: it reads the result too, given as its keyword ``result`` (and saved)."""
 
     @staticmethod
     def forward(ctx, value, backward, *inputs):
         # ``backward.saves``: the inputs it reads (all by default); one it does not read is not saved, so
         # an in-place form (exp_avg.lerp_(grad, 0.1)) may overwrite it, as torch's node allows
         saves = getattr(backward, "saves", None)
+        out = value(*inputs)
         ctx.save_for_backward(*(a if isinstance(a, Tensor) and (saves is None or i in saves) else None
-                                for i, a in enumerate(inputs)))
+                                for i, a in enumerate(inputs)), *((out,) if _reads_result(backward) else ()))
         ctx.formula, ctx.numbers = backward, tuple(None if isinstance(a, Tensor) else a for a in inputs)
-        return value(*inputs)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        inputs = [n if t is None else t for t, n in zip(ctx.saved_tensors, ctx.numbers)]
-        grads = ctx.formula(g, *inputs)
+        saved = ctx.saved_tensors
+        inputs = [n if t is None else t for t, n in zip(saved, ctx.numbers)]
+        result = {"result": saved[-1]} if _reads_result(ctx.formula) else {}
+        grads = ctx.formula(g, *inputs, **result)
         grads = (grads,) if isinstance(grads, Tensor) else grads
         return None, None, *(d if need else None for d, need in zip(grads, ctx.needs_input_grad[2:]))
+
+
+def _reads_result(backward) -> bool:
+    return getattr(backward, "reads_result", False)
 
 
 # torch's deprecated scalar-first signatures (its tools/autograd/deprecated.yaml): x.add_(-lr, grad), as old

@@ -28,7 +28,7 @@ class OpDef:
     vjp: Optional[Callable]
     arity: int = 1              # number of tensor inputs
     save: tuple = ()            # indices of the inputs the VJP reads
-    save_output: bool = False   # whether the VJP reads the output(s)
+    save_output: bool | tuple = False   # whether the VJP reads the output(s); a tuple: those outputs
     saved_for: dict = field(default_factory=dict)  # saved input -> the inputs whose gradients read it
     differentiable_outputs: tuple = (0,)
     backward_name: str = ""
@@ -91,12 +91,13 @@ def register(op: OpDef) -> OpDef:
 COMPOSITES: dict[str, dict] = {}
 
 
-def records(name):
+def records(name, saves=None):
     """Decorator: the composite's result shows the node PyTorch's one op records (``grad_fn``), ``name``
     or ``name(*args, **kwargs)`` (None: the last primitive's own; a pair: the name and the inputs in the
     order PyTorch's op takes them), given to the last node it recorded, with the Tensor arguments'
-    nodes as its ``next_functions``."""
+    nodes as its ``next_functions``. ``saves``: what torch's node saves (see ``torch_saves``)."""
     def deco(fn):
+        saved = torch_saves(fn, saves) if saves else None
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             inputs = [t for a in (*args, *kwargs.values())
@@ -109,18 +110,65 @@ def records(name):
                 node_name, inputs = node_name
             if node_name is not None:
                 edges = [before.get(id(t)) or t._edge() for t in inputs if t.dtype.kind in "fc"]
-                graph.present_as(out, node_name, since, edges=edges)
+                graph.present_as(out, node_name, since, edges=edges,
+                                 saves=saved and (lambda: saved(node_name, args, kwargs)))
             return out
         return wrapper
     return deco
 
 
-def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None), grad=True, grad_fn=None):
+def torch_saves(fn, spec: str):
+    """What torch's node of the composite ``fn`` saves, from ``spec``: its names, space-separated, each
+    ``name`` (the argument of ``fn`` so named), ``name=argument``, or ``name=result`` / ``result<k>`` (the
+    op's output k); ``@Node`` after a name: saved only where the call presents that node (``saves`` may
+    differ by overload); ``dim`` shown as torch's int dim as given (a negative one as its unsigned 64-bit
+    pattern), ``dim[]`` as its int list (a 1-tuple for an int); or a function of the call's arguments
+    giving those pairs (a view torch's op saves).
+    Returns ``(node name, args, kwargs) -> [(name, value or output index), ...]``, read per call by position
+    or keyword, without binding the whole signature (a composite runs per op)."""
+    import inspect
+    if callable(spec):
+        return lambda node_name, args, kwargs: spec(*args, **kwargs)
+    params = list(inspect.signature(fn).parameters.values())
+    where = {p.name: (i if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else len(params), p.default)
+             for i, p in enumerate(params)}
+    plan, dims = [], {}
+    for item in spec.split():
+        item, _, node = item.partition("@")
+        name, _, source = item.partition("=")
+        if name.endswith("[]") or name.startswith("dim"):
+            name = name.removesuffix("[]")
+            dims[name] = item.endswith("[]")
+        source = source or name
+        if source.startswith("result"):
+            plan.append((name, graph.Result(source[6:] or 0), None, None, node))
+        else:
+            pos, default = where[source]
+            plan.append((name, pos, source, None if default is inspect.Parameter.empty else default, node))
+
+    def read(node_name, args, kwargs):
+        out = [(name, pos if source is None else args[pos] if pos < len(args) else
+                kwargs.get(source, default)) for name, pos, source, default, node in plan
+               if not node or node == node_name]
+        return [(name, _as_torch_dim(value, dims[name]) if name in dims else value) for name, value in out] \
+            if dims else out
+    return read
+
+
+def _as_torch_dim(value, listed: bool):
+    from ..autograd.saved_names import as_torch_saves
+    if listed and type(value) is int:
+        value = (value,)
+    return as_torch_saves(value, "int[]" if listed else "int")
+
+
+def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None), grad=True, grad_fn=None,
+              saves=None):
     """Mark a public function built from primitives, so the op table tests it against torch; ``grad_fn``:
-    the node it presents (see ``records``)."""
+    the node it presents, ``saves``: what that node saves (see ``records``)."""
     def deco(fn):
         if grad_fn is not None:
-            fn = records(grad_fn)(fn)
+            fn = records(grad_fn, saves)(fn)
         COMPOSITES[torch_name or fn.__name__] = {"fn": fn, "samples": samples, "domain": domain,
                                                  "grad": grad}
         return fn

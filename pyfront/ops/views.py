@@ -289,6 +289,18 @@ def reshape(input, *shape):
     return apply(OPS_VIEW["view"], input, shape_out=shape)
 
 
+def unsafe_view(input, shape):
+    """torch's ``_unsafe_view``: ``input`` reshaped, named UnsafeViewBackward0 and no view for autograd: a
+    version counter of its own, so a later write into ``input`` fails no backward that saved this (torch's
+    kron multiplies two of these)."""
+    from ..tensor import VersionCounter
+    out = reshape(input, shape)
+    if out._base is not None:
+        out = apply(OPS_VIEW["view"], input, shape_out=tuple(out.shape), _name="UnsafeViewBackward0")
+        out._base, out._counter = None, VersionCounter()
+    return out
+
+
 def view_as(input, other):
     return view(input, other.shape)
 

@@ -424,7 +424,8 @@ def _silu_backward(g, x):
     return g * (s * (1.0 + x * (1.0 - s)))
 
 
-@composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0")
+@composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0",
+           saves="self=input beta threshold")
 @in_float32
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
@@ -608,7 +609,8 @@ def softsign(input: Tensor) -> Tensor:
     return input / (ew.abs(input) + 1)
 
 
-@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0")
+@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0",
+           saves="self=input")
 @in_float32
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
@@ -651,7 +653,8 @@ def tanhshrink(input: Tensor) -> Tensor:
     return input - ew.tanh(input)
 
 
-@composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0")
+@composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0",
+           saves="self=input lambd")
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
@@ -680,7 +683,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return ew.where(small, zero, _nan_grad(input) - ew.sign(input) * lambd).to(input.dtype)
 
 
-@composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0")
+@composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0",
+           saves="self=input lambd")
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
 
@@ -711,7 +715,8 @@ def _nan_grad(x: Tensor) -> Tensor:
 
 
 @composite(torch_name="nn.functional.threshold", samples=samples.threshold,
-           grad_fn=_inplace_node("Threshold"))
+           grad_fn=_inplace_node("Threshold"),
+           saves="self=input@ThresholdBackward0 result@ThresholdBackward1 threshold")
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
 
@@ -744,7 +749,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
 
 
-@composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0")
+@composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0",
+           saves="self=input dim")
 @in_float32
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.

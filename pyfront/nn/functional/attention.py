@@ -114,7 +114,13 @@ def scaled_dot_product_attention(
     if enable_gqa and query.dim() >= 3:
         key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
         value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
-    scores = query.matmul(key.transpose(-2, -1)) * scale
+    # torch's math attention scales query and key by sqrt(scale) each before their product: its node keeps
+    # those scaled copies, not the query or key themselves (a later write into them fails no backward)
+    if scale >= 0:
+        root = math.sqrt(scale)
+        scores = (query * root).matmul(key.transpose(-2, -1) * root)
+    else:  # (no square root: the scores scaled after)
+        scores = query.matmul(key.transpose(-2, -1)) * scale
     length, source = query.shape[-2], key.shape[-2]
     if is_causal:
         attn_mask = ones(length, source, dtype=dt.bool_, device=query.device).tril()

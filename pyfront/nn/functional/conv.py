@@ -75,6 +75,14 @@ def _conv_node(input, weight, *args, **kwargs):
     return "SqueezeBackward1" if input.dim() < weight.dim() else "ConvolutionBackward0"
 
 
+def _conv_saves(input, weight, *args, **kwargs):
+    """What torch's ConvolutionBackward0 saves: the input (unbatched: its batch of one, a view, which the
+    squeeze after it does not show) and the weight."""
+    if input.dim() < weight.dim():
+        return [(None, input.unsqueeze(0)), (None, weight)]
+    return [("input", input), ("weight", weight)]
+
+
 # -- unfold / fold -------------------------------------------------------------------------------
 @records("Im2ColBackward0")
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
@@ -561,7 +569,8 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 
 # -- public functions ------------------------------------------------------------------------------
-@composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node)
+@composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node,
+           saves=_conv_saves)
 @in_float32_of_one_dtype
 def conv1d(
     input: Tensor,
@@ -602,7 +611,8 @@ def conv1d(
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node)
+@composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node,
+           saves=_conv_saves)
 @in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
@@ -645,7 +655,8 @@ def conv2d(
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d, grad_fn=_conv_node)
+@composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d, grad_fn=_conv_node,
+           saves=_conv_saves)
 def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
@@ -690,7 +701,8 @@ def conv_transpose1d(
     )
 
 
-@composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node)
+@composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node,
+           saves=_conv_saves)
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,
@@ -736,7 +748,8 @@ def conv_transpose2d(
     )
 
 
-@composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node)
+@composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node,
+           saves=_conv_saves)
 @in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
@@ -778,7 +791,8 @@ def conv3d(
     return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
 
 
-@composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node)
+@composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node,
+           saves=_conv_saves)
 @in_float32_of_one_dtype
 def conv_transpose3d(
     input: Tensor,

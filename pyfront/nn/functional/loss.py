@@ -154,7 +154,8 @@ def _weighted(loss, weight, input, reduction):
 
 
 @composite(torch_name="nn.functional.mse_loss", samples=samples.mse_loss,
-           grad_fn=_weighted_or("MseLossBackward0"))
+           grad_fn=_weighted_or("MseLossBackward0"),
+           saves="self=input@MseLossBackward0 target@MseLossBackward0")
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -229,7 +230,8 @@ def l1_loss(
     return _weighted(ew.abs(x - t), weight, input, reduction)
 
 
-@composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss, grad_fn=_smooth_l1_node)
+@composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss, grad_fn=_smooth_l1_node,
+           saves="self=input@SmoothL1LossBackward0 target@SmoothL1LossBackward0 beta@SmoothL1LossBackward0")
 def smooth_l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:
@@ -270,7 +272,8 @@ def smooth_l1_loss(
 
 
 @composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
-           grad_fn=_weighted_or("HuberLossBackward0"))
+           grad_fn=_weighted_or("HuberLossBackward0"),
+           saves="self=input@HuberLossBackward0 target@HuberLossBackward0 delta@HuberLossBackward0")
 @in_float32
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
@@ -773,6 +776,7 @@ def kl_div(
     torch_name="nn.functional.soft_margin_loss",
     samples=samples.soft_margin_loss,
     grad_fn="SoftMarginLossBackward0",
+    saves="self=input target",
 )
 def soft_margin_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"

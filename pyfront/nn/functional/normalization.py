@@ -103,7 +103,11 @@ def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
 
 
 @composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
-           grad_fn=lambda input, *a, **k: "NativeBatchNormBackward0" if input.numel() else "AddBackward0")
+           grad_fn=lambda input, *a, **k: "NativeBatchNormBackward0" if input.numel() else "AddBackward0",
+           saves=lambda input, running_mean, running_var, weight=None, bias=None, training=False, *a, **k: [
+               ("input", input), ("weight", weight),
+               # (updated in place while training, where torch's kernel keeps their versions: not checked)
+               *(() if training else (("running_mean", running_mean), ("running_var", running_var)))])
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -181,7 +185,14 @@ def batch_norm(
     return _scale_shift(input, mean, var, eps, weight, bias, shape, training)
 
 
-@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0")
+def _instances_as_channels(input, *args, **kwargs):
+    """What torch's instance_norm saves: its input viewed as one sample of N * C channels (the batch_norm
+    node before its last view, which shows nothing)."""
+    return [(None, input.reshape(1, -1, *input.shape[2:]))] if input.dim() >= 2 else []
+
+
+@composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0",
+           saves=_instances_as_channels)
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,
@@ -276,6 +287,7 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     torch_name="nn.functional.layer_norm",
     samples=samples.layer_norm,
     grad_fn="NativeLayerNormBackward0",
+    saves="input weight bias",
 )
 def layer_norm(
     input: Tensor,
@@ -363,6 +375,7 @@ def rms_norm(
     torch_name="nn.functional.group_norm",
     samples=samples.group_norm,
     grad_fn="NativeGroupNormBackward0",
+    saves="input weight",
 )
 def group_norm(
     input: Tensor,

@@ -17,7 +17,7 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import arange, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
-from ...ops.registry import composite
+from ...ops.registry import composite, records
 from .conv import in_pieces
 from ...ops import samples
 from ...autograd.function import no_derivative
@@ -128,6 +128,8 @@ def _lowest(dtype):
 
 
 # -- max pooling -----------------------------------------------------------------------------------
+# (max_pool1d's too, on its input viewed as one row: torch's node, which saves that view)
+@records("MaxPool2DWithIndicesBackward0", saves="self=input")
 def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
     stride = (
@@ -379,6 +381,7 @@ def _divisors(size, k, stride, pad, out, count_include_pad):
     return result
 
 
+@records("AvgPool2DBackward0", saves="self=input")  # (avg_pool1d's too, as _max_pool2d)
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
     stride = (
@@ -530,6 +533,12 @@ def avg_pool1d(
 
 
 # -- adaptive pooling ------------------------------------------------------------------------------
+def _one_row(input, *args, **kwargs):
+    """What torch's 1-d adaptive pools save: the input viewed as one row of a 2-d pool's (the squeeze after
+    that pool's node shows nothing)."""
+    return [(None, input.unsqueeze(-2))]
+
+
 def _adaptive_sizes(name, input, output_size, nd):
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
@@ -610,6 +619,7 @@ def _adaptive_avg(x, sizes):
     torch_name="nn.functional.adaptive_avg_pool2d",
     samples=samples.adaptive_avg_pool2d,
     grad_fn="AdaptiveAvgPool2DBackward0",
+    saves="self=input",
 )
 @in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
@@ -644,6 +654,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     torch_name="nn.functional.adaptive_avg_pool1d",
     samples=samples.adaptive_avg_pool1d,
     grad_fn="SqueezeBackward1",
+    saves=_one_row,
 )
 @in_float32
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
@@ -733,6 +744,7 @@ def _position(index, which, k, dim):
     torch_name="nn.functional.adaptive_max_pool2d",
     samples=samples.adaptive_max_pool2d,
     grad_fn="AdaptiveMaxPool2DBackward0",
+    saves="self=input",
 )
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """2-d adaptive maximum pooling to ``output_size``.
@@ -793,6 +805,7 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
     torch_name="nn.functional.adaptive_max_pool1d",
     samples=samples.adaptive_max_pool1d,
     grad_fn="SqueezeBackward1",
+    saves=_one_row,
 )
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """1-d adaptive maximum pooling to ``output_size``.

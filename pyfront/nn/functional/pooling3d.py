@@ -116,7 +116,7 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
 
 
 @composite(torch_name="nn.functional.max_pool3d", samples=samples.max_pool3d,
-           grad_fn="MaxPool3DWithIndicesBackward0")
+           grad_fn="MaxPool3DWithIndicesBackward0", saves="self=input")
 def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):
     """3-d max pooling: the maximum of each ``kernel_size`` window.
@@ -171,7 +171,8 @@ def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
     return _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-@composite(torch_name="nn.functional.avg_pool3d", samples=samples.avg_pool3d, grad_fn="AvgPool3DBackward0")
+@composite(torch_name="nn.functional.avg_pool3d", samples=samples.avg_pool3d, grad_fn="AvgPool3DBackward0",
+           saves="self=input")
 def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:
     """3-d average pooling: the mean of each ``kernel_size`` window.
@@ -224,7 +225,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
 
 @composite(torch_name="nn.functional.adaptive_avg_pool3d", samples=samples.adaptive_avg_pool3d,
-           grad_fn="AdaptiveAvgPool3DBackward0")
+           grad_fn="AdaptiveAvgPool3DBackward0", saves="self=input")
 def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     """3-d adaptive average pooling to ``output_size``.
 
@@ -253,7 +254,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
 
 
 @composite(torch_name="nn.functional.adaptive_max_pool3d", samples=samples.adaptive_max_pool3d,
-           grad_fn="AdaptiveMaxPool3DBackward0")
+           grad_fn="AdaptiveMaxPool3DBackward0", saves="self=input")
 def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
     """3-d adaptive maximum pooling to ``output_size``.
 

@@ -15,6 +15,7 @@ from ..primitives.reductions import cumprod
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
+from ..views import unsafe_view
 from .functions import diag
 from .shaping import stack, vstack
 
@@ -255,11 +256,12 @@ def combinations(input, r=2, with_replacement=False):
 def kron(input, other):
     """The Kronecker product: block (i, j, ...) is ``input[i, j, ...] * other``, as ``torch.kron``."""
     n = max(input.dim(), other.dim())
-    a = input.reshape((1,) * (n - input.dim()) + tuple(input.shape))
-    b = other.reshape((1,) * (n - other.dim()) + tuple(other.shape))
-    a = a.reshape([x for d in a.shape for x in (d, 1)])
-    b = b.reshape([x for d in b.shape for x in (1, d)])
-    return (a * b).reshape([p * q for p, q in zip(a.shape[::2], b.shape[1::2])])
+    a_shape = (1,) * (n - input.dim()) + tuple(input.shape)
+    b_shape = (1,) * (n - other.dim()) + tuple(other.shape)
+    # no views for autograd, as torch's: a write into input or other later fails no backward of this product
+    a = unsafe_view(input, [x for d in a_shape for x in (d, 1)])
+    b = unsafe_view(other, [x for d in b_shape for x in (1, d)])
+    return (a * b).reshape([p * q for p, q in zip(a_shape, b_shape)])
 
 
 @composite(samples=lambda: [

@@ -8,6 +8,7 @@ from ...shape import reads_as_int
 from ...tensor import Tensor
 from ... import dtypes as dt
 from ..argcheck import invalid_combination
+from ..common import Formula
 from ..primitives.elementwise import eq, sign, trunc, where
 from ..primitives.special import erfc, lgamma
 from ..registry import composite
@@ -40,7 +41,8 @@ def rad2deg(input):
     return _floating(input) * (180 / math.pi)
 
 
-@composite(samples=_unary, grad_fn=lambda input: "SgnBackward0" if input.dtype.is_floating_point else None)
+@composite(samples=_unary, grad_fn=lambda input: "SgnBackward0" if input.dtype.is_floating_point else None,
+           saves="self=input result")
 def sgn(input):
     """``sign`` for real tensors, ``z / |z|`` (0 at 0) for complex ones, as ``torch.sgn``."""
     if input.dtype.is_complex:
@@ -78,28 +80,38 @@ def isreal(input):
     return input.new_ones(input.shape, dtype=dt.bool_)
 
 
-@composite(samples=lambda: samples.elementwise(2), grad_fn="LdexpBackward0")
+@composite(samples=lambda: samples.elementwise(2), grad_fn="LdexpBackward0", saves="other result")
 def ldexp(input, other):
     """``input * 2 ** other``, as ``torch.ldexp``."""
     for i, (name, t) in enumerate((("input", input), ("other", other))):
         if not isinstance(t, Tensor):
             raise TypeError(f"ldexp(): argument '{name}' (position {i + 1}) must be Tensor, "
                             f"not {type(t).__name__}")
-    # broadcast first: torch's gradient of other is grad * input * ln 2 * 2 ** other at every element before
-    # the sum over broadcast dims (0 * inf there is nan), not that sum times 2 ** other
+    # broadcast first: torch's gradient of other is grad * result * ln 2 at every element before the sum over
+    # broadcast dims (0 * inf there is nan), not that sum times 2 ** other
     # float16 (bfloat16) with an integer exponent stays float16 (bfloat16), computed in float32 and rounded
     # once as torch's (a 16-bit float exponent is torch's pow and mul in that dtype, each rounded)
-    half = input.dtype in dt.HALVES and not other.dtype.is_floating_point
+    half = input.dtype if input.dtype in dt.HALVES and not other.dtype.is_floating_point else None
     x, e = broadcast_tensors(input.float() if half else _floating(input), _floating(other))
+    return Formula.apply(_ldexp, _ldexp_backward, x, e, half, not other.dtype.is_floating_point)
+
+
+def _ldexp(x, e, half, _):
     out = x * (2.0 ** e)
-    out = out.to(input.dtype) if half else out
-    if other.dtype.is_floating_point:
-        return out
-    # torch's gradient is grad * pow(2, other) in other's integer dtype: 0 for a negative exponent
-    return where(other < 0, out.detach(), out)
+    return out.to(half) if half else out
 
 
-@composite(samples=samples.mvlgamma, domain=(2.0, 5.0), grad_fn="MvlgammaBackward0")
+def _ldexp_backward(g, x, e, half, integral, result):
+    """torch's formula, which reads the exponent and the result, not ``x`` (its node saves no input)."""
+    scale = 2.0 ** e
+    # an integer exponent's gradient is grad * pow(2, other) in that integer dtype: 0 for a negative one
+    return g * (where(e < 0, 0.0, scale) if integral else scale), g * result * math.log(2), None, None
+
+
+_ldexp_backward.saves, _ldexp_backward.reads_result = (1,), True
+
+
+@composite(samples=samples.mvlgamma, domain=(2.0, 5.0), grad_fn="MvlgammaBackward0", saves="self=input p")
 def mvlgamma(input, p):
     """The multivariate log-gamma of dimension ``p``:
     ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x - i / 2)``, as ``torch.mvlgamma``.

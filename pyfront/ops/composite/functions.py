@@ -151,7 +151,8 @@ def _cdist_uses_mm(x1, x2, p, compute_mode):
     s(T((30, 3)), T((4, 3)), compute_mode="donot_use_mm_for_euclid_dist"),
     s(T((2, 3)), T((4, 3)), compute_mode="x")],
            grad_fn=lambda x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]: (
-               None if _cdist_uses_mm(x1, x2, p, compute_mode) else "CdistBackward0"))
+               None if _cdist_uses_mm(x1, x2, p, compute_mode) else "CdistBackward0"),
+           saves="x1 x2 p result")
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M):
     a (…, P, R) tensor; batch dims broadcast. As ``torch.cdist``."""
@@ -198,7 +199,7 @@ def _euclidean_dist(x1, x2):
     s(T((3, 4), grad=False), T((3, 4), grad=False), 0),
     s(T((3, 4)), T((3, 1)), math.inf),
     s(T((5,)), T((5,)), 3.5), s(T(()), T(())), s(T((0,)), T((0,))), s(T((3,), "int64"), T((3,), "int64")),
-    s(T((3,)), T((3,), "int64"))], grad_fn="DistBackward0")
+    s(T((3,)), T((3,), "int64"))], grad_fn="DistBackward0", saves="self=input other p result")
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``."""
     diff = input - other
@@ -214,7 +215,7 @@ def dist(input, other, p=2):
     s(T((3, 4), fill="special")), s(T((3, 4), fill="special"), 1.5, 2.0, -3.0), s(T((3, 4))),
     s(T((3, 4), fill="special"), posinf=7.0), s(T((5,), "int64")), s(T((), fill="special")),
     s(T((4, 5), fill="special", layout="transposed"), neginf=0.5), s(T((6,), "float64", fill="special"))],
-           grad_fn="NanToNumBackward0")
+           grad_fn="NanToNumBackward0", saves="self=input")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``."""
@@ -241,7 +242,7 @@ def _fpair_samples():
             s(T(()), T((2, 3), layout="transposed")), s(T((0, 3)), T((3,))), s(T((3,)), 2.0)]
 
 
-@composite(samples=_fpair_samples, grad_fn="FmaxBackward0")
+@composite(samples=_fpair_samples, grad_fn="FmaxBackward0", saves="self=input other")
 def fmax(input, other):
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``."""
     if not isinstance(other, Tensor):
@@ -250,7 +251,7 @@ def fmax(input, other):
     return where(logical_or(input >= other, isnan(other)), input, other)
 
 
-@composite(samples=_fpair_samples, grad_fn="FminBackward0")
+@composite(samples=_fpair_samples, grad_fn="FminBackward0", saves="self=input other")
 def fmin(input, other):
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``."""
     if not isinstance(other, Tensor):
@@ -296,7 +297,7 @@ def _not_nan(input):
     return where(isnan(input), 0, input) if input.dtype.is_floating_point else input
 
 
-@composite(samples=_nan_samples, grad_fn="NansumBackward0")
+@composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input dim[] keepdim")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``."""
     return _not_nan(input).sum(dim, keepdim, dtype=dtype)
@@ -360,13 +361,13 @@ def _cum_samples():
             s(T((3, 1), layout="expanded", expand_to=(3, 5)), 1)]
 
 
-@composite(samples=_cum_samples, grad_fn="CummaxBackward0")
+@composite(samples=_cum_samples, grad_fn="CummaxBackward0", saves="self=input dim")
 def cummax(input, dim):
     """(values, indices) of the running maximum along ``dim``, as ``torch.cummax``."""
     return _cumulative("cummax", input, dim, lambda later, earlier: later >= earlier)
 
 
-@composite(samples=_cum_samples, grad_fn="CumminBackward0")
+@composite(samples=_cum_samples, grad_fn="CumminBackward0", saves="self=input dim")
 def cummin(input, dim):
     """(values, indices) of the running minimum along ``dim``, as ``torch.cummin``."""
     return _cumulative("cummin", input, dim, lambda later, earlier: later <= earlier)

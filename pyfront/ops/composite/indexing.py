@@ -334,7 +334,7 @@ def index_select(input, dim, index):
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
 
 
-@composite(samples=samples.index_add, grad_fn="IndexAddBackward0")
+@composite(samples=samples.index_add, grad_fn="IndexAddBackward0", saves="dim index source alpha")
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``."""
     if index.dtype not in (dt.int64, dt.int32):
@@ -378,7 +378,7 @@ def _check_slices(input, d, source):
         )
 
 
-@composite(samples=samples.index_copy, grad_fn="IndexCopyBackward0")
+@composite(samples=samples.index_copy, grad_fn="IndexCopyBackward0", saves="dim index source")
 def index_copy(input, dim, index, source):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
     if index.dtype is not dt.int64:
@@ -464,7 +464,7 @@ def _flat_coords(mask, ndim):
     return prim.nonzero(mask).permute(1, 0) if ndim else None
 
 
-@composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0")
+@composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     if mask.dtype is not dt.bool_:
@@ -499,7 +499,7 @@ def masked_scatter(input, mask, source):
     return prim.index_put(x, coords, values, tuple(range(len(shape))), False).reshape(out_shape)
 
 
-@composite(samples=samples.take, grad_fn="TakeBackward0")
+@composite(samples=samples.take, grad_fn="TakeBackward0", saves="self=input index")
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
@@ -531,13 +531,14 @@ def take_along_dim(input, indices, dim=None):
     shape = broadcast_shapes(tuple(sizes), indices.shape)
     in_shape = list(shape)
     in_shape[d] = input.shape[d]
-    return prim.gather_op(input.expand(in_shape), indices.expand(shape), d)
+    return prim.gather_op(input.expand(in_shape), indices.expand(shape), d, keeps_input=dim)
 
 
 _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
 
 
-@composite(samples=samples.scatter, grad_fn=_scatter_node)
+@composite(samples=samples.scatter, grad_fn=_scatter_node,
+           saves="dim@ScatterBackward0 index@ScatterBackward0")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
     if reduce not in _SCATTER_REDUCE:
@@ -555,7 +556,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return no_derivative(out, "derivative for aten::scatter is not implemented", input, src)
 
 
-@composite(samples=samples.scatter_add, grad_fn="ScatterAddBackward0")
+@composite(samples=samples.scatter_add, grad_fn="ScatterAddBackward0", saves="dim index")
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
     if not isinstance(src, Tensor):

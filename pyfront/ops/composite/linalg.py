@@ -29,7 +29,7 @@ INPLACE = "addmm addmv baddbmm addbmm"
 
 
 # -- products of vectors and matrices ------------------------------------------------------------
-@composite(samples=samples.dot, grad_fn="DotBackward0")
+@composite(samples=samples.dot, grad_fn="DotBackward0", saves="self=input tensor")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``."""
     if input.dim() != 1 or tensor.dim() != 1:
@@ -45,7 +45,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return mm(input.unsqueeze(0), tensor.unsqueeze(1)).reshape(())
 
 
-@composite(samples=samples.vdot, grad_fn="VdotBackward0")
+@composite(samples=samples.vdot, grad_fn="VdotBackward0", saves="self=input other")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
     graph.saved_crosswise(input, other)

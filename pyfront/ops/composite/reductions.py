@@ -157,7 +157,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var(input, *_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
-@composite(samples=samples.var_std, grad_fn="StdBackward0")
+@composite(samples=samples.var_std, grad_fn="StdBackward0",
+           saves="self=input dim[] keepdim correction result")
 @in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
@@ -181,7 +182,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
 
 
-@composite(samples=samples.var_std, grad_fn="StdMeanBackward0")
+@composite(samples=samples.var_std, grad_fn="StdMeanBackward0",
+           saves="self=input dim[] keepdim correction result0=result")
 @in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""

@@ -229,7 +229,8 @@ def _nan_rank(values, d):
     s(T((3, 5))), s(T((3, 5)), 1), s(T((3, 4), fill="special"), 1), s(T((3, 4), fill="special")),
     s(T((2, 5)), 0, True), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64")), s(T((4,), "int64"), 0),
     s(T(())), s(T(()), 0), s(T((0,)))],
-    grad_fn=lambda input, dim=None, *a, **k: "NanmedianBackward0" if dim is None else "NanmedianBackward1")
+    grad_fn=lambda input, dim=None, *a, **k: "NanmedianBackward0" if dim is None else "NanmedianBackward1",
+    saves="self=input@NanmedianBackward0 result@NanmedianBackward0")
 def nanmedian(input, dim=None, keepdim=False):
     """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
     share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``."""
@@ -292,7 +293,7 @@ def _logaddexp(a, b):
 @composite(samples=lambda: [
     s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
     s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
-    s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0")
+    s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0", saves="self=input dim result")
 @in_float32
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
@@ -483,7 +484,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     s(T((3, 5)), 2, 0, 1.0), s(T((3, 5)), 1, 1, 0.5), s(T((2, 3, 4)), 3.0, -1, 2.0),
     s(T((4, 5), layout="transposed"), 2, 0, 1.0), s(T((3, 4)), math.inf, 0, 1.0), s(T((3, 4)), 2, 0, 100.0),
     s(T((3, 4)), -1, 0, 1.0), s(T((0, 3)), 2, 0, 1.0)],
-    grad_fn="RenormBackward0")
+    grad_fn="RenormBackward0", saves="self=input p dim maxnorm")
 def renorm(input, p, dim, maxnorm):
     """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
     ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0."""

@@ -14,6 +14,8 @@ NumPy rule, with PyTorch's messages.
 from __future__ import annotations
 
 from ... import dtypes as dt
+from ...autograd import graph
+from ...autograd.saved_names import as_torch_saves
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
@@ -187,8 +189,8 @@ def _scatter_vjp(c, g):
     """PyTorch's scatter_reduce_backward, written with the ops themselves (so it differentiates)."""
     from .elementwise import where
 
-    x, idx, src = c.inputs
-    out, dim, reduce, include_self = c.out, c.attrs["dim"], c.attrs["reduce"], c.attrs["include_self"]
+    x, idx, src = c.inputs  # (scatter_write's node keeps the index only: all its two reductions read)
+    dim, reduce, include_self = c.attrs["dim"], c.attrs["reduce"], c.attrs["include_self"]
     if reduce in ("none", "sum"):
         gx, gsrc = g, gather_op(g, idx, dim)
     elif reduce == "mean":
@@ -210,11 +212,11 @@ def _scatter_vjp(c, g):
         gsrc = where(
             single,
             gather_op(g * masked_src_out, idx, dim),
-            gather_op(g * out, idx, dim) / src.masked_fill(src_zero, 1),
+            gather_op(g * c.out, idx, dim) / src.masked_fill(src_zero, 1),
         )
     else:  # amax / amin: every element equal to the result shares its gradient evenly
-        x_wins = (x == out).to(g.dtype)
-        src_wins = (src == gather_op(out, idx, dim)).to(g.dtype)
+        x_wins = (x == c.out).to(g.dtype)
+        src_wins = (src == gather_op(c.out, idx, dim)).to(g.dtype)
         shared = g / scatter_op(x_wins, idx, src_wins, dim, "sum", True)
         gx, gsrc = x_wins * shared, src_wins * gather_op(shared, idx, dim)
     if reduce == "none" or not include_self:  # the old values there were overwritten
@@ -253,13 +255,29 @@ SCATTER = register(
 )
 
 
-def gather_op(x, index, dim: int):
-    return apply(GATHER, x, index, dim=dim)
+# scatter and scatter_add (so index_add and index_copy): torch's nodes keep only the index, all their
+# gradients read; scatter_reduce's keeps its operands and result, whatever the reduction
+SCATTER_WRITE = register(OpDef(
+    "scatter_write", "other", SCATTER.infer, _scatter_np, _scatter_vjp, arity=3, save=(1,),
+    backward_name="ScatterBackward0"))
 
 
-def scatter_op(x, index, src, dim: int, reduce: str, include_self: bool):
-    """``x`` with ``src`` written (reduce "none") or reduced into it at ``index`` along ``dim``."""
-    return apply(SCATTER, x, index, src, dim=dim, reduce=reduce, include_self=include_self)
+def gather_op(x, index, dim: int, keeps_input=None):
+    """``x`` gathered at ``index`` along ``dim``; ``keeps_input``: the dim as given, where its node keeps
+    ``x`` too and shows that dim, as torch's gather does (its gradient here needs only x's shape;
+    index_select's node keeps the index only)."""
+    out = apply(GATHER, x, index, dim=dim)
+    if keeps_input is not None and out._grad_fn is not None:
+        graph.also_saves(out, ("self", x), ("dim", as_torch_saves(keeps_input, "int")))
+    return out
+
+
+def scatter_op(x, index, src, dim: int, reduce: str, include_self: bool, keeps_operands: bool = False):
+    """``x`` with ``src`` written (reduce "none") or reduced into it at ``index`` along ``dim``;
+    ``keeps_operands``: its node keeps ``x``, ``src`` and the result, as scatter_reduce's does."""
+    plain = reduce in ("none", "sum") and include_self and not keeps_operands
+    return apply(SCATTER_WRITE if plain else SCATTER, x, index, src, dim=dim, reduce=reduce,
+                 include_self=include_self)
 
 
 def check_along(name, x, dim, index, src=None) -> int:
@@ -295,16 +313,16 @@ def check_along(name, x, dim, index, src=None) -> int:
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``."""
     d = check_along("gather", input, dim, index)
-    return gather_op(input, index.to(dt.int64), d)
+    return gather_op(input, index.to(dt.int64), d, keeps_input=dim)
 
 
-def scatter_along(input, dim, index, src, reduce, include_self=True):
-    """The shared entry of scatter, scatter_add and scatter_reduce: checks, then one op."""
+def scatter_along(input, dim, index, src, reduce, include_self=True, keeps_operands=False):
+    """The shared entry of scatter, scatter_add and scatter_reduce: checks, then one op (see scatter_op)."""
     d = check_along("scatter", input, dim, index, src)
     for k, n in enumerate(index.shape):  # only the part of src that index covers is used
         if src.shape[k] != n:
             src = src.narrow(k, 0, n)
-    return scatter_op(input, index.to(dt.int64), src, d, reduce, bool(include_self))
+    return scatter_op(input, index.to(dt.int64), src, d, reduce, bool(include_self), keeps_operands)
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -315,7 +333,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
                                   f"got {reduce}.", input, src, grad_fn="ScatterReduceBackward0")
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-    return scatter_along(input, dim, index, src, reduce, include_self)
+    return scatter_along(input, dim, index, src, reduce, include_self, keeps_operands=True)
 
 
 # -- nonzero: its output size is read from the data ----------------------------------------------

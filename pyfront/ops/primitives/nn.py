@@ -187,9 +187,9 @@ def _nll_infer(logp, target, ignore_index, reduction):
 nll_loss_forward = register(OpDef(
     "nll_loss_forward", "other", _nll_infer, _nll_np,
     lambda c, g: (apply(_nll_backward, g, c.inputs[1], n_classes=c.input_shapes[0][1], **c.attrs), None),
-    arity=2, save=(1,), backward_name="NllLossBackward0",
-    # it keeps the target only (its gradient needs no scores): shown as torch's _saved_target
-    extra={"cpu_fallback": True, "shows": 1, "saved_slots": ("target",)}))
+    arity=2, save=(0, 1), backward_name="NllLossBackward0",
+    # its gradient needs the target only; the scores are kept as torch's node keeps them (its version error)
+    extra={"cpu_fallback": True, "shows": 1, "saved_slots": ("self", "target")}))
 _nll_backward = register(OpDef(
     "nll_loss_backward", "other", lambda g, target, n_classes, **_: [((target.shape[0], n_classes), g.dtype)],
     _nll_backward_np,

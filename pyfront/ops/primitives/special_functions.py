@@ -230,7 +230,7 @@ def _frexp_np(np, x):
 
 _frexp = register(OpDef(
     "frexp", "other", _frexp_infer, _frexp_np, lambda c, g, _: (g / c.outputs[1].to(g.dtype).exp2(),),
-    save_output=True, torch_name="frexp", differentiable_outputs=(0,),
+    save_output=(1,), torch_name="frexp", differentiable_outputs=(0,),
     samples=lambda: samples.elementwise(1)[:-1] + [s(T((5,), "float64")), s(T((3,), "int64"))],
     extra=_HOST))
 
