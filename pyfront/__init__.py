@@ -45,6 +45,7 @@ from .ops.composite.gap_functions import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
+from .ops.count_draws import binomial, poisson  # noqa: F401
 from .ops import return_types
 from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
