@@ -11,8 +11,9 @@ import pyfront
 
 def _model(lib):
     lib.manual_seed(0)
-    return lib.nn.Sequential(lib.nn.utils.spectral_norm(lib.nn.Linear(3, 4)), lib.nn.Tanh(),
-                             lib.nn.utils.spectral_norm(lib.nn.ConvTranspose1d(4, 2, 1), n_power_iterations=2))
+    sn = lib.nn.utils.spectral_norm
+    return lib.nn.Sequential(sn(lib.nn.Linear(3, 4)), lib.nn.Tanh(),
+                             sn(lib.nn.ConvTranspose1d(4, 2, 1), n_power_iterations=2))
 
 
 def _crossed(writer, reader):

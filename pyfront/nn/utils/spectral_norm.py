@@ -74,7 +74,8 @@ class SpectralNormLoadStateDictPreHook:
         if version is not None and version >= 1:
             return
         key = prefix + name
-        if version is None and key not in state_dict and all(key + s in state_dict for s in ("_orig", "_u", "_v")):
+        today = all(key + s in state_dict for s in ("_orig", "_u", "_v"))
+        if version is None and key not in state_dict and today:
             return  # today's keys without the metadata (a state dict built by hand): read as today's
         absent = [key + s for s in ("_orig", "", "_u") if key + s not in state_dict]
         if absent:
