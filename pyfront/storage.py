@@ -302,7 +302,8 @@ def _legacy_classes() -> dict:
              "Char": dtypes.int8, "Byte": dtypes.uint8, "Bool": dtypes.bool_}
     made = {}
     for kind, dtype in kinds.items():
-        made[f"{kind}Storage"] = type(f"{kind}Storage", (_LegacyStorage,), {"dtype": dtype, "__module__": "pyfront"})
+        name = f"{kind}Storage"
+        made[name] = type(name, (_LegacyStorage,), {"dtype": dtype, "__module__": "pyfront"})
     return made
 
 
