@@ -43,7 +43,7 @@ _TORCH_FILES = {f"torch.nn.modules.{file}": names.split() for file, names in (
                 "FractionalMaxPool3d"),
     ("activation", "MultiheadAttention RReLU"), ("pixelshuffle", "PixelShuffle PixelUnshuffle"),
     ("fold", "Fold Unfold"), ("channelshuffle", "ChannelShuffle"), ("linear", "LazyLinear"),
-    ("normalization", "LocalResponseNorm"))}
+    ("normalization", "LocalResponseNorm CrossMapLRN2d"))}
 _TORCH_FILES["torch.nn.parallel.data_parallel"] = ["DataParallel"]
 # the optimizers pyfront defines in another file than torch (the rest: torch.optim.<pyfront's file>)
 _TORCH_FILES["torch.optim.adamw"] = ["AdamW"]
