@@ -2,7 +2,8 @@
 
 The recording itself is ``pyfront.autograd.profiler``'s: named ranges and an ``aten::<op>`` event per
 op run, with wall-clock CPU times (no device timeline). What this module adds is torch's step machinery:
-which steps are waited out, warmed up and recorded, when ``on_trace_ready`` runs, and each step's ``ProfilerStep#N``.
+which steps are waited out, warmed up and recorded, when ``on_trace_ready`` runs, and each step's
+``ProfilerStep#N``.
 """
 from __future__ import annotations
 
