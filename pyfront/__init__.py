@@ -73,6 +73,7 @@ from . import distributions  # noqa: E402
 from . import special  # noqa: E402
 from . import testing  # noqa: E402,F401  (torch.testing.assert_close)
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
+from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: F401,E402
 from .linalg.removed import *  # noqa: F401,F403,E402  (torch.solve, torch.eig, ...: torch's removal advice)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
 from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
