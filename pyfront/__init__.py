@@ -76,6 +76,7 @@ from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ...
 from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: F401,E402
 from .linalg.removed import *  # noqa: F401,F403,E402  (torch.solve, torch.eig, ...: torch's removal advice)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
+from .old_functions import *  # noqa: F401,F403,E402  (torch.fill, torch.detach, frobenius_norm, ...)
 from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
 
 _methods.bind_all()
