@@ -954,7 +954,7 @@ def frexp(input, *, out=None):
     exponent, as ``torch.frexp``; a ``torch.return_types.frexp``.
     (pyfront.ops.primitives.special_functions.frexp)"""
 
-def frobenius_norm(input, dim=(), keepdim=False):
+def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
     """The 2-norm over ``dim`` (every dim when empty), as ``linalg.vector_norm(input, 2, dim, keepdim)``.
     (pyfront.old_functions.frobenius_norm)"""
 
@@ -1653,7 +1653,7 @@ def not_equal(input, other, *, out=None):
     """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
-def nuclear_norm(input, dim=None, keepdim=False):
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
     """The sum of singular values over the matrix dims ``dim`` (the last two when not given).
     (pyfront.old_functions.nuclear_norm)"""
 
