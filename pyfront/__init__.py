@@ -49,11 +49,14 @@ from .ops.composite.spectral import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403
+from .ops.count_draws import binomial, poisson  # noqa: F401
 from .ops import return_types
 from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
 from .serialization import load, save  # noqa: E402
 from .storage import TypedStorage, UntypedStorage  # noqa: E402
+from .storage import (BFloat16Storage, BoolStorage, ByteStorage, CharStorage, DoubleStorage,  # noqa: E402,F401
+                      FloatStorage, HalfStorage, IntStorage, LongStorage, ShortStorage)
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402
@@ -75,8 +78,10 @@ from . import special  # noqa: E402
 from . import fft  # noqa: E402,F401  (torch.fft)
 from . import testing  # noqa: E402,F401  (torch.testing.assert_close)
 from .linalg.legacy import *  # noqa: F401,F403,E402  (torch.det, torch.svd, ... and their Tensor methods)
+from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: F401,E402
 from .linalg.removed import *  # noqa: F401,F403,E402  (torch.solve, torch.eig, ...: torch's removal advice)
 from .process import *  # noqa: F401,F403,E402  (thread counts, set_default_tensor_type, ...)
+from .old_functions import *  # noqa: F401,F403,E402  (torch.fill, torch.detach, frobenius_norm, ...)
 from .functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.dropout, ...)
 
 _methods.bind_all()

@@ -2,6 +2,16 @@
 #     python build/stubs.py
 """pyfront's public namespace (pyfront/__init__.py): the functions it gathers from
 pyfront/ops by ``import *``, with their signatures and where each is defined."""
+from . import BFloat16Storage as BFloat16Storage
+from . import BoolStorage as BoolStorage
+from . import ByteStorage as ByteStorage
+from . import CharStorage as CharStorage
+from . import DoubleStorage as DoubleStorage
+from . import FloatStorage as FloatStorage
+from . import HalfStorage as HalfStorage
+from . import IntStorage as IntStorage
+from . import LongStorage as LongStorage
+from . import ShortStorage as ShortStorage
 from . import accelerator as accelerator
 from . import amp as amp
 from . import autograd as autograd
@@ -26,6 +36,7 @@ from . import library as library
 from . import linalg as linalg
 from . import mps as mps
 from . import nn as nn
+from . import old_functions as old_functions
 from . import ops as ops
 from . import optim as optim
 from . import printing as printing
@@ -382,6 +393,11 @@ def bincount(input, weights=None, minlength=0):
     their ``weights``; at least ``minlength`` bins. As ``torch.bincount``.
     (pyfront.ops.composite.sets.bincount)"""
 
+def binomial(count, prob, generator=None):
+    """Binomial counts of successes in ``count`` trials with probabilities ``prob`` (broadcast together),
+    in count's dtype; a prob outside [0, 1] counts as the nearer end, as torch's.
+    (pyfront.ops.count_draws.binomial)"""
+
 def bitwise_and(input, other, *, out=None):
     """As ``torch.bitwise_and``. (pyfront.ops.primitives.elementwise.bitwise_and)"""
 
@@ -704,6 +720,9 @@ def deg2rad_(input):
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
 
+def detach(input):
+    """``input.detach()``: the same data, cut off from the graph. (pyfront.old_functions.detach)"""
+
 def detach_(self):
     """As ``torch.detach_``. (pyfront.tensor.Tensor.detach_)"""
 
@@ -887,6 +906,10 @@ def feature_alpha_dropout_(input, p, train):
     """``torch.feature_alpha_dropout_``: in-place ``feature_alpha_dropout``.
     (pyfront.functional_aliases.feature_alpha_dropout_)"""
 
+def fill(input, value):
+    """A new tensor of ``input``'s shape, dtype and device filled with ``value`` (a number or a 0-d
+    tensor). (pyfront.old_functions.fill)"""
+
 def fill_(self, value):
     """As ``torch.fill_``. (pyfront.ops.methods._fill_)"""
 
@@ -945,6 +968,10 @@ def frexp(input, *, out=None):
     """``input`` as mantissa * 2 ** exponent, the mantissa in [0.5, 1) (or 0, inf, NaN) and an int32
     exponent, as ``torch.frexp``; a ``torch.return_types.frexp``.
     (pyfront.ops.primitives.special_functions.frexp)"""
+
+def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
+    """The 2-norm over ``dim`` (every dim when empty), as ``linalg.vector_norm(input, 2, dim, keepdim)``.
+    (pyfront.old_functions.frobenius_norm)"""
 
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
@@ -1237,6 +1264,9 @@ def is_storage(obj) -> builtins.bool:
 
 def is_tensor(obj) -> builtins.bool:
     """As ``torch.is_tensor``. (pyfront.ops.queries.is_tensor)"""
+
+def is_vulkan_available() -> builtins.bool:
+    """As ``torch.is_vulkan_available``. (pyfront.old_functions.is_vulkan_available)"""
 
 def is_warn_always_enabled() -> builtins.bool:
     """As ``torch.is_warn_always_enabled``. (pyfront.flags.is_warn_always_enabled)"""
@@ -1659,6 +1689,10 @@ def not_equal(input, other, *, out=None):
     """Elementwise ``ne`` with broadcasting and type promotion, as ``torch.ne``. (made by
     pyfront.ops.primitives.elementwise.binary)"""
 
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    """The sum of singular values over the matrix dims ``dim`` (the last two when not given).
+    (pyfront.old_functions.nuclear_norm)"""
+
 def numel(input: Tensor) -> builtins.int:
     """As ``torch.numel``. (pyfront.ops.queries.numel)"""
 
@@ -1690,6 +1724,10 @@ def pairwise_distance(
     """p-norm distance between ``x1`` and ``x2`` over the last dim: ``||x1 - x2 + eps||_p``.
     (pyfront.nn.functional.linear.pairwise_distance)"""
 
+def pca_lowrank(A, q: builtins.int | None = None, center: builtins.bool = True, niter: builtins.int = 2):
+    """``(U, S, V)``: the principal components of the rows of ``A`` (``V``'s columns), after subtracting
+    the column means with ``center``, as ``torch.pca_lowrank``. (pyfront.linalg.lowrank.pca_lowrank)"""
+
 def pdist(input, p=2.0):
     """``torch.pdist``: the ``p``-norm distances between the rows of a 2-D ``input``, each pair i < j once
     (the upper triangle of ``cdist(input, input)``, row by row). (pyfront.functional_aliases.pdist)"""
@@ -1711,6 +1749,10 @@ def pixel_shuffle(input: Tensor, upscale_factor: builtins.int) -> Tensor:
 def pixel_unshuffle(input: Tensor, downscale_factor: builtins.int) -> Tensor:
     """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
     (pyfront.nn.functional.vision.pixel_unshuffle)"""
+
+def poisson(input, generator=None):
+    """Poisson counts with the rates ``input``, in its dtype; the gradient is zero.
+    (pyfront.ops.count_draws.poisson)"""
 
 def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     """``torch.poisson_nll_loss``: every argument positional, as ATen's.
@@ -2175,6 +2217,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def svd(input, some=True, compute_uv=True, *, out=None):
     """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.
     (pyfront.linalg.legacy.svd)"""
+
+def svd_lowrank(A, q: builtins.int | None = 6, niter: builtins.int | None = 2, M=None):
+    """``(U, S, V)`` with ``A - M ~ U diag(S) V^H``, the ``q`` leading singular triplets, as
+    ``torch.svd_lowrank``: ``U`` ``(*, m, q)``, ``S`` ``(*, q)``, ``V`` ``(*, n, q)``.
+    (pyfront.linalg.lowrank.svd_lowrank)"""
 
 def swapaxes(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.swapaxes``. (pyfront.ops.views.transpose)"""

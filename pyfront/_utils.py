@@ -27,7 +27,8 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
 
 def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype,
                        metadata=None):
-    return _rebuild_tensor_v2(TypedStorage(storage.untyped(), dtype), storage_offset, size, stride,
+    typed = TypedStorage(wrap_storage=storage.untyped(), dtype=dtype, _internal=True)
+    return _rebuild_tensor_v2(typed, storage_offset, size, stride,
                               requires_grad, backward_hooks)
 
 

@@ -138,8 +138,20 @@ class TypedStorage:
 
     is_sparse = False
 
-    def __init__(self, untyped, dtype) -> None:
-        self._untyped_storage, self.dtype = untyped, dtype
+    def __init__(self, *args, wrap_storage=None, dtype=None, device=None, _internal=False,
+                 _legacy=None) -> None:
+        if not _internal:
+            _warn_typed_storage_removal()
+        cls = _legacy or type(self)  # the class the user called, as torch's messages name it
+        if wrap_storage is not None:
+            if args or device is not None:
+                raise RuntimeError(_invalid_combination(cls, "No positional arguments should be given "
+                                                        "when using 'wrap_storage'"))
+            self._untyped_storage, self.dtype = wrap_storage, dtype
+            return
+        from . import dtypes
+        self.dtype = dtype or dtypes.get_default_dtype()
+        self._untyped_storage = _new_memory(cls, args, self.dtype, device).untyped_storage()
 
     @property
     def device(self):
@@ -188,12 +200,125 @@ class TypedStorage:
     def __setitem__(self, idx, value) -> None:
         self._elements()[idx] = value
 
+    def fill_(self, value) -> TypedStorage:
+        self._elements().fill_(value)
+        return self
+
+    def copy_(self, source, non_blocking: bool = False) -> TypedStorage:
+        """Copy ``source``'s bytes (a storage of as many bytes, whatever its dtype)."""
+        if self.nbytes() != source.nbytes():
+            raise RuntimeError(f"size does not match, self was {self.nbytes()} bytes but src was "
+                               f"{source.nbytes()} bytes")
+        source = source if isinstance(source, TypedStorage) else TypedStorage(
+            wrap_storage=source, dtype=_uint8(), _internal=True)
+        if source.dtype is not self.dtype:  # the same bytes read as this dtype: reinterpreted on the host
+            import numpy as np
+            from .ops.creation import from_numpy
+            raw = np.frombuffer(bytes(source.untyped().tolist()), dtype=self.dtype.np_name)
+            source = from_numpy(raw.copy()).storage()
+        self._elements().copy_(source._elements())
+        return self
+
+    def clone(self) -> TypedStorage:
+        return self._elements().clone().storage()
+
+    def cpu(self) -> TypedStorage:
+        return self if self.device.type == "cpu" else self._elements().cpu().storage()
+
+    def _to(self, dtype) -> TypedStorage:
+        return self if dtype is self.dtype else self._elements().to(dtype).storage()
+
+    def type(self, dtype=None, non_blocking: bool = False):
+        """The legacy class name (``"torch.FloatStorage"``), or a copy as the storage class ``dtype``."""
+        if dtype is None:
+            return f"torch.{self.pickle_storage_type()}"
+        if isinstance(dtype, str):
+            dtype = LEGACY_CLASSES[dtype.rsplit(".", 1)[-1]]
+        return self._to(dtype.dtype)
+
+    def pickle_storage_type(self) -> str:
+        return _LEGACY_NAMES[self.dtype] + "Storage"
+
     def __str__(self) -> str:
         values = " " + "\n ".join(str(v) for v in self.tolist())
         return (f"{values}\n[torch.storage.TypedStorage(dtype={self.dtype}, device={self.device}) of size "
                 f"{self.size()}]")
 
     __repr__ = __str__
+
+
+def _uint8():
+    from . import dtypes
+    return dtypes.uint8
+
+
+def _invalid_combination(cls, reason: str) -> str:
+    torch_name = "torch" + cls.__module__[len("pyfront"):] + "." + cls.__qualname__  # torch.FloatStorage
+    return (f"<class '{torch_name}'>.__new__ received an invalid combination of arguments. Expected one of:\n"
+            " * no arguments\n * (int size)\n * (Sequence data)\n * (*, UntypedStorage wrap_storage)\n"
+            + reason)
+
+
+def _new_memory(cls, args, dtype, device):
+    """The tensor a storage constructor's ``()``, ``(size)`` or ``(sequence)`` makes."""
+    from .ops.creation import empty, tensor
+    if len(args) > 1:
+        raise RuntimeError(_invalid_combination(cls, "Too many positional arguments"))
+    data = args[0] if args else 0
+    if isinstance(data, int) and not isinstance(data, bool):
+        return empty(data, dtype=dtype, device=device)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(data, (list, tuple)):
+        for v in data:
+            if not isinstance(v, (int, float, bool)):
+                raise TypeError(f"must be real number, not {type(v).__name__}")
+        return tensor(list(data), dtype=dtype, device=device)
+    raise TypeError(_invalid_combination(cls, f"Argument type not recognized: {type(data)}"))
+
+
+class _LegacyStorageMeta(type):
+    """``isinstance(t.storage(), torch.FloatStorage)``: a TypedStorage of the class's dtype."""
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, TypedStorage) and obj.dtype is cls.dtype
+
+
+class _LegacyStorage(TypedStorage, metaclass=_LegacyStorageMeta):
+    """``torch.FloatStorage(n)``, ``(sequence)``, ``(wrap_storage=)``: a TypedStorage of the class's dtype
+    (what torch's legacy classes make; never an instance of the class itself)."""
+
+    def __new__(cls, *args, wrap_storage=None, **kwargs):
+        if kwargs:
+            raise RuntimeError(_invalid_combination(cls, f"Keyword argument '{next(iter(kwargs))}' cannot be "
+                                                         "specified"))
+        return TypedStorage(*args, wrap_storage=wrap_storage, dtype=cls.dtype, _legacy=cls)
+
+
+def _legacy_classes() -> dict:
+    from . import dtypes
+    kinds = {"Double": dtypes.float64, "Float": dtypes.float32, "Half": dtypes.float16,
+             "BFloat16": dtypes.bfloat16, "Long": dtypes.int64, "Int": dtypes.int32, "Short": dtypes.int16,
+             "Char": dtypes.int8, "Byte": dtypes.uint8, "Bool": dtypes.bool_}
+    made = {}
+    for kind, dtype in kinds.items():
+        name = f"{kind}Storage"
+        made[name] = type(name, (_LegacyStorage,), {"dtype": dtype, "__module__": "pyfront"})
+    return made
+
+
+def _caster(dtype):
+    def cast(self) -> TypedStorage:
+        return self._to(dtype)
+    return cast
+
+
+LEGACY_CLASSES = _legacy_classes()  # torch.FloatStorage, ... (exported by pyfront/__init__)
+(BFloat16Storage, BoolStorage, ByteStorage, CharStorage, DoubleStorage, FloatStorage, HalfStorage, IntStorage,
+ LongStorage, ShortStorage) = (LEGACY_CLASSES[n] for n in sorted(LEGACY_CLASSES))
+for _cls in LEGACY_CLASSES.values():  # storage.float(), .long(), ...: a copy in that dtype
+    setattr(TypedStorage, _cls.__name__[:-len("Storage")].lower(), _caster(_cls.dtype))
+_LEGACY_NAMES = {cls.dtype: name[:-len("Storage")] for name, cls in LEGACY_CLASSES.items()}
 
 
 def _load_from_bytes(b: bytes):

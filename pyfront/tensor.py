@@ -227,7 +227,7 @@ class Tensor:
         ``untyped_storage()`` and warns once)."""
         from .storage import TypedStorage, _warn_typed_storage_removal
         _warn_typed_storage_removal()
-        return TypedStorage(self.untyped_storage(), self.dtype)
+        return TypedStorage(wrap_storage=self.untyped_storage(), dtype=self.dtype, _internal=True)
 
     def is_set_to(self, tensor) -> bool:
         """Whether ``self`` and ``tensor`` are one memory seen the same way, as ``torch.Tensor.is_set_to``:

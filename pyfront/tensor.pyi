@@ -675,8 +675,14 @@ class Tensor:
         """Whether this tensor was made in inference mode (or is a view of one), as
         ``Tensor.is_inference``. (pyfront.tensor.Tensor.is_inference)"""
     @property
+    def is_ipu(self):
+        """As ``torch.Tensor.is_ipu``. (pyfront.old_functions.<lambda>)"""
+    @property
     def is_leaf(self) -> builtins.bool:
         """As ``torch.Tensor.is_leaf``. (pyfront.tensor.Tensor.is_leaf)"""
+    @property
+    def is_maia(self):
+        """As ``torch.Tensor.is_maia``. (pyfront.old_functions.<lambda>)"""
     @property
     def is_meta(self) -> builtins.bool:
         """As ``torch.Tensor.is_meta``. (pyfront.tensor.Tensor._never)"""
@@ -686,6 +692,9 @@ class Tensor:
     @property
     def is_mps(self) -> builtins.bool:
         """As ``torch.Tensor.is_mps``. (pyfront.tensor.Tensor._never)"""
+    @property
+    def is_mtia(self):
+        """As ``torch.Tensor.is_mtia``. (pyfront.old_functions.<lambda>)"""
     def is_neg(self) -> builtins.bool:
         """As ``torch.Tensor.is_neg``. (pyfront.tensor.Tensor.is_neg)"""
     @property
@@ -716,6 +725,12 @@ class Tensor:
     @property
     def is_sparse_csr(self) -> builtins.bool:
         """As ``torch.Tensor.is_sparse_csr``. (pyfront.tensor.Tensor._never)"""
+    @property
+    def is_vulkan(self):
+        """As ``torch.Tensor.is_vulkan``. (pyfront.old_functions.<lambda>)"""
+    @property
+    def is_xla(self):
+        """As ``torch.Tensor.is_xla``. (pyfront.old_functions.<lambda>)"""
     @property
     def is_xpu(self) -> builtins.bool:
         """As ``torch.Tensor.is_xpu``. (pyfront.tensor.Tensor._never)"""
@@ -1331,6 +1346,9 @@ class Tensor:
         ``untyped_storage()`` and warns once). (pyfront.tensor.Tensor.storage)"""
     def storage_offset(self) -> builtins.int:
         """As ``torch.Tensor.storage_offset``. (pyfront.tensor.Tensor.storage_offset)"""
+    def storage_type(self):
+        """The legacy storage class of this tensor's dtype (``torch.FloatStorage`` for float32).
+        (pyfront.old_functions.storage_type)"""
     def stride(self, dim=None):
         """As ``torch.Tensor.stride``. (pyfront.tensor.Tensor.stride)"""
     def sub(self, other, *deprecated, alpha=1):

@@ -191,6 +191,7 @@ LAYERS.update({
     "Module": (lambda nn: nn.Module(), None),
     "RNNBase": (lambda nn: nn.RNNBase("LSTM", 3, 4, 2, bidirectional=True), None),
     "RNNCellBase": (lambda nn: nn.RNNCellBase(3, 4, True, 3), None),
+    "CrossMapLRN2d": (lambda nn: nn.CrossMapLRN2d(3, alpha=0.5), lambda: [R(2, 5, 3, 3)]),  # session 25
 })
 
 

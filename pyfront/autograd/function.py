@@ -375,3 +375,24 @@ def no_derivative(result: Tensor, message: str, *inputs: Tensor, error: type = R
     out = _NoDerivative.apply((error, message), (result,), *inputs)
     graph.present_as(out, grad_fn, since)
     return out
+
+
+class _ZeroDerivative(Function):
+    """The graph node of a sampler PyTorch differentiates as a constant (its gradient is zeros)."""
+
+    @staticmethod
+    def forward(ctx, boxed_result, input):
+        return boxed_result[0]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, grad.new_zeros(grad.shape)  # torch's zeros_like(grad): grad * 0 gives -0, or nan for inf
+
+
+def zero_derivative(result: Tensor, input: Tensor, grad_fn: str) -> Tensor:
+    """``result`` (computed off the graph, of ``input``'s shape) as the output of ``input`` whose gradient is
+    zero, its node named ``grad_fn`` as PyTorch's (``torch.poisson``'s ``PoissonBackward0``)."""
+    since = graph.SEQUENCE[0]
+    out = _ZeroDerivative.apply((result,), input)
+    graph.present_as(out, grad_fn, since)
+    return out

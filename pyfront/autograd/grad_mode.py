@@ -184,3 +184,32 @@ def not_differentiable(name: str, **args) -> None:
         if t is not None and t.requires_grad and is_grad_enabled():
             raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument "
                                f"'{arg}'. This input cannot have requires_grad True.")
+
+
+def is_multithreading_enabled() -> bool:
+    """Whether backward may run on several threads: torch's default, True (pyfront runs it on the calling
+    thread whatever the answer, which changes no result)."""
+    return _multithreading[0]
+
+
+def is_view_replay_enabled() -> bool:
+    return False  # torch's default: views are rebuilt by as_strided, not replayed
+
+
+_multithreading = [True]
+
+
+class set_multithreading_enabled:
+    """Sets what ``is_multithreading_enabled`` answers, from the call to the end of the ``with`` block."""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev, _multithreading[0] = _multithreading[0], bool(mode)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        _multithreading[0] = self.prev
+
+    def clone(self):
+        return set_multithreading_enabled(_multithreading[0])

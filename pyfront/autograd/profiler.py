@@ -3,6 +3,12 @@
 A collection is active while a ``profile`` records; ``record_function`` blocks entered meanwhile (on
 any thread) become ``FunctionEvent`` s with their wall-clock times and nesting. Outside a collection a
 ``record_function`` costs two clock reads.
+
+Every op a backend runs meanwhile becomes an ``aten::<op>`` event too. The timing costs nothing while no
+profiler records, not even a check of a flag: the first collection replaces the backends' planners
+(``plan``, ``plan_product``, ``plan_reduction``) and general ``run`` with timed ones, on the backend
+objects themselves, and drops dispatch's cached plans so that each op asks again; the last one to stop
+takes them away and drops the timed plans. (A backend first opened while a profiler records is not timed.)
 """
 from __future__ import annotations
 
@@ -54,6 +60,9 @@ def _start() -> _Collection:
     c = _Collection()
     with _lock:
         _collections.append(c)
+        first = len(_collections) == 1
+    if first:
+        _time_ops(True)
     return c
 
 
@@ -61,7 +70,70 @@ def _stop(c: _Collection) -> EventList:
     with _lock:
         if c in _collections:
             _collections.remove(c)
+        last = not _collections
+    if last:
+        _time_ops(False)
     return c.finish()
+
+
+_PLANNERS = ("plan", "plan_product", "plan_reduction")
+
+
+def _time_ops(on: bool) -> None:
+    """Time every op the backends run (``on``), or stop: see the module's docstring."""
+    from ..backends import available, loaded
+    from ..ops.dispatch import forget_plans
+    available("cpu")
+    for backend in loaded():
+        for name in (*_PLANNERS, "run"):
+            if not on:
+                vars(backend).pop(name, None)  # the class's own method shows through again
+            else:
+                wrap = _timed_planner if name in _PLANNERS else _timed_run
+                setattr(backend, name, wrap(getattr(backend, name)))
+    forget_plans()
+
+
+# the registry's ops that torch knows by another name (pyfront splits some of torch's ops in two)
+_ATEN = {"relu_backward": "threshold_backward", "div_floor": "div", "div_trunc": "div", "to_copy": "_to_copy",
+         "copy_slices": "copy_", "as_strided_any": "as_strided", "addmm_bias": "addmm", "torch_order": "sort",
+         "take_along": "gather", "put_along": "scatter", "lu_pivots_permutation": "lu_unpack",
+         "to_device": "_to_copy"}
+_in_op = threading.local()  # an op a backend runs by way of another (a fallback, a planner's parts) is its
+
+
+def _event_name(op) -> str:
+    return "aten::" + _ATEN.get(op.name, op.name)
+
+
+def _timed(run, name: str):
+    def timed(*args):
+        if getattr(_in_op, "depth", 0):
+            return run(*args)
+        _in_op.depth = 1
+        start = _now_us()
+        try:
+            return run(*args)
+        finally:
+            _in_op.depth = 0
+            end = _now_us()
+            for c in list(_collections):
+                c.add(name, start, end, None)
+    return timed
+
+
+def _timed_planner(planner):
+    """A backend's planner whose plans (a function, or a falsy "no plan") record an event per call."""
+    def plan(op, *args, **kwargs):
+        run = planner(op, *args, **kwargs)
+        return _timed(run, _event_name(op)) if run else run
+    return plan
+
+
+def _timed_run(run):
+    def timed(op, *args):
+        return _timed(run, _event_name(op))(op, *args)
+    return timed
 
 
 class record_function(contextlib.ContextDecorator):

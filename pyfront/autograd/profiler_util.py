@@ -1,9 +1,9 @@
 """The profiler's events and their summaries: ``FunctionEvent``, ``FunctionEventAvg``, ``EventList``.
 
 pyfront's profiler records the ranges a program names (``record_function`` blocks and, under a
-schedule, the ``ProfilerStep#N`` of each step) with their wall-clock CPU times; it does not time
-every op one by one, so a table lists those ranges only (torch's also lists its ``aten::`` ops).
-Times are in microseconds, as torch's.
+schedule, the ``ProfilerStep#N`` of each step) and each op a backend runs (``aten::<op>``, the
+primitive ops: a composite such as ``linear`` shows as the ops it runs), with their wall-clock CPU
+times. Times are in microseconds, as torch's.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class FunctionEvent(_TimeStrings):
         self.cpu_parent = None
         self.cpu_children: list[FunctionEvent] = []
         self.count = 1
-        self.is_user_annotation = not name.startswith("ProfilerStep#")
+        self.is_user_annotation = not name.startswith(("ProfilerStep#", "aten::"))
 
     @property
     def key(self) -> str:

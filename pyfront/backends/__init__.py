@@ -34,6 +34,11 @@ def get_backend(device):
     return backend
 
 
+def loaded() -> list:
+    """The backends opened so far."""
+    return list(_BACKENDS.values())
+
+
 def available(kind: str):
     """The backend of device type ``kind``, or None where it cannot open here (see ``unavailable``)."""
     if kind not in _BACKENDS and kind not in _UNAVAILABLE:

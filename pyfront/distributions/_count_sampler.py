@@ -25,8 +25,8 @@ _SMALL_MEAN = 10.0  # both rejection samplers' constants are fitted for means of
 _MAX_ROUNDS = 1000
 
 
-def _uniform(like):
-    return rand(like.shape, dtype=like.dtype, device=like.device)
+def _uniform(like, generator):
+    return rand(like.shape, generator=generator, dtype=like.dtype, device=like.device)
 
 
 def _until_accepted(like, propose):
@@ -79,18 +79,21 @@ def _binomial_log_pmf(k, n, p):
     return where(k < 1, n * (-p).log1p(), where(k > n - 1, n * p.log(), saddle))
 
 
-def _poisson_by_arrivals(rate):
+def _poisson_by_arrivals(rate, generator):
+    def arrival():
+        return empty(rate.shape, dtype=rate.dtype, device=rate.device).exponential_(generator=generator)
+
     count = rate.new_zeros(rate.shape)
-    clock = empty(rate.shape, dtype=rate.dtype, device=rate.device).exponential_()
+    clock = arrival()
     running = clock < rate
     while bool(running.any()):
         count = count + running.to(rate.dtype)
-        clock = clock + empty(rate.shape, dtype=rate.dtype, device=rate.device).exponential_()
+        clock = clock + arrival()
         running = running & (clock < rate)
     return count
 
 
-def _poisson_ptrs(lam):
+def _poisson_ptrs(lam, generator):
     """PTRS for rates of at least ``_SMALL_MEAN``."""
     root = lam.sqrt()
     b = 0.931 + 2.53 * root
@@ -99,7 +102,7 @@ def _poisson_ptrs(lam):
     v_r = 0.9277 - 3.6224 / (b - 2)
 
     def propose():
-        u, v = _uniform(lam) - 0.5, _uniform(lam)
+        u, v = _uniform(lam, generator) - 0.5, _uniform(lam, generator)
         us = 0.5 - u.abs()
         k = ((2 * a / us + b) * u + lam + 0.43).floor()
         squeezed = (us >= 0.07) & (v <= v_r)  # inside the hat's inner box: no pmf needed
@@ -110,34 +113,35 @@ def _poisson_ptrs(lam):
     return _until_accepted(lam, propose)
 
 
-def poisson_counts(rate):
-    """Poisson draws of ``rate``'s shape and dtype (no gradient)."""
+def poisson_counts(rate, generator=None):
+    """Poisson draws of ``rate``'s shape and dtype (no gradient), from ``generator`` (default: the global
+    one)."""
     with no_grad():
         small = rate < _SMALL_MEAN
         out = rate.new_zeros(rate.shape)
         if bool(small.any()):
-            out = _poisson_by_arrivals(where(small, rate, 0.0))
+            out = _poisson_by_arrivals(where(small, rate, 0.0), generator)
         large = ~small & (rate == rate)
         if bool(large.any()):
-            out = where(large, _poisson_ptrs(where(large, rate, _SMALL_MEAN)), out)
+            out = where(large, _poisson_ptrs(where(large, rate, _SMALL_MEAN), generator), out)
         return where(rate == rate, out, rate)  # a nan rate gives nan
 
 
-def _binomial_by_gaps(n, p):
+def _binomial_by_gaps(n, p, generator):
     """Successes among ``n`` trials, counted by jumping over the failures between them: the gap to the
     next success is Geometric(p), ``ceil(log U / log(1 - p))`` trials."""
     log_q = (-p).log1p()
     count, position = n.new_zeros(n.shape), n.new_zeros(n.shape)
     running = (p > 0) & (n > 0)
     while bool(running.any()):
-        gap = (_uniform(p).log() / log_q).ceil().clamp(min=1.0)
+        gap = (_uniform(p, generator).log() / log_q).ceil().clamp(min=1.0)
         position = position + where(running, gap, 0.0)
         running = running & (position <= n)
         count = count + running.to(n.dtype)
     return count
 
 
-def _binomial_btrs(n, p):
+def _binomial_btrs(n, p, generator):
     """BTRS for ``n * p`` of at least ``_SMALL_MEAN`` and ``p <= 1/2``."""
     q = 1 - p
     spq = (n * p * q).sqrt()
@@ -150,7 +154,7 @@ def _binomial_btrs(n, p):
     log_pmf_mode = _binomial_log_pmf(m, n, p)
 
     def propose():
-        u, v = _uniform(p) - 0.5, _uniform(p)
+        u, v = _uniform(p, generator) - 0.5, _uniform(p, generator)
         us = 0.5 - u.abs()
         k = ((2 * a / us + b) * u + c).floor()
         squeezed = (us >= 0.07) & (v <= v_r)
@@ -163,17 +167,20 @@ def _binomial_btrs(n, p):
     return _until_accepted(p, propose)
 
 
-def binomial_counts(total_count, probs):
-    """Binomial draws of ``probs``' shape (total_count broadcast to it; no gradient)."""
+def binomial_counts(total_count, probs, generator=None):
+    """Binomial draws of ``probs``' shape (total_count broadcast to it; no gradient), from ``generator``
+    (default: the global one)."""
     with no_grad():
         n = total_count.expand(probs.shape).to(probs.dtype)
         flip = probs > 0.5  # count failures instead, so the rarer outcome is the one drawn
         p = where(flip, 1 - probs, probs)
         small = n * p < _SMALL_MEAN
-        out = _binomial_by_gaps(where(small, n, 0.0), p) if bool(small.any()) else n.new_zeros(n.shape)
+        out = n.new_zeros(n.shape)
+        if bool(small.any()):
+            out = _binomial_by_gaps(where(small, n, 0.0), p, generator)
         large = ~small & (p == p)
         if bool(large.any()):
             # outside the large elements the parameters are swapped for harmless ones (n = 20, p = 1/2)
-            out = where(large, _binomial_btrs(where(large, n, 20.0), where(large, p, 0.5)), out)
+            out = where(large, _binomial_btrs(where(large, n, 20.0), where(large, p, 0.5), generator), out)
         out = where(flip, n - out, out)
         return where(probs == probs, out, probs)

@@ -16,14 +16,15 @@ from .derived import cond, diagonal, tensorinv, tensorsolve, vander
 from .decompositions import (cholesky, cholesky_ex, det, eig, eigh, eigvals, eigvalsh, inv, inv_ex, qr,
                              slogdet, solve, solve_ex, svd, svdvals)
 from .householder import householder_product
+from .ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .norms import matrix_norm, norm, vector_norm
 from .products import matmul, matrix_exp, matrix_power, multi_dot, solve_triangular, vecdot
 from .solvers import cross, lstsq, matrix_rank, pinv
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigvals",
-           "eigh",
-           "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex",
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigvals", "eigh",
+           "eigvalsh", "householder_product", "inv", "inv_ex", "ldl_factor", "ldl_factor_ex",
+           "ldl_solve", "lstsq", "lu", "lu_factor", "lu_factor_ex",
            "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
            "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",

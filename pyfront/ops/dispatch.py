@@ -57,6 +57,11 @@ def _plan(op, inputs, dtype, backend, key, attrs):
     return _store(key, False if fallback else (dtypes, backend.plan(op, dtype, dtypes, attrs)))
 
 
+def forget_plans() -> None:
+    """Drop every plan: the next call of each op asks its backend again (a profiler times what it gives)."""
+    _PLANS.clear()
+
+
 def _store(key, plan):
     """``plan`` kept under ``key`` (the cache emptied first when full: it stays bounded); returns it."""
     if len(_PLANS) >= MAX_PLANS:

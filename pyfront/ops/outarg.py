@@ -50,6 +50,7 @@ isposinf lcm ldexp lgamma logaddexp logaddexp2 logit mvlgamma nextafter polygamm
 addr narrow_copy slice_scatter geqrf lu_solve lu_unpack orgqr ormqr
 angle complex polar
 frexp igamma igammac
+frobenius_norm nuclear_norm
 alias_copy as_strided_copy detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy
 squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_matmul conj_physical
 index_reduce nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy

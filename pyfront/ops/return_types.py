@@ -60,6 +60,8 @@ _lu_with_info = _make("_lu_with_info", ("LU", "pivots", "info"))
 linalg_lu = _make("linalg_lu", ("P", "L", "U"))
 lu_unpack = _make("lu_unpack", ("P", "L", "U"))
 geqrf = _make("geqrf", ("a", "tau"))
+linalg_ldl_factor = _make("linalg_ldl_factor", ("LD", "pivots"))
+linalg_ldl_factor_ex = _make("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
 cummax = _make("cummax")
 cummin = _make("cummin")
 nanmedian = _make("nanmedian")
@@ -73,4 +75,5 @@ __all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "lin
            "linalg_eigh", "linalg_eig",
            "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram",
            "triangular_solve",
-           "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_lu", "lu_unpack", "geqrf"]
+           "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_lu", "lu_unpack", "geqrf", "linalg_ldl_factor",
+           "linalg_ldl_factor_ex"]

@@ -1,8 +1,9 @@
 """``torch.profiler``: ``profile`` with a ``schedule`` of steps, ``record_function``, trace handlers.
 
-The recording itself is ``pyfront.autograd.profiler``'s: named ranges with wall-clock CPU times (no
-per-op events, no device timeline). What this module adds is torch's step machinery: which steps are
-waited out, warmed up and recorded, when ``on_trace_ready`` runs, and each step's ``ProfilerStep#N``.
+The recording itself is ``pyfront.autograd.profiler``'s: named ranges and an ``aten::<op>`` event per
+op run, with wall-clock CPU times (no device timeline). What this module adds is torch's step machinery:
+which steps are waited out, warmed up and recorded, when ``on_trace_ready`` runs, and each step's
+``ProfilerStep#N``.
 """
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ class profile:
     hands each finished recording to ``on_trace_ready``.
 
     Args:
-        activities: the ProfilerActivity values wanted; pyfront records CPU ranges.
+        activities: the ProfilerActivity values wanted; pyfront records CPU ranges and ops.
         schedule: step -> ProfilerAction (see ``schedule``); with one, each step is a ``ProfilerStep#N``.
         on_trace_ready: called with this profiler when a recording is complete.
         the others: accepted for torch's signature.

@@ -275,7 +275,7 @@ def _whole(result, tensors: list):
 def _storage_object(whole: Tensor):
     """The storage a file saved as itself, as torch loads it: a TypedStorage (of bytes if it was untyped)."""
     from ..storage import TypedStorage, untyped
-    return TypedStorage(untyped(whole._storage, whole.dtype), whole.dtype)
+    return TypedStorage(wrap_storage=untyped(whole._storage, whole.dtype), dtype=whole.dtype, _internal=True)
 
 
 def _fill(tensors: list, read, byteorder: str, map_location) -> None:

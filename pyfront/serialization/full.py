@@ -93,7 +93,9 @@ _C_OWNERS = {f"torch._C.{name}": _Owner(f"torch._C.{name}", *homes) for name, ho
     ("TensorBase", (("pyfront", "Tensor."),)), ("_TensorBase", (("pyfront", "Tensor."),)))}
 # names torch pickles under another name than the public one
 _RENAMED = {"torch._C._LinAlgError": ("pyfront.linalg", "LinAlgError"),
-            "torch._C._nn.log_sigmoid": ("pyfront.nn.functional", "logsigmoid")}
+            "torch._C._nn.log_sigmoid": ("pyfront.nn.functional", "logsigmoid"),
+            "torch._C._is_multithreading_enabled": ("pyfront.autograd", "is_multithreading_enabled"),
+            "torch._C._is_view_replay_enabled": ("pyfront.autograd", "is_view_replay_enabled")}
 _C_MODULES = {"torch._C._nn": ("pyfront.nn.functional", ""),
               "torch._C._linalg": ("pyfront.linalg", "linalg_"),
               "torch._C._special": ("pyfront.special", "special_"), "torch._C._fft": ("pyfront.fft", "fft_")}

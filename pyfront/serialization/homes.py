@@ -43,7 +43,7 @@ _TORCH_FILES = {f"torch.nn.modules.{file}": names.split() for file, names in (
                 "FractionalMaxPool3d"),
     ("activation", "MultiheadAttention RReLU"), ("pixelshuffle", "PixelShuffle PixelUnshuffle"),
     ("fold", "Fold Unfold"), ("channelshuffle", "ChannelShuffle"), ("linear", "LazyLinear"),
-    ("normalization", "LocalResponseNorm"))}
+    ("normalization", "LocalResponseNorm CrossMapLRN2d"))}
 _TORCH_FILES["torch.nn.parallel.data_parallel"] = ["DataParallel"]
 # the optimizers pyfront defines in another file than torch (the rest: torch.optim.<pyfront's file>)
 _TORCH_FILES["torch.optim.adamw"] = ["AdamW"]
@@ -56,7 +56,10 @@ _UNEXPORTED = {
     "pyfront.nn.utils.parametrize.ParametrizationList": "torch.nn.utils.parametrize",
     "pyfront.nn.utils.parametrizations._SpectralNorm": "torch.nn.utils.parametrizations",
     "pyfront.nn.utils.parametrizations._WeightNorm": "torch.nn.utils.parametrizations",
-    "pyfront.nn.parallel.DistributedDataParallel": "torch.nn.parallel.distributed"}
+    "pyfront.nn.parallel.DistributedDataParallel": "torch.nn.parallel.distributed",
+    "pyfront.nn.modules.module._WrappedHook": "torch.nn.modules.module",
+    **{f"pyfront.nn.utils.spectral_norm.{name}": "torch.nn.utils.spectral_norm"
+       for name in ("SpectralNorm", "SpectralNormStateDictHook", "SpectralNormLoadStateDictPreHook")}}
 
 
 def resolves(obj) -> bool:

@@ -13,11 +13,11 @@ from ...ops.composite.shaping import stack
 from ...ops.creation import arange, ones_like, tensor
 from ...ops.primitives.shaping import cat
 from ...tensor import Tensor
-from .linear import pairwise_distance
-from .loss import _check_reduction, _legacy_reduction, _reduce, check_same_dtype
+from .linear import linear, pairwise_distance
+from .loss import _check_reduction, _legacy_reduction, _reduce, check_same_dtype, cross_entropy
 
 __all__ = ["gaussian_nll_loss", "cosine_embedding_loss", "multi_margin_loss", "multilabel_margin_loss",
-           "triplet_margin_with_distance_loss", "ctc_loss"]
+           "triplet_margin_with_distance_loss", "ctc_loss", "linear_cross_entropy"]
 
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, eps: float = 1e-6,
@@ -341,3 +341,46 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
         return (nll / _ints(tg_len, lp.device).clamp_min(1).to(nll.dtype)).mean()
     loss = nll.sum() if reduction == "sum" else nll
     return loss.squeeze(0) if unbatched and reduction == "none" else loss
+
+
+def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *,
+                         linear_bias: Tensor | None = None, weight: Tensor | None = None,
+                         reduction: str = "mean", ignore_index: int | None = None,
+                         label_smoothing: float = 0.0, options=None) -> Tensor:
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)``, torch 2.13's fused loss of
+    a classifier head. ``linear_weight`` of shape ``(C, d_1, ..., d_K, in_features)`` gives K-dimensional
+    logits ``(N, C, d_1, ..., d_K)``. ``options`` (torch's chunking of the logits, to save memory) is taken
+    and computes the same loss unchunked.
+
+    Args:
+        input (Tensor): ``(in_features)`` or ``(N, in_features)``.
+        linear_weight (Tensor): ``(C, in_features)`` or ``(C, d_1, ..., d_K, in_features)``.
+        target (Tensor): class indices, or class probabilities of the logits' shape.
+        linear_bias, weight, reduction, label_smoothing: as ``linear`` and ``cross_entropy``.
+        ignore_index (int, optional): as cross_entropy's (None: -100); refused with probabilities.
+    """
+    if input.dim() < 1 or input.dim() > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
+    if linear_weight.dim() < 2:
+        raise RuntimeError("expected linear_weight with dimensionality at least 2, got "
+                           f"{linear_weight.dim()}")
+    batch, features = tuple(input.shape[:-1]), input.shape[-1]
+    if features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions (in_features), got "
+                           f"{features} and {linear_weight.shape[-1]}, respectively")
+    classes, spatial = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (classes, *spatial):
+        raise RuntimeError(f"expected linear_bias shape {(classes, *spatial)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if spatial and not batch:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} "
+                           f"requires batched input, (N, {features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    shape = (*batch, classes, *spatial)
+    if tuple(target.shape) == shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    bias = None if linear_bias is None else linear_bias.reshape(-1)
+    logits = linear(input, linear_weight.reshape(-1, features), bias).reshape(shape)
+    ignored = -100 if ignore_index is None else ignore_index
+    return cross_entropy(logits, target, weight, ignore_index=ignored, reduction=reduction,
+                         label_smoothing=label_smoothing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import weakref
 from collections import OrderedDict, namedtuple
@@ -24,6 +25,39 @@ def typename(obj) -> str:
     module = getattr(type(obj), "__module__", "") or ""
     name = type(obj).__qualname__
     return name if module in ("builtins", "__builtin__") else f"{module}.{name}"
+
+
+class _WrappedHook:
+    """A load-state-dict pre-hook as a module keeps it, torch's ``_WrappedHook``: called with the module
+    first when it was registered with one (held weakly, so a hook does not keep its module alive). A plain
+    object, not a closure, so that a module holding one pickles whole; its state is torch's (``hook``,
+    ``with_module`` and the module itself), so either library loads what the other saved."""
+
+    def __init__(self, hook: Callable, module: Module | None = None) -> None:
+        self._wrap(hook, module is not None, module)
+
+    def _wrap(self, hook, with_module, module) -> None:
+        self.hook, self.with_module = hook, with_module
+        functools.update_wrapper(self, hook)  # its name, doc and attributes, as the hook it stands for
+        if with_module:
+            self.module = weakref.ref(module)
+
+    def __call__(self, *args, **kwargs):
+        if not self.with_module:
+            return self.hook(*args, **kwargs)
+        module = self.module()
+        if module is None:
+            raise RuntimeError("You are trying to call the hook of a dead Module!")
+        return self.hook(module, *args, **kwargs)
+
+    def __getstate__(self) -> dict:
+        state = {"hook": self.hook, "with_module": self.with_module}
+        if self.with_module:
+            state["module"] = self.module()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self._wrap(state["hook"], state["with_module"], state.get("module"))
 
 
 class RemovableHandle:
@@ -582,14 +616,23 @@ class Module:
 
     def register_state_dict_post_hook(self, hook):
         """``hook(module, state_dict, prefix, local_metadata)`` after ``state_dict``; may edit it in place."""
-        handle = RemovableHandle(self._state_dict_hooks)
-        self._state_dict_hooks[handle.id] = hook
-        return handle
+        return self._register_state_dict_hook(hook)
 
     def register_load_state_dict_pre_hook(self, hook):
         """``hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, error_msgs)``."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module: bool = False):
+        """torch's private form (hook-based spectral_norm's): ``hook`` takes the module first only
+        ``with_module``."""
         handle = RemovableHandle(self._load_state_dict_pre_hooks)
-        self._load_state_dict_pre_hooks[handle.id] = lambda *a: hook(self, *a)
+        self._load_state_dict_pre_hooks[handle.id] = _WrappedHook(hook, self if with_module else None)
+        return handle
+
+    def _register_state_dict_hook(self, hook):
+        """torch's private form of ``register_state_dict_post_hook`` (hook-based spectral_norm's)."""
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
         return handle
 
     def register_load_state_dict_post_hook(self, hook):

@@ -14,12 +14,13 @@ from .parametrizations import _normalize, weight_matrix
 
 __all__ = ["spectral_norm", "remove_spectral_norm"]
 
-_VERSION = 1  # the state-dict format torch's hook writes in the metadata (and reads back)
-
 
 class SpectralNorm:
     """The forward pre-hook: one power-iteration step in training (updating the buffers in place), then
-    ``<name> = <name>_orig / (u . W v)``."""
+    ``<name> = <name>_orig / (u . W v)``. Its attributes are torch's class's, so a model holding it pickles
+    whole either way."""
+
+    _version = 1  # the state-dict format the hook writes in the metadata (0: no ``<name>_v`` buffer yet)
 
     def __init__(self, name: str, n_power_iterations: int, dim: int, eps: float) -> None:
         if n_power_iterations <= 0:
@@ -43,8 +44,51 @@ class SpectralNorm:
     def __call__(self, module: Module, inputs) -> None:
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
 
-    def state_dict_hook(self, module, state_dict, prefix, local_metadata) -> None:
-        local_metadata.setdefault("spectral_norm", {})[self.name + ".version"] = _VERSION
+
+
+class SpectralNormStateDictHook:
+    """Writes the format's version into a state dict's metadata (torch's class of the name)."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, module, state_dict, prefix, local_metadata) -> None:
+        versions = local_metadata.setdefault("spectral_norm", {})
+        key = self.fn.name + ".version"
+        if key in versions:
+            raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {key}")
+        versions[key] = self.fn._version
+
+
+class SpectralNormLoadStateDictPreHook:
+    """Reads a version-0 state dict (``<name>``, ``<name>_orig`` and ``<name>_u``, no ``<name>_v``; torch's
+    class of the name): ``v`` is recovered from ``W_orig v ~ sigma u``, with ``sigma = W_orig / W``."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs) -> None:
+        name = self.fn.name
+        version = local_metadata.get("spectral_norm", {}).get(name + ".version")
+        if version is not None and version >= 1:
+            return
+        key = prefix + name
+        today = all(key + s in state_dict for s in ("_orig", "_u", "_v"))
+        if version is None and key not in state_dict and today:
+            return  # today's keys without the metadata (a state dict built by hand): read as today's
+        absent = [key + s for s in ("_orig", "", "_u") if key + s not in state_dict]
+        if absent:
+            if strict:
+                missing_keys.extend(absent)
+            return
+        from ...linalg import pinv
+        with no_grad():
+            weight_orig, u = state_dict[key + "_orig"], state_dict[key + "_u"]
+            sigma = (weight_orig / state_dict.pop(key)).mean()
+            matrix = weight_matrix(weight_orig, self.fn.dim)
+            v = pinv(matrix).mv(u)
+            state_dict[key + "_v"] = v * (sigma / u.dot(matrix.mv(v)))
 
 
 def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
@@ -92,7 +136,8 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     module.register_buffer(name + "_u", u)
     module.register_buffer(name + "_v", v)
     module.register_forward_pre_hook(fn)
-    fn.state_dict_handle = module.register_state_dict_post_hook(fn.state_dict_hook)
+    module._register_state_dict_hook(SpectralNormStateDictHook(fn))
+    module._register_load_state_dict_pre_hook(SpectralNormLoadStateDictPreHook(fn))
     return module
 
 
@@ -117,6 +162,10 @@ def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
             del module._buffers[name + "_u"], module._buffers[name + "_v"]
             module.register_parameter(name, Parameter(weight))
             del module._forward_pre_hooks[key]
-            hook.state_dict_handle.remove()
+            for hooks, kind in ((module._state_dict_hooks, SpectralNormStateDictHook),
+                                (module._load_state_dict_pre_hooks, SpectralNormLoadStateDictPreHook)):
+                for k, h in list(hooks.items()):
+                    if isinstance(getattr(h, "hook", h), kind) and getattr(h, "hook", h).fn is hook:
+                        del hooks[k]
             return module
     raise ValueError(f"spectral_norm of '{name}' not found in {module}")
