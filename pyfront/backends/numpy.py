@@ -13,6 +13,7 @@ from ..dtypes import ALL, check_storable, from_numpy_name, half_array, round_flo
 from ..dtypes import float16 as F16
 from .base import Backend, nest
 from .storage import Storage
+from .vector_range import arange_values
 
 
 _new = object.__new__
@@ -439,8 +440,12 @@ class NumpyBackend(Backend):
     def arange(self, start, step, n, dtype):
         with _as_torch():  # the result first, as random's
             out = np.empty(n, _np(dtype))
-            # float64 steps, or int64 ones wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
-            steps = np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
+        if dtype.is_floating_point:
+            out[...] = arange_values(np, start, step, n, dtype.name)
+            return _storage(out)
+        with _as_torch():
+            # int64 steps wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
+            steps = np.arange(n, dtype=np.int64)
             np.copyto(out, start + step * steps, casting="unsafe")
         return _storage(out)
 

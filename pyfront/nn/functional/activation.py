@@ -249,6 +249,7 @@ def _leaky_relu_backward(g, x, slope):
     return ew.where(x > 0, g, g * slope), None
 
 
+@float16_in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
 def _elu(input, alpha, scale, input_scale):
     # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
     # NaN takes the positive side (gradient ``scale``), as in PyTorch
@@ -652,6 +653,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 @composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0")
+@float16_in_float32
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
