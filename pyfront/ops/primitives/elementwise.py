@@ -1067,17 +1067,24 @@ def _add_operand(input, other, *deprecated, alpha=1):
         if dtype is dt.bool_:  # torch casts alpha to the result's dtype: a bool sum stays bool
             alpha = bool(alpha)
             return other * alpha if isinstance(other, Tensor) else bool(other * alpha)
-        return _scale(other, alpha, dtype)
+        return _scale(input, other, alpha, dtype)
     return other
 
 
-def _scale(other, alpha, dtype):
-    """``other * alpha``, what add and sub add. For a float16 result as torch's kernel: alpha rounded to
-    float16 (its scalar_t), the product and the sum in float32, one rounding at the end (a float16 product
-    rounded twice: alpha=0.1 moved a fifth of the sums by an ulp); ``add_`` writes the float32 sum into its
-    float16 self."""
+def _scale(input, other, alpha, dtype):
+    """``other * alpha``, what add and sub add to ``input``. For a float16 result as torch's kernel: alpha
+    rounded to float16 (its scalar_t), in its vectors the product and the sum in float32, one rounding at
+    the end (a float16 product rounded twice: alpha=0.1 moved a fifth of the sums by an ulp); in its scalar
+    tail (ops/cpu_vectors.py) the product rounded to float16 first. ``add_`` writes the float32 sum into
+    its float16 self."""
     if dtype is dt.float16 and isinstance(other, Tensor) and not isinstance(alpha, bool):
-        return other.float() * dt.round_float16(alpha)
+        from ..cpu_vectors import vector_or_tail
+        scaled = other.float() * dt.round_float16(alpha)
+        if not isinstance(input, Tensor):
+            return scaled
+        shape = broadcast_shapes(input.shape, other.shape)
+        operands = [input.expand(shape), other.expand(shape)]
+        return vector_or_tail(operands, scaled.expand(shape), scaled.half().float(), 32)
     return other * alpha
 
 
@@ -1128,7 +1135,7 @@ def _sub_operand(input, other, *deprecated, alpha=1):
         _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         dtype = dt.result_type(input, other)
         _check_alpha(alpha, dtype)
-        return _scale(other, alpha, dtype)
+        return _scale(input, other, alpha, dtype)
     return other
 
 
