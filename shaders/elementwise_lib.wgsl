@@ -291,6 +291,18 @@ fn two_prod_f32(a: f32, b: f32) -> vec2<f32> {
     return vec2<f32>(p, ((ah * bh - p) + ah * bl + al * bh) + al * bl);
 }
 
+// a * b + c rounded once, as a CPU's fused multiply-add (torch's vectors use one) where the built-in may
+// be unfused (lavapipe's is): the exact product (two_prod_f32) added in two parts (Knuth's two-sum). A
+// driver that contracts the product and the sum itself leaves it an ulp off now and then (lavapipe: a
+// tenth of float32 lerps; float16 results nearly always right). Where the split overflows, the plain sum
+fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
+    let p = two_prod_f32(a, b);
+    let s = p.x + c;
+    let bv = s - p.x;
+    let r = s + (((p.x - (s - bv)) + (c - bv)) + p.y);
+    return select(a * b + c, r, (bitcast<u32>(r) & 0x7fffffffu) < 0x7f800000u);
+}
+
 // x = (4k + q) pi/2 + r, |r| <= pi/4: (r as a float and its low part, q). NaN and +-inf give NaN
 fn trig_reduce_f32(x: f32) -> vec3<f32> {
     let a = abs(x);

@@ -123,9 +123,8 @@ def _known_gap(name, dtype, operand=None):
     tensor_only = ("atan2", "arctan2", "logical_and", "logical_or", "logical_xor")
     if name in tensor_only and operand in ("int", "float"):
         return _METHOD_POSITION
-    fused = ("add_alpha", "sub_alpha", "addcmul_", "lerp_", "lerp_tensor")
-    if name in fused and floating and (  # (float16 rounds the fused error away, but for add's alpha)
-            dtype != "float16" or name == "add_alpha"):
+    fused = ("add_alpha", "sub_alpha", "addcmul_")  # (lerp's kernel is fused in pyfront too)
+    if name in fused and floating and dtype != "float16":  # (float16 rounds the fused error away)
         return _FMA
     if name == "addcmul_" and not floating and dtype != "bool":
         return _INT_VALUE

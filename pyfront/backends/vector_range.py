@@ -22,9 +22,9 @@ def arange_values(np, start, step, n, dtype_name):
     tail = i >= n - n % (2 * lanes)
     if wide:
         start, step = np.float64(start), np.float64(step)
-        base = _fma(np, step, (i - k).astype(np.float64), start).astype(out_type).astype(np.float64)
-        out = _fma(np, k.astype(np.float64), step, base)
-        out[tail] = _fma(np, step, i[tail].astype(np.float64), start)
+        base = fma(np, step, (i - k).astype(np.float64), start).astype(out_type).astype(np.float64)
+        out = fma(np, k.astype(np.float64), step, base)
+        out[tail] = fma(np, step, i[tail].astype(np.float64), start)
     else:
         # float32's fused multiply-add: its exact product and the sum in double, rounded to float32
         start, step = (np.float64(np.float32(v)) for v in (start, step))
@@ -39,7 +39,7 @@ def arange_values(np, start, step, n, dtype_name):
         return out.astype(out_type)
 
 
-def _fma(np, a, b, c):
+def fma(np, a, b, c):
     """``a * b + c`` rounded once (the product kept exactly by Dekker's split, then added in two parts);
     where the split would overflow, the plain sum."""
     with np.errstate(over="ignore", invalid="ignore"):

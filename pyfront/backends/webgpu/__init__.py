@@ -178,8 +178,8 @@ class WebGPUBackend(Backend):
         storage = self.allocate(n, dtype)
         t = dense(storage, (n,), dtype)
         if dtype is dt.float16:  # as torch's CPU kernel, a vector of 16 at a time (backends/vector_range.py)
-            expr = ("select(f16(fma(f32(i % 16u), s1, f32(f16(fma(s1, f32(i - i % 16u), s0))))), "
-                    "f16(fma(s1, f32(i), s0)), i >= s2 - s2 % 32u)")
+            expr = ("select(f16(fused_f32(f32(i % 16u), s1, f32(f16(fused_f32(s1, f32(i - i % 16u), s0))))), "
+                    "f16(fused_f32(s1, f32(i), s0)), i >= s2 - s2 % 32u)")
             scalars = [("f32", float(start)), ("f32", float(step)), ("u32", n)]
         elif dtype.is_floating_point:  # computed in f32 from the index (torch's CPU kernel: in double)
             expr, scalars = "s0 + s1 * f32(i)", [("f32", float(start)), ("f32", float(step))]

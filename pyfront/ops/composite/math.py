@@ -4,7 +4,9 @@ from __future__ import annotations
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..common import Formula, check_fits, float16_in_float32, scalar_first
+from ..common import Formula, check_fits, float16_in_float32, scalar_first, scalar_tensor
+from ..dispatch import apply
+from ..primitives.special import lerp_kernel
 from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
@@ -44,11 +46,10 @@ def _lerp_in_opmath(input, end, weight):
 
 def _lerp(input, end, weight):
     """PyTorch's two forms: from ``input`` for a small weight, from ``end`` otherwise (exact at weight 1;
-    inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0)."""
-    diff = sub(end, input)
-    if not isinstance(weight, Tensor):
-        return add(input, mul(weight, diff)) if -0.5 < weight < 0.5 else sub(end, mul(diff, 1 - weight))
-    return where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, sub(1, weight))))
+    inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0), each one fused multiply-add (its kernel)."""
+    if not isinstance(weight, Tensor):  # the number in the dtype torch computes in (float32 for float16)
+        weight = scalar_tensor(weight, input.dtype, input.device)
+    return apply(lerp_kernel, input, end, weight)
 
 
 def _lerp_backward(g, input, end, weight):
