@@ -291,15 +291,29 @@ fn two_prod_f32(a: f32, b: f32) -> vec2<f32> {
     return vec2<f32>(p, ((ah * bh - p) + ah * bl + al * bh) + al * bl);
 }
 
+// x itself, through a test the compiler cannot decide (one NaN pattern swapped for another): an
+// optimiser that rewrites float sums algebraically (lavapipe's: s - (s - p) to p) cannot see through it
+fn kept_f32(x: f32) -> f32 {
+    let u = bitcast<u32>(x);
+    return bitcast<f32>(select(u, u ^ 1u, u == 0x7fc00001u));
+}
+
 // a * b + c rounded once, as a CPU's fused multiply-add (torch's vectors use one) where the built-in may
-// be unfused (lavapipe's is): the exact product (two_prod_f32) added in two parts (Knuth's two-sum). A
-// driver that contracts the product and the sum itself leaves it an ulp off now and then (lavapipe: a
-// tenth of float32 lerps; float16 results nearly always right). Where the split overflows, the plain sum
+// be unfused (lavapipe's is). The operands are cut into 12-bit halves by masking their bits (not by
+// Dekker's arithmetic, which a driver contracting a product into a sum breaks), so the four partial
+// products are exact whatever the driver fuses; they join c through Knuth's two-sum (its steps kept from
+// algebraic rewriting by kept_f32; the last addition can still round twice, rarely). Where that
+// overflows, the plain sum
 fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
-    let p = two_prod_f32(a, b);
-    let s = p.x + c;
-    let bv = s - p.x;
-    let r = s + (((p.x - (s - bv)) + (c - bv)) + p.y);
+    let ah = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
+    let bh = bitcast<f32>(bitcast<u32>(b) & 0xfffff000u);
+    let al = a - ah;
+    let bl = b - bh;
+    let p = ah * bh;
+    let s = kept_f32(p + c);
+    let bv = kept_f32(s - p);
+    let err = (p - kept_f32(s - bv)) + (c - bv);  // p + c == s + err exactly
+    let r = s + (((ah * bl + al * bh) + al * bl) + err);
     return select(a * b + c, r, (bitcast<u32>(r) & 0x7fffffffu) < 0x7f800000u);
 }
 
