@@ -20,10 +20,10 @@ DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 NUMBERS = [0.1, 1 / 3, 0.7, 1.1, -0.3, 2.9]
 
 _r = np.random.default_rng(3)
-DATA = {"x": (_r.standard_normal(200) * 3).astype(np.float16), "y": (_r.standard_normal(200) * 3).astype(np.float16),
-        "m": _r.standard_normal((8, 25)).astype(np.float16), "u": _r.standard_normal(8).astype(np.float16),
-        "v": _r.standard_normal(25).astype(np.float16), "b": _r.standard_normal((3, 8, 5)).astype(np.float16),
-        "c": _r.standard_normal((3, 5, 25)).astype(np.float16), "sq": _r.standard_normal((40, 40)).astype(np.float16)}
+_SHAPES = {"m": (8, 25), "u": (8,), "v": (25,), "b": (3, 8, 5), "c": (3, 5, 25), "sq": (40, 40)}
+DATA = {"x": (_r.standard_normal(200) * 3).astype(np.float16),
+        "y": (_r.standard_normal(200) * 3).astype(np.float16),
+        **{k: _r.standard_normal(s).astype(np.float16) for k, s in _SHAPES.items()}}
 
 
 def F(L):
@@ -65,7 +65,7 @@ CASES = {
 
 def _bits(r):
     a = r.detach().cpu().numpy()
-    b = a.view(np.uint16 if a.dtype == np.float16 else np.uint32 if a.dtype == np.float32 else np.uint64).copy()
+    b = a.view({2: np.uint16, 4: np.uint32, 8: np.uint64}[a.itemsize]).copy()
     b[np.isnan(a)] = 0
     return b
 
@@ -84,8 +84,8 @@ def test_float16_number_operands_as_torch(case, device):
     assert not off, f"(number, elements off torch's) {off}"
 
 
-RANGES = [(0, 100, 0.37), (-5, 50, 0.1), (1.3, 70, 0.77), (0.5, 9, 0.013), (9.510659568536408, 1031, 3.233242079300557),
-          (1e6, 1e6 + 1, 1 / 7), (-3, 3, 0.25), (0, 31, 1.1), (0, 7, 0.5)]
+RANGES = [(0, 100, 0.37), (-5, 50, 0.1), (1.3, 70, 0.77), (0.5, 9, 0.013), (1e6, 1e6 + 1, 1 / 7),
+          (-3, 3, 0.25), (9.510659568536408, 1031, 3.233242079300557), (0, 31, 1.1), (0, 7, 0.5)]
 
 
 @pytest.mark.parametrize("device,dtype", [("cpu", "float16"), ("cpu", "float32"), ("cpu", "float64"),
@@ -120,7 +120,7 @@ def test_nextafter_at_edges_as_torch(device, dtype):
         want = torch.nextafter(torch.tensor(x), torch.tensor(y))
         got = pyfront.nextafter(pyfront.tensor(x, device=device), pyfront.tensor(y, device=device))
         w, g = want.numpy(), got.cpu().numpy()
-        assert (g.view(np.uint8) == w.view(np.uint8)).all(), (x[g.view(_UINT[dtype]) != w.view(_UINT[dtype])])
+        assert (g.view(np.uint8) == w.view(np.uint8)).all(), x[g.view(_UINT[dtype]) != w.view(_UINT[dtype])]
 
 
 _UINT = {"float16": np.uint16, "float32": np.uint32}

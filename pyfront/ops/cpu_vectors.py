@@ -22,7 +22,7 @@ def loop_layout(operands: list) -> tuple[list, int, bool]:
     strides = [t.stride() for t in operands]
     order = _memory_order(shape, strides)
     run, dense = 1, True
-    for k, d in enumerate(reversed(order)):
+    for d in reversed(order):
         if shape[d] == 1:
             continue
         if run == 1:  # the innermost dim of more than one element: dense, or some operands expanded along it

@@ -13,7 +13,6 @@ from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
-from ...ops.primitives import shaping
 from ...ops.argcheck import must_be
 from ...ops.registry import composite
 from ...ops import samples

@@ -8,8 +8,7 @@ from ..common import Formula, check_fits, float16_in_float32, scalar_first, scal
 from ..dispatch import apply
 from ..primitives.special import lerp_kernel
 from ...autograd.graph import SEQUENCE
-from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
-                                      where)
+from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub)
 from ..registry import composite
 from .. import samples
 

@@ -479,7 +479,8 @@ __all__ = METHODS.split()
 def _lerp_np(np, x, end, w):
     """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
     each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath):
-    the float32 product is exact in double, whose sum rounds as the fused one but for rare double roundings."""
+    the float32 product is exact in double, whose sum rounds as the fused one but for rare double
+    roundings."""
     with np.errstate(all="ignore"):
         d = end - x
         rest = 1 - w
@@ -493,5 +494,5 @@ def _lerp_np(np, x, end, w):
 # 0-d one) inside its Formula, which differentiates it; lerp's tests cover it
 lerp_kernel = register(OpDef(
     "lerp_kernel", "elementwise", _infer(SAME), _lerp_np, None, arity=3, torch_name=None,
-    wgsl="T(select(fused_f32(f32(a) - f32(b), 1.0 - f32(c), f32(b)), fused_f32(f32(c), f32(b) - f32(a), f32(a)), "
-         "abs(f32(c)) < 0.5))"))
+    wgsl="T(select(fused_f32(f32(a) - f32(b), 1.0 - f32(c), f32(b)), "
+         "fused_f32(f32(c), f32(b) - f32(a), f32(a)), abs(f32(c)) < 0.5))"))
