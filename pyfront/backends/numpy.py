@@ -13,7 +13,7 @@ from ..dtypes import ALL, check_storable, from_numpy_name, half_array, round_flo
 from ..dtypes import float16 as F16
 from .base import Backend, nest
 from .storage import Storage
-from .vector_range import arange_values
+from .vector_range import arange_values, fused_lerp
 
 
 _new = object.__new__
@@ -413,7 +413,7 @@ class NumpyBackend(Backend):
                         p *= s(h["decay"])
                     else:
                         g = g + p * s(h["weight_decay"])
-                m += s(h["one_minus_beta1"]) * (g - m)
+                m[...] = fused_lerp(np, m, g, np.full((), h["one_minus_beta1"], m.dtype))  # lerp_, fused
                 v *= s(h["beta2"])
                 v += g * g * s(h["one_minus_beta2"])
                 if amsgrad:

@@ -780,7 +780,9 @@ maximum = binary(
     _max_min_vjp(lambda a, b: a > b),
     save=(0, 1),
     scalars="none",
-    wgsl="select(a, b, b > a)",  # not max: at a tie (0.0 with -0.0) torch keeps the first
+    # not max: at a tie (0.0 with -0.0) torch's vectors keep the second operand, its scalar tail (a run's
+    # last elements under 16) the first (_max_min_np); a fused expression knows no position: the vectors'
+    wgsl="select(b, a, a > b)",
 )
 minimum = binary(
     "minimum",
@@ -788,7 +790,7 @@ minimum = binary(
     _max_min_vjp(lambda a, b: a < b),
     save=(0, 1),
     scalars="none",
-    wgsl="select(a, b, b < a)",
+    wgsl="select(b, a, a < b)",
 )
 eq = binary("eq", ufunc("equal"), out=BOOL_OUT, scalars="other", wgsl="a == b")
 ne = binary("ne", ufunc("not_equal"), out=BOOL_OUT, scalars="other", wgsl="!(a == b)")

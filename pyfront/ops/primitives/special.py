@@ -19,7 +19,7 @@ from ..dispatch import apply
 from ..registry import OpDef, register
 from .elementwise import FLOAT, SAME, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
-from ...backends.vector_range import fma
+from ...backends.vector_range import fused_lerp
 
 
 def _f64(fn):
@@ -476,23 +476,9 @@ __all__ = METHODS.split()
 
 
 # -- lerp's kernel ------------------------------------------------------------------------------------
-def _lerp_np(np, x, end, w):
-    """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
-    each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath):
-    the float32 product is exact in double, whose sum rounds as the fused one but for rare double
-    roundings."""
-    with np.errstate(all="ignore"):
-        d = end - x
-        rest = 1 - w
-        if x.dtype == np.float64:
-            return np.where(np.abs(w) < 0.5, fma(np, w, d, x), fma(np, -d, rest, end))
-        x, end, w, d, rest = (a.astype(np.float64) for a in (x, end, w, d, rest))
-        return np.where(np.abs(w) < 0.5, x + w * d, end - d * rest).astype(np.float32)
-
-
 # internal (torch_name None): lerp's composite gives it three tensors of one dtype (a number weight as a
 # 0-d one) inside its Formula, which differentiates it; lerp's tests cover it
 lerp_kernel = register(OpDef(
-    "lerp_kernel", "elementwise", _infer(SAME), _lerp_np, None, arity=3, torch_name=None,
+    "lerp_kernel", "elementwise", _infer(SAME), fused_lerp, None, arity=3, torch_name=None,
     wgsl="T(select(fused_f32(f32(a) - f32(b), 1.0 - f32(c), f32(b)), "
          "fused_f32(f32(c), f32(b) - f32(a), f32(a)), abs(f32(c)) < 0.5))"))
