@@ -44,6 +44,8 @@ _RAISED_IN_CPP = {
     "where received a uint8 condition tensor": _NATIVE + "TensorCompare.cpp:621",
     "from is out of bounds [-(2^": _NATIVE + "DistributionTemplates.h:111",
     "to - 1 is out of bounds [-(2^": _NATIVE + "DistributionTemplates.h:111",
+    "The number of elements in the out tensor of shape": _NATIVE + "RangeFactories.cpp:199",
+    "An output with one or more elements was resized": _NATIVE + "Resize.cpp:30",
     "The .grad attribute of a Tensor that is not a leaf": "/__w/pytorch/pytorch/build/aten/src/ATen/core/"
                                                           "TensorBody.h:493",
     "torch.set_default_tensor_type() is deprecated": _CSRC + "tensor/python_tensor.cpp:434",
