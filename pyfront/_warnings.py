@@ -17,7 +17,8 @@ def warn_once(message: str) -> None:
 
 
 # torch's warnings from its C++ (TORCH_WARN) end with where they were raised in torch 2.13's build; pyfront
-# gives the same text. The message's start -> that place (one row per warning torch raises in C++)
+# gives the same text. A part of the message (its start, or its text after the function's name) -> that
+# place: one row per warning torch raises in C++
 _NATIVE = "/__w/pytorch/pytorch/aten/src/ATen/native/"
 _CSRC = "/__w/pytorch/pytorch/torch/csrc/"
 _RAISED_IN_CPP = {
@@ -35,9 +36,10 @@ _RAISED_IN_CPP = {
     "torch.qr is deprecated": _NATIVE + "BatchLinearAlgebra.cpp:2505",
     "torch.chain_matmul is deprecated": _NATIVE + "LinearAlgebra.cpp:1102",
     "Using torch.cross without specifying the dim arg": _NATIVE + "Cross.cpp:63",
-    "std(): degrees of freedom is <= 0": _NATIVE + "ReduceOps.cpp:1861",
-    "var(): degrees of freedom is <= 0": _NATIVE + "ReduceOps.cpp:1861",
-    "cov(): degrees of freedom is <= 0": _NATIVE + "Correlation.cpp:129",
+    "(): degrees of freedom is <= 0. Correction should be strictly less than the reduction": _NATIVE
+        + "ReduceOps.cpp:1861",  # (std, var, std_mean, var_mean)
+    "(): degrees of freedom is <= 0. Correction should be strictly less than the number": _NATIVE
+        + "Correlation.cpp:129",  # (cov)
     "The reduce argument of torch.scatter with Tensor src": _NATIVE + "TensorAdvancedIndexing.cpp:225",
     "index_reduce() is in beta": _NATIVE + "TensorAdvancedIndexing.cpp:1523",
     "indexing with dtype torch.uint8 is now deprecated": _NATIVE + "IndexingUtils.h:37",
@@ -57,8 +59,8 @@ _RAISED_IN_CPP = {
 
 
 def _as_torch_prints(message: str) -> str:
-    for start, place in _RAISED_IN_CPP.items():
-        if message.startswith(start):
+    for part, place in _RAISED_IN_CPP.items():
+        if part in message:
             return f"{message} (Triggered internally at {place}.)"
     return message
 
