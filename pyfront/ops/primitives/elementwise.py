@@ -781,8 +781,9 @@ maximum = binary(
     save=(0, 1),
     scalars="none",
     # not max: at a tie (0.0 with -0.0) torch's vectors keep the second operand, its scalar tail (a run's
-    # last elements under 16) the first (_max_min_np); a fused expression knows no position: the vectors'
-    wgsl="select(b, a, a > b)",
+    # last elements under 16, every element of a small tensor) the first (_max_min_np); a fused expression
+    # knows no position: the tail's, as a small tensor's
+    wgsl="select(a, b, b > a)",
 )
 minimum = binary(
     "minimum",
@@ -790,7 +791,7 @@ minimum = binary(
     _max_min_vjp(lambda a, b: a < b),
     save=(0, 1),
     scalars="none",
-    wgsl="select(b, a, a < b)",
+    wgsl="select(a, b, b < a)",
 )
 eq = binary("eq", ufunc("equal"), out=BOOL_OUT, scalars="other", wgsl="a == b")
 ne = binary("ne", ufunc("not_equal"), out=BOOL_OUT, scalars="other", wgsl="!(a == b)")
