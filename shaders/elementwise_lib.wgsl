@@ -291,6 +291,32 @@ fn two_prod_f32(a: f32, b: f32) -> vec2<f32> {
     return vec2<f32>(p, ((ah * bh - p) + ah * bl + al * bh) + al * bl);
 }
 
+// x itself, through a test the compiler cannot decide (one NaN pattern swapped for another): an
+// optimiser that rewrites float sums algebraically (lavapipe's: s - (s - p) to p) cannot see through it
+fn kept_f32(x: f32) -> f32 {
+    let u = bitcast<u32>(x);
+    return bitcast<f32>(select(u, u ^ 1u, u == 0x7fc00001u));
+}
+
+// a * b + c rounded once, as a CPU's fused multiply-add (torch's vectors use one) where the built-in may
+// be unfused (lavapipe's is). The operands are cut into 12-bit halves by masking their bits (not by
+// Dekker's arithmetic, which a driver contracting a product into a sum breaks), so the four partial
+// products are exact whatever the driver fuses; they join c through Knuth's two-sum (its steps kept from
+// algebraic rewriting by kept_f32; the last addition can still round twice, rarely). Where that
+// overflows, the plain sum
+fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
+    let ah = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
+    let bh = bitcast<f32>(bitcast<u32>(b) & 0xfffff000u);
+    let al = a - ah;
+    let bl = b - bh;
+    let p = ah * bh;
+    let s = kept_f32(p + c);
+    let bv = kept_f32(s - p);
+    let err = (p - kept_f32(s - bv)) + (c - bv);  // p + c == s + err exactly
+    let r = s + (((ah * bl + al * bh) + al * bl) + err);
+    return select(a * b + c, r, (bitcast<u32>(r) & 0x7fffffffu) < 0x7f800000u);
+}
+
 // x = (4k + q) pi/2 + r, |r| <= pi/4: (r as a float and its low part, q). NaN and +-inf give NaN
 fn trig_reduce_f32(x: f32) -> vec3<f32> {
     let a = abs(x);
@@ -918,8 +944,8 @@ fn bessel_i1_f32(x: f32, scaled: bool) -> f32 {
 
 // the float next to a towards b, by its bits (C's nextafter; from +-0 the smallest subnormal)
 fn nextafter_f32(a: f32, b: f32) -> f32 {
-    if (is_nan_f32(a) || is_nan_f32(b)) {
-        return f32_from_bits(0x7fc00000u);
+    if (is_nan_f32(a) || is_nan_f32(b)) {  // a NaN operand itself, its sign kept (b's first, as torch's)
+        return select(a, b, is_nan_f32(b));
     }
     if (a == b) {
         return b;
@@ -929,6 +955,29 @@ fn nextafter_f32(a: f32, b: f32) -> f32 {
     }
     let u = bitcast<u32>(a);
     return bitcast<f32>(select(u - 1u, u + 1u, (a < b) == (a > 0.0)));
+}
+
+// nextafter of two float16 values held in f32 (the lib is shared by shaders without f16): the float16
+// neighbour is a power-of-two step away, one binade smaller going down from a power of two
+fn nextafter_f16_in_f32(a: f32, b: f32) -> f32 {
+    if (is_nan_f32(a) || is_nan_f32(b)) {  // a NaN operand itself, a's first (torch's float16 kernel)
+        return select(b, a, is_nan_f32(a));
+    }
+    if (a == b) {
+        return b;
+    }
+    if (a == 0.0) {
+        return select(5.9604645e-8, -5.9604645e-8, b < 0.0);  // float16's smallest subnormal
+    }
+    if (abs(a) > 65504.0) {
+        return select(65504.0, -65504.0, a < 0.0);  // from an infinity: float16's largest
+    }
+    let u = bitcast<u32>(a);
+    let away = (a < b) == (a > 0.0);
+    let e = i32((u >> 23u) & 0xffu) - 127;
+    let p = select(e - 10, e - 11, !away && (u & 0x7fffffu) == 0u);
+    let m = abs(a) + select(-1.0, 1.0, away) * ldexp(1.0, max(p, -24));
+    return select(m, -m, a < 0.0);
 }
 
 // Euclid's algorithm: at most 47 steps for 32-bit operands (consecutive Fibonacci numbers are the worst)

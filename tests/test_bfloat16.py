@@ -275,7 +275,7 @@ NN = "nn.functional."
 KNOWN_BF16_OFF = {
     **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum", NN + "softmax", NN + "softmin",
                      NN + "interpolate", "polygamma", "scatter_reduce", "softmax", "special_entr",
-                     "special_i0e", "special_xlog1py", "xlogy", NN + "huber_loss"], ONCE),
+                     "special_i0e", NN + "huber_loss"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
                      NN + "conv_transpose2d", NN + "cross_entropy", NN + "nll_loss", NN + "embedding_bag",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
@@ -396,13 +396,10 @@ def test_gradients_are_bfloat16_and_torchs(name):
 OPTIMIZERS = [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.01)),
               ("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01)), ("RMSprop", dict(lr=0.01)),
               ("Adagrad", dict(lr=0.1))]
-SGD_TAIL = ("add_(alpha=-lr): torch rounds alpha * grad to bfloat16 first in its scalar tail (len % 32), "
-            "pyfront computes it in float32 everywhere (float16's too; tests/test_inplace_into's add_alpha)")
 
 
-@pytest.mark.parametrize("name,kw", [
-    pytest.param(n, k, id=f"{n}-{i}", marks=[pytest.mark.xfail(strict=True, reason=SGD_TAIL)] * (n == "SGD"))
-    for i, (n, k) in enumerate(OPTIMIZERS)])
+@pytest.mark.parametrize("name,kw", [pytest.param(n, k, id=f"{n}-{i}")
+                                     for i, (n, k) in enumerate(OPTIMIZERS)])
 def test_a_bfloat16_layer_trains_as_torchs(name, kw):
     """nn.Linear(...).to(torch.bfloat16), its loss, backward and optimizer steps: parameters, gradients and
     optimizer state stay bfloat16 and equal torch's."""

@@ -28,10 +28,9 @@ ONCE = "pyfront rounds torch's float32 result once; torch's float16 kernel (or i
 STEPS = "a chain of float16 ops in torch and in pyfront, rounded in other places"
 NN = "nn.functional."
 KNOWN_HALF_OFF = {
-    **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum",
+    **dict.fromkeys(["col2im", "logit", "nanmean", "nansum",
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
-                     "scatter_reduce", "softmax", "special_entr", "special_i0e",
-                     "special_xlog1py", "xlogy"], ONCE),
+                     "scatter_reduce", "softmax", "special_entr", "special_i0e"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
                      NN + "conv_transpose2d", NN + "cross_entropy",
                      NN + "nll_loss", NN + "embedding_bag",
@@ -139,7 +138,6 @@ def _running_mean(lib, t):
 
 # webgpu faults left for a shader change (strict xfail: a fix shows up as XPASS)
 WEBGPU_OFF = {
-    "nextafter": "WGSL's nextafter is float32's: a float16 nextafter rounds back to its input",
     "log_softmax_lastdim": "the WGSL kernel keeps the sum of exps in float32, torch's CPU kernel in float16",
     "prod_dim0": "the WGSL reduction multiplies in float32, torch's CPU kernel in float16",
 }

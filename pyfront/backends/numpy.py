@@ -12,6 +12,7 @@ from ..device import CPU
 from ..dtypes import HALVES, STORED, bfloat16, check_storable, half_array, numpy_dtype, round_float32
 from .base import Backend, nest
 from .storage import Storage
+from .vector_range import arange_values, fused_lerp
 
 
 _new = object.__new__
@@ -440,7 +441,7 @@ class NumpyBackend(Backend):
                             p *= s(h["decay"])
                         else:
                             g = g + p * s(h["weight_decay"])
-                    m += s(h["one_minus_beta1"]) * (g - m)
+                    m[...] = fused_lerp(np, m, g, np.full((), h["one_minus_beta1"], m.dtype))  # lerp_, fused
                     v *= s(h["beta2"])
                     v += g * g * s(h["one_minus_beta2"])
                     if amsgrad:
@@ -467,8 +468,12 @@ class NumpyBackend(Backend):
     def arange(self, start, step, n, dtype):
         with _as_torch():  # the result first, as random's
             out = np.empty(n, _np(dtype))
-            # float64 steps, or int64 ones wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
-            steps = np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
+        if dtype.is_floating_point:
+            out[...] = arange_values(np, start, step, n, dtype.name)
+            return _storage(out)
+        with _as_torch():
+            # int64 steps wrapped to the width as torch's C cast (int8 from 0 by 500: 0, -12)
+            steps = np.arange(n, dtype=np.int64)
             np.copyto(out, start + step * steps, casting="unsafe")
         return _storage(out)
 

@@ -88,10 +88,11 @@ class ContinuousBernoulli(BinaryParam, ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
-        # x log λ + (1 - x) log(1 - λ) = x * logits - log(1 + e^logits)
-        from ..nn.functional import softplus
+        # x log λ + (1 - x) log(1 - λ), as torch: minus the cross-entropy with logits (its form gives an
+        # infinite logit torch's -inf at +inf and NaN at -inf; x * logits - softplus(logits) swapped them)
+        from ..nn.functional import binary_cross_entropy_with_logits
 
-        return value * logits - softplus(logits) + self._log_norm_constant()
+        return -binary_cross_entropy_with_logits(logits, value, reduction="none") + self._log_norm_constant()
 
     def cdf(self, value):
         if self._validate_args:

@@ -137,6 +137,24 @@ def cholesky_solve(input, input2, upper=False):
 def cholesky_inverse(input, upper=False):
     """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
     ``torch.cholesky_inverse``."""
+    _refuse_zero_diagonal(input)
     I = eye(input.shape[-1], dtype=input.dtype, device=input.device)  # noqa: E741
     return cholesky_solve(I.expand(input.shape), input, upper)
+
+
+def _refuse_zero_diagonal(factor):
+    """torch's cholesky_inverse (LAPACK's potri) refuses a factor with a zero on its diagonal: the
+    first such (1-based) of the first such matrix in the batch (a NaN there passes, to a NaN result)."""
+    if not factor.numel():
+        return
+    zero = factor.diagonal(dim1=-2, dim2=-1) == 0
+    if not bool(zero.any()):
+        return
+    from ..ops.primitives.decompositions import LinAlgError
+    rows = zero.reshape(-1, zero.shape[-1]).tolist()
+    batch = next(b for b, row in enumerate(rows) if any(row))
+    where = f"(Batch element {batch}): " if factor.dim() > 2 else ""
+    first = rows[batch].index(True) + 1
+    raise LinAlgError(f"cholesky_inverse: {where}The diagonal element {first} is zero, the inversion could "
+                      "not be completed because the input matrix is singular.")
 

@@ -248,12 +248,13 @@ _OVERLAP_OK = frozenset("sum prod amax amin std var norm nansum argmax argmin al
 
 # the out= kernels that read their inputs without checking that ``out`` partly shares their memory
 # (reductions, max/min over everything, matrix products, softmax, cummax/cummin, tril/triu, diag,
-# histc), and those that refuse even the same memory (torch's assert_no_overlap); every other one refuses
-# a partial overlap. Checked against torch 2.13 (tests/test_partial_overlap.py).
+# histc, slice_scatter: a copy of self, then of src into the slice), and those that refuse even the
+# same memory (torch's assert_no_overlap); every other one refuses a partial overlap. Checked against
+# torch 2.13 (tests/test_partial_overlap.py).
 _INPUTS_UNCHECKED = frozenset("sum prod mean amax amin std var norm nansum nanmean logsumexp argmax argmin "
                               "all any mm mv bmm dot vdot inner tensordot matmul cummax cummin softmax "
                               "log_softmax tril triu diag histc quantile nanquantile aminmax "
-                              "histogram mvlgamma".split())
+                              "histogram mvlgamma slice_scatter".split())
 _NO_OVERLAP = frozenset("index_select gather cat concat concatenate take".split())
 
 

@@ -176,7 +176,11 @@ class WebGPUBackend(Backend):
     def arange(self, start, step, n, dtype):
         storage = self.allocate(n, dtype)
         t = dense(storage, (n,), dtype)
-        if dtype.is_floating_point:  # computed in f32 from the index, as PyTorch does for float ranges
+        if dtype is dt.float16:  # as torch's CPU kernel, a vector of 16 at a time (backends/vector_range.py)
+            expr = ("select(f16(fused_f32(f32(i % 16u), s1, f32(f16(fused_f32(s1, f32(i - i % 16u), s0))))), "
+                    "f16(fused_f32(s1, f32(i), s0)), i >= s2 - s2 % 32u)")
+            scalars = [("f32", float(start)), ("f32", float(step)), ("u32", n)]
+        elif dtype.is_floating_point:  # computed in f32 from the index (torch's CPU kernel: in double)
             expr, scalars = "s0 + s1 * f32(i)", [("f32", float(start)), ("f32", float(step))]
         else:
             expr, scalars = "s0 + s1 * i32(i)", [("i32", int(start)), ("i32", int(step))]

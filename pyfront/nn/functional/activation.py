@@ -13,13 +13,13 @@ from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
-from ...ops.primitives import shaping
 from ...ops.argcheck import must_be
 from ...ops.registry import composite
 from ...ops import samples
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ...ops.common import in_float32
+from ...ops.cpu_vectors import vector_or_tail
 
 __all__ = [
     "gumbel_softmax",
@@ -120,43 +120,16 @@ def _hardtanh(input, lo, hi):
     return Formula.apply(ew.clamp, _hardtanh_backward, input, lo, hi)
 
 
-def _memory_order(x: Tensor) -> list | None:
-    """``x``'s dims in memory order where its elements fill their memory densely (contiguous, or a
-    permutation of it: x.t(), channels-last), else None (a slice with a step, an expanded dim)."""
-    order = sorted(range(x.dim()), key=lambda d: -x.stride(d))
-    expected = 1
-    for d in reversed(order):
-        if x.shape[d] != 1 and x.stride(d) != expected:
-            return None
-        expected *= x.shape[d]
-    return order
-
-
-def _scalar_tail(x: Tensor, block: int = 64) -> int:
-    """How many of ``x``'s last elements in memory order torch's CPU loop computes one at a time: those
-    past its whole 64-byte vectors (AVX512's, measured: 16 float32s, 8 float64s) where ``x`` is dense
-    (TensorIterator runs a transposed one in memory order), every one for another (its loop over strided
-    or expanded elements is not vectorised, measured; ops/half_cpu.py has the rule for inputs alone).
-    Some kernels treat NaN or a zero's sign one way in their vectors and another in that tail."""
-    dense = x.is_contiguous() or _memory_order(x) is not None
-    return x.numel() % (block // x.element_size()) if dense else x.numel()
-
-
 def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) -> Tensor:
     """``vector`` (torch's vectorised result), with ``x``'s scalar tail taken from ``scalar``. ``block``:
-    the bytes torch's loop takes at once (some kernels two vectors: 128, measured for elu and hardswish)."""
-    t = _scalar_tail(x, block)
-    if not t or t == x.numel():
-        return scalar if t else vector
-    order = list(range(x.dim())) if x.is_contiguous() else _memory_order(x)
-    v, s = vector.permute(order), scalar.expand(vector.shape).permute(order)  # (memory order: the tail last)
-    joined = shaping.cat([v.reshape(-1)[:-t], s.reshape(-1)[-t:]]).reshape(v.shape)
-    return joined.permute(sorted(range(len(order)), key=order.__getitem__))
+    the bytes torch's loop takes at once (64: AVX512's vectors, measured: 16 float32s, 8 float64s; some
+    kernels two vectors: 128, measured for elu and hardswish)."""
+    return vector_or_tail([x], vector, scalar, block // x.element_size())
 
 
 def _hardtanh_backward(g, x, lo, hi):
     """PyTorch's hardtanh_backward: the gradient strictly inside the bounds, else 0. At NaN 0 in torch's
-    vectors and the gradient in its scalar tail (a tensor's last few elements: _scalar_tail)."""
+    vectors and the gradient in its scalar tail (a tensor's last few elements: ops/cpu_vectors.py)."""
     inside = ew.logical_and(x > lo, x < hi)
     return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g)), \
         None, None
@@ -249,6 +222,7 @@ def _leaky_relu_backward(g, x, slope):
     return ew.where(x > 0, g, g * slope), None
 
 
+@in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
 def _elu(input, alpha, scale, input_scale):
     # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
     # NaN takes the positive side (gradient ``scale``), as in PyTorch
@@ -655,6 +629,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0",
            saves="self=input lambd")
+@in_float32
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 

@@ -275,6 +275,11 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and {b2}")
     if k != k2:
         raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{k} and {k2}x{m})")
+    if input.dtype is dt.float16 and b > 1:  # torch adds one product at a time, rounding each sum to float16
+        out = addmm(expanded, batch1[0], batch2[0], beta=beta, alpha=alpha)
+        for i in range(1, b):
+            out = addmm(out, batch1[i], batch2[i], alpha=alpha)
+        return out
     # the sum over the batch of products is one product over the batch and inner dims together
     return addmm(expanded, batch1.permute(1, 0, 2).reshape(n, b * k), batch2.reshape(b * k, m),
                  beta=beta, alpha=alpha)

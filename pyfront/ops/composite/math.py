@@ -4,7 +4,9 @@ from __future__ import annotations
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..common import Formula, check_fits, in_float32, scalar_first
+from ..common import Formula, check_fits, in_float32, scalar_first, scalar_tensor
+from ..dispatch import apply
+from ..primitives.special import lerp_kernel
 from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
@@ -44,12 +46,17 @@ def _lerp_in_opmath(input, end, weight):
 
 def _lerp(input, end, weight):
     """PyTorch's two forms: from ``input`` for a small weight, from ``end`` otherwise (exact at weight 1;
-    inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0)."""
-    diff = sub(end, input)
-    if not isinstance(weight, Tensor):
-        small = weight.real ** 2 + weight.imag ** 2 < 0.25  # |weight| < 0.5, a complex one's too
-        return add(input, mul(weight, diff)) if small else sub(end, mul(diff, 1 - weight))
-    return where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, sub(1, weight))))
+    inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0), each one fused multiply-add (its kernel);
+    complex numbers take the two formulas unfused (the kernel is real-valued)."""
+    if input.dtype.is_complex:
+        diff = sub(end, input)
+        if not isinstance(weight, Tensor):
+            small = weight.real ** 2 + weight.imag ** 2 < 0.25  # |weight| < 0.5, a complex one's too
+            return add(input, mul(weight, diff)) if small else sub(end, mul(diff, 1 - weight))
+        return where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, sub(1, weight))))
+    if not isinstance(weight, Tensor):  # the number in the dtype torch computes in (float32 for halves)
+        weight = scalar_tensor(weight, input.dtype, input.device)
+    return apply(lerp_kernel, input, end, weight)
 
 
 def _lerp_backward(g, input, end, weight):

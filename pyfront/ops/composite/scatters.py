@@ -52,8 +52,10 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.dim()}-D")
-    outer = vec1.outer(vec2)
-    product = outer if alpha == 1 else outer * alpha
+    if input.dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
+        alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
+    # (alpha * vec1[i]) * vec2[j], in torch's order
+    product = vec1.outer(vec2) if alpha == 1 else (vec1 * alpha).outer(vec2)
     if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
         return product + input.where(input.new_zeros((), dtype=bool_), 0)
     return product + (input if beta == 1 else input * beta)

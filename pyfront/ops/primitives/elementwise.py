@@ -831,7 +831,10 @@ maximum = binary(
     _max_min_vjp(lambda a, b: a > b),
     save=(0, 1),
     scalars="none",
-    wgsl="select(a, b, b > a)",  # not max: at a tie (0.0 with -0.0) torch keeps the first
+    # not max: at a tie (0.0 with -0.0) torch's vectors keep the second operand, its scalar tail (a run's
+    # last elements under 16, every element of a small tensor) the first (_max_min_np); a fused expression
+    # knows no position: the tail's, as a small tensor's
+    wgsl="select(a, b, b > a)",
 )
 minimum = binary(
     "minimum",
@@ -1133,17 +1136,24 @@ def _add_operand(input, other, *deprecated, alpha=1):
         if dtype is dt.bool_:  # torch casts alpha to the result's dtype: a bool sum stays bool
             alpha = bool(alpha)
             return other * alpha if isinstance(other, Tensor) else bool(other * alpha)
-        return _scale(other, alpha, dtype)
+        return _scale(input, other, alpha, dtype)
     return other
 
 
-def _scale(other, alpha, dtype):
-    """``other * alpha``, what add and sub add. For a float16 or bfloat16 result as torch's kernel: alpha
-    rounded to that dtype (its scalar_t), the product and the sum in float32, one rounding at the end (a
-    float16 product rounded twice: alpha=0.1 moved a fifth of the sums by an ulp); ``add_`` writes the
-    float32 sum into its 16-bit self."""
+def _scale(input, other, alpha, dtype):
+    """``other * alpha``, what add and sub add to ``input``. For a float16 or bfloat16 result as torch's
+    kernel: alpha rounded to that dtype (its scalar_t), in its vectors the product and the sum in float32,
+    one rounding at the end (a 16-bit product rounded twice: alpha=0.1 moved a fifth of the sums by an
+    ulp); in its scalar tail (ops/cpu_vectors.py) the product rounded to the 16-bit dtype first. ``add_``
+    writes the float32 sum into its 16-bit self."""
     if dtype in dt.HALVES and isinstance(other, Tensor) and not isinstance(alpha, bool):
-        return other.float() * dt.round_half(alpha, dtype)
+        from ..cpu_vectors import vector_or_tail
+        scaled = other.float() * dt.round_half(alpha, dtype)
+        if not isinstance(input, Tensor):
+            return scaled
+        shape = broadcast_shapes(input.shape, other.shape)
+        operands = [input.expand(shape), other.expand(shape)]
+        return vector_or_tail(operands, scaled.expand(shape), scaled.to(dtype).float(), 32)
     return other * alpha
 
 
@@ -1195,7 +1205,7 @@ def _sub_operand(input, other, *deprecated, alpha=1):
         _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         dtype = dt.result_type(input, other)
         _check_alpha(alpha, dtype)
-        return _scale(other, alpha, dtype)
+        return _scale(input, other, alpha, dtype)
     return other
 
 

@@ -19,6 +19,7 @@ from ..dispatch import apply
 from ..registry import OpDef, register
 from .elementwise import FLOAT, SAME, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
+from ...backends.vector_range import fused_lerp
 
 
 def _f64(fn):
@@ -337,7 +338,12 @@ special_entr = unary(
 
 # -- binary float functions ---------------------------------------------------------------------------
 def _xlogy_np(np, x, y, log):
+    """torch's float16 kernel rounds the logarithm to float16 (the function of a Half is a Half), then
+    rounds the product once: float16 comes here as itself (takes_halves)."""
     with np.errstate(all="ignore"):
+        if x.dtype == np.float16:
+            logs = log(y.astype(np.float32)).astype(np.float16).astype(np.float32)
+            return np.where((x == 0) & ~np.isnan(y), 0, x.astype(np.float32) * logs).astype(x.dtype)
         return np.where((x == 0) & ~np.isnan(y), 0, x * log(y)).astype(x.dtype)
 
 
@@ -360,13 +366,14 @@ def _xlog_vjp(fn, shift):
 
 xlogy = binary("xlogy", lambda np, x, y: _xlogy_np(np, x, y, np.log), _xlog_vjp(lambda g, y: xlogy(g, y), 0),
                out=FLOAT, save=(0, 1), grad_fn=_scalar_overload("XlogyBackward"), domain=(0.1, None),
-               wgsl="select(a * T(log_f32(f32(b))), T(0), a == T(0))")  # a NaN b is NaN (binary's NaN test)
+               wgsl="select(a * T(log_f32(f32(b))), T(0), a == T(0))",  # a NaN b is NaN (binary's NaN test)
+               takes_halves=True)
 special_xlog1py = binary(
     "special_xlog1py", lambda np, x, y: _xlogy_np(np, x, y, np.log1p),
     _xlog_vjp(lambda g, y: special_xlog1py(g, y), 1),
     out=FLOAT, save=(0, 1), torch_name="special.xlog1py", backward_name="SpecialXlog1PyBackward0",
     grad_fn=_scalar_overload("SpecialXlog1PyBackward"), domain=(0.1, None),
-    wgsl="select(a * T(log1p_f32(f32(b))), T(0), a == T(0))")
+    wgsl="select(a * T(log1p_f32(f32(b))), T(0), a == T(0))", takes_halves=True)
 
 
 def _both_tensors(input, other):
@@ -421,10 +428,19 @@ def _nextafter_vjp(c, g):
     return where(x == y, 0.0, g), g.new_zeros(g.shape)
 
 
+def _nextafter_np(np, x, y):
+    """y where x == y (0 towards -0 is -0); a NaN operand is the result with its sign bit, torch's
+    float16 kernel taking x's first, its others y's."""
+    r = np.where(x == y, y, np.nextafter(x, y))
+    first, second = (x, y) if x.dtype == np.float16 else (y, x)
+    return np.where(np.isnan(first), first, np.where(np.isnan(second), second, r))
+
+
 _nextafter = binary(
-    "nextafter", lambda np, x, y: np.nextafter(x, y), _nextafter_vjp, save=(0, 1), scalars="none",
+    "nextafter", _nextafter_np, _nextafter_vjp, save=(0, 1), scalars="none",
     saved_for={0: (0,), 1: (0,)},  # read by self's gradient alone (other's is zero), as torch's
-    wgsl="T(nextafter_f32(f32(a), f32(b)))", takes_halves=True)  # the next float16, not float32's
+    wgsl=lambda attrs, ctype: f"T(nextafter_{'f16_in_f32' if ctype == 'f16' else 'f32'}(f32(a), f32(b)))",
+    takes_halves=True)  # the next float16, not float32's
 
 
 def nextafter(input, other):
@@ -457,3 +473,12 @@ METHODS = ("asinh acosh atanh arcsinh arccosh arctanh erfc erfinv lgamma digamma
            "xlogy hypot logaddexp logaddexp2 logit sinc")
 INPLACE = METHODS.replace(" logaddexp logaddexp2", "")
 __all__ = METHODS.split()
+
+
+# -- lerp's kernel ------------------------------------------------------------------------------------
+# internal (torch_name None): lerp's composite gives it three tensors of one dtype (a number weight as a
+# 0-d one) inside its Formula, which differentiates it; lerp's tests cover it
+lerp_kernel = register(OpDef(
+    "lerp_kernel", "elementwise", _infer(SAME), fused_lerp, None, arity=3, torch_name=None,
+    wgsl="T(select(fused_f32(f32(a) - f32(b), 1.0 - f32(c), f32(b)), "
+         "fused_f32(f32(c), f32(b) - f32(a), f32(a)), abs(f32(c)) < 0.5))"))

@@ -124,9 +124,11 @@ def plan(op, dtypes, attrs, out_dtype):
     # where(cond, x, y) computes in its values' type
     ctype = wgsl_type(dtypes[-1] if op.name == "where" else dtypes[0]) if dtypes else wgsl_type(out_dtype)
     # float16 computes in f32 and rounds once on the store, as torch's CPU kernels do (its opmath);
-    # so a float32 scalar operand (see ops/common.promote_args) keeps its value
-    widen = ctype == "f16" or any(d.name == "float16" for d in dtypes)
-    if ctype == "f16":
+    # so a float32 scalar operand (see ops/common.promote_args) keeps its value. An op whose float16
+    # kernel rounds inside (takes_halves: xlogy's logarithm, nextafter's step) computes in f16
+    native = op.takes_halves and ctype == "f16" and all(d.name == "float16" for d in dtypes)
+    widen = not native and (ctype == "f16" or any(d.name == "float16" for d in dtypes))
+    if ctype == "f16" and not native:
         ctype = "f32"
     expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")

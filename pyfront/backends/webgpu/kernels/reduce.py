@@ -21,8 +21,10 @@ ARG_CHUNK = 4096  # candidates one argmax/argmin thread scans per pass (arg_redu
 MAX_SIDE_DIMS = 12  # kept or reduced dims a reduction indexes, after merging contiguous ones
 
 _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
-_NAN_MAX = "select(max(acc, v), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
-_NAN_MIN = "select(min(acc, v), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
+# NaN wins; at a tie (0.0 with -0.0) the earlier element stays, as torch's loop over rows of up to 32
+# (not WGSL's max, which may return either zero)
+_NAN_MAX = "select(select(acc, v, v > acc), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
+_NAN_MIN = "select(select(acc, v, v < acc), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
 
 # op -> kind of accumulator -> (identity, combine)
 _FOLDS = {
