@@ -260,6 +260,12 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 _KIND_ORDER = {"b": 0, "i": 1, "f": 2, "c": 3}
 
 
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """Whether PyTorch's casting rules let an op write ``from_`` into ``to``: never to a lower kind
+    (bool < integer < floating < complex)."""
+    return _KIND_ORDER[from_.kind] <= _KIND_ORDER[to.kind]
+
+
 _INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 or uint64
 
 
