@@ -34,6 +34,16 @@ class dtype:
     def is_complex(self) -> bool:
         return self.kind == "c"
 
+    def to_complex(self) -> "dtype":
+        """The complex dtype whose parts are this one, as ``torch.dtype.to_complex``."""
+        if self.kind not in "fc":
+            raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(self)}")
+        return to_complex(self)
+
+    def to_real(self) -> "dtype":
+        """The dtype of a complex dtype's parts (a real dtype itself), as ``torch.dtype.to_real``."""
+        return to_real(self)
+
     @property
     def _legacy_name(self) -> str:  # "FloatTensor", used in PyTorch's error messages
         return _LEGACY[self.name]

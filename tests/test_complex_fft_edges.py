@@ -153,3 +153,37 @@ STFT_CALLS = {
 @pytest.mark.parametrize("name", STFT_CALLS)
 def test_stft_checks_as_torch(name):
     _same(STFT_CALLS[name])
+
+
+# -- factories: complex ranges (linspace/logspace step in complex; arange/range/randint refuse) -----------
+def _close(fn):
+    want, got = (_outcome(fn, lib) for lib in LIBS)
+    assert got[:2] == want[:2]
+    if want[0] == "value":
+        assert len(got[2]) == len(want[2])
+        for g, w in zip(got[2], want[2]):
+            assert abs(g - w) <= 1e-5 * max(1.0, abs(w)), (g, w)
+    else:
+        assert got == want
+
+
+@pytest.mark.parametrize("dtype", [None, "complex64", "complex128", "float64", "int64"])
+@pytest.mark.parametrize("bounds", [(0, 1), (0, 1 + 1j), (1j, 2), (-1 + 0.5j, 2 - 1j)])
+def test_complex_ranges(bounds, dtype):
+    for steps in (0, 1, 2, 7):
+        _close(lambda L, n=steps: L.linspace(*bounds, n, dtype=dtype and getattr(L, dtype)))
+        _close(lambda L, n=steps: L.logspace(*bounds, n, base=2.0, dtype=dtype and getattr(L, dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_integer_ranges_and_randint_refuse_complex(dtype):
+    _same(lambda L: L.arange(3, dtype=getattr(L, dtype)))
+    _same(lambda L: L.range(0, 2, dtype=getattr(L, dtype)))
+    _same(lambda L: L.randint(3, (2,), dtype=getattr(L, dtype)))
+
+
+def test_dtype_to_complex_and_to_real():
+    for name in ["bool", "uint8", "int32", "int64", "float16", "bfloat16", "float32", "float64", "complex64",
+                 "complex128"]:
+        for method in ("to_complex", "to_real"):
+            _same(lambda L, n=name, m=method: getattr(getattr(L, n), m)())
