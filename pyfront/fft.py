@@ -102,7 +102,7 @@ def _real_one_dim(x, s, dim, *_):
     return None if x.dtype.is_complex or n != 1 else "FftR2CBackward0"
 
 
-@records(_real_one_dim)
+@records(_real_one_dim, saves="self=x@FftR2CBackward0")
 def _c2c_n(x, s, dim, norm, forward):
     x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim)
@@ -112,7 +112,7 @@ def _c2c_n(x, s, dim, norm, forward):
     return fft_c2c(x, dims, forward, norm) if dims else x
 
 
-@records("FftR2CBackward0")
+@records("FftR2CBackward0", saves="self=x")
 def _r2c_n(x, s, dim, norm, name):
     x = _real(x, name)
     dims, sizes = _dims_and_sizes(x, s, dim)
