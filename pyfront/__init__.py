@@ -122,6 +122,7 @@ from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
 _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
+_outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
 from .version import __version__  # noqa: E402

@@ -55,6 +55,11 @@ _RAISED_IN_CPP = {
         _CSRC + "autograd/python_variable_indexing.cpp:349",
     "This overload of ": _CSRC + "utils/python_arg_parser.cpp:1841",
     "The given buffer is not writable": _CSRC + "utils/tensor_new.cpp:1556",
+    "Casting complex values to real discards the imaginary part": _NATIVE + "Copy.cpp:307",
+    "A window was not provided. A rectangular window will be applied,which": _NATIVE + "SpectralOps.cpp:835",
+    "stft with return_complex=False is deprecated": _NATIVE + "SpectralOps.cpp:874",
+    "A window was not provided. A rectangular window will be applied.Please": _NATIVE
+        + "SpectralOps.cpp:1035",  # (istft's)
 }
 
 

@@ -34,6 +34,16 @@ class dtype:
     def is_complex(self) -> bool:
         return self.kind == "c"
 
+    def to_complex(self) -> "dtype":
+        """The complex dtype whose parts are this one, as ``torch.dtype.to_complex``."""
+        if self.kind not in "fc":
+            raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(self)}")
+        return to_complex(self)
+
+    def to_real(self) -> "dtype":
+        """The dtype of a complex dtype's parts (a real dtype itself), as ``torch.dtype.to_real``."""
+        return to_real(self)
+
     @property
     def _legacy_name(self) -> str:  # "FloatTensor", used in PyTorch's error messages
         return _LEGACY[self.name]
@@ -258,6 +268,12 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 
 
 _KIND_ORDER = {"b": 0, "i": 1, "f": 2, "c": 3}
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """Whether PyTorch's casting rules let an op write ``from_`` into ``to``: never to a lower kind
+    (bool < integer < floating < complex)."""
+    return _KIND_ORDER[from_.kind] <= _KIND_ORDER[to.kind]
 
 
 _INT_LOW, _INT_HIGH = -(1 << 63), 1 << 64  # torch reads a Python int as int64 or uint64

@@ -50,8 +50,8 @@ def _real(x: Tensor, name: str) -> Tensor:
 
 
 def _check_real_dtype(x):
-    if x.dtype is dt.float16:
-        raise RuntimeError("Unsupported dtype Half")
+    if x.dtype in dt.HALVES:  # (torch's CPU transforms have no 16-bit floats)
+        raise RuntimeError(f"Unsupported dtype {dt.scalar_name(x.dtype)}")
 
 
 def _resize(x: Tensor, dim: int, n: int) -> Tensor:
@@ -73,6 +73,8 @@ def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
     """torch's reading of ``s`` and ``dim`` for the n-dimensional transforms: (dims, sizes)."""
     if dim is not None and isinstance(dim, int):
         dim = (dim,)
+    if dim and x.dim() == 0:  # torch wraps the dims without a scalar's allowance
+        raise IndexError(f"Dimension specified as {dim[0]} but tensor has no dimensions")
     if s is not None and isinstance(s, int):
         s = (s,)
     if s is not None and dim is not None and len(s) != len(dim):
@@ -100,7 +102,7 @@ def _real_one_dim(x, s, dim, *_):
     return None if x.dtype.is_complex or n != 1 else "FftR2CBackward0"
 
 
-@records(_real_one_dim)
+@records(_real_one_dim, saves="self=x@FftR2CBackward0")
 def _c2c_n(x, s, dim, norm, forward):
     x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim)
@@ -110,10 +112,11 @@ def _c2c_n(x, s, dim, norm, forward):
     return fft_c2c(x, dims, forward, norm) if dims else x
 
 
-@records("FftR2CBackward0")
+@records("FftR2CBackward0", saves="self=x")
 def _r2c_n(x, s, dim, norm, name):
     x = _real(x, name)
     dims, sizes = _dims_and_sizes(x, s, dim)
+    _check_some(dims, name)
     norm = _norm(norm)
     for d, n in zip(dims, sizes):
         x = _resize(x, d, n)
@@ -121,9 +124,15 @@ def _r2c_n(x, s, dim, norm, name):
     return fft_c2c(out, dims[:-1], True, norm) if len(dims) > 1 else out
 
 
-def _c2r_n(x, s, dim, norm):
+def _check_some(dims, name):
+    if not dims:  # the real transforms need a last dim for the half spectrum
+        raise RuntimeError(f"{name} must transform at least one axis")
+
+
+def _c2r_n(x, s, dim, norm, name):
     x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim, last_default=lambda m: 2 * (m - 1))
+    _check_some(dims, name)
     norm = _norm(norm)
     for d, n in zip(dims[:-1], sizes[:-1]):
         x = _resize(x, d, n)
@@ -157,12 +166,13 @@ def rfft(input, n=None, dim=-1, norm=None):
 
 def irfft(input, n=None, dim=-1, norm=None):
     """The real signal of a half spectrum (length ``n``, by default 2 * (m - 1)), as ``torch.fft.irfft``."""
-    return _c2r_n(input, None if n is None else (n,), _one(dim), norm)
+    return _c2r_n(input, None if n is None else (n,), _one(dim), norm, "irfft")
 
 
 def hfft(input, n=None, dim=-1, norm=None):
     """The real spectrum of a Hermitian-symmetric signal given by its first half, as ``torch.fft.hfft``."""
-    return _c2r_n(_complex(input).conj(), None if n is None else (n,), _one(dim), _DUAL[_norm(norm)])
+    n = None if n is None else (n,)
+    return _c2r_n(_complex(input).conj(), n, _one(dim), _DUAL[_norm(norm)], "hfft")
 
 
 def ihfft(input, n=None, dim=-1, norm=None):
@@ -172,7 +182,7 @@ def ihfft(input, n=None, dim=-1, norm=None):
 
 def hfftn(input, s=None, dim=None, norm=None):
     """``hfft`` over several dims (the last one's half given), as ``torch.fft.hfftn``."""
-    return _c2r_n(_complex(input).conj(), s, dim, _DUAL[_norm(norm)])
+    return _c2r_n(_complex(input).conj(), s, dim, _DUAL[_norm(norm)], "hfftn")
 
 
 def ihfftn(input, s=None, dim=None, norm=None):
@@ -207,7 +217,7 @@ def rfftn(input, s=None, dim=None, norm=None):
 
 def irfftn(input, s=None, dim=None, norm=None):
     """The inverse of ``rfftn``, as ``torch.fft.irfftn``."""
-    return _c2r_n(input, s, dim, norm)
+    return _c2r_n(input, s, dim, norm, "irfftn")
 
 
 def fft2(input, s=None, dim=(-2, -1), norm=None):

@@ -928,9 +928,7 @@ def _overlap_status(a: Tensor, b: Tensor) -> str | None:
     return "partial" if a0 < b1 and b0 < a1 else None
 
 
-def _castable(src, dst) -> bool:
-    order = {"b": 0, "i": 1, "f": 2}
-    return order[src.kind] <= order[dst.kind]
+_castable = _dt.can_cast  # the name its importers here and in nn, _sparse_math know it by
 
 
 _kind_name = _dt.scalar_name  # the name its importers here and in ops (methods, creation) know it by

@@ -87,3 +87,16 @@ def test_moments(device, mean):
     assert ((k >= 0) & (k <= trials)).all()
     assert abs(k.mean().item() - mean) < 5 * (0.75 * mean / n) ** 0.5
     assert abs(k.var().item() / (0.75 * mean) - 1) < 0.1
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_poisson_counts_past_int64_are_torchs(dtype, device):
+    """torch draws int64 counts: an infinite rate (or one whose count passes 2^63) gives int64's -2^63 in the
+    dtype (-inf in float16); a zero rate 0."""
+    if device == "webgpu" and dtype in ("float64", "bfloat16"):
+        return  # (refused there: tests/test_bfloat16.py and the float64 refusal tests)
+    rates = [float("inf"), 1e30, 1e19, 0.0]
+    want = torch.poisson(torch.tensor(rates, dtype=getattr(torch, dtype))).tolist()
+    got = pyfront.poisson(pyfront.tensor(rates, dtype=getattr(pyfront, dtype), device=device)).tolist()
+    assert got == want

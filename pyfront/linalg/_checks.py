@@ -7,7 +7,7 @@ from ..dtypes import scalar_name
 # the CPU kernel that refuses float16 and bfloat16 first, where it is not linalg's own low-precision check
 _HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.cholesky": "cholesky_cpu",
                  "linalg.qr": "geqrf_cpu", "linalg.svd": "linalg_svd_cpu", "linalg.eigh": "linalg_eigh_cpu",
-                 "linalg.eig": "linalg_eig_cpu"}
+                 "linalg.eig": "linalg_eig_out_cpu", "linalg.eigvals": "linalg_eig_out_cpu"}
 
 
 def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
@@ -20,7 +20,7 @@ def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
 
 
 def check_float(name: str, a) -> None:
-    if name == "linalg.eig" and a.dtype.is_complex:  # (the others are real-only in pyfront)
+    if name in ("linalg.eig", "linalg.eigvals") and a.dtype.is_complex:  # (the others: real-only in pyfront)
         return
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "

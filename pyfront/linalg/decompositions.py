@@ -130,17 +130,26 @@ def eigh(A, UPLO="L"):
     return rt.linalg_eigh(*P.eigh(A, UPLO.upper()))
 
 
+def _check_eig(name: str, A) -> None:
+    """torch's checks of ``eig``'s input, in its order: the complex dtype of the input's first, then
+    its shape and precision, then finite values (LAPACK's geev would not return on them)."""
+    if A.dtype.kind not in "fc":
+        raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(A.dtype)}")
+    check(name, A)
+    if not bool(A.isfinite().all()):  # (torch's eigvals crashes here; pyfront gives eig's error)
+        raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+
+
 def eig(A):
     """Eigenvalues and eigenvectors (unit length, complex) of square matrices, as ``torch.linalg.eig``."""
-    check("linalg.eig", A)
+    _check_eig("linalg.eig", A)
     return rt.linalg_eig(*P.eig(A))
 
 
 def eigvals(A):
     """The eigenvalues (complex) of square matrices, as ``torch.linalg.eigvals``."""
-    if A.dtype.kind not in "fc":  # torch asks for the complex dtype of the input's first
-        raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(A.dtype)}")
-    return eig(A).eigenvalues
+    _check_eig("linalg.eigvals", A)
+    return rt.linalg_eig(*P.eig(A)).eigenvalues
 
 
 def eigvalsh(A, UPLO="L"):

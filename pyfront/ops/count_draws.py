@@ -24,7 +24,9 @@ def poisson(input, generator=None):
     if rate.numel() and not bool((rate >= 0).all()):  # nan too
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     low = rate.dtype.itemsize < 4  # half rates are drawn in float32, where the samplers' constants hold
-    out = poisson_counts(rate.float() if low else rate, generator).to(rate.dtype)
+    out = poisson_counts(rate.float() if low else rate, generator)
+    # torch draws int64 counts: one past int64's range (an infinite rate's) is its -2^63, cast to the dtype
+    out = out.masked_fill(~(out < 2.0 ** 63), -2.0 ** 63).to(rate.dtype)
     return zero_derivative(out, input, "PoissonBackward0") if input.requires_grad else out
 
 

@@ -369,7 +369,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     _check_range(start, end, step)
     if dtype is None:
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
-    _no_bool("arange", dtype)
+    _no_bool("arange", dtype, complex_too=True)
     if dtype is dt.int64:  # torch's int64 kernel truncates all three to integers, then counts
         start, end, step = int(start), int(end), int(step)
         if step == 0:
@@ -416,6 +416,7 @@ def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     start, end, step = (v.item() if isinstance(v, Tensor) else dt.check_number(v) for v in (start, end, step))
     _check_range(start, end, step)
     dtype = dtype or dt.get_default_dtype()
+    _no_bool("range", dtype, complex_too=True)
     n = math.floor((end - start) / step) + 1
     _check_count(n)
     _check_storage((n,), dtype)
@@ -429,9 +430,15 @@ _range.__name__ = _range.__qualname__ = "range"  # torch.range (a name this modu
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dtype = dtype or dt.get_default_dtype()
-    _no_bool("linspace", dtype)
     start, end, steps = (v.item() if isinstance(v, Tensor) else v for v in (start, end, steps))
+    dtype = _range_dtype("linspace", start, end, dtype)
+    _no_bool("linspace", dtype)
+    if dtype.is_complex:  # torch's steps are complex times a real count: each part steps on its own
+        from .composite.complex_numbers import complex as from_parts
+        (a, b), real = (complex(start), complex(end)), dt.to_real(dtype)
+        parts = (linspace(a.real, b.real, steps, dtype=real, device=device),
+                 linspace(a.imag, b.imag, steps, dtype=real, device=device))
+        return from_parts(*parts).requires_grad_(requires_grad)
     check_fits(start, dtype)
     check_fits(end, dtype)
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
@@ -444,6 +451,18 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
         vals = [int(_fma(step, float(i), start) if i < half else _fma(step, float(i - steps + 1), end))
                 for i in range(steps)]
     return tensor(vals, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _range_dtype(name, start, end, dtype):
+    """linspace's and logspace's dtype: a complex bound makes the default dtype's complex one, and
+    refuses a real ``dtype``, as torch."""
+    if not any(isinstance(v, complex) for v in (start, end)):
+        return dtype or dt.get_default_dtype()
+    inferred = dt.to_complex(dt.get_default_dtype())
+    if dtype is not None and not dtype.is_complex:
+        raise RuntimeError(f"torch.{name}(): inferred dtype {dt.cpp_name(inferred)} can't be safely cast to "
+                           f"passed dtype {dt.scalar_name(dtype)}")
+    return dtype or inferred
 
 
 def _split(a: float) -> tuple:
@@ -512,7 +531,12 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
-    kind = dtype or dt.get_default_dtype()
+    dtype = kind = _range_dtype("logspace", start, end, dtype)
+    if kind.is_complex:  # complex exponents, stepped as linspace's, each half from its own end
+        step = (complex(end) - complex(start)) / (steps - 1) if steps > 1 else 0j
+        half = steps // 2 if steps > 1 else steps
+        exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
+        return tensor([base ** e for e in exps], dtype=kind, device=device, requires_grad=requires_grad)
     # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double
     # exponents, not fused (unlike linspace's), each half from its own end
     if not kind.is_floating_point:
@@ -538,9 +562,10 @@ def _power(base, e):
     return math.nan if isinstance(p, complex) else p
 
 
-def _no_bool(name, dtype):
-    if dtype is dt.bool_:  # PyTorch's CPU kernels for ranges have no bool version
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+def _no_bool(name, dtype, complex_too=False):
+    """PyTorch's CPU kernels for ranges have no bool version (arange's and range's no complex one)."""
+    if dtype is dt.bool_ or complex_too and dtype.is_complex:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
@@ -597,6 +622,8 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         low, high = 0, low
     if size is None:
         raise TypeError('randint() missing 1 required positional arguments: "size"')
+    if dtype is not None and dtype.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _random(

@@ -62,9 +62,9 @@ _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randin
 # reductions that accumulate in ``out``'s dtype, as if it were their ``dtype=``
 _DTYPE_FROM_OUT = frozenset("sum nansum prod cumsum cumprod".split())
 # Where PyTorch's kernel checks out's dtype itself, its own words: name -> (when, error, message), ``when``
-# one of "differs" (out's dtype is not the result's), "nonfloat", "nonbool"; {R}/{O} print the result's
-# and out's ScalarType ("Float"), {rc}/{oc} their C++ names ("float"). Every other function takes any
-# dtype the result casts to (``torch.can_cast``), as TensorIterator does.
+# one of "differs" (out's dtype is not the result's), "nonfloat", "noncomplex", "nonbool"; {R}/{O} print
+# the result's and out's ScalarType ("Float"), {rc}/{oc} their C++ names ("float"). Every other function
+# takes any dtype the result casts to (``torch.can_cast``), as TensorIterator does.
 _EXPECTED = "Expected out tensor to have dtype {rc}, but got {oc} instead"
 _FOUND = "Found dtype {O} but expected {R}"
 _SAME_SCALAR = "{name}(): self and result must have the same scalar type"
@@ -131,6 +131,14 @@ _DTYPE_ERRORS = {
     "logcumsumexp": ("differs", RuntimeError, "expected scalar_type {R} but found {O}"),
     "histogram": ("differs", RuntimeError, "torch.histogram: input tensor and hist tensor should have the "
                   "same dtype, but got input {rc} and hist {oc}"),
+    # torch.fft's transforms, named as their kernel names itself (fft2 and fftn check as fftn)
+    **{n: ("noncomplex", RuntimeError, f"{k} expects a complex output tensor, but got {{O}}")
+       for k, names in (("fft", ["fft"]), ("ifft", ["ifft"]), ("rfft", ["rfft"]), ("ihfft", ["ihfft"]),
+                        ("fftn", ["fft2", "ifft2", "fftn", "ifftn"]), ("rfftn", ["rfft2", "rfftn"]),
+                        ("ihfftn", ["ihfft2", "ihfftn"])) for n in names},
+    **{n: ("nonfloat", RuntimeError, f"{k} expects a floating point output tensor, but got {{O}}")
+       for k, names in (("irfft", ["irfft"]), ("hfft", ["hfft"]), ("irfftn", ["irfft2", "irfftn"]),
+                        ("hfftn", ["hfft2", "hfftn"])) for n in names},
 }
 # median and nanmedian check their indices first, in their own words (a bool tensor's type: CPUBoolType)
 _MEDIAN = ("Expected tensor for argument #1 'indices' to have scalar type Long; but got {T} instead (while "
@@ -194,6 +202,7 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
     elif name == "mean" or name == "nansum" and dtype_given:
         when = None  # nansum into an integer out computes when its dtype= asked for that type
     fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
+             "noncomplex": not o.dtype.is_complex,
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
              None: False}[when]
     if fails:

@@ -98,7 +98,7 @@ def complex(real: Tensor, imag: Tensor) -> Tensor:
     return view_as_complex(stack(broadcast_tensors(real, imag), -1))
 
 
-@records("PolarBackward0")
+@records("PolarBackward0", saves="result")
 def polar(abs: Tensor, angle: Tensor) -> Tensor:
     """``abs * (cos(angle) + 1j * sin(angle))``, as ``torch.polar``."""
     if abs.dtype is angle.dtype and abs.dtype.is_floating_point:
@@ -110,12 +110,15 @@ def _polar_value(r, theta):
     return complex(r * theta.cos(), r * theta.sin())
 
 
-def _polar_grad(g, r, theta):
+def _polar_grad(g, r, theta, result):
     """torch's polar_backward: ``Re(conj(g) sgn(z))`` and ``Re(conj(g) i z)`` (its sgn(z) makes a negative
-    radius's gradient the negative of d|z|/dr, as torch's)."""
-    z = _polar_value(r, theta)
+    radius's gradient the negative of d|z|/dr, as torch's). It reads the result z only, as torch's node
+    saves it only: an in-place change of the radius or angle afterwards is no error."""
     gc = conj(g)
-    return real(gc * complex_sgn(z)), real(gc * z * 1j)
+    return real(gc * complex_sgn(result)), real(gc * result * 1j)
+
+
+_polar_grad.saves, _polar_grad.reads_result = (), True
 
 
 @records("ConjPhysicalBackward0")

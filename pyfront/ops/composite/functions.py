@@ -14,6 +14,7 @@ from ...errors import refuse_halves
 from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import saved_as_torch
+from ...autograd.grad_mode import is_grad_enabled
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
@@ -25,6 +26,7 @@ from ..primitives.elementwise import isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
+from .complex_numbers import complex as complex_parts
 from .linalg import matmul
 from .reductions import sort
 from .shaping import pad
@@ -219,6 +221,12 @@ def dist(input, other, p=2):
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``."""
+    if input.dtype.is_complex:  # each part as its real dtype's (torch has no derivative for it)
+        if input.requires_grad and is_grad_enabled():
+            raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with "
+                               "complex dtype.")
+        return complex_parts(nan_to_num(input.real, nan, posinf, neginf),
+                             nan_to_num(input.imag, nan, posinf, neginf))
     if not input.dtype.is_floating_point:
         return input.clone()
     info = dt.finfo(input.dtype)

@@ -50,24 +50,30 @@ def stft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=Non
                            "further require that return_complex=True in a future PyTorch release.")
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
-    if center:
+    if center:  # as torch's Python side pads: the signal viewed as 3-d (when it has fewer dims) for pad
         from ...nn.functional import pad
         shape = input.shape
-        input = pad(input.view(1, *([1] if input.dim() == 1 else []), *shape), (n_fft // 2, n_fft // 2),
+        input = pad(input.view(*[1] * (3 - len(shape)), *shape), (n_fft // 2, n_fft // 2),
                     mode=pad_mode).view(*shape[:-1], -1)
+    call = _stft_call(input, n_fft, hop, win_length, window, normalized, onesided, return_complex)
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError(f"{call}: expected a tensor of floating point or complex values")
+    if input.dim() not in (1, 2):
+        raise RuntimeError(f"{call}: expected a 1D or 2D tensor")
     batched = input.dim() == 2
     if not batched:
         input = input.unsqueeze(0)
     length = input.shape[-1]
     if not 0 < n_fft <= length:
-        raise RuntimeError(f"stft: expected 0 < n_fft < {length}, but got n_fft={n_fft}")
+        raise RuntimeError(f"{call}: expected 0 < n_fft < {length}, but got n_fft={n_fft}")
     if hop <= 0:
-        raise RuntimeError(f"stft: expected hop_length > 0, but got hop_length={hop}")
+        raise RuntimeError(f"{call}: expected hop_length > 0, but got hop_length={hop}")
     if not 0 < win_length <= n_fft:
-        raise RuntimeError(f"stft: expected 0 < win_length <= n_fft, but got win_length={win_length}")
-    call = _stft_call(input, n_fft, hop, win_length, window, normalized, onesided, return_complex)
+        raise RuntimeError(f"{call}: expected 0 < win_length <= n_fft, but got win_length={win_length}")
     window = _window(window, n_fft, win_length, input, call, _NO_WINDOW)
     frames = input.unfold(-1, n_fft, hop) * window
+    if frames.dtype in dt.HALVES:  # torch's transform (MKL's or pocketfft's) has no 16-bit floats
+        raise RuntimeError(f"MKL FFT doesn't support tensors of type: {dt.scalar_name(frames.dtype)}")
     complex_in = frames.dtype.is_complex
     if onesided is None:
         onesided = not complex_in

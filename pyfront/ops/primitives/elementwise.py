@@ -1057,13 +1057,21 @@ def _cast_np(np, x, dtype):
     return dt.half_array(np, x, dtype) if dtype in dt.HALVES else x.astype(dtype.np_name)
 
 
+def _grad_as(g, dtype):
+    """The gradient of a cast from ``dtype``: a real input's is the real part of a complex gradient (as
+    torch's engine takes it, without the warning of a complex-to-real cast)."""
+    if g.dtype.kind == "c" and dtype.kind != "c":
+        g = g.real
+    return g.to(dtype)
+
+
 _to_copy = register(
     OpDef(
         "to_copy",
         "elementwise",
         lambda x, dtype: [(x.shape, dtype)],
         lambda np, x, dtype: _cast_np(np, x, dtype),
-        lambda c, g: (g.to(c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
+        lambda c, g: (_grad_as(g, c.input_dtypes[0]) if c.input_dtypes[0].is_floating_point else None,),
         backward_name="ToCopyBackward0",
         torch_name=None,
         wgsl="a",

@@ -54,11 +54,11 @@ def _transposed_contiguous(x) -> bool:
     return is_contiguous((*lead, n, m), (*lead_strides, sn, sm))
 
 
-def _product_grads(a, b, g, rank, need_a, need_b):
+def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
-    operand's shape, those not needed None."""
+    operand's shape (``a_shape``: ``a`` is not kept where ``b`` needs no gradient), those not needed None."""
     op = _OPS[rank]
-    ga = product(op, a._shape, (g, mT_view(b, rank)), rank=rank) if need_a else None
+    ga = product(op, a_shape, (g, mT_view(b, rank)), rank=rank) if need_a else None
     gb = None
     if need_b:
         if not b._contiguous and _transposed_contiguous(b):
@@ -74,12 +74,17 @@ def _product_grads(a, b, g, rank, need_a, need_b):
 
 def _matmul_vjp(c, g):
     a, b = c.inputs
-    return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad)
+    return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes[0])
 
 
 def _register(name, sample_fn):
     return register(OpDef(name, "other", _matmul_infer, lambda np, a, b, rank: np.matmul(a, b), _matmul_vjp,
-                          arity=2, save=(0, 1), torch_name=name, samples=sample_fn))
+                          arity=2, save=(0, 1), saved_for=_CROSSWISE, torch_name=name, samples=sample_fn))
+
+
+# torch's node keeps each operand for the other's gradient only; pyfront keeps the second for its own too
+# (its layout picks how that gradient is computed: a linear layer's transposed weight)
+_CROSSWISE = {0: (1,), 1: (0, 1)}
 
 
 _MM = _register("mm", samples.mm)
@@ -99,14 +104,15 @@ def _addmm_vjp(c, g):
     bias, a, b = c.inputs
     need_bias, need_a, need_b = c.needs_input_grad
     # the bias's gradient is g itself, summed over the rows it was broadcast along by the engine
-    return (g if need_bias else None, *_product_grads(a, b, g, 2, need_a, need_b))
+    return (g if need_bias else None, *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1]))
 
 
 # torch's addmm(bias, mat1, mat2) with beta = alpha = 1, as F.linear records it (AddmmBackward0); named
 # apart from the composite torch.addmm (a test looks ops up by name), no torch name of its own: F.linear's
 # sweeps test it
 _ADDMM = register(OpDef("addmm_bias", "other", lambda bias, a, b: _matmul_infer(a, b, 2), _addmm_np,
-                        _addmm_vjp, arity=3, save=(1, 2), backward_name="AddmmBackward0",
+                        _addmm_vjp, arity=3, save=(1, 2), saved_for={1: (2,), 2: (1, 2)},
+                        backward_name="AddmmBackward0",
                         extra={"saved_names": ("self", "mat1", "mat2"),
                                "saved_constants": {"beta": 1, "alpha": 1}}))
 
