@@ -16,8 +16,9 @@ from ... import dtypes as dt
 from ...shape import reads_as_int
 from ...tensor import Tensor
 from ..dispatch import apply
-from ..registry import OpDef, register
-from .elementwise import FLOAT, SAME, _infer, _libm, _nan_in_nan_out, binary, unary, where
+from ..common import promote_pair
+from ..registry import OPS, OpDef, register
+from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
 from ...backends.vector_range import fused_lerp
 
@@ -490,21 +491,54 @@ def nextafter(input, other):
     return _nextafter(input, other)
 
 
-def _integer_binary(name, np_fn, wgsl):
-    op = binary(name, np_fn, scalars="none", wgsl=wgsl)
+def _gcd_np(np, x, y, shift=0):
+    """torch's Euclid in the dtype's own arithmetic: the absolute value of the dtype's minimum wraps to
+    itself, and the remainders take the dividend's sign, so gcd(-128, 6) is -2 in int8, not 2."""
+    with np.errstate(all="ignore"):
+        a, b = np.abs(x), np.abs(y)
+        while (a != 0).any():
+            going = a != 0
+            a, b = np.where(going, np.fmod(b, np.where(going, a, 1)), a), np.where(going, a, b)
+        return b
+
+
+def _lcm_np(np, x, y, shift=0):
+    """|x / gcd * y| in C's arithmetic (int8/int16/uint8 promoted to int, wrapping), 0 where the gcd is 0, as
+    torch's."""
+    with np.errstate(all="ignore"):
+        dtype, wide = x.dtype, np.promote_types(x.dtype, np.int32)
+        g = _gcd_np(np, x, y).astype(wide)
+        x, y = x.astype(wide), y.astype(wide)
+        safe = np.where(g == 0, 1, g)
+        quotient = (x - np.fmod(x, safe)) // safe  # exact: C's truncating division
+        return np.where(g == 0, 0, np.abs(quotient * y)).astype(dtype)
+
+
+# an int8/int16 value shifted to the top of its 32-bit lane: its Euclid steps (and its minimum's wrapping
+# absolute value) are then those of its own width (shaders/elementwise_lib.wgsl's gcd_i32); a parameter
+_LANE_SHIFT = {"int8": 24, "int16": 16}
+
+
+def _integer_binary(name, np_fn, wgsl_fn):
+    binary(name, np_fn, scalars="none",
+           wgsl=lambda attrs, ctype: (f"T({wgsl_fn}(i32(a), i32(b), u32(s0)))", (attrs["shift"],)))
+    op = OPS[name]
 
     def fn(input, other):
+        _check_tensor_args(name, input, other, "none")
         for t in _both_tensors(input, other):
             if t.is_floating_point or t is dt.bool_:
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
-        return op(input, other)
+        x, y = promote_pair(input, other)
+        return apply(op, x, y, shift=_LANE_SHIFT.get(x.dtype.name, 0))
 
-    fn.__name__, fn.__doc__ = name, op.__doc__
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
     return fn
 
 
-gcd = _integer_binary("gcd", lambda np, x, y: np.gcd(x, y).astype(x.dtype), "T(gcd_i32(i32(a), i32(b)))")
-lcm = _integer_binary("lcm", lambda np, x, y: np.lcm(x, y).astype(x.dtype), "T(lcm_i32(i32(a), i32(b)))")
+gcd = _integer_binary("gcd", _gcd_np, "gcd_i32")
+lcm = _integer_binary("lcm", _lcm_np, "lcm_i32")
 
 
 METHODS = ("asinh acosh atanh arcsinh arccosh arctanh erfc erfinv lgamma digamma polygamma i0 nextafter gcd "
