@@ -929,7 +929,7 @@ def _overlap_status(a: Tensor, b: Tensor) -> str | None:
 
 
 def _castable(src, dst) -> bool:
-    order = {"b": 0, "i": 1, "f": 2}
+    order = {"b": 0, "i": 1, "f": 2, "c": 3}  # (a complex result into a real tensor: torch's can't-be-cast)
     return order[src.kind] <= order[dst.kind]
 
 
