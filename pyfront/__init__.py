@@ -55,8 +55,9 @@ from .dtypes import finfo, iinfo
 from .printing import get_printoptions, set_printoptions
 from .serialization import load, save  # noqa: E402
 from .storage import TypedStorage, UntypedStorage  # noqa: E402
-from .storage import (BFloat16Storage, BoolStorage, ByteStorage, CharStorage, DoubleStorage,  # noqa: E402,F401
-                      FloatStorage, HalfStorage, IntStorage, LongStorage, ShortStorage)
+from .storage import (BFloat16Storage, BoolStorage, ByteStorage, CharStorage, ComplexDoubleStorage,  # noqa: E402,F401
+                      ComplexFloatStorage, DoubleStorage, FloatStorage, HalfStorage, IntStorage, LongStorage,
+                      ShortStorage)
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402

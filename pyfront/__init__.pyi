@@ -6,6 +6,8 @@ from . import BFloat16Storage as BFloat16Storage
 from . import BoolStorage as BoolStorage
 from . import ByteStorage as ByteStorage
 from . import CharStorage as CharStorage
+from . import ComplexDoubleStorage as ComplexDoubleStorage
+from . import ComplexFloatStorage as ComplexFloatStorage
 from . import DoubleStorage as DoubleStorage
 from . import FloatStorage as FloatStorage
 from . import HalfStorage as HalfStorage

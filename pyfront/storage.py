@@ -270,8 +270,9 @@ def _new_memory(cls, args, dtype, device):
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     if isinstance(data, (list, tuple)):
+        numbers = (int, float, bool, complex) if dtype.is_complex else (int, float, bool)
         for v in data:
-            if not isinstance(v, (int, float, bool)):
+            if not isinstance(v, numbers):
                 raise TypeError(f"must be real number, not {type(v).__name__}")
         return tensor(list(data), dtype=dtype, device=device)
     raise TypeError(_invalid_combination(cls, f"Argument type not recognized: {type(data)}"))
@@ -299,7 +300,8 @@ def _legacy_classes() -> dict:
     from . import dtypes
     kinds = {"Double": dtypes.float64, "Float": dtypes.float32, "Half": dtypes.float16,
              "BFloat16": dtypes.bfloat16, "Long": dtypes.int64, "Int": dtypes.int32, "Short": dtypes.int16,
-             "Char": dtypes.int8, "Byte": dtypes.uint8, "Bool": dtypes.bool_}
+             "Char": dtypes.int8, "Byte": dtypes.uint8, "Bool": dtypes.bool_,
+             "ComplexFloat": dtypes.complex64, "ComplexDouble": dtypes.complex128}
     made = {}
     for kind, dtype in kinds.items():
         name = f"{kind}Storage"
@@ -314,10 +316,12 @@ def _caster(dtype):
 
 
 LEGACY_CLASSES = _legacy_classes()  # torch.FloatStorage, ... (exported by pyfront/__init__)
-(BFloat16Storage, BoolStorage, ByteStorage, CharStorage, DoubleStorage, FloatStorage, HalfStorage, IntStorage,
- LongStorage, ShortStorage) = (LEGACY_CLASSES[n] for n in sorted(LEGACY_CLASSES))
-for _cls in LEGACY_CLASSES.values():  # storage.float(), .long(), ...: a copy in that dtype
-    setattr(TypedStorage, _cls.__name__[:-len("Storage")].lower(), _caster(_cls.dtype))
+(BFloat16Storage, BoolStorage, ByteStorage, CharStorage, ComplexDoubleStorage, ComplexFloatStorage,
+ DoubleStorage, FloatStorage, HalfStorage, IntStorage, LongStorage, ShortStorage) = (
+    LEGACY_CLASSES[n] for n in sorted(LEGACY_CLASSES))
+for _cls in LEGACY_CLASSES.values():  # storage.float(), .long(), .complex_float(), ...: a copy in that dtype
+    _kind = _cls.__name__[:-len("Storage")]
+    setattr(TypedStorage, _kind.lower().replace("complex", "complex_"), _caster(_cls.dtype))
 _LEGACY_NAMES = {cls.dtype: name[:-len("Storage")] for name, cls in LEGACY_CLASSES.items()}
 
 

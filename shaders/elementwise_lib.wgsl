@@ -980,10 +980,12 @@ fn nextafter_f16_in_f32(a: f32, b: f32) -> f32 {
     return select(m, -m, a < 0.0);
 }
 
-// Euclid's algorithm: at most 47 steps for 32-bit operands (consecutive Fibonacci numbers are the worst)
-fn gcd_i32(x: i32, y: i32) -> i32 {
-    var a = abs(x);
-    var b = abs(y);
+// Euclid's algorithm: at most 47 steps for 32-bit operands (consecutive Fibonacci numbers are the worst).
+// int8/int16 operands come shifted to the top of the lane (``shift`` 24, 16): then abs() of their minimum
+// wraps to itself and each remainder keeps the dividend's sign, as in torch's own-width arithmetic
+fn gcd_i32(x: i32, y: i32, shift: u32) -> i32 {
+    var a = abs(x << shift);
+    var b = abs(y << shift);
     for (var i = 0; i < 48; i = i + 1) {
         if (b == 0i) {
             break;
@@ -992,11 +994,12 @@ fn gcd_i32(x: i32, y: i32) -> i32 {
         a = b;
         b = r;
     }
-    return a;
+    return a >> shift;
 }
 
-fn lcm_i32(x: i32, y: i32) -> i32 {
-    let g = gcd_i32(x, y);
+// the gcd of the operand width, the product in 32 bits (C promotes int8/int16 to int), wrapped when stored
+fn lcm_i32(x: i32, y: i32, shift: u32) -> i32 {
+    let g = gcd_i32(x, y, shift);
     return select(abs((x / g) * y), 0i, g == 0i);
 }
 

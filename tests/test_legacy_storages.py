@@ -33,8 +33,11 @@ CASES = {
                              isinstance(t.FloatStorage([1.0]), t.TypedStorage)),
     "tensor of it": lambda t: t.tensor(t.FloatStorage([1, 2, 3])).tolist(),
     "dtypes": lambda t: [getattr(t, f"{k}Storage").dtype for k in
-                         "Double Float Half BFloat16 Long Int Short Char Byte Bool".split()],
+                         "Double Float Half BFloat16 Long Int Short Char Byte Bool ComplexFloat "
+                         "ComplexDouble".split()],
     "values": lambda t: (t.LongStorage([1, 2]).tolist(), t.BoolStorage([True]).tolist(),
+                         t.ComplexFloatStorage([1 + 2j, 3]).tolist(),
+                         t.ComplexDoubleStorage([1j]).complex_float(),
                          t.HalfStorage([1.5]).tolist(), list(t.DoubleStorage([0.5])),
                          t.FloatStorage([1, 2])[1]),
     "fill_": lambda t: t.FloatStorage([1, 2]).fill_(2).tolist(),
@@ -47,6 +50,8 @@ CASES = {
     "float size": lambda t: t.FloatStorage(3.5),
     "two sizes": lambda t: t.FloatStorage(2, 3),
     "bad element": lambda t: t.FloatStorage([1, "a"]),
+    "complex element": lambda t: t.FloatStorage([1j]),
+    "bad complex element": lambda t: t.ComplexFloatStorage([1, "a"]),
     "wrap with size": lambda t: t.FloatStorage(2, wrap_storage=t.UntypedStorage(8)),
     "copy_": lambda t: t.FloatStorage([1, 2]).copy_(t.FloatStorage([3, 4])).tolist(),
     "copy_ other dtype": lambda t: t.FloatStorage([1, 2]).copy_(t.IntStorage([1065353216, 1 << 30])).tolist(),

@@ -106,8 +106,6 @@ def corpus(canary: str):
         ("stack underflow", P + b"R.", "stack underflow", False),
         ("huge string", P + b"X\xff\xff\xff\xff" + b"a" * 8 + b".", "truncated", False),
         ("module pid", P + b"(" + S("module") + b"NNNt" + b"Q.", "refused persistent id 'module'", False),
-        ("bare storage", P + b"(" + S("storage") + G("torch", "FloatStorage") + S("0") + S("cpu") + I(4)
-         + b"tQ\x85.", "bare", False),
         ("storage size mismatch", P + tensor(numel=400) + b".", "holds 16 bytes where its storage needs 1600",
          False),
         ("huge declared storage", P + tensor(numel=2 ** 62) + b".", "its storage needs", False),

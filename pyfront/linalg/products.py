@@ -8,6 +8,7 @@ import math
 from .. import dtypes as dt
 from ..ops.composite.linalg import matmul
 from ..ops.creation import eye
+from ..ops.primitives.shaping import cat
 from ..ops.registry import records
 from ..shape import normalize_dim
 from ._checks import check_float, check_matrix
@@ -108,7 +109,7 @@ def matrix_exp(A):
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """The solution of ``AX = B`` (``XA = B`` when not ``left``) reading only A's ``upper`` or lower
     triangle (and a unit diagonal when ``unitriangular``), as ``torch.linalg.solve_triangular``; its
-    gradient lives on that triangle. A zero on the diagonal gives nan where LAPACK's trsm gives inf/nan."""
+    gradient lives on that triangle. A zero on the diagonal gives trsm's inf/nan (substitution), as torch."""
     check_matrix("linalg.solve_triangular", A)
     check_matrix("linalg.solve_triangular", B, square=False, arg="B")
     n = A.shape[-1]
@@ -121,7 +122,24 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     if unitriangular:
         I = eye(n, dtype=A.dtype, device=A.device)  # noqa: E741
         T = T * (1 - I) + I
-    return solve_ex(T, B, left=left).result
+    solved = solve_ex(T, B, left=left)
+    if not bool((solved.info != 0).any()):
+        return solved.result
+    return _substitute(T, B, upper) if left else _substitute(T.mT, B.mT, not upper).mT
+
+
+def _substitute(T, B, upper: bool):
+    """``T X = B`` row by row, as trsm: where T's diagonal has a zero (LU then gives nan everywhere) each
+    row divides by its own pivot, so the infinities and nans are torch's."""
+    n = T.shape[-1]
+    rows = [None] * n
+    for i in (range(n - 1, -1, -1) if upper else range(n)):
+        known = [j for j in range(n) if rows[j] is not None]
+        acc = B[..., i:i + 1, :]
+        for j in known:
+            acc = acc - T[..., i:i + 1, j:j + 1] * rows[j]
+        rows[i] = acc / T[..., i:i + 1, i:i + 1]
+    return cat(rows, dim=-2)
 
 
 @records("CholeskySolveBackward0")

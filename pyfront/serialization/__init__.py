@@ -32,12 +32,13 @@ from ..backends import get_backend
 from ..backends.storage import Storage, dense
 from ..device import CPU, as_device
 from ..tensor import Tensor
+from . import bare
 from .atomic import atomic_write
 from .full import full_unpickler
 from .pickler import Pickler
 from .safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from .tables import ITEMSIZE, LOADED_AS, decode_elements
-from .unpickler import _LOCATION, StorageRef, Unpickler
+from .unpickler import _LOCATION, Unpickler
 from .zipformat import ZipReader, ZipWriter
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the first pickle of a legacy (pre-1.6) torch.save file
@@ -210,12 +211,12 @@ def _load_zip(reader: ZipReader, what: str, map_location, full=None):
         result = u.load()
     if u.pos != len(pkl):
         raise UnpicklingError(f"{what}: data.pkl has {len(pkl) - u.pos} bytes after its end")
-    whole = _whole(result, u.tensors)
+    wholes = bare.claim(result, u.tensors, objects=bool(full))
     for ref in u.refs.values():
         ref.location = devices.get(ref.key, ref.location)
     _fill(u.tensors, lambda ref: reader.read(f"data/{ref.key}", ref.nbytes), byteorder, map_location)
     u.check_sparse()
-    return _storage_object(whole) if whole is not None else result
+    return bare.swap(result, wholes, objects=bool(full))
 
 
 def _load_legacy(data: bytes, what: str, map_location, full=None):
@@ -255,27 +256,10 @@ def _load_legacy(data: bytes, what: str, map_location, full=None):
         pos += 8 + ref.nbytes
     if pos != len(data):
         raise RuntimeError(f"{what} is corrupted: {len(data) - pos} unexpected bytes after the last storage")
-    whole = _whole(result, main.tensors)
+    wholes = bare.claim(result, main.tensors, objects=bool(full))
     _fill(main.tensors, lambda ref: records[ref.key], "little", map_location)
     main.check_sparse()
-    return _storage_object(whole) if whole is not None else result
-
-
-def _whole(result, tensors: list):
-    """A file whose object is a storage (``torch.save(t.untyped_storage())``, what a plain pickle of a
-    torch tensor holds): a 1-d tensor over all of it, which ``_fill`` then reads as it reads the others."""
-    if type(result) is not StorageRef:
-        return None
-    name = result.bind(None if result.dtype else "uint8")  # an untyped storage: its bytes
-    t = Tensor._make(result, (result.nbytes // ITEMSIZE[name],), LOADED_AS[name])
-    tensors.append(t)
-    return t
-
-
-def _storage_object(whole: Tensor):
-    """The storage a file saved as itself, as torch loads it: a TypedStorage (of bytes if it was untyped)."""
-    from ..storage import TypedStorage, untyped
-    return TypedStorage(wrap_storage=untyped(whole._storage, whole.dtype), dtype=whole.dtype, _internal=True)
+    return bare.swap(result, wholes, objects=bool(full))
 
 
 def _fill(tensors: list, read, byteorder: str, map_location) -> None:

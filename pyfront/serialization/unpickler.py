@@ -228,8 +228,7 @@ class Unpickler:
                     raise UnpicklingError(f"corrupted pickle: STOP at byte {start} finds {len(self.stack)} "
                                           "items on the stack, not one")
                 result = self.stack.pop()
-                if type(result) is not StorageRef:  # a storage saved as itself is read as one (load's _whole)
-                    _check_no_markers(result)
+                _check_no_markers(result, StorageRef)  # a storage saved as itself: load makes one (bare.py)
                 return result
 
     def _take(self, n: int):
@@ -288,9 +287,7 @@ class Unpickler:
     def _text(self, n: int):
         self.stack.append(str(self._take(n), "utf-8", "surrogatepass"))
 
-    def _memo_put(self, idx: int):
-        if isinstance(self.stack[-1], StorageRef):
-            raise UnpicklingError("a storage reference may only be used directly by a tensor")
+    def _memo_put(self, idx: int):  # (a storage memoized too: pyfront's pickler writes one saved twice so)
         self.memo[idx] = self.stack[-1]
 
     def _memo_get(self, idx: int):
@@ -608,12 +605,13 @@ UNSAFE_MESSAGE = ("In PyTorch 2.6, we changed the default value of the `weights_
                   "you got the file from a trusted source.")
 
 
-def _check_no_markers(obj) -> None:
-    """Refuse a result that still holds a bare storage or global: pyfront has no such objects."""
+def _check_no_markers(obj, allowed=()) -> None:
+    """Refuse a result that still holds a bare storage or global (but the ``allowed`` marker types): pyfront
+    has no such objects."""
     seen, todo = set(), [obj]
     while todo:
         o = todo.pop()
-        if isinstance(o, _MARKERS):
+        if isinstance(o, _MARKERS) and not isinstance(o, allowed):
             raise UnpicklingError(f"the file holds a bare {o!r:.80} outside any tensor; pyfront loads "
                                   "tensors, containers, numbers and strings only")
         if id(o) in seen or type(o) not in (dict, OrderedDict, list, tuple, set):

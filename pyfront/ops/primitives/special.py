@@ -16,8 +16,9 @@ from ... import dtypes as dt
 from ...shape import reads_as_int
 from ...tensor import Tensor
 from ..dispatch import apply
-from ..registry import OpDef, register
-from .elementwise import FLOAT, SAME, _infer, _libm, _nan_in_nan_out, binary, unary, where
+from ..common import promote_pair
+from ..registry import OPS, OpDef, register
+from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
 from ...backends.vector_range import fused_lerp
 
@@ -29,38 +30,68 @@ def _f64(fn):
     return rule
 
 
+def _own(fn):
+    """A NumPy rule ``fn(np, x)`` computed as torch's scalar kernel computes it: in float64 for float64, in
+    float32 for the other dtypes (16-bit ones through float32), its result in ``x``'s dtype. (digamma and
+    zeta compute in float64 whatever the dtype: there torch's float32 results are nearer the float64
+    ones rounded than to what NumPy's float32 steps give, whose log differs from torch's logf.)"""
+    def rule(np, x, **attrs):
+        work = np.float64 if x.dtype == np.float64 else np.float32
+        with np.errstate(all="ignore"):
+            return fn(np, x.astype(work), **attrs).astype(x.dtype)
+    return rule
+
+
+_PSI_10 = 2.25175258906672110764  # digamma(10), where the recurrence lands for integer x
+# Cephes' psi coefficients of the asymptotic tail, in 1/x^2 (Bernoulli numbers B_2k / 2k)
+_PSI_TAIL = (8.33333333333333333333e-2, -2.10927960927960927961e-2, 7.57575757575757575758e-3,
+             -4.16666666666666666667e-3, 3.96825396825396825397e-3, -8.33333333333333333333e-3,
+             8.33333333333333333333e-2)
+
+
 def _digamma_np(np, x):
-    """Cephes' psi: the reflection below 0, the recurrence up to 10, A&S 6.3.18 beyond."""
-    with np.errstate(all="ignore"):
-        # through the signed fractional part, as torch: pi * x itself loses digits near a pole
-        reflect = np.where(x < 0, -np.pi / np.tan(np.pi * (x - np.trunc(x))), 0.0)
-        z = np.where(x < 0, 1 - x, x)
-        r = np.zeros_like(z)
-        for _ in range(10):  # z >= 10 after ten steps from any z > 0
-            small = z < 10
-            r = np.where(small, r - 1 / z, r)
-            z = np.where(small, z + 1, z)
-        w = 1 / (z * z)
-        tail = w * (1 / 12 - w * (1 / 120 - w * (1 / 252 - w * (1 / 240 - w * (1 / 132 - w * (
-            691 / 32760 - w / 12))))))
-        out = reflect + r + np.log(z) - 0.5 / z - tail
-        out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)  # poles and -inf
-        return np.where(x == 0, np.copysign(np.inf, -x), out)
+    """Cephes' psi, in torch's order of operations and ``x``'s precision: below 0 the reflection
+    digamma(1 - x) - pi / tan(pi r) with r the signed fractional part of x (that term in float64, then
+    rounded), above it the recurrence up to 10 (exactly 10: digamma(10)), then the asymptotic series."""
+    work = x.dtype.type
+    neg = x < 0
+    frac = x - np.trunc(x)  # exact
+    cot = (np.pi / np.tan(np.pi * frac.astype(np.float64))).astype(work)
+    z = np.where(neg, 1 - x, x)
+    acc = np.zeros_like(z)
+    while (z < 10).any():
+        small = z < 10
+        acc = np.where(small, acc - 1 / np.where(small, z, 1), acc)
+        z = np.where(small, z + 1, z)
+    w = 1 / (z * z)
+    poly = np.zeros_like(z)
+    for c in _PSI_TAIL:
+        poly = poly * w + work(c)
+    tail = np.where(z < 1e17, w * poly, 0)
+    out = np.where(z == 10, acc + work(_PSI_10), acc + np.log(z) - work(0.5) / z - tail)
+    out = np.where(neg, out - cot, out)
+    out = np.where(neg & (x == np.trunc(x)), np.nan, out)  # poles and -inf
+    return np.where(x == 0, np.copysign(np.inf, -x), out)
 
 
 def _trigamma_np(np, x):
-    """The reflection below 0.5, recurrence steps, then A&S 6.4.12."""
-    with np.errstate(all="ignore"):
-        low = x < 0.5
-        s = np.sin(np.pi * x)  # as torch's: at a negative integer finite (sin(pi * -1) is 1.2e-16), not inf
-        r = np.where(low, -(np.pi ** 2) / (s * s), 0.0)
-        z = np.where(low, 1 - x, x)
-        for _ in range(12):
-            r = r + 1 / (z * z)
-            z = z + 1
-        w = 1 / (z * z)
-        r = r + (1 + 1 / (2 * z) + w * (1 / 6 - w * (1 / 30 - w * (1 / 42 - w * (1 / 30 - w * 5 / 66))))) / z
-        return np.where(low, -r, r)
+    """torch's trigamma, in ``x``'s precision: the reflection below 0.5 (through sin(pi x) itself: at a
+    negative integer finite, not inf), six recurrence steps, then three terms of A&S 6.4.12 (their
+    coefficients are double literals: a float32 input sums that bracket in float64)."""
+    work = x.dtype.type
+    pi = work(np.pi)
+    low = x < 0.5
+    s = np.sin(pi * x)
+    acc = np.where(low, -(pi * pi) / (s * s), 0)
+    z = np.where(low, 1 - x, x)
+    for _ in range(6):
+        acc = acc + 1 / (z * z)
+        z = z + 1
+    w = 1 / (z * z)
+    series = (1 + 1 / (2 * z)).astype(np.float64) + w.astype(np.float64) * (
+        1 / 6 - w.astype(np.float64) * (1 / 30 - w.astype(np.float64) * (1 / 42)))
+    acc = (acc.astype(np.float64) + series / z).astype(work)
+    return np.where(low, -acc, acc)
 
 
 # B_2k / (2k)! denominators of the Euler-Maclaurin tail of Cephes' zeta
@@ -70,42 +101,51 @@ _ZETA_DEN = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.89243758031837916
 
 
 def _zeta_np(np, s, q):
-    """Hurwitz zeta(s, q), integer s >= 2, as Cephes: a direct sum while q + i <= 9, then Euler-Maclaurin."""
-    with np.errstate(all="ignore"):
-        pole = (q <= 0) & (q == np.floor(q))  # -inf too: the sum would never reach 9
-        a = np.where(pole, 10.0, q)
-        total = q ** -s
-        b = np.zeros_like(q)
-        i = 0
-        while True:
-            going = ((a <= 9) | (i < 9)) & ~pole
-            if not going.any():
-                break
-            a = np.where(going, a + 1, a)
-            b = np.where(going, a ** -s, b)
-            total = np.where(going, total + b, total)
-            i += 1
-        w = a
-        total = total + b * w / (s - 1) - 0.5 * b
-        fac, k = 1.0, 0.0
-        for den in _ZETA_DEN:
-            fac *= s + k
-            b = b / w
-            total = total + fac * b / den
-            k += 1
-            fac *= s + k
-            b = b / w
-            k += 1
-        return np.where(pole, np.inf, total)
+    """Hurwitz zeta(s, q), integer s >= 2, as Cephes in ``q``'s precision: a direct sum while q + i <= 9 (or
+    fewer than 9 terms), then Euler-Maclaurin; each element stops where its next term is below the
+    precision's epsilon of the sum, as torch's."""
+    work = q.dtype.type
+    eps = work(np.finfo(q.dtype).epsneg)  # Cephes' MACHEP: 2^-53 in float64, 2^-24 in float32
+    s = work(s)
+    pole = (q <= 0) & (q == np.floor(q))  # -inf too: the sum would never reach 9
+    done = pole.copy()
+    total = q ** -s
+    a, b = q.copy(), np.zeros_like(q)
+    i = 0
+    while True:
+        going = ((a <= 9) | (i < 9)) & ~done
+        if not going.any():
+            break
+        a = np.where(going, a + 1, a)
+        b = np.where(going, a ** -s, b)
+        total = np.where(going, total + b, total)
+        done |= going & (-eps * total < b) & (b < eps * total)
+        i += 1
+    w = a
+    total = np.where(done, total, total + b * w / (s - 1) - work(0.5) * b)
+    fac, k = np.ones_like(q), work(0)
+    for den in _ZETA_DEN:
+        fac = fac * (s + k)
+        b = b / w
+        t = fac * b / work(den)
+        total = np.where(done, total, total + t)
+        done |= np.abs(t / total) < eps
+        k += 1
+        fac = fac * (s + k)
+        b = b / w
+        k += 1
+    return np.where(pole, np.inf, total)
 
 
 def _polygamma_np(np, x, n):
-    if n == 0:
-        return _f64(_digamma_np)(np, x)
-    if n == 1:  # in the input's own precision, as torch's: its sin(pi x) at a pole sets the result there
-        return _trigamma_np(np, x if x.dtype == np.float64 else x.astype(np.float32)).astype(x.dtype)
-    x = x.astype(np.float64)
-    return (-1) ** (n + 1) * math.factorial(n) * _zeta_np(np, float(n + 1), x)
+    if n == 0:  # in float64 for float32 too: torch's float32 steps cancel near digamma's zeros (see _own)
+        return _digamma_np(np, x.astype(np.float64)).astype(x.dtype)
+    if n == 1:
+        return _trigamma_np(np, x)
+    # as torch's: (-1)^(n+1) n! zeta(n + 1, x) (its exp(lgamma(n + 1)) is n! exactly); in float64 for every
+    # dtype: torch's float32 results are those rounded (a float32 sum is hundreds of ulp off near a pole)
+    sign = -1 if n % 2 == 0 else 1
+    return (sign * math.factorial(n) * _zeta_np(np, n + 1, x.astype(np.float64))).astype(x.dtype)
 
 
 def _erfinv_np(np, y):
@@ -219,7 +259,7 @@ def _polygamma_wgsl(attrs, ctype):
 
 
 _polygamma = register(OpDef(
-    "polygamma", "elementwise", _infer(SAME), lambda np, x, n: _polygamma_np(np, x, n).astype(x.dtype),
+    "polygamma", "elementwise", _infer(SAME), _own(_polygamma_np),
     lambda c, g: (g * polygamma(c.attrs["n"] + 1, c.inputs[0]),), save=(0,), torch_name="polygamma",
     samples=samples.polygamma, wgsl=_polygamma_wgsl, extra={"dtype_rule": FLOAT}))
 
@@ -451,21 +491,54 @@ def nextafter(input, other):
     return _nextafter(input, other)
 
 
-def _integer_binary(name, np_fn, wgsl):
-    op = binary(name, np_fn, scalars="none", wgsl=wgsl)
+def _gcd_np(np, x, y, shift=0):
+    """torch's Euclid in the dtype's own arithmetic: the absolute value of the dtype's minimum wraps to
+    itself, and the remainders take the dividend's sign, so gcd(-128, 6) is -2 in int8, not 2."""
+    with np.errstate(all="ignore"):
+        a, b = np.abs(x), np.abs(y)
+        while (a != 0).any():
+            going = a != 0
+            a, b = np.where(going, np.fmod(b, np.where(going, a, 1)), a), np.where(going, a, b)
+        return b
+
+
+def _lcm_np(np, x, y, shift=0):
+    """|x / gcd * y| in C's arithmetic (int8/int16/uint8 promoted to int, wrapping), 0 where the gcd is 0, as
+    torch's."""
+    with np.errstate(all="ignore"):
+        dtype, wide = x.dtype, np.promote_types(x.dtype, np.int32)
+        g = _gcd_np(np, x, y).astype(wide)
+        x, y = x.astype(wide), y.astype(wide)
+        safe = np.where(g == 0, 1, g)
+        quotient = (x - np.fmod(x, safe)) // safe  # exact: C's truncating division
+        return np.where(g == 0, 0, np.abs(quotient * y)).astype(dtype)
+
+
+# an int8/int16 value shifted to the top of its 32-bit lane: its Euclid steps (and its minimum's wrapping
+# absolute value) are then those of its own width (shaders/elementwise_lib.wgsl's gcd_i32); a parameter
+_LANE_SHIFT = {"int8": 24, "int16": 16}
+
+
+def _integer_binary(name, np_fn, wgsl_fn):
+    binary(name, np_fn, scalars="none",
+           wgsl=lambda attrs, ctype: (f"T({wgsl_fn}(i32(a), i32(b), u32(s0)))", (attrs["shift"],)))
+    op = OPS[name]
 
     def fn(input, other):
+        _check_tensor_args(name, input, other, "none")
         for t in _both_tensors(input, other):
             if t.is_floating_point or t is dt.bool_:
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
-        return op(input, other)
+        x, y = promote_pair(input, other)
+        return apply(op, x, y, shift=_LANE_SHIFT.get(x.dtype.name, 0))
 
-    fn.__name__, fn.__doc__ = name, op.__doc__
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
     return fn
 
 
-gcd = _integer_binary("gcd", lambda np, x, y: np.gcd(x, y).astype(x.dtype), "T(gcd_i32(i32(a), i32(b)))")
-lcm = _integer_binary("lcm", lambda np, x, y: np.lcm(x, y).astype(x.dtype), "T(lcm_i32(i32(a), i32(b)))")
+gcd = _integer_binary("gcd", _gcd_np, "gcd_i32")
+lcm = _integer_binary("lcm", _lcm_np, "lcm_i32")
 
 
 METHODS = ("asinh acosh atanh arcsinh arccosh arctanh erfc erfinv lgamma digamma polygamma i0 nextafter gcd "
