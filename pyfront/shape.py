@@ -24,6 +24,11 @@ class Size(tuple):
     def __add__(self, other):
         return Size(tuple(self) + tuple(other))
 
+    def __reversed__(self):
+        # without it reversed() reads a tuple subclass through __getitem__, one Python call per dim
+        # (is_contiguous runs per tensor made)
+        return reversed(tuple(self))
+
 
 def contiguous_strides(shape) -> tuple:
     try:

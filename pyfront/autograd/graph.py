@@ -281,6 +281,17 @@ def _conjugate_vjp(op, ctx, grads):
     return tuple(d if d is None else d.conj() for d in out) if isinstance(out, (tuple, list)) else out.conj()
 
 
+# what OpNode.__init__ reads of an op, per op: (the saved inputs, for each the inputs whose gradients read
+# it (None: all), save_output, whether it has a Tensor-Scalar overload, how many edges it shows (None: all))
+_NODE_PLANS: dict = {}
+
+
+def _node_plan(op):
+    plan = _NODE_PLANS[op] = (op.save, tuple(op.saved_for.get(i) for i in op.save), op.save_output,
+                              bool(op.extra.get("scalar_overload")), op.extra.get("shows"))
+    return plan
+
+
 class OpNode(Node):
     """The node of an OpDef from the registry, of the class named ``name`` or the op's backward name."""
 
@@ -291,29 +302,41 @@ class OpNode(Node):
         return object.__new__(cls)
 
     def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
-        Node.__init__(self, next_functions, [(t._shape, t.dtype) for t in inputs], len(outputs))
+        save, readers, keep, overload, shows = _NODE_PLANS.get(op) or _node_plan(op)
+        # Node.__init__'s fields set here, not by its call: a node is made per recorded op
+        SEQUENCE[0] = self._seq = next(_NUMBERS)
+        self.edges = next_functions
+        meta = []  # (a loop, not a list comprehension: that is a function call of its own)
+        for t in inputs:
+            meta.append((t._shape, t.dtype))
+        self.input_meta = meta
+        self.n_outputs = len(outputs)
+        if _ANOMALY["enabled"]:
+            self._forward_stack = forward_stack()
         self.op = op
         self.attrs = attrs
         # an input only read by the gradients of inputs that need none is not kept (x * 3 keeps nothing)
-        if op.save:
-            needs = [n is not None for n, _ in next_functions]
-            self.saved = [SavedTensor(inputs[i]) if any(
-                needs[j] for j in op.saved_for.get(i, range(len(needs)))) else None for i in op.save]
-        else:  # (most ops' nodes: add, sub, a product with a number)
-            self.saved = []
-        if op.save_output:
-            keep = op.save_output  # True, or the outputs torch's node saves (frexp's exponent, not mantissa)
-            if keep is True and inputs[-1]._wrapped_number and op.extra.get("scalar_overload"):
+        saved = []
+        for i, those in zip(save, readers):
+            for j in range(len(next_functions)) if those is None else those:
+                if next_functions[j][0] is not None:
+                    saved.append(SavedTensor(inputs[i]))
+                    break
+            else:
+                saved.append(None)
+        if keep:  # True, or the outputs torch's node saves (frexp's exponent, not mantissa)
+            if keep is True and overload and inputs[-1]._wrapped_number:
                 keep = ()  # a Tensor-Scalar overload: pow's gradient reads the result for a tensor exponent
-            self.saved += [SavedTensor(o, is_output=True) for o in outputs] if keep is True else [
+            saved += [SavedTensor(o, is_output=True) for o in outputs] if keep is True else [
                 SavedTensor(o, is_output=True) if k in keep else None for k, o in enumerate(outputs)]
-        self.has_saved = any(self.saved)
+        self.saved = saved
+        self.has_saved = any(saved)
         self.freed = False
-        if op.extra.get("scalar_overload") and any(t._wrapped_number for t in inputs):
+        if overload and any(t._wrapped_number for t in inputs):
             # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
             self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
-        elif "shows" in op.extra:  # torch's op has edges to its first inputs only (nll_loss: not the target)
-            self.shown_edges = next_functions[:op.extra["shows"]]
+        elif shows is not None:  # torch's op has edges to its first inputs only (nll_loss: not the target)
+            self.shown_edges = next_functions[:shows]
         elif type(self).__name__ == "NotImplemented":  # torch's has edges only to inputs that need a gradient
             self.shown_edges = tuple(e for e in next_functions if e[0] is not None)
 

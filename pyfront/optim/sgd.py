@@ -97,15 +97,19 @@ class SGD(Optimizer):
         if first.dtype not in (float32, float64):  # float16 rounds per op in float32: the loop does that
             return False
         bufs = [self.state[p].get("momentum_buffer") if momentum != 0 else None for p in params]
+        # asked of the fields and layouts as stored (a property or method is a Python call, this runs for
+        # every parameter every step): one device object per device; a layout's ``whole``: row-major over
+        # its whole storage, no view (so no region to miss)
+        dtype, device = first.dtype, first._storage.device
         for p, b in zip(params, bufs):
-            g = p.grad
-            if (p.dtype is not first.dtype or p.device != first.device or g.dtype is not p.dtype
-                    or g.device != p.device or g.is_sparse or g.requires_grad or not _dense(p)
-                    or not _dense(g)
-                    or momentum != 0 and (b is None or not _dense(b))):
+            g = p._grad  # (what .grad reads for a leaf; _params_with_grad asked .grad itself)
+            if (p.dtype is not dtype or p._storage.device is not device or g.is_sparse or g.dtype is not dtype
+                    or g._storage.device is not device or g._requires_grad
+                    or not p._layout.whole or not g._layout.whole
+                    or momentum != 0 and (b is None or not b._layout.whole)):
                 return False
         backend = get_backend(first.device)
-        if not backend.foreach_sgd([p._layout for p in params], [p.grad._layout for p in params],
+        if not backend.foreach_sgd([p._layout for p in params], [p._grad._layout for p in params],
                                    [b._layout if b is not None else None for b in bufs], lr, momentum,
                                    dampening, weight_decay, group["nesterov"], group["maximize"]):
             return False
@@ -113,7 +117,3 @@ class SGD(Optimizer):
             t._vc.version += 1  # written in place, as add_ would count it
         return True
 
-
-def _dense(t) -> bool:
-    """Whether ``t`` reads its whole storage in row-major order (no view, so no region to miss)."""
-    return t._contiguous and t._offset == 0 and t._storage.nbytes == t.numel() * t.dtype.itemsize
