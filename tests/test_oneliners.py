@@ -164,7 +164,7 @@ def test_oneliners_as_torch():
     for (key, got, got_warn), (_, want, want_warn) in zip(ours, theirs):
         if want[0] == "raise":
             want = [want[0], want[1], torch_text(want[2])]
-        # (a warning keeps torch's "(Triggered internally at ...)" ending: pyfront's have it too, _warnings.py)
+        # (a warning keeps torch's "(Triggered internally at ...)" ending: pyfront's carry it, _warnings.py)
         if got != want or got_warn != want_warn:
             differ.append(f"{key}:\n  pyfront {got} {got_warn}\n  torch   {want} {want_warn}")
     assert not differ, f"{len(differ)} of {len(ours)} differ:\n" + "\n".join(differ[:40])
