@@ -139,7 +139,10 @@ class Tensor:
         return self.numel() * self.dtype.itemsize
 
     def is_contiguous(self, memory_format=None) -> bool:
-        return self._contiguous
+        if memory_format is None:
+            return self._contiguous
+        from .ops.memory_formats import is_contiguous_in
+        return is_contiguous_in(self, memory_format)
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point

@@ -50,15 +50,17 @@ def _parse_to(args, kwargs):
             raise invalid_combination("to", args, given, method=True)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    memory_format = kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    return device, dtype, copy
+    return device, dtype, copy, memory_format
 
 
 def to(self, *args, **kwargs):
     """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; self if unchanged."""
-    device, dtype, copy = _parse_to(args, dict(kwargs))
+    device, dtype, copy, memory_format = _parse_to(args, dict(kwargs))
+    if memory_format is not None:
+        return _to_format(self, device, dtype, copy, memory_format)
     out = self
     # cast where the source dtype lives: the cpu holds every dtype, webgpu no float64
     cast_first = device is not None and dtype is not None and as_device(device).type != "cpu"
@@ -73,8 +75,25 @@ def to(self, *args, **kwargs):
     return out
 
 
+def _to_format(self, device, dtype, copy, memory_format):
+    """``to`` with a ``memory_format``: the copy it makes laid out so; ``self`` where nothing changes and
+    its strides already suggest that format (torch's rule)."""
+    from .memory_formats import check_format_rank, format_name, keeps_format
+    name = format_name(memory_format)
+    check_format_rank(name, self.dim())
+    same = (device is None or as_device(device) == self.device) and (dtype is None or dtype is self.dtype)
+    if same and not copy and keeps_format(self, memory_format):
+        return self
+    out = to(self, *(() if device is None else (device,)), *(() if dtype is None else (dtype,)))
+    if out is self or name != "preserve_format":
+        out = out.clone(memory_format=memory_format) if out is self else out.contiguous(memory_format=memory_format)
+    return out
+
+
 def _cast(dtype):
     def method(self, memory_format=None):
+        if memory_format is not None:
+            return _to_format(self, None, dtype, False, memory_format)
         return to_dtype(self, dtype)
     return method
 

@@ -15,9 +15,9 @@ from ..dtypes import int64, type_name
 from ..shape import (contiguous_strides, index_like, infer_size, list_dims, normalize_dim, reads_as_int,
                      view_strides)
 from ..storage import elements
-from .dispatch import apply
+from .dispatch import apply, apply_as
 from . import samples
-from .registry import OpDef, register
+from .registry import OPS, OpDef, register
 
 METHODS = (
     "as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
@@ -593,7 +593,10 @@ def chunk(input, chunks, dim=0):
 
 
 def contiguous(input, memory_format=None):
-    return input if input.is_contiguous() else input.clone()
+    if memory_format is None:
+        return input if input._contiguous else apply_as(OPS["clone"], None, input)
+    from .memory_formats import contiguous_as
+    return contiguous_as(input, memory_format)
 
 
 # -- autograd bookkeeping for in-place writes through views ------------------------------------

@@ -1095,7 +1095,10 @@ def to_dtype(input, dtype):
 
 
 def clone(input, *, memory_format=None):
-    return apply(_clone, input)
+    if memory_format is None:
+        return apply(_clone, input)
+    from ..memory_formats import copy_as
+    return copy_as(_clone, input, memory_format)
 
 
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
