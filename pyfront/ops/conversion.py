@@ -9,6 +9,7 @@ from ..device import as_device, device as Device
 from ..tensor import Tensor
 from .argcheck import _PY_DTYPES, invalid_combination
 from .legacy import is_legacy_class
+from .memory_formats import preserved_strides
 from .primitives.elementwise import to_dtype
 from .registry import OpDef, register
 
@@ -22,9 +23,12 @@ def to_device(t: Tensor, device) -> Tensor:
     device = as_device(device)
     if t.device == device:
         return t
-    src = t.contiguous()
+    # the copy keeps t's layout (torch's preserve_format): sent contiguous over its dims in memory order
+    strides = None if t._contiguous else preserved_strides(t._shape, t._strides)
+    order = None if strides is None else sorted(range(t.dim()), key=lambda d: -strides[d])
+    src = (t if order is None else t.permute(order)).contiguous()
     data = get_backend(src.device).to_bytes(src._layout)
-    out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype)
+    out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype, strides)
     if _state.enabled and t._requires_grad:
         node = OpNode(_TO_DEVICE, [t], [out], {"src": t.device}, (t._edge(),))
         out._grad_fn, out._requires_grad = node, True
@@ -85,9 +89,9 @@ def _to_format(self, device, dtype, copy, memory_format):
     if same and not copy and keeps_format(self, memory_format):
         return self
     out = to(self, *(() if device is None else (device,)), *(() if dtype is None else (dtype,)))
-    if out is self or name != "preserve_format":
-        out = out.clone(memory_format=memory_format) if out is self else out.contiguous(memory_format=memory_format)
-    return out
+    if out is self:  # only the layout changes (or a copy was asked for)
+        return self.clone(memory_format=memory_format)
+    return out if name == "preserve_format" else out.contiguous(memory_format=memory_format)
 
 
 def _cast(dtype):
