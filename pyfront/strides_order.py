@@ -122,6 +122,15 @@ def result_strides(shape, inputs):
     return dense_strides(shape, order)
 
 
+def preserved_strides(shape, strides):
+    """The strides a preserve_format copy of a tensor takes: its own where it is dense (a size-1 dim's
+    odd one too), else dense ones in its dimension order (None: contiguous)."""
+    if non_overlapping_and_dense(shape, strides):
+        return tuple(strides)
+    order = order_of(shape, [strides])
+    return None if order == tuple(range(len(shape) - 1, -1, -1)) else dense_strides(shape, order)
+
+
 def suggested_format(shape, strides) -> str:
     """torch's ``suggest_memory_format``: the channels-last format a 4-D or 5-D tensor's strides look like,
     else contiguous_format (ambiguous size-1 cases count as contiguous, as torch's)."""

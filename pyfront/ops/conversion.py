@@ -9,7 +9,7 @@ from ..device import as_device, device as Device
 from ..tensor import Tensor
 from .argcheck import _PY_DTYPES, invalid_combination
 from .legacy import is_legacy_class
-from .memory_formats import preserved_strides
+from ..strides_order import preserved_strides
 from .primitives.elementwise import to_dtype
 from .registry import OpDef, register
 
@@ -24,7 +24,7 @@ def to_device(t: Tensor, device) -> Tensor:
     if t.device == device:
         return t
     # the copy keeps t's layout (torch's preserve_format): sent contiguous over its dims in memory order
-    strides = None if t._contiguous else preserved_strides(t._shape, t._strides)
+    strides = preserved_strides(t._shape, t._strides) if t._odd else None
     order = None if strides is None else sorted(range(t.dim()), key=lambda d: -strides[d])
     src = (t if order is None else t.permute(order)).contiguous()
     data = get_backend(src.device).to_bytes(src._layout)

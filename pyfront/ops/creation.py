@@ -321,7 +321,7 @@ def _like_keywords(name: str, args, kw: dict, sampler: bool = False) -> None:
 def made_like(out, input, memory_format):
     """``out``, a ``*_like`` factory's fresh result, laid out like ``input`` (or in ``memory_format``) and
     batched where it is, as torch's."""
-    if getattr(input, "_contiguous", True) is False or memory_format is not None:
+    if getattr(input, "_odd", False) or memory_format is not None:
         from .memory_formats import laid_like
         out = laid_like(out, input, memory_format)
     return batched_as(out, input)

@@ -14,7 +14,7 @@ from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
 from ..backends.storage import Layout
 from ..shape import Size, contiguous_strides
-from ..strides_order import result_strides
+from ..strides_order import preserved_strides, result_strides
 from ..tensor import Tensor, _fresh
 from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
@@ -91,7 +91,7 @@ def apply(op, *inputs, _name=None, **attrs):
                 break
             if t._shape != shape:  # broadcasting: the rule says the shape
                 shape = None
-            if not t._contiguous:  # the output takes the inputs' layout: the general path lays it out
+            if t._odd:  # the output takes the inputs' layout: the general path lays it out
                 break
             layouts.append(t._layout)
         else:
@@ -141,8 +141,9 @@ def _run(op, inputs, attrs, device, laid_out, strides=None):
     layouts = [t._layout for t in inputs]
     if laid_out and meta:
         shape = tuple(meta[0][0])
-        if strides is None and not all(t._contiguous for t in inputs):
-            strides = result_strides(shape, [(t._shape, t._strides) for t in inputs])
+        if strides is None and any(t._odd for t in inputs):
+            strides = (preserved_strides(shape, inputs[0]._strides) if op.extra.get("copies_layout")
+                       else result_strides(shape, [(t._shape, t._strides) for t in inputs]))
         if strides is not None:
             # computed contiguous over the dims in the output's order, outermost first: the backends
             # read strided inputs, and the storage they return is the output laid out as wanted
@@ -220,7 +221,7 @@ def fold(op, dtypes, slow, reflected=False):
                 shape = a._shape
                 if b._shape != shape and b._shape:  # broadcasting (a 0-d b, a number, keeps a's shape)
                     shape = b._shape if not shape else Size(op.infer(a, b)[0][0])
-                if not (a._contiguous and b._contiguous):  # the output takes their layout
+                if a._odd or b._odd:  # the output takes their layout
                     return slow(x, y)
                 out = _fresh(run([a._layout, b._layout], shape)[0], shape, out_dtype)
                 if _vmap_blocks[0]:
@@ -244,7 +245,7 @@ def fold_unary(op, dtypes, slow):
             dtype = input.dtype
             if dtype in dtypes:
                 plan = _PLANS.get((op, dtype, input._storage.device.type))
-                if plan and input._contiguous:  # apply's planned path for one tensor
+                if plan and not input._odd:  # apply's planned path for one tensor
                     (out_dtype,), run = plan
                     shape = input._shape
                     out = _fresh(run([input._layout], shape)[0], shape, out_dtype)

@@ -2,9 +2,8 @@
 ``is_contiguous(memory_format=)``. The stride rules themselves are pure functions in strides_order.py."""
 from __future__ import annotations
 
-from ..shape import is_contiguous
-from ..strides_order import format_strides, is_contiguous_as, non_overlapping_and_dense, order_of, \
-    dense_strides, suggested_format, check_format_rank
+from ..strides_order import check_format_rank, format_strides, is_contiguous_as, preserved_strides, \
+    suggested_format
 from ..tensor import Tensor
 
 
@@ -16,17 +15,6 @@ def format_name(memory_format) -> str:
     if name not in ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d"):
         raise TypeError(f"expected torch.memory_format, but got {type(memory_format).__name__}")
     return name
-
-
-def preserved_strides(shape, strides):
-    """The strides a preserve_format copy of a tensor takes: its own where it is dense, else dense ones in
-    its dimension order (None: contiguous)."""
-    if is_contiguous(shape, strides):
-        return None
-    if non_overlapping_and_dense(shape, strides):
-        return tuple(strides)
-    order = order_of(shape, [strides])
-    return None if order == tuple(range(len(shape) - 1, -1, -1)) else dense_strides(shape, order)
 
 
 def asked_strides(t, memory_format):

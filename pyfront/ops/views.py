@@ -642,7 +642,7 @@ def _in_place_view(self, view):
         self._check_inplace_allowed()
     out = view(self)
     self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
-    self._contiguous, self._layout = out._contiguous, out._layout
+    self._contiguous, self._odd, self._layout = out._contiguous, out._odd, out._layout
     self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True

@@ -1067,7 +1067,9 @@ _to_copy = register(
         backward_name="ToCopyBackward0",
         torch_name=None,
         wgsl="a",
-        extra={"plan_attrs": True},  # planned per target dtype: every promotion of a mixed op casts
+        # planned per target dtype: every promotion of a mixed op casts. A copy keeps a dense input's
+        # strides as they are (torch's preserve_format), where an op's result is laid out by its rule
+        extra={"plan_attrs": True, "copies_layout": True},
     )
 )
 
@@ -1082,6 +1084,7 @@ _clone = register(
         lambda c, g: (g,),
         torch_name="clone",
         wgsl="a",
+        extra={"copies_layout": True},
     )
 )
 
