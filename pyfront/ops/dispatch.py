@@ -122,13 +122,19 @@ def apply(op, *inputs, _name=None, **attrs):
     else:
         inputs, device = _on_one_device(inputs)
         outs = _run(op, inputs, attrs, device, kind == "elementwise")
+    return _finish(op, inputs, outs, attrs, _name)
+
+
+def _finish(op, inputs, outs, attrs, name):
+    """``outs`` marked batched (in vmap) and recorded for autograd where a gradient can flow; the one output
+    or the tuple of them."""
     if _vmap_blocks[0]:
         mark_batched(inputs, outs)
     # the graph is recorded only where a gradient can flow (a plain loop: no generator per op)
     if _state.enabled and op.vjp is not None:
         for t in inputs:
             if t._requires_grad:
-                _record(op, inputs, outs, attrs, _name)
+                _record(op, inputs, outs, attrs, name)
                 break
     return outs[0] if len(outs) == 1 else outs
 
@@ -173,15 +179,7 @@ def apply_as(op, strides, *inputs, **attrs):
     inputs, device = _on_one_device(inputs)
     if strides is None:
         strides = tuple(contiguous_strides(op.infer(*inputs, **attrs)[0][0]))
-    outs = _run(op, inputs, attrs, device, True, strides)
-    if _vmap_blocks[0]:
-        mark_batched(inputs, outs)
-    if _state.enabled and op.vjp is not None:
-        for t in inputs:
-            if t._requires_grad:
-                _record(op, inputs, outs, attrs, None)
-                break
-    return outs[0] if len(outs) == 1 else outs
+    return _finish(op, inputs, _run(op, inputs, attrs, device, True, strides), attrs, None)
 
 
 # the plain numbers a fold takes, and the dtype kinds each keeps (an int keeps an integer or float
