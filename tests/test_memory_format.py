@@ -41,14 +41,14 @@ def _seen(t):
 
 
 UNARY = {
-    "abs": lambda lib, x: x.abs(), "neg": lambda lib, x: -x, "clone": lambda lib, x: x.clone(),
+    "abs": lambda lib, x: x.abs(), "clone": lambda lib, x: x.clone(),
     "to_int32": lambda lib, x: x.to(lib.int32),
-    "float": lambda lib, x: x.float(), "contiguous": lambda lib, x: x.contiguous(),
-    "add_scalar": lambda lib, x: x + 1, "radd_scalar": lambda lib, x: 2 * x,
+    "contiguous": lambda lib, x: x.contiguous(),
+    "add_scalar": lambda lib, x: x + 1,
     "add_self": lambda lib, x: x + x, "add_contiguous": lambda lib, x: x + x.contiguous(),
     "contiguous_add": lambda lib, x: x.contiguous() + x,
     "add_row": lambda lib, x: x + x[..., :1].contiguous(),
-    "where": lambda lib, x: lib.where(x > 0, x, x.contiguous()), "maximum": lambda lib, x: lib.maximum(x, x),
+    "where": lambda lib, x: lib.where(x > 0, x, x.contiguous()),
     # torch's cpu tensor copied to another device: as its clone
     "to_cpu": lambda lib, x: x.cpu() if lib is pyfront and x.device.type != "cpu" else x.clone(),
 }
