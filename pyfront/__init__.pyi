@@ -51,6 +51,7 @@ from . import signal as signal
 from . import sparse as sparse
 from . import special as special
 from . import storage as storage
+from . import strides_order as strides_order
 from . import testing as testing
 from . import utils as utils
 from . import version as version
@@ -815,7 +816,7 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     """``torch.embedding``: the weight first; ``padding_idx`` -1 means none (ATen's convention).
     (pyfront.functional_aliases.embedding)"""
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None, **kw):
     """As ``torch.empty``. (pyfront.ops.creation.empty)"""
 
 def empty_like(input, *args, dtype=None, device=None, requires_grad=False, **kw):

@@ -66,7 +66,7 @@ class Tensor:
     _output_nr = 0
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
     # an op's fresh result reads from its storage's start, contiguous: _make and every view set their own
-    _offset, _contiguous = 0, True
+    _offset, _contiguous, _odd = 0, True, False
 
     @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
@@ -79,6 +79,10 @@ class Tensor:
         else:
             t._strides = strides = tuple(strides)
             t._contiguous = contiguous = is_contiguous(size, strides)
+            # strides other than the row-major ones (a contiguous tensor's size-1 dims may have any): an
+            # op's result then takes them (torch's layout rules), off the planned path
+            if not contiguous or strides != (_STRIDES.get(size) or contiguous_strides(size)):
+                t._odd = True
         t._offset = offset
         t.dtype = dtype
         # what a backend is given of this tensor (built once: every op on it passes it down)
@@ -139,7 +143,10 @@ class Tensor:
         return self.numel() * self.dtype.itemsize
 
     def is_contiguous(self, memory_format=None) -> bool:
-        return self._contiguous
+        if memory_format is None:
+            return self._contiguous
+        from .ops.memory_formats import is_contiguous_in
+        return is_contiguous_in(self, memory_format)
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
@@ -496,7 +503,7 @@ class Tensor:
                 if t._counter is None and t is not self:
                     t._counter = self._counter
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
-        self._contiguous = value._contiguous
+        self._contiguous, self._odd = value._contiguous, value._odd
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
         self._layout, self._inference = value._layout, value._inference
         self._storage.share(value, self)

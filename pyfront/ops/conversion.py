@@ -9,6 +9,7 @@ from ..device import as_device, device as Device
 from ..tensor import Tensor
 from .argcheck import _PY_DTYPES, invalid_combination
 from .legacy import is_legacy_class
+from ..strides_order import preserved_strides
 from .primitives.elementwise import to_dtype
 from .registry import OpDef, register
 
@@ -22,9 +23,12 @@ def to_device(t: Tensor, device) -> Tensor:
     device = as_device(device)
     if t.device == device:
         return t
-    src = t.contiguous()
+    # the copy keeps t's layout (torch's preserve_format): sent contiguous over its dims in memory order
+    strides = preserved_strides(t._shape, t._strides) if t._odd else None
+    order = None if strides is None else sorted(range(t.dim()), key=lambda d: -strides[d])
+    src = (t if order is None else t.permute(order)).contiguous()
     data = get_backend(src.device).to_bytes(src._layout)
-    out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype)
+    out = Tensor._make(get_backend(device).from_bytes(data, t.dtype), t.shape, t.dtype, strides)
     if _state.enabled and t._requires_grad:
         node = OpNode(_TO_DEVICE, [t], [out], {"src": t.device}, (t._edge(),))
         out._grad_fn, out._requires_grad = node, True
@@ -50,15 +54,17 @@ def _parse_to(args, kwargs):
             raise invalid_combination("to", args, given, method=True)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    memory_format = kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    return device, dtype, copy
+    return device, dtype, copy, memory_format
 
 
 def to(self, *args, **kwargs):
     """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; self if unchanged."""
-    device, dtype, copy = _parse_to(args, dict(kwargs))
+    device, dtype, copy, memory_format = _parse_to(args, dict(kwargs))
+    if memory_format is not None:
+        return _to_format(self, device, dtype, copy, memory_format)
     out = self
     # cast where the source dtype lives: the cpu holds every dtype, webgpu no float64
     cast_first = device is not None and dtype is not None and as_device(device).type != "cpu"
@@ -73,8 +79,25 @@ def to(self, *args, **kwargs):
     return out
 
 
+def _to_format(self, device, dtype, copy, memory_format):
+    """``to`` with a ``memory_format``: the copy it makes laid out so; ``self`` where nothing changes and
+    its strides already suggest that format (torch's rule)."""
+    from .memory_formats import check_format_rank, format_name, keeps_format
+    name = format_name(memory_format)
+    check_format_rank(name, self.dim())
+    same = (device is None or as_device(device) == self.device) and (dtype is None or dtype is self.dtype)
+    if same and not copy and keeps_format(self, memory_format):
+        return self
+    out = to(self, *(() if device is None else (device,)), *(() if dtype is None else (dtype,)))
+    if out is self:  # only the layout changes (or a copy was asked for)
+        return self.clone(memory_format=memory_format)
+    return out if name == "preserve_format" else out.contiguous(memory_format=memory_format)
+
+
 def _cast(dtype):
     def method(self, memory_format=None):
+        if memory_format is not None:
+            return _to_format(self, None, dtype, False, memory_format)
         return to_dtype(self, dtype)
     return method
 

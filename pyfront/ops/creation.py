@@ -293,11 +293,17 @@ def ones(*size, dtype=None, device=None, requires_grad=False, **kw):
     )
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, **kw):
-    return zeros(_size(size, "empty", kw), dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
+    out = zeros(_size(size, "empty", kw), dtype=dtype, device=device, requires_grad=requires_grad)
+    if memory_format is None:
+        return out
+    from .memory_formats import format_name, laid_like
+    if format_name(memory_format) == "preserve_format":
+        raise RuntimeError("unsupported memory format Preserve")
+    return laid_like(out, out, memory_format)
 
 
-# the keywords torch's ``*_like`` factories take that pyfront has nothing to do with (one strided layout,
+# the keywords torch's ``*_like`` factories take that their own code reads (one strided layout,
 # memory formats follow the input's strides, no pinned memory)
 _LIKE_IGNORED = frozenset(("layout", "memory_format", "pin_memory"))
 
@@ -312,6 +318,15 @@ def _like_keywords(name: str, args, kw: dict, sampler: bool = False) -> None:
             raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
 
 
+def made_like(out, input, memory_format):
+    """``out``, a ``*_like`` factory's fresh result, laid out like ``input`` (or in ``memory_format``) and
+    batched where it is, as torch's."""
+    if getattr(input, "_odd", False) or memory_format is not None:
+        from .memory_formats import laid_like
+        out = laid_like(out, input, memory_format)
+    return batched_as(out, input)
+
+
 def batched_as(out, input):
     """``out``, made like ``input``: inside vmap, batched where ``input`` is (Tensor._batched), as torch's."""
     batched = getattr(input, "_batched", 0)  # (a sparse input has none)
@@ -323,13 +338,13 @@ def batched_as(out, input):
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
         _like_keywords(fn.__name__ + "_like", (input, *args), kw)
-        return batched_as(fn(
+        return made_like(fn(
             input.shape,
             *args,
             dtype=dtype or input.dtype,
             device=device if device is not None else input.device,
             requires_grad=requires_grad,
-        ), input)
+        ), input, kw.get("memory_format"))
 
     like.__name__ = fn.__name__ + "_like"
     return like
@@ -340,13 +355,13 @@ zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("full_like", (input, fill_value), kw)
-    return batched_as(full(
+    return made_like(full(
         input.shape,
         fill_value,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
-    ), input)
+    ), input, kw.get("memory_format"))
 
 
 def _check_range(start, end, step) -> None:
@@ -635,33 +650,33 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
     _like_keywords("randint_like", (input, low) if high is None else (input, low, high), kw, sampler=True)
     if high is None:
         low, high = 0, low
-    return batched_as(randint(
+    return made_like(randint(
         low,
         high,
         input.shape,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
-    ), input)
+    ), input, kw.get("memory_format"))
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("rand_like", (input,), kw, sampler=True)
-    return batched_as(rand(
+    return made_like(rand(
         input.shape,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
-    ), input)
+    ), input, kw.get("memory_format"))
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("randn_like", (input,), kw, sampler=True)
-    return batched_as(randn(
+    return made_like(randn(
         input.shape,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
-    ), input)
+    ), input, kw.get("memory_format"))
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):

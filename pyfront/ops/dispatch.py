@@ -12,7 +12,9 @@ from __future__ import annotations
 from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
-from ..shape import Size
+from ..backends.storage import Layout
+from ..shape import Size, contiguous_strides
+from ..strides_order import preserved_strides, result_strides
 from ..tensor import Tensor, _fresh
 from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
@@ -89,6 +91,8 @@ def apply(op, *inputs, _name=None, **attrs):
                 break
             if t._shape != shape:  # broadcasting: the rule says the shape
                 shape = None
+            if t._odd:  # the output takes the inputs' layout: the general path lays it out
+                break
             layouts.append(t._layout)
         else:
             key = (op, dtype, device.type, *attrs.values()) if attrs else (op, dtype, device.type)
@@ -117,22 +121,65 @@ def apply(op, *inputs, _name=None, **attrs):
         outs = (src._view(shape, strides, offset),)
     else:
         inputs, device = _on_one_device(inputs)
-        meta = op.infer(*inputs, **attrs)
-        layouts = [t._layout for t in inputs]
-        if device.type != "cpu" and op.extra.get("cpu_fallback"):
-            storages = run_on_cpu(op, layouts, attrs, meta, device)
-        else:
-            storages = get_backend(device).run(op, layouts, attrs, meta)
-        outs = tuple([Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
+        outs = _run(op, inputs, attrs, device, kind == "elementwise")
+    return _finish(op, inputs, outs, attrs, _name)
+
+
+def _finish(op, inputs, outs, attrs, name):
+    """``outs`` marked batched (in vmap) and recorded for autograd where a gradient can flow; the one output
+    or the tuple of them."""
     if _vmap_blocks[0]:
         mark_batched(inputs, outs)
     # the graph is recorded only where a gradient can flow (a plain loop: no generator per op)
     if _state.enabled and op.vjp is not None:
         for t in inputs:
             if t._requires_grad:
-                _record(op, inputs, outs, attrs, _name)
+                _record(op, inputs, outs, attrs, name)
                 break
     return outs[0] if len(outs) == 1 else outs
+
+
+def _run(op, inputs, attrs, device, laid_out, strides=None):
+    """``op``'s outputs on ``inputs`` (on one ``device``) by its backend's general run. ``laid_out``: an
+    elementwise op, whose outputs have the ``strides`` given, or else those torch's TensorIterator gives
+    them from the inputs' layouts (None: contiguous)."""
+    meta = op.infer(*inputs, **attrs)
+    layouts = [t._layout for t in inputs]
+    if laid_out and meta:
+        shape = tuple(meta[0][0])
+        if strides is None and any(t._odd for t in inputs):
+            strides = (preserved_strides(shape, inputs[0]._strides) if op.extra.get("copies_layout")
+                       else result_strides(shape, [(t._shape, t._strides) for t in inputs]))
+        if strides is not None:
+            # computed contiguous over the dims in the output's order, outermost first: the backends
+            # read strided inputs, and the storage they return is the output laid out as wanted
+            order = sorted(range(len(shape)), key=lambda d: -strides[d])
+            layouts = [_permuted(lay, shape, order) for lay in layouts]
+            meta = [(tuple(s[d] for d in order), dtype) for s, dtype in meta]
+    if device.type != "cpu" and op.extra.get("cpu_fallback"):
+        storages = run_on_cpu(op, layouts, attrs, meta, device)
+    else:
+        storages = get_backend(device).run(op, layouts, attrs, meta)
+    if laid_out and meta and strides is not None:
+        return tuple([Tensor._make(s, shape, dtype, strides) for s, (_, dtype) in zip(storages, meta)])
+    return tuple([Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
+
+
+def _permuted(layout, shape, order):
+    """``layout`` broadcast to ``shape``'s rank (leading size-1 dims) and its dims taken in ``order``."""
+    lead = len(shape) - len(layout.shape)
+    size, strides = (1,) * lead + tuple(layout.shape), (0,) * lead + tuple(layout.strides)
+    return Layout(layout.storage, tuple(size[d] for d in order), tuple(strides[d] for d in order),
+                  layout.offset, layout.dtype)
+
+
+def apply_as(op, strides, *inputs, **attrs):
+    """``apply(op, *inputs, **attrs)`` for an elementwise ``op`` whose outputs take ``strides`` (a copy in
+    an asked memory format; None: contiguous), whatever the inputs' layouts."""
+    inputs, device = _on_one_device(inputs)
+    if strides is None:
+        strides = tuple(contiguous_strides(op.infer(*inputs, **attrs)[0][0]))
+    return _finish(op, inputs, _run(op, inputs, attrs, device, True, strides), attrs, None)
 
 
 # the plain numbers a fold takes, and the dtype kinds each keeps (an int keeps an integer or float
@@ -172,6 +219,8 @@ def fold(op, dtypes, slow, reflected=False):
                 shape = a._shape
                 if b._shape != shape and b._shape:  # broadcasting (a 0-d b, a number, keeps a's shape)
                     shape = b._shape if not shape else Size(op.infer(a, b)[0][0])
+                if a._odd or b._odd:  # the output takes their layout
+                    return slow(x, y)
                 out = _fresh(run([a._layout, b._layout], shape)[0], shape, out_dtype)
                 if _vmap_blocks[0]:
                     mark_batched((a, b), (out,))
@@ -194,7 +243,7 @@ def fold_unary(op, dtypes, slow):
             dtype = input.dtype
             if dtype in dtypes:
                 plan = _PLANS.get((op, dtype, input._storage.device.type))
-                if plan:  # apply's planned path for one tensor
+                if plan and not input._odd:  # apply's planned path for one tensor
                     (out_dtype,), run = plan
                     shape = input._shape
                     out = _fresh(run([input._layout], shape)[0], shape, out_dtype)

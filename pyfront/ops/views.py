@@ -15,9 +15,9 @@ from ..dtypes import int64, type_name
 from ..shape import (contiguous_strides, index_like, infer_size, list_dims, normalize_dim, reads_as_int,
                      view_strides)
 from ..storage import elements
-from .dispatch import apply
+from .dispatch import apply, apply_as
 from . import samples
-from .registry import OpDef, register
+from .registry import OPS, OpDef, register
 
 METHODS = (
     "as_strided view reshape view_as reshape_as flatten unflatten permute transpose swapaxes "
@@ -593,7 +593,10 @@ def chunk(input, chunks, dim=0):
 
 
 def contiguous(input, memory_format=None):
-    return input if input.is_contiguous() else input.clone()
+    if memory_format is None:
+        return input if input._contiguous else apply_as(OPS["clone"], None, input)
+    from .memory_formats import contiguous_as
+    return contiguous_as(input, memory_format)
 
 
 # -- autograd bookkeeping for in-place writes through views ------------------------------------
@@ -639,7 +642,7 @@ def _in_place_view(self, view):
         self._check_inplace_allowed()
     out = view(self)
     self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
-    self._contiguous, self._layout = out._contiguous, out._layout
+    self._contiguous, self._odd, self._layout = out._contiguous, out._odd, out._layout
     self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True

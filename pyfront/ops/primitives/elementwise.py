@@ -1075,7 +1075,9 @@ _to_copy = register(
         backward_name="ToCopyBackward0",
         torch_name=None,
         wgsl="a",
-        extra={"plan_attrs": True},  # planned per target dtype: every promotion of a mixed op casts
+        # planned per target dtype: every promotion of a mixed op casts. A copy keeps a dense input's
+        # strides as they are (torch's preserve_format), where an op's result is laid out by its rule
+        extra={"plan_attrs": True, "copies_layout": True},
     )
 )
 
@@ -1090,6 +1092,7 @@ _clone = register(
         lambda c, g: (g,),
         torch_name="clone",
         wgsl="a",
+        extra={"copies_layout": True},
     )
 )
 
@@ -1103,7 +1106,10 @@ def to_dtype(input, dtype):
 
 
 def clone(input, *, memory_format=None):
-    return apply(_clone, input)
+    if memory_format is None:
+        return apply(_clone, input)
+    from ..memory_formats import copy_as
+    return copy_as(_clone, input, memory_format)
 
 
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
