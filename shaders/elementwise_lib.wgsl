@@ -303,7 +303,8 @@ fn kept_f32(x: f32) -> f32 {
 // Dekker's arithmetic, which a driver contracting a product into a sum breaks), so the four partial
 // products are exact whatever the driver fuses; they join c through Knuth's two-sum (its steps kept from
 // algebraic rewriting by kept_f32; the last addition can still round twice, rarely). Where that
-// overflows, the plain sum
+// overflows, the plain sum; where it is zero, too (the sum is then exact, and its sign of zero is the
+// fused one's: -0 * 0.5 + -0 is -0, where the error terms' +0 would make it +0)
 fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
     let ah = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
     let bh = bitcast<f32>(bitcast<u32>(b) & 0xfffff000u);
@@ -314,7 +315,7 @@ fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
     let bv = kept_f32(s - p);
     let err = (p - kept_f32(s - bv)) + (c - bv);  // p + c == s + err exactly
     let r = s + (((ah * bl + al * bh) + al * bl) + err);
-    return select(a * b + c, r, (bitcast<u32>(r) & 0x7fffffffu) < 0x7f800000u);
+    return select(a * b + c, r, ((bitcast<u32>(r) & 0x7fffffffu) - 1u) < 0x7f7fffffu);  // finite, not 0
 }
 
 // x = (4k + q) pi/2 + r, |r| <= pi/4: (r as a float and its low part, q). NaN and +-inf give NaN

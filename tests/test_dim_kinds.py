@@ -74,6 +74,7 @@ FUNCTIONS.update({
     "special.logsumexp": "T.special.logsumexp(x, D)", "special.softmax": "T.special.softmax(x, D)",
     "gradient": "T.gradient(x, dim=D)", "linalg.diagonal": "T.linalg.diagonal(x, dim1=D, dim2=0)",
     "linalg.tensorsolve": "T.linalg.tensorsolve(x.abs().diag().diag(), x[0], dims=(D,))",
+    "frobenius_norm": "T.frobenius_norm(x, dim=(D,))", "nuclear_norm": "T.nuclear_norm(x, dim=(D, 0))",
 })
 # the view functions' copies (torch.select_copy, ...), called as their views
 FUNCTIONS.update({f"{n}_copy": FUNCTIONS[n].replace(f"T.{n}(", f"T.{n}_copy(", 1) for n in (

@@ -395,6 +395,7 @@ OVERLOADS = {'Tensor.all': ('()',
          '(int n, int m, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = '
          'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
          'False)'),
+ 'fill': ('(Tensor input, Tensor value)', '(Tensor input, Number value)'),
  'fill_': ('(Tensor input, Tensor value)', '(Tensor input, Number value)'),
  'float_power': ('(Tensor input, Tensor exponent, *, Tensor out = None)',
                  '(Number self, Tensor exponent, *, Tensor out = None)',
@@ -565,6 +566,8 @@ OVERLOADS = {'Tensor.all': ('()',
             'torch.device device = None, bool pin_memory = False, bool requires_grad = False)'),
  'not_equal': ('(Tensor input, Tensor other, *, Tensor out = None)',
                '(Tensor input, Number other, *, Tensor out = None)'),
+ 'nuclear_norm': ('(Tensor input, tuple of ints dim, bool keepdim = False, *, Tensor out = None)',
+                  '(Tensor input, bool keepdim = False, *, Tensor out = None)'),
  'pow': ('(Tensor input, Tensor exponent, *, Tensor out = None)',
          '(Number self, Tensor exponent, *, Tensor out = None)',
          '(Tensor input, Number exponent, *, Tensor out = None)'),
@@ -737,6 +740,12 @@ OVERLOADS = {'Tensor.all': ('()',
               '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool '
               'keepdim = False)',
               '(Tensor input, bool unbiased = True)'),
+ 'stft': ('(Tensor input, int n_fft, int hop_length = None, int win_length = None, Tensor window '
+          '= None, bool center = True, str pad_mode = "reflect", bool normalized = False, bool '
+          'onesided = None, bool return_complex = None, bool align_to_window = None)',
+          '(Tensor input, int n_fft, int hop_length = None, int win_length = None, Tensor window '
+          '= None, bool normalized = False, bool onesided = None, bool return_complex = None, '
+          'bool align_to_window = None)'),
  'subtract': ('(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)',
               '(Tensor input, Number other, Number alpha = 1)'),
  'sum': ('(Tensor input, *, torch.dtype dtype = None)',

@@ -496,8 +496,12 @@ def _gcd_np(np, x, y, shift=0):
     itself, and the remainders take the dividend's sign, so gcd(-128, 6) is -2 in int8, not 2."""
     with np.errstate(all="ignore"):
         a, b = np.abs(x), np.abs(y)
-        while (a != 0).any():
+        # Euclid on 64-bit integers ends within 93 steps (Lame); the bound also ends a float operand's
+        # NaN remainders, which the primitive may meet below gcd's own dtype check (its planned path)
+        for _ in range(100):
             going = a != 0
+            if not going.any():
+                break
             a, b = np.where(going, np.fmod(b, np.where(going, a, 1)), a), np.where(going, a, b)
         return b
 
@@ -553,5 +557,6 @@ __all__ = METHODS.split()
 # 0-d one) inside its Formula, which differentiates it; lerp's tests cover it
 lerp_kernel = register(OpDef(
     "lerp_kernel", "elementwise", _infer(SAME), fused_lerp, None, arity=3, torch_name=None,
-    wgsl="T(select(fused_f32(f32(a) - f32(b), 1.0 - f32(c), f32(b)), "
+    # (end - (end - input) * (1 - weight) as -(end - input): input - end would be +0 where torch's is -0)
+    wgsl="T(select(fused_f32(-(f32(b) - f32(a)), 1.0 - f32(c), f32(b)), "
          "fused_f32(f32(c), f32(b) - f32(a), f32(a)), abs(f32(c)) < 0.5))"))
