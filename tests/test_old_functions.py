@@ -10,12 +10,18 @@ import pyfront
 
 
 def _outcome(lib, call):
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        try:
-            r = call(lib)
-        except Exception as e:  # noqa: BLE001  (the comparison is the point)
-            return type(e).__name__, str(e)
+    # their deprecations warn once per process (TORCH_WARN_ONCE): an earlier test may have shown them, so
+    # both libraries show them every time here
+    lib.set_warn_always(True)
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                r = call(lib)
+            except Exception as e:  # noqa: BLE001  (the comparison is the point)
+                return type(e).__name__, str(e)
+    finally:
+        lib.set_warn_always(False)
     shown = repr(r).replace("pyfront", "torch") if not isinstance(r, type) else r.__name__
     texts = sorted(str(w.message).split(" (Triggered internally")[0] for w in seen)
     return shown, texts
