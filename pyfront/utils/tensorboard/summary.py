@@ -13,6 +13,10 @@ from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
 from ...tensor import Tensor
 from ._host import to_hwc, to_numpy, video_frames
 
+__all__ = ["audio", "compute_curve", "custom_scalars", "draw_boxes", "half_to_int", "histogram",
+           "histogram_raw", "hparams", "image", "image_boxes", "int_to_half", "make_histogram", "make_image",
+           "make_video", "mesh", "pr_curve", "pr_curve_raw", "scalar", "tensor_proto", "text", "video"]
+
 
 def _plugin(name: str, content: bytes = b"") -> SummaryMetadata:
     return SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name=name, content=content))
@@ -22,9 +26,11 @@ def _shape(*sizes) -> TensorShapeProto:
     return TensorShapeProto(dim=[TensorShapeProto.Dim(size=s) for s in sizes])
 
 
-def scalar(name: str, value, new_style: bool = False, double_precision: bool = False) -> Summary:
-    """One scalar: a ``simple_value``, or (``new_style``) a float or double tensor for the scalars plugin."""
-    array = to_numpy(value).squeeze()
+def scalar(name: str, tensor, collections=None, new_style: bool = False,
+           double_precision: bool = False) -> Summary:
+    """One scalar: a ``simple_value``, or (``new_style``) a float or double tensor for the scalars plugin.
+    (``collections`` is TensorFlow's, accepted and unused, as in torch.)"""
+    array = to_numpy(tensor).squeeze()
     if array.ndim != 0:
         raise AssertionError("Tensor should contain one element (0 dimensions)." + " " * 13
                              + f"Was given size: {array.size} and {array.ndim} dimensions.")
@@ -130,12 +136,41 @@ def image(tag: str, tensor, rescale=1, dataformats: str = "NCHW") -> Summary:
     return Summary(value=[Summary.Value(tag=tag, image=make_image(hwc, rescale=rescale))])
 
 
-def make_image(hwc: np.ndarray, rescale=1) -> Summary.Image:
-    """A Summary.Image of an (H, W, C) uint8 array, PNG-encoded by Pillow."""
+def image_boxes(tag: str, tensor_image, tensor_boxes, rescale=1, dataformats="CHW", labels=None) -> Summary:
+    """One PNG image with red boxes (N x 4, xmin ymin xmax ymax in pixels) drawn on it, each labelled."""
+    hwc = _to_uint8(to_hwc(to_numpy(tensor_image), dataformats))
+    picture = make_image(hwc, rescale=rescale, rois=to_numpy(tensor_boxes), labels=labels)
+    return Summary(value=[Summary.Value(tag=tag, image=picture)])
+
+
+def draw_boxes(disp_image, boxes, labels=None):
+    """Draw each (xmin, ymin, xmax, ymax) box of ``boxes`` in red on the PIL image ``disp_image`` (and its
+    label, if given); returns ``disp_image``."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.load_default()
+    pen = ImageDraw.Draw(disp_image)
+    for i, (left, top, right, bottom) in enumerate(box[:4] for box in boxes):
+        corners = [(left, top), (left, bottom), (right, bottom), (right, top), (left, top)]
+        pen.line(corners, width=2, fill="Red")
+        label = None if labels is None else labels[i]
+        if label:  # on a red band along the box's bottom edge
+            x0, y0, x1, y1 = font.getbbox(label)
+            margin = np.ceil(0.05 * (y1 - y0))
+            pen.rectangle([(left, bottom - (y1 - y0) - 2 * margin), (left + x1 - x0, bottom)], fill="Red")
+            pen.text((left + margin, bottom - (y1 - y0) - margin), label, fill="black", font=font)
+    return disp_image
+
+
+def make_image(tensor: np.ndarray, rescale=1, rois=None, labels=None) -> Summary.Image:
+    """A Summary.Image of an (H, W, C) uint8 array (the boxes ``rois`` drawn on it first), PNG-encoded by
+    Pillow."""
     from PIL import Image
 
-    height, width, channels = hwc.shape
-    picture = Image.fromarray(hwc)
+    height, width, channels = tensor.shape
+    picture = Image.fromarray(tensor)
+    if rois is not None:
+        draw_boxes(picture, rois, labels)
     size = (int(width * rescale), int(height * rescale))
     if size != picture.size:
         picture = picture.resize(size, Image.Resampling.LANCZOS)
@@ -151,8 +186,8 @@ def video(tag: str, tensor, fps=4) -> Summary:
     return Summary(value=[Summary.Value(tag=tag, image=make_video(frames, fps))])
 
 
-def make_video(frames: np.ndarray, fps):
-    """A Summary.Image holding ``frames`` (T, H, W, C) as a GIF, or None (said on stdout, as torch
+def make_video(tensor: np.ndarray, fps):
+    """A Summary.Image holding ``tensor`` (T, H, W, C) frames as a GIF, or None (said on stdout, as torch
     does) when moviepy or its editor module is missing."""
     try:
         import moviepy  # noqa: F401
@@ -167,8 +202,8 @@ def make_video(frames: np.ndarray, fps):
         return None
     import tempfile
 
-    _, h, w, c = frames.shape
-    clip = editor.ImageSequenceClip(list(frames), fps=fps)
+    _, h, w, c = tensor.shape
+    clip = editor.ImageSequenceClip(list(tensor), fps=fps)
     with tempfile.NamedTemporaryFile(suffix=".gif") as f:
         clip.write_gif(f.name, verbose=False, logger=None)
         f.seek(0)

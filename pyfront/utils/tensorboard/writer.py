@@ -16,6 +16,7 @@ from .summary import (
     histogram_raw,
     hparams,
     image,
+    image_boxes,
     mesh,
     pr_curve,
     pr_curve_raw,
@@ -210,6 +211,22 @@ class SummaryWriter:
     def add_images(self, tag, img_tensor, global_step=None, walltime=None, dataformats="NCHW") -> None:
         """Log a batch of images, tiled eight to a row into one image."""
         self._log(image(tag, img_tensor, dataformats=dataformats), global_step, walltime)
+
+    def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None, rescale=1,
+                             dataformats="CHW", labels=None) -> None:
+        """Log an image with boxes drawn on it.
+
+        Args:
+            box_tensor: (N, 4) boxes, each (xmin, ymin, xmax, ymax) in pixels.
+            rescale: scale the image by this factor (Lanczos) before it is encoded.
+            labels: one string per box, written on it (a single string for one box; a list of another
+                length is ignored)."""
+        if isinstance(labels, str):
+            labels = [labels]
+        if labels is not None and len(labels) != box_tensor.shape[0]:
+            labels = None
+        self._log(image_boxes(tag, img_tensor, box_tensor, rescale=rescale, dataformats=dataformats,
+                              labels=labels), global_step, walltime)
 
     def add_figure(self, tag, figure, global_step=None, close=True, walltime=None) -> None:
         """Log a matplotlib figure (or a list of them, tiled) as an image; needs matplotlib."""
