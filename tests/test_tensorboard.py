@@ -132,8 +132,11 @@ def test_histograms(tmp_path):
         w.add_histogram("tf/max_bins", lib.tensor(values), 6, max_bins=40)
         w.add_histogram("edges", lib.tensor(values).double(), 7, bins=[-1.0, 0.0, 0.5, 4.0])
         w.add_histogram("one", lib.tensor(2.0), 8)
+        w.add_histogram("nan/inf", lib.tensor([1.0, float("nan"), float("inf"), -3.0]), 8.7)  # (step: int)
+        w.add_histogram("huge", lib.tensor([1e30, 5.0]), lib.tensor(9))
         w.add_histogram_raw("raw", min=-1.0, max=3.0, num=4, sum=2.0, sum_squares=11.0,
                             bucket_limits=[0.0, 1.0, 3.0], bucket_counts=[1, 2, 1], global_step=9)
+        w.add_histogram_raw("raw/tensors", 0, 1, 2, 1, 1, lib.tensor([1.0, 2.0]), lib.tensor([1, 1]))
 
     _both(tmp_path, calls)
 
@@ -150,6 +153,7 @@ def test_images_in_every_layout(tmp_path):
         w.add_image("chw/lower", lib.tensor(chw), 1, dataformats="chw")
         w.add_image("gray", lib.tensor(gray), 2)
         w.add_image("hwc/uint8", lib.tensor(rgba), 3, dataformats="HWC")
+        w.add_image("hwc/gray+alpha", lib.tensor(rgba[:, :, 2:]), 3, dataformats="HWC")
         w.add_image("hw", lib.tensor(gray[0]).double(), 4, dataformats="HW")
         w.add_image("wh", gray[0], 5, dataformats="WH")
         w.add_image("hwc/bf16", lib.tensor(chw).permute(1, 2, 0).to(lib.bfloat16), 6, dataformats="HWC")
@@ -195,6 +199,7 @@ def test_text_audio_curves_layouts_meshes_video(tmp_path):
         w.add_mesh("mesh", lib.tensor(vertices), colors=lib.tensor(vertices * 255).to(lib.uint8),
                    faces=lib.tensor(faces), config_dict={"camera": {"fov": 75}, "a": 1}, global_step=8)
         w.add_video("clip", lib.tensor(rs.rand(3, 2, 3, 4, 4).astype(np.float32)), 9)
+        w.add_video("clip/uint8", lib.zeros(5, 2, 3, 4, 4, dtype=lib.uint8), 10)
 
     _both(tmp_path, calls)
 
@@ -281,6 +286,16 @@ BAD_CALLS = {
     "mesh of 2-d": lambda lib, w: w.add_mesh("m", lib.zeros(4, 3)),
     "video of 4-d": lambda lib, w: w.add_video("v", lib.zeros(2, 3, 4, 4)),
     "figure without matplotlib": lambda lib, w: w.add_figure("f", object()),
+    "scalar of a word": lambda lib, w: w.add_scalar("x", "abc"),
+    "scalars of a list": lambda lib, w: w.add_scalars("x", [1.0]),
+    "tensor of an array": lambda lib, w: w.add_tensor("x", np.zeros(2)),
+    "histogram of nan, auto": lambda lib, w: w.add_histogram("x", lib.tensor([float("nan")]), bins="auto"),
+    "image format of rank 5": lambda lib, w: w.add_image("x", lib.zeros(1, 1, 3, 4, 4), dataformats="NTCHW"),
+    "layout without tags": lambda lib, w: w.add_custom_scalars({"c": {"t": ["Multiline"]}}),
+    "boxes of three numbers": lambda lib, w: w.add_image_with_boxes("x", lib.zeros(3, 8, 8),
+                                                                    lib.tensor([[1.0, 1.0, 3.0]])),
+    "pr lengths": lambda lib, w: w.add_pr_curve("x", lib.tensor([1, 0]), lib.tensor([0.5])),
+    "tall sprite": lambda lib, w: w.add_embedding(lib.zeros(2, 2), label_img=lib.ones(2, 3, 8, 2)),
 }
 
 

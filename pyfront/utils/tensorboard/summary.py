@@ -126,6 +126,8 @@ def make_histogram(values: np.ndarray, bins, max_bins=None) -> HistogramProto:
 
 def _to_uint8(array: np.ndarray) -> np.ndarray:
     # uint8 images are already 0..255; anything else is taken as 0..1
+    if not isinstance(array, np.ndarray):  # (to_hwc's None, for a format of another rank, fails as torch's)
+        array = array.numpy()
     scale = 1 if array.dtype == np.uint8 else 255
     return (array.astype(np.float32) * scale).clip(0, 255).astype(np.uint8)
 
@@ -150,7 +152,8 @@ def draw_boxes(disp_image, boxes, labels=None):
 
     font = ImageFont.load_default()
     pen = ImageDraw.Draw(disp_image)
-    for i, (left, top, right, bottom) in enumerate(box[:4] for box in boxes):
+    for i in range(boxes.shape[0]):
+        left, top, right, bottom = (boxes[i, k] for k in range(4))
         corners = [(left, top), (left, bottom), (right, bottom), (right, top), (left, top)]
         pen.line(corners, width=2, fill="Red")
         label = None if labels is None else labels[i]
@@ -241,7 +244,8 @@ def custom_scalars(layout: dict) -> Summary:
     categories = []
     for category, charts in layout.items():
         made = []
-        for title, (kind, tags) in ((t, spec[:2]) for t, spec in charts.items()):
+        for title, spec in charts.items():
+            kind, tags = spec[0], spec[1]
             if kind == "Margin":
                 if len(tags) != 3:
                     raise AssertionError("len(tags) != 3")
