@@ -6,7 +6,8 @@ never imports it."""
 import tensorboard as _tensorboard
 
 if tuple(int(p) for p in _tensorboard.__version__.split(".")[:2] if p.isdigit()) < (1, 15):
-    raise ImportError("TensorBoard logging requires TensorBoard version 1.15 or above")
+    raise ImportError("TensorBoard logging requires TensorBoard "
+                      "version 1.15 or above")
 
 from tensorboard.summary.writer.record_writer import RecordWriter  # noqa: E402
 

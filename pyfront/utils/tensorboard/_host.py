@@ -26,7 +26,8 @@ def tile(batch: np.ndarray, ncols: int = 8) -> np.ndarray:
     if batch.shape[1] == 1:
         batch = np.repeat(batch, 3, axis=1)
     if batch.ndim != 4 or batch.shape[1] != 3:
-        raise AssertionError("Input should be a 4D numpy array with 3 channels")
+        raise AssertionError("Input should be a 4D numpy array "
+                             "with 3 channels")
     n, _, h, w = batch.shape
     ncols = min(n, ncols)
     nrows = int(np.ceil(float(n) / ncols))

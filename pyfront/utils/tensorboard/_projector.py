@@ -18,7 +18,8 @@ def write_metadata(labels, save_path: str, header=None) -> None:
     """metadata.tsv: one label a line, or (with ``header``) a header row and tab-separated columns."""
     if header:
         if len(header) != len(labels[0]):
-            raise AssertionError("len of header must be equal to the number of columns in metadata")
+            raise AssertionError("len of header must be equal to "
+                                 "the number of columns in metadata")
         lines = ["\t".join(str(cell) for cell in row) for row in [header, *labels]]
     else:
         lines = [str(label) for label in labels]
@@ -47,9 +48,9 @@ def write_matrix(mat: np.ndarray, save_path: str) -> None:
 
 def embedding_info(has_metadata: bool, images, subdir: str, step: int, tag: str):
     """The projector config's entry for one embedding written under ``subdir``."""
-    from tensorboard.plugins.projector.projector_config_pb2 import EmbeddingInfo
+    from tensorboard.plugins.projector import projector_config_pb2
 
-    info = EmbeddingInfo(tensor_name=f"{tag}:{str(step).zfill(5)}",
+    info = projector_config_pb2.EmbeddingInfo(tensor_name=f"{tag}:{str(step).zfill(5)}",
                          tensor_path=os.path.join(subdir, "tensors.tsv"))
     if has_metadata:
         info.metadata_path = os.path.join(subdir, "metadata.tsv")

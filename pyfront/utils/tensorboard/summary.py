@@ -6,12 +6,15 @@ import json
 import struct
 
 import numpy as np
-from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
-from tensorboard.compat.proto.tensor_pb2 import TensorProto
-from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
+from tensorboard.compat.proto import summary_pb2, tensor_pb2, tensor_shape_pb2
 
 from ...tensor import Tensor
+from ...ops.creation import as_tensor
 from ._host import to_hwc, to_numpy, video_frames
+
+HistogramProto, Summary, SummaryMetadata = (summary_pb2.HistogramProto, summary_pb2.Summary,
+                                           summary_pb2.SummaryMetadata)
+TensorProto, TensorShapeProto = tensor_pb2.TensorProto, tensor_shape_pb2.TensorShapeProto
 
 __all__ = ["audio", "compute_curve", "custom_scalars", "draw_boxes", "half_to_int", "histogram",
            "histogram_raw", "hparams", "image", "image_boxes", "int_to_half", "make_histogram", "make_image",
@@ -80,7 +83,8 @@ def tensor_proto(tag: str, tensor: Tensor) -> Summary:
         raise ValueError("tensor is bigger than protocol buffer's hard limit of 2GB in size")
     kind = _PROTO_DTYPES.get(str(tensor.dtype).rpartition(".")[2])
     if kind is None:
-        raise ValueError(f"{tag} has unsupported tensor dtype {tensor.dtype}")
+        raise ValueError(f"{tag} has unsupported tensor dtype "
+                         f"{tensor.dtype}")
     dtype, field, write = kind
     proto = TensorProto(dtype=dtype, tensor_shape=_shape(*tensor.shape),
                         **{field: write(tensor.detach().cpu().flatten().tolist())})
@@ -91,7 +95,7 @@ def histogram_raw(name, min, max, num, sum, sum_squares, bucket_limits, bucket_c
     """A histogram from its precomputed statistics and buckets."""
     hist = HistogramProto(min=min, max=max, num=num, sum=sum, sum_squares=sum_squares,
                           bucket_limit=bucket_limits, bucket=bucket_counts)
-    return Summary(value=[Summary.Value(tag=name, histo=hist)])
+    return Summary(value=[Summary.Value(histo=hist, tag=name)])
 
 
 def histogram(name: str, values, bins, max_bins=None) -> Summary:
@@ -104,7 +108,8 @@ def make_histogram(values: np.ndarray, bins, max_bins=None) -> HistogramProto:
     """The HistogramProto of ``values``: only the buckets from the first to the last non-empty one, plus
     one empty bucket before them (TensorBoard reads each bucket's right edge only)."""
     if values.size == 0:
-        raise ValueError("The input has no element.")
+        raise ValueError("The input has "
+                         "no element.")
     values = values.reshape(-1)
     counts, edges = np.histogram(values, bins=bins)
     if max_bins is not None and len(counts) > max_bins:
@@ -116,7 +121,8 @@ def make_histogram(values: np.ndarray, bins, max_bins=None) -> HistogramProto:
         edges = np.concatenate([edges[:-1:group], edges[-1:]])
     filled = np.flatnonzero(counts)
     if filled.size == 0:
-        raise ValueError("The histogram is empty, please file a bug report.")
+        raise ValueError("The histogram is empty, "
+                         "please file a bug report.")
     first, last = int(filled[0]), int(filled[-1])
     kept = counts[first - 1:last + 1] if first > 0 else np.concatenate([[0], counts[:last + 1]])
     return HistogramProto(min=values.min(), max=values.max(), num=len(values), sum=values.sum(),
@@ -145,7 +151,7 @@ def image_boxes(tag: str, tensor_image, tensor_boxes, rescale=1, dataformats="CH
     return Summary(value=[Summary.Value(tag=tag, image=picture)])
 
 
-def draw_boxes(disp_image, boxes, labels=None):
+def draw_boxes(disp_image, boxes: np.ndarray, labels=None):
     """Draw each (xmin, ymin, xmax, ymax) box of ``boxes`` in red on the PIL image ``disp_image`` (and its
     label, if given); returns ``disp_image``."""
     from PIL import ImageDraw, ImageFont
@@ -207,10 +213,9 @@ def make_video(tensor: np.ndarray, fps):
 
     _, h, w, c = tensor.shape
     clip = editor.ImageSequenceClip(list(tensor), fps=fps)
-    with tempfile.NamedTemporaryFile(suffix=".gif") as f:
-        clip.write_gif(f.name, verbose=False, logger=None)
-        f.seek(0)
-        gif = f.read()
+    with tempfile.NamedTemporaryFile(suffix=".gif") as gif_file:
+        clip.write_gif(gif_file.name, verbose=False, logger=None)
+        gif = gif_file.read()
     return Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=gif)
 
 
@@ -220,10 +225,12 @@ def audio(tag: str, tensor, sample_rate=44100) -> Summary:
 
     samples = to_numpy(tensor).squeeze()
     if abs(samples).max() > 1:
-        print("warning: audio amplitude out of range, auto clipped.")
+        print("warning: audio amplitude out of range, "
+              "auto clipped.")
         samples = samples.clip(-1, 1)
     if samples.ndim != 1:
-        raise AssertionError("input tensor should be 1 dimensional.")
+        raise AssertionError("input tensor should be "
+                             "1 dimensional.")
     pcm = (samples * np.iinfo(np.int16).max).astype("<i2")
     with io.BytesIO() as out:
         with wave.open(out, "wb") as wav:
@@ -239,7 +246,7 @@ def audio(tag: str, tensor, sample_rate=44100) -> Summary:
 
 def custom_scalars(layout: dict) -> Summary:
     """The custom-scalars plugin's layout: {category: {chart title: ["Multiline" or "Margin", tags]}}."""
-    from tensorboard.plugins.custom_scalar import layout_pb2
+    from tensorboard.plugins.custom_scalar import layout_pb2 as layouts
 
     categories = []
     for category, charts in layout.items():
@@ -249,13 +256,13 @@ def custom_scalars(layout: dict) -> Summary:
             if kind == "Margin":
                 if len(tags) != 3:
                     raise AssertionError("len(tags) != 3")
-                series = layout_pb2.MarginChartContent.Series(value=tags[0], lower=tags[1], upper=tags[2])
-                content = {"margin": layout_pb2.MarginChartContent(series=[series])}
+                series = layouts.MarginChartContent.Series(value=tags[0], lower=tags[1], upper=tags[2])
+                content = {"margin": layouts.MarginChartContent(series=[series])}
             else:
-                content = {"multiline": layout_pb2.MultilineChartContent(tag=tags)}
-            made.append(layout_pb2.Chart(title=title, **content))
-        categories.append(layout_pb2.Category(title=category, chart=made))
-    config = layout_pb2.Layout(category=categories).SerializeToString()
+                content = {"multiline": layouts.MultilineChartContent(tag=tags)}
+            made.append(layouts.Chart(title=title, **content))
+        categories.append(layouts.Category(title=category, chart=made))
+    config = layouts.Layout(category=categories).SerializeToString()
     proto = TensorProto(dtype="DT_STRING", string_val=[config], tensor_shape=TensorShapeProto())
     return Summary(value=[Summary.Value(tag="custom_scalars__config__", tensor=proto,
                                         metadata=_plugin("custom_scalars"))])
@@ -263,17 +270,17 @@ def custom_scalars(layout: dict) -> Summary:
 
 def text(tag: str, text: str) -> Summary:
     """A string for the text plugin (Markdown), under ``tag + '/text_summary'``."""
-    from tensorboard.plugins.text.plugin_data_pb2 import TextPluginData
+    from tensorboard.plugins.text import plugin_data_pb2 as text_plugin
 
     proto = TensorProto(dtype="DT_STRING", string_val=[text.encode("utf_8")], tensor_shape=_shape(1))
-    meta = _plugin("text", TextPluginData(version=0).SerializeToString())
+    meta = _plugin("text", text_plugin.TextPluginData(version=0).SerializeToString())
     return Summary(value=[Summary.Value(tag=tag + "/text_summary", metadata=meta, tensor=proto)])
 
 
 def _pr_summary(tag: str, data: np.ndarray, num_thresholds: int) -> Summary:
-    from tensorboard.plugins.pr_curve.plugin_data_pb2 import PrCurvePluginData
+    from tensorboard.plugins.pr_curve import plugin_data_pb2 as pr_plugin
 
-    plugin_data = PrCurvePluginData(version=0, num_thresholds=num_thresholds).SerializeToString()
+    plugin_data = pr_plugin.PrCurvePluginData(version=0, num_thresholds=num_thresholds).SerializeToString()
     meta = _plugin("pr_curves", plugin_data)
     proto = TensorProto(dtype="DT_FLOAT", float_val=data.reshape(-1).tolist(),
                         tensor_shape=_shape(*data.shape))
@@ -289,7 +296,7 @@ def pr_curve_raw(tag, tp, fp, tn, fn, precision, recall, num_thresholds=127, wei
 
 def pr_curve(tag, labels, predictions, num_thresholds=127, weights=None) -> Summary:
     """A precision-recall curve of ``predictions`` in [0, 1] against 0/1 ``labels``."""
-    num_thresholds = min(num_thresholds, 127)
+    num_thresholds = min(127, num_thresholds)
     return _pr_summary(tag, compute_curve(labels, predictions, num_thresholds, weights), num_thresholds)
 
 
@@ -308,7 +315,7 @@ def compute_curve(labels, predictions, num_thresholds=None, weights=None) -> np.
     tn, fn = fp[0] - fp, tp[0] - tp
     precision = tp / np.maximum(1e-7, tp + fp)
     recall = tp / np.maximum(1e-7, tp + fn)
-    return np.stack((tp, fp, tn, fn, precision, recall))
+    return np.stack([tp, fp, tn, fn, precision, recall])
 
 
 def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None) -> tuple:
@@ -318,11 +325,7 @@ def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None) -> 
     As torch: a bool value is an int, so it is written as a number; a tensor gives its first element."""
     from google.protobuf import struct_pb2
     from tensorboard.plugins.hparams import api_pb2, metadata
-    from tensorboard.plugins.hparams.plugin_data_pb2 import (
-        HParamsPluginData,
-        SessionEndInfo,
-        SessionStartInfo,
-    )
+    from tensorboard.plugins.hparams import plugin_data_pb2 as hp_plugin
 
     for name, given in (("hparam_dict", hparam_dict), ("metric_dict", metric_dict)):
         if not isinstance(given, dict):
@@ -341,7 +344,7 @@ def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None) -> 
             return None
         return struct_pb2.ListValue(values=[struct_pb2.Value(**{field: c}) for c in domains[k]])
 
-    start = SessionStartInfo()
+    start = hp_plugin.SessionStartInfo()
     infos = []
     for k, v in hparam_dict.items():
         if v is None:
@@ -361,12 +364,13 @@ def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None) -> 
                                         domain_discrete=domain(k, field)))
 
     def summary(tag, **content):
-        data = HParamsPluginData(version=metadata.PLUGIN_DATA_VERSION, **content).SerializeToString()
+        data = hp_plugin.HParamsPluginData(version=metadata.PLUGIN_DATA_VERSION, **content)
+        data = data.SerializeToString()
         return Summary(value=[Summary.Value(tag=tag, metadata=_plugin(metadata.PLUGIN_NAME, data))])
 
     metrics = [api_pb2.MetricInfo(name=api_pb2.MetricName(tag=k)) for k in metric_dict]
     experiment = api_pb2.Experiment(hparam_infos=infos, metric_infos=metrics)
-    end = SessionEndInfo(status=api_pb2.Status.Value("STATUS_SUCCESS"))
+    end = hp_plugin.SessionEndInfo(status=api_pb2.Status.Value("STATUS_SUCCESS"))
     return (summary(metadata.EXPERIMENT_TAG, experiment=experiment),
             summary(metadata.SESSION_START_INFO_TAG, session_start_info=start),
             summary(metadata.SESSION_END_INFO_TAG, session_end_info=end))
@@ -375,22 +379,22 @@ def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None) -> 
 def mesh(tag, vertices, colors, faces, config_dict, display_name=None, description=None) -> Summary:
     """A mesh or point cloud for the mesh plugin: one (B, N, 3) float tensor each for the vertices, the
     faces and the colors that are given, sharing one components bitmask."""
-    from tensorboard.plugins.mesh import metadata
-    from tensorboard.plugins.mesh.plugin_data_pb2 import MeshPluginData
+    from tensorboard.plugins.mesh import metadata as mesh_metadata
+    from tensorboard.plugins.mesh.plugin_data_pb2 import MeshPluginData as Mesh
 
     config = "{}" if config_dict is None else json.dumps(config_dict, sort_keys=True)
-    parts = [(data, kind) for data, kind in ((vertices, MeshPluginData.VERTEX), (faces, MeshPluginData.FACE),
-                                             (colors, MeshPluginData.COLOR)) if data is not None]
-    components = metadata.get_components_bitmask([kind for _, kind in parts])
+    given = ((vertices, Mesh.VERTEX), (faces, Mesh.FACE), (colors, Mesh.COLOR))
+    parts = [(data, kind) for data, kind in given if data is not None]
+    components = mesh_metadata.get_components_bitmask([kind for _, kind in parts])
     values = []
-    from ... import as_tensor
-
     for data, kind in parts:
-        shape = as_tensor(data).shape  # (a Size, as torch's: its text is in the bad-shape error)
-        array = to_numpy(as_tensor(data))
-        meta = metadata.create_summary_metadata(tag, display_name, kind, components, shape, description,
-                                                json_config=config)
+        data = as_tensor(data)
+        # (its shape as a Size, as torch's: the text of a bad shape's error shows it)
+        meta = mesh_metadata.create_summary_metadata(tag, display_name, kind, components, data.shape,
+                                                     description, json_config=config)
+        array = to_numpy(data)
         proto = TensorProto(dtype="DT_FLOAT", float_val=array.reshape(-1).tolist(),
                             tensor_shape=_shape(*array.shape[:3]))
-        values.append(Summary.Value(tag=metadata.get_instance_name(tag, kind), tensor=proto, metadata=meta))
+        name = mesh_metadata.get_instance_name(tag, kind)
+        values.append(Summary.Value(tag=name, tensor=proto, metadata=meta))
     return Summary(value=values)

@@ -5,7 +5,8 @@ import os
 import time
 
 from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetadata
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
+from tensorboard.compat.proto.summary_pb2 import Summary
+from tensorboard.summary.writer import event_file_writer
 
 from . import _projector
 from ._host import figure_to_image, to_numpy
@@ -26,7 +27,7 @@ from .summary import (
     video,
 )
 
-__all__ = ["FileWriter", "SummaryWriter"]
+__all__ = ["SummaryWriter", "FileWriter"]
 
 
 def _default_bins() -> list:
@@ -42,32 +43,33 @@ class FileWriter:
     """Writes Event protos to one event file in ``log_dir`` (created if missing), queued and flushed
     every ``flush_secs`` or ``max_queue`` events."""
 
-    def __init__(self, log_dir, max_queue=10, flush_secs=120, filename_suffix="") -> None:
-        self.event_writer = EventFileWriter(str(log_dir), max_queue, flush_secs, filename_suffix)
+    def __init__(self, log_dir: str, max_queue: int = 10, flush_secs: float = 120, filename_suffix: str = ""):
+        self.event_writer = event_file_writer.EventFileWriter(str(log_dir), max_queue, flush_secs,
+                                                              filename_suffix)
 
     def get_logdir(self) -> str:
         """The directory the event file is in."""
         return self.event_writer.get_logdir()
 
-    def add_event(self, event, step=None, walltime=None) -> None:
+    def add_event(self, event: Event, step=None, walltime=None) -> None:
         """Stamp ``event`` with the wall time (now unless given) and ``step``, and queue it."""
-        event.wall_time = time.time() if walltime is None else walltime
+        event.wall_time = walltime if walltime is not None else time.time()
         if step is not None:
             event.step = int(step)
         self.event_writer.add_event(event)
 
-    def add_summary(self, summary, global_step=None, walltime=None) -> None:
+    def add_summary(self, summary: Summary, global_step=None, walltime=None) -> None:
         """Queue one Summary proto as an event."""
         self.add_event(Event(summary=summary), global_step, walltime)
 
-    def add_graph(self, graph_profile, walltime=None) -> None:
+    def add_graph(self, graph_profile: tuple, walltime=None) -> None:
         """Queue a (GraphDef, RunMetadata) pair: the graph, then its run metadata tagged 'step1'."""
         graph, run_metadata = graph_profile
         self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
         tagged = TaggedRunMetadata(tag="step1", run_metadata=run_metadata.SerializeToString())
         self.add_event(Event(tagged_run_metadata=tagged), None, walltime)
 
-    def add_onnx_graph(self, graph, walltime=None) -> None:
+    def add_onnx_graph(self, graph, walltime=None):
         """Queue a GraphDef made from an ONNX model."""
         self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
 
@@ -112,15 +114,15 @@ class SummaryWriter:
         self.max_queue = max_queue
         self.flush_secs = flush_secs
         self.filename_suffix = filename_suffix
-        self.file_writer = self.all_writers = None
+        self.file_writer, self.all_writers = None, None
         self._get_file_writer()
         self.default_bins = _default_bins()
 
     def _get_file_writer(self) -> FileWriter:
         """The main FileWriter, opened again (a new event file) after ``close``."""
-        if self.all_writers is None or self.file_writer is None:
-            self.file_writer = FileWriter(self.log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
-            self.all_writers = {self.file_writer.get_logdir(): self.file_writer}
+        if self.file_writer is None or self.all_writers is None:
+            main = FileWriter(self.log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
+            self.file_writer, self.all_writers = main, {main.get_logdir(): main}
             if self.purge_step is not None:
                 step, self.purge_step = self.purge_step, None
                 self.file_writer.add_event(Event(step=step, file_version="brain.Event:2"))
@@ -128,7 +130,7 @@ class SummaryWriter:
         return self.file_writer
 
     def _log(self, summary, global_step=None, walltime=None) -> None:
-        self._get_file_writer().add_summary(summary, global_step, walltime)
+        self._get_file_writer().add_summary(summary, global_step=global_step, walltime=walltime)
 
     def get_logdir(self):
         """The directory this writer logs to."""
@@ -145,8 +147,9 @@ class SummaryWriter:
             hparam_domain_discrete: name -> the list of every value that hyperparameter can take.
             run_name: the sub-directory of this run.
             global_step: the step of the logged events."""
-        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
-            raise TypeError("hparam_dict and metric_dict should be dictionary.")
+        if not (type(hparam_dict) is dict and type(metric_dict) is dict):  # (exactly dicts, as torch)
+            raise TypeError("hparam_dict and metric_dict "
+                            "should be dictionary.")
         summaries = hparams(hparam_dict, metric_dict, hparam_domain_discrete)
         logdir = os.path.join(self._get_file_writer().get_logdir(), run_name or str(time.time()))
         with SummaryWriter(log_dir=logdir) as run:
@@ -165,10 +168,11 @@ class SummaryWriter:
         self._log(scalar(tag, scalar_value, new_style=new_style, double_precision=double_precision),
                   global_step, walltime)
 
-    def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None) -> None:
+    def add_scalars(self, main_tag: str, tag_scalar_dict: dict, global_step=None, walltime=None) -> None:
         """Log several numbers under ``main_tag``, each with its own FileWriter in the sub-directory
         ``<log_dir>/<main_tag with '/' as '_'>_<tag>``, so that TensorBoard draws them on one chart."""
-        walltime = time.time() if walltime is None else walltime
+        if walltime is None:  # (one time for every sub-writer's event)
+            walltime = time.time()
         root = self._get_file_writer().get_logdir()
         for tag, value in tag_scalar_dict.items():
             where = f"{root}/{main_tag.replace('/', '_')}_{tag}"
@@ -189,14 +193,15 @@ class SummaryWriter:
             bins: 'tensorflow' (TensorFlow's log-spaced buckets), or anything NumPy's ``histogram`` takes
                 (a count, edges, a rule such as 'auto' or 'fd').
             max_bins: merge neighbouring buckets until at most about this many remain."""
-        if isinstance(bins, str) and bins == "tensorflow":
+        tensorflow_bins = isinstance(bins, str) and bins == "tensorflow"
+        if tensorflow_bins:
             bins = self.default_bins
         self._log(histogram(tag, values, bins, max_bins=max_bins), global_step, walltime)
 
     def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts,  # noqa: A002
                           global_step=None, walltime=None) -> None:
         """Log a histogram computed elsewhere: its statistics and each bucket's right edge and count."""
-        if len(bucket_limits) != len(bucket_counts):
+        if len(bucket_counts) != len(bucket_limits):
             raise ValueError("len(bucket_limits) != len(bucket_counts), see the document.")
         self._log(histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts),
                   global_step, walltime)
@@ -233,7 +238,7 @@ class SummaryWriter:
         layout = "NCHW" if isinstance(figure, list) else "CHW"
         self.add_image(tag, figure_to_image(figure, close), global_step, walltime, dataformats=layout)
 
-    def add_video(self, tag, vid_tensor, global_step=None, fps=4, walltime=None) -> None:
+    def add_video(self, tag: str, vid_tensor, global_step=None, fps=4, walltime=None) -> None:
         """Log a (N, T, C, H, W) video as a GIF; needs moviepy (without it the event holds no image and
         a line on stdout says so, as torch's)."""
         self._log(video(tag, vid_tensor, fps), global_step, walltime)
@@ -242,7 +247,7 @@ class SummaryWriter:
         """Log a mono sound clip (values in [-1, 1]) as WAV."""
         self._log(audio(tag, snd_tensor, sample_rate=sample_rate), global_step, walltime)
 
-    def add_text(self, tag, text_string, global_step=None, walltime=None) -> None:
+    def add_text(self, tag: str, text_string: str, global_step=None, walltime=None) -> None:
         """Log a string (Markdown) for the text plugin."""
         self._log(text(tag, text_string), global_step, walltime)
 
@@ -269,7 +274,8 @@ class SummaryWriter:
         mat = to_numpy(mat)
         step = 0 if global_step is None else global_step
         subdir = f"{str(step).zfill(5)}/{self._encode(tag)}"
-        save_path = os.path.join(self._get_file_writer().get_logdir(), subdir)
+        logdir = self._get_file_writer().get_logdir()
+        save_path = os.path.join(logdir, subdir)
         if not os.path.exists(save_path):
             os.makedirs(save_path)
         elif os.path.isdir(save_path):
@@ -278,26 +284,29 @@ class SummaryWriter:
             raise NotADirectoryError(f"Path: `{save_path}` exists, but is a file. Cannot proceed.")
         if metadata is not None:
             if mat.shape[0] != len(metadata):
-                raise AssertionError("#labels should equal with #data points")
+                raise AssertionError("#labels should equal "
+                                     "with #data points")
             _projector.write_metadata(metadata, save_path, header=metadata_header)
         images = None if label_img is None else to_numpy(label_img)
         if images is not None:
             if mat.shape[0] != images.shape[0]:
-                raise AssertionError("#images should equal with #data points")
+                raise AssertionError("#images should equal "
+                                     "with #data points")
             _projector.write_sprite(images, save_path)
         if mat.ndim != 2:
-            raise AssertionError("mat should be 2D, where mat.size(0) is the number of data points")
+            raise AssertionError("mat should be 2D, where mat.size(0) "
+                                 "is the number of data points")
         _projector.write_matrix(mat, save_path)
-        if not hasattr(self, "_projector_config"):
-            from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
+        if getattr(self, "_projector_config", None) is None:  # (every embedding this writer logged)
+            from tensorboard.plugins.projector import projector_config_pb2
 
-            self._projector_config = ProjectorConfig()
+            self._projector_config = projector_config_pb2.ProjectorConfig()
         self._projector_config.embeddings.append(
             _projector.embedding_info(metadata is not None, images, subdir, step, tag))
         from google.protobuf import text_format
 
         config = text_format.MessageToString(self._projector_config)
-        with open(os.path.join(self._get_file_writer().get_logdir(), "projector_config.pbtxt"), "wb") as f:
+        with open(os.path.join(logdir, "projector_config.pbtxt"), "wb") as f:
             f.write(config.encode())
 
     def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None,
@@ -321,10 +330,11 @@ class SummaryWriter:
     def add_custom_scalars_marginchart(self, tags, category="default", title="untitled") -> None:
         """Lay out one chart of a value and its lower and upper margins (``tags``: three scalar tags)."""
         if len(tags) != 3:
-            raise AssertionError(f"Expected 3 tags, got {len(tags)}.")
+            raise AssertionError("Expected 3 tags, "
+                                 f"got {len(tags)}.")
         self._log(custom_scalars({category: {title: ["Margin", tags]}}))
 
-    def add_custom_scalars(self, layout) -> None:
+    def add_custom_scalars(self, layout: dict) -> None:
         """Lay out the custom-scalars dashboard: {category: {title: ['Multiline' or 'Margin', tags]}}."""
         self._log(custom_scalars(layout))
 
@@ -345,10 +355,10 @@ class SummaryWriter:
         for w in self.all_writers.values():
             w.flush()
             w.close()
-        self.file_writer = self.all_writers = None
+        self.file_writer, self.all_writers = None, None
 
     def __enter__(self):
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):
+    def __exit__(self, *exc_info) -> None:
         self.close()
