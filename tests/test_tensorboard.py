@@ -299,6 +299,29 @@ BAD_CALLS = {
 }
 
 
+def test_file_writer_and_record_writer(tmp_path):
+    import torch.utils.tensorboard as theirs
+    from tensorboard.compat.proto.event_pb2 import Event, SessionLog
+    from tensorboard.compat.proto.summary_pb2 import Summary
+
+    import pyfront.utils.tensorboard as ours
+
+    assert ours.RecordWriter is theirs.RecordWriter  # (tensorboard's own, re-exported)
+    seen = []
+    for lib in (theirs, ours):
+        w = lib.FileWriter(tmp_path / lib.__name__, filename_suffix="_fw")
+        assert w.get_logdir() == str(tmp_path / lib.__name__)
+        w.add_summary(Summary(value=[Summary.Value(tag="a", simple_value=1.5)]), global_step=3.9, walltime=2)
+        w.add_event(Event(session_log=SessionLog(status=SessionLog.STOP)), step=4)
+        w.flush()
+        w.add_summary(Summary(value=[Summary.Value(tag="b", simple_value=2.5)]))
+        w.close()
+        with pytest.raises(AttributeError) as error:  # (tensorboard 2.x's EventFileWriter has no reopen)
+            w.reopen()
+        seen.append((_events(tmp_path / lib.__name__), str(error.value)))
+    assert seen[1] == seen[0] and len(seen[0][0]["."][0]) == 4
+
+
 @pytest.mark.parametrize("case", list(BAD_CALLS))
 def test_bad_input_errors_match_torch(case):
     _same_error(BAD_CALLS[case])

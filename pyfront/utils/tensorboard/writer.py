@@ -82,7 +82,8 @@ class FileWriter:
         self.event_writer.close()
 
     def reopen(self) -> None:
-        """Open a new event file after ``close``."""
+        """Reopen the event writer after ``close``, where it can: tensorboard 2.x's EventFileWriter has no
+        ``reopen``, so there this raises AttributeError, as torch's FileWriter does."""
         self.event_writer.reopen()
 
 
