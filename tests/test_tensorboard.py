@@ -301,8 +301,7 @@ BAD_CALLS = {
 
 def test_file_writer_and_record_writer(tmp_path):
     import torch.utils.tensorboard as theirs
-    from tensorboard.compat.proto.event_pb2 import Event, SessionLog
-    from tensorboard.compat.proto.summary_pb2 import Summary
+    from tensorboard.compat.proto import event_pb2, summary_pb2
 
     import pyfront.utils.tensorboard as ours
 
@@ -311,8 +310,9 @@ def test_file_writer_and_record_writer(tmp_path):
     for lib in (theirs, ours):
         w = lib.FileWriter(tmp_path / lib.__name__, filename_suffix="_fw")
         assert w.get_logdir() == str(tmp_path / lib.__name__)
+        Summary, SessionLog = summary_pb2.Summary, event_pb2.SessionLog
         w.add_summary(Summary(value=[Summary.Value(tag="a", simple_value=1.5)]), global_step=3.9, walltime=2)
-        w.add_event(Event(session_log=SessionLog(status=SessionLog.STOP)), step=4)
+        w.add_event(event_pb2.Event(session_log=SessionLog(status=SessionLog.STOP)), step=4)
         w.flush()
         w.add_summary(Summary(value=[Summary.Value(tag="b", simple_value=2.5)]))
         w.close()
