@@ -357,28 +357,18 @@ class _NoTensorboard(importlib.abc.MetaPathFinder):
 
 
 def test_import_without_tensorboard_fails_as_torch(monkeypatch):
-    code = """if True:
-        import sys
-        sys.meta_path.insert(0, NoTensorboard())
-        import pyfront
-        try:
-            import pyfront.utils.tensorboard
-        except ImportError as e:
-            print(type(e).__name__, e)
-        """
-    source = inspect.getsource(_NoTensorboard).replace("_NoTensorboard", "NoTensorboard")
-    repo = pathlib.Path(__file__).resolve().parent.parent  # (this checkout's pyfront first on the path)
-    proc = subprocess.run([sys.executable, "-c", "import importlib.abc\n" + source + code],
-                          capture_output=True, text=True, cwd=repo)
-    assert proc.returncode == 0, proc.stderr  # import pyfront needs no tensorboard
-    # torch's, here: every module of tensorboard and of torch's package over it forgotten for the while
+    # every module of tensorboard and of both packages over it forgotten for the while, and the package
+    # made missing (the training-script test below sees that ``import torch`` imports no tensorboard)
     monkeypatch.setattr(sys, "meta_path", [_NoTensorboard(), *sys.meta_path])
-    for name in [n for n in sys.modules
-                 if n.split(".")[0] == "tensorboard" or n.startswith("torch.utils.tensorboard")]:
+    for name in [n for n in sys.modules if n.split(".")[0] == "tensorboard"
+                 or n.startswith(("torch.utils.tensorboard", "pyfront.utils.tensorboard"))]:
         monkeypatch.delitem(sys.modules, name)
-    with pytest.raises(ImportError) as torch_error:
-        importlib.import_module("torch.utils.tensorboard")
-    assert proc.stdout.splitlines() == [f"{type(torch_error.value).__name__} {torch_error.value}"]
+    errors = []
+    for lib in ("torch", "pyfront"):
+        with pytest.raises(ImportError) as error:
+            importlib.import_module(lib + ".utils.tensorboard")
+        errors.append((type(error.value), str(error.value)))
+    assert errors[1] == errors[0] == (ModuleNotFoundError, "No module named 'tensorboard'")
 
 def test_every_torch_method_and_summary_is_there():
     from torch.utils.tensorboard import summary as torch_summary
@@ -396,3 +386,65 @@ def test_every_torch_method_and_summary_is_there():
     for name in summary.__all__:
         expected = list(inspect.signature(getattr(torch_summary, name)).parameters)
         assert list(inspect.signature(getattr(summary, name)).parameters) == expected, name
+
+
+TRAINING_SCRIPT = '''
+import sys
+import torch
+print("tensorboard" in sys.modules)  # (torch imports it only for its SummaryWriter)
+from torch.utils.tensorboard import SummaryWriter
+
+model = torch.nn.Linear(3, 1)
+with torch.no_grad():
+    model.weight.copy_(torch.tensor([[0.5, -0.25, 0.125]]))
+    model.bias.fill_(0.0)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+x = torch.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+y = torch.tensor([[1.0], [-1.0]])
+with SummaryWriter(sys.argv[1]) as writer:
+    for step in range(3):
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        writer.add_scalar("loss", loss, step)
+        writer.add_histogram("weight", model.weight, step)
+    writer.add_hparams({"lr": 0.1}, {"final": loss.item()}, run_name="hp")
+'''
+
+
+def _numbers(events: dict) -> dict:
+    """{(directory, tag, step): value} of the simple values and histogram sums in ``events``."""
+    from google.protobuf import text_format
+    from tensorboard.compat.proto import event_pb2
+
+    out = {}
+    for where, files in events.items():
+        for text in (t for f in files for t in f):
+            event = text_format.Parse(text, event_pb2.Event())
+            for v in event.summary.value:
+                kind = v.WhichOneof("value")
+                if kind in ("simple_value", "histo"):
+                    out[where, v.tag, event.step] = v.simple_value if kind == "simple_value" else v.histo.sum
+    return out
+
+
+def test_a_training_script_logs_through_pyfronts_runner(tmp_path):
+    """``python -m pyfront run`` (``import torch`` is pyfront) runs a script that logs with torch's
+    SummaryWriter; its numbers match the same script run with torch."""
+    script = tmp_path / "train.py"
+    script.write_text(TRAINING_SCRIPT)
+    repo = pathlib.Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "pyfront", "run", str(script), str(tmp_path / "mine")],
+                          capture_output=True, text=True, cwd=repo, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "False\n"
+    argv = sys.argv
+    try:
+        sys.argv = [str(script), str(tmp_path / "theirs")]
+        exec(compile(TRAINING_SCRIPT, str(script), "exec"), {"__name__": "__main__"})
+    finally:
+        sys.argv = argv
+    mine, theirs = _numbers(_events(tmp_path / "mine")), _numbers(_events(tmp_path / "theirs"))
+    assert mine.keys() == theirs.keys() and len(mine) == 7
+    assert mine == pytest.approx(theirs, rel=1e-6)
