@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 from tensorboard.backend.event_processing.event_file_loader import LegacyEventFileLoader
+from tensorboard.compat.proto import event_pb2, summary_pb2
 from torch.utils.tensorboard import SummaryWriter as TorchWriter
 from webgpu_required import requires_webgpu
 
@@ -301,7 +302,6 @@ BAD_CALLS = {
 
 def test_file_writer_and_record_writer(tmp_path):
     import torch.utils.tensorboard as theirs
-    from tensorboard.compat.proto import event_pb2, summary_pb2
 
     import pyfront.utils.tensorboard as ours
 
@@ -392,21 +392,21 @@ TRAINING_SCRIPT = '''
 import sys
 import torch
 print("tensorboard" in sys.modules)  # (torch imports it only for its SummaryWriter)
-from torch.utils.tensorboard import SummaryWriter
+import torch.utils.tensorboard as tb
 
 model = torch.nn.Linear(3, 1)
 with torch.no_grad():
     model.weight.copy_(torch.tensor([[0.5, -0.25, 0.125]]))
     model.bias.fill_(0.0)
-opt = torch.optim.SGD(model.parameters(), lr=0.1)
+sgd = torch.optim.SGD(model.parameters(), lr=0.1)
 x = torch.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
 y = torch.tensor([[1.0], [-1.0]])
-with SummaryWriter(sys.argv[1]) as writer:
+with tb.SummaryWriter(sys.argv[1]) as writer:
     for step in range(3):
         loss = torch.nn.functional.mse_loss(model(x), y)
-        opt.zero_grad()
+        sgd.zero_grad()
         loss.backward()
-        opt.step()
+        sgd.step()
         writer.add_scalar("loss", loss, step)
         writer.add_histogram("weight", model.weight, step)
     writer.add_hparams({"lr": 0.1}, {"final": loss.item()}, run_name="hp")
@@ -416,7 +416,6 @@ with SummaryWriter(sys.argv[1]) as writer:
 def _numbers(events: dict) -> dict:
     """{(directory, tag, step): value} of the simple values and histogram sums in ``events``."""
     from google.protobuf import text_format
-    from tensorboard.compat.proto import event_pb2
 
     out = {}
     for where, files in events.items():
