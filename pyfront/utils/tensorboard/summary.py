@@ -8,8 +8,8 @@ import struct
 import numpy as np
 from tensorboard.compat.proto import summary_pb2, tensor_pb2, tensor_shape_pb2
 
-from ...tensor import Tensor
 from ...ops.creation import as_tensor
+from ...tensor import Tensor
 from ._host import to_hwc, to_numpy, video_frames
 
 HistogramProto, Summary, SummaryMetadata = (summary_pb2.HistogramProto, summary_pb2.Summary,
@@ -91,7 +91,7 @@ def tensor_proto(tag: str, tensor: Tensor) -> Summary:
     return Summary(value=[Summary.Value(tag=tag, metadata=_plugin("tensor"), tensor=proto)])
 
 
-def histogram_raw(name, min, max, num, sum, sum_squares, bucket_limits, bucket_counts) -> Summary:  # noqa: A002
+def histogram_raw(name, min, max, num, sum, sum_squares, bucket_limits, bucket_counts) -> Summary:
     """A histogram from its precomputed statistics and buckets."""
     hist = HistogramProto(min=min, max=max, num=num, sum=sum, sum_squares=sum_squares,
                           bucket_limit=bucket_limits, bucket=bucket_counts)

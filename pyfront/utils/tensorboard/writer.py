@@ -1,6 +1,7 @@
 """``SummaryWriter``: torch's TensorBoard logger, writing event files through tensorboard's own writer."""
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -30,13 +31,14 @@ from .summary import (
 __all__ = ["SummaryWriter", "FileWriter"]
 
 
-def _default_bins() -> list:
+@functools.cache
+def _default_bins() -> tuple:
     # TensorFlow's histogram buckets: edges growing by 10% from 1e-12 to 1e20, mirrored below zero
     edges, v = [], 1e-12
     while v < 1e20:
         edges.append(v)
         v *= 1.1
-    return [-e for e in reversed(edges)] + [0] + edges
+    return tuple([-e for e in reversed(edges)] + [0] + edges)
 
 
 class FileWriter:
@@ -117,7 +119,7 @@ class SummaryWriter:
         self.filename_suffix = filename_suffix
         self.file_writer, self.all_writers = None, None
         self._get_file_writer()
-        self.default_bins = _default_bins()
+        self.default_bins = list(_default_bins())
 
     def _get_file_writer(self) -> FileWriter:
         """The main FileWriter, opened again (a new event file) after ``close``."""
@@ -199,7 +201,7 @@ class SummaryWriter:
             bins = self.default_bins
         self._log(histogram(tag, values, bins, max_bins=max_bins), global_step, walltime)
 
-    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts,  # noqa: A002
+    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts,
                           global_step=None, walltime=None) -> None:
         """Log a histogram computed elsewhere: its statistics and each bucket's right edge and count."""
         if len(bucket_counts) != len(bucket_limits):
