@@ -267,7 +267,8 @@ def _shape_arg(shape, name, arg="size"):
 
 def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "name"):
-        return input.to(shape[0]) if shape[0] is input.dtype else _view_dtype(input, shape[0])
+        from .bit_views import view_dtype
+        return view_dtype(input, shape[0])
     ints = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
     if not shape or ints and not index_like(ints[0]):  # neither a dtype nor ints: torch lists both overloads
         from .argcheck import invalid_combination
@@ -276,10 +277,6 @@ def view(input, *shape):
     if shape == tuple(input.shape):
         return apply(OPS_VIEW["view"], input, shape_out=shape)
     return apply(OPS_VIEW["view"], input, shape_out=shape)
-
-
-def _view_dtype(input, dtype):
-    raise RuntimeError(f"view(dtype) is not supported by pyfront: use .to({dtype})")
 
 
 def reshape(input, *shape):

@@ -2,9 +2,9 @@
 through them), ``complex``, ``polar``, ``conj``, ``abs``, ``angle``, ``sgn``, as torch's.
 
 A complex64 tensor is stored as NumPy's complex array on the cpu; ``view_as_real`` reads the same memory as
-float32 pairs, through a second storage over it (pyfront's storages are typed), so writes go through both
-ways. Both storages are marked exported: neither may be replaced by an in-place op's result, and each counts
-its own in-place writes (a difference from torch, whose views share one version counter).
+float32 pairs, through a second storage over it (pyfront's storages are typed: ops/bit_views.py), so writes
+go through both ways and one version counter counts them, as torch's. Both storages are marked exported:
+neither may be replaced by an in-place op's result.
 ``conj`` is a copy (torch's ``conj_physical``), not torch's lazy conjugate view: ``is_conj()`` is always
 False, so ``view_as_real(z.conj())`` works where torch asks for ``resolve_conj()`` first.
 The differentiable ones are composed of ``view_as_real``/``view_as_complex`` and real ops, or are formulas
@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
-from ...backends import get_backend
 from ...tensor import Tensor
+from ..bit_views import reinterpreted
 from ..common import Formula
 from ..registry import records
 
@@ -26,20 +26,14 @@ __all__ = ["view_as_real", "view_as_complex", "real", "imag", "complex", "polar"
            "resolve_conj", "is_conj", "is_complex", "angle"]
 
 
-def _reinterpret(input: Tensor, dtype, shape, strides, offset) -> Tensor:
-    """A tensor of ``dtype`` over ``input``'s memory (the backend reads its bytes as ``dtype``)."""
-    storage = get_backend(input.device).reinterpret(input._storage, dtype)
-    return Tensor._make(storage, shape, dtype, strides, offset)
-
-
 def _as_real(input: Tensor) -> Tensor:
     strides = tuple(2 * s for s in input.stride()) + (1,)
     shape = (*input.shape, 2)
-    return _reinterpret(input, dt.to_real(input.dtype), shape, strides, 2 * input.storage_offset())
+    return reinterpreted(input, dt.to_real(input.dtype), shape, strides, 2 * input.storage_offset())
 
 
 def _as_complex(input: Tensor) -> Tensor:
-    return _reinterpret(input, dt.to_complex(input.dtype), input.shape[:-1],
+    return reinterpreted(input, dt.to_complex(input.dtype), input.shape[:-1],
                         tuple(s // 2 for s in input.stride()[:-1]), input.storage_offset() // 2)
 
 
