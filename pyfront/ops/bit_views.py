@@ -32,6 +32,10 @@ def view_dtype(input, dtype):
     and text, a 0-d tensor, and where the sizes differ a last dim whose stride is not 1 or, to a wider
     dtype, a last size, storage offset or other stride the ratio does not divide."""
     dt.check_storable(dtype)
+    if input._lazy is not None and dtype is not input.dtype:
+        what = "conjugate view tensors" if input._lazy == "conj" else "tensors with negative bit set"
+        raise RuntimeError(f"torch.Tensor.view is not supported for {what} when converting to a different "
+                           "dtype.")
     old, new = input.dtype.itemsize, dtype.itemsize
     shape, strides, offset = tuple(input.shape), tuple(input.stride()), input.storage_offset()
     if old == new:

@@ -127,6 +127,10 @@ def _unfold_vjp(c, g):
     return (zeros(shape, dtype=g.dtype, device=g.device).index_add(d, where.reshape(-1), flat),)
 
 
+def _same_rule(shape, strides, offset):
+    return shape, strides, offset
+
+
 def _inverse(dims):
     inv = [0] * len(dims)
     for i, d in enumerate(dims):
@@ -149,6 +153,9 @@ for _op in [
     _view_op("select", _select_rule, _scatter_back("select")),
     _view_op("diagonal", _diagonal_rule, _scatter_back("diagonal")),
     _view_op("unfold", _unfold_rule, _unfold_vjp, torch_name="Tensor.unfold", samples=samples.unfold),
+    # the same geometry with torch's conjugate or negative bit flipped (ops/lazy_bits.py)
+    _view_op("conj", _same_rule, lambda c, g: (g.conj(),), backward_name="ConjBackward0"),
+    _view_op("neg_view", _same_rule, lambda c, g: (g.neg(),), backward_name="NegViewBackward0"),
 ]:
     OPS_VIEW[_op.name] = _op
 
@@ -606,9 +613,11 @@ def _geometry(view_t):
 
 def record_view_write(view_t, new):
     """After writing ``new`` into view ``view_t``: its base's history becomes the scatter."""
+    from .lazy_bits import written
     base = view_t._base
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
+    new = written(view_t, new)  # a conj or neg view's memory holds the transform of what it shows
     node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t), (base._edge(), new._edge()))
     base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
     as_strided_record(view_t)
@@ -616,8 +625,16 @@ def record_view_write(view_t, new):
 
 def as_strided_record(view_t):
     """Give ``view_t`` the history "as_strided of its base" (its base changed in place)."""
-    base = view_t._base
-    node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], _geometry(view_t), (base._edge(),))
+    from ..tensor import Tensor
+    base, geometry = view_t._base, _geometry(view_t)
+    if view_t._lazy is None:
+        node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], geometry, (base._edge(),))
+    else:  # a conj or neg view: the region's transform, as torch's replayed view (ConjBackward0 over it)
+        from .lazy_bits import OPS
+        region = Tensor._make(view_t._storage, view_t._shape, view_t.dtype, view_t._strides, view_t._offset)
+        region._grad_fn = OpNode(OPS_VIEW["as_strided"], [base], [region], geometry, (base._edge(),))
+        region._requires_grad = True
+        node = OpNode(OPS_VIEW[OPS[view_t._lazy]], [region], [view_t], {}, (region._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
     view_t._view_of_fn, view_t._view_at = base._grad_fn, view_t._vc.version
 
@@ -639,7 +656,9 @@ def _in_place_view(self, view):
         self._check_inplace_allowed()
     out = view(self)
     self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
-    self._contiguous, self._odd, self._layout = out._contiguous, out._odd, out._layout
+    from .lazy_bits import raw_layout
+    self._contiguous, self._odd = out._contiguous, out._odd
+    self.__dict__["_raw" if self._lazy else "_layout"] = raw_layout(out)  # (a lazy view keeps its bit)
     self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True

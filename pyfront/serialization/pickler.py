@@ -266,6 +266,8 @@ class Pickler:
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
+        if t._lazy is not None:  # torch's metadata: the memory is saved as it is, with the bit to set on load
+            self._save({t._lazy: True})
         self.out += b"t"
         if state:
             self._save(state)
