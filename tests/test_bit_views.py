@@ -223,3 +223,160 @@ def test_every_view_shares_its_base_version_counter(name):
             after_view = str(e)
         seen.append((after_base, after_view))
     assert seen[1] == seen[0]
+
+
+# -- conj(): torch's lazy conjugate view -------------------------------------------------------------------
+def _z(lib, dtype="complex64", requires_grad=False):
+    return lib.tensor([[1 + 2j, 3 - 1j, -0.5j], [2.0 + 0j, -1 - 1j, 4j]], dtype=getattr(lib, dtype),
+                      requires_grad=requires_grad)
+
+
+def _rounded(values):
+    return [_rounded(v) for v in values] if isinstance(values, list) else round(values, 5)
+
+
+def _ptr_shared(a, b):
+    return a.data_ptr() == b.data_ptr()
+
+
+READS = {
+    "values": lambda lib, c: (c.tolist(), c.is_conj(), c._is_view(), c.dtype is not None),
+    "shares": lambda lib, c: (_ptr_shared(c, c._base), c._base.is_conj(), c.storage_offset()),
+    "real_imag": lambda lib, c: (c.real.tolist(), c.imag.tolist(), c.imag.is_neg(), c.real.is_neg(),
+                                 c.real._is_view(), c.imag._is_view(), c.imag.is_conj()),
+    "views_keep_the_bit": lambda lib, c: [v.is_conj() for v in (c[0], c.t(), c.view(3, 2), c.detach(), c.T,
+                                                                c.contiguous(), c.expand(2, 2, 3), c[:, 1:])],
+    "mH_and_conj_again": lambda lib, c: (c.mH.is_conj(), c.mH.tolist(), c.conj().is_conj(), c.conj().tolist(),
+                                         c.adjoint().is_conj(), c.mT.is_conj()),
+    "results_are_plain": lambda lib, c: [(t.is_conj(), t.tolist()) for t in (
+        c.clone(), c * 1, c + c, c.resolve_conj(), c.conj_physical(), lib.conj_physical(c), c.exp(), c.sum(0),
+        c.to(lib.complex128), c @ c.mT, lib.cat([c, c]))],
+    "reals_of_it": lambda lib, c: [_rounded(t.tolist()) for t in (
+        c.abs(), c.angle(), lib.view_as_real(c.resolve_conj()), c.imag * 2, c.imag.resolve_neg(),
+        c.imag.clone())],
+    "resolve_is_a_copy": lambda lib, c: (_ptr_shared(c.resolve_conj(), c), c.resolve_conj() is c,
+                                         lib.is_conj(c), lib.resolve_conj(c).is_conj()),
+    "items": lambda lib, c: (c[0, 0].item(), c[1].tolist(), str(c[0, :2]), c.imag.resolve_neg().is_neg()),
+}
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("read", READS)
+def test_conj_is_a_lazy_view_as_torch(read, dtype):
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z(lib, dtype)
+        seen.append(READS[read](lib, z.conj()))
+    assert seen[1] == seen[0]
+
+
+REFUSALS = {
+    "view_as_real": lambda lib, c: lib.view_as_real(c),
+    "numpy": lambda lib, c: c.numpy(),
+    "numpy_of_imag": lambda lib, c: c.imag.numpy(),
+    "view_dtype": lambda lib, c: c.view(lib.float32),
+    "view_dtype_of_imag": lambda lib, c: c.imag.view(lib.int32),
+    "view_as_real_of_imag": lambda lib, c: lib.view_as_real(c.imag),
+}
+
+
+@pytest.mark.parametrize("call", REFUSALS)
+def test_conj_refusals_as_torch(call):
+    seen = []
+    for lib in (torch, pyfront):
+        with pytest.raises(RuntimeError) as got:
+            REFUSALS[call](lib, _z(lib).conj())
+        seen.append(str(got.value))
+    assert seen[1] == seen[0]
+    assert (_z(pyfront).conj().numpy(force=True) == _z(torch).conj().numpy(force=True)).all()
+
+
+def _idx(lib):
+    return lib.tensor([0, 1]), lib.tensor([0, 2])
+
+
+WRITES = {
+    "add_": lambda lib, c: c.add_(1), "mul_": lambda lib, c: c.mul_(2j), "zero_": lambda lib, c: c.zero_(),
+    "fill_": lambda lib, c: c.fill_(2j), "exp_": lambda lib, c: c.exp_(), "neg_": lambda lib, c: c.neg_(),
+    "sqrt_": lambda lib, c: c.sqrt_(), "conj_physical_": lambda lib, c: c.conj_physical_(),
+    "masked_fill_": lambda lib, c: c.masked_fill_(lib.tensor([True, False, True]), 1j),
+    "index_put_": lambda lib, c: c.index_put_(_idx(lib), lib.tensor(1j)),
+    "out=": lambda lib, c: lib.add(lib.ones(2, 3, dtype=lib.complex64), 1j, out=c),
+    "setitem": lambda lib, c: c.__setitem__((0, 1), 7j), "setitem_row": lambda lib, c: c.__setitem__(1, c[0]),
+    "copy_": lambda lib, c: c.copy_(lib.full((2, 3), 1 + 1j)), "mul_tensor": lambda lib, c: c.mul_(c.conj()),
+    "unsqueeze_": lambda lib, c: c.unsqueeze_(0), "t_": lambda lib, c: c.t_(),
+    "imag_add_": lambda lib, c: c.imag.add_(1), "real_mul_": lambda lib, c: c.real.mul_(3),
+    "imag_setitem": lambda lib, c: c.imag.__setitem__(0, 5.0), "slice_mul_": lambda lib, c: c[:, 1:].mul_(1j),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_writes_through_a_conj_view_store_the_conjugate(write):
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z(lib)
+        c = z.conj()
+        WRITES[write](lib, c)
+        seen.append((z.tolist(), c.tolist(), c.is_conj(), z._version, c._version))
+    assert seen[1] == seen[0]
+
+
+def test_conj_gradients_and_histories_as_torch():
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z(lib, requires_grad=True)
+        c = z.conj()
+        w = lib.tensor([1j, 2.0, 1 - 1j])
+        out = (c * w).real.sum() + (c.imag * 3).sum() + c.abs().sum()
+        out.backward()
+        names = [c.grad_fn.name(), c.imag.grad_fn.name(), c.imag.grad_fn.next_functions[0][0].name(),
+                 c.resolve_conj().grad_fn.name()]
+        grads = [z.grad.resolve_conj().tolist()]
+        y = z * 1  # a write through a conj view of a non-leaf: the base's history takes it
+        cy = y.conj()
+        cy.mul_(w)
+        (y.abs() ** 2).sum().backward()
+        grads.append(z.grad.resolve_conj().tolist())
+        with pytest.raises(RuntimeError) as leaf:
+            z.conj().mul_(2)
+        seen.append((names, grads, cy.grad_fn.name(), y.grad_fn.name(), str(leaf.value)))
+    assert seen[1][:2] == seen[0][:2]
+    np.testing.assert_allclose(np.array(seen[1][1]), np.array(seen[0][1]), rtol=1e-6)
+    assert seen[1][2:] == seen[0][2:]
+
+
+def test_a_saved_tensor_check_sees_a_write_through_a_conj_view():
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z(lib, requires_grad=True)
+        y = z * 1
+        s = (y * y).sum()
+        y.conj().add_(1)
+        with pytest.raises(RuntimeError) as got:
+            s.abs().backward()
+        seen.append(str(got.value).replace("torch.", "").replace("pyfront.", ""))
+    assert seen[1] == seen[0]
+
+
+def test_conj_bits_survive_save_and_load(tmp_path):
+    z = _z(torch)
+    for lib, other in ((torch, pyfront), (pyfront, torch)):
+        z = _z(lib)
+        lib.save({"c": z.conj(), "z": z}, tmp_path / "c.pt")  # (torch refuses z with its imag in one file)
+        lib.save(z.conj().imag, tmp_path / "i.pt")
+        back, imag = other.load(tmp_path / "c.pt"), other.load(tmp_path / "i.pt")
+        assert back["c"].is_conj() and back["c"].tolist() == z.conj().tolist() and not back["z"].is_conj()
+        assert _ptr_shared(back["c"], back["z"]) and back["z"].tolist() == z.tolist()
+        assert imag.is_neg() and imag.tolist() == z.conj().imag.tolist()
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
+def test_conj_of_a_real_tensor_is_itself(device):
+    for name in DTYPES[:-2]:
+        dtype = getattr(pyfront, name)
+        if device == "webgpu" and name in ("float64", "bfloat16"):
+            continue
+        x = pyfront.zeros(3, dtype=dtype, device=device)
+        t = torch.zeros(3, dtype=getattr(torch, name))
+        assert (x.conj() is x, x.is_conj(), pyfront.is_conj(x), x.resolve_conj() is x) == (
+            t.conj() is t, t.is_conj(), torch.is_conj(t), t.resolve_conj() is t)
