@@ -14,7 +14,7 @@ from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
-from .backends.storage import Layout, is_whole
+from .backends.storage import Layout, is_whole, memory_of
 from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim, reads_as_int
 
 
@@ -231,7 +231,7 @@ class Tensor:
         return self._base is not None
 
     def data_ptr(self) -> int:
-        return id(self._storage) + self._offset * self.dtype.itemsize
+        return id(memory_of(self._storage)) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
         """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every

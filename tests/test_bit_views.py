@@ -128,11 +128,11 @@ def test_bad_calls_as_torch():
 def test_bit_patterns_survive_save_and_load(tmp_path):
     bits = [0x7FC00001, -1, 0x00000001, 0x7F800000, -8388608]  # NaN payload, -NaN, subnormal, inf, -inf
     f = pyfront.tensor(bits, dtype=pyfront.int32).view(pyfront.float32)
-    pyfront.save({"f": f, "h": f.view(pyfront.float16)}, tmp_path / "p.pt")
-    back = torch.load(tmp_path / "p.pt")
-    assert back["f"].view(torch.int32).tolist() == bits
+    pyfront.save(f, tmp_path / "f.pt")
+    pyfront.save(f.view(pyfront.float16), tmp_path / "h.pt")  # (one file refuses two dtypes of one memory)
+    assert torch.load(tmp_path / "f.pt").view(torch.int32).tolist() == bits
     halves = torch.tensor(bits, dtype=torch.int32).view(torch.int16)
-    assert back["h"].view(torch.int16).tolist() == halves.tolist()
+    assert torch.load(tmp_path / "h.pt").view(torch.int16).tolist() == halves.tolist()
     torch.save(torch.tensor(bits, dtype=torch.int32).view(torch.float32), tmp_path / "t.pt")
     assert pyfront.load(tmp_path / "t.pt").view(pyfront.int32).tolist() == bits
 
@@ -380,3 +380,20 @@ def test_conj_of_a_real_tensor_is_itself(device):
         t = torch.zeros(3, dtype=getattr(torch, name))
         assert (x.conj() is x, x.is_conj(), pyfront.is_conj(x), x.resolve_conj() is x) == (
             t.conj() is t, t.is_conj(), torch.is_conj(t), t.resolve_conj() is t)
+
+
+def test_one_memory_is_one_data_ptr_and_one_storage_in_a_checkpoint(tmp_path):
+    seen = []
+    for lib in (torch, pyfront):
+        x, z = lib.ones(2, 4), lib.tensor([1 + 1j, 2j])
+        ptrs = (x.data_ptr() == x.view(lib.int32).data_ptr() == x[:, 2:].view(lib.float16).data_ptr() - 8,
+                x.untyped_storage().data_ptr() == x.view(lib.int8).untyped_storage().data_ptr(),
+                z.data_ptr() == lib.view_as_real(z).data_ptr() == z.real.data_ptr())
+        refusals = []
+        for objs in ([z, lib.view_as_real(z)], [x, x.view(lib.int32)], [z.real, z]):
+            with pytest.raises(RuntimeError) as got:
+                lib.save(objs, tmp_path / "f.pt")
+            refusals.append(str(got.value))
+        lib.save([x.view(lib.int32), x.view(lib.int32)[1]], tmp_path / "f.pt")
+        seen.append((ptrs, refusals))
+    assert seen[1] == seen[0]

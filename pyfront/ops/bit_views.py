@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .. import dtypes as dt
 from ..backends import get_backend
+from ..backends.storage import memory_of
 
 
 def reinterpreted(input, dtype, shape, strides, offset):
@@ -19,6 +20,7 @@ def reinterpreted(input, dtype, shape, strides, offset):
     ``_version`` values, and a saved tensor's check in backward sees it."""
     from ..tensor import Tensor
     storage = get_backend(input.device).reinterpret(input._storage, input.dtype, dtype)
+    storage.origin = memory_of(input._storage)  # one memory: one data_ptr, one storage in a checkpoint
     t = Tensor._make(storage, shape, dtype, strides, offset)
     t._counter = input._vc
     t._inference, t._batched = input._inference, input._batched
