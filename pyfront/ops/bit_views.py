@@ -14,14 +14,20 @@ from ..backends import get_backend
 from ..backends.storage import memory_of
 
 
+def reinterpreted_storage(storage, dtype, as_dtype):
+    """A storage over ``storage``'s memory (of ``dtype``) that reads it as ``as_dtype``, known as that
+    memory's (one ``data_ptr``, one storage in a checkpoint)."""
+    out = get_backend(storage.device).reinterpret(storage, dtype, as_dtype)
+    out.origin = memory_of(storage)
+    return out
+
+
 def reinterpreted(input, dtype, shape, strides, offset):
     """A tensor of ``dtype`` with ``shape``, ``strides`` and ``offset`` (in ``dtype`` elements) over
     ``input``'s memory, counting its in-place writes with ``input``: an edit of either bumps both
     ``_version`` values, and a saved tensor's check in backward sees it."""
     from ..tensor import Tensor
-    storage = get_backend(input.device).reinterpret(input._storage, input.dtype, dtype)
-    storage.origin = memory_of(input._storage)  # one memory: one data_ptr, one storage in a checkpoint
-    t = Tensor._make(storage, shape, dtype, strides, offset)
+    t = Tensor._make(reinterpreted_storage(input._storage, input.dtype, dtype), shape, dtype, strides, offset)
     t._counter = input._vc
     t._inference, t._batched = input._inference, input._batched
     return t
