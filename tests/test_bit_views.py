@@ -120,6 +120,11 @@ def test_bad_calls_as_torch():
                 errors.append(x.view(dtype).tolist())
             except RuntimeError as e:
                 errors.append(str(e))
+        errors.append(lib.ones(2).view(dtype=lib.int32).tolist())
+        for args, kwargs in (((lib.int32, 2), {}), ((2,), {"dtype": lib.int32}), ((), {})):
+            with pytest.raises(TypeError) as got:
+                lib.ones(2).view(*args, **kwargs)
+            errors.append(str(got.value))
         if lib is torch:
             expected = errors
     assert errors == expected
@@ -195,6 +200,9 @@ VIEWS = {
     "adjoint": ("c", lambda x: x.adjoint()), "mH": ("c", lambda x: x.mH),
     "view_complex_as_float32": ("c", lambda x: x.view(_lib_of(x).float32)),
     "view_as_complex": ("pair", lambda x: _lib_of(x).view_as_complex(x)),
+    "set_storage": ("r", lambda x: _lib_of(x).empty(0).set_(x.untyped_storage(), 1, (2, 2))),
+    "set_storage_int16": ("r", lambda x: x.new_empty(0, dtype=_lib_of(x).int16).set_(x.untyped_storage())),
+    "view_copy_dtype": ("r", lambda x: _lib_of(x).view_copy(x, _lib_of(x).int32)),
     "view_as_complex_real": ("pair", lambda x: _lib_of(x).view_as_complex(x).real),
 }
 

@@ -272,7 +272,12 @@ def _shape_arg(shape, name, arg="size"):
     return int_tuple(shape, name, arg)
 
 
-def view(input, *shape):
+def view(input, *shape, dtype=None):
+    if dtype is not None:  # torch's view(dtype) overload, its argument named
+        if shape:
+            from .argcheck import invalid_combination
+            raise invalid_combination("view", shape, {"dtype": dtype}, method=True)
+        shape = (dtype,)
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "name"):
         from .bit_views import view_dtype
         return view_dtype(input, shape[0])
