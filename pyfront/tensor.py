@@ -725,8 +725,10 @@ class Tensor:
             _refuse_in_transform("item")
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        # its one element sits at the offset, whatever the shape: read it as a 0-d layout
-        return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
+        # its one element sits at the offset, whatever the shape: read it as a 0-d layout (the layout's own
+        # offset: a lazy view's is that of its values, made for the read)
+        layout = self._layout
+        return get_backend(self.device).to_list(layout.view((), (), layout.offset))
 
     def tolist(self):
         if self._batched:
@@ -770,6 +772,8 @@ class Tensor:
         return from_numpy(array.astype("uint8") if array.dtype == bool else array)
 
     def __array__(self, dtype=None, copy=None):
+        if self._lazy is not None:
+            self.numpy()  # torch's refusal of a conj (or neg) view
         arr = self.detach().numpy(force=True)
         return arr if dtype is None else arr.astype(dtype)
 
@@ -814,9 +818,13 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         # plain pickle (DataLoader workers, multiprocessing queues) carries the values and the device, as
-        # torch does: a leaf with the same class, dtype, shape and requires_grad, back on its device
-        raw = get_backend(self.device).to_bytes(self._layout)
+        # torch does: a leaf with the same class, dtype, shape and requires_grad, back on its device; a conj
+        # (or neg) view its memory and its bit, as torch's keeps it
+        from .ops.lazy_bits import raw_layout
+        raw = get_backend(self.device).to_bytes(raw_layout(self))
         args = (type(self), raw, self.dtype.name, tuple(self._shape), self._requires_grad)
+        if self._lazy is not None:
+            return _rebuild_from_bytes, (*args, str(self.device), self._lazy)
         return _rebuild_from_bytes, args if self.device.type == "cpu" else (*args, str(self.device))
 
     def __deepcopy__(self, memo):
@@ -833,7 +841,8 @@ class Tensor:
         if self._grad is not None:
             new._grad = self._grad.detach().clone()
         for k, v in self.__dict__.items():  # a copy is a new tensor: normal outside inference mode
-            if k not in new.__dict__ and k != "_inference":
+            # (a conj view's copy holds its values: no bit, as torch's clone)
+            if k not in new.__dict__ and k not in ("_inference", "_raw", "_lazy"):
                 new.__dict__[k] = v
         memo[id(self)] = new
         return new
@@ -910,7 +919,7 @@ def _gradless_view_error(t, what: str) -> str:
 
 
 
-def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu"):
+def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu", bit=None):
     """The other half of ``Tensor.__reduce_ex__``: a tensor from its bytes, on the device it was pickled
     from where this process has it (``load``'s rule for a file's tensors)."""
     from .device import CPU
@@ -922,6 +931,9 @@ def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cp
         storage = cls._make(storage, shape, dtype).to(device)._storage
     t = cls._make(storage, shape, dtype)
     t._requires_grad = requires_grad
+    if bit in ("conj", "neg"):  # its memory holds a conj (or neg) view's: the bit makes the values
+        from .ops.lazy_bits import mark
+        mark(t, bit)
     return t
 
 

@@ -4,6 +4,9 @@ view(dtype) reads a tensor's bits as another dtype (every pair of dtypes, every 
 exact errors otherwise), over the same memory both ways and with one version counter; every view-making
 function (``.real``, ``view_as_real``, ``unfold``, ``as_strided``, ...) shares its base's counter.
 """
+import copy
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -264,7 +267,11 @@ READS = {
         c.imag.clone())],
     "resolve_is_a_copy": lambda lib, c: (_ptr_shared(c.resolve_conj(), c), c.resolve_conj() is c,
                                          lib.is_conj(c), lib.resolve_conj(c).is_conj()),
-    "items": lambda lib, c: (c[0, 0].item(), c[1].tolist(), str(c[0, :2]), c.imag.resolve_neg().is_neg()),
+    "items": lambda lib, c: (c[0, 0].item(), c[1, 2].item(), c.imag[1, 2].item(), complex(c[1, 1]),
+                             c[1].tolist(), str(c[0, :2]), c.imag.resolve_neg().is_neg()),
+    "copies": lambda lib, c: [(t.is_conj(), t.is_neg(), t.tolist()) for t in (
+        copy.deepcopy(c), pickle.loads(pickle.dumps(c)), pickle.loads(pickle.dumps(c.imag)),
+        copy.deepcopy(c.imag))],
 }
 
 
@@ -282,6 +289,7 @@ REFUSALS = {
     "view_as_real": lambda lib, c: lib.view_as_real(c),
     "numpy": lambda lib, c: c.numpy(),
     "numpy_of_imag": lambda lib, c: c.imag.numpy(),
+    "asarray": lambda lib, c: np.asarray(c),
     "view_dtype": lambda lib, c: c.view(lib.float32),
     "view_dtype_of_imag": lambda lib, c: c.imag.view(lib.int32),
     "view_as_real_of_imag": lambda lib, c: lib.view_as_real(c.imag),
