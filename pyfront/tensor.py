@@ -432,6 +432,9 @@ class Tensor:
         self._storage.share(self, t)
         if self._batched:
             t._batched = self._batched
+        counter = self._counter
+        if counter is not None and counter is not base._counter:  # (a view of view_as_real's: its base's)
+            t._counter, t._view_at = counter, counter.version
         if self._lazy is not None:  # a view of a conj view shows the conjugate too
             from .ops.lazy_bits import mark
             mark(t, self._lazy)

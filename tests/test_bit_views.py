@@ -413,3 +413,48 @@ def test_one_memory_is_one_data_ptr_and_one_storage_in_a_checkpoint(tmp_path):
         lib.save([x.view(lib.int32), x.view(lib.int32)[1]], tmp_path / "f.pt")
         seen.append((ptrs, refusals))
     assert seen[1] == seen[0]
+
+
+# -- views across dtypes (view_as_real, view_as_complex, .real, .imag) for autograd -----------------------
+def _z_leaf(lib):
+    return lib.tensor([[1 + 2j, 3 - 1j], [0.5j, -2 + 0j]], requires_grad=True)
+
+
+CROSS = {
+    "write_view_as_real": lambda lib, w: lib.view_as_real(w).mul_(2),
+    "write_real": lambda lib, w: w.real.mul_(3),
+    "write_imag_row": lambda lib, w: w.imag[1].add_(lib.tensor([1.0, -2.0])),
+    "write_view_as_real_slice": lambda lib, w: lib.view_as_real(w)[0, :, 1].copy_(lib.tensor([7.0, 8.0])),
+    "write_view_as_complex": lambda lib, w: lib.view_as_complex(lib.view_as_real(w) * 1).mul_(1j),
+    "write_complex_of_pairs": lambda lib, w: lib.view_as_complex(w.real.reshape(2, 1, 2) * 1).add_(1),
+}
+
+
+@pytest.mark.parametrize("case", CROSS)
+def test_writes_through_views_across_dtypes_reach_the_base_history(case):
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z_leaf(lib)
+        w = z * 1
+        r = lib.view_as_real(w)
+        CROSS[case](lib, w)
+        loss = (w.abs() ** 2).sum() + (r * lib.tensor([1.0, -3.0])).sum()
+        loss.backward()
+        seen.append((w.tolist(), np.round(np.array(z.grad.tolist()), 4).tolist()))
+    assert seen[1] == seen[0]
+
+
+def test_views_across_dtypes_are_views_of_the_base_as_torch():
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z_leaf(lib)
+        w = z * 1
+        r, re, im = lib.view_as_real(w), w.real, w.imag
+        c = lib.view_as_complex(r)
+        facts = [(v._is_view(), v._base is w) for v in (r, re, im, c)]
+        w.mul_(2)  # the base written after the views were taken: their histories follow it
+        (r.sum() + re.sum() * 2 + im.sum() * 3 + c.abs().sum()).backward()
+        with pytest.raises(RuntimeError) as leaf:
+            lib.view_as_real(z).mul_(2)
+        seen.append((facts, np.round(np.array(z.grad.tolist()), 4).tolist(), str(leaf.value)))
+    assert seen[1] == seen[0]

@@ -609,11 +609,25 @@ def contiguous(input, memory_format=None):
 
 
 # -- autograd bookkeeping for in-place writes through views ------------------------------------
-def _geometry(view_t):
-    base = view_t._base
+def _geometry(view_t, base):
     return dict(
         size=tuple(view_t.shape), stride=tuple(view_t._strides), storage_offset=view_t._offset - base._offset
     )
+
+
+def _base_as_viewed(view_t):
+    """The view's base as the autograd graph sees it from the view: the base itself, or for a view across
+    dtypes (of ``view_as_real`` / ``view_as_complex``) the base read as the view's dtype, with the base's
+    history (torch replays the view from its base): a complex base as its float pairs, a real one's
+    elements paired in order."""
+    from ..autograd.grad_mode import enable_grad
+    base = view_t._base
+    if base.dtype is view_t.dtype:
+        return base
+    from .composite.complex_numbers import view_as_complex, view_as_real
+    here = base._reattach(base._grad_fn, base._output_nr) if base._grad_fn is not None else base._alias()
+    with enable_grad():
+        return view_as_real(here) if base.dtype.is_complex else view_as_complex(here.reshape(-1, 2))
 
 
 def record_view_write(view_t, new):
@@ -623,21 +637,33 @@ def record_view_write(view_t, new):
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
     new = written(view_t, new)  # a conj or neg view's memory holds the transform of what it shows
-    node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t), (base._edge(), new._edge()))
-    base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
+    seen = _base_as_viewed(view_t)
+    if seen is base:
+        node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t, base), (base._edge(), new._edge()))
+        base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
+    else:  # across dtypes: the scatter into the base read as the view's dtype, read back as the base's
+        from ..autograd.grad_mode import enable_grad
+        from .composite.complex_numbers import view_as_complex, view_as_real
+        with enable_grad():
+            scattered = as_strided_scatter(seen, new, **_geometry(view_t, seen))
+            back = (view_as_complex(scattered) if base.dtype.is_complex
+                    else view_as_real(scattered).reshape(base.shape))
+        base._grad_fn, base._output_nr, base._requires_grad = back._grad_fn, back._output_nr, True
     as_strided_record(view_t)
 
 
 def as_strided_record(view_t):
     """Give ``view_t`` the history "as_strided of its base" (its base changed in place)."""
     from ..tensor import Tensor
-    base, geometry = view_t._base, _geometry(view_t)
+    base = view_t._base
+    seen = _base_as_viewed(view_t)
+    geometry = _geometry(view_t, seen)
     if view_t._lazy is None:
-        node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], geometry, (base._edge(),))
+        node = OpNode(OPS_VIEW["as_strided"], [seen], [view_t], geometry, (seen._edge(),))
     else:  # a conj or neg view: the region's transform, as torch's replayed view (ConjBackward0 over it)
         from .lazy_bits import OPS
         region = Tensor._make(view_t._storage, view_t._shape, view_t.dtype, view_t._strides, view_t._offset)
-        region._grad_fn = OpNode(OPS_VIEW["as_strided"], [base], [region], geometry, (base._edge(),))
+        region._grad_fn = OpNode(OPS_VIEW["as_strided"], [seen], [region], geometry, (seen._edge(),))
         region._requires_grad = True
         node = OpNode(OPS_VIEW[OPS[view_t._lazy]], [region], [view_t], {}, (region._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True

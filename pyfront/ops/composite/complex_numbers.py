@@ -49,7 +49,7 @@ def view_as_real(input: Tensor) -> Tensor:
         raise RuntimeError("view_as_real doesn't work on unresolved conjugated tensors.  To resolve the "
                            "conjugate tensor so you can view it as real, use self.resolve_conj(); however, "
                            "be warned that the resulting tensor will NOT alias the original.")
-    return Formula.apply(_as_real, lambda g, x: view_as_complex(g.contiguous()), input)
+    return _viewing(Formula.apply(_as_real, _as_real_grad, input), input)
 
 
 @records("ViewAsComplexBackward0")
@@ -68,7 +68,29 @@ def view_as_complex(input: Tensor) -> Tensor:
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
     if input.storage_offset() % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
-    return Formula.apply(_as_complex, lambda g, x: view_as_real(g.resolve_conj()), input)
+    return _viewing(Formula.apply(_as_complex, _as_complex_grad, input), input)
+
+
+# the views' gradients read no value of the input (torch's nodes save none): a write into it after the view
+# was taken fails no backward
+def _as_real_grad(g, x):
+    return view_as_complex(g.contiguous())
+
+
+def _as_complex_grad(g, x):
+    return view_as_real(g.resolve_conj())
+
+
+_as_real_grad.saves = _as_complex_grad.saves = ()
+
+
+def _viewing(out: Tensor, input: Tensor) -> Tensor:
+    """``out``, over ``input``'s memory as another dtype, made a view of ``input``'s base as torch's: an
+    in-place write through it (or ``.real``, ``.imag``) becomes its base's history, and a write into the
+    base regenerates its history (ops/views.py: record_view_write, as_strided_record)."""
+    base = input if input._base is None else input._base
+    out._base, out._view_of_fn, out._view_at = base, base._grad_fn, out._vc.version
+    return out
 
 
 def real(input: Tensor) -> Tensor:
