@@ -423,7 +423,7 @@ def _z_leaf(lib):
 CROSS = {
     "write_view_as_real": lambda lib, w: lib.view_as_real(w).mul_(2),
     "write_real": lambda lib, w: w.real.mul_(3),
-    "write_imag_row": lambda lib, w: w.imag[1].add_(lib.tensor([1.0, -2.0])),
+    "write_imag_row": lambda lib, w: w.imag[1].mul_(lib.tensor([2.0, -3.0])),
     "write_view_as_real_slice": lambda lib, w: lib.view_as_real(w)[0, :, 1].copy_(lib.tensor([7.0, 8.0])),
     "write_view_as_complex": lambda lib, w: lib.view_as_complex(lib.view_as_real(w) * 1).mul_(1j),
     "write_complex_of_pairs": lambda lib, w: lib.view_as_complex(w.real.reshape(2, 1, 2) * 1).add_(1),
