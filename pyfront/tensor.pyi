@@ -1510,7 +1510,7 @@ class Tensor:
     def vdot(self, other: Tensor) -> Tensor:
         """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as
         ``torch.vdot``. (pyfront.ops.composite.linalg.vdot)"""
-    def view(self, *shape):
+    def view(self, *shape, dtype=None):
         """As ``torch.Tensor.view``. (pyfront.ops.views.view)"""
     def view_as(self, other):
         """As ``torch.Tensor.view_as``. (pyfront.ops.views.view_as)"""
