@@ -641,13 +641,17 @@ def record_view_write(view_t, new):
     if seen is base:
         node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t, base), (base._edge(), new._edge()))
         base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
-    else:  # across dtypes: the scatter into the base read as the view's dtype, read back as the base's
+    else:  # across dtypes: the scatter into the base read as the view's dtype, read back as the base's,
+        # shown as torch's one CopySlices node
+        from ..autograd import graph
         from ..autograd.grad_mode import enable_grad
         from .composite.complex_numbers import view_as_complex, view_as_real
+        since, edges = graph.SEQUENCE[0], (seen._grad_fn and seen.grad_fn.edges[0], new._edge())
         with enable_grad():
             scattered = as_strided_scatter(seen, new, **_geometry(view_t, seen))
             back = (view_as_complex(scattered) if base.dtype.is_complex
                     else view_as_real(scattered).reshape(base.shape))
+        graph.present_as(back, "CopySlices", since, edges=edges)
         base._grad_fn, base._output_nr, base._requires_grad = back._grad_fn, back._output_nr, True
     as_strided_record(view_t)
 
@@ -658,7 +662,10 @@ def as_strided_record(view_t):
     base = view_t._base
     seen = _base_as_viewed(view_t)
     geometry = _geometry(view_t, seen)
-    if view_t._lazy is None:
+    if seen is not base and (view_t.shape, view_t._strides, view_t._offset) == (seen.shape, seen._strides,
+                                                                                 seen._offset):
+        node = seen._grad_fn  # the whole base read as the view's dtype: its ViewAsRealBackward0, as torch's
+    elif view_t._lazy is None:
         node = OpNode(OPS_VIEW["as_strided"], [seen], [view_t], geometry, (seen._edge(),))
     else:  # a conj or neg view: the region's transform, as torch's replayed view (ConjBackward0 over it)
         from .lazy_bits import OPS
