@@ -571,7 +571,7 @@ def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = N
     (pyfront.ops.primitives.shaping.cat)"""
 
 def conj(input: Tensor) -> Tensor:
-    """The complex conjugate, as ``torch.conj``: a copy here, torch's lazy view there (see the docstring).
+    """The complex conjugate as a lazy view of ``input`` (a real tensor: itself), as ``torch.conj``.
     (pyfront.ops.composite.complex_numbers.conj)"""
 
 def conj_physical(input: Tensor, *, out=None) -> Tensor:
@@ -1224,7 +1224,7 @@ def is_complex(input: Tensor) -> builtins.bool:
     (pyfront.ops.composite.complex_numbers.is_complex)"""
 
 def is_conj(input: Tensor) -> builtins.bool:
-    """False: pyfront's ``conj`` computes the conjugate (no lazy bit to resolve).
+    """Whether ``input`` is a lazy conj view, as ``torch.is_conj``.
     (pyfront.ops.composite.complex_numbers.is_conj)"""
 
 def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
@@ -1248,7 +1248,7 @@ def is_inference_mode_enabled() -> builtins.bool:
     """As ``torch.is_inference_mode_enabled``. (pyfront.autograd.grad_mode.is_inference_mode_enabled)"""
 
 def is_neg(input: Tensor) -> builtins.bool:
-    """False: pyfront tensors never carry torch's negative bit.
+    """Whether ``input`` carries torch's negative bit (``z.conj().imag``: ops/lazy_bits.py).
     (pyfront.ops.composite.gap_functions.is_neg)"""
 
 def is_nonzero(input: Tensor) -> builtins.bool:
@@ -1849,8 +1849,8 @@ def ravel(input):
     (pyfront.ops.composite.arrays.ravel)"""
 
 def real(input: Tensor) -> Tensor:
-    """The real parts (a view of a complex tensor; a real tensor itself), as ``torch.real``.
-    (pyfront.ops.composite.complex_numbers.real)"""
+    """The real parts (a view of a complex tensor; a real tensor itself), as ``torch.real``: a conj view's
+    are its memory's. (pyfront.ops.composite.complex_numbers.real)"""
 
 def reciprocal(input, *, out=None):
     """Elementwise ``reciprocal``, as ``torch.reciprocal``. (made by
@@ -1892,11 +1892,11 @@ def resize_as_(self, the_template, memory_format=None):
     (pyfront.ops.resize.resize_as_)"""
 
 def resolve_conj(input: Tensor) -> Tensor:
-    """``input`` itself: pyfront's conjugates are never lazy.
-    (pyfront.ops.composite.complex_numbers.resolve_conj)"""
+    """A conj view's values as a tensor of their own (a copy); any other tensor itself, as
+    ``torch.resolve_conj``. (pyfront.ops.composite.complex_numbers.resolve_conj)"""
 
 def resolve_neg(input: Tensor) -> Tensor:
-    """``input`` itself (no negative bit to resolve: pyfront never makes a lazy negation).
+    """A view with the negative bit (``z.conj().imag``) as a tensor of its values; any other tensor itself.
     (pyfront.ops.composite.gap_functions.resolve_neg)"""
 
 def result_type(tensor1, tensor2):

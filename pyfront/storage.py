@@ -95,7 +95,8 @@ class UntypedStorage:
         return 1
 
     def data_ptr(self) -> int:
-        return id(self._storage)  # Tensor.data_ptr is this plus the offset in bytes
+        from .backends.storage import memory_of
+        return id(memory_of(self._storage))  # Tensor.data_ptr is this plus the offset in bytes
 
     def untyped(self):
         return self

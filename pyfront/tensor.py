@@ -14,7 +14,7 @@ from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
-from .backends.storage import Layout, is_whole
+from .backends.storage import Layout, is_whole, memory_of
 from .shape import _STRIDES, Size, contiguous_strides, is_contiguous, normalize_dim, reads_as_int
 
 
@@ -67,6 +67,9 @@ class Tensor:
     _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
     # an op's fresh result reads from its storage's start, contiguous: _make and every view set their own
     _offset, _contiguous, _odd = 0, True, False
+    # torch's conjugate or negative bit ("conj", "neg"): a view whose values are that transform of the memory
+    # it reads, its layout kept as ``_raw`` (ops/lazy_bits.py)
+    _lazy = None
 
     @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
@@ -98,6 +101,14 @@ class Tensor:
         elif _inference_blocks[0] and _state.inference:
             t._inference = True  # made in inference mode: an inference tensor
         return t
+
+    def __getattr__(self, name):
+        # only a lazy view (conj, neg) has no ``_layout`` of its own: what a backend reads of it is its
+        # values, made at each read (ops/lazy_bits.py)
+        if name == "_layout" and "_raw" in self.__dict__:
+            from .ops.lazy_bits import resolved
+            return resolved(self)._layout
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'", name=name, obj=self)
 
     # -- metadata -----------------------------------------------------------------------------
     @property
@@ -173,16 +184,15 @@ class Tensor:
         from .ops.composite.complex_numbers import conj
         return conj(self)
 
-    def resolve_conj(self):
-        return self
-
-    resolve_neg = resolve_conj
+    # (resolve_conj: ops/composite/complex_numbers.py)
+    def resolve_neg(self):
+        return self.clone() if self._lazy == "neg" else self
 
     def is_conj(self) -> bool:
-        return False
+        return self._lazy == "conj"
 
     def is_neg(self) -> bool:
-        return False
+        return self._lazy == "neg"
 
     def is_signed(self) -> bool:
         return self.dtype.is_signed
@@ -221,7 +231,7 @@ class Tensor:
         return self._base is not None
 
     def data_ptr(self) -> int:
-        return id(self._storage) + self._offset * self.dtype.itemsize
+        return id(memory_of(self._storage)) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
         """The whole memory under this tensor as bytes, a ``torch.UntypedStorage`` (one object for every
@@ -422,6 +432,12 @@ class Tensor:
         self._storage.share(self, t)
         if self._batched:
             t._batched = self._batched
+        counter = self._counter
+        if counter is not None and counter is not base._counter:  # (a view of view_as_real's: its base's)
+            t._counter, t._view_at = counter, counter.version
+        if self._lazy is not None:  # a view of a conj view shows the conjugate too
+            from .ops.lazy_bits import mark
+            mark(t, self._lazy)
         creation = self._creation  # views of such a view inherit it (output i of unbind: 0)
         if creation is not None and creation not in _GRADLESS:
             creation = 0
@@ -443,6 +459,9 @@ class Tensor:
         t._batched = self._batched
         if self._counter is not None:
             t._counter = self._counter
+        if self._lazy is not None:
+            from .ops.lazy_bits import mark
+            mark(t, self._lazy)
         self._storage.share(self, t)
         return t
 
@@ -505,15 +524,21 @@ class Tensor:
         self._storage, self._shape, self._strides = value._storage, value._shape, value._strides
         self._contiguous, self._odd = value._contiguous, value._odd
         self._offset, self.dtype, self._base = value._offset, value.dtype, value._base
-        self._layout, self._inference = value._layout, value._inference
+        from .ops.lazy_bits import mark, raw_layout
+        self.__dict__.pop("_raw", None)
+        self.__dict__.pop("_lazy", None)
+        self._layout, self._inference = raw_layout(value), value._inference
+        if value._lazy is not None:
+            mark(self, value._lazy)
         self._storage.share(value, self)
 
     def _set_storage(self, storage):
         """Read ``storage`` from now on (same shape, strides, offset and dtype)."""
         self._storage = storage
-        _, shape, strides, offset, dtype, contiguous, _ = self._layout
-        self._layout = tuple.__new__(Layout, (storage, shape, strides, offset, dtype, contiguous,
-                                              contiguous and is_whole(storage, shape, offset, dtype)))
+        key = "_raw" if self._lazy else "_layout"
+        _, shape, strides, offset, dtype, contiguous, _ = getattr(self, key)
+        setattr(self, key, tuple.__new__(Layout, (storage, shape, strides, offset, dtype, contiguous,
+                                                  contiguous and is_whole(storage, shape, offset, dtype))))
 
     # -- in-place updates ---------------------------------------------------------------------
     def _assign(self, new, since=None, overlap_ok=False, vmap_name="inplace arithmetic", operands=()):
@@ -556,7 +581,10 @@ class Tensor:
                 or src.dtype is not self.dtype):
             with _no_grad():  # the values only: the history is recorded from ``new`` below
                 src = src.to(self.device, self.dtype)
-        if since is not None and self._can_take_storage(src):
+        if self._lazy is not None:  # a conj or neg view: its memory takes the transform of the values
+            from .ops.lazy_bits import write_through
+            write_through(self, src)
+        elif since is not None and self._can_take_storage(src):
             # nothing else can see either buffer: no copy needed. Both read the whole of one size the same
             # way (_can_take_storage). Self's Storage stays (its data_ptr, as torch's in-place ops keep it)
             # and holds src's memory from now on
@@ -700,8 +728,10 @@ class Tensor:
             _refuse_in_transform("item")
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        # its one element sits at the offset, whatever the shape: read it as a 0-d layout
-        return get_backend(self.device).to_list(self._layout.view((), (), self._offset))
+        # its one element sits at the offset, whatever the shape: read it as a 0-d layout (the layout's own
+        # offset: a lazy view's is that of its values, made for the read)
+        layout = self._layout
+        return get_backend(self.device).to_list(layout.view((), (), layout.offset))
 
     def tolist(self):
         if self._batched:
@@ -727,6 +757,12 @@ class Tensor:
                 raise TypeError(f"can't convert {self.device.type} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
             return self.cpu().numpy()
+        if self._lazy is not None:
+            if force:
+                return self.resolve_conj().resolve_neg().numpy()
+            bit, way = ("conjugate", "conj") if self._lazy == "conj" else ("negative", "neg")
+            raise RuntimeError(f"Can't call numpy() on Tensor that has {bit} bit set. Use "
+                               f"tensor.resolve_{way}().numpy() instead.")
         if self.dtype is _dt.bfloat16:  # NumPy has no bfloat16 of its own: torch gives no array of it
             raise TypeError("Got unsupported ScalarType BFloat16")
         self._storage.exported = True  # the array (and any view NumPy makes of it) shares the memory
@@ -739,6 +775,8 @@ class Tensor:
         return from_numpy(array.astype("uint8") if array.dtype == bool else array)
 
     def __array__(self, dtype=None, copy=None):
+        if self._lazy is not None:
+            self.numpy()  # torch's refusal of a conj (or neg) view
         arr = self.detach().numpy(force=True)
         return arr if dtype is None else arr.astype(dtype)
 
@@ -783,9 +821,13 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         # plain pickle (DataLoader workers, multiprocessing queues) carries the values and the device, as
-        # torch does: a leaf with the same class, dtype, shape and requires_grad, back on its device
-        raw = get_backend(self.device).to_bytes(self._layout)
+        # torch does: a leaf with the same class, dtype, shape and requires_grad, back on its device; a conj
+        # (or neg) view its memory and its bit, as torch's keeps it
+        from .ops.lazy_bits import raw_layout
+        raw = get_backend(self.device).to_bytes(raw_layout(self))
         args = (type(self), raw, self.dtype.name, tuple(self._shape), self._requires_grad)
+        if self._lazy is not None:
+            return _rebuild_from_bytes, (*args, str(self.device), self._lazy)
         return _rebuild_from_bytes, args if self.device.type == "cpu" else (*args, str(self.device))
 
     def __deepcopy__(self, memo):
@@ -802,7 +844,8 @@ class Tensor:
         if self._grad is not None:
             new._grad = self._grad.detach().clone()
         for k, v in self.__dict__.items():  # a copy is a new tensor: normal outside inference mode
-            if k not in new.__dict__ and k != "_inference":
+            # (a conj view's copy holds its values: no bit, as torch's clone)
+            if k not in new.__dict__ and k not in ("_inference", "_raw", "_lazy"):
                 new.__dict__[k] = v
         memo[id(self)] = new
         return new
@@ -879,7 +922,7 @@ def _gradless_view_error(t, what: str) -> str:
 
 
 
-def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu"):
+def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu", bit=None):
     """The other half of ``Tensor.__reduce_ex__``: a tensor from its bytes, on the device it was pickled
     from where this process has it (``load``'s rule for a file's tensors)."""
     from .device import CPU
@@ -891,6 +934,9 @@ def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cp
         storage = cls._make(storage, shape, dtype).to(device)._storage
     t = cls._make(storage, shape, dtype)
     t._requires_grad = requires_grad
+    if bit in ("conj", "neg"):  # its memory holds a conj (or neg) view's: the bit makes the values
+        from .ops.lazy_bits import mark
+        mark(t, bit)
     return t
 
 

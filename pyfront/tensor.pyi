@@ -1191,10 +1191,10 @@ class Tensor:
         """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
         (pyfront.ops.resize.resize_as_)"""
     def resolve_conj(self) -> Tensor:
-        """``input`` itself: pyfront's conjugates are never lazy.
-        (pyfront.ops.composite.complex_numbers.resolve_conj)"""
+        """A conj view's values as a tensor of their own (a copy); any other tensor itself, as
+        ``torch.resolve_conj``. (pyfront.ops.composite.complex_numbers.resolve_conj)"""
     def resolve_neg(self):
-        """As ``torch.Tensor.resolve_neg``. (pyfront.tensor.Tensor.resolve_conj)"""
+        """As ``torch.Tensor.resolve_neg``. (pyfront.tensor.Tensor.resolve_neg)"""
     def retain_grad(self) -> None:
         """As ``torch.Tensor.retain_grad``. (pyfront.tensor.Tensor.retain_grad)"""
     @property
@@ -1510,7 +1510,7 @@ class Tensor:
     def vdot(self, other: Tensor) -> Tensor:
         """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as
         ``torch.vdot``. (pyfront.ops.composite.linalg.vdot)"""
-    def view(self, *shape):
+    def view(self, *shape, dtype=None):
         """As ``torch.Tensor.view``. (pyfront.ops.views.view)"""
     def view_as(self, other):
         """As ``torch.Tensor.view_as``. (pyfront.ops.views.view_as)"""
@@ -1557,6 +1557,8 @@ class Tensor:
         """As ``torch.Tensor.__format__``. (pyfront.tensor.Tensor.__format__)"""
     def __ge__(self, y):
         """As ``torch.Tensor.__ge__``. (made by pyfront.ops.dispatch.fold)"""
+    def __getattr__(self, name):
+        """As ``torch.Tensor.__getattr__``. (pyfront.tensor.Tensor.__getattr__)"""
     def __getitem__(self, index):
         """``x[index]`` with every index PyTorch accepts; basic indexing returns a view.
         (pyfront.ops.composite.indexing.__getitem__)"""

@@ -531,12 +531,20 @@ def test_device_context_manager_nests_as_torchs():
     assert seen[1] == seen[0] == ["cpu", ("OTHER", "OTHER"), "cpu", "OTHER", "cpu"]
 
 
-def test_set_storage_of_another_dtype_refuses_rather_than_misread():
+def test_set_storage_of_another_dtype_reads_its_bytes_as_torch():
     """torch reinterprets another dtype's storage bytes; pyfront's typed storages gave the old values (and
-    their count) silently, so it refuses with a RuntimeError naming the way that works: ``view(dtype)``."""
+    their count) silently, then refused: now a storage over the same memory reads them (as view(dtype))."""
+    seen = []
+    for lib in (torch, pyfront):
+        a = lib.arange(6.0)
+        got = []
+        for dtype in (lib.float64, lib.int32, lib.uint8, lib.int16):
+            y = lib.empty(0, dtype=dtype).set_(a.untyped_storage(), 0, (3,))
+            whole = lib.empty(0, dtype=dtype).set_(a.untyped_storage())
+            y.fill_(1)
+            got.append((y.tolist(), whole.shape[0], y.data_ptr() == a.data_ptr(), a.tolist()))
+        seen.append(got)
+    assert seen[1] == seen[0]
     a = pyfront.arange(6.0)
-    for dtype in (pyfront.float64, pyfront.int32, pyfront.uint8):
-        with pytest.raises(RuntimeError, match="reinterprets the bytes"):
-            pyfront.empty(0, dtype=dtype).set_(a.untyped_storage(), 0, (3,))
     same = pyfront.empty(0).set_(a.untyped_storage(), 1, (3,))
     assert same.tolist() == torch.empty(0).set_(torch.arange(6.0).untyped_storage(), 1, (3,)).tolist()

@@ -80,7 +80,11 @@ class BackwardCFunction(Node, FunctionCtx):
     __repr__ = object.__repr__      # <pyfront.autograd.function.MyFnBackward object at 0x...>
 
     def name(self) -> str:
-        return type(self).__name__
+        name = type(self).__name__
+        if getattr(self, "presented", False):  # a composite shown as torch's C++ node (CopySlices)
+            from .graph import _CPP_NODES
+            return f"torch::autograd::{name}" if name in _CPP_NODES else name
+        return name
 
     @property
     def saved_tensors(self) -> tuple:

@@ -18,6 +18,9 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 
 
 def _describe(t) -> str:
+    if t.dtype.is_complex or t.dtype.name == "bfloat16":  # no legacy Tensor class: torch names its type
+        from ..dtypes import scalar_name
+        return f"[CPU{scalar_name(t.dtype)}Type {list(t.shape)}]"
     return f"[torch.{t.dtype._legacy_name} {list(t.shape)}]"
 
 

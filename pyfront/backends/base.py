@@ -72,6 +72,12 @@ class Backend(ABC):
         """Copy ``src`` (``dst``'s dtype, a shape that broadcasts to ``dst``'s) into the memory of
         ``dst``, which may be any strided region; ``src`` may overlap it."""
 
+    def reinterpret(self, storage: Storage, dtype, as_dtype) -> Storage:
+        """A storage over the memory of ``storage`` (of ``dtype``) that reads its bytes as ``as_dtype``
+        (``Tensor.view(dtype)``, ``view_as_real``); by default a backend has no such reading."""
+        raise RuntimeError(f"the {self.name} backend cannot read a {dtype.name} tensor's memory as "
+                           f"{as_dtype.name}")
+
     @abstractmethod
     def full(self, shape, value, dtype) -> Storage:
         """A contiguous storage of ``shape`` filled with ``value``."""

@@ -145,11 +145,14 @@ class NumpyBackend(Backend):
                 return _storage(half_array(np, flat, dtype).reshape(-1))
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
 
-    def reinterpret(self, storage, dtype):
-        """A storage over ``storage``'s memory read as ``dtype`` (a complex array's float pairs, or back).
-        Both are exported: an in-place op may not swap either's memory for a result's."""
+    def reinterpret(self, storage, dtype, as_dtype):
+        """A storage over ``storage``'s memory (of ``dtype``) read as ``as_dtype`` (a complex array's float
+        pairs, float32's bits as int32, ...); a tail too short for one wider element is left out. Both are
+        exported: an in-place op may not swap either's memory for a result's."""
         storage.exported = True
-        flat = storage.data.view(_np(dtype))
+        data, want = storage.data, _np(as_dtype)
+        whole = data.nbytes // want.itemsize * want.itemsize
+        flat = (data if whole == data.nbytes else data.view(np.uint8)[:whole]).view(want)
         return Storage(flat, CPU, flat.nbytes, exported=True)
 
     def wrap(self, arr):

@@ -23,11 +23,13 @@ class Storage:
     the memory was handed out where it cannot be tracked (a NumPy array from ``numpy()`` or
     ``from_numpy``, ``untyped_storage()``), so it is never replaced. ``public``: a weak reference to
     the one user-facing view of it while the user holds that (torch returns one storage object).
+    ``origin``: where set, the storage whose memory this one reads as another dtype (``Tensor.view(dtype)``,
+    ``view_as_real``): torch's one storage, for ``data_ptr`` and ``save`` (see ``memory_of``).
     ``lanes``: the bytes its elements take, where a device pads its buffers (webgpu: to 4 bytes, and 4 for
     none), so that a storage's element count is exact (``pyfront.storage.elements``); else ``nbytes``.
     """
 
-    __slots__ = ("data", "device", "nbytes", "lanes", "version", "sharers", "exported", "public",
+    __slots__ = ("data", "device", "nbytes", "lanes", "version", "sharers", "exported", "public", "origin",
                  "__weakref__")
 
     def __init__(self, data, device, nbytes: int, exported: bool = False, lanes: int | None = None):
@@ -63,6 +65,11 @@ class Storage:
             return True
         live = self._live()
         return not live or (len(live) == 1 and live[0] is tensor)
+
+
+def memory_of(storage) -> Storage:
+    """The storage that owns ``storage``'s memory: itself, or the one it reinterprets (its ``origin``)."""
+    return getattr(storage, "origin", None) or storage
 
 
 _Fields = namedtuple("_Fields", "storage shape strides offset dtype contiguous whole")

@@ -182,7 +182,8 @@ def _writable(self, args) -> bool:
     if _state.enabled and (self._requires_grad or self._base is not None and self._base._requires_grad
                            or any(getattr(a, "_requires_grad", False) for a in args)):
         return False
-    return not (self._inference and not _state.inference) and 0 not in self._strides and not _vmap_blocks[0]
+    return (not (self._inference and not _state.inference) and 0 not in self._strides and not _vmap_blocks[0]
+            and self._lazy is None)  # a conj view's memory takes the conjugate: Tensor._assign writes it
 
 
 def _reflected(fn):

@@ -119,11 +119,11 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             # NumPy array of them (webgpu's holds a buffer)
             held = viewed.untyped()._dtype if viewed is not source else getattr(storage.data, "dtype", None)
             if held is not None and held.name != self.dtype.name:
-                # torch reads the storage's bytes as the tensor's dtype; pyfront's storages are typed, and
-                # reading them as they are gave other values and another count, silently
-                raise RuntimeError(f"pyfront cannot set_() a {self.dtype.name} tensor to a storage holding "
-                                   f"{held.name} elements (torch reinterprets the bytes; pyfront's storages "
-                                   f"are typed): set_() a {held.name} tensor instead")
+                # torch reads the storage's bytes as the tensor's dtype: pyfront's storages are typed, so a
+                # storage over the same memory reads them so (as view(dtype) does)
+                from .bit_views import reinterpreted_storage
+                storage = reinterpreted_storage(source, dt._by_name(held.name), self.dtype)
+                whole = (0, (elements(storage, self.dtype),), (1,))
         if source.device != self.device:
             raise RuntimeError(f'Attempted to set the storage of a tensor on device "{self.device}" to a '
                                f'storage on different device "{source.device}".  This is no longer allowed; '

@@ -127,6 +127,10 @@ def _unfold_vjp(c, g):
     return (zeros(shape, dtype=g.dtype, device=g.device).index_add(d, where.reshape(-1), flat),)
 
 
+def _same_rule(shape, strides, offset):
+    return shape, strides, offset
+
+
 def _inverse(dims):
     inv = [0] * len(dims)
     for i, d in enumerate(dims):
@@ -149,6 +153,9 @@ for _op in [
     _view_op("select", _select_rule, _scatter_back("select")),
     _view_op("diagonal", _diagonal_rule, _scatter_back("diagonal")),
     _view_op("unfold", _unfold_rule, _unfold_vjp, torch_name="Tensor.unfold", samples=samples.unfold),
+    # the same geometry with torch's conjugate or negative bit flipped (ops/lazy_bits.py)
+    _view_op("conj", _same_rule, lambda c, g: (g.conj(),), backward_name="ConjBackward0"),
+    _view_op("neg_view", _same_rule, lambda c, g: (g.neg(),), backward_name="NegViewBackward0"),
 ]:
     OPS_VIEW[_op.name] = _op
 
@@ -265,9 +272,15 @@ def _shape_arg(shape, name, arg="size"):
     return int_tuple(shape, name, arg)
 
 
-def view(input, *shape):
+def view(input, *shape, dtype=None):
+    if dtype is not None:  # torch's view(dtype) overload, its argument named
+        if shape:
+            from .argcheck import invalid_combination
+            raise invalid_combination("view", shape, {"dtype": dtype}, method=True)
+        shape = (dtype,)
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "name"):
-        return input.to(shape[0]) if shape[0] is input.dtype else _view_dtype(input, shape[0])
+        from .bit_views import view_dtype
+        return view_dtype(input, shape[0])
     ints = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
     if not shape or ints and not index_like(ints[0]):  # neither a dtype nor ints: torch lists both overloads
         from .argcheck import invalid_combination
@@ -276,10 +289,6 @@ def view(input, *shape):
     if shape == tuple(input.shape):
         return apply(OPS_VIEW["view"], input, shape_out=shape)
     return apply(OPS_VIEW["view"], input, shape_out=shape)
-
-
-def _view_dtype(input, dtype):
-    raise RuntimeError(f"view(dtype) is not supported by pyfront: use .to({dtype})")
 
 
 def reshape(input, *shape):
@@ -600,27 +609,70 @@ def contiguous(input, memory_format=None):
 
 
 # -- autograd bookkeeping for in-place writes through views ------------------------------------
-def _geometry(view_t):
-    base = view_t._base
+def _geometry(view_t, base):
     return dict(
         size=tuple(view_t.shape), stride=tuple(view_t._strides), storage_offset=view_t._offset - base._offset
     )
 
 
+def _base_as_viewed(view_t):
+    """The view's base as the autograd graph sees it from the view: the base itself, or for a view across
+    dtypes (of ``view_as_real`` / ``view_as_complex``) the base read as the view's dtype, with the base's
+    history (torch replays the view from its base): a complex base as its float pairs, a real one's
+    elements paired in order."""
+    from ..autograd.grad_mode import enable_grad
+    base = view_t._base
+    if base.dtype is view_t.dtype:
+        return base
+    from .composite.complex_numbers import view_as_complex, view_as_real
+    here = base._reattach(base._grad_fn, base._output_nr) if base._grad_fn is not None else base._alias()
+    with enable_grad():
+        return view_as_real(here) if base.dtype.is_complex else view_as_complex(here.reshape(-1, 2))
+
+
 def record_view_write(view_t, new):
     """After writing ``new`` into view ``view_t``: its base's history becomes the scatter."""
+    from .lazy_bits import written
     base = view_t._base
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
-    node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t), (base._edge(), new._edge()))
-    base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
+    new = written(view_t, new)  # a conj or neg view's memory holds the transform of what it shows
+    seen = _base_as_viewed(view_t)
+    if seen is base:
+        node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t, base), (base._edge(), new._edge()))
+        base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
+    else:  # across dtypes: the scatter into the base read as the view's dtype, read back as the base's,
+        # shown as torch's one CopySlices node
+        from ..autograd import graph
+        from ..autograd.grad_mode import enable_grad
+        from .composite.complex_numbers import view_as_complex, view_as_real
+        since, edges = graph.SEQUENCE[0], (seen._grad_fn and seen.grad_fn.edges[0], new._edge())
+        with enable_grad():
+            scattered = as_strided_scatter(seen, new, **_geometry(view_t, seen))
+            back = (view_as_complex(scattered) if base.dtype.is_complex
+                    else view_as_real(scattered).reshape(base.shape))
+        graph.present_as(back, "CopySlices", since, edges=edges)
+        base._grad_fn, base._output_nr, base._requires_grad = back._grad_fn, back._output_nr, True
     as_strided_record(view_t)
 
 
 def as_strided_record(view_t):
     """Give ``view_t`` the history "as_strided of its base" (its base changed in place)."""
+    from ..tensor import Tensor
     base = view_t._base
-    node = OpNode(OPS_VIEW["as_strided"], [base], [view_t], _geometry(view_t), (base._edge(),))
+    seen = _base_as_viewed(view_t)
+    geometry = _geometry(view_t, seen)
+    if seen is not base and (view_t.shape, view_t._strides, view_t._offset) == (seen.shape, seen._strides,
+                                                                                 seen._offset):
+        node = seen._grad_fn  # the whole base read as the view's dtype: its ViewAsRealBackward0, as torch's
+    elif view_t._lazy is None:
+        node = OpNode(OPS_VIEW["as_strided"], [seen], [view_t], geometry, (seen._edge(),))
+    else:  # a conj or neg view: the region's transform, as torch's replayed view (ConjBackward0 over it)
+        from .lazy_bits import OPS
+        region = Tensor._make(view_t._storage, view_t._shape, view_t.dtype, view_t._strides, view_t._offset)
+        region._grad_fn = OpNode(OPS_VIEW["as_strided"], [seen], [region], geometry, (seen._edge(),))
+        region._requires_grad = True
+        node = OpNode(OPS_VIEW[OPS[view_t._lazy]], [region], [view_t], {}, (region._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
     view_t._view_of_fn, view_t._view_at = base._grad_fn, view_t._vc.version
 
@@ -642,7 +694,9 @@ def _in_place_view(self, view):
         self._check_inplace_allowed()
     out = view(self)
     self._shape, self._strides, self._offset = out._shape, out._strides, out._offset
-    self._contiguous, self._odd, self._layout = out._contiguous, out._odd, out._layout
+    from .lazy_bits import raw_layout
+    self._contiguous, self._odd = out._contiguous, out._odd
+    self.__dict__["_raw" if self._lazy else "_layout"] = raw_layout(out)  # (a lazy view keeps its bit)
     self._vc.version += 1
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from pickle import whichmodule as _whichmodule
 
 from .. import dtypes as dt
+from ..backends.storage import memory_of
 from ..shape import Size
 from ..nn.parameter import Parameter, is_lazy
 from ..sparse import SparseCooTensor, layout
@@ -266,6 +267,8 @@ class Pickler:
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
+        if t._lazy is not None:  # torch's metadata: the memory is saved as it is, with the bit to set on load
+            self._save({t._lazy: True})
         self.out += b"t"
         if state:
             self._save(state)
@@ -285,10 +288,11 @@ class Pickler:
     def _storage(self, storage, dtype, kind: tuple, reach: int) -> None:
         """The persistent id of ``storage`` (``kind`` its torch class: module, name); each storage is written
         once, of ``reach`` elements at least."""
-        entry = self.storages.get(id(storage))
+        key = id(memory_of(storage))  # a tensor over another's memory as another dtype: torch's one storage
+        entry = self.storages.get(key)
         if entry is None:
             whole = elements(storage, dtype)
-            entry = self.storages[id(storage)] = [str(len(self.storages)), storage, dtype, whole]
+            entry = self.storages[key] = [str(len(self.storages)), storage, dtype, whole]
         elif entry[2] is not dtype:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data as "
                                "different types")

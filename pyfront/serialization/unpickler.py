@@ -460,9 +460,15 @@ class Unpickler:
             raise UnpicklingError(f"requires_grad must be a bool, got {_show(requires_grad)}")
         if type(backward_hooks) not in (dict, OrderedDict):
             raise UnpicklingError("backward_hooks must be a dict")  # PyTorch never restores hooks either
-        # PyTorch records conj/neg bits here; a set neg bit would mean "negate the stored values"
-        if metadata is not None and (type(metadata) is not dict or metadata.get("neg", False) is not False):
+        # PyTorch records its conj/neg bits here: the stored values are shown conjugated or negated
+        if metadata is not None and (type(metadata) is not dict or any(
+                k not in ("conj", "neg") or type(v) is not bool for k, v in metadata.items())
+                or metadata.get("conj") and (metadata.get("neg") or not t.dtype.is_complex)):
             raise UnpicklingError(f"unsupported tensor metadata {_show(metadata)}")
+        for bit in ("conj", "neg"):
+            if metadata and metadata.get(bit):
+                from ..ops.lazy_bits import mark
+                mark(t, bit)
         if requires_grad and not t.dtype.is_floating_point:
             raise UnpicklingError(f"a {t.dtype} tensor can't require gradients")
         t.requires_grad_(requires_grad)

@@ -42,6 +42,24 @@ class WebGPUBackend(Backend):
         nbytes = max((lanes + 3) & ~3, 4)
         return Storage(self.runtime.pool.take(nbytes), self.device, nbytes, lanes=lanes)
 
+    def reinterpret(self, storage, dtype, as_dtype):
+        """A storage over ``storage``'s buffer (of ``dtype``) read as ``as_dtype``: only between the dtypes
+        whose lanes hold their true bits (float32, int32, float16); int64, int16, int8, uint8 and bool live
+        in 32-bit lanes of another width than theirs, whose bytes are not the ones torch would reinterpret.
+        A pending fused result is computed first: a chain that inlined it would convert its values, not
+        reread its bits. Both storages are exported, as the NumPy backend's."""
+        self._check_dtype(as_dtype)
+        for d in (dtype, as_dtype):
+            if d.name not in layout.TRUE_BITS:
+                raise TypeError(f"pyfront keeps {d.name} in 32-bit lanes on webgpu, so a {dtype.name} "
+                                f"tensor's bits cannot be viewed as {as_dtype.name} there; view them on the "
+                                f"cpu (t.cpu().view(torch.{as_dtype.name}))")
+        data = storage.data
+        if isinstance(data, fusion.Pending):
+            data.realize()
+        storage.exported = True
+        return Storage(data, self.device, storage.nbytes, exported=True, lanes=storage.lanes)
+
     def binding(self, x):
         """(buffer, byte offset, byte size) covering everything layout ``x`` may touch."""
         return (x.storage.data, 0, x.storage.nbytes)

@@ -25,6 +25,8 @@ WGSL_TYPE = {
     "uint8": "u32",
     "bool": "u32",
 }
+# the dtypes whose lanes are their own width, holding the bits torch would hold (view(dtype) between them)
+TRUE_BITS = ("float32", "int32", "float16")
 GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I"}
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 

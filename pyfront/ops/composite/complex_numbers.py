@@ -2,11 +2,12 @@
 through them), ``complex``, ``polar``, ``conj``, ``abs``, ``angle``, ``sgn``, as torch's.
 
 A complex64 tensor is stored as NumPy's complex array on the cpu; ``view_as_real`` reads the same memory as
-float32 pairs, through a second storage over it (pyfront's storages are typed), so writes go through both
-ways. Both storages are marked exported: neither may be replaced by an in-place op's result, and each counts
-its own in-place writes (a difference from torch, whose views share one version counter).
-``conj`` is a copy (torch's ``conj_physical``), not torch's lazy conjugate view: ``is_conj()`` is always
-False, so ``view_as_real(z.conj())`` works where torch asks for ``resolve_conj()`` first.
+float32 pairs, through a second storage over it (pyfront's storages are typed: ops/bit_views.py), so writes
+go through both ways and one version counter counts them, as torch's. Both storages are marked exported:
+neither may be replaced by an in-place op's result.
+``conj`` is torch's lazy conjugate view (ops/lazy_bits.py): ``is_conj()``, one memory with ``z``, writes
+through it store the conjugate; ``.imag`` of it a view with the negative bit; ``view_as_real`` of it asks
+for ``resolve_conj()`` first, as torch's (pyfront's own uses resolve it).
 The differentiable ones are composed of ``view_as_real``/``view_as_complex`` and real ops, or are formulas
 with torch's derivative under its convention (the conjugate Wirtinger derivative), where the function is
 not holomorphic (abs, angle, sgn)."""
@@ -15,9 +16,10 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
-from ...backends import get_backend
 from ...tensor import Tensor
+from ..bit_views import reinterpreted
 from ..common import Formula
+from ..lazy_bits import lazy_view
 from ..registry import records
 
 METHODS = "conj_physical resolve_conj angle"
@@ -26,20 +28,14 @@ __all__ = ["view_as_real", "view_as_complex", "real", "imag", "complex", "polar"
            "resolve_conj", "is_conj", "is_complex", "angle"]
 
 
-def _reinterpret(input: Tensor, dtype, shape, strides, offset) -> Tensor:
-    """A tensor of ``dtype`` over ``input``'s memory (the backend reads its bytes as ``dtype``)."""
-    storage = get_backend(input.device).reinterpret(input._storage, dtype)
-    return Tensor._make(storage, shape, dtype, strides, offset)
-
-
 def _as_real(input: Tensor) -> Tensor:
     strides = tuple(2 * s for s in input.stride()) + (1,)
     shape = (*input.shape, 2)
-    return _reinterpret(input, dt.to_real(input.dtype), shape, strides, 2 * input.storage_offset())
+    return reinterpreted(input, dt.to_real(input.dtype), shape, strides, 2 * input.storage_offset())
 
 
 def _as_complex(input: Tensor) -> Tensor:
-    return _reinterpret(input, dt.to_complex(input.dtype), input.shape[:-1],
+    return reinterpreted(input, dt.to_complex(input.dtype), input.shape[:-1],
                         tuple(s // 2 for s in input.stride()[:-1]), input.storage_offset() // 2)
 
 
@@ -49,7 +45,11 @@ def view_as_real(input: Tensor) -> Tensor:
     ``torch.view_as_real``."""
     if not input.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
-    return Formula.apply(_as_real, lambda g, x: view_as_complex(g.contiguous()), input)
+    if input.is_conj():
+        raise RuntimeError("view_as_real doesn't work on unresolved conjugated tensors.  To resolve the "
+                           "conjugate tensor so you can view it as real, use self.resolve_conj(); however, "
+                           "be warned that the resulting tensor will NOT alias the original.")
+    return _viewing(Formula.apply(_as_real, _as_real_grad, input), input)
 
 
 @records("ViewAsComplexBackward0")
@@ -68,18 +68,45 @@ def view_as_complex(input: Tensor) -> Tensor:
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
     if input.storage_offset() % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
-    return Formula.apply(_as_complex, lambda g, x: view_as_real(g), input)
+    return _viewing(Formula.apply(_as_complex, _as_complex_grad, input), input)
+
+
+# the views' gradients read no value of the input (torch's nodes save none): a write into it after the view
+# was taken fails no backward
+def _as_real_grad(g, x):
+    return view_as_complex(g.contiguous())
+
+
+def _as_complex_grad(g, x):
+    return view_as_real(g.resolve_conj())
+
+
+_as_real_grad.saves = _as_complex_grad.saves = ()
+
+
+def _viewing(out: Tensor, input: Tensor) -> Tensor:
+    """``out``, over ``input``'s memory as another dtype, made a view of ``input``'s base as torch's: an
+    in-place write through it (or ``.real``, ``.imag``) becomes its base's history, and a write into the
+    base regenerates its history (ops/views.py: record_view_write, as_strided_record)."""
+    base = input if input._base is None else input._base
+    out._base, out._view_of_fn, out._view_at = base, base._grad_fn, out._vc.version
+    return out
 
 
 def real(input: Tensor) -> Tensor:
-    """The real parts (a view of a complex tensor; a real tensor itself), as ``torch.real``."""
-    return view_as_real(input)[..., 0] if input.dtype.is_complex else input
+    """The real parts (a view of a complex tensor; a real tensor itself), as ``torch.real``: a conj view's
+    are its memory's."""
+    if not input.dtype.is_complex:
+        return input
+    return view_as_real(lazy_view(input, "conj") if input.is_conj() else input)[..., 0]
 
 
 def imag(input: Tensor) -> Tensor:
     """The imaginary parts of a complex tensor, a view, as ``torch.imag``."""
     if not input.dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    if input.is_conj():  # the memory's imaginary parts, shown negated (torch's negative bit)
+        return lazy_view(view_as_real(lazy_view(input, "conj")), "neg")[..., 1]
     return view_as_real(input)[..., 1]
 
 
@@ -126,24 +153,26 @@ def conj_physical(input: Tensor) -> Tensor:
     """The complex conjugate, a new tensor (a real tensor's is itself), as ``torch.conj_physical``."""
     if not input.dtype.is_complex:
         return input
+    if input.is_conj():  # a conj view's conjugate: the values in its memory
+        return lazy_view(input, "conj").clone()
     signs = input.new_tensor([1.0, -1.0], dtype=dt.to_real(input.dtype))
     return view_as_complex((view_as_real(input) * signs).contiguous())
 
 
-@records("ConjBackward0")
 def conj(input: Tensor) -> Tensor:
-    """The complex conjugate, as ``torch.conj``: a copy here, torch's lazy view there (see the docstring)."""
-    return conj_physical(input)
+    """The complex conjugate as a lazy view of ``input`` (a real tensor: itself), as ``torch.conj``."""
+    return lazy_view(input, "conj") if input.dtype.is_complex else input
 
 
 def resolve_conj(input: Tensor) -> Tensor:
-    """``input`` itself: pyfront's conjugates are never lazy."""
-    return input
+    """A conj view's values as a tensor of their own (a copy); any other tensor itself, as
+    ``torch.resolve_conj``."""
+    return input.clone() if input._lazy == "conj" else input
 
 
 def is_conj(input: Tensor) -> bool:
-    """False: pyfront's ``conj`` computes the conjugate (no lazy bit to resolve)."""
-    return False
+    """Whether ``input`` is a lazy conj view, as ``torch.is_conj``."""
+    return input.is_conj()
 
 
 def is_complex(input: Tensor) -> bool:
@@ -153,7 +182,7 @@ def is_complex(input: Tensor) -> bool:
 
 def _safe_abs(z: Tensor) -> Tensor:
     from ..primitives.special import hypot
-    parts = view_as_real(z)
+    parts = view_as_real(z.resolve_conj())
     return hypot(parts[..., 0], parts[..., 1])
 
 

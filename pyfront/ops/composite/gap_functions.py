@@ -82,12 +82,12 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 
 def resolve_neg(input: Tensor) -> Tensor:
-    """``input`` itself (no negative bit to resolve: pyfront never makes a lazy negation)."""
+    """A view with the negative bit (``z.conj().imag``) as a tensor of its values; any other tensor itself."""
     return input.resolve_neg()
 
 
 def is_neg(input: Tensor) -> bool:
-    """False: pyfront tensors never carry torch's negative bit."""
+    """Whether ``input`` carries torch's negative bit (``z.conj().imag``: ops/lazy_bits.py)."""
     return input.is_neg()
 
 
