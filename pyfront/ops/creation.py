@@ -202,7 +202,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     dtype = dtype or _infer_dtype(data)
     flat: list = []
     _store(data, shape, 0, dtype, flat)
-    if dtype.kind == "i":
+    if dtype is dt.uint64:  # torch reads each element as a C unsigned long long
+        _check_uint64(flat)
+    elif dtype.kind == "i":
         if any(isinstance(v, int) and not -(1 << 63) <= v < (1 << 63) for v in flat):
             raise ValueError("Overflow when unpacking long long")  # read as a C long long first
         low, high = _INT_RANGE[dtype.name]
@@ -218,8 +220,21 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(storage, shape, dtype, requires_grad)
 
 
+def _check_uint64(flat) -> None:
+    """torch's errors for a uint64 tensor's elements: each an int in [0, 2**64) (bools are ints)."""
+    for v in flat:
+        if not isinstance(v, int):
+            raise TypeError("an integer is required")
+        if v < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+        if v >= 1 << 64:
+            raise OverflowError("int too big to convert")
+
+
 _INT_RANGE = {
     "uint8": (0, 255),
+    "uint16": (0, (1 << 16) - 1),
+    "uint32": (0, (1 << 32) - 1),
     "int8": (-128, 127),
     "int16": (-(1 << 15), (1 << 15) - 1),
     "int32": (-(1 << 31), (1 << 31) - 1),
