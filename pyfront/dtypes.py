@@ -85,7 +85,7 @@ COMPLEX = (complex64, complex128)
 complex32 = dtype("complex32", 4, "c", 1, "complex32", "")
 
 
-# torch's "shell" dtypes: stored, cast, printed, saved and loaded, with a narrow set of kernels (ops/shell.py).
+# torch's "shell" dtypes: stored, cast, printed, saved and loaded, with a narrow set of kernels (ops/shell.py)
 # uint16/32/64 are NumPy's own; the float8 formats are held as NumPy's uint8-sized types of the ml_dtypes
 # package (imported on first use) and converted by pyfront's own rules (float8.py), as torch's
 uint16 = dtype("uint16", 2, "i", 2, "uint16", "H")
@@ -131,7 +131,8 @@ _CPP = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16"
 _CONVERT = {"bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
             "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
             "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
-            "complex128": "c10::complex<double>", "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t",
+            "complex128": "c10::complex<double>", "uint16": "uint16_t", "uint32": "uint32_t",
+            "uint64": "uint64_t",
             **{d.name: "c10::" + d.name.capitalize() for d in FLOAT8}}
 # PyTorch's aliases, exported from the package namespace
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
@@ -144,9 +145,10 @@ def scalar_name(d: dtype) -> str:
 
 
 def type_name(d: dtype) -> str:
-    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool and bfloat16
-    their old CPUBoolType and CPUBFloat16Type."""
-    return f"CPU{scalar_name(d)}Type" if d is bool_ or d is bfloat16 else "torch." + _LEGACY[d.name]
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool, bfloat16 and the
+    shell dtypes their old CPUBoolType, CPUBFloat16Type, CPUUInt16Type."""
+    old_type = d is bool_ or d is bfloat16 or d in SHELL
+    return f"CPU{scalar_name(d)}Type" if old_type else "torch." + _LEGACY[d.name]
 
 
 def cpp_name(d: dtype) -> str:

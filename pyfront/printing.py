@@ -65,8 +65,8 @@ class _Formatter:
         if not floating:
             self.width = max([1] + [len(str(v)) for v in values])
             return
-        # only nonzero finite values decide: zeros, nan and inf fit any notation. ``zero``: the value 0 becomes
-        # in the dtype, as torch compares (float8_e8m0fnu has no 0: its 2**-127 prints as "0.")
+        # only nonzero finite values decide: zeros, nan and inf fit any notation. ``zero``: what 0 becomes in
+        # the dtype, as torch compares (float8_e8m0fnu has no 0: its 2**-127 prints as "0.")
         finite = [v for v in values if v != zero and math.isfinite(v)]
         if not finite:
             return

@@ -9,8 +9,8 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_to_float32, half_array, numpy_dtype,
-                      round_float32)
+from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_to_float32, half_array,
+                      numpy_dtype, round_float32)
 from .base import Backend, nest
 from .storage import Storage
 from .vector_range import arange_values, fused_lerp
@@ -146,7 +146,7 @@ class NumpyBackend(Backend):
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
         with _as_torch():  # nan/inf cast to an integer dtype
-            if dtype in _NARROW:  # float64 rounds to float32 first, as torch's Half, BFloat16, Float8 are made
+            if dtype in _NARROW:  # float64 rounds to float32 first, as torch makes Half, BFloat16, Float8
                 return _storage(half_array(np, arr, dtype).reshape(-1))
             flat = np.array(arr, dtype=_np(dtype), copy=True, order="C").reshape(-1)
         return _storage(flat)

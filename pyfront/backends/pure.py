@@ -29,7 +29,8 @@ def _pack(values, dtype) -> bytearray:
     if dtype is bfloat16:  # no struct format: its own rounding, through float32 as torch's
         return bytearray(pack_bfloat16(values))
     if dtype in FLOAT8:  # each through float32, then torch's float8 rounding (float8.py), one value at a time
-        words = struct.unpack(f"<{len(values)}I", struct.pack(f"<{len(values)}f", *map(round_float32, values)))
+        n = len(values)
+        words = struct.unpack(f"<{n}I", struct.pack(f"<{n}f", *map(round_float32, values)))
         return bytearray(float8.encode(dtype.name, w, _where) for w in words)
     if dtype.kind == "b":
         values = [bool(v) for v in values]

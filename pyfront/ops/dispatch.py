@@ -54,7 +54,8 @@ def _plan(op, inputs, dtype, backend, key, attrs):
     """The plan for an elementwise ``op`` on ``inputs`` of one ``dtype`` on ``backend``'s device:
     (output dtypes, run(layouts, shape)), made at the first such call (an elementwise rule's output
     dtypes depend on the input dtypes alone, and on ``attrs``, a part of ``key``); False where the
-    general path runs it (a shell dtype's op: whether torch has its kernel depends on the operands' shapes)."""
+    general path runs it (a shell dtype's op: whether torch has its kernel depends on the operands'
+    shapes)."""
     if dtype in SHELL:
         refuse(op.name, inputs)
         return _store(key, False)

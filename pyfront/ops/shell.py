@@ -5,7 +5,8 @@ The tables were learned by running each op of pyfront's op table (tests/optable.
 operands of each shell dtype: an op named here is refused, by its public name (a primitive's OpDef name
 or a composite's), before it computes; one not named computes as it does for any dtype. An entry is
 ``name`` (the kernel is named as the op) or ``name:kernel``. Ops whose refusal pyfront cannot name as
-torch does (torch refuses inside a kernel pyfront builds another way) are listed in tests/test_shell_dtypes.py.
+torch does (torch refuses inside a kernel pyfront builds another way) are listed in
+tests/test_shell_dtypes.py.
 """
 from __future__ import annotations
 
@@ -146,6 +147,10 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
            "nn.functional.multi_head_attention_forward": "mul_cpu_reduced_float",
            "torch_order": "sorting_kernel_method_name"}
 
+# max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
+# elementwise with another tensor (``_form``)
+_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu"}
+
 _TABLES: dict = {}
 
 
@@ -154,6 +159,7 @@ def _table(d) -> dict:
     if table is None:
         text = _WIDE_UNSIGNED if d in dt.WIDE_UNSIGNED else _FLOAT8
         table = dict((e.split(":") * 2)[:2] if ":" in e else (e, e) for e in text.split())
+        table.update(_FORMS)
         if d in dt.FLOAT8:
             table.update(_OTHERS)
             table.update(_OWN.get(d.name, {}))
@@ -169,13 +175,16 @@ _MESSAGES = {"var": (RuntimeError, "std_var_all: Unsupported dtype {}"),
 # composites torch computes for (some) shell dtypes, which pyfront builds from primitives torch has no shell
 # kernel for (diag's masked_fill, isclose's sub, outer's broadcast mul, index_select's gather): decided at
 # their own level, the primitives inside them are not asked again
-WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "outer", "ger", "kron", "index_select",
-                   "nn.functional.embedding", "addmm", "addbmm", *_MESSAGES))
+WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "outer", "ger", "kron",
+                   "index_select", "nn.functional.embedding", "addmm", "addbmm", *_MESSAGES))
+
+_ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
 
 _INSIDE = threading.local()  # per thread: how deep in a WHOLE composite this thread is
 
 REFUSED_NAMES = frozenset(name for text in (_WIDE_UNSIGNED, _FLOAT8) for name in
-                          (e.split(":")[0] for e in text.split())) | {*_OTHERS, *_OWN["float8_e8m0fnu"], "mul"}
+                          (e.split(":")[0] for e in text.split())) | {*_OTHERS, *_OWN["float8_e8m0fnu"],
+                                                                      *_FORMS, "mul"}
 SHELL = frozenset(dt.SHELL)
 
 
@@ -188,8 +197,8 @@ def refuse(name: str, tensors) -> None:
         d = getattr(t, "dtype", None)
         if d in SHELL:
             kernel = _table(d).get(name)
-            if kernel is None and name == "mul" and d in dt.FLOAT8 and _broadcasts(tensors):
-                kernel = "mul_cpu_reduced_float"  # torch's float8 mul takes two operands of one shape only
+            if name in ("mul", "div") and d in dt.FLOAT8 and _broadcasts(tensors):
+                kernel = name + "_cpu_reduced_float"  # torch's float8 mul (div: none) of two shapes
             if name in _MESSAGES and d in dt.FLOAT8:
                 kind, text = _MESSAGES[name]
                 raise kind(text.format(dt.scalar_name(d)))
@@ -205,13 +214,27 @@ def whole(name: str, fn):
         tensors = [a for a in (*args, *kwargs.values()) if getattr(a, "dtype", None) in SHELL]
         if not tensors:
             return fn(*args, **kwargs)
-        refuse(name, tensors)
+        refuse(_form(name, args, kwargs), tensors)
+        low = tensors[0].dtype
+        if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
+            up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
+            return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
+                              for k, v in kwargs.items()}).to(low)
         _INSIDE.depth = getattr(_INSIDE, "depth", 0) + 1
         try:
             return fn(*args, **kwargs)
         finally:
             _INSIDE.depth -= 1
     return wrapper
+
+
+def _form(name: str, args, kwargs) -> str:
+    if name not in ("max", "min"):
+        return name
+    rest = [*args[1:], *kwargs.values()]
+    if not rest:
+        return name + "()"
+    return name + "imum" if hasattr(rest[0], "dtype") else name
 
 
 def _broadcasts(tensors) -> bool:

@@ -268,7 +268,8 @@ class Pickler:
         if kind:
             self._storage(t._storage, t.dtype, ("torch", kind), _reach(t))
         else:
-            self._storage(t._storage, dt.uint8, ("torch.storage", "UntypedStorage"), _reach(t) * t.dtype.itemsize)
+            reach = _reach(t) * t.dtype.itemsize
+            self._storage(t._storage, dt.uint8, ("torch.storage", "UntypedStorage"), reach)
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())

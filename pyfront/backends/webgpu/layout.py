@@ -45,7 +45,8 @@ _NO_WGSL = {"float64": ("WGSL has no 64-bit floats", ".float()"),
 def wgsl_type(dtype) -> str:
     if dtype.name in _NO_WGSL:
         lacks, way = _NO_WGSL[dtype.name]
-        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: {lacks}. Convert it with {way} first.")
+        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: {lacks}. Convert it with {way} "
+                        "first.")
     return WGSL_TYPE[dtype.name]
 
 
