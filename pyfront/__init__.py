@@ -10,6 +10,8 @@ from .dtypes import complex32, complex64, complex128, complex32 as chalf, comple
 from .dtypes import complex128 as cdouble  # noqa: F401
 from .dtypes import (bool_ as bool, bfloat16, float16, float32, float64, get_default_dtype, int8, int16,
                      int32, int64, promote_types, set_default_dtype, uint8, dtype)
+from .dtypes import (float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz, float8_e8m0fnu,  # noqa: F401
+                     uint16, uint32, uint64)
 from .dtypes import float16 as half, float32 as float, float64 as double, int16 as short
 from .dtypes import int32 as int, int64 as long
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,

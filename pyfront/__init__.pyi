@@ -29,6 +29,7 @@ from . import errors as errors
 from . import export as export
 from . import fft as fft
 from . import flags as flags
+from . import float8 as float8
 from . import foreach as foreach
 from . import func as func
 from . import functional_aliases as functional_aliases
@@ -104,6 +105,11 @@ float: dtype
 float16: dtype
 float32: dtype
 float64: dtype
+float8_e4m3fn: dtype
+float8_e4m3fnuz: dtype
+float8_e5m2: dtype
+float8_e5m2fnuz: dtype
+float8_e8m0fnu: dtype
 half: dtype
 inf: object
 int: dtype
@@ -119,6 +125,9 @@ preserve_format: memory_format
 short: dtype
 sparse_coo: layout
 strided: layout
+uint16: dtype
+uint32: dtype
+uint64: dtype
 uint8: dtype
 __version__: str = '0.1.0'
 

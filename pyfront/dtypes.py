@@ -8,6 +8,8 @@ import math
 import numbers
 import struct
 
+from . import float8
+
 
 class dtype:
     """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
@@ -28,7 +30,7 @@ class dtype:
 
     @property
     def is_signed(self) -> bool:
-        return self.name not in ("uint8", "bool")
+        return self.name not in _UNSIGNED
 
     @property
     def is_complex(self) -> bool:
@@ -83,6 +85,23 @@ COMPLEX = (complex64, complex128)
 complex32 = dtype("complex32", 4, "c", 1, "complex32", "")
 
 
+# torch's "shell" dtypes: stored, cast, printed, saved and loaded, with a narrow set of kernels (ops/shell.py)
+# uint16/32/64 are NumPy's own; the float8 formats are held as NumPy's uint8-sized types of the ml_dtypes
+# package (imported on first use) and converted by pyfront's own rules (float8.py), as torch's
+uint16 = dtype("uint16", 2, "i", 2, "uint16", "H")
+uint32 = dtype("uint32", 4, "i", 3, "uint32", "I")
+uint64 = dtype("uint64", 8, "i", 4, "uint64", "Q")
+WIDE_UNSIGNED = (uint16, uint32, uint64)
+float8_e4m3fn = dtype("float8_e4m3fn", 1, "f", 0, "float8_e4m3fn", "")
+float8_e5m2 = dtype("float8_e5m2", 1, "f", 0, "float8_e5m2", "")
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", 1, "f", 0, "float8_e4m3fnuz", "")
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", 1, "f", 0, "float8_e5m2fnuz", "")
+float8_e8m0fnu = dtype("float8_e8m0fnu", 1, "f", 0, "float8_e8m0fnu", "")
+FLOAT8 = (float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
+SHELL = WIDE_UNSIGNED + FLOAT8
+_UNSIGNED = ("bool", "uint8", "uint16", "uint32", "uint64", "float8_e8m0fnu")
+
+
 def check_storable(d) -> None:
     """Raise pyfront's one error for a tensor of a dtype it cannot hold (complex32)."""
     if d is complex32:
@@ -91,13 +110,14 @@ def check_storable(d) -> None:
 
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
-STORED = ALL + COMPLEX
+STORED = ALL + COMPLEX + SHELL
 _BY_NAME = {d.name: d for d in STORED}
 _LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
            "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
            "float32": "FloatTensor", "float64": "DoubleTensor", "bfloat16": "BFloat16Tensor",
            "complex32": "ComplexHalfTensor", "complex64": "ComplexFloatTensor",
-           "complex128": "ComplexDoubleTensor"}
+           "complex128": "ComplexDoubleTensor", "uint16": "UInt16Tensor", "uint32": "UInt32Tensor",
+           "uint64": "UInt64Tensor", **{d.name: d.name.capitalize() + "Tensor" for d in FLOAT8}}
 # torch's messages name a dtype in three spellings, each printed by different kernels: the ScalarType
 # ("Long", `scalar_name`), the C++ type that a tensor's TypeMeta prints ("long int", `cpp_name`: mm's,
 # histogramdd's, out='s exact-dtype checks) and the <cstdint> type that checked_convert's macro spells
@@ -105,11 +125,15 @@ _LEGACY = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "i
 _CPP = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
         "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
         "bfloat16": "c10::BFloat16", "complex32": "c10::complex<c10::Half>",
-        "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+        "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+        "uint16": "short unsigned int", "uint32": "unsigned int", "uint64": "long unsigned int",
+        **{d.name: "c10::" + d.name.capitalize() for d in FLOAT8}}
 _CONVERT = {"bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
             "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
             "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
-            "complex128": "c10::complex<double>"}
+            "complex128": "c10::complex<double>", "uint16": "uint16_t", "uint32": "uint32_t",
+            "uint64": "uint64_t",
+            **{d.name: "c10::" + d.name.capitalize() for d in FLOAT8}}
 # PyTorch's aliases, exported from the package namespace
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
            "short": int16, "bool": bool_, "cfloat": complex64, "cdouble": complex128, "chalf": complex32}
@@ -121,9 +145,10 @@ def scalar_name(d: dtype) -> str:
 
 
 def type_name(d: dtype) -> str:
-    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool and bfloat16
-    their old CPUBoolType and CPUBFloat16Type."""
-    return f"CPU{scalar_name(d)}Type" if d is bool_ or d is bfloat16 else "torch." + _LEGACY[d.name]
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool, bfloat16 and the
+    shell dtypes their old CPUBoolType, CPUBFloat16Type, CPUUInt16Type."""
+    old_type = d is bool_ or d is bfloat16 or d in SHELL
+    return f"CPU{scalar_name(d)}Type" if old_type else "torch." + _LEGACY[d.name]
 
 
 def cpp_name(d: dtype) -> str:
@@ -168,25 +193,45 @@ def unpack_bfloat16(raw) -> list:
 
 
 def numpy_dtype(np, d: dtype):
-    """The NumPy dtype that holds ``d``. NumPy has no bfloat16: the ml_dtypes package registers it, imported
-    here on first use (it costs as much as a fifth of ``import pyfront``, and the browser has neither)."""
-    if d is bfloat16:
+    """The NumPy dtype that holds ``d``. NumPy has no bfloat16 or float8: the ml_dtypes package registers
+    them, imported here on first use (it costs as much as a fifth of ``import pyfront``, and the browser has
+    neither)."""
+    if d is bfloat16 or d in FLOAT8:
         try:
-            import ml_dtypes  # noqa: F401 (its import registers "bfloat16" with NumPy)
+            import ml_dtypes
         except ImportError:
-            raise TypeError("torch.bfloat16 tensors on the cpu need the ml_dtypes package, which is not "
+            raise TypeError(f"torch.{d.name} tensors on the cpu need the ml_dtypes package, which is not "
                             "installed here; use torch.float16 or torch.float32 instead") from None
+        return np.dtype(getattr(ml_dtypes, d.name))
     return np.dtype(d.np_name)
 
 
 def half_array(np, values, d: dtype = float16):
-    """``values`` (a NumPy array, a flat list of Python numbers) as an array of the 16-bit float ``d``,
-    rounded as ``round_half``: NumPy's own cast of a float64 rounds once, torch's twice."""
+    """``values`` (a NumPy array, a flat list of Python numbers) as an array of the narrow float ``d``
+    (float16, bfloat16, a float8), rounded as torch makes them: from float32 (NumPy's own cast of a float64
+    rounds once, torch's twice), a float8 by torch's rules (float8.py; ml_dtypes' saturate and round its
+    own way)."""
     arr = np.asarray(values)
     want = numpy_dtype(np, d)
+    if d in FLOAT8:
+        if arr.dtype.name in float8.NAMES:  # a float8 array: through its exact float32 values
+            arr = float8_to_float32(np, arr)
+        bits = arr.astype(np.float32).view(np.uint32).astype(np.uint64)
+        return float8.encode(d.name, bits, np.where).astype(np.uint8).view(want)
     if arr.dtype != want and arr.dtype.kind != "b":
-        arr = arr.astype(np.float32)
+        arr = float8_to_float32(np, arr) if arr.dtype.name in float8.NAMES else arr.astype(np.float32)
     return arr.astype(want)
+
+
+_DECODE: dict = {}
+
+
+def float8_to_float32(np, arr):
+    """A float8 NumPy array's float32 values, exactly and with torch's NaN bits (ml_dtypes' differ)."""
+    table = _DECODE.get(arr.dtype)
+    if table is None:
+        table = _DECODE[arr.dtype] = np.array(float8.decode_table(arr.dtype.name), np.uint32).view(np.float32)
+    return table[arr.view(np.uint8)]
 
 
 def round_float32(x: float) -> float:
@@ -224,11 +269,11 @@ def _by_name(name: str) -> dtype:
 
 
 def from_numpy_name(name: str) -> dtype:
-    if name not in _BY_NAME or name == "bfloat16":  # ml_dtypes' bfloat16: not a NumPy type torch takes
-        where = "ml_dtypes" if name == "bfloat16" else "numpy"
+    if name not in _BY_NAME or name == "bfloat16" or name.startswith("float8"):  # ml_dtypes' own types
+        where = "ml_dtypes" if name == "bfloat16" or name.startswith("float8") else "numpy"
         raise TypeError(f"can't convert np.ndarray of type {where}.{name}. The only supported types are: "
-                        "complex64, complex128, float64, float32, float16, int64, int32, int16, int8, "
-                        "uint8, and bool.")
+                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                        "uint64, uint32, uint16, uint8, and bool.")
     return _BY_NAME[name]
 
 
@@ -251,6 +296,12 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both promote to, as ``torch.promote_types``."""
     if a is b:
         return a
+    if a in FLOAT8 or b in FLOAT8:
+        raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{scalar_name(a)} and {scalar_name(b)}")
+    if (a in WIDE_UNSIGNED or b in WIDE_UNSIGNED) and "f" not in (a.kind, b.kind):
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to "
+                           f"promote {scalar_name(a)} and {scalar_name(b)}")
     if {a, b} == {float16, bfloat16}:  # neither holds the other's range and precision
         return float32
     if "c" in (a.kind, b.kind):  # the complex of the wider part: float64 + complex64 is complex128
@@ -367,6 +418,11 @@ class finfo:
         "bfloat16": (16, 0.0078125, 3.3895313892515355e38, 1.1754943508222875e-38, 0.01),
         "float32": (32, 1.1920928955078125e-07, 3.4028234663852886e38, 1.1754943508222875e-38, 1e-06),
         "float64": (64, 2.220446049250313e-16, 1.7976931348623157e308, 2.2250738585072014e-308, 1e-15),
+        "float8_e4m3fn": (8, 0.125, 448.0, 0.015625, 1.0),
+        "float8_e5m2": (8, 0.25, 57344.0, 6.103515625e-05, 1.0),
+        "float8_e4m3fnuz": (8, 0.125, 240.0, 0.0078125, 1.0),
+        "float8_e5m2fnuz": (8, 0.125, 57344.0, 3.0517578125e-05, 1.0),
+        "float8_e8m0fnu": (8, 1.0, 1.7014118346046923e38, 5.877471754111438e-39, 1.0),
     }
 
     def __init__(self, type=None):
@@ -375,13 +431,13 @@ class finfo:
             raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             f"'{type!r}'")
         self.bits, self.eps, self.max, self.tiny, self.resolution = self._TABLE[type.name]
-        self.min = -self.max
+        self.min = self.tiny if type is float8_e8m0fnu else -self.max  # e8m0fnu has no sign
         self.smallest_normal = self.tiny
         self.dtype = type.name
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min:.6e}, max={self.max:.6e}, "
-                f"eps={self.eps:.6e}, smallest_normal={self.tiny:.6e}, tiny={self.tiny:.6e}, "
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
                 f"dtype={self.dtype})")
 
 
@@ -399,4 +455,4 @@ class iinfo:
         self.dtype = type.name
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={float(self.min):g}, max={float(self.max):g}, dtype={self.dtype})"  # as torch's

@@ -57,7 +57,7 @@ def get_printoptions() -> dict:
 class _Formatter:
     """One width and one notation for every element of a tensor, chosen from the printed values."""
 
-    def __init__(self, values: list, floating: bool):
+    def __init__(self, values: list, floating: bool, zero: float = 0.0):
         self.floating = floating
         self.int_mode = True   # floats that are all whole numbers print as "2."
         self.sci_mode = False
@@ -65,8 +65,9 @@ class _Formatter:
         if not floating:
             self.width = max([1] + [len(str(v)) for v in values])
             return
-        # only nonzero finite values decide: zeros, nan and inf fit any notation
-        finite = [v for v in values if v != 0 and math.isfinite(v)]
+        # only nonzero finite values decide: zeros, nan and inf fit any notation. ``zero``: what 0 becomes in
+        # the dtype, as torch compares (float8_e8m0fnu has no 0: its 2**-127 prints as "0.")
+        finite = [v for v in values if v != zero and math.isfinite(v)]
         if not finite:
             return
         self.int_mode = all(v == math.ceil(v) for v in finite)
@@ -173,7 +174,9 @@ def _values_str(t: Tensor, indent: int) -> str:
         return "[...]"
     data, elided = _printed_values(t, summarize)
     values = _flat(data, t.ndim)
-    fmt = _ComplexFormatter(values) if t.dtype.is_complex else _Formatter(values, t.dtype.is_floating_point)
+    zero = 2.0 ** -127 if t.dtype is _dt.float8_e8m0fnu else 0.0
+    fmt = (_ComplexFormatter(values) if t.dtype.is_complex else
+           _Formatter(values, t.dtype.is_floating_point, zero))
     return _block_str(data, elided, indent, fmt)
 
 

@@ -763,8 +763,8 @@ class Tensor:
             bit, way = ("conjugate", "conj") if self._lazy == "conj" else ("negative", "neg")
             raise RuntimeError(f"Can't call numpy() on Tensor that has {bit} bit set. Use "
                                f"tensor.resolve_{way}().numpy() instead.")
-        if self.dtype is _dt.bfloat16:  # NumPy has no bfloat16 of its own: torch gives no array of it
-            raise TypeError("Got unsupported ScalarType BFloat16")
+        if self.dtype is _dt.bfloat16 or self.dtype in _dt.FLOAT8:  # not NumPy's own: torch gives no array
+            raise TypeError(f"Got unsupported ScalarType {_dt.scalar_name(self.dtype)}")
         self._storage.exported = True  # the array (and any view NumPy makes of it) shares the memory
         return get_backend(self.device).array(self._layout)
 

@@ -327,7 +327,7 @@ def test_map_location_routes_through_tensor_to(tmp_path):
         pyfront.load(tmp_path / "m.pt", map_location="cuda")
 
 
-@pytest.mark.parametrize("dtype", ["complex32", "uint16", "uint32", "float8_e4m3fn"])
+@pytest.mark.parametrize("dtype", ["complex32"])  # (uint16/32/64 and float8 load since s26)
 def test_dtypes_pyfront_lacks_are_named(tmp_path, dtype):
     torch.save({"t": torch.zeros(2, dtype=getattr(torch, dtype))}, tmp_path / "c.pt")
     with pytest.raises(pickle.UnpicklingError, match=dtype):

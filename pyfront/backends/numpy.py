@@ -9,14 +9,18 @@ import math
 import numpy as np
 
 from ..device import CPU
-from ..dtypes import HALVES, STORED, bfloat16, check_storable, half_array, numpy_dtype, round_float32
+from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_to_float32, half_array,
+                      numpy_dtype, round_float32)
 from .base import Backend, nest
 from .storage import Storage
 from .vector_range import arange_values, fused_lerp
 
 
 _new = object.__new__
-_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in STORED if d is not bfloat16}
+_NP_DTYPES = {d.name: np.dtype(d.np_name) for d in STORED if d is not bfloat16 and d not in FLOAT8}
+# the dtypes torch's CPU kernels compute in float32 and round once into (float8's always, whatever the rule)
+_NARROW = frozenset(HALVES + FLOAT8)
+_FLOAT8 = {d.name: d for d in FLOAT8}
 
 
 def _np(dtype) -> np.dtype:
@@ -100,6 +104,14 @@ class _AsTorch:
 _as_torch = _AsTorch
 
 
+def _widened(arr, up: bool):
+    """A float16/bfloat16 operand in float32 where the rule wants it (``up``), a float8 one always (exactly,
+    with torch's NaN bits: ml_dtypes' arithmetic would round its own way)."""
+    if arr.dtype.name in _FLOAT8:
+        return float8_to_float32(np, arr)
+    return arr.astype(np.float32) if up else arr
+
+
 def _storage(flat) -> Storage:
     return Storage(flat, CPU, flat.nbytes)
 
@@ -134,14 +146,14 @@ class NumpyBackend(Backend):
     def from_array(self, arr, dtype):
         """A contiguous copy of ``arr`` (any array-like) as a storage of ``dtype``."""
         with _as_torch():  # nan/inf cast to an integer dtype
-            if dtype in HALVES:  # float64 rounds to float32 first, as torch's Half and BFloat16 are made
+            if dtype in _NARROW:  # float64 rounds to float32 first, as torch makes Half, BFloat16, Float8
                 return _storage(half_array(np, arr, dtype).reshape(-1))
             flat = np.array(arr, dtype=_np(dtype), copy=True, order="C").reshape(-1)
         return _storage(flat)
 
     def from_list(self, flat, dtype):
         with _as_torch():
-            if dtype in HALVES:
+            if dtype in _NARROW:
                 return _storage(half_array(np, flat, dtype).reshape(-1))
             return _storage(np.array(flat, dtype=_np(dtype)).reshape(-1))
 
@@ -183,7 +195,8 @@ class NumpyBackend(Backend):
     def to_list(self, x):
         if 0 in x.shape:  # built here: its shape may be one NumPy can't hold, (2**61, 0) or (0, 2**62)
             return nest([], x.shape)
-        return self.array(x).tolist()
+        arr = self.array(x)
+        return (float8_to_float32(np, arr) if arr.dtype.name in _FLOAT8 else arr).tolist()
 
     def to_bytes(self, x) -> bytes:
         return np.ascontiguousarray(self.array(x)).tobytes()
@@ -202,8 +215,7 @@ class NumpyBackend(Backend):
         # kernels do (NumPy's float16 cumsum and matmul would round every partial result); a takes_halves
         # rule rounds where torch's kernel does (ops/half_cpu.py)
         up = op.takes_halves is False
-        arrays = [self.array(t) if not up or t.dtype not in HALVES else self.array(t).astype(np.float32)
-                  for t in inputs]
+        arrays = [self.array(t) if t.dtype not in _NARROW else _widened(self.array(t), up) for t in inputs]
         token = _ERRSTATE.set(_IGNORE)  # what _as_torch does, inline: this runs for every op
         try:
             result = op.numpy(np, *arrays, **attrs)
@@ -220,14 +232,15 @@ class NumpyBackend(Backend):
         """NumPy's result ``r`` as the storage of an output of ``shape`` and NumPy dtype ``want`` (called
         under run's errstate)."""
         if type(r) is not np.ndarray or r.dtype is not want and r.dtype != want:
-            r = np.asarray(r, dtype=want)
+            # a float8 by torch's rounding (float8.py), not ml_dtypes' own
+            r = half_array(np, r, _FLOAT8[want.name]) if want.name in _FLOAT8 else np.asarray(r, dtype=want)
         if r.shape != shape and r.shape != tuple(shape):
             self._wrong_shape(op, r, shape, arrays, inputs)
         r = r.ravel()  # a view where r is contiguous, else a row-major copy
         return Storage(r, CPU, r.nbytes)
 
     def plan_reduction(self, op, dtype, out_dtype, attrs, shape):
-        if dtype in HALVES:  # float16 and bfloat16 compute in float32: run does it
+        if dtype in _NARROW:  # float16, bfloat16 and float8 compute in float32: run does it
             return super().plan_reduction(op, dtype, out_dtype, attrs, shape)
         want, array, stored = _np(out_dtype), self.array, self._stored
         call = functools.partial(op.numpy, np, **attrs)
@@ -267,7 +280,7 @@ class NumpyBackend(Backend):
         their dtype and a non-empty ``shape``, as a function of the operands' Layouts and that shape
         returning its storage (ops/dispatch.py's ``product``); None for float16 and bfloat16, which ``run``
         computes in float32."""
-        if dtype in HALVES:
+        if dtype in _NARROW:
             return None
         want, array, stored = _np(dtype), self.array, self._stored
         call = functools.partial(op.numpy, np, **attrs)
@@ -300,7 +313,7 @@ class NumpyBackend(Backend):
         return planned
 
     def plan(self, op, dtype, out_dtypes, attrs=None):
-        if dtype in HALVES or len(out_dtypes) != 1:  # float16 and bfloat16 compute in float32: run does it
+        if dtype in _NARROW or len(out_dtypes) != 1:  # float16 and bfloat16 compute in float32: run does it
             return super().plan(op, dtype, out_dtypes, attrs)
         want, array, run = _np(out_dtypes[0]), self.array, self.run
         attrs = attrs or {}
@@ -462,7 +475,7 @@ class NumpyBackend(Backend):
 
     def full(self, shape, value, dtype):
         with _as_torch():
-            if dtype in HALVES:
+            if dtype in _NARROW:
                 value = half_array(np, value, dtype)
             elif dtype.kind == "f" and type(value) is int:  # NumPy would round the int through a double
                 value = round_float32(value) if dtype.itemsize == 4 else float(value)

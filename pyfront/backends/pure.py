@@ -9,7 +9,8 @@ import operator
 import struct
 
 from ..device import CPU
-from ..dtypes import bfloat16, pack_bfloat16, round_float16, round_float32, unpack_bfloat16
+from .. import float8
+from ..dtypes import FLOAT8, SHELL, bfloat16, pack_bfloat16, round_float16, round_float32, unpack_bfloat16
 from .base import Backend, nest
 from .storage import Storage, dense
 
@@ -27,6 +28,10 @@ def _pack(values, dtype) -> bytearray:
         raise TypeError(_NO_COMPLEX)
     if dtype is bfloat16:  # no struct format: its own rounding, through float32 as torch's
         return bytearray(pack_bfloat16(values))
+    if dtype in FLOAT8:  # each through float32, then torch's float8 rounding (float8.py), one value at a time
+        n = len(values)
+        words = struct.unpack(f"<{n}I", struct.pack(f"<{n}f", *map(round_float32, values)))
+        return bytearray(float8.encode(dtype.name, w, _where) for w in words)
     if dtype.kind == "b":
         values = [bool(v) for v in values]
     elif dtype.kind == "i":
@@ -36,9 +41,16 @@ def _pack(values, dtype) -> bytearray:
     return bytearray(struct.pack(f"<{len(values)}{dtype.struct_fmt}", *values))
 
 
+def _where(cond, a, b):
+    return a if cond else b
+
+
 def _unpack(raw, dtype) -> list:
     if dtype is bfloat16:
         return unpack_bfloat16(raw)
+    if dtype in FLOAT8:
+        table = float8.decode_table(dtype.name)
+        return list(struct.unpack(f"<{len(raw)}f", struct.pack(f"<{len(raw)}I", *(table[c] for c in raw))))
     return list(struct.unpack(f"<{len(raw) // dtype.itemsize}{dtype.struct_fmt}", raw))
 
 
@@ -126,7 +138,7 @@ class PureBackend(Backend):
         step counter keeps working in a browser without NumPy."""
         from . import available
         gpu = available("webgpu")
-        if gpu is None or any(x.dtype.name in ("float64", "bfloat16") for x in inputs):  # not on a GPU
+        if gpu is None or any(x.dtype.name in ("float64", "bfloat16") or x.dtype in SHELL for x in inputs):
             raise RuntimeError(_NEEDS_NUMPY)
         moved = [dense(gpu.from_bytes(self.to_bytes(x), x.dtype), x.shape, x.dtype) for x in inputs]
         out = gpu.run(op, moved, attrs, out_meta)

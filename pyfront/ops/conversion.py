@@ -139,7 +139,7 @@ def type_(self, dtype=None, non_blocking=False):
     if isinstance(dtype, str):  # "torch.FloatTensor", "torch.cuda.FloatTensor": torch's legacy type names
         parts = dtype.split(".")
         device = parts[1] if len(parts) == 3 and parts[1] in _TYPE_NAME_DEVICES else "cpu"
-        found = [d for d in dt.ALL
+        found = [d for d in dt.STORED
                  if parts[0] == "torch" and len(parts) == (2 if device == "cpu" else 3)
                  and d._legacy_name == parts[-1]]
         if not found:

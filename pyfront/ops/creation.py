@@ -202,7 +202,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     dtype = dtype or _infer_dtype(data)
     flat: list = []
     _store(data, shape, 0, dtype, flat)
-    if dtype.kind == "i":
+    if dtype is dt.uint64:  # torch reads each element as a C unsigned long long
+        _check_uint64(flat)
+    elif dtype.kind == "i":
         if any(isinstance(v, int) and not -(1 << 63) <= v < (1 << 63) for v in flat):
             raise ValueError("Overflow when unpacking long long")  # read as a C long long first
         low, high = _INT_RANGE[dtype.name]
@@ -218,8 +220,21 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(storage, shape, dtype, requires_grad)
 
 
+def _check_uint64(flat) -> None:
+    """torch's errors for a uint64 tensor's elements: each an int in [0, 2**64) (bools are ints)."""
+    for v in flat:
+        if not isinstance(v, int):
+            raise TypeError("an integer is required")
+        if v < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+        if v >= 1 << 64:
+            raise OverflowError("int too big to convert")
+
+
 _INT_RANGE = {
     "uint8": (0, 255),
+    "uint16": (0, (1 << 16) - 1),
+    "uint32": (0, (1 << 32) - 1),
     "int8": (-128, 127),
     "int16": (-(1 << 15), (1 << 15) - 1),
     "int32": (-(1 << 31), (1 << 31) - 1),
@@ -578,8 +593,9 @@ def _power(base, e):
 
 
 def _no_bool(name, dtype, complex_too=False):
-    """PyTorch's CPU kernels for ranges have no bool version (arange's and range's no complex one)."""
-    if dtype is dt.bool_ or complex_too and dtype.is_complex:
+    """PyTorch's CPU kernels for ranges have no bool or shell dtype version (arange's and range's no complex
+    one)."""
+    if dtype is dt.bool_ or complex_too and dtype.is_complex or dtype in dt.SHELL:
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
@@ -587,6 +603,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     m = n if m is None else m
     if n < 0 or m < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    if dtype in dt.WIDE_UNSIGNED:
+        raise NotImplementedError(f"\"eye\" not implemented for '{dt.scalar_name(dtype)}'")
     out = zeros(n, m, dtype=dtype, device=device)
     if n and m:
         out.diagonal().fill_(1)
@@ -621,8 +639,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
 
 
 def _check_float(kernel, dtype):
-    """torch's CPU sampling kernels (``kernel``) have no integer or bool version."""
-    if not dtype.is_floating_point:
+    """torch's CPU sampling kernels (``kernel``) have no integer, bool or float8 version."""
+    if not dtype.is_floating_point or dtype in dt.FLOAT8:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
@@ -682,6 +700,8 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    if dtype in dt.SHELL:
+        raise NotImplementedError(f"\"randperm\" not implemented for '{dt.scalar_name(dtype)}'")
     keys = _random("randint", (n,), dt.int64, "cpu", generator, 0, 1 << 31).tolist()
     order = sorted(range(n), key=lambda i: (keys[i], i))
     return tensor(order, dtype=dtype or dt.int64, device=device)

@@ -18,6 +18,7 @@ from ..strides_order import preserved_strides, result_strides
 from ..tensor import Tensor, _fresh
 from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
+from .shell import REFUSED_NAMES, SHELL, refuse
 
 # (op, dtype, device type[, attributes]) -> (output dtypes, run(layouts, shape)). Keyed by the device
 # type, not its backend (asking which backend costs as much as the rest of the look-up): a lost GPU's
@@ -53,7 +54,11 @@ def _plan(op, inputs, dtype, backend, key, attrs):
     """The plan for an elementwise ``op`` on ``inputs`` of one ``dtype`` on ``backend``'s device:
     (output dtypes, run(layouts, shape)), made at the first such call (an elementwise rule's output
     dtypes depend on the input dtypes alone, and on ``attrs``, a part of ``key``); False where the
-    general path runs it."""
+    general path runs it (a shell dtype's op: whether torch has its kernel depends on the operands'
+    shapes)."""
+    if dtype in SHELL:
+        refuse(op.name, inputs)
+        return _store(key, False)
     dtypes = tuple(d for _, d in op.infer(*inputs, **attrs))
     fallback = inputs[0].device.type != "cpu" and op.extra.get("cpu_fallback")
     return _store(key, False if fallback else (dtypes, backend.plan(op, dtype, dtypes, attrs)))
@@ -143,6 +148,8 @@ def _run(op, inputs, attrs, device, laid_out, strides=None):
     """``op``'s outputs on ``inputs`` (on one ``device``) by its backend's general run. ``laid_out``: an
     elementwise op, whose outputs have the ``strides`` given, or else those torch's TensorIterator gives
     them from the inputs' layouts (None: contiguous)."""
+    if op.name in REFUSED_NAMES:
+        refuse(op.name, inputs)
     meta = op.infer(*inputs, **attrs)
     layouts = [t._layout for t in inputs]
     if laid_out and meta:
@@ -308,6 +315,7 @@ def product(op, shape, operands, **attrs):
             key = (op, dtype, device.type, *attrs.values())
             plan = _PLANS.get(key)
             if plan is None:
+                refuse(op.name, operands)
                 plan = _store(key, get_backend(device).plan_product(op, dtype, attrs) or False)
             if plan:
                 out = _fresh(plan([t._layout for t in operands], shape), shape, dtype)
@@ -352,6 +360,7 @@ def reduce(op, input, _name=None, **attrs):
     key = (op, input.dtype, device.type, input._shape, *attrs.values())
     plan = _PLANS.get(key)
     if plan is None:
+        refuse(op.name, (input,))
         ((shape, dtype),) = op.infer(input, **attrs)
         general = 0 in shape or 0 in input._shape or (device.type != "cpu" and op.extra.get("cpu_fallback"))
         # a backend that stores a dtype wider than its width (webgpu's bool) has its outputs' layouts

@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 from ..autograd import graph
 from ..tensor import Tensor
+from . import shell
 
 KINDS = ("elementwise", "reduction", "view", "other")
 
@@ -169,6 +170,8 @@ def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None
     def deco(fn):
         if grad_fn is not None:
             fn = records(grad_fn, saves)(fn)
+        if (torch_name or fn.__name__) in shell.REFUSED_NAMES | shell.WHOLE:  # torch's shell dtype kernels
+            fn = shell.whole(torch_name or fn.__name__, fn)
         COMPOSITES[torch_name or fn.__name__] = {"fn": fn, "samples": samples, "domain": domain,
                                                  "grad": grad}
         return fn

@@ -37,7 +37,7 @@ def _continuous(self, name):
 
 
 def _float_kernel(self, kernel):
-    if not self.dtype.is_floating_point:
+    if not self.dtype.is_floating_point or self.dtype in dt.FLOAT8:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(self.dtype)}'")
 
 

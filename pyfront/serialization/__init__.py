@@ -4,7 +4,7 @@
 reads that format and the legacy (pre-1.6) one written by ``torch.save``, through an allowlisting
 unpickler (``unpickler.py``), and ``.safetensors`` paths through ``pyfront.safetensors``.
 
-Differences from PyTorch, all from pyfront's dtypes and devices: complex, uint16/32/64 and float8 data is
+Differences from PyTorch, all from pyfront's dtypes and devices: complex32 data is
 refused with an error that names the dtype; ``nn.Parameter`` loads as a plain tensor with
 ``requires_grad`` set; a tensor saved from webgpu loads back on webgpu where it is available (torch
 restores a CUDA tensor on CUDA), every other one (a torch file's 'cuda:0' too: pyfront has no CUDA) on

@@ -259,14 +259,23 @@ class Pickler:
         if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
             self._global("torch._tensor", "_rebuild_from_type_v2")
             self.out += b"("
-        self._global("torch._utils", "_rebuild_tensor_v2")
+        kind = DTYPE_STORAGES.get(t.dtype.name)
+        # a dtype with no storage class of its own (uint16/32/64, float8): torch's v3 form, its bytes in an
+        # untyped storage and the dtype named after the hooks
+        self._global("torch._utils", "_rebuild_tensor_v2" if kind else "_rebuild_tensor_v3")
         if state:
             self._global("torch", "Tensor")
         self.out += b"("
-        self._storage(t._storage, t.dtype, ("torch", DTYPE_STORAGES[t.dtype.name]), _reach(t))
+        if kind:
+            self._storage(t._storage, t.dtype, ("torch", kind), _reach(t))
+        else:
+            reach = _reach(t) * t.dtype.itemsize
+            self._storage(t._storage, dt.uint8, ("torch.storage", "UntypedStorage"), reach)
         for part in (t._offset, tuple(t.shape), tuple(t._strides), t.requires_grad):
             self._save(part)
         self._call("collections", "OrderedDict", ())
+        if not kind:
+            self._global("torch", t.dtype.name)
         if t._lazy is not None:  # torch's metadata: the memory is saved as it is, with the bit to set on load
             self._save({t._lazy: True})
         self.out += b"t"

@@ -26,10 +26,13 @@ from .tables import ITEMSIZE, LOADED_AS, byteswap, decode_elements, numel_overfl
 MAX_HEADER_SIZE = 100_000_000  # the reference implementation's cap
 
 _CODES = {"BOOL": "bool", "U8": "uint8", "I8": "int8", "I16": "int16", "I32": "int32", "I64": "int64",
-          "F16": "float16", "BF16": "bfloat16", "F32": "float32", "F64": "float64"}
+          "F16": "float16", "BF16": "bfloat16", "F32": "float32", "F64": "float64", "U16": "uint16",
+          "U32": "uint32", "U64": "uint64", "F8_E4M3": "float8_e4m3fn", "F8_E5M2": "float8_e5m2",
+          "F8_E4M3FNUZ": "float8_e4m3fnuz", "F8_E5M2FNUZ": "float8_e5m2fnuz", "F8_E8M0": "float8_e8m0fnu",
+          "C64": "complex64"}
 _NAMES = {v: k for k, v in _CODES.items()}
 # valid in the format, but pyfront has no such dtype
-_OTHER_CODES = ("U16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2", "C64")
+_OTHER_CODES = ("F4", "F6_E2M3", "F6_E3M2")
 
 
 class SafetensorError(Exception):

@@ -19,8 +19,7 @@ DTYPE_STORAGES = {v: k for k, v in STORAGE_DTYPES.items()}
 TENSOR_MARKS = ("_is_buffer",)
 
 # Element types PyTorch has and pyfront does not: named in the error instead of "not allowed".
-MISSING_DTYPES = ("complex32", "uint16", "uint32", "uint64", "float8_e4m3fn",
-                  "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
+MISSING_DTYPES = ("complex32",)
 MISSING_STORAGES = {"ComplexHalfStorage": "complex32"}
 
 # Every dtype a file may hold that pyfront can load, each as itself.

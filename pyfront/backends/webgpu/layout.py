@@ -3,7 +3,9 @@
 WGSL has 32-bit scalars (and f16 with ``shader-f16``): int64/int32/int16/int8 are stored as i32,
 uint8 and bool as u32, float16 as f16, float32 as f32; float64 and bfloat16 are refused (WGSL has
 neither; bfloat16 kept as f32 would need a rounding after every step of every kernel, fused chains and
-matmul tiles included, to give torch's values: not a storage choice but a second set of kernels).
+matmul tiles included, to give torch's values: not a storage choice but a second set of kernels), and so
+are torch's shell dtypes, uint16/32/64 and float8 (storage for files and interop, with a handful of cpu
+kernels in torch itself).
 int64 values outside the i32 range are refused on upload (PyTorch's default integer is int64:
 indices and counts fit; documented in the README).
 """
@@ -32,16 +34,21 @@ I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
 # the dtypes WGSL has no type for: what it lacks, and the conversion that makes a tensor fit
-_NO_WGSL = {"float64": ("64-bit floats", ".float()"), "bfloat16": ("bfloat16", ".float()"),
-            "complex64": ("complex numbers", "torch.view_as_real() (float32 pairs)"),
-            "complex128": ("complex numbers", "torch.view_as_real(t).float() (float32 pairs)")}
+_NO_WGSL = {"float64": ("WGSL has no 64-bit floats", ".float()"),
+            "bfloat16": ("WGSL has no bfloat16", ".float()"),
+            "complex64": ("WGSL has no complex numbers", "torch.view_as_real() (float32 pairs)"),
+            "complex128": ("WGSL has no complex numbers", "torch.view_as_real(t).float() (float32 pairs)"),
+            # torch's shell dtypes: storage with a handful of kernels, used in files and interop, not on GPUs
+            **{d.name: ("pyfront's WGSL kernels have no uint16, uint32 or uint64", ".long()")
+               for d in dt.WIDE_UNSIGNED},
+            **{d.name: ("WGSL has no 8-bit floats", ".float()") for d in dt.FLOAT8}}
 
 
 def wgsl_type(dtype) -> str:
     if dtype.name in _NO_WGSL:
         lacks, way = _NO_WGSL[dtype.name]
-        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no {lacks}. Convert it "
-                        f"with {way} first.")
+        raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: {lacks}. Convert it with {way} "
+                        "first.")
     return WGSL_TYPE[dtype.name]
 
 

@@ -1054,7 +1054,9 @@ def _cast_np(np, x, dtype):
     # whether it is nonzero
     if x.dtype.kind == "c" and dtype.kind in "fi":
         x = x.real
-    return dt.half_array(np, x, dtype) if dtype in dt.HALVES else x.astype(dtype.np_name)
+    if dtype in dt.HALVES or dtype in dt.FLOAT8:
+        return dt.half_array(np, x, dtype)
+    return x.astype(dt.numpy_dtype(np, dtype))
 
 
 def _grad_as(g, dtype):

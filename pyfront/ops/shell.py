@@ -1,0 +1,242 @@
+"""torch's shell dtypes (uint16/32/64, the float8 family) have a narrow set of CPU kernels: which ops torch
+refuses for them, and the kernel its NotImplementedError names ("add_stub" not implemented for 'UInt32').
+
+The tables were learned by running each op of pyfront's op table (tests/optable.py) in torch 2.13 on
+operands of each shell dtype: an op named here is refused, by its public name (a primitive's OpDef name
+or a composite's), before it computes; one not named computes as it does for any dtype. An entry is
+``name`` (the kernel is named as the op) or ``name:kernel``. Ops whose refusal pyfront cannot name as
+torch does (torch refuses inside a kernel pyfront builds another way) are listed in
+tests/test_shell_dtypes.py.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+
+from .. import dtypes as dt
+
+_WIDE_UNSIGNED = """
+    abs:abs_cpu add:add_stub addbmm:addmm_impl_cpu_ addmm:addmm_impl_cpu_ addmv:addmv_impl_cpu
+    amax:max_values_cpu amin:min_values_cpu aminmax:aminmax_cpu argmax:argmax_cpu argmin:argmin_cpu baddbmm
+    bincount:bincount_cpu bitwise_left_shift:lshift_cpu bitwise_not:bitwise_not_cpu
+    bitwise_right_shift:rshift_cpu bmm bucketize:searchsorted_out_cpu col2im:col2im_out_cpu
+    combinations:masked_select count_nonzero:nonzero_count_cpu cummax:cummax_cpu cummin:cummin_cpu
+    cumulative_trapezoid:add_stub diff:add_stub dist:add_stub div_floor:div_floor_cpu
+    div_trunc:div_trunc_cpu dot floor_divide:div_floor_cpu fmax:maximum_cpu fmin:minimum_cpu fmod:fmod_cpu
+    frac:frac_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu histc:aminmax_cpu
+    histogram:histogramdd hypot:hypot_cpu im2col:im2col_out_cpu inner:addmm_impl_cpu_ isin:isin_default_cpu
+    kthvalue:kthvalue_cpu lcm:lcm_cpu le:le_cpu log_softmax:log_softmax_lastdim_kernel_impl
+    logaddexp:logaddexp_cpu logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu
+    logical_and:logical_and_cpu logical_not:logical_not_cpu logical_or:logical_or_cpu
+    logical_xor:logical_xor_cpu lt:lt_cpu masked_fill masked_scatter masked_select matmul:bmm max:max_cpu
+    maximum:maximum_cpu median:median_out min:min_cpu minimum:minimum_cpu mm:addmm_impl_cpu_ mode:mode_cpu
+    mv:addmv_impl_cpu nanmedian:median_cpu neg:neg_cpu nextafter:nextafter_cpu
+    nn.functional.adaptive_avg_pool1d:adaptive_avg_pool2d
+    nn.functional.adaptive_avg_pool2d:adaptive_avg_pool2d
+    nn.functional.adaptive_avg_pool3d:adaptive_avg_pool3d_cpu
+    nn.functional.adaptive_max_pool1d:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool2d:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.avg_pool2d:avg_pool2d
+    nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
+    nn.functional.conv2d:slow_conv2d_cpu nn.functional.embedding_bag:arange_cpu
+    nn.functional.group_norm:GroupNormKernelImpl nn.functional.interpolate:upsample_nearest2d_channels_last
+    nn.functional.layer_norm:LayerNormKernelImpl nn.functional.max_pool1d:max_pool1d_impl
+    nn.functional.max_pool2d:max_pool2d nn.functional.max_pool3d:max_pool3d
+    nn.functional.pad:replication_pad1d nn.functional.pixel_shuffle:pixel_shuffle nonzero:nonzero_count_cpu
+    pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave:repeat_interleave_cpu
+    searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
+    sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
+"""
+
+_FLOAT8 = """
+    acos:acos_vml_cpu acosh:acosh_cpu add:add_stub addcdiv:addcdiv_cpu_out addcmul:addcmul_cpu_out
+    addmv:addmv_impl_cpu amax:max_values_cpu amin:min_values_cpu aminmax:aminmax_cpu argmax:argmax_cpu
+    argmin:argmin_cpu argsort:sorting_kernel_method_name asin:asin_vml_cpu asinh:asinh_cpu atan:atan_vml_cpu
+    atan2:atan2_cpu atanh:atanh_cpu baddbmm bitwise_and:bitwise_and_cpu bitwise_left_shift:lshift_cpu
+    bitwise_not:bitwise_not_cpu bitwise_or:bitwise_or_cpu bitwise_right_shift:rshift_cpu
+    bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist ceil:ceil_vml_cpu
+    col2im:col2im_out_cpu copysign:copysign_cpu corrcoef:sum_cpu cos:cos_vml_cpu cosh:cosh_cpu
+    count_nonzero:nonzero_count_cpu cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
+    cumsum:cumsum_out_cpu cumulative_trapezoid:add_stub deg2rad:mul_cpu_reduced_float diff:add_stub digamma
+    dist:add_stub div:div_cpu div_floor:div_floor_cpu div_trunc:div_trunc_cpu dot einsum:bmm erf:erf_vml_cpu
+    erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu fliplr:flip_cpu
+    floor:floor_vml_cpu floor_divide:div_floor_cpu fmax:fmax_cpu fmin:fmin_cpu fmod:fmod_cpu frac:frac_cpu
+    frexp:frexp_cpu gather:scatter_gather_tensor_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu
+    histc:aminmax_cpu histogram:histogramdd hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
+    igammac:igammac_cpu im2col:im2col_out_cpu index_add:scatter_gather_tensor_cpu index_copy:index_copy_cpu
+    index_fill:index_fill_cpu inner:dot isclose:mul_cpu_reduced_float isin:isin_default_cpu
+    isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu ldexp:pow le:le_cpu
+    lerp:lerp_kernel_scalar lgamma:lgamma_vml_cpu log:log_vml_cpu log10:log10_vml_cpu log1p:log1p_vml_cpu
+    log2:log2_vml_cpu log_softmax:log_softmax_lastdim_kernel_impl logaddexp:logaddexp_cpu
+    logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu logical_and:logical_and_cpu
+    logical_not:logical_not_cpu logical_or:logical_or_cpu logical_xor:logical_xor_cpu logit:logit_cpu
+    logsumexp:max_values_cpu lt:lt_cpu masked_fill masked_scatter matmul:dot max:max_all maximum:maximum_cpu
+    mean:sum_cpu median:median_cpu min:min_all minimum:minimum_cpu mode:mode_cpu
+    msort:sorting_kernel_method_name mv:addmv_impl_cpu mvlgamma:arange_cpu nan_to_num nanmean:nansum_cpu
+    nanmedian:median_cpu nansum:nansum_cpu neg:neg_cpu nextafter:nextafter_cpu
+    nn.functional.adaptive_avg_pool1d:adaptive_avg_pool2d
+    nn.functional.adaptive_avg_pool2d:adaptive_avg_pool2d
+    nn.functional.adaptive_avg_pool3d:adaptive_avg_pool3d_cpu
+    nn.functional.adaptive_max_pool1d:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool2d:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.affine_grid:linspace_cpu
+    nn.functional.avg_pool1d:avg_pool2d nn.functional.avg_pool2d:avg_pool2d
+    nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
+    nn.functional.bilinear:bmm nn.functional.binary_cross_entropy:binary_cross_entropy
+    nn.functional.binary_cross_entropy_with_logits:log_sigmoid_cpu nn.functional.celu:elu_cpu
+    nn.functional.conv1d:slow_conv2d_cpu nn.functional.conv2d:slow_conv2d_cpu
+    nn.functional.conv3d:compute_columns3d nn.functional.conv_transpose1d:slow_conv_transpose2d_out_cpu
+    nn.functional.conv_transpose2d:slow_conv_transpose2d_out_cpu
+    nn.functional.conv_transpose3d:slow_conv_transpose3d_out_cpu nn.functional.cosine_similarity:norm_cpu
+    nn.functional.cross_entropy:log_softmax_lastdim_kernel_impl nn.functional.elu:elu_cpu
+    nn.functional.gelu:GeluKernelImpl nn.functional.glu:glu_cpu
+    nn.functional.grid_sample:grid_sampler_2d_cpu_kernel_impl nn.functional.group_norm:GroupNormKernelImpl
+    nn.functional.hardshrink:hardshrink_cpu nn.functional.hardsigmoid:hardsigmoid_cpu
+    nn.functional.hardswish:hardswish_cpu nn.functional.hardtanh:clamp_scalar_cpu
+    nn.functional.hinge_embedding_loss:add_stub nn.functional.huber_loss:huber_cpu
+    nn.functional.instance_norm:batch_norm nn.functional.interpolate:upsample_nearest2d_channels_last
+    nn.functional.kl_div:xlogy_cpu nn.functional.l1_loss:add_stub
+    nn.functional.layer_norm:LayerNormKernelImpl nn.functional.leaky_relu:leaky_relu_cpu
+    nn.functional.log_softmax:log_softmax_lastdim_kernel_impl nn.functional.logsigmoid:log_sigmoid_cpu
+    nn.functional.margin_ranking_loss:add_stub nn.functional.max_pool1d:max_pool1d_impl
+    nn.functional.max_pool2d:max_pool2d nn.functional.max_pool3d:max_pool3d nn.functional.mish:mish_cpu
+    nn.functional.mse_loss:mse_cpu nn.functional.multilabel_soft_margin_loss:log_sigmoid_cpu
+    nn.functional.nll_loss:nll_loss_out_frame nn.functional.normalize:norm_cpu
+    nn.functional.pairwise_distance:add_stub nn.functional.pixel_shuffle:pixel_shuffle
+    nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.poisson_nll_loss:exp_vml_cpu
+    nn.functional.prelu:prelu_cpu nn.functional.relu:clamp_min_scalar_cpu
+    nn.functional.relu6:clamp_scalar_cpu nn.functional.rms_norm:rms_norm
+    nn.functional.scaled_dot_product_attention:mul_cpu_reduced_float nn.functional.selu:elu_cpu
+    nn.functional.sigmoid:sigmoid_cpu_reduced_float nn.functional.silu:silu_cpu
+    nn.functional.smooth_l1_loss:smooth_l1_cpu nn.functional.soft_margin_loss:neg_cpu
+    nn.functional.softmax:softmax_lastdim_kernel_impl nn.functional.softmin:neg_cpu
+    nn.functional.softplus:softplus_cpu nn.functional.softshrink:softshrink_check
+    nn.functional.tanh:tanh_vml_cpu nn.functional.tanhshrink:tanh_vml_cpu
+    nn.functional.threshold:threshold_cpu nn.functional.triplet_margin_loss:add_stub
+    nonzero:nonzero_count_cpu norm:norm_cpu polygamma:digamma pow prod:prod_out_cpu
+    rad2deg:mul_cpu_reduced_float reciprocal:reciprocal_cpu relu:clamp_min_scalar_cpu
+    remainder:remainder_cpu rot90:flip_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
+    scatter:scatter_gather_tensor_cpu scatter_add:scatter_gather_tensor_cpu
+    scatter_reduce:scatter_gather_tensor_cpu searchsorted:searchsorted_out_cpu sgn:sign_cpu
+    sigmoid:sigmoid_cpu_reduced_float sign:sign_cpu signbit:signbit_cpu sin:sin_vml_cpu sinc:sinc_cpu
+    sinh:sinh_cpu softmax:softmax_lastdim_kernel_impl sort:sorting_kernel_method_name
+    special.ndtr:mul_cpu_reduced_float special_airy_ai:airy_ai_cpu special_bessel_j0:bessel_j0_cpu
+    special_bessel_j1:bessel_j1_cpu special_bessel_y0:bessel_y0_cpu special_bessel_y1:bessel_y1_cpu
+    special_entr:entr_cpu special_erfcx:erfcx_cpu special_i0e:i0e_cpu special_i1:i1_cpu special_i1e:i1e_cpu
+    special_log_ndtr:log_ndtr_cpu special_modified_bessel_i0:modified_bessel_i0_cpu
+    special_modified_bessel_i1:modified_bessel_i1_cpu special_modified_bessel_k0:modified_bessel_k0_cpu
+    special_modified_bessel_k1:modified_bessel_k1_cpu special_ndtri:ndtri_cpu
+    special_scaled_modified_bessel_k0:scaled_modified_bessel_k0_cpu
+    special_scaled_modified_bessel_k1:scaled_modified_bessel_k1_cpu
+    special_spherical_bessel_j0:spherical_bessel_j0_cpu special_xlog1py:xlog1py_cpu special_zeta:zeta_cpu
+    sqrt:sqrt_vml_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
+    take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
+    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var_mean:std_cpu
+    vdot:dot xlogy:xlogy_cpu
+"""
+
+# where one float8 format differs from the family: e8m0fnu has no sign (abs) and no matrix product; e5m2,
+# the one with an infinity, has isinf and isfinite kernels
+_OWN = {"float8_e8m0fnu": {"abs": "abs_cpu", "mm": "addmm_impl_cpu_", "tensordot": "addmm_impl_cpu_",
+                            "nn.functional.linear": "addmm_impl_cpu_", "addbmm": "addmm_impl_cpu_",
+                            "addmm": "addmm_impl_cpu_", "nn.functional.softsign": "abs_cpu",
+                            "isfinite": None},
+        "float8_e5m2": {"isinf": None, "isfinite": None}}
+# what the float8 formats refuse unless _OWN says otherwise; torch_order: pyfront's sort kernel (argsort)
+_OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "add_stub",
+           "nn.functional.multi_head_attention_forward": "mul_cpu_reduced_float",
+           "torch_order": "sorting_kernel_method_name"}
+
+# max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
+# elementwise with another tensor (``_form``)
+_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu"}
+
+_TABLES: dict = {}
+
+
+def _table(d) -> dict:
+    table = _TABLES.get(d)
+    if table is None:
+        text = _WIDE_UNSIGNED if d in dt.WIDE_UNSIGNED else _FLOAT8
+        table = dict((e.split(":") * 2)[:2] if ":" in e else (e, e) for e in text.split())
+        table.update(_FORMS)
+        if d in dt.FLOAT8:
+            table.update(_OTHERS)
+            table.update(_OWN.get(d.name, {}))
+        _TABLES[d] = {k: v for k, v in table.items() if v}
+        table = _TABLES[d]
+    return table
+
+
+# torch's own words where a refusal is no kernel's NotImplementedError
+_MESSAGES = {"var": (RuntimeError, "std_var_all: Unsupported dtype {}"),
+             "std": (RuntimeError, "std_var_all: Unsupported dtype {}")}
+
+# composites torch computes for (some) shell dtypes, which pyfront builds from primitives torch has no shell
+# kernel for (diag's masked_fill, isclose's sub, outer's broadcast mul, index_select's gather): decided at
+# their own level, the primitives inside them are not asked again
+WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "outer", "ger", "kron",
+                   "index_select", "nn.functional.embedding", "addmm", "addbmm", *_MESSAGES))
+
+_ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
+
+_INSIDE = threading.local()  # per thread: how deep in a WHOLE composite this thread is
+
+REFUSED_NAMES = frozenset(name for text in (_WIDE_UNSIGNED, _FLOAT8) for name in
+                          (e.split(":")[0] for e in text.split())) | {*_OTHERS, *_OWN["float8_e8m0fnu"],
+                                                                      *_FORMS, "mul"}
+SHELL = frozenset(dt.SHELL)
+
+
+def refuse(name: str, tensors) -> None:
+    """torch's NotImplementedError where op ``name`` meets an operand of a shell dtype it has no kernel for
+    (the first such operand, as torch's dispatch names the op's dtype)."""
+    if getattr(_INSIDE, "depth", 0):
+        return
+    for t in tensors:
+        d = getattr(t, "dtype", None)
+        if d in SHELL:
+            kernel = _table(d).get(name)
+            if name in ("mul", "div") and d in dt.FLOAT8 and _broadcasts(tensors):
+                kernel = name + "_cpu_reduced_float"  # torch's float8 mul (div: none) of two shapes
+            if name in _MESSAGES and d in dt.FLOAT8:
+                kind, text = _MESSAGES[name]
+                raise kind(text.format(dt.scalar_name(d)))
+            if kernel is not None:
+                raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(d)}'")
+            return
+
+
+def whole(name: str, fn):
+    """Composite ``fn`` checked at its own level for shell dtypes (``refuse``), its primitives not again."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        tensors = [a for a in (*args, *kwargs.values()) if getattr(a, "dtype", None) in SHELL]
+        if not tensors:
+            return fn(*args, **kwargs)
+        refuse(_form(name, args, kwargs), tensors)
+        low = tensors[0].dtype
+        if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
+            up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
+            return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
+                              for k, v in kwargs.items()}).to(low)
+        _INSIDE.depth = getattr(_INSIDE, "depth", 0) + 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _INSIDE.depth -= 1
+    return wrapper
+
+
+def _form(name: str, args, kwargs) -> str:
+    if name not in ("max", "min"):
+        return name
+    rest = [*args[1:], *kwargs.values()]
+    if not rest:
+        return name + "()"
+    return name + "imum" if hasattr(rest[0], "dtype") else name
+
+
+def _broadcasts(tensors) -> bool:
+    shapes = {tuple(t.shape) for t in tensors if hasattr(t, "shape")}
+    return len(shapes) > 1 or any(getattr(t, "_wrapped_number", False) for t in tensors)
