@@ -427,6 +427,15 @@ class _SparseRows(Function):
 
 
 @composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
+def check_indices(indices: Tensor, op: str) -> None:
+    """torch's refusal of indices that are neither int64 nor int32 (no uint8, int16 or bool)."""
+    if indices.dtype not in (dt.int64, dt.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+            f"Long, Int; but got {dt.type_name(indices.dtype)} instead (while checking arguments for {op})"
+        )
+
+
 def embedding(
     input: Tensor,
     weight: Tensor,
@@ -460,12 +469,7 @@ def embedding(
 
     Matches ``torch.nn.functional.embedding``.
     """
-    if input.dtype not in (dt.int64, dt.int32):
-        raise RuntimeError(
-            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-            f"Long, Int; but got {dt.type_name(input.dtype)} instead (while checking arguments "
-            "for embedding)"
-        )
+    check_indices(input, "embedding")
     num = weight.shape[0]
     if padding_idx is not None:
         if padding_idx >= 0:
