@@ -7,7 +7,12 @@ the wrong shape given one value (``x[mask] = 3.``, ``index_put``) was refused as
 torch's shape IndexError; embedding_bag refused uint8/int16/bool indices that torch takes in their common
 dtype with the offsets (int64 offsets make them int64), and named ``embedding`` in its refusal;
 multi_margin_loss and multilabel_margin_loss took int32/uint8 targets (or failed in gather) where torch's
-kernels refuse any but int64, and multilabel's range check compared a uint8 target with -1 (wrapping).
+kernels refuse any but int64, and multilabel's range check compared a uint8 target with -1 (wrapping);
+adaptive average pooling to all-ones sizes (every ResNet's global pool) ran the window kernel where torch
+takes a mean over the pooled dims (NaN for an empty window, mean's dtype error and MeanBackward1, no rank
+check), an empty integer input was refused where torch's 2-d kernel returns it empty, and 1-d pooling's
+empty-length error named itself where torch names the 2-d pool it runs; a sequence of output sizes for an
+input of no more dims (2-d and 3-d pools, average and max) missed torch's ValueError.
 """
 from __future__ import annotations
 
@@ -144,3 +149,49 @@ for _t in ["int32", "uint8", "int16", "int8", "float32", "int64"]:
 @pytest.mark.parametrize("case", list(MARGINS))
 def test_margin_loss_target_dtypes_as_torch(case, device):
     _same(MARGINS[case], device)
+
+
+def _pool(nd, shape, out, dtype):
+    def run(L, device):
+        f = getattr(L.nn.functional, f"adaptive_avg_pool{nd}d")
+        x = L.ones(shape, dtype=getattr(L, dtype), device=device)
+        if dtype == "float32":
+            x.requires_grad_()
+        y = f(x, out)
+        return (list(y.shape), str(y.dtype).split(".")[-1], y.grad_fn and y.grad_fn.name(), y.tolist())
+    return run
+
+
+POOLS = {f"{nd}d_{shape}_{out}_{dtype}": _pool(nd, shape, out, dtype) for nd, shapes, outs in [
+    (1, [(1, 2, 0), (2, 0), (0, 2, 3), (2, 3)], [1, (1,), 2]),
+    (2, [(1, 2, 0, 3), (2, 3, 0), (0, 2, 3, 3), (1, 0, 2, 2), (2, 3), (1, 2, 3, 4, 5), (5,), (2, 3, 3)],
+     [1, (1, 1), 2, (1, None), (None, 1), [2, 2]]),
+    (3, [(1, 2, 0, 3, 3), (2, 3, 0, 1), (0, 2, 2, 2, 2), (1, 0, 2, 2, 2), (2, 3), (2, 3, 3)],
+     [1, (1, 1, 1), 2, (2, 2, 2)]),
+] for shape in shapes for out in outs for dtype in ("float32", "int64", "uint8")}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("case", list(POOLS))
+def test_adaptive_avg_pool_to_ones_as_torch(case, device):
+    _same_pool(POOLS[case], device)
+
+
+def _same_pool(fn, device):
+    want, got = _outcome(torch, fn, device), _outcome(pyfront, fn, device)
+    if isinstance(want, Exception):
+        assert isinstance(got, Exception), got
+        assert (type(got).__name__, str(got)) == (type(want).__name__, str(want))
+        return
+    assert not isinstance(got, Exception), repr(got)
+    assert got[:3] == want[:3]  # shape, dtype, node
+    np.testing.assert_allclose(np.array(got[3], dtype=float), np.array(want[3], dtype=float), rtol=1e-6)
+
+
+@pytest.mark.parametrize("fn", ["adaptive_max_pool2d", "adaptive_max_pool3d", "adaptive_avg_pool2d"])
+def test_adaptive_pool_sizes_longer_than_input_as_torch(fn):
+    nd = int(fn[-2])
+    for shape in [(2,) * nd, (3,)]:
+        def run(L, device, shape=shape):
+            return getattr(L.nn.functional, fn)(L.ones(shape, device=device), (2,) * nd)
+        _same(run, "cpu")
