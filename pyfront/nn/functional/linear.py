@@ -426,8 +426,7 @@ class _SparseRows(Function):
         return SparseCooTensor(flat.unsqueeze(0), grad, tuple(ctx.size), flat.numel() <= 1), None, None, None
 
 
-@composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
-def check_indices(indices: Tensor, op: str) -> None:
+def _check_indices(indices: Tensor, op: str) -> None:
     """torch's refusal of indices that are neither int64 nor int32 (no uint8, int16 or bool)."""
     if indices.dtype not in (dt.int64, dt.int32):
         raise RuntimeError(
@@ -436,6 +435,7 @@ def check_indices(indices: Tensor, op: str) -> None:
         )
 
 
+@composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
 def embedding(
     input: Tensor,
     weight: Tensor,
@@ -469,7 +469,7 @@ def embedding(
 
     Matches ``torch.nn.functional.embedding``.
     """
-    check_indices(input, "embedding")
+    _check_indices(input, "embedding")
     num = weight.shape[0]
     if padding_idx is not None:
         if padding_idx >= 0:

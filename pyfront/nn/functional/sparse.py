@@ -10,7 +10,7 @@ from ...ops.primitives.indexing import nonzero
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
-from .linear import _renorm_rows_, check_indices, embedding
+from .linear import _renorm_rows_, _check_indices, embedding
 
 __all__ = ["embedding_bag"]
 
@@ -103,7 +103,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     # are int64s), then refuses any but int64 and int32
     common = dt.promote_types(input.dtype, offsets.dtype)
     input, offsets = input.to(common), offsets.to(common)
-    check_indices(input, "embedding_bag")
+    _check_indices(input, "embedding_bag")
     if not weight.dtype.is_floating_point:
         raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar "
                            f"types: Half, BFloat16, Float, Double; but got {dt.type_name(weight.dtype)} "
