@@ -31,6 +31,7 @@ RUNS = {
     "char_rnn_classification": ([], None, None),  # pytorch/tutorials, its Variable-era version
     "dqn": ([], [], (1e-3, 1e-4)),  # pytorch/tutorials reinforcement_q_learning, CartPole stand-in
     "siamese_network": (["--save-model"], ["--save-model"], (1e-3, 1e-4)),  # pytorch/examples
+    "d2l_scratch": ([], [], (1e-3, 1e-4)),  # d2l's batch norm and RNN from scratch
 }
 ATOL = {"parametrizations": 1e-5}
 

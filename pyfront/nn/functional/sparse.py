@@ -10,7 +10,7 @@ from ...ops.primitives.indexing import nonzero
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
-from .linear import _renorm_rows_, _check_indices, embedding
+from .linear import _check_indices, _renorm_rows_, embedding
 
 __all__ = ["embedding_bag"]
 
