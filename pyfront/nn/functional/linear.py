@@ -426,6 +426,15 @@ class _SparseRows(Function):
         return SparseCooTensor(flat.unsqueeze(0), grad, tuple(ctx.size), flat.numel() <= 1), None, None, None
 
 
+def _check_indices(indices: Tensor, op: str) -> None:
+    """torch's refusal of indices that are neither int64 nor int32 (no uint8, int16 or bool)."""
+    if indices.dtype not in (dt.int64, dt.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+            f"Long, Int; but got {dt.type_name(indices.dtype)} instead (while checking arguments for {op})"
+        )
+
+
 @composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
 def embedding(
     input: Tensor,
@@ -460,12 +469,7 @@ def embedding(
 
     Matches ``torch.nn.functional.embedding``.
     """
-    if input.dtype not in (dt.int64, dt.int32):
-        raise RuntimeError(
-            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-            f"Long, Int; but got {dt.type_name(input.dtype)} instead (while checking arguments "
-            "for embedding)"
-        )
+    _check_indices(input, "embedding")
     num = weight.shape[0]
     if padding_idx is not None:
         if padding_idx >= 0:

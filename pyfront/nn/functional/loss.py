@@ -330,7 +330,8 @@ def _class_weight(weight, n_classes, input_dim: int, prefix: str = "", dtype=Non
 
 
 def check_same_dtype(weight, dtype) -> None:
-    """torch's refusal of a class weight whose dtype is not the input's (its kernels read it as theirs)."""
+    """torch's refusal of a tensor whose dtype is not the one its kernel reads it as (a class weight as the
+    input's dtype, a margin loss's target as int64)."""
     if weight is not None and weight.dtype is not dtype:
         raise RuntimeError(f"expected scalar type {dt.scalar_name(dtype)} but found "
                            f"{dt.scalar_name(weight.dtype)}")

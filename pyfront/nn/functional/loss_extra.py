@@ -154,6 +154,10 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if input.dtype not in (dt.float32, dt.float64):  # torch's kernel: float and double only
         raise NotImplementedError(f"\"multi_margin_loss_cpu_kernel\" not implemented for "
                                   f"'{dt.scalar_name(input.dtype)}'")
+    if rows:  # torch's kernel reads int64s
+        check_same_dtype(target, dt.int64)
+    else:  # an empty batch returns before the kernel reads its target, whatever the dtype
+        target = target.to(dt.int64)
     check_same_dtype(weight, input.dtype)
     if rows and not ((target >= 0) & (target < classes)).all():
         raise RuntimeError("target out of range")
@@ -196,8 +200,10 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, red
             target.dim() != 2 or tuple(target.shape) != tuple(input.shape)):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")
-    if target.numel() and not ((target >= -1) & (target < classes)).all():
+    # torch's range check reads the extremes as int64s, whatever the dtype (uint8's 255 is out of range)
+    if target.numel() and not (int(target.min()) >= -1 and int(target.max()) < classes):
         raise RuntimeError("argument #2 'target' is out of range")
+    check_same_dtype(target, dt.int64)  # torch's kernel reads int64s, after its range check (any dtype)
     x, y = input.reshape(rows, classes), target.reshape(rows, classes)
     valid = (y >= 0).long().cumprod(1) > 0  # the targets end at the first -1
     picked = (y.unsqueeze(-1) == arange(classes, device=x.device)) & valid.unsqueeze(-1)  # (N, j, i)

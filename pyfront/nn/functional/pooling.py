@@ -539,7 +539,15 @@ def _one_row(input, *args, **kwargs):
     return [(None, input.unsqueeze(-2))]
 
 
+def _check_sizes_rank(input, output_size, nd):
+    """torch's Python-level F pools (2-d, 3-d) read a sequence ``output_size`` against the input's sizes
+    first, refusing an input of no more dims than it has entries."""
+    if nd > 1 and isinstance(output_size, (tuple, list)) and len(input.size()) <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+
+
 def _adaptive_sizes(name, input, output_size, nd):
+    _check_sizes_rank(input, output_size, nd)
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
             if nd == 1:
@@ -560,6 +568,26 @@ def _adaptive_sizes(name, input, output_size, nd):
     return sizes
 
 
+def _to_ones(input, output_size, nd) -> bool:
+    """Whether ``output_size`` (None: the input's size) is all ones, which torch pools as a mean."""
+    _check_sizes_rank(input, output_size, nd)
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    return len(sizes) == nd and all((v if v is not None else input.shape[i - nd]) == 1
+                                    for i, v in enumerate(sizes))
+
+
+def _global_mean(input, nd):
+    """torch's adaptive average pooling to all-ones sizes: a mean over the last ``nd`` dims, kept, before
+    any check of the input's rank or sizes (mean's own errors: an integer dtype's, a dim out of range; an
+    empty window is NaN)."""
+    return input.mean(tuple(range(-nd, 0)), keepdim=True)
+
+
+def _avg_node(name: str, nd: int):
+    """The node torch's adaptive average pool records: MeanBackward1 where it pools to ones."""
+    return lambda input, output_size: "MeanBackward1" if _to_ones(input, output_size, nd) else name
+
+
 def _bounds(size, out):
     """Each output's window ``[floor(i * size / out), ceil((i + 1) * size / out))``."""
     return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
@@ -576,14 +604,19 @@ def _check_adaptive(name, input, nd):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but "
                            f"got{sep}{list(input.shape)}")
     # adaptive average pooling (1-d, 2-d) allows empty channels in a batched input; max pooling does not
-    first = input.dim() - nd if "avg" in name and nd < 3 else 1  # adaptive_avg_pool3d: no empty channels
-    for d in range(first, input.dim()):
-        if input.shape[d] == 0:
+    shape, shown = list(input.shape), name
+    if name == "adaptive_avg_pool1d":  # torch pools it as one row of a 2-d pool, and names that
+        shape, shown = shape[:-1] + [1] + shape[-1:], "adaptive_avg_pool2d"
+    first = len(shape) - 2 if "avg" in name and nd < 3 else 1  # adaptive_avg_pool3d: no empty channels
+    for d in range(first, len(shape)):
+        if shape[d] == 0:
             raise RuntimeError(
-                f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
-                f"input has sizes {list(input.shape)} with dimension {d} being empty"
+                f"{shown}(): Expected input to have non-zero size for non-batch dimensions, but "
+                f"input has sizes {shape} with dimension {d} being empty"
             )
-    if not input.dtype.is_floating_point:  # PyTorch runs the 1-d pools as 2-d, and says so
+    # (torch's 2-d average kernel returns an empty input before it looks at the dtype)
+    if not input.dtype.is_floating_point and not (input.numel() == 0 and "avg_pool2d" in name.replace(
+            "1d", "2d")):  # PyTorch runs the 1-d pools as 2-d, and says so
         kernel = name.replace("1d", "2d").replace("3d", "3d_cpu")
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
@@ -608,6 +641,8 @@ def _adaptive_avg(x, sizes):
     """Average pooling of the last ``len(sizes)`` dims of ``x``: summed one dim at a time, divided once
     by the window's area, as PyTorch's kernel (whose float32 sum of 3e38 + 1e37 is inf: an average per
     dim would stay finite)."""
+    if x.numel() == 0 and not x.dtype.is_floating_point:  # an empty integer input keeps its dtype
+        return x.new_empty(tuple(x.shape[:-len(sizes)]) + tuple(sizes))
     area = None
     for i, out in enumerate(sizes):
         x, counts = _window_sum(x, i - len(sizes), out)
@@ -618,8 +653,8 @@ def _adaptive_avg(x, sizes):
 @composite(
     torch_name="nn.functional.adaptive_avg_pool2d",
     samples=samples.adaptive_avg_pool2d,
-    grad_fn="AdaptiveAvgPool2DBackward0",
-    saves="self=input",
+    grad_fn=_avg_node("AdaptiveAvgPool2DBackward0", 2),
+    saves="self=input@AdaptiveAvgPool2DBackward0",
 )
 @in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
@@ -645,6 +680,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 
     Matches ``torch.nn.functional.adaptive_avg_pool2d``.
     """
+    if _to_ones(input, output_size, 2):
+        return _global_mean(input, 2)
     sizes = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
     _check_adaptive("adaptive_avg_pool2d", input, 2)
     return _adaptive_avg(input, sizes)
@@ -678,6 +715,8 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     Matches ``torch.nn.functional.adaptive_avg_pool1d``.
     """
     sizes = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
+    if sizes == (1,) and input.dim() in (2, 3):  # torch pools it as 2-d, to ones: a mean
+        return _global_mean(input, 1)
     _check_adaptive("adaptive_avg_pool1d", input, 1)
     return _adaptive_avg(input, sizes)
 

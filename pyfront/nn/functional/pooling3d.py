@@ -15,8 +15,8 @@ from ...ops.creation import arange, tensor
 from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
-from .pooling import (_adaptive_avg, _adaptive_max, _adaptive_sizes, _check_adaptive, _divisors, _lowest,
-                      _output_size, _window_max, _windows)
+from .pooling import (_adaptive_avg, _adaptive_max, _adaptive_sizes, _avg_node, _check_adaptive, _divisors,
+                      _global_mean, _lowest, _output_size, _to_ones, _window_max, _windows)
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
            "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices"]
@@ -225,7 +225,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
 
 @composite(torch_name="nn.functional.adaptive_avg_pool3d", samples=samples.adaptive_avg_pool3d,
-           grad_fn="AdaptiveAvgPool3DBackward0", saves="self=input")
+           grad_fn=_avg_node("AdaptiveAvgPool3DBackward0", 3), saves="self=input@AdaptiveAvgPool3DBackward0")
 def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     """3-d adaptive average pooling to ``output_size``.
 
@@ -248,6 +248,8 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
 
     Matches ``torch.nn.functional.adaptive_avg_pool3d``.
     """
+    if _to_ones(input, output_size, 3):
+        return _global_mean(input, 3)
     sizes = _adaptive_sizes("adaptive_avg_pool3d", input, output_size, 3)
     _check_adaptive("adaptive_avg_pool3d", input, 3)
     return _adaptive_avg(input, sizes)

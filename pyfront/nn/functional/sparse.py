@@ -10,7 +10,7 @@ from ...ops.primitives.indexing import nonzero
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
-from .linear import _renorm_rows_, embedding
+from .linear import _check_indices, _renorm_rows_, embedding
 
 __all__ = ["embedding_bag"]
 
@@ -99,6 +99,11 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is "
                                   f"only supported for mode='sum' (got mode='{mode}'). Please open a feature "
                                   "request on GitHub.")
+    # torch's kernel takes indices and offsets in their common dtype (uint8 indices with int64 offsets
+    # are int64s), then refuses any but int64 and int32
+    common = dt.promote_types(input.dtype, offsets.dtype)
+    input, offsets = input.to(common), offsets.to(common)
+    _check_indices(input, "embedding_bag")
     if not weight.dtype.is_floating_point:
         raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar "
                            f"types: Half, BFloat16, Float, Double; but got {dt.type_name(weight.dtype)} "

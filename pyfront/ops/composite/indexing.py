@@ -172,12 +172,7 @@ def _packed(view, adv):
             if t.dtype is dt.uint8:
                 _warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
                                "torch.bool instead.")
-            for j, n in enumerate(t.shape):
-                if n != view.shape[dim + j]:
-                    raise IndexError(
-                        f"The shape of the mask {list(t.shape)} at index {j} does not match the "
-                        f"shape of the indexed tensor {list(view.shape)} at index {dim + j}"
-                    )
+            _check_mask_shape(view, dim, t)
             if t._batched:  # each sample's mask would pick its own number of elements
                 raise RuntimeError(IN_TRANSFORM["mask"])
             coords = prim.nonzero(t)
@@ -242,7 +237,7 @@ def __setitem__(self, index, value) -> None:
         _same_dtype(self, value)
     else:
         value = _setitem_number(value, self)
-    _refuse_byte_mask_fill(adv, value)
+    _refuse_byte_mask_fill(view, adv, value)
     packed, dims = _packed(view, adv)
     view._check_no_partial_overlap((value, packed), full=True)  # torch's index_put_: assert_no_overlap
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
@@ -250,10 +245,21 @@ def __setitem__(self, index, value) -> None:
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
 
 
-def _refuse_byte_mask_fill(adv, value):
+def _check_mask_shape(view, dim, mask):
+    for j, n in enumerate(mask.shape):
+        if n != view.shape[dim + j]:
+            raise IndexError(
+                f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
+                f"shape of the indexed tensor {list(view.shape)} at index {dim + j}"
+            )
+
+
+def _refuse_byte_mask_fill(view, adv, value):
     """torch puts one value through one mask with masked_fill_, which refuses a uint8 mask (where a
-    value per selected element goes the index_put way and takes it, with a deprecation warning)."""
+    value per selected element goes the index_put way and takes it, with a deprecation warning);
+    a mask of the wrong shape is refused first, for its shape."""
     if len(adv) == 1 and adv[0][1].dtype is dt.uint8 and value.numel() == 1:
+        _check_mask_shape(view, *adv[0])
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
 
 
@@ -283,7 +289,7 @@ def index_put(input, indices, values, accumulate=False):
         raise IndexError(f"too many indices for tensor of dimension {input.dim()} (got {used})")
     view, adv = _apply_basic(input, tuple(indices), scalars_select=False)
     if not accumulate:
-        _refuse_byte_mask_fill(adv, values)
+        _refuse_byte_mask_fill(view, adv, values)
     packed, dims = _packed(view, adv)
     return prim.index_put(input, packed, values, dims, accumulate)
 

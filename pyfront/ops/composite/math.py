@@ -159,7 +159,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
     if input.dtype is not other.dtype:  # torch promotes nothing here
         raise RuntimeError(f"{dt.scalar_name(input.dtype)} did not match {dt.scalar_name(other.dtype)}")
-    if input.dtype is dt.bool_:  # torch compares bools as default floats
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        # torch compares bools and integers as default floats: no wrap-around in a narrow or unsigned
+        # difference (uint8 1 - 2), and int64s past 2**24 round as float32s do
         input, other = input.to(dt.get_default_dtype()), other.to(dt.get_default_dtype())
     error = abs(sub(input, other))  # an infinite error (inf vs a finite value) is never close
     close = logical_or(eq(input, other), logical_and(isfinite(error), error <= atol + rtol * abs(other)))
