@@ -2,8 +2,11 @@
 ``is_contiguous(memory_format=)``. The stride rules themselves are pure functions in strides_order.py."""
 from __future__ import annotations
 
-from ..strides_order import check_format_rank, format_strides, is_contiguous_as, preserved_strides, \
-    suggested_format
+import functools
+from ..autograd.grad_mode import _state
+
+from ..strides_order import check_format_rank, format_rank, format_strides, is_contiguous_as, \
+    preserved_strides, suggested_format
 from ..tensor import Tensor
 
 
@@ -72,3 +75,74 @@ def laid_like(out, input, memory_format):
     laid = Tensor._make(out._storage, out._shape, out.dtype, strides)
     laid._requires_grad = out._requires_grad
     return laid
+
+
+def suggested(t) -> str:
+    """The memory format ``t``'s strides suggest (torch's ``suggest_memory_format``; not a Tensor:
+    contiguous_format, the layer's own checks refuse it)."""
+    return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
+
+
+def lays_out(rule):
+    """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
+    format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
+    ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
+    comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost)."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            formats = rule(*args, **kwargs)
+            if formats is None:
+                return fn(*args, **kwargs)
+            out_format, grad_format = formats
+            x = args[0]
+            if grad_format is not None and x._requires_grad and _state.enabled and \
+                    format_rank(grad_format) in (None, x.dim()):
+                from .primitives.elementwise import relaid
+                args = (relaid(x, None, format_strides(x._shape, grad_format)), *args[1:])
+            out = fn(*args, **kwargs)
+            if isinstance(out, tuple):
+                return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
+                    type(out)(*(_in_format(o, out_format) for o in out))
+            return _in_format(out, out_format)
+        return wrapper
+    return deco
+
+
+def _in_format(t, name):
+    """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank)."""
+    from .primitives.elementwise import relaid
+    if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim()):
+        return t
+    # the very strides torch's kernel gives (a size-1 dim's too), not only a layout contiguous in the format
+    strides = format_strides(t._shape, name)
+    return t if t._strides == strides else relaid(t, strides)
+
+
+def like_input(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose kernel makes its result and input gradient in the format its
+    input suggests, channels-last or else contiguous (pooling, upsampling, padding, pixel shuffles,
+    group_norm)."""
+    if not isinstance(input, Tensor) or input._contiguous:
+        return None
+    name = suggested(input)
+    return name, name
+
+
+def like_input_or_weight(input, weight, *args, **kwargs):
+    """``lays_out``'s rule of a convolution: a channels-last input or weight (of the input's rank) makes the
+    result and the input gradient channels-last, as torch's CPU kernels (mkldnn's and the slow ones) pick."""
+    if not isinstance(input, Tensor) or not isinstance(weight, Tensor) or \
+            input._contiguous and weight._contiguous:
+        return None
+    name = suggested(input)
+    if name == "contiguous_format" and weight.dim() == input.dim():
+        name = suggested(weight)
+    return name, name
+
+
+def contiguous_result(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose result and input gradient torch makes contiguous whatever its
+    input's layout (instance_norm, layer_norm, log_sigmoid, avg_pool3d)."""
+    return None if not isinstance(input, Tensor) or input._contiguous else \
+        ("contiguous_format", "contiguous_format")

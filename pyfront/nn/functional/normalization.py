@@ -19,6 +19,7 @@ from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
+from ...ops.memory_formats import contiguous_result, lays_out, like_input
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -193,6 +194,7 @@ def _instances_as_channels(input, *args, **kwargs):
 
 @composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0",
            saves=_instances_as_channels)
+@lays_out(contiguous_result)
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,
@@ -289,6 +291,7 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     grad_fn="NativeLayerNormBackward0",
     saves="input weight bias",
 )
+@lays_out(contiguous_result)
 def layer_norm(
     input: Tensor,
     normalized_shape,
@@ -377,6 +380,7 @@ def rms_norm(
     grad_fn="NativeGroupNormBackward0",
     saves="input weight",
 )
+@lays_out(like_input)
 def group_norm(
     input: Tensor,
     num_groups: int,

@@ -23,6 +23,7 @@ from ...ops import samples
 from ...autograd.function import no_derivative
 from ...tensor import Tensor
 from ...ops.common import in_float32
+from ...ops.memory_formats import lays_out, like_input
 
 __all__ = [
     "max_pool1d",
@@ -171,6 +172,7 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
 
 @composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d,
            grad_fn="MaxPool2DWithIndicesBackward0")
+@lays_out(like_input)
 def max_pool2d(
     input: Tensor,
     kernel_size,
@@ -211,6 +213,7 @@ def max_pool2d(
     return (values, indices) if return_indices else values
 
 
+@lays_out(like_input)
 def max_pool2d_with_indices(
     input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
@@ -431,6 +434,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
 
 
 @composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
+@lays_out(like_input)
 @in_float32
 def avg_pool2d(
     input: Tensor,
@@ -615,12 +619,21 @@ def _adaptive_avg(x, sizes):
     return x / area
 
 
+def _adaptive_avg_layout(input, output_size):
+    """adaptive_avg_pool2d's layout (lays_out's rule): its kernel's, the input's suggested format; to 1x1
+    torch takes a mean instead, whose input gradient comes back contiguous."""
+    formats = like_input(input)
+    to_one = output_size == 1 or isinstance(output_size, (tuple, list)) and all(n == 1 for n in output_size)
+    return formats and (formats[0], "contiguous_format" if to_one else formats[1])
+
+
 @composite(
     torch_name="nn.functional.adaptive_avg_pool2d",
     samples=samples.adaptive_avg_pool2d,
     grad_fn="AdaptiveAvgPool2DBackward0",
     saves="self=input",
 )
+@lays_out(_adaptive_avg_layout)
 @in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
@@ -746,6 +759,7 @@ def _position(index, which, k, dim):
     grad_fn="AdaptiveMaxPool2DBackward0",
     saves="self=input",
 )
+@lays_out(like_input)
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """2-d adaptive maximum pooling to ``output_size``.
 
@@ -773,6 +787,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     return (values, indices) if return_indices else values
 
 
+@lays_out(like_input)
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """2-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
 
