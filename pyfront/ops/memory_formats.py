@@ -87,7 +87,8 @@ def lays_out(rule):
     """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
     format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
     ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
-    comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost)."""
+    comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost). The
+    input is the first Tensor argument."""
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -95,11 +96,12 @@ def lays_out(rule):
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats
-            x = args[0]
+            i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))  # the input
+            x = args[i]
             if grad_format is not None and x._requires_grad and _state.enabled and \
                     format_rank(grad_format) in (None, x.dim()):
                 from .primitives.elementwise import relaid
-                args = (relaid(x, None, format_strides(x._shape, grad_format)), *args[1:])
+                args = (*args[:i], relaid(x, None, format_strides(x._shape, grad_format)), *args[i + 1:])
             out = fn(*args, **kwargs)
             if isinstance(out, tuple):
                 return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
@@ -139,6 +141,13 @@ def like_input_or_weight(input, weight, *args, **kwargs):
     if name == "contiguous_format" and weight.dim() == input.dim():
         name = suggested(weight)
     return name, name
+
+
+def suggested_result(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose kernel makes its result in the format its input suggests but
+    whose input gradient is an elementwise one's, laid out by the gradients' own layouts (batch_norm)."""
+    formats = like_input(input)
+    return formats and (formats[0], None)
 
 
 def contiguous_result(input, *args, **kwargs):

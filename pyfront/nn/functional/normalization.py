@@ -19,7 +19,7 @@ from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
-from ...ops.memory_formats import contiguous_result, lays_out, like_input
+from ...ops.memory_formats import contiguous_result, lays_out, like_input, suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -109,6 +109,7 @@ def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
                ("input", input), ("weight", weight),
                # (updated in place while training, where torch's kernel keeps their versions: not checked)
                *(() if training else (("running_mean", running_mean), ("running_var", running_var)))])
+@lays_out(suggested_result)
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,

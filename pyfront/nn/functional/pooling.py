@@ -21,6 +21,7 @@ from ...ops.registry import composite, records
 from .conv import in_pieces
 from ...ops import samples
 from ...autograd.function import no_derivative
+from ...autograd.grad_mode import is_grad_enabled
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...ops.memory_formats import lays_out, like_input
@@ -131,6 +132,7 @@ def _lowest(dtype):
 # -- max pooling -----------------------------------------------------------------------------------
 # (max_pool1d's too, on its input viewed as one row: torch's node, which saves that view)
 @records("MaxPool2DWithIndicesBackward0", saves="self=input")
+@lays_out(lambda name, input, *args: like_input(input))
 def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
     stride = (
@@ -172,7 +174,6 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
 
 @composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d,
            grad_fn="MaxPool2DWithIndicesBackward0")
-@lays_out(like_input)
 def max_pool2d(
     input: Tensor,
     kernel_size,
@@ -213,7 +214,6 @@ def max_pool2d(
     return (values, indices) if return_indices else values
 
 
-@lays_out(like_input)
 def max_pool2d_with_indices(
     input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
@@ -296,6 +296,14 @@ def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
     return values.squeeze(-2), indices.squeeze(-2)
 
 
+def _max_pool1d_values(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """max_pool1d's values, laid out as torch's: its 1-d kernel makes them contiguous, but where a gradient
+    is recorded it runs the 2-d one with indices on the input as one row, whose channels-last layout (a
+    transposed input's) they keep."""
+    values, _ = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return values if input._requires_grad and is_grad_enabled() else values.contiguous()
+
+
 @composite(torch_name="nn.functional.max_pool1d", samples=samples.max_pool1d)
 def max_pool1d(
     input: Tensor,
@@ -333,8 +341,9 @@ def max_pool1d(
 
     Matches ``torch.nn.functional.max_pool1d``.
     """
-    values, indices = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return (values, indices) if return_indices else values
+    if return_indices:
+        return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _max_pool1d_values(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool1d_with_indices(
