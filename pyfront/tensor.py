@@ -145,7 +145,8 @@ class Tensor:
     def is_contiguous(self, memory_format=None) -> bool:
         if memory_format is None:
             return self._contiguous
-        from .ops.memory_formats import is_contiguous_in
+        from .ops.memory_formats import is_contiguous_in, memory_format_arg
+        memory_format_arg("is_contiguous", memory_format)
         return is_contiguous_in(self, memory_format)
 
     def is_floating_point(self) -> bool:

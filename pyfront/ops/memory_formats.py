@@ -10,12 +10,28 @@ from ..strides_order import check_format_rank, format_rank, format_strides, is_c
 from ..tensor import Tensor
 
 
+def memory_format_arg(fn: str, memory_format) -> None:
+    """torch's TypeError where ``fn``'s ``memory_format`` argument is given (not None) and is no memory
+    format."""
+    if memory_format is not None and getattr(memory_format, "name", None) not in _NAMES:
+        from .argcheck import typename
+        raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, not "
+                        f"{typename(memory_format)}")
+
+
+def is_memory_format(value) -> bool:
+    return getattr(value, "name", None) in _NAMES
+
+
+_NAMES = ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d")
+
+
 def format_name(memory_format) -> str:
     """The name of ``memory_format`` (None: preserve_format, torch's default)."""
     if memory_format is None:
         return "preserve_format"
     name = getattr(memory_format, "name", None)
-    if name not in ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d"):
+    if name not in _NAMES:
         raise TypeError(f"expected torch.memory_format, but got {type(memory_format).__name__}")
     return name
 

@@ -1129,7 +1129,8 @@ def to_dtype(input, dtype):
 def clone(input, *, memory_format=None):
     if memory_format is None:
         return apply(_clone, input)
-    from ..memory_formats import copy_as
+    from ..memory_formats import copy_as, memory_format_arg
+    memory_format_arg("clone", memory_format)
     return copy_as(_clone, input, memory_format)
 
 
