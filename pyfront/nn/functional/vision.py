@@ -138,8 +138,10 @@ def _interpolate_layout(input, size=None, scale_factor=None, mode="nearest", *ar
     """interpolate's result layout (lays_out's rule): its kernels', the input's suggested format; the
     backward kernels of bicubic and of 3-d nearest make their input gradient contiguous."""
     formats = like_input(input)
-    contiguous_grad = mode == "bicubic" or mode.startswith("nearest") and input.dim() == 5
-    return formats and (formats[0], "contiguous_format" if contiguous_grad else formats[1])
+    if formats is None:
+        return None
+    contiguous_grad = mode == "bicubic" or mode in ("nearest", "nearest-exact") and input.dim() == 5
+    return formats[0], "contiguous_format" if contiguous_grad else formats[1]
 
 
 @composite(torch_name="nn.functional.pad", samples=samples.pad, grad_fn=_pad_node)
