@@ -859,6 +859,22 @@ def _fresh(storage, size, dtype):
     return t
 
 
+def _fresh_laid(storage, size, dtype, strides, contiguous):
+    """``_fresh`` with ``strides`` other than the row-major ones (``contiguous``: whether they are contiguous
+    all the same, a size-1 dim's odd stride aside): an elementwise result laid out as its inputs."""
+    t = _new(Tensor)
+    t._storage = storage
+    t._shape = size
+    t._strides = strides
+    t.dtype = dtype
+    t._contiguous, t._odd = contiguous, True
+    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, contiguous,
+                                     contiguous and is_whole(storage, size, 0, dtype)))
+    if _inference_blocks[0] and _state.inference:
+        t._inference = True
+    return t
+
+
 _new, _new_layout = object.__new__, tuple.__new__
 _GRADLESS = ("no_grad", "inference")  # the creations of views made without a graph
 
