@@ -1,9 +1,9 @@
-"""The layout of every layer's result and input gradient is torch's: a channels-last (3d) input (or a
-convolution's channels-last weight) gives the channels-last results torch's CPU kernels make, a
-transposed one the contiguous results they make, and a few layers (instance_norm, layer_norm, logsigmoid,
-3-d average pooling) always give contiguous ones. Compared with torch, on cpu and webgpu: values,
-``stride()``, ``is_contiguous(memory_format=)``, the input gradient's strides (``autograd.grad``) and a
-leaf's ``.grad`` strides (torch's layout contract)."""
+"""The layout of every layer's (and layout-picking tensor op's) result and input gradient is torch's: a
+channels-last (3d) input (or a convolution's channels-last weight) gives the channels-last results torch's
+CPU kernels make, a transposed one the contiguous results they make, and a few layers (instance_norm,
+layer_norm, logsigmoid, 3-d average pooling, masked_fill, repeat) always give contiguous ones. Compared with
+torch, on cpu and webgpu: values, ``stride()``, ``is_contiguous(memory_format=)``, the input gradient's
+strides (``autograd.grad``) and a leaf's ``.grad`` strides (torch's layout contract)."""
 from __future__ import annotations
 
 import numpy as np
@@ -92,6 +92,13 @@ CASES = {
     "prelu": (X4, lambda T, d, x: T.nn.functional.prelu(x, _aux(T, d, G4))),
     "softmax": (X4, lambda T, d, x: T.nn.functional.softmax(x, 1)),
     "glu": (X4, lambda T, d, x: T.nn.functional.glu(x, 1)),
+    # tensor ops whose kernels pick their own layout
+    "cat": (X4, lambda T, d, x: T.cat([x, x * 2], 1)),
+    "cat_mixed": (X4, lambda T, d, x: T.cat([x, _aux(T, d, X4)], 0)),
+    "roll": (X4, lambda T, d, x: x.roll(1, 2)),
+    "roll_flat": (X4, lambda T, d, x: x.roll(3)),
+    "masked_fill": (X4, lambda T, d, x: x.masked_fill(_aux(T, d, X4 > 0), 0.5)),
+    "repeat": (X4, lambda T, d, x: x.repeat(1, 2, 1, 1)),
 }
 # a rank-3 input has no channels-last format: transposed only
 PAIRS = [(name, layout) for name, (a, _) in CASES.items() for layout in ("channels_last", "transposed")

@@ -112,12 +112,12 @@ def lays_out(rule):
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats
-            i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))  # the input
-            x = args[i]
-            if grad_format is not None and x._requires_grad and _state.enabled and \
-                    format_rank(grad_format) in (None, x.dim()):
-                from .primitives.elementwise import relaid
-                args = (*args[:i], relaid(x, None, format_strides(x._shape, grad_format)), *args[i + 1:])
+            if grad_format is not None:
+                i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))  # the input
+                x = args[i]
+                if x._requires_grad and _state.enabled and format_rank(grad_format) in (None, x.dim()):
+                    from .primitives.elementwise import relaid
+                    args = (*args[:i], relaid(x, None, format_strides(x._shape, grad_format)), *args[i + 1:])
             out = fn(*args, **kwargs)
             if isinstance(out, tuple):
                 return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
@@ -164,6 +164,22 @@ def suggested_result(input, *args, **kwargs):
     whose input gradient is an elementwise one's, laid out by the gradients' own layouts (batch_norm)."""
     formats = like_input(input)
     return formats and (formats[0], None)
+
+
+def like_all_inputs(tensors, *args, **kwargs):
+    """``lays_out``'s rule of cat: the format its inputs all suggest, else contiguous (as its kernel picks
+    its result's); their gradients are slices of the result's."""
+    if not isinstance(tensors, (list, tuple)) or not tensors or \
+            all(isinstance(t, Tensor) and t._contiguous for t in tensors):
+        return None
+    names = {suggested(t) for t in tensors}
+    return (names.pop() if len(names) == 1 else "contiguous_format"), None
+
+
+def rolled(input, shifts, dims=None):
+    """``lays_out``'s rule of roll: along dims, the format its input suggests (its kernel's); flattened,
+    contiguous."""
+    return like_input(input) if dims is not None and dims != () and dims != [] else contiguous_result(input)
 
 
 def contiguous_result(input, *args, **kwargs):
