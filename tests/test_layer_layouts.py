@@ -85,9 +85,6 @@ CASES = {
     "dropout2d_p0": (X4, lambda T, d, x: T.nn.functional.dropout2d(x, 0.0)),
     "relu": (X4, lambda T, d, x: T.nn.functional.relu(x)),
     "gelu": (X4, lambda T, d, x: T.nn.functional.gelu(x)),
-    "leaky_relu": (X4, lambda T, d, x: T.nn.functional.leaky_relu(x, 0.1)),
-    "hardtanh": (X4, lambda T, d, x: T.nn.functional.hardtanh(x)),
-    "silu": (X4, lambda T, d, x: T.nn.functional.silu(x)),
     "logsigmoid": (X4, lambda T, d, x: T.nn.functional.logsigmoid(x)),
     "prelu": (X4, lambda T, d, x: T.nn.functional.prelu(x, _aux(T, d, G4))),
     "softmax": (X4, lambda T, d, x: T.nn.functional.softmax(x, 1)),
@@ -131,8 +128,14 @@ def _run(T, device, name, layout):
     return y.detach(), tuple(y.stride()), contiguous, grads
 
 
-@pytest.mark.parametrize("device", ["cpu", pytest.param("webgpu", marks=requires_webgpu)])
-@pytest.mark.parametrize("name,layout", PAIRS)
+# webgpu runs the channels-last inputs (the layout rules are the device's as much as the cpu's; its kernels
+# read the strided inputs); the cpu both
+CASES_BY_DEVICE = [(name, layout, "cpu") for name, layout in PAIRS] + [
+    pytest.param(name, layout, "webgpu", marks=requires_webgpu) for name, layout in PAIRS
+    if layout == "channels_last"]
+
+
+@pytest.mark.parametrize("name,layout,device", CASES_BY_DEVICE)
 def test_layer_layout_as_torch(name, layout, device):
     want = _run(torch, "cpu", name, layout)
     got = _run(pyfront, device, name, layout)
