@@ -20,6 +20,11 @@ def check_format_rank(name: str, rank: int) -> None:
         raise RuntimeError(f"required rank {need} tensor to use {name} format")
 
 
+def format_rank(name: str):
+    """The rank a channels-last format ``name`` holds for (None: any rank)."""
+    return _FORMAT_RANKS.get(name)
+
+
 def dense_strides(shape, order) -> tuple:
     """Strides of a dense tensor of ``shape`` laid out in ``order`` (innermost first); a size-0 or size-1
     dim counts as size 1 for the dims outside it, as torch's."""
@@ -143,3 +148,14 @@ def suggested_format(shape, strides) -> str:
             return "contiguous_format"
         low = strides[d] * (shape[d] if shape[d] > 1 else 1)
     return "channels_last" if len(shape) == 4 else "channels_last_3d"
+
+
+def gradient_strides(shape, strides, grad_strides):
+    """The strides a leaf's ``.grad`` must take, as torch's AccumulateGrad lays it out (its "layout
+    contract"), or None where ``grad_strides`` keep it already: a dense leaf's own strides (a size-1 dim's
+    free, but not 0), else the contiguous ones."""
+    if non_overlapping_and_dense(shape, strides):
+        if all(g == s if n != 1 else g != 0 for n, s, g in zip(shape, strides, grad_strides)):
+            return None
+        return tuple(strides)
+    return None if is_contiguous(shape, grad_strides) else dense_strides(shape, range(len(shape) - 1, -1, -1))

@@ -156,7 +156,8 @@ class Tensor:
     def is_contiguous(self, memory_format=None) -> bool:
         if memory_format is None:
             return self._contiguous
-        from .ops.memory_formats import is_contiguous_in
+        from .ops.memory_formats import is_contiguous_in, memory_format_arg
+        memory_format_arg("is_contiguous", memory_format)
         return is_contiguous_in(self, memory_format)
 
     def is_floating_point(self) -> bool:
@@ -896,6 +897,22 @@ def _fresh(storage, size, dtype):
     t._strides = strides = contiguous_strides(size) if strides is None else strides
     t.dtype = dtype  # _offset and _contiguous: the class's (0, True)
     t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, True, True))
+    if _inference_blocks[0] and _state.inference:
+        t._inference = True
+    return t
+
+
+def _fresh_laid(storage, size, dtype, strides, contiguous):
+    """``_fresh`` with ``strides`` other than the row-major ones (``contiguous``: whether they are contiguous
+    all the same, a size-1 dim's odd stride aside): an elementwise result laid out as its inputs."""
+    t = _new(Tensor)
+    t._storage = storage
+    t._shape = size
+    t._strides = strides
+    t.dtype = dtype
+    t._contiguous, t._odd = contiguous, True
+    t._layout = _new_layout(Layout, (storage, size, strides, 0, dtype, contiguous,
+                                     contiguous and is_whole(storage, size, 0, dtype)))
     if _inference_blocks[0] and _state.inference:
         t._inference = True
     return t

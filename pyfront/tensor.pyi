@@ -1182,8 +1182,8 @@ class Tensor:
         must hold as many elements, as torch's autograd ``Resize`` (it multiplies ``sizes`` as given).
         (pyfront.ops.resize.resize)"""
     def resize_(self, *sizes, memory_format=None):
-        """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module).
-        (pyfront.ops.resize.resize_)"""
+        """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module); in
+        ``memory_format``'s strides where one is given. (pyfront.ops.resize.resize_)"""
     def resize_as(self, tensor):
         """The deprecated out-of-place ``resize_as``: ``self`` reshaped to ``tensor``'s shape.
         (pyfront.ops.resize.resize_as)"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
 from .grad_mode import set_grad_enabled
+from ..strides_order import gradient_strides
 from ..tensor import Tensor
 
 
@@ -188,6 +189,12 @@ def _accumulate(node, grad, create_graph, owned=False):
     if type(grad) is not Tensor and getattr(grad, "is_sparse", False) or \
             old is not None and type(old) is not Tensor and getattr(old, "is_sparse", False):
         _accumulate_sparse(leaf, grad, create_graph)
+    elif old is None and (strides := gradient_strides(leaf._shape, leaf._strides, grad._strides)) is not None:
+        # torch's layout contract: a dense leaf's gradient takes its strides (a channels-last weight's
+        # too), any other's the contiguous ones
+        from ..ops.dispatch import apply_as
+        from ..ops.primitives.elementwise import _clone
+        leaf.grad = apply_as(_clone, strides, grad if create_graph else grad.detach())
     elif old is None and owned and not create_graph and grad._layout.whole and grad.grad_fn is None \
             and _seen_by_it_alone(grad):
         # no one else can see this gradient (the engine made it for this leaf alone): it becomes

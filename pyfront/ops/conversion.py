@@ -55,6 +55,10 @@ def _parse_to(args, kwargs):
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
     memory_format = kwargs.pop("memory_format", None)
+    if memory_format is not None:
+        from .memory_formats import is_memory_format
+        if not is_memory_format(memory_format):
+            raise invalid_combination("to", args, given, method=True)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     return device, dtype, copy, memory_format
@@ -94,15 +98,20 @@ def _to_format(self, device, dtype, copy, memory_format):
     return out if name == "preserve_format" else out.contiguous(memory_format=memory_format)
 
 
-def _cast(dtype):
+def _cast(name, dtype):
     def method(self, memory_format=None):
         if memory_format is not None:
+            from .memory_formats import memory_format_arg
+            memory_format_arg(name, memory_format)
             return _to_format(self, None, dtype, False, memory_format)
         return to_dtype(self, dtype)
     return method
 
 
 def cpu(self, memory_format=None):
+    if memory_format is not None:
+        from .memory_formats import memory_format_arg
+        memory_format_arg("cpu", memory_format)
     return to_device(self, "cpu")
 
 
@@ -179,8 +188,8 @@ def type_as(self, other):
 
 METHODS = {"to": to, "cpu": cpu, "cuda": cuda, "pin_memory": pin_memory, "is_pinned": is_pinned,
            "type": type_, "type_as": type_as,
-           "float": _cast(dt.float32), "double": _cast(dt.float64), "half": _cast(dt.float16),
-           "bfloat16": _cast(dt.bfloat16),
-           "long": _cast(dt.int64), "int": _cast(dt.int32), "short": _cast(dt.int16),
-           "char": _cast(dt.int8), "byte": _cast(dt.uint8), "bool": _cast(dt.bool_),
-           "cfloat": _cast(dt.complex64), "cdouble": _cast(dt.complex128), "chalf": _cast(dt.complex32)}
+           **{name: _cast(name, dtype) for name, dtype in [
+               ("float", dt.float32), ("double", dt.float64), ("half", dt.float16),
+               ("bfloat16", dt.bfloat16), ("long", dt.int64), ("int", dt.int32), ("short", dt.int16),
+               ("char", dt.int8), ("byte", dt.uint8), ("bool", dt.bool_), ("cfloat", dt.complex64),
+               ("cdouble", dt.complex128), ("chalf", dt.complex32)]}}

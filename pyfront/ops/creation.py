@@ -312,7 +312,8 @@ def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=Non
     out = zeros(_size(size, "empty", kw), dtype=dtype, device=device, requires_grad=requires_grad)
     if memory_format is None:
         return out
-    from .memory_formats import format_name, laid_like
+    from .memory_formats import format_name, laid_like, memory_format_arg
+    memory_format_arg("empty", memory_format)
     if format_name(memory_format) == "preserve_format":
         raise RuntimeError("unsupported memory format Preserve")
     return laid_like(out, out, memory_format)
@@ -324,7 +325,14 @@ _LIKE_IGNORED = frozenset(("layout", "memory_format", "pin_memory"))
 
 
 def _like_keywords(name: str, args, kw: dict, sampler: bool = False) -> None:
-    """torch's TypeError for any other keyword (``out=`` included: a ``*_like`` has no out)."""
+    """torch's TypeError for any other keyword (``out=`` included: a ``*_like`` has no out), or for a
+    ``memory_format`` that is none."""
+    from .memory_formats import is_memory_format, memory_format_arg
+    if kw.get("memory_format") is not None and not is_memory_format(kw["memory_format"]):
+        if sampler:
+            from .argcheck import invalid_combination
+            raise invalid_combination(name, args, kw)
+        memory_format_arg(name, kw["memory_format"])
     for key in kw:
         if key not in _LIKE_IGNORED:
             if sampler:  # rand_like, randn_like and randint_like go through torch's argument parser

@@ -9,16 +9,20 @@ share of the cost.
 """
 from __future__ import annotations
 
+import math
+
 from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
 from ..backends.storage import Layout
-from ..shape import Size, contiguous_strides
+from ..shape import Size, contiguous_strides, is_contiguous
 from ..strides_order import preserved_strides, result_strides
-from ..tensor import Tensor, _fresh
+from ..tensor import Tensor, _fresh, _fresh_laid
 from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
 from .shell import REFUSED_NAMES, SHELL, refuse
+
+_new_layout = tuple.__new__
 
 # (op, dtype, device type[, attributes]) -> (output dtypes, run(layouts, shape)). Keyed by the device
 # type, not its backend (asking which backend costs as much as the rest of the look-up): a lost GPU's
@@ -91,13 +95,16 @@ def apply(op, *inputs, _name=None, **attrs):
         first = inputs[0]
         dtype, device, shape = first.dtype, first._storage.device, first._shape
         layouts = []
+        odd = False
         for t in inputs:
             if t.dtype is not dtype or t._storage.device is not device:
                 break
             if t._shape != shape:  # broadcasting: the rule says the shape
                 shape = None
-            if t._odd:  # the output takes the inputs' layout: the general path lays it out
-                break
+            if t._odd:  # the output takes the inputs' layout (a copy's its input's: the general path's)
+                if op.extra.get("copies_layout"):
+                    break
+                odd = True
             layouts.append(t._layout)
         else:
             key = (op, dtype, device.type, *attrs.values()) if attrs else (op, dtype, device.type)
@@ -108,6 +115,8 @@ def apply(op, *inputs, _name=None, **attrs):
         dtypes, run = plan
         if shape is None:
             shape = Size(op.infer(*inputs, **attrs)[0][0])
+        if odd:
+            return _finish(op, inputs, laid_out(run, inputs, layouts, shape, dtypes), attrs, _name)
         storages = run(layouts, shape)
         if len(dtypes) == 1:
             out = _fresh(storages[0], shape, dtypes[0])
@@ -172,6 +181,49 @@ def _run(op, inputs, attrs, device, laid_out, strides=None):
     return tuple([Tensor._make(s, shape, dtype) for s, (shape, dtype) in zip(storages, meta)])
 
 
+# (result shape, each input's (shape, strides)) -> (the result's strides, whether they are contiguous, its
+# shape with its dims outermost first, each input's (shape, strides, contiguous, bytes) read in that order),
+# or None: contiguous. Bounded as the plans are
+_LAID: dict = {}
+
+
+def laid_out(run, inputs, layouts, shape, dtypes):
+    """The outputs of a plan's ``run`` on ``inputs`` (their ``layouts``), some with strides other than the
+    row-major ones: computed contiguous over the dims in the order torch's TensorIterator lays the result
+    out (the backends read strided inputs), with that layout's strides. The order and the inputs' readings
+    in it are worked out once per set of input layouts: an op on a transposed or channels-last input costs
+    a look-up and a Layout per input more than on a contiguous one."""
+    key = (shape, *[(t._shape, t._strides) for t in inputs])
+    laid = _LAID.get(key, False)
+    if laid is False:
+        laid = _LAID[key] = _laying(shape, inputs)
+        if len(_LAID) > MAX_PLANS:
+            _LAID.clear()
+    if laid is None:
+        return tuple([_fresh(s, shape, d) for s, d in zip(run(layouts, shape), dtypes)])
+    strides, contiguous, permuted, reads = laid
+    # each input's Layout in that order, by index (a field's name costs a call): whole where it reads its
+    # storage contiguously from the start to the end (Layout.whole)
+    storages = run([lay if read is None else _new_layout(Layout, (
+        lay[0], read[0], read[1], lay[3], lay[4], read[2],
+        read[2] and not lay[3] and lay[0].nbytes == read[3])) for lay, read in zip(layouts, reads)], permuted)
+    return tuple([_fresh_laid(s, shape, d, strides, contiguous) for s, d in zip(storages, dtypes)])
+
+
+def _laying(shape, inputs):
+    """``laid_out``'s entry for ``inputs`` and a result of ``shape``."""
+    strides = result_strides(shape, [(t._shape, t._strides) for t in inputs])
+    if strides is None:
+        return None
+    order = sorted(range(len(shape)), key=lambda d: -strides[d])
+    reads = []
+    for t in inputs:  # (a 0-d one, a number, is read as it is: the backends broadcast it)
+        read = _permuted(t._layout, shape, order) if t._shape else None
+        reads.append(read and (read.shape, read.strides, read.contiguous,
+                               math.prod(read.shape) * t.dtype.itemsize))
+    return strides, is_contiguous(shape, strides), tuple(shape[d] for d in order), reads
+
+
 def _permuted(layout, shape, order):
     """``layout`` broadcast to ``shape``'s rank (leading size-1 dims) and its dims taken in ``order``."""
     lead = len(shape) - len(layout.shape)
@@ -227,8 +279,9 @@ def fold(op, dtypes, slow, reflected=False):
                 if b._shape != shape and b._shape:  # broadcasting (a 0-d b, a number, keeps a's shape)
                     shape = b._shape if not shape else Size(op.infer(a, b)[0][0])
                 if a._odd or b._odd:  # the output takes their layout
-                    return slow(x, y)
-                out = _fresh(run([a._layout, b._layout], shape)[0], shape, out_dtype)
+                    (out,) = laid_out(run, (a, b), [a._layout, b._layout], shape, (out_dtype,))
+                else:
+                    out = _fresh(run([a._layout, b._layout], shape)[0], shape, out_dtype)
                 if _vmap_blocks[0]:
                     mark_batched((a, b), (out,))
                 if (a._requires_grad or b._requires_grad) and _state.enabled and op.vjp is not None:
@@ -250,10 +303,13 @@ def fold_unary(op, dtypes, slow):
             dtype = input.dtype
             if dtype in dtypes:
                 plan = _PLANS.get((op, dtype, input._storage.device.type))
-                if plan and not input._odd:  # apply's planned path for one tensor
+                if plan:  # apply's planned path for one tensor
                     (out_dtype,), run = plan
                     shape = input._shape
-                    out = _fresh(run([input._layout], shape)[0], shape, out_dtype)
+                    if input._odd:  # the output takes its layout
+                        (out,) = laid_out(run, (input,), [input._layout], shape, (out_dtype,))
+                    else:
+                        out = _fresh(run([input._layout], shape)[0], shape, out_dtype)
                     if _vmap_blocks[0]:
                         mark_batched((input,), (out,))
                     if input._requires_grad and _state.enabled and op.vjp is not None:

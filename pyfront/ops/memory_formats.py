@@ -2,9 +2,28 @@
 ``is_contiguous(memory_format=)``. The stride rules themselves are pure functions in strides_order.py."""
 from __future__ import annotations
 
-from ..strides_order import check_format_rank, format_strides, is_contiguous_as, preserved_strides, \
-    suggested_format
+import functools
+from ..autograd.grad_mode import _state
+
+from ..strides_order import check_format_rank, format_rank, format_strides, is_contiguous_as, \
+    preserved_strides, suggested_format
 from ..tensor import Tensor
+
+
+def memory_format_arg(fn: str, memory_format) -> None:
+    """torch's TypeError where ``fn``'s ``memory_format`` argument is given (not None) and is no memory
+    format."""
+    if memory_format is not None and getattr(memory_format, "name", None) not in _NAMES:
+        from .argcheck import typename
+        raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, not "
+                        f"{typename(memory_format)}")
+
+
+def is_memory_format(value) -> bool:
+    return getattr(value, "name", None) in _NAMES
+
+
+_NAMES = ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d")
 
 
 def format_name(memory_format) -> str:
@@ -12,7 +31,7 @@ def format_name(memory_format) -> str:
     if memory_format is None:
         return "preserve_format"
     name = getattr(memory_format, "name", None)
-    if name not in ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d"):
+    if name not in _NAMES:
         raise TypeError(f"expected torch.memory_format, but got {type(memory_format).__name__}")
     return name
 
@@ -72,3 +91,99 @@ def laid_like(out, input, memory_format):
     laid = Tensor._make(out._storage, out._shape, out.dtype, strides)
     laid._requires_grad = out._requires_grad
     return laid
+
+
+def suggested(t) -> str:
+    """The memory format ``t``'s strides suggest (torch's ``suggest_memory_format``; not a Tensor:
+    contiguous_format, the layer's own checks refuse it)."""
+    return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
+
+
+def lays_out(rule):
+    """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
+    format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
+    ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
+    comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost). The
+    input is the first Tensor argument."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            formats = rule(*args, **kwargs)
+            if formats is None:
+                return fn(*args, **kwargs)
+            out_format, grad_format = formats
+            if grad_format is not None:
+                i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))  # the input
+                x = args[i]
+                if x._requires_grad and _state.enabled and format_rank(grad_format) in (None, x.dim()):
+                    from .primitives.elementwise import relaid
+                    args = (*args[:i], relaid(x, None, format_strides(x._shape, grad_format)), *args[i + 1:])
+            out = fn(*args, **kwargs)
+            if isinstance(out, tuple):
+                return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
+                    type(out)(*(_in_format(o, out_format) for o in out))
+            return _in_format(out, out_format)
+        return wrapper
+    return deco
+
+
+def _in_format(t, name):
+    """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank)."""
+    from .primitives.elementwise import relaid
+    if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim()):
+        return t
+    # the very strides torch's kernel gives (a size-1 dim's too), not only a layout contiguous in the format
+    strides = format_strides(t._shape, name)
+    return t if t._strides == strides else relaid(t, strides)
+
+
+def like_input(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose kernel makes its result and input gradient in the format its
+    input suggests, channels-last or else contiguous (pooling, upsampling, padding, pixel shuffles,
+    group_norm)."""
+    if not isinstance(input, Tensor) or input._contiguous:
+        return None
+    name = suggested(input)
+    return name, name
+
+
+def like_input_or_weight(input, weight, *args, **kwargs):
+    """``lays_out``'s rule of a convolution: a channels-last input or weight (of the input's rank) makes the
+    result and the input gradient channels-last, as torch's CPU kernels (mkldnn's and the slow ones) pick."""
+    if not isinstance(input, Tensor) or not isinstance(weight, Tensor) or \
+            input._contiguous and weight._contiguous:
+        return None
+    name = suggested(input)
+    if name == "contiguous_format" and weight.dim() == input.dim():
+        name = suggested(weight)
+    return name, name
+
+
+def suggested_result(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose kernel makes its result in the format its input suggests but
+    whose input gradient is an elementwise one's, laid out by the gradients' own layouts (batch_norm)."""
+    formats = like_input(input)
+    return formats and (formats[0], None)
+
+
+def like_all_inputs(tensors, *args, **kwargs):
+    """``lays_out``'s rule of cat: the format its inputs all suggest, else contiguous (as its kernel picks
+    its result's); their gradients are slices of the result's."""
+    if not isinstance(tensors, (list, tuple)) or not tensors or \
+            all(isinstance(t, Tensor) and t._contiguous for t in tensors):
+        return None
+    names = {suggested(t) for t in tensors}
+    return (names.pop() if len(names) == 1 else "contiguous_format"), None
+
+
+def rolled(input, shifts, dims=None):
+    """``lays_out``'s rule of roll: along dims, the format its input suggests (its kernel's); flattened,
+    contiguous."""
+    return like_input(input) if dims is not None and dims != () and dims != [] else contiguous_result(input)
+
+
+def contiguous_result(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose result and input gradient torch makes contiguous whatever its
+    input's layout (instance_norm, layer_norm, log_sigmoid, avg_pool3d)."""
+    return None if not isinstance(input, Tensor) or input._contiguous else \
+        ("contiguous_format", "contiguous_format")

@@ -22,6 +22,7 @@ from .. import dtypes as dt
 from .._warnings import warn
 from ..dtypes import cpp_name, scalar_name
 from ..autograd import is_grad_enabled, no_grad
+from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
 from .argcheck import invalid_combination
@@ -280,7 +281,12 @@ def _write(name: str, r: Tensor, o: Tensor, dim, overlap_ok: bool) -> None:
         text = _resize_warning(name, r, o, dim)
         if text:
             warn(text)
-        o.data = r.new_empty(r.shape, dtype=o.dtype)  # resized: fresh memory of the new size
+        # resized: fresh memory of the new size, laid out as the result (the layout torch's kernel gives
+        # the output it resizes: a channels-last one from channels-last inputs)
+        fresh = r.new_empty(r.shape, dtype=o.dtype)
+        if r._odd and non_overlapping_and_dense(r._shape, r._strides):
+            fresh = Tensor._make(fresh._storage, r._shape, o.dtype, r._strides)
+        o.data = fresh
     if overlap_ok:
         o._assign(r.to(o.device, o.dtype), overlap_ok=True)
     else:

@@ -18,13 +18,33 @@ from .. import dtypes as dt
 from ..autograd.grad_mode import _state, no_grad
 from ..shape import contiguous_strides
 from ..storage import elements
+from ..strides_order import format_strides
 from ..tensor import Tensor, raise_inplace_on_inference
 
 
 def resize_(self, *sizes, memory_format=None):
-    """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module)."""
+    """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module); in
+    ``memory_format``'s strides where one is given."""
     from .creation import int_tuple
+    from .memory_formats import format_name, memory_format_arg
+    memory_format_arg("resize_", memory_format)
     shape = int_tuple(sizes, "resize_")  # torch's parse: a bool is refused first and read as 0 or 1 after
+    if memory_format is None:
+        return _resized(self, shape)
+    name = format_name(memory_format)
+    if name == "preserve_format":
+        raise RuntimeError("Unsupported memory formatPreserve")  # (torch's text, without its space)
+    return _restrided(_resized(self, shape), format_strides(shape, name))
+
+
+def _restrided(self, strides):
+    """``self`` seeing its memory with ``strides`` (the same elements, as torch's restride: no data moves)."""
+    if tuple(strides) != self._strides:
+        self.data = Tensor._make(self._storage, self._shape, self.dtype, strides, self._offset, self._base)
+    return self
+
+
+def _resized(self, shape):
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
@@ -54,7 +74,15 @@ def resize_(self, *sizes, memory_format=None):
 
 def resize_as_(self, the_template, memory_format=None):
     """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``."""
-    return resize_(self, the_template.shape)
+    from .memory_formats import format_name, memory_format_arg, suggested
+    memory_format_arg("resize_as_", memory_format)
+    if memory_format is None:
+        return resize_(self, the_template.shape)
+    name = format_name(memory_format)
+    if name == "preserve_format":  # the format the template's strides suggest
+        name = suggested(the_template)
+    strides = format_strides(the_template.shape, name)
+    return _restrided(resize_(self, the_template.shape), strides)
 
 
 def resize(self, *sizes):

@@ -604,7 +604,8 @@ def chunk(input, chunks, dim=0):
 def contiguous(input, memory_format=None):
     if memory_format is None:
         return input if input._contiguous else apply_as(OPS["clone"], None, input)
-    from .memory_formats import contiguous_as
+    from .memory_formats import contiguous_as, memory_format_arg
+    memory_format_arg("contiguous", memory_format)
     return contiguous_as(input, memory_format)
 
 

@@ -20,6 +20,7 @@ from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...ops.cpu_vectors import vector_or_tail
+from ...ops.memory_formats import contiguous_result, lays_out
 
 __all__ = [
     "gumbel_softmax",
@@ -585,6 +586,7 @@ def softsign(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0",
            saves="self=input")
+@lays_out(contiguous_result)
 @in_float32
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).

@@ -16,6 +16,7 @@ from ...tensor import Tensor
 from .activation import celu, leaky_relu, relu, selu
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .pooling3d import avg_pool3d, max_pool3d
+from ...ops.memory_formats import lays_out, like_input
 
 __all__ = ["local_response_norm", "lp_pool1d", "lp_pool2d", "lp_pool3d", "channel_shuffle",
            "native_channel_shuffle", "max_unpool1d", "max_unpool2d", "max_unpool3d", "rrelu", "rrelu_",
@@ -135,6 +136,7 @@ def lp_pool3d(input: Tensor, norm_type, kernel_size, stride=None, ceil_mode: boo
     return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
 
 
+@lays_out(like_input)
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """Channel shuffle: ``(N, g * k, *)`` viewed as ``(N, g, k, *)``, the two channel dims swapped, flattened.
 
@@ -233,6 +235,7 @@ def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
     return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)
 
 
+@lays_out(like_input)
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None):
     """The partial inverse of ``max_pool2d``: each value put back at its index, zeros elsewhere.
 

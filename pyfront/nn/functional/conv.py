@@ -28,6 +28,7 @@ from ...ops.registry import composite, records
 from ...ops import samples
 from ...tensor import Tensor, _castable
 from ...ops.common import in_float32_of_one_dtype
+from ...ops.memory_formats import lays_out, like_input_or_weight
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -613,6 +614,7 @@ def conv1d(
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node,
            saves=_conv_saves)
+@lays_out(like_input_or_weight)
 @in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
@@ -703,6 +705,7 @@ def conv_transpose1d(
 
 @composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node,
            saves=_conv_saves)
+@lays_out(like_input_or_weight)
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,
@@ -750,6 +753,7 @@ def conv_transpose2d(
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node,
            saves=_conv_saves)
+@lays_out(like_input_or_weight)
 @in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
@@ -793,6 +797,7 @@ def conv3d(
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node,
            saves=_conv_saves)
+@lays_out(like_input_or_weight)
 @in_float32_of_one_dtype
 def conv_transpose3d(
     input: Tensor,

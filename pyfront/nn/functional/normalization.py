@@ -19,6 +19,7 @@ from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
+from ...ops.memory_formats import contiguous_result, lays_out, like_input, suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -108,6 +109,7 @@ def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
                ("input", input), ("weight", weight),
                # (updated in place while training, where torch's kernel keeps their versions: not checked)
                *(() if training else (("running_mean", running_mean), ("running_var", running_var)))])
+@lays_out(suggested_result)
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -193,6 +195,7 @@ def _instances_as_channels(input, *args, **kwargs):
 
 @composite(torch_name="nn.functional.instance_norm", samples=samples.instance_norm, grad_fn="ViewBackward0",
            saves=_instances_as_channels)
+@lays_out(contiguous_result)
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,
@@ -289,6 +292,7 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
     grad_fn="NativeLayerNormBackward0",
     saves="input weight bias",
 )
+@lays_out(contiguous_result)
 def layer_norm(
     input: Tensor,
     normalized_shape,
@@ -377,6 +381,7 @@ def rms_norm(
     grad_fn="NativeGroupNormBackward0",
     saves="input weight",
 )
+@lays_out(like_input)
 def group_norm(
     input: Tensor,
     num_groups: int,

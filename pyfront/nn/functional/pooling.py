@@ -21,8 +21,10 @@ from ...ops.registry import composite, records
 from .conv import in_pieces
 from ...ops import samples
 from ...autograd.function import no_derivative
+from ...autograd.grad_mode import is_grad_enabled
 from ...tensor import Tensor
 from ...ops.common import in_float32
+from ...ops.memory_formats import lays_out, like_input
 
 __all__ = [
     "max_pool1d",
@@ -130,6 +132,7 @@ def _lowest(dtype):
 # -- max pooling -----------------------------------------------------------------------------------
 # (max_pool1d's too, on its input viewed as one row: torch's node, which saves that view)
 @records("MaxPool2DWithIndicesBackward0", saves="self=input")
+@lays_out(lambda name, input, *args: like_input(input))
 def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
     stride = (
@@ -293,6 +296,14 @@ def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
     return values.squeeze(-2), indices.squeeze(-2)
 
 
+def _max_pool1d_values(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """max_pool1d's values, laid out as torch's: its 1-d kernel makes them contiguous, but where a gradient
+    is recorded it runs the 2-d one with indices on the input as one row, whose channels-last layout (a
+    transposed input's) they keep."""
+    values, _ = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return values if input._requires_grad and is_grad_enabled() else values.contiguous()
+
+
 @composite(torch_name="nn.functional.max_pool1d", samples=samples.max_pool1d)
 def max_pool1d(
     input: Tensor,
@@ -330,8 +341,9 @@ def max_pool1d(
 
     Matches ``torch.nn.functional.max_pool1d``.
     """
-    values, indices = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return (values, indices) if return_indices else values
+    if return_indices:
+        return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _max_pool1d_values(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool1d_with_indices(
@@ -431,6 +443,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
 
 
 @composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
+@lays_out(like_input)
 @in_float32
 def avg_pool2d(
     input: Tensor,
@@ -650,12 +663,21 @@ def _adaptive_avg(x, sizes):
     return x / area
 
 
+def _adaptive_avg_layout(input, output_size):
+    """adaptive_avg_pool2d's layout (lays_out's rule): its kernel's, the input's suggested format; to 1x1
+    torch takes a mean instead, whose input gradient comes back contiguous."""
+    formats = like_input(input)
+    to_one = output_size == 1 or isinstance(output_size, (tuple, list)) and all(n == 1 for n in output_size)
+    return formats and (formats[0], "contiguous_format" if to_one else formats[1])
+
+
 @composite(
     torch_name="nn.functional.adaptive_avg_pool2d",
     samples=samples.adaptive_avg_pool2d,
     grad_fn=_avg_node("AdaptiveAvgPool2DBackward0", 2),
     saves="self=input@AdaptiveAvgPool2DBackward0",
 )
+@lays_out(_adaptive_avg_layout)
 @in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
@@ -785,6 +807,7 @@ def _position(index, which, k, dim):
     grad_fn="AdaptiveMaxPool2DBackward0",
     saves="self=input",
 )
+@lays_out(like_input)
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """2-d adaptive maximum pooling to ``output_size``.
 
@@ -812,6 +835,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     return (values, indices) if return_indices else values
 
 
+@lays_out(like_input)
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """2-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
 

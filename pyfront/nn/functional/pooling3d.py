@@ -17,6 +17,7 @@ from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
 from .pooling import (_adaptive_avg, _adaptive_max, _adaptive_sizes, _avg_node, _check_adaptive, _divisors,
                       _global_mean, _lowest, _output_size, _to_ones, _window_max, _windows)
+from ...ops.memory_formats import contiguous_result, lays_out, like_input
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
            "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices"]
@@ -117,6 +118,7 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
 
 @composite(torch_name="nn.functional.max_pool3d", samples=samples.max_pool3d,
            grad_fn="MaxPool3DWithIndicesBackward0", saves="self=input")
+@lays_out(like_input)
 def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):
     """3-d max pooling: the maximum of each ``kernel_size`` window.
@@ -149,6 +151,7 @@ def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     return (values, indices) if return_indices else values
 
 
+@lays_out(like_input)
 def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
     """3-d max pooling; returns ``(values, indices)``, as ``max_pool3d(..., return_indices=True)``.
@@ -173,6 +176,7 @@ def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
 
 @composite(torch_name="nn.functional.avg_pool3d", samples=samples.avg_pool3d, grad_fn="AvgPool3DBackward0",
            saves="self=input")
+@lays_out(contiguous_result)
 def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:
     """3-d average pooling: the mean of each ``kernel_size`` window.
@@ -226,6 +230,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
 @composite(torch_name="nn.functional.adaptive_avg_pool3d", samples=samples.adaptive_avg_pool3d,
            grad_fn=_avg_node("AdaptiveAvgPool3DBackward0", 3), saves="self=input@AdaptiveAvgPool3DBackward0")
+@lays_out(contiguous_result)
 def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     """3-d adaptive average pooling to ``output_size``.
 
@@ -257,6 +262,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
 
 @composite(torch_name="nn.functional.adaptive_max_pool3d", samples=samples.adaptive_max_pool3d,
            grad_fn="AdaptiveMaxPool3DBackward0", saves="self=input")
+@lays_out(contiguous_result)
 def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
     """3-d adaptive maximum pooling to ``output_size``.
 
@@ -283,6 +289,7 @@ def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False
     return (values, indices) if return_indices else values
 
 
+@lays_out(contiguous_result)
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """3-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
 

@@ -19,6 +19,7 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
+from ...ops.memory_formats import lays_out, like_input
 
 __all__ = [
     "pad",
@@ -127,7 +128,24 @@ def _interpolate_node(input, size=None, scale_factor=None, mode="nearest", align
     return kernel and f"Upsample{kernel}{n}D{'Aa' if antialias else ''}Backward0"
 
 
+def _pad_layout(input, pad, mode="constant", value=None):
+    """pad's result layout (lays_out's rule): its kernels' (the input's suggested format); circular padding
+    is slice copies into a contiguous result."""
+    return None if mode == "circular" else like_input(input)
+
+
+def _interpolate_layout(input, size=None, scale_factor=None, mode="nearest", *args, **kwargs):
+    """interpolate's result layout (lays_out's rule): its kernels', the input's suggested format; the
+    backward kernels of bicubic and of 3-d nearest make their input gradient contiguous."""
+    formats = like_input(input)
+    if formats is None:
+        return None
+    contiguous_grad = mode == "bicubic" or mode in ("nearest", "nearest-exact") and input.dim() == 5
+    return formats[0], "contiguous_format" if contiguous_grad else formats[1]
+
+
 @composite(torch_name="nn.functional.pad", samples=samples.pad, grad_fn=_pad_node)
+@lays_out(_pad_layout)
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pads (or, with negative amounts, crops) the last ``len(pad) // 2`` dims.
 
@@ -366,6 +384,7 @@ def _check_sizes(input, sizes, mode):
 
 
 @composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)
+@lays_out(_interpolate_layout)
 def interpolate(
     input: Tensor,
     size=None,
@@ -533,6 +552,7 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
 # -- pixel shuffles --------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.pixel_shuffle", samples=samples.pixel_shuffle,
            grad_fn="PixelShuffleBackward0")
+@lays_out(like_input)
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
 
@@ -575,6 +595,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     samples=samples.pixel_unshuffle,
     grad_fn="PixelUnshuffleBackward0",
 )
+@lays_out(like_input)
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
 

@@ -475,7 +475,7 @@ class Module:
     def to(self, *args, **kwargs) -> Module:
         """Move and/or cast parameters and buffers: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
         ``to(tensor)``; only floating-point tensors change dtype."""
-        device, dtype, _, _ = _parse_to(args, dict(kwargs))
+        device, dtype, _, memory_format = _parse_to(args, dict(kwargs))
         if dtype is not None and not dtype.is_floating_point:
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}"
@@ -484,7 +484,10 @@ class Module:
         def convert(t):
             if device is not None:
                 t = t.to(device)
-            return t.to(dtype) if dtype is not None and t.is_floating_point() else t
+            if dtype is not None and t.is_floating_point():
+                t = t.to(dtype)
+            # torch lays out the 4-d and 5-d tensors alone (a format of the other rank refused as Tensor.to's)
+            return t.to(memory_format=memory_format) if memory_format is not None and t.dim() in (4, 5) else t
 
         return self._apply(convert)
 

@@ -22,6 +22,7 @@ from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
+from ..memory_formats import contiguous_result, lays_out
 from ..registry import composite
 from .. import samples
 from ..views import select, slice_dim, unsqueeze
@@ -450,6 +451,7 @@ def _mask_check(name, mask):
 
 
 @composite(samples=samples.masked_fill, grad_fn=_value_node("MaskedFill"))
+@lays_out(contiguous_result)
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
     _mask_check("masked_fill_", mask)

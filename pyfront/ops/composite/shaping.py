@@ -7,6 +7,7 @@ from ...tensor import Tensor
 from ..creation import arange, full, int_tuple, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
+from ..memory_formats import contiguous_result, lays_out, rolled
 from ..registry import composite, records
 from .. import samples
 
@@ -118,6 +119,7 @@ def _roll_dim(input, shift, dim):
 
 
 @composite(samples=samples.roll, grad_fn="RollBackward0")
+@lays_out(rolled)
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
     # torch's int[1] parse: one int, or a list parsed as every size argument's
@@ -140,6 +142,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
 
 
 @records("RepeatBackward0")
+@lays_out(contiguous_result)
 def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
     """Tile ``input`` ``sizes[i]`` times along each dim (leading new dims allowed), as ``Tensor.repeat``."""
     if repeats is not None:

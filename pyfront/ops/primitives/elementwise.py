@@ -19,7 +19,7 @@ from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
-from ..dispatch import apply, fold, fold_unary
+from ..dispatch import apply, apply_as, fold, fold_unary
 from ..half_cpu import half_rsqrt, is_half, scalar_tail
 from ..registry import OpDef, records, register, ufunc
 from .. import samples
@@ -1098,6 +1098,27 @@ _clone = register(
     )
 )
 
+# A copy laid out as the caller asks (dispatch.apply_as), whose gradient is laid out with the strides
+# ``back`` (None: as it comes): a layer that computes in the contiguous layout takes its channels-last input
+# through it, so its input gradient comes back channels-last, as torch's kernels give it
+_relaid = register(
+    OpDef(
+        "relaid",
+        "elementwise",
+        _infer(SAME),
+        lambda np, x, back: np.array(x, copy=True, order="C"),
+        lambda c, g: (g if c.attrs["back"] is None else relaid(g, c.attrs["back"]),),
+        backward_name="CloneBackward0",
+        torch_name=None,
+        wgsl="a",
+    )
+)
+
+
+def relaid(input, strides, back=None):
+    """A copy of ``input`` with ``strides`` (None: contiguous) whose gradient takes the strides ``back``."""
+    return apply_as(_relaid, strides, input, back=back)
+
 
 def to_dtype(input, dtype):
     """A copy of ``input`` as ``dtype`` (``input`` itself when it already has it)."""
@@ -1110,7 +1131,8 @@ def to_dtype(input, dtype):
 def clone(input, *, memory_format=None):
     if memory_format is None:
         return apply(_clone, input)
-    from ..memory_formats import copy_as
+    from ..memory_formats import copy_as, memory_format_arg
+    memory_format_arg("clone", memory_format)
     return copy_as(_clone, input, memory_format)
 
 

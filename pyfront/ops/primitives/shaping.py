@@ -10,6 +10,7 @@ from ...shape import normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..creation import type_name
 from ..dispatch import apply
+from ..memory_formats import lays_out, like_all_inputs
 from ..registry import OpDef, register
 from .elementwise import to_dtype
 from .. import samples, sparse_seam
@@ -56,6 +57,7 @@ def _cat_vjp(c, g):
 _CAT = register(OpDef("cat", "other", _cat_infer, _cat_numpy, _cat_vjp, arity=0, torch_name=None))
 
 
+@lays_out(like_all_inputs)
 def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``."""
     if axis is not None:
