@@ -30,12 +30,13 @@ I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
 # the dtypes WGSL has no type for: what it lacks, and the conversion that makes a tensor fit
-_NO_WGSL = {"float64": ("64-bit floats", ".float()"), "bfloat16": ("bfloat16", ".float()"),
-            "complex64": ("complex numbers", "torch.view_as_real() (float32 pairs)"),
-            "complex128": ("complex numbers", "torch.view_as_real(t).float() (float32 pairs)")}
+# (complex numbers: dtypes.no_complex, the refusal the numpy-free cpu device shares)
+_NO_WGSL = {"float64": ("64-bit floats", ".float()"), "bfloat16": ("bfloat16", ".float()")}
 
 
 def wgsl_type(dtype) -> str:
+    if dtype.kind == "c":
+        raise dt.no_complex(dtype, "webgpu", "WGSL")
     if dtype.name in _NO_WGSL:
         lacks, way = _NO_WGSL[dtype.name]
         raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: WGSL has no {lacks}. Convert it "
