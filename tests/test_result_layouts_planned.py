@@ -102,3 +102,26 @@ def test_row_major_gapped_operands_keep_the_planned_path(name, monkeypatch):
     assert general == []
     assert got.stride() == want.stride() and got.is_contiguous()
     torch.testing.assert_close(torch.from_numpy(got.numpy()), want)
+
+
+def test_cpu_vectors_loop_order_is_torchs():
+    """ops/cpu_vectors.py (which elements torch computes in its vectors, which in its scalar tail) orders
+    the dims as TensorIterator does: the order a result laid out by torch shows, for seeded pairs of
+    overlapping or gapped operands (its own copy of the sort once disagreed with torch in every such case
+    where the two rules differ)."""
+    from pyfront.ops.cpu_vectors import loop_layout
+    from pyfront.strides_order import dense_strides, non_overlapping_and_dense
+
+    rng = np.random.default_rng(0)
+    checked = 0
+    for _ in range(400):
+        shape = tuple(int(s) for s in rng.integers(2, 4, int(rng.integers(2, 5))))
+        strides = [tuple(int(s) for s in rng.choice([0, 1, 2, 3, 4, 6, 12], len(shape))) for _ in range(2)]
+        if any(non_overlapping_and_dense(shape, st) for st in strides):
+            continue  # (torch's fast setup keeps such an operand's strides: no order to see)
+        theirs = [torch.arange(1000.0).as_strided(shape, st) for st in strides]
+        ours = [pyfront.arange(1000.0).as_strided(shape, st) for st in strides]
+        order, _, _ = loop_layout(ours)
+        assert dense_strides(shape, order[::-1]) == (theirs[0] + theirs[1]).stride(), (shape, strides)
+        checked += 1
+    assert checked > 200
