@@ -35,7 +35,10 @@ _RAISED_IN_CPP = {
     "torch.cholesky is deprecated": _NATIVE + "BatchLinearAlgebra.cpp:1765",
     "torch.qr is deprecated": _NATIVE + "BatchLinearAlgebra.cpp:2505",
     "torch.chain_matmul is deprecated": _NATIVE + "LinearAlgebra.cpp:1102",
+    "at::frobenius_norm is deprecated": _NATIVE + "LinearAlgebra.cpp:3175",
+    "at::nuclear_norm is deprecated": _NATIVE + "LinearAlgebra.cpp:3229",
     "Using torch.cross without specifying the dim arg": _NATIVE + "Cross.cpp:63",
+    "Using padding='same' with even kernel lengths and odd dilation": _NATIVE + "Convolution.cpp:1101",
     "(): degrees of freedom is <= 0. Correction should be strictly less than the reduction": _NATIVE
         + "ReduceOps.cpp:1861",  # (std, var, std_mean, var_mean)
     "(): degrees of freedom is <= 0. Correction should be strictly less than the number": _NATIVE

@@ -77,7 +77,8 @@ HALVES = (float16, bfloat16)
 
 # complex64 and complex128 are stored as NumPy's complex arrays on the cpu; they stay out of ALL, the real
 # dtypes every real-valued sweep and fast path runs over, and are named in STORED, what a storage may hold.
-# WGSL has no complex type: a complex tensor on webgpu is refused as float64 is (backends/webgpu).
+# Only NumPy's arrays hold complex numbers: WGSL has no complex type, nor has the cpu device without
+# NumPy (the browser build); both refuse a complex tensor with no_complex's one message.
 complex64 = dtype("complex64", 8, "c", 2, "complex64", "")
 complex128 = dtype("complex128", 16, "c", 3, "complex128", "")
 COMPLEX = (complex64, complex128)
@@ -107,6 +108,14 @@ def check_storable(d) -> None:
     if d is complex32:
         raise TypeError("pyfront has no complex32 storage, so it cannot create a torch.complex32 tensor or "
                         "convert one to it; use torch.complex64 instead")
+
+
+def no_complex(d: dtype, device: str, lacking: str) -> TypeError:
+    """The one error for a complex tensor where ``lacking`` (WGSL, Python without NumPy) has no complex
+    numbers, with the way out on both: the parts as float32 pairs (torch.view_as_real's layout)."""
+    way = "torch.view_as_real(t)" + ("" if d is complex64 else ".float()")
+    return TypeError(f"Cannot hold a {d.name} Tensor on {device}: {lacking} has no complex numbers. Hold its "
+                     f"real and imaginary parts as float32 pairs instead, a last dim of 2 ({way} gives them)")
 
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
@@ -435,10 +444,10 @@ class finfo:
         self.smallest_normal = self.tiny
         self.dtype = type.name
 
+    # torch prints the numbers as C++'s stream does: 6 significant digits, %g's form (65504, 0.0078125)
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
-                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
-                f"dtype={self.dtype})")
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
 class iinfo:
@@ -455,4 +464,4 @@ class iinfo:
         self.dtype = type.name
 
     def __repr__(self):
-        return f"iinfo(min={float(self.min):g}, max={float(self.max):g}, dtype={self.dtype})"  # as torch's
+        return f"iinfo(min={float(self.min):g}, max={float(self.max):g}, dtype={self.dtype})"  # (as finfo's)

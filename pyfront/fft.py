@@ -55,9 +55,8 @@ def _check_real_dtype(x):
 
 
 def _resize(x: Tensor, dim: int, n: int) -> Tensor:
-    """``x`` cut or zero-padded at the end to ``n`` along ``dim``, as torch's transforms resize inputs."""
-    if n < 1:
-        raise RuntimeError(f"Invalid number of data points ({n}) specified")
+    """``x`` cut or zero-padded at the end to ``n`` (checked: _dims_and_sizes) along ``dim``, as torch's
+    transforms resize inputs."""
     have = x.shape[dim]
     if n == have:
         return x
@@ -70,29 +69,32 @@ def _resize(x: Tensor, dim: int, n: int) -> Tensor:
 
 
 def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
-    """torch's reading of ``s`` and ``dim`` for the n-dimensional transforms: (dims, sizes)."""
+    """torch's reading of ``s`` and ``dim``, in its order (the dims wrapped and unique, then ``s`` against
+    them): (dims, sizes). An n-dimensional transform's -1 in ``s`` keeps that dim's size (the last one's
+    default where ``last_default`` gives it); a one-dimensional transform's ``n`` is a length, -1 too."""
+    keeps = not isinstance(dim, _OneDim)
     if dim is not None and isinstance(dim, int):
         dim = (dim,)
     if dim and x.dim() == 0:  # torch wraps the dims without a scalar's allowance
         raise IndexError(f"Dimension specified as {dim[0]} but tensor has no dimensions")
     if s is not None and isinstance(s, int):
         s = (s,)
+    dims = None if dim is None else tuple(normalize_dim(d, x.dim()) for d in dim)
+    if dims is not None and len(set(dims)) != len(dims):
+        raise RuntimeError("FFT dims must be unique")
     if s is not None and dim is not None and len(s) != len(dim):
         raise RuntimeError("When given, dim and shape arguments must have the same length")
     if s is not None and len(s) > x.dim():
         raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {x.dim()} dimensions.")
-    if dim is None:
+    if dims is None:
         dims = tuple(range(x.dim() - len(s), x.dim())) if s is not None else tuple(range(x.dim()))
-    else:
-        dims = tuple(normalize_dim(d, x.dim()) for d in dim)
-        if len(set(dims)) != len(dims):
-            raise RuntimeError("FFT dims must be unique")
-    if s is None:
-        sizes = [x.shape[d] for d in dims]
-        if last_default is not None and dims:
-            sizes[-1] = last_default(x.shape[dims[-1]])
-    else:
-        sizes = [x.shape[d] if n == -1 else n for d, n in zip(dims, s)]
+    sizes = [x.shape[d] for d in dims] if s is None else \
+        [x.shape[d] if n == -1 and keeps else n for d, n in zip(dims, s)]
+    if last_default is not None and dims and (s is None or s[-1] == -1 and keeps):
+        sizes[-1] = last_default(x.shape[dims[-1]])
+    for n in sizes:
+        if n < 1:
+            raise RuntimeError(f"Invalid number of data points ({n}) specified")
     return dims, sizes
 
 
@@ -104,8 +106,10 @@ def _real_one_dim(x, s, dim, *_):
 
 @records(_real_one_dim, saves="self=x@FftR2CBackward0")
 def _c2c_n(x, s, dim, norm, forward):
-    x = _complex(x)
+    if isinstance(dim, _OneDim):  # torch checks a one-dimensional transform's dtype before its dim
+        x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim)
+    x = _complex(x)
     norm = _norm(norm)
     for d, n in zip(dims, sizes):
         x = _resize(x, d, n)
@@ -114,9 +118,11 @@ def _c2c_n(x, s, dim, norm, forward):
 
 @records("FftR2CBackward0", saves="self=x")
 def _r2c_n(x, s, dim, norm, name):
-    x = _real(x, name)
+    if isinstance(dim, _OneDim) or name == "rfftn" and x.dtype.is_complex:  # (before the dims, as torch)
+        x = _real(x, name)
     dims, sizes = _dims_and_sizes(x, s, dim)
     _check_some(dims, name)
+    x = _real(x, name)
     norm = _norm(norm)
     for d, n in zip(dims, sizes):
         x = _resize(x, d, n)
@@ -130,22 +136,29 @@ def _check_some(dims, name):
 
 
 def _c2r_n(x, s, dim, norm, name):
-    x = _complex(x)
+    """The real transforms' inverse (``hfft``'s and ``hfftn``'s input taken conjugated)."""
+    if isinstance(dim, _OneDim):
+        x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim, last_default=lambda m: 2 * (m - 1))
     _check_some(dims, name)
+    x = _complex(x)
+    if name.startswith("hfft"):
+        x = x.conj()
     norm = _norm(norm)
     for d, n in zip(dims[:-1], sizes[:-1]):
         x = _resize(x, d, n)
     if len(dims) > 1:
         x = fft_c2c(x, dims[:-1], False, norm)
     last = sizes[-1]
-    if last < 1:
-        raise RuntimeError(f"Invalid number of data points ({last}) specified")
     return fft_c2r(_resize(x, dims[-1], last // 2 + 1), dims[-1], last, norm)
 
 
+class _OneDim(tuple):
+    """A one-dimensional transform's dim (its ``n`` is a length: -1 is refused, not the input's size)."""
+
+
 def _one(dim):
-    return (dim,)
+    return _OneDim((dim,))
 
 
 def fft(input, n=None, dim=-1, norm=None):
@@ -171,8 +184,7 @@ def irfft(input, n=None, dim=-1, norm=None):
 
 def hfft(input, n=None, dim=-1, norm=None):
     """The real spectrum of a Hermitian-symmetric signal given by its first half, as ``torch.fft.hfft``."""
-    n = None if n is None else (n,)
-    return _c2r_n(_complex(input).conj(), n, _one(dim), _DUAL[_norm(norm)], "hfft")
+    return _c2r_n(input, None if n is None else (n,), _one(dim), _DUAL[_norm(norm)], "hfft")
 
 
 def ihfft(input, n=None, dim=-1, norm=None):
@@ -182,7 +194,7 @@ def ihfft(input, n=None, dim=-1, norm=None):
 
 def hfftn(input, s=None, dim=None, norm=None):
     """``hfft`` over several dims (the last one's half given), as ``torch.fft.hfftn``."""
-    return _c2r_n(_complex(input).conj(), s, dim, _DUAL[_norm(norm)], "hfftn")
+    return _c2r_n(input, s, dim, _DUAL[_norm(norm)], "hfftn")
 
 
 def ihfftn(input, s=None, dim=None, norm=None):

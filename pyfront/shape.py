@@ -62,6 +62,20 @@ def is_contiguous(shape, strides) -> bool:
     return True
 
 
+def in_row_major_order(strides) -> bool:
+    """Whether the nonzero ``strides`` fall strictly from the first dim to the last: a gapped (sliced) or
+    broadcast row-major layout. torch's TensorIterator then orders an elementwise result's dims, whatever
+    its other operands of that kind, as they stand, so the result is contiguous (strides_order.order_of:
+    no such operand tells a later dim to lie outside an earlier one)."""
+    last = None
+    for s in strides:
+        if s:
+            if last is not None and s >= last:
+                return False
+            last = s
+    return True
+
+
 def reads_as_int(value) -> bool:
     """Whether torch's argument parser reads ``value`` as an ``int`` (a dim, a size): a Python int but no
     bool, a NumPy integer (no NumPy bool, no 0-d ndarray) or a 0-d integer tensor (no bool one)."""

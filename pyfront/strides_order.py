@@ -113,14 +113,24 @@ def result_strides(shape, inputs):
     TensorIterator gives them; None where they are the contiguous ones (the caller's usual case). Inputs
     of the result's shape that are all contiguous, all channels-last, or all dense with one set of strides
     give those strides; otherwise the order the inputs' strides tell."""
-    if all(s == shape for s, _ in inputs):
-        if all(is_contiguous(s, st) for s, st in inputs):
+    # (plain loops: this runs per elementwise op on a permuted operand, where generators cost a visible share)
+    same = contiguous = alike = True
+    last = inputs[-1][1]
+    for s, st in inputs:
+        if s != shape:
+            same = False
+            break
+        if contiguous and not is_contiguous(s, st):
+            contiguous = False
+        if st != last:
+            alike = False
+    if same:
+        if contiguous:
             return None
-        if all(is_contiguous_as(shape, st, "channels_last") for _, st in inputs):
+        if len(shape) == 4 and all(is_contiguous_as(shape, st, "channels_last") for _, st in inputs):
             return format_strides(shape, "channels_last")
-        first = inputs[-1][1]
-        if all(st == first for _, st in inputs) and non_overlapping_and_dense(shape, first):
-            return first
+        if alike and non_overlapping_and_dense(shape, last):
+            return last
     order = order_of(shape, [broadcast_strides(shape, s, st) for s, st in inputs])
     if order == tuple(range(len(shape) - 1, -1, -1)):
         return None

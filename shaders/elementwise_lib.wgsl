@@ -304,7 +304,8 @@ fn kept_f32(x: f32) -> f32 {
 // products are exact whatever the driver fuses; they join c through Knuth's two-sum (its steps kept from
 // algebraic rewriting by kept_f32; the last addition can still round twice, rarely). Where that
 // overflows, the plain sum; where it is zero, too (the sum is then exact, and its sign of zero is the
-// fused one's: -0 * 0.5 + -0 is -0, where the error terms' +0 would make it +0)
+// fused one's: -0 * 0.5 + -0 is -0, where the error terms' +0 would make it +0). Its twin for the cpu
+// device's doubles: fma in pyfront/backends/vector_range.py (Veltkamp's split there: NumPy contracts nothing)
 fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
     let ah = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
     let bh = bitcast<f32>(bitcast<u32>(b) & 0xfffff000u);

@@ -18,6 +18,7 @@ import torch
 import pyfront
 from pyfront.ops.registry import COMPOSITES, OPS
 from pyfront.ops.samples import T, edge_samples, elementwise
+from warned import torch_text  # (the test files import it from here too)
 
 GRAD_TOL = dict(rtol=1e-3, atol=1e-4)
 
@@ -352,11 +353,9 @@ def _resolve(module, name):
 
 
 # -- errors and warnings: pyfront's must be torch's, type and text --------------------------------
-# Where pyfront's error text may differ from torch's, and why (nothing else may): a C++ warning that the
-# test turned into an error ends in " (Triggered internally at <its source file>:<line>.)"; its warnings
-# keep it, as pyfront's do (_warnings.py). (Its "invalid combination of arguments" texts, with the
-# overloads it lists, are pyfront's too: ops/overloads.py.)
-_TRIGGERED = re.compile(r" \(Triggered internally at .*\)$", re.S)
+# Where pyfront's error text may differ from torch's, and why (nothing else may): torch_text (warned.py).
+# (Its "invalid combination of arguments" texts, with the overloads it lists, are pyfront's too:
+# ops/overloads.py.)
 # TORCH_WARN_ONCE warnings: each process (torch's and pyfront's) shows them once, so which test
 # sees them depends on what ran before; they are neither required nor refused here
 WARN_ONCE = ("Using padding='same' with even kernel lengths and odd dilation",
@@ -365,11 +364,6 @@ WARN_ONCE = ("Using padding='same' with even kernel lengths and odd dilation",
              "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
              # pyfront's cpu fallback on webgpu (ops/cpu_fallback.py), once as torch's MPS fallback warns
              "The operator '")
-
-
-def torch_text(e) -> str:
-    """The part of torch's message (error or warning) that pyfront must reproduce exactly."""
-    return _TRIGGERED.sub("", str(e))
 
 
 def assert_same_error(got: BaseException, expected: BaseException):

@@ -381,17 +381,27 @@ def test_webgpu_refuses_complex_with_the_way_out():
         lambda: pyfront.zeros(2, dtype=pyfront.cfloat, device="webgpu"),
         lambda: pyfront.ones(2, device="webgpu") * 1j,
     ):
-        with pytest.raises(
-            TypeError, match="WGSL has no complex numbers. Convert it with torch.view_as_real"
-        ):
+        with pytest.raises(TypeError, match=r"^Cannot hold a complex64 Tensor on webgpu: WGSL has no complex "
+                           r"numbers\. Hold its real and imaginary parts as float32 pairs instead"):
             call()
 
 
-def test_numpy_free_cpu_refuses_complex():
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_numpy_free_cpu_and_webgpu_refuse_complex_alike(dtype):
+    """One fact (only NumPy's arrays hold complex numbers), one message: the way out said once."""
     from pyfront.backends.pure import PureBackend
+    from pyfront.backends.webgpu.layout import wgsl_type
 
-    with pytest.raises(TypeError, match="complex tensors need NumPy"):
-        PureBackend().from_list([1j], pyfront.complex64)
+    said = []
+    for refuse in (lambda: PureBackend().from_list([1j], getattr(pyfront, dtype)),
+                   lambda: wgsl_type(getattr(pyfront, dtype))):
+        with pytest.raises(TypeError) as caught:
+            refuse()
+        said.append(str(caught.value))
+    way = "torch.view_as_real(t)" + ("" if dtype == "complex64" else ".float()")
+    assert said[0].startswith(f"Cannot hold a {dtype} Tensor on the cpu device: Python without NumPy")
+    assert said[0].split("has no complex numbers. ")[1] == said[1].split("has no complex numbers. ")[1]
+    assert said[1].endswith(f"float32 pairs instead, a last dim of 2 ({way} gives them)")
 
 
 def test_complex32_is_a_name_only():

@@ -1,30 +1,21 @@
 """torch.fill, torch.detach, torch.frobenius_norm, torch.nuclear_norm, torch.is_vulkan_available,
 Tensor.storage_type and Tensor.is_xla & co., autograd's multithreading and view-replay queries: the names
 old scripts and libraries call, with torch's values, dtypes, warnings and errors."""
-import warnings
-
 import pytest
 import torch
 
 import pyfront
+from warned import every_warning, shown, torch_text
 
 
 def _outcome(lib, call):
-    # their deprecations warn once per process (TORCH_WARN_ONCE): an earlier test may have shown them, so
-    # both libraries show them every time here
-    lib.set_warn_always(True)
-    try:
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always")
-            try:
-                r = call(lib)
-            except Exception as e:  # noqa: BLE001  (the comparison is the point)
-                return type(e).__name__, str(e)
-    finally:
-        lib.set_warn_always(False)
-    shown = repr(r).replace("pyfront", "torch") if not isinstance(r, type) else r.__name__
-    texts = sorted(str(w.message).split(" (Triggered internally")[0] for w in seen)
-    return shown, texts
+    with every_warning(lib) as seen:  # (their deprecations warn once per process: an earlier test's)
+        try:
+            r = call(lib)
+        except Exception as e:  # noqa: BLE001  (the comparison is the point)
+            return type(e).__name__, torch_text(e)
+    result = repr(r).replace("pyfront", "torch") if not isinstance(r, type) else r.__name__
+    return result, sorted(shown(seen))
 
 
 CALLS = {

@@ -12,7 +12,8 @@ import os
 import pathlib
 import subprocess
 import sys
-import warnings
+
+from warned import every_warning, shown, torch_text
 
 SHAPES = ((), (2,), (2, 3), (2, 3, 4), (0, 3))
 DTYPES = ("float32", "float64", "float16", "int64", "int32", "uint8", "bool")
@@ -128,14 +129,12 @@ def probe(lib_name):
             for dtype in DTYPES:
                 x = L.arange(1, 1 + (2 * 3 * 4), dtype=L.float32)[: _numel(shape)].reshape(shape)
                 x = x.to(getattr(L, dtype))
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
+                with every_warning(L) as caught:
                     try:
                         outcome = ["ok", _describe(L, fn(L, x))]
                     except Exception as e:  # noqa: BLE001 - the type and message are what is compared
                         outcome = ["raise", type(e).__name__, str(e)]
-                shown = [[w.category.__name__, str(w.message)] for w in caught]
-                out.append([f"{name} {shape} {dtype}", outcome, shown])
+                out.append([f"{name} {shape} {dtype}", outcome, shown(caught)])
     return out
 
 
@@ -156,15 +155,12 @@ def _run(lib_name):
 
 
 def test_oneliners_as_torch():
-    from optable import torch_text
-
     ours, theirs = _run("pyfront"), _run("torch")
     assert [k for k, *_ in ours] == [k for k, *_ in theirs]
     differ = []
     for (key, got, got_warn), (_, want, want_warn) in zip(ours, theirs):
         if want[0] == "raise":
             want = [want[0], want[1], torch_text(want[2])]
-        # (a warning keeps torch's "(Triggered internally at ...)" ending: pyfront's carry it, _warnings.py)
         if got != want or got_warn != want_warn:
             differ.append(f"{key}:\n  pyfront {got} {got_warn}\n  torch   {want} {want_warn}")
     assert not differ, f"{len(differ)} of {len(ours)} differ:\n" + "\n".join(differ[:40])

@@ -10,7 +10,8 @@ import struct
 
 from ..device import CPU
 from .. import float8
-from ..dtypes import FLOAT8, SHELL, bfloat16, pack_bfloat16, round_float16, round_float32, unpack_bfloat16
+from ..dtypes import (FLOAT8, SHELL, bfloat16, no_complex, pack_bfloat16, round_float16, round_float32,
+                      unpack_bfloat16)
 from .base import Backend, nest
 from .storage import Storage, dense
 
@@ -18,14 +19,9 @@ _NEEDS_NUMPY = ("computing on the cpu device needs NumPy, which is not installed
                 "build); create the tensors with device='webgpu' or move them there with .to('webgpu')")
 
 
-_NO_COMPLEX = ("complex tensors need NumPy on the cpu, which is not installed here (as in the browser "
-               "build), and WGSL has no complex type for the webgpu device: hold the real and imaginary "
-               "parts as a float32 tensor with a last dim of 2 (torch.view_as_real's layout)")
-
-
 def _pack(values, dtype) -> bytearray:
     if dtype.kind == "c":  # every storage of this backend is made through here
-        raise TypeError(_NO_COMPLEX)
+        raise no_complex(dtype, "the cpu device", "Python without NumPy (as in the browser build)")
     if dtype is bfloat16:  # no struct format: its own rounding, through float32 as torch's
         return bytearray(pack_bfloat16(values))
     if dtype in FLOAT8:  # each through float32, then torch's float8 rounding (float8.py), one value at a time

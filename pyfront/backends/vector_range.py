@@ -42,7 +42,9 @@ def arange_values(np, start, step, n, dtype_name):
 
 def fma(np, a, b, c):
     """``a * b + c`` rounded once (the product kept exactly by Dekker's split, then added in two parts);
-    where the split would overflow, the plain sum."""
+    where the split would overflow, the plain sum; where the result is zero, too (the sum is then exact and
+    has the fused zero's sign: -0.5 * 0 + -0 is -0, where the error terms' +0 would make it +0). WGSL's
+    twin, for float32 on the GPU: fused_f32 in shaders/elementwise_lib.wgsl."""
     with np.errstate(over="ignore", invalid="ignore"):
         p = a * b
         a_hi, a_lo = _split(np, a)
@@ -52,7 +54,7 @@ def fma(np, a, b, c):
         bv = s - p
         t = (p - (s - bv)) + (c - bv)  # p + c == s + t exactly
         fused = s + (t + err)
-    return np.where(np.isfinite(fused), fused, p + c)
+    return np.where(np.isfinite(fused) & (fused != 0), fused, p + c)
 
 
 def _split(np, x):
@@ -66,9 +68,21 @@ def fused_lerp(np, x, end, w):
     """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
     each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath):
     the float32 product is exact in double, whose sum rounds as the fused one but for rare double
-    roundings."""
+    roundings (a plain float32 ``x + w * d`` rounds twice: a sixth of random values differ from torch's)."""
     with np.errstate(all="ignore"):
         d = end - x
+        if np.ndim(w) == 0:  # one weight (Adam's exp_avg step, lerp by a number): one form, no np.where
+            if x.dtype == np.float64:
+                return fma(np, w, d, x) if abs(w) < 0.5 else fma(np, -d, 1 - w, end)
+            # float32: the product and the sum in place in one double temporary (Adam's chunks stay in L2)
+            wide = d.astype(np.float64)
+            if abs(w) < 0.5:
+                wide *= float(w)
+                wide += x
+            else:
+                wide *= -float(1 - w)  # end + -(d * rest) is end - d * rest, zeros' signs too
+                wide += end
+            return wide.astype(np.float32)
         rest = 1 - w
         if x.dtype == np.float64:
             return np.where(np.abs(w) < 0.5, fma(np, w, d, x), fma(np, -d, rest, end))

@@ -11,6 +11,7 @@ made from shapes and strides, and the two results are joined with views and one 
 """
 from __future__ import annotations
 
+from ..strides_order import order_of
 from ..tensor import Tensor
 from .primitives import shaping
 
@@ -20,7 +21,7 @@ def loop_layout(operands: list) -> tuple[list, int, bool]:
     whether that run is vectorized) for ``operands`` of one shape."""
     shape = operands[0].shape
     strides = [t.stride() for t in operands]
-    order = _memory_order(shape, strides)
+    order = list(reversed(order_of(shape, strides)))  # TensorIterator's, outermost first
     run, dense = 1, True
     for d in reversed(order):
         if shape[d] == 1:
@@ -32,25 +33,6 @@ def loop_layout(operands: list) -> tuple[list, int, bool]:
             break
         run *= shape[d]
     return order, run, dense
-
-
-def _memory_order(shape, strides) -> list:
-    """TensorIterator's order: an insertion sort from the innermost dim, a dim moving inside another
-    where the first operand with nonzero strides in both has it the smaller."""
-    order = list(range(len(shape)))[::-1]  # innermost first while sorting
-
-    def inner_first(a, b):
-        for s in strides:
-            if s[a] == 0 or s[b] == 0:
-                continue
-            return s[a] < s[b]
-        return False
-    for i in range(1, len(order)):
-        j = i
-        while j > 0 and inner_first(order[j], order[j - 1]):
-            order[j], order[j - 1] = order[j - 1], order[j]
-            j -= 1
-    return order[::-1]
 
 
 def vector_or_tail(operands: list, vector: Tensor, scalar: Tensor, lanes: int) -> Tensor:

@@ -15,7 +15,7 @@ from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
 from ..backends.storage import Layout
-from ..shape import Size, contiguous_strides, is_contiguous
+from ..shape import Size, is_contiguous
 from ..strides_order import preserved_strides, result_strides
 from ..tensor import Tensor, _fresh, _fresh_laid
 from .common import scalar_tensor
@@ -236,9 +236,8 @@ def apply_as(op, strides, *inputs, **attrs):
     """``apply(op, *inputs, **attrs)`` for an elementwise ``op`` whose outputs take ``strides`` (a copy in
     an asked memory format; None: contiguous), whatever the inputs' layouts."""
     inputs, device = _on_one_device(inputs)
-    if strides is None:
-        strides = tuple(contiguous_strides(op.infer(*inputs, **attrs)[0][0]))
-    return _finish(op, inputs, _run(op, inputs, attrs, device, True, strides), attrs, None)
+    # contiguous (None): the backend's plain run, which reads strided inputs into a row-major result
+    return _finish(op, inputs, _run(op, inputs, attrs, device, strides is not None, strides), attrs, None)
 
 
 # the plain numbers a fold takes, and the dtype kinds each keeps (an int keeps an integer or float

@@ -34,10 +34,9 @@ I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
 # the dtypes WGSL has no type for: what it lacks, and the conversion that makes a tensor fit
+# (complex numbers: dtypes.no_complex, the refusal the numpy-free cpu device shares)
 _NO_WGSL = {"float64": ("WGSL has no 64-bit floats", ".float()"),
             "bfloat16": ("WGSL has no bfloat16", ".float()"),
-            "complex64": ("WGSL has no complex numbers", "torch.view_as_real() (float32 pairs)"),
-            "complex128": ("WGSL has no complex numbers", "torch.view_as_real(t).float() (float32 pairs)"),
             # torch's shell dtypes: storage with a handful of kernels, used in files and interop, not on GPUs
             **{d.name: ("pyfront's WGSL kernels have no uint16, uint32 or uint64", ".long()")
                for d in dt.WIDE_UNSIGNED},
@@ -45,6 +44,8 @@ _NO_WGSL = {"float64": ("WGSL has no 64-bit floats", ".float()"),
 
 
 def wgsl_type(dtype) -> str:
+    if dtype.kind == "c":
+        raise dt.no_complex(dtype, "webgpu", "WGSL")
     if dtype.name in _NO_WGSL:
         lacks, way = _NO_WGSL[dtype.name]
         raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: {lacks}. Convert it with {way} "
