@@ -189,7 +189,8 @@ def _accumulate(node, grad, create_graph, owned=False):
     if type(grad) is not Tensor and getattr(grad, "is_sparse", False) or \
             old is not None and type(old) is not Tensor and getattr(old, "is_sparse", False):
         _accumulate_sparse(leaf, grad, create_graph)
-    elif old is None and (strides := gradient_strides(leaf._shape, leaf._strides, grad._strides)) is not None:
+    elif old is None and grad._strides != leaf._strides and \
+            (strides := gradient_strides(leaf._shape, leaf._strides, grad._strides)) is not None:
         # torch's layout contract: a dense leaf's gradient takes its strides (a channels-last weight's
         # too), any other's the contiguous ones
         from ..ops.dispatch import apply_as
