@@ -400,14 +400,17 @@ tanh = unary(
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
+    vjp_in_float32=dt.HALVES,
 )
 sigmoid = unary(
     "sigmoid",
     lambda np, x: _sigmoid(np, x),
-    lambda c, g: (g * c.out * (1 - c.out),),
+    # torch's sigmoid_backward: g * (1 - y) * y, in float32 for bfloat16, in float16 steps for float16
+    lambda c, g: (g * (1 - c.out) * c.out,),
     out=FLOAT,
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
+    vjp_in_float32=(dt.bfloat16,),
 )
 
 
