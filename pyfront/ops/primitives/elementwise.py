@@ -478,7 +478,10 @@ def _relu_backward_np(np, g, out):
         return np.where(out <= 0, g.dtype.type(0), g)
     bits, zero, _ = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
     keep = np.less_equal(out, zero)
-    np.logical_not(keep, out=keep)
+    if out.ndim:
+        np.logical_not(keep, out=keep)
+    else:  # (NumPy compares 0-d arrays into a scalar, which no ufunc writes into)
+        keep = not keep
     # owned: see _relu_np (broadcast_shapes, a dozen Python calls of NumPy's, only where the shapes differ)
     result = np.empty(g.shape if g.shape == out.shape else np.broadcast_shapes(g.shape, out.shape), g.dtype)
     np.multiply(g.view(bits), keep, out=result.view(bits))
