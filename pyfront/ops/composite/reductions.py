@@ -106,10 +106,6 @@ class _Moment(Function):
         ctx.args = dims, keepdim, dof, root, center
         return _moment(input, dims, keepdim, dof, root, center)
 
-        if root:  # scaled by the largest |d| so the squares neither overflow nor underflow, as
-            # PyTorch's float64 sum of squares: std ~ 1e38 is finite where sum(d^2) is not
-            s = red.amax(d.abs(), dims, keepdim=True)
-            s = where((s > 0) & s.isfinite(), s, 1.0)  # an infinite |d| gives inf, not inf / inf
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
