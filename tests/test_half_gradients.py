@@ -21,7 +21,7 @@ import pyfront
 from optable import T, _resolve, _values, entries
 from webgpu_required import requires_webgpu
 
-SAMPLES = 4  # per op: the rows that differ show in the first ones; the whole table would take ~35 s
+SAMPLES = 4  # per op: the rows that differ show in the first ones; every sample would take ~60 s
 
 # Ops whose 16-bit gradients still differ from torch's on some sample: each is a fault left for later, not an
 # accepted difference; the xfail is strict, so a fix shows up as XPASS and its line goes. Over every sample a
@@ -135,7 +135,7 @@ def test_fixed_float16_gradients_on_webgpu(name):
     (row,) = [r for r in entries(edge=False) if r[0] == name]
     _, torch_name, samples, domain, _ = row
     picked = [sm for sm in samples if any(isinstance(a, T) and a.dtype == "float32" and a.grad
-                                          for a in (*sm[0], *sm[1].values()))][:2]
+                                          for a in (*sm[0], *sm[1].values()))][:1]
     off = _off(torch_name, picked, domain, "float16", "webgpu")
     assert not off, f"(sample, input, values off, of) {off}"
 
