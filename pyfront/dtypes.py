@@ -14,7 +14,7 @@ from . import float8
 class dtype:
     """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
 
-    __slots__ = ("name", "itemsize", "kind", "rank", "np_name", "struct_fmt")
+    __slots__ = ("name", "itemsize", "kind", "rank", "np_name", "struct_fmt", "own_vjp")
 
     def __init__(self, name: str, itemsize: int, kind: str, rank: int, np_name: str, struct_fmt: str):
         self.name = name  # PyTorch's name, e.g. "float32"
@@ -23,6 +23,10 @@ class dtype:
         self.rank = rank  # order inside its kind, for promotion
         self.np_name = np_name
         self.struct_fmt = struct_fmt  # for the NumPy-free conversion helpers
+        # whether a gradient of this dtype takes a primitive's VJP its own way (autograd/graph.py): complex
+        # (torch's conjugate convention) and the 16-bit floats (torch's fused backward kernels compute them
+        # in float32); one attribute, so the float32 path reads no more than it did
+        self.own_vjp = kind == "c"
 
     @property
     def is_floating_point(self) -> bool:
@@ -73,6 +77,8 @@ float64 = dtype("float64", 8, "f", 3, "float64", "d")
 bfloat16 = dtype("bfloat16", 2, "f", 1, "bfloat16", "")
 # the dtypes torch's CPU kernels compute in float32, rounding each op's result once
 HALVES = (float16, bfloat16)
+for _half in HALVES:
+    _half.own_vjp = True
 
 
 # complex64 and complex128 are stored as NumPy's complex arrays on the cpu; they stay out of ALL, the real

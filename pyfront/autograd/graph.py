@@ -5,6 +5,7 @@ import itertools
 import weakref
 from types import MappingProxyType
 
+from ..dtypes import HALVES
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
@@ -284,6 +285,39 @@ def _conjugate_vjp(op, ctx, grads):
     return tuple(d if d is None else d.conj() for d in out) if isinstance(out, (tuple, list)) else out.conj()
 
 
+def _vjp_of_own(op, ctx, grads):
+    """A primitive's VJP where a gradient's dtype has a way of its own (``dtype.own_vjp``)."""
+    for g in grads:
+        if g is not None and g.dtype.kind == "c":
+            return _conjugate_vjp(op, ctx, grads)
+    if op.vjp_in_float32:
+        for g in grads:
+            if g is not None and g.dtype in op.vjp_in_float32:
+                return _vjp_in_float32(op, ctx, grads)
+    return op.vjp(ctx, *grads)
+
+
+def _vjp_in_float32(op, ctx, grads):
+    """The VJP of an op whose torch backward is one kernel (tanh_backward, _softmax_backward_data, ...): for
+    float16 and bfloat16 that kernel reads its operands as float32, computes there and rounds each gradient
+    to its input's dtype once, where the VJP's chain of 16-bit ops would round at every step."""
+    def up(t):
+        return t.float() if t is not None and t.dtype in HALVES else t
+
+    ctx.inputs = [up(t) for t in ctx.inputs]
+    if ctx.outputs is not None:
+        ctx.outputs = [up(t) for t in ctx.outputs]
+    out = op.vjp(ctx, *[up(g) for g in grads])
+    dtypes = [m[1] for m in ctx.node.input_meta]
+    if not isinstance(out, (tuple, list)):
+        return _down(out, dtypes[0])
+    return tuple(_down(d, low) for d, low in zip(out, dtypes))
+
+
+def _down(grad, low):
+    return grad.to(low) if grad is not None and low in HALVES and grad.dtype is not low else grad
+
+
 # what OpNode.__init__ reads of an op, per op: (the saved inputs, for each the inputs whose gradients read
 # it (None: all), save_output, whether it has a Tensor-Scalar overload, how many edges it shows (None: all))
 _NODE_PLANS: dict = {}
@@ -357,8 +391,8 @@ class OpNode(Node):
         ctx.outputs = [s and s.unpack(self, i) for i, s in enumerate(saved[len(op.save):])] \
             if op.save_output else None
         for g in grads:
-            if g is not None and g.dtype.kind == "c":
-                return _conjugate_vjp(op, ctx, grads)
+            if g is not None and g.dtype.own_vjp:  # complex or 16-bit: one read on the float32 path
+                return _vjp_of_own(op, ctx, grads)
         return op.vjp(ctx, *grads)
 
     def release(self):

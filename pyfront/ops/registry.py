@@ -47,6 +47,10 @@ class OpDef:
     # the cpu rule takes float16 and bfloat16 arrays as they are, not in float32 (where nextafter's next
     # float would round back to the input)
     takes_halves: bool = False
+    # the 16-bit dtypes (dtypes.HALVES, or one of them) whose gradients torch's backward kernel of the op
+    # computes in float32 and rounds once (tanh_backward, _softmax_backward_data): its VJP runs so for
+    # them (autograd/graph.py), where its chain of 16-bit ops would round at every step
+    vjp_in_float32: tuple = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -34,16 +34,18 @@ def lerp(input, end, weight):
     return _lerp_in_opmath(input, end, weight)
 
 
-@in_float32
 def _lerp_in_opmath(input, end, weight):
     if input.dtype.kind not in "fc":
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     check_fits(weight, input.dtype, opmath=True)
     backward = _lerp_backward if isinstance(weight, Tensor) else _lerp_number_backward
+    # the value in float32 for float16 and bfloat16 (torch's one kernel), its gradient torch's formula in
+    # the operands' dtype (a chain of ops, each rounded)
     return Formula.apply(_lerp, backward, input, end, weight)
 
 
+@in_float32
 def _lerp(input, end, weight):
     """PyTorch's two forms: from ``input`` for a small weight, from ``end`` otherwise (exact at weight 1;
     inf and nan fall as there: lerp(0, inf, 1) is inf - inf * 0), each one fused multiply-add (its kernel);
@@ -98,7 +100,6 @@ def float_power_(self, exponent):
 
 
 @composite(samples=samples.addcmul, grad_fn="AddcmulBackward0")
-@in_float32
 def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
     if deprecated:  # addcmul(input, value, tensor1, tensor2), deprecated
@@ -106,11 +107,24 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     check_fits(value, input.dtype, opmath=True)
+    # the value in float32 for float16 and bfloat16 (torch's one kernel), its gradient torch's formula
+    return Formula.apply(_addcmul, _addcmul_backward, input, tensor1, tensor2, value)
+
+
+@in_float32
+def _addcmul(input, tensor1, tensor2, value):
     return add(input, mul(mul(tensor1, tensor2), value))
 
 
+def _addcmul_backward(g, input, tensor1, tensor2, value):
+    """torch's AddcmulBackward0: grad * (tensor2 * value) and grad * (tensor1 * value), in their dtype."""
+    return g, g * (tensor2 * value), g * (tensor1 * value), None
+
+
+_addcmul_backward.saves = (1, 2)
+
+
 @composite(samples=samples.addcdiv, grad_fn="AddcdivBackward0")
-@in_float32
 def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated
@@ -140,7 +154,7 @@ class _Addcdiv(Function):
         _, need1, need2, _ = ctx.needs_input_grad
         ctx.save_for_backward(tensor1 if need2 else None, tensor2 if need1 or need2 else None)
         ctx.value, ctx.shapes = value, (input.shape, tensor1.shape, tensor2.shape)
-        return add(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
+        return _addcdiv(input, tensor1, tensor2, value)
 
     @staticmethod
     def backward(ctx, g):
@@ -152,6 +166,11 @@ class _Addcdiv(Function):
                 (g * (v / t2)).sum_to_size(shape1) if need[1] else None,
                 (-g * (v * t1 / (t2 * t2))).sum_to_size(shape2) if need[2] else None,
                 None)
+
+
+@in_float32  # torch's one kernel computes float16 and bfloat16 in float32; its gradient (above) is a chain
+def _addcdiv(input, tensor1, tensor2, value):
+    return add(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
 
 
 @composite(grad=False, samples=samples.isclose)

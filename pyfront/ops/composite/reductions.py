@@ -104,13 +104,7 @@ class _Moment(Function):
         ctx.save_for_backward(input)
         center = center or (lambda x: x.mean(dims, keepdim=True))
         ctx.args = dims, keepdim, dof, root, center
-        d = input - center(input)
-        if root:  # scaled by the largest |d| so the squares neither overflow nor underflow, as
-            # PyTorch's float64 sum of squares: std ~ 1e38 is finite where sum(d^2) is not
-            s = red.amax(d.abs(), dims, keepdim=True)
-            s = where((s > 0) & s.isfinite(), s, 1.0)  # an infinite |d| gives inf, not inf / inf
-            return ((d / s).square().sum(dims, keepdim=True) / dof).sqrt().mul(s).sum(dims, keepdim)
-        return (d * d).sum(dims, keepdim) / dof
+        return _moment(input, dims, keepdim, dof, root, center)
 
     @staticmethod
     def backward(ctx, g):
@@ -126,9 +120,27 @@ class _Moment(Function):
         return 2.0 / dof * g * (x - x.mean(dims, keepdim=True)), None, None, None, None, None
 
 
+# float16 and bfloat16: the value in float32, rounded once (torch's kernel); _Moment's gradient is torch's
+# formula in the input's dtype (var_backward: a chain of ops, each rounded)
+@in_float32
+def _moment(input, dims, keepdim, dof, root, center):
+    d = input - center(input)
+    if root:  # scaled by the largest |d| so the squares neither overflow nor underflow, as
+        # PyTorch's float64 sum of squares: std ~ 1e38 is finite where sum(d^2) is not
+        s = red.amax(d.abs(), dims, keepdim=True)
+        s = where((s > 0) & s.isfinite(), s, 1.0)  # an infinite |d| gives inf, not inf / inf
+        return ((d / s).square().sum(dims, keepdim=True) / dof).sqrt().mul(s).sum(dims, keepdim)
+    return (d * d).sum(dims, keepdim) / dof
+
+
 def _var(input, dims, keepdim, dof, center=None):
     if dof > 0:
         return _Moment.apply(input, dims, keepdim, dof, False, center)
+    return _var_without_dof(input, dims, keepdim, dof)
+
+
+@in_float32
+def _var_without_dof(input, dims, keepdim, dof):
     # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum) and its
     # gradient 2 (x - mean) / (N - correction), unclamped, without the mean's (zero) share,
     # which here would be inf - inf; the value carries no gradient, the second term no value
@@ -142,12 +154,16 @@ def _var(input, dims, keepdim, dof, center=None):
 
 def _std(input, dims, keepdim, dof, center=None):
     if dof <= 0:  # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf)
-        return _var(input, dims, keepdim, dof).sqrt()
+        return _std_without_dof(input, dims, keepdim, dof)
     return _Moment.apply(input, dims, keepdim, dof, True, center)
 
 
-@composite(samples=samples.var_std, grad_fn="VarBackward0")
 @in_float32
+def _std_without_dof(input, dims, keepdim, dof):
+    return _var_without_dof(input, dims, keepdim, dof).sqrt()
+
+
+@composite(samples=samples.var_std, grad_fn="VarBackward0")
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``); of a complex
     tensor, the real parts' plus the imaginary parts' (a real result)."""
@@ -159,7 +175,6 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 @composite(samples=samples.var_std, grad_fn="StdBackward0",
            saves="self=input dim[] keepdim correction result")
-@in_float32
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over ``dim``, divided by N - ``correction`` (1 unless ``unbiased=False``)."""
     if input.dtype.is_complex:
@@ -175,20 +190,22 @@ def _running_center(dims):
 
 
 @composite(samples=samples.var_std, grad_fn="VarMeanBackward0")
-@in_float32
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
-    return _var(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
+    return _var(input, dims, keepdim, dof, _running_center(dims)), _mean_once(input, dims, keepdim)
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0",
            saves="self=input dim[] keepdim correction result0=result")
-@in_float32
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
-    return _std(input, dims, keepdim, dof, _running_center(dims)), mean_without_overflow(input, dims, keepdim)
+    return _std(input, dims, keepdim, dof, _running_center(dims)), _mean_once(input, dims, keepdim)
+
+
+# the mean of var_mean and std_mean in float32 for float16 and bfloat16, rounded once (torch's one kernel)
+_mean_once = in_float32(mean_without_overflow)
 
 
 # -- logsumexp and count_nonzero ----------------------------------------------------------------

@@ -294,7 +294,6 @@ def _logaddexp(a, b):
     s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
     s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
     s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0", saves="self=input dim result")
-@in_float32
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
@@ -304,9 +303,12 @@ def logcumsumexp(input, dim):
     if input.dim() == 0:
         normalize_dim(dim, 1)
         return input.clone()
+    # float16 and bfloat16: the scan in float32, rounded once (torch's kernel); the gradient torch's formula,
+    # a chain of ops in the input's dtype
     return Formula.apply(_logcumsumexp, _logcumsumexp_backward, input, normalize_dim(dim, input.dim()))
 
 
+@in_float32
 def _logcumsumexp(input, d):
     n, x, step = input.shape[d], input, 1
     while step < n:
@@ -317,11 +319,10 @@ def _logcumsumexp(input, d):
     return x if n > 1 else input.clone()  # a new tensor, as torch's
 
 
-def _logcumsumexp_backward(g, input, d):
+def _logcumsumexp_backward(g, input, d, result):
     """PyTorch's logcumsumexp_backward (after TensorFlow's): the gradient's positive and negative parts
     in log space, each summed from the end by a reversed logcumsumexp; the composite's own gradient is
     NaN at an infinite input, where torch's is finite."""
-    result = _logcumsumexp(input, d)
     lowest = dt.finfo(g.dtype).min
     log_abs = g.abs().log()
 
@@ -329,6 +330,9 @@ def _logcumsumexp_backward(g, input, d):
         return (_logcumsumexp((log_g - result).flip(d), d).flip(d) + input).exp()
 
     return part(where(g > 0, log_abs, lowest)) - part(where(g < 0, log_abs, lowest)), None
+
+
+_logcumsumexp_backward.reads_result = True
 
 
 def _spacing(name, y, x, d):

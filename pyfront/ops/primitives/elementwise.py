@@ -400,14 +400,17 @@ tanh = unary(
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
+    vjp_in_float32=dt.HALVES,
 )
 sigmoid = unary(
     "sigmoid",
     lambda np, x: _sigmoid(np, x),
-    lambda c, g: (g * c.out * (1 - c.out),),
+    # torch's sigmoid_backward: g * (1 - y) * y, in float32 for bfloat16, in float16 steps for float16
+    lambda c, g: (g * (1 - c.out) * c.out,),
     out=FLOAT,
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
+    vjp_in_float32=(dt.bfloat16,),
 )
 
 
@@ -475,7 +478,10 @@ def _relu_backward_np(np, g, out):
         return np.where(out <= 0, g.dtype.type(0), g)
     bits, zero, _ = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
     keep = np.less_equal(out, zero)
-    np.logical_not(keep, out=keep)
+    if out.ndim:
+        np.logical_not(keep, out=keep)
+    else:  # (NumPy compares 0-d arrays into a scalar, which no ufunc writes into)
+        keep = not keep
     # owned: see _relu_np (broadcast_shapes, a dozen Python calls of NumPy's, only where the shapes differ)
     result = np.empty(g.shape if g.shape == out.shape else np.broadcast_shapes(g.shape, out.shape), g.dtype)
     np.multiply(g.view(bits), keep, out=result.view(bits))
@@ -522,7 +528,7 @@ def _libm(name):
 erf = unary(
     "erf",
     _libm("erf"),
-    lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
+    lambda c, g: ((2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp() * g,),
     out=FLOAT,
     save=(0,),
     wgsl="T(erf_f32(f32(a)))",
@@ -530,7 +536,7 @@ erf = unary(
 reciprocal = unary(
     "reciprocal",
     lambda np, x: 1 / x,
-    lambda c, g: (-g * c.out * c.out,),
+    lambda c, g: (-g * (c.out * c.out),),
     out=FLOAT,
     save_output=True,
     domain=(0.5, None),
@@ -603,8 +609,12 @@ def _pow_vjp(c, g):
     if c.needs_input_grad[0]:
         power = pow(x, y._number - 1) if y._wrapped_number else x ** (y - 1)
         gx = where(y == 0, 0.0, g * (y * power))
-    # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does
-    gy = g * c.out * where((x == 0) & (y >= 0), 0.0, x.log()) if c.needs_input_grad[1] else None
+    # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0, as PyTorch does; a number base's log is a
+    # number too (torch's Scalar log: float16's result times it rounds once)
+    gy = None
+    if c.needs_input_grad[1]:
+        number = x._wrapped_number and type(x._number) in (int, float) and x._number > 0
+        gy = g * where((x == 0) & (y >= 0), 0.0, c.out * (math.log(x._number) if number else x.log()))
     return gx, gy
 
 
@@ -670,7 +680,7 @@ _div = binary(
     ufunc("true_divide"),
     # torch's kernel: other's gradient reads self and other, self's gradient other
     lambda c, g: (g / c.inputs[1] if c.needs_input_grad[0] else None,
-                  -g * (c.inputs[0] / c.inputs[1]) / c.inputs[1] if c.needs_input_grad[1] else None),
+                  -g * (c.inputs[0] / c.inputs[1] / c.inputs[1]) if c.needs_input_grad[1] else None),
     out=FLOAT,
     save=(0, 1),
     saved_for={0: (1,), 1: (0, 1)},

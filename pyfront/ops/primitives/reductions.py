@@ -530,10 +530,11 @@ def _softmax_vjp(c, g):
 
 
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
-                          _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax))
+                          _softmax_vjp, save_output=True, torch_name="softmax", samples=samples.softmax,
+                          vjp_in_float32=dt.HALVES))
 log_softmax_op = register(OpDef("log_softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)],
                               _softmax_np, _softmax_vjp, save_output=True, torch_name="log_softmax",
-                              samples=samples.softmax, takes_halves=True))
+                              samples=samples.softmax, takes_halves=True, vjp_in_float32=dt.HALVES))
 
 
 def _softmax_call(op, name, input, dim, dtype):

@@ -224,7 +224,7 @@ def _sinc_vjp(c, g):
     # at 0, and where it underflows (|x| < 1e-23 in float32), whatever the grad (inf too)
     x = c.inputs[0]
     px, sq = x * math.pi, x * x * math.pi
-    return (where(sq == 0, 0.0, g * (px * px.cos() - px.sin()) / sq),)
+    return (where(sq == 0, 0.0, g * ((px * px.cos() - px.sin()) / sq)),)
 
 
 def _sinc_np(np, x):
@@ -239,11 +239,11 @@ sinc = unary("sinc", _sinc_np, _sinc_vjp, out=FLOAT, save=(0,),
 
 # -- error functions ---------------------------------------------------------------------------------
 erfc = unary("erfc", _libm("erfc"),
-             lambda c, g: (g * (-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp(),),
+             lambda c, g: ((-2 / math.sqrt(math.pi)) * (-(c.inputs[0] ** 2)).exp() * g,),
              out=FLOAT, save=(0,), wgsl="T(erfc_f32(f32(a)))")
 erfinv = unary("erfinv", _f64(_erfinv_np),
                # from the input, as torch's node saves it (not the result: writing that fails no backward)
-               lambda c, g: (g * (0.5 * math.sqrt(math.pi)) * (c.inputs[0].erfinv() ** 2).exp(),),
+               lambda c, g: ((0.5 * math.sqrt(math.pi)) * (c.inputs[0].erfinv() ** 2).exp() * g,),
                out=FLOAT, save=(0,), domain=(-0.95, 0.95),
                wgsl="select(T(erfinv_f32(f32(a))), a, a == T(0))")  # erfinv(-0) is -0
 

@@ -1,0 +1,171 @@
+"""float16 and bfloat16 gradients equal torch's, bit for bit, over the op table.
+
+torch's CPU backward of many ops is one kernel (tanh_backward, _softmax_backward_data, ...) that reads its
+16-bit operands as float32 and rounds each gradient once; pyfront's VJP is a chain of ops, rounded at every
+step in a 16-bit dtype unless the op says otherwise (OpDef.vjp_in_float32, autograd/graph.py) or computes its
+forward in float32 (ops/common.in_float32, whose casts carry the gradient through float32 too).
+
+Each differentiable op's first samples run with every float32 operand made the 16-bit dtype and a leaf, a
+16-bit cotangent, and each gradient compared with torch's to the bit.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from optable import T, _resolve, _values, entries
+from webgpu_required import requires_webgpu
+
+SAMPLES = 4  # per op: the rows that differ show in the first ones; every sample would take ~60 s
+
+# Ops whose 16-bit gradients still differ from torch's on some sample: each is a fault left for later, not an
+# accepted difference; the xfail is strict, so a fix shows up as XPASS and its line goes. Over every sample a
+# first sweep found 83 of 262 ops off in float16 and 81 in bfloat16; 58 and 57 are left.
+FORWARD = "the forward already differs from torch's in this dtype (test_half_round_once, test_bfloat16)"
+CHAIN = ("torch's gradient is a chain of 16-bit ops (its derivative formula or its composite), each rounded, "
+         "in another order than pyfront's: not yet written in torch's order")
+STEPS16 = ("torch's mse_loss_backward rounds each step in the 16-bit dtype: norm (2 / N rounded) * (x - t) "
+           "* g, each product rounded (checked against torch)")
+KERNEL16 = ("torch's backward kernel rounds inside in the 16-bit dtype (pyfront's is float32 rounded once): "
+            "where, not yet traced")
+SAVED16 = ("torch's forward saves its statistics (mean, rstd) in the 16-bit dtype and its backward reads "
+           "them rounded (the input's gradient equals a float32 computation from them), and sums weight and "
+           "bias gradients in 16-bit per-thread buffers; pyfront's VJP is the float32 forward's")
+ACCUM16 = "torch's backward kernel adds overlapping contributions into a 16-bit gradient (not yet traced)"
+UNTRACED = "where torch rounds not yet traced"
+NN = "nn.functional."
+
+_COMMON = {
+    **dict.fromkeys(["norm", "cov", "corrcoef", "renorm", "mvlgamma",
+                     NN + "normalize", NN + "cosine_similarity", NN + "pairwise_distance",
+                     NN + "kl_div", NN + "triplet_margin_loss", NN + "multilabel_soft_margin_loss",
+                     NN + "bilinear"], CHAIN),
+    NN + "mse_loss": STEPS16,
+    **dict.fromkeys([NN + "smooth_l1_loss", NN + "huber_loss", NN + "soft_margin_loss", NN + "glu",
+                     NN + "logsigmoid"], KERNEL16),
+    **dict.fromkeys([NN + "layer_norm", NN + "group_norm", NN + "batch_norm", NN + "instance_norm"], SAVED16),
+    **dict.fromkeys([NN + "avg_pool1d", NN + "avg_pool2d", NN + "adaptive_avg_pool1d",
+                     NN + "adaptive_avg_pool2d", NN + "adaptive_avg_pool3d", NN + "max_pool2d",
+                     NN + "max_pool3d", NN + "adaptive_max_pool2d", NN + "adaptive_max_pool3d",
+                     NN + "grid_sample", NN + "embedding_bag", "im2col", "unfold", "tile",
+                     NN + "conv_transpose1d", NN + "conv_transpose2d"], ACCUM16),
+    **dict.fromkeys(["softmax", NN + "softmax", NN + "softmin", "nansum", "nanmean", "special_i0e",
+                     NN + "multi_head_attention_forward"], FORWARD),
+    **dict.fromkeys(["nan_to_num"], UNTRACED),
+}
+KNOWN = {
+    "float16": {**_COMMON, "dist": CHAIN, NN + "conv_transpose3d": ACCUM16},
+    "bfloat16": {**_COMMON, **dict.fromkeys([NN + "poisson_nll_loss", "rsqrt"], UNTRACED)},
+}
+
+
+def _pair(spec, domain, rng, dtype, device):
+    """(pyfront arg, torch arg, pyfront leaf, torch leaf): a float32 operand made ``dtype`` and a leaf before
+    its layout (transposed, expanded), so both libraries hold the same strides."""
+    if not isinstance(spec, T):
+        return spec, spec, None, None
+    data = _values(spec, domain, rng)
+    made = []
+    for lib in (pyfront, torch):
+        x = leaf = lib.tensor(data, device=device) if lib is pyfront else lib.tensor(data)
+        if spec.dtype == "float32":
+            x = leaf = x.to(getattr(lib, dtype)).requires_grad_(spec.grad)
+        if spec.layout == "transposed":
+            x = x.permute(*reversed(range(x.dim())))
+        elif spec.layout == "expanded":
+            x = x.expand(spec.expand_to)
+        made.append((x, leaf if spec.dtype == "float32" and spec.grad else None))
+    return made[0][0], made[1][0], made[0][1], made[1][1]
+
+
+def _bits(t) -> list:
+    return ["nan" if x != x else (x, math.copysign(1.0, x)) for x in t.detach().float().reshape(-1).tolist()]
+
+
+def _gradients(lib, torch_name, args, kwargs, leaves, device):
+    """Each leaf's gradient of the op's float outputs under a seeded 16-bit cotangent, as (dtype, bits)."""
+    out = _resolve(lib, torch_name)(*args, **kwargs)
+    outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,))
+            if isinstance(o, lib.Tensor) and o.dtype.is_floating_point and o.requires_grad]
+    if not outs:
+        return None
+    rng = np.random.default_rng(1)
+    cots = [lib.tensor(rng.uniform(-1, 1, tuple(o.shape)).astype(np.float32)).to(o.device, o.dtype)
+            for o in outs]
+    grads = lib.autograd.grad(outs, leaves, cots, allow_unused=True)
+    return [None if g is None else (str(g.dtype), _bits(g)) for g in grads]
+
+
+def _rows():
+    out = []
+    for name, torch_name, samples, domain, differentiable in entries(edge=False):
+        picked = [sm for sm in samples if any(isinstance(a, T) and a.dtype == "float32" and a.grad
+                                              for a in (*sm[0], *sm[1].values()))][:SAMPLES]
+        if not differentiable or not picked:
+            continue
+        for dtype in KNOWN:
+            known = KNOWN[dtype].get(name)
+            marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
+            out.append(pytest.param(name, torch_name, picked, domain, dtype, id=f"{name}-{dtype}",
+                                    marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("name,torch_name,samples,domain,dtype", _rows())
+def test_16_bit_gradients_are_torchs_to_the_bit(name, torch_name, samples, domain, dtype):
+    off = _off(torch_name, samples, domain, dtype, "cpu")
+    assert not off, f"(sample, input, values off, of) {off}"
+
+
+# the ops this sweep fixed, float16 on webgpu (no bfloat16 there): their VJPs run on the GPU as on the cpu
+# (a first run: 25 of these 26 off torch's, 5 now, each from a forward the WGSL kernels compute otherwise)
+ON_WEBGPU = ["tanh", "sigmoid", "relu", "erf", "erfc", "erfinv", "reciprocal", "div", "pow", "sinc", "lerp",
+             "addcmul", "addcdiv", "logcumsumexp", "var", "std", "var_mean", "std_mean", NN + "tanhshrink",
+             NN + "softsign", "special.ndtr"]
+
+
+@requires_webgpu
+@pytest.mark.parametrize("name", ON_WEBGPU)
+def test_fixed_float16_gradients_on_webgpu(name):
+    (row,) = [r for r in entries(edge=False) if r[0] == name]
+    _, torch_name, samples, domain, _ = row
+    picked = [sm for sm in samples if any(isinstance(a, T) and a.dtype == "float32" and a.grad
+                                          for a in (*sm[0], *sm[1].values()))][:1]
+    off = _off(torch_name, picked, domain, "float16", "webgpu")
+    assert not off, f"(sample, input, values off, of) {off}"
+
+
+def _off(torch_name, samples, domain, dtype, device):
+    """(sample, input, values off, values) for each gradient of the samples that differs from torch's."""
+    off = []
+    for index, (args, kwargs) in enumerate(samples):
+        rng = np.random.default_rng(0)
+        built = [_pair(a, domain, rng, dtype, device) for a in args]
+        kw = {k: _pair(v, domain, rng, dtype, device) for k, v in kwargs.items()}
+        results = []
+        for j, lib in enumerate((pyfront, torch)):
+            leaves = [b[2 + j] for b in (*built, *kw.values()) if b[2 + j] is not None]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    results.append(_gradients(lib, torch_name, [b[j] for b in built],
+                                              {k: v[j] for k, v in kw.items()}, leaves, device))
+                except Exception as e:  # noqa: BLE001 - torch's refusals are the op table's to compare
+                    results.append((type(e).__name__, str(e)))
+        got, want = results
+        if want is None or isinstance(want, tuple):  # no gradient, or torch refuses the sample
+            continue
+        assert isinstance(got, list), f"sample {index}: torch computes, pyfront gives {got}"
+        for k, (g, w) in enumerate(zip(got, want)):
+            if w is None:
+                continue
+            assert g is not None and g[0] == w[0], (index, k, g and g[0], w[0])
+            differ = sum(a != b for a, b in zip(g[1], w[1]))
+            if differ:
+                off.append((index, k, differ, len(w[1])))
+    return off
