@@ -34,6 +34,19 @@ def _refuse_in_transform(what, depth=2):
         raise RuntimeError(IN_TRANSFORM["item_or_flow" if nested else what])
 
 
+
+class _ResolvedLayout:
+    """``Tensor._layout`` of a lazy (conj, neg) view, which keeps its memory's layout as ``_raw``: the layout
+    of its values, made at each read (ops/lazy_bits.py)."""
+
+    def __get__(self, t, owner=None):
+        if t is None:
+            return self
+        if "_raw" in t.__dict__:
+            from .ops.lazy_bits import resolved
+            return resolved(t)._layout
+        raise AttributeError(f"'{type(t).__name__}' object has no attribute '_layout'", name="_layout", obj=t)
+
 class Tensor:
     """A strided view over a storage, with the autograd fields PyTorch users expect."""
 
@@ -71,6 +84,9 @@ class Tensor:
     # torch's conjugate or negative bit ("conj", "neg"): a view whose values are that transform of the memory
     # it reads, its layout kept as ``_raw`` (ops/lazy_bits.py)
     _lazy = None
+    # what a backend reads of a lazy view: its values, made at each read (a plain tensor's own _layout, in its
+    # __dict__, is found first: a non-data descriptor, where __getattr__ would slow every attribute read)
+    _layout = _ResolvedLayout()
 
     @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
@@ -104,14 +120,6 @@ class Tensor:
         elif _inference_blocks[0] and _state.inference:
             t._inference = True  # made in inference mode: an inference tensor
         return t
-
-    def __getattr__(self, name):
-        # only a lazy view (conj, neg) has no ``_layout`` of its own: what a backend reads of it is its
-        # values, made at each read (ops/lazy_bits.py)
-        if name == "_layout" and "_raw" in self.__dict__:
-            from .ops.lazy_bits import resolved
-            return resolved(self)._layout
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'", name=name, obj=self)
 
     # -- metadata -----------------------------------------------------------------------------
     @property
