@@ -142,3 +142,16 @@ def test_layer_layout_as_torch(name, layout, device):
     tol = {} if device == "cpu" else {"rtol": 1e-3, "atol": 1e-4}
     torch.testing.assert_close(torch.from_numpy(np.asarray(got[0].cpu().numpy())), want[0], **tol)
     assert got[1:] == want[1:]
+
+
+@pytest.mark.parametrize("size", [1, (1, 1), (None, 1), [2, 2], np.array([1, 1])], ids=repr)
+@pytest.mark.parametrize("pool", ["adaptive_avg_pool2d", "adaptive_max_pool2d"])
+def test_adaptive_pool_sizes_as_given(pool, size):
+    """The output size as a user gives it (a NumPy array among them) on a channels-last input: a layout
+    rule that compared the whole argument with 1 raised NumPy's ambiguous-truth ValueError."""
+    outs = []
+    for T in (torch, pyfront):
+        x = T.arange(48.).reshape(1, 3, 4, 4).to(memory_format=T.channels_last)
+        y = getattr(T.nn.functional, pool)(x, size)
+        outs.append((tuple(y.shape), y.stride(), y.flatten().tolist()))
+    assert outs[1] == outs[0]

@@ -179,7 +179,9 @@ def like_all_inputs(tensors, *args, **kwargs):
 def rolled(input, shifts, dims=None):
     """``lays_out``'s rule of roll: along dims, the format its input suggests (its kernel's); flattened,
     contiguous."""
-    return like_input(input) if dims is not None and dims != () and dims != [] else contiguous_result(input)
+    # (dims as given: an int, a NumPy integer, a sequence; an empty sequence is a flattened roll)
+    flattened = dims is None or isinstance(dims, (tuple, list)) and len(dims) == 0
+    return contiguous_result(input) if flattened else like_input(input)
 
 
 def contiguous_result(input, *args, **kwargs):

@@ -561,6 +561,8 @@ def _check_sizes_rank(input, output_size, nd):
 
 def _adaptive_sizes(name, input, output_size, nd):
     _check_sizes_rank(input, output_size, nd)
+    if hasattr(output_size, "__len__") and not isinstance(output_size, (tuple, list)):
+        output_size = list(output_size)  # a NumPy array (or other sequence) of sizes, as torch takes one
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
             if nd == 1:
@@ -584,7 +586,8 @@ def _adaptive_sizes(name, input, output_size, nd):
 def _to_ones(input, output_size, nd) -> bool:
     """Whether ``output_size`` (None: the input's size) is all ones, which torch pools as a mean."""
     _check_sizes_rank(input, output_size, nd)
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    # (a sequence of any kind, a NumPy array among them, entry by entry; a number for every dim)
+    sizes = list(output_size) if hasattr(output_size, "__len__") else (output_size,) * nd
     return len(sizes) == nd and all((v if v is not None else input.shape[i - nd]) == 1
                                     for i, v in enumerate(sizes))
 
@@ -667,8 +670,12 @@ def _adaptive_avg_layout(input, output_size):
     """adaptive_avg_pool2d's layout (lays_out's rule): its kernel's, the input's suggested format; to 1x1
     torch takes a mean instead, whose input gradient comes back contiguous."""
     formats = like_input(input)
-    to_one = output_size == 1 or isinstance(output_size, (tuple, list)) and all(n == 1 for n in output_size)
-    return formats and (formats[0], "contiguous_format" if to_one else formats[1])
+    if not formats:
+        return formats
+    # (the size as given: an int, a sequence, a NumPy array; each entry compared alone)
+    sizes = list(output_size) if hasattr(output_size, "__len__") else [output_size]
+    to_one = all(n == 1 for n in sizes)
+    return formats[0], "contiguous_format" if to_one else formats[1]
 
 
 @composite(
