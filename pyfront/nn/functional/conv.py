@@ -345,9 +345,6 @@ def _check_same_dtype(input, other, name, mkldnn):
     raise RuntimeError(f"expected scalar type {scalar_name(x)} but found {scalar_name(o)}")
 
 
-_same_warned = []
-
-
 def _same_padding(input, weight, stride, dilation):
     """PyTorch's padding='same': the symmetric part as conv padding, any odd extra as a right pad first."""
     if any(st != 1 for st in stride):
@@ -356,13 +353,9 @@ def _same_padding(input, weight, stride, dilation):
     left = tuple(t // 2 for t in total)
     extra = [t - 2 * lf for t, lf in zip(total, left)]
     if any(extra):
-        if not _same_warned:
-            _same_warned.append(True)
-            _warnings.warn(
-                "Using padding='same' with even kernel lengths and odd dilation may require a "
-                "zero-padded copy of the input be created",
-                UserWarning,
-            )
+        # torch's TORCH_WARN_ONCE: once per process, every time under set_warn_always
+        _warnings.warn_once("Using padding='same' with even kernel lengths and odd dilation may require a "
+                            "zero-padded copy of the input be created")
         amounts = []
         for e in reversed(extra):  # F.pad lists the last dim first
             amounts += [0, e]

@@ -4,6 +4,7 @@ Dropout with PyTorch's parameter names, so state_dicts move both ways with ``tor
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -44,8 +45,9 @@ def _get_activation_fn(activation: str) -> Callable[[Tensor], Tensor]:
 
 
 def _same_function(fn, ref) -> bool:
-    # pyfront.__init__ wraps F.relu/F.gelu with argument checks after this module took its default
-    return getattr(fn, "__wrapped__", fn) is getattr(ref, "__wrapped__", ref)
+    # F.relu/F.gelu are wrapped (argument checks by pyfront.__init__, after this module took its default;
+    # shell dtype refusals): the functions underneath every wrapper are compared
+    return inspect.unwrap(fn) is inspect.unwrap(ref)
 
 
 def _get_clones(module: Module, n: int) -> ModuleList:
