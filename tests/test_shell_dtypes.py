@@ -274,6 +274,26 @@ def test_op_table_on_shell_dtypes_is_torchs(name):
     assert not fixed, f"now as torch's, drop from KNOWN_OFF: {fixed}"
 
 
+_CLAMPS = {"clamp(lo, hi)": lambda x, b: x.clamp(0, 1), "clamp(min=)": lambda x, b: x.clamp(min=0),
+           "clamp_max": lambda x, b: x.clamp_max(1), "clip_": lambda x, b: x.clone().clip_(0, 1),
+           "clamp(t, t)": lambda x, b: x.clamp(b, b), "clamp(min=t)": lambda x, b: x.clamp(min=b),
+           "clamp_max(t)": lambda x, b: x.clamp_max(b), "clamp(f32 t)": lambda x, b: x.clamp(b.float()),
+           "clamp(0.5)": lambda x, b: x.clamp(0.5)}
+
+
+@pytest.mark.parametrize("name", SHELL + ["bool"])
+def test_clamp_forms_refused_as_torch(name):
+    """Every form of clamp (number or tensor bounds, one or both, in place): torch has no clamp kernel for
+    the shell dtypes or bool and names the form's (clamp_min_scalar_cpu, maximum_cpu ...) or refuses the
+    promotion; a number bound that promotes (0.5 with an unsigned input) computes."""
+    for form, call in _CLAMPS.items():
+        outs = []
+        for lib in (torch, pyfront):
+            x = lib.tensor([0.5, 1.0, 2.0]).to(getattr(lib, name))
+            outs.append(_outcome(lambda c=call, x=x: _values_of(c(x, x[:1].clone()))))
+        assert outs[1] == outs[0], f"{form}: torch {outs[0]}, pyfront {outs[1]}"
+
+
 def _called(lib, torch_name, args, kwargs):
     return _values_of(_resolve(lib, torch_name)(*args, **kwargs))
 

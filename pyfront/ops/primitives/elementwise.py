@@ -22,6 +22,7 @@ from ..common import Formula, check_fits, promote_args, promote_pair, scalar_fir
 from ..dispatch import apply, apply_as, fold, fold_unary
 from ..half_cpu import half_rsqrt, is_half, scalar_tail
 from ..registry import OpDef, records, register, ufunc
+from .. import shell
 from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
@@ -1026,6 +1027,7 @@ def clamp(input, min=None, max=None):
     if input.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        _refuse_kernelless(input, min, max, "cpu")
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
         # without a gradient (torch's clamp_backward: self >= min and self <= max fail for NaN)
@@ -1039,14 +1041,31 @@ def clamp(input, min=None, max=None):
         if not input.dtype.is_floating_point:  # the bounds would make the result complex
             raise NotImplementedError("clamp is not supported for complex types")
         min, max = (check_fits(v, dt.float64) for v in (min, max))  # torch reads them as doubles
-    dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
-    if dtype is dt.bool_:
-        which = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
-        raise NotImplementedError(f"\"{which}_scalar_cpu\" not implemented for 'Bool'")
+    dtype = _refuse_kernelless(input, min, max, "scalar_cpu")
     return apply(_clamp, input.to(dtype), min=check_fits(min, dtype), max=check_fits(max, dtype))
 
 
 clip = clamp
+
+
+def _refuse_kernelless(input, min, max, form: str):
+    """The computing dtype of a clamp, or torch's NotImplementedError where it has no kernel for it: bool
+    and the shell dtypes (uint16/32/64, float8). ``form``: "scalar_cpu" (number bounds: torch's clamp,
+    clamp_min, clamp_max kernels) or "cpu" (tensor bounds: clamp, or maximum/minimum for one bound, which
+    bool has)."""
+    dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))  # torch's promotion errors first
+    if dtype is not dt.bool_ and dtype not in dt.SHELL:
+        return dtype
+    if form == "scalar_cpu":
+        kernel = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
+    elif None in (min, max):
+        if dtype is dt.bool_:
+            return dtype
+        kernel = "maximum" if max is None else "minimum"
+    else:
+        kernel = "clamp"
+    shell.refuse_kernel(f"{kernel}_{form}", dtype)
+    return dtype
 
 
 def clamp_min(input, min):
