@@ -738,8 +738,8 @@ class Tensor:
         """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves).
         (pyfront.ops.composite.math.isclose)"""
     def isfinite(self):
-        """Elementwise ``isfinite``, as ``torch.isfinite``. (made by
-        pyfront.ops.primitives.elementwise.unary)"""
+        """Elementwise ``isfinite``, as ``torch.isfinite``.
+        (pyfront.ops.primitives.elementwise._isfinite_e8m0)"""
     def isinf(self):
         """Elementwise ``isinf``, as ``torch.isinf``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def isnan(self):
@@ -1557,8 +1557,6 @@ class Tensor:
         """As ``torch.Tensor.__format__``. (pyfront.tensor.Tensor.__format__)"""
     def __ge__(self, y):
         """As ``torch.Tensor.__ge__``. (made by pyfront.ops.dispatch.fold)"""
-    def __getattr__(self, name):
-        """As ``torch.Tensor.__getattr__``. (pyfront.tensor.Tensor.__getattr__)"""
     def __getitem__(self, index):
         """``x[index]`` with every index PyTorch accepts; basic indexing returns a view.
         (pyfront.ops.composite.indexing.__getitem__)"""

@@ -164,6 +164,21 @@ def test_made_cast_printed_and_read_as_torch(name):
     _same_outcomes(_ways(name))
 
 
+def test_every_float8_pattern_tested_and_printed_as_torch():
+    """isfinite/isnan/isinf of all 256 bit patterns of each float8 format, and prints that mix their NaN with
+    other values: torch's isfinite counts float8_e8m0fnu's NaN (0xFF) finite, so its print's notation is
+    then chosen with a NaN among the values (fixed, not scientific)."""
+    for name in FLOAT8:
+        outs = []
+        for lib in (torch, pyfront):
+            x = lib.arange(256).to(lib.uint8).view(getattr(lib, name))
+            tests = [_outcome(lambda f=getattr(lib, f), x=x: f(x).tolist())
+                     for f in ("isfinite", "isnan", "isinf")]
+            some = [x[[1, 120, 127, 255]], x[[117, 136, 255]], x[[127, 128, 255]], x[[255]], x[[3, 200]]]
+            outs.append((tests, [repr(s) for s in some]))
+        assert outs[1] == outs[0], name
+
+
 def test_numpy_interop_and_unsigned_casts_as_torch():
     """torch takes NumPy's uint16/32/64 (from_numpy shares the memory) and refuses ml_dtypes' float8 with its
     TypeError; out-of-range casts wrap as torch's; uint64's own errors for Python ints."""
