@@ -1335,25 +1335,41 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d in dt.HALVES or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64):
+        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64) or \
+                exponent == 0.5 and d is dt.bfloat16:
             return _half_power(input.to(d), exponent)
+        if d is dt.bfloat16 and exponent in _BF16_STEPS:
+            return _number_power(input, exponent, _BF16_STEPS[exponent])
     return _pow(input, exponent)
 
 
+# torch's bfloat16 kernel for these number exponents multiplies in the dtype, each step rounded
+# (x * x * x, 1 / (x * x)); float16, the other exponents and a tensor exponent take pow in float32, rounded
+# once
+_BF16_STEPS = {3: lambda x: mul(mul(x, x), x), -2: lambda x: reciprocal(mul(x, x))}
+
+
 def _half_power(input, exponent):
-    """torch's pow with the number 0.5 or -0.5 in float32 and float64 (not float16): sqrt and 1 / sqrt,
+    """torch's pow with the number 0.5 or -0.5 in float32 and float64, and 0.5 in bfloat16 (not float16): sqrt
+    and 1 / sqrt (bfloat16's -0.5 is 1 / sqrt too, but rounded as its pow kernel's 64-element vectors and
+    scalar tail do: not yet written),
     where C's pow, its kernel for the rest (and for an exponent tensor), differs at -0 and -inf (-0 ** 0.5
     is -0 and -inf ** 0.5 nan, not +0 and inf; -0 ** -0.5 is -inf, not inf). Its gradient is pow's."""
-    root = sqrt if exponent > 0 else rsqrt
+    return _number_power(input, exponent, sqrt if exponent > 0 else rsqrt)
+
+
+def _number_power(input, exponent, kernel):
+    """``input ** exponent`` (a number) computed as torch's kernel does, by ``kernel(input)``; the gradient
+    is pow's."""
     if input._requires_grad and _state.enabled:
-        return _differentiable_half_power(input, exponent, root)
-    return root(input)
+        return _differentiable_number_power(input, exponent, kernel)
+    return kernel(input)
 
 
 @records("PowBackward0")
-def _differentiable_half_power(input, exponent, root):
+def _differentiable_number_power(input, exponent, kernel):
     # torch's pow_backward: g * (y * x ** (y - 1)), the power a number power again (1 / sqrt for 0.5)
-    return Formula.apply(root, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
+    return Formula.apply(kernel, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
 
 
 # the public functions that are their op's own function for operands the op's fold takes (see binary);
