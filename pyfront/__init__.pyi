@@ -1288,7 +1288,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     (pyfront.ops.composite.math.isclose)"""
 
 def isfinite(input):
-    """Elementwise ``isfinite``, as ``torch.isfinite``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """Elementwise ``isfinite``, as ``torch.isfinite``. (pyfront.ops.primitives.elementwise._isfinite_e8m0)"""
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
     """Whether each of ``elements`` is among ``test_elements`` (either may be a number), as ``torch.isin``.

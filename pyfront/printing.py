@@ -57,7 +57,7 @@ def get_printoptions() -> dict:
 class _Formatter:
     """One width and one notation for every element of a tensor, chosen from the printed values."""
 
-    def __init__(self, values: list, floating: bool, zero: float = 0.0):
+    def __init__(self, values: list, floating: bool, zero: float = 0.0, e8m0: bool = False):
         self.floating = floating
         self.int_mode = True   # floats that are all whole numbers print as "2."
         self.sci_mode = False
@@ -66,13 +66,17 @@ class _Formatter:
             self.width = max([1] + [len(str(v)) for v in values])
             return
         # only nonzero finite values decide: zeros, nan and inf fit any notation. ``zero``: what 0 becomes in
-        # the dtype, as torch compares (float8_e8m0fnu has no 0: its 2**-127 prints as "0.")
-        finite = [v for v in values if v != zero and math.isfinite(v)]
+        # the dtype, as torch compares (float8_e8m0fnu has no 0: its 2**-127 prints as "0."); ``e8m0``:
+        # float8_e8m0fnu, whose NaN torch's isfinite counts finite, so it decides too
+        finite = [v for v in values if v != zero and (e8m0 or math.isfinite(v))]
         if not finite:
             return
-        self.int_mode = all(v == math.ceil(v) for v in finite)
-        lo, hi = min(abs(v) for v in finite), max(abs(v) for v in finite)
-        auto_sci = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+        if any(v != v for v in finite):  # torch's min and max of them are NaN: every test below is false
+            self.int_mode, auto_sci = False, False
+        else:
+            self.int_mode = all(v == math.ceil(v) for v in finite)
+            lo, hi = min(abs(v) for v in finite), max(abs(v) for v in finite)
+            auto_sci = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
         self.sci_mode = auto_sci if _OPTS.sci_mode is None else _OPTS.sci_mode
         if self.sci_mode:
             spec, extra = f".{_OPTS.precision}e", 0
@@ -174,9 +178,9 @@ def _values_str(t: Tensor, indent: int) -> str:
         return "[...]"
     data, elided = _printed_values(t, summarize)
     values = _flat(data, t.ndim)
-    zero = 2.0 ** -127 if t.dtype is _dt.float8_e8m0fnu else 0.0
+    e8m0 = t.dtype is _dt.float8_e8m0fnu
     fmt = (_ComplexFormatter(values) if t.dtype.is_complex else
-           _Formatter(values, t.dtype.is_floating_point, zero))
+           _Formatter(values, t.dtype.is_floating_point, 2.0 ** -127 if e8m0 else 0.0, e8m0))
     return _block_str(data, elided, indent, fmt)
 
 

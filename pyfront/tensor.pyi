@@ -738,8 +738,8 @@ class Tensor:
         """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves).
         (pyfront.ops.composite.math.isclose)"""
     def isfinite(self):
-        """Elementwise ``isfinite``, as ``torch.isfinite``. (made by
-        pyfront.ops.primitives.elementwise.unary)"""
+        """Elementwise ``isfinite``, as ``torch.isfinite``.
+        (pyfront.ops.primitives.elementwise._isfinite_e8m0)"""
     def isinf(self):
         """Elementwise ``isinf``, as ``torch.isinf``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def isnan(self):

@@ -246,3 +246,21 @@ def test_nanmedian_index_of_an_all_nan_row(device):
         got = pyfront.nanmedian(pyfront.tensor(rows, device=device), 1)
         assert got.indices.tolist() == expected.indices.tolist(), n
         assert str(got.values.tolist()) == str(expected.values.tolist()), n
+
+
+_VARARG_METHODS = ("flip", "permute", "repeat", "view", "reshape", "expand", "resize_", "new_zeros",
+                   "new_ones", "new_empty", "sum_to_size", "tile")
+
+
+@pytest.mark.parametrize("name", _VARARG_METHODS)
+def test_a_sizes_or_dims_method_called_with_none_is_torchs_type_error(name):
+    """x.flip(), x.reshape(), x.expand(), x.resize_() ... with no sizes or dims: torch's TypeError, its words
+    (pyfront read the empty *args as the empty shape: flip returned x, resize_ made it 0-d)."""
+    outs = []
+    for lib in (torch, pyfront):
+        x = lib.ones(2, 3)
+        try:
+            outs.append(("ok", tuple(getattr(x, name)().shape)))
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            outs.append((type(e).__name__, str(e).split("\n")[0]))
+    assert outs[1] == outs[0]

@@ -60,7 +60,7 @@ _COMMON = {
 }
 KNOWN = {
     "float16": {**_COMMON, "dist": CHAIN, NN + "conv_transpose3d": ACCUM16},
-    "bfloat16": {**_COMMON, **dict.fromkeys([NN + "poisson_nll_loss", "rsqrt"], UNTRACED)},
+    "bfloat16": {**_COMMON, NN + "poisson_nll_loss": UNTRACED},
 }
 
 

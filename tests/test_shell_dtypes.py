@@ -164,6 +164,21 @@ def test_made_cast_printed_and_read_as_torch(name):
     _same_outcomes(_ways(name))
 
 
+def test_every_float8_pattern_tested_and_printed_as_torch():
+    """isfinite/isnan/isinf of all 256 bit patterns of each float8 format, and prints that mix their NaN with
+    other values: torch's isfinite counts float8_e8m0fnu's NaN (0xFF) finite, so its print's notation is
+    then chosen with a NaN among the values (fixed, not scientific)."""
+    for name in FLOAT8:
+        outs = []
+        for lib in (torch, pyfront):
+            x = lib.arange(256).to(lib.uint8).view(getattr(lib, name))
+            tests = [_outcome(lambda f=getattr(lib, f), x=x: f(x).tolist())
+                     for f in ("isfinite", "isnan", "isinf")]
+            some = [x[[1, 120, 127, 255]], x[[117, 136, 255]], x[[127, 128, 255]], x[[255]], x[[3, 200]]]
+            outs.append((tests, [repr(s) for s in some]))
+        assert outs[1] == outs[0], name
+
+
 def test_numpy_interop_and_unsigned_casts_as_torch():
     """torch takes NumPy's uint16/32/64 (from_numpy shares the memory) and refuses ml_dtypes' float8 with its
     TypeError; out-of-range casts wrap as torch's; uint64's own errors for Python ints."""
@@ -272,6 +287,26 @@ def test_op_table_on_shell_dtypes_is_torchs(name):
     assert not unexpected, "\n".join(f"{k}: torch {v[0]}\n   pyfront {v[1]}" for k, v in unexpected.items())
     fixed = [k for k in KNOWN_OFF if k not in off and _applies(k, name)]
     assert not fixed, f"now as torch's, drop from KNOWN_OFF: {fixed}"
+
+
+_CLAMPS = {"clamp(lo, hi)": lambda x, b: x.clamp(0, 1), "clamp(min=)": lambda x, b: x.clamp(min=0),
+           "clamp_max": lambda x, b: x.clamp_max(1), "clip_": lambda x, b: x.clone().clip_(0, 1),
+           "clamp(t, t)": lambda x, b: x.clamp(b, b), "clamp(min=t)": lambda x, b: x.clamp(min=b),
+           "clamp_max(t)": lambda x, b: x.clamp_max(b), "clamp(f32 t)": lambda x, b: x.clamp(b.float()),
+           "clamp(0.5)": lambda x, b: x.clamp(0.5)}
+
+
+@pytest.mark.parametrize("name", SHELL + ["bool"])
+def test_clamp_forms_refused_as_torch(name):
+    """Every form of clamp (number or tensor bounds, one or both, in place): torch has no clamp kernel for
+    the shell dtypes or bool and names the form's (clamp_min_scalar_cpu, maximum_cpu ...) or refuses the
+    promotion; a number bound that promotes (0.5 with an unsigned input) computes."""
+    for form, call in _CLAMPS.items():
+        outs = []
+        for lib in (torch, pyfront):
+            x = lib.tensor([0.5, 1.0, 2.0]).to(getattr(lib, name))
+            outs.append(_outcome(lambda c=call, x=x: _values_of(c(x, x[:1].clone()))))
+        assert outs[1] == outs[0], f"{form}: torch {outs[0]}, pyfront {outs[1]}"
 
 
 def _called(lib, torch_name, args, kwargs):

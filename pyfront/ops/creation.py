@@ -14,6 +14,12 @@ from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
 
+def require_args(args, name: str, arg: str = "size") -> None:
+    """torch's TypeError where a method of ``*args`` (sizes, dims) is called with none."""
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "{arg}"')
+
+
 def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
     """``*args`` read as torch reads a ``tuple of ints`` argument: ints, or one tuple/list/torch.Size of
     them (NumPy integers and one-element integer tensors count as ints; a range, a deque or an array as
@@ -48,8 +54,7 @@ def _size(size, name="zeros", kw=None):
     keywords: ``torch.rand(size=(2, 3))``), refusing negative sizes as torch does."""
     if not size and kw and kw.get("size") is not None:
         size = (kw["size"],)
-    if not size:
-        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    require_args(size, name)
     out = int_tuple(size, name)
     for n in out:
         if n < 0:

@@ -203,8 +203,15 @@ def refuse(name: str, tensors) -> None:
                 kind, text = _MESSAGES[name]
                 raise kind(text.format(dt.scalar_name(d)))
             if kernel is not None:
-                raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(d)}'")
+                refuse_kernel(kernel, d)
             return
+
+
+def refuse_kernel(kernel: str, d) -> None:
+    """torch's NotImplementedError for a missing CPU ``kernel`` of dtype ``d``, unless a WHOLE composite
+    this thread is inside was already decided."""
+    if not getattr(_INSIDE, "depth", 0):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(d)}'")
 
 
 def whole(name: str, fn):

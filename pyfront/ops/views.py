@@ -267,8 +267,10 @@ def _as_strided(input, size, stride, storage_offset, name):
                  in_strides=tuple(input._strides), in_offset=input._offset, _name=name)
 
 
-def _shape_arg(shape, name, arg="size"):
-    from .creation import int_tuple  # creation imports the tensor layer that imports this module
+def _shape_arg(shape, name, arg="size", required=False):
+    from .creation import int_tuple, require_args  # creation imports the tensor layer importing this module
+    if required:  # a method's *sizes: none given is torch's TypeError
+        require_args(shape, name, arg)
     return int_tuple(shape, name, arg)
 
 
@@ -292,7 +294,7 @@ def view(input, *shape, dtype=None):
 
 
 def reshape(input, *shape):
-    shape = infer_size(_shape_arg(shape, "reshape", "shape"), input.numel())
+    shape = infer_size(_shape_arg(shape, "reshape", "shape", required=True), input.numel())
     if view_strides(input.shape, input._strides, shape) is None:  # a copy, viewed: PyTorch's _unsafe_view
         return apply(OPS_VIEW["view"], input.contiguous(), shape_out=shape, _name="UnsafeViewBackward0")
     return apply(OPS_VIEW["view"], input, shape_out=shape)
@@ -398,7 +400,7 @@ moveaxis = movedim
 
 
 def expand(input, *size):
-    size = _shape_arg(size, "expand")
+    size = _shape_arg(size, "expand", required=True)
     n = input.dim()
     if len(size) < n:
         raise RuntimeError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import list_dims, normalize_dim, single_int_list
 from ...tensor import Tensor
-from ..creation import arange, full, int_tuple, type_name
+from ..creation import arange, full, int_tuple, require_args, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
 from ..memory_formats import contiguous_result, lays_out, rolled
@@ -147,8 +147,7 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
     """Tile ``input`` ``sizes[i]`` times along each dim (leading new dims allowed), as ``Tensor.repeat``."""
     if repeats is not None:
         sizes = (repeats,)
-    if not sizes:
-        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    require_args(sizes, "repeat", "repeats")
     sizes = int_tuple(sizes, "repeat", "repeats")  # torch's parse (a bool refused first, 0 or 1 after)
     if len(sizes) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "

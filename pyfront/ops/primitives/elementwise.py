@@ -22,6 +22,7 @@ from ..common import Formula, check_fits, promote_args, promote_pair, scalar_fir
 from ..dispatch import apply, apply_as, fold, fold_unary
 from ..half_cpu import half_rsqrt, is_half, scalar_tail
 from ..registry import OpDef, records, register, ufunc
+from .. import shell
 from .. import samples
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
@@ -559,12 +560,24 @@ isnan = unary(
 isinf = unary(
     "isinf", ufunc("isinf"), out=BOOL_OUT, wgsl={"f": "is_inf_f32(f32(a))", "*": "false"}
 )
-isfinite = unary(
+_isfinite = unary(
     "isfinite",
     ufunc("isfinite"),
     out=BOOL_OUT,
     wgsl={"f": "!is_nan_f32(f32(a)) && !is_inf_f32(f32(a))", "*": "true"},
 )
+
+
+def _isfinite_e8m0(input):
+    # torch's kernel counts every float8_e8m0fnu finite, its NaN (0xFF) too (its printing then picks the
+    # notation with that NaN among the finite values); a shell dtype never takes the folded path
+    if input.dtype is dt.float8_e8m0fnu:
+        return isnan(input).fill_(True)
+    return _isfinite.__wrapped__(input)
+
+
+_isfinite_e8m0.__name__, _isfinite_e8m0.__doc__ = "isfinite", _isfinite.__doc__
+isfinite = fold_unary(*_isfinite.folds, _isfinite_e8m0)
 # floats' truth through common.wgsl's nonzero_f32 (NaN and subnormals true, whatever the driver)
 logical_not = unary("logical_not", ufunc("logical_not"), out=BOOL_OUT,
                     wgsl={"f": "!nonzero_f32(f32(a))", "*": "a == T(0)"})
@@ -1026,6 +1039,7 @@ def clamp(input, min=None, max=None):
     if input.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        _refuse_kernelless(input, min, max, "cpu")
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
         # without a gradient (torch's clamp_backward: self >= min and self <= max fail for NaN)
@@ -1039,14 +1053,31 @@ def clamp(input, min=None, max=None):
         if not input.dtype.is_floating_point:  # the bounds would make the result complex
             raise NotImplementedError("clamp is not supported for complex types")
         min, max = (check_fits(v, dt.float64) for v in (min, max))  # torch reads them as doubles
-    dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))
-    if dtype is dt.bool_:
-        which = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
-        raise NotImplementedError(f"\"{which}_scalar_cpu\" not implemented for 'Bool'")
+    dtype = _refuse_kernelless(input, min, max, "scalar_cpu")
     return apply(_clamp, input.to(dtype), min=check_fits(min, dtype), max=check_fits(max, dtype))
 
 
 clip = clamp
+
+
+def _refuse_kernelless(input, min, max, form: str):
+    """The computing dtype of a clamp, or torch's NotImplementedError where it has no kernel for it: bool
+    and the shell dtypes (uint16/32/64, float8). ``form``: "scalar_cpu" (number bounds: torch's clamp,
+    clamp_min, clamp_max kernels) or "cpu" (tensor bounds: clamp, or maximum/minimum for one bound, which
+    bool has)."""
+    dtype = dt.result_type(input, *(v for v in (min, max) if v is not None))  # torch's promotion errors first
+    if dtype is not dt.bool_ and dtype not in dt.SHELL:
+        return dtype
+    if form == "scalar_cpu":
+        kernel = "clamp" if None not in (min, max) else ("clamp_min" if max is None else "clamp_max")
+    elif None in (min, max):
+        if dtype is dt.bool_:
+            return dtype
+        kernel = "maximum" if max is None else "minimum"
+    else:
+        kernel = "clamp"
+    shell.refuse_kernel(f"{kernel}_{form}", dtype)
+    return dtype
 
 
 def clamp_min(input, min):
@@ -1304,25 +1335,41 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d in dt.HALVES or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64):
+        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64) or \
+                exponent == 0.5 and d is dt.bfloat16:
             return _half_power(input.to(d), exponent)
+        if d is dt.bfloat16 and exponent in _BF16_STEPS:
+            return _number_power(input, exponent, _BF16_STEPS[exponent])
     return _pow(input, exponent)
 
 
+# torch's bfloat16 kernel for these number exponents multiplies in the dtype, each step rounded
+# (x * x * x, 1 / (x * x)); float16, the other exponents and a tensor exponent take pow in float32, rounded
+# once
+_BF16_STEPS = {3: lambda x: mul(mul(x, x), x), -2: lambda x: reciprocal(mul(x, x))}
+
+
 def _half_power(input, exponent):
-    """torch's pow with the number 0.5 or -0.5 in float32 and float64 (not float16): sqrt and 1 / sqrt,
+    """torch's pow with the number 0.5 or -0.5 in float32 and float64, and 0.5 in bfloat16 (not float16): sqrt
+    and 1 / sqrt (bfloat16's -0.5 is 1 / sqrt too, but rounded as its pow kernel's 64-element vectors and
+    scalar tail do: not yet written),
     where C's pow, its kernel for the rest (and for an exponent tensor), differs at -0 and -inf (-0 ** 0.5
     is -0 and -inf ** 0.5 nan, not +0 and inf; -0 ** -0.5 is -inf, not inf). Its gradient is pow's."""
-    root = sqrt if exponent > 0 else rsqrt
+    return _number_power(input, exponent, sqrt if exponent > 0 else rsqrt)
+
+
+def _number_power(input, exponent, kernel):
+    """``input ** exponent`` (a number) computed as torch's kernel does, by ``kernel(input)``; the gradient
+    is pow's."""
     if input._requires_grad and _state.enabled:
-        return _differentiable_half_power(input, exponent, root)
-    return root(input)
+        return _differentiable_number_power(input, exponent, kernel)
+    return kernel(input)
 
 
 @records("PowBackward0")
-def _differentiable_half_power(input, exponent, root):
+def _differentiable_number_power(input, exponent, kernel):
     # torch's pow_backward: g * (y * x ** (y - 1)), the power a number power again (1 / sqrt for 0.5)
-    return Formula.apply(root, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
+    return Formula.apply(kernel, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
 
 
 # the public functions that are their op's own function for operands the op's fold takes (see binary);

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import normalize_dim, normalize_dims
 from ...tensor import Tensor
-from ..creation import type_name
+from ..creation import require_args, type_name
 from ..dispatch import apply
 from ..memory_formats import lays_out, like_all_inputs
 from ..registry import OpDef, register
@@ -105,6 +105,7 @@ _FLIP = register(OpDef(
 def flip(input: Tensor, *args, dims=None) -> Tensor:
     """Reverse the order of elements along ``dims``, as ``torch.flip`` (and ``Tensor.flip(*dims)``)."""
     if dims is None:
+        require_args(args, "flip", "dims")
         dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
     dims = normalize_dims(tuple(dims), input.dim())
     return apply(_FLIP, input, dims=dims if input.dim() else ())
