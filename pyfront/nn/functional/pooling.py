@@ -14,7 +14,7 @@ import math
 
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
-from ...ops.creation import arange, tensor
+from ...ops.creation import arange, is_sequence, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite, records
@@ -559,15 +559,9 @@ def _check_sizes_rank(input, output_size, nd):
         raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
 
 
-def _sizes_sequence(sizes) -> bool:
-    """Whether ``sizes`` is a sequence of sizes: a tuple or list, or an array of one dim or more (NumPy's);
-    a 0-d tensor or array is one size."""
-    return isinstance(sizes, (tuple, list)) or hasattr(sizes, "__len__") and getattr(sizes, "ndim", 1) != 0
-
-
 def _adaptive_sizes(name, input, output_size, nd):
     _check_sizes_rank(input, output_size, nd)
-    if _sizes_sequence(output_size):
+    if is_sequence(output_size):
         output_size = list(output_size)  # a NumPy array (or other sequence) of sizes, as torch takes one
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
@@ -593,7 +587,7 @@ def _to_ones(input, output_size, nd) -> bool:
     """Whether ``output_size`` (None: the input's size) is all ones, which torch pools as a mean."""
     _check_sizes_rank(input, output_size, nd)
     # (a sequence of any kind, a NumPy array among them, entry by entry; a number for every dim)
-    sizes = list(output_size) if _sizes_sequence(output_size) else (output_size,) * nd
+    sizes = list(output_size) if is_sequence(output_size) else (output_size,) * nd
     return len(sizes) == nd and all((v if v is not None else input.shape[i - nd]) == 1
                                     for i, v in enumerate(sizes))
 
@@ -679,7 +673,7 @@ def _adaptive_avg_layout(input, output_size):
     if not formats:
         return formats
     # (the size as given: an int, a sequence, a NumPy array; each entry compared alone)
-    sizes = list(output_size) if _sizes_sequence(output_size) else [output_size]
+    sizes = list(output_size) if is_sequence(output_size) else [output_size]
     to_one = all(n == 1 for n in sizes)
     return formats[0], "contiguous_format" if to_one else formats[1]
 
