@@ -205,7 +205,8 @@ def _squared_error(x, t, reduction="none"):
 def _mse_backward(g, x, t, reduction):
     """torch's mse_loss_backward kernel in a 16-bit dtype: ``norm * (x - t) * g``, each step rounded to the
     dtype, norm (2, or 2 / N for 'mean') too; the target's is the same with x and t swapped."""
-    norm = dt.round_half(2 / x.numel() if reduction == "mean" else 2.0, x.dtype)
+    n = x.numel()
+    norm = dt.round_half((2 / n if n else math.inf) if reduction == "mean" else 2.0, x.dtype)
     return (x - t) * norm * g, (t - x) * norm * g, None
 
 
