@@ -363,8 +363,6 @@ def test_matmul_of_bfloat16_is_torchs_to_the_bit():
 # -- autograd, layers, optimizers ----------------------------------------------------------------------------
 # torch's fused backward kernels (tanh_backward, _softmax_backward_data, nll_loss_backward) compute bfloat16
 # in float32 and round once: pyfront's VJPs do so too (OpDef.vjp_in_float32; test_half_gradients sweeps them)
-SAVED = ("torch's layer_norm saves mean and rstd in bfloat16 and its backward reads them rounded "
-         "(test_half_gradients.SAVED16)")
 GRADS = {
     "mm": lambda L, a, b: a @ b, "mul_sum": lambda L, a, b: (a * a).sum(1), "exp": lambda L, a, b: a.exp(),
     "linear": lambda L, a, b: L.nn.functional.linear(a, b.t()),
@@ -378,9 +376,7 @@ GRADS = {
 }
 
 
-@pytest.mark.parametrize("name", [n if n != "layer_norm" else
-                                  pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SAVED))
-                                  for n in GRADS])
+@pytest.mark.parametrize("name", list(GRADS))
 def test_gradients_are_bfloat16_and_torchs(name):
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((8, 16)).astype(np.float32), rng.standard_normal((16, 5)).astype(np.float32)

@@ -10,6 +10,8 @@ on one thread. Each rule takes the 16-bit arrays as they are (OpDef.takes_halves
 """
 from __future__ import annotations
 
+from .. import dtypes as dt
+
 LANES = 16  # float16 or bfloat16 elements in one of torch's CPU vectors
 
 
@@ -106,3 +108,21 @@ def _innermost_block(x, dims, n) -> bool:
             return False
         step *= x.shape[d]
     return all(x.shape[d] == 1 or abs(x.strides[d]) >= n * x.itemsize for d in range(x.ndim) if d not in dims)
+
+
+def thread_buffer_sum(np, x, dtype, threads):
+    """The sum over dim 0 of float32 ``x`` as torch's CPU norm kernels sum a weight's or a bias's gradient
+    in a 16-bit ``dtype``: the rows split into one run per thread (``threads``, ATen's parallel_for chunks),
+    each run's rows added into a zeroed 16-bit buffer one at a time (rounded after each), then the buffers
+    added in float32 in thread order and rounded once."""
+    low = dt.numpy_dtype(np, dtype)
+    rows = x.shape[0]
+    total = np.zeros(x.shape[1:], np.float32)
+    if rows:
+        chunk = -(-rows // min(threads, rows))
+        for start in range(0, rows, chunk):
+            buffer = np.zeros(x.shape[1:], low)
+            for row in x[start:start + chunk]:
+                buffer = (buffer.astype(np.float32) + row).astype(low)
+            total = total + buffer.astype(np.float32)
+    return total.astype(low)

@@ -191,8 +191,23 @@ def mse_loss(
     x, t = _pointwise_pair(input, target, kernel=True)
     if weight is None:
         saved_as_torch(x, t)  # torch's mse_loss kernel saves both
+        if x.dtype in dt.HALVES and (x.requires_grad or t.requires_grad):
+            _check_reduction(reduction)
+            return Formula.apply(_squared_error, _mse_backward, x, t, reduction)
+    return _weighted(_squared_error(x, t), weight, input, reduction)
+
+
+def _squared_error(x, t, reduction="none"):
     d = x - t
-    return _weighted(d * d, weight, input, reduction)
+    return _reduce(d * d, reduction)
+
+
+def _mse_backward(g, x, t, reduction):
+    """torch's mse_loss_backward kernel in a 16-bit dtype: ``norm * (x - t) * g``, each step rounded to the
+    dtype, norm (2, or 2 / N for 'mean') too; the target's is the same with x and t swapped."""
+    n = x.numel()
+    norm = dt.round_half((2 / n if n else math.inf) if reduction == "mean" else 2.0, x.dtype)
+    return (x - t) * norm * g, (t - x) * norm * g, None
 
 
 @composite(torch_name="nn.functional.l1_loss", samples=samples.l1_loss, grad_fn=_mean_node)

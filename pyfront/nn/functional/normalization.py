@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
-from ...autograd.grad_mode import no_grad, not_differentiable
+from ...autograd.grad_mode import is_grad_enabled, no_grad, not_differentiable
 from ...autograd.graph import saved_as_torch
 from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite
 from ...ops import samples
+from . import half_norm_grads
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
@@ -63,6 +64,10 @@ def _update(running, stat, momentum):
             running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
 
 
+def _needs_grad(*tensors) -> bool:
+    return is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
+
+
 def _opmath(t):
     """float16 or bfloat16 ``t`` as float32, the type torch's norm kernels compute in (None and others as
     they are)."""
@@ -93,11 +98,26 @@ def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
     float32 and round the output once, as torch's kernel; with ``batch_stats`` (the training kernel) torch
     first stores the mean and 1 / sqrt(var + eps) in the input's dtype, so they are rounded too."""
     low = input.dtype if input.dtype in dt.HALVES else None
-    input, mean, var, weight, bias = map(_opmath, (input, mean, var, weight, bias))
+    mean, var = _opmath(mean), _opmath(var)
+    if low and _needs_grad(input, weight, bias):  # torch's 16-bit backward kernel, from the stats it reads
+        with no_grad():
+            mean, invstd = mean.detach(), (var.detach() + eps).rsqrt()
+            if batch_stats:
+                mean, invstd = mean.to(low).float(), invstd.to(low).float()
+            else:  # its evaluation backward takes 1 / sqrt(var + eps) in float64 (where there is one)
+                invstd = (var.detach().double() + eps).rsqrt().float() if var.device.type == "cpu" else invstd
+        return half_norm_grads.batch_norm(_apply_stats, input, weight, bias, mean, invstd, batch_stats, shape)
     alpha = (var + eps).rsqrt()
     if low and batch_stats:
         mean, alpha = mean.to(low).float(), alpha.to(low).float()
-    alpha = alpha * weight.reshape(shape) if weight is not None else alpha
+    return _apply_stats(input, weight, bias, mean, alpha, batch_stats, shape)
+
+
+def _apply_stats(input, weight, bias, mean, invstd, batch_stats, shape):
+    """``x * alpha + beta`` from float32 statistics, in float32, rounded once to a 16-bit input's dtype."""
+    low = input.dtype if input.dtype in dt.HALVES else None
+    input, weight, bias = map(_opmath, (input, weight, bias))
+    alpha = invstd * weight.reshape(shape) if weight is not None else invstd
     beta = (bias.reshape(shape) if bias is not None else 0.0) - mean * alpha
     out = input * alpha + beta
     return out.to(low) if low else out
@@ -255,6 +275,15 @@ def instance_norm(
             _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    if input.dtype in dt.HALVES and _needs_grad(input, weight, bias) and input.dim() >= 2:
+        # as PyTorch: a batch_norm of one sample, its channels the (sample, channel) pairs, the weight and
+        # bias repeated for each sample (their gradients each pair's, rounded, summed per channel)
+        n = input.shape[0]
+        whole = (1, -1) + tuple(input.shape[2:])
+        mean, var = (t.expand(input.shape[:2] + (1,) * len(shape[1:])).reshape(shape) for t in (mean, var))
+        weight, bias = (t if t is None else t.repeat(n) for t in (weight, bias))
+        out = _scale_shift(input.reshape(whole), mean, var, eps, weight, bias, shape, use_input_stats)
+        return out.reshape(input.shape)
     # PyTorch runs it as a batch_norm
     return _scale_shift(input, mean, var, eps, weight, bias, shape, use_input_stats)
 
@@ -327,6 +356,12 @@ def layer_norm(
         return _layer_norm(input.float(), dims, weight, bias, eps).to(input.dtype)
     _not_implemented("LayerNormKernelImpl", input)
     saved_as_torch(input, weight, bias)  # torch's layer_norm kernel saves the three for any gradient
+    if input.dtype in dt.HALVES and _needs_grad(input, weight, bias):
+        return half_norm_grads.layer_norm(_layer_norm_of, input, weight, bias, eps, dims)
+    return _layer_norm(input, dims, weight, bias, eps)
+
+
+def _layer_norm_of(input, weight, bias, eps, dims):
     return _layer_norm(input, dims, weight, bias, eps)
 
 
@@ -433,6 +468,12 @@ def group_norm(
         return _group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _not_implemented("GroupNormKernelImpl", input)
     saved_as_torch(input, weight, by=(input, weight, bias))  # torch's group_norm kernel saves these two
+    if input.dtype in dt.HALVES and _needs_grad(input, weight, bias):
+        return half_norm_grads.group_norm(_group_norm_of, input, weight, bias, eps, num_groups)
+    return _group_norm(input, num_groups, weight, bias, eps)
+
+
+def _group_norm_of(input, weight, bias, eps, num_groups):
     return _group_norm(input, num_groups, weight, bias, eps)
 
 

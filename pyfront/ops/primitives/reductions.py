@@ -17,7 +17,7 @@ from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_lis
 from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
-from ..half_cpu import half_prod, is_half
+from ..half_cpu import half_prod, is_half, thread_buffer_sum as _thread_buffer_sum
 from ..registry import OpDef, register
 from ..views import OPS_VIEW
 from .. import samples
@@ -145,6 +145,15 @@ _prod = register(OpDef(
     # float16 and bfloat16: each product rounded, in the order of torch's CPU kernel (NumPy multiplies a
     # contiguous row in float32; torch's lanes make arange(2048).prod() NaN: 0 * inf)
     takes_halves=True))
+
+
+# the weight and bias gradients of torch's CPU norm kernels in float16 and bfloat16: float32 rows summed into
+# 16-bit per-thread buffers (ops/half_cpu.py); a sum, so its gradient is the sum's
+thread_buffer_sum = register(OpDef(
+    "thread_buffer_sum", "other", lambda x, dtype, threads: [(tuple(x.shape[1:]), dtype)],
+    lambda np, x, dtype, threads: _thread_buffer_sum(np, x, dtype, threads),
+    lambda c, g: (apply(OPS_VIEW["expand"], g.float().unsqueeze(0), size=tuple(c.input_shapes[0])),),
+    extra={"cpu_fallback": True, "quiet_fallback": True}))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
