@@ -37,6 +37,12 @@ if torch.webgpu.is_available():
     loss = torch.nn.functional.cross_entropy(scores, torch.tensor([1, 0]))
     loss.backward()
     out["cross_entropy"] = [loss.item(), scores.grad.tolist()]
+    # a float16 layer_norm's weight gradient: torch's 16-bit buffers are NumPy's, the page sums in float32
+    h = torch.tensor([[1.5, -2.0, 0.25], [3.0, 4.25, -1.0]], device="webgpu").half().requires_grad_()
+    w = torch.tensor([1.0, 2.0, -0.5], device="webgpu").half().requires_grad_()
+    scale = torch.arange(6, device="webgpu").view(2, 3)
+    (torch.nn.functional.layer_norm(h, (3,), w) * scale).sum().backward()
+    out["half_layer_norm"] = [h.grad.float().cpu().tolist(), w.grad.float().cpu().tolist()]
 if torch.webgpu.is_available():
     out["gpu"] = ((x.to("webgpu") * 2).cpu()).tolist()
     # ops the GPU computes on the host (no kernel): every one says why it cannot run
@@ -95,6 +101,11 @@ def test_cpu_device_without_numpy():
         loss.backward()
         assert got["cross_entropy"][0] == pytest.approx(loss.item(), rel=1e-5)
         assert np.allclose(got["cross_entropy"][1], scores.grad.tolist(), rtol=1e-5, atol=1e-6)
+        h = pyfront.tensor([[1.5, -2.0, 0.25], [3.0, 4.25, -1.0]]).half().requires_grad_()
+        w = pyfront.tensor([1.0, 2.0, -0.5]).half().requires_grad_()
+        (pyfront.nn.functional.layer_norm(h, (3,), w) * pyfront.arange(6).view(2, 3)).sum().backward()
+        assert np.allclose(got["half_layer_norm"][0], h.grad.float().tolist(), rtol=2e-3, atol=1e-3)
+        assert np.allclose(got["half_layer_norm"][1], w.grad.float().tolist(), rtol=2e-3, atol=1e-3)
         assert len(got["host_errors"]) >= 15, got["host_errors"]  # the one-argument special functions
         for name, error in got["host_errors"].items():
             assert error == (f'"{name}" is computed with NumPy on every device (it has no GPU kernel), and '
