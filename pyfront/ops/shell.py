@@ -46,6 +46,12 @@ _WIDE_UNSIGNED = """
     pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave:repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
+    fliplr:flip_cpu rot90:flip_cpu gather:scatter_gather_tensor_cpu take:take_cpu
+    take_along_dim:scatter_gather_tensor_cpu index_fill:index_fill_cpu square:pow channel_shuffle
+    nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
+    nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
+    nn.functional.relu:clamp_min_scalar_cpu nn.functional.softsign:abs_cpu
+    nn.functional.hinge_embedding_loss:add_stub
 """
 
 _FLOAT8 = """
@@ -132,7 +138,19 @@ _FLOAT8 = """
     sqrt:sqrt_vml_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
     trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var_mean:std_cpu
-    vdot:dot xlogy:xlogy_cpu
+    vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle linalg_det:lu_cpu
+    linalg_qr:geqrf_cpu linalg_svd:linalg_svd_cpu linalg_eigh:linalg_eigh_cpu linalg_cholesky_ex:tril
+    special_chebyshev_polynomial_t:chebyshev_polynomial_t_cpu
+    special_chebyshev_polynomial_u:chebyshev_polynomial_u_cpu
+    special_chebyshev_polynomial_v:chebyshev_polynomial_v_cpu
+    special_chebyshev_polynomial_w:chebyshev_polynomial_w_cpu
+    special_shifted_chebyshev_polynomial_t:shifted_chebyshev_polynomial_t_cpu
+    special_shifted_chebyshev_polynomial_u:shifted_chebyshev_polynomial_u_cpu
+    special_shifted_chebyshev_polynomial_v:shifted_chebyshev_polynomial_v_cpu
+    special_shifted_chebyshev_polynomial_w:shifted_chebyshev_polynomial_w_cpu
+    special_hermite_polynomial_h:hermite_polynomial_h_cpu special_hermite_polynomial_he:hermite_polynomial_he_cpu
+    special_laguerre_polynomial_l:laguerre_polynomial_l_cpu
+    special_legendre_polynomial_p:legendre_polynomial_p_cpu
 """
 
 # where one float8 format differs from the family: e8m0fnu has no sign (abs) and no matrix product; e5m2,
@@ -170,7 +188,9 @@ def _table(d) -> dict:
 
 # torch's own words where a refusal is no kernel's NotImplementedError
 _MESSAGES = {"var": (RuntimeError, "std_var_all: Unsupported dtype {}"),
-             "std": (RuntimeError, "std_var_all: Unsupported dtype {}")}
+             "std": (RuntimeError, "std_var_all: Unsupported dtype {}"),
+             "linalg_inv_ex": (RuntimeError, "linalg.inv: Low precision dtypes not supported. Got {}"),
+             "linalg_slogdet": (RuntimeError, "linalg.slogdet: Low precision dtypes not supported. Got {}")}
 
 # composites torch computes for (some) shell dtypes, which pyfront builds from primitives torch has no shell
 # kernel for (diag's masked_fill, isclose's sub, outer's broadcast mul, index_select's gather): decided at
@@ -184,27 +204,53 @@ _INSIDE = threading.local()  # per thread: how deep in a WHOLE composite this th
 
 REFUSED_NAMES = frozenset(name for text in (_WIDE_UNSIGNED, _FLOAT8) for name in
                           (e.split(":")[0] for e in text.split())) | {*_OTHERS, *_OWN["float8_e8m0fnu"],
-                                                                      *_FORMS, "mul"}
+                                                                      *_FORMS, *_MESSAGES, "mul"}
 SHELL = frozenset(dt.SHELL)
 
 
 def refuse(name: str, tensors) -> None:
-    """torch's NotImplementedError where op ``name`` meets an operand of a shell dtype it has no kernel for
-    (the first such operand, as torch's dispatch names the op's dtype)."""
+    """torch's NotImplementedError where op ``name`` meets a leading operand of a shell dtype it has no kernel
+    for (``_kernel_dtype``)."""
     if getattr(_INSIDE, "depth", 0):
         return
+    d = _kernel_dtype(tensors, name)
+    if d is None:
+        return
+    kernel = _table(d).get(name)
+    if name in ("mul", "div") and d in dt.FLOAT8 and _broadcasts(tensors):
+        kernel = name + "_cpu_reduced_float"  # torch's float8 mul (div: none) of two shapes
+    if name in _MESSAGES and d in dt.FLOAT8:
+        kind, text = _MESSAGES[name]
+        raise kind(text.format(dt.scalar_name(d)))
+    if kernel is not None:
+        refuse_kernel(kernel, d)
+
+
+_INDEX_KINDS = frozenset((dt.int64, dt.int32, dt.bool_))
+
+
+# ops whose kernel torch looks up for the leading operand's dtype before it compares the other operands'
+# (float parameters, weights and targets): refused whatever those others are
+_KERNEL_FIRST = frozenset(f"{pre}{name}" for pre in ("", "nn.functional.") for name in (
+    "layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "grid_sample", "nll_loss",
+    "hinge_embedding_loss", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d", "bincount"))
+
+
+def _kernel_dtype(tensors, name=""):
+    """The shell dtype whose kernel torch looks up for these operands, or None: torch dispatches on the
+    leading operand (self, input), and checks the other data operands' dtypes against it first (a
+    promotion or same-dtype error, the op's own), so it is the lead's where the others are of its dtype,
+    indices (int64, int32), masks (bool) or 0-d (numbers)."""
+    lead = next((t for t in tensors if hasattr(t, "dtype")), None)
+    d = getattr(lead, "dtype", None)
+    if d not in SHELL or name in _KERNEL_FIRST:
+        return d if d in SHELL else None
     for t in tensors:
-        d = getattr(t, "dtype", None)
-        if d in SHELL:
-            kernel = _table(d).get(name)
-            if name in ("mul", "div") and d in dt.FLOAT8 and _broadcasts(tensors):
-                kernel = name + "_cpu_reduced_float"  # torch's float8 mul (div: none) of two shapes
-            if name in _MESSAGES and d in dt.FLOAT8:
-                kind, text = _MESSAGES[name]
-                raise kind(text.format(dt.scalar_name(d)))
-            if kernel is not None:
-                refuse_kernel(kernel, d)
-            return
+        other = getattr(t, "dtype", d)
+        if other is not d and other not in _INDEX_KINDS and len(t.shape):  # a 0-d one is a number's
+            return None
+    return d
 
 
 def refuse_kernel(kernel: str, d) -> None:
@@ -218,11 +264,14 @@ def whole(name: str, fn):
     """Composite ``fn`` checked at its own level for shell dtypes (``refuse``), its primitives not again."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        tensors = [a for a in (*args, *kwargs.values()) if getattr(a, "dtype", None) in SHELL]
-        if not tensors:
+        values = (*args, *kwargs.values())
+        if not any(getattr(a, "dtype", None) in SHELL for a in values):
+            return fn(*args, **kwargs)
+        tensors = [a for a in values if hasattr(a, "dtype") and hasattr(a, "shape")]
+        low = _kernel_dtype(tensors, name)
+        if low is None and name not in WHOLE:  # the op's own checks of the operands' dtypes speak first
             return fn(*args, **kwargs)
         refuse(_form(name, args, kwargs), tensors)
-        low = tensors[0].dtype
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
             up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
             return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
