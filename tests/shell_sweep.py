@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 import torch
-from badargs import EXTRA, bases
+from badargs import bases
 from optable import _resolve, build, entries, torch_text
 
 import pyfront
@@ -68,9 +68,9 @@ _RANDOM = ("rand", "randn", "randint", "randperm", "normal", "bernoulli", "multi
 def _rows_of() -> dict:
     """name -> (valid calls, domain): torch.* and torch.nn.functional.* names, and Tensor.* methods."""
     out = {n: (list(rows), dom) for n, (rows, dom) in bases().items()}
-    for _, torch_name, samples, domain, _ in entries(edge=False):
-        number = next(((a, k) for a, k in samples if any(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                         for v in a[:2])), None)
+    for _, torch_name, samples, _, _ in entries(edge=False):
+        number = next(((a, k) for a, k in samples
+                       if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in a[:2])), None)
         if number and torch_name in out and number not in out[torch_name][0]:
             out[torch_name][0].append(number)
     for name, rows in ROWS.items():
@@ -89,13 +89,14 @@ def _public(module, prefix=""):
             yield prefix + n
 
 
-def _found_rows(known: dict) -> dict:
-    """A base for each public function and method pyfront and torch share that no row reaches."""
+def _found_rows(known: dict, wanted=None) -> dict:
+    """A base for each public function and method pyfront and torch share that no row reaches (of ``wanted``
+    only, where given)."""
     out = {}
     names = [*_public(pyfront), *_public(pyfront.nn.functional, "nn.functional."),
              *_public(pyfront.Tensor, "Tensor."), *_public(pyfront.special, "special."),
              *_public(pyfront.linalg, "linalg.")]
-    for name in names:
+    for name in names if wanted is None else wanted:
         if name in known or name.removeprefix("Tensor.") in known or name in _LEAVE:
             continue
         try:
@@ -126,15 +127,15 @@ def _build_one(v, rng, domain, shell):
             p, t = _convert(pyfront, p, shell[0]), _convert(torch, t, shell[0])
         return p, t
     if isinstance(v, (list, tuple)) and any(isinstance(a, T) for a in v):
-        pairs = [_build_one(a, rng, domain, (shell[0], shell[1][1:]) if shell and shell[1][:1] == (i,) else None)
-                 for i, a in enumerate(v)]
+        inside = [(shell[0], shell[1][1:]) if shell and shell[1][:1] == (i,) else None for i in range(len(v))]
+        pairs = [_build_one(a, rng, domain, here) for a, here in zip(v, inside)]
         return type(v)(a for a, _ in pairs), type(v)(b for _, b in pairs)
     return v, v
 
 
 def _built(row, domain, shell):
-    """(pyfront args, kwargs), (torch args, kwargs) of ``row``, the tensor at ``shell[1]`` (a path: position or
-    keyword, then list indices) made dtype ``shell[0]``."""
+    """(pyfront args, kwargs), (torch args, kwargs) of ``row``, the tensor at ``shell[1]`` (a path: position
+    or keyword, then list indices) made dtype ``shell[0]``."""
     args, kwargs = row
     rng = np.random.default_rng(0)
     pa, ta, pk, tk = [], [], {}, {}
@@ -229,10 +230,11 @@ def _close(a, b) -> bool:
     return a == b or (isinstance(a, float) and isinstance(b, float) and np.isclose(a, b, equal_nan=True))
 
 
-def cases(names=None) -> list:
-    """(name, form, row, domain, path, dtype) of every call of the sweep (``names``: only these)."""
+def cases(names=None, dtypes=SHELL) -> list:
+    """(name, form, row, domain, path, dtype) of every call of the sweep (``names``, ``dtypes``: only
+    these)."""
     rows = _rows_of()
-    rows.update(_found_rows(rows))
+    rows.update(_found_rows(rows, None if names is None else set(names) - set(rows)))
     out = []
     for name, (base, domain) in rows.items():
         if names is not None and name not in names:
@@ -240,7 +242,7 @@ def cases(names=None) -> list:
         for row in base:
             for form in forms(name, row):
                 for path in tensor_paths(row):
-                    out.extend((name, form, row, domain, path, d) for d in SHELL)
+                    out.extend((name, form, row, domain, path, d) for d in dtypes)
     return out
 
 
@@ -258,7 +260,7 @@ def differs(case):
 def main():
     all_cases = cases(sys.argv[1:] or None)
     found = [(case, bad) for case in all_cases for bad in [differs(case)] if bad]
-    for (name, form, row, _, path, d), (want, got) in found:
+    for (name, form, _, _, path, d), (want, got) in found:
         print(f"{name} [{form}] {path} {d}:\n   torch   {str(want)[:220]}\n   pyfront {str(got)[:220]}")
     ops = {c[0] for c, _ in found}
     print(f"{len(found)} of {len(all_cases)} calls differ, in {len(ops)} functions: {' '.join(sorted(ops))}")

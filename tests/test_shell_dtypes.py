@@ -19,6 +19,7 @@ from safetensors.torch import load as st_load, save as st_save
 
 import pyfront
 import pyfront.safetensors
+import shell_sweep
 from optable import T, _resolve, _values, entries
 from webgpu_required import requires_webgpu
 
@@ -287,6 +288,27 @@ def test_op_table_on_shell_dtypes_is_torchs(name):
     assert not unexpected, "\n".join(f"{k}: torch {v[0]}\n   pyfront {v[1]}" for k, v in unexpected.items())
     fixed = [k for k in KNOWN_OFF if k not in off and _applies(k, name)]
     assert not fixed, f"now as torch's, drop from KNOWN_OFF: {fixed}"
+
+
+# one or two ops of each kind the position sweep (tests/shell_sweep.py) covers: indexing by an index operand,
+# in-place and masked writes, products, elementwise pairs, activations with number bounds, norms and
+# convolutions with float parameters, losses, decompositions, special functions, shape shuffles
+_SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked_fill", "Tensor.masked_fill_",
+          "scatter_add", "square", "fliplr", "addmm", "mv", "matmul", "max", "fmax", "lerp",
+          "nn.functional.relu", "nn.functional.hardtanh", "threshold", "conv2d", "nn.functional.grid_sample",
+          "rms_norm", "nn.functional.mse_loss", "hinge_embedding_loss", "linalg.det", "linalg.inv",
+          "special.chebyshev_polynomial_t", "pixel_unshuffle", "channel_shuffle")
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_shell_dtype_in_each_tensor_position_as_torch(name):
+    """The shell dtype in each tensor argument of each op's calls in turn (source, index, mask, weight, the
+    other operand), the rest left valid, in each form (function, method, in-place, out=): torch's result or
+    its error, type and text. torch looks the kernel up for the leading operand only where the other data
+    operands share its dtype: elsewhere the op's own dtype check speaks (an index's, a promotion's)."""
+    bad = [(c[0], c[1], c[4], d) for c in shell_sweep.cases(_SWEPT, [name]) for d in [shell_sweep.differs(c)]
+           if d]
+    assert not bad, "\n".join(map(str, bad))
 
 
 _CLAMPS = {"clamp(lo, hi)": lambda x, b: x.clamp(0, 1), "clamp(min=)": lambda x, b: x.clamp(min=0),

@@ -148,7 +148,8 @@ _FLOAT8 = """
     special_shifted_chebyshev_polynomial_u:shifted_chebyshev_polynomial_u_cpu
     special_shifted_chebyshev_polynomial_v:shifted_chebyshev_polynomial_v_cpu
     special_shifted_chebyshev_polynomial_w:shifted_chebyshev_polynomial_w_cpu
-    special_hermite_polynomial_h:hermite_polynomial_h_cpu special_hermite_polynomial_he:hermite_polynomial_he_cpu
+    special_hermite_polynomial_h:hermite_polynomial_h_cpu
+    special_hermite_polynomial_he:hermite_polynomial_he_cpu
     special_laguerre_polynomial_l:laguerre_polynomial_l_cpu
     special_legendre_polynomial_p:legendre_polynomial_p_cpu
 """
