@@ -29,8 +29,8 @@ _WIDE_UNSIGNED = """
     logaddexp:logaddexp_cpu logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu
     logical_and:logical_and_cpu logical_not:logical_not_cpu logical_or:logical_or_cpu
     logical_xor:logical_xor_cpu lt:lt_cpu masked_fill masked_scatter masked_select matmul:bmm max:max_cpu
-    maximum:maximum_cpu median:median_out min:min_cpu minimum:minimum_cpu mm:addmm_impl_cpu_ mode:mode_cpu
-    mv:addmv_impl_cpu nanmedian:median_cpu neg:neg_cpu nextafter:nextafter_cpu
+    maximum:maximum_cpu min:min_cpu minimum:minimum_cpu mm:addmm_impl_cpu_ mode:mode_cpu
+    mv:addmv_impl_cpu neg:neg_cpu nextafter:nextafter_cpu
     nn.functional.adaptive_avg_pool1d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool2d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool3d:adaptive_avg_pool3d_cpu
@@ -46,7 +46,7 @@ _WIDE_UNSIGNED = """
     pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave:repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
-    fliplr:flip_cpu rot90:flip_cpu gather:scatter_gather_tensor_cpu take:take_cpu
+    cross fliplr:flip_cpu rot90:flip_cpu gather:scatter_gather_tensor_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu index_fill:index_fill_cpu square:pow channel_shuffle
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
@@ -77,9 +77,9 @@ _FLOAT8 = """
     logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu logical_and:logical_and_cpu
     logical_not:logical_not_cpu logical_or:logical_or_cpu logical_xor:logical_xor_cpu logit:logit_cpu
     logsumexp:max_values_cpu lt:lt_cpu masked_fill masked_scatter matmul:dot max:max_all maximum:maximum_cpu
-    mean:sum_cpu median:median_cpu min:min_all minimum:minimum_cpu mode:mode_cpu
+    mean:sum_cpu min:min_all minimum:minimum_cpu mode:mode_cpu
     msort:sorting_kernel_method_name mv:addmv_impl_cpu mvlgamma:arange_cpu nan_to_num nanmean:nansum_cpu
-    nanmedian:median_cpu nansum:nansum_cpu neg:neg_cpu nextafter:nextafter_cpu
+    nansum:nansum_cpu neg:neg_cpu nextafter:nextafter_cpu
     nn.functional.adaptive_avg_pool1d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool2d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool3d:adaptive_avg_pool3d_cpu
@@ -135,10 +135,10 @@ _FLOAT8 = """
     special_scaled_modified_bessel_k0:scaled_modified_bessel_k0_cpu
     special_scaled_modified_bessel_k1:scaled_modified_bessel_k1_cpu
     special_spherical_bessel_j0:spherical_bessel_j0_cpu special_xlog1py:xlog1py_cpu special_zeta:zeta_cpu
-    sqrt:sqrt_vml_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
+    sqrt:sqrt_vml_cpu std:std_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
-    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var_mean:std_cpu
-    vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle linalg_det:lu_cpu
+    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var:std_cpu var_mean:std_cpu
+    vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle angle:angle_cpu cross linalg_det:lu_cpu
     linalg_qr:geqrf_cpu linalg_svd:linalg_svd_cpu linalg_eigh:linalg_eigh_cpu linalg_cholesky_ex:tril
     special_chebyshev_polynomial_t:chebyshev_polynomial_t_cpu
     special_chebyshev_polynomial_u:chebyshev_polynomial_u_cpu
@@ -167,8 +167,9 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
            "torch_order": "sorting_kernel_method_name"}
 
 # max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
-# elementwise with another tensor (``_form``)
-_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu"}
+# elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim
+_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu", "median()": "median_cpu",
+          "median": "median_out", "nanmedian()": "median_cpu", "nanmedian": "median_out"}
 
 _TABLES: dict = {}
 
@@ -188,8 +189,8 @@ def _table(d) -> dict:
 
 
 # torch's own words where a refusal is no kernel's NotImplementedError
-_MESSAGES = {"var": (RuntimeError, "std_var_all: Unsupported dtype {}"),
-             "std": (RuntimeError, "std_var_all: Unsupported dtype {}"),
+_MESSAGES = {"var()": (RuntimeError, "std_var_all: Unsupported dtype {}"),
+             "std()": (RuntimeError, "std_var_all: Unsupported dtype {}"),
              "linalg_inv_ex": (RuntimeError, "linalg.inv: Low precision dtypes not supported. Got {}"),
              "linalg_slogdet": (RuntimeError, "linalg.slogdet: Low precision dtypes not supported. Got {}")}
 
@@ -197,10 +198,11 @@ _MESSAGES = {"var": (RuntimeError, "std_var_all: Unsupported dtype {}"),
 # kernel for (diag's masked_fill, isclose's sub, outer's broadcast mul, index_select's gather): decided at
 # their own level, the primitives inside them are not asked again
 WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "outer", "ger", "kron",
-                   "index_select", "nn.functional.embedding", "addmm", "addbmm", *_MESSAGES))
+                   "index_select", "nn.functional.embedding", "addmm", "addbmm", "var", "std", *_MESSAGES))
 
 _ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
 
+_DIMMED = ("median", "nanmedian", "var", "std")
 _INSIDE = threading.local()  # per thread: how deep in a WHOLE composite this thread is
 
 REFUSED_NAMES = frozenset(name for text in (_WIDE_UNSIGNED, _FLOAT8) for name in
@@ -218,8 +220,8 @@ def refuse(name: str, tensors) -> None:
     if d is None:
         return
     kernel = _table(d).get(name)
-    if name in ("mul", "div") and d in dt.FLOAT8 and _broadcasts(tensors):
-        kernel = name + "_cpu_reduced_float"  # torch's float8 mul (div: none) of two shapes
+    if name in _REDUCED and d in dt.FLOAT8 and _broadcasts(tensors):
+        kernel = _REDUCED[name]  # torch's float8 kernel of two shapes (a number's included)
     if name in _MESSAGES and d in dt.FLOAT8:
         kind, text = _MESSAGES[name]
         raise kind(text.format(dt.scalar_name(d)))
@@ -227,6 +229,9 @@ def refuse(name: str, tensors) -> None:
         refuse_kernel(kernel, d)
 
 
+_REDUCED = {"mul": "mul_cpu_reduced_float", "div": "div_cpu_reduced_float",
+            "div_floor": "div_floor_cpu_reduced_float", "floor_divide": "div_floor_cpu_reduced_float",
+            "div_trunc": "div_trunc_cpu_reduced_float"}
 _INDEX_KINDS = frozenset((dt.int64, dt.int32, dt.bool_))
 
 
@@ -235,7 +240,7 @@ _INDEX_KINDS = frozenset((dt.int64, dt.int32, dt.bool_))
 _KERNEL_FIRST = frozenset(f"{pre}{name}" for pre in ("", "nn.functional.") for name in (
     "layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "grid_sample", "nll_loss",
     "hinge_embedding_loss", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-    "conv_transpose3d", "bincount"))
+    "conv_transpose3d", "bincount", "cdist", "cross", "linalg.cross"))
 
 
 def _kernel_dtype(tensors, name=""):
@@ -286,6 +291,9 @@ def whole(name: str, fn):
 
 
 def _form(name: str, args, kwargs) -> str:
+    if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
+        dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        return name if dim is not None and type(dim) is not bool else name + "()"
     if name not in ("max", "min"):
         return name
     rest = [*args[1:], *kwargs.values()]
