@@ -137,7 +137,8 @@ _FLOAT8 = """
     special_spherical_bessel_j0:spherical_bessel_j0_cpu special_xlog1py:xlog1py_cpu special_zeta:zeta_cpu
     sqrt:sqrt_vml_cpu std:std_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
-    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var:std_cpu var_mean:std_cpu
+    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var:std_cpu
+    var_mean:std_cpu
     vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle angle:angle_cpu cross linalg_det:lu_cpu
     linalg_qr:geqrf_cpu linalg_svd:linalg_svd_cpu linalg_eigh:linalg_eigh_cpu linalg_cholesky_ex:tril
     special_chebyshev_polynomial_t:chebyshev_polynomial_t_cpu
@@ -168,8 +169,9 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
 
 # max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
 # elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim
-_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu", "median()": "median_cpu",
-          "median": "median_out", "nanmedian()": "median_cpu", "nanmedian": "median_out"}
+_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu",
+          "median()": "median_cpu", "median": "median_out",
+          "nanmedian()": "median_cpu", "nanmedian": "median_out"}
 
 _TABLES: dict = {}
 
