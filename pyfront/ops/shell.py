@@ -46,7 +46,7 @@ _WIDE_UNSIGNED = """
     pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave:repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
-    cross fliplr:flip_cpu rot90:flip_cpu gather:scatter_gather_tensor_cpu take:take_cpu
+    cross gather:scatter_gather_tensor_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu index_fill:index_fill_cpu square:pow channel_shuffle
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
@@ -65,7 +65,7 @@ _FLOAT8 = """
     count_nonzero:nonzero_count_cpu cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
     cumsum:cumsum_out_cpu cumulative_trapezoid:add_stub deg2rad:mul_cpu_reduced_float diff:add_stub digamma
     dist:add_stub div:div_cpu div_floor:div_floor_cpu div_trunc:div_trunc_cpu dot einsum:bmm erf:erf_vml_cpu
-    erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu fliplr:flip_cpu
+    erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu
     floor:floor_vml_cpu floor_divide:div_floor_cpu fmax:fmax_cpu fmin:fmin_cpu fmod:fmod_cpu frac:frac_cpu
     frexp:frexp_cpu gather:scatter_gather_tensor_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu
     histc:aminmax_cpu histogram:histogramdd hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
@@ -121,7 +121,7 @@ _FLOAT8 = """
     nn.functional.threshold:threshold_cpu nn.functional.triplet_margin_loss:add_stub
     nonzero:nonzero_count_cpu norm:norm_cpu polygamma:digamma pow prod:prod_out_cpu
     rad2deg:mul_cpu_reduced_float reciprocal:reciprocal_cpu relu:clamp_min_scalar_cpu
-    remainder:remainder_cpu rot90:flip_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
+    remainder:remainder_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
     scatter:scatter_gather_tensor_cpu scatter_add:scatter_gather_tensor_cpu
     scatter_reduce:scatter_gather_tensor_cpu searchsorted:searchsorted_out_cpu sgn:sign_cpu
     sigmoid:sigmoid_cpu_reduced_float sign:sign_cpu signbit:signbit_cpu sin:sin_vml_cpu sinc:sinc_cpu
@@ -259,6 +259,25 @@ def _kernel_dtype(tensors, name=""):
         if other is not d and other not in _INDEX_KINDS and len(t.shape):  # a 0-d one is a number's
             return None
     return d
+
+
+def refuse_flip(input, dims) -> None:
+    """torch's refusal of a flip of a shell dtype that reverses its result's innermost dim (of more than one
+    element): the other flips copy whole rows, whatever their dtype, and need no kernel of it."""
+    sized = [d for d in range(input.dim()) if input.shape[d] > 1]
+    if not sized or input.numel() == 0:
+        return
+    inner = sized[-1]  # torch's result is contiguous, unless the input's layout is dense (then it is kept)
+    order = sorted(sized, key=input.stride)
+    step = 1
+    for d in order:
+        if input.stride(d) != step:
+            break
+        step *= input.shape[d]
+    else:
+        inner = order[0]
+    if inner in dims:
+        refuse_kernel("flip_cpu", input.dtype)
 
 
 def refuse_kernel(kernel: str, d) -> None:
