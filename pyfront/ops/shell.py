@@ -20,7 +20,7 @@ _WIDE_UNSIGNED = """
     amax:max_values_cpu amin:min_values_cpu aminmax:aminmax_cpu argmax:argmax_cpu argmin:argmin_cpu baddbmm
     bincount:bincount_cpu bitwise_left_shift:lshift_cpu bitwise_not:bitwise_not_cpu
     bitwise_right_shift:rshift_cpu bmm bucketize:searchsorted_out_cpu col2im:col2im_out_cpu
-    combinations:masked_select count_nonzero:nonzero_count_cpu cummax:cummax_cpu cummin:cummin_cpu
+    combinations:masked_select cummax:cummax_cpu cummin:cummin_cpu
     cumulative_trapezoid:add_stub diff:add_stub dist:add_stub div_floor:div_floor_cpu
     div_trunc:div_trunc_cpu dot floor_divide:div_floor_cpu fmax:maximum_cpu fmin:minimum_cpu fmod:fmod_cpu
     frac:frac_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu histc:aminmax_cpu
@@ -43,7 +43,7 @@ _WIDE_UNSIGNED = """
     nn.functional.layer_norm:LayerNormKernelImpl nn.functional.max_pool1d:max_pool1d_impl
     nn.functional.max_pool2d:max_pool2d nn.functional.max_pool3d:max_pool3d
     nn.functional.pad:replication_pad1d nn.functional.pixel_shuffle:pixel_shuffle nonzero:nonzero_count_cpu
-    pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave:repeat_interleave_cpu
+    pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave():repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
     cross gather:scatter_gather_tensor_cpu take:take_cpu
@@ -62,7 +62,7 @@ _FLOAT8 = """
     bitwise_not:bitwise_not_cpu bitwise_or:bitwise_or_cpu bitwise_right_shift:rshift_cpu
     bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist ceil:ceil_vml_cpu
     col2im:col2im_out_cpu copysign:copysign_cpu corrcoef:sum_cpu cos:cos_vml_cpu cosh:cosh_cpu
-    count_nonzero:nonzero_count_cpu cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
+    cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
     cumsum:cumsum_out_cpu cumulative_trapezoid:add_stub deg2rad:mul_cpu_reduced_float diff:add_stub digamma
     dist:add_stub div:div_cpu div_floor:div_floor_cpu div_trunc:div_trunc_cpu dot einsum:bmm erf:erf_vml_cpu
     erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu
@@ -168,10 +168,13 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
            "torch_order": "sorting_kernel_method_name"}
 
 # max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
-# elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim
+# elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim; count_nonzero
+# only the whole tensor's (along a dim it is a sum of ``!= 0``); repeat_interleave its repeats-only form;
+# isin of a number is an ``eq``
 _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu",
           "median()": "median_cpu", "median": "median_out",
-          "nanmedian()": "median_cpu", "nanmedian": "median_out"}
+          "nanmedian()": "median_cpu", "nanmedian": "median_out",
+          "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None}
 
 _TABLES: dict = {}
 
@@ -204,7 +207,7 @@ WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "oute
 
 _ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
 
-_DIMMED = ("median", "nanmedian", "var", "std")
+_DIMMED = ("median", "nanmedian", "var", "std", "count_nonzero")
 _INSIDE = threading.local()  # per thread: how deep in a WHOLE composite this thread is
 
 REFUSED_NAMES = frozenset(name for text in (_WIDE_UNSIGNED, _FLOAT8) for name in
@@ -312,6 +315,11 @@ def whole(name: str, fn):
 
 
 def _form(name: str, args, kwargs) -> str:
+    if name == "repeat_interleave":
+        return name if len(args) > 1 or "repeats" in kwargs else name + "()"
+    if name == "isin":
+        return name if hasattr(args[1] if len(args) > 1 else kwargs.get("test_elements"), "dtype") else \
+            name + "(number)"
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
         dim = args[1] if len(args) > 1 else kwargs.get("dim")
         return name if dim is not None and type(dim) is not bool else name + "()"
