@@ -203,7 +203,8 @@ _MESSAGES = {"var()": (RuntimeError, "std_var_all: Unsupported dtype {}"),
 # kernel for (diag's masked_fill, isclose's sub, outer's broadcast mul, index_select's gather): decided at
 # their own level, the primitives inside them are not asked again
 WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "outer", "ger", "kron",
-                   "index_select", "nn.functional.embedding", "addmm", "addbmm", "var", "std", *_MESSAGES))
+                   "index_select", "nn.functional.embedding", "addmm", "addbmm", "var", "std", "searchsorted",
+                   "bucketize", *_MESSAGES))
 
 _ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
 
@@ -238,6 +239,7 @@ _REDUCED = {"mul": "mul_cpu_reduced_float", "div": "div_cpu_reduced_float",
             "div_floor": "div_floor_cpu_reduced_float", "floor_divide": "div_floor_cpu_reduced_float",
             "div_trunc": "div_trunc_cpu_reduced_float"}
 _INDEX_KINDS = frozenset((dt.int64, dt.int32, dt.bool_))
+_NO_INDICES = frozenset(("searchsorted", "bucketize", "isin"))  # their integer operands are values
 
 
 # ops whose kernel torch looks up for the leading operand's dtype before it compares the other operands'
@@ -257,9 +259,10 @@ def _kernel_dtype(tensors, name=""):
     d = getattr(lead, "dtype", None)
     if d not in SHELL or name in _KERNEL_FIRST:
         return d if d in SHELL else None
+    indices = () if name in _NO_INDICES else _INDEX_KINDS
     for t in tensors:
         other = getattr(t, "dtype", d)
-        if other is not d and other not in _INDEX_KINDS and len(t.shape):  # a 0-d one is a number's
+        if other is not d and other not in indices and len(t.shape):  # a 0-d one is a number's
             return None
     return d
 
