@@ -292,12 +292,14 @@ def test_op_table_on_shell_dtypes_is_torchs(name):
 
 # one or two ops of each kind the position sweep (tests/shell_sweep.py) covers: indexing by an index operand,
 # in-place and masked writes, products, elementwise pairs, activations with number bounds, norms and
-# convolutions with float parameters, losses, decompositions, special functions, shape shuffles
+# convolutions with float parameters, losses, decompositions, special functions, shape shuffles, flips (by
+# the dim they reverse), reductions named by their form (whole or along a dim), searches
 _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked_fill", "Tensor.masked_fill_",
-          "scatter_add", "square", "fliplr", "addmm", "mv", "matmul", "max", "fmax", "lerp",
+          "scatter_add", "square", "fliplr", "addmm", "mv", "matmul", "bmm", "max", "fmax", "lerp", "div",
           "nn.functional.relu", "nn.functional.hardtanh", "threshold", "conv2d", "nn.functional.grid_sample",
-          "rms_norm", "nn.functional.mse_loss", "hinge_embedding_loss", "linalg.det", "linalg.inv",
-          "special.chebyshev_polynomial_t", "pixel_unshuffle", "channel_shuffle")
+          "rms_norm", "nn.functional.mse_loss", "hinge_embedding_loss", "linalg.det", "linalg.inv", "cross",
+          "special.chebyshev_polynomial_t", "angle", "pixel_unshuffle", "channel_shuffle", "flip", "rot90",
+          "median", "var", "count_nonzero", "repeat_interleave", "bucketize", "isin")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -418,6 +420,33 @@ def test_webgpu_refuses_in_float64s_one_message(name):
                  lambda: pyfront.ones(2, device="webgpu").to(d)):
         with pytest.raises(TypeError, match=message):
             call()
+
+
+# every other way a shell dtype could reach webgpu: a result dtype asked of a webgpu op, a bit view, a
+# factory or a *_like of a webgpu tensor
+_WEBGPU_ROUTES = ["x.view(d)", "x.to(torch.int8).view(d) if d.itemsize == 1 else x.view(d)", "x.type(d)",
+                  "x.sum(dtype=d)", "x.cumsum(0, dtype=d)", "x.new_zeros(2, dtype=d)", "torch.zeros_like(x, dtype=d)",
+                  "torch.full((2,), 1, dtype=d, device='webgpu')", "torch.empty(2, dtype=d, device='webgpu')"]
+
+
+@requires_webgpu
+@pytest.mark.parametrize("name", SHELL)
+def test_webgpu_refuses_them_on_every_route(name):
+    """Each route to a webgpu tensor of a shell dtype raises the one message; a cpu 0-d tensor of one (a
+    number, as torch lets numbers join a GPU op) joins a webgpu op as torch's CPU op takes it, or refuses it
+    with torch's error."""
+    d = getattr(pyfront, name)
+    x = pyfront.ones(2, 4, device="webgpu")
+    for route in _WEBGPU_ROUTES:
+        with pytest.raises(TypeError, match=rf"^Cannot convert a {name} Tensor to webgpu: "):
+            eval(route, {"torch": pyfront, "x": x, "d": d})
+    for code in ("x * n", "x + n", "torch.maximum(x, n)", "torch.where(x > 0, x, n)", "x.masked_fill(x > 0, n)",
+                 "torch.lerp(x, x, n)", "x.pow(n)", "torch.clamp(x, n)", "torch.add(x, n, alpha=2)"):
+        want = _outcome(lambda lib=torch: _values_of(eval(code, {"torch": lib, "x": lib.ones(2, 4),
+                                                                 "n": lib.tensor(2).to(getattr(lib, name))})))
+        got = _outcome(lambda: _values_of(eval(code, {"torch": pyfront, "x": x,
+                                                      "n": pyfront.tensor(2).to(d)}).cpu()))
+        assert got == want, (code, want, got)
 
 
 def test_numpy_free_backend_packs_them_as_torch():

@@ -1234,6 +1234,8 @@ def _scale(input, other, alpha, dtype):
         shape = broadcast_shapes(input.shape, other.shape)
         operands = [input.expand(shape), other.expand(shape)]
         return vector_or_tail(operands, scaled.expand(shape), scaled.to(dtype).float(), 32)
+    if isinstance(other, Tensor) and other.dtype is not dtype:  # torch scales in the result's dtype (a
+        other = other.to(dtype)                                  # float8 number joining float32 included)
     return other * alpha
 
 
