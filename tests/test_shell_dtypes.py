@@ -425,8 +425,17 @@ def test_webgpu_refuses_in_float64s_one_message(name):
 # every other way a shell dtype could reach webgpu: a result dtype asked of a webgpu op, a bit view, a
 # factory or a *_like of a webgpu tensor
 _WEBGPU_ROUTES = ["x.view(d)", "x.to(torch.int8).view(d) if d.itemsize == 1 else x.view(d)", "x.type(d)",
-                  "x.sum(dtype=d)", "x.cumsum(0, dtype=d)", "x.new_zeros(2, dtype=d)", "torch.zeros_like(x, dtype=d)",
-                  "torch.full((2,), 1, dtype=d, device='webgpu')", "torch.empty(2, dtype=d, device='webgpu')"]
+                  "x.sum(dtype=d)", "x.cumsum(0, dtype=d)", "x.new_zeros(2, dtype=d)",
+                  "torch.zeros_like(x, dtype=d)", "torch.full((2,), 1, dtype=d, device='webgpu')",
+                  "torch.empty(2, dtype=d, device='webgpu')"]
+_NUMBER_JOINS = ("x * n", "x + n", "torch.maximum(x, n)", "torch.where(x > 0, x, n)",
+                 "x.masked_fill(x > 0, n)", "torch.lerp(x, x, n)", "x.pow(n)", "torch.clamp(x, n)",
+                 "torch.add(x, n, alpha=2)")
+
+
+def _joined(code, lib, name, device):
+    x, n = lib.ones(2, 4, device=device), lib.tensor(2).to(getattr(lib, name))
+    return _values_of(eval(code, {"torch": lib, "x": x, "n": n}).cpu())
 
 
 @requires_webgpu
@@ -440,12 +449,9 @@ def test_webgpu_refuses_them_on_every_route(name):
     for route in _WEBGPU_ROUTES:
         with pytest.raises(TypeError, match=rf"^Cannot convert a {name} Tensor to webgpu: "):
             eval(route, {"torch": pyfront, "x": x, "d": d})
-    for code in ("x * n", "x + n", "torch.maximum(x, n)", "torch.where(x > 0, x, n)", "x.masked_fill(x > 0, n)",
-                 "torch.lerp(x, x, n)", "x.pow(n)", "torch.clamp(x, n)", "torch.add(x, n, alpha=2)"):
-        want = _outcome(lambda lib=torch: _values_of(eval(code, {"torch": lib, "x": lib.ones(2, 4),
-                                                                 "n": lib.tensor(2).to(getattr(lib, name))})))
-        got = _outcome(lambda: _values_of(eval(code, {"torch": pyfront, "x": x,
-                                                      "n": pyfront.tensor(2).to(d)}).cpu()))
+    for code in _NUMBER_JOINS:
+        want = _outcome(_joined, code, torch, name, "cpu")
+        got = _outcome(_joined, code, pyfront, name, "webgpu")
         assert got == want, (code, want, got)
 
 
