@@ -208,8 +208,6 @@ def _same_outcomes(codes):
 # Where pyfront's refusal (or its success) cannot be torch's: each an op whose torch kernel refuses from a
 # place pyfront builds another way. name -> why
 KNOWN_OFF = {
-    "vander": "torch promotes the shell dtype with int64 inside vander (its promotion error); pyfront's "
-              "vander raises the power of its input and meets another check first",
     "renorm": "torch promotes a float8 input with its float32 maxnorm first; pyfront's renorm takes norm "
               "first (norm_cpu); e8m0fnu's is an internal assert in torch",
     "block_diag": "torch copies float8 blocks into a zero result; pyfront's block_diag pads with a bool "
@@ -339,7 +337,7 @@ def _called(lib, torch_name, args, kwargs):
 
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
-    where = {"vander": SHELL, "renorm": FLOAT8, "block_diag": FLOAT8,
+    where = {"renorm": FLOAT8, "block_diag": FLOAT8,
              "nn.functional.embedding_bag": FLOAT8, "nn.functional.pad": ["float8_e8m0fnu"],
              "addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}

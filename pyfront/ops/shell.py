@@ -46,7 +46,8 @@ _WIDE_UNSIGNED = """
     pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave():repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
-    cross gather:scatter_gather_tensor_cpu take:take_cpu
+    cross gather:scatter_gather_tensor_cpu scatter:scatter_gather_tensor_cpu
+    scatter_add:scatter_gather_tensor_cpu scatter_reduce:scatter_gather_tensor_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu index_fill:index_fill_cpu square:pow channel_shuffle
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
@@ -170,11 +171,12 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
 # max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
 # elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim; count_nonzero
 # only the whole tensor's (along a dim it is a sum of ``!= 0``); repeat_interleave its repeats-only form;
-# isin of a number is an ``eq``
+# isin of a number is an ``eq``; scatter of a number value its scalar kernel
 _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu",
           "median()": "median_cpu", "median": "median_out",
           "nanmedian()": "median_cpu", "nanmedian": "median_out",
-          "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None}
+          "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
+          "scatter(number)": "scatter_gather_scalar_cpu"}
 
 _TABLES: dict = {}
 
@@ -317,14 +319,24 @@ def whole(name: str, fn):
     return wrapper
 
 
+# where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
+_NUMBER_ARG = {"scatter": (3, "src", "value"), "isin": (1, "test_elements")}
+
+
+def _arg(args, kwargs, position, *names):
+    if len(args) > position:
+        return args[position]
+    return next((kwargs[k] for k in names if k in kwargs), None)
+
+
 def _form(name: str, args, kwargs) -> str:
+    """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
+    if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
+        return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
     if name == "repeat_interleave":
-        return name if len(args) > 1 or "repeats" in kwargs else name + "()"
-    if name == "isin":
-        return name if hasattr(args[1] if len(args) > 1 else kwargs.get("test_elements"), "dtype") else \
-            name + "(number)"
+        return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
-        dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        dim = _arg(args, kwargs, 1, "dim")
         return name if dim is not None and type(dim) is not bool else name + "()"
     if name not in ("max", "min"):
         return name

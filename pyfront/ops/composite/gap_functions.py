@@ -10,6 +10,7 @@ from ... import _warnings
 from ...backends import get_backend
 from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
+from ..shell import SHELL, refuse_kernel
 
 METHODS = "index_reduce nonzero_static"
 INPLACE = "index_reduce"
@@ -203,6 +204,8 @@ def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tupl
     numpy.gradient). ``spacing``: a number, one number per dim, or one coordinate tensor per dim.
     Raises RuntimeError for another edge_order, a dim shorter than edge_order + 1, or a spacing list of
     the wrong length."""
+    if input.dtype in SHELL:  # torch's differences are its sub (add_stub), which they have no kernel of
+        refuse_kernel("add_stub", input.dtype)
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = list(range(input.dim())) if dim is None else [dim] if reads_as_int(dim) else list(dim)
