@@ -42,7 +42,7 @@ _WIDE_UNSIGNED = """
     nn.functional.group_norm:GroupNormKernelImpl nn.functional.interpolate:upsample_nearest2d_channels_last
     nn.functional.layer_norm:LayerNormKernelImpl nn.functional.max_pool1d:max_pool1d_impl
     nn.functional.max_pool2d:max_pool2d nn.functional.max_pool3d:max_pool3d
-    nn.functional.pad:replication_pad1d nn.functional.pixel_shuffle:pixel_shuffle nonzero:nonzero_count_cpu
+    nn.functional.pixel_shuffle:pixel_shuffle nonzero:nonzero_count_cpu
     pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave():repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
@@ -171,12 +171,15 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
 # max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
 # elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim; count_nonzero
 # only the whole tensor's (along a dim it is a sum of ``!= 0``); repeat_interleave its repeats-only form;
-# isin of a number is an ``eq``; scatter of a number value its scalar kernel
+# isin of a number is an ``eq``; scatter of a number value its scalar kernel; pad's reflect and replicate
+# modes theirs, by the number of dims padded (constant and circular copy, whatever the dtype)
 _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu",
           "median()": "median_cpu", "median": "median_out",
           "nanmedian()": "median_cpu", "nanmedian": "median_out",
           "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
-          "scatter(number)": "scatter_gather_scalar_cpu"}
+          "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
+          **{f"nn.functional.pad({mode}{n})": f"{kernel}_pad{n}d" for n in (1, 2, 3)
+             for mode, kernel in (("reflect", "reflection"), ("replicate", "replication"))}}
 
 _TABLES: dict = {}
 
@@ -335,6 +338,9 @@ def _form(name: str, args, kwargs) -> str:
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
+    if name == "nn.functional.pad":
+        mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
+        return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
         dim = _arg(args, kwargs, 1, "dim")
         return name if dim is not None and type(dim) is not bool else name + "()"
