@@ -244,6 +244,7 @@ _REDUCED = {"mul": "mul_cpu_reduced_float", "div": "div_cpu_reduced_float",
             "div_floor": "div_floor_cpu_reduced_float", "floor_divide": "div_floor_cpu_reduced_float",
             "div_trunc": "div_trunc_cpu_reduced_float"}
 _INDEX_KINDS = frozenset((dt.int64, dt.int32, dt.bool_))
+_SAME_DTYPES = frozenset(("heaviside",))  # its own check of one dtype comes first, 0-d operands included
 _NO_INDICES = frozenset(("searchsorted", "bucketize", "isin"))  # their integer operands are values
 
 
@@ -267,8 +268,8 @@ def _kernel_dtype(tensors, name=""):
     indices = () if name in _NO_INDICES else _INDEX_KINDS
     for t in tensors:
         other = getattr(t, "dtype", d)
-        if other is not d and other not in indices and len(t.shape):  # a 0-d one is a number's
-            return None
+        if other is not d and other not in indices and (len(t.shape) or name in _SAME_DTYPES):
+            return None  # (a 0-d one is a number's, unless the op asks for one dtype)
     return d
 
 
