@@ -30,9 +30,12 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if reduce not in _REDUCES:
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                            f"{reduce}.")
-    if index.dtype.is_floating_point or index.dtype.name == "bool":
+    if index.dtype not in (dt.int32, dt.int64):
         raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
                            f"{_kind_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_kind_name(input.dtype)}) and source "
+                           f"({_kind_name(source.dtype)}) must have the same scalar type")
     if index.dim() > 1:
         raise RuntimeError(f"index_reduce_(): Index is supposed to be a vector, but got dim: {index.dim()} "
                            f"with type: {_kind_name(index.dtype)} and size: {list(index.shape)}")
