@@ -12,6 +12,7 @@ from .autograd.function import no_derivative
 from .nn import functional as F
 from .ops.composite.arrays import triu_indices
 from .ops.primitives.elementwise import where
+from .ops.shell import SHELL, refuse
 
 # torch.X is torch.nn.functional.X, the same positional signature
 conv1d, conv2d = F.conv1d, F.conv2d
@@ -212,6 +213,8 @@ def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
 
 def channel_shuffle(input, groups):
     """``torch.channel_shuffle``: the channels (dim 1), in ``groups`` groups, interleaved."""
+    if input.dtype in SHELL:  # a kernel torch has for none of them
+        refuse("channel_shuffle", (input,))
     n, c = input.shape[0], input.shape[1]
     if groups <= 0:
         raise RuntimeError("Number of groups to divide channels in must be positive. Value of "

@@ -60,7 +60,7 @@ KNOWN = {
     "unravel_index": (12, "torch's Python-level checks of indices and shape"),
     "vsplit": (1, "vsplit of a 1-d tensor: torch's message"),
     "adaptive_avg_pool1d": (3, "a negative output size: torch's message names adaptive_avg_pool2d"),
-    "bilinear": (19, "ATen's dtype and shape checks of the three operands"),
+    "bilinear": (11, "ATen's rank and size checks of the three operands"),
     "celu_": (1, "celu_(alpha=0): torch's RuntimeError"),
     "conv1d": (6, CONV), "conv2d": (6, CONV), "conv_transpose1d": (7, CONV), "conv_transpose2d": (5, CONV),
     "rms_norm": (5, "torch's check of a 0-d input; its dtype-mismatch warning (no fused kernel)"),
@@ -76,7 +76,7 @@ F_BASES = {n: b for n, b in bases().items() if n.startswith("nn.functional.")}
 KNOWN_F = {
     "adaptive_avg_pool1d": 2, "adaptive_avg_pool2d": 13, "adaptive_avg_pool3d": 6,
     "adaptive_max_pool1d": 14, "adaptive_max_pool2d": 18, "adaptive_max_pool3d": 7, "affine_grid": 13,
-    "alpha_dropout": 9, "avg_pool2d": 2, "batch_norm": 13, "bilinear": 20, "binary_cross_entropy": 19,
+    "alpha_dropout": 9, "avg_pool2d": 2, "batch_norm": 13, "bilinear": 11, "binary_cross_entropy": 19,
     "binary_cross_entropy_with_logits": 23, "celu": 8, "conv1d": 20, "conv2d": 20, "conv3d": 24,
     "conv_transpose1d": 8, "conv_transpose2d": 8, "conv_transpose3d": 8,
     "cross_entropy": 37, "dropout": 9, "elu": 7, "embedding": 35, "embedding_bag": 43, "fold": 53,

@@ -19,6 +19,7 @@ from safetensors.torch import load as st_load, save as st_save
 
 import pyfront
 import pyfront.safetensors
+import shell_sweep
 from optable import T, _resolve, _values, entries
 from webgpu_required import requires_webgpu
 
@@ -207,8 +208,6 @@ def _same_outcomes(codes):
 # Where pyfront's refusal (or its success) cannot be torch's: each an op whose torch kernel refuses from a
 # place pyfront builds another way. name -> why
 KNOWN_OFF = {
-    "vander": "torch promotes the shell dtype with int64 inside vander (its promotion error); pyfront's "
-              "vander raises the power of its input and meets another check first",
     "renorm": "torch promotes a float8 input with its float32 maxnorm first; pyfront's renorm takes norm "
               "first (norm_cpu); e8m0fnu's is an internal assert in torch",
     "block_diag": "torch copies float8 blocks into a zero result; pyfront's block_diag pads with a bool "
@@ -289,6 +288,29 @@ def test_op_table_on_shell_dtypes_is_torchs(name):
     assert not fixed, f"now as torch's, drop from KNOWN_OFF: {fixed}"
 
 
+# one or two ops of each kind the position sweep (tests/shell_sweep.py) covers: indexing by an index operand,
+# in-place and masked writes, products, elementwise pairs, activations with number bounds, norms and
+# convolutions with float parameters, losses, decompositions, special functions, shape shuffles, flips (by
+# the dim they reverse), reductions named by their form (whole or along a dim), searches
+_SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked_fill", "Tensor.masked_fill_",
+          "scatter_add", "square", "fliplr", "addmm", "mv", "matmul", "bmm", "max", "fmax", "lerp", "div",
+          "nn.functional.relu", "nn.functional.hardtanh", "threshold", "conv2d", "nn.functional.grid_sample",
+          "rms_norm", "nn.functional.mse_loss", "hinge_embedding_loss", "linalg.det", "linalg.inv", "cross",
+          "special.chebyshev_polynomial_t", "angle", "pixel_unshuffle", "channel_shuffle", "flip", "rot90",
+          "median", "var", "count_nonzero", "repeat_interleave", "bucketize", "isin")
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_shell_dtype_in_each_tensor_position_as_torch(name):
+    """The shell dtype in each tensor argument of each op's calls in turn (source, index, mask, weight, the
+    other operand), the rest left valid, in each form (function, method, in-place, out=): torch's result or
+    its error, type and text. torch looks the kernel up for the leading operand only where the other data
+    operands share its dtype: elsewhere the op's own dtype check speaks (an index's, a promotion's)."""
+    bad = [(c[0], c[1], c[4], d) for c in shell_sweep.cases(_SWEPT, [name]) for d in [shell_sweep.differs(c)]
+           if d]
+    assert not bad, "\n".join(map(str, bad))
+
+
 _CLAMPS = {"clamp(lo, hi)": lambda x, b: x.clamp(0, 1), "clamp(min=)": lambda x, b: x.clamp(min=0),
            "clamp_max": lambda x, b: x.clamp_max(1), "clip_": lambda x, b: x.clone().clip_(0, 1),
            "clamp(t, t)": lambda x, b: x.clamp(b, b), "clamp(min=t)": lambda x, b: x.clamp(min=b),
@@ -315,7 +337,7 @@ def _called(lib, torch_name, args, kwargs):
 
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
-    where = {"vander": SHELL, "renorm": FLOAT8, "block_diag": FLOAT8,
+    where = {"renorm": FLOAT8, "block_diag": FLOAT8,
              "nn.functional.embedding_bag": FLOAT8, "nn.functional.pad": ["float8_e8m0fnu"],
              "addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
@@ -396,6 +418,39 @@ def test_webgpu_refuses_in_float64s_one_message(name):
                  lambda: pyfront.ones(2, device="webgpu").to(d)):
         with pytest.raises(TypeError, match=message):
             call()
+
+
+# every other way a shell dtype could reach webgpu: a result dtype asked of a webgpu op, a bit view, a
+# factory or a *_like of a webgpu tensor
+_WEBGPU_ROUTES = ["x.view(d)", "x.to(torch.int8).view(d) if d.itemsize == 1 else x.view(d)", "x.type(d)",
+                  "x.sum(dtype=d)", "x.cumsum(0, dtype=d)", "x.new_zeros(2, dtype=d)",
+                  "torch.zeros_like(x, dtype=d)", "torch.full((2,), 1, dtype=d, device='webgpu')",
+                  "torch.empty(2, dtype=d, device='webgpu')"]
+_NUMBER_JOINS = ("x * n", "x + n", "torch.maximum(x, n)", "torch.where(x > 0, x, n)",
+                 "x.masked_fill(x > 0, n)", "torch.lerp(x, x, n)", "x.pow(n)", "torch.clamp(x, n)",
+                 "torch.add(x, n, alpha=2)")
+
+
+def _joined(code, lib, name, device):
+    x, n = lib.ones(2, 4, device=device), lib.tensor(2).to(getattr(lib, name))
+    return _values_of(eval(code, {"torch": lib, "x": x, "n": n}).cpu())
+
+
+@requires_webgpu
+@pytest.mark.parametrize("name", SHELL)
+def test_webgpu_refuses_them_on_every_route(name):
+    """Each route to a webgpu tensor of a shell dtype raises the one message; a cpu 0-d tensor of one (a
+    number, as torch lets numbers join a GPU op) joins a webgpu op as torch's CPU op takes it, or refuses it
+    with torch's error."""
+    d = getattr(pyfront, name)
+    x = pyfront.ones(2, 4, device="webgpu")
+    for route in _WEBGPU_ROUTES:
+        with pytest.raises(TypeError, match=rf"^Cannot convert a {name} Tensor to webgpu: "):
+            eval(route, {"torch": pyfront, "x": x, "d": d})
+    for code in _NUMBER_JOINS:
+        want = _outcome(_joined, code, torch, name, "cpu")
+        got = _outcome(_joined, code, pyfront, name, "webgpu")
+        assert got == want, (code, want, got)
 
 
 def test_numpy_free_backend_packs_them_as_torch():

@@ -9,6 +9,7 @@ from ..ops.primitives.elementwise import maximum, where
 from ..dtypes import scalar_name
 from ..ops.primitives.shaping import cat
 from ..ops.registry import records
+from ..ops.shell import SHELL, refuse_kernel
 from ..shape import broadcast_shapes, normalize_dim
 from ..autograd.function import Function
 from ..tensor import Tensor
@@ -132,8 +133,8 @@ def cross(input, other, *, dim=-1):
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} "
                            f"and {other.shape[d]}")
-    if input.dtype is dt.bool_:  # the kernel's dispatch on input's dtype, before it reads other
-        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+    if input.dtype is dt.bool_ or input.dtype in SHELL:  # the kernel's dispatch on input's dtype first
+        refuse_kernel("cross", input.dtype)
     if input.dtype is not other.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(input.dtype)} but found "
                            f"{scalar_name(other.dtype)}")

@@ -157,7 +157,7 @@ def _run(op, inputs, attrs, device, laid_out, strides=None):
     """``op``'s outputs on ``inputs`` (on one ``device``) by its backend's general run. ``laid_out``: an
     elementwise op, whose outputs have the ``strides`` given, or else those torch's TensorIterator gives
     them from the inputs' layouts (None: contiguous)."""
-    if op.name in REFUSED_NAMES:
+    if op.name in REFUSED_NAMES and inputs[0].dtype in SHELL:  # torch dispatches on the leading operand
         refuse(op.name, inputs)
     meta = op.infer(*inputs, **attrs)
     layouts = [t._layout for t in inputs]

@@ -18,6 +18,7 @@ from . import (composite, conversion, creation, iteration_order, primitives, res
                views)
 from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
+from .shell import SHELL, refuse_kernel
 from .dispatch import fold, into
 from .queries import can_cast
 from .primitives import elementwise as ew
@@ -107,8 +108,18 @@ def _clamp_cast(self, args, kwargs):
                                f"type {dt.cpp_name(self.dtype)}")
 
 
+def _scan_in_self(kernel):
+    """torch's in-place scan accumulates in self's own dtype, which has no scan ``kernel`` where it is a shell
+    dtype (the out-of-place scan accumulates an unsigned one in int64)."""
+    def check(self, args, kwargs):
+        if self.dtype in SHELL:
+            refuse_kernel(kernel, self.dtype)
+    return check
+
+
 # ops whose in-place form checks its arguments itself first, with its own text
-_INPLACE_CHECKS = dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast)
+_INPLACE_CHECKS = {**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
+                   "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu")}
 
 
 def _inplace(fn, name=None):

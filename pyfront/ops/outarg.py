@@ -200,8 +200,8 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
             _EXPECTED if castable else "diag: result type {R} can't be cast to the desired out= type {O}")
     if name in ("max", "min", "mean") and len(args) == 1:  # the full reduction
         when, text = "uncastable", _CAN_CAST if name != "mean" else text
-    elif name == "mean" or name == "nansum" and dtype_given:
-        when = None  # nansum into an integer out computes when its dtype= asked for that type
+    elif name == "mean" or name == "nansum" and (dtype_given or args[0].dtype.kind in "biu"):
+        when = None  # nansum into an integer out computes for dtype= asking for it, or an integer input
     fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
              "noncomplex": not o.dtype.is_complex,
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),

@@ -20,7 +20,7 @@ _WIDE_UNSIGNED = """
     amax:max_values_cpu amin:min_values_cpu aminmax:aminmax_cpu argmax:argmax_cpu argmin:argmin_cpu baddbmm
     bincount:bincount_cpu bitwise_left_shift:lshift_cpu bitwise_not:bitwise_not_cpu
     bitwise_right_shift:rshift_cpu bmm bucketize:searchsorted_out_cpu col2im:col2im_out_cpu
-    combinations:masked_select count_nonzero:nonzero_count_cpu cummax:cummax_cpu cummin:cummin_cpu
+    combinations:masked_select cummax:cummax_cpu cummin:cummin_cpu
     cumulative_trapezoid:add_stub diff:add_stub dist:add_stub div_floor:div_floor_cpu
     div_trunc:div_trunc_cpu dot floor_divide:div_floor_cpu fmax:maximum_cpu fmin:minimum_cpu fmod:fmod_cpu
     frac:frac_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu histc:aminmax_cpu
@@ -29,8 +29,8 @@ _WIDE_UNSIGNED = """
     logaddexp:logaddexp_cpu logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu
     logical_and:logical_and_cpu logical_not:logical_not_cpu logical_or:logical_or_cpu
     logical_xor:logical_xor_cpu lt:lt_cpu masked_fill masked_scatter masked_select matmul:bmm max:max_cpu
-    maximum:maximum_cpu median:median_out min:min_cpu minimum:minimum_cpu mm:addmm_impl_cpu_ mode:mode_cpu
-    mv:addmv_impl_cpu nanmedian:median_cpu neg:neg_cpu nextafter:nextafter_cpu
+    maximum:maximum_cpu min:min_cpu minimum:minimum_cpu mm:addmm_impl_cpu_ mode:mode_cpu
+    mv:addmv_impl_cpu neg:neg_cpu nextafter:nextafter_cpu
     nn.functional.adaptive_avg_pool1d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool2d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool3d:adaptive_avg_pool3d_cpu
@@ -42,10 +42,17 @@ _WIDE_UNSIGNED = """
     nn.functional.group_norm:GroupNormKernelImpl nn.functional.interpolate:upsample_nearest2d_channels_last
     nn.functional.layer_norm:LayerNormKernelImpl nn.functional.max_pool1d:max_pool1d_impl
     nn.functional.max_pool2d:max_pool2d nn.functional.max_pool3d:max_pool3d
-    nn.functional.pad:replication_pad1d nn.functional.pixel_shuffle:pixel_shuffle nonzero:nonzero_count_cpu
-    pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave:repeat_interleave_cpu
+    nn.functional.pixel_shuffle:pixel_shuffle nonzero:nonzero_count_cpu
+    pow relu:clamp_min_scalar_cpu remainder:remainder_cpu repeat_interleave():repeat_interleave_cpu
     searchsorted:searchsorted_out_cpu sgn:sign_cpu sign:sign_cpu softmax:softmax_lastdim_kernel_impl
     sub:add_stub tensordot:addmm_impl_cpu_ topk:topk_cpu trace trapezoid:add_stub tril triu
+    cross gather:scatter_gather_tensor_cpu scatter:scatter_gather_tensor_cpu
+    scatter_add:scatter_gather_tensor_cpu scatter_reduce:scatter_gather_tensor_cpu take:take_cpu
+    take_along_dim:scatter_gather_tensor_cpu index_fill:index_fill_cpu square:pow channel_shuffle
+    nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
+    nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
+    nn.functional.relu:clamp_min_scalar_cpu nn.functional.softsign:abs_cpu
+    nn.functional.hinge_embedding_loss:add_stub
 """
 
 _FLOAT8 = """
@@ -56,10 +63,10 @@ _FLOAT8 = """
     bitwise_not:bitwise_not_cpu bitwise_or:bitwise_or_cpu bitwise_right_shift:rshift_cpu
     bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist ceil:ceil_vml_cpu
     col2im:col2im_out_cpu copysign:copysign_cpu corrcoef:sum_cpu cos:cos_vml_cpu cosh:cosh_cpu
-    count_nonzero:nonzero_count_cpu cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
+    cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
     cumsum:cumsum_out_cpu cumulative_trapezoid:add_stub deg2rad:mul_cpu_reduced_float diff:add_stub digamma
     dist:add_stub div:div_cpu div_floor:div_floor_cpu div_trunc:div_trunc_cpu dot einsum:bmm erf:erf_vml_cpu
-    erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu fliplr:flip_cpu
+    erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu
     floor:floor_vml_cpu floor_divide:div_floor_cpu fmax:fmax_cpu fmin:fmin_cpu fmod:fmod_cpu frac:frac_cpu
     frexp:frexp_cpu gather:scatter_gather_tensor_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu
     histc:aminmax_cpu histogram:histogramdd hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
@@ -71,9 +78,9 @@ _FLOAT8 = """
     logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu logical_and:logical_and_cpu
     logical_not:logical_not_cpu logical_or:logical_or_cpu logical_xor:logical_xor_cpu logit:logit_cpu
     logsumexp:max_values_cpu lt:lt_cpu masked_fill masked_scatter matmul:dot max:max_all maximum:maximum_cpu
-    mean:sum_cpu median:median_cpu min:min_all minimum:minimum_cpu mode:mode_cpu
+    mean:sum_cpu min:min_all minimum:minimum_cpu mode:mode_cpu
     msort:sorting_kernel_method_name mv:addmv_impl_cpu mvlgamma:arange_cpu nan_to_num nanmean:nansum_cpu
-    nanmedian:median_cpu nansum:nansum_cpu neg:neg_cpu nextafter:nextafter_cpu
+    nansum:nansum_cpu neg:neg_cpu nextafter:nextafter_cpu
     nn.functional.adaptive_avg_pool1d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool2d:adaptive_avg_pool2d
     nn.functional.adaptive_avg_pool3d:adaptive_avg_pool3d_cpu
@@ -115,7 +122,7 @@ _FLOAT8 = """
     nn.functional.threshold:threshold_cpu nn.functional.triplet_margin_loss:add_stub
     nonzero:nonzero_count_cpu norm:norm_cpu polygamma:digamma pow prod:prod_out_cpu
     rad2deg:mul_cpu_reduced_float reciprocal:reciprocal_cpu relu:clamp_min_scalar_cpu
-    remainder:remainder_cpu rot90:flip_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
+    remainder:remainder_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
     scatter:scatter_gather_tensor_cpu scatter_add:scatter_gather_tensor_cpu
     scatter_reduce:scatter_gather_tensor_cpu searchsorted:searchsorted_out_cpu sgn:sign_cpu
     sigmoid:sigmoid_cpu_reduced_float sign:sign_cpu signbit:signbit_cpu sin:sin_vml_cpu sinc:sinc_cpu
@@ -129,10 +136,24 @@ _FLOAT8 = """
     special_scaled_modified_bessel_k0:scaled_modified_bessel_k0_cpu
     special_scaled_modified_bessel_k1:scaled_modified_bessel_k1_cpu
     special_spherical_bessel_j0:spherical_bessel_j0_cpu special_xlog1py:xlog1py_cpu special_zeta:zeta_cpu
-    sqrt:sqrt_vml_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
+    sqrt:sqrt_vml_cpu std:std_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
-    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var_mean:std_cpu
-    vdot:dot xlogy:xlogy_cpu
+    trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var:std_cpu
+    var_mean:std_cpu
+    vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle angle:angle_cpu cross linalg_det:lu_cpu
+    linalg_qr:geqrf_cpu linalg_svd:linalg_svd_cpu linalg_eigh:linalg_eigh_cpu linalg_cholesky_ex:tril
+    special_chebyshev_polynomial_t:chebyshev_polynomial_t_cpu
+    special_chebyshev_polynomial_u:chebyshev_polynomial_u_cpu
+    special_chebyshev_polynomial_v:chebyshev_polynomial_v_cpu
+    special_chebyshev_polynomial_w:chebyshev_polynomial_w_cpu
+    special_shifted_chebyshev_polynomial_t:shifted_chebyshev_polynomial_t_cpu
+    special_shifted_chebyshev_polynomial_u:shifted_chebyshev_polynomial_u_cpu
+    special_shifted_chebyshev_polynomial_v:shifted_chebyshev_polynomial_v_cpu
+    special_shifted_chebyshev_polynomial_w:shifted_chebyshev_polynomial_w_cpu
+    special_hermite_polynomial_h:hermite_polynomial_h_cpu
+    special_hermite_polynomial_he:hermite_polynomial_he_cpu
+    special_laguerre_polynomial_l:laguerre_polynomial_l_cpu
+    special_legendre_polynomial_p:legendre_polynomial_p_cpu
 """
 
 # where one float8 format differs from the family: e8m0fnu has no sign (abs) and no matrix product; e5m2,
@@ -148,8 +169,17 @@ _OTHERS = {"isinf": "isinf", "isfinite": "isfinite", "nn.functional.softsign": "
            "torch_order": "sorting_kernel_method_name"}
 
 # max and min name a kernel by the call's form, for every shell dtype: the whole tensor's, along a dim, or
-# elementwise with another tensor (``_form``)
-_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu"}
+# elementwise with another tensor (``_form``); the medians the whole tensor's or along a dim; count_nonzero
+# only the whole tensor's (along a dim it is a sum of ``!= 0``); repeat_interleave its repeats-only form;
+# isin of a number is an ``eq``; scatter of a number value its scalar kernel; pad's reflect and replicate
+# modes theirs, by the number of dims padded (constant and circular copy, whatever the dtype)
+_FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_cpu",
+          "median()": "median_cpu", "median": "median_out",
+          "nanmedian()": "median_cpu", "nanmedian": "median_out",
+          "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
+          "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
+          **{f"nn.functional.pad({mode}{n})": f"{kernel}_pad{n}d" for n in (1, 2, 3)
+             for mode, kernel in (("reflect", "reflection"), ("replicate", "replication"))}}
 
 _TABLES: dict = {}
 
@@ -169,42 +199,97 @@ def _table(d) -> dict:
 
 
 # torch's own words where a refusal is no kernel's NotImplementedError
-_MESSAGES = {"var": (RuntimeError, "std_var_all: Unsupported dtype {}"),
-             "std": (RuntimeError, "std_var_all: Unsupported dtype {}")}
+_MESSAGES = {"var()": (RuntimeError, "std_var_all: Unsupported dtype {}"),
+             "std()": (RuntimeError, "std_var_all: Unsupported dtype {}"),
+             "linalg_inv_ex": (RuntimeError, "linalg.inv: Low precision dtypes not supported. Got {}"),
+             "linalg_slogdet": (RuntimeError, "linalg.slogdet: Low precision dtypes not supported. Got {}")}
 
 # composites torch computes for (some) shell dtypes, which pyfront builds from primitives torch has no shell
 # kernel for (diag's masked_fill, isclose's sub, outer's broadcast mul, index_select's gather): decided at
 # their own level, the primitives inside them are not asked again
 WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "outer", "ger", "kron",
-                   "index_select", "nn.functional.embedding", "addmm", "addbmm", *_MESSAGES))
+                   "index_select", "nn.functional.embedding", "addmm", "addbmm", "var", "std", "searchsorted",
+                   "bucketize", *_MESSAGES))
 
 _ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
 
+_DIMMED = ("median", "nanmedian", "var", "std", "count_nonzero")
 _INSIDE = threading.local()  # per thread: how deep in a WHOLE composite this thread is
 
 REFUSED_NAMES = frozenset(name for text in (_WIDE_UNSIGNED, _FLOAT8) for name in
                           (e.split(":")[0] for e in text.split())) | {*_OTHERS, *_OWN["float8_e8m0fnu"],
-                                                                      *_FORMS, "mul"}
+                                                                      *_FORMS, *_MESSAGES, "mul"}
 SHELL = frozenset(dt.SHELL)
 
 
 def refuse(name: str, tensors) -> None:
-    """torch's NotImplementedError where op ``name`` meets an operand of a shell dtype it has no kernel for
-    (the first such operand, as torch's dispatch names the op's dtype)."""
+    """torch's NotImplementedError where op ``name`` meets a leading operand of a shell dtype it has no kernel
+    for (``_kernel_dtype``)."""
     if getattr(_INSIDE, "depth", 0):
         return
+    d = _kernel_dtype(tensors, name)
+    if d is None:
+        return
+    kernel = _table(d).get(name)
+    if name in _REDUCED and d in dt.FLOAT8 and _broadcasts(tensors):
+        kernel = _REDUCED[name]  # torch's float8 kernel of two shapes (a number's included)
+    if name in _MESSAGES and d in dt.FLOAT8:
+        kind, text = _MESSAGES[name]
+        raise kind(text.format(dt.scalar_name(d)))
+    if kernel is not None:
+        refuse_kernel(kernel, d)
+
+
+_REDUCED = {"mul": "mul_cpu_reduced_float", "div": "div_cpu_reduced_float",
+            "div_floor": "div_floor_cpu_reduced_float", "floor_divide": "div_floor_cpu_reduced_float",
+            "div_trunc": "div_trunc_cpu_reduced_float"}
+_INDEX_KINDS = frozenset((dt.int64, dt.int32, dt.bool_))
+_SAME_DTYPES = frozenset(("heaviside",))  # its own check of one dtype comes first, 0-d operands included
+_NO_INDICES = frozenset(("searchsorted", "bucketize", "isin"))  # their integer operands are values
+
+
+# ops whose kernel torch looks up for the leading operand's dtype before it compares the other operands'
+# (float parameters, weights and targets): refused whatever those others are
+_KERNEL_FIRST = frozenset(f"{pre}{name}" for pre in ("", "nn.functional.") for name in (
+    "layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "grid_sample", "nll_loss",
+    "hinge_embedding_loss", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d", "bincount", "cdist", "cross", "linalg.cross"))
+
+
+def _kernel_dtype(tensors, name=""):
+    """The shell dtype whose kernel torch looks up for these operands, or None: torch dispatches on the
+    leading operand (self, input), and checks the other data operands' dtypes against it first (a
+    promotion or same-dtype error, the op's own), so it is the lead's where the others are of its dtype,
+    indices (int64, int32), masks (bool) or 0-d (numbers)."""
+    lead = next((t for t in tensors if hasattr(t, "dtype")), None)
+    d = getattr(lead, "dtype", None)
+    if d not in SHELL or name in _KERNEL_FIRST:
+        return d if d in SHELL else None
+    indices = () if name in _NO_INDICES else _INDEX_KINDS
     for t in tensors:
-        d = getattr(t, "dtype", None)
-        if d in SHELL:
-            kernel = _table(d).get(name)
-            if name in ("mul", "div") and d in dt.FLOAT8 and _broadcasts(tensors):
-                kernel = name + "_cpu_reduced_float"  # torch's float8 mul (div: none) of two shapes
-            if name in _MESSAGES and d in dt.FLOAT8:
-                kind, text = _MESSAGES[name]
-                raise kind(text.format(dt.scalar_name(d)))
-            if kernel is not None:
-                refuse_kernel(kernel, d)
-            return
+        other = getattr(t, "dtype", d)
+        if other is not d and other not in indices and (len(t.shape) or name in _SAME_DTYPES):
+            return None  # (a 0-d one is a number's, unless the op asks for one dtype)
+    return d
+
+
+def refuse_flip(input, dims) -> None:
+    """torch's refusal of a flip of a shell dtype that reverses its result's innermost dim (of more than one
+    element): the other flips copy whole rows, whatever their dtype, and need no kernel of it."""
+    sized = [d for d in range(input.dim()) if input.shape[d] > 1]
+    if not sized or input.numel() == 0:
+        return
+    inner = sized[-1]  # torch's result is contiguous, unless the input's layout is dense (then it is kept)
+    order = sorted(sized, key=input.stride)
+    step = 1
+    for d in order:
+        if input.stride(d) != step:
+            break
+        step *= input.shape[d]
+    else:
+        inner = order[0]
+    if inner in dims:
+        refuse_kernel("flip_cpu", input.dtype)
 
 
 def refuse_kernel(kernel: str, d) -> None:
@@ -218,11 +303,14 @@ def whole(name: str, fn):
     """Composite ``fn`` checked at its own level for shell dtypes (``refuse``), its primitives not again."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        tensors = [a for a in (*args, *kwargs.values()) if getattr(a, "dtype", None) in SHELL]
-        if not tensors:
+        values = (*args, *kwargs.values())
+        if not any(getattr(a, "dtype", None) in SHELL for a in values):
+            return fn(*args, **kwargs)
+        tensors = [a for a in values if hasattr(a, "dtype") and hasattr(a, "shape")]
+        low = _kernel_dtype(tensors, name)
+        if low is None and name not in WHOLE:  # the op's own checks of the operands' dtypes speak first
             return fn(*args, **kwargs)
         refuse(_form(name, args, kwargs), tensors)
-        low = tensors[0].dtype
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
             up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
             return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
@@ -235,7 +323,28 @@ def whole(name: str, fn):
     return wrapper
 
 
+# where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
+_NUMBER_ARG = {"scatter": (3, "src", "value"), "isin": (1, "test_elements")}
+
+
+def _arg(args, kwargs, position, *names):
+    if len(args) > position:
+        return args[position]
+    return next((kwargs[k] for k in names if k in kwargs), None)
+
+
 def _form(name: str, args, kwargs) -> str:
+    """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
+    if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
+        return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
+    if name == "repeat_interleave":
+        return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
+    if name == "nn.functional.pad":
+        mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
+        return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
+        dim = _arg(args, kwargs, 1, "dim")
+        return name if dim is not None and type(dim) is not bool else name + "()"
     if name not in ("max", "min"):
         return name
     rest = [*args[1:], *kwargs.values()]

@@ -144,6 +144,11 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
     Matches ``torch.nn.functional.bilinear`` (integer inputs keep their dtype).
     """
+    d = input1.dtype
+    if not (input2.dtype is d and weight.dtype is d and (bias is None or bias.dtype is d)):  # before sizes
+        named = {"input1": input1, "input2": input2, "weight": weight, "bias": bias}
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{name}: {dt.cpp_name(t.dtype)}" for name, t in named.items() if t is not None))
     out_f, in1, in2 = weight.shape
     if input1.shape[-1] != in1:
         raise RuntimeError(

@@ -148,6 +148,7 @@ def unravel_index(indices, shape):
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if any(n < 0 for n in shape):
         raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    dt.promote_types(indices.dtype, dt.int64)  # torch divides int64 sizes into them (the shell dtypes' error)
     indices = indices.long()
     out, stride = [], 1
     for n in reversed(shape):
@@ -307,6 +308,7 @@ def vander(x, N=None, increasing=False):
     N = x.shape[0] if N is None else N
     if N < 0:
         raise RuntimeError("N must be non-negative.")
+    dt.promote_types(x.dtype, dt.int64)  # torch's powers: of x promoted with int64 (shell dtypes refuse)
     if not x.dtype.is_floating_point:
         x = x.to(dt.int64)
     columns = [ones(x.shape[0], 1, dtype=x.dtype, device=x.device)][:N]

@@ -21,6 +21,7 @@ from ..bit_views import reinterpreted
 from ..common import Formula
 from ..lazy_bits import lazy_view
 from ..registry import records
+from ..shell import refuse_kernel
 
 METHODS = "conj_physical resolve_conj angle"
 INPLACE = "conj_physical"
@@ -199,6 +200,8 @@ def angle(input: Tensor) -> Tensor:
     from ..primitives.elementwise import atan2
     if input.dtype.is_complex:
         return Formula.apply(lambda z: atan2(imag(z), real(z)), _angle_grad, input)
+    if input.dtype in dt.FLOAT8:  # torch's angle kernel has no float8 (the unsigned ones go to float)
+        refuse_kernel("angle_cpu", input.dtype)
     x = input if input.dtype.is_floating_point else input.to(dt.get_default_dtype())
     return Formula.apply(lambda v: (v * 0).where(v >= 0, math.pi).where(v == v, v), lambda g, v: g * 0, x)
 

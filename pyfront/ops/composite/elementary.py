@@ -12,6 +12,7 @@ from ..common import Formula
 from ..primitives.elementwise import eq, sign, trunc, where
 from ..primitives.special import erfc, lgamma
 from ..registry import composite
+from ..shell import refuse_kernel
 from .arrays import broadcast_tensors
 from .. import samples
 
@@ -91,6 +92,8 @@ def ldexp(input, other):
     # broadcast dims (0 * inf there is nan), not that sum times 2 ** other
     # float16 (bfloat16) with an integer exponent stays float16 (bfloat16), computed in float32 and rounded
     # once as torch's (a 16-bit float exponent is torch's pow and mul in that dtype, each rounded)
+    if other.dtype in dt.WIDE_UNSIGNED:  # torch's exp2 of an unsigned exponent has no kernel
+        refuse_kernel("ldexp_cpu_exp", other.dtype)
     half = input.dtype if input.dtype in dt.HALVES and not other.dtype.is_floating_point else None
     x, e = broadcast_tensors(input.float() if half else _floating(input), _floating(other))
     return Formula.apply(_ldexp, _ldexp_backward, x, e, half, not other.dtype.is_floating_point)

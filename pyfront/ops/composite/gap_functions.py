@@ -10,6 +10,7 @@ from ... import _warnings
 from ...backends import get_backend
 from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
+from ..shell import SHELL, refuse_kernel
 
 METHODS = "index_reduce nonzero_static"
 INPLACE = "index_reduce"
@@ -29,9 +30,12 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if reduce not in _REDUCES:
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                            f"{reduce}.")
-    if index.dtype.is_floating_point or index.dtype.name == "bool":
+    if index.dtype not in (dt.int32, dt.int64):
         raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
                            f"{_kind_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_kind_name(input.dtype)}) and source "
+                           f"({_kind_name(source.dtype)}) must have the same scalar type")
     if index.dim() > 1:
         raise RuntimeError(f"index_reduce_(): Index is supposed to be a vector, but got dim: {index.dim()} "
                            f"with type: {_kind_name(index.dtype)} and size: {list(index.shape)}")
@@ -203,6 +207,8 @@ def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tupl
     numpy.gradient). ``spacing``: a number, one number per dim, or one coordinate tensor per dim.
     Raises RuntimeError for another edge_order, a dim shorter than edge_order + 1, or a spacing list of
     the wrong length."""
+    if input.dtype in SHELL:  # torch's differences are its sub (add_stub), which they have no kernel of
+        refuse_kernel("add_stub", input.dtype)
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = list(range(input.dim())) if dim is None else [dim] if reads_as_int(dim) else list(dim)

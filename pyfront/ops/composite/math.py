@@ -106,6 +106,8 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
         value, (tensor1, tensor2) = scalar_first("addcmul", (tensor1, tensor2, *deprecated), 2)
     if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    if not input.dtype is tensor1.dtype is tensor2.dtype:  # torch's common dtype first (float8's error)
+        dt.result_type(input, tensor1, tensor2)
     check_fits(value, input.dtype, opmath=True)
     # the value in float32 for float16 and bfloat16 (torch's one kernel), its gradient torch's formula
     return Formula.apply(_addcmul, _addcmul_backward, input, tensor1, tensor2, value)
@@ -138,6 +140,8 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
                            "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
                            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    if not input.dtype is tensor1.dtype is tensor2.dtype:  # torch's common dtype first (float8's error)
+        dt.result_type(input, tensor1, tensor2)
     check_fits(value, input.dtype, opmath=True)
     return _Addcdiv.apply(input, tensor1, tensor2, value)
 

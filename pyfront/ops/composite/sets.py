@@ -237,6 +237,9 @@ def _check_search(seq, values, side, right, sorter):
         raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
                            "dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(seq.shape)} and input value tensor {vshape}")
+    if sorter is not None and sorter.dtype is not dt.int64:
+        raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype "
+                           f"{dt.scalar_name(sorter.dtype)}")
     if sorter is not None and tuple(sorter.shape) != tuple(seq.shape):
         raise RuntimeError("torch.searchsorted(): boundary and sorter must have the same size, but got "
                            f"boundary tensor {list(seq.shape)}and got sorter tensor {list(sorter.shape)}")
@@ -248,6 +251,8 @@ def _search(seq, values, right, out_int32):
     comparisons (``!(mid >= v)``, right: ``!(mid > v)``), so NaN and unsorted input act as there."""
     if seq.dtype is dt.bool_ and values.dtype is dt.bool_:  # both bool: no common kernel, as in torch
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+    if seq.dtype is not values.dtype:  # torch searches in their common dtype: float8's promotion error
+        dt.promote_types(seq.dtype, values.dtype)
     seq, values = seq.detach(), values.detach()
     n = seq.shape[-1]
     start = zeros(values.shape, dtype=dt.int64, device=seq.device)

@@ -20,6 +20,7 @@ from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ..dispatch import apply, apply_as, fold, fold_unary
+from ..shell import SHELL, refuse
 from ..half_cpu import half_rsqrt, is_half, scalar_tail
 from ..registry import OpDef, records, register, ufunc
 from .. import shell
@@ -1233,6 +1234,8 @@ def _scale(input, other, alpha, dtype):
         shape = broadcast_shapes(input.shape, other.shape)
         operands = [input.expand(shape), other.expand(shape)]
         return vector_or_tail(operands, scaled.expand(shape), scaled.to(dtype).float(), 32)
+    if isinstance(other, Tensor) and other.dtype is not dtype:  # torch scales in the result's dtype (a
+        other = other.to(dtype)                                  # float8 number joining float32 included)
     return other * alpha
 
 
@@ -1382,6 +1385,8 @@ div.folds, floor_divide.folds = _div.folds, _floor_divide.folds
 
 @records("PowBackward0")
 def square(input):
+    if input.dtype in SHELL:  # torch's square is its pow, which has no kernel for them (mul has)
+        refuse("square", (input,))
     if input.dtype is dt.bool_:  # torch's square is pow(input, 2): a bool base promotes to int64
         input = input.to(dt.int64)
     return mul(input, input)

@@ -13,6 +13,7 @@ from ...tensor import Tensor
 from ...shape import Size, is_contiguous
 from ..dispatch import apply, product
 from ..registry import OpDef, register
+from ..shell import SHELL, refuse
 from ..views import OPS_VIEW
 from .. import samples
 
@@ -156,6 +157,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but "
                            f"got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     check_not_bool("bmm", input)  # the kernel's dispatch on input's dtype comes first in torch
+    if input.dtype in SHELL:
+        refuse("bmm", (input,))
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(input.dtype)} but found "
                            f"{scalar_name(mat2.dtype)}")

@@ -19,6 +19,7 @@ from ..creation import ones, zeros_like
 from ..dispatch import apply, reduce
 from ..half_cpu import half_prod, is_half, thread_buffer_sum as _thread_buffer_sum
 from ..registry import OpDef, register
+from ..shell import SHELL, refuse_kernel
 from ..views import OPS_VIEW
 from .. import samples
 from .elementwise import where
@@ -412,13 +413,17 @@ _cumprod = register(OpDef("cumprod", "other", _scan_infer, _scan_np("cumprod"), 
 
 def cumsum(input, dim, *, dtype=None):
     """Running sum along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise."""
-    input = _integer_result(input, dtype)
+    input = _integer_result(input, dtype)  # (webgpu's one refusal of a shell dtype first)
+    if dtype in SHELL:  # torch's scans have no kernel of them (an unsigned input alone accumulates in int64)
+        refuse_kernel("cumsum_out_cpu", dtype)
     return apply(_cumsum, input, dim=normalize_dim(dim, input.dim()), reverse=False)
 
 
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim``; ints and bools accumulate in int64 unless ``dtype`` says otherwise."""
     input = _integer_result(input, dtype)
+    if dtype in SHELL:
+        refuse_kernel("cumprod_out_cpu", dtype)
     return apply(_cumprod, input, dim=normalize_dim(dim, input.dim()))
 
 

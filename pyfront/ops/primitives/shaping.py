@@ -12,6 +12,7 @@ from ..creation import require_args, type_name
 from ..dispatch import apply
 from ..memory_formats import lays_out, like_all_inputs
 from ..registry import OpDef, register
+from ..shell import SHELL, refuse_flip
 from .elementwise import to_dtype
 from .. import samples, sparse_seam
 
@@ -108,4 +109,6 @@ def flip(input: Tensor, *args, dims=None) -> Tensor:
         require_args(args, "flip", "dims")
         dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
     dims = normalize_dims(tuple(dims), input.dim())
+    if input.dtype in SHELL:
+        refuse_flip(input, dims)
     return apply(_FLIP, input, dims=dims if input.dim() else ())
