@@ -1120,7 +1120,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``.
     (pyfront.ops.composite.sets.histc)"""
 
-def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left edge,
     the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""

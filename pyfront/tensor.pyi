@@ -573,7 +573,7 @@ class Tensor:
         """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when
         they are equal); elements outside are ignored, ``max`` falls in the last bin. As
         ``torch.histc``. (pyfront.ops.composite.sets.histc)"""
-    def histogram(self, bins, *, range=None, weight=None, density=False):
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):
         """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins
         over ``range`` (default the data's min and max) or between the given edges; each bin holds its
         left edge, the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
@@ -1517,9 +1517,9 @@ class Tensor:
     def vsplit(self, indices_or_sections):
         """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.
         (pyfront.ops.composite.arrays.vsplit)"""
-    def where(self, condition, y):
-        """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
-        method; the function takes the condition first).
+    def where(self, condition, other):
+        """``x.where(condition, other)``: ``where(condition, x, other)``, the tensor itself where it holds
+        (torch's method; the function takes the condition first).
         (pyfront.ops.primitives.elementwise._where_method)"""
     def xlogy(self, other):
         """Elementwise ``xlogy`` with broadcasting and type promotion, as ``torch.xlogy``. (made by

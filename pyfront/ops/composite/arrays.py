@@ -205,7 +205,7 @@ def block_diag(*tensors):
         rows.append(cat([zeros(r, left, dtype=dtype, device=device), m.to(dtype),
                          zeros(r, width - left - c, dtype=dtype, device=device)], 1))
         left += c
-    return cat(rows, 0) if rows else zeros(0, 0, device=device)
+    return cat(rows, 0) if rows else zeros(1, 0, device=device)  # (none: torch's one empty row)
 
 
 def _vector(name, t):
@@ -220,6 +220,8 @@ def _vector(name, t):
 def cartesian_prod(*tensors):
     """Every tuple of one element from each 1-D tensor, as rows (lexicographic order), as
     ``torch.cartesian_prod``; one tensor is returned as it is."""
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")  # (torch's composite's)
     for t in _tensors(tensors):
         _vector("cartesian_prod", t)
     if any(t.dtype != tensors[0].dtype for t in tensors):

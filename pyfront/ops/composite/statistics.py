@@ -436,7 +436,7 @@ def _check_histogram_tensors(input, bins, weight):
     s(T((20,)), 4), s(T((3, 5)), 3, range=(-1.0, 1.0)), s(T((10,)), T((4,), sort=True)),
     s(T((12,)), 5, weight=T((12,), low=0, high=2)), s(T((12,)), 3, density=True), s(T((0,)), 2),
     s(T((6,), "int64"), 3), s(T((4, 5), layout="transposed"), 2)])
-def histogram(input, bins, *, range=None, weight=None, density=False):
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left
     edge, the last both. As ``torch.histogram``."""
