@@ -389,7 +389,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
     ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
         p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
-        and (p.name in int_named or i in int_at and p.kind is not p.KEYWORD_ONLY)}
+        and (p.name in int_named or i in int_at and p.kind is p.POSITIONAL_OR_KEYWORD)}  # (not a *sizes)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
             and not nones and not ints and on_failure is None):

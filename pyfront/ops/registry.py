@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
+import inspect
 from typing import Callable, Optional
 
 from ..autograd import graph
@@ -110,7 +111,7 @@ def records(name, saves=None):
             before = {id(t): t._edge() for t in inputs}  # an in-place op gives its input a new history
             since = graph.SEQUENCE[0]
             out = fn(*args, **kwargs)
-            node_name = name if isinstance(name, str) else name(*args, **kwargs)
+            node_name = name if isinstance(name, str) else _node_name(name, fn, args, kwargs)
             if isinstance(node_name, tuple):  # (name, the inputs in the order PyTorch's op takes them)
                 node_name, inputs = node_name
             if node_name is not None:
@@ -120,6 +121,18 @@ def records(name, saves=None):
             return out
         return wrapper
     return deco
+
+
+def _node_name(namer, fn, args, kwargs):
+    """``namer``'s node name for the call; where it takes by position what the call gave by torch's keyword
+    (masked_fill(x, mask=m, value=v)), the call bound to ``fn``'s parameters first (on that failure only)."""
+    try:
+        return namer(*args, **kwargs)
+    except TypeError:
+        if not kwargs:
+            raise
+    bound = inspect.signature(fn).bind(*args, **kwargs)
+    return namer(*bound.args, **bound.kwargs)
 
 
 def torch_saves(fn, spec: str):

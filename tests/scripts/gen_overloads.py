@@ -1,8 +1,8 @@
 """Write pyfront/ops/overloads.py: the overloads torch 2.13's argument parser lists after "but expected one
 of:" when a call fits none of them, as it prints them, for every C++ binding (function and Tensor method)
 with two or more that pyfront also has; one alone where torch's parser hides the others (a deprecated
-form: "but expected (...)"), as a call missing an argument shows it. Run with the test venv (it calls torch); pyfront reads only the
-written table.
+form: "but expected (...)"), as a call missing an argument shows it. Run with the test venv (it calls
+torch); pyfront reads only the written table.
 
     python tests/scripts/gen_overloads.py
 

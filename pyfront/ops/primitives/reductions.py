@@ -156,11 +156,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
                   dims=tuple(range(ndim)) if dim is None else reduce_dims(dim, ndim), keepdim=keepdim)
 
 
-def sum_to_size(input, *size):
+def sum_to_size(input, *sizes, size=None):
     """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
     torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
     sum of everything to ``()``, SumBackward0."""
     # each sum by the planned reduction (dispatch.reduce): a bias's gradient, per layer per step
+    size = sizes if size is None else (size,)  # (torch's keyword form: size=)
     if len(size) == 1 and isinstance(size[0], tuple) and builtins.all(type(n) is int for n in size[0]):
         size = tuple(size[0])  # the autograd engine's call (a Size of ints): nothing to parse
     elif not size:
