@@ -304,7 +304,8 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
         red.check_nonempty(name, input, dims)
-        return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True)
+        return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True,
+                     nan_bits=red.whole_nan_bits(input.dtype))
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0:
         return _scalar(name, lambda x, d0: _extreme(name, arg_op, full_op, pair_fn, x, d0, False, None),

@@ -269,6 +269,7 @@ def nanmedian(input, dim=None, keepdim=False):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch."""
+    red.refuse_complex_order(input, "\"aminmax_cpu\" not implemented for '{}'", NotImplementedError)
     if dim is not None:
         dim = normalize_dim(dim, input.dim())  # (an int only: no one-element tensor, as amin's dims take)
     if input.numel() == 0 and (dim is None or input.dim() and input.shape[dim] == 0):
@@ -277,9 +278,12 @@ def aminmax(input, *, dim=None, keepdim=False):
     dims = () if dim is None else dim
     if dim is None and keepdim:
         dims = tuple(range(input.dim()))
-    lo = input.amin(dims, keepdim) if dim is not None or keepdim else input.amin()
-    hi = input.amax(dims, keepdim) if dim is not None or keepdim else input.amax()
-    return return_types.aminmax(lo, hi)
+    if dim is None:  # torch's kernel of the whole tensor: max()'s NaN bits (amin/amax's gradients)
+        dims = tuple(range(input.dim()))
+        bits = red.whole_nan_bits(input.dtype)
+        return return_types.aminmax(*(red.reduce(op, input, dims=dims, keepdim=keepdim, nan_ties=False,
+                                                 nan_bits=bits) for op in (red.amin_op, red.amax_op)))
+    return return_types.aminmax(input.amin(dims, keepdim), input.amax(dims, keepdim))
 
 
 # -- scans and integrals ------------------------------------------------------------------------

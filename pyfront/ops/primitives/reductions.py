@@ -213,14 +213,16 @@ def _evenly_vjp(c, g):
     return (where(mask, g / mask.sum(c.attrs["dims"], keepdim=True), 0.0),)
 
 
-def _first_extreme(np, x, dims, keepdim, np_name):
-    """amax/amin as torch: of equal values (0.0 and -0.0) the first is kept, and NaN wins (the first
-    NaN); NumPy's amax may return either zero of a tie."""
+def _first_extreme(np, x, dims, keepdim, np_name, nan_bits="quiet"):
+    """amax/amin as torch: of equal values (0.0 and -0.0) the first is kept, and NaN wins, as torch's bits
+    (``_torch_nan``); NumPy's amax may return either zero of a tie."""
     if x.dtype.kind != "f" or x.size == 0 or x.ndim == 0:
         return getattr(np, np_name)(x, axis=dims, keepdims=keepdim)
     # NumPy's extreme is torch's (NaN propagates) but where it is a zero, of which either sign may be
     # NumPy's: only then the first of the row is looked for
     r = (np.maximum if np_name == "amax" else np.minimum).reduce(x, dims, keepdims=keepdim)
+    if (nan := r != r).any():  # (a pass over the result, not the input)
+        r = _torch_nan(np, r, nan, nan_bits if x.size > 1 else "quiet")
     if not (r == 0).any():
         return r
     dims = tuple(range(x.ndim)) if dims is None else tuple(d % x.ndim for d in np.atleast_1d(dims))
@@ -231,10 +233,30 @@ def _first_extreme(np, x, dims, keepdim, np_name):
     return np.expand_dims(out, dims) if keepdim else out
 
 
+def _torch_nan(np, r, nan, bits: str):
+    """``r`` with torch's CPU bits where it is NaN (``nan``): amax/amin's the quiet NaN whatever NaN came in
+    ("quiet"); its kernel of a whole tensor's max(), min() and aminmax() blends by its vector comparison's
+    mask, every bit set ("ones"), which float16's conversion leaves as 0xFE00 ("negative": the negative quiet
+    NaN, in the float32 it computes in here)."""
+    r = np.array(r)  # (a copy; a 0-d result too)
+    if bits == "ones" and r.dtype.itemsize in (4, 8):
+        r.view(f"u{r.dtype.itemsize}")[nan] = ~np.uint64(0) >> np.uint64(64 - 8 * r.dtype.itemsize)
+    else:
+        r[nan] = -np.nan if bits == "negative" else np.nan
+    return r
+
+
+def whole_nan_bits(dtype) -> str:
+    """``_torch_nan``'s bits of a whole tensor's max()/min()/aminmax() for ``dtype`` (bfloat16's conversion
+    from float makes every NaN the quiet one)."""
+    return {dt.float16: "negative", dt.bfloat16: "quiet"}.get(dtype, "ones")
+
+
 def _extreme(name, np_name):
     return register(OpDef(
         name, "reduction", _reduce_infer(),
-        lambda np, x, dims, keepdim, nan_ties: _first_extreme(np, x, dims, keepdim, np_name),
+        lambda np, x, dims, keepdim, nan_ties, nan_bits="quiet": _first_extreme(np, x, dims, keepdim, np_name,
+                                                                                nan_bits),
         _evenly_vjp, save=(0,), save_output=True, torch_name=name,
         samples=samples.amax_amin))
 
