@@ -855,12 +855,17 @@ def _f_forwarded(fn, name: str):
     @functools.wraps(fn)
     def forwarded(*args, **kwargs):
         given = {**defaults, **dict(zip(params, args)), **kwargs}  # a wrong keyword: fn's own TypeError
-        if not required <= given.keys():  # an argument left out: Python's words first, as torch's Python
-            return fn(*args, **kwargs)
         if size_first and given.get(size_first) and not isinstance(given.get("input"), Tensor):
+            if not required <= given.keys():  # an argument left out: Python's words first, as torch's
+                return fn(*args, **kwargs)
             raise AttributeError(f"'{typename(given.get('input'))}' object has no attribute 'size'")
         shown, sigs = targets[-1] if given.get("return_indices") or given.get("inplace") else targets[0]
-        parse(shown, sigs, _handed_on(sigs[0], given), {})
+        try:
+            parse(shown, sigs, _handed_on(sigs[0], given), {})
+        except TypeError:
+            if not required <= given.keys():  # (as above)
+                return fn(*args, **kwargs)
+            raise
         return fn(*args, **kwargs)
     return forwarded
 

@@ -111,7 +111,15 @@ def records(name, saves=None):
             before = {id(t): t._edge() for t in inputs}  # an in-place op gives its input a new history
             since = graph.SEQUENCE[0]
             out = fn(*args, **kwargs)
-            node_name = name if isinstance(name, str) else _node_name(name, fn, args, kwargs)
+            if isinstance(name, str):
+                node_name = name
+            else:
+                try:  # (free where nothing is raised)
+                    node_name = name(*args, **kwargs)
+                except TypeError:
+                    if not kwargs:
+                        raise
+                    node_name = _bound_name(name, fn, args, kwargs)
             if isinstance(node_name, tuple):  # (name, the inputs in the order PyTorch's op takes them)
                 node_name, inputs = node_name
             if node_name is not None:
@@ -123,14 +131,9 @@ def records(name, saves=None):
     return deco
 
 
-def _node_name(namer, fn, args, kwargs):
-    """``namer``'s node name for the call; where it takes by position what the call gave by torch's keyword
-    (masked_fill(x, mask=m, value=v)), the call bound to ``fn``'s parameters first (on that failure only)."""
-    try:
-        return namer(*args, **kwargs)
-    except TypeError:
-        if not kwargs:
-            raise
+def _bound_name(namer, fn, args, kwargs):
+    """``namer``'s node name for a call that gave by torch's keyword what it takes by position
+    (masked_fill(x, mask=m, value=v)): the call bound to ``fn``'s parameters first."""
     bound = inspect.signature(fn).bind(*args, **kwargs)
     return namer(*bound.args, **bound.kwargs)
 
