@@ -1,7 +1,8 @@
-"""NaN's bits from the extremes, as torch's CPU kernels leave them: max()/min()/aminmax() of a whole tensor
-set every bit (their vector kernel blends by the comparison's mask; float16 0xFE00, bfloat16 its quiet NaN),
-amax/amin give the quiet NaN whatever NaN came in, max(dim)/min(dim) the NaN itself; and mode over rows
-holding NaN (std::sort by a plain <: its order, its runs, its index)."""
+"""NaN's bits and zero's sign from the extremes, as torch's CPU kernels leave them: max()/min()/aminmax() of
+a whole tensor set every bit of a NaN (their vector kernel blends by the comparison's mask; float16 0xFE00,
+bfloat16 its quiet NaN) and give the zero of a tie its lanes and fold pick; amax/amin give the quiet NaN
+whatever NaN came in, max(dim)/min(dim) the NaN itself; and mode over rows holding NaN (std::sort by a plain
+<: its order, its runs, its index)."""
 import numpy as np
 import pytest
 import torch
@@ -48,6 +49,24 @@ def test_nan_bits_as_torch(name, dtype):
         known = _BF16_DIM.get((name, dtype), {})
         want = [known.get(b, b) for b in _bits(torch, theirs, dtype)]
         assert _bits(pyfront, ours, dtype) == want, hex(payload)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+def test_sign_of_a_zero_extreme_as_torch(dtype):
+    """Rows of 0.0, -0.0 (and -1.0) of many lengths: under a vector, across whole vectors and with a tail."""
+    rng = np.random.default_rng(1)
+    calls = (lambda lib, x: lib.max(x), lambda lib, x: (-x).min(), lambda lib, x: lib.aminmax(x)[1],
+             lambda lib, x: lib.aminmax(-x)[0], lambda lib, x: x.reshape(-1, 1).max())
+    for n in (1, 2, 3, 5, 8, 9, 15, 16, 17, 33, 100):
+        for trial in range(6):
+            data = np.where(rng.random(n) < 0.5, 0.0, -0.0)
+            if trial % 2:
+                data[rng.random(n) < 0.4] = -1.0
+                data[rng.integers(n)] = 0.0
+            theirs = torch.tensor(data, dtype=dtype)
+            ours = pyfront.tensor(data, dtype=getattr(pyfront, str(dtype)[6:]))
+            for call in calls:
+                assert np.signbit(call(pyfront, ours).item()) == np.signbit(call(torch, theirs).item()), data
 
 
 @pytest.mark.parametrize("n", [2, 3, 7, 16, 17, 40, 150])
