@@ -806,7 +806,7 @@ def dropout(input, p, train):
 def dropout_(input, p, train):
     """``torch.dropout_``: in-place ``dropout``. (pyfront.functional_aliases.dropout_)"""
 
-def dsplit(input, indices_or_sections):
+def dsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``.
     (pyfront.ops.composite.arrays.dsplit)"""
 
@@ -894,7 +894,7 @@ def exp2_(input):
 def exp_(input):
     """In-place ``exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
-def expand(input, *size):
+def expand(input, *sizes, size=None, implicit=False):
     """As ``torch.expand``. (pyfront.ops.views.expand)"""
 
 def expand_copy(input: Tensor, size, *, implicit: builtins.bool = False, out=None) -> Tensor:
@@ -1120,12 +1120,12 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``.
     (pyfront.ops.composite.sets.histc)"""
 
-def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left edge,
     the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
 
-def hsplit(input, indices_or_sections):
+def hsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``.
     (pyfront.ops.composite.arrays.hsplit)"""
 
@@ -1744,7 +1744,7 @@ def pdist(input, p=2.0):
     """``torch.pdist``: the ``p``-norm distances between the rows of a 2-D ``input``, each pair i < j once
     (the upper triangle of ``cdist(input, input)``, row by row). (pyfront.functional_aliases.pdist)"""
 
-def permute(input, *dims):
+def permute(input, *args, dims=None):
     """As ``torch.permute``. (pyfront.ops.views.permute)"""
 
 def permute_copy(input: Tensor, dims, *, out=None) -> Tensor:
@@ -1793,7 +1793,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product over one ``dim`` (all dims when None); ints and bools multiply as int64.
     (pyfront.ops.primitives.reductions.prod)"""
 
-def promote_types(a, b):
+def promote_types(type1, type2):
     """The smallest dtype both promote to, as ``torch.promote_types``. (pyfront.dtypes.promote_types)"""
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
@@ -1893,7 +1893,7 @@ def repeat_interleave(
     """Repeat each element (or slice along ``dim``) ``repeats`` times, as ``torch.repeat_interleave``.
     (pyfront.ops.composite.shaping.repeat_interleave)"""
 
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=None):
     """As ``torch.reshape``. (pyfront.ops.views.reshape)"""
 
 def resize_as_(self, the_template, memory_format=None):
@@ -1908,9 +1908,9 @@ def resolve_neg(input: Tensor) -> Tensor:
     """A view with the negative bit (``z.conj().imag``) as a tensor of its values; any other tensor itself.
     (pyfront.ops.composite.gap_functions.resolve_neg)"""
 
-def result_type(tensor1, tensor2):
-    """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules).
-    (pyfront.ops.queries.result_type)"""
+def result_type(tensor, other):
+    """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules); torch's
+    keywords (tensor=, other=). (pyfront.ops.queries.result_type)"""
 
 def rms_norm(
     input: Tensor,
@@ -2235,8 +2235,9 @@ def svd_lowrank(A, q: builtins.int | None = 6, niter: builtins.int | None = 2, M
     ``torch.svd_lowrank``: ``U`` ``(*, m, q)``, ``S`` ``(*, q)``, ``V`` ``(*, n, q)``.
     (pyfront.linalg.lowrank.svd_lowrank)"""
 
-def swapaxes(input, dim0, dim1, _name='TransposeBackward0'):
-    """As ``torch.swapaxes``. (pyfront.ops.views.transpose)"""
+def swapaxes(input, axis0, axis1):
+    """``transpose`` by NumPy's names of the dims, which torch's keywords are (axis0=, axis1=).
+    (pyfront.ops.views.swapaxes)"""
 
 def swapdims(input, dim0, dim1, _name='TransposeBackward0'):
     """As ``torch.swapdims``. (pyfront.ops.views.transpose)"""
@@ -2275,7 +2276,15 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     sequence of these (list, tuple, range, deque, ...), read as ``torch.tensor`` reads it.
     (pyfront.ops.creation.tensor)"""
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(
+    input,
+    indices_or_sections=None,
+    dim=0,
+    *,
+    sections=None,
+    indices=None,
+    tensor_indices_or_sections=None,
+):
     """Views of ``input`` split along ``dim`` into n near-equal sections (an int) or at the given indices
     (a sequence or a 1-D int64 tensor), as ``torch.tensor_split``.
     (pyfront.ops.composite.arrays.tensor_split)"""
@@ -2444,7 +2453,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness='error', *, chunk_size=None):
     """``func`` mapped over a dimension of its inputs: ``vmap(f)(x)[i] == f(x[i])``.
     (pyfront.func.vmap.vmap)"""
 
-def vsplit(input, indices_or_sections):
+def vsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.
     (pyfront.ops.composite.arrays.vsplit)"""
 

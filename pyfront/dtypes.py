@@ -307,30 +307,31 @@ def set_default_dtype(d: dtype) -> None:
     _default_float = d
 
 
-def promote_types(a: dtype, b: dtype) -> dtype:
+def promote_types(type1: dtype, type2: dtype) -> dtype:
     """The smallest dtype both promote to, as ``torch.promote_types``."""
-    if a is b:
-        return a
-    if a in FLOAT8 or b in FLOAT8:
+    if type1 is type2:
+        return type1
+    if type1 in FLOAT8 or type2 in FLOAT8:
         raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote "
-                           f"{scalar_name(a)} and {scalar_name(b)}")
-    if (a in WIDE_UNSIGNED or b in WIDE_UNSIGNED) and "f" not in (a.kind, b.kind):
+                           f"{scalar_name(type1)} and {scalar_name(type2)}")
+    if (type1 in WIDE_UNSIGNED or type2 in WIDE_UNSIGNED) and "f" not in (type1.kind, type2.kind):
         raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to "
-                           f"promote {scalar_name(a)} and {scalar_name(b)}")
-    if {a, b} == {float16, bfloat16}:  # neither holds the other's range and precision
+                           f"promote {scalar_name(type1)} and {scalar_name(type2)}")
+    if {type1, type2} == {float16, bfloat16}:  # neither holds the other's range and precision
         return float32
-    if "c" in (a.kind, b.kind):  # the complex of the wider part: float64 + complex64 is complex128
-        return to_complex(promote_types(to_real(a), to_real(b)) if a.kind == b.kind else
-                          promote_types(to_real(a if a.kind == "c" else b), a if b.kind == "c" else b))
-    if a.kind != b.kind:
-        return a if _KIND_ORDER[a.kind] > _KIND_ORDER[b.kind] else b
-    if a.kind == "i":
+    if "c" in (type1.kind, type2.kind):  # the complex of the wider part: float64 + complex64 is complex128
+        return to_complex(promote_types(to_real(type1), to_real(type2)) if type1.kind == type2.kind else
+                          promote_types(to_real(type1 if type1.kind == "c" else type2),
+                                        type1 if type2.kind == "c" else type2))
+    if type1.kind != type2.kind:
+        return type1 if _KIND_ORDER[type1.kind] > _KIND_ORDER[type2.kind] else type2
+    if type1.kind == "i":
         signed = {uint8: 0, int8: 0}
-        if {a, b} == {uint8, int8}:
+        if {type1, type2} == {uint8, int8}:
             return int16
-        if a in signed and b in signed:
-            return a
-    return a if a.rank > b.rank else b
+        if type1 in signed and type2 in signed:
+            return type1
+    return type1 if type1.rank > type2.rank else type2
 
 
 _KIND_ORDER = {"b": 0, "i": 1, "f": 2, "c": 3}

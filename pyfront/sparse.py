@@ -459,7 +459,7 @@ def install(namespace: dict):
     Tensor.to_sparse = _to_sparse
     for name in ("to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"):
         setattr(Tensor, name, _compressed_layout)
-    Tensor.to_dense = lambda self: self
+    Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
     if not hasattr(Tensor, "is_sparse"):
         Tensor.is_sparse = property(lambda self: False)
     Tensor.layout = property(lambda self: strided)

@@ -282,7 +282,7 @@ class Tensor:
         (pyfront.ops.composite.gap_functions.const_data_ptr)"""
     def contiguous(self, memory_format=None):
         """As ``torch.Tensor.contiguous``. (pyfront.ops.views.contiguous)"""
-    def copy_(self, src, non_blocking=False):
+    def copy_(self, other, non_blocking=False):
         """As ``torch.Tensor.copy_``. (pyfront.ops.methods._copy_)"""
     def copysign(self, other):
         """Elementwise ``copysign`` with broadcasting and type promotion, as ``torch.copysign``. (made by
@@ -408,7 +408,7 @@ class Tensor:
         (pyfront.ops.composite.linalg.dot)"""
     def double(self, memory_format=None):
         """As ``torch.Tensor.double``. (made by pyfront.ops.conversion._cast)"""
-    def dsplit(self, indices_or_sections):
+    def dsplit(self, indices_or_sections=None, *, sections=None, indices=None):
         """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``.
         (pyfront.ops.composite.arrays.dsplit)"""
     def eig(self, eigenvectors=False, *, e=None, v=None):
@@ -443,7 +443,7 @@ class Tensor:
         """In-place ``exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def exp_(self):
         """In-place ``exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
-    def expand(self, *size):
+    def expand(self, *sizes, size=None, implicit=False):
         """As ``torch.Tensor.expand``. (pyfront.ops.views.expand)"""
     def expand_as(self, other):
         """As ``torch.Tensor.expand_as``. (pyfront.ops.views.expand_as)"""
@@ -573,11 +573,11 @@ class Tensor:
         """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when
         they are equal); elements outside are ignored, ``max`` falls in the last bin. As
         ``torch.histc``. (pyfront.ops.composite.sets.histc)"""
-    def histogram(self, bins, *, range=None, weight=None, density=False):
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):
         """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins
         over ``range`` (default the data's min and max) or between the given edges; each bin holds its
         left edge, the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
-    def hsplit(self, indices_or_sections):
+    def hsplit(self, indices_or_sections=None, *, sections=None, indices=None):
         """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``.
         (pyfront.ops.composite.arrays.hsplit)"""
     def hypot(self, other):
@@ -1078,7 +1078,7 @@ class Tensor:
     @property
     def output_nr(self) -> builtins.int:
         """As ``torch.Tensor.output_nr``. (pyfront.tensor.Tensor.output_nr)"""
-    def permute(self, *dims):
+    def permute(self, *args, dims=None):
         """As ``torch.Tensor.permute``. (pyfront.ops.views.permute)"""
     def pin_memory(self, device=None):
         """A copy in page-locked memory for fast uploads: with cuda mapped to the WebGPU device (where
@@ -1173,7 +1173,7 @@ class Tensor:
         """As ``torch.Tensor.requires_grad``. (pyfront.tensor.Tensor.requires_grad)"""
     def requires_grad_(self, requires_grad: builtins.bool = True):
         """As ``torch.Tensor.requires_grad_``. (pyfront.tensor.Tensor.requires_grad_)"""
-    def reshape(self, *shape):
+    def reshape(self, *sizes, shape=None):
         """As ``torch.Tensor.reshape``. (pyfront.ops.views.reshape)"""
     def reshape_as(self, other):
         """As ``torch.Tensor.reshape_as``. (pyfront.ops.views.reshape_as)"""
@@ -1181,7 +1181,7 @@ class Tensor:
         """The deprecated out-of-place ``resize``: ``self`` reshaped (differentiably) to ``sizes``, which
         must hold as many elements, as torch's autograd ``Resize`` (it multiplies ``sizes`` as given).
         (pyfront.ops.resize.resize)"""
-    def resize_(self, *sizes, memory_format=None):
+    def resize_(self, *sizes, memory_format=None, size=None):
         """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module); in
         ``memory_format``'s strides where one is given. (pyfront.ops.resize.resize_)"""
     def resize_as(self, tensor):
@@ -1362,7 +1362,7 @@ class Tensor:
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         """Sum over ``dim`` (all dims when None); integer and bool inputs sum as int64, like PyTorch.
         (pyfront.ops.primitives.reductions.sum)"""
-    def sum_to_size(self, *size):
+    def sum_to_size(self, *sizes, size=None):
         """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink),
         recording torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where
         leading dims go; a sum of everything to ``()``, SumBackward0.
@@ -1370,10 +1370,11 @@ class Tensor:
     def svd(self, some=True, compute_uv=True):
         """``torch.svd``: U, S and V (not Vh); zero-filled U and V when not ``compute_uv``.
         (pyfront.linalg.legacy.svd)"""
-    def swapaxes(self, dim0, dim1, _name='TransposeBackward0'):
-        """As ``torch.Tensor.swapaxes``. (pyfront.ops.views.transpose)"""
-    def swapaxes_(self, dim0, dim1):
-        """As ``torch.Tensor.swapaxes_``. (pyfront.ops.views.transpose_)"""
+    def swapaxes(self, axis0, axis1):
+        """``transpose`` by NumPy's names of the dims, which torch's keywords are (axis0=, axis1=).
+        (pyfront.ops.views.swapaxes)"""
+    def swapaxes_(self, axis0, axis1):
+        """As ``torch.Tensor.swapaxes_``. (pyfront.ops.views.swapaxes_)"""
     def swapdims(self, dim0, dim1, _name='TransposeBackward0'):
         """As ``torch.Tensor.swapdims``. (pyfront.ops.views.transpose)"""
     def swapdims_(self, dim0, dim1):
@@ -1398,7 +1399,15 @@ class Tensor:
         """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def tanh_(self):
         """In-place ``tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
-    def tensor_split(self, indices_or_sections, dim=0):
+    def tensor_split(
+        self,
+        indices_or_sections=None,
+        dim=0,
+        *,
+        sections=None,
+        indices=None,
+        tensor_indices_or_sections=None,
+    ):
         """Views of ``input`` split along ``dim`` into n near-equal sections (an int) or at the given
         indices (a sequence or a 1-D int64 tensor), as ``torch.tensor_split``.
         (pyfront.ops.composite.arrays.tensor_split)"""
@@ -1408,7 +1417,7 @@ class Tensor:
     def to(self, *args, **kwargs):
         """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; self if unchanged.
         (pyfront.ops.conversion.to)"""
-    def to_dense(self):
+    def to_dense(self, dtype=None, *, masked_grad=None):
         """As ``torch.Tensor.to_dense``. (made by pyfront.sparse.install)"""
     def to_sparse(self, sparse_dim=None):
         """The nonzero elements of ``self`` as a coalesced sparse COO tensor, as ``Tensor.to_sparse()``;
@@ -1510,16 +1519,16 @@ class Tensor:
     def vdot(self, other: Tensor) -> Tensor:
         """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as
         ``torch.vdot``. (pyfront.ops.composite.linalg.vdot)"""
-    def view(self, *shape, dtype=None):
+    def view(self, *shape, dtype=None, size=None):
         """As ``torch.Tensor.view``. (pyfront.ops.views.view)"""
     def view_as(self, other):
         """As ``torch.Tensor.view_as``. (pyfront.ops.views.view_as)"""
-    def vsplit(self, indices_or_sections):
+    def vsplit(self, indices_or_sections=None, *, sections=None, indices=None):
         """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``.
         (pyfront.ops.composite.arrays.vsplit)"""
-    def where(self, condition, y):
-        """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
-        method; the function takes the condition first).
+    def where(self, condition, other):
+        """``x.where(condition, other)``: ``where(condition, x, other)``, the tensor itself where it holds
+        (torch's method; the function takes the condition first).
         (pyfront.ops.primitives.elementwise._where_method)"""
     def xlogy(self, other):
         """Elementwise ``xlogy`` with broadcasting and type promotion, as ``torch.xlogy``. (made by

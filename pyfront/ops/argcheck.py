@@ -95,6 +95,8 @@ def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeEr
     options = OVERLOADS.get(("Tensor." if method else "") + name)
     if options is None:
         return TypeError(text)
+    if len(options) == 1:  # the others hidden (deprecated forms): the one shown, without the reasons
+        return TypeError(f"{text}, but expected {options[0]}")
     text += ", but expected one of:\n"
     for option in options:
         text += f" * {option}\n"
@@ -111,6 +113,48 @@ def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeEr
             text += ("      didn't match because some of the arguments have invalid types: "
                      f"{_marked_desc(params, variadic, args, kwargs)}\n")
     return TypeError(text)
+
+
+# torch's functions and Tensor methods written in Python (torch/functional.py, torch/_tensor.py): a call
+# leaving an argument out gets Python's own words there, as from pyfront's
+_WRITTEN_IN_PYTHON = frozenset((
+    "atleast_1d atleast_2d atleast_3d block_diag broadcast_shapes broadcast_tensors cartesian_prod cdist "
+    "chain_matmul einsum istft lu meshgrid norm pca_lowrank split stft svd_lowrank tensordot unique "
+    "unique_consecutive unravel_index backward dim_order eig index is_shared lstsq module_load "
+    "register_hook register_post_accumulate_grad_hook reinforce resize resize_as share_memory_ solve "
+    "storage storage_type symeig to_sparse_coo unflatten").split())
+
+
+def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool = False) -> TypeError:
+    """torch's TypeError for a call of ``name`` that leaves out a required argument, where Python's own
+    ``error`` says so of ``fn``'s signature; else ``error`` (raised inside). torch's parser words it: the
+    invalid combination where it has several signatures (ops/overloads.py), else every required argument
+    from the first missing one on, its "s" only for one. On the failure path only."""
+    text = str(error)
+    # (Python's words end in a quoted name: 'input'; torch's parser's in "input", already given)
+    if " required " not in text or not text.endswith("'") or name in _WRITTEN_IN_PYTHON:
+        return error
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    except (TypeError, ValueError):
+        return error
+    # (a keyword-only one too: torch's parser calls every argument positional here)
+    first = next((i for i, p in enumerate(params) if p.default is p.empty and p.name not in kwargs
+                  and (i >= len(args) or p.kind is p.KEYWORD_ONLY)), None)
+    if first is None:  # the call binds: an inner call raised it
+        return error
+    if ("Tensor." if method else "") + name in _overloads():
+        return invalid_combination(name, args[1:] if method else args, kwargs, method)
+    missing = [p.name for p in params[first:] if p.default is p.empty]
+    plural = "s" * (len(missing) == 1)
+    return TypeError(f"{name}() missing {len(missing)} required positional argument{plural}: "
+                     + ", ".join(f'"{m}"' for m in missing))
+
+
+def _overloads() -> dict:
+    from .overloads import OVERLOADS  # (read on an error only)
+    return OVERLOADS
 
 
 def _arg_desc(args, kwargs) -> str:
@@ -345,7 +389,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
     ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
         p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
-        and (p.name in int_named or i in int_at and p.kind is not p.KEYWORD_ONLY)}
+        and (p.name in int_named or i in int_at and p.kind is p.POSITIONAL_OR_KEYWORD)}  # (not a *sizes)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
             and not nones and not ints and on_failure is None):
@@ -365,77 +409,86 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     most = min(min(flags.values(), default=1 << 30), at_4)
     checks = {**flags, **nones}
     first_check = min(checks.values(), default=0)
+    # torch's F functions are Python, but those bound to C++ (F.conv2d is torch.conv2d): Python's words
+    # for an argument left out, as pyfront's own
+    python_level = bool(prefix) and name not in F_BUILTINS
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        if not kwargs and last < (n := len(args)) <= most and type(args[head]) is Tensor \
-                and type(args[last]) is Tensor and (
-                    n <= at_1 or type(args[at_1]) not in _SUSPECT and (
-                        n <= at_2 or type(args[at_2]) not in _SUSPECT and (
-                            n <= at_3 or type(args[at_3]) not in _SUSPECT))):
-            try:  # (free in CPython 3.11+ where nothing is raised)
-                return fn(*args)
-            except Exception:
-                if on_failure is not None and (again := on_failure(args, kwargs)):  # a float dim: x.sum(0.0)
-                    return fn(*again)
-                raise
-        if other_at is not None and (len(args) > other_at or other in kwargs):
-            y = args[other_at] if len(args) > other_at else kwargs[other]
-            if _bad_other(y):
-                if isinstance(y, sparse_seam.TYPES):
-                    return sparse_seam.call(prefix + shown_name, args, kwargs)
-                if name in _OVERLOADED_INPUT:
-                    raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
-                raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
-        if checks and (kwargs or len(args) > first_check):
-            for flag, i in checks.items():
-                v = kwargs.get(flag, _ABSENT) if i >= len(args) else args[i]
-                if v is None or type(v) is not bool and v is not _ABSENT and flag in typed:
-                    _bad_flag(key, shown_name, method, flag, i, args, kwargs)
-        if ints and (kwargs or len(args) > first_int):
-            for flag, i in ints.items():
-                if type(kwargs.get(flag) if i >= len(args) else args[i]) is bool:
-                    _bad_int(shown_name, method, flag, i, args, kwargs)
-        if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
-            # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
-            if type(kwargs.get("dim")) is bool and shown_name in SIGNATURES:
-                parse(shown_name, _signatures(shown_name, method), args, kwargs, method)
-            for alias in aliases.keys() & kwargs.keys():
-                if aliases[alias] in kwargs:
-                    raise TypeError(f"{name}() received an invalid combination of arguments")
-                kwargs[aliases[alias]] = kwargs.pop(alias)
-        if tensor_first:
-            x = args[0] if args else kwargs.get(first)
-            if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
-                if isinstance(x, sparse_seam.TYPES):
-                    return sparse_seam.call(prefix + shown_name, args, kwargs)
-                raise _bad_input(key, name, first, x, args, kwargs)
-        if not kwargs:
+        try:  # (free where nothing is raised)
+            if not kwargs and last < (n := len(args)) <= most and type(args[head]) is Tensor \
+                    and type(args[last]) is Tensor and (
+                        n <= at_1 or type(args[at_1]) not in _SUSPECT and (
+                            n <= at_2 or type(args[at_2]) not in _SUSPECT and (
+                                n <= at_3 or type(args[at_3]) not in _SUSPECT))):
+                try:  # (free in CPython 3.11+ where nothing is raised)
+                    return fn(*args)
+                except Exception:
+                    # a float dim: x.sum(0.0)
+                    if on_failure is not None and (again := on_failure(args, kwargs)):
+                        return fn(*again)
+                    raise
+            if other_at is not None and (len(args) > other_at or other in kwargs):
+                y = args[other_at] if len(args) > other_at else kwargs[other]
+                if _bad_other(y):
+                    if isinstance(y, sparse_seam.TYPES):
+                        return sparse_seam.call(prefix + shown_name, args, kwargs)
+                    if name in _OVERLOADED_INPUT:
+                        raise invalid_combination(shown_name, args[1:] if method else args, kwargs, method)
+                    raise must_be(shown_name, other, "Tensor", y, other_at if method else other_at + 1)
+            if checks and (kwargs or len(args) > first_check):
+                for flag, i in checks.items():
+                    v = kwargs.get(flag, _ABSENT) if i >= len(args) else args[i]
+                    if v is None or type(v) is not bool and v is not _ABSENT and flag in typed:
+                        _bad_flag(key, shown_name, method, flag, i, args, kwargs)
+            if ints and (kwargs or len(args) > first_int):
+                for flag, i in ints.items():
+                    if type(kwargs.get(flag) if i >= len(args) else args[i]) is bool:
+                        _bad_int(shown_name, method, flag, i, args, kwargs)
+            if kwargs:  # (this wraps every public function: a call without keywords skips their checks)
+                # a bool is an int to Python, never a dim to torch (std/var read a positional one as unbiased)
+                if type(kwargs.get("dim")) is bool and shown_name in SIGNATURES:
+                    parse(shown_name, _signatures(shown_name, method), args, kwargs, method)
+                for alias in aliases.keys() & kwargs.keys():
+                    if aliases[alias] in kwargs:
+                        raise TypeError(f"{name}() received an invalid combination of arguments")
+                    kwargs[aliases[alias]] = kwargs.pop(alias)
+            if tensor_first:
+                x = args[0] if args else kwargs.get(first)
+                if not isinstance(x, (Tensor, Number)) and (args or first in kwargs):
+                    if isinstance(x, sparse_seam.TYPES):
+                        return sparse_seam.call(prefix + shown_name, args, kwargs)
+                    raise _bad_input(key, name, first, x, args, kwargs)
+            if not kwargs:
+                if on_failure is None:
+                    return fn(*args)
+                try:
+                    return fn(*args)
+                except Exception:
+                    if again := on_failure(args, kwargs):
+                        return fn(*again)
+                    raise
+            d = kwargs.get("dtype")
+            if d is not None and not isinstance(d, dt.dtype):
+                if d not in _PY_DTYPES:
+                    shown = args[1:] if method else args
+                    dimless = name in _DIM_OVERLOADS and len(args) < 2 and "dim" not in kwargs
+                    if name in _OVERLOADED_DTYPE or dimless:
+                        raise invalid_combination(name, shown, kwargs, method)
+                    raise must_be(name, "dtype", "torch.dtype", d)
+                kwargs["dtype"] = _PY_DTYPES[d]
             if on_failure is None:
-                return fn(*args)
+                return fn(*args, **kwargs)
             try:
-                return fn(*args)
+                return fn(*args, **kwargs)
             except Exception:
                 if again := on_failure(args, kwargs):
-                    return fn(*again)
+                    return fn(*again, **kwargs)
                 raise
-        d = kwargs.get("dtype")
-        if d is not None and not isinstance(d, dt.dtype):
-            if d not in _PY_DTYPES:
-                shown = args[1:] if method else args
-                dimless = name in _DIM_OVERLOADS and len(args) < 2 and "dim" not in kwargs
-                if name in _OVERLOADED_DTYPE or dimless:
-                    raise invalid_combination(name, shown, kwargs, method)
-                raise must_be(name, "dtype", "torch.dtype", d)
-            kwargs["dtype"] = _PY_DTYPES[d]
-        if on_failure is None:
-            return fn(*args, **kwargs)
-        try:
-            return fn(*args, **kwargs)
-        except Exception:
-            if again := on_failure(args, kwargs):
-                return fn(*again, **kwargs)
-            raise
+        except TypeError as e:
+            if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
+                raise
+            raise torchs from None
 
     return checked
 
@@ -600,6 +653,9 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
     plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")]
     if len(plausible) == 1:
         _match(name, plausible[0], args, kwargs, True, method)
+    if ("Tensor." if method else "") + name not in _overloads():
+        # torch's parser lists none (x.mm has one signature where torch.mm has two): the first one's words
+        _match(name, sigs[0], args, kwargs, True, method)
     raise invalid_combination(name, args[1:] if method else args, kwargs, method)
 
 
@@ -717,12 +773,41 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
             wrapped = _f_builtin(wrapped, name)
         if getattr(given, "python_level", False):
             wrapped = _python_level(given, wrapped)
+        if wrapped is given and method and _may_miss(fn, name):
+            wrapped = _missing_worded(fn, name)
         if wrapped is given:
             continue
         if isinstance(namespace, dict):
             namespace[name] = wrapped
         else:
             setattr(namespace, name, wrapped)
+
+
+# methods no check wraps that every training step calls (the optimizers' updates, gradient clipping): a
+# call leaving an argument out keeps Python's words, where a wrapper for torch's would cost each call
+_PER_STEP_METHODS = frozenset(
+    "addcmul addcmul_ addcdiv addcdiv_ clamp_min clamp_min_ clamp_max clamp_max_".split())
+
+
+def _may_miss(fn, name: str) -> bool:
+    """Whether method ``fn`` has a required argument besides self that torch's parser would name."""
+    if name in _PER_STEP_METHODS or name in _WRITTEN_IN_PYTHON:
+        return False
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    return any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
+
+
+def _missing_worded(fn, name: str):
+    """Method ``fn`` with torch's words for an argument left out (``missing_argument``)."""
+    @functools.wraps(fn)
+    def method(*args, **kwargs):
+        try:  # (free where nothing is raised)
+            return fn(*args, **kwargs)
+        except TypeError as e:
+            if (torchs := missing_argument(name, fn, args, kwargs, e, True)) is e:
+                raise
+            raise torchs from None
+    return method
 
 
 # torch.nn.functional's functions that run on every training step: their valid calls pay nothing for
@@ -765,14 +850,22 @@ def _f_forwarded(fn, name: str):
     targets = [(key.removeprefix("_nn."), [_signature(text) for text in SIGNATURES[key]])
                for key in F_FORWARDS[name]]
     size_first = _SIZE_FIRST.get(name)
+    required = {n for n, p in params.items() if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD}
 
     @functools.wraps(fn)
     def forwarded(*args, **kwargs):
         given = {**defaults, **dict(zip(params, args)), **kwargs}  # a wrong keyword: fn's own TypeError
         if size_first and given.get(size_first) and not isinstance(given.get("input"), Tensor):
+            if not required <= given.keys():  # an argument left out: Python's words first, as torch's
+                return fn(*args, **kwargs)
             raise AttributeError(f"'{typename(given.get('input'))}' object has no attribute 'size'")
         shown, sigs = targets[-1] if given.get("return_indices") or given.get("inplace") else targets[0]
-        parse(shown, sigs, _handed_on(sigs[0], given), {})
+        try:
+            parse(shown, sigs, _handed_on(sigs[0], given), {})
+        except TypeError:
+            if not required <= given.keys():  # (as above)
+                return fn(*args, **kwargs)
+            raise
         return fn(*args, **kwargs)
     return forwarded
 

@@ -108,7 +108,10 @@ def lays_out(rule):
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            formats = rule(*args, **kwargs)
+            try:
+                formats = rule(*args, **kwargs)
+            except TypeError:  # an argument left out: the layer's own words (Python's, in its name)
+                return fn(*args, **kwargs)
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats

@@ -287,7 +287,8 @@ def _fill_recording(self, value, node):
     return self._assign(new, since, overlap_ok=True)  # torch fills an expanded tensor with a number
 
 
-def _copy_(self, src, non_blocking=False):
+def _copy_(self, other, non_blocking=False):
+    src = other  # (torch's keyword: other=)
     if not isinstance(src, Tensor):
         if isinstance(src, sparse_seam.TYPES):
             return sparse_seam.call("copy_", (self, src), {})

@@ -25,7 +25,7 @@ from ..autograd import is_grad_enabled, no_grad
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
-from .argcheck import invalid_combination
+from .argcheck import invalid_combination, missing_argument
 from .queries import can_cast
 
 # torch.* functions whose signature has ``out`` (torch/_C/_VariableFunctions.pyi and the Python-level
@@ -346,7 +346,12 @@ def _with_out(fn, name: str):
     @functools.wraps(fn)
     def op(*args, out=None, **kwargs):
         if out is None:  # without an empty **kwargs, which costs a dict copy per call
-            return fn(*args, **kwargs) if kwargs else fn(*args)
+            try:  # (free where nothing is raised)
+                return fn(*args, **kwargs) if kwargs else fn(*args)
+            except TypeError as e:
+                if (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
+                    raise
+                raise torchs from None
         return call_with_out(fn, name, args, kwargs, out)
 
     sig = inspect.signature(fn)

@@ -35,9 +35,10 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-def result_type(tensor1, tensor2) -> dt.dtype:
-    """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules)."""
-    return dt.result_type(tensor1, tensor2)
+def result_type(tensor, other) -> dt.dtype:
+    """The dtype an arithmetic op on these operands computes in (PyTorch's promotion rules); torch's
+    keywords (tensor=, other=)."""
+    return dt.result_type(tensor, other)
 
 
 def can_cast(from_: dt.dtype, to: dt.dtype) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
+import inspect
 from typing import Callable, Optional
 
 from ..autograd import graph
@@ -110,7 +111,15 @@ def records(name, saves=None):
             before = {id(t): t._edge() for t in inputs}  # an in-place op gives its input a new history
             since = graph.SEQUENCE[0]
             out = fn(*args, **kwargs)
-            node_name = name if isinstance(name, str) else name(*args, **kwargs)
+            if isinstance(name, str):
+                node_name = name
+            else:
+                try:  # (free where nothing is raised)
+                    node_name = name(*args, **kwargs)
+                except TypeError:
+                    if not kwargs:
+                        raise
+                    node_name = _bound_name(name, fn, args, kwargs)
             if isinstance(node_name, tuple):  # (name, the inputs in the order PyTorch's op takes them)
                 node_name, inputs = node_name
             if node_name is not None:
@@ -120,6 +129,13 @@ def records(name, saves=None):
             return out
         return wrapper
     return deco
+
+
+def _bound_name(namer, fn, args, kwargs):
+    """``namer``'s node name for a call that gave by torch's keyword what it takes by position
+    (masked_fill(x, mask=m, value=v)): the call bound to ``fn``'s parameters first."""
+    bound = inspect.signature(fn).bind(*args, **kwargs)
+    return namer(*bound.args, **bound.kwargs)
 
 
 def torch_saves(fn, spec: str):

@@ -22,12 +22,14 @@ from ..strides_order import format_strides
 from ..tensor import Tensor, raise_inplace_on_inference
 
 
-def resize_(self, *sizes, memory_format=None):
+def resize_(self, *sizes, memory_format=None, size=None):
     """Gives ``self`` the shape ``sizes`` in place, as ``torch.Tensor.resize_`` (see the module); in
     ``memory_format``'s strides where one is given."""
     from .creation import int_tuple, require_args
     from .memory_formats import format_name, memory_format_arg
     memory_format_arg("resize_", memory_format)
+    if size is not None:  # torch's keyword form x.resize_(size=...)
+        sizes = (size,)
     require_args(sizes, "resize_")
     shape = int_tuple(sizes, "resize_")  # torch's parse: a bool is refused first and read as 0 or 1 after
     if memory_format is None:

@@ -274,7 +274,9 @@ def _shape_arg(shape, name, arg="size", required=False):
     return int_tuple(shape, name, arg)
 
 
-def view(input, *shape, dtype=None):
+def view(input, *shape, dtype=None, size=None):
+    if size is not None:  # torch's keyword form x.view(size=...)
+        shape = (size,)
     if dtype is not None:  # torch's view(dtype) overload, its argument named
         if shape:
             from .argcheck import invalid_combination
@@ -293,8 +295,10 @@ def view(input, *shape, dtype=None):
     return apply(OPS_VIEW["view"], input, shape_out=shape)
 
 
-def reshape(input, *shape):
-    shape = infer_size(_shape_arg(shape, "reshape", "shape", required=True), input.numel())
+def reshape(input, *sizes, shape=None):
+    # (torch's keyword form reshape(x, shape=...), as flip's dims: one test where a shape is given)
+    shape = infer_size(_shape_arg(sizes if shape is None else (shape,), "reshape", "shape", required=True),
+                       input.numel())
     if view_strides(input.shape, input._strides, shape) is None:  # a copy, viewed: PyTorch's _unsafe_view
         return apply(OPS_VIEW["view"], input.contiguous(), shape_out=shape, _name="UnsafeViewBackward0")
     return apply(OPS_VIEW["view"], input, shape_out=shape)
@@ -357,8 +361,8 @@ _split_method.python_level = True
 AS_METHOD = {"unflatten": _unflatten_method, "split": _split_method}
 
 
-def permute(input, *dims):
-    dims = _shape_arg(dims, "permute", "dims")
+def permute(input, *args, dims=None):
+    dims = _shape_arg(args if dims is None else (dims,), "permute", "dims")  # (torch's keyword: dims=)
     n = input.dim()
     if len(dims) != n:
         raise RuntimeError(
@@ -380,7 +384,12 @@ def transpose(input, dim0, dim1, _name="TransposeBackward0"):
     return apply(OPS_VIEW["permute"], input, dims=tuple(dims), _name=_name)
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input, axis0, axis1):
+    """``transpose`` by NumPy's names of the dims, which torch's keywords are (axis0=, axis1=)."""
+    return transpose(input, axis0, axis1)
 
 
 def t(input):
@@ -399,8 +408,9 @@ def movedim(input, source, destination):
 moveaxis = movedim
 
 
-def expand(input, *size):
-    size = _shape_arg(size, "expand", required=True)
+def expand(input, *sizes, size=None, implicit=False):
+    # (torch's keyword forms: size=, and implicit, which only tracing reads)
+    size = _shape_arg(sizes if size is None else (size,), "expand", required=True)
     n = input.dim()
     if len(size) < n:
         raise RuntimeError(
@@ -731,7 +741,11 @@ def transpose_(self, dim0, dim1):
     return _in_place_view(self, lambda x: transpose(x, dim0, dim1, "TransposeBackward1"))
 
 
-swapaxes_ = swapdims_ = transpose_
+swapdims_ = transpose_
+
+
+def swapaxes_(self, axis0, axis1):
+    return transpose_(self, axis0, axis1)
 
 
 def _t(x, name, method="t"):

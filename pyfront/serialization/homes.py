@@ -56,6 +56,7 @@ _UNEXPORTED = {
     "pyfront.nn.utils.parametrize.ParametrizationList": "torch.nn.utils.parametrize",
     "pyfront.nn.utils.parametrizations._SpectralNorm": "torch.nn.utils.parametrizations",
     "pyfront.nn.utils.parametrizations._WeightNorm": "torch.nn.utils.parametrizations",
+    "pyfront.nn.utils.parametrizations._Orthogonal": "torch.nn.utils.parametrizations",
     "pyfront.nn.parallel.DistributedDataParallel": "torch.nn.parallel.distributed",
     "pyfront.nn.modules.module._WrappedHook": "torch.nn.modules.module",
     **{f"pyfront.nn.utils.spectral_norm.{name}": "torch.nn.utils.spectral_norm"

@@ -1,7 +1,8 @@
 """Write pyfront/ops/overloads.py: the overloads torch 2.13's argument parser lists after "but expected one
 of:" when a call fits none of them, as it prints them, for every C++ binding (function and Tensor method)
-with two or more that pyfront also has. Run with the test venv (it calls torch); pyfront reads only the
-written table.
+with two or more that pyfront also has; one alone where torch's parser hides the others (a deprecated
+form: "but expected (...)"), as a call missing an argument shows it. Run with the test venv (it calls
+torch); pyfront reads only the written table.
 
     python tests/scripts/gen_overloads.py
 
@@ -20,6 +21,7 @@ import pyfront
 
 TABLE = pathlib.Path(__file__).resolve().parents[2] / "pyfront" / "ops" / "overloads.py"
 _MARK = "but expected one of:\n"
+_ONE = ", but expected ("
 
 
 class _Nothing:
@@ -35,6 +37,8 @@ def _listed(fn, args) -> tuple[str, tuple] | None:
     except TypeError as e:
         text = str(e)
         if _MARK not in text:
+            if _ONE in text:  # one signature shown, others hidden: still the invalid-combination text
+                return text.split("(", 1)[0], ("(" + text.split(_ONE, 1)[1],)
             return None
         return text.split("(", 1)[0], tuple(line[3:] for line in text.split(_MARK, 1)[1].split("\n")
                                             if line.startswith(" * "))

@@ -1,11 +1,14 @@
-"""Ready-made parametrizations: weight normalisation, as ``torch.nn.utils.parametrizations``."""
+"""Ready-made parametrizations: weight normalisation, spectral norm and orthogonal matrices, as
+``torch.nn.utils.parametrizations``."""
 from __future__ import annotations
+
+from enum import Enum, auto
 
 from ...tensor import Tensor
 from ..modules.module import Module
 from . import parametrize
 
-__all__ = ["weight_norm", "spectral_norm"]
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 def _norm_except_dim(v: Tensor, dim: int) -> Tensor:
@@ -152,4 +155,146 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     if dim is None:
         dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
     parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+    return module
+
+
+class _OrthMaps(Enum):
+    """The maps from free parameters onto orthogonal matrices (torch's enum: a pickled module holds one)."""
+    matrix_exp = auto()
+    cayley = auto()
+    householder = auto()
+
+
+class _Orthogonal(Module):
+    """Q orthogonal (unitary when complex) from an unconstrained tensor of the weight's shape.
+
+    matrix_exp and cayley read the lower triangle as a skew-symmetric A and map it to exp(A) or the
+    Cayley transform (I - A/2)^-1 (I + A/2); householder reads the strict lower triangle as reflectors and
+    the diagonal's signs as the columns' signs. With ``use_trivialization`` the result is ``base @ Q``,
+    ``base`` a buffer set on assignment, so the free parameters start at the point -I that maps to I.
+    """
+
+    def __init__(self, weight: Tensor, orthogonal_map: _OrthMaps, *, use_trivialization: bool = True) -> None:
+        super().__init__()
+        if weight.is_complex() and orthogonal_map == _OrthMaps.householder:
+            raise ValueError("The householder parametrization does not support complex tensors.")
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X: Tensor) -> Tensor:
+        from ... import cat, eye, matrix_exp
+        from ...linalg import householder_product, solve
+        wide = X.size(-2) < X.size(-1)
+        if wide:  # every map works on tall matrices: a wide one is the transpose of a tall one
+            X = X.mT
+        n, k = X.size(-2), X.size(-1)
+        if self.orthogonal_map == _OrthMaps.householder:
+            reflectors = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (reflectors * reflectors).sum(dim=-2))
+            # the diagonal's signs choose each column's sign; as ints they carry no gradient
+            Q = householder_product(reflectors, tau) * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        else:
+            X = X.tril()
+            if n != k:  # the n x k lower triangle, padded with zero columns to n x n
+                X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
+            A = X - X.mH
+            if self.orthogonal_map == _OrthMaps.matrix_exp:
+                Q = matrix_exp(A)
+            else:
+                Id = eye(n, dtype=A.dtype, device=A.device)
+                Q = solve(Id.add(A, alpha=-0.5), Id.add(A, alpha=0.5))
+            if n != k:
+                Q = Q[..., :k]
+        if hasattr(self, "base"):
+            Q = self.base @ Q
+        return Q.mT if wide else Q
+
+    def right_inverse(self, Q: Tensor) -> Tensor:
+        from ...autograd.grad_mode import no_grad
+        with no_grad():
+            return self._right_inverse(Q)
+
+    def _right_inverse(self, Q: Tensor) -> Tensor:
+        from ... import cat, randn, zeros_like
+        from ... import geqrf
+        if Q.shape != self.shape:
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                             f"Got a tensor of shape {Q.shape}.")
+        given = Q
+        wide = Q.size(-2) < Q.size(-1)
+        if wide:
+            Q = Q.mT
+        n, k = Q.size(-2), Q.size(-1)
+        if not hasattr(self, "base"):
+            if self.orthogonal_map != _OrthMaps.householder:
+                # no closed form gives the lower triangle whose exp or Cayley image has these columns
+                raise NotImplementedError("It is not possible to assign to the matrix exponential or the "
+                                          "Cayley parametrizations when use_trivialization=False.")
+            # Q's QR factorisation, with diag(R) made positive: its reflectors are the parameters, the
+            # diagonal holds +-1 (flipped where LAPACK skipped a reflection, tau == 0)
+            A, tau = geqrf(Q)
+            A.diagonal(dim1=-2, dim2=-1).sign_()
+            A.diagonal(dim1=-2, dim2=-1)[tau == 0.0] *= -1
+            return A.mT if wide else A
+        if n == k:
+            Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+        else:  # random columns complete Q to a square matrix, then QR makes it orthogonal
+            Q = _make_orthogonal(cat([Q, randn(*(Q.size()[:-2] + (n, n - k)), dtype=Q.dtype,
+                                                    device=Q.device)], dim=-1))
+        self.base = Q
+        # the parameters that map to the identity (householder reads -1 on the diagonal as +1 columns)
+        minus_identity = zeros_like(given)
+        minus_identity.diagonal(dim1=-2, dim2=-1).fill_(-1.0)
+        return minus_identity
+
+
+def _is_orthogonal(Q: Tensor) -> bool:
+    from ... import allclose, eye, finfo
+    n, k = Q.size(-2), Q.size(-1)
+    return allclose(Q.mH @ Q, eye(k, dtype=Q.dtype, device=Q.device), atol=10.0 * n * finfo(Q.dtype).eps)
+
+
+def _make_orthogonal(A: Tensor) -> Tensor:
+    """The Q of A = QR (A tall) with diag(R) real and positive."""
+    from ... import geqrf
+    from ...linalg import householder_product
+    X, tau = geqrf(A)
+    return householder_product(X, tau) * X.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
+
+
+def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
+               use_trivialization: bool = True) -> Module:
+    r"""Constrain ``module.<name>`` (a matrix or a batch of them) to be orthogonal, or unitary when complex:
+    :math:`Q^H Q = I` for a tall matrix, :math:`Q Q^H = I` for a wide one; as
+    ``torch.nn.utils.parametrizations.orthogonal``.
+
+    Args:
+        module (Module): the module holding the tensor.
+        name (str): the tensor's name. Default: ``"weight"``
+        orthogonal_map (str, optional): ``"matrix_exp"``, ``"cayley"`` or ``"householder"``. Default:
+            ``"matrix_exp"`` for a square or complex matrix, else ``"householder"``.
+        use_trivialization (bool): keep a ``base`` buffer and parametrize ``base @ Q`` (a dynamic
+            trivialization, Lezcano-Casado 2019), which also makes assignment possible for every map.
+            Default: ``True``
+
+    Raises:
+        ValueError: no such tensor, fewer than 2 dims, an unknown map, or householder of a complex tensor.
+    """
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.ndim} dimensions.")
+    if orthogonal_map is None:
+        square = weight.size(-2) == weight.size(-1)
+        orthogonal_map = "matrix_exp" if square or weight.is_complex() else "householder"
+    kind = _OrthMaps.__members__.get(orthogonal_map) if isinstance(orthogonal_map, str) else None
+    if kind is None:
+        raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+                         f"Got: {orthogonal_map}")
+    parametrize.register_parametrization(module, name, _Orthogonal(weight, kind,
+                                                                   use_trivialization=use_trivialization),
+                                         unsafe=True)
     return module

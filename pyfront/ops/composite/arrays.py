@@ -98,17 +98,28 @@ def _split_samples():
 
 
 @composite(samples=_split_samples)
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
     """Views of ``input`` split along ``dim`` into n near-equal sections (an int) or at the given indices
     (a sequence or a 1-D int64 tensor), as ``torch.tensor_split``.
 
     Raises RuntimeError for a 0-d input, a section count below 1 or a non-int64 index tensor."""
+    indices_or_sections = _sections(indices_or_sections, sections, indices, tensor_indices_or_sections)
     if input.dim() == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
                            "dims")
     d = normalize_dim(dim, input.dim())
     lead = (slice(None),) * d
     return tuple(input[lead + (slice(a, b),)] for a, b in _split_points(input, indices_or_sections, d))
+
+
+def _sections(indices_or_sections, sections=None, indices=None, tensor=None):
+    """The split points given by position or by one of torch's keywords (sections=, indices=, and
+    tensor_split's tensor_indices_or_sections=): each names one of its overloads."""
+    for given in (sections, indices, tensor):
+        if given is not None:
+            return given
+    return indices_or_sections
 
 
 def _dim_split(name, dim, min_dim, input, indices_or_sections):
@@ -122,19 +133,20 @@ def _dim_split(name, dim, min_dim, input, indices_or_sections):
     return tensor_split(input, indices_or_sections, dim)
 
 
-def hsplit(input, indices_or_sections):
+def hsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``."""
-    return _dim_split("hsplit", 1 if input.dim() > 1 else 0, 1, input, indices_or_sections)
+    return _dim_split("hsplit", 1 if input.dim() > 1 else 0, 1, input,
+                      _sections(indices_or_sections, sections, indices))
 
 
-def vsplit(input, indices_or_sections):
+def vsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 0 of a tensor of 2 or more dims, as ``torch.vsplit``."""
-    return _dim_split("vsplit", 0, 2, input, indices_or_sections)
+    return _dim_split("vsplit", 0, 2, input, _sections(indices_or_sections, sections, indices))
 
 
-def dsplit(input, indices_or_sections):
+def dsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 2 of a tensor of 3 or more dims, as ``torch.dsplit``."""
-    return _dim_split("dsplit", 2, 3, input, indices_or_sections)
+    return _dim_split("dsplit", 2, 3, input, _sections(indices_or_sections, sections, indices))
 
 
 # -- index arithmetic ---------------------------------------------------------------------------
@@ -206,7 +218,7 @@ def block_diag(*tensors):
         rows.append(cat([zeros(r, left, dtype=dtype, device=device), m.to(dtype),
                          zeros(r, width - left - c, dtype=dtype, device=device)], 1))
         left += c
-    return cat(rows, 0) if rows else zeros(0, 0, device=device)
+    return cat(rows, 0) if rows else zeros(1, 0, device=device)  # (none: torch's one empty row)
 
 
 def _vector(name, t):
@@ -221,6 +233,8 @@ def _vector(name, t):
 def cartesian_prod(*tensors):
     """Every tuple of one element from each 1-D tensor, as rows (lexicographic order), as
     ``torch.cartesian_prod``; one tensor is returned as it is."""
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")  # (torch's composite's)
     for t in _tensors(tensors):
         _vector("cartesian_prod", t)
     if any(t.dtype != tensors[0].dtype for t in tensors):

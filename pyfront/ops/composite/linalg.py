@@ -477,7 +477,10 @@ def _sumproduct_pair(left, right, sum_dims):
 @composite(samples=samples.einsum)
 def einsum(*args) -> Tensor:
     """Sums of products over labelled dims, as ``torch.einsum`` (equation or sublist form)."""
-    if args and isinstance(args[0], Tensor):
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least "
+                         "one operand and its subscripts list")
+    if isinstance(args[0], Tensor):
         equation, operands = _sublist_equation(args)
     else:
         equation, operands = args[0], list(args[1:])

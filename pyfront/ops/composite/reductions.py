@@ -304,7 +304,8 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
         red.check_nonempty(name, input, dims)
-        return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True)
+        return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True,
+                     nan_bits=red.whole_nan_bits(input.dtype))
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0:
         return _scalar(name, lambda x, d0: _extreme(name, arg_op, full_op, pair_fn, x, d0, False, None),
@@ -417,14 +418,26 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return _gather("kthvalue", input, _order(input, d, "kthvalue", k), d, keepdim)
 
 
+def _nan_rows_order(keys, order, d):
+    """``order`` with the rows of ``keys`` along ``d`` that hold a NaN in std::sort's order of them."""
+    from ..creation import tensor
+    from ..primitives.nan_order import nan_row_order
+    rows = keys.movedim(d, -1).reshape(-1, keys.shape[d]).numpy()
+    out = order.movedim(d, -1).reshape(-1, keys.shape[d]).numpy().copy()
+    for r in (rows != rows).any(-1).nonzero()[0]:
+        out[r] = nan_row_order(rows[r])
+    moved = order.movedim(d, -1).shape
+    return tensor(out, dtype=order.dtype).reshape(moved).movedim(-1, d)
+
+
 @composite(samples=samples.mode, grad_fn="ModeBackward0")
 def mode(input, dim=-1, keepdim=False):
     """(values, indices): the most frequent value along ``dim`` and where it occurs.
 
     Among values of equal count the smallest is the mode, as PyTorch's. The index is the one PyTorch's CPU
     kernel gives: the last of the mode's run in std::sort's order (its last occurrence in rows of up to 16
-    elements). NaNs count as equal to each other (PyTorch's result for a NaN row is unspecified). The
-    gradient reaches the element at the index.
+    elements). A NaN equals nothing, and a row holding one is in the order std::sort's plain ``<`` leaves it
+    (ops/primitives/nan_order.py), as torch's kernel on cpu. The gradient reaches the element at the index.
 
     Args:
         input (Tensor): the input.
@@ -441,12 +454,12 @@ def mode(input, dim=-1, keepdim=False):
     keys = input.detach()
     keys = keys.to(dt.uint8) if keys.dtype is dt.bool_ else keys
     order = _order(keys, d, "sort")  # torch's std::sort order: its index is the run's last in that order
+    if keys.dtype.is_floating_point and keys.device.type == "cpu" and keys.isnan().any():
+        order = _nan_rows_order(keys, order, d)
     v = apply(red.take_along, keys, order, dim=d)
     n = input.shape[d]
     prev, nxt = v.narrow(d, 0, n - 1), v.narrow(d, 1, n - 1)
-    same = nxt == prev
-    if v.dtype.is_floating_point:
-        same = same | (nxt.isnan() & prev.isnan())
+    same = nxt == prev  # (a NaN ends its run: torch's kernel compares with !=)
     # a run of equal sorted values: its id (from the starts) and its count, read at its last element
     first = ones_like(v.narrow(d, 0, 1), dtype=dt.bool_)
     starts = cat([first, ~same], d).long()

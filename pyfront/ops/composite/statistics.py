@@ -269,6 +269,7 @@ def nanmedian(input, dim=None, keepdim=False):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch."""
+    red.refuse_complex_order(input, "\"aminmax_cpu\" not implemented for '{}'", NotImplementedError)
     if dim is not None:
         dim = normalize_dim(dim, input.dim())  # (an int only: no one-element tensor, as amin's dims take)
     if input.numel() == 0 and (dim is None or input.dim() and input.shape[dim] == 0):
@@ -277,9 +278,12 @@ def aminmax(input, *, dim=None, keepdim=False):
     dims = () if dim is None else dim
     if dim is None and keepdim:
         dims = tuple(range(input.dim()))
-    lo = input.amin(dims, keepdim) if dim is not None or keepdim else input.amin()
-    hi = input.amax(dims, keepdim) if dim is not None or keepdim else input.amax()
-    return return_types.aminmax(lo, hi)
+    if dim is None:  # torch's kernel of the whole tensor: max()'s NaN bits (amin/amax's gradients)
+        dims = tuple(range(input.dim()))
+        bits = red.whole_nan_bits(input.dtype)
+        return return_types.aminmax(*(red.reduce(op, input, dims=dims, keepdim=keepdim, nan_ties=False,
+                                                 nan_bits=bits) for op in (red.amin_op, red.amax_op)))
+    return return_types.aminmax(input.amin(dims, keepdim), input.amax(dims, keepdim))
 
 
 # -- scans and integrals ------------------------------------------------------------------------
@@ -436,7 +440,7 @@ def _check_histogram_tensors(input, bins, weight):
     s(T((20,)), 4), s(T((3, 5)), 3, range=(-1.0, 1.0)), s(T((10,)), T((4,), sort=True)),
     s(T((12,)), 5, weight=T((12,), low=0, high=2)), s(T((12,)), 3, density=True), s(T((0,)), 2),
     s(T((6,), "int64"), 3), s(T((4, 5), layout="transposed"), 2)])
-def histogram(input, bins, *, range=None, weight=None, density=False):
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left
     edge, the last both. As ``torch.histogram``."""

@@ -1446,10 +1446,10 @@ INPLACE = (
 __all__ = METHODS.split() + ["to_dtype", "where"]
 
 
-def _where_method(self, condition, y):
-    """``x.where(condition, y)``: ``where(condition, x, y)``, the tensor itself where it holds (torch's
-    method; the function takes the condition first)."""
-    return where(condition, self, y)
+def _where_method(self, condition, other):
+    """``x.where(condition, other)``: ``where(condition, x, other)``, the tensor itself where it holds
+    (torch's method; the function takes the condition first)."""
+    return where(condition, self, other)
 
 
 _where_method.__name__ = "where"

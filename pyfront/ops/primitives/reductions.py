@@ -166,11 +166,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
                   dims=tuple(range(ndim)) if dim is None else reduce_dims(dim, ndim), keepdim=keepdim)
 
 
-def sum_to_size(input, *size):
+def sum_to_size(input, *sizes, size=None):
     """Sum ``input`` down to the broadcast-compatible ``size`` (how broadcast gradients shrink), recording
     torch's sum_to: a sum over the dims (SumBackward1) kept, viewed as ``size`` where leading dims go; a
     sum of everything to ``()``, SumBackward0."""
     # each sum by the planned reduction (dispatch.reduce): a bias's gradient, per layer per step
+    size = sizes if size is None else (size,)  # (torch's keyword form: size=)
     if len(size) == 1 and isinstance(size[0], tuple) and builtins.all(type(n) is int for n in size[0]):
         size = tuple(size[0])  # the autograd engine's call (a Size of ints): nothing to parse
     elif not size:
@@ -222,16 +223,20 @@ def _evenly_vjp(c, g):
     return (where(mask, g / mask.sum(c.attrs["dims"], keepdim=True), 0.0),)
 
 
-def _first_extreme(np, x, dims, keepdim, np_name):
-    """amax/amin as torch: of equal values (0.0 and -0.0) the first is kept, and NaN wins (the first
-    NaN); NumPy's amax may return either zero of a tie."""
+def _first_extreme(np, x, dims, keepdim, np_name, nan_bits="quiet"):
+    """amax/amin as torch: of equal values (0.0 and -0.0) the first is kept, and NaN wins, as torch's bits
+    (``_torch_nan``); NumPy's amax may return either zero of a tie."""
     if x.dtype.kind != "f" or x.size == 0 or x.ndim == 0:
         return getattr(np, np_name)(x, axis=dims, keepdims=keepdim)
     # NumPy's extreme is torch's (NaN propagates) but where it is a zero, of which either sign may be
     # NumPy's: only then the first of the row is looked for
     r = (np.maximum if np_name == "amax" else np.minimum).reduce(x, dims, keepdims=keepdim)
+    if (nan := r != r).any():  # (a pass over the result, not the input)
+        r = _torch_nan(np, r, nan, nan_bits if x.size > 1 else "quiet")
     if not (r == 0).any():
         return r
+    if nan_bits == "ones" and r.ndim == 0:  # a whole max()/min()/aminmax() of zeros: its vector kernel's sign
+        return np.array(_vector_kernel_zero(np, x.reshape(-1)), dtype=x.dtype)
     dims = tuple(range(x.ndim)) if dims is None else tuple(d % x.ndim for d in np.atleast_1d(dims))
     kept = [d for d in range(x.ndim) if d not in dims]
     rows = np.transpose(x, kept + list(dims)).reshape([x.shape[d] for d in kept] + [-1])
@@ -240,10 +245,50 @@ def _first_extreme(np, x, dims, keepdim, np_name):
     return np.expand_dims(out, dims) if keepdim else out
 
 
+def _torch_nan(np, r, nan, bits: str):
+    """``r`` with torch's CPU bits where it is NaN (``nan``): amax/amin's the quiet NaN whatever NaN came in
+    ("quiet"); its kernel of a whole tensor's max(), min() and aminmax() blends by its vector comparison's
+    mask, every bit set ("ones"), which float16's conversion leaves as 0xFE00 ("negative": the negative quiet
+    NaN, in the float32 it computes in here)."""
+    r = np.array(r)  # (a copy; a 0-d result too)
+    if bits == "ones" and r.dtype.itemsize in (4, 8):
+        r.view(f"u{r.dtype.itemsize}")[nan] = ~np.uint64(0) >> np.uint64(64 - 8 * r.dtype.itemsize)
+    else:
+        r[nan] = -np.nan if bits == "negative" else np.nan
+    return r
+
+
+# torch's whole max()/min()/aminmax() kernel (measured on its CPU build): 32-byte vectors, 8 float32 or 4
+# float64 lanes, element i accumulated in lane i % lanes; of tied lanes its horizontal fold keeps this order
+_LANE_PRIORITY = {8: (7, 3, 5, 1, 6, 2, 4, 0), 4: (3, 2, 1, 0)}
+
+
+def _vector_kernel_zero(np, flat) -> float:
+    """Which zero (0.0 or -0.0) torch's whole max()/min() returns where the extreme is a zero: its max/min
+    instruction gives the second operand of a tie, so each lane keeps its last zero, and the lanes fold in
+    ``_LANE_PRIORITY``'s order; under one vector (and other dtypes), a scalar loop: the last zero."""
+    lanes = 32 // flat.dtype.itemsize
+    zeros = np.flatnonzero(flat == 0)
+    if len(flat) < lanes or lanes not in _LANE_PRIORITY:
+        return float(flat[zeros[-1]])
+    lane_of = zeros % lanes
+    for lane in _LANE_PRIORITY[lanes]:
+        if (mine := zeros[lane_of == lane]).size:
+            return float(flat[mine[-1]])
+    raise AssertionError("a zero extreme has a zero")
+
+
+def whole_nan_bits(dtype) -> str:
+    """``_torch_nan``'s bits of a whole tensor's max()/min()/aminmax() for ``dtype`` (bfloat16's conversion
+    from float makes every NaN the quiet one; "ones" also picks the kernel's zero: _vector_kernel_zero)."""
+    return {dt.float32: "ones", dt.float64: "ones", dt.float16: "negative"}.get(dtype, "quiet")
+
+
 def _extreme(name, np_name):
     return register(OpDef(
         name, "reduction", _reduce_infer(),
-        lambda np, x, dims, keepdim, nan_ties: _first_extreme(np, x, dims, keepdim, np_name),
+        lambda np, x, dims, keepdim, nan_ties, nan_bits="quiet": _first_extreme(np, x, dims, keepdim, np_name,
+                                                                                nan_bits),
         _evenly_vjp, save=(0,), save_output=True, torch_name=name,
         samples=samples.amax_amin))
 
