@@ -176,7 +176,7 @@ class _Orthogonal(Module):
 
     def __init__(self, weight: Tensor, orthogonal_map: _OrthMaps, *, use_trivialization: bool = True) -> None:
         super().__init__()
-        if weight.is_complex() and orthogonal_map == _OrthMaps.householder:
+        if orthogonal_map is _OrthMaps.householder and weight.is_complex():
             raise ValueError("The householder parametrization does not support complex tensors.")
         self.shape = weight.shape
         self.orthogonal_map = orthogonal_map
@@ -190,7 +190,7 @@ class _Orthogonal(Module):
         if wide:  # every map works on tall matrices: a wide one is the transpose of a tall one
             X = X.mT
         n, k = X.size(-2), X.size(-1)
-        if self.orthogonal_map == _OrthMaps.householder:
+        if self.orthogonal_map is _OrthMaps.householder:
             reflectors = X.tril(diagonal=-1)
             tau = 2.0 / (1.0 + (reflectors * reflectors).sum(dim=-2))
             # the diagonal's signs choose each column's sign; as ints they carry no gradient
@@ -200,7 +200,7 @@ class _Orthogonal(Module):
             if n != k:  # the n x k lower triangle, padded with zero columns to n x n
                 X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
             A = X - X.mH
-            if self.orthogonal_map == _OrthMaps.matrix_exp:
+            if self.orthogonal_map is _OrthMaps.matrix_exp:
                 Q = matrix_exp(A)
             else:
                 Id = eye(n, dtype=A.dtype, device=A.device)
@@ -228,15 +228,15 @@ class _Orthogonal(Module):
             Q = Q.mT
         n, k = Q.size(-2), Q.size(-1)
         if not hasattr(self, "base"):
-            if self.orthogonal_map != _OrthMaps.householder:
+            if self.orthogonal_map is not _OrthMaps.householder:
                 # no closed form gives the lower triangle whose exp or Cayley image has these columns
                 raise NotImplementedError("It is not possible to assign to the matrix exponential or the "
                                           "Cayley parametrizations when use_trivialization=False.")
             # Q's QR factorisation, with diag(R) made positive: its reflectors are the parameters, the
             # diagonal holds +-1 (flipped where LAPACK skipped a reflection, tau == 0)
             A, tau = geqrf(Q)
-            A.diagonal(dim1=-2, dim2=-1).sign_()
-            A.diagonal(dim1=-2, dim2=-1)[tau == 0.0] *= -1
+            signs = A.diagonal(dim1=-2, dim2=-1)
+            signs.copy_(signs.sign().where(tau != 0.0, -signs.sign()))
             return A.mT if wide else A
         if n == k:
             Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
