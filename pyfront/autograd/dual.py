@@ -117,7 +117,8 @@ def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
             grads[i] = u
         result = vjp(tuple(grads))
         result = result if isinstance(result, (tuple, list)) else (result,)
-        pairs = [(g, t) for g, t in zip(result, tangents) if g is not None and t is not None and g.requires_grad]
+        pairs = [(g, t) for g, t in zip(result, tangents)
+                 if g is not None and t is not None and g.requires_grad]
         got = [None] * len(us)
         if pairs:
             # the engine sums a broadcast gradient back to its input's shape: its transpose expands
@@ -150,7 +151,8 @@ def _linked(tangent, inputs, local, tangents, local_t):
     pairs = [(r, x) for r, x in zip((*inputs, *tangents), (*local, *local_t))
              if x is not None and x.requires_grad]
     from .function import LocalGraph
-    return LocalGraph.apply((tangent, tuple(x for _, x in pairs)), (tangent.detach(),), *(r for r, _ in pairs))
+    leaves = tuple(x for _, x in pairs)
+    return LocalGraph.apply((tangent, leaves), (tangent.detach(),), *(r for r, _ in pairs))
 
 
 def through_function(cls, ctx, args, output) -> None:
@@ -184,7 +186,8 @@ def through_function(cls, ctx, args, output) -> None:
             return grad([o for o, _ in pairs], [local[i] for i in leaves], [g for _, g in pairs],
                         create_graph=True, allow_unused=True)
 
-        got = _double_vjp(vjp, [outs[i] for i in wanted], len(outs), wanted, [local_t[i] for i in leaves], keep)
+        got = _double_vjp(vjp, [outs[i] for i in wanted], len(outs), wanted, [local_t[i] for i in leaves],
+                          keep)
         reals = [a if isinstance(a, Tensor) else None for a in args]
         got = [_linked(g, reals, local, tangents, local_t) if keep else g for g in got]
     for i, tangent in zip(wanted, got):

@@ -32,8 +32,8 @@ def exit_dual_level(*, level: int | None = None) -> None:
     if level is None:
         level = _current[0]
     if level != _current[0]:
-        raise RuntimeError("Trying to exit a forward AD level that was not the last one that was created. This "
-                           "is not supported.")
+        raise RuntimeError("Trying to exit a forward AD level that was not the last one that was created. "
+                           "This is not supported.")
     if level < 0:
         raise RuntimeError("Dual level must be a positive number.")
     _current[0] = -1
@@ -75,8 +75,8 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     if level != _current[0]:
         raise RuntimeError("Invalid level given to _make_dual")
     if dual.tangent_of(tensor) is not None:
-        raise RuntimeError(f"Making a dual Tensor based on a Tensor that already has a forward gradient at the "
-                           f"same level {level} is not supported.")
+        raise RuntimeError("Making a dual Tensor based on a Tensor that already has a forward gradient at "
+                           f"the same level {level} is not supported.")
     dual.check_size(tensor, tangent)
     with dual.paused():
         out = tensor.view_as(tensor)

@@ -417,8 +417,8 @@ def zero_derivative(result: Tensor, input: Tensor, grad_fn: str) -> Tensor:
 
 
 class LocalGraph(Function):
-    """A result computed over local leaves standing for real tensors (a forward-mode tangent: autograd/dual.py),
-    as the output of those real tensors: its backward runs the small local graph."""
+    """A result computed over local leaves standing for real tensors (a forward-mode tangent:
+    autograd/dual.py), as the output of those real tensors: its backward runs the small local graph."""
 
     @staticmethod
     def forward(ctx, local, boxed, *inputs):
