@@ -27,7 +27,11 @@ _NEEDED = (object(), 0)  # a node edge that marks an input whose gradient the ta
 
 
 def set_tangent(t, tangent) -> None:
-    """Give ``t`` ``tangent`` at the open level (dropped when it exits)."""
+    """Give ``t`` ``tangent`` at the open level (dropped when it exits), laid out as ``t`` (copied where it
+    is not), as torch's: a view of ``t`` finds its tangent at the same place in it (``tangent_of``)."""
+    if tangent._strides != t._strides and not t._overlaps():
+        with paused():
+            tangent = _zeros_as(t, tangent.dtype).copy_(tangent)
     t._tangent = tangent
     _OWNERS.append(weakref.ref(t))
 
@@ -50,6 +54,12 @@ def tangent_of(t):
         with paused():
             return bt.as_strided(t._shape, t._strides, bt._offset + t._offset - base._offset)
     return t._tangent
+
+
+def carries(t) -> bool:
+    """Whether ``t`` has a tangent (a composite that records its own node only where its input requires grad
+    must record it for this too: the tangent comes from that node)."""
+    return ON[0] and tangent_of(t) is not None
 
 
 @contextlib.contextmanager
@@ -109,9 +119,11 @@ def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
     zero) and ``vjp``, the map of output gradients to input gradients: the gradient of ``<vjp(u), t>`` with
     respect to ``u``. An output no input gradient depends on (floor's) gets zeros, as torch's."""
     from . import grad
-    from ..ops.creation import zeros_like
+    from ..ops.creation import ones_like, zeros_like
     with enable_grad():
-        us = [zeros_like(o).requires_grad_() for o in outs]
+        # any u gives the same derivative (a VJP is linear in it); ones, not zeros: a VJP written with logs or
+        # quotients of the cotangent (logcumsumexp's) is NaN at zero
+        us = [ones_like(o).requires_grad_() for o in outs]
         grads = [None] * n_outputs
         for i, u in zip(wanted, us):
             grads[i] = u
@@ -257,8 +269,8 @@ def after_write(self, new) -> None:
             ts.copy_(tn)
 
 
-def _zeros_as(t):
+def _zeros_as(t, dtype=None):
     """Zeros laid out as ``t``: a view's tangent is the same view of them."""
     from ..ops.factories import empty_strided
-    return empty_strided(t.shape, t.stride(), dtype=t.dtype, device=t.device).zero_()
+    return empty_strided(t.shape, t.stride(), dtype=dtype or t.dtype, device=t.device).zero_()
 

@@ -100,15 +100,15 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
     r"""``(primal, tangent)`` of ``tensor`` at the open dual level, as a namedtuple: the primal is a view of
     ``tensor`` without a tangent, the tangent None where ``tensor`` has none (and outside a level).
 
-    Raises TypeError, with torch's text, for a ``tensor`` that is not a Tensor.
+    Raises TypeError, with torch's text, for a ``tensor`` that is not a Tensor (inside a level).
     """
+    if level is None:
+        level = _current[0]
+    if level < 0:  # (anything, as torch's: no level, nothing to unpack)
+        return UnpackedDualTensor(tensor, None)
     if not isinstance(tensor, Tensor):
         raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not "
                         f"{type(tensor).__name__}")
-    if level is None:
-        level = _current[0]
-    if level < 0:
-        return UnpackedDualTensor(tensor, None)
     with dual.paused():
         primal = tensor.view_as(tensor)
     return UnpackedDualTensor(primal, dual.tangent_of(tensor))
