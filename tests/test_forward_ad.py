@@ -210,6 +210,7 @@ def _behaviour(lib):
         seen.append(fw.unpack_dual(fw.make_dual(m.T, lib.ones(2, 2))).tangent.stride())
         seen.append(fw.unpack_dual(fw.make_dual(p, lib.ones(5)[:3])).tangent.stride())
         seen.append(fw.unpack_dual(fw.make_dual(p, t.double())).tangent.dtype is lib.float64)
+        seen.append(repr(fw.make_dual(lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64), m) * 2))
     seen += [tan(d), tan(x), fw.unpack_dual(p).primal is p, fw.unpack_dual(p).tangent, fw.unpack_dual(3)]
     level = fw.enter_dual_level()
     fw.exit_dual_level(level=level)
