@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.autograd.forward_ad as tfw
-from optable import _resolve, _values, assert_same_error, entries
+from optable import _resolve, _values, assert_same_error, entries, laid_out
 
 import pyfront
 import pyfront.autograd.forward_ad as pfw
@@ -20,14 +20,6 @@ FW = {pyfront: pfw, torch: tfw}
 # where pyfront's tangent differs from torch's, and why (each a difference of torch's own two formulas)
 KNOWN = {"logit": "torch's forward formula gives NaN outside [eps, 1 - eps], its backward (pyfront's source "
                   "of both) gives 0 there"}
-
-
-def _layout(t, spec):
-    if spec.layout == "transposed":
-        return t.permute(*reversed(range(t.dim())))
-    if spec.layout == "expanded":
-        return t.expand(spec.expand_to)
-    return t
 
 
 def _dual_run(lib, name, sample, domain, seed=0):
@@ -49,7 +41,7 @@ def _dual_run(lib, name, sample, domain, seed=0):
                 x = lib.tensor(data.astype("float64"))
                 if spec.grad:
                     x = fw.make_dual(x, lib.tensor(rng.standard_normal(data.shape)))
-            values.append(_layout(x, spec))
+            values.append(laid_out(x, spec))
         out = _resolve(lib, name)(*[v for n, v in zip(names, values) if isinstance(n, int)],
                                   **{n: v for n, v in zip(names, values) if not isinstance(n, int)})
         result = []

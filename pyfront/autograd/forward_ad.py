@@ -6,11 +6,11 @@ VJP), and ``unpack_dual(result).tangent`` reads them. Leaving the level drops ev
 """
 from __future__ import annotations
 
-import functools
 from typing import Any, NamedTuple
 
 from ..tensor import Tensor
 from . import dual
+from .grad_mode import _GradModeContext
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual",
            "dual_level"]
@@ -124,9 +124,4 @@ class dual_level:
     def __exit__(self, *exc: Any) -> None:
         exit_dual_level()
 
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.__class__():
-                return fn(*args, **kwargs)
-        return wrapper
+    __call__ = _GradModeContext.__call__  # a decorator too: each call of the function in a fresh level
