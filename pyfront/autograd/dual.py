@@ -120,6 +120,8 @@ def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
     respect to ``u``. An output no input gradient depends on (floor's) gets zeros, as torch's."""
     from . import grad
     from ..ops.creation import ones_like, zeros_like
+    if all(o.numel() == 0 for o in outs):  # nothing to differentiate (some VJPs refuse an empty gradient)
+        return [zeros_like(o) for o in outs]
     with enable_grad():
         # any u gives the same derivative (a VJP is linear in it); ones, not zeros: a VJP written with logs or
         # quotients of the cotangent (logcumsumexp's) is NaN at zero
