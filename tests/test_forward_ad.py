@@ -343,6 +343,22 @@ def test_second_order_as_torch():
     assert _second_order(pyfront)[0] == pytest.approx(_second_order(torch)[0])
 
 
+def _complex(lib):
+    fw = FW[lib]
+    z, tz = lib.tensor([1 + 2j, -0.5 + 0.25j]), lib.tensor([0.3 - 1j, 2 + 0.5j])
+    x, tx = lib.tensor([0.5, 1.5]), lib.tensor([1.0, -2.0])
+    with fw.dual_level():
+        d, dx = fw.make_dual(z, tz), fw.make_dual(x, tx)
+        outs = [d * d, d.abs(), d.conj(), d.conj() * d, d.exp(), d.real * 2, lib.view_as_real(d), d.angle(),
+                (d * 1j).sum(), lib.polar(dx, dx), dx * (1 + 1j)]
+        return [fw.unpack_dual(o).tangent.resolve_conj().numpy() for o in outs]
+
+
+def test_complex_tangents_as_torch():  # torch's convention for abs, conj, angle too
+    for got, want in zip(_complex(pyfront), _complex(torch)):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
 # -- the GPU backend ---------------------------------------------------------------------------------
 def test_webgpu_tangents_as_torch():
     if not pyfront.webgpu.is_available():

@@ -47,9 +47,10 @@ def drop_all() -> None:
 
 def tangent_of(t):
     """``t``'s tangent at the open level, or None: a view's is the same view of its base's tangent, where the
-    base has one (it may have got it after the view was taken, by a write through another view)."""
+    base has one (it may have got it after the view was taken, by a write through another view) and the view
+    reads the base's values as they are (no conj or neg bit of its own, whose tangent is its own)."""
     base = t._base
-    if base is not None and base._tangent is not None and base.dtype is t.dtype:
+    if base is not None and base._tangent is not None and base.dtype is t.dtype and base._lazy == t._lazy:
         bt = base._tangent
         with paused():
             return bt.as_strided(t._shape, t._strides, bt._offset + t._offset - base._offset)
