@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from .autograd import dual
 from . import dtypes as _dt
 from .tensor import Tensor
 
@@ -232,6 +233,9 @@ def tensor_repr(t: Tensor) -> str:
         suffixes.append(f"grad_fn=<{grad_fn_name}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    tangent = dual.tangent_of(t) if dual.ON[0] else None
+    if tangent is not None:  # a dual tensor (forward AD): its tangent, as written on its own
+        suffixes.append(f"tangent={tangent!r}")
     return _join_suffixes(prefix + body, suffixes, indent)
 
 

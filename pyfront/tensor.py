@@ -12,6 +12,7 @@ from . import _warnings
 from . import dtypes as _dt
 from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state
 from .autograd.grad_mode import no_grad as _no_grad
+from .autograd import dual as _dual
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
 from .backends.storage import Layout, is_whole, memory_of
@@ -84,6 +85,8 @@ class Tensor:
     # torch's conjugate or negative bit ("conj", "neg"): a view whose values are that transform of the memory
     # it reads, its layout kept as ``_raw`` (ops/lazy_bits.py)
     _lazy = None
+    # its forward gradient at the open dual level (autograd/dual.py), dropped when the level exits
+    _tangent = None
     # what a backend reads of a lazy view: its values, made at each read (a plain tensor's own _layout, in its
     # __dict__, is found first: a non-data descriptor, where __getattr__ would slow every attribute read)
     _layout = _ResolvedLayout()
@@ -614,6 +617,8 @@ class Tensor:
                 self._requires_grad = new._requires_grad
             else:
                 record_view_write(self, new)
+        if _dual.ON[0]:  # forward AD: self's tangent is now new's
+            _dual.after_write(self, new)
         return self
 
     def _can_take_storage(self, new) -> bool:

@@ -186,12 +186,17 @@ def build(spec, domain, rng, device="cpu"):
     wants_grad = spec.grad and spec.dtype.startswith("float")
     pl = pyfront.tensor(data, requires_grad=wants_grad, device=device)
     tl = torch.tensor(data, requires_grad=wants_grad)
-    pa, ta = pl, tl
+    return laid_out(pl, spec), laid_out(tl, spec), (pl if wants_grad else None), (tl if wants_grad else None)
+
+
+def laid_out(t, spec):
+    """``t`` (pyfront's or torch's) in the sample's layout: a transposed view (all dims reversed), expanded,
+    or as it is."""
     if spec.layout == "transposed":
-        pa, ta = pl.permute(*reversed(range(pl.dim()))), tl.permute(*reversed(range(tl.dim())))
-    elif spec.layout == "expanded":
-        pa, ta = pl.expand(spec.expand_to), tl.expand(spec.expand_to)
-    return pa, ta, (pl if wants_grad else None), (tl if wants_grad else None)
+        return t.permute(*reversed(range(t.dim())))
+    if spec.layout == "expanded":
+        return t.expand(spec.expand_to)
+    return t
 
 
 def float32_rows(known: dict) -> list:

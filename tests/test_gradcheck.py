@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from optable import _resolve, _values, entries
+from optable import _resolve, _values, entries, laid_out
 
 import pyfront
 from torch.autograd.gradcheck import GradcheckError as TorchGradcheckError
@@ -48,20 +48,12 @@ def _prepare(torch_name, sample, domain, seed):
                 values.append(spec)
                 continue
             t = next(it) if w else lib.tensor(d)
-            values.append(_layout(t, spec))
+            values.append(laid_out(t, spec))
         pos = [v for n, v in zip(names, values) if isinstance(n, int)]
         kw = {n: v for n, v in zip(names, values) if not isinstance(n, int)}
         return _resolve(lib, torch_name)(*pos, **kw)
 
     return [d for d, w in zip(data, wants) if w], call
-
-
-def _layout(t, spec):
-    if spec.layout == "transposed":
-        return t.permute(*reversed(range(t.dim())))
-    if spec.layout == "expanded":
-        return t.expand(spec.expand_to)
-    return t
 
 
 # Samples with more float input elements than this are checked in fast mode (a random projection

@@ -149,3 +149,4 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "in
            "set_detect_anomaly"]
 
 from . import functional  # noqa: E402,F401  (torch.autograd imports it too; it needs grad above)
+from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad: dual tensors)

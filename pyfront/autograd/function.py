@@ -18,13 +18,13 @@ from typing import Any, Callable
 from ..ops import sparse_seam
 from ..tensor import Tensor
 from .grad_mode import _state, no_grad
-from . import graph
+from . import dual, graph
 from .graph import _FREED, Node, SavedTensor
 
 
-# the forward-mode products running now: "dual" where torch runs forward AD (gradcheck's check_forward_ad),
-# "func" in torch.func.jvp. pyfront computes them by reverse mode twice, which runs a Function's backward;
-# torch asks for its jvp (and torch.func for setup_context too), so without one pyfront refuses as torch
+# the torch.func.jvp calls running now ("func"): pyfront computes them by reverse mode twice, which runs a
+# Function's backward; torch asks for its jvp and its setup_context, so without them pyfront refuses as torch
+# (forward_ad's dual numbers ask for the jvp themselves: autograd/dual.py)
 _FORWARD_AD: list = []
 
 
@@ -37,7 +37,7 @@ def forward_ad(kind: str):
         _FORWARD_AD.pop()
 
 
-_NO_JVP = "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
+_NO_JVP = dual.NO_JVP
 
 
 class FunctionCtx:
@@ -49,6 +49,14 @@ class FunctionCtx:
                 raise TypeError(f"save_for_backward can only save variables, but argument {i} is of "
                                 f"type {type(t).__name__}")
         self.to_save = tensors
+
+    def save_for_forward(self, *tensors) -> None:
+        """Keep ``tensors`` for ``jvp``, where ``ctx.saved_tensors`` reads them (forward-mode AD)."""
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise AssertionError("save_for_forward expects all arguments to be tensors; you should save "
+                                     "non-tensors as attributes on ctx.")
+        self.saved_for_forward = tensors
 
     def mark_dirty(self, *args) -> None:
         self.dirty_tensors = args
@@ -64,6 +72,7 @@ class BackwardCFunction(Node, FunctionCtx):
     """The graph node (and ctx) of one ``Function.apply`` call."""
 
     _forward_cls = None
+    _in_jvp = False  # its Function's jvp is running (autograd/dual.py)
 
     def __init__(self):
         super().__init__((), [], 1)
@@ -88,6 +97,8 @@ class BackwardCFunction(Node, FunctionCtx):
 
     @property
     def saved_tensors(self) -> tuple:
+        if self._in_jvp:  # forward mode: what forward saved for it
+            return tuple(getattr(self, "saved_for_forward", ()))
         if self._freed:
             raise RuntimeError(_FREED)
         if self._saved is None:
@@ -215,7 +226,7 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         if (_FORWARD_AD and _state.enabled and not cls.__module__.startswith("pyfront.")  # pyfront's own
                 # Functions are built for reverse mode twice; a user's needs what torch's forward AD needs
                 and any(isinstance(a, Tensor) and a._requires_grad for a in args)):
-            if "dual" not in _FORWARD_AD and not separate_ctx:
+            if not separate_ctx:
                 raise RuntimeError("In order to use an autograd.Function with functorch transforms "
                                    "(vmap, grad, jvp, jacrev, ...), it must override the setup_context "
                                    "staticmethod. For more details, please see "
@@ -232,13 +243,16 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         record = _state.enabled and any(t._requires_grad for t in tensors)
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and _state.enabled
                                       for a in args)
-        with no_grad():
+        with no_grad(), dual.paused():  # forward mode: its outputs' tangents come from its jvp (below)
             if separate_ctx:
                 output = cls.forward(*args)
                 cls.setup_context(node, args, output)
             else:
                 output = cls.forward(node, *args)
-        return _wrap_outputs(node, args, tensors, output, record)
+        output = _wrap_outputs(node, args, tensors, output, record)
+        if dual.ON[0]:
+            dual.through_function(cls, node, args, output)
+        return output
 
 
 def _wrap_outputs(node, args, tensors, output, record):
@@ -400,3 +414,20 @@ def zero_derivative(result: Tensor, input: Tensor, grad_fn: str) -> Tensor:
     out = _ZeroDerivative.apply((result,), input)
     graph.present_as(out, grad_fn, since)
     return out
+
+
+class LocalGraph(Function):
+    """A result computed over local leaves standing for real tensors (a forward-mode tangent:
+    autograd/dual.py), as the output of those real tensors: its backward runs the small local graph."""
+
+    @staticmethod
+    def forward(ctx, local, boxed, *inputs):
+        ctx.local = local  # (result, leaves)
+        return boxed[0]
+
+    @staticmethod
+    def backward(ctx, g):
+        from . import grad
+        result, leaves = ctx.local
+        return (None, None, *grad(result, leaves, g, allow_unused=True, retain_graph=True,
+                                  create_graph=_state.enabled))

@@ -252,26 +252,23 @@ def _fast_mismatch_msg(func, inputs, i, j, k, analytical, numerical, eps, atol, 
 
 
 def _forward_check(func, inputs, numerical, rtol, atol) -> None:
-    """torch's check_forward_ad: each Jacobian column from a forward-mode product (func.jvp with a one-hot
-    tangent) against the numerical one."""
-    from ..func import jvp
+    """torch's check_forward_ad: each Jacobian column from dual numbers (``forward_ad``, a one-hot tangent)
+    against the numerical one."""
     from ..ops.creation import zeros_like
-    from .function import forward_ad
+    from . import forward_ad as fwAD
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
-
-    def at(*xs):
-        args = list(inputs)
-        for i, x in zip(diff, xs):
-            args[i] = x
-        return tuple(o for o in _as_tuple(func(*args)) if isinstance(o, Tensor))
     primals = tuple(inputs[i].detach() for i in diff)
     for j, (x, per_out) in enumerate(zip(primals, numerical)):
         columns = []
         for e in range(x.numel()):
             tangents = [zeros_like(p) for p in primals]
             tangents[j].view(-1)[e] = 1.0
-            with forward_ad("dual"):  # torch's dual numbers: a Function needs its jvp
-                outs = jvp(at, primals, tuple(tangents))[1]
+            with fwAD.dual_level():
+                args = list(inputs)
+                for i, p, t in zip(diff, primals, tangents):
+                    args[i] = fwAD.make_dual(p, t)
+                got = [fwAD.unpack_dual(o) for o in _as_tuple(func(*args)) if isinstance(o, Tensor)]
+                outs = [zeros_like(o) if t is None else t for o, t in got]
             columns.append([_flat(o, o.numel()) for o in outs])
         for i, rows_n in enumerate(per_out):
             rows_f = [col[i] for col in columns]
@@ -388,7 +385,13 @@ def gradgradcheck(func: Callable[..., _Tensors], inputs: _Tensors, grad_outputs=
     n_out = len(grad_outputs)
     diff_inputs = {i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad}
 
+    diff_grads = {i for i, g in enumerate(grad_outputs) if g.requires_grad}
+
     def new_func(*args):
+        # the forward check hands in dual tensors made of detached values: requires_grad comes back here
+        k = len(args) - n_out
+        wanted = [i in diff_inputs if i < k else i - k in diff_grads for i in range(len(args))]
+        args = tuple(x.requires_grad_() if w and not x.requires_grad else x for x, w in zip(args, wanted))
         input_args = args[:-n_out] if n_out else args
         outputs = _differentiable_outputs(func(*input_args))
         wrt = tuple(x for i, x in enumerate(input_args) if i in diff_inputs)

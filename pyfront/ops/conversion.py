@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import dtypes as dt
+from ..autograd.dual import ON as _DUAL, through_op
 from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state
 from ..backends import get_backend
@@ -32,6 +33,8 @@ def to_device(t: Tensor, device) -> Tensor:
     if _state.enabled and t._requires_grad:
         node = OpNode(_TO_DEVICE, [t], [out], {"src": t.device}, (t._edge(),))
         out._grad_fn, out._requires_grad = node, True
+    if _DUAL[0]:  # forward AD: the tangent goes along
+        through_op(_TO_DEVICE, [t], [out], {"src": t.device})
     return out
 
 

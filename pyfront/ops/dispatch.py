@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from ..autograd.dual import ON as _DUAL, through_op
 from ..autograd.graph import OpNode
 from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
@@ -127,6 +128,8 @@ def apply(op, *inputs, _name=None, **attrs):
                     if t._requires_grad:
                         _record(op, inputs, (out,), attrs, _name)
                         break
+            if _DUAL[0]:
+                through_op(op, inputs, (out,), attrs)
             return out
         outs = tuple([_fresh(s, shape, d) for s, d in zip(storages, dtypes)])
     elif kind == "view":
@@ -150,6 +153,8 @@ def _finish(op, inputs, outs, attrs, name):
             if t._requires_grad:
                 _record(op, inputs, outs, attrs, name)
                 break
+    if _DUAL[0]:  # forward AD: the outputs' tangents, whatever grad mode says
+        through_op(op, inputs, outs, attrs)
     return outs[0] if len(outs) == 1 else outs
 
 
@@ -285,6 +290,8 @@ def fold(op, dtypes, slow, reflected=False):
                     mark_batched((a, b), (out,))
                 if (a._requires_grad or b._requires_grad) and _state.enabled and op.vjp is not None:
                     _record(op, (a, b), (out,), {}, None)
+                if _DUAL[0]:
+                    through_op(op, (a, b), (out,), {})
                 return out
         return slow(x, y)  # the first call of a dtype (it makes the plan), or any other case
 
@@ -313,6 +320,8 @@ def fold_unary(op, dtypes, slow):
                         mark_batched((input,), (out,))
                     if input._requires_grad and _state.enabled and op.vjp is not None:
                         _record(op, (input,), (out,), {}, None)
+                    if _DUAL[0]:
+                        through_op(op, (input,), (out,), {})
                     return out
         return slow(input)  # the first call of a dtype (it makes the plan), or any other case
 
@@ -381,6 +390,8 @@ def product(op, shape, operands, **attrs):
                         if t._requires_grad:
                             _record(op, operands, (out,), attrs, None)
                             break
+                if _DUAL[0]:
+                    through_op(op, operands, (out,), attrs)
                 return out
     return apply(op, *operands, **attrs)
 
@@ -432,4 +443,6 @@ def reduce(op, input, _name=None, **attrs):
         mark_batched((input,), (out,))
     if input._requires_grad and _state.enabled and op.vjp is not None:
         _record(op, (input,), (out,), attrs, _name)
+    if _DUAL[0]:
+        through_op(op, (input,), (out,), attrs)
     return out

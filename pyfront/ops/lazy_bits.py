@@ -73,4 +73,7 @@ def lazy_view(input, kind):
                            f"a {kind} view")
     out = apply(OPS_VIEW[OPS[kind]], input)  # (a view keeps its input's bit: flipped here)
     mark(out, None if input._lazy == kind else kind)
+    tangent = out._tangent
+    if tangent is not None:  # forward AD: the tangent is the same lazy view of the input's
+        mark(tangent, None if tangent._lazy == kind else kind)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import _warnings
 from .. import dtypes as dt
 from ..autograd import graph
+from ..autograd.dual import ON as _DUAL
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
@@ -190,6 +191,8 @@ def _writable(self, args) -> bool:
     """Whether an in-place op may compute straight into ``self``'s memory (dispatch.into): no autograd
     history to record, and none of the refusals ``Tensor._assign`` makes before it writes (an inference
     tensor outside inference mode, internal overlap, a batched value inside vmap) can apply."""
+    if _DUAL[0]:  # forward AD: the write updates a tangent (Tensor._assign)
+        return False
     if _state.enabled and (self._requires_grad or self._base is not None and self._base._requires_grad
                            or any(getattr(a, "_requires_grad", False) for a in args)):
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ..autograd.dual import ON as _DUAL, set_tangent
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64, type_name
@@ -714,6 +715,8 @@ def _in_place_view(self, view):
     if record:
         self._grad_fn, self._output_nr, self._requires_grad = out._grad_fn, 0, True
         self._view_of_fn, self._view_at = out._view_of_fn, self._vc.version
+    if _DUAL[0] and out._tangent is not None:  # forward AD: its tangent takes the view too
+        set_tangent(self, out._tangent)
     return self
 
 

@@ -8,6 +8,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...errors import refuse_halves
+from ...autograd.dual import carries
 from ...autograd.function import Function, no_derivative
 from ...shape import normalize_dim
 from ...tensor import Tensor
@@ -244,7 +245,7 @@ def nanmedian(input, dim=None, keepdim=False):
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
             value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]
-        return _SharedTies.apply(input, value) if input.requires_grad else value
+        return _SharedTies.apply(input, value) if input.requires_grad or carries(input) else value
     d = normalize_dim(dim, max(input.dim(), 1))
     if input.dim() == 0:
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))

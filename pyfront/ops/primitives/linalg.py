@@ -6,6 +6,7 @@ and messages PyTorch gives for each, which the public functions reproduce in PyT
 """
 from __future__ import annotations
 
+from ...autograd.dual import ON as _DUAL
 from ...autograd.grad_mode import _state, _vmap_blocks
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
@@ -37,7 +38,7 @@ def mT_view(x, rank, name="TransposeBackward0"):
     """``x.mT`` of a matrix (rank 2) or a batch of them (rank 3), the view ``mT`` records, without its
     checks and dim parsing: a VJP makes two per product per step. ``name``: "TBackward0" makes a
     matrix's ``x.t()`` (F.linear's weight, once per layer per step)."""
-    if _state.enabled and x._requires_grad or _vmap_blocks[0]:
+    if _state.enabled and x._requires_grad or _vmap_blocks[0] or _DUAL[0]:  # (forward AD: its tangent)
         return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name=name)
     # no node to record (a VJP's operands in backward): the view itself, without apply's rule and checks
     *lead, m, n = x._shape
