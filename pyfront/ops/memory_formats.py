@@ -189,3 +189,9 @@ def contiguous_result(input, *args, **kwargs):
     input's layout (instance_norm, layer_norm, log_sigmoid, avg_pool3d)."""
     return None if not isinstance(input, Tensor) or input._contiguous else \
         ("contiguous_format", "contiguous_format")
+
+
+def contiguous_result_only(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose result torch makes contiguous whatever its input's layout, its
+    input gradient a view or an elementwise one's of the gradients' own layouts (diag_embed)."""
+    return None if not isinstance(input, Tensor) or input._contiguous else ("contiguous_format", None)

@@ -20,7 +20,7 @@ from .. import return_types
 from ..argcheck import invalid_combination
 from ..common import in_float32, scalar_tensor
 from ..creation import ones_like, zeros_like
-from ..dispatch import apply
+from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
 from ..primitives.elementwise import _where, maximum, minimum, where
 from ..primitives.shaping import cat
@@ -274,7 +274,7 @@ def count_nonzero(input, dim=None):
 # -- max/min/sort/topk/median: values with their indices ----------------------------------------
 def _gather(name, input, idx, dim, keepdim):
     """The named (values, indices) pair for indices ``idx`` (kept dims) along ``dim``."""
-    values = apply(red.take_along, input, idx, dim=dim)
+    values = apply_like(idx, red.take_along, input, idx, dim=dim)  # sort's: laid out as its indices
     if not keepdim:
         values, idx = values.squeeze(dim), idx.squeeze(dim)
     return getattr(return_types, name)(values, idx)
