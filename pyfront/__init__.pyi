@@ -288,7 +288,8 @@ def argsort(input, dim=-1, descending=False, *, stable=False, out=None):
     (pyfront.ops.primitives.reductions.argsort)"""
 
 def argwhere(input):
-    """As ``torch.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
+    """The (n, ndim) coordinates of the non-zero elements, laid out as torch's CPU kernel writes them: each
+    dim's list in turn (strides (1, n)). (pyfront.ops.primitives.indexing.argwhere)"""
 
 def as_strided(input, size, stride, storage_offset=None):
     """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default: input's), as
@@ -995,7 +996,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     ``torch.frombuffer``. Raises ValueError with torch's text for a length, offset or count that does
     not fit. (pyfront.ops.factories.frombuffer)"""
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **_):
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.full``. (pyfront.ops.creation.full)"""
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):

@@ -342,7 +342,9 @@ def _matrix_transpose(name, advice, deprecated=None):
 
 
 def _new(fn):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        if kw:
+            creation.factory_keywords(f"new_{fn.__name__}", kw)
         return creation.batched_as(fn(
             creation._size(size, f"new_{fn.__name__}"),  # torch's errors name the method
             dtype=dtype or self.dtype,
@@ -353,7 +355,9 @@ def _new(fn):
     return method
 
 
-def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        creation.factory_keywords("new_full", kw)
     return creation.batched_as(creation.full(
         size,
         fill_value,
@@ -371,13 +375,17 @@ def _legacy_new(self, *args, **kwargs):
     return construct(Tensor, self.dtype, args, self.device, kwargs, new=True)
 
 
-def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        creation.factory_keywords("new_empty_strided", kw)
     from .factories import empty_strided
     return empty_strided(size, stride, dtype=dtype or self.dtype,
                          device=device if device is not None else self.device, requires_grad=requires_grad)
 
 
-def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:  # (the method's name in torch's text, not this function's)
+        creation.factory_keywords("new_tensor", kw)
     if isinstance(data, Tensor) and _warnings.called_by_user():
         _warnings.warn_copy_construct("tensor.new_tensor")
     return creation.tensor(

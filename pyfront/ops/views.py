@@ -603,11 +603,14 @@ def chunk(input, chunks, dim=0):
     return split(input, step, d) if size else tuple(split(input, [0], d))
 
 
-def contiguous(input, memory_format=None):
-    if memory_format is None:
+def contiguous(input, *args, memory_format=...):
+    """``input`` where it is contiguous (in ``memory_format``), else a copy that is, as
+    ``Tensor.contiguous``; ``memory_format`` is keyword-only, and None is no format (torch's TypeErrors)."""
+    if memory_format is ... and not args:  # (unset: torch's default, contiguous_format)
         return input if input._contiguous else apply_as(OPS["clone"], None, input)
-    from .memory_formats import contiguous_as, memory_format_arg
-    memory_format_arg("contiguous", memory_format)
+    from .memory_formats import contiguous_as, memory_format_arg, no_positional
+    no_positional("contiguous", args)
+    memory_format_arg("contiguous", memory_format, none_ok=False)
     return contiguous_as(input, memory_format)
 
 
