@@ -785,9 +785,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_kind_name(input.dtype)}")
-    if not isinstance(num_samples, int) or isinstance(num_samples, bool):
+    if not index_like(num_samples):  # a NumPy integer, a 0-d integer array or tensor are ints to torch
+        from .argcheck import typename
         raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, not "
-                        f"{type(num_samples).__name__}")
+                        f"{typename(num_samples)}")
+    num_samples = int(num_samples)
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     n_cat = input.shape[-1]

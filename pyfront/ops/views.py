@@ -569,7 +569,16 @@ def split(tensor, split_size_or_sections, dim=0):
     if isinstance(split_size_or_sections, bool) or not reads_as_int(dim):
         raise invalid_combination("split", (tensor, split_size_or_sections, dim), {})
     if not isinstance(split_size_or_sections, int):
-        split_size_or_sections = int_tuple((split_size_or_sections,), "split_with_sizes", "split_sizes", 2)
+        from ..tensor import Tensor
+        if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.numel() == 1:
+            split_size_or_sections = int(split_size_or_sections.item())  # torch's Tensor.split: one size
+        elif index_like(split_size_or_sections):  # a NumPy integer: split_with_sizes' parser wants a list
+            from .argcheck import typename
+            raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, "
+                            f"not {typename(split_size_or_sections)}")
+        else:
+            split_size_or_sections = int_tuple((split_size_or_sections,), "split_with_sizes", "split_sizes",
+                                               2)
     d = normalize_dim(dim, tensor.dim())
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -595,6 +604,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if type(chunks) is not int and reads_as_int(chunks):  # a NumPy integer: the int torch's parser reads
+        chunks = int(chunks)  # (its step must be one; anything else fails, and the parser's check says why)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = normalize_dim(dim, input.dim())

@@ -14,7 +14,7 @@ from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.saved_names import as_torch_saves
 from ...autograd.grad_mode import _state as _grad_state
-from ...shape import normalize_dim, reads_as_int
+from ...shape import index_like, normalize_dim, reads_as_int
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
@@ -357,6 +357,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if input.dtype is dt.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     red.refuse_complex_order(input, " topk does not support complex dtypes on CPU")
+    if type(k) is not int and index_like(k):  # a NumPy integer (a 0-d integer array too): torch's int
+        k = int(k)
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0 and k == 1:
         return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)
