@@ -493,3 +493,24 @@ def test_complex_gradient_zero_signs_through_conj_as_torch(chain, out):
         g = g.resolve_conj()
         return [(v.real, v.imag, np.signbit(v.real), np.signbit(v.imag)) for v in g.tolist()]
     assert run(pyfront) == run(torch)
+
+
+# (open: copy_, add_ with alpha, zero_ and fill_ show the node of the values pyfront writes)
+_WRITES = {"mul_number": lambda v, w: v.mul_(2), "mul": lambda v, w: v.mul_(w),
+           "div": lambda v, w: v.div_(w), "add": lambda v, w: v.add_(w), "sub_number": lambda v, w: v.sub_(1j)}
+_WRITTEN_VIEWS = {"slice": lambda y: y[:1], "conj_slice": lambda y: y.conj()[:1], "conj": lambda y: y.conj()[1:]}
+
+
+@pytest.mark.parametrize("view", list(_WRITTEN_VIEWS))
+@pytest.mark.parametrize("write", list(_WRITES))
+def test_copy_slices_shows_the_in_place_ops_inputs_as_torch(write, view):
+    """A base written through a view (a conj view's too) shows torch's CopySlices edges: its history before,
+    then the in-place op's other inputs (None for a number), not how the written values were computed."""
+    def run(L):
+        w = L.tensor([2 + 1j], requires_grad=True)
+        y = L.tensor([1 + 2j, 3j], requires_grad=True) * 1
+        _WRITES[write](_WRITTEN_VIEWS[view](y), w)
+        (g,) = L.autograd.grad(L.view_as_real(y).sum(), w) if write in ("mul", "div", "add") else (None,)
+        return ([(type(n).__name__ if n else None, k) for n, k in y.grad_fn.next_functions],
+                None if g is None else g.tolist())
+    assert run(pyfront) == run(torch)

@@ -651,12 +651,19 @@ def record_view_write(view_t, new):
     """After writing ``new`` into view ``view_t``: its base's history becomes the scatter."""
     from .lazy_bits import written
     base = view_t._base
+    # torch's CopySlices shows the in-place op's other inputs (its node's edges after self's), whatever
+    # pyfront computes the written values with (a conj view's transform, a cast)
+    op_node = new._grad_fn
+    shown = op_node.edges[1:] if op_node is not None and op_node.edges and \
+        op_node.edges[0][0] is view_t._grad_fn else None
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
     new = written(view_t, new)  # a conj or neg view's memory holds the transform of what it shows
     seen = _base_as_viewed(view_t)
     if seen is base:
         node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t, base), (base._edge(), new._edge()))
+        if shown is not None:
+            node.shown_edges = (base._edge() if base._grad_fn is None else node.edges[0], *shown)
         base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
     else:  # across dtypes: the scatter into the base read as the view's dtype, read back as the base's,
         # shown as torch's one CopySlices node
