@@ -497,8 +497,10 @@ def test_complex_gradient_zero_signs_through_conj_as_torch(chain, out):
 
 # (open: copy_, add_ with alpha, zero_ and fill_ show the node of the values pyfront writes)
 _WRITES = {"mul_number": lambda v, w: v.mul_(2), "mul": lambda v, w: v.mul_(w),
-           "div": lambda v, w: v.div_(w), "add": lambda v, w: v.add_(w), "sub_number": lambda v, w: v.sub_(1j)}
-_WRITTEN_VIEWS = {"slice": lambda y: y[:1], "conj_slice": lambda y: y.conj()[:1], "conj": lambda y: y.conj()[1:]}
+           "div": lambda v, w: v.div_(w), "add": lambda v, w: v.add_(w),
+           "sub_number": lambda v, w: v.sub_(1j)}
+_WRITTEN_VIEWS = {"slice": lambda y: y[:1], "conj_slice": lambda y: y.conj()[:1],
+                  "conj": lambda y: y.conj()[1:]}
 
 
 @pytest.mark.parametrize("view", list(_WRITTEN_VIEWS))
