@@ -986,6 +986,10 @@ def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
     """The 2-norm over ``dim`` (every dim when empty), as ``linalg.vector_norm(input, 2, dim, keepdim)``.
     (pyfront.old_functions.frobenius_norm)"""
 
+def from_dlpack(ext_tensor) -> Tensor:
+    """A tensor over the memory of ``ext_tensor`` (an object with ``__dlpack__``, or a capsule), shared, as
+    ``torch.from_dlpack``. (pyfront.utils.dlpack.from_dlpack)"""
+
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""

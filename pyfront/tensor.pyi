@@ -1550,6 +1550,10 @@ class Tensor:
         """As ``torch.Tensor.__complex__``. (pyfront.tensor.Tensor.__complex__)"""
     def __deepcopy__(self, memo):
         """As ``torch.Tensor.__deepcopy__``. (pyfront.tensor.Tensor.__deepcopy__)"""
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """``Tensor.__dlpack__``: a DLPack capsule over ``t``'s memory. (pyfront.utils.dlpack.dlpack)"""
+    def __dlpack_device__(self) -> tuple:
+        """``Tensor.__dlpack_device__``: (device type, index). (pyfront.utils.dlpack.dlpack_device)"""
     def __eq__(self, y):
         """As ``torch.Tensor.__eq__``. (made by pyfront.ops.dispatch.fold)"""
     def __float__(self) -> builtins.float:
