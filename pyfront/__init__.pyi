@@ -288,7 +288,8 @@ def argsort(input, dim=-1, descending=False, *, stable=False, out=None):
     (pyfront.ops.primitives.reductions.argsort)"""
 
 def argwhere(input):
-    """As ``torch.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
+    """The (n, ndim) coordinates of the non-zero elements, laid out as torch's CPU kernel writes them: each
+    dim's list in turn (strides (1, n)). (pyfront.ops.primitives.indexing.argwhere)"""
 
 def as_strided(input, size, stride, storage_offset=None):
     """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default: input's), as
@@ -985,6 +986,12 @@ def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
     """The 2-norm over ``dim`` (every dim when empty), as ``linalg.vector_norm(input, 2, dim, keepdim)``.
     (pyfront.old_functions.frobenius_norm)"""
 
+def from_dlpack(ext_tensor, *, device=None, copy=None) -> Tensor:
+    """A tensor over the memory of ``ext_tensor`` (an object with ``__dlpack__``, or a capsule), shared, as
+    ``torch.from_dlpack``: ``copy`` True copies it, False refuses where sharing cannot be done (the
+    producer's BufferError), None shares where it can; ``device`` other than the cpu is a copy there.
+    (pyfront.utils.dlpack.from_dlpack)"""
+
 def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
     (pyfront.ops.creation.from_numpy)"""
@@ -995,7 +1002,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     ``torch.frombuffer``. Raises ValueError with torch's text for a length, offset or count that does
     not fit. (pyfront.ops.factories.frombuffer)"""
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **_):
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.full``. (pyfront.ops.creation.full)"""
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):

@@ -100,8 +100,10 @@ def _foreach_max(self):
 
 
 def _foreach_clone(self, *, memory_format=None):
+    from .ops.memory_formats import memory_format_arg
+    memory_format_arg("_foreach_clone", memory_format)
     _check(self, [], [])
-    return tuple(t.clone() for t in self)
+    return tuple(t.clone(memory_format=memory_format) for t in self)
 
 
 def _foreach_mm(self, mat2):

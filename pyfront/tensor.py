@@ -167,11 +167,12 @@ class Tensor:
     def nbytes(self) -> int:
         return self.numel() * self.dtype.itemsize
 
-    def is_contiguous(self, memory_format=None) -> bool:
-        if memory_format is None:
+    def is_contiguous(self, *args, memory_format=...) -> bool:
+        if memory_format is ... and not args:  # (unset: torch's default, contiguous_format)
             return self._contiguous
-        from .ops.memory_formats import is_contiguous_in, memory_format_arg
-        memory_format_arg("is_contiguous", memory_format)
+        from .ops.memory_formats import is_contiguous_in, memory_format_arg, no_positional
+        no_positional("is_contiguous", args)
+        memory_format_arg("is_contiguous", memory_format, none_ok=False)
         return is_contiguous_in(self, memory_format)
 
     def is_floating_point(self) -> bool:

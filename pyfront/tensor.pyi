@@ -133,7 +133,8 @@ class Tensor:
         without, they come in the order torch's CPU sort (std::sort) leaves them, on every device.
         (pyfront.ops.primitives.reductions.argsort)"""
     def argwhere(self):
-        """As ``torch.Tensor.argwhere``. (pyfront.ops.primitives.indexing.argwhere)"""
+        """The (n, ndim) coordinates of the non-zero elements, laid out as torch's CPU kernel writes them:
+        each dim's list in turn (strides (1, n)). (pyfront.ops.primitives.indexing.argwhere)"""
     def as_strided(self, size, stride, storage_offset=None):
         """A view of ``input``'s memory with ``size``, ``stride`` and ``storage_offset`` (default:
         input's), as ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of
@@ -280,8 +281,10 @@ class Tensor:
     def const_data_ptr(self) -> builtins.int:
         """``data_ptr()`` (torch's read-only spelling).
         (pyfront.ops.composite.gap_functions.const_data_ptr)"""
-    def contiguous(self, memory_format=None):
-        """As ``torch.Tensor.contiguous``. (pyfront.ops.views.contiguous)"""
+    def contiguous(self, *args, memory_format=...):
+        """``input`` where it is contiguous (in ``memory_format``), else a copy that is, as
+        ``Tensor.contiguous``; ``memory_format`` is keyword-only, and None is no format (torch's
+        TypeErrors). (pyfront.ops.views.contiguous)"""
     def copy_(self, other, non_blocking=False):
         """As ``torch.Tensor.copy_``. (pyfront.ops.methods._copy_)"""
     def copysign(self, other):
@@ -659,7 +662,7 @@ class Tensor:
         """As ``torch.Tensor.is_complex``. (pyfront.tensor.Tensor.is_complex)"""
     def is_conj(self) -> builtins.bool:
         """As ``torch.Tensor.is_conj``. (pyfront.tensor.Tensor.is_conj)"""
-    def is_contiguous(self, memory_format=None) -> builtins.bool:
+    def is_contiguous(self, *args, memory_format=...) -> builtins.bool:
         """As ``torch.Tensor.is_contiguous``. (pyfront.tensor.Tensor.is_contiguous)"""
     @property
     def is_cpu(self) -> builtins.bool:
@@ -1027,17 +1030,17 @@ class Tensor:
         """``x.new(*sizes)`` / ``x.new(data)`` / ``x.new(t)``: the legacy constructor with ``x``'s dtype
         and device (older scripts' ``x.new(x.size()).normal_()``); sizes give zeros where torch leaves
         memory unset. (pyfront.ops.methods._legacy_new)"""
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kw):
         """As ``torch.Tensor.new_empty``. (made by pyfront.ops.methods._new)"""
-    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **kw):
         """As ``torch.Tensor.new_empty_strided``. (pyfront.ops.methods._new_empty_strided)"""
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
         """As ``torch.Tensor.new_full``. (pyfront.ops.methods._new_full)"""
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kw):
         """As ``torch.Tensor.new_ones``. (made by pyfront.ops.methods._new)"""
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
         """As ``torch.Tensor.new_tensor``. (pyfront.ops.methods._new_tensor)"""
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kw):
         """As ``torch.Tensor.new_zeros``. (made by pyfront.ops.methods._new)"""
     def nextafter(self, other):
         """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
@@ -1556,6 +1559,10 @@ class Tensor:
         """As ``torch.Tensor.__complex__``. (pyfront.tensor.Tensor.__complex__)"""
     def __deepcopy__(self, memo):
         """As ``torch.Tensor.__deepcopy__``. (pyfront.tensor.Tensor.__deepcopy__)"""
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """``Tensor.__dlpack__``: a DLPack capsule over ``t``'s memory. (pyfront.utils.dlpack.dlpack)"""
+    def __dlpack_device__(self) -> tuple:
+        """``Tensor.__dlpack_device__``: (device type, index). (pyfront.utils.dlpack.dlpack_device)"""
     def __eq__(self, y):
         """As ``torch.Tensor.__eq__``. (made by pyfront.ops.dispatch.fold)"""
     def __float__(self) -> builtins.float:

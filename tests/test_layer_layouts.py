@@ -96,6 +96,36 @@ CASES = {
     "roll_flat": (X4, lambda T, d, x: x.roll(3)),
     "masked_fill": (X4, lambda T, d, x: x.masked_fill(_aux(T, d, X4 > 0), 0.5)),
     "repeat": (X4, lambda T, d, x: x.repeat(1, 2, 1, 1)),
+    # laid out as the input (their kernels' empty_like): flips, sorts
+    "flip": (X4, lambda T, d, x: x.flip(1, 3)),
+    "flip3d": (X3, lambda T, d, x: x.flip(0)),
+    "fliplr": (X4, lambda T, d, x: T.fliplr(x)),
+    "rot90": (X4, lambda T, d, x: T.rot90(x, 1, (2, 3))),
+    "rot90_0": (X4, lambda T, d, x: T.rot90(x, 0)),  # torch's contiguous copy
+    "sort": (X4, lambda T, d, x: T.sort(x, 1)[0]),
+    "sort_indices": (X4, lambda T, d, x: T.sort(x, stable=True, dim=2)[1]),
+    "argsort": (X3, lambda T, d, x: x.argsort(1)),
+    "msort": (X3, lambda T, d, x: T.msort(x)),
+    # cat's layout of the inputs, split (a new last dim: of the unsqueezed inputs)
+    "stack": (X4, lambda T, d, x: T.stack([x, x * 2])),
+    "stack_inner": (X4, lambda T, d, x: T.stack([x, x * 2], 2)),
+    "stack_last": (X3, lambda T, d, x: T.stack([x, x], -1)),
+    # contiguous whatever the input's layout (their kernels' own contiguous results)
+    "rrelu_train": (X4, lambda T, d, x: T.nn.functional.rrelu(x, 0.25, 0.25, training=True)),
+    "rrelu_eval": (X4, lambda T, d, x: T.nn.functional.rrelu(x)),
+    "tril": (X4, lambda T, d, x: x.tril()),
+    "triu3d": (X3, lambda T, d, x: T.triu(x, 1)),
+    "logcumsumexp": (X4, lambda T, d, x: x.logcumsumexp(1)),
+    "renorm": (X4, lambda T, d, x: x.renorm(2, 1, 1.0)),
+    "mvlgamma": (X4, lambda T, d, x: (x.abs() + 2).mvlgamma(2)),
+    "rms_norm": (X4, lambda T, d, x: T.nn.functional.rms_norm(x, (6,))),
+    "pow_number_base": (X4, lambda T, d, x: 2.0 ** x),
+    "pow_number_base_fn": (X3, lambda T, d, x: T.pow(1.5, x)),
+    "ldexp": (X4, lambda T, d, x: T.ldexp(_aux(T, d, G4[:1]), x)),
+    # (each dim's coordinates in turn: strides (1, n))
+    "nonzero": (X4, lambda T, d, x: (x > 0).nonzero()),
+    "argwhere": (X3, lambda T, d, x: T.argwhere(x > 0)),
+    "nonzero_tuple": (X3, lambda T, d, x: (x > 0).nonzero(as_tuple=True)[1]),
 }
 # a rank-3 input has no channels-last format: transposed only
 PAIRS = [(name, layout) for name, (a, _) in CASES.items() for layout in ("channels_last", "transposed")

@@ -62,7 +62,9 @@ def test_module_to_memory_format_then_backward_as_torch():
     assert got[0] == want[0] and got[1] == pytest.approx(want[1], rel=1e-5)
 
 
-BAD_VALUES = ["channels_last", 1, "dtype"]
+# None too: an optional memory_format takes it (torch's default), contiguous()/is_contiguous() do not (theirs
+# is a format), and a factory without the argument refuses the keyword whatever its value
+BAD_VALUES = ["channels_last", 1, "dtype", None]
 CALLS = {
     "clone": lambda T, x, f: x.clone(memory_format=f),
     "torch.clone": lambda T, x, f: T.clone(x, memory_format=f),
@@ -81,6 +83,28 @@ CALLS = {
     "rand_like": lambda T, x, f: T.rand_like(x, memory_format=f),
     "resize_": lambda T, x, f: x.resize_(3, 2, memory_format=f),
     "resize_as_": lambda T, x, f: x.resize_as_(T.zeros(3, 2), memory_format=f),
+    "double": lambda T, x, f: x.double(memory_format=f),
+    "bool": lambda T, x, f: x.bool(memory_format=f),
+    "ones_like": lambda T, x, f: T.ones_like(x, memory_format=f),
+    "randn_like": lambda T, x, f: T.randn_like(x, memory_format=f),
+    "randint_like": lambda T, x, f: T.randint_like(x, 3, memory_format=f),
+    "foreach_clone": lambda T, x, f: T._foreach_clone([x], memory_format=f),
+    # the positional form: torch's memory_format is keyword-only
+    "contiguous_positional": lambda T, x, f: x.contiguous(f),
+    "is_contiguous_positional": lambda T, x, f: x.is_contiguous(f),
+    "to_positional": lambda T, x, f: x.to("cpu", T.float64, False, False, f),
+    # factories that take no memory_format
+    "zeros": lambda T, x, f: T.zeros(2, 3, memory_format=f),
+    "ones": lambda T, x, f: T.ones((2, 3), memory_format=f),
+    "full": lambda T, x, f: T.full((2, 3), 1.0, memory_format=f),
+    "rand": lambda T, x, f: T.rand(2, 3, memory_format=f),
+    "randn": lambda T, x, f: T.randn(2, memory_format=f),
+    "new_empty": lambda T, x, f: x.new_empty(2, memory_format=f),
+    "new_zeros": lambda T, x, f: x.new_zeros((2, 3), memory_format=f),
+    "new_ones": lambda T, x, f: x.new_ones(2, memory_format=f),
+    "new_full": lambda T, x, f: x.new_full((2,), 1, memory_format=f),
+    "new_empty_strided": lambda T, x, f: x.new_empty_strided((2,), (1,), memory_format=f),
+    "new_tensor": lambda T, x, f: x.new_tensor([1], memory_format=f),
 }
 
 
@@ -91,6 +115,23 @@ def test_bad_memory_format_refused_as_torch(call, value):
         f = T.float32 if value == "dtype" else value
         out = CALLS[call](T, T.zeros(2, 3), f)
         return out if isinstance(out, bool) else "done"
+    assert _outcome(lambda: run(pyfront)) == _outcome(lambda: run(torch))
+
+
+TO_ARGS = [("float64", False, True), ("cpu", "float64", False, True), ("cpu", None), (None,),
+           ("float64", "cpu"), ("cpu", False), ("float64", None), ("float64", 1), ("cpu", "float64", 1),
+           ("float64", False, False, False), ("cpu", "float64", False, False, False),
+           ("cpu", "float64", False, False)]
+
+
+@pytest.mark.parametrize("args", TO_ARGS, ids=str)
+def test_to_positional_arguments_as_torch(args):
+    """``to``'s positional overloads: (dtype | device[, dtype]), then the bools non_blocking and copy; at most
+    four (a fifth, a memory_format among them, is refused: torch's is keyword-only)."""
+    def run(T):
+        x = T.zeros(2, 3)
+        y = x.to(*[getattr(T, a) if a == "float64" else a for a in args])
+        return str(y.dtype), y is x
     assert _outcome(lambda: run(pyfront)) == _outcome(lambda: run(torch))
 
 

@@ -277,12 +277,22 @@ def check_torch_saved(node):
 
 def _conjugate_vjp(op, ctx, grads):
     """A primitive's VJP under torch's convention for complex numbers: each rule is written as ``g * f'(z)``,
-    torch's gradient is ``g * conj(f'(z))`` (the conjugate Wirtinger derivative), which is the rule run on
-    ``conj(g)`` and conjugated. Right for the holomorphic primitives (arithmetic, exp, matmul, sums, views);
-    the non-holomorphic ones (abs, angle, real, conj) are formulas of their own
-    (ops/composite/complex_numbers)."""
-    out = op.vjp(ctx, *(g if g is None else g.conj() for g in grads))
-    return tuple(d if d is None else d.conj() for d in out) if isinstance(out, (tuple, list)) else out.conj()
+    torch's gradient is ``g * conj(f'(z))`` (the conjugate Wirtinger derivative). The holomorphic primitives
+    (arithmetic, exp, matmul, sums, views) have real coefficients, so ``conj(f'(z))`` is ``f'(conj(z))``:
+    the rule run on the conjugated inputs and outputs, as torch's formulas read them (``grad *
+    other.conj()``), so the sign of a zero part is torch's too (conjugating ``g`` and the result instead
+    flips it where a part sums to zero): the elementwise ones. The others (an FFT's coefficients are complex)
+    run on ``conj(g)``, conjugated after. The non-holomorphic ones (abs, angle, real, conj) are formulas of
+    their own (ops/composite/complex_numbers)."""
+    if op.kind != "elementwise":
+        out = op.vjp(ctx, *(g if g is None else g.conj() for g in grads))
+        if isinstance(out, (tuple, list)):
+            return tuple(d if d is None else d.conj() for d in out)
+        return out.conj()
+    ctx.inputs = [t if t is None or t.dtype.kind != "c" else t.conj() for t in ctx.inputs]
+    if ctx.outputs is not None:
+        ctx.outputs = [t if t is None or t.dtype.kind != "c" else t.conj() for t in ctx.outputs]
+    return op.vjp(ctx, *grads)
 
 
 def _vjp_of_own(op, ctx, grads):

@@ -38,6 +38,11 @@ def to_device(t: Tensor, device) -> Tensor:
     return out
 
 
+def _is_py_dtype(value) -> bool:
+    """Whether ``value`` is a Python type torch reads as a dtype (``x.to(float)``)."""
+    return isinstance(value, type) and value in _PY_DTYPES
+
+
 def _parse_to(args, kwargs):
     given = dict(kwargs)
     device = kwargs.pop("device", None)
@@ -46,16 +51,24 @@ def _parse_to(args, kwargs):
         if dtype not in _PY_DTYPES:
             raise invalid_combination("to", args, given, method=True)
         dtype = _PY_DTYPES[dtype]
-    for a in args:
-        if isinstance(a, dt.dtype) or a in _PY_DTYPES:
-            dtype = _PY_DTYPES.get(a, a)
-        elif isinstance(a, Tensor):
-            device, dtype = a.device, a.dtype
-        elif isinstance(a, (str, Device, int)) or a is None:
-            device = a
-        else:
-            raise invalid_combination("to", args, given, method=True)
-    copy = kwargs.pop("copy", False)
+    if len(args) > 4:
+        raise TypeError(f"to() takes from 0 to 4 positional arguments but {len(args)} were given")
+    flags = args  # torch's overloads: (dtype | other | device[, dtype]) then non_blocking and copy, bools
+    if args:
+        first = args[0]
+        if isinstance(first, dt.dtype) or _is_py_dtype(first):
+            dtype, flags = _PY_DTYPES.get(first, first), args[1:]
+        elif isinstance(first, Tensor):
+            device, dtype, flags = first.device, first.dtype, args[1:]
+        elif isinstance(first, (str, Device, int)) and not isinstance(first, bool) or first is None:
+            device, flags = first, args[1:]
+            if flags:  # the device's overload: its dtype (or None) comes second
+                if not (flags[0] is None or isinstance(flags[0], dt.dtype) or _is_py_dtype(flags[0])):
+                    raise invalid_combination("to", args, given, method=True)
+                dtype, flags = _PY_DTYPES.get(flags[0], flags[0]), flags[1:]
+    if len(flags) > 2 or any(type(f) is not bool for f in flags):
+        raise invalid_combination("to", args, given, method=True)
+    copy = flags[1] if len(flags) == 2 else kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
     memory_format = kwargs.pop("memory_format", None)
     if memory_format is not None:

@@ -278,7 +278,8 @@ def adopt(ndarray, dtype):
     return Tensor._make(storage, tuple(ndarray.shape), dtype)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
+    factory_keywords("full", kw)
     size = _size((size,), "full")
     if dtype is None:
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else dt.scalar_dtype(fill_value)
@@ -294,6 +295,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        factory_keywords("zeros", kw)
     return full(
         _size(size, "zeros", kw),
         0,
@@ -304,6 +307,8 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, **kw):
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        factory_keywords("ones", kw)
     return full(
         _size(size, "ones", kw),
         1,
@@ -314,6 +319,8 @@ def ones(*size, dtype=None, device=None, requires_grad=False, **kw):
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
+    if kw:
+        factory_keywords("empty", kw)
     out = zeros(_size(size, "empty", kw), dtype=dtype, device=device, requires_grad=requires_grad)
     if memory_format is None:
         return out
@@ -327,6 +334,22 @@ def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=Non
 # the keywords torch's ``*_like`` factories take that their own code reads (one strided layout,
 # memory formats follow the input's strides, no pinned memory)
 _LIKE_IGNORED = frozenset(("layout", "memory_format", "pin_memory"))
+
+
+# the keywords a sizes factory takes besides its dtype, device and requires_grad (``size=``: as a keyword)
+_FACTORY_KEYWORDS = frozenset(("size", "out", "layout", "pin_memory"))
+
+
+def factory_keywords(name: str, kw: dict, sampler_args=None) -> None:
+    """torch's TypeError for a keyword factory ``name`` has not (``memory_format`` included, which only
+    ``empty`` and the ``*_like`` ones take); ``sampler_args``: rand's and randn's positional arguments, whose
+    refusal is their argument parser's."""
+    for key in kw:
+        if key not in _FACTORY_KEYWORDS:
+            if sampler_args is not None:
+                from .argcheck import invalid_combination
+                raise invalid_combination(name, sampler_args, kw)
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
 
 
 def _like_keywords(name: str, args, kw: dict, sampler: bool = False) -> None:
@@ -635,12 +658,16 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        factory_keywords("rand", kw, size)
     dtype = dtype or dt.get_default_dtype()
     _check_float("check_uniform_bounds", dtype)
     return _random("uniform", _size(size, "rand", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        factory_keywords("randn", kw, size)
     dtype = dtype or dt.get_default_dtype()
     if dtype.is_complex:  # torch's: the (real, imaginary) pairs drawn in order, each of variance 1/2
         from .composite.complex_numbers import view_as_complex
@@ -758,9 +785,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_kind_name(input.dtype)}")
-    if not isinstance(num_samples, int) or isinstance(num_samples, bool):
+    if not index_like(num_samples):  # a NumPy integer, a 0-d integer array or tensor are ints to torch
+        from .argcheck import typename
         raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, not "
-                        f"{type(num_samples).__name__}")
+                        f"{typename(num_samples)}")
+    num_samples = int(num_samples)
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     n_cat = input.shape[-1]

@@ -142,6 +142,21 @@ def apply(op, *inputs, _name=None, **attrs):
     return _finish(op, inputs, outs, attrs, _name)
 
 
+def apply_like(like, op, *inputs, **attrs):
+    """``apply(op, *inputs, **attrs)`` for an op whose results (of ``like``'s shape) torch's kernel makes as
+    ``empty_like(like)``: laid out as a copy of ``like`` (preserve_format) where ``like`` is out of row-major
+    order, else contiguous (the usual case, at the cost of one attribute read)."""
+    if not like._odd:
+        return apply(op, *inputs, **attrs)
+    inputs, device = _on_one_device(inputs)
+    outs = _run(op, inputs, attrs, device, False)
+    strides = preserved_strides(like._shape, like._strides)
+    if strides is not None:  # a copy in those strides, outside the graph: the op's own node records
+        from .registry import OPS
+        outs = tuple([_run(OPS["relaid"], (o,), {"back": None}, device, True, strides)[0] for o in outs])
+    return _finish(op, inputs, outs, attrs, None)
+
+
 def _finish(op, inputs, outs, attrs, name):
     """``outs`` marked batched (in vmap) and recorded for autograd where a gradient can flow; the one output
     or the tuple of them."""

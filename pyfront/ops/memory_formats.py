@@ -10,13 +10,20 @@ from ..strides_order import check_format_rank, format_rank, format_strides, is_c
 from ..tensor import Tensor
 
 
-def memory_format_arg(fn: str, memory_format) -> None:
-    """torch's TypeError where ``fn``'s ``memory_format`` argument is given (not None) and is no memory
-    format."""
-    if memory_format is not None and getattr(memory_format, "name", None) not in _NAMES:
+def memory_format_arg(fn: str, memory_format, none_ok: bool = True) -> None:
+    """torch's TypeError where ``fn``'s ``memory_format`` argument is no memory format; None is one where
+    ``none_ok`` (torch's optional arguments), not for the methods whose default is a format (contiguous)."""
+    if (memory_format is not None or not none_ok) and getattr(memory_format, "name", None) not in _NAMES:
         from .argcheck import typename
         raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, not "
                         f"{typename(memory_format)}")
+
+
+def no_positional(fn: str, args) -> None:
+    """torch's TypeError for positional arguments to a method whose ``memory_format`` is keyword-only."""
+    if args:
+        raise TypeError(f"{fn}() takes 0 positional arguments but {len(args)} "
+                        f"{'was' if len(args) == 1 else 'were'} given")
 
 
 def is_memory_format(value) -> bool:
@@ -192,3 +199,9 @@ def contiguous_result(input, *args, **kwargs):
     input's layout (instance_norm, layer_norm, log_sigmoid, avg_pool3d)."""
     return None if not isinstance(input, Tensor) or input._contiguous else \
         ("contiguous_format", "contiguous_format")
+
+
+def contiguous_result_only(input, *args, **kwargs):
+    """``lays_out``'s rule of a layer whose result torch makes contiguous whatever its input's layout, its
+    input gradient a view or an elementwise one's of the gradients' own layouts (diag_embed)."""
+    return None if not isinstance(input, Tensor) or input._contiguous else ("contiguous_format", None)

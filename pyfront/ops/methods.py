@@ -357,7 +357,9 @@ def _matrix_transpose(name, advice, deprecated=None):
 
 
 def _new(fn):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        if kw:
+            creation.factory_keywords(f"new_{fn.__name__}", kw)
         return creation.batched_as(fn(
             creation._size(size, f"new_{fn.__name__}"),  # torch's errors name the method
             dtype=dtype or self.dtype,
@@ -368,7 +370,9 @@ def _new(fn):
     return method
 
 
-def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        creation.factory_keywords("new_full", kw)
     return creation.batched_as(creation.full(
         size,
         fill_value,
@@ -386,13 +390,17 @@ def _legacy_new(self, *args, **kwargs):
     return construct(Tensor, self.dtype, args, self.device, kwargs, new=True)
 
 
-def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:
+        creation.factory_keywords("new_empty_strided", kw)
     from .factories import empty_strided
     return empty_strided(size, stride, dtype=dtype or self.dtype,
                          device=device if device is not None else self.device, requires_grad=requires_grad)
 
 
-def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
+    if kw:  # (the method's name in torch's text, not this function's)
+        creation.factory_keywords("new_tensor", kw)
     if isinstance(data, Tensor) and _warnings.called_by_user():
         _warnings.warn_copy_construct("tensor.new_tensor")
     return creation.tensor(
@@ -442,6 +450,8 @@ def bind_all():
         setattr(Tensor, f"__r{name}__", _operator(ops[name]))
     Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True)  # ``1 - t``: torch.rsub(t, 1)
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
+    # ``2 ** t`` is torch.pow(2, t): the number-base kernel (its own result layout), not pow of two tensors
+    Tensor.__rpow__ = _operator(lambda self, other: ew.pow(other, self))
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
         setattr(Tensor, f"__{name}__", _operator(fn, name=name))
     Tensor.__neg__ = ew.negative

@@ -580,7 +580,16 @@ def split(tensor, split_size_or_sections, dim=0):
     if isinstance(split_size_or_sections, bool) or not reads_as_int(dim):
         raise invalid_combination("split", (tensor, split_size_or_sections, dim), {})
     if not isinstance(split_size_or_sections, int):
-        split_size_or_sections = int_tuple((split_size_or_sections,), "split_with_sizes", "split_sizes", 2)
+        from ..tensor import Tensor
+        if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.numel() == 1:
+            split_size_or_sections = int(split_size_or_sections.item())  # torch's Tensor.split: one size
+        elif index_like(split_size_or_sections):  # a NumPy integer: split_with_sizes' parser wants a list
+            from .argcheck import typename
+            raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, "
+                            f"not {typename(split_size_or_sections)}")
+        else:
+            split_size_or_sections = int_tuple((split_size_or_sections,), "split_with_sizes", "split_sizes",
+                                               2)
     d = normalize_dim(dim, tensor.dim())
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -606,6 +615,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if type(chunks) is not int and reads_as_int(chunks):  # a NumPy integer: the int torch's parser reads
+        chunks = int(chunks)  # (its step must be one; anything else fails, and the parser's check says why)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = normalize_dim(dim, input.dim())
@@ -614,11 +625,14 @@ def chunk(input, chunks, dim=0):
     return split(input, step, d) if size else tuple(split(input, [0], d))
 
 
-def contiguous(input, memory_format=None):
-    if memory_format is None:
+def contiguous(input, *args, memory_format=...):
+    """``input`` where it is contiguous (in ``memory_format``), else a copy that is, as
+    ``Tensor.contiguous``; ``memory_format`` is keyword-only, and None is no format (torch's TypeErrors)."""
+    if memory_format is ... and not args:  # (unset: torch's default, contiguous_format)
         return input if input._contiguous else apply_as(OPS["clone"], None, input)
-    from .memory_formats import contiguous_as, memory_format_arg
-    memory_format_arg("contiguous", memory_format)
+    from .memory_formats import contiguous_as, memory_format_arg, no_positional
+    no_positional("contiguous", args)
+    memory_format_arg("contiguous", memory_format, none_ok=False)
     return contiguous_as(input, memory_format)
 
 
@@ -648,12 +662,19 @@ def record_view_write(view_t, new):
     """After writing ``new`` into view ``view_t``: its base's history becomes the scatter."""
     from .lazy_bits import written
     base = view_t._base
+    # torch's CopySlices shows the in-place op's other inputs (its node's edges after self's), whatever
+    # pyfront computes the written values with (a conj view's transform, a cast)
+    op_node = new._grad_fn
+    shown = op_node.edges[1:] if op_node is not None and op_node.edges and \
+        op_node.edges[0][0] is view_t._grad_fn else None
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
     new = written(view_t, new)  # a conj or neg view's memory holds the transform of what it shows
     seen = _base_as_viewed(view_t)
     if seen is base:
         node = OpNode(COPY_SLICES, [base, new], [base], _geometry(view_t, base), (base._edge(), new._edge()))
+        if shown is not None:
+            node.shown_edges = (base._edge() if base._grad_fn is None else node.edges[0], *shown)
         base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
     else:  # across dtypes: the scatter into the base read as the view's dtype, read back as the base's,
         # shown as torch's one CopySlices node

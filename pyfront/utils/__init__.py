@@ -1,4 +1,4 @@
 """``pyfront.utils``: data loading (``pyfront.utils.data``), as ``torch.utils``."""
-from . import checkpoint, data, hooks
+from . import checkpoint, data, dlpack, hooks
 
-__all__ = ["checkpoint", "data", "hooks"]
+__all__ = ["checkpoint", "data", "dlpack", "hooks"]

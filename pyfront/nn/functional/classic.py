@@ -11,6 +11,7 @@ from ... import dtypes as dt
 from ...errors import refuse_halves
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import zeros
+from ...ops.primitives.elementwise import relaid
 from ...ops.composite.arrays import triu_indices
 from ...tensor import Tensor
 from .activation import celu, leaky_relu, relu, selu
@@ -306,11 +307,15 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
                 raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound):g}")
     if not lower <= upper:  # ATen's check, which a NaN bound fails too
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    # torch's kernel writes a contiguous result (and noise) whatever the input's layout; its gradient is
+    # leaky_relu's (laid out as the input) in eval, the contiguous noise's in training
+    relay = not inplace and not input._contiguous
     if not training:
         out = leaky_relu(input, (lower + upper) / 2)
-    else:
-        slope = input.detach().new_empty(input.shape).uniform_(lower, upper, generator=generator)
-        out = input.where(input >= 0, input * slope)
+        return relaid(out, None) if relay else input.copy_(out) if inplace else out
+    x = relaid(input, None) if relay else input
+    slope = x.detach().new_empty(x.shape).uniform_(lower, upper, generator=generator)
+    out = x.where(x >= 0, x * slope)
     return input.copy_(out) if inplace else out
 
 

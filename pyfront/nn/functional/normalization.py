@@ -374,6 +374,7 @@ def _layer_norm(input, dims, weight, bias, eps):
 
 @composite(torch_name="nn.functional.rms_norm", samples=samples.rms_norm)
 @in_float32
+@lays_out(suggested_result)
 def rms_norm(
     input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:

@@ -14,7 +14,7 @@ import math
 
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
-from ...ops.creation import arange, is_sequence, tensor
+from ...ops.creation import arange, int_tuple, is_sequence, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite, records
@@ -552,17 +552,23 @@ def _one_row(input, *args, **kwargs):
     return [(None, input.unsqueeze(-2))]
 
 
-def _check_sizes_rank(input, output_size, nd):
-    """torch's Python-level F pools (2-d, 3-d) read a sequence ``output_size`` against the input's sizes
-    first, refusing an input of no more dims than it has entries."""
-    if nd > 1 and isinstance(output_size, (tuple, list)) and len(input.size()) <= len(output_size):
-        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+def _check_sizes_rank(name, input, output_size, nd):
+    """``output_size`` as torch's F pools hand it to their kernel: the 2-d and 3-d ones' Python wrapper
+    takes an int as it is and sizes anything else with ``len()`` (Python's TypeError for a NumPy integer, a
+    0-d array or tensor), refusing an input of no more dims than it has entries and filling its Nones from
+    the input's sizes; then torch's parser wants ints (an int or a sequence of them, NumPy integers
+    counted)."""
+    if nd > 1 and not isinstance(output_size, int):
+        if len(input.size()) <= len(output_size):
+            raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+        n = len(output_size)
+        output_size = [input.shape[i - n] if v is None else v for i, v in enumerate(output_size)]
+    sizes = int_tuple((output_size,), name, "output_size", 2)
+    return sizes * nd if len(sizes) == 1 and isinstance(output_size, int) else sizes
 
 
 def _adaptive_sizes(name, input, output_size, nd):
-    _check_sizes_rank(input, output_size, nd)
-    if is_sequence(output_size):
-        output_size = list(output_size)  # a NumPy array (or other sequence) of sizes, as torch takes one
+    output_size = _check_sizes_rank(name, input, output_size, nd)
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
             if nd == 1:
@@ -574,6 +580,10 @@ def _adaptive_sizes(name, input, output_size, nd):
         sizes = tuple(input.shape[-nd + i] if v is None else int(v) for i, v in enumerate(output_size))
     else:
         sizes = (int(output_size),) * nd
+    if "max" in name and any(v < 0 for v in sizes):  # the kernel's empty result refuses it
+        shape = [*input.shape[:-nd], *sizes]
+        negative = next(v for v in sizes if v < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {shape}")
     if "avg" in name and any(v < 0 for v in sizes):
         raise RuntimeError(
             f"{name}: elements of output_size must be greater than or equal to 0 but received "
@@ -583,13 +593,10 @@ def _adaptive_sizes(name, input, output_size, nd):
     return sizes
 
 
-def _to_ones(input, output_size, nd) -> bool:
+def _to_ones(name, input, output_size, nd) -> bool:
     """Whether ``output_size`` (None: the input's size) is all ones, which torch pools as a mean."""
-    _check_sizes_rank(input, output_size, nd)
-    # (a sequence of any kind, a NumPy array among them, entry by entry; a number for every dim)
-    sizes = list(output_size) if is_sequence(output_size) else (output_size,) * nd
-    return len(sizes) == nd and all((v if v is not None else input.shape[i - nd]) == 1
-                                    for i, v in enumerate(sizes))
+    sizes = _check_sizes_rank(name, input, output_size, nd)
+    return len(sizes) == nd and all(v == 1 for v in sizes)
 
 
 def _global_mean(input, nd):
@@ -601,7 +608,7 @@ def _global_mean(input, nd):
 
 def _avg_node(name: str, nd: int):
     """The node torch's adaptive average pool records: MeanBackward1 where it pools to ones."""
-    return lambda input, output_size: "MeanBackward1" if _to_ones(input, output_size, nd) else name
+    return lambda input, output_size: "MeanBackward1" if _to_ones(name, input, output_size, nd) else name
 
 
 def _bounds(size, out):
@@ -709,7 +716,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 
     Matches ``torch.nn.functional.adaptive_avg_pool2d``.
     """
-    if _to_ones(input, output_size, 2):
+    if _to_ones("adaptive_avg_pool2d", input, output_size, 2):
         return _global_mean(input, 2)
     sizes = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
     _check_adaptive("adaptive_avg_pool2d", input, 2)

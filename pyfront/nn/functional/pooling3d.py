@@ -253,7 +253,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
 
     Matches ``torch.nn.functional.adaptive_avg_pool3d``.
     """
-    if _to_ones(input, output_size, 3):
+    if _to_ones("adaptive_avg_pool3d", input, output_size, 3):
         return _global_mean(input, 3)
     sizes = _adaptive_sizes("adaptive_avg_pool3d", input, output_size, 3)
     _check_adaptive("adaptive_avg_pool3d", input, 3)

@@ -9,6 +9,7 @@ antialiased resizing are separable linear maps: each spatial dim is multiplied b
 from __future__ import annotations
 
 import math
+import numbers
 
 from ... import _warnings
 from ... import dtypes as dt
@@ -326,7 +327,9 @@ def _output_sizes(input, size, scale_factor, recompute_scale_factor, mode):
                     "(o1, o2, ...,oK) format."
                 )
             if not all(
-                isinstance(v, int) or (isinstance(v, Tensor) and not v.dtype.is_floating_point) for v in size
+                # (torch's _is_integer: an int, a NumPy integer, a tensor of integers)
+                isinstance(v, numbers.Integral) or (isinstance(v, Tensor) and not v.dtype.is_floating_point)
+                for v in size
             ):
                 raise TypeError(
                     "expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, "

@@ -15,6 +15,7 @@ from ..registry import composite
 from ..shell import refuse_kernel
 from .arrays import broadcast_tensors
 from .. import samples
+from ..memory_formats import contiguous_result, lays_out
 
 __all__ = ["deg2rad", "rad2deg", "sgn", "positive", "fix", "isposinf", "isneginf", "isreal",
            "ldexp", "mvlgamma", "isin"]
@@ -115,6 +116,7 @@ _ldexp_backward.saves, _ldexp_backward.reads_result = (1,), True
 
 
 @composite(samples=samples.mvlgamma, domain=(2.0, 5.0), grad_fn="MvlgammaBackward0", saves="self=input p")
+@lays_out(contiguous_result)
 def mvlgamma(input, p):
     """The multivariate log-gamma of dimension ``p``:
     ``p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(x - i / 2)``, as ``torch.mvlgamma``.

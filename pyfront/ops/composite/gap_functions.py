@@ -56,7 +56,8 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
     ``(size, input.dim())``, int64), as ``torch.nonzero_static``."""
     if not isinstance(size, int) or size < 0:
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
-    found = input.nonzero()[:size]
+    from ..primitives.indexing import coordinates
+    found = coordinates(input)[:size]  # torch's are contiguous, not nonzero's layout
     if found.shape[0] == size:
         return found
     from ..creation import full

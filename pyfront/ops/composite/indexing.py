@@ -176,7 +176,7 @@ def _packed(view, adv):
             _check_mask_shape(view, dim, t)
             if t._batched:  # each sample's mask would pick its own number of elements
                 raise RuntimeError(IN_TRANSFORM["mask"])
-            coords = prim.nonzero(t)
+            coords = prim.coordinates(t)
             dims += range(dim, dim + t.dim())
             tensors += [coords.select(1, j) for j in range(t.dim())]
         else:
@@ -469,7 +469,7 @@ def masked_fill(input, mask, value):
 
 def _flat_coords(mask, ndim):
     """(k, n) int64 coordinates of ``mask``'s true elements, for index/index_put on all dims."""
-    return prim.nonzero(mask).permute(1, 0) if ndim else None
+    return prim.coordinates(mask).permute(1, 0) if ndim else None
 
 
 @composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")

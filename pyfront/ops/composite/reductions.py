@@ -14,13 +14,13 @@ from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.saved_names import as_torch_saves
 from ...autograd.grad_mode import _state as _grad_state
-from ...shape import normalize_dim, reads_as_int
+from ...shape import index_like, normalize_dim, reads_as_int
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
 from ..common import in_float32, scalar_tensor
 from ..creation import ones_like, zeros_like
-from ..dispatch import apply
+from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
 from ..primitives.elementwise import _where, maximum, minimum, where
 from ..primitives.shaping import cat
@@ -274,7 +274,7 @@ def count_nonzero(input, dim=None):
 # -- max/min/sort/topk/median: values with their indices ----------------------------------------
 def _gather(name, input, idx, dim, keepdim):
     """The named (values, indices) pair for indices ``idx`` (kept dims) along ``dim``."""
-    values = apply(red.take_along, input, idx, dim=dim)
+    values = apply_like(idx, red.take_along, input, idx, dim=dim)  # sort's: laid out as its indices
     if not keepdim:
         values, idx = values.squeeze(dim), idx.squeeze(dim)
     return getattr(return_types, name)(values, idx)
@@ -358,6 +358,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if input.dtype is dt.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     red.refuse_complex_order(input, " topk does not support complex dtypes on CPU")
+    if type(k) is not int and index_like(k):  # a NumPy integer (a 0-d integer array too): torch's int
+        k = int(k)
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0 and k == 1:
         return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)

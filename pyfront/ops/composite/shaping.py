@@ -39,7 +39,12 @@ def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first.shape)} at "
                                f"entry 0 and {list(t.shape)} at entry {i}")
     dim = normalize_dim(dim, first.dim() + 1)
-    return cat([t.unsqueeze(dim) for t in tensors], dim)
+    if dim == first.dim():  # a new last dim: no dim to join along
+        return cat([t.unsqueeze(dim) for t in tensors], dim)
+    # joined along dim and that dim split, as torch's: the result takes the layout cat picks for the
+    # inputs themselves (channels-last ones stay so), not for their unsqueezed views
+    shape = list(first.shape)
+    return cat(tensors, dim).view(*shape[:dim], len(tensors), *shape[dim:])
 
 
 def _atleast(ndim, tensors):
@@ -235,12 +240,14 @@ def _triangle(name, input, keep):
 
 
 @composite(samples=samples.triu_tril, grad_fn="TrilBackward0")
+@lays_out(contiguous_result)
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``."""
     return _triangle("tril", input, lambda offset: offset <= diagonal)
 
 
 @composite(samples=samples.triu_tril, grad_fn="TriuBackward0")
+@lays_out(contiguous_result)
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``."""
     return _triangle("triu", input, lambda offset: offset >= diagonal)
@@ -265,7 +272,8 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
         return flip(input, (d0, d1))
     if k == 3:
         return flip(input, (d0,)).transpose(d0, d1)
-    return input.clone()
+    from ... import contiguous_format
+    return input.clone(memory_format=contiguous_format)  # torch's copy, whatever the input's layout
 
 
 @records("ConstantPadNdBackward0")

@@ -24,6 +24,7 @@ from ..samples import T, s
 from .math import lerp
 from .reductions import sort
 from .sets import _fmt, bincount, searchsorted
+from ..memory_formats import contiguous_result, lays_out
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "aminmax", "logcumsumexp", "trapezoid",
            "trapz", "cumulative_trapezoid", "histogram", "renorm", "matrix_power", "matrix_exp"]
@@ -299,6 +300,7 @@ def _logaddexp(a, b):
     s(T((3, 8)), 1), s(T((9,)), 0), s(T((2, 3, 4)), -2), s(T((6,), fill="special"), 0), s(T(()), 0),
     s(T((0, 3)), 0), s(T((4, 5), layout="transposed"), 1), s(T((5,), "int64"), 0),
     s(T((4,), low=-200, high=200), 0)], grad_fn="LogcumsumexpBackward0", saves="self=input dim result")
+@lays_out(contiguous_result)
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
@@ -494,6 +496,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     s(T((4, 5), layout="transposed"), 2, 0, 1.0), s(T((3, 4)), math.inf, 0, 1.0), s(T((3, 4)), 2, 0, 100.0),
     s(T((3, 4)), -1, 0, 1.0), s(T((0, 3)), 2, 0, 1.0)],
     grad_fn="RenormBackward0", saves="self=input p dim maxnorm")
+@lays_out(contiguous_result)
 def renorm(input, p, dim, maxnorm):
     """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
     ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0."""

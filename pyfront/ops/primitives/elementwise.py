@@ -1323,7 +1323,11 @@ def pow(input, exponent):
         # torch has no bool kernel; a bool number exponent is its fill-with-1 or copy special case
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(input, Tensor):  # number ** tensor
-        return _pow(*promote_args((input, exponent)))
+        base, exponent = promote_args((input, exponent))
+        if exponent._odd:  # torch's kernel for a number base writes a contiguous result, whatever the layout
+            from ..registry import OPS
+            return apply_as(OPS["pow"], None, base, exponent)
+        return _pow(base, exponent)
     if type(exponent) is not int and type(exponent) is not float and not isinstance(exponent, Tensor):
         exponent = dt.check_number(exponent)  # a NumPy scalar as its number; ints beyond 64 bits raise
     if (

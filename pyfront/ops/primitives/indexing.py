@@ -354,7 +354,7 @@ def nonzero(input, *, as_tuple=False):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
     if input._batched:  # the output's size depends on each sample's data (an unbatched input's does not)
         raise RuntimeError(IN_TRANSFORM["nonzero"])
-    out = apply(NONZERO, input)
+    out = argwhere(input)
     if not as_tuple:
         return out
     if input.dim() == 0:  # one coordinate list, of zeros
@@ -362,5 +362,14 @@ def nonzero(input, *, as_tuple=False):
     return tuple(out.select(1, k) for k in range(input.dim()))
 
 
-def argwhere(input):
+def coordinates(input):
+    """``nonzero(input)`` row-major, for the callers that read the coordinates themselves (mask indexing)."""
     return apply(NONZERO, input)
+
+
+def argwhere(input):
+    """The (n, ndim) coordinates of the non-zero elements, laid out as torch's CPU kernel writes them: each
+    dim's list in turn (strides (1, n))."""
+    from .elementwise import relaid
+    out = apply(NONZERO, input)
+    return relaid(out, (1, out.shape[0]))

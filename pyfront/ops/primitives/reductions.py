@@ -16,7 +16,7 @@ from ...autograd.grad_mode import is_grad_enabled
 from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_list
 from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
-from ..dispatch import apply, reduce
+from ..dispatch import apply, apply_like, reduce
 from ..half_cpu import half_prod, is_half, thread_buffer_sum as _thread_buffer_sum
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse_kernel
@@ -528,8 +528,10 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
     d = normalize_dim(dim, input.dim())
     if (stable or (input.dim() and input._strides[d] == 0) or _radix_sorted(input, d, descending)
             or not host_orders(input)):
-        return apply(_argsort, input, dim=d, descending=bool(descending))  # stride 0: torch's identity
-    return apply(torch_order, input, dim=d, how="sort", k=0, descending=bool(descending), sorted_=True)
+        # (stride 0: torch's identity) laid out as the input, as torch's sort makes its results
+        return apply_like(input, _argsort, input, dim=d, descending=bool(descending))
+    return apply_like(input, torch_order, input, dim=d, how="sort", k=0, descending=bool(descending),
+                      sorted_=True)
 
 
 def _put_np(np, g, idx, dim, shape):

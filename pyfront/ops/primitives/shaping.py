@@ -9,7 +9,7 @@ from ... import dtypes as dt
 from ...shape import normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..creation import require_args, type_name
-from ..dispatch import apply
+from ..dispatch import apply, apply_like
 from ..memory_formats import lays_out, like_all_inputs
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse_flip
@@ -99,7 +99,7 @@ concat = concatenate = cat
 
 _FLIP = register(OpDef(
     "flip", "other", lambda x, dims: [(x.shape, x.dtype)], lambda np, x, dims: np.flip(x, axis=dims),
-    lambda c, g: (apply(_FLIP, g, dims=c.attrs["dims"]),), torch_name="flip",
+    lambda c, g: (apply_like(g, _FLIP, g, dims=c.attrs["dims"]),), torch_name="flip",
     samples=samples.flip))
 
 
@@ -111,4 +111,5 @@ def flip(input: Tensor, *args, dims=None) -> Tensor:
     dims = normalize_dims(tuple(dims), input.dim())
     if input.dtype in SHELL:
         refuse_flip(input, dims)
-    return apply(_FLIP, input, dims=dims if input.dim() else ())
+    # laid out as its input, as torch's kernel (empty_like) makes it
+    return apply_like(input, _FLIP, input, dims=dims if input.dim() else ())
