@@ -235,9 +235,13 @@ def whole(name: str, fn):
     """Composite ``fn`` checked at its own level for shell dtypes (``refuse``), its primitives not again."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        tensors = [a for a in (*args, *kwargs.values()) if getattr(a, "dtype", None) in SHELL]
-        if not tensors:
+        # a plain loop, no list: this runs per call of x.mean(), x @ w, F.cross_entropy ... (shell or not)
+        for a in (*args, *kwargs.values()) if kwargs else args:
+            if getattr(a, "dtype", None) in SHELL:
+                break
+        else:
             return fn(*args, **kwargs)
+        tensors = [a for a in (*args, *kwargs.values()) if getattr(a, "dtype", None) in SHELL]
         refuse(_form(name, args, kwargs), tensors)
         low = tensors[0].dtype
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
