@@ -62,6 +62,26 @@ def is_contiguous(shape, strides) -> bool:
     return True
 
 
+_KINDS: dict = {}  # (shape, strides) -> layout_kind's answer, for the views every step makes again
+
+
+def layout_kind(shape, strides) -> tuple:
+    """(contiguous, odd) of a view of ``shape`` and ``strides`` (a tuple), remembered: Tensor._make asks it
+    per view made (a transposed weight per matmul, twice per Linear a step), and the answer is two Python
+    loops over the dims. odd: where an op's result takes a layout of its own from this one (torch's layout
+    rules): a contiguous tensor's size-1 dims with other strides than the row-major ones (a copy keeps
+    them), dims out of row-major order; a sliced or expanded row-major one is not odd."""
+    key = (shape, strides)
+    found = _KINDS.get(key)
+    if found is None:
+        contiguous = is_contiguous(shape, strides)
+        odd = strides != contiguous_strides(shape) if contiguous else not in_row_major_order(strides)
+        found = (contiguous, odd)
+        if len(_KINDS) < 4096:
+            _KINDS[key] = found
+    return found
+
+
 def in_row_major_order(strides) -> bool:
     """Whether the nonzero ``strides`` fall strictly from the first dim to the last: a gapped (sliced) or
     broadcast row-major layout. torch's TensorIterator then orders an elementwise result's dims, whatever

@@ -16,7 +16,7 @@ from .autograd import dual as _dual
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
 from .backends.storage import Layout, is_whole, memory_of
-from .shape import _STRIDES, Size, contiguous_strides, in_row_major_order, is_contiguous, normalize_dim, \
+from .shape import _STRIDES, Size, contiguous_strides, layout_kind, normalize_dim, \
     reads_as_int
 
 
@@ -101,12 +101,9 @@ class Tensor:
             t._strides, t._contiguous = strides, contiguous = strides, True
         else:
             t._strides = strides = tuple(strides)
-            t._contiguous = contiguous = is_contiguous(size, strides)
-            # where an op's result takes a layout of its own from this one (torch's layout rules), off the
-            # planned path: a contiguous tensor's size-1 dims with other strides than the row-major ones (a
-            # copy keeps them), dims out of row-major order; a sliced or expanded row-major one is not odd
-            if (strides != (_STRIDES.get(size) or contiguous_strides(size))) if contiguous \
-                    else not in_row_major_order(strides):
+            contiguous, odd = layout_kind(size, strides)
+            t._contiguous = contiguous
+            if odd:  # an op's result takes a layout of its own from this one, off the planned path
                 t._odd = True
         t._offset = offset
         t.dtype = dtype

@@ -49,3 +49,32 @@ def test_relu_by_maximum_and_by_bits_are_torchs(monkeypatch):
         if keeps and not all(elementwise._maximum_keeps(np, np.dtype(d)) for d in ("float32", "float64")):
             continue  # this CPU's maximum does not keep them: only the bit select runs here
         _strided_relu_is_torchs()
+
+
+def _grads(lib, x, g):
+    t = lib.from_numpy(x.copy()).requires_grad_()
+    lib.relu(t).backward(lib.from_numpy(g.copy()))
+    return t.grad.numpy().tobytes()
+
+
+def test_relu_gradient_is_torchs_bit_for_bit(monkeypatch):
+    """relu's gradient (torch's threshold_backward, a bit select): +0 where the output is not above 0 whatever
+    the incoming gradient (inf, NaN, -0.0), the gradient's own bits elsewhere and where the output is NaN,
+    at lengths a SIMD loop splits differently, 0-d included; and the forward's bit select on 0-d inputs."""
+    from pyfront.ops.primitives import elementwise
+    for dtype in ("float32", "float64", "float16"):
+        values = np.array(_VALUES + [np.nan, np.nan], dtype)
+        values[-1] = -values[-1]
+        for n in (0, 1, 7, 12, 33, 1000):
+            x = np.resize(values, n)
+            for g in (np.resize(np.roll(values, 3), n), np.resize(values[::-1], n)):  # every pair meets
+                assert _grads(pyfront, x, g) == _grads(torch, x, g), (dtype, n)
+        for v in values:
+            x, g = np.array(v, dtype), np.array(values[3], dtype)
+            assert _grads(pyfront, x, g) == _grads(torch, x, g), (dtype, v)
+    by_bits = dict.fromkeys(map(np.dtype, ("float32", "float64")), False)
+    monkeypatch.setattr(elementwise, "_MAXIMUM_KEEPS", by_bits)
+    for v in _VALUES + [np.nan]:
+        x = np.array(v, "float32")
+        mine, theirs = pyfront.relu(pyfront.from_numpy(x)), torch.relu(torch.from_numpy(x))
+        assert mine.numpy().tobytes() == theirs.numpy().tobytes(), v

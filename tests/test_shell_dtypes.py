@@ -331,6 +331,56 @@ def test_clamp_forms_refused_as_torch(name):
         assert outs[1] == outs[0], f"{form}: torch {outs[0]}, pyfront {outs[1]}"
 
 
+def test_composites_left_to_their_primitives_refuse_as_wrapped():
+    """Each composite of shell.BY_PRIMITIVES (no wrapper of its own, for speed) gives, on every op-table
+    sample with each shell dtype, what the wrapper that checks at the composite's level would: the same
+    refusal in the same words, or the same values."""
+    from pyfront.ops import shell
+    from pyfront.ops.registry import COMPOSITES
+    assert shell.BY_PRIMITIVES <= shell.REFUSED_NAMES and not shell.BY_PRIMITIVES & shell.WHOLE
+    ops = {op: (samples, domain) for op, _, samples, domain, _ in entries(edge=False)}
+    for op in sorted(shell.BY_PRIMITIVES):
+        bare = COMPOSITES[op]["fn"]
+        assert bare.__code__ is not shell.whole(op, bare).__code__, op  # registered bare
+        samples, domain = ops[op]
+        for name in SHELL:
+            for args, kwargs in samples:
+                rng = np.random.default_rng(0)
+                built = [_pair(a, domain, rng, name)[0] for a in args]
+                kw = {k: _pair(v, domain, rng, name)[0] for k, v in kwargs.items()}
+                got = _outcome(_repr_of, bare, built, kw)
+                assert got == _outcome(_repr_of, shell.whole(op, bare), built, kw), (op, name)
+
+
+def _repr_of(fn, args, kwargs):
+    return repr(_values_of(fn(*args, **kwargs)))  # (a repr: NaN is NaN)
+
+
+_FORMS = {"F.relu(inplace)": lambda t, x: t.nn.functional.relu(x, inplace=True),
+          "relu_": lambda t, x: x.relu_(),
+          "F.relu6(inplace)": lambda t, x: t.nn.functional.relu6(x, inplace=True),
+          "F.hardtanh(inplace)": lambda t, x: t.nn.functional.hardtanh(x, inplace=True),
+          "F.softmax(dtype)": lambda t, x: t.nn.functional.softmax(x, 0, dtype=t.float32),
+          "F.log_softmax(dtype)": lambda t, x: t.nn.functional.log_softmax(x, 0, dtype=t.float32),
+          "F.softmin(dtype)": lambda t, x: t.nn.functional.softmin(x, 0, dtype=t.float32),
+          "F.softsign": lambda t, x: t.nn.functional.softsign(x),
+          "F.l1_loss(float32 target)": lambda t, x: t.nn.functional.l1_loss(x, x.float()),
+          "x.sigmoid()": lambda t, x: x.sigmoid(), "x.log_softmax(0)": lambda t, x: x.log_softmax(0)}
+
+
+@pytest.mark.parametrize("name", SHELL)
+def test_argument_forms_of_activations_refused_as_torch(name):
+    """The forms the op table does not sample (in place, a softmax computed in another dtype, a target of
+    another dtype): torch refuses an in-place relu of an unsigned tensor (clamp_min_scalar_cpu) and computes
+    a float8 softmax asked for float32 (it converts first); pyfront's composite wrappers refused the one and
+    computed the other the other way round."""
+    for form, call in _FORMS.items():
+        outs = [_outcome(lambda lib=lib, call=call: _values_of(call(lib, lib.tensor([1.0, 2.0, 0.5, 3.0]).to(
+            getattr(lib, name))))) for lib in (torch, pyfront)]
+        same = outs[1] == outs[0] if "error" in (outs[0][0], outs[1][0]) else _close(outs[1][1], outs[0][1])
+        assert same, f"{form}: torch {outs[0]}, pyfront {outs[1]}"
+
+
 def _called(lib, torch_name, args, kwargs):
     return _values_of(_resolve(lib, torch_name)(*args, **kwargs))
 

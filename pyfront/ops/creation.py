@@ -137,7 +137,7 @@ def _infer_dtype(data):
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     if _is_array(data):
-        return dt.from_numpy_name(data.dtype.name)
+        return dt.from_numpy_dtype(data.dtype)
     if is_sequence(data):
         d = None
         for item in data:
@@ -198,7 +198,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     if _is_array(data):
-        src_dtype = dt.from_numpy_name(data.dtype.name)
+        src_dtype = dt.from_numpy_dtype(data.dtype)
         dtype = dtype or src_dtype
         storage = get_backend(as_device("cpu")).from_array(data, dtype)
         out = Tensor._make(storage, tuple(data.shape), dtype).to(device)
@@ -264,7 +264,7 @@ def from_numpy(ndarray):
     """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied)."""
     if not _is_array(ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    return adopt(ndarray, dt.from_numpy_name(ndarray.dtype.name))
+    return adopt(ndarray, dt.from_numpy_dtype(ndarray.dtype))
 
 
 def adopt(ndarray, dtype):

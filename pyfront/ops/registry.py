@@ -190,7 +190,7 @@ def composite(torch_name: Optional[str] = None, samples=None, domain=(None, None
     def deco(fn):
         if grad_fn is not None:
             fn = records(grad_fn, saves)(fn)
-        if (torch_name or fn.__name__) in shell.REFUSED_NAMES | shell.WHOLE:  # torch's shell dtype kernels
+        if shell.decides(torch_name or fn.__name__):  # torch's shell dtype kernels
             fn = shell.whole(torch_name or fn.__name__, fn)
         COMPOSITES[torch_name or fn.__name__] = {"fn": fn, "samples": samples, "domain": domain,
                                                  "grad": grad}

@@ -3,7 +3,8 @@ refuses for them, and the kernel its NotImplementedError names ("add_stub" not i
 
 The tables were learned by running each op of pyfront's op table (tests/optable.py) in torch 2.13 on
 operands of each shell dtype: an op named here is refused, by its public name (a primitive's OpDef name
-or a composite's), before it computes; one not named computes as it does for any dtype. An entry is
+or a composite's), before it computes (a composite of ``BY_PRIMITIVES`` by the primitives inside it); one
+not named computes as it does for any dtype. An entry is
 ``name`` (the kernel is named as the op) or ``name:kernel``. Ops whose refusal pyfront cannot name as
 torch does (torch refuses inside a kernel pyfront builds another way) are listed in
 tests/test_shell_dtypes.py.
@@ -211,6 +212,17 @@ WHOLE = frozenset(("diag", "diag_embed", "diagflat", "signbit", "isclose", "oute
                    "index_select", "nn.functional.embedding", "addmm", "addbmm", "var", "std", "searchsorted",
                    "bucketize", *_MESSAGES))
 
+# composites named in the tables whose refusal the primitives inside them already give, in torch's words, for
+# every shell dtype and every form of their arguments (an in-place relu, a softmax's dtype=): they carry no
+# wrapper, so a call of one costs nothing here (F.relu, log_softmax and softmax are in every training step).
+# tests/test_shell_dtypes.py checks each against its wrapped self on the op table and the forms against torch.
+BY_PRIMITIVES = frozenset((
+    "corrcoef", "cumulative_trapezoid", "deg2rad", "msort", "rad2deg", "sgn", "special.ndtr",
+    *(f"nn.functional.{name}" for name in (
+        "hardtanh", "l1_loss", "log_softmax", "margin_ranking_loss", "normalize", "pairwise_distance", "relu",
+        "relu6", "sigmoid", "soft_margin_loss", "softmax", "softmin", "softsign", "tanh", "tanhshrink",
+        "triplet_margin_loss"))))
+
 _ROUNDED_ONCE = ("addmm", "addbmm")  # WHOLE composites computed in float32 for float8, as torch's kernels
 
 _DIMMED = ("median", "nanmedian", "var", "std", "count_nonzero")
@@ -299,14 +311,22 @@ def refuse_kernel(kernel: str, d) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(d)}'")
 
 
+def decides(name: str) -> bool:
+    """Whether composite ``name`` is checked for shell dtypes at its own level (``whole``)."""
+    return name in WHOLE or (name in REFUSED_NAMES and name not in BY_PRIMITIVES)
+
+
 def whole(name: str, fn):
     """Composite ``fn`` checked at its own level for shell dtypes (``refuse``), its primitives not again."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        values = (*args, *kwargs.values())
-        if not any(getattr(a, "dtype", None) in SHELL for a in values):
+        # a plain loop, no list: this runs per call of x.mean(), x @ w, F.cross_entropy ... (shell or not)
+        for a in (*args, *kwargs.values()) if kwargs else args:
+            if getattr(a, "dtype", None) in SHELL:
+                break
+        else:
             return fn(*args, **kwargs)
-        tensors = [a for a in values if hasattr(a, "dtype") and hasattr(a, "shape")]
+        tensors = [a for a in (*args, *kwargs.values()) if hasattr(a, "dtype") and hasattr(a, "shape")]
         low = _kernel_dtype(tensors, name)
         if low is None and name not in WHOLE:  # the op's own checks of the operands' dtypes speak first
             return fn(*args, **kwargs)

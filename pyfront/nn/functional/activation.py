@@ -826,7 +826,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim())
-    return (-input if dtype is None else -input.to(dtype)).softmax(dim)
+    return (-input).softmax(dim, dtype=dtype)  # negated in its own dtype first, as torch's (uint16's refusal)
 
 
 @composite(torch_name="nn.functional.prelu", samples=samples.prelu, grad_fn="PreluKernelBackward0")

@@ -464,18 +464,22 @@ def _relu_bits_np(np, x):
     np.maximum leaves a tie of zeros to the CPU's instruction (-0.0 or +0), and a per-element select
     (np.where, putmask) mispredicts on random signs, ~10x slower than this. Each NumPy call or attribute
     costs as much as a 1,000-element add, so the constants are made once per dtype."""
-    bits, zero, one = _RELU_BITS.get(x.dtype) or _relu_bits(np, x.dtype)
+    bits, zero, _ = _RELU_BITS.get(x.dtype) or _relu_bits(np, x.dtype)
+    keep = np.less(x, zero)
+    keep = np.logical_not(keep, out=keep) if x.ndim else not keep  # (0-d: NumPy compares into a scalar)
     out = np.empty_like(x)  # returned itself, not a view: the backend keeps an array owning its memory
-    keep = out.view(bits)
-    np.subtract(np.less(x, zero), one, out=keep)  # all ones where x is not below 0, else none
-    np.bitwise_and(x.view(bits), keep, out=keep)  # as it is, where a view would be computed again
+    mask = out.view(bits)
+    np.copyto(mask, keep)  # 1 where x is not below 0: see _relu_backward_np
+    np.multiply(x.view(bits), mask, out=mask)  # as it is, where a view would be computed again
     return out
 
 
 def _relu_backward_np(np, g, out):
-    """``g`` with +0 where ``out <= 0``, selected by bits (as ``_relu_np``): one pass for the mask, one
-    for the product of ``g``'s bit patterns with it, where a where() on the mask is ~10x slower and a
-    float product would make inf * 0 a NaN. A NaN ``out`` keeps ``g`` (torch's threshold_backward)."""
+    """``g`` with +0 where ``out <= 0``, selected by bits (as ``_relu_np``): the mask, made 0 or 1 in g's
+    bit width, times g's bit patterns, where a where() on the mask is ~10x slower and a float product
+    would make inf * 0 a NaN. A NaN ``out`` keeps ``g`` (torch's threshold_backward). The mask is widened
+    by a copy of its own: a ufunc of a bool and a uint32 operand casts the bool through a buffer, ~10x
+    the cost of the copy (which is NumPy's plain cast loop)."""
     if g.dtype != out.dtype or g.dtype.kind != "f":
         return np.where(out <= 0, g.dtype.type(0), g)
     bits, zero, _ = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
@@ -486,7 +490,9 @@ def _relu_backward_np(np, g, out):
         keep = not keep
     # owned: see _relu_np (broadcast_shapes, a dozen Python calls of NumPy's, only where the shapes differ)
     result = np.empty(g.shape if g.shape == out.shape else np.broadcast_shapes(g.shape, out.shape), g.dtype)
-    np.multiply(g.view(bits), keep, out=result.view(bits))
+    mask = result.view(bits)
+    np.copyto(mask, keep)
+    np.multiply(g.view(bits), mask, out=mask)
     return result
 
 
