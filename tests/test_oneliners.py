@@ -145,17 +145,22 @@ def _numel(shape):
     return n
 
 
-def _run(lib_name):
+def _start(lib_name):
     root = str(pathlib.Path(__file__).resolve().parents[1])  # this checkout's pyfront, not an installed one
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, __file__, lib_name], capture_output=True, text=True, timeout=300,
-                          env=env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return subprocess.Popen([sys.executable, __file__, lib_name], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _result(proc):
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return json.loads(out)
 
 
 def test_oneliners_as_torch():
-    ours, theirs = _run("pyfront"), _run("torch")
+    procs = [_start("pyfront"), _start("torch")]  # both at once: the two cores share them
+    ours, theirs = (_result(p) for p in procs)
     assert [k for k, *_ in ours] == [k for k, *_ in theirs]
     differ = []
     for (key, got, got_warn), (_, want, want_warn) in zip(ours, theirs):

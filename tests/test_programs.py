@@ -87,18 +87,22 @@ SLOW: dict[str, dict] = {
 }
 
 
-def _run(args, env=None) -> subprocess.CompletedProcess:
+def _start(args, env=None) -> subprocess.Popen:
     full = {k: v for k, v in os.environ.items() if k != "PYFRONT_CUDA_AS"}
     full.update(OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT), **(env or {}))
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=full, timeout=600,
-                          cwd=PROGRAMS)
+    return subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=full, cwd=PROGRAMS)
 
 
 def run_both(name: str, args=(), cuda_as: str | None = None, env=None):
+    """(torch's run, pyfront's run) of one program, as CompletedProcesses; both started at once, so the
+    two cores share the work."""
     script = str(PROGRAMS / f"{name}.py")
-    theirs = _run([str(PROGRAMS / "_torch_same_rng.py"), script, *args], env)
-    ours = _run(["-m", "pyfront", "run", *(["--cuda-as", cuda_as] if cuda_as else []), script, *args], env)
-    return theirs, ours
+    device = ["--cuda-as", cuda_as] if cuda_as else []
+    procs = [_start([str(PROGRAMS / "_torch_same_rng.py"), script, *args], env),
+             _start(["-m", "pyfront", "run", *device, script, *args], env)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    return tuple(subprocess.CompletedProcess(p.args, p.returncode, *out) for p, out in zip(procs, outs))
 
 
 def _words(line: str) -> list:

@@ -171,40 +171,62 @@ _SCALAR_FIRST_CALLS = [
     "p.addcmul_(0.5, g, g)", "p.addcmul(0.5, g, g)", "torch.addcmul(p, 0.5, g, g)", "p.addcdiv_(0.5, g, g)",
     "torch.addcdiv(p, 0.5, g, g)", "p.add_(2, 3)", "p.add_(g, 2)", "p.add(g, 2)", "torch.add(p, g, 2)",
     "p.addcmul_(g, g, 2)", "torch.addcdiv(p, g, g, 2)", "torch.add(p, 1, g, g)"]
+# each order of the calls runs in a child forked before any call, so it starts as a fresh process does (no
+# once-a-process warning shown yet), without an interpreter start and an ``import torch`` of its own
 _SCALAR_FIRST_SCRIPT = """
-import json, sys, warnings
+import json, os, sys, warnings
 import torch
-p = torch.ones(3); g = torch.full((3,), 2.0)
-out = []
-for call in sys.argv[1:]:
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        try:
-            r = eval(call)
-            out.append([call, r.tolist(), p.tolist()])
-        except TypeError as e:
-            out.append([call, "TypeError", str(e)])
-    out[-1].append([str(w.message).split(" (Triggered internally")[0] for w in seen])
-print(json.dumps(out))
+for calls in json.loads(sys.argv[1]):
+    child = os.fork()
+    if child:
+        assert os.waitpid(child, 0)[1] == 0
+        continue
+    p = torch.ones(3); g = torch.full((3,), 2.0)
+    out = []
+    for call in calls:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                r = eval(call)
+                out.append([call, r.tolist(), p.tolist()])
+            except TypeError as e:
+                out.append([call, "TypeError", str(e)])
+        out[-1].append([str(w.message).split(" (Triggered internally")[0] for w in seen])
+    print(json.dumps(out), flush=True)
+    os._exit(0)
 """
+_FIRSTS = [0, 1, 2, 6, 8, 10]
 
 
-def _run_calls(script, calls, pyfront_run):
-    done = subprocess.run([sys.executable, *(["-m", "pyfront", "run"] if pyfront_run else []), str(script),
-                           *calls], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+def _start_calls(script, orders, pyfront_run):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    return subprocess.Popen([sys.executable, *(["-m", "pyfront", "run"] if pyfront_run else []), str(script),
+                             json.dumps(orders)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env=env)
 
 
-@pytest.mark.parametrize("first", [0, 1, 2, 6, 8, 10])
-def test_scalar_first_overloads_compute_warn_once_and_refuse_as_torch(first, tmp_path):
+@pytest.fixture(scope="module")
+def scalar_first_outcomes(tmp_path_factory):
+    """first -> (pyfront's outcomes, torch's) of the calls from that one on; both libraries at once."""
+    script = tmp_path_factory.mktemp("scalar_first") / "calls.py"
+    script.write_text(_SCALAR_FIRST_SCRIPT)
+    orders = [_SCALAR_FIRST_CALLS[first:] + _SCALAR_FIRST_CALLS[:first] for first in _FIRSTS]
+    procs = [_start_calls(script, orders, pyfront_run) for pyfront_run in (True, False)]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        results.append([json.loads(line) for line in out.splitlines()])
+    assert all(len(r) == len(_FIRSTS) for r in results)
+    return {first: pair for first, pair in zip(_FIRSTS, zip(*results))}
+
+
+@pytest.mark.parametrize("first", _FIRSTS)
+def test_scalar_first_overloads_compute_warn_once_and_refuse_as_torch(first, scalar_first_outcomes):
     """A fresh process each: torch warns once a process, for whichever deprecated overload comes first,
     naming it as the user called it; a Tensor where the scalar goes is torch's TypeError."""
-    calls = _SCALAR_FIRST_CALLS[first:] + _SCALAR_FIRST_CALLS[:first]
-    script = tmp_path / "calls.py"
-    script.write_text(_SCALAR_FIRST_SCRIPT)
-    assert _run_calls(script, calls, True) == _run_calls(script, calls, False)
+    ours, theirs = scalar_first_outcomes[first]
+    assert ours == theirs
 
 
 # -- torch.optim.Adafactor (missing; its state_dict was one of the things printed) ---------------------
