@@ -39,7 +39,9 @@ def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first.shape)} at "
                                f"entry 0 and {list(t.shape)} at entry {i}")
     dim = normalize_dim(dim, first.dim() + 1)
-    if dim == first.dim():  # a new last dim: no dim to join along
+    # a new last dim has no dim to join along; sparse operands have no view to split one (torch's sparse stack
+    # is a cat of unsqueezed tensors too)
+    if dim == first.dim() or any(t.is_sparse for t in tensors):
         return cat([t.unsqueeze(dim) for t in tensors], dim)
     # joined along dim and that dim split, as torch's: the result takes the layout cat picks for the
     # inputs themselves (channels-last ones stay so), not for their unsqueezed views
