@@ -549,6 +549,9 @@ _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
            saves="dim@ScatterBackward0 index@ScatterBackward0")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
+    if src is None and value is None:
+        # torch has no signature without one: Python's words, reworded by the wrapper as torch's parser's
+        raise TypeError("scatter() missing 1 required positional argument: 'src'")
     if reduce not in _SCATTER_REDUCE:
         raise RuntimeError("reduce argument must be either add or multiply.")
     if not isinstance(src, Tensor):
