@@ -513,3 +513,22 @@ def test_numpy_free_backend_packs_them_as_torch():
         assert bytes(raw) == _bytes(want), name
         back = _unpack(raw, getattr(pyfront, name))
         assert str(back) == str(want.tolist() if name in UINTS else want.float().tolist()), name
+
+
+_MATMUL_FORMS = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 2)), ((2, 2, 3), (2, 3, 2)),
+                 ((2, 2, 3), (3,)), ((3,), (2, 3, 2)), ((2, 2, 3), (3, 2)), ((2, 3), (2, 3, 2))]
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_matmul_forms_refused_by_their_products_kernel_as_torch(name):
+    """torch's matmul is a dot, an mv, an mm or a bmm by its operands' dims: each form refused by that
+    product's kernel, or computed; and a product a WHOLE composite (F.linear) ran first leaves no plan behind
+    that lets the same product, called alone, compute what torch refuses."""
+    def run(lib):
+        d = getattr(lib, name)
+        a, b = lib.ones(2, 3).to(d), lib.ones(3, 2).to(d)
+        calls = [lambda: lib.nn.functional.linear(a, b.t()), lambda: a @ b, lambda: a.sum(1)]
+        calls += [lambda sa=sa, sb=sb: lib.ones(sa).to(d) @ lib.ones(sb).to(d) for sa, sb in _MATMUL_FORMS]
+        outs = [_outcome(call) for call in calls]
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in outs]
+    assert run(pyfront) == run(torch)

@@ -357,6 +357,8 @@ def _form(name: str, args, kwargs) -> str:
     """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
     if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
+    if name == "matmul":  # torch's matmul is a dot, an mv, an mm or a bmm by its operands' dims, and so its kernel
+        return _matmul_form(args, kwargs)
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
     if name == "nn.functional.pad":
@@ -371,6 +373,18 @@ def _form(name: str, args, kwargs) -> str:
     if not rest:
         return name + "()"
     return name + "imum" if hasattr(rest[0], "dtype") else name
+
+
+def _matmul_form(args, kwargs) -> str:
+    """The product torch's matmul runs for these operands: 1-D by 1-D a dot; any by 1-D an mv (the leading dims
+    folded into rows); 1-D or more by 2-D an mm (the same fold); a batched right operand a bmm."""
+    a, b = _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "other")
+    da, db = getattr(a, "ndim", 0), getattr(b, "ndim", 0)
+    if not da or not db:
+        return "matmul"  # torch's own 0-d refusal comes first
+    if db == 1:
+        return "dot" if da == 1 else "mv"
+    return "mm" if db == 2 else "bmm"
 
 
 def _broadcasts(tensors) -> bool:
