@@ -532,3 +532,16 @@ def test_matmul_forms_refused_by_their_products_kernel_as_torch(name):
         outs = [_outcome(call) for call in calls]
         return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in outs]
     assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_index_select_by_rank_as_torch(name):
+    """torch's index_select of a 0-d or 1-D input runs its own loop, which has no wide unsigned kernel; of more
+    dims it copies rows, whatever the dtype."""
+    def run(lib):
+        d = getattr(lib, name)
+        index = lib.tensor([0])
+        calls = [lambda shape=shape: lib.ones(shape).to(d).index_select(0, index) for shape in ((), (3,), (2, 3))]
+        calls.append(lambda: lib.index_select(lib.ones(3).to(d), 0, index.int()))
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
+    assert run(pyfront) == run(torch)

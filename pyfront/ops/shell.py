@@ -53,7 +53,7 @@ _WIDE_UNSIGNED = """
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
     nn.functional.relu:clamp_min_scalar_cpu nn.functional.softsign:abs_cpu
-    nn.functional.hinge_embedding_loss:add_stub
+    nn.functional.hinge_embedding_loss:add_stub index_select(vector):index_select
 """
 
 _FLOAT8 = """
@@ -359,6 +359,8 @@ def _form(name: str, args, kwargs) -> str:
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
     if name == "matmul":  # torch's matmul is a dot, an mv, an mm or a bmm by its operands' dims, and so its kernel
         return _matmul_form(args, kwargs)
+    if name == "index_select":  # torch's loop over a 0-d or 1-D input is its own kernel (no wide unsigned one)
+        return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
     if name == "nn.functional.pad":
