@@ -545,3 +545,24 @@ def test_index_select_by_rank_as_torch(name):
         calls.append(lambda: lib.index_select(lib.ones(3).to(d), 0, index.int()))
         return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
     assert run(pyfront) == run(torch)
+
+
+_EINSUMS = [("ij->ji", ((2, 3),)), ("i->", ((3,),)), ("ii->i", ((3, 3),)), ("i,i->", ((3,), (3,))),
+            ("ij,jk->ik", ((2, 3), (3, 2))), ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))), ("i,i->i", ((3,), (3,))),
+            ("ij,ij", ((2, 3), (2, 3))), ("i,i", ((3,), (3,)))]
+_LINEARS = [((3,), (2, 3)), ((2, 3), (2, 3)), ((2, 2, 3), (4, 3)), ((3,), (3,)), ((2, 3), (3,))]
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_einsum_and_linear_forms_as_torch(name):
+    """einsum refuses by torch's bmm where two operands share a summed label, else its mul, sum, permute or
+    diagonal decide; F.linear by addmm for a matrix weight (whatever the input's rank), by a matmul's dot or
+    mv for a vector one."""
+    def run(lib):
+        d = getattr(lib, name)
+        calls = [lambda eq=eq, shapes=shapes: lib.einsum(eq, *[lib.ones(s).to(d) for s in shapes])
+                 for eq, shapes in _EINSUMS]
+        calls += [lambda si=si, sw=sw: lib.nn.functional.linear(lib.ones(si).to(d), lib.ones(sw).to(d))
+                  for si, sw in _LINEARS]
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
+    assert run(pyfront) == run(torch)

@@ -53,7 +53,8 @@ _WIDE_UNSIGNED = """
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
     nn.functional.relu:clamp_min_scalar_cpu nn.functional.softsign:abs_cpu
-    nn.functional.hinge_embedding_loss:add_stub index_select(vector):index_select
+    nn.functional.hinge_embedding_loss:add_stub index_select(vector):index_select einsum:bmm
+    nn.functional.linear:addmm_impl_cpu_
 """
 
 _FLOAT8 = """
@@ -330,7 +331,10 @@ def whole(name: str, fn):
         low = _kernel_dtype(tensors, name)
         if low is None and name not in WHOLE:  # the op's own checks of the operands' dtypes speak first
             return fn(*args, **kwargs)
-        refuse(_form(name, args, kwargs), tensors)
+        form = _form(name, args, kwargs)
+        if form is _BY_PRIMITIVES_FORM:
+            return fn(*args, **kwargs)
+        refuse(form, tensors)
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
             up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
             return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
@@ -359,6 +363,12 @@ def _form(name: str, args, kwargs) -> str:
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
     if name == "matmul":  # torch's matmul is a dot, an mv, an mm or a bmm by its operands' dims, and so its kernel
         return _matmul_form(args, kwargs)
+    if name == "nn.functional.linear":  # a vector weight is a matmul's dot or mv; a matrix one torch's addmm
+        weight = _arg(args, kwargs, 1, "weight")
+        return _matmul_form((_arg(args, kwargs, 0, "input"), weight), {}) if getattr(weight, "ndim", 2) == 1 \
+            else name
+    if name == "einsum":
+        return name if _einsum_contracts(args) else _BY_PRIMITIVES_FORM
     if name == "index_select":  # torch's loop over a 0-d or 1-D input is its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "repeat_interleave":
@@ -375,6 +385,24 @@ def _form(name: str, args, kwargs) -> str:
     if not rest:
         return name + "()"
     return name + "imum" if hasattr(rest[0], "dtype") else name
+
+
+# the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
+_BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+def _einsum_contracts(args) -> bool:
+    """Whether einsum's call sums a label two operands share (torch's bmm does that); else it is a mul,
+    a sum, a permute or a diagonal of the operands, and those ops refuse a shell dtype (or not) themselves."""
+    if not args or not isinstance(args[0], str):
+        return True  # the sublist form: decided as a product
+    inputs, arrow, output = args[0].replace(" ", "").partition("->")
+    terms = inputs.split(",")
+    labels = [set(term.replace(".", "")) for term in terms]
+    shared = {lb for i, one in enumerate(labels) for other in labels[i + 1:] for lb in one & other}
+    if not arrow:  # implicit output: the labels used once
+        return bool(shared)
+    return bool(shared - set(output))
 
 
 def _matmul_form(args, kwargs) -> str:
