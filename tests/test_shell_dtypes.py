@@ -566,3 +566,21 @@ def test_einsum_and_linear_forms_as_torch(name):
                   for si, sw in _LINEARS]
         return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
     assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_index_family_inner_and_tensordot_forms_as_torch(name):
+    """index_add of a vector by its own kernel (index_add_), of more dims by scatter's; index_copy and the named
+    index_put by theirs; inner and tensordot a dot where they contract
+    every dim of both operands, else an mm (which float8 computes)."""
+    def run(lib):
+        d = getattr(lib, name)
+        a, b, i = lib.ones(3, 3).to(d), lib.ones(3, 3).to(d), lib.tensor([0])
+        calls = [lambda: a.index_add(0, i, b[:1]), lambda: a[0].index_add(0, i, b[0, :1]),
+                 lambda: a.index_copy(0, i, b[:1]), lambda: a.index_put((i,), b[0]),
+                 lambda: a.clone().index_put_((i,), b[0], accumulate=True),
+                 lambda: lib.inner(a, b), lambda: lib.inner(a[0], b[0]), lambda: lib.tensordot(a, b, 2),
+                 lambda: lib.tensordot(a, b, 1), lambda: lib.tensordot(a[0], b[0], 1),
+                 lambda: lib.tensordot(a, b, ([1], [1])), lambda: lib.tensordot(a, b, ([0, 1], [0, 1]))]
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
+    assert run(pyfront) == run(torch)

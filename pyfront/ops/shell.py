@@ -54,7 +54,8 @@ _WIDE_UNSIGNED = """
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
     nn.functional.relu:clamp_min_scalar_cpu nn.functional.softsign:abs_cpu
     nn.functional.hinge_embedding_loss:add_stub index_select(vector):index_select einsum:bmm
-    nn.functional.linear:addmm_impl_cpu_
+    nn.functional.linear:addmm_impl_cpu_ index_add:scatter_gather_tensor_cpu index_add(vector):index_add_
+    index_copy:index_copy_cpu index_put(named):index_put
 """
 
 _FLOAT8 = """
@@ -73,7 +74,7 @@ _FLOAT8 = """
     frexp:frexp_cpu gather:scatter_gather_tensor_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu
     histc:aminmax_cpu histogram:histogramdd hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
     igammac:igammac_cpu im2col:im2col_out_cpu index_add:scatter_gather_tensor_cpu index_copy:index_copy_cpu
-    index_fill:index_fill_cpu inner:dot isclose:mul_cpu_reduced_float isin:isin_default_cpu
+    index_add(vector):index_add_ index_fill:index_fill_cpu isclose:mul_cpu_reduced_float isin:isin_default_cpu
     isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu ldexp:pow le:le_cpu
     lerp:lerp_kernel_scalar lgamma:lgamma_vml_cpu log:log_vml_cpu log10:log10_vml_cpu log1p:log1p_vml_cpu
     log2:log2_vml_cpu log_softmax:log_softmax_lastdim_kernel_impl logaddexp:logaddexp_cpu
@@ -161,6 +162,7 @@ _FLOAT8 = """
 # where one float8 format differs from the family: e8m0fnu has no sign (abs) and no matrix product; e5m2,
 # the one with an infinity, has isinf and isfinite kernels
 _OWN = {"float8_e8m0fnu": {"abs": "abs_cpu", "mm": "addmm_impl_cpu_", "tensordot": "addmm_impl_cpu_",
+                            "inner": "addmm_impl_cpu_", "index_put(named)": "index_put",
                             "nn.functional.linear": "addmm_impl_cpu_", "addbmm": "addmm_impl_cpu_",
                             "addmm": "addmm_impl_cpu_", "nn.functional.softsign": "abs_cpu",
                             "isfinite": None},
@@ -369,6 +371,10 @@ def _form(name: str, args, kwargs) -> str:
             else name
     if name == "einsum":
         return name if _einsum_contracts(args) else _BY_PRIMITIVES_FORM
+    if name in ("inner", "tensordot"):  # torch's product of two whole contractions is a dot, else an mm
+        return "dot" if _contracts_all(name, args, kwargs) else name
+    if name == "index_add":  # as index_select: a vector's loop is its own kernel
+        return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "index_select":  # torch's loop over a 0-d or 1-D input is its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "repeat_interleave":
@@ -403,6 +409,19 @@ def _einsum_contracts(args) -> bool:
     if not arrow:  # implicit output: the labels used once
         return bool(shared)
     return bool(shared - set(output))
+
+
+def _contracts_all(name, args, kwargs) -> bool:
+    """Whether inner's or tensordot's call contracts every dim of both operands (two vectors for inner)."""
+    a, b = _arg(args, kwargs, 0, "input", "a"), _arg(args, kwargs, 1, "other", "b")
+    na, nb = getattr(a, "ndim", 0), getattr(b, "ndim", 0)
+    if name == "inner":
+        return na == nb == 1
+    dims = _arg(args, kwargs, 2, "dims")
+    dims = 2 if dims is None else dims
+    count = len(dims[0]) if isinstance(dims, (list, tuple)) and dims and isinstance(dims[0], (list, tuple)) \
+        else 1 if isinstance(dims, (list, tuple)) else int(dims)
+    return na == nb == count
 
 
 def _matmul_form(args, kwargs) -> str:
