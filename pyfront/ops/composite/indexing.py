@@ -195,9 +195,10 @@ def _packed(view, adv):
     return packed, tuple(dims)
 
 
-def _strip_leading_ones(value, ndim):
-    """PyTorch drops a value's leading size-1 dims that the target does not have."""
-    while value.dim() > ndim and value.shape[0] == 1:
+def _strip_leading_ones(value):
+    """PyTorch drops every leading size-1 dim of a value before it broadcasts it to the target (so its
+    shape-mismatch error names the value's shape without them)."""
+    while value.dim() and value.shape[0] == 1:
         value = value.reshape(value.shape[1:])
     return value
 
@@ -229,7 +230,7 @@ def __setitem__(self, index, value) -> None:
         if view is self:  # x[...] = v: write through an alias, as PyTorch, so the history is kept
             view = self.view(self.shape)
         if isinstance(value, Tensor):
-            view.copy_(_strip_leading_ones(value, view.dim()).expand(view.shape))
+            view.copy_(_strip_leading_ones(value).expand(view.shape))
         else:
             view._check_no_overlap()  # torch writes a number through copy_, which checks (fill_ does not)
             view.fill_(_setitem_number(value, self))
@@ -242,7 +243,7 @@ def __setitem__(self, index, value) -> None:
     packed, dims = _packed(view, adv)
     view._check_no_partial_overlap((value, packed), full=True)  # torch's index_put_: assert_no_overlap
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
-    view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
+    view._assign(prim.index_put(view, packed, _strip_leading_ones(value), dims, False),
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
 
 
