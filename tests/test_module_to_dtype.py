@@ -1,6 +1,6 @@
-"""``Module.to(dtype)`` against torch's: the floating and complex parameters and buffers cast (an integer buffer
-such as BatchNorm's count keeps its dtype), a complex dtype accepted with torch's warning, an integer or bool
-dtype refused in torch's words."""
+"""``Module.to(dtype)`` against torch's: the floating and complex parameters and buffers cast (an integer
+buffer such as BatchNorm's count keeps its dtype), a complex dtype accepted with torch's warning, an integer
+or bool dtype refused in torch's words."""
 from __future__ import annotations
 
 import warnings

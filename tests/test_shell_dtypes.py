@@ -536,19 +536,21 @@ def test_matmul_forms_refused_by_their_products_kernel_as_torch(name):
 
 @pytest.mark.parametrize("name", ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
 def test_index_select_by_rank_as_torch(name):
-    """torch's index_select of a 0-d or 1-D input runs its own loop, which has no wide unsigned kernel; of more
-    dims it copies rows, whatever the dtype."""
+    """torch's index_select of a 0-d or 1-D input runs its own loop, which has no wide unsigned kernel; of
+    more dims it copies rows, whatever the dtype."""
     def run(lib):
         d = getattr(lib, name)
         index = lib.tensor([0])
-        calls = [lambda shape=shape: lib.ones(shape).to(d).index_select(0, index) for shape in ((), (3,), (2, 3))]
+        calls = [lambda shape=shape: lib.ones(shape).to(d).index_select(0, index)
+                 for shape in ((), (3,), (2, 3))]
         calls.append(lambda: lib.index_select(lib.ones(3).to(d), 0, index.int()))
         return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
     assert run(pyfront) == run(torch)
 
 
 _EINSUMS = [("ij->ji", ((2, 3),)), ("i->", ((3,),)), ("ii->i", ((3, 3),)), ("i,i->", ((3,), (3,))),
-            ("ij,jk->ik", ((2, 3), (3, 2))), ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))), ("i,i->i", ((3,), (3,))),
+            ("ij,jk->ik", ((2, 3), (3, 2))), ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
+            ("i,i->i", ((3,), (3,))),
             ("ij,ij", ((2, 3), (2, 3))), ("i,i", ((3,), (3,)))]
 _LINEARS = [((3,), (2, 3)), ((2, 3), (2, 3)), ((2, 2, 3), (4, 3)), ((3,), (3,)), ((2, 3), (3,))]
 
@@ -570,8 +572,8 @@ def test_einsum_and_linear_forms_as_torch(name):
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
 def test_index_family_inner_and_tensordot_forms_as_torch(name):
-    """index_add of a vector by its own kernel (index_add_), of more dims by scatter's; index_copy and the named
-    index_put by theirs; inner and tensordot a dot where they contract
+    """index_add of a vector by its own kernel (index_add_), of more dims by scatter's; index_copy and the
+    named index_put by theirs; inner and tensordot a dot where they contract
     every dim of both operands, else an mm (which float8 computes)."""
     def run(lib):
         d = getattr(lib, name)

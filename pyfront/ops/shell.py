@@ -363,7 +363,7 @@ def _form(name: str, args, kwargs) -> str:
     """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
     if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
-    if name == "matmul":  # torch's matmul is a dot, an mv, an mm or a bmm by its operands' dims, and so its kernel
+    if name == "matmul":  # torch's matmul runs a dot, an mv, an mm or a bmm by its operands' dims
         return _matmul_form(args, kwargs)
     if name == "nn.functional.linear":  # a vector weight is a matmul's dot or mv; a matrix one torch's addmm
         weight = _arg(args, kwargs, 1, "weight")
@@ -375,7 +375,7 @@ def _form(name: str, args, kwargs) -> str:
         return "dot" if _contracts_all(name, args, kwargs) else name
     if name == "index_add":  # as index_select: a vector's loop is its own kernel
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
-    if name == "index_select":  # torch's loop over a 0-d or 1-D input is its own kernel (no wide unsigned one)
+    if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
@@ -425,8 +425,8 @@ def _contracts_all(name, args, kwargs) -> bool:
 
 
 def _matmul_form(args, kwargs) -> str:
-    """The product torch's matmul runs for these operands: 1-D by 1-D a dot; any by 1-D an mv (the leading dims
-    folded into rows); 1-D or more by 2-D an mm (the same fold); a batched right operand a bmm."""
+    """The product torch's matmul runs for these operands: 1-D by 1-D a dot; any by 1-D an mv (the leading
+    dims folded into rows); 1-D or more by 2-D an mm (the same fold); a batched right operand a bmm."""
     a, b = _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "other")
     da, db = getattr(a, "ndim", 0), getattr(b, "ndim", 0)
     if not da or not db:

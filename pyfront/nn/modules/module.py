@@ -484,7 +484,8 @@ class Module:
         if dtype is not None and dtype.is_complex:
             warnings.warn(
                 "Complex modules are a new feature under active development whose design may change, and "
-                "some modules might not work as expected when using complex tensors as parameters or buffers.",
+                "some modules might not work as expected when using complex tensors as parameters or "
+                "buffers.",
                 stacklevel=2,
             )
 
