@@ -138,7 +138,7 @@ def test_to_positional_arguments_as_torch(args):
 @pytest.mark.parametrize("args,kwargs", [((), {"other": 0}), ((), {"foo": 1}), (("float64",), {"foo": 1}),
                                          (("cpu",), {"copy": True, "bar": 2})], ids=str)
 def test_to_unknown_keyword_refused_as_torch(args, kwargs):
-    """A keyword none of ``to``'s overloads has: torch's invalid-combination text (Tensor.to and Module.to)."""
+    """A keyword none of ``to``'s overloads has: torch's invalid-combination text (Tensor.to, Module.to)."""
     def run(T):
         x = T.zeros(2, 3)
         given = [getattr(T, a) if a == "float64" else a for a in args]
