@@ -94,3 +94,19 @@ def test_from_dlpack_copy_and_device_keywords_as_torch(copy):
         t[0] = 9
         return mem.tolist(), t.tolist()
     assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("source", ["not_an_array", "consumed_capsule"])
+def test_unreadable_capsule_refused_as_torch(source):
+    def run(L):
+        if source == "not_an_array":
+            arg = np.float64(3.0)  # a NumPy scalar has no __dlpack__ and is no capsule
+        else:
+            arg = L.arange(3.0).__dlpack__()
+            L.from_dlpack(arg)  # a capsule is consumed once
+        try:
+            L.from_dlpack(arg)
+        except Exception as e:  # noqa: BLE001 (the type is what is compared)
+            return type(e).__name__, str(e)
+        return "no error"
+    assert run(pyfront) == run(torch)

@@ -380,3 +380,26 @@ def test_webgpu_tangents_as_torch():
 
     for got, want in zip(run(pyfront, "webgpu"), run(torch, "cpu")):
         np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_recurrent_layers_whose_weights_require_grad_as_torch(kind):
+    """pyfront's own Functions with non-tensor arguments (the recurrent layers' split of the steps, by sizes)
+    under forward AD with weights that require grad: the tangent and the gradient of a loss on it, against
+    torch's native recurrent kernels (its oneDNN ones have no forward AD)."""
+    def run(lib, fw):
+        m = getattr(lib.nn, kind)(3, 4, num_layers=2, bidirectional=True)
+        with lib.no_grad():
+            for p in m.parameters():
+                p.copy_(lib.sin(lib.arange(p.numel()).float()).view(p.shape) * 0.3)
+        x = lib.cos(lib.arange(6.0)).view(2, 1, 3)
+        with fw.dual_level():
+            tangent = fw.unpack_dual(m(fw.make_dual(x, lib.ones_like(x)))[0]).tangent
+            tangent.sum().backward()
+        return tangent.detach().numpy(), next(m.parameters()).grad.numpy()
+    with torch.backends.mkldnn.flags(enabled=False), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = run(torch, tfw)
+    got = run(pyfront, pfw)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)

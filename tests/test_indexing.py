@@ -238,6 +238,10 @@ SET_ERRORS = [
     ("oob", lambda m: 4, lambda m: 1.0),
     ("adv-oob", lambda m: (slice(None), [5]), lambda m: 1.0),
     ("float-index", lambda m: 0.5, lambda m: 1.0),
+    # torch drops every leading size-1 dim of the value first: its message names the value without them
+    ("adv-leading-ones", lambda m: (slice(None), [0, 1]), _val((1, 1, 7))),
+    ("mask-leading-ones", lambda m: _mask(m, SHAPE[:1]), _val((1, 1, 5))),
+    ("basic-leading-ones", lambda m: 0, _val((1, 1, 1, 7))),
 ]
 
 

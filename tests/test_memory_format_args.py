@@ -135,6 +135,19 @@ def test_to_positional_arguments_as_torch(args):
     assert _outcome(lambda: run(pyfront)) == _outcome(lambda: run(torch))
 
 
+@pytest.mark.parametrize("args,kwargs", [((), {"other": 0}), ((), {"foo": 1}), (("float64",), {"foo": 1}),
+                                         (("cpu",), {"copy": True, "bar": 2})], ids=str)
+def test_to_unknown_keyword_refused_as_torch(args, kwargs):
+    """A keyword none of ``to``'s overloads has: torch's invalid-combination text (Tensor.to, Module.to)."""
+    def run(T):
+        x = T.zeros(2, 3)
+        given = [getattr(T, a) if a == "float64" else a for a in args]
+        keywords = {k: x if k == "other" else v for k, v in kwargs.items()}
+        return [_outcome(lambda: str(x.to(*given, **keywords).dtype)),
+                _outcome(lambda: str(T.nn.Linear(2, 2).to(*given, **keywords)))]
+    assert run(pyfront) == run(torch)
+
+
 A4 = np.random.default_rng(3).standard_normal((2, 3, 4, 5)).astype(np.float32)
 
 

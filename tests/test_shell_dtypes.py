@@ -513,3 +513,76 @@ def test_numpy_free_backend_packs_them_as_torch():
         assert bytes(raw) == _bytes(want), name
         back = _unpack(raw, getattr(pyfront, name))
         assert str(back) == str(want.tolist() if name in UINTS else want.float().tolist()), name
+
+
+_MATMUL_FORMS = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 2)), ((2, 2, 3), (2, 3, 2)),
+                 ((2, 2, 3), (3,)), ((3,), (2, 3, 2)), ((2, 2, 3), (3, 2)), ((2, 3), (2, 3, 2))]
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_matmul_forms_refused_by_their_products_kernel_as_torch(name):
+    """torch's matmul is a dot, an mv, an mm or a bmm by its operands' dims: each form refused by that
+    product's kernel, or computed; and a product a WHOLE composite (F.linear) ran first leaves no plan behind
+    that lets the same product, called alone, compute what torch refuses."""
+    def run(lib):
+        d = getattr(lib, name)
+        a, b = lib.ones(2, 3).to(d), lib.ones(3, 2).to(d)
+        calls = [lambda: lib.nn.functional.linear(a, b.t()), lambda: a @ b, lambda: a.sum(1)]
+        calls += [lambda sa=sa, sb=sb: lib.ones(sa).to(d) @ lib.ones(sb).to(d) for sa, sb in _MATMUL_FORMS]
+        outs = [_outcome(call) for call in calls]
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in outs]
+    assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_index_select_by_rank_as_torch(name):
+    """torch's index_select of a 0-d or 1-D input runs its own loop, which has no wide unsigned kernel; of
+    more dims it copies rows, whatever the dtype."""
+    def run(lib):
+        d = getattr(lib, name)
+        index = lib.tensor([0])
+        calls = [lambda shape=shape: lib.ones(shape).to(d).index_select(0, index)
+                 for shape in ((), (3,), (2, 3))]
+        calls.append(lambda: lib.index_select(lib.ones(3).to(d), 0, index.int()))
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
+    assert run(pyfront) == run(torch)
+
+
+_EINSUMS = [("ij->ji", ((2, 3),)), ("i->", ((3,),)), ("ii->i", ((3, 3),)), ("i,i->", ((3,), (3,))),
+            ("ij,jk->ik", ((2, 3), (3, 2))), ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
+            ("i,i->i", ((3,), (3,))),
+            ("ij,ij", ((2, 3), (2, 3))), ("i,i", ((3,), (3,)))]
+_LINEARS = [((3,), (2, 3)), ((2, 3), (2, 3)), ((2, 2, 3), (4, 3)), ((3,), (3,)), ((2, 3), (3,))]
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_einsum_and_linear_forms_as_torch(name):
+    """einsum refuses by torch's bmm where two operands share a summed label, else its mul, sum, permute or
+    diagonal decide; F.linear by addmm for a matrix weight (whatever the input's rank), by a matmul's dot or
+    mv for a vector one."""
+    def run(lib):
+        d = getattr(lib, name)
+        calls = [lambda eq=eq, shapes=shapes: lib.einsum(eq, *[lib.ones(s).to(d) for s in shapes])
+                 for eq, shapes in _EINSUMS]
+        calls += [lambda si=si, sw=sw: lib.nn.functional.linear(lib.ones(si).to(d), lib.ones(sw).to(d))
+                  for si, sw in _LINEARS]
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
+    assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
+def test_index_family_inner_and_tensordot_forms_as_torch(name):
+    """index_add of a vector by its own kernel (index_add_), of more dims by scatter's; index_copy and the
+    named index_put by theirs; inner and tensordot a dot where they contract
+    every dim of both operands, else an mm (which float8 computes)."""
+    def run(lib):
+        d = getattr(lib, name)
+        a, b, i = lib.ones(3, 3).to(d), lib.ones(3, 3).to(d), lib.tensor([0])
+        calls = [lambda: a.index_add(0, i, b[:1]), lambda: a[0].index_add(0, i, b[0, :1]),
+                 lambda: a.index_copy(0, i, b[:1]), lambda: a.index_put((i,), b[0]),
+                 lambda: a.clone().index_put_((i,), b[0], accumulate=True),
+                 lambda: lib.inner(a, b), lambda: lib.inner(a[0], b[0]), lambda: lib.tensordot(a, b, 2),
+                 lambda: lib.tensordot(a, b, 1), lambda: lib.tensordot(a[0], b[0], 1),
+                 lambda: lib.tensordot(a, b, ([1], [1])), lambda: lib.tensordot(a, b, ([0, 1], [0, 1]))]
+        return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
+    assert run(pyfront) == run(torch)

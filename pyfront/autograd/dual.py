@@ -163,8 +163,9 @@ _SINK_EDGE = (_Sink(), 0)
 def _linked(tangent, inputs, local, tangents, local_t):
     """``tangent``, computed over local leaves, as a tensor whose graph goes back to the real ``inputs`` and
     ``tangents`` that require grad (backward runs the small local graph)."""
+    # (a Function's non-tensor arguments, a split's sizes, have no leaf)
     pairs = [(r, x) for r, x in zip((*inputs, *tangents), (*local, *local_t))
-             if x is not None and x.requires_grad]
+             if getattr(x, "requires_grad", False)]
     from .function import LocalGraph
     leaves = tuple(x for _, x in pairs)
     return LocalGraph.apply((tangent, leaves), (tangent.detach(),), *(r for r, _ in pairs))

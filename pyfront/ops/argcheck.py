@@ -142,8 +142,13 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
     # (a keyword-only one too: torch's parser calls every argument positional here)
     first = next((i for i, p in enumerate(params) if p.default is p.empty and p.name not in kwargs
                   and (i >= len(args) or p.kind is p.KEYWORD_ONLY)), None)
-    if first is None:  # the call binds: an inner call raised it
-        return error
+    if first is None:  # the call binds: an inner call raised it, or the function itself of an argument
+        # that torch requires though pyfront's signature defaults it (scatter's src, or its value)
+        named = text[text.rfind("'", 0, -1) + 1:-1]
+        first = next((i for i, p in enumerate(params) if p.name == named and p.name not in kwargs
+                      and i >= len(args)), None)
+        if first is None:
+            return error
     if ("Tensor." if method else "") + name in _overloads():
         return invalid_combination(name, args[1:] if method else args, kwargs, method)
     missing = [p.name for p in params[first:] if p.default is p.empty]

@@ -75,8 +75,8 @@ def _parse_to(args, kwargs):
         from .memory_formats import is_memory_format
         if not is_memory_format(memory_format):
             raise invalid_combination("to", args, given, method=True)
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if kwargs:  # a keyword no overload has (torch's parser lists them all, as for a wrong type)
+        raise invalid_combination("to", args, given, method=True)
     return device, dtype, copy, memory_format
 
 

@@ -395,7 +395,10 @@ def product(op, shape, operands, **attrs):
             plan = _PLANS.get(key)
             if plan is None:
                 refuse(op.name, operands)
-                plan = _store(key, get_backend(device).plan_product(op, dtype, attrs) or False)
+                # a shell dtype's product is never planned: whether torch has its kernel depends on the
+                # call (a WHOLE composite's inner product computes, the same product called alone refuses)
+                plan = _store(key, dtype not in SHELL and get_backend(device).plan_product(op, dtype, attrs)
+                              or False)
             if plan:
                 out = _fresh(plan([t._layout for t in operands], shape), shape, dtype)
                 if _vmap_blocks[0]:
@@ -443,7 +446,9 @@ def reduce(op, input, _name=None, **attrs):
     if plan is None:
         refuse(op.name, (input,))
         ((shape, dtype),) = op.infer(input, **attrs)
-        general = 0 in shape or 0 in input._shape or (device.type != "cpu" and op.extra.get("cpu_fallback"))
+        # (a shell dtype's reduction is not planned either: see product)
+        general = 0 in shape or 0 in input._shape or input.dtype in SHELL or (
+            device.type != "cpu" and op.extra.get("cpu_fallback"))
         # a backend that stores a dtype wider than its width (webgpu's bool) has its outputs' layouts
         # made by _make, which tells whether they are whole
         make = _fresh if device.type == "cpu" else Tensor._make

@@ -53,7 +53,9 @@ _WIDE_UNSIGNED = """
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.threshold:threshold_cpu
     nn.functional.hardtanh:clamp_scalar_cpu nn.functional.relu6:clamp_scalar_cpu
     nn.functional.relu:clamp_min_scalar_cpu nn.functional.softsign:abs_cpu
-    nn.functional.hinge_embedding_loss:add_stub
+    nn.functional.hinge_embedding_loss:add_stub index_select(vector):index_select einsum:bmm
+    nn.functional.linear:addmm_impl_cpu_ index_add:scatter_gather_tensor_cpu index_add(vector):index_add_
+    index_copy:index_copy_cpu index_put(named):index_put
 """
 
 _FLOAT8 = """
@@ -72,7 +74,7 @@ _FLOAT8 = """
     frexp:frexp_cpu gather:scatter_gather_tensor_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu
     histc:aminmax_cpu histogram:histogramdd hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
     igammac:igammac_cpu im2col:im2col_out_cpu index_add:scatter_gather_tensor_cpu index_copy:index_copy_cpu
-    index_fill:index_fill_cpu inner:dot isclose:mul_cpu_reduced_float isin:isin_default_cpu
+    index_add(vector):index_add_ index_fill:index_fill_cpu isclose:mul_cpu_reduced_float isin:isin_default_cpu
     isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu ldexp:pow le:le_cpu
     lerp:lerp_kernel_scalar lgamma:lgamma_vml_cpu log:log_vml_cpu log10:log10_vml_cpu log1p:log1p_vml_cpu
     log2:log2_vml_cpu log_softmax:log_softmax_lastdim_kernel_impl logaddexp:logaddexp_cpu
@@ -160,6 +162,7 @@ _FLOAT8 = """
 # where one float8 format differs from the family: e8m0fnu has no sign (abs) and no matrix product; e5m2,
 # the one with an infinity, has isinf and isfinite kernels
 _OWN = {"float8_e8m0fnu": {"abs": "abs_cpu", "mm": "addmm_impl_cpu_", "tensordot": "addmm_impl_cpu_",
+                            "inner": "addmm_impl_cpu_", "index_put(named)": "index_put",
                             "nn.functional.linear": "addmm_impl_cpu_", "addbmm": "addmm_impl_cpu_",
                             "addmm": "addmm_impl_cpu_", "nn.functional.softsign": "abs_cpu",
                             "isfinite": None},
@@ -330,7 +333,10 @@ def whole(name: str, fn):
         low = _kernel_dtype(tensors, name)
         if low is None and name not in WHOLE:  # the op's own checks of the operands' dtypes speak first
             return fn(*args, **kwargs)
-        refuse(_form(name, args, kwargs), tensors)
+        form = _form(name, args, kwargs)
+        if form is _BY_PRIMITIVES_FORM:
+            return fn(*args, **kwargs)
+        refuse(form, tensors)
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
             up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
             return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
@@ -357,6 +363,20 @@ def _form(name: str, args, kwargs) -> str:
     """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
     if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
+    if name == "matmul":  # torch's matmul runs a dot, an mv, an mm or a bmm by its operands' dims
+        return _matmul_form(args, kwargs)
+    if name == "nn.functional.linear":  # a vector weight is a matmul's dot or mv; a matrix one torch's addmm
+        weight = _arg(args, kwargs, 1, "weight")
+        return _matmul_form((_arg(args, kwargs, 0, "input"), weight), {}) if getattr(weight, "ndim", 2) == 1 \
+            else name
+    if name == "einsum":
+        return name if _einsum_contracts(args) else _BY_PRIMITIVES_FORM
+    if name in ("inner", "tensordot"):  # torch's product of two whole contractions is a dot, else an mm
+        return "dot" if _contracts_all(name, args, kwargs) else name
+    if name == "index_add":  # as index_select: a vector's loop is its own kernel
+        return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
+    if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
+        return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
     if name == "nn.functional.pad":
@@ -371,6 +391,49 @@ def _form(name: str, args, kwargs) -> str:
     if not rest:
         return name + "()"
     return name + "imum" if hasattr(rest[0], "dtype") else name
+
+
+# the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
+_BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+def _einsum_contracts(args) -> bool:
+    """Whether einsum's call sums a label two operands share (torch's bmm does that); else it is a mul,
+    a sum, a permute or a diagonal of the operands, and those ops refuse a shell dtype (or not) themselves."""
+    if not args or not isinstance(args[0], str):
+        return True  # the sublist form: decided as a product
+    inputs, arrow, output = args[0].replace(" ", "").partition("->")
+    terms = inputs.split(",")
+    labels = [set(term.replace(".", "")) for term in terms]
+    shared = {lb for i, one in enumerate(labels) for other in labels[i + 1:] for lb in one & other}
+    if not arrow:  # implicit output: the labels used once
+        return bool(shared)
+    return bool(shared - set(output))
+
+
+def _contracts_all(name, args, kwargs) -> bool:
+    """Whether inner's or tensordot's call contracts every dim of both operands (two vectors for inner)."""
+    a, b = _arg(args, kwargs, 0, "input", "a"), _arg(args, kwargs, 1, "other", "b")
+    na, nb = getattr(a, "ndim", 0), getattr(b, "ndim", 0)
+    if name == "inner":
+        return na == nb == 1
+    dims = _arg(args, kwargs, 2, "dims")
+    dims = 2 if dims is None else dims
+    count = len(dims[0]) if isinstance(dims, (list, tuple)) and dims and isinstance(dims[0], (list, tuple)) \
+        else 1 if isinstance(dims, (list, tuple)) else int(dims)
+    return na == nb == count
+
+
+def _matmul_form(args, kwargs) -> str:
+    """The product torch's matmul runs for these operands: 1-D by 1-D a dot; any by 1-D an mv (the leading
+    dims folded into rows); 1-D or more by 2-D an mm (the same fold); a batched right operand a bmm."""
+    a, b = _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "other")
+    da, db = getattr(a, "ndim", 0), getattr(b, "ndim", 0)
+    if not da or not db:
+        return "matmul"  # torch's own 0-d refusal comes first
+    if db == 1:
+        return "dot" if da == 1 else "mv"
+    return "mm" if db == 2 else "bmm"
 
 
 def _broadcasts(tensors) -> bool:

@@ -68,7 +68,15 @@ def from_dlpack(ext_tensor, *, device=None, copy=None) -> Tensor:
     import numpy as np
     from ..ops.creation import from_numpy
     source = ext_tensor if hasattr(ext_tensor, "__dlpack__") else _Capsule(ext_tensor)
-    array = np.from_dlpack(source) if copy is None else np.from_dlpack(source, copy=copy)
+    try:
+        array = np.from_dlpack(source) if copy is None else np.from_dlpack(source, copy=copy)
+    except ValueError:
+        # NumPy's words for a capsule it cannot read (no capsule at all, or one already consumed)
+        if source is ext_tensor:
+            raise
+        raise RuntimeError(
+            "from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed only once, "
+            "so you might have already constructed a tensor from it once.") from None
     view = _strided_view(array)
     tensor = from_numpy(array) if view is None else view
     return tensor if device is None else tensor.to(device, copy=bool(copy))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
@@ -476,15 +477,23 @@ class Module:
         """Move and/or cast parameters and buffers: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
         ``to(tensor)``; only floating-point tensors change dtype."""
         device, dtype, _, memory_format = _parse_to(args, dict(kwargs))
-        if dtype is not None and not dtype.is_floating_point:
+        if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}"
+            )
+        if dtype is not None and dtype.is_complex:
+            warnings.warn(
+                "Complex modules are a new feature under active development whose design may change, and "
+                "some modules might not work as expected when using complex tensors as parameters or "
+                "buffers.",
+                stacklevel=2,
             )
 
         def convert(t):
             if device is not None:
                 t = t.to(device)
-            if dtype is not None and t.is_floating_point():
+            # torch casts the floating and the complex tensors alike (integer buffers keep their dtype)
+            if dtype is not None and (t.is_floating_point() or t.is_complex()):
                 t = t.to(dtype)
             # torch lays out the 4-d and 5-d tensors alone (a format of the other rank refused as Tensor.to's)
             return t.to(memory_format=memory_format) if memory_format is not None and t.dim() in (4, 5) else t

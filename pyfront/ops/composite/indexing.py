@@ -24,7 +24,7 @@ from ..primitives import indexing as prim
 from ..primitives.elementwise import where
 from ..memory_formats import contiguous_result, lays_out
 from ..registry import composite
-from .. import samples
+from .. import samples, shell
 from ..views import select, slice_dim, unsqueeze
 
 
@@ -195,9 +195,10 @@ def _packed(view, adv):
     return packed, tuple(dims)
 
 
-def _strip_leading_ones(value, ndim):
-    """PyTorch drops a value's leading size-1 dims that the target does not have."""
-    while value.dim() > ndim and value.shape[0] == 1:
+def _strip_leading_ones(value):
+    """PyTorch drops every leading size-1 dim of a value before it broadcasts it to the target (so its
+    shape-mismatch error names the value's shape without them)."""
+    while value.dim() and value.shape[0] == 1:
         value = value.reshape(value.shape[1:])
     return value
 
@@ -229,7 +230,7 @@ def __setitem__(self, index, value) -> None:
         if view is self:  # x[...] = v: write through an alias, as PyTorch, so the history is kept
             view = self.view(self.shape)
         if isinstance(value, Tensor):
-            view.copy_(_strip_leading_ones(value, view.dim()).expand(view.shape))
+            view.copy_(_strip_leading_ones(value).expand(view.shape))
         else:
             view._check_no_overlap()  # torch writes a number through copy_, which checks (fill_ does not)
             view.fill_(_setitem_number(value, self))
@@ -242,7 +243,7 @@ def __setitem__(self, index, value) -> None:
     packed, dims = _packed(view, adv)
     view._check_no_partial_overlap((value, packed), full=True)  # torch's index_put_: assert_no_overlap
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
-    view._assign(prim.index_put(view, packed, _strip_leading_ones(value, view.dim()), dims, False),
+    view._assign(prim.index_put(view, packed, _strip_leading_ones(value), dims, False),
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
 
 
@@ -285,6 +286,8 @@ def index_put(input, indices, values, accumulate=False):
     if not indices:
         raise RuntimeError("index_put(): expected at least one index tensor")
     _same_dtype(input, values)
+    # the named op's kernel (a setitem takes other routes in torch, not all of them this one: left to them)
+    shell.refuse("index_put(named)", (input, values))
     used = sum(_consumed("tensor", t) for t in indices)
     if used > input.dim():
         raise IndexError(f"too many indices for tensor of dimension {input.dim()} (got {used})")
@@ -549,6 +552,9 @@ _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
            saves="dim@ScatterBackward0 index@ScatterBackward0")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """``input`` with ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
+    if src is None and value is None:
+        # torch has no signature without one: Python's words, reworded by the wrapper as torch's parser's
+        raise TypeError("scatter() missing 1 required positional argument: 'src'")
     if reduce not in _SCATTER_REDUCE:
         raise RuntimeError("reduce argument must be either add or multiply.")
     if not isinstance(src, Tensor):
