@@ -406,3 +406,20 @@ def test_inplace_twins(name, args, pf):
     t_ret = getattr(tx, name)(*build(torch))
     assert p_ret is px and t_ret is tx
     assert_same(px, tx)
+
+
+def test_one_element_alias_written_into_itself_as_torch():
+    """A value of the target's own shape is copied as it is (torch's copy_to), so the target's own memory is a
+    full overlap and written; a 0-d alias given to copy_, or a shifted one, is a partial overlap, refused."""
+    def run(L):
+        x, i, y, z = L.arange(3.0), L.tensor([[5]]), L.arange(3.0), L.arange(4.0)
+        out = []
+        for write in (lambda: x.__setitem__(slice(0, 1), x[0:1]), lambda: i.__setitem__(0, i[0].sub_(1)),
+                      lambda: y[0:1].copy_(y[0]), lambda: z[1:3].copy_(z[0:2])):
+            try:
+                write()
+                out.append(None)
+            except RuntimeError as e:
+                out.append(str(e))
+        return out, x.tolist(), i.tolist(), y.tolist(), z.tolist()
+    assert run(pyfront) == run(torch)

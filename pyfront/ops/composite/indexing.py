@@ -230,7 +230,9 @@ def __setitem__(self, index, value) -> None:
         if view is self:  # x[...] = v: write through an alias, as PyTorch, so the history is kept
             view = self.view(self.shape)
         if isinstance(value, Tensor):
-            view.copy_(_strip_leading_ones(value).expand(view.shape))
+            # as torch's copy_to: a value of the target's shape is copied as it is (so the target's own
+            # memory, x[0:1] = x[0:1] or i[0] -= 1, is a full overlap), any other broadcast without its ones
+            view.copy_(value if value.shape == view.shape else _strip_leading_ones(value).expand(view.shape))
         else:
             view._check_no_overlap()  # torch writes a number through copy_, which checks (fill_ does not)
             view.fill_(_setitem_number(value, self))
