@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import sys
 
 from .. import dtypes as dt
-from .._warnings import called_by_user, warn_copy_construct
+from .._warnings import called_by_user, warn_copy_construct, warn_once
 from ..backends import get_backend
 from ..device import as_device, factory_device
 from ..random import default_generator
@@ -261,21 +262,47 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def from_numpy(ndarray):
-    """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied)."""
-    if not _is_array(ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    """A tensor sharing memory with ``ndarray`` (any strided layout), as ``torch.from_numpy``."""
+    if not is_ndarray(ndarray):
+        raise TypeError(f"expected np.ndarray (got {type_name(ndarray)})")
     return adopt(ndarray, dt.from_numpy_dtype(ndarray.dtype))
 
 
-def adopt(ndarray, dtype):
-    """A ``dtype`` tensor sharing memory with ``ndarray`` (a copy where it is not C-contiguous and writable):
-    ``from_numpy``'s, and ``frombuffer``'s, whose bfloat16 array (ml_dtypes') from_numpy refuses as torch."""
-    backend = get_backend(as_device("cpu"))
-    if ndarray.flags["C_CONTIGUOUS"] and ndarray.flags["WRITEABLE"]:
-        storage = backend.wrap(ndarray)
-    else:
-        storage = backend.from_array(ndarray, dtype)
-    return Tensor._make(storage, tuple(ndarray.shape), dtype)
+def is_ndarray(obj) -> bool:
+    """Whether ``obj`` is a NumPy array (or of a subclass), not a NumPy scalar; NumPy is not imported for it
+    (the browser build has none: then nothing is an array)."""
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(obj, np.ndarray)
+
+
+_READ_ONLY = ("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This "
+              "means writing to this tensor will result in undefined behavior. You may want to copy the array to "
+              "protect its data or make it writable before converting it to a tensor. This type of warning will "
+              "be suppressed for the rest of this program.")
+
+
+def adopt(ndarray, dtype, warn_read_only: bool = True):
+    """A ``dtype`` tensor over ``ndarray``'s memory with its strides (a transposed, sliced, Fortran-ordered,
+    broadcast or read-only array too), as torch's from_numpy: ``from_numpy``'s, ``frombuffer``'s (whose
+    bfloat16 array, ml_dtypes', from_numpy refuses as torch) and ``from_dlpack``'s. torch refuses strides
+    that are not whole items, negative ones and a non-native byte order; a read-only array is shared
+    (after from_numpy's warning, where ``warn_read_only``)."""
+    size = ndarray.itemsize
+    for step in ndarray.strides:
+        if step % size:
+            raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy "
+                             "array to reallocate the memory.")
+        if step < 0:
+            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                             "strides are not currently supported. (You can probably work around this by making a "
+                             "copy of your array  with array.copy().) ")
+    if not ndarray.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
+                         "between byte orders is currently not supported.")
+    if warn_read_only and not ndarray.flags.writeable:
+        warn_once(_READ_ONLY)
+    storage = get_backend(as_device("cpu")).wrap(ndarray)
+    return Tensor._make(storage, tuple(ndarray.shape), dtype, tuple(step // size for step in ndarray.strides))
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):

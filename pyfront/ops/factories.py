@@ -139,9 +139,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
                             "make it writable before converting it to a tensor. This type of warning will be "
                             "suppressed for the rest of this program.")
     array = np.frombuffer(view, dtype=dt.numpy_dtype(np, dtype), count=count, offset=offset)
-    if view.readonly:
-        array = array.copy()  # NumPy refuses to hand out a writable view of read-only memory
-    out = adopt(array, dtype)
+    out = adopt(array, dtype, warn_read_only=False)  # shared, read-only or not, after the warning above
     return out.requires_grad_() if requires_grad else out
 
 
