@@ -118,6 +118,9 @@ def _widened(arr, up: bool):
     return arr.astype(np.float32) if up else arr
 
 
+_NO_OVERFLOW = 2 ** 59  # a stride in items below which its bytes fit NumPy's int64 at any item size
+
+
 class _Memory:
     """``nbytes`` of ``array``'s memory from its first element on, as one flat writable byte array reads them
     (NumPy's array interface; this object, that array's base, keeps ``array`` and so the memory alive)."""
@@ -209,8 +212,9 @@ class NumpyBackend(Backend):
         size = data.itemsize
         if n * size >= 2 ** 63:  # a broadcast view (stride 0) may be this large; NumPy can't hold it
             raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
-        # a dimension of size 1 never steps: its stride (any int64 in torch) would overflow NumPy's bytes
-        strides = [s * size if n > 1 else 0 for n, s in zip(shape, strides)]
+        # a dimension of size 1 never steps: its stride is kept (torch's numpy() shows it) unless it (any int64
+        # in torch) would overflow NumPy's bytes
+        strides = [s * size if n > 1 or s < _NO_OVERFLOW else 0 for n, s in zip(shape, strides)]
         # NumPy's own constructor over the flat storage: as_strided makes the same view through Python
         # (an interface dict, a dummy object), ~15x the cost, for every transposed matmul operand
         return np.ndarray(shape, data.dtype, data, offset * size, strides)

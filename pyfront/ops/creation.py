@@ -198,7 +198,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
-    if _is_array(data):
+    if is_ndarray(data):  # torch's copy of from_numpy's tensor: its refusals, its strides where dense
+        out = adopt(data, dt.from_numpy_dtype(data.dtype), warn_read_only=False)
+        out = out.to(device=device, dtype=dtype or out.dtype, copy=True)
+        return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
+    if _is_array(data):  # a NumPy scalar
         src_dtype = dt.from_numpy_dtype(data.dtype)
         dtype = dtype or src_dtype
         storage = get_backend(as_device("cpu")).from_array(data, dtype)
@@ -249,15 +253,12 @@ _INT_RANGE = {
 
 
 def as_tensor(data, dtype=None, device=None):
-    """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it."""
+    """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it; a NumPy
+    array is read as torch reads it, through from_numpy (shared where dtype and device allow)."""
+    if is_ndarray(data):
+        data = from_numpy(data)
     if isinstance(data, Tensor):
         return data.to(device=device if device is not None else data.device, dtype=dtype or data.dtype)
-    if (
-        _is_array(data)
-        and factory_device(device).type == "cpu"
-        and (dtype is None or dtype.np_name == data.dtype.name)
-    ):
-        return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -275,10 +276,11 @@ def is_ndarray(obj) -> bool:
     return np is not None and isinstance(obj, np.ndarray)
 
 
-_READ_ONLY = ("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This "
-              "means writing to this tensor will result in undefined behavior. You may want to copy the array to "
-              "protect its data or make it writable before converting it to a tensor. This type of warning will "
-              "be suppressed for the rest of this program.")
+READ_ONLY_ARRAY = (
+    "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
+    "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+    "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+    "the rest of this program.")
 
 
 def adopt(ndarray, dtype, warn_read_only: bool = True):
@@ -290,17 +292,17 @@ def adopt(ndarray, dtype, warn_read_only: bool = True):
     size = ndarray.itemsize
     for step in ndarray.strides:
         if step % size:
-            raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy "
-                             "array to reallocate the memory.")
+            raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the "
+                             "numpy array to reallocate the memory.")
         if step < 0:
-            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
-                             "strides are not currently supported. (You can probably work around this by making a "
-                             "copy of your array  with array.copy().) ")
+            raise ValueError("At least one stride in the given numpy array is negative, and tensors with "
+                             "negative strides are not currently supported. (You can probably work around "
+                             "this by making a copy of your array  with array.copy().) ")
     if not ndarray.dtype.isnative:
         raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
                          "between byte orders is currently not supported.")
     if warn_read_only and not ndarray.flags.writeable:
-        warn_once(_READ_ONLY)
+        warn_once(READ_ONLY_ARRAY)
     storage = get_backend(as_device("cpu")).wrap(ndarray)
     return Tensor._make(storage, tuple(ndarray.shape), dtype, tuple(step // size for step in ndarray.strides))
 
