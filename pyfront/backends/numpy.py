@@ -212,8 +212,8 @@ class NumpyBackend(Backend):
         size = data.itemsize
         if n * size >= 2 ** 63:  # a broadcast view (stride 0) may be this large; NumPy can't hold it
             raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
-        # a dimension of size 1 never steps: its stride is kept (torch's numpy() shows it) unless it (any int64
-        # in torch) would overflow NumPy's bytes
+        # a dimension of size 1 never steps: its stride is kept (torch's numpy() shows it) unless it (any
+        # int64 in torch) would overflow NumPy's bytes
         strides = [s * size if n > 1 or s < _NO_OVERFLOW else 0 for n, s in zip(shape, strides)]
         # NumPy's own constructor over the flat storage: as_strided makes the same view through Python
         # (an interface dict, a dummy object), ~15x the cost, for every transposed matmul operand

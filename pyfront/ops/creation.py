@@ -7,7 +7,7 @@ import sys
 
 from .. import dtypes as dt
 from .._warnings import called_by_user, warn_copy_construct, warn_once
-from ..backends import get_backend
+from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator
 from ..shape import index_like, infer_size
@@ -592,11 +592,9 @@ def _float_linspace(start, end, steps, half, dtype):
     s, e = r(float(start)), r(float(end))
     step = r(r(e - s) / r(steps - 1)) if steps > 1 else 0.0
     if itemsize < 8:
-        try:
-            import numpy as np
-        except ImportError:  # the page: the loop below
-            pass
-        else:  # the same double operations and roundings as the loop, on whole arrays
+        np = host_numpy()
+        if np is not None:  # the same double operations and roundings as the loop, on whole arrays (the page
+            # without NumPy runs the loop)
             k = np.arange(steps, dtype=np.float64)
             k[half:] -= steps - 1
             base = np.full(steps, s)
