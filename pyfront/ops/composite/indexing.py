@@ -246,8 +246,9 @@ def __setitem__(self, index, value) -> None:
     filled = _mask_fill(adv, value)
     if not isinstance(value, Tensor):
         value = _setitem_number(value, self)
-    elif filled:  # read as one number of x's dtype, as torch's masked fill: x[x > 0] = x[0] is no overlap
-        value = value.to(self.dtype)
+    elif filled:  # read as one number of x's dtype, on x's device, as torch's masked fill (x[x > 0] = x[0] is
+        # no overlap; a cpu value fills a GPU tensor)
+        value = value.to(self.device, self.dtype)
     else:
         _same_dtype(self, value)
     _refuse_byte_mask_fill(view, adv, value)
