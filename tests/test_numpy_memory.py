@@ -318,3 +318,20 @@ def test_a_masked_fill_by_setitem_converts_and_differentiates_as_torch(value_dty
         x.sum().backward()
         return x.tolist(), type(x.grad_fn).__name__, v.grad.tolist(), leaf.grad.tolist()
     assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("source", ["bytearray", "read_only_view", "array_module"])
+def test_frombuffer_shares_even_read_only_memory_as_torch(source):
+    """torch.frombuffer adopts the buffer's memory, read-only or not (after its own warning)."""
+    import array
+
+    def run(L):
+        memory = {"bytearray": lambda: bytearray(range(8)),
+                  "read_only_view": lambda: memoryview(bytearray(range(8))).toreadonly(),
+                  "array_module": lambda: array.array("b", range(8))}[source]()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            t = L.frombuffer(memory, dtype=L.int16, offset=2)
+        t[0] = -1
+        return bytes(memory), t.stride(), t.tolist()
+    assert run(pyfront) == run(torch)
