@@ -309,7 +309,8 @@ def as_strided_scatter(input, src, size, stride, storage_offset=0):
     (pyfront.ops.views.as_strided_scatter)"""
 
 def as_tensor(data, dtype=None, device=None):
-    """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it.
+    """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it; a NumPy
+    array is read as torch reads it, through from_numpy (shared where dtype and device allow).
     (pyfront.ops.creation.as_tensor)"""
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
@@ -993,7 +994,7 @@ def from_dlpack(ext_tensor, *, device=None, copy=None) -> Tensor:
     (pyfront.utils.dlpack.from_dlpack)"""
 
 def from_numpy(ndarray):
-    """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied).
+    """A tensor sharing memory with ``ndarray`` (any strided layout), as ``torch.from_numpy``.
     (pyfront.ops.creation.from_numpy)"""
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):

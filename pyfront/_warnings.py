@@ -57,6 +57,7 @@ _RAISED_IN_CPP = {
     "Using a non-tuple sequence for multidimensional indexing":
         _CSRC + "autograd/python_variable_indexing.cpp:349",
     "This overload of ": _CSRC + "utils/python_arg_parser.cpp:1841",
+    "The given NumPy array is not writable": _CSRC + "utils/tensor_numpy.cpp:213",
     "The given buffer is not writable": _CSRC + "utils/tensor_new.cpp:1556",
     "Casting complex values to real discards the imaginary part": _NATIVE + "Copy.cpp:307",
     "A window was not provided. A rectangular window will be applied,which": _NATIVE + "SpectralOps.cpp:835",

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pyfront
+from pyfront.backends import host_numpy
 
 
 def _host(fn, sync, n: int, repeat=5) -> float:
@@ -113,9 +114,8 @@ def _torch_lib():
 
 
 def _numpy_lib():
-    try:
-        import numpy as np
-    except ImportError:
+    np = host_numpy()
+    if np is None:
         return None
     rng = np.random.default_rng(0)
 
@@ -297,12 +297,7 @@ def _rounded(obj):
 
 def devices() -> list:
     """The devices to measure: cpu where NumPy computes it (not in a browser without NumPy), and the GPU."""
-    try:
-        import numpy  # noqa: F401
-
-        found = ["cpu"]
-    except ImportError:
-        found = []
+    found = ["cpu"] if host_numpy() is not None else []
     # asked for explicitly, as the tests do: a CPU renderer (lavapipe) is measured too, though it is
     # not the accelerator a device-agnostic script would pick
     if pyfront.webgpu.is_available():

@@ -283,10 +283,15 @@ def _by_name(name: str) -> dtype:
     return {"complex32": complex32}.get(name) or _BY_NAME[name]
 
 
-def from_numpy_name(name: str) -> dtype:
+def from_numpy_name(name: str, scalar_type=None) -> dtype:
+    """The dtype of a NumPy dtype named ``name``; torch's TypeError for one from_numpy refuses, naming its
+    ``scalar_type`` as Python names that class (``numpy.object_``, ``numpy.str_``, ``ml_dtypes.bfloat16``)."""
     if name not in _BY_NAME or name == "bfloat16" or name.startswith("float8"):  # ml_dtypes' own types
-        where = "ml_dtypes" if name == "bfloat16" or name.startswith("float8") else "numpy"
-        raise TypeError(f"can't convert np.ndarray of type {where}.{name}. The only supported types are: "
+        if scalar_type is not None:
+            kind = f"{scalar_type.__module__}.{scalar_type.__name__}"
+        else:
+            kind = f"{'ml_dtypes' if name == 'bfloat16' or name.startswith('float8') else 'numpy'}.{name}"
+        raise TypeError(f"can't convert np.ndarray of type {kind}. The only supported types are: "
                         "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
                         "uint64, uint32, uint16, uint8, and bool.")
     return _BY_NAME[name]
@@ -300,7 +305,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
     code of its own (~6x a small add), where a dict lookup by the object is a hash."""
     found = _BY_NUMPY.get(np_dtype)
     if found is None:
-        found = _BY_NUMPY[np_dtype] = from_numpy_name(np_dtype.name)
+        found = _BY_NUMPY[np_dtype] = from_numpy_name(np_dtype.name, np_dtype.type)
     return found
 
 

@@ -789,11 +789,14 @@ class Tensor:
         from .ops.creation import from_numpy
         return from_numpy(array.astype("uint8") if array.dtype == bool else array)
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype=None):
+        """The array NumPy's ``np.asarray(t)`` reads: ``t``'s memory with its strides, shared (with no
+        ``copy`` keyword, as torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``), converted
+        only where ``dtype`` differs."""
         if self._lazy is not None:
             self.numpy()  # torch's refusal of a conj (or neg) view
         arr = self.detach().numpy(force=True)
-        return arr if dtype is None else arr.astype(dtype)
+        return arr if dtype is None else arr.astype(dtype, copy=False)
 
     def __bool__(self) -> bool:
         if self._batched:

@@ -1546,8 +1546,10 @@ class Tensor:
         """As ``torch.Tensor.__add__``. (made by pyfront.ops.dispatch.fold)"""
     def __and__(self, other):
         """As ``torch.Tensor.__and__``. (made by pyfront.ops.methods._operator)"""
-    def __array__(self, dtype=None, copy=None):
-        """As ``torch.Tensor.__array__``. (pyfront.tensor.Tensor.__array__)"""
+    def __array__(self, dtype=None):
+        """The array NumPy's ``np.asarray(t)`` reads: ``t``'s memory with its strides, shared (with no
+        ``copy`` keyword, as torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``),
+        converted only where ``dtype`` differs. (pyfront.tensor.Tensor.__array__)"""
     __array_priority__: builtins.int
     def __array_wrap__(self, array, context=None, return_scalar=False):
         """A NumPy operator's result on a Tensor operand (``t + np.array([1, 2])``) as a cpu Tensor,

@@ -19,6 +19,21 @@ def on_replace(fn) -> None:
     _REPLACED.append(fn)
 
 
+_NUMPY: list = []  # NumPy, or None where this build has none: found once
+
+
+def host_numpy():
+    """NumPy where this build has it, None where it has not (a browser page without the package): the one
+    answer to "is NumPy here" (which the cpu backend, bench's devices and the host-side kernels ask)."""
+    if not _NUMPY:
+        try:
+            import numpy
+        except ImportError:
+            numpy = None
+        _NUMPY.append(numpy)
+    return _NUMPY[0]
+
+
 def get_backend(device):
     backend = _BACKENDS.get(device.type)
     if backend is None:
@@ -74,11 +89,10 @@ def forget(kind: str) -> None:
 
 def _load(kind: str):
     if kind == "cpu":
-        try:
-            from .numpy import NumpyBackend
-        except ImportError:  # the browser build may run without NumPy
+        if host_numpy() is None:  # the browser build may run without NumPy
             from .pure import PureBackend
             return PureBackend()
+        from .numpy import NumpyBackend
         return NumpyBackend()
     if kind == "webgpu":
         from .webgpu import WebGPUBackend, open_driver

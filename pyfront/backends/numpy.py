@@ -118,6 +118,18 @@ def _widened(arr, up: bool):
     return arr.astype(np.float32) if up else arr
 
 
+_NO_OVERFLOW = 2 ** 59  # a stride in items below which its bytes fit NumPy's int64 at any item size
+
+
+class _Memory:
+    """``nbytes`` of ``array``'s memory from its first element on, as one flat writable byte array reads them
+    (NumPy's array interface; this object, that array's base, keeps ``array`` and so the memory alive)."""
+    def __init__(self, array, nbytes: int):
+        self.array = array
+        self.__array_interface__ = {"shape": (nbytes,), "typestr": "|u1", "version": 3,
+                                    "data": (array.__array_interface__["data"][0], False)}
+
+
 def _storage(flat) -> Storage:
     return Storage(flat, CPU, flat.nbytes)
 
@@ -174,9 +186,17 @@ class NumpyBackend(Backend):
         return Storage(flat, CPU, flat.nbytes, exported=True)
 
     def wrap(self, arr):
-        """Adopt a contiguous array without copying (from_numpy): its storage. The caller's array keeps
-        seeing the memory, so the storage is exported."""
-        return Storage(arr.reshape(-1), CPU, arr.nbytes, exported=True)
+        """Adopt ``arr``'s memory without copying (from_numpy): a storage over it from its first element to
+        its last, which ``arr``'s strides (non-negative multiples of its item size) address from offset 0.
+        The caller's array keeps seeing the memory, so the storage is exported. A read-only array's memory
+        is adopted writable, as torch adopts it (after its warning): a write through the tensor changes it."""
+        if arr.flags.c_contiguous and arr.flags.writeable:
+            flat = arr.reshape(-1)
+        else:
+            size = arr.itemsize
+            extent = 1 + sum((n - 1) * st // size for n, st in zip(arr.shape, arr.strides)) if arr.size else 0
+            flat = np.asarray(_Memory(arr, extent * size)).view(arr.dtype)
+        return Storage(flat, CPU, flat.nbytes, exported=True)
 
     def array(self, x):
         """A NumPy view of layout ``x`` (no copy)."""
@@ -192,8 +212,9 @@ class NumpyBackend(Backend):
         size = data.itemsize
         if n * size >= 2 ** 63:  # a broadcast view (stride 0) may be this large; NumPy can't hold it
             raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
-        # a dimension of size 1 never steps: its stride (any int64 in torch) would overflow NumPy's bytes
-        strides = [s * size if n > 1 else 0 for n, s in zip(shape, strides)]
+        # a dimension of size 1 never steps: its stride is kept (torch's numpy() shows it) unless it (any
+        # int64 in torch) would overflow NumPy's bytes
+        strides = [s * size if n > 1 or s < _NO_OVERFLOW else 0 for n, s in zip(shape, strides)]
         # NumPy's own constructor over the flat storage: as_strided makes the same view through Python
         # (an interface dict, a dummy object), ~15x the cost, for every transposed matmul operand
         return np.ndarray(shape, data.dtype, data, offset * size, strides)

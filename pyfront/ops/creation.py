@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import sys
 
 from .. import dtypes as dt
-from .._warnings import called_by_user, warn_copy_construct
-from ..backends import get_backend
+from .._warnings import called_by_user, warn_copy_construct, warn_once
+from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator
 from ..shape import index_like, infer_size
@@ -197,7 +198,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
-    if _is_array(data):
+    if is_ndarray(data):  # torch's copy of from_numpy's tensor: its refusals, its strides where dense
+        out = adopt(data, dt.from_numpy_dtype(data.dtype), warn_read_only=False)
+        out = out.to(device=device, dtype=dtype or out.dtype, copy=True)
+        return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
+    if _is_array(data):  # a NumPy scalar
         src_dtype = dt.from_numpy_dtype(data.dtype)
         dtype = dtype or src_dtype
         storage = get_backend(as_device("cpu")).from_array(data, dtype)
@@ -248,34 +253,58 @@ _INT_RANGE = {
 
 
 def as_tensor(data, dtype=None, device=None):
-    """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it."""
+    """``data`` itself when it already is a tensor of that dtype and device, else a tensor of it; a NumPy
+    array is read as torch reads it, through from_numpy (shared where dtype and device allow)."""
+    if is_ndarray(data):
+        data = from_numpy(data)
     if isinstance(data, Tensor):
         return data.to(device=device if device is not None else data.device, dtype=dtype or data.dtype)
-    if (
-        _is_array(data)
-        and factory_device(device).type == "cpu"
-        and (dtype is None or dtype.np_name == data.dtype.name)
-    ):
-        return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
 
 def from_numpy(ndarray):
-    """A tensor sharing memory with a C-contiguous ``ndarray`` (other layouts are copied)."""
-    if not _is_array(ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    """A tensor sharing memory with ``ndarray`` (any strided layout), as ``torch.from_numpy``."""
+    if not is_ndarray(ndarray):
+        raise TypeError(f"expected np.ndarray (got {type_name(ndarray)})")
     return adopt(ndarray, dt.from_numpy_dtype(ndarray.dtype))
 
 
-def adopt(ndarray, dtype):
-    """A ``dtype`` tensor sharing memory with ``ndarray`` (a copy where it is not C-contiguous and writable):
-    ``from_numpy``'s, and ``frombuffer``'s, whose bfloat16 array (ml_dtypes') from_numpy refuses as torch."""
-    backend = get_backend(as_device("cpu"))
-    if ndarray.flags["C_CONTIGUOUS"] and ndarray.flags["WRITEABLE"]:
-        storage = backend.wrap(ndarray)
-    else:
-        storage = backend.from_array(ndarray, dtype)
-    return Tensor._make(storage, tuple(ndarray.shape), dtype)
+def is_ndarray(obj) -> bool:
+    """Whether ``obj`` is a NumPy array (or of a subclass), not a NumPy scalar; NumPy is not imported for it
+    (the browser build has none: then nothing is an array)."""
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(obj, np.ndarray)
+
+
+READ_ONLY_ARRAY = (
+    "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
+    "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+    "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+    "the rest of this program.")
+
+
+def adopt(ndarray, dtype, warn_read_only: bool = True):
+    """A ``dtype`` tensor over ``ndarray``'s memory with its strides (a transposed, sliced, Fortran-ordered,
+    broadcast or read-only array too), as torch's from_numpy: ``from_numpy``'s, ``frombuffer``'s (whose
+    bfloat16 array, ml_dtypes', from_numpy refuses as torch) and ``from_dlpack``'s. torch refuses strides
+    that are not whole items, negative ones and a non-native byte order; a read-only array is shared
+    (after from_numpy's warning, where ``warn_read_only``)."""
+    size = ndarray.itemsize
+    for step in ndarray.strides:
+        if step % size:
+            raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the "
+                             "numpy array to reallocate the memory.")
+        if step < 0:
+            raise ValueError("At least one stride in the given numpy array is negative, and tensors with "
+                             "negative strides are not currently supported. (You can probably work around "
+                             "this by making a copy of your array  with array.copy().) ")
+    if not ndarray.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
+                         "between byte orders is currently not supported.")
+    if warn_read_only and not ndarray.flags.writeable:
+        warn_once(READ_ONLY_ARRAY)
+    storage = get_backend(as_device("cpu")).wrap(ndarray)
+    return Tensor._make(storage, tuple(ndarray.shape), dtype, tuple(step // size for step in ndarray.strides))
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
@@ -563,11 +592,9 @@ def _float_linspace(start, end, steps, half, dtype):
     s, e = r(float(start)), r(float(end))
     step = r(r(e - s) / r(steps - 1)) if steps > 1 else 0.0
     if itemsize < 8:
-        try:
-            import numpy as np
-        except ImportError:  # the page: the loop below
-            pass
-        else:  # the same double operations and roundings as the loop, on whole arrays
+        np = host_numpy()
+        if np is not None:  # the same double operations and roundings as the loop, on whole arrays (the page
+            # without NumPy runs the loop)
             k = np.arange(steps, dtype=np.float64)
             k[half:] -= steps - 1
             base = np.full(steps, s)

@@ -7,7 +7,7 @@ import math
 from .. import _warnings
 from .. import dtypes as dt
 from ..tensor import Tensor
-from .creation import adopt, arange, from_numpy, tensor, zeros
+from .creation import READ_ONLY_ARRAY, adopt, arange, is_ndarray, tensor, zeros
 from .primitives.shaping import cat
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
@@ -139,9 +139,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
                             "make it writable before converting it to a tensor. This type of warning will be "
                             "suppressed for the rest of this program.")
     array = np.frombuffer(view, dtype=dt.numpy_dtype(np, dtype), count=count, offset=offset)
-    if view.readonly:
-        array = array.copy()  # NumPy refuses to hand out a writable view of read-only memory
-    out = adopt(array, dtype)
+    out = adopt(array, dtype, warn_read_only=False)  # shared, read-only or not, after the warning above
     return out.requires_grad_() if requires_grad else out
 
 
@@ -149,6 +147,12 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """``obj`` as a tensor, sharing its memory where it can (a tensor of the same dtype and device
     is returned itself, a NumPy array or a buffer is wrapped), as ``torch.asarray``. ``copy=True``
     always copies; ``copy=False`` raises ValueError where a copy would be needed."""
+    read_only = False
+    if is_ndarray(obj):  # torch's from_numpy tensor, then a tensor's rules
+        read_only = not obj.flags.writeable
+        array, obj = obj, adopt(obj, dt.from_numpy_dtype(obj.dtype), warn_read_only=False)
+        if not array.ndim:  # torch reads a 0-d array as a NumPy scalar: a copy, which copy= will not convert
+            obj, copy = obj.clone(), None if copy is None else False
     if isinstance(obj, Tensor):
         out = obj
         if dtype is not None and dtype is not obj.dtype:
@@ -162,12 +166,11 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
             out = out.to(device)
         if copy and out is obj:
             out = obj.clone()
+        if read_only and out is obj:  # from_numpy's warning, where the array's memory is taken as it is
+            _warnings.warn_once(READ_ONLY_ARRAY)
     elif isinstance(obj, _BUFFERS) and copy is not True:
         out = frombuffer(obj, dtype=dt.get_default_dtype() if dtype is None else dtype)
         out = out if device is None else out.to(device)
-    elif type(obj).__name__ == "ndarray" and copy is not True and (device is None or str(device) == "cpu"):
-        out = from_numpy(obj)
-        out = out if dtype is None or dtype is out.dtype else out.to(dtype)
     else:
         out = tensor(obj, dtype=dtype, device=device)
     return out.requires_grad_() if requires_grad else out

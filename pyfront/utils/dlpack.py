@@ -66,7 +66,8 @@ def from_dlpack(ext_tensor, *, device=None, copy=None) -> Tensor:
     ``torch.from_dlpack``: ``copy`` True copies it, False refuses where sharing cannot be done (the
     producer's BufferError), None shares where it can; ``device`` other than the cpu is a copy there."""
     import numpy as np
-    from ..ops.creation import from_numpy
+    from .. import dtypes as dt
+    from ..ops.creation import adopt
     source = ext_tensor if hasattr(ext_tensor, "__dlpack__") else _Capsule(ext_tensor)
     try:
         array = np.from_dlpack(source) if copy is None else np.from_dlpack(source, copy=copy)
@@ -77,28 +78,9 @@ def from_dlpack(ext_tensor, *, device=None, copy=None) -> Tensor:
         raise RuntimeError(
             "from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed only once, "
             "so you might have already constructed a tensor from it once.") from None
-    view = _strided_view(array)
-    tensor = from_numpy(array) if view is None else view
+    # torch takes a read-only producer's memory as it is, without from_numpy's warning
+    tensor = adopt(array, dt.from_numpy_dtype(array.dtype), warn_read_only=False)
     return tensor if device is None else tensor.to(device, copy=bool(copy))
-
-
-def _strided_view(array):
-    """A tensor over a writable strided ``array``'s memory (a transposed or sliced view), with its strides, as
-    torch's from_dlpack keeps them; None where from_numpy's contiguous case (or a copy) does."""
-    import numpy as np
-    from .. import dtypes as dt
-    from ..backends import get_backend
-    from ..device import device
-    size = array.itemsize
-    if array.flags["C_CONTIGUOUS"] or not array.flags["WRITEABLE"] or array.size == 0 or \
-            any(st % size or st < 0 for st in array.strides):
-        return None
-    # the memory from the first element to the last, as one flat array over it (no copy)
-    extent = 1 + sum((n - 1) * st // size for n, st in zip(array.shape, array.strides))
-    flat = np.lib.stride_tricks.as_strided(array, shape=(extent,), strides=(size,))
-    storage = get_backend(device("cpu")).wrap(flat)
-    return Tensor._make(storage, tuple(array.shape), dt.from_numpy_name(array.dtype.name),
-                        tuple(st // size for st in array.strides))
 
 
 Tensor.__dlpack__ = dlpack

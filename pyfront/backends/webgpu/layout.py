@@ -16,6 +16,7 @@ import math
 import struct
 
 from ... import dtypes as dt
+from .. import host_numpy
 
 WGSL_TYPE = {
     "float32": "f32",
@@ -86,21 +87,12 @@ def gpu_itemsize(dtype) -> int:
     return 2 if dtype is dt.float16 else 4
 
 
-def _numpy():
-    try:
-        import numpy
-
-        return numpy
-    except ImportError:  # the browser build may have no NumPy: fall back to struct
-        return None
-
-
 def host_to_gpu(raw: bytes, dtype) -> bytes:
     """Host bytes (``dtype``'s own layout) to GPU bytes, range-checking int64."""
     wtype = wgsl_type(dtype)
     if dtype.struct_fmt == GPU_FMT[wtype]:
         return bytes(raw)
-    np = _numpy()
+    np = host_numpy()  # None in the browser build without NumPy: struct below
     if np is not None:
         arr = np.frombuffer(raw, dtype=dtype.np_name)
         if dtype is dt.int64 and arr.size and (arr.min() < I32_MIN or arr.max() > I32_MAX):
@@ -118,7 +110,7 @@ def gpu_to_host(raw, dtype) -> bytes:
     wtype = wgsl_type(dtype)
     if dtype.struct_fmt == GPU_FMT[wtype]:
         return bytes(raw)
-    np = _numpy()
+    np = host_numpy()  # None in the browser build without NumPy: struct below
     if np is not None:
         return (
             np.frombuffer(raw, dtype={"i32": np.int32, "u32": np.uint32}[wtype])

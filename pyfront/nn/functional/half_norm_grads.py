@@ -22,10 +22,9 @@ def _buffered(rows: Tensor, low) -> Tensor:
     """The column sums of float32 ``rows`` in torch's 16-bit per-thread buffers. Without NumPy (the
     browser build), which computes those buffers on every device, the float32 sum rounded once: the
     same to an ulp, where an error would stop a float16 model's training in the page."""
-    from ...backends import available
-    from ...backends.pure import PureBackend
+    from ...backends import host_numpy
     from ...process import get_num_threads
-    if isinstance(available("cpu"), PureBackend):
+    if host_numpy() is None:
         return rows.sum(0).to(low)
     return apply(thread_buffer_sum, rows, dtype=low, threads=get_num_threads())
 

@@ -231,19 +231,30 @@ def __setitem__(self, index, value) -> None:
             view = self.view(self.shape)
         if isinstance(value, Tensor):
             # as torch's copy_to: a value of the target's shape is copied as it is (so the target's own
-            # memory, x[0:1] = x[0:1] or i[0] -= 1, is a full overlap), any other broadcast without its ones
-            view.copy_(value if value.shape == view.shape else _strip_leading_ones(value).expand(view.shape))
+            # memory, x[0:1] = x[0:1] or i[0] -= 1, is a full overlap); another 0-d cpu value fills it, read
+            # as a number (so x[0:1] = x[0] is no overlap); any other broadcast without its ones
+            if value.shape == view.shape:
+                view.copy_(value)
+            elif not value.dim() and value.device.type == "cpu":
+                view.fill_(value)
+            else:
+                view.copy_(_strip_leading_ones(value).expand(view.shape))
         else:
             view._check_no_overlap()  # torch writes a number through copy_, which checks (fill_ does not)
             view.fill_(_setitem_number(value, self))
         return
-    if isinstance(value, Tensor):
-        _same_dtype(self, value)
-    else:
+    filled = _mask_fill(adv, value)
+    if not isinstance(value, Tensor):
         value = _setitem_number(value, self)
+    elif filled:  # read as one number of x's dtype, on x's device, as torch's masked fill (x[x > 0] = x[0] is
+        # no overlap; a cpu value fills a GPU tensor)
+        value = value.to(self.device, self.dtype)
+    else:
+        _same_dtype(self, value)
     _refuse_byte_mask_fill(view, adv, value)
     packed, dims = _packed(view, adv)
-    view._check_no_partial_overlap((value, packed), full=True)  # torch's index_put_: assert_no_overlap
+    # torch's index_put_: assert_no_overlap (with the value, where it is not a masked fill's number)
+    view._check_no_partial_overlap((packed,) if filled else (value, packed), full=True)
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
     view._assign(prim.index_put(view, packed, _strip_leading_ones(value), dims, False),
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
@@ -258,11 +269,18 @@ def _check_mask_shape(view, dim, mask):
             )
 
 
+def _mask_fill(adv, value) -> bool:
+    """Whether torch's setitem puts ``value`` through the one mask of ``adv`` as a fill: one element (a
+    number, or a tensor of any shape and dtype) under one bool or uint8 mask."""
+    return (len(adv) == 1 and adv[0][1].dtype in (dt.bool_, dt.uint8)
+            and (not isinstance(value, Tensor) or value.numel() == 1))
+
+
 def _refuse_byte_mask_fill(view, adv, value):
     """torch puts one value through one mask with masked_fill_, which refuses a uint8 mask (where a
     value per selected element goes the index_put way and takes it, with a deprecation warning);
     a mask of the wrong shape is refused first, for its shape."""
-    if len(adv) == 1 and adv[0][1].dtype is dt.uint8 and value.numel() == 1:
+    if _mask_fill(adv, value) and adv[0][1].dtype is dt.uint8:
         _check_mask_shape(view, *adv[0])
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
 

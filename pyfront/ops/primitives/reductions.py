@@ -511,8 +511,8 @@ def host_orders(input) -> bool:
     (the browser build) a GPU tensor keeps its GPU sort's stable order rather than fail."""
     if input.device.type == "cpu":
         return True
-    import importlib.util
-    return importlib.util.find_spec("numpy") is not None
+    from ...backends import host_numpy
+    return host_numpy() is not None
 
 
 def _radix_sorted(input, dim, descending) -> bool:
