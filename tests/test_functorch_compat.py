@@ -34,27 +34,31 @@ def _flat(ts):
     return [v for t in ts for v in t.detach().flatten().tolist()]
 
 
+def _stateless_run(L, ft, with_buffers):
+    model = _model(L, with_buffers)
+    x = L.linspace(-2, 2, 15).reshape(5, 3)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        if with_buffers:
+            fmodel, params, buffers = ft.make_functional_with_buffers(model)
+
+            def call(ps):
+                return fmodel(ps, buffers, x)
+        else:
+            fmodel, params = ft.make_functional(model)
+
+            def call(ps):
+                return fmodel(ps, x)
+        grads = ft.grad(lambda ps: call(ps).pow(2).sum())(params)
+    out = call(params)
+    out.sum().backward()  # autograd tracks the params it returned
+    return (_flat([out]), _flat(grads), _flat([p.grad for p in params]), [p.requires_grad for p in params],
+            [(w.category.__name__, str(w.message)) for w in seen], len(list(model.parameters())))
+
+
 @pytest.mark.parametrize("with_buffers", [False, True])
 def test_stateless_model_computes_as_torchs(with_buffers):
-    got = []
-    for L, ft in _libs():
-        model = _model(L, with_buffers)
-        x = L.linspace(-2, 2, 15).reshape(5, 3)
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always")
-            if with_buffers:
-                fmodel, params, buffers = ft.make_functional_with_buffers(model)
-                call = lambda ps: fmodel(ps, buffers, x)  # noqa: E731
-            else:
-                fmodel, params = ft.make_functional(model)
-                call = lambda ps: fmodel(ps, x)  # noqa: E731
-            grads = ft.grad(lambda ps: call(ps).pow(2).sum())(params)
-        out = call(params)
-        out.sum().backward()  # autograd tracks the params it returned
-        got.append((_flat([out]), _flat(grads), _flat([p.grad for p in params]),
-                    [p.requires_grad for p in params], [str(w.message) for w in seen],
-                    [w.category.__name__ for w in seen], len(list(model.parameters()))))
-    (want, ours) = got
+    want, ours = (_stateless_run(L, ft, with_buffers) for L, ft in _libs())
     assert _close(ours[0], want[0]) and _close(ours[1], want[1]) and _close(ours[2], want[2])
     assert ours[3:] == want[3:]
 
