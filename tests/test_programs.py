@@ -92,6 +92,7 @@ SLOW: dict[str, dict] = {
     "nlp_intro": {},
     "nlp_bow": {},
     "bilstm_crf": {},  # ~30 s: per-token Python loops over 0-d tensors
+    "models_yt": {},
 }
 
 
