@@ -93,6 +93,7 @@ SLOW: dict[str, dict] = {
     "nlp_bow": {},
     "bilstm_crf": {},  # ~30 s: per-token Python loops over 0-d tensors
     "models_yt": {},
+    "cbow": {"env": {"PYTHONHASHSEED": "0"}},  # pytorch/examples continuous-bag-of-words: a set's order
 }
 
 
