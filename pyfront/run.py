@@ -43,6 +43,20 @@ class _Alias(importlib.abc.Loader):
     def exec_module(self, module) -> None:
         # the import system set the alias's spec on the shared module: give pyfront its own back
         module.__spec__ = importlib.util.find_spec(self.target)
+        _missing_names_as_torch(module)
+
+
+def _missing_names_as_torch(module) -> None:
+    """A name the script asks of ``torch.X`` that pyfront's module lacks fails naming ``torch.X``, as
+    torch's own AttributeError does (``module 'torch.functional' has no attribute 'max_pool2d'``), not
+    the pyfront module it is; a module with a ``__getattr__`` of its own answers for itself."""
+    if not isinstance(module, types.ModuleType) or "__getattr__" in vars(module):
+        return
+    torch_name = "torch" + module.__name__[len("pyfront"):]
+
+    def missing(name: str):
+        raise AttributeError(f"module '{torch_name}' has no attribute '{name}'")
+    module.__getattr__ = missing
 
 
 def _torch_names(module_name: str):
@@ -135,6 +149,7 @@ def install(cuda_as: str | None = None) -> None:
     for name, module in list(sys.modules.items()):  # what pyfront already imported, under torch's names
         if name == "pyfront" or name.startswith("pyfront."):
             sys.modules.setdefault("torch" + name[len("pyfront"):], module)
+            _missing_names_as_torch(module)
     if cuda_as is not None:
         if cuda_as != "webgpu":
             raise SystemExit(f"--cuda-as takes 'webgpu', not {cuda_as!r}")

@@ -641,7 +641,7 @@ class Tensor:
         if new._shape != self._shape or new.dtype is not self.dtype:
             return  # a broadcast or cast write: self does not hold new's values as saved
         for s in getattr(new.grad_fn, "saved", None) or ():
-            if s is not None and s.is_output and s.tensor._storage is new._storage:
+            if s is not None and s.is_output and s.tensor is not None and s.tensor._storage is new._storage:
                 s.tensor, s.version = self._alias(), self._vc.version
 
     def _keep_saved_copies(self, fn, since, operands=()):

@@ -224,3 +224,40 @@ def test_fuzz_script_runs_by_hand(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "loaded" in out.stdout and list(tmp_path.iterdir()) == []
+
+
+# -- truncated checkpoints (found by a user's damaged-file check, s28) ----------------------------------
+# miniz looks for the end record from the end in 4 KiB windows stepped back 4093 bytes in unsigned
+# arithmetic: a file of 4 to ~68 KiB steps to a negative offset, and the Python file's own seek error
+# (OSError on disk, ValueError on a BytesIO) is what torch.load raises; shorter or longer ones fail as
+# miniz reports it (RuntimeError)
+BIG = _torch_zip({"w": torch.arange(20000.0)})  # ~80 KiB
+CUTS = [0, 10, 21, 100, 4096, 4100, 5000, 8189, 8190, 30000, 68000, 69700, 75000, len(BIG) - 22, len(BIG) - 1]
+
+
+def _load_outcome(lib, data, where, tmp_path):
+    if where == "file":
+        path = tmp_path / f"cut_{lib.__name__}.pt"
+        path.write_bytes(data)
+        source = str(path)
+    else:
+        source = io.BytesIO(data)
+    try:
+        lib.load(source)
+    except Exception as e:  # noqa: BLE001 -- the type is what is compared, and a seek's text
+        return type(e), str(e) if isinstance(e, (OSError, ValueError)) else None
+    return "loaded", None
+
+
+@pytest.mark.parametrize("where", ["file", "bytes"])
+def test_truncated_checkpoint_fails_as_torchs(where, tmp_path):
+    got = [_load_outcome(pyfront, BIG[:n], where, tmp_path) for n in CUTS]
+    want = [_load_outcome(torch, BIG[:n], where, tmp_path) for n in CUTS]
+    assert list(zip(CUTS, got)) == list(zip(CUTS, want))
+
+
+@pytest.mark.parametrize("n,expected", [(10, "not a ZIP archive"), (100, "failed finding central directory"),
+                                        (69700, "failed finding central directory")])
+def test_truncated_checkpoint_messages_start_as_torchs(n, expected):
+    with pytest.raises(RuntimeError, match="PytorchStreamReader failed reading zip archive: " + expected):
+        pyfront.load(io.BytesIO(BIG[:n]))

@@ -50,6 +50,8 @@ QUICK: dict[str, dict] = {
     "autoencoder_compile": {},
     "finetune_misc": {},
     "func_transforms": {},  # s20-func: torch.func per-sample gradients, ensembles, NTK, hvp
+    # s28-user: pytorch/tutorials intermediate_source/autograd_saved_tensors_hooks_tutorial
+    "saved_tensors_hooks": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -84,6 +86,14 @@ SLOW: dict[str, dict] = {
     "forward_forward": {},  # pytorch/examples mnist_forward_forward
     "style_superres": {},  # pytorch/examples fast_neural_style + super_resolution
     "ddpm_ddim": {},  # B-LED-LUE/DDPM_DDIM_MNIST-study
+    # session 28's pytorch/tutorials scripts (each file's docstring names its source)
+    "forward_ad_usage": {},  # imports functorch: ~15 s of torch's imports
+    "double_backward": {},
+    "nlp_intro": {},
+    "nlp_bow": {},
+    "bilstm_crf": {},  # ~30 s: per-token Python loops over 0-d tensors
+    "models_yt": {},
+    "cbow": {"env": {"PYTHONHASHSEED": "0"}},  # pytorch/examples continuous-bag-of-words: a set's order
 }
 
 

@@ -184,3 +184,23 @@ def test_a_missing_script_is_pythons_message_and_status(tmp_path):
     assert (ours.returncode, ours.stderr, ours.stdout) == (theirs.returncode, theirs.stderr, "") == (
         2, theirs.stderr, "")
     assert "can't open file" in ours.stderr
+
+
+def test_torch_functional_and_missing_names_as_torchs(tmp_path):
+    """``import torch.functional as F`` (pytorch/tutorials' modelsyt imports it so): its functions are
+    torch's own; and a name no module has fails naming the torch module, not pyfront's."""
+    script = tmp_path / "names.py"
+    script.write_text(textwrap.dedent("""
+        import torch, torch.functional as F, torch.nn.functional, torch.linalg
+        print(sorted(F.__all__) == sorted(n for n in F.__all__ if getattr(F, n) is getattr(torch, n)))
+        print(F.einsum("ij->j", torch.ones(2, 3)), F.meshgrid(torch.arange(2), indexing="ij")[0])
+        for module in (F, torch, torch.nn.functional, torch.linalg, torch.nn):
+            try:
+                module.max_pool9d
+            except AttributeError as e:
+                print(e)
+    """))
+    theirs, ours = _run([str(script)]), _pyfront([str(script)])
+    assert theirs.returncode == 0, theirs.stderr
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout

@@ -298,7 +298,7 @@ def _wrap_outputs(node, args, tensors, output, record):
             continue
         nr = out_ids.get(id(t))
         # a saved output is kept without its history (no reference cycle) and re-attached on unpack
-        saved.append((SavedTensor(t, is_output=nr is not None and t._grad_fn is node), nr or 0))
+        saved.append((SavedTensor(t, nr is not None and t._grad_fn is node, node, nr or 0), nr or 0))
     node._saved = saved
     node.to_save = ()
     return tuple(outputs) if is_tuple else outputs[0]

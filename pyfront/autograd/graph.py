@@ -9,6 +9,8 @@ from ..dtypes import HALVES
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
+from .saved_hooks import OPEN as _HOOKS_OPEN, current_hooks
+from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .saved_names import install as install_saved_properties
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
@@ -53,18 +55,31 @@ def saved_crosswise(a, b):
 class SavedTensor:
     """A tensor kept for backward with the version it had, so in-place changes are caught."""
 
-    __slots__ = ("tensor", "version", "is_output")
+    __slots__ = ("tensor", "version", "is_output", "packed", "unpack_hook")
 
-    def __init__(self, tensor, is_output=False):
+    def __init__(self, tensor, is_output=False, node=None, index=0):
         if tensor._inference:
             raise RuntimeError(_SAVED_INFERENCE)
-        # an output is saved detached to avoid a reference cycle through its own grad_fn
-        self.tensor = tensor._alias() if is_output else tensor
         self.version = (tensor._counter or tensor._storage).version  # (Tensor._vc, without its call)
         self.is_output = is_output
+        hooks = _HOOKS_OPEN[0] and current_hooks()
+        # saved_tensors_hooks: the node keeps what pack returns, not the tensor. A Python number operand
+        # is no tensor to torch (its Scalar overload keeps the number): never packed
+        if hooks and not tensor._wrapped_number:
+            self.tensor, self.unpack_hook = None, hooks[1]
+            if is_output and node is not None and (tensor.is_floating_point() or tensor.is_complex()):
+                # the hook sees a differentiable output as the op returns it
+                tensor = tensor._reattach(node, index)
+            with no_grad():  # torch packs with grad mode off
+                self.packed = hooks[0](tensor)
+            return
+        # an output is saved detached to avoid a reference cycle through its own grad_fn
+        self.tensor = tensor._alias() if is_output else tensor
 
     def unpack(self, node, index=0):
         t = self.tensor
+        if t is None:
+            return self._unpack_with_hook(node, index)
         # (Tensor._version without its call: an inference tensor is never saved)
         if (t._counter or t._storage).version != self.version or t._detached_at >= node._seq:
             if t._detached_at >= node._seq:  # its history was cut in place after this node saved it
@@ -83,6 +98,16 @@ class SavedTensor:
         if self.is_output:
             return t._reattach(node, index)
         return t
+
+    def _unpack_with_hook(self, node, index):
+        """What the unpack hook gives back (called on every read, as torch's): its version is not
+        checked, since the hooks may have made any tensor of it."""
+        from ..tensor import Tensor
+        t = self.unpack_hook(self.packed)
+        if not isinstance(t, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of "
+                            f"type {type(t).__name__}")
+        return t._reattach(node, index) if self.is_output else t
 
 
 _new = object.__new__
@@ -251,10 +276,12 @@ class Result(int):
 def _saved_as_torch(fn, saves, outs):
     """present_as's ``saves`` as the node keeps them: (name, SavedTensor or value, output index)."""
     from ..tensor import Tensor
+    if _HOOKS_OPEN[0] and current_hooks():  # packed (and later unpacked) in torch's order: see _hooks_order
+        saves = sorted(saves, key=lambda s: (type(s[1]) is Result, s[0]))
     for name, what in saves:
         if type(what) is Result:  # an output of the op: saved as torch saves its result
             o = outs[what]
-            yield name, SavedTensor(o, is_output=o._grad_fn is fn), o._output_nr
+            yield name, SavedTensor(o, o._grad_fn is fn, fn, o._output_nr), o._output_nr
         else:
             yield name, SavedTensor(what) if isinstance(what, Tensor) else what, 0
 
@@ -339,8 +366,26 @@ def _node_plan(op):
     return plan
 
 
+def _hooks_order(op) -> tuple:
+    """The positions in ``op.save`` in the order torch's node saves and unpacks them: by the names its
+    signature gives the inputs, sorted (torch's generated nodes list their saved inputs so: mul packs
+    ``other`` before ``self``, lerp ``end, self, weight``), then its outputs."""
+    order = _HOOKS_ORDERS.get(op)
+    if order is None:
+        from .saved_names import _arguments
+        names = _arguments(op)[0]
+        order = _HOOKS_ORDERS[op] = tuple(sorted(range(len(op.save)), key=lambda k: (
+            names[op.save[k]] if op.save[k] < len(names) else "~", k)))
+    return order
+
+
+_HOOKS_ORDERS: dict = {}
+
+
 class OpNode(Node):
     """The node of an OpDef from the registry, of the class named ``name`` or the op's backward name."""
+
+    unpack_order = None  # saved under saved_tensors_hooks: positions in op.save, in torch's order
 
     def __new__(cls, op, inputs, outputs, attrs, next_functions, name=None):
         if cls is OpNode:  # node_class's cache asked here first: a node is made per recorded op
@@ -367,15 +412,24 @@ class OpNode(Node):
         for i, those in zip(save, readers):
             for j in range(len(next_functions)) if those is None else those:
                 if next_functions[j][0] is not None:
-                    saved.append(SavedTensor(inputs[i]))
+                    saved.append(inputs[i])
                     break
             else:
                 saved.append(None)
+        if not (_HOOKS_OPEN[0] and current_hooks()):
+            for k, t in enumerate(saved):
+                if t is not None:
+                    saved[k] = SavedTensor(t)
+        else:  # the pack hook sees the inputs in torch's order (its node's saved names, sorted)
+            self.unpack_order = order = _hooks_order(op)
+            for k in order:
+                if saved[k] is not None:
+                    saved[k] = SavedTensor(saved[k])
         if keep:  # True, or the outputs torch's node saves (frexp's exponent, not mantissa)
             if keep is True and overload and inputs[-1]._wrapped_number:
                 keep = ()  # a Tensor-Scalar overload: pow's gradient reads the result for a tensor exponent
-            saved += [SavedTensor(o, is_output=True) for o in outputs] if keep is True else [
-                SavedTensor(o, is_output=True) if k in keep else None for k, o in enumerate(outputs)]
+            saved += [SavedTensor(o, True, self, k) if keep is True or k in keep else None
+                      for k, o in enumerate(outputs)]
         self.saved = saved
         self.has_saved = any(saved)
         self.freed = False
@@ -394,9 +448,14 @@ class OpNode(Node):
         ctx.node = self
         op, saved = self.op, self.saved
         inputs = [None] * len(self.input_meta)
-        for s, idx in zip(saved, op.save):  # every saved tensor is unpacked (checked) before the VJP runs
-            if s is not None:
-                inputs[idx] = s.unpack(self)
+        if self.unpack_order is None:
+            for s, idx in zip(saved, op.save):  # every saved tensor is unpacked (checked) before the VJP runs
+                if s is not None:
+                    inputs[idx] = s.unpack(self)
+        else:  # saved under saved_tensors_hooks: unpacked in the order torch's node unpacks them
+            for k in self.unpack_order:
+                if saved[k] is not None:
+                    inputs[op.save[k]] = saved[k].unpack(self)
         ctx.inputs = inputs
         ctx.outputs = [s and s.unpack(self, i) for i, s in enumerate(saved[len(op.save):])] \
             if op.save_output else None
@@ -423,7 +482,7 @@ def replace_saved(saved, storage, current_value, operands=()):
     of ``saved``) that aliases ``storage``, but the op's other ``operands`` (ids), saved as they are (torch
     copies the written tensor's original value, not an operand that shares its memory)."""
     for s in saved:
-        if s is not None and not s.is_output and s.tensor._storage is storage \
+        if s is not None and not s.is_output and s.tensor is not None and s.tensor._storage is storage \
                 and id(s.tensor) not in operands \
                 and s.version == s.tensor._vc.version:
             replacement = current_value()
@@ -454,4 +513,4 @@ class _Handle:
 
 
 __all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "SavedTensor", "Context",
-           "no_grad"]
+           "no_grad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]

@@ -125,7 +125,7 @@ class ZipReader:
         tail = self._read(tail_start, self.size - tail_start, "the end of central directory")
         i = tail.rfind(b"PK\x05\x06", 0, max(0, len(tail) - 18))  # with its 22 bytes whole
         if i < 0:
-            self._fail("its zip archive is truncated or corrupted (no end of central directory record)")
+            self._no_end_record()
         disk, cd_disk, on_disk, count, cd_size, cd_offset = struct.unpack_from("<4xHHHHII", tail, i)
         eocd = tail_start + i
         locator = eocd - 20
@@ -146,6 +146,25 @@ class ZipReader:
         if cd_size < count * 46 or cd_offset + cd_size > min(self.size, eocd):
             self._corrupted()
         return count, cd_size, cd_offset, disk
+
+    def _no_end_record(self):
+        """No end of central directory record (a truncated file, mostly), refused as PyTorch's reader
+        refuses it. miniz looks for the record from the end in 4 KiB windows, each starting 4093 bytes
+        before the last, for 64 KiB at most; it steps in unsigned arithmetic, so in a file of 4 to about
+        68 KiB its step from below 4093 wraps to a negative offset, which PyTorch's reader asks the Python
+        file to seek to: what that seek raises (OSError on a file on disk, ValueError on a BytesIO) is
+        torch's error here."""
+        if self.size < 22:  # shorter than the record itself: miniz does not look
+            raise RuntimeError("PytorchStreamReader failed reading zip archive: not a ZIP archive "
+                               f"({self.what} is {self.size} bytes long)")
+        cur = max(self.size - 4096, 0)
+        while cur and self.size - cur < 0xFFFF + 22:
+            cur -= 4093
+            if cur < 0:
+                self.f.seek(cur)
+        raise RuntimeError("PytorchStreamReader failed reading zip archive: failed finding central directory "
+                           f"({self.what} is truncated or corrupted: it has no end of central directory "
+                           "record)")
 
     def _check_entry(self, method, csize, size, start_disk, disk, offset, flags) -> None:
         """miniz's checks of each central directory entry, made when PyTorch opens the archive."""

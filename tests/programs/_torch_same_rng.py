@@ -71,6 +71,9 @@ def _factory(name):
             kw["size"] = tuple(kw["size"])
         p = getattr(pyfront, name)(*args, generator=_g(generator), dtype=_pdt(dtype), **kw)
         t = _t(p).to(device if device is not None else "cpu")
+        if out is not None:  # torch.rand(2, 2, out=c) fills c with the draw and returns it
+            with torch.no_grad():
+                return out.resize_(t.shape).copy_(t)
         return t.requires_grad_() if requires_grad else t
     return make
 
