@@ -57,15 +57,15 @@ class save_on_cpu(saved_tensors_hooks):
     to their own device when the backward reads them."""
 
     def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
-        def pack_to_cpu(tensor):
+        def keep_on_host(tensor):
             # a cpu tensor is kept as it is (torch keeps it without a copy where it need not pin)
             return tensor.device, tensor.cpu()
 
-        def unpack_from_cpu(packed):
-            device, tensor = packed
-            return tensor.to(device, non_blocking=pin_memory)
+        def move_back(saved):
+            home, host_copy = saved
+            return host_copy.to(home, non_blocking=pin_memory)
 
-        super().__init__(pack_to_cpu, unpack_from_cpu)
+        super().__init__(keep_on_host, move_back)
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 The writer streams records to a binary file (ZIP64 where sizes or offsets need it), padding each
 local header with an extra field tagged ``FB`` as PyTorch does, so storages can be memory-mapped.
 The reader finds records as PyTorch's own reader does and turns every way an archive can be broken
-into one clear RuntimeError.
+into PyTorch's exception: a RuntimeError, or the file's own seek error where PyTorch's search for the
+end record seeks before the file's start.
 """
 from __future__ import annotations
 
@@ -76,9 +77,10 @@ class ZipReader:
     It reads the zip structures itself, as PyTorch's reader (miniz) does, rather than through
     ``zipfile``, which refuses what PyTorch reads (any "version needed to extract" above 6.3) and
     raises its own exception types. Only what locating stored records needs is checked, and every
-    failure is a RuntimeError: the end records and the central directory (ZIP64 where marked) with
-    miniz's checks, and per record its local header and its bounds; not its CRC, as PyTorch's. The
-    local header's version and flags are not read, as miniz does not read them.
+    failure is PyTorch's (a RuntimeError, save the seek error described at ``_no_end_record``): the end
+    records and the central directory (ZIP64 where marked) with miniz's checks, and per record its local
+    header and its bounds; not its CRC, as PyTorch's. The local
+    header's version and flags are not read, as miniz does not read them.
     """
 
     def __init__(self, f, what: str):
