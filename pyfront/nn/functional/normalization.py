@@ -103,13 +103,13 @@ def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
         with no_grad():
             mean, invstd = mean.detach(), (var.detach() + eps).rsqrt()
             if batch_stats:
-                mean, invstd = mean.to(low).float(), invstd.to(low).float()
+                mean, invstd = half_norm_grads.stored_batch_stats(input, mean, invstd, eps)
             else:  # its evaluation backward takes 1 / sqrt(var + eps) in float64 (where there is one)
                 invstd = (var.detach().double() + eps).rsqrt().float() if var.device.type == "cpu" else invstd
         return half_norm_grads.batch_norm(_apply_stats, input, weight, bias, mean, invstd, batch_stats, shape)
     alpha = (var + eps).rsqrt()
     if low and batch_stats:
-        mean, alpha = mean.to(low).float(), alpha.to(low).float()
+        mean, alpha = half_norm_grads.stored_batch_stats(input, mean.detach(), alpha, eps)
     return _apply_stats(input, weight, bias, mean, alpha, batch_stats, shape)
 
 
@@ -204,6 +204,9 @@ def batch_norm(
             )
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    if input.dtype in dt.HALVES and half_norm_grads.strided(input, weight, bias, running_mean, running_var):
+        return half_norm_grads.strided_batch_norm(input, weight, bias, running_mean, running_var, eps,
+                                                  training)
     return _scale_shift(input, mean, var, eps, weight, bias, shape, training)
 
 
