@@ -280,8 +280,6 @@ KNOWN_BF16_OFF = {
                      NN + "conv_transpose2d", NN + "cross_entropy", NN + "nll_loss", NN + "embedding_bag",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
     NN + "adaptive_avg_pool3d": "where torch rounds not yet found (float16's too)",
-    NN + "batch_norm": "training: torch's bfloat16 statistics round where float16's do not (not yet found)",
-    NN + "instance_norm": "batch_norm's training statistics (instance_norm is batch_norm over N*C)",
     NN + "group_norm": "one element per group: torch's variance is not 0 in bfloat16 (float16's too)",
     "signbit": "a NaN's sign: torch's vectorized float->bfloat16 conversion makes every NaN 0xFFFF "
                "(negative), its scalar one 0x7FC0; pyfront's positive",

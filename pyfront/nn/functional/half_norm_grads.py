@@ -50,11 +50,12 @@ def stored_batch_stats(input: Tensor, mean: Tensor, invstd: Tensor, eps: float):
     low = input.dtype
     if low is dtypes.bfloat16 and input.device.type == "cpu":
         x = input.float()
-        dims = (0,) + tuple(range(2, x.dim()))
-        var_sum = ((x - mean) ** 2).sum(dims, keepdim=True).to(low).float()
-        count = x.new_full((), x.numel() // x.shape[1]).to(low).float()
+        m = mean.reshape((1,) * (x.dim() - mean.dim()) + tuple(mean.shape))
+        dims = tuple(d for d in range(x.dim()) if m.shape[d] == 1)  # (instance_norm's: the spatial ones)
+        var_sum = ((x - m) ** 2).sum(dims, keepdim=True).to(low).float()
+        count = x.new_full((), x.numel() // m.numel()).to(low).float()
         var = (var_sum / count).to(low).double()
-        invstd = (var + eps).rsqrt().float()
+        invstd = (var + eps).rsqrt().float().reshape(mean.shape)
     return mean.to(low).float(), invstd.to(low).float()
 
 
