@@ -13,6 +13,7 @@ from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
+from ...ops.primitives.shaping import cat
 from ...ops.argcheck import must_be
 from ...ops.registry import composite
 from ...ops import samples
@@ -728,7 +729,6 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 @composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0",
            saves="self=input dim")
-@in_float32
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
 
@@ -756,8 +756,24 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(
             f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
         )
+    if input.dtype in dt.HALVES and input.requires_grad:
+        return Formula.apply(_gated, _glu_backward, input, dim)
+    return _gated(input, dim)
+
+
+@in_float32
+def _gated(input, dim):
     a, b = input.chunk(2, dim)
     return a * ew.sigmoid(b)
+
+
+def _glu_backward(g, input, dim):
+    """torch's 16-bit glu_backward kernel: it reads sigmoid(b) rounded to the dtype (a 16-bit sigmoid),
+    then computes ``s * g`` and ``(1 - s) * s * a * g`` per element in float32, each rounded once."""
+    low = input.dtype
+    a, b = input.chunk(2, dim)
+    s, a, g = ew.sigmoid(b).float(), a.float(), g.float()
+    return cat([s * g, (1 - s) * s * a * g], dim).to(low), None
 
 
 def _softmax_dim(name: str, ndim: int) -> int:
