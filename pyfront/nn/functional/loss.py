@@ -849,11 +849,28 @@ def soft_margin_loss(
     not_differentiable("soft_margin_loss", target=target)  # PyTorch has no derivative for it
     # PyTorch's log1p(exp(-input * target)), in place: inf where exp overflows, and its gradient is nan
     # where PyTorch's is
-    z = -input
+    z = -input  # (torch refuses a bool input's negation first)
     _cast_back(dt.promote_types(z.dtype, target.dtype), z.dtype)
-    z = _into(z * target, z.dtype)
-    _cast_back(dt.to_float(z.dtype), z.dtype)
+    _cast_back(dt.to_float(z.dtype), z.dtype)  # (z * target is cast into z's dtype)
+    if input.dtype in dt.HALVES and target.dtype is input.dtype and input.requires_grad:
+        _check_reduction(reduction)
+        return Formula.apply(_soft_margin, _soft_margin_backward, input, target, reduction)
+    return _soft_margin(input, target, reduction)
+
+
+def _soft_margin(input, target, reduction):
+    z = _into(-input * target, input.dtype)
     return _reduce(ew.log1p(ew.exp(z)), reduction)
+
+
+def _soft_margin_backward(g, x, t, reduction):
+    """torch's soft_margin_loss_backward, a chain of ops in the input's dtype (each rounded): z = exp(-t *
+    x), then ``t * z * -norm / (z + 1) * g``, -norm (-1, or -1 / N for 'mean') itself rounded to the dtype
+    (its in-place multiply takes the number as one)."""
+    n = x.numel()
+    norm = dt.round_half(-(1 / n if n else math.inf) if reduction == "mean" else -1.0, x.dtype)
+    z = ew.exp(-t * x)
+    return t * z * norm / (z + 1) * g, None, None
 
 
 @composite(
