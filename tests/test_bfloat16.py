@@ -273,7 +273,7 @@ ONCE = "pyfront rounds torch's float32 result once; torch's bfloat16 kernel roun
 STEPS = "a chain of bfloat16 ops in torch and in pyfront, rounded in other places (as float16's)"
 NN = "nn.functional."
 KNOWN_BF16_OFF = {
-    **dict.fromkeys(["addbmm", "col2im", "logit", "nanmean", "nansum", NN + "softmax", NN + "softmin",
+    **dict.fromkeys(["addbmm", "logit", "nanmean", "nansum", NN + "softmax", NN + "softmin",
                      NN + "interpolate", "polygamma", "scatter_reduce", "softmax", "special_entr",
                      "special_i0e", NN + "huber_loss"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
