@@ -193,6 +193,28 @@ def test_batch_norm_of_a_strided_16_bit_input_is_torchs_to_the_bit(shape, traini
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_gradient_of_another_layout_than_its_input_is_torchs_to_the_bit(training, dtype):
+    """A channels-last 16-bit input with a contiguous gradient: torch's backward takes its strided kernel
+    (the two layouts differ), each step rounded to the dtype: every gradient as torch's bits."""
+    rng = np.random.default_rng(7)
+    for shape in ((4, 3, 5, 6), (2, 20, 3, 3)):
+        data = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+        params = [rng.standard_normal(shape[1]).astype(np.float32) for _ in range(2)]
+        stats = [rng.standard_normal(shape[1]).astype(np.float32),
+                 rng.uniform(0.5, 2, shape[1]).astype(np.float32)]
+        cot = rng.uniform(-1, 1, shape).astype(np.float32)
+        results = []
+        for lib in (pyfront, torch):
+            low = getattr(lib, dtype)
+            x = lib.tensor(data).to(low).contiguous(memory_format=lib.channels_last).requires_grad_()
+            w, b = (lib.tensor(p).to(low).requires_grad_() for p in params)
+            out = lib.nn.functional.batch_norm(x, *(lib.tensor(s).to(low) for s in stats), w, b, training)
+            grads = lib.autograd.grad([out], [x, w, b], [lib.tensor(cot).to(low)])
+            results.append([_bits(t) for t in grads])
+        assert results[0] == results[1], (shape, [a == b for a, b in zip(*results)])
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_smooth_l1_loss_of_16_bits_is_torchs_to_the_bit(dtype, reduction):
     """smooth_l1_loss's 16-bit kernels: bfloat16's loss in float32 rounded once, float16's in float16 steps

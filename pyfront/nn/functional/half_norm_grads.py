@@ -126,6 +126,11 @@ def batch_norm(value, input: Tensor, weight, bias, mean: Tensor, invstd: Tensor,
 
 def _batch_norm_backward(g, input, weight, bias, mean, invstd, training, shape):
     low = input.dtype
+    if _layout(g) != _layout(input) and (weight is None or weight.dtype is low):
+        # a gradient of another memory format than the input's: torch's strided backward, in 16-bit steps
+        grads = _strided_backward(g, input, weight, bias, mean.reshape(shape).to(low), None,
+                                  invstd.reshape(shape).to(low), training, shape)
+        return (*grads[:3], None, None, None, None)
     x, dy = input.float(), g.float()
     dims = (0,) + tuple(range(2, x.dim()))
     mean, invstd = mean.reshape(shape), invstd.reshape(shape)
@@ -147,11 +152,16 @@ def strided(input: Tensor, *params) -> bool:
     """Whether torch runs 16-bit ``input``'s batch_norm through its strided (TensorIterator) kernels, which
     compute in the 16-bit dtype itself: an input neither contiguous nor channels-last, its ``params``
     (weight, bias, running stats) of its own dtype (a float32 one takes float32's kernels)."""
+    return _layout(input) is None and all(p is None or p.dtype is input.dtype for p in params)
+
+
+def _layout(t: Tensor):
+    """Which of torch's dense norm kernels reads ``t``: "contiguous", "channels_last" or None (strided)."""
     from ...sparse import channels_last, channels_last_3d
-    layout = {4: channels_last, 5: channels_last_3d}.get(input.dim())
-    if input.is_contiguous() or (layout is not None and input.is_contiguous(memory_format=layout)):
-        return False
-    return all(p is None or p.dtype is input.dtype for p in params)
+    if t.is_contiguous():
+        return "contiguous"
+    layout = {4: channels_last, 5: channels_last_3d}.get(t.dim())
+    return "channels_last" if layout is not None and t.is_contiguous(memory_format=layout) else None
 
 
 def strided_batch_norm(input: Tensor, weight, bias, running_mean, running_var, eps: float, training: bool):
