@@ -28,7 +28,7 @@ ONCE = "pyfront rounds torch's float32 result once; torch's float16 kernel (or i
 STEPS = "a chain of float16 ops in torch and in pyfront, rounded in other places"
 NN = "nn.functional."
 KNOWN_HALF_OFF = {
-    **dict.fromkeys(["col2im", "logit", "nanmean", "nansum",
+    **dict.fromkeys(["logit", "nanmean", "nansum",
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
                      "scatter_reduce", "softmax", "special_entr", "special_i0e"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
@@ -38,7 +38,6 @@ KNOWN_HALF_OFF = {
     "float_power": "a float64 result one ulp off torch's (pow in float64)",
     "nn.functional.adaptive_avg_pool3d": "new this stop (3-d pools over 2-d windows): where torch rounds not "
                                          "yet found",
-    "nn.functional.batch_norm": "a transposed input: torch's channels-last kernel rounds otherwise",
     "nn.functional.group_norm": "one element per group: torch's variance is not 0 in float16",
     "nn.functional.embedding": "scale_grad_by_freq: torch's float16 forward changes values by an ulp",
 }

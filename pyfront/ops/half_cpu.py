@@ -22,15 +22,15 @@ def is_half(x) -> bool:
     return d.itemsize == 2 and d.kind in "fV"
 
 
-def half_rsqrt(np, x):
-    """16-bit ``rsqrt`` as torch's CPU kernel: 1/sqrt in float32 rounded once over whole vectors (two a
-    loop step), the square root rounded to the dtype first in each inner loop's tail, and everywhere in a
-    loop that is not contiguous (TensorIterator's memory order)."""
+def half_rsqrt(np, x, vector=2 * LANES):
+    """16-bit ``rsqrt`` as torch's CPU kernel: 1/sqrt in float32 rounded once over whole loop steps of
+    ``vector`` elements (rsqrt's two vectors), the square root rounded to the dtype first in each inner
+    loop's tail, and everywhere in a loop that is not contiguous (TensorIterator's memory order)."""
     if x.ndim == 0:  # (NumPy computes a 0-d array as a scalar)
-        return half_rsqrt(np, x.reshape(1)).reshape(())
+        return half_rsqrt(np, x.reshape(1), vector).reshape(())
     f, low = x.astype(np.float32), x.dtype
     out = (np.float32(1) / np.sqrt(f)).astype(low)
-    tail = scalar_tail(np, x, 2 * LANES)
+    tail = scalar_tail(np, x, vector)
     out[tail] = (np.float32(1) / np.sqrt(f[tail]).astype(low).astype(np.float32)).astype(low)
     return out
 

@@ -13,6 +13,7 @@ from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
+from ...ops.primitives.shaping import cat
 from ...ops.argcheck import must_be
 from ...ops.registry import composite
 from ...ops import samples
@@ -587,7 +588,6 @@ def softsign(input: Tensor) -> Tensor:
 @composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0",
            saves="self=input")
 @lays_out(contiguous_result)
-@in_float32
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
 
@@ -607,11 +607,28 @@ def logsigmoid(input: Tensor) -> Tensor:
     Matches ``torch.nn.functional.logsigmoid``.
     """
     _floating("log_sigmoid_cpu", input)
+    if input.dtype in dt.HALVES and input.requires_grad:
+        return Formula.apply(_logsigmoid, _logsigmoid_backward, input)
+    return _logsigmoid(input)
+
+
+@in_float32
+def _logsigmoid(input):
     far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
     high = ew.where(negative, 0.0, input)
     # 0 - log1p(..), not -log1p(..): torch's logsigmoid(+inf) is +0, not -0
     return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), 0.0 - ew.log1p(ew.exp(-high))))
+
+
+def _logsigmoid_backward(g, input):
+    """torch's 16-bit log_sigmoid_backward kernel: it reads the forward's buffer z = exp(-|x|), stored in
+    the dtype (so rounded), and computes ``g * (1 - z / (1 + z))`` below 0, ``g * (z / (1 + z))`` from 0,
+    in float32, rounded once."""
+    x = input.float()
+    z = ew.exp(-ew.abs(x)).to(input.dtype).float()
+    share = z / (1 + z)
+    return (g.float() * ew.where(x < 0, 1 - share, 0 + share)).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)
@@ -728,7 +745,6 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 @composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0",
            saves="self=input dim")
-@in_float32
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
 
@@ -756,8 +772,24 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(
             f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
         )
+    if input.dtype in dt.HALVES and input.requires_grad:
+        return Formula.apply(_gated, _glu_backward, input, dim)
+    return _gated(input, dim)
+
+
+@in_float32
+def _gated(input, dim):
     a, b = input.chunk(2, dim)
     return a * ew.sigmoid(b)
+
+
+def _glu_backward(g, input, dim):
+    """torch's 16-bit glu_backward kernel: it reads sigmoid(b) rounded to the dtype (a 16-bit sigmoid),
+    then computes ``s * g`` and ``(1 - s) * s * a * g`` per element in float32, each rounded once."""
+    low = input.dtype
+    a, b = input.chunk(2, dim)
+    s, a, g = ew.sigmoid(b).float(), a.float(), g.float()
+    return cat([s * g, (1 - s) * s * a * g], dim).to(low), None
 
 
 def _softmax_dim(name: str, ndim: int) -> int:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import math
 
+from ... import dtypes
+
+from ...autograd import no_grad
 from ...ops.common import Formula
 from ...ops.dispatch import apply
 from ...ops.primitives.reductions import thread_buffer_sum
@@ -35,6 +38,24 @@ def _stored_stats(x: Tensor, eps: float, low):
     from .normalization import _moments
     mean, var = _moments(x, (-1,))
     return mean.to(low).float(), (var + eps).rsqrt().to(low).float()
+
+
+def stored_batch_stats(input: Tensor, mean: Tensor, invstd: Tensor, eps: float):
+    """(mean, 1 / std) of 16-bit ``input`` as torch's CPU training forward stores them in its dtype, read back
+    as float32, from the float32 ``mean`` and ``invstd`` (over each channel, kept dims). Both sum in float32
+    and round the mean once; float16's 1 / std is float32's rounded, while bfloat16's kernel rounds its sum
+    of squares to bfloat16, divides it by the count in bfloat16 (c10's operators, each rounded) and takes
+    1 / sqrt in float64 from that variance."""
+    low = input.dtype
+    if low is dtypes.bfloat16 and input.device.type == "cpu":
+        x = input.float()
+        m = mean.reshape((1,) * (x.dim() - mean.dim()) + tuple(mean.shape))
+        dims = tuple(d for d in range(x.dim()) if m.shape[d] == 1)  # (instance_norm's: the spatial ones)
+        var_sum = ((x - m) ** 2).sum(dims, keepdim=True).to(low).float()
+        count = x.new_full((), x.numel() // m.numel()).to(low).float()
+        var = (var_sum / count).to(low).double()
+        invstd = (var + eps).rsqrt().float().reshape(mean.shape)
+    return mean.to(low).float(), invstd.to(low).float()
 
 
 def layer_norm(value, input: Tensor, weight, bias, eps: float, dims: tuple) -> Tensor:
@@ -104,6 +125,11 @@ def batch_norm(value, input: Tensor, weight, bias, mean: Tensor, invstd: Tensor,
 
 def _batch_norm_backward(g, input, weight, bias, mean, invstd, training, shape):
     low = input.dtype
+    if _layout(g) != _layout(input) and (weight is None or weight.dtype is low):
+        # a gradient of another memory format than the input's: torch's strided backward, in 16-bit steps
+        grads = _strided_backward(g, input, weight, bias, mean.reshape(shape).to(low), None,
+                                  invstd.reshape(shape).to(low), training, shape)
+        return (*grads[:3], None, None, None, None)
     x, dy = input.float(), g.float()
     dims = (0,) + tuple(range(2, x.dim()))
     mean, invstd = mean.reshape(shape), invstd.reshape(shape)
@@ -119,3 +145,77 @@ def _batch_norm_backward(g, input, weight, bias, mean, invstd, training, shape):
     dw = (dotp * invstd).to(low).reshape(weight.shape) if weight is not None else None
     dbias = total.to(low).reshape(bias.shape) if bias is not None else None
     return dx, dw, dbias, None, None, None, None
+
+
+def strided(input: Tensor, *params) -> bool:
+    """Whether torch runs 16-bit ``input``'s batch_norm through its strided (TensorIterator) kernels, which
+    compute in the 16-bit dtype itself: an input neither contiguous nor channels-last, its ``params``
+    (weight, bias, running stats) of its own dtype (a float32 one takes float32's kernels)."""
+    return _layout(input) is None and all(p is None or p.dtype is input.dtype for p in params)
+
+
+def _layout(t: Tensor):
+    """Which of torch's dense norm kernels reads ``t``: "contiguous", "channels_last" or None (strided)."""
+    from ...sparse import channels_last, channels_last_3d
+    if t.is_contiguous():
+        return "contiguous"
+    layout = {4: channels_last, 5: channels_last_3d}.get(t.dim())
+    return "channels_last" if layout is not None and t.is_contiguous(memory_format=layout) else None
+
+
+def strided_batch_norm(input: Tensor, weight, bias, running_mean, running_var, eps: float, training: bool):
+    """batch_norm of a strided 16-bit ``input`` as torch's TensorIterator kernels: ``((x - mean) * invstd)
+    * w + b`` with each step rounded to the dtype (c10's 16-bit operators). Training stores the 16-bit mean
+    (torch's mean) and 1 / sqrt of the float32 variance about it, taken in float64; evaluation's forward
+    takes 1 / sqrt(var + eps) in 16-bit steps, its backward in float64, rounded once."""
+    low, shape = input.dtype, (-1,) + (1,) * (input.dim() - 2)
+    dims = (0,) + tuple(range(2, input.dim()))
+    count = input.numel() // input.shape[1]
+    with no_grad():
+        if training:
+            mean = input.detach().mean(dims, keepdim=True)
+            var = ((input.detach().float() - mean.float()) ** 2).sum(dims, keepdim=True) / count
+            invstd = _rsqrt64(var, eps).to(low)
+            forward_invstd = invstd
+        else:
+            mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+            forward_invstd = 1 / (var + eps).sqrt()
+            invstd = _rsqrt64(var.float(), eps).to(low)
+    return Formula.apply(_strided_value, _strided_backward, input, weight, bias, mean, forward_invstd, invstd,
+                         training, shape)
+
+
+def _rsqrt64(var: Tensor, eps: float) -> Tensor:
+    """float32 ``1 / sqrt(var + eps)`` taken in float64 as ATen's InvStd (float32 where there is none)."""
+    return (var.double() + eps).rsqrt().float() if var.device.type == "cpu" else (var + eps).rsqrt()
+
+
+def _strided_value(input, weight, bias, mean, invstd, _invstd, _training, shape):
+    out = (input - mean) * invstd
+    out = out if weight is None else out * weight.reshape(shape)
+    return out if bias is None else out + bias.reshape(shape)
+
+
+def _strided_backward(g, input, weight, bias, mean, _forward_invstd, invstd, training, shape):
+    """torch's strided 16-bit batch_norm backward: the gradient's sum and its dot product with (x - mean)
+    (each difference and product rounded) in float32, then each step of ``(g - mean(g) - (x - mean) * k) *
+    invstd * w`` in the dtype, ``k = dotp * invstd * invstd / n`` too (the count itself rounded)."""
+    low = input.dtype
+    dims = (0,) + tuple(range(2, input.dim()))
+    n = input.numel() // input.shape[1]
+    count = input.new_full((), n).to(low)
+    total = g.float().sum(dims, keepdim=True)
+    centered = input - mean
+    dotp = (centered * g).float().sum(dims, keepdim=True)
+    w = weight.reshape(shape) if weight is not None else None
+    if training:
+        k = dotp.to(low) * invstd * invstd / count
+        # the gradient's mean: bfloat16's from its rounded sum, float16's from the float32 sum (measured)
+        g_mean = total.to(low) / count if low is dtypes.bfloat16 else (total / n).to(low)
+        dx = (g - g_mean - centered * k) * invstd
+    else:
+        dx = g * invstd
+    dx = dx if w is None else dx * w
+    dw = (dotp * invstd.float()).to(low).reshape(weight.shape) if weight is not None else None
+    dbias = total.to(low).reshape(bias.shape) if bias is not None else None
+    return dx, dw, dbias, None, None, None, None, None

@@ -278,12 +278,42 @@ def smooth_l1_loss(
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _floating("smooth_l1_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target, kernel=True)
-    d = ew.abs(x - t)
     if beta == 0.0:  # torch's l1_loss: a composite that saves neither
-        return _reduce(d, reduction)
+        return _reduce(ew.abs(x - t), reduction)
     saved_as_torch(x, t)  # torch's smooth_l1_loss kernel saves both
+    if x.dtype in dt.HALVES and (x.requires_grad or t.requires_grad):
+        _check_reduction(reduction)
+        return Formula.apply(_smooth_l1, _smooth_l1_backward, x, t, reduction, beta)
+    return _smooth_l1(x, t, reduction, beta)
+
+
+def _smooth_l1(x, t, reduction, beta):
+    """The loss, each element as torch's kernel computes it: bfloat16's in float32, rounded once; float16's
+    in float16 steps, each rounded, beta itself a float16."""
+    low = dt.promote_types(x.dtype, t.dtype)
+    if low is dt.bfloat16:
+        x, t = x.float(), t.float()
+    elif low is dt.float16:
+        beta = dt.round_half(beta, low)
+    d = ew.abs(x - t)
     small = ew.logical_not(d >= beta)  # nan takes the quadratic side, as in PyTorch's gradient
-    return _reduce(ew.where(small, 0.5 * _only(small, d) ** 2 / beta, d - 0.5 * beta), reduction)
+    loss = ew.where(small, 0.5 * _only(small, d) ** 2 / beta, d - 0.5 * beta)
+    return _reduce(loss.to(low) if low is dt.bfloat16 else loss, reduction)
+
+
+def _smooth_l1_backward(g, x, t, reduction, beta):
+    """torch's smooth_l1_loss_backward kernel in a 16-bit dtype: ``norm * (x - t) * g / beta`` inside the
+    quadratic part, ``+-norm * g`` outside, in float32 (norm 1, or 1 / N for 'mean') and rounded once; the
+    target's is the same kernel with x and t swapped."""
+    n = x.numel()
+    norm = (1 / n if n else math.inf) if reduction == "mean" else 1.0
+    g = g.float().expand(x.shape)
+
+    def rule(a, b):
+        d = a.float() - b.float()
+        inside = norm * d * g / beta
+        return ew.where(d <= -beta, -norm * g, ew.where(d >= beta, norm * g, inside)).to(x.dtype)
+    return rule(x, t), rule(t, x), None, None
 
 
 @composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
@@ -819,11 +849,28 @@ def soft_margin_loss(
     not_differentiable("soft_margin_loss", target=target)  # PyTorch has no derivative for it
     # PyTorch's log1p(exp(-input * target)), in place: inf where exp overflows, and its gradient is nan
     # where PyTorch's is
-    z = -input
+    z = -input  # (torch refuses a bool input's negation first)
     _cast_back(dt.promote_types(z.dtype, target.dtype), z.dtype)
-    z = _into(z * target, z.dtype)
-    _cast_back(dt.to_float(z.dtype), z.dtype)
+    _cast_back(dt.to_float(z.dtype), z.dtype)  # (z * target is cast into z's dtype)
+    if input.dtype in dt.HALVES and target.dtype is input.dtype and input.requires_grad:
+        _check_reduction(reduction)
+        return Formula.apply(_soft_margin, _soft_margin_backward, input, target, reduction)
+    return _soft_margin(input, target, reduction)
+
+
+def _soft_margin(input, target, reduction):
+    z = _into(-input * target, input.dtype)
     return _reduce(ew.log1p(ew.exp(z)), reduction)
+
+
+def _soft_margin_backward(g, x, t, reduction):
+    """torch's soft_margin_loss_backward, a chain of ops in the input's dtype (each rounded): z = exp(-t *
+    x), then ``t * z * -norm / (z + 1) * g``, -norm (-1, or -1 / N for 'mean') itself rounded to the dtype
+    (its in-place multiply takes the number as one)."""
+    n = x.numel()
+    norm = dt.round_half(-(1 / n if n else math.inf) if reduction == "mean" else -1.0, x.dtype)
+    z = ew.exp(-t * x)
+    return t * z * norm / (z + 1) * g, None, None
 
 
 @composite(

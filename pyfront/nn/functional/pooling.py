@@ -111,7 +111,12 @@ def _windows(x, kernel, stride, padding, dilation, out, fill):
     ):
         needed = (o - 1) * st + d * (k - 1) + 1
         amounts += [p, needed - n - p]
-    cols = im2col(_constant_pad(x, amounts, value=fill), kernel, dilation, (0, 0), stride)
+    padded = _constant_pad(x, amounts, value=fill)
+    if x.dtype in dt.HALVES:  # (exact both ways) so the gradient's windows add up in float32, rounded once:
+        # col2im, im2col's VJP, rounds each sum in a 16-bit dtype as torch's own col2im, not its pools
+        cols = im2col(padded.float(), kernel, dilation, (0, 0), stride).to(x.dtype)
+    else:
+        cols = im2col(padded, kernel, dilation, (0, 0), stride)
     return cols.reshape(x.shape[0], x.shape[1], kernel[0] * kernel[1], out[0] * out[1])
 
 

@@ -21,8 +21,8 @@ from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ..dispatch import apply, apply_as, fold, fold_unary
 from ..shell import SHELL, refuse
-from ..half_cpu import half_rsqrt, is_half, scalar_tail
-from ..registry import OpDef, records, register, ufunc
+from ..half_cpu import LANES, half_rsqrt, is_half, scalar_tail
+from ..registry import OPS, OpDef, records, register, ufunc
 from .. import shell
 from .. import samples
 
@@ -324,7 +324,9 @@ sqrt = unary(
 )
 rsqrt = unary(
     "rsqrt",
-    lambda np, x: half_rsqrt(np, x) if is_half(x) else 1 / np.sqrt(x),
+    # ``vector``: the elements a loop step of the calling kernel computes (rsqrt's two vectors; bfloat16
+    # pow(x, -0.5), which is this op, four)
+    lambda np, x, vector=2 * LANES: half_rsqrt(np, x, vector) if is_half(x) else 1 / np.sqrt(x),
     lambda c, g: (-0.5 * g * c.out**3,),
     out=FLOAT,
     save_output=True,
@@ -1331,7 +1333,6 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
         base, exponent = promote_args((input, exponent))
         if exponent._odd:  # torch's kernel for a number base writes a contiguous result, whatever the layout
-            from ..registry import OPS
             return apply_as(OPS["pow"], None, base, exponent)
         return _pow(base, exponent)
     if type(exponent) is not int and type(exponent) is not float and not isinstance(exponent, Tensor):
@@ -1348,8 +1349,7 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d in dt.HALVES or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64) or \
-                exponent == 0.5 and d is dt.bfloat16:
+        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64, dt.bfloat16):
             return _half_power(input.to(d), exponent)
         if d is dt.bfloat16 and exponent in _BF16_STEPS:
             return _number_power(input, exponent, _BF16_STEPS[exponent])
@@ -1363,12 +1363,16 @@ _BF16_STEPS = {3: lambda x: mul(mul(x, x), x), -2: lambda x: reciprocal(mul(x, x
 
 
 def _half_power(input, exponent):
-    """torch's pow with the number 0.5 or -0.5 in float32 and float64, and 0.5 in bfloat16 (not float16): sqrt
-    and 1 / sqrt (bfloat16's -0.5 is 1 / sqrt too, but rounded as its pow kernel's 64-element vectors and
-    scalar tail do: not yet written),
+    """torch's pow with the number 0.5 or -0.5 in float32, float64 and bfloat16 (not float16): sqrt and 1 /
+    sqrt (bfloat16's -0.5 as its pow kernel's loop rounds it: 1 / sqrt rounded once over four vectors a
+    step, the square root rounded first in the scalar tail),
     where C's pow, its kernel for the rest (and for an exponent tensor), differs at -0 and -inf (-0 ** 0.5
     is -0 and -inf ** 0.5 nan, not +0 and inf; -0 ** -0.5 is -inf, not inf). Its gradient is pow's."""
-    return _number_power(input, exponent, sqrt if exponent > 0 else rsqrt)
+    if exponent > 0:
+        return _number_power(input, exponent, sqrt)
+    if input.dtype is dt.bfloat16:
+        return _number_power(input, exponent, lambda x: apply(OPS["rsqrt"], x, vector=4 * LANES))
+    return _number_power(input, exponent, rsqrt)
 
 
 def _number_power(input, exponent, kernel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ...shape import blocks
 from ..dispatch import apply
+from ..half_cpu import is_half
 from ..registry import OpDef, register
 from .. import samples
 
@@ -53,8 +54,14 @@ def _col2im_np(np, cols, output_size, kernel_size, dilation, padding, stride):
     oh, ow = blocks(output_size, kernel_size, dilation, padding, stride)
     out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
     cols = cols.reshape(n, c, kh, kw, oh, ow)
+    # torch's kernel adds the kernel offsets in this order into its output, of a 16-bit input's dtype too:
+    # there each sum is rounded (takes_halves)
+    wide = np.float32 if is_half(cols) else None
     for i, j, (rows, columns) in _windows(kernel_size, dilation, stride, (oh, ow)):
-        out[:, :, rows, columns] += cols[:, :, i, j]  # the slices of one offset never overlap
+        if wide:
+            out[:, :, rows, columns] = out[:, :, rows, columns].astype(wide) + cols[:, :, i, j].astype(wide)
+        else:
+            out[:, :, rows, columns] += cols[:, :, i, j]  # the slices of one offset never overlap
     return out[:, :, ph : ph + h, pw : pw + w]
 
 
@@ -103,6 +110,7 @@ COL2IM = register(
         backward_name="Col2ImBackward0",
         torch_name="nn.functional.fold",
         samples=samples.col2im,
+        takes_halves=True,
     )
 )
 
