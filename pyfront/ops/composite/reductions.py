@@ -45,7 +45,26 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
                            f"point or complex dtype. Got: {dt.scalar_name(input.dtype)}")
     dims = red.reduce_dims(dim, input.dim())
-    return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+    return _Mean.apply(input, dims, keepdim)
+
+
+class _Mean(Function):
+    """The sum over ``dims`` divided by their count, differentiated as torch's mean_backward: the gradient
+    expanded to the input's shape, then divided (a fresh, dense result; the sum's gradient alone stays an
+    expanded view, as torch's)."""
+
+    @staticmethod
+    def forward(ctx, input, dims, keepdim):
+        ctx.args = input.shape, dims, keepdim
+        return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dims, keepdim = ctx.args
+        if not keepdim:
+            for d in sorted(dims):
+                g = g.unsqueeze(d)
+        return g.expand(shape) / math.prod(shape[d] for d in dims), None, None
 
 
 _general_mean, _PLAIN_MEAN = mean, (dt.float32, dt.float64)

@@ -241,12 +241,19 @@ def _int_division(np_fn):
     return rule
 
 
+def zeros_like_grad(g):
+    """torch's ``zeros_like(grad)``, a constant's gradient: laid out as ``g`` (g * 0 would give -0 and, for
+    an inf g, nan)."""
+    from ..creation import zeros_like
+    return zeros_like(g)
+
+
 def _zero(c, g):
-    return (g.new_zeros(g.shape),)  # torch's zeros_like(grad): g * 0 would give -0 and, for an inf g, nan
+    return (zeros_like_grad(g),)
 
 
 def _zeros(c, g):
-    return (g.new_zeros(g.shape),) * 2
+    return (zeros_like_grad(g),) * 2
 
 
 # -- unary math ---------------------------------------------------------------------------------
@@ -783,7 +790,7 @@ atan2 = binary(
 )
 def _copysign_vjp(c, g):
     if not c.needs_input_grad[0]:  # self is saved for its own gradient only, as torch's
-        return None, g.new_zeros(g.shape)
+        return None, g.new_zeros(g.shape)  # torch's zeros of other's size (contiguous)
     x = c.inputs[0]
     # torch: grad * result / self, taken as 0 where self is 0; no gradient flows to the sign's source
     return g * where(x == 0, 0.0, c.out / x), g.new_zeros(g.shape)  # nan/inf in g stays nan at 0
