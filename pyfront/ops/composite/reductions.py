@@ -440,15 +440,17 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 def _nan_rows_order(keys, order, d):
-    """``order`` with the rows of ``keys`` along ``d`` that hold a NaN in std::sort's order of them."""
+    """``order`` with the rows of ``keys`` along ``d`` that hold a NaN in std::sort's order of them (torch's
+    cpu kernel, the oracle of every device), read as lists: no NumPy (the browser's webgpu has none)."""
     from ..creation import tensor
     from ..primitives.nan_order import nan_row_order
-    rows = keys.movedim(d, -1).reshape(-1, keys.shape[d]).numpy()
-    out = order.movedim(d, -1).reshape(-1, keys.shape[d]).numpy().copy()
-    for r in (rows != rows).any(-1).nonzero()[0]:
-        out[r] = nan_row_order(rows[r])
-    moved = order.movedim(d, -1).shape
-    return tensor(out, dtype=order.dtype).reshape(moved).movedim(-1, d)
+    rows = keys.movedim(d, -1).reshape(-1, keys.shape[d]).tolist()
+    moved = order.movedim(d, -1)
+    out = moved.reshape(-1, keys.shape[d]).tolist()
+    for r, row in enumerate(rows):
+        if any(v != v for v in row):
+            out[r] = nan_row_order(row)
+    return tensor(out, dtype=order.dtype, device=order.device).reshape(moved.shape).movedim(-1, d)
 
 
 @composite(samples=samples.mode, grad_fn="ModeBackward0")
@@ -458,7 +460,7 @@ def mode(input, dim=-1, keepdim=False):
     Among values of equal count the smallest is the mode, as PyTorch's. The index is the one PyTorch's CPU
     kernel gives: the last of the mode's run in std::sort's order (its last occurrence in rows of up to 16
     elements). A NaN equals nothing, and a row holding one is in the order std::sort's plain ``<`` leaves it
-    (ops/primitives/nan_order.py), as torch's kernel on cpu. The gradient reaches the element at the index.
+    (ops/primitives/nan_order.py), as torch's kernel on cpu, on every device. The gradient reaches the element at the index.
 
     Args:
         input (Tensor): the input.
@@ -475,7 +477,7 @@ def mode(input, dim=-1, keepdim=False):
     keys = input.detach()
     keys = keys.to(dt.uint8) if keys.dtype is dt.bool_ else keys
     order = _order(keys, d, "sort")  # torch's std::sort order: its index is the run's last in that order
-    if keys.dtype.is_floating_point and keys.device.type == "cpu" and keys.isnan().any():
+    if keys.dtype.is_floating_point and keys.isnan().any():
         order = _nan_rows_order(keys, order, d)
     v = apply(red.take_along, keys, order, dim=d)
     n = input.shape[d]
