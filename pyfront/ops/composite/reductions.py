@@ -460,7 +460,8 @@ def mode(input, dim=-1, keepdim=False):
     Among values of equal count the smallest is the mode, as PyTorch's. The index is the one PyTorch's CPU
     kernel gives: the last of the mode's run in std::sort's order (its last occurrence in rows of up to 16
     elements). A NaN equals nothing, and a row holding one is in the order std::sort's plain ``<`` leaves it
-    (ops/primitives/nan_order.py), as torch's kernel on cpu, on every device. The gradient reaches the element at the index.
+    (ops/primitives/nan_order.py), as torch's kernel on cpu, on every device. The gradient reaches the
+    element at the index.
 
     Args:
         input (Tensor): the input.
