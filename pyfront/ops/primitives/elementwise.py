@@ -1057,12 +1057,13 @@ def clamp(input, min=None, max=None):
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
         # without a gradient (torch's clamp_backward: self >= min and self <= max fail for NaN)
+        since = SEQUENCE[0]
         out = where(input != input, input.detach(), input)
         if min is not None:
             out = where((out < min) | (min != min), min, out)
         if max is not None:
             out = where((out > max) | (max != max), max, out)
-        return out
+        return _shown_as_clamp(out, since, "ClampBackward0", input, min, max)
     if isinstance(min, complex) or isinstance(max, complex):
         if not input.dtype.is_floating_point:  # the bounds would make the result complex
             raise NotImplementedError("clamp is not supported for complex types")
@@ -1094,11 +1095,27 @@ def _refuse_kernelless(input, min, max, form: str):
     return dtype
 
 
+def _shown_as_clamp(out, since, node, *operands):
+    """``out``, tensor-bound clamp's selections, shown as torch's one ``node`` over ``operands`` (an absent
+    bound: no edge, as torch's undefined optional tensor), as a CopySlices of clamp_ through a view shows
+    them too."""
+    if out._requires_grad:
+        graph.present_as(out, node, since, edges=[t._edge() if isinstance(t, Tensor) else (None, 0)
+                                                  for t in operands])
+    return out
+
+
 def clamp_min(input, min):
+    if isinstance(min, Tensor):
+        since = SEQUENCE[0]
+        return _shown_as_clamp(clamp(input, min=min), since, "ClampMinBackward1", input, min)
     return clamp(input, min=min)
 
 
 def clamp_max(input, max):
+    if isinstance(max, Tensor):
+        since = SEQUENCE[0]
+        return _shown_as_clamp(clamp(input, max=max), since, "ClampMaxBackward1", input, max)
     return clamp(input, max=max)
 
 
@@ -1213,6 +1230,8 @@ def add(input, other, *deprecated, alpha=1):
         given = deprecated[0] if deprecated else other
         if scaled is not given and _half_result(input, given):
             return _rounded_once(_add, input, given, scaled, "AddBackward0")
+        if scaled is not given and isinstance(given, Tensor):
+            return _scaled_sum(_add, input, given, scaled, "AddBackward0")
         other = scaled
     # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
     return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
@@ -1266,6 +1285,17 @@ def _rounded_once(op, input, other, scaled, node):
     return out
 
 
+def _scaled_sum(op, input, other, scaled, node):
+    """``op(input, scaled)`` (``scaled``: the Tensor ``other`` times alpha), its node torch's ``node`` with
+    ``other``'s history as its input, as torch's one node shows it (not the scaling's MulBackward0); so
+    does a CopySlices of ``add_``/``sub_`` through a view."""
+    since = SEQUENCE[0]
+    out = op(input, scaled)
+    if isinstance(input, Tensor):
+        graph.present_as(out, node, since, [input, other])
+    return out
+
+
 def _refuse_bool_subtraction(input, other):
     """torch refuses a bool operand of ``-``, a tensor or a Python bool alike (after reading a number)."""
     for x in (input, other):
@@ -1289,6 +1319,8 @@ def sub(input, other, *deprecated, alpha=1):
     given = deprecated[0] if deprecated else other
     if scaled is not given and _half_result(input, given):
         return _rounded_once(_sub, input, given, scaled, "SubBackward0")
+    if scaled is not given and isinstance(given, Tensor):
+        return _scaled_sum(_sub, input, given, scaled, "SubBackward0")
     return _sub(input, scaled)
 
 
