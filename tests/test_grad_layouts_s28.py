@@ -64,3 +64,34 @@ def test_gradient_strides_as_torch(op, layout):
     (want_strides, want), (strides, value) = got
     assert strides == want_strides
     np.testing.assert_allclose(value, want, rtol=1e-6, atol=1e-6)
+
+
+CONVS = {
+    "conv2d": (lambda L: L.nn.functional.conv2d, (2, 3, 6, 5), (4, 3, 3, 3), "channels_last"),
+    "conv3d": (lambda L: L.nn.functional.conv3d, (2, 3, 4, 5, 4), (4, 3, 2, 3, 2), "channels_last_3d"),
+    "conv_transpose2d": (lambda L: L.nn.functional.conv_transpose2d, (2, 3, 4, 5), (3, 2, 3, 2),
+                         "channels_last"),
+}
+
+
+@pytest.mark.parametrize("laid", ["input", "weight", "both", "input_transposed"])
+@pytest.mark.parametrize("conv", list(CONVS))
+def test_convolution_weight_gradient_in_the_convolutions_format(conv, laid):
+    """A convolution's weight gradient takes the format its kernel computes in (channels-last where the
+    input or weight is), as its input gradient already did: pyfront's came out contiguous (or, from a
+    transposed input, in a layout of its own steps)."""
+    fn, in_shape, w_shape, fmt = CONVS[conv]
+    rng = np.random.default_rng(1)
+    x_values, w_values = (rng.standard_normal(s).astype(np.float32) for s in (in_shape, w_shape))
+    got = []
+    for L in (torch, pyfront):
+        x, w = L.tensor(x_values).requires_grad_(), L.tensor(w_values).requires_grad_()
+        xs = x.contiguous(memory_format=getattr(L, fmt)) if laid in ("input", "both") else \
+            x.transpose(-1, -2).contiguous().transpose(-1, -2) if laid == "input_transposed" else x
+        ws = w.contiguous(memory_format=getattr(L, fmt)) if laid in ("weight", "both") else w
+        out = fn(L)(xs, ws)
+        gx, gw = L.autograd.grad(out, [xs, ws], L.ones_like(out))
+        got.append((gx.stride(), gw.stride(), gw.detach().numpy()))
+    (want_x, want_w, want), (sx, sw, value) = got
+    assert (sx, sw) == (want_x, want_w)
+    np.testing.assert_allclose(value, want, rtol=1e-5, atol=1e-5)

@@ -106,12 +106,13 @@ def suggested(t) -> str:
     return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
 
 
-def lays_out(rule):
+def lays_out(rule, grads: int = 1):
     """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
     format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
     ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
     comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost). The
-    input is the first Tensor argument."""
+    input is the first Tensor argument; ``grads``: how many leading positional Tensor arguments (of the
+    input's rank) take the input gradient's format (2 for a convolution: torch's weight gradient too)."""
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -122,12 +123,8 @@ def lays_out(rule):
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats
-            if grad_format is not None:
-                i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))  # the input
-                x = args[i]
-                if x._requires_grad and _state.enabled and format_rank(grad_format) in (None, x.dim()):
-                    from .primitives.elementwise import relaid
-                    args = (*args[:i], relaid(x, None, format_strides(x._shape, grad_format)), *args[i + 1:])
+            if grad_format is not None and _state.enabled:
+                args = _grads_in_format(args, grad_format, grads)
             out = fn(*args, **kwargs)
             if isinstance(out, tuple):
                 return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
@@ -135,6 +132,23 @@ def lays_out(rule):
             return _in_format(out, out_format)
         return wrapper
     return deco
+
+
+def _grads_in_format(args, name, count):
+    """``args`` with the first ``count`` positional Tensors (of the first one's rank) that require grad
+    relaid so that their gradients come out in memory format ``name``."""
+    from .primitives.elementwise import relaid
+    args, rank = list(args), None
+    for i, a in enumerate(args):
+        if not isinstance(a, Tensor):
+            continue
+        rank = a.dim() if rank is None else rank
+        if a._requires_grad and a.dim() == rank and format_rank(name) in (None, rank):
+            args[i] = relaid(a, None, format_strides(a._shape, name))
+        count -= 1
+        if count == 0:
+            break
+    return tuple(args)
 
 
 def _in_format(t, name):
