@@ -95,3 +95,28 @@ def test_convolution_weight_gradient_in_the_convolutions_format(conv, laid):
     (want_x, want_w, want), (sx, sw, value) = got
     assert (sx, sw) == (want_x, want_w)
     np.testing.assert_allclose(value, want, rtol=1e-5, atol=1e-5)
+
+
+LOSSES = {"huber_loss": lambda F, x, t, r: F.huber_loss(x, t, reduction=r, delta=0.7),
+          "smooth_l1_loss": lambda F, x, t, r: F.smooth_l1_loss(x, t, reduction=r, beta=0.5)}
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("laid", ["input", "target", "both"])
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_pointwise_loss_gradients_contiguous_as_torch(loss, laid, reduction):
+    """huber_loss and smooth_l1_loss: torch's backward kernels fill contiguous gradients for the input and
+    the target, whatever their layouts (pyfront's elementwise steps laid them out as the operands); the
+    result of reduction='none' keeps the operands' layout in both."""
+    rng = np.random.default_rng(2)
+    x_values, t_values = (rng.standard_normal((3, 4)).astype(np.float32) for _ in range(2))
+    got = []
+    for L in (torch, pyfront):
+        x, t = L.tensor(x_values).requires_grad_(), L.tensor(t_values).requires_grad_()
+        xs = x.t().contiguous().t() if laid in ("input", "both") else x
+        ts = t.t().contiguous().t() if laid in ("target", "both") else t
+        out = LOSSES[loss](L.nn.functional, xs, ts, reduction)
+        gx, gt = L.autograd.grad(out, [xs, ts], L.ones_like(out))
+        got.append((out.stride(), gx.stride(), gt.stride(), gx.detach().numpy()))
+    assert got[1][:3] == got[0][:3]
+    np.testing.assert_allclose(got[1][3], got[0][3], rtol=1e-6, atol=1e-7)
