@@ -120,3 +120,41 @@ def test_pointwise_loss_gradients_contiguous_as_torch(loss, laid, reduction):
         got.append((out.stride(), gx.stride(), gt.stride(), gx.detach().numpy()))
     assert got[1][:3] == got[0][:3]
     np.testing.assert_allclose(got[1][3], got[0][3], rtol=1e-6, atol=1e-7)
+
+
+def _column_major(L, t):
+    return t.mT.contiguous().mT
+
+
+PRODUCTS = {  # (the call, the operands' shapes)
+    "mm": (lambda L, a, b: L.mm(a, b), ((3, 4), (4, 5))),
+    "addmm": (lambda L, a, b: L.addmm(L.ones(5), a, b), ((3, 4), (4, 5))),
+    "matmul": (lambda L, a, b: a @ b, ((3, 4), (4, 5))),
+    "linear": (lambda L, a, b: L.nn.functional.linear(a, b.t()), ((3, 4), (4, 5))),
+    "mv": (lambda L, a, b: L.mv(a, b[:, 0].contiguous()), ((3, 4), (4, 1))),
+    "bmm": (lambda L, a, b: L.bmm(a, b), ((2, 3, 4), (2, 4, 5))),
+    "attention": (lambda L, a, b: L.nn.functional.scaled_dot_product_attention(a, a, b),
+                  ((2, 3, 4), (2, 3, 5))),
+}
+
+
+@pytest.mark.parametrize("laid", ["first", "second", "both"])
+@pytest.mark.parametrize("product", list(PRODUCTS))
+def test_matrix_product_gradients_as_torch(product, laid):
+    """torch's mm backward computes a column-major operand's gradient transposed (so it comes out in that
+    operand's layout), the other's plainly; its bmm backward (and so attention's) always plainly: pyfront
+    did the first for the second operand only, and for bmm too."""
+    fn, shapes = PRODUCTS[product]
+    rng = np.random.default_rng(3)
+    values = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    got = []
+    for L in (torch, pyfront):
+        a, b = (L.tensor(v).requires_grad_() for v in values)
+        a_, b_ = (_column_major(L, t) if laid in (which, "both") else t
+                  for t, which in ((a, "first"), (b, "second")))
+        out = fn(L, a_, b_)
+        ga, gb = L.autograd.grad(out, [a_, b_], L.ones_like(out))
+        got.append((ga.stride(), gb.stride(), ga.detach().numpy(), gb.detach().numpy()))
+    assert got[1][:2] == got[0][:2]
+    for mine, theirs in zip(got[1][2:], got[0][2:]):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)
