@@ -22,7 +22,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     if (live) {
         let base = base_offset(m);
         for (var j = start + lid.x; j < stop; j += WORKGROUP) {
-            acc = combine(acc, load(base + reduced_offset(j)));
+            acc = combine(acc, load(base + reduced_offset(j), j));
         }
     }
     partial[lid.x] = acc;

@@ -4,7 +4,8 @@
 //   expression of acc and v, both acc_type), finish (an expression of acc giving out_type), and
 //   those of reduce_index.wgsl (which declares the parameters).
 //   input: the input's bindings (from 0) and any functions ``load`` calls; load: an expression of i,
-//   the input's element at logical index i as acc_type (a buffer read, or a pending elementwise
+//   the input's element at logical index i as acc_type (and of j, its place in its output's fold: the
+//   row-major index over the reduced dims) (a buffer read, or a pending elementwise
 //   chain computed in place: fusion.py); out_binding: the binding after the input's.
 // Bindings: the input's, then the output (contiguous), then the parameters.
 ${enable}
@@ -14,7 +15,7 @@ ${input}
 @group(0) @binding(${out_binding}) var<storage, read_write> out: array<${out_type}>;
 @group(0) @binding(${params_binding}) var<uniform> params: Params;
 
-fn load(i: u32) -> ${acc_type} {
+fn load(i: u32, j: u32) -> ${acc_type} {
     return ${load};
 }
 

@@ -11,7 +11,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let base = base_offset(m);
     var acc: ${acc_type} = ${identity};
     for (var j = 0u; j < params.n; j++) {
-        acc = combine(acc, load(base + reduced_offset(j)));
+        acc = combine(acc, load(base + reduced_offset(j), j));
     }
     out[m] = ${finish};
 }

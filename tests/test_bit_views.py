@@ -495,10 +495,11 @@ def test_complex_gradient_zero_signs_through_conj_as_torch(chain, out):
     assert run(pyfront) == run(torch)
 
 
-# (open: copy_, add_ with alpha, zero_ and fill_ show the node of the values pyfront writes)
 _WRITES = {"mul_number": lambda v, w: v.mul_(2), "mul": lambda v, w: v.mul_(w),
            "div": lambda v, w: v.div_(w), "add": lambda v, w: v.add_(w),
-           "sub_number": lambda v, w: v.sub_(1j)}
+           "sub_number": lambda v, w: v.sub_(1j), "add_alpha": lambda v, w: v.add_(w, alpha=2),
+           "copy": lambda v, w: v.copy_(w), "zero": lambda v, w: v.zero_(), "fill": lambda v, w: v.fill_(2j),
+           "fill_tensor": lambda v, w: v.fill_(w[0])}
 _WRITTEN_VIEWS = {"slice": lambda y: y[:1], "conj_slice": lambda y: y.conj()[:1],
                   "conj": lambda y: y.conj()[1:]}
 
@@ -512,7 +513,8 @@ def test_copy_slices_shows_the_in_place_ops_inputs_as_torch(write, view):
         w = L.tensor([2 + 1j], requires_grad=True)
         y = L.tensor([1 + 2j, 3j], requires_grad=True) * 1
         _WRITES[write](_WRITTEN_VIEWS[view](y), w)
-        (g,) = L.autograd.grad(L.view_as_real(y).sum(), w) if write in ("mul", "div", "add") else (None,)
+        (g,) = L.autograd.grad(L.view_as_real(y).sum(), w) if write in (
+            "mul", "div", "add", "add_alpha", "copy", "fill_tensor") else (None,)
         return ([(type(n).__name__ if n else None, k) for n, k in y.grad_fn.next_functions],
                 None if g is None else g.tolist())
     assert run(pyfront) == run(torch)

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import pyfront
+from webgpu_required import requires_webgpu
 
 _WIDTH = {torch.float64: torch.int64, torch.float32: torch.int32, torch.float16: torch.int16,
           torch.bfloat16: torch.int16}
@@ -51,20 +52,25 @@ def test_nan_bits_as_torch(name, dtype):
         assert _bits(pyfront, ours, dtype) == want, hex(payload)
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
-def test_sign_of_a_zero_extreme_as_torch(dtype):
-    """Rows of 0.0, -0.0 (and -1.0) of many lengths: under a vector, across whole vectors and with a tail."""
+@pytest.mark.parametrize("dtype,device", [(torch.float32, "cpu"), (torch.float64, "cpu"),
+                                          pytest.param(torch.float32, "webgpu", marks=requires_webgpu)],
+                         ids=str)
+def test_sign_of_a_zero_extreme_as_torch(dtype, device):
+    """Rows of 0.0, -0.0 (and -1.0) of many lengths: under a vector, across whole vectors and with a tail;
+    on webgpu (its reduction kept the first zero of each thread's share) also over two workgroup chunks
+    (32768: past that torch splits the work between threads), and with a pending elementwise input (-x:
+    computed in the reduction's loads)."""
     rng = np.random.default_rng(1)
     calls = (lambda lib, x: lib.max(x), lambda lib, x: (-x).min(), lambda lib, x: lib.aminmax(x)[1],
              lambda lib, x: lib.aminmax(-x)[0], lambda lib, x: x.reshape(-1, 1).max())
-    for n in (1, 2, 3, 5, 8, 9, 15, 16, 17, 33, 100):
+    for n in (1, 2, 3, 5, 8, 9, 15, 16, 17, 33, 100) + ((300, 32768) if device == "webgpu" else ()):
         for trial in range(6):
             data = np.where(rng.random(n) < 0.5, 0.0, -0.0)
             if trial % 2:
                 data[rng.random(n) < 0.4] = -1.0
                 data[rng.integers(n)] = 0.0
             theirs = torch.tensor(data, dtype=dtype)
-            ours = pyfront.tensor(data, dtype=getattr(pyfront, str(dtype)[6:]))
+            ours = pyfront.tensor(data, dtype=getattr(pyfront, str(dtype)[6:]), device=device)
             for call in calls:
                 assert np.signbit(call(pyfront, ours).item()) == np.signbit(call(torch, theirs).item()), data
 

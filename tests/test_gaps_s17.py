@@ -173,14 +173,26 @@ def test_mode_gradient_print_and_errors(device):
         assert str(got_err.value) == str(want_err.value)
 
 
-def test_mode_nan_rows():
+@pytest.mark.parametrize("device", DEVICES)
+def test_mode_nan_rows(device):
     """NaNs count as one value: a row of mostly NaN has mode NaN, as torch; its index is torch's (0 here:
-    its sort compares with a plain <, which ops/primitives/nan_order.py follows)."""
+    its sort compares with a plain <, which ops/primitives/nan_order.py follows), on every device (webgpu
+    took the whole-array order, NaN last). Seeded rows of few values and NaN, short (insertion sort) and
+    long (introsort), along either dim."""
     row = [math.nan, 1.0, math.nan, 1.0, math.nan]
     want = torch.tensor(row).mode()
     assert math.isnan(want.values.item())
-    got = pyfront.tensor(row).mode()
+    got = pyfront.tensor(row, device=device).mode()
     assert math.isnan(got.values.item()) and got.indices.item() == want.indices.item()
+    rng = np.random.default_rng(3)
+    for n in (3, 9, 17, 40):
+        values = rng.choice([math.nan, 1.0, 2.0, -0.5], size=(5, n)).astype(np.float32)
+        for dim in (1, 0):
+            rows = values if dim == 1 else np.ascontiguousarray(values.T)
+            want = torch.tensor(rows).mode(dim)
+            got = pyfront.tensor(rows, device=device).mode(dim)
+            assert got.indices.tolist() == want.indices.tolist(), (n, dim)
+            np.testing.assert_array_equal(_np(got.values), want.values.numpy())
 
 
 # -- F.gumbel_softmax --------------------------------------------------------------------------------------

@@ -404,7 +404,8 @@ class _ZeroDerivative(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return None, grad.new_zeros(grad.shape)  # torch's zeros_like(grad): grad * 0 gives -0, or nan for inf
+        from ..ops.primitives.elementwise import zeros_like_grad
+        return None, zeros_like_grad(grad)
 
 
 def zero_derivative(result: Tensor, input: Tensor, grad_fn: str) -> Tensor:

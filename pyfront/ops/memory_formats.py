@@ -6,7 +6,7 @@ import functools
 from ..autograd.grad_mode import _state
 
 from ..strides_order import check_format_rank, format_rank, format_strides, is_contiguous_as, \
-    preserved_strides, suggested_format
+    non_overlapping_and_dense, preserved_strides, suggested_format
 from ..tensor import Tensor
 
 
@@ -106,12 +106,14 @@ def suggested(t) -> str:
     return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
 
 
-def lays_out(rule):
+def lays_out(rule, grads: int = 1, as_given: bool = False):
     """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
     format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
     ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
     comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost). The
-    input is the first Tensor argument."""
+    input is the first Tensor argument; ``grads``: how many leading positional Tensor arguments (of the
+    input's rank) take the input gradient's format (2 for a convolution: torch's weight gradient too);
+    ``as_given``: their values keep their own (dense) layout, for a body whose results follow it."""
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -122,19 +124,36 @@ def lays_out(rule):
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats
-            if grad_format is not None:
-                i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))  # the input
-                x = args[i]
-                if x._requires_grad and _state.enabled and format_rank(grad_format) in (None, x.dim()):
-                    from .primitives.elementwise import relaid
-                    args = (*args[:i], relaid(x, None, format_strides(x._shape, grad_format)), *args[i + 1:])
+            if grad_format is not None and _state.enabled:
+                args = _grads_in_format(args, grad_format, grads, as_given)
             out = fn(*args, **kwargs)
+            if out_format is None:  # (the results as the body lays them out)
+                return out
             if isinstance(out, tuple):
                 return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
                     type(out)(*(_in_format(o, out_format) for o in out))
             return _in_format(out, out_format)
         return wrapper
     return deco
+
+
+def _grads_in_format(args, name, count, as_given):
+    """``args`` with the first ``count`` positional Tensors (of the first one's rank) that require grad
+    relaid so that their gradients come out in memory format ``name`` (their values contiguous, or with
+    ``as_given`` in their own layout where it is dense)."""
+    from .primitives.elementwise import relaid
+    args, rank = list(args), None
+    for i, a in enumerate(args):
+        if not isinstance(a, Tensor):
+            continue
+        rank = a.dim() if rank is None else rank
+        if a._requires_grad and a.dim() == rank and format_rank(name) in (None, rank):
+            kept = a._strides if as_given and non_overlapping_and_dense(a._shape, a._strides) else None
+            args[i] = relaid(a, kept, format_strides(a._shape, name))
+        count -= 1
+        if count == 0:
+            break
+    return tuple(args)
 
 
 def _in_format(t, name):
@@ -199,6 +218,14 @@ def contiguous_result(input, *args, **kwargs):
     input's layout (instance_norm, layer_norm, log_sigmoid, avg_pool3d)."""
     return None if not isinstance(input, Tensor) or input._contiguous else \
         ("contiguous_format", "contiguous_format")
+
+
+def contiguous_gradients(input, target, *args, **kwargs):
+    """``lays_out``'s rule of a pointwise loss whose kernel's backward makes the input's and the target's
+    gradients contiguous (zeros_like(input, contiguous) filled in: smooth_l1_loss, huber_loss), its result
+    as its elementwise steps lay it out."""
+    tensors = [t for t in (input, target) if isinstance(t, Tensor)]
+    return None if all(t._contiguous for t in tensors) else (None, "contiguous_format")
 
 
 def contiguous_result_only(input, *args, **kwargs):

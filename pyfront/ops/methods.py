@@ -280,7 +280,13 @@ def _fill_recording(self, value, node):
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
         # torch checks overlap here
-        return self._assign(value.to(self.dtype).expand(self.shape), vmap_name="fill_")
+        new = value.to(self.dtype).expand(self.shape)
+        if (self.requires_grad or value.requires_grad) and is_grad_enabled():
+            # torch's FillBackward3: the value's gradient, a zero one to self's old history
+            since = SEQUENCE[0]
+            new = ew.where(self.new_zeros((), dtype=dt.bool_), self, new)
+            graph.present_as(new, "FillBackward3", since, [self, value])
+        return self._assign(new, vmap_name="fill_")
     since = SEQUENCE[0]  # what follows is fresh: self may adopt its buffer
     new = full(self.shape, value, dtype=self.dtype, device=self.device)
     if self.requires_grad and is_grad_enabled():

@@ -664,9 +664,9 @@ def record_view_write(view_t, new):
     base = view_t._base
     # torch's CopySlices shows the in-place op's other inputs (its node's edges after self's), whatever
     # pyfront computes the written values with (a conj view's transform, a cast)
-    op_node = new._grad_fn
-    shown = op_node.edges[1:] if op_node is not None and op_node.edges and \
-        op_node.edges[0][0] is view_t._grad_fn else None
+    # (the node's inputs as torch shows them: a composite's own, not those of its parts)
+    op_inputs = new._grad_fn.next_functions if new._grad_fn is not None else ()
+    shown = op_inputs[1:] if op_inputs and op_inputs[0][0] is view_t._grad_fn else None
     if new.shape != view_t.shape or new.dtype is not view_t.dtype:
         new = new.expand(view_t.shape).to(view_t.dtype)
     new = written(view_t, new)  # a conj or neg view's memory holds the transform of what it shows

@@ -607,7 +607,7 @@ def conv1d(
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight)
+@lays_out(like_input_or_weight, grads=2)
 @in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
@@ -698,7 +698,7 @@ def conv_transpose1d(
 
 @composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight)
+@lays_out(like_input_or_weight, grads=2)
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,
@@ -746,7 +746,7 @@ def conv_transpose2d(
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight)
+@lays_out(like_input_or_weight, grads=2)
 @in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
@@ -790,7 +790,7 @@ def conv3d(
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight)
+@lays_out(like_input_or_weight, grads=2)
 @in_float32_of_one_dtype
 def conv_transpose3d(
     input: Tensor,

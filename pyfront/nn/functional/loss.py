@@ -11,6 +11,7 @@ from ...autograd.grad_mode import not_differentiable
 from ...backends import get_backend
 from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, in_float32
+from ...ops.memory_formats import contiguous_gradients, lays_out
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.primitives.nn import nll_loss_forward
@@ -247,6 +248,7 @@ def l1_loss(
 
 @composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss, grad_fn=_smooth_l1_node,
            saves="self=input@SmoothL1LossBackward0 target@SmoothL1LossBackward0 beta@SmoothL1LossBackward0")
+@lays_out(contiguous_gradients, grads=2, as_given=True)
 def smooth_l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:
@@ -319,6 +321,7 @@ def _smooth_l1_backward(g, x, t, reduction, beta):
 @composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
            grad_fn=_weighted_or("HuberLossBackward0"),
            saves="self=input@HuberLossBackward0 target@HuberLossBackward0 delta@HuberLossBackward0")
+@lays_out(contiguous_gradients, grads=2, as_given=True)
 @in_float32
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None

@@ -45,7 +45,26 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
                            f"point or complex dtype. Got: {dt.scalar_name(input.dtype)}")
     dims = red.reduce_dims(dim, input.dim())
-    return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+    return _Mean.apply(input, dims, keepdim)
+
+
+class _Mean(Function):
+    """The sum over ``dims`` divided by their count, differentiated as torch's mean_backward: the gradient
+    expanded to the input's shape, then divided (a fresh, dense result; the sum's gradient alone stays an
+    expanded view, as torch's)."""
+
+    @staticmethod
+    def forward(ctx, input, dims, keepdim):
+        ctx.args = input.shape, dims, keepdim
+        return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dims, keepdim = ctx.args
+        if not keepdim:
+            for d in sorted(dims):
+                g = g.unsqueeze(d)
+        return g.expand(shape) / math.prod(shape[d] for d in dims), None, None
 
 
 _general_mean, _PLAIN_MEAN = mean, (dt.float32, dt.float64)
@@ -100,24 +119,34 @@ class _Moment(Function):
     ``center(x)`` gives the mean the deviations are taken from (default ``x.mean``)."""
 
     @staticmethod
-    def forward(ctx, input, dims, keepdim, dof, root, center=None):
+    def forward(ctx, input, dims, keepdim, dof, root, center=None, with_mean=False):
         ctx.save_for_backward(input)
+        ctx.set_materialize_grads(False)  # (var_mean's var or mean unused: its part is left out, as torch's)
         center = center or (lambda x: x.mean(dims, keepdim=True))
         ctx.args = dims, keepdim, dof, root, center
-        return _moment(input, dims, keepdim, dof, root, center)
+        moment = _moment(input, dims, keepdim, dof, root, center)
+        return (moment, _mean_once(input, dims, keepdim)) if with_mean else moment
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g, g_mean=None):
         (x,) = ctx.saved_tensors
         dims, keepdim, dof, root, center = ctx.args
         if not keepdim:
-            for d in dims:
-                g = g.unsqueeze(d)
-        if root:
-            std = _Moment.apply(x, dims, True, dof, True, center)
-            g = where(std == 0, 0.0, g / (std * 2))
-        # PyTorch's var_backward takes x.mean() again, in float32, even after a running mean's forward
-        return 2.0 / dof * g * (x - x.mean(dims, keepdim=True)), None, None, None, None, None
+            for d in sorted(dims):
+                g = None if g is None else g.unsqueeze(d)
+                g_mean = None if g_mean is None else g_mean.unsqueeze(d)
+        grad = None
+        if g is not None:
+            if root:
+                std = _Moment.apply(x, dims, True, dof, True, center)
+                g = where(std == 0, 0.0, g / (std * 2))
+            # PyTorch's var_backward takes x.mean() again, in float32, even after a running mean's forward
+            grad = 2.0 / dof * g * (x - x.mean(dims, keepdim=True))
+        if g_mean is not None:  # var_mean/std_mean: torch's one node adds the mean's part second, so the sum
+            # is laid out as the var's part (as the input), and the mean's alone is dense
+            part = g_mean.expand(x.shape) / math.prod(x.shape[d] for d in dims)
+            grad = part if grad is None else grad + part
+        return grad, None, None, None, None, None, None
 
 
 # float16 and bfloat16: the value in float32, rounded once (torch's kernel); _Moment's gradient is torch's
@@ -133,10 +162,11 @@ def _moment(input, dims, keepdim, dof, root, center):
     return (d * d).sum(dims, keepdim) / dof
 
 
-def _var(input, dims, keepdim, dof, center=None):
+def _var(input, dims, keepdim, dof, center=None, with_mean=False):
     if dof > 0:
-        return _Moment.apply(input, dims, keepdim, dof, False, center)
-    return _var_without_dof(input, dims, keepdim, dof)
+        return _Moment.apply(input, dims, keepdim, dof, False, center, with_mean)
+    var = _var_without_dof(input, dims, keepdim, dof)
+    return (var, _mean_once(input, dims, keepdim)) if with_mean else var
 
 
 @in_float32
@@ -152,10 +182,11 @@ def _var_without_dof(input, dims, keepdim, dof):
     return (ssq / 0.0).detach() + (scaled - scaled.detach())
 
 
-def _std(input, dims, keepdim, dof, center=None):
+def _std(input, dims, keepdim, dof, center=None, with_mean=False):
     if dof <= 0:  # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf)
-        return _std_without_dof(input, dims, keepdim, dof)
-    return _Moment.apply(input, dims, keepdim, dof, True, center)
+        std = _std_without_dof(input, dims, keepdim, dof)
+        return (std, _mean_once(input, dims, keepdim)) if with_mean else std
+    return _Moment.apply(input, dims, keepdim, dof, True, center, with_mean)
 
 
 @in_float32
@@ -193,7 +224,7 @@ def _running_center(dims):
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
-    return _var(input, dims, keepdim, dof, _running_center(dims)), _mean_once(input, dims, keepdim)
+    return _var(input, dims, keepdim, dof, _running_center(dims), with_mean=True)
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0",
@@ -201,7 +232,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
-    return _std(input, dims, keepdim, dof, _running_center(dims)), _mean_once(input, dims, keepdim)
+    return _std(input, dims, keepdim, dof, _running_center(dims), with_mean=True)
 
 
 # the mean of var_mean and std_mean in float32 for float16 and bfloat16, rounded once (torch's one kernel)
@@ -421,15 +452,17 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 def _nan_rows_order(keys, order, d):
-    """``order`` with the rows of ``keys`` along ``d`` that hold a NaN in std::sort's order of them."""
+    """``order`` with the rows of ``keys`` along ``d`` that hold a NaN in std::sort's order of them (torch's
+    cpu kernel, the oracle of every device), read as lists: no NumPy (the browser's webgpu has none)."""
     from ..creation import tensor
     from ..primitives.nan_order import nan_row_order
-    rows = keys.movedim(d, -1).reshape(-1, keys.shape[d]).numpy()
-    out = order.movedim(d, -1).reshape(-1, keys.shape[d]).numpy().copy()
-    for r in (rows != rows).any(-1).nonzero()[0]:
-        out[r] = nan_row_order(rows[r])
-    moved = order.movedim(d, -1).shape
-    return tensor(out, dtype=order.dtype).reshape(moved).movedim(-1, d)
+    rows = keys.movedim(d, -1).reshape(-1, keys.shape[d]).tolist()
+    moved = order.movedim(d, -1)
+    out = moved.reshape(-1, keys.shape[d]).tolist()
+    for r, row in enumerate(rows):
+        if any(v != v for v in row):
+            out[r] = nan_row_order(row)
+    return tensor(out, dtype=order.dtype, device=order.device).reshape(moved.shape).movedim(-1, d)
 
 
 @composite(samples=samples.mode, grad_fn="ModeBackward0")
@@ -439,7 +472,8 @@ def mode(input, dim=-1, keepdim=False):
     Among values of equal count the smallest is the mode, as PyTorch's. The index is the one PyTorch's CPU
     kernel gives: the last of the mode's run in std::sort's order (its last occurrence in rows of up to 16
     elements). A NaN equals nothing, and a row holding one is in the order std::sort's plain ``<`` leaves it
-    (ops/primitives/nan_order.py), as torch's kernel on cpu. The gradient reaches the element at the index.
+    (ops/primitives/nan_order.py), as torch's kernel on cpu, on every device. The gradient reaches the
+    element at the index.
 
     Args:
         input (Tensor): the input.
@@ -456,7 +490,7 @@ def mode(input, dim=-1, keepdim=False):
     keys = input.detach()
     keys = keys.to(dt.uint8) if keys.dtype is dt.bool_ else keys
     order = _order(keys, d, "sort")  # torch's std::sort order: its index is the run's last in that order
-    if keys.dtype.is_floating_point and keys.device.type == "cpu" and keys.isnan().any():
+    if keys.dtype.is_floating_point and keys.isnan().any():
         order = _nan_rows_order(keys, order, d)
     v = apply(red.take_along, keys, order, dim=d)
     n = input.shape[d]

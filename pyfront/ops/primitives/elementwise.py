@@ -241,12 +241,19 @@ def _int_division(np_fn):
     return rule
 
 
+def zeros_like_grad(g):
+    """torch's ``zeros_like(grad)``, a constant's gradient: laid out as ``g`` (g * 0 would give -0 and, for
+    an inf g, nan)."""
+    from ..creation import zeros_like
+    return zeros_like(g)
+
+
 def _zero(c, g):
-    return (g.new_zeros(g.shape),)  # torch's zeros_like(grad): g * 0 would give -0 and, for an inf g, nan
+    return (zeros_like_grad(g),)
 
 
 def _zeros(c, g):
-    return (g.new_zeros(g.shape),) * 2
+    return (zeros_like_grad(g),) * 2
 
 
 # -- unary math ---------------------------------------------------------------------------------
@@ -785,7 +792,7 @@ atan2 = binary(
 )
 def _copysign_vjp(c, g):
     if not c.needs_input_grad[0]:  # self is saved for its own gradient only, as torch's
-        return None, g.new_zeros(g.shape)
+        return None, g.new_zeros(g.shape)  # torch's zeros of other's size (contiguous)
     x = c.inputs[0]
     # torch: grad * result / self, taken as 0 where self is 0; no gradient flows to the sign's source
     return g * where(x == 0, 0.0, c.out / x), g.new_zeros(g.shape)  # nan/inf in g stays nan at 0
@@ -1052,12 +1059,13 @@ def clamp(input, min=None, max=None):
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,
         # without a gradient (torch's clamp_backward: self >= min and self <= max fail for NaN)
+        since = SEQUENCE[0]
         out = where(input != input, input.detach(), input)
         if min is not None:
             out = where((out < min) | (min != min), min, out)
         if max is not None:
             out = where((out > max) | (max != max), max, out)
-        return out
+        return _shown_as_clamp(out, since, "ClampBackward0", input, min, max)
     if isinstance(min, complex) or isinstance(max, complex):
         if not input.dtype.is_floating_point:  # the bounds would make the result complex
             raise NotImplementedError("clamp is not supported for complex types")
@@ -1089,11 +1097,27 @@ def _refuse_kernelless(input, min, max, form: str):
     return dtype
 
 
+def _shown_as_clamp(out, since, node, *operands):
+    """``out``, tensor-bound clamp's selections, shown as torch's one ``node`` over ``operands`` (an absent
+    bound: no edge, as torch's undefined optional tensor), as a CopySlices of clamp_ through a view shows
+    them too."""
+    if out._requires_grad:
+        graph.present_as(out, node, since, edges=[t._edge() if isinstance(t, Tensor) else (None, 0)
+                                                  for t in operands])
+    return out
+
+
 def clamp_min(input, min):
+    if isinstance(min, Tensor):
+        since = SEQUENCE[0]
+        return _shown_as_clamp(clamp(input, min=min), since, "ClampMinBackward1", input, min)
     return clamp(input, min=min)
 
 
 def clamp_max(input, max):
+    if isinstance(max, Tensor):
+        since = SEQUENCE[0]
+        return _shown_as_clamp(clamp(input, max=max), since, "ClampMaxBackward1", input, max)
     return clamp(input, max=max)
 
 
@@ -1208,6 +1232,8 @@ def add(input, other, *deprecated, alpha=1):
         given = deprecated[0] if deprecated else other
         if scaled is not given and _half_result(input, given):
             return _rounded_once(_add, input, given, scaled, "AddBackward0")
+        if scaled is not given and isinstance(given, Tensor):
+            return _scaled_sum(_add, input, given, scaled, "AddBackward0")
         other = scaled
     # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
     return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
@@ -1261,6 +1287,17 @@ def _rounded_once(op, input, other, scaled, node):
     return out
 
 
+def _scaled_sum(op, input, other, scaled, node):
+    """``op(input, scaled)`` (``scaled``: the Tensor ``other`` times alpha), its node torch's ``node`` with
+    ``other``'s history as its input, as torch's one node shows it (not the scaling's MulBackward0); so
+    does a CopySlices of ``add_``/``sub_`` through a view."""
+    since = SEQUENCE[0]
+    out = op(input, scaled)
+    if isinstance(input, Tensor):
+        graph.present_as(out, node, since, [input, other])
+    return out
+
+
 def _refuse_bool_subtraction(input, other):
     """torch refuses a bool operand of ``-``, a tensor or a Python bool alike (after reading a number)."""
     for x in (input, other):
@@ -1284,6 +1321,8 @@ def sub(input, other, *deprecated, alpha=1):
     given = deprecated[0] if deprecated else other
     if scaled is not given and _half_result(input, given):
         return _rounded_once(_sub, input, given, scaled, "SubBackward0")
+    if scaled is not given and isinstance(given, Tensor):
+        return _scaled_sum(_sub, input, given, scaled, "SubBackward0")
     return _sub(input, scaled)
 
 

@@ -123,9 +123,12 @@ def index_put(x, packed, values, dims: tuple, accumulate: bool):
             f"shape mismatch: value tensor of shape {list(values.shape)} cannot be "
             f"broadcast to indexing result of shape {list(shape)}"
         )
-    return apply(
-        INDEX_PUT, x, packed, values.to(x.dtype).expand(shape), dims=tuple(dims), accumulate=bool(accumulate)
-    )
+    spread = values.to(x.dtype).expand(shape)
+    since = graph.SEQUENCE[0]
+    out = apply(INDEX_PUT, x, packed, spread, dims=tuple(dims), accumulate=bool(accumulate))
+    if out._requires_grad:  # torch's node shows self and the values as given, not their broadcast
+        graph.present_as(out, "IndexPutBackward0", since, [x, values])
+    return out
 
 
 # -- gather / scatter_reduce: along one dim, index and output of the same shape ------------------

@@ -11,7 +11,7 @@ from ...autograd.grad_mode import _state, _vmap_blocks
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
-from ...shape import Size, is_contiguous
+from ...shape import Size
 from ..dispatch import apply, product
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse
@@ -49,24 +49,31 @@ def mT_view(x, rank, name="TransposeBackward0"):
 _SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
 
 
-def _transposed_contiguous(x) -> bool:
-    """Whether ``x.mT`` is contiguous, from ``x``'s shape and strides (no view made, as ``x.mT`` would)."""
-    *lead, m, n = x._shape
-    *lead_strides, sm, sn = x._strides
-    return is_contiguous((*lead, n, m), (*lead_strides, sn, sm))
+def _column_major(x, rank) -> bool:
+    """Whether ``x`` is a column-major matrix (a transposed row-major one: a linear layer's ``weight.t()``),
+    as torch's mm backward asks (strides (1, rows) exactly); torch's bmm backward asks nothing."""
+    # (None: an operand not kept, where only the other's gradient needed it)
+    return rank == 2 and x is not None and not x._contiguous and x._strides[0] == 1 and \
+        x._strides[1] == x._shape[0]
 
 
 def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
-    operand's shape (``a_shape``: ``a`` is not kept where ``b`` needs no gradient), those not needed None."""
+    operand's shape (``a_shape``: ``a`` is not kept where ``b`` needs no gradient), those not needed None.
+    As torch's mm backward, the gradient of a column-major matrix is computed transposed, so it comes out
+    in that matrix's own layout: (b g^T)^T, (g^T a)^T (a linear layer's weight then gets its gradient in
+    the weight's row-major order, where a^T g would be a transposed result every later use copies)."""
     op = _OPS[rank]
-    ga = product(op, a_shape, (g, mT_view(b, rank)), rank=rank) if need_a else None
-    gb = None
+    ga = gb = None
+    if need_a:
+        # (not for a single column b: mv's, which torch differentiates as an outer product, dense)
+        if _column_major(a, rank) and (b is None or b._shape[-1] != 1):
+            *lead, n, k = a_shape
+            ga = mT_view(product(op, Size((*lead, k, n)), (b, mT_view(g, rank)), rank=rank), rank)
+        else:
+            ga = product(op, a_shape, (g, mT_view(b, rank)), rank=rank)
     if need_b:
-        if not b._contiguous and _transposed_contiguous(b):
-            # b is a transposed matrix (a linear layer's weight.t()): its gradient computed as
-            # (g^T a)^T reaches the weight in the weight's own row-major order, where a^T g would
-            # be a transposed result that every later use (accumulation, the optimizer) copies
+        if _column_major(b, rank):
             *lead, k, m = b._shape
             gb = mT_view(product(op, Size((*lead, m, k)), (mT_view(g, rank), a), rank=rank), rank)
         else:

@@ -23,9 +23,9 @@ class _Pair:
         return self.value < other.value
 
 
-def nan_row_order(row) -> list:
-    """The indices of ``row`` (a 1-d NumPy array) in the order std::sort leaves its pairs."""
-    v, idx = row.tolist(), list(range(len(row)))
+def nan_row_order(row: list) -> list:
+    """The indices of ``row`` (a list of floats) in the order std::sort leaves its pairs."""
+    v, idx = list(row), list(range(len(row)))
     n = len(v)
 
     def swap(i, j):

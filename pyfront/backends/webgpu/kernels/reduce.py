@@ -10,6 +10,7 @@ from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
 from . import launcher
 from .. import fusion
+from ....dtypes import float32, uint8
 
 # Outputs that fold at most this many elements get one thread each (reduce_serial.wgsl): where a
 # workgroup of WORKGROUP threads would load at most one element each, its tree of log2(WORKGROUP)
@@ -26,6 +27,16 @@ _NEG_INF, _POS_INF = "f32_from_bits(0xff800000u)", "f32_from_bits(0x7f800000u)"
 _NAN_MAX = "select(select(acc, v, v > acc), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
 _NAN_MIN = "select(select(acc, v, v < acc), acc + v, is_nan_f32(acc) || is_nan_f32(v))"
 
+# A whole float32 max()/min() that is a zero takes the sign of the zero torch's CPU vector kernel keeps
+# (ops/primitives/reductions.py's _vector_kernel_zero, the rule on cpu): element j is accumulated in lane
+# j % 8, each lane keeps its last zero, the lanes' own fold prefers lane 7, 3, 5, 1, 6, 2, 4, 0 (the
+# descending order of j % 8 with its three bits reversed); under 8 elements, the last zero. The zero_key
+# fold takes the largest such key of the zeros, the zero's sign bit in its low bit (zero_sign.wgsl then
+# signs the result); keys fit 32 bits for up to 2^30 elements (beyond any binding).
+_LANE_RANK = "(((j & 1u) << 2u) | (j & 2u) | ((j >> 2u) & 1u))"
+_ZERO_KEY = (f"select(0u, select(j << 1u, {_LANE_RANK} << 28u | (j >> 3u) << 1u, params.n >= 8u)"
+             " | (bitcast<u32>(f32(${v})) >> 31u), f32(${v}) == 0.0)")
+
 # op -> kind of accumulator -> (identity, combine)
 _FOLDS = {
     "sum": {"f": ("0.0", "acc + v"), "i": ("0i", "acc + v"), "u": ("0u", "acc + v")},
@@ -40,6 +51,7 @@ _FOLDS = {
         "i": ("2147483647i", "min(acc, v)"),
         "u": ("4294967295u", "min(acc, v)"),
     },
+    "zero_key": {"u": ("0u", "max(acc, v)")},  # (loads: _ZERO_KEY)
     "all": {"*": ("1u", "acc & v")},
     "any": {"*": ("0u", "acc | v")},
 }
@@ -70,8 +82,19 @@ def _params(x, dims):
 def reduce(backend, op, inputs, attrs, out_meta):
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
-    fold(backend, op.name, x, attrs["dims"] if x.dim() else (), storage, dtype)
+    dims = attrs["dims"] if x.dim() else ()
+    fold(backend, op.name, x, dims, storage, dtype)
+    if attrs.get("nan_bits") == "ones" and shape == () and dtype is float32:  # a whole max()/min()/aminmax()
+        _sign_zero(backend, x, dims, storage)
     return [storage]
+
+
+def _sign_zero(backend, x, dims, storage):
+    """Where the one result in ``storage`` is a zero, the sign torch's CPU kernel gives it (see _ZERO_KEY)."""
+    key = backend.allocate(1, uint8)  # (a u32 lane)
+    fold(backend, "zero_key", x, dims, key, uint8)
+    backend.runtime.launch(specialise("zero_sign.wgsl"), [(key.data, 0, key.nbytes)],
+                           [(storage.data, 0, storage.nbytes)], {"numel": 1}, 1)
 
 
 def fold(backend, name, x, dims, storage, dtype):
@@ -79,10 +102,10 @@ def fold(backend, name, x, dims, storage, dtype):
     m, n, dim_subs, params = _params(x, dims)
     in_type, out_type = wgsl_type(x.dtype), wgsl_type(dtype)
     logical = name in ("all", "any")
-    acc_type = "u32" if logical else ("f32" if in_type[0] == "f" else in_type)
+    acc_type = "u32" if logical or name == "zero_key" else ("f32" if in_type[0] == "f" else in_type)
     chunks = max(1, n // CHUNK) if n > SERIAL_MAX else 1
     if chunks > 1:  # two passes: partial folds of CHUNK elements, then a fold of the partials
-        from ....dtypes import float32, int32, uint8
+        from ....dtypes import int32
 
         partial_dtype = {"f32": float32, "i32": int32, "u32": uint8}[acc_type]
         partial = backend.allocate(m * chunks, partial_dtype)
@@ -102,7 +125,9 @@ def fold(backend, name, x, dims, storage, dtype):
             logical,
             final=False,
         )
-        fold(backend, name, dense(partial, (m, chunks), partial_dtype), (1,), storage, dtype)
+        # (the partial keys fold by their maximum)
+        partials = dense(partial, (m, chunks), partial_dtype)
+        fold(backend, "amax" if name == "zero_key" else name, partials, (1,), storage, dtype)
         return
     _launch(
         backend, name, x, params, m, n, dim_subs, 1, storage, in_type, out_type, acc_type, logical, final=True
@@ -128,6 +153,8 @@ def _launch(
             value, fused_params = "chain(i)", "    fused: Fused,"
         # all/any fold "is nonzero" bits, whatever the input type
         load = f"select(0u, 1u, {truth(value, in_type)})" if logical else f"{acc_type}({value})"
+        if name == "zero_key":
+            load = _ZERO_KEY.replace("${v}", value)
         source = specialise(
             "reduce_serial.wgsl" if serial else "reduce.wgsl",
             enable="enable f16;" if uses_f16 or "f16" in (in_type, out_type) else "",
