@@ -227,6 +227,11 @@ def test_classes_print_torchs_names(tmp_path):
         torch.save(nn.Sequential(nn.Linear(2, 2)), buffer)
         buffer.seek(0)
         print(type(torch.load(buffer, weights_only=False)[0]))
+        class Twice(torch.autograd.Function):
+            forward = staticmethod(lambda ctx, x: x * 2)
+            backward = staticmethod(lambda ctx, g: g * 2)
+        x.requires_grad_()
+        print(type(Twice.apply(x).grad_fn), type((x + 1).grad_fn), type((x + 1).grad_fn.next_functions[0][0]))
     """))
     theirs, ours = _run([str(script)]), _pyfront([str(script)])
     assert theirs.returncode == 0, theirs.stderr
