@@ -113,6 +113,17 @@ def _pickled_homes() -> tuple:
     return missing, partial
 
 
+def _module_name(name: str) -> str:
+    """The module ``name`` is: a submodule torch has as a file that pyfront keeps elsewhere and imports
+    under torch's name (``torch.return_types`` is pyfront's ``ops.return_types``) is that module."""
+    parent, _, child = name.rpartition(".")
+    owner = sys.modules.get(parent)
+    found = getattr(owner, child, None) if owner is not None and child not in ("__main__",) else None
+    if isinstance(found, types.ModuleType) and found.__name__ != name:
+        return found.__name__
+    return name
+
+
 class TorchFinder(importlib.abc.MetaPathFinder):
     """Finds ``torch`` and ``torch.*`` as the pyfront modules of the same names."""
 
@@ -128,7 +139,7 @@ class TorchFinder(importlib.abc.MetaPathFinder):
             return None
         if fullname in self.standins:
             return importlib.util.spec_from_loader(fullname, _Standin(), is_package=True)
-        name = "pyfront" + fullname[len("torch"):]
+        name = _module_name("pyfront" + fullname[len("torch"):])
         try:
             found = importlib.util.find_spec(name)
         except ModuleNotFoundError:  # a parent that pyfront lacks
@@ -150,11 +161,47 @@ def install(cuda_as: str | None = None) -> None:
         if name == "pyfront" or name.startswith("pyfront."):
             sys.modules.setdefault("torch" + name[len("pyfront"):], module)
             _missing_names_as_torch(module)
+    _classes_by_torch_names()
     if cuda_as is not None:
         if cuda_as != "webgpu":
             raise SystemExit(f"--cuda-as takes 'webgpu', not {cuda_as!r}")
         pyfront.cuda.map_to_webgpu(True)
     _spawn_children_as_pyfront(cuda_as)
+
+
+# pyfront's files whose public classes torch defines elsewhere than the file of the same name
+_TORCH_CLASS_FILES = {"pyfront.tensor": "torch", "pyfront.dtypes": "torch", "pyfront.device": "torch",
+                      "pyfront.shape": "torch", "pyfront.random": "torch._C",
+                      "pyfront.ops.return_types": "torch.return_types"}
+
+
+def _classes_by_torch_names() -> None:
+    """A script that prints a class (``print(type(x))``, a ``torch.typename``, an error naming a type)
+    shows torch's module: ``<class 'torch.Tensor'>``, ``torch.nn.modules.linear.Linear``, not the pyfront
+    file it lives in. So each public pyfront class takes the module torch names it by (its pickle home,
+    else the alias of its own file), where that name finds the very class again through the alias, so
+    pickle still finds it. pyfront's own autograd Functions keep theirs: forward AD tells them apart by it."""
+    from .autograd.function import Function
+    from .serialization.homes import HOMES, resolves
+    for name, module in list(sys.modules.items()):
+        if not (name == "pyfront" or name.startswith("pyfront.")) or not isinstance(module, types.ModuleType):
+            continue
+        for attr, cls in list(vars(module).items()):
+            if (attr.startswith("_") or not isinstance(cls, type) or not cls.__module__.startswith("pyfront")
+                    or issubclass(cls, Function) and cls is not Function):
+                continue
+            home = HOMES.get(cls, (None, None))
+            torch_module = home[0] if home[1] == cls.__qualname__ else _TORCH_CLASS_FILES.get(
+                cls.__module__, "torch" + cls.__module__[len("pyfront"):])
+            kept = cls.__module__
+            cls.__module__ = torch_module
+            try:
+                importlib.import_module(torch_module)  # through the alias, so resolves() sees it
+                found = resolves(cls)
+            except ImportError:
+                found = False
+            if not found:
+                cls.__module__ = kept
 
 
 def _spawn_children_as_pyfront(cuda_as: str | None) -> None:

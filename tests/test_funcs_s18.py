@@ -96,6 +96,15 @@ def test_object_queries(device):
             torch.is_signed(torch.zeros(1, dtype=getattr(torch, dtype)))
     assert pyfront.typename(x) == torch.typename(torch.zeros(2, 3))
     assert pyfront.typename(3) == torch.typename(3)
+    # a class or a function names itself, not its type (the old code said "type", "function"); an
+    # instance names its class; the torch/pyfront prefix is each library's own
+    class Local:
+        pass
+    for ours, theirs in [(pyfront.nn.Linear, torch.nn.Linear),
+                         (pyfront.nn.Linear(2, 2), torch.nn.Linear(2, 2)),
+                         (Local, Local), (Local(), Local()), (len, len), (int, int), (None, None), ([1], [1]),
+                         (test_broadcast_shapes, test_broadcast_shapes)]:
+        assert pyfront.typename(ours).replace("pyfront", "torch") == torch.typename(theirs)
 
 
 # -- shapes and indices -------------------------------------------------------------------------

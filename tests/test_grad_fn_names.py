@@ -70,7 +70,10 @@ def _walk(fn, depth=3):
     for _ in range(depth):
         if fn is None:
             break
-        names.append((type(fn).__name__, fn.name(), repr(fn).split(" object")[0]))
+        # the class as printed: torch's C++ nodes are builtins (<class 'AddBackward0'>), a Function's
+        # node is torch.autograd.function's (pyfront's in-process)
+        names.append((type(fn).__name__, fn.name(), repr(fn).split(" object")[0],
+                      str(type(fn)).replace("pyfront.", "torch.")))
         fn = fn.next_functions[0][0] if fn.next_functions else None
     return names
 

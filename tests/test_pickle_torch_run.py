@@ -55,21 +55,25 @@ import json, pickle, sys
 import pyfront.run
 pyfront.run.install()
 import torch
+import pyfront
 folder, out = sys.argv[1], {}
+# whose object it is: the classes carry torch's module names under `pyfront run`, as they print in torch
+def owner(obj, kind):
+    return "pyfront" if isinstance(obj, kind) else type(obj).__module__.split(".")[0]
 tensors = pickle.load(open(folder + "/tensors.pkl", "rb"))
 for name, t in tensors.items():
     out[name] = [type(t).__name__, str(t.dtype), list(t.shape), t.stride(), t.storage_offset(), t.tolist(),
-                 t.requires_grad, getattr(t, "note", None), type(t).__module__.split(".")[0]]
+                 t.requires_grad, getattr(t, "note", None), owner(t, pyfront.Tensor)]
 layers = pickle.load(open(folder + "/layers.pkl", "rb"))
 inputs = pickle.load(open(folder + "/inputs.pkl", "rb"))
 for name, layer in layers.items():
     y = layer(*[torch.tensor(a) for a in inputs[name]])
-    out[name] = [type(layer).__module__.split(".")[0], (y[0] if isinstance(y, tuple) else y).tolist()]
+    out[name] = [owner(layer, pyfront.nn.Module), (y[0] if isinstance(y, tuple) else y).tolist()]
 x = torch.tensor([[0.5, -1.0], [2.0, 3.0]])
 for name, f in pickle.load(open(folder + "/functions.pkl", "rb")).items():
     out[name] = (f(x, x) if name == "Tensor.add" else f(x)).tolist()
 opt = pickle.load(open(folder + "/optimizer.pkl", "rb"))
-out["optimizer"] = [type(opt).__module__.split(".")[0], opt.defaults["lr"]]
+out["optimizer"] = [owner(opt, pyfront.optim.Optimizer), opt.defaults["lr"]]
 json.dump(out, open(folder + "/out.json", "w"))
 """
 

@@ -204,3 +204,36 @@ def test_torch_functional_and_missing_names_as_torchs(tmp_path):
     assert theirs.returncode == 0, theirs.stderr
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == theirs.stdout
+
+
+def test_classes_print_torchs_names(tmp_path):
+    """``print(type(x))`` (pytorch/tutorials' tensors_deeper_tutorial does) and ``torch.typename`` name
+    torch's module, not pyfront's file: the core types, layers, optimizers, schedulers, data, return types,
+    distributions; ``import torch.return_types`` finds that module; the classes still pickle both ways."""
+    script = tmp_path / "class_names.py"
+    script.write_text(textwrap.dedent("""
+        import io, pickle, torch, torch.nn as nn, torch.return_types as rt
+        from torch.utils import data
+        x = torch.zeros(2, 2)
+        for obj in (x, torch.float32, x.shape, x.device, torch.finfo(), torch.iinfo(torch.int8), x.max(0),
+                    nn.Parameter(x), nn.Linear(2, 2), nn.MSELoss(), nn.LSTM(2, 2), nn.Sequential(),
+                    torch.optim.SGD([nn.Parameter(x)], 0.1), torch.Generator(), data.TensorDataset(x),
+                    data.DataLoader([1]), torch.distributions.Normal(0.0, 1.0), rt.max,
+                    torch.autograd.Function,
+                    nn.utils.rnn.PackedSequence, torch.optim.lr_scheduler.StepLR):
+            print(obj if isinstance(obj, type) else type(obj), torch.typename(obj))
+        print(type(pickle.loads(pickle.dumps(nn.Linear(2, 2)))), type(pickle.loads(pickle.dumps(x))))
+        buffer = io.BytesIO()
+        torch.save(nn.Sequential(nn.Linear(2, 2)), buffer)
+        buffer.seek(0)
+        print(type(torch.load(buffer, weights_only=False)[0]))
+        class Twice(torch.autograd.Function):
+            forward = staticmethod(lambda ctx, x: x * 2)
+            backward = staticmethod(lambda ctx, g: g * 2)
+        x.requires_grad_()
+        print(type(Twice.apply(x).grad_fn), type((x + 1).grad_fn), type((x + 1).grad_fn.next_functions[0][0]))
+    """))
+    theirs, ours = _run([str(script)]), _pyfront([str(script)])
+    assert theirs.returncode == 0, theirs.stderr
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout

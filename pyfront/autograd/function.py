@@ -168,7 +168,9 @@ class FunctionMeta(type):
     """Gives every Function subclass its own node class, ``<Name>Backward``."""
 
     def __init__(cls, name, bases, attrs):
-        cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls})
+        # named where its base lives, as torch's (torch.autograd.function.<Name>Backward under pyfront run)
+        cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
+                                 {"_forward_cls": cls, "__module__": BackwardCFunction.__module__})
         super().__init__(name, bases, attrs)
 
 

@@ -230,8 +230,10 @@ def node_class(name: str, base=None) -> type:
     base = base or OpNode
     cls = _NODE_CLASSES.get((base, name))
     if cls is None:
-        # printed as torch's C++ node, <Name object at ...>, even over a Function's node (a Formula's)
-        cls = _NODE_CLASSES[(base, name)] = type(name, (base,), {"_unnamed": base, "__repr__": Node.__repr__})
+        # printed as torch's C++ node, <Name object at ...>, even over a Function's node (a Formula's);
+        # its class too, a builtin's: <class 'AddBackward0'>
+        cls = _NODE_CLASSES[(base, name)] = type(name, (base,), {"_unnamed": base, "__repr__": Node.__repr__,
+                                                                 "__module__": "builtins"})
     return cls
 
 
@@ -491,6 +493,8 @@ def replace_saved(saved, storage, current_value, operands=()):
 
 class AccumulateGrad(Node):
     """The node of a leaf tensor: adds the incoming gradient into ``leaf.grad``."""
+
+    __module__ = "builtins"  # torch's C++ class: printed <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
         super().__init__((), [], 1)

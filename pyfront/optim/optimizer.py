@@ -12,6 +12,7 @@ from typing import Any
 from ..autograd.grad_mode import enable_grad, set_grad_enabled
 from ..dtypes import float32, float64, get_default_dtype
 from ..ops.creation import tensor
+from ..nn.modules.module import typename as _typename
 from ..tensor import Tensor
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
@@ -67,20 +68,6 @@ def register_optimizer_step_pre_hook(hook: Callable) -> _RemovableHandle:
 def register_optimizer_step_post_hook(hook: Callable) -> _RemovableHandle:
     """Call ``hook(optimizer, args, kwargs)`` after the step of every optimizer."""
     return _register(_global_step_post_hooks, hook)
-
-
-def _typename(obj) -> str:
-    """``torch.typename``: a tensor's type string, else the module-qualified name."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module, qualname = obj.__class__.__module__ or "", obj.__class__.__qualname__
-    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _hook_step(step: Callable) -> Callable:

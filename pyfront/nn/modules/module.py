@@ -20,12 +20,15 @@ __all__ = ["Module", "RemovableHandle"]
 
 
 def typename(obj) -> str:
-    """``torch.typename``: the legacy tensor type name ("torch.FloatTensor") or the qualified class name."""
+    """``torch.typename``: the legacy tensor type name ("torch.FloatTensor"), else the qualified name of
+    ``obj`` itself where it has one (a class, a function), else of its class."""
     if isinstance(obj, Tensor):
         return f"torch.{obj.dtype._legacy_name}"
-    module = getattr(type(obj), "__module__", "") or ""
-    name = type(obj).__qualname__
-    return name if module in ("builtins", "__builtin__") else f"{module}.{name}"
+    module = getattr(obj, "__module__", "") or ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if name is None:
+        module, name = type(obj).__module__ or "", type(obj).__qualname__
+    return name if module in ("", "builtins", "__builtin__") else f"{module}.{name}"
 
 
 class _WrappedHook:
