@@ -92,8 +92,11 @@ def through_op(op, inputs, outs, attrs) -> None:
         local, local_t = [_local(x, keep) for x in inputs], [_local(t, keep) for t in tangents]
         # the op's node over its inputs as leaves of their own: its VJP runs on the saved values, and what
         # its result's gradient reaches stops there (the engine would run the whole graph behind them)
-        edges = tuple(x._edge() if x.requires_grad else _SINK_EDGE if t is not None else (None, 0)
-                      for x, t in zip(local, tangents))
+        # a tangent-only input's gradient goes to a sink of its own: two inputs' on one buffer would be summed
+        # (a VJP that reads the op's saved output reaches this node when differentiated: scatter_reduce's prod)
+        sink = _Sink(len(local))
+        edges = tuple(x._edge() if x.requires_grad else (sink, i) if t is not None else (None, 0)
+                      for i, (x, t) in enumerate(zip(local, tangents)))
         node = OpNode(op, local, [o.detach() for o in outs], attrs, edges)
         got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
         got = [_linked(g, inputs, local, tangents, local_t) if keep else g for g in got]
@@ -146,18 +149,16 @@ def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
 
 
 class _Sink(Node):
-    """Where a tangent-only input's edge leads in a local node: nowhere (its gradient is not wanted)."""
+    """Where the tangent-only inputs' edges of a local node lead, one slot each: nowhere (their gradients are
+    not wanted)."""
 
     has_saved = False
 
-    def __init__(self):
-        super().__init__((), [], 1)
+    def __init__(self, n):
+        super().__init__((), [], n)
 
     def apply(self, grads):
         return ()
-
-
-_SINK_EDGE = (_Sink(), 0)
 
 
 def _linked(tangent, inputs, local, tangents, local_t):
