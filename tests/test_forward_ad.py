@@ -447,3 +447,29 @@ def test_recurrent_layers_whose_weights_require_grad_as_torch(kind):
     got = run(pyfront, pfw)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _tangent_graphs(lib):
+    """Of tangents whose primals require grad: whether each requires grad, its grad_fn's name and the
+    gradient of its sum (zeros where torch's formula reads a primal its value does not depend on: d * 2)."""
+    fw = FW[lib]
+    p = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+    with fw.dual_level():
+        d = fw.make_dual(p, lib.tensor([[1.0, 2.0, -1.0], [0.5, 0.5, 3.0]]))
+        outs = [d, d * 2, d.sum(), d + 1, d.T, d.clone(), d.sin(), d * d, d.exp(), d.abs().log(), d ** 3,
+                2 * d, d - 2]
+        seen = []
+        for o in outs:
+            t = fw.unpack_dual(o).tangent
+            fn = None if t.grad_fn is None else type(t.grad_fn).__name__
+            grad = lib.autograd.grad(t.sum(), p)[0] if t.requires_grad else None
+            if grad is not None:  # (torch's zeros there are a ZeroTensor, with no storage to list)
+                grad = np.zeros((2, 3)) if getattr(grad, "_is_zerotensor", bool)() else grad.numpy()
+            seen.append((t.requires_grad, fn, grad))
+    return seen
+
+
+def test_tangent_graphs_as_torch():  # once pyfront's own LocalGraphBackward, requiring grad everywhere
+    for got, want in zip(_tangent_graphs(pyfront), _tangent_graphs(torch)):
+        assert got[:2] == want[:2]
+        np.testing.assert_allclose(np.array(got[2], dtype=float), np.array(want[2], dtype=float), rtol=1e-6)

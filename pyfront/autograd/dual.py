@@ -14,10 +14,11 @@ in-place ``Tensor._assign``): each checks ``ON[0]`` first, so no dual level cost
 from __future__ import annotations
 
 import contextlib
+import functools
 import weakref
 
 from .grad_mode import _state, enable_grad
-from .graph import Node
+from .graph import SEQUENCE, AccumulateGrad, Node, present_as
 
 # whether ops carry tangents now: a dual level is open (and no tangent is being computed: the ops of that
 # computation carry none, as torch's level has no nesting)
@@ -88,18 +89,20 @@ def through_op(op, inputs, outs, attrs) -> None:
             set_tangent(outs[0], apply(op, tangents[0], **attrs))
             return
         from .graph import OpNode
-        keep = _keeps(inputs, tangents)
+        keep, since = _keeps(inputs, tangents), SEQUENCE[0]
         local, local_t = [_local(x, keep) for x in inputs], [_local(t, keep) for t in tangents]
         # the op's node over its inputs as leaves of their own: its VJP runs on the saved values, and what
         # its result's gradient reaches stops there (the engine would run the whole graph behind them)
-        # a tangent-only input's gradient goes to a sink of its own: two inputs' on one buffer would be summed
-        # (a VJP that reads the op's saved output reaches this node when differentiated: scatter_reduce's prod)
+        # a tangent-only input's gradient goes to a sink slot of its own: two inputs' in one slot would be
+        # summed (a VJP that reads the op's saved output reaches this node when differentiated: scatter_reduce
+        # prod's)
         sink = _Sink(len(local))
         edges = tuple(x._edge() if x.requires_grad else (sink, i) if t is not None else (None, 0)
                       for i, (x, t) in enumerate(zip(local, tangents)))
         node = OpNode(op, local, [o.detach() for o in outs], attrs, edges)
         got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
-        got = [_linked(g, inputs, local, tangents, local_t) if keep else g for g in got]
+        read = [inputs[i] for i in op.save if i < len(inputs) and getattr(inputs[i], "_requires_grad", 0)]
+        got = [_linked(g, inputs, local, tangents, local_t, since, read) if keep else g for g in got]
     for i, tangent in zip(wanted, got):
         set_tangent(outs[i], tangent)
 
@@ -161,15 +164,56 @@ class _Sink(Node):
         return ()
 
 
-def _linked(tangent, inputs, local, tangents, local_t):
-    """``tangent``, computed over local leaves, as a tensor whose graph goes back to the real ``inputs`` and
-    ``tangents`` that require grad (backward runs the small local graph)."""
+def _linked(tangent, inputs, local, tangents, local_t, since, read):
+    """``tangent``, computed over local leaves, made part of the real graph: the edges of its nodes (all
+    recorded after node number ``since``) that lead to a local leaf lead to the real tensor it stands for, so
+    its ``grad_fn`` is the last op of its formula, as torch's. One that depends on nothing that requires grad
+    has none, unless the op's formula reads primals that do (``read``): see ``_reading``."""
+    if not tangent.requires_grad:
+        return _reading(tangent, read) if read else tangent
     # (a Function's non-tensor arguments, a split's sizes, have no leaf)
-    pairs = [(r, x) for r, x in zip((*inputs, *tangents), (*local, *local_t))
-             if getattr(x, "requires_grad", False)]
-    from .function import LocalGraph
-    leaves = tuple(x for _, x in pairs)
-    return LocalGraph.apply((tangent, leaves), (tangent.detach(),), *(r for r, _ in pairs))
+    real = {x._accum: r._edge() for r, x in zip((*inputs, *tangents), (*local, *local_t))
+            if getattr(x, "_accum", None) is not None}
+    seen, todo = set(), [tangent.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is None or node._seq <= since or id(node) in seen or isinstance(node, AccumulateGrad):
+            continue
+        seen.add(id(node))
+        todo += [n for n, _ in node.edges]
+        node.edges = tuple(real.get(n, (n, nr)) for n, nr in node.edges)
+        if node.shown_edges is not None:
+            node.shown_edges = tuple(real.get(n, (n, nr)) for n, nr in node.shown_edges)
+    return tangent
+
+
+def _reading(tangent, primals):
+    """``tangent`` as the result of a formula that reads ``primals`` (which require grad) without depending on
+    them: torch's formula for an op that reads its inputs multiplies a missing tangent, a zero, by a primal
+    (mul's ``other_t * self_p`` where ``other`` is a number), so its tangent requires grad, and the primals'
+    gradients from it are zeros; a loss on such a tangent backpropagates as torch's, not refused."""
+    since = SEQUENCE[0]
+    out = _reads_primals().apply(tangent, *primals)
+    present_as(out, "AddBackward0", since)  # torch's sum of the formula's terms, one of them zero
+    return out
+
+
+@functools.cache
+def _reads_primals():
+    from ..ops.creation import zeros_like
+    from .function import Function
+
+    class ReadsPrimals(Function):
+        @staticmethod
+        def forward(ctx, t, *primals):
+            ctx.primals = primals
+            return t.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return (g, *(zeros_like(p) for p in ctx.primals))
+
+    return ReadsPrimals
 
 
 def through_function(cls, ctx, args, output) -> None:
@@ -186,7 +230,7 @@ def through_function(cls, ctx, args, output) -> None:
         return
     wanted = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.dtype.kind in "fc"]
     with paused():
-        keep = _keeps([a for a in args if isinstance(a, Tensor)], tangents)
+        keep, since = _keeps([a for a in args if isinstance(a, Tensor)], tangents), SEQUENCE[0]
         local = [(a.detach().requires_grad_() if t is not None else _local(a, keep))
                  if isinstance(a, Tensor) else a for a, t in zip(args, tangents)]
         local_t = [_local(t, keep) for t in tangents]
@@ -206,7 +250,8 @@ def through_function(cls, ctx, args, output) -> None:
         got = _double_vjp(vjp, [outs[i] for i in wanted], len(outs), wanted, [local_t[i] for i in leaves],
                           keep)
         reals = [a if isinstance(a, Tensor) else None for a in args]
-        got = [_linked(g, reals, local, tangents, local_t) if keep else g for g in got]
+        read = [a for a in reals if a is not None and a.requires_grad]
+        got = [_linked(g, reals, local, tangents, local_t, since, read) if keep else g for g in got]
     for i, tangent in zip(wanted, got):
         set_tangent(outs[i], tangent)
 
