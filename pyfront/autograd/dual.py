@@ -17,7 +17,7 @@ import contextlib
 import functools
 import weakref
 
-from .grad_mode import _state, enable_grad
+from .grad_mode import _state, enable_grad, no_grad
 from .graph import SEQUENCE, AccumulateGrad, Node, present_as
 
 # whether ops carry tangents now: a dual level is open (and no tangent is being computed: the ops of that
@@ -88,6 +88,11 @@ def through_op(op, inputs, outs, attrs) -> None:
             from ..ops.dispatch import apply
             set_tangent(outs[0], apply(op, tangents[0], **attrs))
             return
+        if op.jvp is not None:  # torch's forward formula, on the real tensors (a graph of its own where kept)
+            got = op.jvp(inputs, tangents, attrs)
+            for i in wanted:
+                set_tangent(outs[i], got[i])
+            return
         from .graph import OpNode
         keep, since = _keeps(inputs, tangents), SEQUENCE[0]
         local, local_t = [_local(x, keep) for x in inputs], [_local(t, keep) for t in tangents]
@@ -100,7 +105,11 @@ def through_op(op, inputs, outs, attrs) -> None:
         edges = tuple(x._edge() if x.requires_grad else (sink, i) if t is not None else (None, 0)
                       for i, (x, t) in enumerate(zip(local, tangents)))
         node = OpNode(op, local, [o.detach() for o in outs], attrs, edges)
-        got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
+        if op.kind == "elementwise" and wanted == [0] and len(outs) == 1 and outs[0].dtype.kind == "f" \
+                and all(x is None or x.dtype.kind != "c" for x in inputs):
+            got = [_diagonal(node, local_t, outs[0], keep)]
+        else:
+            got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
         read = [inputs[i] for i in op.save if i < len(inputs) and getattr(inputs[i], "_requires_grad", 0)]
         got = [_linked(g, inputs, local, tangents, local_t, since, read) if keep else g for g in got]
     for i, tangent in zip(wanted, got):
@@ -119,6 +128,31 @@ def _local(x, keep):
     if keep and x.requires_grad:
         return x.detach().requires_grad_()
     return x.detach()
+
+
+def _diagonal(node, tangents, out, keep):
+    """The tangent of an elementwise op's real result as torch's forward formula for one (auto_element_wise)
+    gives it: its Jacobian is diagonal, its own transpose, so its VJP run on each input's tangent (broadcast
+    to the result) is that input's share. Where the VJP puts a constant (logit's NaN outside [eps, 1 - eps])
+    the tangent has it too, as torch's; the double-backward trick would give 0 there, at twice the cost."""
+    from ..ops.creation import zeros_like
+    total = None
+    with enable_grad() if keep else no_grad():  # (the saved result it reads leads to the node's sinks)
+        for i, t in enumerate(tangents):
+            if t is None:
+                continue
+            grads = node.apply((t.to(out.dtype).expand(out.shape),))
+            g = grads[i] if isinstance(grads, (tuple, list)) else grads
+            if g is not None:
+                total = g if total is None else total + g
+    if total is None:
+        return zeros_like(out)
+    if total.dtype is not out.dtype:
+        total = total.to(out.dtype)
+    if total.shape != out.shape:
+        total = total.expand(out.shape)
+    # a gradient passed on unchanged is the tangent given (add's): the result's tangent must be its own
+    return total.clone() if any(t is not None and t._storage is total._storage for t in tangents) else total
 
 
 def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
