@@ -455,10 +455,11 @@ def _tangent_graphs(lib):
     gradient of its sum (zeros where torch's formula reads a primal its value does not depend on: d * 2)."""
     fw = FW[lib]
     p = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=lib.float64, requires_grad=True)
+    x = lib.tensor([[1.0, -2.0, 0.5]], dtype=lib.float64)
     with fw.dual_level():
         d = fw.make_dual(p, lib.tensor([[1.0, 2.0, -1.0], [0.5, 0.5, 3.0]], dtype=lib.float64))
         outs = [d, d * 2, d.sum(), d + 1, d.T, d.clone(), d.sin(), d * d, d.exp(), d.abs().log(),
-                d.abs().sqrt(), 2 * d, d - 2]
+                d.abs().sqrt(), 2 * d, d - 2, x @ d.T, lib.nn.functional.linear(x, d), d @ d.T]
         seen = []
         for o in outs:
             t = fw.unpack_dual(o).tangent

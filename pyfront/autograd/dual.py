@@ -90,8 +90,9 @@ def through_op(op, inputs, outs, attrs) -> None:
             return
         if op.jvp is not None:  # torch's forward formula, on the real tensors (a graph of its own where kept)
             got = op.jvp(inputs, tangents, attrs)
+            read = _read(op, inputs) if _keeps(inputs, tangents) else ()
             for i in wanted:
-                set_tangent(outs[i], got[i])
+                set_tangent(outs[i], _reading(got[i], read) if read and not got[i].requires_grad else got[i])
             return
         from .graph import OpNode
         keep, since = _keeps(inputs, tangents), SEQUENCE[0]
@@ -110,10 +111,15 @@ def through_op(op, inputs, outs, attrs) -> None:
             got = [_diagonal(node, local_t, outs[0], keep)]
         else:
             got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
-        read = [inputs[i] for i in op.save if i < len(inputs) and getattr(inputs[i], "_requires_grad", 0)]
-        got = [_linked(g, inputs, local, tangents, local_t, since, read) if keep else g for g in got]
+        if keep:
+            got = [_linked(g, inputs, local, tangents, local_t, since, _read(op, inputs)) for g in got]
     for i, tangent in zip(wanted, got):
         set_tangent(outs[i], tangent)
+
+
+def _read(op, inputs) -> list:
+    """The inputs that require grad among those ``op``'s gradients read (see ``_reading``)."""
+    return [inputs[i] for i in op.save if i < len(inputs) and getattr(inputs[i], "_requires_grad", 0)]
 
 
 def _keeps(inputs, tangents) -> bool:
