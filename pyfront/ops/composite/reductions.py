@@ -45,7 +45,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
                            f"point or complex dtype. Got: {dt.scalar_name(input.dtype)}")
     dims = red.reduce_dims(dim, input.dim())
-    return input.sum(dims, keepdim) / math.prod(input.shape[d] for d in dims)
+    n = math.prod(input.shape[d] for d in dims)
+    if n == 0:
+        # NaN, with torch's order of mean_backward, the gradient expanded first and divided by 0 after: so its
+        # own gradient (double backward) sums no elements to 0, where a sum divided by 0 after is NaN
+        return (input / 0.0).sum(dims, keepdim) + math.nan
+    return input.sum(dims, keepdim) / n
 
 
 _general_mean, _PLAIN_MEAN = mean, (dt.float32, dt.float64)
@@ -104,7 +109,9 @@ class _Moment(Function):
         ctx.save_for_backward(input)
         center = center or (lambda x: x.mean(dims, keepdim=True))
         ctx.args = dims, keepdim, dof, root, center
-        return _moment(input, dims, keepdim, dof, root, center)
+        # torch's value divides by N - correction clamped at 0 (inf for a negative one), its gradient by it as
+        # it is
+        return _moment(input, dims, keepdim, dof if dof > 0 else 0, root, center)
 
     @staticmethod
     def backward(ctx, g):
@@ -134,7 +141,7 @@ def _moment(input, dims, keepdim, dof, root, center):
 
 
 def _var(input, dims, keepdim, dof, center=None):
-    if dof > 0:
+    if dof != 0:  # (a negative dof too: its gradient has the mean's share in a second derivative, as torch's)
         return _Moment.apply(input, dims, keepdim, dof, False, center)
     return _var_without_dof(input, dims, keepdim, dof)
 
