@@ -122,9 +122,14 @@ class _Moment(Function):
                 g = g.unsqueeze(d)
         if root:
             std = _Moment.apply(x, dims, True, dof, True, center)
-            g = where(std == 0, 0.0, g / (std * 2))
+            # (the divisor kept off 0 where it is not used: the quotient's own gradient there, 0 / 0, would be
+            # NaN, and a tangent from it NaN where torch's is 0)
+            g = where(std == 0, 0.0, g / where(std == 0, 1.0, std * 2))
         # PyTorch's var_backward takes x.mean() again, in float32, even after a running mean's forward
-        return 2.0 / dof * g * (x - x.mean(dims, keepdim=True)), None, None, None, None, None
+        d = x - x.mean(dims, keepdim=True)
+        # with no degrees of freedom its 2 / 0 is inf: each term +-inf before a tangent sums them (to NaN)
+        gx = 2.0 / dof * g * d if dof else g * (math.inf * d)
+        return gx, None, None, None, None, None
 
 
 # float16 and bfloat16: the value in float32, rounded once (torch's kernel); _Moment's gradient is torch's
@@ -141,9 +146,9 @@ def _moment(input, dims, keepdim, dof, root, center):
 
 
 def _var(input, dims, keepdim, dof, center=None):
-    if dof != 0:  # (a negative dof too: its gradient has the mean's share in a second derivative, as torch's)
-        return _Moment.apply(input, dims, keepdim, dof, False, center)
-    return _var_without_dof(input, dims, keepdim, dof)
+    # (no or negative degrees of freedom too: sum / 0, its gradient torch's formula, with the mean's share in
+    # a second derivative, as torch's)
+    return _Moment.apply(input, dims, keepdim, dof, False, center)
 
 
 @in_float32
