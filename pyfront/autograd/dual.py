@@ -14,10 +14,11 @@ in-place ``Tensor._assign``): each checks ``ON[0]`` first, so no dual level cost
 from __future__ import annotations
 
 import contextlib
+import functools
 import weakref
 
-from .grad_mode import _state, enable_grad
-from .graph import Node
+from .grad_mode import _state, enable_grad, no_grad
+from .graph import SEQUENCE, AccumulateGrad, Node, present_as
 
 # whether ops carry tangents now: a dual level is open (and no tangent is being computed: the ops of that
 # computation carry none, as torch's level has no nesting)
@@ -87,18 +88,38 @@ def through_op(op, inputs, outs, attrs) -> None:
             from ..ops.dispatch import apply
             set_tangent(outs[0], apply(op, tangents[0], **attrs))
             return
+        if op.jvp is not None:  # torch's forward formula, on the real tensors (a graph of its own where kept)
+            got = op.jvp(inputs, tangents, attrs)
+            read = _read(op, inputs) if _keeps(inputs, tangents) else ()
+            for i in wanted:
+                set_tangent(outs[i], _reading(got[i], read) if read and not got[i].requires_grad else got[i])
+            return
         from .graph import OpNode
-        keep = _keeps(inputs, tangents)
+        keep, since = _keeps(inputs, tangents), SEQUENCE[0]
         local, local_t = [_local(x, keep) for x in inputs], [_local(t, keep) for t in tangents]
         # the op's node over its inputs as leaves of their own: its VJP runs on the saved values, and what
         # its result's gradient reaches stops there (the engine would run the whole graph behind them)
-        edges = tuple(x._edge() if x.requires_grad else _SINK_EDGE if t is not None else (None, 0)
-                      for x, t in zip(local, tangents))
+        # a tangent-only input's gradient goes to a sink slot of its own: two inputs' in one slot would be
+        # summed (a VJP that reads the op's saved output reaches this node when differentiated: scatter_reduce
+        # prod's)
+        sink = _Sink(len(local))
+        edges = tuple(x._edge() if x.requires_grad else (sink, i) if t is not None else (None, 0)
+                      for i, (x, t) in enumerate(zip(local, tangents)))
         node = OpNode(op, local, [o.detach() for o in outs], attrs, edges)
-        got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
-        got = [_linked(g, inputs, local, tangents, local_t) if keep else g for g in got]
+        if op.kind == "elementwise" and wanted == [0] and len(outs) == 1 and outs[0].dtype.kind == "f" \
+                and all(x is None or x.dtype.kind != "c" for x in inputs):
+            got = [_diagonal(node, local_t, outs[0], keep)]
+        else:
+            got = _double_vjp(node.apply, [outs[i] for i in wanted], len(outs), wanted, local_t, keep)
+        if keep:
+            got = [_linked(g, inputs, local, tangents, local_t, since, _read(op, inputs)) for g in got]
     for i, tangent in zip(wanted, got):
         set_tangent(outs[i], tangent)
+
+
+def _read(op, inputs) -> list:
+    """The inputs that require grad among those ``op``'s gradients read (see ``_reading``)."""
+    return [inputs[i] for i in op.save if i < len(inputs) and getattr(inputs[i], "_requires_grad", 0)]
 
 
 def _keeps(inputs, tangents) -> bool:
@@ -113,6 +134,31 @@ def _local(x, keep):
     if keep and x.requires_grad:
         return x.detach().requires_grad_()
     return x.detach()
+
+
+def _diagonal(node, tangents, out, keep):
+    """The tangent of an elementwise op's real result as torch's forward formula for one (auto_element_wise)
+    gives it: its Jacobian is diagonal, its own transpose, so its VJP run on each input's tangent (broadcast
+    to the result) is that input's share. Where the VJP puts a constant (logit's NaN outside [eps, 1 - eps])
+    the tangent has it too, as torch's; the double-backward trick would give 0 there, at twice the cost."""
+    from ..ops.creation import zeros_like
+    total = None
+    with enable_grad() if keep else no_grad():  # (the saved result it reads leads to the node's sinks)
+        for i, t in enumerate(tangents):
+            if t is None:
+                continue
+            grads = node.apply((t.to(out.dtype).expand(out.shape),))
+            g = grads[i] if isinstance(grads, (tuple, list)) else grads
+            if g is not None:
+                total = g if total is None else total + g
+    if total is None:
+        return zeros_like(out)
+    if total.dtype is not out.dtype:
+        total = total.to(out.dtype)
+    if total.shape != out.shape:
+        total = total.expand(out.shape)
+    # a gradient passed on unchanged is the tangent given (add's): the result's tangent must be its own
+    return total.clone() if any(t is not None and t._storage is total._storage for t in tangents) else total
 
 
 def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
@@ -146,29 +192,68 @@ def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
 
 
 class _Sink(Node):
-    """Where a tangent-only input's edge leads in a local node: nowhere (its gradient is not wanted)."""
+    """Where the tangent-only inputs' edges of a local node lead, one slot each: nowhere (their gradients are
+    not wanted)."""
 
     has_saved = False
 
-    def __init__(self):
-        super().__init__((), [], 1)
+    def __init__(self, n):
+        super().__init__((), [], n)
 
     def apply(self, grads):
         return ()
 
 
-_SINK_EDGE = (_Sink(), 0)
-
-
-def _linked(tangent, inputs, local, tangents, local_t):
-    """``tangent``, computed over local leaves, as a tensor whose graph goes back to the real ``inputs`` and
-    ``tangents`` that require grad (backward runs the small local graph)."""
+def _linked(tangent, inputs, local, tangents, local_t, since, read):
+    """``tangent``, computed over local leaves, made part of the real graph: the edges of its nodes (all
+    recorded after node number ``since``) that lead to a local leaf lead to the real tensor it stands for, so
+    its ``grad_fn`` is the last op of its formula, as torch's. One that depends on nothing that requires grad
+    has none, unless the op's formula reads primals that do (``read``): see ``_reading``."""
+    if not tangent.requires_grad:
+        return _reading(tangent, read) if read else tangent
     # (a Function's non-tensor arguments, a split's sizes, have no leaf)
-    pairs = [(r, x) for r, x in zip((*inputs, *tangents), (*local, *local_t))
-             if getattr(x, "requires_grad", False)]
-    from .function import LocalGraph
-    leaves = tuple(x for _, x in pairs)
-    return LocalGraph.apply((tangent, leaves), (tangent.detach(),), *(r for r, _ in pairs))
+    real = {x._accum: r._edge() for r, x in zip((*inputs, *tangents), (*local, *local_t))
+            if getattr(x, "_accum", None) is not None}
+    seen, todo = set(), [tangent.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is None or node._seq <= since or id(node) in seen or isinstance(node, AccumulateGrad):
+            continue
+        seen.add(id(node))
+        todo += [n for n, _ in node.edges]
+        node.edges = tuple(real.get(n, (n, nr)) for n, nr in node.edges)
+        if node.shown_edges is not None:
+            node.shown_edges = tuple(real.get(n, (n, nr)) for n, nr in node.shown_edges)
+    return tangent
+
+
+def _reading(tangent, primals):
+    """``tangent`` as the result of a formula that reads ``primals`` (which require grad) without depending on
+    them: torch's formula for an op that reads its inputs multiplies a missing tangent, a zero, by a primal
+    (mul's ``other_t * self_p`` where ``other`` is a number), so its tangent requires grad, and the primals'
+    gradients from it are zeros; a loss on such a tangent backpropagates as torch's, not refused."""
+    since = SEQUENCE[0]
+    out = _reads_primals().apply(tangent, *primals)
+    present_as(out, "AddBackward0", since)  # torch's sum of the formula's terms, one of them zero
+    return out
+
+
+@functools.cache
+def _reads_primals():
+    from ..ops.creation import zeros_like
+    from .function import Function
+
+    class ReadsPrimals(Function):
+        @staticmethod
+        def forward(ctx, t, *primals):
+            ctx.primals = primals
+            return t.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return (g, *(zeros_like(p) for p in ctx.primals))
+
+    return ReadsPrimals
 
 
 def through_function(cls, ctx, args, output) -> None:
@@ -185,7 +270,7 @@ def through_function(cls, ctx, args, output) -> None:
         return
     wanted = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.dtype.kind in "fc"]
     with paused():
-        keep = _keeps([a for a in args if isinstance(a, Tensor)], tangents)
+        keep, since = _keeps([a for a in args if isinstance(a, Tensor)], tangents), SEQUENCE[0]
         local = [(a.detach().requires_grad_() if t is not None else _local(a, keep))
                  if isinstance(a, Tensor) else a for a, t in zip(args, tangents)]
         local_t = [_local(t, keep) for t in tangents]
@@ -205,7 +290,8 @@ def through_function(cls, ctx, args, output) -> None:
         got = _double_vjp(vjp, [outs[i] for i in wanted], len(outs), wanted, [local_t[i] for i in leaves],
                           keep)
         reals = [a if isinstance(a, Tensor) else None for a in args]
-        got = [_linked(g, reals, local, tangents, local_t) if keep else g for g in got]
+        read = [a for a in reals if a is not None and a.requires_grad]
+        got = [_linked(g, reals, local, tangents, local_t, since, read) if keep else g for g in got]
     for i, tangent in zip(wanted, got):
         set_tangent(outs[i], tangent)
 

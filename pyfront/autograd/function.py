@@ -417,20 +417,3 @@ def zero_derivative(result: Tensor, input: Tensor, grad_fn: str) -> Tensor:
     out = _ZeroDerivative.apply((result,), input)
     graph.present_as(out, grad_fn, since)
     return out
-
-
-class LocalGraph(Function):
-    """A result computed over local leaves standing for real tensors (a forward-mode tangent:
-    autograd/dual.py), as the output of those real tensors: its backward runs the small local graph."""
-
-    @staticmethod
-    def forward(ctx, local, boxed, *inputs):
-        ctx.local = local  # (result, leaves)
-        return boxed[0]
-
-    @staticmethod
-    def backward(ctx, g):
-        from . import grad
-        result, leaves = ctx.local
-        return (None, None, *grad(result, leaves, g, allow_unused=True, retain_graph=True,
-                                  create_graph=_state.enabled))

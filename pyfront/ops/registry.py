@@ -52,6 +52,10 @@ class OpDef:
     # computes in float32 and rounds once (tanh_backward, _softmax_backward_data): its VJP runs so for
     # them (autograd/graph.py), where its chain of 16-bit ops would round at every step
     vjp_in_float32: tuple = ()
+    # jvp(inputs, tangents, attrs) -> the tangent of each differentiable output (a tangent None: zeros), for
+    # forward AD where torch's forward formula is not its backward's transpose (scatter's duplicate indices:
+    # one write wins, not their sum); None: the tangents come from the VJP (autograd/dual.py)
+    jvp: Optional[Callable] = None
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -7,6 +7,8 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd import dual
+from ...autograd.dual import ON as _DUAL
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE, saved_as_torch
@@ -502,6 +504,12 @@ def embedding(
     if padding_idx is not None:
         pad = (flat == padding_idx).unsqueeze(1)
         out = ew.where(pad, out.detach(), out)
+    if _DUAL[0] and dual.carries(weight) and (padding_idx is not None or scale_grad_by_freq):
+        # torch's tangent is linear: the rows of weight's tangent, whatever padding_idx and scale_grad_by_freq
+        # do to the gradient (the detached parts above carry none); on ``out`` itself, which the view below
+        # reads its tangent from
+        with dual.paused():
+            dual.set_tangent(out, index_select(dual.tangent_of(weight), 0, flat))
     return out.reshape(*input.shape, weight.shape[1])
 
 

@@ -124,7 +124,9 @@ class _Moment(Function):
         ctx.set_materialize_grads(False)  # (var_mean's var or mean unused: its part is left out, as torch's)
         center = center or (lambda x: x.mean(dims, keepdim=True))
         ctx.args = dims, keepdim, dof, root, center
-        moment = _moment(input, dims, keepdim, dof, root, center)
+        # torch's value divides by N - correction clamped at 0 (inf for a negative one), its gradient by it as
+        # it is
+        moment = _moment(input, dims, keepdim, dof if dof > 0 else 0, root, center)
         return (moment, _mean_once(input, dims, keepdim)) if with_mean else moment
 
     @staticmethod
@@ -139,9 +141,13 @@ class _Moment(Function):
         if g is not None:
             if root:
                 std = _Moment.apply(x, dims, True, dof, True, center)
-                g = where(std == 0, 0.0, g / (std * 2))
+                # (the divisor kept off 0 where it is not used: the quotient's own gradient there, 0 / 0,
+                # would be NaN, and a tangent from it NaN where torch's is 0)
+                g = where(std == 0, 0.0, g / where(std == 0, 1.0, std * 2))
             # PyTorch's var_backward takes x.mean() again, in float32, even after a running mean's forward
-            grad = 2.0 / dof * g * (x - x.mean(dims, keepdim=True))
+            d = x - x.mean(dims, keepdim=True)
+            # with no degrees of freedom its 2 / 0 is inf: each term +-inf before a tangent sums them (to NaN)
+            grad = 2.0 / dof * g * d if dof else g * (math.inf * d)
         if g_mean is not None:  # var_mean/std_mean: torch's one node adds the mean's part second, so the sum
             # is laid out as the var's part (as the input), and the mean's alone is dense
             part = g_mean.expand(x.shape) / math.prod(x.shape[d] for d in dims)
@@ -163,10 +169,9 @@ def _moment(input, dims, keepdim, dof, root, center):
 
 
 def _var(input, dims, keepdim, dof, center=None, with_mean=False):
-    if dof > 0:
-        return _Moment.apply(input, dims, keepdim, dof, False, center, with_mean)
-    var = _var_without_dof(input, dims, keepdim, dof)
-    return (var, _mean_once(input, dims, keepdim)) if with_mean else var
+    # (no or negative degrees of freedom too: sum / 0, its gradient torch's formula, with the mean's share in
+    # a second derivative, as torch's)
+    return _Moment.apply(input, dims, keepdim, dof, False, center, with_mean)
 
 
 @in_float32

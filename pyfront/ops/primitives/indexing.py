@@ -260,9 +260,17 @@ SCATTER = register(
 
 # scatter and scatter_add (so index_add and index_copy): torch's nodes keep only the index, all their
 # gradients read; scatter_reduce's keeps its operands and result, whatever the reduction
+def _scatter_write_jvp(inputs, tangents, attrs):
+    # torch's forward formula: the same write on the tangents, so where indices repeat the tangent is the one
+    # of the element that wins the write, not the sum of theirs (the VJP's transpose)
+    x, idx, src = inputs
+    tx, _, tsrc = (t if t is not None else like.new_zeros(like.shape) for t, like in zip(tangents, inputs))
+    return [scatter_op(tx, idx, tsrc.to(tx.dtype), attrs["dim"], attrs["reduce"], True)]
+
+
 SCATTER_WRITE = register(OpDef(
     "scatter_write", "other", SCATTER.infer, _scatter_np, _scatter_vjp, arity=3, save=(1,),
-    backward_name="ScatterBackward0"))
+    backward_name="ScatterBackward0", jvp=_scatter_write_jvp))
 
 
 def gather_op(x, index, dim: int, keeps_input=None):

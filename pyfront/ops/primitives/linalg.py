@@ -86,9 +86,25 @@ def _matmul_vjp(c, g):
     return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes[0])
 
 
+def _products_jvp(inputs, tangents, attrs):
+    # torch's forward formula for a product, bilinear in its operands: ta @ b + a @ tb (plus the bias's
+    # tangent for addmm), two products where the double-backward trick runs the VJP and its backward
+    *bias, a, b = inputs
+    *tbias, ta, tb = tangents
+    rank = attrs.get("rank", 2)
+    op = _OPS[rank]
+    terms = [apply(op, t.to(a.dtype), b, rank=rank) for t in (ta,) if t is not None]
+    terms += [apply(op, a, t.to(b.dtype), rank=rank) for t in (tb,) if t is not None]
+    out = terms[0] if terms else None
+    for t in terms[1:] + [t.to(a.dtype) for t in tbias if t is not None]:
+        out = t.expand(*a._shape[:-1], b._shape[-1]) if out is None else out + t
+    return [out]
+
+
 def _register(name, sample_fn):
     return register(OpDef(name, "other", _matmul_infer, lambda np, a, b, rank: np.matmul(a, b), _matmul_vjp,
-                          arity=2, save=(0, 1), saved_for=_CROSSWISE, torch_name=name, samples=sample_fn))
+                          arity=2, save=(0, 1), saved_for=_CROSSWISE, torch_name=name, samples=sample_fn,
+                          jvp=_products_jvp))
 
 
 # torch's node keeps each operand for the other's gradient only; pyfront keeps the second for its own too
@@ -121,7 +137,7 @@ def _addmm_vjp(c, g):
 # sweeps test it
 _ADDMM = register(OpDef("addmm_bias", "other", lambda bias, a, b: _matmul_infer(a, b, 2), _addmm_np,
                         _addmm_vjp, arity=3, save=(1, 2), saved_for={1: (2,), 2: (1, 2)},
-                        backward_name="AddmmBackward0",
+                        backward_name="AddmmBackward0", jvp=_products_jvp,
                         extra={"saved_names": ("self", "mat1", "mat2"),
                                "saved_constants": {"beta": 1, "alpha": 1}}))
 
