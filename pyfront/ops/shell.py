@@ -351,6 +351,9 @@ def whole(name: str, fn):
 
 # where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
 _NUMBER_ARG = {"scatter": (3, "src", "value"), "isin": (1, "test_elements")}
+# where the searches' two operands sit: the sorted sequence (boundaries), then the values (as torch promotes)
+_SEARCHES = {"searchsorted": ((0, "sorted_sequence"), (1, "input", "self")),
+             "bucketize": ((1, "boundaries"), (0, "input", "self"))}
 
 
 def _arg(args, kwargs, position, *names):
@@ -363,6 +366,9 @@ def _form(name: str, args, kwargs) -> str:
     """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
     if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
+    if name in _SEARCHES:  # torch searches in the operands' result type (a float number's is float32)
+        searched, values = (_arg(args, kwargs, *where) for where in _SEARCHES[name])
+        return name if dt.result_type(searched, values) in SHELL else name + "(promoted)"
     if name == "matmul":  # torch's matmul runs a dot, an mv, an mm or a bmm by its operands' dims
         return _matmul_form(args, kwargs)
     if name == "nn.functional.linear":  # a vector weight is a matmul's dot or mv; a matrix one torch's addmm
@@ -382,6 +388,8 @@ def _form(name: str, args, kwargs) -> str:
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name == "cov" and (kwargs.get("fweights") is not None or kwargs.get("aweights") is not None):
+        return name + "(weighted)"  # torch weighs the input first: the promotion with the weights speaks
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
         dim = _arg(args, kwargs, 1, "dim")
         return name if dim is not None and type(dim) is not bool else name + "()"
