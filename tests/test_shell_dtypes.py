@@ -218,8 +218,6 @@ KNOWN_OFF = {
               "after each; pyfront sums them in float32 and rounds once",
     "nn.functional.multi_head_attention_forward": "torch's e8m0fnu refusal comes from its in-projection "
                                                   "(addmm); pyfront's first op on it is the scaling mul",
-    "nn.functional.pad": "torch's e8m0fnu constant pad converts the pad value 0 with an overflow check "
-                         "(e8m0fnu has no 0); pyfront writes the converted value, 2**-127",
 }
 
 
@@ -388,7 +386,7 @@ def _called(lib, torch_name, args, kwargs):
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
     where = {"renorm": FLOAT8, "block_diag": FLOAT8,
-             "nn.functional.embedding_bag": FLOAT8, "nn.functional.pad": ["float8_e8m0fnu"],
+             "nn.functional.embedding_bag": FLOAT8,
              "addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
     return name in where[op]

@@ -182,6 +182,7 @@ _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_
           "nanmedian()": "median_cpu", "nanmedian": "median_out",
           "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
           "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
+          "nn.functional.max_pool1d(indices)": "max_pool2d",
           **{f"nn.functional.pad({mode}{n})": f"{kernel}_pad{n}d" for n in (1, 2, 3)
              for mode, kernel in (("reflect", "reflection"), ("replicate", "replication"))}}
 
@@ -336,17 +337,30 @@ def whole(name: str, fn):
         form = _form(name, args, kwargs)
         if form is _BY_PRIMITIVES_FORM:
             return fn(*args, **kwargs)
-        refuse(form, tensors)
+        late = name in _CHECKS_FIRST
+        if not late:
+            refuse(form, tensors)
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
             up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
             return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
                               for k, v in kwargs.items()}).to(low)
         _INSIDE.depth = getattr(_INSIDE, "depth", 0) + 1
         try:
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
         finally:
             _INSIDE.depth -= 1
+        if late:
+            refuse(form, tensors)
+        return out
     return wrapper
+
+
+# ops whose arguments torch checks (shapes, padding, modes, channels) before it looks up the kernel: the
+# op runs (its own checks speak, its primitives are not asked) and the refusal comes after
+_CHECKS_FIRST = frozenset(f"nn.functional.{name}" for name in (
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
+    "instance_norm", "layer_norm", "group_norm", "pad"))
 
 
 # where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
@@ -383,6 +397,8 @@ def _form(name: str, args, kwargs) -> str:
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
+    if name == "nn.functional.max_pool1d" and _arg(args, kwargs, 6, "return_indices"):
+        return name + "(indices)"  # torch's 1-d pool with indices is its 2-d kernel's
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
     if name == "nn.functional.pad":

@@ -26,7 +26,8 @@ __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"
 
 
 def _not_implemented(kernel, input):
-    if not input.dtype.is_floating_point:
+    """torch's refusal of a norm's input it has no kernel for: an integer, bool or shell one (float8's)."""
+    if not input.dtype.is_floating_point or input.dtype in dt.FLOAT8:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
@@ -260,6 +261,10 @@ def instance_norm(
         raise RuntimeError(
             "Expected running_mean and running_var to be defined when use_input_stats is false"
         )
+    if running_mean is not None and running_var is not None and running_mean.dtype is input.dtype \
+            and running_var.dtype is not input.dtype:  # torch's kernel reads both as the input's type
+        raise RuntimeError(f"expected scalar type {dt.scalar_name(input.dtype)} but found "
+                           f"{dt.scalar_name(running_var.dtype)}")
     # PyTorch runs it as a batch_norm of the repeated running stats
     not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
@@ -352,6 +357,8 @@ def layer_norm(
     Follows Ba et al. 2016, as ``torch.nn.functional.layer_norm``.
     """
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
+    if input.dtype in dt.FLOAT8:  # (torch's float8 kernel lookup comes before the parameters' check)
+        _not_implemented("LayerNormKernelImpl", input)
     if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
         return _layer_norm(input.float(), dims, weight, bias, eps).to(input.dtype)
     _not_implemented("LayerNormKernelImpl", input)
@@ -465,6 +472,8 @@ def group_norm(
                 f"Expected {what} to be a vector of size equal to the number of channels in input, "
                 f"but got {what} of shape {shown} and input of shape {list(input.shape)}"
             )
+    if input.dtype in dt.FLOAT8:  # (torch's float8 kernel lookup comes before the parameters' check)
+        _not_implemented("GroupNormKernelImpl", input)
     if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
         return _group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _not_implemented("GroupNormKernelImpl", input)
