@@ -412,6 +412,9 @@ def result_type(*operands) -> dtype:
         if d is None:
             continue
         if result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]:
+            if result is not None and d.kind == "f" or result is bool_:
+                if d in SHELL or result in SHELL:  # torch joins these tiers by promotion: its refusal
+                    promote_types(result, d)
             # a complex number of lower priority keeps a float result's width: float64 + 1j is complex128
             result = to_complex(result) if d.kind == "c" and result is not None and result.kind == "f" else d
     if result is int64 and tiers[2] is int64 and (tiers[0] or tiers[1] or int64) is bool_ \

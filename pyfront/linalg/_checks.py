@@ -15,7 +15,7 @@ _KERNEL_ONLY = {"linalg.eigh": "linalg_eigh_cpu", "cholesky_inverse": "cholesky_
 
 
 def refuse_kernelless(name: str, a) -> None:
-    """torch's refusal of ``a``'s dtype by function ``name``'s kernel (``_KERNEL_ONLY``), where it has none."""
+    """torch's refusal of ``a``'s dtype by ``name``'s kernel (``_KERNEL_ONLY``), where it has none."""
     if a.dtype.kind not in "fc" or a.dtype in dt.FLOAT8 or a.dtype in dt.HALVES:
         raise NotImplementedError(f"\"{_KERNEL_ONLY[name]}\" not implemented for '{scalar_name(a.dtype)}'")
 
