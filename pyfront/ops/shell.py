@@ -182,7 +182,8 @@ _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_
           "nanmedian()": "median_cpu", "nanmedian": "median_out",
           "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
           "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
-          "nn.functional.max_pool1d(indices)": "max_pool2d",
+          "nn.functional.max_pool1d(indices)": "max_pool2d", "histc(range)": "linspace_cpu",
+          "histogram(range)": "linspace_cpu",
           **{f"nn.functional.pad({mode}{n})": f"{kernel}_pad{n}d" for n in (1, 2, 3)
              for mode, kernel in (("reflect", "reflection"), ("replicate", "replication"))}}
 
@@ -397,6 +398,8 @@ def _form(name: str, args, kwargs) -> str:
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
+    if name in ("histc", "histogram") and _bins_from_range(name, args, kwargs):
+        return name + "(range)"  # torch spaces the edges of a given range in the input's dtype first
     if name == "nn.functional.max_pool1d" and _arg(args, kwargs, 6, "return_indices"):
         return name + "(indices)"  # torch's 1-d pool with indices is its 2-d kernel's
     if name == "repeat_interleave":
@@ -419,6 +422,15 @@ def _form(name: str, args, kwargs) -> str:
 
 # the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
 _BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+def _bins_from_range(name, args, kwargs) -> bool:
+    """Whether histc's or histogram's call spaces a number of bins over a range it gives (histc: min and
+    max that differ; histogram: ``range=`` with a count of bins), not over the input's own extremes."""
+    if name == "histc":
+        low, high = (_arg(args, kwargs, i, k) for i, k in ((2, "min"), (3, "max")))
+        return (low or 0) != (high or 0)
+    return kwargs.get("range") is not None and not hasattr(_arg(args, kwargs, 1, "bins"), "dtype")
 
 
 def _einsum_contracts(args) -> bool:
