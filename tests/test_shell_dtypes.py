@@ -212,8 +212,6 @@ KNOWN_OFF = {
               "first (norm_cpu); e8m0fnu's is an internal assert in torch",
     "block_diag": "torch copies float8 blocks into a zero result; pyfront's block_diag pads with a bool "
                   "mask, which float8 cannot be promoted with",
-    "nn.functional.embedding_bag": "torch checks the weight's dtype in its bag kernel; pyfront's bag is a "
-                                   "gather and a sum",
     "addbmm": "torch's float8 addbmm adds the batches into the result one at a time, rounding to float8 "
               "after each; pyfront sums them in float32 and rounds once",
     "nn.functional.multi_head_attention_forward": "torch's e8m0fnu refusal comes from its in-projection "
@@ -386,7 +384,6 @@ def _called(lib, torch_name, args, kwargs):
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
     where = {"renorm": FLOAT8, "block_diag": FLOAT8,
-             "nn.functional.embedding_bag": FLOAT8,
              "addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
     return name in where[op]

@@ -184,6 +184,11 @@ _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_
           "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
           "nn.functional.max_pool1d(indices)": "max_pool2d", "histc(range)": "linspace_cpu",
           "histogram(range)": "linspace_cpu",
+          **{f"nn.functional.interpolate({kernel})": kernel for kernel in (
+              "upsample_nearest2d_channels_last", "upsample_bilinear2d_channels_last",
+              "compute_index_ranges_weights", "compute_indices_weights_cubic",
+              "compute_indices_weights_nearest", "compute_indices_weights_linear", "adaptive_avg_pool2d",
+              "adaptive_avg_pool3d_cpu")},
           **{f"nn.functional.pad({mode}{n})": f"{kernel}_pad{n}d" for n in (1, 2, 3)
              for mode, kernel in (("reflect", "reflection"), ("replicate", "replication"))}}
 
@@ -398,6 +403,8 @@ def _form(name: str, args, kwargs) -> str:
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
+    if name == "nn.functional.interpolate":
+        return f"{name}({_interpolate_kernel(args, kwargs)})"
     if name in ("histc", "histogram") and _bins_from_range(name, args, kwargs):
         return name + "(range)"  # torch spaces the edges of a given range in the input's dtype first
     if name == "nn.functional.max_pool1d" and _arg(args, kwargs, 6, "return_indices"):
@@ -422,6 +429,21 @@ def _form(name: str, args, kwargs) -> str:
 
 # the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
 _BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+def _interpolate_kernel(args, kwargs) -> str:
+    """The CPU kernel torch's interpolate looks up first, by mode and the input's dims (a 4-d input's
+    nearest and bilinear kernels: its channels-last ones, whatever the layout)."""
+    mode = _arg(args, kwargs, 3, "mode") or "nearest"
+    ndim = getattr(_arg(args, kwargs, 0, "input"), "ndim", 4)
+    if _arg(args, kwargs, 6, "antialias"):
+        return "compute_index_ranges_weights"
+    if mode == "area":
+        return "adaptive_avg_pool3d_cpu" if ndim == 5 else "adaptive_avg_pool2d"
+    if ndim == 4 and mode in ("nearest", "nearest-exact", "bilinear"):
+        return f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
+    return "compute_indices_weights_" + ("cubic" if mode == "bicubic" else
+                                         "nearest" if mode.startswith("nearest") else "linear")
 
 
 def _bins_from_range(name, args, kwargs) -> bool:
