@@ -285,8 +285,8 @@ def _kernel_dtype(tensors, name=""):
     indices (int64, int32), masks (bool) or 0-d (numbers)."""
     lead = next((t for t in tensors if hasattr(t, "dtype")), None)
     d = getattr(lead, "dtype", None)
-    if d not in SHELL or name in _KERNEL_FIRST:
-        return d if d in SHELL else None
+    if d not in SHELL or name in _KERNEL_FIRST or name == "histogram" and d in dt.FLOAT8:
+        return d if d in SHELL else None  # (histogram: a float8 kernel's lookup before the weight's check)
     indices = () if name in _NO_INDICES else _INDEX_KINDS
     for t in tensors:
         other = getattr(t, "dtype", d)

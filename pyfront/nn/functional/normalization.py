@@ -59,7 +59,8 @@ def _affine(out, weight, bias, shape):
 
 def _update(running, stat, momentum):
     with no_grad():
-        if running.dtype in dt.HALVES:  # torch's kernel updates in float32 and rounds once
+        d = running.dtype  # torch's kernel updates a 16-bit, float8 or integer one in float32, cast once
+        if d in dt.HALVES or d in dt.FLOAT8 or not d.is_floating_point:
             running.copy_(running.float() * (1 - momentum) + stat.detach().float() * momentum)
         else:
             running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
@@ -279,7 +280,9 @@ def instance_norm(
             _update(running_mean, mean.reshape(per_channel).mean(0), momentum)
             _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
     else:
-        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+        # (torch's instance_norm reads integer and float8 running stats as the input's dtype)
+        mean, var = (t.reshape(shape) if t.dtype.is_floating_point and t.dtype not in dt.FLOAT8 else
+                     t.reshape(shape).to(input.dtype) for t in (running_mean, running_var))
     if input.dtype in dt.HALVES and _needs_grad(input, weight, bias) and input.dim() >= 2:
         # as PyTorch: a batch_norm of one sample, its channels the (sample, channel) pairs, the weight and
         # bias repeated for each sample (their gradients each pair's, rounded, summed per channel)
