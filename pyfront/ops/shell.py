@@ -142,7 +142,7 @@ _FLOAT8 = """
     sqrt:sqrt_vml_cpu std:std_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
     trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var:std_cpu
-    var_mean:std_cpu
+    var_mean:std_cpu unique(dim):unique_dim unique_consecutive(dim):unique_dim
     vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle angle:angle_cpu cross linalg_det:lu_cpu
     linalg_qr:geqrf_cpu linalg_svd:linalg_svd_cpu linalg_eigh:linalg_eigh_cpu linalg_cholesky_ex:tril
     special_chebyshev_polynomial_t:chebyshev_polynomial_t_cpu
@@ -403,6 +403,8 @@ def _form(name: str, args, kwargs) -> str:
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
+    if name in ("unique", "unique_consecutive"):  # along a dim: torch's unique_dim kernel
+        return name + "(dim)" if _arg(args, kwargs, 4 if name == "unique" else 3, "dim") is not None else name
     if name == "nn.functional.interpolate":
         return f"{name}({_interpolate_kernel(args, kwargs)})"
     if name in ("histc", "histogram") and _bins_from_range(name, args, kwargs):
