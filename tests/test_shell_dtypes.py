@@ -301,7 +301,7 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           "nn.functional.max_pool1d", "nn.functional.max_pool3d", "nn.functional.avg_pool1d",
           "nn.functional.batch_norm", "nn.functional.layer_norm", "nn.functional.pad", "linalg.eig",
           "linalg.eigh", "cholesky_inverse", "where", "histc", "histogram", "nn.functional.embedding_bag",
-          "nn.functional.interpolate")
+          "nn.functional.interpolate", "unique", "logdet", "frobenius_norm")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -617,6 +617,8 @@ _GENERAL = {
         L.tensor([[3, 1, 4, 1, 5, 9]]), 2, return_indices=True),
     "instance_norm's int64 running mean": lambda L: L.nn.functional.instance_norm(
         L.arange(30.0).reshape(2, 3, 5), L.tensor([1, 2, 3]), L.ones(3), momentum=0.5),
+    "frobenius_norm along an int dim": lambda L: L.frobenius_norm(L.ones(3, 4), 1),
+    "frobenius_norm of int64": lambda L: L.frobenius_norm(L.ones(3, 4, dtype=L.int64), 1),
     "instance_norm's float64 running var": lambda L: L.nn.functional.instance_norm(
         L.arange(30.0).reshape(2, 3, 5), L.zeros(3), L.ones(3, dtype=L.float64)),
 }
