@@ -416,9 +416,13 @@ def result_type(*operands) -> dtype:
     for d in tiers:
         if d is None:
             continue
-        if result is None or _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]:
+        if result is None:
+            result = d
+        elif _KIND_ORDER[d.kind] > _KIND_ORDER[result.kind]:
+            if (d.kind == "f" or result is bool_) and (d in SHELL or result in SHELL):
+                promote_types(result, d)  # torch joins these tiers by promotion here: a shell dtype's refusal
             # a complex number of lower priority keeps a float result's width: float64 + 1j is complex128
-            result = to_complex(result) if d.kind == "c" and result is not None and result.kind == "f" else d
+            result = to_complex(result) if d.kind == "c" and result.kind == "f" else d
     if result is int64 and tiers[2] is int64 and (tiers[0] or tiers[1] or int64) is bool_ \
             and any(type(op) is int and op >= 1 << 63 for op in operands):
         # torch reads such an int as a uint64 scalar, which it does not promote with a bool tensor

@@ -5,6 +5,7 @@ and ``torch.nuclear_norm`` (deprecated for ``torch.linalg``'s norms, with torch'
 from __future__ import annotations
 
 from ._warnings import warn_once
+from .dtypes import scalar_name
 from .tensor import Tensor
 
 __all__ = ["fill", "detach", "frobenius_norm", "nuclear_norm", "is_vulkan_available"]
@@ -30,7 +31,11 @@ def frobenius_norm(input, dim=(), keepdim=False):
     """The 2-norm over ``dim`` (every dim when empty), as ``linalg.vector_norm(input, 2, dim, keepdim)``."""
     from .linalg import vector_norm
     _deprecated("frobenius_norm", "linalg.vector_norm(A, 2., dim, keepdim)")
-    return vector_norm(input, 2, dim=tuple(dim) or None, keepdim=keepdim)
+    if input.dtype.kind not in "fc":  # torch runs it as torch.norm, which refuses in its own words
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
+                           f"{scalar_name(input.dtype)} instead.")
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)  # (torch takes one dim as an int too)
+    return vector_norm(input, 2, dim=dims or None, keepdim=keepdim)
 
 
 def nuclear_norm(input, dim=None, keepdim=False):

@@ -580,9 +580,10 @@ class Tensor:
             self._check_no_overlap()
         if new._shape != self._shape:
             from .shape import broadcast_shapes
-            if broadcast_shapes(new.shape, self._shape) != tuple(self._shape):
+            # self is torch's tensor a (copy_'s broadcast error names its size first)
+            if broadcast_shapes(self._shape, new.shape) != tuple(self._shape):
                 raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast "
-                                   f"shape {list(broadcast_shapes(new.shape, self._shape))}")
+                                   f"shape {list(broadcast_shapes(self._shape, new.shape))}")
         if new.dtype is not self.dtype and not _castable(new.dtype, self.dtype):
             raise RuntimeError(f"result type {_kind_name(new.dtype)} can't be cast to the desired "
                                f"output type {_kind_name(self.dtype)}")

@@ -212,14 +212,10 @@ KNOWN_OFF = {
               "first (norm_cpu); e8m0fnu's is an internal assert in torch",
     "block_diag": "torch copies float8 blocks into a zero result; pyfront's block_diag pads with a bool "
                   "mask, which float8 cannot be promoted with",
-    "nn.functional.embedding_bag": "torch checks the weight's dtype in its bag kernel; pyfront's bag is a "
-                                   "gather and a sum",
     "addbmm": "torch's float8 addbmm adds the batches into the result one at a time, rounding to float8 "
               "after each; pyfront sums them in float32 and rounds once",
     "nn.functional.multi_head_attention_forward": "torch's e8m0fnu refusal comes from its in-projection "
                                                   "(addmm); pyfront's first op on it is the scaling mul",
-    "nn.functional.pad": "torch's e8m0fnu constant pad converts the pad value 0 with an overflow check "
-                         "(e8m0fnu has no 0); pyfront writes the converted value, 2**-127",
 }
 
 
@@ -297,7 +293,15 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           "nn.functional.relu", "nn.functional.hardtanh", "threshold", "conv2d", "nn.functional.grid_sample",
           "rms_norm", "nn.functional.mse_loss", "hinge_embedding_loss", "linalg.det", "linalg.inv", "cross",
           "special.chebyshev_polynomial_t", "angle", "pixel_unshuffle", "channel_shuffle", "flip", "rot90",
-          "median", "var", "count_nonzero", "repeat_interleave", "bucketize", "isin")
+          "median", "var", "count_nonzero", "repeat_interleave", "bucketize", "isin",
+          # where torch searches in the operands' result type, weighs first, or checks its arguments before
+          # the kernel (shapes, padding, modes, ranges), and the out= kernels of its own
+          "searchsorted", "cov", "linalg.vander", "conj_physical", "split_copy", "unbind_copy",
+          "nn.functional.instance_norm", "nn.functional.conv1d", "nn.functional.conv_transpose1d",
+          "nn.functional.max_pool1d", "nn.functional.max_pool3d", "nn.functional.avg_pool1d",
+          "nn.functional.batch_norm", "nn.functional.layer_norm", "nn.functional.pad", "linalg.eig",
+          "linalg.eigh", "cholesky_inverse", "where", "histc", "histogram", "nn.functional.embedding_bag",
+          "nn.functional.interpolate", "unique", "logdet", "frobenius_norm")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -388,7 +392,6 @@ def _called(lib, torch_name, args, kwargs):
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
     where = {"renorm": FLOAT8, "block_diag": FLOAT8,
-             "nn.functional.embedding_bag": FLOAT8, "nn.functional.pad": ["float8_e8m0fnu"],
              "addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
     return name in where[op]
@@ -586,3 +589,45 @@ def test_index_family_inner_and_tensordot_forms_as_torch(name):
                  lambda: lib.tensordot(a, b, ([1], [1])), lambda: lib.tensordot(a, b, ([0, 1], [0, 1]))]
         return [(kind, got.float().tolist() if kind == "ok" else got) for kind, got in map(_outcome, calls)]
     assert run(pyfront) == run(torch)
+
+
+# the kinds the shell sweep found that hold for every dtype: torch's order of checks and its out= writes
+_GENERAL = {
+    "copy_ of another shape": lambda L: L.zeros(3).copy_(L.ones(2, 4)),
+    "split_copy into empty outs": lambda L: L.split_copy(L.ones(3, 4), 1, out=[L.zeros(0) for _ in range(3)]),
+    "split_copy into outs": lambda L: L.split_copy(L.ones(3, 4), 1, out=[L.zeros(1, 4) for _ in range(3)]),
+    "unbind_copy into outs": lambda L: L.unbind_copy(L.ones(3, 4), out=[L.zeros(0) for _ in range(3)]),
+    "vander of bool": lambda L: L.linalg.vander(L.ones(3, dtype=L.bool)),
+    "vander of float16": lambda L: L.linalg.vander(L.ones(3, dtype=L.float16)),
+    "vander of int32": lambda L: L.linalg.vander(L.tensor([1, 2, 3], dtype=L.int32)),
+    "cholesky_inverse of float16": lambda L: L.cholesky_inverse(L.eye(3, dtype=L.float16)),
+    "eigh of int64": lambda L: L.linalg.eigh(L.eye(3, dtype=L.int64)),
+    "conv1d 'same' with a float64 bias": lambda L: L.nn.functional.conv1d(
+        L.ones(2, 3, 7), L.ones(4, 3, 3), L.ones(4, dtype=L.float64), padding="same"),
+    "conv1d 'valid' with a float64 weight": lambda L: L.nn.functional.conv1d(
+        L.ones(2, 3, 7), L.ones(4, 3, 3, dtype=L.float64), padding="valid"),
+    "conv_transpose1d's output padding before its weight's dtype": lambda L: L.nn.functional.conv_transpose1d(
+        L.ones(1, 2, 5), L.ones(2, 2, 3, dtype=L.float64), output_padding=2),
+    "embedding_bag's float64 per_sample_weights": lambda L: L.nn.functional.embedding_bag(
+        L.tensor([[0, 1], [2, 3]]), L.ones(4, 2), mode="sum",
+        per_sample_weights=L.ones(2, 2, dtype=L.float64)),
+    "pad of uint8 with -1": lambda L: L.nn.functional.pad(L.ones(2, 3, dtype=L.uint8), (1, 1), value=-1),
+    "pad of int8 with nan": lambda L: L.nn.functional.pad(L.ones(2, 3, dtype=L.int8), (1, 1), value=math.nan),
+    "max_pool1d of int64 with indices": lambda L: L.nn.functional.max_pool1d(
+        L.tensor([[3, 1, 4, 1, 5, 9]]), 2, return_indices=True),
+    "instance_norm's int64 running mean": lambda L: L.nn.functional.instance_norm(
+        L.arange(30.0).reshape(2, 3, 5), L.tensor([1, 2, 3]), L.ones(3), momentum=0.5),
+    "frobenius_norm along an int dim": lambda L: L.frobenius_norm(L.ones(3, 4), 1),
+    "frobenius_norm of int64": lambda L: L.frobenius_norm(L.ones(3, 4, dtype=L.int64), 1),
+    "instance_norm's float64 running var": lambda L: L.nn.functional.instance_norm(
+        L.arange(30.0).reshape(2, 3, 5), L.zeros(3), L.ones(3, dtype=L.float64)),
+}
+
+
+@pytest.mark.parametrize("case", list(_GENERAL))
+def test_check_orders_the_sweep_found_are_torchs_for_every_dtype(case):
+    """What torch checks first (a shape or padding before a dtype, a kernel before the operands' dtypes) and
+    what its list-out view copies write and return, for ordinary dtypes too: torch's values or its error."""
+    outs = [_outcome(lambda L=L: _values_of(_GENERAL[case](L))) for L in (torch, pyfront)]
+    same = outs[1] == outs[0] if "error" in (outs[0][0], outs[1][0]) else _close(outs[1][1], outs[0][1])
+    assert same, f"torch {outs[0]}, pyfront {outs[1]}"

@@ -9,6 +9,16 @@ _HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.chole
                  "linalg.qr": "geqrf_cpu", "linalg.svd": "linalg_svd_cpu", "linalg.eigh": "linalg_eigh_cpu",
                  "linalg.eig": "linalg_eig_out_cpu", "linalg.eigvals": "linalg_eig_out_cpu"}
 
+# the functions whose CPU kernel torch looks up before any dtype check: it refuses integers, bool, the
+# halves and float8
+_KERNEL_ONLY = {"linalg.eigh": "linalg_eigh_cpu", "cholesky_inverse": "cholesky_inverse_out_cpu"}
+
+
+def refuse_kernelless(name: str, a) -> None:
+    """torch's refusal of ``a``'s dtype by ``name``'s kernel (``_KERNEL_ONLY``), where it has none."""
+    if a.dtype.kind not in "fc" or a.dtype in dt.FLOAT8 or a.dtype in dt.HALVES:
+        raise NotImplementedError(f"\"{_KERNEL_ONLY[name]}\" not implemented for '{scalar_name(a.dtype)}'")
+
 
 def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
     prefix = f"{name}: " if name else ""  # cholesky_solve's messages name no function
@@ -22,6 +32,8 @@ def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
 def check_float(name: str, a) -> None:
     if name in ("linalg.eig", "linalg.eigvals") and a.dtype.is_complex:  # (the others: real-only in pyfront)
         return
+    if name in _KERNEL_ONLY:
+        refuse_kernelless(name, a)
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{scalar_name(a.dtype)}")

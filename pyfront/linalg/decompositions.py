@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..ops import return_types as rt
 from ..ops.dispatch import apply
 from ..ops.primitives import decompositions as P
-from ..dtypes import scalar_name
+from ..dtypes import FLOAT8, scalar_name
 from ..ops.registry import records
 from ..shape import broadcast_shapes
 from ._checks import check, check_float, check_matrix
@@ -133,7 +133,7 @@ def eigh(A, UPLO="L"):
 def _check_eig(name: str, A) -> None:
     """torch's checks of ``eig``'s input, in its order: the complex dtype of the input's first, then
     its shape and precision, then finite values (LAPACK's geev would not return on them)."""
-    if A.dtype.kind not in "fc":
+    if A.dtype.kind not in "fc" or A.dtype in FLOAT8:  # (float8 has no complex twin)
         raise RuntimeError(f"Unknown Complex ScalarType for {scalar_name(A.dtype)}")
     check(name, A)
     if not bool(A.isfinite().all()):  # (torch's eigvals crashes here; pyfront gives eig's error)

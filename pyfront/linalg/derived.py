@@ -7,6 +7,7 @@ import math
 import operator
 
 from ..shape import index_like, normalize_dim
+from .. import dtypes as dt
 from ..tensor import Tensor
 
 __all__ = ["cond", "diagonal", "tensorinv", "tensorsolve", "vander"]
@@ -15,6 +16,12 @@ __all__ = ["cond", "diagonal", "tensorinv", "tensorsolve", "vander"]
 def vander(x: Tensor, *, N: int | None = None) -> Tensor:
     """The Vandermonde matrix of ``x`` (``(*, n)``): ``(*, n, N)`` with columns ``x^0 .. x^(N-1)``;
     ``N`` defaults to n. Raises RuntimeError when N (or n) is under 2."""
+    d = x.dtype
+    # torch's kernel: float32/64, complex and every integer (its powers in int64, wrapping, an unsigned
+    # one's too); bool, the halves and the float8 family are refused by name
+    if d is dt.bool_ or d in dt.HALVES or d in dt.FLOAT8:
+        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, but got "
+                           f"{dt.scalar_name(d)}")
     n = x.shape[-1] if x.dim() else 0
     N = n if N is None else N
     if N <= 1:
@@ -22,7 +29,9 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
     from ..ops.creation import arange
 
     powers = arange(N, device=x.device)
-    return x.unsqueeze(-1) ** powers.to(x.dtype if x.dtype.is_floating_point else powers.dtype)
+    if d.is_floating_point or d.is_complex:
+        return x.unsqueeze(-1) ** powers.to(d)
+    return x.to(powers.dtype).unsqueeze(-1) ** powers
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

@@ -4,7 +4,7 @@ first of size 3), ..."""
 from __future__ import annotations
 
 from .._warnings import warn_once
-from ..dtypes import scalar_name
+from ..dtypes import FLOAT8, scalar_name
 from ..ops import return_types as rt
 from ..ops.primitives import decompositions as P
 from ..ops.creation import zeros
@@ -42,6 +42,8 @@ def slogdet(input):
 def logdet(input):
     """``log(det(A))``: nan for a negative determinant, -inf for zero, as ``torch.logdet``."""
     check("logdet", input)  # torch's refusals name logdet, not the slogdet it computes with
+    if input.dtype in FLOAT8:
+        raise RuntimeError(f"logdet: Low precision dtypes not supported. Got {scalar_name(input.dtype)}")
     sign, logabsdet = D.slogdet(input)
     return where(sign < 0, float("nan"), logabsdet)
 

@@ -11,7 +11,7 @@ from ..ops.creation import eye
 from ..ops.primitives.shaping import cat
 from ..ops.registry import records
 from ..shape import normalize_dim
-from ._checks import check_float, check_matrix
+from ._checks import check_float, check_matrix, refuse_kernelless
 from .decompositions import inv, solve_ex
 
 __all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp", "solve_triangular"]
@@ -155,6 +155,7 @@ def cholesky_solve(input, input2, upper=False):
 def cholesky_inverse(input, upper=False):
     """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
     ``torch.cholesky_inverse``."""
+    refuse_kernelless("cholesky_inverse", input)
     _refuse_zero_diagonal(input)
     I = eye(input.shape[-1], dtype=input.dtype, device=input.device)  # noqa: E741
     return cholesky_solve(I.expand(input.shape), input, upper)

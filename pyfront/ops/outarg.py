@@ -27,6 +27,7 @@ from ..tensor import Tensor
 from . import return_types
 from .argcheck import invalid_combination, missing_argument
 from .queries import can_cast
+from .shell import SHELL, refuse_kernel
 
 # torch.* functions whose signature has ``out`` (torch/_C/_VariableFunctions.pyi and the Python-level
 # ones' signatures), limited to names pyfront exports
@@ -155,6 +156,11 @@ _DTYPE_ARG = frozenset("sum prod cumsum cumprod mean nansum nanmean softmax log_
 _OUT_NEEDS = {"sum": "dim", "prod": "dim", "argsort": "stable", "median": "dim", "nanmedian": "dim"}
 # functions that resize ``out`` without PyTorch's deprecation warning (their kernels resize it themselves)
 _SILENT_RESIZE = (_FACTORIES - {"arange"}) | {"addbmm"}
+# the view copies that write a list of outs and return None; split_copy's kernel copies into each out as
+# it is (an out of another shape is copy_'s broadcast error), the others resize theirs
+_LIST_OUTS = frozenset(("split_copy", "split_with_sizes_copy", "unbind_copy"))
+# kernels torch runs for out= alone (the function returns a real input as it is): none for a shell dtype
+_OUT_KERNELS = {"conj_physical": "conj_cpu"}
 
 
 @functools.cache
@@ -322,6 +328,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
         if name in _FACTORIES:
             kwargs.setdefault("device", outs[0].device)
     result = fn(*args, **kwargs)
+    if name in _OUT_KERNELS and result.dtype in SHELL:
+        refuse_kernel(_OUT_KERNELS[name], result.dtype)
     results = result if isinstance(result, tuple) else (result,)
     if isinstance(out, Tensor) == isinstance(result, tuple) or len(outs) != len(results):
         raise invalid_combination(name, args, {**kwargs, "out": out})
@@ -334,11 +342,16 @@ def call_with_out(fn, name: str, args, kwargs, out):
     dim_at = 2 if name == "kthvalue" else 1  # where the dim argument sits (kthvalue's k comes first)
     with no_grad():
         for r, o in zip(results, outs):
+            if name == "split_copy":
+                o.copy_(r)
+                continue
             _write(name, r, o, kwargs.get("dim", args[dim_at] if len(args) > dim_at else None), overlap_ok)
     if kwargs.get("requires_grad") and name in _FACTORIES:
         outs[0].requires_grad_(True)  # torch.zeros(2, out=t, requires_grad=True): t is the leaf made
     if isinstance(out, Tensor):
         return out
+    if name in _LIST_OUTS:
+        return None
     return _out_type(type(result))(*outs) if hasattr(type(result), "_fields") else tuple(outs)
 
 

@@ -142,7 +142,7 @@ _FLOAT8 = """
     sqrt:sqrt_vml_cpu std:std_cpu std_mean:std_cpu sub:add_stub sum:sum_cpu take:take_cpu
     take_along_dim:scatter_gather_tensor_cpu tan:tan_vml_cpu tanh:tanh_vml_cpu topk:topk_cpu trace
     trapezoid:add_stub tril triu trunc:trunc_vml_cpu unique unique_consecutive:unique var:std_cpu
-    var_mean:std_cpu
+    var_mean:std_cpu unique(dim):unique_dim unique_consecutive(dim):unique_dim
     vdot:dot xlogy:xlogy_cpu square:pow channel_shuffle angle:angle_cpu cross linalg_det:lu_cpu
     linalg_qr:geqrf_cpu linalg_svd:linalg_svd_cpu linalg_eigh:linalg_eigh_cpu linalg_cholesky_ex:tril
     special_chebyshev_polynomial_t:chebyshev_polynomial_t_cpu
@@ -182,6 +182,13 @@ _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_
           "nanmedian()": "median_cpu", "nanmedian": "median_out",
           "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
           "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
+          "nn.functional.max_pool1d(indices)": "max_pool2d", "histc(range)": "linspace_cpu",
+          "histogram(range)": "linspace_cpu",
+          **{f"nn.functional.interpolate({kernel})": kernel for kernel in (
+              "upsample_nearest2d_channels_last", "upsample_bilinear2d_channels_last",
+              "compute_index_ranges_weights", "compute_indices_weights_cubic",
+              "compute_indices_weights_nearest", "compute_indices_weights_linear", "adaptive_avg_pool2d",
+              "adaptive_avg_pool3d_cpu")},
           **{f"nn.functional.pad({mode}{n})": f"{kernel}_pad{n}d" for n in (1, 2, 3)
              for mode, kernel in (("reflect", "reflection"), ("replicate", "replication"))}}
 
@@ -278,8 +285,8 @@ def _kernel_dtype(tensors, name=""):
     indices (int64, int32), masks (bool) or 0-d (numbers)."""
     lead = next((t for t in tensors if hasattr(t, "dtype")), None)
     d = getattr(lead, "dtype", None)
-    if d not in SHELL or name in _KERNEL_FIRST:
-        return d if d in SHELL else None
+    if d not in SHELL or name in _KERNEL_FIRST or name == "histogram" and d in dt.FLOAT8:
+        return d if d in SHELL else None  # (histogram: a float8 kernel's lookup before the weight's check)
     indices = () if name in _NO_INDICES else _INDEX_KINDS
     for t in tensors:
         other = getattr(t, "dtype", d)
@@ -336,21 +343,37 @@ def whole(name: str, fn):
         form = _form(name, args, kwargs)
         if form is _BY_PRIMITIVES_FORM:
             return fn(*args, **kwargs)
-        refuse(form, tensors)
+        late = name in _CHECKS_FIRST
+        if not late:
+            refuse(form, tensors)
         if name in _ROUNDED_ONCE and low in dt.FLOAT8:  # torch's float8 addmm sums in float, rounds once
             up = [a.float() if getattr(a, "dtype", None) is low else a for a in args]
             return fn(*up, **{k: v.float() if getattr(v, "dtype", None) is low else v
                               for k, v in kwargs.items()}).to(low)
         _INSIDE.depth = getattr(_INSIDE, "depth", 0) + 1
         try:
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
         finally:
             _INSIDE.depth -= 1
+        if late:
+            refuse(form, tensors)
+        return out
     return wrapper
+
+
+# ops whose arguments torch checks (shapes, padding, modes, channels) before it looks up the kernel: the
+# op runs (its own checks speak, its primitives are not asked) and the refusal comes after
+_CHECKS_FIRST = frozenset(f"nn.functional.{name}" for name in (
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
+    "instance_norm", "layer_norm", "group_norm", "pad"))
 
 
 # where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
 _NUMBER_ARG = {"scatter": (3, "src", "value"), "isin": (1, "test_elements")}
+# where the searches' two operands sit: the sorted sequence (boundaries), then the values (as torch promotes)
+_SEARCHES = {"searchsorted": ((0, "sorted_sequence"), (1, "input", "self")),
+             "bucketize": ((1, "boundaries"), (0, "input", "self"))}
 
 
 def _arg(args, kwargs, position, *names):
@@ -363,6 +386,9 @@ def _form(name: str, args, kwargs) -> str:
     """``name``, or its form's name where torch's kernel depends on the call's form (``_FORMS``)."""
     if name in _NUMBER_ARG:  # an operand that is a number, not a tensor
         return name if hasattr(_arg(args, kwargs, *_NUMBER_ARG[name]), "dtype") else name + "(number)"
+    if name in _SEARCHES:  # torch searches in the operands' result type (a float number's is float32)
+        searched, values = (_arg(args, kwargs, *where) for where in _SEARCHES[name])
+        return name if dt.result_type(searched, values) in SHELL else name + "(promoted)"
     if name == "matmul":  # torch's matmul runs a dot, an mv, an mm or a bmm by its operands' dims
         return _matmul_form(args, kwargs)
     if name == "nn.functional.linear":  # a vector weight is a matmul's dot or mv; a matrix one torch's addmm
@@ -377,11 +403,21 @@ def _form(name: str, args, kwargs) -> str:
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
     if name == "index_select":  # torch's loop over a 0-d or 1-D input: its own kernel (no wide unsigned one)
         return name + "(vector)" if getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) <= 1 else name
+    if name in ("unique", "unique_consecutive"):  # along a dim: torch's unique_dim kernel
+        return name + "(dim)" if _arg(args, kwargs, 4 if name == "unique" else 3, "dim") is not None else name
+    if name == "nn.functional.interpolate":
+        return f"{name}({_interpolate_kernel(args, kwargs)})"
+    if name in ("histc", "histogram") and _bins_from_range(name, args, kwargs):
+        return name + "(range)"  # torch spaces the edges of a given range in the input's dtype first
+    if name == "nn.functional.max_pool1d" and _arg(args, kwargs, 6, "return_indices"):
+        return name + "(indices)"  # torch's 1-d pool with indices is its 2-d kernel's
     if name == "repeat_interleave":
         return name if _arg(args, kwargs, 1, "repeats") is not None else name + "()"
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name == "cov" and (kwargs.get("fweights") is not None or kwargs.get("aweights") is not None):
+        return name + "(weighted)"  # torch weighs the input first: the promotion with the weights speaks
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
         dim = _arg(args, kwargs, 1, "dim")
         return name if dim is not None and type(dim) is not bool else name + "()"
@@ -395,6 +431,30 @@ def _form(name: str, args, kwargs) -> str:
 
 # the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
 _BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+def _interpolate_kernel(args, kwargs) -> str:
+    """The CPU kernel torch's interpolate looks up first, by mode and the input's dims (a 4-d input's
+    nearest and bilinear kernels: its channels-last ones, whatever the layout)."""
+    mode = _arg(args, kwargs, 3, "mode") or "nearest"
+    ndim = getattr(_arg(args, kwargs, 0, "input"), "ndim", 4)
+    if _arg(args, kwargs, 6, "antialias"):
+        return "compute_index_ranges_weights"
+    if mode == "area":
+        return "adaptive_avg_pool3d_cpu" if ndim == 5 else "adaptive_avg_pool2d"
+    if ndim == 4 and mode in ("nearest", "nearest-exact", "bilinear"):
+        return f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
+    return "compute_indices_weights_" + ("cubic" if mode == "bicubic" else
+                                         "nearest" if mode.startswith("nearest") else "linear")
+
+
+def _bins_from_range(name, args, kwargs) -> bool:
+    """Whether histc's or histogram's call spaces a number of bins over a range it gives (histc: min and
+    max that differ; histogram: ``range=`` with a count of bins), not over the input's own extremes."""
+    if name == "histc":
+        low, high = (_arg(args, kwargs, i, k) for i, k in ((2, "min"), (3, "max")))
+        return (low or 0) != (high or 0)
+    return kwargs.get("range") is not None and not hasattr(_arg(args, kwargs, 1, "bins"), "dtype")
 
 
 def _einsum_contracts(args) -> bool:

@@ -220,8 +220,10 @@ def _check_input_dim(name, input, nd):
         )
 
 
-def _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed, output_padding=None):
-    """PyTorch's check_shape_forward and dtype checks; ``input`` is batched."""
+def _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed, output_padding=None,
+                by_mode=False):
+    """PyTorch's check_shape_forward and dtype checks; ``input`` is batched. ``by_mode``: the padding was
+    a string ("same", "valid"), torch's other path, whose dtype checks differ (``_check_conv_dtypes``)."""
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     if any(p < 0 for p in padding):
@@ -273,7 +275,13 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                 f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
                 "actual input size"
             )
-    _check_conv_dtypes(input, weight, bias, transposed, _mkldnn(input, weight, stride, dilation, groups))
+    if transposed:  # torch's last shape check, before any of the dtypes'
+        for op, st, d in zip(output_padding, stride, dilation):
+            if op >= st and op >= d:
+                raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                                   + _transposed_detail(output_padding, stride, dilation))
+    _check_conv_dtypes(input, weight, bias, transposed, _mkldnn(input, weight, stride, dilation, groups),
+                       dilation, by_mode)
 
 
 def _mkldnn(input, weight, stride, dilation, groups) -> bool:
@@ -309,22 +317,27 @@ def _cpu_flags() -> frozenset:
     return frozenset(flags)
 
 
-def _check_conv_dtypes(input, weight, bias, transposed, mkldnn):
-    """torch's dtype checks, in its order. A convolution: its bias, then a bool input (no kernel), then its
-    weight. A transposed one: its input (a float or int64 kernel only), then its weight, then its bias,
+def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mode):
+    """torch's dtype checks, in its order. A convolution: its bias, then an input torch has no kernel for
+    (bool, the shell dtypes: the dilated, volumetric or 2-d kernel named), then its weight; by a padding
+    string, the input's kernel first, then its weight, then its bias. A transposed one: its input (a float
+    or int64 kernel only, no float8 one), then its weight, then its bias,
     which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
     x, volumetric = input.dtype, weight.dim() == 5
     if transposed:
-        if not x.is_floating_point and x is not dt.int64:
+        if x in dt.SHELL or not x.is_floating_point and x is not dt.int64:
             kernel = f"slow_conv_transpose{3 if volumetric else 2}d_out_cpu"
             raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(x)}'")
-    elif bias is not None and bias.dtype is not x:
+    elif bias is not None and bias.dtype is not x and not by_mode:
         raise RuntimeError(f"Input type ({cpp_name(x)}) and bias type ({cpp_name(bias.dtype)}) should be the "
                            "same")
-    elif x is dt.bool_:
-        kernel = "compute_columns3d" if volumetric else "slow_conv2d_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    elif x is dt.bool_ or x in dt.SHELL:
+        kernel = ("slow_conv_dilated<>" if any(d > 1 for d in dilation) else
+                  "compute_columns3d" if volumetric else "slow_conv2d_cpu")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(x)}'")
     _check_same_dtype(input, weight, "weight", mkldnn)
+    if by_mode and bias is not None:
+        _check_same_dtype(input, bias, "bias", mkldnn)
     if not transposed or bias is None or bias.dtype is x:
         return
     if mkldnn or volumetric:
@@ -367,7 +380,8 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     _check_input_dim(name, input, nd)
     wd = weight.dim() - 2
     stride = _conv_param(stride, "stride", nd, wd)
-    if isinstance(padding, str):
+    by_mode = isinstance(padding, str)
+    if by_mode:
         if padding not in ("same", "valid"):
             raise RuntimeError(f"Invalid padding string: '{padding}'")
         dilation = _conv_param(dilation, "dilation", nd, wd)
@@ -381,7 +395,7 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     unbatched = input.dim() == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
-    _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed=False)
+    _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed=False, by_mode=by_mode)
     saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
     if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
@@ -471,12 +485,6 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
     )
     if bias is not None and bias.dtype is not input.dtype:  # (one _check_conv lets through) added in place
         bias = bias.to(input.dtype)
-    for op, st, d in zip(output_padding, stride, dilation):
-        if op >= st and op >= d:
-            raise RuntimeError(
-                "output padding must be smaller than either stride or dilation, but got "
-                + _transposed_detail(output_padding, stride, dilation)
-            )
     saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
     if nd == 1:
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)

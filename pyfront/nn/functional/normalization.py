@@ -26,7 +26,8 @@ __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"
 
 
 def _not_implemented(kernel, input):
-    if not input.dtype.is_floating_point:
+    """torch's refusal of a norm's input it has no kernel for: an integer, bool or shell one (float8's)."""
+    if not input.dtype.is_floating_point or input.dtype in dt.FLOAT8:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
@@ -58,7 +59,8 @@ def _affine(out, weight, bias, shape):
 
 def _update(running, stat, momentum):
     with no_grad():
-        if running.dtype in dt.HALVES:  # torch's kernel updates in float32 and rounds once
+        d = running.dtype  # torch's kernel updates a 16-bit, float8 or integer one in float32, cast once
+        if d in dt.HALVES or d in dt.FLOAT8 or not d.is_floating_point:
             running.copy_(running.float() * (1 - momentum) + stat.detach().float() * momentum)
         else:
             running.mul_(1 - momentum).add_(stat.detach().to(running.dtype) * momentum)
@@ -268,6 +270,10 @@ def instance_norm(
         raise RuntimeError(
             "Expected running_mean and running_var to be defined when use_input_stats is false"
         )
+    if running_mean is not None and running_var is not None and running_mean.dtype is input.dtype \
+            and running_var.dtype is not input.dtype:  # torch's kernel reads both as the input's type
+        raise RuntimeError(f"expected scalar type {dt.scalar_name(input.dtype)} but found "
+                           f"{dt.scalar_name(running_var.dtype)}")
     # PyTorch runs it as a batch_norm of the repeated running stats
     not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
@@ -282,7 +288,9 @@ def instance_norm(
             _update(running_mean, mean.reshape(per_channel).mean(0), momentum)
             _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
     else:
-        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+        # (torch's instance_norm reads integer and float8 running stats as the input's dtype)
+        mean, var = (t.reshape(shape) if t.dtype.is_floating_point and t.dtype not in dt.FLOAT8 else
+                     t.reshape(shape).to(input.dtype) for t in (running_mean, running_var))
     if input.dtype in dt.HALVES and _needs_grad(input, weight, bias) and input.dim() >= 2:
         # as PyTorch: a batch_norm of one sample, its channels the (sample, channel) pairs, the weight and
         # bias repeated for each sample (their gradients each pair's, rounded, summed per channel)
@@ -360,6 +368,8 @@ def layer_norm(
     Follows Ba et al. 2016, as ``torch.nn.functional.layer_norm``.
     """
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
+    if input.dtype in dt.FLOAT8:  # (torch's float8 kernel lookup comes before the parameters' check)
+        _not_implemented("LayerNormKernelImpl", input)
     if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
         return _layer_norm(input.float(), dims, weight, bias, eps).to(input.dtype)
     _not_implemented("LayerNormKernelImpl", input)
@@ -473,6 +483,8 @@ def group_norm(
                 f"Expected {what} to be a vector of size equal to the number of channels in input, "
                 f"but got {what} of shape {shown} and input of shape {list(input.shape)}"
             )
+    if input.dtype in dt.FLOAT8:  # (torch's float8 kernel lookup comes before the parameters' check)
+        _not_implemented("GroupNormKernelImpl", input)
     if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
         return _group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _not_implemented("GroupNormKernelImpl", input)

@@ -253,8 +253,9 @@ def max_pool2d_with_indices(
     return _max_pool2d("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode):
-    """max_pool1d's own argument checks (PyTorch's max_pool1d_impl)."""
+def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode, kernel="max_pool1d_impl"):
+    """max_pool1d's own argument checks (PyTorch's max_pool1d_impl), then its refusal of a dtype
+    ``kernel`` has no version for (with indices torch runs its 2-d kernel)."""
 
     def one(value, name):
         values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
@@ -286,15 +287,15 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode)
     out = _output_size(input.shape[-1], k, p, st, d, ceil_mode)
     if out <= 0:
         raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"max_pool1d_impl\" not implemented for '{dt.scalar_name(input.dtype)}'"
-        )
+    x = input.dtype  # the 1-d kernel computes floats (not float8); the 2-d one all but bool and shell dtypes
+    if (x is dt.bool_ or x in dt.SHELL) if kernel == "max_pool2d" else (
+            not x.is_floating_point or x in dt.FLOAT8):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(x)}'")
     return k, st, p, d
 
 
-def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
-    k, st, p, d = _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode)
+def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, kernel="max_pool2d"):
+    k, st, p, d = _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode, kernel)
     values, indices = _max_pool2d(
         "max_pool2d", input.unsqueeze(-2), (1, k), (1, st), (0, p), (1, d), ceil_mode
     )
@@ -305,7 +306,7 @@ def _max_pool1d_values(input, kernel_size, stride, padding, dilation, ceil_mode)
     """max_pool1d's values, laid out as torch's: its 1-d kernel makes them contiguous, but where a gradient
     is recorded it runs the 2-d one with indices on the input as one row, whose channels-last layout (a
     transposed input's) they keep."""
-    values, _ = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    values, _ = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool1d_impl")
     return values if input._requires_grad and is_grad_enabled() else values.contiguous()
 
 

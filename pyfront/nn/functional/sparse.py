@@ -104,10 +104,15 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     common = dt.promote_types(input.dtype, offsets.dtype)
     input, offsets = input.to(common), offsets.to(common)
     _check_indices(input, "embedding_bag")
-    if not weight.dtype.is_floating_point:
+    if not weight.dtype.is_floating_point or weight.dtype in dt.FLOAT8:
         raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar "
                            f"types: Half, BFloat16, Float, Double; but got {dt.type_name(weight.dtype)} "
                            "instead (while checking arguments for embedding_bag)")
+    if per_sample_weights is not None and per_sample_weights.dtype is not weight.dtype:
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have the same type as tensor for "
+                           f"argument #1 'per_sample_weights'; but type {dt.type_name(weight.dtype)} does "
+                           f"not equal {dt.type_name(per_sample_weights.dtype)} (while checking arguments "
+                           "for embedding_bag)")
     if input.numel():  # one read-back of the extremes, as the CPU kernel checks every index
         low, high = int(input.amin().item()), int(input.amax().item())
         if low < 0 or high >= weight.shape[0]:

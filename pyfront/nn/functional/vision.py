@@ -14,7 +14,7 @@ import numbers
 from ... import _warnings
 from ... import dtypes as dt
 from ...errors import refuse_halves
-from ...ops.composite.shaping import pad as _constant_pad
+from ...ops.composite.shaping import pad as _constant_pad, pad_value
 from ...ops.creation import tensor
 from ...ops.registry import composite
 from ...ops import samples
@@ -184,7 +184,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
             f"padding length {len(pad)} and input of dimension {input.dim()}"
         )
     if mode == "constant":
-        return _constant_pad(input, pad, value=value)
+        return _constant_pad(input, pad, value=pad_value(0 if value is None else value, input.dtype))
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     k = len(pad) // 2

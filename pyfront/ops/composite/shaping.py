@@ -278,6 +278,23 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     return input.clone(memory_format=contiguous_format)  # torch's copy, whatever the input's layout
 
 
+def pad_value(value, dtype):
+    """``value`` as torch's F.pad converts it for its constant mode, with c10's overflow check: an unsigned
+    type takes no negative (a fill wraps uint8's -1, a pad refuses it), float8_e8m0fnu nothing under its
+    least power of two (its default 0 included)."""
+    if isinstance(value, (bool, complex)) or dtype is dt.bool_ or dtype.is_complex:
+        return value
+    if not dtype.is_floating_point:
+        bad = not dt.iinfo(dtype).min <= value <= dt.iinfo(dtype).max
+    elif dtype is dt.float8_e8m0fnu:
+        bad = value < dt.finfo(dtype).tiny or value > dt.finfo(dtype).max  # (inf is over; nan passes)
+    else:
+        bad = abs(value) > dt.finfo(dtype).max and abs(value) != float("inf")
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {dt.convert_name(dtype)} without overflow")
+    return value
+
+
 @records("ConstantPadNdBackward0")
 def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with ``value``, as

@@ -57,6 +57,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         if weights is not None:
             _check_weights(kind, weights, n)
             w = weights if w is None else w * weights
+    if w is not None:  # torch weighs the input as it is: a shell dtype's promotion with the weights refused
+        dt.promote_types(input.dtype, w.dtype)
     if w is None:
         avg = x.mean(1)
         norm = n - correction

@@ -982,6 +982,7 @@ def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
+    dtype = dt.result_type(input, other)  # (torch promotes the values first: a shell dtype's refusal)
     if condition.dtype is not dt.bool_:
         if condition.dtype is not dt.uint8:
             raise RuntimeError(
@@ -991,7 +992,6 @@ def where(condition, input=None, other=None):
         _warnings.warn_once("where received a uint8 condition tensor. This behavior is deprecated and will "
                             "be removed in a future version of PyTorch. Use a boolean condition instead.")
         condition = condition.to(dt.bool_)
-    dtype = dt.result_type(input, other)
     for v in (input, other):
         if dtype not in dt.HALVES:  # torch rounds a 16-bit float one (1e5 is inf) and checks the others
             check_fits(v, dtype)
