@@ -7,7 +7,9 @@ base for the other public functions (the first of a few plain ones torch takes).
 operand, an index, a mask, one inside a list) is made each shell dtype in turn, the others left as they are,
 and called in each form pyfront and torch share: the function, the method, the in-place method and out=.
 
-``python tests/shell_sweep.py`` runs the whole sweep and prints what differs; the test file runs a sample.
+``PYTHONPATH=$PWD python tests/shell_sweep.py`` (from the checkout's root, so that its pyfront is the one
+imported, not an editable install's) runs the whole sweep and prints what differs; the test file runs a
+sample.
 """
 from __future__ import annotations
 
