@@ -250,13 +250,12 @@ class Result(int):
 
 def _saved_as_torch(fn, saves, outs):
     """present_as's ``saves`` as the node keeps them: (name, SavedTensor or value, output index)."""
-    from ..tensor import Tensor
     for name, what in saves:
         if type(what) is Result:  # an output of the op: saved as torch saves its result
             o = outs[what]
             yield name, SavedTensor(o, is_output=o._grad_fn is fn), o._output_nr
         else:
-            yield name, SavedTensor(what) if isinstance(what, Tensor) else what, 0
+            yield name, SavedTensor(what) if isinstance(what, _tensor.Tensor) else what, 0
 
 
 FREED = object()  # a SavedTensor of ``torch_saved`` once a backward freed it (its numbers stay readable)
@@ -455,3 +454,8 @@ class _Handle:
 
 __all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "SavedTensor", "Context",
            "no_grad"]
+
+
+# the tensor module, bound once rather than imported per node (_saved_as_torch); it imports this one, so its
+# names are read at the call
+from .. import tensor as _tensor  # noqa: E402
