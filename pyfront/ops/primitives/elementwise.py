@@ -943,7 +943,7 @@ def _where_np(np, c, x, y):
     if y.size == 1 and not np.count_nonzero(yb):  # where(c, x, 0): x's bits under the mask alone
         np.negative(mask, out=mask)  # all ones where c holds
         np.bitwise_and(xb, mask, out=o)
-    elif x.size == 1 and not np.count_nonzero(xb):  # where(c, 0, y), relu's gradient: y's bits where c does not hold
+    elif x.size == 1 and not np.count_nonzero(xb):  # where(c, 0, y), relu's gradient: y's bits where c fails
         np.subtract(mask, 1, out=mask)  # all ones where c does not hold
         np.bitwise_and(yb, mask, out=o)
     else:

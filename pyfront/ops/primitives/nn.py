@@ -164,7 +164,7 @@ def _nll_np(np, logp, target, ignore_index, reduction):
 
 
 def _nll_backward_np(np, g, target, ignore_index, reduction, n_classes):
-    if not np.count_nonzero(target == ignore_index):  # every row counts, its weight 1: the general path's numbers
+    if not np.count_nonzero(target == ignore_index):  # every row counts (weight 1): the general path's sums
         rows = len(target)
         if reduction == "mean":
             g = g / g.dtype.type(rows)
