@@ -432,8 +432,7 @@ class Tensor:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
         if _state.transforms:
             _refuse_in_transform("backward")
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # -- views and aliases --------------------------------------------------------------------
     def _view(self, shape, strides, offset):
@@ -1020,6 +1019,10 @@ _castable = _dt.can_cast  # the name its importers here and in nn, _sparse_math 
 
 
 _kind_name = _dt.scalar_name  # the name its importers here and in ops (methods, creation) know it by
+
+# the autograd package, bound once, not per backward() (a package's function-level ``from`` import runs
+# importlib's Python); it is still being made while this module is, so its ``backward`` is read at the call
+from . import autograd as _autograd  # noqa: E402
 
 
 __all__ = ["Tensor", "_dt"]

@@ -23,9 +23,6 @@ def _as_tuple(x):
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
-    from ..backends import get_backend
-    from ..ops.creation import batched_as, ones_like
-    from ..tensor import Tensor
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
@@ -150,3 +147,11 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "in
 
 from . import functional  # noqa: E402,F401  (torch.autograd imports it too; it needs grad above)
 from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad: dual tensors)
+
+
+# bound once this package is made, not per backward (three function-level imports cost ~8 us a call: a
+# package's ``from`` runs importlib's Python). The engine's import has made the tensor layer by now; ops
+# imports this package, so it comes last
+from ..backends import get_backend  # noqa: E402
+from ..ops.creation import batched_as, ones_like  # noqa: E402
+from ..tensor import Tensor  # noqa: E402

@@ -102,9 +102,8 @@ class SavedTensor:
     def _unpack_with_hook(self, node, index):
         """What the unpack hook gives back (called on every read, as torch's): its version is not
         checked, since the hooks may have made any tensor of it."""
-        from ..tensor import Tensor
         t = self.unpack_hook(self.packed)
-        if not isinstance(t, Tensor):
+        if not isinstance(t, _tensor.Tensor):
             raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of "
                             f"type {type(t).__name__}")
         return t._reattach(node, index) if self.is_output else t
@@ -277,7 +276,6 @@ class Result(int):
 
 def _saved_as_torch(fn, saves, outs):
     """present_as's ``saves`` as the node keeps them: (name, SavedTensor or value, output index)."""
-    from ..tensor import Tensor
     if _HOOKS_OPEN[0] and current_hooks():  # packed (and later unpacked) in torch's order: see _hooks_order
         saves = sorted(saves, key=lambda s: (type(s[1]) is Result, s[0]))
     for name, what in saves:
@@ -285,7 +283,7 @@ def _saved_as_torch(fn, saves, outs):
             o = outs[what]
             yield name, SavedTensor(o, o._grad_fn is fn, fn, o._output_nr), o._output_nr
         else:
-            yield name, SavedTensor(what) if isinstance(what, Tensor) else what, 0
+            yield name, SavedTensor(what) if isinstance(what, _tensor.Tensor) else what, 0
 
 
 FREED = object()  # a SavedTensor of ``torch_saved`` once a backward freed it (its numbers stay readable)
@@ -518,3 +516,8 @@ class _Handle:
 
 __all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "SavedTensor", "Context",
            "no_grad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+
+
+# the tensor module, bound once rather than imported per node (_saved_as_torch); it imports this one, so its
+# names are read at the call
+from .. import tensor as _tensor  # noqa: E402

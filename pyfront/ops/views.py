@@ -269,7 +269,6 @@ def _as_strided(input, size, stride, storage_offset, name):
 
 
 def _shape_arg(shape, name, arg="size", required=False):
-    from .creation import int_tuple, require_args  # creation imports the tensor layer importing this module
     if required:  # a method's *sizes: none given is torch's TypeError
         require_args(shape, name, arg)
     return int_tuple(shape, name, arg)
@@ -824,3 +823,8 @@ def fill_diagonal_(self, fill_value, wrap=False):
 
 IN_PLACE_METHODS = ("unsqueeze_", "squeeze_", "transpose_", "swapaxes_", "swapdims_", "t_", "as_strided_",
                     "fill_diagonal_")
+
+
+# creation imports the tensor layer importing this module: bound once the module is made, not per call
+# (a function-level import costs about a microsecond each time; every view and reshape parses its shape)
+from .creation import int_tuple, require_args  # noqa: E402

@@ -10,6 +10,7 @@ from copy import deepcopy
 from typing import Any
 
 from ..autograd.grad_mode import enable_grad, set_grad_enabled
+from ..backends import get_backend
 from ..dtypes import float32, float64, get_default_dtype
 from ..ops.creation import tensor
 from ..nn.modules.module import typename as _typename
@@ -117,8 +118,6 @@ def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
     """Adam's step as the device's multi-tensor kernel where it has one (PyTorch picks its foreach
     path on a GPU when ``foreach`` is None): ``tensors`` is [grads, params, *states]. False where
     it does not (the caller runs its op-by-op step)."""
-    from ..backends import get_backend
-
     params = tensors[1]
     # a tensor lr: the op-by-op step computes lr / bias_correction1 in the tensor's dtype (float32), the
     # kernels take Python floats

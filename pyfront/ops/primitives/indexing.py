@@ -38,7 +38,7 @@ def _check_bounds(np, indices, sizes):
     flat = np.stack([np.broadcast_to(i, indices[0].shape).reshape(-1) for i in indices])
     limits = np.array(sizes, dtype=np.int64).reshape(-1, 1)
     bad = (flat >= limits) | (flat < -limits)
-    if bad.any():
+    if np.count_nonzero(bad):  # (not bad.any(): NumPy's Python wrapper, ~3x the time, per indexing op)
         col = int(bad.any(axis=0).argmax())
         row = int(bad[:, col].argmax())
         raise out_of_bounds(IndexError, int(flat[row, col]), row, sizes[row])
@@ -142,7 +142,7 @@ def _grid(np, index, dim):
 def _along_bounds(np, index, dim, size):
     # unlike x[index], a negative index is out of range here
     bad = (index < 0) | (index >= size)
-    if bad.any():
+    if np.count_nonzero(bad):  # (see _check_bounds)
         value = int(index.reshape(-1)[bad.reshape(-1).argmax()])
         raise out_of_bounds(RuntimeError, value, dim, size)
 

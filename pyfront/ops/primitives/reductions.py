@@ -231,9 +231,10 @@ def _first_extreme(np, x, dims, keepdim, np_name, nan_bits="quiet"):
     # NumPy's extreme is torch's (NaN propagates) but where it is a zero, of which either sign may be
     # NumPy's: only then the first of the row is looked for
     r = (np.maximum if np_name == "amax" else np.minimum).reduce(x, dims, keepdims=keepdim)
-    if (nan := r != r).any():  # (a pass over the result, not the input)
+    # (a pass over the result, not the input; count_nonzero, not any(): NumPy's Python wrapper, ~3x the time)
+    if np.count_nonzero(nan := r != r):
         r = _torch_nan(np, r, nan, nan_bits if x.size > 1 else "quiet")
-    if not (r == 0).any():
+    if not np.count_nonzero(r == 0):
         return r
     if nan_bits == "ones" and r.ndim == 0:  # a whole max()/min()/aminmax() of zeros: its vector kernel's sign
         return np.array(_vector_kernel_zero(np, x.reshape(-1)), dtype=x.dtype)
