@@ -229,6 +229,34 @@ def test_numpy_reads_of_a_tensor_share_as_torch(dtype, layout, read):
     assert run(pyfront) == run(torch)
 
 
+
+GRAD_MODES = {"enabled": lambda L: L.enable_grad(), "no_grad": lambda L: L.no_grad(),
+              "set_grad_enabled_false": lambda L: L.set_grad_enabled(False),
+              "inference_mode": lambda L: L.inference_mode()}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("mode", list(GRAD_MODES))
+@pytest.mark.parametrize("read", [r for r in READS if r != "asarray_own_dtype"])  # (it calls numpy())
+@pytest.mark.parametrize("node", ["leaf", "result"])
+def test_numpy_reads_of_a_tensor_that_requires_grad_as_torch(node, read, mode, device):
+    """torch refuses numpy() of a tensor that requires grad only while grad mode is on, and np.asarray,
+    np.array and __array__ go through that refusal (pyfront read every one of them, and numpy() refused
+    under no_grad too). On webgpu, torch's cpu tensor is the oracle for the grad rule (pyfront's NumPy
+    reads of a webgpu tensor copy it where torch refuses another device)."""
+    def run(L, dev):
+        leaf = L.arange(6.0, device=dev).reshape(2, 3).requires_grad_()
+        t = leaf if node == "leaf" else (leaf * 2).t()
+        with GRAD_MODES[mode](L), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # NumPy's, for __array__ without copy=
+            a = _outcome(lambda: READS[read](t))
+        return a if isinstance(a, tuple) else (a.dtype.name, a.tolist())
+    want = run(torch, "cpu")
+    if device == "webgpu" and read == "numpy":  # torch checks the device first, whatever the grad
+        want = ("TypeError", "can't convert webgpu device type tensor to numpy. Use Tensor.cpu() to copy the "
+                "tensor to host memory first.")
+    assert run(pyfront, device) == want
+
 # x[index] = value where value is a view of x itself (and copy_, fill_, index_put_ with such values)
 ALIASED_WRITES = {
     "slice = its 0-d first": lambda x: x.__setitem__(slice(0, 1), x[0]),
