@@ -363,3 +363,46 @@ def test_frombuffer_shares_even_read_only_memory_as_torch(source):
         t[0] = -1
         return bytes(memory), t.stride(), t.tolist()
     assert run(pyfront) == run(torch)
+
+
+NUMPY_SCALARS = {"float64": 1.5, "float32": 1.5, "float16": 1.5, "complex128": 1 + 1j, "complex64": 1j,
+                 "int64": 3, "int32": 3, "int8": -3, "uint8": 3, "uint16": 3, "uint32": 3, "uint64": 2 ** 63,
+                 "bool": True}
+SCALAR_FORMS = {"alone": lambda s: s, "listed": lambda s: [s], "nested": lambda s: [[s], [s]],
+                "then_int": lambda s: [s, 1], "after_float": lambda s: [1.5, s],
+                "after_bool": lambda s: [True, s], "after_int8": lambda s: [np.int8(2), s]}
+
+
+@pytest.mark.parametrize("kind", list(NUMPY_SCALARS))
+def test_numpy_scalars_in_tensor_data_as_torch(kind):
+    """torch.tensor/as_tensor read a NumPy scalar by its own dtype, in a sequence too (pyfront took NumPy's
+    float64 and complex128, Python float and complex subclasses, as Python numbers: [np.float64(1.5), 1]
+    was float32), and store it as the C type's reader does: uint64 refuses any NumPy scalar, the other
+    integer types a NumPy bool (pyfront stored both)."""
+    scalar = getattr(np, kind)(NUMPY_SCALARS[kind])
+
+    def run(L):
+        got = []
+        for form in SCALAR_FORMS.values():
+            for make in (L.tensor, L.as_tensor):
+                for dtype in (None, "int64", "uint64", "uint8", "bool", "float16", "complex64"):
+                    dtype = dtype and getattr(L, dtype)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        out = _outcome(lambda m=make, f=form, d=dtype: m(f(scalar), dtype=d))
+                    got.append(out if isinstance(out, tuple) else (str(out.dtype), out.tolist()))
+        return got
+    assert run(pyfront) == run(torch)
+
+
+def test_python_numbers_as_each_dtype_as_torch():
+    """The same readers for Python numbers: torch's bool reader takes a complex (nonzero), which pyfront
+    refused as an integer."""
+    def run(L):
+        got = []
+        for value in (1j, 0j, 1 + 0j, 1.5, 0.0, True, 3, -1):
+            for dtype in ("bool", "int64", "uint8", "uint64", "float32", "complex64"):
+                out = _outcome(lambda v=value, d=dtype: L.tensor([v], dtype=getattr(L, d)))
+                got.append(out if isinstance(out, tuple) else (str(out.dtype), out.tolist()))
+        return got
+    assert run(pyfront) == run(torch)
