@@ -406,3 +406,40 @@ def test_python_numbers_as_each_dtype_as_torch():
                 got.append(out if isinstance(out, tuple) else (str(out.dtype), out.tolist()))
         return got
     assert run(pyfront) == run(torch)
+
+
+SETITEM_VALUES = {"int": 3, "bool": True, "float": 2.5, "complex_real": 1 + 0j, "complex": 1j,
+                  "big_int": 2 ** 63, "np_int8": np.int8(-3), "np_uint64_big": np.uint64(2 ** 63),
+                  "np_float64": np.float64(2.5), "np_complex128": np.complex128(1j),
+                  "np_float32": np.float32(2.5), "np_bool": np.bool_(True), "np_complex64": np.complex64(1j),
+                  "array_0d": np.array(2.5), "array": np.array([1.0, 2.0]), "list": [1.0, 2.0],
+                  "tuple": (1, 2), "none": None, "str": "a"}
+SETITEM_INDICES = {"slice": lambda L, x: slice(0, 2), "int": lambda L, x: 0, "ellipsis": lambda L, x: ...,
+                   "mask": lambda L, x: x == 0, "index": lambda L, x: L.tensor([0, 1], device=x.device)}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("value", list(SETITEM_VALUES))
+def test_setitem_reads_its_value_as_torch(value, device):
+    """x[i] = v takes a tensor or a Python number (a NumPy integer, float64 and complex128 too) and refuses
+    anything else in torch's words (pyfront filled None as NaN, a NumPy float32, bool or complex64 as
+    numbers, and refused a list or an array in other words); a NumPy integer past int64 overflows, a complex
+    one's imaginary part is refused for every real dtype (float16 and bfloat16 as a double)."""
+    dtypes = ["float32", "int64", "bool", "uint8"] + (["float16", "bfloat16", "complex64"] if device == "cpu"
+                                                      else [])
+
+    def run(L, dev):
+        got = []
+        for dtype in dtypes:
+            for index in SETITEM_INDICES.values():
+                x = L.zeros(3, dtype=getattr(L, dtype), device=dev)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # NumPy's ComplexWarning where torch reads a real part
+                    out = _outcome(lambda i=index, x=x: x.__setitem__(i(L, x), SETITEM_VALUES[value]))
+                got.append(out if isinstance(out, tuple) else x.tolist())
+        return got
+    want = run(torch, "cpu")
+    if device == "webgpu":  # the legacy type names the device, as torch's torch.cuda.FloatTensor
+        want = [(w[0], w[1].replace(" torch.", " torch.webgpu.")) if isinstance(w, tuple) else w
+                for w in want]
+    assert run(pyfront, device) == want
