@@ -2374,7 +2374,8 @@ def trunc_(input):
     """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def typename(obj) -> str:
-    """``torch.typename``: the legacy tensor type name ("torch.FloatTensor") or the qualified class name.
+    """``torch.typename``: the legacy tensor type name ("torch.FloatTensor"), else the qualified name of
+    ``obj`` itself where it has one (a class, a function), else of its class.
     (pyfront.nn.modules.module.typename)"""
 
 def unbind(input, dim=0):

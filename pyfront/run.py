@@ -169,18 +169,26 @@ def install(cuda_as: str | None = None) -> None:
     _spawn_children_as_pyfront(cuda_as)
 
 
-# pyfront's files whose public classes torch defines elsewhere than the file of the same name
+# pyfront's files whose public classes torch defines elsewhere than the file of the same name (tried
+# before that file's alias; a class that name does not find takes the alias)
 _TORCH_CLASS_FILES = {"pyfront.tensor": "torch", "pyfront.dtypes": "torch", "pyfront.device": "torch",
-                      "pyfront.shape": "torch", "pyfront.random": "torch._C",
-                      "pyfront.ops.return_types": "torch.return_types"}
+                      "pyfront.shape": "torch", "pyfront.random": "torch._C", "pyfront.ops.legacy": "torch",
+                      "pyfront.sparse": "torch", "pyfront.ops.primitives.decompositions": "torch._C",
+                      "pyfront.ops.return_types": "torch.return_types",
+                      "pyfront.autograd.saved_hooks": "torch.autograd.graph",
+                      "pyfront.nn.modules.module": "torch.utils.hooks",
+                      "pyfront.serialization.safe_globals": "torch.serialization",
+                      "pyfront.distributions.transforms_matrix": "torch.distributions.transforms",
+                      "pyfront.distributions.transforms_structured": "torch.distributions.transforms"}
 
 
 def _classes_by_torch_names() -> None:
     """A script that prints a class (``print(type(x))``, a ``torch.typename``, an error naming a type)
     shows torch's module: ``<class 'torch.Tensor'>``, ``torch.nn.modules.linear.Linear``, not the pyfront
     file it lives in. So each public pyfront class takes the module torch names it by (its pickle home,
-    else the alias of its own file), where that name finds the very class again through the alias, so
-    pickle still finds it. pyfront's own autograd Functions keep theirs: forward AD tells them apart by it."""
+    else where torch defines its file's classes, else the alias of its own file, else of the module that
+    exports it), the first whose name finds the very class again through the alias, so pickle still finds
+    it. pyfront's own autograd Functions keep theirs: forward AD tells them apart by it."""
     from .autograd.function import Function
     from .serialization.homes import HOMES, resolves
     for name, module in list(sys.modules.items()):
@@ -191,17 +199,26 @@ def _classes_by_torch_names() -> None:
                     or issubclass(cls, Function) and cls is not Function):
                 continue
             home = HOMES.get(cls, (None, None))
-            torch_module = home[0] if home[1] == cls.__qualname__ else _TORCH_CLASS_FILES.get(
-                cls.__module__, "torch" + cls.__module__[len("pyfront"):])
             kept = cls.__module__
-            cls.__module__ = torch_module
-            try:
-                importlib.import_module(torch_module)  # through the alias, so resolves() sees it
-                found = resolves(cls)
-            except ImportError:
-                found = False
-            if not found:
+            # the last: the module that makes it public (torch.cuda's legacy tensor types)
+            for torch_module in (home[0] if home[1] == cls.__qualname__ else None,
+                                 _TORCH_CLASS_FILES.get(kept), "torch" + kept[len("pyfront"):],
+                                 "torch" + name[len("pyfront"):]):
+                if torch_module is not None and _finds(cls, torch_module, resolves):
+                    break
+            else:
                 cls.__module__ = kept
+
+
+def _finds(cls: type, torch_module: str, resolves) -> bool:
+    """Names ``cls`` by ``torch_module``: whether that name finds it again (imported through the alias,
+    so that ``resolves`` sees the module)."""
+    cls.__module__ = torch_module
+    try:
+        importlib.import_module(torch_module)
+    except ImportError:
+        return False
+    return resolves(cls)
 
 
 def _spawn_children_as_pyfront(cuda_as: str | None) -> None:

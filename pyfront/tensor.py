@@ -10,7 +10,7 @@ import sys
 
 from . import _warnings
 from . import dtypes as _dt
-from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state
+from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state, is_grad_enabled
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd import dual as _dual
 from .autograd.graph import AccumulateGrad
@@ -763,15 +763,21 @@ class Tensor:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
         return await self.reshape(()).tolist_async()
 
-    def numpy(self, *, force: bool = False):
-        if self._requires_grad and not force:
+    def _refuse_numpy_with_grad(self) -> None:
+        """torch's numpy() refuses a tensor that requires grad only where grad mode is on."""
+        if self._requires_grad and is_grad_enabled():
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
+
+    def numpy(self, *, force: bool = False):
+        # torch's order: the device, then grad (only where grad mode is on: under no_grad it reads)
         if self.device.type != "cpu":
             if not force:
                 raise TypeError(f"can't convert {self.device.type} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
-            return self.cpu().numpy()
+            return self.detach().cpu().numpy()
+        if not force:
+            self._refuse_numpy_with_grad()
         if self._lazy is not None:
             if force:
                 return self.resolve_conj().resolve_neg().numpy()
@@ -793,6 +799,7 @@ class Tensor:
         """The array NumPy's ``np.asarray(t)`` reads: ``t``'s memory with its strides, shared (with no
         ``copy`` keyword, as torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``), converted
         only where ``dtype`` differs."""
+        self._refuse_numpy_with_grad()  # as torch's, on every device (a webgpu tensor is read, not refused)
         if self._lazy is not None:
             self.numpy()  # torch's refusal of a conj (or neg) view
         arr = self.detach().numpy(force=True)

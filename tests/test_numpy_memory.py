@@ -229,6 +229,34 @@ def test_numpy_reads_of_a_tensor_share_as_torch(dtype, layout, read):
     assert run(pyfront) == run(torch)
 
 
+
+GRAD_MODES = {"enabled": lambda L: L.enable_grad(), "no_grad": lambda L: L.no_grad(),
+              "set_grad_enabled_false": lambda L: L.set_grad_enabled(False),
+              "inference_mode": lambda L: L.inference_mode()}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("mode", list(GRAD_MODES))
+@pytest.mark.parametrize("read", [r for r in READS if r != "asarray_own_dtype"])  # (it calls numpy())
+@pytest.mark.parametrize("node", ["leaf", "result"])
+def test_numpy_reads_of_a_tensor_that_requires_grad_as_torch(node, read, mode, device):
+    """torch refuses numpy() of a tensor that requires grad only while grad mode is on, and np.asarray,
+    np.array and __array__ go through that refusal (pyfront read every one of them, and numpy() refused
+    under no_grad too). On webgpu, torch's cpu tensor is the oracle for the grad rule (pyfront's NumPy
+    reads of a webgpu tensor copy it where torch refuses another device)."""
+    def run(L, dev):
+        leaf = L.arange(6.0, device=dev).reshape(2, 3).requires_grad_()
+        t = leaf if node == "leaf" else (leaf * 2).t()
+        with GRAD_MODES[mode](L), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # NumPy's, for __array__ without copy=
+            a = _outcome(lambda: READS[read](t))
+        return a if isinstance(a, tuple) else (a.dtype.name, a.tolist())
+    want = run(torch, "cpu")
+    if device == "webgpu" and read == "numpy":  # torch checks the device first, whatever the grad
+        want = ("TypeError", "can't convert webgpu device type tensor to numpy. Use Tensor.cpu() to copy the "
+                "tensor to host memory first.")
+    assert run(pyfront, device) == want
+
 # x[index] = value where value is a view of x itself (and copy_, fill_, index_put_ with such values)
 ALIASED_WRITES = {
     "slice = its 0-d first": lambda x: x.__setitem__(slice(0, 1), x[0]),
@@ -335,3 +363,83 @@ def test_frombuffer_shares_even_read_only_memory_as_torch(source):
         t[0] = -1
         return bytes(memory), t.stride(), t.tolist()
     assert run(pyfront) == run(torch)
+
+
+NUMPY_SCALARS = {"float64": 1.5, "float32": 1.5, "float16": 1.5, "complex128": 1 + 1j, "complex64": 1j,
+                 "int64": 3, "int32": 3, "int8": -3, "uint8": 3, "uint16": 3, "uint32": 3, "uint64": 2 ** 63,
+                 "bool": True}
+SCALAR_FORMS = {"alone": lambda s: s, "listed": lambda s: [s], "nested": lambda s: [[s], [s]],
+                "then_int": lambda s: [s, 1], "after_float": lambda s: [1.5, s],
+                "after_bool": lambda s: [True, s], "after_int8": lambda s: [np.int8(2), s]}
+
+
+@pytest.mark.parametrize("kind", list(NUMPY_SCALARS))
+def test_numpy_scalars_in_tensor_data_as_torch(kind):
+    """torch.tensor/as_tensor read a NumPy scalar by its own dtype, in a sequence too (pyfront took NumPy's
+    float64 and complex128, Python float and complex subclasses, as Python numbers: [np.float64(1.5), 1]
+    was float32), and store it as the C type's reader does: uint64 refuses any NumPy scalar, the other
+    integer types a NumPy bool (pyfront stored both)."""
+    scalar = getattr(np, kind)(NUMPY_SCALARS[kind])
+
+    def run(L):
+        got = []
+        for form in SCALAR_FORMS.values():
+            for make in (L.tensor, L.as_tensor):
+                for dtype in (None, "int64", "uint64", "uint8", "bool", "float16", "complex64"):
+                    dtype = dtype and getattr(L, dtype)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        out = _outcome(lambda m=make, f=form, d=dtype: m(f(scalar), dtype=d))
+                    got.append(out if isinstance(out, tuple) else (str(out.dtype), out.tolist()))
+        return got
+    assert run(pyfront) == run(torch)
+
+
+def test_python_numbers_as_each_dtype_as_torch():
+    """The same readers for Python numbers: torch's bool reader takes a complex (nonzero), which pyfront
+    refused as an integer."""
+    def run(L):
+        got = []
+        for value in (1j, 0j, 1 + 0j, 1.5, 0.0, True, 3, -1):
+            for dtype in ("bool", "int64", "uint8", "uint64", "float32", "complex64"):
+                out = _outcome(lambda v=value, d=dtype: L.tensor([v], dtype=getattr(L, d)))
+                got.append(out if isinstance(out, tuple) else (str(out.dtype), out.tolist()))
+        return got
+    assert run(pyfront) == run(torch)
+
+
+SETITEM_VALUES = {"int": 3, "bool": True, "float": 2.5, "complex_real": 1 + 0j, "complex": 1j,
+                  "big_int": 2 ** 63, "np_int8": np.int8(-3), "np_uint64_big": np.uint64(2 ** 63),
+                  "np_float64": np.float64(2.5), "np_complex128": np.complex128(1j),
+                  "np_float32": np.float32(2.5), "np_bool": np.bool_(True), "np_complex64": np.complex64(1j),
+                  "array_0d": np.array(2.5), "array": np.array([1.0, 2.0]), "list": [1.0, 2.0],
+                  "tuple": (1, 2), "none": None, "str": "a"}
+SETITEM_INDICES = {"slice": lambda L, x: slice(0, 2), "int": lambda L, x: 0, "ellipsis": lambda L, x: ...,
+                   "mask": lambda L, x: x == 0, "index": lambda L, x: L.tensor([0, 1], device=x.device)}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("value", list(SETITEM_VALUES))
+def test_setitem_reads_its_value_as_torch(value, device):
+    """x[i] = v takes a tensor or a Python number (a NumPy integer, float64 and complex128 too) and refuses
+    anything else in torch's words (pyfront filled None as NaN, a NumPy float32, bool or complex64 as
+    numbers, and refused a list or an array in other words); a NumPy integer past int64 overflows, a complex
+    one's imaginary part is refused for every real dtype (float16 and bfloat16 as a double)."""
+    dtypes = ["float32", "int64", "bool", "uint8"] + (["float16", "bfloat16", "complex64"] if device == "cpu"
+                                                      else [])
+
+    def run(L, dev):
+        got = []
+        for dtype in dtypes:
+            for index in SETITEM_INDICES.values():
+                x = L.zeros(3, dtype=getattr(L, dtype), device=dev)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # NumPy's ComplexWarning where torch reads a real part
+                    out = _outcome(lambda i=index, x=x: x.__setitem__(i(L, x), SETITEM_VALUES[value]))
+                got.append(out if isinstance(out, tuple) else x.tolist())
+        return got
+    want = run(torch, "cpu")
+    if device == "webgpu":  # the legacy type names the device, as torch's torch.cuda.FloatTensor
+        want = [(w[0], w[1].replace(" torch.", " torch.webgpu.")) if isinstance(w, tuple) else w
+                for w in want]
+    assert run(pyfront, device) == want

@@ -237,3 +237,65 @@ def test_classes_print_torchs_names(tmp_path):
     assert theirs.returncode == 0, theirs.stderr
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == theirs.stdout
+
+
+_LIST_CLASSES = """
+import json, sys, types
+import torch
+rows = {}
+for name, module in list(sys.modules.items()):
+    if name.startswith("torch") and isinstance(module, types.ModuleType):
+        for attr, obj in list(vars(module).items()):
+            # (pyfront's autograd Functions keep pyfront's module: forward AD tells them apart by it)
+            if (not attr.startswith("_") and isinstance(obj, type)
+                    and (obj is torch.autograd.Function or not issubclass(obj, torch.autograd.Function))):
+                rows.setdefault(f"{name}.{attr}", f"{obj.__module__}.{obj.__qualname__}")
+print(json.dumps(rows))
+"""
+
+_FINDS_AGAIN = """
+import importlib, json, sys
+import torch
+found = []
+for where, (module, qualname) in json.load(open(sys.argv[1])).items():
+    cls = getattr(importlib.import_module(where.rpartition(".")[0]), where.rpartition(".")[2])
+    try:  # as pickle looks a class up: its module imported, then its qualname's parts
+        obj = importlib.import_module(module)
+    except ImportError:
+        continue
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    if obj is cls:
+        found.append(where)
+print(json.dumps(found))
+"""
+
+
+def test_every_public_class_prints_torchs_name_where_that_name_finds_it(tmp_path):
+    """The README's promise, swept over every public class a script reaches under pyfront run: a class
+    whose torch name (module and qualname, read from torch) finds the very class again through the alias
+    prints that name (saved_tensors_hooks and save_on_cpu printed torch.autograd.saved_hooks, the legacy
+    tensor types torch.ops.legacy (torch.cuda's pyfront.ops.legacy), layout and memory_format
+    torch.sparse, RemovableHandle torch.nn.modules.module, LinAlgError torch.ops.primitives..., safe_globals
+    and the matrix and structured transforms pyfront's files)."""
+    import importlib
+    import json
+    (tmp_path / "list_classes.py").write_text(_LIST_CLASSES)
+    (tmp_path / "finds_again.py").write_text(_FINDS_AGAIN)
+    listed = _pyfront([str(tmp_path / "list_classes.py")])
+    assert listed.returncode == 0, listed.stderr
+    ours, torchs = json.loads(listed.stdout), {}
+    for where in ours:
+        module, _, attr = where.rpartition(".")
+        try:
+            obj = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+        if isinstance(obj, type):
+            torchs[where] = obj.__module__, obj.__qualname__
+    (tmp_path / "torchs.json").write_text(json.dumps(torchs))
+    checked = _pyfront([str(tmp_path / "finds_again.py"), str(tmp_path / "torchs.json")])
+    assert checked.returncode == 0, checked.stderr
+    findable = json.loads(checked.stdout)
+    assert len(findable) > 300
+    assert {w: ours[w] for w in findable if ours[w] != ".".join(torchs[w])} == {}

@@ -125,8 +125,15 @@ def is_sequence(obj) -> bool:
 def _infer_dtype(data):
     """torch's infer_scalar_type: numbers give the default dtypes, tensors and NumPy values their own, a
     sequence the promotion of its items (an empty one the default float)."""
+    kind = type(data)  # the common leaves first, by exact type (no NumPy scalar is one)
+    if kind is float:
+        return dt.get_default_dtype()
+    if kind is int:
+        return dt.int64
     if isinstance(data, Tensor):
         return data.dtype
+    if _is_array(data):  # before the numbers: NumPy's float64 and complex128 are Python float and complex
+        return dt.from_numpy_dtype(data.dtype)
     if isinstance(data, bool):
         return dt.bool_
     if isinstance(data, int):
@@ -137,8 +144,6 @@ def _infer_dtype(data):
         return dt.to_complex(dt.get_default_dtype())
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
-    if _is_array(data):
-        return dt.from_numpy_dtype(data.dtype)
     if is_sequence(data):
         d = None
         for item in data:
@@ -168,9 +173,14 @@ def _store(data, shape, dim, dtype, flat) -> None:
             if dtype.kind in "iu":
                 raise TypeError("only integer tensors of a single element can be converted to an index")
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if isinstance(data, Tensor) or _is_array(data):
+        if isinstance(data, Tensor):
             data = data.item()
-        if not isinstance(data, (int, float)) and not (dtype.kind == "c" and isinstance(data, complex)):
+        elif _is_array(data):
+            data = _numpy_scalar_value(data, dtype)
+        if dtype.kind == "b" and isinstance(data, complex):  # torch's bool reader takes a complex: nonzero
+            data = data != 0
+        if (not isinstance(data, (int, float)) and dtype is not dt.uint64  # (_check_uint64's words)
+                and not (dtype.kind == "c" and isinstance(data, complex))):
             if dtype.kind in "fc":  # only reached with a dtype given: no inference refused it
                 raise TypeError(f"must be real number, not {type_name(data)}")
             raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
@@ -184,6 +194,21 @@ def _store(data, shape, dim, dtype, flat) -> None:
         raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(items)})")
     for item in items:
         _store(item, shape, dim + 1, dtype, flat)
+
+
+def _numpy_scalar_value(value, dtype):
+    """The number torch stores from a NumPy scalar as ``dtype``: it reads the scalar as that C type's Python
+    reader does. uint64 takes only a Python int (any NumPy scalar is refused); the other integer types an
+    index or a Python float (NumPy's float64 is one; its other floats, complexes and bools are neither);
+    bool those, a NumPy bool or a Python complex (complex128); a real float type a complex's real part
+    (NumPy's float(), which warns)."""
+    if dtype is dt.uint64:
+        raise TypeError("an integer is required")
+    kind = value.dtype.kind  # NumPy's: b, i, u, f, c
+    if dtype.kind in "iub" and kind not in "iu" and not isinstance(value, float) and not (
+            dtype.kind == "b" and (kind == "b" or isinstance(value, complex))):
+        raise TypeError(f"'{type_name(value)}' object cannot be interpreted as an integer")
+    return float(value) if kind == "c" and dtype.kind == "f" else value.item()
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -201,12 +226,6 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if is_ndarray(data):  # torch's copy of from_numpy's tensor: its refusals, its strides where dense
         out = adopt(data, dt.from_numpy_dtype(data.dtype), warn_read_only=False)
         out = out.to(device=device, dtype=dtype or out.dtype, copy=True)
-        return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
-    if _is_array(data):  # a NumPy scalar
-        src_dtype = dt.from_numpy_dtype(data.dtype)
-        dtype = dtype or src_dtype
-        storage = get_backend(as_device("cpu")).from_array(data, dtype)
-        out = Tensor._make(storage, tuple(data.shape), dtype).to(device)
         return out._set_requires_grad(True, _INT_GRAD) if requires_grad else out
     shape = _sizes(data)
     dtype = dtype or _infer_dtype(data)

@@ -213,13 +213,26 @@ def __getitem__(self, index):
 
 
 def _setitem_number(value, self):
-    """``x[i] = number`` as a 0-d tensor of x's dtype; the number is checked against the dtype as
-    torch does, except for float16, where torch rounds it (1e5 is inf). torch reads an int here as a C
-    long long, whatever the dtype: one outside int64 raises its ValueError."""
-    if isinstance(value, int) and not -(1 << 63) <= value < 1 << 63:
-        raise ValueError("Overflow when unpacking long long")
+    """``x[i] = number`` as a 0-d tensor of x's dtype. torch reads the value as a Python int (a NumPy
+    integer too), float or complex (NumPy's float64 and complex128 are those) and refuses anything else (a
+    list, an array, None, a NumPy bool or float32) with its TypeError; an int as a C long long, whatever the
+    dtype: one outside int64 raises its ValueError. The number is checked against the dtype as torch does,
+    except for float16 and bfloat16, where torch rounds a real one (1e5 is inf) and checks a complex one's
+    imaginary part as a double's."""
+    if isinstance(value, bool) or isinstance(value, int) or _is_array(value) and value.dtype.kind in "iu":
+        value = value if isinstance(value, bool) else operator.index(value)
+        if not -(1 << 63) <= value < 1 << 63:
+            raise ValueError("Overflow when unpacking long long")
+    elif isinstance(value, (float, complex)):
+        value = complex(value) if isinstance(value, complex) else float(value)
+    else:
+        raise TypeError(f"can't assign a {type_name(value)} to a {self.type()}")
+    if self.dtype in dt.HALVES and isinstance(value, complex) and value.imag:
+        raise RuntimeError("value cannot be converted to type double without overflow")
     if self.dtype is not dt.float16:
-        check_fits(value, self.dtype)
+        value = check_fits(value, self.dtype)  # (a complex one's real part for a real dtype)
+    elif isinstance(value, complex):
+        value = value.real
     return scalar_tensor(value, self.dtype, self.device)
 
 
