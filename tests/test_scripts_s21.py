@@ -173,10 +173,10 @@ HOGWILD = textwrap.dedent("""
             return 2
 
         def __getitem__(self, i):
-            return type(torch.ones(1)).__module__
+            return torch.__name__  # (classes print torch's names under run: the module tells)
 
     def train(model, steps):
-        assert type(torch.ones(1)).__module__ == "pyfront.tensor", "the child's torch is not pyfront"
+        assert torch.__name__ == "pyfront", "the child's torch is not pyfront"
         opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
         for i in range(steps):
             opt.zero_grad()
@@ -198,7 +198,7 @@ HOGWILD = textwrap.dedent("""
             if method != "spawn":  # a spawned worker starts as the spawned Process above did: one is enough
                 loader = torch.utils.data.DataLoader(Where(), batch_size=2, num_workers=1,
                                                      multiprocessing_context=method)
-                assert next(iter(loader)) == ["pyfront.tensor"] * 2, method
+                assert next(iter(loader)) == ["pyfront"] * 2, method
             results.append([model.weight.tolist(), model.bias.tolist()])
         print(json.dumps(results))
 """)
