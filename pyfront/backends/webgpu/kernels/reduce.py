@@ -34,7 +34,9 @@ _NAN_MIN = "select(select(acc, v, v < acc), acc + v, is_nan_f32(acc) || is_nan_f
 # fold takes the largest such key of the zeros, the zero's sign bit in its low bit (zero_sign.wgsl then
 # signs the result); keys fit 32 bits for up to 2^30 elements (beyond any binding).
 _LANE_RANK = "(((j & 1u) << 2u) | (j & 2u) | ((j >> 2u) & 1u))"
-_ZERO_KEY = (f"select(0u, select(j << 1u, {_LANE_RANK} << 28u | (j >> 3u) << 1u, params.n >= 8u)"
+# (every shift in parentheses: WGSL's grammar refuses a shift beside a bitwise or, as Chrome's compiler
+# does; naga, natively, lets it pass)
+_ZERO_KEY = (f"select(0u, select(j << 1u, ({_LANE_RANK} << 28u) | ((j >> 3u) << 1u), params.n >= 8u)"
              " | (bitcast<u32>(f32(${v})) >> 31u), f32(${v}) == 0.0)")
 
 # op -> kind of accumulator -> (identity, combine)
