@@ -24,7 +24,6 @@ from .graph import SEQUENCE, AccumulateGrad, Node, present_as
 # computation carry none, as torch's level has no nesting)
 ON = [False]
 _OWNERS: list = []  # weak references to the tensors given a tangent at the open level: cleared at its exit
-_NEEDED = (object(), 0)  # a node edge that marks an input whose gradient the tangent needs
 
 
 def set_tangent(t, tangent) -> None:

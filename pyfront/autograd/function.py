@@ -245,14 +245,20 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         record = _state.enabled and any(t._requires_grad for t in tensors)
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and _state.enabled
                                       for a in args)
-        with no_grad(), dual.paused():  # forward mode: its outputs' tangents come from its jvp (below)
-            if separate_ctx:
-                output = cls.forward(*args)
-                cls.setup_context(node, args, output)
-            else:
-                output = cls.forward(node, *args)
+        # forward mode: ops inside carry no tangents, its outputs' come from its jvp (below); the switch is
+        # flipped here, not by dual.paused()'s generator, which every Function call would build
+        tangents, dual.ON[0] = dual.ON[0], False
+        try:
+            with no_grad():
+                if separate_ctx:
+                    output = cls.forward(*args)
+                    cls.setup_context(node, args, output)
+                else:
+                    output = cls.forward(node, *args)
+        finally:
+            dual.ON[0] = tangents
         output = _wrap_outputs(node, args, tensors, output, record)
-        if dual.ON[0]:
+        if tangents:
             dual.through_function(cls, node, args, output)
         return output
 

@@ -408,19 +408,16 @@ class OpNode(Node):
         self.op = op
         self.attrs = attrs
         # an input only read by the gradients of inputs that need none is not kept (x * 3 keeps nothing)
+        hooked = _HOOKS_OPEN[0] and current_hooks()  # (packed below, in torch's order)
         saved = []
         for i, those in zip(save, readers):
             for j in range(len(next_functions)) if those is None else those:
                 if next_functions[j][0] is not None:
-                    saved.append(inputs[i])
+                    saved.append(inputs[i] if hooked else SavedTensor(inputs[i]))
                     break
             else:
                 saved.append(None)
-        if not (_HOOKS_OPEN[0] and current_hooks()):
-            for k, t in enumerate(saved):
-                if t is not None:
-                    saved[k] = SavedTensor(t)
-        else:  # the pack hook sees the inputs in torch's order (its node's saved names, sorted)
+        if hooked:  # the pack hook sees the inputs in torch's order (its node's saved names, sorted)
             self.unpack_order = order = _hooks_order(op)
             for k in order:
                 if saved[k] is not None:

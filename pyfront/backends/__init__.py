@@ -5,6 +5,7 @@ Nothing above the backends branches on the device, and nothing here imports the 
 """
 from __future__ import annotations
 
+import functools
 import threading
 
 _BACKENDS: dict = {}
@@ -19,19 +20,15 @@ def on_replace(fn) -> None:
     _REPLACED.append(fn)
 
 
-_NUMPY: list = []  # NumPy, or None where this build has none: found once
-
-
+@functools.cache
 def host_numpy():
     """NumPy where this build has it, None where it has not (a browser page without the package): the one
     answer to "is NumPy here" (which the cpu backend, bench's devices and the host-side kernels ask)."""
-    if not _NUMPY:
-        try:
-            import numpy
-        except ImportError:
-            numpy = None
-        _NUMPY.append(numpy)
-    return _NUMPY[0]
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy
 
 
 def get_backend(device):

@@ -795,8 +795,10 @@ _PER_STEP_METHODS = frozenset(
 
 
 def _may_miss(fn, name: str) -> bool:
-    """Whether method ``fn`` has a required argument besides self that torch's parser would name."""
-    if name in _PER_STEP_METHODS or name in _WRITTEN_IN_PYTHON:
+    """Whether method ``fn`` has a required argument besides self that torch's parser would name (never a
+    private one: torch words no call of pyfront's internals, and _view/_assign run on every view and
+    write)."""
+    if name.startswith("_") or name in _PER_STEP_METHODS or name in _WRITTEN_IN_PYTHON:
         return False
     params = list(inspect.signature(fn).parameters.values())[1:]
     return any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)

@@ -327,7 +327,8 @@ def adopt(ndarray, dtype, warn_read_only: bool = True):
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
-    factory_keywords("full", kw)
+    if kw:  # (zeros, ones and empty come through here: no call where there is nothing to check)
+        factory_keywords("full", kw)
     size = _size((size,), "full")
     if dtype is None:
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else dt.scalar_dtype(fill_value)

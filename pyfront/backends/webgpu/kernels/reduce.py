@@ -10,7 +10,7 @@ from ..runtime import WORKGROUP, specialise
 from ..strides import coalesce
 from . import launcher
 from .. import fusion
-from ....dtypes import float32, uint8
+from ....dtypes import float32, int32, uint8
 
 # Outputs that fold at most this many elements get one thread each (reduce_serial.wgsl): where a
 # workgroup of WORKGROUP threads would load at most one element each, its tree of log2(WORKGROUP)
@@ -92,7 +92,10 @@ def reduce(backend, op, inputs, attrs, out_meta):
 
 
 def _sign_zero(backend, x, dims, storage):
-    """Where the one result in ``storage`` is a zero, the sign torch's CPU kernel gives it (see _ZERO_KEY)."""
+    """Where the one result in ``storage`` is a zero, the sign torch's CPU kernel gives it (see _ZERO_KEY).
+    A second fold and a launch on every whole float32 max()/min(), on purpose: whether the result is a zero
+    is only known on the GPU, and a read-back to ask would cost more. (Carrying the key as a second
+    accumulator of the first fold would save them; not done.)"""
     key = backend.allocate(1, uint8)  # (a u32 lane)
     fold(backend, "zero_key", x, dims, key, uint8)
     backend.runtime.launch(specialise("zero_sign.wgsl"), [(key.data, 0, key.nbytes)],
@@ -107,8 +110,6 @@ def fold(backend, name, x, dims, storage, dtype):
     acc_type = "u32" if logical or name == "zero_key" else ("f32" if in_type[0] == "f" else in_type)
     chunks = max(1, n // CHUNK) if n > SERIAL_MAX else 1
     if chunks > 1:  # two passes: partial folds of CHUNK elements, then a fold of the partials
-        from ....dtypes import int32
-
         partial_dtype = {"f32": float32, "i32": int32, "u32": uint8}[acc_type]
         partial = backend.allocate(m * chunks, partial_dtype)
         _launch(
@@ -180,7 +181,6 @@ def _launch(
 @launcher("argmax", "argmin")
 def arg_reduce(backend, op, inputs, attrs, out_meta):
     """Passes of arg_reduce.wgsl, each leaving one winner per ARG_CHUNK candidates, until one is left."""
-    from ....dtypes import int32
     (x,), ((shape, dtype),) = inputs, out_meta
     storage = backend.allocate(math.prod(shape), dtype)
     dim = attrs["dim"]
