@@ -82,6 +82,13 @@ def layout_kind(shape, strides) -> tuple:
     return found
 
 
+def extent(size, strides, offset: int = 0) -> int:
+    """How many storage elements a geometry needs: one past the farthest element that ``size``,
+    ``strides`` (in elements, non-negative) and ``offset`` address; ``offset`` itself when ``size``
+    has a 0 and so addresses no element."""
+    return offset + 1 + sum((n - 1) * s for n, s in zip(size, strides)) if all(size) else offset
+
+
 def in_row_major_order(strides) -> bool:
     """Whether the nonzero ``strides`` fall strictly from the first dim to the last: a gapped (sliced) or
     broadcast row-major layout. torch's TensorIterator then orders an elementwise result's dims, whatever

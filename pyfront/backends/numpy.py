@@ -11,6 +11,7 @@ import numpy as np
 from ..device import CPU
 from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_to_float32, half_array,
                       numpy_dtype, round_float32)
+from ..shape import extent
 from .base import Backend, nest
 from .storage import Storage
 from .vector_range import arange_values, fused_lerp
@@ -194,8 +195,8 @@ class NumpyBackend(Backend):
             flat = arr.reshape(-1)
         else:
             size = arr.itemsize
-            extent = 1 + sum((n - 1) * st // size for n, st in zip(arr.shape, arr.strides)) if arr.size else 0
-            flat = np.asarray(_Memory(arr, extent * size)).view(arr.dtype)
+            reach = extent(arr.shape, [st // size for st in arr.strides])
+            flat = np.asarray(_Memory(arr, reach * size)).view(arr.dtype)
         return Storage(flat, CPU, flat.nbytes, exported=True)
 
     def array(self, x):

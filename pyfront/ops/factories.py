@@ -6,6 +6,7 @@ import math
 
 from .. import _warnings
 from .. import dtypes as dt
+from ..shape import extent
 from ..tensor import Tensor
 from .creation import READ_ONLY_ARRAY, adopt, arange, is_ndarray, tensor, zeros
 from .primitives.shaping import cat
@@ -184,6 +185,5 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     if len(size) != len(stride):
         raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
                            f"({len(stride)})")
-    extent = 1 + sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else 0
-    out = zeros(extent, dtype=dtype, device=device).as_strided(size, stride).detach()
+    out = zeros(extent(size, stride), dtype=dtype, device=device).as_strided(size, stride).detach()
     return out.requires_grad_() if requires_grad else out

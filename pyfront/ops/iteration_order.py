@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .. import dtypes as dt
 from ..autograd.grad_mode import no_grad
+from ..shape import extent
 from ..tensor import Tensor, _overlap_status
 from .registry import OPS
 
@@ -40,15 +41,12 @@ def reread(self: Tensor, fn, args: tuple, kwargs: dict, new: Tensor) -> None:
         return
     from . import creation
     with no_grad():
-        extent = 1 + self._offset + sum((n - 1) * st for n, st in zip(self._shape, self._strides))
-        for i in shared:
-            a = values[i]
-            extent = max(extent, 1 + a._offset + sum((n - 1) * st for n, st in zip(a._shape, a._strides)))
-        place = creation.arange(extent, device=self.device)
+        reach = max(extent(t._shape, t._strides, t._offset) for t in (self, *(values[i] for i in shared)))
+        place = creation.arange(reach, device=self.device)
         mine = place.as_strided(self.shape, self.stride(), self._offset)
-        written = creation.zeros(extent, dtype=dt.bool_, device=self.device)
+        written = creation.zeros(reach, dtype=dt.bool_, device=self.device)
         written[mine.flatten()] = True
-        memory = Tensor._make(self._storage, (extent,), self.dtype, (1,), 0).clone()  # as before the write
+        memory = Tensor._make(self._storage, (reach,), self.dtype, (1,), 0).clone()  # as before the write
         reads = {i: values[i].expand(self.shape) for i in shared}
         at = {i: place.as_strided(values[i].shape, values[i].stride(), values[i]._offset).expand(self.shape)
               for i in shared}

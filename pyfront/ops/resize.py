@@ -16,7 +16,7 @@ import operator
 from .. import _warnings
 from .. import dtypes as dt
 from ..autograd.grad_mode import _state, no_grad
-from ..shape import contiguous_strides
+from ..shape import contiguous_strides, extent
 from ..storage import elements
 from ..strides_order import format_strides
 from ..tensor import Tensor, raise_inplace_on_inference
@@ -180,7 +180,7 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
         raise RuntimeError("pyfront: set_() on a tensor with autograd history, or from a source that "
                            "requires grad, is not differentiable (torch's derivative for set_ is not "
                            "implemented either); call it under torch.no_grad() or on .data")
-    needed = offset + 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if 0 not in shape else 0
+    needed = extent(shape, strides, offset) if 0 not in shape else 0
     if needed > elements(storage, self.dtype):
         if storage.exported:
             raise RuntimeError("Trying to resize storage that is not resizable")

@@ -13,8 +13,8 @@ from ..autograd.dual import ON as _DUAL, set_tangent
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import int64, type_name
-from ..shape import (contiguous_strides, index_like, infer_size, list_dims, normalize_dim, reads_as_int,
-                     view_strides)
+from ..shape import (contiguous_strides, extent, index_like, infer_size, list_dims, normalize_dim,
+                     reads_as_int, view_strides)
 from ..storage import elements
 from .dispatch import apply, apply_as
 from . import samples
@@ -208,11 +208,6 @@ def as_strided_scatter(input, src, size, stride, storage_offset=0):
     )
 
 
-def _reach(size, stride, offset):
-    """The last element (storage index) a geometry addresses; ``offset - 1`` when it has none."""
-    return offset + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else offset - 1
-
-
 def _strided_view_vjp(c, g):
     """The gradient of a view of any geometry over its input's memory (an ``as_strided`` of a strided
     input): each output element's gradient added at its storage index, then read through the input's
@@ -221,7 +216,7 @@ def _strided_view_vjp(c, g):
 
     shape, (strides, offset) = c.input_shapes[0], (c.attrs["in_strides"], c.attrs["in_offset"])
     size, stride, out_offset = c.attrs["size"], c.attrs["stride"], c.attrs["storage_offset"]
-    n = 1 + max(_reach(shape, strides, offset), _reach(size, stride, out_offset), 0)
+    n = max(extent(shape, strides, offset), extent(size, stride, out_offset), 1)
     index = zeros(size, dtype=int64, device=g.device) + out_offset
     for d, (k, s) in enumerate(zip(size, stride)):
         index = index + (arange(k, device=g.device) * s).view((k,) + (1,) * (len(size) - d - 1))
@@ -259,10 +254,11 @@ def _as_strided(input, size, stride, storage_offset, name):
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
     itemsize, capacity = input.dtype.itemsize, elements(input._storage, input.dtype)
-    if all(size) and _reach(size, stride, offset) >= capacity:  # torch: no element, no bound (any offset)
+    needed = extent(size, stride, offset)
+    if all(size) and needed > capacity:  # torch: no element, no bound (any offset)
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
                            f"{offset}, and itemsize {itemsize} requiring a storage size of "
-                           f"{(_reach(size, stride, offset) + 1) * itemsize} are out of bounds for storage "
+                           f"{needed * itemsize} are out of bounds for storage "
                            f"of size {capacity * itemsize}")
     return apply(AS_STRIDED_ANY, input, size=size, stride=stride, storage_offset=offset,
                  in_strides=tuple(input._strides), in_offset=input._offset, _name=name)

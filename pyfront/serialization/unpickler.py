@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pickle import UnpicklingError
 
 from .. import dtypes as dt
-from ..shape import Size
+from ..shape import Size, extent
 from ..tensor import Tensor
 from .safe_globals import user_globals
 from .tables import (ITEMSIZE, LOADED_AS, MISSING_DTYPES, MISSING_STORAGES, STORAGE_DTYPES, TENSOR_MARKS,
@@ -160,7 +160,7 @@ def _check_geometry(offset: int, size: tuple, stride: tuple, capacity: int, key:
         raise RuntimeError(f"numel: integer multiplication overflow {where}")
     if 0 in size:
         return  # no element: torch's set_ takes any offset and strides (its storage "can have any numel")
-    end = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    end = extent(size, stride, offset)
     if end >= INT64:
         raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
                            f"strides={list(stride)}")

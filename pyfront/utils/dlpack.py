@@ -15,6 +15,11 @@ class DLDeviceType(enum.IntEnum):
     kDLCPU = 1
 
 
+def _check_cpu(t: Tensor) -> None:
+    if t.device.type != "cpu":
+        raise BufferError(f"DLPack exports cpu tensors only, not {t.device.type} ones: call .cpu() first")
+
+
 def export_check(t: Tensor, stream) -> None:
     """torch's refusals of an export (``Tensor.__dlpack__``), in its order; a lazy bit is refused too (torch
     exports a negative view's memory as it is, whose values are not the tensor's)."""
@@ -24,8 +29,7 @@ def export_check(t: Tensor, stream) -> None:
         raise BufferError("Can't export tensors with the conjugate bit set")
     if t._lazy == "neg":
         raise BufferError("Can't export tensors with the negative bit set")
-    if t.device.type != "cpu":
-        raise BufferError(f"DLPack exports cpu tensors only, not {t.device.type} ones: call .cpu() first")
+    _check_cpu(t)
     if stream is not None:
         raise AssertionError("stream should be None on cpu.")
 
@@ -38,8 +42,7 @@ def dlpack(t: Tensor, *, stream=None, max_version=None, dl_device=None, copy=Non
 
 def dlpack_device(t: Tensor) -> tuple:
     """``Tensor.__dlpack_device__``: (device type, index)."""
-    if t.device.type != "cpu":
-        raise BufferError(f"DLPack exports cpu tensors only, not {t.device.type} ones: call .cpu() first")
+    _check_cpu(t)
     return DLDeviceType.kDLCPU, 0
 
 

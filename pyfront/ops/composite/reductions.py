@@ -64,7 +64,13 @@ class _Mean(Function):
         if not keepdim:
             for d in sorted(dims):
                 g = g.unsqueeze(d)
-        return g.expand(shape) / math.prod(shape[d] for d in dims), None, None
+        return _mean_backward(g, shape, dims), None, None
+
+
+def _mean_backward(g, shape, dims):
+    """torch's mean_backward of a kept-dims gradient ``g``: expanded to ``shape``, then divided by the
+    count of ``dims`` (a fresh, dense result)."""
+    return g.expand(shape) / math.prod(shape[d] for d in dims)
 
 
 _general_mean, _PLAIN_MEAN = mean, (dt.float32, dt.float64)
@@ -150,7 +156,7 @@ class _Moment(Function):
             grad = 2.0 / dof * g * d if dof else g * (math.inf * d)
         if g_mean is not None:  # var_mean/std_mean: torch's one node adds the mean's part second, so the sum
             # is laid out as the var's part (as the input), and the mean's alone is dense
-            part = g_mean.expand(x.shape) / math.prod(x.shape[d] for d in dims)
+            part = _mean_backward(g_mean, x.shape, dims)
             grad = part if grad is None else grad + part
         return grad, None, None, None, None, None, None
 

@@ -425,12 +425,12 @@ sigmoid = unary(
 )
 
 
-_RELU_BITS: dict = {}  # per NumPy float dtype: (the unsigned dtype of its width, a 0-d zero, a one of it)
+_RELU_BITS: dict = {}  # per NumPy float dtype: (the unsigned dtype of its width, a 0-d zero)
 
 
 def _relu_bits(np, dtype):
     bits = np.dtype(f"u{dtype.itemsize}")
-    c = _RELU_BITS[dtype] = (bits, np.zeros((), dtype), bits.type(1))
+    c = _RELU_BITS[dtype] = (bits, np.zeros((), dtype))
     return c
 
 
@@ -473,7 +473,7 @@ def _relu_bits_np(np, x):
     np.maximum leaves a tie of zeros to the CPU's instruction (-0.0 or +0), and a per-element select
     (np.where, putmask) mispredicts on random signs, ~10x slower than this. Each NumPy call or attribute
     costs as much as a 1,000-element add, so the constants are made once per dtype."""
-    bits, zero, _ = _RELU_BITS.get(x.dtype) or _relu_bits(np, x.dtype)
+    bits, zero = _RELU_BITS.get(x.dtype) or _relu_bits(np, x.dtype)
     keep = np.less(x, zero)
     keep = np.logical_not(keep, out=keep) if x.ndim else not keep  # (0-d: NumPy compares into a scalar)
     out = np.empty_like(x)  # returned itself, not a view: the backend keeps an array owning its memory
@@ -491,7 +491,7 @@ def _relu_backward_np(np, g, out):
     the cost of the copy (which is NumPy's plain cast loop)."""
     if g.dtype != out.dtype or g.dtype.kind != "f":
         return np.where(out <= 0, g.dtype.type(0), g)
-    bits, zero, _ = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
+    bits, zero = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
     keep = np.less_equal(out, zero)
     if out.ndim:
         np.logical_not(keep, out=keep)
