@@ -15,8 +15,10 @@ from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter, is_lazy
+from . import global_hooks as _global
+from .global_hooks import *  # noqa: F401,F403 (torch.nn.modules.module's register_module_* functions)
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["Module", "RemovableHandle", *_global.__all__]
 
 
 def typename(obj) -> str:
@@ -188,6 +190,8 @@ class Module:
                 f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
                 "(torch Tensor or None required)"
             )
+        if _global.buffer_registration:
+            tensor = _global.registered(_global.buffer_registration, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -217,6 +221,8 @@ class Module:
                 f"created explicitly. To express '{name}' as a function of another Tensor, "
                 "compute the value in the forward() method."
             )
+        if _global.parameter_registration and param is not None:  # (torch's hooks never see a None)
+            param = _global.registered(_global.parameter_registration, self, name, param)
         self._parameters[name] = param
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -231,6 +237,8 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
+        if _global.module_registration:
+            module = _global.registered(_global.module_registration, self, name, module)
         self._modules[name] = module
 
     def register_module(self, name: str, module: Module | None) -> None:
@@ -273,6 +281,8 @@ class Module:
                 if modules is None:
                     raise AttributeError("cannot assign module before Module.__init__() call")
                 remove_from(self.__dict__, self._parameters, self._buffers, self._non_persistent_buffers_set)
+                if _global.module_registration:
+                    value = _global.registered(_global.module_registration, self, name, value)
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
@@ -280,6 +290,8 @@ class Module:
                         f"cannot assign '{typename(value)}' as child module '{name}' "
                         "(torch.nn.Module or None expected)"
                     )
+                if _global.module_registration:
+                    value = _global.registered(_global.module_registration, self, name, value)
                 modules[name] = value
             else:
                 buffers = self.__dict__.get("_buffers")
@@ -588,7 +600,10 @@ class Module:
 
     def _call_impl(self, *args, **kwargs):
         # a copy: a hook may remove itself (a lazy module's, once it has its sizes)
-        for hook_id, hook in tuple(self._forward_pre_hooks.items()):
+        pre_hooks = tuple(self._forward_pre_hooks.items())
+        if _global.forward_pre:  # every module's hooks run before its own, as torch's
+            pre_hooks = (*_global.forward_pre.items(), *pre_hooks)
+        for hook_id, hook in pre_hooks:
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
                 if result is not None:
@@ -603,14 +618,18 @@ class Module:
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
         bw_hook = None
-        if self._backward_hooks or self._backward_pre_hooks:
+        if self._backward_hooks or self._backward_pre_hooks or _global.backward or _global.backward_pre:
             bw_hook = BackwardHook(
-                self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
+                self, [*_global.backward.values(), *self._backward_hooks.values()],
+                [*_global.backward_pre.values(), *self._backward_pre_hooks.values()]
             )
             args = bw_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
-        for hook_id, hook in self._forward_hooks.items():
-            if hook_id in self._forward_hooks_with_kwargs:
+        hooks = self._forward_hooks.items()
+        if _global.forward:
+            hooks = (*_global.forward.items(), *hooks)
+        for hook_id, hook in hooks:
+            if hook_id in self._forward_hooks_with_kwargs or hook_id in _global.forward_with_kwargs:
                 hook_result = hook(self, args, kwargs, result)
             else:
                 hook_result = hook(self, args, result)
