@@ -10,10 +10,12 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
+from ... import __future__ as _future
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
 from ...tensor import Tensor
+from ..._swap import swap_tensors
 from ..parameter import Buffer, Parameter, is_lazy
 from . import global_hooks as _global
 from .global_hooks import *  # noqa: F401,F403 (torch.nn.modules.module's register_module_* functions)
@@ -469,20 +471,43 @@ class Module:
         return self
 
     def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
-        # parameters keep their identity (optimizers hold them): their data is replaced
+        # parameters keep their identity (optimizers hold them): their data is replaced, or (torch.__future__)
+        # the whole tensor swapped, or a new Parameter made
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for param in self._parameters.values():
+        swap, overwrite = _future.get_swap_module_params_on_conversion(), \
+            _future.get_overwrite_module_params_on_conversion()
+        for key, param in self._parameters.items():
             if param is None:
                 continue
             with no_grad():
                 applied = fn(param)
-            param.data = applied
-            if param.grad is not None:
+            grad = param.grad
+            if swap:
+                try:
+                    if grad is not None:
+                        param.grad = None
+                    swap_tensors(param, Parameter(applied, requires_grad=param.requires_grad))
+                except Exception as e:
+                    raise RuntimeError(f"_apply(): Couldn't swap {self._get_name()}.{key}") from e
+                out = param
+            elif overwrite:
+                out = self._parameters[key] = Parameter(applied, param.requires_grad)
+            else:
+                param.data = applied
+                out = param
+            if grad is not None:
                 with no_grad():
-                    grad_applied = fn(param.grad)
-                param.grad.data = grad_applied
+                    grad_applied = fn(grad)
+                if swap:
+                    grad_applied.requires_grad_(grad.requires_grad)
+                    swap_tensors(grad, grad_applied)
+                    out.grad = grad
+                elif overwrite:
+                    out.grad = grad_applied.requires_grad_(grad.requires_grad)
+                else:
+                    out.grad.data = grad_applied
         for key, buf in self._buffers.items():
             if buf is not None:
                 self._buffers[key] = fn(buf)
