@@ -699,8 +699,11 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
     _check_storage(size, dtype)
     gen = generator or default_generator
     n = math.prod(size)
-    seed, offset = gen._take(2 * n if kind == "normal" else n)
-    storage = get_backend(factory_device(device)).random(kind, n, dtype, seed, offset, a, b)
+    device = factory_device(device)
+    # a meta tensor has no values to draw: the generator's stream stays where it was, as torch's (a model
+    # built on the meta device, then on the cpu, gets the weights of one built on the cpu alone)
+    seed, offset = (0, 0) if device.type == "meta" else gen._take(2 * n if kind == "normal" else n)
+    storage = get_backend(device).random(kind, n, dtype, seed, offset, a, b)
     return _finish(storage, size, dtype, requires_grad)
 
 
@@ -844,6 +847,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if n_cat > 1 << 24:
         raise RuntimeError("number of categories cannot exceed 2^24")
+    if input.is_meta:  # nothing to draw from: the samples' shape alone
+        return empty(*input.shape[:-1], num_samples, dtype=dt.int64, device=input.device)
     rows = input.reshape(-1, n_cat).tolist()
     for row in rows:
         if not all(math.isfinite(v) and v >= 0 for v in row):

@@ -106,7 +106,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
             kind = dt.scalar_name(p.dtype)
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{kind}'")
         p = p.to(self.device).expand(self.shape)
-        if p.numel() and not bool(((p >= 0) & (p <= 1)).all()):
+        if p.numel() and not p.is_meta and not bool(((p >= 0) & (p <= 1)).all()):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
                                "error message be improved?  If so, please report an enhancement request to "
                                "PyTorch.)")

@@ -543,6 +543,12 @@ class Module:
     def cpu(self) -> Module:
         return self._apply(lambda t: t.cpu())
 
+    def to_empty(self, *, device, recurse: bool = True) -> Module:
+        """Give every parameter and buffer new, uninitialised memory on ``device`` (a model built on the meta
+        device, materialised before its weights are loaded or initialised)."""
+        from ...ops.creation import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
     def share_memory(self) -> Module:
         """Move every parameter and buffer into shared memory (``Tensor.share_memory_``), as torch's: the
         processes ``torch.multiprocessing`` starts with this module then train the same weights (Hogwild)."""
@@ -784,6 +790,11 @@ class Module:
                     f"from checkpoint, the shape in current model is {param.shape}."
                 )
                 continue
+            if not assign and param.is_meta and not input_param.is_meta:
+                warnings.warn(f"for {key}: copying from a non-meta parameter in the checkpoint to a meta "
+                              "parameter in the current model, which is a no-op. (Did you mean to pass "
+                              "`assign=True` to assign items in the state dictionary to their corresponding "
+                              "key in the module instead of copying them in place?)", stacklevel=2)
             try:
                 with no_grad():
                     if assign:
