@@ -68,7 +68,8 @@ def _factory(name):
 
     def make(*args, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
              pin_memory=False, **kw):
-        if torch.empty(0, device=device).is_meta:  # a meta tensor draws nothing, in either library
+        if (torch.get_default_device() if device is None else torch.device(device)).type == "meta":
+            # a meta tensor draws nothing, in either library
             return original(*args, dtype=dtype, device=device, requires_grad=requires_grad, **kw)
         args = [tuple(a) if isinstance(a, torch.Size) else a for a in args]
         if "size" in kw:
