@@ -7,6 +7,8 @@ import sys
 
 from .. import dtypes as dt
 from .._warnings import called_by_user, warn_copy_construct, warn_once
+from ..autograd.function import no_derivative, zero_derivative
+from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator
@@ -810,7 +812,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
         shape = broadcast_shapes(*(t.shape for t in (mean, std) if isinstance(t, Tensor)))
         z = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
-        return (z * std + mean).detach()
+        out = (z * std + mean).detach()
+        inputs = [t for t in (mean, std) if isinstance(t, Tensor)]
+        if _grad.enabled and any(t.requires_grad for t in inputs):  # a zero gradient, as torch's
+            form = 3 if len(inputs) == 2 else 1 if isinstance(mean, Tensor) else 2  # torch's overloads
+            out = zero_derivative(out, inputs, f"NormalBackward{form}")
+        return out
     if size is None:
         raise TypeError('normal() missing 1 required positional arguments: "size"')
     if not std >= 0:  # (nan too)
@@ -825,7 +832,12 @@ def bernoulli(input, p=None, *, generator=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype."""
     from .sampling import bernoulli_
 
-    return bernoulli_(empty_like(input), input if p is None else p, generator=generator)
+    out = bernoulli_(empty_like(input), input.detach() if p is None else p, generator=generator)
+    if not (_grad.enabled and input.requires_grad):
+        return out
+    if p is None:  # a zero gradient, as torch's; none at all for a number p
+        return zero_derivative(out, input, "BernoulliBackward0")
+    return no_derivative(out, "derivative for aten::bernoulli is not implemented", input)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
