@@ -64,6 +64,7 @@ from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from . import accelerator, cuda, hub, mps, webgpu, xpu  # noqa: E402
 from . import datasets, utils  # noqa: E402
+from . import __future__  # noqa: E402,F401  (torch.__future__)
 from .utils.dlpack import from_dlpack  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)

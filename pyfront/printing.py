@@ -211,7 +211,12 @@ def tensor_repr(t: Tensor) -> str:
     if t.device.type != "cpu":
         suffixes.append(f"device='{t.device}'")
     default_dtype = _dt.get_default_dtype()
-    if t.numel() == 0:
+    if t.device.type == "meta":  # no values to show: the size and any dtype but the default, always
+        suffixes.append(f"size={tuple(t.shape)}")
+        if t.dtype is not default_dtype:
+            suffixes.append(f"dtype={t.dtype}")
+        body = "..."
+    elif t.numel() == 0:
         # nothing to show the shape or the dtype by, so both are spelled out ((0,) reads as "[]")
         if t.ndim != 1:
             suffixes.append(f"size={tuple(t.shape)}")

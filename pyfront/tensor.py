@@ -221,7 +221,11 @@ class Tensor:
     def _never(self) -> bool:
         return False
 
-    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = _never
+    is_xpu = is_mps = is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = _never
+
+    @property
+    def is_meta(self) -> bool:
+        return self.device.type == "meta"
 
     @property
     def is_cpu(self) -> bool:
@@ -244,6 +248,8 @@ class Tensor:
         return self._base is not None
 
     def data_ptr(self) -> int:
+        if self._storage.data is None and self.device.type == "meta":  # no memory: torch's null pointer
+            return 0
         return id(memory_of(self._storage)) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
@@ -746,7 +752,10 @@ class Tensor:
         # its one element sits at the offset, whatever the shape: read it as a 0-d layout (the layout's own
         # offset: a lazy view's is that of its values, made for the read)
         layout = self._layout
-        return get_backend(self.device).to_list(layout.view((), (), layout.offset))
+        backend = get_backend(self.device)
+        if backend.name == "meta":
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
+        return backend.to_list(layout.view((), (), layout.offset))
 
     def tolist(self):
         if self._batched:

@@ -688,7 +688,7 @@ class Tensor:
         """As ``torch.Tensor.is_maia``. (pyfront.old_functions.<lambda>)"""
     @property
     def is_meta(self) -> builtins.bool:
-        """As ``torch.Tensor.is_meta``. (pyfront.tensor.Tensor._never)"""
+        """As ``torch.Tensor.is_meta``. (pyfront.tensor.Tensor.is_meta)"""
     @property
     def is_mkldnn(self) -> builtins.bool:
         """As ``torch.Tensor.is_mkldnn``. (pyfront.tensor.Tensor._never)"""

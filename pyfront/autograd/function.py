@@ -407,19 +407,21 @@ class _ZeroDerivative(Function):
     """The graph node of a sampler PyTorch differentiates as a constant (its gradient is zeros)."""
 
     @staticmethod
-    def forward(ctx, boxed_result, input):
+    def forward(ctx, boxed_result, *inputs):
         return boxed_result[0]
 
     @staticmethod
     def backward(ctx, grad):
         from ..ops.primitives.elementwise import zeros_like_grad
-        return None, zeros_like_grad(grad)
+        zero = zeros_like_grad(grad)  # (the engine sums it down to a broadcast input's shape)
+        return (None, *[zero] * len(ctx.needs_input_grad[1:]))
 
 
-def zero_derivative(result: Tensor, input: Tensor, grad_fn: str) -> Tensor:
-    """``result`` (computed off the graph, of ``input``'s shape) as the output of ``input`` whose gradient is
-    zero, its node named ``grad_fn`` as PyTorch's (``torch.poisson``'s ``PoissonBackward0``)."""
+def zero_derivative(result: Tensor, inputs, grad_fn: str) -> Tensor:
+    """``result`` (computed off the graph, of the inputs' broadcast shape) as the output of ``inputs`` (a
+    tensor or several) whose gradient is zero, its node named ``grad_fn`` as PyTorch's (``torch.poisson``'s
+    ``PoissonBackward0``, a sampler's: ``torch.normal``'s, ``uniform_``'s)."""
     since = graph.SEQUENCE[0]
-    out = _ZeroDerivative.apply((result,), input)
+    out = _ZeroDerivative.apply((result,), *((inputs,) if isinstance(inputs, Tensor) else inputs))
     graph.present_as(out, grad_fn, since)
     return out

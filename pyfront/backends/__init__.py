@@ -94,6 +94,9 @@ def _load(kind: str):
     if kind == "webgpu":
         from .webgpu import WebGPUBackend, open_driver
         return WebGPUBackend(open_driver())
+    if kind == "meta":
+        from .meta import MetaBackend
+        return MetaBackend()
     if kind in ("cuda", "xpu"):  # what torch's builds without them raise
         raise AssertionError(f"Torch not compiled with {kind.upper()} enabled")
     raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")

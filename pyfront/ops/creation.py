@@ -7,6 +7,8 @@ import sys
 
 from .. import dtypes as dt
 from .._warnings import called_by_user, warn_copy_construct, warn_once
+from ..autograd.function import no_derivative, zero_derivative
+from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator
@@ -699,8 +701,11 @@ def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
     _check_storage(size, dtype)
     gen = generator or default_generator
     n = math.prod(size)
-    seed, offset = gen._take(2 * n if kind == "normal" else n)
-    storage = get_backend(factory_device(device)).random(kind, n, dtype, seed, offset, a, b)
+    device = factory_device(device)
+    # a meta tensor has no values to draw: the generator's stream stays where it was, as torch's (a model
+    # built on the meta device, then on the cpu, gets the weights of one built on the cpu alone)
+    seed, offset = (0, 0) if device.type == "meta" else gen._take(2 * n if kind == "normal" else n)
+    storage = get_backend(device).random(kind, n, dtype, seed, offset, a, b)
     return _finish(storage, size, dtype, requires_grad)
 
 
@@ -807,7 +812,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
         shape = broadcast_shapes(*(t.shape for t in (mean, std) if isinstance(t, Tensor)))
         z = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
-        return (z * std + mean).detach()
+        out = (z * std + mean).detach()
+        inputs = [t for t in (mean, std) if isinstance(t, Tensor)]
+        if _grad.enabled and any(t.requires_grad for t in inputs):  # a zero gradient, as torch's
+            form = 3 if len(inputs) == 2 else 1 if isinstance(mean, Tensor) else 2  # torch's overloads
+            out = zero_derivative(out, inputs, f"NormalBackward{form}")
+        return out
     if size is None:
         raise TypeError('normal() missing 1 required positional arguments: "size"')
     if not std >= 0:  # (nan too)
@@ -822,7 +832,12 @@ def bernoulli(input, p=None, *, generator=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype."""
     from .sampling import bernoulli_
 
-    return bernoulli_(empty_like(input), input if p is None else p, generator=generator)
+    out = bernoulli_(empty_like(input), input.detach() if p is None else p, generator=generator)
+    if not (_grad.enabled and input.requires_grad):
+        return out
+    if p is None:  # a zero gradient, as torch's; none at all for a number p
+        return zero_derivative(out, input, "BernoulliBackward0")
+    return no_derivative(out, "derivative for aten::bernoulli is not implemented", input)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -844,6 +859,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if n_cat > 1 << 24:
         raise RuntimeError("number of categories cannot exceed 2^24")
+    if input.is_meta:  # nothing to draw from: the samples' shape alone
+        return empty(*input.shape[:-1], num_samples, dtype=dt.int64, device=input.device)
     rows = input.reshape(-1, n_cat).tolist()
     for row in rows:
         if not all(math.isfinite(v) and v >= 0 for v in row):

@@ -37,6 +37,8 @@ def check_same_device(inputs):
     dev = inputs[0].device
     for t in inputs[1:]:
         if t.device != dev:
+            if "meta" in (dev.type, t.device.type):  # torch's meta kernels name the one they expected
+                raise RuntimeError(f"Tensor on device {t.device} is not on the expected device {dev}!")
             raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                                f"two devices, {dev} and {t.device}!")
     return dev
@@ -192,7 +194,7 @@ def _run(op, inputs, attrs, device, laid_out, strides=None):
             order = sorted(range(len(shape)), key=lambda d: -strides[d])
             layouts = [_permuted(lay, shape, order) for lay in layouts]
             meta = [(tuple(s[d] for d in order), dtype) for s, dtype in meta]
-    if device.type != "cpu" and op.extra.get("cpu_fallback"):
+    if device.type != "cpu" and op.extra.get("cpu_fallback") and device.type != "meta":  # (meta: no values)
         storages = run_on_cpu(op, layouts, attrs, meta, device)
     else:
         storages = get_backend(device).run(op, layouts, attrs, meta)

@@ -10,6 +10,8 @@ import math
 
 from .. import _warnings
 from .. import dtypes as dt
+from ..autograd.function import zero_derivative
+from ..autograd.grad_mode import _state as _grad
 from ..tensor import Tensor
 from . import creation
 from .creation import _num
@@ -17,6 +19,14 @@ from .argcheck import invalid_combination
 from .primitives import elementwise as ew
 
 _MANTISSA = {"float16": 11, "float32": 24, "float64": 53}  # integers exact up to 2**digits
+
+
+def _filled(self, value, grad_fn, p=None):
+    """``self`` holding the draws ``value``: where self (or a tensor ``p``) is in a graph, torch records the
+    fill as a node whose gradient is zero (a leaf that requires grad is refused by ``_assign``)."""
+    if _grad.enabled and (self.requires_grad or isinstance(p, Tensor) and p.requires_grad):
+        value = zero_derivative(value, (self, p) if isinstance(p, Tensor) else self, grad_fn)
+    return self._assign(value)
 
 
 def _draw(self, kind, a, b, generator, dtype=None):
@@ -52,7 +62,7 @@ def uniform_(self, *args, generator=None, **kwargs):
     if lo > hi:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
                            f"to={_num(hi)}")
-    return self._assign(_draw(self, "uniform", float(lo), float(hi), generator))
+    return _filled(self, _draw(self, "uniform", float(lo), float(hi), generator), "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -60,7 +70,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if not std >= 0:  # (nan too)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
     _float_kernel(self, "normal_kernel_cpu")
-    return self._assign(_draw(self, "normal", float(mean), float(std), generator))
+    return _filled(self, _draw(self, "normal", float(mean), float(std), generator), "NormalBackward0")
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -68,7 +78,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_num(std)}")
     _float_kernel(self, "log_normal_cpu")
-    return self._assign(ew.exp(_draw(self, "normal", float(mean), float(std), generator)))
+    draws = ew.exp(_draw(self, "normal", float(mean), float(std), generator))
+    return _filled(self, draws, "LogNormalBackward0")
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
@@ -76,7 +87,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_num(lambd)}")
     _continuous(self, "Exponential")
-    return self._assign(-ew.log1p(-_unit(self, generator)) / lambd)
+    return _filled(self, -ew.log1p(-_unit(self, generator)) / lambd, "ExponentialBackward0")
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -84,7 +95,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_num(sigma)}")
     _continuous(self, "Cauchy")
-    return self._assign(median + sigma * ew.tan(math.pi * (_unit(self, generator) - 0.5)))
+    return _filled(self, median + sigma * ew.tan(math.pi * (_unit(self, generator) - 0.5)), "CauchyBackward0")
 
 
 def geometric_(self, p=None, *, generator=None):
@@ -96,7 +107,7 @@ def geometric_(self, p=None, *, generator=None):
     if self.dtype is dt.bool_:
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     u = 1.0 - _unit(self, generator)  # (0, 1]
-    return self._assign((ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype))
+    return _filled(self, (ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype), "GeometricBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
@@ -106,13 +117,15 @@ def bernoulli_(self, p=0.5, *, generator=None):
             kind = dt.scalar_name(p.dtype)
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{kind}'")
         p = p.to(self.device).expand(self.shape)
-        if p.numel() and not bool(((p >= 0) & (p <= 1)).all()):
+        if p.numel() and not p.is_meta and not bool(((p >= 0) & (p <= 1)).all()):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
                                "error message be improved?  If so, please report an enhancement request to "
                                "PyTorch.)")
     elif not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_num(p)}")
-    return self._assign((_unit(self, generator) < p).to(self.dtype))
+    # torch's node: BernoulliBackward1 for a tensor p (an input of the node), 2 for a number
+    name = "BernoulliBackward1" if isinstance(p, Tensor) else "BernoulliBackward2"
+    return _filled(self, (_unit(self, generator) < p).to(self.dtype), name, p)
 
 
 def random_(self, *args, generator=None, **kwargs):
@@ -138,7 +151,8 @@ def random_(self, *args, generator=None, **kwargs):
         for what, v in (("from", lo), ("to - 1", last)):
             if not info.min <= v <= info.max:
                 raise RuntimeError(f"{what} is out of bounds for {dt.cpp_name(self.dtype)}")
-    return self._assign(_integers(self, lo, last - lo + 1, generator))
+    form = 0 if len(args) == 2 or "from" in kwargs else 1 if args or kwargs else 2  # torch's overloads
+    return _filled(self, _integers(self, lo, last - lo + 1, generator), f"RandomBackward{form}")
 
 
 def _integers(self, lo, span, generator):

@@ -259,6 +259,20 @@ class Pickler:
         if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
             self._global("torch._tensor", "_rebuild_from_type_v2")
             self.out += b"("
+        if t.device.type == "meta":  # no memory to write: torch's form names the dtype and the geometry
+            self._global("torch._utils", "_rebuild_meta_tensor_no_storage")
+            if state:
+                self._global("torch", "Tensor")
+            self.out += b"("
+            self._global("torch", t.dtype.name)
+            for part in (tuple(t.shape), tuple(t._strides), t.requires_grad):
+                self._save(part)
+            self.out += b"t"
+            if state:
+                self._save(state)
+                self.out += b"t"
+            self.out += b"R"
+            return
         kind = DTYPE_STORAGES.get(t.dtype.name)
         # a dtype with no storage class of its own (uint16/32/64, float8): torch's v3 form, its bytes in an
         # untyped storage and the dtype named after the hooks

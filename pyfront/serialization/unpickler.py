@@ -99,6 +99,7 @@ def _globals() -> dict:
         ("torch._utils._rebuild_tensor_v2", "_rebuild_tensor_v2"),
         ("torch._utils._rebuild_tensor_v3", "_rebuild_tensor_v3"),
         ("torch._utils._rebuild_parameter", "_rebuild_parameter"),
+        ("torch._utils._rebuild_meta_tensor_no_storage", "_rebuild_meta_tensor_no_storage"),
         ("torch._utils._rebuild_parameter_with_state", "_rebuild_parameter_with_state"),
         ("torch._tensor._rebuild_from_type_v2", "_rebuild_from_type_v2"),
         ("torch._utils._rebuild_sparse_tensor", "_rebuild_sparse_tensor"),
@@ -441,6 +442,17 @@ class Unpickler:
         self.tensors.append(t)
         return t
 
+    def _rebuild_meta_tensor_no_storage(self, dtype, size, stride, requires_grad):
+        """A meta tensor: its dtype and geometry, no memory (and so none in the archive)."""
+        from ..ops.factories import empty_strided  # (the factories import the tensor module this file needs)
+
+        if not isinstance(dtype, dt.dtype):
+            raise UnpicklingError(f"_rebuild_meta_tensor_no_storage needs a dtype, got {_show(dtype)}")
+        size, stride = _ints(size, "size"), _ints(stride, "stride")
+        if len(size) != len(stride):
+            raise UnpicklingError(f"size {list(size)} and stride {list(stride)} differ in length")
+        return self._finish(empty_strided(size, stride, dtype=dtype, device="meta"), requires_grad, {}, None)
+
     def _rebuild_tensor(self, storage, offset, size, stride):
         return self._tensor(storage, offset, size, stride, None)
 
@@ -482,7 +494,8 @@ class Unpickler:
         self._finish(data, requires_grad, backward_hooks, None)  # a tensor's checks; then data is plain again
         data.requires_grad_(False)
         p = Parameter(data, requires_grad)  # a Parameter, as torch loads it (saved alone or in a container)
-        self.tensors.append(p)  # its storage is filled in with the other tensors'
+        if type(p._storage) is StorageRef:  # (a meta one has none)
+            self.tensors.append(p)  # its storage is filled in with the other tensors'
         return p
 
     def _rebuild_parameter_with_state(self, data, requires_grad, backward_hooks, state):

@@ -64,8 +64,13 @@ def _g(generator):
 
 
 def _factory(name):
+    original = getattr(torch, name)
+
     def make(*args, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
              pin_memory=False, **kw):
+        if (torch.get_default_device() if device is None else torch.device(device)).type == "meta":
+            # a meta tensor draws nothing, in either library
+            return original(*args, dtype=dtype, device=device, requires_grad=requires_grad, **kw)
         args = [tuple(a) if isinstance(a, torch.Size) else a for a in args]
         if "size" in kw:
             kw["size"] = tuple(kw["size"])
@@ -89,6 +94,8 @@ def _like(name):
 
 def _inplace(name):
     def fill(self, *args, generator=None, **kw):
+        if self.is_meta:  # nothing to fill, no number drawn (pyfront's meta draws none either)
+            return self
         if name == "random_" and not args and not kw:  # a fresh seed (samplers): pyfront draws it this way
             p = pyfront.randint(0, 1 << 32, tuple(self.shape), generator=_g(generator),
                                 dtype=_pdt(self.dtype))

@@ -485,7 +485,7 @@ def embedding(
             assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
             padding_idx += num
     flat = input.reshape(-1)
-    if flat.numel() and (int(flat.min()) < 0 or int(flat.max()) >= num):
+    if flat.numel() and not flat.is_meta and (int(flat.min()) < 0 or int(flat.max()) >= num):
         raise IndexError("index out of range in self")
     if max_norm is not None:
         _renorm_rows_(weight, input, max_norm, norm_type)
@@ -535,7 +535,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if tensor.numel() == 0:
         if num_classes == -1:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
-    else:
+    elif num_classes == -1 or not tensor.is_meta:  # (a meta tensor's values, unknown, are not checked)
         lo, hi = int(tensor.min()), int(tensor.max())
         if lo < 0:
             raise RuntimeError("Class values must be non-negative.")

@@ -425,7 +425,7 @@ def _pick(logp, target, weight, ignore_index):
     ignore_index; a target out of range raises torch's IndexError (the one read-back)."""
     n_classes = logp.shape[1] if logp.dim() >= 2 else logp.shape[0]
     bad = ew.logical_and(target != ignore_index, ew.logical_or(target < 0, target >= n_classes))
-    if bad.any():
+    if not bad.is_meta and bad.any():  # (a meta target has no values to check)
         raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
     safe, w, ignored = _targets(target, weight, ignore_index, n_classes, logp.dtype)
     scores = logp.movedim(1, -1) if logp.dim() >= 2 else logp

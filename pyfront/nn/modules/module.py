@@ -10,13 +10,17 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
+from ... import __future__ as _future
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
 from ...tensor import Tensor
+from ..._swap import swap_tensors
 from ..parameter import Buffer, Parameter, is_lazy
+from . import global_hooks as _global
+from .global_hooks import *  # noqa: F401,F403 (torch.nn.modules.module's register_module_* functions)
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["Module", "RemovableHandle", *_global.__all__]
 
 
 def typename(obj) -> str:
@@ -188,6 +192,8 @@ class Module:
                 f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
                 "(torch Tensor or None required)"
             )
+        if _global.buffer_registration:
+            tensor = _global.registered(_global.buffer_registration, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -217,6 +223,8 @@ class Module:
                 f"created explicitly. To express '{name}' as a function of another Tensor, "
                 "compute the value in the forward() method."
             )
+        if _global.parameter_registration and param is not None:  # (torch's hooks never see a None)
+            param = _global.registered(_global.parameter_registration, self, name, param)
         self._parameters[name] = param
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -231,6 +239,8 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
+        if _global.module_registration:
+            module = _global.registered(_global.module_registration, self, name, module)
         self._modules[name] = module
 
     def register_module(self, name: str, module: Module | None) -> None:
@@ -273,6 +283,8 @@ class Module:
                 if modules is None:
                     raise AttributeError("cannot assign module before Module.__init__() call")
                 remove_from(self.__dict__, self._parameters, self._buffers, self._non_persistent_buffers_set)
+                if _global.module_registration:
+                    value = _global.registered(_global.module_registration, self, name, value)
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
@@ -280,6 +292,8 @@ class Module:
                         f"cannot assign '{typename(value)}' as child module '{name}' "
                         "(torch.nn.Module or None expected)"
                     )
+                if _global.module_registration:
+                    value = _global.registered(_global.module_registration, self, name, value)
                 modules[name] = value
             else:
                 buffers = self.__dict__.get("_buffers")
@@ -457,20 +471,43 @@ class Module:
         return self
 
     def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
-        # parameters keep their identity (optimizers hold them): their data is replaced
+        # parameters keep their identity (optimizers hold them): their data is replaced, or (torch.__future__)
+        # the whole tensor swapped, or a new Parameter made
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for param in self._parameters.values():
+        swap, overwrite = _future.get_swap_module_params_on_conversion(), \
+            _future.get_overwrite_module_params_on_conversion()
+        for key, param in self._parameters.items():
             if param is None:
                 continue
             with no_grad():
                 applied = fn(param)
-            param.data = applied
-            if param.grad is not None:
+            grad = param.grad
+            if swap:
+                try:
+                    if grad is not None:
+                        param.grad = None
+                    swap_tensors(param, Parameter(applied, requires_grad=param.requires_grad))
+                except Exception as e:
+                    raise RuntimeError(f"_apply(): Couldn't swap {self._get_name()}.{key}") from e
+                out = param
+            elif overwrite:
+                out = self._parameters[key] = Parameter(applied, param.requires_grad)
+            else:
+                param.data = applied
+                out = param
+            if grad is not None:
                 with no_grad():
-                    grad_applied = fn(param.grad)
-                param.grad.data = grad_applied
+                    grad_applied = fn(grad)
+                if swap:
+                    grad_applied.requires_grad_(grad.requires_grad)
+                    swap_tensors(grad, grad_applied)
+                    out.grad = grad
+                elif overwrite:
+                    out.grad = grad_applied.requires_grad_(grad.requires_grad)
+                else:
+                    out.grad.data = grad_applied
         for key, buf in self._buffers.items():
             if buf is not None:
                 self._buffers[key] = fn(buf)
@@ -505,6 +542,12 @@ class Module:
 
     def cpu(self) -> Module:
         return self._apply(lambda t: t.cpu())
+
+    def to_empty(self, *, device, recurse: bool = True) -> Module:
+        """Give every parameter and buffer new, uninitialised memory on ``device`` (a model built on the meta
+        device, materialised before its weights are loaded or initialised)."""
+        from ...ops.creation import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
 
     def share_memory(self) -> Module:
         """Move every parameter and buffer into shared memory (``Tensor.share_memory_``), as torch's: the
@@ -588,7 +631,10 @@ class Module:
 
     def _call_impl(self, *args, **kwargs):
         # a copy: a hook may remove itself (a lazy module's, once it has its sizes)
-        for hook_id, hook in tuple(self._forward_pre_hooks.items()):
+        pre_hooks = tuple(self._forward_pre_hooks.items())
+        if _global.forward_pre:  # every module's hooks run before its own, as torch's
+            pre_hooks = (*_global.forward_pre.items(), *pre_hooks)
+        for hook_id, hook in pre_hooks:
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
                 if result is not None:
@@ -603,14 +649,18 @@ class Module:
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
         bw_hook = None
-        if self._backward_hooks or self._backward_pre_hooks:
+        if self._backward_hooks or self._backward_pre_hooks or _global.backward or _global.backward_pre:
             bw_hook = BackwardHook(
-                self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
+                self, [*_global.backward.values(), *self._backward_hooks.values()],
+                [*_global.backward_pre.values(), *self._backward_pre_hooks.values()]
             )
             args = bw_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
-        for hook_id, hook in self._forward_hooks.items():
-            if hook_id in self._forward_hooks_with_kwargs:
+        hooks = self._forward_hooks.items()
+        if _global.forward:
+            hooks = (*_global.forward.items(), *hooks)
+        for hook_id, hook in hooks:
+            if hook_id in self._forward_hooks_with_kwargs or hook_id in _global.forward_with_kwargs:
                 hook_result = hook(self, args, kwargs, result)
             else:
                 hook_result = hook(self, args, result)
@@ -740,6 +790,11 @@ class Module:
                     f"from checkpoint, the shape in current model is {param.shape}."
                 )
                 continue
+            if not assign and param.is_meta and not input_param.is_meta:
+                warnings.warn(f"for {key}: copying from a non-meta parameter in the checkpoint to a meta "
+                              "parameter in the current model, which is a no-op. (Did you mean to pass "
+                              "`assign=True` to assign items in the state dictionary to their corresponding "
+                              "key in the module instead of copying them in place?)", stacklevel=2)
             try:
                 with no_grad():
                     if assign:

@@ -183,7 +183,7 @@ def histc(input, bins=100, min=0, max=0):
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
-    if lo == hi and input.numel():  # the data's range: a read-back of two numbers
+    if lo == hi and input.numel() and not input.is_meta:  # the data's range: a read-back of two numbers
         finite = input.detach()
         lo, hi = float(finite.amin().item()), float(finite.amax().item())
     if lo > hi:

@@ -1,0 +1,61 @@
+"""``torch.utils.swap_tensors``: two tensor objects exchange everything they are (class, attributes, the
+memory they read, their autograd fields) while each keeps its identity, so whoever holds one (an optimizer
+holding a Parameter) sees the other's contents. nn.Module's conversions use it under
+``torch.__future__.set_swap_module_params_on_conversion(True)``."""
+from __future__ import annotations
+
+import weakref
+
+__all__ = ["swap_tensors"]
+
+
+def _user_weakrefs(t) -> list:
+    """The weak references to ``t`` held by the user: not the ones its storage keeps of its sharers, nor its
+    gradient accumulator's of its leaf (torch's hold the TensorImpl, not the Python object)."""
+    storage = getattr(t, "_storage", None)
+    ours = {id(r) for r in (storage.sharers or {}).values()} if storage is not None else set()
+    accum = getattr(t, "_accum", None)
+    if accum is not None:
+        ours.add(id(accum.variable_ref))
+    return [r for r in weakref.getweakrefs(t) if id(r) not in ours]
+
+
+def _poisoned(grad_outputs):
+    raise RuntimeError(
+        "Trying to execute AccumulateGrad node that was poisoned by swap_tensors this can happen when you "
+        "try to run backward on a tensor that was swapped. For a module m with "
+        "`torch.__future__.set_swap_module_params_on_conversion(True)` you should not change the device or "
+        "dtype of the module (e.g. `m.cpu()` or `m.half()`) between running forward and backward. To resolve "
+        "this, please only change the device/dtype before running forward (or after both forward and "
+        "backward).")
+
+
+def _check_alone(t, name: str) -> None:
+    # torch refuses a tensor whose TensorImpl more than its Python object holds; here, its live views (each
+    # keeps it as its base, and would read the other's memory once swapped)
+    storage = t._storage
+    views = [v for v in (storage._live() if storage.sharers else ()) if v is not t and v._base is t]
+    if len(views) == 1 and t.is_leaf and not t.requires_grad:  # torch asks the leaf for its gradient edge
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require "
+                           "gradients")
+    if views:
+        raise RuntimeError(f"Expected use_count of {name} to be 1 or 2 with an AccumulateGrad node but got "
+                           f"{1 + len(views)} make sure you are not holding references to the tensor in "
+                           "other places.")
+
+
+def swap_tensors(t1, t2) -> None:
+    """Swap the contents of tensors ``t1`` and ``t2``: afterwards ``t1`` is what ``t2`` was and back."""
+    for t, name in ((t1, "t1"), (t2, "t2")):
+        if _user_weakrefs(t):
+            raise RuntimeError(f"Cannot swap {name} because it has weakref associated with it")
+    _check_alone(t1, "t1")
+    _check_alone(t2, "t2")
+    for t in (t1, t2):  # a graph recorded before the swap would accumulate into the other tensor: refused
+        accum = getattr(t, "_accum", None)
+        if accum is not None:
+            accum.register_prehook(_poisoned)
+    t1.__class__, t2.__class__ = t2.__class__, t1.__class__
+    t1.__dict__, t2.__dict__ = t2.__dict__, t1.__dict__
+    for t in (t1, t2):  # each now sees the other's memory: counted there (a stale entry only keeps it shared)
+        t._storage.share(t)

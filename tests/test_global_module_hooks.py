@@ -1,0 +1,81 @@
+"""torch.nn.modules.module.register_module_*: hooks that every module runs (before its own of the same
+kind), and hooks on every registration of a parameter, buffer or child module, which may replace it. Each
+case runs the same script on torch and on pyfront and compares what the hooks saw, in order."""
+import pytest
+import torch
+
+import pyfront
+
+
+def _forward_backward(lib):
+    log = []
+    mm = lib.nn.modules.module
+    net = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU(), lib.nn.Linear(4, 2))
+    with lib.no_grad():  # the same weights in both libraries (their generators differ)
+        for p in net.parameters():
+            p.copy_(lib.linspace(-0.5, 0.6, p.numel()).view_as(p))
+    net[0].register_forward_pre_hook(lambda m, a: log.append(("own pre", type(m).__name__)))
+    net[2].register_forward_hook(lambda m, a, o: log.append(("own fwd", type(m).__name__)))
+    net[2].register_full_backward_hook(lambda m, gi, go: log.append(("own bwd", type(m).__name__)))
+    handles = [
+        mm.register_module_forward_pre_hook(
+            lambda m, a: (log.append(("pre", type(m).__name__)), (a[0] * 2,))[1]),
+        mm.register_module_forward_hook(lambda m, a, k, o: (log.append(("fwd", type(m).__name__, sorted(k))),
+                                                            o + 1)[1], with_kwargs=True),
+        mm.register_module_full_backward_pre_hook(lambda m, go: log.append(("bwd pre", type(m).__name__))),
+        mm.register_module_full_backward_hook(
+            lambda m, gi, go: log.append(("bwd", type(m).__name__, [g is None for g in gi]))),
+    ]
+    x = lib.ones(2, 3, requires_grad=True)
+    try:
+        out = net(x)
+        out.sum().backward()
+    finally:
+        for h in handles:
+            h.remove()
+    log.append(("out", [round(v, 4) for v in out.flatten().tolist()],
+                [round(v, 4) for v in x.grad.flatten().tolist()]))
+    net(x)  # removed: only the modules' own hooks run
+    log.append("removed")
+    return log
+
+
+def _registration(lib):
+    log = []
+    mm = lib.nn.modules.module
+    handles = [
+        mm.register_module_parameter_registration_hook(
+            lambda m, n, p: log.append(("param", type(m).__name__, n, tuple(p.shape)))),
+        mm.register_module_buffer_registration_hook(
+            lambda m, n, b: (log.append(("buffer", type(m).__name__, n)), b * 0 + 7)[1]),
+        mm.register_module_module_registration_hook(
+            lambda m, n, c: (log.append(("module", type(m).__name__, n, type(c).__name__)),
+                             lib.nn.Tanh() if isinstance(c, lib.nn.ReLU) else None)[1]),
+    ]
+    try:
+        net = lib.nn.Sequential(lib.nn.Linear(2, 2, bias=False), lib.nn.ReLU())
+        bn = lib.nn.BatchNorm1d(2)
+        net.add_module("bn", bn)
+        net.extra = lib.nn.ReLU()
+        net.register_buffer("scale", lib.ones(2))
+        net.w = lib.nn.Parameter(lib.zeros(3))
+        net.register_parameter("none", None)
+    finally:
+        for h in handles:
+            h.remove()
+    log.append((type(net[1]).__name__, type(net.extra).__name__, net.scale.tolist(),
+                bn.running_mean.tolist()))
+    net.register_buffer("later", lib.ones(1))
+    log.append(net.later.tolist())
+    return log
+
+
+@pytest.mark.parametrize("case", [_forward_backward, _registration])
+def test_global_module_hooks_as_torch(case):
+    assert case(pyfront) == case(torch)
+
+
+def test_global_hooks_public_names():
+    names = [n for n in dir(torch.nn.modules.module)
+             if n.startswith("register_module_") and n != "register_module_backward_hook"]  # (non-full: none)
+    assert names and all(callable(getattr(pyfront.nn.modules.module, n, None)) for n in names)
