@@ -27,19 +27,25 @@ def scaled_add(np, a, b, alpha, out=None):
         r = np.array(a, copy=True)
         if host_blas.axpy(alpha, b, r):
             return r
-    with np.errstate(all="ignore"):
-        if dtype == np.float64:
-            r = fma(np, b, np.float64(alpha), a)
-        else:
-            r = _float32(np, a, b, np.float64(np.float32(alpha)))
+    r = fused_multiply_add(np, b, np.float64(alpha) if dtype == np.float64 else np.float64(np.float32(alpha)), a)
     if out is None:
         return r
     out[...] = r
     return out
 
 
-def _float32(np, a, b, alpha):
-    s = np.multiply(b, alpha, dtype=np.float64)  # exact: 24 bits times 24 bits
+def fused_multiply_add(np, x, y, a):
+    """``x * y + a`` rounded once to the dtype of ``a`` (float32 or float64; ``x`` and ``y`` arrays or
+    numbers of that dtype, broadcasting), as a CPU's fma: torch's addcmul is one, fma(value * t1, t2, a)."""
+    a = np.asarray(a)
+    with np.errstate(all="ignore"):
+        if a.dtype == np.float64:
+            return fma(np, x, y, a)
+        return _float32(np, a, x, y)
+
+
+def _float32(np, a, x, y):
+    s = np.asarray(np.multiply(x, y, dtype=np.float64))  # exact: 24 bits times 24 bits (0-d: an array)
     s = np.add(s, a, out=s) if s.shape == np.broadcast_shapes(s.shape, a.shape) else s + a
     bits = s.view(np.int64)
     # a double rounds to float32 as the exact sum does unless it lies on a float32 midpoint: the low 29 of
@@ -48,11 +54,12 @@ def _float32(np, a, b, alpha):
     risky |= (np.abs(s) < _FLT_MIN) & (s != 0)
     at = np.flatnonzero(risky)
     if at.size:
-        x = np.broadcast_to(a, s.shape).flat[at].astype(np.float64)
-        p = np.broadcast_to(b, s.shape).flat[at].astype(np.float64) * alpha
+        def picked(v):
+            return np.broadcast_to(v, s.shape).flat[at].astype(np.float64)
+        p, v = picked(x) * picked(y), picked(a)
         t = s.flat[at]
         back = t - p
-        err = (p - (t - back)) + (x - back)  # p + x == t + err exactly
+        err = (p - (t - back)) + (v - back)  # p + v == t + err exactly
         odd = (err != 0) & np.isfinite(err) & (t.view(np.int64) & 1 == 0)
         t = np.where(odd, np.nextafter(t, np.where(err > 0, np.inf, -np.inf)), t)  # rounded to odd
         s.flat[at] = t

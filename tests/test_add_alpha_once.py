@@ -1,0 +1,127 @@
+"""torch's CPU add/sub with an alpha round ``input + alpha * other`` once (a fused multiply-add), and so
+so do SGD's steps: pyfront's numbers must be torch's bit for bit (backends/scaled_add.py)."""
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+
+torch.set_num_threads(1)
+_FLOATS = ["float32", "float64"]
+
+
+def _bits_equal(ours, want):
+    ours, want = np.asarray(ours), np.asarray(want)
+    assert ours.dtype == want.dtype and ours.shape == want.shape
+    same = (ours == want) & (np.signbit(ours) == np.signbit(want)) | np.isnan(ours) & np.isnan(want)
+    assert same.all(), f"{(~same).sum()} of {same.size} differ, e.g. {ours[~same][:3]} vs {want[~same][:3]}"
+
+
+def _data(rng, shape, dtype):
+    x = rng.standard_normal(shape).astype(dtype)
+    flat = x.reshape(-1)
+    flat[: min(4, flat.size)] = [np.nan, np.inf, -0.0, -np.inf][: min(4, flat.size)]
+    return x
+
+
+# (input shape, other shape, how other is laid out): contiguous, broadcast either way, transposed, sliced
+_LAYOUTS = [((n,), (n,), "dense") for n in (1, 7, 31, 33, 1000, 10001, 100003)] + [
+    ((40, 33), (33,), "dense"), ((40, 1), (40, 33), "dense"), ((33, 40), (40, 33), "t"), ((300,), (600,), "step"),
+    ((5, 6), (), "dense")]
+
+
+@pytest.mark.parametrize("dtype", _FLOATS)
+@pytest.mark.parametrize("name", ["add", "sub"])
+def test_sweep_bits(dtype, name):
+    rng = np.random.default_rng(0)
+    for (shape, oshape, lay), alpha in itertools.product(_LAYOUTS, (0.1, -0.01, 3, 1e-30)):
+        a, b = _data(rng, shape, dtype), _data(rng, oshape, dtype)
+        ta, tb, pa, pb = torch.from_numpy(a), torch.from_numpy(b), pyfront.tensor(a), pyfront.tensor(b)
+        if lay == "t":
+            tb, pb = tb.t(), pb.t()
+        elif lay == "step":
+            tb, pb = tb[::2], pb[::2]
+        want = getattr(torch, name)(ta, tb, alpha=alpha).numpy()
+        _bits_equal(getattr(pyfront, name)(pa, pb, alpha=alpha).numpy(), want)
+        _bits_equal(getattr(pa, name)(pb, alpha=alpha).numpy(), want)  # the method
+        out = pyfront.empty(want.shape, dtype=getattr(pyfront, dtype))
+        getattr(pyfront, name)(pa, pb, alpha=alpha, out=out)
+        _bits_equal(out.numpy(), want)
+        if want.shape == a.shape:  # in place, into a copy of input (a strided self too)
+            t2, p2 = ta.clone(), pa.clone()
+            getattr(t2, name + "_")(tb, alpha=alpha)
+            getattr(p2, name + "_")(pb, alpha=alpha)
+            _bits_equal(p2.numpy(), t2.numpy())
+            if a.ndim == 2:
+                t3, p3 = ta.t().clone().t(), pa.t().clone().t()
+                getattr(t3, name + "_")(tb, alpha=alpha)
+                getattr(p3, name + "_")(pb, alpha=alpha)
+                _bits_equal(p3.numpy(), t3.numpy())
+
+
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_numbers_and_mixed_dtypes(dtype):
+    rng = np.random.default_rng(1)
+    a = _data(rng, (257,), dtype)
+    other32 = rng.standard_normal(257).astype(np.float32)
+    for other, alpha in ((3.7, 0.1), (other32, -0.3), (np.arange(257), 0.7)):
+        t_other = torch.from_numpy(other) if isinstance(other, np.ndarray) else other
+        p_other = pyfront.tensor(other) if isinstance(other, np.ndarray) else other
+        for name in ("add", "sub"):
+            want = getattr(torch, name)(torch.from_numpy(a), t_other, alpha=alpha).numpy()
+            _bits_equal(getattr(pyfront, name)(pyfront.tensor(a), p_other, alpha=alpha).numpy(), want)
+
+
+def test_other_dtypes_unchanged():
+    """Integers are exact; float16, bfloat16 and complex keep their own paths: still torch's values."""
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((2, 100))
+    for dtype, alpha in (("int64", 3), ("float16", 0.1), ("bfloat16", 0.1), ("complex64", 0.3)):
+        ta = torch.tensor(x * 50).to(getattr(torch, dtype))
+        tb = torch.tensor(y * 50).to(getattr(torch, dtype))
+        pa, pb = pyfront.tensor(ta.tolist(), dtype=getattr(pyfront, dtype)), pyfront.tensor(
+            tb.tolist(), dtype=getattr(pyfront, dtype))
+        want = torch.add(ta, tb, alpha=alpha)
+        got = pyfront.add(pa, pb, alpha=alpha)
+        assert got.tolist() == want.tolist(), dtype
+
+
+def test_gradients_and_nodes():
+    a = pyfront.randn(5, 3, requires_grad=True)
+    b = pyfront.randn(3, requires_grad=True)
+    ta, tb = torch.tensor(a.tolist(), requires_grad=True), torch.tensor(b.tolist(), requires_grad=True)
+    for name, alpha in (("add", 0.3), ("sub", 2.5)):
+        out, tout = getattr(pyfront, name)(a, b, alpha=alpha), getattr(torch, name)(ta, tb, alpha=alpha)
+        assert type(out.grad_fn).__name__ == type(tout.grad_fn).__name__
+        out.sum().backward()
+        tout.sum().backward()
+        _bits_equal(a.grad.numpy(), ta.grad.numpy())
+        _bits_equal(b.grad.numpy(), tb.grad.numpy())
+
+
+def _sgd_run(lib, kw, dtype, foreach, steps=3):
+    rng = np.random.default_rng(0)
+    shapes = [(64, 30), (30,), (10001,), (7,)]
+    ps = [lib.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in shapes]
+    grads = [[rng.standard_normal(s).astype(dtype) for s in shapes] for _ in range(steps)]
+    opt = lib.optim.SGD(ps, foreach=foreach, **kw)
+    for step in grads:
+        for p, g in zip(ps, step):
+            p.grad = lib.tensor(g)
+        opt.step()
+    return [p.detach().numpy() for p in ps]
+
+
+_SGD = [dict(lr=0.05, momentum=m, dampening=d, weight_decay=w, nesterov=n, maximize=x)
+        for m, d, w, n, x in itertools.product((0, 0.9), (0, 0.3), (0, 1e-2), (False, True), (False, True))
+        if not n or m and not d]
+
+
+@pytest.mark.parametrize("dtype", _FLOATS)
+@pytest.mark.parametrize("foreach", [True, False])
+def test_sgd_bits(dtype, foreach):
+    for kw in _SGD:
+        for ours, want in zip(_sgd_run(pyfront, kw, dtype, foreach), _sgd_run(torch, kw, dtype, foreach)):
+            _bits_equal(ours, want)
