@@ -29,7 +29,7 @@ def _routines():
         blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
     except (AttributeError, KeyError, TypeError):
         return None
-    if "openblas" not in str(blas.get("name", "")).lower():  # MKL, Accelerate, a reference BLAS: not known here
+    if "openblas" not in str(blas.get("name", "")).lower():  # MKL, Accelerate, a reference BLAS: unknown here
         return None
     wide = "USE64BITINT" in str(blas.get("openblas configuration", ""))
     for path in _loaded_openblas(np):

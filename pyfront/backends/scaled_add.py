@@ -27,7 +27,8 @@ def scaled_add(np, a, b, alpha, out=None):
         r = np.array(a, copy=True)
         if host_blas.axpy(alpha, b, r):
             return r
-    r = fused_multiply_add(np, b, np.float64(alpha) if dtype == np.float64 else np.float64(np.float32(alpha)), a)
+    alpha = np.float64(alpha) if dtype == np.float64 else np.float64(np.float32(alpha))  # torch's scalar_t
+    r = fused_multiply_add(np, b, alpha, a)
     if out is None:
         return r
     out[...] = r
