@@ -121,8 +121,8 @@ def _known_gap(name, dtype, operand=None):
     tensor_only = ("atan2", "arctan2", "logical_and", "logical_or", "logical_xor")
     if name in tensor_only and operand in ("int", "float"):
         return _METHOD_POSITION
-    fused = ("add_alpha", "sub_alpha", "addcmul_")  # (lerp's kernel is fused in pyfront too)
-    if name in fused and floating and dtype not in ("float16", "bfloat16"):  # (16-bit floats round it away)
+    # (add and sub with alpha, and lerp's kernel, are fused in pyfront too: backends/scaled_add.py)
+    if name == "addcmul_" and floating and dtype not in ("float16", "bfloat16"):  # (16-bit floats round it away)
         return _FMA
     if name == "addcmul_" and not floating and dtype != "bool":
         return _INT_VALUE
