@@ -122,7 +122,7 @@ def _known_gap(name, dtype, operand=None):
     if name in tensor_only and operand in ("int", "float"):
         return _METHOD_POSITION
     # (add and sub with alpha, and lerp's kernel, are fused in pyfront too: backends/scaled_add.py)
-    if name == "addcmul_" and floating and dtype not in ("float16", "bfloat16"):  # (16-bit floats round it away)
+    if name == "addcmul_" and floating and dtype not in ("float16", "bfloat16"):  # (16-bit: rounded away)
         return _FMA
     if name == "addcmul_" and not floating and dtype != "bool":
         return _INT_VALUE

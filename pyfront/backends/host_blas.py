@@ -1,9 +1,9 @@
 """The level-1 BLAS that NumPy's own build loaded (OpenBLAS in NumPy's wheels), through ctypes.
 
-Two of its routines serve the cpu device: ``axpy`` (y += alpha * x) and ``scal`` (x *= alpha). On a CPU
-with fused multiply-add OpenBLAS's axpy rounds once per element, as torch's CPU ``add(alpha=)`` does (its
-vectors' fmadd), and it runs a large vector on its own spinning thread pool without returning to Python:
-SGD's update through it is both torch's numbers and about twice as fast as NumPy ufuncs. Only the library
+One routine serves the cpu device: ``axpy`` (y += alpha * x). On a CPU with fused multiply-add OpenBLAS's
+axpy rounds once per element, as torch's CPU ``add(alpha=)`` does (its vectors' fmadd), in one pass where
+NumPy needs a product, a temporary and a sum. (``scal`` is NumPy's in-place multiply's numbers and speed:
+not used.) Only the library
 NumPy itself loaded is used (no search of the system), found once on first use. Where there is none
 (Pyodide, a NumPy built on MKL or Accelerate, no ctypes) the functions answer False and callers compute
 the same numbers in NumPy. Every call checks its arrays first: a wrong pointer or length would not raise,
@@ -18,7 +18,7 @@ import sys
 
 @functools.cache
 def _routines():
-    """{(routine, dtype char): ctypes function} of NumPy's OpenBLAS, or None where there is none."""
+    """{("axpy", dtype letter): ctypes function} of NumPy's OpenBLAS, or None where there is none."""
     try:
         import ctypes
 
@@ -39,8 +39,17 @@ def _routines():
             continue
         found = _bind(ctypes, lib, wide)
         if found is not None:
-            return {**found, "ndarray": np.ndarray, "may_share_memory": np.may_share_memory}
+            return {**found, "ndarray": np.ndarray, "may_share_memory": np.may_share_memory,
+                    "address": functools.partial(_address, ctypes)}
     return None
+
+
+def _address(ctypes, a) -> int:
+    """Where ``a``'s (non-empty) data starts: through the buffer protocol, a sixth of ``a.ctypes.data``'s
+    cost (which builds an object per call), where NumPy lends a writable buffer."""
+    if a.flags.writeable:
+        return ctypes.addressof(ctypes.c_char.from_buffer(a))
+    return a.ctypes.data
 
 
 def _loaded_openblas(np) -> list:
@@ -67,25 +76,35 @@ def _loaded_openblas(np) -> list:
 
 
 def _bind(ctypes, lib, wide):
-    """The four routines under the first symbol spelling the library has (scipy's wheels prefix and
-    suffix theirs: scipy_cblas_saxpy64_), their argument types declared so ctypes converts and checks."""
+    """saxpy and daxpy under the first symbol spelling the library has (scipy's wheels prefix and suffix
+    theirs: scipy_cblas_saxpy64_), their argument types declared so ctypes converts and checks."""
     for prefix, suffix in (("scipy_cblas_", "64_"), ("cblas_", "64_"), ("scipy_cblas_", ""), ("cblas_", "")):
         try:
-            names = {(r, c): getattr(lib, f"{prefix}{c}{r}{suffix}") for r in ("axpy", "scal") for c in "sd"}
+            names = {("axpy", c): getattr(lib, f"{prefix}{c}axpy{suffix}") for c in "sd"}
         except AttributeError:
             continue
         n = ctypes.c_int64 if wide or suffix else ctypes.c_int32
         ptr = ctypes.c_void_p
-        for (routine, char), fn in names.items():
-            scalar = ctypes.c_float if char == "s" else ctypes.c_double
+        for (_, char), fn in names.items():
             fn.restype = None
-            fn.argtypes = [n, scalar, ptr, n, ptr, n] if routine == "axpy" else [n, scalar, ptr, n]
+            fn.argtypes = [n, ctypes.c_float if char == "s" else ctypes.c_double, ptr, n, ptr, n]
         limit = 2 ** 63 - 1 if n is ctypes.c_int64 else 2 ** 31 - 1
-        return {"limit": limit, **names}
+        threads = None
+        for name in (f"{prefix[:-6]}openblas_get_num_threads{suffix}", "openblas_get_num_threads"):
+            threads = getattr(lib, name, None)
+            if threads is not None:
+                threads.restype, threads.argtypes = ctypes.c_int, []
+                break
+        return {"limit": limit, "threads": threads, **names}
     return None
 
 
-_CHAR = {"float32": "s", "float64": "d"}
+# Calls of at most this many elements: OpenBLAS runs a longer vector on its thread pool, whose handoff
+# costs a scheduler time slice where the cores are busy (measured on a loaded 2-core machine: one
+# 400k-element axpy 10-60 ms, where a thread alone takes 0.2 ms); its axpy stays on the calling thread up
+# to 10,000 elements. (A call costs ~1 us: where OpenBLAS has one thread, a vector goes whole.)
+_PIECE = 8192
+_CHAR = {"f": "s", "d": "d"}  # NumPy's dtype char (float32, float64) -> the routine's letter
 
 
 def _usable(found, a, alpha) -> str | None:
@@ -95,7 +114,7 @@ def _usable(found, a, alpha) -> str | None:
     in x would not reach y as torch's 0 * inf does)."""
     if found is None or type(alpha) not in (float, int) or not math.isfinite(alpha) or alpha == 0:
         return None
-    char = _CHAR.get(a.dtype.name) if type(a) is found["ndarray"] and a.dtype.isnative else None
+    char = _CHAR.get(a.dtype.char) if type(a) is found["ndarray"] and a.dtype.isnative else None
     if char is None or not a.flags.c_contiguous or a.size > found["limit"]:
         return None
     return char
@@ -111,17 +130,15 @@ def axpy(alpha, x, y) -> bool:
         return False
     if found["may_share_memory"](x, y):
         return False
-    if y.size:
-        found[("axpy", char)](y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)
+    fn, n, step = found[("axpy", char)], y.size, y.itemsize
+    if not n:
+        return True
+    px, py = found["address"](x), found["address"](y)
+    threads = found["threads"]
+    if n <= _PIECE or threads is not None and threads() == 1:  # on this thread whatever its length
+        fn(n, alpha, px, 1, py, 1)
+        return True
+    for at in range(0, n, _PIECE):
+        fn(min(_PIECE, n - at), alpha, px + at * step, 1, py + at * step, 1)
     return True
 
-
-def scal(alpha, x) -> bool:
-    """``x *= alpha`` in place (one rounding, as NumPy's multiply); False where BLAS can't."""
-    found = _routines()
-    char = _usable(found, x, alpha)
-    if char is None or not x.flags.writeable:
-        return False
-    if x.size:
-        found[("scal", char)](x.size, alpha, x.ctypes.data, 1)
-    return True

@@ -11,7 +11,6 @@ import numpy as np
 from ..device import CPU
 from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_to_float32, half_array,
                       numpy_dtype, round_float32)
-from . import host_blas
 from .base import Backend, nest
 from .scaled_add import scaled_add
 from .storage import Storage
@@ -453,26 +452,30 @@ class NumpyBackend(Backend):
 
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
         # in place, the single-tensor step's ops each with torch's rounding: every add with an alpha one
-        # fused multiply-add (scaled_add: OpenBLAS's axpy on these whole row-major storages, a thread pool
-        # of its own past ~10k elements), buf.mul_ one product (BLAS scal where it can)
+        # fused multiply-add (scaled_add: OpenBLAS's axpy on these row-major chunks), buf.mul_ one product
         with _as_torch():
             for layouts in zip(params, grads, bufs):
-                p, g, b = [self.array(a) if a is not None else None for a in layouts]
-                own = False  # whether g is a temporary of this step (may be written)
-                if maximize:
-                    g, own = np.negative(g, out=np.empty_like(g)), True  # (an array when 0-d too)
-                if weight_decay != 0:
-                    g, own = scaled_add(np, g, p, weight_decay, out=g if own else None), True
-                if b is not None:
-                    if not host_blas.scal(momentum, b):
-                        b *= b.dtype.type(momentum)
-                    scaled_add(np, b, g, 1 - dampening, out=b)
-                    if nesterov:
-                        g = scaled_add(np, g, b, momentum, out=g if own else None)
-                    else:
-                        g = b
-                scaled_add(np, p, g, -lr, out=p)
+                for p, g, b in _chunks([self.array(a) if a is not None else None for a in layouts]):
+                    self._sgd_chunk(p, g, b, lr, momentum, dampening, weight_decay, nesterov, maximize)
         return True
+
+    @staticmethod
+    def _sgd_chunk(p, g, b, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        """foreach_sgd's step on one chunk (the arrays' same slice: it stays in the cache between the
+        step's passes, each a pass over memory where the arrays are whole)."""
+        own = False  # whether g is a temporary of this step (may be written)
+        if maximize:
+            g, own = np.negative(g, out=np.empty_like(g)), True  # (an array when 0-d too)
+        if weight_decay != 0:
+            g, own = scaled_add(np, g, p, weight_decay, out=g if own else None), True
+        if b is not None:
+            b *= b.dtype.type(momentum)  # (NumPy's product is BLAS scal's, as fast: no call per piece)
+            scaled_add(np, b, g, 1 - dampening, out=b)
+            if nesterov:
+                g = scaled_add(np, g, b, momentum, out=g if own else None)
+            else:
+                g = b
+        scaled_add(np, p, g, -lr, out=p)
 
     def foreach_adam(self, tensors, hyper, amsgrad):
         # in place, one NumPy ufunc per op of optim.Adam's single-tensor step (lerp_, mul_, addcmul_,
