@@ -1280,7 +1280,7 @@ def _given_alpha(name, input, other, deprecated, alpha):
     if deprecated:
         alpha, (other,) = scalar_first(name, (other, *deprecated), 1)
     if alpha != 1 or type(alpha) is not int:
-        if name == "sub":
+        if name == "sub":  # _sub's own check, before alpha scales a bool away
             _refuse_bool_subtraction(input, other)
         _check_alpha(alpha, dt.result_type(input, other))
     return other, alpha
@@ -1382,7 +1382,6 @@ def sub(input, other, *deprecated, alpha=1):
     given = other
     if deprecated or alpha != 1 or type(alpha) is not int:
         given, alpha = _given_alpha("sub", input, other, deprecated, alpha)
-        _refuse_bool_subtraction(input, given)  # _sub's own check, before alpha scales a bool away
         once = _rounded_once_sum(input, given, -alpha, "SubBackward0")
         if once is not None:
             return once
