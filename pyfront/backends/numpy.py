@@ -12,7 +12,7 @@ from ..device import CPU
 from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_to_float32, half_array,
                       numpy_dtype, round_float32)
 from .base import Backend, nest
-from .scaled_add import scaled_add
+from .scaled_add import fused_multiply_add, scaled_add
 from .storage import Storage
 from .vector_range import arange_values, fused_lerp
 
@@ -496,7 +496,7 @@ class NumpyBackend(Backend):
                             g = scaled_add(np, g, p, h["weight_decay"])
                     m[...] = fused_lerp(np, m, g, np.full((), h["one_minus_beta1"], m.dtype))  # lerp_, fused
                     v *= s(h["beta2"])
-                    v += g * g * s(h["one_minus_beta2"])
+                    v[...] = fused_multiply_add(np, g * s(h["one_minus_beta2"]), g, v)  # addcmul_: one fma
                     if amsgrad:
                         top = top[0]
                         np.maximum(top, v, out=top)
