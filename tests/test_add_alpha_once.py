@@ -175,24 +175,28 @@ def test_addcmul_bits(dtype):
                 torch.lerp(torch.from_numpy(a), torch.from_numpy(b), 0.3).numpy())
 
 
+@pytest.mark.parametrize("device", ["cpu", "webgpu"])
 @pytest.mark.parametrize("cls", ["Adam", "AdamW"])
 @pytest.mark.parametrize("foreach", [True, False])
-def test_adam_bits(cls, foreach):
-    """Adam's L2 decay (add with alpha) and its exp_avg_sq.addcmul_ are torch's one rounding each."""
+def test_adam_bits(cls, foreach, device):
+    """Adam's L2 decay (add with alpha), exp_avg's lerp_ and exp_avg_sq.addcmul_ are torch's one rounding
+    each, on webgpu too (its foreach kernel and its ops: fused_f32; lavapipe's sqrt is correctly rounded)."""
+    if device == "webgpu" and not pyfront.webgpu.is_available():
+        pytest.skip("no webgpu adapter")  # (PYFRONT_REQUIRE_WEBGPU=1 fails the session instead)
     kws = [dict(lr=1e-2), dict(lr=1e-2, weight_decay=0.1), dict(lr=1e-2, weight_decay=0.1, amsgrad=True)]
     if cls == "AdamW":  # (Adam's maximize with amsgrad and L2 decay: 1 element in 680 still differs)
         kws.append(dict(lr=1e-2, weight_decay=0.1, maximize=True, amsgrad=True))
     for kw in kws:
         runs = []
-        for lib in (pyfront, torch):
+        for lib, dev in ((pyfront, device), (torch, "cpu")):
             rng = np.random.default_rng(4)
-            ps = [lib.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True)
+            ps = [lib.tensor(rng.standard_normal(s).astype(np.float32), device=dev, requires_grad=True)
                   for s in ((33, 20), (20,))]
             opt = getattr(lib.optim, cls)(ps, foreach=foreach, **kw)
             for _ in range(3):
                 for p in ps:
-                    p.grad = lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32))
+                    p.grad = lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32), device=dev)
                 opt.step()
-            runs.append([p.detach().numpy() for p in ps])
+            runs.append([p.detach().cpu().numpy() for p in ps])
         for ours, want in zip(*runs):
             _bits_equal(ours, want)

@@ -34,13 +34,14 @@ _ADAM = """
             g = fused_f32(params.weight_decay, p, g);
         }
     }
-    let m = B0[k] + params.one_minus_beta1 * (g - B0[k]);  // lerp, weight < 0.5 (torch's form)
-    let v = B1[k] * params.beta2 + params.one_minus_beta2 * (g * g);
+    let m = fused_f32(params.one_minus_beta1, g - B0[k], B0[k]);  // lerp, weight < 0.5 (torch's form, fused)
+    let v = fused_f32(params.one_minus_beta2 * g, g, kept_f32(B1[k] * params.beta2));  // addcmul_: one fma
     B0[k] = m;
     B1[k] = v;
     var top = v;
     AMSGRAD
-    P[k] = p - params.step_size * (m / (sqrt(top) / params.bias_correction2_sqrt + params.eps));"""
+    // addcdiv_'s order, as torch's kernel: (value * exp_avg) / denom, added
+    P[k] = p + kept_f32(-params.step_size * m) / (sqrt(top) / params.bias_correction2_sqrt + params.eps);"""
 _SGD_PLAIN = """
     var g = G[k];
     if (params.maximize != 0u) { g = -g; }
