@@ -13,6 +13,7 @@ from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_t
                       numpy_dtype, round_float32)
 from ..shape import extent
 from .base import Backend, nest
+from .scaled_add import fused_multiply_add, scaled_add
 from .storage import Storage
 from .vector_range import arange_values, fused_lerp
 
@@ -451,22 +452,31 @@ class NumpyBackend(Backend):
         raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
 
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
-        # in place, one NumPy ufunc per op of the single-tensor step, each with that step's rounding
+        # in place, the single-tensor step's ops each with torch's rounding: every add with an alpha one
+        # fused multiply-add (scaled_add: OpenBLAS's axpy on these row-major chunks), buf.mul_ one product
         with _as_torch():
             for layouts in zip(params, grads, bufs):
-                arrays = [self.array(a) if a is not None else None for a in layouts]
-                s = arrays[0].dtype.type  # the scalars as the tensor's dtype, as pyfront's 0-d operands are
-                for p, g, b in _chunks(arrays):
-                    if maximize:
-                        g = -g
-                    if weight_decay != 0:
-                        g = g + p * s(weight_decay)
-                    if b is not None:
-                        b *= s(momentum)
-                        b += g if 1 - dampening == 1 else g * s(1 - dampening)
-                        g = g + b * s(momentum) if nesterov else b
-                    p += g * s(-lr)
+                for p, g, b in _chunks([self.array(a) if a is not None else None for a in layouts]):
+                    self._sgd_chunk(p, g, b, lr, momentum, dampening, weight_decay, nesterov, maximize)
         return True
+
+    @staticmethod
+    def _sgd_chunk(p, g, b, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        """foreach_sgd's step on one chunk (the arrays' same slice: it stays in the cache between the
+        step's passes, each a pass over memory where the arrays are whole)."""
+        own = False  # whether g is a temporary of this step (may be written)
+        if maximize:
+            g, own = np.negative(g, out=np.empty_like(g)), True  # (an array when 0-d too)
+        if weight_decay != 0:
+            g, own = scaled_add(np, g, p, weight_decay, out=g if own else None), True
+        if b is not None:
+            b *= b.dtype.type(momentum)  # (NumPy's product is BLAS scal's, as fast: no call per piece)
+            scaled_add(np, b, g, 1 - dampening, out=b)
+            if nesterov:
+                g = scaled_add(np, g, b, momentum, out=g if own else None)
+            else:
+                g = b
+        scaled_add(np, p, g, -lr, out=p)
 
     def foreach_adam(self, tensors, hyper, amsgrad):
         # in place, one NumPy ufunc per op of optim.Adam's single-tensor step (lerp_, mul_, addcmul_,
@@ -483,11 +493,11 @@ class NumpyBackend(Backend):
                     if h["weight_decay"] != 0:
                         if h["decoupled"]:
                             p *= s(h["decay"])
-                        else:
-                            g = g + p * s(h["weight_decay"])
+                        else:  # torch's add(alpha=): one rounding
+                            g = scaled_add(np, g, p, h["weight_decay"])
                     m[...] = fused_lerp(np, m, g, np.full((), h["one_minus_beta1"], m.dtype))  # lerp_, fused
                     v *= s(h["beta2"])
-                    v += g * g * s(h["one_minus_beta2"])
+                    v[...] = fused_multiply_add(np, g * s(h["one_minus_beta2"]), g, v)  # addcmul_: one fma
                     if amsgrad:
                         top = top[0]
                         np.maximum(top, v, out=top)

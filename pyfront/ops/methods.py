@@ -152,9 +152,13 @@ def _inplace(fn, name=None):
                                if len(args) == 1 and not kwargs else _shares(self, args, kwargs))
         if folds is not None and (operand or not kwargs and len(args) < 2) and not shared \
                 and _writable(self, args):
+            foldable = True
             if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
-                args, kwargs = (operand(self, *args, **kwargs),), {}
-            new = into(*folds, self, args)
+                one = operand(self, *args, **kwargs)
+                if one is not None:
+                    args, kwargs = (one,), {}
+                foldable = one is not None  # (None: a sum rounded once, which no fold computes)
+            new = into(*folds, self, args) if foldable else None
             if new is True:
                 self._vc.version += 1
                 return self

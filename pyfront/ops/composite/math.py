@@ -6,7 +6,7 @@ from ...tensor import Tensor
 from ... import dtypes as dt
 from ..common import Formula, check_fits, in_float32, scalar_first, scalar_tensor
 from ..dispatch import apply
-from ..primitives.special import lerp_kernel
+from ..primitives.special import fused_multiply_add_kernel, lerp_kernel
 from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
@@ -109,13 +109,21 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     if not input.dtype is tensor1.dtype is tensor2.dtype:  # torch's common dtype first (float8's error)
         dt.result_type(input, tensor1, tensor2)
     check_fits(value, input.dtype, opmath=True)
-    # the value in float32 for float16 and bfloat16 (torch's one kernel), its gradient torch's formula
-    return Formula.apply(_addcmul, _addcmul_backward, input, tensor1, tensor2, value)
+    # float32 and float64: torch's kernel is fma(value * tensor1, tensor2, input), rounded once; the value
+    # in float32 for float16 and bfloat16 (torch's one kernel); its gradient torch's formula
+    once = input.dtype in (dt.float32, dt.float64) and input.dtype is tensor1.dtype is tensor2.dtype \
+        and type(value) in (int, float)
+    value_fn = _addcmul_once if once else _addcmul
+    return Formula.apply(value_fn, _addcmul_backward, input, tensor1, tensor2, value)
 
 
 @in_float32
 def _addcmul(input, tensor1, tensor2, value):
     return add(input, mul(mul(tensor1, tensor2), value))
+
+
+def _addcmul_once(input, tensor1, tensor2, value):
+    return apply(fused_multiply_add_kernel, mul(tensor1, value), tensor2, input)
 
 
 def _addcmul_backward(g, input, tensor1, tensor2, value):

@@ -19,6 +19,7 @@ from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
+from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary
 from ..shell import SHELL, refuse
 from ..half_cpu import LANES, half_rsqrt, is_half, scalar_tail
@@ -1211,6 +1212,36 @@ def clone(input, *, memory_format=None):
     return copy_as(_clone, input, memory_format)
 
 
+# torch's CPU add and sub with an alpha compute ``input + alpha * other`` with one rounding (a fused
+# multiply-add, in its vectors and its scalar loop alike: measured on float32 and float64, contiguous,
+# strided and broadcast); a product then a sum rounds twice and differs in an ulp for a tenth of the
+# elements. Internal (torch_name None): add's and sub's tests cover it; sub passes -alpha
+_scaled_add = register(OpDef(
+    "scaled_add", "elementwise", _infer(SAME),
+    lambda np, a, b, alpha: scaled_add(np, np.asarray(a), np.asarray(b), alpha),
+    lambda c, g: (g, mul(g, c.attrs["alpha"]) if c.needs_input_grad[1] else None),
+    arity=2, backward_name="AddBackward0", torch_name=None,
+    # (WGSL's fma may be unfused, lavapipe's is: fused_f32 rounds once wherever)
+    wgsl=lambda attrs, ctype: ("T(fused_f32(f32(b), s0, f32(a)))", (attrs["alpha"],))))
+
+
+def _rounded_once_sum(input, other, alpha, node):
+    """``input + alpha * other`` rounded once for a float32 or float64 result (see _scaled_add), presented
+    as torch's ``node``; None where the result has another dtype (integers are exact, 16-bit floats
+    round in float32 (_scale), complex numbers are not fused) or ``alpha`` is not a plain number."""
+    if type(input) is not Tensor or type(alpha) not in (int, float) or type(other) is bool:
+        return None
+    dtype = dt.result_type(input, other)
+    if dtype is not dt.float32 and dtype is not dt.float64:
+        return None
+    since = SEQUENCE[0]
+    x = input if input.dtype is dtype else input.to(dtype)
+    y = other if isinstance(other, Tensor) else scalar_tensor(other, dtype, input.device)
+    out = apply(_scaled_add, x, y if y.dtype is dtype else y.to(dtype), alpha=alpha)
+    graph.present_as(out, node, since, [input, other] if isinstance(other, Tensor) else [input])
+    return out
+
+
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
 def _check_alpha(alpha, dtype):
     """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one."""
@@ -1229,8 +1260,11 @@ def _check_alpha(alpha, dtype):
 
 def add(input, other, *deprecated, alpha=1):
     if deprecated or alpha != 1 or type(alpha) is not int:  # alpha=1.0 or a NumPy 1 is checked as torch does
-        scaled = _add_operand(input, other, *deprecated, alpha=alpha)
-        given = deprecated[0] if deprecated else other
+        given, alpha = _given_alpha("add", input, other, deprecated, alpha)
+        once = _rounded_once_sum(input, given, alpha, "AddBackward0")
+        if once is not None:
+            return once
+        scaled = _add_operand(input, given, alpha=alpha)
         if scaled is not given and _half_result(input, given):
             return _rounded_once(_add, input, given, scaled, "AddBackward0")
         if scaled is not given and isinstance(given, Tensor):
@@ -1238,6 +1272,33 @@ def add(input, other, *deprecated, alpha=1):
         other = scaled
     # a Tensor input by _add's fold (as ``a + b``): torch.add(a, b) runs its commonest case in one frame
     return _add_folded(input, other) if type(input) is Tensor else _add(input, other)
+
+
+def _given_alpha(name, input, other, deprecated, alpha):
+    """(other, alpha) of an add or sub call, its deprecated form ``add(input, alpha, other)`` read as
+    torch reads it, alpha checked against the result's dtype (torch's alpha_check)."""
+    if deprecated:
+        alpha, (other,) = scalar_first(name, (other, *deprecated), 1)
+    if alpha != 1 or type(alpha) is not int:
+        if name == "sub":  # _sub's own check, before alpha scales a bool away
+            _refuse_bool_subtraction(input, other)
+        _check_alpha(alpha, dt.result_type(input, other))
+    return other, alpha
+
+
+def _inplace_operand(name):
+    """The one operand ``add_``/``sub_`` computes into self's memory (methods._inplace), None where the
+    sum is the fused one (_rounded_once_sum), which is computed apart and then written."""
+    scaled_operand = _add_operand if name == "add" else _sub_operand
+
+    def operand(self, other, *deprecated, alpha=1):
+        if deprecated or alpha != 1 or type(alpha) is not int:
+            given, checked = _given_alpha(name, self, other, deprecated, alpha)
+            if type(checked) in (int, float) and type(given) is not bool and \
+                    dt.result_type(self, given) in (dt.float32, dt.float64):
+                return None
+        return scaled_operand(self, other, *deprecated, alpha=alpha)
+    return operand
 
 
 def _add_operand(input, other, *deprecated, alpha=1):
@@ -1318,8 +1379,13 @@ def _refuse_bool_subtraction(input, other):
 
 
 def sub(input, other, *deprecated, alpha=1):
-    scaled = _sub_operand(input, other, *deprecated, alpha=alpha)
-    given = deprecated[0] if deprecated else other
+    given = other
+    if deprecated or alpha != 1 or type(alpha) is not int:
+        given, alpha = _given_alpha("sub", input, other, deprecated, alpha)
+        once = _rounded_once_sum(input, given, -alpha, "SubBackward0")
+        if once is not None:
+            return once
+    scaled = _sub_operand(input, given, alpha=alpha)
     if scaled is not given and _half_result(input, given):
         return _rounded_once(_sub, input, given, scaled, "SubBackward0")
     if scaled is not given and isinstance(given, Tensor):
@@ -1432,7 +1498,7 @@ def _differentiable_number_power(input, exponent, kernel):
 # the public functions that are their op's own function for operands the op's fold takes (see binary);
 # not pow's: a number exponent of +-0.5 is torch's sqrt there (_half_power), which the fold would skip
 add.folds = _add.folds  # (alpha 1: add is _add's fold)
-add.operand, sub.operand = _add_operand, _sub_operand  # the one operand add_ and sub_ write self with
+add.operand, sub.operand = _inplace_operand("add"), _inplace_operand("sub")  # what add_/sub_ write self with
 sub.folds = _sub.folds[0], _sub.folds[1] - {dt.bool_}  # torch refuses a bool operand of ``-``
 div.folds, floor_divide.folds = _div.folds, _floor_divide.folds
 

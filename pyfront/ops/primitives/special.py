@@ -20,6 +20,7 @@ from ..common import promote_pair
 from ..registry import OPS, OpDef, register
 from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
+from ...backends.scaled_add import fused_multiply_add
 from ...backends.vector_range import fused_lerp
 
 
@@ -560,3 +561,13 @@ lerp_kernel = register(OpDef(
     # (end - (end - input) * (1 - weight) as -(end - input): input - end would be +0 where torch's is -0)
     wgsl="T(select(fused_f32(-(f32(b) - f32(a)), 1.0 - f32(c), f32(b)), "
          "fused_f32(f32(c), f32(b) - f32(a), f32(a)), abs(f32(c)) < 0.5))"))
+
+
+# -- a * b + c rounded once -----------------------------------------------------------------------------
+# internal (torch_name None): addcmul's composite gives it value * tensor1, tensor2 and input of float32 or
+# float64 inside its Formula (torch's kernel is one fused multiply-add there: measured); addcmul's tests
+# cover it
+fused_multiply_add_kernel = register(OpDef(
+    "fused_multiply_add_kernel", "elementwise", _infer(SAME),
+    lambda np, a, b, c: fused_multiply_add(np, np.asarray(a), np.asarray(b), c), None, arity=3,
+    torch_name=None, wgsl="T(fused_f32(f32(a), f32(b), f32(c)))"))

@@ -13,32 +13,40 @@ import functools
 from ..runtime import specialise_text
 
 # kind -> (the state tensors it updates besides the param, the update of element k of tensor j)
+# every add with an alpha of the step (torch's CPU rounds each once: a fused multiply-add) through
+# fused_f32, which rounds once on every driver (WGSL's fma may be unfused, lavapipe's is); buf's product
+# rounds alone first, as buf.mul_
 _SGD = """
     var g = G[k];
     if (params.maximize != 0u) { g = -g; }
-    if (params.weight_decay != 0.0) { g = g + params.weight_decay * P[k]; }
-    let b = B0[k] * params.momentum + params.one_minus_dampening * g;
+    if (params.weight_decay != 0.0) { g = fused_f32(params.weight_decay, P[k], g); }
+    let b = fused_f32(params.one_minus_dampening, g, kept_f32(B0[k] * params.momentum));
     B0[k] = b;
-    P[k] = P[k] - params.lr * select(b, g + params.momentum * b, params.nesterov != 0u);"""
+    P[k] = fused_f32(-params.lr, select(b, fused_f32(params.momentum, b, g), params.nesterov != 0u), P[k]);"""
 _ADAM = """
     var g = G[k];
     if (params.maximize != 0u) { g = -g; }
     var p = P[k];
     if (params.weight_decay != 0.0) {
-        if (params.decoupled != 0u) { p = p * params.decay; } else { g = g + params.weight_decay * p; }
+        if (params.decoupled != 0u) {
+            p = p * params.decay;
+        } else {
+            g = fused_f32(params.weight_decay, p, g);
+        }
     }
-    let m = B0[k] + params.one_minus_beta1 * (g - B0[k]);  // lerp, weight < 0.5 (torch's form)
-    let v = B1[k] * params.beta2 + params.one_minus_beta2 * (g * g);
+    let m = fused_f32(params.one_minus_beta1, g - B0[k], B0[k]);  // lerp, weight < 0.5 (torch's form, fused)
+    let v = fused_f32(params.one_minus_beta2 * g, g, kept_f32(B1[k] * params.beta2));  // addcmul_: one fma
     B0[k] = m;
     B1[k] = v;
     var top = v;
     AMSGRAD
-    P[k] = p - params.step_size * (m / (sqrt(top) / params.bias_correction2_sqrt + params.eps));"""
+    // addcdiv_'s order, as torch's kernel: (value * exp_avg) / denom, added
+    P[k] = p + kept_f32(-params.step_size * m) / (sqrt(top) / params.bias_correction2_sqrt + params.eps);"""
 _SGD_PLAIN = """
     var g = G[k];
     if (params.maximize != 0u) { g = -g; }
-    if (params.weight_decay != 0.0) { g = g + params.weight_decay * P[k]; }
-    P[k] = P[k] - params.lr * g;"""
+    if (params.weight_decay != 0.0) { g = fused_f32(params.weight_decay, P[k], g); }
+    P[k] = fused_f32(-params.lr, g, P[k]);"""
 KINDS = {
     "sgd_plain": (0, _SGD_PLAIN, "lr: f32, weight_decay: f32, maximize: u32"),
     "sgd": (1, _SGD, "lr: f32, momentum: f32, one_minus_dampening: f32, weight_decay: f32, nesterov: u32, "
@@ -64,6 +72,7 @@ def _source(kind, n) -> str:
     ports = 1 + len(roles)  # the grad, then the written tensors
     lines = [
         "//!include common.wgsl",
+        "//!include elementwise_lib.wgsl",
         "struct Params {",
         f"    ends: array<vec4<u32>, {-(-n // 4)}>,",  # the concatenated index where tensor j ends
         f"    offsets: array<vec4<u32>, {-(-n * ports // 4)}>,",  # element offset of tensor j's port r
