@@ -847,7 +847,7 @@ class Tensor:
     def __reduce_ex__(self, proto):
         # plain pickle (DataLoader workers, multiprocessing queues) carries what torch's does: the whole
         # storage (each tensor its own: pickle's memo knows tensors, not storages) read with this tensor's
-        # shape, strides and offset, its conj (or neg) bit, requires_grad, the user's attributes and the device;
+        # shape, strides and offset, its conj (or neg) bit, requires_grad, the attributes and the device;
         # a leaf of the same class, without its grad
         from .ops.lazy_bits import raw_layout
         from .serialization.tables import own_state
