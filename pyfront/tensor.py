@@ -773,7 +773,7 @@ class Tensor:
         # torch's order: the device, then grad (only where grad mode is on: under no_grad it reads)
         if self.device.type != "cpu":
             if not force:
-                raise TypeError(f"can't convert {self.device.type} device type tensor to numpy. Use "
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
             return self.detach().cpu().numpy()
         if not force:
@@ -796,13 +796,11 @@ class Tensor:
         return from_numpy(array.astype("uint8") if array.dtype == bool else array)
 
     def __array__(self, dtype=None):
-        """The array NumPy's ``np.asarray(t)`` reads: ``t``'s memory with its strides, shared (with no
-        ``copy`` keyword, as torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``), converted
-        only where ``dtype`` differs."""
-        self._refuse_numpy_with_grad()  # as torch's, on every device (a webgpu tensor is read, not refused)
-        if self._lazy is not None:
-            self.numpy()  # torch's refusal of a conj (or neg) view
-        arr = self.detach().numpy(force=True)
+        """The array NumPy's ``np.asarray(t)`` reads: ``numpy()``'s, as torch's (its memory with its strides,
+        shared; its refusals: one off the cpu, one that requires grad where grad mode is on, a conj or neg
+        view), converted only where ``dtype`` differs. It takes no ``copy`` keyword, as
+        torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``."""
+        arr = self.numpy()
         return arr if dtype is None else arr.astype(dtype, copy=False)
 
     def __bool__(self) -> bool:
