@@ -41,13 +41,9 @@ class _Alias(importlib.abc.Loader):
         return importlib.import_module(self.target)
 
     def exec_module(self, module) -> None:
-        # the import system set the alias's spec on the shared module: give pyfront its own back, and the
-        # module torch's name (see _modules_by_torch_names)
-        alias = module.__spec__.name
+        # the import system set the alias's spec on the shared module: give pyfront its own back
         module.__spec__ = importlib.util.find_spec(self.target)
         _missing_names_as_torch(module)
-        if module.__name__.startswith("pyfront") or alias != "torch" + self.target[len("pyfront"):]:
-            module.__name__ = alias  # (or a file torch has elsewhere: torch.return_types)
 
 
 def _missing_names_as_torch(module) -> None:
@@ -123,10 +119,8 @@ def _module_name(name: str) -> str:
     parent, _, child = name.rpartition(".")
     owner = sys.modules.get(parent)
     found = getattr(owner, child, None) if owner is not None and child not in ("__main__",) else None
-    if isinstance(found, types.ModuleType):  # (by its spec's name: under the alias it reads torch's)
-        own = getattr(found.__spec__, "name", None) or found.__name__
-        if own != name:
-            return own
+    if isinstance(found, types.ModuleType) and found.__name__ != name:
+        return found.__name__
     return name
 
 
@@ -168,7 +162,6 @@ def install(cuda_as: str | None = None) -> None:
             sys.modules.setdefault("torch" + name[len("pyfront"):], module)
             _missing_names_as_torch(module)
     _classes_by_torch_names()
-    _modules_by_torch_names()
     if cuda_as is not None:
         if cuda_as != "webgpu":
             raise SystemExit(f"--cuda-as takes 'webgpu', not {cuda_as!r}")
@@ -190,15 +183,14 @@ _TORCH_CLASS_FILES = {"pyfront.tensor": "torch", "pyfront.dtypes": "torch", "pyf
 
 
 def _classes_by_torch_names() -> None:
-    """A script that prints a class or function (``print(type(x))``, a ``torch.typename``,
-    ``F.relu.__module__``, an error naming a type) shows torch's module: ``<class 'torch.Tensor'>``,
-    ``torch.nn.modules.linear.Linear``, ``torch.nn.functional.relu``, not the pyfront file it lives in. So
-    each public pyfront class and function (and the methods a renamed class defines) takes the module torch
-    names it by (its pickle home, else where torch defines its file's classes, else the alias of its own
-    file, else of the module that exports it), the first whose name finds the very object again through the
-    alias, so pickle still finds it. Only ``__module__`` changes (a name an error or a bound method's pickle
-    reads stays); nothing is added to a call. pyfront's own autograd Functions keep theirs: forward AD tells
-    them apart by it."""
+    """A script that prints a class or function (``print(type(x))``, a ``torch.typename``, ``F.relu.__module__``,
+    an error naming a type) shows torch's module: ``<class 'torch.Tensor'>``, ``torch.nn.modules.linear.Linear``,
+    ``torch.nn.functional.relu``, not the pyfront file it lives in. So each public pyfront class and function
+    (and the methods a renamed class defines) takes the module torch names it by (its pickle home, else where
+    torch defines its file's classes, else the alias of its own file, else of the module that exports it), the
+    first whose name finds the very object again through the alias, so pickle still finds it. Only
+    ``__module__`` changes (a name an error or a bound method's pickle reads stays); nothing is added to a call.
+    pyfront's own autograd Functions keep theirs: forward AD tells them apart by it."""
     from .autograd.function import Function
     from .serialization.homes import HOMES, resolves
     renamed = []
@@ -229,16 +221,6 @@ def _classes_by_torch_names() -> None:
                 method.__module__ = cls.__module__
                 if not resolves(method):
                     method.__module__ = kept
-
-
-def _modules_by_torch_names() -> None:
-    """Each pyfront module the alias serves reads torch's name (``torch.nn.functional.__name__``), as the
-    script imported it. Its ``__spec__`` keeps pyfront's name, which imports (and ``_module_name``) go by."""
-    for name, module in list(sys.modules.items()):
-        torch_name = "torch" + name[len("pyfront"):]
-        if (name == "pyfront" or name.startswith("pyfront.")) and sys.modules.get(torch_name) is module \
-                and module.__name__ == name:  # (not one the alias has named already: torch.return_types)
-            module.__name__ = torch_name
 
 
 def _finds(obj, torch_module: str, resolves) -> bool:
