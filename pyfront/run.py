@@ -183,14 +183,17 @@ _TORCH_CLASS_FILES = {"pyfront.tensor": "torch", "pyfront.dtypes": "torch", "pyf
 
 
 def _classes_by_torch_names() -> None:
-    """A script that prints a class or function (``print(type(x))``, a ``torch.typename``, ``F.relu.__module__``,
-    an error naming a type) shows torch's module: ``<class 'torch.Tensor'>``, ``torch.nn.modules.linear.Linear``,
-    ``torch.nn.functional.relu``, not the pyfront file it lives in. So each public pyfront class and function
-    (and the methods a renamed class defines) takes the module torch names it by (its pickle home, else where
-    torch defines its file's classes, else the alias of its own file, else of the module that exports it), the
-    first whose name finds the very object again through the alias, so pickle still finds it. Only
-    ``__module__`` changes (a name an error or a bound method's pickle reads stays); nothing is added to a call.
-    pyfront's own autograd Functions keep theirs: forward AD tells them apart by it."""
+    """A script that prints a class or function (``print(type(x))``, a ``torch.typename``,
+    ``F.relu.__module__``, an error naming a type) shows torch's module: ``<class 'torch.Tensor'>``,
+    ``torch.nn.modules.linear.Linear``, ``torch.nn.functional.relu``, not the pyfront file it lives in. So
+    each public pyfront class and function (and the methods a renamed class defines) takes the module torch
+    names it by (its pickle home, else where torch defines its file's classes, else the alias of its own
+    file, else of the module that exports it), the first whose name finds the very object again through the
+    alias, so pickle still finds it. Only ``__module__`` changes (a name an error or a bound method's pickle
+    reads stays); nothing is added to a call. pyfront's own autograd Functions keep theirs: forward AD tells
+    them apart by it. Modules keep pyfront's ``__name__``: it is their globals' ``__name__``, which pyfront's
+    frames go by (warnings' stack levels, the calls it tells apart), and a ModuleType subclass naming them
+    would slow every ``torch.X`` lookup (CPython specialises attribute reads of plain modules only)."""
     from .autograd.function import Function
     from .serialization.homes import HOMES, resolves
     renamed = []
