@@ -183,42 +183,58 @@ _TORCH_CLASS_FILES = {"pyfront.tensor": "torch", "pyfront.dtypes": "torch", "pyf
 
 
 def _classes_by_torch_names() -> None:
-    """A script that prints a class (``print(type(x))``, a ``torch.typename``, an error naming a type)
-    shows torch's module: ``<class 'torch.Tensor'>``, ``torch.nn.modules.linear.Linear``, not the pyfront
-    file it lives in. So each public pyfront class takes the module torch names it by (its pickle home,
-    else where torch defines its file's classes, else the alias of its own file, else of the module that
-    exports it), the first whose name finds the very class again through the alias, so pickle still finds
-    it. pyfront's own autograd Functions keep theirs: forward AD tells them apart by it."""
+    """A script that prints a class or function (``print(type(x))``, a ``torch.typename``,
+    ``F.relu.__module__``, an error naming a type) shows torch's module: ``<class 'torch.Tensor'>``,
+    ``torch.nn.modules.linear.Linear``, ``torch.nn.functional.relu``, not the pyfront file it lives in. So
+    each public pyfront class and function (and the methods a renamed class defines) takes the module torch
+    names it by (its pickle home, else where torch defines its file's classes, else the alias of its own
+    file, else of the module that exports it), the first whose name finds the very object again through the
+    alias, so pickle still finds it. Only ``__module__`` changes (a name an error or a bound method's pickle
+    reads stays); nothing is added to a call. pyfront's own autograd Functions keep theirs: forward AD tells
+    them apart by it. Modules keep pyfront's ``__name__``: it is their globals' ``__name__``, which pyfront's
+    frames go by (warnings' stack levels, the calls it tells apart), and a ModuleType subclass naming them
+    would slow every ``torch.X`` lookup (CPython specialises attribute reads of plain modules only)."""
     from .autograd.function import Function
     from .serialization.homes import HOMES, resolves
+    renamed = []
     for name, module in list(sys.modules.items()):
         if not (name == "pyfront" or name.startswith("pyfront.")) or not isinstance(module, types.ModuleType):
             continue
-        for attr, cls in list(vars(module).items()):
-            if (attr.startswith("_") or not isinstance(cls, type) or not cls.__module__.startswith("pyfront")
-                    or issubclass(cls, Function) and cls is not Function):
+        for attr, obj in list(vars(module).items()):
+            kind = isinstance(obj, type)
+            if (attr.startswith("_") or not (kind or isinstance(obj, types.FunctionType))
+                    or not (obj.__module__ or "").startswith("pyfront")
+                    or kind and issubclass(obj, Function) and obj is not Function):
                 continue
-            home = HOMES.get(cls, (None, None))
-            kept = cls.__module__
+            home = HOMES.get(obj, (None, None))
+            kept = obj.__module__
             # the last: the module that makes it public (torch.cuda's legacy tensor types)
-            for torch_module in (home[0] if home[1] == cls.__qualname__ else None,
+            for torch_module in (home[0] if home[1] == obj.__qualname__ else None,
                                  _TORCH_CLASS_FILES.get(kept), "torch" + kept[len("pyfront"):],
                                  "torch" + name[len("pyfront"):]):
-                if torch_module is not None and _finds(cls, torch_module, resolves):
+                if torch_module is not None and _finds(obj, torch_module, resolves):
+                    if kind:
+                        renamed.append((obj, kept))
                     break
             else:
-                cls.__module__ = kept
+                obj.__module__ = kept
+    for cls, kept in renamed:  # its methods (Linear.forward): where its new name finds them
+        for method in vars(cls).values():
+            if isinstance(method, types.FunctionType) and method.__module__ == kept:
+                method.__module__ = cls.__module__
+                if not resolves(method):
+                    method.__module__ = kept
 
 
-def _finds(cls: type, torch_module: str, resolves) -> bool:
-    """Names ``cls`` by ``torch_module``: whether that name finds it again (imported through the alias,
-    so that ``resolves`` sees the module)."""
-    cls.__module__ = torch_module
+def _finds(obj, torch_module: str, resolves) -> bool:
+    """Names ``obj`` (a class or function) by ``torch_module``: whether that name finds it again (imported
+    through the alias, so that ``resolves`` sees the module)."""
+    obj.__module__ = torch_module
     try:
         importlib.import_module(torch_module)
     except ImportError:
         return False
-    return resolves(cls)
+    return resolves(obj)
 
 
 def _spawn_children_as_pyfront(cuda_as: str | None) -> None:

@@ -15,7 +15,7 @@ from .autograd.grad_mode import no_grad as _no_grad
 from .autograd import dual as _dual
 from .autograd.graph import AccumulateGrad
 from .backends import get_backend
-from .backends.storage import Layout, is_whole, memory_of
+from .backends.storage import Layout, dense, is_whole, memory_of
 from .shape import _STRIDES, Size, contiguous_strides, layout_kind, normalize_dim, \
     reads_as_int
 
@@ -782,7 +782,7 @@ class Tensor:
         # torch's order: the device, then grad (only where grad mode is on: under no_grad it reads)
         if self.device.type != "cpu":
             if not force:
-                raise TypeError(f"can't convert {self.device.type} device type tensor to numpy. Use "
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
             return self.detach().cpu().numpy()
         if not force:
@@ -805,13 +805,11 @@ class Tensor:
         return from_numpy(array.astype("uint8") if array.dtype == bool else array)
 
     def __array__(self, dtype=None):
-        """The array NumPy's ``np.asarray(t)`` reads: ``t``'s memory with its strides, shared (with no
-        ``copy`` keyword, as torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``), converted
-        only where ``dtype`` differs."""
-        self._refuse_numpy_with_grad()  # as torch's, on every device (a webgpu tensor is read, not refused)
-        if self._lazy is not None:
-            self.numpy()  # torch's refusal of a conj (or neg) view
-        arr = self.detach().numpy(force=True)
+        """The array NumPy's ``np.asarray(t)`` reads: ``numpy()``'s, as torch's (its memory with its strides,
+        shared; its refusals: one off the cpu, one that requires grad where grad mode is on, a conj or neg
+        view), converted only where ``dtype`` differs. It takes no ``copy`` keyword, as
+        torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``."""
+        arr = self.numpy()
         return arr if dtype is None else arr.astype(dtype, copy=False)
 
     def __bool__(self) -> bool:
@@ -854,15 +852,29 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __reduce_ex__(self, proto):
-        # plain pickle (DataLoader workers, multiprocessing queues) carries the values and the device, as
-        # torch does: a leaf with the same class, dtype, shape and requires_grad, back on its device; a conj
-        # (or neg) view its memory and its bit, as torch's keeps it
+        # plain pickle (DataLoader workers, multiprocessing queues) carries what torch's does: the whole
+        # storage (each tensor its own: pickle's memo knows tensors, not storages) read with this tensor's
+        # shape, strides and offset, its conj (or neg) bit, requires_grad, the attributes and the device;
+        # a leaf of the same class, without its grad
         from .ops.lazy_bits import raw_layout
-        raw = get_backend(self.device).to_bytes(raw_layout(self))
-        args = (type(self), raw, self.dtype.name, tuple(self._shape), self._requires_grad)
-        if self._lazy is not None:
-            return _rebuild_from_bytes, (*args, str(self.device), self._lazy)
-        return _rebuild_from_bytes, args if self.device.type == "cpu" else (*args, str(self.device))
+        from .serialization.tables import own_state
+        from .storage import elements
+        storage, dtype = raw_layout(self).storage, self.dtype
+        raw = get_backend(self.device).to_bytes(dense(storage, (elements(storage, dtype),), dtype))
+        return _rebuild_from_bytes, (type(self), raw, dtype.name, tuple(self._shape), self._requires_grad,
+                                     str(self.device), self._lazy, tuple(self._strides), self._offset,
+                                     own_state(self) or None)
+
+    def __copy__(self):
+        # torch's copy.copy rebuilds its pickle's parts without copying them: a new leaf over the same memory
+        # (as ``.data``: strides, offset, bit, a version counter of its own), requires_grad and the user's
+        # attributes (the same objects) kept, no grad
+        from .serialization.tables import own_state
+        new = Tensor.data.fget(self)
+        new.__class__ = type(self)
+        new._requires_grad = self._requires_grad
+        new.__dict__.update(own_state(self))
+        return new
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
@@ -872,15 +884,29 @@ class Tensor:
                                "see https://github.com/pytorch/pytorch/pull/103001")
         if id(self) in memo:
             return memo[id(self)]
-        new = self.detach().clone()
+        # as torch's: the storage copied once per deepcopy (views of one storage still share the copy), read
+        # with this tensor's strides and offset; a conj (or neg) view's copy holds its values, without the bit
+        from copy import deepcopy
+        from .ops.lazy_bits import raw_layout
+        from .serialization.tables import own_state
+        storage, dtype = raw_layout(self).storage, self.dtype
+        copies = memo.setdefault("pyfront.storages", {})  # id -> (storage, its copy): the pair keeps the id
+        if id(storage) not in copies:
+            from .storage import elements
+            with _no_grad():
+                whole = Tensor._make(storage, (elements(storage, dtype),), dtype).clone()
+            copies[id(storage)] = storage, whole._storage
+        fresh = copies[id(storage)][1]
+        new = Tensor._make(fresh, self._shape, dtype, self._strides, self._offset)
+        fresh.share(new)
+        if self._lazy is not None:
+            with _no_grad():
+                new = new.conj_physical() if self._lazy == "conj" else new.neg()
         new.__class__ = self.__class__
         new._requires_grad = self._requires_grad
         if self._grad is not None:
-            new._grad = self._grad.detach().clone()
-        for k, v in self.__dict__.items():  # a copy is a new tensor: normal outside inference mode
-            # (a conj view's copy holds its values: no bit, as torch's clone)
-            if k not in new.__dict__ and k not in ("_inference", "_raw", "_lazy"):
-                new.__dict__[k] = v
+            new._grad = self._grad.__deepcopy__(memo)
+        new.__dict__.update(deepcopy(own_state(self), memo))
         memo[id(self)] = new
         return new
 
@@ -972,21 +998,26 @@ def _gradless_view_error(t, what: str) -> str:
 
 
 
-def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu", bit=None):
-    """The other half of ``Tensor.__reduce_ex__``: a tensor from its bytes, on the device it was pickled
-    from where this process has it (``load``'s rule for a file's tensors)."""
+def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cpu", bit=None, strides=None,
+                        offset=0, state=None):
+    """The other half of ``Tensor.__reduce_ex__``: a tensor read from a storage of ``raw`` bytes with
+    ``strides`` and ``offset`` (None: the bytes are its values, as older pyfront pickled them), on the device
+    it was pickled from where this process has it (``load``'s rule for a file's tensors)."""
     from .device import CPU
     from .serialization import restore_device
     dtype = _dt._BY_NAME[dtype_name]
     storage = get_backend(CPU).from_bytes(raw, dtype)
     device = restore_device(location)
-    if device != CPU:
-        storage = cls._make(storage, shape, dtype).to(device)._storage
-    t = cls._make(storage, shape, dtype)
+    if device != CPU:  # the whole storage goes over
+        whole = shape if strides is None else (len(raw) // dtype.itemsize,)
+        storage = cls._make(storage, whole, dtype).to(device)._storage
+    t = cls._make(storage, shape, dtype, strides, offset)
     t._requires_grad = requires_grad
     if bit in ("conj", "neg"):  # its memory holds a conj (or neg) view's: the bit makes the values
         from .ops.lazy_bits import mark
         mark(t, bit)
+    if state:
+        t.__dict__.update(state)
     return t
 
 

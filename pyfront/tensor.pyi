@@ -1547,9 +1547,11 @@ class Tensor:
     def __and__(self, other):
         """As ``torch.Tensor.__and__``. (made by pyfront.ops.methods._operator)"""
     def __array__(self, dtype=None):
-        """The array NumPy's ``np.asarray(t)`` reads: ``t``'s memory with its strides, shared (with no
-        ``copy`` keyword, as torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``),
-        converted only where ``dtype`` differs. (pyfront.tensor.Tensor.__array__)"""
+        """The array NumPy's ``np.asarray(t)`` reads: ``numpy()``'s, as torch's (its memory with its
+        strides, shared; its refusals: one off the cpu, one that requires grad where grad mode is on, a
+        conj or neg view), converted only where ``dtype`` differs. It takes no ``copy`` keyword, as
+        torch's: NumPy copies for ``np.array(t)`` and refuses ``copy=False``.
+        (pyfront.tensor.Tensor.__array__)"""
     __array_priority__: builtins.int
     def __array_wrap__(self, array, context=None, return_scalar=False):
         """A NumPy operator's result on a Tensor operand (``t + np.array([1, 2])``) as a cpu Tensor,
@@ -1559,6 +1561,8 @@ class Tensor:
         """As ``torch.Tensor.__bool__``. (pyfront.tensor.Tensor.__bool__)"""
     def __complex__(self):
         """As ``torch.Tensor.__complex__``. (pyfront.tensor.Tensor.__complex__)"""
+    def __copy__(self):
+        """As ``torch.Tensor.__copy__``. (pyfront.tensor.Tensor.__copy__)"""
     def __deepcopy__(self, memo):
         """As ``torch.Tensor.__deepcopy__``. (pyfront.tensor.Tensor.__deepcopy__)"""
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):

@@ -145,8 +145,18 @@ class BackwardCFunction(Node, FunctionCtx):
 
     def release(self):
         if self._saved:
+            for s, _ in self._saved:  # a user's _raw_saved_tensors refuses hooks after this, as torch's
+                if s is not None:
+                    s.free(hooks_stay=True)
             self._saved = None
             self._freed = True
+
+    @property
+    def _raw_saved_tensors(self) -> tuple:
+        """What ``save_for_backward`` kept, as torch's SavedTensor objects (``register_hooks``)."""
+        if self._freed:
+            raise RuntimeError(_FREED)
+        return tuple(graph.NONE_SAVED if s is None else s for s, _ in self._saved or ())
 
     def _readers_of_saved(self) -> dict:
         from .saved_names import function_saved

@@ -99,6 +99,45 @@ class SavedTensor:
             return t._reattach(node, index)
         return t
 
+    def register_hooks(self, *args, **kwargs) -> None:
+        """Keep ``pack_hook(tensor)`` in place of the tensor from now on, and read it back as
+        ``unpack_hook(packed)`` (a tensor) at each use, as torch's ``SavedTensor.register_hooks`` (what
+        ``grad_fn._raw_saved_<name>`` gives): one pair per saved tensor, none on a freed one or on None."""
+        if kwargs or len(args) != 2 or not all(callable(a) for a in args):  # torch's binding's words
+            shown = ", ".join(map(repr, (self, *args)))
+            if kwargs:
+                shown += "; kwargs: " + ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+            raise TypeError("register_hooks(): incompatible function arguments. The following argument types "
+                            "are supported:\n    1. (self: torch._C._autograd.SavedTensor, arg0: "
+                            "collections.abc.Callable, arg1: collections.abc.Callable) -> None\n\n"
+                            f"Invoked with: {shown}")
+        hook = getattr(self, "unpack_hook", None)  # (unset on a tensor saved without hooks)
+        if hook is _NO_VALUE:
+            raise RuntimeError("Calling register_hooks on a saved tensor with value None is forbidden")
+        if hook is _GONE:
+            raise RuntimeError("Calling register_hooks on a saved tensor after it has been freed. Saved "
+                               "intermediate values of the graph are freed when you call .backward() or "
+                               "autograd.grad(). Specify retain_graph=True if you need to backward through "
+                               "the graph a second time or if you need to access saved variables after "
+                               "calling backward.")
+        if hook is not None:
+            raise RuntimeError("Calling register_hooks on a saved tensor whose hooks have already been set. "
+                               "Hint: only one pair of hooks is allowed at a time.")
+        pack, unpack = args
+        with no_grad():  # pack sees the memory without its history, as torch's
+            self.packed = pack(self.tensor._alias())
+        self.tensor, self.unpack_hook = None, unpack
+
+    def free(self, hooks_stay: bool = False) -> None:
+        """A backward freed it: what it holds goes; a later register_hooks refuses, as torch's (a Function's
+        saved tensor that has hooks, ``hooks_stay``, refuses as one whose hooks are set)."""
+        self.tensor = self.packed = None
+        if not (hooks_stay and getattr(self, "unpack_hook", None) is not None):
+            self.unpack_hook = _GONE
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {hex(id(self))}>"
+
     def _unpack_with_hook(self, node, index):
         """What the unpack hook gives back (called on every read, as torch's): its version is not
         checked, since the hooks may have made any tensor of it."""
@@ -110,6 +149,20 @@ class SavedTensor:
 
 
 _new = object.__new__
+# what a SavedTensor holds as its unpack hook once freed (_GONE), or where it stands for a None (_NO_VALUE)
+_GONE, _NO_VALUE = object(), object()
+
+
+def _shell(mark) -> SavedTensor:
+    s = _new(SavedTensor)
+    s.tensor = s.packed = None
+    s.is_output, s.unpack_hook = False, mark
+    return s
+
+
+# what ``grad_fn._raw_saved_<name>`` gives for a None saved (torch's undefined saved variable), and for one a
+# backward freed where its SavedTensor is gone (a composite's ``torch_saved``)
+NONE_SAVED, FREED_SAVED = _shell(_NO_VALUE), _shell(_GONE)
 
 
 def _forward_name(fn) -> str:
@@ -188,9 +241,11 @@ class Node:
         name = type(self).__name__
         return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
-    def __dir__(self):  # torch's _saved_* properties (saved_names.install): the ones this node has
-        shown = {"_saved_" + n for n in self._readers_of_saved()} | self.__dict__.keys()
-        return [n for n in super().__dir__() if not n.startswith("_saved_") or n in shown]
+    def __dir__(self):  # torch's _saved_* and _raw_saved_* properties (saved_names.install): this node's
+        readers = self._readers_of_saved()
+        shown = {"_saved_" + n for n in readers} | self.__dict__.keys()
+        shown.update("_raw_saved_" + n for n, read in readers.items() if getattr(read, "raw", None))
+        return [n for n in super().__dir__() if not n.startswith(("_saved_", "_raw_saved_")) or n in shown]
 
     def _readers_of_saved(self) -> dict:
         """``name -> function`` reading what this node shows as ``_saved_<name>``."""
@@ -290,6 +345,9 @@ FREED = object()  # a SavedTensor of ``torch_saved`` once a backward freed it (i
 
 
 def release_torch_saved(node):
+    for _, s, _ in node.torch_saved:
+        if type(s) is SavedTensor:
+            s.free()
     node.torch_saved = tuple((name, FREED if type(s) is SavedTensor else s, nr)
                              for name, s, nr in node.torch_saved)
 
@@ -463,7 +521,9 @@ class OpNode(Node):
 
     def release(self):
         if self.has_saved:
-            self.saved = []
+            for s in self.saved:  # each stays in its place, freed: a user's _raw_saved_* then refuses hooks
+                if s is not None:
+                    s.free()
             self.freed = True
 
     def replace_saved(self, storage, current_value, operands):

@@ -76,6 +76,7 @@ def install(cls) -> None:
     names.discard("input")  # torch's schema calls it self
     for name in names:
         setattr(cls, "_saved_" + name, _saved_property(name))
+        setattr(cls, "_raw_saved_" + name, _raw_property(name))
 
 
 def _saved_property(name):
@@ -92,6 +93,19 @@ def _saved_property(name):
     def put(node, value):
         node.__dict__[key] = value
     return property(get, put)
+
+
+def _raw_property(name):
+    """``_raw_saved_<name>``: the SavedTensor a node keeps under that name (a tensor's: a number has none), as
+    torch's (still there after a backward freed it, its hooks then refused)."""
+    key = "_raw_saved_" + name
+
+    def get(node):
+        raw = getattr(node._readers_of_saved().get(name), "raw", None)
+        if raw is None:
+            raise AttributeError(f"'{type(node).__name__}' object has no attribute '{key}'")
+        return raw()
+    return property(get)
 
 
 def as_torch_saves(value, schema_type="int[]"):
@@ -144,7 +158,7 @@ def op_node_saved(node) -> dict:
 
 def presented_saved(node) -> dict:
     """``name -> thunk`` of what a composite's node keeps as torch's node saves (``Node.torch_saved``)."""
-    from .graph import _FREED, FREED, SavedTensor
+    from .graph import _FREED, FREED, FREED_SAVED, SavedTensor
     kept = node.torch_saved
     if kept is None:
         return {}
@@ -154,8 +168,23 @@ def presented_saved(node) -> dict:
         if s is FREED:  # (a number or None stays readable after backward, as torch's)
             raise RuntimeError(_FREED)
         return s.unpack(node, nr) if type(s) is SavedTensor else s
+    def raw(k):
+        s = kept[k][1]
+        return FREED_SAVED if s is FREED else s
+
     # (a None name: what a node torch records before this one saves, not shown)
-    return {name: (lambda k=k: read(k)) for k, (name, _, _) in enumerate(kept) if name}
+    out = {}
+    for k, (name, s, _) in enumerate(kept):
+        if name:
+            out[name] = _with_raw(lambda k=k: read(k), (lambda k=k: raw(k)) if s is FREED or type(
+                s) is SavedTensor else None)
+    return out
+
+
+def _with_raw(read, raw):
+    """``read`` that also answers ``_raw_saved_<name>`` through ``raw`` (None: no SavedTensor there)."""
+    read.raw = raw
+    return read
 
 
 def function_saved(node) -> dict:
@@ -164,11 +193,12 @@ def function_saved(node) -> dict:
     names = node.__dict__.get("saved_names")
     if not names:
         return presented_saved(node)
-    return {name: (lambda k=k: node.saved_tensors[k]) for k, name in enumerate(names)}
+    return {name: _with_raw(lambda k=k: node.saved_tensors[k], lambda k=k: node._raw_saved_tensors[k])
+            for k, name in enumerate(names)}
 
 
 def _thunk(node, saved, k, index, number):
-    from .graph import _FREED
+    from .graph import _FREED, NONE_SAVED
 
     def read():
         if saved is None or node.freed:
@@ -178,4 +208,8 @@ def _thunk(node, saved, k, index, number):
             return None
         value = s.unpack(node, index)
         return value.item() if number and value._wrapped_number else value
-    return read
+
+    def raw():  # (the node keeps its SavedTensors, freed, after a backward)
+        s = node.saved[k] if k < len(node.saved) else None
+        return NONE_SAVED if s is None else s
+    return _with_raw(read, raw)

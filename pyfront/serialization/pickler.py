@@ -32,7 +32,7 @@ from ..sparse import SparseCooTensor, layout
 from ..storage import TypedStorage, UntypedStorage, backend_storage, elements
 from ..tensor import Tensor
 from .homes import HOMES
-from .tables import DTYPE_STORAGES, TENSOR_MARKS
+from .tables import DTYPE_STORAGES, own_state
 
 _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
 
@@ -99,7 +99,7 @@ class Pickler:
         elif id(obj) in self.memo:
             self._get(self.memo[id(obj)][0])
         elif type(obj) is Parameter:  # as torch writes one: its data, rebuilt as a Parameter
-            state, args = _own_state(obj), (obj.detach(), obj.requires_grad, OrderedDict())
+            state, args = own_state(obj), (obj.detach(), obj.requires_grad, OrderedDict())
             if state:  # with the attributes the user gave it
                 self._call("torch._utils", "_rebuild_parameter_with_state", (*args, state))
             else:
@@ -255,7 +255,7 @@ class Pickler:
             self.out += b"b"
 
     def _tensor(self, t: Tensor) -> None:
-        state = _own_state(t)
+        state = own_state(t)
         if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
             self._global("torch._tensor", "_rebuild_from_type_v2")
             self.out += b"("
@@ -327,11 +327,6 @@ class Pickler:
         entry[3] = max(entry[3], reach)
         self.holes.append((len(self.out), entry))
         self.out += b"NtQ" if self.legacy else b"tQ"
-
-
-def _own_state(t) -> dict:
-    """A tensor's attributes a user set and torch's marks (pyfront's own are private names, and dtype)."""
-    return {k: v for k, v in vars(t).items() if (k[:1] != "_" or k in TENSOR_MARKS) and k != "dtype"}
 
 
 def _int(v: int) -> bytes:

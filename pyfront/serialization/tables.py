@@ -18,6 +18,12 @@ DTYPE_STORAGES = {v: k for k, v in STORAGE_DTYPES.items()}
 # norm layer holds its materialized buffers so); pyfront's other private names are its own internals
 TENSOR_MARKS = ("_is_buffer",)
 
+
+def own_state(t) -> dict:
+    """A tensor's attributes a user set and torch's marks (pyfront's own are private names, and dtype): what
+    torch's pickle, deepcopy and copy carry as the tensor's state."""
+    return {k: v for k, v in vars(t).items() if (k[:1] != "_" or k in TENSOR_MARKS) and k != "dtype"}
+
 # Element types PyTorch has and pyfront does not: named in the error instead of "not allowed".
 MISSING_DTYPES = ("complex32",)
 MISSING_STORAGES = {"ComplexHalfStorage": "complex32"}
