@@ -76,17 +76,18 @@ def _build(T, plan, dev, log):
             b.grad_fn.register_hook(lambda gi, go, i=i: log.append((f"post{i}",)))
         outs.append(b)
     square = [b for b in outs if tuple(b.shape) == (N, N)]
-    joined = [(square[k] * square[k + 1].t() if plan["joins"][k] == "mul_t" else square[k] + square[k + 1].t())
+    joined = [square[k] * square[k + 1].t() if plan["joins"][k] == "mul_t" else square[k] + square[k + 1].t()
               for k in range(0, len(square) - 1, 2)]
     scalars = [(b * b.detach() * 0.5).sum() for b in outs + joined]  # (a weight per element: its own value)
     scalars = [scalars[k] for k in sorted(range(len(scalars)), key=lambda k: plan["order"][k])]
-    for k, how in enumerate(plan["joins"]):  # combine the first two into one, appended last
-        if len(scalars) < 2:
-            break
+    joins = iter(plan["joins"] * len(scalars))
+    while len(scalars) > 1:  # the first two (or three) combined into one, appended last
+        how = next(joins)
         if how == "stack" and len(scalars) >= 3:
             scalars = scalars[3:] + [T.stack(scalars[:3]).sum()]
         else:
-            scalars = scalars[2:] + [scalars[0] * 0.25 + scalars[1] if how == "mul_t" else scalars[0] + scalars[1]]
+            first, second = scalars[:2]
+            scalars = scalars[2:] + [first * 0.25 + second if how == "mul_t" else first + second]
     return x, w, outs, scalars[0]
 
 
@@ -119,6 +120,10 @@ def _run(T, plan, dev, mode):
     return log, _leaves(x, w, outs)
 
 
+def _without_bits(log):
+    return [(e[0], *(x for x in e[1:] if isinstance(x, tuple))) if isinstance(e, tuple) else e for e in log]
+
+
 def _first_pass_strides(log):
     second = log.index("second")
     return log[:second] + [(e[0], e[-1]) if isinstance(e, tuple) else e for e in log[second:]]
@@ -130,7 +135,7 @@ MODES = ["backward", "retain_graph", "inputs", "grad", "grad_x", "create_graph"]
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("device", DEVICES)
 def test_random_graphs_sum_and_hook_as_torch(device, mode):
-    for seed in range(12):
+    for seed in range(12 if device == "cpu" else 6):  # (webgpu: the order and strides; cpu sweeps the bits)
         plan = _plan(seed)
         if mode == "create_graph":
             # the second backward runs the nodes the first one's formulas recorded: torch's mm formulas
@@ -149,7 +154,7 @@ def test_random_graphs_sum_and_hook_as_torch(device, mode):
             assert got_log == want_log, where
             assert got == want, where
         else:  # webgpu's kernels may round otherwise: the order, the strides and the values
-            assert [e[:2] for e in got_log] == [e[:2] for e in want_log], where
+            assert _without_bits(got_log) == _without_bits(want_log), where
             assert [g and g[0] for g in got[:2]] == [g and g[0] for g in want[:2]], where
 
 
