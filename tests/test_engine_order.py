@@ -191,3 +191,18 @@ def test_hook_kinds_run_in_torchs_order():
         return log, gy.tolist(), gx.tolist(), gy_alone.tolist(), gx_alone.tolist(), y.grad.tolist()
 
     assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_node_post_hooks_see_gradients_reduced_to_the_inputs(device):
+    """torch checks (and sums broadcast) gradients to the inputs' shapes before a node's post-hooks run."""
+    def shapes(T, dev):
+        seen = []
+        x = T.ones(3, 1, device=dev, requires_grad=True)
+        y = T.ones(4, device=dev, requires_grad=True)
+        z = x * y
+        z.grad_fn.register_hook(lambda gi, go: seen.append([tuple(g.shape) for g in gi + go]))
+        z.sum().backward()
+        return seen, x.grad.tolist(), y.grad.tolist()
+
+    assert shapes(pyfront, device) == shapes(torch, "cpu")

@@ -191,8 +191,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 in_grads = (None,) * len(node.edges)
             # what the VJP may have read: whether it made a gradient (see _made_here)
             saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
+            if node._hooks:  # torch's post hooks see the gradients as its inputs take them (reduced)
+                in_grads = tuple(g if g is None else _reduce_to(g, *meta)
+                                 for g, meta in zip(in_grads, node.input_meta))
             for hook in node._hooks:  # torch's post hook: what it returns replaces the input gradients
-                out = hook(in_grads, grads)
+                out = hook(in_grads, tuple(grads))  # (tuples, as torch hands them)
                 if out is not None:
                     in_grads = _hook_result(hook, out, tuple(in_grads))
             if not retain_graph and node.has_saved:
