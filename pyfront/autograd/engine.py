@@ -73,9 +73,13 @@ def _needed(roots, counts, wanted):
 # is neither first-in nor last-in (six leaves of one cat accumulate 0, 2, 5, 4, 1, 3), so the heap
 # below moves its elements the same way.
 def _push(heap, node):
-    key = node._seq
-    hole = len(heap)
     heap.append(node)
+    _rise(heap, len(heap) - 1, node)
+
+
+def _rise(heap, hole, node):
+    """Put ``node`` at ``hole``, moving it up past parents with a lower number."""
+    key = node._seq
     while hole:
         parent = (hole - 1) >> 1
         if heap[parent]._seq >= key:
@@ -101,14 +105,7 @@ def _pop(heap):
         child = 2 * child + 2
         heap[hole] = heap[child - 1]
         hole = child - 1
-    key = last._seq  # then the last element rises from there
-    while hole:
-        parent = (hole - 1) >> 1
-        if heap[parent]._seq >= key:
-            break
-        heap[hole] = heap[parent]
-        hole = parent
-    heap[hole] = last
+    _rise(heap, hole, last)  # then the last element rises from there
     return top
 
 
