@@ -84,9 +84,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     _engine_flags(retain_graph, create_graph)
     if inputs is not None:
         inputs = _as_tuple(inputs)
-        capture = {t._edge(): i for i, t in enumerate(inputs)}
-        got = run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=False)
-        for t, g in zip(inputs, got):
+        # a leaf's gradient goes in by its AccumulateGrad, run as in a full backward (its hooks fire); a
+        # non-leaf's is captured and added below
+        leaves = [t for t in inputs if t.grad_fn is None]
+        capture = {t._edge(): i for i, t in enumerate(inputs) if t.grad_fn is not None}
+        accumulate = {e[0] for e in (t._edge() for t in leaves) if e[0] is not None}
+        got = run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=accumulate)
+        for t in inputs:
+            slot = capture.get(t._edge()) if t.grad_fn is not None else None
+            g = None if slot is None else got[slot]
             # (a non-leaf that retains its gradient got it from the engine's retain hook already;
             # ._grad: .grad's getter warns about a non-leaf's unset gradient, which torch does not here)
             if g is None or t.retains_grad:
@@ -95,8 +101,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 t.grad = g if t._grad is None else t._grad + g
             elif t._grad is None:
                 t.grad = g.detach().clone()  # its own: two inputs may be handed one gradient
-            elif t.grad_fn is None:
-                t._grad.add_(g.detach())  # in place, as the engine's accumulation into a leaf
             else:
                 t.grad = t._grad + g.detach()
         return
@@ -129,7 +133,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if g is None:
             if materialize_grads:
                 from ..ops.creation import zeros_like
-                g = zeros_like(t)
+                g = zeros_like(t, requires_grad=create_graph)  # as torch's: differentiable, to go on
             elif not allow_unused:
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used "
                                    "in the graph. Set allow_unused=True if this is the desired behavior.")

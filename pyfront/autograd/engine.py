@@ -5,7 +5,7 @@ from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
 from .grad_mode import set_grad_enabled
 from ..strides_order import gradient_strides
-from ..tensor import Tensor
+from ..tensor import Tensor, _dense
 
 
 def _reduce_to(grad, shape, dtype):
@@ -44,44 +44,134 @@ def _topo_counts(roots):
     return counts
 
 
+def _needed(roots, counts, wanted):
+    """The nodes that lead to one in ``wanted`` (captured or accumulated), the ``wanted`` themselves
+    aside: as torch's exec_info, autograd.grad and backward(inputs=) run those and no others (a branch
+    that reaches none of the inputs fires none of its hooks)."""
+    left, order, stack = dict(counts), [], [n for n in dict.fromkeys(roots) if not counts.get(n)]
+    while stack:  # parents before children (Kahn's order), then read backwards
+        node = stack.pop()
+        order.append(node)
+        for nxt, _ in node.edges:
+            if nxt is not None:
+                left[nxt] -= 1
+                if not left[nxt]:
+                    stack.append(nxt)
+    needed = set()
+    for node in reversed(order):
+        for nxt, _ in node.edges:
+            if nxt is not None and (nxt in needed or nxt in wanted):
+                needed.add(node)
+                break
+    return needed
+
+
+# torch's ready queue is a priority queue (std::priority_queue, a binary heap) of the nodes whose
+# gradients are all in: the one made last (highest sequence number) runs first, and a leaf's
+# AccumulateGrad, numbered above every other node, as soon as it is ready. Nodes with equal numbers
+# (several AccumulateGrads ready at once) leave in the order that heap's push and pop give them, which
+# is neither first-in nor last-in (six leaves of one cat accumulate 0, 2, 5, 4, 1, 3), so the heap
+# below moves its elements the same way.
+def _push(heap, node):
+    heap.append(node)
+    _rise(heap, len(heap) - 1, node)
+
+
+def _rise(heap, hole, node):
+    """Put ``node`` at ``hole``, moving it up past parents with a lower number."""
+    key = node._seq
+    while hole:
+        parent = (hole - 1) >> 1
+        if heap[parent]._seq >= key:
+            break
+        heap[hole] = heap[parent]
+        hole = parent
+    heap[hole] = node
+
+
+def _pop(heap):
+    top, last = heap[0], heap.pop()
+    n = len(heap)
+    if not n:
+        return top
+    hole = child = 0
+    while child < (n - 1) >> 1:  # the hole sinks to a leaf, down the larger child (the right on a tie)
+        child = 2 * child + 2
+        if heap[child]._seq < heap[child - 1]._seq:
+            child -= 1
+        heap[hole] = heap[child]
+        hole = child
+    if not n & 1 and child == (n - 2) >> 1:
+        child = 2 * child + 2
+        heap[hole] = heap[child - 1]
+        hole = child - 1
+    _rise(heap, hole, last)  # then the last element rises from there
+    return top
+
+
+def _sum(prev, g, mine, create_graph):
+    """torch's input buffer adding a gradient ``g`` to the ``prev`` ones: into ``prev`` in place where
+    only the engine holds it (``mine``) and its elements fill their memory (it keeps its layout), else a
+    new sum (its layout the addition's, from both); always a new one where the sum is differentiated."""
+    if create_graph or getattr(prev, "is_sparse", False) or getattr(g, "is_sparse", False):
+        return _add(prev, g)
+    if mine and prev._base is None and _dense(prev) and prev._storage.alone(prev):
+        return prev.add_(g)
+    return prev + g
+
+
 def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=True):
-    """Propagate ``root_grads`` from the ``(node, output_nr)`` pairs in ``roots``.
+    """Propagate ``root_grads`` from the ``(node, output_nr)`` pairs in ``roots``, nodes in torch's order.
 
     ``capture`` maps (node, output_nr) to a slot index: the gradient reaching it is returned in that
-    slot (autograd.grad) instead of, or beside, being accumulated into leaves.
+    slot (autograd.grad) instead of being accumulated. ``accumulate``: True (every leaf reached), or the
+    AccumulateGrad nodes to run (backward(inputs=)); with a capture or a set, only the nodes that lead to
+    those run, as torch's.
     """
     captured = [None] * (max(capture.values()) + 1 if capture else 0)
     buffers: dict = {}
-    # the gradients the engine made itself and handed to one place only: (node, nr) -> True. A leaf
-    # may keep such a gradient as its .grad with no copy (see _accumulate); a root gradient, one a
-    # node passed on unchanged or to two places, or one user code made (a custom Function's
-    # backward, a hook) may be seen elsewhere, so it is copied.
+    # the gradients the engine made itself and handed to one place only: (node, nr) -> True. Such a
+    # gradient may be added into in place (see _sum), or kept by a leaf as its .grad with no copy (see
+    # _accumulate); a root gradient, one a node passed on unchanged or to two places, or one user code
+    # made (a custom Function's backward, a hook) may be seen elsewhere, so it is not.
     owned: dict = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
         buf[nr] = _add(buf[nr], g)
-    root_nodes = [n for n in buffers]
+    root_nodes = list(buffers)
     counts = _topo_counts(root_nodes)
-    ready = [n for n in root_nodes if counts.get(n, 0) == 0]
+    runs = takes = None  # the nodes to run; those to capture from: node -> ((output_nr, slot), ...)
+    if capture or accumulate is not True:
+        takes = {}
+        for (node, nr), slot in (capture or {}).items():
+            takes[node] = takes.get(node, ()) + ((nr, slot),)
+        wanted = set(takes) | (set() if accumulate is True or not accumulate else set(accumulate))
+        runs = _needed(root_nodes, counts, wanted) | (wanted - set(takes))
+        if len(roots) == 1 and type(roots[0][0]) is not AccumulateGrad:  # torch's one root node runs
+            runs.add(roots[0][0])
+    ready = []
+    for node in root_nodes:  # in the order of the roots given (torch's GraphRoot's edges)
+        if not counts.get(node) and (runs is None or node in runs or node in takes):
+            _push(ready, node)
     with set_grad_enabled(create_graph):
         while ready:
-            node = ready.pop()
+            node = ready.pop() if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node)
+            mine = owned.pop((node, 0), False) if type(node) is AccumulateGrad else False
+            if takes is not None and node in takes:
+                if node not in runs:  # captured, not run: its tensor hooks are (torch's order)
+                    grads = _tensor_pre_hooks(node, grads)
+                    for nr, slot in takes[node]:
+                        captured[slot] = grads[nr]
+                    continue
+                for nr, slot in takes[node]:  # run too: what it is handed, before any hook
+                    captured[slot] = grads[nr]
+                mine = False
             if node._pre_hooks or node._retain:  # (a node's own tuple or dict once one is added)
-                owned.pop(node, None)
                 mine = False
                 grads = _run_pre_hooks(node, grads)
-            else:
-                mine = owned.pop(node, False)
-            if capture:
-                for nr, g in enumerate(grads):
-                    slot = capture.get((node, nr))
-                    if slot is not None:
-                        mine = False
-                        captured[slot] = _add(captured[slot], g)
             if isinstance(node, AccumulateGrad):
-                if accumulate:
-                    _accumulate(node, grads[0], create_graph, mine)
+                _accumulate(node, grads[0], create_graph, mine)
                 continue
             for g in grads:
                 if g is not None:
@@ -96,10 +186,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     break
             else:
                 in_grads = (None,) * len(node.edges)
-            # what the VJP may have read: whether it made a gradient, for a leaf's (see _made_here)
+            # what the VJP may have read: whether it made a gradient (see _made_here)
             saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
+            if node._hooks:  # torch's post hooks see the gradients as its inputs take them (reduced)
+                in_grads = tuple(g if g is None else _reduce_to(g, *meta)
+                                 for g, meta in zip(in_grads, node.input_meta))
             for hook in node._hooks:  # torch's post hook: what it returns replaces the input gradients
-                out = hook(in_grads, grads)
+                out = hook(in_grads, tuple(grads))  # (tuples, as torch hands them)
                 if out is not None:
                     in_grads = _hook_result(hook, out, tuple(in_grads))
             if not retain_graph and node.has_saved:
@@ -107,8 +200,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 if node.torch_saved:
                     release_torch_saved(node)
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
-                if nxt is None:
+                if nxt is None or runs is not None and nxt not in runs and nxt not in takes:
                     continue
+                n = counts[nxt] - 1
+                counts[nxt] = n
                 buf = buffers.get(nxt)
                 if buf is None:
                     buf = buffers[nxt] = [None] * nxt.n_outputs
@@ -116,15 +211,20 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     # (a plain Tensor of the input's own shape and dtype, the commonest, asked inline)
                     reduced = g if type(g) is Tensor and g._shape == meta[0] and g.dtype is meta[1] \
                         else _reduce_to(g, *meta)
-                    if type(nxt) is AccumulateGrad:  # what _accumulate may keep
-                        owned[nxt] = buf[nr] is not None or reduced is not g or saved is not None and \
-                            _made_here(g, in_grads, grads, saved)
                     prev = buf[nr]
-                    buf[nr] = reduced if prev is None else _add(prev, reduced)
-                n = counts[nxt] - 1
-                counts[nxt] = n
-                if n == 0:
-                    ready.append(nxt)
+                    if prev is None:
+                        buf[nr] = reduced
+                        if n or type(nxt) is AccumulateGrad:  # one may be added to it, or a leaf keep it
+                            owned[nxt, nr] = reduced is not g or saved is not None and \
+                                _made_here(g, in_grads, grads, saved)
+                    else:
+                        buf[nr] = _sum(prev, reduced, owned.get((nxt, nr)), create_graph)
+                        owned[nxt, nr] = True  # a new sum, or one the engine alone held
+                if not n:
+                    if ready:
+                        _push(ready, nxt)
+                    else:
+                        ready.append(nxt)
     return captured
 
 
@@ -156,14 +256,21 @@ def _made_here(g, in_grads, grads, saved) -> bool:
     return True
 
 
-def _run_pre_hooks(node, grads):
+def _tensor_pre_hooks(node, grads):
+    """The hooks of the tensors whose gradients ``node`` receives, in the order they were registered (a
+    leaf's, for its AccumulateGrad), then retain_grad's: torch's tensor pre-hooks, which run before the
+    node's own pre-hooks."""
+    if type(node) is AccumulateGrad:
+        leaf = node.variable_ref()
+        grads = list(grads)
+        for hook in () if leaf is None or grads[0] is None else leaf._hooks:
+            out = hook(grads[0])
+            if out is not None:
+                grads[0] = out
+        return grads
     grads = list(grads)
     for nr, fn in node._pre_hooks:
-        if nr is None:  # a hook on the node itself sees all its output grads
-            out = fn(tuple(grads))
-            if out is not None:
-                grads = list(out)
-        elif grads[nr] is not None:
+        if nr is not None and grads[nr] is not None:
             out = fn(grads[nr])
             if out is not None:
                 grads[nr] = out
@@ -172,6 +279,16 @@ def _run_pre_hooks(node, grads):
         if t is not None and grads[nr] is not None:
             g = grads[nr] if t.grad is None else t.grad + grads[nr]
             t.grad = g.detach() if not g.requires_grad else g
+    return grads
+
+
+def _run_pre_hooks(node, grads):
+    grads = _tensor_pre_hooks(node, grads) if type(node) is not AccumulateGrad else list(grads)
+    for nr, fn in node._pre_hooks:
+        if nr is None:  # a hook on the node itself sees all its output grads
+            out = fn(tuple(grads))
+            if out is not None:
+                grads = list(out)
     return grads
 
 

@@ -551,8 +551,14 @@ class AccumulateGrad(Node):
 
     __module__ = "builtins"  # torch's C++ class: printed <class 'AccumulateGrad'>
 
+    # numbered above every node, as torch's: the engine runs a leaf's accumulation as soon as it is ready
+    # (see engine._push). It takes no number of the count, which only recorded ops advance
+    _seq = 2**64 - 1
+
     def __init__(self, leaf):
-        super().__init__((), [], 1)
+        self.edges, self.input_meta, self.n_outputs = (), [], 1
+        if _ANOMALY["enabled"]:
+            self._forward_stack = forward_stack()
         self.variable_ref = weakref.ref(leaf)
 
     @property
