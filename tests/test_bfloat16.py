@@ -275,7 +275,7 @@ NN = "nn.functional."
 KNOWN_BF16_OFF = {
     **dict.fromkeys(["addbmm", "logit", "nanmean", "nansum", NN + "softmax", NN + "softmin",
                      NN + "interpolate", "polygamma", "scatter_reduce", "softmax", "special_entr",
-                     "special_i0e", NN + "huber_loss"], ONCE),
+                     "special_i0e"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
                      NN + "conv_transpose2d", NN + "cross_entropy", NN + "nll_loss", NN + "embedding_bag",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),

@@ -40,7 +40,6 @@ _COMMON = {
                      NN + "normalize", NN + "cosine_similarity", NN + "pairwise_distance",
                      NN + "kl_div", NN + "triplet_margin_loss",
                      NN + "bilinear"], CHAIN),
-    NN + "huber_loss": KERNEL16,
     **dict.fromkeys([NN + "avg_pool1d", NN + "avg_pool2d", NN + "adaptive_avg_pool1d",
                      NN + "adaptive_avg_pool2d", NN + "adaptive_avg_pool3d", NN + "max_pool2d",
                      NN + "max_pool3d", NN + "adaptive_max_pool2d", NN + "adaptive_max_pool3d",
@@ -237,6 +236,36 @@ def test_smooth_l1_loss_of_16_bits_is_torchs_to_the_bit(dtype, reduction):
                 results.append([_bits(v) for v in (out, *grads)])
             assert results[0] == results[1], (beta, shape, [a == b for a, b in zip(*results)])
 
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_huber_loss_of_16_bits_is_torchs_to_the_bit(dtype, reduction):
+    """huber_loss's 16-bit kernels: each element of the loss rounded to the dtype (bfloat16's at every step),
+    then reduced in it; the backward every step in the dtype, its vector loop and its scalar tail (the last
+    ``run % 32`` elements of each contiguous run, all of a strided one) in two orders: sizes past a vector,
+    a broadcast target, a transposed input, weights, deltas the dtype does not hold."""
+    rng = np.random.default_rng(8)
+    cases = (((4, 10), (4, 10), False), ((70,), (70,), False), ((3, 5), (5,), False),
+             ((6, 40), (6, 40), True))
+    for delta in (1.0, 0.7, 2.3):
+        for shape, target_shape, transposed in cases:
+            data = (rng.standard_normal(shape) * 2).astype(np.float32)
+            target = rng.standard_normal(target_shape).astype(np.float32)
+            weight = rng.uniform(0, 2, shape[::-1] if transposed else shape).astype(np.float32)
+            results = []
+            for lib in (pyfront, torch):
+                low = getattr(lib, dtype)
+                x, t = (lib.tensor(v).to(low).requires_grad_() for v in (data, target))
+                kw = {"weight": lib.tensor(weight).to(low)} if delta == 0.7 else {}
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the broadcast target's size warning
+                    out = lib.nn.functional.huber_loss(x.t() if transposed else x, t.t() if transposed else t,
+                                                       reduction=reduction, delta=delta, **kw)
+                cot = np.linspace(-1, 1, out.numel()).reshape(tuple(out.shape)).astype(np.float32)
+                grads = lib.autograd.grad([out], [x, t], [lib.tensor(cot).to(low)])
+                results.append([_bits(v) for v in (out, *grads)])
+            assert results[0] == results[1], (delta, shape, [a == b for a, b in zip(*results)])
 
 # (call, shape, transposed): glu's backward kernel reads sigmoid(b) rounded to the dtype, logsigmoid's its
 # forward's buffer exp(-|x|) stored in the dtype; each then computes in float32 and rounds once
