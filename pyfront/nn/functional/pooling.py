@@ -19,6 +19,7 @@ from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite, records
 from .conv import in_pieces
+from .pool_grad16 import max_grad_in_order, wants_ordered_grad
 from ...ops import samples
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import is_grad_enabled
@@ -174,7 +175,10 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
         return values.reshape(n, c, *out), h * width + w
 
     per_sample = input.shape[-3] * kernel[0] * kernel[1] * out[0] * out[1]  # the windows
-    return _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    values, indices = _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    if wants_ordered_grad(input):
+        values = max_grad_in_order(values, indices, input, 2)
+    return values, indices
 
 
 @composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d,
@@ -799,6 +803,8 @@ def _adaptive_max(input, sizes):
         rest //= k
         pos = _position(index, which // rest % k, k, i - len(sizes))
         flat = pos if flat is None else flat * input.shape[i - len(sizes)] + pos
+    if wants_ordered_grad(input):
+        values = max_grad_in_order(values, flat, input, len(sizes))
     return values, flat
 
 

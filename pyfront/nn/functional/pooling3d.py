@@ -15,6 +15,7 @@ from ...ops.creation import arange, tensor
 from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
+from .pool_grad16 import max_grad_in_order, wants_ordered_grad
 from .pooling import (_adaptive_avg, _adaptive_max, _adaptive_sizes, _avg_node, _check_adaptive, _divisors,
                       _global_mean, _lowest, _output_size, _to_ones, _window_max, _windows)
 from ...ops.memory_formats import contiguous_result, lays_out, like_input
@@ -113,7 +114,10 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
         return values.reshape(n, c, *out), index
 
     per_sample = input.shape[-4] * kernel[0] * kernel[1] * kernel[2] * out[0] * out[1] * out[2]
-    return _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    values, indices = _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    if wants_ordered_grad(input):
+        values = max_grad_in_order(values, indices, input, 3)
+    return values, indices
 
 
 @composite(torch_name="nn.functional.max_pool3d", samples=samples.max_pool3d,
