@@ -40,9 +40,7 @@ _COMMON = {
                      NN + "normalize", NN + "cosine_similarity", NN + "pairwise_distance",
                      NN + "kl_div", NN + "triplet_margin_loss",
                      NN + "bilinear"], CHAIN),
-    **dict.fromkeys([NN + "avg_pool1d", NN + "avg_pool2d", NN + "adaptive_avg_pool1d",
-                     NN + "adaptive_avg_pool2d", NN + "adaptive_avg_pool3d",
-                     NN + "grid_sample", NN + "embedding_bag", "unfold", "tile",
+    **dict.fromkeys([NN + "grid_sample", NN + "embedding_bag", "unfold", "tile",
                      NN + "conv_transpose1d", NN + "conv_transpose2d"], ACCUM16),
     **dict.fromkeys(["softmax", NN + "softmax", NN + "softmin", "nansum", "nanmean", "special_i0e",
                      NN + "multi_head_attention_forward"], FORWARD),
@@ -265,6 +263,46 @@ def test_huber_loss_of_16_bits_is_torchs_to_the_bit(dtype, reduction):
                 grads = lib.autograd.grad([out], [x, t], [lib.tensor(cot).to(low)])
                 results.append([_bits(v) for v in (out, *grads)])
             assert results[0] == results[1], (delta, shape, [a == b for a, b in zip(*results)])
+
+
+# (call, input shape): windows that overlap, padding, ceil_mode, the divisors' options, unbatched inputs and
+# adaptive windows of uneven lengths, so an element gets shares from several outputs
+_POOLS = [
+    (lambda F, x: F.max_pool1d(x, 3, 1, 1), (2, 3, 9)),
+    (lambda F, x: F.max_pool2d(x, 3, 1, 1, ceil_mode=True), (2, 2, 7, 6)),
+    (lambda F, x: F.max_pool2d(x, (3, 2), (2, 1), (1, 0), (2, 1)), (3, 7, 8)),
+    (lambda F, x: F.max_pool3d(x, 3, 1, 1), (1, 2, 4, 5, 4)),
+    (lambda F, x: F.adaptive_max_pool1d(x, 4), (2, 3, 9)),
+    (lambda F, x: F.adaptive_max_pool2d(x, (4, 3)), (2, 2, 7, 5)),
+    (lambda F, x: F.adaptive_max_pool3d(x, (2, 3, 4)), (1, 2, 3, 5, 7)),
+    (lambda F, x: F.avg_pool1d(x, 3, 1, 1, count_include_pad=False), (2, 3, 9)),
+    (lambda F, x: F.avg_pool2d(x, 3, 1, 1), (2, 2, 7, 6)),
+    (lambda F, x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False), (3, 7, 8)),
+    (lambda F, x: F.avg_pool2d(x, (3, 2), 1, divisor_override=5), (1, 2, 6, 5)),
+    (lambda F, x: F.avg_pool1d(x, 4, 2, 2, ceil_mode=True), (3, 10)),
+    (lambda F, x: F.adaptive_avg_pool1d(x, 4), (2, 3, 9)),
+    (lambda F, x: F.adaptive_avg_pool2d(x, (4, 3)), (2, 2, 7, 5)),
+    (lambda F, x: F.adaptive_avg_pool2d(x, (5, 2)), (3, 7, 3)),
+    (lambda F, x: F.adaptive_avg_pool3d(x, (2, 3, 4)), (1, 2, 3, 5, 7)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", range(len(_POOLS)))
+def test_pool_gradients_of_16_bits_add_in_torchs_order(case, dtype):
+    """A pool's 16-bit input gradient: each output's share (its gradient divided as torch's kernel divides
+    it) added into its window's elements in output order, each sum rounded: as torch's bits."""
+    call, shape = _POOLS[case]
+    rng = np.random.default_rng(9)
+    data = rng.standard_normal(shape).astype(np.float32)
+    results = []
+    for lib in (pyfront, torch):
+        x = lib.tensor(data).to(getattr(lib, dtype)).requires_grad_()
+        y = call(lib.nn.functional, x)
+        cot = np.linspace(-3, 3, y.numel()).reshape(tuple(y.shape)).astype(np.float32)
+        (g,) = lib.autograd.grad([y], [x], [lib.tensor(cot).to(getattr(lib, dtype))])
+        results.append([_bits(y), _bits(g)])
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]
 
 # (call, shape, transposed): glu's backward kernel reads sigmoid(b) rounded to the dtype, logsigmoid's its
 # forward's buffer exp(-|x|) stored in the dtype; each then computes in float32 and rounds once

@@ -8,10 +8,11 @@ rounds: round r adds each input element's r-th share (in torch's order), so no r
 """
 from __future__ import annotations
 
+import functools
 from itertools import product
 
 from ... import dtypes as dt
-from ...autograd.grad_mode import is_grad_enabled
+from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...ops.common import Formula
 from ...ops.composite.shaping import cat
 from ...ops.creation import arange, tensor, zeros
@@ -21,7 +22,8 @@ from ...tensor import Tensor
 
 def wants_ordered_grad(input: Tensor) -> bool:
     """Whether a pool of ``input`` needs this gradient: a 16-bit, non-empty input that will have one."""
-    return input.dtype in dt.HALVES and input.requires_grad and is_grad_enabled() and input.numel() > 0
+    return (isinstance(input, Tensor) and input.dtype in dt.HALVES and input.requires_grad and is_grad_enabled()
+            and input.numel() > 0)  # (anything else goes to the pool, to raise torch's error)
 
 
 def with_ordered_grad(values: Tensor, input: Tensor, backward) -> Tensor:
@@ -95,3 +97,45 @@ def window_targets(sizes, windows, device) -> Tensor:
                 index = index * size + i
             flat.append(index if min(element) >= 0 else -1)
     return tensor([flat], dtype=dt.int64, device=device)
+
+
+def ordered_avg_grad(geometry):
+    """An average pool whose 16-bit input gradient adds each output's share (``g`` divided as torch's kernel
+    divides it, rounded to the dtype) into its window's elements in torch's order. ``geometry(input,
+    output, *args, **kwargs)`` gives ``(windows, divide)``: each dim's ``(start, end)`` per output, clipped
+    to the input, and ``divide(g)`` each output's share, in the dtype; or None where torch pools otherwise
+    (a mean)."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def pool(input, *args, **kwargs):
+            if not wants_ordered_grad(input):
+                return fn(input, *args, **kwargs)
+            with no_grad():
+                values = fn(input, *args, **kwargs)
+            found = geometry(input, values, *args, **kwargs)
+            if found is None or values.numel() == 0:
+                return fn(input, *args, **kwargs)
+            windows, divide = found
+            nd = len(windows)
+            targets = window_targets(input.shape[input.dim() - nd:], windows, input.device)
+            planes, outputs = _planes(input, nd), values.numel() // _planes(input, nd)
+
+            def backward(g):
+                shares = divide(g).reshape(planes, outputs, 1)
+                shares = shares.expand(planes, outputs, targets.shape[-1] // outputs)
+                return add_in_order(input.shape, nd, targets, shares.reshape(planes, -1))
+            return with_ordered_grad(values, input, backward)
+        return pool
+    return wrap
+
+
+def divided_in_steps(divisors):
+    """``divide`` for ordered_avg_grad: ``g`` divided by each of ``divisors`` (numbers, or float32 tensors of
+    whole numbers shaped to ``g``'s outputs) in turn, each read as the dtype and each quotient rounded to
+    it, as torch's 16-bit kernel divides by integers."""
+    def divide(g):
+        for d in divisors:
+            d = dt.round_half(d, g.dtype) if isinstance(d, (int, float)) else d.to(g.dtype).float()
+            g = (g.float() / d).to(g.dtype)
+        return g
+    return divide
