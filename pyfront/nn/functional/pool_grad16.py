@@ -22,8 +22,9 @@ from ...tensor import Tensor
 
 def wants_ordered_grad(input: Tensor) -> bool:
     """Whether a pool of ``input`` needs this gradient: a 16-bit, non-empty input that will have one."""
-    return (isinstance(input, Tensor) and input.dtype in dt.HALVES and input.requires_grad and is_grad_enabled()
-            and input.numel() > 0)  # (anything else goes to the pool, to raise torch's error)
+    # (anything else goes to the pool as it is, which raises torch's error)
+    return (isinstance(input, Tensor) and input.dtype in dt.HALVES and input.requires_grad
+            and is_grad_enabled() and input.numel() > 0)
 
 
 def with_ordered_grad(values: Tensor, input: Tensor, backward) -> Tensor:
