@@ -275,11 +275,10 @@ NN = "nn.functional."
 KNOWN_BF16_OFF = {
     **dict.fromkeys(["addbmm", "logit", "nanmean", "nansum", NN + "softmax", NN + "softmin",
                      NN + "interpolate", "polygamma", "scatter_reduce", "softmax", "special_entr",
-                     "special_i0e", NN + "huber_loss"], ONCE),
-    **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
-                     NN + "conv_transpose2d", NN + "cross_entropy", NN + "nll_loss", NN + "embedding_bag",
+                     "special_i0e"], ONCE),
+    **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "cross_entropy", NN + "nll_loss",
+                     NN + "embedding_bag",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
-    NN + "adaptive_avg_pool3d": "where torch rounds not yet found (float16's too)",
     NN + "group_norm": "one element per group: torch's variance is not 0 in bfloat16 (float16's too)",
     "signbit": "a NaN's sign: torch's vectorized float->bfloat16 conversion makes every NaN 0xFFFF "
                "(negative), its scalar one 0x7FC0; pyfront's positive",

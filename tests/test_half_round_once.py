@@ -31,13 +31,10 @@ KNOWN_HALF_OFF = {
     **dict.fromkeys(["logit", "nanmean", "nansum",
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
                      "scatter_reduce", "softmax", "special_entr", "special_i0e"], ONCE),
-    **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "conv_transpose1d",
-                     NN + "conv_transpose2d", NN + "cross_entropy",
+    **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "cross_entropy",
                      NN + "nll_loss", NN + "embedding_bag",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
     "float_power": "a float64 result one ulp off torch's (pow in float64)",
-    "nn.functional.adaptive_avg_pool3d": "new this stop (3-d pools over 2-d windows): where torch rounds not "
-                                         "yet found",
     "nn.functional.group_norm": "one element per group: torch's variance is not 0 in float16",
     "nn.functional.embedding": "scale_grad_by_freq: torch's float16 forward changes values by an ulp",
 }

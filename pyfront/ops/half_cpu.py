@@ -62,6 +62,26 @@ def scalar_tail(np, x, chunk):
     return m.transpose(np.argsort(order))
 
 
+def kernel_tail(shape, strides, chunk=2 * LANES) -> tuple[int, bool]:
+    """(run, vectorized): the innermost run, in elements, of a torch CPU kernel that writes a new contiguous
+    ``shape`` from operands of element ``strides`` (one tuple each, 0 where broadcast), and whether that run
+    takes the vector loop (every operand contiguous in it, or all but one input, read as one scalar); the
+    vector loop leaves the last ``run % chunk`` elements of each run to the scalar one. Dims merge while
+    every operand steps through them as through one."""
+    dims = [d for d in range(len(shape)) if shape[d] != 1]
+    if not dims:
+        return 1, False
+    inner = [s[dims[-1]] for s in strides]
+    if any(s not in (0, 1) for s in inner) or inner.count(0) > 1:
+        return 0, False
+    run = shape[dims[-1]]
+    for below, d in zip(reversed(dims), reversed(dims[:-1])):
+        if any(s[d] != shape[below] * s[below] for s in strides):
+            break
+        run *= shape[d]
+    return run, True
+
+
 def half_prod(np, x, dims, keepdim):
     """16-bit ``prod`` as torch's CPU kernel: every product rounded to the dtype. A reduction over the
     innermost contiguous elements runs four accumulators of one vector each over blocks of four vectors,

@@ -658,8 +658,34 @@ def conv2d(
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _transposed_in_float32(fn):
+    """A transposed convolution in float16/bfloat16 computed in float32 and rounded once (in_float32), as
+    torch's CPU kernel; where an output padding reaches its stride (allowed below the dilation) torch's
+    oneDNN kernel refuses it and its fallback runs in the 16-bit dtype, as this convolution's own ops do."""
+    up = in_float32_of_one_dtype(fn)
+
+    @functools.wraps(fn)
+    def run(input, weight, bias=None, stride=1, padding=0, output_padding=0, *args, **kwargs):
+        if getattr(input, "dtype", None) in dt.HALVES and isinstance(weight, Tensor):
+            nd = weight.dim() - 2
+            strides, paddings = (_ints(v, nd) for v in (kwargs.get("stride", stride),
+                                                         kwargs.get("output_padding", output_padding)))
+            if strides and paddings and not any(p >= st for p, st in zip(paddings, strides)):
+                return up(input, weight, bias, stride, padding, output_padding, *args, **kwargs)
+        return fn(input, weight, bias, stride, padding, output_padding, *args, **kwargs)
+    return run
+
+
+def _ints(value, nd):
+    """``value`` (an int or a sequence of them) as ``nd`` ints, or None for anything else (the convolution
+    raises torch's error for it)."""
+    values = list(value) if isinstance(value, (tuple, list)) else [value] * nd
+    return values if all(type(v) is int for v in values) else None
+
+
 @composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_transposed_in_float32
 def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
@@ -707,6 +733,7 @@ def conv_transpose1d(
 @composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node,
            saves=_conv_saves)
 @lays_out(like_input_or_weight, grads=2)
+@_transposed_in_float32
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,
@@ -799,7 +826,7 @@ def conv3d(
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node,
            saves=_conv_saves)
 @lays_out(like_input_or_weight, grads=2)
-@in_float32_of_one_dtype
+@_transposed_in_float32
 def conv_transpose3d(
     input: Tensor,
     weight: Tensor,

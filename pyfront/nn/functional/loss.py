@@ -11,6 +11,8 @@ from ...autograd.grad_mode import not_differentiable
 from ...backends import get_backend
 from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, in_float32
+from ...ops.creation import arange, full
+from ...ops.half_cpu import LANES, kernel_tail
 from ...ops.memory_formats import contiguous_gradients, lays_out
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
@@ -143,15 +145,18 @@ def _only(mask, x):
     return ew.where(mask, x, 0.0)
 
 
-def _weighted(loss, weight, input, reduction):
-    """The ``weight=`` path of mse/l1/huber: per-element weights, 'mean' divides by their sum."""
+def _weighted(loss, weight, input, reduction, by_count=False):
+    """The ``weight=`` path of mse/l1/huber: per-element weights, 'mean' divides by their sum (huber's,
+    ``by_count``: the weighted losses' mean)."""
     _check_reduction(reduction)
     if weight is None:
         return _reduce(loss, reduction)
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
     loss = loss * weight
-    return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.sum() / weight.sum()
+    if reduction == "mean":
+        return loss.mean() if by_count else loss.sum() / weight.sum()
+    return loss if reduction == "none" else loss.sum()
 
 
 @composite(torch_name="nn.functional.mse_loss", samples=samples.mse_loss,
@@ -322,7 +327,6 @@ def _smooth_l1_backward(g, x, t, reduction, beta):
            grad_fn=_weighted_or("HuberLossBackward0"),
            saves="self=input@HuberLossBackward0 target@HuberLossBackward0 delta@HuberLossBackward0")
 @lays_out(contiguous_gradients, grads=2, as_given=True)
-@in_float32
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
 ) -> Tensor:
@@ -353,12 +357,76 @@ def huber_loss(
     _cast_back(dt.promote_types(input.dtype, target.dtype), input.dtype)  # huber computes into input's dtype
     _floating("huber_cpu", input.dtype)
     x, t = _pointwise_pair(input, target, kernel=True)
-    if weight is None:
-        saved_as_torch(x, t)  # torch's huber_loss kernel saves both
+    if x.dtype not in dt.HALVES or t.dtype is not x.dtype:
+        if weight is None:
+            saved_as_torch(x, t)  # torch's huber_loss kernel saves both
+        return _huber(x, t, reduction, delta, weight, input)
+    _check_reduction(reduction)
+    kernel = "none" if weight is not None else reduction  # torch multiplies weights into the kernel's 'none'
+    saved_as_torch(x, t)
+    if x.requires_grad or t.requires_grad:
+        loss = Formula.apply(_huber_half, _huber_backward, x, t, kernel, delta)
+    else:
+        loss = _huber_half(x, t, kernel, delta)
+    return loss if weight is None else _weighted(loss, weight, input, reduction, by_count=True)
+
+
+@in_float32
+def _huber(x, t, reduction, delta, weight=None, input=None):
     d = ew.abs(x - t)
     small = ew.logical_not(d >= delta)  # nan takes the quadratic side, as in PyTorch's gradient
     loss = ew.where(small, 0.5 * _only(small, d) ** 2, delta * (d - 0.5 * delta))
-    return _weighted(_into(loss, input.dtype), weight, input, reduction)
+    return _weighted(_into(loss, x.dtype), weight, input, reduction, by_count=True)
+
+
+def _huber_half(x, t, reduction, delta):
+    """torch's 16-bit huber_loss kernel, each element rounded to the dtype (float16's computed in float32,
+    bfloat16's rounded at every step, delta stored in it), then reduced in the dtype."""
+    low = x.dtype
+    d = (x.float() - t.float()).abs()
+    if low is dt.bfloat16:
+        d, delta = d.to(low).float(), dt.round_half(delta, low)
+        quadratic = (0.5 * d).to(low).float() * d
+        linear = delta * (d - 0.5 * delta).to(low).float()
+    else:
+        quadratic, linear = 0.5 * d * d, delta * (d - 0.5 * delta)
+    return _reduce(ew.where(d < delta, quadratic, linear).to(low), reduction)
+
+
+def _huber_backward(g, x, t, reduction, delta):
+    """torch's huber_loss_backward kernel in a 16-bit dtype, every step rounded to it: norm (1, or 1 / N for
+    'mean') and delta stored in the dtype, d = x - t rounded; its vector loop gives ``norm * (d or +-delta)
+    * g``, its scalar tail ``norm * d * g`` inside and ``(+-norm * g) * delta`` outside, that last product in
+    float64 with delta as given. The target's is the same kernel with x and t swapped."""
+    low, n = x.dtype, x.numel()
+    g = g.expand(x.shape)
+    norm = dt.round_half((1 / n if n else math.inf) if reduction == "mean" else 1.0, low)
+    half_delta = dt.round_half(delta, low)
+    wide = dt.float64 if x.device.type == "cpu" else dt.float32  # (no float64 in WGSL)
+    tail = _scalar_tail(x.shape, (x, t, g), x.device)
+    gf = g.float()
+
+    def rule(a, b):
+        d = (a.float() - b.float()).to(low).float()
+        sign = ew.where(d > 0, 1.0, -1.0)
+        far = ew.where(d.abs() >= half_delta, sign * half_delta, d)
+        vector = ((norm * far).to(low).float() * gf).to(low)
+        outside = ((sign * norm * gf).to(low).to(wide) * delta).float().to(low)
+        inside = ((norm * d).to(low).float() * gf).to(low)
+        wd = d.to(wide)
+        scalar = ew.where(ew.logical_or(wd <= -delta, wd >= delta), outside, inside)
+        return ew.where(tail, scalar, vector)
+    return rule(x, t), rule(t, x), None, None
+
+
+def _scalar_tail(shape, operands, device) -> Tensor:
+    """Where (a bool tensor of ``shape``) torch's vectorized CPU kernel over ``operands`` writing a new
+    contiguous tensor computes one element at a time (half_cpu.kernel_tail)."""
+    run, vectorized = kernel_tail(tuple(shape), [o.stride() for o in operands])
+    if not vectorized:
+        return full(shape, True, device=device)
+    at = arange(math.prod(shape), device=device).reshape(shape) % run
+    return at >= run - run % (2 * LANES)
 
 
 # -- classification ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite, records
 from .conv import in_pieces
+from .pool_grad16 import divided_in_steps, max_grad_in_order, ordered_avg_grad, wants_ordered_grad
 from ...ops import samples
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import is_grad_enabled
@@ -174,7 +175,10 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
         return values.reshape(n, c, *out), h * width + w
 
     per_sample = input.shape[-3] * kernel[0] * kernel[1] * out[0] * out[1]  # the windows
-    return _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    values, indices = _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    if wants_ordered_grad(input):
+        values = max_grad_in_order(values, indices, input, 2)
+    return values, indices
 
 
 @composite(torch_name="nn.functional.max_pool2d", samples=samples.max_pool2d,
@@ -399,8 +403,8 @@ def _divisors(size, k, stride, pad, out, count_include_pad):
     return result
 
 
-@records("AvgPool2DBackward0", saves="self=input")  # (avg_pool1d's too, as _max_pool2d)
-def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+def _avg_args(name, kernel_size, stride, padding):
+    """avg_pool2d's kernel, stride and padding as pairs (its errors for bad ones)."""
     kernel = _pool_pair(kernel_size, name, "kernel_size must either be a single int, or a tuple of two ints")
     stride = (
         _pool_pair(
@@ -412,6 +416,49 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
         or kernel
     )
     padding = _pool_pair(padding, name, "padding must either be a single int, or a tuple of two ints")
+    return kernel, stride, padding
+
+
+def _clipped_windows(size, k, stride, pad, out):
+    """Each output's window along one dim, clipped to the input (the part a 16-bit gradient reaches)."""
+    return [(max(i * stride - pad, 0), min(i * stride - pad + k, size)) for i in range(out)]
+
+
+def _avg_geometry(input, output, kernel, stride, padding, count_include_pad, divisor_override):
+    """ordered_avg_grad's windows and divide of a fixed-window average pool (kernel, ...: one per dim)."""
+    nd = len(kernel)
+    sizes, out = input.shape[input.dim() - nd:], output.shape[output.dim() - nd:]
+    windows = [_clipped_windows(*args) for args in zip(sizes, kernel, stride, padding, out)]
+    if divisor_override is not None:
+        return windows, divided_in_steps([divisor_override])
+    factor = None
+    for d, args in enumerate(zip(sizes, kernel, stride, padding, out)):
+        along = tensor(_divisors(*args, count_include_pad), device=input.device).reshape(
+            (-1,) + (1,) * (nd - 1 - d))
+        factor = along if factor is None else factor * along
+    return windows, divided_in_steps([factor.float()])
+
+
+def _avg2d_geometry(input, output, kernel_size, stride=None, padding=0, ceil_mode=False,
+                    count_include_pad=True, divisor_override=None):
+    kernel, stride, padding = _avg_args("avg_pool2d", kernel_size, stride, padding)
+    return _avg_geometry(input, output, kernel, stride, padding, count_include_pad, divisor_override)
+
+
+def _avg1d_geometry(input, output, kernel_size, stride=None, padding=0, ceil_mode=False,
+                    count_include_pad=True):
+    k = _first(kernel_size)
+    stride = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else _first(stride)
+    return _avg_geometry(input, output, (k,), (stride,), (_first(padding),), count_include_pad, None)
+
+
+def _first(value):
+    return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
+
+
+@records("AvgPool2DBackward0", saves="self=input")  # (avg_pool1d's too, as _max_pool2d)
+def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    kernel, stride, padding = _avg_args(name, kernel_size, stride, padding)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if input.dim() < 3:
@@ -450,6 +497,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
 
 @composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
 @lays_out(like_input)
+@ordered_avg_grad(_avg2d_geometry)
 @in_float32
 def avg_pool2d(
     input: Tensor,
@@ -493,6 +541,7 @@ def avg_pool2d(
 
 
 @composite(torch_name="nn.functional.avg_pool1d", samples=samples.avg_pool1d)
+@ordered_avg_grad(_avg1d_geometry)
 @in_float32
 def avg_pool1d(
     input: Tensor,
@@ -532,18 +581,15 @@ def avg_pool1d(
             "'self' (while checking arguments for avg_pool1d)"
         )
 
-    def one(value):
-        return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
-
     stride = (
-        None if stride is None or (isinstance(stride, (tuple, list)) and not stride) else (1, one(stride))
+        None if stride is None or (isinstance(stride, (tuple, list)) and not stride) else (1, _first(stride))
     )
     out = _avg_pool2d(
         "avg_pool2d",
         input.unsqueeze(-2),
-        (1, one(kernel_size)),
+        (1, _first(kernel_size)),
         stride,
-        (0, one(padding)),
+        (0, _first(padding)),
         ceil_mode,
         count_include_pad,
         None,
@@ -622,6 +668,20 @@ def _bounds(size, out):
     return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
 
 
+def _adaptive_geometry(nd):
+    """ordered_avg_grad's geometry of an adaptive average pool over ``nd`` dims: torch's kernel divides each
+    output's gradient by its window's length along each dim in turn; to all ones it takes a mean."""
+    def geometry(input, output, output_size):
+        sizes, out = input.shape[input.dim() - nd:], output.shape[output.dim() - nd:]
+        if all(o == 1 for o in out) and (nd > 1 or input.dim() in (2, 3)):
+            return None
+        windows = [_bounds(n, o) for n, o in zip(sizes, out)]
+        lengths = [tensor([float(end - start) for start, end in w], device=input.device).reshape(
+            (-1,) + (1,) * (nd - 1 - d)) for d, w in enumerate(windows)]
+        return windows, divided_in_steps(lengths)
+    return geometry
+
+
 def _check_adaptive(name, input, nd):
     if input.dim() not in (nd + 1, nd + 2):
         if nd == 1:
@@ -698,6 +758,7 @@ def _adaptive_avg_layout(input, output_size):
     saves="self=input@AdaptiveAvgPool2DBackward0",
 )
 @lays_out(_adaptive_avg_layout)
+@ordered_avg_grad(_adaptive_geometry(2))
 @in_float32
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """2-d adaptive average pooling to ``output_size``.
@@ -735,6 +796,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     grad_fn="SqueezeBackward1",
     saves=_one_row,
 )
+@ordered_avg_grad(_adaptive_geometry(1))
 @in_float32
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``.
@@ -799,6 +861,8 @@ def _adaptive_max(input, sizes):
         rest //= k
         pos = _position(index, which // rest % k, k, i - len(sizes))
         flat = pos if flat is None else flat * input.shape[i - len(sizes)] + pos
+    if wants_ordered_grad(input):
+        values = max_grad_in_order(values, flat, input, len(sizes))
     return values, flat
 
 

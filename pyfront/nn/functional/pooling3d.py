@@ -7,16 +7,21 @@ The adaptive pools share the 1-d/2-d ones' N-d code (``_adaptive_avg``, ``_adapt
 """
 from __future__ import annotations
 
+import math
+
 from ... import dtypes as dt
 from ...errors import refuse_halves
 from ...ops.composite.shaping import pad as _constant_pad, stack
 from ...ops import samples
+from ...ops.primitives import elementwise as ew
 from ...ops.creation import arange, tensor
 from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
-from .pooling import (_adaptive_avg, _adaptive_max, _adaptive_sizes, _avg_node, _check_adaptive, _divisors,
-                      _global_mean, _lowest, _output_size, _to_ones, _window_max, _windows)
+from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad, window_targets
+from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_node,
+                      _bounds, _check_adaptive, _divisors, _global_mean, _lowest, _output_size, _to_ones,
+                      _window_max, _windows)
 from ...ops.memory_formats import contiguous_result, lays_out, like_input
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
@@ -113,7 +118,10 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
         return values.reshape(n, c, *out), index
 
     per_sample = input.shape[-4] * kernel[0] * kernel[1] * kernel[2] * out[0] * out[1] * out[2]
-    return _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    values, indices = _batched(input, lambda x: in_pieces(pool, x, per_sample))
+    if wants_ordered_grad(input):
+        values = max_grad_in_order(values, indices, input, 3)
+    return values, indices
 
 
 @composite(torch_name="nn.functional.max_pool3d", samples=samples.max_pool3d,
@@ -231,6 +239,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 @composite(torch_name="nn.functional.adaptive_avg_pool3d", samples=samples.adaptive_avg_pool3d,
            grad_fn=_avg_node("AdaptiveAvgPool3DBackward0", 3), saves="self=input@AdaptiveAvgPool3DBackward0")
 @lays_out(contiguous_result)
+@ordered_avg_grad(_adaptive_geometry(3))
 def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     """3-d adaptive average pooling to ``output_size``.
 
@@ -257,7 +266,27 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
         return _global_mean(input, 3)
     sizes = _adaptive_sizes("adaptive_avg_pool3d", input, output_size, 3)
     _check_adaptive("adaptive_avg_pool3d", input, 3)
+    if input.dtype in dt.HALVES and input.numel():
+        return _adaptive_avg_in_steps(input, sizes)
     return _adaptive_avg(input, sizes)
+
+
+def _adaptive_avg_in_steps(input, sizes):
+    """adaptive_avg_pool3d in a 16-bit dtype as torch's kernel: each window summed element by element in the
+    dtype (every sum rounded), then divided by its depth, height and width in turn (each quotient rounded)."""
+    spatial = input.shape[input.dim() - 3:]
+    windows = [_bounds(n, o) for n, o in zip(spatial, sizes)]
+    targets = window_targets(spatial, windows, input.device)
+    planes = input.numel() // math.prod(spatial)
+    outputs = math.prod(sizes)
+    slots = targets.shape[-1] // outputs
+    picked = input.reshape(planes, -1).index_select(1, targets.reshape(-1).clamp(min=0))
+    picked, valid = picked.reshape(planes, outputs, slots), (targets >= 0).reshape(outputs, slots)
+    total = picked[:, :, 0]
+    for k in range(1, slots):
+        total = ew.where(valid[:, k], total + picked[:, :, k], total)
+    _, divide = _adaptive_geometry(3)(input, total.reshape(*input.shape[:-3], *sizes), sizes)
+    return divide(total.reshape(*input.shape[:-3], *sizes))
 
 
 @composite(torch_name="nn.functional.adaptive_max_pool3d", samples=samples.adaptive_max_pool3d,
