@@ -58,8 +58,9 @@ _LEAVE = {"set_default_dtype", "set_default_tensor_type", "set_rng_state", "manu
           "set_flush_denormal", "use_deterministic_algorithms", "compile", "vmap", "cond", "export",
           "set_default_device", "set_warn_always", "Tensor.set_", "Tensor.storage", "Tensor.untyped_storage",
           "Tensor.register_hook", "Tensor.backward", "Tensor.retain_grad", "Tensor.requires_grad_",
-          "Tensor.share_memory_", "Tensor.pin_memory", "Tensor.data_ptr", "Tensor.numpy", "Tensor.tolist",
-          "Tensor.item", "Tensor.resize_", "Tensor.resize_as_", "Tensor.copy_", "Tensor.new_tensor",
+          "Tensor.share_memory_", "Tensor.pin_memory", "Tensor.data_ptr", "Tensor.const_data_ptr",
+          "Tensor.numpy", "Tensor.tolist", "Tensor.item", "Tensor.resize_", "Tensor.resize_as_",
+          "Tensor.copy_", "Tensor.new_tensor",
           "Tensor.uniform_", "Tensor.normal_", "Tensor.random_", "Tensor.bernoulli_", "Tensor.cauchy_",
           "Tensor.exponential_", "Tensor.geometric_", "Tensor.log_normal_", "Tensor.map_", "Tensor.apply_",
           "Tensor.__reduce_ex__", "Tensor.__deepcopy__", "Tensor.__setstate__", "Tensor.dim_order"}

@@ -157,6 +157,35 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
                      + ", ".join(f'"{m}"' for m in missing))
 
 
+def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeError:
+    """torch's words for a TypeError about one argument that ``fn`` raised in its function form's, which
+    count the input as position 1 whatever the call: torch's parser names no position for an argument given
+    by keyword, and for a method (``fn`` shared with the function, or run by the in-place ``name``) names
+    the method (``atan2_()``) and counts positions after self. ``error`` itself where it is no such message
+    (a method's own words, an inner call's)."""
+    text = str(error)
+    head, sep, rest = text.partition("(): argument '")
+    if not sep or head not in (name, name.rstrip("_")):
+        return error
+    arg, sep, tail = rest.partition("' (position ")
+    number, close, tail = tail.partition(")")
+    if not (sep and close and number.isdigit()):
+        return error if head == name else TypeError(f"{name}{text[len(head):]}")
+    if arg in kwargs:
+        return TypeError(f"{name}(): argument '{arg}'{tail}")
+    if not method:
+        return error
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return error
+    # its place in the method's signature (self is 0); else the function's count less the input's
+    position = params.index(arg) if arg in params else int(number) - 1 if head != name else int(number)
+    if head == name and position == int(number):
+        return error
+    return TypeError(f"{name}(): argument '{arg}' (position {position}){tail}")
+
+
 def _overloads() -> dict:
     from .overloads import OVERLOADS  # (read on an error only)
     return OVERLOADS
@@ -491,6 +520,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
+            if (worded := call_worded(shown_name, fn, e, kwargs, method)) is not e:
+                raise worded from None
             if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
                 raise
             raise torchs from None
@@ -811,6 +842,8 @@ def _missing_worded(fn, name: str):
         try:  # (free where nothing is raised)
             return fn(*args, **kwargs)
         except TypeError as e:
+            if (worded := call_worded(name, fn, e, kwargs, True)) is not e:
+                raise worded from None
             if (torchs := missing_argument(name, fn, args, kwargs, e, True)) is e:
                 raise
             raise torchs from None
