@@ -39,7 +39,6 @@ KNOWN_HALF_OFF = {
     "nn.functional.adaptive_avg_pool3d": "new this stop (3-d pools over 2-d windows): where torch rounds not "
                                          "yet found",
     "nn.functional.group_norm": "one element per group: torch's variance is not 0 in float16",
-    "nn.functional.embedding": "scale_grad_by_freq: torch's float16 forward changes values by an ulp",
 }
 
 # torch's float16 convolutions run a kernel its CPU's instruction set picks, whose rounding moves by an ulp

@@ -303,7 +303,7 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           # a method's argument counted after self, a block's dtype as torch's result_type, an integer table
           # looked up as it is, sum_to_size's int64 sum, a dtype with no legacy storage
           "atan2", "logical_xor", "minimum", "block_diag", "nn.functional.embedding", "Tensor.sum_to_size",
-          "Tensor.storage_type")
+          "Tensor.storage_type", "histogramdd")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -633,6 +633,26 @@ _GENERAL = {
     "an in-place method's name and count": lambda L: L.ones(3).logical_or_(1.0),
     "an argument given by keyword: no position": lambda L: L.atan2(L.ones(3), other=1.0),
     "an in-place method's keyword": lambda L: L.ones(3).atan2_(other=1.0),
+    "histogram of int64 by float edges": lambda L: L.histogram(L.arange(4), L.tensor([0.0, 2.0])),
+    "histogram of int64 by int64 edges": lambda L: L.histogram(L.arange(4), L.tensor([0, 2])),
+    "histogram of int64 over a range": lambda L: L.histogram(L.arange(4), 2, range=(0.0, 1.0)),
+    "histogram of empty int64": lambda L: L.histogram(L.arange(0), 2),
+    "histogram's bins before its weight's dtype": lambda L: L.histogram(L.ones(3), 0,
+                                                                        weight=L.ones(3).double()),
+    "histogram's range before its weight's dtype": lambda L: L.histogram(L.ones(3), 2, range=(1.0, 0.0),
+                                                                         weight=L.ones(3).double()),
+    "histogramdd counted": lambda L: L.histogramdd(L.tensor([[0.0, 1.0], [1.0, 2.0], [3.0, 0.5]]), [2, 3]),
+    "histogramdd weighed, a density, over a range": lambda L: L.histogramdd(
+        L.arange(12.0).reshape(2, 3, 2) % 5, 2, [0.0, 4.0, 1.0, 3.0], weight=L.arange(6.0).reshape(2, 3),
+        density=True),
+    "histogramdd by edges": lambda L: L.histogramdd(L.tensor([[0.0, 1.0], [1.0, 2.0], [3.0, 0.5]]),
+                                                    [L.tensor([0.0, 1.0, 4.0]), L.tensor([0.0, 3.0])]),
+    "histogramdd of int64 by edges": lambda L: L.histogramdd(L.ones(3, 2, dtype=L.int64),
+                                                             [L.tensor([0, 2]), L.tensor([0, 2])]),
+    "histogramdd's count of bins after its dtype": lambda L: L.histogramdd(L.ones(3, 2, dtype=L.int64), [2]),
+    "histogramdd's edges before its dims' weight": lambda L: L.histogramdd(
+        L.ones(3, 2), [2, 0], range=[0.0, 1.0, 0.0, 1.0], weight=L.ones(2)),
+    "histogramdd of a vector": lambda L: L.histogramdd(L.ones(3), [2]),
 }
 
 

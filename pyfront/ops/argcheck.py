@@ -520,7 +520,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
-            if (worded := call_worded(shown_name, fn, e, kwargs, method)) is not e:
+            # (torch's Python F functions hand a keyword on to their binding by position: theirs kept)
+            if (worded := call_worded(shown_name, fn, e, {} if prefix else kwargs, method)) is not e:
                 raise worded from None
             if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
                 raise
@@ -648,11 +649,11 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
             if p.type in ("int[]", "int[1]") and isinstance(v, (list, tuple)):
                 _unpack_ints(name, p.name, v)
             continue
+        if p.type == "Tensor[]" and isinstance(v, (list, tuple)):  # torch's parser raises here whenever it
+            bad = next(j for j, a in enumerate(v) if not isinstance(a, Tensor))  # tries the signature
+            raise TypeError(f"expected Tensor as element {bad} in argument {i}, but got {typename(v[bad])}")
         if not raise_:
             return False
-        if p.type == "Tensor[]" and isinstance(v, (list, tuple)):
-            bad = next(j for j, a in enumerate(v) if not isinstance(a, Tensor))
-            raise TypeError(f"expected Tensor as element {bad} in argument {i}, but got {typename(v[bad])}")
         shown = _SHOWN.get(p.type, p.type)
         if keyword:
             raise TypeError(f"{name}(): argument '{p.name}' must be {shown}, not {typename(v)}")
