@@ -110,17 +110,12 @@ def _check(call, dtype, shape=(3, 5), operands=(), inexact=False):
 
 
 # where pyfront is not torch yet, whatever the memory it writes (strict: a fix shows here)
-_METHOD_POSITION = ("the method's TypeError names the function and its position (atan2(), 2), torch's "
-                    "atan2_(), 1")
 _FMA = "torch computes this in one fused multiply-add (one rounding), pyfront in two ops (1 ulp apart)"
 _INT_VALUE = "torch truncates a float value for an integer tensor, pyfront refuses it"
 
 
 def _known_gap(name, dtype, operand=None):
     floating = dtype.startswith(("float", "bfloat"))
-    tensor_only = ("atan2", "arctan2", "logical_and", "logical_or", "logical_xor")
-    if name in tensor_only and operand in ("int", "float"):
-        return _METHOD_POSITION
     fused = ("add_alpha", "sub_alpha", "addcmul_")  # (lerp's kernel is fused in pyfront too)
     if name in fused and floating and dtype not in ("float16", "bfloat16"):  # (16-bit floats round it away)
         return _FMA

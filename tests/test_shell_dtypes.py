@@ -303,7 +303,9 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           # a method's argument counted after self, a block's dtype as torch's result_type, an integer table
           # looked up as it is, sum_to_size's int64 sum, a dtype with no legacy storage
           "atan2", "logical_xor", "minimum", "block_diag", "nn.functional.embedding", "Tensor.sum_to_size",
-          "Tensor.storage_type", "histogramdd")
+          "Tensor.storage_type", "histogramdd",
+          # in-place ops' shape checks before their dtypes, baddbmm_'s own words, lstsq's order
+          "addcmul", "addcdiv", "baddbmm", "linalg.lstsq")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -633,6 +635,8 @@ _GENERAL = {
     "an in-place method's name and count": lambda L: L.ones(3).logical_or_(1.0),
     "an argument given by keyword: no position": lambda L: L.atan2(L.ones(3), other=1.0),
     "an in-place method's keyword": lambda L: L.ones(3).atan2_(other=1.0),
+    "an alias's name (arctan2)": lambda L: L.arctan2(L.ones(3), 1.0),
+    "an alias's in-place method": lambda L: L.ones(3).arctan2_(1),
     "histogram of int64 by float edges": lambda L: L.histogram(L.arange(4), L.tensor([0.0, 2.0])),
     "histogram of int64 by int64 edges": lambda L: L.histogram(L.arange(4), L.tensor([0, 2])),
     "histogram of int64 over a range": lambda L: L.histogram(L.arange(4), 2, range=(0.0, 1.0)),
@@ -653,6 +657,14 @@ _GENERAL = {
     "histogramdd's edges before its dims' weight": lambda L: L.histogramdd(
         L.ones(3, 2), [2, 0], range=[0.0, 1.0, 0.0, 1.0], weight=L.ones(2)),
     "histogramdd of a vector": lambda L: L.histogramdd(L.ones(3), [2]),
+    "baddbmm_ of a float64 batch2": lambda L: L.ones(2, 3, 3).baddbmm_(L.ones(2, 3, 3),
+                                                                      L.ones(2, 3, 3).double()),
+    "baddbmm_ of an int64 batch2 into float64": lambda L: L.ones(2, 3, 3).double().baddbmm_(
+        L.ones(2, 3, 3).double(), L.ones(2, 3, 3, dtype=L.int64)),
+    "lstsq of int64 and float32": lambda L: L.linalg.lstsq(L.ones(3, 2, dtype=L.int64), L.ones(3, 1)),
+    "lstsq of a 0-d other": lambda L: L.linalg.lstsq(L.ones(3, 2), L.tensor(1.0)),
+    "lstsq of int64 by size": lambda L: L.linalg.lstsq(L.ones(3, 2, dtype=L.int64),
+                                                       L.ones(2, 1, dtype=L.int64)),
 }
 
 

@@ -159,13 +159,13 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
 
 def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeError:
     """torch's words for a TypeError about one argument that ``fn`` raised in its function form's, which
-    count the input as position 1 whatever the call: torch's parser names no position for an argument given
-    by keyword, and for a method (``fn`` shared with the function, or run by the in-place ``name``) names
-    the method (``atan2_()``) and counts positions after self. ``error`` itself where it is no such message
-    (a method's own words, an inner call's)."""
+    name ``fn`` (atan2 for arctan2) and count the input as position 1 whatever the call: torch's parser
+    names the function or method called (``arctan2_()``), no position for an argument given by keyword,
+    and for a method counts positions after self. ``error`` itself where it is no such message (a method's
+    own words, an inner call's)."""
     text = str(error)
     head, sep, rest = text.partition("(): argument '")
-    if not sep or head not in (name, name.rstrip("_")):
+    if not sep or head not in (name, name.rstrip("_"), getattr(inspect.unwrap(fn), "__name__", None)):
         return error
     arg, sep, tail = rest.partition("' (position ")
     number, close, tail = tail.partition(")")
@@ -173,14 +173,14 @@ def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeEr
         return error if head == name else TypeError(f"{name}{text[len(head):]}")
     if arg in kwargs:
         return TypeError(f"{name}(): argument '{arg}'{tail}")
-    if not method:
-        return error
-    try:
-        params = list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return error
-    # its place in the method's signature (self is 0); else the function's count less the input's
-    position = params.index(arg) if arg in params else int(number) - 1 if head != name else int(number)
+    position = int(number)
+    if method:
+        try:
+            params = list(inspect.signature(fn).parameters)
+        except (TypeError, ValueError):
+            return error
+        # its place in the method's signature (self is 0); else the function's count less the input's
+        position = params.index(arg) if arg in params else position - 1 if head != name else position
     if head == name and position == int(number):
         return error
     return TypeError(f"{name}(): argument '{arg}' (position {position}){tail}")
