@@ -629,7 +629,7 @@ _GENERAL = {
     "sum_to_size of bool to ()": lambda L: L.ones(3, 4, dtype=L.bool).sum_to_size(()),
     "block_diag of int8 with a 0-d int64": lambda L: L.block_diag(L.ones(2, 2, dtype=L.int8), L.tensor(3)),
     "embedding's frequency-scaled rows, as they are": lambda L: L.nn.functional.embedding(
-        L.tensor([[0, 1, 1], [2, 1, 0]]), L.tensor([[0.1, 0.7], [0.3, 1 / 3], [2.0, 5.0]],
+        L.tensor([[0, 1, 1], [2, 1, 0]]), L.tensor([[0.1, 0.7], [0.3, 1 / 3], [2.0, 5.0]], dtype=L.float16,
                                                   requires_grad=True), scale_grad_by_freq=True),
     "a method's 'other' counted after self": lambda L: L.ones(3).maximum(2),
     "an in-place method's name and count": lambda L: L.ones(3).logical_or_(1.0),
