@@ -1133,6 +1133,13 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left edge,
     the last both. As ``torch.histogram``. (pyfront.ops.composite.statistics.histogram)"""
 
+def histogramdd(input, bins, range=None, weight=None, density=False):
+    """(hist, bin_edges): the points along ``input``'s last dim (N coordinates each) counted (``weight``
+    summed, a density with ``density``) in an N-dimensional grid of bins: ``bins`` equal bins per dim
+    (an int, or one per dim) over ``range`` (2N numbers, default each dim's min and max), or between N
+    edge tensors; each bin holds its left edges, the last of each dim its right one too. As
+    ``torch.histogramdd``. (pyfront.ops.composite.statistics.histogramdd)"""
+
 def hsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """``tensor_split`` along dim 1 (dim 0 of a 1-D tensor), into equal sections, as ``torch.hsplit``.
     (pyfront.ops.composite.arrays.hsplit)"""
@@ -1285,7 +1292,7 @@ def is_storage(obj) -> builtins.bool:
 def is_tensor(obj) -> builtins.bool:
     """As ``torch.is_tensor``. (pyfront.ops.queries.is_tensor)"""
 
-def is_vulkan_available() -> builtins.bool:
+def is_vulkan_available(*_ignored, **_also) -> builtins.bool:
     """As ``torch.is_vulkan_available``. (pyfront.old_functions.is_vulkan_available)"""
 
 def is_warn_always_enabled() -> builtins.bool:

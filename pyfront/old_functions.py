@@ -47,15 +47,17 @@ def nuclear_norm(input, dim=None, keepdim=False):
     return matrix_norm(input, "nuc", dim=(-2, -1) if dim is None else tuple(dim), keepdim=keepdim)
 
 
-def is_vulkan_available() -> bool:
+def is_vulkan_available(*_ignored, **_also) -> bool:  # (torch's binding takes any arguments and reads none)
     return False  # pyfront's GPU is WebGPU (which may run on Vulkan underneath), not torch's Vulkan backend
 
 
 def storage_type(self):
-    """The legacy storage class of this tensor's dtype (``torch.FloatStorage`` for float32)."""
+    """The legacy storage class of this tensor's dtype (``torch.FloatStorage`` for float32); None for a dtype
+    that has none (uint16/32/64, the float8 family), as torch."""
     from .storage import LEGACY_CLASSES, _LEGACY_NAMES, _warn_typed_storage_removal
     _warn_typed_storage_removal()
-    return LEGACY_CLASSES[_LEGACY_NAMES[self.dtype] + "Storage"]
+    legacy = _LEGACY_NAMES.get(self.dtype)
+    return None if legacy is None else LEGACY_CLASSES[legacy + "Storage"]
 
 
 Tensor.storage_type = storage_type

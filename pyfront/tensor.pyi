@@ -1350,7 +1350,8 @@ class Tensor:
     def storage_offset(self) -> builtins.int:
         """As ``torch.Tensor.storage_offset``. (pyfront.tensor.Tensor.storage_offset)"""
     def storage_type(self):
-        """The legacy storage class of this tensor's dtype (``torch.FloatStorage`` for float32).
+        """The legacy storage class of this tensor's dtype (``torch.FloatStorage`` for float32); None for a
+        dtype that has none (uint16/32/64, the float8 family), as torch.
         (pyfront.old_functions.storage_type)"""
     def stride(self, dim=None):
         """As ``torch.Tensor.stride``. (pyfront.tensor.Tensor.stride)"""

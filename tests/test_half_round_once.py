@@ -36,7 +36,6 @@ KNOWN_HALF_OFF = {
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
     "float_power": "a float64 result one ulp off torch's (pow in float64)",
     "nn.functional.group_norm": "one element per group: torch's variance is not 0 in float16",
-    "nn.functional.embedding": "scale_grad_by_freq: torch's float16 forward changes values by an ulp",
 }
 
 # torch's float16 convolutions run a kernel its CPU's instruction set picks, whose rounding moves by an ulp

@@ -110,16 +110,11 @@ def _check(call, dtype, shape=(3, 5), operands=(), inexact=False):
 
 
 # where pyfront is not torch yet, whatever the memory it writes (strict: a fix shows here)
-_METHOD_POSITION = ("the method's TypeError names the function and its position (atan2(), 2), torch's "
-                    "atan2_(), 1")
 _INT_VALUE = "torch truncates a float value for an integer tensor, pyfront refuses it"
 
 
 def _known_gap(name, dtype, operand=None):
     floating = dtype.startswith(("float", "bfloat"))
-    tensor_only = ("atan2", "arctan2", "logical_and", "logical_or", "logical_xor")
-    if name in tensor_only and operand in ("int", "float"):
-        return _METHOD_POSITION
     # (add and sub with alpha, addcmul and lerp's kernel round once as torch's: backends/scaled_add.py)
     if name == "addcmul_" and not floating and dtype != "bool":
         return _INT_VALUE

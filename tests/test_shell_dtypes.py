@@ -210,8 +210,6 @@ def _same_outcomes(codes):
 KNOWN_OFF = {
     "renorm": "torch promotes a float8 input with its float32 maxnorm first; pyfront's renorm takes norm "
               "first (norm_cpu); e8m0fnu's is an internal assert in torch",
-    "block_diag": "torch copies float8 blocks into a zero result; pyfront's block_diag pads with a bool "
-                  "mask, which float8 cannot be promoted with",
     "addbmm": "torch's float8 addbmm adds the batches into the result one at a time, rounding to float8 "
               "after each; pyfront sums them in float32 and rounds once",
     "nn.functional.multi_head_attention_forward": "torch's e8m0fnu refusal comes from its in-projection "
@@ -301,7 +299,13 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           "nn.functional.max_pool1d", "nn.functional.max_pool3d", "nn.functional.avg_pool1d",
           "nn.functional.batch_norm", "nn.functional.layer_norm", "nn.functional.pad", "linalg.eig",
           "linalg.eigh", "cholesky_inverse", "where", "histc", "histogram", "nn.functional.embedding_bag",
-          "nn.functional.interpolate", "unique", "logdet", "frobenius_norm")
+          "nn.functional.interpolate", "unique", "logdet", "frobenius_norm",
+          # a method's argument counted after self, a block's dtype as torch's result_type, an integer table
+          # looked up as it is, sum_to_size's int64 sum, a dtype with no legacy storage
+          "atan2", "logical_xor", "minimum", "block_diag", "nn.functional.embedding", "Tensor.sum_to_size",
+          "Tensor.storage_type", "histogramdd",
+          # in-place ops' shape checks before their dtypes, baddbmm_'s own words, lstsq's order
+          "addcmul", "addcdiv", "baddbmm", "linalg.lstsq")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -391,7 +395,7 @@ def _called(lib, torch_name, args, kwargs):
 
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
-    where = {"renorm": FLOAT8, "block_diag": FLOAT8,
+    where = {"renorm": FLOAT8,
              "addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
     return name in where[op]
@@ -621,6 +625,46 @@ _GENERAL = {
     "frobenius_norm of int64": lambda L: L.frobenius_norm(L.ones(3, 4, dtype=L.int64), 1),
     "instance_norm's float64 running var": lambda L: L.nn.functional.instance_norm(
         L.arange(30.0).reshape(2, 3, 5), L.zeros(3), L.ones(3, dtype=L.float64)),
+    "sum_to_size of int8": lambda L: L.ones(3, 4, dtype=L.int8).sum_to_size(1, 4),
+    "sum_to_size of bool to ()": lambda L: L.ones(3, 4, dtype=L.bool).sum_to_size(()),
+    "block_diag of int8 with a 0-d int64": lambda L: L.block_diag(L.ones(2, 2, dtype=L.int8), L.tensor(3)),
+    "embedding's frequency-scaled rows, as they are": lambda L: L.nn.functional.embedding(
+        L.tensor([[0, 1, 1], [2, 1, 0]]), L.tensor([[0.1, 0.7], [0.3, 1 / 3], [2.0, 5.0]], dtype=L.float16,
+                                                  requires_grad=True), scale_grad_by_freq=True),
+    "a method's 'other' counted after self": lambda L: L.ones(3).maximum(2),
+    "an in-place method's name and count": lambda L: L.ones(3).logical_or_(1.0),
+    "an argument given by keyword: no position": lambda L: L.atan2(L.ones(3), other=1.0),
+    "an in-place method's keyword": lambda L: L.ones(3).atan2_(other=1.0),
+    "an alias's name (arctan2)": lambda L: L.arctan2(L.ones(3), 1.0),
+    "an alias's in-place method": lambda L: L.ones(3).arctan2_(1),
+    "histogram of int64 by float edges": lambda L: L.histogram(L.arange(4), L.tensor([0.0, 2.0])),
+    "histogram of int64 by int64 edges": lambda L: L.histogram(L.arange(4), L.tensor([0, 2])),
+    "histogram of int64 over a range": lambda L: L.histogram(L.arange(4), 2, range=(0.0, 1.0)),
+    "histogram of empty int64": lambda L: L.histogram(L.arange(0), 2),
+    "histogram's bins before its weight's dtype": lambda L: L.histogram(L.ones(3), 0,
+                                                                        weight=L.ones(3).double()),
+    "histogram's range before its weight's dtype": lambda L: L.histogram(L.ones(3), 2, range=(1.0, 0.0),
+                                                                         weight=L.ones(3).double()),
+    "histogramdd counted": lambda L: L.histogramdd(L.tensor([[0.0, 1.0], [1.0, 2.0], [3.0, 0.5]]), [2, 3]),
+    "histogramdd weighed, a density, over a range": lambda L: L.histogramdd(
+        L.arange(12.0).reshape(2, 3, 2) % 5, 2, [0.0, 4.0, 1.0, 3.0], weight=L.arange(6.0).reshape(2, 3),
+        density=True),
+    "histogramdd by edges": lambda L: L.histogramdd(L.tensor([[0.0, 1.0], [1.0, 2.0], [3.0, 0.5]]),
+                                                    [L.tensor([0.0, 1.0, 4.0]), L.tensor([0.0, 3.0])]),
+    "histogramdd of int64 by edges": lambda L: L.histogramdd(L.ones(3, 2, dtype=L.int64),
+                                                             [L.tensor([0, 2]), L.tensor([0, 2])]),
+    "histogramdd's count of bins after its dtype": lambda L: L.histogramdd(L.ones(3, 2, dtype=L.int64), [2]),
+    "histogramdd's edges before its dims' weight": lambda L: L.histogramdd(
+        L.ones(3, 2), [2, 0], range=[0.0, 1.0, 0.0, 1.0], weight=L.ones(2)),
+    "histogramdd of a vector": lambda L: L.histogramdd(L.ones(3), [2]),
+    "baddbmm_ of a float64 batch2": lambda L: L.ones(2, 3, 3).baddbmm_(L.ones(2, 3, 3),
+                                                                      L.ones(2, 3, 3).double()),
+    "baddbmm_ of an int64 batch2 into float64": lambda L: L.ones(2, 3, 3).double().baddbmm_(
+        L.ones(2, 3, 3).double(), L.ones(2, 3, 3, dtype=L.int64)),
+    "lstsq of int64 and float32": lambda L: L.linalg.lstsq(L.ones(3, 2, dtype=L.int64), L.ones(3, 1)),
+    "lstsq of a 0-d other": lambda L: L.linalg.lstsq(L.ones(3, 2), L.tensor(1.0)),
+    "lstsq of int64 by size": lambda L: L.linalg.lstsq(L.ones(3, 2, dtype=L.int64),
+                                                       L.ones(2, 1, dtype=L.int64)),
 }
 
 

@@ -95,21 +95,24 @@ def lstsq(A, B, rcond=None, *, driver=None):
     The solution is ``pinv(A) B`` with ``rcond`` as the relative cut-off (the minimum-norm solution
     the CPU drivers compute), so its gradient is PyTorch's, which also goes through the pseudo-inverse.
     """
+    # torch's checks in its order: the operands' dims and dtypes, the driver, the sizes, then the kernel's
+    if A.dim() < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.dim() < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if A.dtype is not B.dtype:
+        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+                           f"input's dtype {scalar_name(A.dtype)} and other's dtype {scalar_name(B.dtype)}")
     driver = driver or "gelsy"
     if driver not in _DRIVERS:
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
                            "(gels, gelsy, gelsd, gelss)")
-    if A.dtype not in _FLOATS or B.dtype not in _FLOATS:
-        raise RuntimeError("This function doesn't handle types other than float and double")
-    if A.dim() < 2:
-        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
-    if A.dtype is not B.dtype:
-        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
-                           f"input's dtype {scalar_name(A.dtype)} and other's dtype {scalar_name(B.dtype)}")
     vector = B.dim() == A.dim() - 1
     if (B.shape[-1] if vector else B.shape[-2]) != A.shape[-2]:
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match "
                            f"other.size({-1 if vector else -2})")
+    if A.dtype not in _FLOATS:
+        raise RuntimeError("This function doesn't handle types other than float and double")
     B_ = B.unsqueeze(-1) if vector else B
     m, n = A.shape[-2], A.shape[-1]
     rtol = dt.finfo(A.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond

@@ -157,6 +157,35 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
                      + ", ".join(f'"{m}"' for m in missing))
 
 
+def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeError:
+    """torch's words for a TypeError about one argument that ``fn`` raised in its function form's, which
+    name ``fn`` (atan2 for arctan2) and count the input as position 1 whatever the call: torch's parser
+    names the function or method called (``arctan2_()``), no position for an argument given by keyword,
+    and for a method counts positions after self. ``error`` itself where it is no such message (a method's
+    own words, an inner call's)."""
+    text = str(error)
+    head, sep, rest = text.partition("(): argument '")
+    if not sep or head not in (name, name.rstrip("_"), getattr(inspect.unwrap(fn), "__name__", None)):
+        return error
+    arg, sep, tail = rest.partition("' (position ")
+    number, close, tail = tail.partition(")")
+    if not (sep and close and number.isdigit()):
+        return error if head == name else TypeError(f"{name}{text[len(head):]}")
+    if arg in kwargs:
+        return TypeError(f"{name}(): argument '{arg}'{tail}")
+    position = int(number)
+    if method:
+        try:
+            params = list(inspect.signature(fn).parameters)
+        except (TypeError, ValueError):
+            return error
+        # its place in the method's signature (self is 0); else the function's count less the input's
+        position = params.index(arg) if arg in params else position - 1 if head != name else position
+    if head == name and position == int(number):
+        return error
+    return TypeError(f"{name}(): argument '{arg}' (position {position}){tail}")
+
+
 def _overloads() -> dict:
     from .overloads import OVERLOADS  # (read on an error only)
     return OVERLOADS
@@ -491,6 +520,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
+            # (torch's Python F functions hand a keyword on to their binding by position: theirs kept)
+            if (worded := call_worded(shown_name, fn, e, {} if prefix else kwargs, method)) is not e:
+                raise worded from None
             if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
                 raise
             raise torchs from None
@@ -617,11 +649,11 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
             if p.type in ("int[]", "int[1]") and isinstance(v, (list, tuple)):
                 _unpack_ints(name, p.name, v)
             continue
+        if p.type == "Tensor[]" and isinstance(v, (list, tuple)):  # torch's parser raises here whenever it
+            bad = next(j for j, a in enumerate(v) if not isinstance(a, Tensor))  # tries the signature
+            raise TypeError(f"expected Tensor as element {bad} in argument {i}, but got {typename(v[bad])}")
         if not raise_:
             return False
-        if p.type == "Tensor[]" and isinstance(v, (list, tuple)):
-            bad = next(j for j, a in enumerate(v) if not isinstance(a, Tensor))
-            raise TypeError(f"expected Tensor as element {bad} in argument {i}, but got {typename(v[bad])}")
         shown = _SHOWN.get(p.type, p.type)
         if keyword:
             raise TypeError(f"{name}(): argument '{p.name}' must be {shown}, not {typename(v)}")
@@ -811,6 +843,8 @@ def _missing_worded(fn, name: str):
         try:  # (free where nothing is raised)
             return fn(*args, **kwargs)
         except TypeError as e:
+            if (worded := call_worded(name, fn, e, kwargs, True)) is not e:
+                raise worded from None
             if (torchs := missing_argument(name, fn, args, kwargs, e, True)) is e:
                 raise
             raise torchs from None

@@ -123,9 +123,38 @@ _INPLACE_CHECKS = {**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), 
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu")}
 
 
+def _broadcast_first(self, args, kwargs, error):
+    """torch's elementwise in-place op checks self's shape against the operands' broadcast one before their
+    dtypes (TensorIterator): where the call failed on its dtypes, that shape's error if it applies."""
+    from ..shape import broadcast_shapes
+    try:
+        whole = broadcast_shapes(self._shape, *(a.shape for a in (*args, *kwargs.values())
+                                                if isinstance(a, Tensor)))
+    except RuntimeError:
+        return
+    if tuple(whole) != tuple(self._shape):
+        raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
+                           f"{list(whole)}") from None
+
+
+def _batches_in_self(self, args, kwargs, error):
+    """torch's in-place baddbmm_ of batches that agree with self but not with each other: its own words for
+    the product's dtype refusal ("expected scalar type" where the function is called)."""
+    batch1, batch2 = (*args, *kwargs.values())[:2]
+    if str(error).startswith("expected scalar type") and batch1.dtype is self.dtype:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {dt.cpp_name(batch1.dtype)} and output "
+                           f"tensor dtype {dt.cpp_name(batch2.dtype)} should match") from None
+
+
+# and those whose failed call torch words otherwise in place (on the failure path only: addcmul_ and
+# addcdiv_ run in every Adam step)
+_INPLACE_FAILURES = {"addcmul": _broadcast_first, "addcdiv": _broadcast_first, "baddbmm": _batches_in_self}
+
+
 def _inplace(fn, name=None):
     vmap_name = _vmap_name(name or fn.__name__)
     own_check = _INPLACE_CHECKS.get(fn.__name__)
+    on_failure = _INPLACE_FAILURES.get(fn.__name__)
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
@@ -170,7 +199,12 @@ def _inplace(fn, name=None):
                 args, kwargs = operands[:len(args)], dict(zip(kwargs, operands[len(args):]))
         else:
             operands, twin = (), None
-        new = fn(self, *args, **kwargs)
+        try:  # (free where nothing is raised)
+            new = fn(self, *args, **kwargs)
+        except RuntimeError as e:
+            if on_failure is not None:
+                on_failure(self, args, kwargs, e)
+            raise
         if check and last:
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args, full=True)
         if shared:

@@ -478,6 +478,12 @@ OVERLOADS = {'Tensor.add': ('(Tensor other, *, Number alpha = 1)',),
                'of Tensors out = None)',
                '(Tensor input, int bins = 100, *, tuple of floats range = None, Tensor weight = '
                'None, bool density = False, tuple of Tensors out = None)'),
+ 'histogramdd': ('(Tensor input, int bins, tuple of floats range = None, Tensor weight = None, '
+                 'bool density = False)',
+                 '(Tensor input, tuple of ints bins, tuple of floats range = None, Tensor weight '
+                 '= None, bool density = False)',
+                 '(Tensor input, tuple of Tensors bins, tuple of floats range = None, Tensor '
+                 'weight = None, bool density = False)'),
  'hsplit': ('(Tensor input, int sections)', '(Tensor input, tuple of ints indices)'),
  'index_fill': ('(Tensor input, int dim, Tensor index, Tensor value)',
                 '(Tensor input, int dim, Tensor index, Number value)'),

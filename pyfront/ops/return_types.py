@@ -67,13 +67,14 @@ cummin = _make("cummin")
 nanmedian = _make("nanmedian")
 aminmax = _make("aminmax", ("min", "max"))
 histogram = _make("histogram", ("hist", "bin_edges"))
+histogramdd = _make("histogramdd", ("hist", "bin_edges"))
 frexp = _make("frexp", ("mantissa", "exponent"))
 triangular_solve = _make("triangular_solve", ("solution", "cloned_coefficient"))
 
 __all__ = ["max", "min", "sort", "topk", "median", "mode", "linalg_inv_ex", "linalg_solve_ex",
            "linalg_cholesky_ex", "linalg_slogdet", "slogdet", "linalg_qr", "qr", "linalg_svd", "svd",
            "linalg_eigh", "linalg_eig",
-           "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram",
+           "linalg_lstsq", "cummax", "cummin", "nanmedian", "aminmax", "histogram", "histogramdd",
            "triangular_solve",
            "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_lu", "lu_unpack", "geqrf", "linalg_ldl_factor",
            "linalg_ldl_factor_ex"]

@@ -25,7 +25,7 @@ _WIDE_UNSIGNED = """
     cumulative_trapezoid:add_stub diff:add_stub dist:add_stub div_floor:div_floor_cpu
     div_trunc:div_trunc_cpu dot floor_divide:div_floor_cpu fmax:maximum_cpu fmin:minimum_cpu fmod:fmod_cpu
     frac:frac_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu histc:aminmax_cpu
-    histogram:histogramdd hypot:hypot_cpu im2col:im2col_out_cpu inner:addmm_impl_cpu_ isin:isin_default_cpu
+    hypot:hypot_cpu im2col:im2col_out_cpu inner:addmm_impl_cpu_ isin:isin_default_cpu
     kthvalue:kthvalue_cpu lcm:lcm_cpu le:le_cpu log_softmax:log_softmax_lastdim_kernel_impl
     logaddexp:logaddexp_cpu logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu
     logical_and:logical_and_cpu logical_not:logical_not_cpu logical_or:logical_or_cpu
@@ -72,7 +72,7 @@ _FLOAT8 = """
     erfc:erfc_vml_cpu erfinv:erfinv_vml_cpu exp:exp_vml_cpu exp2 expm1:expm1_vml_cpu
     floor:floor_vml_cpu floor_divide:div_floor_cpu fmax:fmax_cpu fmin:fmin_cpu fmod:fmod_cpu frac:frac_cpu
     frexp:frexp_cpu gather:scatter_gather_tensor_cpu gcd:gcd_cpu ge:ge_cpu gt:gt_cpu heaviside:heaviside_cpu
-    histc:aminmax_cpu histogram:histogramdd hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
+    histc:aminmax_cpu hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
     igammac:igammac_cpu im2col:im2col_out_cpu index_add:scatter_gather_tensor_cpu index_copy:index_copy_cpu
     index_add(vector):index_add_ index_fill:index_fill_cpu isclose:mul_cpu_reduced_float isin:isin_default_cpu
     isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu ldexp:pow le:le_cpu
@@ -183,7 +183,6 @@ _FORMS = {"max()": "max_all", "min()": "min_all", "max": "max_cpu", "min": "min_
           "count_nonzero()": "nonzero_count_cpu", "count_nonzero": None, "repeat_interleave": None,
           "scatter(number)": "scatter_gather_scalar_cpu", "nn.functional.pad": None,
           "nn.functional.max_pool1d(indices)": "max_pool2d", "histc(range)": "linspace_cpu",
-          "histogram(range)": "linspace_cpu",
           **{f"nn.functional.interpolate({kernel})": kernel for kernel in (
               "upsample_nearest2d_channels_last", "upsample_bilinear2d_channels_last",
               "compute_index_ranges_weights", "compute_indices_weights_cubic",
@@ -285,8 +284,8 @@ def _kernel_dtype(tensors, name=""):
     indices (int64, int32), masks (bool) or 0-d (numbers)."""
     lead = next((t for t in tensors if hasattr(t, "dtype")), None)
     d = getattr(lead, "dtype", None)
-    if d not in SHELL or name in _KERNEL_FIRST or name == "histogram" and d in dt.FLOAT8:
-        return d if d in SHELL else None  # (histogram: a float8 kernel's lookup before the weight's check)
+    if d not in SHELL or name in _KERNEL_FIRST:
+        return d if d in SHELL else None
     indices = () if name in _NO_INDICES else _INDEX_KINDS
     for t in tensors:
         other = getattr(t, "dtype", d)
@@ -407,7 +406,7 @@ def _form(name: str, args, kwargs) -> str:
         return name + "(dim)" if _arg(args, kwargs, 4 if name == "unique" else 3, "dim") is not None else name
     if name == "nn.functional.interpolate":
         return f"{name}({_interpolate_kernel(args, kwargs)})"
-    if name in ("histc", "histogram") and _bins_from_range(name, args, kwargs):
+    if name == "histc" and _bins_from_range(args, kwargs):
         return name + "(range)"  # torch spaces the edges of a given range in the input's dtype first
     if name == "nn.functional.max_pool1d" and _arg(args, kwargs, 6, "return_indices"):
         return name + "(indices)"  # torch's 1-d pool with indices is its 2-d kernel's
@@ -448,13 +447,11 @@ def _interpolate_kernel(args, kwargs) -> str:
                                          "nearest" if mode.startswith("nearest") else "linear")
 
 
-def _bins_from_range(name, args, kwargs) -> bool:
-    """Whether histc's or histogram's call spaces a number of bins over a range it gives (histc: min and
-    max that differ; histogram: ``range=`` with a count of bins), not over the input's own extremes."""
-    if name == "histc":
-        low, high = (_arg(args, kwargs, i, k) for i, k in ((2, "min"), (3, "max")))
-        return (low or 0) != (high or 0)
-    return kwargs.get("range") is not None and not hasattr(_arg(args, kwargs, 1, "bins"), "dtype")
+def _bins_from_range(args, kwargs) -> bool:
+    """Whether histc's call spaces its bins over a range it gives (a min and max that differ), not over the
+    input's own extremes. (histogram refuses in its own order: statistics._histogramdd.)"""
+    low, high = (_arg(args, kwargs, i, k) for i, k in ((2, "min"), (3, "max")))
+    return (low or 0) != (high or 0)
 
 
 def _einsum_contracts(args) -> bool:

@@ -433,6 +433,20 @@ class _SparseRows(Function):
         return SparseCooTensor(flat.unsqueeze(0), grad, tuple(ctx.size), flat.numel() <= 1), None, None, None
 
 
+class _FreqScaled(Function):
+    """``rows`` as they are, each row's gradient divided by how often the batch uses it (``share``): the
+    forward is torch's plain lookup, where a product with the share would round (and promote)."""
+
+    @staticmethod
+    def forward(ctx, rows, share):
+        ctx.share = share
+        return rows.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.share, None
+
+
 def _check_indices(indices: Tensor, op: str) -> None:
     """torch's refusal of indices that are neither int64 nor int32 (no uint8, int16 or bool)."""
     if indices.dtype not in (dt.int64, dt.int32):
@@ -493,14 +507,12 @@ def embedding(
         out = _SparseRows.apply(weight, flat, padding_idx, scale_grad_by_freq)
         return out.reshape(*input.shape, weight.shape[1])
     out = index_select(weight, 0, flat)
-    if scale_grad_by_freq:
-        # each row's gradient divided by how often the batch uses it: same value, scaled gradient
+    if scale_grad_by_freq and weight.requires_grad:  # (an integer table has no gradient to scale)
         counts = creation.zeros(num, dtype=weight.dtype, device=weight.device)
         counts = counts.index_add(
             0, flat, creation.ones(flat.shape, dtype=weight.dtype, device=weight.device)
         )
-        share = (1.0 / index_select(counts, 0, flat)).unsqueeze(1)
-        out = out * share + (out * (1 - share)).detach()
+        out = _FreqScaled.apply(out, (1.0 / index_select(counts, 0, flat)).unsqueeze(1))
     if padding_idx is not None:
         pad = (flat == padding_idx).unsqueeze(1)
         out = ew.where(pad, out.detach(), out)

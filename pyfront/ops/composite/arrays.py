@@ -207,9 +207,7 @@ def block_diag(*tensors):
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} "
                                f"has {t.dim()} dimensions")
         mats.append(t.reshape(1, -1) if t.dim() < 2 else t)
-    dtype = dt.bool_
-    for t in mats:
-        dtype = dt.promote_types(dtype, t.dtype)
+    dtype = dt.result_type(*tensors) if tensors else None  # (a 0-d one counts as in torch's result_type)
     device = mats[0].device if mats else None
     width = sum(m.shape[1] for m in mats)
     rows, left = [], 0

@@ -1,5 +1,6 @@
 """Statistics and integrals built from sort, gather, cumsum and matmul: cov, corrcoef, quantile,
-nanquantile, nanmedian, aminmax, logcumsumexp, trapezoid, cumulative_trapezoid, histogram, renorm.
+nanquantile, nanmedian, aminmax, logcumsumexp, trapezoid, cumulative_trapezoid, histogram, histogramdd,
+renorm.
 Their gradients are autograd's; nanmedian's whole-tensor form shares it among ties, as PyTorch."""
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...errors import refuse_halves
 from ...autograd.dual import carries
 from ...autograd.function import Function, no_derivative
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
-from ..creation import full_like, linspace, tensor, zeros
+from ..creation import full, full_like, linspace, tensor, zeros
 from ..argcheck import invalid_combination, must_be
 from ..common import Formula, in_float32
 from ..primitives import reductions as red
@@ -27,7 +27,8 @@ from .sets import _fmt, bincount, searchsorted
 from ..memory_formats import contiguous_result, lays_out
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "aminmax", "logcumsumexp", "trapezoid",
-           "trapz", "cumulative_trapezoid", "histogram", "renorm", "matrix_power", "matrix_exp"]
+           "trapz", "cumulative_trapezoid", "histogram", "histogramdd", "renorm", "matrix_power",
+           "matrix_exp"]
 METHODS = ("cov corrcoef quantile nanquantile nanmedian aminmax logcumsumexp histogram renorm matrix_power "
            "matrix_exp")
 INPLACE = "renorm"
@@ -420,25 +421,105 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 # -- histograms and norms -----------------------------------------------------------------------
-def _check_histogram_tensors(input, bins, weight):
-    """ATen's histogramdd checks of the bins and weight tensors, in its order and words."""
-    if isinstance(bins, Tensor):
-        if bins.dtype is not input.dtype:
-            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the same dtype, "
-                               f"but got input with dtype {dt.cpp_name(input.dtype)} and bins for "
-                               f"dimension 0 with dtype {dt.cpp_name(bins.dtype)}")
-        if bins.dim() != 1:
-            raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
-                               f"{bins.dim()} dimensions in the bins tensor for dimension 0")
+_BINNED = (dt.float32, dt.float64, *dt.HALVES)  # the dtypes torch's histogram kernel bins
+
+
+def _dd(message: str) -> RuntimeError:
+    return RuntimeError("torch.histogramdd: " + message)
+
+
+def _even_edges(points, k: int, count: int, range):
+    """Dimension ``k``'s ``count`` equal bins' edges, over ``range``'s pair for it or the data's extent."""
+    if range is not None:
+        lo, hi = float(range[2 * k]), float(range[2 * k + 1])
+    elif points.shape[0]:
+        column = points[:, k]
+        lo, hi = float(column.min().item()), float(column.max().item())
+    else:
+        lo, hi = 0.0, 1.0
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        num = [("nan" if math.isnan(v) else _fmt(v)) for v in (lo, hi)]  # min/max of data give +NaN
+        raise _dd(f"dimension {k}'s range [{num[0]}, {num[1]}] is not finite")
+    if lo > hi:
+        raise _dd(f"min should not exceed max, but got min {_fmt(lo)} max {_fmt(hi)} for dimension {k}")
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    return linspace(lo, hi, count + 1, dtype=points.dtype, device=points.device)
+
+
+def _histogramdd(input, bins, range, weight, density, op: str):
+    """(hist, edges) of the points along ``input``'s last dim, its others flattened: ATen's histogramdd
+    once its caller checked the input's dtype (and histogram its bins), in its order and words.
+    ``bins``: a list of edge tensors, or a count or list of counts."""
+    n = input.shape[-1]
+    points = input.reshape(math.prod(input.shape[:-1]), n)
+    given = isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor)  # edges, not counts
+    if given:
+        if len(bins) != n:
+            raise _dd(f"expected {n} sequences of bin edges for a {n}-dimensional histogram but got "
+                      f"{len(bins)}")
+        edges = list(bins)
+    else:
+        if range is None and points.shape[0] and input.dtype not in (dt.float32, dt.float64):
+            # (torch finds the data's extent for these only)
+            raise NotImplementedError(f"\"histogramdd\" not implemented for '{dt.scalar_name(input.dtype)}'")
+        if range is not None and len(range) != 2 * n:
+            raise _dd(f"for a {n}-dimensional histogram range should have {2 * n} elements, but got "
+                      f"{len(range)}")
+        counts = [bins] * n if isinstance(bins, (int, Tensor)) else list(bins)  # (a 0-d tensor: an int)
+        if len(counts) != n:
+            raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of "
+                               "the input.")
+        edges = [_even_edges(points, k, int(c), range) for k, c in enumerate(counts)]
+    for k, e in enumerate(edges):  # (even ones pass the first two)
+        if e.dtype is not input.dtype:
+            raise _dd("input tensor and bins tensors should have the same dtype, but got input with "
+                      f"dtype {dt.cpp_name(input.dtype)} and bins for dimension {k} with dtype "
+                      f"{dt.cpp_name(e.dtype)}")
+        if e.dim() != 1:
+            raise _dd(f"bins tensor should have one dimension, but got {e.dim()} dimensions in the bins "
+                      f"tensor for dimension {k}")
+        if not e.numel():
+            raise _dd(f"bins tensor should have at least 1 element, but got 0 elements in the bins tensor "
+                      f"for dimension {k}")
     if weight is not None:
         if weight.dtype is not input.dtype:
-            raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and weight "
-                               "tensor should have the same dtype, but got "
-                               f"input({dt.cpp_name(input.dtype)}), and weight({dt.cpp_name(weight.dtype)})")
-        if weight.numel() != input.numel():  # ATen reads the weight flattened
-            raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same "
-                               "shape as the input tensor excluding its innermost dimension, but got input "
-                               f"with shape [{input.numel()}, 1] and weight with shape [{weight.numel()}]")
+            raise _dd("if weight tensor is provided, input tensor and weight tensor should have the same "
+                      f"dtype, but got input({dt.cpp_name(input.dtype)}), and "
+                      f"weight({dt.cpp_name(weight.dtype)})")
+        if tuple(weight.shape) != tuple(input.shape[:-1]):
+            raise _dd("if weight tensor is provided it should have the same shape as the input tensor "
+                      f"excluding its innermost dimension, but got input with shape {list(input.shape)} and "
+                      f"weight with shape {list(weight.shape)}")
+    for k, e in enumerate(edges):
+        if e.shape[0] < 2:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {e.shape[0] - 1} for "
+                               f"dimension {k}")
+    if input.dtype not in _BINNED:  # (even edges of a given range: linspace refused some first)
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    # each point's bin, row-major over the dims; a point outside any dim's edges counts nowhere
+    shape = [e.shape[0] - 1 for e in edges]
+    inside = full((points.shape[0],), n > 0, dtype=dt.bool_, device=input.device)  # (no dims: no bin)
+    flat = zeros(points.shape[0], dtype=dt.int64, device=input.device)
+    for k, e in enumerate(edges):
+        column = points[:, k].contiguous()
+        inside = inside & (column >= e[0]) & (column <= e[-1])
+        flat = flat * shape[k] + (searchsorted(e, column, right=True) - 1).clamp(0, shape[k] - 1)
+    total = math.prod(shape)
+    w = inside.to(input.dtype) if weight is None else where(inside, weight.reshape(-1), 0.0)
+    hist = bincount(flat, w, minlength=total)[:total].to(input.dtype).reshape(shape)
+    if density:
+        volume = 1.0
+        for k, e in enumerate(edges):  # each bin's width in each dim, broadcast to the bins' grid
+            volume = volume * (e[1:] - e[:-1]).reshape([-1 if j == k else 1 for j, _ in enumerate(edges)])
+        hist = hist / (hist.sum() * volume)
+    tensors = [t for t in (input, *(bins if isinstance(bins, (list, tuple)) else (bins,)), weight)
+               if isinstance(t, Tensor)]
+    if any(t.requires_grad for t in tensors):  # torch records the op, without a derivative
+        message = f"derivative for aten::{op} is not implemented"
+        hist = no_derivative(hist.detach(), message, *tensors)
+        edges = [no_derivative(e.detach(), message, *tensors) for e in edges]
+    return hist, edges
 
 
 @composite(grad=False, samples=lambda: [
@@ -449,48 +530,30 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left
     edge, the last both. As ``torch.histogram``."""
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"histogramdd\" not implemented for "
-                                  f"'{dt.scalar_name(input.dtype)}'")
-    flat = input.reshape(-1)
-    _check_histogram_tensors(input, bins, weight)
-    if isinstance(bins, Tensor):
-        edges = bins
-    else:
-        if bins <= 0:
-            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
-        if range is not None:
-            if len(range) != 2:
-                raise RuntimeError("torch.histogramdd: for a 1-dimensional histogram range should have 2 "
-                                   f"elements, but got {len(range)}")
-            lo, hi = float(range[0]), float(range[1])
-        elif flat.numel():
-            refuse_halves("histogramdd", input.dtype)  # torch's range from the data: float and double only
-            lo, hi = float(flat.min().item()), float(flat.max().item())
-        else:
-            lo, hi = 0.0, 1.0
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            num = [("nan" if math.isnan(v) else _fmt(v)) for v in (lo, hi)]  # min/max of data give +NaN
-            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{num[0]}, {num[1]}] is not finite")
-        if lo > hi:
-            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_fmt(lo)} max "
-                               f"{_fmt(hi)} for dimension 0")
-        if lo == hi:
-            lo, hi = lo - 0.5, hi + 0.5
-        edges = linspace(lo, hi, bins + 1, dtype=input.dtype, device=input.device)
-    n_bins = edges.shape[0] - 1
-    lo, hi = edges[0], edges[-1]
-    inside = (flat >= lo) & (flat <= hi)
-    idx = (searchsorted(edges, flat, right=True) - 1).clamp(0, max(n_bins - 1, 0))
-    w = inside.to(input.dtype) if weight is None else where(inside, weight.reshape(-1), 0.0)
-    hist = bincount(idx, w, minlength=n_bins)[:n_bins].to(input.dtype)
-    if density:
-        hist = hist / (hist.sum() * (edges[1:] - edges[:-1]))
-    tensors = [t for t in (input, bins, weight) if isinstance(t, Tensor)]
-    if any(t.requires_grad for t in tensors):  # torch records the op, without a derivative
-        message = "derivative for aten::histogram is not implemented"
-        hist, edges = (no_derivative(t.detach(), message, *tensors) for t in (hist, edges))
-    return return_types.histogram(hist, edges)
+    if not isinstance(bins, Tensor) and bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    # torch's histogram is histogramdd of its elements as 1-D points, the weight flattened alike
+    hist, edges = _histogramdd(input.reshape(-1, 1), [bins] if isinstance(bins, Tensor) else bins, range,
+                               None if weight is None else weight.reshape(-1), density, "histogram")
+    return return_types.histogram(hist, edges[0])
+
+
+@composite(grad=False, samples=lambda: [
+    s(T((5, 2)), [2, 3]), s(T((4, 3)), 2, range=[-1.0, 1.0, -2.0, 2.0, 0.0, 1.0]),
+    s(T((2, 3, 2)), [2, 2], weight=T((2, 3), low=0, high=2), density=True),
+    s(T((0, 2)), 2), s(T((4, 2), "int64"), 2)])  # (edge tensors: tests/shell_sweep.py's ROWS)
+def histogramdd(input, bins, range=None, weight=None, density=False):
+    """(hist, bin_edges): the points along ``input``'s last dim (N coordinates each) counted (``weight``
+    summed, a density with ``density``) in an N-dimensional grid of bins: ``bins`` equal bins per dim (an
+    int, or one per dim) over ``range`` (2N numbers, default each dim's min and max), or between N edge
+    tensors; each bin holds its left edges, the last of each dim its right one too. As
+    ``torch.histogramdd``."""
+    if input.dim() < 2:
+        raise _dd("input tensor should have at least 2 dimensions")
+    hist, edges = _histogramdd(input, bins, range, weight, density,
+                               "_histogramdd_from_bin_tensors" if isinstance(bins, (list, tuple)) and bins
+                               and isinstance(bins[0], Tensor) else "_histogramdd_from_bin_cts")
+    return return_types.histogramdd(hist, tuple(edges))
 
 
 @composite(samples=lambda: [

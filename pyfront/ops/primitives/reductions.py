@@ -187,6 +187,8 @@ def sum_to_size(input, *sizes, size=None):
     dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size) if n == 1 and shape[lead + i] != 1)
     if not dims:
         return input.reshape(size) if shape != size else input
+    if input.dtype.kind not in "fc":  # torch's sum: integers and bools add up in int64
+        input = input.to(dt.int64)
     if not size:
         return reduce(_sum, input, dims=dims, keepdim=False)
     if dims == tuple(range(lead)) and not (input.requires_grad and is_grad_enabled()):
