@@ -518,3 +518,48 @@ def test_copy_slices_shows_the_in_place_ops_inputs_as_torch(write, view):
         return ([(type(n).__name__ if n else None, k) for n, k in y.grad_fn.next_functions],
                 None if g is None else g.tolist())
     assert run(pyfront) == run(torch)
+
+
+def _sgd_on(lib, p):
+    """Two SGD steps (with momentum: the second uses the buffer) on the neg view ``p`` made a leaf, by the
+    default step (pyfront's multi-tensor one where it can, torch's loop on cpu); its values after."""
+    p.requires_grad_(True)
+    opt = lib.optim.SGD([p], lr=0.5, momentum=0.9)
+    for _ in range(2):
+        opt.zero_grad()
+        (p * p).sum().backward()
+        opt.step()
+    return _rounded(p.tolist()), p.is_neg()
+
+
+# every path that hands a backend a tensor's layout, given a neg view (a float tensor whose values are its
+# memory's negation, what ``z.conj().imag`` is): the planned binary and unary ops, the reduction, the matrix
+# product, the general path, an in-place op into a plain tensor and one through the view, the reads of
+# its values, and the optimizers' multi-tensor step. A lazy view has no layout of its own (tensor.py's
+# values_layout): each must read its values, never its memory
+NEG_PATHS = {
+    "binary": lambda lib, n: (n + n).tolist(),
+    "binary_number": lambda lib, n: (n * 2).tolist(),
+    "unary": lambda lib, n: _rounded(n.exp().tolist()),
+    "reduce": lambda lib, n: (n.sum(1).tolist(), n.amax().item()),
+    "product": lambda lib, n: (n @ n.mT).tolist(),
+    "general": lambda lib, n: (lib.where(n > 0, n, n * 10).tolist(), lib.cat([n, n]).tolist()),
+    "transposed": lambda lib, n: (n.t() + 1).tolist(),
+    "into_a_plain_one": lambda lib, n: lib.ones(2, 3).add_(n).tolist(),
+    "through_it": lambda lib, n: (n.add_(1).tolist(), n.is_neg()),
+    "reads": lambda lib, n: (n[1, 1].item(), n.tolist(), n.numpy(force=True).tolist(), str(n)),
+    "copy_": lambda lib, n: lib.zeros(2, 3).copy_(n).tolist(),
+    "sgd": lambda lib, n: _sgd_on(lib, n.detach()),
+}
+
+
+@pytest.mark.parametrize("path", NEG_PATHS)
+def test_a_neg_view_gives_its_values_on_every_path_as_torch(path):
+    seen = []
+    for lib in (torch, pyfront):
+        z = _z(lib)
+        n = z.conj().imag
+        assert n.is_neg()
+        seen.append((NEG_PATHS[path](lib, n), _rounded(z.imag.tolist())))
+    assert seen[1] == seen[0]
+

@@ -126,7 +126,9 @@ def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
         return False
     device = params[0].device
     every = [t for ts in tensors for t in ts]
-    if any(t.device != device for t in every) or any(g.requires_grad for g in tensors[0]):
+    # a lazy view (a float tensor's neg bit) lends a temporary of its values as its layout: the op-by-op
+    # step writes through it
+    if (any(t.device != device or t._lazy for t in every) or any(g.requires_grad for g in tensors[0])):
         return False
     if not get_backend(device).foreach_adam([[t._layout for t in ts] for ts in tensors], hyper, amsgrad):
         return False

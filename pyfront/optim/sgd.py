@@ -105,8 +105,8 @@ class SGD(Optimizer):
             g = p._grad  # (what .grad reads for a leaf; _params_with_grad asked .grad itself)
             if (p.dtype is not dtype or p._storage.device is not device or g.is_sparse or g.dtype is not dtype
                     or g._storage.device is not device or g._requires_grad
-                    or not p._layout.whole or not g._layout.whole
-                    or momentum != 0 and (b is None or not b._layout.whole)):
+                    or not p._layout.whole or not g._layout.whole or p._lazy or g._lazy
+                    or momentum != 0 and (b is None or not b._layout.whole or b._lazy)):
                 return False
         backend = get_backend(first.device)
         if not backend.foreach_sgd([p._layout for p in params], [p._grad._layout for p in params],
