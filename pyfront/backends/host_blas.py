@@ -39,8 +39,7 @@ def _routines():
             continue
         found = _bind(ctypes, lib, wide)
         if found is not None:
-            return {**found, "ndarray": np.ndarray, "may_share_memory": np.may_share_memory,
-                    "address": functools.partial(_address, ctypes)}
+            return {**found, "ndarray": np.ndarray, "address": functools.partial(_address, ctypes)}
     return None
 
 
@@ -107,37 +106,35 @@ _PIECE = 8192
 _CHAR = {"f": "s", "d": "d"}  # NumPy's dtype char (float32, float64) -> the routine's letter
 
 
-def _usable(found, a, alpha) -> str | None:
-    """The dtype's routine letter where ``a`` may be handed to BLAS: a native-order float32/float64
-    ndarray, row-major and writable or read (checked by the caller), of a length the interface holds;
-    ``alpha`` a finite nonzero number (OpenBLAS skips the work for a zero alpha, so a NaN or an infinity
-    in x would not reach y as torch's 0 * inf does)."""
-    if found is None or type(alpha) not in (float, int) or not math.isfinite(alpha) or alpha == 0:
-        return None
-    char = _CHAR.get(a.dtype.char) if type(a) is found["ndarray"] and a.dtype.isnative else None
-    if char is None or not a.flags.c_contiguous or a.size > found["limit"]:
-        return None
-    return char
-
-
 def axpy(alpha, x, y) -> bool:
     """``y += alpha * x`` in place, each element rounded once; False (nothing written) where BLAS can't:
-    no BLAS, another dtype, a strided or read-only array, x and y of other shapes or dtypes, overlapping."""
+    no BLAS, another dtype than a native float32/float64, a strided or read-only array, x and y of other
+    shapes or dtypes, overlapping memory, a length past the interface's integers, or an ``alpha`` that is
+    not a finite nonzero number (OpenBLAS skips the work for a zero alpha, so a NaN or an infinity in x
+    would not reach y as torch's 0 * inf does). Checked in one frame: it runs per parameter per step."""
     found = _routines()
-    char = _usable(found, y, alpha)
-    if (char is None or type(x) is not type(y) or x.dtype != y.dtype or x.shape != y.shape
-            or not x.flags.c_contiguous or not y.flags.writeable):
+    if (found is None or type(alpha) not in (float, int) or alpha == 0 or not math.isfinite(alpha)
+            or type(x) is not found["ndarray"] or type(y) is not found["ndarray"]):
         return False
-    if found["may_share_memory"](x, y):
+    dtype = y.dtype
+    char = _CHAR.get(dtype.char)
+    if (char is None or not dtype.isnative or (x.dtype is not dtype and x.dtype != dtype)
+            or x.shape != y.shape):
         return False
-    fn, n, step = found[("axpy", char)], y.size, y.itemsize
+    n = y.size
+    if not (x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable) or n > found["limit"]:
+        return False
     if not n:
         return True
-    px, py = found["address"](x), found["address"](y)
-    threads = found["threads"]
+    address = found["address"]
+    px, py = address(x), address(y)
+    if px < py + y.nbytes and py < px + x.nbytes:  # one memory: BLAS would read what it has written
+        return False
+    fn, threads = found[("axpy", char)], found["threads"]
     if n <= _PIECE or threads is not None and threads() == 1:  # on this thread whatever its length
         fn(n, alpha, px, 1, py, 1)
         return True
+    step = y.itemsize
     for at in range(0, n, _PIECE):
         fn(min(_PIECE, n - at), alpha, px + at * step, 1, py + at * step, 1)
     return True

@@ -20,6 +20,9 @@ _FLT_MIN = 1.1754943508222875e-38  # float32's least normal: below it a float32 
 def scaled_add(np, a, b, alpha, out=None):
     """``a + alpha * b`` (arrays of one float dtype, broadcasting; ``alpha`` a number rounded to that
     dtype as torch's scalar_t) rounded once, into ``out`` where given (which may be ``a``)."""
+    if alpha == 1 or alpha == -1:  # a plain sum or difference: one rounding already, no call to make
+        r = (np.add if alpha == 1 else np.subtract)(a, b, out=out)
+        return r if out is not None or type(r) is np.ndarray else np.asarray(r)
     dtype = np.result_type(a, b)
     if out is a and host_blas.axpy(alpha, b, a):
         return a
