@@ -105,6 +105,7 @@ def _sgd_run(lib, kw, dtype, foreach, steps=3):
     rng = np.random.default_rng(0)
     shapes = [(64, 30), (30,), (4097,), (7,)]
     ps = [lib.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in shapes]
+    ps[::2] = [lib.nn.Parameter(p.detach()) for p in ps[::2]]  # a module's parameters: a Tensor subclass
     grads = [[rng.standard_normal(s).astype(dtype) for s in shapes] for _ in range(steps)]
     opt = lib.optim.SGD(ps, foreach=foreach, **kw)
     for step in grads:

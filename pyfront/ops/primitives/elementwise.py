@@ -1229,7 +1229,7 @@ def _rounded_once_sum(input, other, alpha, node):
     """``input + alpha * other`` rounded once for a float32 or float64 result (see _scaled_add), presented
     as torch's ``node``; None where the result has another dtype (integers are exact, 16-bit floats
     round in float32 (_scale), complex numbers are not fused) or ``alpha`` is not a plain number."""
-    if type(input) is not Tensor or type(alpha) not in (int, float) or type(other) is bool:
+    if not isinstance(input, Tensor) or type(alpha) not in (int, float) or type(other) is bool:
         return None
     dtype = dt.result_type(input, other)
     if dtype is not dt.float32 and dtype is not dt.float64:
