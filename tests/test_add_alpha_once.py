@@ -201,3 +201,14 @@ def test_adam_bits(cls, foreach, device):
             runs.append([p.detach().cpu().numpy() for p in ps])
         for ours, want in zip(*runs):
             _bits_equal(ours, want)
+
+
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_an_alpha_that_rounds_to_zero_still_multiplies(dtype):
+    """OpenBLAS skips axpy's work for a zero alpha; an alpha that is zero only once rounded to float32 (1e-46)
+    must still give torch's 0 * inf = nan."""
+    other = np.array([np.inf, 1.0, np.nan, -np.inf], dtype)
+    for alpha in (1e-46, 2.0 ** -150, 2.0 ** -149, 0.0, -1e-300):
+        ours = pyfront.zeros(4, dtype=getattr(pyfront, dtype)).add(pyfront.tensor(other), alpha=alpha)
+        want = torch.zeros(4, dtype=getattr(torch, dtype)).add(torch.tensor(other), alpha=alpha)
+        _bits_equal(ours.numpy(), want.numpy())

@@ -59,13 +59,16 @@ def _loaded_openblas(np) -> list:
     try:
         with open("/proc/self/maps") as maps:
             for line in maps:
-                path = line.rsplit(None, 1)[-1] if line.count(" ") >= 5 else ""
-                if "openblas" in os.path.basename(path).lower() and path not in paths:
+                fields = line.rstrip("\n").split(None, 5)  # the path, the sixth field, may hold spaces
+                path = fields[5] if len(fields) == 6 else ""
+                if os.path.isabs(path) and "openblas" in os.path.basename(path).lower() and path not in paths:
                     paths.append(path)
     except OSError:
         pass
     if paths or sys.platform.startswith("linux"):
-        return paths
+        # NumPy's own first: another library's OpenBLAS (SciPy's) may be mapped too, of another width
+        here = os.path.dirname(os.path.dirname(os.path.abspath(np.__file__)))
+        return sorted(paths, key=lambda p: not p.startswith(here))
     here = os.path.dirname(np.__file__)
     for folder in (os.path.join(here, ".dylibs"), os.path.join(here, os.pardir, "numpy.libs")):
         if os.path.isdir(folder):
@@ -104,6 +107,7 @@ def _bind(ctypes, lib, wide):
 # to 10,000 elements. (A call costs ~1 us: where OpenBLAS has one thread, a vector goes whole.)
 _PIECE = 8192
 _CHAR = {"f": "s", "d": "d"}  # NumPy's dtype char (float32, float64) -> the routine's letter
+_FLOAT32_ZERO = 2.0 ** -150  # half float32's least subnormal: an alpha this small rounds to 0
 
 
 def axpy(alpha, x, y) -> bool:
@@ -113,11 +117,13 @@ def axpy(alpha, x, y) -> bool:
     not a finite nonzero number (OpenBLAS skips the work for a zero alpha, so a NaN or an infinity in x
     would not reach y as torch's 0 * inf does). Checked in one frame: it runs per parameter per step."""
     found = _routines()
-    if (found is None or type(alpha) not in (float, int) or alpha == 0 or not math.isfinite(alpha)
+    if (found is None or type(alpha) not in (float, int) or not math.isfinite(alpha)
             or type(x) is not found["ndarray"] or type(y) is not found["ndarray"]):
         return False
     dtype = y.dtype
     char = _CHAR.get(dtype.char)
+    if abs(alpha) <= (_FLOAT32_ZERO if char == "s" else 0):  # zero once it is the routine's float
+        return False
     if (char is None or not dtype.isnative or (x.dtype is not dtype and x.dtype != dtype)
             or x.shape != y.shape):
         return False
