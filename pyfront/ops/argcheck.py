@@ -176,11 +176,15 @@ def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeEr
     position = int(number)
     if method:
         try:
-            params = list(inspect.signature(fn).parameters)
+            params = inspect.signature(fn).parameters
         except (TypeError, ValueError):
             return error
-        # its place in the method's signature (self is 0); else the function's count less the input's
-        position = params.index(arg) if arg in params else position - 1 if head != name else position
+        # its place in the method's signature (self is 0) where it is positional; else the function's count
+        # less the input's (a keyword-only one beside *args, flip's dims: the message's own count)
+        if arg in params and params[arg].kind is not inspect.Parameter.KEYWORD_ONLY:
+            position = list(params).index(arg)
+        elif head != name:
+            position -= 1
     if head == name and position == int(number):
         return error
     return TypeError(f"{name}(): argument '{arg}' (position {position}){tail}")

@@ -108,14 +108,17 @@ def ordered_avg_grad(geometry):
     (a mean)."""
     def wrap(fn):
         @functools.wraps(fn)
-        def pool(input, *args, **kwargs):
+        def pool(*args, **kwargs):
+            # (input read here, not named: a call missing it gets the pool's own TypeError, torch's words)
+            input = args[0] if args else kwargs.get("input")
             if not wants_ordered_grad(input):
-                return fn(input, *args, **kwargs)
+                return fn(*args, **kwargs)
             with no_grad():
-                values = fn(input, *args, **kwargs)
-            found = geometry(input, values, *args, **kwargs)
+                values = fn(*args, **kwargs)
+            rest = {k: v for k, v in kwargs.items() if k != "input"}
+            found = geometry(input, values, *args[1:], **rest)
             if found is None or values.numel() == 0:
-                return fn(input, *args, **kwargs)
+                return fn(*args, **kwargs)
             windows, divide = found
             nd = len(windows)
             targets = window_targets(input.shape[input.dim() - nd:], windows, input.device)

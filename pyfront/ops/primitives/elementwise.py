@@ -1238,7 +1238,7 @@ def _rounded_once_sum(input, other, alpha, node):
     x = input if input.dtype is dtype else input.to(dtype)
     y = other if isinstance(other, Tensor) else scalar_tensor(other, dtype, input.device)
     out = apply(_scaled_add, x, y if y.dtype is dtype else y.to(dtype), alpha=alpha)
-    graph.present_as(out, node, since, [input, other] if isinstance(other, Tensor) else [input])
+    graph.present_as(out, node, since, [input, y])  # (a number: torch's wrapped 0-d tensor, no history)
     return out
 
 
@@ -1382,7 +1382,8 @@ def sub(input, other, *deprecated, alpha=1):
     given = other
     if deprecated or alpha != 1 or type(alpha) is not int:
         given, alpha = _given_alpha("sub", input, other, deprecated, alpha)
-        once = _rounded_once_sum(input, given, -alpha, "SubBackward0")
+        plain = type(alpha) in (int, float)  # (a NumPy bool has no negative)
+        once = _rounded_once_sum(input, given, -alpha, "SubBackward0") if plain else None
         if once is not None:
             return once
     scaled = _sub_operand(input, given, alpha=alpha)
