@@ -8,8 +8,16 @@ import torch
 
 import pyfront
 
-torch.set_num_threads(1)
 _FLOATS = ["float32", "float64"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """torch on one thread here, given back after: other files compare with torch's default reductions."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def _bits_equal(ours, want):
