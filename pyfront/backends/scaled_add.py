@@ -26,7 +26,9 @@ def scaled_add(np, a, b, alpha, out=None):
     dtype = np.result_type(a, b)
     if out is a and host_blas.axpy(alpha, b, a):
         return a
-    if out is None and a.shape == b.shape and a.flags.c_contiguous:
+    # (the copy only where axpy can take it: b row-major and of a's dtype too, else it is wasted)
+    if (out is None and a.shape == b.shape and a.dtype == b.dtype and a.flags.c_contiguous
+            and b.flags.c_contiguous):
         r = np.array(a, copy=True)
         if host_blas.axpy(alpha, b, r):
             return r
