@@ -241,3 +241,27 @@ def test_addcmul_value_on_integers_is_truncated_not_promoted(dtype):
         return rows
 
     assert run(pyfront) == run(torch)
+
+
+def test_addr_scalars_checked_and_computed_as_torch():
+    """addr checks beta, then alpha, against the result dtype (a bool one for bool results only, a float or
+    complex one for float results only), reads them as bools for a bool result, and computes in the result
+    dtype (float32 vectors into float64 with alpha 1e300: no float32 overflow)."""
+    def run(T):
+        rows = []
+        ints, floats, bools = T.zeros(2, 2, dtype=T.int64), T.zeros(2, 2), T.zeros(2, 2, dtype=T.bool)
+        pairs = ((ints, T.ones(2, dtype=T.int64)), (floats, T.ones(2)), (bools, T.ones(2, dtype=T.bool)),
+                 (ints, T.ones(2, dtype=T.bool)), (floats.double(), T.ones(2)),
+                 (floats.half(), T.ones(2).half()))
+        scalars = ({"alpha": 0.5, "beta": 0.5}, {"alpha": True, "beta": 0.5}, {"beta": True, "alpha": True},
+                   {"beta": 1j}, {"alpha": 1j, "beta": True}, {"alpha": 2, "beta": 0}, {"alpha": 1e300})
+        for inp, v in pairs:
+            for k in scalars:
+                try:
+                    r = T.addr(inp, v, v, **k)
+                    rows.append((str(r.dtype), r.tolist()))
+                except RuntimeError as e:
+                    rows.append(str(e))
+        return rows
+
+    assert run(pyfront) == run(torch)
