@@ -220,3 +220,48 @@ def test_an_alpha_that_rounds_to_zero_still_multiplies(dtype):
         ours = pyfront.zeros(4, dtype=getattr(pyfront, dtype)).add(pyfront.tensor(other), alpha=alpha)
         want = torch.zeros(4, dtype=getattr(torch, dtype)).add(torch.tensor(other), alpha=alpha)
         _bits_equal(ours.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64"])
+def test_addcmul_value_on_integers_is_truncated_not_promoted(dtype):
+    """The value is a Scalar read as the tensors' type: on integers a float value is truncated toward 0 and
+    the result keeps the integer dtype (in place and out= alike); one that overflows the type is refused."""
+    def run(T):
+        x = T.tensor([1, 2, 3], dtype=getattr(T, dtype))
+        rows = []
+        for value in (0.5, 1.7, -1.7, 2, True, 2.0, 1e30, float("nan")):
+            try:
+                r = T.addcmul(x, x, x, value=value)
+                s = x.clone().addcmul_(x, x, value=value)
+                o = T.empty_like(x)
+                T.addcmul(x, x, x, value=value, out=o)
+                rows.append((str(r.dtype), r.tolist(), s.tolist(), o.tolist()))
+            except RuntimeError as e:
+                rows.append(str(e))
+        return rows
+
+    assert run(pyfront) == run(torch)
+
+
+def test_addr_scalars_checked_and_computed_as_torch():
+    """addr checks beta, then alpha, against the result dtype (a bool one for bool results only, a float or
+    complex one for float results only), reads them as bools for a bool result, and computes in the result
+    dtype (float32 vectors into float64 with alpha 1e300: no float32 overflow)."""
+    def run(T):
+        rows = []
+        ints, floats, bools = T.zeros(2, 2, dtype=T.int64), T.zeros(2, 2), T.zeros(2, 2, dtype=T.bool)
+        pairs = ((ints, T.ones(2, dtype=T.int64)), (floats, T.ones(2)), (bools, T.ones(2, dtype=T.bool)),
+                 (ints, T.ones(2, dtype=T.bool)), (floats.double(), T.ones(2)),
+                 (floats.half(), T.ones(2).half()))
+        scalars = ({"alpha": 0.5, "beta": 0.5}, {"alpha": True, "beta": 0.5}, {"beta": True, "alpha": True},
+                   {"beta": 1j}, {"alpha": 1j, "beta": True}, {"alpha": 2, "beta": 0}, {"alpha": 1e300})
+        for inp, v in pairs:
+            for k in scalars:
+                try:
+                    r = T.addr(inp, v, v, **k)
+                    rows.append((str(r.dtype), r.tolist()))
+                except RuntimeError as e:
+                    rows.append(str(e))
+        return rows
+
+    assert run(pyfront) == run(torch)

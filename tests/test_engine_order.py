@@ -206,3 +206,29 @@ def test_node_post_hooks_see_gradients_reduced_to_the_inputs(device):
         return seen, x.grad.tolist(), y.grad.tolist()
 
     assert shapes(pyfront, device) == shapes(torch, "cpu")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("call", ["backward", "grad"])
+def test_accumulate_grad_hooks_run_in_torchs_order(device, call):
+    """A leaf's node: its tensor hooks (as registered, each seeing the last one's result), then the node's
+    pre-hooks (seeing that), the sum into .grad, post-accumulate hooks, then the node's post hooks, handed
+    no input gradients and the gradient taken; autograd.grad runs the tensor hooks only."""
+    def run(T, dev):
+        log = []
+        x = T.ones(2, device=dev, requires_grad=True)
+        y = (x * 2).sum()
+        node = y.grad_fn.next_functions[0][0].next_functions[0][0]
+        x.register_hook(lambda g: (log.append(("tensor 1", g.tolist())), g + 1)[1])
+        node.register_prehook(lambda gs: (log.append(("node pre 1", gs[0].tolist())), (gs[0] * 10,))[1])
+        x.register_hook(lambda g: log.append(("tensor 2", g.tolist())))
+        node.register_prehook(lambda gs: log.append(("node pre 2", gs[0].tolist())))
+        node.register_hook(lambda gi, go: log.append(("node post", gi, [g.tolist() for g in go])))
+        x.register_post_accumulate_grad_hook(lambda t: log.append(("accumulated", t.grad.tolist())))
+        if call == "grad":
+            log.append(T.autograd.grad(y, x)[0].tolist())
+        else:
+            y.backward()
+        return log, None if x.grad is None else x.grad.tolist()
+
+    assert run(pyfront, device) == run(torch, "cpu")

@@ -109,15 +109,10 @@ def _check(call, dtype, shape=(3, 5), operands=(), inexact=False):
         assert _bits(result) == _bits(torch.tensor(recorded.tolist(), dtype=theirs.dtype))
 
 
-# where pyfront is not torch yet, whatever the memory it writes (strict: a fix shows here)
-_INT_VALUE = "torch truncates a float value for an integer tensor, pyfront refuses it"
-
-
+# where pyfront is not torch yet, whatever the memory it writes (strict: a fix shows here); none now (add and
+# sub with alpha, addcmul and lerp's kernel round once as torch's: backends/scaled_add.py; addcmul_ truncates
+# a float value on integers)
 def _known_gap(name, dtype, operand=None):
-    floating = dtype.startswith(("float", "bfloat"))
-    # (add and sub with alpha, addcmul and lerp's kernel round once as torch's: backends/scaled_add.py)
-    if name == "addcmul_" and not floating and dtype != "bool":
-        return _INT_VALUE
     return None
 
 

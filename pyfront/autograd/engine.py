@@ -167,12 +167,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 for nr, slot in takes[node]:  # run too: what it is handed, before any hook
                     captured[slot] = grads[nr]
                 mine = False
-            if node._pre_hooks or node._retain:  # (a node's own tuple or dict once one is added)
-                mine = False
-                grads = _run_pre_hooks(node, grads)
-            if isinstance(node, AccumulateGrad):
-                _accumulate(node, grads[0], create_graph, mine)
+            if isinstance(node, AccumulateGrad):  # its hooks in torch's order: see _accumulate
+                _accumulate(node, grads, create_graph, mine)
                 continue
+            if node._pre_hooks or node._retain:  # (a node's own tuple or dict once one is added)
+                grads = _run_pre_hooks(node, grads)
             for g in grads:
                 if g is not None:
                     if _ANOMALY["enabled"]:
@@ -283,7 +282,11 @@ def _tensor_pre_hooks(node, grads):
 
 
 def _run_pre_hooks(node, grads):
-    grads = _tensor_pre_hooks(node, grads) if type(node) is not AccumulateGrad else list(grads)
+    return _node_pre_hooks(node, _tensor_pre_hooks(node, grads))
+
+
+def _node_pre_hooks(node, grads):
+    """The hooks registered on ``node`` itself (``register_prehook``): each sees all its output grads."""
     for nr, fn in node._pre_hooks:
         if nr is None:  # a hook on the node itself sees all its output grads
             out = fn(tuple(grads))
@@ -292,15 +295,17 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _accumulate(node, grad, create_graph, owned=False):
+def _accumulate(node, grads, create_graph, owned=False):
+    """A leaf's AccumulateGrad: in torch's order, the leaf's tensor hooks, the node's pre-hooks (seeing what
+    those returned), the sum into ``.grad``, the leaf's post-accumulate hooks, then the node's post hooks
+    (handed no input gradients and the gradient it took)."""
     leaf = node.variable_ref()
-    if leaf is None or grad is None:
+    if leaf is None or grads[0] is None:
         return
-    for hook in leaf._hooks:
-        owned = False  # the hook saw the gradient (and may keep it)
-        out = hook(grad)
-        if out is not None:
-            grad = out
+    if leaf._hooks or node._pre_hooks:
+        owned = False  # a hook saw the gradient (and may keep it)
+        grads = _node_pre_hooks(node, _tensor_pre_hooks(node, grads))
+    grad = grads[0]
     old = leaf._grad  # (what .grad reads for a leaf, without the property's non-leaf warning)
     # a plain Tensor is dense: the attribute is asked of other types only (a sparse COO tensor, a subclass)
     if type(grad) is not Tensor and getattr(grad, "is_sparse", False) or \
@@ -340,6 +345,8 @@ def _accumulate(node, grad, create_graph, owned=False):
             if not isinstance(out, Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+    for hook in node._hooks:
+        hook((), (grad,))
 
 
 def _seen_by_it_alone(grad) -> bool:

@@ -109,6 +109,9 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     if not input.dtype is tensor1.dtype is tensor2.dtype:  # torch's common dtype first (float8's error)
         dt.result_type(input, tensor1, tensor2)
     check_fits(value, input.dtype, opmath=True)
+    common = dt.result_type(input, tensor1, tensor2)
+    if isinstance(value, float) and not (common.is_floating_point or common.is_complex):
+        value = int(value)  # the value is read as the tensors' integer type (truncated): it does not promote
     # float32 and float64: torch's kernel is fma(value * tensor1, tensor2, input), rounded once; the value
     # in float32 for float16 and bfloat16 (torch's one kernel); its gradient torch's formula
     once = input.dtype in (dt.float32, dt.float64) and input.dtype is tensor1.dtype is tensor2.dtype \

@@ -9,6 +9,7 @@ from ...dtypes import bool_
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from ..views import chunk, narrow, split
+from ..primitives.elementwise import _check_alpha
 
 METHODS = ("diagonal_scatter select_scatter slice_scatter addr put narrow_copy split_with_sizes unsafe_chunk "
            "unsafe_split unsafe_split_with_sizes")
@@ -52,12 +53,18 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.dim()}-D")
-    if input.dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
+    dtype = dt.result_type(input, vec1, vec2)
+    for name, v in (("beta", beta), ("alpha", alpha)):
+        _check_alpha(v, dtype, name, complex_check=False)
+    if dtype is bool_:  # the numbers read as bools: an and of the vectors' elements, an or with input
+        alpha, beta = bool(alpha), bool(beta)
+    vec1, vec2 = vec1.to(dtype), vec2.to(dtype)  # in the result's dtype (float32 vectors times 1e300: no inf)
+    if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
     product = vec1.outer(vec2) if alpha == 1 else (vec1 * alpha).outer(vec2)
     if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
-        return product + input.where(input.new_zeros((), dtype=bool_), 0)
+        return product + input.where(input.new_zeros((), dtype=bool_), input.new_zeros(()))
     return product + (input if beta == 1 else input * beta)
 
 

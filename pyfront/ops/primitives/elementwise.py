@@ -1243,18 +1243,20 @@ def _rounded_once_sum(input, other, alpha, node):
 
 
 # -- the arithmetic entry points with PyTorch's extra arguments ---------------------------------
-def _check_alpha(alpha, dtype):
-    """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one."""
+def _check_alpha(alpha, dtype, name="alpha", complex_check=True):
+    """torch's alpha_check, in its order: a bool alpha scales a bool result only, a float one a float one
+    (addr checks its beta, then its alpha, so, without the complex check: a complex one fails to convert)."""
     alpha = dt.check_number(alpha)
     # (a 0-d tensor is the Scalar of its dtype)
     kind = alpha.dtype.kind if isinstance(alpha, Tensor) else "b" if isinstance(alpha, bool) else "f" \
         if isinstance(alpha, float) else "c" if isinstance(alpha, complex) else "i"
     if kind == "b" and dtype is not dt.bool_:
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
     if dtype.kind not in "fc" and kind in "fc":
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
-    if dtype.kind != "c" and kind == "c":
-        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+        raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point "
+                           "number.")
+    if complex_check and dtype.kind != "c" and kind == "c":
+        raise RuntimeError(f"For non-complex input tensors, argument {name} must not be a complex number.")
     check_fits(alpha, dtype)
 
 

@@ -357,3 +357,53 @@ def lgamma(x):
             r[neg] = np.log(np.pi) - np.log(_abs_sinpi(an)) - np.log(an) - r[neg]
         out[todo] = r
     return out
+
+
+# Where the C library's float function (glibc 2.36's logf, sinf) rounds otherwise than the float64 value
+# rounded once, that value lay this near a float32 midpoint (within 1 - 2 * margin ulp of it; measured on
+# 100,000 random values each: logf 14 cases, all within 0.001 ulp; sinf 1,335, within 0.12 ulp)
+_C_FLOAT_MARGIN = {"log": 0.49, "sin": 0.43}
+
+
+@functools.cache
+def _c_float(name):
+    """The C library's float function ``<name>f`` (what torch's float kernels call as ``std::<name>`` of
+    a float), or None where ctypes or the library is missing (the browser): then the float64 value
+    rounded once stands in."""
+    try:
+        import ctypes
+        import ctypes.util
+        fn = getattr(ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6"), name + "f")
+    except (ImportError, OSError, AttributeError, TypeError):
+        return None
+    fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+    return fn
+
+
+def c_float(name, x):
+    """``<name>f`` (log or sin) of a float32 array, as the C library's float function rounds it: the
+    float64 value rounded once, but for the elements near a float32 midpoint (_C_FLOAT_MARGIN: ~2% of
+    logs, ~14% of sines), asked of the C function itself, one call each."""
+    wide = getattr(np, name)(x.astype(np.float64))
+    out = wide.astype(np.float32)
+    fn = _c_float(name)
+    if fn is not None and out.size:
+        gap = np.abs(wide - out.astype(np.float64)) / np.abs(np.spacing(out)).astype(np.float64)
+        flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+        for i in _at((gap > _C_FLOAT_MARGIN[name]).reshape(-1)):
+            flat_out[i] = fn(float(flat_x[i]))
+    return out
+
+
+def from_c(name, x, where=None):
+    """``math.<name>`` (the C library's double function, which torch's scalar float64 kernels call) of a
+    float64 array at the elements ``where`` is true (all where None; 0 at the others): NumPy's own
+    vectorized tan, sin and log differ from the C library's in the last bit on ~0.1-0.5% of values.
+    Infinite and NaN inputs and results are NumPy's (math raises where the C function gives them)."""
+    import math
+    with np.errstate(all="ignore"):
+        out = getattr(np, name)(x) if where is None else np.where(where, getattr(np, name)(x), 0)
+    at = _at((np.isfinite(out) & (True if where is None else where)).reshape(-1))
+    if at.size:
+        out.reshape(-1)[at] = np.frompyfunc(getattr(math, name), 1, 1)(x.reshape(-1)[at]).astype(np.float64)
+    return out
