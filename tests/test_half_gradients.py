@@ -266,7 +266,7 @@ def test_huber_loss_of_16_bits_is_torchs_to_the_bit(dtype, reduction):
             assert results[0] == results[1], (delta, shape, [a == b for a, b in zip(*results)])
 
 
-# (call, input shape): windows that overlap, padding, ceil_mode, the divisors' options, unbatched inputs and
+# (call, input shape): windows that overlap, padding, ceil_mode, the divisors' options, unbatched inputs,
 # adaptive windows of uneven lengths, so an element gets shares from three or more outputs (two add as once)
 _POOLS = [
     (lambda F, x: F.max_pool1d(x, 5, 1, 2), (2, 3, 9)),
@@ -285,6 +285,11 @@ _POOLS = [
     (lambda F, x: F.adaptive_avg_pool2d(x, (4, 3)), (2, 2, 7, 5)),
     (lambda F, x: F.adaptive_avg_pool2d(x, (5, 2)), (3, 7, 3)),
     (lambda F, x: F.adaptive_avg_pool3d(x, (2, 3, 4)), (1, 2, 3, 5, 7)),
+    # interpolate's 'area' is these adaptive pools
+    (lambda F, x: F.interpolate(x, size=4, mode="area"), (2, 3, 9)),
+    (lambda F, x: F.interpolate(x, size=(5, 9), mode="area"), (2, 3, 4, 5)),
+    (lambda F, x: F.interpolate(x, scale_factor=(0.6, 1.5), mode="area"), (1, 2, 5, 7)),
+    (lambda F, x: F.interpolate(x, size=(3, 5, 4), mode="area"), (1, 2, 2, 3, 5)),
 ]
 
 

@@ -1,9 +1,9 @@
 """Vision functions of pyfront.nn.functional: ``pad`` (all modes), ``interpolate``, the pixel shuffles.
 
 Non-constant padding and nearest resizing are one ``index_select`` per dim with indices computed
-here (PyTorch's formulas), so the gradient is the matching scatter-add. Linear, cubic, area and
-antialiased resizing are separable linear maps: each spatial dim is multiplied by a small
-``(out, in)`` weight matrix built here, so their gradient is the transposed product.
+here (PyTorch's formulas), so the gradient is the matching scatter-add; ``'area'`` is PyTorch's adaptive
+average pools. Linear, cubic and antialiased resizing are separable linear maps: each spatial dim is
+multiplied by a small ``(out, in)`` weight matrix built here, so their gradient is the transposed product.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...ops.memory_formats import lays_out, like_input
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .pooling3d import adaptive_avg_pool3d
 
 __all__ = [
     "pad",
@@ -201,6 +203,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 # -- interpolate -------------------------------------------------------------------------------------
 _MODES_TEXT = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_ADAPTIVE_AVG = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}
 
 
 def _scale(in_size, out_size, scale_factor, align_corners, as_float):
@@ -299,14 +302,6 @@ def _antialias_rows(mode, in_size, out_size, scale_factor, align_corners):
     return rows
 
 
-def _area_rows(in_size, out_size):
-    rows = []
-    for j in range(out_size):
-        lo, hi = j * in_size // out_size, -(-(j + 1) * in_size // out_size)
-        rows.append([1.0 / (hi - lo) if lo <= i < hi else 0.0 for i in range(in_size)])
-    return rows
-
-
 def _apply_rows(x, dim, rows):
     """``x`` with dim ``dim`` mapped through the (out, in) matrix ``rows``."""
     matrix = tensor(rows, dtype=x.dtype, device=x.device).reshape(len(rows), x.shape[dim])
@@ -375,7 +370,7 @@ def _check_sizes(input, sizes, mode):
         )
     # PyTorch's nearest kernels take uint8 (images); its bilinear/bicubic uint8 kernels are not matched here
     byte_ok = input.dtype is dt.uint8 and mode.startswith("nearest")
-    if not input.dtype.is_floating_point and mode != "area" and not byte_ok:
+    if not input.dtype.is_floating_point and mode != "area" and not byte_ok:  # (area: its pool refuses)
         # the name of PyTorch's CPU kernel that refuses integers
         if len(sizes) == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
             kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
@@ -427,7 +422,7 @@ def interpolate(
             ``antialias`` outside bilinear/bicubic 4-d.
         TypeError: a non-integer ``size`` entry.
         NotImplementedError: an unknown mode, an input rank the mode does not take, or an integer dtype (uint8
-            is allowed with the nearest modes, and integers with ``'area'``).
+            is allowed with the nearest modes; ``'area'`` refuses as its adaptive pool).
         RuntimeError: an empty input or output size.
 
     Matches ``torch.nn.functional.interpolate`` (bicubic: Keys 1981, a = -0.75; -0.5 with antialias).
@@ -437,7 +432,6 @@ def interpolate(
     return _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
 
 
-@in_float32
 def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias) -> Tensor:
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
@@ -462,13 +456,19 @@ def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale
     if mode in _RANK and input.dim() != _RANK[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_RANK[mode]}D input")
     _check_sizes(input, sizes, mode)
+    if mode == "area":  # torch's adaptive average pools (their 16-bit sums and gradients, their dtype checks)
+        return _ADAPTIVE_AVG[input.dim()](input, sizes)
+    return _resample(input, sizes, scales, mode, align_corners, antialias)
+
+
+@in_float32
+def _resample(input, sizes, scales, mode, align_corners, antialias) -> Tensor:
+    """``input`` resized to ``sizes`` by nearest, linear or cubic weights (float32 for a 16-bit input)."""
     out = input
     for i, (n, o, sf) in enumerate(zip(input.shape[2:], sizes, scales)):
         d = 2 + i
         if mode in ("nearest", "nearest-exact"):
             out = _index_along(out, d, _nearest_index(n, o, sf, mode == "nearest-exact"))
-        elif mode == "area":
-            out = _apply_rows(out, d, _area_rows(n, o))
         elif antialias:
             out = _apply_rows(
                 out, d, _antialias_rows("linear" if mode == "bilinear" else "cubic", n, o, sf, align_corners)
