@@ -25,7 +25,7 @@ SAMPLES = 4  # per op: the rows that differ show in the first ones; every sample
 
 # Ops whose 16-bit gradients still differ from torch's on some sample: each is a fault left for later, not an
 # accepted difference; the xfail is strict, so a fix shows up as XPASS and its line goes. Over every sample a
-# first sweep found 83 of 262 ops off in float16 and 81 in bfloat16; 23 and 22 are left.
+# first sweep found 83 of 262 ops off in float16 and 81 in bfloat16; 22 and 21 are left.
 FORWARD = "the forward already differs from torch's in this dtype (test_half_round_once, test_bfloat16)"
 CHAIN = ("torch's gradient is a chain of 16-bit ops (its derivative formula or its composite), each rounded, "
          "in another order than pyfront's: not yet written in torch's order")
@@ -42,7 +42,7 @@ _COMMON = {
                      NN + "normalize", NN + "cosine_similarity", NN + "pairwise_distance",
                      NN + "kl_div", NN + "triplet_margin_loss",
                      NN + "bilinear"], CHAIN),
-    **dict.fromkeys([NN + "grid_sample", NN + "embedding_bag"], ACCUM16),
+    **dict.fromkeys([NN + "grid_sample"], ACCUM16),
     **dict.fromkeys(["softmax", NN + "softmax", NN + "softmin", "nansum", "nanmean", "special_i0e",
                      NN + "multi_head_attention_forward"], FORWARD),
     **dict.fromkeys(["nan_to_num"], UNTRACED),
@@ -412,3 +412,44 @@ def test_gradients_added_in_turn_are_torchs_to_the_bit(case, dtype):
         (g,) = lib.autograd.grad([y], [x], [lib.tensor(cot).to(getattr(lib, dtype))])
         results.append([_bits(y), _bits(g), y.stride()])
     assert results[0] == results[1], [a == b for a, b in zip(*results)]
+
+
+# (bags, options): bags past 16 entries (torch's sort of the indices leaves ties out of order there), padding,
+# per-sample weights, offsets with an empty bag, scale_grad_by_freq
+_BAGS = [((3, 7), dict(mode="sum")), ((3, 30), dict(mode="mean")), ((4, 9), dict(mode="mean", padding_idx=1)),
+         ((3, 25), dict(mode="sum", per_sample_weights=True, padding_idx=0)), ((30, 3), dict(mode="max")),
+         ((2, 20), dict(mode="max", padding_idx=2)), ((21,), dict(mode="mean", offsets=[0, 2, 2, 9])),
+         ((3, 20), dict(mode="mean", scale_grad_by_freq=True)),
+         ((2, 9), dict(mode="sum", scale_grad_by_freq=True))]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+@pytest.mark.parametrize("case", range(len(_BAGS)))
+def test_embedding_bag_gradients_are_torchs(case, dtype):
+    """embedding_bag's backward kernel: each entry's gradient row, times its scale rounded to the dtype, added
+    into its weight row in the order torch's sort of the indices leaves them (max bags: bag after bag), each
+    sum rounded; scale_grad_by_freq divides the k-th run of equal indices by the k-th sorted index's count
+    (float32: to torch's tolerance, the others to the bit); the weighted forward in float32 rounded once."""
+    shape, options = _BAGS[case]
+    rng = np.random.default_rng(15)
+    index, table = rng.integers(0, 6, shape), rng.standard_normal((6, 24)).astype(np.float32)
+    weights = rng.standard_normal(shape).astype(np.float32)
+    results = []
+    for lib in (pyfront, torch):
+        low = getattr(lib, dtype)
+        w, p = lib.tensor(table).to(low).requires_grad_(), lib.tensor(weights).to(low).requires_grad_()
+        kw = dict(options, per_sample_weights=p if options.get("per_sample_weights") else None)
+        if "offsets" in kw:
+            kw["offsets"] = lib.tensor(kw["offsets"])
+        y = lib.nn.functional.embedding_bag(lib.tensor(index), w, **kw)
+        cot = np.random.default_rng(16).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
+        grads = lib.autograd.grad([y], [w, p] if options.get("per_sample_weights") else [w],
+                                  [lib.tensor(cot).to(low)])
+        # (bfloat16's unweighted forward is another kernel's, not yet matched: test_bfloat16's KNOWN_BF16_OFF)
+        forward = [] if dtype == "bfloat16" and not options.get("per_sample_weights") else [y.detach()]
+        results.append([t.float().numpy() for t in (*forward, *grads)])
+    for got, want in zip(*results):
+        if dtype == "float32":
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        else:
+            assert (got == want).all(), (got != want).sum()
