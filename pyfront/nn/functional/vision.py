@@ -19,7 +19,7 @@ from ...ops.creation import tensor
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import in_float32
+from ...ops.common import Formula, in_float32
 from ...ops.memory_formats import lays_out, like_input
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 from .pooling3d import adaptive_avg_pool3d
@@ -254,24 +254,36 @@ def _cubic_coefficients(t, a=-0.75):
     return _cubic2(t + 1, a), _cubic1(t, a), _cubic1(1 - t, a), _cubic2((1 - t) + 1, a)
 
 
-def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
-    """The (out, in) weight rows of a separable linear or cubic resize along one dim."""
+def _interp_taps(mode, in_size, out_size, scale_factor, align_corners, as_float, low=None):
+    """Each output's taps along one dim of a linear or cubic resize: ``(input index, weight)`` pairs in
+    PyTorch's order (2 linear, 4 cubic). ``low``: the weights as PyTorch's kernels store them for an input of
+    that 16-bit dtype, rounded to it (linear's second first, its first then 1 less the rounded second)."""
     scale = _scale(in_size, out_size, scale_factor, align_corners, as_float)
     rnd = dt.round_float32 if as_float else float
-    rows = []
+    taps = []
     for j in range(out_size):
         real = rnd(scale * j) if align_corners else rnd(rnd(scale * rnd(j + 0.5)) - 0.5)
         if mode != "cubic" and real < 0:
             real = 0.0
         index = min(math.floor(real), in_size - 1)
         t = min(max(real - index, 0.0), 1.0)
-        row = [0.0] * in_size
         if mode == "cubic":
-            for k, w in zip(range(-1, 3), _cubic_coefficients(t)):
-                row[min(max(index + k, 0), in_size - 1)] += w
+            weights = [dt.round_half(w, low) if low else w for w in _cubic_coefficients(t)]
+            taps.append([(min(max(index + k, 0), in_size - 1), w) for k, w in zip(range(-1, 3), weights)])
         else:
-            row[index] += 1 - t
-            row[index + (index < in_size - 1)] += t
+            t = dt.round_half(t, low) if low else t
+            taps.append([(index, dt.round_half(1 - t, low) if low else 1 - t),
+                         (index + (index < in_size - 1), t)])
+    return taps
+
+
+def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
+    """The (out, in) weight rows of a separable linear or cubic resize along one dim."""
+    rows = []
+    for taps in _interp_taps(mode, in_size, out_size, scale_factor, align_corners, as_float):
+        row = [0.0] * in_size
+        for i, w in taps:
+            row[i] += w
         rows.append(row)
     return rows
 
@@ -458,12 +470,16 @@ def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale
     _check_sizes(input, sizes, mode)
     if mode == "area":  # torch's adaptive average pools (their 16-bit sums and gradients, their dtype checks)
         return _ADAPTIVE_AVG[input.dim()](input, sizes)
-    return _resample(input, sizes, scales, mode, align_corners, antialias)
+    return _resample(input, sizes, scales, mode, align_corners, antialias, input.dtype)
 
 
 @in_float32
-def _resample(input, sizes, scales, mode, align_corners, antialias) -> Tensor:
-    """``input`` resized to ``sizes`` by nearest, linear or cubic weights (float32 for a 16-bit input)."""
+def _resample(input, sizes, scales, mode, align_corners, antialias, given) -> Tensor:
+    """``input`` resized to ``sizes`` by nearest, linear or cubic weights (float32 for a ``given`` 16-bit
+    input)."""
+    if given in dt.HALVES and mode in ("linear", "trilinear", "bicubic") and not antialias:
+        return _taps_as_torch16(input, sizes, scales, "cubic" if mode == "bicubic" else "linear",
+                                align_corners, given)
     out = input
     for i, (n, o, sf) in enumerate(zip(input.shape[2:], sizes, scales)):
         d = 2 + i
@@ -487,6 +503,33 @@ def _resample(input, sizes, scales, mode, align_corners, antialias) -> Tensor:
                 ),
             )
     return out
+
+
+def _taps_as_torch16(input, sizes, scales, kind, align_corners, low) -> Tensor:
+    """A 16-bit linear, trilinear or bicubic resize of float32 ``input`` as torch's kernel computes it: its
+    weights rounded to the dtype, each output the taps of the first dim over those of the next (the last
+    innermost), in float32. Its gradient is the float32 weights' transposed maps, as torch's backward."""
+    dims = range(2, input.dim())
+    spans = list(zip(input.shape[2:], sizes, scales))
+    taps = [_interp_taps(kind, n, o, sf, align_corners, True, low) for n, o, sf in spans]
+    rows = [_interp_rows(kind, n, o, sf, align_corners, True) for n, o, sf in spans]
+
+    def value(x):
+        for d in reversed(dims):  # the inner sums first
+            out = None
+            for k in range(len(taps[d - 2][0])):
+                picked = _index_along(x, d, [t[k][0] for t in taps[d - 2]])
+                w = tensor([t[k][1] for t in taps[d - 2]], dtype=x.dtype, device=x.device)
+                term = picked * w.reshape((-1,) + (1,) * (x.dim() - 1 - d))
+                out = term if out is None else out + term
+            x = out
+        return x
+
+    def backward(g, x):
+        for d in reversed(dims):
+            g = _apply_rows(g, d, [list(column) for column in zip(*rows[d - 2])])
+        return g
+    return Formula.apply(value, backward, input)
 
 
 _UPSAMPLE_DEPRECATED = "`nn.functional.{}` is deprecated. Use `nn.functional.interpolate` instead."
