@@ -325,18 +325,25 @@ _TRANSPOSED = [((2, 3, 7), (3, 4, 3), 2, 1, 1, 1, 1), ((4, 6), (4, 2, 3), 1, 0, 
 def test_transposed_convolutions_of_16_bits_are_torchs_to_the_bit(case, dtype):
     """torch's 16-bit transposed convolutions compute in float32 and round once (output and gradients):
     batched and not, groups, strides, dilations, output paddings, 1-d to 3-d."""
-    xs, ws, *options = _TRANSPOSED[case]
-    rng = np.random.default_rng(11)
+    results = _transposed_bits(_TRANSPOSED[case], dtype, 11, with_input=True)
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]
+
+
+def _transposed_bits(case, dtype, seed, with_input):
+    """The bits of a transposed convolution's output and gradients (the input's ``with_input``), pyfront's
+    and torch's."""
+    xs, ws, *options = case
+    rng = np.random.default_rng(seed)
     data, weight, bias = (rng.standard_normal(s).astype(np.float32) for s in (xs, ws, (ws[1] * options[3],)))
     results = []
     for lib in (pyfront, torch):
         low = getattr(lib, dtype)
         x, w, b = (lib.tensor(v).to(low).requires_grad_() for v in (data, weight, bias))
         y = getattr(lib.nn.functional, f"conv_transpose{len(ws) - 2}d")(x, w, b, *options)
-        cot = np.random.default_rng(12).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
-        grads = lib.autograd.grad([y], [x, w, b], [lib.tensor(cot).to(low)])
+        cot = np.random.default_rng(seed + 1).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
+        grads = lib.autograd.grad([y], [x, w, b] if with_input else [w, b], [lib.tensor(cot).to(low)])
         results.append([_bits(t) for t in (y, *grads)])
-    assert results[0] == results[1], [a == b for a, b in zip(*results)]
+    return results
 
 # (call, shape, transposed): glu's backward kernel reads sigmoid(b) rounded to the dtype, logsigmoid's its
 # forward's buffer exp(-|x|) stored in the dtype; each then computes in float32 and rounds once
@@ -500,15 +507,5 @@ def test_transposed_convolution_fallback_weight_gradients_are_torchs(case, dtype
     """torch's 16-bit fallback transposed convolution adds each sample's float32 weight gradient into the
     16-bit gradient in turn, each sum rounded: the output, weight and bias gradients as torch's bits (the
     input's gradient, an element off in float16, is not yet traced)."""
-    xs, ws, *options = _FALLBACK[case]
-    rng = np.random.default_rng(19)
-    data, weight, bias = (rng.standard_normal(s).astype(np.float32) for s in (xs, ws, (ws[1] * options[3],)))
-    results = []
-    for lib in (pyfront, torch):
-        low = getattr(lib, dtype)
-        x, w, b = (lib.tensor(v).to(low).requires_grad_() for v in (data, weight, bias))
-        y = getattr(lib.nn.functional, f"conv_transpose{len(ws) - 2}d")(x, w, b, *options)
-        cot = np.random.default_rng(20).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
-        grads = lib.autograd.grad([y], [w, b], [lib.tensor(cot).to(low)])
-        results.append([_bits(t) for t in (y, *grads)])
+    results = _transposed_bits(_FALLBACK[case], dtype, 19, with_input=False)
     assert results[0] == results[1], [a == b for a, b in zip(*results)]
