@@ -31,7 +31,8 @@ CHAIN = ("torch's gradient is a chain of 16-bit ops (its derivative formula or i
          "in another order than pyfront's: not yet written in torch's order")
 KERNEL16 = ("torch's backward kernel rounds inside in the 16-bit dtype (pyfront's is float32 rounded once): "
             "where, not yet traced")
-ACCUM16 = "torch's backward kernel adds overlapping contributions into a 16-bit gradient (not yet traced)"
+ACCUM16 = ("torch's backward kernel adds overlapping contributions into a 16-bit gradient, and its grid's "
+           "gradient sums in the dtype too (not yet traced)")
 UNTRACED = "where torch rounds not yet traced"
 SUM_ORDER = ("torch computes in float32 and rounds once, as pyfront, but sums in another order: one "
              "element's weight gradient an ulp off")
