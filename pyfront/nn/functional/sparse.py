@@ -162,17 +162,33 @@ def _bags(input, bag, weight, per_sample_weights, mode, n_bags, padding_idx, inc
     out = creation.zeros((n_bags, weight.shape[1]), dtype=weight.dtype, device=weight.device)
     if mode == "max":
         return _bag_max(rows, bag, out)
+    # torch's bfloat16 bags without a padding index (fbgemm's) round their float32 sums with ties away from 0
+    # (where no gradient is to flow: the rounding is bit arithmetic; embedding_bag's 16-bit gradient path
+    # computes its values without one)
+    wanted = [t for t in (weight, per_sample_weights) if t is not None and t.requires_grad]
+    fbgemm = weight.dtype is dt.bfloat16 and padding_idx is None and not (wanted and is_grad_enabled())
     if per_sample_weights is not None and weight.dtype in dt.HALVES:  # torch's kernel: float32, rounded once
         rows = rows.float() * per_sample_weights.float().unsqueeze(1)
-        return out.float().index_add(0, bag, rows).to(weight.dtype)
+        total = out.float().index_add(0, bag, rows)
+        return _bfloat16_ties_away(total) if fbgemm else total.to(weight.dtype)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
-    out = out.index_add(0, bag, rows)
+    if fbgemm:
+        out = _bfloat16_ties_away(out.float().index_add(0, bag, rows.float()))
+    else:
+        out = out.index_add(0, bag, rows)
     if mode == "mean":
         ones = creation.ones(bag.shape, dtype=weight.dtype, device=weight.device)
         count = creation.zeros(n_bags, dtype=weight.dtype, device=weight.device).index_add(0, bag, ones)
         out = out / count.clamp_min(1).unsqueeze(1)
     return out
+
+
+def _bfloat16_ties_away(x: Tensor) -> Tensor:
+    """float32 ``x`` rounded to bfloat16 to nearest, ties away from zero (NaN kept): half a unit of the last
+    kept bit added to the bits, then the low 16 cut."""
+    bits = (x.view(dt.int32) + 0x8000) & -0x10000
+    return ew.where(x.isnan(), x, bits.view(dt.float32)).to(dt.bfloat16)
 
 
 def _added_in_order(input, bag, mode, n_bags, padding_idx, by_frequency):
