@@ -25,13 +25,14 @@ SAMPLES = 4  # per op: the rows that differ show in the first ones; every sample
 
 # Ops whose 16-bit gradients still differ from torch's on some sample: each is a fault left for later, not an
 # accepted difference; the xfail is strict, so a fix shows up as XPASS and its line goes. Over every sample a
-# first sweep found 83 of 262 ops off in float16 and 81 in bfloat16; 25 and 24 are left.
+# first sweep found 83 of 262 ops off in float16 and 81 in bfloat16; 22 and 21 are left.
 FORWARD = "the forward already differs from torch's in this dtype (test_half_round_once, test_bfloat16)"
 CHAIN = ("torch's gradient is a chain of 16-bit ops (its derivative formula or its composite), each rounded, "
          "in another order than pyfront's: not yet written in torch's order")
 KERNEL16 = ("torch's backward kernel rounds inside in the 16-bit dtype (pyfront's is float32 rounded once): "
             "where, not yet traced")
-ACCUM16 = "torch's backward kernel adds overlapping contributions into a 16-bit gradient (not yet traced)"
+ACCUM16 = ("torch's backward kernel adds overlapping contributions into a 16-bit gradient, and its grid's "
+           "gradient sums in the dtype too (not yet traced)")
 UNTRACED = "where torch rounds not yet traced"
 SUM_ORDER = ("torch computes in float32 and rounds once, as pyfront, but sums in another order: one "
              "element's weight gradient an ulp off")
@@ -42,7 +43,7 @@ _COMMON = {
                      NN + "normalize", NN + "cosine_similarity", NN + "pairwise_distance",
                      NN + "kl_div", NN + "triplet_margin_loss",
                      NN + "bilinear"], CHAIN),
-    **dict.fromkeys([NN + "grid_sample", NN + "embedding_bag", "unfold", "tile"], ACCUM16),
+    **dict.fromkeys([NN + "grid_sample"], ACCUM16),
     **dict.fromkeys(["softmax", NN + "softmax", NN + "softmin", "nansum", "nanmean", "special_i0e",
                      NN + "multi_head_attention_forward"], FORWARD),
     **dict.fromkeys(["nan_to_num"], UNTRACED),
@@ -266,7 +267,7 @@ def test_huber_loss_of_16_bits_is_torchs_to_the_bit(dtype, reduction):
             assert results[0] == results[1], (delta, shape, [a == b for a, b in zip(*results)])
 
 
-# (call, input shape): windows that overlap, padding, ceil_mode, the divisors' options, unbatched inputs and
+# (call, input shape): windows that overlap, padding, ceil_mode, the divisors' options, unbatched inputs,
 # adaptive windows of uneven lengths, so an element gets shares from three or more outputs (two add as once)
 _POOLS = [
     (lambda F, x: F.max_pool1d(x, 5, 1, 2), (2, 3, 9)),
@@ -285,6 +286,11 @@ _POOLS = [
     (lambda F, x: F.adaptive_avg_pool2d(x, (4, 3)), (2, 2, 7, 5)),
     (lambda F, x: F.adaptive_avg_pool2d(x, (5, 2)), (3, 7, 3)),
     (lambda F, x: F.adaptive_avg_pool3d(x, (2, 3, 4)), (1, 2, 3, 5, 7)),
+    # interpolate's 'area' is these adaptive pools
+    (lambda F, x: F.interpolate(x, size=4, mode="area"), (2, 3, 9)),
+    (lambda F, x: F.interpolate(x, size=(5, 9), mode="area"), (2, 3, 4, 5)),
+    (lambda F, x: F.interpolate(x, scale_factor=(0.6, 1.5), mode="area"), (1, 2, 5, 7)),
+    (lambda F, x: F.interpolate(x, size=(3, 5, 4), mode="area"), (1, 2, 2, 3, 5)),
 ]
 
 
@@ -306,8 +312,8 @@ def test_pool_gradients_of_16_bits_add_in_torchs_order(case, dtype):
     assert results[0] == results[1], [a == b for a, b in zip(*results)]
 
 
-# (input shape, weight shape, stride, padding, output_padding, groups, dilation); not yet here: an output
-# padding that reaches its stride, where torch's fallback kernel rounds in the dtype unlike pyfront's ops
+# (input shape, weight shape, stride, padding, output_padding, groups, dilation); an output padding that
+# reaches its stride has its own test below (torch's fallback kernel)
 _TRANSPOSED = [((2, 3, 7), (3, 4, 3), 2, 1, 1, 1, 1), ((4, 6), (4, 2, 3), 1, 0, 0, 2, 1),
                ((2, 3, 4, 5), (3, 2, 3, 2), (2, 1), 1, (1, 0), 1, 1),
                ((3, 5, 5), (3, 2, 3, 3), 1, 1, 0, 1, 1),
@@ -320,18 +326,25 @@ _TRANSPOSED = [((2, 3, 7), (3, 4, 3), 2, 1, 1, 1, 1), ((4, 6), (4, 2, 3), 1, 0, 
 def test_transposed_convolutions_of_16_bits_are_torchs_to_the_bit(case, dtype):
     """torch's 16-bit transposed convolutions compute in float32 and round once (output and gradients):
     batched and not, groups, strides, dilations, output paddings, 1-d to 3-d."""
-    xs, ws, *options = _TRANSPOSED[case]
-    rng = np.random.default_rng(11)
+    results = _transposed_bits(_TRANSPOSED[case], dtype, 11, with_input=True)
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]
+
+
+def _transposed_bits(case, dtype, seed, with_input):
+    """The bits of a transposed convolution's output and gradients (the input's ``with_input``), pyfront's
+    and torch's."""
+    xs, ws, *options = case
+    rng = np.random.default_rng(seed)
     data, weight, bias = (rng.standard_normal(s).astype(np.float32) for s in (xs, ws, (ws[1] * options[3],)))
     results = []
     for lib in (pyfront, torch):
         low = getattr(lib, dtype)
         x, w, b = (lib.tensor(v).to(low).requires_grad_() for v in (data, weight, bias))
         y = getattr(lib.nn.functional, f"conv_transpose{len(ws) - 2}d")(x, w, b, *options)
-        cot = np.random.default_rng(12).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
-        grads = lib.autograd.grad([y], [x, w, b], [lib.tensor(cot).to(low)])
+        cot = np.random.default_rng(seed + 1).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
+        grads = lib.autograd.grad([y], [x, w, b] if with_input else [w, b], [lib.tensor(cot).to(low)])
         results.append([_bits(t) for t in (y, *grads)])
-    assert results[0] == results[1], [a == b for a, b in zip(*results)]
+    return results
 
 # (call, shape, transposed): glu's backward kernel reads sigmoid(b) rounded to the dtype, logsigmoid's its
 # forward's buffer exp(-|x|) stored in the dtype; each then computes in float32 and rounds once
@@ -379,3 +392,120 @@ def test_soft_margin_loss_gradient_of_16_bits_is_torchs_to_the_bit(dtype, reduct
             (g,) = lib.autograd.grad([out], [x], [lib.tensor(cot).to(low)])
             results.append([_bits(out), _bits(g)])
         assert results[0] == results[1], (shape, [a == b for a, b in zip(*results)])
+
+
+# (call, input shape): overlapping Tensor.unfold windows along each dim (an element in up to 5 windows), and
+# tile/repeat with new leading dims (summed away one at a time in torch's backward, then the rest at once)
+_ADDED_IN_TURN = [
+    (lambda x: x.unfold(1, 5, 1), (3, 12)), (lambda x: x.unfold(0, 3, 2), (9, 4)),
+    (lambda x: x.unfold(-1, 4, 1), (2, 3, 10)), (lambda x: x.unfold(1, 2, 1).unfold(0, 3, 1), (5, 6)),
+    (lambda x: x.tile((3, 2, 2)), (2, 3)), (lambda x: x.repeat(5, 3, 1, 2), (4, 2)),
+    (lambda x: x.tile((7, 3, 3)), (5,)), (lambda x: x.repeat(4, 2, 3), ()),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", range(len(_ADDED_IN_TURN)))
+def test_gradients_added_in_turn_are_torchs_to_the_bit(case, dtype):
+    """Tensor.unfold's backward adds each element's windows into its 16-bit gradient in turn, each sum
+    rounded; repeat's sums its leading dims away one by one: the gradients (and repeat's fresh memory) as
+    torch's."""
+    call, shape = _ADDED_IN_TURN[case]
+    data = np.random.default_rng(13).standard_normal(shape).astype(np.float32)
+    results = []
+    for lib in (pyfront, torch):
+        x = lib.tensor(data).to(getattr(lib, dtype)).requires_grad_()
+        y = call(x)
+        cot = np.random.default_rng(14).uniform(-2, 2, tuple(y.shape)).astype(np.float32)
+        (g,) = lib.autograd.grad([y], [x], [lib.tensor(cot).to(getattr(lib, dtype))])
+        results.append([_bits(y), _bits(g), y.stride()])
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]
+
+
+# (bags, options): bags past 16 entries (torch's sort of the indices leaves ties out of order there), padding,
+# per-sample weights, offsets with an empty bag, scale_grad_by_freq
+_BAGS = [((3, 7), dict(mode="sum")), ((3, 30), dict(mode="mean")), ((4, 9), dict(mode="mean", padding_idx=1)),
+         ((3, 25), dict(mode="sum", per_sample_weights=True, padding_idx=0)), ((30, 3), dict(mode="max")),
+         ((2, 20), dict(mode="max", padding_idx=2)), ((21,), dict(mode="mean", offsets=[0, 2, 2, 9])),
+         ((3, 20), dict(mode="mean", scale_grad_by_freq=True)),
+         ((2, 9), dict(mode="sum", scale_grad_by_freq=True))]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+@pytest.mark.parametrize("case", range(len(_BAGS)))
+def test_embedding_bag_gradients_are_torchs(case, dtype):
+    """embedding_bag's backward kernel: each entry's gradient row, times its scale rounded to the dtype, added
+    into its weight row in the order torch's sort of the indices leaves them (max bags: bag after bag), each
+    sum rounded; scale_grad_by_freq divides the k-th run of equal indices by the k-th sorted index's count
+    (float32: to torch's tolerance, the others to the bit); the 16-bit forward in float32 rounded once
+    (bfloat16's with ties away from zero where torch's fbgemm kernel sums, no padding index)."""
+    shape, options = _BAGS[case]
+    rng = np.random.default_rng(15)
+    index, table = rng.integers(0, 6, shape), rng.standard_normal((6, 24)).astype(np.float32)
+    weights = rng.standard_normal(shape).astype(np.float32)
+    results = []
+    for lib in (pyfront, torch):
+        low = getattr(lib, dtype)
+        w, p = lib.tensor(table).to(low).requires_grad_(), lib.tensor(weights).to(low).requires_grad_()
+        kw = dict(options, per_sample_weights=p if options.get("per_sample_weights") else None)
+        if "offsets" in kw:
+            kw["offsets"] = lib.tensor(kw["offsets"])
+        y = lib.nn.functional.embedding_bag(lib.tensor(index), w, **kw)
+        cot = np.random.default_rng(16).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
+        grads = lib.autograd.grad([y], [w, p] if options.get("per_sample_weights") else [w],
+                                  [lib.tensor(cot).to(low)])
+        results.append([t.float().numpy() for t in (y.detach(), *grads)])
+    for got, want in zip(*results):
+        if dtype == "float32":
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        else:
+            assert (got == want).all(), (got != want).sum()
+
+
+# (call, input shape, gradient compared): interpolate's 16-bit kernels that store their weights in the dtype
+_RESIZES = [
+    (lambda F, x: F.interpolate(x, size=9, mode="linear"), (2, 3, 6), True),
+    (lambda F, x: F.interpolate(x, size=4, mode="linear", align_corners=True), (2, 3, 9), True),
+    (lambda F, x: F.interpolate(x, scale_factor=1.7, mode="linear"), (1, 2, 7), True),
+    (lambda F, x: F.interpolate(x, size=(3, 5, 4), mode="trilinear"), (1, 2, 2, 3, 5), True),
+    (lambda F, x: F.interpolate(x, size=(5, 2, 7), mode="trilinear", align_corners=True), (1, 2, 3, 3, 4),
+     True),
+    # (bicubic's float16 gradient is an element or two off: its backward kernel not yet traced)
+    (lambda F, x: F.interpolate(x, scale_factor=2, mode="bicubic", align_corners=True), (2, 3, 4, 5), False),
+    (lambda F, x: F.interpolate(x, size=(5, 9), mode="bicubic"), (2, 3, 4, 5), False),
+    (lambda F, x: F.interpolate(x, scale_factor=(0.6, 1.5), mode="bicubic"), (1, 2, 5, 7), False),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", range(len(_RESIZES)))
+def test_interpolate_of_16_bits_is_torchs_to_the_bit(case, dtype):
+    """torch's 16-bit linear, trilinear and bicubic kernels round their weights to the dtype (linear's first
+    as 1 less the rounded second) and sum the taps of the first dim over those of the next in float32: the
+    output, and the gradient where compared, as torch's bits."""
+    call, shape, grad = _RESIZES[case]
+    data = np.random.default_rng(17).standard_normal(shape).astype(np.float32)
+    results = []
+    for lib in (pyfront, torch):
+        x = lib.tensor(data).to(getattr(lib, dtype)).requires_grad_()
+        y = call(lib.nn.functional, x)
+        cot = np.random.default_rng(18).uniform(-1, 1, tuple(y.shape)).astype(np.float32)
+        (g,) = lib.autograd.grad([y], [x], [lib.tensor(cot).to(getattr(lib, dtype))])
+        results.append([_bits(y), _bits(g)] if grad else [_bits(y)])
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]
+
+
+# (input shape, weight shape, stride, padding, output_padding, groups, dilation): output paddings that reach
+# their stride (below the dilation), which torch's oneDNN kernel refuses
+_FALLBACK = [((2, 3, 7), (3, 4, 3), 1, 0, 1, 1, 2), ((3, 4, 5), (4, 2, 3), 1, 0, 1, 2, 2),
+             ((2, 3, 5, 5), (3, 2, 3, 3), 1, 1, 1, 1, 2), ((4, 3, 5, 5), (3, 2, 3, 3), 2, 0, 2, 1, 3)]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", range(len(_FALLBACK)))
+def test_transposed_convolution_fallback_weight_gradients_are_torchs(case, dtype):
+    """torch's 16-bit fallback transposed convolution adds each sample's float32 weight gradient into the
+    16-bit gradient in turn, each sum rounded: the output, weight and bias gradients as torch's bits (the
+    input's gradient, an element off in float16, is not yet traced)."""
+    results = _transposed_bits(_FALLBACK[case], dtype, 19, with_input=False)
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]

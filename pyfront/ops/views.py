@@ -12,7 +12,7 @@ import math
 from ..autograd.dual import ON as _DUAL, set_tangent
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import OpNode
-from ..dtypes import int64, type_name
+from ..dtypes import HALVES, int64, type_name
 from ..shape import (contiguous_strides, extent, index_like, infer_size, list_dims, normalize_dim,
                      reads_as_int, view_strides)
 from ..storage import elements
@@ -124,6 +124,11 @@ def _unfold_vjp(c, g):
         return (g.sum(),)
     n = g.shape[d]
     where = (arange(n, device=g.device) * step).unsqueeze(1) + arange(size, device=g.device)
+    if g.dtype in HALVES:  # torch's kernel adds an element's windows in turn into its 16-bit gradient
+        from .ordered_adds import add_in_order
+        rows = g.movedim(d, -2).reshape(-1, n * size)  # each line along d: its windows in order
+        moved = shape[:d] + shape[d + 1:] + (shape[d],)
+        return (add_in_order(moved, 1, where.reshape(1, -1), rows).reshape(moved).movedim(-1, d),)
     flat = g.movedim(-1, d + 1).reshape(shape[:d] + (n * size,) + shape[d + 1:])
     return (zeros(shape, dtype=g.dtype, device=g.device).index_add(d, where.reshape(-1), flat),)
 

@@ -27,7 +27,10 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
 from ...tensor import Tensor, _castable
-from ...ops.common import in_float32_of_one_dtype
+from ...autograd import grad as autograd_grad
+from ...autograd.grad_mode import enable_grad, is_grad_enabled
+from ...ops.common import Formula, in_float32_of_one_dtype
+from ...ops.creation import zeros
 from ...ops.memory_formats import lays_out, like_input_or_weight
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -672,8 +675,28 @@ def _transposed_in_float32(fn):
                                                          kwargs.get("output_padding", output_padding)))
             if strides and paddings and not any(p >= st for p, st in zip(paddings, strides)):
                 return up(input, weight, bias, stride, padding, output_padding, *args, **kwargs)
+            if (nd < 3 and weight.requires_grad and is_grad_enabled() and input.dim() == nd + 2
+                    and input.shape[0] > 1):
+                rest = (stride, padding, output_padding, *args)
+                out = fn(input, weight.detach(), bias, *rest, **kwargs)
+                return _weight_grad_by_sample(out, fn, input, weight, rest, kwargs)
         return fn(input, weight, bias, stride, padding, output_padding, *args, **kwargs)
     return run
+
+
+def _weight_grad_by_sample(out, conv, input, weight, rest, kwargs):
+    """``out`` with ``weight``'s gradient as torch's 16-bit fallback kernel adds it: each sample's in float32,
+    added into the 16-bit gradient one sample at a time, each sum rounded."""
+    def backward(g, result, weight):
+        with enable_grad():
+            wide = weight.detach().float().requires_grad_()
+            total = zeros(weight.shape, dtype=weight.dtype, device=weight.device)
+            for n in range(input.shape[0]):
+                y = conv(input[n:n + 1].detach().float(), wide, None, *rest, **kwargs)
+                (part,) = autograd_grad([y], [wide], [g[n:n + 1].float()], create_graph=is_grad_enabled())
+                total = (total.float() + part).to(weight.dtype)
+        return g, total
+    return Formula.apply(lambda result, weight: result.clone(), backward, out, weight)
 
 
 def _ints(value, nd):

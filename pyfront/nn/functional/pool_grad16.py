@@ -14,9 +14,8 @@ from itertools import product
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...ops.common import Formula
-from ...ops.composite.shaping import cat
-from ...ops.creation import arange, tensor, zeros
-from ...ops.primitives import elementwise as ew
+from ...ops.creation import tensor
+from ...ops.ordered_adds import add_in_order
 from ...tensor import Tensor
 
 
@@ -46,40 +45,6 @@ def _planes(input: Tensor, nd: int) -> int:
     for size in input.shape[:input.dim() - nd]:
         n *= size
     return n
-
-
-def add_in_order(shape, nd: int, targets: Tensor, shares: Tensor) -> Tensor:
-    """A zeroed 16-bit tensor of ``shape`` (planes of its last ``nd`` dims), with ``shares`` added one at a
-    time at ``targets``, each sum rounded. ``targets``: (planes or 1, M) flat indices into a plane, -1 for
-    none, in torch's order; ``shares``: (planes, M) of the gradient's dtype."""
-    planes, plane = shares.shape[0], 1
-    for n in shape[len(shape) - nd:]:
-        plane *= n
-    targets = targets.expand(planes, targets.shape[-1])
-    valid = targets >= 0
-    where = (targets + arange(planes, device=shares.device).reshape(planes, 1) * plane)[valid]
-    values = shares[valid]
-    rank = _rank_among_equals(where)
-    out = zeros(planes * plane, dtype=shares.dtype, device=shares.device)
-    rounds = int(rank.max().item()) + 1 if rank.numel() else 0
-    for r in range(rounds):
-        this = rank == r
-        at = where[this]
-        out = out.index_put((at,), out[at] + values[this])
-    return out.reshape(shape)
-
-
-def _rank_among_equals(where: Tensor) -> Tensor:
-    """Each entry's count of earlier entries equal to it."""
-    n = where.numel()
-    if n == 0:
-        return where
-    order = where.argsort(stable=True)
-    ordered = where[order]
-    first = cat([tensor([True], device=where.device), ordered[1:] != ordered[:-1]])
-    at = arange(n, device=where.device)
-    in_sorted = at - ew.where(first, at, 0).cummax(0).values
-    return zeros(n, dtype=in_sorted.dtype, device=where.device).index_put((order,), in_sorted)
 
 
 def window_targets(sizes, windows, device) -> Tensor:

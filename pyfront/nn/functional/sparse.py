@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ... import dtypes as dt
+from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...ops import creation
+from ...ops.common import Formula
 from ...ops.composite.sets import searchsorted
+from ...ops.composite.shaping import cat
+from ...ops.ordered_adds import add_in_order
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.indexing import nonzero
 from ...ops.registry import composite
@@ -126,8 +130,25 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     # each position's bag: how many bag starts are at or before it, less one
     positions = creation.arange(input.shape[0], device=input.device)
     bag = searchsorted(offsets.to(dt.int64), positions, right=True) - 1
-    if padding_idx is not None:  # only the other entries take part (a read-back of their count)
+    if padding_idx is not None:
         padding_idx = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
+    # the backward as torch's kernel: 16-bit gradients add in its order, and scale_grad_by_freq scales as it
+    if ((weight.dtype in dt.HALVES or scale_grad_by_freq and mode != "max") and weight.requires_grad
+            and is_grad_enabled() and not sparse and input.numel() and n_bags):
+        with no_grad():
+            values = _bags(input, bag, weight, per_sample_weights, mode, n_bags, padding_idx,
+                           include_last_offset, False, False)
+        backward = (_max_added_in_order(input, bag, weight, n_bags, padding_idx) if mode == "max" else
+                    _added_in_order(input, bag, mode, n_bags, padding_idx, scale_grad_by_freq))
+        return Formula.apply(lambda w, p: values, backward, weight, per_sample_weights)
+    return _bags(input, bag, weight, per_sample_weights, mode, n_bags, padding_idx, include_last_offset,
+                 scale_grad_by_freq, sparse)
+
+
+def _bags(input, bag, weight, per_sample_weights, mode, n_bags, padding_idx, include_last_offset,
+          scale_grad_by_freq, sparse):
+    """The bags of ``input`` (1-D, each entry's ``bag``) as a chain of ops (their gradients index_adds)."""
+    if padding_idx is not None:  # only the other entries take part (a read-back of their count)
         keep = nonzero(input != padding_idx).reshape(-1)
         input, bag = input.index_select(0, keep), bag.index_select(0, keep)
         if per_sample_weights is not None:
@@ -141,14 +162,87 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     out = creation.zeros((n_bags, weight.shape[1]), dtype=weight.dtype, device=weight.device)
     if mode == "max":
         return _bag_max(rows, bag, out)
+    # torch's bfloat16 bags without a padding index (fbgemm's) round their float32 sums with ties away from 0
+    # (where no gradient is to flow: the rounding is bit arithmetic; embedding_bag's 16-bit gradient path
+    # computes its values without one)
+    wanted = [t for t in (weight, per_sample_weights) if t is not None and t.requires_grad]
+    fbgemm = weight.dtype is dt.bfloat16 and padding_idx is None and not (wanted and is_grad_enabled())
+    if per_sample_weights is not None and weight.dtype in dt.HALVES:  # torch's kernel: float32, rounded once
+        rows = rows.float() * per_sample_weights.float().unsqueeze(1)
+        total = out.float().index_add(0, bag, rows)
+        return _bfloat16_ties_away(total) if fbgemm else total.to(weight.dtype)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
-    out = out.index_add(0, bag, rows)
+    if fbgemm:
+        out = _bfloat16_ties_away(out.float().index_add(0, bag, rows.float()))
+    else:
+        out = out.index_add(0, bag, rows)
     if mode == "mean":
         ones = creation.ones(bag.shape, dtype=weight.dtype, device=weight.device)
         count = creation.zeros(n_bags, dtype=weight.dtype, device=weight.device).index_add(0, bag, ones)
         out = out / count.clamp_min(1).unsqueeze(1)
     return out
+
+
+def _bfloat16_ties_away(x: Tensor) -> Tensor:
+    """float32 ``x`` rounded to bfloat16 to nearest, ties away from zero (NaN kept): half a unit of the last
+    kept bit added to the bits, then the low 16 cut."""
+    bits = (x.view(dt.int32) + 0x8000) & -0x10000
+    return ew.where(x.isnan(), x, bits.view(dt.float32)).to(dt.bfloat16)
+
+
+def _added_in_order(input, bag, mode, n_bags, padding_idx, by_frequency):
+    """The backward of 16-bit sum and mean bags, as torch's CPU kernel: it visits the entries in the order
+    its (unstable) sort of ``input`` leaves them and adds each one's gradient row, times its scale rounded
+    to the dtype (its per-sample weight, over its index's frequency with ``by_frequency``, over its bag's
+    size for a mean), into its weight row: the product and every sum rounded. A per-sample weight's
+    gradient is the float32 dot product of the two rows."""
+    order = input.sort().indices
+    index, bags = input[order], bag[order]
+    valid = bags < n_bags if padding_idx is None else (bags < n_bags) & (index != padding_idx)
+    bags = bags.clamp_max(n_bags - 1)
+
+    def backward(g, weight, per_sample_weights):
+        wide = dt.float64 if g.device.type == "cpu" else dt.float32  # torch's scale is a double
+        scale = (creation.ones(index.shape, dtype=wide, device=g.device) if per_sample_weights is None
+                 else per_sample_weights[order].to(wide))
+        if by_frequency:
+            # torch divides the k-th run of equal indices (in sorted order) by the count of the k-th sorted
+            # index, not of its own: its kernel's index mixes the two (every dtype's gradient shows it)
+            ones = creation.ones(index.shape, dtype=wide, device=g.device)
+            counts = creation.zeros(weight.shape[0], dtype=wide, device=g.device).index_add(0, index, ones)
+            run = (index[1:] != index[:-1]).long().cumsum(0)
+            run = cat([run.new_zeros(1), run])
+            scale = scale / counts[index[run]]
+        if mode == "mean":
+            sizes = creation.zeros(n_bags, dtype=wide, device=g.device).index_add(0, bags, valid.to(wide))
+            scale = scale / sizes[bags]
+        shares = (scale.to(g.dtype).float().unsqueeze(1) * g[bags].float()).to(g.dtype)
+        targets = ew.where(valid, index, -1).reshape(1, -1)
+        grad = add_in_order((weight.shape[1], weight.shape[0]), 1, targets, shares.mT).mT
+        if per_sample_weights is None:
+            return grad, None
+        dots = (g.float()[bag.clamp(0, n_bags - 1)] * weight.float()[input]).sum(1).to(g.dtype)
+        kept = bag < n_bags if padding_idx is None else (bag < n_bags) & (input != padding_idx)
+        return grad, ew.where(kept, dots, 0.0)
+    return backward
+
+
+def _max_added_in_order(input, bag, weight, n_bags, padding_idx):
+    """The backward of 16-bit max bags, as torch's CPU kernel: each bag's gradient row added into the
+    weight rows that gave its maxima, bag after bag, every sum rounded."""
+    if padding_idx is not None:
+        keep = nonzero(input != padding_idx).reshape(-1)
+        input, bag = input.index_select(0, keep), bag.index_select(0, keep)
+    n = input.shape[0]
+    out = creation.zeros((n_bags, weight.shape[1]), dtype=weight.dtype, device=weight.device)
+    with no_grad():
+        first = _max_positions(weight[input], bag, out) if n else out.long() + n
+    targets = ew.where(first < n, input[first.clamp(0, max(n - 1, 0))] if n else first, -1).mT
+
+    def backward(g, weight, per_sample_weights):
+        return add_in_order((weight.shape[1], weight.shape[0]), 1, targets, g.mT).mT, None
+    return backward
 
 
 def _bag_max(rows, bag, out):
@@ -157,14 +251,20 @@ def _bag_max(rows, bag, out):
     n = rows.shape[0]
     if n == 0:
         return out
-    index = bag.unsqueeze(1).expand(rows.shape)
-    top = out.scatter_reduce(0, index, rows.detach(), "amax", include_self=False)
-    position = creation.arange(n, device=rows.device).unsqueeze(1).expand(rows.shape)
-    candidate = ew.where(rows.detach() == top.gather(0, index), position, n)
-    first = creation.full(out.shape, n, dtype=position.dtype, device=rows.device)
-    first = first.scatter_reduce(0, index, candidate, "amin")
+    first = _max_positions(rows.detach(), bag, out)
     picked = rows.gather(0, first.clamp_max(n - 1))
     return ew.where(first < n, picked, 0.0)  # an empty bag stays zero
+
+
+def _max_positions(rows, bag, out):
+    """(bags, dim): the first of ``rows`` (n of them) holding each bag's maximum, n for an empty bag."""
+    n = rows.shape[0]
+    index = bag.unsqueeze(1).expand(rows.shape)
+    top = out.scatter_reduce(0, index, rows, "amax", include_self=False)
+    position = creation.arange(n, device=rows.device).unsqueeze(1).expand(rows.shape)
+    candidate = ew.where(rows == top.gather(0, index), position, n)
+    first = creation.full(out.shape, n, dtype=position.dtype, device=rows.device)
+    return first.scatter_reduce(0, index, candidate, "amin")
 
 
 def _type_str(value) -> str:

@@ -1,9 +1,9 @@
 """Vision functions of pyfront.nn.functional: ``pad`` (all modes), ``interpolate``, the pixel shuffles.
 
 Non-constant padding and nearest resizing are one ``index_select`` per dim with indices computed
-here (PyTorch's formulas), so the gradient is the matching scatter-add. Linear, cubic, area and
-antialiased resizing are separable linear maps: each spatial dim is multiplied by a small
-``(out, in)`` weight matrix built here, so their gradient is the transposed product.
+here (PyTorch's formulas), so the gradient is the matching scatter-add; ``'area'`` is PyTorch's adaptive
+average pools. Linear, cubic and antialiased resizing are separable linear maps: each spatial dim is
+multiplied by a small ``(out, in)`` weight matrix built here, so their gradient is the transposed product.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from ...ops.creation import tensor
 from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
-from ...ops.common import in_float32
+from ...ops.common import Formula, in_float32
 from ...ops.memory_formats import lays_out, like_input
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .pooling3d import adaptive_avg_pool3d
 
 __all__ = [
     "pad",
@@ -201,6 +203,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 # -- interpolate -------------------------------------------------------------------------------------
 _MODES_TEXT = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_ADAPTIVE_AVG = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}
 
 
 def _scale(in_size, out_size, scale_factor, align_corners, as_float):
@@ -251,24 +254,36 @@ def _cubic_coefficients(t, a=-0.75):
     return _cubic2(t + 1, a), _cubic1(t, a), _cubic1(1 - t, a), _cubic2((1 - t) + 1, a)
 
 
-def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
-    """The (out, in) weight rows of a separable linear or cubic resize along one dim."""
+def _interp_taps(mode, in_size, out_size, scale_factor, align_corners, as_float, low=None):
+    """Each output's taps along one dim of a linear or cubic resize: ``(input index, weight)`` pairs in
+    PyTorch's order (2 linear, 4 cubic). ``low``: the weights as PyTorch's kernels store them for an input of
+    that 16-bit dtype, rounded to it (linear's second first, its first then 1 less the rounded second)."""
     scale = _scale(in_size, out_size, scale_factor, align_corners, as_float)
     rnd = dt.round_float32 if as_float else float
-    rows = []
+    taps = []
     for j in range(out_size):
         real = rnd(scale * j) if align_corners else rnd(rnd(scale * rnd(j + 0.5)) - 0.5)
         if mode != "cubic" and real < 0:
             real = 0.0
         index = min(math.floor(real), in_size - 1)
         t = min(max(real - index, 0.0), 1.0)
-        row = [0.0] * in_size
         if mode == "cubic":
-            for k, w in zip(range(-1, 3), _cubic_coefficients(t)):
-                row[min(max(index + k, 0), in_size - 1)] += w
+            weights = [dt.round_half(w, low) if low else w for w in _cubic_coefficients(t)]
+            taps.append([(min(max(index + k, 0), in_size - 1), w) for k, w in zip(range(-1, 3), weights)])
         else:
-            row[index] += 1 - t
-            row[index + (index < in_size - 1)] += t
+            t = dt.round_half(t, low) if low else t
+            taps.append([(index, dt.round_half(1 - t, low) if low else 1 - t),
+                         (index + (index < in_size - 1), t)])
+    return taps
+
+
+def _interp_rows(mode, in_size, out_size, scale_factor, align_corners, as_float):
+    """The (out, in) weight rows of a separable linear or cubic resize along one dim."""
+    rows = []
+    for taps in _interp_taps(mode, in_size, out_size, scale_factor, align_corners, as_float):
+        row = [0.0] * in_size
+        for i, w in taps:
+            row[i] += w
         rows.append(row)
     return rows
 
@@ -296,14 +311,6 @@ def _antialias_rows(mode, in_size, out_size, scale_factor, align_corners):
         for i, w in zip(range(lo, hi), weights):
             row[i] = w / total if total else w
         rows.append(row)
-    return rows
-
-
-def _area_rows(in_size, out_size):
-    rows = []
-    for j in range(out_size):
-        lo, hi = j * in_size // out_size, -(-(j + 1) * in_size // out_size)
-        rows.append([1.0 / (hi - lo) if lo <= i < hi else 0.0 for i in range(in_size)])
     return rows
 
 
@@ -375,7 +382,7 @@ def _check_sizes(input, sizes, mode):
         )
     # PyTorch's nearest kernels take uint8 (images); its bilinear/bicubic uint8 kernels are not matched here
     byte_ok = input.dtype is dt.uint8 and mode.startswith("nearest")
-    if not input.dtype.is_floating_point and mode != "area" and not byte_ok:
+    if not input.dtype.is_floating_point and mode != "area" and not byte_ok:  # (area: its pool refuses)
         # the name of PyTorch's CPU kernel that refuses integers
         if len(sizes) == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
             kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
@@ -427,7 +434,7 @@ def interpolate(
             ``antialias`` outside bilinear/bicubic 4-d.
         TypeError: a non-integer ``size`` entry.
         NotImplementedError: an unknown mode, an input rank the mode does not take, or an integer dtype (uint8
-            is allowed with the nearest modes, and integers with ``'area'``).
+            is allowed with the nearest modes; ``'area'`` refuses as its adaptive pool).
         RuntimeError: an empty input or output size.
 
     Matches ``torch.nn.functional.interpolate`` (bicubic: Keys 1981, a = -0.75; -0.5 with antialias).
@@ -437,7 +444,6 @@ def interpolate(
     return _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
 
 
-@in_float32
 def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias) -> Tensor:
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
@@ -462,13 +468,23 @@ def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale
     if mode in _RANK and input.dim() != _RANK[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_RANK[mode]}D input")
     _check_sizes(input, sizes, mode)
+    if mode == "area":  # torch's adaptive average pools (their 16-bit sums and gradients, their dtype checks)
+        return _ADAPTIVE_AVG[input.dim()](input, sizes)
+    return _resample(input, sizes, scales, mode, align_corners, antialias, input.dtype)
+
+
+@in_float32
+def _resample(input, sizes, scales, mode, align_corners, antialias, given) -> Tensor:
+    """``input`` resized to ``sizes`` by nearest, linear or cubic weights (float32 for a ``given`` 16-bit
+    input)."""
+    if given in dt.HALVES and mode in ("linear", "trilinear", "bicubic") and not antialias:
+        return _taps_as_torch16(input, sizes, scales, "cubic" if mode == "bicubic" else "linear",
+                                align_corners, given)
     out = input
     for i, (n, o, sf) in enumerate(zip(input.shape[2:], sizes, scales)):
         d = 2 + i
         if mode in ("nearest", "nearest-exact"):
             out = _index_along(out, d, _nearest_index(n, o, sf, mode == "nearest-exact"))
-        elif mode == "area":
-            out = _apply_rows(out, d, _area_rows(n, o))
         elif antialias:
             out = _apply_rows(
                 out, d, _antialias_rows("linear" if mode == "bilinear" else "cubic", n, o, sf, align_corners)
@@ -487,6 +503,33 @@ def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale
                 ),
             )
     return out
+
+
+def _taps_as_torch16(input, sizes, scales, kind, align_corners, low) -> Tensor:
+    """A 16-bit linear, trilinear or bicubic resize of float32 ``input`` as torch's kernel computes it: its
+    weights rounded to the dtype, each output the taps of the first dim over those of the next (the last
+    innermost), in float32. Its gradient is the float32 weights' transposed maps, as torch's backward."""
+    dims = range(2, input.dim())
+    spans = list(zip(input.shape[2:], sizes, scales))
+    taps = [_interp_taps(kind, n, o, sf, align_corners, True, low) for n, o, sf in spans]
+    rows = [_interp_rows(kind, n, o, sf, align_corners, True) for n, o, sf in spans]
+
+    def value(x):
+        for d in reversed(dims):  # the inner sums first
+            out = None
+            for k in range(len(taps[d - 2][0])):
+                picked = _index_along(x, d, [t[k][0] for t in taps[d - 2]])
+                w = tensor([t[k][1] for t in taps[d - 2]], dtype=x.dtype, device=x.device)
+                term = picked * w.reshape((-1,) + (1,) * (x.dim() - 1 - d))
+                out = term if out is None else out + term
+            x = out
+        return x
+
+    def backward(g, x):
+        for d in reversed(dims):
+            g = _apply_rows(g, d, [list(column) for column in zip(*rows[d - 2])])
+        return g
+    return Formula.apply(value, backward, input)
 
 
 _UPSAMPLE_DEPRECATED = "`nn.functional.{}` is deprecated. Use `nn.functional.interpolate` instead."

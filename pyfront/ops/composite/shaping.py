@@ -166,9 +166,16 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
     if all(r == 1 for r in sizes):
         return input.reshape(target).clone()
-    # a new unit dim before every dim, expanded to the repeat count: a broadcast view, then one copy
-    interleaved = input.reshape(tuple(x for n in shape for x in (1, n)))
-    return interleaved.expand(tuple(x for r, n in zip(sizes, shape) for x in (r, n))).reshape(target)
+    # a new unit dim before every dim of the input's, expanded to the repeat count: a broadcast view, then one
+    # copy. The leading new dims go on one at a time, the last first: torch's backward sums them away one by
+    # one (each sum rounded in a 16-bit dtype), then the input's repeats in one sum, as these expands' VJPs
+    lead = len(sizes) - input.dim()
+    interleaved = input.reshape(tuple(x for n in shape[lead:] for x in (1, n)))
+    out = interleaved.expand(tuple(x for r, n in zip(sizes[lead:], shape[lead:]) for x in (r, n)))
+    for r in reversed(sizes[:lead]):
+        out = out.unsqueeze(0).expand(r, *out.shape)
+    # (a copy always, as torch's: a reshape can keep repeats of one element a view of the input, stride 0)
+    return out.contiguous().reshape(target)
 
 
 @composite(samples=samples.tile, grad_fn="RepeatBackward0")
