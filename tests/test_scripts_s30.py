@@ -1,0 +1,68 @@
+"""Faults real programs found in session 30 (tests/programs/: sngan, capsnet, ...; each file's header says
+where it comes from), each tested against real torch at the level of its kind.
+
+* ``x.data = other`` after a forward: torch's backward reads what the op saved; an op that saves its
+  operand itself (mv, dot, addmv, matmul of a matrix and a vector) sees the new data, one whose kernel
+  took a view first (linear, einsum, a vector times a matrix) the old. christiancosgrove's SpectralNorm
+  (copied into many GAN repositories) reassigns ``u.data``/``v.data`` between a discriminator's two
+  forwards, so pyfront's mv, which saved an unsqueezed view, trained on other gradients.
+"""
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from webgpu_required import requires_webgpu
+
+DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
+
+# the op under test of W (2x2, requiring grad) and v (a plain vector whose .data is swapped afterwards)
+DATA_SWAP = {
+    "mv": lambda L, W, v: W.mv(v).sum(),
+    "torch.mv": lambda L, W, v: L.mv(W, v).sum(),
+    "matmul 2d@1d": lambda L, W, v: (W @ v).sum(),
+    "matmul 1d@2d": lambda L, W, v: (v @ W).sum(),
+    "matmul batch@1d": lambda L, W, v: (W[None] @ v).sum(),
+    "dot": lambda L, W, v: W[0].dot(v),
+    "dot of v first": lambda L, W, v: v.dot(W[1]),
+    "vdot": lambda L, W, v: L.vdot(W[0], v),
+    "inner": lambda L, W, v: L.inner(W[0], v),
+    "outer": lambda L, W, v: L.outer(W[0], v).sum(),
+    "addmv": lambda L, W, v: L.addmv(v, W, v).sum(),
+    "addmv_ of a clone": lambda L, W, v: W[0].clone().addmv_(W, v).sum(),
+    "linear": lambda L, W, v: L.nn.functional.linear(v, W).sum(),
+    "einsum": lambda L, W, v: L.einsum("ij,j->i", W, v).sum(),
+    "tensordot": lambda L, W, v: L.tensordot(W, v, dims=1).sum(),
+    "mul": lambda L, W, v: (W * v).sum(),
+    "spectral sigma": lambda L, W, v: v.dot(W.view(2, -1).mv(v)),
+}
+
+
+def _grad_after_swap(L, make, device="cpu"):
+    W = L.tensor([[1.0, 2.0], [3.0, 4.0]], device=device, requires_grad=True)
+    v = L.nn.Parameter(L.tensor([1.0, 0.5], device=device), requires_grad=False)
+    y = make(L, W, v)
+    v.data = L.tensor([3.0, -2.0], device=device)
+    y.backward()
+    return W.grad.cpu().numpy()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", list(DATA_SWAP))
+def test_backward_reads_data_swapped_after_forward(name, device):
+    ours, theirs = _grad_after_swap(pyfront, DATA_SWAP[name], device), _grad_after_swap(torch, DATA_SWAP[name])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_double_backward_of_mv_reads_the_swapped_vector():
+    """The remade view keeps its history: a gradient of the gradient flows back to the vector."""
+    out = []
+    for L in (pyfront, torch):
+        W = L.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        v = L.tensor([1.0, 0.5], requires_grad=True)
+        y = (W.mv(v) ** 2).sum()
+        (gW,) = L.autograd.grad(y, W, create_graph=True)
+        gW.sum().backward()
+        out.append((gW.detach().numpy(), v.grad.numpy()))
+    for a, b in zip(*out):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
