@@ -50,7 +50,8 @@ def _grad_after_swap(L, make, device="cpu"):
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", list(DATA_SWAP))
 def test_backward_reads_data_swapped_after_forward(name, device):
-    ours, theirs = _grad_after_swap(pyfront, DATA_SWAP[name], device), _grad_after_swap(torch, DATA_SWAP[name])
+    make = DATA_SWAP[name]
+    ours, theirs = _grad_after_swap(pyfront, make, device), _grad_after_swap(torch, make)
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
 
 
