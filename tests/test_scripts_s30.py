@@ -67,3 +67,33 @@ def test_double_backward_of_mv_reads_the_swapped_vector():
         out.append((gW.detach().numpy(), v.grad.numpy()))
     for a, b in zip(*out):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+
+# torch's modules, a few that import torch (so ``torch.X.torch`` is torch) and a few that do not
+MODULES = ["torch.sparse", "torch.nn.functional", "torch.nn", "torch.autograd", "torch.fft", "torch.linalg",
+           "torch.optim", "torch.special", "torch.utils.data", "torch.distributions.normal", "torch.nn.init",
+           "torch.random", "torch.serialization", "torch.functional", "torch.nn.modules.linear",
+           "torch.nn.utils.rnn", "torch.backends", "torch.testing", "torch.distributions", "torch.hub"]
+_REACHES_TORCH = """
+import importlib, sys
+import torch
+for n in sys.argv[1:]:
+    print(getattr(importlib.import_module(n), "torch", None) is torch)
+print(torch.sparse.torch.eye(2).tolist())
+"""
+
+
+def test_torch_through_a_submodule_under_run(tmp_path):
+    """gram-ai's capsule network one-hot encodes its labels with ``torch.sparse.torch.eye``."""
+    import importlib
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = tmp_path / "reaches_torch.py"
+    script.write_text(_REACHES_TORCH)
+    ours = subprocess.run([sys.executable, "-m", "pyfront", "run", str(script), *MODULES],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert ours.returncode == 0, ours.stderr[-2000:]
+    theirs = [str(getattr(importlib.import_module(n), "torch", None) is torch) for n in MODULES]
+    assert ours.stdout.splitlines() == [*theirs, str(torch.sparse.torch.eye(2).tolist())]
