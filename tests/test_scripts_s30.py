@@ -97,3 +97,43 @@ def test_torch_through_a_submodule_under_run(tmp_path):
     assert ours.returncode == 0, ours.stderr[-2000:]
     theirs = [str(getattr(importlib.import_module(n), "torch", None) is torch) for n in MODULES]
     assert ours.stdout.splitlines() == [*theirs, str(torch.sparse.torch.eye(2).tolist())]
+
+
+# Sizes at the edges (negative, -1 where nothing can be inferred, out-of-range indices into vectors):
+# each call raises torch's error type and text (a foreign NumPy ValueError escaped expand before)
+EDGE_CALLS = [
+    "L.zeros(0).view(0, -1)", "L.zeros(0, 2).reshape(-1, 0, 2)", "L.zeros(0).view(-2, 0)",
+    "L.zeros(0).view(-1, -2, -1)", "L.zeros(0).view(-1, -1, -2)", "L.zeros(6).view(-1, 0)",
+    "L.zeros(0).view(2, -1)", "L.zeros(2, 3).unflatten(1, (2, -1))", "L.zeros(2, 3).unflatten(-1, (2, 2))",
+    "L.zeros(2, 3).unflatten(1, ())", "L.zeros(2, 3).unflatten(1, [3, 1, -1])",
+    "L.zeros(2).expand(-1, 2)", "L.zeros(2).expand(-1, -1, 2)", "L.zeros(1, 2).expand(-1, 3, 2)",
+    "L.zeros(2).broadcast_to((-1, 2))", "L.zeros(2).expand(-2, 2)", "L.zeros(1).expand(-2)",
+    "L.zeros(2, 1).expand(-1, -3)", "L.zeros(2).expand(-1, 3)", "L.zeros(2).expand(3, 0, -1)",
+    "L.zeros(3).index_add(0, L.tensor([5]), L.ones(1))", "L.zeros(3).index_add(0, L.tensor([-4]), L.ones(1))",
+    "L.zeros(()).index_add(0, L.tensor([5]), L.ones(()))",
+    "L.zeros(3, 2).index_add(0, L.tensor([5]), L.ones(1, 2))",
+    "L.zeros(3).index_add(0, L.tensor([1, 5]), L.ones(2), alpha=2)",
+    "L.zeros(3).index_reduce(0, L.tensor([5]), L.ones(1), 'prod')",
+    "L.zeros(3, 2).index_reduce(0, L.tensor([-4]), L.ones(1, 2), 'amax')",
+    "L.zeros(3).index_select(0, L.tensor([-1]))",
+    "L.eye(2, -1)", "L.eye(-1, 2)", "L.eye(-1, -1)", "L.empty_strided((2, -1), (1, 1))", "L.Tensor(2, -1)",
+    "L.LongTensor(-1)", "L.zeros(2).narrow(0, 5, -1)", "L.zeros(2).narrow(0, 0, -1)", "L.zeros(0).split(-1)",
+    "L.zeros(4).split(-1)", "L.zeros(2).split(0)", "L.zeros(2).split([3, -1])", "L.zeros(2).split([-1, 4])",
+]
+
+
+def _raised(L, call):
+    try:
+        out = eval(call, {"L": L})
+    except Exception as e:  # noqa: BLE001 - the error itself is compared
+        return type(e).__name__, str(e).split("\nframe #0")[0]
+    return "result", tuple(out.shape) if isinstance(out, L.Tensor) else [tuple(t.shape) for t in out]
+
+
+@pytest.mark.filterwarnings("ignore:index_reduce")
+@pytest.mark.parametrize("call", EDGE_CALLS)
+def test_edge_sizes_raise_torchs_errors(call):
+    ours, theirs = _raised(pyfront, call), _raised(torch, call)
+    if ours[0] == "RuntimeError" and ours[1].startswith("unflatten got an unexpected error"):
+        theirs = theirs[0], theirs[1][:len(ours[1])]  # (torch's text goes on with a C++ backtrace)
+    assert ours == theirs
