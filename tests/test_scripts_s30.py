@@ -137,3 +137,63 @@ def test_edge_sizes_raise_torchs_errors(call):
     if ours[0] == "RuntimeError" and ours[1].startswith("unflatten got an unexpected error"):
         theirs = theirs[0], theirs[1][:len(ours[1])]  # (torch's text goes on with a C++ backtrace)
     assert ours == theirs
+
+
+# Under cpu autocast (bfloat16), what each call returns: torch's ops built from its listed ones (einsum,
+# tensordot, vecdot through bmm/mm/matmul) are lowered by their parts, and its multi-head attention is
+# Python calling F.linear, sdpa and baddbmm, which autocast lowers: pyfront's MHA mixed a bfloat16
+# projection with a float32 weight (mat1 and mat2 must have the same dtype) and einsum stayed float32
+AUTOCAST_CALLS = {
+    "einsum": lambda L, a, v: L.einsum("ij,jk->ik", a, a),
+    "einsum vec": lambda L, a, v: L.einsum("i,i->", v, v),
+    "einsum batch": lambda L, a, v: L.einsum("bij,bjk->bik", a[None], a[None]),
+    "tensordot": lambda L, a, v: L.tensordot(a, a, dims=1),
+    "linalg.matmul": lambda L, a, v: L.linalg.matmul(a, a),
+    "vecdot": lambda L, a, v: L.linalg.vecdot(a, a),
+    "inner vec": lambda L, a, v: L.inner(v, v),
+    "outer": lambda L, a, v: L.outer(v, v),
+    "mv": lambda L, a, v: L.mv(a, v),
+    "dot": lambda L, a, v: L.dot(v, v),
+    "addmv": lambda L, a, v: L.addmv(v, a, v),
+    "kron": lambda L, a, v: L.kron(a, a),
+    "matmul 1d": lambda L, a, v: L.matmul(v, a),
+    "gru": lambda L, a, v: L.nn.GRU(4, 3)(a[:, None])[0],
+    "mha": lambda L, a, v: L.nn.MultiheadAttention(4, 2)(a[:, None], a[:, None], a[:, None])[0],
+    "mha weights": lambda L, a, v: L.nn.MultiheadAttention(4, 2)(a[:, None], a[:, None], a[:, None],
+                                                                 attn_mask=L.eye(4) > 0)[1],
+    "mha no weights": lambda L, a, v: L.nn.MultiheadAttention(4, 2)(a[:, None], a[:, None], a[:, None],
+                                                                    need_weights=False)[0],
+    "transformer layer": lambda L, a, v: L.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0)(a[:, None]),
+    "cosine_similarity": lambda L, a, v: L.nn.functional.cosine_similarity(a, a),
+    "layer_norm": lambda L, a, v: L.nn.functional.layer_norm(a, (4,)),
+}
+
+
+@pytest.mark.parametrize("name", list(AUTOCAST_CALLS))
+def test_cpu_autocast_dtypes_of_composed_ops(name):
+    a, v = np.linspace(-1, 1, 16, dtype=np.float32).reshape(4, 4), np.linspace(0, 1, 4, dtype=np.float32)
+    out = []
+    for L in (pyfront, torch):
+        with L.autocast("cpu", dtype=L.bfloat16):
+            out.append(str(AUTOCAST_CALLS[name](L, L.tensor(a), L.tensor(v)).dtype).split(".")[-1])
+    assert out[0] == out[1]
+
+
+def test_transformer_layer_under_autocast_computes_torchs_numbers():
+    x = np.random.RandomState(0).randn(5, 2, 8).astype(np.float32)
+    mask = np.array([[False] * 4 + [True], [False] * 5])
+    res = []
+    for L in (pyfront, torch):
+        layer, mha = L.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), L.nn.MultiheadAttention(8, 2)
+        weights = np.random.RandomState(1)
+        with L.no_grad():
+            for p in [*layer.parameters(), *mha.parameters()]:
+                p.copy_(L.tensor(weights.randn(*p.shape).astype(np.float32) * 0.3))
+        xt = L.tensor(x, requires_grad=True)
+        with L.autocast("cpu", dtype=L.bfloat16):
+            y = layer(xt)
+            o, w = mha(xt, xt, xt, key_padding_mask=L.tensor(mask))
+        (y.float().sum() + o.float().sum()).backward()
+        res.append([t.detach().float().numpy() for t in (y, o, w, xt.grad)])
+    for ours, theirs in zip(*res):  # (bfloat16 keeps 8 bits: a few ulps where the two round in other orders)
+        np.testing.assert_allclose(ours, theirs, rtol=2e-2, atol=1e-2)
