@@ -46,6 +46,16 @@ class _Alias(importlib.abc.Loader):
         _missing_names_as_torch(module)
 
 
+_WITHOUT_TORCH = frozenset("torch." + name for name in (
+    "amp", "cpu.amp", "cuda.amp", "distributions", "distributions.chi2", "distributions.constraint_registry",
+    "distributions.log_normal", "distributions.logistic_normal", "distributions.pareto", "func", "linalg",
+    "multiprocessing.spawn", "nn", "nn.modules", "nn.modules.distance", "nn.modules.dropout",
+    "nn.modules.flatten", "nn.modules.loss", "nn.modules.padding", "nn.modules.pooling",
+    "nn.modules.upsampling", "nn.parallel", "nn.utils", "nn.utils.weight_norm", "ops", "optim",
+    "optim.lr_scheduler", "profiler", "signal", "signal.windows", "testing", "utils.data",
+    "utils.data.dataset", "version")) | {"torch"}
+
+
 def _missing_names_as_torch(module) -> None:
     """A name the script asks of ``torch.X`` that pyfront's module lacks fails naming ``torch.X``, as
     torch's own AttributeError does (``module 'torch.functional' has no attribute 'max_pool2d'``), not
@@ -53,8 +63,13 @@ def _missing_names_as_torch(module) -> None:
     if not isinstance(module, types.ModuleType) or "__getattr__" in vars(module):
         return
     torch_name = "torch" + module.__name__[len("pyfront"):]
+    # most of torch's files ``import torch``, so old scripts reach torch through one (capsule networks'
+    # ``torch.sparse.torch.eye``): those torch 2.13 modules pyfront has that do not are listed
+    imports_torch = torch_name not in _WITHOUT_TORCH
 
     def missing(name: str):
+        if name == "torch" and imports_torch:
+            return sys.modules["torch"]
         raise AttributeError(f"module '{torch_name}' has no attribute '{name}'")
     module.__getattr__ = missing
 

@@ -200,22 +200,36 @@ def broadcast_shapes(*shapes) -> tuple:
 
 
 def infer_size(shape, numel: int) -> tuple:
-    """Resolve a single -1 in a view/reshape shape."""
+    """Resolve a single -1 in a view/reshape shape, checking its sizes left to right as torch does. A
+    RuntimeError for sizes that cannot hold ``numel`` elements carries ``sizes_mismatch`` (unflatten words
+    that one its own way); the others carry ``cpp_line``, the line of torch's InferSize.h that raised it."""
     shape = tuple(shape)
-    neg = [i for i, n in enumerate(shape) if n == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for n in shape:
-        if n < -1:
-            raise RuntimeError(f"invalid shape dimension {n}")
-    known = math.prod(n for n in shape if n != -1)
-    if neg:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = shape[:neg[0]] + (numel // known,) + shape[neg[0] + 1:]
-    elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+    infer, known = None, 1
+    for i, n in enumerate(shape):
+        if n == -1:
+            if infer is not None:
+                raise _cpp_error("only one dimension can be inferred", 30)
+            infer = i
+        elif n >= 0:
+            known *= n
+        else:
+            raise _cpp_error(f"invalid shape dimension {n} at index {i} of shape {list(shape)}", 35)
+    if numel == known or (infer is not None and known > 0 and numel % known == 0):
+        if infer is None:
+            return shape
+        if known == 0:
+            raise _cpp_error(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                             "unspecified dimension size -1 can be any value and is ambiguous", 88)
+        return shape[:infer] + (numel // known,) + shape[infer + 1:]
+    error = RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    error.sizes_mismatch = True
+    raise error
+
+
+def _cpp_error(message: str, line: int) -> RuntimeError:
+    error = RuntimeError(message)
+    error.cpp_line = line
+    return error
 
 
 def view_strides(old_shape, old_strides, new_shape):

@@ -94,6 +94,14 @@ SLOW: dict[str, dict] = {
     "bilstm_crf": {},  # ~30 s: per-token Python loops over 0-d tensors
     "models_yt": {},
     "cbow": {"env": {"PYTHONHASHSEED": "0"}},  # pytorch/examples continuous-bag-of-words: a set's order
+    # session 30's (tests/test_scripts_s30.py tests the faults they found, each file's header its source)
+    "sngan": {},  # christiancosgrove's SpectralNorm (u.data/v.data reassigned) + torch's two spectral norms
+    "capsnet": {},  # gram-ai/capsule-networks: dynamic routing, torch.sparse.torch.eye
+    "tcn_adding": {},  # locuslab/TCN: weight_norm, clip_grad_norm_
+    "pixelcnn": {},  # jzbontar/pixelcnn-pytorch: masked convolutions, multinomial sampling
+    "mdn": {},  # tonyduan/mixture-density-network: OneHotCategorical, Normal, MixtureSameFamily
+    "ppo_lstm": {},  # seungeunrho/minimalRL ppo-lstm: Categorical, LSTM hidden state
+    "skipgram_sparse": {},  # word2vec SkipGramModel: sparse embeddings, SparseAdam
 }
 
 

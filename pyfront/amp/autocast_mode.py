@@ -41,7 +41,10 @@ _CUDA_FP32 = ("binary_cross_entropy_with_logits cosine_embedding_loss cdist cosi
               "margin_ranking_loss mse_loss multilabel_margin_loss multi_margin_loss nll_loss normalize "
               "pdist poisson_nll_loss smooth_l1_loss soft_margin_loss softmax softmin softplus "
               "triplet_margin_loss")
-LOWER = {"cpu": set(_CPU_LOWER.split()), "webgpu": set(_CUDA_LOWER.split())}
+# ops torch builds from listed ones (CompositeImplicitAutograd: einsum and tensordot run bmm/mm, vecdot a
+# matmul), so autocast reaches them through their parts; pyfront's call their primitives, so they are listed
+_DECOMPOSED = " einsum tensordot vecdot"
+LOWER = {"cpu": set((_CPU_LOWER + _DECOMPOSED).split()), "webgpu": set((_CUDA_LOWER + _DECOMPOSED).split())}
 FP32 = {"cpu": set(_CPU_FP32.split()), "webgpu": set(_CUDA_FP32.split())}
 _DEFAULT_DTYPE = {"cpu": dt.bfloat16, "cuda": dt.float16, "webgpu": dt.float16}
 

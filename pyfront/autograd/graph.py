@@ -52,6 +52,19 @@ def saved_crosswise(a, b):
         raise RuntimeError(_SAVED_INFERENCE)
 
 
+def saved_as_given(product, *pairs) -> None:
+    """``product``'s node (a primitive run inside a composite) reads each ``(view, source, remake)``'s
+    ``source`` at backward time, as ``remake(source)``, where it saved ``view``, a view of ``source`` that
+    only pyfront's composite made: torch's one op (mv, dot) saves its operand itself, so its backward sees
+    what ``source.data = ...`` put there after the forward (a power iteration's ``v.data`` in spectral
+    norm), while a view taken before keeps the old memory. Saved under saved_tensors_hooks: left as is."""
+    node = product._grad_fn
+    for k, s in enumerate(getattr(node, "saved", ())):
+        for view, source, remake in pairs:
+            if s is not None and s.tensor is view:
+                node.saved[k] = _SavedRemade(source, remake)
+
+
 class SavedTensor:
     """A tensor kept for backward with the version it had, so in-place changes are caught."""
 
@@ -532,6 +545,19 @@ class OpNode(Node):
     def _readers_of_saved(self) -> dict:
         from .saved_names import op_node_saved
         return op_node_saved(self)
+
+
+class _SavedRemade(SavedTensor):
+    """A saved view remade from its source at each unpack (see ``saved_as_given``)."""
+
+    __slots__ = ("remake",)
+
+    def __init__(self, source, remake):
+        super().__init__(source)
+        self.remake = remake
+
+    def unpack(self, node, index=0):
+        return self.remake(super().unpack(node, index))
 
 
 def replace_saved(saved, storage, current_value, operands=()):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..nn.functional import logsigmoid, softplus
+from ..nn.functional import logsigmoid
 from ..ops.creation import arange
 from ..ops.primitives.elementwise import where
 from ..shape import Size
@@ -62,10 +62,12 @@ class Binomial(_CountsOfTrials):
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        n, k = self.total_count, value
-        log_choose = lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)
-        # log(p^k (1-p)^(n-k)) = k * logits - n * log(1 + e^logits)
-        return log_choose + k * self.logits - n * softplus(self.logits)
+        n, k, logits = self.total_count, value, self.logits
+        # log(p^k (1-p)^(n-k)) = k * logits - n * log(1 + e^logits), with log(1 + e^l) written as
+        # max(l, 0) + log1p(e^-|l|) (half-and-half at 0 for the gradient), summed in torch's order
+        at_least_0 = (logits.clamp(min=0) + logits - logits.clamp(max=0)) / 2
+        normalizer = n * at_least_0 + n * (-logits.abs()).exp().log1p() - lgamma(n + 1)
+        return k * logits - lgamma(k + 1) - lgamma(n - k + 1) - normalizer
 
     def entropy(self):
         n = int(self.total_count.max().item())

@@ -11,6 +11,9 @@ from .. import dtypes as dt
 from ..autograd import enable_grad
 from ..ops.creation import tensor as _tensor
 from ..ops.primitives.elementwise import where
+# torch's distributions call torch.lgamma and torch.digamma: the same kernels (an own Lanczos series gave
+# lgamma(1) = 4.8e-7, so Poisson(0).log_prob(0) was not 0)
+from ..ops.primitives.special import digamma, lgamma  # noqa: F401  (re-exported to the distributions)
 from ..shape import broadcast_shapes
 from ..tensor import Tensor
 
@@ -115,43 +118,6 @@ def sum_rightmost(value, dim: int):
 
 
 EULER_GAMMA = 0.57721566490153286061  # the Euler-Mascheroni constant, the mean of a standard Gumbel
-
-# Lanczos' approximation (g = 7, nine terms): about 1e-15 relative for x >= 0.5
-_LANCZOS = (
-    0.99999999999980993,
-    676.5203681218851,
-    -1259.1392167224028,
-    771.32342877765313,
-    -176.61502916214059,
-    12.507343278686905,
-    -0.13857109526572012,
-    9.9843695780195716e-6,
-    1.5056327351493116e-7,
-)
-
-
-def lgamma(x):
-    """``log|Γ(x)|`` (Lanczos; the reflection formula below 0.5)."""
-    small = x < 0.5
-    y = where(small, 1 - x, x) - 1
-    series = _LANCZOS[0] + sum(c / (y + i) for i, c in enumerate(_LANCZOS[1:], 1))
-    t = y + 7.5
-    big = 0.5 * math.log(2 * math.pi) + (y + 0.5) * t.log() - t + series.log()
-    return where(small, math.log(math.pi) - (math.pi * x).sin().abs().log() - big, big)
-
-
-def digamma(x):
-    """``ψ(x) = d/dx log Γ(x)``: the recurrence up to x + 10, then the asymptotic series (reflection
-    below 0)."""
-    neg = x <= 0
-    z = where(neg, 1 - x, x)
-    shift = sum(1 / (z + k) for k in range(10))
-    y = z + 10
-    inv2 = 1 / (y * y)
-    tail = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
-    psi = y.log() - 0.5 / y - tail - shift
-    return where(neg, psi - math.pi / (math.pi * x).tan(), psi)
-
 
 def xlogy(x, y):
     """``x * log(y)``, 0 where x is 0 (unless y is nan), as ``torch.xlogy``."""

@@ -686,8 +686,9 @@ def _no_bool(name, dtype, complex_too=False):
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     m = n if m is None else m
-    if n < 0 or m < 0:
-        raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    for name, k in (("n", n), ("m", m)):
+        if k < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {k}")
     if dtype in dt.WIDE_UNSIGNED:
         raise NotImplementedError(f"\"eye\" not implemented for '{dt.scalar_name(dtype)}'")
     out = zeros(n, m, dtype=dtype, device=device)

@@ -185,5 +185,8 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     if len(size) != len(stride):
         raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
                            f"({len(stride)})")
+    for n in size:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
     out = zeros(extent(size, stride), dtype=dtype, device=device).as_strided(size, stride).detach()
     return out.requires_grad_() if requires_grad else out

@@ -5,7 +5,7 @@ from .. import dtypes as dt
 from ..device import as_device
 from ..shape import Size
 from ..tensor import Tensor
-from .creation import tensor, zeros
+from .creation import empty, tensor, zeros
 
 __all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor",
            "CharTensor", "ByteTensor", "BoolTensor"]
@@ -80,7 +80,7 @@ def construct(cls, dtype, args, device, kwargs=None, *, typed=True, new=False):
         out = zeros(0, dtype=dtype, device=device)
     elif len(args) == 1 and isinstance(args[0], Size) or all(_is_int(a) for a in args):
         sizes = tuple(args[0]) if isinstance(args[0], Size) else args
-        out = zeros(*[int(n) for n in sizes], dtype=dtype, device=device)
+        out = empty(*[int(n) for n in sizes], dtype=dtype, device=device)  # (zeroed: empty's checks)
     elif _is_int(args[0]):
         bad = next(i for i, a in enumerate(args) if not _is_int(a))
         raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {bad + 1} with error "

@@ -337,8 +337,20 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     d = normalize_dim(dim, input.dim())
-    sizes = infer_size(tuple(sizes), input.shape[d])
-    return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1 :])
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        inferred = infer_size(sizes, input.shape[d])
+    except RuntimeError as e:  # torch's unflatten rewords what its size inference raised
+        if getattr(e, "sizes_mismatch", False):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of "
+                               f"dim {d} ({input.shape[d]}) in the input tensor") from None
+        # (C++'s own error, with the backtrace torch's text goes on with from there)
+        raise RuntimeError(f"unflatten got an unexpected error:\n{e}\nException raised from infer_size_impl "
+                           f"at /__w/pytorch/pytorch/aten/src/ATen/InferSize.h:{e.cpp_line} (most recent "
+                           "call first):") from None
+    return view(input, input.shape[:d] + inferred + input.shape[d + 1 :])
 
 
 def _unflatten_method(self, dim, sizes):
@@ -422,8 +434,14 @@ def expand(input, *sizes, size=None, implicit=False):
         )
     lead = len(size) - n
     out = list(size)
-    for i, s in reversed(list(enumerate(input.shape))):  # PyTorch reports the last bad dim
-        want = size[lead + i]
+    for k in range(len(size) - 1, -1, -1):  # PyTorch reports the last bad dim
+        want = size[k]
+        if k < lead:  # a new leading dim: its size as asked, where -1 means nothing
+            if want == -1:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                   f"non-existing dimension {k}")
+            continue
+        i, s = k - lead, input.shape[k - lead]
         if want == -1:
             out[lead + i] = s
         elif s != want and s != 1:
@@ -432,6 +450,8 @@ def expand(input, *sizes, size=None, implicit=False):
                 f"({s}) at non-singleton dimension {lead + i}.  Target sizes: "
                 f"[{', '.join(map(str, size))}].  Tensor sizes: [{', '.join(map(str, input.shape))}]"
             )
+    if any(n < 0 for n in out):  # a size below -1, kept where the tensor's size is 1 or new: torch's count
+        raise RuntimeError("numel: integer multiplication overflow")
     return apply(OPS_VIEW["expand"], input, size=tuple(out))  # ExpandBackward0 even to its own shape
 
 
@@ -481,6 +501,8 @@ def narrow(input, dim, start, length):
     d = normalize_dim(dim, input.dim())
     size = input.shape[d]
     start = int(start)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start < -size or start > size:
         raise IndexError(
             f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
@@ -594,13 +616,18 @@ def split(tensor, split_size_or_sections, dim=0):
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
-        if step <= 0 and size:
+        if step < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+        if step == 0 and size:
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
             )
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
     else:
         sizes = list(split_size_or_sections)
+        if any(n < 0 for n in sizes):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={sizes}")
         if sum(sizes) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input "

@@ -44,6 +44,9 @@ class CartPoleEnv:
         truncated = self.steps >= self.max_episode_steps
         return np.array(self.state, dtype=np.float32), 1.0, terminated or truncated, truncated, {}
 
+    def close(self):  # (gym's envs free their windows here: there are none)
+        pass
+
     def render(self):
         pass
 

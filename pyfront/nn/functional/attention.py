@@ -8,6 +8,7 @@ safe softmax) and NaN in ``multi_head_attention_forward``'s weights path, as in 
 
 from __future__ import annotations
 
+import importlib
 import math
 
 from ... import _warnings
@@ -20,7 +21,7 @@ from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ..attention import _check_sdpa_backend
-from .linear import dropout, linear
+from .linear import dropout
 from .vision import pad
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
@@ -200,8 +201,16 @@ def canonical_mask(mask, mask_name, other_type, other_name, target_type, check_o
     return mask
 
 
+def _as_called(name: str):
+    """``F.<name>`` as a script calls it, autocast's cast included: torch's multi-head attention is Python
+    calling F.linear and scaled_dot_product_attention, which autocast runs in its lower precision (a
+    module-level import here would bind the function autocast has not wrapped)."""
+    return getattr(importlib.import_module(__package__), name)
+
+
 def _in_projection_packed(q, k, v, w, b):
     """q, k, v projected by the three row blocks of the packed weight ``w`` (and bias ``b``)."""
+    linear = _as_called("linear")
     w_q, w_k, w_v = w.chunk(3)
     b_q, b_k, b_v = b.chunk(3) if b is not None else (None, None, None)
     return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
@@ -280,6 +289,7 @@ def multi_head_attention_forward(
 
     Follows Vaswani et al. 2017, as ``torch.nn.functional.multi_head_attention_forward``.
     """
+    linear, sdpa = _as_called("linear"), _as_called("scaled_dot_product_attention")
     batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
@@ -378,9 +388,10 @@ def multi_head_attention_forward(
 
     if need_weights:
         q_scaled = q * math.sqrt(1.0 / float(head_dim))
-        scores = q_scaled.matmul(k.transpose(-2, -1))
-        if attn_mask is not None:
-            scores = scores + attn_mask
+        if attn_mask is None:
+            scores = q_scaled.matmul(k.transpose(-2, -1))
+        else:  # one baddbmm, as torch's: autocast casts the mask with the product (bfloat16 weights)
+            scores = attn_mask.baddbmm(q_scaled, k.transpose(-2, -1))
         weights = scores.softmax(-1)
         if dropout_p > 0.0:
             weights = dropout(weights, p=dropout_p)
@@ -401,7 +412,7 @@ def multi_head_attention_forward(
     q = q.reshape(bsz, num_heads, tgt_len, head_dim)
     k = k.reshape(bsz, num_heads, src_len, head_dim)
     v = v.reshape(bsz, num_heads, src_len, head_dim)
-    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    out = sdpa(q, k, v, attn_mask, dropout_p, is_causal)
     out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
     out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
     if not batched:

@@ -11,6 +11,7 @@ from ...backends import get_backend
 from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
 from ..shell import SHELL, refuse_kernel
+from .indexing import out_of_range_in_self, reworded
 
 METHODS = "index_reduce nonzero_static"
 INPLACE = "index_reduce"
@@ -48,7 +49,8 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if source.dim():
         shape[d] = n
     spread = index.reshape(shape).expand(source.shape) if source.dim() else index.reshape(())
-    return input.scatter_reduce(dim, spread, source, reduce, include_self=include_self)
+    with reworded(IndexError, out_of_range_in_self):  # (index_reduce's kernel's words, not scatter_reduce's)
+        return input.scatter_reduce(dim, spread, source, reduce, include_self=include_self)
 
 
 def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:

@@ -29,7 +29,7 @@ from ..views import select, slice_dim, unsqueeze
 
 
 @contextmanager
-def _reworded(error: type, message):
+def reworded(error: type, message):
     """Re-raise a primitive's out-of-bounds error as ``error(message(value, size))``: this op's
     PyTorch wording of the same fault."""
     try:
@@ -369,10 +369,10 @@ def index_select(input, dim, index):
         shape[d] = index.shape[0]
     # PyTorch's CPU kernel has its own loop for dim 0, with its own wording and type
     if d == 0:
-        fault = _reworded(IndexError, lambda v, n: "index out of range in self")
+        fault = reworded(IndexError, out_of_range_in_self)
     else:
-        fault = _reworded(RuntimeError,
-                          lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}")
+        fault = reworded(RuntimeError,
+                         lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}")
     with fault:
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
 
@@ -408,7 +408,16 @@ def index_add(input, dim, index, source, *, alpha=1):
     _check_slices(input, d, source)
     if alpha != 1:
         source = source * alpha
-    return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
+    if input.dim() > 1:
+        return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
+    # torch's kernel for a vector (or 0-d) self checks each index in its own words
+    with reworded(IndexError, out_of_range_in_self):
+        return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
+
+
+def out_of_range_in_self(value, size) -> str:
+    """The words of torch's index kernels that check each index as they go (TORCH_CHECK_INDEX)."""
+    return "index out of range in self"
 
 
 def _check_slices(input, d, source):
@@ -450,7 +459,7 @@ def index_copy(input, dim, index, source):
             "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: "
             f"{spelled(input)} at dimension {d} and source slice shape: {spelled(source)} at dimension 0."
         )
-    with _reworded(IndexError, lambda v, n: f"index_copy_(): index {v} is out of bounds for dimension {d} "
+    with reworded(IndexError, lambda v, n: f"index_copy_(): index {v} is out of bounds for dimension {d} "
                                             f"with size {n}"):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
 
@@ -474,7 +483,7 @@ def index_fill(input, dim, index, value):
         else scalar_tensor(check_fits(value, input.dtype), input.dtype, input.device)
     )
     x = input.reshape(1) if input.dim() == 0 else input
-    with _reworded(IndexError, lambda v, n: f"index {v} is out of bounds for dimension {d} with size {n}"):
+    with reworded(IndexError, lambda v, n: f"index {v} is out of bounds for dimension {d} with size {n}"):
         out = prim.index_put(x, _vector(index).reshape(1, -1), value, (d,), False)
     return out.reshape(input.shape)
 
@@ -549,7 +558,7 @@ def take(input, index):
     if index.dtype is not dt.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {scalar_name(index.dtype)}")
     message = "out of range: tried to access index {} on a tensor of {} elements."
-    with _reworded(IndexError, message.format):
+    with reworded(IndexError, message.format):
         return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
 
 

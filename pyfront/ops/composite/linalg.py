@@ -28,6 +28,14 @@ METHODS = "matmul dot vdot mv outer ger inner addmm addmv baddbmm addbmm __matmu
 INPLACE = "addmm addmv baddbmm addbmm"
 
 
+def _as_row(vector: Tensor) -> Tensor:
+    return vector.unsqueeze(0)
+
+
+def _as_column(vector: Tensor) -> Tensor:
+    return vector.unsqueeze(1)
+
+
 # -- products of vectors and matrices ------------------------------------------------------------
 @composite(samples=samples.dot, grad_fn="DotBackward0", saves="self=input tensor")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
@@ -42,7 +50,10 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
                            f"number of elements, but got {n} and {m} elements respectively")
     check_not_bool("dot", input)
-    return mm(input.unsqueeze(0), tensor.unsqueeze(1)).reshape(())
+    row, col = input.unsqueeze(0), tensor.unsqueeze(1)
+    product = mm(row, col)
+    graph.saved_as_given(product, (row, input, _as_row), (col, tensor, _as_column))
+    return product.reshape(())
 
 
 @composite(samples=samples.vdot, grad_fn="VdotBackward0", saves="self=input other")
@@ -75,7 +86,10 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``."""
     graph.saved_crosswise(input, vec)
     _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
-    return mm(input, vec.unsqueeze(1)).squeeze(1)
+    col = vec.unsqueeze(1)
+    product = mm(input, col)
+    graph.saved_as_given(product, (col, vec, _as_column))  # torch's mv saves vec itself
+    return product.squeeze(1)
 
 
 @composite(samples=samples.outer)
