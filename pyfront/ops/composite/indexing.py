@@ -23,6 +23,7 @@ from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zer
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
 from ..memory_formats import contiguous_result, lays_out
+from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples, shell
 from ..views import select, slice_dim, unsqueeze
@@ -511,6 +512,7 @@ def _flat_coords(mask, ndim):
 @composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
+    refuse_on_meta("aten::masked_select", input, mask)
     if mask.dtype is not dt.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = broadcast_shapes(mask.shape, input.shape) or (1,)

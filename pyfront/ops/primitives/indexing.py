@@ -21,6 +21,7 @@ from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
 from ..dispatch import apply
+from ..on_meta import refuse_on_meta
 from ..registry import OpDef, register
 from .. import samples
 
@@ -352,7 +353,7 @@ NONZERO = register(
     OpDef(
         "nonzero",
         "other",
-        lambda x: [((int((x != 0).sum().item()), x.dim()), dt.int64)],
+        lambda x: refuse_on_meta("nonzero", x) or [((int((x != 0).sum().item()), x.dim()), dt.int64)],
         lambda np, x: np.argwhere(x),
         None,
         torch_name="nonzero",
