@@ -531,7 +531,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left
     edge, the last both. As ``torch.histogram``."""
-    refuse_on_meta("aten::histogram.bins_tensor" if isinstance(bins, Tensor) else "aten::histogram.bin_ct", input)
+    refuse_on_meta("aten::histogram." + ("bins_tensor" if isinstance(bins, Tensor) else "bin_ct"), input)
     if not isinstance(bins, Tensor) and bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     # torch's histogram is histogramdd of its elements as 1-D points, the weight flattened alike
@@ -551,7 +551,7 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
     tensors; each bin holds its left edges, the last of each dim its right one too. As
     ``torch.histogramdd``."""
     by_edges = isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor)
-    refuse_on_meta("aten::_histogramdd_from_bin_tensors" if by_edges else "aten::_histogramdd_bin_edges", input)
+    refuse_on_meta("aten::_histogramdd_" + ("from_bin_tensors" if by_edges else "bin_edges"), input)
     if input.dim() < 2:
         raise _dd("input tensor should have at least 2 dimensions")
     hist, edges = _histogramdd(input, bins, range, weight, density,
