@@ -3,6 +3,8 @@ refuses each with the words of the kernel it lacks. One check per op, at its top
 fail with ``item()``'s words instead."""
 from __future__ import annotations
 
+from ..shape import broadcast_shapes, broadcast_shapes_on_meta
+
 # torch's meta rule for nonzero exists but refuses unless a config flag says every element is non-zero
 _NONZERO = ("The register_meta function for torch.nonzero() raises unimplemented by default, as a correct "
             "data-independent implementation does not exist. This implementation returns a fake value, "
@@ -10,10 +12,15 @@ _NONZERO = ("The register_meta function for torch.nonzero() raises unimplemented
             "'torch.fx.experimental._config.meta_nonzero_assume_all_nonzero' to True.")
 
 
+def on_meta(*tensors) -> bool:
+    """Whether torch would run the meta kernel: any of ``tensors`` (None: an absent operand) is on meta."""
+    return any(t is not None and t.device.type == "meta" for t in tensors)
+
+
 def refuse_on_meta(aten: str, *tensors) -> None:
     """Raise torch's NotImplementedError when any of ``tensors`` is on the meta device: ``aten`` names the
     kernel torch has no meta version of ("aten::equal"), or is "nonzero" (every op built on it)."""
-    if not any(t is not None and t.device.type == "meta" for t in tensors):
+    if not on_meta(*tensors):
         return
     if aten == "nonzero":
         raise NotImplementedError(_NONZERO)
@@ -23,3 +30,15 @@ def refuse_on_meta(aten: str, *tensors) -> None:
         "APIs (torch.compile/torch.export); in order to use this operator with those APIs you'll need to add "
         "a fake impl. Please see the following for next steps:  "
         "https://pytorch.org/tutorials/advanced/custom_ops_landing_page.html")
+
+
+def broadcast_of(*tensors) -> tuple:
+    """The shape ``tensors`` broadcast to; a mismatch among meta tensors gets the meta device's words (its
+    kernels broadcast in Python), checked only once the shapes failed."""
+    shapes = [t.shape for t in tensors]
+    try:
+        return broadcast_shapes(*shapes)
+    except RuntimeError:
+        if on_meta(*tensors):
+            broadcast_shapes_on_meta(*shapes)
+        raise
