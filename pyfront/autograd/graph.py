@@ -73,8 +73,13 @@ class SavedTensor:
             with no_grad():  # torch packs with grad mode off
                 self.packed = hooks[0](tensor)
             return
-        # an output is saved detached to avoid a reference cycle through its own grad_fn
-        self.tensor = tensor._alias() if is_output else tensor
+        # an output is saved detached to avoid a reference cycle through its own grad_fn; an input is kept
+        # itself, and marked so for swap_tensors (torch counts each such saver among the tensor's users)
+        if is_output:
+            self.tensor = tensor._alias()
+        else:
+            self.tensor = tensor
+            tensor._saved_as_input = True
 
     def unpack(self, node, index=0):
         t = self.tensor
