@@ -16,7 +16,7 @@ from ...dtypes import scalar_name
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
-from ...autograd.graph import saved_as_torch
+from ...autograd.graph import also_saves, saved_as_torch
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
@@ -210,7 +210,21 @@ def __getitem__(self, index):
     if not adv:
         return self.view(self.shape) if view is self else view  # x[...] is a new view, as in PyTorch
     packed, dims = _packed(view, adv)
-    return prim.index(view, packed, dims)
+    out = prim.index(view, packed, dims)
+    if out._requires_grad:  # torch's node keeps the index tensors as given (a mask, not its coordinates)
+        also_saves(out, ("indices", _as_torch_indices(adv)))
+    return out
+
+
+def _as_torch_indices(adv) -> list:
+    """The index tensors as torch's index node keeps them: one entry per dim of the basic-indexed view up
+    to the last one indexed, None where a dim is not indexed, a mask once for the dims it spans."""
+    out, at = [], 0
+    for dim, t in adv:
+        out += [None] * (dim - at)
+        out.append(t)
+        at = dim + (t.dim() if t.dtype in (dt.bool_, dt.uint8) else 1)
+    return out
 
 
 def _setitem_number(value, self):
@@ -329,7 +343,7 @@ def index_put(input, indices, values, accumulate=False):
     if not accumulate:
         _refuse_byte_mask_fill(view, adv, values)
     packed, dims = _packed(view, adv)
-    return prim.index_put(input, packed, values, dims, accumulate)
+    return prim.index_put(input, packed, values, dims, accumulate, shown=list(indices))
 
 
 def _along(index, d, shape):
