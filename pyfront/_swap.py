@@ -33,15 +33,18 @@ def _poisoned(grad_outputs):
 
 
 def _savers(t) -> int:
-    """How many live graph nodes keep ``t`` itself for backward (as an input: an output is kept as an alias),
-    looked for only where one ever did (a backward, or the graph's end, frees them)."""
-    if not t._saved_as_input:
+    """How many live graph nodes keep ``t`` itself for backward (as an input: an output is kept as an alias).
+    Looked for only where its storage counts some (a backward uncounts the ones it frees); a graph dropped
+    unrun left its count high, so the count is set to what is found."""
+    storage = t._storage
+    if not getattr(storage, "kept_by_graph", 0):
         return 0
     from .autograd.graph import SavedTensor
-    n = sum(1 for r in gc.get_referrers(t) if type(r) is SavedTensor and r.tensor is t)
-    if not n:
-        t._saved_as_input = False  # none left: the next swap need not look
-    return n
+    sharers = storage._live() if storage.sharers else [t]
+    savers = [r for r in gc.get_referrers(*sharers) if type(r) is SavedTensor and r.tensor is not None
+              and not r.is_output and r.tensor._storage is storage]
+    storage.kept_by_graph = len(savers)
+    return sum(1 for r in savers if r.tensor is t)
 
 
 def _accumulator_in_a_graph(t) -> bool:

@@ -75,7 +75,6 @@ class Tensor:
     # mode from a base that requires grad
     _creation = None
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
-    _saved_as_input = False  # a graph's node kept it (autograd.graph.SavedTensor): swap_tensors looks for it
     # inside vmap, the levels (bit i: the vmap i deep) at which this is one value per sample, torch's
     # BatchedTensor: a sample's slice, or what an op computed from one (ops.dispatch.mark_batched)
     _batched = 0

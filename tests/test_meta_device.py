@@ -158,6 +158,13 @@ CASES.update({
     "masked_fill broadcast": lambda L: _m(L, 3).masked_fill(_bool(L, 2), 1.0),
     "lerp broadcast": lambda L: L.lerp(_m(L, 3), _m(L, 2), 0.5),
     "clamp broadcast": lambda L: _m(L, 3).clamp(_m(L, 2)),
+    # (the same words as on the cpu: these run the same code there)
+    "addr input": lambda L: L.addr(_m(L, 3, 3), _m(L, 2), _m(L, 3)),
+    "addr row input": lambda L: L.addr(_m(L, 4), _m(L, 2), _m(L, 3)),
+    "unflatten": lambda L: _m(L, 6).unflatten(0, (4, 2)),
+    "unflatten inferred": lambda L: _m(L, 6).unflatten(0, (4, -1)),
+    "unflatten of nothing": lambda L: _m(L, 6).unflatten(0, ()),
+    "select out of range": lambda L: _m(L, 2, 0).select(1, 0),
 })
 
 

@@ -74,12 +74,13 @@ class SavedTensor:
                 self.packed = hooks[0](tensor)
             return
         # an output is saved detached to avoid a reference cycle through its own grad_fn; an input is kept
-        # itself, and marked so for swap_tensors (torch counts each such saver among the tensor's users)
+        # itself, and counted on its storage for swap_tensors (torch counts each such saver among the
+        # tensor's users) until a backward frees it or hooks take its place
         if is_output:
             self.tensor = tensor._alias()
         else:
             self.tensor = tensor
-            tensor._saved_as_input = True
+            _count_kept(tensor._storage, 1)
 
     def unpack(self, node=None, index=0):
         """The tensor for backward, checked (``node``: the node that saved it, output ``index`` of it where
@@ -148,14 +149,22 @@ class SavedTensor:
         pack, unpack = args
         with no_grad():  # pack sees the memory without its history, as torch's
             self.packed = pack(self.tensor._alias())
+        self._let_go()
         self.tensor, self.unpack_hook = None, unpack
 
     def free(self, hooks_stay: bool = False) -> None:
         """A backward freed it: what it holds goes; a later register_hooks refuses, as torch's (a Function's
         saved tensor that has hooks, ``hooks_stay``, refuses as one whose hooks are set)."""
+        self._let_go()
         self.tensor = self.packed = None
         if not (hooks_stay and getattr(self, "unpack_hook", None) is not None):
             self.unpack_hook = _GONE
+
+    def _let_go(self) -> None:
+        """It stops holding its tensor: uncounted on the storage (see _count_kept)."""
+        t = self.tensor
+        if t is not None and not self.is_output:
+            _count_kept(t._storage, -1)
 
     def __repr__(self) -> str:
         return f"<torch._C._autograd.SavedTensor object at {hex(id(self))}>"
@@ -168,6 +177,12 @@ class SavedTensor:
             raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of "
                             f"type {type(t).__name__}")
         return t._reattach(node, index) if self.is_output and node is not None else t
+
+
+def _count_kept(storage, n: int) -> None:
+    """How many SavedTensors hold a tensor of ``storage`` itself (``Storage.kept_by_graph``): up at a save,
+    down when a backward frees one; a graph dropped unrun leaves it high, which swap_tensors corrects."""
+    storage.kept_by_graph = getattr(storage, "kept_by_graph", 0) + n
 
 
 class _ByUser:

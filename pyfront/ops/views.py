@@ -333,7 +333,14 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     d = normalize_dim(dim, input.dim())
-    sizes = infer_size(tuple(sizes), input.shape[d])
+    sizes, n = tuple(sizes), input.shape[d]
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    known = math.prod(s for s in sizes if s != -1)
+    if sizes.count(-1) <= 1 and min(sizes) >= -1 and known and (n % known if -1 in sizes else n != known):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                           f"{d} ({n}) in the input tensor")
+    sizes = infer_size(sizes, n)
     return view(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1 :])
 
 
