@@ -399,7 +399,7 @@ FREED_LIST = object()  # a SavedList so freed
 def release_torch_saved(node):
     for _, s, _ in node.torch_saved:
         for one in (s if type(s) is SavedList else (s,)):
-            if type(one) is SavedTensor:
+            if type(one) is SavedTensor and one is not NONE_SAVED:  # (a list's None: the one shared shell)
                 one.free()
     node.torch_saved = tuple((name, FREED if type(s) is SavedTensor else FREED_LIST if type(s) is SavedList
                               else s, nr) for name, s, nr in node.torch_saved)
