@@ -4,6 +4,8 @@ holding a Parameter) sees the other's contents. nn.Module's conversions use it u
 ``torch.__future__.set_swap_module_params_on_conversion(True)``."""
 from __future__ import annotations
 
+import gc
+import types
 import weakref
 
 __all__ = ["swap_tensors"]
@@ -30,18 +32,48 @@ def _poisoned(grad_outputs):
         "backward).")
 
 
-def _check_alone(t, name: str) -> None:
-    # torch refuses a tensor whose TensorImpl more than its Python object holds; here, its live views (each
-    # keeps it as its base, and would read the other's memory once swapped)
+def _savers(t) -> int:
+    """How many live graph nodes keep ``t`` itself for backward (as an input: an output is kept as an alias).
+    Looked for only where its storage counts some (a backward uncounts the ones it frees); a graph dropped
+    unrun left its count high, so the count is set to what is found."""
     storage = t._storage
-    views = [v for v in (storage._live() if storage.sharers else ()) if v is not t and v._base is t]
-    if len(views) == 1 and t.is_leaf and not t.requires_grad:  # torch asks the leaf for its gradient edge
+    if not getattr(storage, "kept_by_graph", 0):
+        return 0
+    from .autograd.graph import SavedTensor
+    sharers = storage._live() if storage.sharers else [t]
+    savers = [r for r in gc.get_referrers(*sharers) if type(r) is SavedTensor and r.tensor is not None
+              and not r.is_output and r.tensor._storage is storage]
+    storage.kept_by_graph = len(savers)
+    return sum(1 for r in savers if r.tensor is t)
+
+
+def _accumulator_in_a_graph(t) -> bool:
+    """Whether a live graph (not only ``t`` itself) holds ``t``'s gradient accumulator: torch's tensor holds
+    its own weakly, so only then does it count among the tensor's users."""
+    accum = t._accum
+    if accum is None:
+        return False
+    own = getattr(t, "__dict__", None)
+    return any(r is not own and r is not t and not isinstance(r, types.FrameType)
+               for r in gc.get_referrers(accum))
+
+
+def _check_alone(t, name: str) -> None:
+    # torch refuses a tensor whose TensorImpl more than its Python object holds: its live views (each keeps it
+    # as its base, and would read the other's memory once swapped), the nodes that saved it for backward and
+    # its gradient accumulator while a graph holds that; a leaf held by its accumulator alone may swap (the
+    # accumulator is then poisoned, below)
+    storage = t._storage
+    others = len([v for v in (storage._live() if storage.sharers else ()) if v is not t and v._base is t])
+    others += _savers(t)
+    if not others:
+        return
+    count = 1 + others + _accumulator_in_a_graph(t)
+    if count == 2 and t.is_leaf and not t.requires_grad:  # torch asks the leaf for its gradient edge
         raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require "
                            "gradients")
-    if views:
-        raise RuntimeError(f"Expected use_count of {name} to be 1 or 2 with an AccumulateGrad node but got "
-                           f"{1 + len(views)} make sure you are not holding references to the tensor in "
-                           "other places.")
+    raise RuntimeError(f"Expected use_count of {name} to be 1 or 2 with an AccumulateGrad node but got "
+                       f"{count} make sure you are not holding references to the tensor in other places.")
 
 
 def swap_tensors(t1, t2) -> None:

@@ -199,6 +199,23 @@ def broadcast_shapes(*shapes) -> tuple:
     return tuple(out)
 
 
+def broadcast_shapes_on_meta(*shapes) -> tuple:
+    """``broadcast_shapes`` with the words of torch's meta device, whose kernels broadcast in Python: the
+    shapes taken in argument order, each from its last dim, against the common shape built so far; the
+    first one that fits no longer is named by its index."""
+    out = [1] * max((len(s) for s in shapes), default=0)
+    for index, s in enumerate(shapes):
+        for back in range(-1, -len(s) - 1, -1):
+            n = s[back]
+            if out[back] == 1:
+                out[back] = n
+            elif n != 1 and n != out[back]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {back}! "
+                                   f"Mismatching argument at index {index} had torch.Size({list(s)}); but "
+                                   f"expected shape should be broadcastable to {out}")
+    return tuple(out)
+
+
 def infer_size(shape, numel: int) -> tuple:
     """Resolve a single -1 in a view/reshape shape, checking its sizes left to right as torch does. A
     RuntimeError for sizes that cannot hold ``numel`` elements carries ``sizes_mismatch`` (unflatten words

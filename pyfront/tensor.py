@@ -842,7 +842,9 @@ class Tensor:
         return complex(self._python_scalar())
 
     def __format__(self, spec):
-        if self.dim() == 0:
+        # torch formats the number of a plain 0-d tensor that has one; anything else (a meta tensor, a
+        # Parameter or other subclass) is formatted as an object: its repr, or a TypeError for a spec
+        if self.dim() == 0 and type(self) is Tensor and self.device.type != "meta":
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -859,6 +861,9 @@ class Tensor:
         from .ops.lazy_bits import raw_layout
         from .serialization.tables import own_state
         from .storage import elements
+        if self.device.type == "meta":  # no memory to carry: torch's pickle keeps the dtype and the geometry
+            return _rebuild_meta, (type(self), self.dtype.name, tuple(self._shape), tuple(self._strides),
+                                   self._requires_grad, own_state(self) or None)
         storage, dtype = raw_layout(self).storage, self.dtype
         raw = get_backend(self.device).to_bytes(dense(storage, (elements(storage, dtype),), dtype))
         return _rebuild_from_bytes, (type(self), raw, dtype.name, tuple(self._shape), self._requires_grad,
@@ -884,21 +889,31 @@ class Tensor:
                                "see https://github.com/pytorch/pytorch/pull/103001")
         if id(self) in memo:
             return memo[id(self)]
-        # as torch's: the storage copied once per deepcopy (views of one storage still share the copy), read
-        # with this tensor's strides and offset; a conj (or neg) view's copy holds its values, without the bit
+        # as torch's: the memory copied once per deepcopy (views of one storage, and views of its bits as
+        # another dtype, still share the copy), read with this tensor's strides and offset; a conj (or neg)
+        # view's copy holds its values, without the bit
         from copy import deepcopy
         from .ops.lazy_bits import raw_layout
         from .serialization.tables import own_state
         storage, dtype = raw_layout(self).storage, self.dtype
         copies = memo.setdefault("pyfront.storages", {})  # id -> (storage, its copy): the pair keeps the id
-        if id(storage) not in copies:
-            from .storage import elements
+        if self.device.type == "meta":  # no storage to share: torch clones each (a view's gaps close up)
             with _no_grad():
-                whole = Tensor._make(storage, (elements(storage, dtype),), dtype).clone()
-            copies[id(storage)] = storage, whole._storage
-        fresh = copies[id(storage)][1]
-        new = Tensor._make(fresh, self._shape, dtype, self._strides, self._offset)
-        fresh.share(new)
+                new = self.clone()
+        else:
+            from .backends.storage import memory_of
+            memory = memory_of(storage)
+            if id(memory) not in copies:  # (the memory kept in the entry, so its id is not reused)
+                from .storage import elements
+                with _no_grad():
+                    whole = Tensor._make(storage, (elements(storage, dtype),), dtype).clone()
+                copies[id(memory)] = memory, whole._storage, dtype
+            _, fresh, copied_as = copies[id(memory)]
+            if copied_as is not dtype:
+                from .ops.bit_views import reinterpreted_storage
+                fresh = reinterpreted_storage(fresh, copied_as, dtype)
+            new = Tensor._make(fresh, self._shape, dtype, self._strides, self._offset)
+            fresh.share(new)
         if self._lazy is not None:
             with _no_grad():
                 new = new.conj_physical() if self._lazy == "conj" else new.neg()
@@ -1016,6 +1031,19 @@ def _rebuild_from_bytes(cls, raw, dtype_name, shape, requires_grad, location="cp
     if bit in ("conj", "neg"):  # its memory holds a conj (or neg) view's: the bit makes the values
         from .ops.lazy_bits import mark
         mark(t, bit)
+    if state:
+        t.__dict__.update(state)
+    return t
+
+
+def _rebuild_meta(cls, dtype_name, shape, strides, requires_grad, state):
+    """The other half of ``Tensor.__reduce_ex__`` for a meta tensor: a new one of that geometry, at offset 0
+    (torch's drops a view's offset too)."""
+    from .ops.factories import empty_strided
+    t = empty_strided(shape, strides, dtype=_dt._BY_NAME[dtype_name], device="meta")
+    if cls is not Tensor:
+        t.__class__ = cls
+    t._requires_grad = requires_grad
     if state:
         t.__dict__.update(state)
     return t

@@ -1,8 +1,9 @@
 """Plain ``pickle``, ``copy.deepcopy`` and ``copy.copy`` of tensors, as torch's: a view keeps its strides,
 offset and whole storage (a transpose, a slice, an expand, a 0-size one), a conj or neg view its bit where
-torch keeps it; deepcopy keeps views of one storage sharing a copy of it (its memo is keyed by the storage)
-while each pickled tensor carries a storage of its own; copy.copy aliases the memory. Parameters, tensors
-with grad, user attributes, every dtype, cpu and webgpu; deepcopy of a non-leaf refuses with torch's words."""
+torch keeps it; deepcopy keeps views of one storage (views of its bits as another dtype too) sharing a copy of
+it (its memo is keyed by the memory) while each pickled tensor carries a storage of its own; copy.copy aliases
+the memory. Parameters, tensors with grad, user attributes, every dtype, cpu and webgpu; deepcopy of a
+non-leaf refuses with torch's words."""
 import copy
 import pickle
 
@@ -36,6 +37,8 @@ def _cases(lib, device):
         "zero_size": base(3, 4)[1:, :0], "scalar_view": x[1, 2], "empty": lib.empty(0, 3, device=device),
         "views_in_a_list": [x.t(), x[1:], x[2]], "same_twice": [x[1:], x[1:]],
         "views_in_a_dict": {"a": x[1:], "b": x[:, 1], "c": x},
+        # one memory read as two dtypes: deepcopy still copies it once (pickle, once per tensor)
+        "dtype_views": [x.view(lib.int32)[1:], x, x[:, 1].view(lib.int32)],
     }
     for name in ("bool", "uint8", "int8", "int32", "int64", "float16", "float64", "bfloat16", "complex64"):
         dtype = getattr(lib, name)

@@ -118,3 +118,81 @@ def _function(lib):
 @pytest.mark.parametrize("scenario", [_node_reads, _hooks_and_refusals, _function])
 def test_raw_saved_tensors_and_their_hooks_as_torch(scenario):
     assert scenario(pyfront) == scenario(torch)
+
+
+def _reads(t):
+    if t is None or isinstance(t, str):
+        return t
+    fn = None if t.grad_fn is None else type(t.grad_fn).__name__
+    return tuple(t.shape), t.requires_grad, t.is_leaf, fn, t.tolist(), t._version
+
+
+def _unpack_and_data(lib):
+    """A SavedTensor's ``unpack()`` (checked: a freed one, one modified in place, an output's, which has no
+    history without its node, refuse with torch's words) and ``data`` (what it holds, unchecked: the tensor,
+    an output's without history, the pack hook's result, None once freed), on inputs, outputs, non-leaves,
+    hooked ones and a None saved."""
+    out = []
+
+    def both(raw):
+        out.extend([_try(lambda: _reads(raw.unpack())), _try(lambda: _reads(raw.data))])
+
+    a, b = lib.tensor([1.0, 2.0], requires_grad=True), lib.tensor([3.0, 4.0], requires_grad=True)
+    raw = (a * b).grad_fn._raw_saved_self
+    both(raw)
+    out += [raw.unpack() is a, raw.data is a]
+    r = a.relu()
+    both(r.grad_fn._raw_saved_result)
+    out.append(r.grad_fn._raw_saved_result.data is r)
+    n = a * 2
+    s = n.sin()
+    raw = s.grad_fn._raw_saved_self
+    both(raw)
+    out += [raw.unpack() is n, raw.data is n]
+    s.sum().backward()
+    both(raw)  # freed
+    c = lib.tensor([1.0, 2.0], requires_grad=True).clone()
+    t = c.sin()
+    c.add_(1)
+    both(t.grad_fn._raw_saved_self)  # modified in place
+    h = (a * 1.5).sin()
+    h.grad_fn._raw_saved_self.register_hooks(lambda x: x * 10, lambda x: x + 1)
+    out.append(_try(lambda: _reads(h.grad_fn._raw_saved_self.data)))
+    k = a * lib.tensor([3.0, 4.0])  # other needs no grad: self is not saved
+    both(k.grad_fn._raw_saved_self)
+    return out
+
+
+def _saved_lists(lib):
+    """Indexing keeps its index tensors as torch's node does (``_saved_indices``, ``_raw_saved_indices``):
+    one per indexed dim of the view left by basic indexing, None where a dim is not indexed, a mask as
+    given; index_put too, with its ``accumulate``; freed by a backward; an index modified in place is
+    caught by the backward."""
+    def shown(fn):
+        names = sorted(k for k in dir(fn) if k.startswith(("_saved_indices", "_raw_saved_indices",
+                                                            "_saved_accumulate")))
+        lists = [_try(lambda: [_reads(t) for t in fn._saved_indices]),
+                 _try(lambda: [_reads(r.unpack()) for r in fn._raw_saved_indices]),
+                 _try(lambda: [_reads(r.data) for r in fn._raw_saved_indices])]
+        return [type(fn).__name__, names, _try(lambda: type(fn._raw_saved_indices).__name__)] + lists
+
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x3 = lib.arange(8.0).reshape(2, 2, 2).requires_grad_()
+    i, j = lib.tensor([0, 1, 1]), lib.tensor([1, 0, 1])
+    mask = lib.tensor([[True, False], [False, True]])
+    out = [shown(y.grad_fn) for y in (x[i], x[i, j], x[:, i], x[0:1, i], x[i, 1:], x[..., i], x[None, i],
+                                      x[[0, 1]], x[mask], x3[:, mask], x3[:, 1:, i])]
+    z = x.clone().index_put((i,), lib.ones(3, 2), accumulate=True)
+    out.append(shown(z.grad_fn))
+    m = x[mask]
+    m.sum().backward()
+    out.append(shown(m.grad_fn))
+    y = x[i]
+    i.add_(0)
+    out.append(_try(lambda: y.sum().backward()))
+    return out
+
+
+@pytest.mark.parametrize("scenario", [_unpack_and_data, _saved_lists])
+def test_saved_tensor_reads_as_torch(scenario):
+    assert scenario(pyfront) == scenario(torch)

@@ -70,6 +70,66 @@ def _conversions(lib):
     return out
 
 
+def _held_by_graphs(lib):
+    """torch refuses a tensor its live graph holds: each node that saved it as an input counts, and a leaf's
+    gradient accumulator while a graph holds it; an output is saved without it, and a backward (or the graph's
+    end) lets it go. A plain leaf saved by one node is asked for its gradient edge (torch's error)."""
+    swap, out = lib.utils.swap_tensors, []
+
+    def new(requires_grad=True):
+        return lib.ones(3, requires_grad=requires_grad)
+
+    class Keep(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    a, b = new(), new()
+    z = a * b
+    out += [_err(lambda: swap(a, lib.zeros(3))), _err(lambda: swap(lib.zeros(3), b))]
+    a = new()
+    t = a * 2
+    z = t.sin()
+    out.append(_err(lambda: swap(t, lib.zeros(3))))  # a non-leaf saved by sin
+    a, b = new(requires_grad=False), new()
+    z = a * b
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # a plain leaf saved by mul
+    a = new()
+    z = a * a
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # saved twice
+    a = new()
+    z = Keep.apply(a)
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # a Function's save_for_backward
+    a = new()
+    z = a + 1
+    v = a[1:]
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # a view and the accumulator
+    del v
+    a, b = new(), new()
+    z = (a * b).sum()
+    z.backward(retain_graph=True)
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # a retained graph still holds it
+    z.backward()
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # freed by the backward
+    a, b = new(), new()
+    z = a * b
+    del z
+    out.append(_err(lambda: swap(a, lib.zeros(3))))  # the graph is gone
+    a = new()
+    z = a.exp()
+    out.append(_err(lambda: swap(z, lib.zeros(3))))  # exp saves its output: not the tensor itself
+    return out
+
+
+def test_swap_tensors_held_by_a_graph_as_torch():
+    assert _held_by_graphs(pyfront) == _held_by_graphs(torch)
+
+
 def test_swap_tensors_as_torch():
     assert _swaps(pyfront) == _swaps(torch)
 

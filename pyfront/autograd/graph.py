@@ -86,19 +86,35 @@ class SavedTensor:
             with no_grad():  # torch packs with grad mode off
                 self.packed = hooks[0](tensor)
             return
-        # an output is saved detached to avoid a reference cycle through its own grad_fn
-        self.tensor = tensor._alias() if is_output else tensor
+        # an output is saved detached to avoid a reference cycle through its own grad_fn; an input is kept
+        # itself, and counted on its storage for swap_tensors (torch counts each such saver among the
+        # tensor's users) until a backward frees it or hooks take its place
+        if is_output:
+            self.tensor = tensor._alias()
+        else:
+            self.tensor = tensor
+            _count_kept(tensor._storage, 1)
 
-    def unpack(self, node, index=0):
+    def unpack(self, node=None, index=0):
+        """The tensor for backward, checked (``node``: the node that saved it, output ``index`` of it where
+        it saved an output). Without a node, a user's ``grad_fn._raw_saved_<name>.unpack()``: None for
+        nothing saved, torch's errors for a freed one and for an output (whose history is its node's)."""
         t = self.tensor
         if t is None:
+            hook = getattr(self, "unpack_hook", None)
+            if hook is _NO_VALUE:
+                return None
+            if hook is _GONE or hook is None:
+                raise RuntimeError(_FREED)
             return self._unpack_with_hook(node, index)
+        if node is None:
+            if self.is_output:
+                raise RuntimeError(_DETACHED)
+            node = _BY_USER
         # (Tensor._version without its call: an inference tensor is never saved)
         if (t._counter or t._storage).version != self.version or t._detached_at >= node._seq:
             if t._detached_at >= node._seq:  # its history was cut in place after this node saved it
-                raise RuntimeError("Trying to use a saved tensor that has been detached in-place, i.e. with "
-                                   ".detach_().This is not supported, please use out-of-place `.detach()` "
-                                   "instead")
+                raise RuntimeError(_DETACHED)
             fn = node if self.is_output else t.grad_fn
             nr = index if self.is_output else t._output_nr
             where = f", which is output {nr} of {_forward_name(fn)}," if fn is not None else ""
@@ -111,6 +127,13 @@ class SavedTensor:
         if self.is_output:
             return t._reattach(node, index)
         return t
+
+    @property
+    def data(self):
+        """What it holds, unchecked, as torch's ``SavedTensor.data``: the tensor (an output's without its
+        history), the pack hook's result where hooks packed it, None where nothing is (freed, or None)."""
+        t = self.tensor
+        return t if t is not None else getattr(self, "packed", None)
 
     def register_hooks(self, *args, **kwargs) -> None:
         """Keep ``pack_hook(tensor)`` in place of the tensor from now on, and read it back as
@@ -139,14 +162,22 @@ class SavedTensor:
         pack, unpack = args
         with no_grad():  # pack sees the memory without its history, as torch's
             self.packed = pack(self.tensor._alias())
+        self._let_go()
         self.tensor, self.unpack_hook = None, unpack
 
     def free(self, hooks_stay: bool = False) -> None:
         """A backward freed it: what it holds goes; a later register_hooks refuses, as torch's (a Function's
         saved tensor that has hooks, ``hooks_stay``, refuses as one whose hooks are set)."""
+        self._let_go()
         self.tensor = self.packed = None
         if not (hooks_stay and getattr(self, "unpack_hook", None) is not None):
             self.unpack_hook = _GONE
+
+    def _let_go(self) -> None:
+        """It stops holding its tensor: uncounted on the storage (see _count_kept)."""
+        t = self.tensor
+        if t is not None and not self.is_output:
+            _count_kept(t._storage, -1)
 
     def __repr__(self) -> str:
         return f"<torch._C._autograd.SavedTensor object at {hex(id(self))}>"
@@ -158,9 +189,23 @@ class SavedTensor:
         if not isinstance(t, _tensor.Tensor):
             raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of "
                             f"type {type(t).__name__}")
-        return t._reattach(node, index) if self.is_output else t
+        return t._reattach(node, index) if self.is_output and node is not None else t
 
 
+def _count_kept(storage, n: int) -> None:
+    """How many SavedTensors hold a tensor of ``storage`` itself (``Storage.kept_by_graph``): up at a save,
+    down when a backward frees one; a graph dropped unrun leaves it high, which swap_tensors corrects."""
+    storage.kept_by_graph = getattr(storage, "kept_by_graph", 0) + n
+
+
+class _ByUser:
+    """The node a user's ``unpack()`` stands in for: made before any detach_, so one since is seen."""
+    _seq = 1
+
+
+_BY_USER = _ByUser()
+_DETACHED = ("Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is not "
+             "supported, please use out-of-place `.detach()` instead")
 _new = object.__new__
 # what a SavedTensor holds as its unpack hook once freed (_GONE), or where it stands for a None (_NO_VALUE)
 _GONE, _NO_VALUE = object(), object()
@@ -350,19 +395,27 @@ def _saved_as_torch(fn, saves, outs):
         if type(what) is Result:  # an output of the op: saved as torch saves its result
             o = outs[what]
             yield name, SavedTensor(o, o._grad_fn is fn, fn, o._output_nr), o._output_nr
+        elif type(what) is list:  # a tensor list (index's indices; None where a dim is not indexed)
+            yield name, SavedList(NONE_SAVED if t is None else SavedTensor(t) for t in what), 0
         else:
             yield name, SavedTensor(what) if isinstance(what, _tensor.Tensor) else what, 0
 
 
+class SavedList(tuple):
+    """A tensor list a node keeps as torch's (``_saved_indices``): one SavedTensor per entry."""
+
+
 FREED = object()  # a SavedTensor of ``torch_saved`` once a backward freed it (its numbers stay readable)
+FREED_LIST = object()  # a SavedList so freed
 
 
 def release_torch_saved(node):
     for _, s, _ in node.torch_saved:
-        if type(s) is SavedTensor:
-            s.free()
-    node.torch_saved = tuple((name, FREED if type(s) is SavedTensor else s, nr)
-                             for name, s, nr in node.torch_saved)
+        for one in (s if type(s) is SavedList else (s,)):
+            if type(one) is SavedTensor and one is not NONE_SAVED:  # (a list's None: the one shared shell)
+                one.free()
+    node.torch_saved = tuple((name, FREED if type(s) is SavedTensor else FREED_LIST if type(s) is SavedList
+                              else s, nr) for name, s, nr in node.torch_saved)
 
 
 def check_torch_saved(node):
@@ -371,6 +424,9 @@ def check_torch_saved(node):
     for _, s, nr in node.torch_saved:
         if type(s) is SavedTensor:
             s.unpack(node, nr)
+        elif type(s) is SavedList:
+            for one in s:
+                one.unpack(node, 0)
 
 
 def _conjugate_vjp(op, ctx, grads):

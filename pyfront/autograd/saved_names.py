@@ -67,7 +67,8 @@ def install(cls) -> None:
     """Give ``cls`` a ``_saved_<name>`` property for every argument name in torch's signatures, and the
     results': each reads what a node has under that name, else is an AttributeError, as torch's."""
     from ..ops.signatures import SIGNATURES
-    names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes"}
+    # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's)
+    names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate"}
     names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
                  for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():
@@ -158,26 +159,31 @@ def op_node_saved(node) -> dict:
 
 def presented_saved(node) -> dict:
     """``name -> thunk`` of what a composite's node keeps as torch's node saves (``Node.torch_saved``)."""
-    from .graph import _FREED, FREED, FREED_SAVED, SavedTensor
+    from .graph import _FREED, FREED, FREED_LIST, FREED_SAVED, SavedList, SavedTensor
     kept = node.torch_saved
     if kept is None:
         return {}
 
     def read(k):
         _, s, nr = kept[k]
-        if s is FREED:  # (a number or None stays readable after backward, as torch's)
+        if s is FREED or s is FREED_LIST:  # (a number or None stays readable after backward, as torch's)
             raise RuntimeError(_FREED)
+        if type(s) is SavedList:
+            return tuple(one.unpack(node, 0) for one in s)
         return s.unpack(node, nr) if type(s) is SavedTensor else s
+
     def raw(k):
         s = kept[k][1]
-        return FREED_SAVED if s is FREED else s
+        if s is FREED_LIST:  # a freed list has no SavedTensors left to give, as torch's
+            raise RuntimeError(_FREED)
+        return FREED_SAVED if s is FREED else tuple(s) if type(s) is SavedList else s
 
     # (a None name: what a node torch records before this one saves, not shown)
     out = {}
     for k, (name, s, _) in enumerate(kept):
         if name:
-            out[name] = _with_raw(lambda k=k: read(k), (lambda k=k: raw(k)) if s is FREED or type(
-                s) is SavedTensor else None)
+            kept_tensors = s is FREED or s is FREED_LIST or type(s) in (SavedTensor, SavedList)
+            out[name] = _with_raw(lambda k=k: read(k), (lambda k=k: raw(k)) if kept_tensors else None)
     return out
 
 

@@ -25,12 +25,14 @@ class Storage:
     the one user-facing view of it while the user holds that (torch returns one storage object).
     ``origin``: where set, the storage whose memory this one reads as another dtype (``Tensor.view(dtype)``,
     ``view_as_real``): torch's one storage, for ``data_ptr`` and ``save`` (see ``memory_of``).
-    ``lanes``: the bytes its elements take, where a device pads its buffers (webgpu: to 4 bytes, and 4 for
-    none), so that a storage's element count is exact (``pyfront.storage.elements``); else ``nbytes``.
+    ``kept_by_graph``: where set, how many autograd nodes keep a tensor over it for backward (where
+    ``swap_tensors`` looks for the ones that still do). ``lanes``: the bytes its elements take, where
+    a device pads its buffers (webgpu: to 4 bytes, and 4 for none), so that a storage's element count is
+    exact (``pyfront.storage.elements``); else ``nbytes``.
     """
 
     __slots__ = ("data", "device", "nbytes", "lanes", "version", "sharers", "exported", "public", "origin",
-                 "__weakref__")
+                 "kept_by_graph", "__weakref__")
 
     def __init__(self, data, device, nbytes: int, exported: bool = False, lanes: int | None = None):
         self.data = data

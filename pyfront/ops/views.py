@@ -83,7 +83,8 @@ def _slice_rule(shape, strides, offset, dim, start, stop, step):
     n = len(range(start, stop, step))
     shape = shape[:dim] + (n,) + shape[dim + 1 :]
     new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1 :]
-    return shape, new_strides, offset + (start * strides[dim] if n else 0)
+    # an empty slice still starts at its (clamped) start, as torch's: x[:, 2:2].storage_offset() is 2
+    return shape, new_strides, offset + start * strides[dim]
 
 
 def _select_rule(shape, strides, offset, dim, index):
@@ -539,8 +540,9 @@ def select(input, dim, index):
     d = normalize_dim(dim, n)
     size = input.shape[d]
     index = int(index)
-    if index < -size or index >= size:
-        raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
+    if index < -size or index >= size:  # (indexing, x[i], checks first, in its own words)
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {d}")
     return apply(OPS_VIEW["select"], input, dim=d, index=index % size, _name="SelectBackward0")
 
 

@@ -19,9 +19,10 @@ from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
 from ...ops.primitives.linalg import addmm_bias, check_not_bool, mm, mT_view
 from ...ops.primitives import elementwise as ew
+from ...ops.on_meta import on_meta
 from ...ops.registry import composite
 from ...ops import samples
-from ...shape import broadcast_shapes
+from ...shape import broadcast_shapes, broadcast_shapes_on_meta
 from ...tensor import Tensor
 
 __all__ = [
@@ -122,6 +123,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is not None and weight.dim() == 2 and (input.dim() == 2 or _linear_node(input, weight, bias)):
         rows = math.prod(out.shape[:-1])  # torch's addmm, of the input as a matrix: it expands the bias
         if not _expands(tuple(bias.shape), rows, out.shape[-1]):
+            if on_meta(out, bias):  # torch's meta addmm broadcasts the bias in Python: its words
+                broadcast_shapes_on_meta((rows, out.shape[-1]), tuple(bias.shape))
             bias.expand(rows, out.shape[-1])  # its error
     return out if bias is None else out + bias
 

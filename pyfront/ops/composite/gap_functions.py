@@ -58,6 +58,9 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
     ``(size, input.dim())``, int64), as ``torch.nonzero_static``."""
     if not isinstance(size, int) or size < 0:
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    if input.is_meta:  # its size is known without the values: torch's meta kernel lays it out column-wise
+        from ..factories import empty_strided
+        return empty_strided((size, input.dim()), (1, size), dtype=dt.int64, device=input.device)
     from ..primitives.indexing import coordinates
     found = coordinates(input)[:size]  # torch's are contiguous, not nonzero's layout
     if found.shape[0] == size:

@@ -16,13 +16,14 @@ from ...dtypes import scalar_name
 from ...shape import broadcast_shapes, normalize_dim
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
-from ...autograd.graph import saved_as_torch
+from ...autograd.graph import also_saves, saved_as_torch
 from ...tensor import Tensor
 from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
 from ..memory_formats import contiguous_result, lays_out
+from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples, shell
 from ..views import select, slice_dim, unsqueeze
@@ -209,7 +210,21 @@ def __getitem__(self, index):
     if not adv:
         return self.view(self.shape) if view is self else view  # x[...] is a new view, as in PyTorch
     packed, dims = _packed(view, adv)
-    return prim.index(view, packed, dims)
+    out = prim.index(view, packed, dims)
+    if out._requires_grad:  # torch's node keeps the index tensors as given (a mask, not its coordinates)
+        also_saves(out, ("indices", _as_torch_indices(adv)))
+    return out
+
+
+def _as_torch_indices(adv) -> list:
+    """The index tensors as torch's index node keeps them: one entry per dim of the basic-indexed view up
+    to the last one indexed, None where a dim is not indexed, a mask once for the dims it spans."""
+    out, at = [], 0
+    for dim, t in adv:
+        out += [None] * (dim - at)
+        out.append(t)
+        at = dim + (t.dim() if t.dtype in (dt.bool_, dt.uint8) else 1)
+    return out
 
 
 def _setitem_number(value, self):
@@ -328,7 +343,7 @@ def index_put(input, indices, values, accumulate=False):
     if not accumulate:
         _refuse_byte_mask_fill(view, adv, values)
     packed, dims = _packed(view, adv)
-    return prim.index_put(input, packed, values, dims, accumulate)
+    return prim.index_put(input, packed, values, dims, accumulate, shown=list(indices))
 
 
 def _along(index, d, shape):
@@ -520,6 +535,7 @@ def _flat_coords(mask, ndim):
 @composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
+    refuse_on_meta("aten::masked_select", input, mask)
     if mask.dtype is not dt.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = broadcast_shapes(mask.shape, input.shape) or (1,)

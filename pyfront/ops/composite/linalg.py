@@ -12,13 +12,14 @@ import math
 
 from ... import dtypes as dt
 from ...autograd import graph
-from ...shape import broadcast_shapes, normalize_dim, normalize_dims
+from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..common import in_float32
 from ..primitives.elementwise import mul, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import bmm, check_not_bool, mm
 from ..creation import int_tuple
+from ..on_meta import on_meta
 from ..registry import composite
 from .. import samples
 
@@ -42,13 +43,16 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``."""
     if input.dim() != 1 or tensor.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D tensors")
+    meta = on_meta(input, tensor)  # torch's meta rule names the dtypes as Python does and joins "thesame"
     if input.dtype is not tensor.dtype:
-        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
-                           f"{scalar_name(input.dtype)} and {scalar_name(tensor.dtype)}")
+        names = (input.dtype, tensor.dtype) if meta else map(scalar_name, (input.dtype, tensor.dtype))
+        raise RuntimeError("dot : expected both vectors to have same dtype, but found {} and {}".format(
+            *names))
     n, m = input.shape[0], tensor.shape[0]
     if n != m:
-        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
-                           f"number of elements, but got {n} and {m} elements respectively")
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have "
+                           f"{'thesame' if meta else 'the same'} number of elements, but got {n} and {m} "
+                           "elements respectively")
     check_not_bool("dot", input)
     row, col = input.unsqueeze(0), tensor.unsqueeze(1)
     product = mm(row, col)
@@ -64,7 +68,15 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:
 
 
 def _check_addmv(input_shape, input_dtype, mat, vec):
-    """PyTorch's addmv checks, in its order: ranks, sizes, dtypes (``mv`` is addmv into a new vector)."""
+    """PyTorch's addmv checks, in its order: ranks, sizes, dtypes (``mv`` is addmv into a new vector); on
+    the meta device, its Python rule's words and its broadcast of ``input`` against the product."""
+    if on_meta(mat, vec):
+        if mat.dim() != 2 or vec.dim() != 1:
+            raise RuntimeError(f"matrix @ vector expected, got {mat.dim()}, {vec.dim()}")
+        if mat.shape[1] != vec.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({mat.shape[0]}x{mat.shape[1]}), vec "
+                               f"({vec.shape[0]})")
+        broadcast_shapes_on_meta(mat.shape[:1], tuple(input_shape))
     if not (mat.dim() == 2 and vec.dim() == 1 and len(input_shape) <= 1):
         raise RuntimeError(f"vector + matrix @ vector expected, got {len(input_shape)}, {mat.dim()}, "
                            f"{vec.dim()}")
@@ -247,10 +259,14 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
         if a.dtype is not b.dtype:
             raise RuntimeError(f"{names} must have the same dtype, but got {scalar_name(a.dtype)} and "
                                f"{scalar_name(b.dtype)}")
+    meta = on_meta(input, mat1, mat2)  # (torch's meta rule words its checks its own way)
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t.dim() != 2:
-            raise RuntimeError(f"{name} must be a matrix, got {t.dim()}-D tensor")
+            raise RuntimeError(f"{'a' if name == 'mat1' else 'b'} must be 2D" if meta else
+                               f"{name} must be a matrix, got {t.dim()}-D tensor")
     product = mm(mat1, mat2)
+    if meta:
+        broadcast_shapes_on_meta(product.shape, input.shape)
     return _scaled(input.expand(product.shape), beta, is_input=True) + _scaled(product, alpha)
 
 

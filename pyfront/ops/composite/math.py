@@ -10,6 +10,7 @@ from ..primitives.special import fused_multiply_add_kernel, lerp_kernel
 from ...autograd.graph import SEQUENCE
 from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
                                       where)
+from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples
 
@@ -210,4 +211,5 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
 
 def equal(input, other) -> bool:
     """True when both have the same shape and elements, as ``torch.equal``."""
+    refuse_on_meta("aten::equal", input, other)
     return input.shape == other.shape and bool(eq(input, other).all())

@@ -53,6 +53,9 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.dim()}-D")
+    shape = (vec1.shape[0], vec2.shape[0])
+    if tuple(input.shape) != shape:  # torch expands input to the product's shape first: its error
+        input.expand(shape)
     dtype = dt.result_type(input, vec1, vec2)
     for name, v in (("beta", beta), ("alpha", alpha)):
         _check_alpha(v, dtype, name, complex_check=False)

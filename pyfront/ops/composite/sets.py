@@ -18,6 +18,7 @@ from ..primitives import reductions as red
 from ..primitives.elementwise import where
 from ..primitives.indexing import nonzero
 from ..primitives.shaping import cat
+from ..on_meta import refuse_on_meta
 from ..registry import composite, node_name
 from ..samples import T, s
 
@@ -107,6 +108,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     equal to NaN, so each NaN is its own element.
     """
     dim = _check_dim(input, dim, "unique_dim", 2)
+    refuse_on_meta("aten::_unique2" if dim is None else "aten::unique_dim", input)
     rows = _rows(input, dim)
     perm = red.argsort(rows[:, 0], 0, False, stable=True) if dim is None else _lexsort(rows)
     name = "_unique2" if dim is None else "unique_dim"
@@ -122,6 +124,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once."""
     dim = _check_dim(input, dim, "unique_consecutive", None)
+    refuse_on_meta("aten::unique_consecutive", input)
     return _groups(_rows(input, dim), None, "unique_consecutive", input, return_inverse, return_counts, dim)
 
 
@@ -136,6 +139,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 def bincount(input, weights=None, minlength=0):
     """How often each value 0..max(input) occurs in the non-negative integers ``input``, or the sum
     of their ``weights``; at least ``minlength`` bins. As ``torch.bincount``."""
+    refuse_on_meta("aten::bincount", input, weights)
     if input.dtype.is_floating_point or input.dtype is dt.bool_:
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if input.dim() != 1:
@@ -176,6 +180,12 @@ def _fmt(v: float) -> str:
 def histc(input, bins=100, min=0, max=0):
     """A histogram of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range when
     they are equal); elements outside are ignored, ``max`` falls in the last bin. As ``torch.histc``."""
+    if input.is_meta:  # torch's meta kernel: its own words for its two checks, and no counting
+        if bins <= 0:
+            raise RuntimeError(f"histc(): bins must be > 0, but got {bins}")
+        if min > max:
+            raise RuntimeError("histc(): max must be larger than min")
+        return zeros(bins, dtype=input.dtype, device=input.device)
     if input.dtype is dt.bool_:  # torch fails building the bin edges of a bool histogram
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if not input.dtype.is_floating_point:

@@ -198,7 +198,8 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
         if input.dim() != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         _index_dtype(input)
-        return repeat_interleave(arange(input.shape[0], dtype=input.dtype, device=input.device), input)
+        return repeat_interleave(arange(input.shape[0], dtype=input.dtype, device=input.device), input,
+                                 output_size=output_size)
     if isinstance(repeats, Tensor):
         if repeats.dim() > 1:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
@@ -207,6 +208,8 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
         input, dim = input.flatten(), 0
     dim = normalize_dim(dim, input.dim())
     size = input.shape[dim] if input.dim() else 1
+    if isinstance(repeats, Tensor) and repeats.is_meta:
+        return _repeat_on_meta(input, repeats, dim, size, output_size)
     if isinstance(repeats, Tensor) and repeats.numel() != 1:
         counts = [int(c) for c in repeats.tolist()]
         if len(counts) != size:
@@ -226,6 +229,19 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
     shape = tuple(input.shape)
     wide = input.unsqueeze(dim + 1).expand(shape[:dim + 1] + (count,) + shape[dim + 1:])
     return wide.reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
+
+
+def _repeat_on_meta(input, repeats, dim, size, output_size):
+    """Counts with no values: the result's length along ``dim`` is ``output_size`` or unknown (torch's
+    refusal), once the counts' length is checked as on any device."""
+    if repeats.numel() != 1 and repeats.shape[0] != size:
+        raise RuntimeError("repeats must have the same size as input along dim, but got "
+                           f"repeats.size(0) = {repeats.shape[0]} and input.size({dim}) = {size}")
+    if output_size is None:
+        raise RuntimeError("cannot repeat_interleave a meta tensor without output_size")
+    shape = list(input.shape) or [1]
+    shape[dim] = output_size
+    return full(tuple(shape), 0, dtype=input.dtype, device=repeats.device)
 
 
 def _index_dtype(repeats):

@@ -19,6 +19,7 @@ from ..common import Formula, in_float32
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
 from ..primitives.shaping import cat
+from ..on_meta import refuse_on_meta
 from ..registry import composite
 from ..samples import T, s
 from .math import lerp
@@ -530,6 +531,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     """(hist, bin_edges): counts (``weight`` sums, a density with ``density``) in ``bins`` equal bins over
     ``range`` (default the data's min and max) or between the given edges; each bin holds its left
     edge, the last both. As ``torch.histogram``."""
+    refuse_on_meta("aten::histogram." + ("bins_tensor" if isinstance(bins, Tensor) else "bin_ct"), input)
     if not isinstance(bins, Tensor) and bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     # torch's histogram is histogramdd of its elements as 1-D points, the weight flattened alike
@@ -548,11 +550,12 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
     int, or one per dim) over ``range`` (2N numbers, default each dim's min and max), or between N edge
     tensors; each bin holds its left edges, the last of each dim its right one too. As
     ``torch.histogramdd``."""
+    by_edges = isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor)
+    refuse_on_meta("aten::_histogramdd_" + ("from_bin_tensors" if by_edges else "bin_edges"), input)
     if input.dim() < 2:
         raise _dd("input tensor should have at least 2 dimensions")
     hist, edges = _histogramdd(input, bins, range, weight, density,
-                               "_histogramdd_from_bin_tensors" if isinstance(bins, (list, tuple)) and bins
-                               and isinstance(bins[0], Tensor) else "_histogramdd_from_bin_cts")
+                               "_histogramdd_from_bin_tensors" if by_edges else "_histogramdd_from_bin_cts")
     return return_types.histogramdd(hist, tuple(edges))
 
 

@@ -23,6 +23,7 @@ from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary
 from ..shell import SHELL, refuse
 from ..half_cpu import LANES, half_rsqrt, is_half, scalar_tail
+from ..on_meta import broadcast_of
 from ..registry import OPS, OpDef, records, register, ufunc
 from .. import shell
 from .. import samples
@@ -36,7 +37,7 @@ def _infer(out):
         shape = xs[0]._shape
         for x in xs:
             if x._shape != shape:
-                shape = broadcast_shapes(*(x.shape for x in xs))
+                shape = broadcast_of(*xs)
                 break
         return [(shape, dt.bool_ if out == BOOL_OUT else xs[0].dtype)]
 
@@ -968,7 +969,7 @@ _where = register(
     OpDef(
         "where",
         "elementwise",
-        lambda c, x, y: [(broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)],
+        lambda c, x, y: [(broadcast_of(c, x, y), x.dtype)],
         _where_np,
         # selected, not multiplied by the mask: a NaN gradient stays out of the other branch
         lambda c, g: (None, where(c.inputs[0], g, 0), where(c.inputs[0], 0, g)),

@@ -21,6 +21,7 @@ from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
 from ..dispatch import apply
+from ..on_meta import refuse_on_meta
 from ..registry import OpDef, register
 from .. import samples
 
@@ -113,8 +114,9 @@ def index(x, packed, dims: tuple):
     return apply(INDEX, x, packed, dims=tuple(dims))
 
 
-def index_put(x, packed, values, dims: tuple, accumulate: bool):
-    """``x`` with ``values`` (broadcast to the indexed shape) written or added at the indices."""
+def index_put(x, packed, values, dims: tuple, accumulate: bool, shown=None):
+    """``x`` with ``values`` (broadcast to the indexed shape) written or added at the indices (``shown``:
+    the index tensors as the caller gave them, which torch's node keeps)."""
     shape = indexed_shape(x.shape, dims, packed.shape[1:])
     if len(values.shape) > len(shape) or any(
         a not in (1, b) for a, b in zip(values.shape[::-1], shape[::-1])
@@ -127,7 +129,8 @@ def index_put(x, packed, values, dims: tuple, accumulate: bool):
     since = graph.SEQUENCE[0]
     out = apply(INDEX_PUT, x, packed, spread, dims=tuple(dims), accumulate=bool(accumulate))
     if out._requires_grad:  # torch's node shows self and the values as given, not their broadcast
-        graph.present_as(out, "IndexPutBackward0", since, [x, values])
+        saves = None if shown is None else lambda: [("indices", shown), ("accumulate", bool(accumulate))]
+        graph.present_as(out, "IndexPutBackward0", since, [x, values], saves=saves)
     return out
 
 
@@ -352,7 +355,7 @@ NONZERO = register(
     OpDef(
         "nonzero",
         "other",
-        lambda x: [((int((x != 0).sum().item()), x.dim()), dt.int64)],
+        lambda x: refuse_on_meta("nonzero", x) or [((int((x != 0).sum().item()), x.dim()), dt.int64)],
         lambda np, x: np.argwhere(x),
         None,
         torch_name="nonzero",

@@ -13,6 +13,7 @@ from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
 from ...shape import Size
 from ..dispatch import apply, product
+from ..on_meta import on_meta
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse
 from ..views import OPS_VIEW
@@ -156,11 +157,13 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     # the shapes as stored, not through dim() and shape: each is a Python call, and an MLP step makes six
     # products (the argument parsers and every internal caller hand this Tensors)
     if len(input._shape) != 2:
-        raise RuntimeError("self must be a matrix")
+        raise RuntimeError("a must be 2D" if on_meta(input, mat2) else "self must be a matrix")
     if len(mat2._shape) != 2:
-        raise RuntimeError("mat2 must be a matrix")
+        raise RuntimeError("b must be 2D" if on_meta(input, mat2) else "mat2 must be a matrix")
     (n, k), (k2, m) = input._shape, mat2._shape
     if k != k2:
+        if on_meta(input, mat2):  # torch's meta kernel, in Python, words it its own way
+            raise RuntimeError(f"a and b must have same reduction dim, but got [{n}, {k}] X [{k2}, {m}].")
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
