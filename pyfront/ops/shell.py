@@ -294,6 +294,16 @@ def _kernel_dtype(tensors, name=""):
     return d
 
 
+def refuse_accumulation(d) -> None:
+    """torch's failure where a CPU kernel asks for the type it accumulates shell dtype ``d`` in (renorm's
+    norms): its table has no entry for the wide unsigned types or e8m0fnu (an internal assert), and the
+    other float8 formats accumulate in float, which they do not promote with."""
+    if d in dt.WIDE_UNSIGNED or d is dt.float8_e8m0fnu:
+        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/AccumulateType.cpp'
+                           f'":23, please report a bug to PyTorch. Unrecognized ScalarType: {dt.scalar_name(d)}')
+    dt.promote_types(d, dt.float32)
+
+
 def refuse_flip(input, dims) -> None:
     """torch's refusal of a flip of a shell dtype that reverses its result's innermost dim (of more than one
     element): the other flips copy whole rows, whatever their dtype, and need no kernel of it."""
