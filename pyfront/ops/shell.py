@@ -105,7 +105,7 @@ _FLOAT8 = """
     nn.functional.hardswish:hardswish_cpu nn.functional.hardtanh:clamp_scalar_cpu
     nn.functional.hinge_embedding_loss:add_stub nn.functional.huber_loss:huber_cpu
     nn.functional.instance_norm:batch_norm nn.functional.interpolate:upsample_nearest2d_channels_last
-    nn.functional.kl_div:xlogy_cpu nn.functional.l1_loss:add_stub
+    nn.functional.kl_div:xlogy_cpu nn.functional.kl_div(log_target):add_stub nn.functional.l1_loss:add_stub
     nn.functional.layer_norm:LayerNormKernelImpl nn.functional.leaky_relu:leaky_relu_cpu
     nn.functional.log_softmax:log_softmax_lastdim_kernel_impl nn.functional.logsigmoid:log_sigmoid_cpu
     nn.functional.margin_ranking_loss:add_stub nn.functional.max_pool1d:max_pool1d_impl
@@ -114,6 +114,7 @@ _FLOAT8 = """
     nn.functional.nll_loss:nll_loss_out_frame nn.functional.normalize:norm_cpu
     nn.functional.pairwise_distance:add_stub nn.functional.pixel_shuffle:pixel_shuffle
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.poisson_nll_loss:exp_vml_cpu
+    nn.functional.poisson_nll_loss(rate):add_stub
     nn.functional.prelu:prelu_cpu nn.functional.relu:clamp_min_scalar_cpu
     nn.functional.relu6:clamp_scalar_cpu nn.functional.rms_norm:rms_norm
     nn.functional.scaled_dot_product_attention:mul_cpu_reduced_float nn.functional.selu:elu_cpu
@@ -425,6 +426,10 @@ def _form(name: str, args, kwargs) -> str:
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name == "nn.functional.kl_div" and _arg(args, kwargs, 5, "log_target"):
+        return name + "(log_target)"  # torch's exp(target) * (target - input): the difference first
+    if name == "nn.functional.poisson_nll_loss" and _arg(args, kwargs, 2, "log_input") in (False, 0):
+        return name + "(rate)"  # torch's input - target * log(input + eps): the sum first
     if name == "cov" and (kwargs.get("fweights") is not None or kwargs.get("aweights") is not None):
         return name + "(weighted)"  # torch weighs the input first: the promotion with the weights speaks
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
