@@ -75,7 +75,7 @@ _FLOAT8 = """
     histc:aminmax_cpu hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
     igammac:igammac_cpu im2col:im2col_out_cpu index_add:scatter_gather_tensor_cpu index_copy:index_copy_cpu
     index_add(vector):index_add_ index_fill:index_fill_cpu isclose:mul_cpu_reduced_float isin:isin_default_cpu
-    isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu ldexp:pow le:le_cpu
+    isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu le:le_cpu
     lerp:lerp_kernel_scalar lgamma:lgamma_vml_cpu log:log_vml_cpu log10:log10_vml_cpu log1p:log1p_vml_cpu
     log2:log2_vml_cpu log_softmax:log_softmax_lastdim_kernel_impl logaddexp:logaddexp_cpu
     logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu logical_and:logical_and_cpu
@@ -124,7 +124,7 @@ _FLOAT8 = """
     nn.functional.softplus:softplus_cpu nn.functional.softshrink:softshrink_check
     nn.functional.tanh:tanh_vml_cpu nn.functional.tanhshrink:tanh_vml_cpu
     nn.functional.threshold:threshold_cpu nn.functional.triplet_margin_loss:add_stub
-    nonzero:nonzero_count_cpu norm:norm_cpu polygamma:digamma pow prod:prod_out_cpu
+    nonzero:nonzero_count_cpu norm:norm_cpu polygamma pow prod:prod_out_cpu
     rad2deg:mul_cpu_reduced_float reciprocal:reciprocal_cpu relu:clamp_min_scalar_cpu
     remainder:remainder_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
     scatter:scatter_gather_tensor_cpu scatter_add:scatter_gather_tensor_cpu
@@ -297,9 +297,9 @@ def _kernel_dtype(tensors, name=""):
 
 def refuse_accumulation(d) -> None:
     """torch's failure where a CPU kernel asks for the type it accumulates shell dtype ``d`` in (renorm's
-    norms): its table has no entry for the wide unsigned types or e8m0fnu (an internal assert), and the
-    other float8 formats accumulate in float, which they do not promote with."""
-    if d in dt.WIDE_UNSIGNED or d is dt.float8_e8m0fnu:
+    norms): its table has entries for e4m3fn and e5m2 only, which accumulate in float (and do not promote
+    with it); for the others an internal assert."""
+    if d not in (dt.float8_e4m3fn, dt.float8_e5m2):
         raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/AccumulateType.cpp'
                            f'":23, please report a bug to PyTorch. Unrecognized ScalarType: {dt.scalar_name(d)}')
     dt.promote_types(d, dt.float32)
