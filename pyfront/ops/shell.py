@@ -98,7 +98,8 @@ _FLOAT8 = """
     nn.functional.conv3d:compute_columns3d nn.functional.conv_transpose1d:slow_conv_transpose2d_out_cpu
     nn.functional.conv_transpose2d:slow_conv_transpose2d_out_cpu
     nn.functional.conv_transpose3d:slow_conv_transpose3d_out_cpu nn.functional.cosine_similarity:norm_cpu
-    nn.functional.cross_entropy:log_softmax_lastdim_kernel_impl nn.functional.elu:elu_cpu
+    nn.functional.cross_entropy:log_softmax_lastdim_kernel_impl
+    nn.functional.cross_entropy(spatial):log_softmax_kernel_impl nn.functional.elu:elu_cpu
     nn.functional.gelu:GeluKernelImpl nn.functional.glu:glu_cpu
     nn.functional.grid_sample:grid_sampler_2d_cpu_kernel_impl nn.functional.group_norm:GroupNormKernelImpl
     nn.functional.hardshrink:hardshrink_cpu nn.functional.hardsigmoid:hardsigmoid_cpu
@@ -426,6 +427,8 @@ def _form(name: str, args, kwargs) -> str:
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name == "nn.functional.cross_entropy" and getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) > 2:
+        return name + "(spatial)"  # its log_softmax over dim 1, not the last: torch's general kernel
     if name == "nn.functional.kl_div" and _arg(args, kwargs, 5, "log_target"):
         return name + "(log_target)"  # torch's exp(target) * (target - input): the difference first
     if name == "nn.functional.poisson_nll_loss" and _arg(args, kwargs, 2, "log_input") in (False, 0):

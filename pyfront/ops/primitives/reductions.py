@@ -606,7 +606,9 @@ def _softmax_call(op, name, input, dim, dtype):
     if dtype is not None:
         input = input.to(dtype)
     d = normalize_dim(dim, input.dim())
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point or input.dtype in dt.FLOAT8:  # no kernel: by the dim, as torch's
+        if not input.numel():
+            return input.clone()  # (torch returns before it looks one up)
         kernel = f"{name}_lastdim_kernel_impl" if d == max(input.dim() - 1, 0) else f"{name}_kernel_impl"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     return apply(op, input, dim=d, log=op is log_softmax_op)
