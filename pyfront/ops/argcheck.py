@@ -780,6 +780,13 @@ def _parsed_per_call(name: str, method: bool, prefix: str) -> bool:
     return not method and not prefix and name in SIGNATURES and name not in _FLAGS_ONLY
 
 
+def parse_out_call(name: str, args, kwargs) -> None:
+    """torch's parse of a call of ``name`` with ``out=`` (in ``kwargs``), for the functions parsed per call:
+    the out= wrapper (ops/outarg.py) is outside that parse, which would see the call without it."""
+    if _parsed_per_call(name, False, ""):
+        parse(name, _signatures(name, False), args, kwargs)
+
+
 def _python_level(fn, checked):
     """A method torch writes in Python over its binding (``Tensor.unflatten``): a call its Python signature
     refuses is Python's own TypeError ("Tensor.unflatten() missing 1 required positional argument"), worded

@@ -25,7 +25,7 @@ from ..autograd import is_grad_enabled, no_grad
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
-from .argcheck import invalid_combination, missing_argument
+from .argcheck import invalid_combination, missing_argument, parse_out_call
 from .queries import can_cast
 from .shell import SHELL, refuse_kernel
 
@@ -350,6 +350,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
         if name in ("median", "nanmedian"):
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
         raise invalid_combination(name, args, {**kwargs, "out": out})
+    if isinstance(out, Tensor):  # torch's parser speaks first (the tables type a tuple of outs as one Tensor)
+        parse_out_call(name, args, {**kwargs, "out": out})
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
