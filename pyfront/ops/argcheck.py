@@ -605,6 +605,8 @@ def _accepts(ptype: str, v) -> bool:
         return isinstance(v, (list, tuple)) and (not v or index_like(v[0]))
     if ptype == "float[]":
         return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
+    if ptype == "Scalar[]":  # numbers only (complex and NumPy's too), no 0-d tensor
+        return isinstance(v, (list, tuple)) and all(not isinstance(a, Tensor) and _accepts("Scalar", a) for a in v)
     return True  # layouts, devices, generators, names: pyfront's own checks
 
 
@@ -720,7 +722,7 @@ def _type_fits(p: _Param, cls) -> bool:
     return ptype not in _LISTS  # a list's elements are values; the other types _accepts does not check
 
 
-_LISTS = ("Tensor[]", "int[]", "int[1]", "float[]")
+_LISTS = ("Tensor[]", "int[]", "int[1]", "float[]", "Scalar[]")
 
 
 def _types_fit(sig: _Signature, types: tuple, keywords: dict) -> bool:
