@@ -64,7 +64,7 @@ _FLOAT8 = """
     argmin:argmin_cpu argsort:sorting_kernel_method_name asin:asin_vml_cpu asinh:asinh_cpu atan:atan_vml_cpu
     atan2:atan2_cpu atanh:atanh_cpu baddbmm bitwise_and:bitwise_and_cpu bitwise_left_shift:lshift_cpu
     bitwise_not:bitwise_not_cpu bitwise_or:bitwise_or_cpu bitwise_right_shift:rshift_cpu
-    bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist ceil:ceil_vml_cpu
+    bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist cdist(mm):pow ceil:ceil_vml_cpu
     col2im:col2im_out_cpu copysign:copysign_cpu corrcoef:sum_cpu cos:cos_vml_cpu cosh:cosh_cpu
     cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
     cumsum:cumsum_out_cpu cumulative_trapezoid:add_stub deg2rad:mul_cpu_reduced_float diff:add_stub digamma
@@ -276,7 +276,7 @@ _NO_INDICES = frozenset(("searchsorted", "bucketize", "isin"))  # their integer 
 _KERNEL_FIRST = frozenset(f"{pre}{name}" for pre in ("", "nn.functional.") for name in (
     "layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "grid_sample", "nll_loss",
     "hinge_embedding_loss", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-    "conv_transpose3d", "bincount", "cdist", "cross", "linalg.cross"))
+    "conv_transpose3d", "bincount", "cdist", "cdist(mm)", "cross", "linalg.cross"))
 
 
 def _kernel_dtype(tensors, name=""):
@@ -427,6 +427,8 @@ def _form(name: str, args, kwargs) -> str:
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name == "cdist" and _cdist_in_matmul_form(args, kwargs):
+        return name + "(mm)"  # torch's |a|^2 + |b|^2 - 2ab: the operands' pow first
     if name == "nn.functional.cross_entropy" and getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) > 2:
         return name + "(spatial)"  # its log_softmax over dim 1, not the last: torch's general kernel
     if name == "nn.functional.kl_div" and _arg(args, kwargs, 5, "log_target"):
@@ -448,6 +450,14 @@ def _form(name: str, args, kwargs) -> str:
 
 # the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
 _BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+def _cdist_in_matmul_form(args, kwargs) -> bool:
+    from .composite.functions import _cdist_uses_mm  # (a shell dtype's call only)
+    x1, x2 = _arg(args, kwargs, 0, "x1"), _arg(args, kwargs, 1, "x2")
+    p, mode = _arg(args, kwargs, 2, "p"), _arg(args, kwargs, 3, "compute_mode")
+    return getattr(x1, "ndim", 0) >= 2 and getattr(x2, "ndim", 0) >= 2 and _cdist_uses_mm(
+        x1, x2, 2.0 if p is None else p, mode or "use_mm_for_euclid_dist_if_necessary")
 
 
 def _interpolate_kernel(args, kwargs) -> str:
