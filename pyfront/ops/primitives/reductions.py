@@ -670,7 +670,12 @@ _norm = register(OpDef("norm", "reduction", _reduce_infer(), _norm_np, _norm_vjp
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``."""
+    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, 'nuc' the nuclear norm (of
+    two dims), as ``torch.norm``."""
+    if isinstance(p, str) and p == "nuc":  # torch's Python hands it to matrix_norm, over every dim by default
+        from ...linalg.norms import matrix_norm
+        dims = tuple(range(input.dim())) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+        return matrix_norm(input, "nuc", dims, keepdim, dtype=dtype)
     if input.dtype.is_complex:  # the norm of the magnitudes (a real result), its gradient through abs's
         return norm(input.abs(), p, dim, keepdim, dtype if dtype is None else dt.to_real(dtype))
     if not input.dtype.is_floating_point:  # checked before the cast to ``dtype``, as in PyTorch
