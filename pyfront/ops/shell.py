@@ -38,6 +38,9 @@ _WIDE_UNSIGNED = """
     nn.functional.adaptive_max_pool1d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool2d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.avg_pool2d:avg_pool2d
+    nn.functional.adaptive_max_pool1d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool2d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu nn.functional.max_pool2d_with_indices:max_pool2d
     nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
     nn.functional.conv2d:slow_conv2d_cpu nn.functional.embedding_bag:arange_cpu
     nn.functional.group_norm:GroupNormKernelImpl nn.functional.interpolate:upsample_nearest2d_channels_last
@@ -90,6 +93,9 @@ _FLOAT8 = """
     nn.functional.adaptive_max_pool1d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool2d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.affine_grid:linspace_cpu
+    nn.functional.adaptive_max_pool1d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool2d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu nn.functional.max_pool2d_with_indices:max_pool2d
     nn.functional.avg_pool1d:avg_pool2d nn.functional.avg_pool2d:avg_pool2d
     nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
     nn.functional.bilinear:bmm nn.functional.binary_cross_entropy:binary_cross_entropy
@@ -372,11 +378,16 @@ def whole(name: str, fn):
     return wrapper
 
 
+def checked(name: str):
+    """A decorator: the function ``whole(name, fn)`` (a public function no ``composite`` registers)."""
+    return lambda fn: whole(name, fn)
+
+
 # ops whose arguments torch checks (shapes, padding, modes, channels) before it looks up the kernel: the
 # op runs (its own checks speak, its primitives are not asked) and the refusal comes after
 _CHECKS_FIRST = frozenset(f"nn.functional.{name}" for name in (
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-    "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
+    "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
     "instance_norm", "layer_norm", "group_norm", "pad"))
 
 
