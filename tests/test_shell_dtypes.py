@@ -306,8 +306,8 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           "Tensor.storage_type", "histogramdd",
           # in-place ops' shape checks before their dtypes, baddbmm_'s own words, lstsq's order
           "addcmul", "addcdiv", "baddbmm", "linalg.lstsq",
-          # an accumulation type's refusal, C++'s right operand first, the output's dtype checked before the
-          # kernel (in place), kernels by the call's form (dim, order, n, matmul form), checks before statistics
+          # an accumulation type's refusal, C++'s right operand first, the output's dtype checked before
+          # the kernel (in place), kernels by the call's form (dim, order, n, matmul form), checks first
           "renorm", "nn.functional.kl_div", "nn.functional.poisson_nll_loss", "gcd", "ldexp", "mvlgamma",
           "Tensor.polygamma_", "nn.functional.softmax", "nn.functional.log_softmax", "cdist", "pdist",
           "nn.functional.pdist", "native_layer_norm", "nuclear_norm", "linalg.ldl_factor",
@@ -678,7 +678,8 @@ _GENERAL = {
     "renorm of a float16 vector": lambda L: L.renorm(L.ones(4, dtype=L.float16), 2, 0, 1.0),
     "renorm of int64 with p <= 0": lambda L: L.renorm(L.ones(3, 4, dtype=L.int64), 0, 0, 1.0),
     "gcd_ of uint8 by float32": lambda L: L.ones(3, dtype=L.uint8).gcd_(L.ones(3)),
-    "lcm into a uint8 out": lambda L: L.lcm(L.ones(3, dtype=L.uint8), L.ones(3), out=L.ones(3, dtype=L.uint8)),
+    "lcm into a uint8 out": lambda L: L.lcm(L.ones(3, dtype=L.uint8), L.ones(3),
+                                            out=L.ones(3, dtype=L.uint8)),
     "gcd_ of int64 by float16": lambda L: L.ones(3, dtype=L.int64).gcd_(L.ones(3, dtype=L.float16)),
     "ldexp_ of int32": lambda L: L.ones(3, dtype=L.int32).ldexp_(L.ones(3, dtype=L.int32)),
     "ldexp_ of bool by float32": lambda L: L.ones(3, dtype=L.bool).ldexp_(L.ones(3)),
@@ -711,7 +712,8 @@ _GENERAL = {
         L.ones(3), L.tensor(0.5, requires_grad=True), 1.0),
     "clamp by a 0-d Tensor and a number": lambda L: L.clamp(L.arange(3.0), L.tensor(0.5), 1.0),
     "gradient spaced by a number and a str": lambda L: L.gradient(L.ones(3, 3), spacing=[1, "a"]),
-    "gradient spaced by a Tensor and a number": lambda L: L.gradient(L.ones(3, 3), spacing=[L.arange(3.0), 1]),
+    "gradient spaced by a Tensor and a number": lambda L: L.gradient(L.ones(3, 3),
+                                                                     spacing=[L.arange(3.0), 1]),
     "gradient spaced by a number and None": lambda L: L.gradient(L.ones(3, 3), spacing=[1, None]),
     "gradient spaced by numbers": lambda L: L.gradient(L.arange(9.0).reshape(3, 3), spacing=[1, 2.5]),
     "matrix_norm 'fro' of float16": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float16) * 3),

@@ -31,7 +31,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     spectral = ord in ("nuc", 2, -2)  # by singular values, which torch takes in float and double only
     check_float("linalg.matrix_norm", A, low_precision=spectral)
     if spectral and A.dtype in dt.FLOAT8:
-        raise RuntimeError(f"linalg.matrix_norm: Low precision dtypes not supported. Got {dt.scalar_name(A.dtype)}")
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got "
+                           f"{dt.scalar_name(A.dtype)}")
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     d0, d1 = list_dims(dim, A.dim())

@@ -606,7 +606,8 @@ def _accepts(ptype: str, v) -> bool:
     if ptype == "float[]":
         return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
     if ptype == "Scalar[]":  # numbers only (complex and NumPy's too), no 0-d tensor
-        return isinstance(v, (list, tuple)) and all(not isinstance(a, Tensor) and _accepts("Scalar", a) for a in v)
+        return isinstance(v, (list, tuple)) and all(not isinstance(a, Tensor) and _accepts("Scalar", a)
+                                                    for a in v)
     return True  # layouts, devices, generators, names: pyfront's own checks
 
 

@@ -182,15 +182,16 @@ def _ldexp_casts(output, args) -> None:
     if input.dtype.is_floating_point and not (other.dtype.is_floating_point or other.dtype.is_complex) \
             and output is not input.dtype and input.dtype not in dt.FLOAT8:
         raise RuntimeError("!needs_dynamic_casting<func_t>::check(iter) INTERNAL ASSERT FAILED at "
-                           '"/__w/pytorch/pytorch/aten/src/ATen/native/cpu/Loops.h":311, please report a bug to '
-                           "PyTorch. ")
+                           '"/__w/pytorch/pytorch/aten/src/ATen/native/cpu/Loops.h":311, please report a '
+                           "bug to PyTorch. ")
 
 
 def _mvlgamma_casts(output, args) -> None:
     """mvlgamma's own check, after its arguments' (a bool input, p < 1) and a float8 input's kernel: its text
     names the input's dtype as the result's, and the result's (a float) as the output's."""
     input, p = (*args, None)[:2]
-    if not isinstance(input, Tensor) or input.dtype is dt.bool_ or input.dtype in dt.FLOAT8 or not isinstance(p, int) or p < 1:
+    if not isinstance(input, Tensor) or input.dtype is dt.bool_ or input.dtype in dt.FLOAT8 \
+            or not isinstance(p, int) or p < 1:
         return
     result = input.dtype if input.dtype.is_floating_point else dt.get_default_dtype()
     if not can_cast(result, output):

@@ -40,7 +40,8 @@ _WIDE_UNSIGNED = """
     nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.avg_pool2d:avg_pool2d
     nn.functional.adaptive_max_pool1d_with_indices:adaptive_max_pool2d
     nn.functional.adaptive_max_pool2d_with_indices:adaptive_max_pool2d
-    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu nn.functional.max_pool2d_with_indices:max_pool2d
+    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu
+    nn.functional.max_pool2d_with_indices:max_pool2d
     nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
     nn.functional.conv2d:slow_conv2d_cpu nn.functional.embedding_bag:arange_cpu
     nn.functional.group_norm:GroupNormKernelImpl nn.functional.interpolate:upsample_nearest2d_channels_last
@@ -95,7 +96,8 @@ _FLOAT8 = """
     nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.affine_grid:linspace_cpu
     nn.functional.adaptive_max_pool1d_with_indices:adaptive_max_pool2d
     nn.functional.adaptive_max_pool2d_with_indices:adaptive_max_pool2d
-    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu nn.functional.max_pool2d_with_indices:max_pool2d
+    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu
+    nn.functional.max_pool2d_with_indices:max_pool2d
     nn.functional.avg_pool1d:avg_pool2d nn.functional.avg_pool2d:avg_pool2d
     nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
     nn.functional.bilinear:bmm nn.functional.binary_cross_entropy:binary_cross_entropy
@@ -307,8 +309,9 @@ def refuse_accumulation(d) -> None:
     norms): its table has entries for e4m3fn and e5m2 only, which accumulate in float (and do not promote
     with it); for the others an internal assert."""
     if d not in (dt.float8_e4m3fn, dt.float8_e5m2):
-        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/AccumulateType.cpp'
-                           f'":23, please report a bug to PyTorch. Unrecognized ScalarType: {dt.scalar_name(d)}')
+        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/'
+                           'AccumulateType.cpp":23, please report a bug to PyTorch. Unrecognized ScalarType: '
+                           f"{dt.scalar_name(d)}")
     dt.promote_types(d, dt.float32)
 
 
@@ -387,8 +390,8 @@ def checked(name: str):
 # op runs (its own checks speak, its primitives are not asked) and the refusal comes after
 _CHECKS_FIRST = frozenset(f"nn.functional.{name}" for name in (
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-    "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
-    "instance_norm", "layer_norm", "group_norm", "pad"))
+    "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "max_pool3d", "avg_pool1d", "avg_pool2d",
+    "avg_pool3d", "batch_norm", "instance_norm", "layer_norm", "group_norm", "pad"))
 
 
 # where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
