@@ -19,6 +19,7 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import in_float32
+from ...ops.composite.linalg import baddbmm
 from ..attention import _check_sdpa_backend
 from .linear import dropout, linear
 from .vision import pad
@@ -378,9 +379,10 @@ def multi_head_attention_forward(
 
     if need_weights:
         q_scaled = q * math.sqrt(1.0 / float(head_dim))
-        scores = q_scaled.matmul(k.transpose(-2, -1))
-        if attn_mask is not None:
-            scores = scores + attn_mask
+        if attn_mask is not None:  # torch's baddbmm (its dtype check: a mask of another float dtype refused)
+            scores = baddbmm(attn_mask, q_scaled, k.transpose(-2, -1))
+        else:
+            scores = q_scaled.matmul(k.transpose(-2, -1))
         weights = scores.softmax(-1)
         if dropout_p > 0.0:
             weights = dropout(weights, p=dropout_p)
