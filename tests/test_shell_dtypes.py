@@ -734,6 +734,7 @@ _GENERAL = {
     "kl_div of a float8 target": lambda L: L.nn.functional.kl_div(L.ones(3), L.ones(3, dtype=L.float8_e5m2),
                                                                   reduction="sum"),
     "ldl_factor of float8": lambda L: L.linalg.ldl_factor(L.eye(3, dtype=L.float8_e4m3fn)),
+    "argsort by position into out": lambda L: L.argsort(L.ones(2, 3), 0, True, out=L.ones(0, dtype=L.int64)),
     "svd_lowrank of bfloat16": lambda L: L.svd_lowrank(L.ones(3, 4, dtype=L.bfloat16)),
     "attention with a float64 mask": lambda L: L.nn.functional.multi_head_attention_forward(
         L.ones(4, 3, 8), L.ones(5, 3, 8), L.ones(5, 3, 8), 8, 2, L.ones(24, 8), None, None, None, False, 0.0,

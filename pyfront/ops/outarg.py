@@ -345,14 +345,14 @@ def call_with_out(fn, name: str, args, kwargs, out):
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     if name == "frexp" and isinstance(out, Tensor):  # frexp has one signature: its parser's own words
         raise TypeError("frexp(): argument 'out' must be tuple of Tensors, not Tensor")
+    if isinstance(out, Tensor):  # torch's parser speaks first (the tables type a tuple of outs as one Tensor)
+        parse_out_call(name, args, {**kwargs, "out": out})
     needs = _OUT_NEEDS.get(name)
     if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
                                                         and (needs == "stable" or len(args) < 2)):
         if name in ("median", "nanmedian"):
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
         raise invalid_combination(name, args, {**kwargs, "out": out})
-    if isinstance(out, Tensor):  # torch's parser speaks first (the tables type a tuple of outs as one Tensor)
-        parse_out_call(name, args, {**kwargs, "out": out})
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
