@@ -208,8 +208,6 @@ def _same_outcomes(codes):
 # Where pyfront's refusal (or its success) cannot be torch's: each an op whose torch kernel refuses from a
 # place pyfront builds another way. name -> why
 KNOWN_OFF = {
-    "renorm": "torch promotes a float8 input with its float32 maxnorm first; pyfront's renorm takes norm "
-              "first (norm_cpu); e8m0fnu's is an internal assert in torch",
     "addbmm": "torch's float8 addbmm adds the batches into the result one at a time, rounding to float8 "
               "after each; pyfront sums them in float32 and rounds once",
     "nn.functional.multi_head_attention_forward": "torch's e8m0fnu refusal comes from its in-projection "
@@ -401,8 +399,7 @@ def _called(lib, torch_name, args, kwargs):
 
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
-    where = {"renorm": FLOAT8,
-             "addbmm": ["float8_e4m3fn", "float8_e5m2"],
+    where = {"addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
     return name in where[op]
 

@@ -210,6 +210,9 @@ def _table(d) -> dict:
         text = _WIDE_UNSIGNED if d in dt.WIDE_UNSIGNED else _FLOAT8
         table = dict((e.split(":") * 2)[:2] if ":" in e else (e, e) for e in text.split())
         table.update(_FORMS)
+        for name in _SOFTMAXES:  # off the last dim: torch's general kernel
+            if name in table:
+                table[name + "(dim)"] = table[name].replace("_lastdim", "")
         if d in dt.FLOAT8:
             table.update(_OTHERS)
             table.update(_OWN.get(d.name, {}))
@@ -441,6 +444,8 @@ def _form(name: str, args, kwargs) -> str:
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name in _SOFTMAXES:
+        return _softmax_form(name, args, kwargs)
     if name == "cdist" and _cdist_in_matmul_form(args, kwargs):
         return name + "(mm)"  # torch's |a|^2 + |b|^2 - 2ab: the operands' pow first
     if name == "nn.functional.cross_entropy" and getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) > 2:
@@ -464,6 +469,21 @@ def _form(name: str, args, kwargs) -> str:
 
 # the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
 _BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+_SOFTMAXES = ("softmax", "log_softmax", "nn.functional.softmax", "nn.functional.log_softmax")
+
+
+def _softmax_form(name, args, kwargs) -> str:
+    """A softmax's kernel by its dim (F's implicit one where none is given): the last dim's, or the general
+    one; an empty input looks none up."""
+    x, dim = _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "dim")
+    ndim = getattr(x, "ndim", 1)
+    if not getattr(x, "numel", lambda: 1)():
+        return _BY_PRIMITIVES_FORM
+    if dim is None:
+        dim = 0 if ndim in (0, 1, 3) else 1
+    return name if not isinstance(dim, int) or dim % max(ndim, 1) == max(ndim - 1, 0) else name + "(dim)"
 
 
 def _cdist_in_matmul_form(args, kwargs) -> bool:
