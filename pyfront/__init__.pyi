@@ -1695,8 +1695,8 @@ def nonzero_static(input: Tensor, *, size: builtins.int, fill_value: builtins.in
     (pyfront.ops.composite.gap_functions.nonzero_static)"""
 
 def norm(input, p='fro', dim=None, keepdim=False, dtype=None, *, out=None):
-    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``.
-    (pyfront.ops.primitives.reductions.norm)"""
+    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, 'nuc' the nuclear norm (of
+    two dims), as ``torch.norm``. (pyfront.ops.primitives.reductions.norm)"""
 
 def normal(
     mean=0.0,
@@ -1755,9 +1755,9 @@ def pca_lowrank(A, q: builtins.int | None = None, center: builtins.bool = True, 
     """``(U, S, V)``: the principal components of the rows of ``A`` (``V``'s columns), after subtracting
     the column means with ``center``, as ``torch.pca_lowrank``. (pyfront.linalg.lowrank.pca_lowrank)"""
 
-def pdist(input, p=2.0):
-    """``torch.pdist``: the ``p``-norm distances between the rows of a 2-D ``input``, each pair i < j once
-    (the upper triangle of ``cdist(input, input)``, row by row). (pyfront.functional_aliases.pdist)"""
+def pdist(input: Tensor, p: builtins.float = 2) -> Tensor:
+    """The p-norm distance between every pair of rows: ``||x_i - x_j||_p`` for ``i < j``, row-major.
+    (pyfront.nn.functional.classic.pdist)"""
 
 def permute(input, *args, dims=None):
     """As ``torch.permute``. (pyfront.ops.views.permute)"""
@@ -1895,8 +1895,8 @@ def remainder(input, other, *, out=None):
 
 def renorm(input, p, dim, maxnorm, *, out=None):
     """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
-    ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0.
-    (pyfront.ops.composite.statistics.renorm)"""
+    ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0,
+    maxnorm < 0 or fewer than 2 dims, in torch's order. (pyfront.ops.composite.statistics.renorm)"""
 
 def repeat_interleave(
     input: Tensor,

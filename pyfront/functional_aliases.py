@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from .autograd.function import no_derivative
 from .nn import functional as F
-from .ops.composite.arrays import triu_indices
 from .ops.primitives.elementwise import where
 from .ops.shell import SHELL, refuse
 
@@ -167,10 +166,11 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
 def native_layer_norm(input, normalized_shape, weight, bias, eps):
     """``torch.native_layer_norm``: (output, mean, rstd), the statistics over the normalized dims kept
     as size-1 dims, rstd = 1 / sqrt(biased variance + eps)."""
+    out = F.layer_norm(input, normalized_shape, weight, bias, eps)  # its checks and kernel's refusals first
     dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
     mean = input.mean(dims, keepdim=True)
     rstd = (input.var(dims, correction=0, keepdim=True) + eps).rsqrt()
-    return F.layer_norm(input, normalized_shape, weight, bias, eps), mean, rstd
+    return out, mean, rstd
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
@@ -234,15 +234,7 @@ def native_channel_shuffle(input, groups):
     return no_derivative(out, "derivative for aten::native_channel_shuffle is not implemented", input)
 
 
-def pdist(input, p=2.0):
-    """``torch.pdist``: the ``p``-norm distances between the rows of a 2-D ``input``, each pair i < j once
-    (the upper triangle of ``cdist(input, input)``, row by row)."""
-    if input.dim() != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
-    if p < 0:
-        raise RuntimeError("pdist only supports non-negative p values")
-    i, j = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
-    return (input[i] - input[j]).norm(p, dim=-1)
+pdist = F.pdist  # the same function, as torch's
 
 
 __all__ = [*SAME, "dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout",

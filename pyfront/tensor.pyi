@@ -1055,8 +1055,8 @@ class Tensor:
         ``(size, input.dim())``, int64), as ``torch.nonzero_static``.
         (pyfront.ops.composite.gap_functions.nonzero_static)"""
     def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
-        """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``.
-        (pyfront.ops.primitives.reductions.norm)"""
+        """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, 'nuc' the nuclear norm
+        (of two dims), as ``torch.norm``. (pyfront.ops.primitives.reductions.norm)"""
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with N(mean, std**2). (pyfront.ops.sampling.normal_)"""
     def not_equal(self, other):
@@ -1158,8 +1158,8 @@ class Tensor:
         """In-place ``remainder``. (made by pyfront.ops.primitives.elementwise.binary)"""
     def renorm(self, p, dim, maxnorm):
         """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
-        ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0.
-        (pyfront.ops.composite.statistics.renorm)"""
+        ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0,
+        maxnorm < 0 or fewer than 2 dims, in torch's order. (pyfront.ops.composite.statistics.renorm)"""
     def renorm_(self, p, dim, maxnorm):
         """In-place ``renorm``. (pyfront.ops.composite.statistics.renorm)"""
     def repeat(self, *sizes, repeats=None) -> Tensor:

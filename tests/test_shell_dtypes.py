@@ -208,8 +208,6 @@ def _same_outcomes(codes):
 # Where pyfront's refusal (or its success) cannot be torch's: each an op whose torch kernel refuses from a
 # place pyfront builds another way. name -> why
 KNOWN_OFF = {
-    "renorm": "torch promotes a float8 input with its float32 maxnorm first; pyfront's renorm takes norm "
-              "first (norm_cpu); e8m0fnu's is an internal assert in torch",
     "addbmm": "torch's float8 addbmm adds the batches into the result one at a time, rounding to float8 "
               "after each; pyfront sums them in float32 and rounds once",
     "nn.functional.multi_head_attention_forward": "torch's e8m0fnu refusal comes from its in-projection "
@@ -305,7 +303,13 @@ _SWEPT = ("gather", "take", "take_along_dim", "index_fill", "index_add", "masked
           "atan2", "logical_xor", "minimum", "block_diag", "nn.functional.embedding", "Tensor.sum_to_size",
           "Tensor.storage_type", "histogramdd",
           # in-place ops' shape checks before their dtypes, baddbmm_'s own words, lstsq's order
-          "addcmul", "addcdiv", "baddbmm", "linalg.lstsq")
+          "addcmul", "addcdiv", "baddbmm", "linalg.lstsq",
+          # an accumulation type's refusal, C++'s right operand first, the output's dtype checked before
+          # the kernel (in place), kernels by the call's form (dim, order, n, matmul form), checks first
+          "renorm", "nn.functional.kl_div", "nn.functional.poisson_nll_loss", "gcd", "ldexp", "mvlgamma",
+          "Tensor.polygamma_", "nn.functional.softmax", "nn.functional.log_softmax", "cdist", "pdist",
+          "nn.functional.pdist", "native_layer_norm", "nuclear_norm", "linalg.ldl_factor",
+          "nn.functional.adaptive_max_pool1d_with_indices")
 
 
 @pytest.mark.parametrize("name", ["uint16", "uint64", "float8_e4m3fn", "float8_e8m0fnu"])
@@ -395,8 +399,7 @@ def _called(lib, torch_name, args, kwargs):
 
 def _applies(op, name) -> bool:
     """Whether KNOWN_OFF's entry ``op`` differs for dtype ``name`` (each was seen only for some)."""
-    where = {"renorm": FLOAT8,
-             "addbmm": ["float8_e4m3fn", "float8_e5m2"],
+    where = {"addbmm": ["float8_e4m3fn", "float8_e5m2"],
              "nn.functional.multi_head_attention_forward": ["float8_e8m0fnu"]}
     return name in where[op]
 
@@ -665,6 +668,76 @@ _GENERAL = {
     "lstsq of a 0-d other": lambda L: L.linalg.lstsq(L.ones(3, 2), L.tensor(1.0)),
     "lstsq of int64 by size": lambda L: L.linalg.lstsq(L.ones(3, 2, dtype=L.int64),
                                                        L.ones(2, 1, dtype=L.int64)),
+    # (session 30) renorm's checks before its norm; in-place and out= forms that check the output's dtype
+    # first, in their words; ldexp's dtype and kernels; softmax's kernel by the dim; the parser's clamp and
+    # gradient; matrix_norm's low precision by order; norm's 'nuc'; pdist's order; layer_norm's checks first
+    "renorm of float16 with maxnorm < 0": lambda L: L.renorm(L.ones(3, 4, dtype=L.float16), 2, 0, -1.5),
+    "renorm of a float16 vector": lambda L: L.renorm(L.ones(4, dtype=L.float16), 2, 0, 1.0),
+    "renorm of int64 with p <= 0": lambda L: L.renorm(L.ones(3, 4, dtype=L.int64), 0, 0, 1.0),
+    "gcd_ of uint8 by float32": lambda L: L.ones(3, dtype=L.uint8).gcd_(L.ones(3)),
+    "lcm into a uint8 out": lambda L: L.lcm(L.ones(3, dtype=L.uint8), L.ones(3),
+                                            out=L.ones(3, dtype=L.uint8)),
+    "gcd_ of int64 by float16": lambda L: L.ones(3, dtype=L.int64).gcd_(L.ones(3, dtype=L.float16)),
+    "ldexp_ of int32": lambda L: L.ones(3, dtype=L.int32).ldexp_(L.ones(3, dtype=L.int32)),
+    "ldexp_ of bool by float32": lambda L: L.ones(3, dtype=L.bool).ldexp_(L.ones(3)),
+    "ldexp by a bool exponent": lambda L: L.ldexp(L.ones(3), L.ones(3, dtype=L.bool)),
+    "ldexp of int64 by a uint16 exponent": lambda L: L.ldexp(L.arange(3), L.arange(3).to(L.uint16)),
+    "ldexp of int64 by a float16 exponent": lambda L: L.ldexp(L.arange(3), L.tensor([0.5, 1.25, 2.0],
+                                                                                  dtype=L.float16)),
+    "ldexp of float64 into a float32 out": lambda L: L.ldexp(L.ones(3, dtype=L.float64), L.arange(3),
+                                                             out=L.ones(3)),
+    "ldexp_ of int64 by a float8 exponent": lambda L: L.arange(3).ldexp_(L.ones(3, dtype=L.float8_e4m3fn)),
+    "ldexp of float8 by int64": lambda L: L.ldexp(L.ones(3, dtype=L.float8_e5m2), L.arange(3)),
+    "mvlgamma_ of int32": lambda L: L.full((3,), 3, dtype=L.int32).mvlgamma_(2),
+    "mvlgamma of int64 into an int32 out": lambda L: L.mvlgamma(L.full((3,), 3), 1,
+                                                                out=L.ones(3, dtype=L.int32)),
+    "mvlgamma of float16 into an int64 out": lambda L: L.mvlgamma(L.full((3,), 3.0, dtype=L.float16), 1,
+                                                                  out=L.ones(3, dtype=L.int64)),
+    "polygamma(1) of float8": lambda L: L.polygamma(1, L.ones(3, dtype=L.float8_e4m3fn)),
+    "softmax of int64 over dim 0": lambda L: L.softmax(L.ones(3, 4, dtype=L.int64), 0),
+    "log_softmax of an empty int64": lambda L: L.log_softmax(L.ones(0, 4, dtype=L.int64), 0),
+    "softmax of float8 over dim 0": lambda L: L.softmax(L.ones(3, 4, dtype=L.float8_e4m3fn), 0),
+    "cross_entropy of float8 with spatial dims": lambda L: L.nn.functional.cross_entropy(
+        L.ones(2, 3, 4, dtype=L.float8_e4m3fn), L.zeros(2, 4, dtype=L.int64)),
+    "clamp by a Tensor min and a number max": lambda L: L.clamp(L.ones(3), L.zeros(3), 1.0),
+    "clamp by a number min and a Tensor max, keywords": lambda L: L.clamp(L.ones(3), max=L.ones(3), min=0.5),
+    "clamp's method by a Tensor and an int": lambda L: L.ones(3).clamp(L.zeros(3), 1),
+    "clip_ by a number and a Tensor": lambda L: L.ones(3).clip_(0.0, L.ones(3)),
+    "torch.clamp_ by a Tensor and a number": lambda L: L.clamp_(L.ones(3), L.zeros(3), 1.0),
+    "clamp into out by a Tensor and a number": lambda L: L.clamp(L.ones(3), L.zeros(3), 1.0, out=L.ones(3)),
+    "clamp by a 0-d Tensor that needs grad and a number": lambda L: L.clamp(
+        L.ones(3), L.tensor(0.5, requires_grad=True), 1.0),
+    "clamp by a 0-d Tensor and a number": lambda L: L.clamp(L.arange(3.0), L.tensor(0.5), 1.0),
+    "gradient spaced by a number and a str": lambda L: L.gradient(L.ones(3, 3), spacing=[1, "a"]),
+    "gradient spaced by a Tensor and a number": lambda L: L.gradient(L.ones(3, 3),
+                                                                     spacing=[L.arange(3.0), 1]),
+    "gradient spaced by a number and None": lambda L: L.gradient(L.ones(3, 3), spacing=[1, None]),
+    "gradient spaced by numbers": lambda L: L.gradient(L.arange(9.0).reshape(3, 3), spacing=[1, 2.5]),
+    "matrix_norm 'fro' of float16": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float16) * 3),
+    "matrix_norm 1 of bfloat16": lambda L: L.linalg.matrix_norm(L.arange(9.0).reshape(3, 3).bfloat16(), 1),
+    "matrix_norm 2 of float16": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float16), 2),
+    "matrix_norm 'nuc' of float8": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float8_e4m3fn), "nuc"),
+    "norm 'nuc'": lambda L: L.norm(L.arange(9.0).reshape(3, 3), "nuc"),
+    "norm 'nuc' of a batch over all dims": lambda L: L.norm(L.ones(2, 3, 3), "nuc"),
+    "norm 'nuc' of a batch over two dims": lambda L: L.norm(L.arange(18.0).reshape(2, 3, 3), "nuc", (1, 2)),
+    "pdist of float16 with p < 0": lambda L: L.pdist(L.ones(3, 2, dtype=L.float16), -1.0),
+    "pdist of one float8 row": lambda L: L.pdist(L.ones(1, 2, dtype=L.float8_e4m3fn)),
+    "native_layer_norm of int64": lambda L: L.native_layer_norm(L.ones(2, 3, dtype=L.int64), [3], None, None,
+                                                                1e-5),
+    "native_layer_norm of int64 with float weights": lambda L: L.native_layer_norm(
+        L.ones(2, 3, dtype=L.int64), [3], L.ones(3), L.zeros(3), 1e-5),
+    "poisson_nll_loss of a bool target, full": lambda L: L.nn.functional.poisson_nll_loss(
+        L.ones(3), L.ones(3, dtype=L.bool), full=True),
+    "kl_div of a float8 target": lambda L: L.nn.functional.kl_div(L.ones(3), L.ones(3, dtype=L.float8_e5m2),
+                                                                  reduction="sum"),
+    "ldl_factor of float8": lambda L: L.linalg.ldl_factor(L.eye(3, dtype=L.float8_e4m3fn)),
+    "argsort by position into out": lambda L: L.argsort(L.ones(2, 3), 0, True, out=L.ones(0, dtype=L.int64)),
+    "svd_lowrank of bfloat16": lambda L: L.svd_lowrank(L.ones(3, 4, dtype=L.bfloat16)),
+    "attention with a float64 mask": lambda L: L.nn.functional.multi_head_attention_forward(
+        L.ones(4, 3, 8), L.ones(5, 3, 8), L.ones(5, 3, 8), 8, 2, L.ones(24, 8), None, None, None, False, 0.0,
+        L.ones(8, 8), None, attn_mask=L.zeros(4, 5, dtype=L.float64)),
+    "adaptive_max_pool2d_with_indices of float8": lambda L: L.nn.functional.adaptive_max_pool2d_with_indices(
+        L.ones(1, 3, 4, dtype=L.float8_e4m3fn), 2),
 }
 
 

@@ -29,7 +29,8 @@ def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
                            f"{a.shape[-1]} matrices")
 
 
-def check_float(name: str, a) -> None:
+def check_float(name: str, a, low_precision: bool = True) -> None:
+    """torch's refusal of an integer or bool ``a`` (and, with ``low_precision``, of a 16-bit float one)."""
     if name in ("linalg.eig", "linalg.eigvals") and a.dtype.is_complex:  # (the others: real-only in pyfront)
         return
     if name in _KERNEL_ONLY:
@@ -37,7 +38,7 @@ def check_float(name: str, a) -> None:
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{scalar_name(a.dtype)}")
-    if a.dtype in dt.HALVES:
+    if a.dtype in dt.HALVES and low_precision:
         kernel = _HALF_KERNELS.get(name)
         if kernel:
             raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(a.dtype)}'")

@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 
 from ..autograd.function import no_derivative
+from .. import dtypes as dt
 from ..dtypes import int32, scalar_name
 from ..ops import return_types as rt
 from ..ops.creation import tensor
+from ..ops.shell import refuse_kernel
 from ..tensor import Tensor
 
 __all__ = ["ldl_factor", "ldl_factor_ex", "ldl_solve"]
@@ -115,6 +117,8 @@ def _factor(name, A, check_errors):
     if not A.dtype.is_floating_point:
         raise RuntimeError("torch.linalg.ldl_factor_ex: Expected a floating point or complex tensor as "
                            f"input. Got {scalar_name(A.dtype)}")
+    if A.dtype in dt.FLOAT8:  # torch copies A's lower triangle for the kernel first: tril has no float8 one
+        refuse_kernel("tril", A.dtype)
     if A.dtype.itemsize < 4:
         raise NotImplementedError(f"\"ldl_factor_kernel_cpu\" not implemented for '{scalar_name(A.dtype)}'")
     n = A.shape[-1]

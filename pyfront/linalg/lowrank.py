@@ -8,6 +8,7 @@ matrix is handled as its conjugate transpose, so the sketch is always of the lon
 
 from __future__ import annotations
 
+from .. import dtypes as dt
 from ..ops.creation import randn
 from .decompositions import qr, svd
 
@@ -20,7 +21,9 @@ def _basis(A, q: int, niter: int, M=None):
     def adjoint_times(X):
         return A.mH @ X if M is None else A.mH @ X - M.mH @ X
 
-    dtype = A.dtype if A.dtype.is_floating_point else None
+    # torch's sketch: of A's dtype where it is float16, float32 or float64, else float32 (whose product with A
+    # then refuses A's dtype: bfloat16, integers, float8)
+    dtype = A.dtype if A.dtype in (dt.float16, dt.float32, dt.float64) else dt.float32
     Q = qr(times(randn(A.shape[-1], q, dtype=dtype, device=A.device))).Q
     for _ in range(niter):
         Q = qr(adjoint_times(Q)).Q

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..ops.primitives.reductions import norm as _vector_norm
+from .. import dtypes as dt
 from ..ops import sparse_seam
 from ..shape import list_dims, single_int_list
 from ._checks import check_float, check_matrix
@@ -27,7 +28,11 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     column sum of |A|), ±inf (max/min row sum), ±2 (largest/smallest singular value), as
     ``torch.linalg.matrix_norm``."""
     check_matrix("linalg.matrix_norm", A, square=False)
-    check_float("linalg.matrix_norm", A)
+    spectral = ord in ("nuc", 2, -2)  # by singular values, which torch takes in float and double only
+    check_float("linalg.matrix_norm", A, low_precision=spectral)
+    if spectral and A.dtype in dt.FLOAT8:
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got "
+                           f"{dt.scalar_name(A.dtype)}")
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     d0, d1 = list_dims(dim, A.dim())
@@ -47,7 +52,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         return out.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else out
     if ord in (1, -1, math.inf, -math.inf):
         summed, picked = (d0, d1) if abs(ord) == 1 else (d1, d0)
-        out = A.abs().sum(summed, keepdim=keepdim)
+        out = _vector_norm(A, 1, summed, keepdim)  # torch's 1-norms of the columns (rows)
         picked -= not keepdim and summed < picked
         if ord > 0:
             return out.sum(picked, keepdim) if out.shape[picked] == 0 else out.amax(picked, keepdim)

@@ -605,6 +605,9 @@ def _accepts(ptype: str, v) -> bool:
         return isinstance(v, (list, tuple)) and (not v or index_like(v[0]))
     if ptype == "float[]":
         return isinstance(v, (list, tuple)) and all(_element_type(ptype, a) is None for a in v)
+    if ptype == "Scalar[]":  # numbers only (complex and NumPy's too), no 0-d tensor
+        return isinstance(v, (list, tuple)) and all(not isinstance(a, Tensor) and _accepts("Scalar", a)
+                                                    for a in v)
     return True  # layouts, devices, generators, names: pyfront's own checks
 
 
@@ -720,7 +723,7 @@ def _type_fits(p: _Param, cls) -> bool:
     return ptype not in _LISTS  # a list's elements are values; the other types _accepts does not check
 
 
-_LISTS = ("Tensor[]", "int[]", "int[1]", "float[]")
+_LISTS = ("Tensor[]", "int[]", "int[1]", "float[]", "Scalar[]")
 
 
 def _types_fit(sig: _Signature, types: tuple, keywords: dict) -> bool:
@@ -778,6 +781,13 @@ _FLAGS_ONLY = {"sum", "prod", "amax", "amin", "any", "all", "argmax", "argmin", 
 def _parsed_per_call(name: str, method: bool, prefix: str) -> bool:
     """Whether ``install`` parses each call of ``name`` against torch's signatures (_parsed)."""
     return not method and not prefix and name in SIGNATURES and name not in _FLAGS_ONLY
+
+
+def parse_out_call(name: str, args, kwargs) -> None:
+    """torch's parse of a call of ``name`` with ``out=`` (in ``kwargs``), for the functions parsed per call:
+    the out= wrapper (ops/outarg.py) is outside that parse, which would see the call without it."""
+    if _parsed_per_call(name, False, ""):
+        parse(name, _signatures(name, False), args, kwargs)
 
 
 def _python_level(fn, checked):

@@ -21,6 +21,7 @@ from ..tensor import _GRADLESS, _kind_name
 from .common import promote_args
 from .shell import SHELL, refuse_kernel
 from .dispatch import fold, into
+from .outarg import CAST_FIRST
 from .queries import can_cast
 from .primitives import elementwise as ew
 
@@ -118,9 +119,15 @@ def _scan_in_self(kernel):
     return check
 
 
+def _casts_first(check):
+    """An out= form's check of its output's dtype before it computes (outarg.CAST_FIRST), self the output."""
+    return lambda self, args, kwargs: check(self.dtype, [self, *args, *kwargs.values()])
+
+
 # ops whose in-place form checks its arguments itself first, with its own text
 _INPLACE_CHECKS = {**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
-                   "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu")}
+                   "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
+                   **{name: _casts_first(check) for name, check in CAST_FIRST.items()}}
 
 
 def _broadcast_first(self, args, kwargs, error):

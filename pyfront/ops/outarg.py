@@ -25,7 +25,7 @@ from ..autograd import is_grad_enabled, no_grad
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
-from .argcheck import invalid_combination, missing_argument
+from .argcheck import invalid_combination, missing_argument, parse_out_call
 from .queries import can_cast
 from .shell import SHELL, refuse_kernel
 
@@ -115,9 +115,6 @@ _DTYPE_ERRORS = {
                     ("nonbool", RuntimeError, "{name} does not support non-boolean outputs.")),
     "isin": ("nonbool", RuntimeError, "Expected out tensor to have dtype bool, but got {oc} instead"),
     "ldexp": ("uncastable", RuntimeError, "ldexp can't be cast to the desired output type {O}"),
-    # torch's text names the input's type twice
-    "mvlgamma": ("uncastable", RuntimeError, "mvlgamma: result type {R} can't be cast to the desired output "
-                 "type {R}"),
     "heaviside": ("differs", RuntimeError,
                   "heaviside is not yet implemented for tensors with different dtypes."),
     "logsumexp": ("nonfloat", RuntimeError, "logsumexp(): Expected floating point type for result tensor, "
@@ -161,6 +158,50 @@ _SILENT_RESIZE = (_FACTORIES - {"arange"}) | {"addbmm"}
 _LIST_OUTS = frozenset(("split_copy", "split_with_sizes_copy", "unbind_copy"))
 # kernels torch runs for out= alone (the function returns a real input as it is): none for a shell dtype
 _OUT_KERNELS = {"conj_physical": "conj_cpu"}
+
+
+def _result_casts(output, args) -> None:
+    """TensorIterator's check that the operands' result type casts to the output (gcd's and lcm's, made
+    before their kernels are looked up)."""
+    if len(args) < 2 or not all(isinstance(a, Tensor) for a in args[:2]):
+        return  # the function's own TypeError
+    result = dt.result_type(*args[:2])
+    if not can_cast(result, output):
+        raise RuntimeError(f"result type {scalar_name(result)} can't be cast to the desired output type "
+                           f"{scalar_name(output)}")
+
+
+def _ldexp_casts(output, args) -> None:
+    """ldexp's own check: its result, a float whatever the operands, needs a floating output; and its kernel
+    of a float mantissa and an integer exponent writes the mantissa's dtype only (torch asserts)."""
+    if not (output.is_floating_point or output.is_complex):  # (whatever the operands are)
+        raise RuntimeError(f"ldexp can't be cast to the desired output type {scalar_name(output)}")
+    if len(args) < 2 or not all(isinstance(a, Tensor) for a in args[:2]):
+        return  # the function's own TypeError
+    input, other = args[:2]
+    if input.dtype.is_floating_point and not (other.dtype.is_floating_point or other.dtype.is_complex) \
+            and output is not input.dtype and input.dtype not in dt.FLOAT8:
+        raise RuntimeError("!needs_dynamic_casting<func_t>::check(iter) INTERNAL ASSERT FAILED at "
+                           '"/__w/pytorch/pytorch/aten/src/ATen/native/cpu/Loops.h":311, please report a '
+                           "bug to PyTorch. ")
+
+
+def _mvlgamma_casts(output, args) -> None:
+    """mvlgamma's own check, after its arguments' (a bool input, p < 1) and a float8 input's kernel: its text
+    names the input's dtype as the result's, and the result's (a float) as the output's."""
+    input, p = (*args, None)[:2]
+    if not isinstance(input, Tensor) or input.dtype is dt.bool_ or input.dtype in dt.FLOAT8 \
+            or not isinstance(p, int) or p < 1:
+        return
+    result = input.dtype if input.dtype.is_floating_point else dt.get_default_dtype()
+    if not can_cast(result, output):
+        raise RuntimeError(f"mvlgamma: result type {scalar_name(input.dtype)} can't be cast to the desired "
+                           f"output type {scalar_name(result)}")
+
+
+# out= (and in-place) forms that check the output's dtype before they compute, each in its words: output
+# dtype, the operands -> raises
+CAST_FIRST = {"gcd": _result_casts, "lcm": _result_casts, "ldexp": _ldexp_casts, "mvlgamma": _mvlgamma_casts}
 
 
 @functools.cache
@@ -304,6 +345,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     if name == "frexp" and isinstance(out, Tensor):  # frexp has one signature: its parser's own words
         raise TypeError("frexp(): argument 'out' must be tuple of Tensors, not Tensor")
+    if isinstance(out, Tensor):  # torch's parser speaks first (the tables type a tuple of outs as one Tensor)
+        parse_out_call(name, args, {**kwargs, "out": out})
     needs = _OUT_NEEDS.get(name)
     if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
                                                         and (needs == "stable" or len(args) < 2)):
@@ -327,6 +370,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
         kwargs = {**kwargs, "dtype": given or outs[0].dtype}
         if name in _FACTORIES:
             kwargs.setdefault("device", outs[0].device)
+    if name in CAST_FIRST:
+        CAST_FIRST[name](outs[0].dtype, [*args, *kwargs.values()])
     result = fn(*args, **kwargs)
     if name in _OUT_KERNELS and result.dtype in SHELL:
         refuse_kernel(_OUT_KERNELS[name], result.dtype)

@@ -38,6 +38,10 @@ _WIDE_UNSIGNED = """
     nn.functional.adaptive_max_pool1d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool2d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.avg_pool2d:avg_pool2d
+    nn.functional.adaptive_max_pool1d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool2d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu
+    nn.functional.max_pool2d_with_indices:max_pool2d
     nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
     nn.functional.conv2d:slow_conv2d_cpu nn.functional.embedding_bag:arange_cpu
     nn.functional.group_norm:GroupNormKernelImpl nn.functional.interpolate:upsample_nearest2d_channels_last
@@ -64,7 +68,7 @@ _FLOAT8 = """
     argmin:argmin_cpu argsort:sorting_kernel_method_name asin:asin_vml_cpu asinh:asinh_cpu atan:atan_vml_cpu
     atan2:atan2_cpu atanh:atanh_cpu baddbmm bitwise_and:bitwise_and_cpu bitwise_left_shift:lshift_cpu
     bitwise_not:bitwise_not_cpu bitwise_or:bitwise_or_cpu bitwise_right_shift:rshift_cpu
-    bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist ceil:ceil_vml_cpu
+    bitwise_xor:bitwise_xor_cpu bmm bucketize:searchsorted_out_cpu cdist cdist(mm):pow ceil:ceil_vml_cpu
     col2im:col2im_out_cpu copysign:copysign_cpu corrcoef:sum_cpu cos:cos_vml_cpu cosh:cosh_cpu
     cov:sum_cpu cummax:cummax_cpu cummin:cummin_cpu cumprod:cumprod_out_cpu
     cumsum:cumsum_out_cpu cumulative_trapezoid:add_stub deg2rad:mul_cpu_reduced_float diff:add_stub digamma
@@ -75,7 +79,7 @@ _FLOAT8 = """
     histc:aminmax_cpu hypot:hypot_cpu i0:i0_vml_cpu igamma:igamma_cpu
     igammac:igammac_cpu im2col:im2col_out_cpu index_add:scatter_gather_tensor_cpu index_copy:index_copy_cpu
     index_add(vector):index_add_ index_fill:index_fill_cpu isclose:mul_cpu_reduced_float isin:isin_default_cpu
-    isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu ldexp:pow le:le_cpu
+    isneginf:isneginf_cpu isposinf:isposinf_cpu kthvalue:kthvalue_cpu lcm:lcm_cpu le:le_cpu
     lerp:lerp_kernel_scalar lgamma:lgamma_vml_cpu log:log_vml_cpu log10:log10_vml_cpu log1p:log1p_vml_cpu
     log2:log2_vml_cpu log_softmax:log_softmax_lastdim_kernel_impl logaddexp:logaddexp_cpu
     logaddexp2:logaddexp2_cpu logcumsumexp:logcumsumexp_out_cpu logical_and:logical_and_cpu
@@ -90,6 +94,10 @@ _FLOAT8 = """
     nn.functional.adaptive_max_pool1d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool2d:adaptive_max_pool2d
     nn.functional.adaptive_max_pool3d:adaptive_max_pool3d_cpu nn.functional.affine_grid:linspace_cpu
+    nn.functional.adaptive_max_pool1d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool2d_with_indices:adaptive_max_pool2d
+    nn.functional.adaptive_max_pool3d_with_indices:adaptive_max_pool3d_cpu
+    nn.functional.max_pool2d_with_indices:max_pool2d
     nn.functional.avg_pool1d:avg_pool2d nn.functional.avg_pool2d:avg_pool2d
     nn.functional.avg_pool3d:avg_pool3d_out_frame nn.functional.batch_norm:batch_norm
     nn.functional.bilinear:bmm nn.functional.binary_cross_entropy:binary_cross_entropy
@@ -98,14 +106,15 @@ _FLOAT8 = """
     nn.functional.conv3d:compute_columns3d nn.functional.conv_transpose1d:slow_conv_transpose2d_out_cpu
     nn.functional.conv_transpose2d:slow_conv_transpose2d_out_cpu
     nn.functional.conv_transpose3d:slow_conv_transpose3d_out_cpu nn.functional.cosine_similarity:norm_cpu
-    nn.functional.cross_entropy:log_softmax_lastdim_kernel_impl nn.functional.elu:elu_cpu
+    nn.functional.cross_entropy:log_softmax_lastdim_kernel_impl
+    nn.functional.cross_entropy(spatial):log_softmax_kernel_impl nn.functional.elu:elu_cpu
     nn.functional.gelu:GeluKernelImpl nn.functional.glu:glu_cpu
     nn.functional.grid_sample:grid_sampler_2d_cpu_kernel_impl nn.functional.group_norm:GroupNormKernelImpl
     nn.functional.hardshrink:hardshrink_cpu nn.functional.hardsigmoid:hardsigmoid_cpu
     nn.functional.hardswish:hardswish_cpu nn.functional.hardtanh:clamp_scalar_cpu
     nn.functional.hinge_embedding_loss:add_stub nn.functional.huber_loss:huber_cpu
     nn.functional.instance_norm:batch_norm nn.functional.interpolate:upsample_nearest2d_channels_last
-    nn.functional.kl_div:xlogy_cpu nn.functional.l1_loss:add_stub
+    nn.functional.kl_div:xlogy_cpu nn.functional.kl_div(log_target):add_stub nn.functional.l1_loss:add_stub
     nn.functional.layer_norm:LayerNormKernelImpl nn.functional.leaky_relu:leaky_relu_cpu
     nn.functional.log_softmax:log_softmax_lastdim_kernel_impl nn.functional.logsigmoid:log_sigmoid_cpu
     nn.functional.margin_ranking_loss:add_stub nn.functional.max_pool1d:max_pool1d_impl
@@ -114,6 +123,7 @@ _FLOAT8 = """
     nn.functional.nll_loss:nll_loss_out_frame nn.functional.normalize:norm_cpu
     nn.functional.pairwise_distance:add_stub nn.functional.pixel_shuffle:pixel_shuffle
     nn.functional.pixel_unshuffle:pixel_unshuffle nn.functional.poisson_nll_loss:exp_vml_cpu
+    nn.functional.poisson_nll_loss(rate):add_stub
     nn.functional.prelu:prelu_cpu nn.functional.relu:clamp_min_scalar_cpu
     nn.functional.relu6:clamp_scalar_cpu nn.functional.rms_norm:rms_norm
     nn.functional.scaled_dot_product_attention:mul_cpu_reduced_float nn.functional.selu:elu_cpu
@@ -123,7 +133,7 @@ _FLOAT8 = """
     nn.functional.softplus:softplus_cpu nn.functional.softshrink:softshrink_check
     nn.functional.tanh:tanh_vml_cpu nn.functional.tanhshrink:tanh_vml_cpu
     nn.functional.threshold:threshold_cpu nn.functional.triplet_margin_loss:add_stub
-    nonzero:nonzero_count_cpu norm:norm_cpu polygamma:digamma pow prod:prod_out_cpu
+    nonzero:nonzero_count_cpu norm:norm_cpu polygamma pow prod:prod_out_cpu
     rad2deg:mul_cpu_reduced_float reciprocal:reciprocal_cpu relu:clamp_min_scalar_cpu
     remainder:remainder_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
     scatter:scatter_gather_tensor_cpu scatter_add:scatter_gather_tensor_cpu
@@ -200,6 +210,9 @@ def _table(d) -> dict:
         text = _WIDE_UNSIGNED if d in dt.WIDE_UNSIGNED else _FLOAT8
         table = dict((e.split(":") * 2)[:2] if ":" in e else (e, e) for e in text.split())
         table.update(_FORMS)
+        for name in _SOFTMAXES:  # off the last dim: torch's general kernel
+            if name in table:
+                table[name + "(dim)"] = table[name].replace("_lastdim", "")
         if d in dt.FLOAT8:
             table.update(_OTHERS)
             table.update(_OWN.get(d.name, {}))
@@ -274,7 +287,7 @@ _NO_INDICES = frozenset(("searchsorted", "bucketize", "isin"))  # their integer 
 _KERNEL_FIRST = frozenset(f"{pre}{name}" for pre in ("", "nn.functional.") for name in (
     "layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "grid_sample", "nll_loss",
     "hinge_embedding_loss", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-    "conv_transpose3d", "bincount", "cdist", "cross", "linalg.cross"))
+    "conv_transpose3d", "bincount", "cdist", "cdist(mm)", "cross", "linalg.cross"))
 
 
 def _kernel_dtype(tensors, name=""):
@@ -292,6 +305,17 @@ def _kernel_dtype(tensors, name=""):
         if other is not d and other not in indices and (len(t.shape) or name in _SAME_DTYPES):
             return None  # (a 0-d one is a number's, unless the op asks for one dtype)
     return d
+
+
+def refuse_accumulation(d) -> None:
+    """torch's failure where a CPU kernel asks for the type it accumulates shell dtype ``d`` in (renorm's
+    norms): its table has entries for e4m3fn and e5m2 only, which accumulate in float (and do not promote
+    with it); for the others an internal assert."""
+    if d not in (dt.float8_e4m3fn, dt.float8_e5m2):
+        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/'
+                           'AccumulateType.cpp":23, please report a bug to PyTorch. Unrecognized ScalarType: '
+                           f"{dt.scalar_name(d)}")
+    dt.promote_types(d, dt.float32)
 
 
 def refuse_flip(input, dims) -> None:
@@ -360,12 +384,17 @@ def whole(name: str, fn):
     return wrapper
 
 
+def checked(name: str):
+    """A decorator: the function ``whole(name, fn)`` (a public function no ``composite`` registers)."""
+    return lambda fn: whole(name, fn)
+
+
 # ops whose arguments torch checks (shapes, padding, modes, channels) before it looks up the kernel: the
 # op runs (its own checks speak, its primitives are not asked) and the refusal comes after
 _CHECKS_FIRST = frozenset(f"nn.functional.{name}" for name in (
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-    "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
-    "instance_norm", "layer_norm", "group_norm", "pad"))
+    "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "max_pool3d", "avg_pool1d", "avg_pool2d",
+    "avg_pool3d", "batch_norm", "instance_norm", "layer_norm", "group_norm", "pad"))
 
 
 # where an op's form is read: the argument (position, keyword names) whose presence, or tensor-ness, names it
@@ -415,6 +444,16 @@ def _form(name: str, args, kwargs) -> str:
     if name == "nn.functional.pad":
         mode, pad = _arg(args, kwargs, 2, "mode"), _arg(args, kwargs, 1, "pad")
         return f"{name}({mode}{len(pad) // 2})" if mode in ("reflect", "replicate") else name
+    if name in _SOFTMAXES:
+        return _softmax_form(name, args, kwargs)
+    if name == "cdist" and _cdist_in_matmul_form(args, kwargs):
+        return name + "(mm)"  # torch's |a|^2 + |b|^2 - 2ab: the operands' pow first
+    if name == "nn.functional.cross_entropy" and getattr(_arg(args, kwargs, 0, "input"), "ndim", 2) > 2:
+        return name + "(spatial)"  # its log_softmax over dim 1, not the last: torch's general kernel
+    if name == "nn.functional.kl_div" and _arg(args, kwargs, 5, "log_target"):
+        return name + "(log_target)"  # torch's exp(target) * (target - input): the difference first
+    if name == "nn.functional.poisson_nll_loss" and _arg(args, kwargs, 2, "log_input") in (False, 0):
+        return name + "(rate)"  # torch's input - target * log(input + eps): the sum first
     if name == "cov" and (kwargs.get("fweights") is not None or kwargs.get("aweights") is not None):
         return name + "(weighted)"  # torch weighs the input first: the promotion with the weights speaks
     if name in _DIMMED:  # a dim given, or the whole tensor (var's positional bool is unbiased)
@@ -430,6 +469,29 @@ def _form(name: str, args, kwargs) -> str:
 
 # the form of a composite whose refusal (or not) its primitives give, as torch's: einsum without a product
 _BY_PRIMITIVES_FORM = "(by its primitives)"
+
+
+_SOFTMAXES = ("softmax", "log_softmax", "nn.functional.softmax", "nn.functional.log_softmax")
+
+
+def _softmax_form(name, args, kwargs) -> str:
+    """A softmax's kernel by its dim (F's implicit one where none is given): the last dim's, or the general
+    one; an empty input looks none up."""
+    x, dim = _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "dim")
+    ndim = getattr(x, "ndim", 1)
+    if not getattr(x, "numel", lambda: 1)():
+        return _BY_PRIMITIVES_FORM
+    if dim is None:
+        dim = 0 if ndim in (0, 1, 3) else 1
+    return name if not isinstance(dim, int) or dim % max(ndim, 1) == max(ndim - 1, 0) else name + "(dim)"
+
+
+def _cdist_in_matmul_form(args, kwargs) -> bool:
+    from .composite.functions import _cdist_uses_mm  # (a shell dtype's call only)
+    x1, x2 = _arg(args, kwargs, 0, "x1"), _arg(args, kwargs, 1, "x2")
+    p, mode = _arg(args, kwargs, 2, "p"), _arg(args, kwargs, 3, "compute_mode")
+    return getattr(x1, "ndim", 0) >= 2 and getattr(x2, "ndim", 0) >= 2 and _cdist_uses_mm(
+        x1, x2, 2.0 if p is None else p, mode or "use_mm_for_euclid_dist_if_necessary")
 
 
 def _interpolate_kernel(args, kwargs) -> str:

@@ -878,12 +878,16 @@ def kl_div(
         )
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
+    # torch's C++ takes a product's or difference's right operand first: a promotion error between target and
+    # input (a float8 one's) comes before the kernel of exp(target) or xlogy(target, target) is looked up
     if log_target:
-        loss = ew.exp(target) * (target - input)
+        difference = target - input
+        loss = ew.exp(target) * difference
     else:
+        product = target * input
         # PyTorch's xlogy(t, t): 0 where t == 0. The zero gradient the where sends into t * log(t) there
         # becomes 0 * -inf = nan, which is PyTorch's gradient of xlogy at 0 (it adds t / t)
-        loss = ew.where(target == 0, 0.0, target * ew.log(target)) - target * input
+        loss = ew.where(target == 0, 0.0, target * ew.log(target)) - product
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
     return _reduce(loss, reduction)
@@ -1063,11 +1067,19 @@ def poisson_nll_loss(
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    loss = ew.exp(input) - target * input if log_input else input - target * ew.log(input + eps)
+    if log_input:  # torch's C++ takes the right operand first: target * input's promotion before exp's kernel
+        product = target * input
+        loss = ew.exp(input) - product
+    else:
+        loss = input - target * ew.log(input + eps)
     if full:
-        safe = ew.where(target > 1, target, 1.0)
+        if target.dtype is dt.bool_:  # torch's Stirling term subtracts the target itself
+            ew._refuse_bool_subtraction(target, target.float())
+        # torch computes the term over every target, then compares (target <= 1: its kernel's refusal)
+        small = target <= 1
+        safe = ew.where(small, 1.0, target)
         stirling = safe * ew.log(safe) - safe + 0.5 * ew.log(2 * math.pi * safe)
-        loss = loss + ew.where(target > 1, stirling, 0.0)
+        loss = loss + ew.where(small, 0.0, stirling)
     return _reduce(loss, reduction)
 
 

@@ -26,6 +26,7 @@ from ...autograd.grad_mode import is_grad_enabled
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...ops.memory_formats import lays_out, like_input
+from ...ops.shell import checked as shell_checked
 
 __all__ = [
     "max_pool1d",
@@ -223,6 +224,7 @@ def max_pool2d(
     return (values, indices) if return_indices else values
 
 
+@shell_checked("nn.functional.max_pool2d_with_indices")  # refused as its pool is
 def max_pool2d_with_indices(
     input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
@@ -919,6 +921,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     return (values, indices) if return_indices else values
 
 
+@shell_checked("nn.functional.adaptive_max_pool2d_with_indices")  # refused as its pool is
 @lays_out(like_input)
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """2-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
@@ -979,6 +982,7 @@ def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False
     return (values, indices) if return_indices else values
 
 
+@shell_checked("nn.functional.adaptive_max_pool1d_with_indices")  # refused as its pool is
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """1-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.
 

@@ -23,6 +23,7 @@ from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptiv
                       _bounds, _check_adaptive, _divisors, _global_mean, _lowest, _output_size, _to_ones,
                       _window_max, _windows)
 from ...ops.memory_formats import contiguous_result, lays_out, like_input
+from ...ops.shell import checked as shell_checked
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
            "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices"]
@@ -318,6 +319,7 @@ def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False
     return (values, indices) if return_indices else values
 
 
+@shell_checked("nn.functional.adaptive_max_pool3d_with_indices")  # refused as its pool is
 @lays_out(contiguous_result)
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """3-d adaptive maximum pooling to ``output_size``; returns ``(values, indices)``.

@@ -89,15 +89,33 @@ def ldexp(input, other):
         if not isinstance(t, Tensor):
             raise TypeError(f"ldexp(): argument '{name}' (position {i + 1}) must be Tensor, "
                             f"not {type(t).__name__}")
+    if other.dtype in dt.FLOAT8:  # torch's pow(2, other) comes first
+        refuse_kernel("pow", other.dtype)
+    dtype = _ldexp_dtype(input, other)  # (a float8 mantissa's promotion with a float exponent)
+    integral = not other.dtype.is_floating_point
+    if integral and input.dtype.is_floating_point:
+        # torch's own kernel of a float mantissa and an integer exponent, looked up for each in turn
+        if input.dtype in dt.FLOAT8:
+            refuse_kernel("ldexp_cpu", input.dtype)
+        if other.dtype is dt.bool_ or other.dtype in dt.WIDE_UNSIGNED:
+            refuse_kernel("ldexp_cpu_exp", other.dtype)
     # broadcast first: torch's gradient of other is grad * result * ln 2 at every element before the sum over
     # broadcast dims (0 * inf there is nan), not that sum times 2 ** other
     # float16 (bfloat16) with an integer exponent stays float16 (bfloat16), computed in float32 and rounded
     # once as torch's (a 16-bit float exponent is torch's pow and mul in that dtype, each rounded)
-    if other.dtype in dt.WIDE_UNSIGNED:  # torch's exp2 of an unsigned exponent has no kernel
-        refuse_kernel("ldexp_cpu_exp", other.dtype)
-    half = input.dtype if input.dtype in dt.HALVES and not other.dtype.is_floating_point else None
-    x, e = broadcast_tensors(input.float() if half else _floating(input), _floating(other))
-    return Formula.apply(_ldexp, _ldexp_backward, x, e, half, not other.dtype.is_floating_point)
+    half = dtype if dtype in dt.HALVES and integral else None
+    x, e = broadcast_tensors(input.float() if half else input.to(dtype), _floating(other))
+    return Formula.apply(_ldexp, _ldexp_backward, x, e, half, integral)
+
+
+def _ldexp_dtype(input, other):
+    """torch's result dtype of ``ldexp(input, other)``: a float mantissa's own with an integer exponent (its
+    kernel), else that of ``input * pow(2., other)``: the mantissa promoted with the power's dtype (the
+    exponent's, or the default float for an integer one)."""
+    inexact = other.dtype.is_floating_point or other.dtype.is_complex
+    if input.dtype.is_floating_point and not inexact:
+        return input.dtype
+    return dt.promote_types(input.dtype, other.dtype if inexact else dt.get_default_dtype())
 
 
 def _ldexp(x, e, half, _):

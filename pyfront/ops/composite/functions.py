@@ -26,6 +26,7 @@ from ..primitives.elementwise import isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
+from ..shell import refuse_kernel
 from .complex_numbers import complex as complex_parts
 from .linalg import matmul
 from .reductions import sort
@@ -176,6 +177,9 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     saved_as_torch(x1, x2)  # torch's cdist saves both (its kernel, or its matmul form's products)
     if _cdist_uses_mm(x1, x2, p, compute_mode):
+        for x in (x1, x2):  # torch's form squares each operand with pow first
+            if x.dtype in dt.FLOAT8:
+                refuse_kernel("pow", x.dtype)
         out = _euclidean_dist(x1, x2)
         return out.view(out.shape)  # PyTorch's matmul path ends in a view: its node is ViewBackward0
     # torch's distance kernel: float and double only, and x2 read as x1's type; an empty input returns

@@ -22,6 +22,7 @@ from ..primitives.shaping import cat
 from ..on_meta import refuse_on_meta
 from ..registry import composite
 from ..samples import T, s
+from ..shell import refuse_accumulation
 from .math import lerp
 from .reductions import sort
 from .sets import _fmt, bincount, searchsorted
@@ -567,10 +568,20 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
 @lays_out(contiguous_result)
 def renorm(input, p, dim, maxnorm):
     """``input`` with each slice along ``dim`` whose ``p``-norm passes ``maxnorm`` scaled down to norm
-    ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0."""
-    if p <= 0:
-        raise RuntimeError("renorm: non-positive-norm not supported")
+    ``maxnorm`` (by maxnorm / (norm + 1e-7)), as ``torch.renorm``. Raises RuntimeError for p <= 0, maxnorm < 0
+    or fewer than 2 dims, in torch's order."""
+    for name, v in (("p", p), ("maxnorm", maxnorm)):
+        if isinstance(v, complex) or getattr(v, "is_complex", lambda: False)():
+            raise RuntimeError(f"renorm: {name} must be real-valued")
+        if name == "p" and not p > 0:  # (NaN too)
+            raise RuntimeError("renorm: non-positive-norm not supported")
+    if not maxnorm >= 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {float(maxnorm):g}")
+    if input.dim() < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
     d = normalize_dim(dim, input.dim())
+    if input.dtype in dt.SHELL:  # torch takes the norms in the input's accumulation type
+        refuse_accumulation(input.dtype)
     others = tuple(k for k in range(input.dim()) if k != d)
     # the rows under maxnorm pass through untouched, their gradient exactly the incoming one (torch's
     # renorm_backward), so NaN in one of them reaches neither the scaled rows nor its own gradient

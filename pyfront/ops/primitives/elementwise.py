@@ -1058,6 +1058,11 @@ def clamp(input, min=None, max=None):
     if input.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if not all(isinstance(b, Tensor) or b is None for b in (min, max)) and not all(
+                b.dim() == 0 and not b.requires_grad for b in (min, max) if isinstance(b, Tensor)):
+            # one Tensor bound and one number: neither of torch's signatures (Tensors, or Numbers, which a
+            # 0-d tensor without grad passes for); the wrappers word it as torch's parser by the call's form
+            raise TypeError("clamp(): expected both bounds Tensors or both Numbers")
         _refuse_kernelless(input, min, max, "cpu")
         # selections, not maximum/minimum, for PyTorch's gradient: at a tie the input takes all of it
         # (maximum would split it); a bound gets it only where it replaced the input; NaN propagates,

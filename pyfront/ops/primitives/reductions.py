@@ -606,7 +606,9 @@ def _softmax_call(op, name, input, dim, dtype):
     if dtype is not None:
         input = input.to(dtype)
     d = normalize_dim(dim, input.dim())
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point or input.dtype in dt.FLOAT8:  # no kernel: by the dim, as torch's
+        if not input.numel():
+            return input.clone()  # (torch returns before it looks one up)
         kernel = f"{name}_lastdim_kernel_impl" if d == max(input.dim() - 1, 0) else f"{name}_kernel_impl"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     return apply(op, input, dim=d, log=op is log_softmax_op)
@@ -668,7 +670,12 @@ _norm = register(OpDef("norm", "reduction", _reduce_infer(), _norm_np, _norm_vjp
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, as ``torch.norm``."""
+    """The vector p-norm over ``dim`` (all dims when None); 'fro' is the 2-norm, 'nuc' the nuclear norm (of
+    two dims), as ``torch.norm``."""
+    if isinstance(p, str) and p == "nuc":  # torch's Python hands it to matrix_norm, over every dim by default
+        from ...linalg.norms import matrix_norm
+        dims = tuple(range(input.dim())) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+        return matrix_norm(input, "nuc", dims, keepdim, dtype=dtype)
     if input.dtype.is_complex:  # the norm of the magnitudes (a real result), its gradient through abs's
         return norm(input.abs(), p, dim, keepdim, dtype if dtype is None else dt.to_real(dtype))
     if not input.dtype.is_floating_point:  # checked before the cast to ``dtype``, as in PyTorch

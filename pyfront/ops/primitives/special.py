@@ -18,6 +18,7 @@ from ...tensor import Tensor
 from ..dispatch import apply
 from ..common import promote_pair
 from ..registry import OPS, OpDef, register
+from ..shell import refuse_kernel
 from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
 from .. import samples
 from ...backends.scaled_add import fused_multiply_add
@@ -280,6 +281,8 @@ def polygamma(n, input):
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
+    if input.dtype in dt.FLOAT8:  # torch's kernel by the order: digamma's, trigamma's, then its own
+        refuse_kernel({0: "digamma", 1: "trigamma"}.get(int(n), "polygamma"), input.dtype)
     return apply(_polygamma, input, n=int(n))
 
 
