@@ -136,6 +136,28 @@ def test_sgd_bits(dtype, foreach):
             _bits_equal(ours, want)
 
 
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_sgd_momentum_in_one_blas_pass_bits(dtype, monkeypatch):
+    """foreach SGD's buf.mul_(momentum).add_(g, alpha=1 - dampening) as one axpby pass (a chunk of
+    _FUSED_MOMENTUM elements on; here every size) has torch's two roundings, every flag combination."""
+    from pyfront.backends import host_blas
+    from pyfront.backends import numpy as numpy_backend
+
+    monkeypatch.setattr(numpy_backend, "_FUSED_MOMENTUM", 1)
+    kernel, fused = host_blas.axpby, []
+
+    def spy(alpha, x, beta, y):
+        done = kernel(alpha, x, beta, y)
+        fused.extend([beta] if done and beta != 1 else [])
+        return done
+
+    monkeypatch.setattr(host_blas, "axpby", spy)
+    for kw in _SGD:
+        for ours, want in zip(_sgd_run(pyfront, kw, dtype, True), _sgd_run(torch, kw, dtype, True)):
+            _bits_equal(ours, want)
+    assert 0.9 in fused  # the pass was taken
+
+
 @pytest.mark.parametrize("foreach", [True, False])
 def test_sgd_on_webgpu_rounds_as_torch_cpu(foreach):
     """webgpu's steps (its foreach kernel, its scaled_add op) through fused_f32: torch's CPU numbers but
