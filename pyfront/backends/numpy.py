@@ -501,7 +501,9 @@ class NumpyBackend(Backend):
                             p *= s(h["decay"])
                         else:  # torch's add(alpha=): one rounding
                             g = scaled_add(np, g, p, h["weight_decay"])
-                    m[...] = fused_lerp(np, m, g, np.full((), h["one_minus_beta1"], m.dtype))  # lerp_, fused
+                    w = s(h["one_minus_beta1"])  # lerp_: m + w * (g - m), one fma for |w| < 0.5 (BLAS)
+                    if not (abs(w) < 0.5 and host_blas.axpy(float(w), g - m, m)):
+                        m[...] = fused_lerp(np, m, g, np.full((), w, m.dtype))
                     v *= s(h["beta2"])
                     v[...] = fused_multiply_add(np, g * s(h["one_minus_beta2"]), g, v)  # addcmul_: one fma
                     if amsgrad:
