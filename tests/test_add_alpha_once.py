@@ -136,6 +136,28 @@ def test_sgd_bits(dtype, foreach):
             _bits_equal(ours, want)
 
 
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_sgd_momentum_in_one_blas_pass_bits(dtype, monkeypatch):
+    """foreach SGD's buf.mul_(momentum).add_(g, alpha=1 - dampening) as one axpby pass (a chunk of
+    _FUSED_MOMENTUM elements on; here every size) has torch's two roundings, every flag combination."""
+    from pyfront.backends import host_blas
+    from pyfront.backends import numpy as numpy_backend
+
+    monkeypatch.setattr(numpy_backend, "_FUSED_MOMENTUM", 1)
+    kernel, fused = host_blas.axpby, []
+
+    def spy(alpha, x, beta, y):
+        done = kernel(alpha, x, beta, y)
+        fused.extend([beta] if done and beta != 1 else [])
+        return done
+
+    monkeypatch.setattr(host_blas, "axpby", spy)
+    for kw in _SGD:
+        for ours, want in zip(_sgd_run(pyfront, kw, dtype, True), _sgd_run(torch, kw, dtype, True)):
+            _bits_equal(ours, want)
+    assert 0.9 in fused  # the pass was taken
+
+
 @pytest.mark.parametrize("foreach", [True, False])
 def test_sgd_on_webgpu_rounds_as_torch_cpu(foreach):
     """webgpu's steps (its foreach kernel, its scaled_add op) through fused_f32: torch's CPU numbers but
@@ -265,3 +287,89 @@ def test_addr_scalars_checked_and_computed_as_torch():
         return rows
 
     assert run(pyfront) == run(torch)
+
+
+class _Counted:
+    """A BLAS routine that records each call's length (its argument types kept: axpy's pieces read them)."""
+
+    def __init__(self, fn):
+        self.fn, self.argtypes, self.sizes = fn, fn.argtypes, []
+
+    def __call__(self, n, *rest):
+        self.sizes.append(n if type(n) is int else n.value)
+        return self.fn(n, *rest)
+
+
+@pytest.mark.parametrize("dtype", _FLOATS)
+@pytest.mark.parametrize("route", ["axpby", "axpy in pieces", "axpy whole"])
+def test_each_blas_route_rounds_once(route, dtype, monkeypatch):
+    """host_blas's three ways to one rounding, each taken on purpose: axpby in one call, axpy in pieces
+    (OpenBLAS with a thread pool; pieces of 7 here, so lengths around their multiples test the last piece's
+    start and length) and axpy whole (one thread); every element torch's, nan, inf and -0 too."""
+    from pyfront.backends import host_blas
+
+    found = dict(host_blas._routines())  # (None, no OpenBLAS, fails here: this machine's NumPy has it)
+    char = "s" if dtype == "float32" else "d"
+    key = ("axpby", char) if route == "axpby" else ("axpy", char)
+    assert found[("axpby", char)] is not None  # this build's axpby rounds once (its probe said so)
+    if route != "axpby":
+        found[("axpby", char)] = None
+        found["threads"] = (lambda: 2) if route == "axpy in pieces" else (lambda: 1)
+        monkeypatch.setattr(host_blas, "PIECE", 7)
+    found[key] = counted = _Counted(found[key])
+    monkeypatch.setattr(host_blas, "_routines", lambda: found)
+    rng = np.random.default_rng(5)
+    for n, alpha in itertools.product((1, 6, 7, 8, 14, 15, 22, 1000), (0.1, -0.01, 3)):
+        a, b = _data(rng, (n,), dtype), _data(rng, (n,), dtype)
+        counted.sizes.clear()
+        ours = pyfront.tensor(a)
+        ours.add_(pyfront.tensor(b), alpha=alpha)
+        _bits_equal(ours.numpy(), torch.from_numpy(a).add(torch.from_numpy(b), alpha=alpha).numpy())
+        pieces = [7] * ((n - 1) // 7) + [n - (n - 1) // 7 * 7] if route == "axpy in pieces" else [n]
+        assert counted.sizes == pieces
+
+
+# stand-ins for a BLAS routine on raw addresses, each rounding its own way: (name, is it axpby's numbers)
+_ROUNDINGS = [
+    ("fused once after beta * y", True),  # fma(alpha, x, beta * y rounded): torch's mul_ then add_
+    ("alpha * x rounded first", False),  # a CPU without fused multiply-add
+    ("beta * y fused instead", False),  # a compiler that fused the other product
+    ("once only where beta is 1", False),  # a kernel that takes axpy's path for beta 1 alone
+]
+
+
+def _stand_in(dtype, rounding, with_beta):
+    import ctypes
+
+    from pyfront.backends.scaled_add import fused_multiply_add
+
+    kind = getattr(np, dtype)
+    item = ctypes.c_float if dtype == "float32" else ctypes.c_double
+
+    def fn(n, alpha, px, incx, *rest):
+        beta, py = rest[:2] if with_beta else (1.0, rest[0])
+        x = np.ctypeslib.as_array((item * n).from_address(px))
+        y = np.ctypeslib.as_array((item * n).from_address(py))
+        a, b = kind(alpha), kind(beta)
+        if rounding == "fused once after beta * y" or rounding == "once only where beta is 1" and beta == 1:
+            y[...] = fused_multiply_add(np, x, a, y * b)
+        elif rounding in ("alpha * x rounded first", "once only where beta is 1"):
+            y[...] = x * a + y * b
+        else:
+            y[...] = fused_multiply_add(np, y, b, x * a)
+    return fn
+
+
+@pytest.mark.parametrize("dtype", _FLOATS)
+@pytest.mark.parametrize("name", ["axpy", "axpby"])
+@pytest.mark.parametrize("rounding, kept", _ROUNDINGS)
+def test_a_routine_that_rounds_otherwise_is_not_used(dtype, name, rounding, kept):
+    """host_blas's probe keeps a routine only where it gives torch's numbers: beta * y rounded, then the sum
+    with alpha * x rounded once; one that rounds the product first (a CPU without fused multiply-add) or
+    fuses beta * y instead (so rounds alpha * x first) is refused, and an axpby right for beta 1 alone."""
+    from pyfront.backends import host_blas
+
+    fn = _stand_in(dtype, rounding, with_beta=name == "axpby")
+    char = "s" if dtype == "float32" else "d"
+    kept = kept or name == "axpy" and rounding == "once only where beta is 1"  # (axpy's beta is 1)
+    assert host_blas._rounds_once(np, host_blas._routines(), (name, char), fn) is kept

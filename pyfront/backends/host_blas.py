@@ -1,9 +1,12 @@
 """The level-1 BLAS that NumPy's own build loaded (OpenBLAS in NumPy's wheels), through ctypes.
 
-One routine serves the cpu device: ``axpy`` (y += alpha * x). On a CPU with fused multiply-add OpenBLAS's
-axpy rounds once per element, as torch's CPU ``add(alpha=)`` does (its vectors' fmadd), in one pass where
-NumPy needs a product, a temporary and a sum. (``scal`` is NumPy's in-place multiply's numbers and speed:
-not used.) Only the library
+One operation serves the cpu device: ``axpy`` (y += alpha * x), rounded once per element as torch's CPU
+``add(alpha=)`` does (its vectors' fmadd), in one pass where NumPy needs a product, a temporary and a sum.
+OpenBLAS's ``axpby`` (y = alpha * x + beta * y) computes it with beta 1 (its kernel: fma(alpha, x,
+beta * y)) in one call of any length on the calling thread; its ``axpy`` threads a long vector, so it is
+called in pieces. Which of them rounds once is measured on first use (a CPU without fused multiply-add
+rounds twice, and a compiler may fuse the other product), not assumed. (``scal`` is NumPy's in-place
+multiply's numbers and speed: not used.) Only the library
 NumPy itself loaded is used (no search of the system), found once on first use. Where there is none
 (Pyodide, a NumPy built on MKL or Accelerate, no ctypes) the functions answer False and callers compute
 the same numbers in NumPy. Every call checks its arrays first: a wrong pointer or length would not raise,
@@ -18,7 +21,8 @@ import sys
 
 @functools.cache
 def _routines():
-    """{("axpy", dtype letter): ctypes function} of NumPy's OpenBLAS, or None where there is none."""
+    """{("axpy" or "axpby", dtype letter): ctypes function, or None where it does not round once} of
+    NumPy's OpenBLAS, or None where there is none."""
     try:
         import ctypes
 
@@ -39,7 +43,14 @@ def _routines():
             continue
         found = _bind(ctypes, lib, wide)
         if found is not None:
-            return {**found, "ndarray": np.ndarray, "address": functools.partial(_address, ctypes)}
+            found.update(ndarray=np.ndarray, address=functools.partial(_address, ctypes))
+            for char in "sd":  # axpby where it rounds once (axpy then unused), else axpy where it does
+                for key in (("axpby", char), ("axpy", char)):
+                    if found[key] is not None and not _rounds_once(np, found, key, found[key]):
+                        found[key] = None
+                    if found[key] is not None:
+                        break
+            return found
     return None
 
 
@@ -78,18 +89,22 @@ def _loaded_openblas(np) -> list:
 
 
 def _bind(ctypes, lib, wide):
-    """saxpy and daxpy under the first symbol spelling the library has (scipy's wheels prefix and suffix
-    theirs: scipy_cblas_saxpy64_), their argument types declared so ctypes converts and checks."""
+    """saxpy, daxpy, saxpby and daxpby (None where the library lacks it) under the first symbol spelling
+    the library has (scipy's wheels prefix and suffix theirs: scipy_cblas_saxpy64_), their argument types
+    declared so ctypes converts and checks."""
     for prefix, suffix in (("scipy_cblas_", "64_"), ("cblas_", "64_"), ("scipy_cblas_", ""), ("cblas_", "")):
         try:
             names = {("axpy", c): getattr(lib, f"{prefix}{c}axpy{suffix}") for c in "sd"}
         except AttributeError:
             continue
+        names.update({("axpby", c): getattr(lib, f"{prefix}{c}axpby{suffix}", None) for c in "sd"})
         n = ctypes.c_int64 if wide or suffix else ctypes.c_int32
         ptr = ctypes.c_void_p
-        for (_, char), fn in names.items():
-            fn.restype = None
-            fn.argtypes = [n, ctypes.c_float if char == "s" else ctypes.c_double, ptr, n, ptr, n]
+        for (name, char), fn in names.items():
+            scale = ctypes.c_float if char == "s" else ctypes.c_double
+            if fn is not None:  # axpy(n, alpha, x, incx, y, incy), axpby(n, alpha, x, incx, beta, y, incy)
+                fn.restype = None
+                fn.argtypes = [n, scale, ptr, n, *([] if name == "axpy" else [scale]), ptr, n]
         limit = 2 ** 63 - 1 if n is ctypes.c_int64 else 2 ** 31 - 1
         threads = None
         for name in (f"{prefix[:-6]}openblas_get_num_threads{suffix}", "openblas_get_num_threads"):
@@ -101,28 +116,66 @@ def _bind(ctypes, lib, wide):
     return None
 
 
-# Calls of at most this many elements: OpenBLAS runs a longer vector on its thread pool, whose handoff
-# costs a scheduler time slice where the cores are busy (measured on a loaded 2-core machine: one
-# 400k-element axpy 10-60 ms, where a thread alone takes 0.2 ms); its axpy stays on the calling thread up
-# to 10,000 elements. (A call costs ~1 us: where OpenBLAS has one thread, a vector goes whole.)
-_PIECE = 8192
+def _rounds_once(np, found, key, fn) -> bool:
+    """Whether routine ``fn`` (axpy or axpby, of dtype letter key[1]) gives axpby's numbers: ``beta * y``
+    rounded, then ``+ alpha * x`` rounded once (beta 1 for axpy; axpby is asked of 1 and of another beta),
+    on vectors where other roundings (the product alpha * x first, beta * y fused, every step rounded) give
+    other numbers in every element: beta * y is about minus the product, so what is left is the roundings'
+    own errors. Lengths and misaligned starts that take each path of a vector kernel (its head, its
+    unrolled body, its tail)."""
+    from .scaled_add import fused_multiply_add  # the NumPy path's numbers (scaled_add calls this module)
+
+    dtype = np.float32 if key[1] == "s" else np.float64
+    alpha = float(dtype(1.1))  # full significands: their products are inexact
+    address = found["address"]
+    for beta in (1.0,) if key[0] == "axpy" else (1.0, float(dtype(0.9))):
+        x = (1 + np.arange(140) / 137).astype(dtype)
+        y = -(x * dtype(alpha)) / dtype(beta)
+        want = fused_multiply_add(np, x, dtype(alpha), y * dtype(beta))
+        x, y, want = x[want != 0], y[want != 0], want[want != 0]  # (exact products test no rounding)
+        for start in range(4):
+            for n in (1, 3, 8, 33, 67, 129):
+                got = y.copy()
+                px, py = address(x) + start * x.itemsize, address(got) + start * x.itemsize
+                fn(n, alpha, px, 1, py, 1) if key[0] == "axpy" else fn(n, alpha, px, 1, beta, py, 1)
+                if not np.array_equal(got[start:start + n], want[start:start + n]):
+                    return False
+    return True
+
+
+# Calls of at most this many elements: OpenBLAS runs a longer vector on its thread pool (its axpy
+# interface: n > 10000; measured here, 10,001 wakes a worker), whose handoff costs a scheduler time slice
+# where the cores are busy (measured on a loaded 2-core machine: one 400k-element axpy 10-60 ms, where a
+# thread alone takes 0.2 ms). (A call costs ~1 us: where OpenBLAS has one thread, a vector goes whole.)
+PIECE = 10000
 _CHAR = {"f": "s", "d": "d"}  # NumPy's dtype char (float32, float64) -> the routine's letter
 _FLOAT32_ZERO = 2.0 ** -150  # half float32's least subnormal: an alpha this small rounds to 0
 
 
 def axpy(alpha, x, y) -> bool:
     """``y += alpha * x`` in place, each element rounded once; False (nothing written) where BLAS can't:
-    no BLAS, another dtype than a native float32/float64, a strided or read-only array, x and y of other
-    shapes or dtypes, overlapping memory, a length past the interface's integers, or an ``alpha`` that is
-    not a finite nonzero number (OpenBLAS skips the work for a zero alpha, so a NaN or an infinity in x
-    would not reach y as torch's 0 * inf does). Checked in one frame: it runs per parameter per step."""
+    see axpby (this is its beta 1)."""
+    return axpby(alpha, x, 1, y)
+
+
+def axpby(alpha, x, beta, y) -> bool:
+    """``y = beta * y + alpha * x`` in place as torch's ``y.mul_(beta).add_(x, alpha=alpha)``: the product
+    ``beta * y`` rounded, then the sum rounded once (beta 1: ``y += alpha * x`` rounded once). False
+    (nothing written) where BLAS can't: no BLAS, no routine that rounds so (beta other than 1 takes axpby
+    alone), another dtype than a native float32/float64, a strided or read-only array, x and y of other
+    shapes or dtypes, overlapping memory, a length past the interface's integers, or an ``alpha`` or a
+    ``beta`` that is not a finite nonzero number (OpenBLAS skips a term whose factor is zero, so a NaN or
+    an infinity would not reach y as torch's 0 * inf does). Checked in one frame: it runs per parameter
+    per optimizer step."""
     found = _routines()
-    if (found is None or type(alpha) not in (float, int) or not math.isfinite(alpha)
+    if (found is None or type(alpha) not in (float, int) or type(beta) not in (float, int)
+            or not math.isfinite(alpha) or not math.isfinite(beta)
             or type(x) is not found["ndarray"] or type(y) is not found["ndarray"]):
         return False
     dtype = y.dtype
     char = _CHAR.get(dtype.char)
-    if abs(alpha) <= (_FLOAT32_ZERO if char == "s" else 0):  # zero once it is the routine's float
+    zero = _FLOAT32_ZERO if char == "s" else 0  # a number this small is zero once it is the routine's float
+    if abs(alpha) <= zero or abs(beta) <= zero:
         return False
     if (char is None or not dtype.isnative or (x.dtype is not dtype and x.dtype != dtype)
             or x.shape != y.shape):
@@ -136,12 +189,26 @@ def axpy(alpha, x, y) -> bool:
     px, py = address(x), address(y)
     if px < py + y.nbytes and py < px + x.nbytes:  # one memory: BLAS would read what it has written
         return False
+    whole = found[("axpby", char)]
+    if whole is not None:  # never threaded: any length in one call
+        whole(n, alpha, px, 1, beta, py, 1)
+        return True
     fn, threads = found[("axpy", char)], found["threads"]
-    if n <= _PIECE or threads is not None and threads() == 1:  # on this thread whatever its length
+    if fn is None or beta != 1:
+        return False
+    if n <= PIECE or threads is not None and threads() == 1:  # on this thread whatever its length
         fn(n, alpha, px, 1, py, 1)
         return True
-    step = y.itemsize
-    for at in range(0, n, _PIECE):
-        fn(min(_PIECE, n - at), alpha, px + at * step, 1, py + at * step, 1)
+    # the pieces' arguments made once, of the routine's declared types: ctypes passes such an object as
+    # it is, where it converts a Python number anew per argument per call (~40% of a call's cost)
+    count, scale, pointer = fn.argtypes[:3]
+    size, alpha, one = count(PIECE), scale(alpha), count(1)
+    vx, vy = pointer(px), pointer(py)
+    step, apart = PIECE * y.itemsize, py - px
+    end = px + (n - 1) // PIECE * step  # the last piece's start: PIECE elements or fewer
+    for at in range(px, end, step):
+        vx.value, vy.value = at, at + apart
+        fn(size, alpha, vx, one, vy, one)
+    vx.value, vy.value = end, end + apart
+    fn(n - (end - px) // y.itemsize, alpha, vx, one, vy, one)
     return True
-

@@ -23,8 +23,7 @@ def scaled_add(np, a, b, alpha, out=None):
     if alpha == 1 or alpha == -1:  # a plain sum or difference: one rounding already, no call to make
         r = (np.add if alpha == 1 else np.subtract)(a, b, out=out)
         return r if out is not None or type(r) is np.ndarray else np.asarray(r)
-    dtype = np.result_type(a, b)
-    if out is a and host_blas.axpy(alpha, b, a):
+    if out is a and host_blas.axpy(alpha, b, a):  # (first: it runs per parameter per optimizer step)
         return a
     # (the copy only where axpy can take it: b row-major and of a's dtype too, else it is wasted)
     if (out is None and a.shape == b.shape and a.dtype == b.dtype and a.flags.c_contiguous
@@ -32,6 +31,7 @@ def scaled_add(np, a, b, alpha, out=None):
         r = np.array(a, copy=True)
         if host_blas.axpy(alpha, b, r):
             return r
+    dtype = np.result_type(a, b)
     alpha = np.float64(alpha) if dtype == np.float64 else np.float64(np.float32(alpha))  # torch's scalar_t
     r = fused_multiply_add(np, b, alpha, a)
     if out is None:
