@@ -6,8 +6,6 @@ and messages PyTorch gives for each, which the public functions reproduce in PyT
 """
 from __future__ import annotations
 
-from ...autograd.dual import ON as _DUAL
-from ...autograd.grad_mode import _state, _vmap_blocks
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
@@ -15,7 +13,7 @@ from ...shape import Size
 from ..dispatch import apply, product
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse
-from ..views import OPS_VIEW
+from ..views import mT_view
 from .. import samples
 
 __all__ = ["mm", "bmm"]
@@ -32,21 +30,6 @@ def _matmul_infer(a, b, rank):
     *lead, _ = a._shape  # unpacked, not indexed: a Size's __getitem__ is a Python call
     *_, m = b._shape
     return [((*lead, m), a.dtype)]
-
-
-def mT_view(x, rank, name="TransposeBackward0"):
-    """``x.mT`` of a matrix (rank 2) or a batch of them (rank 3), the view ``mT`` records, without its
-    checks and dim parsing: a VJP makes two per product per step. ``name``: "TBackward0" makes a
-    matrix's ``x.t()`` (F.linear's weight, once per layer per step)."""
-    if _state.enabled and x._requires_grad or _vmap_blocks[0] or _DUAL[0]:  # (forward AD: its tangent)
-        return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name=name)
-    # no node to record (a VJP's operands in backward): the view itself, without apply's rule and checks
-    *lead, m, n = x._shape
-    *lead_strides, sm, sn = x._strides
-    return x._view((*lead, n, m), (*lead_strides, sn, sm), x._offset)
-
-
-_SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
 
 
 def _column_major(x, rank) -> bool:
