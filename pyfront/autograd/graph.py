@@ -76,7 +76,9 @@ class SavedTensor:
         # an output is saved detached to avoid a reference cycle through its own grad_fn
         self.tensor = tensor._alias() if is_output else tensor
 
-    def unpack(self, node, index=0):
+    def unpack(self, node, index=0, attach=True):
+        """The saved tensor, checked; a saved output as output ``index`` of ``node`` again, unless not
+        ``attach`` (a VJP run with grad mode off reads its values alone: no alias made per use)."""
         t = self.tensor
         if t is None:
             return self._unpack_with_hook(node, index)
@@ -95,7 +97,7 @@ class SavedTensor:
                 f"version {self.version} instead. Hint: enable anomaly detection to find the "
                 "operation that failed to compute its gradient, with "
                 "torch.autograd.set_detect_anomaly(True, check_nan=False).")
-        if self.is_output:
+        if self.is_output and attach:
             return t._reattach(node, index)
         return t
 
@@ -512,8 +514,11 @@ class OpNode(Node):
                 if saved[k] is not None:
                     inputs[op.save[k]] = saved[k].unpack(self)
         ctx.inputs = inputs
-        ctx.outputs = [s and s.unpack(self, i) for i, s in enumerate(saved[len(op.save):])] \
-            if op.save_output else None
+        if op.save_output:  # (reattached to this node only where the VJP may record a graph of them)
+            attach = _grad_state.enabled
+            ctx.outputs = [s and s.unpack(self, i, attach) for i, s in enumerate(saved[len(op.save):])]
+        else:
+            ctx.outputs = None
         for g in grads:
             if g is not None and g.dtype.own_vjp:  # complex or 16-bit: one read on the float32 path
                 return _vjp_of_own(op, ctx, grads)
