@@ -1,8 +1,6 @@
 """The backward engine: walks the graph once, in dependency order, from the roots."""
 from __future__ import annotations
 
-from heapq import heappop, heappush
-
 from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
 from .grad_mode import set_grad_enabled
@@ -72,20 +70,43 @@ def _needed(roots, counts, wanted):
 # gradients are all in: the one made last (highest sequence number) runs first, and a leaf's
 # AccumulateGrad, numbered above every other node, as soon as it is ready. Nodes with equal numbers
 # (several AccumulateGrads ready at once) leave in the order that heap's push and pop give them, which
-# is neither first-in nor last-in (six leaves of one cat accumulate 0, 2, 5, 4, 1, 3). heapq's push and
-# pop move elements exactly as libstdc++'s push_heap and pop_heap do (the hole sinks to a leaf down the
-# better child, the right one on a tie, then the last element rises while strictly better than its
-# parent), so a heapq of minus the numbers is torch's heap, its work in C: a Python heap was ~30 calls
-# per training step.
-class _Ready(int):
-    """A ready node's entry in the queue: minus its number, compared as an int (so equal numbers tie, as in
-    torch's heap, whatever the nodes), with the node beside it as ``.node``."""
-
-
+# is neither first-in nor last-in (six leaves of one cat accumulate 0, 2, 5, 4, 1, 3), so the heap
+# below moves its elements the same way.
 def _push(heap, node):
-    entry = _Ready(-node._seq)
-    entry.node = node
-    heappush(heap, entry)
+    heap.append(node)
+    _rise(heap, len(heap) - 1, node)
+
+
+def _rise(heap, hole, node):
+    """Put ``node`` at ``hole``, moving it up past parents with a lower number."""
+    key = node._seq
+    while hole:
+        parent = (hole - 1) >> 1
+        if heap[parent]._seq >= key:
+            break
+        heap[hole] = heap[parent]
+        hole = parent
+    heap[hole] = node
+
+
+def _pop(heap):
+    top, last = heap[0], heap.pop()
+    n = len(heap)
+    if not n:
+        return top
+    hole = child = 0
+    while child < (n - 1) >> 1:  # the hole sinks to a leaf, down the larger child (the right on a tie)
+        child = 2 * child + 2
+        if heap[child]._seq < heap[child - 1]._seq:
+            child -= 1
+        heap[hole] = heap[child]
+        hole = child
+    if not n & 1 and child == (n - 2) >> 1:
+        child = 2 * child + 2
+        heap[hole] = heap[child - 1]
+        hole = child - 1
+    _rise(heap, hole, last)  # then the last element rises from there
+    return top
 
 
 def _sum(prev, g, mine, create_graph):
@@ -134,7 +155,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
             _push(ready, node)
     with set_grad_enabled(create_graph):
         while ready:
-            node = heappop(ready).node
+            node = ready.pop() if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node)
             mine = owned.pop((node, 0), False) if type(node) is AccumulateGrad else False
             if takes is not None and node in takes:
@@ -199,10 +220,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     else:
                         buf[nr] = _sum(prev, reduced, owned.get((nxt, nr)), create_graph)
                         owned[nxt, nr] = True  # a new sum, or one the engine alone held
-                if not n:  # (_push, inline: a call per node)
-                    entry = _Ready(-nxt._seq)
-                    entry.node = nxt
-                    heappush(ready, entry)
+                if not n:
+                    if ready:
+                        _push(ready, nxt)
+                    else:
+                        ready.append(nxt)
     return captured
 
 
