@@ -6,6 +6,8 @@ and messages PyTorch gives for each, which the public functions reproduce in PyT
 """
 from __future__ import annotations
 
+from ...autograd.dual import ON as _DUAL
+from ...autograd.grad_mode import _state, _vmap_blocks
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
@@ -40,6 +42,20 @@ def _column_major(x, rank) -> bool:
         x._strides[1] == x._shape[0]
 
 
+def _transposed_operand(x, rank):
+    """``mT_view(x, rank)`` as a product's operand: where no graph is recorded, x's base itself when it reads
+    x transposed exactly (a linear layer's weight, the base of the ``weight.t()`` the node kept: its input's
+    gradient reads it per layer per step), as a product reads its operands' layouts alone; else the view."""
+    base = x._base
+    if base is not None and not _state.enabled and not _vmap_blocks[0] and not _DUAL[0] and \
+            base.dtype is x.dtype and base._lazy is None and x._lazy is None and base._offset == x._offset:
+        *lead, m, n = x._shape
+        *lead_strides, sm, sn = x._strides
+        if base._shape == (*lead, n, m) and base._strides == (*lead_strides, sn, sm):
+            return base
+    return mT_view(x, rank)
+
+
 def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
     operand's shape (``a_shape``: ``a`` is not kept where ``b`` needs no gradient), those not needed None.
@@ -54,7 +70,7 @@ def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
             *lead, n, k = a_shape
             ga = mT_view(product(op, Size((*lead, k, n)), (b, mT_view(g, rank)), rank=rank), rank)
         else:
-            ga = product(op, a_shape, (g, mT_view(b, rank)), rank=rank)
+            ga = product(op, a_shape, (g, _transposed_operand(b, rank)), rank=rank)
     if need_b:
         if _column_major(b, rank):
             *lead, k, m = b._shape
