@@ -79,3 +79,29 @@ def test_global_hooks_public_names():
     names = [n for n in dir(torch.nn.modules.module)
              if n.startswith("register_module_") and n != "register_module_backward_hook"]  # (non-full: none)
     assert names and all(callable(getattr(pyfront.nn.modules.module, n, None)) for n in names)
+
+
+def _hooks_added_in_forward(lib):
+    """Hooks registered while a module runs: torch decides whether a module runs its hooks before its
+    forward (with none then, none runs in that call), so a forward hook a forward adds first fires on the
+    next call, and one added to a module that already has a hook fires in the same call."""
+    log = []
+
+    class Adds(lib.nn.Module):
+        def forward(self, x):
+            if not self._forward_hooks:
+                self.register_forward_hook(lambda m, a, o: log.append(("fwd", len(log))))
+            return x * 2
+
+    for with_pre in (False, True):
+        m = Adds()
+        if with_pre:
+            m.register_forward_pre_hook(lambda m, a: log.append(("pre", len(log))))
+        for _ in range(2):
+            m(lib.ones(2))
+            log.append("call")
+    return log
+
+
+def test_hooks_added_in_forward_as_torch():
+    assert _hooks_added_in_forward(pyfront) == _hooks_added_in_forward(torch)

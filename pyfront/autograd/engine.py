@@ -363,6 +363,13 @@ def _seen_by_it_alone(grad) -> bool:
 def _unviewed(grad):
     """``grad``'s memory as a tensor of its own, not a view (torch's .grad never is one); its base dies
     with it."""
+    base = grad._base
+    if grad._shape == base._shape and grad._strides == base._strides and grad._offset == base._offset \
+            and base.dtype is grad.dtype and base._lazy is None and not base._batched \
+            and base._counter is None and not base._requires_grad:
+        # the view reads its base exactly (a linear layer's weight gradient: the transpose of a transposed
+        # product): the base, a plain tensor no one else holds, is that tensor (no new one per layer a step)
+        return base
     t = Tensor._make(grad._storage, grad._shape, grad.dtype, grad._strides, grad._offset)
     grad._storage.share(t)
     return t

@@ -95,10 +95,12 @@ class SavedTensor:
             self.tensor = tensor
             _count_kept(tensor._storage, 1)
 
-    def unpack(self, node=None, index=0):
+    def unpack(self, node=None, index=0, attach=True):
         """The tensor for backward, checked (``node``: the node that saved it, output ``index`` of it where
-        it saved an output). Without a node, a user's ``grad_fn._raw_saved_<name>.unpack()``: None for
-        nothing saved, torch's errors for a freed one and for an output (whose history is its node's)."""
+        it saved an output, as that output again unless not ``attach``: a VJP run with grad mode off reads
+        its values alone, no alias made per use). Without a node, a user's
+        ``grad_fn._raw_saved_<name>.unpack()``: None for nothing saved, torch's errors for a freed one and
+        for an output (whose history is its node's)."""
         t = self.tensor
         if t is None:
             hook = getattr(self, "unpack_hook", None)
@@ -124,7 +126,7 @@ class SavedTensor:
                 f"version {self.version} instead. Hint: enable anomaly detection to find the "
                 "operation that failed to compute its gradient, with "
                 "torch.autograd.set_detect_anomaly(True, check_nan=False).")
-        if self.is_output:
+        if self.is_output and attach:
             return t._reattach(node, index)
         return t
 
@@ -581,8 +583,11 @@ class OpNode(Node):
                 if saved[k] is not None:
                     inputs[op.save[k]] = saved[k].unpack(self)
         ctx.inputs = inputs
-        ctx.outputs = [s and s.unpack(self, i) for i, s in enumerate(saved[len(op.save):])] \
-            if op.save_output else None
+        if op.save_output:  # (reattached to this node only where the VJP may record a graph of them)
+            attach = _grad_state.enabled
+            ctx.outputs = [s and s.unpack(self, i, attach) for i, s in enumerate(saved[len(op.save):])]
+        else:
+            ctx.outputs = None
         for g in grads:
             if g is not None and g.dtype.own_vjp:  # complex or 16-bit: one read on the float32 path
                 return _vjp_of_own(op, ctx, grads)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 
 from ..autograd.dual import ON as _DUAL, set_tangent
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import HALVES, int64, type_name
 from ..shape import (contiguous_strides, extent, index_like, infer_size, list_dims, normalize_dim,
                      reads_as_int, view_strides)
 from ..storage import elements
-from .dispatch import apply, apply_as
+from .dispatch import _record, apply, apply_as
 from . import samples
 from .registry import OPS, OpDef, register
 
@@ -138,6 +138,33 @@ def _same_rule(shape, strides, offset):
     return shape, strides, offset
 
 
+def mT_view(x, rank, name="TransposeBackward0"):
+    """``x.mT`` of a matrix (rank 2) or a batch of them (rank 3), the view ``mT`` records, without its
+    checks and dim parsing: a VJP makes two per product per step. ``name``: "TBackward0" makes a
+    matrix's ``x.t()`` (F.linear's weight, once per layer per step)."""
+    if _vmap_blocks[0] or _DUAL[0]:  # (forward AD: its tangent)
+        return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name=name)
+    # apply's view path without its rule and checks: the view, then its node where one is recorded (a
+    # linear layer's weight.t() in forward; a VJP's operands in backward record none)
+    *lead, m, n = x._shape
+    *lead_strides, sm, sn = x._strides
+    t = x._view((*lead, n, m), (*lead_strides, sn, sm), x._offset)
+    if _state.enabled and x._requires_grad:
+        _record(OPS_VIEW["permute"], (x,), (t,), {"dims": _SWAPPED[rank]}, name)
+    return t
+
+
+_SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
+
+
+def _permute_vjp(dims, g):
+    """The gradient of a permute: ``g`` permuted back (a transpose, a linear layer's weight.t() once per layer
+    per step, is its own inverse: mT_view's lean view)."""
+    if _SWAPPED.get(len(dims)) == dims:
+        return mT_view(g, len(dims), None)
+    return apply(OPS_VIEW["permute"], g, dims=_inverse(dims))
+
+
 def _inverse(dims):
     inv = [0] * len(dims)
     for i, d in enumerate(dims):
@@ -153,8 +180,7 @@ for _op in [
     ),
     # (the op itself, not g.permute: its parser and checks are for a user's dims; a transposed weight's
     # gradient, per layer per step)
-    _view_op("permute", _permute_rule,
-             lambda c, g: (apply(OPS_VIEW["permute"], g, dims=_inverse(c.attrs["dims"])),)),
+    _view_op("permute", _permute_rule, lambda c, g: (_permute_vjp(c.attrs["dims"], g),)),
     _view_op("expand", _expand_rule, lambda c, g: (g,)),  # the engine sums it back
     _view_op("slice", _slice_rule, _scatter_back("slice")),
     _view_op("select", _select_rule, _scatter_back("select")),
@@ -747,7 +773,6 @@ def _in_place_view(self, view):
     does not. As PyTorch: the version counter goes up; where a gradient is recorded, a leaf that requires
     grad (or a view of one) is refused, and ``self`` takes the view's node (UnsqueezeBackward1, ...) over
     its old history; under no_grad its history stays as it was."""
-    from ..autograd.grad_mode import _state
     from ..tensor import raise_inplace_on_inference
 
     if self._inference and not _state.inference:  # its metadata changes in place: an in-place update

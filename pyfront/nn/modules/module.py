@@ -630,6 +630,12 @@ class Module:
         return handle
 
     def _call_impl(self, *args, **kwargs):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks or _global.forward_pre or _global.forward or _global.backward
+                or _global.backward_pre):
+            # no hook anywhere (every layer of a model, every step): forward alone, as torch's call decides
+            # before it runs (a hook registered inside forward runs from the next call)
+            return self.forward(*args, **kwargs)
         # a copy: a hook may remove itself (a lazy module's, once it has its sizes)
         pre_hooks = tuple(self._forward_pre_hooks.items())
         if _global.forward_pre:  # every module's hooks run before its own, as torch's

@@ -16,7 +16,7 @@ from ..dispatch import apply, product
 from ..on_meta import on_meta
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse
-from ..views import OPS_VIEW
+from ..views import mT_view
 from .. import samples
 
 __all__ = ["mm", "bmm"]
@@ -35,27 +35,26 @@ def _matmul_infer(a, b, rank):
     return [((*lead, m), a.dtype)]
 
 
-def mT_view(x, rank, name="TransposeBackward0"):
-    """``x.mT`` of a matrix (rank 2) or a batch of them (rank 3), the view ``mT`` records, without its
-    checks and dim parsing: a VJP makes two per product per step. ``name``: "TBackward0" makes a
-    matrix's ``x.t()`` (F.linear's weight, once per layer per step)."""
-    if _state.enabled and x._requires_grad or _vmap_blocks[0] or _DUAL[0]:  # (forward AD: its tangent)
-        return apply(OPS_VIEW["permute"], x, dims=_SWAPPED[rank], _name=name)
-    # no node to record (a VJP's operands in backward): the view itself, without apply's rule and checks
-    *lead, m, n = x._shape
-    *lead_strides, sm, sn = x._strides
-    return x._view((*lead, n, m), (*lead_strides, sn, sm), x._offset)
-
-
-_SWAPPED = {2: (1, 0), 3: (0, 2, 1)}
-
-
 def _column_major(x, rank) -> bool:
     """Whether ``x`` is a column-major matrix (a transposed row-major one: a linear layer's ``weight.t()``),
     as torch's mm backward asks (strides (1, rows) exactly); torch's bmm backward asks nothing."""
     # (None: an operand not kept, where only the other's gradient needed it)
     return rank == 2 and x is not None and not x._contiguous and x._strides[0] == 1 and \
         x._strides[1] == x._shape[0]
+
+
+def _transposed_operand(x, rank):
+    """``mT_view(x, rank)`` as a product's operand: where no graph is recorded, x's base itself when it reads
+    x transposed exactly (a linear layer's weight, the base of the ``weight.t()`` the node kept: its input's
+    gradient reads it per layer per step), as a product reads its operands' layouts alone; else the view."""
+    base = x._base
+    if base is not None and not _state.enabled and not _vmap_blocks[0] and not _DUAL[0] and \
+            base.dtype is x.dtype and base._lazy is None and x._lazy is None and base._offset == x._offset:
+        *lead, m, n = x._shape
+        *lead_strides, sm, sn = x._strides
+        if base._shape == (*lead, n, m) and base._strides == (*lead_strides, sn, sm):
+            return base
+    return mT_view(x, rank)
 
 
 def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
@@ -72,7 +71,7 @@ def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
             *lead, n, k = a_shape
             ga = mT_view(product(op, Size((*lead, k, n)), (b, mT_view(g, rank)), rank=rank), rank)
         else:
-            ga = product(op, a_shape, (g, mT_view(b, rank)), rank=rank)
+            ga = product(op, a_shape, (g, _transposed_operand(b, rank)), rank=rank)
     if need_b:
         if _column_major(b, rank):
             *lead, k, m = b._shape
