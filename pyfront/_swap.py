@@ -63,6 +63,9 @@ def _check_alone(t, name: str) -> None:
     # as its base, and would read the other's memory once swapped), the nodes that saved it for backward and
     # its gradient accumulator while a graph holds that; a leaf held by its accumulator alone may swap (the
     # accumulator is then poisoned, below)
+    from .tensor import Tensor
+    if not isinstance(t, Tensor):  # torch asks it for its use count first
+        raise AttributeError(f"'{type(t).__name__}' object has no attribute '_use_count'")
     storage = t._storage
     others = len([v for v in (storage._live() if storage.sharers else ()) if v is not t and v._base is t])
     others += _savers(t)

@@ -127,7 +127,8 @@ def _casts_first(check):
 # ops whose in-place form checks its arguments itself first, with its own text
 _INPLACE_CHECKS = {**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
-                   **{name: _casts_first(check) for name, check in CAST_FIRST.items()}}
+                   **{name: _casts_first(check) for name, check in CAST_FIRST.items()
+                      if name not in ("addcmul", "addcdiv")}}  # (theirs on the failure path: below)
 
 
 def _broadcast_first(self, args, kwargs, error):
@@ -155,7 +156,15 @@ def _batches_in_self(self, args, kwargs, error):
 
 # and those whose failed call torch words otherwise in place (on the failure path only: addcmul_ and
 # addcdiv_ run in every Adam step)
-_INPLACE_FAILURES = {"addcmul": _broadcast_first, "addcdiv": _broadcast_first, "baddbmm": _batches_in_self}
+def _broadcast_then_cast(self, args, kwargs, error):
+    """addcmul_'s and addcdiv_'s: the shape's error, then TensorIterator's cast of the result type into self
+    (before their value is read: a float or complex one that does not fit self's integer dtype)."""
+    _broadcast_first(self, args, kwargs, error)
+    CAST_FIRST["addcmul"](self.dtype, [self, *args, *kwargs.values()])
+
+
+_INPLACE_FAILURES = {"addcmul": _broadcast_then_cast, "addcdiv": _broadcast_then_cast,
+                     "baddbmm": _batches_in_self}
 
 
 def _inplace(fn, name=None):

@@ -160,12 +160,13 @@ _LIST_OUTS = frozenset(("split_copy", "split_with_sizes_copy", "unbind_copy"))
 _OUT_KERNELS = {"conj_physical": "conj_cpu"}
 
 
-def _result_casts(output, args) -> None:
-    """TensorIterator's check that the operands' result type casts to the output (gcd's and lcm's, made
-    before their kernels are looked up)."""
-    if len(args) < 2 or not all(isinstance(a, Tensor) for a in args[:2]):
+def _result_casts(output, args, operands=2) -> None:
+    """TensorIterator's check that the ``operands`` leading tensors' result type casts to the output (gcd's
+    and lcm's, made before their kernels are looked up; addcmul's and addcdiv's, before their value is
+    read)."""
+    if len(args) < operands or not all(isinstance(a, Tensor) for a in args[:operands]):
         return  # the function's own TypeError
-    result = dt.result_type(*args[:2])
+    result = dt.result_type(*args[:operands])
     if not can_cast(result, output):
         raise RuntimeError(f"result type {scalar_name(result)} can't be cast to the desired output type "
                            f"{scalar_name(output)}")
@@ -201,7 +202,8 @@ def _mvlgamma_casts(output, args) -> None:
 
 # out= (and in-place) forms that check the output's dtype before they compute, each in its words: output
 # dtype, the operands -> raises
-CAST_FIRST = {"gcd": _result_casts, "lcm": _result_casts, "ldexp": _ldexp_casts, "mvlgamma": _mvlgamma_casts}
+CAST_FIRST = {"gcd": _result_casts, "lcm": _result_casts, "ldexp": _ldexp_casts, "mvlgamma": _mvlgamma_casts,
+              **dict.fromkeys(("addcmul", "addcdiv"), functools.partial(_result_casts, operands=3))}
 
 
 @functools.cache

@@ -107,12 +107,7 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
         value, (tensor1, tensor2) = scalar_first("addcmul", (tensor1, tensor2, *deprecated), 2)
     if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
-    if not input.dtype is tensor1.dtype is tensor2.dtype:  # torch's common dtype first (float8's error)
-        dt.result_type(input, tensor1, tensor2)
-    check_fits(value, input.dtype, opmath=True)
-    common = dt.result_type(input, tensor1, tensor2)
-    if isinstance(value, float) and not (common.is_floating_point or common.is_complex):
-        value = int(value)  # the value is read as the tensors' integer type (truncated): it does not promote
+    value = _read_as(value, input, tensor1, tensor2)
     # float32 and float64: torch's kernel is fma(value * tensor1, tensor2, input), rounded once; the value
     # in float32 for float16 and bfloat16 (torch's one kernel); its gradient torch's formula
     once = input.dtype in (dt.float32, dt.float64) and input.dtype is tensor1.dtype is tensor2.dtype \
@@ -143,7 +138,7 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated
         value, (tensor1, tensor2) = scalar_first("addcdiv", (tensor1, tensor2, *deprecated), 2)
-    if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+    if not any(t.dtype.is_floating_point or t.dtype.is_complex for t in (tensor1, tensor2)):
         # torch refuses when both divided operands are integers (bool included), whatever input is
         # (sic: torch's text has two spaces in "future  release")
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release "
@@ -152,10 +147,20 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
                            "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
                            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
-    if not input.dtype is tensor1.dtype is tensor2.dtype:  # torch's common dtype first (float8's error)
-        dt.result_type(input, tensor1, tensor2)
-    check_fits(value, input.dtype, opmath=True)
-    return _Addcdiv.apply(input, tensor1, tensor2, value)
+    return _Addcdiv.apply(input, tensor1, tensor2, _read_as(value, input, tensor1, tensor2))
+
+
+def _read_as(value, *tensors):
+    """addcmul's and addcdiv's value (a Scalar) checked to fit the tensors' common dtype (computed first: a
+    float8 pair's error) and read as it: it does not promote, so a complex one is its real part for a real
+    result, a float one truncated toward 0 for an integer one."""
+    dtype = dt.result_type(*tensors)
+    check_fits(value, dtype, opmath=True)
+    if isinstance(value, complex) and not dtype.is_complex:
+        value = value.real
+    if isinstance(value, float) and not (dtype.is_floating_point or dtype.is_complex):
+        value = int(value)
+    return value
 
 
 class _Addcdiv(Function):
