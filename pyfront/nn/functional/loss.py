@@ -879,15 +879,17 @@ def kl_div(
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     # torch's C++ takes a product's or difference's right operand first: a promotion error between target and
-    # input (a float8 one's) comes before the kernel of exp(target) or xlogy(target, target) is looked up
+    # input (a float8 one's) comes before the kernel of exp(target) or xlogy(target, target) is looked up. (The
+    # product itself is recorded after the xlogy term, as before: its node's number sets the order in which
+    # target's 16-bit gradient terms are summed, torch's)
     if log_target:
         difference = target - input
         loss = ew.exp(target) * difference
     else:
-        product = target * input
+        dt.result_type(target, input)
         # PyTorch's xlogy(t, t): 0 where t == 0. The zero gradient the where sends into t * log(t) there
         # becomes 0 * -inf = nan, which is PyTorch's gradient of xlogy at 0 (it adds t / t)
-        loss = ew.where(target == 0, 0.0, target * ew.log(target)) - product
+        loss = ew.where(target == 0, 0.0, target * ew.log(target)) - target * input
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
     return _reduce(loss, reduction)
