@@ -879,8 +879,8 @@ def kl_div(
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     # torch's C++ takes a product's or difference's right operand first: a promotion error between target and
-    # input (a float8 one's) comes before the kernel of exp(target) or xlogy(target, target) is looked up. (The
-    # product itself is recorded after the xlogy term, as before: its node's number sets the order in which
+    # input (a float8 one's) comes before the kernel of exp(target) or xlogy(target, target) is looked up.
+    # (The product itself is recorded after the xlogy term: its node's number sets the order in which
     # target's 16-bit gradient terms are summed, torch's)
     if log_target:
         difference = target - input
