@@ -1,6 +1,8 @@
 """torch.nn.modules.module.register_module_*: hooks that every module runs (before its own of the same
 kind), and hooks on every registration of a parameter, buffer or child module, which may replace it. Each
 case runs the same script on torch and on pyfront and compares what the hooks saw, in order."""
+import warnings
+
 import pytest
 import torch
 
@@ -105,3 +107,63 @@ def _hooks_added_in_forward(lib):
 
 def test_hooks_added_in_forward_as_torch():
     assert _hooks_added_in_forward(pyfront) == _hooks_added_in_forward(torch)
+
+
+def _always_call_log(T, case):
+    nn, log = T.nn, []
+
+    class Bad(nn.Module):
+        def forward(self, x):
+            log.append("forward")
+            raise ValueError("boom")
+
+    class Good(nn.Module):
+        def forward(self, x):
+            log.append("forward")
+            return x * 2
+
+    def hook(tag, fail=False):
+        def run(module, args, *rest):
+            log.append((tag, [v.tolist() if hasattr(v, "tolist") else type(v).__name__ for v in rest]))
+            if fail:
+                raise KeyError(tag)
+        return run
+
+    def failing_pre(module, args):
+        raise RuntimeError("pre fails")
+
+    glob = nn.modules.module.register_module_forward_hook
+
+    def always(m, tag="always", fail=False):
+        return m.register_forward_hook(hook(tag, fail), always_call=True)
+
+    setups = [
+        (Bad, lambda m: [always(m), m.register_forward_hook(hook("plain"))]),
+        (Bad, lambda m: [m.register_forward_hook(hook("kw"), always_call=True, with_kwargs=True)]),
+        (Bad, lambda m: [always(m, "always_fail", fail=True)]),
+        (Good, lambda m: [m.register_forward_hook(hook("first_fail", fail=True)), always(m)]),
+        (Good, lambda m: [always(m), m.register_forward_hook(hook("then_fail", fail=True))]),
+        (Bad, lambda m: [glob(hook("global"), always_call=True), always(m)]),
+        (Bad, lambda m: [glob(hook("global_fail", fail=True), always_call=True)]),
+        (Good, lambda m: [m.register_forward_pre_hook(failing_pre), always(m)]),
+    ]
+    cls, setup = setups[case]
+    module = cls()
+    handles = setup(module)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            log.append(("result", module(T.ones(1)).tolist()))
+        except Exception as e:  # noqa: BLE001 (its type and words are compared)
+            log.append((type(e).__name__, str(e)))
+    for h in handles:
+        h.remove()
+    return log + [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_always_call_forward_hooks_run_when_forward_raises(case):
+    """A forward hook registered with always_call=True runs (global ones first, each once) when a pre-hook,
+    forward or another hook raises, with the result so far; one that raises then is silenced with torch's
+    warning and the first error goes on."""
+    assert _always_call_log(pyfront, case) == _always_call_log(torch, case)

@@ -636,45 +636,75 @@ class Module:
             # no hook anywhere (every layer of a model, every step): forward alone, as torch's call decides
             # before it runs (a hook registered inside forward runs from the next call)
             return self.forward(*args, **kwargs)
-        # a copy: a hook may remove itself (a lazy module's, once it has its sizes)
-        pre_hooks = tuple(self._forward_pre_hooks.items())
-        if _global.forward_pre:  # every module's hooks run before its own, as torch's
-            pre_hooks = (*_global.forward_pre.items(), *pre_hooks)
-        for hook_id, hook in pre_hooks:
-            if hook_id in self._forward_pre_hooks_with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(
-                            "forward pre-hook must return None or a tuple of (new_args, "
-                            f"new_kwargs), but got {result}."
-                        )
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        bw_hook = None
-        if self._backward_hooks or self._backward_pre_hooks or _global.backward or _global.backward_pre:
-            bw_hook = BackwardHook(
-                self, [*_global.backward.values(), *self._backward_hooks.values()],
-                [*_global.backward_pre.values(), *self._backward_pre_hooks.values()]
-            )
-            args = bw_hook.setup_input_hook(args)
-        result = self.forward(*args, **kwargs)
-        hooks = self._forward_hooks.items()
-        if _global.forward:
-            hooks = (*_global.forward.items(), *hooks)
-        for hook_id, hook in hooks:
-            if hook_id in self._forward_hooks_with_kwargs or hook_id in _global.forward_with_kwargs:
-                hook_result = hook(self, args, kwargs, result)
-            else:
-                hook_result = hook(self, args, result)
-            if hook_result is not None:
-                result = hook_result
-        if bw_hook is not None:
-            result = bw_hook.setup_output_hook(result)
-        return result
+        result, called = None, set()  # (the forward hooks with always_call that ran: see below)
+        try:
+            # a copy: a hook may remove itself (a lazy module's, once it has its sizes)
+            pre_hooks = tuple(self._forward_pre_hooks.items())
+            if _global.forward_pre:  # every module's hooks run before its own, as torch's
+                pre_hooks = (*_global.forward_pre.items(), *pre_hooks)
+            for hook_id, hook in pre_hooks:
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    changed = hook(self, args, kwargs)
+                    if changed is not None:
+                        if not (isinstance(changed, tuple) and len(changed) == 2):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {changed}."
+                            )
+                        args, kwargs = changed
+                else:
+                    changed = hook(self, args)
+                    if changed is not None:
+                        args = changed if isinstance(changed, tuple) else (changed,)
+            bw_hook = None
+            if self._backward_hooks or self._backward_pre_hooks or _global.backward or _global.backward_pre:
+                bw_hook = BackwardHook(
+                    self, [*_global.backward.values(), *self._backward_hooks.values()],
+                    [*_global.backward_pre.values(), *self._backward_pre_hooks.values()]
+                )
+                args = bw_hook.setup_input_hook(args)
+            result = self.forward(*args, **kwargs)
+            hooks = self._forward_hooks.items()
+            if _global.forward:
+                hooks = (*_global.forward.items(), *hooks)
+            for hook_id, hook in hooks:
+                if hook_id in self._forward_hooks_always_called or hook_id in _global.forward_always_called:
+                    called.add(hook_id)
+                if hook_id in self._forward_hooks_with_kwargs or hook_id in _global.forward_with_kwargs:
+                    hook_result = hook(self, args, kwargs, result)
+                else:
+                    hook_result = hook(self, args, result)
+                if hook_result is not None:
+                    result = hook_result
+            if bw_hook is not None:
+                result = bw_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            self._always_called_after_error(args, kwargs, result, called)
+            raise
+
+    def _always_called_after_error(self, args, kwargs, result, called) -> None:
+        """The forward hooks registered with ``always_call=True`` that had not run when a pre-hook, forward
+        or a hook raised: the global ones, then the module's, with the result so far (None where forward
+        raised); one that raises in turn is silenced with torch's warning, the first error goes on."""
+        every = (_global.forward, _global.forward_always_called, _global.forward_with_kwargs, "global ")
+        own = (self._forward_hooks, self._forward_hooks_always_called, self._forward_hooks_with_kwargs, "")
+        for hooks, always, kw, prefix in (every, own):
+            for hook_id, hook in tuple(hooks.items()):
+                if hook_id not in always or hook_id in called:
+                    continue
+                try:
+                    if hook_id in kw:
+                        hook_result = hook(self, args, kwargs, result)
+                    else:
+                        hook_result = hook(self, args, result)
+                except Exception as e:
+                    warnings.warn(f"{prefix}module forward hook with ``always_call=True`` raised an "
+                                  f"exception that was silenced as another error was raised in forward: {e}",
+                                  stacklevel=3)
+                    continue
+                if hook_result is not None:
+                    result = hook_result
 
     __call__ = _call_impl
 
