@@ -5,6 +5,7 @@ round's decimals in float32 for 16-bit tensors and x / 1000 for decimals=-3, nev
 replacement value range-checked where torch casts it (nan_to_num), and torch.round's decimals overload
 refusing integer, bool and complex tensors. Each is checked to the bit against torch, on every dtype."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -92,3 +93,41 @@ def test_round_decimals_logit_and_nan_to_num_on_webgpu():
     p = np.linspace(0, 1, 101).astype(np.float32)
     np.testing.assert_allclose(pyfront.from_numpy(p).to("webgpu").logit(eps=1e-6).cpu().numpy(),
                                torch.from_numpy(p).logit(eps=1e-6).numpy(), rtol=1e-6)
+
+
+
+def _scalar_warnings(lib, convert):
+    """The warnings ``convert`` gives on a tensor that requires grad, with torch's set_warn_always on (so a
+    once-only warning shows each time in a process that already gave it), and what it returns or raises."""
+    lib.set_warn_always(True)
+    try:
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            try:
+                out = convert(lib)
+            except ValueError as e:
+                out = str(e)
+    finally:
+        lib.set_warn_always(False)
+    return out, [(w.category, str(w.message)) for w in got]
+
+
+@pytest.mark.parametrize("convert", [
+    lambda m: float(m.tensor(1.5, requires_grad=True)), lambda m: float(m.tensor(1.5, requires_grad=True) * 2),
+    lambda m: complex(m.ones(1, requires_grad=True)), lambda m: math.exp(m.ones((), requires_grad=True)),
+    lambda m: float(m.ones(2, requires_grad=True)),  # warns, then refuses
+    lambda m: int(m.ones((), requires_grad=True)), lambda m: m.ones((), requires_grad=True).item(),
+    lambda m: float(m.ones(()))])
+def test_float_and_complex_of_a_tensor_that_requires_grad_warn_as_torch_2_13(convert):
+    assert _scalar_warnings(pyfront, convert) == _scalar_warnings(torch, convert)
+
+
+def test_the_scalar_warning_comes_once_in_a_process():
+    from pyfront._warnings import _WARNED_ONCE
+    from pyfront.tensor import _SCALAR_OF_GRAPH  # (the module: pyfront.tensor is the factory)
+    _WARNED_ONCE.discard(_SCALAR_OF_GRAPH)
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        float(pyfront.ones((), requires_grad=True))
+        complex(pyfront.ones((), requires_grad=True))
+    assert len(got) == 1
