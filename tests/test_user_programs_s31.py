@@ -131,3 +131,34 @@ def test_the_scalar_warning_comes_once_in_a_process():
         float(pyfront.ones((), requires_grad=True))
         complex(pyfront.ones((), requires_grad=True))
     assert len(got) == 1
+
+
+def _bag_outcome(lib, inp, offsets, weight, psw, kw):
+    F = lib.nn.functional
+    try:
+        out = F.embedding_bag(lib.tensor(inp), weight(lib), None if offsets is None else lib.tensor(offsets),
+                              per_sample_weights=None if psw is None else psw(lib), **kw)
+    except RuntimeError as e:
+        return str(e)
+    return out.tolist()
+
+
+_TABLES = {"float32": lambda m: m.ones(3, 2), "float64": lambda m: m.ones(3, 2, dtype=m.float64),
+           "float16": lambda m: m.ones(3, 2, dtype=m.float16), "columns": lambda m: m.ones(2, 3).t()}
+
+
+@pytest.mark.parametrize("table", sorted(_TABLES))
+@pytest.mark.parametrize("inp, offsets, psw, kw", [
+    ([1, 9, -1, 7], [0], None, {"mode": "sum"}), ([1, 9, -1, 7], [0], None, {"mode": "max"}),
+    ([1, 9], [1], None, {"mode": "mean"}), ([1, 9], [0, 5], None, {"mode": "sum"}),
+    ([1, 9], [1, 5], None, {"mode": "max"}), ([1, 2], [0, 3], None, {"mode": "mean"}),
+    ([1, 9], [0], None, {"mode": "sum", "padding_idx": 1}), ([[0, 7]], None, None, {"mode": "mean"}),
+    ([0, 7], [0], lambda m: m.ones(2), {"mode": "sum"}), ([0, 7], [0], lambda m: m.ones(4)[::2], {"mode": "sum"}),
+    ([0, 1, 2], [0, 1, 3], None, {"mode": "sum"})])
+def test_embedding_bag_checks_offsets_then_indices_in_torchs_words(table, inp, offsets, psw, kw):
+    # offsets[0] prints as C++ streams a 0-d tensor; an index out of range is named by its position on torch's
+    # fast path (sum or mean of a float32/16-bit table with contiguous rows), by its value elsewhere
+    weight = _TABLES[table]
+    dtyped = (lambda m: psw(m).to(weight(m).dtype)) if psw else None
+    assert _bag_outcome(pyfront, inp, offsets, weight, dtyped, kw) == _bag_outcome(torch, inp, offsets, weight,
+                                                                                   dtyped, kw)
