@@ -162,3 +162,21 @@ def test_embedding_bag_checks_offsets_then_indices_in_torchs_words(table, inp, o
     dtyped = (lambda m: psw(m).to(weight(m).dtype)) if psw else None
     assert _bag_outcome(pyfront, inp, offsets, weight, dtyped, kw) == _bag_outcome(torch, inp, offsets, weight,
                                                                                    dtyped, kw)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("op", ["add", "sub", "add_", "sub_"])
+def test_a_number_scaled_by_alpha_is_rounded_to_the_16_bit_dtype_first(dtype, op):
+    # torch casts the wrapped number to the tensor's dtype, then alpha * it in float32 over whole vectors
+    # (one rounding at the end) and rounded to the dtype first in a loop's scalar tail (here the rows of 3)
+    base = np.random.default_rng(3).uniform(-3, 3, (70, 3)).astype(np.float32)
+    for other, alpha in ((1 / 3, 0.1), (0.7, 3.3), (0.1, 1.7), (2, 0.3)):
+        outs = []
+        for lib in (torch, pyfront):
+            x = lib.from_numpy(base.copy()).to(getattr(lib, dtype))
+            for view in (x, x.t(), x[::2]):
+                r = getattr(view, op)(other, alpha=alpha) if op.endswith("_") else \
+                    getattr(lib, op)(view, other, alpha=alpha)
+                outs.append(r.float().numpy())
+        for a, b in zip(outs[:3], outs[3:]):
+            np.testing.assert_array_equal(b, a)
