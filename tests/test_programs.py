@@ -109,6 +109,7 @@ SLOW: dict[str, dict] = {
     "rnn_checkpoint_resume": {},  # packed bidirectional LSTM, CosineAnnealingWarmRestarts, resume: ~7 s
     "flows_distributions": {},  # RealNVP on moons, TransformedDistribution, kl table, variational regression
     "einsum_seq2seq": {},  # labml's einsum attention vs nn.MultiheadAttention, nn.Transformer reverse-copy
+    "knowledge_distillation": {},  # pytorch/tutorials: soft targets at T=2, CosineEmbeddingLoss on features
 }
 
 
