@@ -58,6 +58,8 @@ _RAISED_IN_CPP = {
         _CSRC + "autograd/python_variable_indexing.cpp:349",
     "This overload of ": _CSRC + "utils/python_arg_parser.cpp:1841",
     "The given NumPy array is not writable": _CSRC + "utils/tensor_numpy.cpp:213",
+    "Converting a tensor with requires_grad=True to a scalar": _CSRC
+        + "autograd/generated/python_variable_methods.cpp:822",
     "The given buffer is not writable": _CSRC + "utils/tensor_new.cpp:1556",
     "Casting complex values to real discards the imaginary part": _NATIVE + "Copy.cpp:307",
     "A window was not provided. A rectangular window will be applied,which": _NATIVE + "SpectralOps.cpp:835",

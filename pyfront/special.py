@@ -16,10 +16,8 @@ from .ops.primitives import special_functions as _more
 
 
 def round(input, *, decimals=0):  # noqa: A001 (torch's name)
-    """``torch.special.round``: torch.round, whose special twin has no integer kernel (torch.round has)."""
-    if not input.dtype.is_floating_point:
-        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar_name(input.dtype)}'")
+    """``torch.special.round``: torch.round with its decimals always given, so no integer kernel (torch.round
+    of an integer tensor is a copy)."""
     return _round(input, decimals=decimals)
 
 

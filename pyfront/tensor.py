@@ -48,6 +48,11 @@ class _ResolvedLayout:
             return resolved(t)._layout
         raise AttributeError(f"'{type(t).__name__}' object has no attribute '_layout'", name="_layout", obj=t)
 
+
+_SCALAR_OF_GRAPH = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                    "Consider using tensor.detach() first.")
+
+
 class Tensor:
     """A strided view over a storage, with the autograd fields PyTorch users expect."""
 
@@ -828,7 +833,14 @@ class Tensor:
         return self.item()
 
     def __float__(self) -> float:
+        self._warn_scalar_of_graph()
         return float(self._python_scalar())
+
+    def _warn_scalar_of_graph(self) -> None:
+        """torch 2.13's float() and complex() (not int(), item()) of a tensor that requires grad: a warning,
+        once in the process, before any conversion error."""
+        if self.requires_grad:
+            _warnings.warn_once(_SCALAR_OF_GRAPH)
 
     def __int__(self) -> int:
         return int(self._python_scalar())
@@ -839,6 +851,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
+        self._warn_scalar_of_graph()
         return complex(self._python_scalar())
 
     def __format__(self, spec):

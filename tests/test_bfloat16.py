@@ -273,8 +273,8 @@ ONCE = "pyfront rounds torch's float32 result once; torch's bfloat16 kernel roun
 STEPS = "a chain of bfloat16 ops in torch and in pyfront, rounded in other places (as float16's)"
 NN = "nn.functional."
 KNOWN_BF16_OFF = {
-    **dict.fromkeys(["addbmm", "logit", "nanmean", "nansum", NN + "softmax", NN + "softmin",
-                     NN + "interpolate", "polygamma", "scatter_reduce", "softmax", "special_entr",
+    **dict.fromkeys(["addbmm", "nanmean", "nansum", NN + "softmax", NN + "softmin",
+                     NN + "interpolate", "polygamma", "scatter_reduce", "softmax",
                      "special_i0e"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "cross_entropy", NN + "nll_loss",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),

@@ -28,9 +28,9 @@ ONCE = "pyfront rounds torch's float32 result once; torch's float16 kernel (or i
 STEPS = "a chain of float16 ops in torch and in pyfront, rounded in other places"
 NN = "nn.functional."
 KNOWN_HALF_OFF = {
-    **dict.fromkeys(["logit", "nanmean", "nansum",
+    **dict.fromkeys(["nanmean", "nansum",
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
-                     "scatter_reduce", "softmax", "special_entr", "special_i0e"], ONCE),
+                     "scatter_reduce", "softmax", "special_i0e"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "cross_entropy",
                      NN + "nll_loss",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),

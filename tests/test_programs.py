@@ -52,6 +52,8 @@ QUICK: dict[str, dict] = {
     "func_transforms": {},  # s20-func: torch.func per-sample gradients, ensembles, NTK, hvp
     # s28-user: pytorch/tutorials intermediate_source/autograd_saved_tensors_hooks_tutorial
     "saved_tensors_hooks": {},
+    # s31-user: pytorch/tutorials beginner_source/introyt/tensors_deeper_tutorial, code as written
+    "tensors_deeper": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -102,6 +104,12 @@ SLOW: dict[str, dict] = {
     "mdn": {},  # tonyduan/mixture-density-network: OneHotCategorical, Normal, MixtureSameFamily
     "ppo_lstm": {},  # seungeunrho/minimalRL ppo-lstm: Categorical, LSTM hidden state
     "skipgram_sparse": {},  # word2vec SkipGramModel: sparse embeddings, SparseAdam
+    "autograd_yt": {},  # s31: introyt's autograd chapter; its profiled 1000-step loop is ~3 s of torch's
+    # session 31's user-style scripts (tests/test_user_programs_s31.py tests the faults they led to)
+    "rnn_checkpoint_resume": {},  # packed bidirectional LSTM, CosineAnnealingWarmRestarts, resume: ~7 s
+    "flows_distributions": {},  # RealNVP on moons, TransformedDistribution, kl table, variational regression
+    "einsum_seq2seq": {},  # labml's einsum attention vs nn.MultiheadAttention, nn.Transformer reverse-copy
+    "knowledge_distillation": {},  # pytorch/tutorials: soft targets at T=2, CosineEmbeddingLoss on features
 }
 
 

@@ -26,6 +26,7 @@ _DECLARED = {
     "NllLossBackward0": (("self", "target"), ()),
     "SumBackward0": ((), ()),  # the overloads without dim or keepdim
     "ProdBackward0": (("self", "result"), ()),
+    "RoundBackward1": ((), ()),  # round(decimals=d): a zero gradient, nothing kept
 }
 
 # torch's nodes that keep their input's shape (``_saved_self_sym_sizes``) to shape its gradient: the shape,

@@ -1717,6 +1717,12 @@ def mvlgamma():
             s(T((0, 3)), 4), s(T((3, 4)), 3)]
 
 
+def round_decimals():
+    wide = T((3, 4), low=-2000, high=2000)
+    return [s(wide, decimals=2), s(wide, decimals=-3), s(T((5,), fill="special"), decimals=1),
+            s(T(()), decimals=3), s(T((0, 2)), decimals=1), s(T((2, 3), layout="transposed"), decimals=-1)]
+
+
 def logit():
     return [*elementwise(1), s(T((3, 4), low=-0.2, high=1.2), eps=0.1),
             s(T((3, 4), low=0.05, high=0.95), 1e-6), s(T((5,), "int64"), eps=0.25)]

@@ -57,6 +57,13 @@ class Generator:
     def initial_seed(self):
         return self.pf.initial_seed()
 
+    def get_state(self):  # a checkpoint's loader generator: the state of the stream its draws come from
+        return _t(self.pf.get_state())
+
+    def set_state(self, state):
+        self.pf.set_state(_p(state))
+        return self
+
 
 def _g(generator):
     # torch.default_generator reaches here as a default argument bound at import (random_split's)

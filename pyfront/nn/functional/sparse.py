@@ -117,16 +117,9 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                            f"argument #1 'per_sample_weights'; but type {dt.type_name(weight.dtype)} does "
                            f"not equal {dt.type_name(per_sample_weights.dtype)} (while checking arguments "
                            "for embedding_bag)")
-    if input.numel():  # one read-back of the extremes, as the CPU kernel checks every index
-        low, high = int(input.amin().item()), int(input.amax().item())
-        if low < 0 or high >= weight.shape[0]:
-            bad = low if low < 0 else high
-            raise RuntimeError("embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be "
-                               f"{bad}")
     n_bags = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
-    if offsets.shape[0] and int(offsets[0].item()) != 0:
-        raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to "
-                           f"start from position 0. However, got {int(offsets[0].item())}")
+    _check_offsets(offsets, input.shape[0])
+    _check_index_range(input, weight.shape[0], not _fast_path(mode, weight, per_sample_weights, padding_idx))
     # each position's bag: how many bag starts are at or before it, less one
     positions = creation.arange(input.shape[0], device=input.device)
     bag = searchsorted(offsets.to(dt.int64), positions, right=True) - 1
@@ -143,6 +136,47 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         return Formula.apply(lambda w, p: values, backward, weight, per_sample_weights)
     return _bags(input, bag, weight, per_sample_weights, mode, n_bags, padding_idx, include_last_offset,
                  scale_grad_by_freq, sparse)
+
+
+def _check_offsets(offsets, length):
+    """torch's checks of the bag starts, before any index's: the first is 0 (its message prints it as the 0-d
+    tensor C++ streams: "1\n[ torch.LongTensor{} ]"), the last is within the input."""
+    if not offsets.shape[0]:
+        return
+    first, last = (int(v) for v in offsets[[0, -1]].tolist())
+    if first != 0:
+        raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to "
+                           f"start from position 0. However, got {first}\n"
+                           f"[ torch.{offsets.dtype._legacy_name}{{}} ]")
+    if last > length:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {length} but got offsets[-1] "
+                           f"of {last}")
+
+
+def _fast_path(mode, weight, per_sample_weights, padding_idx):
+    """Whether torch's CPU kernel takes its index_select fast path (is_fast_path_index_select[_scale]): sum or
+    mean of a float32, float16 or bfloat16 table whose rows are contiguous, no padding_idx, and for float32
+    contiguous per_sample_weights."""
+    if mode == "max" or padding_idx is not None or weight.dim() != 2 or weight.stride(1) != 1:
+        return False
+    if weight.dtype is dt.float32:
+        return per_sample_weights is None or per_sample_weights.reshape(-1).stride(0) == 1
+    return weight.dtype in dt.HALVES
+
+
+def _check_index_range(input, n, generic):
+    """Every index in [0, n), as the CPU kernel checks: the first bad one named by its position where torch's
+    fast path checks (_fast_path), by its value alone in the ``generic`` kernel. One read-back of the extremes
+    when all are in range."""
+    if not input.numel():
+        return
+    if int(input.amin().item()) >= 0 and int(input.amax().item()) < n:
+        return
+    position = int(((input < 0) | (input >= n)).nonzero()[0, 0].item())
+    value = int(input[position].item())
+    if generic:
+        raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {value}")
+    raise RuntimeError(f"Index {position} of input takes value {value} which is not in the valid range [0, {n})")
 
 
 def _bags(input, bag, weight, per_sample_weights, mode, n_bags, padding_idx, include_last_offset,

@@ -245,9 +245,13 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 def _as(value, like):
-    """``value`` as a 0-d tensor of ``like``'s dtype: cast as torch casts a double to the dtype."""
-    return full((), value, dtype=dt.float64 if like.dtype is dt.float64 else dt.float32,
-                device=like.device).to(like.dtype)
+    """``value`` as a 0-d tensor of ``like``'s dtype: cast as torch's kernel casts the double
+    (``static_cast<scalar_t>``, through float for the 16-bit dtypes): past the dtype's range it is inf,
+    never full's overflow error."""
+    wide = full((), value, dtype=dt.float64)
+    if like.dtype is not dt.float64:
+        wide = wide.to(dt.float32)
+    return wide.to(dtype=like.dtype, device=like.device)
 
 
 def _fpair_samples():

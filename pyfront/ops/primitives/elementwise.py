@@ -614,11 +614,43 @@ def _sigmoid(np, x):
     return 1 / (1 + np.exp(-x))
 
 
-def round(input, *, decimals=0):
-    if decimals == 0:
+def _round_decimals_np(np, x, decimals):
+    """torch's round_decimals kernel, in float32 for the 16-bit dtypes (their opmath: 1234.5678 to 2
+    decimals is 1235 in float16, not inf): ``rint(x * 10^d) / 10^d``, and ``rint(x / 10^-d) * 10^-d`` for
+    a negative ``d`` (x * 0.001 would round differently from x / 1000)."""
+    ten = x.dtype.type(_ten_pow(decimals))
+    with np.errstate(all="ignore"):
+        return np.rint(x / ten) * ten if decimals < 0 else np.rint(x * ten) / ten
+
+
+def _ten_pow(decimals):
+    """``std::pow(10, |decimals|)`` as a double: inf past its range (Python's power raises there). (This
+    module's ``abs`` is the tensor op.)"""
+    n = -decimals if decimals < 0 else decimals
+    return 10.0**n if n <= 308 else math.inf
+
+
+def _round_decimals_wgsl(attrs, ctype):
+    d = attrs["decimals"]  # s1 < 0: divide first, as the NumPy rule
+    return ("T(select(round(f32(a) * s0) / s0, round(f32(a) / s0) * s0, s1 < 0.0))",
+            (_ten_pow(d), float(d)))
+
+
+_round_decimals = register(OpDef(
+    "round_decimals", "elementwise", _infer(SAME), _round_decimals_np, _zero, torch_name="round",
+    backward_name="RoundBackward1", samples=samples.round_decimals, wgsl=_round_decimals_wgsl,
+    extra={"dtype_rule": SAME}))
+
+
+def round(input, *, decimals=None):
+    """``torch.round``; ``decimals`` (even 0) is torch's round.decimals overload, which has no integer,
+    bool or complex kernel (round() of an integer tensor is a copy)."""
+    if decimals is None:
         return _round(input)
-    scale = 10.0**decimals
-    return _round(input * scale) / scale
+    if not input.dtype.is_floating_point:
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    return _round(input) if decimals == 0 else apply(_round_decimals, input, decimals=int(decimals))
 
 
 def bitwise_not(input):
@@ -1290,7 +1322,12 @@ def _given_alpha(name, input, other, deprecated, alpha):
     if alpha != 1 or type(alpha) is not int:
         if name == "sub":  # _sub's own check, before alpha scales a bool away
             _refuse_bool_subtraction(input, other)
-        _check_alpha(alpha, dt.result_type(input, other))
+        dtype = dt.result_type(input, other)
+        _check_alpha(alpha, dtype)
+        if dtype in dt.HALVES and isinstance(input, Tensor) and not isinstance(other, Tensor):
+            # torch's wrapped number is cast to the 16-bit dtype before alpha scales it (x + 0.1 * (1/3) in
+            # float16 took 1/3 unrounded: 5% of the sums an ulp off, 56% for alpha=3.3 and 0.7)
+            other = scalar_tensor(other, dtype, input.device)
     return other, alpha
 
 
@@ -1305,6 +1342,7 @@ def _inplace_operand(name):
             if type(checked) in (int, float) and type(given) is not bool and \
                     dt.result_type(self, given) in (dt.float32, dt.float64):
                 return None
+            return scaled_operand(self, given, alpha=checked)  # (a number made a 16-bit tensor there)
         return scaled_operand(self, other, *deprecated, alpha=alpha)
     return operand
 

@@ -346,11 +346,18 @@ special_i1e = unary("special_i1e", _f64(lambda np, x: _bessel_np(np, x, 1, scale
 
 # -- logit and entropy --------------------------------------------------------------------------------
 def _logit_np(np, x, eps):
-    # torch's kernel: no clamp for a negative eps; else x < eps ? eps : (x > 1 - eps ? 1 - eps : x), so a
-    # NaN eps clamps nothing and eps > 0.5 sends every x to one end
+    """torch's kernel in ``x``'s dtype: no clamp for a negative eps; else x < eps ? eps : (x > 1 - eps ? 1 -
+    eps : x) with eps and 1 - eps that dtype's numbers (float32's 1 - 1e-6 is 0.99999899: logit 13.8023, not
+    13.8155), so a NaN eps clamps nothing and eps > 0.5 sends every x to one end; the clamp and p / (1 - p)
+    round in the dtype (16-bit ones at each step), the log is taken in float64 and rounded once."""
+    one = x.dtype.type(1)
+    p = x
+    if eps is not None and not eps < 0:
+        lo = x.dtype.type(eps)
+        hi = one - lo
+        p = np.where(x < lo, lo, np.where(x > hi, hi, x)).astype(x.dtype)
     with np.errstate(all="ignore"):
-        p = x if eps is None or eps < 0 else np.where(x < eps, eps, np.where(x > 1 - eps, 1 - eps, x))
-        return np.log(p / (1 - p))
+        return np.log((p / (one - p)).astype(np.float64)).astype(x.dtype)
 
 
 def _logit_vjp(c, g):
@@ -367,8 +374,8 @@ def _logit_wgsl(attrs, ctype):
 
 
 _logit = register(OpDef(
-    "logit", "elementwise", _infer(SAME), _f64(_logit_np), _logit_vjp, save=(0,), torch_name="logit",
-    samples=samples.logit, wgsl=_logit_wgsl, extra={"dtype_rule": FLOAT}))
+    "logit", "elementwise", _infer(SAME), _logit_np, _logit_vjp, save=(0,), torch_name="logit",
+    samples=samples.logit, wgsl=_logit_wgsl, extra={"dtype_rule": FLOAT}, takes_halves=True))
 
 
 def logit(input, eps=None):
@@ -378,13 +385,20 @@ def logit(input, eps=None):
     return apply(_logit, input, eps=None if eps is None else float(eps))
 
 
+def _entr_np(np, x):
+    """torch's kernel in ``x``'s dtype: ``-x * log(x)`` with the log rounded to the dtype before the product
+    (taken in float64 here), 0 at 0, -inf below, NaN kept."""
+    with np.errstate(all="ignore"):
+        logs = np.log(np.where(x > 0, x, 1).astype(np.float64)).astype(x.dtype)
+        return np.where(x > 0, -x * logs, np.where(x == 0, 0, np.where(x < 0, -np.inf, x))).astype(x.dtype)
+
+
 special_entr = unary(
-    "special_entr", _f64(lambda np, x: np.where(x > 0, -x * np.log(np.where(x > 0, x, 1)),
-                                                 np.where(x == 0, 0, np.where(x < 0, -np.inf, x)))),
+    "special_entr", _entr_np,
     lambda c, g: (g * -(1 + c.inputs[0].log()),), out=FLOAT, save=(0,), torch_name="special.entr",
     backward_name="SpecialEntrBackward0",
     wgsl="select(select(T(-f32(a) * log_f32(f32(a))), T(0), a == T(0)), T(f32_from_bits(0xff800000u)), "
-         "a < T(0))")
+         "a < T(0))", takes_halves=True)
 
 
 # -- binary float functions ---------------------------------------------------------------------------
