@@ -485,13 +485,15 @@ def _down(grad, low):
 
 
 # what OpNode.__init__ reads of an op, per op: (the saved inputs, for each the inputs whose gradients read
-# it (None: all), save_output, whether it has a Tensor-Scalar overload, how many edges it shows (None: all))
+# it (None: all), save_output, whether it has a Tensor-Scalar overload, how many edges it shows (None: all),
+# whether it keeps its inputs' strides)
 _NODE_PLANS: dict = {}
 
 
 def _node_plan(op):
     plan = _NODE_PLANS[op] = (op.save, tuple(op.saved_for.get(i) for i in op.save), op.save_output,
-                              bool(op.extra.get("scalar_overload")), op.extra.get("shows"))
+                              bool(op.extra.get("scalar_overload")), op.extra.get("shows"),
+                              bool(op.extra.get("keeps_strides")))
     return plan
 
 
@@ -523,7 +525,7 @@ class OpNode(Node):
         return object.__new__(cls)
 
     def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
-        save, readers, keep, overload, shows = _NODE_PLANS.get(op) or _node_plan(op)
+        save, readers, keep, overload, shows, strides = _NODE_PLANS.get(op) or _node_plan(op)
         # Node.__init__'s fields set here, not by its call: a node is made per recorded op
         SEQUENCE[0] = self._seq = next(_NUMBERS)
         self.edges = next_functions
@@ -531,6 +533,8 @@ class OpNode(Node):
         for t in inputs:
             meta.append((t._shape, t.dtype))
         self.input_meta = meta
+        if strides:  # metadata its VJP reads where it keeps an input only for another's gradient (mm's)
+            self.input_strides = [t._strides for t in inputs]
         self.n_outputs = len(outputs)
         if _ANOMALY["enabled"]:
             self._forward_stack = forward_stack()
