@@ -20,8 +20,13 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "calling backward.")
 
 
+# the dtypes torch's message names by a legacy Tensor class (torch.FloatTensor); the others (bool, bfloat16,
+# complex, ...) by their type, CPUBoolType
+_LEGACY_NAMED = frozenset("uint8 int8 int16 int32 int64 float16 float32 float64".split())
+
+
 def _describe(t) -> str:
-    if t.dtype.is_complex or t.dtype.name == "bfloat16":  # no legacy Tensor class: torch names its type
+    if t.dtype.name not in _LEGACY_NAMED:
         from ..dtypes import scalar_name
         return f"[CPU{scalar_name(t.dtype)}Type {list(t.shape)}]"
     return f"[torch.{t.dtype._legacy_name} {list(t.shape)}]"

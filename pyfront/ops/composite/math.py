@@ -126,11 +126,13 @@ def _addcmul_once(input, tensor1, tensor2, value):
 
 
 def _addcmul_backward(g, input, tensor1, tensor2, value):
-    """torch's AddcmulBackward0: grad * (tensor2 * value) and grad * (tensor1 * value), in their dtype."""
-    return g, g * (tensor2 * value), g * (tensor1 * value), None
+    """torch's AddcmulBackward0: grad * (tensor2 * value) and grad * (tensor1 * value), in their dtype (each
+    operand kept for the other's alone: None where that gradient is not needed)."""
+    return (g, None if tensor2 is None else g * (tensor2 * value),
+            None if tensor1 is None else g * (tensor1 * value), None)
 
 
-_addcmul_backward.saves = (1, 2)
+_addcmul_backward.saves = {1: (2,), 2: (1,)}
 
 
 @composite(samples=samples.addcdiv, grad_fn="AddcdivBackward0")
@@ -170,10 +172,10 @@ class _Addcdiv(Function):
 
     @staticmethod
     def forward(ctx, input, tensor1, tensor2, value):
-        # only what a needed gradient reads, as torch's node: input's shape alone, tensor1 for tensor2's
-        # gradient (an in-place param.addcdiv_(exp_avg, ...) then a later exp_avg.lerp_ stays legal)
-        _, need1, need2, _ = ctx.needs_input_grad
-        ctx.save_for_backward(tensor1 if need2 else None, tensor2 if need1 or need2 else None)
+        # as torch's node: input's shape alone, tensor1 for tensor2's gradient only (an in-place
+        # param.addcdiv_(exp_avg, ...) then a later exp_avg.lerp_ stays legal), tensor2 whatever needs one
+        need2 = ctx.needs_input_grad[2]
+        ctx.save_for_backward(tensor1 if need2 else None, tensor2)
         ctx.value, ctx.shapes = value, (input.shape, tensor1.shape, tensor2.shape)
         return _addcdiv(input, tensor1, tensor2, value)
 

@@ -706,6 +706,8 @@ mul = binary(
     wgsl="a * b",
     opmath=True,
 )
+# torch's div node keeps self for other's gradient, other for both
+_DIV_SAVES = dict(save=(0, 1), saved_for={0: (1,), 1: (0, 1)})
 _div = binary(
     "div",
     ufunc("true_divide"),
@@ -713,8 +715,7 @@ _div = binary(
     lambda c, g: (g / c.inputs[1] if c.needs_input_grad[0] else None,
                   -g * (c.inputs[0] / c.inputs[1] / c.inputs[1]) if c.needs_input_grad[1] else None),
     out=FLOAT,
-    save=(0, 1),
-    saved_for={0: (1,), 1: (0, 1)},
+    **_DIV_SAVES,
     domain=(0.5, None),
     wgsl="a / b",
     opmath=True,
@@ -729,10 +730,10 @@ _FLOOR_DIVISION = dict(
 _floor_rule = _int_division(lambda np, x, y: np.floor_divide(x, y))
 _floor_divide = binary("floor_divide", _floor_rule, _no_derivative("floor_divide"),
                        backward_name="NotImplemented", **_FLOOR_DIVISION)
-# div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient (whose kernel
-# still saves both operands, as its other overload's)
+# div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient (whose node
+# still saves the operands as its other overload's)
 _div_floor = binary("div_floor", _floor_rule, _zeros, torch_name="div", backward_name="DivBackward2",
-                    samples=samples.rounding_mode("floor"), save=(0, 1), **_FLOOR_DIVISION)
+                    samples=samples.rounding_mode("floor"), **_DIV_SAVES, **_FLOOR_DIVISION)
 _div_trunc = binary(
     "div_trunc",
     _int_division(lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else np.trunc(x / y).astype(x.dtype)
@@ -741,7 +742,7 @@ _div_trunc = binary(
     torch_name="div",
     backward_name="DivBackward2",
     samples=samples.rounding_mode("trunc"),
-    save=(0, 1),
+    **_DIV_SAVES,
     bools="div_trunc_cpu",
     domain=(0.5, None),
     wgsl={"f": "trunc(a / b)", "*": "a / b"},
