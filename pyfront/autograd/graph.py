@@ -373,6 +373,8 @@ def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
             continue
         if type(fn).__name__ != name:
             fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+            if saves is None and fn.torch_saved is not None:  # an inner composite's: still checked, not shown
+                fn.torch_saved = tuple((None, s, nr) for _, s, nr in fn.torch_saved)
         fn.presented = True
         if edges is not None:
             fn.shown_edges = tuple(edges)
