@@ -56,16 +56,39 @@ def _grad_sets(differentiable, written):
     return sorted((s for s in sets if s), key=str)
 
 
+def _tensor_specs(sample):
+    args, kwargs = sample
+    return [(k, a) for k, a in (*enumerate(args), *kwargs.items()) if isinstance(a, T)]
+
+
+def _needing(tensors):
+    return [key for key, a in tensors if a.grad and a.dtype.startswith(("float", "complex"))]
+
+
+def _rows(samples):
+    """(sample, the inputs written) swept (every sample would take a minute): the first sample, each input;
+    and the first sample with an integer or bool operand beside a differentiable one, that operand (torch's
+    node keeps an operand as given, before type promotion: ``x * int_tensor`` keeps the integer tensor)."""
+    first = _tensor_specs(samples[0])
+    rows = [(samples[0], [k for k, _ in first])]
+    for sample in samples[1:]:
+        tensors = _tensor_specs(sample)
+        needing = _needing(tensors)
+        others = [k for k, a in tensors if k not in needing and not a.dtype.startswith(("float", "complex"))]
+        if needing and others:
+            return rows + [(sample, others)]
+    return rows
+
+
 def _cases():
     for name, torch_name, samples, domain, differentiable in entries(edge=False):
         if not differentiable or not samples:
             continue
-        args, kwargs = samples[0]
-        tensors = [(k, a) for k, a in (*enumerate(args), *kwargs.items()) if isinstance(a, T)]
-        needing = [k for k, a in tensors if a.grad and a.dtype.startswith(("float", "complex"))]
-        for written, _ in tensors:
-            for grads in _grad_sets(needing, written):
-                yield name, torch_name, samples[0], domain, grads, written
+        for k, (sample, written_ones) in enumerate(_rows(samples)):
+            needing = _needing(_tensor_specs(sample))
+            for written in written_ones:
+                for grads in _grad_sets(needing, written):
+                    yield f"{name}{'' if k == 0 else ' (mixed)'}", torch_name, sample, domain, grads, written
 
 
 def _differences():

@@ -70,6 +70,19 @@ def saved_as_given(product, *pairs) -> None:
                 node.saved[k] = _SavedRemade(source, remake)
 
 
+def saved_before_cast(out, *pairs) -> None:
+    """``out``'s node keeps each operand as given (its version checked, the error naming it) where it saved
+    the operand's cast copy (``(copy, given)`` pairs), as torch's node saves its operands before type
+    promotion (``x * int_tensor`` keeps the integer tensor: writing it later fails the backward) or a
+    kernel's own conversion (gather's int32 index); the copy is made again at each unpack."""
+    saved_as_given(out, *((copy, given, _cast_to(copy.dtype)) for copy, given in pairs
+                          if copy is not given and isinstance(given, _tensor.Tensor)))
+
+
+def _cast_to(dtype):
+    return lambda t: t.to(dtype)
+
+
 class SavedTensor:
     """A tensor kept for backward with the version it had, so in-place changes are caught."""
 

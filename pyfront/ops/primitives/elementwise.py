@@ -196,7 +196,10 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
             _refuse_complex(name, x)
         if divides:
             _check_integer_divisor(x, y)
-        return pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
+        out = pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
+        if (x is not input or y is not other) and out._grad_fn is not None:
+            graph.saved_before_cast(out, (x, input), (y, other))
+        return out
 
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."

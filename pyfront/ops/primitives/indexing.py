@@ -332,7 +332,11 @@ def check_along(name, x, dim, index, src=None) -> int:
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``."""
     d = check_along("gather", input, dim, index)
-    return gather_op(input, index.to(dt.int64), d, keeps_input=dim)
+    wide = index.to(dt.int64)
+    out = gather_op(input, wide, d, keeps_input=dim)
+    if wide is not index and out._grad_fn is not None:  # torch's node keeps the int32 index as given
+        graph.saved_before_cast(out, (wide, index))
+    return out
 
 
 def scatter_along(input, dim, index, src, reduce, include_self=True, keeps_operands=False):
