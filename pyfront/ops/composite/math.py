@@ -64,8 +64,13 @@ def _lerp(input, end, weight):
 
 def _lerp_backward(g, input, end, weight):
     """PyTorch's LerpBackward: g * (1 - weight), g * weight and g * (end - input), each one product
-    (the composite's input gradient, g - g * weight, is inf - inf for an infinite g)."""
-    return mul(g, sub(1, weight).conj()), mul(g, weight.conj()), mul(g, sub(end, input).conj())
+    (the composite's input gradient, g - g * weight, is inf - inf for an infinite g). As torch's node, it
+    keeps input and end for weight's gradient alone (None where that is not needed), weight for any."""
+    return (mul(g, sub(1, weight).conj()), mul(g, weight.conj()),
+            None if input is None else mul(g, sub(end, input).conj()))
+
+
+_lerp_backward.saves = {0: (2,), 1: (2,), 2: (0, 1, 2)}
 
 
 def _lerp_number_backward(g, input, end, weight):
