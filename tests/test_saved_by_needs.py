@@ -114,6 +114,43 @@ def test_saved_as_torch_by_which_inputs_need_grad():
     assert not gone, f"now as torch's (take them out of KNOWN): {sorted(gone)}"
 
 
+def _saved_kinds(lib, sample, domain, torch_name, grads):
+    """``_saved_<name> -> whether it is a tensor`` of the first output's node (None: no node)."""
+    rng = np.random.default_rng(0)
+
+    def made(key, spec):
+        return laid_out(lib.tensor(_values(spec, domain, rng), requires_grad=key in grads), spec) \
+            if isinstance(spec, T) else spec
+    args, kwargs = sample
+    try:
+        out = _resolve(lib, torch_name)(*[made(k, a) for k, a in enumerate(args)],
+                                        **{k: made(k, v) for k, v in kwargs.items()})
+    except Exception:  # noqa: BLE001 (a sample refused)
+        return None
+    fn = getattr(out[0] if isinstance(out, (tuple, list)) else out, "grad_fn", None)
+    if fn is None:
+        return None
+    tensor = (torch.Tensor, pyfront.Tensor)
+    return {k: isinstance(getattr(fn, k), tensor) for k in dir(fn) if k.startswith("_saved_")}
+
+
+def test_saved_attributes_by_which_inputs_need_grad():
+    """Each ``_saved_<name>`` pyfront's node shows is a tensor exactly where torch's is (None where torch's
+    node keeps nothing, for a gradient not computed), for the same sets of inputs needing grad."""
+    differing, seen = [], set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, torch_name, sample, domain, grads, _ in _cases():
+            if (name, grads) in seen:
+                continue
+            seen.add((name, grads))
+            theirs = _saved_kinds(torch, sample, domain, torch_name, grads)
+            ours = _saved_kinds(pyfront, sample, domain, torch_name, grads) if theirs else None
+            if ours:
+                differing += [(name, grads, k) for k, v in ours.items() if k in theirs and v != theirs[k]]
+    assert not differing
+
+
 def _linear(L):
     """The fresh user's find: F.linear's node keeps x for W's gradient, not W (x needs none), W's strides
     for its layout; writing W after the forward leaves the backward to run."""
