@@ -197,7 +197,9 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
         if divides:
             _check_integer_divisor(x, y)
         out = pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
-        if (x is not input or y is not other) and out._grad_fn is not None:
+        # (a number operand is no tensor torch's node could keep: only a cast tensor is kept as given)
+        if (x is not input and type(input) is Tensor or y is not other and type(other) is Tensor) and \
+                out._grad_fn is not None:
             graph.saved_before_cast(out, (x, input), (y, other))
         return out
 
