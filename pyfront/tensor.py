@@ -344,6 +344,11 @@ class Tensor:
                 raise RuntimeError(_gradless_view_error(
                     self, "its base or another view of its base has been modified inplace"))
             if base._grad_fn is not self._view_of_fn or self._vc.version != self._view_at:
+                if self._creation is not None and self._creation not in _GRADLESS and \
+                        self._vc.version != self._view_at:
+                    # a view of a function that returns several (split, chunk, unbind) gets no new history
+                    raise RuntimeError(_multi_view_error(
+                        self, "its base or another view of its base has been modified inplace"))
                 self._regenerate_view_fn()
         return self._grad_fn
 
@@ -736,11 +741,7 @@ class Tensor:
         if self._creation in _GRADLESS:
             raise RuntimeError(_gradless_view_error(self, "is being modified inplace"))
         if self._creation is not None:
-            op = self.grad_fn.name().removesuffix("Backward0") if self.grad_fn is not None else "a view"
-            raise RuntimeError(f"Output {self._creation} of {op} is a view and is being modified inplace. "
-                               "This view is the output of a function that returns multiple views. Such "
-                               "functions do not allow the output views to be modified inplace. You should "
-                               "replace the inplace operation by an out-of-place one.")
+            raise RuntimeError(_multi_view_error(self, "is being modified inplace"))
         if self._base is None and self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
@@ -1007,6 +1008,16 @@ def _fresh_laid(storage, size, dtype, strides, contiguous):
 
 _new, _new_layout = object.__new__, tuple.__new__
 _GRADLESS = ("no_grad", "inference")  # the creations of views made without a graph
+
+
+def _multi_view_error(t, what: str) -> str:
+    """torch's refusal of ``t``, an output of a function that returns several views (or a view of one), that
+    ``what`` (is written in place, or whose base was: its history cannot be made again)."""
+    fn = t._grad_fn
+    op = fn.name().removesuffix("Backward0") if fn is not None else "a view"
+    return (f"Output {t._creation} of {op} is a view and {what}. This view is the output of a function that "
+            "returns multiple views. Such functions do not allow the output views to be modified inplace. "
+            "You should replace the inplace operation by an out-of-place one.")
 
 
 def _gradless_view_error(t, what: str) -> str:

@@ -22,8 +22,6 @@ CHECK_ORDER = {"index_add", "index_copy", "where", "nn.functional.batch_norm"}
 # zeta, nextafter, the convolutions, bilinear, grid_sample, prelu, layer_norm and group_norm (and the
 # products' order: mm, bmm, mv, vdot, addmm, addmv, baddbmm refuse before their checks, as torch's)
 SAVES_OTHERWISE = {
-    "scatter_add",  # torch keeps an inference index (3rd sample) where pyfront's node refuses to save it
-    "take_along_dim",  # torch's gather of broadcast indices does not refuse inference indices
     "nn.functional.instance_norm",  # pyfront's composition saves bias, torch's batch_norm does not
 }
 

@@ -12,13 +12,8 @@ from optable import _resolve, build, entries
 
 import pyfront
 
-# torch's node saves the written tensor (its error), pyfront's steps do not (no error): combinations' torch
-# saves an expanded view of its input (masked_select's self)
-_UNSAVED = "combinations:input"
-# both fail, but pyfront's saved tensor is a reshaped or other step's one: another shape or node in the text
-_OTHER_TEXT = "nn.functional.bilinear:input"
-KNOWN = {**dict.fromkeys(_UNSAVED.split(), "pyfront's steps do not save what torch's node saves"),
-         **dict.fromkeys(_OTHER_TEXT.split(), "pyfront saves another step's tensor: another shape or node")}
+# (none left: test_saved_by_needs sweeps the same with each input needing a gradient or not)
+KNOWN: dict = {}
 
 
 def _outcome(lib, args, torch_name, which):

@@ -20,8 +20,13 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "calling backward.")
 
 
+# the dtypes torch's message names by a legacy Tensor class (torch.FloatTensor); the others (bool, bfloat16,
+# complex, ...) by their type, CPUBoolType
+_LEGACY_NAMED = frozenset("uint8 int8 int16 int32 int64 float16 float32 float64".split())
+
+
 def _describe(t) -> str:
-    if t.dtype.is_complex or t.dtype.name == "bfloat16":  # no legacy Tensor class: torch names its type
+    if t.dtype.name not in _LEGACY_NAMED:
         from ..dtypes import scalar_name
         return f"[CPU{scalar_name(t.dtype)}Type {list(t.shape)}]"
     return f"[torch.{t.dtype._legacy_name} {list(t.shape)}]"
@@ -63,6 +68,19 @@ def saved_as_given(product, *pairs) -> None:
         for view, source, remake in pairs:
             if s is not None and s.tensor is view:
                 node.saved[k] = _SavedRemade(source, remake)
+
+
+def saved_before_cast(out, *pairs) -> None:
+    """``out``'s node keeps each operand as given (its version checked, the error naming it) where it saved
+    the operand's cast copy (``(copy, given)`` pairs), as torch's node saves its operands before type
+    promotion (``x * int_tensor`` keeps the integer tensor: writing it later fails the backward) or a
+    kernel's own conversion (gather's int32 index); the copy is made again at each unpack."""
+    saved_as_given(out, *((copy, given, _cast_to(copy.dtype)) for copy, given in pairs
+                          if copy is not given and isinstance(given, _tensor.Tensor)))
+
+
+def _cast_to(dtype):
+    return lambda t: t.to(dtype)
 
 
 class SavedTensor:
@@ -368,6 +386,8 @@ def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
             continue
         if type(fn).__name__ != name:
             fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+            if saves is None and fn.torch_saved is not None:  # an inner composite's: still checked, not shown
+                fn.torch_saved = tuple((None, s, nr) for _, s, nr in fn.torch_saved)
         fn.presented = True
         if edges is not None:
             fn.shown_edges = tuple(edges)
@@ -485,13 +505,15 @@ def _down(grad, low):
 
 
 # what OpNode.__init__ reads of an op, per op: (the saved inputs, for each the inputs whose gradients read
-# it (None: all), save_output, whether it has a Tensor-Scalar overload, how many edges it shows (None: all))
+# it (None: all), save_output, whether it has a Tensor-Scalar overload, how many edges it shows (None: all),
+# whether it keeps its inputs' strides)
 _NODE_PLANS: dict = {}
 
 
 def _node_plan(op):
     plan = _NODE_PLANS[op] = (op.save, tuple(op.saved_for.get(i) for i in op.save), op.save_output,
-                              bool(op.extra.get("scalar_overload")), op.extra.get("shows"))
+                              bool(op.extra.get("scalar_overload")), op.extra.get("shows"),
+                              bool(op.extra.get("keeps_strides")))
     return plan
 
 
@@ -523,7 +545,7 @@ class OpNode(Node):
         return object.__new__(cls)
 
     def __init__(self, op, inputs, outputs, attrs, next_functions, name=None):
-        save, readers, keep, overload, shows = _NODE_PLANS.get(op) or _node_plan(op)
+        save, readers, keep, overload, shows, strides = _NODE_PLANS.get(op) or _node_plan(op)
         # Node.__init__'s fields set here, not by its call: a node is made per recorded op
         SEQUENCE[0] = self._seq = next(_NUMBERS)
         self.edges = next_functions
@@ -531,6 +553,8 @@ class OpNode(Node):
         for t in inputs:
             meta.append((t._shape, t.dtype))
         self.input_meta = meta
+        if strides:  # metadata its VJP reads where it keeps an input only for another's gradient (mm's)
+            self.input_strides = [t._strides for t in inputs]
         self.n_outputs = len(outputs)
         if _ANOMALY["enabled"]:
             self._forward_stack = forward_stack()

@@ -146,9 +146,11 @@ def op_node_saved(node) -> dict:
     for key, value in op.extra.get("saved_constants", {}).items():  # what an op fixes (addmm_bias: alpha 1)
         out[key] = lambda v=value: v
     for k, name in enumerate(_MATRICES.get(type(node).__name__, ())):
-        out[name + "_sym_sizes"] = lambda shape=tuple(node.input_meta[len(node.input_meta) - 2 + k][0]): shape
-        if name in out:
-            out[name + "_sym_strides"] = lambda read=out[name]: tuple(read().stride())
+        at = len(node.input_meta) - 2 + k
+        out[name + "_sym_sizes"] = lambda shape=tuple(node.input_meta[at][0]): shape
+        # kept only where the matrix's own gradient is computed (its layout's choice): else (), as torch's
+        strides = tuple(node.input_strides[at]) if node.edges[at][0] is not None else ()
+        out[name + "_sym_strides"] = lambda strides=strides: strides
     for key, value in (node.attrs or {}).items():
         # not a dim: torch keeps the dim as given (-1), pyfront's op the normalised one
         if key in attr_types and (shown_attrs is None or key in shown_attrs) and "dim" not in key:

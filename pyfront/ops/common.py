@@ -248,12 +248,12 @@ class Formula(Function):
 
     @staticmethod
     def forward(ctx, value, backward, *inputs):
-        # ``backward.saves``: the inputs it reads (all by default); one it does not read is not saved, so
-        # an in-place form (exp_avg.lerp_(grad, 0.1)) may overwrite it, as torch's node allows
-        saves = getattr(backward, "saves", None)
         out = value(*inputs)
-        ctx.save_for_backward(*(a if isinstance(a, Tensor) and (saves is None or i in saves) else None
-                                for i, a in enumerate(inputs)), *((out,) if _reads_result(backward) else ()))
+        needs = ctx.needs_input_grad[2:]
+        ctx.save_for_backward(*(a if isinstance(a, Tensor) and _kept(backward, i, needs) else None
+                                for i, a in enumerate(inputs)),
+                              *((out if _kept(backward, "result", needs) else None,)
+                                if _reads_result(backward) else ()))
         ctx.formula, ctx.numbers = backward, tuple(None if isinstance(a, Tensor) else a for a in inputs)
         return out
 
@@ -269,6 +269,21 @@ class Formula(Function):
 
 def _reads_result(backward) -> bool:
     return getattr(backward, "reads_result", False)
+
+
+def _kept(backward, key, needs) -> bool:
+    """Whether a Formula keeps input ``key`` (or "result") for ``backward``, as torch's node keeps a tensor
+    only for a gradient it computes (``needs``: each input's), so an in-place form (exp_avg.lerp_(grad,
+    0.1)) or a write after the forward may change one it does not keep. ``backward.saves``: the inputs it
+    reads (all by default), or ``{input or "result": the inputs whose gradients read it}``; one not kept
+    reaches it as None (the gradients that read it are not needed)."""
+    saves = getattr(backward, "saves", None)
+    if saves is None:
+        return True
+    if isinstance(saves, dict):
+        readers = saves.get(key)
+        return readers is not None and any(needs[r] for r in readers)
+    return key == "result" or key in saves
 
 
 # torch's deprecated scalar-first signatures (its tools/autograd/deprecated.yaml): x.add_(-lr, grad), as old

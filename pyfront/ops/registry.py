@@ -146,9 +146,11 @@ def torch_saves(fn, spec: str):
     """What torch's node of the composite ``fn`` saves, from ``spec``: its names, space-separated, each
     ``name`` (the argument of ``fn`` so named), ``name=argument``, or ``name=result`` / ``result<k>`` (the
     op's output k); ``@Node`` after a name: saved only where the call presents that node (``saves`` may
-    differ by overload); ``dim`` shown as torch's int dim as given (a negative one as its unsigned 64-bit
-    pattern), ``dim[]`` as its int list (a 1-tuple for an int); or a function of the call's arguments
-    giving those pairs (a view torch's op saves).
+    differ by overload); ``/a,b`` last: saved only where argument ``a`` or ``b`` requires grad (the
+    gradients that read it; else None, as torch's node keeps a tensor only for a gradient it computes);
+    ``dim`` shown as torch's int dim as given (a negative one as its unsigned 64-bit pattern), ``dim[]`` as
+    its int list (a 1-tuple for an int); or a function of the call's arguments giving those pairs (a view
+    torch's op saves).
     Returns ``(node name, args, kwargs) -> [(name, value or output index), ...]``, read per call by position
     or keyword, without binding the whole signature (a composite runs per op)."""
     import inspect
@@ -159,22 +161,29 @@ def torch_saves(fn, spec: str):
              for i, p in enumerate(params)}
     plan, dims = [], {}
     for item in spec.split():
+        item, _, readers = item.partition("/")
         item, _, node = item.partition("@")
         name, _, source = item.partition("=")
         if name.endswith("[]") or name.startswith("dim"):
             name = name.removesuffix("[]")
             dims[name] = item.endswith("[]")
         source = source or name
+        readers = tuple((where[r][0], r) for r in readers.split(",")) if readers else None
         if source.startswith("result"):
-            plan.append((name, graph.Result(source[6:] or 0), None, None, node))
+            plan.append((name, graph.Result(source[6:] or 0), None, None, node, readers))
         else:
             pos, default = where[source]
-            plan.append((name, pos, source, None if default is inspect.Parameter.empty else default, node))
+            plan.append((name, pos, source, None if default is inspect.Parameter.empty else default, node,
+                         readers))
+
+    def argument(args, kwargs, pos, source, default=None):
+        return args[pos] if pos < len(args) else kwargs.get(source, default)
 
     def read(node_name, args, kwargs):
-        out = [(name, pos if source is None else args[pos] if pos < len(args) else
-                kwargs.get(source, default)) for name, pos, source, default, node in plan
-               if not node or node == node_name]
+        out = [(name, None if readers and not any(getattr(argument(args, kwargs, *r), "requires_grad", False)
+                                                  for r in readers)
+                else pos if source is None else argument(args, kwargs, pos, source, default))
+               for name, pos, source, default, node, readers in plan if not node or node == node_name]
         return [(name, _as_torch_dim(value, dims[name]) if name in dims else value) for name, value in out] \
             if dims else out
     return read

@@ -10,7 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd.graph import SEQUENCE, saved_as_torch
+from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.shaping import cat
@@ -883,6 +883,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {dt.scalar_name(input.dtype)} and "
                            f"{dt.scalar_name(weight.dtype)}")
     _floating("prelu_cpu", input)
+    given = weight
     if weight.numel() != 1:
         if input.dim() == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
@@ -898,7 +899,12 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         weight = weight.reshape(())
     saved_as_torch(input, weight)  # torch's prelu kernel saves both for any gradient
     # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
-    return ew.where(input > 0, 1.0, weight) * input
+    out = ew.where(input > 0, 1.0, weight) * input
+    if out.grad_fn is not None:  # torch's kernel keeps both, the weight viewed with as many dims as input
+        if given.dim() != input.dim():
+            given = given.reshape([given.numel() if k == 1 else 1 for k in range(input.dim())])
+        also_saves(out, ("self", input), ("weight", given))
+    return out
 
 
 relu_ = _inplace_of(relu)

@@ -276,7 +276,7 @@ def _grid_samples():
 
 
 @composite(torch_name="nn.functional.grid_sample", samples=_grid_samples,
-           grad_fn=lambda input, *a, **k: f"GridSampler{input.dim() - 2}DBackward0")
+           grad_fn=lambda input, *a, **k: f"GridSampler{input.dim() - 2}DBackward0", saves="input grid")
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
     r"""``input`` sampled at the points of ``grid`` (x, y[, z] in [-1, 1], -1 the left/top/front edge).

@@ -11,7 +11,7 @@ from ...autograd import dual
 from ...autograd.dual import ON as _DUAL
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
-from ...autograd.graph import SEQUENCE, saved_as_torch
+from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops import creation
 from ...ops.composite.indexing import index_select
 from ...ops.common import in_float32_of_one_dtype
@@ -172,7 +172,19 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     left = matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
     prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)
     out = prod.sum(-1, dtype=prod.dtype)  # integer inputs keep their dtype (and wrap), as in PyTorch
+    if out.grad_fn is not None:
+        _trilinear_saves(out, input1, input2, weight)
     return out if bias is None else out + bias
+
+
+def _trilinear_saves(out, input1, input2, weight) -> None:
+    """Keep on ``out``'s node what torch's bilinear keeps, checked before pyfront's own steps run (they keep
+    other views, or a copy of the weight): its _trilinear node keeps each of the inputs flattened to
+    matrices and the weight, each only for the other two's gradients (not shown: a node below torch's)."""
+    need1, need2, need_w = input1.requires_grad, input2.requires_grad, weight.requires_grad
+    also_saves(out, (None, input1.view(-1, input1.shape[-1]) if need2 or need_w else None),
+               (None, weight if need1 or need2 else None),
+               (None, input2.view(-1, input2.shape[-1]) if need1 or need_w else None))
 
 
 def _check_p(p: float) -> None:
@@ -459,7 +471,8 @@ def _check_indices(indices: Tensor, op: str) -> None:
         )
 
 
-@composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0")
+@composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0",
+           saves="indices=input")
 def embedding(
     input: Tensor,
     weight: Tensor,

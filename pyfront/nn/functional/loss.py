@@ -93,6 +93,18 @@ def _nll_node(input, target, *args, reduction="mean", **kwargs):
     return "ViewBackward0" if reduction == "none" and input.dim() != 4 else ("NllLoss2DBackward0", (input,))
 
 
+def _nll_saves(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+               reduction="mean"):
+    """What torch's nll_loss node keeps: the scores, the target and the weight (a 3-d or 5-d and up input and
+    its target viewed as 4-d and 3-d, as its nll_loss2d reads them); unnamed where the node shown is a view of
+    its result."""
+    shown = _nll_node(input, target, reduction=reduction)[0] != "ViewBackward0"
+    if input.dim() == 3 or input.dim() > 4:
+        n, c = input.shape[:2]
+        input, target = input.reshape(n, c, 1, -1), target.reshape(n, 1, -1)
+    return list(zip(("self", "target", "weight") if shown else (None,) * 3, (input, target, weight)))
+
+
 def _cross_entropy_node(input, target, *args, reduction="mean", label_smoothing=0.0, **kwargs):
     """cross_entropy's node: nll_loss's for class indices (it names it, fed by log_softmax), else the
     last op of PyTorch's composition."""
@@ -506,7 +518,7 @@ def _pick(logp, target, weight, ignore_index):
     return ew.where(ignored, 0, -picked * w), w, ignored
 
 
-@composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss, grad_fn=_nll_node)
+@composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss, grad_fn=_nll_node, saves=_nll_saves)
 def nll_loss(
     input: Tensor,
     target: Tensor,

@@ -120,6 +120,11 @@ def _pad_node(input, pad, mode="constant", value=None):
     return f"{kernel}{len(pad) // 2}DBackward0"
 
 
+def _pad_saves(input, pad, mode="constant", value=None):
+    """What pad's node keeps: torch's reflection and replication kernels keep their input."""
+    return [("self", input)] if mode in ("reflect", "replicate") else []
+
+
 def _interpolate_node(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                       recompute_scale_factor=None, antialias=False):
     """interpolate's node: PyTorch's upsample kernel for ``mode`` and the number of spatial dims."""
@@ -147,7 +152,7 @@ def _interpolate_layout(input, size=None, scale_factor=None, mode="nearest", *ar
     return formats[0], "contiguous_format" if contiguous_grad else formats[1]
 
 
-@composite(torch_name="nn.functional.pad", samples=samples.pad, grad_fn=_pad_node)
+@composite(torch_name="nn.functional.pad", samples=samples.pad, grad_fn=_pad_node, saves=_pad_saves)
 @lays_out(_pad_layout)
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pads (or, with negative amounts, crops) the last ``len(pad) // 2`` dims.

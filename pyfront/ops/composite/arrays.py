@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from ... import dtypes as dt
+from ...autograd.graph import also_saves
 from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim
 from ...tensor import Tensor
 from ..argcheck import must_be, typename
@@ -259,8 +260,14 @@ def combinations(input, r=2, with_replacement=False):
         return input.new_empty((0,)).detach()
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     idx = list(pick(range(input.shape[0]), r))
-    return stack([input[tensor([c[k] for c in idx], dtype=dt.int64, device=input.device)] for k in range(r)],
-                 1)
+    out = stack([input[tensor([c[k] for c in idx], dtype=dt.int64, device=input.device)] for k in range(r)],
+                1)
+    if out.grad_fn is not None:
+        # torch's takes each column by masked_select from a meshgrid of input, whose nodes keep those views
+        n = input.shape[0]
+        also_saves(out, *((None, input.view([n if j == k else 1 for j in range(r)]).expand([n] * r))
+                          for k in range(r)))
+    return out
 
 
 @composite(samples=lambda: [

@@ -82,7 +82,7 @@ def isreal(input):
     return input.new_ones(input.shape, dtype=dt.bool_)
 
 
-@composite(samples=lambda: samples.elementwise(2), grad_fn="LdexpBackward0", saves="other result")
+@composite(samples=lambda: samples.elementwise(2), grad_fn="LdexpBackward0", saves="other/input result")
 def ldexp(input, other):
     """``input * 2 ** other``, as ``torch.ldexp``."""
     for i, (name, t) in enumerate((("input", input), ("other", other))):
@@ -124,13 +124,16 @@ def _ldexp(x, e, half, _):
 
 
 def _ldexp_backward(g, x, e, half, integral, result):
-    """torch's formula, which reads the exponent and the result, not ``x`` (its node saves no input)."""
+    """torch's formula, which reads the exponent (for x's gradient) and the result (for e's), not ``x``: the
+    exponent kept only for x's gradient (None where that is not needed), the result for any, as torch's."""
+    if e is None:
+        return None, g * result * math.log(2), None, None
     scale = 2.0 ** e
     # an integer exponent's gradient is grad * pow(2, other) in that integer dtype: 0 for a negative one
     return g * (where(e < 0, 0.0, scale) if integral else scale), g * result * math.log(2), None, None
 
 
-_ldexp_backward.saves, _ldexp_backward.reads_result = (1,), True
+_ldexp_backward.saves, _ldexp_backward.reads_result = {1: (0,), "result": (0, 1)}, True
 
 
 @composite(samples=samples.mvlgamma, domain=(2.0, 5.0), grad_fn="MvlgammaBackward0", saves="self=input p")

@@ -370,7 +370,7 @@ def _scatter_node(input, dim, index, src=None, value=None, *, reduce=None):
     return None if reduce else "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1"
 
 
-@composite(samples=samples.index_select, grad_fn="IndexSelectBackward0")
+@composite(samples=samples.index_select, grad_fn="IndexSelectBackward0", saves="dim index")
 def index_select(input, dim, index):
     """The slices ``index`` of ``input`` along ``dim``, as ``torch.index_select``."""
     if index.dim() > 1:
@@ -392,7 +392,8 @@ def index_select(input, dim, index):
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
 
 
-@composite(samples=samples.index_add, grad_fn="IndexAddBackward0", saves="dim index source alpha")
+@composite(samples=samples.index_add, grad_fn="IndexAddBackward0",
+           saves="dim index/source source/source alpha")
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` along ``dim``."""
     if index.dtype not in (dt.int64, dt.int32):
@@ -445,7 +446,7 @@ def _check_slices(input, d, source):
         )
 
 
-@composite(samples=samples.index_copy, grad_fn="IndexCopyBackward0", saves="dim index source")
+@composite(samples=samples.index_copy, grad_fn="IndexCopyBackward0", saves="dim index source/source")
 def index_copy(input, dim, index, source):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
     if index.dtype is not dt.int64:
@@ -479,7 +480,7 @@ def index_copy(input, dim, index, source):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "none", True)
 
 
-@composite(samples=samples.index_fill, grad_fn=_value_node("IndexFill"))
+@composite(samples=samples.index_fill, grad_fn=_value_node("IndexFill"), saves="dim index")
 def index_fill(input, dim, index, value):
     """``input`` with its slices ``index`` along ``dim`` set to ``value``."""
     if index.dtype is not dt.int64:
@@ -544,7 +545,7 @@ def masked_select(input, mask):
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
 
-@composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0")
+@composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0", saves="mask")
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
     saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
@@ -600,7 +601,8 @@ def take_along_dim(input, indices, dim=None):
     shape = broadcast_shapes(tuple(sizes), indices.shape)
     in_shape = list(shape)
     in_shape[d] = input.shape[d]
-    return prim.gather_op(input.expand(in_shape), indices.expand(shape), d, keeps_input=dim)
+    # torch's gather here reads a copy of the indices (its node keeps that: a later write to them is harmless)
+    return prim.gather_op(input.expand(in_shape), indices.expand(shape).clone(), d, keeps_input=dim)
 
 
 _SCATTER_REDUCE = {None: "none", "add": "sum", "multiply": "prod"}
@@ -628,7 +630,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return no_derivative(out, "derivative for aten::scatter is not implemented", input, src)
 
 
-@composite(samples=samples.scatter_add, grad_fn="ScatterAddBackward0", saves="dim index")
+@composite(samples=samples.scatter_add, grad_fn="ScatterAddBackward0", saves="dim index/src")
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
     if not isinstance(src, Tensor):

@@ -38,7 +38,7 @@ def _as_column(vector: Tensor) -> Tensor:
 
 
 # -- products of vectors and matrices ------------------------------------------------------------
-@composite(samples=samples.dot, grad_fn="DotBackward0", saves="self=input tensor")
+@composite(samples=samples.dot, grad_fn="DotBackward0", saves="self=input/tensor tensor/input")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-D tensors of the same dtype, as ``torch.dot``."""
     if input.dim() != 1 or tensor.dim() != 1:
@@ -60,7 +60,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return product.reshape(())
 
 
-@composite(samples=samples.vdot, grad_fn="VdotBackward0", saves="self=input other")
+@composite(samples=samples.vdot, grad_fn="VdotBackward0", saves="self=input/other other/input")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """``dot`` with the first argument conjugated, which for real tensors is ``dot``, as ``torch.vdot``."""
     graph.saved_crosswise(input, other)
@@ -292,7 +292,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
-@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0")
+@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0", saves="batch1/batch2 batch2/batch1")
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
     graph.saved_crosswise(batch1, batch2)

@@ -64,8 +64,13 @@ def _lerp(input, end, weight):
 
 def _lerp_backward(g, input, end, weight):
     """PyTorch's LerpBackward: g * (1 - weight), g * weight and g * (end - input), each one product
-    (the composite's input gradient, g - g * weight, is inf - inf for an infinite g)."""
-    return mul(g, sub(1, weight).conj()), mul(g, weight.conj()), mul(g, sub(end, input).conj())
+    (the composite's input gradient, g - g * weight, is inf - inf for an infinite g). As torch's node, it
+    keeps input and end for weight's gradient alone (None where that is not needed), weight for any."""
+    return (mul(g, sub(1, weight).conj()), mul(g, weight.conj()),
+            None if input is None else mul(g, sub(end, input).conj()))
+
+
+_lerp_backward.saves = {0: (2,), 1: (2,), 2: (0, 1, 2)}
 
 
 def _lerp_number_backward(g, input, end, weight):
@@ -126,11 +131,13 @@ def _addcmul_once(input, tensor1, tensor2, value):
 
 
 def _addcmul_backward(g, input, tensor1, tensor2, value):
-    """torch's AddcmulBackward0: grad * (tensor2 * value) and grad * (tensor1 * value), in their dtype."""
-    return g, g * (tensor2 * value), g * (tensor1 * value), None
+    """torch's AddcmulBackward0: grad * (tensor2 * value) and grad * (tensor1 * value), in their dtype (each
+    operand kept for the other's alone: None where that gradient is not needed)."""
+    return (g, None if tensor2 is None else g * (tensor2 * value),
+            None if tensor1 is None else g * (tensor1 * value), None)
 
 
-_addcmul_backward.saves = (1, 2)
+_addcmul_backward.saves = {1: (2,), 2: (1,)}
 
 
 @composite(samples=samples.addcdiv, grad_fn="AddcdivBackward0")
@@ -170,10 +177,10 @@ class _Addcdiv(Function):
 
     @staticmethod
     def forward(ctx, input, tensor1, tensor2, value):
-        # only what a needed gradient reads, as torch's node: input's shape alone, tensor1 for tensor2's
-        # gradient (an in-place param.addcdiv_(exp_avg, ...) then a later exp_avg.lerp_ stays legal)
-        _, need1, need2, _ = ctx.needs_input_grad
-        ctx.save_for_backward(tensor1 if need2 else None, tensor2 if need1 or need2 else None)
+        # as torch's node: input's shape alone, tensor1 for tensor2's gradient only (an in-place
+        # param.addcdiv_(exp_avg, ...) then a later exp_avg.lerp_ stays legal), tensor2 whatever needs one
+        need2 = ctx.needs_input_grad[2]
+        ctx.save_for_backward(tensor1 if need2 else None, tensor2)
         ctx.value, ctx.shapes = value, (input.shape, tensor1.shape, tensor2.shape)
         return _addcdiv(input, tensor1, tensor2, value)
 

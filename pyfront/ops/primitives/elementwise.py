@@ -196,7 +196,12 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
             _refuse_complex(name, x)
         if divides:
             _check_integer_divisor(x, y)
-        return pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
+        out = pair(x, y)  # not apply(op, *args): a star-call costs a C-level frame
+        # (a number operand is no tensor torch's node could keep: only a cast tensor is kept as given)
+        if (x is not input and type(input) is Tensor or y is not other and type(other) is Tensor) and \
+                out._grad_fn is not None:
+            graph.saved_before_cast(out, (x, input), (y, other))
+        return out
 
     fn.__name__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting and type promotion, as ``torch.{name}``."
@@ -738,6 +743,8 @@ mul = binary(
     wgsl="a * b",
     opmath=True,
 )
+# torch's div node keeps self for other's gradient, other for both
+_DIV_SAVES = dict(save=(0, 1), saved_for={0: (1,), 1: (0, 1)})
 _div = binary(
     "div",
     ufunc("true_divide"),
@@ -745,8 +752,7 @@ _div = binary(
     lambda c, g: (g / c.inputs[1] if c.needs_input_grad[0] else None,
                   -g * (c.inputs[0] / c.inputs[1] / c.inputs[1]) if c.needs_input_grad[1] else None),
     out=FLOAT,
-    save=(0, 1),
-    saved_for={0: (1,), 1: (0, 1)},
+    **_DIV_SAVES,
     domain=(0.5, None),
     wgsl="a / b",
     opmath=True,
@@ -761,10 +767,10 @@ _FLOOR_DIVISION = dict(
 _floor_rule = _int_division(lambda np, x, y: np.floor_divide(x, y))
 _floor_divide = binary("floor_divide", _floor_rule, _no_derivative("floor_divide"),
                        backward_name="NotImplemented", **_FLOOR_DIVISION)
-# div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient (whose kernel
-# still saves both operands, as its other overload's)
+# div(rounding_mode="floor") is torch's div.Tensor_mode: the same numbers, but a zero gradient (whose node
+# still saves the operands as its other overload's)
 _div_floor = binary("div_floor", _floor_rule, _zeros, torch_name="div", backward_name="DivBackward2",
-                    samples=samples.rounding_mode("floor"), save=(0, 1), **_FLOOR_DIVISION)
+                    samples=samples.rounding_mode("floor"), **_DIV_SAVES, **_FLOOR_DIVISION)
 _div_trunc = binary(
     "div_trunc",
     _int_division(lambda np, x, y: np.trunc(x / y) if x.dtype.kind == "f" else np.trunc(x / y).astype(x.dtype)
@@ -773,7 +779,7 @@ _div_trunc = binary(
     torch_name="div",
     backward_name="DivBackward2",
     samples=samples.rounding_mode("trunc"),
-    save=(0, 1),
+    **_DIV_SAVES,
     bools="div_trunc_cpu",
     domain=(0.5, None),
     wgsl={"f": "trunc(a / b)", "*": "a / b"},

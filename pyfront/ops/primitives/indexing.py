@@ -195,10 +195,11 @@ def _scatter_vjp(c, g):
     """PyTorch's scatter_reduce_backward, written with the ops themselves (so it differentiates)."""
     from .elementwise import where
 
-    x, idx, src = c.inputs  # (scatter_write's node keeps the index only: all its two reductions read)
+    # (scatter_write's node keeps the index only, scatter_add_write's for src's gradient alone)
+    x, idx, src = c.inputs
     dim, reduce, include_self = c.attrs["dim"], c.attrs["reduce"], c.attrs["include_self"]
     if reduce in ("none", "sum"):
-        gx, gsrc = g, gather_op(g, idx, dim)
+        gx, gsrc = g, gather_op(g, idx, dim) if c.needs_input_grad[2] else None
     elif reduce == "mean":
         n = scatter_op(
             g.new_full(g.shape, float(include_self)), idx, src.new_ones(src.shape), dim, "sum", True
@@ -274,6 +275,10 @@ def _scatter_write_jvp(inputs, tangents, attrs):
 SCATTER_WRITE = register(OpDef(
     "scatter_write", "other", SCATTER.infer, _scatter_np, _scatter_vjp, arity=3, save=(1,),
     backward_name="ScatterBackward0", jvp=_scatter_write_jvp))
+# scatter_add's (index_add's): self's gradient is g itself, so the index is kept for src's alone, as torch's
+SCATTER_ADD_WRITE = register(OpDef(
+    "scatter_add_write", "other", SCATTER.infer, _scatter_np, _scatter_vjp, arity=3, save=(1,),
+    saved_for={1: (2,)}, backward_name="ScatterAddBackward0", jvp=_scatter_write_jvp))
 
 
 def gather_op(x, index, dim: int, keeps_input=None):
@@ -289,9 +294,9 @@ def gather_op(x, index, dim: int, keeps_input=None):
 def scatter_op(x, index, src, dim: int, reduce: str, include_self: bool, keeps_operands: bool = False):
     """``x`` with ``src`` written (reduce "none") or reduced into it at ``index`` along ``dim``;
     ``keeps_operands``: its node keeps ``x``, ``src`` and the result, as scatter_reduce's does."""
-    plain = reduce in ("none", "sum") and include_self and not keeps_operands
-    return apply(SCATTER_WRITE if plain else SCATTER, x, index, src, dim=dim, reduce=reduce,
-                 include_self=include_self)
+    op = SCATTER if not include_self or keeps_operands else SCATTER_WRITE if reduce == "none" else \
+        SCATTER_ADD_WRITE if reduce == "sum" else SCATTER
+    return apply(op, x, index, src, dim=dim, reduce=reduce, include_self=include_self)
 
 
 def check_along(name, x, dim, index, src=None) -> int:
@@ -327,7 +332,11 @@ def check_along(name, x, dim, index, src=None) -> int:
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` along ``dim`` (here dim=1), as ``torch.gather``."""
     d = check_along("gather", input, dim, index)
-    return gather_op(input, index.to(dt.int64), d, keeps_input=dim)
+    wide = index.to(dt.int64)
+    out = gather_op(input, wide, d, keeps_input=dim)
+    if wide is not index and out._grad_fn is not None:  # torch's node keeps the int32 index as given
+        graph.saved_before_cast(out, (wide, index))
+    return out
 
 
 def scatter_along(input, dim, index, src, reduce, include_self=True, keeps_operands=False):

@@ -11,7 +11,7 @@ from ...autograd.grad_mode import _state, _vmap_blocks
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
-from ...shape import Size
+from ...shape import Size, is_contiguous
 from ..dispatch import apply, product
 from ..on_meta import on_meta
 from ..registry import OpDef, register
@@ -35,12 +35,12 @@ def _matmul_infer(a, b, rank):
     return [((*lead, m), a.dtype)]
 
 
-def _column_major(x, rank) -> bool:
-    """Whether ``x`` is a column-major matrix (a transposed row-major one: a linear layer's ``weight.t()``),
-    as torch's mm backward asks (strides (1, rows) exactly); torch's bmm backward asks nothing."""
-    # (None: an operand not kept, where only the other's gradient needed it)
-    return rank == 2 and x is not None and not x._contiguous and x._strides[0] == 1 and \
-        x._strides[1] == x._shape[0]
+def _column_major(shape, strides, rank) -> bool:
+    """Whether a matrix of ``shape`` and ``strides`` is column-major (a transposed row-major one: a linear
+    layer's ``weight.t()``), as torch's mm backward asks of the sizes and strides its node keeps (strides
+    (1, rows) exactly, not contiguous): not the matrix itself, which it keeps only for the other's gradient;
+    torch's bmm backward asks nothing."""
+    return rank == 2 and strides[0] == 1 and strides[1] == shape[0] and not is_contiguous(shape, strides)
 
 
 def _transposed_operand(x, rank):
@@ -57,33 +57,35 @@ def _transposed_operand(x, rank):
     return mT_view(x, rank)
 
 
-def _product_grads(a, b, g, rank, need_a, need_b, a_shape):
+def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
-    operand's shape (``a_shape``: ``a`` is not kept where ``b`` needs no gradient), those not needed None.
-    As torch's mm backward, the gradient of a column-major matrix is computed transposed, so it comes out
-    in that matrix's own layout: (b g^T)^T, (g^T a)^T (a linear layer's weight then gets its gradient in
-    the weight's row-major order, where a^T g would be a transposed result every later use copies)."""
+    operand's shape, those not needed None: ``a`` and ``b`` are kept only for each other's gradient, as
+    torch's node keeps them, so the layouts come from the operands' ``shapes`` and ``strides`` (its node's
+    metadata). As torch's mm backward, the gradient of a column-major matrix is computed transposed, so it
+    comes out in that matrix's own layout: (b g^T)^T, (g^T a)^T (a linear layer's weight then gets its
+    gradient in the weight's row-major order, where a^T g would be a transposed result every later use
+    copies)."""
     op = _OPS[rank]
-    ga = gb = None
+    (a_shape, b_shape), ga, gb = shapes, None, None
     if need_a:
         # (not for a single column b: mv's, which torch differentiates as an outer product, dense)
-        if _column_major(a, rank) and (b is None or b._shape[-1] != 1):
+        if _column_major(a_shape, strides[0], rank) and b_shape[-1] != 1:
             *lead, n, k = a_shape
             ga = mT_view(product(op, Size((*lead, k, n)), (b, mT_view(g, rank)), rank=rank), rank)
         else:
             ga = product(op, a_shape, (g, _transposed_operand(b, rank)), rank=rank)
     if need_b:
-        if _column_major(b, rank):
-            *lead, k, m = b._shape
+        if _column_major(b_shape, strides[1], rank):
+            *lead, k, m = b_shape
             gb = mT_view(product(op, Size((*lead, m, k)), (mT_view(g, rank), a), rank=rank), rank)
         else:
-            gb = product(op, b._shape, (mT_view(a, rank), g), rank=rank)
+            gb = product(op, b_shape, (mT_view(a, rank), g), rank=rank)
     return ga, gb
 
 
 def _matmul_vjp(c, g):
     a, b = c.inputs
-    return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes[0])
+    return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes, c.node.input_strides)
 
 
 def _products_jvp(inputs, tangents, attrs):
@@ -104,12 +106,12 @@ def _products_jvp(inputs, tangents, attrs):
 def _register(name, sample_fn):
     return register(OpDef(name, "other", _matmul_infer, lambda np, a, b, rank: np.matmul(a, b), _matmul_vjp,
                           arity=2, save=(0, 1), saved_for=_CROSSWISE, torch_name=name, samples=sample_fn,
-                          jvp=_products_jvp))
+                          jvp=_products_jvp, extra={"keeps_strides": True}))
 
 
-# torch's node keeps each operand for the other's gradient only; pyfront keeps the second for its own too
-# (its layout picks how that gradient is computed: a linear layer's transposed weight)
-_CROSSWISE = {0: (1,), 1: (0, 1)}
+# torch's node keeps each operand for the other's gradient only, and each one's sizes and strides (what its
+# own gradient's layout is chosen by: a linear layer's transposed weight)
+_CROSSWISE = {0: (1,), 1: (0,)}
 
 
 _MM = _register("mm", samples.mm)
@@ -129,16 +131,17 @@ def _addmm_vjp(c, g):
     bias, a, b = c.inputs
     need_bias, need_a, need_b = c.needs_input_grad
     # the bias's gradient is g itself, summed over the rows it was broadcast along by the engine
-    return (g if need_bias else None, *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1]))
+    return (g if need_bias else None,
+            *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
 
 
 # torch's addmm(bias, mat1, mat2) with beta = alpha = 1, as F.linear records it (AddmmBackward0); named
 # apart from the composite torch.addmm (a test looks ops up by name), no torch name of its own: F.linear's
 # sweeps test it
 _ADDMM = register(OpDef("addmm_bias", "other", lambda bias, a, b: _matmul_infer(a, b, 2), _addmm_np,
-                        _addmm_vjp, arity=3, save=(1, 2), saved_for={1: (2,), 2: (1, 2)},
+                        _addmm_vjp, arity=3, save=(1, 2), saved_for={1: (2,), 2: (1,)},
                         backward_name="AddmmBackward0", jvp=_products_jvp,
-                        extra={"saved_names": ("self", "mat1", "mat2"),
+                        extra={"saved_names": ("self", "mat1", "mat2"), "keeps_strides": True,
                                "saved_constants": {"beta": 1, "alpha": 1}}))
 
 

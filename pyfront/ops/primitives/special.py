@@ -490,7 +490,8 @@ logaddexp2 = _float_only("logaddexp2", binary(
 # -- floating-point bits and integer arithmetic ------------------------------------------------------
 def _nextafter_vjp(c, g):
     x, y = c.inputs  # as torch: the gradient passes to self where it moved, never to other
-    return where(x == y, 0.0, g), g.new_zeros(g.shape)
+    # (x and y are kept for self's gradient alone: None where only other's is computed)
+    return where(x == y, 0.0, g) if c.needs_input_grad[0] else None, g.new_zeros(g.shape)
 
 
 def _nextafter_np(np, x, y):

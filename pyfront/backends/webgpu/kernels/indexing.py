@@ -309,7 +309,7 @@ def put_along(backend, op, inputs, attrs, out_meta):
     return [out.storage]
 
 
-@launcher("scatter_reduce", "scatter_write")
+@launcher("scatter_reduce", "scatter_write", "scatter_add_write")
 def scatter_reduce(backend, op, inputs, attrs, out_meta):
     (x, index, src), ((shape, dtype),) = inputs, out_meta
     dim, reduce, include_self = attrs["dim"], attrs["reduce"], attrs["include_self"]
