@@ -188,6 +188,17 @@ def like_input_or_weight(input, weight, *args, **kwargs):
     return name, name
 
 
+def like_weight(input, weight, *args, **kwargs):
+    """``lays_out``'s rule of a 1-d convolution, which torch runs as a 2-d one over a height of 1: a weight
+    whose 2-d view is channels-last (a column-major 1-d weight) makes its result and gradients channels-last
+    there, whatever the input's layout (measured: a column-major input with a row-major weight stays
+    contiguous)."""
+    if not isinstance(weight, Tensor) or weight._contiguous:
+        return None
+    name = suggested(weight)
+    return name, name
+
+
 def suggested_result(input, *args, **kwargs):
     """``lays_out``'s rule of a layer whose kernel makes its result in the format its input suggests but
     whose input gradient is an elementwise one's, laid out by the gradients' own layouts (batch_norm)."""
@@ -226,6 +237,13 @@ def contiguous_gradients(input, target, *args, **kwargs):
     as its elementwise steps lay it out."""
     tensors = [t for t in (input, target) if isinstance(t, Tensor)]
     return None if all(t._contiguous for t in tensors) else (None, "contiguous_format")
+
+
+def contiguous_result_of_all(*args, **kwargs):
+    """``lays_out``'s rule of a layer whose result torch makes contiguous whatever its Tensor arguments'
+    layouts (a fresh output its kernel fills: nll_loss's per-element losses), whichever of them the body's
+    elementwise steps would follow; its gradients as they come."""
+    return None if all(a._contiguous for a in args if isinstance(a, Tensor)) else ("contiguous_format", None)
 
 
 def contiguous_result_only(input, *args, **kwargs):

@@ -13,7 +13,7 @@ from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, in_float32
 from ...ops.creation import arange, full
 from ...ops.half_cpu import LANES, kernel_tail
-from ...ops.memory_formats import contiguous_gradients, lays_out
+from ...ops.memory_formats import contiguous_gradients, contiguous_result_of_all, lays_out
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import reductions as red
 from ...ops.primitives.nn import nll_loss_forward
@@ -507,6 +507,7 @@ def _pick(logp, target, weight, ignore_index):
 
 
 @composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss, grad_fn=_nll_node)
+@lays_out(contiguous_result_of_all)
 def nll_loss(
     input: Tensor,
     target: Tensor,

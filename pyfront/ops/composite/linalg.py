@@ -19,6 +19,7 @@ from ..primitives.elementwise import mul, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import bmm, check_not_bool, mm
 from ..creation import int_tuple
+from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
 from ..registry import composite
 from .. import samples
@@ -251,6 +252,7 @@ def _scaled(t, factor, is_input=False):
 
 
 @composite(samples=samples.addmm, grad_fn="AddmmBackward0")
+@lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
@@ -280,6 +282,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 
 @composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
+@lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
