@@ -246,6 +246,12 @@ def contiguous_result_of_all(*args, **kwargs):
     return None if all(a._contiguous for a in args if isinstance(a, Tensor)) else ("contiguous_format", None)
 
 
+def contiguous_result_always(*args, **kwargs):
+    """``lays_out``'s rule of a layer whose result torch makes contiguous where the body's steps may move its
+    dims whatever the inputs' layouts (diag_embed's movedim); its gradients as they come."""
+    return "contiguous_format", None
+
+
 def contiguous_result_only(input, *args, **kwargs):
     """``lays_out``'s rule of a layer whose result torch makes contiguous whatever its input's layout, its
     input gradient a view or an elementwise one's of the gradients' own layouts (diag_embed)."""

@@ -19,6 +19,7 @@ from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
 from ...ops.primitives.linalg import addmm_bias, check_not_bool, mm, mT_view
 from ...ops.primitives import elementwise as ew
+from ...ops.memory_formats import contiguous_result_only, lays_out
 from ...ops.on_meta import on_meta
 from ...ops.registry import composite
 from ...ops import samples
@@ -529,6 +530,7 @@ def embedding(
 
 
 @composite(grad=False, torch_name="nn.functional.one_hot", samples=samples.one_hot)
+@lays_out(contiguous_result_only)  # torch's scatter into fresh zeros
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """One-hot encoding: an int64 tensor with 1 at each value's index along a new last dim.
 

@@ -31,7 +31,7 @@ from .complex_numbers import complex as complex_parts
 from .linalg import matmul
 from .reductions import sort
 from .shaping import pad
-from ..memory_formats import contiguous_result_only, lays_out
+from ..memory_formats import contiguous_result_always, lays_out
 
 __all__ = ["meshgrid", "diag", "diag_embed", "trace", "cdist", "dist", "nan_to_num", "fmax", "fmin",
            "heaviside", "signbit", "nanmean", "nansum", "msort", "cummax", "cummin"]
@@ -91,7 +91,7 @@ def meshgrid(*tensors, indexing: str | None = None):
     s(T((3,))), s(T((3,)), 1), s(T((3,)), -2), s(T((2, 3, 4)), 1, 0, 2), s(T((2, 3)), -1, -1, 0),
     s(T((0,))), s(T((4, 5), layout="transposed")), s(T((3,), "int64"), 2), s(T((2, 3)), 0, 1, 1),
     s(T((3,), "bool"), -1)], grad_fn="DiagEmbedBackward0")
-@lays_out(contiguous_result_only)
+@lays_out(contiguous_result_always)  # torch's fresh zeros, the diagonal written in: whatever dim1 and dim2
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
     last dim of ``input``; zero elsewhere. As ``torch.diag_embed``."""

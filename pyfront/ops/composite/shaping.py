@@ -228,7 +228,8 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
         return input.clone()
     shape = tuple(input.shape)
     wide = input.unsqueeze(dim + 1).expand(shape[:dim + 1] + (count,) + shape[dim + 1:])
-    return wide.reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
+    # copied first, as torch's: a reshape alone is a stride-0 view where the repeated dim has one element
+    return wide.contiguous().reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
 
 
 def _repeat_on_meta(input, repeats, dim, size, output_size):
