@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from ..autograd.grad_mode import _state
 
-from ..strides_order import check_format_rank, format_rank, format_strides, is_contiguous_as, \
-    non_overlapping_and_dense, preserved_strides, suggested_format
+from ..strides_order import check_format_rank, dense_strides, format_rank, format_strides, is_contiguous_as, \
+    non_overlapping_and_dense, preserved_strides, result_strides, suggested_format
 from ..tensor import Tensor
 
 
@@ -98,6 +98,22 @@ def laid_like(out, input, memory_format):
     laid = Tensor._make(out._storage, out._shape, out.dtype, strides)
     laid._requires_grad = out._requires_grad
     return laid
+
+
+def iterated(result, *operands):
+    """``result``, an elementwise function of Tensors ``operands`` (broadcast to its shape), laid out as torch's
+    kernel lays out its output when it is a TensorIterator over them in this order (a backward kernel's
+    (grad_output, self), where pyfront's result took another operand's layout): a copy where the strides a view
+    sees differ, else ``result`` itself (the usual row-major case costs an attribute read per operand)."""
+    if not result._odd and not any(t._odd for t in operands):  # all in row-major order: so is torch's
+        return result
+    shape = result._shape
+    strides = result_strides(shape, [(t._shape, t._strides) for t in operands]) or \
+        dense_strides(shape, range(len(shape) - 1, -1, -1))
+    if all(n == 1 or a == b for n, a, b in zip(shape, strides, result._strides)):
+        return result
+    from .primitives.elementwise import relaid
+    return relaid(result, strides)
 
 
 def suggested(t) -> str:
