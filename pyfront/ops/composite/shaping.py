@@ -4,6 +4,7 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import list_dims, normalize_dim, single_int_list
 from ...tensor import Tensor
+from ..common import Formula
 from ..creation import arange, full, int_tuple, require_args, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
@@ -145,7 +146,8 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     out = input
     for shift, d in zip(shifts, dims):
         out = _roll_dim(out, shift, normalize_dim(d, input.dim()))
-    return out if out is not input else input.clone()
+    # a fresh tensor, as torch's constant_pad_nd makes (a crop alone is a narrowed view)
+    return out.contiguous() if out is not input else input.clone()
 
 
 @records("RepeatBackward0")
@@ -327,6 +329,21 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     Args:
         pad: (left, right) amounts for the last dim, then for the one before it, and so on.
     """
+    if input.requires_grad:  # differentiated as torch's node: its gradient a fresh crop of the incoming one
+        return Formula.apply(_padded, _pad_backward, input, pad, mode, value)
+    return _padded(input, pad, mode, value)
+
+
+def _pad_backward(g, input, pad, mode, value):
+    """torch's constant_pad_nd_backward: the gradient padded by the negated amounts (a fresh tensor, where the
+    slices of a cat's gradient are strided views of the padded one)."""
+    return _padded(g, [-p for p in pad], mode, None), None, None, None
+
+
+_pad_backward.saves = ()  # (reads no input)
+
+
+def _padded(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is available, got mode={mode!r}")
     if len(pad) % 2:
@@ -352,5 +369,6 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     for d, left, right in amounts:
         if left > 0 or right > 0:
             out = cat(block(d, left) + [out] + block(d, right), d)
-    return out if out is not input else input.clone()
+    # a fresh tensor, as torch's constant_pad_nd makes (a crop alone is a narrowed view)
+    return out.contiguous() if out is not input else input.clone()
 
