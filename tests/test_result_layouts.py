@@ -79,8 +79,8 @@ def test_result_layouts_as_torch():
         f"laid out otherwise than torch: {new}; now as torch (drop from KNOWN): {fixed}"
 
 
-# (op, whether its gradients are compared too): one op of each kind fixed here, over every sample row (the first
-# rows alone miss some)
+# (op, whether its gradients are compared too): one op of each kind fixed here, over every sample row (the
+# first rows alone miss some)
 EVERY_ROW = [("addmm", False), ("frexp", False), ("unique", False), ("nn.functional.max_pool2d", True),
              ("nn.functional.hardtanh", True)]
 

@@ -101,10 +101,10 @@ def laid_like(out, input, memory_format):
 
 
 def iterated(result, *operands):
-    """``result``, an elementwise function of Tensors ``operands`` (broadcast to its shape), laid out as torch's
-    kernel lays out its output when it is a TensorIterator over them in this order (a backward kernel's
-    (grad_output, self), where pyfront's result took another operand's layout): a copy where the strides a view
-    sees differ, else ``result`` itself (the usual row-major case costs an attribute read per operand)."""
+    """``result``, an elementwise function of Tensors ``operands`` (broadcast to its shape), laid out as
+    torch's kernel lays out its output when it is a TensorIterator over them in this order (a backward
+    kernel's (grad_output, self), where pyfront's result took another operand's layout): a copy where the
+    strides a view sees differ, else ``result`` itself (the row-major case: an attribute read per operand)."""
     if not result._odd and not any(t._odd for t in operands):  # all in row-major order: so is torch's
         return result
     shape = result._shape
