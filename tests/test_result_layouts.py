@@ -19,7 +19,6 @@ CONV_WEIGHT = "a transposed convolution's weight gradient: torch's kernel lays i
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
 PRODUCT_CHAIN = "its weight's gradient: pyfront's product chain lays it out"
 BATCH_PRODUCT = "batch1's gradient: pyfront's one product over the batch (a permuted reshape) lays it out"
-DIAGONAL = "the gradient is a diagonal view of a dense matrix in torch (stride n + 1), dense in pyfront"
 CONTIGUOUS_GRAD = "the input gradient: torch's backward kernel makes it contiguous"
 KNOWN = {
     "logit-0-column_major": ELEMENTWISE_BACKWARD,
@@ -40,9 +39,6 @@ KNOWN = {
     "addbmm-0": BATCH_PRODUCT,
     "addbmm-0-column_major": BATCH_PRODUCT,
     "addbmm-0-permuted": BATCH_PRODUCT,
-    "diag_embed-0": "the gradient of a 1-element diagonal (a size-1 dim's stride aside)",
-    "diag-0": DIAGONAL,
-    "diagflat-0": DIAGONAL,
     "nn.functional.conv_transpose1d-0": CONV_WEIGHT,
     "nn.functional.conv_transpose2d-0": CONV_WEIGHT,
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",

@@ -19,6 +19,7 @@ from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import typename
+from ..common import Formula
 from ..creation import arange
 from ..primitives import reductions as red
 from ..creation import full
@@ -95,6 +96,21 @@ def meshgrid(*tensors, indexing: str | None = None):
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
     last dim of ``input``; zero elsewhere. As ``torch.diag_embed``."""
+    if input.requires_grad:  # differentiated as torch's node: its gradient the incoming one's diagonal (a view)
+        return Formula.apply(_diag_embedded, _diag_embed_backward, input, offset, dim1, dim2)
+    return _diag_embedded(input, offset, dim1, dim2)
+
+
+def _diag_embed_backward(g, input, offset, dim1, dim2):
+    """torch's formula: ``grad.diagonal(offset, dim1, dim2)``, a strided view of the incoming gradient (the
+    sum over the embedding's zeros was a dense copy, and +0 where a diagonal element is -0)."""
+    return g.diagonal(offset, dim1, dim2), None, None, None
+
+
+_diag_embed_backward.saves = ()  # (reads no input)
+
+
+def _diag_embedded(input, offset, dim1, dim2):
     n_out = input.dim() + 1
     d1, d2 = normalize_dim(dim1, n_out), normalize_dim(dim2, n_out)
     if d1 == d2:
