@@ -15,7 +15,6 @@ from optable import entries
 ELEMENTWISE_BACKWARD = ("torch's backward kernel is a TensorIterator over (grad, input) in its own operand "
                         "order; pyfront's gradient is its formula's where/mul chain, laid out by another "
                         "operand")
-CONV_WEIGHT = "a transposed convolution's weight gradient: torch's kernel lays it out its own way"
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
 PRODUCT_CHAIN = "its weight's gradient: pyfront's product chain lays it out"
 BATCH_PRODUCT = "batch1's gradient: pyfront's one product over the batch (a permuted reshape) lays it out"
@@ -39,8 +38,6 @@ KNOWN = {
     "addbmm-0": BATCH_PRODUCT,
     "addbmm-0-column_major": BATCH_PRODUCT,
     "addbmm-0-permuted": BATCH_PRODUCT,
-    "nn.functional.conv_transpose1d-0": CONV_WEIGHT,
-    "nn.functional.conv_transpose2d-0": CONV_WEIGHT,
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",
     "nn.functional.bilinear-0": PRODUCT_CHAIN,
     "nn.functional.bilinear-0-column_major": "its input's and weight's gradients: pyfront's product chain",

@@ -21,6 +21,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.graph import saved_as_torch
 from ...dtypes import cpp_name, scalar_name
+from ...ops.primitives.elementwise import relaid
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
@@ -567,6 +568,10 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
             f"Given input size per channel: ({h} x {w}). Calculated output size per channel: "
             f"({size[0]} x {size[1]}). Output size is too small"
         )
+    if weight.requires_grad and weight._contiguous and is_grad_enabled():
+        # torch's kernel fills the weight's gradient as a fresh contiguous tensor; W^T's product gradient,
+        # transposed back, would have the input channels innermost
+        weight = relaid(weight, None, weight._strides)
     # the windows of the full (unpadded, uncropped) output each receive W^T x at one input position
     wmat = weight.reshape(groups, in_ch // groups, out_per_group * kh * kw).transpose(1, 2)
     full = [(i - 1) * st + d * (k - 1) + 1 for i, st, d, k in zip((h, w), stride, dilation, (kh, kw))]
