@@ -16,7 +16,6 @@ ELEMENTWISE_BACKWARD = ("torch's backward kernel is a TensorIterator over (grad,
                         "order; pyfront's gradient is its formula's where/mul chain, laid out by another "
                         "operand")
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
-PRODUCT_CHAIN = "its weight's gradient: pyfront's product chain lays it out"
 BATCH_PRODUCT = "batch1's gradient: pyfront's one product over the batch (a permuted reshape) lays it out"
 CONTIGUOUS_GRAD = "the input gradient: torch's backward kernel makes it contiguous"
 KNOWN = {
@@ -39,9 +38,7 @@ KNOWN = {
     "addbmm-0-column_major": BATCH_PRODUCT,
     "addbmm-0-permuted": BATCH_PRODUCT,
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",
-    "nn.functional.bilinear-0": PRODUCT_CHAIN,
-    "nn.functional.bilinear-0-column_major": "its input's and weight's gradients: pyfront's product chain",
-    "nn.functional.bilinear-0-permuted": PRODUCT_CHAIN,
+    "nn.functional.bilinear-0-column_major": "input1's gradient: mm's transposed-operand rule, not _trilinear's",
     "nn.functional.adaptive_avg_pool1d-0-column_major": POOL_1D,
     "nn.functional.adaptive_max_pool1d-0-column_major": POOL_1D,
     "nn.functional.interpolate-0-channels_last": CONTIGUOUS_GRAD,
