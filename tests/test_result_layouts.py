@@ -16,7 +16,6 @@ ELEMENTWISE_BACKWARD = ("torch's backward kernel is a TensorIterator over (grad,
                         "order; pyfront's gradient is its formula's where/mul chain, laid out by another "
                         "operand")
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
-BATCH_PRODUCT = "batch1's gradient: pyfront's one product over the batch (a permuted reshape) lays it out"
 CONTIGUOUS_GRAD = "the input gradient: torch's backward kernel makes it contiguous"
 KNOWN = {
     "logit-0-column_major": ELEMENTWISE_BACKWARD,
@@ -34,9 +33,6 @@ KNOWN = {
     "nn.functional.prelu-0-column_major": ELEMENTWISE_BACKWARD,
     "masked_select-0-column_major": "torch's gradient: a masked_scatter into zeros_like(input)",
     "take-0-column_major": "its gradient: torch's put_ into zeros_like(input) keeps input's order",
-    "addbmm-0": BATCH_PRODUCT,
-    "addbmm-0-column_major": BATCH_PRODUCT,
-    "addbmm-0-permuted": BATCH_PRODUCT,
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",
     "nn.functional.bilinear-0-column_major": "input1's gradient: mm's transposed-operand rule, not _trilinear's",
     "nn.functional.adaptive_avg_pool1d-0-column_major": POOL_1D,

@@ -15,7 +15,7 @@ from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..common import in_float32
-from ..primitives.elementwise import mul, where
+from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import bmm, check_not_bool, mm
 from ..creation import int_tuple
@@ -313,9 +313,11 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
         for i in range(1, b):
             out = addmm(out, batch1[i], batch2[i], alpha=alpha)
         return out
-    # the sum over the batch of products is one product over the batch and inner dims together
-    return addmm(expanded, batch1.permute(1, 0, 2).reshape(n, b * k), batch2.reshape(b * k, m),
-                 beta=beta, alpha=alpha)
+    # the sum over the batch of products is one product over the batch and inner dims together; batch1's
+    # rows moved outermost are a copy (as the reshape would make) whose gradient goes back row-major, as torch's
+    # kernel gives it (the copy's own would be the permuted one)
+    rows = relaid(batch1.permute(1, 0, 2), None, (k, n * k, 1))
+    return addmm(expanded, rows.reshape(n, b * k), batch2.reshape(b * k, m), beta=beta, alpha=alpha)
 
 
 # -- tensordot and einsum ------------------------------------------------------------------------
