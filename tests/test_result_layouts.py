@@ -34,7 +34,7 @@ KNOWN = {
     "masked_select-0-column_major": "torch's gradient: a masked_scatter into zeros_like(input)",
     "take-0-column_major": "its gradient: torch's put_ into zeros_like(input) keeps input's order",
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",
-    "nn.functional.bilinear-0-column_major": "input1's gradient: mm's transposed-operand rule, not _trilinear's",
+    "nn.functional.bilinear-0-column_major": "input1's gradient: mm's transposed-operand rule",
     "nn.functional.adaptive_avg_pool1d-0-column_major": POOL_1D,
     "nn.functional.adaptive_max_pool1d-0-column_major": POOL_1D,
     "nn.functional.interpolate-0-channels_last": CONTIGUOUS_GRAD,
@@ -82,3 +82,30 @@ def test_fixed_kinds_every_row(op, grads):
                 for what, t, p, shape in layouts or ():
                     assert seen(shape, t) == seen(shape, p), \
                         f"{op}-{i}-{relayout} {what}: torch {t}, pyfront {p}"
+
+
+# F.pad's constant mode as torch's constant_pad_nd: the output in the format the input suggests, a crop a
+# clone of the narrowed view (its order kept), the gradient a crop of the incoming one laid out as it comes
+PADS = {
+    "channels_last": (lambda L: L.randn(2, 3, 4, 5).contiguous(memory_format=L.channels_last), (1, 1, 1, 1)),
+    "channels_last_crop": (lambda L: L.randn(2, 3, 4, 5).contiguous(memory_format=L.channels_last),
+                           (-1, 0, 0, -1)),
+    "transposed": (lambda L: L.randn(3, 4).t(), (1, 1)),
+    "transposed_crop": (lambda L: L.randn(3, 4).t(), (-1, 0)),
+}
+
+
+@pytest.mark.parametrize("case", list(PADS))
+def test_constant_pad_layouts(case):
+    import torch
+
+    import pyfront
+    got = []
+    for L in (torch, pyfront):
+        make, amounts = PADS[case]
+        x = make(L).requires_grad_()
+        y = L.nn.functional.pad(x, amounts)
+        grads = [L.autograd.grad(y, x, g, retain_graph=True)[0].stride()
+                 for g in (L.ones_like(y), L.ones(tuple(y.shape)))]
+        got.append((y.stride(), grads))
+    assert got[1] == got[0]

@@ -146,9 +146,9 @@ def lays_out(rule, grads: int = 1, as_given: bool = False):
             if out_format is None:  # (the results as the body lays them out)
                 return out
             if isinstance(out, tuple):
-                return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
-                    type(out)(*(_in_format(o, out_format) for o in out))
-            return _in_format(out, out_format)
+                return type(out)(in_format(o, out_format) for o in out) if type(out) is tuple else \
+                    type(out)(*(in_format(o, out_format) for o in out))
+            return in_format(out, out_format)
         return wrapper
     return deco
 
@@ -172,8 +172,9 @@ def _grads_in_format(args, name, count, as_given):
     return tuple(args)
 
 
-def _in_format(t, name):
-    """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank)."""
+def in_format(t, name):
+    """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank): a copy
+    that records a CloneBackward0 node where a gradient flows."""
     from .primitives.elementwise import relaid
     if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim()):
         return t

@@ -171,8 +171,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     saved_as_torch(input2, by=(input1, weight))
     saved_as_torch(weight, by=(input1, input2))
     # x1 @ W viewed as (in1, out * in2), then contracted with x2 over in2
-    # (copied as the reshape would, with the weight's gradient laid out back row-major, as torch's kernel gives
-    # it whatever the weight's layout, where the copy's own gradient would be the permuted one)
+    # (copied as the reshape would, with the weight's gradient laid out back row-major, as torch's kernel
+    # gives it whatever the weight's layout, where the copy's own gradient would be the permuted one)
     moved = relaid(weight.permute(1, 0, 2), None, (in2, in1 * in2, 1))
     left = matmul(input1, moved.reshape(in1, out_f * in2))
     prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)

@@ -504,8 +504,8 @@ def _pick(logp, target, weight, ignore_index):
         raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
     safe, w, ignored = _targets(target, weight, ignore_index, n_classes, logp.dtype)
     scores = logp.movedim(1, -1) if logp.dim() >= 2 else logp
-    if logp.dim() > 2:  # the copy the reshape below would make, its gradient laid back out contiguous in logp's
-        # dims, as torch's kernel gives it (the copy's own would be the moved one)
+    if logp.dim() > 2:  # the copy the reshape below would make, its gradient laid back out contiguous in
+        # logp's dims, as torch's kernel gives it (the copy's own would be the moved one)
         scores = relaid(scores, None, _moved_strides(logp.shape))
     # one index per row: take_along's backward (put_along) needs distinct indices along the dim
     picked = apply(red.take_along, scores.reshape(-1, n_classes), safe.reshape(-1, 1), dim=1)

@@ -96,7 +96,7 @@ def meshgrid(*tensors, indexing: str | None = None):
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
     last dim of ``input``; zero elsewhere. As ``torch.diag_embed``."""
-    if input.requires_grad:  # differentiated as torch's node: its gradient the incoming one's diagonal (a view)
+    if input.requires_grad:  # differentiated as torch's node: the incoming gradient's diagonal (a view)
         return Formula.apply(_diag_embedded, _diag_embed_backward, input, offset, dim1, dim2)
     return _diag_embedded(input, offset, dim1, dim2)
 

@@ -314,8 +314,8 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
             out = addmm(out, batch1[i], batch2[i], alpha=alpha)
         return out
     # the sum over the batch of products is one product over the batch and inner dims together; batch1's
-    # rows moved outermost are a copy (as the reshape would make) whose gradient goes back row-major, as torch's
-    # kernel gives it (the copy's own would be the permuted one)
+    # rows moved outermost are a copy (as the reshape would make) whose gradient goes back row-major, as
+    # torch's kernel gives it (the copy's own would be the permuted one)
     rows = relaid(batch1.permute(1, 0, 2), None, (k, n * k, 1))
     return addmm(expanded, rows.reshape(n, b * k), batch2.reshape(b * k, m), beta=beta, alpha=alpha)
 

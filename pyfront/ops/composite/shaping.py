@@ -8,7 +8,7 @@ from ..common import Formula
 from ..creation import arange, full, int_tuple, require_args, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
-from ..memory_formats import contiguous_result, lays_out, rolled
+from ..memory_formats import contiguous_result, in_format, lays_out, rolled, suggested
 from ..registry import composite, records
 from .. import samples
 
@@ -146,8 +146,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     out = input
     for shift, d in zip(shifts, dims):
         out = _roll_dim(out, shift, normalize_dim(d, input.dim()))
-    # a fresh tensor, as torch's constant_pad_nd makes (a crop alone is a narrowed view)
-    return out.contiguous() if out is not input else input.clone()
+    return out if out is not input else input.clone()
 
 
 @records("RepeatBackward0")
@@ -335,8 +334,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
 
 
 def _pad_backward(g, input, pad, mode, value):
-    """torch's constant_pad_nd_backward: the gradient padded by the negated amounts (a fresh tensor, where the
-    slices of a cat's gradient are strided views of the padded one)."""
+    """torch's constant_pad_nd_backward: the gradient padded by the negated amounts (a fresh tensor laid out
+    as the incoming gradient, where the slices of a cat's gradient are strided views of the padded one)."""
     return _padded(g, [-p for p in pad], mode, None), None, None, None
 
 
@@ -369,6 +368,9 @@ def _padded(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     for d, left, right in amounts:
         if left > 0 or right > 0:
             out = cat(block(d, left) + [out] + block(d, right), d)
-    # a fresh tensor, as torch's constant_pad_nd makes (a crop alone is a narrowed view)
-    return out.contiguous() if out is not input else input.clone()
+    if out is input:
+        return input.clone()
+    if not any(left > 0 or right > 0 for _, left, right in amounts):  # a crop: torch's narrow, then clone
+        return out.clone()
+    return in_format(out, suggested(input))  # torch's fresh output in the format its input suggests
 
