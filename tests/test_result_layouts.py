@@ -16,7 +16,8 @@ ELEMENTWISE_BACKWARD = ("torch's backward kernel is a TensorIterator over (grad,
                         "order; pyfront's gradient is its formula's where/mul chain, laid out by another "
                         "operand")
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
-CONTIGUOUS_GRAD = "the input gradient: torch's backward kernel makes it contiguous"
+CONTIGUOUS_GRAD = ("the input gradient: torch's backward kernel takes the incoming gradient's format (here "
+                   "contiguous), pyfront the input's")
 KNOWN = {
     "logit-0-column_major": ELEMENTWISE_BACKWARD,
     "xlogy-0-column_major": ELEMENTWISE_BACKWARD,
