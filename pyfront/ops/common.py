@@ -264,7 +264,23 @@ class Formula(Function):
         result = {"result": saved[-1]} if _reads_result(ctx.formula) else {}
         grads = ctx.formula(g, *inputs, **result)
         grads = (grads,) if isinstance(grads, Tensor) else grads
+        if getattr(ctx.formula, "grad_first", False):
+            grads = _grad_first(g, inputs, grads)
         return None, None, *(d if need else None for d, need in zip(grads, ctx.needs_input_grad[2:]))
+
+
+def grad_first(backward):
+    """Mark a ``Formula`` backward whose torch kernel is a TensorIterator over (grad_output, input): the
+    gradient of each input of the result's shape is laid out as that order picks (the incoming gradient's
+    layout first), where the formula's selects would follow the input's."""
+    backward.grad_first = True
+    return backward
+
+
+def _grad_first(g, inputs, grads):
+    from .memory_formats import iterated
+    return tuple(iterated(d, g, x) if isinstance(d, Tensor) and isinstance(x, Tensor) and d._shape == x._shape
+                 == g._shape else d for d, x in zip(grads, inputs))
 
 
 def _reads_result(backward) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from ..autograd.grad_mode import _state
 
-from ..strides_order import check_format_rank, format_rank, format_strides, is_contiguous_as, \
-    non_overlapping_and_dense, preserved_strides, suggested_format
+from ..strides_order import check_format_rank, dense_strides, format_rank, format_strides, is_contiguous_as, \
+    non_overlapping_and_dense, preserved_strides, result_strides, suggested_format
 from ..tensor import Tensor
 
 
@@ -100,6 +100,22 @@ def laid_like(out, input, memory_format):
     return laid
 
 
+def iterated(result, *operands):
+    """``result``, an elementwise function of Tensors ``operands`` (broadcast to its shape), laid out as
+    torch's kernel lays out its output when it is a TensorIterator over them in this order (a backward
+    kernel's (grad_output, self), where pyfront's result took another operand's layout): a copy where the
+    strides a view sees differ, else ``result`` itself (the row-major case: an attribute read per operand)."""
+    if not result._odd and not any(t._odd for t in operands):  # all in row-major order: so is torch's
+        return result
+    shape = result._shape
+    strides = result_strides(shape, [(t._shape, t._strides) for t in operands]) or \
+        dense_strides(shape, range(len(shape) - 1, -1, -1))
+    if all(n == 1 or a == b for n, a, b in zip(shape, strides, result._strides)):
+        return result
+    from .primitives.elementwise import relaid
+    return relaid(result, strides)
+
+
 def suggested(t) -> str:
     """The memory format ``t``'s strides suggest (torch's ``suggest_memory_format``; not a Tensor:
     contiguous_format, the layer's own checks refuse it)."""
@@ -130,9 +146,9 @@ def lays_out(rule, grads: int = 1, as_given: bool = False):
             if out_format is None:  # (the results as the body lays them out)
                 return out
             if isinstance(out, tuple):
-                return type(out)(_in_format(o, out_format) for o in out) if type(out) is tuple else \
-                    type(out)(*(_in_format(o, out_format) for o in out))
-            return _in_format(out, out_format)
+                return type(out)(in_format(o, out_format) for o in out) if type(out) is tuple else \
+                    type(out)(*(in_format(o, out_format) for o in out))
+            return in_format(out, out_format)
         return wrapper
     return deco
 
@@ -156,8 +172,9 @@ def _grads_in_format(args, name, count, as_given):
     return tuple(args)
 
 
-def _in_format(t, name):
-    """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank)."""
+def in_format(t, name):
+    """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank): a copy
+    that records a CloneBackward0 node where a gradient flows."""
     from .primitives.elementwise import relaid
     if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim()):
         return t
@@ -185,6 +202,17 @@ def like_input_or_weight(input, weight, *args, **kwargs):
     name = suggested(input)
     if name == "contiguous_format" and weight.dim() == input.dim():
         name = suggested(weight)
+    return name, name
+
+
+def like_weight(input, weight, *args, **kwargs):
+    """``lays_out``'s rule of a 1-d convolution, which torch runs as a 2-d one over a height of 1: a weight
+    whose 2-d view is channels-last (a column-major 1-d weight) makes its result and gradients channels-last
+    there, whatever the input's layout (measured: a column-major input with a row-major weight stays
+    contiguous)."""
+    if not isinstance(weight, Tensor) or weight._contiguous:
+        return None
+    name = suggested(weight)
     return name, name
 
 
@@ -226,6 +254,19 @@ def contiguous_gradients(input, target, *args, **kwargs):
     as its elementwise steps lay it out."""
     tensors = [t for t in (input, target) if isinstance(t, Tensor)]
     return None if all(t._contiguous for t in tensors) else (None, "contiguous_format")
+
+
+def contiguous_result_of_all(*args, **kwargs):
+    """``lays_out``'s rule of a layer whose result torch makes contiguous whatever its Tensor arguments'
+    layouts (a fresh output its kernel fills: nll_loss's per-element losses), whichever of them the body's
+    elementwise steps would follow; its gradients as they come."""
+    return None if all(a._contiguous for a in args if isinstance(a, Tensor)) else ("contiguous_format", None)
+
+
+def contiguous_result_always(*args, **kwargs):
+    """``lays_out``'s rule of a layer whose result torch makes contiguous where the body's steps may move its
+    dims whatever the inputs' layouts (diag_embed's movedim); its gradients as they come."""
+    return "contiguous_format", None
 
 
 def contiguous_result_only(input, *args, **kwargs):

@@ -11,7 +11,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
-from ...ops.common import Formula, check_fits
+from ...ops.common import Formula, check_fits, grad_first
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.shaping import cat
 from ...ops.argcheck import must_be
@@ -129,6 +129,7 @@ def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) 
     return vector_or_tail([x], vector, scalar, block // x.element_size())
 
 
+@grad_first
 def _hardtanh_backward(g, x, lo, hi):
     """PyTorch's hardtanh_backward: the gradient strictly inside the bounds, else 0. At NaN 0 in torch's
     vectors and the gradient in its scalar tail (a tensor's last few elements: ops/cpu_vectors.py)."""
@@ -492,6 +493,7 @@ def _hardswish(x):
     return (x * ew.clamp(x + 3.0, 0.0, 6.0) / 6.0).to(x.dtype)
 
 
+@grad_first
 def _hardswish_backward(g, x):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
     # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
@@ -535,6 +537,7 @@ def _hardsigmoid(x):
 _ONE_SIXTH_F32 = 0.1666666716337204
 
 
+@grad_first
 def _hardsigmoid_backward(g, x):
     """0 at NaN (unlike hardtanh, in torch's vectors and tail alike), 1/6 strictly inside (-3, 3)."""
     return ew.where(ew.logical_and(x > -3, x < 3), g * _ONE_SIXTH_F32, 0.0)

@@ -21,6 +21,7 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.graph import saved_as_torch
 from ...dtypes import cpp_name, scalar_name
+from ...ops.primitives.elementwise import relaid
 from ...ops.primitives.nn import blocks, col2im, im2col
 from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
@@ -31,7 +32,7 @@ from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
 from ...ops.common import Formula, in_float32_of_one_dtype
 from ...ops.creation import zeros
-from ...ops.memory_formats import lays_out, like_input_or_weight
+from ...ops.memory_formats import lays_out, like_input_or_weight, like_weight
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -403,7 +404,7 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
         stride, padding, dilation = (1,) + stride, (0,) + padding, (1,) + dilation
-    out = _conv_nd(input, weight, bias, stride, padding, dilation, groups)
+    out = (_conv_nd_as_2d if nd == 1 else _conv_nd)(input, weight, bias, stride, padding, dilation, groups)
     if nd == 1:
         out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
@@ -497,12 +498,22 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
             (1,) + dilation,
             (0,) + output_padding,
         )
-    # contiguous, as torch's output is: the padding was cropped off a larger result (a narrowed view)
-    out = _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation)
-    out = out.contiguous()
+    out = (_conv_transpose_as_2d if nd == 1 else _conv_transpose_dense)(
+        input, weight, bias, stride, padding, output_padding, groups, dilation)
     if nd == 1:
         out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
+
+
+def _conv_transpose_dense(x, weight, bias, stride, padding, output_padding, groups, dilation):
+    # contiguous, as torch's output is: the padding was cropped off a larger result (a narrowed view)
+    return _conv_transpose_nd(x, weight, bias, stride, padding, output_padding, groups, dilation).contiguous()
+
+
+# torch runs a 1-d convolution as a 2-d one over a height of 1, whose kernels lay the result (and the input's
+# and weight's gradients) out in the format that 2-d weight suggests: channels-last where it is column-major
+_conv_nd_as_2d = lays_out(like_weight, grads=2)(_conv_nd)
+_conv_transpose_as_2d = lays_out(like_weight, grads=2)(_conv_transpose_dense)
 
 
 def _transposed_detail(output_padding, stride, dilation):
@@ -557,6 +568,10 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
             f"Given input size per channel: ({h} x {w}). Calculated output size per channel: "
             f"({size[0]} x {size[1]}). Output size is too small"
         )
+    if weight.requires_grad and weight._contiguous and is_grad_enabled():
+        # torch's kernel fills the weight's gradient as a fresh contiguous tensor; W^T's product gradient,
+        # transposed back, would have the input channels innermost
+        weight = relaid(weight, None, weight._strides)
     # the windows of the full (unpadded, uncropped) output each receive W^T x at one input position
     wmat = weight.reshape(groups, in_ch // groups, out_per_group * kh * kw).transpose(1, 2)
     full = [(i - 1) * st + d * (k - 1) + 1 for i, st, d, k in zip((h, w), stride, dilation, (kh, kw))]

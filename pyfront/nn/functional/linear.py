@@ -19,6 +19,8 @@ from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
 from ...ops.primitives.linalg import addmm_bias, check_not_bool, mm, mT_view
 from ...ops.primitives import elementwise as ew
+from ...ops.primitives.elementwise import relaid
+from ...ops.memory_formats import contiguous_result_only, lays_out
 from ...ops.on_meta import on_meta
 from ...ops.registry import composite
 from ...ops import samples
@@ -169,7 +171,10 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     saved_as_torch(input2, by=(input1, weight))
     saved_as_torch(weight, by=(input1, input2))
     # x1 @ W viewed as (in1, out * in2), then contracted with x2 over in2
-    left = matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
+    # (copied as the reshape would, with the weight's gradient laid out back row-major, as torch's kernel
+    # gives it whatever the weight's layout, where the copy's own gradient would be the permuted one)
+    moved = relaid(weight.permute(1, 0, 2), None, (in2, in1 * in2, 1))
+    left = matmul(input1, moved.reshape(in1, out_f * in2))
     prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)
     out = prod.sum(-1, dtype=prod.dtype)  # integer inputs keep their dtype (and wrap), as in PyTorch
     if out.grad_fn is not None:
@@ -542,6 +547,7 @@ def embedding(
 
 
 @composite(grad=False, torch_name="nn.functional.one_hot", samples=samples.one_hot)
+@lays_out(contiguous_result_only)  # torch's scatter into fresh zeros
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """One-hot encoding: an int64 tensor with 1 at each value's index along a new last dim.
 

@@ -13,15 +13,16 @@ from ...autograd.graph import saved_as_torch
 from ...ops.common import Formula, in_float32
 from ...ops.creation import arange, full
 from ...ops.half_cpu import LANES, kernel_tail
-from ...ops.memory_formats import contiguous_gradients, lays_out
+from ...ops.memory_formats import contiguous_gradients, contiguous_result_of_all, lays_out
 from ...ops.primitives import elementwise as ew
+from ...ops.primitives.elementwise import relaid
 from ...ops.primitives import reductions as red
 from ...ops.primitives.nn import nll_loss_forward
 from ...ops.dispatch import apply, reduce as reduce_op
 from ...ops.registry import composite
 from ...ops import samples
 from ...ops.queries import can_cast
-from ...shape import broadcast_shapes
+from ...shape import broadcast_shapes, contiguous_strides
 from ...tensor import Tensor
 from .activation import logsigmoid
 from .linear import pairwise_distance
@@ -500,6 +501,12 @@ def _targets(target, weight, ignore_index, n_classes, dtype):
     return safe, ew.where(ignored, 0.0, w), ignored
 
 
+def _moved_strides(shape):
+    """The strides of a contiguous tensor of ``shape`` as ``movedim(1, -1)`` shows them."""
+    strides = contiguous_strides(shape)
+    return (strides[0], *strides[2:], strides[1])
+
+
 def _pick(logp, target, weight, ignore_index):
     """(-logp[target] * w[target], w[target], ignored) per target element, zero where target ==
     ignore_index; a target out of range raises torch's IndexError (the one read-back)."""
@@ -509,6 +516,9 @@ def _pick(logp, target, weight, ignore_index):
         raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
     safe, w, ignored = _targets(target, weight, ignore_index, n_classes, logp.dtype)
     scores = logp.movedim(1, -1) if logp.dim() >= 2 else logp
+    if logp.dim() > 2:  # the copy the reshape below would make, its gradient laid back out contiguous in
+        # logp's dims, as torch's kernel gives it (the copy's own would be the moved one)
+        scores = relaid(scores, None, _moved_strides(logp.shape))
     # one index per row: take_along's backward (put_along) needs distinct indices along the dim
     picked = apply(red.take_along, scores.reshape(-1, n_classes), safe.reshape(-1, 1), dim=1)
     # the ignored rows' gradient a +0 put in (gather's backward added -0 to a zero: +0, as torch's)
@@ -519,6 +529,7 @@ def _pick(logp, target, weight, ignore_index):
 
 
 @composite(torch_name="nn.functional.nll_loss", samples=samples.nll_loss, grad_fn=_nll_node, saves=_nll_saves)
+@lays_out(contiguous_result_of_all)
 def nll_loss(
     input: Tensor,
     target: Tensor,

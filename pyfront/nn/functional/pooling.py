@@ -542,6 +542,11 @@ def avg_pool2d(
     )
 
 
+# torch's avg_pool1d is its avg_pool2d over the input with a height of 1, laid out as that 2-d input suggests
+# (channels-last where the input is column-major), as the public avg_pool2d lays out its own
+_avg_pool2d_laid = lays_out(lambda name, input, *args: like_input(input))(_avg_pool2d)
+
+
 @composite(torch_name="nn.functional.avg_pool1d", samples=samples.avg_pool1d)
 @ordered_avg_grad(_avg1d_geometry)
 @in_float32
@@ -586,7 +591,7 @@ def avg_pool1d(
     stride = (
         None if stride is None or (isinstance(stride, (tuple, list)) and not stride) else (1, _first(stride))
     )
-    out = _avg_pool2d(
+    out = _avg_pool2d_laid(
         "avg_pool2d",
         input.unsqueeze(-2),
         (1, _first(kernel_size)),

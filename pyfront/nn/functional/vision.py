@@ -138,8 +138,9 @@ def _interpolate_node(input, size=None, scale_factor=None, mode="nearest", align
 
 def _pad_layout(input, pad, mode="constant", value=None):
     """pad's result layout (lays_out's rule): its kernels' (the input's suggested format); circular padding
-    is slice copies into a contiguous result."""
-    return None if mode == "circular" else like_input(input)
+    is slice copies into a contiguous result; the constant pad (ops' pad) lays out its own, and its gradient
+    as the incoming one (torch's constant_pad_nd and its backward)."""
+    return None if mode in ("circular", "constant") else like_input(input)
 
 
 def _interpolate_layout(input, size=None, scale_factor=None, mode="nearest", *args, **kwargs):

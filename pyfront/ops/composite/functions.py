@@ -19,6 +19,7 @@ from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import typename
+from ..common import Formula
 from ..creation import arange
 from ..primitives import reductions as red
 from ..creation import full
@@ -31,7 +32,7 @@ from .complex_numbers import complex as complex_parts
 from .linalg import matmul
 from .reductions import sort
 from .shaping import pad
-from ..memory_formats import contiguous_result_only, lays_out
+from ..memory_formats import contiguous_result_always, lays_out
 
 __all__ = ["meshgrid", "diag", "diag_embed", "trace", "cdist", "dist", "nan_to_num", "fmax", "fmin",
            "heaviside", "signbit", "nanmean", "nansum", "msort", "cummax", "cummin"]
@@ -91,10 +92,25 @@ def meshgrid(*tensors, indexing: str | None = None):
     s(T((3,))), s(T((3,)), 1), s(T((3,)), -2), s(T((2, 3, 4)), 1, 0, 2), s(T((2, 3)), -1, -1, 0),
     s(T((0,))), s(T((4, 5), layout="transposed")), s(T((3,), "int64"), 2), s(T((2, 3)), 0, 1, 1),
     s(T((3,), "bool"), -1)], grad_fn="DiagEmbedBackward0")
-@lays_out(contiguous_result_only)
+@lays_out(contiguous_result_always)  # torch's fresh zeros, the diagonal written in: whatever dim1 and dim2
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """A tensor whose diagonals (``offset`` above the main one) between ``dim1`` and ``dim2`` hold the
     last dim of ``input``; zero elsewhere. As ``torch.diag_embed``."""
+    if input.requires_grad:  # differentiated as torch's node: the incoming gradient's diagonal (a view)
+        return Formula.apply(_diag_embedded, _diag_embed_backward, input, offset, dim1, dim2)
+    return _diag_embedded(input, offset, dim1, dim2)
+
+
+def _diag_embed_backward(g, input, offset, dim1, dim2):
+    """torch's formula: ``grad.diagonal(offset, dim1, dim2)``, a strided view of the incoming gradient (the
+    sum over the embedding's zeros was a dense copy, and +0 where a diagonal element is -0)."""
+    return g.diagonal(offset, dim1, dim2), None, None, None
+
+
+_diag_embed_backward.saves = ()  # (reads no input)
+
+
+def _diag_embedded(input, offset, dim1, dim2):
     n_out = input.dim() + 1
     d1, d2 = normalize_dim(dim1, n_out), normalize_dim(dim2, n_out)
     if d1 == d2:

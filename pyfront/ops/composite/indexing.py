@@ -284,7 +284,7 @@ def __setitem__(self, index, value) -> None:
     # torch's index_put_: assert_no_overlap (with the value, where it is not a masked fill's number)
     view._check_no_partial_overlap((packed,) if filled else (value, packed), full=True)
     view._warn_expanded("index_put_", "tensor[indices] = tensor")
-    view._assign(prim.index_put(view, packed, _strip_leading_ones(value), dims, False),
+    view._assign(prim.index_put(view, packed, _strip_leading_ones(value), dims, False, laid=False),
                  overlap_ok=True, vmap_name="index_put_")  # torch's index_put_ may write an expanded tensor
 
 
@@ -512,7 +512,7 @@ def _mask_check(name, mask):
 
 
 @composite(samples=samples.masked_fill, grad_fn=_value_node("MaskedFill"))
-@lays_out(contiguous_result)
+@lays_out(lambda input, mask, *args: contiguous_result(input) or contiguous_result(mask))  # (torch's clone)
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
     _mask_check("masked_fill_", mask)
@@ -566,7 +566,8 @@ def masked_scatter(input, mask, source):
     if source.numel() < n:
         raise RuntimeError("Number of elements of source < number of ones in mask")
     values = source.reshape(-1).narrow(0, 0, n)
-    return prim.index_put(x, coords, values, tuple(range(len(shape))), False).reshape(out_shape)
+    # contiguous, as torch's masked_scatter (a contiguous clone of input, then masked_scatter_)
+    return prim.index_put(x, coords, values, tuple(range(len(shape))), False, laid=False).reshape(out_shape)
 
 
 @composite(samples=samples.take, grad_fn="TakeBackward0", saves="self=input index")

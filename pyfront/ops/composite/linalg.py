@@ -15,10 +15,11 @@ from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..common import in_float32
-from ..primitives.elementwise import mul, where
+from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import bmm, check_not_bool, mm
 from ..creation import int_tuple
+from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
 from ..registry import composite
 from .. import samples
@@ -251,6 +252,7 @@ def _scaled(t, factor, is_input=False):
 
 
 @composite(samples=samples.addmm, grad_fn="AddmmBackward0")
+@lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, as ``torch.addmm``."""
@@ -280,6 +282,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 
 @composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
+@lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``, as ``torch.baddbmm``."""
@@ -310,9 +313,11 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
         for i in range(1, b):
             out = addmm(out, batch1[i], batch2[i], alpha=alpha)
         return out
-    # the sum over the batch of products is one product over the batch and inner dims together
-    return addmm(expanded, batch1.permute(1, 0, 2).reshape(n, b * k), batch2.reshape(b * k, m),
-                 beta=beta, alpha=alpha)
+    # the sum over the batch of products is one product over the batch and inner dims together; batch1's
+    # rows moved outermost are a copy (as the reshape would make) whose gradient goes back row-major, as
+    # torch's kernel gives it (the copy's own would be the permuted one)
+    rows = relaid(batch1.permute(1, 0, 2), None, (k, n * k, 1))
+    return addmm(expanded, rows.reshape(n, b * k), batch2.reshape(b * k, m), beta=beta, alpha=alpha)
 
 
 # -- tensordot and einsum ------------------------------------------------------------------------

@@ -429,6 +429,8 @@ def median(input, dim=None, keepdim=False):
     if input.dtype.is_floating_point:
         nan = input.isnan()
         idx = where(nan.any(d, keepdim=True), apply(red.argmax_op, nan, dim=d, keepdim=True), idx)
+    else:  # a fresh tensor, as torch's indices (the narrowed argsort is a strided view of a larger one)
+        idx = idx.contiguous()
     return _gather("median", input, idx, d, keepdim)
 
 

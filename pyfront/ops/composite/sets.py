@@ -55,7 +55,8 @@ def _values(input, dim, perm, starts):
         flat = input.reshape(-1)
         return (flat if perm is None else flat.index_select(0, perm)).index_select(0, starts)
     picked = starts if perm is None else perm.index_select(0, starts)
-    return input.index_select(dim, picked)
+    # taken along dim moved outermost and moved back, as torch's unique_dim (its result keeps that order)
+    return input.movedim(dim, 0).index_select(0, picked).movedim(0, dim)
 
 
 def _rows(input, dim):

@@ -4,10 +4,11 @@ from __future__ import annotations
 from ... import dtypes as dt
 from ...shape import list_dims, normalize_dim, single_int_list
 from ...tensor import Tensor
+from ..common import Formula
 from ..creation import arange, full, int_tuple, require_args, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
-from ..memory_formats import contiguous_result, lays_out, rolled
+from ..memory_formats import contiguous_result, in_format, lays_out, rolled, suggested
 from ..registry import composite, records
 from .. import samples
 
@@ -228,7 +229,8 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
         return input.clone()
     shape = tuple(input.shape)
     wide = input.unsqueeze(dim + 1).expand(shape[:dim + 1] + (count,) + shape[dim + 1:])
-    return wide.reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
+    # copied first, as torch's: a reshape alone is a stride-0 view where the repeated dim has one element
+    return wide.contiguous().reshape(shape[:dim] + (size * count,) + shape[dim + 1:])
 
 
 def _repeat_on_meta(input, repeats, dim, size, output_size):
@@ -326,6 +328,21 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     Args:
         pad: (left, right) amounts for the last dim, then for the one before it, and so on.
     """
+    if input.requires_grad:  # differentiated as torch's node: its gradient a fresh crop of the incoming one
+        return Formula.apply(_padded, _pad_backward, input, pad, mode, value)
+    return _padded(input, pad, mode, value)
+
+
+def _pad_backward(g, input, pad, mode, value):
+    """torch's constant_pad_nd_backward: the gradient padded by the negated amounts (a fresh tensor laid out
+    as the incoming gradient, where the slices of a cat's gradient are strided views of the padded one)."""
+    return _padded(g, [-p for p in pad], mode, None), None, None, None
+
+
+_pad_backward.saves = ()  # (reads no input)
+
+
+def _padded(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is available, got mode={mode!r}")
     if len(pad) % 2:
@@ -351,5 +368,9 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     for d, left, right in amounts:
         if left > 0 or right > 0:
             out = cat(block(d, left) + [out] + block(d, right), d)
-    return out if out is not input else input.clone()
+    if out is input:
+        return input.clone()
+    if not any(left > 0 or right > 0 for _, left, right in amounts):  # a crop: torch's narrow, then clone
+        return out.clone()
+    return in_format(out, suggested(input))  # torch's fresh output in the format its input suggests
 

@@ -529,10 +529,17 @@ _relu_backward = register(OpDef(
     wgsl="select(a, T(0), b <= T(0))"))  # not a NaN-in-NaN-out op: a NaN output passes the gradient
 
 
+def _relu_vjp(c, g):
+    """torch's threshold_backward(grad, result, 0), a TensorIterator over (result, grad): laid out by the
+    result's layout first (pyfront's op reads (grad, result))."""
+    from ..memory_formats import iterated
+    return (iterated(apply(_relu_backward, g, c.out), c.out, g),)
+
+
 relu = unary(
     "relu",
     _relu_np,
-    lambda c, g: (apply(_relu_backward, g, c.out),),
+    _relu_vjp,
     save_output=True,
     wgsl="select(a, T(0), a < T(0))",  # not max: relu(-0.0) is -0.0
     bools=_bool_error("Boolean inputs not supported for relu"),

@@ -20,7 +20,7 @@ from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
-from ..dispatch import apply
+from ..dispatch import apply, apply_like
 from ..on_meta import refuse_on_meta
 from ..registry import OpDef, register
 from .. import samples
@@ -114,9 +114,11 @@ def index(x, packed, dims: tuple):
     return apply(INDEX, x, packed, dims=tuple(dims))
 
 
-def index_put(x, packed, values, dims: tuple, accumulate: bool, shown=None):
+def index_put(x, packed, values, dims: tuple, accumulate: bool, shown=None, laid=True):
     """``x`` with ``values`` (broadcast to the indexed shape) written or added at the indices (``shown``:
-    the index tensors as the caller gave them, which torch's node keeps)."""
+    the index tensors as the caller gave them, which torch's node keeps), laid out as ``x`` (torch's
+    ``clone(preserve_format).index_put_``); ``laid`` False: contiguous, for a caller that only reads its
+    values (an assignment back into ``x``)."""
     shape = indexed_shape(x.shape, dims, packed.shape[1:])
     if len(values.shape) > len(shape) or any(
         a not in (1, b) for a, b in zip(values.shape[::-1], shape[::-1])
@@ -127,7 +129,8 @@ def index_put(x, packed, values, dims: tuple, accumulate: bool, shown=None):
         )
     spread = values.to(x.dtype).expand(shape)
     since = graph.SEQUENCE[0]
-    out = apply(INDEX_PUT, x, packed, spread, dims=tuple(dims), accumulate=bool(accumulate))
+    out = (apply_like(x, INDEX_PUT, x, packed, spread, dims=tuple(dims), accumulate=bool(accumulate)) if laid
+           else apply(INDEX_PUT, x, packed, spread, dims=tuple(dims), accumulate=bool(accumulate)))
     if out._requires_grad:  # torch's node shows self and the values as given, not their broadcast
         saves = None if shown is None else lambda: [("indices", shown), ("accumulate", bool(accumulate))]
         graph.present_as(out, "IndexPutBackward0", since, [x, values], saves=saves)

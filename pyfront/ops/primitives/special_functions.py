@@ -17,7 +17,7 @@ import math
 from ... import dtypes as dt
 from ...tensor import Tensor
 from ..argcheck import invalid_combination, must_be
-from ..dispatch import apply
+from ..dispatch import apply, apply_like
 from ..registry import OpDef, register
 from .. import return_types, samples
 from ..samples import T, s
@@ -240,7 +240,7 @@ def frexp(input):
     exponent, as ``torch.frexp``; a ``torch.return_types.frexp``."""
     if not input.dtype.is_floating_point:
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    return return_types.frexp(*apply(_frexp, input))
+    return return_types.frexp(*apply_like(input, _frexp, input))  # both laid out as input (TensorIterator's)
 
 
 __all__ = ["frexp", "igamma", "igammac"]
