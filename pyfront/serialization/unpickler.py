@@ -604,8 +604,12 @@ class Unpickler:
             raise UnpicklingError(f"complex takes two numbers, got {_show(real)}, {_show(imag)}")
         return complex(real, imag)
 
-    def _bytearray(self, data=b""):
-        if type(data) is not bytes:  # what _codecs.encode made of the pickled text
+    def _bytearray(self, data=b"", encoding=None):
+        # torch.save's pickle: bytearray(_codecs.encode(text, 'latin1')); Python's protocol 2 (pyfront's
+        # pickler): bytearray(text, 'latin-1')
+        if type(data) is str and encoding is not None:
+            data = self._encode(data, encoding)
+        if type(data) is not bytes or encoding is not None and type(encoding) is not str:
             raise UnpicklingError(f"bytearray takes bytes, got {_show(data)}")
         return bytearray(data)
 
