@@ -115,7 +115,7 @@ SLOW: dict[str, dict] = {
     "user_autograd_function": {},  # mark_dirty, mark_non_differentiable, set_materialize_grads, checkpoint
     "user_print_errors": {},  # tensors of every dtype, printoptions, a model's repr, shape/dtype errors
     "user_checkpoints": {},  # nested save/load, weights_only refusals, safe_globals, state_dict surgery
-    "user_hooks_func_amp": {},  # forward/backward hooks, bfloat16 autocast + GradScaler, torch.func on a model
+    "user_hooks_func_amp": {},  # module hooks, bfloat16 autocast + GradScaler, torch.func on a model
     "user_data_pipeline": {},  # samplers, batch_sampler, collate, IterableDataset, random_split, StackDataset
     "user_print_training": {},  # f-strings of tensors, grad_fn names, return types, optimizers' reprs
     "user_schedules_swa": {},  # OneCycleLR, SequentialLR, ReduceLROnPlateau, CyclicLR, swa_utils, rng state

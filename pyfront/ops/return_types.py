@@ -15,7 +15,8 @@ class _ReturnType(tuple):
     def __new__(cls, *values, **kwargs):
         # pyfront's own construction passes the values themselves; torch's is T(sequence, dict=None) (its
         # second argument a dict or None, never a result's value)
-        if len(values) == len(cls._names) and not kwargs and not (len(values) == 2 and _dict_or_none(values[1])):
+        torchs = kwargs or (len(values) == 2 and _dict_or_none(values[1]))
+        if len(values) == len(cls._names) and not torchs:
             return tuple.__new__(cls, values)
         return tuple.__new__(cls, cls._from_sequence(*values, **kwargs))
 
@@ -33,8 +34,8 @@ class _ReturnType(tuple):
             raise TypeError("constructor requires a sequence") from None
         n = len(cls._names)
         if len(values) != n:
-            raise TypeError(f"torch.return_types.{cls.__name__}() takes a {n}-sequence ({len(values)}-sequence "
-                            "given)")
+            raise TypeError(f"torch.return_types.{cls.__name__}() takes a {n}-sequence "
+                            f"({len(values)}-sequence given)")
         return values
 
     def __getattr__(self, name: str):  # only for names the type lacks: torch's type name in the message

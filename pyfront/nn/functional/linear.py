@@ -480,8 +480,8 @@ def _check_indices(indices: Tensor, op: str, position: int = 1) -> None:
 def _check_table(weight: Tensor, op: str) -> None:
     """torch's refusal of an embedding table that is not 2-d, in ``embedding_renorm_``'s words."""
     if weight.dim() != 2:
-        raise RuntimeError(f"Expected 2-dimensional tensor, but got {weight.dim()}-dimensional tensor for argument "
-                           f"#1 'self' (while checking arguments for {op})")
+        raise RuntimeError(f"Expected 2-dimensional tensor, but got {weight.dim()}-dimensional tensor for "
+                           f"argument #1 'self' (while checking arguments for {op})")
 
 
 @composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0",
