@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import copy
 import io
+import os
 import pickle
 import warnings
 
@@ -142,3 +143,20 @@ def test_return_types_behave_as_torchs_structseq(make):
     assert type(pickle.loads(pickle.dumps(r))) is kind and type(copy.deepcopy(r)) is kind
     collated = pyfront.utils.data.default_collate([r, r]), torch.utils.data.default_collate([t, t])
     assert type(collated[0]) is type(collated[1]) is list
+
+
+def _jit_warning_files(mod):
+    layer = mod.nn.Linear(2, 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mod.jit.trace(layer, mod.ones(1, 2), check_trace=False)
+        mod.jit.script(layer)
+    return [(str(w.message), w.filename) for w in caught if w.category is DeprecationWarning]
+
+
+def test_jit_deprecations_come_from_the_library_as_torchs():
+    """torch warns from its own line, so Python's default filters hide the DeprecationWarning from a user's
+    script; one attributed to the script's __main__ would show on every run."""
+    ours, theirs = _jit_warning_files(pyfront), _jit_warning_files(torch)
+    assert [m for m, _ in ours] == [m for m, _ in theirs]
+    assert all(f.startswith(os.path.dirname(pyfront.__file__)) for _, f in ours)
