@@ -121,6 +121,10 @@ SLOW: dict[str, dict] = {
     "user_schedules_swa": {},  # OneCycleLR, SequentialLR, ReduceLROnPlateau, CyclicLR, swa_utils, rng state
     "user_parametrize": {},  # right_inverse, cached, unsafe, orthogonal maps, spectral/weight norm both ways
     "user_mistakes": {},  # ~120 mistakes new users make, and torch's error for each
+    "user_autograd_mistakes": {},  # autograd's errors and warnings, captured and printed
+    "user_tensor_tricks": {},  # scatter_reduce, searchsorted, unique, fold, grid_sample, sdpa masks
+    "user_module_api": {},  # tied weights, extra state, state_dict hooks, containers' edits
+    "user_jit_compile": {},  # jit.script/trace and torch.compile run eagerly (no jit.save: no archive)
 }
 
 
