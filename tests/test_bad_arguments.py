@@ -33,7 +33,6 @@ KNOWN = {
     "constant_pad_nd": (2, "ATen's padding-length checks"),
     "corrcoef": (1, "a 3-d input: the message names cov(), torch's corrcoef()"),
     "cosine_embedding_loss": (9, NORM_SHAPES),
-    "embedding": (2, "ATen's padding_idx unchecked"),
     "empty_strided": (1, "negative strides: ATen's storage-size message"),
     "gcd": (4, "a float operand of a wrong shape: torch checks the shapes first"),
     "get_device": (3, "a number: torch's TypeError from its Python binding"),

@@ -160,3 +160,15 @@ def test_jit_deprecations_come_from_the_library_as_torchs():
     ours, theirs = _jit_warning_files(pyfront), _jit_warning_files(torch)
     assert [m for m, _ in ours] == [m for m, _ in theirs]
     assert all(f.startswith(os.path.dirname(pyfront.__file__)) for _, f in ours)
+
+
+def test_aten_embedding_padding_idx_is_an_unwrapped_row_number():
+    """torch.embedding (ATen's) neither checks nor wraps padding_idx: a negative one or one past the table
+    holds no row out of the gradient (F.embedding wraps and checks it)."""
+    for padding_idx in (-100, -2, -1, 0, 1, 2, 100):
+        grads = []
+        for mod in (torch, pyfront):
+            w = mod.ones(3, 2, requires_grad=True)
+            mod.embedding(w, mod.tensor([0, 1, 2, 1]), padding_idx=padding_idx).sum().backward()
+            grads.append(w.grad.tolist())
+        assert grads[0] == grads[1], padding_idx
