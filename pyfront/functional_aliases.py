@@ -117,8 +117,12 @@ def instance_norm(input, weight, bias, running_mean, running_var, use_input_stat
 
 
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
-    """``torch.embedding``: the weight first; ``padding_idx`` -1 means none (ATen's convention)."""
-    padding_idx = None if padding_idx == -1 else padding_idx
+    """``torch.embedding``: the weight first. ATen's ``padding_idx`` is a row number the backward compares
+    indices with, unchecked and not wrapped: a negative one (-1 its "none") or one past the table matches
+    no index, so no row is held out."""
+    if isinstance(padding_idx, int) and (padding_idx < 0 or (
+            getattr(weight, "ndim", 0) == 2 and padding_idx >= weight.shape[0])):
+        padding_idx = None
     return F.embedding(indices, weight, padding_idx, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
 
 

@@ -51,8 +51,8 @@ _WITHOUT_TORCH = frozenset("torch." + name for name in (
     "distributions.log_normal", "distributions.logistic_normal", "distributions.pareto", "func", "linalg",
     "multiprocessing.spawn", "nn", "nn.modules", "nn.modules.distance", "nn.modules.dropout",
     "nn.modules.flatten", "nn.modules.loss", "nn.modules.padding", "nn.modules.pooling",
-    "nn.modules.upsampling", "nn.parallel", "nn.utils", "nn.utils.weight_norm", "ops", "optim",
-    "optim.lr_scheduler", "profiler", "signal", "signal.windows", "testing", "utils.data",
+    "nn.modules.upsampling", "nn.modules.utils", "nn.parallel", "nn.utils", "nn.utils.weight_norm", "ops",
+    "optim", "optim.lr_scheduler", "profiler", "signal", "signal.windows", "testing", "utils.data",
     "utils.data.dataset", "version")) | {"torch"}
 
 

@@ -110,6 +110,21 @@ SLOW: dict[str, dict] = {
     "flows_distributions": {},  # RealNVP on moons, TransformedDistribution, kl table, variational regression
     "einsum_seq2seq": {},  # labml's einsum attention vs nn.MultiheadAttention, nn.Transformer reverse-copy
     "knowledge_distillation": {},  # pytorch/tutorials: soft targets at T=2, CosineEmbeddingLoss on features
+    # session 31's second round (tests/test_user_programs_s31b.py tests the faults they found); each ~4 s,
+    # most of it torch's import
+    "user_autograd_function": {},  # mark_dirty, mark_non_differentiable, set_materialize_grads, checkpoint
+    "user_print_errors": {},  # tensors of every dtype, printoptions, a model's repr, shape/dtype errors
+    "user_checkpoints": {},  # nested save/load, weights_only refusals, safe_globals, state_dict surgery
+    "user_hooks_func_amp": {},  # module hooks, bfloat16 autocast + GradScaler, torch.func on a model
+    "user_data_pipeline": {},  # samplers, batch_sampler, collate, IterableDataset, random_split, StackDataset
+    "user_print_training": {},  # f-strings of tensors, grad_fn names, return types, optimizers' reprs
+    "user_schedules_swa": {},  # OneCycleLR, SequentialLR, ReduceLROnPlateau, CyclicLR, swa_utils, rng state
+    "user_parametrize": {},  # right_inverse, cached, unsafe, orthogonal maps, spectral/weight norm both ways
+    "user_mistakes": {},  # ~120 mistakes new users make, and torch's error for each
+    "user_autograd_mistakes": {},  # autograd's errors and warnings, captured and printed
+    "user_tensor_tricks": {},  # scatter_reduce, searchsorted, unique, fold, grid_sample, sdpa masks
+    "user_module_api": {},  # tied weights, extra state, state_dict hooks, containers' edits
+    "user_jit_compile": {},  # jit.script/trace and torch.compile run eagerly (no jit.save: no archive)
 }
 
 

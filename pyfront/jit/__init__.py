@@ -17,6 +17,7 @@ with ``torch.save`` instead.
 from __future__ import annotations
 
 import typing
+import warnings
 
 from ..nn.modules.module import Module
 
@@ -29,9 +30,11 @@ Final = typing.Final
 
 
 def _deprecated(name: str, instead: str = "`torch.compile` or `torch.export`") -> None:
-    """torch 2.13's DeprecationWarning on each TorchScript entry point."""
-    from .. import _warnings
-    _warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.", DeprecationWarning)
+    """torch 2.13's DeprecationWarning on each TorchScript entry point, raised as torch raises it: from the
+    library's own line (torch's stacklevel 1), so Python's default filters hide it unless the user asks
+    (``-W always``), where one attributed to the user's ``__main__`` would always show."""
+    warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.", DeprecationWarning,
+                  stacklevel=2)
 
 
 def _no_archive(what: str):

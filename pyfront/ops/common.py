@@ -13,6 +13,7 @@ from ..autograd.function import Function
 from ..autograd.graph import SEQUENCE
 from ..backends import get_backend, on_replace
 from ..tensor import Tensor
+from . import return_types
 
 
 MAX_SCALARS = 512
@@ -221,7 +222,7 @@ def in_float32(fn):
         if not isinstance(out, tuple):
             return down(out)
         vals = [down(r) for r in out]
-        return type(out)(*vals) if hasattr(out, "_fields") else tuple(vals)
+        return type(out)(*vals) if return_types.is_return_type(out) else tuple(vals)
 
     return wrapper
 

@@ -209,7 +209,7 @@ CAST_FIRST = {"gcd": _result_casts, "lcm": _result_casts, "ldexp": _ldexp_casts,
 @functools.cache
 def _out_type(result_type: type) -> type:
     """``torch.return_types.max_out`` for ``max``: the named tuple PyTorch returns for ``out=``."""
-    return return_types._make(result_type.__name__ + "_out", result_type._fields)
+    return return_types._make(result_type.__name__ + "_out", result_type._names)
 
 
 def _requires_grad(values) -> bool:
@@ -399,7 +399,7 @@ def call_with_out(fn, name: str, args, kwargs, out):
         return out
     if name in _LIST_OUTS:
         return None
-    return _out_type(type(result))(*outs) if hasattr(type(result), "_fields") else tuple(outs)
+    return _out_type(type(result))(*outs) if return_types.is_return_type(result) else tuple(outs)
 
 
 def _with_out(fn, name: str):

@@ -3,34 +3,77 @@ from __future__ import annotations
 
 
 class _ReturnType(tuple):
-    """A tuple with named fields; unpacks, indexes and compares like the tuple it is."""
+    """A tuple with named fields, as torch's C structseq (not a namedtuple: no ``_fields``, so
+    ``default_collate`` and the like take it for the plain sequence torch's is); unpacks, indexes and
+    compares like the tuple it is; its fields are read-only and it takes no other attributes."""
 
-    _fields: tuple = ()
+    __slots__ = ()
+    _names: tuple = ()
+    n_fields = n_sequence_fields = 0
+    n_unnamed_fields = 0
 
-    def __new__(cls, *values):
-        if len(values) != len(cls._fields):
-            raise TypeError(f"torch.return_types.{cls.__name__} takes {len(cls._fields)} values, "
-                            f"got {len(values)}")
-        return tuple.__new__(cls, values)
+    def __new__(cls, *values, **kwargs):
+        # pyfront's own construction passes the values themselves; torch's is T(sequence, dict=None) (its
+        # second argument a dict or None, never a result's value)
+        torchs = kwargs or (len(values) == 2 and _dict_or_none(values[1]))
+        if len(values) == len(cls._names) and not torchs:
+            return tuple.__new__(cls, values)
+        return tuple.__new__(cls, cls._from_sequence(*values, **kwargs))
 
-    @property
-    def n_fields(self) -> int:
-        return len(self._fields)
+    @classmethod
+    def _from_sequence(cls, *args, **kwargs) -> tuple:
+        """The values of ``T(sequence, dict=None)``, with the errors of torch's structseq constructor."""
+        if not args and "sequence" not in kwargs:
+            raise TypeError("structseq() missing required argument 'sequence' (pos 1)")
+        sequence = args[0] if args else kwargs["sequence"]
+        if len(args) > 1 and args[1] is not None and not isinstance(args[1], dict):
+            raise TypeError("constructor requires a sequence")  # (CPython's wording for a bad dict too)
+        try:
+            values = tuple(sequence)
+        except TypeError:
+            raise TypeError("constructor requires a sequence") from None
+        n = len(cls._names)
+        if len(values) != n:
+            raise TypeError(f"torch.return_types.{cls.__name__}() takes a {n}-sequence "
+                            f"({len(values)}-sequence given)")
+        return values
 
-    def __getnewargs__(self):  # pickle and copy rebuild it through __new__
-        return tuple(self)
+    def __getattr__(self, name: str):  # only for names the type lacks: torch's type name in the message
+        raise AttributeError(f"'torch.return_types.{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in self._names:
+            raise AttributeError("readonly attribute")
+        self.__getattr__(name)
+
+    def __delattr__(self, name: str) -> None:
+        self.__setattr__(name, None)
+
+    def __reduce__(self):  # pickle and copy rebuild it from its values, as torch's (T, (values,))
+        return type(self), (tuple(self),)
 
     def __repr__(self) -> str:
-        body = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+        body = ",\n".join(f"{name}={value!r}" for name, value in zip(self._names, self))
         return f"torch.return_types.{type(self).__name__}(\n{body})"
 
     __str__ = __repr__
 
 
+def _dict_or_none(x) -> bool:
+    return x is None or isinstance(x, dict)
+
+
+def is_return_type(x) -> bool:
+    """Whether ``x`` is one of these results (torch's pytree and ``out=`` keep the type; a namedtuple check
+    does not see them)."""
+    return isinstance(x, _ReturnType)
+
+
 def _make(name: str, fields=("values", "indices")) -> type:
     def getter(i):
         return property(lambda self: tuple.__getitem__(self, i))
-    namespace = {"_fields": fields, **{f: getter(i) for i, f in enumerate(fields)}}
+    namespace = {"__slots__": (), "_names": fields, "n_fields": len(fields), "n_sequence_fields": len(fields),
+                 **{f: getter(i) for i, f in enumerate(fields)}}
     return type(name, (_ReturnType,), namespace)
 
 

@@ -38,7 +38,7 @@ from .full import full_unpickler
 from .pickler import Pickler
 from .safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from .tables import ITEMSIZE, LOADED_AS, decode_elements
-from .unpickler import _LOCATION, Unpickler
+from .unpickler import _LOCATION, Unpickler, unsafe_globals
 from .zipformat import ZipReader, ZipWriter
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the first pickle of a legacy (pre-1.6) torch.save file
@@ -49,7 +49,8 @@ LEGACY_PROTOCOL = 1001
 # restores a CUDA tensor on CUDA. Torch ignores the record.
 LOCATIONS = "pyfront_locations"
 
-__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals"]
+__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
+           "get_unsafe_globals_in_checkpoint"]
 
 
 def save(obj, f, pickle_module=pickle, pickle_protocol: int = 2, _use_new_zipfile_serialization: bool = True,
@@ -161,6 +162,28 @@ def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None 
         with open(path, "rb") as stream:
             return _load(stream, f"{path!r}", map_location, full, mmap and f)
     return _load(f, "the file object", map_location, full, mmap and f)
+
+
+def get_unsafe_globals_in_checkpoint(f) -> list:
+    """The ``module.name`` of each class or function in a zip checkpoint that ``load(weights_only=True)``
+    refuses (neither allowed by default nor by ``add_safe_globals``), as torch lists them: read from the
+    pickle's GLOBAL instructions, nothing built or run.
+
+    Args:
+        f: a path or a binary file object holding what ``save`` wrote.
+    """
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as stream:
+            return get_unsafe_globals_in_checkpoint(stream)
+    stream = f if hasattr(f, "seekable") and f.seekable() else io.BytesIO(f.read())
+    start = stream.tell()
+    head = stream.read(4)
+    stream.seek(start)
+    if head != b"PK\x03\x04":
+        raise ValueError("Expected input to be a checkpoint returned by torch.save")
+    if start:
+        stream = io.BytesIO(stream.read())
+    return unsafe_globals(ZipReader(stream, "the file object").read("data.pkl"))
 
 
 def _load(stream, what: str, map_location, full=None, mmap=None):

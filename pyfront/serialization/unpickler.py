@@ -9,10 +9,11 @@ Nothing from the file ever runs, except what the user allowed by name with ``add
 """
 from __future__ import annotations
 
+import _compat_pickle
 import pickletools
 import re
 import struct
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pickle import UnpicklingError
 
 from .. import dtypes as dt
@@ -106,6 +107,9 @@ def _globals() -> dict:
         ("torch.serialization._get_layout", "_get_layout"),
         ("collections.OrderedDict", "_ordered_dict"),
         ("builtins.set", "_set"), ("builtins.bytes", "_bytes"),
+        # the rest of torch's default allowlist of Python's own types
+        ("builtins.complex", "_complex"), ("builtins.bytearray", "_bytearray"),
+        ("collections.Counter", "_counter"),
         ("_codecs.encode", "_encode"), ("torch.Size", "_size"), ("torch.device", "_device"),
     ]:
         table[qualname] = _Callable(qualname, handler)
@@ -121,6 +125,25 @@ def _globals() -> dict:
 
 
 GLOBALS = _globals()
+def unsafe_globals(pkl: bytes) -> list:
+    """The GLOBAL names in a pickle that ``load(weights_only=True)`` would refuse, in the order they first
+    appear: read statically, as torch's get_unsafe_globals_in_checkpoint (nothing is built or run)."""
+    allowed = user_globals()
+    found = []
+    for op, arg, _ in pickletools.genops(pkl):
+        if op.name != "GLOBAL":
+            continue
+        module, name = arg.split(" ", 1)
+        # torch.save's protocol 2 writes Python 2 names: read them as Python 3's, as torch does
+        module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
+        module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+        qualname = f"{module}.{name}"
+        torch_dtype = module == "torch" and (name in MISSING_STORAGES or name in MISSING_DTYPES)
+        if qualname not in GLOBALS and qualname not in allowed and not torch_dtype and qualname not in found:
+            found.append(qualname)
+    return found
+
+
 _LOCATION = re.compile(r"[a-z][a-z0-9_]*(:[0-9]+)?")  # a device: 'cpu', 'cuda:0', 'mps', 'meta', ...
 _MARKERS = (StorageType, StorageRef, _Callable, _TensorType)
 
@@ -575,6 +598,25 @@ class Unpickler:
 
     def _bytes(self):
         return b""
+
+    def _complex(self, real=0.0, imag=0.0):
+        if type(real) not in (int, float) or type(imag) not in (int, float):
+            raise UnpicklingError(f"complex takes two numbers, got {_show(real)}, {_show(imag)}")
+        return complex(real, imag)
+
+    def _bytearray(self, data=b"", encoding=None):
+        # torch.save's pickle: bytearray(_codecs.encode(text, 'latin1')); Python's protocol 2 (pyfront's
+        # pickler): bytearray(text, 'latin-1')
+        if type(data) is str and encoding is not None:
+            data = self._encode(data, encoding)
+        if type(data) is not bytes or encoding is not None and type(encoding) is not str:
+            raise UnpicklingError(f"bytearray takes bytes, got {_show(data)}")
+        return bytearray(data)
+
+    def _counter(self, counts=()):
+        if type(counts) is not dict:
+            raise UnpicklingError(f"Counter takes a dict, got {_show(counts)}")
+        return Counter(counts)
 
     def _encode(self, text, encoding):
         if type(text) is not str or type(encoding) is not str or encoding not in ("latin1", "latin-1"):

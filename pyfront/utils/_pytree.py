@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from ..ops.return_types import is_return_type
+
 
 def _is_namedtuple(x) -> bool:
-    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+    """A namedtuple, or a ``torch.return_types`` result (torch's pytree keeps its type too)."""
+    return isinstance(x, tuple) and (hasattr(type(x), "_fields") or is_return_type(x))
 
 
 def _children(x):

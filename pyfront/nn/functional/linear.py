@@ -467,13 +467,21 @@ class _FreqScaled(Function):
         return grad * ctx.share, None
 
 
-def _check_indices(indices: Tensor, op: str) -> None:
-    """torch's refusal of indices that are neither int64 nor int32 (no uint8, int16 or bool)."""
+def _check_indices(indices: Tensor, op: str, position: int = 1) -> None:
+    """torch's refusal of indices that are neither int64 nor int32 (no uint8, int16 or bool); ``position``:
+    their argument number in ``op``."""
     if indices.dtype not in (dt.int64, dt.int32):
         raise RuntimeError(
-            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+            f"Expected tensor for argument #{position} 'indices' to have one of the following scalar types: "
             f"Long, Int; but got {dt.type_name(indices.dtype)} instead (while checking arguments for {op})"
         )
+
+
+def _check_table(weight: Tensor, op: str) -> None:
+    """torch's refusal of an embedding table that is not 2-d, in ``embedding_renorm_``'s words."""
+    if weight.dim() != 2:
+        raise RuntimeError(f"Expected 2-dimensional tensor, but got {weight.dim()}-dimensional tensor for "
+                           f"argument #1 'self' (while checking arguments for {op})")
 
 
 @composite(torch_name="nn.functional.embedding", samples=samples.embedding, grad_fn="EmbeddingBackward0",
@@ -504,21 +512,27 @@ def embedding(
         input: ``(*)``; weight: ``(V, E)``; output: ``(*, E)``.
 
     Raises:
-        RuntimeError: ``input`` is not int64 or int32.
+        RuntimeError: ``input`` is not int64 or int32; ``weight`` is not 2-d.
         IndexError: an index outside ``[0, num_embeddings)``.
         AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
         RuntimeError (at backward): ``sparse`` with ``scale_grad_by_freq``, as torch's.
 
     Matches ``torch.nn.functional.embedding``.
     """
-    _check_indices(input, "embedding")
-    num = weight.shape[0]
-    if padding_idx is not None:
-        if padding_idx >= 0:
+    if padding_idx:  # (torch reads weight.size(0) for these only: a 0-d weight's IndexError)
+        num = weight.size(0)
+        if padding_idx > 0:
             assert padding_idx < num, "Padding_idx must be within num_embeddings"
         else:
             assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
             padding_idx += num
+    if max_norm is not None:  # torch renorms (and checks the arguments for it) before the lookup's checks
+        _check_table(weight, "embedding_renorm_")
+        _check_indices(input, "embedding_renorm_", 2)
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    _check_indices(input, "embedding")
+    num = weight.shape[0]
     flat = input.reshape(-1)
     if flat.numel() and not flat.is_meta and (int(flat.min()) < 0 or int(flat.max()) >= num):
         raise IndexError("index out of range in self")

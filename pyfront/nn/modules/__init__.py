@@ -24,3 +24,4 @@ from .lazy import *  # noqa: F401,F403
 from .sync_batchnorm import *  # noqa: F401,F403
 from .fractional import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
+from . import utils  # noqa: F401  (torch.nn.modules.utils: _pair and friends, as torch imports it)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from ... import __future__ as _future
+from ... import _warnings
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
@@ -1015,6 +1016,10 @@ class BackwardHook:
                     grads = tuple(new)
             self.grad_outputs = grads
             if self.input_index is None:  # no input needs a gradient: the hooks run now, with Nones
+                _warnings.warn(
+                    "Full backward hook is firing when gradients are computed with respect to module outputs "
+                    "since no inputs require gradients. See https://docs.pytorch.org/docs/main/generated/"
+                    "torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more details.")
                 for hook in self.hooks:
                     res = hook(self.module, (None,) * self.n_inputs, grads)
                     if res is not None and any(r is not None for r in res):
