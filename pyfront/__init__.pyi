@@ -824,8 +824,9 @@ def einsum(*args) -> Tensor:
     (pyfront.ops.composite.linalg.einsum)"""
 
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
-    """``torch.embedding``: the weight first; ``padding_idx`` -1 means none (ATen's convention).
-    (pyfront.functional_aliases.embedding)"""
+    """``torch.embedding``: the weight first. ATen's ``padding_idx`` is a row number the backward compares
+    indices with, unchecked and not wrapped: a negative one (-1 its "none") or one past the table
+    matches no index, so no row is held out. (pyfront.functional_aliases.embedding)"""
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None, **kw):
     """As ``torch.empty``. (pyfront.ops.creation.empty)"""
@@ -1944,10 +1945,12 @@ def rot90(input: Tensor, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, as ``torch.rot90``.
     (pyfront.ops.composite.shaping.rot90)"""
 
-def round(input, *, decimals=0, out=None):
-    """As ``torch.round``. (pyfront.ops.primitives.elementwise.round)"""
+def round(input, *, decimals=None, out=None):
+    """``torch.round``; ``decimals`` (even 0) is torch's round.decimals overload, which has no integer,
+    bool or complex kernel (round() of an integer tensor is a copy).
+    (pyfront.ops.primitives.elementwise.round)"""
 
-def round_(input, *, decimals=0):
+def round_(input, *, decimals=None):
     """In-place ``round``. (pyfront.ops.primitives.elementwise.round)"""
 
 def row_stack(tensors, *, out=None) -> Tensor:

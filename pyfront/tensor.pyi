@@ -1209,9 +1209,11 @@ class Tensor:
     def rot90(self, k: builtins.int = 1, dims=(0, 1)) -> Tensor:
         """Rotate by 90 degrees ``k`` times in the plane of ``dims``, as ``torch.rot90``.
         (pyfront.ops.composite.shaping.rot90)"""
-    def round(self, *, decimals=0):
-        """As ``torch.Tensor.round``. (pyfront.ops.primitives.elementwise.round)"""
-    def round_(self, *, decimals=0):
+    def round(self, *, decimals=None):
+        """``torch.round``; ``decimals`` (even 0) is torch's round.decimals overload, which has no integer,
+        bool or complex kernel (round() of an integer tensor is a copy).
+        (pyfront.ops.primitives.elementwise.round)"""
+    def round_(self, *, decimals=None):
         """In-place ``round``. (pyfront.ops.primitives.elementwise.round)"""
     def rsqrt(self):
         """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""

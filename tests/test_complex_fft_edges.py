@@ -201,14 +201,8 @@ AFTER_FORWARD = {
 }
 
 
-KEEPS_WEIGHT = "pyfront keeps a product's second operand for its own gradient too (its layout picks a kernel)"
-PRODUCTS = ("mm", "bmm", "linear", "linear bias", "addmm", "linear_cross_entropy")
-
-
 @pytest.mark.parametrize("name,grads,changed", [
-    pytest.param(n, g, c, marks=pytest.mark.xfail(strict=True, reason=KEEPS_WEIGHT))
-    if n in PRODUCTS and g == "weight" and c == "weight" else (n, g, c)
-    for n in AFTER_FORWARD for g in ("input", "weight", "both") for c in ("input", "weight")])
+    (n, g, c) for n in AFTER_FORWARD for g in ("input", "weight", "both") for c in ("input", "weight")])
 def test_version_errors_after_the_forward_as_torch(name, grads, changed):
     def run(L):
         x0 = L.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], requires_grad=grads != "weight")

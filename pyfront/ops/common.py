@@ -279,6 +279,8 @@ def grad_first(backward):
 
 
 def _grad_first(g, inputs, grads):
+    if not g._odd and not any(isinstance(x, Tensor) and x._odd for x in (*inputs, *grads)):  # all row-major
+        return tuple(grads)
     from .memory_formats import iterated
     return tuple(iterated(d, g, x) if isinstance(d, Tensor) and isinstance(x, Tensor) and d._shape == x._shape
                  == g._shape else d for d, x in zip(grads, inputs))

@@ -135,7 +135,7 @@ _FLOAT8 = """
     nn.functional.threshold:threshold_cpu nn.functional.triplet_margin_loss:add_stub
     nonzero:nonzero_count_cpu norm:norm_cpu polygamma pow prod:prod_out_cpu
     rad2deg:mul_cpu_reduced_float reciprocal:reciprocal_cpu relu:clamp_min_scalar_cpu
-    remainder:remainder_cpu round:round_vml_cpu rsqrt:rsqrt_cpu
+    remainder:remainder_cpu round:round_vml_cpu round_decimals:round_cpu rsqrt:rsqrt_cpu
     scatter:scatter_gather_tensor_cpu scatter_add:scatter_gather_tensor_cpu
     scatter_reduce:scatter_gather_tensor_cpu searchsorted:searchsorted_out_cpu sgn:sign_cpu
     sigmoid:sigmoid_cpu_reduced_float sign:sign_cpu signbit:signbit_cpu sin:sin_vml_cpu sinc:sinc_cpu
