@@ -244,8 +244,11 @@ NONE_SAVED, FREED_SAVED = _shell(_NO_VALUE), _shell(_GONE)
 
 
 def _forward_name(fn) -> str:
-    """The op a node came from, as PyTorch 2.13 names it here: ExpBackward0 -> Exp, MaxBackward1 -> Max1."""
+    """The op a node came from, as PyTorch 2.13 names it here: ExpBackward0 -> Exp, MaxBackward1 -> Max1; a
+    hand-written C++ node keeps its class name (torch::autograd::CopyBackwards, torch::autograd::CopySlices)."""
     name = fn.name()
+    if "::" in name:
+        return name
     return name[:-len("Backward0")] if name.endswith("Backward0") else name.replace("Backward", "")
 
 
