@@ -142,8 +142,9 @@ def _batch_norm_backward(g, input, weight, bias, mean, invstd, training, shape):
     else:
         dx = dy * invstd
     dx = (dx if weight is None else dx * weight.float().reshape(shape)).to(low)
-    dw = (dotp * invstd).to(low).reshape(weight.shape) if weight is not None else None
-    dbias = total.to(low).reshape(bias.shape) if bias is not None else None
+    # (a float32 weight and bias beside the 16-bit input, torch's mixed kernel: their gradients in float32)
+    dw = (dotp * invstd).to(weight.dtype).reshape(weight.shape) if weight is not None else None
+    dbias = total.to(bias.dtype).reshape(bias.shape) if bias is not None else None
     return dx, dw, dbias, None, None, None, None
 
 

@@ -93,24 +93,25 @@ def _moments(x: Tensor, dims) -> tuple[Tensor, Tensor]:
     return mean, mean_without_overflow(d * d, dims, True)
 
 
-def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False):
+def _scale_shift(input, mean, var, eps, weight, bias, shape, batch_stats=False, mixed=False):
     """batch_norm's ``x * alpha + beta``, alpha = weight / sqrt(var + eps), beta = bias - mean * alpha
     (bias 0 when absent), in PyTorch's fused order: its rounding and its signed zeros (all +0 where the
     variance overflows and alpha is 0), not those of (x - mean) * alpha. float16 and bfloat16 compute in
     float32 and round the output once, as torch's kernel; with ``batch_stats`` (the training kernel) torch
-    first stores the mean and 1 / sqrt(var + eps) in the input's dtype, so they are rounded too."""
+    first stores the mean and 1 / sqrt(var + eps) in the input's dtype, so they are rounded too, except in a
+    ``mixed`` call (float32 parameters beside a 16-bit input), whose kernel stores them in float32."""
     low = input.dtype if input.dtype in dt.HALVES else None
     mean, var = _opmath(mean), _opmath(var)
     if low and _needs_grad(input, weight, bias):  # torch's 16-bit backward kernel, from the stats it reads
         with no_grad():
             mean, invstd = mean.detach(), (var.detach() + eps).rsqrt()
-            if batch_stats:
+            if batch_stats and not mixed:
                 mean, invstd = half_norm_grads.stored_batch_stats(input, mean, invstd, eps)
             else:  # its evaluation backward takes 1 / sqrt(var + eps) in float64 (where there is one)
                 invstd = (var.detach().double() + eps).rsqrt().float() if var.device.type == "cpu" else invstd
         return half_norm_grads.batch_norm(_apply_stats, input, weight, bias, mean, invstd, batch_stats, shape)
     alpha = (var + eps).rsqrt()
-    if low and batch_stats:
+    if low and batch_stats and not mixed:
         mean, alpha = half_norm_grads.stored_batch_stats(input, mean.detach(), alpha, eps)
     return _apply_stats(input, weight, bias, mean, alpha, batch_stats, shape)
 
@@ -197,7 +198,7 @@ def batch_norm(
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
     not_differentiable("native_batch_norm", running_mean=running_mean, running_var=running_var)
     _not_implemented("batch_norm", input)
-    _mixed(input, weight, bias, running_mean, running_var)
+    mixed = _mixed(input, weight, bias, running_mean, running_var)
     dims = (0,) + tuple(range(2, input.dim()))
     if training:
         mean, var = _moments(_opmath(input), dims)
@@ -214,7 +215,7 @@ def batch_norm(
     if input.dtype in dt.HALVES and half_norm_grads.strided(input, weight, bias, running_mean, running_var):
         return half_norm_grads.strided_batch_norm(input, weight, bias, running_mean, running_var, eps,
                                                   training)
-    return _scale_shift(input, mean, var, eps, weight, bias, shape, training)
+    return _scale_shift(input, mean, var, eps, weight, bias, shape, training, mixed)
 
 
 def _instances_as_channels(input, *args, **kwargs):
