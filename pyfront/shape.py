@@ -112,6 +112,13 @@ def reads_as_int(value) -> bool:
             and getattr(getattr(value, "dtype", None), "kind", None) == "i")
 
 
+def check_long_long(value) -> None:
+    """torch's argument parser reads an ``int`` argument as a C long long: a Python int outside int64 is its
+    ValueError, before the op sees it (round's decimals, diagonal's offset, ...)."""
+    if type(value) is int and not -(1 << 63) <= value < 1 << 63:
+        raise ValueError("Overflow when unpacking long long")
+
+
 def index_like(value) -> bool:
     """Whether torch's parser takes ``value`` as an element of an int list (it checks the first one, and a
     Tensor method's ints spelled out, x.permute(1, 0)): no bool; a one-element integer or bool tensor; any
@@ -151,6 +158,7 @@ def normalize_dim(dim: int, ndim: int) -> int:
             raise TypeError(f"dim must be an int, not {type(dim).__name__}")
         dim = operator.index(dim)
     if dim < lo or dim > hi:
+        check_long_long(dim)  # (only here: a dim in range is one)
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
     return dim % max(ndim, 1)
 

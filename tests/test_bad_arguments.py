@@ -75,7 +75,7 @@ KNOWN_F = {
     "alpha_dropout": 9, "avg_pool2d": 2, "batch_norm": 13, "bilinear": 11, "binary_cross_entropy": 19,
     "binary_cross_entropy_with_logits": 23, "celu": 8, "conv1d": 20, "conv2d": 20, "conv3d": 24,
     "conv_transpose1d": 8, "conv_transpose2d": 8, "conv_transpose3d": 8,
-    "cross_entropy": 37, "dropout": 9, "elu": 7, "embedding": 30, "embedding_bag": 41, "fold": 53,
+    "cross_entropy": 37, "dropout": 9, "elu": 7, "embedding": 24, "embedding_bag": 31, "fold": 53,
     "glu": 4, "group_norm": 27, "hardsigmoid": 3, "hardswish": 3, "hardtanh": 3,
     "hinge_embedding_loss": 14, "huber_loss": 21, "instance_norm": 18, "interpolate": 10, "kl_div": 29,
     "l1_loss": 16, "layer_norm": 3, "leaky_relu": 7, "linear": 3, "log_softmax": 1,

@@ -477,6 +477,17 @@ def _check_indices(indices: Tensor, op: str, position: int = 1) -> None:
         )
 
 
+def _check_argument_types(op: str, indices, padding_idx, indices_position: int, padding_position: int) -> None:
+    """torch's binding's refusals, in its words: indices that are no Tensor (an int, a list), a padding_idx
+    that is no int (a float, a bool: torch's int parsing takes neither)."""
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"{op}(): argument 'indices' (position {indices_position}) must be Tensor, not "
+                        f"{type(indices).__name__}")
+    if padding_idx is not None and (isinstance(padding_idx, bool) or not hasattr(padding_idx, "__index__")):
+        raise TypeError(f"{op}(): argument 'padding_idx' (position {padding_position}) must be int, not "
+                        f"{type(padding_idx).__name__}")
+
+
 def _check_table(weight: Tensor, op: str) -> None:
     """torch's refusal of an embedding table that is not 2-d, in ``embedding_renorm_``'s words."""
     if weight.dim() != 2:
@@ -515,6 +526,7 @@ def embedding(
         RuntimeError: ``input`` is not int64 or int32; ``weight`` is not 2-d.
         IndexError: an index outside ``[0, num_embeddings)``.
         AssertionError: ``padding_idx`` outside ``[-num_embeddings, num_embeddings)``.
+        TypeError: ``input`` is no Tensor; ``padding_idx`` is no int.
         RuntimeError (at backward): ``sparse`` with ``scale_grad_by_freq``, as torch's.
 
     Matches ``torch.nn.functional.embedding``.
@@ -527,8 +539,11 @@ def embedding(
             assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
             padding_idx += num
     if max_norm is not None:  # torch renorms (and checks the arguments for it) before the lookup's checks
+        if not isinstance(input, Tensor):  # (torch's renorm reads input.contiguous() first)
+            raise AttributeError(f"'{type(input).__name__}' object has no attribute 'contiguous'")
         _check_table(weight, "embedding_renorm_")
         _check_indices(input, "embedding_renorm_", 2)
+    _check_argument_types("embedding", input, padding_idx, 2, 3)
     if weight.dim() != 2:
         raise RuntimeError("'weight' must be 2-D")
     _check_indices(input, "embedding")

@@ -14,7 +14,7 @@ from ...ops.primitives.indexing import nonzero
 from ...ops.registry import composite
 from ...ops.samples import T, s
 from ...tensor import Tensor
-from .linear import _check_indices, _renorm_rows_, embedding
+from .linear import _check_argument_types, _check_indices, _renorm_rows_, embedding
 
 __all__ = ["embedding_bag"]
 
@@ -103,6 +103,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is "
                                   f"only supported for mode='sum' (got mode='{mode}'). Please open a feature "
                                   "request on GitHub.")
+    _check_padding_idx(input, padding_idx, weight.shape[0])
     # torch's kernel takes indices and offsets in their common dtype (uint8 indices with int64 offsets
     # are int64s), then refuses any but int64 and int32
     common = dt.promote_types(input.dtype, offsets.dtype)
@@ -118,8 +119,9 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                            f"not equal {dt.type_name(per_sample_weights.dtype)} (while checking arguments "
                            "for embedding_bag)")
     n_bags = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
-    _check_offsets(offsets, input.shape[0])
-    _check_index_range(input, weight.shape[0], not _fast_path(mode, weight, per_sample_weights, padding_idx))
+    fast = _fast_path(mode, weight, per_sample_weights, padding_idx)
+    _check_offsets(offsets, input.shape[0], include_last_offset, fast)
+    _check_index_range(input, weight.shape[0], not fast)
     # each position's bag: how many bag starts are at or before it, less one
     positions = creation.arange(input.shape[0], device=input.device)
     bag = searchsorted(offsets.to(dt.int64), positions, right=True) - 1
@@ -138,12 +140,25 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                  scale_grad_by_freq, sparse)
 
 
-def _check_offsets(offsets, length):
+def _check_padding_idx(input, padding_idx, num):
+    """torch.embedding_bag's checks of padding_idx, before the kernel's of the indices: an int (its binding's
+    TypeError), within ``[-num, num)``."""
+    _check_argument_types("embedding_bag", input, padding_idx, 2, 9)
+    if padding_idx is not None and not -num <= padding_idx < num:
+        raise RuntimeError(f"padding_idx must be within the number of embeddings, {-num} through {num - 1}, "
+                           f"but got {padding_idx}")
+
+
+def _check_offsets(offsets, length, include_last_offset, fast):
     """torch's checks of the bag starts, before any index's: the first is 0 (its message prints it as the 0-d
-    tensor C++ streams: "1\n[ torch.LongTensor{} ]"), the last is within the input."""
+    tensor C++ streams: "1\n[ torch.LongTensor{} ]"), the last is within the input; then, without
+    include_last_offset, a negative start is refused where torch's offset2bag scatters at it (a start below
+    zero), and the fast path's kernel refuses a start below the one before it (torch's other paths give
+    bags from the unordered starts; pyfront's differ there)."""
     if not offsets.shape[0]:
         return
-    first, last = (int(v) for v in offsets[[0, -1]].tolist())
+    starts = [int(v) for v in offsets.tolist()]
+    first, last = starts[0], starts[-1]
     if first != 0:
         raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to "
                            f"start from position 0. However, got {first}\n"
@@ -151,6 +166,13 @@ def _check_offsets(offsets, length):
     if last > length:
         raise RuntimeError(f"offsets[-1] can not be greater than input's length {length} but got offsets[-1] "
                            f"of {last}")
+    if include_last_offset:
+        return
+    if min(starts) < 0:
+        raise IndexError("index out of range in self")
+    if fast and any(b < a for a, b in zip(starts, starts[1:])):
+        raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
+                           "improved?  If so, please report an enhancement request to PyTorch.)")
 
 
 def _fast_path(mode, weight, per_sample_weights, padding_idx):

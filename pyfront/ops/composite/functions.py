@@ -15,7 +15,7 @@ from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import saved_as_torch
 from ...autograd.grad_mode import is_grad_enabled
-from ...shape import normalize_dim
+from ...shape import check_long_long, normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import typename
@@ -133,6 +133,7 @@ def _diag_embedded(input, offset, dim1, dim2):
                "DiagEmbedBackward0" if input.dim() == 1 else "DiagonalBackward0_copy"))
 def diag(input, diagonal=0):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it."""
+    check_long_long(diagonal)
     if input.dim() == 1:
         return diag_embed(input, diagonal, 0, 1)
     if input.dim() != 2:
@@ -243,6 +244,9 @@ def dist(input, other, p=2):
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``."""
+    # torch's binding reads each as a double, whatever the dtype: an int past int64 is taken (2**64), one
+    # past double's range is Python's OverflowError ("int too large to convert to float")
+    nan, posinf, neginf = (float(v) if isinstance(v, int) else v for v in (nan, posinf, neginf))
     if input.dtype.is_complex:  # each part as its real dtype's (torch has no derivative for it)
         if input.requires_grad and is_grad_enabled():
             raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with "
