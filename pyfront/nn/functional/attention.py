@@ -22,7 +22,7 @@ from ...ops import samples
 from ...strides_order import preserved_strides
 from ...tensor import Tensor
 from ...ops.common import in_float32
-from ..attention import _check_sdpa_backend
+from ..attention import _check_sdpa_backend, _flash_enabled
 from .linear import dropout
 from .vision import pad
 
@@ -68,7 +68,7 @@ _FLASH_DTYPES = (dt.float16, dt.bfloat16, dt.float32, dt.float64)
 
 def _takes_flash(query, key, value, attn_mask, dropout_p, enable_gqa):
     """Whether torch's CPU dispatcher (sdp_utils' ``use_flash_attention_cpp``) picks its flash kernel."""
-    if not (query.dim() == key.dim() == value.dim() == 4) or dropout_p > 0.0:
+    if not _flash_enabled() or not (query.dim() == key.dim() == value.dim() == 4) or dropout_p > 0.0:
         return False
     if query.dtype not in _FLASH_DTYPES or not (query.numel() and key.numel() and value.numel()):
         return False
