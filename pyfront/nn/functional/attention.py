@@ -61,8 +61,8 @@ def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
 
 
 # torch's CPU flash kernel, the one its dispatcher picks for these inputs, writes the output into
-# ``empty_like(query)``: a query in (batch, length, heads, dim) order (a transposed projection) gives an output
-# in that order, which ``.transpose(1, 2).view(batch, length, -1)`` then reads as a view
+# ``empty_like(query)``: a query in (batch, length, heads, dim) order (a transposed projection) gives an
+# output in that order, which ``.transpose(1, 2).view(batch, length, -1)`` then reads as a view
 _FLASH_DTYPES = (dt.float16, dt.bfloat16, dt.float32, dt.float64)
 
 
