@@ -46,6 +46,11 @@ def _check_sdpa_backend() -> None:
                            "turning off both the math kernel and the fused kernels.")
 
 
+def _flash_enabled() -> bool:
+    """Whether torch's cpu dispatcher may pick its flash kernel (``sdpa_kernel`` has not switched it off)."""
+    return SDPBackend.FLASH_ATTENTION in _enabled
+
+
 @contextlib.contextmanager
 def sdpa_kernel(backends, set_priority: bool = False):
     """Context manager enabling only ``backends`` for ``scaled_dot_product_attention`` inside the block.

@@ -15,12 +15,14 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...ops.creation import ones, zeros
 from ...dtypes import cpp_name
+from ...ops.primitives.elementwise import relaid
 from ...ops.primitives.shaping import cat
 from ...ops.registry import composite
 from ...ops import samples
+from ...strides_order import preserved_strides
 from ...tensor import Tensor
 from ...ops.common import in_float32
-from ..attention import _check_sdpa_backend
+from ..attention import _check_sdpa_backend, _flash_enabled
 from .linear import dropout
 from .vision import pad
 
@@ -56,6 +58,42 @@ def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
         heads = query.shape[-3]
         if heads % key.shape[-3] or heads % value.shape[-3]:
             raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
+
+
+# torch's CPU flash kernel, the one its dispatcher picks for these inputs, writes the output into
+# ``empty_like(query)``: a query in (batch, length, heads, dim) order (a transposed projection) gives an
+# output in that order, which ``.transpose(1, 2).view(batch, length, -1)`` then reads as a view
+_FLASH_DTYPES = (dt.float16, dt.bfloat16, dt.float32, dt.float64)
+
+
+def _takes_flash(query, key, value, attn_mask, dropout_p, enable_gqa):
+    """Whether torch's CPU dispatcher (sdp_utils' ``use_flash_attention_cpp``) picks its flash kernel."""
+    if not _flash_enabled() or not (query.dim() == key.dim() == value.dim() == 4) or dropout_p > 0.0:
+        return False
+    if query.dtype not in _FLASH_DTYPES or not (query.numel() and key.numel() and value.numel()):
+        return False
+    if attn_mask is not None and attn_mask.dim() not in (2, 4):
+        return False
+    if any(t.shape[-1] != query.shape[-1] or t._strides[-1] != 1 for t in (query, key, value)):
+        return False
+    return _flash_heads(query, key, value, enable_gqa)
+
+
+def _flash_heads(query, key, value, enable_gqa):
+    """Whether key and value have the query's batch and heads (or, with ``enable_gqa``, fewer heads each
+    shared by a group of query heads): sdp_utils' ``check_batch_size_and_num_heads_dense``."""
+    (batch, heads), kv = query.shape[:2], key.shape[:2]
+    if key.shape[:2] != value.shape[:2] or kv[0] != batch:
+        return False
+    return kv[1] == heads or (enable_gqa and heads % kv[1] == 0)
+
+
+def _laid_as_torch(out, query, key, value, attn_mask, dropout_p, enable_gqa):
+    """``out`` in torch's layout: the query's own (empty_like's) where the flash kernel makes it."""
+    if not _takes_flash(query, key, value, attn_mask, dropout_p, enable_gqa):
+        return out
+    strides = preserved_strides(query._shape, query._strides)
+    return out if strides is None or strides == out._strides else relaid(out, strides)
 
 
 def _sdpa_node(query, key, value, *args, **kwargs):
@@ -110,6 +148,7 @@ def scaled_dot_product_attention(
     """
     _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa)
     _check_sdpa_backend()
+    given = query, key, value, attn_mask
     if scale is None:
         scale = 1 / math.sqrt(query.shape[-1])
     if enable_gqa and query.dim() >= 3:
@@ -135,7 +174,7 @@ def scaled_dot_product_attention(
     weights = scores.masked_fill(empty_rows, 0).softmax(-1).masked_fill(empty_rows, 0)
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p)
-    return weights.matmul(value)
+    return _laid_as_torch(weights.matmul(value), *given, dropout_p, enable_gqa)
 
 
 # -- multi-head attention ----------------------------------------------------------------------------
