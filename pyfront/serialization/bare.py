@@ -16,6 +16,8 @@ from .unpickler import StorageRef
 from .walk import drive
 
 _CONTAINERS = (dict, OrderedDict, list, tuple, set)
+# what holds no StorageRef: visited in place, without a generator each (the cost of walking)
+_PLAIN = (int, float, str, bool, type(None), bytes, Tensor)
 
 
 def claim(result, tensors: list, objects: bool = False) -> dict:
@@ -66,7 +68,8 @@ def _visit(obj, fn, objects: bool):
             done[id(o)] = o  # (a container that holds itself)
             if isinstance(o, dict):
                 for k, v in list(dict.items(o)):
-                    dict.__setitem__(o, k, (yield v))
+                    if type(v) not in _PLAIN:
+                        dict.__setitem__(o, k, (yield v))
                 if type(o) is OrderedDict:
                     yield from _visit_attributes(o)
             elif type(o) is list:
@@ -92,7 +95,7 @@ def _visit_items(o):
     """The visited value of each item of ``o``, in order (as a list)."""
     items = []
     for v in o:
-        items.append((yield v))
+        items.append(v if type(v) in _PLAIN else (yield v))
     return items
 
 
@@ -100,4 +103,5 @@ def _visit_attributes(o):
     attributes = vars(o)
     if type(attributes) is dict:  # (a class's mappingproxy is not the instance's to change)
         for k, v in list(attributes.items()):
-            attributes[k] = yield v
+            if type(v) not in _PLAIN:
+                attributes[k] = yield v

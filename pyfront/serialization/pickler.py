@@ -82,11 +82,13 @@ class Pickler:
 
     # -- values -----------------------------------------------------------------------------------
     def _save(self, obj) -> None:
-        drive(self._step, self._step(obj))
+        if not self._atom(obj):
+            drive(self._step, self._step(obj))
 
-    def _step(self, obj):
-        """Write ``obj``: a generator (see walk.py) that yields each item of a container to be written in
-        its place, so a structure nested thousands deep is written without Python's call stack."""
+    def _atom(self, obj) -> bool:
+        """Write ``obj`` if it is no container to walk (a number, a string, a tensor, one written before ...):
+        whether it did. Containers write their items so and yield only the rest (a generator each is what
+        walking costs)."""
         kind = type(obj)
         if obj is None:
             self.out += b"N"
@@ -127,7 +129,17 @@ class Pickler:
         elif kind is Size:
             self._call("torch", "Size", (tuple(obj),))
             self._memoize(obj)
-        elif kind in (dict, OrderedDict):
+        else:
+            return False
+        return True
+
+    def _step(self, obj):
+        """Write ``obj``: a generator (see walk.py) that yields each item of a container to be written in
+        its place, so a structure nested thousands deep is written without Python's call stack."""
+        kind = type(obj)
+        if self._atom(obj):
+            return
+        if kind in (dict, OrderedDict):
             yield from self._dict(obj)
         elif kind is list:
             self.out += b"]"
@@ -233,7 +245,8 @@ class Pickler:
         if not small:
             self.out += b"("
         for item in obj:
-            yield item
+            if not self._atom(item):
+                yield item
         if id(obj) in self.memo:  # the tuple was reached through itself: drop the copy, as pickle does
             self.out += b"0" * len(obj) if small else b"1"
             self._get(self.memo[id(obj)][0])
@@ -248,7 +261,9 @@ class Pickler:
             if len(chunk) > 1:
                 self.out += b"("
             for item in chunk:
-                yield from item if pairs else (item,)
+                for part in item if pairs else (item,):
+                    if not self._atom(part):
+                        yield part
             self.out += one if len(chunk) == 1 else many
 
     def _dict(self, obj: dict):
