@@ -13,8 +13,11 @@ from collections import OrderedDict
 from ..tensor import Tensor
 from .tables import ITEMSIZE, LOADED_AS
 from .unpickler import StorageRef
+from .walk import drive
 
 _CONTAINERS = (dict, OrderedDict, list, tuple, set)
+# what holds no StorageRef: visited in place, without a generator each (the cost of walking)
+_PLAIN = (int, float, str, bool, type(None), bytes, Tensor)
 
 
 def claim(result, tensors: list, objects: bool = False) -> dict:
@@ -51,7 +54,9 @@ def swap(result, wholes: dict, objects: bool = False):
 
 
 def _visit(obj, fn, objects: bool):
-    """``obj`` with ``fn(ref)`` in place of every StorageRef it reaches; each container is visited once."""
+    """``obj`` with ``fn(ref)`` in place of every StorageRef it reaches; each container is visited once.
+    A file may nest containers thousands deep (torch loads them), so ``visit`` yields each child instead of
+    calling itself and ``drive`` keeps the stack: no bound from Python's recursion limit."""
     done: dict = {}
 
     def visit(o):
@@ -63,30 +68,40 @@ def _visit(obj, fn, objects: bool):
             done[id(o)] = o  # (a container that holds itself)
             if isinstance(o, dict):
                 for k, v in list(dict.items(o)):
-                    dict.__setitem__(o, k, visit(v))
+                    if type(v) not in _PLAIN:
+                        dict.__setitem__(o, k, (yield v))
                 if type(o) is OrderedDict:
-                    _visit_attributes(o, visit)
+                    yield from _visit_attributes(o)
             elif type(o) is list:
-                o[:] = [visit(v) for v in o]
+                o[:] = yield from _visit_items(o)
             elif type(o) is set:
-                items = [visit(v) for v in o]
+                items = yield from _visit_items(o)
                 o.clear()
                 o.update(items)
             else:
-                new = tuple(visit(v) for v in o)
+                new = tuple((yield from _visit_items(o)))
                 if any(a is not b for a, b in zip(new, o)):
                     done[id(o)] = new
                     return new
             return o
         if objects and not isinstance(o, (Tensor, type)) and hasattr(o, "__dict__"):
             done[id(o)] = o
-            _visit_attributes(o, visit)
+            yield from _visit_attributes(o)
         return o
-    return visit(obj)
+    return drive(visit, visit(obj))
 
 
-def _visit_attributes(o, visit) -> None:
+def _visit_items(o):
+    """The visited value of each item of ``o``, in order (as a list)."""
+    items = []
+    for v in o:
+        items.append(v if type(v) in _PLAIN else (yield v))
+    return items
+
+
+def _visit_attributes(o):
     attributes = vars(o)
     if type(attributes) is dict:  # (a class's mappingproxy is not the instance's to change)
         for k, v in list(attributes.items()):
-            attributes[k] = visit(v)
+            if type(v) not in _PLAIN:
+                attributes[k] = yield v

@@ -56,7 +56,7 @@ def torch_global(module: str, name: str):
         if found is None:
             raise pickle.UnpicklingError(f"the file names {qualname}, which pyfront does not have")
         return found
-    return _pyfront_global("pyfront" + module[len("torch"):], name, qualname)
+    return _pyfront_global(_MOVED.get(module, "pyfront" + module[len("torch"):]), name, qualname)
 
 
 class FullUnpickler(_Full, pickle.Unpickler):
@@ -99,6 +99,9 @@ _RENAMED = {"torch._C._LinAlgError": ("pyfront.linalg", "LinAlgError"),
 _C_MODULES = {"torch._C._nn": ("pyfront.nn.functional", ""),
               "torch._C._linalg": ("pyfront.linalg", "linalg_"),
               "torch._C._special": ("pyfront.special", "special_"), "torch._C._fft": ("pyfront.fft", "fft_")}
+
+# torch modules pyfront keeps under another path (no package above the torch path's has them)
+_MOVED = {"torch.return_types": "pyfront.ops.return_types"}
 
 
 def _pyfront_global(module: str, name: str, qualname: str):

@@ -101,6 +101,10 @@ def publish() -> None:
             if prefix and getattr(owner, obj.__name__, None) is not obj:
                 obj.__name__ = name  # a bound method pickles as getattr(tensor, __name__)
             HOMES.setdefault(obj, (torch_module, prefix + name))
+    from ..ops import return_types  # max()'s, topk()'s ... results: torch.return_types.max, not pyfront's file
+    for name, obj in vars(return_types).items():
+        if isinstance(obj, type) and issubclass(obj, return_types._ReturnType) and obj is not return_types._ReturnType:
+            HOMES[obj] = ("torch.return_types", name)
     for path, torch_module in _UNEXPORTED.items():
         module, name = path.rsplit(".", 1)
         HOMES[getattr(importlib.import_module(module), name)] = (torch_module, name)

@@ -33,6 +33,7 @@ from ..storage import TypedStorage, UntypedStorage, backend_storage, elements
 from ..tensor import Tensor
 from .homes import HOMES
 from .tables import DTYPE_STORAGES, own_state
+from .walk import drive
 
 _BATCH = 1000  # items per APPENDS/SETITEMS, as the pickle module batches them
 
@@ -81,6 +82,13 @@ class Pickler:
 
     # -- values -----------------------------------------------------------------------------------
     def _save(self, obj) -> None:
+        if not self._atom(obj):
+            drive(self._step, self._step(obj))
+
+    def _atom(self, obj) -> bool:
+        """Write ``obj`` if it is no container to walk (a number, a string, a tensor, one written before ...):
+        whether it did. Containers write their items so and yield only the rest (a generator each is what
+        walking costs)."""
         kind = type(obj)
         if obj is None:
             self.out += b"N"
@@ -121,21 +129,33 @@ class Pickler:
         elif kind is Size:
             self._call("torch", "Size", (tuple(obj),))
             self._memoize(obj)
-        elif kind in (dict, OrderedDict):
-            self._dict(obj)
+        else:
+            return False
+        return True
+
+    def _step(self, obj):
+        """Write ``obj``: a generator (see walk.py) that yields each item of a container to be written in
+        its place, so a structure nested thousands deep is written without Python's call stack."""
+        kind = type(obj)
+        if self._atom(obj):
+            return
+        if kind in (dict, OrderedDict):
+            yield from self._dict(obj)
         elif kind is list:
             self.out += b"]"
             self._memoize(obj)
-            self._batches(obj, self._save, b"a", b"e")
+            yield from self._batches(obj, b"a", b"e")
         elif kind is tuple:
-            self._tuple(obj)
+            yield from self._tuple_steps(obj)
         elif kind is set:
-            self._call("__builtin__", "set", (list(obj),))
+            self._global("__builtin__", "set")
+            yield from self._tuple_steps((list(obj),))
+            self.out += b"R"
             self._memoize(obj)
         else:
-            self._object(obj)
+            yield from self._object(obj)
 
-    def _object(self, obj) -> None:
+    def _object(self, obj):
         """Any other picklable object, as ``pickle`` protocol 2 writes it (what torch.save does)."""
         if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
             self._named_global(obj)
@@ -147,24 +167,24 @@ class Pickler:
             return
         func, args, state, listitems, dictitems, setter = (*rv, None, None, None, None)[:6]
         if getattr(func, "__name__", "") == "__newobj__":  # cls.__new__(cls, *args): NEWOBJ
-            self._save(args[0])
-            self._tuple(tuple(args[1:]))
+            yield args[0]
+            yield from self._tuple_steps(tuple(args[1:]))
             self.out += b"\x81"
         else:
-            self._save(func)
-            self._tuple(tuple(args))
+            yield func
+            yield from self._tuple_steps(tuple(args))
             self.out += b"R"
         self._memoize(obj)
         if listitems is not None:
-            self._batches(list(listitems), self._save, b"a", b"e")
+            yield from self._batches(list(listitems), b"a", b"e")
         if dictitems is not None:
-            self._batches(list(dictitems), self._pair, b"s", b"u")
+            yield from self._batches(list(dictitems), b"s", b"u", pairs=True)
         if state is not None and setter is None:
-            self._save(state)
+            yield state
             self.out += b"b"
         elif state is not None:  # setter(obj, state), its result dropped, as pickle writes it
-            self._save(setter)
-            self._tuple((obj, state))
+            yield setter
+            yield from self._tuple_steps((obj, state))
             self.out += b"R0"
 
     def _named_global(self, obj, name: str | None = None) -> None:
@@ -215,6 +235,9 @@ class Pickler:
         self.out += b"R"
 
     def _tuple(self, obj: tuple) -> None:
+        drive(self._step, self._tuple_steps(obj))
+
+    def _tuple_steps(self, obj: tuple):
         if not obj:
             self.out += b")"
             return
@@ -222,7 +245,8 @@ class Pickler:
         if not small:
             self.out += b"("
         for item in obj:
-            self._save(item)
+            if not self._atom(item):
+                yield item
         if id(obj) in self.memo:  # the tuple was reached through itself: drop the copy, as pickle does
             self.out += b"0" * len(obj) if small else b"1"
             self._get(self.memo[id(obj)][0])
@@ -230,28 +254,27 @@ class Pickler:
         self.out += {1: b"\x85", 2: b"\x86", 3: b"\x87"}.get(len(obj), b"t")
         self._memoize(obj)
 
-    def _batches(self, items: list, save_item, one: bytes, many: bytes) -> None:
+    def _batches(self, items: list, one: bytes, many: bytes, pairs: bool = False):
+        """Yield ``items`` (key and value of each when ``pairs``) in batches closed by ``one`` or ``many``."""
         for start in range(0, len(items), _BATCH):
             chunk = items[start:start + _BATCH]
             if len(chunk) > 1:
                 self.out += b"("
             for item in chunk:
-                save_item(item)
+                for part in item if pairs else (item,):
+                    if not self._atom(part):
+                        yield part
             self.out += one if len(chunk) == 1 else many
 
-    def _pair(self, item: tuple) -> None:
-        self._save(item[0])
-        self._save(item[1])
-
-    def _dict(self, obj: dict) -> None:
+    def _dict(self, obj: dict):
         if type(obj) is OrderedDict:
             self._call("collections", "OrderedDict", ())
         else:
             self.out += b"}"
         self._memoize(obj)
-        self._batches(list(obj.items()), self._pair, b"s", b"u")
+        yield from self._batches(list(obj.items()), b"s", b"u", pairs=True)
         if type(obj) is OrderedDict and vars(obj):  # a state_dict's _metadata
-            self._save(dict(vars(obj)))
+            yield dict(vars(obj))
             self.out += b"b"
 
     def _tensor(self, t: Tensor) -> None:
