@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from ... import _warnings
 from ... import dtypes as dt
 from ...dtypes import scalar_name
-from ...shape import broadcast_shapes, normalize_dim
+from ...shape import broadcast_shapes, check_long_long, normalize_dim
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
 from ...autograd.graph import also_saves, saved_as_torch
@@ -236,8 +236,7 @@ def _setitem_number(value, self):
     imaginary part as a double's."""
     if isinstance(value, bool) or isinstance(value, int) or _is_array(value) and value.dtype.kind in "iu":
         value = value if isinstance(value, bool) else operator.index(value)
-        if not -(1 << 63) <= value < 1 << 63:
-            raise ValueError("Overflow when unpacking long long")
+        check_long_long(value)
     elif isinstance(value, (float, complex)):
         value = complex(value) if isinstance(value, complex) else float(value)
     else:
