@@ -1,0 +1,112 @@
+"""Matrix products on the cpu through oneMKL, the BLAS torch's CPU build links, where the optional ``mkl``
+package is installed (``pip install "pyfront[mkl]"``).
+
+With it, float32 and float64 ``mm``, ``addmm`` and ``F.linear`` run torch's own kernel: the same numbers
+bit for bit (the bias added by the kernel's ``beta``, as torch's addmm copies the bias into its result
+and calls gemm with beta 1), and the same use of the cores (NumPy's OpenBLAS takes 1.26-1.33x MKL's time
+for an MLP's products on two threads, where one thread alone is within 5%). Without it, and for anything
+else (other dtypes, a layout BLAS cannot read, sizes past MKL's 32-bit integers), ``matmul`` answers None
+and the caller computes with NumPy as before. Only the ``mkl`` distribution's own library is loaded,
+found through its installed file list, never one searched for on the system; every call checks its arrays
+first (a wrong pointer or leading dimension would not raise, it would corrupt memory).
+"""
+from __future__ import annotations
+
+import functools
+import os
+
+# CBLAS's enumerations (cblas.h)
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+_LIMIT = 2 ** 31 - 1  # mkl_rt's default interface (LP64) takes 32-bit integers
+
+
+@functools.cache
+def _routines():
+    """{"f": cblas_sgemm, "d": cblas_dgemm, "lib": the library, "np": numpy} of the installed ``mkl``
+    package's runtime library (mkl_rt, which picks the CPU's kernels and MKL's threading itself), or None
+    where there is none (not installed, another platform, Pyodide, no ctypes)."""
+    try:
+        import ctypes
+        import importlib.metadata as metadata
+
+        import numpy as np
+    except ImportError:
+        return None
+    try:
+        files = metadata.distribution("mkl").files or ()
+    except metadata.PackageNotFoundError:
+        return None
+    for file in files:  # libmkl_rt.so.2 (Linux), mkl_rt.2.dll (Windows)
+        if not file.name.startswith(("libmkl_rt.", "mkl_rt.")):
+            continue
+        try:
+            lib = ctypes.CDLL(str(file.locate()))
+            found = {"f": lib.cblas_sgemm, "d": lib.cblas_dgemm, "lib": lib, "np": np}
+        except (OSError, AttributeError):
+            continue
+        n, enum, ptr = ctypes.c_int32, ctypes.c_int, ctypes.c_void_p
+        for char, scale in (("f", ctypes.c_float), ("d", ctypes.c_double)):
+            # gemm(order, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            found[char].restype = None
+            found[char].argtypes = [enum, enum, enum, n, n, n, scale, ptr, n, ptr, n, scale, ptr, n]
+        # A forked child (a DataLoader worker) computes on one thread, as torch's workers do: MKL's
+        # OpenMP pool does not survive fork where another OpenMP runtime is loaded (torch's, scikit-
+        # learn's libgomp): there the child's first threaded product waited forever (measured)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=functools.partial(lib.MKL_Set_Num_Threads, 1))
+        return found
+    return None
+
+
+def available() -> bool:
+    """Whether products go through MKL in this process."""
+    return _routines() is not None
+
+
+def set_num_threads(n: int) -> None:
+    """Size MKL's thread pool (as torch.set_num_threads does its MKL's), where MKL is in use."""
+    found = _routines()
+    if found is not None:
+        found["lib"].MKL_Set_Num_Threads(n)
+
+
+def _operand(x, rows: int, cols: int):
+    """(transpose flag, leading dimension) with which BLAS reads ``x`` (rows, cols) where it is, or None
+    where it cannot: neither dim of unit stride, a leading stride shorter than the other dim (a broadcast
+    or overlapping view), negative or unaligned."""
+    if not x.flags.aligned:
+        return None
+    step, (s0, s1) = x.itemsize, x.strides
+    if s1 == step and s0 % step == 0 and s0 >= max(1, cols) * step:
+        return _NO_TRANS, s0 // step
+    if s0 == step and s1 % step == 0 and s1 >= max(1, rows) * step:
+        return _TRANS, s1 // step
+    return None
+
+
+def matmul(a, b, bias=None):
+    """``a @ b`` (plus ``bias``, broadcast over the rows as addmm's) of 2-d NumPy arrays ``a`` (m, k) and
+    ``b`` (k, n) of one dtype, float32 or float64, as a fresh row-major (m, n) array computed by MKL; None
+    (nothing computed) where MKL is absent or cannot take these operands: the caller uses NumPy."""
+    found = _routines()
+    if found is None:
+        return None
+    np = found["np"]
+    fn = found.get(a.dtype.char)
+    if (fn is None or type(a) is not np.ndarray or type(b) is not np.ndarray or b.dtype != a.dtype
+            or not a.dtype.isnative or a.ndim != 2 or b.ndim != 2):
+        return None
+    (m, k), (_, n) = a.shape, b.shape
+    if not (m and n and k) or max(m, n, k) > _LIMIT:  # an empty product is NumPy's zeros
+        return None
+    read_a, read_b = _operand(a, m, k), _operand(b, k, n)
+    if read_a is None or read_b is None or max(read_a[1], read_b[1]) > _LIMIT:
+        return None
+    out = np.empty((m, n), a.dtype)
+    beta = 0.0  # C is not read: its garbage (NaN) cannot reach the result
+    if bias is not None:
+        out[...] = bias
+        beta = 1.0
+    fn(_ROW_MAJOR, read_a[0], read_b[0], m, n, k, 1.0, a.ctypes.data, read_a[1], b.ctypes.data, read_b[1],
+       beta, out.ctypes.data, n)
+    return out
