@@ -67,6 +67,30 @@ def test_products_equal_torchs_bits(dtype):
     assert not differ, differ
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batched_products_equal_torchs_bits(dtype):
+    """bmm and matmul's batched and folded cases: MKL's batched gemm as torch's, and for matrices of fewer
+    than 400 products torch's own loop (each element summed from zero in order of k, as NumPy does not)."""
+    rng = np.random.default_rng(5)
+    differ = []
+    cases = [((16, 10, 784), (16, 784, 20)), ((4, 64, 64), (4, 64, 64)), ((2, 3, 5), (2, 5, 7)),
+             ((3, 7, 8), (3, 8, 7)), ((5, 1, 9), (5, 9, 1)), ((4, 30, 50), (50, 20)), ((50,), (4, 50, 20)),
+             ((30, 50), (4, 50, 20)), ((3, 1, 30, 50), (4, 50, 20)), ((2, 3, 4, 6), (2, 3, 6, 5))]
+    for sa, sb in cases:
+        a, b = rng.standard_normal(sa).astype(dtype), rng.standard_normal(sb).astype(dtype)
+        if a.ndim > 1:  # a first row of -0.0 times positive numbers: torch's sum from +0 gives +0
+            a[..., :1, :] = -0.0
+        b = np.abs(b)
+        column_major = np.ascontiguousarray(np.swapaxes(a, -1, -2)).swapaxes(-1, -2) if a.ndim > 1 else a
+        for la, lb in ((a, b), (column_major, b)):
+            (ta, pa), (tb, pb) = _both(la), _both(lb)
+            want = (torch.bmm(ta, tb) if la.ndim == lb.ndim == 3 else torch.matmul(ta, tb)).numpy()
+            got = (pyfront.bmm(pa, pb) if la.ndim == lb.ndim == 3 else pyfront.matmul(pa, pb)).numpy()
+            if not (np.array_equal(want, got) and np.array_equal(np.signbit(want), np.signbit(got))):
+                differ.append(f"{sa} @ {sb}")
+    assert not differ, differ
+
+
 def test_linear_gradients_equal_torchs_bits():
     """The backward's products (g @ W and g^T @ x) run the same kernel: the input's and the weight's
     gradients are torch's too."""
@@ -91,7 +115,7 @@ def test_operands_blas_cannot_read_go_to_numpy():
     refused = {"int32": (a.astype(np.int32), b.astype(np.int32)),
                "float16": (a.astype(np.float16), b.astype(np.float16)),
                "mixed": (a, b.astype(np.float64)), "expanded": (np.broadcast_to(a[:1], (6, 4)), b),
-               "flipped": (a[::-1], b), "strided": (a[:, ::2], b[::2]), "3-d": (a[None], b[None]),
+               "flipped": (a[::-1], b), "strided": (a[:, ::2], b[::2]), "4-d": (a[None, None], b[None, None]),
                "empty": (a[:, :0], b[:0]), "byte-swapped": (a.astype(">f4"), b.astype(">f4"))}
     for name, (x, y) in refused.items():
         assert host_gemm.matmul(x, y) is None, name
@@ -123,7 +147,8 @@ def test_nan_and_inf_as_torchs_and_fresh_memory_never_read():
 
 def test_two_threads_get_their_own_products():
     rng = np.random.default_rng(4)
-    pairs = [(rng.standard_normal((128, 96), np.float32), rng.standard_normal((96, 64), np.float32)) for _ in "ab"]
+    pairs = [(rng.standard_normal((128, 96), np.float32), rng.standard_normal((96, 64), np.float32))
+             for _ in "ab"]
     want = [host_gemm.matmul(a, b) for a, b in pairs]
     wrong = []
 

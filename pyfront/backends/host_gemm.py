@@ -22,9 +22,10 @@ _LIMIT = 2 ** 31 - 1  # mkl_rt's default interface (LP64) takes 32-bit integers
 
 @functools.cache
 def _routines():
-    """{"f": cblas_sgemm, "d": cblas_dgemm, "lib": the library, "np": numpy} of the installed ``mkl``
-    package's runtime library (mkl_rt, which picks the CPU's kernels and MKL's threading itself), or None
-    where there is none (not installed, another platform, Pyodide, no ctypes)."""
+    """{"f": cblas_sgemm, "d": cblas_dgemm, "batchedf"/"batchedd": their _batch_strided forms, "lib": the
+    library, "np": numpy} of the installed ``mkl`` package's runtime library (mkl_rt, which picks the CPU's
+    kernels and MKL's threading itself), or None where there is none (not installed, another platform,
+    Pyodide, no ctypes)."""
     try:
         import ctypes
         import importlib.metadata as metadata
@@ -41,7 +42,8 @@ def _routines():
             continue
         try:
             lib = ctypes.CDLL(str(file.locate()))
-            found = {"f": lib.cblas_sgemm, "d": lib.cblas_dgemm, "lib": lib, "np": np}
+            found = {"f": lib.cblas_sgemm, "d": lib.cblas_dgemm, "batchedf": lib.cblas_sgemm_batch_strided,
+                 "batchedd": lib.cblas_dgemm_batch_strided, "lib": lib, "np": np}
         except (OSError, AttributeError):
             continue
         n, enum, ptr = ctypes.c_int32, ctypes.c_int, ctypes.c_void_p
@@ -49,6 +51,10 @@ def _routines():
             # gemm(order, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             found[char].restype = None
             found[char].argtypes = [enum, enum, enum, n, n, n, scale, ptr, n, ptr, n, scale, ptr, n]
+            # the same with each operand's batch stride after its leading dimension, and the batch count
+            found["batched" + char].restype = None
+            found["batched" + char].argtypes = [enum, enum, enum, n, n, n, scale, ptr, n, n, ptr, n, n, scale,
+                                                ptr, n, n, n]
         # A forked child (a DataLoader worker) computes on one thread, as torch's workers do: MKL's
         # OpenMP pool does not survive fork where another OpenMP runtime is loaded (torch's, scikit-
         # learn's libgomp): there the child's first threaded product waited forever (measured)
@@ -71,42 +77,51 @@ def set_num_threads(n: int) -> None:
 
 
 def _operand(x, rows: int, cols: int):
-    """(transpose flag, leading dimension) with which BLAS reads ``x`` (rows, cols) where it is, or None
-    where it cannot: neither dim of unit stride, a leading stride shorter than the other dim (a broadcast
-    or overlapping view), negative or unaligned."""
+    """(transpose flag, leading dimension) with which BLAS reads ``x``'s last two dims (rows, cols) where
+    they are, or None where it cannot: neither dim of unit stride, a leading stride shorter than the other
+    dim (a broadcast or overlapping view), negative, past 32 bits or unaligned."""
     if not x.flags.aligned:
         return None
-    step, (s0, s1) = x.itemsize, x.strides
-    if s1 == step and s0 % step == 0 and s0 >= max(1, cols) * step:
+    step, (s0, s1) = x.itemsize, x.strides[-2:]
+    if s1 == step and s0 % step == 0 and max(1, cols) * step <= s0 <= _LIMIT * step:
         return _NO_TRANS, s0 // step
-    if s0 == step and s1 % step == 0 and s1 >= max(1, rows) * step:
+    if s0 == step and s1 % step == 0 and max(1, rows) * step <= s1 <= _LIMIT * step:
         return _TRANS, s1 // step
     return None
 
 
 def matmul(a, b, bias=None):
-    """``a @ b`` (plus ``bias``, broadcast over the rows as addmm's) of 2-d NumPy arrays ``a`` (m, k) and
-    ``b`` (k, n) of one dtype, float32 or float64, as a fresh row-major (m, n) array computed by MKL; None
-    (nothing computed) where MKL is absent or cannot take these operands: the caller uses NumPy."""
+    """``a @ b`` of NumPy arrays of one dtype, float32 or float64: matrices ``a`` (m, k) and ``b`` (k, n),
+    plus ``bias`` broadcast over the rows as addmm's, or batches ``a`` (B, m, k) and ``b`` (B, k, n), as
+    bmm's; a fresh row-major (m, n) or (B, m, n) array computed by MKL. None (nothing computed) where MKL
+    is absent or cannot take these operands: the caller uses NumPy."""
     found = _routines()
     if found is None:
         return None
     np = found["np"]
-    fn = found.get(a.dtype.char)
-    if (fn is None or type(a) is not np.ndarray or type(b) is not np.ndarray or b.dtype != a.dtype
-            or not a.dtype.isnative or a.ndim != 2 or b.ndim != 2):
+    char = a.dtype.char
+    if (char not in "fd" or type(a) is not np.ndarray or type(b) is not np.ndarray or b.dtype != a.dtype
+            or not a.dtype.isnative or a.ndim != b.ndim or a.ndim not in (2, 3)):
         return None
-    (m, k), (_, n) = a.shape, b.shape
-    if not (m and n and k) or max(m, n, k) > _LIMIT:  # an empty product is NumPy's zeros
+    *batch, m, k = a.shape
+    n = b.shape[-1]
+    if not (m and n and k and all(batch)) or max(m, n, k, *batch) > _LIMIT:  # empty: NumPy's zeros
         return None
     read_a, read_b = _operand(a, m, k), _operand(b, k, n)
-    if read_a is None or read_b is None or max(read_a[1], read_b[1]) > _LIMIT:
+    if read_a is None or read_b is None:
         return None
-    out = np.empty((m, n), a.dtype)
+    out = np.empty((*batch, m, n), a.dtype)
     beta = 0.0  # C is not read: its garbage (NaN) cannot reach the result
-    if bias is not None:
+    if bias is not None and not batch:
         out[...] = bias
         beta = 1.0
-    fn(_ROW_MAJOR, read_a[0], read_b[0], m, n, k, 1.0, a.ctypes.data, read_a[1], b.ctypes.data, read_b[1],
-       beta, out.ctypes.data, n)
+    head = (_ROW_MAJOR, read_a[0], read_b[0], m, n, k, 1.0)
+    if not batch:
+        found[char](*head, a.ctypes.data, read_a[1], b.ctypes.data, read_b[1], beta, out.ctypes.data, n)
+        return out
+    step, (sa, sb) = a.itemsize, (a.strides[0], b.strides[0])
+    if not (0 <= sa <= _LIMIT * step and 0 <= sb <= _LIMIT * step and sa % step == sb % step == 0):
+        return None
+    found["batched" + char](*head, a.ctypes.data, read_a[1], sa // step, b.ctypes.data, read_b[1], sb // step,
+                           beta, out.ctypes.data, n, m * n, batch[0])
     return out

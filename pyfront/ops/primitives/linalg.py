@@ -105,8 +105,19 @@ def _products_jvp(inputs, tangents, attrs):
 
 
 def _matmul_np(np, a, b, rank):
-    out = host_gemm.matmul(a, b) if rank == 2 else None  # torch's MKL where installed: torch's numbers
+    if rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
+        return _small_bmm(np, a, b)
+    out = host_gemm.matmul(a, b)  # torch's MKL where installed: torch's numbers
     return np.matmul(a, b) if out is None else out
+
+
+def _small_bmm(np, a, b):
+    """bmm of small matrices (fewer than 400 products per matrix) as torch's CPU kernel computes them, in
+    place of BLAS: each element summed from zero, one rounded product at a time in order of k."""
+    out = np.zeros((*a.shape[:-1], b.shape[-1]), a.dtype)
+    for k in range(a.shape[-1]):
+        out += a[..., k:k + 1] * b[..., k:k + 1, :]
+    return out
 
 
 def _register(name, sample_fn):
