@@ -25,7 +25,7 @@ def _routines():
     """{"f": cblas_sgemm, "d": cblas_dgemm, "batchedf"/"batchedd": their _batch_strided forms, "lib": the
     library, "np": numpy} of the installed ``mkl`` package's runtime library (mkl_rt, which picks the CPU's
     kernels and MKL's threading itself), or None where there is none (not installed, another platform,
-    Pyodide, no ctypes)."""
+    Pyodide, no ctypes); emptied in a forked child."""
     try:
         import ctypes
         import importlib.metadata as metadata
@@ -55,24 +55,25 @@ def _routines():
             found["batched" + char].restype = None
             found["batched" + char].argtypes = [enum, enum, enum, n, n, n, scale, ptr, n, n, ptr, n, n, scale,
                                                 ptr, n, n, n]
-        # A forked child (a DataLoader worker) computes on one thread, as torch's workers do: MKL's
-        # OpenMP pool does not survive fork where another OpenMP runtime is loaded (torch's, scikit-
-        # learn's libgomp): there the child's first threaded product waited forever (measured)
+        # A forked child (a DataLoader worker) leaves MKL alone and computes with NumPy: MKL's OpenMP
+        # runtime does not survive fork where another is loaded too (torch's libgomp): there the child's
+        # first product waited forever, even on one thread once the parent had run products on two of its
+        # own threads (measured). The emptied dict reads as no MKL.
         if hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=functools.partial(lib.MKL_Set_Num_Threads, 1))
+            os.register_at_fork(after_in_child=found.clear)
         return found
     return None
 
 
 def available() -> bool:
     """Whether products go through MKL in this process."""
-    return _routines() is not None
+    return bool(_routines())
 
 
 def set_num_threads(n: int) -> None:
     """Size MKL's thread pool (as torch.set_num_threads does its MKL's), where MKL is in use."""
     found = _routines()
-    if found is not None:
+    if found:
         found["lib"].MKL_Set_Num_Threads(n)
 
 
@@ -96,7 +97,7 @@ def matmul(a, b, bias=None):
     bmm's; a fresh row-major (m, n) or (B, m, n) array computed by MKL. None (nothing computed) where MKL
     is absent or cannot take these operands: the caller uses NumPy."""
     found = _routines()
-    if found is None:
+    if not found:
         return None
     np = found["np"]
     char = a.dtype.char
