@@ -70,6 +70,24 @@ def available() -> bool:
     return bool(_routines())
 
 
+def describe() -> str:
+    """The BLAS the cpu device's float products run on: MKL's version string, or NumPy's BLAS."""
+    found = _routines()
+    if not found:
+        try:
+            import numpy as np
+
+            blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
+            return f"NumPy's {blas['name']} {blas['version']}"
+        except (ImportError, AttributeError, KeyError, TypeError):
+            return "NumPy's BLAS"
+    import ctypes
+
+    text = ctypes.create_string_buffer(256)
+    found["lib"].MKL_Get_Version_String(text, len(text))
+    return text.value.decode(errors="replace")
+
+
 def set_num_threads(n: int) -> None:
     """Size MKL's thread pool (as torch.set_num_threads does its MKL's), where MKL is in use."""
     found = _routines()
