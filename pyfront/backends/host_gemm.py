@@ -76,10 +76,12 @@ def describe() -> str:
     if not found:
         try:
             import numpy as np
-
+        except ImportError:
+            return "none (no NumPy: the cpu device holds tensors, webgpu computes)"
+        try:
             blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
             return f"NumPy's {blas['name']} {blas['version']}"
-        except (ImportError, AttributeError, KeyError, TypeError):
+        except (AttributeError, KeyError, TypeError):
             return "NumPy's BLAS"
     import ctypes
 
