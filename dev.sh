@@ -30,15 +30,16 @@ setup() {
 }
 
 case "${1:-}" in
-    demo) debian_packages mesa-vulkan-drivers; setup "[gpu]"
+    demo) debian_packages mesa-vulkan-drivers; setup "[gpu,mkl]"
           exec .venv/bin/python -m pyfront.examples.digits "${@:2}" ;;
     page) need_npm; setup "[gpu]"
           exec .venv/bin/python build/build_site.py --serve "${@:2}" ;;
-    test) debian_packages mesa-vulkan-drivers chromium; need_npm; setup "[gpu,test]"
+    test) debian_packages mesa-vulkan-drivers chromium; need_npm; setup "[gpu,test,mkl]"
           # (the browser tests build the site: build_site.py runs npm ci for the pinned Pyodide,
           # CodeMirror and esbuild when build/node_modules is missing or older than the lock file)
           # the webgpu tests must run here: a missing adapter is a failure, not a skip
-          # one BLAS thread: the suite runs thousands of small matmuls, where threads only cost
+          # one OpenBLAS thread: the suite runs thousands of small matmuls, where threads only cost (not
+          # MKL_NUM_THREADS: torch, the oracle, reads it as its own thread count, which its numbers follow)
           PYFRONT_REQUIRE_WEBGPU=1 OPENBLAS_NUM_THREADS=1 exec .venv/bin/python -m pytest "${@:2}" ;;
     help|-h|--help|"") sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
     *) echo "unknown command '$1'; bash dev.sh help lists them" >&2; exit 2 ;;

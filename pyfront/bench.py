@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pyfront
+from pyfront.backends import host_gemm
 from pyfront.backends import host_numpy
 
 
@@ -224,7 +225,8 @@ def op_figures(lib: _Lib, quick: bool) -> dict:
 
 
 def machine() -> dict:
-    """The CPU (model, cores) and the WebGPU adapter (name, backend, type) the figures come from."""
+    """The CPU (model, cores, the BLAS of the cpu device's products) and the WebGPU adapter (name, backend,
+    type) the figures come from."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -232,7 +234,7 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     out = {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
-           "cores": os.cpu_count()}
+           "cores": os.cpu_count(), "cpu_blas": host_gemm.describe()}
     if pyfront.webgpu.is_available():
         info = pyfront.webgpu.adapter_info()
         out["adapter"] = {key: info[key] for key in ("name", "backend", "type", "software")}

@@ -7,6 +7,7 @@ import os
 
 from . import _warnings
 from . import dtypes as dt
+from .backends import host_gemm
 from .backends.storage import Storage
 from .nn.modules.module import typename
 from .tensor import Tensor
@@ -36,12 +37,15 @@ def get_num_threads() -> int:
 def set_num_threads(n: int) -> None:
     """Record ``n`` as the intra-op thread count ``get_num_threads`` answers, as ``torch.set_num_threads``.
 
-    pyfront's cpu device computes with NumPy, whose BLAS sizes its thread pool when it loads: changing
-    that pool while the process runs is not safe, so the number is recorded, not applied. To limit
-    NumPy's threads, set ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` before the process starts.
-    Raises RuntimeError, as torch, for a non-int or a count below 1.
+    Where the ``mkl`` extra is installed, the cpu device's matrix products run on MKL, whose pool is
+    resized to ``n`` as torch resizes its own. NumPy's OpenBLAS (the other products, and every product
+    without MKL) sizes its thread pool when it loads: changing that pool while the process runs is not
+    safe, so for it the number is recorded, not applied: set ``OPENBLAS_NUM_THREADS`` /
+    ``OMP_NUM_THREADS`` before the process starts. Raises RuntimeError, as torch, for a non-int or a
+    count below 1.
     """
     _set_threads("set_num_threads", n)
+    host_gemm.set_num_threads(n)
 
 
 def get_num_interop_threads() -> int:

@@ -19,7 +19,7 @@ def test_the_report_has_every_figure_beside_torch_and_numpy(monkeypatch, capsys)
     monkeypatch.setattr(bench, "_host", _once)
     report = bench.main(["--quick", "--no-page", "--max-matmul", "256", "--max-add", str(1 << 20)])
     machine = report["machine"]
-    assert machine["cpu"] and machine["cores"] >= 1 and machine["platform"]
+    assert machine["cpu"] and machine["cores"] >= 1 and machine["platform"] and machine["cpu_blas"]
     devices = ["cpu", "webgpu"] if pyfront.webgpu.is_available() else ["cpu"]
     assert list(report["devices"]) == devices and "page" not in report
     for device in devices:

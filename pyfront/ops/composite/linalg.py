@@ -17,7 +17,7 @@ from ...tensor import Tensor
 from ..common import in_float32
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
-from ..primitives.linalg import bmm, check_not_bool, mm
+from ..primitives.linalg import addmm_bias, bmm, check_not_bool, mm
 from ..creation import int_tuple
 from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
@@ -266,6 +266,12 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
         if t.dim() != 2:
             raise RuntimeError(f"{'a' if name == 'mat1' else 'b'} must be 2D" if meta else
                                f"{name} must be a matrix, got {t.dim()}-D tensor")
+    (n, k), (k2, m) = mat1.shape, mat2.shape
+    same_device = input._storage.device is mat1._storage.device is mat2._storage.device
+    if (beta == 1 and alpha == 1 and not meta and input.dtype in (dt.float32, dt.float64) and k == k2
+            and input.shape in ((m,), (n, m)) and same_device):
+        # one kernel that adds the bias as torch's does (gemm's beta): torch's numbers
+        return addmm_bias(input, mat1, mat2)
     product = mm(mat1, mat2)
     if meta:
         broadcast_shapes_on_meta(product.shape, input.shape)

@@ -7,6 +7,7 @@ and messages PyTorch gives for each, which the public functions reproduce in PyT
 from __future__ import annotations
 
 from ...autograd.dual import ON as _DUAL
+from ...backends import host_gemm
 from ...autograd.grad_mode import _state, _vmap_blocks
 from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
@@ -103,8 +104,24 @@ def _products_jvp(inputs, tangents, attrs):
     return [out]
 
 
+def _matmul_np(np, a, b, rank):
+    if rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
+        return _small_bmm(np, a, b)
+    out = host_gemm.matmul(a, b)  # torch's MKL where installed: torch's numbers
+    return np.matmul(a, b) if out is None else out
+
+
+def _small_bmm(np, a, b):
+    """bmm of small matrices (fewer than 400 products per matrix) as torch's CPU kernel computes them, in
+    place of BLAS: each element summed from zero, one rounded product at a time in order of k."""
+    out = np.zeros((*a.shape[:-1], b.shape[-1]), a.dtype)
+    for k in range(a.shape[-1]):
+        out += a[..., k:k + 1] * b[..., k:k + 1, :]
+    return out
+
+
 def _register(name, sample_fn):
-    return register(OpDef(name, "other", _matmul_infer, lambda np, a, b, rank: np.matmul(a, b), _matmul_vjp,
+    return register(OpDef(name, "other", _matmul_infer, _matmul_np, _matmul_vjp,
                           arity=2, save=(0, 1), saved_for=_CROSSWISE, torch_name=name, samples=sample_fn,
                           jvp=_products_jvp, extra={"keeps_strides": True}))
 
@@ -121,9 +138,12 @@ _OPS = {2: _MM, 3: _BMM}
 
 # -- addmm: a matrix product plus a bias, one op ---------------------------------------------------
 def _addmm_np(np, bias, a, b):
-    # the bias added into NumPy's fresh product: no second full-size array
-    out = np.matmul(a, b)
-    np.add(out, bias, out=out)
+    # MKL adds the bias as torch's addmm does (copied into the result, gemm's beta 1): torch's numbers;
+    # NumPy's path adds it into its fresh product: no second full-size array
+    out = host_gemm.matmul(a, b, bias)
+    if out is None:
+        out = np.matmul(a, b)
+        np.add(out, bias, out=out)
     return out
 
 

@@ -1,0 +1,215 @@
+"""The cpu device's matrix products through oneMKL (the ``mkl`` extra, which ``bash dev.sh test`` installs):
+torch's CPU build computes float32/float64 products with the same library, so mm, addmm, F.linear and the
+gradients they make must equal torch's bit for bit, for every layout BLAS reads in place; operands it
+cannot read, and other dtypes, go to NumPy; a result never holds what its fresh memory held before."""
+import importlib.metadata
+import multiprocessing
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from pyfront.backends import host_gemm
+
+
+def _installed() -> bool:
+    try:
+        importlib.metadata.distribution("mkl")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _installed(), reason="the mkl extra is not installed")
+
+SHAPES = [(256, 784, 512), (256, 512, 10), (7, 5, 3), (1, 1, 1), (64, 300, 1), (1, 47, 33), (2, 1, 9)]
+
+
+def _layouts(a):
+    """``a`` as it is, as a transposed copy's transpose (column-major), and as a slice of a wider matrix
+    (a leading dimension longer than its row): the layouts BLAS reads where they are."""
+    wide = np.zeros((a.shape[0], a.shape[1] + 3), a.dtype)
+    wide[:, 1:1 + a.shape[1]] = a
+    return {"row": a, "column": np.ascontiguousarray(a.T).T, "sliced": wide[:, 1:1 + a.shape[1]]}
+
+
+def _both(a):
+    # torch.from_numpy and pyfront.from_numpy keep the array's strides
+    return torch.from_numpy(a), pyfront.from_numpy(a)
+
+
+@pytest.fixture
+def one_thread():
+    """torch's MKL and pyfront's on one thread each: with several, MKL may split a skinny product's sums
+    over as many threads as it finds free (its dynamic mode, in torch's process as in pyfront's), so two
+    runs on a busy machine may round apart."""
+    lib = host_gemm._routines()["lib"]
+    before = torch.get_num_threads(), lib.MKL_Get_Max_Threads()
+    torch.set_num_threads(1)
+    host_gemm.set_num_threads(1)
+    yield
+    torch.set_num_threads(before[0])
+    host_gemm.set_num_threads(before[1])
+
+
+def test_mkl_is_found_where_installed():
+    assert host_gemm.available()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_products_equal_torchs_bits(dtype, one_thread):
+    rng = np.random.default_rng(0)
+    differ = []
+    for n, k, m in SHAPES:
+        x0, w0 = rng.standard_normal((n, k)).astype(dtype), rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal(m).astype(dtype)
+        tb, pb = _both(b)
+        for lx, x in _layouts(x0).items():
+            for lw, w in _layouts(w0).items():
+                (tx, px), (tw, pw) = _both(x), _both(w)
+                tf, pf = torch.nn.functional, pyfront.nn.functional
+                pairs = {"linear": (tf.linear(tx, tw, tb), pf.linear(px, pw, pb)),
+                         "linear no bias": (tf.linear(tx, tw), pf.linear(px, pw)),
+                         "mm": (torch.mm(tx, tw.T), pyfront.mm(px, pw.T)),
+                         "matmul": (tw @ tx.T, pw @ px.T),
+                         "addmm": (torch.addmm(tb, tx, tw.T), pyfront.addmm(pb, px, pw.T))}
+                for name, (want, got) in pairs.items():
+                    if not np.array_equal(want.numpy(), got.numpy()):
+                        differ.append(f"{name} {n}x{k}x{m} x {lx} w {lw}")
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batched_products_equal_torchs_bits(dtype, one_thread):
+    """bmm and matmul's batched and folded cases: MKL's batched gemm as torch's, and for matrices of fewer
+    than 400 products torch's own loop (each element summed from zero in order of k, as NumPy does not)."""
+    rng = np.random.default_rng(5)
+    differ = []
+    cases = [((16, 10, 784), (16, 784, 20)), ((4, 64, 64), (4, 64, 64)), ((2, 3, 5), (2, 5, 7)),
+             ((3, 7, 8), (3, 8, 7)), ((5, 1, 9), (5, 9, 1)), ((4, 30, 50), (50, 20)), ((50,), (4, 50, 20)),
+             ((30, 50), (4, 50, 20)), ((3, 1, 30, 50), (4, 50, 20)), ((2, 3, 4, 6), (2, 3, 6, 5))]
+    for sa, sb in cases:
+        a, b = rng.standard_normal(sa).astype(dtype), rng.standard_normal(sb).astype(dtype)
+        if a.ndim > 1:  # a first row of -0.0 times positive numbers: torch's sum from +0 gives +0
+            a[..., :1, :] = -0.0
+        b = np.abs(b)
+        column_major = np.ascontiguousarray(np.swapaxes(a, -1, -2)).swapaxes(-1, -2) if a.ndim > 1 else a
+        for la, lb in ((a, b), (column_major, b)):
+            (ta, pa), (tb, pb) = _both(la), _both(lb)
+            want = (torch.bmm(ta, tb) if la.ndim == lb.ndim == 3 else torch.matmul(ta, tb)).numpy()
+            got = (pyfront.bmm(pa, pb) if la.ndim == lb.ndim == 3 else pyfront.matmul(pa, pb)).numpy()
+            if not (np.array_equal(want, got) and np.array_equal(np.signbit(want), np.signbit(got))):
+                differ.append(f"{sa} @ {sb}")
+    assert not differ, differ
+
+
+def test_linear_gradients_equal_torchs_bits(one_thread):
+    """The backward's products (g @ W and g^T @ x) run the same kernel: the input's and the weight's
+    gradients are torch's too."""
+    rng = np.random.default_rng(1)
+    # reduced dims of 784 (the batch for the weight's, the outputs for the input's), where OpenBLAS's
+    # order differs from torch's
+    x, w, b = (rng.standard_normal(s).astype(np.float32) for s in ((784, 300), (784, 300), (784,)))
+    g = rng.standard_normal((784, 784)).astype(np.float32)
+    grads = []
+    for lib in (torch, pyfront):
+        tx, tw, tb = (lib.tensor(a, requires_grad=True) for a in (x, w, b))
+        lib.nn.functional.linear(tx, tw, tb).backward(lib.tensor(g))
+        grads.append((tx.grad.numpy(), tw.grad.numpy()))
+    for want, got in zip(*grads):
+        assert np.array_equal(want, got)
+
+
+def test_operands_blas_cannot_read_go_to_numpy():
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((6, 4)).astype(np.float32)
+    b = rng.standard_normal((4, 5)).astype(np.float32)
+    refused = {"int32": (a.astype(np.int32), b.astype(np.int32)),
+               "float16": (a.astype(np.float16), b.astype(np.float16)),
+               "mixed": (a, b.astype(np.float64)), "expanded": (np.broadcast_to(a[:1], (6, 4)), b),
+               "flipped": (a[::-1], b), "strided": (a[:, ::2], b[::2]), "4-d": (a[None, None], b[None, None]),
+               "empty": (a[:, :0], b[:0]), "byte-swapped": (a.astype(">f4"), b.astype(">f4"))}
+    for name, (x, y) in refused.items():
+        assert host_gemm.matmul(x, y) is None, name
+    for name in ("expanded", "flipped", "strided"):  # the products still right, through NumPy
+        x, y = refused[name]
+        got = pyfront.from_numpy(np.ascontiguousarray(x)).mm(pyfront.from_numpy(y)).numpy()
+        assert np.allclose(got, x @ y)
+    empty = pyfront.mm(pyfront.ones(3, 0), pyfront.ones(0, 2))
+    assert np.array_equal(empty.numpy(), np.zeros((3, 2), np.float32))
+
+
+def test_nan_and_inf_as_torchs_and_fresh_memory_never_read():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((32, 16)).astype(np.float32)
+    x[3, 4], x[5, :] = np.nan, np.inf
+    w = rng.standard_normal((8, 16)).astype(np.float32)
+    want = torch.from_numpy(x) @ torch.from_numpy(w).T
+    for _ in range(3):  # memory full of NaN just let go of, which the product's fresh array may be given
+        poison = np.full((32, 8), np.nan, np.float32)
+        del poison
+        got = pyfront.from_numpy(x) @ pyfront.from_numpy(w).T
+        assert np.array_equal(want.numpy(), got.numpy(), equal_nan=True)
+        poison = np.full((32, 8), np.nan, np.float32)
+        del poison
+        clean = x.copy()
+        clean[3, 4], clean[5, :] = 0, 0
+        assert not np.isnan(host_gemm.matmul(clean, w.T)).any()
+
+
+def test_two_threads_get_their_own_products():
+    rng = np.random.default_rng(4)
+    pairs = [(rng.standard_normal((128, 96), np.float32), rng.standard_normal((96, 64), np.float32))
+             for _ in "ab"]
+    want = [host_gemm.matmul(a, b) for a, b in pairs]
+    wrong = []
+
+    def run(i):
+        for _ in range(200):
+            if not np.array_equal(host_gemm.matmul(*pairs[i]), want[i]):
+                wrong.append(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not wrong
+
+
+def _child_product(queue):
+    a = np.ones((300, 300), np.float32)
+    queue.put((float(pyfront.from_numpy(a).mm(pyfront.from_numpy(a))[0, 0]), host_gemm.available()))
+
+
+def test_a_forked_child_computes_products():
+    """A DataLoader worker forks a process whose parent has run MKL's threads, from several Python threads,
+    with torch's OpenMP runtime loaded too (this test's process): there MKL hung in the child, so the
+    child computes its products with NumPy."""
+    a = np.ones((300, 300), np.float32)
+    threads = [threading.Thread(target=lambda: [host_gemm.matmul(a, a) for _ in range(20)]) for _ in "ab"]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_product, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=60) == (300, False)
+    finally:  # a hung child must not hang the suite
+        child.kill()
+        child.join(10)
+    assert host_gemm.available()
+
+
+def test_set_num_threads_sizes_mkls_pool():
+    lib = host_gemm._routines()["lib"]
+    before, recorded = lib.MKL_Get_Max_Threads(), pyfront.get_num_threads()
+    try:
+        pyfront.set_num_threads(2)
+        assert lib.MKL_Get_Max_Threads() == 2 and pyfront.get_num_threads() == 2
+        pyfront.set_num_threads(1)
+        assert lib.MKL_Get_Max_Threads() == 1
+    finally:
+        pyfront.set_num_threads(recorded)
+        host_gemm.set_num_threads(before)
