@@ -12,26 +12,10 @@ import pytest
 from layout_sweep import RELAYOUTS, row_layouts, seen
 from optable import entries
 
-ELEMENTWISE_BACKWARD = ("torch's backward kernel is a TensorIterator over (grad, input) in its own operand "
-                        "order; pyfront's gradient is its formula's where/mul chain, laid out by another "
-                        "operand")
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
 CONTIGUOUS_GRAD = ("the input gradient: torch's backward kernel takes the incoming gradient's format (here "
                    "contiguous), pyfront the input's")
 KNOWN = {
-    "logit-0-column_major": ELEMENTWISE_BACKWARD,
-    "xlogy-0-column_major": ELEMENTWISE_BACKWARD,
-    "special_xlog1py-0-column_major": ELEMENTWISE_BACKWARD,
-    "nan_to_num-0-column_major": ELEMENTWISE_BACKWARD,
-    "fmax-0-column_major": ELEMENTWISE_BACKWARD,
-    "fmin-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.elu-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.selu-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.celu-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.softplus-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.softshrink-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.hardshrink-0-column_major": ELEMENTWISE_BACKWARD,
-    "nn.functional.prelu-0-column_major": ELEMENTWISE_BACKWARD,
     "masked_select-0-column_major": "torch's gradient: a masked_scatter into zeros_like(input)",
     "take-0-column_major": "its gradient: torch's put_ into zeros_like(input) keeps input's order",
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",
@@ -110,3 +94,49 @@ def test_constant_pad_layouts(case):
                  for g in (L.ones_like(y), L.ones(tuple(y.shape)))]
         got.append((y.stride(), grads))
     assert got[1] == got[0]
+
+
+# elementwise gradients as torch's backward kernels lay them out (a TensorIterator over the incoming gradient
+# and the inputs in the kernel's own order, or a contiguous clone: fmax's masked_fill), for an input (and a
+# second operand) row- or column-major and an incoming gradient row-major, column-major or expanded (a sum's)
+ELEMENTWISE_GRADS = {
+    "logit": lambda L, x, o: L.logit(x), "nan_to_num": lambda L, x, o: L.nan_to_num(x),
+    "elu": lambda L, x, o: L.nn.functional.elu(x), "selu": lambda L, x, o: L.nn.functional.selu(x),
+    "celu": lambda L, x, o: L.nn.functional.celu(x), "softplus": lambda L, x, o: L.nn.functional.softplus(x),
+    "softshrink": lambda L, x, o: L.nn.functional.softshrink(x),
+    "hardshrink": lambda L, x, o: L.nn.functional.hardshrink(x),
+    "prelu": lambda L, x, o: L.nn.functional.prelu(x, L.tensor([0.25])),
+    "prod": lambda L, x, o: L.prod(x, 1, keepdim=True) * o, "prod_all": lambda L, x, o: L.prod(x) * o,
+    "xlogy": lambda L, x, o: L.xlogy(x, o), "xlogy_other": lambda L, x, o: L.xlogy(o, x),
+    "xlog1py": lambda L, x, o: L.special.xlog1py(x, o), "fmax": lambda L, x, o: L.fmax(x, o),
+    "fmin_other": lambda L, x, o: L.fmin(o, x), "maximum": lambda L, x, o: L.maximum(x, o),
+    "minimum_other": lambda L, x, o: L.minimum(o, x),
+}
+# the composites' gradients are laid out from the inputs' layouts: an odd incoming gradient over row-major
+# inputs is left as their steps lay it out (memory_formats.iterated_grads: no work on the row-major path)
+ROW_MAJOR_INPUTS_ONLY = {"nan_to_num", "elu", "selu", "celu", "softplus", "softshrink", "hardshrink", "prelu"}
+
+
+def _laid(L, kind):
+    values = L.linspace(0.05, 0.95, 20).reshape(4, 5)
+    return {"row": values, "col": values.t().contiguous().t(), "expanded": values[:1, :1].expand(4, 5)}[kind]
+
+
+@pytest.mark.parametrize("op", list(ELEMENTWISE_GRADS))
+def test_elementwise_gradient_layouts(op):
+    import torch
+
+    import pyfront
+    for x_kind in ("row", "col"):
+        for o_kind in ("row", "col"):
+            for g_kind in ("row", "col", "expanded"):
+                if op in ROW_MAJOR_INPUTS_ONLY and x_kind == "row" and g_kind == "col":
+                    continue
+                got = []
+                for L in (torch, pyfront):
+                    x = _laid(L, x_kind).clone(memory_format=L.preserve_format).requires_grad_()
+                    y = ELEMENTWISE_GRADS[op](L, x, _laid(L, o_kind))
+                    got.append(L.autograd.grad(y, x, _laid(L, g_kind))[0].stride())
+                assert got[1] == got[0], f"{op} x {x_kind}, other {o_kind}, grad {g_kind}: torch {got[0]}, " \
+                                         f"pyfront {got[1]}"
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from ..autograd.function import Function
 from ..autograd.grad_mode import _state
 
 from ..strides_order import check_format_rank, dense_strides, format_rank, format_strides, is_contiguous_as, \
@@ -107,13 +108,100 @@ def iterated(result, *operands):
     strides a view sees differ, else ``result`` itself (the row-major case: an attribute read per operand)."""
     if not result._odd and not any(t._odd for t in operands):  # all in row-major order: so is torch's
         return result
+    return _laid_as_iterated(result, [(t._shape, t._strides) for t in operands])
+
+
+def _laid_as_iterated(result, layouts):
+    """``iterated`` over operands given by their (shape, strides) (none: contiguous)."""
     shape = result._shape
-    strides = result_strides(shape, [(t._shape, t._strides) for t in operands]) or \
+    strides = layouts and result_strides(shape, layouts) or \
         dense_strides(shape, range(len(shape) - 1, -1, -1))
     if all(n == 1 or a == b for n, a, b in zip(shape, strides, result._strides)):
         return result
     from .primitives.elementwise import relaid
     return relaid(result, strides)
+
+
+def iterated_grads(*order, grads_of=None):
+    """Decorator: a composite op (an elementwise function of its Tensor arguments) whose input gradients
+    torch's backward kernel computes as a TensorIterator over ``order``: "grad" (the incoming gradient) and
+    the positions of the arguments, e.g. ("grad", 0) for a kernel over (grad_output, self); none: contiguous
+    gradients (a kernel that clones the gradient contiguous first: masked_fill). ``grads_of``: the positions
+    whose gradients are so laid out (by default those in ``order``). pyfront's gradients come from the
+    composite's steps, laid out by whichever operand each step takes first; here each gradient of the
+    result's shape is laid out as ``order`` picks.
+
+    The row-major case costs an attribute read per argument: only where one of them is laid out otherwise
+    (and a gradient is wanted) is the gradient laid out at backward (``_laid_at_backward``). (An odd incoming
+    gradient over row-major arguments is left as the steps lay it out.)"""
+    positions = tuple(dict.fromkeys([k for k in order if k != "grad"] + list(grads_of or ())))
+    laid = tuple(grads_of or positions)
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            operands = [args[k] for k in positions if k < len(args) and isinstance(args[k], Tensor)]
+            if not any(t._odd for t in operands) or not _state.enabled or \
+                    not any(t._requires_grad for t in operands):
+                return fn(*args, **kwargs)
+            layouts = {k: (args[k]._shape, args[k]._strides) for k in positions
+                       if k < len(args) and isinstance(args[k], Tensor)}
+            lay = functools.partial(_lay_iterated, order, layouts)
+            return _laid_at_backward(fn, args, kwargs, {k: lay for k in laid if k in layouts})
+        return wrapper
+    return deco
+
+
+def _lay_iterated(order, layouts, d, incoming):
+    """``iterated_grads``'s gradient ``d`` of an argument, laid out by the operands in ``order`` (``layouts``:
+    the arguments' (shape, strides), ``incoming``: the incoming gradient's)."""
+    if incoming[0] != d._shape:  # (a broadcast argument's: reduced from the result's shape)
+        return d
+    return _laid_as_iterated(d, [incoming if k == "grad" else layouts[k] for k in order
+                                 if k == "grad" or k in layouts])
+
+
+def _laid_at_backward(fn, args, kwargs, lays):
+    """``fn(*args, **kwargs)`` whose arguments' gradients are laid out once the incoming gradient is known:
+    ``lays`` maps an argument's position to ``lay(gradient, incoming gradient's (shape, strides))``. Two
+    pass-through nodes: one at the result that notes the incoming gradient's layout (the composite's node,
+    which its ``records`` presents as torch's), one per argument that lays its gradient out by it."""
+    seen = [None]
+    args = list(args)
+    for k, lay in lays.items():
+        if args[k]._requires_grad:
+            args[k] = _GradLaidOut.apply(args[k], seen, lay)
+    out = fn(*args, **kwargs)
+    return _GradSeen.apply(out, seen) if isinstance(out, Tensor) and out._requires_grad else out
+
+
+class _GradSeen(Function):
+    """``_laid_at_backward``'s identity at the result: notes the layout of the gradient that comes in."""
+
+    @staticmethod
+    def forward(ctx, out, seen):
+        ctx.seen = seen
+        return out.detach()  # (its memory and version counter, as a new node's output)
+
+    @staticmethod
+    def backward(ctx, g):
+        ctx.seen[0] = (g._shape, g._strides)
+        return g, None
+
+
+class _GradLaidOut(Function):
+    """``_laid_at_backward``'s identity at an argument: lays its gradient out by the incoming gradient's
+    layout that ``_GradSeen`` noted."""
+
+    @staticmethod
+    def forward(ctx, x, seen, lay):
+        ctx.seen, ctx.lay = seen, lay
+        return x.detach()
+
+    @staticmethod
+    def backward(ctx, d):
+        incoming = ctx.seen[0]
+        return (d if incoming is None else ctx.lay(d, incoming)), None, None
 
 
 def suggested(t) -> str:
