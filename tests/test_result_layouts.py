@@ -7,14 +7,14 @@ KNOWN lists the rows that still differ, each with its kind; the test fails when 
 or a new one appears."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from layout_sweep import RELAYOUTS, row_layouts, seen
 from optable import entries
 
 POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
-CONTIGUOUS_GRAD = ("the input gradient: torch's backward kernel takes the incoming gradient's format (here "
-                   "contiguous), pyfront the input's")
 KNOWN = {
     "masked_select-0-column_major": "torch's gradient: a masked_scatter into zeros_like(input)",
     "take-0-column_major": "its gradient: torch's put_ into zeros_like(input) keeps input's order",
@@ -22,9 +22,6 @@ KNOWN = {
     "nn.functional.bilinear-0-column_major": "input1's gradient: mm's transposed-operand rule",
     "nn.functional.adaptive_avg_pool1d-0-column_major": POOL_1D,
     "nn.functional.adaptive_max_pool1d-0-column_major": POOL_1D,
-    "nn.functional.interpolate-0-channels_last": CONTIGUOUS_GRAD,
-    "nn.functional.pixel_shuffle-0-channels_last": CONTIGUOUS_GRAD,
-    "nn.functional.pixel_unshuffle-0-channels_last": CONTIGUOUS_GRAD,
 }
 
 
@@ -139,4 +136,52 @@ def test_elementwise_gradient_layouts(op):
                     got.append(L.autograd.grad(y, x, _laid(L, g_kind))[0].stride())
                 assert got[1] == got[0], f"{op} x {x_kind}, other {o_kind}, grad {g_kind}: torch {got[0]}, " \
                                          f"pyfront {got[1]}"
+
+
+# upsampling's and the pixel shuffles' input gradients as torch's backward kernels lay them out: in the format
+# the incoming gradient suggests (bicubic's and 3-d nearest's contiguous), whatever the input's layout or the
+# steps' transposes; an input contiguous or channels-last, an incoming gradient contiguous, channels-last or
+# expanded
+RESAMPLES = {
+    "nearest": ((2, 3, 4, 5), dict(scale_factor=2)),
+    "nearest-exact": ((2, 3, 4, 5), dict(size=(6, 9), mode="nearest-exact")),
+    "bilinear": ((2, 3, 4, 5), dict(size=(7, 3), mode="bilinear")),
+    "bicubic": ((2, 3, 4, 5), dict(size=(7, 3), mode="bicubic")),
+    "bilinear_antialias": ((2, 3, 9, 8), dict(size=(4, 3), mode="bilinear", antialias=True)),
+    "trilinear": ((1, 2, 3, 4, 5), dict(size=(4, 3, 6), mode="trilinear")),
+    "nearest_3d": ((1, 2, 3, 4, 5), dict(scale_factor=2)), "linear": ((2, 3, 6), dict(size=9, mode="linear")),
+    "area": ((2, 3, 7, 9), dict(size=(3, 4), mode="area")),
+    "pixel_shuffle": ((2, 8, 3, 4), None), "pixel_unshuffle": ((2, 2, 6, 4), None),
+}
+
+
+def _in_format(L, t, kind):
+    if kind == "expanded":
+        return t[(slice(0, 1),) * t.dim()].expand(*t.shape)
+    if kind == "contiguous":
+        return t
+    if t.dim() == 3:  # (channels innermost)
+        return t.transpose(1, 2).contiguous().transpose(1, 2)
+    return t.contiguous(memory_format=L.channels_last if t.dim() == 4 else L.channels_last_3d)
+
+
+@pytest.mark.parametrize("case", list(RESAMPLES))
+def test_resampling_gradient_layouts(case):
+    import torch
+
+    import pyfront
+    shape, kwargs = RESAMPLES[case]
+    got = []
+    for L in (torch, pyfront):
+        F = L.nn.functional
+        strides = []
+        for x_kind in ("contiguous", "channels_last"):
+            x = _in_format(L, L.linspace(0, 1, math.prod(shape)).reshape(shape), x_kind).requires_grad_()
+            y = F.interpolate(x, **kwargs) if kwargs is not None else getattr(F, case)(x, 2)
+            for g_kind in ("contiguous", "channels_last", "expanded"):
+                g = _in_format(L, L.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)), g_kind)
+                d = L.autograd.grad(y, x, g, retain_graph=True)[0]
+                strides.append((x_kind, g_kind, y.stride(), d.stride()))
+        got.append(strides)
+    assert got[1] == got[0]
 

@@ -161,6 +161,39 @@ def _lay_iterated(order, layouts, d, incoming):
                                  if k == "grad" or k in layouts])
 
 
+def grads_in_incoming_format(rule):
+    """Decorator: a layer whose backward kernel makes its input's gradient in the memory format the incoming
+    gradient suggests (upsampling's ``empty(input_size, grad_output.suggest_memory_format())``), whatever
+    layout the layer's steps give it. ``rule(*args, **kwargs)``: "suggested" for that, a format name for one
+    the kernel takes whatever the incoming gradient's, or None where the steps' layout is torch's. The input
+    is the first argument; its gradient is laid out at backward (``_laid_at_backward``) where one is
+    wanted."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if not _state.enabled or not args or not isinstance(args[0], Tensor) or \
+                    not args[0]._requires_grad:
+                return fn(*args, **kwargs)
+            name = rule(*args, **kwargs)
+            if name is None:
+                return fn(*args, **kwargs)
+            return _laid_at_backward(fn, args, kwargs, {0: functools.partial(_lay_in_format, name)})
+        return wrapper
+    return deco
+
+
+def incoming_suggested(*args, **kwargs) -> str:
+    """``grads_in_incoming_format``'s rule of a layer whose backward is another layer over the incoming
+    gradient, laid out in the format that gradient suggests whatever the call (the pixel shuffles)."""
+    return "suggested"
+
+
+def _lay_in_format(name, d, incoming):
+    """``grads_in_incoming_format``'s input gradient ``d``: in format ``name``, or ("suggested") in the one
+    the incoming gradient's (shape, strides) suggest."""
+    return in_format(d, suggested_format(*incoming) if name == "suggested" else name)
+
+
 def _laid_at_backward(fn, args, kwargs, lays):
     """``fn(*args, **kwargs)`` whose arguments' gradients are laid out once the incoming gradient is known:
     ``lays`` maps an argument's position to ``lay(gradient, incoming gradient's (shape, strides))``. Two
