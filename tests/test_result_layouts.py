@@ -186,9 +186,9 @@ def test_resampling_gradient_layouts(case):
     assert got[1] == got[0]
 
 
-# complex results built from real operands laid out otherwise than row-major, and what views them: torch.complex
-# and polar laid out as a TensorIterator over (real, imag), conj_physical as its input, a complex angle
-# contiguous (torch's kernel); .real, .imag and view_as_real see the complex one's layout
+# complex results built from real operands laid out otherwise than row-major, and what views them:
+# torch.complex and polar laid out as a TensorIterator over (real, imag), conj_physical as its input, a
+# complex angle contiguous (torch's kernel); .real, .imag and view_as_real see the complex one's layout
 COMPLEX_LAYOUTS = {
     "permuted": lambda L: L.rand(2, 3, 4).permute(2, 0, 1).contiguous().permute(1, 2, 0),
     "column_major": lambda L: L.rand(4, 3).t(),
@@ -208,5 +208,6 @@ def test_complex_result_layouts(layout):
         b = a * 2
         c = L.complex(a, b)
         got.append([c.stride(), L.polar(a, b).stride(), c.real.stride(), c.imag.stride(),
-                    L.view_as_real(c).stride(), c.conj_physical().stride(), c.angle().stride(), (c * 1).stride()])
+                    L.view_as_real(c).stride(), c.conj_physical().stride(), c.angle().stride(),
+                    (c * 1).stride()])
     assert got[1] == got[0]
