@@ -211,3 +211,36 @@ def test_complex_result_layouts(layout):
                     L.view_as_real(c).stride(), c.conj_physical().stride(), c.angle().stride(),
                     (c * 1).stride()])
     assert got[1] == got[0]
+
+
+# linalg results laid out as LAPACK leaves them, as torch returns them: each matrix's columns contiguous (Q,
+# R, U, Vh, eigenvectors, factors, inverses, solutions), the batch outside; vectors and what torch makes
+# anew (lu's unpacked factors, torch.svd's V = Vh^H) as they are
+LINALG = {
+    "qr": lambda L, A, R, B: L.linalg.qr(R),
+    "qr_complete": lambda L, A, R, B: L.linalg.qr(R, mode="complete"),
+    "svd": lambda L, A, R, B: L.linalg.svd(R, full_matrices=False), "torch.svd": lambda L, A, R, B: L.svd(R),
+    "inv_batched": lambda L, A, R, B: L.linalg.inv(L.stack([A, A])),
+    "solve": lambda L, A, R, B: L.linalg.solve(A, B),
+    "solve_right": lambda L, A, R, B: L.linalg.solve(A, B.mT, left=False),
+    "eigh": lambda L, A, R, B: L.linalg.eigh(A @ A.mT), "eig": lambda L, A, R, B: L.linalg.eig(A),
+    "cholesky_upper": lambda L, A, R, B: L.linalg.cholesky(A @ A.mT, upper=True),
+    "lu_factor": lambda L, A, R, B: L.linalg.lu_factor(A), "lu": lambda L, A, R, B: L.linalg.lu(A),
+    "geqrf": lambda L, A, R, B: L.geqrf(R), "ldl_factor": lambda L, A, R, B: L.linalg.ldl_factor(A @ A.mT),
+    "householder_product": lambda L, A, R, B: L.linalg.householder_product(R, L.tensor([0.5, 0.25, 0.125])),
+    "ormqr": lambda L, A, R, B: L.ormqr(R, L.tensor([0.5, 0.25, 0.125]), L.ones(5, 2)),
+}
+
+
+@pytest.mark.parametrize("op", list(LINALG))
+def test_linalg_result_layouts(op):
+    import torch
+
+    import pyfront
+    got = []
+    for L in (torch, pyfront):
+        A = L.linspace(-1, 1, 16).reshape(4, 4) + 4 * L.eye(4)
+        R = L.linspace(-1, 2, 15).reshape(5, 3) ** 2
+        out = LINALG[op](L, A, R, L.linspace(0, 1, 8).reshape(4, 2))
+        got.append([t.stride() for t in (out if isinstance(out, tuple) else (out,))])
+    assert got[1] == got[0]

@@ -6,8 +6,9 @@ import functools
 from ..autograd.function import Function
 from ..autograd.grad_mode import _state
 
-from ..strides_order import check_format_rank, dense_strides, format_rank, format_strides, is_contiguous_as, \
-    non_overlapping_and_dense, preserved_strides, result_strides, suggested_format
+from ..strides_order import check_format_rank, column_major_strides, dense_strides, format_rank, \
+    format_strides, is_contiguous_as, non_overlapping_and_dense, preserved_strides, result_strides, \
+    suggested_format
 from ..tensor import Tensor
 
 
@@ -302,6 +303,17 @@ def in_format(t, name):
     # the very strides torch's kernel gives (a size-1 dim's too), not only a layout contiguous in the format
     strides = format_strides(t._shape, name)
     return t if t._strides == strides else relaid(t, strides)
+
+
+def in_column_major(t):
+    """``t`` laid out as LAPACK leaves a batch of matrices, as torch returns its linalg kernels' results (each
+    matrix's columns contiguous): a copy that records a CloneBackward0 node where a gradient flows, or ``t``
+    itself where it is already."""
+    from .primitives.elementwise import relaid
+    strides = column_major_strides(t._shape)
+    if strides is None or all(n == 1 or a == b for n, a, b in zip(t._shape, strides, t._strides)):
+        return t
+    return relaid(t, strides)
 
 
 def like_input(input, *args, **kwargs):
