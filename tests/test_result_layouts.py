@@ -244,3 +244,44 @@ def test_linalg_result_layouts(op):
         out = LINALG[op](L, A, R, L.linspace(0, 1, 8).reshape(4, 2))
         got.append([t.stride() for t in (out if isinstance(out, tuple) else (out,))])
     assert got[1] == got[0]
+
+
+# unbatched convolutions as torch runs them, on a batch of one: the result's and the gradients' formats are
+# the batch's (the input's batched view or a channels-last weight picks channels-last), an unbatched image of
+# 4-d or 5-d rank judged as the batch, not as a batched image of one rank fewer
+UNBATCHED_CONVS = {
+    "conv2d": ((3, 6, 5), (2, 3, 2, 2)), "conv_transpose2d": ((3, 4, 4), (3, 2, 2, 2)),
+    "conv3d": ((3, 5, 4, 4), (2, 3, 2, 2, 2)), "conv_transpose3d": ((3, 3, 2, 3), (3, 2, 2, 2, 2)),
+}
+
+
+def _relaid_as(L, t, kind):
+    if kind == "contiguous":
+        return t
+    if kind == "channels_last" and t.dim() in (4, 5):
+        return t.contiguous(memory_format=L.channels_last if t.dim() == 4 else L.channels_last_3d)
+    n = t.dim()  # permuted: the first dim innermost
+    return t.permute(*range(1, n), 0).contiguous().permute(n - 1, *range(n - 1))
+
+
+@pytest.mark.parametrize("op", list(UNBATCHED_CONVS))
+def test_unbatched_conv_layouts(op):
+    import torch
+
+    import pyfront
+    x_shape, w_shape = UNBATCHED_CONVS[op]
+    got = []
+    for L in (torch, pyfront):
+        found = []
+        for x_kind in ("contiguous", "channels_last", "permuted"):
+            for w_kind in ("contiguous", "channels_last"):
+                x = _relaid_as(L, L.linspace(-1, 1, math.prod(x_shape)).reshape(x_shape), x_kind)
+                w = _relaid_as(L, L.linspace(-1, 1, math.prod(w_shape)).reshape(w_shape), w_kind)
+                x, w = x.requires_grad_(), w.requires_grad_()
+                y = getattr(L.nn.functional, op)(x, w)
+                grads = L.autograd.grad(y, (x, w), L.ones(tuple(y.shape)))
+                if op == "conv_transpose3d":  # (its input gradient's planes: a KNOWN row of their own)
+                    grads = grads[1:]
+                found.append((x_kind, w_kind, y.stride(), [g.stride() for g in grads]))
+        got.append(found)
+    assert got[1] == got[0]

@@ -244,64 +244,88 @@ def suggested(t) -> str:
     return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
 
 
-def lays_out(rule, grads: int = 1, as_given: bool = False):
+def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None = None):
     """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
     format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
     ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
     comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost). The
     input is the first Tensor argument; ``grads``: how many leading positional Tensor arguments (of the
     input's rank) take the input gradient's format (2 for a convolution: torch's weight gradient too);
-    ``as_given``: their values keep their own (dense) layout, for a body whose results follow it."""
+    ``as_given``: their values keep their own (dense) layout, for a body whose results follow it.
+    ``batched``: the rank of the layer's batched input, where it takes an unbatched one (one dim fewer) as
+    torch does, on a batch of one: the rule judges that batched view and the formats are the batch's
+    (a channels-last unbatched image: channels innermost), where some argument is not contiguous."""
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            lead = _unbatched(args, batched)
             try:
-                formats = rule(*args, **kwargs)
+                formats = rule(*args, **kwargs) if not lead else \
+                    rule(args[0].detach().unsqueeze(0), *args[1:], **kwargs)
             except TypeError:  # an argument left out: the layer's own words (Python's, in its name)
                 return fn(*args, **kwargs)
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats
             if grad_format is not None and _state.enabled:
-                args = _grads_in_format(args, grad_format, grads, as_given)
+                args = _grads_in_format(args, grad_format, grads, as_given, lead)
             out = fn(*args, **kwargs)
             if out_format is None:  # (the results as the body lays them out)
                 return out
             if isinstance(out, tuple):
-                return type(out)(in_format(o, out_format) for o in out) if type(out) is tuple else \
-                    type(out)(*(in_format(o, out_format) for o in out))
-            return in_format(out, out_format)
+                return type(out)(in_format(o, out_format, lead) for o in out) if type(out) is tuple else \
+                    type(out)(*(in_format(o, out_format, lead) for o in out))
+            return in_format(out, out_format, lead)
         return wrapper
     return deco
 
 
-def _grads_in_format(args, name, count, as_given):
+def _unbatched(args, batched) -> int:
+    """1 where ``lays_out``'s layer of batched rank ``batched`` is given an unbatched input and some
+    argument is not contiguous (its rule then judges the batch of one torch makes), else 0."""
+    if batched is None or not args or not isinstance(args[0], Tensor) or args[0].dim() != batched - 1:
+        return 0
+    return int(any(isinstance(a, Tensor) and not a._contiguous for a in args))
+
+
+def _grads_in_format(args, name, count, as_given, lead=0):
     """``args`` with the first ``count`` positional Tensors (of the first one's rank) that require grad
     relaid so that their gradients come out in memory format ``name`` (their values contiguous, or with
-    ``as_given`` in their own layout where it is dense)."""
+    ``as_given`` in their own layout where it is dense); ``lead``: 1 where the first is unbatched (its
+    format is its batch of one's; the others are judged at their own rank)."""
     from .primitives.elementwise import relaid
     args, rank = list(args), None
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
             continue
-        rank = a.dim() if rank is None else rank
-        if a._requires_grad and a.dim() == rank and format_rank(name) in (None, rank):
+        first = rank is None
+        rank = a.dim() if first else rank
+        extra = lead if first else 0  # (the unbatched input's format: its batch of one's)
+        fits = format_rank(name) in (None, a.dim() + extra) and (first or lead or a.dim() == rank)
+        if a._requires_grad and fits:
             kept = a._strides if as_given and non_overlapping_and_dense(a._shape, a._strides) else None
-            args[i] = relaid(a, kept, format_strides(a._shape, name))
+            args[i] = relaid(a, kept, _format_strides_of(a, name, extra))
         count -= 1
         if count == 0:
             break
     return tuple(args)
 
 
-def in_format(t, name):
+def _format_strides_of(t, name, lead=0):
+    """The strides of ``t`` in memory format ``name``; ``lead``: 1 for an unbatched ``t`` (its batch of one's
+    strides, less the batch dim's)."""
+    return format_strides((1,) * lead + tuple(t._shape), name)[lead:]
+
+
+def in_format(t, name, lead=0):
     """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank): a copy
-    that records a CloneBackward0 node where a gradient flows."""
+    that records a CloneBackward0 node where a gradient flows. ``lead``: 1 for an unbatched ``t`` (laid out
+    as its batch of one would be)."""
     from .primitives.elementwise import relaid
-    if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim()):
+    if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim() + lead):
         return t
     # the very strides torch's kernel gives (a size-1 dim's too), not only a layout contiguous in the format
-    strides = format_strides(t._shape, name)
+    strides = _format_strides_of(t, name, lead)
     return t if t._strides == strides else relaid(t, strides)
 
 
@@ -336,6 +360,16 @@ def like_input_or_weight(input, weight, *args, **kwargs):
     if name == "contiguous_format" and weight.dim() == input.dim():
         name = suggested(weight)
     return name, name
+
+
+def like_input_or_weight_3d(input, weight, *args, **kwargs):
+    """``lays_out``'s rule of a 3-d convolution: ``like_input_or_weight``'s, but a batch of one (an unbatched
+    input's too) makes its result and gradients contiguous whatever the layouts, as torch's CPU kernels pick
+    (measured)."""
+    formats = like_input_or_weight(input, weight)
+    if formats is None or input.dim() == 0 or input.shape[0] != 1:
+        return formats
+    return "contiguous_format", "contiguous_format"
 
 
 def like_weight(input, weight, *args, **kwargs):
