@@ -258,7 +258,7 @@ def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None =
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            lead = _unbatched(args, batched)
+            lead = 0 if batched is None else _unbatched(args, batched)  # (no call for most layers)
             try:
                 formats = rule(*args, **kwargs) if not lead else \
                     rule(args[0].detach().unsqueeze(0), *args[1:], **kwargs)
@@ -283,7 +283,7 @@ def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None =
 def _unbatched(args, batched) -> int:
     """1 where ``lays_out``'s layer of batched rank ``batched`` is given an unbatched input and some
     argument is not contiguous (its rule then judges the batch of one torch makes), else 0."""
-    if batched is None or not args or not isinstance(args[0], Tensor) or args[0].dim() != batched - 1:
+    if not args or not isinstance(args[0], Tensor) or args[0].dim() != batched - 1:
         return 0
     return int(any(isinstance(a, Tensor) and not a._contiguous for a in args))
 
