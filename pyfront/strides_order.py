@@ -36,6 +36,16 @@ def dense_strides(shape, order) -> tuple:
     return tuple(strides)
 
 
+def column_major_strides(shape):
+    """The strides of a batch of column-major matrices of ``shape`` (LAPACK's order: the last two dims
+    swapped, the batch outside them); None where they are the row-major ones (fewer than two dims, or a
+    matrix with one row or column)."""
+    if len(shape) < 2 or shape[-1] <= 1 or shape[-2] <= 1:
+        return None
+    n = len(shape)
+    return dense_strides(shape, (n - 2, n - 1, *range(n - 3, -1, -1)))
+
+
 def format_strides(shape, name: str) -> tuple:
     """The strides of a fresh tensor of ``shape`` in memory format ``name`` (its rank checked)."""
     check_format_rank(name, len(shape))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..ops import return_types as rt
-from ..ops.dispatch import apply
+from ..ops.dispatch import apply_column_major
+from ..ops.memory_formats import in_column_major
 from ..ops.primitives import decompositions as P
 from ..dtypes import FLOAT8, scalar_name
 from ..ops.registry import records
@@ -17,7 +18,7 @@ def inv_ex(A, *, check_errors=False):
 
 def _inv_ex(A, check_errors):
     check("linalg.inv", A)
-    return rt.linalg_inv_ex(*apply(P._INV, A, check_errors=check_errors))
+    return rt.linalg_inv_ex(*apply_column_major(P._INV, (0,), A, check_errors=check_errors))
 
 
 def inv(A):
@@ -53,8 +54,8 @@ def _solve_ex(A, B, left, check_errors):
     if not left:
         A, B_ = A.mT, B_.mT
     batch = broadcast_shapes(tuple(A.shape[:-2]), tuple(B_.shape[:-2]))
-    X, info = apply(P._SOLVE, A.expand(batch + tuple(A.shape[-2:])), B_.expand(batch + tuple(B_.shape[-2:])),
-                      check_errors=check_errors)
+    X, info = apply_column_major(P._SOLVE, (0,), A.expand(batch + tuple(A.shape[-2:])),
+                                 B_.expand(batch + tuple(B_.shape[-2:])), check_errors=check_errors)
     X = X.mT if not left else X
     return rt.linalg_solve_ex(X.squeeze(-1) if vector else X, info)
 
@@ -88,7 +89,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 def _cholesky_ex(A, upper, check_errors):
     check("linalg.cholesky", A)
     L, info = P.cholesky_ex(A.mT if upper else A, check_errors)
-    return rt.linalg_cholesky_ex(L.mT if upper else L, info)
+    return rt.linalg_cholesky_ex(in_column_major(L.mT) if upper else L, info)  # U as LAPACK's, as torch's
 
 
 def cholesky(A, *, upper=False):

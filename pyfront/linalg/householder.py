@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..dtypes import scalar_name
 from ..ops.creation import eye
+from ..ops.memory_formats import in_column_major
 from ..ops.registry import records
 
 __all__ = ["householder_product", "orgqr", "ormqr"]
@@ -66,7 +67,7 @@ def householder_product(A, tau):
     Q = eye(m, n, dtype=A.dtype, device=A.device).expand(A.shape)
     for i in reversed(range(k)):  # H_1 (H_2 (... (H_k I)))
         Q = _reflect(Q, V, tau, i)
-    return Q
+    return in_column_major(Q)  # (LAPACK's orgqr result, as torch's)
 
 
 def _vectors(A, k):
@@ -124,11 +125,11 @@ def ormqr(input, tau, other, left=True, transpose=False):
     """
     _ormqr_check(input, tau, other, left)
     if not left:  # other Q = (Q^T other^T)^T
-        return ormqr(input, tau, other.mT, True, not transpose).mT
+        return in_column_major(ormqr(input, tau, other.mT, True, not transpose).mT)
     k = tau.shape[-1]
     V = _vectors(input, k)
     X = other
     # Q = H_1 ... H_k: Q X applies H_k first; Q^T X = H_k ... H_1 X applies H_1 first
     for i in (range(k) if transpose else reversed(range(k))):
         X = _reflect(X, V, tau, i)
-    return X
+    return in_column_major(X)  # (LAPACK's ormqr result, as torch's)

@@ -17,6 +17,7 @@ from .. import dtypes as dt
 from ..dtypes import int32, scalar_name
 from ..ops import return_types as rt
 from ..ops.creation import tensor
+from ..ops.memory_formats import in_column_major
 from ..ops.shell import refuse_kernel
 from ..tensor import Tensor
 
@@ -136,7 +137,8 @@ def _factor(name, A, check_errors):
                            'BatchLinearAlgebra.cpp":1642, please report a bug to PyTorch. '
                            f"{name}: Unknown error code: {int(infos[infos != 0][0])}.")
     batch = tuple(A.shape[:-2])
-    LD = tensor(mats.reshape(host.shape), dtype=A.dtype, device=A.device)
+    # laid out as LAPACK leaves it, as torch's
+    LD = in_column_major(tensor(mats.reshape(host.shape), dtype=A.dtype, device=A.device))
     if A.requires_grad:
         LD = no_derivative(LD, "derivative for linalg_ldl_factor_ex is not implemented", A)
     return rt.linalg_ldl_factor_ex(LD, tensor(pivots.reshape(*batch, n), dtype=int32, device=A.device),

@@ -12,7 +12,7 @@ from ..dtypes import int32, scalar_name
 from ..ops import return_types as rt
 from ..ops.argcheck import must_be
 from ..ops.creation import arange, eye
-from ..ops.dispatch import apply
+from ..ops.dispatch import apply, apply_column_major
 from ..ops.primitives import lu as P
 from ..ops.primitives.shaping import cat
 from ..ops.registry import records
@@ -49,7 +49,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False):
     _check_factor_input("torch.lu_factor", A)
     if not pivot:
         raise RuntimeError(_NO_PIVOT)
-    LU, pivots, info = apply(P._LU_FACTOR, A)
+    LU, pivots, info = apply_column_major(P._LU_FACTOR, (0,), A)
     if check_errors:
         _raise_on_zero_pivot(info, "lu_factor" if check_errors is _PLAIN else "lu_factor_ex")
     return rt.linalg_lu_factor_ex(LU, pivots, info)

@@ -17,7 +17,7 @@ from ..autograd.grad_mode import _state, _vmap_blocks
 from ..backends import get_backend, on_replace
 from ..backends.storage import Layout
 from ..shape import Size, is_contiguous
-from ..strides_order import preserved_strides, result_strides
+from ..strides_order import column_major_strides, preserved_strides, result_strides
 from ..tensor import Tensor, _fresh, _fresh_laid
 from .common import scalar_tensor
 from .cpu_fallback import run_on_cpu
@@ -157,6 +157,21 @@ def apply_like(like, op, *inputs, **attrs):
         from .registry import OPS
         outs = tuple([_run(OPS["relaid"], (o,), {"back": None}, device, True, strides)[0] for o in outs])
     return _finish(op, inputs, outs, attrs, None)
+
+
+def apply_column_major(op, matrices, *inputs, **attrs):
+    """``apply(op, *inputs, **attrs)`` for a LAPACK-backed op whose outputs ``matrices`` (their indices)
+    torch returns in column-major order (each matrix's columns contiguous, the batch outside them), as
+    LAPACK writes them: so laid out, a copy outside the graph (the op's own node records)."""
+    inputs, device = _on_one_device(inputs)
+    outs = list(_run(op, inputs, attrs, device, False))
+    from .registry import OPS
+    for k in matrices:
+        o = outs[k]
+        strides = column_major_strides(o._shape)
+        if strides is not None:
+            outs[k] = _run(OPS["relaid"], (o,), {"back": None}, device, True, strides)[0]
+    return _finish(op, inputs, tuple(outs), attrs, None)
 
 
 def _finish(op, inputs, outs, attrs, name):

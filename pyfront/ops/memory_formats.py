@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from ..autograd.function import Function
 from ..autograd.grad_mode import _state
 
-from ..strides_order import check_format_rank, dense_strides, format_rank, format_strides, is_contiguous_as, \
-    non_overlapping_and_dense, preserved_strides, result_strides, suggested_format
+from ..strides_order import check_format_rank, column_major_strides, dense_strides, format_rank, \
+    format_strides, is_contiguous_as, non_overlapping_and_dense, preserved_strides, result_strides, \
+    suggested_format
 from ..tensor import Tensor
 
 
@@ -107,13 +109,133 @@ def iterated(result, *operands):
     strides a view sees differ, else ``result`` itself (the row-major case: an attribute read per operand)."""
     if not result._odd and not any(t._odd for t in operands):  # all in row-major order: so is torch's
         return result
+    return _laid_as_iterated(result, [(t._shape, t._strides) for t in operands])
+
+
+def _laid_as_iterated(result, layouts):
+    """``iterated`` over operands given by their (shape, strides) (none: contiguous)."""
     shape = result._shape
-    strides = result_strides(shape, [(t._shape, t._strides) for t in operands]) or \
+    strides = layouts and result_strides(shape, layouts) or \
         dense_strides(shape, range(len(shape) - 1, -1, -1))
     if all(n == 1 or a == b for n, a, b in zip(shape, strides, result._strides)):
         return result
     from .primitives.elementwise import relaid
     return relaid(result, strides)
+
+
+def iterated_grads(*order, grads_of=None):
+    """Decorator: a composite op (an elementwise function of its Tensor arguments) whose input gradients
+    torch's backward kernel computes as a TensorIterator over ``order``: "grad" (the incoming gradient) and
+    the positions of the arguments, e.g. ("grad", 0) for a kernel over (grad_output, self); none: contiguous
+    gradients (a kernel that clones the gradient contiguous first: masked_fill). ``grads_of``: the positions
+    whose gradients are so laid out (by default those in ``order``). pyfront's gradients come from the
+    composite's steps, laid out by whichever operand each step takes first; here each gradient of the
+    result's shape is laid out as ``order`` picks.
+
+    The row-major case costs an attribute read per argument: only where one of them is laid out otherwise
+    (and a gradient is wanted) is the gradient laid out at backward (``_laid_at_backward``). (An odd incoming
+    gradient over row-major arguments is left as the steps lay it out.)"""
+    positions = tuple(dict.fromkeys([k for k in order if k != "grad"] + list(grads_of or ())))
+    laid = tuple(grads_of or positions)
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            operands = [args[k] for k in positions if k < len(args) and isinstance(args[k], Tensor)]
+            if not any(t._odd for t in operands) or not _state.enabled or \
+                    not any(t._requires_grad for t in operands):
+                return fn(*args, **kwargs)
+            layouts = {k: (args[k]._shape, args[k]._strides) for k in positions
+                       if k < len(args) and isinstance(args[k], Tensor)}
+            lay = functools.partial(_lay_iterated, order, layouts)
+            return _laid_at_backward(fn, args, kwargs, {k: lay for k in laid if k in layouts})
+        return wrapper
+    return deco
+
+
+def _lay_iterated(order, layouts, d, incoming):
+    """``iterated_grads``'s gradient ``d`` of an argument, laid out by the operands in ``order`` (``layouts``:
+    the arguments' (shape, strides), ``incoming``: the incoming gradient's)."""
+    if incoming[0] != d._shape:  # (a broadcast argument's: reduced from the result's shape)
+        return d
+    return _laid_as_iterated(d, [incoming if k == "grad" else layouts[k] for k in order
+                                 if k == "grad" or k in layouts])
+
+
+def grads_in_incoming_format(rule):
+    """Decorator: a layer whose backward kernel makes its input's gradient in the memory format the incoming
+    gradient suggests (upsampling's ``empty(input_size, grad_output.suggest_memory_format())``), whatever
+    layout the layer's steps give it. ``rule(*args, **kwargs)``: "suggested" for that, a format name for one
+    the kernel takes whatever the incoming gradient's, or None where the steps' layout is torch's. The input
+    is the first argument; its gradient is laid out at backward (``_laid_at_backward``) where one is
+    wanted."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if not _state.enabled or not args or not isinstance(args[0], Tensor) or \
+                    not args[0]._requires_grad:
+                return fn(*args, **kwargs)
+            name = rule(*args, **kwargs)
+            if name is None:
+                return fn(*args, **kwargs)
+            return _laid_at_backward(fn, args, kwargs, {0: functools.partial(_lay_in_format, name)})
+        return wrapper
+    return deco
+
+
+def incoming_suggested(*args, **kwargs) -> str:
+    """``grads_in_incoming_format``'s rule of a layer whose backward is another layer over the incoming
+    gradient, laid out in the format that gradient suggests whatever the call (the pixel shuffles)."""
+    return "suggested"
+
+
+def _lay_in_format(name, d, incoming):
+    """``grads_in_incoming_format``'s input gradient ``d``: in format ``name``, or ("suggested") in the one
+    the incoming gradient's (shape, strides) suggest."""
+    return in_format(d, suggested_format(*incoming) if name == "suggested" else name)
+
+
+def _laid_at_backward(fn, args, kwargs, lays):
+    """``fn(*args, **kwargs)`` whose arguments' gradients are laid out once the incoming gradient is known:
+    ``lays`` maps an argument's position to ``lay(gradient, incoming gradient's (shape, strides))``. Two
+    pass-through nodes: one at the result that notes the incoming gradient's layout (the composite's node,
+    which its ``records`` presents as torch's), one per argument that lays its gradient out by it."""
+    seen = [None]
+    args = list(args)
+    for k, lay in lays.items():
+        if args[k]._requires_grad:
+            args[k] = _GradLaidOut.apply(args[k], seen, lay)
+    out = fn(*args, **kwargs)
+    return _GradSeen.apply(out, seen) if isinstance(out, Tensor) and out._requires_grad else out
+
+
+class _GradSeen(Function):
+    """``_laid_at_backward``'s identity at the result: notes the layout of the gradient that comes in."""
+
+    @staticmethod
+    def forward(ctx, out, seen):
+        ctx.seen = seen
+        return out.detach()  # (its memory and version counter, as a new node's output)
+
+    @staticmethod
+    def backward(ctx, g):
+        ctx.seen[0] = (g._shape, g._strides)
+        return g, None
+
+
+class _GradLaidOut(Function):
+    """``_laid_at_backward``'s identity at an argument: lays its gradient out by the incoming gradient's
+    layout that ``_GradSeen`` noted."""
+
+    @staticmethod
+    def forward(ctx, x, seen, lay):
+        ctx.seen, ctx.lay = seen, lay
+        return x.detach()
+
+    @staticmethod
+    def backward(ctx, d):
+        incoming = ctx.seen[0]
+        return (d if incoming is None else ctx.lay(d, incoming)), None, None
 
 
 def suggested(t) -> str:
@@ -122,65 +244,100 @@ def suggested(t) -> str:
     return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
 
 
-def lays_out(rule, grads: int = 1, as_given: bool = False):
+def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None = None):
     """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
     format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
     ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
     comes), or None where the body's own layout is torch's (the usual contiguous case, at no cost). The
     input is the first Tensor argument; ``grads``: how many leading positional Tensor arguments (of the
     input's rank) take the input gradient's format (2 for a convolution: torch's weight gradient too);
-    ``as_given``: their values keep their own (dense) layout, for a body whose results follow it."""
+    ``as_given``: their values keep their own (dense) layout, for a body whose results follow it.
+    ``batched``: the rank of the layer's batched input, where it takes an unbatched one (one dim fewer) as
+    torch does, on a batch of one: the rule judges that batched view and the formats are the batch's
+    (a channels-last unbatched image: channels innermost), where some argument is not contiguous."""
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            lead = 0 if batched is None else _unbatched(args, batched)  # (no call for most layers)
             try:
-                formats = rule(*args, **kwargs)
+                formats = rule(*args, **kwargs) if not lead else \
+                    rule(args[0].detach().unsqueeze(0), *args[1:], **kwargs)
             except TypeError:  # an argument left out: the layer's own words (Python's, in its name)
                 return fn(*args, **kwargs)
             if formats is None:
                 return fn(*args, **kwargs)
             out_format, grad_format = formats
             if grad_format is not None and _state.enabled:
-                args = _grads_in_format(args, grad_format, grads, as_given)
+                args = _grads_in_format(args, grad_format, grads, as_given, lead)
             out = fn(*args, **kwargs)
             if out_format is None:  # (the results as the body lays them out)
                 return out
             if isinstance(out, tuple):
-                return type(out)(in_format(o, out_format) for o in out) if type(out) is tuple else \
-                    type(out)(*(in_format(o, out_format) for o in out))
-            return in_format(out, out_format)
+                return type(out)(in_format(o, out_format, lead) for o in out) if type(out) is tuple else \
+                    type(out)(*(in_format(o, out_format, lead) for o in out))
+            return in_format(out, out_format, lead)
         return wrapper
     return deco
 
 
-def _grads_in_format(args, name, count, as_given):
+def _unbatched(args, batched) -> int:
+    """1 where ``lays_out``'s layer of batched rank ``batched`` is given an unbatched input and some
+    argument is not contiguous (its rule then judges the batch of one torch makes), else 0."""
+    if not args or not isinstance(args[0], Tensor) or args[0].dim() != batched - 1:
+        return 0
+    return int(any(isinstance(a, Tensor) and not a._contiguous for a in args))
+
+
+def _grads_in_format(args, name, count, as_given, lead=0):
     """``args`` with the first ``count`` positional Tensors (of the first one's rank) that require grad
     relaid so that their gradients come out in memory format ``name`` (their values contiguous, or with
-    ``as_given`` in their own layout where it is dense)."""
+    ``as_given`` in their own layout where it is dense); ``lead``: 1 where the first is unbatched (its
+    format is its batch of one's; the others are judged at their own rank)."""
     from .primitives.elementwise import relaid
     args, rank = list(args), None
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
             continue
-        rank = a.dim() if rank is None else rank
-        if a._requires_grad and a.dim() == rank and format_rank(name) in (None, rank):
+        first = rank is None
+        rank = a.dim() if first else rank
+        extra = lead if first else 0  # (the unbatched input's format: its batch of one's)
+        fits = format_rank(name) in (None, a.dim() + extra) and (first or lead or a.dim() == rank)
+        if a._requires_grad and fits:
             kept = a._strides if as_given and non_overlapping_and_dense(a._shape, a._strides) else None
-            args[i] = relaid(a, kept, format_strides(a._shape, name))
+            args[i] = relaid(a, kept, _format_strides_of(a, name, extra))
         count -= 1
         if count == 0:
             break
     return tuple(args)
 
 
-def in_format(t, name):
+def _format_strides_of(t, name, lead=0):
+    """The strides of ``t`` in memory format ``name``; ``lead``: 1 for an unbatched ``t`` (its batch of one's
+    strides, less the batch dim's)."""
+    return format_strides((1,) * lead + tuple(t._shape), name)[lead:]
+
+
+def in_format(t, name, lead=0):
     """``t`` laid out in memory format ``name`` (``t`` itself where it is already, or of another rank): a copy
-    that records a CloneBackward0 node where a gradient flows."""
+    that records a CloneBackward0 node where a gradient flows. ``lead``: 1 for an unbatched ``t`` (laid out
+    as its batch of one would be)."""
     from .primitives.elementwise import relaid
-    if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim()):
+    if not isinstance(t, Tensor) or format_rank(name) not in (None, t.dim() + lead):
         return t
     # the very strides torch's kernel gives (a size-1 dim's too), not only a layout contiguous in the format
-    strides = format_strides(t._shape, name)
+    strides = _format_strides_of(t, name, lead)
     return t if t._strides == strides else relaid(t, strides)
+
+
+def in_column_major(t):
+    """``t`` laid out as LAPACK leaves a batch of matrices, as torch returns its linalg kernels' results (each
+    matrix's columns contiguous): a copy that records a CloneBackward0 node where a gradient flows, or ``t``
+    itself where it is already."""
+    from .primitives.elementwise import relaid
+    strides = column_major_strides(t._shape)
+    if strides is None or all(n == 1 or a == b for n, a, b in zip(t._shape, strides, t._strides)):
+        return t
+    return relaid(t, strides)
 
 
 def like_input(input, *args, **kwargs):
@@ -203,6 +360,16 @@ def like_input_or_weight(input, weight, *args, **kwargs):
     if name == "contiguous_format" and weight.dim() == input.dim():
         name = suggested(weight)
     return name, name
+
+
+def like_input_or_weight_3d(input, weight, *args, **kwargs):
+    """``lays_out``'s rule of a 3-d convolution: ``like_input_or_weight``'s, but a batch of one (an unbatched
+    input's too) makes its result and gradients contiguous whatever the layouts, as torch's CPU kernels pick
+    (measured)."""
+    formats = like_input_or_weight(input, weight)
+    if formats is None or input.dim() == 0 or input.shape[0] != 1:
+        return formats
+    return "contiguous_format", "contiguous_format"
 
 
 def like_weight(input, weight, *args, **kwargs):

@@ -21,7 +21,7 @@ from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...ops.cpu_vectors import vector_or_tail
-from ...ops.memory_formats import contiguous_result, lays_out
+from ...ops.memory_formats import contiguous_result, iterated_grads, lays_out
 
 __all__ = [
     "gumbel_softmax",
@@ -225,6 +225,7 @@ def _leaky_relu_backward(g, x, slope):
     return ew.where(x > 0, g, g * slope), None
 
 
+@iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
 @in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
 def _elu(input, alpha, scale, input_scale):
     # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
@@ -403,6 +404,7 @@ def _silu_backward(g, x):
 
 @composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0",
            saves="self=input beta threshold")
+@iterated_grads("grad", 0)  # torch's softplus_backward: over (grad_output, self)
 @in_float32
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
@@ -651,6 +653,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 @composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0",
            saves="self=input lambd")
+@iterated_grads("grad", 0)  # torch's softshrink_backward: over (grad_output, self)
 @in_float32
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
@@ -682,6 +685,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0",
            saves="self=input lambd")
+@iterated_grads("grad", 0)  # torch's hardshrink_backward: over (grad_output, self)
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Hard shrinkage, elementwise: 0 where ``-lambd <= x <= lambd``, else ``x``.
 
@@ -901,13 +905,18 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     else:
         weight = weight.reshape(())
     saved_as_torch(input, weight)  # torch's prelu kernel saves both for any gradient
-    # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
-    out = ew.where(input > 0, 1.0, weight) * input
+    out = _prelu(input, weight)
     if out.grad_fn is not None:  # torch's kernel keeps both, the weight viewed with as many dims as input
         if given.dim() != input.dim():
             given = given.reshape([given.numel() if k == 1 else 1 for k in range(input.dim())])
         also_saves(out, ("self", input), ("weight", given))
     return out
+
+
+@iterated_grads(0, "grad")  # torch's prelu backward kernel: over (self, weight, grad_output)
+def _prelu(input: Tensor, weight: Tensor) -> Tensor:
+    # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
+    return ew.where(input > 0, 1.0, weight) * input
 
 
 relu_ = _inplace_of(relu)

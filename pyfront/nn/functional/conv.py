@@ -32,7 +32,7 @@ from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
 from ...ops.common import Formula, in_float32_of_one_dtype
 from ...ops.creation import zeros
-from ...ops.memory_formats import lays_out, like_input_or_weight, like_weight
+from ...ops.memory_formats import lays_out, like_input_or_weight, like_input_or_weight_3d, like_weight
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -633,7 +633,7 @@ def conv1d(
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight, grads=2)
+@lays_out(like_input_or_weight, grads=2, batched=4)
 @in_float32_of_one_dtype
 def conv2d(
     input: Tensor,
@@ -770,7 +770,7 @@ def conv_transpose1d(
 
 @composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight, grads=2)
+@lays_out(like_input_or_weight, grads=2, batched=4)
 @_transposed_in_float32
 def conv_transpose2d(
     input: Tensor,
@@ -819,7 +819,7 @@ def conv_transpose2d(
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight, grads=2)
+@lays_out(like_input_or_weight_3d, grads=2, batched=5)
 @in_float32_of_one_dtype
 def conv3d(
     input: Tensor,
@@ -863,7 +863,7 @@ def conv3d(
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node,
            saves=_conv_saves)
-@lays_out(like_input_or_weight, grads=2)
+@lays_out(like_input_or_weight_3d, grads=2, batched=5)
 @_transposed_in_float32
 def conv_transpose3d(
     input: Tensor,

@@ -20,7 +20,8 @@ from ...ops.registry import composite
 from ...ops import samples
 from ...tensor import Tensor
 from ...ops.common import Formula, in_float32
-from ...ops.memory_formats import lays_out, like_input
+from ...ops.memory_formats import grads_in_incoming_format, incoming_suggested, lays_out, like_input, \
+    suggested_result
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 from .pooling3d import adaptive_avg_pool3d
 
@@ -144,13 +145,23 @@ def _pad_layout(input, pad, mode="constant", value=None):
 
 
 def _interpolate_layout(input, size=None, scale_factor=None, mode="nearest", *args, **kwargs):
-    """interpolate's result layout (lays_out's rule): its kernels', the input's suggested format; the
-    backward kernels of bicubic and of 3-d nearest make their input gradient contiguous."""
+    """interpolate's result layout (lays_out's rule): its kernels', the input's suggested format; its input
+    gradient's: area's (adaptive pools) the input's format too, the others' _interpolate_grad_format's."""
     formats = like_input(input)
     if formats is None:
         return None
-    contiguous_grad = mode == "bicubic" or mode in ("nearest", "nearest-exact") and input.dim() == 5
-    return formats[0], "contiguous_format" if contiguous_grad else formats[1]
+    return formats[0], formats[1] if mode == "area" else None
+
+
+def _interpolate_grad_format(input, size=None, scale_factor=None, mode="nearest", *args, **kwargs):
+    """interpolate's input gradient's format (grads_in_incoming_format's rule): torch's upsampling backward
+    kernels make it in the format the incoming gradient suggests, bicubic's and 3-d nearest's contiguous;
+    area's as its adaptive pool lays it out (None)."""
+    if mode == "area":
+        return None
+    if mode == "bicubic" or mode in ("nearest", "nearest-exact") and input.dim() == 5:
+        return "contiguous_format"
+    return "suggested"
 
 
 @composite(torch_name="nn.functional.pad", samples=samples.pad, grad_fn=_pad_node, saves=_pad_saves)
@@ -400,6 +411,7 @@ def _check_sizes(input, sizes, mode):
 
 
 @composite(torch_name="nn.functional.interpolate", samples=samples.interpolate, grad_fn=_interpolate_node)
+@grads_in_incoming_format(_interpolate_grad_format)
 @lays_out(_interpolate_layout)
 def interpolate(
     input: Tensor,
@@ -604,7 +616,8 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
 # -- pixel shuffles --------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.pixel_shuffle", samples=samples.pixel_shuffle,
            grad_fn="PixelShuffleBackward0")
-@lays_out(like_input)
+@grads_in_incoming_format(incoming_suggested)  # torch's backward: pixel_unshuffle of the incoming gradient
+@lays_out(suggested_result)
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """Rearranges channels into space: ``(*, C * r^2, H, W) -> (*, C, H * r, W * r)``.
 
@@ -647,7 +660,8 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     samples=samples.pixel_unshuffle,
     grad_fn="PixelUnshuffleBackward0",
 )
-@lays_out(like_input)
+@grads_in_incoming_format(incoming_suggested)  # torch's backward: pixel_shuffle of the incoming gradient
+@lays_out(suggested_result)
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """Rearranges space into channels: ``(*, C, H * r, W * r) -> (*, C * r^2, H, W)``.
 

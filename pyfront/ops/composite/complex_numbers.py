@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 from ... import dtypes as dt
+from ...strides_order import result_strides
 from ...tensor import Tensor
 from ..bit_views import reinterpreted
 from ..common import Formula
@@ -123,7 +124,21 @@ def complex(real: Tensor, imag: Tensor) -> Tensor:
                            f"{dt.scalar_name(imag.dtype)} for second argument")
     from .arrays import broadcast_tensors
     from .shaping import stack
-    return view_as_complex(stack(broadcast_tensors(real, imag), -1))
+    real, imag = broadcast_tensors(real, imag)
+    if real._odd or imag._odd:  # (row-major operands, the usual case: so is torch's result)
+        order = _iterated_order(real, imag)
+        if order is not None:  # the pairs stacked in that order, the dims put back: a view of them
+            pairs = stack((real.permute(order), imag.permute(order)), -1)
+            return view_as_complex(pairs).permute([order.index(d) for d in range(real.dim())])
+    return view_as_complex(stack((real, imag), -1))
+
+
+def _iterated_order(*operands):
+    """The dims of the elementwise result of ``operands`` (of one shape), outermost first, as torch's
+    TensorIterator lays it out (None: row-major)."""
+    shape = operands[0]._shape
+    strides = result_strides(shape, [(t._shape, t._strides) for t in operands])
+    return None if strides is None else sorted(range(len(shape)), key=lambda d: -strides[d])
 
 
 @records("PolarBackward0", saves="result")
@@ -157,7 +172,7 @@ def conj_physical(input: Tensor) -> Tensor:
     if input.is_conj():  # a conj view's conjugate: the values in its memory
         return lazy_view(input, "conj").clone()
     signs = input.new_tensor([1.0, -1.0], dtype=dt.to_real(input.dtype))
-    return view_as_complex((view_as_real(input) * signs).contiguous())
+    return view_as_complex(view_as_real(input) * signs)  # laid out as input, as torch's kernel
 
 
 def conj(input: Tensor) -> Tensor:
@@ -199,7 +214,8 @@ def angle(input: Tensor) -> Tensor:
     as ``torch.angle``."""
     from ..primitives.elementwise import atan2
     if input.dtype.is_complex:
-        return Formula.apply(lambda z: atan2(imag(z), real(z)), _angle_grad, input)
+        # (contiguous whatever z's layout, as torch's complex kernel makes it; a real input's follows it)
+        return Formula.apply(lambda z: atan2(imag(z), real(z)).contiguous(), _angle_grad, input)
     if input.dtype in dt.FLOAT8:  # torch's angle kernel has no float8 (the unsigned ones go to float)
         refuse_kernel("angle_cpu", input.dtype)
     x = input if input.dtype.is_floating_point else input.to(dt.get_default_dtype())

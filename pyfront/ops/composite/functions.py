@@ -23,6 +23,7 @@ from ..common import Formula
 from ..creation import arange
 from ..primitives import reductions as red
 from ..creation import full
+from ..memory_formats import iterated_grads
 from ..primitives.elementwise import isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
@@ -241,6 +242,7 @@ def dist(input, other, p=2):
     s(T((3, 4), fill="special"), posinf=7.0), s(T((5,), "int64")), s(T((), fill="special")),
     s(T((4, 5), fill="special", layout="transposed"), neginf=0.5), s(T((6,), "float64", fill="special"))],
            grad_fn="NanToNumBackward0", saves="self=input")
+@iterated_grads("grad", 0)  # torch's grad * isfinite(self)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and lowest finite values by default), as ``torch.nan_to_num``."""
@@ -281,6 +283,7 @@ def _fpair_samples():
 
 
 @composite(samples=_fpair_samples, grad_fn="FmaxBackward0", saves="self=input other")
+@iterated_grads(grads_of=(0, 1))  # torch's grad.masked_fill(...): a contiguous clone of the gradient
 def fmax(input, other):
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``."""
     if not isinstance(other, Tensor):
@@ -290,6 +293,7 @@ def fmax(input, other):
 
 
 @composite(samples=_fpair_samples, grad_fn="FminBackward0", saves="self=input other")
+@iterated_grads(grads_of=(0, 1))  # torch's grad.masked_fill(...): a contiguous clone of the gradient
 def fmin(input, other):
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``."""
     if not isinstance(other, Tensor):

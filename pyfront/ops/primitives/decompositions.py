@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ..creation import eye, ones
-from ..dispatch import apply
+from ..dispatch import apply, apply_column_major
 from ..registry import OpDef, register
 from .shaping import cat
 
@@ -225,7 +225,7 @@ _CHOLESKY = register(OpDef("linalg_cholesky_ex", "other",
 
 
 def cholesky_ex(a, check_errors):
-    return apply(_CHOLESKY, a, check_errors=check_errors)
+    return apply_column_major(_CHOLESKY, (0,), a, check_errors=check_errors)
 
 
 # -- qr --------------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ _QR = register(OpDef("linalg_qr", "other", _qr_infer, _qr_np, _qr_vjp, save_outp
 
 
 def qr(a, mode):
-    return apply(_QR, a, mode=mode)
+    return apply_column_major(_QR, (0, 1), a, mode=mode)
 
 
 # -- geqrf: QR in LAPACK's compact form ------------------------------------------------------------
@@ -301,7 +301,7 @@ _GEQRF = register(OpDef("geqrf", "other", _geqrf_infer, _geqrf_np, _geqrf_vjp, d
 
 
 def geqrf(a):
-    return apply(_GEQRF, a)
+    return apply_column_major(_GEQRF, (0,), a)
 
 
 # -- svd -------------------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ _SVD = register(OpDef("linalg_svd", "other", _svd_infer, _svd_np,
 
 
 def svd(a, full_matrices):
-    return apply(_SVD, a, full_matrices=full_matrices)
+    return apply_column_major(_SVD, (0, 2), a, full_matrices=full_matrices)
 
 
 # -- eigh ------------------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ _EIGH = register(OpDef("linalg_eigh", "other", lambda a, UPLO: [(tuple(a.shape[:
 
 
 def eigh(a, uplo):
-    return apply(_EIGH, a, UPLO=uplo)
+    return apply_column_major(_EIGH, (1,), a, UPLO=uplo)
 
 
 # -- eig (general matrices: complex results) -------------------------------------------------------
@@ -422,4 +422,4 @@ _EIG = register(OpDef("linalg_eig", "other",
 
 
 def eig(a):
-    return apply(_EIG, a)
+    return apply_column_major(_EIG, (1,), a)

@@ -726,15 +726,16 @@ def _atan2_vjp(c, g):
     return g * x * recip, -g * y * recip
 
 
-def _max_min_vjp(beats):
-    """maximum's (``beats``: >) or minimum's (<) VJP: the winner gets the gradient; a tie splits it in half;
-    with a NaN both get all of it (no comparison holds), as in PyTorch. From the inputs alone, which torch's
-    node saves (not the result: writing it in place fails no backward)."""
+def _max_min_vjp(beats, loses):
+    """maximum's (``beats``: >, ``loses``: <) or minimum's VJP: the winner gets the gradient; a tie splits it
+    in half; with a NaN both get all of it (no comparison holds), as in PyTorch. From the inputs alone, which
+    torch's node saves (not the result: writing it in place fails no backward). Each comparison takes x
+    first, as torch's where(self == other, ...).masked_fill_(self < other, 0), laid out by (self, other)."""
     def vjp(c, g):
         x, y = c.inputs
         # (selected, not multiplied by a 0/1 mask: an infinite g gives the loser 0, not NaN)
         shared = where(x == y, g * 0.5, g)
-        return where(beats(y, x), 0.0, shared), where(beats(x, y), 0.0, shared)
+        return where(loses(x, y), 0.0, shared), where(beats(x, y), 0.0, shared)
     return vjp
 
 
@@ -919,7 +920,7 @@ fmod = binary(
 maximum = binary(
     "maximum",
     lambda np, x, y: _max_min_np(np, x, y, np.greater),
-    _max_min_vjp(lambda a, b: a > b),
+    _max_min_vjp(lambda a, b: a > b, lambda a, b: a < b),
     save=(0, 1),
     scalars="none",
     # not max: at a tie (0.0 with -0.0) torch's vectors keep the second operand, its scalar tail (a run's
@@ -930,7 +931,7 @@ maximum = binary(
 minimum = binary(
     "minimum",
     lambda np, x, y: _max_min_np(np, x, y, np.less),
-    _max_min_vjp(lambda a, b: a < b),
+    _max_min_vjp(lambda a, b: a < b, lambda a, b: a > b),
     save=(0, 1),
     scalars="none",
     wgsl="select(a, b, b < a)",

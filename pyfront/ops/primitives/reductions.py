@@ -18,6 +18,7 @@ from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
 from ..dispatch import apply, apply_like, reduce
 from ..half_cpu import half_prod, is_half, thread_buffer_sum as _thread_buffer_sum
+from ..memory_formats import iterated
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse_kernel
 from ..views import OPS_VIEW
@@ -120,7 +121,7 @@ def _prod_vjp(c, g):
     grad = g * where(zero.any(), excl, out / x)
     if len(dims) == x.dim() and not is_grad_enabled():
         grad = where(zero.sum() > 1, 0.0, grad)
-    return (grad,)
+    return (iterated(grad, g, out, x),)  # laid out as torch's grad * (result / input)
 
 
 def _sum_vjp(c, g):

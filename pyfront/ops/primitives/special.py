@@ -17,6 +17,7 @@ from ...shape import reads_as_int
 from ...tensor import Tensor
 from ..dispatch import apply
 from ..common import promote_pair
+from ..memory_formats import iterated
 from ..registry import OPS, OpDef, register
 from ..shell import refuse_kernel
 from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
@@ -365,7 +366,8 @@ def _logit_vjp(c, g):
     x, eps = c.inputs[0], c.attrs["eps"]
     lo, hi, outside = (0.0, 1.0, math.nan) if eps is None or eps < 0 else (eps, 1 - eps, 0.0)
     d = x * (1 - x)
-    return (where((x < lo) | (x > hi), outside, g / where(d == 0, 0.0, d)),)  # +inf at -0, as torch
+    # laid out as torch's kernel over (grad_output, self); +inf at -0, as torch
+    return (iterated(where((x < lo) | (x > hi), outside, g / where(d == 0, 0.0, d)), g, x),)
 
 
 def _logit_wgsl(attrs, ctype):
@@ -421,11 +423,11 @@ def _scalar_overload(prefix):
 
 def _xlog_vjp(fn, shift):
     # torch: self: fn(grad, other), 0 where self is 0 and other + shift <= 0;
-    # other: grad * self / (other + shift)
+    # other: grad * self / (other + shift). self's a masked_fill: a contiguous clone of fn(grad, other)
     def vjp(c, g):
         x, y = c.inputs
         y1 = y + shift if shift else y  # y + 0 would turn -0 into +0, the gradient's inf its sign
-        return where((x == 0) & (y1 <= 0), 0.0, fn(g, y)), g * x / y1
+        return iterated(where((x == 0) & (y1 <= 0), 0.0, fn(g, y))), g * x / y1
     return vjp
 
 
