@@ -41,6 +41,11 @@ CLAMPS = {
     "clamp(a, max=hi)": lambda L, a, lo, hi: L.clamp(a, max=hi),
     "clamp_min": lambda L, a, lo, hi: L.clamp_min(a, lo),
     "clamp_max": lambda L, a, lo, hi: L.clamp_max(a, hi),
+    # in place: the node keeps a copy of the original input (torch's clone of self), not the written one
+    "a.clamp_(lo)": lambda L, a, lo, hi: a.clamp_(lo),
+    "a.clamp_(lo, hi)": lambda L, a, lo, hi: a.clamp_(lo, hi),
+    "a.clamp_min_(lo)": lambda L, a, lo, hi: a.clamp_min_(lo),
+    "a.clamp_max_(hi)": lambda L, a, lo, hi: a.clamp_max_(hi),
 }
 
 
