@@ -121,7 +121,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input.dim() == 2 and weight.dim() == 2:  # matmul's 2-d case, without its composite's wrapping
         out = mm(input, mT_view(weight, 2, "TBackward0"))  # weight.t(), without its checks
     else:
-        out = matmul(input, weight.t() if weight.dim() == 2 else weight)
+        out = matmul(input, weight.t())  # (a 1-d weight: its view, which torch's product keeps)
     if bias is not None and weight.dim() == 2 and (input.dim() == 2 or _linear_node(input, weight, bias)):
         rows = math.prod(out.shape[:-1])  # torch's addmm, of the input as a matrix: it expands the bias
         if not _expands(tuple(bias.shape), rows, out.shape[-1]):
