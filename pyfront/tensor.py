@@ -13,7 +13,7 @@ from . import dtypes as _dt
 from .autograd.grad_mode import IN_TRANSFORM, _inference_blocks, _state, is_grad_enabled
 from .autograd.grad_mode import no_grad as _no_grad
 from .autograd import dual as _dual
-from .autograd.graph import AccumulateGrad
+from .autograd.graph import AccumulateGrad, replace_saved, torch_saved_tensors
 from .backends import get_backend
 from .backends.storage import Layout, dense, is_whole, memory_of
 from .shape import _STRIDES, Size, contiguous_strides, layout_kind, normalize_dim, \
@@ -656,7 +656,8 @@ class Tensor:
         untouched copy would have passed it silently."""
         if new._shape != self._shape or new.dtype is not self.dtype:
             return  # a broadcast or cast write: self does not hold new's values as saved
-        for s in getattr(new.grad_fn, "saved", None) or ():
+        fn = new.grad_fn
+        for s in (*(getattr(fn, "saved", None) or ()), *torch_saved_tensors(fn)):
             if s is not None and s.is_output and s.tensor is not None and s.tensor._storage is new._storage:
                 s.tensor, s.version = self._alias(), self._vc.version
 
@@ -679,6 +680,8 @@ class Tensor:
                 continue
             seen.add(node)
             node.replace_saved(self._storage, current_value, operands)
+            if node.torch_saved:  # what it keeps as torch's one node (graph.present_as): the original too
+                replace_saved(torch_saved_tensors(node), self._storage, current_value, operands)
             if since is not None:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
 

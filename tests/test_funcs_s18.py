@@ -108,8 +108,11 @@ def test_object_queries(device):
 
 
 # -- shapes and indices -------------------------------------------------------------------------
+# (a mismatch names the dim and shape torch's walk stops at: each shape from its last dim, in order)
 @pytest.mark.parametrize("shapes", [((2, 1), (3,)), (2, (3, 1)), (), ((2, 3), (4,)), ((2, -1),),
-                                    ((0, 1), (1, 5)), ((1,), (3, 1), [2, 1, 1])])
+                                    ((0, 1), (1, 5)), ((1,), (3, 1), [2, 1, 1]), ((3, 4), (2, 2)),
+                                    ((2, 2), (3, 4)), ((3,), (-1,)), (5, (2, 3)), ([2, 3], (4, 3)),
+                                    (None, (2,))])
 def test_broadcast_shapes(shapes):
     got = same_call(lambda m: m.broadcast_shapes(*shapes))
     if got is not None:

@@ -19,11 +19,10 @@ CHECK_ORDER = {"index_add", "index_copy", "where", "nn.functional.batch_norm"}
 # torch's one kernel saves an operand pyfront's composition does not (or the other way round): a
 # derivatives.yaml entry to follow per op, done so far for the losses, dist, cdist, hypot, fmod,
 # remainder, copysign, div, fmax, fmin, outer, addbmm, masked_select, masked_scatter, igamma, igammac,
-# zeta, nextafter, the convolutions, bilinear, grid_sample, prelu, layer_norm and group_norm (and the
+# zeta, nextafter, the convolutions, bilinear, grid_sample, prelu, layer_norm, group_norm and instance_norm
+# (its weight and running statistics repeated per sample, as torch's batch_norm of them) (and the
 # products' order: mm, bmm, mv, vdot, addmm, addmv, baddbmm refuse before their checks, as torch's)
-SAVES_OTHERWISE = {
-    "nn.functional.instance_norm",  # pyfront's composition saves bias, torch's batch_norm does not
-}
+SAVES_OTHERWISE: set = set()
 
 
 def _build(L, spec, data, inference):

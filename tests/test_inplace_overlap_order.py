@@ -30,9 +30,8 @@ CASES = {
     "add_transposed": lambda b: b.add_(b.t()),  # dense both ways: refused
     "row_times_row": lambda b: b[0].mul_(b[1]),  # apart: no overlap at all
 }
-# torch's clamp with tensor bounds saves them (its version error on this write); pyfront's clamp is selections
-# that save their masks, so its backward computes. A known fault: strict, so a fix shows as XPASS
-KNOWN = {("clamp_min_diagonal", True): "pyfront's tensor-bound clamp saves no bound, torch's does"}
+# known faults: strict, so a fix shows as XPASS
+KNOWN: dict = {}
 _VALUES = [[0.5, 1.5, 2.5], [2.0, 0.75, 1.25], [3.0, 4.0, 1.75]]
 
 

@@ -31,3 +31,38 @@ def _message(L, write):
 @pytest.mark.parametrize("name", sorted(WRITES))
 def test_version_error_names_the_node_as_torch(name):
     assert _message(pyfront, WRITES[name]) == _message(torch, WRITES[name])
+
+
+# tensor-bound clamp: torch's one node keeps the input and the bounds, so a write into any of them after the
+# forward fails the backward (pyfront's selections kept only their masks and ran)
+CLAMPS = {
+    "clamp(a, lo)": lambda L, a, lo, hi: L.clamp(a, min=lo),
+    "clamp(a, lo, hi)": lambda L, a, lo, hi: L.clamp(a, lo, hi),
+    "clamp(a, max=hi)": lambda L, a, lo, hi: L.clamp(a, max=hi),
+    "clamp_min": lambda L, a, lo, hi: L.clamp_min(a, lo),
+    "clamp_max": lambda L, a, lo, hi: L.clamp_max(a, hi),
+    # in place: the node keeps a copy of the original input (torch's clone of self), not the written one
+    "a.clamp_(lo)": lambda L, a, lo, hi: a.clamp_(lo),
+    "a.clamp_(lo, hi)": lambda L, a, lo, hi: a.clamp_(lo, hi),
+    "a.clamp_min_(lo)": lambda L, a, lo, hi: a.clamp_min_(lo),
+    "a.clamp_max_(hi)": lambda L, a, lo, hi: a.clamp_max_(hi),
+}
+
+
+def _clamp_outcome(L, form, written):
+    leaf = L.tensor([0.0, 1.0, 2.0], requires_grad=True)
+    a, lo, hi = leaf * 1, L.tensor([0.5, 0.5, 0.5], requires_grad=True) * 1, L.tensor([1.5, 1.5, 1.5])
+    r = CLAMPS[form](L, a, lo, hi)
+    saved = sorted(n for n in dir(r.grad_fn) if n.startswith("_saved"))
+    {"input": a, "min": lo, "max": hi}[written].add_(1)
+    try:
+        r.sum().backward()
+    except RuntimeError as e:
+        return type(r.grad_fn).__name__, saved, str(e)
+    return type(r.grad_fn).__name__, saved, leaf.grad.tolist()
+
+
+@pytest.mark.parametrize("written", ["input", "min", "max"])
+@pytest.mark.parametrize("form", sorted(CLAMPS))
+def test_tensor_bound_clamp_keeps_what_torch_keeps(form, written):
+    assert _clamp_outcome(pyfront, form, written) == _clamp_outcome(torch, form, written)

@@ -403,13 +403,14 @@ class _NoDerivative(Function):
 
 
 def no_derivative(result: Tensor, message: str, *inputs: Tensor, error: type = RuntimeError,
-                  grad_fn: str = "NotImplemented") -> Tensor:
+                  grad_fn: str = "NotImplemented", saves=None) -> Tensor:
     """``result`` (computed off the graph) as the output of ``inputs`` whose backward raises
     ``error(message)``, as PyTorch's ops without a derivative for these arguments do; its node is
-    named ``grad_fn``, as PyTorch names it."""
+    named ``grad_fn``, as PyTorch names it, and keeps ``saves`` (see graph.present_as): torch's node
+    unpacks them, so a write into one after the forward fails first."""
     since = graph.SEQUENCE[0]
     out = _NoDerivative.apply((error, message), (result,), *inputs)
-    graph.present_as(out, grad_fn, since)
+    graph.present_as(out, grad_fn, since, saves=saves)
     return out
 
 

@@ -443,6 +443,16 @@ def release_torch_saved(node):
                               else s, nr) for name, s, nr in node.torch_saved)
 
 
+def torch_saved_tensors(node):
+    """The SavedTensors of what ``node`` (None: no node) keeps as torch's node (``torch_saved``), a list's
+    entries included."""
+    for _, s, _ in getattr(node, "torch_saved", None) or ():
+        if type(s) is SavedTensor:
+            yield s
+        elif type(s) is SavedList:
+            yield from s
+
+
 def check_torch_saved(node):
     """Unpack what ``node`` keeps as torch's node (``torch_saved``): the version error where one was
     modified in place, before the node's own steps run."""

@@ -68,8 +68,10 @@ def install(cls) -> None:
     """Give ``cls`` a ``_saved_<name>`` property for every argument name in torch's signatures, and the
     results': each reads what a node has under that name, else is an AttributeError, as torch's."""
     from ..ops.signatures import SIGNATURES
-    # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's)
-    names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate"}
+    # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's;
+    # embedding_bag's offsets and per_sample_weights: the table has no binding of it)
+    names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate", "offsets",
+             "per_sample_weights"}
     names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
                  for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():

@@ -13,6 +13,7 @@ from .. import dtypes as dt
 from ..autograd import graph
 from ..autograd.dual import ON as _DUAL
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
+from ..autograd.function import no_derivative
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import (composite, conversion, creation, iteration_order, primitives, resize, sampling, sparse_seam,
@@ -233,6 +234,31 @@ def _inplace(fn, name=None):
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``."
     method.__wrapped__ = fn  # its signature, for inspect and the stubs
+    return method
+
+
+# torch's in-place ops whose derivative formula reads self, which the write overwrites: their node refuses
+_NO_INPLACE_DERIVATIVE = ("acosh", "asinh", "atanh")
+
+
+def _inplace_without_derivative(fn, name):
+    """``name``'s in-place method as torch's: where a gradient is recorded, its node (<Name>Backward1)
+    refuses the backward with NotImplementedError ("the derivative for 'inplace version of acosh' is not
+    implemented."), after the forward wrote the values; elsewhere the plain in-place path."""
+    plain = _inplace(fn, name)
+    message = f"the derivative for 'inplace version of {name}' is not implemented."
+    node = f"{name.capitalize()}Backward1"
+
+    def method(self):
+        if not (_state.enabled and (self._requires_grad or self._base is not None and self._base._requires_grad)):
+            return plain(self)
+        since = SEQUENCE[0]
+        _refuse_gradless_view(self)
+        self._assign(no_derivative(fn(self.detach()), message, self, error=NotImplementedError, grad_fn=node),
+                     since)
+        return self
+
+    method.__name__, method.__doc__, method.__wrapped__ = plain.__name__, plain.__doc__, fn
     return method
 
 
@@ -479,6 +505,8 @@ def bind_all():
     for module in FAMILIES:
         for name in module.INPLACE.split():
             setattr(Tensor, name + "_", _inplace(getattr(Tensor, name), name))
+    for name in _NO_INPLACE_DERIVATIVE:
+        setattr(Tensor, name + "_", _inplace_without_derivative(getattr(Tensor, name), name))
     ops = {
         "add": ew._add,  # alpha is 1: the op itself, one call less per `a + b`
         "sub": ew.sub,

@@ -148,6 +148,8 @@ def scaled_dot_product_attention(
     """
     _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa)
     _check_sdpa_backend()
+    if not (query.numel() and key.numel() and value.numel()):
+        return _empty_attention(query, key, value)
     given = query, key, value, attn_mask
     if scale is None:
         scale = 1 / math.sqrt(query.shape[-1])
@@ -175,6 +177,13 @@ def scaled_dot_product_attention(
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p)
     return _laid_as_torch(weights.matmul(value), *given, dropout_p, enable_gqa)
+
+
+def _empty_attention(query, key, value):
+    """torch's attention of an empty query, key or value (before any mask, dropout or key repeat): zeros,
+    plus the inputs' sums times 0, so each gets a zero gradient and its node keeps none of them."""
+    zero = (query.sum() + key.sum() + value.sum()) * 0
+    return zeros(*query.shape[:-1], value.shape[-1], dtype=query.dtype, device=query.device) + zero
 
 
 # -- multi-head attention ----------------------------------------------------------------------------

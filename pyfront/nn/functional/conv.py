@@ -80,11 +80,19 @@ def _conv_node(input, weight, *args, **kwargs):
     return "SqueezeBackward1" if input.dim() < weight.dim() else "ConvolutionBackward0"
 
 
-def _conv_saves(input, weight, *args, **kwargs):
+def _conv_saves(input, weight, bias=None, stride=1, padding=0, dilation=1, *args, **kwargs):
     """What torch's ConvolutionBackward0 saves: the input (unbatched: its batch of one, a view, which the
-    squeeze after it does not show) and the weight."""
-    if input.dim() < weight.dim():
-        return [(None, input.unsqueeze(0)), (None, weight)]
+    squeeze after it does not show; with padding='same' of an odd extra, its zero-padded copy) and the
+    weight."""
+    unbatched = input.dim() < weight.dim()
+    if unbatched:
+        input = input.unsqueeze(0)
+    if padding == "same":
+        nd = weight.dim() - 2
+        amounts = _same_pads(weight, _conv_param(dilation, "dilation", nd, nd))[1]
+        input = _constant_pad(input, amounts) if amounts else input
+    if unbatched:
+        return [(None, input), (None, weight)]
     return [("input", input), ("weight", weight)]
 
 
@@ -366,18 +374,26 @@ def _same_padding(input, weight, stride, dilation):
     """PyTorch's padding='same': the symmetric part as conv padding, any odd extra as a right pad first."""
     if any(st != 1 for st in stride):
         raise RuntimeError("padding='same' is not supported for strided convolutions")
-    total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
-    left = tuple(t // 2 for t in total)
-    extra = [t - 2 * lf for t, lf in zip(total, left)]
-    if any(extra):
+    left, amounts = _same_pads(weight, dilation)
+    if amounts:
         # torch's TORCH_WARN_ONCE: once per process, every time under set_warn_always
         _warnings.warn_once("Using padding='same' with even kernel lengths and odd dilation may require a "
                             "zero-padded copy of the input be created")
-        amounts = []
-        for e in reversed(extra):  # F.pad lists the last dim first
-            amounts += [0, e]
         input = _constant_pad(input, amounts)
     return input, left
+
+
+def _same_pads(weight, dilation):
+    """padding='same''s (symmetric conv padding, F.pad's amounts of the odd extra on the right, or None)."""
+    total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
+    left = tuple(t // 2 for t in total)
+    extra = [t - 2 * lf for t, lf in zip(total, left)]
+    if not any(extra):
+        return left, None
+    amounts = []
+    for e in reversed(extra):  # F.pad lists the last dim first
+        amounts += [0, e]
+    return left, amounts
 
 
 def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):

@@ -121,7 +121,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input.dim() == 2 and weight.dim() == 2:  # matmul's 2-d case, without its composite's wrapping
         out = mm(input, mT_view(weight, 2, "TBackward0"))  # weight.t(), without its checks
     else:
-        out = matmul(input, weight.t() if weight.dim() == 2 else weight)
+        out = matmul(input, weight.t())  # (a 1-d weight: its view, which torch's product keeps)
     if bias is not None and weight.dim() == 2 and (input.dim() == 2 or _linear_node(input, weight, bias)):
         rows = math.prod(out.shape[:-1])  # torch's addmm, of the input as a matrix: it expands the bias
         if not _expands(tuple(bias.shape), rows, out.shape[-1]):
@@ -665,9 +665,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     # an integer or bool operand is converted to the common dtype (vector_norm takes floats only); a float
     # one is kept, as torch's
     x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
-    shape = broadcast_shapes(x1.shape, x2.shape)
-    # (only where they differ: torch's node saves an operand of the full shape itself, not a view of it)
-    x1, x2 = (x if x.shape == shape else x.broadcast_to(shape) for x in (x1, x2))
+    # (only where their shapes differ, then both, as torch's expand_outplace: its nodes keep those views)
+    if x1.shape != x2.shape:
+        shape = broadcast_shapes(x1.shape, x2.shape)
+        x1, x2 = x1.expand(shape), x2.expand(shape)
     n1 = ew.clamp_min(x1.norm(2, dim, keepdim=True), eps)
     n2 = ew.clamp_min(x2.norm(2, dim, keepdim=True), eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)

@@ -9,11 +9,12 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.grad_mode import not_differentiable
 from ...backends import get_backend
-from ...autograd.graph import saved_as_torch
+from ...autograd.graph import also_saves, saved_as_torch
 from ...ops.common import Formula, in_float32
 from ...ops.creation import arange, full
 from ...ops.half_cpu import LANES, kernel_tail
 from ...ops.memory_formats import contiguous_gradients, contiguous_result_of_all, lays_out
+from ...ops.composite import arrays
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.elementwise import relaid
 from ...ops.primitives import reductions as red
@@ -131,6 +132,20 @@ def _pointwise_pair(input, target, kernel=False):
     return input.broadcast_to(shape), target.broadcast_to(shape)
 
 
+def _kernel_saves(input, target, **numbers):
+    """What torch's loss kernel node saves, as a composite's ``saves``: its input and target as F.<loss> gives
+    them, broadcast to each other (torch.broadcast_tensors: an expanded view of one whose size differs), and
+    the ``numbers`` by name."""
+    x, t = _broadcast_tensors(input, target)
+    return [("self", x), ("target", t), *numbers.items()]
+
+
+def _broadcast_tensors(input, target):
+    """torch.broadcast_tensors of the two: each itself where it has the common size, else its expanded view."""
+    shape = broadcast_shapes(input.shape, target.shape)
+    return tuple(v if tuple(v.shape) == shape else v.expand(shape) for v in (input, target))
+
+
 def _floating(kernel: str, dtype) -> None:
     """PyTorch's loss kernels exist for floating dtypes only (``dtype``: the one the kernel runs in)."""
     if not dtype.is_floating_point:
@@ -174,7 +189,8 @@ def _weighted(loss, weight, input, reduction, by_count=False):
 
 @composite(torch_name="nn.functional.mse_loss", samples=samples.mse_loss,
            grad_fn=_weighted_or("MseLossBackward0"),
-           saves="self=input@MseLossBackward0 target@MseLossBackward0")
+           saves=lambda input, target, size_average=None, reduce=None, reduction="mean", weight=None:
+           _kernel_saves(input, target) if weight is None else [])
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -265,7 +281,8 @@ def l1_loss(
 
 
 @composite(torch_name="nn.functional.smooth_l1_loss", samples=samples.smooth_l1_loss, grad_fn=_smooth_l1_node,
-           saves="self=input@SmoothL1LossBackward0 target@SmoothL1LossBackward0 beta@SmoothL1LossBackward0")
+           saves=lambda input, target, size_average=None, reduce=None, reduction="mean", beta=1.0:
+           _kernel_saves(input, target, beta=beta) if beta != 0 else [])
 @lays_out(contiguous_gradients, grads=2, as_given=True)
 def smooth_l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
@@ -338,7 +355,8 @@ def _smooth_l1_backward(g, x, t, reduction, beta):
 
 @composite(torch_name="nn.functional.huber_loss", samples=samples.huber_loss,
            grad_fn=_weighted_or("HuberLossBackward0"),
-           saves="self=input@HuberLossBackward0 target@HuberLossBackward0 delta@HuberLossBackward0")
+           saves=lambda input, target, reduction="mean", delta=1.0, weight=None:
+           _kernel_saves(input, target, delta=delta) if weight is None else [])
 @lays_out(contiguous_gradients, grads=2, as_given=True)
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
@@ -373,7 +391,11 @@ def huber_loss(
     if x.dtype not in dt.HALVES or t.dtype is not x.dtype:
         if weight is None:
             saved_as_torch(x, t)  # torch's huber_loss kernel saves both
-        return _huber(x, t, reduction, delta, weight, input)
+            return _huber(x, t, reduction, delta, weight, input)
+        out = _huber(x, t, reduction, delta, weight, input)
+        if x.requires_grad or t.requires_grad:  # torch runs its kernel unreduced, then weighs: that node
+            also_saves(out, *((None, v) for v in _broadcast_tensors(input, target)))  # (checked, not shown)
+        return out
     _check_reduction(reduction)
     kernel = "none" if weight is not None else reduction  # torch multiplies weights into the kernel's 'none'
     saved_as_torch(x, t)
@@ -677,8 +699,9 @@ def cross_entropy(
     logp = red.log_softmax(input, class_dim)
 
     def class_weight():  # (reshaped once checked; as given: class probabilities promote with it, as torch's)
-        return (None if weight is None
-                else weight.reshape((n_classes,) + (1,) * (input.dim() - 1 - class_dim)))
+        # torch's view of the input's rank, which its product's node keeps
+        return (None if weight is None else weight.reshape(
+            (1,) * class_dim + (n_classes,) + (1,) * (input.dim() - 1 - class_dim)))
     if input.shape == target.shape:  # class probabilities
         if not target.dtype.is_floating_point:
             raise RuntimeError(
@@ -769,6 +792,8 @@ def binary_cross_entropy(
             which = "input" if bool(bad_input[bad.int().argmax()]) else "target"
             raise RuntimeError(f"all elements of {which} should be between 0 and 1")
     not_differentiable("binary_cross_entropy", weight=weight)
+    if weight is not None:  # F.binary_cross_entropy's expanded view of it (torch's node keeps it), its words
+        weight = weight.expand(arrays.broadcast_shapes(target.shape, weight.shape))
     return Formula.apply(_bce, _bce_backward, input, target, weight, reduction)
 
 
@@ -1105,6 +1130,10 @@ def poisson_nll_loss(
         safe = ew.where(small, 1.0, target)
         stirling = safe * ew.log(safe) - safe + 0.5 * ew.log(2 * math.pi * safe)
         loss = loss + ew.where(small, 0.0, stirling)
+        if target.requires_grad:  # torch's term reads the target itself (its log's and product's nodes keep it)
+            loss = _reduce(loss, reduction)
+            also_saves(loss, (None, target))
+            return loss
     return _reduce(loss, reduction)
 
 

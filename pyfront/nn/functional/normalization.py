@@ -14,13 +14,14 @@ from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled, no_grad, not_differentiable
 from ...autograd.graph import saved_as_torch
 from ...ops.composite.reductions import mean_without_overflow
-from ...ops.registry import composite
+from ...ops.registry import composite, records
 from ...ops import samples
 from . import half_norm_grads
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
-from ...ops.memory_formats import contiguous_result, lays_out, like_input, suggested_result
+from ...ops.memory_formats import contiguous_result, in_format, lays_out, like_input, suggested, \
+    suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -57,7 +58,17 @@ def _affine(out, weight, bias, shape):
     return out
 
 
-def _update(running, stat, momentum):
+def _update(running, stat, momentum, writes=0):
+    """``running`` moved towards ``stat``, its version moved by ``writes`` only: torch's batch_norm kernel
+    writes the running statistics in place without a version bump, so its node keeps them as written (a
+    later write fails its backward); instance_norm copies its average into them (one write)."""
+    counter = running._vc
+    version = counter.version
+    _move(running, stat, momentum)
+    counter.version = version + writes
+
+
+def _move(running, stat, momentum):
     with no_grad():
         d = running.dtype  # torch's kernel updates a 16-bit, float8 or integer one in float32, cast once
         if d in dt.HALVES or d in dt.FLOAT8 or not d.is_floating_point:
@@ -133,10 +144,10 @@ def _apply_stats(input, weight, bias, mean, invstd, batch_stats, shape):
 
 @composite(torch_name="nn.functional.batch_norm", samples=samples.batch_norm,
            grad_fn=lambda input, *a, **k: "NativeBatchNormBackward0" if input.numel() else "AddBackward0",
-           saves=lambda input, running_mean, running_var, weight=None, bias=None, training=False, *a, **k: [
-               ("input", input), ("weight", weight),
-               # (updated in place while training, where torch's kernel keeps their versions: not checked)
-               *(() if training else (("running_mean", running_mean), ("running_var", running_var)))])
+           # (an empty input: torch's clone, times weight[0], plus bias[0], each node saving its own)
+           saves=lambda input, running_mean, running_var, weight=None, *a, **k: [
+               ("input", input), ("weight", weight), ("running_mean", running_mean),
+               ("running_var", running_var)] if input.numel() else [])
 @lays_out(suggested_result)
 def batch_norm(
     input: Tensor,
@@ -286,11 +297,12 @@ def instance_norm(
         if running_mean is not None:  # the per-instance updates, averaged over the batch
             n = math.prod(input.shape[2:])
             per_channel = (input.shape[0], input.shape[1])
-            _update(running_mean, mean.reshape(per_channel).mean(0), momentum)
-            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum)
+            _update(running_mean, mean.reshape(per_channel).mean(0), momentum, writes=1)
+            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum, writes=1)
     else:
-        # (torch's instance_norm reads integer and float8 running stats as the input's dtype)
-        mean, var = (t.reshape(shape) if t.dtype.is_floating_point and t.dtype not in dt.FLOAT8 else
+        # (torch's instance_norm reads integer and float8 running stats as the input's dtype) copies, as
+        # torch's repeats of them per sample: its nodes keep those, so a later write into one fails nothing
+        mean, var = (t.reshape(shape).clone() if t.dtype.is_floating_point and t.dtype not in dt.FLOAT8 else
                      t.reshape(shape).to(input.dtype) for t in (running_mean, running_var))
     if input.dtype in dt.HALVES and _needs_grad(input, weight, bias) and input.dim() >= 2:
         # as PyTorch: a batch_norm of one sample, its channels the (sample, channel) pairs, the weight and
@@ -301,7 +313,8 @@ def instance_norm(
         weight, bias = (t if t is None else t.repeat(n) for t in (weight, bias))
         out = _scale_shift(input.reshape(whole), mean, var, eps, weight, bias, shape, use_input_stats)
         return out.reshape(input.shape)
-    # PyTorch runs it as a batch_norm
+    # PyTorch runs it as a batch_norm, of its weight repeated per sample: its node keeps that copy
+    weight = weight if weight is None else weight.repeat(1)
     return _scale_shift(input, mean, var, eps, weight, bias, shape, use_input_stats)
 
 
@@ -430,12 +443,7 @@ def rms_norm(
     return out if weight is None else out * weight
 
 
-@composite(
-    torch_name="nn.functional.group_norm",
-    samples=samples.group_norm,
-    grad_fn="NativeGroupNormBackward0",
-    saves="input weight",
-)
+@composite(torch_name="nn.functional.group_norm", samples=samples.group_norm)
 @lays_out(like_input)
 def group_norm(
     input: Tensor,
@@ -486,10 +494,19 @@ def group_norm(
             )
     if input.dtype in dt.FLOAT8:  # (torch's float8 kernel lookup comes before the parameters' check)
         _not_implemented("GroupNormKernelImpl", input)
-    if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
+    mixed = _mixed(input, weight, bias)  # checked before the kernel's dtype, as torch
+    if not mixed:
+        _not_implemented("GroupNormKernelImpl", input)
+        saved_as_torch(input, weight, by=(input, weight, bias))  # torch's group_norm kernel saves these two
+    # torch's kernel reads its input contiguous in the format it suggests: its node keeps a transposed
+    # one's copy (a later write into the input fails nothing)
+    return _native_group_norm(in_format(input, suggested(input)), num_groups, weight, bias, eps, mixed)
+
+
+@records("NativeGroupNormBackward0", saves="input weight")
+def _native_group_norm(input, num_groups, weight, bias, eps, mixed):
+    if mixed:
         return _group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
-    _not_implemented("GroupNormKernelImpl", input)
-    saved_as_torch(input, weight, by=(input, weight, bias))  # torch's group_norm kernel saves these two
     if input.dtype in dt.HALVES and _needs_grad(input, weight, bias):
         return half_norm_grads.group_norm(_group_norm_of, input, weight, bias, eps, num_groups)
     return _group_norm(input, num_groups, weight, bias, eps)

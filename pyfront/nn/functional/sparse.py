@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...autograd.saved_names import as_torch_saves
 from ...ops import creation
 from ...ops.common import Formula
 from ...ops.composite.sets import searchsorted
@@ -36,7 +37,28 @@ def _bag_samples():
             s(_idx((2, 3), 6), T((4, 5), layout="transposed"), mode="sum")]
 
 
-@composite(torch_name="nn.functional.embedding_bag", samples=_bag_samples, grad_fn="EmbeddingBagBackward0")
+_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
+def _bag_saves(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+               sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """What torch's EmbeddingBagBackward0 keeps: the indices and bag starts its kernel takes (a 2-D input
+    flattened, a view, and its starts made; as given otherwise, before their common dtype), the per-sample
+    weights (flattened) and, where their gradient is computed, the weight."""
+    if input.dim() == 2:
+        offsets = creation.arange(0, input.numel(), input.shape[1], dtype=input.dtype, device=input.device)
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    keeps_weight = per_sample_weights is not None and per_sample_weights.requires_grad
+    return [("indices", input), ("offsets", offsets), ("per_sample_weights", per_sample_weights),
+            ("weight", weight if keeps_weight else None), ("mode", _MODES.get(mode)),
+            ("padding_idx", as_torch_saves(-1 if padding_idx is None else padding_idx, "int")),
+            ("scale_grad_by_freq", scale_grad_by_freq), ("sparse", sparse)]
+
+
+@composite(torch_name="nn.functional.embedding_bag", samples=_bag_samples, grad_fn="EmbeddingBagBackward0",
+           saves=_bag_saves)
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                   max_norm: float | None = None, norm_type: float = 2, scale_grad_by_freq: bool = False,
                   mode: str = "mean",

@@ -4,6 +4,7 @@ on every device and autograd derives their gradients."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from ... import dtypes as dt
 from ...autograd.graph import also_saves
@@ -37,21 +38,27 @@ def _tensors(tensors):
 
 # -- broadcasting -------------------------------------------------------------------------------
 def broadcast_shapes(*shapes) -> Size:
-    """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``."""
-    given, shapes = shapes, [(s_,) if isinstance(s_, int) else tuple(s_) for s_ in shapes]
-    ndim = max((len(s_) for s_ in shapes), default=0)
-    out = [1] * ndim
+    """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``:
+    in its order (each shape from its last dim, against the common shape built so far), so its error names the
+    dim and shape it stops at."""
+    shapes = [(s_,) if isinstance(s_, int) else s_ for s_ in shapes if s_ is not None]
     for s_ in shapes:
-        if any(n < 0 for n in s_):
-            raise ValueError("Attempting to broadcast a dimension with negative length!")
-        for i, n in enumerate(s_, ndim - len(s_)):
-            out[i] = n if out[i] == 1 else out[i]
+        if not isinstance(s_, Sequence):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s_}")
+    out = [1] * max((len(s_) for s_ in shapes), default=0)
     for k, s_ in enumerate(shapes):
-        for i, n in enumerate(s_, ndim - len(s_)):
-            if n not in (1, out[i]):
-                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i - ndim}! "
-                                   f"Mismatching argument at index {k} had {given[k]}; but expected shape "
-                                   f"should be broadcastable to {out}")
+        for i in range(-1, -len(s_) - 1, -1):
+            n = s_[i]
+            if n == out[i]:
+                continue
+            if out[i] == 1:
+                if n < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                out[i] = n
+            elif n != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i}! Mismatching "
+                                   f"argument at index {k} had {s_}; but expected shape should be broadcastable "
+                                   f"to {out}")
     return Size(out)
 
 

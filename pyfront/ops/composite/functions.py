@@ -13,9 +13,9 @@ from ... import dtypes as dt
 from ...errors import refuse_halves
 from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
-from ...autograd.graph import saved_as_torch
+from ...autograd.graph import also_saves, saved_as_torch
 from ...autograd.grad_mode import is_grad_enabled
-from ...shape import check_long_long, normalize_dim
+from ...shape import broadcast_shapes, check_long_long, normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import typename
@@ -198,8 +198,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         for x in (x1, x2):  # torch's form squares each operand with pow first
             if x.dtype in dt.FLOAT8:
                 refuse_kernel("pow", x.dtype)
-        out = _euclidean_dist(x1, x2)
-        return out.view(out.shape)  # PyTorch's matmul path ends in a view: its node is ViewBackward0
+        a, b = _euclidean_operands(x1, x2)
+        out = _euclidean_dist(a, b)
+        also_saves(out, (None, a), (None, b))
+        # PyTorch's matmul path ends in a view to the batch's shape: its node is ViewBackward0
+        return out.view(*broadcast_shapes(x1.shape[:-2], x2.shape[:-2]), *out.shape[-2:])
     # torch's distance kernel: float and double only, and x2 read as x1's type; an empty input returns
     # before the kernel's checks (empty, or zeros where M is 0), in x1's dtype
     if x1.numel() == 0 or x2.numel() == 0:
@@ -208,6 +211,16 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if x2.dtype is not x1.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(x1.dtype)} but found {scalar_name(x2.dtype)}")
     return red.norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+
+
+def _euclidean_operands(x1, x2):
+    """What torch's _euclidean_dist node (EuclideanDistBackward0) keeps, whichever gradient is computed: the
+    operands as cdist hands them to it (with a batch of more than one, expanded to the common batch and
+    flattened to one batch dim: a copy where that expands it)."""
+    batch = broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    if math.prod(batch) == 1:
+        return x1, x2
+    return tuple(x.expand(*batch, *x.shape[-2:]).contiguous().view(-1, *x.shape[-2:]) for x in (x1, x2))
 
 
 def _euclidean_dist(x1, x2):

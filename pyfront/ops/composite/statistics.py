@@ -18,6 +18,7 @@ from ..argcheck import invalid_combination, must_be
 from ..common import Formula, in_float32
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
+from ..primitives.indexing import gather_op
 from ..primitives.shaping import cat
 from ..on_meta import refuse_on_meta
 from ..registry import composite
@@ -257,16 +258,17 @@ def nanmedian(input, dim=None, keepdim=False):
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
     red.check_nonempty("nanmedian", input, (d,), IndexError)
     order = sort(input.detach(), d, stable=True).indices
-    values = input.gather(d, order)
-    k = _nan_rank(values.detach(), d)
+    values = input.detach().gather(d, order)
+    k = _nan_rank(values, d)
     k = k if isinstance(k, Tensor) else zeros((), dtype=dt.int64, device=input.device) + k
     shape = list(input.shape)
     shape[d] = 1
     idx = order.gather(d, k.expand(shape))
     if input.dtype.is_floating_point and input.shape[d] > 3:
         # a row of NaN only: torch's index is the element its std::nth_element leaves first
-        idx = where(isnan(values.detach()).all(d, keepdim=True), _nth_element_first(input.shape[d]), idx)
-    out = return_types.nanmedian(input.gather(d, idx), idx)
+        idx = where(isnan(values).all(d, keepdim=True), _nth_element_first(input.shape[d]), idx)
+    # (torch's node keeps the indices, not the input as a gather's does)
+    out = return_types.nanmedian(gather_op(input, idx, d), idx)
     return out if keepdim else return_types.nanmedian(out[0].squeeze(d), out[1].squeeze(d))
 
 

@@ -1124,7 +1124,7 @@ def clamp(input, min=None, max=None):
             out = where((out < min) | (min != min), min, out)
         if max is not None:
             out = where((out > max) | (max != max), max, out)
-        return _shown_as_clamp(out, since, "ClampBackward0", input, min, max)
+        return _shown_as_clamp(out, since, "ClampBackward0", ("self", input), ("min", min), ("max", max))
     if isinstance(min, complex) or isinstance(max, complex):
         if not input.dtype.is_floating_point:  # the bounds would make the result complex
             raise NotImplementedError("clamp is not supported for complex types")
@@ -1157,26 +1157,27 @@ def _refuse_kernelless(input, min, max, form: str):
 
 
 def _shown_as_clamp(out, since, node, *operands):
-    """``out``, tensor-bound clamp's selections, shown as torch's one ``node`` over ``operands`` (an absent
-    bound: no edge, as torch's undefined optional tensor), as a CopySlices of clamp_ through a view shows
-    them too."""
+    """``out``, tensor-bound clamp's selections, shown as torch's one ``node`` over ``operands`` ((name,
+    tensor or None) pairs; an absent bound: no edge, as torch's undefined optional tensor), as a CopySlices
+    of clamp_ through a view shows them too. The node keeps the operands as torch's does (so a write into
+    one after the forward fails the backward, as torch's), where the selections kept only their masks."""
     if out._requires_grad:
         graph.present_as(out, node, since, edges=[t._edge() if isinstance(t, Tensor) else (None, 0)
-                                                  for t in operands])
+                                                  for _, t in operands], saves=lambda: operands)
     return out
 
 
 def clamp_min(input, min):
     if isinstance(min, Tensor):
         since = SEQUENCE[0]
-        return _shown_as_clamp(clamp(input, min=min), since, "ClampMinBackward1", input, min)
+        return _shown_as_clamp(clamp(input, min=min), since, "ClampMinBackward1", ("self", input), ("min", min))
     return clamp(input, min=min)
 
 
 def clamp_max(input, max):
     if isinstance(max, Tensor):
         since = SEQUENCE[0]
-        return _shown_as_clamp(clamp(input, max=max), since, "ClampMaxBackward1", input, max)
+        return _shown_as_clamp(clamp(input, max=max), since, "ClampMaxBackward1", ("self", input), ("max", max))
     return clamp(input, max=max)
 
 

@@ -345,10 +345,15 @@ def gather(input, dim, index, *, sparse_grad=False):
 def scatter_along(input, dim, index, src, reduce, include_self=True, keeps_operands=False):
     """The shared entry of scatter, scatter_add and scatter_reduce: checks, then one op (see scatter_op)."""
     d = check_along("scatter", input, dim, index, src)
+    given = src
     for k, n in enumerate(index.shape):  # only the part of src that index covers is used
         if src.shape[k] != n:
             src = src.narrow(k, 0, n)
-    return scatter_op(input, index.to(dt.int64), src, d, reduce, bool(include_self), keeps_operands)
+    out = scatter_op(input, index.to(dt.int64), src, d, reduce, bool(include_self), keeps_operands)
+    if src is not given and out._grad_fn is not None:  # torch's node keeps src as given
+        covered = tuple(slice(0, n) for n in index.shape)
+        graph.saved_as_given(out, (src, given, lambda whole: whole[covered]))
+    return out
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -356,7 +361,10 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if reduce in ("max", "min"):  # old names PyTorch still runs forward, but cannot differentiate
         out = scatter_along(input.detach(), dim, index, src.detach(), "a" + reduce, include_self)
         return no_derivative(out, "Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but "
-                                  f"got {reduce}.", input, src, grad_fn="ScatterReduceBackward0")
+                                  f"got {reduce}.", input, src, grad_fn="ScatterReduceBackward0", saves=lambda: [
+                                      ("dim", as_torch_saves(dim, "int")), ("include_self", bool(include_self)),
+                                      ("index", index), ("reduce", reduce), ("result", graph.Result(0)),
+                                      ("self", input), ("src", src)])
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return scatter_along(input, dim, index, src, reduce, include_self, keeps_operands=True)
