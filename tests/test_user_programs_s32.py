@@ -1,0 +1,151 @@
+"""Faults found running session 32's user-style programs (tests/programs/: mha_masks, moe_kan and the others
+that session added), each checked as a kind against torch 2.13: scaled_dot_product_attention's
+``attn_mask`` with ``is_causal`` (torch's CPU flash kernel applies both, its math kernel refuses the pair),
+MultiheadAttention's key_padding_mask shape check (torch 2.13's _check_key_padding_mask text), and the
+float()/complex() warning for a tensor that requires grad (torch warns only with grad mode on, so
+LBFGS's float(loss) under no_grad is quiet)."""
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+
+
+def _outcome(fn):
+    """('ok', result) or (exception type name, message)."""
+    try:
+        return "ok", fn()
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        return type(e).__name__, str(e)
+
+
+def _to(lib, a, grad=False):
+    t = lib.from_numpy(a.copy())
+    return t.requires_grad_() if grad else t
+
+
+# (q shape, k/v shape, mask, extra keyword arguments); 4-D inputs without dropout take torch's flash kernel
+_RNG = np.random.default_rng(0)
+_CAUSAL_WITH_MASK = [
+    ((2, 2, 5, 8), (2, 2, 6, 8), _RNG.random((5, 6)) > 0.3, {}),  # bool mask, L != S
+    ((2, 2, 5, 8), (2, 2, 5, 8), np.where(_RNG.random((5, 5)) > 0.8, -np.inf, _RNG.standard_normal((5, 5))), {}),
+    ((2, 2, 4, 8), (2, 2, 4, 8), _RNG.standard_normal((2, 1, 4, 4)), {"scale": 0.3}),  # broadcast 4-D mask
+    ((1, 4, 3, 8), (1, 2, 3, 8), np.ones((3, 3), bool), {"enable_gqa": True}),
+    ((2, 2, 4, 8), (2, 2, 4, 8), np.tril(np.ones((4, 4), bool)).T, {}),  # a row masked by both: zeros
+    # torch's math kernel: it refuses the pair
+    ((2, 5, 8), (2, 6, 8), np.ones((5, 6), bool), {}),
+    ((2, 2, 5, 8), (2, 2, 5, 8), np.ones((5, 5), bool), {"dropout_p": 0.5}),
+    ((2, 2, 5, 8), (2, 2, 5, 8), np.ones((1, 2, 2, 5, 5), bool), {}),
+    ((1, 2, 2, 5, 8), (1, 2, 2, 5, 8), np.ones((5, 5), bool), {}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_CAUSAL_WITH_MASK)))
+def test_sdpa_attn_mask_with_is_causal_as_torch(case):
+    qs, ks, mask, kw = _CAUSAL_WITH_MASK[case]
+    rng = np.random.default_rng(case)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in (qs, ks, ks)]
+    mask = mask if mask.dtype == bool else mask.astype(np.float32)
+    results = []
+    for lib in (torch, pyfront):
+        q, k, v = (_to(lib, a, grad=True) for a in arrays)
+
+        def run():
+            out = lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=_to(lib, mask), is_causal=True,
+                                                                 **kw)
+            out.sum().backward()
+            return [t.detach().numpy() for t in (out, q.grad, k.grad, v.grad)]
+        results.append(_outcome(run))
+    (kind, want), (got_kind, got) = results
+    assert got_kind == kind, (got_kind, got, kind, want)
+    if kind != "ok":
+        assert got == want
+        return
+    for w, g in zip(want, got):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_sdpa_attn_mask_with_is_causal_refused_under_the_math_backend():
+    q = np.ones((1, 1, 3, 4), np.float32)
+    got = []
+    for lib in (torch, pyfront):
+        with lib.nn.attention.sdpa_kernel(lib.nn.attention.SDPBackend.MATH):
+            got.append(_outcome(lambda: lib.nn.functional.scaled_dot_product_attention(
+                *(_to(lib, q) for _ in range(3)), attn_mask=_to(lib, np.ones((3, 3), bool)), is_causal=True)))
+    assert got[0][0] == got[1][0] == "RuntimeError" and got[0][1] == got[1][1]
+
+
+# key_padding_mask shapes that are wrong in the batch, then in the source length (after add_zero_attn /
+# add_bias_kv padded it), on each of MultiheadAttention's paths
+_MHA = [({}, (3, 6)), ({}, (2, 6)), ({}, (3, 7)), ({}, (2, 7)), ({"add_zero_attn": True}, (3, 5)),
+        ({"add_bias_kv": True}, (3, 5)), ({"batch_first": True}, (3, 4))]
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+@pytest.mark.parametrize("case", range(len(_MHA)))
+def test_mha_key_padding_mask_shape_errors_as_torch(case, need_weights):
+    kw, kpm_shape = _MHA[case]
+    got = []
+    for lib in (torch, pyfront):
+        lib.manual_seed(0)
+        mha = lib.nn.MultiheadAttention(8, 2, **kw)
+        shape_q, shape_k = ((3, 4, 8), (3, 5, 8)) if kw.get("batch_first") else ((4, 3, 8), (5, 3, 8))
+        q, k = lib.zeros(shape_q), lib.zeros(shape_k)
+        got.append(_outcome(lambda: mha(q, k, k, key_padding_mask=lib.zeros(kpm_shape, dtype=lib.bool),
+                                        need_weights=need_weights)[0].shape))
+    assert (got[1][0], str(got[1][1])) == (got[0][0], str(got[0][1]))
+
+
+_CONVERSIONS = [float, complex, math.exp, lambda t: "%f" % t, int, lambda t: t.item()]
+_MODES = ["no_grad", "inference_mode", "enable_grad", "set_grad_enabled_false"]
+
+
+def _mode(lib, name):
+    if name == "set_grad_enabled_false":
+        return lib.set_grad_enabled(False)
+    return getattr(lib, name)()
+
+
+@pytest.mark.parametrize("mode", _MODES)
+def test_scalar_of_graph_warning_follows_grad_mode(mode):
+    def warned(lib):
+        lib.set_warn_always(True)  # torch's TORCH_WARN_ONCE warns every time: each case is seen
+        try:
+            x = lib.ones(1, requires_grad=True) * 2
+            out = []
+            for convert in _CONVERSIONS:
+                with warnings.catch_warnings(record=True) as seen, _mode(lib, mode):
+                    warnings.simplefilter("always")
+                    convert(x)
+                out.append(any("requires_grad=True to a scalar" in str(w.message) for w in seen))
+            return out
+        finally:
+            lib.set_warn_always(False)
+    want = warned(torch)
+    assert warned(pyfront) == want
+    assert any(want) == (mode == "enable_grad")  # the test can tell the two apart
+
+
+def test_lbfgs_step_is_quiet():
+    with warnings.catch_warnings(record=True) as seen, contextlib.ExitStack():
+        warnings.simplefilter("always")
+        pyfront.set_warn_always(True)
+        try:
+            w = pyfront.nn.Parameter(pyfront.ones(3))
+            opt = pyfront.optim.LBFGS([w], max_iter=3)
+
+            def closure():
+                opt.zero_grad()
+                loss = (w ** 2).sum()
+                loss.backward()
+                return loss
+            opt.step(closure)
+        finally:
+            pyfront.set_warn_always(False)
+    assert not [str(w.message) for w in seen]
