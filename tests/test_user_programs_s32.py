@@ -3,7 +3,8 @@ that session added), each checked as a kind against torch 2.13: scaled_dot_produ
 ``attn_mask`` with ``is_causal`` (torch's CPU flash kernel applies both, its math kernel refuses the pair),
 MultiheadAttention's key_padding_mask shape check (torch 2.13's _check_key_padding_mask text), and the
 float()/complex() warning for a tensor that requires grad (torch warns only with grad mode on, so
-LBFGS's float(loss) under no_grad is quiet)."""
+LBFGS's float(loss) under no_grad is quiet), and torch.utils.checkpoint's arguments (its refusals, context_fn,
+set_checkpoint_debug_enabled / set_checkpoint_early_stop, checkpoint_sequential's keyword check)."""
 from __future__ import annotations
 
 import contextlib
@@ -149,3 +150,70 @@ def test_lbfgs_step_is_quiet():
         finally:
             pyfront.set_warn_always(False)
     assert not [str(w.message) for w in seen]
+
+
+def _checkpoint_cases(lib):
+    ck = lib.utils.checkpoint
+    f = lambda a, scale=1.0: a * scale  # noqa: E731
+    seq = lib.nn.Sequential(lib.nn.Identity(), lib.nn.Identity())
+    return [
+        lambda x: ck.checkpoint(f, x, use_reentrant=True, scale=2.0),
+        lambda x: ck.checkpoint(f, x, use_reentrant=False, scale=2.0),
+        lambda x: ck.checkpoint(f, x, use_reentrant=True, preserve_rng_state=False),
+        lambda x: ck.checkpoint(f, x, use_reentrant=True, context_fn=ck.noop_context_fn),
+        lambda x: ck.checkpoint(f, x, use_reentrant=True, context_fn=lambda: ck.noop_context_fn()),
+        lambda x: ck.checkpoint(f, x, use_reentrant=True, debug=True),
+        lambda x: ck.checkpoint(f, x, use_reentrant=False, debug=True),
+        lambda x: ck.checkpoint(f, x, use_reentrant=False, debug=True, context_fn=lambda: ck.noop_context_fn()),
+        lambda x: ck.checkpoint(f, x, use_reentrant=False, determinism_check="bogus"),
+        lambda x: ck.checkpoint(f, x, use_reentrant=False, determinism_check="none", early_stop=False),
+        lambda x: ck.checkpoint_sequential(seq, 2, x, use_reentrant=False, preserve_rng_state=False),
+        lambda x: ck.checkpoint_sequential(seq, 2, x, use_reentrant=False, scale=2.0),
+    ]
+
+
+@pytest.mark.parametrize("case", range(12))
+def test_checkpoint_arguments_as_torch(case):
+    got = []
+    for lib in (torch, pyfront):
+        x = lib.ones(2, requires_grad=True)
+
+        def run():
+            out = _checkpoint_cases(lib)[case](x)
+            out.sum().backward()
+            return out.tolist(), x.grad.tolist()
+        got.append(_outcome(run))
+    assert got[1] == got[0]
+
+
+def test_checkpoint_runs_forward_and_recomputation_under_context_fn():
+    def events(lib):
+        log = []
+
+        @contextlib.contextmanager
+        def tagged(name):
+            log.append(name + " in")
+            yield
+            log.append(name + " out")
+
+        def fn(a):
+            log.append("run")
+            return a * a
+        x = lib.ones(2, requires_grad=True)
+        # early_stop=False: torch's early stop leaves the recomputation's context by an exception
+        out = lib.utils.checkpoint.checkpoint(fn, x, use_reentrant=False, early_stop=False,
+                                              context_fn=lambda: (tagged("forward"), tagged("recompute")))
+        log.append("backward")
+        out.sum().backward()
+        return log, x.grad.tolist()
+    assert events(pyfront) == events(torch)
+
+
+def test_checkpoint_debug_setting_overrides_the_argument():
+    got = []
+    for lib in (torch, pyfront):
+        ck = lib.utils.checkpoint
+        with ck.set_checkpoint_debug_enabled(True), ck.set_checkpoint_early_stop(False):
+            got.append(_outcome(lambda: ck.checkpoint(lambda a: a * 2, lib.ones(1, requires_grad=True),
+                                                      use_reentrant=False, context_fn=lambda: ck.noop_context_fn())))
+    assert got[0][0] == got[1][0] == "ValueError" and got[0][1] == got[1][1]
