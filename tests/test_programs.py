@@ -147,6 +147,7 @@ SLOW: dict[str, dict] = {
     "neural_style_gp": {"rtol": 3e-3},  # pytorch/tutorials' neural style (LBFGS on the image); GP regression
     # lucidrains' SimpleViT/ViT with einops: needs einops on PYTHONPATH (pip download einops --no-deps, unzip)
     "simple_vit_einops": {},
+    "mnist_hogwild": {},  # pytorch/examples: share_memory(), two spawned torch.multiprocessing trainers
 }
 
 
