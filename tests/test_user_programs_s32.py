@@ -217,3 +217,18 @@ def test_checkpoint_debug_setting_overrides_the_argument():
             got.append(_outcome(lambda: ck.checkpoint(lambda a: a * 2, lib.ones(1, requires_grad=True),
                                                       use_reentrant=False, context_fn=lambda: ck.noop_context_fn())))
     assert got[0][0] == got[1][0] == "ValueError" and got[0][1] == got[1][1]
+
+
+@pytest.mark.parametrize("inputs", [lambda m: (m.ones(2, requires_grad=True), 3, m.zeros(1)),
+                                    lambda m: (m.zeros(1), "x"), lambda m: [m.ones(1)], lambda m: ()])
+def test_checkpoint_helpers_as_torch(inputs):
+    got = []
+    for lib in (torch, pyfront):
+        ck = lib.utils.checkpoint
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            checked = _outcome(lambda: ck.check_backward_validity(inputs(lib)))
+        out = _outcome(lambda: [(type(t).__name__, t.requires_grad, t.grad_fn is None) if isinstance(t, lib.Tensor)
+                                else t for t in ck.detach_variable(inputs(lib))])
+        got.append((checked, [str(w.message) for w in seen], out))
+    assert got[1] == got[0]

@@ -18,14 +18,31 @@ from ..autograd.grad_mode import enable_grad
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
 
-__all__ = ["checkpoint", "checkpoint_sequential", "noop_context_fn", "set_checkpoint_debug_enabled",
-           "set_checkpoint_early_stop"]
+__all__ = ["checkpoint", "checkpoint_sequential", "check_backward_validity", "detach_variable", "noop_context_fn",
+           "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
 
 _EXPLICIT = ("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
              "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
              "use_reentrant=False is recommended, but if you need to preserve the current default "
              "behavior, you can pass use_reentrant=True. Refer to docs for more details on the "
              "differences between the two variants.")
+
+
+_NO_GRAD_INPUTS = "None of the inputs have requires_grad=True. Gradients will be None"
+
+
+def detach_variable(inputs: tuple) -> tuple:
+    """``inputs`` with each tensor detached, keeping its ``requires_grad`` (other values as they are)."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(
+            f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    return tuple(t.detach().requires_grad_(t.requires_grad) if isinstance(t, Tensor) else t for t in inputs)
+
+
+def check_backward_validity(inputs) -> None:
+    """Warn, as torch, when no tensor among ``inputs`` requires grad."""
+    if not any(t.requires_grad for t in inputs if isinstance(t, Tensor)):
+        warnings.warn(_NO_GRAD_INPUTS, stacklevel=2)
 
 
 def _module_parameters(fn) -> list:
@@ -45,8 +62,7 @@ class CheckpointFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         inputs = ctx.saved_tensors
-        args = [t.detach().requires_grad_(t.requires_grad) if isinstance(t, Tensor) else t
-                for t in inputs[:ctx.n_args]]
+        args = list(detach_variable(tuple(inputs[:ctx.n_args])))
         params = list(inputs[ctx.n_args:])
         current = get_rng_state()
         if ctx.rng is not None:
@@ -161,8 +177,7 @@ def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=no
     params = _module_parameters(function)
     tensors = [a for a in args if isinstance(a, Tensor)]
     if use_reentrant and not any(t.requires_grad for t in tensors):
-        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning,
-                      stacklevel=2)
+        warnings.warn(_NO_GRAD_INPUTS, UserWarning, stacklevel=2)
         params = []  # PyTorch's reentrant variant records nothing then
     return CheckpointFunction.apply(run, preserve_rng_state, len(args), *args, *params)
 
