@@ -4,7 +4,9 @@ that session added), each checked as a kind against torch 2.13: scaled_dot_produ
 MultiheadAttention's key_padding_mask shape check (torch 2.13's _check_key_padding_mask text), and the
 float()/complex() warning for a tensor that requires grad (torch warns only with grad mode on, so
 LBFGS's float(loss) under no_grad is quiet), and torch.utils.checkpoint's arguments (its refusals, context_fn,
-set_checkpoint_debug_enabled / set_checkpoint_early_stop, checkpoint_sequential's keyword check)."""
+set_checkpoint_debug_enabled / set_checkpoint_early_stop, checkpoint_sequential's keyword check), and
+helper tensors pyfront made on the default device where torch's C++ makes none or makes them on the cpu
+(nan_to_num's replacements, packed sequences' batch_sizes and lengths, apply_, fractional pooling's ratio)."""
 from __future__ import annotations
 
 import contextlib
@@ -16,6 +18,7 @@ import pytest
 import torch
 
 import pyfront
+from webgpu_required import requires_webgpu
 
 
 def _outcome(fn):
@@ -35,7 +38,8 @@ def _to(lib, a, grad=False):
 _RNG = np.random.default_rng(0)
 _CAUSAL_WITH_MASK = [
     ((2, 2, 5, 8), (2, 2, 6, 8), _RNG.random((5, 6)) > 0.3, {}),  # bool mask, L != S
-    ((2, 2, 5, 8), (2, 2, 5, 8), np.where(_RNG.random((5, 5)) > 0.8, -np.inf, _RNG.standard_normal((5, 5))), {}),
+    ((2, 2, 5, 8), (2, 2, 5, 8), np.where(_RNG.random((5, 5)) > 0.8, -np.inf, _RNG.standard_normal((5, 5))),
+     {}),
     ((2, 2, 4, 8), (2, 2, 4, 8), _RNG.standard_normal((2, 1, 4, 4)), {"scale": 0.3}),  # broadcast 4-D mask
     ((1, 4, 3, 8), (1, 2, 3, 8), np.ones((3, 3), bool), {"enable_gqa": True}),
     ((2, 2, 4, 8), (2, 2, 4, 8), np.tril(np.ones((4, 4), bool)).T, {}),  # a row masked by both: zeros
@@ -58,8 +62,8 @@ def test_sdpa_attn_mask_with_is_causal_as_torch(case):
         q, k, v = (_to(lib, a, grad=True) for a in arrays)
 
         def run():
-            out = lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=_to(lib, mask), is_causal=True,
-                                                                 **kw)
+            out = lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=_to(lib, mask),
+                                                                 is_causal=True, **kw)
             out.sum().backward()
             return [t.detach().numpy() for t in (out, q.grad, k.grad, v.grad)]
         results.append(_outcome(run))
@@ -164,7 +168,8 @@ def _checkpoint_cases(lib):
         lambda x: ck.checkpoint(f, x, use_reentrant=True, context_fn=lambda: ck.noop_context_fn()),
         lambda x: ck.checkpoint(f, x, use_reentrant=True, debug=True),
         lambda x: ck.checkpoint(f, x, use_reentrant=False, debug=True),
-        lambda x: ck.checkpoint(f, x, use_reentrant=False, debug=True, context_fn=lambda: ck.noop_context_fn()),
+        lambda x: ck.checkpoint(f, x, use_reentrant=False, debug=True,
+                                context_fn=lambda: ck.noop_context_fn()),
         lambda x: ck.checkpoint(f, x, use_reentrant=False, determinism_check="bogus"),
         lambda x: ck.checkpoint(f, x, use_reentrant=False, determinism_check="none", early_stop=False),
         lambda x: ck.checkpoint_sequential(seq, 2, x, use_reentrant=False, preserve_rng_state=False),
@@ -215,7 +220,8 @@ def test_checkpoint_debug_setting_overrides_the_argument():
         ck = lib.utils.checkpoint
         with ck.set_checkpoint_debug_enabled(True), ck.set_checkpoint_early_stop(False):
             got.append(_outcome(lambda: ck.checkpoint(lambda a: a * 2, lib.ones(1, requires_grad=True),
-                                                      use_reentrant=False, context_fn=lambda: ck.noop_context_fn())))
+                                                      use_reentrant=False,
+                                                      context_fn=lambda: ck.noop_context_fn())))
     assert got[0][0] == got[1][0] == "ValueError" and got[0][1] == got[1][1]
 
 
@@ -228,7 +234,45 @@ def test_checkpoint_helpers_as_torch(inputs):
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always")
             checked = _outcome(lambda: ck.check_backward_validity(inputs(lib)))
-        out = _outcome(lambda: [(type(t).__name__, t.requires_grad, t.grad_fn is None) if isinstance(t, lib.Tensor)
-                                else t for t in ck.detach_variable(inputs(lib))])
+        out = _outcome(lambda: [(type(t).__name__, t.requires_grad, t.grad_fn is None)
+                                if isinstance(t, lib.Tensor) else t for t in ck.detach_variable(inputs(lib))])
         got.append((checked, [str(w.message) for w in seen], out))
     assert got[1] == got[0]
+
+
+def _on_default_device_cases(lib):
+    """name -> a call on cpu tensors made here (before the test changes the default device)."""
+    rnn = lib.nn.utils.rnn
+    x = lib.tensor([[1.0, math.nan, 3.0], [math.inf, -math.inf, 0.5]])
+    padded, lengths = lib.ones(3, 4, 2), lib.tensor([4, 2, 1])
+    packed = rnn.pack_padded_sequence(padded, lengths, batch_first=True)
+    image = lib.arange(64.0, dtype=lib.float64).reshape(1, 1, 8, 8)
+    samples = lib.full((1, 1, 2), 0.5, dtype=lib.float64)
+    four = lib.arange(4.0)
+    return {
+        "nan_to_num": lambda: x.nan_to_num(0.0),
+        "nan_to_num float64": lambda: x.double().nan_to_num(1.0, 2.0, -2.0),
+        "batch_sizes": lambda: rnn.pack_padded_sequence(padded, lengths, batch_first=True).batch_sizes,
+        "lengths": lambda: rnn.pad_packed_sequence(packed, batch_first=True)[1],
+        "apply_": lambda: four.clone().apply_(lambda v: v * 2),
+        "fractional_max_pool2d": lambda: lib.nn.functional.fractional_max_pool2d(image, 2, output_size=3,
+                                                                                 _random_samples=samples),
+    }
+
+
+@requires_webgpu
+@pytest.mark.parametrize("name", sorted(_on_default_device_cases(torch)))
+def test_cpu_ops_under_another_default_device_stay_on_the_cpu(name):
+    """torch (default device meta) and pyfront (default device webgpu) on cpu inputs: a cpu result, torch's
+    values."""
+    want = _on_default_device_cases(torch)[name]()
+    calls = [_on_default_device_cases(lib)[name] for lib in (torch, pyfront)]
+    torch.set_default_device("meta")
+    pyfront.set_default_device("webgpu")
+    try:
+        t, p = (call() for call in calls)
+    finally:
+        torch.set_default_device(None)
+        pyfront.set_default_device(None)
+    assert str(t.device) == str(p.device) == "cpu"
+    np.testing.assert_array_equal(p.numpy(), want.numpy())

@@ -18,8 +18,8 @@ from ..autograd.grad_mode import enable_grad
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
 
-__all__ = ["checkpoint", "checkpoint_sequential", "check_backward_validity", "detach_variable", "noop_context_fn",
-           "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
+__all__ = ["checkpoint", "checkpoint_sequential", "check_backward_validity", "detach_variable",
+           "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
 
 _EXPLICIT = ("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
              "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
@@ -138,7 +138,8 @@ def _check_checkpoint_args(use_reentrant, kwargs, context_fn, determinism_check,
     if (_DEBUG[0] if _DEBUG[0] is not None else debug) and context_fn is not noop_context_fn:
         raise ValueError("debug=True is incompatible with non-default context_fn")
     if determinism_check not in _DETERMINISM_CHECKS:
-        raise ValueError(f"determinism_check should be one of {_DETERMINISM_CHECKS}, but got {determinism_check}")
+        raise ValueError(
+            f"determinism_check should be one of {_DETERMINISM_CHECKS}, but got {determinism_check}")
 
 
 def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=noop_context_fn,
