@@ -6,7 +6,8 @@ float()/complex() warning for a tensor that requires grad (torch warns only with
 LBFGS's float(loss) under no_grad is quiet), and torch.utils.checkpoint's arguments (its refusals, context_fn,
 set_checkpoint_debug_enabled / set_checkpoint_early_stop, checkpoint_sequential's keyword check), and
 helper tensors pyfront made on the default device where torch's C++ makes none or makes them on the cpu
-(nan_to_num's replacements, packed sequences' batch_sizes and lengths, apply_, fractional pooling's ratio)."""
+(nan_to_num's replacements, packed sequences' batch_sizes and lengths, apply_, fractional pooling's ratio,
+the data utilities' index draws and multinomial's)."""
 from __future__ import annotations
 
 import contextlib
@@ -276,3 +277,36 @@ def test_cpu_ops_under_another_default_device_stay_on_the_cpu(name):
         pyfront.set_default_device(None)
     assert str(t.device) == str(p.device) == "cpu"
     np.testing.assert_array_equal(p.numpy(), want.numpy())
+
+
+def _data_draws(lib):
+    """The index draws of the data utilities and of multinomial on cpu weights, each seeded."""
+    D = lib.utils.data
+    ds = D.TensorDataset(lib.arange(10))
+    g = lambda: lib.Generator().manual_seed(3)  # noqa: E731
+    lib.manual_seed(0)
+    return {
+        "shuffled loader": [b[0].tolist() for b in D.DataLoader(ds, batch_size=4, shuffle=True)],
+        "seeded loader": [b[0].tolist() for b in D.DataLoader(ds, batch_size=4, shuffle=True, generator=g())],
+        "random sampler with replacement": list(D.RandomSampler(ds, replacement=True, num_samples=40,
+                                                                generator=g())),
+        "subset sampler": list(D.SubsetRandomSampler([5, 6, 7, 8], generator=g())),
+        "weighted sampler": list(D.WeightedRandomSampler([0.1, 0.9, 0.5], 12, generator=g())),
+        "random_split": [list(s.indices) for s in D.random_split(range(10), [0.3, 0.7], generator=g())],
+        "multinomial": lib.multinomial(lib.tensor([0.2, 0.3, 0.5]), 5, replacement=True,
+                                       generator=g()).tolist(),
+    }
+
+
+@requires_webgpu
+def test_data_draws_ignore_the_default_device():
+    """A script's set_default_device('webgpu') leaves the samplers' draws on their generator's device: the
+    same indices as with the cpu default (torch with a cuda default and a cpu generator raises here instead;
+    webgpu's randint covers 32 bits and has no float64, so drawing there failed)."""
+    want = _data_draws(pyfront)
+    pyfront.set_default_device("webgpu")
+    try:
+        got = _data_draws(pyfront)
+    finally:
+        pyfront.set_default_device(None)
+    assert got == want
