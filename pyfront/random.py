@@ -61,6 +61,13 @@ default_generator = Generator()
 VMAP_LEVELS = threading.local()  # the vmap calls running on this thread, innermost last
 
 
+def draw_device(generator):
+    """Where the data utilities' index draws (shuffles, samples, seeds) run: on their generator's device, the
+    cpu's default generator without one, never on the default device a script set (webgpu's randint covers
+    32 bits only; the draws become Python ints anyway)."""
+    return (generator if generator is not None else default_generator).device
+
+
 def manual_seed(seed):
     """Seed the default generator, as ``torch.manual_seed``."""
     return default_generator.manual_seed(seed)

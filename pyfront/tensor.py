@@ -841,9 +841,10 @@ class Tensor:
         return float(self._python_scalar())
 
     def _warn_scalar_of_graph(self) -> None:
-        """torch 2.13's float() and complex() (not int(), item()) of a tensor that requires grad: a warning,
-        once in the process, before any conversion error."""
-        if self.requires_grad:
+        """torch 2.13's float() and complex() (not int(), item()) of a tensor that requires grad, with grad
+        mode on (LBFGS's float(loss) under no_grad is quiet): a warning, once in the process, before any
+        conversion error."""
+        if self.requires_grad and is_grad_enabled():
             _warnings.warn_once(_SCALAR_OF_GRAPH)
 
     def __int__(self) -> int:

@@ -11,7 +11,7 @@ from ..autograd.function import no_derivative, zero_derivative
 from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
-from ..random import default_generator
+from ..random import default_generator, draw_device
 from ..shape import index_like, infer_size
 from ..tensor import Tensor, _kind_name
 from .common import check_fits
@@ -877,7 +877,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
             if total <= 0:  # without replacement, past the positive categories: torch takes the zero ones
                 k = next(i for i in range(n_cat) if i not in picks)
             else:
-                u = rand((), generator=generator, dtype=dt.float64).item() * total
+                u = rand((), generator=generator, dtype=dt.float64, device=draw_device(generator)).item()
+                u *= total
                 acc, k = 0.0, max(i for i, v in enumerate(w) if v > 0)
                 for i, v in enumerate(w):
                     acc += v

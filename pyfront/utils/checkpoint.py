@@ -9,6 +9,7 @@ reentrant variant.
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 from .. import autograd
@@ -17,13 +18,31 @@ from ..autograd.grad_mode import enable_grad
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
 
-__all__ = ["checkpoint", "checkpoint_sequential"]
+__all__ = ["checkpoint", "checkpoint_sequential", "check_backward_validity", "detach_variable",
+           "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
 
 _EXPLICIT = ("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
              "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
              "use_reentrant=False is recommended, but if you need to preserve the current default "
              "behavior, you can pass use_reentrant=True. Refer to docs for more details on the "
              "differences between the two variants.")
+
+
+_NO_GRAD_INPUTS = "None of the inputs have requires_grad=True. Gradients will be None"
+
+
+def detach_variable(inputs: tuple) -> tuple:
+    """``inputs`` with each tensor detached, keeping its ``requires_grad`` (other values as they are)."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(
+            f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    return tuple(t.detach().requires_grad_(t.requires_grad) if isinstance(t, Tensor) else t for t in inputs)
+
+
+def check_backward_validity(inputs) -> None:
+    """Warn, as torch, when no tensor among ``inputs`` requires grad."""
+    if not any(t.requires_grad for t in inputs if isinstance(t, Tensor)):
+        warnings.warn(_NO_GRAD_INPUTS, stacklevel=2)
 
 
 def _module_parameters(fn) -> list:
@@ -43,8 +62,7 @@ class CheckpointFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         inputs = ctx.saved_tensors
-        args = [t.detach().requires_grad_(t.requires_grad) if isinstance(t, Tensor) else t
-                for t in inputs[:ctx.n_args]]
+        args = list(detach_variable(tuple(inputs[:ctx.n_args])))
         params = list(inputs[ctx.n_args:])
         current = get_rng_state()
         if ctx.rng is not None:
@@ -70,8 +88,62 @@ class CheckpointFunction(Function):
         return (None, None, None, *arg_grads, *it)
 
 
-def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=None,
-               determinism_check="default", debug=False, preserve_rng_state: bool = True, **kwargs):
+def noop_context_fn():
+    """checkpoint's default ``context_fn``: two context managers that do nothing."""
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+_DEBUG = [None]  # set_checkpoint_debug_enabled's setting (a process-wide global, as torch's)
+_DETERMINISM_CHECKS = ["default", "none"]
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled: bool | None):
+    """Override checkpoint's ``debug`` inside the block (None defers to each call's), as torch's."""
+    previous, _DEBUG[0] = _DEBUG[0], enabled
+    try:
+        yield
+    finally:
+        _DEBUG[0] = previous
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable: bool):
+    """torch's switch for stopping a recomputation once it has every saved tensor; a recomputation here
+    always runs the whole function (torch's ``early_stop=False``), which gives the same gradients, so the
+    setting changes nothing."""
+    yield
+
+
+def _in_contexts(run, forward_context, recompute_context):
+    """``run`` under ``context_fn``'s first context manager on its first call, the second on later ones
+    (the recomputations in backward)."""
+    first = [forward_context]
+
+    def call(*args):
+        with (first.pop() if first else recompute_context):
+            return run(*args)
+    return call
+
+
+def _check_checkpoint_args(use_reentrant, kwargs, context_fn, determinism_check, debug):
+    """torch's refusals, in its order: keyword arguments or context_fn/debug with the reentrant variant,
+    then debug with a context_fn and an unknown determinism_check with the other."""
+    if kwargs and use_reentrant:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
+    if use_reentrant:
+        if context_fn is not noop_context_fn or debug is not False:
+            raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
+        return
+    if (_DEBUG[0] if _DEBUG[0] is not None else debug) and context_fn is not noop_context_fn:
+        raise ValueError("debug=True is incompatible with non-default context_fn")
+    if determinism_check not in _DETERMINISM_CHECKS:
+        raise ValueError(
+            f"determinism_check should be one of {_DETERMINISM_CHECKS}, but got {determinism_check}")
+
+
+def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=noop_context_fn,
+               determinism_check: str = "default", debug: bool = False, early_stop: bool = True, **kwargs):
     """Run ``function(*args, **kwargs)`` without keeping its intermediate results, and run it again
     in backward to get them, trading compute for memory; the gradients are those of the plain call.
 
@@ -80,22 +152,33 @@ def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=No
         args: its positional arguments.
         use_reentrant: PyTorch's two implementations; both are served by the same recomputation
             here. Leaving it out warns, as PyTorch 2.13 does.
-        context_fn, determinism_check, debug: accepted for PyTorch compatibility.
-        preserve_rng_state: restore the random-number state for the second run (same dropout
+        context_fn: (``use_reentrant=False``) returns two context managers: the forward runs under the
+            first, the recomputation under the second. Default: :func:`noop_context_fn`
+        determinism_check: (``use_reentrant=False``) ``"default"`` or ``"none"``; accepted.
+        debug: (``use_reentrant=False``) torch's operator traces in its errors; accepted.
+        early_stop: (``use_reentrant=False``) see :func:`set_checkpoint_early_stop`; accepted.
+        kwargs: keyword arguments for ``function`` (``use_reentrant=False`` only), and
+            ``preserve_rng_state``: restore the random-number state for the second run (same dropout
             masks). Default: True
-        kwargs: keyword arguments for ``function``.
+
+    Raises:
+        ValueError: keyword arguments, ``context_fn`` or ``debug`` with ``use_reentrant=True``; ``debug``
+            with a ``context_fn``, or an unknown ``determinism_check``.
 
     Follows ``torch.utils.checkpoint.checkpoint``.
     """
     if use_reentrant is None:
         warnings.warn(_EXPLICIT, UserWarning, stacklevel=2)
         use_reentrant = True
+    preserve_rng_state = kwargs.pop("preserve_rng_state", True)
+    _check_checkpoint_args(use_reentrant, kwargs, context_fn, determinism_check, debug)
     run = (lambda *a: function(*a, **kwargs)) if kwargs else function
+    if context_fn is not noop_context_fn:
+        run = _in_contexts(run, *context_fn())
     params = _module_parameters(function)
     tensors = [a for a in args if isinstance(a, Tensor)]
     if use_reentrant and not any(t.requires_grad for t in tensors):
-        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning,
-                      stacklevel=2)
+        warnings.warn(_NO_GRAD_INPUTS, UserWarning, stacklevel=2)
         params = []  # PyTorch's reentrant variant records nothing then
     return CheckpointFunction.apply(run, preserve_rng_state, len(args), *args, *params)
 
@@ -106,13 +189,17 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
     if use_reentrant is None:
         warnings.warn(_EXPLICIT, UserWarning, stacklevel=2)
         use_reentrant = True
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
     functions = list(functions.children()) if hasattr(functions, "children") else list(functions)
     size = len(functions) // segments
     end = -1
     for start in range(0, size * (segments - 1), size):
         end = start + size - 1
         chunk = functions[start:end + 1]
-        input = checkpoint(lambda x, c=chunk: _run_all(c, x), input, use_reentrant=use_reentrant, **kwargs)
+        input = checkpoint(lambda x, c=chunk: _run_all(c, x), input, use_reentrant=use_reentrant,
+                           preserve_rng_state=preserve)
     return _run_all(functions[end + 1:], input)
 
 

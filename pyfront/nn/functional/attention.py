@@ -29,7 +29,7 @@ from .vision import pad
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
-def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
+def _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal, enable_gqa):
     if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
         raise RuntimeError(
             "Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
@@ -50,7 +50,8 @@ def _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa):
                 f"attn_mask.dtype: {cpp_name(attn_mask.dtype)} and  query.dtype: "
                 f"{cpp_name(query.dtype)} instead."
             )
-        if is_causal:
+        # torch's CPU flash kernel applies both masks; its math kernel (any other input) refuses the pair
+        if is_causal and not _takes_flash(query, key, value, attn_mask, dropout_p, enable_gqa):
             raise RuntimeError(
                 "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
             )
@@ -96,6 +97,16 @@ def _laid_as_torch(out, query, key, value, attn_mask, dropout_p, enable_gqa):
     return out if strides is None or strides == out._strides else relaid(out, strides)
 
 
+def _with_causal(attn_mask, causal):
+    """The causal mask, and ``attn_mask`` too where one is given (the flash kernel's pair): a bool mask
+    keeps a key where both do, a float one gets -inf above the diagonal."""
+    if attn_mask is None:
+        return causal
+    if attn_mask.dtype is dt.bool_:
+        return attn_mask.logical_and(causal)
+    return attn_mask.masked_fill(causal.logical_not(), -math.inf)
+
+
 def _sdpa_node(query, key, value, *args, **kwargs):
     """PyTorch's math attention ends in a batched matmul (an empty one in the add of its zero result)."""
     if not (query.numel() and key.numel() and value.numel()):
@@ -129,8 +140,9 @@ def scaled_dot_product_attention(
             query's dtype), broadcast to ``(..., L, S)``. Default: None
         dropout_p (float): dropout probability on the attention weights (always applied when > 0). Default:
             0.0
-        is_causal (bool): each query sees only keys at or before its position (lower triangle); not with
-            ``attn_mask``. Default: False
+        is_causal (bool): each query sees only keys at or before its position (lower triangle); with
+            ``attn_mask`` only where torch takes its flash kernel (4-D inputs, no dropout), which applies
+            both. Default: False
         scale (float, optional): the score scale; None means ``1 / sqrt(E)``. Default: None
         enable_gqa (bool): grouped-query attention: key/value heads (dim -3) each shared by a group of query
             heads. Default: False
@@ -141,12 +153,12 @@ def scaled_dot_product_attention(
 
     Raises:
         RuntimeError: an input with fewer than 2 dims, dtypes that differ or are not floating point, a float
-            mask of another dtype, ``attn_mask`` with ``is_causal``, or key/value heads that do not divide the
-            query heads (``enable_gqa``).
+            mask of another dtype, ``attn_mask`` with ``is_causal`` off torch's flash path, or key/value
+            heads that do not divide the query heads (``enable_gqa``).
 
     Follows Vaswani et al. 2017, as ``torch.nn.functional.scaled_dot_product_attention``.
     """
-    _check_sdpa(query, key, value, attn_mask, is_causal, enable_gqa)
+    _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal, enable_gqa)
     _check_sdpa_backend()
     if not (query.numel() and key.numel() and value.numel()):
         return _empty_attention(query, key, value)
@@ -165,7 +177,7 @@ def scaled_dot_product_attention(
         scores = query.matmul(key.transpose(-2, -1)) * scale
     length, source = query.shape[-2], key.shape[-2]
     if is_causal:
-        attn_mask = ones(length, source, dtype=dt.bool_, device=query.device).tril()
+        attn_mask = _with_causal(attn_mask, ones(length, source, dtype=dt.bool_, device=query.device).tril())
     if attn_mask is not None:
         if attn_mask.dtype is dt.bool_:
             scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
@@ -187,6 +199,15 @@ def _empty_attention(query, key, value):
 
 
 # -- multi-head attention ----------------------------------------------------------------------------
+def _check_key_padding_mask(key_padding_mask, src_len, bsz):
+    """torch's _check_key_padding_mask: the batch, then the source length, each with its own message."""
+    for dim, want in enumerate((bsz, src_len)):
+        if key_padding_mask.shape[dim] != want:
+            raise AssertionError(
+                f"Expected key_padded_mask.shape[{dim}] to be {want}, but got {key_padding_mask.shape[dim]}"
+            )
+
+
 def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
     """PyTorch's _mha_shape_check: whether the input is batched, with its assertion messages."""
     if query.dim() == 3:
@@ -421,10 +442,7 @@ def multi_head_attention_forward(
     src_len = k.shape[1]
 
     if key_padding_mask is not None:
-        if tuple(key_padding_mask.shape) != (bsz, src_len):
-            raise AssertionError(
-                f"expecting key_padding_mask shape of {(bsz, src_len)}, but got {key_padding_mask.shape}"
-            )
+        _check_key_padding_mask(key_padding_mask, src_len, bsz)
         key_padding_mask = (
             key_padding_mask.reshape(bsz, 1, 1, src_len)
             .expand(-1, num_heads, -1, -1)

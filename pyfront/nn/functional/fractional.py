@@ -36,7 +36,7 @@ def _starts(u, size, out, k):
         return last
     # the ratio rounded to the input's dtype on the host, as torch's scalar_t holds it (a GPU's float32
     # division may be ulps off, which would move a window at a boundary)
-    alpha = tensor((size - k) / (out - 1), dtype=u.dtype).item()
+    alpha = tensor((size - k) / (out - 1), dtype=u.dtype, device="cpu").item()
     u = u.unsqueeze(-1)
     steps = arange(out - 1, dtype=u.dtype, device=u.device)
     # the products are >= 0: truncating to int64 is C's static_cast<int>

@@ -221,7 +221,9 @@ def pack_padded_sequence(
     batch_sizes = [sum(n > t for n in lengths) for t in range(lengths[0])]
     steps_of_input = split_pieces(input, 1, 0)
     data = cat([steps_of_input[t][0, :n] for t, n in enumerate(batch_sizes)])
-    return PackedSequence(data, tensor(batch_sizes, dtype=dt.int64), sorted_indices, unsorted_indices)
+    # batch_sizes and lengths live on the cpu, whatever the default device, as torch's C++ makes them
+    return PackedSequence(data, tensor(batch_sizes, dtype=dt.int64, device="cpu"), sorted_indices,
+                          unsorted_indices)
 
 
 def pad_packed_sequence(
@@ -265,7 +267,7 @@ def pad_packed_sequence(
     if sequence.unsorted_indices is not None:
         padded = padded.index_select(1, sequence.unsorted_indices)
         lengths = [lengths[i] for i in sequence.unsorted_indices.cpu().tolist()]
-    return (padded.transpose(0, 1) if batch_first else padded), tensor(lengths, dtype=dt.int64)
+    return (padded.transpose(0, 1) if batch_first else padded), tensor(lengths, dtype=dt.int64, device="cpu")
 
 
 def pad_sequence(

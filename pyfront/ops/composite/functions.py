@@ -283,7 +283,7 @@ def _as(value, like):
     """``value`` as a 0-d tensor of ``like``'s dtype: cast as torch's kernel casts the double
     (``static_cast<scalar_t>``, through float for the 16-bit dtypes): past the dtype's range it is inf,
     never full's overflow error."""
-    wide = full((), value, dtype=dt.float64)
+    wide = full((), value, dtype=dt.float64, device="cpu")  # on the host, whatever the default device
     if like.dtype is not dt.float64:
         wide = wide.to(dt.float32)
     return wide.to(dtype=like.dtype, device=like.device)

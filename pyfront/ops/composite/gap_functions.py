@@ -142,7 +142,7 @@ def _python_callback(name: str, self: Tensor, others, fn) -> Tensor:
     cast = bool if self.dtype.name == "bool" else float if self.dtype.is_floating_point else int
     values = [cast(_real(fn(*vs))) for vs in zip(*columns)]
     with no_grad():
-        src = tensor(values, dtype=self.dtype).reshape(self.shape)
+        src = tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape)
     # torch's loop writes the memory itself: no version bump, and an inference tensor takes it anywhere
     get_backend(self.device).write(self._layout, src._layout)
     return self

@@ -23,7 +23,7 @@ from typing import Any
 
 from ... import accelerator
 from ...ops.creation import randint
-from ...random import default_generator
+from ...random import default_generator, draw_device
 from . import _worker
 from ._collate import default_collate, default_convert
 from ._worker import ExceptionWrapper, IterableDatasetStopIteration, ResumeIteration
@@ -253,7 +253,7 @@ class _BaseIter:
         self._sampler_iter = iter(self._index_sampler)
         # drawn for every epoch, as PyTorch does, even without workers: the RNG streams stay aligned
         gen = loader.generator if loader.generator is not None else default_generator
-        self._base_seed = int(randint(0, 1 << 32, (), generator=gen).item())
+        self._base_seed = int(randint(0, 1 << 32, (), generator=gen, device=draw_device(gen)).item())
         self._persistent_workers = loader.persistent_workers
         self._num_yielded = 0
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
 from ...ops.creation import randperm
-from ...random import default_generator
+from ...random import default_generator, draw_device
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split"]
@@ -182,5 +182,5 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
                               stacklevel=2)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = randperm(sum(lengths), generator=generator).tolist()
+    indices = randperm(sum(lengths), generator=generator, device=draw_device(generator)).tolist()
     return [Subset(dataset, indices[end - n:end]) for end, n in zip(itertools.accumulate(lengths), lengths)]

@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from ... import dtypes as dt
 from ...ops.creation import as_tensor, multinomial, randint, randperm
-from ...random import Generator, default_generator
+from ...random import Generator, default_generator, draw_device
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
@@ -21,7 +21,7 @@ T_co = TypeVar("T_co", covariant=True)
 
 def _fresh_generator() -> Generator:
     """A generator seeded from the default one: what an unseeded sampler uses for one pass."""
-    seed = int(randint(0, 1 << 32, (), generator=default_generator).item())
+    seed = int(randint(0, 1 << 32, (), generator=default_generator, device=draw_device(None)).item())
     return Generator().manual_seed(seed)
 
 
@@ -77,15 +77,16 @@ class RandomSampler(Sampler[int]):
     def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
         gen = self.generator if self.generator is not None else _fresh_generator()
+        device = draw_device(gen)
         if self.replacement:
             # in blocks of 32, as PyTorch draws them, so that a short pass consumes little of the stream
             for _ in range(self.num_samples // 32):
-                yield from randint(0, n, (32,), generator=gen).tolist()
-            yield from randint(0, n, (self.num_samples % 32,), generator=gen).tolist()
+                yield from randint(0, n, (32,), generator=gen, device=device).tolist()
+            yield from randint(0, n, (self.num_samples % 32,), generator=gen, device=device).tolist()
         else:
             for _ in range(self.num_samples // n):
-                yield from randperm(n, generator=gen).tolist()
-            yield from randperm(n, generator=gen).tolist()[:self.num_samples % n]
+                yield from randperm(n, generator=gen, device=device).tolist()
+            yield from randperm(n, generator=gen, device=device).tolist()[:self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -99,7 +100,8 @@ class SubsetRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in randperm(len(self.indices), generator=self.generator).tolist():
+        device = draw_device(self.generator)
+        for i in randperm(len(self.indices), generator=self.generator, device=device).tolist():
             yield self.indices[i]
 
     def __len__(self) -> int:
@@ -116,7 +118,8 @@ class WeightedRandomSampler(Sampler[int]):
                              f"num_samples={num_samples}")
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        weights = as_tensor(weights, dtype=dt.float64)
+        # on the host, whatever the default device: the draws become Python ints, and webgpu has no float64
+        weights = as_tensor(weights, dtype=dt.float64, device="cpu")
         if weights.dim() != 1:
             raise ValueError("weights should be a 1d sequence but given weights have shape "
                              f"{tuple(weights.shape)}")
