@@ -737,8 +737,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     Matches ``torch.nn.functional.threshold``.
     """
     since = SEQUENCE[0]
-    if input.dtype is dt.bool_:
-        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if input.dtype is dt.bool_ or input.dtype.is_complex:
+        raise NotImplementedError(f"\"threshold_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if not input.dtype.is_floating_point:  # both numbers become the integer type, as in PyTorch
         info = dt.iinfo(input.dtype)
         if any(not info.min <= v <= info.max for v in (threshold, value)):

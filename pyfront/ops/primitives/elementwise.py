@@ -139,17 +139,20 @@ _COMPLEX_REFUSALS = {
     "div_floor": "\"div_floor_cpu\" not implemented for '{}'",
     "div_trunc": "\"div_trunc_cpu\" not implemented for '{}'",
     **{name: f"\"{name}_vml_cpu\" not implemented for '{{}}'" for name in ("round", "erf", "erfc", "lgamma",
-                                                                          "erfinv", "digamma")},
+                                                                          "erfinv", "i0")},
+    "digamma": "\"digamma\" not implemented for '{}'",
 }
 
 
 # the two-operand ops torch computes on complex numbers (the rest it refuses, _COMPLEX_REFUSALS or its usual
 # '"<op>_cpu" not implemented' text)
-_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne".split())
+_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne logical_and logical_or logical_xor".split())
 
 
 def _refuse_complex(name, x):
-    message = _COMPLEX_REFUSALS.get(name, f"\"{name}_cpu\" not implemented for '{{}}'")
+    # torch.special's kernels are named without the namespace (special.erfcx: "erfcx_cpu")
+    kernel = name.removeprefix("special_")
+    message = _COMPLEX_REFUSALS.get(name, f"\"{kernel}_cpu\" not implemented for '{{}}'")
     kind = RuntimeError if name in ("maximum", "minimum") else NotImplementedError
     raise kind(message.format(dt.scalar_name(x.dtype)))
 

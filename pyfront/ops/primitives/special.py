@@ -280,10 +280,11 @@ def polygamma(n, input):
         raise TypeError(f"polygamma(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
+    # torch's kernel by the order: digamma's, trigamma's, then its own (none for float8 or complex numbers)
+    if input.dtype in dt.FLOAT8 or input.dtype.is_complex:
+        refuse_kernel({0: "digamma", 1: "trigamma"}.get(int(n), "polygamma"), input.dtype)
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
-    if input.dtype in dt.FLOAT8:  # torch's kernel by the order: digamma's, trigamma's, then its own
-        refuse_kernel({0: "digamma", 1: "trigamma"}.get(int(n), "polygamma"), input.dtype)
     return apply(_polygamma, input, n=int(n))
 
 
@@ -382,6 +383,8 @@ _logit = register(OpDef(
 
 def logit(input, eps=None):
     """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as ``torch.logit``."""
+    if input.dtype.is_complex:
+        refuse_kernel("logit_cpu", input.dtype)
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
     return apply(_logit, input, eps=None if eps is None else float(eps))
@@ -559,7 +562,7 @@ def _integer_binary(name, np_fn, wgsl_fn):
     def fn(input, other):
         _check_tensor_args(name, input, other, "none")
         for t in _both_tensors(input, other):
-            if t.is_floating_point or t is dt.bool_:
+            if t.is_floating_point or t is dt.bool_ or t.is_complex:
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         x, y = promote_pair(input, other)
         return apply(op, x, y, shift=_LANE_SHIFT.get(x.dtype.name, 0))
