@@ -35,7 +35,6 @@ KNOWN = {
     "cosine_embedding_loss": (9, NORM_SHAPES),
     "empty_strided": (1, "negative strides: ATen's storage-size message"),
     "gcd": (4, "a float operand of a wrong shape: torch checks the shapes first"),
-    "get_device": (3, "a number: torch's TypeError from its Python binding"),
     "group_norm": (6, NORM_SHAPES),
     "hinge_embedding_loss": (5, NORM_SHAPES),
     "hsplit": (1, "hsplit of a 0-d tensor: torch's message"),
