@@ -20,7 +20,8 @@ from ..common import promote_pair
 from ..memory_formats import iterated
 from ..registry import OPS, OpDef, register
 from ..shell import refuse_kernel
-from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
+from .elementwise import (FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, shapes_first,
+                          unary, where)
 from .. import samples
 from ...backends.scaled_add import fused_multiply_add
 from ...backends.vector_range import fused_lerp
@@ -457,6 +458,7 @@ def _float_only(name, fn):
     def checked(input, other):
         for t in _both_tensors(input, other):  # a number: binary's own TypeError, in torch's words
             if not t.is_floating_point:
+                shapes_first(input, other)
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         return fn(input, other)
 
@@ -518,6 +520,7 @@ def nextafter(input, other):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``."""
     for t in _both_tensors(input, other):
         if not t.is_floating_point:
+            shapes_first(input, other)
             raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{dt.scalar_name(t)}'")
     return _nextafter(input, other)
 
@@ -563,6 +566,7 @@ def _integer_binary(name, np_fn, wgsl_fn):
         _check_tensor_args(name, input, other, "none")
         for t in _both_tensors(input, other):
             if t.is_floating_point or t is dt.bool_ or t.is_complex:
+                shapes_first(input, other)
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         x, y = promote_pair(input, other)
         return apply(op, x, y, shift=_LANE_SHIFT.get(x.dtype.name, 0))
