@@ -156,6 +156,8 @@ def values(a: T, domain, rng):
             data = pool[rng.integers(len(pool), size=size)].reshape(shape)
         elif a.fill == "ties":
             data = rng.integers(0, 2, size=shape).astype(dtype)
+        elif a.fill == "zeros":  # (an integer division by zero)
+            data = np.zeros(shape, dtype)
         else:
             lo, hi = (0, 6) if dtype == "uint8" else (-5, 6)
             data = rng.integers(lo, hi, size=shape).astype(dtype)

@@ -533,7 +533,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
                 raise
             raise torchs from None
-        except Exception as e:
+        # (pyfront's function read a tensor attribute of a number, or looked for a tensor among numbers)
+        except (AttributeError, StopIteration) as e:
             if method or (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is None:
                 raise
             raise refusal from None
@@ -549,6 +550,11 @@ _OPERANDS = frozenset((
     "batch1", "batch2", "vec", "mat", "vec1", "vec2"))
 
 
+# the functions whose Tensor arguments torch's parser takes a number for (its should_allow_numbers_as_tensors)
+_NUMBERS_AS_TENSORS = frozenset(("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+                                 "floor_divide"))
+
+
 def _not_a_tensor(key: str, name: str, params, args, kwargs, error: Exception) -> Exception | None:
     """torch's error for a call that gave a Python number where its function takes only a Tensor, which
     torch's parser (or its Python function's first look at the tensors) refuses before any other check; None
@@ -557,6 +563,8 @@ def _not_a_tensor(key: str, name: str, params, args, kwargs, error: Exception) -
     are the input checks' above."""
     aten = _ATEN.get(key, name)
     binding = aten[0] if isinstance(aten, tuple) else aten
+    if binding in _NUMBERS_AS_TENSORS:
+        return None
     sigs = [_signature(text) for text in SIGNATURES.get(binding, ())]
     for i, p in enumerate(params):
         given = i < len(args)

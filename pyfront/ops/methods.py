@@ -148,8 +148,9 @@ def _broadcast_first(self, args, kwargs, error):
 
 def _shape_before_kernel(self, args, kwargs, error):
     """``_broadcast_first`` where the call failed in its kernel (no kernel for the dtype, an integer division
-    by zero): an op's own checks before TensorIterator's (sub of bools, heaviside of complex) stand."""
-    if isinstance(error, (NotImplementedError, ZeroDivisionError)):
+    by zero: torch's RuntimeError "ZeroDivisionError"): an op's own checks before TensorIterator's (sub of
+    bools, heaviside of complex) stand."""
+    if isinstance(error, NotImplementedError) or str(error) == "ZeroDivisionError":
         _broadcast_first(self, args, kwargs, error)
 
 
@@ -226,7 +227,7 @@ def _inplace(fn, name=None):
             operands, twin = (), None
         try:  # (free where nothing is raised)
             new = fn(self, *args, **kwargs)
-        except (RuntimeError, ZeroDivisionError) as e:  # (a dtype refusal, integer division by zero, ...)
+        except RuntimeError as e:  # (a dtype refusal, an integer division by zero, ...)
             on_failure(self, args, kwargs, e)
             raise
         if check and last:
