@@ -495,12 +495,14 @@ def number_sweep(number=0.5, only=None):
                 yield Case(name, torch_name, args, base[1], domain)
 
 
-def shape_sweep(form, dtypes=("float32", "complex64", "bool", "int32")):
+def shape_sweep(form, dtypes=("float32", "complex64", "bool", "int32"), only=None):
     """Every two-operand elementwise op on shapes torch refuses, in each of ``dtypes``: in place (``form``
     "inplace") on a self smaller than the broadcast shape, else (``form`` "plain") on shapes that do not
     broadcast. torch refuses the shape before anything it would refuse of the dtype (TensorIterator)."""
     shapes = ((3,), (2, 3)) if form == "inplace" else ((3,), (2,))
     for name, torch_name, samples, domain, _ in entries(edge=False):
+        if only is not None and name not in only:
+            continue
         base = _first_sample(samples)
         tensors = [a for a in base[0] if isinstance(a, T)] if base else []
         if len(base[0] if base else ()) != 2 or len(tensors) != 2 or base[1] or "." in torch_name:

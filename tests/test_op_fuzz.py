@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import op_fuzz
+from webgpu_required import requires_webgpu
 
 # what still differs, by (op, what differed): each a known fault left for a later change (the loops fail on
 # anything else, and on a fault fixed without its line going)
@@ -66,6 +67,14 @@ def test_shapes_before_kernel(form):
     """Every two-operand elementwise op on operands that do not broadcast (in place: to self's shape), in
     dtypes some kernels refuse: torch's shape error before the kernel's refusal (or a division by zero)."""
     _check(_faults(op_fuzz.shape_sweep(form)), set())
+
+
+@requires_webgpu
+def test_shapes_before_division_by_zero_on_webgpu():
+    """webgpu looks for a zero integer divisor itself (WGSL's division cannot fault): after the shapes."""
+    cases = op_fuzz.shape_sweep("plain", ("int32",), only=("floor_divide", "remainder", "fmod", "div_trunc",
+                                                            "div_floor"))
+    assert {(c.name, m.kind) for c in cases if (m := op_fuzz.run_case(c, "webgpu"))} == set()
 
 
 def test_fuzz_slice():

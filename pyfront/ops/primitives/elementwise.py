@@ -237,6 +237,7 @@ def _check_integer_divisor(x, y):
     if x.dtype.is_floating_point or x.device.type in ("cpu", "meta") or not y.numel():
         return
     if bool((y == 0).any()):
+        shapes_first(x, y)  # (as on the CPU, whose kernel meets the zero after the shapes)
         raise RuntimeError("ZeroDivisionError")
 
 
