@@ -510,3 +510,24 @@ def shape_sweep(form, dtypes=("float32", "complex64", "bool", "int32"), only=Non
         for dtype in dtypes:
             args = (T(shapes[0], dtype), T(shapes[1], dtype, fill="zeros"))
             yield Case(name, torch_name, args, {}, domain, form)
+
+
+def empty_sweep(only=None):
+    """Every op's first sample with its (non-index) operands of each shape made empty in one dim in turn
+    (the same dim of every operand of that shape, so they still broadcast): the reductions, selections and
+    searches of nothing, or torch's refusal of them."""
+    for name, torch_name, samples, domain, _ in entries(edge=False):
+        if only is not None and name not in only:
+            continue
+        base = _first_sample(samples)
+        operands = [a for a in (*base[0], *base[1].values()) if isinstance(a, T)] if base else []
+        shapes = sorted({a.shape for a in operands if not _is_index(a) and a.layout != "expanded"})
+        for shape in shapes:
+            for dim in range(len(shape)):
+                empty = tuple(0 if i == dim else n for i, n in enumerate(shape))
+
+                def one(a, shape=shape, empty=empty):
+                    ok = isinstance(a, T) and not _is_index(a) and a.shape == shape and a.layout != "expanded"
+                    return replace(a, shape=empty) if ok else a
+                args, kwargs = tuple(one(a) for a in base[0]), {k: one(v) for k, v in base[1].items()}
+                yield Case(name, torch_name, args, kwargs, domain)

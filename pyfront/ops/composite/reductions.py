@@ -352,6 +352,8 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
         raise invalid_combination(name, (input, dim), {})
     if dim is None:
         red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
+    elif input.dim() and not input.shape[normalize_dim(dim, input.dim())]:  # (an empty dim before complex)
+        red.check_nonempty(name, input, (normalize_dim(dim, input.dim()),), IndexError)
     red.refuse_complex_order(input, f"{name}(): does not support complex input")
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())

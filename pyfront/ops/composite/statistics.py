@@ -249,8 +249,8 @@ def nanmedian(input, dim=None, keepdim=False):
     share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``."""
     _refuse_median(input, dim)
     if dim is None:
-        if input.numel() == 0:
-            value = tensor(math.nan, dtype=input.dtype, device=input.device)
+        if input.numel() == 0:  # NaN in the dtype, as torch's cast writes it (an integer's C conversion)
+            value = tensor(math.nan, device=input.device).to(input.dtype)
         else:
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
@@ -259,7 +259,7 @@ def nanmedian(input, dim=None, keepdim=False):
     d = normalize_dim(dim, max(input.dim(), 1))
     if input.dim() == 0:
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
-    red.check_nonempty("nanmedian", input, (d,), IndexError)
+    red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian says median())
     order = sort(input.detach(), d, stable=True).indices
     values = input.detach().gather(d, order)
     k = _nan_rank(values, d)
