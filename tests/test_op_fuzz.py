@@ -54,11 +54,8 @@ EMPTY_KNOWN = {
 }
 # the seeded slice below: kinds found and not yet fixed (see the report of the fuzzing session)
 SLICE_KNOWN = {
-    ("logcumsumexp", "pyfront raises NotImplementedError"),  # an empty complex tensor
-    # torch.nn.functional has no out=: Python's words name torch's inner function, or torch's C++ binding
-    # takes the out= pyfront's function refuses
+    # torch.nn.functional has no out=: torch's C++ binding of softshrink takes the out= pyfront's refuses
     ("nn.functional.softshrink", "pyfront raises TypeError"),
-    ("nn.functional.logsigmoid", "error type TypeError vs RuntimeError"),
 }
 
 
@@ -81,6 +78,12 @@ def test_number_where_a_tensor_goes():
     """Every op with a Python number in place of each of its tensor operands in turn: torch's result, or its
     parser's TypeError (its Python function's AttributeError), never pyfront's own AttributeError."""
     _check(_faults(op_fuzz.number_sweep(0.5)), NUMBER_KNOWN)
+
+
+def test_int32_extremes():
+    """Every op on int32 operands at the type's ends (min, max, 0, +-1): torch's values, never a result
+    carried through float32 (where 2**31 - 1 rounds up and wraps: threshold's)."""
+    _check(_faults(op_fuzz.dtype_sweep(("int32",), fill="extremes")), set())
 
 
 def test_empty_operands():
@@ -106,5 +109,5 @@ def test_shapes_before_division_by_zero_on_webgpu():
 
 def test_fuzz_slice():
     """A seeded slice of the fuzzer: nothing beyond the known kinds."""
-    found = {(case.name, m.kind) for case, m in op_fuzz.fuzz(500, seed=1)}
+    found = {(case.name, m.kind) for case, m in op_fuzz.fuzz(300, seed=1)}
     _check(found, SLICE_KNOWN)

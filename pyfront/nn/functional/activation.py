@@ -744,6 +744,9 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
         if any(not info.min <= v <= info.max for v in (threshold, value)):
             ctype = {"int32": "int"}.get(input.dtype.name, input.dtype.name + "_t")
             raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+        # in the integer type indeed: a float value would carry the result through float32, where
+        # 2**31 - 1 rounds to 2**31 (and wraps)
+        threshold, value = int(threshold), int(value)
     else:
         check_fits(threshold, input.dtype, opmath=True)
         check_fits(value, input.dtype)
