@@ -527,11 +527,77 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             # (torch's Python F functions hand a keyword on to their binding by position: theirs kept)
             if (worded := call_worded(shown_name, fn, e, {} if prefix else kwargs, method)) is not e:
                 raise worded from None
+            if not method and "(): argument '" not in str(e) and \
+                    (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is not None:
+                raise refusal from None  # (a parser's words already given stand)
             if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
                 raise
             raise torchs from None
+        # (pyfront's function read a tensor attribute of a number, or looked for a tensor among numbers)
+        except (AttributeError, StopIteration) as e:
+            if method or (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is None:
+                raise
+            raise refusal from None
 
     return checked
+
+
+# the names torch's functions give their tensor operands (never a size, a padding or a number's; nor
+# ``other``, where torch's parser takes a number for a Tensor: add, div, eq, ...)
+_OPERANDS = frozenset((
+    "input", "target", "x1", "x2", "input1", "input2", "anchor", "positive", "negative", "tensor1", "tensor2",
+    "condition", "weight", "pos_weight", "bias", "theta", "grid", "query", "key", "indices", "mat1", "mat2",
+    "batch1", "batch2", "vec", "mat", "vec1", "vec2"))
+
+
+# the functions whose Tensor arguments torch's parser takes a number for (its should_allow_numbers_as_tensors)
+_NUMBERS_AS_TENSORS = frozenset(("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+                                 "floor_divide"))
+
+
+def _not_a_tensor(key: str, name: str, params, args, kwargs, error: Exception) -> Exception | None:
+    """torch's error for a call that gave a Python number where its function takes only a Tensor, which
+    torch's parser (or its Python function's first look at the tensors) refuses before any other check; None
+    where no argument is such. Asked only once pyfront's function has failed (reading a tensor attribute of
+    the number, or a check of its own that comes later in torch). Other non-Tensors (None, a str, a list)
+    are the input checks' above."""
+    aten = _ATEN.get(key, name)
+    binding = aten[0] if isinstance(aten, tuple) else aten
+    if binding in _NUMBERS_AS_TENSORS:
+        return None
+    sigs = [_signature(text) for text in SIGNATURES.get(binding, ())]
+    for i, p in enumerate(params):
+        given = i < len(args)
+        v = args[i] if given else kwargs.get(p.name)
+        if type(v) not in (int, float, bool, complex) or (not given and p.name not in kwargs) \
+                or p.name not in _OPERANDS:
+            continue
+        if sigs:  # the binding's own parameter of that name, a Tensor in every signature having it
+            found = [(j, q) for sig in sigs for j, q in enumerate(sig) if q.name == p.name]
+            if not found or any(q.type != "Tensor" for _, q in found):
+                continue
+            position = found[0][0] + 1
+        elif p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD and (i == 0 or binding == name):
+            position = i + 1  # a required operand (the input alone where torch hands it to another binding)
+        else:
+            continue
+        if key == "F.softmin":  # torch's -input takes a number (-True is -1): softmax is the attribute read
+            return AttributeError(f"'{typename(-v)}' object has no attribute 'softmax'")
+        # its Python reads the input's attribute (or compares the target's with it); the others it hands on
+        # to its binding (where it reads no other attribute of theirs first)
+        if key in _PYTHON_LEVEL:
+            # (margin_ranking_loss compares all three's dims)
+            if i == 0 or p.name == "target" or key == "F.margin_ranking_loss":
+                return AttributeError(f"'{typename(v)}' object has no attribute '{_PYTHON_LEVEL[key]}'")
+            if not sigs:
+                return None
+        if i == 0 and isinstance(aten, tuple):
+            return must_be(*aten[:2], "Tensor", v, aten[2])
+        if binding in _OVERLOADED_INPUT:  # a number may fit another of its signatures: only on a failed read
+            return invalid_combination(binding, args, kwargs) if isinstance(error, AttributeError) else None
+        # (torch's Python F functions hand a keyword on to their binding by position)
+        return must_be(binding, p.name, "Tensor", v, position if given or key != name else None)
+    return None
 
 
 # -- calls parsed against torch's signatures (ops/signatures.py), as its Python argument parser ---------

@@ -146,6 +146,14 @@ def _broadcast_first(self, args, kwargs, error):
                            f"{list(whole)}") from None
 
 
+def _shape_before_kernel(self, args, kwargs, error):
+    """``_broadcast_first`` where the call failed in its kernel (no kernel for the dtype, an integer division
+    by zero: torch's RuntimeError "ZeroDivisionError"): an op's own checks before TensorIterator's (sub of
+    bools, heaviside of complex) stand."""
+    if isinstance(error, NotImplementedError) or str(error) == "ZeroDivisionError":
+        _broadcast_first(self, args, kwargs, error)
+
+
 def _batches_in_self(self, args, kwargs, error):
     """torch's in-place baddbmm_ of batches that agree with self but not with each other: its own words for
     the product's dtype refusal ("expected scalar type" where the function is called)."""
@@ -171,7 +179,8 @@ _INPLACE_FAILURES = {"addcmul": _broadcast_then_cast, "addcdiv": _broadcast_then
 def _inplace(fn, name=None):
     vmap_name = _vmap_name(name or fn.__name__)
     own_check = _INPLACE_CHECKS.get(fn.__name__)
-    on_failure = _INPLACE_FAILURES.get(fn.__name__)
+    # (an op's own, else TensorIterator's order: self's shape against the operands' before a kernel's refusal)
+    on_failure = _INPLACE_FAILURES.get(fn.__name__, _shape_before_kernel)
     example = _OVERLAP_OK.get(fn.__name__)
     check = fn.__name__ not in _PARTIAL_OVERLAP_OK
     last = fn.__name__ in _OVERLAP_LAST
@@ -218,9 +227,8 @@ def _inplace(fn, name=None):
             operands, twin = (), None
         try:  # (free where nothing is raised)
             new = fn(self, *args, **kwargs)
-        except RuntimeError as e:
-            if on_failure is not None:
-                on_failure(self, args, kwargs, e)
+        except RuntimeError as e:  # (a dtype refusal, an integer division by zero, ...)
+            on_failure(self, args, kwargs, e)
             raise
         if check and last:
             self._check_no_partial_overlap((args, tuple(kwargs.values())) if kwargs else args, full=True)

@@ -737,13 +737,16 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     Matches ``torch.nn.functional.threshold``.
     """
     since = SEQUENCE[0]
-    if input.dtype is dt.bool_:
-        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if input.dtype is dt.bool_ or input.dtype.is_complex:
+        raise NotImplementedError(f"\"threshold_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if not input.dtype.is_floating_point:  # both numbers become the integer type, as in PyTorch
         info = dt.iinfo(input.dtype)
         if any(not info.min <= v <= info.max for v in (threshold, value)):
             ctype = {"int32": "int"}.get(input.dtype.name, input.dtype.name + "_t")
             raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+        # in the integer type indeed: a float value would carry the result through float32, where
+        # 2**31 - 1 rounds to 2**31 (and wraps)
+        threshold, value = int(threshold), int(value)
     else:
         check_fits(threshold, input.dtype, opmath=True)
         check_fits(value, input.dtype)

@@ -10,6 +10,7 @@ from ... import dtypes as dt
 from ...autograd.grad_mode import not_differentiable
 from ...backends import get_backend
 from ...autograd.graph import also_saves, saved_as_torch
+from ...ops.argcheck import must_be
 from ...ops.common import Formula, in_float32
 from ...ops.creation import arange, full
 from ...ops.half_cpu import LANES, kernel_tail
@@ -924,6 +925,8 @@ def kl_div(
             "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
         )
+    if input.dtype.is_complex or target.dtype.is_complex:  # (before the integral check, as torch)
+        raise RuntimeError("kl_div: Complex inputs not supported.")
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     # torch's C++ takes a product's or difference's right operand first: a promotion error between target and
@@ -1033,6 +1036,9 @@ def margin_ranking_loss(
     Matches ``torch.nn.functional.margin_ranking_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    for t in (input1, input2, target):  # torch's Python compares their dims first
+        if not isinstance(t, Tensor):
+            raise AttributeError(f"'{type(t).__name__}' object has no attribute 'dim'")
     # the margin is a float in PyTorch's signature: integer inputs give a float loss
     diff = input1 - input2  # first, as in PyTorch: two bool inputs are refused for it
     return _reduce(ew.clamp_min(-target * diff + float(margin), 0), reduction)
@@ -1116,6 +1122,8 @@ def poisson_nll_loss(
     Matches ``torch.nn.functional.poisson_nll_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not isinstance(target, Tensor):  # (torch's binding parses it; pyfront's formula would take a number)
+        raise must_be("poisson_nll_loss", "target", "Tensor", target, 2)
     _check_reduction(reduction)
     if log_input:  # torch's C++ takes the right operand first: target * input's promotion before exp's kernel
         product = target * input

@@ -160,8 +160,8 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
         for n, k, p, st, d in zip(input.shape[-2:], kernel, padding, stride, dilation)
     )
     _shape_check(input, kernel, stride, dilation, out)
-    if input.dtype is dt.bool_:
-        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+    if input.dtype is dt.bool_ or input.dtype.is_complex:
+        raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
     def pool(x):
         n, c, _, width = x.shape

@@ -102,8 +102,8 @@ def _batched(input, fn):
 def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
     kernel, stride, padding, dilation, out = _pool3d_args("max_pool3d", input, kernel_size, stride, padding,
                                                           dilation, ceil_mode, avg=False)
-    if input.dtype is dt.bool_:
-        raise NotImplementedError("\"max_pool3d\" not implemented for 'Bool'")
+    if input.dtype is dt.bool_ or input.dtype.is_complex:
+        raise NotImplementedError(f"\"max_pool3d\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
     def pool(x):
         n, c = x.shape[:2]

@@ -698,6 +698,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
             "pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)="
             f"{w} is not divisible by {r}"
         )
+    if not input.numel():  # torch's kernel hands an empty input back as it is (a copy), its shape unchanged
+        return input.clone()
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     n = len(lead)
     x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)

@@ -336,7 +336,7 @@ def vander(x, N=None, increasing=False):
     if N < 0:
         raise RuntimeError("N must be non-negative.")
     dt.promote_types(x.dtype, dt.int64)  # torch's powers: of x promoted with int64 (shell dtypes refuse)
-    if not x.dtype.is_floating_point:
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
         x = x.to(dt.int64)
     columns = [ones(x.shape[0], 1, dtype=x.dtype, device=x.device)][:N]
     if N > 1:

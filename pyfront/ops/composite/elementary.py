@@ -24,7 +24,14 @@ INPLACE = "deg2rad rad2deg sgn fix ldexp mvlgamma"
 
 
 def _floating(x):
-    return x if x.dtype.is_floating_point else x.to(dt.get_default_dtype())
+    """``x``, an integer or bool one as the default float dtype (a complex one kept: never its real part)."""
+    return x if x.dtype.is_floating_point or x.dtype.is_complex else x.to(dt.get_default_dtype())
+
+
+def _refuse_complex(x, text, kind=RuntimeError):
+    """torch's refusal of a complex ``x``; ``text`` may hold ``{}``, the dtype's ScalarType name."""
+    if x.dtype.is_complex:
+        raise kind(text.format(dt.scalar_name(x.dtype)))
 
 
 def _unary():
@@ -34,12 +41,14 @@ def _unary():
 @composite(samples=_unary, grad_fn="Deg2RadBackward0")
 def deg2rad(input):
     """Degrees to radians, as ``torch.deg2rad``."""
+    _refuse_complex(input, "deg2rad is not supported for complex tensors.")
     return _floating(input) * (math.pi / 180)
 
 
 @composite(samples=_unary, grad_fn="Rad2DegBackward0")
 def rad2deg(input):
     """Radians to degrees, as ``torch.rad2deg``."""
+    _refuse_complex(input, "rad2deg is not supported for complex tensors.")
     return _floating(input) * (180 / math.pi)
 
 
@@ -66,12 +75,14 @@ fix = trunc
 @composite(grad=False, samples=_unary)
 def isposinf(input):
     """``input == inf``, as ``torch.isposinf``."""
+    _refuse_complex(input, "isposinf does not support complex inputs.")
     return eq(input, math.inf) if input.dtype.is_floating_point else eq(input, input) & False
 
 
 @composite(grad=False, samples=_unary)
 def isneginf(input):
     """``input == -inf``, as ``torch.isneginf``."""
+    _refuse_complex(input, "isneginf does not support complex inputs.")
     return eq(input, -math.inf) if input.dtype.is_floating_point else eq(input, input) & False
 
 
@@ -150,6 +161,8 @@ def mvlgamma(input, p):
         raise RuntimeError("p has to be greater than or equal to 1")
     if input.dtype is dt.bool_:
         raise RuntimeError("The input tensor may not be a boolean tensor.")
+    # (torch's lgamma steps come from an arange in the input's dtype)
+    _refuse_complex(input, "\"arange_cpu\" not implemented for '{}'", NotImplementedError)
     input = _floating(input)
     out = lgamma(input + 0.0)  # x + 0 as torch's x + arange(...): digamma(+0) in the gradient at -0
     for i in range(1, p):
@@ -164,16 +177,23 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not all(isinstance(a, (Tensor, *number)) for a in (elements, test_elements)) or not any(
             isinstance(a, Tensor) for a in (elements, test_elements)):
         raise invalid_combination("isin", (elements, test_elements), {})
-    like = elements if isinstance(elements, Tensor) else test_elements
-    e = elements if isinstance(elements, Tensor) else like.new_tensor(elements)
-    t = test_elements if isinstance(test_elements, Tensor) else like.new_tensor(test_elements)
-    if dt.bool_ in (e.dtype, t.dtype):
-        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
-    found = eq(e.unsqueeze(-1), t.reshape(-1)).any(-1)  # every pair: no sort, so NaN is never found, as torch
+    for a in (elements, test_elements):
+        d = a.dtype if isinstance(a, Tensor) else dt.bool_ if isinstance(a, bool) else None
+        if d is dt.bool_ or d is not None and d.is_complex:
+            raise RuntimeError(f"Unsupported input type encountered for isin(): {dt.scalar_name(d)}")
+    # a number compared as torch's eq with it promotes (0.5 is not among an int tensor's 0s); every pair of
+    # tensors' elements compared (no sort), so NaN is never found, as torch
+    if not isinstance(test_elements, Tensor):
+        found = eq(elements, test_elements)
+    elif not isinstance(elements, Tensor):
+        found = eq(test_elements.reshape(-1), elements).any()
+    else:
+        found = eq(elements.unsqueeze(-1), test_elements.reshape(-1)).any(-1)
     return ~found if invert else found
 
 
 @composite("special.ndtr", samples=_unary, grad_fn="MulBackward1")
 def special_ndtr(input):
     """The standard normal CDF ``erfc(-x / sqrt(2)) / 2``, as ``torch.special.ndtr``."""
+    _refuse_complex(input, "\"erf_vml_cpu\" not implemented for '{}'", NotImplementedError)  # its erf's
     return erfc(_floating(input) * -math.sqrt(0.5)) * 0.5

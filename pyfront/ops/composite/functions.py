@@ -301,6 +301,7 @@ def fmax(input, other):
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are), as ``torch.fmax``."""
     if not isinstance(other, Tensor):
         raise TypeError(f"fmax(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    red.refuse_complex_order(input, "fmax not implemented for complex tensors.")
     saved_as_torch(input, other)  # torch's fmax kernel saves both
     return where(logical_or(input >= other, isnan(other)), input, other)
 
@@ -311,6 +312,7 @@ def fmin(input, other):
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are), as ``torch.fmin``."""
     if not isinstance(other, Tensor):
         raise TypeError(f"fmin(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    red.refuse_complex_order(input, "fmin not implemented for complex tensors.")
     saved_as_torch(input, other)  # torch's fmin kernel saves both
     return where(logical_or(input <= other, isnan(other)), input, other)
 
@@ -321,6 +323,7 @@ def fmin(input, other):
     s(T((4, 5), layout="transposed"), T((4, 5)))])
 def heaviside(input, values):
     """The Heaviside step: 0 where ``input`` < 0, ``values`` where it is 0, 1 where it is > 0."""
+    red.refuse_complex_order(input, "heaviside is not yet implemented for complex tensors.")
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     out = where(input == 0, values.detach(), (input.detach() > 0).to(input.dtype))
@@ -336,6 +339,7 @@ def signbit(input):
     """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here)."""
     if input.dtype is dt.bool_ or input.dtype is dt.uint8:
         return input != input
+    red.refuse_complex_order(input, "signbit is not implemented for complex tensors.", NotImplementedError)
     if not input.dtype.is_floating_point:
         return input < 0
     x = input.detach()
@@ -348,6 +352,9 @@ def _nan_samples():
             s(T((3, 4), "int64")), s(T((3, 4)), 2)]
 
 
+_NANSUM_COMPLEX = "nansum on CPU does not support complex inputs"
+
+
 def _not_nan(input):
     return where(isnan(input), 0, input) if input.dtype.is_floating_point else input
 
@@ -355,12 +362,14 @@ def _not_nan(input):
 @composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input dim[] keepdim")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``."""
+    red.refuse_complex_order(input, _NANSUM_COMPLEX)
     return _not_nan(input).sum(dim, keepdim, dtype=dtype)
 
 
 @composite(samples=_nan_samples)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``."""
+    red.refuse_complex_order(input, _NANSUM_COMPLEX)  # (its nansum's refusal comes first)
     if not input.dtype.is_floating_point:
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
                            f"{scalar_name(input.dtype)}")
@@ -393,6 +402,10 @@ def _cumulative(name, input, dim, later_wins):
         normalize_dim(dim, 1)
         return getattr(return_types, name)(input.clone(), input.new_zeros((), dtype=dt.int64).detach())
     d = normalize_dim(dim, input.dim())
+    if not input.numel():  # (torch's kernel runs on elements only: an empty complex tensor passes)
+        indices = input.new_zeros(input.shape, dtype=dt.int64).detach()
+        return getattr(return_types, name)(input.clone(), indices)
+    red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
     n = input.shape[d]
     view = [1] * input.dim()
     view[d] = n

@@ -377,6 +377,8 @@ def index_select(input, dim, index):
     if index.dtype not in (dt.int64, dt.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     d = normalize_dim(dim, input.dim())
+    if input.dim() and not input.shape[d] and index.numel():
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     index = _vector(index).to(dt.int64)
     shape = list(input.shape)
     if shape:
@@ -574,6 +576,8 @@ def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {scalar_name(index.dtype)}")
+    if not input.numel() and index.numel():
+        raise IndexError("take(): tried to take from an empty tensor")
     message = "out of range: tried to access index {} on a tensor of {} elements."
     with reworded(IndexError, message.format):
         return prim.index(input.reshape(-1), index.reshape((1,) + tuple(index.shape)), (0,))
@@ -588,13 +592,13 @@ def take_along_dim(input, indices, dim=None):
         raise RuntimeError(
             f"torch.take_along_dim(): dtype of indices should be Long but got {scalar_name(indices.dtype)}"
         )
-    if input.dim() == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    if input.dim() != indices.dim():
+    if input.dim() != indices.dim():  # (before the dim, as torch)
         raise RuntimeError(
             f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
             f"but got {input.dim()} dimensions for input, and {indices.dim()} dimensions for indices"
         )
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = normalize_dim(dim, input.dim())
     sizes = list(input.shape)
     sizes[d] = indices.shape[d]

@@ -14,6 +14,7 @@ from ... import dtypes as dt
 from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
+from ..argcheck import typename
 from ..common import in_float32
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
@@ -527,6 +528,9 @@ def einsum(*args) -> Tensor:
         equation, operands = args[0], list(args[1:])
         if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
             operands = list(operands[0])
+    for i, op in enumerate(operands):  # torch's parser reads the operands (a Tensor list) first
+        if not isinstance(op, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {typename(op)}")
     op_labels, out_labels = _parse_equation(equation, len(operands))
     ell_ndim = max((op.dim() - len(lbs) + 1 for op, lbs in zip(operands, op_labels) if _ELLIPSIS in lbs),
                    default=0)

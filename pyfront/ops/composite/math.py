@@ -91,16 +91,26 @@ def float_power(input, exponent):
         input (Tensor or Number): the base.
         exponent (Tensor or Number): the exponent.
     """
+    result = _float_power_dtype(input, exponent)
+
     def double(x):
-        return x.to(dt.float64) if isinstance(x, Tensor) else float(x)
+        return x.to(result) if isinstance(x, Tensor) else complex(x) if result.is_complex else float(x)
     return pow(double(input), double(exponent))
+
+
+def _float_power_dtype(input, exponent):
+    """float64, or complex128 where either operand is complex (a Python complex number too), as torch's."""
+    complex_ = any(x.dtype.is_complex if isinstance(x, Tensor) else isinstance(x, complex)
+                   for x in (input, exponent))
+    return dt.complex128 if complex_ else dt.float64
 
 
 def float_power_(self, exponent):
     """In-place ``float_power``: ``self`` must be float64, the dtype of the result."""
-    if self.dtype is not dt.float64:
+    result = _float_power_dtype(self, exponent)
+    if self.dtype is not result:
         raise RuntimeError(f"the base given to float_power_ has dtype {dt.scalar_name(self.dtype)} but the "
-                           "operation's result requires dtype Double")
+                           f"operation's result requires dtype {dt.scalar_name(result)}")
     since = SEQUENCE[0]
     return self._assign(float_power(self, exponent), since)
 

@@ -224,6 +224,12 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _std(input, *_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
+def _complex_mean(input, dim, keepdim):
+    """The mean beside a complex tensor's var or std (var's own checks have read ``dim``; a bool there is
+    ``unbiased``)."""
+    return input.mean(red.reduce_dims(None if isinstance(dim, bool) else dim, input.dim()), keepdim)
+
+
 def _running_center(dims):
     """var_mean and std_mean (one Welford pass in PyTorch's kernel, in float64 on CPU) measure the
     deviations from the running mean: finite where sum(x) overflows. var and std do not: PyTorch's
@@ -234,6 +240,8 @@ def _running_center(dims):
 @composite(samples=samples.var_std, grad_fn="VarMeanBackward0")
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``, as ``torch.var_mean``."""
+    if input.dtype.is_complex:
+        return var(input, dim, unbiased, keepdim, correction=correction), _complex_mean(input, dim, keepdim)
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
     return _var(input, dims, keepdim, dof, _running_center(dims), with_mean=True)
 
@@ -242,6 +250,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
            saves="self=input dim[] keepdim correction result0=result")
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``, as ``torch.std_mean``."""
+    if input.dtype.is_complex:
+        return std(input, dim, unbiased, keepdim, correction=correction), _complex_mean(input, dim, keepdim)
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
     return _std(input, dims, keepdim, dof, _running_center(dims), with_mean=True)
 
@@ -342,6 +352,8 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
         raise invalid_combination(name, (input, dim), {})
     if dim is None:
         red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
+    elif input.dim() and not input.shape[normalize_dim(dim, input.dim())]:  # (an empty dim before complex)
+        red.check_nonempty(name, input, (normalize_dim(dim, input.dim()),), IndexError)
     red.refuse_complex_order(input, f"{name}(): does not support complex input")
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
@@ -411,6 +423,13 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _gather("topk", input, _order(input, d, "topk", k, largest, sorted), d, True)
 
 
+def _refuse_median(input, dim):
+    """torch's median kernels have no bool or complex one; the one named: the whole tensor's, or the dim's."""
+    if input.dtype is dt.bool_ or input.dtype.is_complex:
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
+
+
 @composite(samples=samples.median, grad_fn=lambda input, dim=None, *a, **k: (
                                        "MedianBackward0" if dim is None else "MedianBackward1"))
 def median(input, dim=None, keepdim=False):
@@ -418,8 +437,7 @@ def median(input, dim=None, keepdim=False):
 
     NaN propagates: a row with a NaN has median NaN, at its first NaN.
     """
-    if input.dtype is dt.bool_:
-        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
+    _refuse_median(input, dim)
     if dim is None:
         return apply(red.median_op, input, dims=tuple(range(input.dim())), keepdim=False, nan_ties=True)
     d = normalize_dim(dim, input.dim())
@@ -454,8 +472,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if isinstance(k, bool):  # (the argument check then gives torch's text)
         raise TypeError("kthvalue(): k must be an int, not bool")
     check_long_long(k)
-    if input.dtype is dt.bool_:
-        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
+    if input.dtype is dt.bool_ or input.dtype.is_complex:
+        raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     d = normalize_dim(dim, input.dim())
     n = input.shape[d] if input.dim() else 1
     if input.numel() and (k < 1 or k > n):
@@ -500,7 +518,11 @@ def mode(input, dim=-1, keepdim=False):
     """
     d = normalize_dim(dim, input.dim())
     if input.dim() == 0:
+        if input.dtype.is_complex:  # torch answers a 0-d one without its kernel (which has no complex one)
+            return return_types.mode(input.clone(), input.new_zeros((), dtype=dt.int64))
         return _scalar("mode", lambda x, d0: mode(x, d0), input)
+    if input.numel():  # (no kernel runs on an empty tensor)
+        red.refuse_complex_order(input, "\"mode_cpu\" not implemented for '{}'", NotImplementedError)
     red.check_nonempty("mode", input, (d,), IndexError, whole=False)
     keys = input.detach()
     keys = keys.to(dt.uint8) if keys.dtype is dt.bool_ else keys

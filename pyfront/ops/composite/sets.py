@@ -189,6 +189,8 @@ def histc(input, bins=100, min=0, max=0):
         return zeros(bins, dtype=input.dtype, device=input.device)
     if input.dtype is dt.bool_:  # torch fails building the bin edges of a bool histogram
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    if input.dtype.is_complex and min == max:  # torch finds the data's range first
+        raise NotImplementedError(f"\"aminmax_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if bins <= 0:
@@ -233,7 +235,16 @@ def _search_samples():
             s(_sorted((4, 5), layout="transposed"), T((5, 2)))]
 
 
+def _refuse_complex_search(*operands):
+    """torch's search kernel has no complex one (complex numbers have no order)."""
+    for t in operands:
+        if isinstance(t, Tensor) and t.dtype.is_complex:
+            name = dt.scalar_name(t.dtype)
+            raise NotImplementedError(f"\"searchsorted_out_cpu\" not implemented for '{name}'")
+
+
 def _check_search(seq, values, side, right, sorter):
+    _refuse_complex_search(seq, values)
     if side is not None and side not in ("left", "right"):
         raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
     if side is not None and (side == "right") != right and right:
@@ -301,6 +312,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     boundaries[i] (``right``: boundaries[i-1] <= x < boundaries[i]). As ``torch.bucketize``."""
     if boundaries.dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    _refuse_complex_search(boundaries, input)
     if not isinstance(input, Tensor):
         input = _tensor(input, device=boundaries.device)
     return _search(boundaries, input, right, out_int32)

@@ -24,8 +24,9 @@ from ..on_meta import refuse_on_meta
 from ..registry import composite
 from ..samples import T, s
 from ..shell import refuse_accumulation
+from .complex_numbers import complex as complex_parts
 from .math import lerp
-from .reductions import sort
+from .reductions import _refuse_median, sort
 from .sets import _fmt, bincount, searchsorted
 from ..memory_formats import contiguous_result, lays_out
 
@@ -53,7 +54,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     if input.dtype is dt.bool_:
         raise RuntimeError("cov(): bool dtype is not supported for input")
     x = input.reshape(1, -1) if input.dim() < 2 else input
-    if not x.dtype.is_floating_point:
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
         x = x.to(dt.get_default_dtype())
     n = x.shape[1]
     w = None
@@ -76,7 +77,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         norm = maximum(norm, zeros((), device=x.device)) if isinstance(norm, Tensor) else 0
     xm = x - avg.unsqueeze(1)
     xw = xm if w is None else xm * w
-    return (xm @ xw.t() / norm).squeeze()
+    xw = xw.t().conj() if xw.dtype.is_complex else xw.t()  # (torch's conj of a real tensor is itself)
+    return (xm @ xw / norm).squeeze()
 
 
 def _check_weights(kind: str, w: Tensor, n: int) -> None:
@@ -106,9 +108,12 @@ def corrcoef(input):
     c = cov(input)
     if c.dim() == 0:
         return c / c
-    std = c.diagonal().sqrt()
+    d = c.diagonal()
+    std = (d.real if d.dtype.is_complex else d).sqrt()
     c = c / std.unsqueeze(1)
     c = c / std.unsqueeze(0)
+    if c.dtype.is_complex:  # each part clipped, as torch's
+        return complex_parts(c.real.clamp(-1, 1), c.imag.clamp(-1, 1))
     return c.clamp(-1, 1)
 
 
@@ -242,12 +247,10 @@ def _nan_rank(values, d):
 def nanmedian(input, dim=None, keepdim=False):
     """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
     share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``."""
-    if input.dtype is dt.bool_:
-        kernel = "median_cpu" if dim is None else "median_out"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    _refuse_median(input, dim)
     if dim is None:
-        if input.numel() == 0:
-            value = tensor(math.nan, dtype=input.dtype, device=input.device)
+        if input.numel() == 0:  # NaN in the dtype, as torch's cast writes it (an integer's C conversion)
+            value = tensor(math.nan, device=input.device).to(input.dtype)
         else:
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
@@ -256,7 +259,7 @@ def nanmedian(input, dim=None, keepdim=False):
     d = normalize_dim(dim, max(input.dim(), 1))
     if input.dim() == 0:
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
-    red.check_nonempty("nanmedian", input, (d,), IndexError)
+    red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian says median())
     order = sort(input.detach(), d, stable=True).indices
     values = input.detach().gather(d, order)
     k = _nan_rank(values, d)

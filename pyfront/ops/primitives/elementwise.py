@@ -73,6 +73,12 @@ def _nan_in_nan_out(wgsl, test):
     return {**spec, "f": f"select({f}, {NAN}, {test})"} if f is not None else wgsl
 
 
+def shapes_first(*operands):
+    """torch's broadcast error, where it applies, before a kernel's refusal of the dtype (TensorIterator
+    finds the shape first): called on the refusal path only."""
+    broadcast_shapes(*(t.shape for t in operands if isinstance(t, Tensor)))
+
+
 def _refuse_bool(kernel, x):
     """torch has no bool kernel ``kernel`` for this op (its message names the kernel); or ``kernel``
     is a function raising the op's own error (see ``_bool_error``)."""
@@ -139,19 +145,29 @@ _COMPLEX_REFUSALS = {
     "div_floor": "\"div_floor_cpu\" not implemented for '{}'",
     "div_trunc": "\"div_trunc_cpu\" not implemented for '{}'",
     **{name: f"\"{name}_vml_cpu\" not implemented for '{{}}'" for name in ("round", "erf", "erfc", "lgamma",
-                                                                          "erfinv", "digamma")},
+                                                                          "erfinv", "i0")},
+    "digamma": "\"digamma\" not implemented for '{}'",
+    "bitwise_left_shift": "\"lshift_cpu\" not implemented for '{}'",
+    "bitwise_right_shift": "\"rshift_cpu\" not implemented for '{}'",
 }
 
 
 # the two-operand ops torch computes on complex numbers (the rest it refuses, _COMPLEX_REFUSALS or its usual
 # '"<op>_cpu" not implemented' text)
-_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne".split())
+_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne logical_and logical_or logical_xor".split())
 
 
 def _refuse_complex(name, x):
-    message = _COMPLEX_REFUSALS.get(name, f"\"{name}_cpu\" not implemented for '{{}}'")
-    kind = RuntimeError if name in ("maximum", "minimum") else NotImplementedError
+    # torch.special's kernels are named without the namespace (special.erfcx: "erfcx_cpu")
+    kernel = name.removeprefix("special_")
+    message = _COMPLEX_REFUSALS.get(name, f"\"{kernel}_cpu\" not implemented for '{{}}'")
+    kind = RuntimeError if name in _OWN_COMPLEX_CHECKS else NotImplementedError
     raise kind(message.format(dt.scalar_name(x.dtype)))
+
+
+# the ops whose complex refusal is their own check (a RuntimeError, before the operands' shapes), not a
+# missing kernel's
+_OWN_COMPLEX_CHECKS = frozenset(("maximum", "minimum"))
 
 
 def _complex_unary(name, op, input):
@@ -190,9 +206,13 @@ def binary(name, np_fn, vjp=None, out=SAME, scalars="both", nan_safe=False, opma
             x, y = input, other  # promote_args' first case, asked here: this runs per `a + b`
         else:
             x, y = promote_pair(input, other, float_only, opmath)
-        if kernel:
+        if kernel and x.dtype is dt.bool_:
+            if not callable(kernel):  # (a kernel's refusal; an op's own words come before the shapes)
+                shapes_first(x, y)
             _refuse_bool(kernel, x)
         if x.dtype.kind == "c" and name not in _COMPLEX_BINARY:
+            if name not in _OWN_COMPLEX_CHECKS:
+                shapes_first(x, y)
             _refuse_complex(name, x)
         if divides:
             _check_integer_divisor(x, y)
@@ -217,6 +237,7 @@ def _check_integer_divisor(x, y):
     if x.dtype.is_floating_point or x.device.type in ("cpu", "meta") or not y.numel():
         return
     if bool((y == 0).any()):
+        shapes_first(x, y)  # (as on the CPU, whose kernel meets the zero after the shapes)
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -1502,6 +1523,7 @@ def pow(input, exponent):
     base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
     if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
         # torch has no bool kernel; a bool number exponent is its fill-with-1 or copy special case
+        shapes_first(input, exponent)
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(input, Tensor):  # number ** tensor
         base, exponent = promote_args((input, exponent))
@@ -1602,6 +1624,7 @@ def bitwise_right_shift(input, other):
 def _integral_args(name, *args, bools=True):
     args = promote_args(args)
     if args[0].dtype.is_floating_point or (not bools and args[0].dtype is dt.bool_):
+        shapes_first(*args)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(args[0].dtype)}'")
     return args
 

@@ -20,7 +20,8 @@ from ..common import promote_pair
 from ..memory_formats import iterated
 from ..registry import OPS, OpDef, register
 from ..shell import refuse_kernel
-from .elementwise import FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, unary, where
+from .elementwise import (FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, shapes_first,
+                          unary, where)
 from .. import samples
 from ...backends.scaled_add import fused_multiply_add
 from ...backends.vector_range import fused_lerp
@@ -280,10 +281,11 @@ def polygamma(n, input):
         raise TypeError(f"polygamma(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
+    # torch's kernel by the order: digamma's, trigamma's, then its own (none for float8 or complex numbers)
+    if input.dtype in dt.FLOAT8 or input.dtype.is_complex:
+        refuse_kernel({0: "digamma", 1: "trigamma"}.get(int(n), "polygamma"), input.dtype)
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
-    if input.dtype in dt.FLOAT8:  # torch's kernel by the order: digamma's, trigamma's, then its own
-        refuse_kernel({0: "digamma", 1: "trigamma"}.get(int(n), "polygamma"), input.dtype)
     return apply(_polygamma, input, n=int(n))
 
 
@@ -382,6 +384,8 @@ _logit = register(OpDef(
 
 def logit(input, eps=None):
     """``log(p / (1 - p))``, ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given, as ``torch.logit``."""
+    if input.dtype.is_complex:
+        refuse_kernel("logit_cpu", input.dtype)
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
     return apply(_logit, input, eps=None if eps is None else float(eps))
@@ -454,6 +458,7 @@ def _float_only(name, fn):
     def checked(input, other):
         for t in _both_tensors(input, other):  # a number: binary's own TypeError, in torch's words
             if not t.is_floating_point:
+                shapes_first(input, other)
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         return fn(input, other)
 
@@ -515,6 +520,7 @@ def nextafter(input, other):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``."""
     for t in _both_tensors(input, other):
         if not t.is_floating_point:
+            shapes_first(input, other)
             raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{dt.scalar_name(t)}'")
     return _nextafter(input, other)
 
@@ -559,7 +565,8 @@ def _integer_binary(name, np_fn, wgsl_fn):
     def fn(input, other):
         _check_tensor_args(name, input, other, "none")
         for t in _both_tensors(input, other):
-            if t.is_floating_point or t is dt.bool_:
+            if t.is_floating_point or t is dt.bool_ or t.is_complex:
+                shapes_first(input, other)
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         x, y = promote_pair(input, other)
         return apply(op, x, y, shift=_LANE_SHIFT.get(x.dtype.name, 0))
