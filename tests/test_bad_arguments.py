@@ -23,7 +23,7 @@ CONV = "ATen's checks of the weight's rank and of dilation; a bias dtype checked
 KNOWN = {
     "set_flush_denormal": (1, "deliberate: pyfront cannot flush denormals (NumPy, WGSL) and answers False"),
     "adaptive_max_pool1d": (3, "ATen's messages for a 0-d or wrong-rank input"),
-    "arange": (13, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
+    "arange": (12, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
     "batch_norm": (2, NORM_SHAPES),
     "binary_cross_entropy_with_logits": (10, NORM_SHAPES),
     "broadcast_shapes": (8, "torch's Python-level checks of the shapes' element types"),
@@ -78,11 +78,11 @@ KNOWN_F = {
     "cross_entropy": 37, "dropout": 9, "elu": 7, "embedding": 24, "embedding_bag": 31, "fold": 53,
     "glu": 4, "group_norm": 27, "hardsigmoid": 3, "hardswish": 3, "hardtanh": 3,
     "hinge_embedding_loss": 14, "huber_loss": 21, "instance_norm": 18, "interpolate": 10, "kl_div": 29,
-    "l1_loss": 16, "layer_norm": 3, "leaky_relu": 7, "linear": 3, "log_softmax": 1,
+    "l1_loss": 16, "layer_norm": 3, "leaky_relu": 7, "linear": 3,
     "margin_ranking_loss": 25, "mish": 3, "mse_loss": 16, "multi_head_attention_forward": 49,
     "multilabel_soft_margin_loss": 8, "nll_loss": 28, "normalize": 6, "poisson_nll_loss": 27,
     "relu": 3, "relu6": 3, "rms_norm": 19, "scaled_dot_product_attention": 7, "selu": 3, "sigmoid": 3,
-    "silu": 3, "smooth_l1_loss": 13, "soft_margin_loss": 10, "softmax": 1, "softmin": 8, "softplus": 8,
+    "silu": 3, "smooth_l1_loss": 13, "soft_margin_loss": 10, "softmin": 8, "softplus": 8,
     "softshrink": 8, "softsign": 3, "tanh": 3, "tanhshrink": 3, "threshold": 11,
     "triplet_margin_loss": 46, "unfold": 49
 }
