@@ -23,7 +23,8 @@ INT_CALLS = [
     ("repeat_interleave(x, V)", True), ("chunk(x, V)", True), ("round(x, decimals=V)", True),
     ("rot90(x, V)", True), ("histc(x, V)", True), ("unsafe_chunk(x, V)", True),
     ("narrow_copy(x, 0, V, 1)", True), ("tril_(V)", False), ("triu_(V)", False),
-    ("round_(decimals=V)", False),
+    ("round_(decimals=V)", False), ("hsplit(x, V)", True), ("vsplit(x, V)", True),
+    ("tensor_split(x, V)", True), ("hann_window(V)", True), ("kaiser_window(V)", True),
 ]
 # an int past int64 inside a list of dims or sizes: torch's TypeError naming the argument and the position
 LIST_CALLS = [
@@ -52,8 +53,8 @@ def _outcome(lib, code, v=None):
 def _forms(call: str, function: bool):
     """The call as torch.f(x, ...) (where torch has it) and as x.f(...)."""
     name, rest = call.split("(", 1)
-    if not rest.startswith("x"):
-        return [f"x.{call}"]
+    if not rest.startswith("x"):  # a factory, or an in-place method
+        return [f"lib.{call}"] if function else [f"x.{call}"]
     method = f"x.{name}({rest.removeprefix('x, ').removeprefix('x)')}"
     return ([f"lib.{call}"] if function else []) + [method]
 

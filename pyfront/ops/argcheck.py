@@ -365,10 +365,20 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
             raise e from None
         except Exception:  # noqa: BLE001 - the call's own error stands (x.cumsum(0, dim=None): Python's)
             return None
-        if method and any(_spelled_out(sig, args) for sig in sigs):
+        # (not where another signature takes the call as given: x.hsplit(2**63) is its sections' overflow)
+        if method and any(_spelled_out(sig, args) for sig in sigs) and not any(
+                not _spelled_out(sig, args) and _fits(name, sig, args, kwargs) for sig in sigs):
             return (args[0], tuple(args[1:]))
         return None
     return on_failure
+
+
+def _fits(name: str, sig: _Signature, args, kwargs) -> bool:
+    """Whether a method's call fits ``sig`` as its arguments are given (a list it cannot unpack: no)."""
+    try:
+        return _match(name, sig, args, kwargs, False, True)
+    except TypeError:
+        return False
 
 
 def _signatures(name: str, method: bool) -> list:
@@ -392,19 +402,25 @@ def _spelled_out(sig: _Signature, args) -> bool:
             and not _accepts(sig[1].type, args[1]) and index_like(args[1]))
 
 
-def _int_args(name: str, params) -> tuple:
+def _int_args(name: str, method: bool, params) -> tuple:
     """(position, name, None taken) of each parameter of pyfront's ``name`` (``params``: its Python
-    signature) that a torch signature types ``int`` (or ``int[1]``), but a dim: the ints torch's parser
+    signature) that a torch signature types ``int`` (or ``int[1]``), by name, or by position where torch
+    names it otherwise (hsplit's indices_or_sections is its sections), but a dim: the ints torch's parser
     reads (_ints_read). A dim needs no read here: pyfront's dims refuse another type and one out of range,
     and only then look at its size (shape.normalize_dim), so the hot reductions and views pay nothing."""
-    ints = {}
-    for text in SIGNATURES.get(name, ()):
-        for p in _signature(text):
+    ints, at, named = {}, {}, set()
+    for sig in _signatures(name, method) if name in SIGNATURES else ():
+        for i, p in enumerate(sig):
+            named.add(p.name)
             if p.type in ("int", "int[1]") and "dim" not in p.name:
                 ints[p.name] = ints.get(p.name, False) or p.none
-    return tuple((i if p.kind is p.POSITIONAL_OR_KEYWORD else 1 << 30, p.name, ints[p.name])
-                 for i, p in enumerate(params) if i and p.name in ints
-                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+                if not p.kw_only:
+                    at[i] = at.get(i, False) or p.none
+    return tuple((i if p.kind is p.POSITIONAL_OR_KEYWORD else 1 << 30, p.name,
+                  ints[p.name] if p.name in ints else at[i])
+                 for i, p in enumerate(params) if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                 and (p.name in ints or p.name not in named and i in at and "dim" not in p.name
+                      and p.kind is p.POSITIONAL_OR_KEYWORD))
 
 
 def _ints_read(fn, name: str, method: bool, at: tuple):
@@ -478,7 +494,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
         and (p.name in int_named or i in int_at and p.kind is p.POSITIONAL_OR_KEYWORD)}  # (not a *sizes)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
-    if int_args := () if prefix or name.startswith("_") else _int_args(name, params):
+    if int_args := () if prefix or name.startswith("_") else _int_args(name, method, params):
         fn = _ints_read(fn, name, method, int_args)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
             and not nones and not ints and on_failure is None):
