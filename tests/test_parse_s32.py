@@ -44,7 +44,7 @@ ORDER_CALLS = [
 def _outcome(lib, code, v=None):
     x = lib.ones(2, 3)
     try:
-        out = eval(code, {"lib": lib, "x": x, "V": v, "np": np})  # noqa: S307 - the calls above, as text
+        out = eval(code, {"lib": lib, "x": x, "V": v, "np": np})  # (the calls above, as text)
     except Exception as e:  # noqa: BLE001 - the error is the outcome compared
         return type(e).__name__, str(e).split("\nException raised from")[0]
     return "ok", str(out.shape) if isinstance(out, (torch.Tensor, pyfront.Tensor)) else type(out).__name__
