@@ -84,3 +84,18 @@ def test_ints_past_int64_in_lists_are_torchs_type_error():
 def test_what_torchs_parser_names_first():
     wrong = _differing(ORDER_CALLS, [None])
     assert not wrong, "\n".join(wrong)
+
+
+# torch.nn.functional's functions that are C++ bindings in torch read their ints as its parser too
+F_CALLS = ["F.avg_pool2d(x, 2, V)", "F.avg_pool2d(x, V)", "F.avg_pool2d(x, 2, divisor_override=V)",
+           "F.avg_pool1d(x[0], 2, padding=V)", "F.pixel_shuffle(x, V)", "F.channel_shuffle(x, V)"]
+
+
+def test_ints_of_nn_functional_bindings_as_torchs_parser():
+    wrong = []
+    for code in F_CALLS:
+        for v in (2 ** 63, -2 ** 63 - 1, 1.0, "a"):
+            want, got = (_outcome(lib, code.replace("F.", "lib.nn.functional."), v) for lib in (torch, pyfront))
+            if want != got:
+                wrong.append(f"{code} V={v!r}: {got} where torch {want}")
+    assert not wrong, "\n".join(wrong)

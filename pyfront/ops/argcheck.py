@@ -374,10 +374,10 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
 
 
 def _fits(name: str, sig: _Signature, args, kwargs) -> bool:
-    """Whether a method's call fits ``sig`` as its arguments are given (a list it cannot unpack: no)."""
+    """Whether a method's call fits ``sig`` as its arguments are given (an int it cannot unpack: no)."""
     try:
         return _match(name, sig, args, kwargs, False, True)
-    except TypeError:
+    except (TypeError, ValueError):
         return False
 
 
@@ -745,7 +745,7 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
         else:
             v = args[i]
         if (v is None and p.none) or _accepts(p.type, v, p.symint) or p.symint and _symint_index(v):
-            if p.type in ("int[]", "int[1]") and isinstance(v, (list, tuple)):
+            if p.type in _INTS and (type(v) is int or p.type != "int" and isinstance(v, (list, tuple))):
                 lists.append((p.name, v))
             continue
         if p.type == "Tensor[]" and isinstance(v, (list, tuple)):  # torch's parser raises here whenever it
@@ -773,8 +773,11 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
                 raise TypeError(f"{name}() got multiple values for argument '{twice}'")
             raise TypeError(f"{name}() got an unexpected keyword argument '{extra}'")
         return False
-    for arg, v in lists:  # torch unpacks the lists of the signature it chose, once the call fits one
-        _unpack_ints(name, arg, v)
+    for arg, v in lists:  # torch unpacks the ints of the signature it chose, once the call fits one
+        if type(v) is int:
+            check_long_long(v)
+        else:
+            _unpack_ints(name, arg, v)
     return True
 
 
