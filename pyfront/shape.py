@@ -112,10 +112,14 @@ def reads_as_int(value) -> bool:
             and getattr(getattr(value, "dtype", None), "kind", None) == "i")
 
 
+# the range of a C long long, as which torch's argument parser reads every int (ops/argcheck.py)
+LONG_LONG_MIN, LONG_LONG_MAX = -(1 << 63), (1 << 63) - 1
+
+
 def check_long_long(value) -> None:
     """torch's argument parser reads an ``int`` argument as a C long long: a Python int outside int64 is its
-    ValueError, before the op sees it (round's decimals, diagonal's offset, ...)."""
-    if type(value) is int and not -(1 << 63) <= value < 1 << 63:
+    ValueError, before the op sees it (ops/argcheck.py reads each public call's ints so)."""
+    if type(value) is int and not LONG_LONG_MIN <= value <= LONG_LONG_MAX:
         raise ValueError("Overflow when unpacking long long")
 
 
@@ -136,10 +140,11 @@ def index_like(value) -> bool:
     return True
 
 
-def single_int_list(value) -> tuple | None:
+def single_int_list(value, symint: bool = False) -> tuple | None:
     """``value``, not a tuple or list, as the one-element list torch's parser reads where an ``int[1]`` goes
     (a reduction's dim), or None where it reads none: an int as above, or a one-element integer or bool
-    tensor. Another object with ``__index__`` (a 0-d ndarray) passes its type check, then fails an assert."""
+    tensor. Another object with ``__index__`` (a 0-d ndarray) passes its type check, then fails an assert
+    (at the line of its ``SymInt[1]`` reader where ``symint``: roll's shifts)."""
     if reads_as_int(value):
         return (value,)
     if not index_like(value):
@@ -147,7 +152,8 @@ def single_int_list(value) -> tuple | None:
     if hasattr(value, "numel"):
         return (operator.index(value),)
     raise RuntimeError('PyList_Check(arg) INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/torch/csrc/utils/'
-                       'python_arg_parser.h":658, please report a bug to PyTorch. expected tuple or list')
+                       f'python_arg_parser.h":{573 if symint else 658}, please report a bug to PyTorch. '
+                       'expected tuple or list')
 
 
 def normalize_dim(dim: int, ndim: int) -> int:

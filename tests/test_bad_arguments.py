@@ -23,7 +23,7 @@ CONV = "ATen's checks of the weight's rank and of dilation; a bias dtype checked
 KNOWN = {
     "set_flush_denormal": (1, "deliberate: pyfront cannot flush denormals (NumPy, WGSL) and answers False"),
     "adaptive_max_pool1d": (3, "ATen's messages for a 0-d or wrong-rank input"),
-    "arange": (13, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
+    "arange": (12, "arange's call forms are pyfront's own (no parsed signature): messages of its parser"),
     "batch_norm": (2, NORM_SHAPES),
     "binary_cross_entropy_with_logits": (10, NORM_SHAPES),
     "broadcast_shapes": (2, "torch.Size's check of the shapes' element types"),
@@ -74,11 +74,11 @@ KNOWN_F = {
     "cross_entropy": 34, "dropout": 9, "elu": 4, "embedding": 21, "embedding_bag": 31, "fold": 50,
     "glu": 1, "group_norm": 17,
     "hinge_embedding_loss": 8, "huber_loss": 15, "instance_norm": 17, "interpolate": 10, "kl_div": 23,
-    "l1_loss": 10, "layer_norm": 3, "leaky_relu": 4, "linear": 2, "log_softmax": 1,
+    "l1_loss": 10, "layer_norm": 3, "leaky_relu": 4, "linear": 2,
     "margin_ranking_loss": 10, "mse_loss": 10, "multi_head_attention_forward": 47,
     "multilabel_soft_margin_loss": 5, "nll_loss": 25, "normalize": 6, "poisson_nll_loss": 18,
     "rms_norm": 11, "scaled_dot_product_attention": 7,
-    "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmax": 1, "softmin": 8, "softplus": 8,
+    "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmin": 8, "softplus": 8,
     "softshrink": 8, "threshold": 8,
     "triplet_margin_loss": 37, "unfold": 46
 }

@@ -117,7 +117,7 @@ def as_torch_saves(value, schema_type="int[]"):
     schema type (a dim) as its unsigned 64-bit pattern, as torch's getters read it back."""
     if isinstance(value, list):
         value = tuple(value)
-    if not schema_type.startswith("int"):
+    if not schema_type.startswith(("int", "SymInt")):  # (a SymInt reads back as an int)
         return value
     if type(value) is int:
         return value + (1 << 64) if value < 0 else value

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 from numbers import Number
 
 from .. import dtypes as dt
 from ..device import device
 from ..random import Generator
-from ..shape import index_like, reads_as_int, single_int_list
+from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, check_long_long, index_like, reads_as_int, single_int_list
 from ..tensor import Tensor
 from . import sparse_seam
 from .signatures import F_BUILTINS, F_FORWARDS, SIGNATURES
@@ -364,10 +365,20 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
             raise e from None
         except Exception:  # noqa: BLE001 - the call's own error stands (x.cumsum(0, dim=None): Python's)
             return None
-        if method and any(_spelled_out(sig, args) for sig in sigs):
+        # (not where another signature takes the call as given: x.hsplit(2**63) is its sections' overflow)
+        if method and any(_spelled_out(sig, args) for sig in sigs) and not any(
+                not _spelled_out(sig, args) and _fits(name, sig, args, kwargs) for sig in sigs):
             return (args[0], tuple(args[1:]))
         return None
     return on_failure
+
+
+def _fits(name: str, sig: _Signature, args, kwargs) -> bool:
+    """Whether a method's call fits ``sig`` as its arguments are given (an int it cannot unpack: no)."""
+    try:
+        return _match(name, sig, args, kwargs, False, True)
+    except (TypeError, ValueError):
+        return False
 
 
 def _signatures(name: str, method: bool) -> list:
@@ -389,6 +400,60 @@ def _spelled_out(sig: _Signature, args) -> bool:
     """Whether a method's call gives the one int list of ``sig`` as ints spelled out (args: self first)."""
     return (sig.positional == 2 and sig[1].type in ("int[]", "int[1]") and len(args) > 1
             and not _accepts(sig[1].type, args[1]) and index_like(args[1]))
+
+
+def _int_args(name: str, method: bool, params) -> tuple:
+    """(position, name, None taken) of each parameter of pyfront's ``name`` (``params``: its Python
+    signature) that a torch signature types ``int`` (or ``int[1]``), by name, or by position where torch
+    names it otherwise (hsplit's indices_or_sections is its sections), but a dim: the ints torch's parser
+    reads (_ints_read). A dim needs no read here: pyfront's dims refuse another type and one out of range,
+    and only then look at its size (shape.normalize_dim), so the hot reductions and views pay nothing."""
+    ints, at, named = {}, {}, set()
+    for sig in _signatures(name, method) if name in SIGNATURES else ():
+        for i, p in enumerate(sig):
+            named.add(p.name)
+            if p.type in ("int", "int[1]") and "dim" not in p.name:
+                ints[p.name] = ints.get(p.name, False) or p.none
+                if not p.kw_only:
+                    at[i] = at.get(i, False) or p.none
+    return tuple((i if p.kind is p.POSITIONAL_OR_KEYWORD else 1 << 30, p.name,
+                  ints[p.name] if p.name in ints else at[i])
+                 for i, p in enumerate(params) if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                 and (p.name in ints or p.name not in named and i in at and "dim" not in p.name
+                      and p.kind is p.POSITIONAL_OR_KEYWORD))
+
+
+def _ints_read(fn, name: str, method: bool, at: tuple):
+    """``fn`` reading the values given to the int arguments ``at`` (_int_args) of torch's ``name`` as its
+    parser does: a Python int is read as a C long long (outside int64: its ValueError, once the call's
+    types fit a signature); any other value (a float, a NumPy float, a string, a tensor) is parsed against
+    torch's signatures, which name it where none takes it (pyfront's ops read ``1.0`` as an int). An int
+    costs a type test and a range test; the functions and methods without such an argument pay nothing
+    (add, matmul, relu, the reductions)."""
+    def refused(args, kwargs):
+        parse(name, _signatures(name, method), args, kwargs, method)
+
+    @functools.wraps(fn)
+    def read(*args, **kwargs):
+        for i, arg, none in at:
+            v = args[i] if i < len(args) else kwargs.get(arg, _ABSENT)
+            if type(v) is int:
+                if not LONG_LONG_MIN <= v <= LONG_LONG_MAX:
+                    refused(args, kwargs)  # (a wrong type elsewhere is named first)
+                    check_long_long(v)
+            elif v is not _ABSENT and not (v is None and none) and not reads_as_int(v):
+                refused(args, kwargs)
+                if not isinstance(v, (Tensor, list, tuple)) and _symint_index(v):  # a SymInt's: its int
+                    args, kwargs = _replaced(args, kwargs, i, arg, operator.index(v))
+        return fn(*args, **kwargs)
+    return read
+
+
+def _replaced(args: tuple, kwargs: dict, i: int, arg: str, v) -> tuple:
+    """(args, kwargs) with the argument at position ``i`` (or keyword ``arg`` past them) set to ``v``."""
+    if i < len(args):
+        return (*args[:i], v, *args[i + 1:]), kwargs
+    return args, {**kwargs, arg: v}
 
 
 def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = None):
@@ -429,6 +494,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
         and (p.name in int_named or i in int_at and p.kind is p.POSITIONAL_OR_KEYWORD)}  # (not a *sizes)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
+    if int_args := () if prefix or name.startswith("_") else _int_args(name, method, params):
+        fn = _ints_read(fn, name, method, int_args)
     if (not tensor_first and not takes_dtype and not aliases and other_at is None and not flags
             and not nones and not ints and on_failure is None):
         return fn
@@ -508,7 +575,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     raise
             d = kwargs.get("dtype")
             if d is not None and not isinstance(d, dt.dtype):
-                if d not in _PY_DTYPES:
+                if not (isinstance(d, type) and d in _PY_DTYPES):
+                    if known:  # torch's parser judges the whole call first: a keyword it lacks, one left out
+                        parse(shown_name, _signatures(shown_name, method), args, kwargs, method)
                     shown = args[1:] if method else args
                     dimless = name in _DIM_OVERLOADS and len(args) < 2 and "dim" not in kwargs
                     if name in _OVERLOADED_DTYPE or dimless:
@@ -610,12 +679,16 @@ _SHOWN = {"Tensor": "Tensor", "int": "int", "float": "float", "Scalar": "Number"
 
 class _Param:
     """One parameter of a signature: ``Tensor? weight=None`` -> type, name, None allowed, has a default."""
-    __slots__ = ("type", "name", "none", "default", "kw_only")
+    __slots__ = ("type", "name", "none", "default", "kw_only", "symint")
 
     def __init__(self, text: str, kw_only: bool):
         decl, _, default = text.partition("=")
         ptype, self.name = decl.split()
         self.type = ptype.rstrip("?")
+        # a SymInt is an int to every check and message here; torch's parser takes any index there too
+        self.symint = self.type.startswith("SymInt")
+        if self.symint:
+            self.type = self.type.replace("SymInt", "int")
         self.none = ptype.endswith("?") or default in ("None", "()")  # an empty list default takes None too
         self.default, self.kw_only = bool(default), kw_only
 
@@ -647,7 +720,7 @@ def _element_type(ptype: str, v) -> str | None:
     return None if ok else typename(v)
 
 
-def _accepts(ptype: str, v) -> bool:
+def _accepts(ptype: str, v, symint: bool = False) -> bool:
     if ptype == "Tensor":  # a sparse tensor is one too (the function then takes it or refuses it)
         return isinstance(v, Tensor) or isinstance(v, sparse_seam.TYPES)
     if ptype == "int":
@@ -666,7 +739,7 @@ def _accepts(ptype: str, v) -> bool:
         return isinstance(v, (list, tuple)) and all(isinstance(a, (Tensor, *sparse_seam.TYPES)) for a in v)
     if ptype in ("int[]", "int[1]"):
         if ptype == "int[1]" and not isinstance(v, (list, tuple)):
-            return single_int_list(v) is not None
+            return single_int_list(v, symint) is not None
         # torch's parser looks at the first element only: the others fail later, as they unpack
         return isinstance(v, (list, tuple)) and (not v or index_like(v[0]))
     if ptype == "float[]":
@@ -677,10 +750,29 @@ def _accepts(ptype: str, v) -> bool:
     return True  # layouts, devices, generators, names: pyfront's own checks
 
 
+def _symint_index(v) -> bool:
+    """Whether torch's parser takes ``v``, no int to ``_accepts``, where a ``SymInt`` goes: an object whose
+    ``__index__`` works (a 0-d integer NumPy array), no bool and no tensor (their checks are an int's)."""
+    if isinstance(v, (bool, Tensor)):
+        return False
+    try:
+        operator.index(v)
+    except TypeError:
+        return False
+    return True
+
+
 def _unpack_ints(name: str, arg: str, v) -> None:
-    """torch's error for an element after the first of an int list that is no int (a bool is one there)."""
-    for j, a in enumerate(v[1:], 2):
-        if not (index_like(a) or isinstance(a, bool)):
+    """torch's error for an element of an int list that its unpacking refuses, the first in order: after
+    the first element (whose type the match looked at), one that is no int (a bool is one there); any
+    Python int outside int64, read as a C long long (its text goes on with a C++ backtrace: the first
+    line)."""
+    for j, a in enumerate(v, 1):
+        if type(a) is int:
+            if not LONG_LONG_MIN <= a <= LONG_LONG_MAX:
+                raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {j} with "
+                                'error "Overflow when unpacking long long')
+        elif j > 1 and not (index_like(a) or isinstance(a, bool)):
             raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {j} with error "
                             f'"type must be tuple of ints,but got {typename(a)}"')
 
@@ -701,7 +793,7 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
                             f"{len(args)} were given")
         raise TypeError(f"{name}() takes {positional} positional argument{'s' * (positional != 1)} but "
                         f"{len(args)} {'was' if len(args) == 1 else 'were'} given")
-    used = 0
+    used, lists = 0, []
     for i, p in enumerate(sig):
         keyword = i >= len(args)
         if keyword:
@@ -718,9 +810,9 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
             used += 1
         else:
             v = args[i]
-        if (v is None and p.none) or _accepts(p.type, v):
-            if p.type in ("int[]", "int[1]") and isinstance(v, (list, tuple)):
-                _unpack_ints(name, p.name, v)
+        if (v is None and p.none) or _accepts(p.type, v, p.symint) or p.symint and _symint_index(v):
+            if p.type in _INTS and (type(v) is int or p.type != "int" and isinstance(v, (list, tuple))):
+                lists.append((p.name, v))
             continue
         if p.type == "Tensor[]" and isinstance(v, (list, tuple)):  # torch's parser raises here whenever it
             bad = next(j for j, a in enumerate(v) if not isinstance(a, Tensor))  # tries the signature
@@ -747,6 +839,11 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
                 raise TypeError(f"{name}() got multiple values for argument '{twice}'")
             raise TypeError(f"{name}() got an unexpected keyword argument '{extra}'")
         return False
+    for arg, v in lists:  # torch unpacks the ints of the signature it chose, once the call fits one
+        if type(v) is int:
+            check_long_long(v)
+        else:
+            _unpack_ints(name, arg, v)
     return True
 
 

@@ -1,6 +1,7 @@
 """torch 2.13's Python-binding signatures of the functions argcheck parses calls against, in
-its schema types ("int[1]": a single int is taken too; "?": None is). Written by
-tests/scripts/gen_signatures.py from torch's stub of its bindings; not edited by hand."""
+its schema types ("int[1]": a single int is taken too; "SymInt": an int, or a 0-d integer NumPy
+array; "?": None is). Written by tests/scripts/gen_signatures.py from torch's stub of its
+bindings; not edited by hand."""
 
 SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'adaptive_avg_pool1d': ('Tensor input, int[1] output_size',),
@@ -38,7 +39,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'argmin': ('Tensor input, int? dim=None, bool keepdim=False, *, Tensor? out=None',),
  'argsort': ('Tensor input, *, bool stable, int dim=-1, bool descending=False, Tensor? out=None',
              'Tensor input, int dim=-1, bool descending=False'),
- 'as_strided_scatter': ('Tensor input, Tensor src, int[] size, int[] stride, int? storage_offset=None',),
+ 'as_strided_scatter': ('Tensor input, Tensor src, int[] size, int[] stride, SymInt? storage_offset=None',),
  'asinh': ('Tensor input, *, Tensor? out=None',),
  'atanh': ('Tensor input, *, Tensor? out=None',),
  'avg_pool1d': ('Tensor input, int[1] kernel_size, int[1] stride=(), int[1] padding=0, bool ceil_mode=False, '
@@ -63,7 +64,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'bilinear': ('Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None',),
  'binary_cross_entropy_with_logits': ('Tensor input, Tensor target, Tensor? weight=None, Tensor? '
                                       'pos_weight=None, int reduction=1',),
- 'bincount': ('Tensor input, Tensor? weights=None, int minlength=0',),
+ 'bincount': ('Tensor input, Tensor? weights=None, SymInt minlength=0',),
  'blackman_window': ('int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? '
                      'device=None, bool? pin_memory=False, bool? requires_grad=False',
                      'int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, '
@@ -75,7 +76,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'cat': ('Tensor[] tensors, int dim=0, *, Tensor? out=None',),
  'celu': ('Tensor input, Scalar alpha=1.0',),
  'celu_': ('Tensor input, Scalar alpha=1.0',),
- 'channel_shuffle': ('Tensor input, int groups',),
+ 'channel_shuffle': ('Tensor input, SymInt groups',),
  'chunk': ('Tensor input, int chunks, int dim=0',),
  'clamp': ('Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor? out=None',
            'Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor? out=None'),
@@ -89,24 +90,24 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'concat': ('Tensor[] tensors, int dim=0, *, Tensor? out=None',),
  'concatenate': ('Tensor[] tensors, int dim=0, *, Tensor? out=None',),
  'constant_pad_nd': ('Tensor input, int[] pad, Scalar value=0',),
- 'conv1d': ('Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] '
-            'dilation=1, int groups=1',
-            "Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, str padding='valid', int[1] "
-            'dilation=1, int groups=1'),
- 'conv2d': ('Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] '
-            'dilation=1, int groups=1',
-            "Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, str padding='valid', int[1] "
-            'dilation=1, int groups=1'),
- 'conv3d': ('Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] '
-            'dilation=1, int groups=1',
-            "Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, str padding='valid', int[1] "
-            'dilation=1, int groups=1'),
- 'conv_transpose1d': ('Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, '
-                      'int[1] output_padding=0, int groups=1, int[1] dilation=1',),
- 'conv_transpose2d': ('Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, '
-                      'int[1] output_padding=0, int groups=1, int[1] dilation=1',),
- 'conv_transpose3d': ('Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, '
-                      'int[1] output_padding=0, int groups=1, int[1] dilation=1',),
+ 'conv1d': ('Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] padding=0, '
+            'SymInt[1] dilation=1, SymInt groups=1',
+            "Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, str padding='valid', "
+            'SymInt[1] dilation=1, SymInt groups=1'),
+ 'conv2d': ('Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] padding=0, '
+            'SymInt[1] dilation=1, SymInt groups=1',
+            "Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, str padding='valid', "
+            'SymInt[1] dilation=1, SymInt groups=1'),
+ 'conv3d': ('Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] padding=0, '
+            'SymInt[1] dilation=1, SymInt groups=1',
+            "Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, str padding='valid', "
+            'SymInt[1] dilation=1, SymInt groups=1'),
+ 'conv_transpose1d': ('Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] '
+                      'padding=0, SymInt[1] output_padding=0, SymInt groups=1, SymInt[1] dilation=1',),
+ 'conv_transpose2d': ('Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] '
+                      'padding=0, SymInt[1] output_padding=0, SymInt groups=1, SymInt[1] dilation=1',),
+ 'conv_transpose3d': ('Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] '
+                      'padding=0, SymInt[1] output_padding=0, SymInt groups=1, SymInt[1] dilation=1',),
  'corrcoef': ('Tensor input',),
  'cosine_embedding_loss': ('Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=1',),
  'cosine_similarity': ('Tensor x1, Tensor x2, int dim=1, float eps=1e-08',),
@@ -134,15 +135,15 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'dropout_': ('Tensor input, float p, bool train',),
  'dsplit': ('Tensor input, int sections', 'Tensor input, int[] indices'),
  '_nn.elu_': ('Tensor input, float alpha=...',),
- 'embedding': ('Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool '
+ 'embedding': ('Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool '
                'sparse=False',),
  'empty_strided': ('int[] size, int[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? '
                    'device=None, bool? pin_memory=False, bool? requires_grad=False',),
  'erfc': ('Tensor input, *, Tensor? out=None',),
  'erfinv': ('Tensor input, *, Tensor? out=None',),
- 'eye': ('int n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
+ 'eye': ('SymInt n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
          'bool? pin_memory=False, bool? requires_grad=False',
-         'int n, int m, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? '
+         'SymInt n, SymInt m, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? '
          'device=None, bool? pin_memory=False, bool? requires_grad=False'),
  'feature_alpha_dropout': ('Tensor input, float p, bool train',),
  'feature_alpha_dropout_': ('Tensor input, float p, bool train',),
@@ -229,7 +230,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                    'layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False'),
  'kl_div': ('Tensor input, Tensor target, int reduction=1, *, bool log_target=False',),
  'kron': ('Tensor input, Tensor other, *, Tensor? out=None',),
- 'kthvalue': ('Tensor input, int k, int dim=-1, bool keepdim=False, *, Tensor? out=None',),
+ 'kthvalue': ('Tensor input, SymInt k, int dim=-1, bool keepdim=False, *, Tensor? out=None',),
  'layer_norm': ('Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float '
                 'eps=1e-05, bool cudnn_enable=True',),
  'lcm': ('Tensor input, Tensor other, *, Tensor? out=None',),
@@ -333,10 +334,10 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                  'Tensor? out=None'),
  'nansum': ('Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor? '
             'out=None',),
- 'narrow': ('Tensor input, int dim, Tensor start, int length',
-            'Tensor input, int dim, int start, int length'),
- 'narrow_copy': ('Tensor input, int dim, int start, int length, *, Tensor? out=None',),
- 'native_channel_shuffle': ('Tensor input, int groups',),
+ 'narrow': ('Tensor input, int dim, Tensor start, SymInt length',
+            'Tensor input, int dim, SymInt start, SymInt length'),
+ 'narrow_copy': ('Tensor input, int dim, SymInt start, SymInt length, *, Tensor? out=None',),
+ 'native_channel_shuffle': ('Tensor input, SymInt groups',),
  'native_layer_norm': ('Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps',),
  'nextafter': ('Tensor input, Tensor other, *, Tensor? out=None',),
  'nonzero': ('Tensor input, *, Any as_tuple=False, Tensor? out=None', 'Tensor input, *, Any as_tuple'),
@@ -362,20 +363,20 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
               "Tensor input, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', "
               'Tensor? out=None'),
  'rad2deg': ('Tensor input, *, Tensor? out=None',),
- 'randperm': ('int n, *, Generator? generator, Tensor? out=None, ScalarType? dtype=None, Layout? '
+ 'randperm': ('SymInt n, *, Generator? generator, Tensor? out=None, ScalarType? dtype=None, Layout? '
               'layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False',
-              'int n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
-              'bool? pin_memory=False, bool? requires_grad=False'),
+              'SymInt n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? '
+              'device=None, bool? pin_memory=False, bool? requires_grad=False'),
  'range': ('Scalar start, Scalar end, Scalar step=1, *, Tensor? out=None, ScalarType? dtype=None, Device? '
            'device=None, bool requires_grad=False, bool pin_memory=False',),
  'ravel': ('Tensor input',),
  'relu_': ('Tensor input',),
  'renorm': ('Tensor input, Scalar p, int dim, Scalar maxnorm, *, Tensor? out=None',),
- 'repeat_interleave': ('Tensor input, Tensor repeats, int? dim=None, *, int? output_size=None',
-                       'Tensor repeats, *, int? output_size=None',
-                       'Tensor input, int repeats, int? dim=None, *, int? output_size=None'),
+ 'repeat_interleave': ('Tensor input, Tensor repeats, int? dim=None, *, SymInt? output_size=None',
+                       'Tensor repeats, *, SymInt? output_size=None',
+                       'Tensor input, SymInt repeats, int? dim=None, *, SymInt? output_size=None'),
  'rms_norm': ('Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None',),
- 'roll': ('Tensor input, int[1] shifts, int[1] dims=()',),
+ 'roll': ('Tensor input, SymInt[1] shifts, int[1] dims=()',),
  'rot90': ('Tensor input, int k=1, int[] dims=(0,1)',),
  'round': ('Tensor input, *, Tensor? out=None', 'Tensor input, *, int decimals, Tensor? out=None'),
  'row_stack': ('Tensor[] tensors, *, Tensor? out=None',),
@@ -397,17 +398,18 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                   'side=None, Tensor? sorter=None, Tensor? out=None',
                   'Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? '
                   'side=None, Tensor? sorter=None, Tensor? out=None'),
- 'select': ('Tensor input, int dim, int index',),
- 'select_copy': ('Tensor input, int dim, int index, *, Tensor? out=None',),
- 'select_scatter': ('Tensor input, Tensor src, int dim, int index',),
+ 'select': ('Tensor input, int dim, SymInt index',),
+ 'select_copy': ('Tensor input, int dim, SymInt index, *, Tensor? out=None',),
+ 'select_scatter': ('Tensor input, Tensor src, int dim, SymInt index',),
  'selu': ('Tensor input',),
  'selu_': ('Tensor input',),
  'sgn': ('Tensor input, *, Tensor? out=None',),
  'signbit': ('Tensor input, *, Tensor? out=None',),
  'sinc': ('Tensor input, *, Tensor? out=None',),
- 'slice_copy': ('Tensor input, int dim=0, int? start=None, int? end=None, int step=1, *, Tensor? out=None',),
- 'slice_scatter': ('Tensor input, Tensor src, int dim=0, int? start=None, int? end=None, int step=1, *, '
-                   'Tensor? out=None',),
+ 'slice_copy': ('Tensor input, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor? '
+                'out=None',),
+ 'slice_scatter': ('Tensor input, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt '
+                   'step=1, *, Tensor? out=None',),
  'softmax': ('Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None',),
  '_nn.softplus': ('Tensor input, float beta=..., float threshold=...',),
  '_nn.softshrink': ('Tensor input, float lambd=...',),
@@ -499,7 +501,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'special_zeta': ('Tensor input, Tensor other, *, Tensor? out=None',
                   'Scalar self, Tensor other, *, Tensor? out=None',
                   'Tensor input, Scalar other, *, Tensor? out=None'),
- 'split_copy': ('Tensor input, int split_size, int dim=0, *, Tensor[]? out=None',),
+ 'split_copy': ('Tensor input, SymInt split_size, int dim=0, *, Tensor[]? out=None',),
  'split_with_sizes': ('Tensor input, int[] split_sizes, int dim=0',),
  'split_with_sizes_copy': ('Tensor input, int[] split_sizes, int dim=0, *, Tensor[]? out=None',),
  'squeeze': ('Tensor input', 'Tensor input, int dim', 'Tensor input, int[] dim'),
@@ -520,30 +522,30 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'take': ('Tensor input, Tensor index, *, Tensor? out=None',),
  'take_along_dim': ('Tensor input, Tensor indices, int? dim=None, *, Tensor? out=None',),
  'tensor_split': ('Tensor input, Tensor tensor_indices_or_sections, int dim=0',
-                  'Tensor input, int sections, int dim=0',
+                  'Tensor input, SymInt sections, int dim=0',
                   'Tensor input, int[] indices, int dim=0'),
  'threshold': ('Tensor input, Scalar threshold, Scalar value, *, Tensor? out=None',),
  'threshold_': ('Tensor input, Scalar threshold, Scalar value',),
  'tile': ('Tensor input, int[] dims',),
- 'topk': ('Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor? out=None',),
+ 'topk': ('Tensor input, SymInt k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor? out=None',),
  'trace': ('Tensor input',),
  'transpose': ('Tensor input, int dim0, int dim1',),
  'transpose_copy': ('Tensor input, int dim0, int dim1, *, Tensor? out=None',),
  'trapezoid': ('Tensor y, Tensor x, *, int dim=-1', 'Tensor y, *, Scalar dx=1, int dim=-1'),
  'trapz': ('Tensor y, *, float dx=1, int dim=-1', 'Tensor y, Tensor x, *, int dim=-1'),
- 'tril': ('Tensor input, int diagonal=0, *, Tensor? out=None',),
+ 'tril': ('Tensor input, SymInt diagonal=0, *, Tensor? out=None',),
  'tril_indices': ('int row, int col, int offset=0, *, ScalarType? dtype=None, Layout? layout=None, Device? '
                   'device=None, bool? pin_memory=False, bool? requires_grad=False',),
  'triplet_margin_loss': ('Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, '
                          'float eps=1e-06, bool swap=False, int reduction=1',),
- 'triu': ('Tensor input, int diagonal=0, *, Tensor? out=None',),
+ 'triu': ('Tensor input, SymInt diagonal=0, *, Tensor? out=None',),
  'triu_indices': ('int row, int col, int offset=0, *, ScalarType? dtype=None, Layout? layout=None, Device? '
                   'device=None, bool? pin_memory=False, bool? requires_grad=False',),
  'unbind': ('Tensor input, int dim=0',),
  'unbind_copy': ('Tensor input, int dim=0, *, Tensor[]? out=None',),
  'unflatten': ('Tensor input, int dim, int[] sizes',),
  'unsafe_chunk': ('Tensor input, int chunks, int dim=0',),
- 'unsafe_split': ('Tensor input, int split_size, int dim=0',),
+ 'unsafe_split': ('Tensor input, SymInt split_size, int dim=0',),
  'unsafe_split_with_sizes': ('Tensor input, int[] split_sizes, int dim=0',),
  'unsqueeze': ('Tensor input, int dim',),
  'unsqueeze_copy': ('Tensor input, int dim, *, Tensor? out=None',),

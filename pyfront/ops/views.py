@@ -13,7 +13,7 @@ from ..autograd.dual import ON as _DUAL, set_tangent
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import HALVES, int64, type_name
-from ..shape import (check_long_long, contiguous_strides, extent, index_like, infer_size, list_dims, normalize_dim,
+from ..shape import (contiguous_strides, extent, index_like, infer_size, list_dims, normalize_dim,
                      reads_as_int, view_strides)
 from ..storage import elements
 from .dispatch import _record, apply, apply_as
@@ -525,8 +525,6 @@ def _unsqueeze(input, dim, name):
 
 
 def narrow(input, dim, start, length):
-    check_long_long(start)
-    check_long_long(length)
     d = normalize_dim(dim, input.dim())
     size = input.shape[d]
     start = int(start)
@@ -562,7 +560,6 @@ def slice_dim(input, dim, start, stop, step=1):
 
 
 def select(input, dim, index):
-    check_long_long(index)
     n = input.dim()
     if n == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -576,7 +573,6 @@ def select(input, dim, index):
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
-    check_long_long(offset)
     n = input.dim()
     a, b = normalize_dim(dim1, n), normalize_dim(dim2, n)
     if a == b:

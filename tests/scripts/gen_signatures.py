@@ -23,10 +23,10 @@ NN_STUB = STUB.with_name("_nn.pyi")
 TABLE = pathlib.Path(__file__).resolve().parents[2] / "pyfront" / "ops" / "signatures.py"
 # the stub's annotations -> torch's schema types (a trailing "?": None is allowed)
 TYPES = {
-    "Tensor": "Tensor", "_int": "int", "_int | SymInt": "int", "_float": "float", "_bool": "bool",
+    "Tensor": "Tensor", "_int": "int", "_int | SymInt": "SymInt", "_float": "float", "_bool": "bool",
     "Number | _complex": "Scalar", "Number": "Scalar", "_dtype": "ScalarType", "str": "str",
     "Sequence[_int | SymInt]": "int[]", "_size": "int[]", "_int | _size": "int[1]",
-    "_int | SymInt | Sequence[_int | SymInt]": "int[1]", "tuple[Tensor, ...] | list[Tensor]": "Tensor[]",
+    "_int | SymInt | Sequence[_int | SymInt]": "SymInt[1]", "tuple[Tensor, ...] | list[Tensor]": "Tensor[]",
     "Tensor | tuple[Tensor, ...] | list[Tensor]": "Tensor", "Sequence[_float]": "float[]",
     "Sequence[Number | _complex]": "Scalar[]", "_layout": "Layout", "DeviceLikeType": "Device",
     "Generator": "Generator", "memory_format": "MemoryFormat", "list[str | None]": "Dimname[]",
@@ -167,8 +167,9 @@ def main(names):
     ordered = dict(sorted(table.items(), key=_unprefixed))
     TABLE.write_text(
         '"""torch 2.13\'s Python-binding signatures of the functions argcheck parses calls against, in\n'
-        "its schema types (\"int[1]\": a single int is taken too; \"?\": None is). Written by\n"
-        'tests/scripts/gen_signatures.py from torch\'s stub of its bindings; not edited by hand."""\n\n'
+        "its schema types (\"int[1]\": a single int is taken too; \"SymInt\": an int, or a 0-d integer "
+        "NumPy\narray; \"?\": None is). Written by tests/scripts/gen_signatures.py from torch's stub of its\n"
+        'bindings; not edited by hand."""\n\n'
         f"SIGNATURES = {pprint.pformat(ordered, width=110, sort_dicts=False)}\n\n"
         "# torch.nn.functional's functions that are C++ bindings in torch -> their SIGNATURES key\n"
         f"F_BUILTINS = {pprint.pformat(dict(sorted(builtins.items())), width=110)}\n\n"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ... import dtypes as dt
 from ...autograd.graph import also_saves
-from ...shape import Size, broadcast_shapes as _broadcast, check_long_long, normalize_dim
+from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim
 from ...tensor import Tensor
 from ..argcheck import must_be, typename
 from ..creation import ones, tensor, zeros
@@ -298,7 +298,6 @@ def kron(input, other):
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on first), as
     ``torch.diff``; bool tensors differ by xor. Raises RuntimeError for a 0-d input or a negative ``n``."""
-    check_long_long(n)
     if input.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:

@@ -15,7 +15,7 @@ from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import also_saves, saved_as_torch
 from ...autograd.grad_mode import is_grad_enabled
-from ...shape import broadcast_shapes, check_long_long, normalize_dim
+from ...shape import broadcast_shapes, normalize_dim
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import typename
@@ -134,7 +134,6 @@ def _diag_embedded(input, offset, dim1, dim2):
                "DiagEmbedBackward0" if input.dim() == 1 else "DiagonalBackward0_copy"))
 def diag(input, diagonal=0):
     """The ``diagonal``-th diagonal of a matrix (a copy), or a square matrix with a vector on it."""
-    check_long_long(diagonal)
     if input.dim() == 1:
         return diag_embed(input, diagonal, 0, 1)
     if input.dim() != 2:

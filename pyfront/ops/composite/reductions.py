@@ -14,7 +14,7 @@ from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.saved_names import as_torch_saves
 from ...autograd.grad_mode import _state as _grad_state
-from ...shape import check_long_long, index_like, normalize_dim, reads_as_int
+from ...shape import index_like, normalize_dim, reads_as_int
 from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import invalid_combination
@@ -409,7 +409,6 @@ def _order(input, d, how, k=0, largest=False, sorted=True):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices: equal elements, and the
     order without ``sorted``, as torch's CPU kernel gives them (std::partial_sort or std::nth_element)."""
-    check_long_long(k)
     if input.dtype is dt.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     red.refuse_complex_order(input, " topk does not support complex dtypes on CPU")
@@ -471,7 +470,6 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     """
     if isinstance(k, bool):  # (the argument check then gives torch's text)
         raise TypeError("kthvalue(): k must be an int, not bool")
-    check_long_long(k)
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     d = normalize_dim(dim, input.dim())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ... import dtypes as dt
-from ...shape import check_long_long, list_dims, normalize_dim, single_int_list
+from ...shape import list_dims, normalize_dim, single_int_list
 from ...tensor import Tensor
 from ..common import Formula
 from ..creation import arange, full, int_tuple, require_args, type_name
@@ -131,8 +131,7 @@ def _roll_dim(input, shift, dim):
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when no dims), as ``torch.roll``."""
     # torch's int[1] parse: one int, or a list parsed as every size argument's
-    check_long_long(shifts)
-    shifts = int_tuple(single_int_list(shifts) or (shifts,), "roll", "shifts", 2)
+    shifts = int_tuple(single_int_list(shifts, symint=True) or (shifts,), "roll", "shifts", 2)
     dims = () if dims is None else int_tuple(single_int_list(dims) or (dims,), "roll", "dims", 3)
     if not shifts:
         raise RuntimeError("`shifts` required")
@@ -196,7 +195,6 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
     With only a 1-D integer tensor, the indices ``i`` repeated ``input[i]`` times. ``output_size``
     is PyTorch's hint to skip a device sync; it changes nothing here.
     """
-    check_long_long(repeats)
     if repeats is None:
         if input.dim() != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
@@ -272,7 +270,6 @@ def _triangle(name, input, keep):
 @lays_out(contiguous_result)
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims, as ``torch.tril``."""
-    check_long_long(diagonal)
     return _triangle("tril", input, lambda offset: offset <= diagonal)
 
 
@@ -280,7 +277,6 @@ def tril(input: Tensor, diagonal: int = 0) -> Tensor:
 @lays_out(contiguous_result)
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims, as ``torch.triu``."""
-    check_long_long(diagonal)
     return _triangle("triu", input, lambda offset: offset >= diagonal)
 
 

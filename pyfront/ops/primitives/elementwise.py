@@ -16,7 +16,7 @@ from ... import dtypes as dt
 from ...autograd import graph
 from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
-from ...shape import broadcast_shapes, check_long_long
+from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ...backends.scaled_add import scaled_add
@@ -684,7 +684,6 @@ def round(input, *, decimals=None):
     bool or complex kernel (round() of an integer tensor is a copy)."""
     if decimals is None:
         return _round(input)
-    check_long_long(decimals)
     if not input.dtype.is_floating_point:
         kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
