@@ -452,8 +452,9 @@ def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     (pyfront.ops.primitives.linalg.bmm)"""
 
 def broadcast_shapes(*shapes) -> Size:
-    """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``.
-    (pyfront.ops.composite.arrays.broadcast_shapes)"""
+    """The shape tensors of ``shapes`` broadcast to (an int is a 1-D shape), as ``torch.broadcast_shapes``:
+    in its order (each shape from its last dim, against the common shape built so far), so its error
+    names the dim and shape it stops at. (pyfront.ops.composite.arrays.broadcast_shapes)"""
 
 def broadcast_tensors(*tensors):
     """Views of ``tensors`` expanded to their common broadcast shape, as ``torch.broadcast_tensors``.

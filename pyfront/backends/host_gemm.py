@@ -111,6 +111,11 @@ def _operand(x, rows: int, cols: int):
     return None
 
 
+def _address(x) -> int:
+    # through the array interface: ``x.ctypes`` imports a NumPy module on every read
+    return x.__array_interface__["data"][0]
+
+
 def matmul(a, b, bias=None):
     """``a @ b`` of NumPy arrays of one dtype, float32 or float64: matrices ``a`` (m, k) and ``b`` (k, n),
     plus ``bias`` broadcast over the rows as addmm's, or batches ``a`` (B, m, k) and ``b`` (B, k, n), as
@@ -138,11 +143,11 @@ def matmul(a, b, bias=None):
         beta = 1.0
     head = (_ROW_MAJOR, read_a[0], read_b[0], m, n, k, 1.0)
     if not batch:
-        found[char](*head, a.ctypes.data, read_a[1], b.ctypes.data, read_b[1], beta, out.ctypes.data, n)
+        found[char](*head, _address(a), read_a[1], _address(b), read_b[1], beta, _address(out), n)
         return out
     step, (sa, sb) = a.itemsize, (a.strides[0], b.strides[0])
     if not (0 <= sa <= _LIMIT * step and 0 <= sb <= _LIMIT * step and sa % step == sb % step == 0):
         return None
-    found["batched" + char](*head, a.ctypes.data, read_a[1], sa // step, b.ctypes.data, read_b[1], sb // step,
-                           beta, out.ctypes.data, n, m * n, batch[0])
+    found["batched" + char](*head, _address(a), read_a[1], sa // step, _address(b), read_b[1], sb // step,
+                           beta, _address(out), n, m * n, batch[0])
     return out
