@@ -71,9 +71,8 @@ KNOWN_EDGE_FAULTS = {
     "addbmm-18": ("cpu webgpu", "torch adds input and each batch in turn: -inf + inf"),
     # the values match; the gradients sum huge products of both signs (the cotangent's), whose float32 partial
     # sums pass 3.4e38 or not by summation order: inf in torch's gemm order, finite (or -3.4e38) in pyfront's
-    # (conv2d's on the cpu: its small batched products now summed in torch's order)
-    "nn.functional.conv2d-27": ("webgpu", SUM_ORDER),
-    "nn.functional.conv2d-28": ("webgpu", SUM_ORDER),
+    "nn.functional.conv2d-27": ("cpu webgpu", SUM_ORDER),
+    "nn.functional.conv2d-28": ("cpu webgpu", SUM_ORDER),
     "nn.functional.conv_transpose2d-19": ("cpu webgpu", SUM_ORDER),
     "nn.functional.conv_transpose2d-20": ("cpu webgpu", SUM_ORDER),
     # 3-d: the values too, as the sum over the kernel's depth of 2-d convolutions adds its partial sums in
