@@ -119,8 +119,9 @@ def _address(x) -> int:
 def matmul(a, b, bias=None):
     """``a @ b`` of NumPy arrays of one dtype, float32 or float64: matrices ``a`` (m, k) and ``b`` (k, n),
     plus ``bias`` broadcast over the rows as addmm's, or batches ``a`` (B, m, k) and ``b`` (B, k, n), as
-    bmm's; a fresh row-major (m, n) or (B, m, n) array computed by MKL. None (nothing computed) where MKL
-    is absent or cannot take these operands: the caller uses NumPy."""
+    bmm's; a fresh row-major (m, n) or (B, m, n) array computed by MKL (an operand it cannot read in place
+    copied first). None (nothing computed) where MKL is absent or cannot take these operands (other dtypes,
+    sizes or batch strides past its 32-bit integers): the caller uses NumPy."""
     found = _routines()
     if not found:
         return None
@@ -133,9 +134,19 @@ def matmul(a, b, bias=None):
     n = b.shape[-1]
     if not (m and n and k and all(batch)) or max(m, n, k, *batch) > _LIMIT:  # empty: NumPy's zeros
         return None
-    read_a, read_b = _operand(a, m, k), _operand(b, k, n)
-    if read_a is None or read_b is None:
+    step = a.itemsize
+    if batch and (m * n > _LIMIT or not all(0 <= x.strides[0] <= _LIMIT * step and x.strides[0] % step == 0
+                                            for x in (a, b))):
         return None
+    # an operand BLAS cannot read where it is (broadcast rows, a step, unaligned) is copied row-major, as
+    # torch's addmm and bmm copy one: the product is still MKL's, so still torch's numbers
+    read_a, read_b = _operand(a, m, k), _operand(b, k, n)
+    if read_a is None:
+        a = np.ascontiguousarray(a)
+        read_a = _operand(a, m, k)
+    if read_b is None:
+        b = np.ascontiguousarray(b)
+        read_b = _operand(b, k, n)
     out = np.empty((*batch, m, n), a.dtype)
     beta = 0.0  # C is not read: its garbage (NaN) cannot reach the result
     if bias is not None and not batch:
@@ -145,9 +156,6 @@ def matmul(a, b, bias=None):
     if not batch:
         found[char](*head, _address(a), read_a[1], _address(b), read_b[1], beta, _address(out), n)
         return out
-    step, (sa, sb) = a.itemsize, (a.strides[0], b.strides[0])
-    if not (0 <= sa <= _LIMIT * step and 0 <= sb <= _LIMIT * step and sa % step == sb % step == 0):
-        return None
-    found["batched" + char](*head, _address(a), read_a[1], sa // step, _address(b), read_b[1], sb // step,
-                           beta, _address(out), n, m * n, batch[0])
+    found["batched" + char](*head, _address(a), read_a[1], a.strides[0] // step, _address(b), read_b[1],
+                           b.strides[0] // step, beta, _address(out), n, m * n, batch[0])
     return out
