@@ -1,11 +1,13 @@
 """Activation checkpointing: keep only a function's inputs, and run it again in backward.
 
-``checkpoint(fn, *args)`` runs ``fn`` without recording a graph; backward runs it a second time
-with the graph on (the random-number state restored, so dropout draws the same mask) and
+``checkpoint(fn, *args, use_reentrant=True)`` runs ``fn`` without recording a graph; backward runs it a
+second time with the graph on (the random-number state restored, so dropout draws the same mask) and
 propagates through that. Parameters reached through a Module (``fn`` itself, or a bound method of
 one) are inputs of the checkpoint node, so ``autograd.grad`` sees them; any other leaf ``fn``
 closes over gets its gradient accumulated into ``.grad`` during backward, as in PyTorch's
-reentrant variant.
+reentrant variant. ``use_reentrant=False`` records ``fn``'s own graph and keeps, in place of each tensor
+it saves, that tensor's place in the order of saving (saved-tensor hooks, as torch's): the first read in
+backward recomputes them all, so the gradients are the plain call's, create_graph included.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import warnings
 from .. import autograd
 from ..autograd.function import Function
 from ..autograd.grad_mode import enable_grad
+from ..autograd.saved_hooks import saved_tensors_hooks
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
 
@@ -88,6 +91,40 @@ class CheckpointFunction(Function):
         return (None, None, None, *arg_grads, *it)
 
 
+def _without_reentrant(run, preserve_rng_state: bool, args):
+    """torch's non-reentrant variant: ``run`` records its graph as usual, but every tensor its nodes save
+    is kept as its place in the order of saving; the first read of one in backward runs ``run`` again
+    (the random-number state restored) with grad on, collecting the tensors it saves in the same order,
+    and each place reads its recomputed tensor. So the graph is the plain call's: gradients of leaves the
+    function closes over, ``autograd.grad`` leaving other ``.grad`` alone, ``create_graph`` (the
+    recomputed tensors carry their own graph) and outputs of any structure, as torch's."""
+    rng = get_rng_state() if preserve_rng_state else None
+    recomputed = []
+    count = [0]
+
+    def pack(tensor):
+        count[0] += 1
+        return count[0] - 1
+
+    def unpack(place):
+        if not recomputed:
+            current = get_rng_state()
+            if rng is not None:
+                set_rng_state(rng)
+            try:
+                with saved_tensors_hooks(lambda t: recomputed.append(t) or t, lambda t: t), enable_grad():
+                    run(*args)
+            finally:
+                set_rng_state(current)
+        if place >= len(recomputed):
+            raise RuntimeError("torch.utils.checkpoint: the recomputed function saved fewer tensors for "
+                               "backward than the forward did (it must run the same ops both times)")
+        return recomputed[place]
+
+    with saved_tensors_hooks(pack, unpack):
+        return run(*args)
+
+
 def noop_context_fn():
     """checkpoint's default ``context_fn``: two context managers that do nothing."""
     return contextlib.nullcontext(), contextlib.nullcontext()
@@ -150,8 +187,8 @@ def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=no
     Args:
         function: what to run (a Module, or any callable of tensors).
         args: its positional arguments.
-        use_reentrant: PyTorch's two implementations; both are served by the same recomputation
-            here. Leaving it out warns, as PyTorch 2.13 does.
+        use_reentrant: PyTorch's two implementations (see the module's text). Leaving it out warns,
+            as PyTorch 2.13 does, and takes the reentrant one.
         context_fn: (``use_reentrant=False``) returns two context managers: the forward runs under the
             first, the recomputation under the second. Default: :func:`noop_context_fn`
         determinism_check: (``use_reentrant=False``) ``"default"`` or ``"none"``; accepted.
@@ -175,6 +212,8 @@ def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=no
     run = (lambda *a: function(*a, **kwargs)) if kwargs else function
     if context_fn is not noop_context_fn:
         run = _in_contexts(run, *context_fn())
+    if not use_reentrant:
+        return _without_reentrant(run, preserve_rng_state, args)
     params = _module_parameters(function)
     tensors = [a for a in args if isinstance(a, Tensor)]
     if use_reentrant and not any(t.requires_grad for t in tensors):
