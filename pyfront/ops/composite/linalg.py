@@ -15,7 +15,7 @@ from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..argcheck import typename
-from ..common import in_float32
+from ..common import check_fits, in_float32
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import addmm_bias, bmm, check_not_bool, mm
@@ -243,6 +243,7 @@ def _scaled(t, factor, is_input=False):
     For the ``input`` term, the product is taken on a copy: ``mul`` saves its operands, and the
     in-place twins (``addmm_``, ...) overwrite ``input`` before backward reads them.
     """
+    check_fits(factor, t.dtype, opmath=True)  # torch converts beta and alpha to the type it computes in
     if not t.dtype.is_floating_point and not isinstance(factor, bool):
         factor = int(factor)  # PyTorch casts the scalars to an integer input's type
     if factor == 0:

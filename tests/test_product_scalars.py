@@ -1,0 +1,39 @@
+"""beta and alpha of the add-and-multiply family (addmm, addmm_, addmv, baddbmm, addbmm) converted to the
+type torch computes in, with its range check: an int past the integer dtype, a complex number for a real
+dtype, a float past float32 give torch's "value cannot be converted to type ... without overflow" (pyfront
+returned wrapped, truncated or complex results: a fresh user's find)."""
+import torch
+
+import pyfront
+
+CASES = [("int64", {"alpha": 2**63}), ("int32", {"alpha": 2**40}), ("int32", {"beta": 2**31}),
+         ("int16", {"alpha": 2**20}), ("uint8", {"alpha": 300}), ("float32", {"alpha": 1j}),
+         ("float64", {"beta": 1j}), ("float16", {"alpha": 1j}), ("bfloat16", {"alpha": 1j}),
+         ("float32", {"alpha": 1e300}), ("int64", {"alpha": 1.5}), ("float32", {"alpha": 2.0, "beta": 0.5})]
+# addmv of a 16-bit input names the 16-bit type (c10::Half), not the float32 it computes in
+KNOWN = {("addmv", "float16"), ("addmv", "bfloat16")}
+
+
+def _outcome(L, op, dtype, kwargs):
+    D = getattr(L, dtype)
+    vec, mat, batch = L.ones(2, dtype=D), L.ones(2, 2, dtype=D), L.ones(3, 2, 2, dtype=D)
+    calls = {"addmm": lambda: L.addmm(mat, mat, mat, **kwargs),
+             "addmv": lambda: L.addmv(vec, mat, vec, **kwargs),
+             "baddbmm": lambda: L.baddbmm(batch, batch, batch, **kwargs),
+             "addbmm": lambda: L.addbmm(mat, batch, batch, **kwargs),
+             "addmm_": lambda: mat.clone().addmm_(mat, mat, **kwargs)}
+    try:
+        return calls[op]().tolist()
+    except RuntimeError as e:
+        return str(e)
+
+
+def test_beta_and_alpha_convert_as_torchs():
+    differ = []
+    for op in ("addmm", "addmm_", "addmv", "baddbmm", "addbmm"):
+        for dtype, kwargs in CASES:
+            if (op, dtype) in KNOWN:
+                continue
+            if _outcome(torch, op, dtype, kwargs) != _outcome(pyfront, op, dtype, kwargs):
+                differ.append((op, dtype, kwargs))
+    assert not differ, differ
