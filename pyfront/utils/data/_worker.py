@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass
 
 from ... import random as _random
+from ...process import set_num_threads
 
 MP_STATUS_CHECK_INTERVAL = 5.0  # seconds between checks that the other side is still alive
 
@@ -129,6 +130,7 @@ def worker_loop(fetcher_cls, dataset, index_pipe, data_queue, done_event, auto_c
     """The body of a worker process: fetch the batches asked for until told to stop."""
     global _worker_info
     try:
+        set_num_threads(1)  # as torch's workers: one intra-op thread each (init_fn may change it)
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         init_error = fetcher = None
