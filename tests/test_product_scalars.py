@@ -37,3 +37,19 @@ def test_beta_and_alpha_convert_as_torchs():
             if _outcome(torch, op, dtype, kwargs) != _outcome(pyfront, op, dtype, kwargs):
                 differ.append((op, dtype, kwargs))
     assert not differ, differ
+
+
+def test_linear_of_a_matrix_with_a_vector_weight_and_a_bias_is_refused_as_torchs():
+    """torch runs addmm(bias, input, weight.t()) for a 2-d input with a bias: a 1-d weight is refused there,
+    and multiplied out everywhere else (pyfront computed the 2-d case: a fresh user's find)."""
+    for shapes in [((2, 4), (4,), ()), ((2, 4), (4,), (1,)), ((2, 4), (4,), None), ((3, 2, 4), (4,), ()),
+                   ((4,), (4,), ())]:
+        got = []
+        for L in (torch, pyfront):
+            x, w = L.ones(shapes[0]), L.ones(shapes[1])
+            b = None if shapes[2] is None else L.ones(shapes[2])
+            try:
+                got.append(tuple(L.nn.functional.linear(x, w, b).shape))
+            except RuntimeError as e:
+                got.append(str(e))
+        assert got[0] == got[1], shapes

@@ -118,6 +118,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             if other.dtype != weight.dtype:
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
                                    f"{scalar_name(other.dtype)} and {scalar_name(weight.dtype)}")
+        if input.dim() == 2 and weight.dim() == 1:  # torch's addmm(bias, input, weight.t()) refuses it
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
     if input.dim() == 2 and weight.dim() == 2:  # matmul's 2-d case, without its composite's wrapping
         out = mm(input, mT_view(weight, 2, "TBackward0"))  # weight.t(), without its checks
     else:
