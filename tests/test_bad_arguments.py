@@ -75,7 +75,7 @@ KNOWN_F = {
     "glu": 1, "group_norm": 17,
     "hinge_embedding_loss": 8, "huber_loss": 15, "instance_norm": 17, "interpolate": 10, "kl_div": 23,
     "l1_loss": 10, "layer_norm": 3, "leaky_relu": 4, "linear": 2,
-    "margin_ranking_loss": 10, "mse_loss": 10, "multi_head_attention_forward": 47,
+    "margin_ranking_loss": 10, "mse_loss": 10, "multi_head_attention_forward": 46,
     "multilabel_soft_margin_loss": 5, "nll_loss": 25, "normalize": 6, "poisson_nll_loss": 18,
     "rms_norm": 11, "scaled_dot_product_attention": 7,
     "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmin": 8, "softplus": 8,
