@@ -40,9 +40,15 @@ _LAYOUTS = [((n,), (n,), "dense") for n in (1, 7, 31, 33, 1000, 10001, 100003)] 
     ((300,), (600,), "step"), ((5, 6), (), "dense")]
 
 
+@pytest.mark.parametrize("blas", [True, False], ids=["blas", "numpy"])
 @pytest.mark.parametrize("dtype", _FLOATS)
 @pytest.mark.parametrize("name", ["add", "sub"])
-def test_sweep_bits(dtype, name):
+def test_sweep_bits(dtype, name, blas, monkeypatch):
+    """Every layout through OpenBLAS's axpy (operands made row-major where they are not) and through NumPy's
+    own way (Pyodide, a NumPy without OpenBLAS)."""
+    if not blas:
+        from pyfront.backends import host_blas
+        monkeypatch.setattr(host_blas, "_routines", lambda: None)
     rng = np.random.default_rng(0)
     for (shape, oshape, lay), alpha in itertools.product(_LAYOUTS, (0.1, -0.01, 3, 1e-30)):
         a, b = _data(rng, shape, dtype), _data(rng, oshape, dtype)
