@@ -91,6 +91,13 @@ class Backend(ABC):
         """``n`` values of the Philox stream of ``seed`` from word ``offset``: "uniform" in [a, b),
         "normal" with mean a and std b, "randint" in [a, b); the same numbers on every backend."""
 
+    def scaled_add_into(self, dst: Layout, other: Layout, alpha) -> bool:
+        """``dst + alpha * other`` (``other`` of ``dst``'s dtype, a shape that broadcasts to ``dst``'s, its
+        memory apart from ``dst``'s or exactly ``dst``'s) written into ``dst``'s memory, rounded once as torch's
+        ``add_(other, alpha=)``; False where this backend has no such kernel (the caller computes the sum
+        apart and writes it)."""
+        return False
+
     # -- optional multi-tensor (foreach) kernels: False where a backend has none, and the caller
     # then runs the same update op by op -------------------------------------------------------
     def foreach_sgd(self, params: list, grads: list, bufs: list, lr, momentum, dampening, weight_decay,

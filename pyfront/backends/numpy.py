@@ -456,6 +456,14 @@ class NumpyBackend(Backend):
                                "this large can't be allocated")
         raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
 
+    def scaled_add_into(self, dst, other, alpha):
+        if dst[4].name not in ("float32", "float64"):  # (16-bit floats: another rounding, in float32)
+            return False
+        a = self.array(dst)
+        with _as_torch():
+            scaled_add(np, a, self.array(other), alpha, out=a)
+        return True
+
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
         # in place, the single-tensor step's ops each with torch's rounding: every add with an alpha one
         # fused multiply-add (scaled_add: OpenBLAS's axpby on these row-major chunks), buf.mul_ one product

@@ -202,17 +202,23 @@ def _inplace(fn, name=None):
             self._warn_expanded(fn.__name__ + "_", example)
         if own_check is not None:
             own_check(self, args, kwargs)
-        # an operand over self's memory: computed apart, then read in torch's order (iteration_order)
+        # an operand over self's memory: computed apart, then read in torch's order (iteration_order);
+        # not self itself, which each element reads before it is written, as computed into self
         shared = in_order and (isinstance(args[0], Tensor) and args[0]._storage is self._storage
-                               if len(args) == 1 and not kwargs else _shares(self, args, kwargs))
+                               and args[0] is not self if len(args) == 1 and not kwargs
+                               else _shares(self, args, kwargs))
         if folds is not None and (operand or not kwargs and len(args) < 2) and not shared \
                 and _writable(self, args):
             foldable = True
             if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
                 one = operand(self, *args, **kwargs)
-                if one is not None:
+                if type(one) is tuple:  # (other, alpha): a sum rounded once, which no fold computes
+                    if ew.scaled_add_into(self, *one):
+                        self._vc.version += 1
+                        return self
+                    foldable = False
+                else:
                     args, kwargs = (one,), {}
-                foldable = one is not None  # (None: a sum rounded once, which no fold computes)
             new = into(*folds, self, args) if foldable else None
             if new is True:
                 self._vc.version += 1
@@ -271,8 +277,9 @@ def _inplace_without_derivative(fn, name):
 
 
 def _shares(self, args, kwargs) -> bool:
-    """Whether a Tensor among ``args`` and ``kwargs`` reads ``self``'s memory."""
-    return any(isinstance(a, Tensor) and a._storage is self._storage for a in (*args, *kwargs.values()))
+    """Whether a Tensor among ``args`` and ``kwargs`` other than ``self`` reads ``self``'s memory."""
+    return any(isinstance(a, Tensor) and a._storage is self._storage and a is not self
+               for a in (*args, *kwargs.values()))
 
 
 def _writable(self, args) -> bool:
