@@ -93,9 +93,9 @@ class Backend(ABC):
 
     def scaled_add_into(self, dst: Layout, other: Layout, alpha) -> bool:
         """``dst + alpha * other`` (``other`` of ``dst``'s dtype, a shape that broadcasts to ``dst``'s, its
-        memory apart from ``dst``'s or exactly ``dst``'s) written into ``dst``'s memory, rounded once as torch's
-        ``add_(other, alpha=)``; False where this backend has no such kernel (the caller computes the sum
-        apart and writes it)."""
+        memory apart from ``dst``'s or exactly ``dst``'s) written into ``dst``'s memory, rounded once as
+        torch's ``add_(other, alpha=)``; False where this backend has no such kernel (the caller computes
+        the sum apart and writes it)."""
         return False
 
     # -- optional multi-tensor (foreach) kernels: False where a backend has none, and the caller

@@ -457,7 +457,7 @@ class NumpyBackend(Backend):
         raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
 
     def scaled_add_into(self, dst, other, alpha):
-        if dst[4].name not in ("float32", "float64"):  # (16-bit floats: another rounding, in float32)
+        if dst.dtype.name not in ("float32", "float64"):  # (16-bit floats: another rounding, in float32)
             return False
         a = self.array(dst)
         with _as_torch():
