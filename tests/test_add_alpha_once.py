@@ -212,6 +212,34 @@ def test_addcmul_bits(dtype):
                 torch.lerp(torch.from_numpy(a), torch.from_numpy(b), 0.3).numpy())
 
 
+@pytest.mark.parametrize("blas", [True, False], ids=["blas", "numpy"])
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_lerp_by_a_number_bits(dtype, blas, monkeypatch):
+    """lerp by a number is one of add's sums rounded once (either form, either sign of the weight, a weight
+    axpy skips), through BLAS and without; in place too."""
+    if not blas:
+        from pyfront.backends import host_blas
+        monkeypatch.setattr(host_blas, "_routines", lambda: None)
+    rng = np.random.default_rng(7)
+    for (shape, oshape, lay), w in itertools.product(
+            # (not 1.0: torch's vectors give lerp(-0., -0., 1.) +0., its scalar tail -0., pyfront -0.)
+            _LAYOUTS[4:], (0.3, -0.2, 0.5, 0.7, 0.9999, 2.0, -3.5, 0.0, 1e-30, float("nan"), float("inf"))):
+        a, b = _data(rng, shape, dtype), _data(rng, oshape, dtype)
+        ta, tb, pa, pb = torch.from_numpy(a), torch.from_numpy(b), pyfront.tensor(a), pyfront.tensor(b)
+        if lay == "t":
+            tb, pb = tb.t(), pb.t()
+        elif lay == "step":
+            tb, pb = tb[::2], pb[::2]
+        want = torch.lerp(ta.expand_as(tb + ta), tb, w).numpy() if ta.shape != tb.shape else None
+        if want is None:
+            want = torch.lerp(ta, tb, w).numpy()
+            t2, p2 = ta.clone(), pa.clone()
+            t2.lerp_(tb, w)
+            p2.lerp_(pb, w)
+            _bits_equal(p2.numpy(), t2.numpy())
+        _bits_equal(pyfront.lerp(pa.expand(want.shape), pb, w).numpy(), want)
+
+
 @pytest.mark.parametrize("device", ["cpu", "webgpu"])
 @pytest.mark.parametrize("cls", ["Adam", "AdamW"])
 @pytest.mark.parametrize("foreach", [True, False])

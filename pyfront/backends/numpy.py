@@ -14,9 +14,9 @@ from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_t
 from ..shape import extent
 from . import host_blas
 from .base import Backend, nest
-from .scaled_add import fused_multiply_add, scaled_add
+from .scaled_add import fused_lerp, fused_multiply_add, scaled_add
 from .storage import Storage
-from .vector_range import arange_values, fused_lerp
+from .vector_range import arange_values
 
 
 _new = object.__new__

@@ -97,3 +97,22 @@ def _float32(np, a, x, y):
         t = np.where(odd, np.nextafter(t, np.where(err > 0, np.inf, -np.inf)), t)  # rounded to odd
         s.flat[at] = t
     return s.astype(np.float32)
+
+
+def fused_lerp(np, x, end, w):
+    """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
+    each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath).
+    One weight (Adam's exp_avg step, lerp by a number) is scaled_add's sum (one form, BLAS's axpy where it
+    can). A tensor of weights: the float32 product is exact in double, whose sum rounds as the fused one
+    but for rare double roundings (a plain float32 ``x + w * d`` rounds twice: a sixth of random values
+    differ from torch's)."""
+    with np.errstate(all="ignore"):
+        d = end - x
+        if np.ndim(w) == 0:  # (w of x's dtype, as is 1 - w: axpy's alpha exactly, and the fallback's)
+            # end + -(d * rest) is end - d * rest, zeros' signs too
+            return scaled_add(np, x, d, float(w)) if abs(w) < 0.5 else scaled_add(np, end, d, -float(1 - w))
+        rest = 1 - w
+        if x.dtype == np.float64:
+            return np.where(np.abs(w) < 0.5, fma(np, w, d, x), fma(np, -d, rest, end))
+        x, end, w, d, rest = (a.astype(np.float64) for a in (x, end, w, d, rest))
+        return np.where(np.abs(w) < 0.5, x + w * d, end - d * rest).astype(np.float32)
