@@ -154,6 +154,13 @@ def _along_bounds(np, index, dim, size):
 
 
 def _gather_np(np, x, index, dim):
+    if index.ndim > 1 and index.shape == x.shape[:dim] + index.shape[dim:dim + 1] + x.shape[dim + 1:] and all(
+            step == 0 for k, step in enumerate(index.strides) if k != dim):
+        # one vector broadcast along every other dim (index_select's): its slices taken whole, where the
+        # full grid of keys would index element by element and check every copy of the vector
+        vector = index[(0,) * dim + (slice(None),) + (0,) * (index.ndim - dim - 1)]
+        _along_bounds(np, vector, dim, x.shape[dim])
+        return np.take(x, vector, axis=dim)
     _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
     x1, i1 = x.reshape(x.shape or (1,)), index.reshape(index.shape or (1,))
     return x1[_grid(np, i1, dim)].reshape(index.shape)
