@@ -460,3 +460,30 @@ def test_index_select_and_a_broadcast_gather_take_whole_slices(dim):
     finally:
         tracemalloc.stop()
     assert peak < 1.2 * out.numel() * out.element_size()
+
+
+@pytest.mark.parametrize("dim", [0, 1])
+def test_index_reductions_by_whole_slices_bits(dim):
+    """index_add_/index_copy_/index_reduce_ and a scatter by an expanded vector write whole slices where the
+    vector repeats no index (ufunc.at where it does): torch's bits, float32 sums in its order."""
+    rng = np.random.default_rng(3)
+    data = rng.standard_normal((6, 5)).astype(np.float32) * 1e3
+    n = data.shape[dim]
+    source_shape = [6, 5]
+    source_shape[dim] = 4
+    source = rng.standard_normal(source_shape).astype(np.float32)
+    for vector in (rng.permutation(n)[:4].tolist(), [1, 3, 1, 1]):
+        calls = [("index_add_", dict(alpha=1)), ("index_add_", dict(alpha=2.5)),
+                 *[("index_reduce_", dict(reduce=r, include_self=s))
+                   for r in ("prod", "amax", "amin", "mean") for s in (True, False)]]
+        if len(set(vector)) == len(vector):  # (repeats: which copy lands is torch's own order)
+            calls.append(("index_copy_", {}))
+        outcomes = []
+        for lib in (pyfront, torch):
+            x, index, src = lib.tensor(data), lib.tensor(vector), lib.tensor(source)
+            view = [1, 1]
+            view[dim] = -1
+            rows = [getattr(x.clone(), name)(dim, index, src, **kw).numpy().tobytes() for name, kw in calls]
+            rows.append(x.clone().scatter_add_(dim, index.reshape(view).expand(source_shape), src).numpy().tobytes())
+            outcomes.append(rows)
+        assert outcomes[0] == outcomes[1]
