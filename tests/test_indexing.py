@@ -484,6 +484,7 @@ def test_index_reductions_by_whole_slices_bits(dim):
             view = [1, 1]
             view[dim] = -1
             rows = [getattr(x.clone(), name)(dim, index, src, **kw).numpy().tobytes() for name, kw in calls]
-            rows.append(x.clone().scatter_add_(dim, index.reshape(view).expand(source_shape), src).numpy().tobytes())
+            expanded = index.reshape(view).expand(source_shape)
+            rows.append(x.clone().scatter_add_(dim, expanded, src).numpy().tobytes())
             outcomes.append(rows)
         assert outcomes[0] == outcomes[1]
