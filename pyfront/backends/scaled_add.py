@@ -25,6 +25,12 @@ def scaled_add(np, a, b, alpha, out=None):
         return r if out is not None or type(r) is np.ndarray else np.asarray(r)
     if out is a and host_blas.axpy(alpha, b, a):  # (first: it runs per parameter per optimizer step)
         return a
+    # the commonest sum apart, both row-major of one shape, in the fewest steps (then every other layout)
+    if (out is None and a.shape == b.shape and a.dtype == b.dtype and a.flags.c_contiguous
+            and b.flags.c_contiguous):
+        r = np.array(a, copy=True)
+        if host_blas.axpy(alpha, b, r):
+            return r
     r = _through_blas(np, a, b, alpha, out)
     if r is not None:
         return r

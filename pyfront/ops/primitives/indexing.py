@@ -177,6 +177,8 @@ def _gather_np(np, x, index, dim):
 
 def _scatter_np(np, x, index, src, dim, reduce, include_self):
     key = _slices_key(np, x, index, dim)
+    # (whole slices, each written once where the vector repeats no index: one ufunc call, ufunc.at's numbers)
+    once = key is not None and np.unique(key[-1]).size == key[-1].size
     out = np.array(x, copy=True).reshape(x.shape or (1,))
     if key is None:
         _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
@@ -188,8 +190,8 @@ def _scatter_np(np, x, index, src, dim, reduce, include_self):
     if not include_self:
         out[key] = _identity(np, reduce, x.dtype)
     ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
-    if type(key[-1]) is np.ndarray and key[-1].ndim == 1 and np.unique(key[-1]).size == key[-1].size:
-        out[key] = ufunc[reduce](out[key], src)  # whole slices, each written once: ufunc.at's numbers
+    if once:
+        out[key] = ufunc[reduce](out[key], src)
     else:
         ufunc[reduce].at(out, key, src)
     if reduce == "mean":
