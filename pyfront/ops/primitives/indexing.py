@@ -158,8 +158,10 @@ def _slices_key(np, x, index, dim):
     of ``x``'s sizes (index_select's, index_add's: an expanded index), its vector checked once; None
     elsewhere. Those slices are read or written whole, where the full grid of keys goes element by element
     and checks every copy of the vector."""
-    if index.ndim < 2 or index.shape != x.shape[:dim] + index.shape[dim:dim + 1] + x.shape[dim + 1:] or any(
-            step != 0 for k, step in enumerate(index.strides) if k != dim):
+    strides = index.strides
+    # (a zero stride first: the one question a gather of a full index, cross_entropy's, is asked)
+    if 0 not in strides or index.ndim < 2 or index.shape != x.shape[:dim] + index.shape[dim:dim + 1] \
+            + x.shape[dim + 1:] or any(step != 0 for k, step in enumerate(strides) if k != dim):
         return None
     vector = index[(0,) * dim + (slice(None),) + (0,) * (index.ndim - dim - 1)]
     _along_bounds(np, vector, dim, x.shape[dim])
