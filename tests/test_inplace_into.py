@@ -276,3 +276,29 @@ def test_alpha_sum_is_computed_in_self(name, other, dtype):
         allowed = t.element_size() * n * (0.25 if other == "tensor" else 1.25)
         assert peak < allowed, f"{peak} bytes allocated"
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("weight", [0.3, 0.7])
+@pytest.mark.parametrize("end", ["tensor", "row", "self"])
+def test_lerp_by_a_number_is_computed_in_self(end, weight, dtype):
+    """``ema.lerp_(p, w)``: torch's bits, version and data_ptr, and no buffer of self's size but
+    ``end - self`` (before: the lerp computed apart through a double temporary, then swapped in)."""
+    shape = (100, 250)
+    outcomes = []
+    for i, lib in enumerate((pyfront, torch)):
+        t, u = (_pair(dtype, shape, seed, positive=True)[i] for seed in (0, 1))
+        with lib.no_grad():
+            t.lerp_(ALPHA_OTHERS[end](t, u), weight)  # (pyfront: the first call plans)
+            ptr, version = t.data_ptr(), t._version
+            if lib is pyfront:
+                tracemalloc.start()
+            try:
+                t.lerp_(ALPHA_OTHERS[end](t, u), weight)
+                peak = tracemalloc.get_traced_memory()[1] if lib is pyfront else 0
+            finally:
+                tracemalloc.stop()
+        outcomes.append((t.numpy().tobytes(), t.data_ptr() == ptr, t._version - version))
+        # (and NumPy's copy buffer, 8,192 elements, where end is broadcast or is self)
+        assert peak < 1.5 * t.element_size() * math.prod(shape), f"{peak} bytes allocated"
+    assert outcomes[0] == outcomes[1]

@@ -98,6 +98,12 @@ class Backend(ABC):
         the sum apart and writes it)."""
         return False
 
+    def lerp_into(self, dst: Layout, end: Layout, weight) -> bool:
+        """``dst.lerp_(end, weight)`` by a number (torch's two fused forms, the weight in ``dst``'s dtype)
+        written into ``dst``'s memory (``end`` as in ``scaled_add_into``); False where this backend has no
+        such kernel (the caller computes the lerp apart and writes it)."""
+        return False
+
     # -- optional multi-tensor (foreach) kernels: False where a backend has none, and the caller
     # then runs the same update op by op -------------------------------------------------------
     def foreach_sgd(self, params: list, grads: list, bufs: list, lr, momentum, dampening, weight_decay,

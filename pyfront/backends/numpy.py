@@ -464,6 +464,20 @@ class NumpyBackend(Backend):
             scaled_add(np, a, self.array(other), alpha, out=a)
         return True
 
+    def lerp_into(self, dst, end, weight):
+        if dst.dtype.name not in ("float32", "float64"):  # (16-bit floats: in float32, then rounded)
+            return False
+        a = self.array(dst)
+        w = a.dtype.type(weight)  # torch's opmath weight
+        with _as_torch():
+            d = np.subtract(self.array(end), a)  # (before a is written: end may be a itself)
+            if abs(w) < 0.5:  # fused_lerp's two forms, each scaled_add's sum, here into a
+                scaled_add(np, a, d, float(w), out=a)
+            else:
+                a[...] = self.array(end)
+                scaled_add(np, a, d, -float(1 - w), out=a)
+        return True
+
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
         # in place, the single-tensor step's ops each with torch's rounding: every add with an alpha one
         # fused multiply-add (scaled_add: OpenBLAS's axpby on these row-major chunks), buf.mul_ one product

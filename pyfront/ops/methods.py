@@ -187,6 +187,7 @@ def _inplace(fn, name=None):
     folds = getattr(fn, "folds", None)  # (op, dtypes) where fn is its op's own function (dispatch.fold)
     # add and sub: their one operand from (other, alpha); an op without one takes no more arguments
     operand = getattr(fn, "operand", None)
+    into_self = getattr(fn, "into_self", None)  # an op's own way into self's memory (lerp_ by a number)
     in_order = iteration_order.applies(fn.__name__)  # an operand over self's memory: read as torch's loop
 
     def method(self, *args, **kwargs):
@@ -225,6 +226,10 @@ def _inplace(fn, name=None):
                 return self
             if new is not None:
                 return self._assign(new, since, False, vmap_name)
+        elif into_self is not None and not shared and _writable(self, (*args, *kwargs.values())) \
+                and into_self(self, *args, **kwargs):
+            self._vc.version += 1
+            return self
         if (args or kwargs) and _state.enabled:  # self as an operand too: saved as the operand
             operands, twin = self._operands_apart((*args, *kwargs.values()) if kwargs else args)
             if twin is not None:
