@@ -40,17 +40,34 @@ _LAYOUTS = [((n,), (n,), "dense") for n in (1, 7, 31, 33, 1000, 10001, 100003)] 
     ((300,), (600,), "step"), ((5, 6), (), "dense")]
 
 
+def _operands(a, b, lay):
+    """(torch input, torch other, pyfront input, pyfront other) from arrays, other laid out as ``lay`` says."""
+    ta, tb, pa, pb = torch.from_numpy(a), torch.from_numpy(b), pyfront.tensor(a), pyfront.tensor(b)
+    if lay == "t":
+        return ta, tb.t(), pa, pb.t()
+    if lay == "step":
+        return ta, tb[::2], pa, pb[::2]
+    return ta, tb, pa, pb
+
+
+def _without_blas(monkeypatch):
+    """NumPy's own way to the fused sums, as where NumPy has no OpenBLAS (Pyodide)."""
+    from pyfront.backends import host_blas
+    monkeypatch.setattr(host_blas, "_routines", lambda: None)
+
+
+@pytest.mark.parametrize("blas", [True, False], ids=["blas", "numpy"])
 @pytest.mark.parametrize("dtype", _FLOATS)
 @pytest.mark.parametrize("name", ["add", "sub"])
-def test_sweep_bits(dtype, name):
+def test_sweep_bits(dtype, name, blas, monkeypatch):
+    """Every layout through OpenBLAS's axpy (operands made row-major where they are not) and through NumPy's
+    own way (Pyodide, a NumPy without OpenBLAS)."""
+    if not blas:
+        _without_blas(monkeypatch)
     rng = np.random.default_rng(0)
     for (shape, oshape, lay), alpha in itertools.product(_LAYOUTS, (0.1, -0.01, 3, 1e-30)):
         a, b = _data(rng, shape, dtype), _data(rng, oshape, dtype)
-        ta, tb, pa, pb = torch.from_numpy(a), torch.from_numpy(b), pyfront.tensor(a), pyfront.tensor(b)
-        if lay == "t":
-            tb, pb = tb.t(), pb.t()
-        elif lay == "step":
-            tb, pb = tb[::2], pb[::2]
+        ta, tb, pa, pb = _operands(a, b, lay)
         want = getattr(torch, name)(ta, tb, alpha=alpha).numpy()
         _bits_equal(getattr(pyfront, name)(pa, pb, alpha=alpha).numpy(), want)
         _bits_equal(getattr(pa, name)(pb, alpha=alpha).numpy(), want)  # the method
@@ -204,6 +221,29 @@ def test_addcmul_bits(dtype):
         _bits_equal(p2.numpy(), t2.numpy())
     _bits_equal(pyfront.lerp(pyfront.tensor(a), pyfront.tensor(b), 0.3).numpy(),
                 torch.lerp(torch.from_numpy(a), torch.from_numpy(b), 0.3).numpy())
+
+
+@pytest.mark.parametrize("blas", [True, False], ids=["blas", "numpy"])
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_lerp_by_a_number_bits(dtype, blas, monkeypatch):
+    """lerp by a number is one of add's sums rounded once (either form, either sign of the weight, a weight
+    axpy skips), through BLAS and without; in place too."""
+    if not blas:
+        _without_blas(monkeypatch)
+    rng = np.random.default_rng(7)
+    for (shape, oshape, lay), w in itertools.product(
+            # (not 1.0: torch's vectors give lerp(-0., -0., 1.) +0., its scalar tail -0., pyfront -0.)
+            _LAYOUTS[4:], (0.3, -0.2, 0.5, 0.7, 0.9999, 2.0, -3.5, 0.0, 1e-30, float("nan"), float("inf"))):
+        a, b = _data(rng, shape, dtype), _data(rng, oshape, dtype)
+        ta, tb, pa, pb = _operands(a, b, lay)
+        want = torch.lerp(ta.expand_as(tb + ta), tb, w).numpy() if ta.shape != tb.shape else None
+        if want is None:
+            want = torch.lerp(ta, tb, w).numpy()
+            t2, p2 = ta.clone(), pa.clone()
+            t2.lerp_(tb, w)
+            p2.lerp_(pb, w)
+            _bits_equal(p2.numpy(), t2.numpy())
+        _bits_equal(pyfront.lerp(pa.expand(want.shape), pb, w).numpy(), want)
 
 
 @pytest.mark.parametrize("device", ["cpu", "webgpu"])

@@ -423,3 +423,68 @@ def test_one_element_alias_written_into_itself_as_torch():
                 out.append(str(e))
         return out, x.tolist(), i.tolist(), y.tolist(), z.tolist()
     assert run(pyfront) == run(torch)
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_index_select_and_a_broadcast_gather_take_whole_slices(dim):
+    """index_select (a gather of its vector broadcast along the other dims) and a gather by such an index:
+    torch's values, the gather's out-of-range errors, and no buffer beside the result's (before: a key per
+    element, and every copy of the vector checked). (index_select's own error past dim 0 is left out: torch's
+    text depends on its kernel's path.)"""
+    import tracemalloc
+
+    from optable import torch_text
+
+    data = np.random.default_rng(0).standard_normal((6, 7, 8)).astype(np.float32)
+    size = data.shape[dim]
+    for vector in ([size - 1, 0, 2, 2], [1, size], [-1]):
+        outcomes = []
+        for lib in (pyfront, torch):
+            x, index = lib.tensor(data), lib.tensor(vector)
+            view = [1, 1, 1]
+            view[dim] = -1
+            shape = list(x.shape)
+            shape[dim] = len(vector)
+            try:
+                gathered = x.gather(dim, index.reshape(view).expand(shape)).numpy().tolist()
+                outcomes.append((x.index_select(dim, index).numpy().tolist(), gathered))
+            except (IndexError, RuntimeError) as e:
+                outcomes.append((type(e), torch_text(e)))
+        assert outcomes[0] == outcomes[1]
+    x, index = pyfront.randn(256, 512), pyfront.arange(0, 512, 2)
+    x.index_select(1, index)
+    tracemalloc.start()
+    try:
+        out = x.index_select(1, index)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.2 * out.numel() * out.element_size()
+
+
+@pytest.mark.parametrize("dim", [0, 1])
+def test_index_reductions_by_whole_slices_bits(dim):
+    """index_add_/index_copy_/index_reduce_ and a scatter by an expanded vector write whole slices where the
+    vector repeats no index (ufunc.at where it does): torch's bits, float32 sums in its order."""
+    rng = np.random.default_rng(3)
+    data = rng.standard_normal((6, 5)).astype(np.float32) * 1e3
+    n = data.shape[dim]
+    source_shape = [6, 5]
+    source_shape[dim] = 4
+    source = rng.standard_normal(source_shape).astype(np.float32)
+    for vector in (rng.permutation(n)[:4].tolist(), [1, 3, 1, 1]):
+        calls = [("index_add_", dict(alpha=1)), ("index_add_", dict(alpha=2.5)),
+                 *[("index_reduce_", dict(reduce=r, include_self=s))
+                   for r in ("prod", "amax", "amin", "mean") for s in (True, False)]]
+        if len(set(vector)) == len(vector):  # (repeats: which copy lands is torch's own order)
+            calls.append(("index_copy_", {}))
+        outcomes = []
+        for lib in (pyfront, torch):
+            x, index, src = lib.tensor(data), lib.tensor(vector), lib.tensor(source)
+            view = [1, 1]
+            view[dim] = -1
+            rows = [getattr(x.clone(), name)(dim, index, src, **kw).numpy().tobytes() for name, kw in calls]
+            expanded = index.reshape(view).expand(source_shape)
+            rows.append(x.clone().scatter_add_(dim, expanded, src).numpy().tobytes())
+            outcomes.append(rows)
+        assert outcomes[0] == outcomes[1]

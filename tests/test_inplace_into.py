@@ -243,18 +243,62 @@ def test_the_cpu_writes_self_without_a_new_buffer(name, dtype):
     assert peak < t.element_size() * n // 4, f"{name} {dtype}: {peak} bytes allocated"
 
 
+# add_/sub_ with an alpha, rounded once as torch's (a hand-written SGD step, ``p.add_(g, alpha=-lr)``): the
+# other operands each case takes, made from self (t) and a second tensor (u) of self's shape
+ALPHA_OTHERS = {"tensor": lambda t, u: u, "row": lambda t, u: u[:1], "number": lambda t, u: 0.3,
+                "self": lambda t, u: t}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("other", sorted(ALPHA_OTHERS))
 @pytest.mark.parametrize("name", ["add_", "sub_"])
-def test_alpha_allocates_only_the_scaled_operand(name):
-    """``p.add_(g, alpha=-lr)`` (a hand-written SGD step): other * alpha is a new tensor, as pyfront computes
-    it, and the sum goes into p's memory (before: a second buffer of p's size for the sum)."""
-    n = 50_000
-    p, g = pyfront.randn(n), pyfront.randn(n)
-    with pyfront.no_grad():
-        getattr(p, name)(g, alpha=-0.01)
-        tracemalloc.start()
-        try:
-            getattr(p, name)(g, alpha=-0.01)
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-    assert peak < 1.5 * 4 * n
+def test_alpha_sum_is_computed_in_self(name, other, dtype):
+    """The fused sum goes straight into self's memory: torch's bits, version and data_ptr, and no buffer of
+    self's size but, for BLAS, the operand made whole where it is broadcast or self's memory (before: the
+    sum computed apart, a new buffer, then written or swapped in; a broadcast one through float64
+    temporaries of four times self's size)."""
+    shape = (100, 250)
+    n = math.prod(shape)
+    outcomes = []
+    for i, lib in enumerate((pyfront, torch)):
+        t, u = (_pair(dtype, shape, seed, positive=True)[i] for seed in (0, 1))
+        with lib.no_grad():
+            getattr(t, name)(ALPHA_OTHERS[other](t, u), alpha=-0.01)  # (pyfront: the first call plans)
+            ptr, version = t.data_ptr(), t._version
+            if lib is pyfront:
+                tracemalloc.start()
+            try:
+                getattr(t, name)(ALPHA_OTHERS[other](t, u), alpha=-0.01)
+                peak = tracemalloc.get_traced_memory()[1] if lib is pyfront else 0
+            finally:
+                tracemalloc.stop()
+        outcomes.append((t.numpy().tobytes(), t.data_ptr() == ptr, t._version - version))
+        allowed = t.element_size() * n * (0.25 if other == "tensor" else 1.25)
+        assert peak < allowed, f"{peak} bytes allocated"
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("weight", [0.3, 0.7])
+@pytest.mark.parametrize("end", ["tensor", "row", "self"])
+def test_lerp_by_a_number_is_computed_in_self(end, weight, dtype):
+    """``ema.lerp_(p, w)``: torch's bits, version and data_ptr, and no buffer of self's size but
+    ``end - self`` (before: the lerp computed apart through a double temporary, then swapped in)."""
+    shape = (100, 250)
+    outcomes = []
+    for i, lib in enumerate((pyfront, torch)):
+        t, u = (_pair(dtype, shape, seed, positive=True)[i] for seed in (0, 1))
+        with lib.no_grad():
+            t.lerp_(ALPHA_OTHERS[end](t, u), weight)  # (pyfront: the first call plans)
+            ptr, version = t.data_ptr(), t._version
+            if lib is pyfront:
+                tracemalloc.start()
+            try:
+                t.lerp_(ALPHA_OTHERS[end](t, u), weight)
+                peak = tracemalloc.get_traced_memory()[1] if lib is pyfront else 0
+            finally:
+                tracemalloc.stop()
+        outcomes.append((t.numpy().tobytes(), t.data_ptr() == ptr, t._version - version))
+        # (and NumPy's copy buffer, 8,192 elements, where end is broadcast or is self)
+        assert peak < 1.5 * t.element_size() * math.prod(shape), f"{peak} bytes allocated"
+    assert outcomes[0] == outcomes[1]

@@ -91,6 +91,19 @@ class Backend(ABC):
         """``n`` values of the Philox stream of ``seed`` from word ``offset``: "uniform" in [a, b),
         "normal" with mean a and std b, "randint" in [a, b); the same numbers on every backend."""
 
+    def scaled_add_into(self, dst: Layout, other: Layout, alpha) -> bool:
+        """``dst + alpha * other`` (``other`` of ``dst``'s dtype, a shape that broadcasts to ``dst``'s, its
+        memory apart from ``dst``'s or exactly ``dst``'s) written into ``dst``'s memory, rounded once as
+        torch's ``add_(other, alpha=)``; False where this backend has no such kernel (the caller computes
+        the sum apart and writes it)."""
+        return False
+
+    def lerp_into(self, dst: Layout, end: Layout, weight) -> bool:
+        """``dst.lerp_(end, weight)`` by a number (torch's two fused forms, the weight in ``dst``'s dtype)
+        written into ``dst``'s memory (``end`` as in ``scaled_add_into``); False where this backend has no
+        such kernel (the caller computes the lerp apart and writes it)."""
+        return False
+
     # -- optional multi-tensor (foreach) kernels: False where a backend has none, and the caller
     # then runs the same update op by op -------------------------------------------------------
     def foreach_sgd(self, params: list, grads: list, bufs: list, lr, momentum, dampening, weight_decay,

@@ -152,6 +152,14 @@ _CHAR = {"f": "s", "d": "d"}  # NumPy's dtype char (float32, float64) -> the rou
 _FLOAT32_ZERO = 2.0 ** -150  # half float32's least subnormal: an alpha this small rounds to 0
 
 
+def available(dtype) -> bool:
+    """Whether ``axpy`` computes arrays of NumPy ``dtype`` here (it may still refuse an alpha or a layout)."""
+    found = _routines()
+    char = _CHAR.get(dtype.char)
+    return found is not None and char is not None and (found[("axpby", char)] is not None
+                                                         or found[("axpy", char)] is not None)
+
+
 def axpy(alpha, x, y) -> bool:
     """``y += alpha * x`` in place, each element rounded once; False (nothing written) where BLAS can't:
     see axpby (this is its beta 1)."""

@@ -14,9 +14,9 @@ from ..dtypes import (FLOAT8, HALVES, STORED, bfloat16, check_storable, float8_t
 from ..shape import extent
 from . import host_blas
 from .base import Backend, nest
-from .scaled_add import fused_multiply_add, scaled_add
+from .scaled_add import fused_lerp, fused_multiply_add, scaled_add
 from .storage import Storage
-from .vector_range import arange_values, fused_lerp
+from .vector_range import arange_values
 
 
 _new = object.__new__
@@ -455,6 +455,28 @@ class NumpyBackend(Backend):
             raise RuntimeError(f"{op.name}: a result of shape {list(shape)} from an empty input "
                                "this large can't be allocated")
         raise AssertionError(f"{op.name}: NumPy gave shape {r.shape}, rule says {shape}")
+
+    def scaled_add_into(self, dst, other, alpha):
+        if dst.dtype.name not in ("float32", "float64"):  # (16-bit floats: another rounding, in float32)
+            return False
+        a = self.array(dst)
+        with _as_torch():
+            scaled_add(np, a, self.array(other), alpha, out=a)
+        return True
+
+    def lerp_into(self, dst, end, weight):
+        if dst.dtype.name not in ("float32", "float64"):  # (16-bit floats: in float32, then rounded)
+            return False
+        a = self.array(dst)
+        w = a.dtype.type(weight)  # torch's opmath weight
+        with _as_torch():
+            d = np.subtract(self.array(end), a)  # (before a is written: end may be a itself)
+            if abs(w) < 0.5:  # fused_lerp's two forms, each scaled_add's sum, here into a
+                scaled_add(np, a, d, float(w), out=a)
+            else:
+                a[...] = self.array(end)
+                scaled_add(np, a, d, -float(1 - w), out=a)
+        return True
 
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
         # in place, the single-tensor step's ops each with torch's rounding: every add with an alpha one

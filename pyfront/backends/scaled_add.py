@@ -25,18 +25,51 @@ def scaled_add(np, a, b, alpha, out=None):
         return r if out is not None or type(r) is np.ndarray else np.asarray(r)
     if out is a and host_blas.axpy(alpha, b, a):  # (first: it runs per parameter per optimizer step)
         return a
-    # (the copy only where axpy can take it: b row-major and of a's dtype too, else it is wasted)
+    # the commonest sum apart, both row-major of one shape, in the fewest steps (then every other layout)
     if (out is None and a.shape == b.shape and a.dtype == b.dtype and a.flags.c_contiguous
             and b.flags.c_contiguous):
         r = np.array(a, copy=True)
         if host_blas.axpy(alpha, b, r):
             return r
+    r = _through_blas(np, a, b, alpha, out)
+    if r is not None:
+        return r
     dtype = np.result_type(a, b)
     alpha = np.float64(alpha) if dtype == np.float64 else np.float64(np.float32(alpha))  # torch's scalar_t
     r = fused_multiply_add(np, b, alpha, a)
     if out is None:
         return r
     out[...] = r
+    return out
+
+
+def _through_blas(np, a, b, alpha, out):
+    """scaled_add's operands of one dtype made row-major arrays of the result's shape where they are not (a
+    strided self or other, a broadcast row, a number, an other over self's memory), so that BLAS's axpy
+    computes the sum in their dtype: a copy or two, where NumPy's way rounds in double through temporaries
+    of twice the size (ten times the time). The result (``out``, which is ``a``, where given), or None where
+    BLAS can't (none, an alpha it skips) or another ``out``."""
+    if a.dtype != b.dtype or out is not None and out is not a or not host_blas.available(a.dtype):
+        return None
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    target = None  # the array axpy writes: a itself where its memory is row-major in some order of its dims
+    if out is not None and a.shape == shape and a.flags.writeable:
+        if a.flags.c_contiguous:
+            target = a
+        elif a.flags.f_contiguous:  # a transposed self: both read in its memory's order (elementwise)
+            target, b, shape = a.T, np.broadcast_to(b, shape).T, shape[::-1]
+    in_a = target is not None
+    if not in_a:
+        target = np.empty(shape, a.dtype)
+        target[...] = a
+    if not (b.shape == shape and b.flags.c_contiguous) or in_a and np.may_share_memory(a, b):
+        b = np.array(np.broadcast_to(b, shape), order="C")  # (a copy where b reads a's memory)
+    if not host_blas.axpy(alpha, b, target):
+        return None
+    if out is None:
+        return target
+    if not in_a:
+        out[...] = target
     return out
 
 
@@ -70,3 +103,22 @@ def _float32(np, a, x, y):
         t = np.where(odd, np.nextafter(t, np.where(err > 0, np.inf, -np.inf)), t)  # rounded to odd
         s.flat[at] = t
     return s.astype(np.float32)
+
+
+def fused_lerp(np, x, end, w):
+    """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
+    each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath).
+    One weight (Adam's exp_avg step, lerp by a number) is scaled_add's sum (one form, BLAS's axpy where it
+    can). A tensor of weights: the float32 product is exact in double, whose sum rounds as the fused one
+    but for rare double roundings (a plain float32 ``x + w * d`` rounds twice: a sixth of random values
+    differ from torch's)."""
+    with np.errstate(all="ignore"):
+        d = end - x
+        if np.ndim(w) == 0:  # (w of x's dtype, as is 1 - w: axpy's alpha exactly, and the fallback's)
+            # end + -(d * rest) is end - d * rest, zeros' signs too
+            return scaled_add(np, x, d, float(w)) if abs(w) < 0.5 else scaled_add(np, end, d, -float(1 - w))
+        rest = 1 - w
+        if x.dtype == np.float64:
+            return np.where(np.abs(w) < 0.5, fma(np, w, d, x), fma(np, -d, rest, end))
+        x, end, w, d, rest = (a.astype(np.float64) for a in (x, end, w, d, rest))
+        return np.where(np.abs(w) < 0.5, x + w * d, end - d * rest).astype(np.float32)

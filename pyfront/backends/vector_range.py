@@ -1,4 +1,5 @@
-"""``arange`` of a float dtype and ``lerp`` as torch's CPU kernels compute them, bit for bit.
+"""``arange`` of a float dtype as torch's CPU kernel computes it, bit for bit, and the fused multiply-add
+of doubles (``fma``) it and scaled_add.py use.
 
 torch fills a float range a vector at a time: the first element of each vector is ``start + step * i``
 in the dtype's accumulate type (float32 for float16 and bfloat16, double for float32 and float64),
@@ -62,29 +63,3 @@ def _split(np, x):
     big = x * 134217729.0
     hi = big - (big - x)
     return hi, x - hi
-
-
-def fused_lerp(np, x, end, w):
-    """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
-    each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath):
-    the float32 product is exact in double, whose sum rounds as the fused one but for rare double
-    roundings (a plain float32 ``x + w * d`` rounds twice: a sixth of random values differ from torch's)."""
-    with np.errstate(all="ignore"):
-        d = end - x
-        if np.ndim(w) == 0:  # one weight (Adam's exp_avg step, lerp by a number): one form, no np.where
-            if x.dtype == np.float64:
-                return fma(np, w, d, x) if abs(w) < 0.5 else fma(np, -d, 1 - w, end)
-            # float32: the product and the sum in place in one double temporary (Adam's chunks stay in L2)
-            wide = d.astype(np.float64)
-            if abs(w) < 0.5:
-                wide *= float(w)
-                wide += x
-            else:
-                wide *= -float(1 - w)  # end + -(d * rest) is end - d * rest, zeros' signs too
-                wide += end
-            return wide.astype(np.float32)
-        rest = 1 - w
-        if x.dtype == np.float64:
-            return np.where(np.abs(w) < 0.5, fma(np, w, d, x), fma(np, -d, rest, end))
-        x, end, w, d, rest = (a.astype(np.float64) for a in (x, end, w, d, rest))
-        return np.where(np.abs(w) < 0.5, x + w * d, end - d * rest).astype(np.float32)

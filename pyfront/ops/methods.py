@@ -187,6 +187,7 @@ def _inplace(fn, name=None):
     folds = getattr(fn, "folds", None)  # (op, dtypes) where fn is its op's own function (dispatch.fold)
     # add and sub: their one operand from (other, alpha); an op without one takes no more arguments
     operand = getattr(fn, "operand", None)
+    into_self = getattr(fn, "into_self", None)  # an op's own way into self's memory (lerp_ by a number)
     in_order = iteration_order.applies(fn.__name__)  # an operand over self's memory: read as torch's loop
 
     def method(self, *args, **kwargs):
@@ -202,23 +203,33 @@ def _inplace(fn, name=None):
             self._warn_expanded(fn.__name__ + "_", example)
         if own_check is not None:
             own_check(self, args, kwargs)
-        # an operand over self's memory: computed apart, then read in torch's order (iteration_order)
+        # an operand over self's memory: computed apart, then read in torch's order (iteration_order);
+        # not self itself, which each element reads before it is written, as computed into self
         shared = in_order and (isinstance(args[0], Tensor) and args[0]._storage is self._storage
-                               if len(args) == 1 and not kwargs else _shares(self, args, kwargs))
+                               and args[0] is not self if len(args) == 1 and not kwargs
+                               else _shares(self, args, kwargs))
         if folds is not None and (operand or not kwargs and len(args) < 2) and not shared \
                 and _writable(self, args):
             foldable = True
             if kwargs or len(args) > 1:  # add_(other, alpha=2): the op's one operand, other * 2
                 one = operand(self, *args, **kwargs)
-                if one is not None:
+                if type(one) is tuple:  # (other, alpha): a sum rounded once, which no fold computes
+                    if ew.scaled_add_into(self, *one):
+                        self._vc.version += 1
+                        return self
+                    foldable = False
+                else:
                     args, kwargs = (one,), {}
-                foldable = one is not None  # (None: a sum rounded once, which no fold computes)
             new = into(*folds, self, args) if foldable else None
             if new is True:
                 self._vc.version += 1
                 return self
             if new is not None:
                 return self._assign(new, since, False, vmap_name)
+        elif into_self is not None and not shared and _writable(self, (*args, *kwargs.values())) \
+                and into_self(self, *args, **kwargs):
+            self._vc.version += 1
+            return self
         if (args or kwargs) and _state.enabled:  # self as an operand too: saved as the operand
             operands, twin = self._operands_apart((*args, *kwargs.values()) if kwargs else args)
             if twin is not None:
@@ -271,8 +282,9 @@ def _inplace_without_derivative(fn, name):
 
 
 def _shares(self, args, kwargs) -> bool:
-    """Whether a Tensor among ``args`` and ``kwargs`` reads ``self``'s memory."""
-    return any(isinstance(a, Tensor) and a._storage is self._storage for a in (*args, *kwargs.values()))
+    """Whether a Tensor among ``args`` and ``kwargs`` other than ``self`` reads ``self``'s memory."""
+    return any(isinstance(a, Tensor) and a._storage is self._storage and a is not self
+               for a in (*args, *kwargs.values()))
 
 
 def _writable(self, args) -> bool:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from ...autograd.function import Function
+from ...backends import get_backend
+from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ... import dtypes as dt
 from ..common import Formula, check_fits, in_float32, scalar_first, scalar_tensor
@@ -33,6 +35,24 @@ def lerp(input, end, weight):
         common = dt.result_type(input, end, weight)
         input, end, weight = (t if t.dtype is common else t.to(common) for t in (input, end, weight))
     return _lerp_in_opmath(input, end, weight)
+
+
+def lerp_into(self, end, weight) -> bool:
+    """``self.lerp_(end, weight)`` by a number computed into ``self``'s own memory, as torch's lerp_ writes
+    it (an EMA of weights, ``ema.lerp_(p, 0.001)``): no result apart to write back. Where methods._inplace
+    has settled that autograd records nothing and ``end`` is ``self`` or apart from its memory; False where
+    nothing was written (another dtype, a conj or neg view, a shape error: the general path's)."""
+    if self.dtype is not dt.float32 and self.dtype is not dt.float64 or type(weight) not in (int, float) \
+            or not isinstance(end, Tensor) or end.dtype is not self.dtype \
+            or end._storage.device is not self._storage.device or end._lazy is not None:
+        return False
+    if end._shape != self._shape and broadcast_shapes(self._shape, end._shape) != tuple(self._shape):
+        return False
+    check_fits(weight, self.dtype, opmath=True)
+    return get_backend(self._storage.device).lerp_into(self._layout, end._layout, weight)
+
+
+lerp.into_self = lerp_into  # what lerp_ computes into self's memory with (methods._inplace)
 
 
 def _lerp_in_opmath(input, end, weight):

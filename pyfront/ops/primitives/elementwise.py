@@ -19,6 +19,7 @@ from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
+from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary
 from ..shell import SHELL, refuse
@@ -1079,12 +1080,18 @@ def _clamp_np(np, x, min, max):
     # a bound replaces x only where x is strictly beyond it, so clamp(-0.0, min=0) stays -0.0 and NaN
     # passes, as in torch (np.maximum may return either zero of a tie); a NaN bound gives NaN
     # (selected by bits: np.where branches per element and mispredicts where x crosses the bound at random;
-    # np.maximum is exact where no tie of zeros can occur and NaN is not the bound)
+    # np.maximum is exact where NaN is not the bound, but for a tie of zeros, where x is put back)
     for bound, beyond, nearer in ((min, np.less, np.maximum), (max, np.greater, np.minimum)):
         if bound is not None:
             b = np.array(bound, x.dtype)
-            exact = x.dtype.kind != "f" or bound == bound and bound != 0
-            x = nearer(x, b) if exact else _where_np(np, beyond(x, b) | (bound != bound), b, x)
+            if x.dtype.kind != "f" or bound == bound and bound != 0:
+                x = nearer(x, b)
+            elif bound == 0:  # clamp(min=0), a relu: a third of the selection's time
+                y = np.asarray(nearer(x, b))  # (0-d: a NumPy scalar, which copyto refuses)
+                np.copyto(y, x, where=x == 0)
+                x = y
+            else:
+                x = _where_np(np, beyond(x, b) | (bound != bound), b, x)
     return x
 
 
@@ -1372,19 +1379,40 @@ def _given_alpha(name, input, other, deprecated, alpha):
 
 
 def _inplace_operand(name):
-    """The one operand ``add_``/``sub_`` computes into self's memory (methods._inplace), None where the
-    sum is the fused one (_rounded_once_sum), which is computed apart and then written."""
+    """The one operand ``add_``/``sub_`` computes into self's memory (methods._inplace); where the sum is
+    the fused one (_rounded_once_sum), the pair (other, alpha) of ``self + alpha * other`` instead, which
+    scaled_add_into writes."""
     scaled_operand = _add_operand if name == "add" else _sub_operand
+    sign = 1 if name == "add" else -1
 
     def operand(self, other, *deprecated, alpha=1):
         if deprecated or alpha != 1 or type(alpha) is not int:
             given, checked = _given_alpha(name, self, other, deprecated, alpha)
             if type(checked) in (int, float) and type(given) is not bool and \
                     dt.result_type(self, given) in (dt.float32, dt.float64):
-                return None
+                return given, sign * checked
             return scaled_operand(self, given, alpha=checked)  # (a number made a 16-bit tensor there)
         return scaled_operand(self, other, *deprecated, alpha=alpha)
     return operand
+
+
+def scaled_add_into(self, other, alpha) -> bool:
+    """``self + alpha * other`` rounded once (_rounded_once_sum's numbers) computed into ``self``'s own
+    memory, as torch's ``add_`` writes it: no temporary of self's size, no copy back (an SGD step's
+    ``p.add_(p.grad, alpha=-lr)``). ``other``: a number, or a Tensor of self's dtype and device whose shape
+    broadcasts to self's and whose memory is apart from self's or is ``self`` (methods._inplace settled
+    that, and that autograd records nothing). False where nothing was written (the caller computes the sum
+    apart): another dtype, a conj or neg view, a shape error for the general path to raise, a backend
+    without the kernel."""
+    if isinstance(other, Tensor):
+        if other.dtype is not self.dtype or other._storage.device is not self._storage.device or \
+                other._lazy is not None:
+            return False
+        if other._shape != self._shape and broadcast_shapes(self._shape, other._shape) != tuple(self._shape):
+            return False
+    else:  # a Python number (_inplace_operand's fused case): torch's wrapped 0-d tensor of self's dtype
+        other = scalar_tensor(other, self.dtype, self._storage.device)
+    return get_backend(self._storage.device).scaled_add_into(self._layout, other._layout, alpha)
 
 
 def _add_operand(input, other, *deprecated, alpha=1):

@@ -153,16 +153,38 @@ def _along_bounds(np, index, dim, size):
         raise out_of_bounds(RuntimeError, value, dim, size)
 
 
+def _slices_key(np, x, index, dim):
+    """The key of whole slices along ``dim`` where ``index`` is one vector broadcast along every other dim
+    of ``x``'s sizes (index_select's, index_add's: an expanded index), its vector checked once; None
+    elsewhere. Those slices are read or written whole, where the full grid of keys goes element by element
+    and checks every copy of the vector."""
+    strides = index.strides
+    # (a zero stride first: the one question a gather of a full index, cross_entropy's, is asked)
+    if 0 not in strides or index.ndim < 2 or index.shape != x.shape[:dim] + index.shape[dim:dim + 1] \
+            + x.shape[dim + 1:] or any(step != 0 for k, step in enumerate(strides) if k != dim):
+        return None
+    vector = index[(0,) * dim + (slice(None),) + (0,) * (index.ndim - dim - 1)]
+    _along_bounds(np, vector, dim, x.shape[dim])
+    return (slice(None),) * dim + (vector,)
+
+
 def _gather_np(np, x, index, dim):
+    key = _slices_key(np, x, index, dim)
+    if key is not None:  # (take: a key with slices before its vector would index through a transposed copy)
+        return np.take(x, key[-1], axis=dim)
     _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
     x1, i1 = x.reshape(x.shape or (1,)), index.reshape(index.shape or (1,))
     return x1[_grid(np, i1, dim)].reshape(index.shape)
 
 
 def _scatter_np(np, x, index, src, dim, reduce, include_self):
-    _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
+    key = _slices_key(np, x, index, dim)
+    # (whole slices, each written once where the vector repeats no index: one ufunc call, ufunc.at's numbers)
+    once = key is not None and np.unique(key[-1]).size == key[-1].size
     out = np.array(x, copy=True).reshape(x.shape or (1,))
-    key = _grid(np, index.reshape(index.shape or (1,)), dim)
+    if key is None:
+        _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
+        key = _grid(np, index.reshape(index.shape or (1,)), dim)
     src = src.reshape(index.shape or (1,))
     if reduce == "none":
         out[key] = src
@@ -170,7 +192,10 @@ def _scatter_np(np, x, index, src, dim, reduce, include_self):
     if not include_self:
         out[key] = _identity(np, reduce, x.dtype)
     ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
-    ufunc[reduce].at(out, key, src)
+    if once:
+        out[key] = ufunc[reduce](out[key], src)
+    else:
+        ufunc[reduce].at(out, key, src)
     if reduce == "mean":
         count = np.full(out.shape, int(include_self), dtype=np.int64)
         np.add.at(count, key, 1)

@@ -23,8 +23,7 @@ from ..shell import refuse_kernel
 from .elementwise import (FLOAT, SAME, _check_tensor_args, _infer, _libm, _nan_in_nan_out, binary, shapes_first,
                           unary, where)
 from .. import samples
-from ...backends.scaled_add import fused_multiply_add
-from ...backends.vector_range import fused_lerp
+from ...backends.scaled_add import fused_lerp, fused_multiply_add
 
 
 def _f64(fn):
