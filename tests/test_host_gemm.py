@@ -228,3 +228,92 @@ def test_set_num_threads_sizes_mkls_pool():
     finally:
         pyfront.set_num_threads(recorded)
         host_gemm.set_num_threads(before)
+
+
+def _vector_and_scaled_products(L, x, w, c, bias, v, u, cn):
+    """The products torch computes with other BLAS calls than mm's gemm, or with gemm's beta and alpha: each
+    a function of the library ``L`` (torch or pyfront) and arrays made tensors with their strides."""
+    t = L.from_numpy
+    calls = {"mm": lambda: L.mm(t(x), t(w)),
+             "mv": lambda: L.mv(t(x), t(v)), "matmul 2d@1d": lambda: t(x) @ t(v),
+             "matmul 1d@2d": lambda: t(u) @ t(x), "matmul 3d@1d": lambda: t(x)[None].expand(2, -1, -1) @ t(v),
+             "dot": lambda: L.dot(t(v), t(w[:, 0])), "inner": lambda: L.inner(t(v), t(v[::-1].copy())),
+             "matmul 1d@1d": lambda: t(v) @ t(w[:, 0]),
+             "addmm beta 0 NaN input": lambda: L.addmm(t(cn), t(x), t(w), beta=0, alpha=1.5),
+             "addmm_": lambda: t(c.copy()).addmm_(t(x), t(w), beta=0.5, alpha=2)}
+    for beta, alpha in ((1, 1), (0.5, 2.0), (0, -0.3), (2, 1)):
+        calls[f"addmm {beta} {alpha}"] = lambda b=beta, a=alpha: L.addmm(t(c), t(x), t(w), beta=b, alpha=a)
+        calls[f"addmm bias {beta} {alpha}"] = lambda b=beta, a=alpha: L.addmm(t(bias), t(x), t(w), beta=b,
+                                                                             alpha=a)
+        calls[f"addmv {beta} {alpha}"] = lambda b=beta, a=alpha: L.addmv(t(u), t(x), t(v), beta=b, alpha=a)
+    return calls
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_vector_and_scaled_products_equal_torchs_bits(dtype, one_thread):
+    """addmm and addmv with other beta and alpha than 1 (gemm's and gemv's own, where pyfront scaled its
+    product afterwards; a beta of 0 never reads the input), mv and matmul of a matrix and a vector (gemv),
+    dot, inner and matmul of two vectors (dot), and mm of a row and a column (gemm as torch calls it, the
+    result column-major), over layouts BLAS reads in place or copies."""
+    rng = np.random.default_rng(7)
+    differ = []
+    for n, k, m in [(1, 33, 1), (7, 33, 1), (1, 33, 9), (5, 17, 3), (40, 70, 1), (3, 1, 4)]:
+        x0, w0 = rng.standard_normal((n, k)).astype(dtype), rng.standard_normal((k, m)).astype(dtype)
+        c, bias = rng.standard_normal((n, m)).astype(dtype), rng.standard_normal(m).astype(dtype)
+        v, u = rng.standard_normal(k).astype(dtype), rng.standard_normal(n).astype(dtype)
+        cn = c.copy()
+        cn[0, 0] = np.nan
+        for lx, x in _layouts(x0).items():
+            for lw, w in _layouts(w0).items():
+                got = _vector_and_scaled_products(pyfront, x, w, c, bias, v, u, cn)
+                for name, want in _vector_and_scaled_products(torch, x, w, c, bias, v, u, cn).items():
+                    if not np.array_equal(want().numpy(), got[name]().numpy(), equal_nan=True):
+                        differ.append(f"{name} {n}x{k}x{m} x {lx} w {lw}")
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gradients_of_vector_and_scaled_products_equal_torchs_bits(dtype, one_thread):
+    """addmm's gradients times alpha and beta (torch's maybe_multiply of the products), mv's (an outer
+    product and a gemv of the transposed matrix), dot's."""
+    rng = np.random.default_rng(8)
+    x, w, c = (rng.standard_normal(s).astype(dtype) for s in ((40, 70), (70, 30), (40, 30)))
+    v, u = rng.standard_normal(70).astype(dtype), rng.standard_normal(40).astype(dtype)
+    calls = {"addmm": lambda L, t: L.addmm(t[2], t[0], t[1], beta=0.5, alpha=-1.5),
+             "addmv": lambda L, t: L.addmv(t[4], t[0], t[3], beta=2, alpha=0.3),
+             "mv": lambda L, t: L.mv(t[0], t[3]), "dot": lambda L, t: L.dot(t[3], t[3] * 3)}
+    differ = []
+    for name, call in calls.items():
+        grads = []
+        for L in (torch, pyfront):
+            ts = [L.tensor(a, requires_grad=True) for a in (x, w, c, v, u)]
+            out = call(L, ts)
+            out.backward(L.tensor(np.linspace(-1, 1, out.numel()).reshape(tuple(out.shape)).astype(dtype)))
+            grads.append([t.grad.numpy() for t in ts if t.grad is not None])
+        differ += [name] * sum(not np.array_equal(p, q) for p, q in zip(*grads))
+    assert not differ, differ
+
+
+def test_products_without_mkl_compute_with_numpy(monkeypatch):
+    """Where MKL is absent every product computes with NumPy (to torch's tolerance, not its bits), a beta of
+    0 still ignoring NaN in the input."""
+    monkeypatch.setattr(host_gemm, "_routines", lambda: None)
+    rng = np.random.default_rng(9)
+    x, w, c = (rng.standard_normal(s).astype(np.float32) for s in ((6, 5), (5, 4), (6, 4)))
+    v, u = rng.standard_normal(5).astype(np.float32), rng.standard_normal(6).astype(np.float32)
+    cn = c.copy()
+    cn[1, 1] = np.nan
+    got = _vector_and_scaled_products(pyfront, x, w, c, c[0], v, u, cn)
+    for name, want in _vector_and_scaled_products(torch, x, w, c, c[0], v, u, cn).items():
+        torch.testing.assert_close(torch.from_numpy(got[name]().numpy()), want(), msg=name)
+
+
+def test_addresses_are_numpys():
+    """The one address helper of the BLAS calls: the array interface's address for every kind of view."""
+    from pyfront.backends.addresses import address
+    a = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
+    frozen = a.copy()
+    frozen.flags.writeable = False
+    for x in (a, a[0], a[0].T, a[:, 1:3], a[:, 1:3].transpose(0, 2, 1), a[::-1], a[0, ::2],
+              np.broadcast_to(a[0, 0], (3, 5)), frozen, frozen[0].T):
+        assert address(x) == x.__array_interface__["data"][0], x.shape
