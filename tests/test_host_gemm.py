@@ -275,18 +275,22 @@ def test_vector_and_scaled_products_equal_torchs_bits(dtype, one_thread):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_gradients_of_vector_and_scaled_products_equal_torchs_bits(dtype, one_thread):
     """addmm's gradients times alpha and beta (torch's maybe_multiply of the products), mv's (an outer
-    product and a gemv of the transposed matrix), dot's."""
+    product and a gemv of the transposed matrix), dot's, baddbmm's and addbmm's."""
     rng = np.random.default_rng(8)
     x, w, c = (rng.standard_normal(s).astype(dtype) for s in ((40, 70), (70, 30), (40, 30)))
     v, u = rng.standard_normal(70).astype(dtype), rng.standard_normal(40).astype(dtype)
+    bx, by, bc = (rng.standard_normal(s).astype(dtype) for s in ((4, 10, 20), (4, 20, 6), (4, 10, 6)))
     calls = {"addmm": lambda L, t: L.addmm(t[2], t[0], t[1], beta=0.5, alpha=-1.5),
              "addmv": lambda L, t: L.addmv(t[4], t[0], t[3], beta=2, alpha=0.3),
-             "mv": lambda L, t: L.mv(t[0], t[3]), "dot": lambda L, t: L.dot(t[3], t[3] * 3)}
+             "mv": lambda L, t: L.mv(t[0], t[3]), "dot": lambda L, t: L.dot(t[3], t[3] * 3),
+             "baddbmm": lambda L, t: L.baddbmm(t[7], t[5], t[6], beta=2, alpha=0.5),
+             "baddbmm small": lambda L, t: L.baddbmm(t[7][:, :2, :3], t[5][:, :2], t[6][..., :3], alpha=0.5),
+             "addbmm": lambda L, t: L.addbmm(t[7][0], t[5], t[6].mT.contiguous().mT, beta=0.5, alpha=3)}
     differ = []
     for name, call in calls.items():
         grads = []
         for L in (torch, pyfront):
-            ts = [L.tensor(a, requires_grad=True) for a in (x, w, c, v, u)]
+            ts = [L.tensor(a, requires_grad=True) for a in (x, w, c, v, u, bx, by, bc)]
             out = call(L, ts)
             out.backward(L.tensor(np.linspace(-1, 1, out.numel()).reshape(tuple(out.shape)).astype(dtype)))
             grads.append([t.grad.numpy() for t in ts if t.grad is not None])
@@ -317,3 +321,27 @@ def test_addresses_are_numpys():
     for x in (a, a[0], a[0].T, a[:, 1:3], a[:, 1:3].transpose(0, 2, 1), a[::-1], a[0, ::2],
               np.broadcast_to(a[0, 0], (3, 5)), frozen, frozen[0].T):
         assert address(x) == x.__array_interface__["data"][0], x.shape
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batched_scaled_products_equal_torchs_bits(dtype, one_thread):
+    """baddbmm with its beta and alpha (batched gemm's own for matrices of 400 products or more, torch's loop
+    for smaller ones: alpha times the product plus beta times the input, each rounded; a beta of 0 never
+    reads the input), and addbmm, which torch computes as one addmm_ per matrix (beta, then 1)."""
+    rng = np.random.default_rng(10)
+    differ = []
+    for b, n, k, m in [(3, 5, 17, 3), (2, 9, 33, 7), (1, 9, 33, 7), (4, 6, 50, 1)]:
+        x, y = rng.standard_normal((b, n, k)).astype(dtype), rng.standard_normal((b, k, m)).astype(dtype)
+        c = rng.standard_normal((b, n, m)).astype(dtype)
+        c[0, 0, 0] = np.nan
+        for lx in (x, np.ascontiguousarray(x.transpose(0, 2, 1)).transpose(0, 2, 1)):
+            for beta, alpha in ((1, 1), (0.5, 2.0), (0, -1.5)):
+                got = []
+                for L in (torch, pyfront):
+                    tx, ty, tc = L.from_numpy(lx), L.from_numpy(y), L.from_numpy(c)
+                    got.append([L.baddbmm(tc, tx, ty, beta=beta, alpha=alpha).numpy(),
+                                L.baddbmm(tc[0, 0], tx, ty, beta=beta, alpha=alpha).numpy(),
+                                L.addbmm(tc[-1], tx, ty, beta=beta, alpha=alpha).numpy()])
+                differ += [f"{b}x{n}x{k}x{m} {beta} {alpha}"] * sum(
+                    not np.array_equal(p, q, equal_nan=True) for p, q in zip(*got))
+    assert not differ, differ

@@ -18,7 +18,7 @@ from ..argcheck import typename
 from ..common import check_fits, in_float32
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
-from ..primitives.linalg import addmm_bias, bmm, check_not_bool, expands, mm, vector_product
+from ..primitives.linalg import addmm_bias, baddbmm_bias, bmm, check_not_bool, expands, mm, vector_product
 from ..creation import int_tuple
 from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
@@ -318,6 +318,12 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
         raise RuntimeError(f"Input dtypes must be the same, got: input {cpp_name(input.dtype)}, batch1: "
                            f"{cpp_name(batch1.dtype)}, batch2: {cpp_name(batch2.dtype)}")
     check_not_bool("baddbmm", input)
+    if (input._storage.device.type == "cpu" and batch1.dim() == batch2.dim() == 3
+            and batch1.dtype is batch2.dtype and batch1.shape[0] == batch2.shape[0]
+            and batch1.shape[2] == batch2.shape[1]
+            and not on_meta(input, batch1, batch2) and _one_kernel(input, batch1, batch2, beta, alpha)):
+        # one kernel that adds the input as torch's does (batched gemm's beta and alpha): torch's numbers
+        return baddbmm_bias(input, batch1, batch2, float(beta), float(alpha))
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
@@ -334,7 +340,11 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and {b2}")
     if k != k2:
         raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{k} and {k2}x{m})")
-    if input.dtype is dt.float16 and b > 1:  # torch adds one product at a time, rounding each sum to float16
+    # torch adds one product at a time (addmm_ with beta, then 1), rounding each sum (float16's too); where
+    # the cpu's one-kernel addmm computes that as torch's does, so is it done
+    one_at_a_time = input.dtype is dt.float16 or input.dtype in (dt.float32, dt.float64) and \
+        input._storage.device.type == "cpu" and not on_meta(input, batch1, batch2)
+    if one_at_a_time and b > 1:
         out = addmm(expanded, batch1[0], batch2[0], beta=beta, alpha=alpha)
         for i in range(1, b):
             out = addmm(out, batch1[i], batch2[i], alpha=alpha)

@@ -151,14 +151,18 @@ _OPS = {2: _MM, 3: _BMM}
 
 
 # -- addmm: a matrix product plus a bias, one op ---------------------------------------------------
-def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None):
+def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2):
     # MKL adds the bias as torch's addmm does (copied into the result, gemm's beta and alpha; addmv's gemv
-    # for a column, ``vectors`` "mv"): torch's numbers; NumPy's path adds it into its fresh product: no
-    # second full-size array
-    out = (host_gemm.matmul(a, b, bias, beta, alpha) if vectors is None else
-           host_gemm.gemv(a, b[:, 0], bias, beta, alpha))
+    # for a column, ``vectors`` "mv"; baddbmm's batched gemm, ``rank`` 3): torch's numbers; NumPy's path
+    # adds it into its fresh product: no second full-size array. Small batches as torch's baddbmm kernel:
+    # each product summed from zero, then alpha * it plus beta * the bias, each rounded
+    small = rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400
+    out = None
+    if not small:
+        out = (host_gemm.matmul(a, b, bias, beta, alpha) if vectors is None else
+               host_gemm.gemv(a, b[:, 0], bias, beta, alpha))
     if out is None:
-        out = np.matmul(a, b)
+        out = _small_bmm(np, a, b) if small else np.matmul(a, b)
         if alpha != 1:
             np.multiply(out, out.dtype.type(alpha), out=out)
         if beta:  # (a beta of 0 never reads the bias, as torch's: NaN in it does not reach the result)
@@ -169,10 +173,10 @@ def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None):
 def _addmm_vjp(c, g):
     bias, a, b = c.inputs
     need_bias, need_a, need_b = c.needs_input_grad
-    beta, alpha = c.attrs.get("beta", 1), c.attrs.get("alpha", 1)
+    beta, alpha, rank = c.attrs.get("beta", 1), c.attrs.get("alpha", 1), c.attrs.get("rank", 2)
     # the bias's gradient is g (times beta), summed over the rows it was broadcast along by the engine; the
     # matrices' are products times alpha (torch's maybe_multiply)
-    ga, gb = _product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
+    ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
     return _times(g, beta) if need_bias else None, _times(ga, alpha), _times(gb, alpha)
 
 
@@ -197,6 +201,14 @@ def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor, beta: float = 1, alpha:
         (n, _), (_, m) = mat1._shape, mat2._shape
         return product(_ADDMM, Size((n, m)), (bias, mat1, mat2))
     return apply(_ADDMM, bias, mat1, mat2, beta=beta, alpha=alpha, vectors=vectors)
+
+
+def baddbmm_bias(bias: Tensor, batch1: Tensor, batch2: Tensor, beta: float, alpha: float) -> Tensor:
+    """``beta * bias + alpha * bmm(batch1, batch2)`` as one op on the cpu, as torch's baddbmm computes it, for
+    batches (B, n, k) and (B, k, m) and a bias that broadcasts to (B, n, m), all of one float dtype: the
+    caller has checked them."""
+    saved_crosswise(batch1, batch2)
+    return apply(_ADDMM, bias, batch1, batch2, beta=beta, alpha=alpha, rank=3)
 
 
 def expands(bias_shape, n, m) -> bool:
