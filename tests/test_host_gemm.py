@@ -345,3 +345,13 @@ def test_batched_scaled_products_equal_torchs_bits(dtype, one_thread):
                 differ += [f"{b}x{n}x{k}x{m} {beta} {alpha}"] * sum(
                     not np.array_equal(p, q, equal_nan=True) for p, q in zip(*got))
     assert not differ, differ
+
+
+def test_a_negative_batch_stride_is_multiplied_matrix_by_matrix(one_thread):
+    """A batch BLAS cannot step through (a negative stride: NumPy's, never torch's) is multiplied matrix by
+    matrix, as torch's bmm splits a batch it cannot read (it went to NumPy's BLAS: another order)."""
+    rng = np.random.default_rng(11)
+    a, b = (rng.standard_normal(s).astype(np.float32) for s in ((3, 20, 30), (3, 30, 25)))
+    got = host_gemm.matmul(a[::-1], b)
+    want = torch.bmm(torch.from_numpy(a[::-1].copy()), torch.from_numpy(b)).numpy()
+    assert got is not None and np.array_equal(got, want)

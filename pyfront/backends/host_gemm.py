@@ -122,20 +122,28 @@ def matmul(a, b, c=None, beta=0.0, alpha=1.0):
     found = _routines()
     if not found:
         return None
-    np = found["np"]
-    char = a.dtype.char
+    np, rank, char = found["np"], a.ndim, a.dtype.char
     if (char not in "fd" or type(a) is not np.ndarray or type(b) is not np.ndarray or b.dtype != a.dtype
-            or not a.dtype.isnative or a.ndim != b.ndim or a.ndim not in (2, 3)):
+            or not a.dtype.isnative or b.ndim != rank):
         return None
-    *batch, n, k = a.shape
-    m = b.shape[-1]
-    if not (m and n and k and all(batch)) or max(m, n, k, *batch) > _LIMIT:  # empty: NumPy's zeros
-        return None
-    out = np.empty((*batch, n, m), a.dtype)
-    if beta:  # (torch copies the input in only then: C is not read, its garbage cannot reach the result)
-        out[...] = c
-    if not batch:
+    if rank == 2:  # (the commonest case in a frame of its own: an MLP's step makes eight such products)
+        n, k = a.shape
+        m = b.shape[1]
+        if not (m and n and k) or m > _LIMIT or n > _LIMIT or k > _LIMIT:  # empty: NumPy's zeros
+            return None
+        out = np.empty((n, m), a.dtype)
+        if beta:  # (torch copies the input in only then: C is not read, its garbage cannot reach the result)
+            out[...] = c
         return out if _gemm(found, np, char, a, b, out, beta, alpha) else None
+    if rank != 3:
+        return None
+    batch, n, k = a.shape
+    m = b.shape[2]
+    if not (m and n and k and batch) or max(m, n, k, batch) > _LIMIT:
+        return None
+    out = np.empty((batch, n, m), a.dtype)
+    if beta:
+        out[...] = c
     if _batch_readable(a) and _batch_readable(b):
         return out if _gemm_batched(found, char, a, b, out, beta, alpha) else None
     # torch's split along the batch: one addmm per matrix, each operand copied where BLAS cannot read it
@@ -155,7 +163,8 @@ def _gemm(found, np, char, mat1, mat2, out, beta, alpha) -> bool:
     first, second, rows, cols = (mat2, mat1, m, n) if swap else (mat1, mat2, n, m)
     a, trans_a, lda = _operand(np, first, swap, rows, k)
     b, trans_b, ldb = _operand(np, second, swap, k, cols)
-    lda, ldb = _normalized(trans_a, trans_b, rows, cols, k, lda, ldb)
+    if rows == 1 or cols == 1 or k == 1:
+        lda, ldb = _normalized(trans_a, trans_b, rows, cols, k, lda, ldb)
     if lda > _LIMIT or ldb > _LIMIT:
         return False
     found[char](_COL_MAJOR, trans_a, trans_b, rows, cols, k, alpha, address(a), lda, address(b), ldb, beta,

@@ -173,9 +173,13 @@ def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2):
 def _addmm_vjp(c, g):
     bias, a, b = c.inputs
     need_bias, need_a, need_b = c.needs_input_grad
-    beta, alpha, rank = c.attrs.get("beta", 1), c.attrs.get("alpha", 1), c.attrs.get("rank", 2)
     # the bias's gradient is g (times beta), summed over the rows it was broadcast along by the engine; the
     # matrices' are products times alpha (torch's maybe_multiply)
+    attrs = c.attrs
+    if not attrs:  # F.linear's (beta = alpha = 1), per layer per step: nothing more read
+        return (g if need_bias else None,
+                *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
+    beta, alpha, rank = attrs.get("beta", 1), attrs.get("alpha", 1), attrs.get("rank", 2)
     ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
     return _times(g, beta) if need_bias else None, _times(ga, alpha), _times(gb, alpha)
 
