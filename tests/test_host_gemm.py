@@ -330,15 +330,16 @@ def test_batched_scaled_products_equal_torchs_bits(dtype, one_thread):
     reads the input), and addbmm, which torch computes as one addmm_ per matrix (beta, then 1)."""
     rng = np.random.default_rng(10)
     differ = []
-    for b, n, k, m in [(3, 5, 17, 3), (2, 9, 33, 7), (1, 9, 33, 7), (4, 6, 50, 1)]:
+    for b, n, k, m in [(3, 5, 17, 3), (2, 9, 33, 7), (1, 9, 33, 7), (1, 5, 8, 27), (4, 6, 50, 1)]:
         x, y = rng.standard_normal((b, n, k)).astype(dtype), rng.standard_normal((b, k, m)).astype(dtype)
         c = rng.standard_normal((b, n, m)).astype(dtype)
         c[0, 0, 0] = np.nan
-        for lx in (x, np.ascontiguousarray(x.transpose(0, 2, 1)).transpose(0, 2, 1)):
+        column_major = [np.ascontiguousarray(a.transpose(0, 2, 1)).transpose(0, 2, 1) for a in (x, y)]
+        for lx, ly in ((x, y), (column_major[0], y), (x, column_major[1]), column_major):
             for beta, alpha in ((1, 1), (0.5, 2.0), (0, -1.5)):
                 got = []
                 for L in (torch, pyfront):
-                    tx, ty, tc = L.from_numpy(lx), L.from_numpy(y), L.from_numpy(c)
+                    tx, ty, tc = L.from_numpy(lx), L.from_numpy(ly), L.from_numpy(c)
                     got.append([L.baddbmm(tc, tx, ty, beta=beta, alpha=alpha).numpy(),
                                 L.baddbmm(tc[0, 0], tx, ty, beta=beta, alpha=alpha).numpy(),
                                 L.addbmm(tc[-1], tx, ty, beta=beta, alpha=alpha).numpy()])

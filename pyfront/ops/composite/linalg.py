@@ -344,7 +344,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
     # the cpu's one-kernel addmm computes that as torch's does, so is it done
     one_at_a_time = input.dtype is dt.float16 or input.dtype in (dt.float32, dt.float64) and \
         input._storage.device.type == "cpu" and not on_meta(input, batch1, batch2)
-    if one_at_a_time and b > 1:
+    if one_at_a_time and b:  # (one matrix too: its own layouts, which pick gemm's transposes)
         out = addmm(expanded, batch1[0], batch2[0], beta=beta, alpha=alpha)
         for i in range(1, b):
             out = addmm(out, batch1[i], batch2[i], alpha=alpha)
