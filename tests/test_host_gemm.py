@@ -310,6 +310,16 @@ def test_products_without_mkl_compute_with_numpy(monkeypatch):
     got = _vector_and_scaled_products(pyfront, x, w, c, c[0], v, u, cn)
     for name, want in _vector_and_scaled_products(torch, x, w, c, c[0], v, u, cn).items():
         torch.testing.assert_close(torch.from_numpy(got[name]().numpy()), want(), msg=name)
+    bx, by, bc = (rng.standard_normal(s).astype(np.float32) for s in ((2, 9, 33), (2, 33, 7), (2, 9, 7)))
+    bc[0, 0, 0] = np.nan
+    for L in (torch, pyfront):  # (a large product and a small one: torch's loop)
+        t = L.from_numpy
+        got = [L.baddbmm(t(bc), t(bx), t(by), beta=0, alpha=2), L.baddbmm(t(bc[:, :2, :2]), t(bx[:, :2, :5]),
+               t(by[:, :5, :2]), beta=0.5), L.addbmm(t(bc[1]), t(bx), t(by), beta=2, alpha=0.5)]
+        if L is torch:
+            want = got
+    for p, q in zip(got, want):
+        torch.testing.assert_close(torch.from_numpy(p.numpy()), q, equal_nan=True)
 
 
 def test_addresses_are_numpys():
