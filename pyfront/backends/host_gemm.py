@@ -1,8 +1,8 @@
 """Matrix products on the cpu through oneMKL, the BLAS torch's CPU build links, where the optional ``mkl``
 package is installed (``pip install "pyfront[mkl]"``).
 
-With it, float32 and float64 ``mm``, ``bmm``, ``addmm`` (any beta and alpha), ``F.linear``, ``mv``/``addmv``
-and ``dot`` run torch's own kernels, called as torch's CPU code calls them (aten/src/ATen/native/
+With it, float32 and float64 ``mm``, ``bmm``, ``addmm`` and ``baddbmm`` (any beta and alpha), ``F.linear``,
+``mv``/``addmv`` and ``dot`` run torch's own kernels, called as torch's CPU code calls them (aten/src/ATen/native/
 LinearAlgebra.cpp: addmm_impl_cpu_, baddbmm_with_gemm_, addmv_out_cpu's gemv, dot's dot): the same numbers
 bit for bit (the input added by gemm's ``beta`` and the product scaled by its ``alpha``, as torch's addmm
 copies the input into its result and passes both numbers on; a beta of 0 never reads the input, NaN
