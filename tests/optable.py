@@ -67,8 +67,9 @@ KNOWN_EDGE_FAULTS = {
     "cumprod-19": ("webgpu", "torch's CPU cumprod accumulates in float64; WGSL has no f64"),
     "cumprod-20": ("webgpu", "torch's CPU cumprod accumulates in float64; WGSL has no f64"),
     # torch's addbmm adds the batches into the result one at a time (addmm_ per batch, input first): -3e38
-    # + -1.55e38 overflows to -inf before the +inf batch comes (NaN); pyfront sums the batch products first
-    "addbmm-18": ("cpu webgpu", "torch adds input and each batch in turn: -inf + inf"),
+    # + -1.55e38 overflows to -inf before the +inf batch comes (NaN); pyfront's webgpu sums the batch
+    # products first (its cpu adds them in turn, as torch's)
+    "addbmm-18": ("webgpu", "torch adds input and each batch in turn: -inf + inf"),
     # the values match; the gradients sum huge products of both signs (the cotangent's), whose float32 partial
     # sums pass 3.4e38 or not by summation order: inf in torch's gemm order, finite (or -3.4e38) in pyfront's
     "nn.functional.conv2d-27": ("cpu webgpu", SUM_ORDER),

@@ -228,3 +228,141 @@ def test_set_num_threads_sizes_mkls_pool():
     finally:
         pyfront.set_num_threads(recorded)
         host_gemm.set_num_threads(before)
+
+
+def _vector_and_scaled_products(L, x, w, c, bias, v, u, cn):
+    """The products torch computes with other BLAS calls than mm's gemm, or with gemm's beta and alpha: each
+    a function of the library ``L`` (torch or pyfront) and arrays made tensors with their strides."""
+    t = L.from_numpy
+    calls = {"mm": lambda: L.mm(t(x), t(w)),
+             "mv": lambda: L.mv(t(x), t(v)), "matmul 2d@1d": lambda: t(x) @ t(v),
+             "matmul 1d@2d": lambda: t(u) @ t(x), "matmul 3d@1d": lambda: t(x)[None].expand(2, -1, -1) @ t(v),
+             "dot": lambda: L.dot(t(v), t(w[:, 0])), "inner": lambda: L.inner(t(v), t(v[::-1].copy())),
+             "matmul 1d@1d": lambda: t(v) @ t(w[:, 0]),
+             "addmm beta 0 NaN input": lambda: L.addmm(t(cn), t(x), t(w), beta=0, alpha=1.5),
+             "addmm_": lambda: t(c.copy()).addmm_(t(x), t(w), beta=0.5, alpha=2)}
+    for beta, alpha in ((1, 1), (0.5, 2.0), (0, -0.3), (2, 1)):
+        calls[f"addmm {beta} {alpha}"] = lambda b=beta, a=alpha: L.addmm(t(c), t(x), t(w), beta=b, alpha=a)
+        calls[f"addmm bias {beta} {alpha}"] = lambda b=beta, a=alpha: L.addmm(t(bias), t(x), t(w), beta=b,
+                                                                             alpha=a)
+        calls[f"addmv {beta} {alpha}"] = lambda b=beta, a=alpha: L.addmv(t(u), t(x), t(v), beta=b, alpha=a)
+    return calls
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_vector_and_scaled_products_equal_torchs_bits(dtype, one_thread):
+    """addmm and addmv with other beta and alpha than 1 (gemm's and gemv's own, where pyfront scaled its
+    product afterwards; a beta of 0 never reads the input), mv and matmul of a matrix and a vector (gemv),
+    dot, inner and matmul of two vectors (dot), and mm of a row and a column (gemm as torch calls it, the
+    result column-major), over layouts BLAS reads in place or copies."""
+    rng = np.random.default_rng(7)
+    differ = []
+    for n, k, m in [(1, 33, 1), (7, 33, 1), (1, 33, 9), (5, 17, 3), (40, 70, 1), (3, 1, 4)]:
+        x0, w0 = rng.standard_normal((n, k)).astype(dtype), rng.standard_normal((k, m)).astype(dtype)
+        c, bias = rng.standard_normal((n, m)).astype(dtype), rng.standard_normal(m).astype(dtype)
+        v, u = rng.standard_normal(k).astype(dtype), rng.standard_normal(n).astype(dtype)
+        cn = c.copy()
+        cn[0, 0] = np.nan
+        for lx, x in _layouts(x0).items():
+            for lw, w in _layouts(w0).items():
+                got = _vector_and_scaled_products(pyfront, x, w, c, bias, v, u, cn)
+                for name, want in _vector_and_scaled_products(torch, x, w, c, bias, v, u, cn).items():
+                    if not np.array_equal(want().numpy(), got[name]().numpy(), equal_nan=True):
+                        differ.append(f"{name} {n}x{k}x{m} x {lx} w {lw}")
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gradients_of_vector_and_scaled_products_equal_torchs_bits(dtype, one_thread):
+    """addmm's gradients times alpha and beta (torch's maybe_multiply of the products), mv's (an outer
+    product and a gemv of the transposed matrix), dot's, baddbmm's and addbmm's."""
+    rng = np.random.default_rng(8)
+    x, w, c = (rng.standard_normal(s).astype(dtype) for s in ((40, 70), (70, 30), (40, 30)))
+    v, u = rng.standard_normal(70).astype(dtype), rng.standard_normal(40).astype(dtype)
+    bx, by, bc = (rng.standard_normal(s).astype(dtype) for s in ((4, 10, 20), (4, 20, 6), (4, 10, 6)))
+    calls = {"addmm": lambda L, t: L.addmm(t[2], t[0], t[1], beta=0.5, alpha=-1.5),
+             "addmv": lambda L, t: L.addmv(t[4], t[0], t[3], beta=2, alpha=0.3),
+             "mv": lambda L, t: L.mv(t[0], t[3]), "dot": lambda L, t: L.dot(t[3], t[3] * 3),
+             "baddbmm": lambda L, t: L.baddbmm(t[7], t[5], t[6], beta=2, alpha=0.5),
+             "baddbmm small": lambda L, t: L.baddbmm(t[7][:, :2, :3], t[5][:, :2], t[6][..., :3], alpha=0.5),
+             "addbmm": lambda L, t: L.addbmm(t[7][0], t[5], t[6].mT.contiguous().mT, beta=0.5, alpha=3)}
+    differ = []
+    for name, call in calls.items():
+        grads = []
+        for L in (torch, pyfront):
+            ts = [L.tensor(a, requires_grad=True) for a in (x, w, c, v, u, bx, by, bc)]
+            out = call(L, ts)
+            out.backward(L.tensor(np.linspace(-1, 1, out.numel()).reshape(tuple(out.shape)).astype(dtype)))
+            grads.append([t.grad.numpy() for t in ts if t.grad is not None])
+        differ += [name] * sum(not np.array_equal(p, q) for p, q in zip(*grads))
+    assert not differ, differ
+
+
+def test_products_without_mkl_compute_with_numpy(monkeypatch):
+    """Where MKL is absent every product computes with NumPy (to torch's tolerance, not its bits), a beta of
+    0 still ignoring NaN in the input."""
+    monkeypatch.setattr(host_gemm, "_routines", lambda: None)
+    rng = np.random.default_rng(9)
+    x, w, c = (rng.standard_normal(s).astype(np.float32) for s in ((6, 5), (5, 4), (6, 4)))
+    v, u = rng.standard_normal(5).astype(np.float32), rng.standard_normal(6).astype(np.float32)
+    cn = c.copy()
+    cn[1, 1] = np.nan
+    got = _vector_and_scaled_products(pyfront, x, w, c, c[0], v, u, cn)
+    for name, want in _vector_and_scaled_products(torch, x, w, c, c[0], v, u, cn).items():
+        torch.testing.assert_close(torch.from_numpy(got[name]().numpy()), want(), msg=name)
+    bx, by, bc = (rng.standard_normal(s).astype(np.float32) for s in ((2, 9, 33), (2, 33, 7), (2, 9, 7)))
+    bc[0, 0, 0] = np.nan
+    for L in (torch, pyfront):  # (a large product and a small one: torch's loop)
+        t = L.from_numpy
+        got = [L.baddbmm(t(bc), t(bx), t(by), beta=0, alpha=2), L.baddbmm(t(bc[:, :2, :2]), t(bx[:, :2, :5]),
+               t(by[:, :5, :2]), beta=0.5), L.addbmm(t(bc[1]), t(bx), t(by), beta=2, alpha=0.5)]
+        if L is torch:
+            want = got
+    for p, q in zip(got, want):
+        torch.testing.assert_close(torch.from_numpy(p.numpy()), q, equal_nan=True)
+
+
+def test_addresses_are_numpys():
+    """The one address helper of the BLAS calls: the array interface's address for every kind of view."""
+    from pyfront.backends.addresses import address
+    a = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
+    frozen = a.copy()
+    frozen.flags.writeable = False
+    for x in (a, a[0], a[0].T, a[:, 1:3], a[:, 1:3].transpose(0, 2, 1), a[::-1], a[0, ::2],
+              np.broadcast_to(a[0, 0], (3, 5)), frozen, frozen[0].T):
+        assert address(x) == x.__array_interface__["data"][0], x.shape
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batched_scaled_products_equal_torchs_bits(dtype, one_thread):
+    """baddbmm with its beta and alpha (batched gemm's own for matrices of 400 products or more, torch's loop
+    for smaller ones: alpha times the product plus beta times the input, each rounded; a beta of 0 never
+    reads the input), and addbmm, which torch computes as one addmm_ per matrix (beta, then 1)."""
+    rng = np.random.default_rng(10)
+    differ = []
+    for b, n, k, m in [(3, 5, 17, 3), (2, 9, 33, 7), (1, 9, 33, 7), (1, 5, 8, 27), (4, 6, 50, 1)]:
+        x, y = rng.standard_normal((b, n, k)).astype(dtype), rng.standard_normal((b, k, m)).astype(dtype)
+        c = rng.standard_normal((b, n, m)).astype(dtype)
+        c[0, 0, 0] = np.nan
+        column_major = [np.ascontiguousarray(a.transpose(0, 2, 1)).transpose(0, 2, 1) for a in (x, y)]
+        for lx, ly in ((x, y), (column_major[0], y), (x, column_major[1]), column_major):
+            for beta, alpha in ((1, 1), (0.5, 2.0), (0, -1.5)):
+                got = []
+                for L in (torch, pyfront):
+                    tx, ty, tc = L.from_numpy(lx), L.from_numpy(ly), L.from_numpy(c)
+                    got.append([L.baddbmm(tc, tx, ty, beta=beta, alpha=alpha).numpy(),
+                                L.baddbmm(tc[0, 0], tx, ty, beta=beta, alpha=alpha).numpy(),
+                                L.addbmm(tc[-1], tx, ty, beta=beta, alpha=alpha).numpy()])
+                differ += [f"{b}x{n}x{k}x{m} {beta} {alpha}"] * sum(
+                    not np.array_equal(p, q, equal_nan=True) for p, q in zip(*got))
+    assert not differ, differ
+
+
+def test_a_negative_batch_stride_is_multiplied_matrix_by_matrix(one_thread):
+    """A batch BLAS cannot step through (a negative stride: NumPy's, never torch's) is multiplied matrix by
+    matrix, as torch's bmm splits a batch it cannot read (it went to NumPy's BLAS: another order)."""
+    rng = np.random.default_rng(11)
+    a, b = (rng.standard_normal(s).astype(np.float32) for s in ((3, 20, 30), (3, 30, 25)))
+    got = host_gemm.matmul(a[::-1], b)
+    want = torch.bmm(torch.from_numpy(a[::-1].copy()), torch.from_numpy(b)).numpy()
+    assert got is not None and np.array_equal(got, want)

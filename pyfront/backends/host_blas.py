@@ -19,6 +19,8 @@ import math
 import os
 import sys
 
+from .addresses import address
+
 @functools.cache
 def _routines():
     """{("axpy" or "axpby", dtype letter): ctypes function, or None where it does not round once} of
@@ -43,7 +45,7 @@ def _routines():
             continue
         found = _bind(ctypes, lib, wide)
         if found is not None:
-            found.update(ndarray=np.ndarray, address=functools.partial(_address, ctypes))
+            found.update(ndarray=np.ndarray, address=address)
             for char in "sd":  # axpby where it rounds once (axpy then unused), else axpy where it does
                 for key in (("axpby", char), ("axpy", char)):
                     if found[key] is not None and not _rounds_once(np, found, key, found[key]):
@@ -52,14 +54,6 @@ def _routines():
                         break
             return found
     return None
-
-
-def _address(ctypes, a) -> int:
-    """Where ``a``'s (non-empty) data starts: through the buffer protocol, a sixth of ``a.ctypes.data``'s
-    cost (which builds an object per call), where NumPy lends a writable buffer."""
-    if a.flags.writeable:
-        return ctypes.addressof(ctypes.c_char.from_buffer(a))
-    return a.ctypes.data
 
 
 def _loaded_openblas(np) -> list:

@@ -17,7 +17,7 @@ from ...ops.composite.indexing import index_select
 from ...ops.common import in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
-from ...ops.primitives.linalg import addmm_bias, check_not_bool, mm, mT_view
+from ...ops.primitives.linalg import addmm_bias, check_not_bool, expands, mm, mT_view
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.elementwise import relaid
 from ...ops.memory_formats import contiguous_result_only, lays_out
@@ -73,7 +73,7 @@ def _one_node_first(general):
                   and input._storage.device is weight._storage.device is bias._storage.device):
                 # shapes unpacked, not indexed: a Size's __getitem__ is a Python call
                 (m, k), (*lead, k_in) = weight._shape, input._shape
-                if k_in == k and rank == 2 and _expands(bias._shape, *lead, m):
+                if k_in == k and rank == 2 and expands(bias._shape, *lead, m):
                     return addmm_bias(bias, input, mT_view(weight, 2, "TBackward0"))
                 if k_in == k and rank != 2 and input._contiguous and bias._shape in ((1,), (m,)):
                     flat = input.view(math.prod(lead), k)
@@ -85,13 +85,6 @@ def _one_node_first(general):
 
 
 _ONE_NODE_DTYPES = (dt.float32, dt.float64)
-
-
-def _expands(bias_shape, n, m) -> bool:
-    """Whether a bias of ``bias_shape`` expands to the (n, m) output (the others get torch's error from
-    the general path)."""
-    *rows, cols = bias_shape or (1,)
-    return cols in (1, m) and len(rows) <= 1 and (not rows or rows[0] in (1, n))
 
 
 @_one_node_first
@@ -126,7 +119,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         out = matmul(input, weight.t())  # (a 1-d weight: its view, which torch's product keeps)
     if bias is not None and weight.dim() == 2 and (input.dim() == 2 or _linear_node(input, weight, bias)):
         rows = math.prod(out.shape[:-1])  # torch's addmm, of the input as a matrix: it expands the bias
-        if not _expands(tuple(bias.shape), rows, out.shape[-1]):
+        if not expands(tuple(bias.shape), rows, out.shape[-1]):
             if on_meta(out, bias):  # torch's meta addmm broadcasts the bias in Python: its words
                 broadcast_shapes_on_meta((rows, out.shape[-1]), tuple(bias.shape))
             bias.expand(rows, out.shape[-1])  # its error

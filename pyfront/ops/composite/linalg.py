@@ -18,7 +18,7 @@ from ..argcheck import typename
 from ..common import check_fits, in_float32
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
-from ..primitives.linalg import addmm_bias, bmm, check_not_bool, mm
+from ..primitives.linalg import addmm_bias, baddbmm_bias, bmm, check_not_bool, expands, mm, vector_product
 from ..creation import int_tuple
 from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
@@ -57,7 +57,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
                            "elements respectively")
     check_not_bool("dot", input)
     row, col = input.unsqueeze(0), tensor.unsqueeze(1)
-    product = mm(row, col)
+    product = vector_product(row, col, "dot")
     graph.saved_as_given(product, (row, input, _as_row), (col, tensor, _as_column))
     return product.reshape(())
 
@@ -101,7 +101,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     graph.saved_crosswise(input, vec)
     _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
     col = vec.unsqueeze(1)
-    product = mm(input, col)
+    product = vector_product(input, col, "mv")
     graph.saved_as_given(product, (col, vec, _as_column))  # torch's mv saves vec itself
     return product.squeeze(1)
 
@@ -253,6 +253,22 @@ def _scaled(t, factor, is_input=False):
     return mul(t.clone() if is_input else t, factor)
 
 
+def _one_kernel(input, mat1, mat2, beta, alpha) -> bool:
+    """Whether ``addmm_bias`` computes ``beta * input + alpha * (mat1 @ mat2)`` (the caller has checked
+    the shapes): float32 or float64 on one device, numbers beta and alpha (the cpu's kernel takes any, the
+    others' 1 alone), as torch's addmm and addmv call gemm."""
+    device = input._storage.device
+    if (input.dtype not in (dt.float32, dt.float64) or mat1._storage.device is not device
+            or mat2._storage.device is not device or type(beta) not in (int, float)
+            or type(alpha) not in (int, float)):
+        return False
+    if beta == 1 and alpha == 1:
+        return True
+    check_fits(beta, input.dtype, opmath=True)  # torch's conversion of the numbers, and its errors
+    check_fits(alpha, input.dtype, opmath=True)
+    return device.type == "cpu"
+
+
 @composite(samples=samples.addmm, grad_fn="AddmmBackward0")
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
@@ -269,11 +285,9 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
             raise RuntimeError(f"{'a' if name == 'mat1' else 'b'} must be 2D" if meta else
                                f"{name} must be a matrix, got {t.dim()}-D tensor")
     (n, k), (k2, m) = mat1.shape, mat2.shape
-    same_device = input._storage.device is mat1._storage.device is mat2._storage.device
-    if (beta == 1 and alpha == 1 and not meta and input.dtype in (dt.float32, dt.float64) and k == k2
-            and input.shape in ((m,), (n, m)) and same_device):
-        # one kernel that adds the bias as torch's does (gemm's beta): torch's numbers
-        return addmm_bias(input, mat1, mat2)
+    if not meta and k == k2 and expands(input._shape, n, m) and _one_kernel(input, mat1, mat2, beta, alpha):
+        # one kernel that adds the input as torch's does (gemm's beta and alpha): torch's numbers
+        return addmm_bias(input, mat1, mat2, float(beta), float(alpha))
     product = mm(mat1, mat2)
     if meta:
         broadcast_shapes_on_meta(product.shape, input.shape)
@@ -286,6 +300,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
     graph.saved_crosswise(mat, vec)
     _check_addmv(input.shape, input.dtype, mat, vec)
+    if not on_meta(input, mat, vec) and _one_kernel(input, mat, vec, beta, alpha):
+        # torch's gemv, the input a column added by its beta
+        column = input.unsqueeze(-1) if input.dim() else input
+        return addmm_bias(column, mat, vec.unsqueeze(1), float(beta), float(alpha), "mv").squeeze(1)
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
 
@@ -300,6 +318,12 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
         raise RuntimeError(f"Input dtypes must be the same, got: input {cpp_name(input.dtype)}, batch1: "
                            f"{cpp_name(batch1.dtype)}, batch2: {cpp_name(batch2.dtype)}")
     check_not_bool("baddbmm", input)
+    if (input._storage.device.type == "cpu" and batch1.dim() == batch2.dim() == 3
+            and batch1.dtype is batch2.dtype and batch1.shape[0] == batch2.shape[0]
+            and batch1.shape[2] == batch2.shape[1]
+            and not on_meta(input, batch1, batch2) and _one_kernel(input, batch1, batch2, beta, alpha)):
+        # one kernel that adds the input as torch's does (batched gemm's beta and alpha): torch's numbers
+        return baddbmm_bias(input, batch1, batch2, float(beta), float(alpha))
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
@@ -316,7 +340,11 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and {b2}")
     if k != k2:
         raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{k} and {k2}x{m})")
-    if input.dtype is dt.float16 and b > 1:  # torch adds one product at a time, rounding each sum to float16
+    # torch adds one product at a time (addmm_ with beta, then 1), rounding each sum (float16's too); where
+    # the cpu's one-kernel addmm computes that as torch's does, so is it done
+    one_at_a_time = input.dtype is dt.float16 or input.dtype in (dt.float32, dt.float64) and \
+        input._storage.device.type == "cpu" and not on_meta(input, batch1, batch2)
+    if one_at_a_time and b:  # (one matrix too: its own layouts, which pick gemm's transposes)
         out = addmm(expanded, batch1[0], batch2[0], beta=beta, alpha=alpha)
         for i in range(1, b):
             out = addmm(out, batch1[i], batch2[i], alpha=alpha)

@@ -30,7 +30,7 @@ def check_not_bool(kernel: str, *tensors) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-def _matmul_infer(a, b, rank):
+def _matmul_infer(a, b, rank, vectors=None):
     *lead, _ = a._shape  # unpacked, not indexed: a Size's __getitem__ is a Python call
     *_, m = b._shape
     return [((*lead, m), a.dtype)]
@@ -89,25 +89,39 @@ def _matmul_vjp(c, g):
     return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes, c.node.input_strides)
 
 
+def _times(t, factor):
+    """``t * factor``, ``t`` itself where the factor is 1 (torch's maybe_multiply)."""
+    return t if t is None or factor == 1 else t * factor
+
+
 def _products_jvp(inputs, tangents, attrs):
     # torch's forward formula for a product, bilinear in its operands: ta @ b + a @ tb (plus the bias's
-    # tangent for addmm), two products where the double-backward trick runs the VJP and its backward
+    # tangent for addmm), two products where the double-backward trick runs the VJP and its backward; each
+    # term times addmm's alpha, the bias's times its beta
     *bias, a, b = inputs
     *tbias, ta, tb = tangents
     rank = attrs.get("rank", 2)
+    alpha, beta = attrs.get("alpha", 1), attrs.get("beta", 1)
     op = _OPS[rank]
-    terms = [apply(op, t.to(a.dtype), b, rank=rank) for t in (ta,) if t is not None]
-    terms += [apply(op, a, t.to(b.dtype), rank=rank) for t in (tb,) if t is not None]
+    terms = [_times(apply(op, t.to(a.dtype), b, rank=rank), alpha) for t in (ta,) if t is not None]
+    terms += [_times(apply(op, a, t.to(b.dtype), rank=rank), alpha) for t in (tb,) if t is not None]
     out = terms[0] if terms else None
-    for t in terms[1:] + [t.to(a.dtype) for t in tbias if t is not None]:
+    for t in terms[1:] + [_times(t.to(a.dtype), beta) for t in tbias if t is not None]:
         out = t.expand(*a._shape[:-1], b._shape[-1]) if out is None else out + t
     return [out]
 
 
-def _matmul_np(np, a, b, rank):
+def _matmul_np(np, a, b, rank, vectors=None):
     if rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
         return _small_bmm(np, a, b)
-    out = host_gemm.matmul(a, b)  # torch's MKL where installed: torch's numbers
+    # torch's MKL where installed: torch's numbers (torch.dot and torch.mv call BLAS's dot and gemv)
+    if vectors is None:
+        out = host_gemm.matmul(a, b)
+    elif vectors == "dot":
+        out = host_gemm.dot(a[0], b[:, 0])
+        out = None if out is None else out.reshape(1, 1)
+    else:
+        out = host_gemm.gemv(a, b[:, 0])
     return np.matmul(a, b) if out is None else out
 
 
@@ -137,40 +151,82 @@ _OPS = {2: _MM, 3: _BMM}
 
 
 # -- addmm: a matrix product plus a bias, one op ---------------------------------------------------
-def _addmm_np(np, bias, a, b):
-    # MKL adds the bias as torch's addmm does (copied into the result, gemm's beta 1): torch's numbers;
-    # NumPy's path adds it into its fresh product: no second full-size array
-    out = host_gemm.matmul(a, b, bias)
+def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2):
+    # MKL adds the bias as torch's addmm does (copied into the result, gemm's beta and alpha; addmv's gemv
+    # for a column, ``vectors`` "mv"; baddbmm's batched gemm, ``rank`` 3): torch's numbers; NumPy's path
+    # adds it into its fresh product: no second full-size array. Small batches as torch's baddbmm kernel:
+    # each product summed from zero, then alpha * it plus beta * the bias, each rounded
+    small = rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400
+    out = None
+    if not small:
+        out = (host_gemm.matmul(a, b, bias, beta, alpha) if vectors is None else
+               host_gemm.gemv(a, b[:, 0], bias, beta, alpha))
     if out is None:
-        out = np.matmul(a, b)
-        np.add(out, bias, out=out)
+        out = _small_bmm(np, a, b) if small else np.matmul(a, b)
+        if alpha != 1:
+            np.multiply(out, out.dtype.type(alpha), out=out)
+        if beta:  # (a beta of 0 never reads the bias, as torch's: NaN in it does not reach the result)
+            np.add(out, bias if beta == 1 else bias * bias.dtype.type(beta), out=out)
     return out
 
 
 def _addmm_vjp(c, g):
     bias, a, b = c.inputs
     need_bias, need_a, need_b = c.needs_input_grad
-    # the bias's gradient is g itself, summed over the rows it was broadcast along by the engine
-    return (g if need_bias else None,
-            *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
+    # the bias's gradient is g (times beta), summed over the rows it was broadcast along by the engine; the
+    # matrices' are products times alpha (torch's maybe_multiply)
+    attrs = c.attrs
+    if not attrs:  # F.linear's (beta = alpha = 1), per layer per step: nothing more read
+        return (g if need_bias else None,
+                *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
+    beta, alpha, rank = attrs.get("beta", 1), attrs.get("alpha", 1), attrs.get("rank", 2)
+    ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
+    return _times(g, beta) if need_bias else None, _times(ga, alpha), _times(gb, alpha)
 
 
 # torch's addmm(bias, mat1, mat2) with beta = alpha = 1, as F.linear records it (AddmmBackward0); named
 # apart from the composite torch.addmm (a test looks ops up by name), no torch name of its own: F.linear's
 # sweeps test it
-_ADDMM = register(OpDef("addmm_bias", "other", lambda bias, a, b: _matmul_infer(a, b, 2), _addmm_np,
+_ADDMM = register(OpDef("addmm_bias", "other", lambda bias, a, b, **scales: _matmul_infer(a, b, 2), _addmm_np,
                         _addmm_vjp, arity=3, save=(1, 2), saved_for={1: (2,), 2: (1,)},
                         backward_name="AddmmBackward0", jvp=_products_jvp,
                         extra={"saved_names": ("self", "mat1", "mat2"), "keeps_strides": True,
                                "saved_constants": {"beta": 1, "alpha": 1}}))
 
 
-def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
-    """``bias + mat1 @ mat2`` as one op, for matrices ``mat1`` (n, k), ``mat2`` (k, m) and a bias of shape
-    (m,) or (n, m), all of one floating dtype: the caller has checked them."""
+def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor, beta: float = 1, alpha: float = 1,
+               vectors: str | None = None) -> Tensor:
+    """``beta * bias + alpha * (mat1 @ mat2)`` as one op, for matrices ``mat1`` (n, k), ``mat2`` (k, m) and a
+    bias that expands to (n, m) (``expands``), all of one floating dtype: the caller has checked them (and
+    that the device takes other beta and alpha than 1: the cpu's). ``vectors`` "mv": a column ``mat2``
+    multiplied as torch's addmv does."""
     saved_crosswise(mat1, mat2)
-    (n, _), (_, m) = mat1._shape, mat2._shape
-    return product(_ADDMM, Size((n, m)), (bias, mat1, mat2))
+    if beta == 1 and alpha == 1 and vectors is None:  # (a planned product: F.linear's, per layer per step)
+        (n, _), (_, m) = mat1._shape, mat2._shape
+        return product(_ADDMM, Size((n, m)), (bias, mat1, mat2))
+    return apply(_ADDMM, bias, mat1, mat2, beta=beta, alpha=alpha, vectors=vectors)
+
+
+def baddbmm_bias(bias: Tensor, batch1: Tensor, batch2: Tensor, beta: float, alpha: float) -> Tensor:
+    """``beta * bias + alpha * bmm(batch1, batch2)`` as one op on the cpu, as torch's baddbmm computes it, for
+    batches (B, n, k) and (B, k, m) and a bias that broadcasts to (B, n, m), all of one float dtype: the
+    caller has checked them."""
+    saved_crosswise(batch1, batch2)
+    return apply(_ADDMM, bias, batch1, batch2, beta=beta, alpha=alpha, rank=3)
+
+
+def expands(bias_shape, n, m) -> bool:
+    """Whether a bias of ``bias_shape`` expands to an (n, m) product, as torch's addmm expands its input."""
+    *rows, cols = bias_shape or (1,)
+    return cols in (1, m) and len(rows) <= 1 and (not rows or rows[0] in (1, n))
+
+
+def vector_product(mat: Tensor, col: Tensor, vectors: str) -> Tensor:
+    """``mat @ col`` of a matrix (n, k) and a column (k, 1) as torch multiplies vectors, ``vectors`` "dot"
+    (a row and a column: torch.dot) or "mv" (torch.mv): BLAS's dot or gemv where torch's MKL is installed,
+    mm's op and gradient; the caller has checked them."""
+    saved_crosswise(mat, col)
+    return product(_MM, Size((mat._shape[0], 1)), (mat, col), rank=2, vectors=vectors)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
