@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import pyfront
-from pyfront.backends import host_gemm
+from pyfront.backends import host_blas, host_gemm
 
 
 def _installed() -> bool:
@@ -366,3 +366,31 @@ def test_a_negative_batch_stride_is_multiplied_matrix_by_matrix(one_thread):
     got = host_gemm.matmul(a[::-1], b)
     want = torch.bmm(torch.from_numpy(a[::-1].copy()), torch.from_numpy(b)).numpy()
     assert got is not None and np.array_equal(got, want)
+
+
+def _child_step(queue):
+    p = pyfront.ones(100_000)
+    p.add_(pyfront.full((100_000,), 3.0), alpha=0.1)  # host_blas's axpy (its fork handler re-chose)
+    queue.put((float(p[0]), host_blas.threaded()))
+
+
+def test_level1_blas_runs_on_mkl_and_a_forked_child_on_numpys():
+    """Where products run on MKL, the optimizers' ``y += alpha * x`` does too (torch's own BLAS, threaded as
+    torch's foreach; test_add_alpha_once checks its numbers); a forked child, where MKL is left alone, adds
+    with NumPy's OpenBLAS instead of hanging."""
+    assert host_blas.threaded()
+    x = np.ones(100_000, np.float32)
+    threads = [threading.Thread(target=lambda: [host_blas.axpy(0.5, x, x.copy()) for _ in range(20)])
+               for _ in "ab"]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_step, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=60) == (np.float32(1) + np.float32(0.1) * np.float32(3), False)
+    finally:
+        child.kill()
+        child.join(10)
+    assert host_blas.threaded()

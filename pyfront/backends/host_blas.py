@@ -1,16 +1,18 @@
-"""The level-1 BLAS that NumPy's own build loaded (OpenBLAS in NumPy's wheels), through ctypes.
+"""The level-1 BLAS of this process, through ctypes: oneMKL's where the ``mkl`` extra is installed (host_gemm
+loads it: torch's own BLAS, which splits a long vector over its threads as torch's kernels do), else the
+OpenBLAS NumPy's own build loaded (NumPy's wheels), which runs it on the calling thread.
 
 One operation serves the cpu device: ``axpy`` (y += alpha * x), rounded once per element as torch's CPU
 ``add(alpha=)`` does (its vectors' fmadd), in one pass where NumPy needs a product, a temporary and a sum.
-OpenBLAS's ``axpby`` (y = alpha * x + beta * y) computes it with beta 1 (its kernel: fma(alpha, x,
-beta * y)) in one call of any length on the calling thread; its ``axpy`` threads a long vector, so it is
-called in pieces. Which of them rounds once is measured on first use (a CPU without fused multiply-add
-rounds twice, and a compiler may fuse the other product), not assumed. (``scal`` is NumPy's in-place
-multiply's numbers and speed: not used.) Only the library
-NumPy itself loaded is used (no search of the system), found once on first use. Where there is none
-(Pyodide, a NumPy built on MKL or Accelerate, no ctypes) the functions answer False and callers compute
-the same numbers in NumPy. Every call checks its arrays first: a wrong pointer or length would not raise,
-it would corrupt memory or crash the process.
+``axpby`` (y = alpha * x + beta * y; OpenBLAS's and MKL's kernels: fma(alpha, x, beta * y)) computes it with
+beta 1 in one call of any length; OpenBLAS's ``axpy`` threads a long vector, so it is called in pieces.
+Which of them rounds once is measured on first use (a CPU without fused multiply-add rounds twice, and a
+compiler may fuse the other product), not assumed. (``scal`` is NumPy's in-place multiply's numbers and
+speed: not used.) Only libraries already in the process are used (no search of the system), found once on
+first use (again in a forked child, which leaves MKL to its parent: see host_gemm). Where there is none
+(Pyodide, a NumPy built on Accelerate, no ctypes) the functions answer False and callers compute the same
+numbers in NumPy. Every call checks its arrays first: a wrong pointer or length would not raise, it would
+corrupt memory or crash the process.
 """
 from __future__ import annotations
 
@@ -19,18 +21,55 @@ import math
 import os
 import sys
 
+from . import host_gemm
 from .addresses import address
+
 
 @functools.cache
 def _routines():
-    """{("axpy" or "axpby", dtype letter): ctypes function, or None where it does not round once} of
-    NumPy's OpenBLAS, or None where there is none."""
+    """{("axpy" or "axpby", dtype letter): ctypes function, or None where it does not round once, "pool":
+    whether the library threads a call itself} of MKL or else NumPy's OpenBLAS, or None where neither is."""
     try:
         import ctypes
 
         import numpy as np
     except ImportError:
         return None
+    found = _mkl(ctypes) or _openblas(ctypes, np)
+    if found is None:
+        return None
+    found.update(ndarray=np.ndarray, address=address)
+    for char in "sd":  # axpby where it rounds once (axpy then unused), else axpy where it does
+        for key in (("axpby", char), ("axpy", char)):
+            if found[key] is not None and not _rounds_once(np, found, key, found[key]):
+                found[key] = None
+            if found[key] is not None:
+                break
+    return found
+
+
+def threaded() -> bool:
+    """Whether a call runs on the library's own thread pool (MKL's), so that one call over a whole array
+    uses the cores, where pieces of it would each pay the pool's start and join."""
+    found = _routines()
+    return bool(found and found["pool"])
+
+
+def _mkl(ctypes):
+    """MKL's routines (host_gemm's library, its 32-bit interface), or None where products do not run on it."""
+    gemm = host_gemm._routines()
+    if not gemm:
+        return None
+    found = _bind(ctypes, gemm["lib"], False, (("cblas_", ""),))
+    if found is None:
+        return None
+    if hasattr(os, "register_at_fork"):  # a forked child finds host_gemm's MKL gone: NumPy's OpenBLAS then
+        os.register_at_fork(after_in_child=_routines.cache_clear)
+    return {**found, "pool": True}
+
+
+def _openblas(ctypes, np):
+    """NumPy's OpenBLAS's routines, or None where NumPy's BLAS is another or not found."""
     try:
         blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
     except (AttributeError, KeyError, TypeError):
@@ -45,14 +84,7 @@ def _routines():
             continue
         found = _bind(ctypes, lib, wide)
         if found is not None:
-            found.update(ndarray=np.ndarray, address=address)
-            for char in "sd":  # axpby where it rounds once (axpy then unused), else axpy where it does
-                for key in (("axpby", char), ("axpy", char)):
-                    if found[key] is not None and not _rounds_once(np, found, key, found[key]):
-                        found[key] = None
-                    if found[key] is not None:
-                        break
-            return found
+            return {**found, "pool": False}
     return None
 
 
@@ -82,11 +114,14 @@ def _loaded_openblas(np) -> list:
     return paths
 
 
-def _bind(ctypes, lib, wide):
-    """saxpy, daxpy, saxpby and daxpby (None where the library lacks it) under the first symbol spelling
-    the library has (scipy's wheels prefix and suffix theirs: scipy_cblas_saxpy64_), their argument types
-    declared so ctypes converts and checks."""
-    for prefix, suffix in (("scipy_cblas_", "64_"), ("cblas_", "64_"), ("scipy_cblas_", ""), ("cblas_", "")):
+# the symbol spellings an OpenBLAS may have (scipy's wheels prefix and suffix theirs: scipy_cblas_saxpy64_)
+_OPENBLAS_SPELLINGS = (("scipy_cblas_", "64_"), ("cblas_", "64_"), ("scipy_cblas_", ""), ("cblas_", ""))
+
+
+def _bind(ctypes, lib, wide, spellings=_OPENBLAS_SPELLINGS):
+    """saxpy, daxpy, saxpby and daxpby (None where the library lacks it) under the first of ``spellings``
+    (prefix, suffix) the library has, their argument types declared so ctypes converts and checks."""
+    for prefix, suffix in spellings:
         try:
             names = {("axpy", c): getattr(lib, f"{prefix}{c}axpy{suffix}") for c in "sd"}
         except AttributeError:

@@ -481,9 +481,12 @@ class NumpyBackend(Backend):
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):
         # in place, the single-tensor step's ops each with torch's rounding: every add with an alpha one
         # fused multiply-add (scaled_add: OpenBLAS's axpby on these row-major chunks), buf.mul_ one product
+        # (where BLAS threads each call (MKL), an array goes whole: its chunks would each start and join
+        # the pool, and the two cores' caches hold what one core's could not)
+        pieces = (lambda arrays: (arrays,)) if host_blas.threaded() else _chunks
         with _as_torch():
             for layouts in zip(params, grads, bufs):
-                for p, g, b in _chunks([self.array(a) if a is not None else None for a in layouts]):
+                for p, g, b in pieces([self.array(a) if a is not None else None for a in layouts]):
                     self._sgd_chunk(p, g, b, lr, momentum, dampening, weight_decay, nesterov, maximize)
         return True
 
