@@ -599,6 +599,8 @@ class OpNode(Node):
         if overload and any(t._wrapped_number for t in inputs):
             # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
             self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
+            if self.has_saved and type(self).__name__ == "NotImplemented":
+                self._keep_nothing()  # (remainder(Scalar, Tensor): torch's node has no derivative, saves none)
         elif shows is not None:  # torch's op has edges to its first inputs only (nll_loss: not the target)
             self.shown_edges = next_functions[:shows]
         elif type(self).__name__ == "NotImplemented":  # torch's has edges only to inputs that need a gradient
@@ -629,6 +631,13 @@ class OpNode(Node):
             if g is not None and g.dtype.own_vjp:  # complex or 16-bit: one read on the float32 path
                 return _vjp_of_own(op, ctx, grads)
         return op.vjp(ctx, *grads)
+
+    def _keep_nothing(self):
+        """Free what this node saved: torch's node of the op keeps nothing, so nothing is checked."""
+        for s in self.saved:
+            if s is not None:
+                s.free()
+        self.saved, self.has_saved = [None] * len(self.saved), False
 
     def release(self):
         if self.has_saved:

@@ -732,7 +732,7 @@ def _remainder_vjp(c, g):
     if not c.needs_input_grad[1]:  # the operands are saved for other's gradient only, as torch's
         return g, None
     x, y = c.inputs
-    if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
+    if x is None:  # remainder(number, tensor): torch has no derivative, its node keeps nothing (OpNode)
         raise RuntimeError("derivative for aten::remainder is not implemented")
     # PyTorch's floor division (nan for inf / 1, where floor(x / y) is inf); it has no gradient
     return g, -g * _floor_divide(x.detach(), y.detach())
