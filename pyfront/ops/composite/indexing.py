@@ -22,7 +22,7 @@ from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
-from ..memory_formats import contiguous_result, lays_out
+from ..memory_formats import contiguous_result, grads_laid_as_inputs, lays_out
 from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples, shell
@@ -529,12 +529,22 @@ def masked_fill(input, mask, value):
     return where(mask, value, input)
 
 
+def _broadcasts_into(t, into) -> bool:
+    """Whether ``t`` broadcasts to ``into``'s shape (False where the two do not broadcast: the op's own check
+    then raises torch's error)."""
+    try:
+        return tuple(broadcast_shapes(into.shape, t.shape)) == tuple(into.shape)
+    except RuntimeError:
+        return False
+
+
 def _flat_coords(mask, ndim):
     """(k, n) int64 coordinates of ``mask``'s true elements, for index/index_put on all dims."""
     return prim.coordinates(mask).permute(1, 0) if ndim else None
 
 
 @composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")
+@grads_laid_as_inputs(when=lambda input, mask: _broadcasts_into(mask, input))
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     refuse_on_meta("aten::masked_select", input, mask)
@@ -572,6 +582,7 @@ def masked_scatter(input, mask, source):
 
 
 @composite(samples=samples.take, grad_fn="TakeBackward0", saves="self=input index")
+@grads_laid_as_inputs()
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:
