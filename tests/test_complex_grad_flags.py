@@ -1,4 +1,5 @@
-"""Complex gradients as torch's: their values and whether each is a conj view (is_conj) or a neg view (is_neg).
+"""Complex gradients as torch's: their values and whether each is a conj view (is_conj) or a neg view
+(is_neg).
 torch's backward formulas make plain tensors (``grad.mm(mat2.mH)``); only a conj view's own node hands back
 ``grad.conj()``, a conj view. pyfront ran the rules of its non-elementwise primitives on ``conj(g)`` and
 conjugated the results lazily: every product's, sum's, cat's, gather's ... gradient was a conj view, and the
@@ -27,7 +28,8 @@ CASES = {
     "mul": lambda L, a, b: a.conj() * b, "sum": lambda L, a, b: (a.conj().sum(0) * b).sum(0),
     "cumsum": lambda L, a, b: a.conj().cumsum(0) * b, "cumprod": lambda L, a, b: a.cumprod(1) * b,
     "prod": lambda L, a, b: a.prod(1) * b[0], "cat": lambda L, a, b: L.cat([a.conj(), b]),
-    "flip": lambda L, a, b: a.conj().flip(0) * b, "gather": lambda L, a, b: a.gather(1, L.tensor([[0], [2], [1]])),
+    "flip": lambda L, a, b: a.conj().flip(0) * b,
+    "gather": lambda L, a, b: a.gather(1, L.tensor([[0], [2], [1]])),
     "index": lambda L, a, b: a[L.tensor([2, 0])] * b[:2],
     "fft": lambda L, a, b: L.fft.fft(a.conj(), dim=-1) * b, "conj": lambda L, a, b: a.conj() * 1,
     "clone_conj": lambda L, a, b: a.conj().clone(), "transpose": lambda L, a, b: a.conj().t() @ b.t(),
@@ -39,8 +41,8 @@ def _flags(L, case):
     b = _complex(L, (3, 3), -0.5).requires_grad_()
     out = CASES[case](L, a, b)
     grads = L.autograd.grad(out, (a, b), L.ones_like(out), allow_unused=True)
-    return [None if g is None else (g.is_conj(), g.is_neg(), g.stride(), L.view_as_real(g.resolve_conj()).tolist())
-            for g in grads]
+    return [None if g is None else
+            (g.is_conj(), g.is_neg(), g.stride(), L.view_as_real(g.resolve_conj()).tolist()) for g in grads]
 
 
 @pytest.mark.parametrize("case", list(CASES))

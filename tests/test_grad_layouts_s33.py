@@ -27,7 +27,8 @@ def _values(L, shape, low=-1.0, high=1.0):
 
 CONVS = {"conv1d": ((0, 3, 7), (4, 3, 3)), "conv2d": ((0, 3, 5, 5), (4, 3, 3, 3)),
          "conv3d": ((0, 3, 4, 4, 4), (4, 3, 3, 3, 3)), "conv_transpose1d": ((0, 3, 5), (3, 2, 3)),
-         "conv_transpose2d": ((0, 3, 5, 5), (3, 2, 3, 3)), "conv_transpose3d": ((0, 3, 4, 4, 4), (3, 2, 3, 3, 3))}
+         "conv_transpose2d": ((0, 3, 5, 5), (3, 2, 3, 3)),
+         "conv_transpose3d": ((0, 3, 4, 4, 4), (3, 2, 3, 3, 3))}
 
 
 def _conv_strides(L, op):
@@ -114,7 +115,8 @@ def _batch_norm_strides(L):
         for x in inputs:
             x = x.detach().requires_grad_()
             for training in (True, False):
-                y = L.nn.functional.batch_norm(x, L.zeros(3), L.ones(3), L.ones(3), L.zeros(3), training=training)
+                y = L.nn.functional.batch_norm(x, L.zeros(3), L.ones(3), L.ones(3), L.zeros(3),
+                                               training=training)
                 for g in (L.ones(tuple(y.shape)), _col(L.ones(tuple(y.shape)))):
                     out.append((y.stride(), L.autograd.grad(y, x, g, retain_graph=True)[0].stride()))
     return out

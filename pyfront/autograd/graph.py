@@ -465,8 +465,8 @@ def check_torch_saved(node):
 
 
 # the primitives whose rules have real coefficients (holomorphic; linear or bilinear in their inputs, or
-# elementwise): run on conjugated inputs, their gradients come out plain as torch's (matmul's grad.mm(mat2.mH));
-# the conjugate of a rule run on conj(g) would be a conj view (is_conj() where torch's is not)
+# elementwise): run on conjugated inputs, their gradients come out plain as torch's (matmul's
+# grad.mm(mat2.mH)); the conjugate of a rule run on conj(g) would be a conj view (is_conj() where torch's is not)
 _REAL_COEFFICIENT_KINDS = frozenset(("elementwise", "view"))
 _REAL_COEFFICIENT_OPS = frozenset((
     "sum", "prod", "softmax", "log_softmax", "mm", "bmm", "addmm_bias", "cat", "flip", "gather", "index",
@@ -481,8 +481,8 @@ def _conjugate_vjp(op, ctx, grads):
     the rule run on the conjugated inputs and outputs, as torch's formulas read them (``grad *
     other.conj()``), so the sign of a zero part is torch's too (conjugating ``g`` and the result instead
     flips it where a part sums to zero), and the gradient is no conj view (_REAL_COEFFICIENT_OPS). The others
-    (an FFT's coefficients are complex) run on ``conj(g)``, conjugated after (in memory). The non-holomorphic ones (abs, angle, real, conj) are formulas of
-    their own (ops/composite/complex_numbers)."""
+    (an FFT's coefficients are complex) run on ``conj(g)``, conjugated after (in memory). The non-holomorphic
+    ones (abs, angle, real, conj) are formulas of their own (ops/composite/complex_numbers)."""
     if op.kind not in _REAL_COEFFICIENT_KINDS and op.name not in _REAL_COEFFICIENT_OPS:
         out = op.vjp(ctx, *(g if g is None else g.conj() for g in grads))
         # (conjugated in memory: torch's formulas give plain tensors, never a conj view)
@@ -611,7 +611,7 @@ class OpNode(Node):
             # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
             self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
             if self.has_saved and type(self).__name__ == "NotImplemented":
-                self._keep_nothing()  # (remainder(Scalar, Tensor): torch's node has no derivative, saves none)
+                self._keep_nothing()  # (remainder(Scalar, Tensor): torch's has no derivative, saves none)
         elif shows is not None:  # torch's op has edges to its first inputs only (nll_loss: not the target)
             self.shown_edges = next_functions[:shows]
         elif type(self).__name__ == "NotImplemented":  # torch's has edges only to inputs that need a gradient

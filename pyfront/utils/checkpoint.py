@@ -4,9 +4,10 @@
 second time with the graph on (the random-number state restored, so dropout draws the same mask) and
 runs a backward of its own through that: each leaf ``fn`` reaches (a Module's parameters) gets its gradient
 accumulated into ``.grad`` there, as in PyTorch's reentrant variant, which is why it refuses to run inside
-``autograd.grad`` or ``backward(inputs=)`` (torch's error). ``use_reentrant=False`` records ``fn``'s own graph and keeps, in place of each tensor
-it saves, that tensor's place in the order of saving (saved-tensor hooks, as torch's): the first read in
-backward recomputes them all, so the gradients are the plain call's, create_graph included.
+``autograd.grad`` or ``backward(inputs=)`` (torch's error). ``use_reentrant=False`` records ``fn``'s own
+graph and keeps, in place of each tensor it saves, that tensor's place in the order of saving (saved-tensor
+hooks, as torch's): the first read in backward recomputes them all, so the gradients are the plain call's,
+create_graph included.
 """
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def check_backward_validity(inputs) -> None:
         warnings.warn(_NO_GRAD_INPUTS, stacklevel=2)
 
 
-_INVALID = ("When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() or passing an `inputs` "
-            "parameter to .backward(). To resolve this error, you can either set use_reentrant=False, or call "
-            ".backward() without passing the `inputs` argument.")
+_INVALID = ("When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() or passing an "
+            "`inputs` parameter to .backward(). To resolve this error, you can either set use_reentrant=False, "
+            "or call .backward() without passing the `inputs` argument.")
 
 
 class CheckpointFunction(Function):

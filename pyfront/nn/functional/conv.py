@@ -606,8 +606,8 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
 
 def _empty_batch_weight_grad(fn):
-    """A convolution of an empty batch gives its weight gradient as torch's, ``zeros_like(weight)``: laid out as
-    the weight (column-major or permuted too), where a batch's takes the format its layout rule picks."""
+    """A convolution of an empty batch gives its weight gradient as torch's, ``zeros_like(weight)``: laid out
+    as the weight (column-major or permuted too), where a batch's takes the format its layout rule picks."""
     @functools.wraps(fn)
     def conv(input, weight, *args, **kwargs):
         if isinstance(input, Tensor) and 0 in input._shape and isinstance(weight, Tensor) and \

@@ -20,8 +20,8 @@ from . import half_norm_grads
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
-from ...ops.memory_formats import contiguous_result, grads_in_incoming_format, in_format, lays_out, like_input, \
-    suggested, suggested_result
+from ...ops.memory_formats import contiguous_result, grads_in_incoming_format, in_format, lays_out, \
+    like_input, suggested, suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
