@@ -140,3 +140,31 @@ def _grid_strides(L):
 
 def test_grid_sample_nearest_grid_gradient_layout():
     assert _grid_strides(pyfront) == _grid_strides(torch)
+
+
+# advanced indexing laid out as torch's index kernel (a TensorIterator over the input restrided to the result's
+# shape and the index tensors): a channels-last x[..., idx] is no row-major result, its view(-1) raises
+INDEXINGS = {
+    "last": lambda L, x: x[..., L.tensor([0, 2])], "channels": lambda L, x: x[:, L.tensor([0, 2])],
+    "first": lambda L, x: x[L.tensor([1, 0])], "height": lambda L, x: x[:, :, L.tensor([0, 2])],
+    "mask": lambda L, x: x[:, :, :, L.tensor([True, False, True, False, True])],
+    "apart": lambda L, x: x[:, L.tensor([0, 1]), :, L.tensor([1, 2])],
+    "two": lambda L, x: x[:, L.tensor([0, 1]), L.tensor([1, 2])],
+    "column_major": lambda L, x: _col(x[0, 0])[:, L.tensor([0, 2])],
+}
+
+
+def _indexing_layouts(L, case):
+    x = _values(L, (2, 3, 4, 5)).contiguous(memory_format=L.channels_last).requires_grad_()
+    y = INDEXINGS[case](L, x)
+    try:
+        y.view(-1)
+        viewed = True
+    except RuntimeError:
+        viewed = False
+    return y.stride(), viewed, L.autograd.grad(y, x, L.ones_like(y))[0].stride()
+
+
+@pytest.mark.parametrize("case", list(INDEXINGS))
+def test_advanced_indexing_result_layouts(case):
+    assert _indexing_layouts(pyfront, case) == _indexing_layouts(torch, case)
