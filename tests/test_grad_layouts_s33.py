@@ -168,3 +168,17 @@ def _indexing_layouts(L, case):
 @pytest.mark.parametrize("case", list(INDEXINGS))
 def test_advanced_indexing_result_layouts(case):
     assert _indexing_layouts(pyfront, case) == _indexing_layouts(torch, case)
+
+
+def _empty_cdist_strides(L):
+    """cdist with an empty operand: torch's gradient of the other is zeros_like it (column-major kept)."""
+    out = []
+    for a, b in (((0, 4), (5, 4)), ((3, 4), (0, 4))):
+        x1, x2 = _col(L.zeros(a)).requires_grad_(), _col(_values(L, b)).requires_grad_()
+        y = L.cdist(x1, x2, p=1.0)
+        out.append([g.stride() if g.numel() else None for g in L.autograd.grad(y, (x1, x2), L.ones_like(y))])
+    return out
+
+
+def test_empty_cdist_gradient_layouts():
+    assert _empty_cdist_strides(pyfront) == _empty_cdist_strides(torch)

@@ -168,7 +168,7 @@ def grads_laid_as_inputs(*positions, when=None):
     """Decorator: an op whose backward writes each of the arguments at ``positions`` (default: the first)
     a gradient laid out as that argument, where it is dense (column-major, permuted), as torch's: take's
     put_ into ``zeros_like(input)``, masked_select's masked_scatter, cdist's matmul form (each operand's own
-    elementwise steps), where pyfront's steps give it row-major. ``when(*args, **kwargs)``: whether the
+    elementwise steps; an empty one's zeros_like), where pyfront's steps give it row-major. ``when(*args, **kwargs)``: whether the
     call's backward does so (a broadcast input's is a sum: contiguous). The row-major case costs an
     attribute read per argument."""
     positions = positions or (0,)

@@ -176,7 +176,7 @@ def _cdist_uses_mm(x1, x2, p, compute_mode):
                None if _cdist_uses_mm(x1, x2, p, compute_mode) else "CdistBackward0"),
            saves="x1 x2 p result")
 @grads_laid_as_inputs(0, 1, when=lambda x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]: x1.dim() >= 2 and
-                      x2.dim() >= 2 and _cdist_uses_mm(x1, x2, p, compute_mode))  # (torch's matmul form)
+                      x2.dim() >= 2 and (_cdist_uses_mm(x1, x2, p, compute_mode) or not x1.numel() * x2.numel()))
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M):
     a (…, P, R) tensor; batch dims broadcast. As ``torch.cdist``."""
