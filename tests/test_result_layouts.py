@@ -14,14 +14,9 @@ import pytest
 from layout_sweep import RELAYOUTS, row_layouts, seen
 from optable import entries
 
-POOL_1D = "torch runs adaptive 1-d pools as 2-d ones (channels-last for a column-major input): pyfront in 1-d"
 KNOWN = {
-    "masked_select-0-column_major": "torch's gradient: a masked_scatter into zeros_like(input)",
-    "take-0-column_major": "its gradient: torch's put_ into zeros_like(input) keeps input's order",
     "nn.functional.conv_transpose3d-0": "the input gradient of a 3-d transposed convolution (planes moved)",
     "nn.functional.bilinear-0-column_major": "input1's gradient: mm's transposed-operand rule",
-    "nn.functional.adaptive_avg_pool1d-0-column_major": POOL_1D,
-    "nn.functional.adaptive_max_pool1d-0-column_major": POOL_1D,
 }
 
 

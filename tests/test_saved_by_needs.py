@@ -31,8 +31,6 @@ LATER = {"nn.functional.batch_norm": (1, 5), "nn.functional.instance_norm": (1, 
          "nn.functional.cosine_similarity": (1,), "nn.functional.avg_pool1d": (3,)}
 # "op grads written" (grads: the inputs that require grad, by position or keyword) -> why it differs
 KNOWN: dict = {
-    "remainder #8 1 1": "torch has no derivative of remainder(number, tensor) (its error first); pyfront's "
-                        "version check comes first",
     "nn.functional.avg_pool1d #3 0 0": "torch's node keeps the unbatched transposed input's unsqueezed view; "
                                        "pyfront's the channels-last copy lays_out makes",
 }

@@ -9,6 +9,7 @@ from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled, is_anom
                            set_detect_anomaly)
 from .engine import run_backward
 from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
+from .grad_mode import _state
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
 from .grad_mode import is_multithreading_enabled, is_view_replay_enabled, set_multithreading_enabled  # noqa: F401
@@ -67,6 +68,23 @@ def _roots(outputs):
     return roots
 
 
+def _is_checkpoint_valid() -> bool:
+    """Whether a reentrant checkpoint's backward may run here: not inside a backward toward chosen inputs
+    (autograd.grad, backward(inputs=)), as torch's ``torch.autograd._is_checkpoint_valid``."""
+    return _state.checkpoint_valid
+
+
+def _run_toward_inputs(roots, root_grads, retain_graph, create_graph, capture, accumulate):
+    """The engine run of autograd.grad and backward(inputs=): torch's graph task with exec_info, in which
+    (and in any backward nested in it) a reentrant checkpoint refuses (its own backward would accumulate
+    into leaves the call did not ask for). A plain backward leaves the flag as it is: no cost there."""
+    previous, _state.checkpoint_valid = _state.checkpoint_valid, False
+    try:
+        return run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=accumulate)
+    finally:
+        _state.checkpoint_valid = previous
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
              inputs=None):
     """Accumulate gradients of ``tensors`` into the leaves' ``.grad``, as ``torch.autograd.backward``
@@ -93,7 +111,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         leaves = [t for t in inputs if t.grad_fn is None]
         capture = {t._edge(): i for i, t in enumerate(inputs) if t.grad_fn is not None}
         accumulate = {e[0] for e in (t._edge() for t in leaves) if e[0] is not None}
-        got = run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=accumulate)
+        got = _run_toward_inputs(roots, root_grads, retain_graph, create_graph, capture, accumulate)
         for t in inputs:
             slot = capture.get(t._edge()) if t.grad_fn is not None else None
             g = None if slot is None else got[slot]
@@ -132,7 +150,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     capture = {}
     for i, t in enumerate(inputs):
         capture.setdefault(t._edge(), i)
-    got = run_backward(roots, root_grads, retain_graph, create_graph, capture, accumulate=False)
+    got = _run_toward_inputs(roots, root_grads, retain_graph, create_graph, capture, False)
     result = []
     for i, t in enumerate(inputs):
         g = got[capture[t._edge()]]

@@ -23,6 +23,9 @@ class _ThreadState(threading.local):
         self.vmaps = 0
         self.vmap_innermost = False  # the innermost transform running is a vmap (not grad, vjp, ...)
         self.vmap_sizes = []  # the batch size of each vmap running, outermost first
+        # torch's checkpoint_valid: False while a backward that runs toward chosen inputs only (autograd.grad,
+        # backward(inputs=)) runs on this thread, and in any backward nested in one
+        self.checkpoint_valid = True
 
 
 _state = _ThreadState()

@@ -464,20 +464,31 @@ def check_torch_saved(node):
                 one.unpack(node, 0)
 
 
+# the primitives whose rules have real coefficients (holomorphic; linear or bilinear in their inputs, or
+# elementwise): run on conjugated inputs, their gradients come out plain as torch's (matmul's
+# grad.mm(mat2.mH)); the conjugate of a rule run on conj(g) would be a conj view (is_conj() where torch's is not)
+_REAL_COEFFICIENT_KINDS = frozenset(("elementwise", "view"))
+_REAL_COEFFICIENT_OPS = frozenset((
+    "sum", "prod", "softmax", "log_softmax", "mm", "bmm", "addmm_bias", "cat", "flip", "gather", "index",
+    "index_put", "cumsum", "cumprod", "take_along", "put_along", "scatter_add_write", "scatter_write",
+    "copy_slices", "as_strided_scatter", "im2col", "col2im", "thread_buffer_sum", "torch_order", "to_device"))
+
+
 def _conjugate_vjp(op, ctx, grads):
     """A primitive's VJP under torch's convention for complex numbers: each rule is written as ``g * f'(z)``,
     torch's gradient is ``g * conj(f'(z))`` (the conjugate Wirtinger derivative). The holomorphic primitives
     (arithmetic, exp, matmul, sums, views) have real coefficients, so ``conj(f'(z))`` is ``f'(conj(z))``:
     the rule run on the conjugated inputs and outputs, as torch's formulas read them (``grad *
     other.conj()``), so the sign of a zero part is torch's too (conjugating ``g`` and the result instead
-    flips it where a part sums to zero): the elementwise ones. The others (an FFT's coefficients are complex)
-    run on ``conj(g)``, conjugated after. The non-holomorphic ones (abs, angle, real, conj) are formulas of
-    their own (ops/composite/complex_numbers)."""
-    if op.kind != "elementwise":
+    flips it where a part sums to zero), and the gradient is no conj view (_REAL_COEFFICIENT_OPS). The others
+    (an FFT's coefficients are complex) run on ``conj(g)``, conjugated after (in memory). The non-holomorphic
+    ones (abs, angle, real, conj) are formulas of their own (ops/composite/complex_numbers)."""
+    if op.kind not in _REAL_COEFFICIENT_KINDS and op.name not in _REAL_COEFFICIENT_OPS:
         out = op.vjp(ctx, *(g if g is None else g.conj() for g in grads))
+        # (conjugated in memory: torch's formulas give plain tensors, never a conj view)
         if isinstance(out, (tuple, list)):
-            return tuple(d if d is None else d.conj() for d in out)
-        return out.conj()
+            return tuple(d if d is None else d.conj_physical() for d in out)
+        return out.conj_physical()
     ctx.inputs = [t if t is None or t.dtype.kind != "c" else t.conj() for t in ctx.inputs]
     if ctx.outputs is not None:
         ctx.outputs = [t if t is None or t.dtype.kind != "c" else t.conj() for t in ctx.outputs]
@@ -599,6 +610,8 @@ class OpNode(Node):
         if overload and any(t._wrapped_number for t in inputs):
             # PyTorch calls pow(Tensor, Scalar): the number is no input of the node
             self.shown_edges = tuple(e for t, e in zip(inputs, next_functions) if not t._wrapped_number)
+            if self.has_saved and type(self).__name__ == "NotImplemented":
+                self._keep_nothing()  # (remainder(Scalar, Tensor): torch's has no derivative, saves none)
         elif shows is not None:  # torch's op has edges to its first inputs only (nll_loss: not the target)
             self.shown_edges = next_functions[:shows]
         elif type(self).__name__ == "NotImplemented":  # torch's has edges only to inputs that need a gradient
@@ -629,6 +642,13 @@ class OpNode(Node):
             if g is not None and g.dtype.own_vjp:  # complex or 16-bit: one read on the float32 path
                 return _vjp_of_own(op, ctx, grads)
         return op.vjp(ctx, *grads)
+
+    def _keep_nothing(self):
+        """Free what this node saved: torch's node of the op keeps nothing, so nothing is checked."""
+        for s in self.saved:
+            if s is not None:
+                s.free()
+        self.saved, self.has_saved = [None] * len(self.saved), False
 
     def release(self):
         if self.has_saved:

@@ -150,9 +150,14 @@ def apply_like(like, op, *inputs, **attrs):
     order, else contiguous (the usual case, at the cost of one attribute read)."""
     if not like._odd:
         return apply(op, *inputs, **attrs)
+    return apply_laid(op, preserved_strides(like._shape, like._strides), *inputs, **attrs)
+
+
+def apply_laid(op, strides, *inputs, **attrs):
+    """``apply(op, *inputs, **attrs)`` whose results torch's kernel lays out with ``strides`` (None: as the op
+    makes them, row-major)."""
     inputs, device = _on_one_device(inputs)
     outs = _run(op, inputs, attrs, device, False)
-    strides = preserved_strides(like._shape, like._strides)
     if strides is not None:  # a copy in those strides, outside the graph: the op's own node records
         from .registry import OPS
         outs = tuple([_run(OPS["relaid"], (o,), {"back": None}, device, True, strides)[0] for o in outs])

@@ -156,10 +156,42 @@ def iterated_grads(*order, grads_of=None):
 def _lay_iterated(order, layouts, d, incoming):
     """``iterated_grads``'s gradient ``d`` of an argument, laid out by the operands in ``order`` (``layouts``:
     the arguments' (shape, strides), ``incoming``: the incoming gradient's)."""
-    if incoming[0] != d._shape:  # (a broadcast argument's: reduced from the result's shape)
+    operands = [incoming if k == "grad" else layouts[k] for k in order if k == "grad" or k in layouts]
+    if operands and incoming[0] != d._shape:  # a reduced loss's (a scalar came in): arguments of d's shape
+        operands = [o for o in operands if o[0] == d._shape]
+        if not operands:  # (a broadcast argument's: reduced from the result's shape)
+            return d
+    return _laid_as_iterated(d, operands)
+
+
+def grads_laid_as_inputs(*positions, when=None):
+    """Decorator: an op whose backward writes each of the arguments at ``positions`` (default: the first)
+    a gradient laid out as that argument, where it is dense (column-major, permuted), as torch's: take's
+    put_ into ``zeros_like(input)``, masked_select's masked_scatter, cdist's matmul form (each operand's own
+    elementwise steps; an empty one's zeros_like), where pyfront's steps give it row-major. ``when(*args, **kwargs)``: whether the
+    call's backward does so (a broadcast input's is a sum: contiguous). The row-major case costs an
+    attribute read per argument."""
+    positions = positions or (0,)
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            odd = [k for k in positions if k < len(args) and isinstance(args[k], Tensor) and args[k]._odd
+                   and args[k]._requires_grad and non_overlapping_and_dense(args[k]._shape, args[k]._strides)]
+            if not odd or not _state.enabled or when is not None and not when(*args, **kwargs):
+                return fn(*args, **kwargs)
+            return _laid_at_backward(fn, args, kwargs,
+                                     {k: functools.partial(_lay_as, args[k]._strides) for k in odd})
+        return wrapper
+    return deco
+
+
+def _lay_as(strides, d, incoming):
+    """``grads_laid_as_inputs``'s gradient ``d``, laid out with ``strides``."""
+    if all(n == 1 or a == b for n, a, b in zip(d._shape, strides, d._strides)):
         return d
-    return _laid_as_iterated(d, [incoming if k == "grad" else layouts[k] for k in order
-                                 if k == "grad" or k in layouts])
+    from .primitives.elementwise import relaid
+    return relaid(d, strides)
 
 
 def grads_in_incoming_format(rule):

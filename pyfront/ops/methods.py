@@ -13,7 +13,8 @@ from .. import dtypes as dt
 from ..autograd import graph
 from ..autograd.dual import ON as _DUAL
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
-from ..autograd.function import no_derivative
+from ..autograd.function import no_derivative, zero_derivative
+from ..autograd.grad_mode import no_grad
 from ..autograd.graph import SEQUENCE
 from ..tensor import Tensor
 from . import (composite, conversion, creation, iteration_order, primitives, resize, sampling, sparse_seam,
@@ -281,6 +282,85 @@ def _inplace_without_derivative(fn, name):
     return method
 
 
+# torch's in-place comparisons record a node of their own (their out-of-place twins give a bool tensor, which
+# records none): <Op>Backward1 for a tensor operand, 0 for a number; its gradients are zeros
+_COMPARISON_NODES = {"eq": "Eq", "ne": "Ne", "not_equal": "Ne", "lt": "Lt", "less": "Lt", "le": "Le",
+                     "less_equal": "Le", "gt": "Gt", "greater": "Gt", "ge": "Ge", "greater_equal": "Ge"}
+# torch's in-place logical ops have no autograd kernel: the write records nothing (self keeps its history,
+# the gradient flows on through it as if unwritten), on a leaf too; only the version moves
+_LOGICAL_INPLACE = ("logical_and", "logical_or", "logical_xor", "logical_not")
+# in-place ops whose out-of-place twin's node may refuse its backward: torch's in-place node names itself in
+# the message ("derivative for aten::floor_divide_ is not implemented")
+_NAMED_NO_DERIVATIVE = ("floor_divide", "heaviside", "scatter")
+
+
+def _records(self, args, kwargs) -> bool:
+    """Whether an in-place op on ``self`` with these operands records autograd history."""
+    return _state.enabled and (
+        self._requires_grad or self._base is not None and self._base._requires_grad
+        or any(getattr(a, "_requires_grad", False) for a in (*args, *kwargs.values())))
+
+
+def _inplace_with_own_node(fn, name, node):
+    """``name``'s in-place method where torch's in-place op records another node than its out-of-place twin:
+    where autograd records, ``node(self, args, new)`` gives ``new`` (the out-of-place result) with torch's
+    node; elsewhere the plain in-place path (its cost unchanged)."""
+    plain = _inplace(fn, name)
+
+    def renoded(self, *args, **kwargs):
+        return node(self, args, fn(self, *args, **kwargs))
+
+    renoded.__name__ = fn.__name__  # (the in-place checks _inplace looks up by name)
+    recording = _inplace(renoded, name)
+
+    def method(self, *args, **kwargs):
+        return (recording if _records(self, args, kwargs) else plain)(self, *args, **kwargs)
+
+    method.__name__, method.__doc__, method.__wrapped__ = plain.__name__, plain.__doc__, fn
+    return method
+
+
+def _comparison_node(op):
+    def node(self, args, new):
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        return zero_derivative(new.detach().to(self.dtype), (self, *tensors),
+                               f"{op}Backward{1 if tensors else 0}")
+
+    return node
+
+
+def _named_no_derivative(name):
+    message = f"derivative for aten::{name}_ is not implemented"
+
+    def node(self, args, new):
+        if type(new.grad_fn).__name__ != "NotImplemented":
+            return new
+        return no_derivative(new.detach(), message, self, *[a for a in args if isinstance(a, Tensor)])
+
+    return node
+
+
+def _conj_physical_node(self, args, new):
+    """torch's conj_physical_ records ConjPhysicalBackward1, a real tensor's too (its out-of-place twin
+    returns a real tensor itself, recording nothing)."""
+    if new is self:
+        new = self.clone()
+    graph.present_as(new, "ConjPhysicalBackward1", new.grad_fn._seq - 1)
+    return new
+
+
+def _inplace_without_autograd(fn, name):
+    """``name``'s in-place method as torch's logical ops: computed and written as under no_grad."""
+    plain = _inplace(fn, name)
+
+    def method(self, *args, **kwargs):
+        with no_grad():
+            return plain(self, *args, **kwargs)
+
+    method.__name__, method.__doc__, method.__wrapped__ = plain.__name__, plain.__doc__, fn
+    return method
+
+
 def _shares(self, args, kwargs) -> bool:
     """Whether a Tensor among ``args`` and ``kwargs`` other than ``self`` reads ``self``'s memory."""
     return any(isinstance(a, Tensor) and a._storage is self._storage and a is not self
@@ -525,8 +605,17 @@ def bind_all():
     for module in FAMILIES:
         for name in module.INPLACE.split():
             setattr(Tensor, name + "_", _inplace(getattr(Tensor, name), name))
-    for name in _NO_INPLACE_DERIVATIVE:
+    for name in _NO_INPLACE_DERIVATIVE:  # (and their arc- aliases, whose messages name the op as torch's)
         setattr(Tensor, name + "_", _inplace_without_derivative(getattr(Tensor, name), name))
+        setattr(Tensor, "arc" + name[1:] + "_", getattr(Tensor, name + "_"))
+    for name, op in _COMPARISON_NODES.items():
+        setattr(Tensor, name + "_", _inplace_with_own_node(getattr(Tensor, name), name, _comparison_node(op)))
+    for name in _NAMED_NO_DERIVATIVE:
+        setattr(Tensor, name + "_",
+                _inplace_with_own_node(getattr(Tensor, name), name, _named_no_derivative(name)))
+    Tensor.conj_physical_ = _inplace_with_own_node(Tensor.conj_physical, "conj_physical", _conj_physical_node)
+    for name in _LOGICAL_INPLACE:
+        setattr(Tensor, name + "_", _inplace_without_autograd(getattr(Tensor, name), name))
     ops = {
         "add": ew._add,  # alpha is 1: the op itself, one call less per `a + b`
         "sub": ew.sub,
@@ -544,7 +633,9 @@ def bind_all():
     for name, fn in ops.items():
         setattr(Tensor, f"__{name}__", _operator(fn, name=name))
         setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
-        in_place = _inplace(fn, _OPERATOR_OPS.get(name, name))
+        op = _OPERATOR_OPS.get(name, name)
+        in_place = _inplace_with_own_node(fn, op, _named_no_derivative(op)) if op in _NAMED_NO_DERIVATIVE \
+            else _inplace(fn, op)
         setattr(Tensor, f"__i{name}__", _operator(in_place, name=name + "_"))
     for name in ("and", "or", "xor", "lshift", "rshift"):
         setattr(Tensor, f"__i{name}__", _bitwise_inplace(getattr(Tensor, f"__i{name}__")))

@@ -2,12 +2,12 @@
 
 ``checkpoint(fn, *args, use_reentrant=True)`` runs ``fn`` without recording a graph; backward runs it a
 second time with the graph on (the random-number state restored, so dropout draws the same mask) and
-propagates through that. Parameters reached through a Module (``fn`` itself, or a bound method of
-one) are inputs of the checkpoint node, so ``autograd.grad`` sees them; any other leaf ``fn``
-closes over gets its gradient accumulated into ``.grad`` during backward, as in PyTorch's
-reentrant variant. ``use_reentrant=False`` records ``fn``'s own graph and keeps, in place of each tensor
-it saves, that tensor's place in the order of saving (saved-tensor hooks, as torch's): the first read in
-backward recomputes them all, so the gradients are the plain call's, create_graph included.
+runs a backward of its own through that: each leaf ``fn`` reaches (a Module's parameters) gets its gradient
+accumulated into ``.grad`` there, as in PyTorch's reentrant variant, which is why it refuses to run inside
+``autograd.grad`` or ``backward(inputs=)`` (torch's error). ``use_reentrant=False`` records ``fn``'s own
+graph and keeps, in place of each tensor it saves, that tensor's place in the order of saving (saved-tensor
+hooks, as torch's): the first read in backward recomputes them all, so the gradients are the plain call's,
+create_graph included.
 """
 from __future__ import annotations
 
@@ -48,47 +48,48 @@ def check_backward_validity(inputs) -> None:
         warnings.warn(_NO_GRAD_INPUTS, stacklevel=2)
 
 
-def _module_parameters(fn) -> list:
-    from ..nn import Module
-    owner = fn if isinstance(fn, Module) else getattr(fn, "__self__", None)
-    return [p for p in owner.parameters() if p.requires_grad] if isinstance(owner, Module) else []
+_INVALID = ("When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() or passing an "
+            "`inputs` parameter to .backward(). To resolve this error, you can either set use_reentrant=False, "
+            "or call .backward() without passing the `inputs` argument.")
 
 
 class CheckpointFunction(Function):
+    """torch's reentrant checkpoint, called as torch's: ``CheckpointFunction.apply(run_function,
+    preserve_rng_state, *args)``."""
+
     @staticmethod
-    def forward(ctx, run, preserve_rng_state, n_args, *inputs):
-        ctx.run, ctx.n_args = run, n_args
+    def forward(ctx, run_function, preserve_rng_state, *args):
+        check_backward_validity(args)
+        ctx.run_function = run_function
         ctx.rng = get_rng_state() if preserve_rng_state else None
-        ctx.save_for_backward(*inputs)
-        return run(*inputs[:n_args])
+        # the tensors saved, the other arguments kept as they are (None in a tensor's place)
+        ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
+        ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
+        return run_function(*args)
 
     @staticmethod
     def backward(ctx, *grads):
-        inputs = ctx.saved_tensors
-        args = list(detach_variable(tuple(inputs[:ctx.n_args])))
-        params = list(inputs[ctx.n_args:])
+        # a backward that runs only toward some inputs (autograd.grad, backward(inputs=)) cannot be
+        # served: the inner backward below accumulates into every leaf the function reaches
+        if not autograd._is_checkpoint_valid():
+            raise RuntimeError(_INVALID)
+        tensors = iter(ctx.saved_tensors)
+        inputs = detach_variable(tuple(next(tensors) if a is None else a for a in ctx.inputs))
         current = get_rng_state()
         if ctx.rng is not None:
             set_rng_state(ctx.rng)
         try:
             with enable_grad():
-                out = ctx.run(*args)
+                out = ctx.run_function(*inputs)
         finally:
             set_rng_state(current)
-        outs = out if isinstance(out, tuple) else (out,)
-        pairs = [(o, g) for o, g in zip(outs, grads) if isinstance(o, Tensor) and o.requires_grad
-                 and g is not None]
-        wanted = [a for a in args if isinstance(a, Tensor) and a.requires_grad] + params
+        outs = (out,) if isinstance(out, Tensor) else out
+        pairs = [(o, g) for o, g in zip(outs, grads) if isinstance(o, Tensor) and o.requires_grad]
         if not pairs:
-            got = [None] * len(wanted)
-        elif params:
-            got = autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True)
-        else:  # leaves fn closes over: accumulated into .grad here, as PyTorch's reentrant checkpoint
-            autograd.backward([o for o, _ in pairs], [g for _, g in pairs])
-            got = [a.grad for a in wanted]
-        it = iter(got)
-        arg_grads = [next(it) if isinstance(a, Tensor) and a.requires_grad else None for a in args]
-        return (None, None, None, *arg_grads, *it)
+            raise RuntimeError("none of output has requires_grad=True, this checkpoint() is not necessary")
+        # leaves fn closes over (a Module's parameters) get theirs accumulated into .grad here, as torch's
+        autograd.backward([o for o, _ in pairs], [g for _, g in pairs])
+        return (None, None, *[a.grad if isinstance(a, Tensor) else None for a in inputs])
 
 
 def _without_reentrant(run, preserve_rng_state: bool, args):
@@ -214,12 +215,7 @@ def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=no
         run = _in_contexts(run, *context_fn())
     if not use_reentrant:
         return _without_reentrant(run, preserve_rng_state, args)
-    params = _module_parameters(function)
-    tensors = [a for a in args if isinstance(a, Tensor)]
-    if use_reentrant and not any(t.requires_grad for t in tensors):
-        warnings.warn(_NO_GRAD_INPUTS, UserWarning, stacklevel=2)
-        params = []  # PyTorch's reentrant variant records nothing then
-    return CheckpointFunction.apply(run, preserve_rng_state, len(args), *args, *params)
+    return CheckpointFunction.apply(run, preserve_rng_state, *args)
 
 
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):

@@ -33,6 +33,7 @@ from ...autograd.grad_mode import enable_grad, is_grad_enabled
 from ...ops.common import Formula, in_float32_of_one_dtype
 from ...ops.creation import zeros
 from ...ops.memory_formats import lays_out, like_input_or_weight, like_input_or_weight_3d, like_weight
+from ...strides_order import non_overlapping_and_dense
 
 __all__ = ["unfold", "fold", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -604,9 +605,23 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
     return out if bias is None else out + bias.reshape(out_ch, 1, 1)
 
 
+def _empty_batch_weight_grad(fn):
+    """A convolution of an empty batch gives its weight gradient as torch's, ``zeros_like(weight)``: laid out
+    as the weight (column-major or permuted too), where a batch's takes the format its layout rule picks."""
+    @functools.wraps(fn)
+    def conv(input, weight, *args, **kwargs):
+        if isinstance(input, Tensor) and 0 in input._shape and isinstance(weight, Tensor) and \
+                weight._requires_grad and is_grad_enabled() and not weight._contiguous and \
+                non_overlapping_and_dense(weight._shape, weight._strides):
+            weight = relaid(weight, None, weight._strides)
+        return fn(input, weight, *args, **kwargs)
+    return conv
+
+
 # -- public functions ------------------------------------------------------------------------------
 @composite(torch_name="nn.functional.conv1d", samples=samples.conv1d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_empty_batch_weight_grad
 @in_float32_of_one_dtype
 def conv1d(
     input: Tensor,
@@ -649,6 +664,7 @@ def conv1d(
 
 @composite(torch_name="nn.functional.conv2d", samples=samples.conv2d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_empty_batch_weight_grad
 @lays_out(like_input_or_weight, grads=2, batched=4)
 @in_float32_of_one_dtype
 def conv2d(
@@ -739,6 +755,7 @@ def _ints(value, nd):
 
 @composite(torch_name="nn.functional.conv_transpose1d", samples=samples.conv_transpose1d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_empty_batch_weight_grad
 @_transposed_in_float32
 def conv_transpose1d(
     input: Tensor,
@@ -786,6 +803,7 @@ def conv_transpose1d(
 
 @composite(torch_name="nn.functional.conv_transpose2d", samples=samples.conv_transpose2d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_empty_batch_weight_grad
 @lays_out(like_input_or_weight, grads=2, batched=4)
 @_transposed_in_float32
 def conv_transpose2d(
@@ -835,6 +853,7 @@ def conv_transpose2d(
 
 @composite(torch_name="nn.functional.conv3d", samples=samples.conv3d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_empty_batch_weight_grad
 @lays_out(like_input_or_weight_3d, grads=2, batched=5)
 @in_float32_of_one_dtype
 def conv3d(
@@ -879,6 +898,7 @@ def conv3d(
 
 @composite(torch_name="nn.functional.conv_transpose3d", samples=samples.conv_transpose3d, grad_fn=_conv_node,
            saves=_conv_saves)
+@_empty_batch_weight_grad
 @lays_out(like_input_or_weight_3d, grads=2, batched=5)
 @_transposed_in_float32
 def conv_transpose3d(

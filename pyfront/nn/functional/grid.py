@@ -138,7 +138,9 @@ class _ZeroGradTo(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g, creation.zeros_like(ctx.points)
+        # (contiguous, as torch's kernel fills its grid gradient, whatever the grid's layout)
+        points = ctx.points
+        return g, creation.zeros(points.shape, dtype=points.dtype, device=points.device)
 
 
 def _clip(coord, size):

@@ -14,7 +14,7 @@ from ...ops.argcheck import must_be
 from ...ops.common import Formula, in_float32
 from ...ops.creation import arange, full
 from ...ops.half_cpu import LANES, kernel_tail
-from ...ops.memory_formats import contiguous_gradients, contiguous_result_of_all, lays_out
+from ...ops.memory_formats import contiguous_gradients, contiguous_result_of_all, iterated_grads, lays_out
 from ...ops.composite import arrays
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.elementwise import relaid
@@ -649,6 +649,7 @@ _FLOAT_SCORES = (dt.float32, dt.float64)
     samples=samples.cross_entropy,
     grad_fn=_cross_entropy_node,
 )
+@iterated_grads(grads_of=(0, 1))  # torch's gradients: contiguous (class probabilities too)
 def cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -742,6 +743,7 @@ def cross_entropy(
     samples=samples.binary_cross_entropy,
     grad_fn="BinaryCrossEntropyBackward0",
 )
+@iterated_grads(0, 1)  # torch's backward kernels: a TensorIterator over (input, target) for both gradients
 def binary_cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -952,6 +954,7 @@ def kl_div(
     grad_fn="SoftMarginLossBackward0",
     saves="self=input target",
 )
+@iterated_grads(1, 0, grads_of=(0,))  # torch's mul_out(grad_input, target, z): target first
 def soft_margin_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
 ) -> Tensor:

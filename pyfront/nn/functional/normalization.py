@@ -20,8 +20,8 @@ from . import half_norm_grads
 from ...tensor import Tensor
 from ...ops.common import in_float32
 from ...dtypes import scalar_name
-from ...ops.memory_formats import contiguous_result, in_format, lays_out, like_input, suggested, \
-    suggested_result
+from ...ops.memory_formats import contiguous_result, grads_in_incoming_format, in_format, lays_out, \
+    like_input, suggested, suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
 
@@ -148,6 +148,8 @@ def _apply_stats(input, weight, bias, mean, invstd, batch_stats, shape):
            saves=lambda input, running_mean, running_var, weight=None, *a, **k: [
                ("input", input), ("weight", weight), ("running_mean", running_mean),
                ("running_var", running_var)] if input.numel() else [])
+@grads_in_incoming_format(lambda input, *args, **kwargs: None if input._contiguous or not input.numel()
+                          else suggested(input))  # torch's kernel: the input's format, whatever comes in
 @lays_out(suggested_result)
 def batch_norm(
     input: Tensor,

@@ -25,7 +25,8 @@ from ...autograd.function import no_derivative
 from ...autograd.grad_mode import is_grad_enabled
 from ...tensor import Tensor
 from ...ops.common import in_float32
-from ...ops.memory_formats import lays_out, like_input
+from ...ops.memory_formats import lays_out, like_input, suggested
+from ...ops.primitives.elementwise import relaid
 from ...ops.shell import checked as shell_checked
 
 __all__ = [
@@ -829,7 +830,26 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     if sizes == (1,) and input.dim() in (2, 3):  # torch pools it as 2-d, to ones: a mean
         return _global_mean(input, 1)
     _check_adaptive("adaptive_avg_pool1d", input, 1)
-    return _adaptive_avg(input, sizes)
+    return _pooled_as_2d(_adaptive_avg, input, sizes)
+
+
+def _pooled_as_2d(pool, input, sizes):
+    """``pool(input, sizes)`` of a 1-d adaptive pool, laid out as torch's, which pools it as a 2-d one over a
+    height of 1 (the input unsqueezed at -2): a batch whose channels are innermost makes that view
+    channels-last, and the results and the input gradient come back with the channels innermost too."""
+    if input.dim() != 3 or input._contiguous or suggested(input.unsqueeze(-2)) != "channels_last":
+        return pool(input, sizes)
+    if input._requires_grad and is_grad_enabled():
+        input = relaid(input, None, _channels_innermost(input.shape))
+    out = pool(input, sizes)
+    if isinstance(out, tuple):
+        return tuple(relaid(o, _channels_innermost(o.shape)) for o in out)
+    return relaid(out, _channels_innermost(out.shape))
+
+
+def _channels_innermost(shape) -> tuple:
+    n, c, length = shape
+    return (c * length, 1, c)
 
 
 def _window_index(size, out, device):
@@ -1011,4 +1031,4 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices:
     """
     sizes = _adaptive_sizes("adaptive_max_pool1d", input, output_size, 1)
     _check_adaptive("adaptive_max_pool1d", input, 1)
-    return _adaptive_max(input, sizes)
+    return _pooled_as_2d(_adaptive_max, input, sizes)

@@ -146,9 +146,10 @@ def _pad_layout(input, pad, mode="constant", value=None):
 
 def _interpolate_layout(input, size=None, scale_factor=None, mode="nearest", *args, **kwargs):
     """interpolate's result layout (lays_out's rule): its kernels', the input's suggested format; its input
-    gradient's: area's (adaptive pools) the input's format too, the others' _interpolate_grad_format's."""
+    gradient's: area's (adaptive pools) the input's format too, the others' _interpolate_grad_format's; 1-d
+    area's none (its adaptive pool lays out its own, as torch's 2-d one)."""
     formats = like_input(input)
-    if formats is None:
+    if formats is None or mode == "area" and input.dim() == 3:
         return None
     return formats[0], formats[1] if mode == "area" else None
 

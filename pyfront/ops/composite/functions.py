@@ -23,7 +23,7 @@ from ..common import Formula
 from ..creation import arange
 from ..primitives import reductions as red
 from ..creation import full
-from ..memory_formats import iterated_grads
+from ..memory_formats import grads_laid_as_inputs, iterated_grads
 from ..primitives.elementwise import isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
@@ -175,6 +175,8 @@ def _cdist_uses_mm(x1, x2, p, compute_mode):
            grad_fn=lambda x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]: (
                None if _cdist_uses_mm(x1, x2, p, compute_mode) else "CdistBackward0"),
            saves="x1 x2 p result")
+@grads_laid_as_inputs(0, 1, when=lambda x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]: x1.dim() >= 2 and
+                      x2.dim() >= 2 and (_cdist_uses_mm(x1, x2, p, compute_mode) or not x1.numel() * x2.numel()))
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M):
     a (…, P, R) tensor; batch dims broadcast. As ``torch.cdist``."""

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from ... import _warnings
 from ... import dtypes as dt
 from ...dtypes import scalar_name
-from ...shape import broadcast_shapes, check_long_long, normalize_dim
+from ...shape import broadcast_shapes, check_long_long, contiguous_strides, normalize_dim
+from ...strides_order import result_strides
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
 from ...autograd.graph import also_saves, saved_as_torch
@@ -22,7 +23,7 @@ from ..common import check_fits, scalar_tensor
 from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zeros
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
-from ..memory_formats import contiguous_result, lays_out
+from ..memory_formats import contiguous_result, grads_laid_as_inputs, lays_out
 from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples, shell
@@ -210,10 +211,26 @@ def __getitem__(self, index):
     if not adv:
         return self.view(self.shape) if view is self else view  # x[...] is a new view, as in PyTorch
     packed, dims = _packed(view, adv)
-    out = prim.index(view, packed, dims)
+    out = prim.index(view, packed, dims, _index_strides(view, packed, dims) if view._odd else None)
     if out._requires_grad:  # torch's node keeps the index tensors as given (a mask, not its coordinates)
         also_saves(out, ("indices", _as_torch_indices(adv)))
     return out
+
+
+def _index_strides(view, packed, dims):
+    """The strides torch's index kernel gives ``view[...]`` (None: row-major): a TensorIterator over ``view``
+    restrided to the result's shape (stride 0 at the index dims, which replace the indexed ones, or go first
+    where those are apart) and the index tensors there (a channels-last ``x[..., idx]`` is no row-major
+    result, and its ``.view(-1)`` raises, as torch's)."""
+    index_shape = tuple(packed.shape[1:])
+    shape = prim.indexed_shape(view.shape, dims, index_shape)
+    rest = [st for d, st in enumerate(view._strides) if d not in dims]
+    before = dims[0] if list(dims) == list(range(dims[0], dims[0] + len(dims))) else 0
+    after = len(shape) - before - len(index_shape)
+    self_strides = (*rest[:before], *[0] * len(index_shape), *rest[before:])
+    index_strides = (*[0] * before, *contiguous_strides(index_shape), *[0] * after)
+    strides = result_strides(shape, [(shape, self_strides), (shape, index_strides)])
+    return None if not strides or tuple(strides) == contiguous_strides(shape) else tuple(strides)
 
 
 def _as_torch_indices(adv) -> list:
@@ -529,12 +546,22 @@ def masked_fill(input, mask, value):
     return where(mask, value, input)
 
 
+def _broadcasts_into(t, into) -> bool:
+    """Whether ``t`` broadcasts to ``into``'s shape (False where the two do not broadcast: the op's own check
+    then raises torch's error)."""
+    try:
+        return tuple(broadcast_shapes(into.shape, t.shape)) == tuple(into.shape)
+    except RuntimeError:
+        return False
+
+
 def _flat_coords(mask, ndim):
     """(k, n) int64 coordinates of ``mask``'s true elements, for index/index_put on all dims."""
     return prim.coordinates(mask).permute(1, 0) if ndim else None
 
 
 @composite(samples=samples.masked_select, grad_fn="MaskedSelectBackward0", saves="self=input mask")
+@grads_laid_as_inputs(when=lambda input, mask: _broadcasts_into(mask, input))
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor."""
     refuse_on_meta("aten::masked_select", input, mask)
@@ -572,6 +599,7 @@ def masked_scatter(input, mask, source):
 
 
 @composite(samples=samples.take, grad_fn="TakeBackward0", saves="self=input index")
+@grads_laid_as_inputs()
 def take(input, index):
     """``input`` read as 1-D at ``index`` (negative counts from the end), as ``torch.take``."""
     if index.dtype is not dt.int64:

@@ -733,7 +733,7 @@ def _remainder_vjp(c, g):
     if not c.needs_input_grad[1]:  # the operands are saved for other's gradient only, as torch's
         return g, None
     x, y = c.inputs
-    if x._wrapped_number:  # torch has no derivative for remainder(number, tensor)
+    if x is None:  # remainder(number, tensor): torch has no derivative, its node keeps nothing (OpNode)
         raise RuntimeError("derivative for aten::remainder is not implemented")
     # PyTorch's floor division (nan for inf / 1, where floor(x / y) is inf); it has no gradient
     return g, -g * _floor_divide(x.detach(), y.detach())
@@ -1195,17 +1195,25 @@ def _shown_as_clamp(out, since, node, *operands):
 
 
 def clamp_min(input, min):
+    since = SEQUENCE[0]
     if isinstance(min, Tensor):
-        since = SEQUENCE[0]
         return _shown_as_clamp(clamp(input, min=min), since, "ClampMinBackward1", ("self", input), ("min", min))
-    return clamp(input, min=min)
+    return _shown_as_one_sided(clamp(input, min=min), since, "ClampMinBackward0", input, ("min", min))
 
 
 def clamp_max(input, max):
+    since = SEQUENCE[0]
     if isinstance(max, Tensor):
-        since = SEQUENCE[0]
         return _shown_as_clamp(clamp(input, max=max), since, "ClampMaxBackward1", ("self", input), ("max", max))
-    return clamp(input, max=max)
+    return _shown_as_one_sided(clamp(input, max=max), since, "ClampMaxBackward0", input, ("max", max))
+
+
+def _shown_as_one_sided(out, since, node, input, bound):
+    """``out``, clamp by a number ``bound`` (its (name, number)), shown as torch's clamp_min's or clamp_max's
+    own ``node``: its one edge is ``input``'s, it keeps ``input`` and the number."""
+    if out._requires_grad:
+        graph.present_as(out, node, since, edges=[input._edge()], saves=lambda: (("self", input), bound))
+    return out
 
 
 def _cast_np(np, x, dtype):

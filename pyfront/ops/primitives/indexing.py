@@ -20,7 +20,7 @@ from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
 from ...errors import out_of_bounds
 from ...shape import normalize_dim
-from ..dispatch import apply, apply_like
+from ..dispatch import apply, apply_laid, apply_like
 from ..on_meta import refuse_on_meta
 from ..registry import OpDef, register
 from .. import samples
@@ -109,9 +109,12 @@ INDEX_PUT = register(
 )
 
 
-def index(x, packed, dims: tuple):
-    """``x`` indexed by the int64 ``packed`` index tensors on ``dims`` (bounds-checked)."""
-    return apply(INDEX, x, packed, dims=tuple(dims))
+def index(x, packed, dims: tuple, strides=None):
+    """``x`` indexed by the int64 ``packed`` index tensors on ``dims`` (bounds-checked); ``strides``: the
+    result's (None: row-major)."""
+    if strides is None:
+        return apply(INDEX, x, packed, dims=tuple(dims))
+    return apply_laid(INDEX, strides, x, packed, dims=tuple(dims))
 
 
 def index_put(x, packed, values, dims: tuple, accumulate: bool, shown=None, laid=True):
