@@ -53,6 +53,17 @@ COVERED = {
         dual_level""",
     "fft": """fft ifft rfft irfft hfft ihfft fft2 ifft2 rfft2 irfft2 hfft2 ihfft2 fftn ifftn rfftn irfftn
         hfftn ihfftn fftfreq rfftfreq fftshift ifftshift""",
+    # s33-user: what environment reports, custom Functions under amp and code around the compilers query
+    "backends": "cpu mkl mkldnn nnpack openmp opt_einsum",
+    "amp": "custom_fwd custom_bwd is_autocast_available",
+    "cuda.amp": "custom_fwd custom_bwd",
+    "cpu.amp": "GradScaler",
+    "cpu": "current_device set_device is_initialized Stream Event StreamContext stream current_stream",
+    "jit": """isinstance Attribute Error ScriptWarning TracerWarning TracingCheckError script_if_tracing
+        optimized_execution fuser set_fusion_strategy enable_onednn_fusion onednn_fusion_enabled strict_fusion""",
+    "compiler": """set_stance allow_in_graph assume_constant_result cudagraph_mark_step_begin is_exporting
+        list_backends""",
+    "_dynamo": "set_stance graph_break mark_static_address is_dynamo_supported disallow_in_graph",
 }
 
 MISSING_AT_MOST = {"": 319, "Tensor": 39, "distributions": 0, "nn": 2, "nn.functional": 23, "nn.utils": 0,

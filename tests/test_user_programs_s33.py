@@ -1,0 +1,215 @@
+"""Faults found running session 33's user-style programs (tests/programs/: env_profile, compile_jit_misc,
+annotated_transformer and the others that session added): the names user code queries around the
+environment and the compilers that pyfront lacked, each checked as a kind against torch 2.13:
+``torch.backends``' switch modules (mkl, mkldnn, nnpack, openmp, opt_einsum, cpu) and their ``flags``
+contexts, ``torch.__config__``, ``torch.amp.custom_fwd``/``custom_bwd``/``is_autocast_available`` (and
+their ``torch.cuda.amp`` spellings), the rest of ``torch.jit``'s eager API (``isinstance``, ``Attribute``,
+the warning classes, ``fuser``), ``torch.compiler``'s stance and graph hints, and ``torch.cpu``'s
+device-agnostic stream API."""
+from __future__ import annotations
+
+import warnings
+from typing import Dict, List, Optional, Tuple, Union
+
+import pytest
+import torch
+
+import pyfront
+
+
+def _outcome(fn):
+    """('ok', result) or (exception type name, message)."""
+    try:
+        return "ok", fn()
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        return type(e).__name__, str(e)
+
+
+# (backends module, its flags' keyword arguments): what each switch reads inside the block and after it
+_FLAGS = [("cudnn", {}), ("cudnn", {"enabled": True, "benchmark": True, "deterministic": True}),
+          ("mkldnn", {}), ("mkldnn", {"enabled": True, "deterministic": True}), ("nnpack", {}),
+          ("nnpack", {"enabled": True})]
+_SWITCHES = {"cudnn": ("enabled", "benchmark", "deterministic", "allow_tf32", "benchmark_limit"),
+             "mkldnn": ("enabled", "deterministic"), "nnpack": ()}
+
+
+@pytest.mark.parametrize("case", range(len(_FLAGS)))
+def test_backends_flags_set_and_restore_as_torch(case):
+    name, kw = _FLAGS[case]
+    seen = []
+    for lib in (torch, pyfront):
+        module = getattr(lib.backends, name)
+        read = (lambda m=module: tuple(getattr(m, s) for s in _SWITCHES[name])) if name != "nnpack" else (
+            lambda lib=lib: lib._C._get_nnpack_enabled() if lib is torch else lib.backends.nnpack.enabled)
+        before = read()
+        with module.flags(**kw) as got:
+            inside = read()
+        seen.append((got, inside, read() == before))
+    assert seen[1] == seen[0]
+
+
+def test_backends_queries_answer_as_torch_asks():
+    for lib in (torch, pyfront):
+        b = lib.backends
+        answers = [b.mkl.is_available(), b.mkldnn.is_available(), b.openmp.is_available(),
+                   b.nnpack.is_available(), b.opt_einsum.is_available(), b.mkldnn.is_acl_available()]
+        assert all(isinstance(a, bool) for a in answers)
+        assert (b.mkl.VERBOSE_OFF, b.mkl.VERBOSE_ON, b.mkldnn.VERBOSE_ON_CREATION) == (0, 1, 2)
+        with b.mkl.verbose(b.mkl.VERBOSE_OFF) as v, b.mkldnn.verbose(b.mkldnn.VERBOSE_OFF) as w:
+            assert v is None and w is None
+    # the machine's vector level, read by both from the same CPU
+    assert pyfront.backends.cpu.get_cpu_capability() == torch.backends.cpu.get_cpu_capability()
+    # honest answers: MKL where the mkl extra computes the products, no oneDNN, OpenMP or opt_einsum
+    from pyfront.backends import host_gemm
+    assert pyfront.backends.mkl.is_available() == host_gemm.available()
+    assert (pyfront.backends.opt_einsum.enabled, pyfront.backends.opt_einsum.strategy) == (False, None)
+
+
+def test_config_show_and_parallel_info_in_torchs_layout():
+    for lib in (torch, pyfront):
+        shown = lib.__config__.show()
+        assert shown.startswith("PyTorch built with:\n  - ") and shown.endswith("\n")
+        info = lib.__config__.parallel_info().splitlines()
+        assert info[:3] == ["ATen/Parallel:", f"\tat::get_num_threads() : {lib.get_num_threads()}",
+                            f"\tat::get_num_interop_threads() : {lib.get_num_interop_threads()}"]
+        assert "Environment variables:" in info and "\tOMP_NUM_THREADS : [not set]" in info or \
+            "OMP_NUM_THREADS" in "".join(info)
+
+
+def _fwd_bwd(lib, device_type, cast_inputs, autocast_on):
+    """What a custom Function decorated with amp.custom_fwd/custom_bwd sees: its inputs' dtypes and the
+    autocast state in forward and backward, the output's dtype, the input's gradient dtype."""
+    seen = {}
+
+    class Mul(lib.autograd.Function):
+        @staticmethod
+        @lib.amp.custom_fwd(device_type=device_type, cast_inputs=cast_inputs)
+        def forward(ctx, a, b):
+            seen["fwd"] = (a.dtype, b.dtype, lib.is_autocast_enabled("cpu"))
+            ctx.save_for_backward(a, b)
+            return a @ b
+
+        @staticmethod
+        @lib.amp.custom_bwd(device_type=device_type)
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            seen["bwd"] = (g.dtype, lib.is_autocast_enabled("cpu"), lib.get_autocast_dtype("cpu"))
+            return g @ b.t(), a.t() @ g
+
+    a = lib.ones(2, 3, requires_grad=True)
+    b = lib.ones(3, 2, dtype=lib.float64)
+    with lib.autocast("cpu", dtype=lib.bfloat16, enabled=autocast_on):
+        out = Mul.apply(a, b.float())
+    out.float().sum().backward()
+    return str(seen), str(out.dtype), str(a.grad.dtype)
+
+
+@pytest.mark.parametrize("cast_inputs", [None, "float32", "bfloat16"])
+@pytest.mark.parametrize("autocast_on", [True, False])
+def test_custom_fwd_bwd_as_torch(cast_inputs, autocast_on):
+    got = [_fwd_bwd(lib, "cpu", cast_inputs and getattr(lib, cast_inputs), autocast_on)
+           for lib in (torch, pyfront)]
+    assert got[1] == got[0]
+
+
+def test_custom_fwd_refusals_and_cuda_spellings_as_torch():
+    got = []
+    for lib in (torch, pyfront):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            fwd = lib.cuda.amp.custom_fwd(cast_inputs=lib.float32)(lambda ctx, x: x)
+            bwd = lib.cuda.amp.custom_bwd(lambda ctx, g: g)
+        got.append(([(w.category.__name__, str(w.message)) for w in seen], callable(fwd), callable(bwd),
+                    _outcome(lambda: lib.amp.custom_fwd(device_type=1)),
+                    _outcome(lambda: lib.amp.custom_bwd(device_type=None)),
+                    [lib.amp.is_autocast_available(d) for d in ("cpu", "cuda", "xpu", "mps", "meta")]))
+    assert got[1] == got[0]
+    assert pyfront.amp.is_autocast_available("webgpu")
+
+
+_JIT_ISINSTANCE = [([1, 2], List[int]), ([1, "a"], List[int]), ({"a": 1}, Dict[str, int]),
+                   ({"a": "b"}, Dict[str, int]), ({1: [1]}, Dict[int, List[int]]), (None, Optional[int]),
+                   (3, Optional[int]), ("x", Optional[int]), ((1, "a"), Tuple[int, str]),
+                   ((1, "a"), Tuple[int, int]), ((1,), Tuple[int, int]), (3, Union[int, str]),
+                   ([1], Union[List[int], int]), (1, Union[List[int], int]), ([[1]], List[List[int]]),
+                   ([], List[int]), ({}, Dict[str, int]), (1, float), (True, int), (1, (str, int)),
+                   ([1], list[int]), ({"a": 1.0}, dict[str, float]), ((1, 2.0), tuple[int, float]),
+                   (None, int | None), ([1], list), ({}, dict), ((), tuple), ([1], List),
+                   ({"a": 1}, Dict), ((1,), Tuple), (1, Optional), (1, [int])]
+
+
+@pytest.mark.parametrize("case", range(len(_JIT_ISINSTANCE)))
+def test_jit_isinstance_as_torch(case):
+    obj, target = _JIT_ISINSTANCE[case]
+    got = []
+    for lib in (torch, pyfront):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            out = _outcome(lambda: lib.jit.isinstance(obj, target))
+        got.append((out, [str(w.message) for w in seen]))
+    assert got[1] == got[0]
+
+
+def test_jit_eager_api_as_torch():
+    got = []
+    for lib in (torch, pyfront):
+        j = lib.jit
+
+        class Counter(j.ScriptModule):
+            def __init__(self):
+                super().__init__()
+                self.count = j.Attribute(2, int)
+
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            j.strict_fusion()
+        with j.optimized_execution(False), j.fuser("fuser1"), j.fuser("none"):
+            pass
+        got.append((Counter().count, tuple(j.Attribute(1, int)), j.Attribute._fields,
+                    [c.__name__ for c in j.TracerWarning.__mro__[1:]], j.Error.__mro__[1].__name__,
+                    j.ScriptWarning.__mro__[1].__name__, j.TracingCheckError.__mro__[1].__name__,
+                    j.script_if_tracing(abs)(-2), [str(w.message) for w in seen],
+                    _outcome(lambda: j.fuser("fuser9").__enter__()), j.onednn_fusion_enabled(),
+                    j.set_fusion_strategy([("STATIC", 3)]), j.set_fusion_strategy([("DYNAMIC", 10), ("STATIC", 2)]),
+                    j.set_fusion_strategy([("STATIC", 2), ("DYNAMIC", 10)])))
+    assert got[1] == got[0]
+
+
+def test_compiler_stance_and_hints_as_torch():
+    got = []
+    for lib in (torch, pyfront):
+        c = lib.compiler
+        c.set_stance("force_eager")
+        with c.set_stance("eager_on_recompile") as inside:
+            pass
+        c.set_stance("default")
+
+        @c.set_stance("force_eager")
+        def f(x):
+            return x + 1
+
+        def g(x):
+            return x
+
+        lib._dynamo.mark_static_address(lib.ones(1))
+        got.append((inside, f(1), _outcome(lambda: c.set_stance("force_eager", force_backend="eager")),
+                    c.is_exporting(), c.allow_in_graph(g) is g, c.assume_constant_result(g) is g,
+                    c.cudagraph_mark_step_begin(), lib._dynamo.graph_break(), lib._dynamo.is_dynamo_supported(),
+                    lib._dynamo.disallow_in_graph(g) is g))
+    assert got[1] == got[0]
+
+
+def test_cpu_device_module_as_torch():
+    got = []
+    for lib in (torch, pyfront):
+        c = lib.cpu
+        s, default = c.Stream(), c.current_stream()
+        with c.stream(s):
+            inside = c.current_stream() is s
+        with c.stream(None):
+            none_inside = c.current_stream() is default
+        e = c.Event()
+        got.append((c.current_device(), c.set_device("cpu"), c.is_initialized(), inside, none_inside,
+                    c.current_stream() is default, e.query(), e.record(), e.synchronize(), s.wait_stream(s),
+                    type(s).__name__, type(c.stream(s)).__name__))
+    assert got[1] == got[0]
