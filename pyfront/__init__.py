@@ -73,6 +73,11 @@ from .backends import (cpu as _cpu_flags, mkl as _mkl, mkldnn as _mkldnn, nnpack
 from . import __config__  # noqa: E402,F401  (torch.__config__)
 from . import amp, cpu, profiler  # noqa: E402
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
+from .amp.state import (autocast_decrement_nesting, autocast_increment_nesting, clear_autocast_cache,  # noqa: E402
+                        get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cache_enabled,
+                        is_autocast_cpu_enabled, set_autocast_cache_enabled, set_autocast_cpu_dtype,
+                        set_autocast_cpu_enabled, set_autocast_dtype, set_autocast_enabled,
+                        set_autocast_gpu_dtype)
 from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,  # noqa: E402
                     is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
                     use_deterministic_algorithms, get_deterministic_debug_mode, set_deterministic_debug_mode,

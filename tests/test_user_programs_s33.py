@@ -120,8 +120,8 @@ def test_custom_fwd_refusals_and_cuda_spellings_as_torch():
             fwd = lib.cuda.amp.custom_fwd(cast_inputs=lib.float32)(lambda ctx, x: x)
             bwd = lib.cuda.amp.custom_bwd(lambda ctx, g: g)
         got.append(([(w.category.__name__, str(w.message)) for w in seen], callable(fwd), callable(bwd),
-                    _outcome(lambda: lib.amp.custom_fwd(device_type=1)),
-                    _outcome(lambda: lib.amp.custom_bwd(device_type=None)),
+                    _outcome(lambda lib=lib: lib.amp.custom_fwd(device_type=1)),
+                    _outcome(lambda lib=lib: lib.amp.custom_bwd(device_type=None)),
                     [lib.amp.is_autocast_available(d) for d in ("cpu", "cuda", "xpu", "mps", "meta")]))
     assert got[1] == got[0]
     assert pyfront.amp.is_autocast_available("webgpu")
@@ -145,7 +145,7 @@ def test_jit_isinstance_as_torch(case):
     for lib in (torch, pyfront):
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always")
-            out = _outcome(lambda: lib.jit.isinstance(obj, target))
+            out = _outcome(lambda lib=lib: lib.jit.isinstance(obj, target))
         got.append((out, [str(w.message) for w in seen]))
     assert got[1] == got[0]
 
@@ -156,7 +156,7 @@ def test_jit_eager_api_as_torch():
         j = lib.jit
 
         class Counter(j.ScriptModule):
-            def __init__(self):
+            def __init__(self, j=j):
                 super().__init__()
                 self.count = j.Attribute(2, int)
 
@@ -169,8 +169,9 @@ def test_jit_eager_api_as_torch():
                     [c.__name__ for c in j.TracerWarning.__mro__[1:]], j.Error.__mro__[1].__name__,
                     j.ScriptWarning.__mro__[1].__name__, j.TracingCheckError.__mro__[1].__name__,
                     j.script_if_tracing(abs)(-2), [str(w.message) for w in seen],
-                    _outcome(lambda: j.fuser("fuser9").__enter__()), j.onednn_fusion_enabled(),
-                    j.set_fusion_strategy([("STATIC", 3)]), j.set_fusion_strategy([("DYNAMIC", 10), ("STATIC", 2)]),
+                    _outcome(lambda j=j: j.fuser("fuser9").__enter__()), j.onednn_fusion_enabled(),
+                    j.set_fusion_strategy([("STATIC", 3)]),
+                    j.set_fusion_strategy([("DYNAMIC", 10), ("STATIC", 2)]),
                     j.set_fusion_strategy([("STATIC", 2), ("DYNAMIC", 10)])))
     assert got[1] == got[0]
 
@@ -192,9 +193,10 @@ def test_compiler_stance_and_hints_as_torch():
             return x
 
         lib._dynamo.mark_static_address(lib.ones(1))
-        got.append((inside, f(1), _outcome(lambda: c.set_stance("force_eager", force_backend="eager")),
+        got.append((inside, f(1), _outcome(lambda c=c: c.set_stance("force_eager", force_backend="eager")),
                     c.is_exporting(), c.allow_in_graph(g) is g, c.assume_constant_result(g) is g,
-                    c.cudagraph_mark_step_begin(), lib._dynamo.graph_break(), lib._dynamo.is_dynamo_supported(),
+                    c.cudagraph_mark_step_begin(), lib._dynamo.graph_break(),
+                    lib._dynamo.is_dynamo_supported(),
                     lib._dynamo.disallow_in_graph(g) is g))
     assert got[1] == got[0]
 
@@ -212,4 +214,46 @@ def test_cpu_device_module_as_torch():
         got.append((c.current_device(), c.set_device("cpu"), c.is_initialized(), inside, none_inside,
                     c.current_stream() is default, e.query(), e.record(), e.synchronize(), s.wait_stream(s),
                     type(s).__name__, type(c.stream(s)).__name__))
+    assert got[1] == got[0]
+
+
+def _autocast_state_calls(lib):
+    """torch's autocast state functions called in the order user code calls them: what each returns or
+    raises, what it warns, and what a Linear computes in between."""
+    def lin():
+        return lib.nn.Linear(2, 2)(lib.ones(2)).dtype
+
+    calls = [lambda: lib.is_autocast_cpu_enabled(), lambda: lib.get_autocast_cpu_dtype(),
+             lambda: lib.get_autocast_gpu_dtype(), lambda: lib.is_autocast_cache_enabled(),
+             lambda: lib.set_autocast_enabled("cpu", True), lambda: (lib.is_autocast_enabled("cpu"),
+                                                                      lib.is_autocast_enabled()),
+             lambda: lib.set_autocast_dtype("cpu", lib.float16), lambda: lib.get_autocast_dtype("cpu"), lin,
+             lambda: lib.set_autocast_enabled("cpu", False), lin, lambda: lib.set_autocast_enabled(True),
+             lambda: (lib.is_autocast_enabled(), lib.is_autocast_enabled("cuda")),
+             lambda: lib.set_autocast_enabled(False), lambda: lib.set_autocast_cpu_enabled(True),
+             lambda: lib.is_autocast_enabled("cpu"), lin, lambda: lib.set_autocast_cpu_enabled(False),
+             lambda: lib.set_autocast_cpu_dtype(lib.bfloat16),
+             lambda: lib.set_autocast_gpu_dtype(lib.bfloat16),
+             lambda: lib.get_autocast_dtype("cuda"), lambda: [lib.autocast_increment_nesting(),
+                                                             lib.autocast_increment_nesting(),
+                                                             lib.autocast_decrement_nesting(),
+                                                             lib.autocast_decrement_nesting()],
+             lambda: lib.set_autocast_cache_enabled(False), lambda: lib.is_autocast_cache_enabled(),
+             lambda: lib.set_autocast_cache_enabled(True), lambda: lib.clear_autocast_cache(),
+             lambda: lib.set_autocast_enabled("cpu"), lambda: lib.set_autocast_enabled("cpu", 1),
+             lambda: lib.set_autocast_enabled("cpu", True, 3), lambda: lib.set_autocast_cpu_enabled(1),
+             lambda: lib.set_autocast_cache_enabled("x"), lambda: lib.get_autocast_dtype("cpu"),
+             lambda: lib.set_autocast_dtype("cpu", lib.bfloat16),
+             lambda: lib.set_autocast_dtype("cuda", lib.float16)]
+    out = []
+    for call in calls:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            got = _outcome(call)
+        out.append((str(got), [(w.category.__name__, str(w.message)) for w in seen]))
+    return out
+
+
+def test_autocast_state_functions_as_torch():
+    got = [_autocast_state_calls(lib) for lib in (torch, pyfront)]
     assert got[1] == got[0]
