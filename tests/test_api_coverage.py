@@ -64,7 +64,8 @@ COVERED = {
     "cpu.amp": "GradScaler",
     "cpu": "current_device set_device is_initialized Stream Event StreamContext stream current_stream",
     "jit": """isinstance Attribute Error ScriptWarning TracerWarning TracingCheckError script_if_tracing
-        optimized_execution fuser set_fusion_strategy enable_onednn_fusion onednn_fusion_enabled strict_fusion""",
+        optimized_execution fuser set_fusion_strategy enable_onednn_fusion onednn_fusion_enabled
+        strict_fusion""",
     "compiler": """set_stance allow_in_graph assume_constant_result cudagraph_mark_step_begin is_exporting
         list_backends""",
     "_dynamo": "set_stance graph_break mark_static_address is_dynamo_supported disallow_in_graph",
