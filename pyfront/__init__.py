@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from . import autograd
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
+from .autograd.anomaly_mode import set_anomaly_enabled  # noqa: F401
+from .errors import AcceleratorError, OutOfMemoryError  # noqa: F401
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .device import device, get_default_device, set_default_device
@@ -71,6 +73,7 @@ from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (
 from .backends import (cpu as _cpu_flags, mkl as _mkl, mkldnn as _mkldnn, nnpack as _nnpack,  # noqa: F401,E402
                        openmp as _openmp, opt_einsum as _opt_einsum)  # (pyfront.backends.cpu/mkl/...)
 from . import __config__  # noqa: E402,F401  (torch.__config__)
+from .accelerator import get_device_module  # noqa: E402,F401
 from . import amp, cpu, profiler  # noqa: E402
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .amp.state import (autocast_decrement_nesting, autocast_increment_nesting, clear_autocast_cache,  # noqa: E402

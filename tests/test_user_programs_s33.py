@@ -257,3 +257,49 @@ def _autocast_state_calls(lib):
 def test_autocast_state_functions_as_torch():
     got = [_autocast_state_calls(lib) for lib in (torch, pyfront)]
     assert got[1] == got[0]
+
+
+@pytest.mark.parametrize("arg", [None, "cpu", "cuda", "cuda:0", "mps", "xpu", "meta", 3, 2.5])
+def test_get_device_module_as_torch(arg):
+    got = []
+    for lib in (torch, pyfront):
+        out = _outcome(lambda lib=lib: lib.get_device_module(arg))
+        got.append((out[0], out[1].__name__.split(".")[-1]) if out[0] == "ok" else out)
+    if arg is None and pyfront.accelerator.is_available():  # a GPU host: pyfront's accelerator is webgpu
+        assert got[1] == ("ok", "webgpu")
+    else:
+        assert got[1] == got[0]
+    assert pyfront.get_device_module(pyfront.device("webgpu")) is pyfront.webgpu
+
+
+def test_out_of_memory_error_is_torchs_and_webgpu_raises_it():
+    for lib in (torch, pyfront):
+        assert [c.__name__ for c in lib.OutOfMemoryError.__mro__] == ["OutOfMemoryError", "RuntimeError",
+                                                                      "Exception", "BaseException", "object"]
+        assert lib.cuda.OutOfMemoryError is lib.OutOfMemoryError
+        assert issubclass(lib.AcceleratorError, RuntimeError)
+        assert repr(lib.OutOfMemoryError("x")) == "OutOfMemoryError('x')"
+    from pyfront.backends.webgpu.memory import BufferPool
+
+    class NoMemory:  # a driver whose every allocation fails, as one out of device memory does
+        def create_buffer(self, size, usage):
+            raise MemoryError("Not enough memory left")
+
+    with pytest.raises(pyfront.OutOfMemoryError, match="webgpu out of memory"):
+        BufferPool(NoMemory(), 2 ** 30).take(1024)
+
+
+def _anomaly_calls(lib):
+    calls = [lambda: lib.set_anomaly_enabled(True), lambda: (lib.is_anomaly_enabled(),
+                                                             lib.is_anomaly_check_nan_enabled()),
+             lambda: lib.set_anomaly_enabled(True, False), lib.is_anomaly_check_nan_enabled,
+             lambda: lib.set_anomaly_enabled(1), lambda: lib.set_anomaly_enabled(True, "x"),
+             lambda: lib.set_anomaly_enabled(False), lib.is_anomaly_enabled]
+    try:
+        return [_outcome(c) for c in calls]
+    finally:
+        lib.set_anomaly_enabled(False, True)
+
+
+def test_set_anomaly_enabled_as_torch():
+    assert _anomaly_calls(pyfront) == _anomaly_calls(torch)
