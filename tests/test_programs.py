@@ -160,6 +160,8 @@ SLOW: dict[str, dict] = {
     "triplet_retrieval": {},  # batch-hard triplets, TripletMarginWithDistanceLoss, recall@k
     "ppo_gae_cleanrl": {},  # CleanRL's ppo.py: orthogonal init, GAE, clipped surrogate and value loss
     "imagenet_style": {},  # pytorch/examples imagenet meters, channels_last ResNet, mixup/cutmix, foreach EMA
+    "wgan_gp": {},  # caogang/wgan-gp on 8 gaussians: gradient penalty (create_graph), weight clipping
+    "glow_flow": {},  # rosinality's Glow blocks: ActNorm, LU 1x1 conv, affine coupling, slogdet, inverse
 }
 
 
