@@ -303,3 +303,16 @@ def _anomaly_calls(lib):
 
 def test_set_anomaly_enabled_as_torch():
     assert _anomaly_calls(pyfront) == _anomaly_calls(torch)
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_deprecated_grad_scaler_spellings_as_torch(device):
+    got = []
+    for lib in (torch, pyfront):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            scaler = getattr(lib, device).amp.GradScaler(init_scale=8.0, enabled=device == "cpu")
+        got.append(([(w.category.__name__, str(w.message)) for w in seen if w.category is FutureWarning],
+                    type(scaler).__name__, scaler.get_scale() if device == "cpu" else scaler.is_enabled(),
+                    isinstance(scaler, lib.amp.GradScaler)))
+    assert got[1] == got[0]

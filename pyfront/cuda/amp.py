@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..amp import custom as _custom
 from ..amp.autocast_mode import autocast as _autocast
-from ..amp.grad_scaler import GradScaler as _GradScaler
+from ..amp.grad_scaler import deprecated_spelling
 from .._warnings import warn
 
 
@@ -18,14 +18,7 @@ class autocast(_autocast):
                          cache_enabled=cache_enabled)
 
 
-class GradScaler(_GradScaler):
-    """``torch.cuda.amp.GradScaler(...)``: ``torch.amp.GradScaler("cuda", ...)`` and torch's FutureWarning."""
-
-    def __init__(self, init_scale: float = 2.0 ** 16, growth_factor: float = 2.0, backoff_factor: float = 0.5,
-                 growth_interval: int = 2000, enabled: bool = True):
-        warn("`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use `torch.amp.GradScaler('cuda', "
-             "args...)` instead.", FutureWarning)
-        super().__init__("cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled)
+GradScaler = deprecated_spelling("cuda", __name__)
 
 
 def custom_fwd(fwd=None, *, cast_inputs=None):
