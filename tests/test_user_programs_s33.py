@@ -316,3 +316,22 @@ def test_deprecated_grad_scaler_spellings_as_torch(device):
                     type(scaler).__name__, scaler.get_scale() if device == "cpu" else scaler.is_enabled(),
                     isinstance(scaler, lib.amp.GradScaler)))
     assert got[1] == got[0]
+
+
+def test_cpp_warnings_end_where_torch_raised_them():
+    """A warning torch raises in its C++ ends with "(Triggered internally at ...)": the sparse constructor's
+    unchecked-invariants warning (a warn-once: set_warn_always shows it again) and the deprecated autocast
+    state functions."""
+    got = []
+    for lib in (torch, pyfront):
+        lib.set_warn_always(True)
+        try:
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always")
+                lib.sparse_coo_tensor(lib.tensor([[0], [1]]), lib.ones(1), (2, 2))
+                lib.get_autocast_cpu_dtype()
+        finally:
+            lib.set_warn_always(False)
+        got.append([str(w.message) for w in seen])
+    assert got[1] == got[0]
+    assert all("(Triggered internally at " in m for m in got[1])

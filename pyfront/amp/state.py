@@ -6,12 +6,9 @@ from __future__ import annotations
 from .._warnings import warn
 from .autocast_mode import _kind, _state, get_autocast_dtype, is_autocast_enabled
 
-_CPP = "/__w/pytorch/pytorch/torch/csrc/autograd/init.cpp"  # where torch raises these deprecations
-
-
-def _deprecated(old: str, new: str, line: int) -> None:
-    warn(f"torch.{old} is deprecated. Please use torch.{new} instead. "
-         f"(Triggered internally at {_CPP}:{line}.)", DeprecationWarning)
+def _deprecated(old: str, new: str) -> None:
+    """torch's DeprecationWarning (raised in its C++: _warnings adds where)."""
+    warn(f"torch.{old} is deprecated. Please use torch.{new} instead.", DeprecationWarning)
 
 
 def _type_name(value) -> str:
@@ -55,33 +52,33 @@ def _check_bool(enabled) -> None:
 
 
 def is_autocast_cpu_enabled() -> bool:
-    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')", 883)
+    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
     return is_autocast_enabled("cpu")
 
 
 def set_autocast_cpu_enabled(enabled: bool) -> None:
     _check_bool(enabled)  # (torch checks the argument's type before it warns)
-    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)", 874)
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
     set_autocast_enabled("cpu", enabled)
 
 
 def get_autocast_cpu_dtype():
-    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')", 1016)
+    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
     return get_autocast_dtype("cpu")
 
 
 def get_autocast_gpu_dtype():
-    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')", 1007)
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
     return get_autocast_dtype("cuda")
 
 
 def set_autocast_cpu_dtype(dtype) -> None:
-    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)", 967)
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
     set_autocast_dtype("cpu", dtype)
 
 
 def set_autocast_gpu_dtype(dtype) -> None:
-    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)", 952)
+    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
     set_autocast_dtype("cuda", dtype)
 
 
