@@ -142,7 +142,8 @@ _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax
 _outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
-from .version import __version__  # noqa: E402
+from . import torch_version  # noqa: E402
+__version__ = torch_version.TorchVersion(version.__version__)  # compares as a version, as torch's
 from . import func  # noqa: E402  (torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap, functional_call)
 from .func import vmap  # noqa: E402  (torch.vmap)
 from . import _dynamo, distributed, export, jit, library  # noqa: E402,F401  (eager behind torch's compiler APIs; no process groups)

@@ -335,3 +335,26 @@ def test_cpp_warnings_end_where_torch_raised_them():
         got.append([str(w.message) for w in seen])
     assert got[1] == got[0]
     assert all("(Triggered internally at " in m for m in got[1])
+
+
+# (version, what it is compared with): torch.__version__ is a TorchVersion, compared as a version
+_VERSIONS = [("2.1.0", (2, 0)), ("2.1.0", [2, 1]), ("2.0.0", "2.0"), ("2.0.0", "2"),
+             ("2.1.0a0+git1234", "2.1.0"),
+             ("1.13.1+cu117", "1.13.1"), ("1.13.1+cu117", "1.13.1+cu118"), ("2.0.0.dev20230101", "2.0.0rc1"),
+             ("2.0.0rc1", "2.0.0b2"), ("2.0.0.post1", "2.0.0"), ("2.0.0", "2.0.0.post1.dev0"),
+             ("0.1.0", "1.10"), ("1.9.0", "1.10.0"), ("2.13.0+cpu", (2, 13)), ("parrot", "2.0"),
+             ("2.0.0", "parrot"), ("2.0.0", 2), ("1.2.3+abc.5", "1.2.3+abc.10"), ("1.2.3+5", "1.2.3+abc")]
+
+
+@pytest.mark.parametrize("case", range(len(_VERSIONS)))
+def test_torch_version_compares_as_torch(case):
+    mine, other = _VERSIONS[case]
+    got = []
+    for lib in (torch, pyfront):
+        v = lib.torch_version.TorchVersion(mine)
+        got.append([_outcome(lambda v=v, op=op: op(v, other)) for op in
+                    (lambda a, b: a > b, lambda a, b: a < b, lambda a, b: a >= b, lambda a, b: a <= b,
+                     lambda a, b: a == b, lambda a, b: a != b)] + [hash(v) == hash(mine), str(v)])
+    assert got[1] == got[0]
+    assert type(pyfront.__version__).__name__ == type(torch.__version__).__name__ == "TorchVersion"
+    assert type(pyfront.version.__version__) is type(torch.version.__version__) is str
