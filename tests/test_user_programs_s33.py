@@ -358,3 +358,15 @@ def test_torch_version_compares_as_torch(case):
     assert got[1] == got[0]
     assert type(pyfront.__version__).__name__ == type(torch.__version__).__name__ == "TorchVersion"
     assert type(pyfront.version.__version__) is type(torch.version.__version__) is str
+
+
+def test_torch_version_in_a_checkpoint_loads_both_ways(tmp_path):
+    """A checkpoint holding ``torch.__version__`` (a TorchVersion): saved by either library, the other loads
+    it with weights_only=False, and both refuse it under weights_only with the same message."""
+    for saver, loader in ((torch, pyfront), (pyfront, torch)):
+        path = tmp_path / f"{saver.__name__}.pt"
+        saver.save({"v": saver.__version__}, path)
+        loaded = loader.load(path, weights_only=False)["v"]
+        assert type(loaded) is loader.torch_version.TorchVersion and loaded == str(saver.__version__)
+        refusals = [_outcome(lambda lib=lib, path=path: lib.load(path)) for lib in (torch, pyfront)]
+        assert refusals[1] == refusals[0] and refusals[0][0] == "UnpicklingError"
