@@ -35,4 +35,6 @@ class AcceleratorError(RuntimeError):
     """``torch.AcceleratorError``: an accelerator's runtime reported an error."""
 
 
-OutOfMemoryError.__module__ = AcceleratorError.__module__ = "torch"  # their names in a traceback, as torch's
+# where they are public (``pyfront.OutOfMemoryError``, which ``import torch`` is under ``pyfront run``), so a
+# traceback names them as torch's does and pickle finds them
+OutOfMemoryError.__module__ = AcceleratorError.__module__ = "pyfront"

@@ -18,7 +18,7 @@ class Error(Exception):
     """``torch.jit.Error``: what a TorchScript ``raise`` becomes (never raised here: nothing is scripted)."""
 
 
-Error.__module__ = "torch.jit"
+Error.__module__ = "pyfront.jit"  # where it is public: torch.jit.Error under ``pyfront run``
 
 
 class TracerWarning(Warning):
