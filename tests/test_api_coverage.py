@@ -69,12 +69,16 @@ COVERED = {
     "compiler": """set_stance allow_in_graph assume_constant_result cudagraph_mark_step_begin is_exporting
         list_backends""",
     "_dynamo": "set_stance graph_break mark_static_address is_dynamo_supported disallow_in_graph",
+    "backends.cuda": """SDPBackend enable_flash_sdp enable_mem_efficient_sdp enable_math_sdp enable_cudnn_sdp
+        flash_sdp_enabled mem_efficient_sdp_enabled math_sdp_enabled cudnn_sdp_enabled
+        is_flash_attention_available sdp_kernel""",
 }
 
 MISSING_AT_MOST = {"": 300, "Tensor": 39, "distributions": 0, "nn": 2, "nn.functional": 23, "nn.utils": 0,
                    "nn.utils.parametrizations": 0,
                    "linalg": 1, "autograd": 16, "fft": 2, "autograd.forward_ad": 0,
-                   "jit": 11, "amp": 0, "compiler": 23, "cpu": 6, "backends": 0, "_dynamo": 38, "cpu.amp": 0}
+                   "jit": 11, "amp": 0, "compiler": 23, "cpu": 6, "backends": 0, "_dynamo": 38, "cpu.amp": 0,
+                   "backends.cuda": 20}
 
 
 def _namespace(lib, path):

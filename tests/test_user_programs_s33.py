@@ -370,3 +370,35 @@ def test_torch_version_in_a_checkpoint_loads_both_ways(tmp_path):
         assert type(loaded) is loader.torch_version.TorchVersion and loaded == str(saver.__version__)
         refusals = [_outcome(lambda lib=lib, path=path: lib.load(path)) for lib in (torch, pyfront)]
         assert refusals[1] == refusals[0] and refusals[0][0] == "UnpicklingError"
+
+
+def _sdp_switch_calls(lib, flash: bool, math_on: bool):
+    b = lib.backends.cuda
+    q = lib.ones(1, 1, 2, 4)
+    out = []
+    try:
+        b.enable_flash_sdp(flash)
+        b.enable_math_sdp(math_on)
+        out.append((b.flash_sdp_enabled(), b.math_sdp_enabled(), b.mem_efficient_sdp_enabled(),
+                    b.cudnn_sdp_enabled(), b.is_flash_attention_available()))
+        got = _outcome(lambda: lib.nn.functional.scaled_dot_product_attention(q, q, q).shape)
+        out.append((got[0], str(got[1]).splitlines()[0][:40]))
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            with b.sdp_kernel(enable_flash=not flash, enable_math=True, enable_mem_efficient=False) as r:
+                out.append((r, b.flash_sdp_enabled(), b.math_sdp_enabled(), b.mem_efficient_sdp_enabled()))
+        out.append([(w.category.__name__, str(w.message)) for w in seen])
+        out.append((b.flash_sdp_enabled(), b.math_sdp_enabled(), b.mem_efficient_sdp_enabled()))
+        with lib.nn.attention.sdpa_kernel(lib.nn.attention.SDPBackend.MATH):
+            out.append((b.flash_sdp_enabled(), b.math_sdp_enabled()))
+    finally:
+        b.enable_flash_sdp(True)
+        b.enable_math_sdp(True)
+    return out
+
+
+@pytest.mark.parametrize("flash", [True, False])
+@pytest.mark.parametrize("math_on", [True, False])
+def test_backends_cuda_sdp_switches_as_torch(flash, math_on):
+    assert _sdp_switch_calls(pyfront, flash, math_on) == _sdp_switch_calls(torch, flash, math_on)
+    assert pyfront.backends.cuda.SDPBackend is pyfront.nn.attention.SDPBackend
