@@ -18,7 +18,7 @@ class Error(Exception):
     """``torch.jit.Error``: what a TorchScript ``raise`` becomes (never raised here: nothing is scripted)."""
 
 
-Error.__module__ = "pyfront.jit"  # where it is public: torch.jit.Error under ``pyfront run``
+Error.__module__ = "pyfront.jit"  # where it is public: torch.jit.Error under ``pyfront run``, as torch's
 
 
 class TracerWarning(Warning):
@@ -102,6 +102,9 @@ class strict_fusion:
 
     def __exit__(self, type, value, tb) -> None:
         pass
+
+
+strict_fusion.__module__ = "pyfront.jit"  # torch.jit.strict_fusion, as torch's prints
 
 
 def isinstance(obj, target_type) -> bool:
