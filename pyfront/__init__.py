@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from . import autograd
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
+from .autograd.anomaly_mode import set_anomaly_enabled  # noqa: F401
+from .errors import AcceleratorError, OutOfMemoryError  # noqa: F401
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .device import device, get_default_device, set_default_device
@@ -68,8 +70,17 @@ from . import __future__  # noqa: E402,F401  (torch.__future__)
 from .utils.dlpack import from_dlpack  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)
+from .backends import (cpu as _cpu_flags, mkl as _mkl, mkldnn as _mkldnn, nnpack as _nnpack,  # noqa: F401,E402
+                       openmp as _openmp, opt_einsum as _opt_einsum)  # (pyfront.backends.cpu/mkl/...)
+from . import __config__  # noqa: E402,F401  (torch.__config__)
+from .accelerator import get_device_module  # noqa: E402,F401
 from . import amp, cpu, profiler  # noqa: E402
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
+from .amp.state import (autocast_decrement_nesting, autocast_increment_nesting, clear_autocast_cache,  # noqa: E402
+                        get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cache_enabled,
+                        is_autocast_cpu_enabled, set_autocast_cache_enabled, set_autocast_cpu_dtype,
+                        set_autocast_cpu_enabled, set_autocast_dtype, set_autocast_enabled,
+                        set_autocast_gpu_dtype)
 from .flags import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,  # noqa: E402
                     is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
                     use_deterministic_algorithms, get_deterministic_debug_mode, set_deterministic_debug_mode,
@@ -131,7 +142,8 @@ _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax
 _outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
-from .version import __version__  # noqa: E402
+from . import torch_version  # noqa: E402
+__version__ = torch_version.TorchVersion(version.__version__)  # compares as a version, as torch's
 from . import func  # noqa: E402  (torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap, functional_call)
 from .func import vmap  # noqa: E402  (torch.vmap)
 from . import _dynamo, distributed, export, jit, library  # noqa: E402,F401  (eager behind torch's compiler APIs; no process groups)

@@ -66,6 +66,14 @@ _RAISED_IN_CPP = {
     "stft with return_complex=False is deprecated": _NATIVE + "SpectralOps.cpp:874",
     "A window was not provided. A rectangular window will be applied.Please": _NATIVE
         + "SpectralOps.cpp:1035",  # (istft's)
+    "Sparse invariant checks are implicitly disabled": "/__w/pytorch/pytorch/aten/src/ATen/Context.cpp:816",
+    # autocast's deprecated state functions
+    "torch.set_autocast_gpu_dtype(dtype) is deprecated": _CSRC + "autograd/init.cpp:952",
+    "torch.set_autocast_cpu_dtype(dtype) is deprecated": _CSRC + "autograd/init.cpp:967",
+    "torch.set_autocast_cpu_enabled(enabled) is deprecated": _CSRC + "autograd/init.cpp:874",
+    "torch.is_autocast_cpu_enabled() is deprecated": _CSRC + "autograd/init.cpp:883",
+    "torch.get_autocast_gpu_dtype() is deprecated": _CSRC + "autograd/init.cpp:1007",
+    "torch.get_autocast_cpu_dtype() is deprecated": _CSRC + "autograd/init.cpp:1016",
 }
 
 

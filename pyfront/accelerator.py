@@ -26,3 +26,26 @@ def current_device_index() -> int:
 
 def synchronize(device=None) -> None:
     webgpu.synchronize()
+
+
+def get_device_module(device=None):
+    """The module of ``device``'s type (``torch.get_device_module("cpu")`` is ``torch.cpu``; ``None``, the
+    current accelerator's, or ``torch.cpu`` without one), as torch's; RuntimeError, as torch's, for
+    another type of argument or a device type without a module."""
+    import sys
+
+    from .device import device as device_class
+
+    if isinstance(device, device_class):
+        kind = device.type
+    elif isinstance(device, str):
+        kind = device_class(device).type
+    elif device is None:
+        kind = (current_accelerator() or device_class("cpu")).type
+    else:
+        raise RuntimeError(f"Invalid value of device '{device}', expect torch.device, str, or None")
+    module = getattr(sys.modules[__name__.rpartition(".")[0]], kind, None)
+    if module is None or not hasattr(module, "is_available"):
+        raise RuntimeError(f"Device '{kind}' does not have a corresponding module registered as "
+                           f"'torch.{kind}'.")
+    return module

@@ -149,3 +149,55 @@ def is_dynamo_compiling() -> bool:
 
 def reset() -> None:
     """``torch.compiler.reset``: there is no compile cache to clear."""
+
+
+def is_exporting() -> bool:
+    """``torch.compiler.is_exporting``: False, pyfront never exports a graph."""
+    return False
+
+
+def allow_in_graph(fn):
+    """``torch.compiler.allow_in_graph``: ``fn`` itself (there is no graph)."""
+    return fn
+
+
+disallow_in_graph = assume_constant_result = allow_in_graph
+
+
+def cudagraph_mark_step_begin() -> None:
+    """``torch.compiler.cudagraph_mark_step_begin``: there are no CUDA graphs to step."""
+
+
+def list_backends(exclude_tags=("debug", "experimental")) -> list:
+    """``torch.compiler.list_backends``: pyfront has no compiler backends (``compile`` runs eagerly)."""
+    return []
+
+
+class set_stance:
+    """``torch.compiler.set_stance(stance)``: a call, a ``with`` block or a decorator, as torch's; every
+    stance runs eagerly here, so it is recorded and changes nothing. RuntimeError, as torch, for a
+    ``force_backend`` with a stance other than "default"."""
+
+    _current = "default"
+
+    def __init__(self, stance: str = "default", *, skip_guard_eval_unsafe: bool = False, force_backend=None):
+        if force_backend is not None and stance != "default":
+            raise RuntimeError("non-default stance cannot have force_backend set")
+        self._previous, set_stance._current = set_stance._current, stance
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        set_stance._current = self._previous
+        return False
+
+    def __call__(self, fn):
+        stance = set_stance._current
+        set_stance._current = self._previous  # as a decorator it applies to the calls only
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with set_stance(stance):
+                return fn(*args, **kwargs)
+        return run

@@ -23,3 +23,18 @@ def refuse_halves(kernel: str, dtype) -> None:
     from .dtypes import HALVES, scalar_name
     if dtype in HALVES:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(dtype)}'")
+
+
+class OutOfMemoryError(RuntimeError):
+    """``torch.OutOfMemoryError`` (``torch.cuda.OutOfMemoryError`` is the same class): a device could not
+    allocate memory. A RuntimeError, so ``except RuntimeError`` still catches it, as in torch; batch-size
+    finders catch it by this name."""
+
+
+class AcceleratorError(RuntimeError):
+    """``torch.AcceleratorError``: an accelerator's runtime reported an error."""
+
+
+# where they are public (``pyfront.OutOfMemoryError``, which ``import torch`` is under ``pyfront run``), so a
+# traceback names them as torch's does and pickle finds them
+OutOfMemoryError.__module__ = AcceleratorError.__module__ = "pyfront"

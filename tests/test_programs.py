@@ -56,6 +56,11 @@ QUICK: dict[str, dict] = {
     "tensors_deeper": {},
     # s32-user: MultiheadAttention, the Transformer layers and sdpa with every mask kind users pass
     "mha_masks": {},
+    # s33-user (tests/test_user_programs_s33.py tests the faults they found): an environment report
+    # (torch.backends.*, __config__) and a profiled loop; bfloat16 autocast on the cpu, its state
+    # functions, GradScaler("cpu") and custom_fwd(cast_inputs=)
+    "env_profile": {},
+    "bf16_autocast_cpu": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -148,6 +153,18 @@ SLOW: dict[str, dict] = {
     # lucidrains' SimpleViT/ViT with einops: needs einops on PYTHONPATH (pip download einops --no-deps, unzip)
     "simple_vit_einops": {},
     "mnist_hogwild": {},  # pytorch/examples: share_memory(), two spawned torch.multiprocessing trainers
+    # session 33's (tests/test_user_programs_s33.py tests the faults they found; each file's header its source)
+    "annotated_transformer": {},  # harvardnlp's copy task: LabelSmoothing (KLDivLoss), Noam LambdaLR, greedy
+    "compile_jit_misc": {},  # compile options, stances, jit.script/trace/freeze, jit.isinstance, Attribute
+    "char_rnn_sampling": {},  # GRU char model; multinomial/Categorical/top-k/top-p sampling at temperatures
+    "triplet_retrieval": {},  # batch-hard triplets, TripletMarginWithDistanceLoss, recall@k
+    "ppo_gae_cleanrl": {},  # CleanRL's ppo.py: orthogonal init, GAE, clipped surrogate and value loss
+    "imagenet_style": {},  # pytorch/examples imagenet meters, channels_last ResNet, mixup/cutmix, foreach EMA
+    "wgan_gp": {},  # caogang/wgan-gp on 8 gaussians: gradient penalty (create_graph), weight clipping
+    "glow_flow": {},  # rosinality's Glow blocks: ActNorm, LU 1x1 conv, affine coupling, slogdet, inverse
+    # LSTM forecasting + an EmbeddingBag/SparseAdam recommender; its LSTM runs with dropout=0.0: torch draws
+    # the inter-layer dropout masks in C++, not from the shared stream, so with dropout the runs part at once
+    "lstm_forecast": {},
 }
 
 

@@ -8,11 +8,14 @@ returns its argument and ``optimize(...)`` gives a decorator that returns the fu
 """
 from __future__ import annotations
 
-from ..compiler import OptimizedModule, _check_backend, disable, is_compiling, reset  # noqa: F401
+from ..compiler import (OptimizedModule, _check_backend, allow_in_graph, assume_constant_result,  # noqa: F401
+                        disable, disallow_in_graph, is_compiling, list_backends, reset, set_stance)
 from . import config, exc  # noqa: F401
 
-__all__ = ["OptimizedModule", "allow_in_graph", "config", "disable", "is_compiling", "list_backends",
-           "mark_dynamic", "mark_static", "maybe_mark_dynamic", "optimize", "reset"]
+__all__ = ["OptimizedModule", "allow_in_graph", "assume_constant_result", "config", "disable",
+           "disallow_in_graph", "graph_break", "is_compiling", "is_dynamo_supported", "list_backends",
+           "mark_dynamic", "mark_static", "mark_static_address", "maybe_mark_dynamic", "optimize", "reset",
+           "set_stance"]
 
 
 def mark_dynamic(t, index, *, min=None, max=None, specialize_on=None) -> None:
@@ -27,11 +30,6 @@ def mark_static(t, index=None) -> None:
     """``torch._dynamo.mark_static``: a compiler hint; nothing changes."""
 
 
-def allow_in_graph(fn):
-    """``torch._dynamo.allow_in_graph``: ``fn`` itself (there is no graph)."""
-    return fn
-
-
 def optimize(backend="inductor", *, nopython=False, guard_export_fn=None, guard_fail_fn=None,
              disable=False, dynamic=None):
     """``torch._dynamo.optimize(backend)``: a decorator returning its function unchanged (eager is what a
@@ -40,6 +38,14 @@ def optimize(backend="inductor", *, nopython=False, guard_export_fn=None, guard_
     return lambda fn: fn
 
 
-def list_backends(exclude_tags=("debug", "experimental")) -> list:
-    """``torch._dynamo.list_backends``: pyfront has no compiler backends."""
-    return []
+def mark_static_address(t, guard: bool = False) -> None:
+    """``torch._dynamo.mark_static_address``: a compiler hint; nothing changes."""
+
+
+def graph_break(msg: str = "") -> None:
+    """``torch._dynamo.graph_break``: there is no graph to break."""
+
+
+def is_dynamo_supported() -> bool:
+    """True: ``torch.compile`` works here (it runs the model eagerly)."""
+    return True

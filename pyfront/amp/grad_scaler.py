@@ -242,3 +242,19 @@ class GradScaler:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+
+
+def deprecated_spelling(device: str, module: str) -> type:
+    """``torch.<device>.amp.GradScaler``: ``GradScaler(device, ...)`` with torch's FutureWarning naming the
+    spelling to use instead (one class per device module)."""
+
+    class _Deprecated(GradScaler):
+        def __init__(self, init_scale: float = 2.0 ** 16, growth_factor: float = 2.0,
+                     backoff_factor: float = 0.5, growth_interval: int = 2000, enabled: bool = True):
+            warn(f"`torch.{device}.amp.GradScaler(args...)` is deprecated. Please use "
+                 f"`torch.amp.GradScaler('{device}', args...)` instead.", FutureWarning)
+            super().__init__(device, init_scale, growth_factor, backoff_factor, growth_interval, enabled)
+
+    _Deprecated.__name__ = _Deprecated.__qualname__ = "GradScaler"
+    _Deprecated.__module__ = module
+    return _Deprecated

@@ -25,6 +25,16 @@ def is_anomaly_check_nan_enabled() -> bool:
     return _STATE["check_nan"]
 
 
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off, as ``torch.set_anomaly_enabled`` (TypeError, as torch's, for a
+    non-bool argument)."""
+    for position, (name, value) in enumerate((("enabled", enabled), ("check_nan", check_nan)), 1):
+        if not isinstance(value, bool):
+            raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position {position}) must be bool, "
+                            f"not {type(value).__name__}")
+    _set(enabled, check_nan)
+
+
 def _set(enabled: bool, check_nan: bool) -> None:
     _STATE["enabled"], _STATE["check_nan"] = bool(enabled), bool(check_nan)
 

@@ -5,8 +5,13 @@ pyfront has no cuDNN; its kernels are deterministic whatever ``deterministic`` s
 """
 from __future__ import annotations
 
+import sys
+
+from ._flags import switches
+
 enabled = True
 benchmark = False
+benchmark_limit = None  # torch's without cuDNN (its flags leave it so)
 deterministic = False
 allow_tf32 = True
 
@@ -17,3 +22,11 @@ def is_available() -> bool:
 
 def version():
     return None
+
+
+def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=False, allow_tf32=True,
+          fp32_precision="none", depthwise_kernel="auto"):
+    """Set cuDNN's switches for a ``with`` block and restore them after, as ``torch.backends.cudnn.flags``
+    (whose defaults turn cuDNN off inside the block)."""
+    return switches(sys.modules[__name__], dict(enabled=enabled, benchmark=benchmark,
+                                               deterministic=deterministic, allow_tf32=allow_tf32))

@@ -1,7 +1,9 @@
-"""``pyfront.cpu.amp``: PyTorch's deprecated spelling of ``torch.amp.autocast("cpu", ...)``."""
+"""``pyfront.cpu.amp``: PyTorch's deprecated spellings of ``torch.amp.autocast("cpu", ...)`` and
+``torch.amp.GradScaler("cpu", ...)``."""
 from __future__ import annotations
 
 from ..amp.autocast_mode import autocast as _autocast
+from ..amp.grad_scaler import deprecated_spelling
 from .._warnings import warn
 
 
@@ -12,3 +14,6 @@ class autocast(_autocast):
         warn("`torch.cpu.amp.autocast(args...)` is deprecated. Please use `torch.amp.autocast('cpu', "
              "args...)` instead.", FutureWarning)
         super().__init__("cpu", dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)
+
+
+GradScaler = deprecated_spelling("cpu", __name__)

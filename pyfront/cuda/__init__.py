@@ -7,6 +7,7 @@ the usual ``device = "cuda" if torch.cuda.is_available() else "cpu"`` runs on th
 from __future__ import annotations
 
 from ..device import _TYPES
+from ..errors import OutOfMemoryError  # noqa: F401  (torch.cuda.OutOfMemoryError is torch.OutOfMemoryError)
 from ..ops.legacy import CUDA_CLASSES
 from . import amp  # noqa: F401  (torch.cuda.amp)
 

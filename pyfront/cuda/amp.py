@@ -1,8 +1,9 @@
 """``pyfront.cuda.amp``: PyTorch's deprecated spellings of ``torch.amp`` for the device ``cuda``."""
 from __future__ import annotations
 
+from ..amp import custom as _custom
 from ..amp.autocast_mode import autocast as _autocast
-from ..amp.grad_scaler import GradScaler as _GradScaler
+from ..amp.grad_scaler import deprecated_spelling
 from .._warnings import warn
 
 
@@ -17,11 +18,20 @@ class autocast(_autocast):
                          cache_enabled=cache_enabled)
 
 
-class GradScaler(_GradScaler):
-    """``torch.cuda.amp.GradScaler(...)``: ``torch.amp.GradScaler("cuda", ...)`` and torch's FutureWarning."""
+GradScaler = deprecated_spelling("cuda", __name__)
 
-    def __init__(self, init_scale: float = 2.0 ** 16, growth_factor: float = 2.0, backoff_factor: float = 0.5,
-                 growth_interval: int = 2000, enabled: bool = True):
-        warn("`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use `torch.amp.GradScaler('cuda', "
-             "args...)` instead.", FutureWarning)
-        super().__init__("cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled)
+
+def custom_fwd(fwd=None, *, cast_inputs=None):
+    """``torch.cuda.amp.custom_fwd``: ``torch.amp.custom_fwd(device_type="cuda")``, with torch's
+    FutureWarning."""
+    warn("`torch.cuda.amp.custom_fwd(args...)` is deprecated. Please use `torch.amp.custom_fwd(args..., "
+         "device_type='cuda')` instead.", FutureWarning)
+    return _custom.custom_fwd(fwd, device_type="cuda", cast_inputs=cast_inputs)
+
+
+def custom_bwd(bwd):
+    """``torch.cuda.amp.custom_bwd``: ``torch.amp.custom_bwd(device_type="cuda")``, with torch's
+    FutureWarning."""
+    warn("`torch.cuda.amp.custom_bwd(args...)` is deprecated. Please use `torch.amp.custom_bwd(args..., "
+         "device_type='cuda')` instead.", FutureWarning)
+    return _custom.custom_bwd(bwd, device_type="cuda")

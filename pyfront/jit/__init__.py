@@ -16,15 +16,21 @@ with ``torch.save`` instead.
 """
 from __future__ import annotations
 
+import builtins
 import typing
 import warnings
 
 from ..nn.modules.module import Module
+from ._switches import (Attribute, Error, ScriptWarning, TracerWarning, TracingCheckError,  # noqa: F401
+                        enable_onednn_fusion, fuser, isinstance, onednn_fusion_enabled, optimized_execution,
+                        script_if_tracing, set_fusion_strategy, strict_fusion)
 
 __all__ = ["Final", "ScriptFunction", "ScriptModule", "RecursiveScriptModule", "TopLevelTracedModule",
            "TracedModule", "annotate", "export", "fork", "freeze", "ignore", "interface", "is_scripting",
            "is_tracing", "load", "optimize_for_inference", "save", "script", "script_method", "trace",
-           "unused", "wait"]
+           "unused", "wait", "Attribute", "Error", "ScriptWarning", "TracerWarning", "TracingCheckError",
+           "enable_onednn_fusion", "fuser", "isinstance", "onednn_fusion_enabled", "optimized_execution",
+           "script_if_tracing", "set_fusion_strategy", "strict_fusion"]
 
 Final = typing.Final
 
@@ -46,6 +52,11 @@ def _no_archive(what: str):
 class ScriptModule(Module):
     """``torch.jit.ScriptModule``: a Module (subclass it with ``@torch.jit.script_method`` methods, which
     run as Python). Its archive cannot be written: ``save`` raises RuntimeError."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if builtins.isinstance(value, Attribute):  # ``self.x = torch.jit.Attribute(v, type)`` keeps v
+            value = value.value
+        super().__setattr__(name, value)
 
     def save(self, f, **kwargs):
         """Write a TorchScript archive: pyfront cannot (RuntimeError)."""
@@ -105,7 +116,7 @@ def _wrap(module: Module, kind: type) -> Module:
     object.__setattr__(new, "_parameters", dict(module._parameters))
     object.__setattr__(new, "_buffers", dict(module._buffers))
     # a child scripted or traced already stays what it is, as in torch's mixes of scripting and tracing
-    object.__setattr__(new, "_modules", {k: m if m is None or isinstance(m, ScriptModule)
+    object.__setattr__(new, "_modules", {k: m if m is None or builtins.isinstance(m, ScriptModule)
                                          else _wrap(m, child_kind) for k, m in module._modules.items()})
     object.__setattr__(new, "original_name", original.__name__)
     return new
@@ -115,7 +126,7 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     """``torch.jit.script``: a module becomes a ``RecursiveScriptModule`` that runs its Python forward
     (see the module); a function, a class or a scripted module is returned as it is."""
     _deprecated("script")
-    if isinstance(obj, ScriptModule) or not isinstance(obj, Module):
+    if builtins.isinstance(obj, ScriptModule) or not builtins.isinstance(obj, Module):
         return obj
     return _wrap(obj, RecursiveScriptModule)
 
@@ -127,7 +138,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     every call (nothing is recorded: Python control flow is followed each time); a function is returned
     as it is."""
     _deprecated("trace")
-    if isinstance(func, ScriptModule) or not isinstance(func, Module):
+    if builtins.isinstance(func, ScriptModule) or not builtins.isinstance(func, Module):
         return func
     _deprecated("trace_method")  # torch traces a module's forward through trace_module
     return _wrap(func, TopLevelTracedModule)
@@ -141,19 +152,20 @@ def trace_module(mod, inputs, **kwargs):
 def freeze(mod, preserved_attrs=None, optimize_numerics=True):
     """``torch.jit.freeze``: the scripted module itself, after torch's checks (RuntimeError for a module
     that is not scripted or is in training mode)."""
-    if not isinstance(mod, ScriptModule):
+    if not builtins.isinstance(mod, ScriptModule):
         raise RuntimeError("Freezing expects a ScriptModule as input. Please use torch.jit.script or "
                            "torch.jit.trace to script your 'nn.Module'.")
     if mod.training:
         raise RuntimeError("Freezing is currently only implemented for modules in eval mode. Please call "
                            ".eval() on your module before freezing.")
-    return mod if type(mod)._jit_name == "RecursiveScriptModule" and not isinstance(mod, TracedModule) \
-        else _wrap(mod, RecursiveScriptModule)  # a frozen traced module is a scripted one, as torch's
+    if type(mod)._jit_name == "RecursiveScriptModule" and not builtins.isinstance(mod, TracedModule):
+        return mod
+    return _wrap(mod, RecursiveScriptModule)  # a frozen traced module is a scripted one, as torch's
 
 
 def optimize_for_inference(mod, other_methods=None):
     """``torch.jit.optimize_for_inference``: a scripted module in eval mode (a module is scripted first)."""
-    if not isinstance(mod, ScriptModule):
+    if not builtins.isinstance(mod, ScriptModule):
         mod = script(mod.eval())
     return freeze(mod.eval())
 

@@ -8,33 +8,17 @@ backend" RuntimeError. The switches are process-wide, as torch's.
 from __future__ import annotations
 
 import contextlib
-import enum
+
+from ..backends import cuda as _sdp
+from ..backends.cuda import SDPBackend
 
 __all__ = ["SDPBackend", "sdpa_kernel", "WARN_FOR_UNFUSED_KERNELS"]
 
 WARN_FOR_UNFUSED_KERNELS = False
 
 
-class SDPBackend(enum.Enum):
-    """The backends of scaled dot product attention, torch's enum values.
-
-    ERROR (-1), MATH (0), FLASH_ATTENTION (1), EFFICIENT_ATTENTION (2), CUDNN_ATTENTION (3), OVERRIDEABLE (4);
-    ``int(backend)`` is the value, as torch's. Used with :func:`sdpa_kernel`.
-    """
-
-    ERROR = -1
-    MATH = 0
-    FLASH_ATTENTION = 1
-    EFFICIENT_ATTENTION = 2
-    CUDNN_ATTENTION = 3
-    OVERRIDEABLE = 4
-
-    def __int__(self) -> int:
-        return self.value
-
-
-_enabled = {SDPBackend.MATH, SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION,
-            SDPBackend.CUDNN_ATTENTION, SDPBackend.OVERRIDEABLE}
+# the backends and their switches live with torch.backends.cuda's (enable_flash_sdp, ...), which set the same
+_enabled = _sdp.enabled  # the backends switched on (changed in place)
 _RUNS_HERE = (SDPBackend.MATH, SDPBackend.FLASH_ATTENTION)  # the backends a cpu build of torch can run
 
 
@@ -62,15 +46,16 @@ def sdpa_kernel(backends, set_priority: bool = False):
     Raises AssertionError, as torch, when ``backends`` is neither an SDPBackend nor a list. Restores the
     previous set on exit.
     """
-    global _enabled
     if not isinstance(backends, (list, SDPBackend)):
         raise AssertionError("Backend must be an instance of SDPBackend or a list of SDPBackend instances, "
                              "got "
                              f"{type(backends).__name__}")
     backends = [backends] if isinstance(backends, SDPBackend) else backends
-    previous = _enabled
-    _enabled = {b for b in backends if b is not SDPBackend.ERROR}
+    previous = set(_enabled)
+    _enabled.clear()
+    _enabled.update(b for b in backends if b is not SDPBackend.ERROR)
     try:
         yield {}
     finally:
-        _enabled = previous
+        _enabled.clear()
+        _enabled.update(previous)

@@ -59,6 +59,7 @@ _UNEXPORTED = {
     "pyfront.nn.utils.parametrizations._Orthogonal": "torch.nn.utils.parametrizations",
     "pyfront.nn.parallel.DistributedDataParallel": "torch.nn.parallel.distributed",
     "pyfront.nn.modules.module._WrappedHook": "torch.nn.modules.module",
+    "pyfront.torch_version.TorchVersion": "torch.torch_version",  # a checkpoint's {"version": __version__}
     **{f"pyfront.nn.utils.spectral_norm.{name}": "torch.nn.utils.spectral_norm"
        for name in ("SpectralNorm", "SpectralNormStateDictHook", "SpectralNormLoadStateDictPreHook")}}
 

@@ -151,7 +151,9 @@ class BufferPool:
             try:
                 return self.driver.create_buffer(size, STORAGE | COPY_SRC | COPY_DST)
             except Exception:
-                raise RuntimeError(
+                from ...errors import OutOfMemoryError
+
+                raise OutOfMemoryError(
                     f"webgpu out of memory: tried to allocate {size / 2**20:.1f} MiB"
                 ) from first
 
