@@ -15,13 +15,10 @@ COMPLEX_KNOWN = {
     ("reciprocal", "value"), ("mul", "value"), ("div", "value"),
     # complex inputs torch computes and pyfront refuses (no complex formula or kernel yet)
     ("im2col", "pyfront raises NotImplementedError"), ("col2im", "pyfront raises NotImplementedError"),
-    ("sinc", "pyfront raises NotImplementedError"), ("logaddexp", "pyfront raises NotImplementedError"),
-    ("logcumsumexp", "pyfront raises NotImplementedError"), ("dist", "pyfront raises RuntimeError"),
-    ("nn.functional.silu", "pyfront raises NotImplementedError"),
+    ("logaddexp", "pyfront raises NotImplementedError"), ("logcumsumexp", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose1d", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose2d", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose3d", "pyfront raises NotImplementedError"),
-    ("nn.functional.rms_norm", "pyfront raises NotImplementedError"),
     ("logsumexp", "dtype"),  # torch's complex logsumexp: a complex result
     ("nn.functional.scaled_dot_product_attention", "error type RuntimeError vs NotImplementedError"),
     ("nn.functional.embedding_bag", "error text"),  # torch names the type CPUComplexFloatType there
@@ -76,6 +73,50 @@ def test_complex_operands():
     """Every op with complex64 operands: torch's result, or its refusal in its words (never the real part
     computed, a kernel named otherwise, or a refusal where torch computes)."""
     _check(_faults(op_fuzz.dtype_sweep(("complex64",))), COMPLEX_KNOWN)
+
+
+# complex inputs torch computes (and differentiates, but silu's) that pyfront once refused
+COMPLEX_COMPUTED = {
+    "sinc": lambda L, x, y: L.sinc(x), "silu": lambda L, x, y: L.nn.functional.silu(x),
+    "dist": lambda L, x, y: L.dist(x, y), "dist(3)": lambda L, x, y: L.dist(x, y, 3),
+    "dist(inf)": lambda L, x, y: L.dist(x, y, float("inf")),
+    "rms_norm": lambda L, x, y: L.nn.functional.rms_norm(x, (4,)),
+    "rms_norm(weight)": lambda L, x, y: L.nn.functional.rms_norm(x, (4,), y[0]),
+}
+
+
+def _complex_call(lib, f, a, b):
+    """(value, gradients) of ``f`` on complex ``a`` and ``b`` (a zero among them), or the error's words."""
+    import numpy as np
+    x, y = (lib.tensor(v.numpy()).requires_grad_(True) for v in (a, b))
+    try:
+        r = f(lib, x, y)
+    except RuntimeError as e:
+        return str(e)
+    g = lib.tensor(np.linspace(-1, 1, r.numel(), dtype=np.float32).reshape(tuple(r.shape))).to(r.dtype)
+    grads = lib.autograd.grad(r, (x, y), g * (1 - 0.5j) if r.dtype.is_complex else g, allow_unused=True)
+    return (r.detach().resolve_conj().numpy(),
+            *(None if q is None else q.resolve_conj().numpy() for q in grads))
+
+
+@pytest.mark.parametrize("name", sorted(COMPLEX_COMPUTED))
+def test_complex_computed(name):
+    """torch's complex values and gradients (conjugated, as its convention), or its autograd refusal."""
+    import numpy as np
+    import torch
+    gen = torch.Generator().manual_seed(0)
+    a, b = (torch.randn(3, 4, dtype=torch.complex64, generator=gen) for _ in range(2))
+    a[0, 0] = 0
+    theirs = _complex_call(torch, COMPLEX_COMPUTED[name], a, b)
+    ours = _complex_call(__import__("pyfront"), COMPLEX_COMPUTED[name], a, b)
+    if isinstance(theirs, str):
+        assert ours == theirs
+        return
+    assert not isinstance(ours, str), ours
+    for t, p in zip(theirs, ours):
+        assert (t is None) == (p is None)
+        if t is not None:
+            assert t.dtype == p.dtype and np.allclose(p, t, rtol=1e-5, atol=1e-6)
 
 
 def test_number_where_a_tensor_goes():

@@ -10,6 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd import is_grad_enabled
 from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first
 from ...ops.primitives import elementwise as ew
@@ -389,7 +390,11 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
     Follows Elfwing et al. 2017 / Ramachandran et al. 2017, as ``torch.nn.functional.silu``.
     """
-    _floating("silu_cpu", input)
+    if input.dtype.is_complex:  # torch's silu computes complex numbers, but has no complex gradient
+        if input.requires_grad and is_grad_enabled():
+            raise RuntimeError("silu does not support automatic differentiation for outputs with complex dtype.")
+    else:
+        _floating("silu_cpu", input)
     since = SEQUENCE[0]
     # torch's order, x / (1 + exp(-x)): below -88.7 exp overflows and the result is -0, as torch's
     result = Formula.apply(lambda x: x / (1.0 + ew.exp(-x)), _silu_backward, input)

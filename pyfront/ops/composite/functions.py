@@ -241,7 +241,7 @@ def _euclidean_dist(x1, x2):
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``."""
     diff = input - other
-    if not diff.dtype.is_floating_point:
+    if not (diff.dtype.is_floating_point or diff.dtype.is_complex):
         raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
                            f"{scalar_name(diff.dtype)} instead.")
     saved_as_torch(input, other)  # torch's dist kernel saves both
