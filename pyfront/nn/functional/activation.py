@@ -346,7 +346,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
     Follows Hendrycks & Gimpel 2016, as ``torch.nn.functional.gelu``.
     """
-    _floating("GeluKernelImpl", input)
+    if not input.dtype.is_floating_point:  # (torch reads approximate before its kernel's dtype)
+        if approximate not in ("none", "tanh"):
+            raise RuntimeError("approximate argument must be either none or tanh.")
+        _floating("GeluKernelImpl", input)
     if approximate == "none":
         return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))), _gelu_backward,
                              input)
@@ -776,8 +779,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
     Follows Dauphin et al. 2016, as ``torch.nn.functional.glu``.
     """
-    _floating("glu_cpu", input)
-    if input.dim() == 0:
+    if input.dim() == 0:  # (torch checks the shape before its kernel's dtype)
         raise RuntimeError("glu does not support scalars because halving size must be even")
     if not reads_as_int(dim):  # torch's Python hands dim on to its binding, whose parser refuses it
         raise must_be("glu", "dim", "int", dim, 2)
@@ -787,14 +789,21 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(
             f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
         )
+    _floating("glu_cpu", input)
     if input.dtype in dt.HALVES and input.requires_grad:
         return Formula.apply(_gated, _glu_backward, input, dim)
     return _gated(input, dim)
 
 
+def _halves(input, dim):
+    """The two halves glu gates: narrowed, so an empty halving dim gives two empty ones (chunk gives one)."""
+    half = input.shape[dim] // 2
+    return input.narrow(dim, 0, half), input.narrow(dim, half, half)
+
+
 @in_float32
 def _gated(input, dim):
-    a, b = input.chunk(2, dim)
+    a, b = _halves(input, dim)
     return a * ew.sigmoid(b)
 
 
@@ -802,7 +811,7 @@ def _glu_backward(g, input, dim):
     """torch's 16-bit glu_backward kernel: it reads sigmoid(b) rounded to the dtype (a 16-bit sigmoid),
     then computes ``s * g`` and ``(1 - s) * s * a * g`` per element in float32, each rounded once."""
     low = input.dtype
-    a, b = input.chunk(2, dim)
+    a, b = _halves(input, dim)
     s, a, g = ew.sigmoid(b).float(), a.float(), g.float()
     return cat([s * g, (1 - s) * s * a * g], dim).to(low), None
 
