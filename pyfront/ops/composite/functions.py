@@ -361,6 +361,7 @@ def _not_nan(input):
 @composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input dim[] keepdim")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``."""
+    red.reduce_dims(dim, input.dim())  # (the dims' range before the dtype, as torch)
     red.refuse_complex_order(input, _NANSUM_COMPLEX)
     return _not_nan(input).sum(dim, keepdim, dtype=dtype)
 
@@ -368,10 +369,11 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 @composite(samples=_nan_samples)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``."""
-    red.refuse_complex_order(input, _NANSUM_COMPLEX)  # (its nansum's refusal comes first)
-    if not input.dtype.is_floating_point:
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):  # (then its nansum's checks)
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
                            f"{scalar_name(input.dtype)}")
+    red.reduce_dims(dim, input.dim())
+    red.refuse_complex_order(input, _NANSUM_COMPLEX)
     if dtype is not None and not dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a "
                            f"floating point or complex dtype. Got: {scalar_name(dtype)}")
@@ -398,12 +400,13 @@ def _cumulative(name, input, dim, later_wins):
     combining a segment with the one ``step`` before it; the later element wins ties and NaN beats
     every number (a later NaN too), as PyTorch's cummax/cummin."""
     if input.dim() == 0:
-        normalize_dim(dim, 1)
+        if dim not in (0, -1):  # (torch's own words for a 0-d input's dim)
+            raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
         return getattr(return_types, name)(input.clone(), input.new_zeros((), dtype=dt.int64).detach())
-    d = normalize_dim(dim, input.dim())
-    if not input.numel():  # (torch's kernel runs on elements only: an empty complex tensor passes)
+    if not input.numel():  # (torch's kernel runs on elements only, after no dim check: an empty complex passes)
         indices = input.new_zeros(input.shape, dtype=dt.int64).detach()
         return getattr(return_types, name)(input.clone(), indices)
+    d = normalize_dim(dim, input.dim())
     red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
     n = input.shape[d]
     view = [1] * input.dim()

@@ -247,19 +247,21 @@ def _nan_rank(values, d):
 def nanmedian(input, dim=None, keepdim=False):
     """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
     share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``."""
-    _refuse_median(input, dim)
     if dim is None:
         if input.numel() == 0:  # NaN in the dtype, as torch's cast writes it (an integer's C conversion)
             value = tensor(math.nan, device=input.device).to(input.dtype)
         else:
+            _refuse_median(input, dim)
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
             value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]
         return _SharedTies.apply(input, value) if input.requires_grad or carries(input) else value
-    d = normalize_dim(dim, max(input.dim(), 1))
+    d = normalize_dim(dim, max(input.dim(), 1))  # (the dim before the dtype, as torch)
+    if input.dim():
+        red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian says median())
+    _refuse_median(input, dim)
     if input.dim() == 0:
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
-    red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian says median())
     order = sort(input.detach(), d, stable=True).indices
     values = input.detach().gather(d, order)
     k = _nan_rank(values, d)
@@ -281,12 +283,12 @@ def nanmedian(input, dim=None, keepdim=False):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch."""
-    red.refuse_complex_order(input, "\"aminmax_cpu\" not implemented for '{}'", NotImplementedError)
     if dim is not None:
         dim = normalize_dim(dim, input.dim())  # (an int only: no one-element tensor, as amin's dims take)
     if input.numel() == 0 and (dim is None or input.dim() and input.shape[dim] == 0):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                            "no identity.")
+    red.refuse_complex_order(input, "\"aminmax_cpu\" not implemented for '{}'", NotImplementedError)
     dims = () if dim is None else dim
     if dim is None and keepdim:
         dims = tuple(range(input.dim()))
@@ -314,15 +316,17 @@ def _logaddexp(a, b):
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
+    d = normalize_dim(dim, max(input.dim(), 1))  # (the dim before the dtype, as torch)
+    if input.dtype.is_complex and (input.dim() == 0 or not input.numel()):
+        return input.clone()  # (torch computes complex numbers; these need no formula)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
                                   f"'{dt.scalar_name(input.dtype)}'")
     if input.dim() == 0:
-        normalize_dim(dim, 1)
         return input.clone()
     # float16 and bfloat16: the scan in float32, rounded once (torch's kernel); the gradient torch's formula,
     # a chain of ops in the input's dtype
-    return Formula.apply(_logcumsumexp, _logcumsumexp_backward, input, normalize_dim(dim, input.dim()))
+    return Formula.apply(_logcumsumexp, _logcumsumexp_backward, input, d)
 
 
 @in_float32
