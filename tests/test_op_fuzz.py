@@ -2,7 +2,13 @@
 torch, and a seeded slice of the fuzzer itself that must keep passing."""
 from __future__ import annotations
 
+import functools
+import itertools
+import math
+
 import pytest
+
+import pyfront
 
 import op_fuzz
 from pyfront.ops.outarg import TAKES_OUT
@@ -142,6 +148,80 @@ def test_out_where_pyfront_has_none():
     keyword naming torch's function (isnan, not Tensor.isnan; F.max_pool2d's _max_pool2d)."""
     cases = [c for c in op_fuzz.dtype_sweep(("float32",), form="out") if c.torch_name not in TAKES_OUT]
     _check(_faults(cases), NO_OUT_KNOWN)
+
+
+def _outcome(call):
+    try:
+        r = call()
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+    return "ok" if r is not None else "None"
+
+
+# the reductions and orderings of one dim (or none): torch checks the dim's range, an empty extent and k
+# before its kernel's dtype, and an empty or 0-d result runs no kernel
+DIM_OPS = {"median": (), "nanmedian": (), "amax": (), "amin": (), "kthvalue": (1, 2), "argmax": (),
+           "max": (), "mode": (), "sort": (), "argsort": (), "cummax": (), "topk": (0, 5), "msort": None,
+           "logcumsumexp": (), "nansum": (), "nanmean": (), "aminmax": None}
+# torch's complex logcumsumexp: no formula yet
+DIM_KNOWN = {("logcumsumexp", (3, 4), "complex64"), ("logcumsumexp", (1, 4), "complex64")}
+
+
+def test_dims_before_dtype():
+    """Each of DIM_OPS on bool, complex, int and float operands (0-d, empty, one-element dims) with dims in
+    and out of range: torch's result or refusal, the first it makes."""
+    import torch
+    found = set()
+    for name, extras in DIM_OPS.items():
+        for shape, dtype in itertools.product(((), (0,), (3, 0), (1, 4), (3, 4)),
+                                              ("bool", "complex64", "int32", "float32")):
+            dims = (None,) if extras is None else (None, 0, -1, 2, -3)
+            for dim, extra in itertools.product(dims, (() if extras is None else extras) or (None,)):
+                args = () if extra is None else (extra,)
+                outcomes = []
+                for lib in (torch, pyfront):
+                    x = lib.zeros(shape, dtype=getattr(lib, dtype))
+                    f = getattr(lib, name)
+                    outcomes.append(_outcome(lambda: f(x, *args) if dim is None else f(x, *args, dim)))
+                if outcomes[0] != outcomes[1]:
+                    found.add((name, shape, dtype))
+    _check(found, DIM_KNOWN)
+
+
+# the arguments torch reads before its kernel's dtype: a loss's reduction, glu's halving dim, gelu's
+# approximate, histc's bins and range
+def _bad_reduction(lib, f, dtype):
+    F = lib.nn.functional
+    x = lib.zeros((3, 4), dtype=getattr(lib, dtype))
+    return getattr(F, f)(*(x,) * (3 if f in ("margin_ranking_loss", "triplet_margin_loss") else 2),
+                         reduction="bad")
+
+
+BEFORE_KERNEL = {
+    **{f"{f}(reduction='bad')": functools.partial(_bad_reduction, f=f) for f in (
+        "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "margin_ranking_loss",
+        "hinge_embedding_loss", "triplet_margin_loss", "multilabel_soft_margin_loss")},
+    "glu(odd)": lambda lib, dtype: lib.nn.functional.glu(lib.zeros((3, 5), dtype=getattr(lib, dtype))),
+    "glu(empty)": lambda lib, dtype: lib.nn.functional.glu(lib.zeros((3, 0), dtype=getattr(lib, dtype))),
+    "gelu(bad)": lambda lib, dtype: lib.nn.functional.gelu(lib.zeros(3, dtype=getattr(lib, dtype)),
+                                                           approximate="bad"),
+    "histc(bins=0)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 0),
+    "histc(2, 1)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 4, 2, 1),
+    "histc(nan)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 4, math.nan, 1),
+    "histc(-1, 300)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 4, -1, 300),
+    # (a range +-1 cannot widen: int64's refused; a float's, torch's kernel divides by zero: left alone)
+    "histc(int64 2**62)": lambda lib, dtype: lib.histc(lib.full((2,), 2 ** 62, dtype=lib.int64), 4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_KERNEL))
+def test_arguments_before_kernel(name):
+    """torch's refusal of a bad argument comes before its kernel's refusal of the dtype (or its result)."""
+    import torch
+    for dtype in ("bool", "uint8", "int64", "complex64", "float16", "float32"):
+        theirs = _outcome(lambda: BEFORE_KERNEL[name](torch, dtype=dtype))
+        ours = _outcome(lambda: BEFORE_KERNEL[name](pyfront, dtype=dtype))
+        assert ours == theirs, (dtype, ours, theirs)
 
 
 @pytest.mark.parametrize("form", ["plain", "inplace"])
