@@ -34,8 +34,6 @@ NUMBER_KNOWN = {
     ("nn.functional.embedding_bag", "error text"),  # torch reads weight.dtype first
 }
 EMPTY_KNOWN = {
-    # where pyfront's own arithmetic on the empty extent fails first (an unpacking)
-    ("nn.functional.multi_head_attention_forward", "error type ValueError vs RuntimeError"),
     # refusals torch makes of an empty source or index that pyfront does not (or words otherwise)
     ("index_copy", "torch raises RuntimeError"), ("index_fill", "torch raises RuntimeError"),
     ("scatter", "torch raises RuntimeError"), ("scatter_add", "torch raises RuntimeError"),
@@ -43,7 +41,6 @@ EMPTY_KNOWN = {
     ("nn.functional.embedding", "error type IndexError vs RuntimeError"),
     ("nn.functional.embedding_bag", "error text"), ("nn.functional.affine_grid", "error text"),
     ("nn.functional.bilinear", "error text"), ("nn.functional.max_pool1d", "error text"),
-    ("nn.functional.multi_head_attention_forward", "pyfront raises RuntimeError"),
     # attention of an empty key or value: torch refuses the shapes (the batch dims' broadcast, bmm's sizes)
     ("nn.functional.scaled_dot_product_attention", "torch raises RuntimeError"),
 }
@@ -199,6 +196,15 @@ def test_empty_kernels():
             if ours != theirs:
                 found.add((name, dtype, ours, theirs))
     assert not found, sorted(found)[:5]
+
+
+def test_chunks_of_an_empty_dim():
+    """chunk of an empty dim gives ``chunks`` empty pieces, as torch's (multi-head attention's packed
+    projections unpack three of an empty bias)."""
+    import torch
+    for shape, dim, chunks in itertools.product(((0,), (0, 4), (4, 0)), (0, -1), (1, 2, 3, 5)):
+        theirs, ours = ([tuple(t.shape) for t in lib.empty(shape).chunk(chunks, dim)] for lib in (torch, pyfront))
+        assert ours == theirs, (shape, dim, chunks)
 
 
 # the arguments torch reads before its kernel's dtype: a loss's reduction, glu's halving dim, gelu's
