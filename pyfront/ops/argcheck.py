@@ -196,8 +196,10 @@ def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeEr
 # a flag given by keyword or at its position, (flag, position, if true, if false), nested for unique's two
 _DISPATCHED = {
     "F.threshold": "_threshold",
-    **{f"F.{kind}max_pool{n}d": ("return_indices", at, f"{kind}max_pool{n}d_with_indices", f"_{kind}max_pool{n}d")
-       for kind, at, dims in (("", 6, "123"), ("adaptive_", 2, "123"), ("fractional_", 4, "23")) for n in dims},
+    **{f"F.{kind}max_pool{n}d": ("return_indices", at, f"{kind}max_pool{n}d_with_indices",
+                                  f"_{kind}max_pool{n}d")
+       for kind, at, dims in (("", 6, "123"), ("adaptive_", 2, "123"), ("fractional_", 4, "23"))
+       for n in dims},
     "unique": ("return_inverse", 2, ("return_counts", 3, "_return_inverse_and_counts", "_return_inverse"),
                ("return_counts", 3, "_return_counts", "_return_output")),
     "unique_consecutive": ("return_inverse", 2, (
@@ -623,7 +625,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
-            if kwargs and not method and (worded := keyword_worded(key, shown_name, e, args, kwargs)) is not e:
+            if kwargs and not method and (
+                    worded := keyword_worded(key, shown_name, e, args, kwargs)) is not e:
                 raise worded from None
             # (torch's Python F functions hand a keyword on to their binding by position: theirs kept)
             if (worded := call_worded(shown_name, fn, e, {} if prefix else kwargs, method)) is not e:

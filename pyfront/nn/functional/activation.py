@@ -395,7 +395,8 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """
     if input.dtype.is_complex:  # torch's silu computes complex numbers, but has no complex gradient
         if input.requires_grad and is_grad_enabled():
-            raise RuntimeError("silu does not support automatic differentiation for outputs with complex dtype.")
+            raise RuntimeError("silu does not support automatic differentiation for outputs with complex "
+                               "dtype.")
     else:
         _floating("silu_cpu", input)
     since = SEQUENCE[0]

@@ -295,8 +295,9 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
     mkldnn = _mkldnn(input, weight, stride, dilation, groups)
     _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mode)
     if transposed and not input.numel() and input.shape[0] and input.shape[1]:
-        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d as 2-d)
-        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shape}")
+        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{shape}")
     if 0 in w[2:] or mkldnn and transposed and not w[1]:
         raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
 

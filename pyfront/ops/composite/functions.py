@@ -403,7 +403,7 @@ def _cumulative(name, input, dim, later_wins):
         if dim not in (0, -1):  # (torch's own words for a 0-d input's dim)
             raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
         return getattr(return_types, name)(input.clone(), input.new_zeros((), dtype=dt.int64).detach())
-    if not input.numel():  # (torch's kernel runs on elements only, after no dim check: an empty complex passes)
+    if not input.numel():  # (torch's kernel runs on elements only, no dim checked: an empty complex passes)
         indices = input.new_zeros(input.shape, dtype=dt.int64).detach()
         return getattr(return_types, name)(input.clone(), indices)
     d = normalize_dim(dim, input.dim())

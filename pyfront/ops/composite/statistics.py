@@ -258,7 +258,7 @@ def nanmedian(input, dim=None, keepdim=False):
         return _SharedTies.apply(input, value) if input.requires_grad or carries(input) else value
     d = normalize_dim(dim, max(input.dim(), 1))  # (the dim before the dtype, as torch)
     if input.dim():
-        red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian says median())
+        red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian: median())
     _refuse_median(input, dim)
     if input.dim() == 0:
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
