@@ -336,6 +336,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     Args:
         input (Tensor): the input (floating dtype).
         approximate (str): ``'none'`` (exact, with erf) or ``'tanh'``. Default: ``'none'``
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -424,6 +425,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
         input (Tensor): the input (floating dtype).
         beta (float): sharpness of the curve. Default: 1.0
         threshold (float): above this value of ``beta * x`` the function is the identity. Default: 20.0
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -611,6 +613,7 @@ def logsigmoid(input: Tensor) -> Tensor:
 
     Args:
         input (Tensor): the input (floating dtype).
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -670,6 +673,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     Args:
         input (Tensor): the input (floating dtype).
         lambd (float): the half-width of the zero band; must be >= 0. Default: 0.5
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -701,6 +705,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     Args:
         input (Tensor): the input (floating dtype).
         lambd (float): the half-width of the zero band. Default: 0.5
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
