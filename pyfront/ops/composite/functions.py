@@ -24,7 +24,7 @@ from ..creation import arange
 from ..primitives import reductions as red
 from ..creation import full
 from ..memory_formats import iterated_grads
-from ..primitives.elementwise import isinf, isnan, logical_or, where
+from ..primitives.elementwise import copysign, isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
@@ -335,14 +335,15 @@ def heaviside(input, values):
     s(T((3, 4), fill="special")), s(T((5,), "int64")), s(T((3,), "bool")), s(T((0,))), s(T(())),
     s(T((4, 5), fill="special", layout="transposed"))])
 def signbit(input):
-    """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here)."""
+    """Whether the sign bit is set: True for negatives, -0.0 and a negative NaN (copysign reads it, on every
+    device; a comparison cannot)."""
     if input.dtype is dt.bool_ or input.dtype is dt.uint8:
         return input != input
     red.refuse_complex_order(input, "signbit is not implemented for complex tensors.", NotImplementedError)
     if not input.dtype.is_floating_point:
         return input < 0
     x = input.detach()
-    return logical_or(x < 0, (x == 0) & ((1 / x) < 0))
+    return copysign(full((), 1.0, dtype=x.dtype, device=x.device), x) < 0
 
 
 def _nan_samples():
