@@ -246,6 +246,64 @@ def test_arguments_before_kernel(name):
         assert ours == theirs, (dtype, ours, theirs)
 
 
+# in-place writes torch lets into an expanded self (no TensorIterator: tril_/triu_; a real conj_physical_ or
+# an integer nan_to_num_ changes nothing) and pyfront refuses; abs_ of complex: torch's own refusal first
+EXPANDED_KNOWN = {("abs_", "complex64"), ("absolute_", "complex64"),
+                  *{("conj_physical_", d) for d in ("bool", "int32", "float32")},
+                  *{("nan_to_num_", d) for d in ("bool", "int32")},
+                  *{(op, d) for op in ("tril_", "triu_") for d in ("bool", "int32", "float32", "complex64")}}
+
+
+def test_in_place_on_an_expanded_self():
+    """Every in-place method taking no argument, on an expanded (overlapping) self of each dtype: torch's
+    overlap refusal comes before its kernel's dtype refusal (and a random fill's), as TensorIterator's."""
+    import torch
+    found = set()
+    names = [n for n in dir(torch.Tensor) if n.endswith("_") and not n.startswith("_")
+             and hasattr(pyfront.Tensor, n)]
+    for name, dtype in itertools.product(names, ("bool", "int32", "float32", "complex64")):
+        theirs, ours = (_outcome(getattr(lib.zeros(3, 1, dtype=getattr(lib, dtype)).expand(3, 4), name))
+                        for lib in (torch, pyfront))
+        if ours != theirs and "argument" not in theirs:  # (not those that need one)
+            found.add((name, dtype))
+    _check(found, EXPANDED_KNOWN)
+
+
+@pytest.mark.parametrize("fill", ["normal_", "uniform_"])
+def test_complex_random_fill(fill):
+    """normal_ and uniform_ fill a complex tensor as torch's: its real and imaginary parts drawn apart (a
+    normal's each of std / sqrt(2)), recorded as the fill's node."""
+    x = pyfront.zeros(20000, dtype=pyfront.complex64).requires_grad_(True).clone()
+    getattr(x, fill)(2.0, 3.0, generator=pyfront.Generator().manual_seed(0))
+    assert x.grad_fn.name() == {"normal_": "NormalBackward0", "uniform_": "UniformBackward0"}[fill]
+    parts = (x.real.detach(), x.imag.detach())
+    for part in parts:
+        if fill == "normal_":
+            assert abs(part.mean().item() - 2) < 0.1 and abs(part.std().item() - 3 / math.sqrt(2)) < 0.1
+        else:
+            assert 2 <= part.min().item() and part.max().item() < 3
+    assert abs(pyfront.corrcoef(pyfront.stack(parts)).numpy()[0, 1]) < 0.05  # (drawn apart)
+
+
+def _signbits(device):
+    import numpy as np
+    import torch
+    x = np.array([math.nan, -math.nan, 0.0, -0.0, 1, -1, math.inf, -math.inf, 1e-45, -1e-45], dtype=np.float32)
+    for dtype in ("float16", "float32") + (("float64",) if device == "cpu" else ()):
+        ours = pyfront.signbit(pyfront.tensor(x, device=device).to(getattr(pyfront, dtype))).tolist()
+        assert ours == torch.signbit(torch.tensor(x).to(getattr(torch, dtype))).tolist(), dtype
+
+
+def test_signbit_of_a_negative_nan():
+    """signbit reads a NaN's sign bit, as torch's (a comparison cannot)."""
+    _signbits("cpu")
+
+
+@requires_webgpu
+def test_signbit_of_a_negative_nan_on_webgpu():
+    _signbits("webgpu")
+
+
 F_OUT_CALLS = {"gelu": (), "softplus": (), "logsigmoid": (), "softshrink": (), "hardshrink": (),
                "avg_pool2d": (2,), "avg_pool3d": (2,)}
 
