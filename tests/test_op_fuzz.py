@@ -211,7 +211,7 @@ def test_chunks_of_an_empty_dim():
 
 
 # the arguments torch reads before its kernel's dtype: a loss's reduction, glu's halving dim, gelu's
-# approximate, histc's bins and range
+# approximate, prelu's weights, histc's bins and range
 def _bad_reduction(lib, f, dtype):
     F = lib.nn.functional
     x = lib.zeros((3, 4), dtype=getattr(lib, dtype))
@@ -227,6 +227,8 @@ BEFORE_KERNEL = {
     "glu(empty)": lambda lib, dtype: lib.nn.functional.glu(lib.zeros((3, 0), dtype=getattr(lib, dtype))),
     "gelu(bad)": lambda lib, dtype: lib.nn.functional.gelu(lib.zeros(3, dtype=getattr(lib, dtype)),
                                                            approximate="bad"),
+    "prelu(3 weights, 1 channel)": lambda lib, dtype: lib.nn.functional.prelu(
+        lib.zeros((2, 1, 4), dtype=getattr(lib, dtype)), lib.zeros(3, dtype=getattr(lib, dtype))),
     "histc(bins=0)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 0),
     "histc(2, 1)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 4, 2, 1),
     "histc(nan)": lambda lib, dtype: lib.histc(lib.zeros(3, dtype=getattr(lib, dtype)), 4, math.nan, 1),

@@ -912,9 +912,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     if input.dtype != weight.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {dt.scalar_name(input.dtype)} and "
                            f"{dt.scalar_name(weight.dtype)}")
-    _floating("prelu_cpu", input)
     given = weight
-    if weight.numel() != 1:
+    if weight.numel() != 1:  # (the shapes before the kernel's dtype, as torch)
         if input.dim() == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
         channels = input.shape[1] if input.dim() >= 2 else 1
@@ -927,6 +926,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
     else:
         weight = weight.reshape(())
+    _floating("prelu_cpu", input)
     saved_as_torch(input, weight)  # torch's prelu kernel saves both for any gradient
     out = _prelu(input, weight)
     if out.grad_fn is not None:  # torch's kernel keeps both, the weight viewed with as many dims as input
