@@ -351,24 +351,19 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
     if dim is not None and not reads_as_int(dim):
         raise invalid_combination(name, (input, dim), {})
     # torch's order: the dim's range, an empty extent, then the dtype
-    if dim is None:
-        red.check_nonempty(name, input, red.reduce_dims(None, input.dim()))
-        red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
-    elif input.dim() and not input.shape[normalize_dim(dim, input.dim())]:
-        red.check_nonempty(name, input, (normalize_dim(dim, input.dim()),), IndexError, whole=False)
-    else:
-        normalize_dim(dim, input.dim())
-    red.refuse_complex_order(input, f"{name}(): does not support complex input")
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
         red.check_nonempty(name, input, dims)
+        red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
         return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True,
                      nan_bits=red.whole_nan_bits(input.dtype))
     d = normalize_dim(dim, input.dim())
+    if input.dim():
+        red.check_nonempty(name, input, (d,), IndexError, whole=False)
+    red.refuse_complex_order(input, f"{name}(): does not support complex input")
     if input.dim() == 0:
         return _scalar(name, lambda x, d0: _extreme(name, arg_op, full_op, pair_fn, x, d0, False, None),
                        input)
-    red.check_nonempty(name, input, (d,), IndexError)
     return _gather(name, input, apply(arg_op, input, dim=d, keepdim=True), d, keepdim)
 
 
@@ -490,7 +485,6 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if input.dim() == 0:
         return _scalar("kthvalue", lambda x, d0: kthvalue(x, k, d0), input)
-    red.check_nonempty("kthvalue", input, (d,), IndexError, whole=False)
     return _gather("kthvalue", input, _order(input, d, "kthvalue", k), d, keepdim)
 
 
