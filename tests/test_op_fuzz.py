@@ -22,7 +22,6 @@ COMPLEX_KNOWN = {
     ("reciprocal", "value"), ("mul", "value"), ("div", "value"),
     # complex inputs torch computes and pyfront refuses (no complex formula or kernel yet)
     ("im2col", "pyfront raises NotImplementedError"), ("col2im", "pyfront raises NotImplementedError"),
-    ("logaddexp", "pyfront raises NotImplementedError"),
     ("logcumsumexp", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose1d", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose2d", "pyfront raises NotImplementedError"),
@@ -72,10 +71,25 @@ def test_complex_operands():
 COMPLEX_COMPUTED = {
     "sinc": lambda L, x, y: L.sinc(x), "silu": lambda L, x, y: L.nn.functional.silu(x),
     "dist": lambda L, x, y: L.dist(x, y), "dist(3)": lambda L, x, y: L.dist(x, y, 3),
+    "logaddexp": lambda L, x, y: L.logaddexp(x, y),
     "dist(inf)": lambda L, x, y: L.dist(x, y, float("inf")),
     "rms_norm": lambda L, x, y: L.nn.functional.rms_norm(x, (4,)),
     "rms_norm(weight)": lambda L, x, y: L.nn.functional.rms_norm(x, (4,), y[0]),
 }
+
+
+def test_complex_logaddexp_special_values():
+    """torch's complex logaddexp at every pair of special values (infinite and NaN parts, large ones)."""
+    import numpy as np
+    import torch
+    parts = [complex(a, b) for a in (1.0, -2.0, math.inf, -math.inf, math.nan, 0.0, 80.0)
+             for b in (0.0, 1.0, -2.0, math.inf, math.nan)]
+    x, y = (np.array(v, dtype=np.complex64) for v in zip(*itertools.product(parts, parts)))
+    theirs = torch.logaddexp(torch.tensor(x), torch.tensor(y)).numpy()
+    ours = pyfront.logaddexp(pyfront.tensor(x), pyfront.tensor(y)).numpy()
+    assert np.allclose(ours, theirs, rtol=1e-5, atol=1e-6, equal_nan=True)
+    assert (np.isnan(ours.real) == np.isnan(theirs.real)).all() and (np.isnan(ours.imag) == np.isnan(
+        theirs.imag)).all()
 
 
 def _complex_call(lib, f, a, b):
@@ -290,7 +304,8 @@ def test_complex_random_fill(fill):
 def _signbits(device):
     import numpy as np
     import torch
-    x = np.array([math.nan, -math.nan, 0.0, -0.0, 1, -1, math.inf, -math.inf, 1e-45, -1e-45], dtype=np.float32)
+    x = np.array([math.nan, -math.nan, 0.0, -0.0, 1, -1, math.inf, -math.inf, 1e-45, -1e-45],
+                 dtype=np.float32)
     for dtype in ("float16", "float32") + (("float64",) if device == "cpu" else ()):
         ours = pyfront.signbit(pyfront.tensor(x, device=device).to(getattr(pyfront, dtype))).tolist()
         assert ours == torch.signbit(torch.tensor(x).to(getattr(torch, dtype))).tolist(), dtype

@@ -154,7 +154,7 @@ _COMPLEX_REFUSALS = {
 
 # the two-operand ops torch computes on complex numbers (the rest it refuses, _COMPLEX_REFUSALS or its usual
 # '"<op>_cpu" not implemented' text)
-_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne logical_and logical_or logical_xor".split())
+_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne logical_and logical_or logical_xor logaddexp".split())
 
 
 def _refuse_complex(name, x):
