@@ -22,7 +22,6 @@ COMPLEX_KNOWN = {
     ("reciprocal", "value"), ("mul", "value"), ("div", "value"),
     # complex inputs torch computes and pyfront refuses (no complex formula or kernel yet)
     ("im2col", "pyfront raises NotImplementedError"), ("col2im", "pyfront raises NotImplementedError"),
-    ("logcumsumexp", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose1d", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose2d", "pyfront raises NotImplementedError"),
     ("nn.functional.conv_transpose3d", "pyfront raises NotImplementedError"),
@@ -71,7 +70,7 @@ def test_complex_operands():
 COMPLEX_COMPUTED = {
     "sinc": lambda L, x, y: L.sinc(x), "silu": lambda L, x, y: L.nn.functional.silu(x),
     "dist": lambda L, x, y: L.dist(x, y), "dist(3)": lambda L, x, y: L.dist(x, y, 3),
-    "logaddexp": lambda L, x, y: L.logaddexp(x, y),
+    "logaddexp": lambda L, x, y: L.logaddexp(x, y), "logcumsumexp": lambda L, x, y: L.logcumsumexp(x, 1),
     "dist(inf)": lambda L, x, y: L.dist(x, y, float("inf")),
     "rms_norm": lambda L, x, y: L.nn.functional.rms_norm(x, (4,)),
     "rms_norm(weight)": lambda L, x, y: L.nn.functional.rms_norm(x, (4,), y[0]),
@@ -166,8 +165,7 @@ def _outcome(fn, *args, **kwargs):
 DIM_OPS = {"median": (), "nanmedian": (), "amax": (), "amin": (), "kthvalue": (1, 2), "argmax": (),
            "max": (), "mode": (), "sort": (), "argsort": (), "cummax": (), "topk": (0, 5), "msort": None,
            "logcumsumexp": (), "nansum": (), "nanmean": (), "aminmax": None}
-# torch's complex logcumsumexp: no formula yet
-DIM_KNOWN = {("logcumsumexp", (3, 4), "complex64"), ("logcumsumexp", (1, 4), "complex64")}
+DIM_KNOWN = set()
 
 
 def test_dims_before_dtype():
