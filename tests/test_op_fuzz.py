@@ -319,6 +319,22 @@ def test_signbit_of_a_negative_nan_on_webgpu():
     _signbits("webgpu")
 
 
+def test_index_add_of_integers_with_a_float_alpha():
+    """index_add into an integer tensor takes a float alpha as torch's kernel does: converted to the dtype
+    (truncated, its range checked), not a float product truncated after."""
+    import torch
+
+    def added(lib, dtype, alpha):
+        source = lib.tensor([[1, 3], [5, 7], [2, 1]], dtype=getattr(lib, dtype))
+        out = lib.index_add(lib.zeros(3, 2, dtype=getattr(lib, dtype)), 0, lib.tensor([0, 1, 2]), source,
+                            alpha=alpha)
+        return tuple(out.flatten().tolist())
+
+    for dtype, alpha in itertools.product(("int32", "uint8", "int8", "int64"), (2.5, -2.5, 2.9, 1e10, 3)):
+        theirs, ours = (_outcome(added, lib, dtype, alpha) for lib in (torch, pyfront))
+        assert ours == theirs, (dtype, alpha)
+
+
 F_OUT_CALLS = {"gelu": (), "softplus": (), "logsigmoid": (), "softshrink": (), "hardshrink": (),
                "avg_pool2d": (2,), "avg_pool3d": (2,)}
 
