@@ -138,6 +138,7 @@ sparse.install(globals())  # a sparse operand wherever a tensor is taken (_spars
 from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
+_outarg.install(vars(nn.functional), _outarg.F_TAKES_OUT)
 _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 _outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
 

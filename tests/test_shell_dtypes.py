@@ -357,6 +357,8 @@ def test_composites_left_to_their_primitives_refuse_as_wrapped():
         samples, domain = ops[op]
         for name in SHELL:
             for args, kwargs in samples:
+                if kwargs.get("reduction", "mean") not in ("none", "mean", "sum"):
+                    continue  # (torch's Python F losses refuse a bad reduction before any kernel: no wrapper's)
                 rng = np.random.default_rng(0)
                 built = [_pair(a, domain, rng, name)[0] for a in args]
                 kw = {k: _pair(v, domain, rng, name)[0] for k, v in kwargs.items()}

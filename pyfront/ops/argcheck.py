@@ -191,6 +191,38 @@ def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeEr
     return TypeError(f"{name}(): argument '{arg}' (position {position}){tail}")
 
 
+# torch's Python functions that Python's own words ("... got an unexpected keyword argument 'out'") name
+# otherwise: the function an alias binds (F.threshold is _threshold), or the one a boolean_dispatch picks by
+# a flag given by keyword or at its position, (flag, position, if true, if false), nested for unique's two
+_DISPATCHED = {
+    "F.threshold": "_threshold",
+    **{f"F.{kind}max_pool{n}d": ("return_indices", at, f"{kind}max_pool{n}d_with_indices",
+                                  f"_{kind}max_pool{n}d")
+       for kind, at, dims in (("", 6, "123"), ("adaptive_", 2, "123"), ("fractional_", 4, "23"))
+       for n in dims},
+    "unique": ("return_inverse", 2, ("return_counts", 3, "_return_inverse_and_counts", "_return_inverse"),
+               ("return_counts", 3, "_return_counts", "_return_output")),
+    "unique_consecutive": ("return_inverse", 2, (
+        "return_counts", 1, "_consecutive_return_inverse_and_counts", "_consecutive_return_inverse"),
+        ("return_counts", 1, "_consecutive_return_counts", "_consecutive_return_output")),
+}
+
+
+def keyword_worded(key: str, name: str, error: TypeError, args, kwargs) -> TypeError:
+    """torch's words for Python's refusal of a keyword (``out=`` to a function without one): the name of
+    the Python function of torch's that refuses it (``_max_pool2d``), else ``name`` (a binding's: isnan's,
+    where pyfront's refusing function is the method Tensor.isnan). ``error`` itself where it is no such
+    refusal."""
+    head, sep, tail = str(error).partition("() got an unexpected keyword argument ")
+    if not sep or " " in head:
+        return error
+    torchs = _DISPATCHED.get(key, name)
+    while isinstance(torchs, tuple):
+        flag, at, if_true, if_false = torchs
+        torchs = if_true if (kwargs[flag] if flag in kwargs else at < len(args) and args[at]) else if_false
+    return error if head == torchs else TypeError(f"{torchs}{sep}{tail}")
+
+
 def _overloads() -> dict:
     from .overloads import OVERLOADS  # (read on an error only)
     return OVERLOADS
@@ -593,6 +625,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
+            if kwargs and not method and (
+                    worded := keyword_worded(key, shown_name, e, args, kwargs)) is not e:
+                raise worded from None
             # (torch's Python F functions hand a keyword on to their binding by position: theirs kept)
             if (worded := call_worded(shown_name, fn, e, {} if prefix else kwargs, method)) is not e:
                 raise worded from None

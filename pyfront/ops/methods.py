@@ -148,10 +148,13 @@ def _broadcast_first(self, args, kwargs, error):
 
 
 def _shape_before_kernel(self, args, kwargs, error):
-    """``_broadcast_first`` where the call failed in its kernel (no kernel for the dtype, an integer division
-    by zero: torch's RuntimeError "ZeroDivisionError"): an op's own checks before TensorIterator's (sub of
-    bools, heaviside of complex) stand."""
+    """TensorIterator's checks where the call failed in its kernel (no kernel for the dtype, an integer
+    division by zero: torch's RuntimeError "ZeroDivisionError"): self's internal overlap (an expanded self),
+    then ``_broadcast_first``; an op's own checks before TensorIterator's (sub of bools, heaviside of
+    complex, floor's of complex) stand."""
     if isinstance(error, NotImplementedError) or str(error) == "ZeroDivisionError":
+        if str(error).startswith('"'):  # a kernel's: '"floor_vml_cpu" not implemented for ...'
+            self._check_no_overlap()
         _broadcast_first(self, args, kwargs, error)
 
 

@@ -58,6 +58,14 @@ squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_ma
 index_reduce nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy
 lstsq matrix_rank solve symeig
 """.split())  # (the last line: the removed ones, whose signatures keep ``out``; they only raise)
+# torch.nn.functional's functions that are torch._C._nn's bindings (F.gelu is torch._C._nn.gelu) take out=
+# too, named by their binding (F.logsigmoid's is log_sigmoid); F.linear's too, left out: its wrapper would
+# cost every training step
+F_TAKES_OUT = {"gelu": "gelu", "softplus": "softplus", "logsigmoid": "log_sigmoid",
+               "softshrink": "softshrink", "hardshrink": "hardshrink", "avg_pool2d": "avg_pool2d",
+               "avg_pool3d": "avg_pool3d"}
+# the op a binding's out= form runs, where torch's autograd refusal names it and not the binding
+_OUT_OP = {"log_sigmoid": "log_sigmoid_forward"}
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
                        .split())
@@ -84,7 +92,10 @@ _DTYPE_ERRORS = {
                     "take_along_dim max min median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
     **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign sgn lerp clamp clip "
                     "clamp_min clamp_max".split(), ("differs", RuntimeError, _FOUND)),
-    **dict.fromkeys("cross inverse slogdet qr".split(), ("differs", RuntimeError, _EXPECTED)),
+    **dict.fromkeys("cross inverse slogdet qr avg_pool2d avg_pool3d".split(),
+                    ("differs", RuntimeError, _EXPECTED)),
+    **dict.fromkeys("gelu softplus softshrink hardshrink".split(), ("differs", RuntimeError, _FOUND)),
+    "log_sigmoid": ("differs", RuntimeError, "expected scalar type {R} but found {O}"),
     **dict.fromkeys("cat concat concatenate stack hstack vstack dstack column_stack".split(),
                     ("uncastable", TypeError, "torch.cat(): input types can't be cast to the desired output "
                      "type {O}")),
@@ -356,8 +367,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
         raise invalid_combination(name, args, {**kwargs, "out": out})
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
+        raise RuntimeError(f"{_OUT_OP.get(name, name)}(): functions with out=... arguments don't support "
+                           "automatic differentiation, but one of the arguments requires grad.")
     if name not in _INPUTS_UNCHECKED and not (name in ("max", "min") and len(args) == 1):
         for o in outs:
             o._check_no_partial_overlap((args, tuple(kwargs.values())), full=name in _NO_OVERLAP)
@@ -423,8 +434,9 @@ def _with_out(fn, name: str):
 
 
 def install(namespace: dict, names=TAKES_OUT) -> None:
-    """Give each function of ``namespace`` (the package's dict) named in ``names`` the ``out`` keyword."""
+    """Give each function of ``namespace`` (the package's dict) named in ``names`` the ``out`` keyword;
+    ``names`` a dict: its functions by their torch names."""
     for name in names:
         fn = namespace.get(name)
         if callable(fn) and "out" not in inspect.signature(fn).parameters:
-            namespace[name] = _with_out(fn, name)
+            namespace[name] = _with_out(fn, names[name] if isinstance(names, dict) else name)

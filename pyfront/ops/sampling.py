@@ -51,9 +51,24 @@ def _float_kernel(self, kernel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(self.dtype)}'")
 
 
+def _parts(self):
+    """A float tensor for a complex ``self``'s real and imaginary parts (torch's view_as_real of it) to be
+    drawn into; refused first where self's elements overlap, as torch's fill of that view."""
+    self._check_no_overlap()
+    return self.new_empty((*self.shape, 2), dtype=self.dtype.to_real())
+
+
+def _as_complex(parts):
+    from .composite.complex_numbers import view_as_complex
+    return view_as_complex(parts)
+
+
 def uniform_(self, *args, generator=None, **kwargs):
     """Fill with U[from, to); ``uniform_(from=0, to=1)``."""
     lo, hi = _from_to(self, "uniform_", args, kwargs, 0.0, 1.0, generator)
+    if self.dtype.is_complex:  # torch's: its real and imaginary parts, each U[from, to)
+        parts = uniform_(_parts(self), lo, hi, generator=generator)
+        return _filled(self, _as_complex(parts), "UniformBackward0")
     _float_kernel(self, "check_uniform_bounds")
     limit = dt.finfo(self.dtype).max
     for name, v in (("from", lo), ("to", hi)):
@@ -69,6 +84,9 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with N(mean, std**2)."""
     if not std >= 0:  # (nan too)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
+    if self.dtype.is_complex:  # torch's: its real and imaginary parts, each of std / sqrt(2)
+        parts = normal_(_parts(self), mean, std / math.sqrt(2), generator=generator)
+        return _filled(self, _as_complex(parts), "NormalBackward0")
     _float_kernel(self, "normal_kernel_cpu")
     return _filled(self, _draw(self, "normal", float(mean), float(std), generator), "NormalBackward0")
 
@@ -77,6 +95,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with exp(N(mean, std**2))."""
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_num(std)}")
+    self._check_no_overlap()  # (before its kernel's dtype, as torch's: not normal_'s or uniform_'s)
     _float_kernel(self, "log_normal_cpu")
     draws = ew.exp(_draw(self, "normal", float(mean), float(std), generator))
     return _filled(self, draws, "LogNormalBackward0")
@@ -86,6 +105,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with Exp(lambd): -log(1 - U) / lambd."""
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_num(lambd)}")
+    self._check_no_overlap()  # (before its dtype, as torch's: not cauchy_'s)
     _continuous(self, "Exponential")
     return _filled(self, -ew.log1p(-_unit(self, generator)) / lambd, "ExponentialBackward0")
 
@@ -104,6 +124,7 @@ def geometric_(self, p=None, *, generator=None):
         raise TypeError('geometric_() missing 1 required positional arguments: "p"')
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_num(p)}")
+    self._check_no_overlap()  # (before its kernel's dtype, as torch's)
     if self.dtype is dt.bool_:
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     u = 1.0 - _unit(self, generator)  # (0, 1]

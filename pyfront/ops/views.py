@@ -677,7 +677,8 @@ def chunk(input, chunks, dim=0):
     d = normalize_dim(dim, input.dim())
     size = input.shape[d]
     step = -(-size // chunks) if size else 1
-    return split(input, step, d) if size else tuple(split(input, [0], d))
+    # (an empty dim: ``chunks`` empty pieces, torch's split_with_sizes of zeros, which keeps their number)
+    return split(input, step, d) if size else tuple(split(input, [0] * chunks, d))
 
 
 def contiguous(input, *args, memory_format=...):

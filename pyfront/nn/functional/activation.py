@@ -10,6 +10,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd import is_grad_enabled
 from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first
 from ...ops.primitives import elementwise as ew
@@ -335,6 +336,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     Args:
         input (Tensor): the input (floating dtype).
         approximate (str): ``'none'`` (exact, with erf) or ``'tanh'``. Default: ``'none'``
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -345,7 +347,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
     Follows Hendrycks & Gimpel 2016, as ``torch.nn.functional.gelu``.
     """
-    _floating("GeluKernelImpl", input)
+    if not input.dtype.is_floating_point:  # (torch reads approximate before its kernel's dtype)
+        if approximate not in ("none", "tanh"):
+            raise RuntimeError("approximate argument must be either none or tanh.")
+        _floating("GeluKernelImpl", input)
     if approximate == "none":
         return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))), _gelu_backward,
                              input)
@@ -389,7 +394,12 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
     Follows Elfwing et al. 2017 / Ramachandran et al. 2017, as ``torch.nn.functional.silu``.
     """
-    _floating("silu_cpu", input)
+    if input.dtype.is_complex:  # torch's silu computes complex numbers, but has no complex gradient
+        if input.requires_grad and is_grad_enabled():
+            raise RuntimeError("silu does not support automatic differentiation for outputs with complex "
+                               "dtype.")
+    else:
+        _floating("silu_cpu", input)
     since = SEQUENCE[0]
     # torch's order, x / (1 + exp(-x)): below -88.7 exp overflows and the result is -0, as torch's
     result = Formula.apply(lambda x: x / (1.0 + ew.exp(-x)), _silu_backward, input)
@@ -415,6 +425,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
         input (Tensor): the input (floating dtype).
         beta (float): sharpness of the curve. Default: 1.0
         threshold (float): above this value of ``beta * x`` the function is the identity. Default: 20.0
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -602,6 +613,7 @@ def logsigmoid(input: Tensor) -> Tensor:
 
     Args:
         input (Tensor): the input (floating dtype).
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -661,6 +673,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     Args:
         input (Tensor): the input (floating dtype).
         lambd (float): the half-width of the zero band; must be >= 0. Default: 0.5
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -692,6 +705,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     Args:
         input (Tensor): the input (floating dtype).
         lambd (float): the half-width of the zero band. Default: 0.5
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
@@ -771,8 +785,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
     Follows Dauphin et al. 2016, as ``torch.nn.functional.glu``.
     """
-    _floating("glu_cpu", input)
-    if input.dim() == 0:
+    if input.dim() == 0:  # (torch checks the shape before its kernel's dtype)
         raise RuntimeError("glu does not support scalars because halving size must be even")
     if not reads_as_int(dim):  # torch's Python hands dim on to its binding, whose parser refuses it
         raise must_be("glu", "dim", "int", dim, 2)
@@ -782,14 +795,21 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(
             f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
         )
+    _floating("glu_cpu", input)
     if input.dtype in dt.HALVES and input.requires_grad:
         return Formula.apply(_gated, _glu_backward, input, dim)
     return _gated(input, dim)
 
 
+def _halves(input, dim):
+    """The two halves glu gates: narrowed, so an empty halving dim gives two empty ones (chunk gives one)."""
+    half = input.shape[dim] // 2
+    return input.narrow(dim, 0, half), input.narrow(dim, half, half)
+
+
 @in_float32
 def _gated(input, dim):
-    a, b = input.chunk(2, dim)
+    a, b = _halves(input, dim)
     return a * ew.sigmoid(b)
 
 
@@ -797,7 +817,7 @@ def _glu_backward(g, input, dim):
     """torch's 16-bit glu_backward kernel: it reads sigmoid(b) rounded to the dtype (a 16-bit sigmoid),
     then computes ``s * g`` and ``(1 - s) * s * a * g`` per element in float32, each rounded once."""
     low = input.dtype
-    a, b = input.chunk(2, dim)
+    a, b = _halves(input, dim)
     s, a, g = ew.sigmoid(b).float(), a.float(), g.float()
     return cat([s * g, (1 - s) * s * a * g], dim).to(low), None
 
@@ -892,9 +912,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     if input.dtype != weight.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {dt.scalar_name(input.dtype)} and "
                            f"{dt.scalar_name(weight.dtype)}")
-    _floating("prelu_cpu", input)
     given = weight
-    if weight.numel() != 1:
+    if weight.numel() != 1:  # (the shapes before the kernel's dtype, as torch)
         if input.dim() == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
         channels = input.shape[1] if input.dim() >= 2 else 1
@@ -907,6 +926,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
     else:
         weight = weight.reshape(())
+    _floating("prelu_cpu", input)
     saved_as_torch(input, weight)  # torch's prelu kernel saves both for any gradient
     out = _prelu(input, weight)
     if out.grad_fn is not None:  # torch's kernel keeps both, the weight viewed with as many dims as input

@@ -293,8 +293,35 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
             if op >= st and op >= d:
                 raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
                                    + _transposed_detail(output_padding, stride, dilation))
-    _check_conv_dtypes(input, weight, bias, transposed, _mkldnn(input, weight, stride, dilation, groups),
-                       dilation, by_mode)
+    mkldnn = _mkldnn(input, weight, stride, dilation, groups)
+    _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mode)
+    if transposed and not input.numel() and input.shape[0] and input.shape[1]:
+        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{shape}")
+    if 0 in w[2:] or mkldnn and transposed and not w[1]:
+        raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
+
+
+def _empty_kernel(w, transposed, mkldnn, dilation) -> str:
+    """torch's refusal of a kernel with an empty spatial dim (weight shape ``w``), in the words of the CPU
+    kernel it picks: oneDNN's, the dilated ones', the 2-d (a 1-d one has height 1) and 3-d ones'."""
+    if mkldnn:
+        kind = "deconvolution" if transposed else "convolution"
+        return (f"could not create a primitive descriptor for the {kind} forward propagation primitive. Run "
+                "workload with environment variable ONEDNN_VERBOSE=all to get additional diagnostic "
+                "information.")
+    sizes = w[2:] if len(w) == 5 else ([1] + w[2:])[-2:]
+    dilated = not transposed and any(d != 1 for d in dilation)
+    head = "kernel size should be greater than zero, but got"
+    if len(w) == 5 and transposed:
+        return ("non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x kernel_width) "
+                f"tensor expected for weight, but got: {w}")
+    if dilated:
+        return f"{head} {sizes}"
+    if len(w) == 5:
+        return f"{head}: {' x '.join(map(str, sizes))} (TxHxW)"
+    return f"{head} kernel_height: {sizes[0]} kernel_width: {sizes[1]}"
 
 
 def _mkldnn(input, weight, stride, dilation, groups) -> bool:

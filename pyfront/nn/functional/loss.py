@@ -66,6 +66,15 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def _kernel_reduction(input: Tensor, target: Tensor, reduction: str) -> None:
+    """torch's F losses bound to a kernel warn of and broadcast input and target, then read the reduction's
+    name, before the kernel checks its numbers (beta, delta) and dtype: a bad name's refusal in that order
+    (a good name costs one test)."""
+    if reduction not in ("none", "mean", "sum"):
+        _pointwise_pair(input, target)
+        _check_reduction(reduction)
+
+
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
     _check_reduction(reduction)
     return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
@@ -223,6 +232,8 @@ def mse_loss(
     Matches ``torch.nn.functional.mse_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is None:
+        _kernel_reduction(input, target, reduction)
     _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target, kernel=True)
     if weight is None:
@@ -277,6 +288,8 @@ def l1_loss(
     Matches ``torch.nn.functional.l1_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is None:
+        _kernel_reduction(input, target, reduction)
     x, t = _pointwise_pair(input, target)
     return _weighted(ew.abs(x - t), weight, input, reduction)
 
@@ -312,6 +325,7 @@ def smooth_l1_loss(
     Follows Girshick 2015 (Fast R-CNN), as ``torch.nn.functional.smooth_l1_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _kernel_reduction(input, target, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _floating("smooth_l1_cpu", dt.promote_types(input.dtype, target.dtype))
@@ -384,6 +398,8 @@ def huber_loss(
 
     Follows Huber 1964, as ``torch.nn.functional.huber_loss``.
     """
+    if weight is None:
+        _kernel_reduction(input, target, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _cast_back(dt.promote_types(input.dtype, target.dtype), input.dtype)  # huber computes into input's dtype
@@ -977,6 +993,7 @@ def soft_margin_loss(
     Matches ``torch.nn.functional.soft_margin_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)  # (torch's Python reads it first)
     not_differentiable("soft_margin_loss", target=target)  # PyTorch has no derivative for it
     # PyTorch's log1p(exp(-input * target)), in place: inf where exp overflows, and its gradient is nan
     # where PyTorch's is
@@ -1039,7 +1056,8 @@ def margin_ranking_loss(
     Matches ``torch.nn.functional.margin_ranking_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    for t in (input1, input2, target):  # torch's Python compares their dims first
+    _check_reduction(reduction)  # (torch's Python reads it first)
+    for t in (input1, input2, target):  # torch's Python compares their dims next
         if not isinstance(t, Tensor):
             raise AttributeError(f"'{type(t).__name__}' object has no attribute 'dim'")
     # the margin is a float in PyTorch's signature: integer inputs give a float loss
@@ -1079,6 +1097,7 @@ def hinge_embedding_loss(
     Matches ``torch.nn.functional.hinge_embedding_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)  # (torch's Python reads it first)
     if input.dtype is dt.bool_:  # torch's margin - input, with the margin taken in the input's dtype
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
                            "`^` or `logical_xor()` operator instead.")
@@ -1187,6 +1206,8 @@ def multilabel_soft_margin_loss(
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(input.dim() - 1) / input.shape[-1]
+    if reduction not in ("none", "mean", "sum"):  # (torch's Python, after computing the loss: its words)
+        raise ValueError(reduction + " is not valid")
     return _reduce(loss, reduction)
 
 
@@ -1229,6 +1250,7 @@ def triplet_margin_loss(
     Follows Schroff et al. 2015 (FaceNet), as ``torch.nn.functional.triplet_margin_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)  # (torch's Python reads it first)
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:

@@ -434,9 +434,10 @@ def rms_norm(
     Follows Zhang & Sennrich 2019, as ``torch.nn.functional.rms_norm``.
     """
     dims = _normalized_shape("rms_norm", input, normalized_shape, weight, None, separator="")
-    _not_implemented("rms_norm", input)
+    if not input.dtype.is_complex:  # (torch's composite computes complex numbers: x * rsqrt(mean(x ** 2)))
+        _not_implemented("rms_norm", input)
     if eps is None:
-        eps = dt.finfo(input.dtype).eps
+        eps = dt.finfo(input.dtype.to_real()).eps
     if weight is not None and dt.promote_types(input.dtype, weight.dtype) is not input.dtype:
         # torch's composite normalises into the input's dtype (type_as), then scales and casts back
         return (rms_norm(input, normalized_shape, None, eps) * weight).to(input.dtype)

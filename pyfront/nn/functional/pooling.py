@@ -525,6 +525,7 @@ def avg_pool2d(
         ceil_mode (bool): round the output size up instead of down. Default: False
         count_include_pad (bool): count the zero padding in each window's divisor. Default: True
         divisor_override (int, optional): divide every window's sum by this instead. Default: None
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output: ``(N, C, H_out, W_out)`` or ``(C, H_out,

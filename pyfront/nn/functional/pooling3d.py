@@ -202,6 +202,7 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
         ceil_mode (bool): round the output size up instead of down. Default: False
         count_include_pad (bool): count the padding in the divisor. Default: True
         divisor_override (int, optional): divide by this instead. Default: None
+        out (Tensor, optional): the output tensor, of the result's dtype. Default: None
 
     Shape:
         input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output: ``(N, C, D_out, H_out, W_out)`` or

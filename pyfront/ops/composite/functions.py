@@ -24,7 +24,7 @@ from ..creation import arange
 from ..primitives import reductions as red
 from ..creation import full
 from ..memory_formats import grads_laid_as_inputs, iterated_grads
-from ..primitives.elementwise import isinf, isnan, logical_or, where
+from ..primitives.elementwise import copysign, isinf, isnan, logical_or, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
@@ -243,7 +243,7 @@ def _euclidean_dist(x1, x2):
 def dist(input, other, p=2):
     """The p-norm of ``input - other`` (broadcast), as ``torch.dist``."""
     diff = input - other
-    if not diff.dtype.is_floating_point:
+    if not (diff.dtype.is_floating_point or diff.dtype.is_complex):
         raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
                            f"{scalar_name(diff.dtype)} instead.")
     saved_as_torch(input, other)  # torch's dist kernel saves both
@@ -337,14 +337,15 @@ def heaviside(input, values):
     s(T((3, 4), fill="special")), s(T((5,), "int64")), s(T((3,), "bool")), s(T((0,))), s(T(())),
     s(T((4, 5), fill="special", layout="transposed"))])
 def signbit(input):
-    """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here)."""
+    """Whether the sign bit is set: True for negatives, -0.0 and a negative NaN (copysign reads it, on every
+    device; a comparison cannot)."""
     if input.dtype is dt.bool_ or input.dtype is dt.uint8:
         return input != input
     red.refuse_complex_order(input, "signbit is not implemented for complex tensors.", NotImplementedError)
     if not input.dtype.is_floating_point:
         return input < 0
     x = input.detach()
-    return logical_or(x < 0, (x == 0) & ((1 / x) < 0))
+    return copysign(full((), 1.0, dtype=x.dtype, device=x.device), x) < 0
 
 
 def _nan_samples():
@@ -363,6 +364,7 @@ def _not_nan(input):
 @composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input dim[] keepdim")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero, as ``torch.nansum``."""
+    red.reduce_dims(dim, input.dim())  # (the dims' range before the dtype, as torch)
     red.refuse_complex_order(input, _NANSUM_COMPLEX)
     return _not_nan(input).sum(dim, keepdim, dtype=dtype)
 
@@ -370,10 +372,11 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 @composite(samples=_nan_samples)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``."""
-    red.refuse_complex_order(input, _NANSUM_COMPLEX)  # (its nansum's refusal comes first)
-    if not input.dtype.is_floating_point:
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):  # (then its nansum's checks)
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
                            f"{scalar_name(input.dtype)}")
+    red.reduce_dims(dim, input.dim())
+    red.refuse_complex_order(input, _NANSUM_COMPLEX)
     if dtype is not None and not dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a "
                            f"floating point or complex dtype. Got: {scalar_name(dtype)}")
@@ -400,12 +403,13 @@ def _cumulative(name, input, dim, later_wins):
     combining a segment with the one ``step`` before it; the later element wins ties and NaN beats
     every number (a later NaN too), as PyTorch's cummax/cummin."""
     if input.dim() == 0:
-        normalize_dim(dim, 1)
+        if dim not in (0, -1):  # (torch's own words for a 0-d input's dim)
+            raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
         return getattr(return_types, name)(input.clone(), input.new_zeros((), dtype=dt.int64).detach())
-    d = normalize_dim(dim, input.dim())
-    if not input.numel():  # (torch's kernel runs on elements only: an empty complex tensor passes)
+    if not input.numel():  # (torch's kernel runs on elements only, no dim checked: an empty complex passes)
         indices = input.new_zeros(input.shape, dtype=dt.int64).detach()
         return getattr(return_types, name)(input.clone(), indices)
+    d = normalize_dim(dim, input.dim())
     red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
     n = input.shape[d]
     view = [1] * input.dim()

@@ -441,6 +441,8 @@ def index_add(input, dim, index, source, *, alpha=1):
         )
     _check_slices(input, d, source)
     if alpha != 1:
+        if input.dtype.kind in "iu" and isinstance(alpha, float):  # torch's alpha.to<int>(): truncated
+            alpha = int(check_fits(alpha, input.dtype))
         source = source * alpha
     if input.dim() > 1:
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)

@@ -350,21 +350,20 @@ def _extreme(name, arg_op, full_op, pair_fn, input, dim, keepdim, other):
         return pair_fn(input, dim if other is None else other)
     if dim is not None and not reads_as_int(dim):
         raise invalid_combination(name, (input, dim), {})
-    if dim is None:
-        red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
-    elif input.dim() and not input.shape[normalize_dim(dim, input.dim())]:  # (an empty dim before complex)
-        red.check_nonempty(name, input, (normalize_dim(dim, input.dim()),), IndexError)
-    red.refuse_complex_order(input, f"{name}(): does not support complex input")
+    # torch's order: the dim's range, an empty extent, then the dtype
     if dim is None:  # the whole tensor, ties sharing the gradient (NaN wins: it gets the gradient)
         dims = red.reduce_dims(None, input.dim())
         red.check_nonempty(name, input, dims)
+        red.refuse_complex_order(input, f"\"{name}_all\" not implemented for '{{}}'", NotImplementedError)
         return apply(full_op, input, dims=dims, keepdim=False, nan_ties=True,
                      nan_bits=red.whole_nan_bits(input.dtype))
     d = normalize_dim(dim, input.dim())
+    if input.dim():
+        red.check_nonempty(name, input, (d,), IndexError, whole=False)
+    red.refuse_complex_order(input, f"{name}(): does not support complex input")
     if input.dim() == 0:
         return _scalar(name, lambda x, d0: _extreme(name, arg_op, full_op, pair_fn, x, d0, False, None),
                        input)
-    red.check_nonempty(name, input, (d,), IndexError)
     return _gather(name, input, apply(arg_op, input, dim=d, keepdim=True), d, keepdim)
 
 
@@ -387,8 +386,8 @@ def min(input, dim=None, keepdim=False, *, other=None):
 def sort(input, dim=-1, descending=False, *, stable=None):
     """(values, indices) sorted along ``dim``; equal values keep their order with ``stable``, else come in
     torch's CPU order (see ``argsort``)."""
+    d = normalize_dim(dim, input.dim())  # (its range before the dtype, as torch)
     red.refuse_complex_order(input, " Sort does not support complex dtypes on CPU")
-    d = normalize_dim(dim, input.dim())
     if input.dim() == 0:
         return _scalar("sort", sort, input, descending)
     return _gather("sort", input, red.argsort(input, d, descending, stable=bool(stable)), d, True)
@@ -409,16 +408,16 @@ def _order(input, d, how, k=0, largest=False, sorted=True):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` with their indices: equal elements, and the
     order without ``sorted``, as torch's CPU kernel gives them (std::partial_sort or std::nth_element)."""
+    if type(k) is not int and index_like(k):  # a NumPy integer (a 0-d integer array too): torch's int
+        k = int(k)
+    d = normalize_dim(dim, input.dim())  # (the dim and k before the dtype, as torch)
+    if k < 0 or k > (input.shape[d] if input.dim() else 1):
+        raise RuntimeError("selected index k out of range")
     if input.dtype is dt.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     red.refuse_complex_order(input, " topk does not support complex dtypes on CPU")
-    if type(k) is not int and index_like(k):  # a NumPy integer (a 0-d integer array too): torch's int
-        k = int(k)
-    d = normalize_dim(dim, input.dim())
-    if input.dim() == 0 and k == 1:
+    if input.dim() == 0:  # (k 0 or 1: torch's copy of the element either way)
         return _scalar("topk", lambda x, d0: topk(x, 1, d0, largest), input)
-    if k < 0 or k > (input.shape[d] if input.dim() else 1):
-        raise RuntimeError("selected index k out of range")
     return _gather("topk", input, _order(input, d, "topk", k, largest, sorted), d, True)
 
 
@@ -436,13 +435,17 @@ def median(input, dim=None, keepdim=False):
 
     NaN propagates: a row with a NaN has median NaN, at its first NaN.
     """
-    _refuse_median(input, dim)
     if dim is None:
+        if not input.numel() and (input.dtype is dt.bool_ or input.dtype.is_complex):
+            return input.new_tensor(math.nan, dtype=dt.float32).to(input.dtype)  # (torch's: no kernel runs)
+        _refuse_median(input, dim)
         return apply(red.median_op, input, dims=tuple(range(input.dim())), keepdim=False, nan_ties=True)
-    d = normalize_dim(dim, input.dim())
+    d = normalize_dim(dim, input.dim())  # (the dim before the dtype, as torch)
+    if input.dim():
+        red.check_nonempty("median", input, (d,), IndexError, whole=False)
+    _refuse_median(input, dim)
     if input.dim() == 0:
         return _scalar("median", lambda x, d0: median(x, d0), input)
-    red.check_nonempty("median", input, (d,), IndexError)
     idx = red.argsort(input, d, stable=True).narrow(d, (input.shape[d] - 1) // 2, 1)
     if input.dtype.is_floating_point:
         nan = input.isnan()
@@ -470,15 +473,18 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     """
     if isinstance(k, bool):  # (the argument check then gives torch's text)
         raise TypeError("kthvalue(): k must be an int, not bool")
+    d = normalize_dim(dim, input.dim())  # (the dim and k before the dtype, as torch)
+    n = input.shape[d] if input.dim() else 1
+    if input.dim():
+        red.check_nonempty("kthvalue", input, (d,), IndexError, whole=False)
+    if k < 1 or k > n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dim() == 0 and (input.dtype is dt.bool_ or input.dtype.is_complex):  # torch's copy, no kernel
+        return return_types.kthvalue(input.clone(), input.new_zeros((), dtype=dt.int64))
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
-    d = normalize_dim(dim, input.dim())
-    n = input.shape[d] if input.dim() else 1
-    if input.numel() and (k < 1 or k > n):
-        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if input.dim() == 0:
         return _scalar("kthvalue", lambda x, d0: kthvalue(x, k, d0), input)
-    red.check_nonempty("kthvalue", input, (d,), IndexError, whole=False)
     return _gather("kthvalue", input, _order(input, d, "kthvalue", k), d, keepdim)
 
 

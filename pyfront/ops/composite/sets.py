@@ -13,6 +13,7 @@ from ...autograd.function import no_derivative
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ..argcheck import must_be
+from ..common import check_fits
 from ..creation import arange, tensor as _tensor, zeros
 from ..primitives import reductions as red
 from ..primitives.elementwise import where
@@ -166,8 +167,8 @@ def bincount(input, weights=None, minlength=0):
 
 def _fmt(v: float) -> str:
     """A double as PyTorch's messages print it (C++ stream style: 1, 2.5, inf, nan)."""
-    if math.isnan(v):  # PyTorch's range is computed in a way that gives the negative NaN
-        return "-nan"
+    if math.isnan(v):  # by its sign, as C++ streams print it
+        return "-nan" if math.copysign(1.0, v) < 0 else "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     return f"{v:g}"
@@ -187,24 +188,29 @@ def histc(input, bins=100, min=0, max=0):
         if min > max:
             raise RuntimeError("histc(): max must be larger than min")
         return zeros(bins, dtype=input.dtype, device=input.device)
-    if input.dtype is dt.bool_:  # torch fails building the bin edges of a bool histogram
-        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
-    if input.dtype.is_complex and min == max:  # torch finds the data's range first
-        raise NotImplementedError(f"\"aminmax_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    # torch's order: the bins, the range (the data's: complex numbers have none), then the bin edges (none
+    # of bool) and the kernel's dtype
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    if input.dtype.is_complex and min == max and input.numel():
+        raise NotImplementedError(f"\"aminmax_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     lo, hi = float(min), float(max)
     if lo == hi and input.numel() and not input.is_meta:  # the data's range: a read-back of two numbers
         finite = input.detach()
         lo, hi = float(finite.amin().item()), float(finite.amax().item())
+        # (torch's range of data with a NaN is computed in a way that gives the negative NaN)
+        lo, hi = (v if v == v else -math.nan for v in (lo, hi))
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{_fmt(lo)}, {_fmt(hi)}] is not finite")
     if lo == hi:
         lo, hi = lo - 1, hi + 1
+    if input.dtype is dt.bool_:  # torch fails building the bin edges of a bool histogram
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    if not input.dtype.is_floating_point:
+        _integer_edges(lo, hi, input.dtype)
+    check_fits(lo, input.dtype), check_fits(hi, input.dtype)  # (torch's bin edges are of the input's dtype)
     x = input.detach().reshape(-1)
     if hi - lo > dt.finfo(input.dtype).max:  # the width overflows the dtype: torch's bin edges are NaN,
         return zeros(bins, dtype=input.dtype, device=input.device)  # so it counts no element
@@ -215,6 +221,17 @@ def histc(input, bins=100, min=0, max=0):
     pos = pos.masked_fill(pos.isinf(), 0).floor().clamp(0, bins - 1).to(dt.int64)
     counts = zeros(bins, dtype=input.dtype, device=input.device)
     return counts.index_add(0, pos.masked_select(inside), inside.to(input.dtype).masked_select(inside))
+
+
+def _integer_edges(lo: float, hi: float, dtype) -> None:
+    """torch's refusals of an integer histogram (which it has no kernel for) after its range: one the +-1
+    widening cannot widen in double precision (int64's ends), or bin edges outside the dtype."""
+    if lo >= hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    info = dt.iinfo(dtype)  # (compared as doubles: int64's ends, rounded to 2 ** 63, fit)
+    if not float(info.min) <= lo <= hi <= float(info.max):
+        raise RuntimeError(f"value cannot be converted to type {dt.convert_name(dtype)} without overflow")
+    raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
 def _sorted(shape, dtype="float32", **kw):

@@ -18,6 +18,7 @@ from ..argcheck import invalid_combination, must_be
 from ..common import Formula, in_float32
 from ..primitives import reductions as red
 from ..primitives.elementwise import isnan, maximum, where
+from ..primitives.special import logaddexp
 from ..primitives.indexing import gather_op
 from ..primitives.shaping import cat
 from ..on_meta import refuse_on_meta
@@ -247,19 +248,21 @@ def _nan_rank(values, d):
 def nanmedian(input, dim=None, keepdim=False):
     """The lower median ignoring NaN (NaN only where everything is NaN): of all of ``input`` (0-d, ties
     share the gradient), or (values, indices) along ``dim``, as ``torch.nanmedian``."""
-    _refuse_median(input, dim)
     if dim is None:
         if input.numel() == 0:  # NaN in the dtype, as torch's cast writes it (an integer's C conversion)
             value = tensor(math.nan, device=input.device).to(input.dtype)
         else:
+            _refuse_median(input, dim)
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
             value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]
         return _SharedTies.apply(input, value) if input.requires_grad or carries(input) else value
-    d = normalize_dim(dim, max(input.dim(), 1))
+    d = normalize_dim(dim, max(input.dim(), 1))  # (the dim before the dtype, as torch)
+    if input.dim():
+        red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian: median())
+    _refuse_median(input, dim)
     if input.dim() == 0:
         return return_types.nanmedian(input.clone(), zeros((), dtype=dt.int64, device=input.device))
-    red.check_nonempty("median", input, (d,), IndexError, whole=False)  # (torch's nanmedian says median())
     order = sort(input.detach(), d, stable=True).indices
     values = input.detach().gather(d, order)
     k = _nan_rank(values, d)
@@ -281,12 +284,12 @@ def nanmedian(input, dim=None, keepdim=False):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of ``input`` (or along ``dim``), as ``torch.aminmax``; their gradients as amin/amax's.
     Raises RuntimeError for an empty extent, as torch."""
-    red.refuse_complex_order(input, "\"aminmax_cpu\" not implemented for '{}'", NotImplementedError)
     if dim is not None:
         dim = normalize_dim(dim, input.dim())  # (an int only: no one-element tensor, as amin's dims take)
     if input.numel() == 0 and (dim is None or input.dim() and input.shape[dim] == 0):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                            "no identity.")
+    red.refuse_complex_order(input, "\"aminmax_cpu\" not implemented for '{}'", NotImplementedError)
     dims = () if dim is None else dim
     if dim is None and keepdim:
         dims = tuple(range(input.dim()))
@@ -314,26 +317,58 @@ def _logaddexp(a, b):
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim`` without overflow, as ``torch.logcumsumexp``: a scan in log2(n)
     doubling steps, each adding (in log space) the partial result ``step`` places earlier."""
+    d = normalize_dim(dim, max(input.dim(), 1))  # (the dim before the dtype, as torch)
+    if input.dtype.is_complex:
+        if input.dim() == 0 or not input.numel():
+            return input.clone()
+        return Formula.apply(_complex_logcumsumexp, _complex_logcumsumexp_backward, input, d)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
                                   f"'{dt.scalar_name(input.dtype)}'")
     if input.dim() == 0:
-        normalize_dim(dim, 1)
         return input.clone()
     # float16 and bfloat16: the scan in float32, rounded once (torch's kernel); the gradient torch's formula,
     # a chain of ops in the input's dtype
-    return Formula.apply(_logcumsumexp, _logcumsumexp_backward, input, normalize_dim(dim, input.dim()))
+    return Formula.apply(_logcumsumexp, _logcumsumexp_backward, input, d)
 
 
-@in_float32
-def _logcumsumexp(input, d):
-    n, x, step = input.shape[d], input, 1
-    while step < n:
-        start = full_like(x.narrow(d, 0, step), -math.inf)
-        earlier = cat([start, x.narrow(d, 0, n - step)], d)
-        x = _logaddexp(x, earlier)
-        step *= 2
-    return x if n > 1 else input.clone()  # a new tensor, as torch's
+def _scan(add, zero):
+    """log(cumsum(exp(input))) along ``d`` by ``add`` (a log-space sum), ``zero`` its identity: a scan in
+    log2(n) doubling steps."""
+    def scan(input, d):
+        n, x, step = input.shape[d], input, 1
+        while step < n:
+            start = full_like(x.narrow(d, 0, step), zero)
+            earlier = cat([start, x.narrow(d, 0, n - step)], d)
+            x = add(x, earlier)
+            step *= 2
+        return x if n > 1 else input.clone()  # a new tensor, as torch's
+    return scan
+
+
+_logcumsumexp = in_float32(_scan(_logaddexp, -math.inf))
+
+
+def _complex_logcumsumexp(input, d):
+    """The complex scan, each element first added (logaddexp) to the identity -inf+0j, as torch's running
+    sum starts from it: an element of real part -inf becomes -inf+0j (torch's tie rule keeps the sum's); a
+    NaN, once the sum has one, nan+nanj in every later place (torch's running sum stays NaN; the doubling
+    scan's other order of the sums may lose it)."""
+    zero = complex(-math.inf, 0)
+    x = _scan(logaddexp, zero)(logaddexp(input, full_like(input, zero)), d)
+    nan = isnan(x)
+    return where(nan.cumsum(d) > nan.long(), complex(math.nan, math.nan), x)  # (a NaN before)
+
+
+def _complex_logcumsumexp_backward(g, input, d, result):
+    """PyTorch's logcumsumexp_backward of complex numbers: no sign split, the logarithm of conj(g) summed
+    from the end by a reversed logcumsumexp, conjugated back."""
+    reversed_sum = Formula.apply(_complex_logcumsumexp, _complex_logcumsumexp_backward,
+                                 (g.conj().log() - result).flip(d), d).flip(d)
+    return (reversed_sum + input).exp().conj(), None
+
+
+_complex_logcumsumexp_backward.reads_result = True
 
 
 def _logcumsumexp_backward(g, input, d, result):

@@ -132,7 +132,7 @@ def unary(name, np_fn, vjp=None, out=SAME, ints=True, nan_safe=False, bools=None
 # conjugated by the autograd node: graph._conjugate_vjp) and the tests with a bool result; torch refuses the
 # rest for complex inputs
 _COMPLEX_OK = frozenset("neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan sinh cosh tanh asin "
-                        "acos atan asinh acosh atanh reciprocal sigmoid square isnan isinf isfinite "
+                        "acos atan asinh acosh atanh reciprocal sigmoid square sinc isnan isinf isfinite "
                         "logical_not".split())
 # torch's refusals of a complex input that do not follow its usual '"<op>_cpu" not implemented' text
 _COMPLEX_REFUSALS = {
@@ -155,7 +155,7 @@ _COMPLEX_REFUSALS = {
 
 # the two-operand ops torch computes on complex numbers (the rest it refuses, _COMPLEX_REFUSALS or its usual
 # '"<op>_cpu" not implemented' text)
-_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne logical_and logical_or logical_xor".split())
+_COMPLEX_BINARY = frozenset("add sub mul div pow eq ne logical_and logical_or logical_xor logaddexp".split())
 
 
 def _refuse_complex(name, x):

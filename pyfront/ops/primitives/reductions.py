@@ -52,15 +52,20 @@ def reduce_dims(dim, ndim: int) -> tuple:
     return dims if ndim else ()
 
 
-def check_nonempty(name: str, input, dims, error=RuntimeError, whole=True) -> None:
+def check_nonempty(name: str, input, dims, error=RuntimeError, whole=True, shown=None) -> None:
     """PyTorch's refusal to reduce an empty extent when the op has no identity (max, argmax, ...);
-    ``whole``: no dim was given (a given dim, even every one, is refused by name: IndexError)."""
+    ``whole``: no dim was given (a given dim, even every one, is refused by name: IndexError), ``shown``
+    the dims as given (torch names a dim as given: -1), where they are not ``dims``."""
     if whole and input.numel() == 0 and (not input.dim() or len(dims) == input.dim()):
         tail = " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
         raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{tail}")
-    for d in dims:
+    if shown is not None and input.dim():  # (in the order given)
+        dims = [(g % input.dim(), g) for g in ((shown,) if isinstance(shown, int) else shown)]
+    else:
+        dims = [(d, d) for d in dims]
+    for d, given in dims:
         if input.shape[d] == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+            raise IndexError(f"{name}(): Expected reduction dim {given} to have non-zero size.")
 
 
 def _reduce_infer(out_dtype=None):
@@ -321,17 +326,19 @@ def _whole(dim) -> bool:
 
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dims when ()); ties share the gradient evenly."""
-    refuse_complex_order(input, "\"max_values_cpu\" not implemented for '{}'", NotImplementedError)
-    dims = reduce_dims(dim, input.dim())
-    check_nonempty("amax", input, dims, whole=_whole(dim))
+    dims = reduce_dims(dim, input.dim())  # (torch checks the dims before its kernel's dtype)
+    check_nonempty("amax", input, dims, whole=_whole(dim), shown=None if _whole(dim) else dim)
+    if input.numel():  # (an empty result runs no kernel)
+        refuse_complex_order(input, "\"max_values_cpu\" not implemented for '{}'", NotImplementedError)
     return reduce(amax_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
 def amin(input, dim=(), keepdim=False):
     """The minimum over ``dim`` (all dims when ()); ties share the gradient evenly."""
-    refuse_complex_order(input, "\"min_values_cpu\" not implemented for '{}'", NotImplementedError)
-    dims = reduce_dims(dim, input.dim())
-    check_nonempty("amin", input, dims, whole=_whole(dim))
+    dims = reduce_dims(dim, input.dim())  # (torch checks the dims before its kernel's dtype)
+    check_nonempty("amin", input, dims, whole=_whole(dim), shown=None if _whole(dim) else dim)
+    if input.numel():  # (an empty result runs no kernel)
+        refuse_complex_order(input, "\"min_values_cpu\" not implemented for '{}'", NotImplementedError)
     return reduce(amin_op, input, dims=dims, keepdim=keepdim, nan_ties=False)
 
 
@@ -364,7 +371,7 @@ def _arg(op, name, input, dim, keepdim):
         check_nonempty(name, input, tuple(range(input.dim())), IndexError)
         return apply(op, input, dim=None, keepdim=keepdim)
     d = normalize_dim(dim, input.dim())
-    check_nonempty(name, input, (d,) if input.dim() else (), IndexError)
+    check_nonempty(name, input, (d,) if input.dim() else (), IndexError, whole=False)
     return apply(op, input, dim=d, keepdim=keepdim)
 
 
@@ -528,8 +535,8 @@ def _radix_sorted(input, dim, descending) -> bool:
 def argsort(input, dim=-1, descending=False, *, stable=False):
     """Indices that sort ``input`` along ``dim``: with ``stable``, equal elements keep their order; without,
     they come in the order torch's CPU sort (std::sort) leaves them, on every device."""
+    d = normalize_dim(dim, input.dim())  # (its range before the dtype, as torch)
     refuse_complex_order(input, " Sort does not support complex dtypes on CPU")
-    d = normalize_dim(dim, input.dim())
     if (stable or (input.dim() and input._strides[d] == 0) or _radix_sorted(input, d, descending)
             or not host_orders(input)):
         # (stride 0: torch's identity) laid out as the input, as torch's sort makes its results

@@ -452,11 +452,12 @@ def _both_tensors(input, other):
     return (dt.result_type(input, other),) if isinstance(input, Tensor) and isinstance(other, Tensor) else ()
 
 
-def _float_only(name, fn):
-    """``fn`` refusing integer and bool operands, as torch's float-only kernel ``name``."""
+def _float_only(name, fn, complex_ok=False):
+    """``fn`` refusing integer and bool operands (and complex ones unless ``complex_ok``), as torch's
+    float-only kernel ``name``."""
     def checked(input, other):
         for t in _both_tensors(input, other):  # a number: binary's own TypeError, in torch's words
-            if not t.is_floating_point:
+            if not (t.is_floating_point or complex_ok and t.is_complex):
                 shapes_first(input, other)
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt.scalar_name(t)}'")
         return fn(input, other)
@@ -474,7 +475,22 @@ hypot = _float_only("hypot", binary(
 
 def _logaddexp_np(np, x, y, base):
     with np.errstate(all="ignore"):
+        if x.dtype.kind == "c":
+            return _complex_logaddexp(np, x, y)
         return np.logaddexp(x, y) if base == "e" else np.logaddexp2(x, y)
+
+
+def _complex_logaddexp(np, x, y):
+    """torch's complex logaddexp (its _log_add_exp_helper): max + log1p(exp(min - max)), min and max by the
+    real part; a NaN part anywhere gives nan+nanj; equal infinite real parts: -inf gives min itself,
+    +inf log(exp(min) + exp(max))."""
+    first = x.real < y.real
+    lo, hi = np.where(first, x, y), np.where(first, y, x)
+    out = np.log1p(np.exp(lo - hi)) + hi
+    infinite = ~np.isfinite(lo.real) & (lo.real == hi.real)
+    out = np.where(infinite, np.where(lo.real < 0, lo, np.log(np.exp(lo) + np.exp(hi))), out)
+    nan = np.array(complex(np.nan, np.nan), x.dtype)
+    return np.where(np.isnan(x) | np.isnan(y), nan, out).astype(x.dtype)
 
 
 def _logaddexp_vjp(pow_):
@@ -487,7 +503,7 @@ def _logaddexp_vjp(pow_):
 
 logaddexp = _float_only("logaddexp", binary(
     "logaddexp", lambda np, x, y: _logaddexp_np(np, x, y, "e"), _logaddexp_vjp(lambda d: d.exp()),
-    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), false))"))
+    save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), false))"), complex_ok=True)
 logaddexp2 = _float_only("logaddexp2", binary(
     "logaddexp2", lambda np, x, y: _logaddexp_np(np, x, y, "2"), _logaddexp_vjp(lambda d: d.exp2()),
     save=(0, 1), scalars="none", wgsl="T(logaddexp_f32(f32(a), f32(b), true))"))
