@@ -45,3 +45,25 @@ def test_ints_past_what_torch_reads():
     wrong = [(name, b, _outcome(ours[name], b), _outcome(theirs[name], b))
              for name in ours for b in _BIG if _outcome(ours[name], b) != _outcome(theirs[name], b)]
     assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_sub_alpha_negated_as_an_int64_as_torch():
+    """torch's sub adds -alpha * other, its int -alpha negated as an int64 (wrapping): sub(a, b, alpha=2**63)
+    computes, and an int32 sub takes alpha=2**31 but not -2**31 (pyfront checked alpha itself)."""
+    wrong = []
+    for dtype in ("int64", "int32", "uint8", "float32"):
+        for alpha in (2**63, 2**64 - 1, -2**63, 2**31, -2**31, 128, -129, 3):
+            for form in ("sub", "rsub", "sub_"):
+                got, expected = (_sub_outcome(L, dtype, alpha, form) for L in (pyfront, torch))
+                if got != expected:
+                    wrong.append((dtype, alpha, form, got, expected))
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def _sub_outcome(L, dtype, alpha, form):
+    x, y = L.tensor([1, 2], dtype=getattr(L, dtype)), L.tensor([3, 5], dtype=getattr(L, dtype))
+    try:
+        out = x.sub_(y, alpha=alpha) if form == "sub_" else getattr(L, form)(x, y, alpha=alpha)
+    except Exception as e:  # noqa: BLE001 - compared
+        return type(e).__name__, str(e)
+    return out.tolist(), str(out.dtype)
