@@ -44,7 +44,8 @@ def test_addmv_of_an_empty_product_reads_beta_alone_as_torchs():
     a 16-bit input's 1e39)."""
     for dtype in ("float16", "bfloat16", "float32", "float64"):
         for shapes in (((2,), (2, 0), (0,)), ((0,), (0, 2), (2,)), ((), (2, 0), (0,))):
-            for kwargs in ({"beta": 1e39}, {"alpha": float("inf")}, {"beta": 0, "alpha": -1e39}, {"beta": 2.5}):
+            for kwargs in ({"beta": 1e39}, {"alpha": float("inf")}, {"beta": 0, "alpha": -1e39},
+                           {"beta": 2.5}):
                 def call(L):
                     a, m, v = (L.ones(s, dtype=getattr(L, dtype)) for s in shapes)
                     try:

@@ -30,7 +30,8 @@ __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_
 
 
 def _triple(value, what, allow_empty=False):
-    """kernel_size/stride/padding/dilation as a triple; each a C int to torch's kernels (pooling._pool_pair)."""
+    """kernel_size/stride/padding/dilation as a triple; each a C int to torch's kernels
+    (pooling._pool_pair)."""
     if isinstance(value, (tuple, list)):
         if allow_empty and len(value) == 0:
             return None
