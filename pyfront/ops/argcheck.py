@@ -756,6 +756,11 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
+            # (a torch function's own refusal of a keyword, ops/arity.py; else, and where torch dispatches
+            # on a flag to one of its Python functions, the name of the one refusing it)
+            if kwargs and not prefix and key not in _DISPATCHED and (
+                    refused := arity_error(arity_key, args, kwargs, e)) is not None:
+                raise refused from None
             if kwargs and not method and (
                     worded := keyword_worded(key, shown_name, e, args, kwargs)) is not e:
                 raise worded from None
