@@ -53,6 +53,14 @@ _SCALAR_OF_GRAPH = ("Converting a tensor with requires_grad=True to a scalar may
                     "Consider using tensor.detach() first.")
 
 
+
+def _complex_real(value: complex, cpp: str) -> float:
+    """The real part of a complex tensor's item, as torch's checked conversion to the C++ type ``cpp`` reads
+    it for float(t) and int(t): an error where the imaginary part is not 0 (NaN included)."""
+    if value.imag != 0:
+        raise RuntimeError(f"value cannot be converted to type {cpp} without overflow")
+    return value.real
+
 class Tensor:
     """A strided view over a storage, with the autograd fields PyTorch users expect."""
 
@@ -838,7 +846,8 @@ class Tensor:
 
     def __float__(self) -> float:
         self._warn_scalar_of_graph()
-        return float(self._python_scalar())
+        value = self._python_scalar()
+        return float(_complex_real(value, "double") if type(value) is complex else value)
 
     def _warn_scalar_of_graph(self) -> None:
         """torch 2.13's float() and complex() (not int(), item()) of a tensor that requires grad, with grad
@@ -848,10 +857,16 @@ class Tensor:
             _warnings.warn_once(_SCALAR_OF_GRAPH)
 
     def __int__(self) -> int:
-        return int(self._python_scalar())
+        value = self._python_scalar()
+        if type(value) is complex:
+            real = _complex_real(value, "int64_t")
+            if not -2 ** 63 <= real < 2 ** 63:  # (NaN too)
+                raise RuntimeError("value cannot be converted to type int64_t without overflow")
+            return int(real)
+        return int(value)
 
     def __index__(self) -> int:
-        if self.dtype.is_floating_point or self.numel() != 1:
+        if self.dtype.is_floating_point or self.dtype.is_complex or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 

@@ -33,7 +33,7 @@ def same_call(fn, *args, **kwargs):
 
 
 # -- process settings ---------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["set_num_threads", "set_num_interop_threads"])
+@pytest.mark.parametrize("name", ["set_num_threads"])  # (the inter-op count, once: test_thread_counts.py)
 def test_thread_counts_are_recorded_and_checked(name):
     get = getattr(pyfront, name.replace("set_", "get_"))
     before = get()

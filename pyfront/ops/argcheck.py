@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import inspect
 import operator
+import re
 from numbers import Number
 
 from .. import dtypes as dt
@@ -23,6 +24,7 @@ from ..random import Generator
 from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, check_long_long, index_like, reads_as_int, single_int_list
 from ..tensor import Tensor
 from . import sparse_seam
+from .arity import ARITY
 from .signatures import F_BUILTINS, F_FORWARDS, SIGNATURES
 
 # builtin types are dtypes in torch's signatures
@@ -96,8 +98,18 @@ def invalid_combination(name: str, args, kwargs, method: bool = False) -> TypeEr
     options = OVERLOADS.get(("Tensor." if method else "") + name)
     if options is None:
         return TypeError(text)
-    if len(options) == 1:  # the others hidden (deprecated forms): the one shown, without the reasons
-        return TypeError(f"{text}, but expected {options[0]}")
+    if len(options) == 1:  # the others hidden (deprecated forms): the one shown, the types given marked
+        params = [_option_param(part) for part in options[0][1:-1].split(", ")]
+        names = {_option_name(part) for part in options[0][1:-1].split(", ")}
+        if unknown := [k for k in kwargs if k not in names]:  # (torch's text ends there)
+            return TypeError(f"{name}() received an invalid combination of arguments - got unrecognized "
+                             f"keyword arguments: {', '.join(unknown)}")
+        if len(args) + len(kwargs) == len(params):
+            got = _marked_desc(params, "..." in options[0], args, kwargs)
+        else:
+            got = _arg_desc(args, kwargs)
+        return TypeError(f"{name}() received an invalid combination of arguments - got {got}, but expected "
+                         f"{options[0]}")
     text += ", but expected one of:\n"
     for option in options:
         text += f" * {option}\n"
@@ -126,11 +138,127 @@ _WRITTEN_IN_PYTHON = frozenset((
     "storage storage_type symeig to_sparse_coo unflatten").split())
 
 
-def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool = False) -> TypeError:
+# Python's words for a call its binding refused by the count of its positional arguments or a keyword
+_TOO_MANY = re.compile(r"\(\) takes (?:from \d+ to )?\d+ positional arguments? but \d+ (?:was|were) given$")
+_UNKNOWN_KEYWORD = re.compile(r"\(\) got an unexpected keyword argument '(\w+)'$")
+
+
+def arity_error(key: str, args, kwargs, error: TypeError) -> TypeError | None:
+    """torch's TypeError for a call of ``key`` ("torch.add", "F.relu", "Tensor.sin"; ``args`` a method's
+    with self) that Python's ``error`` refused for too many positional arguments or an unknown keyword
+    (``torch_refusal``); None where it is no such refusal. On the failure path only: pyfront's inner names
+    never reach the user."""
+    text = str(error)
+    too_many, unknown = _TOO_MANY.search(text), _UNKNOWN_KEYWORD.search(text)
+    if not (too_many or unknown and unknown[1] in kwargs):
+        return None
+    return torch_refusal(key, args, kwargs, unknown[1] if unknown else None)
+
+
+def torch_refusal(key: str, args, kwargs, unknown: str | None = None) -> TypeError | None:
+    """torch's TypeError for a call of ``key`` given too many positional arguments, or the unknown keyword
+    ``unknown``, as torch words it (ops/arity.py): its parser's count, an argument left out or the invalid
+    combination, CPython's for a C function of no argument, or Python's own under torch's name; None where
+    torch would take that count (or has no such function)."""
+    entry = ARITY.get(key)
+    if entry is None:
+        return None
+    style, shown, fewest, most, left_out, required, spelled_out = entry
+    n = len(args) - left_out
+    if spelled_out and n and index_like(args[left_out]):  # torch.ones(2, 3, 4): its ints, any count of them
+        return None
+    if style == "combination":
+        method = key.startswith("Tensor.")
+        return _several_refuse(shown, args[method:], kwargs, method)
+    if style in ("none", "one"):  # CPython's METH_NOARGS and METH_O functions: their keywords refused first
+        if kwargs:
+            return TypeError(f"{shown}() takes no keyword arguments")
+        takes = "no arguments" if style == "none" else "exactly one argument"
+        return TypeError(f"{shown}() takes {takes} ({n} given)") if n != (style == "one") else None
+    if style == "python" and unknown:  # (Python's order: a keyword before the count)
+        return TypeError(f"{shown}() got an unexpected keyword argument '{unknown}'")
+    if n > most:
+        return _takes(shown, fewest, most, n)
+    if unknown is None:  # (torch takes that many)
+        return None
+    # torch's parser names an argument left out before an unknown keyword (Python's own, the keyword)
+    if missing := [name for name in (required or ())[n:] if name not in kwargs]:
+        return _missing(shown, missing)
+    return TypeError(f"{shown}() got an unexpected keyword argument '{unknown}'")
+
+
+def _most_positional(key: str) -> int:
+    """The most positional arguments (a method's self among them) torch takes in a call of ``key``: more
+    are refused by their count before any argument's type (its parser's order, and Python's)."""
+    entry = ARITY.get(key)
+    if entry is None:
+        return 1 << 30
+    style, _, _, most, left_out = entry[:5]  # (torch_refusal itself answers for ints spelled out)
+    if style == "combination":
+        options = _overloads().get(("Tensor." if key.startswith("Tensor.") else "") + entry[1], ())
+        if not options or any("..." in option for option in options):
+            return 1 << 30
+        return max(_option_counts(option)[2] for option in options) + key.startswith("Tensor.")
+    return left_out + {"none": 0, "one": 1}.get(style, most)
+
+
+def _missing(name: str, missing: list) -> TypeError:
+    """torch's parser's words for required arguments left out: its "s" for one alone."""
+    plural = "s" * (len(missing) == 1)
+    return TypeError(f"{name}() missing {len(missing)} required positional argument{plural}: "
+                     + ", ".join(f'"{m}"' for m in missing))
+
+
+def _takes(name: str, fewest: int, most: int, n: int) -> TypeError:
+    """torch's (and Python's) words for ``n`` positional arguments where ``name`` takes at most ``most``."""
+    if fewest != most:
+        return TypeError(f"{name}() takes from {fewest} to {most} positional arguments but {n} were given")
+    return TypeError(f"{name}() takes {most} positional argument{'s' * (most != 1)} but {n} "
+                     f"{'was' if n == 1 else 'were'} given")
+
+
+def _several_refuse(name: str, args, kwargs, method: bool) -> TypeError:
+    """torch's parser's error for a call of ``name``, which has several signatures, that gives too many
+    positional arguments or an unknown keyword (``args`` without a method's self): where one of the
+    signatures it lists takes that many arguments in all, that one's words; else the invalid combination."""
+    options = _overloads().get(("Tensor." if method else "") + name, ())
+    n = len(args) + len(kwargs)
+    plausible = [counts for counts in map(_option_counts, options) if counts[0] <= n <= counts[1]]
+    if len(plausible) == 1:
+        fewest, _, positional, names, required = plausible[0]
+        if len(args) > positional:
+            return _takes(name, fewest, positional, len(args))
+        if missing := [r for r in required[len(args):] if r not in kwargs]:
+            return _missing(name, missing)
+        if unknown := next((k for k in kwargs if k not in names), None):
+            return TypeError(f"{name}() got an unexpected keyword argument '{unknown}'")
+    return invalid_combination(name, args, kwargs, method)
+
+
+def _option_counts(option: str) -> tuple[int, int, int, set, list]:
+    """(fewest arguments, most, most positional, names, the required ones' names) of one signature as torch
+    prints it."""
+    parts = [part for part in option[1:-1].split(", ") if part]
+    params = [part for part in parts if part != "*"]
+    positional = parts.index("*") if "*" in parts else len(parts)
+    required = [_option_name(part) for part in params if " = " not in part]
+    return len(required), len(params), positional, {_option_name(part) for part in params}, required
+
+
+def _option_name(part: str) -> str:
+    """The name of one printed parameter ("Number alpha = 1": alpha)."""
+    return part.partition(" = ")[0].rpartition(" ")[2]
+
+
+def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool = False,
+                     prefix: str = "torch.") -> TypeError:
     """torch's TypeError for a call of ``name`` that leaves out a required argument, where Python's own
-    ``error`` says so of ``fn``'s signature; else ``error`` (raised inside). torch's parser words it: the
+    ``error`` says so of ``fn``'s signature, or gives too many or an unknown keyword (``arity_error``;
+    ``prefix`` keys a function's name there); else ``error`` (raised inside). torch's parser words it: the
     invalid combination where it has several signatures (ops/overloads.py), else every required argument
     from the first missing one on, its "s" only for one. On the failure path only."""
+    if (refused := arity_error(("Tensor." if method else prefix) + name, args, kwargs, error)) is not None:
+        return refused
     text = str(error)
     # (Python's words end in a quoted name: 'input'; torch's parser's in "input", already given)
     if " required " not in text or not text.endswith("'") or name in _WRITTEN_IN_PYTHON:
@@ -152,10 +280,7 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
             return error
     if ("Tensor." if method else "") + name in _overloads():
         return invalid_combination(name, args[1:] if method else args, kwargs, method)
-    missing = [p.name for p in params[first:] if p.default is p.empty]
-    plural = "s" * (len(missing) == 1)
-    return TypeError(f"{name}() missing {len(missing)} required positional argument{plural}: "
-                     + ", ".join(f'"{m}"' for m in missing))
+    return _missing(name, [p.name for p in params[first:] if p.default is p.empty])
 
 
 def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeError:
@@ -549,6 +674,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # torch's F functions are Python, but those bound to C++ (F.conv2d is torch.conv2d): Python's words
     # for an argument left out, as pyfront's own
     python_level = bool(prefix) and name not in F_BUILTINS
+    # (a call past the fast path with more positional arguments than torch takes: refused by their count)
+    arity_key = ("Tensor." if method else prefix or "torch.") + shown_name
+    most_positional = _most_positional(arity_key)
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
@@ -565,6 +693,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     if on_failure is not None and (again := on_failure(args, kwargs)):
                         return fn(*again)
                     raise
+            if len(args) > most_positional and (
+                    refused := torch_refusal(arity_key, args, kwargs)) is not None:
+                raise refused
             if other_at is not None and (len(args) > other_at or other in kwargs):
                 y = args[other_at] if len(args) > other_at else kwargs[other]
                 if _bad_other(y):
@@ -625,6 +756,11 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
+            # (a torch function's own refusal of a keyword, ops/arity.py; else, and where torch dispatches
+            # on a flag to one of its Python functions, the name of the one refusing it)
+            if kwargs and not prefix and key not in _DISPATCHED and (
+                    refused := arity_error(arity_key, args, kwargs, e)) is not None:
+                raise refused from None
             if kwargs and not method and (
                     worded := keyword_worded(key, shown_name, e, args, kwargs)) is not e:
                 raise worded from None
@@ -634,7 +770,11 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             if not method and "(): argument '" not in str(e) and \
                     (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is not None:
                 raise refusal from None  # (a parser's words already given stand)
-            if python_level or (torchs := missing_argument(shown_name, fn, args, kwargs, e, method)) is e:
+            if python_level:
+                if (refused := arity_error(key, args, kwargs, e)) is None:
+                    raise
+                raise refused from None
+            if (torchs := missing_argument(shown_name, fn, args, kwargs, e, method, prefix or "torch.")) is e:
                 raise
             raise torchs from None
         # (pyfront's function read a tensor attribute of a number, or looked for a tensor among numbers)
@@ -1022,8 +1162,8 @@ def install(namespace, names, method: bool = False, prefix: str = "") -> None:
             wrapped = _f_builtin(wrapped, name)
         if getattr(given, "python_level", False):
             wrapped = _python_level(given, wrapped)
-        if wrapped is given and method and _may_miss(fn, name):
-            wrapped = _missing_worded(fn, name)
+        if wrapped is given and (method and _may_miss(fn, name) or _arity_worded(fn, name, method, prefix)):
+            wrapped = _missing_worded(fn, name, method, prefix or "torch.")
         if wrapped is given:
             continue
         if isinstance(namespace, dict):
@@ -1048,19 +1188,36 @@ def _may_miss(fn, name: str) -> bool:
     return any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
 
 
-def _missing_worded(fn, name: str):
-    """Method ``fn`` with torch's words for an argument left out (``missing_argument``)."""
+def _arity_worded(fn, name: str, method: bool, prefix: str) -> bool:
+    """Whether ``fn``, no check wrapping it, needs a wrapper for torch's words for a call with too many
+    arguments or an unknown keyword (ops/arity.py): not an elementwise op's planned entry (``per_op``: issue
+    13's per-op cost), nor a per-step method, nor one of torch's Python functions worded as Python's."""
+    key = ("Tensor." if method else prefix or "torch.") + name
+    return key in ARITY and not getattr(fn, "per_op", False) and name not in _PER_STEP_METHODS and \
+        not (method and name in _PER_STEP_QUERIES)
+
+
+# the Tensor methods pyfront's own layers call on every training step (nn.Linear, cross_entropy, the
+# autograd engine's clone of a leaf's gradient, the optimizers): no wrapper for their refused calls' words
+_PER_STEP_QUERIES = frozenset("size dim numel item detach t view reshape contiguous is_contiguous clone to "
+                              "zero_ detach_ fill_ float is_floating_point is_complex element_size backward"
+                              .split())
+
+
+def _missing_worded(fn, name: str, method: bool = True, prefix: str = "torch."):
+    """``fn`` with torch's words for an argument left out, too many or an unknown keyword
+    (``missing_argument``)."""
     @functools.wraps(fn)
-    def method(*args, **kwargs):
+    def worded(*args, **kwargs):
         try:  # (free where nothing is raised)
             return fn(*args, **kwargs)
         except TypeError as e:
-            if (worded := call_worded(name, fn, e, kwargs, True)) is not e:
+            if method and (worded := call_worded(name, fn, e, kwargs, True)) is not e:
                 raise worded from None
-            if (torchs := missing_argument(name, fn, args, kwargs, e, True)) is e:
+            if (torchs := missing_argument(name, fn, args, kwargs, e, method, prefix)) is e:
                 raise
             raise torchs from None
-    return method
+    return worded
 
 
 # torch.nn.functional's functions that run on every training step: their valid calls pay nothing for
@@ -1104,10 +1261,15 @@ def _f_forwarded(fn, name: str):
                for key in F_FORWARDS[name]]
     size_first = _SIZE_FIRST.get(name)
     required = {n for n, p in params.items() if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD}
+    positional = sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in params.values())
+    any_keyword = any(p.kind is p.VAR_KEYWORD for p in params.values())
 
     @functools.wraps(fn)
     def forwarded(*args, **kwargs):
-        given = {**defaults, **dict(zip(params, args)), **kwargs}  # a wrong keyword: fn's own TypeError
+        # too many arguments or an unknown keyword: Python's refusal of torch's Python function comes first
+        if len(args) > positional or not any_keyword and not kwargs.keys() <= params.keys():
+            return fn(*args, **kwargs)  # (raises it, which argcheck words as torch's)
+        given = {**defaults, **dict(zip(params, args)), **kwargs}
         if size_first and given.get(size_first) and not isinstance(given.get("input"), Tensor):
             if not required <= given.keys():  # an argument left out: Python's words first, as torch's
                 return fn(*args, **kwargs)

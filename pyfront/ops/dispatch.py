@@ -333,6 +333,7 @@ def fold(op, dtypes, slow, reflected=False):
         return slow(x, y)  # the first call of a dtype (it makes the plan), or any other case
 
     entry.__name__ = getattr(slow, "__name__", op.name)
+    entry.per_op = True  # (argcheck words a refused call of it without a wrapper: none on this path)
     return entry
 
 
@@ -363,6 +364,7 @@ def fold_unary(op, dtypes, slow):
         return slow(input)  # the first call of a dtype (it makes the plan), or any other case
 
     entry.__name__, entry.__doc__, entry.__wrapped__ = slow.__name__, slow.__doc__, slow
+    entry.per_op = True  # (as fold's)
     entry.folds = op, dtypes  # as a binary function's: in-place, the op runs into its input (``into``)
     return entry
 

@@ -303,6 +303,11 @@ def _resize_warning(name: str, r: Tensor, o: Tensor, dim) -> str | None:
         dim = -1 if dim is None else dim
         have.insert(dim % (o.dim() + 1), 1)
         want.insert(dim % (r.dim() + 1), 1)
+    return resized_text(have, want)
+
+
+def resized_text(have: list, want: list) -> str:
+    """torch's deprecation warning for an output with elements resized from shape ``have`` to ``want``."""
     return (f"An output with one or more elements was resized since it had shape {have}, which does not "
             f"match the required output shape {want}. This behavior is deprecated, and in a future PyTorch "
             "release outputs will not be resized unless they have zero elements. You can explicitly reuse an "

@@ -27,6 +27,7 @@ from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
+from ...shape import LONG_LONG_MAX
 from ...tensor import Tensor, _castable
 from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
@@ -236,16 +237,19 @@ def _check_input_dim(name, input, nd):
 def _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed, output_padding=None,
                 by_mode=False):
     """PyTorch's check_shape_forward and dtype checks; ``input`` is batched. ``by_mode``: the padding was
-    a string ("same", "valid"), torch's other path, whose dtype checks differ (``_check_conv_dtypes``)."""
-    if groups <= 0:
+    a string ("same", "valid"), torch's other path, whose dtype checks differ (``_check_conv_dtypes``).
+    A number past int64 fails here too, with no work per call: the F function's failure path then parses
+    the call, as torch's parser refuses it first (argcheck._f_builtin)."""
+    if not 0 < groups <= LONG_LONG_MAX:
         raise RuntimeError("non-positive groups is not supported")
-    if any(p < 0 for p in padding):
+    far = any(not 0 <= p <= LONG_LONG_MAX // 2 for p in padding)
+    if far and any(not 0 <= p <= LONG_LONG_MAX for p in padding):
         raise RuntimeError("negative padding is not supported")
-    if output_padding is not None and any(p < 0 for p in output_padding):
+    if output_padding is not None and any(not 0 <= p <= LONG_LONG_MAX for p in output_padding):
         raise RuntimeError("negative output_padding is not supported")
-    if any(st <= 0 for st in stride):
+    if any(not 0 < st <= LONG_LONG_MAX for st in stride):
         raise RuntimeError("non-positive stride is not supported")
-    if any(d <= 0 for d in dilation):
+    if any(not 0 < d <= LONG_LONG_MAX for d in dilation):
         raise RuntimeError("non-positive dilation is not supported")
     w = list(weight.shape)
     if w[0] < groups:
@@ -295,6 +299,10 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                                    + _transposed_detail(output_padding, stride, dilation))
     mkldnn = _mkldnn(input, weight, stride, dilation, groups)
     _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mode)
+    if far:  # (after the weight's checks, as torch's)
+        at, p = next((i, p) for i, p in enumerate(padding) if p > LONG_LONG_MAX // 2)
+        raise RuntimeError(f"Given padding={p} at dimension {at} , expected padding to be at most "
+                           f"{LONG_LONG_MAX // 2}")
     if transposed and not input.numel() and input.shape[0] and input.shape[1]:
         shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "

@@ -46,14 +46,19 @@ __all__ = [
 
 
 def _pool_pair(value, name, what, allow_empty=False):
-    """kernel_size/stride/padding/dilation as a pair, with the message of ``max_pool2d``/``avg_pool2d``."""
+    """kernel_size/stride/padding/dilation as a pair, with the message of ``max_pool2d``/``avg_pool2d``; each
+    a C int to torch's kernels (its checked conversion's error past one, before any other check)."""
     if isinstance(value, (tuple, list)):
         if allow_empty and len(value) == 0:
             return None
         if len(value) not in (1, 2):
             raise RuntimeError(f"{name}: {what}")
-        return (int(value[0]), int(value[-1]))
-    return (int(value), int(value))
+        pair = (int(value[0]), int(value[-1]))
+    else:
+        pair = (int(value), int(value))
+    if not all(-2 ** 31 <= v < 2 ** 31 for v in pair):
+        raise RuntimeError("value cannot be converted to type int without overflow")
+    return pair
 
 
 def _output_size(size, k, pad, stride, dilation, ceil_mode):
@@ -303,6 +308,8 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode,
 
 def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, kernel="max_pool2d"):
     k, st, p, d = _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode, kernel)
+    if kernel == "max_pool1d_impl":  # (its 1-d kernel reads int64s: a stride past the input is one window,
+        st = min(st, 2 ** 31 - 1)    # whatever its size, where the 2-d one run here takes C ints)
     values, indices = _max_pool2d(
         "max_pool2d", input.unsqueeze(-2), (1, k), (1, st), (0, p), (1, d), ceil_mode
     )

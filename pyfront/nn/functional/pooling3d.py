@@ -30,13 +30,19 @@ __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_
 
 
 def _triple(value, what, allow_empty=False):
+    """kernel_size/stride/padding/dilation as a triple; each a C int to torch's kernels
+    (pooling._pool_pair)."""
     if isinstance(value, (tuple, list)):
         if allow_empty and len(value) == 0:
             return None
         if len(value) not in (1, 3):
             raise RuntimeError(what)
-        return tuple(int(v) for v in value) if len(value) == 3 else (int(value[0]),) * 3
-    return (int(value),) * 3
+        triple = tuple(int(v) for v in value) if len(value) == 3 else (int(value[0]),) * 3
+    else:
+        triple = (int(value),) * 3
+    if not all(-2 ** 31 <= v < 2 ** 31 for v in triple):
+        raise RuntimeError("value cannot be converted to type int without overflow")
+    return triple
 
 
 def _pool3d_args(name, input, kernel_size, stride, padding, dilation, ceil_mode, avg, divisor=None):

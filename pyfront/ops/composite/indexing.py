@@ -137,6 +137,7 @@ def _apply_basic(x, index, scalars_select=True):
         elif kind == "int":
             size = view.shape[dim]
             if not -size <= value < size:
+                check_long_long(value)  # (past int64: torch's parser's overflow, where it reads the index)
                 raise IndexError(f"index {value} is out of bounds for dimension {real} with size {size}")
             view, real = select(view, dim, value), real + 1
         elif kind == "slice":

@@ -16,6 +16,7 @@ from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, 
 from ...tensor import Tensor
 from ..argcheck import typename
 from ..common import check_fits, in_float32
+from ..._warnings import warn
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
 from ..primitives.linalg import addmm_bias, baddbmm_bias, bmm, check_not_bool, expands, mm, vector_product
@@ -294,12 +295,39 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
     return _scaled(input.expand(product.shape), beta, is_input=True) + _scaled(product, alpha)
 
 
+def _gemv_scalars(fn):
+    """``fn`` (addmv) reading ``beta`` and ``alpha`` as torch's kernel, once the operands are checked: gemv
+    takes them as a 16-bit input's scalar_t (c10::Half: past its range, its overflow error), where
+    ``in_float32`` computes in float32; an empty product calls no gemv, and alpha is unread (no inf * 0)
+    while beta scales the input as a number of its dtype (a 16-bit one rounded, never refused)."""
+    @functools.wraps(fn)
+    def read(input, mat, vec, *, beta=1, alpha=1):
+        if isinstance(input, Tensor) and isinstance(mat, Tensor) and isinstance(vec, Tensor):
+            graph.saved_crosswise(mat, vec)  # (torch's order: the save, the operands, then the numbers)
+            _check_addmv(input.shape, input.dtype, mat, vec)
+            if not mat.numel():
+                alpha = 0
+                if input.dtype in dt.HALVES and isinstance(beta, (int, float)) and not isinstance(beta, bool):
+                    beta = dt.round_half(beta, input.dtype)
+                if beta != 0 and mat.shape[0] and input.shape != mat.shape[:1]:  # (its result: input's shape)
+                    from ..outarg import resized_text
+                    warn(resized_text(list(mat.shape[:1]), list(input.shape)))
+            elif input.dtype in dt.HALVES:
+                check_fits(beta, input.dtype)
+                check_fits(alpha, input.dtype)
+        return fn(input, mat, vec, beta=beta, alpha=alpha)
+    return read
+
+
 @composite(samples=samples.addmv, grad_fn="AddmvBackward0")
+@_gemv_scalars
 @in_float32
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``."""
     graph.saved_crosswise(mat, vec)
     _check_addmv(input.shape, input.dtype, mat, vec)
+    if not mat.numel() and beta != 0:  # torch's shortcut: input times beta, into a result of input's shape
+        return _scaled(input, beta, is_input=True)
     if not on_meta(input, mat, vec) and _one_kernel(input, mat, vec, beta, alpha):
         # torch's gemv, the input a column added by its beta
         column = input.unsqueeze(-1) if input.dim() else input

@@ -1353,6 +1353,23 @@ def _check_alpha(alpha, dtype, name="alpha", complex_check=True):
     check_fits(alpha, dtype)
 
 
+def _sub_alpha(alpha, dtype):
+    """sub's ``alpha`` as torch reads it, checked: torch adds ``-alpha * other``, its int ``-alpha`` negated
+    as an int64 (which wraps: sub(a, b, alpha=2**63) computes, and an int32 one takes alpha=2**31, not
+    -2**31), alpha_check and the fit asked of that. Returns the alpha whose ``input - alpha * other`` is
+    torch's result (an integer dtype's modulo its width)."""
+    if type(alpha) is not int:
+        _check_alpha(alpha, dtype)
+        return alpha
+    negated = _wrap_int64(-dt.check_number(alpha))
+    _check_alpha(negated, dtype)
+    return -negated if dtype.kind in "fc" else _wrap_int64(alpha)
+
+
+def _wrap_int64(value: int) -> int:
+    return (value + 2 ** 63) % 2 ** 64 - 2 ** 63
+
+
 def add(input, other, *deprecated, alpha=1):
     if deprecated or alpha != 1 or type(alpha) is not int:  # alpha=1.0 or a NumPy 1 is checked as torch does
         given, alpha = _given_alpha("add", input, other, deprecated, alpha)
@@ -1378,7 +1395,10 @@ def _given_alpha(name, input, other, deprecated, alpha):
         if name == "sub":  # _sub's own check, before alpha scales a bool away
             _refuse_bool_subtraction(input, other)
         dtype = dt.result_type(input, other)
-        _check_alpha(alpha, dtype)
+        if name == "sub":
+            alpha = _sub_alpha(alpha, dtype)
+        else:
+            _check_alpha(alpha, dtype)
         if dtype in dt.HALVES and isinstance(input, Tensor) and not isinstance(other, Tensor):
             # torch's wrapped number is cast to the 16-bit dtype before alpha scales it (x + 0.1 * (1/3) in
             # float16 took 1/3 unrounded: 5% of the sums an ulp off, 56% for alpha=3.3 and 0.7)
@@ -1523,7 +1543,7 @@ def _sub_operand(input, other, *deprecated, alpha=1):
     if alpha != 1 or type(alpha) is not int:
         _refuse_bool_subtraction(input, other)  # _sub's own check, before alpha scales a bool away
         dtype = dt.result_type(input, other)
-        _check_alpha(alpha, dtype)
+        alpha = _sub_alpha(alpha, dtype)
         return _scale(input, other, alpha, dtype)
     return other
 
