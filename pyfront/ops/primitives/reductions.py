@@ -59,8 +59,9 @@ def check_nonempty(name: str, input, dims, error=RuntimeError, whole=True, shown
     if whole and input.numel() == 0 and (not input.dim() or len(dims) == input.dim()):
         tail = " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
         raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{tail}")
-    if shown is not None and input.dim():  # (in the order given)
-        dims = [(g % input.dim(), g) for g in ((shown,) if isinstance(shown, int) else shown)]
+    if shown is not None and input.dim():  # (in the order given; a dim may be a NumPy int or a 0-d tensor)
+        given = shown if isinstance(shown, (tuple, list)) else (shown,)
+        dims = [(int(g) % input.dim(), int(g)) for g in given]
     else:
         dims = [(d, d) for d in dims]
     for d, given in dims:
