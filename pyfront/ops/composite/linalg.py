@@ -330,8 +330,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
         return _scaled(input, beta, is_input=True)
     if not on_meta(input, mat, vec) and _one_kernel(input, mat, vec, beta, alpha):
         # torch's gemv, the input a column added by its beta
-        column = input.unsqueeze(-1) if input.dim() else input
-        return addmm_bias(column, mat, vec.unsqueeze(1), float(beta), float(alpha), "mv").squeeze(1)
+        column, col = input.unsqueeze(-1) if input.dim() else input, vec.unsqueeze(1)
+        product = addmm_bias(column, mat, col, float(beta), float(alpha), "mv")
+        graph.saved_as_given(product, (col, vec, _as_column))  # torch's addmv saves vec itself
+        return product.squeeze(1)
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
 
