@@ -38,4 +38,4 @@ def _wgpu_version() -> str:
         import wgpu
     except ImportError:
         return "not installed (the cpu device only)"
-    return f"wgpu-py {getattr(wgpu, '__version__', '?')}"
+    return f"wgpu-py {wgpu.__version__}"

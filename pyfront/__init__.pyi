@@ -2,6 +2,7 @@
 #     python build/stubs.py
 """pyfront's public namespace (pyfront/__init__.py): the functions it gathers from
 pyfront/ops by ``import *``, with their signatures and where each is defined."""
+from . import AcceleratorError as AcceleratorError
 from . import BFloat16Storage as BFloat16Storage
 from . import BoolStorage as BoolStorage
 from . import ByteStorage as ByteStorage
@@ -13,6 +14,7 @@ from . import FloatStorage as FloatStorage
 from . import HalfStorage as HalfStorage
 from . import IntStorage as IntStorage
 from . import LongStorage as LongStorage
+from . import OutOfMemoryError as OutOfMemoryError
 from . import ShortStorage as ShortStorage
 from . import accelerator as accelerator
 from . import amp as amp
@@ -54,6 +56,7 @@ from . import special as special
 from . import storage as storage
 from . import strides_order as strides_order
 from . import testing as testing
+from . import torch_version as torch_version
 from . import utils as utils
 from . import version as version
 from . import webgpu as webgpu
@@ -359,6 +362,12 @@ def atleast_3d(*tensors):
     """``tensors`` as views with at least 3 dims, as ``torch.atleast_3d``.
     (pyfront.ops.composite.shaping.atleast_3d)"""
 
+def autocast_decrement_nesting() -> builtins.int:
+    """As ``torch.autocast_decrement_nesting``. (pyfront.amp.state.autocast_decrement_nesting)"""
+
+def autocast_increment_nesting() -> builtins.int:
+    """As ``torch.autocast_increment_nesting``. (pyfront.amp.state.autocast_increment_nesting)"""
+
 def avg_pool1d(
     input: Tensor,
     kernel_size,
@@ -537,6 +546,9 @@ def clamp_min(input, min, *, out=None):
 
 def clamp_min_(input, min):
     """In-place ``clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
+
+def clear_autocast_cache() -> None:
+    """Nothing is cached between ops here. (pyfront.amp.state.clear_autocast_cache)"""
 
 def clip(input, min=None, max=None, *, out=None):
     """Clamp to [min, max]; the bounds may be numbers or tensors, as ``torch.clamp``.
@@ -1034,9 +1046,15 @@ def geqrf(input, *, out=None):
 def ger(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
     """The old name of ``outer``. (pyfront.ops.composite.linalg.ger)"""
 
+def get_autocast_cpu_dtype():
+    """As ``torch.get_autocast_cpu_dtype``. (pyfront.amp.state.get_autocast_cpu_dtype)"""
+
 def get_autocast_dtype(device_type: str):
     """The dtype autocast uses on ``device_type``: torch's defaults are bfloat16 (cpu), float16 (cuda).
     (pyfront.amp.autocast_mode.get_autocast_dtype)"""
+
+def get_autocast_gpu_dtype():
+    """As ``torch.get_autocast_gpu_dtype``. (pyfront.amp.state.get_autocast_gpu_dtype)"""
 
 def get_default_device():
     """The device ``set_default_device`` chose (the cpu unless changed), as ``torch.get_default_device``.
@@ -1054,16 +1072,22 @@ def get_device(input: Tensor) -> builtins.int:
     """The index of ``input``'s accelerator, -1 on the cpu, as ``torch.get_device``.
     (pyfront.process.get_device)"""
 
+def get_device_module(device=None):
+    """The module of ``device``'s type (``torch.get_device_module("cpu")`` is ``torch.cpu``; ``None``, the
+    current accelerator's, or ``torch.cpu`` without one), as torch's; RuntimeError, as torch's, for
+    another type of argument or a device type without a module. (pyfront.accelerator.get_device_module)"""
+
 def get_float32_matmul_precision() -> str:
     """As ``torch.get_float32_matmul_precision``. (pyfront.flags.get_float32_matmul_precision)"""
 
 def get_num_interop_threads() -> builtins.int:
-    """The inter-op thread count last set by ``set_num_interop_threads`` (at first the number of CPUs).
+    """The inter-op thread count set by ``set_num_interop_threads`` (at first one per physical core).
     (pyfront.process.get_num_interop_threads)"""
 
 def get_num_threads() -> builtins.int:
-    """The number of threads for intra-op parallelism last set by ``set_num_threads`` (at first the number
-    of CPUs), as ``torch.get_num_threads``. (pyfront.process.get_num_threads)"""
+    """The number of threads for intra-op parallelism last set by ``set_num_threads`` (at first the
+    environment's count, or one per physical core: _default_threads), as ``torch.get_num_threads``.
+    (pyfront.process.get_num_threads)"""
 
 def get_printoptions() -> dict:
     """The current options, as keyword arguments that ``set_printoptions`` accepts.
@@ -1240,6 +1264,12 @@ def is_anomaly_check_nan_enabled() -> builtins.bool:
 
 def is_anomaly_enabled() -> builtins.bool:
     """As ``torch.is_anomaly_enabled``. (pyfront.autograd.anomaly_mode.is_anomaly_enabled)"""
+
+def is_autocast_cache_enabled() -> builtins.bool:
+    """As ``torch.is_autocast_cache_enabled``. (pyfront.amp.state.is_autocast_cache_enabled)"""
+
+def is_autocast_cpu_enabled() -> builtins.bool:
+    """As ``torch.is_autocast_cpu_enabled``. (pyfront.amp.state.is_autocast_cpu_enabled)"""
 
 def is_autocast_enabled(device_type: str | None = None) -> builtins.bool:
     """Whether autocast is on for ``device_type`` (``'cuda'`` when not given, as in torch).
@@ -2026,6 +2056,31 @@ def selu(input):
 def selu_(input):
     """``torch.selu_``: in-place ``selu``. (pyfront.functional_aliases.selu_)"""
 
+def set_anomaly_enabled(enabled: builtins.bool, check_nan: builtins.bool = True) -> None:
+    """Turn anomaly detection on or off, as ``torch.set_anomaly_enabled`` (TypeError, as torch's, for a
+    non-bool argument). (pyfront.autograd.anomaly_mode.set_anomaly_enabled)"""
+
+def set_autocast_cache_enabled(enabled: builtins.bool) -> None:
+    """As ``torch.set_autocast_cache_enabled``. (pyfront.amp.state.set_autocast_cache_enabled)"""
+
+def set_autocast_cpu_dtype(dtype) -> None:
+    """As ``torch.set_autocast_cpu_dtype``. (pyfront.amp.state.set_autocast_cpu_dtype)"""
+
+def set_autocast_cpu_enabled(enabled: builtins.bool) -> None:
+    """As ``torch.set_autocast_cpu_enabled``. (pyfront.amp.state.set_autocast_cpu_enabled)"""
+
+def set_autocast_dtype(device_type: str, dtype) -> None:
+    """The dtype autocast uses on ``device_type`` from now on (and at once, where it is on).
+    (pyfront.amp.state.set_autocast_dtype)"""
+
+def set_autocast_enabled(*args) -> None:
+    """``set_autocast_enabled(device_type, enabled)``, or ``set_autocast_enabled(enabled)`` for cuda: turn
+    autocast on or off for the device type, keeping its dtype, as torch's (TypeError as torch's for a
+    non-bool ``enabled`` or other arguments). (pyfront.amp.state.set_autocast_enabled)"""
+
+def set_autocast_gpu_dtype(dtype) -> None:
+    """As ``torch.set_autocast_gpu_dtype``. (pyfront.amp.state.set_autocast_gpu_dtype)"""
+
 def set_default_device(device) -> None:
     """Where factory functions (zeros, randn, tensor, nn layers' parameters) put a tensor that names no
     device, as ``torch.set_default_device``; ``None`` restores the cpu.
@@ -2057,7 +2112,7 @@ def set_flush_denormal(mode: builtins.bool) -> builtins.bool:
 def set_num_interop_threads(n: builtins.int) -> None:
     """Record ``n`` as the inter-op thread count, as ``torch.set_num_interop_threads``: pyfront runs an op
     on the calling thread, so there is no pool to resize (see ``set_num_threads`` about NumPy's BLAS
-    threads). Raises RuntimeError for a non-int or a count below 1.
+    threads). Raises RuntimeError for a non-int, a count below 1 or a second call, as torch.
     (pyfront.process.set_num_interop_threads)"""
 
 def set_num_threads(n: builtins.int) -> None:
@@ -2096,8 +2151,8 @@ def sign(input, *, out=None):
     """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def signbit(input, *, out=None):
-    """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here).
-    (pyfront.ops.composite.functions.signbit)"""
+    """Whether the sign bit is set: True for negatives, -0.0 and a negative NaN (copysign reads it, on
+    every device; a comparison cannot). (pyfront.ops.composite.functions.signbit)"""
 
 def sin(input, *, out=None):
     """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""

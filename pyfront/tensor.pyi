@@ -1270,8 +1270,8 @@ class Tensor:
     def sign_(self):
         """In-place ``sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def signbit(self):
-        """Whether the sign bit is set: True for negatives and -0.0 (a NaN's sign is not read here).
-        (pyfront.ops.composite.functions.signbit)"""
+        """Whether the sign bit is set: True for negatives, -0.0 and a negative NaN (copysign reads it, on
+        every device; a comparison cannot). (pyfront.ops.composite.functions.signbit)"""
     def sin(self):
         """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
     def sin_(self):
