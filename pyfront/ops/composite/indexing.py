@@ -398,6 +398,8 @@ def index_select(input, dim, index):
     if input.dim() and not input.shape[d] and index.numel():
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     index = _vector(index).to(dt.int64)
+    if input.dim() == 1 and input.dtype in dt.HALVES and input.requires_grad:
+        return rows_added_in_turn(input, index)
     shape = list(input.shape)
     if shape:
         shape[d] = index.shape[0]
@@ -409,6 +411,15 @@ def index_select(input, dim, index):
                          lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}")
     with fault:
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
+
+
+def rows_added_in_turn(input, index):
+    """``input``'s rows (along dim 0) at ``index``, an int64 vector, whose gradient adds the rows into a
+    16-bit gradient one at a time, each sum rounded (index_put's accumulation), as torch's backward kernels
+    of a vector's index_select and of embedding do (a gather's scatter_add would sum in float32 and round
+    once). Raises IndexError for an index out of range, negative ones included."""
+    _check_in_self(index, input.shape[0])
+    return prim.index(input, index.reshape(1, -1), (0,))
 
 
 @composite(samples=samples.index_add, grad_fn="IndexAddBackward0",
@@ -441,6 +452,8 @@ def index_add(input, dim, index, source, *, alpha=1):
             f"source.size(dim): ({source.shape[d]}), for dim: {d}"
         )
     _check_slices(input, d, source)
+    if input.dtype in dt.HALVES and (input.dim() == 1 or alpha != 1):
+        return _index_add_halves(input, d, index, source, alpha)
     if alpha != 1:
         if input.dtype.kind in "iu" and isinstance(alpha, float):  # torch's alpha.to<int>(): truncated
             alpha = int(check_fits(alpha, input.dtype))
@@ -450,6 +463,44 @@ def index_add(input, dim, index, source, *, alpha=1):
     # torch's kernel for a vector (or 0-d) self checks each index in its own words
     with reworded(IndexError, out_of_range_in_self):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
+
+
+def _index_add_halves(input, d, index, source, alpha):
+    """A 16-bit index_add as torch's loops add into self one term at a time, each sum rounded to the
+    dtype, where a repeated index shows it (a matrix's kernel with alpha 1 is a scatter_add, which sums
+    in float32 and rounds once). A vector's loop is ``self[i] += source[j] * alpha``, alpha converted to
+    the dtype and the product rounded first; a matrix's adds each slice with add_'s alpha."""
+    _check_in_self(index, input.shape[d])
+    if input.dim() == 1:
+        if alpha != 1:
+            source = _scaled_as_torch(source, alpha)
+        return prim.index_put(input, index.reshape(1, -1), source, (0,), True)
+    if not index.numel():
+        return input.clone()  # (a new tensor, as the rounds' index_copy makes)
+    from ..ordered_adds import rank_among_equals
+    rank, out = rank_among_equals(index), input
+    for r in range(int(rank.max().item()) + 1):  # each round: no index twice
+        terms = (rank == r).nonzero().reshape(-1)
+        at = index[terms]
+        out = out.index_copy(d, at, out.index_select(d, at).add(source.index_select(d, terms), alpha=alpha))
+    return out
+
+
+def _scaled_as_torch(source, alpha):
+    """``source * alpha`` as torch's vector loop computes it, in the 16-bit dtype (alpha rounded to it
+    first), its gradient ``grad * alpha`` as torch's formula (maybe_multiply) has it."""
+    rounded = source.detach() * scalar_tensor(check_fits(alpha, source.dtype), source.dtype, source.device)
+    if not source.requires_grad:
+        return rounded
+    exact = source * alpha
+    return rounded + (exact - exact.detach())  # (its values: rounded's, plus zeros)
+
+
+def _check_in_self(index, size):
+    """torch's loops' check of each index (TORCH_CHECK_INDEX), negative ones refused, where pyfront's
+    indexing primitives would read a negative index from the end."""
+    if index.numel() and bool(((index < 0) | (index >= size)).any()):
+        raise IndexError(out_of_range_in_self(None, size))
 
 
 def out_of_range_in_self(value, size) -> str:
