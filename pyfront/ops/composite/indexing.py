@@ -397,6 +397,10 @@ def index_select(input, dim, index):
     d = normalize_dim(dim, input.dim())
     if input.dim() and not input.shape[d] and index.numel():
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if not input.dim() and index.numel() != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)"
+        )
     index = _vector(index).to(dt.int64)
     if input.dim() == 1 and input.dtype in dt.HALVES and input.requires_grad:
         return rows_added_in_turn(input, index)
@@ -442,11 +446,13 @@ def index_add(input, dim, index, source, *, alpha=1):
         )
     d = normalize_dim(dim, input.dim())
     index = _vector(index).to(dt.int64)
-    if input.dim() and d >= source.dim():
+    if d and d >= source.dim():  # (torch's check passes dim 0 whatever source's dims)
         raise RuntimeError(
             f"index_add_(): Indexing dim {d} is out of bounds of the source tensor with dim {source.dim()}"
         )
-    if input.dim() and index.shape[0] != source.shape[d]:
+    if not source.dim() and index.shape[0] != 1:  # torch's message reads source.size(0) of a 0-d source
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if source.dim() and index.shape[0] != source.shape[d]:
         raise RuntimeError(
             f"index_add_(): Number of indices ({index.shape[0]}) should be equal to "
             f"source.size(dim): ({source.shape[d]}), for dim: {d}"
@@ -511,7 +517,7 @@ def out_of_range_in_self(value, size) -> str:
 def _check_slices(input, d, source):
     want = [n for k, n in enumerate(input.shape) if k != d]
     got = [n for k, n in enumerate(source.shape) if k != d]
-    if input.dim() and want != got:
+    if input.dim() != source.dim() or want != got:
         raise RuntimeError(
             "source tensor shape must match self tensor shape, excluding the specified dimension. "
             f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}"
