@@ -513,8 +513,9 @@ def test_transposed_convolution_fallback_weight_gradients_are_torchs(case, dtype
 
 # Repeated indices into a 16-bit tensor, whose sums torch's CPU loops round one term at a time (index_put's
 # accumulation, a vector's index_add, a matrix's index_add with alpha, embedding's and a vector's
-# index_select's backward) or in float32 once (scatter_add, a matrix's index_add with alpha 1): a large term
-# first, then small ones that a float32 sum would carry past the 16-bit step and a rounded one drops or adds
+# index_select's backward, index_reduce's mean) or in float32 once (scatter_add, a matrix's index_add with
+# alpha 1): a large term first, then small ones that a float32 sum would carry past the 16-bit step and a
+# rounded one drops or adds
 _IDX = [0, 2, 0, 0, 2, 0, 0, 1]
 _REPEATED = [
     lambda lib, x, s: x.index_add(0, lib.tensor(_IDX), s),
@@ -532,6 +533,9 @@ _REPEATED = [
     lambda lib, x, s: lib.autograd.grad([x[lib.tensor(_IDX)]], [x], [s])[0],
     lambda lib, x, s: lib.autograd.grad([lib.nn.functional.embedding(lib.tensor(_IDX), x.reshape(3, 1))],
                                         [x], [s.reshape(8, 1)])[0],
+    lambda lib, x, s: x.index_reduce(0, lib.tensor(_IDX), s, "mean"),
+    lambda lib, x, s: x.reshape(3, 1).index_reduce(0, lib.tensor(_IDX), s.reshape(8, 1), "mean",
+                                                   include_self=False),
 ]
 
 

@@ -490,8 +490,8 @@ def test_index_reductions_by_whole_slices_bits(dim):
         assert outcomes[0] == outcomes[1]
 
 
-# index_select and index_add where self or source has no dims (torch's checks compare their dim counts, pass
-# dim 0 whatever source's dims, and count a 0-d self's indices)
+# index_select, index_add and index_reduce where self or source has no dims or fewer (torch's checks compare
+# their dim counts, pass dim 0 whatever source's dims, and count a 0-d self's indices)
 _NO_DIMS = [
     lambda m: m.tensor(5.0).index_select(0, m.tensor([0, 0])),
     lambda m: m.tensor(5.0).index_select(0, m.tensor([], dtype=m.long)),
@@ -501,6 +501,9 @@ _NO_DIMS = [
     lambda m: m.tensor(5.0).index_add(0, m.tensor(0), m.tensor(2.0), alpha=3),
     lambda m: m.zeros(3).index_add(0, m.tensor([0]), m.tensor(1.0)),
     lambda m: m.tensor(5.0).to(m.float16).index_add(0, m.tensor([0]), m.tensor([1.0]).to(m.float16), alpha=2),
+    lambda m: m.tensor(2.0).index_reduce(0, m.tensor([0]), m.tensor([1.0]), "mean"),
+    lambda m: m.ones(3, 2).index_reduce(0, m.tensor([1]), m.ones(1, 3), "prod"),
+    lambda m: m.ones(3, 2).index_reduce(1, m.tensor([0]), m.ones(3), "mean"),
 ]
 
 

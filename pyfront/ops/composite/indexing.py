@@ -457,9 +457,9 @@ def index_add(input, dim, index, source, *, alpha=1):
             f"index_add_(): Number of indices ({index.shape[0]}) should be equal to "
             f"source.size(dim): ({source.shape[d]}), for dim: {d}"
         )
-    _check_slices(input, d, source)
+    check_slices(input, d, source)
     if input.dtype in dt.HALVES and (input.dim() == 1 or alpha != 1):
-        return _index_add_halves(input, d, index, source, alpha)
+        return add_in_turn(input, d, index, source, alpha)
     if alpha != 1:
         if input.dtype.kind in "iu" and isinstance(alpha, float):  # torch's alpha.to<int>(): truncated
             alpha = int(check_fits(alpha, input.dtype))
@@ -471,7 +471,7 @@ def index_add(input, dim, index, source, *, alpha=1):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
 
 
-def _index_add_halves(input, d, index, source, alpha):
+def add_in_turn(input, d, index, source, alpha=1):
     """A 16-bit index_add as torch's loops add into self one term at a time, each sum rounded to the
     dtype, where a repeated index shows it (a matrix's kernel with alpha 1 is a scatter_add, which sums
     in float32 and rounds once). A vector's loop is ``self[i] += source[j] * alpha``, alpha converted to
@@ -514,7 +514,7 @@ def out_of_range_in_self(value, size) -> str:
     return "index out of range in self"
 
 
-def _check_slices(input, d, source):
+def check_slices(input, d, source):
     want = [n for k, n in enumerate(input.shape) if k != d]
     got = [n for k, n in enumerate(source.shape) if k != d]
     if input.dim() != source.dim() or want != got:
