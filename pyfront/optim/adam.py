@@ -133,13 +133,8 @@ class Adam(Optimizer):
         """One param's step, the single-tensor loop's."""
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         state["step"] += 1
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param.mul_(1 - lr * weight_decay)
-            else:
-                grad = grad.add(param, alpha=weight_decay)
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        moments_step(param, grad, exp_avg, exp_avg_sq, group["decoupled_weight_decay"], lr, weight_decay,
+                     beta1, beta2)
         step = state["step"].item()
         bias_correction1 = 1 - beta1 ** step
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
@@ -172,6 +167,18 @@ class Adam(Optimizer):
                     st["step"] += 1
                 done.update(map(id, params))
         return done
+
+
+def moments_step(param, grad, exp_avg, exp_avg_sq, decoupled, lr, weight_decay, beta1, beta2) -> None:
+    """Adam's (and RAdam's) weight decay (decoupled: of the param, else added to the gradient) and its two
+    moments' updates, in place, in torch's single-tensor order."""
+    if weight_decay != 0:
+        if decoupled:
+            param.mul_(1 - lr * weight_decay)
+        else:
+            grad = grad.add(param, alpha=weight_decay)
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
 
 
 class AdamW(Adam):
