@@ -71,7 +71,8 @@ from .utils.dlpack import from_dlpack  # noqa: E402
 from .backends import mps as _mps  # noqa: F401  (pyfront.backends.mps)
 from .backends import cuda as _cuda_flags, cudnn as _cudnn  # noqa: F401,E402  (pyfront.backends.cuda/cudnn)
 from .backends import (cpu as _cpu_flags, mkl as _mkl, mkldnn as _mkldnn, nnpack as _nnpack,  # noqa: F401,E402
-                       openmp as _openmp, opt_einsum as _opt_einsum)  # (pyfront.backends.cpu/mkl/...)
+                       openmp as _openmp, opt_einsum as _opt_einsum,  # (pyfront.backends.cpu/mkl/...)
+                       quantized as _quantized)
 from . import __config__  # noqa: E402,F401  (torch.__config__)
 from .accelerator import get_device_module  # noqa: E402,F401
 from . import amp, cpu, profiler  # noqa: E402

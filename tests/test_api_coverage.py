@@ -58,7 +58,7 @@ COVERED = {
     "fft": """fft ifft rfft irfft hfft ihfft fft2 ifft2 rfft2 irfft2 hfft2 ihfft2 fftn ifftn rfftn irfftn
         hfftn ihfftn fftfreq rfftfreq fftshift ifftshift""",
     # s33-user: what environment reports, custom Functions under amp and code around the compilers query
-    "backends": "cpu mkl mkldnn nnpack openmp opt_einsum",
+    "backends": "cpu mkl mkldnn nnpack openmp opt_einsum quantized",
     "amp": "custom_fwd custom_bwd is_autocast_available",
     "cuda.amp": "custom_fwd custom_bwd",
     "cpu.amp": "GradScaler",

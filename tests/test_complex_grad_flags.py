@@ -53,3 +53,29 @@ def test_complex_gradient_flags_as_torch(case):
         if t is not None:
             assert p[:3] == t[:3]
             torch.testing.assert_close(torch.tensor(p[3]), torch.tensor(t[3]))
+
+
+# .grad through backward(): a leaf's first gradient from a conj view's node stays a conj view (torch's
+# AccumulateGrad takes it as it is, and adds later ones into it in place); a retained non-leaf's is a clone
+# (plain), and so is a first one under create_graph
+_LEAF_CASES = {
+    "conj_abs": lambda L, z: z.conj().abs().sum().backward(),
+    "conj_given": lambda L, z: z.conj().backward(L.tensor([1 + 1j, 2.0])),
+    "conj_twice": lambda L, z: [z.conj().abs().sum().backward() for _ in range(2)],
+    "plain_then_conj": lambda L, z: [z.abs().sum().backward(), z.conj().abs().sum().backward()],
+    "create_graph": lambda L, z: z.conj().abs().sum().backward(create_graph=True),
+}
+
+
+@pytest.mark.parametrize("case", list(_LEAF_CASES) + ["retained"])
+def test_backward_into_grad_keeps_torchs_conj_flags(case):
+    def flags(L):
+        z = L.tensor([1 + 2j, 3j], requires_grad=True)
+        if case == "retained":
+            y = z * 1
+            y.retain_grad()
+            y.conj().abs().sum().backward()
+            return y.grad.is_conj(), z.grad.is_conj(), L.view_as_real(y.grad.resolve_conj()).tolist()
+        _LEAF_CASES[case](L, z)
+        return z.grad.is_conj(), L.view_as_real(z.grad.detach().resolve_conj()).tolist()
+    assert flags(pyfront) == flags(torch)

@@ -125,3 +125,44 @@ def test_backward_with_inputs_adds_into_the_same_grad(device):
         return [w.grad is g1, b.grad is gb, g1.tolist(), gb.tolist()]
 
     _same(run, device)
+
+
+# a .grad made from a gradient its giver still holds (a retained non-leaf's, a first one under create_graph):
+# torch keeps a copy of it (contiguous for retain_grad, the leaf's layout and a CopyBackwards node under
+# create_graph), never the gradient itself, whose giver may change it or which may be expanded
+def _kept(L, dev, case):
+    x = L.ones(2, 3, device=dev, requires_grad=True)
+    g = L.ones(2, 3, device=dev) * 2
+    if case == "retained_sum":
+        y = x * 2
+        y.retain_grad()
+        y.sum().backward()
+        return y.grad.stride(), y.grad.add_(1).tolist()
+    if case == "retained_transposed":
+        y = x * 2
+        y.retain_grad()
+        (y.t() * L.arange(2.0, device=dev)).sum().backward()
+        return y.grad.stride(), y.grad.tolist()
+    if case == "retained_given":
+        y = x + 0
+        y.retain_grad()
+        y.backward(g)
+        g.add_(1)
+        return y.grad.tolist(), x.grad.tolist()
+    if case == "create_graph_given":
+        (x + 0).backward(g, create_graph=True)
+        g.add_(1)
+        return x.grad.tolist(), x.grad.grad_fn
+    if case == "create_graph_node":
+        x.pow(2).sum().backward(create_graph=True)
+        return type(x.grad.grad_fn).__name__, x.grad.stride(), x.grad.tolist()
+    (x.t().pow(2) * L.arange(3.0, device=dev)).sum().backward(create_graph=True)  # a transposed one
+    return type(x.grad.grad_fn).__name__, x.grad.stride(), x.grad.tolist()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("case", ["retained_sum", "retained_transposed", "retained_given",
+                                  "create_graph_given", "create_graph_node", "create_graph_transposed"])
+def test_a_grad_is_a_copy_of_what_its_giver_holds(device, case):
+    assert _outcome(lambda L, d: _kept(L, d, case), pyfront, device) == _outcome(
+        lambda L, d: _kept(L, d, case), torch, "cpu")

@@ -509,3 +509,46 @@ def test_transposed_convolution_fallback_weight_gradients_are_torchs(case, dtype
     input's gradient, an element off in float16, is not yet traced)."""
     results = _transposed_bits(_FALLBACK[case], dtype, 19, with_input=False)
     assert results[0] == results[1], [a == b for a, b in zip(*results)]
+
+
+# Repeated indices into a 16-bit tensor, whose sums torch's CPU loops round one term at a time (index_put's
+# accumulation, a vector's index_add, a matrix's index_add with alpha, embedding's and a vector's
+# index_select's backward, index_reduce's mean) or in float32 once (scatter_add, a matrix's index_add with
+# alpha 1): a large term first, then small ones that a float32 sum would carry past the 16-bit step and a
+# rounded one drops or adds
+_IDX = [0, 2, 0, 0, 2, 0, 0, 1]
+_REPEATED = [
+    lambda lib, x, s: x.index_add(0, lib.tensor(_IDX), s),
+    lambda lib, x, s: x.index_add(0, lib.tensor(_IDX), s, alpha=1.7),
+    lambda lib, x, s: x.index_add(0, lib.tensor(_IDX, dtype=lib.int32), s, alpha=-3),
+    lambda lib, x, s: x.reshape(3, 1).expand(3, 2).contiguous().index_add(0, lib.tensor(_IDX),
+                                                                            s.reshape(8, 1).expand(8, 2)),
+    lambda lib, x, s: x.reshape(1, 3).index_add(1, lib.tensor(_IDX), s.reshape(1, 8), alpha=1.3),
+    lambda lib, x, s: x.index_put((lib.tensor(_IDX),), s, accumulate=True),
+    lambda lib, x, s: x.put(lib.tensor(_IDX), s, accumulate=True),
+    lambda lib, x, s: x.scatter_add(0, lib.tensor(_IDX), s),
+    lambda lib, x, s: lib.autograd.grad([x.index_select(0, lib.tensor(_IDX))], [x], [s])[0],
+    lambda lib, x, s: lib.autograd.grad([x.reshape(3, 1).index_select(0, lib.tensor(_IDX))], [x],
+                                        [s.reshape(8, 1)])[0],
+    lambda lib, x, s: lib.autograd.grad([x[lib.tensor(_IDX)]], [x], [s])[0],
+    lambda lib, x, s: lib.autograd.grad([lib.nn.functional.embedding(lib.tensor(_IDX), x.reshape(3, 1))],
+                                        [x], [s.reshape(8, 1)])[0],
+    lambda lib, x, s: x.index_reduce(0, lib.tensor(_IDX), s, "mean"),
+    lambda lib, x, s: x.reshape(3, 1).index_reduce(0, lib.tensor(_IDX), s.reshape(8, 1), "mean",
+                                                   include_self=False),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", range(len(_REPEATED)))
+def test_repeated_indices_add_into_16_bits_as_torch(case, dtype):
+    """Sums at repeated indices rounded where torch's kernel rounds them, values and gradients."""
+    results = []
+    for lib in (pyfront, torch):
+        low = getattr(lib, dtype)
+        x = lib.tensor([0.5, -1.0, 3.0]).to(low).requires_grad_()
+        s = lib.tensor([1000.0, 0.3, 0.3, 0.3, 0.4, 0.3, 0.3, 2.0]).to(low).requires_grad_()
+        y = _REPEATED[case](lib, x, s)
+        grads = [] if y.grad_fn is None else lib.autograd.grad([y.sum()], [x, s], allow_unused=True)
+        results.append([_bits(y)] + [None if g is None else _bits(g) for g in grads])
+    assert results[0] == results[1], [a == b for a, b in zip(*results)]

@@ -488,3 +488,32 @@ def test_index_reductions_by_whole_slices_bits(dim):
             rows.append(x.clone().scatter_add_(dim, expanded, src).numpy().tobytes())
             outcomes.append(rows)
         assert outcomes[0] == outcomes[1]
+
+
+# index_select, index_add and index_reduce where self or source has no dims or fewer (torch's checks compare
+# their dim counts, pass dim 0 whatever source's dims, and count a 0-d self's indices)
+_NO_DIMS = [
+    lambda m: m.tensor(5.0).index_select(0, m.tensor([0, 0])),
+    lambda m: m.tensor(5.0).index_select(0, m.tensor([], dtype=m.long)),
+    lambda m: m.tensor(5.0).index_select(0, m.tensor([0])),
+    lambda m: m.tensor(5.0).index_add(0, m.tensor([0]), m.tensor([1.0])),
+    lambda m: m.tensor(5.0).index_add(0, m.tensor([0, 0]), m.tensor(2.0)),
+    lambda m: m.tensor(5.0).index_add(0, m.tensor(0), m.tensor(2.0), alpha=3),
+    lambda m: m.zeros(3).index_add(0, m.tensor([0]), m.tensor(1.0)),
+    lambda m: m.tensor(5.0).to(m.float16).index_add(0, m.tensor([0]), m.tensor([1.0]).to(m.float16), alpha=2),
+    lambda m: m.tensor(2.0).index_reduce(0, m.tensor([0]), m.tensor([1.0]), "mean"),
+    lambda m: m.ones(3, 2).index_reduce(0, m.tensor([1]), m.ones(1, 3), "prod"),
+    lambda m: m.ones(3, 2).index_reduce(1, m.tensor([0]), m.ones(3), "mean"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_NO_DIMS)))
+def test_index_select_and_index_add_without_dims_as_torch(case, pf):
+    try:
+        expected = _NO_DIMS[case](torch)
+    except Exception as e:
+        with pytest.raises(type(e)) as p_err:
+            _NO_DIMS[case](pf)
+        assert str(p_err.value) == str(e)
+        return
+    assert_same(_NO_DIMS[case](pf), expected)

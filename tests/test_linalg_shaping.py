@@ -116,6 +116,26 @@ def test_inplace_variants(name, sample):
     check(name, None, sample, (None, None), True, call=(call(pyfront), call(torch)))
 
 
+# (method, self's shape, operands' shapes): self of another shape than the product, which broadcasts to it or
+# not; a bad operand (its own refusal first); an addmv_/baddbmm_ self that does not expand (theirs)
+_PRODUCT_SELVES = [("addmm_", (2,), ((2, 3), (3, 2))), ("addmm_", (1, 2), ((2, 3), (3, 2))),
+                   ("addmm_", (3, 2), ((2, 3), (3, 2))), ("addmm_", (2, 2), ((2, 3), (3, 1))),
+                   ("addmm_", (2,), ((2, 3), (4, 2))), ("addmv_", (1,), ((2, 3), (3,))),
+                   ("addmv_", (), ((2, 3), (3,))), ("addmv_", (3,), ((2, 3), (3,))),
+                   ("baddbmm_", (2, 2), ((2, 2, 3), (2, 3, 2))), ("baddbmm_", (1, 2, 2), ((2, 2, 3), (2, 3, 2))),
+                   ("baddbmm_", (2, 2, 3), ((2, 2, 3), (2, 4, 2)))]
+
+
+@pytest.mark.parametrize("case", range(len(_PRODUCT_SELVES)))
+def test_inplace_products_refuse_another_self_shape_as_torch(case):
+    name, shape, operands = _PRODUCT_SELVES[case]
+    with pytest.raises(RuntimeError) as t_err:
+        getattr(torch.ones(shape), name)(*(torch.ones(o) for o in operands), beta=0.5)
+    with pytest.raises(RuntimeError) as p_err:
+        getattr(pyfront.ones(shape), name)(*(pyfront.ones(o) for o in operands), beta=0.5)
+    assert str(p_err.value) == str(t_err.value)
+
+
 def test_addmm_beta_zero_ignores_nan_and_gives_zero_gradient():
     inp = pyfront.full((2, 4), float("nan"), requires_grad=True)
     out = pyfront.addmm(inp, pyfront.ones(2, 3), pyfront.ones(3, 4), beta=0)

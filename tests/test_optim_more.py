@@ -590,3 +590,22 @@ def test_foreach_true_follows_torchs_multi_tensor_path():
             _step(pp, p_opt)
         for p, t in zip(pp.params, tp.params):
             np.testing.assert_allclose(_np(p), _np(t), **TOL["float64"], err_msg=name)
+
+
+# torch's fused Adam/AdamW on a 16-bit param: the step in float32 (its opmath), each state rounded once (the
+# single-tensor loop in float16 turned a zero gradient's update into 0/0: eps underflows there)
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("kwargs", [{}, {"amsgrad": True}, {"weight_decay": 0.1},
+                                    {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True}])
+def test_fused_adam_of_16_bits_is_torchs_to_the_bit(dtype, kwargs):
+    def run(lib):
+        low = getattr(lib, dtype)
+        p = (lib.arange(40.0).reshape(5, 8).sin() * 2).to(low).requires_grad_()
+        opt = lib.optim.Adam([p], lr=0.01, fused=True, **kwargs)
+        for i in range(4):
+            opt.zero_grad()
+            steps = lib.arange(40.0).reshape(5, 8)
+            p.grad = ((steps * (i + 1) / 13).cos() * (steps % 3 != 0)).to(low)
+            opt.step()
+        return [t.detach().float().tolist() for t in (p, *opt.state[p].values())]
+    assert run(pyfront) == run(torch)

@@ -276,7 +276,10 @@ def _tensor_pre_hooks(node, grads):
     for nr, ref in node._retain.items():
         t = ref()
         if t is not None and grads[nr] is not None:
-            g = grads[nr] if t.grad is None else t.grad + grads[nr]
+            # torch's retain_grad hook keeps a contiguous clone (never the flowing gradient, which may be
+            # expanded, shared or a conj view), or the sum with the one kept before
+            from ..sparse import contiguous_format
+            g = grads[nr].clone(memory_format=contiguous_format) if t.grad is None else t.grad + grads[nr]
             t.grad = g.detach() if not g.requires_grad else g
     return grads
 
@@ -311,13 +314,15 @@ def _accumulate(node, grads, create_graph, owned=False):
     if type(grad) is not Tensor and getattr(grad, "is_sparse", False) or \
             old is not None and type(old) is not Tensor and getattr(old, "is_sparse", False):
         _accumulate_sparse(leaf, grad, create_graph)
+    elif old is None and create_graph:
+        leaf.grad = _fresh_copy(grad, gradient_strides(leaf._shape, leaf._strides, grad._strides))
     elif old is None and grad._strides != leaf._strides and \
             (strides := gradient_strides(leaf._shape, leaf._strides, grad._strides)) is not None:
         # torch's layout contract: a dense leaf's gradient takes its strides (a channels-last weight's
         # too), any other's the contiguous ones
         from ..ops.dispatch import apply_as
         from ..ops.primitives.elementwise import _clone
-        leaf.grad = apply_as(_clone, strides, grad if create_graph else grad.detach())
+        leaf.grad = apply_as(_clone, strides, grad.detach())
     elif old is None and owned and not create_graph and grad._layout.whole and grad.grad_fn is None \
             and _seen_by_it_alone(grad):
         # no one else can see this gradient (the engine made it for this leaf alone): it becomes
@@ -328,10 +333,14 @@ def _accumulate(node, grads, create_graph, owned=False):
             leaf._grad = grad  # what the setter checks, known: the engine reduced it to the leaf's own
         else:
             leaf.grad = grad
+    elif old is None and owned and grad.is_conj():
+        # torch's AccumulateGrad takes the conj view a conj's node made (grad.conj()) as it is: .grad is a
+        # conj view (of its own memory here)
+        leaf.grad = grad.detach().conj().clone().conj()
     elif old is None:
         # the incoming gradient may be shared with other leaves (add's VJP passes it on twice), so
         # the leaf gets its own copy, which later in-place updates of .grad cannot leak out of
-        leaf.grad = grad if create_graph else grad.detach().clone()
+        leaf.grad = grad.detach().clone()
     elif create_graph:
         leaf.grad = old + grad  # out of place, so the graph of the sum is kept (torch's AccumulateGrad)
     else:
@@ -347,6 +356,16 @@ def _accumulate(node, grads, create_graph, owned=False):
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
     for hook in node._hooks:
         hook((), (grad,))
+
+
+def _fresh_copy(grad, strides):
+    """A first gradient under create_graph as torch's AccumulateGrad makes it (clone_obey_contract): a new
+    tensor of the layout contract's ``strides`` (None: ``grad``'s own) with ``grad`` copied in, its node a
+    CopyBackwards (never the gradient itself, which its giver may change later, nor a conj view)."""
+    from ..ops.factories import empty_strided
+    fresh = empty_strided(grad._shape, grad._strides if strides is None else strides, dtype=grad.dtype,
+                          device=grad.device)
+    return fresh.copy_(grad)
 
 
 def _seen_by_it_alone(grad) -> bool:

@@ -126,8 +126,37 @@ def _casts_first(check):
     return lambda self, args, kwargs: check(self.dtype, [self, *args, *kwargs.values()])
 
 
+def _product_shape(self, args, kwargs):
+    """The shape of addmm's, addmv's or baddbmm's product where its operands are well formed for it (matrices
+    that multiply, one dtype with self's, self broadcast to a vector's or a batch's product): None elsewhere,
+    where the op's own check words the fault. ``args``: the product's two operands, leading."""
+    a, b = (*args, *kwargs.values())[:2] if len(args) + len(kwargs) >= 2 else (None, None)
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)) or not (a.dtype is b.dtype is self.dtype):
+        return None
+    if a.dim() == 2 and b.dim() in (1, 2) and a.shape[1] == b.shape[0]:
+        shape = (a.shape[0],) + tuple(b.shape[1:])
+    elif a.dim() == 3 and b.dim() == 3 and a.shape[0] == b.shape[0] and a.shape[2] == b.shape[1]:
+        shape = (a.shape[0], a.shape[1], b.shape[2])
+    else:
+        return None
+    if b.dim() != 2 and (len(self._shape) > len(shape) or any(
+            n not in (1, m) for n, m in zip(self._shape[::-1], shape[::-1]))):
+        return None  # (addmv's and baddbmm's expansion of self fails first, in their words; addmm's comes later)
+    return shape
+
+
+def _product_in_self(self, args, kwargs):
+    """torch's structured in-place products (addmm_, addmv_, baddbmm_) refuse a self of another shape than
+    the product's once their operands are checked, before self is broadcast to it (where pyfront's
+    broadcast would have named the shapes another way); a leaf that requires grad is refused before."""
+    shape = _product_shape(self, args, kwargs)
+    if shape is not None and tuple(self._shape) != shape and not (self._requires_grad and _state.enabled):
+        raise RuntimeError(f"Bad in-place call: input tensor size {list(self._shape)} and output tensor size "
+                           f"{list(shape)} should match")
+
+
 # ops whose in-place form checks its arguments itself first, with its own text
-_INPLACE_CHECKS = {**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
+_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self),**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()
                       if name not in ("addcmul", "addcdiv")}}  # (theirs on the failure path: below)

@@ -26,7 +26,7 @@ def add_in_order(shape, nd: int, targets: Tensor, shares: Tensor) -> Tensor:
     valid = targets >= 0
     where = (targets + arange(planes, device=shares.device).reshape(planes, 1) * plane)[valid]
     values = shares[valid]
-    rank = _rank_among_equals(where)
+    rank = rank_among_equals(where)
     out = zeros(planes * plane, dtype=shares.dtype, device=shares.device)
     rounds = int(rank.max().item()) + 1 if rank.numel() else 0
     for r in range(rounds):
@@ -36,7 +36,7 @@ def add_in_order(shape, nd: int, targets: Tensor, shares: Tensor) -> Tensor:
     return out.reshape(shape)
 
 
-def _rank_among_equals(where: Tensor) -> Tensor:
+def rank_among_equals(where: Tensor) -> Tensor:
     """Each entry's count of earlier entries equal to it."""
     n = where.numel()
     if n == 0:

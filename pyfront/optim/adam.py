@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..dtypes import HALVES
 from ..ops.creation import tensor, zeros_like
 from ..ops.primitives.elementwise import maximum
 from ..tensor import Tensor
@@ -107,25 +108,42 @@ class Adam(Optimizer):
                     continue
                 state = self._state_of(param, amsgrad)
                 grad = param.grad if not group["maximize"] else -param.grad
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                state["step"] += 1
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param.mul_(1 - lr * weight_decay)
-                    else:
-                        grad = grad.add(param, alpha=weight_decay)
-                exp_avg.lerp_(grad, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                step = state["step"].item()
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-                if amsgrad:
-                    state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
-                    denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add(eps)
-                else:
-                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add(eps)
-                param.addcdiv_(exp_avg, denom, value=-_scalar(lr / bias_correction1))
+                if group["fused"] and param.dtype in HALVES:
+                    hyper = (lr, eps, amsgrad, weight_decay, beta1, beta2)
+                    self._fused_halves(param, grad, state, group, *hyper)
+                    continue
+                self._update(param, grad, state, group, lr, eps, amsgrad, weight_decay, beta1, beta2)
         return loss
+
+    @classmethod
+    def _fused_halves(cls, param, grad, state, group, *hyper):
+        """torch's fused kernel on a 16-bit param: the step's math in float32 (its opmath), the param and
+        each state rounded once after (the single-tensor loop rounds every op: its eps underflows to 0 in
+        float16, a zero gradient's update 0/0)."""
+        names = [n for n in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if n in state]
+        wide = {**state, **{n: state[n].float() for n in names}}
+        p32 = param.float()
+        cls._update(p32, grad.float(), wide, group, *hyper)
+        param.copy_(p32)
+        for n in names:
+            state[n].copy_(wide[n])
+
+    @staticmethod
+    def _update(param, grad, state, group, lr, eps, amsgrad, weight_decay, beta1, beta2):
+        """One param's step, the single-tensor loop's."""
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        state["step"] += 1
+        moments_step(param, grad, exp_avg, exp_avg_sq, group["decoupled_weight_decay"], lr, weight_decay,
+                     beta1, beta2)
+        step = state["step"].item()
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+        if amsgrad:
+            state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
+            denom = (state["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add(eps)
+        else:
+            denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add(eps)
+        param.addcdiv_(exp_avg, denom, value=-_scalar(lr / bias_correction1))
 
     def _foreach(self, group, lr, eps, amsgrad, weight_decay, beta1, beta2) -> set:
         """The ids of the params stepped by the multi-tensor kernel (those of one step count run
@@ -149,6 +167,18 @@ class Adam(Optimizer):
                     st["step"] += 1
                 done.update(map(id, params))
         return done
+
+
+def moments_step(param, grad, exp_avg, exp_avg_sq, decoupled, lr, weight_decay, beta1, beta2) -> None:
+    """Adam's (and RAdam's) weight decay (decoupled: of the param, else added to the gradient) and its two
+    moments' updates, in place, in torch's single-tensor order."""
+    if weight_decay != 0:
+        if decoupled:
+            param.mul_(1 - lr * weight_decay)
+        else:
+            grad = grad.add(param, alpha=weight_decay)
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
 
 
 class AdamW(Adam):

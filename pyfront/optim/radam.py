@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ops.creation import tensor, zeros_like
-from .adam import _check_adam_args
+from .adam import _check_adam_args, moments_step
 from .optimizer import Optimizer, _closure_loss, _scalar_dtype, _to_scalar, _use_grad_for_differentiable
 
 __all__ = ["RAdam"]
@@ -62,13 +62,8 @@ class RAdam(Optimizer):
                 grad = param.grad if not group["maximize"] else -param.grad
                 state["step"] += 1
                 step = state["step"].item()
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param.mul_(1 - lr * weight_decay)
-                    else:
-                        grad = grad.add(param, alpha=weight_decay)
-                exp_avg.lerp_(grad, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                moments_step(param, grad, exp_avg, exp_avg_sq, group["decoupled_weight_decay"], lr,
+                             weight_decay, beta1, beta2)
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 bias_corrected_exp_avg = exp_avg / bias_correction1

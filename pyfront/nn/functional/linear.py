@@ -13,7 +13,7 @@ from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops import creation
-from ...ops.composite.indexing import index_select
+from ...ops.composite.indexing import index_select, rows_added_in_turn
 from ...ops.common import in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
@@ -551,7 +551,9 @@ def embedding(
     if sparse and weight.requires_grad:
         out = _SparseRows.apply(weight, flat, padding_idx, scale_grad_by_freq)
         return out.reshape(*input.shape, weight.shape[1])
-    out = index_select(weight, 0, flat)
+    # a 16-bit table's gradient: torch's kernel adds the rows in turn, each sum rounded
+    out = (rows_added_in_turn(weight, flat) if weight.dtype in dt.HALVES and weight.requires_grad
+           else index_select(weight, 0, flat))
     if scale_grad_by_freq and weight.requires_grad:  # (an integer table has no gradient to scale)
         counts = creation.zeros(num, dtype=weight.dtype, device=weight.device)
         counts = counts.index_add(

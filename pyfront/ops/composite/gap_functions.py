@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ... import _warnings
+from ...autograd import graph
 from ...backends import get_backend
 from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
 from ..shell import SHELL, refuse_kernel
-from .indexing import out_of_range_in_self, reworded
+from .indexing import add_in_turn, check_slices, out_of_range_in_self, reworded
 
 METHODS = "index_reduce nonzero_static"
 INPLACE = "index_reduce"
@@ -41,6 +42,9 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
         raise RuntimeError(f"index_reduce_(): Index is supposed to be a vector, but got dim: {index.dim()} "
                            f"with type: {_kind_name(index.dtype)} and size: {list(index.shape)}")
     d = dim + input.dim() if dim < 0 else dim
+    if d and d >= source.dim():  # (torch's check passes dim 0 whatever source's dims)
+        raise RuntimeError(f"index_reduce_(): Indexing dim {d} is out of bounds of the source tensor "
+                           f"with dim {source.dim()}")
     n = source.shape[d] if source.dim() else 1
     if index.numel() != n:
         raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be equal to "
@@ -48,9 +52,28 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     shape = [1] * source.dim()
     if source.dim():
         shape[d] = n
-    spread = index.reshape(shape).expand(source.shape) if source.dim() else index.reshape(())
-    with reworded(IndexError, out_of_range_in_self):  # (index_reduce's kernel's words, not scatter_reduce's)
-        return input.scatter_reduce(dim, spread, source, reduce, include_self=include_self)
+    check_slices(input, d, source)
+    since = graph.SEQUENCE[0]
+    if reduce == "mean" and input.dtype in dt.HALVES and input.dim() and source.dim():
+        out = _mean_in_turn(input, d, index.reshape(-1).to(dt.int64), source, include_self)
+    else:
+        spread = index.reshape(shape).expand(source.shape) if source.dim() else index.reshape(())
+        with reworded(IndexError, out_of_range_in_self):  # (index_reduce's kernel's words, not scatter's)
+            out = input.scatter_reduce(dim, spread, source, reduce, include_self=include_self)
+    if out.requires_grad:  # torch's one node (pyfront's steps recorded a scatter_reduce's or a division's)
+        graph.present_as(out, "IndexReduceBackward0", since, [input, source])
+    return out
+
+
+def _mean_in_turn(input, d, index, source, include_self):
+    """A 16-bit index_reduce 'mean' as torch's CPU kernel: the terms added into self one at a time, each
+    sum rounded to the dtype (a float32 sum rounded once differs where an index repeats), then divided by
+    each slice's count (self counted with include_self)."""
+    base = input if include_self else input.index_fill(d, index, 0)
+    total = add_in_turn(base, d, index, source)
+    counts = (input.new_ones(input.shape) if include_self else input.new_zeros(input.shape)).index_add(
+        d, index, source.new_ones(source.shape))
+    return total / counts.masked_fill(counts == 0, 1)
 
 
 def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:

@@ -397,7 +397,13 @@ def index_select(input, dim, index):
     d = normalize_dim(dim, input.dim())
     if input.dim() and not input.shape[d] and index.numel():
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if not input.dim() and index.numel() != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)"
+        )
     index = _vector(index).to(dt.int64)
+    if input.dim() == 1 and input.dtype in dt.HALVES and input.requires_grad:
+        return rows_added_in_turn(input, index)
     shape = list(input.shape)
     if shape:
         shape[d] = index.shape[0]
@@ -409,6 +415,15 @@ def index_select(input, dim, index):
                          lambda v, n: f"INDICES element is out of DATA bounds, id={v} axis_dim={n}")
     with fault:
         return prim.gather_op(input, _along(index, d, tuple(shape)), d)
+
+
+def rows_added_in_turn(input, index):
+    """``input``'s rows (along dim 0) at ``index``, an int64 vector, whose gradient adds the rows into a
+    16-bit gradient one at a time, each sum rounded (index_put's accumulation), as torch's backward kernels
+    of a vector's index_select and of embedding do (a gather's scatter_add would sum in float32 and round
+    once). Raises IndexError for an index out of range, negative ones included."""
+    _check_in_self(index, input.shape[0])
+    return prim.index(input, index.reshape(1, -1), (0,))
 
 
 @composite(samples=samples.index_add, grad_fn="IndexAddBackward0",
@@ -431,16 +446,20 @@ def index_add(input, dim, index, source, *, alpha=1):
         )
     d = normalize_dim(dim, input.dim())
     index = _vector(index).to(dt.int64)
-    if input.dim() and d >= source.dim():
+    if d and d >= source.dim():  # (torch's check passes dim 0 whatever source's dims)
         raise RuntimeError(
             f"index_add_(): Indexing dim {d} is out of bounds of the source tensor with dim {source.dim()}"
         )
-    if input.dim() and index.shape[0] != source.shape[d]:
+    if not source.dim() and index.shape[0] != 1:  # torch's message reads source.size(0) of a 0-d source
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if source.dim() and index.shape[0] != source.shape[d]:
         raise RuntimeError(
             f"index_add_(): Number of indices ({index.shape[0]}) should be equal to "
             f"source.size(dim): ({source.shape[d]}), for dim: {d}"
         )
-    _check_slices(input, d, source)
+    check_slices(input, d, source)
+    if input.dtype in dt.HALVES and (input.dim() == 1 or alpha != 1):
+        return add_in_turn(input, d, index, source, alpha)
     if alpha != 1:
         if input.dtype.kind in "iu" and isinstance(alpha, float):  # torch's alpha.to<int>(): truncated
             alpha = int(check_fits(alpha, input.dtype))
@@ -452,15 +471,53 @@ def index_add(input, dim, index, source, *, alpha=1):
         return prim.scatter_op(input, _along(index, d, source.shape), source, d, "sum", True)
 
 
+def add_in_turn(input, d, index, source, alpha=1):
+    """A 16-bit index_add as torch's loops add into self one term at a time, each sum rounded to the
+    dtype, where a repeated index shows it (a matrix's kernel with alpha 1 is a scatter_add, which sums
+    in float32 and rounds once). A vector's loop is ``self[i] += source[j] * alpha``, alpha converted to
+    the dtype and the product rounded first; a matrix's adds each slice with add_'s alpha."""
+    _check_in_self(index, input.shape[d])
+    if input.dim() == 1:
+        if alpha != 1:
+            source = _scaled_as_torch(source, alpha)
+        return prim.index_put(input, index.reshape(1, -1), source, (0,), True)
+    if not index.numel():
+        return input.clone()  # (a new tensor, as the rounds' index_copy makes)
+    from ..ordered_adds import rank_among_equals
+    rank, out = rank_among_equals(index), input
+    for r in range(int(rank.max().item()) + 1):  # each round: no index twice
+        terms = (rank == r).nonzero().reshape(-1)
+        at = index[terms]
+        out = out.index_copy(d, at, out.index_select(d, at).add(source.index_select(d, terms), alpha=alpha))
+    return out
+
+
+def _scaled_as_torch(source, alpha):
+    """``source * alpha`` as torch's vector loop computes it, in the 16-bit dtype (alpha rounded to it
+    first), its gradient ``grad * alpha`` as torch's formula (maybe_multiply) has it."""
+    rounded = source.detach() * scalar_tensor(check_fits(alpha, source.dtype), source.dtype, source.device)
+    if not source.requires_grad:
+        return rounded
+    exact = source * alpha
+    return rounded + (exact - exact.detach())  # (its values: rounded's, plus zeros)
+
+
+def _check_in_self(index, size):
+    """torch's loops' check of each index (TORCH_CHECK_INDEX), negative ones refused, where pyfront's
+    indexing primitives would read a negative index from the end."""
+    if index.numel() and bool(((index < 0) | (index >= size)).any()):
+        raise IndexError(out_of_range_in_self(None, size))
+
+
 def out_of_range_in_self(value, size) -> str:
     """The words of torch's index kernels that check each index as they go (TORCH_CHECK_INDEX)."""
     return "index out of range in self"
 
 
-def _check_slices(input, d, source):
+def check_slices(input, d, source):
     want = [n for k, n in enumerate(input.shape) if k != d]
     got = [n for k, n in enumerate(source.shape) if k != d]
-    if input.dim() and want != got:
+    if input.dim() != source.dim() or want != got:
         raise RuntimeError(
             "source tensor shape must match self tensor shape, excluding the specified dimension. "
             f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}"

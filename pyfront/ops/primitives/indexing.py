@@ -105,6 +105,9 @@ INDEX_PUT = register(
         ),
         arity=3,
         save=(1,),
+        # torch's accumulating kernel adds one value at a time into a 16-bit self, each sum rounded to
+        # the dtype (a repeated index shows it): NumPy's add.at does so on the 16-bit arrays themselves
+        takes_halves=True,
     )
 )
 
