@@ -197,23 +197,29 @@ def _child_product(queue):
     queue.put((float(pyfront.from_numpy(a).mm(pyfront.from_numpy(a))[0, 0]), host_gemm.available()))
 
 
-def test_a_forked_child_computes_products():
-    """A DataLoader worker forks a process whose parent has run MKL's threads, from several Python threads,
-    with torch's OpenMP runtime loaded too (this test's process): there MKL hung in the child, so the
-    child computes its products with NumPy."""
-    a = np.ones((300, 300), np.float32)
-    threads = [threading.Thread(target=lambda: [host_gemm.matmul(a, a) for _ in range(20)]) for _ in "ab"]
+def _forked_after_threads(work, target):
+    """``target(queue)``'s answer from a forked child, once ``work`` has run on two Python threads of this
+    process (MKL's pool started from several threads, torch's OpenMP runtime loaded too: where MKL hung in
+    a child); a hung child fails the test, never the suite."""
+    threads = [threading.Thread(target=lambda: [work() for _ in range(20)]) for _ in "ab"]
     [t.start() for t in threads]
     [t.join() for t in threads]
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
-    child = ctx.Process(target=_child_product, args=(queue,))
+    child = ctx.Process(target=target, args=(queue,))
     child.start()
     try:
-        assert queue.get(timeout=60) == (300, False)
-    finally:  # a hung child must not hang the suite
+        return queue.get(timeout=60)
+    finally:
         child.kill()
         child.join(10)
+
+
+def test_a_forked_child_computes_products():
+    """A DataLoader worker forks a process whose parent has run MKL's threads: the child computes its
+    products with NumPy."""
+    a = np.ones((300, 300), np.float32)
+    assert _forked_after_threads(lambda: host_gemm.matmul(a, a), _child_product) == (300, False)
     assert host_gemm.available()
 
 
@@ -377,20 +383,9 @@ def _child_step(queue):
 def test_level1_blas_runs_on_mkl_and_a_forked_child_on_numpys():
     """Where products run on MKL, the optimizers' ``y += alpha * x`` does too (torch's own BLAS, threaded as
     torch's foreach; test_add_alpha_once checks its numbers); a forked child, where MKL is left alone, adds
-    with NumPy's OpenBLAS instead of hanging."""
+    with NumPy's OpenBLAS instead of hanging, still rounded once."""
     assert host_blas.threaded()
     x = np.ones(100_000, np.float32)
-    threads = [threading.Thread(target=lambda: [host_blas.axpy(0.5, x, x.copy()) for _ in range(20)])
-               for _ in "ab"]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_child_step, args=(queue,))
-    child.start()
-    try:
-        assert queue.get(timeout=60) == (np.float32(1) + np.float32(0.1) * np.float32(3), False)
-    finally:
-        child.kill()
-        child.join(10)
+    once = np.float32(np.float64(np.float32(0.1)) * 3 + 1)  # 1 + 0.1 * 3, one rounding (torch's fmadd)
+    assert _forked_after_threads(lambda: host_blas.axpy(0.5, x, x.copy()), _child_step) == (once, False)
     assert host_blas.threaded()
