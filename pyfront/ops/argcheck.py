@@ -198,7 +198,11 @@ def _most_positional(key: str) -> int:
         options = _overloads().get(("Tensor." if key.startswith("Tensor.") else "") + entry[1], ())
         if not options or any("..." in option for option in options):
             return 1 << 30
-        return max(_option_counts(option)[2] for option in options) + key.startswith("Tensor.")
+        # (torch's parser also takes the deprecated forms its messages hide: x.add_(-lr, grad))
+        from .common import SCALAR_FIRST
+
+        hidden = entry[1].removesuffix("_") in SCALAR_FIRST
+        return max(_option_counts(option)[2] for option in options) + key.startswith("Tensor.") + hidden
     return left_out + {"none": 0, "one": 1}.get(style, most)
 
 

@@ -308,7 +308,7 @@ def _kept(backward, key, needs) -> bool:
 # torch's deprecated scalar-first signatures (its tools/autograd/deprecated.yaml): x.add_(-lr, grad), as old
 # training loops step their parameters, or torch.addcmul(t, 0.5, a, b). One warning a process, for whichever
 # comes first (a TORCH_WARN_ONCE in torch's argument parser).
-_SCALAR_FIRST = {"add": ("alpha", "Tensor other"), "sub": ("alpha", "Tensor other"),
+SCALAR_FIRST = {"add": ("alpha", "Tensor other"), "sub": ("alpha", "Tensor other"),
                  "addcmul": ("value", "Tensor tensor1, Tensor tensor2"),
                  "addcdiv": ("value", "Tensor tensor1, Tensor tensor2")}
 _scalar_first_warned = [False]
@@ -339,7 +339,7 @@ def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
     if not _scalar_first_warned[0]:
         _scalar_first_warned[0] = True
         from .. import _warnings
-        scalar, tensors = _SCALAR_FIRST[name]
+        scalar, tensors = SCALAR_FIRST[name]
         if form == "function":
             old = f"{n}(Tensor input, Number {scalar}, {tensors}, *, Tensor out = None)"
             new = f"{n}(Tensor input, {tensors}, *, Number {scalar} = 1, Tensor out = None)"
