@@ -468,14 +468,8 @@ class NumpyBackend(Backend):
         if dst.dtype.name not in ("float32", "float64"):  # (16-bit floats: in float32, then rounded)
             return False
         a = self.array(dst)
-        w = a.dtype.type(weight)  # torch's opmath weight
         with _as_torch():
-            d = np.subtract(self.array(end), a)  # (before a is written: end may be a itself)
-            if abs(w) < 0.5:  # fused_lerp's two forms, each scaled_add's sum, here into a
-                scaled_add(np, a, d, float(w), out=a)
-            else:
-                a[...] = self.array(end)
-                scaled_add(np, a, d, -float(1 - w), out=a)
+            fused_lerp(np, a, self.array(end), a.dtype.type(weight), out=a)  # (torch's opmath weight)
         return True
 
     def foreach_sgd(self, params, grads, bufs, lr, momentum, dampening, weight_decay, nesterov, maximize):

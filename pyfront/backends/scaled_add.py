@@ -105,18 +105,23 @@ def _float32(np, a, x, y):
     return s.astype(np.float32)
 
 
-def fused_lerp(np, x, end, w):
+def fused_lerp(np, x, end, w, out=None):
     """torch's lerp kernel: ``x + w * (end - x)`` for ``|w| < 0.5``, else ``end - (end - x) * (1 - w)``,
     each a fused multiply-add rounded once (its vectors' fmadd). float16 comes as float32 (torch's opmath).
     One weight (Adam's exp_avg step, lerp by a number) is scaled_add's sum (one form, BLAS's axpy where it
     can). A tensor of weights: the float32 product is exact in double, whose sum rounds as the fused one
     but for rare double roundings (a plain float32 ``x + w * d`` rounds twice: a sixth of random values
-    differ from torch's)."""
+    differ from torch's). ``out`` (``x`` itself, a number ``w``): the result written there."""
     with np.errstate(all="ignore"):
-        d = end - x
+        d = end - x  # (before out, which is x, is written)
         if np.ndim(w) == 0:  # (w of x's dtype, as is 1 - w: axpy's alpha exactly, and the fallback's)
+            if abs(w) < 0.5:
+                return scaled_add(np, x, d, float(w), out=out)
+            if out is not None:
+                out[...] = end
+                end = out
             # end + -(d * rest) is end - d * rest, zeros' signs too
-            return scaled_add(np, x, d, float(w)) if abs(w) < 0.5 else scaled_add(np, end, d, -float(1 - w))
+            return scaled_add(np, end, d, -float(1 - w), out=out)
         rest = 1 - w
         if x.dtype == np.float64:
             return np.where(np.abs(w) < 0.5, fma(np, w, d, x), fma(np, -d, rest, end))
