@@ -75,13 +75,18 @@ def get_autocast_dtype(device_type: str):
     return _state.dtype.get(_kind(device_type)) or _state.default.get(device_type) or _state.default["cuda"]
 
 
+def _check_device_type(device_type) -> None:
+    """torch's refusal of a device_type that is no string (autocast, amp.custom_fwd/custom_bwd)."""
+    if not isinstance(device_type, str):
+        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+
+
 class autocast:
     """``torch.autocast(device_type, dtype=None, enabled=True, cache_enabled=None)``: a context manager
     and a decorator that runs matmul/linear/conv in ``dtype`` and losses in float32 (see module doc)."""
 
     def __init__(self, device_type: str, dtype=None, enabled: bool = True, cache_enabled=None):
-        if not isinstance(device_type, str):
-            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        _check_device_type(device_type)
         self.device = device_type
         self.fast_dtype = dtype
         self._enabled = bool(enabled)

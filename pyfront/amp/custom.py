@@ -7,7 +7,7 @@ import functools
 
 from .. import dtypes as dt
 from ..tensor import Tensor
-from .autocast_mode import _kind, autocast, get_autocast_dtype, is_autocast_enabled
+from .autocast_mode import _kind, autocast, _check_device_type, get_autocast_dtype, is_autocast_enabled
 
 # the device types torch's autocast has a dispatch key for (at::autocast::is_autocast_available), and webgpu
 _AUTOCAST_DEVICES = frozenset({"cpu", "cuda", "webgpu", "xpu", "mps", "hpu", "mtia", "maia", "ipu", "xla"})
@@ -18,16 +18,11 @@ def is_autocast_available(device_type: str) -> bool:
     return _kind(device_type) in _AUTOCAST_DEVICES
 
 
-def _check(device_type) -> None:
-    if not isinstance(device_type, str):
-        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
-
-
 def custom_fwd(fwd=None, *, device_type: str, cast_inputs=None):
     """Decorate a custom Function's ``forward``: it records the autocast state for ``custom_bwd``; with
     ``cast_inputs`` and autocast on, it casts the floating tensors among its arguments (not float64, on
     ``device_type``) to that dtype and runs with autocast off, as torch's."""
-    _check(device_type)
+    _check_device_type(device_type)
     if fwd is None:
         return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
 
@@ -50,7 +45,7 @@ def custom_fwd(fwd=None, *, device_type: str, cast_inputs=None):
 
 def custom_bwd(bwd=None, *, device_type: str):
     """Decorate a custom Function's ``backward`` so it runs under the autocast state its forward saw."""
-    _check(device_type)
+    _check_device_type(device_type)
     if bwd is None:
         return functools.partial(custom_bwd, device_type=device_type)
 

@@ -273,12 +273,13 @@ def _tensor_pre_hooks(node, grads):
             out = fn(grads[nr])
             if out is not None:
                 grads[nr] = out
+    if node._retain:
+        from ..sparse import contiguous_format  # (once a backward, where a tensor retains its gradient)
     for nr, ref in node._retain.items():
         t = ref()
         if t is not None and grads[nr] is not None:
             # torch's retain_grad hook keeps a contiguous clone (never the flowing gradient, which may be
             # expanded, shared or a conj view), or the sum with the one kept before
-            from ..sparse import contiguous_format
             g = grads[nr].clone(memory_format=contiguous_format) if t.grad is None else t.grad + grads[nr]
             t.grad = g.detach() if not g.requires_grad else g
     return grads

@@ -187,6 +187,7 @@ def torch_refusal(key: str, args, kwargs, unknown: str | None = None) -> TypeErr
     return TypeError(f"{shown}() got an unexpected keyword argument '{unknown}'")
 
 
+@functools.cache  # (read past the fast path only: its overloads are parsed on the first such call)
 def _most_positional(key: str) -> int:
     """The most positional arguments (a method's self among them) torch takes in a call of ``key``: more
     are refused by their count before any argument's type (its parser's order, and Python's)."""
@@ -680,7 +681,6 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     python_level = bool(prefix) and name not in F_BUILTINS
     # (a call past the fast path with more positional arguments than torch takes: refused by their count)
     arity_key = ("Tensor." if method else prefix or "torch.") + shown_name
-    most_positional = _most_positional(arity_key)
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
@@ -697,7 +697,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     if on_failure is not None and (again := on_failure(args, kwargs)):
                         return fn(*again)
                     raise
-            if len(args) > most_positional and (
+            if len(args) > _most_positional(arity_key) and (
                     refused := torch_refusal(arity_key, args, kwargs)) is not None:
                 raise refused
             if other_at is not None and (len(args) > other_at or other in kwargs):

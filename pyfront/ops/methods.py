@@ -156,7 +156,8 @@ def _product_in_self(self, args, kwargs):
 
 
 # ops whose in-place form checks its arguments itself first, with its own text
-_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self),**dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
+_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self),
+                   **dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()
                       if name not in ("addcmul", "addcdiv")}}  # (theirs on the failure path: below)
@@ -302,7 +303,7 @@ def _inplace_without_derivative(fn, name):
     node = f"{name.capitalize()}Backward1"
 
     def method(self):
-        if not (_state.enabled and (self._requires_grad or self._base is not None and self._base._requires_grad)):
+        if not _records(self, (), {}):
             return plain(self)
         since = SEQUENCE[0]
         _refuse_gradless_view(self)

@@ -146,14 +146,8 @@ def _kernel_saves(input, target, **numbers):
     """What torch's loss kernel node saves, as a composite's ``saves``: its input and target as F.<loss> gives
     them, broadcast to each other (torch.broadcast_tensors: an expanded view of one whose size differs), and
     the ``numbers`` by name."""
-    x, t = _broadcast_tensors(input, target)
+    x, t = arrays.broadcast_tensors(input, target)
     return [("self", x), ("target", t), *numbers.items()]
-
-
-def _broadcast_tensors(input, target):
-    """torch.broadcast_tensors of the two: each itself where it has the common size, else its expanded view."""
-    shape = broadcast_shapes(input.shape, target.shape)
-    return tuple(v if tuple(v.shape) == shape else v.expand(shape) for v in (input, target))
 
 
 def _floating(kernel: str, dtype) -> None:
@@ -411,7 +405,7 @@ def huber_loss(
             return _huber(x, t, reduction, delta, weight, input)
         out = _huber(x, t, reduction, delta, weight, input)
         if x.requires_grad or t.requires_grad:  # torch runs its kernel unreduced, then weighs: that node
-            also_saves(out, *((None, v) for v in _broadcast_tensors(input, target)))  # (checked, not shown)
+            also_saves(out, *((None, v) for v in arrays.broadcast_tensors(input, target)))  # (checked, not shown)
         return out
     _check_reduction(reduction)
     kernel = "none" if weight is not None else reduction  # torch multiplies weights into the kernel's 'none'

@@ -24,7 +24,7 @@ from ...ops import samples
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import is_grad_enabled
 from ...tensor import Tensor
-from ...ops.common import in_float32
+from ...ops.common import check_fits, in_float32
 from ...ops.memory_formats import lays_out, like_input, suggested
 from ...ops.primitives.elementwise import relaid
 from ...ops.shell import checked as shell_checked
@@ -56,8 +56,8 @@ def _pool_pair(value, name, what, allow_empty=False):
         pair = (int(value[0]), int(value[-1]))
     else:
         pair = (int(value), int(value))
-    if not all(-2 ** 31 <= v < 2 ** 31 for v in pair):
-        raise RuntimeError("value cannot be converted to type int without overflow")
+    for v in pair:
+        check_fits(v, dt.int32)
     return pair
 
 

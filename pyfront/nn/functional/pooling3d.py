@@ -11,6 +11,7 @@ import math
 
 from ... import dtypes as dt
 from ...errors import refuse_halves
+from ...ops.common import check_fits
 from ...ops.composite.shaping import pad as _constant_pad, stack
 from ...ops import samples
 from ...ops.primitives import elementwise as ew
@@ -40,8 +41,8 @@ def _triple(value, what, allow_empty=False):
         triple = tuple(int(v) for v in value) if len(value) == 3 else (int(value[0]),) * 3
     else:
         triple = (int(value),) * 3
-    if not all(-2 ** 31 <= v < 2 ** 31 for v in triple):
-        raise RuntimeError("value cannot be converted to type int without overflow")
+    for v in triple:
+        check_fits(v, dt.int32)
     return triple
 
 
