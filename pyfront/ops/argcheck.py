@@ -199,10 +199,11 @@ def _most_positional(key: str) -> int:
         options = _overloads().get(("Tensor." if key.startswith("Tensor.") else "") + entry[1], ())
         if not options or any("..." in option for option in options):
             return 1 << 30
-        # (torch's parser also takes the deprecated forms its messages hide: x.add_(-lr, grad))
-        from .common import SCALAR_FIRST
+        # (torch's parser also takes the deprecated forms its messages hide: x.add_(-lr, grad), and beta and
+        # alpha before a product's operands: torch.addmm(beta, M, alpha, a, b))
+        from .common import SCALAR_FIRST, SCALARS_FIRST
 
-        hidden = entry[1].removesuffix("_") in SCALAR_FIRST
+        hidden = entry[1].removesuffix("_") in SCALAR_FIRST or 2 * (entry[1].removesuffix("_") in SCALARS_FIRST)
         return max(_option_counts(option)[2] for option in options) + key.startswith("Tensor.") + hidden
     return left_out + {"none": 0, "one": 1}.get(style, most)
 
@@ -771,9 +772,10 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             # (torch's Python F functions hand a keyword on to their binding by position: theirs kept)
             if (worded := call_worded(shown_name, fn, e, {} if prefix else kwargs, method)) is not e:
                 raise worded from None
-            if not method and "(): argument '" not in str(e) and \
+            # (a parser's words already given stand: its count of positional arguments comes first)
+            if not method and "(): argument '" not in str(e) and not _TOO_MANY.search(str(e)) and \
                     (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is not None:
-                raise refusal from None  # (a parser's words already given stand)
+                raise refusal from None
             if python_level:
                 if (refused := arity_error(key, args, kwargs, e)) is None:
                     raise
@@ -879,6 +881,8 @@ class _Signature(list):
         super().__init__(params)
         self.positional = sum(not p.kw_only for p in params)
         self.required = sum(not p.default for p in params)
+        # torch's deprecated scalar-first forms (addmm(beta, M, a, b)): taken, never named in an error
+        self.hidden = bool(params) and params[0].name == "beta"
 
 
 def _signature(text: str) -> _Signature:
@@ -1036,7 +1040,8 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
         return
     n = len(args) + len(kwargs)
     # (a method's signatures have no out=)
-    plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")]
+    plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")
+                 and not sig.hidden]
     if len(plausible) == 1:
         _match(name, plausible[0], args, kwargs, True, method)
     if ("Tensor." if method else "") + name not in _overloads():

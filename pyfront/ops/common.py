@@ -328,6 +328,55 @@ def _called_as(name: str) -> tuple:
     return (name + "_" if form == "inplace" else name), form
 
 
+def _warn_deprecated_overload(name: str, old: str, new: str) -> None:
+    """torch's one warning a process (its parser's TORCH_WARN_ONCE; each time under set_warn_always) for a
+    call of a deprecated overload: the signature used, then the ones to use, as its parser prints them."""
+    from .. import _warnings
+    if _scalar_first_warned[0] and not _warnings.WARN_ALWAYS[0]:
+        return
+    _scalar_first_warned[0] = True
+    _warnings.warn(f"This overload of {name} is deprecated:\n\t{old}\nConsider using one of the following "
+                   f"signatures instead:\n\t{new}")
+
+
+# the products that add to an input whose deprecated forms take beta and alpha first (scalars_first)
+SCALARS_FIRST = frozenset(("addmm", "addmv", "addr", "baddbmm", "addbmm"))
+
+
+def scalars_first(*operands: str):
+    """Decorator: a product that adds to an input (addmm, addmv, addr, baddbmm, addbmm, named by its two
+    ``operands``) also takes torch's deprecated forms with beta, and alpha, first, as code written for
+    torch 0.4 calls them: ``torch.addmm(beta, M, alpha, a, b)``, ``torch.addmm(beta, M, a, b)``,
+    ``M.addmm(beta, a, b)``, ``M.addmm_(beta, alpha, a, b)``; read there after torch's warning."""
+    tensors = ", ".join(f"Tensor {o}" for o in operands)
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def read(*args, **kwargs):
+            if len(args) < 4 or isinstance(args[1], Tensor) and isinstance(args[0], Tensor):
+                return fn(*args, **kwargs)  # (a test or two per call: torch's own forms)
+            name, form = _called_as(fn.__name__)
+            method = form != "function"
+            self, numbers = (args[0], args[1:-2]) if method else (args[1], (args[0], *args[2:-2]))
+            if (not isinstance(self, Tensor) or len(numbers) > 2 or kwargs.keys() - {"out"} or not all(
+                    isinstance(n, Number) and not isinstance(n, Tensor) for n in numbers)
+                    or kwargs and method):
+                from .argcheck import torch_refusal  # (its parser's count, or its overloads listed)
+                refused = torch_refusal(("Tensor." if method else "torch.") + name, args, kwargs)
+                if refused is not None:
+                    raise refused
+                return fn(*args, **kwargs)
+            old = ", ".join(("Number beta", "Number alpha")[:len(numbers)]) + ", " + tensors
+            if not method:
+                old = old.replace(", ", ", Tensor input, ", 1) + ", *, Tensor out = None"
+            from .overloads import OVERLOADS  # (read on this rare path only)
+            options = OVERLOADS[("Tensor." if method else "") + name]
+            _warn_deprecated_overload(name, f"{name}({old})", "\n\t".join(name + o for o in options))
+            return fn(self, *args[-2:], beta=numbers[0], alpha=numbers[1] if len(numbers) > 1 else 1, **kwargs)
+        return read
+    return deco
+
+
 def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
     """``(scalar, tensors)`` of a deprecated call ``name(input, scalar, *tensors)``, after torch's warning;
     anything else past the tensor arguments is the TypeError torch's parser gives."""
@@ -336,15 +385,11 @@ def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
         k = n_tensors + (form == "function")
         given = len(args) + k - n_tensors
         raise TypeError(f"{n}() takes {k} positional argument{'s' if k != 1 else ''} but {given} were given")
-    if not _scalar_first_warned[0]:
-        _scalar_first_warned[0] = True
-        from .. import _warnings
-        scalar, tensors = SCALAR_FIRST[name]
-        if form == "function":
-            old = f"{n}(Tensor input, Number {scalar}, {tensors}, *, Tensor out = None)"
-            new = f"{n}(Tensor input, {tensors}, *, Number {scalar} = 1, Tensor out = None)"
-        else:
-            old, new = f"{n}(Number {scalar}, {tensors})", f"{n}({tensors}, *, Number {scalar} = 1)"
-        _warnings.warn(f"This overload of {n} is deprecated:\n\t{old}\nConsider using one of the following "
-                       f"signatures instead:\n\t{new}")
+    scalar, tensors = SCALAR_FIRST[name]
+    if form == "function":
+        old = f"{n}(Tensor input, Number {scalar}, {tensors}, *, Tensor out = None)"
+        new = f"{n}(Tensor input, {tensors}, *, Number {scalar} = 1, Tensor out = None)"
+    else:
+        old, new = f"{n}(Number {scalar}, {tensors})", f"{n}({tensors}, *, Number {scalar} = 1)"
+    _warn_deprecated_overload(n, old, new)
     return args[0], args[1:]

@@ -15,7 +15,7 @@ from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..argcheck import typename
-from ..common import check_fits, in_float32
+from ..common import check_fits, in_float32, scalars_first
 from ..._warnings import warn
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
@@ -270,6 +270,7 @@ def _one_kernel(input, mat1, mat2, beta, alpha) -> bool:
     return device.type == "cpu"
 
 
+@scalars_first("mat1", "mat2")
 @composite(samples=samples.addmm, grad_fn="AddmmBackward0")
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
@@ -319,6 +320,7 @@ def _gemv_scalars(fn):
     return read
 
 
+@scalars_first("mat", "vec")
 @composite(samples=samples.addmv, grad_fn="AddmvBackward0")
 @_gemv_scalars
 @in_float32
@@ -337,6 +339,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
 
+@scalars_first("batch1", "batch2")
 @composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
@@ -357,6 +360,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
+@scalars_first("batch1", "batch2")
 @composite(samples=samples.addbmm, grad_fn="AddbmmBackward0", saves="batch1/batch2 batch2/batch1")
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
