@@ -150,6 +150,8 @@ from . import func  # noqa: E402  (torch.func: grad, vjp, jvp, jacrev, jacfwd, h
 from .func import vmap  # noqa: E402  (torch.vmap)
 from . import _dynamo, distributed, export, jit, library  # noqa: E402,F401  (eager behind torch's compiler APIs; no process groups)
 
+from ._build_flags import module_getattr as __getattr__  # noqa: E402  (torch.has_cuda, has_lapack, ...)
+
 # last, once every public name is bound: each public function pickles by reference (serialization/homes.py)
 from .serialization import homes as _homes  # noqa: E402
 

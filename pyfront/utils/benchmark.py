@@ -17,7 +17,7 @@ import time
 import timeit as _timeit
 
 
-__all__ = ["Timer", "Measurement", "TaskSpec", "Language", "select_unit"]
+__all__ = ["Timer", "Measurement", "TaskSpec", "Language", "select_unit", "Compare", "Colorize"]
 
 _MAX_SIGNIFICANT_FIGURES = 4
 _MIN_CONFIDENCE_INTERVAL = 25e-9  # 25 ns: no finer than the timer can tell
@@ -288,3 +288,6 @@ class Timer:
         times = self._measurement_loop(lambda: self._timeit(number), stop_hook, min_run_time, max_run_time,
                                        callback=callback, number=number)
         return Measurement(number_per_run=number, raw_times=times, task_spec=self._task_spec)
+
+
+from ._benchmark_compare import Colorize, Compare  # noqa: E402  (it reads Measurement and select_unit)

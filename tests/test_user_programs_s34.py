@@ -1,0 +1,104 @@
+"""Faults found running session 34's user-style programs (tests/programs/: each file's header names the
+public code it imitates), each checked as a kind against torch 2.13: torch's deprecated scalar-first
+forms of the products that add to an input (addmm, addmv, addr, baddbmm, addbmm: function, method and
+in-place, with torch's one warning)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+
+
+def _outcome(fn):
+    """('ok', result) or (exception type name, message)."""
+    try:
+        return "ok", fn()
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        return type(e).__name__, str(e)
+
+
+# op -> (input's shape, the two operands' shapes)
+_PRODUCTS = {"addmm": ((2, 4), (2, 3), (3, 4)), "addmv": ((2,), (2, 3), (3,)), "addr": ((2, 3), (2,), (3,)),
+             "baddbmm": ((2, 2, 4), (2, 2, 3), (2, 3, 4)), "addbmm": ((2, 4), (2, 2, 3), (2, 3, 4))}
+# how a call is written: beta (and alpha) first, as torch 0.4's code calls them; and two torch refuses
+_FORMS = {"function": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, x, y),
+          "function alpha": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, 3, x, y),
+          "function out": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, 3, x, y, out=lib.empty(0)),
+          "method": lambda lib, op, m, x, y: getattr(m, op)(0.5, x, y),
+          "method alpha": lambda lib, op, m, x, y: getattr(m, op)(2, 3, x, y),
+          "in-place": lambda lib, op, m, x, y: getattr(m.clone(), op + "_")(0.5, x, y),
+          "in-place alpha": lambda lib, op, m, x, y: getattr(m.clone(), op + "_")(0.5, -1, x, y),
+          "function, input first": lambda lib, op, m, x, y: getattr(lib, op)(m, 0.5, x, y),
+          "function, a keyword": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, x, y, alpha=2)}
+
+
+@pytest.mark.parametrize("op", _PRODUCTS)
+def test_scalars_first_forms_compute_and_warn_as_torch(op):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in _PRODUCTS[op]]
+    for form, call in _FORMS.items():
+        seen = []
+        for lib in (torch, pyfront):
+            lib.set_warn_always(True)  # (torch warns once a process: each time, here)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    kind, got = _outcome(lambda: call(lib, op, *(lib.tensor(a) for a in arrays)))
+            finally:
+                lib.set_warn_always(False)
+            texts = [str(w.message).split(" (Triggered internally")[0] for w in caught]
+            seen.append((kind, got.tolist() if kind == "ok" else got, texts))
+        (tk, tv, tw), (pk, pv, pw) = seen
+        assert (pk, pw) == (tk, tw), form
+        if tk == "ok":
+            np.testing.assert_allclose(pv, tv, rtol=1e-5, atol=1e-6, err_msg=form)
+        else:
+            assert pv == tv, form
+
+
+def _measurements(bench):
+    """A grid of Measurements of fixed times (two labels, two thread counts, one env each way, a cell left
+    empty, a spread wide enough for torch's warning), built through ``bench`` (torch's or pyfront's)."""
+    rng = np.random.default_rng(1)
+    out = []
+    for label in ("Batched dot", "Sum"):
+        for threads in (1, 4):
+            for sub in ("[1, 1]", "[64, 1024]"):
+                for desc, base in (("mul/sum", 3e-6), ("bmm", 4.1e-5)):
+                    if label == "Sum" and desc == "bmm" and sub == "[1, 1]":
+                        continue  # (an empty cell)
+                    times = (base * (1 + rng.uniform(0, 0.5 if sub == "[1, 1]" else 0.02, 7))).tolist()
+                    spec = bench.TaskSpec(stmt="f(x)", setup="pass", label=label, sub_label=sub,
+                                          description=desc, env="py" if threads == 1 else "cpu",
+                                          num_threads=threads)
+                    out.append(bench.Measurement(number_per_run=10, raw_times=[t * 10 for t in times],
+                                                 task_spec=spec))
+    return out
+
+
+@pytest.mark.parametrize("how", ["plain", "trim", "colorize", "rowwise", "warnings"])
+def test_benchmark_compare_tables_as_torch(how):
+    import torch.utils.benchmark as torch_bench
+    from pyfront.utils import benchmark as our_bench
+    tables = []
+    for bench in (torch_bench, our_bench):
+        compare = bench.Compare(_measurements(bench))
+        if how in ("trim", "warnings"):
+            compare.trim_significant_figures()
+        if how in ("colorize", "rowwise"):
+            compare.colorize(rowwise=how == "rowwise")
+        if how == "warnings":
+            compare.highlight_warnings()
+        tables.append(str(compare))
+    assert tables[1] == tables[0]
+
+
+def test_benchmark_compare_refuses_what_torch_refuses():
+    import torch.utils.benchmark as torch_bench
+    from pyfront.utils import benchmark as our_bench
+    seen = [_outcome(lambda b=b: b.Compare([1.5])) for b in (torch_bench, our_bench)]
+    assert seen[1] == (seen[0][0], seen[0][1])
