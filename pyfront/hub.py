@@ -4,7 +4,9 @@
 ``~/.cache/torch/hub``), so a checkpoint torch already downloaded is found and read by ``pyfront.load``
 (which never runs code from a file). ``tqdm`` is the installed tqdm, or a small stand-in that, unlike
 torch's, can also wrap an iterable (pytorch/examples' vision_transformer loops over ``tqdm(loader)``).
-Loading models from a GitHub ``hubconf.py`` (``hub.load``/``list``/``help``) is not provided.
+``load(dir, model, source="local")`` runs a local directory's ``hubconf.py`` entry point as torch's does
+(its ``dependencies`` checked first); fetching a GitHub repository (``source="github"``, ``list``, ``help``)
+is not provided: it raises a RuntimeError that says so.
 """
 from __future__ import annotations
 
@@ -116,4 +118,64 @@ def load_state_dict_from_url(url: str, model_dir: str | None = None, map_locatio
     return load(cached_file, map_location=map_location, weights_only=weights_only)
 
 
-__all__ = ["download_url_to_file", "get_dir", "load_state_dict_from_url", "set_dir", "tqdm"]
+VAR_DEPENDENCY = "dependencies"
+MODULE_HUBCONF = "hubconf.py"
+
+
+def _hubconf(directory: str):
+    """The module ``hubconf.py`` of ``directory`` (which the caller puts first on ``sys.path``, so its own
+    imports are found there), as torch's hub imports it."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(MODULE_HUBCONF, os.path.join(directory, MODULE_HUBCONF))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _entry(module, model):
+    """The callable ``model`` of a hubconf module, once the packages it lists in ``dependencies`` are found."""
+    import importlib.util
+    if not isinstance(model, str):
+        raise ValueError("Invalid input: model should be a string of function name")
+    missing = [pkg for pkg in getattr(module, VAR_DEPENDENCY, None) or () if importlib.util.find_spec(pkg) is None]
+    if missing:
+        raise RuntimeError(f"Missing dependencies: {', '.join(missing)}")
+    func = getattr(module, model) if model in dir(module) else None
+    if func is None or not callable(func):
+        raise RuntimeError(f"Cannot find callable {model} in hubconf")
+    return func
+
+
+def _no_github(what: str) -> RuntimeError:
+    return RuntimeError(f"pyfront.hub {what} a GitHub repository, which pyfront does not download: clone it "
+                        "and call torch.hub.load(path, model, source='local')")
+
+
+def load(repo_or_dir, model, *args, source="github", trust_repo="check", force_reload=False, verbose=True,
+         skip_validation=False, **kwargs):
+    """The object the entry point ``model`` of ``repo_or_dir``'s ``hubconf.py`` returns, called with
+    ``*args`` and ``**kwargs``: a local directory (``source="local"``) only."""
+    source = source.lower()
+    if source not in ("github", "local"):
+        raise ValueError(f'Unknown source: "{source}". Allowed values: "github" | "local".')
+    if source == "github":
+        raise _no_github("load(source='github') fetches")
+    sys.path.insert(0, repo_or_dir)  # (hubconf's imports, and the entry point's at its call, find it there)
+    try:
+        return _entry(_hubconf(repo_or_dir), model)(*args, **kwargs)
+    finally:
+        sys.path.remove(repo_or_dir)
+
+
+def list(github, force_reload=False, skip_validation=False, trust_repo="check", verbose=True):  # noqa: A001
+    """torch's lists a GitHub repository's entry points: not provided (RuntimeError)."""
+    raise _no_github("list reads")
+
+
+def help(github, model, force_reload=False, skip_validation=False, trust_repo="check"):  # noqa: A001
+    """torch's shows an entry point of a GitHub repository: not provided (RuntimeError)."""
+    raise _no_github("help reads")
+
+
+__all__ = ["download_url_to_file", "get_dir", "help", "list", "load", "load_state_dict_from_url", "set_dir",
+           "tqdm"]

@@ -102,3 +102,57 @@ def test_benchmark_compare_refuses_what_torch_refuses():
     from pyfront.utils import benchmark as our_bench
     seen = [_outcome(lambda b=b: b.Compare([1.5])) for b in (torch_bench, our_bench)]
     assert seen[1] == (seen[0][0], seen[0][1])
+
+
+_FLAGS = ("has_lapack", "has_mkl", "has_openmp", "has_spectral", "has_cuda", "has_cudnn", "has_mkldnn", "has_mps")
+
+
+def test_build_flags_read_and_warn_as_torch():
+    for name in _FLAGS:
+        seen = []
+        for lib in (torch, pyfront):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = getattr(lib, name)
+            # (the values are each build's own: pyfront has no MKL-DNN)
+            seen.append((type(value), [(w.category, str(w.message), w.filename) for w in caught]))
+        assert seen[1] == seen[0], name
+    assert [getattr(pyfront, n) for n in ("has_cuda", "has_mps")] == [False, False]
+    assert _outcome(lambda: pyfront.has_nothing) == ("AttributeError", "module 'pyfront' has no attribute "
+                                                                        "'has_nothing'")
+
+
+_HUBCONF = """dependencies = ['numpy']
+import helper_mod
+def entry(n, scale=1.0):
+    '''An entry point.'''
+    return [helper_mod.twice(i) * scale for i in range(n)]
+not_callable = 3
+def _private():
+    return 0
+"""
+
+
+@pytest.mark.parametrize("call", [
+    lambda hub, d: hub.load(d, "entry", 3, scale=0.5, source="local"),
+    lambda hub, d: hub.load(d, "entry", 2, source="LOCAL"),
+    lambda hub, d: hub.load(d, "not_callable", source="local"),
+    lambda hub, d: hub.load(d, "missing", source="local"),
+    lambda hub, d: hub.load(d, 1, source="local"),
+    lambda hub, d: hub.load(d, "entry", 1, source="zip"),
+    lambda hub, d: hub.load(d, "entry", source="local"),
+])
+def test_hub_load_local_as_torch(call, tmp_path):
+    (tmp_path / "hubconf.py").write_text(_HUBCONF)
+    (tmp_path / "helper_mod.py").write_text("def twice(x):\n    return 2 * x\n")
+    seen = [_outcome(lambda hub=hub: call(hub, str(tmp_path))) for hub in (torch.hub, pyfront.hub)]
+    assert seen[1] == seen[0]
+    assert str(tmp_path) not in __import__("sys").path
+
+
+def test_hub_load_checks_dependencies_as_torch(tmp_path):
+    (tmp_path / "hubconf.py").write_text("dependencies = ['numpy', 'no_such_pkg_s34', 'nor_this']\n"
+                                         "def m():\n    return 1\n")
+    seen = [_outcome(lambda hub=hub: hub.load(str(tmp_path), "m", source="local"))
+            for hub in (torch.hub, pyfront.hub)]
+    assert seen[1] == seen[0] == ("RuntimeError", "Missing dependencies: no_such_pkg_s34, nor_this")
