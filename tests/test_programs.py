@@ -61,6 +61,10 @@ QUICK: dict[str, dict] = {
     # functions, GradScaler("cpu") and custom_fwd(cast_inputs=)
     "env_profile": {},
     "bf16_autocast_cpu": {},
+    # s34-user (tests/test_user_programs_s34.py tests the faults they found): a torch 0.4-era script (addmm
+    # and friends with beta first, add_(-lr, grad), has_cuda); pytorch-summary's hooks and a frozen backbone
+    "legacy_04_training": {},
+    "model_summary_hooks": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -165,6 +169,16 @@ SLOW: dict[str, dict] = {
     # LSTM forecasting + an EmbeddingBag/SparseAdam recommender; its LSTM runs with dropout=0.0: torch draws
     # the inter-layer dropout masks in C++, not from the shared stream, so with dropout the runs part at once
     "lstm_forecast": {},
+    # session 34's (tests/test_user_programs_s34.py tests the faults they found; each file's header its source)
+    "benchmark_recipe": {},  # pytorch/tutorials' benchmark recipe: Timer, autoranges, Compare (~3 s of timing)
+    "hub_local": {},  # torch.hub.load(source='local') of tests/programs/hubrepo, its errors, a fine-tune
+    "d2l_attention_bert": {},  # d2l's masked softmax, attention scoring, multi-head attention, BERT pretraining
+    "focal_boxes_accum": {},  # torchvision's focal loss and box ops, NMS, accumulation with clipping, KD
+    "minbpe_memmap_gpt": {},  # minbpe tokenizer -> uint16 .bin -> np.memmap batches -> nanoGPT-style loop
+    "vit_scratch": {},  # einops-free ViT, d2l softmax regression from scratch; also --cuda-as webgpu
+    "wavenet_mulaw": {},  # mu-law, causal dilated convolutions, gated residuals, sampling, stft
+    "recsys_bpr": {},  # BPR matrix factorisation, NeuMF, EmbeddingBag modes and errors
+    "cvae_beta": {},  # conditional beta-VAE: annealing, capacity, kl_divergence, IWAE
 }
 
 
