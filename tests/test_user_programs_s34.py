@@ -33,7 +33,11 @@ _FORMS = {"function": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, x, y),
           "in-place": lambda lib, op, m, x, y: getattr(m.clone(), op + "_")(0.5, x, y),
           "in-place alpha": lambda lib, op, m, x, y: getattr(m.clone(), op + "_")(0.5, -1, x, y),
           "function, input first": lambda lib, op, m, x, y: getattr(lib, op)(m, 0.5, x, y),
-          "function, a keyword": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, x, y, alpha=2)}
+          "function, a keyword": lambda lib, op, m, x, y: getattr(lib, op)(0.5, m, x, y, alpha=2),
+          "function, a 0-d tensor beta": lambda lib, op, m, x, y: getattr(lib, op)(lib.tensor(0.5), m, x, y),
+          "method, a keyword": lambda lib, op, m, x, y: getattr(m, op)(0.5, x, y, alpha=2),
+          "method, a number for an operand": lambda lib, op, m, x, y: getattr(m, op)(0.5, 2, x),
+          "method, three numbers": lambda lib, op, m, x, y: getattr(m, op)(0.5, 2, 3, x, y)}
 
 
 @pytest.mark.parametrize("op", _PRODUCTS)
@@ -58,6 +62,15 @@ def test_scalars_first_forms_compute_and_warn_as_torch(op):
             np.testing.assert_allclose(pv, tv, rtol=1e-5, atol=1e-6, err_msg=form)
         else:
             assert pv == tv, form
+
+
+@pytest.mark.parametrize("op", ["mm", "bmm", "addmm", "baddbmm"])
+def test_methods_take_no_out_dtype_as_torch(op):
+    # torch's functions have an out_dtype overload, its methods none: a refusal by the count of arguments
+    shapes = {"mm": [(2, 2)], "bmm": [(1, 2, 2)], "addmm": [(2, 2), (2, 2)], "baddbmm": [(1, 2, 2), (1, 2, 2)]}
+    seen = [_outcome(lambda lib=lib: getattr(lib.ones(*shapes[op][0]), op)(
+        *(lib.ones(*s) for s in shapes[op]), lib.float32)) for lib in (torch, pyfront)]
+    assert seen[1] == seen[0]
 
 
 def _measurements(bench):

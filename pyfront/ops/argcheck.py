@@ -548,7 +548,8 @@ def _signatures(name: str, method: bool) -> list:
     """torch's signatures of ``name``; a method's with self first, wherever its function's input stands
     (x.polygamma_(n) is polygamma(n, x))."""
     sigs = [_signature(text) for text in SIGNATURES[name]]
-    return [_self_first(sig) for sig in sigs] if method else sigs
+    # (a method has no out_dtype overload: x.mm(y, torch.float32) is refused by its count)
+    return [_self_first(sig) for sig in sigs if not any(p.name == "out_dtype" for p in sig)] if method else sigs
 
 
 def _self_first(sig: _Signature) -> _Signature:
@@ -882,7 +883,7 @@ class _Signature(list):
         self.positional = sum(not p.kw_only for p in params)
         self.required = sum(not p.default for p in params)
         # torch's deprecated scalar-first forms (addmm(beta, M, a, b)): taken, never named in an error
-        self.hidden = bool(params) and params[0].name == "beta"
+        self.hidden = any(p.name == "beta" and not p.kw_only for p in params)
 
 
 def _signature(text: str) -> _Signature:

@@ -343,6 +343,11 @@ def _warn_deprecated_overload(name: str, old: str, new: str) -> None:
 SCALARS_FIRST = frozenset(("addmm", "addmv", "addr", "baddbmm", "addbmm"))
 
 
+def _scalar_like(n) -> bool:
+    """Whether torch's parser takes ``n`` for a Number: a Python number, or a 0-d tensor."""
+    return isinstance(n, Number) or isinstance(n, Tensor) and n.dim() == 0
+
+
 def scalars_first(*operands: str):
     """Decorator: a product that adds to an input (addmm, addmv, addr, baddbmm, addbmm, named by its two
     ``operands``) also takes torch's deprecated forms with beta, and alpha, first, as code written for
@@ -353,19 +358,19 @@ def scalars_first(*operands: str):
     def deco(fn):
         @functools.wraps(fn)
         def read(*args, **kwargs):
-            if len(args) < 4 or isinstance(args[1], Tensor) and isinstance(args[0], Tensor):
-                return fn(*args, **kwargs)  # (a test or two per call: torch's own forms)
+            if len(args) < 4:  # (one test per call: torch's own forms take three tensors, a method's self too)
+                return fn(*args, **kwargs)
             name, form = _called_as(fn.__name__)
             method = form != "function"
             self, numbers = (args[0], args[1:-2]) if method else (args[1], (args[0], *args[2:-2]))
-            if (not isinstance(self, Tensor) or len(numbers) > 2 or kwargs.keys() - {"out"} or not all(
-                    isinstance(n, Number) and not isinstance(n, Tensor) for n in numbers)
-                    or kwargs and method):
+            if not (isinstance(self, Tensor) and 0 < len(numbers) <= 2 and all(map(_scalar_like, numbers))
+                    and all(isinstance(t, Tensor) for t in args[-2:])) or kwargs and (method or kwargs.keys() != {"out"}):
                 from .argcheck import torch_refusal  # (its parser's count, or its overloads listed)
                 refused = torch_refusal(("Tensor." if method else "torch.") + name, args, kwargs)
                 if refused is not None:
                     raise refused
                 return fn(*args, **kwargs)
+            numbers = [n.item() if isinstance(n, Tensor) else n for n in numbers]
             old = ", ".join(("Number beta", "Number alpha")[:len(numbers)]) + ", " + tensors
             if not method:
                 old = old.replace(", ", ", Tensor input, ", 1) + ", *, Tensor out = None"
