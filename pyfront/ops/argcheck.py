@@ -139,7 +139,9 @@ _WRITTEN_IN_PYTHON = frozenset((
 
 
 # Python's words for a call its binding refused by the count of its positional arguments or a keyword
-_TOO_MANY = re.compile(r"\(\) takes (?:from \d+ to )?\d+ positional arguments? but \d+ (?:was|were) given$")
+# (Python's words, also where keywords were given too: "but 4 positional arguments (and 1 keyword-only argument)")
+_TOO_MANY = re.compile(r"\(\) takes (?:from \d+ to )?\d+ positional arguments? but \d+ "
+                       r"(?:positional arguments? \(and \d+ keyword-only arguments?\) )?(?:was|were) given$")
 _UNKNOWN_KEYWORD = re.compile(r"\(\) got an unexpected keyword argument '(\w+)'$")
 
 

@@ -365,10 +365,10 @@ def scalars_first(*operands: str):
             self, numbers = (args[0], args[1:-2]) if method else (args[1], (args[0], *args[2:-2]))
             if not (isinstance(self, Tensor) and 0 < len(numbers) <= 2 and all(map(_scalar_like, numbers))
                     and all(isinstance(t, Tensor) for t in args[-2:])) or kwargs and (method or kwargs.keys() != {"out"}):
-                from .argcheck import torch_refusal  # (its parser's count, or its overloads listed)
-                refused = torch_refusal(("Tensor." if method else "torch.") + name, args, kwargs)
-                if refused is not None:
-                    raise refused
+                if not method:  # (its parser's count, or its overloads listed; a method's: argcheck's words)
+                    from .argcheck import torch_refusal
+                    if (refused := torch_refusal("torch." + name, args, kwargs)) is not None:
+                        raise refused
                 return fn(*args, **kwargs)
             numbers = [n.item() if isinstance(n, Tensor) else n for n in numbers]
             old = ", ".join(("Number beta", "Number alpha")[:len(numbers)]) + ", " + tensors
