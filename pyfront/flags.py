@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from . import _warnings
 from ._warnings import warn
-from .backends import cuda as _cuda
+from .backends import _fp32_precision as _fp32
 
-_state = {"precision": "highest", "deterministic": False, "warn_only": False}
+_state = {"deterministic": False, "warn_only": False}
 
 
 def set_float32_matmul_precision(precision: str) -> None:
@@ -17,12 +17,11 @@ def set_float32_matmul_precision(precision: str) -> None:
         warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
              "setFloat32MatmulPrecision call has no effect.")
         return
-    _state["precision"] = precision
-    _cuda.matmul.allow_tf32 = precision != "highest"  # torch ties the two together
+    _fp32.set_matmul_precision(precision)  # (and the matmul leaves of the precision tree, as torch's)
 
 
 def get_float32_matmul_precision() -> str:
-    return _state["precision"]
+    return _fp32.matmul_precision()
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:

@@ -169,3 +169,62 @@ def test_hub_load_checks_dependencies_as_torch(tmp_path):
     seen = [_outcome(lambda hub=hub: hub.load(str(tmp_path), "m", source="local"))
             for hub in (torch.hub, pyfront.hub)]
     assert seen[1] == seen[0] == ("RuntimeError", "Missing dependencies: no_such_pkg_s34, nor_this")
+
+
+# torch 2.9+'s fp32 precision settings and the legacy TF32 switches, set in sequence (each in a fresh
+# process state: torch's settings are process-wide); after each step every setting and switch is read
+_READS = ("fp32_precision", "cuda.matmul.fp32_precision", "cuda.matmul.allow_tf32", "cudnn.fp32_precision",
+          "cudnn.conv.fp32_precision", "cudnn.rnn.fp32_precision", "cudnn.allow_tf32", "mkldnn.fp32_precision",
+          "mkldnn.matmul.fp32_precision", "mkldnn.conv.fp32_precision", "mkldnn.rnn.fp32_precision")
+_SEQUENCES = [
+    [("cuda.matmul.fp32_precision", "tf32")], [("fp32_precision", "ieee")], [("fp32_precision", "tf32")],
+    [("cudnn.conv.fp32_precision", "ieee"), ("cudnn.rnn.fp32_precision", "ieee"), ("cudnn.allow_tf32", False)],
+    [("mkldnn.fp32_precision", "bf16")], [("mkldnn.matmul.fp32_precision", "bf16"), ("matmul", "medium")],
+    [("matmul", "high"), ("cuda.matmul.allow_tf32", False)], [("cudnn.allow_tf32", False), ("fp32_precision", "tf32")],
+    [("cuda.matmul.fp32_precision", "bf16")], [("cudnn.conv.fp32_precision", "TF32")],
+    [("cuda.matmul.fp32_precision", 3)], [("cudnn.conv.other", 1)], [("cuda.matmul.allow_tf32", True)],
+]
+
+
+def _walk(lib, path):
+    *head, last = path.split(".")
+    obj = lib.backends
+    for name in head:
+        obj = getattr(obj, name)
+    return obj, last
+
+
+def _in_fork(fn):
+    """``fn()``'s repr, computed in a forked child (a fresh copy of this process's settings)."""
+    import os
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its answer down the pipe, then gone
+        os.close(read)
+        with os.fdopen(write, "w") as f:
+            f.write(repr(fn()))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as f:
+        out = f.read()
+    os.waitpid(pid, 0)
+    return out
+
+
+def _run_sequence(lib, steps):
+    seen = []
+    for path, value in steps:
+        if path == "matmul":
+            seen.append(_outcome(lambda: lib.set_float32_matmul_precision(value)))
+        else:
+            seen.append(_outcome(lambda: setattr(*_walk(lib, path), value)))
+        seen.append([_outcome(lambda p=p: getattr(*_walk(lib, p))) for p in _READS])
+        seen.append(_outcome(lib.get_float32_matmul_precision))
+    return seen
+
+
+@pytest.mark.parametrize("case", range(len(_SEQUENCES)))
+def test_fp32_precision_settings_as_torch(case):
+    steps = _SEQUENCES[case]
+    seen = [_in_fork(lambda lib=lib: _run_sequence(lib, steps)) for lib in (torch, pyfront)]
+    assert seen[1] == seen[0]

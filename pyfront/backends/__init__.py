@@ -6,7 +6,9 @@ Nothing above the backends branches on the device, and nothing here imports the 
 from __future__ import annotations
 
 import functools
+import sys
 import threading
+import types
 
 _BACKENDS: dict = {}
 _UNAVAILABLE: dict = {}  # device type -> why it could not open (kept, so it is not retried per call)
@@ -100,3 +102,16 @@ def _load(kind: str):
     if kind in ("cuda", "xpu"):  # what torch's builds without them raise
         raise AssertionError(f"Torch not compiled with {kind.upper()} enabled")
     raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+
+
+from . import _fp32_precision as _fp32  # noqa: E402
+
+
+class GenericModule(types.ModuleType):
+    """The package's class, as torch's: ``fp32_precision`` is the generic setting of the float32 precision
+    tree (_fp32_precision.py)."""
+
+    fp32_precision = _fp32.leaf_setting("generic", "all")
+
+
+sys.modules[__name__].__class__ = GenericModule

@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 import enum
 
+from . import _fp32_precision as _fp32
 
-class _MatmulFlags:
-    allow_tf32 = False
+
+class cuBLASModule:
+    """``torch.backends.cuda.matmul``: its TF32 switches are the float32 precision tree's (backends/_fp32_precision.py)."""
+
+    allow_tf32 = _fp32.Setting(_fp32.allow_tf32_cublas, _fp32.set_allow_tf32_cublas)
+    fp32_precision = _fp32.leaf_setting("cuda", "matmul")
     allow_fp16_reduced_precision_reduction = True
     allow_bf16_reduced_precision_reduction = True
 
 
-matmul = _MatmulFlags()
+matmul = cuBLASModule()
 
 
 def is_built() -> bool:
