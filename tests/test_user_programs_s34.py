@@ -1,7 +1,9 @@
 """Faults found running session 34's user-style programs (tests/programs/: each file's header names the
 public code it imitates), each checked as a kind against torch 2.13: torch's deprecated scalar-first
 forms of the products that add to an input (addmm, addmv, addr, baddbmm, addbmm: function, method and
-in-place, with torch's one warning)."""
+in-place, with torch's one warning) and the refusals of calls near them; methods' lack of out_dtype;
+``torch.utils.benchmark.Compare``'s tables; the ``torch.has_*`` flags; ``torch.hub.load(source='local')``;
+torch 2.9+'s fp32_precision settings mixed with the legacy TF32 switches."""
 from __future__ import annotations
 
 import warnings
