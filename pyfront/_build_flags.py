@@ -23,7 +23,8 @@ def module_getattr(name: str):
     if name in _DEPRECATED:
         from . import backends
         module, function = _DEPRECATED[name]
-        warnings.warn(f"'{name}' is deprecated, please use 'torch.backends.{module}.{function}()'", stacklevel=2)
+        warnings.warn(f"'{name}' is deprecated, please use 'torch.backends.{module}.{function}()'",
+                      stacklevel=2)
         return getattr(getattr(backends, module), function)()
     if (plain := _plain().get(name)) is not None:
         return plain()

@@ -133,11 +133,12 @@ def _hubconf(directory: str):
 
 
 def _entry(module, model):
-    """The callable ``model`` of a hubconf module, once the packages it lists in ``dependencies`` are found."""
+    """The callable ``model`` of a hubconf module, once the packages its ``dependencies`` list are found."""
     import importlib.util
     if not isinstance(model, str):
         raise ValueError("Invalid input: model should be a string of function name")
-    missing = [pkg for pkg in getattr(module, VAR_DEPENDENCY, None) or () if importlib.util.find_spec(pkg) is None]
+    needed = getattr(module, VAR_DEPENDENCY, None) or ()
+    missing = [pkg for pkg in needed if importlib.util.find_spec(pkg) is None]
     if missing:
         raise RuntimeError(f"Missing dependencies: {', '.join(missing)}")
     func = getattr(module, model) if model in dir(module) else None

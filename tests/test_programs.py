@@ -169,10 +169,10 @@ SLOW: dict[str, dict] = {
     # LSTM forecasting + an EmbeddingBag/SparseAdam recommender; its LSTM runs with dropout=0.0: torch draws
     # the inter-layer dropout masks in C++, not from the shared stream, so with dropout the runs part at once
     "lstm_forecast": {},
-    # session 34's (tests/test_user_programs_s34.py tests the faults they found; each file's header its source)
-    "benchmark_recipe": {},  # pytorch/tutorials' benchmark recipe: Timer, autoranges, Compare (~3 s of timing)
+    # session 34's (tests/test_user_programs_s34.py tests the faults they found; each header its source)
+    "benchmark_recipe": {},  # pytorch/tutorials' benchmark recipe: Timer, autoranges, Compare (~3 s)
     "hub_local": {},  # torch.hub.load(source='local') of tests/programs/hubrepo, its errors, a fine-tune
-    "d2l_attention_bert": {},  # d2l's masked softmax, attention scoring, multi-head attention, BERT pretraining
+    "d2l_attention_bert": {},  # d2l's masked softmax, attention scoring, multi-head attention, BERT
     "focal_boxes_accum": {},  # torchvision's focal loss and box ops, NMS, accumulation with clipping, KD
     "minbpe_memmap_gpt": {},  # minbpe tokenizer -> uint16 .bin -> np.memmap batches -> nanoGPT-style loop
     "vit_scratch": {},  # einops-free ViT, d2l softmax regression from scratch; also --cuda-as webgpu

@@ -53,7 +53,7 @@ def test_scalars_first_forms_compute_and_warn_as_torch(op):
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    kind, got = _outcome(lambda: call(lib, op, *(lib.tensor(a) for a in arrays)))
+                    kind, got = _outcome(lambda call=call, lib=lib: call(lib, op, *map(lib.tensor, arrays)))
             finally:
                 lib.set_warn_always(False)
             texts = [str(w.message).split(" (Triggered internally")[0] for w in caught]
@@ -69,7 +69,8 @@ def test_scalars_first_forms_compute_and_warn_as_torch(op):
 @pytest.mark.parametrize("op", ["mm", "bmm", "addmm", "baddbmm"])
 def test_methods_take_no_out_dtype_as_torch(op):
     # torch's functions have an out_dtype overload, its methods none: a refusal by the count of arguments
-    shapes = {"mm": [(2, 2)], "bmm": [(1, 2, 2)], "addmm": [(2, 2), (2, 2)], "baddbmm": [(1, 2, 2), (1, 2, 2)]}
+    shapes = {"mm": [(2, 2)], "bmm": [(1, 2, 2)], "addmm": [(2, 2), (2, 2)],
+              "baddbmm": [(1, 2, 2), (1, 2, 2)]}
     seen = [_outcome(lambda lib=lib: getattr(lib.ones(*shapes[op][0]), op)(
         *(lib.ones(*s) for s in shapes[op]), lib.float32)) for lib in (torch, pyfront)]
     assert seen[1] == seen[0]
@@ -119,7 +120,8 @@ def test_benchmark_compare_refuses_what_torch_refuses():
     assert seen[1] == (seen[0][0], seen[0][1])
 
 
-_FLAGS = ("has_lapack", "has_mkl", "has_openmp", "has_spectral", "has_cuda", "has_cudnn", "has_mkldnn", "has_mps")
+_FLAGS = ("has_lapack", "has_mkl", "has_openmp", "has_spectral", "has_cuda", "has_cudnn", "has_mkldnn",
+          "has_mps")
 
 
 def test_build_flags_read_and_warn_as_torch():
@@ -176,13 +178,16 @@ def test_hub_load_checks_dependencies_as_torch(tmp_path):
 # torch 2.9+'s fp32 precision settings and the legacy TF32 switches, set in sequence (each in a fresh
 # process state: torch's settings are process-wide); after each step every setting and switch is read
 _READS = ("fp32_precision", "cuda.matmul.fp32_precision", "cuda.matmul.allow_tf32", "cudnn.fp32_precision",
-          "cudnn.conv.fp32_precision", "cudnn.rnn.fp32_precision", "cudnn.allow_tf32", "mkldnn.fp32_precision",
+          "cudnn.conv.fp32_precision", "cudnn.rnn.fp32_precision", "cudnn.allow_tf32",
+          "mkldnn.fp32_precision",
           "mkldnn.matmul.fp32_precision", "mkldnn.conv.fp32_precision", "mkldnn.rnn.fp32_precision")
 _SEQUENCES = [
     [("cuda.matmul.fp32_precision", "tf32")], [("fp32_precision", "ieee")], [("fp32_precision", "tf32")],
-    [("cudnn.conv.fp32_precision", "ieee"), ("cudnn.rnn.fp32_precision", "ieee"), ("cudnn.allow_tf32", False)],
+    [("cudnn.conv.fp32_precision", "ieee"), ("cudnn.rnn.fp32_precision", "ieee"),
+     ("cudnn.allow_tf32", False)],
     [("mkldnn.fp32_precision", "bf16")], [("mkldnn.matmul.fp32_precision", "bf16"), ("matmul", "medium")],
-    [("matmul", "high"), ("cuda.matmul.allow_tf32", False)], [("cudnn.allow_tf32", False), ("fp32_precision", "tf32")],
+    [("matmul", "high"), ("cuda.matmul.allow_tf32", False)],
+    [("cudnn.allow_tf32", False), ("fp32_precision", "tf32")],
     [("cuda.matmul.fp32_precision", "bf16")], [("cudnn.conv.fp32_precision", "TF32")],
     [("cuda.matmul.fp32_precision", 3)], [("cudnn.conv.other", 1)], [("cuda.matmul.allow_tf32", True)],
 ]
@@ -217,9 +222,9 @@ def _run_sequence(lib, steps):
     seen = []
     for path, value in steps:
         if path == "matmul":
-            seen.append(_outcome(lambda: lib.set_float32_matmul_precision(value)))
+            seen.append(_outcome(lambda value=value: lib.set_float32_matmul_precision(value)))
         else:
-            seen.append(_outcome(lambda: setattr(*_walk(lib, path), value)))
+            seen.append(_outcome(lambda path=path, value=value: setattr(*_walk(lib, path), value)))
         seen.append([_outcome(lambda p=p: getattr(*_walk(lib, p))) for p in _READS])
         seen.append(_outcome(lib.get_float32_matmul_precision))
     return seen

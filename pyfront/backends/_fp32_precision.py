@@ -15,7 +15,19 @@ _DEFAULTS = {("generic", "all"): "none", ("cuda", "all"): "none", ("cuda", "matm
 _table = dict(_DEFAULTS)
 # the legacy API's own state: set_float32_matmul_precision's level and cudnn.allow_tf32
 _legacy = {"matmul": "highest", "cudnn_tf32": True}
-_SEE = "See also: https://pytorch.org/docs/main/notes/cuda.html#tensorfloat-32-tf32-on-ampere-and-later-devices"
+_SEE = ("See also: "
+        "https://pytorch.org/docs/main/notes/cuda.html#tensorfloat-32-tf32-on-ampere-and-later-devices")
+# torch's refusals of a read where the legacy and new APIs were set apart
+_CUBLAS_MIX = ("PyTorch is checking whether allow_tf32_new is enabled for cuBlas matmul,Current status "
+               "indicate that you have used mix of the legacy and new APIs to set the TF32 status for "
+               "cublas matmul. We suggest only using the new API to set the TF32 flag. " + _SEE)
+_CUDNN_MIX = ("PyTorch is checking whether allow_tf32 is enabled for cuDNN without a specific operator "
+              "name,but the current flag(s) indicate that cuDNN conv and cuDNN RNN have different TF32 "
+              "flags.This combination indicates that you have used a mix of the legacy and new APIs to set "
+              "the TF32 flags. We suggest only using the new API to set the TF32 flag(s). " + _SEE)
+_MATMUL_MIX = ("PyTorch is checking the matmul precision without a specific backend name,Current status "
+               "indicate that you have used mix of the legacy and new APIs to set the matmul precision. We "
+               "suggest only using the new API for matmul precision. " + _SEE)
 
 
 def get(backend: str, op: str) -> str:
@@ -33,9 +45,9 @@ def get(backend: str, op: str) -> str:
 def set(backend: str, op: str, precision) -> None:  # noqa: A001 - torch's setter's name
     """Record ``precision`` for ``op`` of ``backend``, refused as torch's binding refuses it."""
     if not isinstance(precision, str):
-        raise TypeError("_set_fp32_precision_setter(): incompatible function arguments. The following argument "
-                        "types are supported:\n    1. (arg0: str, arg1: str, arg2: str) -> str\n\nInvoked with: "
-                        f"{backend!r}, {op!r}, {precision!r}")
+        raise TypeError("_set_fp32_precision_setter(): incompatible function arguments. The following "
+                        "argument types are supported:\n    1. (arg0: str, arg1: str, arg2: str) -> str\n\n"
+                        f"Invoked with: {backend!r}, {op!r}, {precision!r}")
     if precision not in _PRECISIONS:
         raise RuntimeError(f"Unknown precision: {precision}")
     if backend == "cuda" and precision == "bf16":
@@ -47,9 +59,7 @@ def allow_tf32_cublas() -> bool:
     """``cuda.matmul.allow_tf32``: the new API's answer, where it agrees with the legacy one's."""
     allowed = get("cuda", "matmul") == "tf32"
     if allowed != (_legacy["matmul"] != "highest"):
-        raise RuntimeError("PyTorch is checking whether allow_tf32_new is enabled for cuBlas matmul,Current status "
-                           "indicate that you have used mix of the legacy and new APIs to set the TF32 status for "
-                           f"cublas matmul. We suggest only using the new API to set the TF32 flag. {_SEE}")
+        raise RuntimeError(_CUBLAS_MIX)
     return allowed
 
 
@@ -62,10 +72,7 @@ def allow_tf32_cudnn() -> bool:
     """``cudnn.allow_tf32``: where conv's and rnn's settings agree with the legacy switch."""
     rnn, conv = get("cuda", "rnn") == "tf32", get("cuda", "conv") == "tf32"
     if not rnn == conv == _legacy["cudnn_tf32"]:
-        raise RuntimeError("PyTorch is checking whether allow_tf32 is enabled for cuDNN without a specific operator "
-                           "name,but the current flag(s) indicate that cuDNN conv and cuDNN RNN have different TF32 "
-                           "flags.This combination indicates that you have used a mix of the legacy and new APIs to "
-                           f"set the TF32 flags. We suggest only using the new API to set the TF32 flag(s). {_SEE}")
+        raise RuntimeError(_CUDNN_MIX)
     return _legacy["cudnn_tf32"]
 
 
@@ -80,9 +87,7 @@ def matmul_precision() -> str:
     level, mkldnn = _legacy["matmul"], get("mkldnn", "matmul")
     if (get("cuda", "matmul") == "tf32" and level == "highest" or mkldnn == "bf16" and level != "medium"
             or mkldnn == "tf32" and level != "high"):
-        raise RuntimeError("PyTorch is checking the matmul precision without a specific backend name,Current status "
-                           "indicate that you have used mix of the legacy and new APIs to set the matmul precision. "
-                           f"We suggest only using the new API for matmul precision. {_SEE}")
+        raise RuntimeError(_MATMUL_MIX)
     return level
 
 

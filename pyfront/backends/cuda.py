@@ -14,7 +14,8 @@ from . import _fp32_precision as _fp32
 
 
 class cuBLASModule:
-    """``torch.backends.cuda.matmul``: its TF32 switches are the float32 precision tree's (backends/_fp32_precision.py)."""
+    """``torch.backends.cuda.matmul``: its TF32 switches are the float32 precision tree's
+    (backends/_fp32_precision.py)."""
 
     allow_tf32 = _fp32.Setting(_fp32.allow_tf32_cublas, _fp32.set_allow_tf32_cublas)
     fp32_precision = _fp32.leaf_setting("cuda", "matmul")

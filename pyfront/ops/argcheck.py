@@ -139,7 +139,7 @@ _WRITTEN_IN_PYTHON = frozenset((
 
 
 # Python's words for a call its binding refused by the count of its positional arguments or a keyword
-# (Python's words, also where keywords were given too: "but 4 positional arguments (and 1 keyword-only argument)")
+# (Python's words, also where keywords were given: "but 4 positional arguments (and 1 keyword-only argument)")
 _TOO_MANY = re.compile(r"\(\) takes (?:from \d+ to )?\d+ positional arguments? but \d+ "
                        r"(?:positional arguments? \(and \d+ keyword-only arguments?\) )?(?:was|were) given$")
 _UNKNOWN_KEYWORD = re.compile(r"\(\) got an unexpected keyword argument '(\w+)'$")
@@ -205,7 +205,8 @@ def _most_positional(key: str) -> int:
         # alpha before a product's operands: torch.addmm(beta, M, alpha, a, b))
         from .common import SCALAR_FIRST, SCALARS_FIRST
 
-        hidden = entry[1].removesuffix("_") in SCALAR_FIRST or 2 * (entry[1].removesuffix("_") in SCALARS_FIRST)
+        op = entry[1].removesuffix("_")
+        hidden = op in SCALAR_FIRST or 2 * (op in SCALARS_FIRST)
         return max(_option_counts(option)[2] for option in options) + key.startswith("Tensor.") + hidden
     return left_out + {"none": 0, "one": 1}.get(style, most)
 
@@ -551,7 +552,9 @@ def _signatures(name: str, method: bool) -> list:
     (x.polygamma_(n) is polygamma(n, x))."""
     sigs = [_signature(text) for text in SIGNATURES[name]]
     # (a method has no out_dtype overload: x.mm(y, torch.float32) is refused by its count)
-    return [_self_first(sig) for sig in sigs if not any(p.name == "out_dtype" for p in sig)] if method else sigs
+    if not method:
+        return sigs
+    return [_self_first(sig) for sig in sigs if not any(p.name == "out_dtype" for p in sig)]
 
 
 def _self_first(sig: _Signature) -> _Signature:

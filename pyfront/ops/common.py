@@ -358,13 +358,14 @@ def scalars_first(*operands: str):
     def deco(fn):
         @functools.wraps(fn)
         def read(*args, **kwargs):
-            if len(args) < 4:  # (one test per call: torch's own forms take three tensors, a method's self too)
+            if len(args) < 4:  # (one test per call: torch's own forms take three tensors, a method self too)
                 return fn(*args, **kwargs)
             name, form = _called_as(fn.__name__)
             method = form != "function"
             self, numbers = (args[0], args[1:-2]) if method else (args[1], (args[0], *args[2:-2]))
-            if not (isinstance(self, Tensor) and 0 < len(numbers) <= 2 and all(map(_scalar_like, numbers))
-                    and all(isinstance(t, Tensor) for t in args[-2:])) or kwargs and (method or kwargs.keys() != {"out"}):
+            deprecated = (isinstance(self, Tensor) and 0 < len(numbers) <= 2
+                          and all(map(_scalar_like, numbers)) and all(isinstance(t, Tensor) for t in args[-2:]))
+            if not deprecated or kwargs and (method or kwargs.keys() != {"out"}):
                 if not method:  # (its parser's count, or its overloads listed; a method's: argcheck's words)
                     from .argcheck import torch_refusal
                     if (refused := torch_refusal("torch." + name, args, kwargs)) is not None:
@@ -377,7 +378,8 @@ def scalars_first(*operands: str):
             from .overloads import OVERLOADS  # (read on this rare path only)
             options = OVERLOADS[("Tensor." if method else "") + name]
             _warn_deprecated_overload(name, f"{name}({old})", "\n\t".join(name + o for o in options))
-            return fn(self, *args[-2:], beta=numbers[0], alpha=numbers[1] if len(numbers) > 1 else 1, **kwargs)
+            alpha = numbers[1] if len(numbers) > 1 else 1
+            return fn(self, *args[-2:], beta=numbers[0], alpha=alpha, **kwargs)
         return read
     return deco
 

@@ -129,7 +129,8 @@ def _bernoulli(input, p=None, *, generator=None, out=None):
 def _normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     mean = _p(mean) if isinstance(mean, torch.Tensor) else mean
     std = _p(std) if isinstance(std, torch.Tensor) else std
-    if size is not None:  # (the size form's factory keywords: d2l's torch.normal(0, 0.01, size=..., requires_grad=True))
+    # (the size form's factory keywords: d2l's torch.normal(0, 0.01, size=..., requires_grad=True))
+    if size is not None:
         t = _t(pyfront.normal(mean, std, tuple(size), generator=_g(generator))).to(dtype=dtype, device=device)
         return t.requires_grad_() if requires_grad else t
     return _t(pyfront.normal(mean, std, generator=_g(generator)))
