@@ -13,6 +13,7 @@ import math
 
 from ... import dtypes as dt
 from ...autograd.grad_mode import is_grad_enabled
+from ...backends import host_rules
 from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_list
 from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
@@ -598,9 +599,31 @@ def _softmax_np(np, x, dim, log):
 
 def _softmax_vjp(c, g):
     dim, y = c.attrs["dim"], c.out
+    # whole row-major float32/float64 operands on NumPy's cpu, no graph of the gradient wanted (a training
+    # step's case): the formulas below as one op (torch's one backward kernel), where they are four
+    if (not is_grad_enabled() and g._layout[6] and y._layout[6] and g._shape and g.dtype in _BACKWARD_DTYPES
+            and g.dtype is y.dtype and host_rules(g._storage.device)):
+        return (apply(_softmax_backward, g, y, dim=dim, log=c.attrs["log"]),)
     if c.attrs["log"]:
         return (g - y.exp() * g.sum(dim, keepdim=True),)
     return (y * (g - (g * y).sum(dim, keepdim=True)),)
+
+
+def _softmax_backward_np(np, g, y, dim, log):
+    """``_softmax_vjp``'s formulas computed by the NumPy calls their ops make (the flat exp and products,
+    the sum as ``sum``'s rule), so their bits are the composite's."""
+    dims = (dim,)
+    if log:
+        return g - np.exp(y) * np.add.reduce(g, dims, keepdims=True)
+    return y * (g - np.add.reduce(g * y, dims, keepdims=True))
+
+
+_BACKWARD_DTYPES = (dt.float32, dt.float64)
+# torch's _softmax_backward_data / _log_softmax_backward_data, for the gradient only: run where no graph is
+# recorded, so it needs no VJP of its own (a graph of the gradient takes the formulas)
+_softmax_backward = register(OpDef(
+    "softmax_backward", "other", lambda g, y, dim, log: [(g.shape, g.dtype)], _softmax_backward_np, None,
+    arity=2))
 
 
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
