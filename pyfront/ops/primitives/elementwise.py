@@ -517,15 +517,12 @@ def _relu_backward_np(np, g, out):
     bit width, times g's bit patterns, where a where() on the mask is ~10x slower and a float product
     would make inf * 0 a NaN. A NaN ``out`` keeps ``g`` (torch's threshold_backward). The mask is widened
     by a copy of its own: a ufunc of a bool and a uint32 operand casts the bool through a buffer, ~10x
-    the cost of the copy (which is NumPy's plain cast loop)."""
+    the cost of the copy (which is NumPy's plain cast loop). ``out`` is relu's output (its only caller's):
+    nothing in it is below 0 but -0.0, so ``out != 0`` is ``not out <= 0`` (NaN included) in one pass."""
     if g.dtype != out.dtype or g.dtype.kind != "f":
         return np.where(out <= 0, g.dtype.type(0), g)
     bits, zero = _RELU_BITS.get(g.dtype) or _relu_bits(np, g.dtype)
-    keep = np.less_equal(out, zero)
-    if out.ndim:
-        np.logical_not(keep, out=keep)
-    else:  # (NumPy compares 0-d arrays into a scalar, which no ufunc writes into)
-        keep = not keep
+    keep = np.not_equal(out, zero)
     # owned: see _relu_np (broadcast_shapes, a dozen Python calls of NumPy's, only where the shapes differ)
     result = np.empty(g.shape if g.shape == out.shape else np.broadcast_shapes(g.shape, out.shape), g.dtype)
     mask = result.view(bits)
