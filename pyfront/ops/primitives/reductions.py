@@ -12,6 +12,7 @@ import builtins
 import math
 
 from ... import dtypes as dt
+from ...autograd.dual import ON as _DUAL
 from ...autograd.grad_mode import is_grad_enabled
 from ...backends import host_rules
 from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_list
@@ -599,31 +600,38 @@ def _softmax_np(np, x, dim, log):
 
 def _softmax_vjp(c, g):
     dim, y = c.attrs["dim"], c.out
-    # whole row-major float32/float64 operands on NumPy's cpu, no graph of the gradient wanted (a training
-    # step's case): the formulas below as one op (torch's one backward kernel), where they are four
-    if (not is_grad_enabled() and g._layout[6] and y._layout[6] and g._shape and g.dtype in _BACKWARD_DTYPES
-            and g.dtype is y.dtype and host_rules(g._storage.device)):
-        return (apply(_softmax_backward, g, y, dim=dim, log=c.attrs["log"]),)
+    if _one_kernel(g, y):  # a training step's case: the formulas below as one op, where they are four
+        return (apply(_SOFTMAX_BACKWARD[c.attrs["log"]], g, y, dim=dim),)
     if c.attrs["log"]:
         return (g - y.exp() * g.sum(dim, keepdim=True),)
     return (y * (g - (g * y).sum(dim, keepdim=True)),)
 
 
-def _softmax_backward_np(np, g, y, dim, log):
-    """``_softmax_vjp``'s formulas computed by the NumPy calls their ops make (the flat exp and products,
-    the sum as ``sum``'s rule), so their bits are the composite's."""
-    dims = (dim,)
-    if log:
-        return g - np.exp(y) * np.add.reduce(g, dims, keepdims=True)
-    return y * (g - np.add.reduce(g * y, dims, keepdims=True))
+def _one_kernel(g, y) -> bool:
+    """Whether softmax's gradient ``g`` and output ``y`` take ``_SOFTMAX_BACKWARD``'s op: whole row-major
+    float32/float64 tensors of one shape (not 0-d) on NumPy's cpu, where no graph of the gradient is recorded
+    and no forward gradient flows (the op has no derivative of its own: those take the formulas)."""
+    return (not is_grad_enabled() and not _DUAL[0] and g._layout[6] and y._layout[6] and g.dtype in
+            _BACKWARD_DTYPES and g.dtype is y.dtype and g._shape and g._shape == y._shape
+            and host_rules(g._storage.device))
+
+
+def _softmax_backward_np(log):
+    """``_softmax_vjp``'s formula computed by the NumPy calls its ops make (the flat exp and products, the
+    sum as ``sum``'s rule), so its bits are the composite's."""
+    def rule(np, g, y, dim):
+        if log:
+            return g - np.exp(y) * np.add.reduce(g, (dim,), keepdims=True)
+        return y * (g - np.add.reduce(g * y, (dim,), keepdims=True))
+    return rule
 
 
 _BACKWARD_DTYPES = (dt.float32, dt.float64)
-# torch's _softmax_backward_data / _log_softmax_backward_data, for the gradient only: run where no graph is
-# recorded, so it needs no VJP of its own (a graph of the gradient takes the formulas)
-_softmax_backward = register(OpDef(
-    "softmax_backward", "other", lambda g, y, dim, log: [(g.shape, g.dtype)], _softmax_backward_np, None,
-    arity=2))
+# torch's _softmax_backward_data and _log_softmax_backward_data (by log), for the gradient only: run where no
+# graph is recorded, so they need no VJP of their own (a graph of the gradient takes the formulas)
+_SOFTMAX_BACKWARD = {log: register(OpDef(
+    name, "other", lambda g, y, dim: [(g.shape, g.dtype)], _softmax_backward_np(log), None, arity=2))
+    for log, name in ((False, "_softmax_backward_data"), (True, "_log_softmax_backward_data"))}
 
 
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,
