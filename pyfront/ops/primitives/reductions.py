@@ -190,10 +190,14 @@ def sum_to_size(input, *sizes, size=None):
         size = int_tuple(size, "sum_to_size")
     shape = tuple(input.shape)
     lead = len(shape) - len(size)
-    # torch's is_expandable_to, before a sum whose reshape would fail with another message
-    if lead < 0 or builtins.any(n != 1 and n != shape[lead + i] for i, n in enumerate(size)):
-        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
-    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size) if n == 1 and shape[lead + i] != 1)
+    if lead > 0 and shape[lead:] == size:  # a bias's gradient: the leading dims go, nothing to check
+        dims = tuple(range(lead))
+    else:
+        # torch's is_expandable_to, before a sum whose reshape would fail with another message
+        if lead < 0 or builtins.any(n != 1 and n != shape[lead + i] for i, n in enumerate(size)):
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+        dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
+                                          if n == 1 and shape[lead + i] != 1)
     if not dims:
         return input.reshape(size) if shape != size else input
     if input.dtype.kind not in "fc":  # torch's sum: integers and bools add up in int64
