@@ -634,7 +634,10 @@ def _two_ops_first(general):
                 and len(input._shape) == 2 and len(target._shape) == 1 and input._shape[0] == target._shape[0]
                 and input._storage.device is target._storage.device and host_rules(input._storage.device)):
             logp = reduce_op(red.log_softmax_op, input, dim=1, log=True)
-            saved_as_torch(logp, target, by=(logp,))  # nll_loss's kernel saves the target for logp's grad
+            # nll_loss's kernel saves the target for logp's grad (logp, made here, is an inference tensor only
+            # in inference mode, where nothing is saved): asked only of an inference target
+            if target._inference:
+                saved_as_torch(logp, target, by=(logp,))
             return apply(nll_loss_forward, logp, target, ignore_index=ignore_index, reduction=reduction)
         return general(input, target, weight=weight, size_average=size_average, ignore_index=ignore_index,
                        reduce=reduce, reduction=reduction, label_smoothing=label_smoothing)
