@@ -147,9 +147,9 @@ def _nll_weights(np, target, ignore_index, dtype):
 
 def _nll_np(np, logp, target, ignore_index, reduction):
     n_classes = logp.shape[1]
-    # a training step's case: every row counts, its weight 1. A negative index, read as unsigned, is past every
-    # class: one comparison finds both kinds, and an ignore_index outside the classes (-100) with them, so
-    # only one inside needs a look of its own. (count_nonzero, not ndarray.any: any() runs NumPy's Python
+    # a training step's case: every row counts, its weight 1. A negative index, read as unsigned, is past
+    # every class: one comparison finds both kinds, and an ignore_index outside the classes (-100) with them,
+    # so only one inside needs a look of its own. (count_nonzero, not ndarray.any: any() runs NumPy's Python
     # wrapper, ~3x the time at a batch's size.) Any such row takes the general path, which raises or drops it
     if not np.count_nonzero(target.view(np.uint64) >= n_classes) and not (
             0 <= ignore_index < n_classes and np.count_nonzero(target == ignore_index)):
