@@ -21,6 +21,7 @@ from .. import return_types
 from ..argcheck import typename
 from ..common import Formula
 from ..creation import arange
+from ..dispatch import apply
 from ..primitives import reductions as red
 from ..creation import full
 from ..memory_formats import grads_laid_as_inputs, iterated_grads
@@ -399,9 +400,9 @@ def _shift(t, step, d):
 
 
 def _cumulative(name, input, dim, later_wins):
-    """(values, indices) of the running extreme along ``dim``: a scan in log2(n) doubling steps, each
-    combining a segment with the one ``step`` before it; the later element wins ties and NaN beats
-    every number (a later NaN too), as PyTorch's cummax/cummin."""
+    """(values, indices) of the running extreme along ``dim``: on the cpu one running pass, elsewhere a
+    scan in log2(n) doubling steps, each combining a segment with the one ``step`` before it; the later
+    element wins ties and NaN beats every number (a later NaN too), as PyTorch's cummax/cummin."""
     if input.dim() == 0:
         if dim not in (0, -1):  # (torch's own words for a 0-d input's dim)
             raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
@@ -411,6 +412,9 @@ def _cumulative(name, input, dim, later_wins):
         return getattr(return_types, name)(input.clone(), indices)
     d = normalize_dim(dim, input.dim())
     red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
+    if input.device.type == "cpu":  # one running pass (the scan below is for the GPU)
+        idx = apply(red.extreme_index, input.detach(), dim=d, largest=name == "cummax")
+        return getattr(return_types, name)(input.gather(d, idx), idx)
     n = input.shape[d]
     view = [1] * input.dim()
     view[d] = n
