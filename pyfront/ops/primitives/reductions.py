@@ -516,12 +516,8 @@ extreme_index = register(OpDef("extreme_index", "other", lambda x, dim, largest:
 def _argsort_np(np, x, dim, descending):
     if x.ndim == 0:
         return np.zeros((), dtype=np.int64)
-    if not descending:
-        return np.argsort(x, axis=dim, kind="stable")
-    # a stable descending order (ties keep their input order, NaN first) from a stable ascending
-    # sort of the reversed input, without negating (which would wrap unsigned and bool values)
-    idx = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
-    return x.shape[dim] - 1 - np.flip(idx, dim)
+    from .tie_order import stable_argsort
+    return stable_argsort(x, dim, descending)
 
 
 _argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.shape, dt.int64)], _argsort_np,

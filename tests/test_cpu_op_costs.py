@@ -1,0 +1,130 @@
+"""Ops whose cpu cost was of the wrong kind (issue 13), held to the right one by structure, not timing:
+cummax/cummin a fixed number of kernels whatever the length (not a doubling scan's log2(n) rounds), sorting
+a stable argsort only of rows with equal elements (NumPy's quicker one gives the others' one order), topk and
+kthvalue a partition (never an order of the whole row); and each against torch on edge values (NaN, ties,
+-0.0, inf, empty, integer dtypes), both directions and every dim."""
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from pyfront.ops.primitives import tie_order
+
+_SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, 2.5], np.float32)
+
+
+def _aten_events(fn):
+    fn()  # planned once outside
+    with pyfront.profiler.profile(activities=[pyfront.profiler.ProfilerActivity.CPU]) as prof:
+        fn()
+    return [e.name for e in prof.events() if e.name.startswith("aten::")]
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+def test_running_extremes_run_a_fixed_number_of_kernels(name):
+    def events(n):
+        x = pyfront.randn(3, n)
+        return _aten_events(lambda: getattr(pyfront, name)(x, 1))
+    assert events(4) == events(4096)
+
+
+class _CountingNumpy:
+    """NumPy as tie_order sees it, with every argsort's row length and kind written down."""
+
+    def __init__(self):
+        self.argsorts = []
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    def argsort(self, a, axis=-1, kind=None):
+        self.argsorts.append((np.shape(a)[axis], kind))
+        return np.argsort(a, axis=axis, kind=kind)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    spy = _CountingNumpy()
+    monkeypatch.setattr(tie_order, "np", spy)
+    return spy.argsorts
+
+
+def test_topk_and_kthvalue_never_order_a_whole_row(counted):
+    x = pyfront.randn(6, 1000)  # no ties: every row has one order
+    for largest in (True, False):
+        x.topk(7, largest=largest)
+    x.kthvalue(300)
+    assert counted and all(n <= 7 for n, _ in counted), counted
+
+
+def test_rows_without_ties_are_not_sorted_stably(counted):
+    x = pyfront.randn(6, 1000)
+    x.sort()
+    x.sort(descending=True, stable=True)
+    x.argsort(dim=0)
+    assert counted and all(kind != "stable" for _, kind in counted), counted
+
+
+def _cases(rng):
+    for n in (1, 2, 5, 40, 129):
+        yield rng.choice(_SPECIAL, size=(3, n))
+        yield rng.standard_normal((3, n)).astype(np.float32)
+        yield rng.integers(-3, 3, (2, n)).astype(np.int64)
+        yield rng.permutation(2 * n).reshape(2, n).astype(np.int32)
+        yield rng.standard_normal((2, n)).astype(np.float16)
+    yield np.zeros((0, 4), np.float32)
+
+
+def _same(got, want):
+    got, want = got.numpy(), want.numpy()
+    assert got.dtype == want.dtype and got.shape == want.shape
+    if got.dtype.kind == "f":  # bit for bit: -0.0 and NaN too
+        got, want = got.view(np.uint8), want.view(np.uint8)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_orders_and_running_extremes_match_torch_on_edge_values():
+    rng = np.random.default_rng(0)
+    for a in _cases(rng):
+        for dim in (0, -1):
+            n = a.shape[dim]
+            ours, theirs = pyfront.tensor(a), torch.tensor(a)
+            for desc in (False, True):
+                _same(pyfront.sort(ours, dim, desc).indices, torch.sort(theirs, dim, desc).indices)
+                _same(pyfront.argsort(ours, dim=dim, descending=desc, stable=True),
+                      torch.argsort(theirs, dim=dim, descending=desc, stable=True))
+            for k in {0, min(1, n), n // 2, n}:
+                for largest in (True, False):
+                    for sort in (True, False):
+                        got, want = ours.topk(k, dim, largest, sort), theirs.topk(k, dim, largest, sort)
+                        _same(got.indices, want.indices)
+                        _same(got.values, want.values)
+                if a.size and k >= 1:
+                    _same(ours.kthvalue(k, dim).indices, theirs.kthvalue(k, dim).indices)
+            if a.size:
+                _same(ours.median(dim).values, theirs.median(dim).values)
+                for name in ("cummax", "cummin"):
+                    got, want = getattr(ours, name)(dim), getattr(theirs, name)(dim)
+                    _same(got.values, want.values)
+                    _same(got.indices, want.indices)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8"])
+def test_running_extremes_of_narrow_dtypes(dtype):
+    a = np.random.default_rng(1).integers(0, 3, (4, 9)).astype(dtype)
+    for name in ("cummax", "cummin"):
+        got, want = getattr(pyfront.tensor(a), name)(1), getattr(torch.tensor(a), name)(1)
+        _same(got.values, want.values)
+        _same(got.indices, want.indices)
+
+
+def test_running_extremes_gradient_as_torch():
+    a = np.random.default_rng(2).choice(_SPECIAL[:4], size=(5, 6))  # ties and signed zeros
+    ours = pyfront.tensor(a, requires_grad=True)
+    theirs = torch.tensor(a, requires_grad=True)
+    for name in ("cummax", "cummin"):
+        got, want = getattr(ours.T, name)(1), getattr(theirs.T, name)(1)
+        assert got.values.grad_fn.name() == want.values.grad_fn.name()
+        got.values.sum().backward()
+        want.values.sum().backward()
+    _same(ours.grad, theirs.grad)
