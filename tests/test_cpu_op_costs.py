@@ -128,3 +128,13 @@ def test_running_extremes_gradient_as_torch():
         got.values.sum().backward()
         want.values.sum().backward()
     _same(ours.grad, theirs.grad)
+
+
+@pytest.mark.parametrize("seed", [0, 2**32 + 5, 2**64 - 1])
+@pytest.mark.parametrize("offset", [0, 3, 2**33 + 1])
+def test_philox_words_written_in_place_are_the_stream(seed, offset):
+    """The NumPy Philox (its rounds in place) against the pure-Python one, word for word, unaligned too."""
+    from pyfront.backends import philox
+    from pyfront.backends.numpy import philox_words
+    for n in (0, 1, 6, 37):
+        assert philox_words(n, seed, offset).tolist() == philox.words(n, seed, offset)
