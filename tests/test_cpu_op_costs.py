@@ -138,3 +138,20 @@ def test_philox_words_written_in_place_are_the_stream(seed, offset):
     from pyfront.backends.numpy import philox_words
     for n in (0, 1, 6, 37):
         assert philox_words(n, seed, offset).tolist() == philox.words(n, seed, offset)
+
+
+def test_histc_counts_without_selecting_the_elements_inside():
+    """Every element goes to a bin (one outside adds 0): no masked select's nonzero and index passes."""
+    x = pyfront.randn(1000)
+    assert "aten::nonzero" not in _aten_events(lambda: pyfront.histc(x, 7, -0.5, 0.5))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_histc_matches_torch_on_edge_values(dtype):
+    rng = np.random.default_rng(3)
+    special = np.append(_SPECIAL, [0.5, -0.5, 3e4, -3e4])
+    for args in [(10,), (5, -1.0, 1.0), (3, 0.0, 2.5), (1, 0.0, 0.0), (7, -0.5, 0.5), (9, -6e4, 6e4)]:
+        for a in (rng.choice(special, 60).astype(dtype), rng.standard_normal(500).astype(dtype)):
+            if len(args) == 1 or args[1] == args[2]:  # the data's range: finite data (else torch refuses)
+                a = a[np.isfinite(a)]
+            _same(pyfront.histc(pyfront.tensor(a), *args), torch.histc(torch.tensor(a), *args))
