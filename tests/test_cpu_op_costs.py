@@ -155,3 +155,33 @@ def test_histc_matches_torch_on_edge_values(dtype):
             if len(args) == 1 or args[1] == args[2]:  # the data's range: finite data (else torch refuses)
                 a = a[np.isfinite(a)]
             _same(pyfront.histc(pyfront.tensor(a), *args), torch.histc(torch.tensor(a), *args))
+
+
+class _NoGridNumpy:
+    """NumPy for a rule, refusing np.ix_: a grid of broadcast keys, one index array per dim."""
+
+    def __getattr__(self, name):
+        if name == "ix_":
+            raise AssertionError("a grid of broadcast keys")
+        return getattr(np, name)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_gather_and_scatter_along_a_dim_index_flat_positions(dim):
+    """gather and scatter's reductions take one flat index into the row-major result (NumPy's take and
+    ufunc.at on one index run several times faster than on a grid), with the grid's elements in its order."""
+    from pyfront.ops.primitives.indexing import _gather_np, _scatter_np
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((4, 6, 5)).astype(np.float32).transpose(1, 0, 2)  # (6, 4, 5), strided
+    index = rng.integers(0, x.shape[dim], (5, 3, 4))
+    src = rng.standard_normal(index.shape).astype(np.float32)
+    part = [slice(0, n) for n in index.shape]
+    part[dim] = slice(None)
+    np.testing.assert_array_equal(_gather_np(_NoGridNumpy(), x, index, dim),
+                                  np.take_along_axis(x[tuple(part)], index, dim))
+    want = x.copy()
+    key = list(np.ix_(*[np.arange(n) for n in index.shape]))
+    key[dim] = index
+    np.add.at(want, tuple(key), src)  # in the grid's order, one element at a time
+    got = _scatter_np(_NoGridNumpy(), x, index, src, dim, "sum", True)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
