@@ -21,11 +21,11 @@ from .. import return_types
 from ..argcheck import typename
 from ..common import Formula
 from ..creation import arange
-from ..dispatch import apply
+from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
 from ..creation import full
 from ..memory_formats import grads_laid_as_inputs, iterated_grads
-from ..primitives.elementwise import copysign, isinf, isnan, logical_or, where
+from ..primitives.elementwise import copysign, isinf, isnan, logical_or, nan_to_num_op, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
@@ -275,6 +275,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     info = dt.finfo(input.dtype)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
+    if input.device.type == "cpu":
+        return apply_like(input, nan_to_num_op, input, nan=nan, posinf=posinf, neginf=neginf)
     # the replacements are cast to the dtype, so a float32 input gets float32's largest for 1e300
     out = where(isnan(input), _as(nan, input), input)
     out = where(isinf(input) & (input > 0), _as(posinf, input), out)
