@@ -188,7 +188,8 @@ def _gather_np(np, x, index, dim):
         return np.take(x, key[-1], axis=dim)
     _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
     x1, i1 = x.reshape(x.shape or (1,)), index.reshape(index.shape or (1,))
-    return np.take(np.ascontiguousarray(x1).reshape(-1), _flat_key(np, x1.shape, i1, dim)).reshape(index.shape)
+    flat = np.ascontiguousarray(x1).reshape(-1)
+    return np.take(flat, _flat_key(np, x1.shape, i1, dim)).reshape(index.shape)
 
 
 def _scatter_np(np, x, index, src, dim, reduce, include_self):
