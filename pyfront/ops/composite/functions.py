@@ -275,7 +275,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     info = dt.finfo(input.dtype)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
-    if input.device.type == "cpu":
+    if red.numpy_computes(input):
         return apply_like(input, nan_to_num_op, input, nan=nan, posinf=posinf, neginf=neginf)
     # the replacements are cast to the dtype, so a float32 input gets float32's largest for 1e300
     out = where(isnan(input), _as(nan, input), input)
@@ -414,7 +414,7 @@ def _cumulative(name, input, dim, later_wins):
         return getattr(return_types, name)(input.clone(), indices)
     d = normalize_dim(dim, input.dim())
     red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
-    if input.device.type == "cpu":  # one running pass (the scan below is for the GPU)
+    if red.numpy_computes(input):  # one running pass (the scan below is for the GPU)
         idx = apply(red.extreme_index, input.detach(), dim=d, largest=name == "cummax")
         return getattr(return_types, name)(input.gather(d, idx), idx)
     n = input.shape[d]
