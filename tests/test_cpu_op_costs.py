@@ -65,6 +65,16 @@ def test_rows_without_ties_are_not_sorted_stably(counted):
     assert counted and all(kind != "stable" for _, kind in counted), counted
 
 
+def test_rows_with_ties_are_ordered_once(counted):
+    """Rows holding equal elements (labels: fewer values than elements) get their stable sort alone, no
+    unstable order or partition first, which they would throw away."""
+    labels = pyfront.tensor(np.random.default_rng(0).integers(0, 10, (4, 500)))
+    labels.sort()
+    labels.topk(3)
+    labels.argsort(stable=True)
+    assert counted and all(kind == "stable" for _, kind in counted), counted
+
+
 def _cases(rng):
     for n in (1, 2, 5, 40, 129):
         yield rng.choice(_SPECIAL, size=(3, n))

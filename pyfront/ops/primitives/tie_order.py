@@ -320,34 +320,47 @@ def _stable(flat, descending):
     and which rows hold two equal elements (two NaNs, -0.0 and 0.0 among them). A row without is in its one
     sorted order, which NumPy's quicker unstable argsort gives (its values sorted first, to find the ties,
     is a tenth of a stable argsort's time); only the rows with ties are sorted stably."""
-    tied = _tied(np.sort(flat, axis=-1))
-    order = np.argsort(flat, axis=-1)
-    if descending:  # (ascending reversed: NaN, the largest, first)
-        order = order[:, ::-1]
-    if tied.any():
-        order[tied] = _stable_sort(flat[tied], descending)
-    return order, tied
+    def quick(rows):
+        order = np.argsort(rows, axis=-1)
+        return order[:, ::-1] if descending else order  # (ascending reversed: NaN, the largest, first)
+
+    tied = _tied(flat)
+    return _by_rows(flat, tied, quick, lambda rows: _stable_sort(rows, descending), flat.shape[-1]), tied
 
 
 def _stable_part(flat, lo, hi, descending):
     """Places [lo, hi) of ``_stable``'s order of each row, and its rows with ties: a row without by NumPy's
     partition at ``hi`` and a sort of the elements before it (torch's topk too takes a partial sort), so
     the rest of the row is never ordered."""
-    tied = _tied(np.sort(flat, axis=-1))
     n = flat.shape[-1]
-    if hi == 0:
-        order = np.zeros((len(flat), 0), dtype=np.int64)
-    elif hi - lo == 1 and not descending:  # one place (kthvalue's): the partition's own
-        order = np.argpartition(flat, lo, axis=-1)[:, lo:hi]
-    else:  # the hi first of the order: a descending one's at the end of the ascending partition
+
+    def partial(rows):
+        if hi == 0:
+            return np.zeros((len(rows), 0), dtype=np.int64)
+        if hi - lo == 1 and not descending:  # one place (kthvalue's): the partition's own
+            return np.argpartition(rows, lo, axis=-1)[:, lo:hi]
+        # the hi first of the order: a descending one's at the end of the ascending partition
         cut = n - hi if descending else hi - 1
-        part = np.argpartition(flat, cut, axis=-1)
+        part = np.argpartition(rows, cut, axis=-1)
         part = part[:, cut:] if descending else part[:, :hi]
-        sub = np.argsort(np.take_along_axis(flat, part, -1), axis=-1)
-        order = np.take_along_axis(part, (sub[:, ::-1] if descending else sub)[:, lo:hi], -1)
-    if tied.any():
-        order[tied] = _stable_sort(flat[tied], descending)[:, lo:hi]
-    return order, tied
+        sub = np.argsort(np.take_along_axis(rows, part, -1), axis=-1)
+        return np.take_along_axis(part, (sub[:, ::-1] if descending else sub)[:, lo:hi], -1)
+
+    tied = _tied(flat)
+    return _by_rows(flat, tied, partial, lambda rows: _stable_sort(rows, descending)[:, lo:hi], hi - lo), tied
+
+
+def _by_rows(flat, tied, untied_order, tied_order, width):
+    """Each row's order: ``untied_order`` of the rows without ties, ``tied_order`` of those with, each
+    function run on its own rows only."""
+    if not tied.any():
+        return untied_order(flat)
+    if tied.all():
+        return tied_order(flat)
+    order = np.empty((len(flat), width), dtype=np.int64)
+    order[~tied] = untied_order(flat[~tied])
+    order[tied] = tied_order(flat[tied])
+    return order
 
 
 def _stable_sort(flat, descending):
@@ -358,8 +371,16 @@ def _stable_sort(flat, descending):
     return flat.shape[-1] - 1 - np.argsort(flat[:, ::-1], axis=-1, kind="stable")[:, ::-1]
 
 
-def _tied(ordered):
-    """Which rows of ``ordered`` (each sorted) hold two equal elements, NaNs equal to each other."""
+def _tied(flat):
+    """Which rows of ``flat`` hold two equal elements, NaNs equal to each other: integer rows of fewer
+    distinct values than elements (labels, counts) by their range alone, the others by their sorted values."""
+    n = flat.shape[-1]
+    if flat.dtype.kind in "iu" and n > 1 and len(flat):
+        # (in uint64 the difference wraps to the exact one, an int64's would overflow)
+        spread = flat.max(-1).astype(np.uint64) - flat.min(-1).astype(np.uint64)
+        if (spread < n - 1).all():
+            return np.ones(len(flat), dtype=bool)
+    ordered = np.sort(flat, axis=-1)
     tied = (ordered[:, 1:] == ordered[:, :-1])
     if ordered.dtype.kind == "f":
         tied |= np.isnan(ordered[:, 1:]) & np.isnan(ordered[:, :-1])
