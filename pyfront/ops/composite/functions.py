@@ -14,6 +14,7 @@ from ...errors import refuse_halves
 from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import also_saves, saved_as_torch
+from ...backends import host_rules
 from ...autograd.grad_mode import is_grad_enabled
 from ...shape import broadcast_shapes, normalize_dim
 from ...tensor import Tensor
@@ -275,7 +276,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     info = dt.finfo(input.dtype)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
-    if red.numpy_computes(input):
+    if host_rules(input._storage.device):
         return apply_like(input, nan_to_num_op, input, nan=nan, posinf=posinf, neginf=neginf)
     # the replacements are cast to the dtype, so a float32 input gets float32's largest for 1e300
     out = where(isnan(input), _as(nan, input), input)
@@ -414,7 +415,7 @@ def _cumulative(name, input, dim, later_wins):
         return getattr(return_types, name)(input.clone(), indices)
     d = normalize_dim(dim, input.dim())
     red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
-    if red.numpy_computes(input):  # one running pass (the scan below is for the GPU)
+    if host_rules(input._storage.device):  # one running pass (the scan below is for the GPU)
         idx = apply(red.extreme_index, input.detach(), dim=d, largest=name == "cummax")
         return getattr(return_types, name)(input.gather(d, idx), idx)
     n = input.shape[d]

@@ -551,15 +551,6 @@ def host_orders(input) -> bool:
     return host_numpy() is not None
 
 
-def numpy_computes(input) -> bool:
-    """Whether ``input``'s device computes with NumPy: the cpu where NumPy is here (the browser build's cpu
-    sends its compute to webgpu, which has no kernel of the cpu's one-kernel forms of composites)."""
-    if input.device.type != "cpu":
-        return False
-    from ...backends import host_numpy
-    return host_numpy() is not None
-
-
 def _radix_sorted(input, dim, descending) -> bool:
     # torch's CPU sort of a long 1-d integer tensor, ascending, is fbgemm's radix sort: stable
     return (input.dim() == 1 and not descending and not input.dtype.is_floating_point
