@@ -1,5 +1,9 @@
 """Gradients as torch's in the corners s34 found: a hooked complex leaf's conj gradient (torch's AccumulateGrad
-takes the conj view as it is where no hook kept it)."""
+takes the conj view as it is where no hook kept it); std_mean's gradient with no degrees of freedom left
+(torch's one node: laid out as the input)."""
+import math
+import warnings
+
 import pytest
 import torch
 
@@ -34,3 +38,58 @@ def _conj_grads(L, hook, make):
 def test_hooked_leaf_conj_gradient(hook, make):
     f = {"conj": lambda x: x.conj(), "scaled": lambda x: x.conj() * 2}[make]
     assert _conj_grads(pyfront, hook, f) == _conj_grads(torch, hook, f)
+
+
+def _col(t):
+    return t.transpose(-1, -2).contiguous().transpose(-1, -2)
+
+
+def _moments(L, fn, correction):
+    """(std or var, mean) and the input's gradient, its layout and second derivative, for a column-major
+    input, no degrees of freedom left (correction >= N) among them: torch's one node lays it out as the input."""
+    out = []
+    for dim in (0, 1, None):
+        for x in (L.linspace(-1, 1, 12).reshape(3, 4), L.ones(3, 4)):
+            x = _col(x).requires_grad_()
+            s, m = getattr(L, fn)(x, dim=dim, correction=correction)
+            g = L.autograd.grad(s.sum() * 0.5 + m.sum() * 2, x, create_graph=True)[0]
+            gg = L.autograd.grad(g.sum(), x)[0] if dim is not None else g  # (a full reduction's: see report)
+            out.append((g.stride(), *(torch.tensor(t.detach().tolist()) for t in (s, m, g, gg))))
+    return out
+
+
+@pytest.mark.parametrize("fn", ["std_mean", "var_mean"])
+@pytest.mark.parametrize("correction", [1, 3, 4, 5])
+def test_moment_and_mean_gradients_laid_out_as_the_input(fn, correction):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (no degrees of freedom: both warn)
+        ours, theirs = _moments(pyfront, fn, correction), _moments(torch, fn, correction)
+    for a, b in zip(ours, theirs):
+        assert a[0] == b[0]
+        for x, y in zip(a[1:], b[1:]):
+            torch.testing.assert_close(x, y, equal_nan=True)
+
+
+
+def _permuted(t):
+    n = t.dim()
+    return t.permute(*range(1, n), 0).contiguous().permute(n - 1, *range(n - 1))
+
+
+def _bilinear_layouts(L):
+    """bilinear's gradients for relaid inputs: torch's _trilinear flattens each input to rows (a reshape: a
+    copy where no view fits, which a permuted batch needs) and gives input1 a contiguous gradient."""
+    out = []
+    for s1, s2 in (((4, 3), (4, 5)), ((2, 4, 3), (2, 4, 5))):
+        for r1 in (_col, _permuted, lambda t: t[..., ::2, :]):
+            for r2 in (_col, lambda t: t):
+                a = r1(L.linspace(-1, 1, 24)[:math.prod(s1)].reshape(s1)).requires_grad_()
+                b = r2(L.linspace(-1, 0.5, 40)[:math.prod(s2)].reshape(s2))[..., :a.shape[-2], :].requires_grad_()
+                w = L.linspace(-1, 1, 30).reshape(2, 3, 5).requires_grad_()
+                y = L.nn.functional.bilinear(a, b, w, L.ones(2))
+                out.append((y.stride(), [g.stride() for g in L.autograd.grad(y, (a, b, w), L.ones_like(y))]))
+    return out
+
+
+def test_bilinear_gradient_layouts():
+    assert _bilinear_layouts(pyfront) == _bilinear_layouts(torch)
