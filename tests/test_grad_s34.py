@@ -93,3 +93,22 @@ def _bilinear_layouts(L):
 
 def test_bilinear_gradient_layouts():
     assert _bilinear_layouts(pyfront) == _bilinear_layouts(torch)
+
+
+def _max_pool3d_layouts(L):
+    """Unbatched 3-d max pooling: torch's CPU kernel pools a (C, D, H, W) input whose batch of one is only
+    channels-last contiguous (channels innermost) as that batch: values, indices and gradient channels-last."""
+    out = []
+    for p in ((1, 2, 3, 0), (3, 2, 1, 0), (0, 3, 1, 2), (1, 0, 2, 3)):
+        inv = [p.index(i) for i in range(4)]
+        x = L.linspace(0.1, 1, 4 * 4 * 4 * 6).reshape(4, 4, 4, 6).permute(*p).contiguous().permute(*inv)
+        x = x.requires_grad_()
+        for pool in (lambda x: L.nn.functional.max_pool3d(x, 2, return_indices=True),
+                     lambda x: L.nn.functional.max_pool3d_with_indices(x, 2)):
+            y, i = pool(x)
+            out.append((y.stride(), i.stride(), L.autograd.grad(y, x, L.ones_like(y))[0].stride()))
+    return out
+
+
+def test_unbatched_max_pool3d_layouts():
+    assert _max_pool3d_layouts(pyfront) == _max_pool3d_layouts(torch)
