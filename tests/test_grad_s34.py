@@ -112,3 +112,24 @@ def _max_pool3d_layouts(L):
 
 def test_unbatched_max_pool3d_layouts():
     assert _max_pool3d_layouts(pyfront) == _max_pool3d_layouts(torch)
+
+
+def _conv_transpose3d_layouts(L):
+    """conv_transpose3d's input gradient contiguous as torch's kernel gives it (pyfront's plane-by-plane
+    transposed convolution left it depth-major), for each argument kind, a batch of one and an unbatched
+    input, with a channels-last one beside."""
+    out = []
+    for shape in ((2, 4, 3, 4, 4), (1, 4, 3, 4, 4), (4, 3, 4, 4)):
+        for kw in ({}, {"stride": 2, "output_padding": 1}, {"padding": 1, "dilation": 2}, {"groups": 2}):
+            for last in (False, True):
+                x = L.linspace(-1, 1, math.prod(shape)).reshape(shape)
+                if last and shape[0] == 2:  # (a channels-last batch of one with groups: a rule of its own)
+                    x = x.contiguous(memory_format=L.channels_last_3d)
+                x, w = x.requires_grad_(), L.linspace(-1, 1, 4 * 2 * 27).reshape(4, 2, 3, 3, 3).requires_grad_()
+                y = L.nn.functional.conv_transpose3d(x, w, **kw)
+                out.append((y.stride(), [g.stride() for g in L.autograd.grad(y, (x, w), L.ones_like(y))]))
+    return out
+
+
+def test_conv_transpose3d_input_gradient_layouts():
+    assert _conv_transpose3d_layouts(pyfront) == _conv_transpose3d_layouts(torch)
