@@ -133,3 +133,35 @@ def _conv_transpose3d_layouts(L):
 
 def test_conv_transpose3d_input_gradient_layouts():
     assert _conv_transpose3d_layouts(pyfront) == _conv_transpose3d_layouts(torch)
+
+
+ONE_DIM_FFTS = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
+N_DIM_FFTS = ("fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn")
+
+
+def _fft_layouts(L, fn):
+    """A transform's result and its input's gradient laid out as torch's MKL kernels lay them (_exec_fft: the
+    dims not transformed outermost, by the input's strides, the transformed ones innermost in order), real
+    and complex, row-major and permuted inputs. (rfftn's and irfftn's gradients over several dims: torch's
+    backward is one transform where pyfront's chains two, laid out otherwise: results only.)"""
+    out = []
+    dims = (0, 1, -1) if fn in ONE_DIM_FFTS else ((0, 2), (2, 0), (1, 0), (0, 1, 2))
+    for permuted in (False, True):
+        for dim in dims:
+            for is_complex in (False, True):
+                x = L.linspace(-1, 1, 120).reshape(3, 4, 5, 2)
+                x = L.view_as_complex(x) if is_complex else x[..., 0]
+                x = (_permuted(x) if permuted else x).requires_grad_()
+                try:
+                    y = getattr(L.fft, fn)(x, dim=dim)
+                except RuntimeError as e:  # (ihfft of a complex input)
+                    out.append(str(e))
+                    continue
+                g = L.autograd.grad(y.abs().sum() if y.is_complex() else y.sum(), x)[0]
+                out.append((y.stride(), None if fn in ("rfftn", "irfftn") else g.stride()))
+    return out
+
+
+@pytest.mark.parametrize("fn", ONE_DIM_FFTS + N_DIM_FFTS)
+def test_fft_layouts(fn):
+    assert _fft_layouts(pyfront, fn) == _fft_layouts(torch, fn)
