@@ -165,3 +165,32 @@ def _fft_layouts(L, fn):
 @pytest.mark.parametrize("fn", ONE_DIM_FFTS + N_DIM_FFTS)
 def test_fft_layouts(fn):
     assert _fft_layouts(pyfront, fn) == _fft_layouts(torch, fn)
+
+
+AVG_POOLS = {
+    "avg_pool2d": lambda F, x: F.avg_pool2d(x, 2), "avg_pool2d unbatched": lambda F, x: F.avg_pool2d(x[0], 2),
+    "avg_pool1d": lambda F, x: F.avg_pool1d(x[:, :, 0], 2), "avg_pool1d unbatched": lambda F, x: F.avg_pool1d(x[0, :, 0], 2),
+    "max_pool2d": lambda F, x: F.max_pool2d(x, 2),
+}
+
+
+def _written_pool_input(L, pool, relay):
+    """An average pool's node keeps its input as given (a write into it after the forward fails the backward,
+    in torch's words), not the channels-last copy pyfront pools."""
+    x = L.linspace(0, 1, 96).reshape(2, 3, 4, 4)
+    x = _col(x) if relay == "column_major" else x.contiguous(memory_format=L.channels_last)
+    x = L.empty_strided(x.shape, x.stride()).copy_(x).requires_grad_()  # (a leaf that is no view)
+    y = AVG_POOLS[pool](L.nn.functional, x)
+    with L.no_grad():
+        x.copy_(x.clone())
+    try:
+        y.sum().backward()
+    except RuntimeError as e:
+        return str(e)
+    return "ran"
+
+
+@pytest.mark.parametrize("pool", list(AVG_POOLS))
+@pytest.mark.parametrize("relay", ["column_major", "channels_last"])
+def test_pools_keep_their_input_as_given(pool, relay):
+    assert _written_pool_input(pyfront, pool, relay) == _written_pool_input(torch, pool, relay)
