@@ -194,3 +194,36 @@ def _written_pool_input(L, pool, relay):
 @pytest.mark.parametrize("relay", ["column_major", "channels_last"])
 def test_pools_keep_their_input_as_given(pool, relay):
     assert _written_pool_input(pyfront, pool, relay) == _written_pool_input(torch, pool, relay)
+
+
+PRODUCTS = {
+    "addmm": lambda L, r, **k: L.addmm(_ones(L, (2, 4), r[0]), _ones(L, (2, 3), r[1]), _ones(L, (3, 4), r[2]), **k),
+    "addmm bias": lambda L, r, **k: L.addmm(_ones(L, (4,), r[0]), _ones(L, (2, 3), r[1]), _ones(L, (3, 4), r[2]), **k),
+    "addmv": lambda L, r, **k: L.addmv(_ones(L, (2,), r[0]), _ones(L, (2, 3), r[1]), _ones(L, (3,), r[2]), **k),
+    "addr": lambda L, r, **k: L.addr(_ones(L, (2, 4), r[0]), _ones(L, (2,), r[1]), _ones(L, (4,), r[2]), **k),
+    "addbmm": lambda L, r, **k: L.addbmm(_ones(L, (2, 4), r[0]), _ones(L, (2, 2, 3), r[1]), _ones(L, (2, 3, 4), r[2]),
+                                         **k),
+    "baddbmm": lambda L, r, **k: L.baddbmm(_ones(L, (2, 2, 4), r[0]), _ones(L, (2, 2, 3), r[1]),
+                                           _ones(L, (2, 3, 4), r[2]), **k),
+}
+
+
+def _ones(L, shape, requires_grad):
+    return L.ones(shape).requires_grad_(requires_grad)
+
+
+def _product_saves(L, op):
+    """What the node of a product plus an input shows: each operand where the other needs a gradient, the
+    matrices' sizes (strides where their own gradient is computed), beta and alpha as given."""
+    out = []
+    for needs in ((True, True, True), (True, False, True), (False, True, False), (True, False, False)):
+        for k in ({}, {"beta": 2, "alpha": 0.5}):
+            fn = PRODUCTS[op](L, needs, **k).grad_fn
+            out.append((type(fn).__name__, {n: (getattr(fn, n).shape if isinstance(getattr(fn, n), L.Tensor)
+                                                else getattr(fn, n)) for n in dir(fn) if n.startswith("_saved_")}))
+    return out
+
+
+@pytest.mark.parametrize("op", list(PRODUCTS))
+def test_product_nodes_show_what_torchs_keep(op):
+    assert _product_saves(pyfront, op) == _product_saves(torch, op)

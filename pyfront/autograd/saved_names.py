@@ -69,9 +69,11 @@ def install(cls) -> None:
     results': each reads what a node has under that name, else is an AttributeError, as torch's."""
     from ..ops.signatures import SIGNATURES
     # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's;
-    # embedding_bag's offsets and per_sample_weights: the table has no binding of it; unfold's dimension)
+    # embedding_bag's offsets and per_sample_weights: the table has no binding of it; unfold's dimension;
+    # addr's vec1, addbmm's sizes)
     names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate", "offsets",
-             "per_sample_weights", "dimension"}
+             "per_sample_weights", "dimension", "vec1", "batch1_sym_argsize_0", "batch1_sym_argsize_1",
+             "batch2_sym_argsize_2"}
     names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
                  for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():

@@ -270,7 +270,25 @@ def _one_kernel(input, mat1, mat2, beta, alpha) -> bool:
     return device.type == "cpu"
 
 
-@composite(samples=samples.addmm, grad_fn="AddmmBackward0")
+def product_saves(first, second, sizes=None):
+    """``saves`` of the node torch's product-plus-input op records (AddmmBackward0, AddmvBackward0, ...): each
+    operand where the other needs a gradient (None else), ``sizes(a, b)``' pairs (its shapes' numbers), and
+    beta and alpha as given."""
+    def saves(input, a, b, *, beta=1, alpha=1):
+        kept = [(first, a if b.requires_grad else None), (second, b if a.requires_grad else None)]
+        return kept + (sizes(a, b) if sizes else []) + [("beta", beta), ("alpha", alpha)]
+    return saves
+
+
+def _matrices_geometry(a, b):
+    """AddmmBackward0's: each matrix's sizes, and its strides where its own gradient is computed (else ())."""
+    return [(f"{name}_sym_{what}", tuple(value) if what == "sizes" or m.requires_grad else ())
+            for name, m in (("mat1", a), ("mat2", b))
+            for what, value in (("sizes", m.shape), ("strides", m.stride()))]
+
+
+@composite(samples=samples.addmm, grad_fn="AddmmBackward0",
+           saves=product_saves("mat1", "mat2", _matrices_geometry))
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
@@ -319,7 +337,7 @@ def _gemv_scalars(fn):
     return read
 
 
-@composite(samples=samples.addmv, grad_fn="AddmvBackward0")
+@composite(samples=samples.addmv, grad_fn="AddmvBackward0", saves=product_saves("mat", "vec"))
 @_gemv_scalars
 @in_float32
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
@@ -337,7 +355,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     return _scaled(input.expand(mat.shape[0]), beta, is_input=True) + _scaled(mv(mat, vec), alpha)
 
 
-@composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
+@composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0", saves=product_saves("batch1", "batch2"))
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
@@ -357,7 +375,9 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     return _scaled(expanded, beta, is_input=True) + _scaled(bmm(batch1, batch2), alpha)
 
 
-@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0", saves="batch1/batch2 batch2/batch1")
+@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0", saves=product_saves(
+    "batch1", "batch2", lambda a, b: [("batch1_sym_argsize_0", a.shape[0]), ("batch1_sym_argsize_1", a.shape[1]),
+                                      ("batch2_sym_argsize_2", b.shape[2])]))
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
     graph.saved_crosswise(batch1, batch2)

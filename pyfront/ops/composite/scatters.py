@@ -10,6 +10,8 @@ from ...shape import normalize_dim
 from ...tensor import Tensor
 from ..views import chunk, narrow, split
 from ..primitives.elementwise import _check_alpha
+from ..registry import records
+from .linalg import product_saves
 
 METHODS = ("diagonal_scatter select_scatter slice_scatter addr put narrow_copy split_with_sizes unsafe_chunk "
            "unsafe_split unsafe_split_with_sizes")
@@ -47,6 +49,7 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None
     return _scatter(input, src, lambda t: t[tuple(index)])
 
 
+@records("AddrBackward0", saves=product_saves("vec1", "vec2"))
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
     ``torch.addr``."""
