@@ -227,3 +227,37 @@ def _product_saves(L, op):
 @pytest.mark.parametrize("op", list(PRODUCTS))
 def test_product_nodes_show_what_torchs_keep(op):
     assert _product_saves(pyfront, op) == _product_saves(torch, op)
+
+
+def _addbmm_bits(L, dtype):
+    """addbmm's result and gradients bit for bit: torch differentiates it by one bmm of the incoming gradient
+    expanded over the batch (a matrix dimension of 1 among the shapes, where pyfront's per-product gradients
+    rounded otherwise), beta and alpha, a broadcast input and a column-major batch among them."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    out = []
+    for trial in range(24):
+        b, n, m, p = (int(v) for v in rng.integers(1, 6, 4))
+        n, p, m = (1 if trial % 3 == 0 else n), (1 if trial % 3 == 1 else p), (1 if trial % 5 == 0 else m)
+        kw = ({}, {"beta": 0.5, "alpha": 2.0}, {"beta": 0, "alpha": 0.3})[trial % 3]
+        shapes = ((p,) if trial % 4 == 0 else (n, p), (b, n, m), (b, m, p), (n, p))
+        values = [L.tensor(rng.standard_normal(s).astype(dtype)) for s in shapes]
+        x, b1, b2 = (v.requires_grad_() for v in values[:3])
+        y = L.addbmm(x, _col(b1) if trial % 2 else b1, b2, **kw)
+        out.append([t.detach().numpy().tobytes() for t in (y, *L.autograd.grad(y, (x, b1, b2), values[3]))])
+    return out
+
+
+def _mkl_installed():
+    import importlib.metadata
+    try:
+        importlib.metadata.distribution("mkl")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _mkl_installed(), reason="torch's bits need the mkl extra (README)")
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_addbmm_gradients_bit_for_bit(dtype):
+    assert _addbmm_bits(pyfront, dtype) == _addbmm_bits(torch, dtype)

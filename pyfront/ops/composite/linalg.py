@@ -15,7 +15,7 @@ from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..argcheck import typename
-from ..common import check_fits, in_float32
+from ..common import Formula, check_fits, in_float32
 from ..._warnings import warn
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
@@ -395,15 +395,37 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
     one_at_a_time = input.dtype is dt.float16 or input.dtype in (dt.float32, dt.float64) and \
         input._storage.device.type == "cpu" and not on_meta(input, batch1, batch2)
     if one_at_a_time and b:  # (one matrix too: its own layouts, which pick gemm's transposes)
-        out = addmm(expanded, batch1[0], batch2[0], beta=beta, alpha=alpha)
-        for i in range(1, b):
-            out = addmm(out, batch1[i], batch2[i], alpha=alpha)
-        return out
+        return Formula.apply(_addbmm_in_turn, _addbmm_backward, expanded, batch1, batch2, beta, alpha)
     # the sum over the batch of products is one product over the batch and inner dims together; batch1's
     # rows moved outermost are a copy (as the reshape would make) whose gradient goes back row-major, as
     # torch's kernel gives it (the copy's own would be the permuted one)
     rows = relaid(batch1.permute(1, 0, 2), None, (k, n * k, 1))
     return addmm(expanded, rows.reshape(n, b * k), batch2.reshape(b * k, m), beta=beta, alpha=alpha)
+
+
+def _addbmm_in_turn(input, batch1, batch2, beta, alpha):
+    out = addmm(input, batch1[0], batch2[0], beta=beta, alpha=alpha)
+    for i in range(1, batch1.shape[0]):
+        out = addmm(out, batch1[i], batch2[i], alpha=alpha)
+    return out
+
+
+def _addbmm_backward(g, input, batch1, batch2, beta, alpha):
+    """torch's addbmm derivative: each batch's gradient one bmm of ``g`` expanded over the batch (not the
+    products' own gradients, a matrix product per batch, which round otherwise), each scaled by a number
+    other than 1."""
+    kept = batch2 if batch1 is None else batch1  # (each kept only for the other's gradient: None else)
+    spread = None if kept is None else g.unsqueeze(0).expand(kept.shape[0], *g.shape)
+    return (_times(g, beta), None if batch2 is None else _times(bmm(spread, batch2.transpose(1, 2)), alpha),
+            None if batch1 is None else _times(bmm(batch1.transpose(1, 2), spread), alpha), None, None)
+
+
+_addbmm_backward.saves = {1: (2,), 2: (1,)}  # batch1 for batch2's gradient, batch2 for batch1's
+
+
+def _times(t, number):
+    """torch's maybe_multiply: ``t`` itself where ``number`` is 1."""
+    return t if number == 1 else t * number
 
 
 # -- tensordot and einsum ------------------------------------------------------------------------
