@@ -261,3 +261,29 @@ def _mkl_installed():
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_addbmm_gradients_bit_for_bit(dtype):
     assert _addbmm_bits(pyfront, dtype) == _addbmm_bits(torch, dtype)
+
+
+def _addr_bits(L, dtype, grads):
+    """addr bit for bit: torch's kernel computes fma(alpha * vec1, vec2, beta * input) a vector at a time
+    along each row (16 float32s, 8 float64s on AVX-512), the rest of the row as fma(beta, input, alpha * vec1
+    * vec2), all of it so where the input is constant along the rows (a number, a column); its gradients are
+    mv products times alpha. Sizes past one thread's grain (32768 elements) among them."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    out = []
+    for n, m in ((3, 31), (6, 17), (2, 45), (4, 70), (9, 1), (1, 40), (300, 150)):
+        for beta, alpha in ((1, 1), (0.7, 1.3), (0, 1.3)):
+            for shape in ((n, m), (m,), (), (n, 1)):
+                values = [L.tensor(rng.standard_normal(s).astype(dtype)) for s in (shape, (n,), (m,), (n, m))]
+                x, v1, v2 = (v.requires_grad_() for v in values[:3])
+                y = L.addr(x, v1, v2, beta=beta, alpha=alpha)
+                # (one column: vec2's gradient is mv of a one-row matrix, whose bits are not torch's yet)
+                found = L.autograd.grad(y, (v1, v2), values[3]) if grads and m > 1 else ()
+                out.append([t.detach().numpy().tobytes() for t in (y, *found)])
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addr_bit_for_bit(dtype):
+    grads = _mkl_installed()  # (its gradients' mv: torch's bits through the mkl extra)
+    assert _addr_bits(pyfront, dtype, grads) == _addr_bits(torch, dtype, grads)
