@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import dtypes as dt
 from .ops.creation import arange
-from .ops.primitives.fft import _DUAL, fft_c2c, fft_c2r, fft_r2c
+from .ops.primitives.fft import _DUAL, by_strides, exec_strides, fft_c2c, fft_c2r, fft_r2c
 from .ops.registry import records
 from .shape import normalize_dim
 from .tensor import Tensor
@@ -127,7 +127,13 @@ def _r2c_n(x, s, dim, norm, name):
     for d, n in zip(dims, sizes):
         x = _resize(x, d, n)
     out = fft_r2c(x, dims[-1], norm)
-    return fft_c2c(out, dims[:-1], True, norm) if len(dims) > 1 else out
+    if len(dims) == 1:
+        return out
+    if name.startswith("ihfft"):  # torch's too: r2c over the last dim, then c2c over the others
+        return fft_c2c(out, dims[:-1], True, norm)
+    # torch's rfftn is one transform, laid out by x's strides (its dims sorted by them, the last kept last)
+    laid = exec_strides(x, out._shape, by_strides(x, dims[:-1]) + dims[-1:])
+    return fft_c2c(out, dims[:-1], True, norm, laid)
 
 
 def _check_some(dims, name):

@@ -43,6 +43,9 @@ if torch.webgpu.is_available():
     scale = torch.arange(6, device="webgpu").view(2, 3)
     (torch.nn.functional.layer_norm(h, (3,), w) * scale).sum().backward()
     out["half_layer_norm"] = [h.grad.float().cpu().tolist(), w.grad.float().cpu().tolist()]
+    # composites whose cpu form is one NumPy kernel take their composite (on the GPU) without NumPy
+    out["cummax"] = [t.tolist() for t in torch.cummax(torch.tensor([1.0, 3.0, 2.0, 5.0]), 0)]
+    out["nan_to_num"] = torch.nan_to_num(torch.tensor([1.5, float("nan"), -float("inf")])).tolist()
 if torch.webgpu.is_available():
     out["gpu"] = ((x.to("webgpu") * 2).cpu()).tolist()
     # ops the GPU computes on the host (no kernel): every one says why it cannot run
@@ -106,6 +109,8 @@ def test_cpu_device_without_numpy():
         (pyfront.nn.functional.layer_norm(h, (3,), w) * pyfront.arange(6).view(2, 3)).sum().backward()
         assert np.allclose(got["half_layer_norm"][0], h.grad.float().tolist(), rtol=2e-3, atol=1e-3)
         assert np.allclose(got["half_layer_norm"][1], w.grad.float().tolist(), rtol=2e-3, atol=1e-3)
+        assert got["cummax"] == [[1.0, 3.0, 3.0, 5.0], [0, 1, 1, 3]]
+        assert got["nan_to_num"] == [1.5, 0.0, np.finfo(np.float32).min.item()]
         assert len(got["host_errors"]) >= 15, got["host_errors"]  # the one-argument special functions
         for name, error in got["host_errors"].items():
             assert error == (f'"{name}" is computed with NumPy on every device (it has no GPU kernel), and '

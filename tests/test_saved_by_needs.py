@@ -30,10 +30,7 @@ LATER = {"nn.functional.batch_norm": (1, 5), "nn.functional.instance_norm": (1, 
          "nanmedian": (5,), "nn.functional.linear": (7,), "remainder": (8,),
          "nn.functional.cosine_similarity": (1,), "nn.functional.avg_pool1d": (3,)}
 # "op grads written" (grads: the inputs that require grad, by position or keyword) -> why it differs
-KNOWN: dict = {
-    "nn.functional.avg_pool1d #3 0 0": "torch's node keeps the unbatched transposed input's unsqueezed view; "
-                                       "pyfront's the channels-last copy lays_out makes",
-}
+KNOWN: dict = {}
 
 
 def _outcome(lib, sample, domain, torch_name, grads, written):

@@ -1,6 +1,8 @@
 """The backward engine: walks the graph once, in dependency order, from the roots."""
 from __future__ import annotations
 
+import weakref
+
 from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
 from .grad_mode import set_grad_enabled
@@ -306,9 +308,10 @@ def _accumulate(node, grads, create_graph, owned=False):
     leaf = node.variable_ref()
     if leaf is None or grads[0] is None:
         return
+    conj_taken = owned
     if leaf._hooks or node._pre_hooks:
+        grads, conj_taken = _hooked(node, grads, owned and not create_graph and grads[0].is_conj())
         owned = False  # a hook saw the gradient (and may keep it)
-        grads = _node_pre_hooks(node, _tensor_pre_hooks(node, grads))
     grad = grads[0]
     old = leaf._grad  # (what .grad reads for a leaf, without the property's non-leaf warning)
     # a plain Tensor is dense: the attribute is asked of other types only (a sparse COO tensor, a subclass)
@@ -334,7 +337,7 @@ def _accumulate(node, grads, create_graph, owned=False):
             leaf._grad = grad  # what the setter checks, known: the engine reduced it to the leaf's own
         else:
             leaf.grad = grad
-    elif old is None and owned and grad.is_conj():
+    elif old is None and conj_taken and grad.is_conj():
         # torch's AccumulateGrad takes the conj view a conj's node made (grad.conj()) as it is: .grad is a
         # conj view (of its own memory here)
         leaf.grad = grad.detach().conj().clone().conj()
@@ -357,6 +360,24 @@ def _accumulate(node, grads, create_graph, owned=False):
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
     for hook in node._hooks:
         hook((), (grad,))
+
+
+def _hooked(node, grads, conj):
+    """``grads`` after a leaf's tensor hooks and its node's pre-hooks; and whether the conj view they got
+    (``conj``: one its leaf may take) came back unchanged and unkept, which torch's AccumulateGrad then takes
+    as it is (.grad a conj view: its reference count shows no hook kept it). The hooks are handed an alias of
+    that gradient, whose life tells the same."""
+    if not conj:
+        return _node_pre_hooks(node, _tensor_pre_hooks(node, grads)), False
+    given = grads[0]
+    alias = given._view(given._shape, given._strides, given._offset)
+    alive = weakref.ref(alias)
+    grads = _node_pre_hooks(node, _tensor_pre_hooks(node, [alias, *grads[1:]]))
+    if grads[0] is not alias:  # a hook returned another gradient
+        return grads, False
+    grads[0] = given
+    del alias
+    return grads, alive() is None
 
 
 def _fresh_copy(grad, strides):

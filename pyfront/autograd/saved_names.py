@@ -69,9 +69,11 @@ def install(cls) -> None:
     results': each reads what a node has under that name, else is an AttributeError, as torch's."""
     from ..ops.signatures import SIGNATURES
     # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's;
-    # embedding_bag's offsets and per_sample_weights: the table has no binding of it)
+    # embedding_bag's offsets and per_sample_weights: the table has no binding of it; unfold's dimension;
+    # addr's vec1, addbmm's sizes)
     names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate", "offsets",
-             "per_sample_weights"}
+             "per_sample_weights", "dimension", "vec1", "batch1_sym_argsize_0", "batch1_sym_argsize_1",
+             "batch2_sym_argsize_2"}
     names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
                  for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():
@@ -130,6 +132,8 @@ def op_node_saved(node) -> dict:
     """``name -> thunk`` of what an OpNode shows as ``_saved_<name>``."""
     if node.presented:
         return presented_saved(node)
+    if type(node).__name__ == "NotImplemented":  # torch's generic C++ node (remainder(Scalar, Tensor)): none
+        return {}
     op = node.op
     inputs, attr_types = _arguments(op)
     slots, shown_attrs = _DECLARED.get(type(node).__name__, (None, None))
@@ -157,6 +161,8 @@ def op_node_saved(node) -> dict:
         # not a dim: torch keeps the dim as given (-1), pyfront's op the normalised one
         if key in attr_types and (shown_attrs is None or key in shown_attrs) and "dim" not in key:
             out[key] = (lambda v=value, t=attr_types[key]: as_torch_saves(v, t))
+    for key, value in (node.view_args or {}).items():  # a view's arguments as given (views._shows)
+        out[key] = lambda v=value: as_torch_saves(v)
     if node.torch_saved is not None:  # what it keeps beside its own, as torch's node (graph.also_saves)
         out.update(presented_saved(node))
     return out

@@ -48,6 +48,14 @@ def get_backend(device):
     return backend
 
 
+def host_rules(device) -> bool:
+    """Whether ``device`` runs ops by their NumPy rules: the cpu, where NumPy is (the page's cpu has none: its
+    backend computes on the GPU). Ops with a NumPy rule alone (nll_loss_forward, _softmax_backward_data,
+    cummax's extreme_index, nan_to_num's kernel) run there; elsewhere their callers take a composite that
+    keeps every step on the device."""
+    return device.type == "cpu" and get_backend(device).name == "numpy"
+
+
 def loaded() -> list:
     """The backends opened so far."""
     return list(_BACKENDS.values())

@@ -599,32 +599,37 @@ def _representable(shape, itemsize: int) -> tuple:
 
 
 _M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
-_W0, _W1 = np.uint32(0x9E3779B9), np.uint32(0xBB67AE85)
+_W0, _W1 = 0x9E3779B9, 0xBB67AE85
+_LOW, _HIGH = np.uint64(0xFFFFFFFF), np.uint64(32)
 
 
 def philox_words(n, seed, offset):
     """Philox4x32-10 (Salmon et al. 2011): counter = word index // 4, key = the 64-bit seed."""
     first = offset // 4
     blocks = (offset + n + 3) // 4 - first
-    ctr = np.zeros((4, blocks), dtype=np.uint32)
-    idx = np.arange(first, first + blocks, dtype=np.uint64)
-    ctr[0] = (idx & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    ctr[1] = (idx >> np.uint64(32)).astype(np.uint32)
-    k0, k1 = np.uint32(seed & 0xFFFFFFFF), np.uint32((seed >> 32) & 0xFFFFFFFF)
-    mask = np.uint64(0xFFFFFFFF)
-    with np.errstate(over="ignore"):
-        for _ in range(10):
-            p0 = _M0 * ctr[0].astype(np.uint64)
-            p1 = _M1 * ctr[2].astype(np.uint64)
-            ctr = np.stack(
-                [
-                    (p1 >> np.uint64(32)).astype(np.uint32) ^ ctr[1] ^ k0,
-                    (p1 & mask).astype(np.uint32),
-                    (p0 >> np.uint64(32)).astype(np.uint32) ^ ctr[3] ^ k1,
-                    (p0 & mask).astype(np.uint32),
-                ]
-            )
-            k0, k1 = k0 + _W0, k1 + _W1
-    words = ctr.T.reshape(-1)
+    # the four counter words held in 64-bit lanes (the products need them), every round written in place:
+    # new temporaries and 32-bit round trips each round cost twice the arithmetic
+    c0 = np.arange(first, first + blocks, dtype=np.uint64)
+    c1 = c0 >> _HIGH
+    c0 &= _LOW
+    c2, c3 = np.zeros(blocks, np.uint64), np.zeros(blocks, np.uint64)
+    p0, p1 = np.empty_like(c0), np.empty_like(c0)
+    k0, k1 = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
+    for _ in range(10):
+        np.multiply(c0, _M0, out=p0)
+        np.multiply(c2, _M1, out=p1)
+        # c0, c1, c2, c3 = hi(p1) ^ c1 ^ k0, lo(p1), hi(p0) ^ c3 ^ k1, lo(p0) (c2 is free once p1 is made)
+        np.right_shift(p1, _HIGH, out=c2)
+        np.bitwise_xor(c2, c1, out=c2)
+        np.bitwise_xor(c2, np.uint64(k0), out=c0)
+        np.bitwise_and(p1, _LOW, out=c1)
+        np.right_shift(p0, _HIGH, out=c2)
+        np.bitwise_xor(c2, c3, out=c2)
+        np.bitwise_xor(c2, np.uint64(k1), out=c2)
+        np.bitwise_and(p0, _LOW, out=c3)
+        k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
+    words = np.empty((blocks, 4), np.uint32)
+    for j, c in enumerate((c0, c1, c2, c3)):
+        words[:, j] = c
     start = offset - first * 4
-    return words[start : start + n]
+    return words.reshape(-1)[start : start + n]

@@ -276,7 +276,7 @@ def suggested(t) -> str:
     return suggested_format(t._shape, t._strides) if isinstance(t, Tensor) else "contiguous_format"
 
 
-def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None = None):
+def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None = None, unbatched=None):
     """Decorator: a layer whose results (and its first argument's gradient) torch lays out in a memory
     format that the inputs' layouts pick, computed here in the contiguous layout and laid out after.
     ``rule(*args, **kwargs)`` gives (the results' format, the input gradient's format or None: as it
@@ -286,14 +286,15 @@ def lays_out(rule, grads: int = 1, as_given: bool = False, batched: int | None =
     ``as_given``: their values keep their own (dense) layout, for a body whose results follow it.
     ``batched``: the rank of the layer's batched input, where it takes an unbatched one (one dim fewer) as
     torch does, on a batch of one: the rule judges that batched view and the formats are the batch's
-    (a channels-last unbatched image: channels innermost), where some argument is not contiguous."""
+    (a channels-last unbatched image: channels innermost), where some argument is not contiguous; by the rule
+    ``unbatched`` where the kernel judges that batch its own way (3-d max pooling's)."""
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             lead = 0 if batched is None else _unbatched(args, batched)  # (no call for most layers)
             try:
                 formats = rule(*args, **kwargs) if not lead else \
-                    rule(args[0].detach().unsqueeze(0), *args[1:], **kwargs)
+                    (unbatched or rule)(args[0].detach().unsqueeze(0), *args[1:], **kwargs)
             except TypeError:  # an argument left out: the layer's own words (Python's, in its name)
                 return fn(*args, **kwargs)
             if formats is None:
@@ -380,6 +381,16 @@ def like_input(input, *args, **kwargs):
         return None
     name = suggested(input)
     return name, name
+
+
+def channels_last_only(batch_of_one, *args, **kwargs):
+    """``lays_out``'s ``unbatched`` rule of 3-d max pooling: torch's CPU kernel pools an unbatched input as its
+    batch of one, channels-last where that batch is contiguous only so (channels innermost, which torch's
+    suggest_memory_format does not see through the batch dim's stride), else contiguous."""
+    if batch_of_one._contiguous or not is_contiguous_as(batch_of_one._shape, batch_of_one._strides,
+                                                        "channels_last_3d"):
+        return None
+    return "channels_last_3d", "channels_last_3d"
 
 
 def like_input_or_weight(input, weight, *args, **kwargs):

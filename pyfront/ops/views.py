@@ -31,6 +31,18 @@ _METHOD_ONLY = ("view", "view_as", "reshape_as", "expand_as", "contiguous", "unf
 __all__ = [n for n in __all__ if n not in _METHOD_ONLY]
 
 
+INT64_MAX = 2**63 - 1  # what torch's slice keeps for an end not given (x[1:])
+
+
+def _shows(out, **given):
+    """``out``, its node keeping the arguments torch's view node shows as ``_saved_<name>`` as the caller gave
+    them (a dim or index not normalised, as torch's keeps it; read only when asked: saved_names)."""
+    fn = out._grad_fn
+    if fn is not None:
+        fn.view_args = given
+    return out
+
+
 def _view_op(name, rule, vjp, **kw):
     return register(OpDef(name, "view", rule, None, vjp, **kw))
 
@@ -292,8 +304,9 @@ def _as_strided(input, size, stride, storage_offset, name):
                            f"{offset}, and itemsize {itemsize} requiring a storage size of "
                            f"{needed * itemsize} are out of bounds for storage "
                            f"of size {capacity * itemsize}")
-    return apply(AS_STRIDED_ANY, input, size=size, stride=stride, storage_offset=offset,
-                 in_strides=tuple(input._strides), in_offset=input._offset, _name=name)
+    out = apply(AS_STRIDED_ANY, input, size=size, stride=stride, storage_offset=offset,
+                in_strides=tuple(input._strides), in_offset=input._offset, _name=name)
+    return _shows(out, size=size, stride=stride, storage_offset=storage_offset)
 
 
 def _shape_arg(shape, name, arg="size", required=False):
@@ -410,10 +423,11 @@ def permute(input, *args, dims=None):
             f"match the length of the desired ordering of dimensions i.e. input.dim() "
             f"= {n} is not equal to len(dims) = {len(dims)}"
         )
+    given = dims
     dims = tuple(normalize_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return apply(OPS_VIEW["permute"], input, dims=dims)
+    return _shows(apply(OPS_VIEW["permute"], input, dims=dims), dims=tuple(given))
 
 
 def transpose(input, dim0, dim1, _name="TransposeBackward0"):
@@ -421,7 +435,8 @@ def transpose(input, dim0, dim1, _name="TransposeBackward0"):
     a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
     dims = list(range(n))
     dims[a], dims[b] = dims[b], dims[a]
-    return apply(OPS_VIEW["permute"], input, dims=tuple(dims), _name=_name)
+    out = apply(OPS_VIEW["permute"], input, dims=tuple(dims), _name=_name)
+    return out if _name.startswith("TBackward") else _shows(out, dim0=dim0, dim1=dim1)  # (t()'s keeps none)
 
 
 swapdims = transpose
@@ -503,13 +518,11 @@ def _squeeze(input, dim, name):
         # a 0-d tensor's dim 0 or -1: itself
         dims = [d for d in list_dims(dim, n) if n and input.shape[d] == 1]
     shape = tuple(s for d, s in enumerate(input.shape) if d not in dims)
-    return apply(
-        OPS_VIEW["view"],
-        input,
-        shape_out=shape,
-        strides_out=tuple(s for d, s in enumerate(input._strides) if d not in dims),
-        _name=name,
-    )
+    out = apply(OPS_VIEW["view"], input, shape_out=shape,
+                strides_out=tuple(s for d, s in enumerate(input._strides) if d not in dims), _name=name)
+    if dim is None:
+        return out
+    return _shows(out, dim=tuple(dim) if isinstance(dim, (tuple, list)) else dim)
 
 
 def unsqueeze(input, dim):
@@ -520,8 +533,8 @@ def _unsqueeze(input, dim, name):
     d = normalize_dim(dim, input.dim() + 1)
     shape, strides = input.shape, input._strides
     new = shape[d] * strides[d] if d < len(shape) else 1  # torch's stride for the new dim
-    return apply(OPS_VIEW["view"], input, shape_out=shape[:d] + (1,) + shape[d:],
-                 strides_out=strides[:d] + (new,) + strides[d:], _name=name)
+    return _shows(apply(OPS_VIEW["view"], input, shape_out=shape[:d] + (1,) + shape[d:],
+                        strides_out=strides[:d] + (new,) + strides[d:], _name=name), dim=dim)
 
 
 def narrow(input, dim, start, length):
@@ -538,25 +551,19 @@ def narrow(input, dim, start, length):
         start += size
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return apply(
-        OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1, _name="SliceBackward0"
-    )
+    out = apply(OPS_VIEW["slice"], input, dim=d, start=start, stop=start + length, step=1, _name="SliceBackward0")
+    return _shows(out, dim=dim, start=start, end=start + length, step=1)  # (torch's narrow: its start wrapped)
 
 
 def slice_dim(input, dim, start, stop, step=1):
     """``input[..., start:stop:step, ...]`` along ``dim`` (Python slice semantics)."""
     if step <= 0:
         raise ValueError("step must be greater than zero")
+    given = (0 if start is None else start, INT64_MAX if stop is None else stop)
     start, stop, step = slice(start, stop, step).indices(input.shape[dim])
-    return apply(
-        OPS_VIEW["slice"],
-        input,
-        dim=dim,
-        start=start,
-        stop=max(stop, start),
-        step=step,
-        _name="SliceBackward0",
-    )
+    out = apply(OPS_VIEW["slice"], input, dim=dim, start=start, stop=max(stop, start), step=step,
+                _name="SliceBackward0")
+    return _shows(out, dim=dim, start=given[0], end=given[1], step=step)
 
 
 def select(input, dim, index):
@@ -569,7 +576,8 @@ def select(input, dim, index):
     if index < -size or index >= size:  # (indexing, x[i], checks first, in its own words)
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
                          f"dimension {d}")
-    return apply(OPS_VIEW["select"], input, dim=d, index=index % size, _name="SelectBackward0")
+    return _shows(apply(OPS_VIEW["select"], input, dim=d, index=index % size, _name="SelectBackward0"),
+                  dim=dim, index=index)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
@@ -577,7 +585,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     a, b = normalize_dim(dim1, n), normalize_dim(dim2, n)
     if a == b:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return apply(OPS_VIEW["diagonal"], input, offset_diag=offset, dim1=a, dim2=b)
+    return _shows(apply(OPS_VIEW["diagonal"], input, offset_diag=offset, dim1=a, dim2=b), offset=offset,
+                  dim1=dim1, dim2=dim2)
 
 
 def unfold(input, dimension, size, step):
@@ -600,7 +609,8 @@ def unfold(input, dimension, size, step):
         raise RuntimeError(f"size is {size} but must be >= 0")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
-    return apply(OPS_VIEW["unfold"], input, dimension=d, size=int(size), step=int(step))
+    return _shows(apply(OPS_VIEW["unfold"], input, dimension=d, size=int(size), step=int(step)),
+                  dimension=dimension, size=int(size), step=int(step))
 
 
 def _multi_output(views):
@@ -618,8 +628,8 @@ def _multi_output(views):
 
 def unbind(input, dim=0):
     d = normalize_dim(dim, input.dim())
-    return _multi_output(tuple(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0")
-                               for i in range(input.shape[d])))
+    return _multi_output(tuple(_shows(apply(OPS_VIEW["select"], input, dim=d, index=i, _name="UnbindBackward0"),
+                                      dim=dim) for i in range(input.shape[d])))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -663,8 +673,11 @@ def split(tensor, split_size_or_sections, dim=0):
             )
     out, start = [], 0
     node = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
+    shown = {"dim": dim, "split_size" if isinstance(split_size_or_sections, int) else "split_sizes":
+             split_size_or_sections}
     for n in sizes:
-        out.append(apply(OPS_VIEW["slice"], tensor, dim=d, start=start, stop=start + n, step=1, _name=node))
+        out.append(_shows(apply(OPS_VIEW["slice"], tensor, dim=d, start=start, stop=start + n, step=1,
+                                _name=node), **shown))
         start += n
     return _multi_output(tuple(out))
 
@@ -678,7 +691,7 @@ def chunk(input, chunks, dim=0):
     size = input.shape[d]
     step = -(-size // chunks) if size else 1
     # (an empty dim: ``chunks`` empty pieces, torch's split_with_sizes of zeros, which keeps their number)
-    return split(input, step, d) if size else tuple(split(input, [0] * chunks, d))
+    return split(input, step, dim) if size else tuple(split(input, [0] * chunks, dim))
 
 
 def contiguous(input, *args, memory_format=...):

@@ -27,7 +27,7 @@ from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
-from ...shape import LONG_LONG_MAX
+from ...shape import LONG_LONG_MAX, contiguous_strides
 from ...tensor import Tensor, _castable
 from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
@@ -558,6 +558,10 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
 
 
 def _conv_transpose_dense(x, weight, bias, stride, padding, output_padding, groups, dilation):
+    if weight.dim() == 5 and x.requires_grad and is_grad_enabled():
+        # torch's kernel gives the input a contiguous gradient; the planes _conv_transpose_nd folds into the
+        # batch would leave it plane-major (depth outside the channels)
+        x = relaid(x, None, contiguous_strides(x.shape))
     # contiguous, as torch's output is: the padding was cropped off a larger result (a narrowed view)
     return _conv_transpose_nd(x, weight, bias, stride, padding, output_padding, groups, dilation).contiguous()
 

@@ -169,7 +169,10 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     # (copied as the reshape would, with the weight's gradient laid out back row-major, as torch's kernel
     # gives it whatever the weight's layout, where the copy's own gradient would be the permuted one)
     moved = relaid(weight.permute(1, 0, 2), None, (in2, in1 * in2, 1))
-    left = matmul(input1, moved.reshape(in1, out_f * in2))
+    # torch's kernel computes input1's gradient from its rows flattened: contiguous, never a column-major
+    # matmul gradient
+    rows = relaid(input1, None) if input1.requires_grad and not input1.is_contiguous() else input1
+    left = matmul(rows, moved.reshape(in1, out_f * in2))
     prod = left.reshape(*left.shape[:-1], out_f, in2) * input2.unsqueeze(-2)
     out = prod.sum(-1, dtype=prod.dtype)  # integer inputs keep their dtype (and wrap), as in PyTorch
     if out.grad_fn is not None:
@@ -180,11 +183,12 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 def _trilinear_saves(out, input1, input2, weight) -> None:
     """Keep on ``out``'s node what torch's bilinear keeps, checked before pyfront's own steps run (they keep
     other views, or a copy of the weight): its _trilinear node keeps each of the inputs flattened to
-    matrices and the weight, each only for the other two's gradients (not shown: a node below torch's)."""
+    matrices (torch's reshape: a copy where no view has their layout) and the weight, each only for the other
+    two's gradients (not shown: a node below torch's)."""
     need1, need2, need_w = input1.requires_grad, input2.requires_grad, weight.requires_grad
-    also_saves(out, (None, input1.view(-1, input1.shape[-1]) if need2 or need_w else None),
+    also_saves(out, (None, input1.reshape(-1, input1.shape[-1]) if need2 or need_w else None),
                (None, weight if need1 or need2 else None),
-               (None, input2.view(-1, input2.shape[-1]) if need1 or need_w else None))
+               (None, input2.reshape(-1, input2.shape[-1]) if need1 or need_w else None))
 
 
 def _check_p(p: float) -> None:

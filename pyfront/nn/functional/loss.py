@@ -8,7 +8,7 @@ import math
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.grad_mode import not_differentiable
-from ...backends import get_backend
+from ...backends import host_rules
 from ...autograd.graph import also_saves, saved_as_torch
 from ...ops.argcheck import must_be
 from ...ops.common import Formula, in_float32
@@ -607,7 +607,7 @@ def nll_loss(
     _class_weight(weight, n_classes, input.dim(), dtype=input.dtype)
     saved_as_torch(input, target, weight, by=(input,))  # torch's nll_loss kernel saves them for input's grad
     if (weight is None and input.dim() == 2 and target.dim() == 1 and target.dtype is dt.int64
-            and type(ignore_index) is int and _host_rules(input._storage.device)
+            and type(ignore_index) is int and host_rules(input._storage.device)
             and input.dtype in (dt.float32, dt.float64)):
         # a training step's case, as one op (see nll_loss_forward); on a GPU (and the page's cpu) the
         # composite below keeps every step on the device, where that op has no kernel
@@ -632,20 +632,17 @@ def _two_ops_first(general):
                 and reduction in _REDUCTIONS and isinstance(input, Tensor) and isinstance(target, Tensor)
                 and target.dtype is dt.int64 and input.dtype in _FLOAT_SCORES
                 and len(input._shape) == 2 and len(target._shape) == 1 and input._shape[0] == target._shape[0]
-                and input._storage.device is target._storage.device and _host_rules(input._storage.device)):
+                and input._storage.device is target._storage.device and host_rules(input._storage.device)):
             logp = reduce_op(red.log_softmax_op, input, dim=1, log=True)
-            saved_as_torch(logp, target, by=(logp,))  # nll_loss's kernel saves the target for logp's grad
+            # nll_loss's kernel saves the target for logp's grad (logp, made here, is an inference tensor only
+            # in inference mode, where nothing is saved): asked only of an inference target
+            if target._inference:
+                saved_as_torch(logp, target, by=(logp,))
             return apply(nll_loss_forward, logp, target, ignore_index=ignore_index, reduction=reduction)
         return general(input, target, weight=weight, size_average=size_average, ignore_index=ignore_index,
                        reduce=reduce, reduction=reduction, label_smoothing=label_smoothing)
 
     return functools.update_wrapper(cross_entropy, general)
-
-
-def _host_rules(device) -> bool:
-    """Whether ``device`` runs ops by their NumPy rules: nll_loss_forward has no GPU kernel, and the page's
-    cpu (no NumPy: its backend computes on the GPU) has none of its own, so there the composite runs."""
-    return device.type == "cpu" and get_backend(device).name == "numpy"
 
 
 _NUMBER = (int, float)

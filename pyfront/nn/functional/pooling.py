@@ -466,7 +466,6 @@ def _first(value):
     return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
 
 
-@records("AvgPool2DBackward0", saves="self=input")  # (avg_pool1d's too, as _max_pool2d)
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     kernel, stride, padding = _avg_args(name, kernel_size, stride, padding)
     if divisor_override is not None and divisor_override == 0:
@@ -505,7 +504,9 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 
 
-@composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0")
+# (its node saves the input as given, not the copy lays_out may pool: records outside it, as _max_pool2d's)
+@composite(torch_name="nn.functional.avg_pool2d", samples=samples.avg_pool2d, grad_fn="AvgPool2DBackward0",
+           saves="self=input")
 @lays_out(like_input)
 @ordered_avg_grad(_avg2d_geometry)
 @in_float32
@@ -553,7 +554,8 @@ def avg_pool2d(
 
 # torch's avg_pool1d is its avg_pool2d over the input with a height of 1, laid out as that 2-d input suggests
 # (channels-last where the input is column-major), as the public avg_pool2d lays out its own
-_avg_pool2d_laid = lays_out(lambda name, input, *args: like_input(input))(_avg_pool2d)
+_avg_pool2d_laid = records("AvgPool2DBackward0", saves="self=input")(
+    lays_out(lambda name, input, *args: like_input(input))(_avg_pool2d))
 
 
 @composite(torch_name="nn.functional.avg_pool1d", samples=samples.avg_pool1d)

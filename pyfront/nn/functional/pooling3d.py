@@ -23,7 +23,7 @@ from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad
 from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_node,
                       _bounds, _check_adaptive, _divisors, _global_mean, _lowest, _output_size, _to_ones,
                       _window_max, _windows)
-from ...ops.memory_formats import contiguous_result, lays_out, like_input
+from ...ops.memory_formats import channels_last_only, contiguous_result, lays_out, like_input
 from ...ops.shell import checked as shell_checked
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
@@ -134,7 +134,7 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
 
 @composite(torch_name="nn.functional.max_pool3d", samples=samples.max_pool3d,
            grad_fn="MaxPool3DWithIndicesBackward0", saves="self=input")
-@lays_out(like_input)
+@lays_out(like_input, batched=5, unbatched=channels_last_only)
 def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):
     """3-d max pooling: the maximum of each ``kernel_size`` window.
@@ -167,7 +167,7 @@ def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     return (values, indices) if return_indices else values
 
 
-@lays_out(like_input)
+@lays_out(like_input, batched=5, unbatched=channels_last_only)
 def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
     """3-d max pooling; returns ``(values, indices)``, as ``max_pool3d(..., return_indices=True)``.

@@ -95,7 +95,7 @@ def _split_points(input, indices_or_sections, d):
         lengths = [size // n + (i < size % n) for i in range(n)]
         starts = list(itertools.accumulate([0] + lengths[:-1]))
         return [(a, a + m) for a, m in zip(starts, lengths)]
-    bounds = [0, *indices_or_sections, None]
+    bounds = [0, *indices_or_sections, size]  # (the last piece ends at the size: torch's slice keeps that end)
     return list(zip(bounds[:-1], bounds[1:]))
 
 

@@ -14,6 +14,7 @@ from ...errors import refuse_halves
 from ...dtypes import scalar_name
 from ...autograd.function import no_derivative
 from ...autograd.graph import also_saves, saved_as_torch
+from ...backends import host_rules
 from ...autograd.grad_mode import is_grad_enabled
 from ...shape import broadcast_shapes, normalize_dim
 from ...tensor import Tensor
@@ -21,10 +22,11 @@ from .. import return_types
 from ..argcheck import typename
 from ..common import Formula
 from ..creation import arange
+from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
 from ..creation import full
 from ..memory_formats import grads_laid_as_inputs, iterated_grads
-from ..primitives.elementwise import copysign, isinf, isnan, logical_or, where
+from ..primitives.elementwise import copysign, isinf, isnan, logical_or, nan_to_num_op, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
@@ -274,6 +276,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     info = dt.finfo(input.dtype)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
+    if host_rules(input._storage.device):
+        return apply_like(input, nan_to_num_op, input, nan=nan, posinf=posinf, neginf=neginf)
     # the replacements are cast to the dtype, so a float32 input gets float32's largest for 1e300
     out = where(isnan(input), _as(nan, input), input)
     out = where(isinf(input) & (input > 0), _as(posinf, input), out)
@@ -399,9 +403,9 @@ def _shift(t, step, d):
 
 
 def _cumulative(name, input, dim, later_wins):
-    """(values, indices) of the running extreme along ``dim``: a scan in log2(n) doubling steps, each
-    combining a segment with the one ``step`` before it; the later element wins ties and NaN beats
-    every number (a later NaN too), as PyTorch's cummax/cummin."""
+    """(values, indices) of the running extreme along ``dim``: on the cpu one running pass, elsewhere a
+    scan in log2(n) doubling steps, each combining a segment with the one ``step`` before it; the later
+    element wins ties and NaN beats every number (a later NaN too), as PyTorch's cummax/cummin."""
     if input.dim() == 0:
         if dim not in (0, -1):  # (torch's own words for a 0-d input's dim)
             raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
@@ -411,6 +415,9 @@ def _cumulative(name, input, dim, later_wins):
         return getattr(return_types, name)(input.clone(), indices)
     d = normalize_dim(dim, input.dim())
     red.refuse_complex_order(input, f"\"{name}_cpu\" not implemented for '{{}}'", NotImplementedError)
+    if host_rules(input._storage.device):  # one running pass (the scan below is for the GPU)
+        idx = apply(red.extreme_index, input.detach(), dim=d, largest=name == "cummax")
+        return getattr(return_types, name)(input.gather(d, idx), idx)
     n = input.shape[d]
     view = [1] * input.dim()
     view[d] = n

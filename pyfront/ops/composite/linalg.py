@@ -15,7 +15,7 @@ from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
 from ..argcheck import typename
-from ..common import check_fits, in_float32, scalars_first
+from ..common import Formula, check_fits, in_float32, scalars_first
 from ..._warnings import warn
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
@@ -270,8 +270,26 @@ def _one_kernel(input, mat1, mat2, beta, alpha) -> bool:
     return device.type == "cpu"
 
 
+def product_saves(first, second, sizes=None):
+    """``saves`` of the node torch's product-plus-input op records (AddmmBackward0, AddmvBackward0, ...): each
+    operand where the other needs a gradient (None else), ``sizes(a, b)``' pairs (its shapes' numbers), and
+    beta and alpha as given."""
+    def saves(input, a, b, *, beta=1, alpha=1):
+        kept = [(first, a if b.requires_grad else None), (second, b if a.requires_grad else None)]
+        return kept + (sizes(a, b) if sizes else []) + [("beta", beta), ("alpha", alpha)]
+    return saves
+
+
+def _matrices_geometry(a, b):
+    """AddmmBackward0's: each matrix's sizes, and its strides where its own gradient is computed (else ())."""
+    return [(f"{name}_sym_{what}", tuple(value) if what == "sizes" or m.requires_grad else ())
+            for name, m in (("mat1", a), ("mat2", b))
+            for what, value in (("sizes", m.shape), ("strides", m.stride()))]
+
+
 @scalars_first("mat1", "mat2")
-@composite(samples=samples.addmm, grad_fn="AddmmBackward0")
+@composite(samples=samples.addmm, grad_fn="AddmmBackward0",
+           saves=product_saves("mat1", "mat2", _matrices_geometry))
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
@@ -321,7 +339,7 @@ def _gemv_scalars(fn):
 
 
 @scalars_first("mat", "vec")
-@composite(samples=samples.addmv, grad_fn="AddmvBackward0")
+@composite(samples=samples.addmv, grad_fn="AddmvBackward0", saves=product_saves("mat", "vec"))
 @_gemv_scalars
 @in_float32
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
@@ -340,7 +358,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 
 @scalars_first("batch1", "batch2")
-@composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0")
+@composite(samples=samples.baddbmm, grad_fn="BaddbmmBackward0", saves=product_saves("batch1", "batch2"))
 @lays_out(contiguous_result_only)  # torch's kernel writes the product into a fresh contiguous result
 @in_float32
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
@@ -361,7 +379,9 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
 
 
 @scalars_first("batch1", "batch2")
-@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0", saves="batch1/batch2 batch2/batch1")
+@composite(samples=samples.addbmm, grad_fn="AddbmmBackward0", saves=product_saves(
+    "batch1", "batch2", lambda a, b: [("batch1_sym_argsize_0", a.shape[0]), ("batch1_sym_argsize_1", a.shape[1]),
+                                      ("batch2_sym_argsize_2", b.shape[2])]))
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``, as ``torch.addbmm``."""
     graph.saved_crosswise(batch1, batch2)
@@ -379,15 +399,37 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
     one_at_a_time = input.dtype is dt.float16 or input.dtype in (dt.float32, dt.float64) and \
         input._storage.device.type == "cpu" and not on_meta(input, batch1, batch2)
     if one_at_a_time and b:  # (one matrix too: its own layouts, which pick gemm's transposes)
-        out = addmm(expanded, batch1[0], batch2[0], beta=beta, alpha=alpha)
-        for i in range(1, b):
-            out = addmm(out, batch1[i], batch2[i], alpha=alpha)
-        return out
+        return Formula.apply(_addbmm_in_turn, _addbmm_backward, expanded, batch1, batch2, beta, alpha)
     # the sum over the batch of products is one product over the batch and inner dims together; batch1's
     # rows moved outermost are a copy (as the reshape would make) whose gradient goes back row-major, as
     # torch's kernel gives it (the copy's own would be the permuted one)
     rows = relaid(batch1.permute(1, 0, 2), None, (k, n * k, 1))
     return addmm(expanded, rows.reshape(n, b * k), batch2.reshape(b * k, m), beta=beta, alpha=alpha)
+
+
+def _addbmm_in_turn(input, batch1, batch2, beta, alpha):
+    out = addmm(input, batch1[0], batch2[0], beta=beta, alpha=alpha)
+    for i in range(1, batch1.shape[0]):
+        out = addmm(out, batch1[i], batch2[i], alpha=alpha)
+    return out
+
+
+def _addbmm_backward(g, input, batch1, batch2, beta, alpha):
+    """torch's addbmm derivative: each batch's gradient one bmm of ``g`` expanded over the batch (not the
+    products' own gradients, a matrix product per batch, which round otherwise), each scaled by a number
+    other than 1."""
+    kept = batch2 if batch1 is None else batch1  # (each kept only for the other's gradient: None else)
+    spread = None if kept is None else g.unsqueeze(0).expand(kept.shape[0], *g.shape)
+    return (_times(g, beta), None if batch2 is None else _times(bmm(spread, batch2.transpose(1, 2)), alpha),
+            None if batch1 is None else _times(bmm(batch1.transpose(1, 2), spread), alpha), None, None)
+
+
+_addbmm_backward.saves = {1: (2,), 2: (1,)}  # batch1 for batch2's gradient, batch2 for batch1's
+
+
+def _times(t, number):
+    """torch's maybe_multiply: ``t`` itself where ``number`` is 1."""
+    return t if number == 1 else t * number
 
 
 # -- tensordot and einsum ------------------------------------------------------------------------

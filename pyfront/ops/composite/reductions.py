@@ -194,7 +194,9 @@ def _var_without_dof(input, dims, keepdim, dof):
 
 
 def _std(input, dims, keepdim, dof, center=None, with_mean=False):
-    if dof <= 0:  # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf)
+    # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf); std_mean's of a
+    # nonempty input in _Moment's one node, which lays the sum with the mean's part out as the input, as torch's
+    if dof <= 0 and not (with_mean and input.numel()):
         std = _std_without_dof(input, dims, keepdim, dof)
         return (std, _mean_once(input, dims, keepdim)) if with_mean else std
     return _Moment.apply(input, dims, keepdim, dof, True, center, with_mean)

@@ -4,13 +4,17 @@ the split/copy spellings torch also has (narrow_copy, split_with_sizes, unsafe_c
 unsafe_split_with_sizes). Each checks its arguments as PyTorch does, with PyTorch's texts."""
 from __future__ import annotations
 
+import functools
+
 from ... import dtypes as dt
 from ...dtypes import bool_
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from ..views import chunk, narrow, split
-from ..common import scalars_first
 from ..primitives.elementwise import _check_alpha
+from ..common import Formula, scalars_first
+from ..registry import records
+from .linalg import product_saves
 
 METHODS = ("diagonal_scatter select_scatter slice_scatter addr put narrow_copy split_with_sizes unsafe_chunk "
            "unsafe_split unsafe_split_with_sizes")
@@ -49,6 +53,7 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None
 
 
 @scalars_first("vec1", "vec2")
+@records("AddrBackward0", saves=product_saves("vec1", "vec2"))
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as
     ``torch.addr``."""
@@ -64,6 +69,13 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     if dtype is bool_:  # the numbers read as bools: an and of the vectors' elements, an or with input
         alpha, beta = bool(alpha), bool(beta)
     vec1, vec2 = vec1.to(dtype), vec2.to(dtype)  # in the result's dtype (float32 vectors times 1e300: no inf)
+    width = _vector_width(dtype) if input.device.type == "cpu" and input.dim() <= 2 else None
+    if width and (input.dim() < 2 or input.is_contiguous()) and input.dtype is dtype:
+        # its vectorised loop runs along the rows (the columns where there is one) where only vec1 is constant
+        # along them: an input that is too (a number, a column) leaves it to the scalar loop
+        inner = -1 if shape[1] > 1 else -2
+        width = width if input.dim() >= -inner and input.shape[inner] > 1 else 0
+        return Formula.apply(_addr_fused, _addr_backward, input.expand(shape), vec1, vec2, beta, alpha, width)
     if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
@@ -71,6 +83,71 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
         return product + input.where(input.new_zeros((), dtype=bool_), input.new_zeros(()))
     return product + (input if beta == 1 else input * beta)
+
+
+@functools.cache
+def _vector_bytes():
+    """The bytes of torch's CPU vectors where its kernels' bits are known here (x86 with AVX2 or AVX-512, as
+    torch's dispatch picks them, ATEN_CPU_CAPABILITY heeded), else None."""
+    import os
+    import platform
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return None
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return None
+    asked = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
+    if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"} <= set(flags) and asked not in ("avx2", "default"):
+        return 64
+    return 32 if {"avx2", "fma"} <= set(flags) and asked != "default" else None
+
+
+def _vector_width(dtype):
+    """The elements of one of torch's CPU vectors of float32 or float64: its elementwise loops' steps (two
+    vectors by hand, then one by the compiler's vectorising of the scalar loop, measured on addr)."""
+    size = _vector_bytes()
+    return size and dtype in (dt.float32, dt.float64) and size // dtype.itemsize
+
+
+def _addr_fused(input, vec1, vec2, beta, alpha, width):
+    """torch's addr kernel's numbers: its vectorised loop computes fma(alpha * vec1, vec2, beta * input) for
+    each whole step of ``width`` elements (0: none) of a stretch of a row (a thread's share of the rows
+    starts one; one column is one row), its scalar loop the rest as fma(beta, input, alpha * vec1 * vec2);
+    a beta of 0 reads no input (NaN included): alpha * vec1 * vec2."""
+    from ..creation import arange, scalar_tensor
+    from ..primitives.special import fused_multiply_add_kernel as fma
+    from ..dispatch import apply
+    from ...process import get_num_threads
+    n, m = input.shape
+    scaled = vec1 * alpha if alpha != 1 else vec1
+    if beta == 0:
+        return scaled.unsqueeze(1) * vec2
+    vectors = apply(fma, scaled.unsqueeze(1).expand(n, m), vec2.expand(n, m), input * beta if beta != 1 else input)
+    scalars = apply(fma, scalar_tensor(beta, dtype=input.dtype).expand(n, m), input, scaled.unsqueeze(1) * vec2)
+    if not width:
+        return scalars
+    numel, threads, row = n * m, get_num_threads(), m if m > 1 else n  # (one column: one row of n)
+    # torch's parallel_for: one stretch under its grain (32768) or on one thread, else a share per thread
+    chunk = numel if numel < 32768 or threads == 1 else -(-numel // min(threads, -(-numel // 32768)))
+    at = arange(numel).reshape(n, m)
+    start = (at - at % row).maximum(at - at % chunk)
+    length = (at - at % row + row).minimum(at - at % chunk + chunk) - start
+    return vectors.where(at - start < length - length % width, scalars)
+
+
+def _addr_backward(g, input, vec1, vec2, beta, alpha, width):
+    """torch's addr derivative: g times beta; g's mv with each vector (for the other's gradient), times alpha."""
+    return (g if beta == 1 else g * beta, None if vec2 is None else _alpha_times(g.mv(vec2), alpha),
+            None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None)
+
+
+def _alpha_times(t, alpha):
+    return t if alpha == 1 else t * alpha
+
+
+_addr_backward.saves = {1: (2,), 2: (1,)}  # vec1 for vec2's gradient, vec2 for vec1's
 
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:

@@ -218,9 +218,11 @@ def histc(input, bins=100, min=0, max=0):
     # torch's cast of an infinite position to int64 puts the element in bin 0
     pos = (x - lo) * bins / (x.new_tensor(hi) - lo)
     inside = (x >= lo) & (x <= hi)
-    pos = pos.masked_fill(pos.isinf(), 0).floor().clamp(0, bins - 1).to(dt.int64)
+    # an element outside (NaN too) adds 0 to bin 0: a count plus 0 is the count, where selecting the ones
+    # inside first takes two masked selects (a third of the op's time)
+    pos = pos.masked_fill(pos.isinf() | ~inside, 0).floor().clamp(0, bins - 1).to(dt.int64)
     counts = zeros(bins, dtype=input.dtype, device=input.device)
-    return counts.index_add(0, pos.masked_select(inside), inside.to(input.dtype).masked_select(inside))
+    return counts.index_add(0, pos, inside.to(input.dtype))
 
 
 def _integer_edges(lo: float, hi: float, dtype) -> None:

@@ -144,11 +144,19 @@ def index_put(x, packed, values, dims: tuple, accumulate: bool, shown=None, laid
 
 
 # -- gather / scatter_reduce: along one dim, index and output of the same shape ------------------
-def _grid(np, index, dim):
-    """The full NumPy key for ``out[i][j][k] = x[i][index[i][j][k]][k]`` (dim 1)."""
-    key = list(np.ix_(*[np.arange(n) for n in index.shape]))
-    key[dim] = index
-    return tuple(key)
+def _flat_key(np, shape, index, dim):
+    """The positions in a row-major array of ``shape`` of ``out[i][index[i][j][k]][k]`` (dim 1), one flat
+    index array in the order of ``index``'s elements: the elements a grid of broadcast keys (np.ix_) picks,
+    in its order, where NumPy's fancy indexing and ufunc.at take one flat index several times faster."""
+    dim %= index.ndim
+    strides = [1] * len(shape)
+    for k in range(len(shape) - 2, -1, -1):
+        strides[k] = strides[k + 1] * shape[k + 1]
+    key = index * strides[dim]
+    for k, n in enumerate(index.shape):
+        if k != dim and n > 1:
+            key += (np.arange(n) * strides[k]).reshape([n if j == k else 1 for j in range(index.ndim)])
+    return key
 
 
 def _along_bounds(np, index, dim, size):
@@ -180,31 +188,34 @@ def _gather_np(np, x, index, dim):
         return np.take(x, key[-1], axis=dim)
     _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
     x1, i1 = x.reshape(x.shape or (1,)), index.reshape(index.shape or (1,))
-    return x1[_grid(np, i1, dim)].reshape(index.shape)
+    flat = np.ascontiguousarray(x1).reshape(-1)
+    return np.take(flat, _flat_key(np, x1.shape, i1, dim)).reshape(index.shape)
 
 
 def _scatter_np(np, x, index, src, dim, reduce, include_self):
     key = _slices_key(np, x, index, dim)
     # (whole slices, each written once where the vector repeats no index: one ufunc call, ufunc.at's numbers)
     once = key is not None and np.unique(key[-1]).size == key[-1].size
-    out = np.array(x, copy=True).reshape(x.shape or (1,))
+    out = np.array(x, copy=True, order="C").reshape(x.shape or (1,))
+    src = src.reshape(index.shape or (1,))
+    target = out  # what key indexes: out, or its flat view with the flat key
     if key is None:
         _along_bounds(np, index, dim, x.shape[dim] if x.ndim else 1)
-        key = _grid(np, index.reshape(index.shape or (1,)), dim)
-    src = src.reshape(index.shape or (1,))
+        key = _flat_key(np, out.shape, index.reshape(index.shape or (1,)), dim).reshape(-1)
+        target, src = out.reshape(-1), src.reshape(-1)
     if reduce == "none":
-        out[key] = src
+        target[key] = src
         return out.reshape(x.shape)
     if not include_self:
-        out[key] = _identity(np, reduce, x.dtype)
+        target[key] = _identity(np, reduce, x.dtype)
     ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
     if once:
-        out[key] = ufunc[reduce](out[key], src)
+        target[key] = ufunc[reduce](target[key], src)
     else:
-        ufunc[reduce].at(out, key, src)
+        ufunc[reduce].at(target, key, src)
     if reduce == "mean":
         count = np.full(out.shape, int(include_self), dtype=np.int64)
-        np.add.at(count, key, 1)
+        np.add.at(count if target is out else count.reshape(-1), key, 1)
         count = np.maximum(count, 1)
         out = out / count if out.dtype.kind == "f" else np.floor_divide(out, count)
     return out.astype(x.dtype).reshape(x.shape)

@@ -12,7 +12,9 @@ import builtins
 import math
 
 from ... import dtypes as dt
+from ...autograd.dual import ON as _DUAL
 from ...autograd.grad_mode import is_grad_enabled
+from ...backends import host_rules
 from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_list
 from ..argcheck import invalid_combination, must_be
 from ..creation import ones, zeros_like
@@ -188,10 +190,14 @@ def sum_to_size(input, *sizes, size=None):
         size = int_tuple(size, "sum_to_size")
     shape = tuple(input.shape)
     lead = len(shape) - len(size)
-    # torch's is_expandable_to, before a sum whose reshape would fail with another message
-    if lead < 0 or builtins.any(n != 1 and n != shape[lead + i] for i, n in enumerate(size)):
-        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
-    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size) if n == 1 and shape[lead + i] != 1)
+    if lead > 0 and shape[lead:] == size:  # a bias's gradient: the leading dims go, nothing to check
+        dims = tuple(range(lead))
+    else:
+        # torch's is_expandable_to, before a sum whose reshape would fail with another message
+        if lead < 0 or builtins.any(n != 1 and n != shape[lead + i] for i, n in enumerate(size)):
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+        dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
+                                          if n == 1 and shape[lead + i] != 1)
     if not dims:
         return input.reshape(size) if shape != size else input
     if input.dtype.kind not in "fc":  # torch's sum: integers and bools add up in int64
@@ -484,16 +490,34 @@ def cumprod(input, dim, *, dtype=None):
     return apply(_cumprod, input, dim=normalize_dim(dim, input.dim()))
 
 
+def _extreme_index_np(np, x, dim, largest):
+    # an element sets the running extreme where it equals the extreme so far including itself (ties: the
+    # later wins) or is NaN (NaN beats every number, a later NaN too); each place takes the last such
+    ext = (np.maximum if largest else np.minimum).accumulate(x, axis=dim)  # (NaN-propagating)
+    sets = x == ext
+    if x.dtype.kind == "f":
+        sets |= np.isnan(x)
+    # the last setting place, row by row along dim: each setter's position repeated up to the next one
+    # (every row's first element sets, so no run crosses a row; NumPy's running max would be a slow pass)
+    rows = np.moveaxis(sets, dim, -1)
+    flat = rows.ravel()
+    at = np.flatnonzero(flat)
+    run = np.repeat(at % x.shape[dim], np.diff(at, append=flat.size))
+    return np.ascontiguousarray(np.moveaxis(run.reshape(rows.shape), -1, dim))
+
+
+# cummax/cummin's indices on the host in one running pass (the composite's doubling scan takes log2(n)
+# rounds of whole-tensor ops: 100 times torch's time on the cpu); real inputs of at least one element
+extreme_index = register(OpDef("extreme_index", "other", lambda x, dim, largest: [(x.shape, dt.int64)],
+                               _extreme_index_np, None))
+
+
 # -- sorting ------------------------------------------------------------------------------------
 def _argsort_np(np, x, dim, descending):
     if x.ndim == 0:
         return np.zeros((), dtype=np.int64)
-    if not descending:
-        return np.argsort(x, axis=dim, kind="stable")
-    # a stable descending order (ties keep their input order, NaN first) from a stable ascending
-    # sort of the reversed input, without negating (which would wrap unsigned and bool values)
-    idx = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
-    return x.shape[dim] - 1 - np.flip(idx, dim)
+    from .tie_order import stable_argsort
+    return stable_argsort(x, dim, descending)
 
 
 _argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.shape, dt.int64)], _argsort_np,
@@ -598,9 +622,38 @@ def _softmax_np(np, x, dim, log):
 
 def _softmax_vjp(c, g):
     dim, y = c.attrs["dim"], c.out
+    if _one_kernel(g, y):  # a training step's case: the formulas below as one op, where they are four
+        return (apply(_SOFTMAX_BACKWARD[c.attrs["log"]], g, y, dim=dim),)
     if c.attrs["log"]:
         return (g - y.exp() * g.sum(dim, keepdim=True),)
     return (y * (g - (g * y).sum(dim, keepdim=True)),)
+
+
+def _one_kernel(g, y) -> bool:
+    """Whether softmax's gradient ``g`` and output ``y`` take ``_SOFTMAX_BACKWARD``'s op: whole row-major
+    float32/float64 tensors of one shape (not 0-d) on NumPy's cpu, where no graph of the gradient is recorded
+    and no forward gradient flows (the op has no derivative of its own: those take the formulas)."""
+    return (not is_grad_enabled() and not _DUAL[0] and g._layout[6] and y._layout[6] and g.dtype in
+            _BACKWARD_DTYPES and g.dtype is y.dtype and g._shape and g._shape == y._shape
+            and host_rules(g._storage.device))
+
+
+def _softmax_backward_np(log):
+    """``_softmax_vjp``'s formula computed by the NumPy calls its ops make (the flat exp and products, the
+    sum as ``sum``'s rule), so its bits are the composite's."""
+    def rule(np, g, y, dim):
+        if log:
+            return g - np.exp(y) * np.add.reduce(g, (dim,), keepdims=True)
+        return y * (g - np.add.reduce(g * y, (dim,), keepdims=True))
+    return rule
+
+
+_BACKWARD_DTYPES = (dt.float32, dt.float64)
+# torch's _softmax_backward_data and _log_softmax_backward_data (by log), for the gradient only: run where no
+# graph is recorded, so they need no VJP of their own (a graph of the gradient takes the formulas)
+_SOFTMAX_BACKWARD = {log: register(OpDef(
+    name, "other", lambda g, y, dim: [(g.shape, g.dtype)], _softmax_backward_np(log), None, arity=2))
+    for log, name in ((False, "_softmax_backward_data"), (True, "_log_softmax_backward_data"))}
 
 
 _softmax = register(OpDef("softmax", "reduction", lambda x, dim, log: [(x.shape, x.dtype)], _softmax_np,

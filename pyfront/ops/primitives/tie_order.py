@@ -316,16 +316,90 @@ def kthvalue_row(row, k):
 
 
 def _stable(flat, descending):
-    """Each row's stable order (rows of a 2-d array): NaN last ascending, first descending, as the kernels."""
+    """Each row's stable order (rows of a 2-d array): NaN last ascending, first descending, as the kernels;
+    and which rows hold two equal elements (two NaNs, -0.0 and 0.0 among them). A row without is in its one
+    sorted order, which NumPy's quicker unstable argsort gives (its values sorted first, to find the ties,
+    is a tenth of a stable argsort's time); only the rows with ties are sorted stably."""
+    def quick(rows):
+        order = np.argsort(rows, axis=-1)
+        return order[:, ::-1] if descending else order  # (ascending reversed: NaN, the largest, first)
+
+    tied = _tied(flat)
+    return _by_rows(flat, tied, quick, lambda rows: _stable_sort(rows, descending), flat.shape[-1]), tied
+
+
+def _stable_part(flat, lo, hi, descending):
+    """Places [lo, hi) of ``_stable``'s order of each row, and its rows with ties: a row without by NumPy's
+    partition at ``hi`` and a sort of the elements before it (torch's topk too takes a partial sort), so
+    the rest of the row is never ordered."""
+    n = flat.shape[-1]
+
+    def partial(rows):
+        if hi == 0:
+            return np.zeros((len(rows), 0), dtype=np.int64)
+        if hi - lo == 1 and not descending:  # one place (kthvalue's): the partition's own
+            return np.argpartition(rows, lo, axis=-1)[:, lo:hi]
+        # the hi first of the order: a descending one's at the end of the ascending partition
+        cut = n - hi if descending else hi - 1
+        part = np.argpartition(rows, cut, axis=-1)
+        part = part[:, cut:] if descending else part[:, :hi]
+        sub = np.argsort(np.take_along_axis(rows, part, -1), axis=-1)
+        return np.take_along_axis(part, (sub[:, ::-1] if descending else sub)[:, lo:hi], -1)
+
+    tied = _tied(flat)
+    return _by_rows(flat, tied, partial, lambda rows: _stable_sort(rows, descending)[:, lo:hi], hi - lo), tied
+
+
+def _by_rows(flat, tied, untied_order, tied_order, width):
+    """Each row's order: ``untied_order`` of the rows without ties, ``tied_order`` of those with, each
+    function run on its own rows only."""
+    if not tied.any():
+        return untied_order(flat)
+    if tied.all():
+        return tied_order(flat)
+    order = np.empty((len(flat), width), dtype=np.int64)
+    order[~tied] = untied_order(flat[~tied])
+    order[tied] = tied_order(flat[tied])
+    return order
+
+
+def _stable_sort(flat, descending):
+    # a stable descending order (ties keep their input order, NaN first) from a stable ascending sort of
+    # the reversed rows, without negating (which would wrap unsigned and bool values)
     if not descending:
         return np.argsort(flat, axis=-1, kind="stable")
     return flat.shape[-1] - 1 - np.argsort(flat[:, ::-1], axis=-1, kind="stable")[:, ::-1]
 
 
+def _tied(flat):
+    """Which rows of ``flat`` hold two equal elements, NaNs equal to each other: integer rows of fewer
+    distinct values than elements (labels, counts) by their range alone, the others by their sorted values."""
+    n = flat.shape[-1]
+    if flat.dtype.kind in "iu" and n > 1 and len(flat):
+        # (in uint64 the difference wraps to the exact one, an int64's would overflow)
+        spread = flat.max(-1).astype(np.uint64) - flat.min(-1).astype(np.uint64)
+        if (spread < n - 1).all():
+            return np.ones(len(flat), dtype=bool)
+    ordered = np.sort(flat, axis=-1)
+    tied = (ordered[:, 1:] == ordered[:, :-1])
+    if ordered.dtype.kind == "f":
+        tied |= np.isnan(ordered[:, 1:]) & np.isnan(ordered[:, :-1])
+    return tied.any(-1)
+
+
+def stable_argsort(x, dim, descending):
+    """The stable order along ``dim`` of an array of at least one dim (NumPy's argsort with kind="stable";
+    descending: NaN first, equal elements in their order), the quicker way of ``_stable``."""
+    moved = np.moveaxis(x, dim, -1)
+    order, _ = _stable(moved.reshape(-1, moved.shape[-1]), descending)
+    return np.moveaxis(order.reshape(moved.shape), -1, dim)
+
+
 def torch_order(x, dim, how, k=0, descending=False, sorted_=True):
     """Indices along ``dim`` of ``x`` in torch's CPU order: ``how`` is "sort", "topk" or "kthvalue"
-    (``descending``: sort's direction, topk's ``largest``). Every row is first sorted stably at once; only the
-    rows where two elements compare equal run their kernel's algorithm."""
+    (``descending``: sort's direction, topk's ``largest``). Every row is first put in its stable order at once
+    (topk's and kthvalue's places of it by a partition); only the rows where two elements compare equal run
+    their kernel's algorithm."""
     if x.ndim == 0:
         return np.zeros((), dtype=np.int64)
     moved = np.moveaxis(x, dim, -1)
@@ -333,20 +407,17 @@ def torch_order(x, dim, how, k=0, descending=False, sorted_=True):
     n = flat.shape[-1]
     if how == "kthvalue":
         descending = False
-    order = _stable(flat, descending)
-    ordered = np.take_along_axis(flat, order, -1)
-    tied = (ordered[:, 1:] == ordered[:, :-1])
-    if ordered.dtype.kind == "f":
-        tied |= np.isnan(ordered[:, 1:]) & np.isnan(ordered[:, :-1])
-    tied = tied.any(-1)
     if how == "sort":
+        order, tied = _stable(flat, descending)
         row = lambda r: sort_row(r, descending)  # noqa: E731
     elif how == "topk":
-        order, row = order[:, :k], lambda r: topk_row(r, k, descending, sorted_)  # noqa: E731
+        order, tied = _stable_part(flat, 0, k, descending)
+        row = lambda r: topk_row(r, k, descending, sorted_)  # noqa: E731
         if k and not sorted_ and k * 64 > n:  # nth_element leaves its own order even without ties
             tied[:] = True
     else:
-        order, row = order[:, k - 1:k], lambda r: kthvalue_row(r, k)  # noqa: E731
+        order, tied = _stable_part(flat, k - 1, k, descending)
+        row = lambda r: kthvalue_row(r, k)  # noqa: E731
     order = order.astype(np.int64, copy=True)
     rows = np.flatnonzero(tied)
     if len(rows) * (n + ROW_COST) <= EMULATED_MAX:  # past it, the stable order (see EMULATED_MAX)
