@@ -185,8 +185,6 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     break
             else:
                 in_grads = (None,) * len(node.edges)
-            # what the VJP may have read: whether it made a gradient (see _made_here)
-            saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
             if node._hooks:  # torch's post hooks see the gradients as its inputs take them (reduced)
                 in_grads = tuple(g if g is None else _reduce_to(g, *meta)
                                  for g, meta in zip(in_grads, node.input_meta))
@@ -194,10 +192,6 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 out = hook(in_grads, tuple(grads))  # (tuples, as torch hands them)
                 if out is not None:
                     in_grads = _hook_result(hook, out, tuple(in_grads))
-            if not retain_graph and node.has_saved:
-                node.release()
-                if node.torch_saved:
-                    release_torch_saved(node)
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None or runs is not None and nxt not in runs and nxt not in takes:
                     continue
@@ -214,8 +208,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     if prev is None:
                         buf[nr] = reduced
                         if n or type(nxt) is AccumulateGrad:  # one may be added to it, or a leaf keep it
-                            owned[nxt, nr] = reduced is not g or saved is not None and \
-                                _made_here(g, in_grads, grads, saved)
+                            owned[nxt, nr] = reduced is not g or _made_here(g, in_grads, grads, node)
                     else:
                         buf[nr] = _sum(prev, reduced, owned.get((nxt, nr)), create_graph)
                         owned[nxt, nr] = True  # a new sum, or one the engine alone held
@@ -224,6 +217,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                         _push(ready, nxt)
                     else:
                         ready.append(nxt)
+            # freed once its gradients are passed on: until then _made_here sees what it saved
+            if not retain_graph and node.has_saved:
+                node.release()
+                if node.torch_saved:
+                    release_torch_saved(node)
     return captured
 
 
@@ -239,17 +237,18 @@ def _hook_result(hook, out, old):
     return out
 
 
-def _made_here(g, in_grads, grads, saved) -> bool:
-    """Whether the gradient ``g`` among a registry op's VJP results ``in_grads`` was made by that VJP, so
-    no one else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a
-    tensor the node saved (``saved``). Only a registry op's VJP is known to return nothing else; a node
-    hook sees them all (the caller asks for neither)."""
+def _made_here(g, in_grads, grads, node) -> bool:
+    """Whether the gradient ``g`` among ``node``'s results ``in_grads`` was made by its VJP, so no one
+    else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a tensor
+    the node saved. Only a registry op's VJP is known to return nothing else; a node hook sees them all."""
+    if not isinstance(node, OpNode) or node._hooks:
+        return False
     if [x is g for x in in_grads].count(True) != 1:
         return False
     for x in grads:
         if x is g:
             return False
-    for s in saved:
+    for s in node.saved:
         if s is not None and s.tensor is g:
             return False
     return True
