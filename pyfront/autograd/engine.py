@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
-from .grad_mode import set_grad_enabled
+from .grad_mode import _swap_grad
 from ..strides_order import gradient_strides
 from ..tensor import Tensor, _dense
 
@@ -30,17 +30,20 @@ def _add(a, b):
 
 
 def _topo_counts(roots):
-    """How many edges point at each node: a node runs once all its consumers have run."""
-    counts, seen, stack = {}, set(), list(roots)
+    """How many edges point at each node reachable from the (distinct) ``roots``, theirs included (0 where
+    none does): a node runs once all its consumers have run. Each node's edges are walked once, when it is
+    first reached (a root is reached at the start)."""
+    counts = dict.fromkeys(roots, 0)
+    stack = list(roots)
     while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for nxt, _ in node.edges:
+        for nxt, _ in stack.pop().edges:
             if nxt is not None:
-                counts[nxt] = counts.get(nxt, 0) + 1
-                stack.append(nxt)
+                n = counts.get(nxt)
+                if n is None:
+                    counts[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    counts[nxt] = n + 1
     return counts
 
 
@@ -48,7 +51,7 @@ def _needed(roots, counts, wanted):
     """The nodes that lead to one in ``wanted`` (captured or accumulated), the ``wanted`` themselves
     aside: as torch's exec_info, autograd.grad and backward(inputs=) run those and no others (a branch
     that reaches none of the inputs fires none of its hooks)."""
-    left, order, stack = dict(counts), [], [n for n in dict.fromkeys(roots) if not counts.get(n)]
+    left, order, stack = dict(counts), [], [n for n in roots if not counts[n]]
     while stack:  # parents before children (Kahn's order), then read backwards
         node = stack.pop()
         order.append(node)
@@ -151,24 +154,23 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
             runs.add(roots[0][0])
     ready = []
     for node in root_nodes:  # in the order of the roots given (torch's GraphRoot's edges)
-        if not counts.get(node) and (runs is None or node in runs or node in takes):
+        if not counts[node] and (runs is None or node in runs or node in takes):
             _push(ready, node)
-    with set_grad_enabled(create_graph):
+    previous = _swap_grad(bool(create_graph))  # (set_grad_enabled's switch, without its object)
+    try:
         while ready:
             node = ready.pop() if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node)
-            mine = owned.pop((node, 0), False) if type(node) is AccumulateGrad else False
             if takes is not None and node in takes:
                 if node not in runs:  # captured, not run: its tensor hooks are (torch's order)
                     grads = _tensor_pre_hooks(node, grads)
                     for nr, slot in takes[node]:
                         captured[slot] = grads[nr]
                     continue
-                for nr, slot in takes[node]:  # run too: what it is handed, before any hook
+                for nr, slot in takes[node]:  # run too: what it is handed, before any hook (never a leaf's)
                     captured[slot] = grads[nr]
-                mine = False
-            if isinstance(node, AccumulateGrad):  # its hooks in torch's order: see _accumulate
-                _accumulate(node, grads, create_graph, mine)
+            if type(node) is AccumulateGrad:  # its hooks in torch's order: see _accumulate
+                _accumulate(node, grads, create_graph, owned.get((node, 0), False))
                 continue
             if node._pre_hooks or node._retain:  # (a node's own tuple or dict once one is added)
                 grads = _run_pre_hooks(node, grads)
@@ -222,6 +224,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                 node.release()
                 if node.torch_saved:
                     release_torch_saved(node)
+    finally:
+        _swap_grad(previous)
     return captured
 
 
@@ -346,8 +350,9 @@ def _accumulate(node, grads, create_graph, owned=False):
     else:
         # in place, as torch's AccumulateGrad (``variable.grad += new_grad``): whoever holds ``.grad``
         # (an optimizer, ``grads = [p.grad for p in params]``) sees the sum; an expanded ``.grad`` the
-        # user set is refused as any in-place write into it
-        old.add_(grad.detach())
+        # user set is refused as any in-place write into it. Detached where that cuts a history or a subclass:
+        # a plain gradient without either is added as it is (no alias made per leaf per step)
+        old.add_(grad if type(grad) is Tensor and not grad._requires_grad else grad.detach())
     for hook in leaf._post_accumulate_hooks:
         out = hook(leaf)
         if out is not None:  # torch's two checks: the hook wrapper's type test, then AccumulateGrad's
