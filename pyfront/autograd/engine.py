@@ -187,13 +187,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     break
             else:
                 in_grads = (None,) * len(node.edges)
-            if node._hooks:  # torch's post hooks see the gradients as its inputs take them (reduced)
-                in_grads = tuple(g if g is None else _reduce_to(g, *meta)
-                                 for g, meta in zip(in_grads, node.input_meta))
-            for hook in node._hooks:  # torch's post hook: what it returns replaces the input gradients
-                out = hook(in_grads, tuple(grads))  # (tuples, as torch hands them)
-                if out is not None:
-                    in_grads = _hook_result(hook, out, tuple(in_grads))
+            if node._hooks:
+                in_grads = _post_hooks(node, in_grads, grads)
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None or runs is not None and nxt not in runs and nxt not in takes:
                     continue
@@ -227,6 +222,17 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
     finally:
         _swap_grad(previous)
     return captured
+
+
+def _post_hooks(node, in_grads, grads):
+    """torch's post hooks of ``node``: each sees the gradients as its inputs take them (reduced) and the
+    ones it was handed, as tuples; what one returns replaces the input gradients."""
+    in_grads = tuple(g if g is None else _reduce_to(g, *meta) for g, meta in zip(in_grads, node.input_meta))
+    for hook in node._hooks:
+        out = hook(in_grads, tuple(grads))
+        if out is not None:
+            in_grads = _hook_result(hook, out, tuple(in_grads))
+    return in_grads
 
 
 def _hook_result(hook, out, old):
