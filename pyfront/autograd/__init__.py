@@ -1,6 +1,7 @@
 """Autograd: ``backward``, ``grad``, grad-mode switches, custom Functions, gradcheck."""
 from __future__ import annotations
 
+import math
 import operator
 
 from .._warnings import warn
@@ -27,15 +28,15 @@ def _root_grads(outputs, grad_outputs, create_graph):
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
-            if out.numel() != 1:
+            if math.prod(out._shape) != 1:  # (numel() without its call)
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not out.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but "
                                    f"got {out.dtype}")
             # ones_like(out), made directly for a plain tensor: the factory's reading of its arguments
-            # cost twice what the rest of it does, once per backward()
+            # cost twice what the rest of it does, once per backward() (1.0: a float, as the dtype is)
             g = ones_like(out) if type(out) is not Tensor else batched_as(Tensor._make(
-                get_backend(out.device).full(out._shape, 1, out.dtype), out._shape, out.dtype), out)
+                get_backend(out.device).full(out._shape, 1.0, out.dtype), out._shape, out.dtype), out)
         elif g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                                f"output[{i}] has a shape of {out.shape}.")
@@ -49,6 +50,8 @@ def _engine_flags(*flags) -> None:
     """torch's engine reads its flags (keep_graph, create_graph, allow_unreachable) as C unsigned chars
     (PyArg "b"): a number of 0..255 or an object with __index__, else its TypeError or OverflowError."""
     for v in flags:
+        if v is True or v is False:  # (what nearly every call passes: nothing to convert)
+            continue
         if not hasattr(type(v), "__index__"):
             raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
         n = operator.index(v)

@@ -5,7 +5,7 @@ import weakref
 
 from .anomaly_mode import _STATE as _ANOMALY, run_node
 from .graph import AccumulateGrad, OpNode, check_torch_saved, release_torch_saved
-from .grad_mode import set_grad_enabled
+from .grad_mode import _swap_grad
 from ..strides_order import gradient_strides
 from ..tensor import Tensor, _dense
 
@@ -32,17 +32,20 @@ def _add(a, b):
 
 
 def _topo_counts(roots):
-    """How many edges point at each node: a node runs once all its consumers have run."""
-    counts, seen, stack = {}, set(), list(roots)
+    """How many edges point at each node reachable from the (distinct) ``roots``, theirs included (0 where
+    none does): a node runs once all its consumers have run. Each node's edges are walked once, when it is
+    first reached (a root is reached at the start)."""
+    counts = dict.fromkeys(roots, 0)
+    stack = list(roots)
     while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for nxt, _ in node.edges:
+        for nxt, _ in stack.pop().edges:
             if nxt is not None:
-                counts[nxt] = counts.get(nxt, 0) + 1
-                stack.append(nxt)
+                n = counts.get(nxt)
+                if n is None:
+                    counts[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    counts[nxt] = n + 1
     return counts
 
 
@@ -50,7 +53,7 @@ def _needed(roots, counts, wanted):
     """The nodes that lead to one in ``wanted`` (captured or accumulated), the ``wanted`` themselves
     aside: as torch's exec_info, autograd.grad and backward(inputs=) run those and no others (a branch
     that reaches none of the inputs fires none of its hooks)."""
-    left, order, stack = dict(counts), [], [n for n in dict.fromkeys(roots) if not counts.get(n)]
+    left, order, stack = dict(counts), [], [n for n in roots if not counts[n]]
     while stack:  # parents before children (Kahn's order), then read backwards
         node = stack.pop()
         order.append(node)
@@ -153,24 +156,23 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
             runs.add(roots[0][0])
     ready = []
     for node in root_nodes:  # in the order of the roots given (torch's GraphRoot's edges)
-        if not counts.get(node) and (runs is None or node in runs or node in takes):
+        if not counts[node] and (runs is None or node in runs or node in takes):
             _push(ready, node)
-    with set_grad_enabled(create_graph):
+    previous = _swap_grad(bool(create_graph))  # (set_grad_enabled's switch, without its object)
+    try:
         while ready:
             node = ready.pop() if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node)
-            mine = owned.pop((node, 0), False) if type(node) is AccumulateGrad else False
             if takes is not None and node in takes:
                 if node not in runs:  # captured, not run: its tensor hooks are (torch's order)
                     grads = _tensor_pre_hooks(node, grads)
                     for nr, slot in takes[node]:
                         captured[slot] = grads[nr]
                     continue
-                for nr, slot in takes[node]:  # run too: what it is handed, before any hook
+                for nr, slot in takes[node]:  # run too: what it is handed, before any hook (never a leaf's)
                     captured[slot] = grads[nr]
-                mine = False
-            if isinstance(node, AccumulateGrad):  # its hooks in torch's order: see _accumulate
-                _accumulate(node, grads, create_graph, mine)
+            if type(node) is AccumulateGrad:  # its hooks in torch's order: see _accumulate
+                _accumulate(node, grads, create_graph, owned.get((node, 0), False))
                 continue
             if node._pre_hooks or node._retain:  # (a node's own tuple or dict once one is added)
                 grads = _run_pre_hooks(node, grads)
@@ -187,19 +189,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     break
             else:
                 in_grads = (None,) * len(node.edges)
-            # what the VJP may have read: whether it made a gradient (see _made_here)
-            saved = node.saved if isinstance(node, OpNode) and not node._hooks else None
-            if node._hooks:  # torch's post hooks see the gradients as its inputs take them (reduced)
-                in_grads = tuple(g if g is None else _reduce_to(g, *meta)
-                                 for g, meta in zip(in_grads, node.input_meta))
-            for hook in node._hooks:  # torch's post hook: what it returns replaces the input gradients
-                out = hook(in_grads, tuple(grads))  # (tuples, as torch hands them)
-                if out is not None:
-                    in_grads = _hook_result(hook, out, tuple(in_grads))
-            if not retain_graph and node.has_saved:
-                node.release()
-                if node.torch_saved:
-                    release_torch_saved(node)
+            if node._hooks:
+                in_grads = _post_hooks(node, in_grads, grads)
             for (nxt, nr), g, meta in zip(node.edges, in_grads, node.input_meta):
                 if nxt is None or runs is not None and nxt not in runs and nxt not in takes:
                     continue
@@ -216,8 +207,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     if prev is None:
                         buf[nr] = reduced
                         if n or type(nxt) is AccumulateGrad:  # one may be added to it, or a leaf keep it
-                            owned[nxt, nr] = reduced is not g or saved is not None and \
-                                _made_here(g, in_grads, grads, saved)
+                            owned[nxt, nr] = reduced is not g or _made_here(g, in_grads, grads, node)
                     else:
                         buf[nr] = _sum(prev, reduced, owned.get((nxt, nr)), create_graph)
                         owned[nxt, nr] = True  # a new sum, or one the engine alone held
@@ -226,7 +216,25 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                         _push(ready, nxt)
                     else:
                         ready.append(nxt)
+            # freed once its gradients are passed on: until then _made_here sees what it saved
+            if not retain_graph and node.has_saved:
+                node.release()
+                if node.torch_saved:
+                    release_torch_saved(node)
+    finally:
+        _swap_grad(previous)
     return captured
+
+
+def _post_hooks(node, in_grads, grads):
+    """torch's post hooks of ``node``: each sees the gradients as its inputs take them (reduced) and the
+    ones it was handed, as tuples; what one returns replaces the input gradients."""
+    in_grads = tuple(g if g is None else _reduce_to(g, *meta) for g, meta in zip(in_grads, node.input_meta))
+    for hook in node._hooks:
+        out = hook(in_grads, tuple(grads))
+        if out is not None:
+            in_grads = _hook_result(hook, out, tuple(in_grads))
+    return in_grads
 
 
 def _hook_result(hook, out, old):
@@ -241,17 +249,18 @@ def _hook_result(hook, out, old):
     return out
 
 
-def _made_here(g, in_grads, grads, saved) -> bool:
-    """Whether the gradient ``g`` among a registry op's VJP results ``in_grads`` was made by that VJP, so
-    no one else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a
-    tensor the node saved (``saved``). Only a registry op's VJP is known to return nothing else; a node
-    hook sees them all (the caller asks for neither)."""
+def _made_here(g, in_grads, grads, node) -> bool:
+    """Whether the gradient ``g`` among ``node``'s results ``in_grads`` was made by its VJP, so no one
+    else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a tensor
+    the node saved. Only a registry op's VJP is known to return nothing else; a node hook sees them all."""
+    if not isinstance(node, OpNode) or node._hooks:
+        return False
     if [x is g for x in in_grads].count(True) != 1:
         return False
     for x in grads:
         if x is g:
             return False
-    for s in saved:
+    for s in node.saved:
         if s is not None and s.tensor is g:
             return False
     return True
@@ -350,8 +359,9 @@ def _accumulate(node, grads, create_graph, owned=False):
     else:
         # in place, as torch's AccumulateGrad (``variable.grad += new_grad``): whoever holds ``.grad``
         # (an optimizer, ``grads = [p.grad for p in params]``) sees the sum; an expanded ``.grad`` the
-        # user set is refused as any in-place write into it
-        old.add_(grad.detach())
+        # user set is refused as any in-place write into it. Detached where that cuts a history or a subclass:
+        # a plain gradient without either is added as it is (no alias made per leaf per step)
+        old.add_(grad if type(grad) is Tensor and not grad._requires_grad else grad.detach())
     for hook in leaf._post_accumulate_hooks:
         out = hook(leaf)
         if out is not None:  # torch's two checks: the hook wrapper's type test, then AccumulateGrad's
