@@ -1205,7 +1205,8 @@ def clamp(input, min=None, max=None):
             raise NotImplementedError("clamp is not supported for complex types")
         min, max = (check_fits(v, dt.float64) for v in (min, max))  # torch reads them as doubles
     dtype = _refuse_kernelless(input, min, max, "scalar_cpu")
-    return apply(_clamp, input.to(dtype), min=check_fits(min, dtype), max=check_fits(max, dtype))
+    input = input if dtype is input.dtype else input.to(dtype)
+    return apply(_clamp, input, min=check_fits(min, dtype), max=check_fits(max, dtype))
 
 
 clip = clamp
