@@ -91,7 +91,7 @@ def test_where_on_webgpu_is_torchs():
 
 
 def test_where_refuses_as_torch():
-    """The general path's checks: a float mask, a number too large for the values, a mask on another device."""
+    """The general path's checks: a float mask, a number too large for the values, a mask elsewhere."""
     errors = []
     for lib in (torch, pyfront):
         x = lib.zeros(3)

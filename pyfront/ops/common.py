@@ -38,7 +38,7 @@ def check_fits(value, dtype, opmath=False):
     slopes)."""
     if opmath and dtype in dt.HALVES:
         dtype = dt.float32
-    if type(value) is float and dtype.kind == "f":  # the commonest, a float bound of a float tensor: its range
+    if type(value) is float and dtype.kind == "f":  # the commonest: a float bound of a float tensor
         top = _FLOAT_MAX.get(dtype)
         if top is None:
             top = _FLOAT_MAX[dtype] = dt.finfo(dtype).max
