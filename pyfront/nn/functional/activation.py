@@ -693,7 +693,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     # vectors, x * 0 in its scalar tail; NaN's gradient likewise 0 in the vectors, 1 in the tail
     zero = (input * 0.0).detach()
     zero = _vector_or_tail(input, ew.abs(zero), zero)
-    return ew.where(small, zero, _nan_grad(input) - ew.sign(input) * lambd).to(input.dtype)
+    # (the sign detached: its gradient, zeros, added to the incoming one would turn a -0.0 into +0.0)
+    return ew.where(small, zero, _nan_grad(input) - ew.sign(input.detach()) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0",
