@@ -50,7 +50,8 @@ def _compare(op, dtype):
     for g in GS:
         want, got = _gradient(torch, op, dtype, g), _gradient(pyfront, op, dtype, g)
         assert [_kind(v) for v in got] == [_kind(v) for v in want], g
-        torch.testing.assert_close(torch.tensor(got), torch.tensor(want), equal_nan=True, rtol=1e-3, atol=1e-6)
+        torch.testing.assert_close(torch.tensor(got), torch.tensor(want), equal_nan=True, rtol=1e-3,
+                                   atol=1e-6)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
