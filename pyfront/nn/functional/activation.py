@@ -10,7 +10,9 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd import is_grad_enabled
+from ...autograd import dual, is_grad_enabled
+from ...backends import host_rules
+from ...ops.dispatch import apply_like
 from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first
 from ...ops.primitives import elementwise as ew
@@ -229,6 +231,9 @@ def _leaky_relu_backward(g, x, slope):
 @iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
 @in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
 def _elu(input, alpha, scale, input_scale):
+    recorded = input._requires_grad and is_grad_enabled() or dual.ON[0]  # (then the composite's gradient)
+    if not recorded and host_rules(input._storage.device):
+        return apply_like(input, ew.elu_op, input, alpha=alpha, scale=scale, input_scale=input_scale)
     # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
     # NaN takes the positive side (gradient ``scale``), as in PyTorch
     negative = input <= 0
