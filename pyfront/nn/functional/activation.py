@@ -228,11 +228,16 @@ def _leaky_relu_backward(g, x, slope):
     return ew.where(x > 0, g, g * slope), None
 
 
+def _recorded(input: Tensor) -> bool:
+    """Whether a composite's gradient is recorded from ``input`` (or a tangent carried): else a composite
+    whose value one cpu kernel gives (elu_op, softplus_op) runs that."""
+    return input._requires_grad and is_grad_enabled() or dual.ON[0]
+
+
 @iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
 @in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
 def _elu(input, alpha, scale, input_scale):
-    recorded = input._requires_grad and is_grad_enabled() or dual.ON[0]  # (then the composite's gradient)
-    if not recorded and host_rules(input._storage.device):
+    if not _recorded(input) and host_rules(input._storage.device):
         return apply_like(input, ew.elu_op, input, alpha=alpha, scale=scale, input_scale=input_scale)
     # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
     # NaN takes the positive side (gradient ``scale``), as in PyTorch
@@ -445,6 +450,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(beta, input.dtype, opmath=True)
         check_fits(threshold, input.dtype, opmath=True)
+    if not _recorded(input) and host_rules(input._storage.device):
+        return apply_like(input, ew.softplus_op, input, beta=beta, threshold=threshold)
     scaled = input * beta
     linear = scaled > threshold
     # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient

@@ -1084,11 +1084,22 @@ def _elu_np(np, x, alpha, scale, input_scale):
     return _where_np(np, negative, neg, x * t(scale))
 
 
-# the _elu composite's value on the cpu in one kernel, where no gradient is recorded (its nine steps cost
-# ~80 us at 1,000 elements, torch's kernel 2); a recorded call, and webgpu, keep the composite and its
-# gradient
+def _softplus_np(np, x, beta, threshold):
+    """nn.functional.softplus's composite in one NumPy pass, step for step (as _elu_np)."""
+    t = x.dtype.type
+    scaled = x * t(beta)
+    linear = scaled > t(threshold)
+    soft = np.log1p(np.exp(_where_np(np, linear, t(threshold), scaled))) / t(beta)
+    return _where_np(np, linear, x, soft)
+
+
+# the _elu and softplus composites' values on the cpu in one kernel each, where no gradient is recorded (their
+# eight or nine steps cost ~80 us at 1,000 elements, torch's kernels 2); a recorded call, forward AD and
+# webgpu keep the composites and their gradients
 elu_op = register(OpDef(
     "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
+softplus_op = register(OpDef(
+    "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
 
 
 def where(condition, input=None, other=None):

@@ -1,14 +1,16 @@
-"""elu, selu and celu on the cpu without a recorded gradient run one kernel (elu_op: the _elu composite's
-steps in one NumPy pass, ~80 us of nine ops at 1,000 elements before); a recorded call keeps the composite
-and its gradient. The kernel's values are the composite's to the bit (NaN, signed zeros, the infinities,
-16-bit dtypes rounded once), laid out as torch lays its result, and within torch's tolerance of torch's."""
+"""elu, selu, celu and softplus on the cpu without a recorded gradient run one kernel (elu_op, softplus_op:
+the composites' steps in one NumPy pass, ~80 us of eight or nine ops at 1,000 elements before); a recorded
+call keeps the composite and its gradient. The kernel's values are the composite's to the bit (NaN, signed
+zeros, the infinities, 16-bit dtypes rounded once), laid out as torch lays its result, and within torch's
+tolerance of torch's."""
 import numpy as np
 import pytest
 import torch
 
 import pyfront
 
-CALLS = [("elu", {}), ("elu", {"alpha": 0.7}), ("selu", {}), ("celu", {"alpha": 2.5})]
+CALLS = [("elu", {}), ("elu", {"alpha": 0.7}), ("selu", {}), ("celu", {"alpha": 2.5}), ("softplus", {}),
+         ("softplus", {"beta": 2.0, "threshold": 5.0})]
 VIEWS = [lambda t: t, lambda t: t.T, lambda t: t[:, :1].expand(8, 5), lambda t: t[0, 0], lambda t: t[:0]]
 
 
@@ -23,12 +25,13 @@ def _bits(t):
     return t.detach().float().numpy().view(np.uint32)
 
 
-def test_one_kernel_without_a_gradient():
+@pytest.mark.parametrize("name, kernel", [("elu", "elu"), ("selu", "elu"), ("softplus", "softplus")])
+def test_one_kernel_without_a_gradient(name, kernel):
     x = pyfront.randn(4, 5)
-    pyfront.nn.functional.elu(x)
+    getattr(pyfront.nn.functional, name)(x)
     with pyfront.profiler.profile(activities=[pyfront.profiler.ProfilerActivity.CPU]) as prof:
-        pyfront.nn.functional.elu(x)
-    assert [e.name for e in prof.events() if e.name.startswith("aten::")] == ["aten::elu"]
+        getattr(pyfront.nn.functional, name)(x)
+    assert [e.name for e in prof.events() if e.name.startswith("aten::")] == [f"aten::{kernel}"]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
