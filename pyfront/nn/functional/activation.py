@@ -230,7 +230,7 @@ def _leaky_relu_backward(g, x, slope):
 
 def _recorded(input: Tensor) -> bool:
     """Whether a composite's gradient is recorded from ``input`` (or a tangent carried): else a composite
-    whose value one cpu kernel gives (elu_op, softplus_op) runs that."""
+    whose value one cpu kernel gives (elu_op, softplus_op, logsigmoid_op) runs that."""
     return input._requires_grad and is_grad_enabled() or dual.ON[0]
 
 
@@ -643,6 +643,8 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 @in_float32
 def _logsigmoid(input):
+    if not _recorded(input) and host_rules(input._storage.device):
+        return apply_like(input, ew.logsigmoid_op, input)
     far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
     high = ew.where(negative, 0.0, input)
