@@ -204,9 +204,8 @@ def test_nan_to_num_is_one_kernel_on_the_cpu():
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
 def test_nan_to_num_matches_torch(dtype):
-    """Values, layouts and the node, replacements past the dtype's range too; the gradient as before: the
-    incoming one where the input is finite, +0 elsewhere (torch multiplies by isfinite: NaN for an infinite
-    incoming gradient, -0 for a negative one; left as the composite's)."""
+    """Values, layouts and the node, replacements past the dtype's range too; the gradient torch's, the
+    incoming one times isfinite (test_inf_cotangents: NaN for an infinite one, -0 for a negative one)."""
     a = np.random.default_rng(5).choice(np.append(_SPECIAL, [3e38, 65504.0]), (4, 6))
     for kw in ({}, {"nan": 1.5, "posinf": 1e300, "neginf": -1e300}, {"neginf": 0.5, "nan": -0.0}):
         for view in (lambda t: t, lambda t: t.T, lambda t: t[:, ::2], lambda t: t[:, :1].expand(4, 6)):

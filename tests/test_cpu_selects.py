@@ -45,18 +45,24 @@ def _bits(a):
     return a.view(f"u{a.dtype.itemsize}")
 
 
+# below and past the size where _where_np leaves np.where's branches for its selection by bits
+SIZES = [300, 5000]
+
+
+@pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 @pytest.mark.parametrize("op", FORWARD)
-def test_select_is_torchs_bits(op, dtype):
-    x, y = _operands(dtype)
+def test_select_is_torchs_bits(op, dtype, n):
+    x, y = _operands(dtype, n)
     want = FORWARD[op](torch, torch.from_numpy(x), torch.from_numpy(y)).numpy()
     got = FORWARD[op](pyfront, pyfront.tensor(x), pyfront.tensor(y)).numpy()
     np.testing.assert_array_equal(_bits(got), _bits(want))
 
 
+@pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("op", ["relu", "clamp", "hardtanh", "relu6", "leaky_relu", "threshold", "where"])
-def test_select_gradient_is_torchs_bits(op):
-    x, y = _operands("float32")
+def test_select_gradient_is_torchs_bits(op, n):
+    x, y = _operands("float32", n)
     g = np.roll(x, 3)  # an incoming gradient with its own infinities, NaN and signed zeros
     grads = []
     for m in (torch, pyfront):
@@ -69,11 +75,12 @@ def test_select_gradient_is_torchs_bits(op):
     np.testing.assert_array_equal(_bits(grads[1]), _bits(grads[0]))
 
 
+@pytest.mark.parametrize("n", [257, 5001])
 @pytest.mark.parametrize("dtype", ["bool", "int8", "uint8", "int16", "int32", "int64"])
-def test_where_of_narrow_types(dtype):
+def test_where_of_narrow_types(dtype, n):
     rng = np.random.default_rng(2)
-    x, y = (rng.integers(0, 100, 257).astype(dtype) for _ in range(2))
-    c = rng.random(257) < 0.5
+    x, y = (rng.integers(0, 100, n).astype(dtype) for _ in range(2))
+    c = rng.random(n) < 0.5
     want = torch.where(torch.from_numpy(c), torch.from_numpy(x), torch.from_numpy(y)).numpy()
     got = pyfront.where(pyfront.tensor(c), pyfront.tensor(x), pyfront.tensor(y)).numpy()
     assert got.dtype == want.dtype

@@ -14,11 +14,8 @@ from webgpu_required import requires_webgpu
 
 _SUM_OF_INFS = ("a composite whose gradient is a sum of terms (product rule), which are opposite "
                 "infinities (NaN) where torch multiplies g by the whole derivative once")
-_TORCH_MULTIPLIES = ("torch's formula multiplies g by a 0/1 mask (NaN, or -0, at NaN/inf inputs) where "
-                     "pyfront's where() selects 0; matching it needs a VJP of its own")
 # the remaining differences, each a strict xfail: fixing one turns it into a failure to remove here
 KNOWN = {
-    "nan_to_num": _TORCH_MULTIPLIES, "nansum": _TORCH_MULTIPLIES, "nanmean": _TORCH_MULTIPLIES,
     "nn.functional.grid_sample": _SUM_OF_INFS + " (the corner weights' terms)",
 }
 # ops whose masks were products (now selections) or whose composite summed the product rule's
@@ -27,7 +24,8 @@ FIXED = {"maximum", "minimum", "max", "min", "median", "nn.functional.softshrink
          "nn.functional.margin_ranking_loss", "nn.functional.hinge_embedding_loss",
          "nn.functional.triplet_margin_loss", "nn.functional.gelu", "nn.functional.silu",
          "nn.functional.mish", "nn.functional.hardswish", "var", "std", "var_mean", "std_mean",
-         "lerp", "nn.functional.binary_cross_entropy", "nn.functional.binary_cross_entropy_with_logits"}
+         "lerp", "nn.functional.binary_cross_entropy", "nn.functional.binary_cross_entropy_with_logits",
+         "nan_to_num", "nansum", "nanmean"}
 DEVICES = ["cpu", pytest.param("webgpu", marks=requires_webgpu)]
 
 

@@ -10,7 +10,9 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd import is_grad_enabled
+from ...autograd import dual, is_grad_enabled
+from ...backends import host_rules
+from ...ops.dispatch import apply_like
 from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first
 from ...ops.primitives import elementwise as ew
@@ -226,9 +228,17 @@ def _leaky_relu_backward(g, x, slope):
     return ew.where(x > 0, g, g * slope), None
 
 
+def _recorded(input: Tensor) -> bool:
+    """Whether a composite's gradient is recorded from ``input`` (or a tangent carried): else a composite
+    whose value one cpu kernel gives (elu_op, softplus_op, logsigmoid_op) runs that."""
+    return input._requires_grad and is_grad_enabled() or dual.ON[0]
+
+
 @iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
 @in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
 def _elu(input, alpha, scale, input_scale):
+    if not _recorded(input) and host_rules(input._storage.device):
+        return apply_like(input, ew.elu_op, input, alpha=alpha, scale=scale, input_scale=input_scale)
     # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
     # NaN takes the positive side (gradient ``scale``), as in PyTorch
     negative = input <= 0
@@ -440,6 +450,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(beta, input.dtype, opmath=True)
         check_fits(threshold, input.dtype, opmath=True)
+    if not _recorded(input) and host_rules(input._storage.device):
+        return apply_like(input, ew.softplus_op, input, beta=beta, threshold=threshold)
     scaled = input * beta
     linear = scaled > threshold
     # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient
@@ -631,6 +643,8 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 @in_float32
 def _logsigmoid(input):
+    if not _recorded(input) and host_rules(input._storage.device):
+        return apply_like(input, ew.logsigmoid_op, input)
     far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
     high = ew.where(negative, 0.0, input)
@@ -693,7 +707,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     # vectors, x * 0 in its scalar tail; NaN's gradient likewise 0 in the vectors, 1 in the tail
     zero = (input * 0.0).detach()
     zero = _vector_or_tail(input, ew.abs(zero), zero)
-    return ew.where(small, zero, _nan_grad(input) - ew.sign(input) * lambd).to(input.dtype)
+    # (the sign detached: its gradient, zeros, added to the incoming one would turn a -0.0 into +0.0)
+    return ew.where(small, zero, _nan_grad(input) - ew.sign(input.detach()) * lambd).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0",

@@ -26,7 +26,7 @@ from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
 from ..creation import full
 from ..memory_formats import grads_laid_as_inputs, iterated_grads
-from ..primitives.elementwise import copysign, isinf, isnan, logical_or, nan_to_num_op, where
+from ..primitives.elementwise import copysign, isfinite, isinf, isnan, logical_or, nan_to_num_op, where
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
@@ -278,10 +278,23 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     neginf = info.min if neginf is None else neginf
     if host_rules(input._storage.device):
         return apply_like(input, nan_to_num_op, input, nan=nan, posinf=posinf, neginf=neginf)
+    if input.requires_grad:  # differentiated by torch's formula, as nan_to_num_op's
+        return Formula.apply(_replaced, _times_finite, input, nan, posinf, neginf)
+    return _replaced(input, nan, posinf, neginf)
+
+
+def _replaced(input, nan, posinf, neginf):
+    """nan_to_num's selections (where the cpu's one kernel is not: webgpu, the browser's cpu)."""
     # the replacements are cast to the dtype, so a float32 input gets float32's largest for 1e300
     out = where(isnan(input), _as(nan, input), input)
     out = where(isinf(input) & (input > 0), _as(posinf, input), out)
     return where(isinf(input) & (input < 0), _as(neginf, input), out)
+
+
+def _times_finite(g, input, *numbers):
+    """torch's nan_to_num derivative, grad * isfinite(self): multiplied, not selected, so an infinite or NaN
+    g gives NaN where the input is not finite, a negative one -0.0 (the selections' own gradient: +0)."""
+    return (g * isfinite(input), *(None for _ in numbers))
 
 
 def _as(value, like):
@@ -362,7 +375,15 @@ _NANSUM_COMPLEX = "nansum on CPU does not support complex inputs"
 
 
 def _not_nan(input):
-    return where(isnan(input), 0, input) if input.dtype.is_floating_point else input
+    if not input.dtype.is_floating_point:
+        return input
+    if input.requires_grad:  # torch's nansum derivative, grad * self.isnan().logical_not(): see _times_finite
+        return Formula.apply(_zero_nan, lambda g, x: g * ~isnan(x), input)
+    return _zero_nan(input)
+
+
+def _zero_nan(input):
+    return where(isnan(input), 0, input)
 
 
 @composite(samples=_nan_samples, grad_fn="NansumBackward0", saves="self=input dim[] keepdim")

@@ -21,7 +21,7 @@ from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
-from ..dispatch import apply, apply_as, fold, fold_unary
+from ..dispatch import apply, apply_as, fold, fold_unary, select
 from ..shell import SHELL, refuse
 from ..half_cpu import LANES, half_rsqrt, is_half, scalar_tail
 from ..on_meta import broadcast_of
@@ -1008,15 +1008,21 @@ _rshift = binary("bitwise_right_shift", _shift(False), samples=samples.shift,
 
 
 # -- ternary, casts and copies ------------------------------------------------------------------
+# the most elements np.where selects faster than _where_np's bits (measured: 1.5 against 5.4 us at 1,000
+# random ones, 4 against 7 at 4,000; at 16,000 its mispredictions cost 146 against 18)
+_BRANCHY = 4096
+
+
 def _where_np(np, c, x, y):
     """``np.where``'s values, selected by bits: np.where branches per element, and a random condition
     (relu's gradient mask) mispredicts half of them, ~6x slower than this branch-free select of the
-    bit patterns (the same values, NaN payloads and signed zeros)."""
-    if x.dtype != y.dtype or x.dtype.itemsize not in (1, 2, 4, 8) or max(c.ndim, x.ndim, y.ndim) == 0:
+    bit patterns (the same values, NaN payloads and signed zeros) past a few thousand elements."""
+    shape = c.shape if c.shape == x.shape == y.shape else np.broadcast_shapes(c.shape, x.shape, y.shape)
+    if x.dtype != y.dtype or x.dtype.itemsize not in (1, 2, 4, 8) or math.prod(shape) <= _BRANCHY:
         return np.where(c, x, y)
     bits = np.dtype(f"u{x.dtype.itemsize}")
     xb, yb = x.view(bits), y.view(bits)
-    out = np.empty(np.broadcast_shapes(c.shape, x.shape, y.shape), x.dtype)  # owned, not a view (see relu)
+    out = np.empty(shape, x.dtype)  # owned, not a view (see relu)
     o = out.view(bits)
     mask = c.astype(bits)
     # (count_nonzero, not ndarray.any: any() runs NumPy's Python wrapper, ~3x the time; relu's gradient)
@@ -1061,17 +1067,65 @@ def _nan_to_num_np(np, x, nan, posinf, neginf):
 
 
 # nan_to_num of a real floating tensor on the cpu in one kernel (ops/composite/functions.py's selections
-# elsewhere: thirteen ops, ~150 us at 1,000 elements); its gradient is theirs, the incoming one where the
-# input is finite
+# elsewhere: thirteen ops, ~150 us at 1,000 elements); its gradient torch's grad * isfinite(self), multiplied,
+# not selected: where the input is not finite an infinite or NaN g gives NaN, a negative one -0.0 (the
+# composite's selections give +0 there)
 nan_to_num_op = register(OpDef(
     "nan_to_num", "other", lambda x, nan, posinf, neginf: [(x.shape, x.dtype)], _nan_to_num_np,
-    lambda c, g: (where(isfinite(c.inputs[0]), g, 0.0),), save=(0,)))
+    lambda c, g: (mul(g, isfinite(c.inputs[0])),), save=(0,)))
+
+
+def _elu_np(np, x, alpha, scale, input_scale):
+    """nn.functional's _elu composite (elu, selu, celu) in one NumPy pass, step for step: the same
+    selections, numbers cast to x's dtype as its tensor-and-number steps cast them, so the same bits."""
+    t = x.dtype.type
+    negative = x <= 0
+    neg = np.expm1(_where_np(np, negative, x, t(0.0)) * t(input_scale)) * t(alpha * scale)
+    return _where_np(np, negative, neg, x * t(scale))
+
+
+def _softplus_np(np, x, beta, threshold):
+    """nn.functional.softplus's composite in one NumPy pass, step for step (as _elu_np)."""
+    t = x.dtype.type
+    scaled = x * t(beta)
+    linear = scaled > t(threshold)
+    soft = np.log1p(np.exp(_where_np(np, linear, t(threshold), scaled))) / t(beta)
+    return _where_np(np, linear, x, soft)
+
+
+def _logsigmoid_np(np, x):
+    """nn.functional's _logsigmoid composite in one NumPy pass, step for step (as _elu_np)."""
+    t = x.dtype.type
+    far, negative = x < t(-10.0 if x.dtype.itemsize == 2 else -40.0), x < t(0)
+    mid = _where_np(np, negative & ~far, x, t(0.0))
+    high = _where_np(np, negative, t(0.0), x)
+    soft = _where_np(np, negative, np.log(_sigmoid(np, mid)), t(0.0) - np.log1p(np.exp(-high)))
+    return _where_np(np, far, x, soft)
+
+
+# the _elu, softplus and _logsigmoid composites' values on the cpu in one kernel each, where no gradient is
+# recorded (their eight to twelve steps cost 80-150 us at 1,000 elements, torch's kernels 2-3); a recorded
+# call, forward AD and webgpu keep the composites and their gradients
+elu_op = register(OpDef(
+    "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
+softplus_op = register(OpDef(
+    "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
+logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x: [(x.shape, x.dtype)], _logsigmoid_np, None))
 
 
 def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero`` as tuple."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
+    if condition.dtype is dt.bool_:  # the common cases: nothing to promote or cast
+        if type(input) is Tensor:
+            if type(other) is Tensor:
+                if input.dtype is other.dtype:
+                    return select(_where, condition, input, other)
+            elif _keeps(input, other):  # where(mask, x, 0.0)
+                return select(_where, condition, input, _kept_number(other, input))
+        elif type(other) is Tensor and _keeps(other, input):
+            return select(_where, condition, _kept_number(input, other), other)
     dtype = dt.result_type(input, other)  # (torch promotes the values first: a shell dtype's refusal)
     if condition.dtype is not dt.bool_:
         if condition.dtype is not dt.uint8:
@@ -1088,7 +1142,24 @@ def where(condition, input=None, other=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # where(mask, 1.0, 0.0)
         input = scalar_tensor(input, dtype, condition.device)
     x, y = promote_args((input, other))
-    return apply(_where, condition, x, y)
+    return select(_where, condition, x, y)
+
+
+def _keeps(t, value) -> bool:
+    """Whether plain number ``value`` beside Tensor ``t`` keeps its dtype in promotion (a float with a
+    floating ``t``, an int of int64's range with an integer or floating one): where's operand as it is."""
+    kind = type(value)
+    if kind is float:
+        return t.dtype.kind == "f" and not t._wrapped_number
+    return kind is int and t.dtype.kind in "if" and not t._wrapped_number and -1 << 63 <= value < 1 << 63
+
+
+def _kept_number(value, like):
+    """``value`` (``_keeps`` it beside ``like``) as where's 0-d operand of like's dtype, checked as torch
+    checks it: a 16-bit float rounds (1e5 is inf), every other dtype refuses a value it can't hold."""
+    if like.dtype not in dt.HALVES:
+        check_fits(value, like.dtype)
+    return scalar_tensor(value, like.dtype, like._storage.device)
 
 
 def _clamp_np(np, x, min, max):
@@ -1172,7 +1243,8 @@ def clamp(input, min=None, max=None):
             raise NotImplementedError("clamp is not supported for complex types")
         min, max = (check_fits(v, dt.float64) for v in (min, max))  # torch reads them as doubles
     dtype = _refuse_kernelless(input, min, max, "scalar_cpu")
-    return apply(_clamp, input.to(dtype), min=check_fits(min, dtype), max=check_fits(max, dtype))
+    input = input if dtype is input.dtype else input.to(dtype)
+    return apply(_clamp, input, min=check_fits(min, dtype), max=check_fits(max, dtype))
 
 
 clip = clamp
