@@ -27,7 +27,7 @@ from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
-from ...shape import LONG_LONG_MAX
+from ...shape import LONG_LONG_MAX, wrap_int
 from ...tensor import Tensor, _castable
 from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
@@ -309,6 +309,17 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                            f"{shape}")
     if 0 in w[2:] or mkldnn and transposed and not w[1]:
         raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
+    if transposed and any(wrap_int(st, 32) <= 0 for st in stride):
+        raise RuntimeError(_c_int_strides(stride))
+
+
+def _c_int_strides(stride) -> str:
+    """torch's transposed-convolution kernels' refusal of a stride that their C int wraps to none positive
+    (2**31 is -2**31; a 1-d one is 2-d with height 1)."""
+    names = ("depth", "height", "width")[-max(len(stride), 2):]
+    given = [wrap_int(st, 32) for st in ([1, *stride] if len(stride) == 1 else stride)]
+    return ("stride should be greater than zero, but got "
+            + " ".join(f"stride_{n}: {st}" for n, st in zip(names, given)))
 
 
 def _empty_kernel(w, transposed, mkldnn, dilation) -> str:
