@@ -763,7 +763,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, **kw):
     _like_keywords("randint_like", (input, low) if high is None else (input, low, high), kw, sampler=True)
     if high is None:
         low, high = 0, low
@@ -771,6 +771,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
         low,
         high,
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
     ), input, kw.get("memory_format"))

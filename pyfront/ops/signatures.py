@@ -162,7 +162,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
           'dtype=None, Device? device=None, bool requires_grad=False, bool pin_memory=False',),
  'gather': ('Tensor input, int dim, Tensor index, *, bool sparse_grad=False, Tensor? out=None',),
  'gcd': ('Tensor input, Tensor other, *, Tensor? out=None',),
- '_nn.gelu': ('Tensor input, str approximate=...',),
+ '_nn.gelu': ('Tensor input, *, str approximate=...',),
  'ger': ('Tensor input, Tensor vec2, *, Tensor? out=None',),
  'gradient': ('Tensor input, *, Scalar? spacing=None, int? dim=None, int edge_order=1',
               'Tensor input, *, Scalar[] spacing, int? dim=None, int edge_order=1',
@@ -363,6 +363,24 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
               "Tensor input, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', "
               'Tensor? out=None'),
  'rad2deg': ('Tensor input, *, Tensor? out=None',),
+ 'randint_like': ('Tensor input, SymInt low, SymInt high, *, Generator? generator, MemoryFormat? '
+                  'memory_format=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
+                  'bool? pin_memory=False, bool? requires_grad=False',
+                  'Tensor input, SymInt low, SymInt high, *, MemoryFormat? memory_format=None, ScalarType? '
+                  'dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? '
+                  'requires_grad=False',
+                  'Tensor input, Tensor high, *, Generator? generator, MemoryFormat? memory_format=None, '
+                  'ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, '
+                  'bool? requires_grad=False',
+                  'Tensor input, Tensor high, *, MemoryFormat? memory_format=None, ScalarType? dtype=None, '
+                  'Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? '
+                  'requires_grad=False',
+                  'Tensor input, SymInt high, *, Generator? generator, MemoryFormat? memory_format=None, '
+                  'ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, '
+                  'bool? requires_grad=False',
+                  'Tensor input, SymInt high, *, MemoryFormat? memory_format=None, ScalarType? dtype=None, '
+                  'Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? '
+                  'requires_grad=False'),
  'randperm': ('SymInt n, *, Generator? generator, Tensor? out=None, ScalarType? dtype=None, Layout? '
               'layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False',
               'SymInt n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? '
@@ -385,7 +403,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'rrelu_': ('Tensor input, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, '
             'Generator? generator=None',),
  '_nn.scaled_dot_product_attention': ('Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float '
-                                      'dropout_p=0.0, bool is_causal=False, float? scale=None, bool '
+                                      'dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool '
                                       'enable_gqa=False',),
  'scatter': ('Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor? out=None',
              'Tensor input, int dim, Tensor index, Tensor src, *, Tensor? out=None',
