@@ -383,3 +383,34 @@ def test_fuzz_slice():
     """A seeded slice of the fuzzer: nothing beyond the known kinds."""
     found = {(case.name, m.kind) for case, m in op_fuzz.fuzz(300, seed=1)}
     _check(found, SLICE_KNOWN)
+
+
+# the products with a deprecated scalar-first form torch's parser hides (addmm(beta, input, alpha, a, b)):
+# a call fitting the one form it shows names the argument that is no Tensor
+HIDDEN_FORMS = {"addmm": ((2, 3), (2, 4), (4, 3)), "addbmm": ((2, 3), (5, 2, 4), (5, 4, 3)),
+                "baddbmm": ((5, 2, 3), (5, 2, 4), (5, 4, 3)), "addmv": ((2,), (2, 4), (4,)),
+                "addr": ((2, 3), (2,), (3,))}
+
+
+def test_a_number_for_a_product_operand():
+    """Each of HIDDEN_FORMS, as a function, a method and in place, with a number or a string for each
+    operand in turn (and beta/alpha given or not): torch's "argument ... must be Tensor", never the invalid
+    combination of its hidden forms nor pyfront's AttributeError."""
+    import torch
+    found = set()
+    for (name, shapes), pos, bad, form, kw in itertools.product(
+            HIDDEN_FORMS.items(), range(3), (0.5, -1j, True, "a"), ("function", "method", "inplace"),
+            ({}, {"beta": 0.5, "alpha": 2.0})):
+        if form != "function" and pos == 0:
+            continue
+
+        def call(lib):
+            args = [lib.zeros(s) for s in shapes]
+            args[pos] = bad
+            if form == "function":
+                return getattr(lib, name)(*args, **kw)
+            return getattr(args[0], name + "_" * (form == "inplace"))(*args[1:], **kw)
+        theirs, ours = _outcome(call, torch), _outcome(call, pyfront)
+        if ours != theirs:
+            found.add((name, form, pos, bad))
+    assert not found, sorted(found, key=str)[:5]

@@ -1035,14 +1035,26 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
     if any(_match(name, sig, args, kwargs, False, method) for sig in sigs):
         return
     n = len(args) + len(kwargs)
-    # (a method's signatures have no out=)
-    plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")]
+    # (a method's signatures have no out=; the deprecated forms torch hides are never plausible to it)
+    plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")
+                 and _shown(name, sig, method)]
     if len(plausible) == 1:
         _match(name, plausible[0], args, kwargs, True, method)
     if ("Tensor." if method else "") + name not in _overloads():
         # torch's parser lists none (x.mm has one signature where torch.mm has two): the first one's words
         _match(name, sigs[0], args, kwargs, True, method)
     raise invalid_combination(name, args[1:] if method else args, kwargs, method)
+
+
+def _shown(name: str, sig: _Signature, method: bool) -> bool:
+    """Whether torch's parser shows ``sig`` (one of the overloads it prints has its parameters), where it
+    prints any: a deprecated form it hides (addmm(beta, input, alpha, ...)) is never the one it names an
+    argument of."""
+    options = _overloads().get(("Tensor." if method else "") + name)
+    if not options:
+        return True
+    names = {p.name for p in sig} - {"out", "input" if method else "out"}
+    return any(_option_counts(option)[3] - {"out"} == names for option in options)
 
 
 def _type_fits(p: _Param, cls) -> bool:
