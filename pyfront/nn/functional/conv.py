@@ -383,6 +383,9 @@ def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mod
     or int64 kernel only, no float8 one), then its weight, then its bias,
     which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
     x, volumetric = input.dtype, weight.dim() == 5
+    if x.is_complex and weight.dtype is not x:  # (torch's complex convolution compares the types first)
+        raise RuntimeError(f"Input type ({dt.type_name(x)}) and weight type ({dt.type_name(weight.dtype)}) "
+                           "should be the same")
     if transposed:
         if x in dt.SHELL or not x.is_floating_point and x is not dt.int64:
             kernel = f"slow_conv_transpose{3 if volumetric else 2}d_out_cpu"
