@@ -434,3 +434,32 @@ def test_legacy_type_names(name):
     for dtype in ("bool", "uint8", "int16", "float16", "bfloat16", "float32", "complex64", "complex128"):
         theirs, ours = (_outcome(TYPE_NAMED[name], lib, getattr(lib, dtype)) for lib in (torch, pyfront))
         assert ours == theirs, dtype
+
+
+QUANTILE_FAULTS = ("int64 input", "2-d q", "bad interpolation", "empty input", "number q past 1", "float64 q",
+                   "q tensor past 1")
+
+
+def _quantile_call(lib, name, faults, number_q):
+    x = lib.zeros((0,) if "empty input" in faults else (3,),
+                  dtype=lib.int64 if "int64 input" in faults else lib.float32)
+    if number_q and not {"2-d q", "float64 q", "q tensor past 1"} & set(faults):
+        q = 1.5 if "number q past 1" in faults else 0.5
+    else:
+        past = {"q tensor past 1", "number q past 1"} & set(faults)
+        q = lib.full((1, 1) if "2-d q" in faults else (2,), 1.5 if past else 0.5,
+                     dtype=lib.float64 if "float64 q" in faults else lib.float32)
+    return getattr(lib, name)(x, q, interpolation="foo" if "bad interpolation" in faults else "linear")
+
+
+def test_quantile_checks_in_torch_order():
+    """quantile and nanquantile given two or three faults at once: torch's refusal of the first it checks (a
+    number q's range, the interpolation, then quantile_checks: empty, q's rank, the dtypes; q's values)."""
+    import torch
+    found = set()
+    for name, n, number_q in itertools.product(("quantile", "nanquantile"), (2, 3), (True, False)):
+        for faults in itertools.combinations(QUANTILE_FAULTS, n):
+            theirs, ours = (_outcome(_quantile_call, lib, name, faults, number_q) for lib in (torch, pyfront))
+            if ours != theirs:
+                found.add((name, faults, number_q))
+    assert not found, sorted(found)[:5]
