@@ -51,7 +51,8 @@ CALLS = {
        for d in ("bool", "int64", "int32", "float32")},
     **{f"conv_transpose{nd}d(stride)": (_conv_t(nd), (2 ** 63 - 1,) + C_INT[:2]) for nd in (1, 2, 3)},
     **{f"interpolate {mode} {nd}d": (_interpolate(mode, nd), HUGE + (-1,)) for mode, nd in (
-        ("nearest", 1), ("nearest-exact", 2), ("linear", 1), ("bilinear", 2), ("bicubic", 2), ("trilinear", 3))},
+        ("nearest", 1), ("nearest-exact", 2), ("linear", 1), ("bilinear", 2), ("bicubic", 2),
+        ("trilinear", 3))},
 }
 
 

@@ -463,3 +463,19 @@ def test_quantile_checks_in_torch_order():
             if ours != theirs:
                 found.add((name, faults, number_q))
     assert not found, sorted(found)[:5]
+
+
+def test_masked_scatter_checks_in_torch_order():
+    """torch.masked_scatter broadcasts mask and input first (expand_outplace), then refuses a source of
+    another dtype, then a mask that is no bool (its masked_scatter_'s order)."""
+    import torch
+    found = set()
+    shapes = (((3, 4), (3, 4)), ((4, 3), (3, 4)), ((3, 4), (4,)), ((), ()))
+    for (xs, ms), xd, md, sd in itertools.product(shapes, ("float64", "int16"), ("bool", "int32"),
+                                                  ("float64", "int32")):
+        def call(lib):
+            x, mask = lib.zeros(xs, dtype=getattr(lib, xd)), lib.zeros(ms, dtype=getattr(lib, md))
+            return lib.masked_scatter(x, mask, lib.zeros(20, dtype=getattr(lib, sd))).shape
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((xs, ms, xd, md, sd))
+    assert not found, sorted(found)[:5]

@@ -653,16 +653,17 @@ def masked_select(input, mask):
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
     saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
-    if mask.dtype is not dt.bool_:
-        raise RuntimeError(
-            f"masked_scatter_ only supports boolean masks, but got mask with dtype {scalar_name(mask.dtype)}"
-        )
+    # torch's order: mask and input broadcast (its expand_outplace), then its masked_scatter_'s dtype checks
+    out_shape = broadcast_shapes(mask.shape, input.shape)
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"masked_scatter: expected self and source to have same dtypes but got"
             f"{scalar_name(input.dtype)} and {scalar_name(source.dtype)}"
         )
-    out_shape = broadcast_shapes(mask.shape, input.shape)
+    if mask.dtype is not dt.bool_:
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {scalar_name(mask.dtype)}"
+        )
     shape = out_shape or (1,)
     x, m = input.expand(shape), mask.expand(shape)
     coords = _flat_coords(m, len(shape))
