@@ -479,3 +479,20 @@ def test_masked_scatter_checks_in_torch_order():
         if _outcome(call, torch) != _outcome(call, pyfront):
             found.add((xs, ms, xd, md, sd))
     assert not found, sorted(found)[:5]
+
+
+def test_instance_norm_sizes_before_dtype():
+    """instance_norm is torch's batch_norm of one sample of N * C channels, its tensors repeated N times:
+    weight, bias or running stats of another size are refused in that batch_norm's words and counts, before
+    an integer input's dtype."""
+    import torch
+    found = set()
+    for shape, dtype, (w, b), stats in itertools.product(((2, 3, 5), (1, 3, 4)), ("int8", "float32"),
+                                                         ((3, 3), (1, 1), (6, 3), (3, 0)), (None, 3, 2, 0)):
+        def call(lib):
+            rm, rv = (None, None) if stats is None else (lib.zeros(stats), lib.ones(stats))
+            x = lib.ones(shape, dtype=getattr(lib, dtype))
+            return lib.nn.functional.instance_norm(x, rm, rv, lib.ones(w), lib.zeros(b)).shape
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((shape, dtype, w, b, stats))
+    assert not found, sorted(found, key=str)[:5]
