@@ -496,3 +496,20 @@ def test_instance_norm_sizes_before_dtype():
         if _outcome(call, torch) != _outcome(call, pyfront):
             found.add((shape, dtype, w, b, stats))
     assert not found, sorted(found, key=str)[:5]
+
+
+def test_a_number_first_with_out():
+    """The ops whose (Number self, Tensor other) form has no out=: a number first with an out is torch's
+    invalid combination (pyfront computed it), a tensor first its result or refusal."""
+    import torch
+    found = set()
+    for name, a, b, out in itertools.product(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+                                              "bitwise_right_shift", "remainder"), (5, True, "T"), (5, "T"),
+                                             (None, "int64", "float32")):
+        def call(lib):
+            x, y = (lib.ones(3, dtype=lib.int64) if v == "T" else v for v in (a, b))
+            kw = {} if out is None else {"out": lib.empty(3, dtype=getattr(lib, out))}
+            return str(getattr(lib, name)(x, y, **kw).dtype)
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((name, a, b, out))
+    assert not found, sorted(found, key=str)[:5]

@@ -234,10 +234,13 @@ def batch_norm(
 def _check_repeated_sizes(input, running_mean, running_var, weight, bias):
     """torch's instance_norm is a batch_norm of one sample of N * C channels, its tensors repeated N times:
     that batch_norm's size checks come first, in its words and counts (before any of the dtype)."""
-    n = input.shape[0] if input.dim() else 1
+    given = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias))
+    if any(t is not None and t.dim() > 1 for _, t in given) or input.dim() == 0:  # (their repeat(N))
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                           "of tensor")
+    n = input.shape[0]
     channels = n * (input.shape[1] if input.dim() > 1 else 1)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                    ("bias", bias)):
+    for name, t in given:
         if t is not None and t.numel() * n != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel() * n}")
 
