@@ -1883,7 +1883,7 @@ def randint(
 ):
     """As ``torch.randint``. (pyfront.ops.creation.randint)"""
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, **kw):
     """As ``torch.randint_like``. (pyfront.ops.creation.randint_like)"""
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):

@@ -160,9 +160,9 @@ def scalar_name(d: dtype) -> str:
 
 
 def type_name(d: dtype) -> str:
-    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool, bfloat16 and the
-    shell dtypes their old CPUBoolType, CPUBFloat16Type, CPUUInt16Type."""
-    old_type = d is bool_ or d is bfloat16 or d in SHELL
+    """The tensor type torch's dtype-mismatch messages name: torch.FloatTensor, and for bool, bfloat16, the
+    complex and the shell dtypes their old CPUBoolType, CPUBFloat16Type, CPUComplexFloatType, CPUUInt16Type."""
+    old_type = d is bool_ or d is bfloat16 or d.is_complex or d in SHELL
     return f"CPU{scalar_name(d)}Type" if old_type else "torch." + _LEGACY[d.name]
 
 

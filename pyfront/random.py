@@ -23,7 +23,7 @@ class Generator:
     def manual_seed(self, seed):
         seed = int(seed)
         if seed < -(1 << 63) or seed >= (1 << 64):
-            raise RuntimeError("Overflow when unpacking long long")
+            raise ValueError("Overflow when unpacking long long")
         self._seed, self._offset = seed & 0xFFFFFFFFFFFFFFFF, 0
         return self
 

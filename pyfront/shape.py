@@ -123,6 +123,19 @@ def check_long_long(value) -> None:
         raise ValueError("Overflow when unpacking long long")
 
 
+def wrap_int(value: int, bits: int = 64) -> int:
+    """``value`` as a C integer of ``bits`` bits holds it (two's complement): where torch's own arithmetic
+    on an int argument overflows (a slice's length, a C int stride), its result is this."""
+    half = 1 << (bits - 1)
+    return (value + half) % (half << 1) - half
+
+
+def c_div(a: int, b: int) -> int:
+    """C's integer division (towards zero), as torch's size arithmetic divides."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
 def index_like(value) -> bool:
     """Whether torch's parser takes ``value`` as an element of an int list (it checks the first one, and a
     Tensor method's ints spelled out, x.permute(1, 0)): no bool; a one-element integer or bool tensor; any

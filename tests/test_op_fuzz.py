@@ -27,7 +27,6 @@ COMPLEX_KNOWN = {
     ("nn.functional.conv_transpose3d", "pyfront raises NotImplementedError"),
     ("logsumexp", "dtype"),  # torch's complex logsumexp: a complex result
     ("nn.functional.scaled_dot_product_attention", "error type RuntimeError vs NotImplementedError"),
-    ("nn.functional.embedding_bag", "error text"),  # torch names the type CPUComplexFloatType there
 }
 NUMBER_KNOWN = {
     ("unfold", "error type AttributeError vs TypeError"),  # Tensor.unfold(0.5, ...): a descriptor's words
@@ -383,3 +382,134 @@ def test_fuzz_slice():
     """A seeded slice of the fuzzer: nothing beyond the known kinds."""
     found = {(case.name, m.kind) for case, m in op_fuzz.fuzz(300, seed=1)}
     _check(found, SLICE_KNOWN)
+
+
+# the products with a deprecated scalar-first form torch's parser hides (addmm(beta, input, alpha, a, b)):
+# a call fitting the one form it shows names the argument that is no Tensor
+HIDDEN_FORMS = {"addmm": ((2, 3), (2, 4), (4, 3)), "addbmm": ((2, 3), (5, 2, 4), (5, 4, 3)),
+                "baddbmm": ((5, 2, 3), (5, 2, 4), (5, 4, 3)), "addmv": ((2,), (2, 4), (4,)),
+                "addr": ((2, 3), (2,), (3,))}
+
+
+def test_a_number_for_a_product_operand():
+    """Each of HIDDEN_FORMS, as a function, a method and in place, with a number or a string for each
+    operand in turn (and beta/alpha given or not): torch's "argument ... must be Tensor", never the invalid
+    combination of its hidden forms nor pyfront's AttributeError."""
+    import torch
+    found = set()
+    for (name, shapes), pos, bad, form, kw in itertools.product(
+            HIDDEN_FORMS.items(), range(3), (0.5, -1j, True, "a"), ("function", "method", "inplace"),
+            ({}, {"beta": 0.5, "alpha": 2.0})):
+        if form != "function" and pos == 0:
+            continue
+
+        def call(lib):
+            args = [lib.zeros(s) for s in shapes]
+            args[pos] = bad
+            if form == "function":
+                return getattr(lib, name)(*args, **kw)
+            return getattr(args[0], name + "_" * (form == "inplace"))(*args[1:], **kw)
+        theirs, ours = _outcome(call, torch), _outcome(call, pyfront)
+        if ours != theirs:
+            found.add((name, form, pos, bad))
+    assert not found, sorted(found, key=str)[:5]
+
+
+# torch's checks that name a tensor's legacy type: torch.FloatTensor, but CPU...Type for bool, bfloat16 and
+# the complex dtypes (no legacy class)
+TYPE_NAMED = {
+    "embedding(indices)": lambda L, d: L.nn.functional.embedding(L.zeros(2, dtype=d), L.zeros(5, 3)),
+    "embedding_bag(weight)": lambda L, d: L.nn.functional.embedding_bag(
+        L.zeros(2, 3, dtype=L.int64), L.zeros(6, 5, dtype=d), mode="sum"),
+    **{f"conv{nd}d(weight)": (lambda L, d, nd=nd: getattr(L.nn.functional, f"conv{nd}d")(
+        L.zeros((1, 1) + (4,) * nd, dtype=d), L.zeros((1, 1) + (2,) * nd))) for nd in (1, 2, 3)},
+    "conv_transpose2d(weight)": lambda L, d: L.nn.functional.conv_transpose2d(
+        L.zeros(1, 1, 4, 4, dtype=d), L.zeros(1, 1, 2, 2, dtype=L.float64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TYPE_NAMED))
+def test_legacy_type_names(name):
+    import torch
+    for dtype in ("bool", "uint8", "int16", "float16", "bfloat16", "float32", "complex64", "complex128"):
+        theirs, ours = (_outcome(TYPE_NAMED[name], lib, getattr(lib, dtype)) for lib in (torch, pyfront))
+        assert ours == theirs, dtype
+
+
+QUANTILE_FAULTS = ("int64 input", "2-d q", "bad interpolation", "empty input", "number q past 1", "float64 q",
+                   "q tensor past 1")
+
+
+def _quantile_call(lib, name, faults, number_q):
+    x = lib.zeros((0,) if "empty input" in faults else (3,),
+                  dtype=lib.int64 if "int64 input" in faults else lib.float32)
+    if number_q and not {"2-d q", "float64 q", "q tensor past 1"} & set(faults):
+        q = 1.5 if "number q past 1" in faults else 0.5
+    else:
+        past = {"q tensor past 1", "number q past 1"} & set(faults)
+        q = lib.full((1, 1) if "2-d q" in faults else (2,), 1.5 if past else 0.5,
+                     dtype=lib.float64 if "float64 q" in faults else lib.float32)
+    return getattr(lib, name)(x, q, interpolation="foo" if "bad interpolation" in faults else "linear")
+
+
+def test_quantile_checks_in_torch_order():
+    """quantile and nanquantile given two or three faults at once: torch's refusal of the first it checks (a
+    number q's range, the interpolation, then quantile_checks: empty, q's rank, the dtypes; q's values)."""
+    import torch
+    found = set()
+    for name, n, number_q in itertools.product(("quantile", "nanquantile"), (2, 3), (True, False)):
+        for faults in itertools.combinations(QUANTILE_FAULTS, n):
+            theirs, ours = (_outcome(_quantile_call, lib, name, faults, number_q) for lib in (torch, pyfront))
+            if ours != theirs:
+                found.add((name, faults, number_q))
+    assert not found, sorted(found)[:5]
+
+
+def test_masked_scatter_checks_in_torch_order():
+    """torch.masked_scatter broadcasts mask and input first (expand_outplace), then refuses a source of
+    another dtype, then a mask that is no bool (its masked_scatter_'s order)."""
+    import torch
+    found = set()
+    shapes = (((3, 4), (3, 4)), ((4, 3), (3, 4)), ((3, 4), (4,)), ((), ()))
+    for (xs, ms), xd, md, sd in itertools.product(shapes, ("float64", "int16"), ("bool", "int32"),
+                                                  ("float64", "int32")):
+        def call(lib):
+            x, mask = lib.zeros(xs, dtype=getattr(lib, xd)), lib.zeros(ms, dtype=getattr(lib, md))
+            return lib.masked_scatter(x, mask, lib.zeros(20, dtype=getattr(lib, sd))).shape
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((xs, ms, xd, md, sd))
+    assert not found, sorted(found)[:5]
+
+
+def test_instance_norm_sizes_before_dtype():
+    """instance_norm is torch's batch_norm of one sample of N * C channels, its tensors repeated N times:
+    weight, bias or running stats of another size are refused in that batch_norm's words and counts, before
+    an integer input's dtype."""
+    import torch
+    found = set()
+    for shape, dtype, (w, b), stats in itertools.product(((2, 3, 5), (1, 3, 4)), ("int8", "float32"),
+                                                         ((3, 3), (1, 1), (6, 3), (3, 0)), (None, 3, 2, 0)):
+        def call(lib):
+            rm, rv = (None, None) if stats is None else (lib.zeros(stats), lib.ones(stats))
+            x = lib.ones(shape, dtype=getattr(lib, dtype))
+            return lib.nn.functional.instance_norm(x, rm, rv, lib.ones(w), lib.zeros(b)).shape
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((shape, dtype, w, b, stats))
+    assert not found, sorted(found, key=str)[:5]
+
+
+def test_a_number_first_with_out():
+    """The ops whose (Number self, Tensor other) form has no out=: a number first with an out is torch's
+    invalid combination (pyfront computed it), a tensor first its result or refusal."""
+    import torch
+    found = set()
+    for name, a, b, out in itertools.product(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+                                              "bitwise_right_shift", "remainder"), (5, True, "T"), (5, "T"),
+                                             (None, "int64", "float32")):
+        def call(lib):
+            x, y = (lib.ones(3, dtype=lib.int64) if v == "T" else v for v in (a, b))
+            kw = {} if out is None else {"out": lib.empty(3, dtype=getattr(lib, out))}
+            return str(getattr(lib, name)(x, y, **kw).dtype)
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((name, a, b, out))
+    assert not found, sorted(found, key=str)[:5]

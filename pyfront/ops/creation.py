@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import sys
 
 from .. import dtypes as dt
@@ -12,7 +13,7 @@ from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator, draw_device
-from ..shape import index_like, infer_size
+from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, c_div, check_long_long, index_like, infer_size, wrap_int
 from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
@@ -72,7 +73,7 @@ def _num(x) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _check_storage(size, dtype) -> None:
+def check_storage(size, dtype) -> None:
     """torch's checks of a new contiguous tensor's sizes, before anything is allocated or drawn: the
     bytes (the running product of the sizes, in uint64, then times the item size) must fit an int64,
     then each stride must."""
@@ -340,7 +341,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw
         fill_value = dt.check_number(fill_value)
     else:
         fill_value = check_fits(fill_value, dtype)
-    _check_storage(size, dtype)
+    check_storage(size, dtype)
     storage = get_backend(factory_device(device)).full(size, fill_value, dtype)
     return _finish(storage, size, dtype, requires_grad)
 
@@ -488,12 +489,13 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
     _no_bool("arange", dtype, complex_too=True)
     if dtype is dt.int64:  # torch's int64 kernel truncates all three to integers, then counts
+        if any(type(v) is int and not LONG_LONG_MIN <= v <= LONG_LONG_MAX for v in vals):
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
         start, end, step = int(start), int(end), int(step)
         if step == 0:
             raise ValueError("step must be nonzero")
-        n = max((end - start + step - (1 if step > 0 else -1)) // step, 0)
-        size_d = (end - start + 2**63) % 2**64 - 2**63  # torch's end - start, in int64 (it can wrap)
-        size_d = math.ceil(size_d / step)
+        # torch's count (end - start + step - sign) / step, in int64 (it can wrap)
+        n = size_d = c_div(wrap_int(end - start + step - (1 if step > 0 else -1)), step)
     else:  # the other integer kernels count in floating point and step by the truncated numbers
         n = size_d = max(math.ceil((end - start) / step), 0)
         if not dtype.is_floating_point:
@@ -501,7 +503,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if not 0 <= float(size_d) <= 2**63:  # torch counts in double, and checks the count fits int64
         raise RuntimeError("invalid size, possible overflow?")
     _check_count(n)
-    _check_storage((n,), dtype)
+    check_storage((n,), dtype)
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
 
@@ -536,7 +538,7 @@ def _range(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     _no_bool("range", dtype, complex_too=True)
     n = math.floor((end - start) / step) + 1
     _check_count(n)
-    _check_storage((n,), dtype)
+    check_storage((n,), dtype)
     storage = get_backend(factory_device(device)).arange(start, step, n, dtype)
     return _finish(storage, (n,), dtype, requires_grad)
 
@@ -550,6 +552,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     start, end, steps = (v.item() if isinstance(v, Tensor) else v for v in (start, end, steps))
     dtype = _range_dtype("linspace", start, end, dtype)
     _no_bool("linspace", dtype)
+    check_storage((operator.index(steps),), dtype)  # (torch makes its result first: its bytes checked)
     if dtype.is_complex:  # torch's steps are complex times a real count: each part steps on its own
         from .composite.complex_numbers import complex as from_parts
         (a, b), real = (complex(start), complex(end)), dt.to_real(dtype)
@@ -647,6 +650,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         raise RuntimeError("number of steps must be non-negative")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     dtype = kind = _range_dtype("logspace", start, end, dtype)
+    check_storage((operator.index(steps),), kind)  # (as linspace's; a 0-d integer tensor is a count)
     if kind.is_complex:  # complex exponents, stepped as linspace's, each half from its own end
         step = (complex(end) - complex(start)) / (steps - 1) if steps > 1 else 0j
         half = steps // 2 if steps > 1 else steps
@@ -699,7 +703,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 
 # -- random ---------------------------------------------------------------------------------
 def _random(kind, size, dtype, device, generator, a, b, requires_grad=False):
-    _check_storage(size, dtype)
+    check_storage(size, dtype)
     gen = generator or default_generator
     n = math.prod(size)
     device = factory_device(device)
@@ -750,6 +754,8 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         raise TypeError('randint() missing 1 required positional arguments: "size"')
     if dtype is not None and dtype.is_complex:
         raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    check_long_long(low)  # (torch's parser reads each as a C long long)
+    check_long_long(high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _random(
@@ -757,7 +763,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, **kw):
     _like_keywords("randint_like", (input, low) if high is None else (input, low, high), kw, sampler=True)
     if high is None:
         low, high = 0, low
@@ -765,6 +771,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, **kw):
         low,
         high,
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
     ), input, kw.get("memory_format"))
@@ -843,6 +850,7 @@ def bernoulli(input, p=None, *, generator=None):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Draw category indices with probabilities proportional to the rows of ``input``."""
+    check_long_long(num_samples)  # (torch's parser reads it as a C long long, before the op's checks)
     if input.dim() not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not input.dtype.is_floating_point:

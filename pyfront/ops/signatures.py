@@ -23,6 +23,11 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
            'Tensor input, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1, Tensor? out=None',
            'Scalar beta, Tensor self, Tensor mat, Tensor vec',
            'Scalar beta, Tensor self, Tensor mat, Tensor vec, *, Tensor out'),
+ 'addr': ('Scalar beta, Tensor self, Scalar alpha, Tensor vec1, Tensor vec2',
+          'Scalar beta, Tensor self, Scalar alpha, Tensor vec1, Tensor vec2, *, Tensor out',
+          'Tensor input, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1, Tensor? out=None',
+          'Scalar beta, Tensor self, Tensor vec1, Tensor vec2',
+          'Scalar beta, Tensor self, Tensor vec1, Tensor vec2, *, Tensor out'),
  'adjoint': ('Tensor input',),
  'all': ('Tensor input, *, Tensor? out=None',
          'Tensor input, int[]? dim=None, bool keepdim=False, *, Tensor? out=None',
@@ -65,6 +70,21 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'binary_cross_entropy_with_logits': ('Tensor input, Tensor target, Tensor? weight=None, Tensor? '
                                       'pos_weight=None, int reduction=1',),
  'bincount': ('Tensor input, Tensor? weights=None, SymInt minlength=0',),
+ 'bitwise_and': ('Tensor input, Tensor other, *, Tensor? out=None',
+                 'Scalar self, Tensor other',
+                 'Tensor input, Scalar other, *, Tensor? out=None'),
+ 'bitwise_left_shift': ('Tensor input, Tensor other, *, Tensor? out=None',
+                        'Scalar self, Tensor other',
+                        'Tensor input, Scalar other, *, Tensor? out=None'),
+ 'bitwise_or': ('Tensor input, Tensor other, *, Tensor? out=None',
+                'Scalar self, Tensor other',
+                'Tensor input, Scalar other, *, Tensor? out=None'),
+ 'bitwise_right_shift': ('Tensor input, Tensor other, *, Tensor? out=None',
+                         'Scalar self, Tensor other',
+                         'Tensor input, Scalar other, *, Tensor? out=None'),
+ 'bitwise_xor': ('Tensor input, Tensor other, *, Tensor? out=None',
+                 'Scalar self, Tensor other',
+                 'Tensor input, Scalar other, *, Tensor? out=None'),
  'blackman_window': ('int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? '
                      'device=None, bool? pin_memory=False, bool? requires_grad=False',
                      'int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, '
@@ -162,7 +182,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
           'dtype=None, Device? device=None, bool requires_grad=False, bool pin_memory=False',),
  'gather': ('Tensor input, int dim, Tensor index, *, bool sparse_grad=False, Tensor? out=None',),
  'gcd': ('Tensor input, Tensor other, *, Tensor? out=None',),
- '_nn.gelu': ('Tensor input, str approximate=...',),
+ '_nn.gelu': ('Tensor input, *, str approximate=...',),
  'ger': ('Tensor input, Tensor vec2, *, Tensor? out=None',),
  'gradient': ('Tensor input, *, Scalar? spacing=None, int? dim=None, int edge_order=1',
               'Tensor input, *, Scalar[] spacing, int? dim=None, int edge_order=1',
@@ -363,6 +383,24 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
               "Tensor input, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', "
               'Tensor? out=None'),
  'rad2deg': ('Tensor input, *, Tensor? out=None',),
+ 'randint_like': ('Tensor input, SymInt low, SymInt high, *, Generator? generator, MemoryFormat? '
+                  'memory_format=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
+                  'bool? pin_memory=False, bool? requires_grad=False',
+                  'Tensor input, SymInt low, SymInt high, *, MemoryFormat? memory_format=None, ScalarType? '
+                  'dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? '
+                  'requires_grad=False',
+                  'Tensor input, Tensor high, *, Generator? generator, MemoryFormat? memory_format=None, '
+                  'ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, '
+                  'bool? requires_grad=False',
+                  'Tensor input, Tensor high, *, MemoryFormat? memory_format=None, ScalarType? dtype=None, '
+                  'Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? '
+                  'requires_grad=False',
+                  'Tensor input, SymInt high, *, Generator? generator, MemoryFormat? memory_format=None, '
+                  'ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, '
+                  'bool? requires_grad=False',
+                  'Tensor input, SymInt high, *, MemoryFormat? memory_format=None, ScalarType? dtype=None, '
+                  'Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? '
+                  'requires_grad=False'),
  'randperm': ('SymInt n, *, Generator? generator, Tensor? out=None, ScalarType? dtype=None, Layout? '
               'layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False',
               'SymInt n, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? '
@@ -371,6 +409,9 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
            'device=None, bool requires_grad=False, bool pin_memory=False',),
  'ravel': ('Tensor input',),
  'relu_': ('Tensor input',),
+ 'remainder': ('Tensor input, Tensor other, *, Tensor? out=None',
+               'Scalar self, Tensor other',
+               'Tensor input, Scalar other, *, Tensor? out=None'),
  'renorm': ('Tensor input, Scalar p, int dim, Scalar maxnorm, *, Tensor? out=None',),
  'repeat_interleave': ('Tensor input, Tensor repeats, int? dim=None, *, SymInt? output_size=None',
                        'Tensor repeats, *, SymInt? output_size=None',
@@ -385,7 +426,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'rrelu_': ('Tensor input, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, '
             'Generator? generator=None',),
  '_nn.scaled_dot_product_attention': ('Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float '
-                                      'dropout_p=0.0, bool is_causal=False, float? scale=None, bool '
+                                      'dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool '
                                       'enable_gqa=False',),
  'scatter': ('Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor? out=None',
              'Tensor input, int dim, Tensor index, Tensor src, *, Tensor? out=None',

@@ -13,8 +13,8 @@ from ..autograd.dual import ON as _DUAL, set_tangent
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import HALVES, int64, type_name
-from ..shape import (contiguous_strides, extent, index_like, infer_size, list_dims, normalize_dim,
-                     reads_as_int, view_strides)
+from ..shape import (LONG_LONG_MAX, c_div, check_long_long, contiguous_strides, extent, index_like,
+                     infer_size, list_dims, normalize_dim, reads_as_int, view_strides, wrap_int)
 from ..storage import elements
 from .dispatch import _record, apply, apply_as
 from . import samples
@@ -94,7 +94,10 @@ def _expand_rule(shape, strides, offset, size):
 def _slice_rule(shape, strides, offset, dim, start, stop, step):
     n = len(range(start, stop, step))
     shape = shape[:dim] + (n,) + shape[dim + 1 :]
-    new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1 :]
+    stride = strides[dim] * step
+    if stride > LONG_LONG_MAX:  # (a step near 2**63: torch's int64 stride wraps)
+        stride = wrap_int(stride)
+    new_strides = strides[:dim] + (stride,) + strides[dim + 1 :]
     # an empty slice still starts at its (clamped) start, as torch's: x[:, 2:2].storage_offset() is 2
     return shape, new_strides, offset + start * strides[dim]
 
@@ -561,9 +564,25 @@ def slice_dim(input, dim, start, stop, step=1):
         raise ValueError("step must be greater than zero")
     given = (0 if start is None else start, INT64_MAX if stop is None else stop)
     start, stop, step = slice(start, stop, step).indices(input.shape[dim])
+    if step >> 31 and step > LONG_LONG_MAX // max(input.shape[dim], input._strides[dim], 1):  # (int64 wraps)
+        stop = start + _wrapped_length(input, dim, start, stop, step)
     out = apply(OPS_VIEW["slice"], input, dim=dim, start=start, stop=max(stop, start), step=step,
                 _name="SliceBackward0")
     return _shows(out, dim=dim, start=given[0], end=given[1], step=step)
+
+
+def _wrapped_length(input, dim, start, stop, step):
+    """torch's slice length ``(stop - start + step - 1) / step`` in int64, for a step so large that the sum
+    or the new stride wraps: no element, or a length of -1 or a negative stride, which its view refuses."""
+    length = c_div(wrap_int(stop - start + step - 1), step) if stop > start else 0
+    strides = [wrap_int(s * step) if d == dim else s for d, s in enumerate(input._strides)]
+    if strides[dim] < 0:
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{strides}")
+    if length < 0:
+        sizes = [length if d == dim else n for d, n in enumerate(input.shape)]
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={sizes} and strides={strides}")
+    return length
 
 
 def select(input, dim, index):
@@ -600,6 +619,8 @@ def unfold(input, dimension, size, step):
         if isinstance(value, bool) or not hasattr(value, "__index__"):  # torch's parser refuses a bool
             from .argcheck import must_be
             raise must_be("unfold", arg, "int", value, position)
+    for value in (dimension, size, step):  # (each read as a C long long, once all three are ints)
+        check_long_long(value)
     n = input.dim()
     d = normalize_dim(dimension, max(n, 1))
     longest = input.shape[d] if n else 1
@@ -654,6 +675,7 @@ def split(tensor, split_size_or_sections, dim=0):
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
+        check_long_long(step)  # (torch's parser reads it as a C long long)
         if step < 0:
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
         if step == 0 and size:
@@ -689,7 +711,8 @@ def chunk(input, chunks, dim=0):
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = normalize_dim(dim, input.dim())
     size = input.shape[d]
-    step = -(-size // chunks) if size else 1
+    # torch's (size + chunks - 1) / chunks in int64: chunks near 2**63 wrap it to 0, which split refuses
+    step = c_div(wrap_int(size + chunks - 1), chunks) if size else 1
     # (an empty dim: ``chunks`` empty pieces, torch's split_with_sizes of zeros, which keeps their number)
     return split(input, step, dim) if size else tuple(split(input, [0] * chunks, dim))
 

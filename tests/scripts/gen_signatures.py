@@ -64,6 +64,12 @@ MANUAL = {
        for n, ks in (("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
                      ("laguerre", "l"), ("legendre", "p")) for k in ks},
     "_nn.one_hot": ("Tensor input, int num_classes=-1",),  # the stub's "tensor" is torch's self: "input"
+    # the stub's keyword-only parameters as positional ones (torch's schema: gelu(Tensor self, *, str
+    # approximate), scaled_dot_product_attention(..., bool is_causal=False, *, float? scale, bool enable_gqa))
+    "_nn.gelu": ("Tensor input, *, str approximate=...",),
+    "_nn.scaled_dot_product_attention": ("Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float "
+                                         "dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool "
+                                         "enable_gqa=False",),
     # torch.linalg's bindings (no stub either)
     "linalg_vector_norm": ("Tensor input, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? "
                            "dtype=None, Tensor? out=None",),

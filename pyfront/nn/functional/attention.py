@@ -125,6 +125,7 @@ def scaled_dot_product_attention(
     attn_mask: Tensor | None = None,
     dropout_p: float = 0.0,
     is_causal: bool = False,
+    *,  # (torch's binding takes these two by keyword only)
     scale: float | None = None,
     enable_gqa: bool = False,
 ) -> Tensor:

@@ -27,7 +27,7 @@ from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
-from ...shape import LONG_LONG_MAX, contiguous_strides
+from ...shape import LONG_LONG_MAX, contiguous_strides, wrap_int
 from ...tensor import Tensor, _castable
 from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
@@ -309,6 +309,17 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                            f"{shape}")
     if 0 in w[2:] or mkldnn and transposed and not w[1]:
         raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
+    if transposed and any(wrap_int(st, 32) <= 0 for st in stride):
+        raise RuntimeError(_c_int_strides(stride))
+
+
+def _c_int_strides(stride) -> str:
+    """torch's transposed-convolution kernels' refusal of a stride that their C int wraps to none positive
+    (2**31 is -2**31; a 1-d one is 2-d with height 1)."""
+    names = ("depth", "height", "width")[-max(len(stride), 2):]
+    given = [wrap_int(st, 32) for st in ([1, *stride] if len(stride) == 1 else stride)]
+    return ("stride should be greater than zero, but got "
+            + " ".join(f"stride_{n}: {st}" for n, st in zip(names, given)))
 
 
 def _empty_kernel(w, transposed, mkldnn, dilation) -> str:
@@ -372,6 +383,9 @@ def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mod
     or int64 kernel only, no float8 one), then its weight, then its bias,
     which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
     x, volumetric = input.dtype, weight.dim() == 5
+    if x.is_complex and weight.dtype is not x:  # (torch's complex convolution compares the types first)
+        raise RuntimeError(f"Input type ({dt.type_name(x)}) and weight type ({dt.type_name(weight.dtype)}) "
+                           "should be the same")
     if transposed:
         if x in dt.SHELL or not x.is_floating_point and x is not dt.int64:
             kernel = f"slow_conv_transpose{3 if volumetric else 2}d_out_cpu"

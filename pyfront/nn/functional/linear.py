@@ -607,6 +607,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             num_classes = hi + 1
         elif hi >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
+    creation.check_storage((*tensor.shape, num_classes), dt.int64)  # (torch's result, made first)
     classes = creation.arange(num_classes, device=tensor.device)
     return ew.eq(tensor.unsqueeze(-1), classes).to(dt.int64)
 

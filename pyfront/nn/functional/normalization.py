@@ -231,6 +231,20 @@ def batch_norm(
     return _scale_shift(input, mean, var, eps, weight, bias, shape, training, mixed)
 
 
+def _check_repeated_sizes(input, running_mean, running_var, weight, bias):
+    """torch's instance_norm is a batch_norm of one sample of N * C channels, its tensors repeated N times:
+    that batch_norm's size checks come first, in its words and counts (before any of the dtype)."""
+    given = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias))
+    if any(t is not None and t.dim() > 1 for _, t in given) or input.dim() == 0:  # (their repeat(N))
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                           "of tensor")
+    n = input.shape[0]
+    channels = n * (input.shape[1] if input.dim() > 1 else 1)
+    for name, t in given:
+        if t is not None and t.numel() * n != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel() * n}")
+
+
 def _instances_as_channels(input, *args, **kwargs):
     """What torch's instance_norm saves: its input viewed as one sample of N * C channels (the batch_norm
     node before its last view, which shows nothing)."""
@@ -284,6 +298,7 @@ def instance_norm(
         raise RuntimeError(
             "Expected running_mean and running_var to be defined when use_input_stats is false"
         )
+    _check_repeated_sizes(input, running_mean, running_var, weight, bias)
     if running_mean is not None and running_var is not None and running_mean.dtype is input.dtype \
             and running_var.dtype is not input.dtype:  # torch's kernel reads both as the input's type
         raise RuntimeError(f"expected scalar type {dt.scalar_name(input.dtype)} but found "

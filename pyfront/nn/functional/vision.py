@@ -386,18 +386,31 @@ def _output_sizes(input, size, scale_factor, recompute_scale_factor, mode):
     return sizes, scales
 
 
+def _kernel_name(mode: str, nd: int) -> str:
+    """The C++ function torch's interpolate hands ``mode`` to (its parser names it)."""
+    if mode == "area":
+        return f"adaptive_avg_pool{nd}d"
+    return f"_upsample_nearest_exact{nd}d" if mode == "nearest-exact" else f"upsample_{mode}{nd}d"
+
+
 def _check_sizes(input, sizes, mode):
+    """torch's upsample kernels' checks, in order: its parser's read of the sizes (C long longs), their
+    common shape check (its 1-d words say "and output"), the result's bytes, then the dtype."""
+    from ...ops.argcheck import _unpack_ints
+    from ...ops.creation import check_storage
+    _unpack_ints(_kernel_name(mode, len(sizes)), "output_size", sizes)
     axes = _AXES[3 - len(sizes) :]
     if any(n <= 0 for n in input.shape[2:]) or any(o <= 0 for o in sizes):
         given = ", ".join(f"{a}: {n}" for a, n in zip(axes, input.shape[2:]))
         wanted = ", ".join(f"{a}: {o}" for a, o in zip(axes, sizes))
-        raise RuntimeError(
-            f"Input and output sizes should be greater than 0, but got input ({given}) output ({wanted})"
-        )
+        joined = " and" if len(sizes) == 1 else ""
+        raise RuntimeError("Input and output sizes should be greater than 0, but got "
+                           f"input ({given}){joined} output ({wanted})")
     if input.numel() == 0 and input.shape[0] != 0:
         raise RuntimeError(
             f"Non-empty {input.dim()}D data tensor expected but got a tensor with sizes {list(input.shape)}"
         )
+    check_storage((*input.shape[:2], *sizes), input.dtype)
     # PyTorch's nearest kernels take uint8 (images); its bilinear/bicubic uint8 kernels are not matched here
     byte_ok = input.dtype is dt.uint8 and mode.startswith("nearest")
     if not input.dtype.is_floating_point and mode != "area" and not byte_ok:  # (area: its pool refuses)
@@ -486,9 +499,9 @@ def _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale
         )
     if mode in _RANK and input.dim() != _RANK[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_RANK[mode]}D input")
-    _check_sizes(input, sizes, mode)
     if mode == "area":  # torch's adaptive average pools (their 16-bit sums and gradients, their dtype checks)
         return _ADAPTIVE_AVG[input.dim()](input, sizes)
+    _check_sizes(input, sizes, mode)
     return _resample(input, sizes, scales, mode, align_corners, antialias, input.dtype)
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from ... import _warnings
 from ... import dtypes as dt
 from ...dtypes import scalar_name
-from ...shape import broadcast_shapes, check_long_long, contiguous_strides, normalize_dim
+from ...shape import LONG_LONG_MAX, broadcast_shapes, check_long_long, contiguous_strides, normalize_dim
 from ...strides_order import result_strides
 from ...autograd.function import no_derivative
 from ...autograd.grad_mode import IN_TRANSFORM
@@ -161,8 +161,24 @@ def _apply_basic(x, index, scalars_select=True):
     return view, adv
 
 
+# c10::SymInt's least int: torch truncates a slice's start, stop or step below it, warning
+_SLICE_MIN = -(1 << 62)
+
+
+def _slice_index(v):
+    """A slice's bound as torch reads it: clamped to a Py_ssize_t (as Python's slices), then to _SLICE_MIN."""
+    if v is None:
+        return None
+    v = operator.index(v)
+    if v < _SLICE_MIN:
+        _warnings.warn("Truncating the start/stop/step of slice. This is likely because of saved old models "
+                       "when the start/stop/step were larger.")
+        return _SLICE_MIN
+    return min(v, LONG_LONG_MAX)
+
+
 def _slice(view, dim, sl):
-    start, stop, step = (None if v is None else operator.index(v) for v in (sl.start, sl.stop, sl.step))
+    start, stop, step = (_slice_index(v) for v in (sl.start, sl.stop, sl.step))
     if step == 0:
         raise ValueError("slice step cannot be zero")
     return slice_dim(view, dim, start, stop, 1 if step is None else step)
@@ -637,16 +653,17 @@ def masked_select(input, mask):
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s leading elements, in order, where ``mask`` holds."""
     saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
-    if mask.dtype is not dt.bool_:
-        raise RuntimeError(
-            f"masked_scatter_ only supports boolean masks, but got mask with dtype {scalar_name(mask.dtype)}"
-        )
+    # torch's order: mask and input broadcast (its expand_outplace), then its masked_scatter_'s dtype checks
+    out_shape = broadcast_shapes(mask.shape, input.shape)
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"masked_scatter: expected self and source to have same dtypes but got"
             f"{scalar_name(input.dtype)} and {scalar_name(source.dtype)}"
         )
-    out_shape = broadcast_shapes(mask.shape, input.shape)
+    if mask.dtype is not dt.bool_:
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {scalar_name(mask.dtype)}"
+        )
     shape = out_shape or (1,)
     x, m = input.expand(shape), mask.expand(shape)
     coords = _flat_coords(m, len(shape))

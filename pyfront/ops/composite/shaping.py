@@ -1,11 +1,13 @@
 """Joining and movement ops built from ``cat``, ``flip`` and the views (no gradient rules here)."""
 from __future__ import annotations
 
+import operator
+
 from ... import dtypes as dt
-from ...shape import list_dims, normalize_dim, single_int_list
+from ...shape import list_dims, normalize_dim, single_int_list, wrap_int
 from ...tensor import Tensor
 from ..common import Formula
-from ..creation import arange, full, int_tuple, require_args, type_name
+from ..creation import arange, check_storage, full, int_tuple, require_args, type_name
 from ..primitives.elementwise import where
 from ..primitives.shaping import cat, flip
 from ..memory_formats import contiguous_result, in_format, lays_out, rolled, suggested
@@ -303,14 +305,34 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     return input.clone(memory_format=contiguous_format)  # torch's copy, whatever the input's layout
 
 
+def _check_padded_sizes(input: Tensor, amounts) -> None:
+    """torch's sizes of a constant pad's result (its int64 sums wrap: a pad near 2**63 makes one negative),
+    each checked, then the whole result's bytes (check_storage)."""
+    shape = list(input.shape)
+    for d, left, right in amounts:
+        left, right = operator.index(left), operator.index(right)  # (a 0-d integer tensor is an amount)
+        n = wrap_int(input.shape[d] + left + right)
+        if n < 0:
+            raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {left} and {right} "
+                               "resulted in a negative output size, which is invalid. Check dimension "
+                               f"{d} of your input.")
+        shape[d] = n
+    check_storage(shape, input.dtype)
+
+
 def pad_value(value, dtype):
     """``value`` as torch's F.pad converts it for its constant mode, with c10's overflow check: an unsigned
     type takes no negative (a fill wraps uint8's -1, a pad refuses it), float8_e8m0fnu nothing under its
     least power of two (its default 0 included)."""
+    if type(value) is int and not -(1 << 53) <= value <= 1 << 53:
+        value = float(value)  # (torch reads it as a double: an int past int64 too)
     if isinstance(value, (bool, complex)) or dtype is dt.bool_ or dtype.is_complex:
         return value
     if not dtype.is_floating_point:
-        bad = not dt.iinfo(dtype).min <= value <= dt.iinfo(dtype).max
+        # (compared as doubles: int64's 2**63 - 1 is 2**63, which passes, and its cast wraps)
+        bad = not float(dt.iinfo(dtype).min) <= value <= float(dt.iinfo(dtype).max)
+        if value == 2.0 ** 63:
+            value = -(1 << 63)
     elif dtype is dt.float8_e8m0fnu:
         bad = value < dt.finfo(dtype).tiny or value > dt.finfo(dtype).max  # (inf is over; nan passes)
     else:
@@ -359,6 +381,8 @@ def _padded(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
                 if length < 0:
                     raise RuntimeError("narrow(): length must be non-negative.")
                 out = out.narrow(d, start, length)
+    if max(pad, default=0) > 1 << 30:  # (only a huge amount can wrap or overflow: convs pad on every call)
+        _check_padded_sizes(input, amounts)
     fill = 0 if value is None else value
 
     def block(d, n):

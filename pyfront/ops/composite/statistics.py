@@ -124,20 +124,22 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     """torch's quantile: sort, a rank per q (q * (count - 1); the last place where the row holds NaN
-    and NaN is not ignored), then the neighbouring sorted values, interpolated."""
-    if input.dtype not in (dt.float32, dt.float64):
-        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
-    if isinstance(q, Tensor) and q.dim() > 1:
-        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    and NaN is not ignored), then the neighbouring sorted values, interpolated. Its checks in its order: a
+    number q's range, the interpolation's name, then quantile_checks (an empty input, q's rank, the input's
+    dtype, q's), then a tensor q's values."""
+    scalar_q = not isinstance(q, Tensor)
+    if scalar_q and not 0 <= q <= 1:
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q:g}")  # C++'s printing
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
                            f"nearest, but got {interpolation}")
     if input.numel() == 0:
         raise RuntimeError(f"{name}() input tensor must be non-empty")
-    scalar_q = not isinstance(q, Tensor)
+    if not scalar_q and q.dim() > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if input.dtype not in (dt.float32, dt.float64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if scalar_q:
-        if not 0 <= q <= 1:
-            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q:g}")  # C++'s printing
         q = tensor([q], dtype=input.dtype, device=input.device)
     else:
         if q.dtype is not input.dtype:

@@ -16,7 +16,7 @@ from ... import dtypes as dt
 from ...autograd import graph
 from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
-from ...shape import broadcast_shapes
+from ...shape import broadcast_shapes, wrap_int
 from ...tensor import Tensor
 from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
 from ...backends import get_backend
@@ -1448,13 +1448,9 @@ def _sub_alpha(alpha, dtype):
     if type(alpha) is not int:
         _check_alpha(alpha, dtype)
         return alpha
-    negated = _wrap_int64(-dt.check_number(alpha))
+    negated = wrap_int(-dt.check_number(alpha))
     _check_alpha(negated, dtype)
-    return -negated if dtype.kind in "fc" else _wrap_int64(alpha)
-
-
-def _wrap_int64(value: int) -> int:
-    return (value + 2 ** 63) % 2 ** 64 - 2 ** 63
+    return -negated if dtype.kind in "fc" else wrap_int(alpha)
 
 
 def add(input, other, *deprecated, alpha=1):

@@ -1,0 +1,83 @@
+"""Ints past int64 or a C int where torch reads an int: its parser's overflow (a C long long), its own int64
+or C int arithmetic wrapping (a slice's or arange's count, a padded size, a transposed convolution's stride),
+or its result's bytes refused before anything is computed, each in torch's words."""
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import torch
+
+import pyfront
+
+HUGE = (2 ** 63 - 1, 2 ** 63, -2 ** 63 - 1, 2 ** 64)
+C_INT = (2 ** 31, 2 ** 32, -2 ** 31 - 1)  # (only where no tensor of that many elements is made)
+
+
+def _conv_t(nd):
+    return lambda L, v: getattr(L.nn.functional, f"conv_transpose{nd}d")(
+        L.zeros((1, 1) + (4,) * nd), L.zeros((1, 1) + (2,) * nd), stride=(v,) + (1,) * (nd - 1))
+
+
+def _interpolate(mode, nd):
+    return lambda L, v: L.nn.functional.interpolate(L.zeros((1, 1) + (4,) * nd), size=(v,) + (2,) * (nd - 1),
+                                                    mode=mode)
+
+
+# what reads the int -> (the call, the values given it)
+CALLS = {
+    "x[::v]": (lambda L, v: L.zeros(4)[::v], HUGE + C_INT[:2]),
+    "x[1::v]": (lambda L, v: L.zeros(4, 3)[1::v], HUGE),
+    "x.t()[:, ::v]": (lambda L, v: L.zeros(4, 3).t()[:, ::v], HUGE + (2 ** 62,)),
+    "x[v:]": (lambda L, v: L.zeros(4)[v:], HUGE),
+    "split": (lambda L, v: L.zeros(4).split(v), HUGE + C_INT),
+    "chunk": (lambda L, v: L.zeros(4).chunk(v), HUGE + C_INT),
+    "unfold(size)": (lambda L, v: L.zeros(4).unfold(0, v, 1), HUGE + C_INT),
+    "unfold(step)": (lambda L, v: L.zeros(4).unfold(0, 2, v), HUGE + C_INT),
+    "randint(high)": (lambda L, v: L.randint(v, (2,)), HUGE),
+    "randint(low, low + 5)": (lambda L, v: L.randint(v, v + 5, (2,)), HUGE),
+    "multinomial": (lambda L, v: L.ones(4).multinomial(v), HUGE + C_INT),
+    "manual_seed": (lambda L, v: L.Generator().manual_seed(v).initial_seed(), HUGE),
+    "arange(v)": (lambda L, v: L.arange(v), HUGE[1:]),
+    "arange(v, v + 2)": (lambda L, v: L.arange(v, v + 2), HUGE),
+    "arange(0, 10, v)": (lambda L, v: L.arange(0, 10, v), HUGE),
+    "linspace": (lambda L, v: L.linspace(0, 1, v), HUGE),
+    "logspace": (lambda L, v: L.logspace(0, 1, v), HUGE),
+    "one_hot": (lambda L, v: L.nn.functional.one_hot(L.tensor([0, 1]), v), HUGE),
+    "pad": (lambda L, v: L.nn.functional.pad(L.zeros(4), (v, 0)), HUGE + (2 ** 62,)),
+    "pad(0, 0, v, 1)": (lambda L, v: L.nn.functional.pad(L.zeros(3, 4), (0, 0, v, 1)), HUGE),
+    **{f"pad(value) {d}": (lambda L, v, d=d: L.nn.functional.pad(L.zeros(2, dtype=getattr(L, d)), (1, 0),
+                                                                  value=v).tolist(), HUGE + C_INT)
+       for d in ("bool", "int64", "int32", "float32")},
+    **{f"conv_transpose{nd}d(stride)": (_conv_t(nd), (2 ** 63 - 1,) + C_INT[:2]) for nd in (1, 2, 3)},
+    **{f"interpolate {mode} {nd}d": (_interpolate(mode, nd), HUGE + (-1,)) for mode, nd in (
+        ("nearest", 1), ("nearest-exact", 2), ("linear", 1), ("bilinear", 2), ("bicubic", 2),
+        ("trilinear", 3))},
+}
+
+
+def _outcome(f, lib, v):
+    """The result's shape and dtype (or a plain value), or the error (its first line: torch's parser goes on
+    with a C++ backtrace), and the warnings given."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            r = f(lib, v)
+        except Exception as e:
+            r = f"{type(e).__name__}: {(str(e).splitlines() or [''])[0]}"
+        else:
+            if isinstance(r, (tuple, list)) and r and hasattr(r[0], "shape"):
+                r = [tuple(t.shape) for t in r]
+            elif hasattr(r, "shape"):
+                r = (tuple(r.shape), tuple(r.stride()), str(r.dtype).split(".")[-1])
+    return r, [str(w.message) for w in caught]
+
+
+def test_huge_ints_as_torch():
+    found = {}
+    for (name, (f, values)) in CALLS.items():
+        for v in values:
+            theirs, ours = _outcome(f, torch, v), _outcome(f, pyfront, v)
+            if ours != theirs:
+                found[name, v] = (ours, theirs)
+    assert not found, "\n".join(f"{k}: {o} vs torch {t}" for k, (o, t) in itertools.islice(found.items(), 8))
