@@ -13,7 +13,7 @@ from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
 from ...shape import Size, is_contiguous
-from ..dispatch import apply, product
+from ..dispatch import apply, product, product_read_as
 from ..on_meta import on_meta
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse
@@ -30,7 +30,7 @@ def check_not_bool(kernel: str, *tensors) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-def _matmul_infer(a, b, rank, vectors=None):
+def _matmul_infer(a, b, rank, vectors=None, conj=None):
     *lead, _ = a._shape  # unpacked, not indexed: a Size's __getitem__ is a Python call
     *_, m = b._shape
     return [((*lead, m), a.dtype)]
@@ -58,6 +58,19 @@ def _transposed_operand(x, rank):
     return mT_view(x, rank)
 
 
+def _conj_product(op, shape, operands, **attrs):
+    """``product(op, shape, operands, **attrs)`` where operands on the cpu may be conj views (complex): their
+    memory read with the attribute ``conj`` saying which, as torch's addmm and dot read a conj view (BLAS's
+    conjugate-transpose flag, its conjugating dot), where torch's bmm and mv resolve it first (plain ops'
+    way: ``product``)."""
+    bits = tuple(t._lazy == "conj" for t in operands)
+    if (not any(bits) or any(t._lazy == "neg" for t in operands)
+            or operands[-1]._storage.device.type != "cpu"):
+        return product(op, shape, operands, **attrs)
+    memory = tuple(Tensor._make(t._storage, t._shape, t.dtype, t._strides, t._offset) for t in operands)
+    return product_read_as(op, shape, operands, memory, conj=bits, **attrs)
+
+
 def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
     operand's shape, those not needed None: ``a`` and ``b`` are kept only for each other's gradient, as
@@ -68,19 +81,26 @@ def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     copies)."""
     op = _OPS[rank]
     (a_shape, b_shape), ga, gb = shapes, None, None
+    # complex matrices' rules read conj views (graph._conjugate_vjp): their products read them as torch's
+    # mm does (the common case's cost unchanged: three attribute reads)
+    run = _conj_product if rank == 2 and (a._lazy or b._lazy or g._lazy) is not None else product
     if need_a:
         # (not for a single column b: mv's, which torch differentiates as an outer product, dense)
         if _column_major(a_shape, strides[0], rank) and b_shape[-1] != 1:
             *lead, n, k = a_shape
-            ga = mT_view(product(op, Size((*lead, k, n)), (b, mT_view(g, rank)), rank=rank), rank)
+            x, y = b, mT_view(g, rank)
+            ga = mT_view(run(op, Size((*lead, k, n)), (x, y), rank=rank), rank)
         else:
-            ga = product(op, a_shape, (g, _transposed_operand(b, rank)), rank=rank)
+            x, y = g, _transposed_operand(b, rank)
+            ga = run(op, a_shape, (x, y), rank=rank)
     if need_b:
         if _column_major(b_shape, strides[1], rank):
             *lead, k, m = b_shape
-            gb = mT_view(product(op, Size((*lead, m, k)), (mT_view(g, rank), a), rank=rank), rank)
+            x, y = mT_view(g, rank), a
+            gb = mT_view(run(op, Size((*lead, m, k)), (x, y), rank=rank), rank)
         else:
-            gb = product(op, b_shape, (mT_view(a, rank), g), rank=rank)
+            x, y = mT_view(a, rank), g
+            gb = run(op, b_shape, (x, y), rank=rank)
     return ga, gb
 
 
@@ -111,18 +131,25 @@ def _products_jvp(inputs, tangents, attrs):
     return [out]
 
 
-def _matmul_np(np, a, b, rank, vectors=None):
+def _matmul_np(np, a, b, rank, vectors=None, conj=None):
     if rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
         return _small_bmm(np, a, b)
     # torch's MKL where installed: torch's numbers (torch.dot and torch.mv call BLAS's dot and gemv)
+    # (``conj``: which of a and b is a conj view's memory, its conjugate multiplied)
     if vectors is None:
-        out = host_gemm.matmul(a, b)
+        out = host_gemm.matmul(a, b, conj=conj)
     elif vectors == "dot":
-        out = host_gemm.dot(a[0], b[:, 0])
+        out = host_gemm.dot(a[0], b[:, 0], conj)
         out = None if out is None else out.reshape(1, 1)
     else:
         out = host_gemm.gemv(a, b[:, 0])
-    return np.matmul(a, b) if out is None else out
+    if out is not None:
+        return out
+    if conj is None:
+        return np.matmul(a, b)
+    if conj == (True, True) and vectors == "dot":  # torch's dot of two conj views: the conjugate of their memory's
+        return np.conj(np.matmul(a, b))
+    return np.matmul(*(np.conj(v) if bit else v for v, bit in zip((a, b), conj)))
 
 
 def _small_bmm(np, a, b):
@@ -226,7 +253,9 @@ def vector_product(mat: Tensor, col: Tensor, vectors: str) -> Tensor:
     (a row and a column: torch.dot) or "mv" (torch.mv): BLAS's dot or gemv where torch's MKL is installed,
     mm's op and gradient; the caller has checked them."""
     saved_crosswise(mat, col)
-    return product(_MM, Size((mat._shape[0], 1)), (mat, col), rank=2, vectors=vectors)
+    # (torch's mv resolves conj views; its dot reads them as BLAS's conjugating dot)
+    return (_conj_product if vectors == "dot" else product)(_MM, Size((mat._shape[0], 1)), (mat, col), rank=2,
+                                                            vectors=vectors)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -247,7 +276,9 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
                            f"{cpp_name(mat2.dtype)}")
     check_not_bool("addmm_impl_cpu_", input)
-    return product(_MM, Size((n, m)), (input, mat2), rank=2)
+    if input._lazy is None and mat2._lazy is None:
+        return product(_MM, Size((n, m)), (input, mat2), rank=2)
+    return _conj_product(_MM, Size((n, m)), (input, mat2), rank=2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
