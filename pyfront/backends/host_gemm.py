@@ -53,8 +53,7 @@ def _routines():
                      "dotf": lib.cblas_sdot, "dotd": lib.cblas_ddot,
                      "gemvf": lib.cblas_sgemv, "gemvd": lib.cblas_dgemv,
                      "F": lib.cblas_cgemm, "D": lib.cblas_zgemm, "batchedF": lib.cblas_cgemm_batch_strided,
-                     "batchedD": lib.cblas_zgemm_batch_strided, "gemvF": lib.cblas_cgemv,
-                     "gemvD": lib.cblas_zgemv, "dotF": lib.cblas_cdotu_sub, "dotD": lib.cblas_zdotu_sub,
+                     "batchedD": lib.cblas_zgemm_batch_strided, "dotF": lib.cblas_cdotu_sub, "dotD": lib.cblas_zdotu_sub,
                      "dotcF": lib.cblas_cdotc_sub, "dotcD": lib.cblas_zdotc_sub,
                      "lib": lib, "np": np}
         except (OSError, AttributeError):
@@ -69,17 +68,17 @@ def _routines():
             found["batched" + char].restype = None
             found["batched" + char].argtypes = [enum, enum, enum, n, n, n, scale, ptr, n, n, ptr, n, n, scale,
                                                 ptr, n, n, n]
-            # gemv(order, trans, m, n, alpha, a, lda, x, incx, beta, y, incy)
-            found["gemv" + char].restype = None
-            found["gemv" + char].argtypes = [enum, enum, n, n, scale, ptr, n, ptr, n, scale, ptr, n]
-            # dot(n, x, incx, y, incy); the complex ones' (n, x, incx, y, incy, result)
-            if scale is ptr:
+            if scale is ptr:  # dot(n, x, incx, y, incy, result), and its conjugating form (torch's vdot)
                 for name in ("dot" + char, "dotc" + char):
                     found[name].restype = None
                     found[name].argtypes = [n, ptr, n, ptr, n, ptr]
-            else:
-                found["dot" + char].restype = scale
-                found["dot" + char].argtypes = [n, ptr, n, ptr, n]
+                continue  # (torch's gemv of complex numbers is its own loop)
+            # gemv(order, trans, m, n, alpha, a, lda, x, incx, beta, y, incy)
+            found["gemv" + char].restype = None
+            found["gemv" + char].argtypes = [enum, enum, n, n, scale, ptr, n, ptr, n, scale, ptr, n]
+            # dot(n, x, incx, y, incy)
+            found["dot" + char].restype = scale
+            found["dot" + char].argtypes = [n, ptr, n, ptr, n]
         # A forked child (a DataLoader worker) leaves MKL alone and computes with NumPy: MKL's OpenMP
         # runtime does not survive fork where another is loaded too (torch's libgomp): there the child's
         # first product waited forever, even on one thread once the parent had run products on two of its
@@ -122,7 +121,7 @@ def set_num_threads(n: int) -> None:
         found["lib"].MKL_Set_Num_Threads(n)
 
 
-def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None):
+def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None, strides=None):
     """``beta * c + alpha * (a @ b)`` of NumPy arrays of one dtype, float32, float64, complex64 or complex128,
     as torch's addmm
     computes it: matrices ``a`` (n, k) and ``b`` (k, m), or batches ``a`` (B, n, k) and ``b`` (B, k, m) as
@@ -132,7 +131,9 @@ def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None):
     these operands (other dtypes, sizes past its 32-bit integers): the caller uses NumPy. ``conj``: for
     matrices, which of ``a`` and ``b`` (a pair of bools) holds the memory of a conj view, whose conjugate is
     multiplied, as torch's addmm reads one (BLAS's conjugate-transpose flag where it reads the matrix
-    transposed in place, else the conjugate made first)."""
+    transposed in place, else the conjugate made first); ``strides``, where given, the pair of the matrices'
+    strides in elements as their tensors have them, which torch's choice reads (an array's stride along a
+    dim of one element may be another)."""
     found = _routines()
     if not found:
         return None
@@ -148,7 +149,8 @@ def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None):
         out = np.empty((n, m), a.dtype)
         if beta:  # (torch copies the input in only then: C is not read, its garbage cannot reach the result)
             out[...] = c
-        return out if _gemm(found, np, char, a, b, out, *_scalars(np, a.dtype, beta, alpha), conj) else None
+        return (out if _gemm(found, np, char, a, b, out, *_scalars(np, a.dtype, beta, alpha), conj, strides)
+                else None)
     if rank != 3:
         return None
     batch, n, k = a.shape
@@ -176,7 +178,7 @@ def _scalars(np, dtype, beta, alpha):
     return np.array(beta, dtype).ctypes, np.array(alpha, dtype).ctypes
 
 
-def _gemm(found, np, char, mat1, mat2, out, beta, alpha, conj=None) -> bool:
+def _gemm(found, np, char, mat1, mat2, out, beta, alpha, conj=None, strides=None) -> bool:
     """torch's addmm_impl_cpu_ into ``out``, a contiguous (n, m) matrix that holds beta's input: gemm of
     column-major matrices, so a result of one column is computed as it is (C = A B), any other transposed
     (C^T = B^T A^T, the operands swapped), each operand read in place or copied row-major as torch's.
@@ -185,8 +187,9 @@ def _gemm(found, np, char, mat1, mat2, out, beta, alpha, conj=None) -> bool:
     swap = m != 1
     first, second, rows, cols = (mat2, mat1, m, n) if swap else (mat1, mat2, n, m)
     conj_first, conj_second = (False, False) if conj is None else conj[::-1] if swap else conj
-    a, trans_a, lda = _operand(np, first, swap, rows, k, conj_first)
-    b, trans_b, ldb = _operand(np, second, swap, k, cols, conj_second)
+    strides_first, strides_second = (None, None) if strides is None else strides[::-1] if swap else strides
+    a, trans_a, lda = _operand(np, first, swap, rows, k, conj_first, strides_first)
+    b, trans_b, ldb = _operand(np, second, swap, k, cols, conj_second, strides_second)
     if rows == 1 or cols == 1 or k == 1:
         lda, ldb = _normalized(trans_a, trans_b, rows, cols, k, lda, ldb)
     if lda > _LIMIT or ldb > _LIMIT:
@@ -210,15 +213,16 @@ def _normalized(trans_a, trans_b, rows, cols, k, lda, ldb):
     return lda, ldb
 
 
-def _operand(np, x, swap, rows, cols, conj=False):
+def _operand(np, x, swap, rows, cols, conj=False, strides=None):
     """(array, transpose flag, leading dimension) with which torch's addmm reads matrix ``x`` as gemm's
     column-major operand of ``rows`` x ``cols`` (``x`` itself transposed where ``swap``): in place where one
     dim has unit stride and the other's covers the first's length (so every element BLAS reads is x's
     own), else a row-major copy (a broadcast, a step, an overlap, a negative or unaligned stride). ``conj``:
     ``x`` is a conj view's memory: read transposed with the conjugate-transpose flag, else its conjugate
-    made first (torch's resolve_conj: in x's order of dims; its clone: row-major)."""
+    made first (torch's resolve_conj: in x's order of dims; its clone: row-major). ``strides``: x's tensor's,
+    in elements, where given."""
     step = x.itemsize
-    s0, s1 = x.strides
+    s0, s1 = x.strides if strides is None else (strides[0] * step, strides[1] * step)
     if x.flags.aligned and not s0 % step and not s1 % step:
         unit, lead = (s1 // step, s0 // step) if swap else (s0 // step, s1 // step)
         if unit == 1 and max(1, rows) <= lead:
@@ -306,17 +310,19 @@ def dot(x, y, conj=None):
     return out
 
 
-def gemv(mat, vec, c=None, beta=0.0, alpha=1.0):
-    """``beta * c + alpha * (mat @ vec)`` of a matrix (n, k) and a vector (k,) of one native float or complex dtype as
+def gemv(mat, vec, c=None, beta=0.0, alpha=1.0, strides=None):
+    """``beta * c + alpha * (mat @ vec)`` of a matrix (n, k) and a vector (k,) of one native float dtype as
     torch's addmv and mv compute it (its addmv_out_cpu: BLAS's gemv, which rounds otherwise than gemm of
     one column), ``c`` broadcast to (n, 1), not read where ``beta`` is 0: a fresh (n, 1) array, or None where
-    MKL is absent or torch would not call it (a vector of stride 0 or below: torch's own kernel)."""
+    MKL is absent or torch would not call it (a vector of stride 0 or below, complex numbers: torch's own
+    kernel). ``strides``: the matrix's tensor's, in elements, where given (torch's choice of 'n' or 't'
+    reads them: an array's stride along a dim of one element may be another)."""
     found = _routines()
     if not found:
         return None
     np = found["np"]
     char = mat.dtype.char
-    if (char not in "fdFD" or type(mat) is not np.ndarray
+    if (char not in "fd" or type(mat) is not np.ndarray
             or type(vec) is not np.ndarray or vec.dtype != mat.dtype or not mat.dtype.isnative
             or mat.ndim != 2
             or vec.shape != mat.shape[1:]):
@@ -328,7 +334,8 @@ def gemv(mat, vec, c=None, beta=0.0, alpha=1.0):
         return None
     s0, s1 = mat.strides
     readable = mat.flags.aligned and not s0 % step and not s1 % step
-    s0, s1 = s0 // step, s1 // step
+    # (the tensor's strides where given: torch's choice reads them, the array's may differ along a dim of one)
+    s0, s1 = strides or (s0 // step, s1 // step)
     if readable and s0 == 1 and (k == 1 or s1 >= max(1, n)):  # column-major: as it is
         trans, rows, cols, lda = _NO_TRANS, n, k, s1
     elif readable and s1 == 1 and (n == 1 or s0 >= max(1, k)):  # row-major: transposed
@@ -342,7 +349,6 @@ def gemv(mat, vec, c=None, beta=0.0, alpha=1.0):
     out = np.empty((n, 1), mat.dtype)
     if beta:
         out[...] = c
-    beta, alpha = _scalars(np, mat.dtype, beta, alpha)
     found["gemv" + char](_COL_MAJOR, trans, rows, cols, alpha, address(mat), lda, address(vec), incx // step,
                          beta, address(out), 1)
     return out

@@ -435,11 +435,11 @@ def into(op, dtypes, self, args):
     return True if storage is self._storage else _fresh(storage, shape, dtype)
 
 
-def product_read_as(op, shape, operands, read, **attrs):
-    """``product(op, shape, operands, **attrs)`` computed on ``read`` (plain tensors the kernel reads in the
+def product_read_as(op, operands, read, **attrs):
+    """``apply(op, *operands, **attrs)`` for a matrix product, computed on ``read`` (plain tensors the kernel reads in the
     operands' place: a conj view's memory, which ``attrs`` tell it to conjugate) and recorded on
     ``operands``, as their product."""
-    return _finish(op, operands, (product(op, shape, read, **attrs),), attrs, None)
+    return _finish(op, operands, (apply(op, *read, **attrs),), attrs, None)
 
 
 def product(op, shape, operands, **attrs):

@@ -30,7 +30,7 @@ def check_not_bool(kernel: str, *tensors) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-def _matmul_infer(a, b, rank, vectors=None, conj=None):
+def _matmul_infer(a, b, rank, vectors=None, conj=None, strides=None):
     *lead, _ = a._shape  # unpacked, not indexed: a Size's __getitem__ is a Python call
     *_, m = b._shape
     return [((*lead, m), a.dtype)]
@@ -58,17 +58,20 @@ def _transposed_operand(x, rank):
     return mT_view(x, rank)
 
 
-def _conj_product(op, shape, operands, **attrs):
-    """``product(op, shape, operands, **attrs)`` where operands on the cpu may be conj views (complex): their
-    memory read with the attribute ``conj`` saying which, as torch's addmm and dot read a conj view (BLAS's
-    conjugate-transpose flag, its conjugating dot), where torch's bmm and mv resolve it first (plain ops'
-    way: ``product``)."""
-    bits = tuple(t._lazy == "conj" for t in operands)
-    if (not any(bits) or any(t._lazy == "neg" for t in operands)
-            or operands[-1]._storage.device.type != "cpu"):
+def _read_as_torch(op, shape, operands, conj=True, **attrs):
+    """``product(op, shape, operands, **attrs)`` on the cpu computed on the operands' memory, told their
+    tensors' strides (attribute ``strides``: torch's choice of BLAS call reads them, where the kernel's
+    arrays may have others along a dim of one element) and, where ``conj`` (torch's addmm and dot), which
+    of them are conj views (attribute ``conj``: their memory read with BLAS's conjugate-transpose flag or
+    its conjugating dot). torch's mv resolves conj views as a plain op does: ``conj`` False, and a conj
+    view among them, or another device, takes product's way."""
+    if (operands[-1]._storage.device.type != "cpu" or any(t._lazy == "neg" for t in operands)
+            or not conj and any(t._lazy is not None for t in operands)):
         return product(op, shape, operands, **attrs)
+    if conj:
+        attrs["conj"] = tuple(t._lazy == "conj" for t in operands)
     memory = tuple(Tensor._make(t._storage, t._shape, t.dtype, t._strides, t._offset) for t in operands)
-    return product_read_as(op, shape, operands, memory, conj=bits, **attrs)
+    return product_read_as(op, operands, memory, strides=tuple(tuple(t._strides) for t in operands), **attrs)
 
 
 def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
@@ -82,11 +85,10 @@ def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     op = _OPS[rank]
     (a_shape, b_shape), ga, gb = shapes, None, None
     # complex matrices' rules read conj views (graph._conjugate_vjp): their products read them as torch's
-    # mm does (the common case's cost unchanged: three attribute reads)
-    run = _conj_product if rank == 2 and (a._lazy or b._lazy or g._lazy) is not None else product
+    # mm does (the common case's cost unchanged: two attribute reads)
+    run = _read_as_torch if rank == 2 and g.dtype.kind == "c" else product
     if need_a:
-        # (not for a single column b: mv's, which torch differentiates as an outer product, dense)
-        if _column_major(a_shape, strides[0], rank) and b_shape[-1] != 1:
+        if _column_major(a_shape, strides[0], rank):
             *lead, n, k = a_shape
             x, y = b, mT_view(g, rank)
             ga = mT_view(run(op, Size((*lead, k, n)), (x, y), rank=rank), rank)
@@ -104,8 +106,25 @@ def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     return ga, gb
 
 
+def _vector_grads(a, b, g, need_a, need_b, vectors):
+    """The gradients of mv's matrix ``a`` (n, k) times column ``b`` (k, 1), or dot's row ``a`` (1, k) times
+    column ``b`` (``vectors`` "mv", "dot"), as torch's MvBackward0 and DotBackward0 compute them: ``a``'s the
+    outer product of g and b (elementwise products), ``b``'s mv of ``a`` transposed by g (dot's, the
+    products of a and the number g)."""
+    ga = g * mT_view(b, 2) if need_a else None
+    gb = None
+    if need_b:
+        at = mT_view(a, 2)
+        gb = at * g if vectors == "dot" else _read_as_torch(_MM, Size((at._shape[0], 1)), (at, g), False, rank=2,
+                                                            vectors="mv")
+    return ga, gb
+
+
 def _matmul_vjp(c, g):
     a, b = c.inputs
+    vectors = c.attrs.get("vectors")
+    if vectors is not None:
+        return _vector_grads(a, b, g, *c.needs_input_grad, vectors)
     return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes, c.node.input_strides)
 
 
@@ -131,18 +150,20 @@ def _products_jvp(inputs, tangents, attrs):
     return [out]
 
 
-def _matmul_np(np, a, b, rank, vectors=None, conj=None):
-    if rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
+def _matmul_np(np, a, b, rank, vectors=None, conj=None, strides=None):
+    if rank == 3 and a.dtype.char in "fdFD" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
         return _small_bmm(np, a, b)
     # torch's MKL where installed: torch's numbers (torch.dot and torch.mv call BLAS's dot and gemv)
     # (``conj``: which of a and b is a conj view's memory, its conjugate multiplied)
     if vectors is None:
-        out = host_gemm.matmul(a, b, conj=conj)
+        out = host_gemm.matmul(a, b, conj=conj, strides=strides)
     elif vectors == "dot":
         out = host_gemm.dot(a[0], b[:, 0], conj)
         out = None if out is None else out.reshape(1, 1)
+    elif a.dtype.kind == "c":  # torch's own loop (its gemv calls no BLAS for complex numbers)
+        return _complex_gemv(np, a, b[:, 0], strides and strides[0])
     else:
-        out = host_gemm.gemv(a, b[:, 0])
+        out = host_gemm.gemv(a, b[:, 0], strides=strides and strides[0])
     if out is not None:
         return out
     if conj is None:
@@ -152,12 +173,39 @@ def _matmul_np(np, a, b, rank, vectors=None, conj=None):
     return np.matmul(*(np.conj(v) if bit else v for v, bit in zip((a, b), conj)))
 
 
+def _complex_times(np, x, y):
+    """``x * y`` of complex NumPy arrays or numbers as c10::complex multiplies: (ac - bd) + (ad + bc)i, each
+    product rounded (NumPy's own fuses them)."""
+    out = np.empty(np.broadcast(x, y).shape, np.result_type(x, y))
+    out.real = x.real * y.real - x.imag * y.imag
+    out.imag = x.real * y.imag + x.imag * y.real
+    return out
+
+
+def _complex_gemv(np, mat, vec, strides=None):
+    """torch's mv of a complex matrix (n, k) and vector (k,) (``strides``: the matrix's tensor's, where
+    known): its gemv's own loop, each output summed from zero over k in order, one rounded product at a
+    time, alpha (1) multiplied into each vector element where it reads the matrix by columns ('n': unit
+    stride down a column), else into each sum ('t'). A fresh (n, 1) array."""
+    n, k = mat.shape
+    step = mat.itemsize
+    s0, s1 = strides or (mat.strides[0] // step, mat.strides[1] // step)
+    by_columns = s0 == 1 and (k == 1 or s1 >= max(1, n))
+    one = mat.dtype.type(1)
+    acc = np.zeros(n, mat.dtype)
+    for j in range(k):
+        acc += _complex_times(np, _complex_times(np, one, vec[j]) if by_columns else vec[j], mat[:, j])
+    return (acc if by_columns else _complex_times(np, one, acc)).reshape(n, 1)
+
+
 def _small_bmm(np, a, b):
     """bmm of small matrices (fewer than 400 products per matrix) as torch's CPU kernel computes them, in
-    place of BLAS: each element summed from zero, one rounded product at a time in order of k."""
+    place of BLAS: each element summed from zero, one rounded product at a time in order of k (complex
+    ones as c10::complex multiplies)."""
     out = np.zeros((*a.shape[:-1], b.shape[-1]), a.dtype)
+    times = _complex_times if a.dtype.kind == "c" else lambda np, x, y: x * y
     for k in range(a.shape[-1]):
-        out += a[..., k:k + 1] * b[..., k:k + 1, :]
+        out += times(np, a[..., k:k + 1], b[..., k:k + 1, :])
     return out
 
 
@@ -207,7 +255,10 @@ def _addmm_vjp(c, g):
         return (g if need_bias else None,
                 *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
     beta, alpha, rank = attrs.get("beta", 1), attrs.get("alpha", 1), attrs.get("rank", 2)
-    ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
+    if attrs.get("vectors") is not None:  # addmv's: mv's
+        ga, gb = _vector_grads(a, b, g, need_a, need_b, attrs["vectors"])
+    else:
+        ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
     return _times(g, beta) if need_bias else None, _times(ga, alpha), _times(gb, alpha)
 
 
@@ -254,8 +305,7 @@ def vector_product(mat: Tensor, col: Tensor, vectors: str) -> Tensor:
     mm's op and gradient; the caller has checked them."""
     saved_crosswise(mat, col)
     # (torch's mv resolves conj views; its dot reads them as BLAS's conjugating dot)
-    return (_conj_product if vectors == "dot" else product)(_MM, Size((mat._shape[0], 1)), (mat, col), rank=2,
-                                                            vectors=vectors)
+    return _read_as_torch(_MM, Size((mat._shape[0], 1)), (mat, col), vectors == "dot", rank=2, vectors=vectors)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -276,9 +326,9 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
                            f"{cpp_name(mat2.dtype)}")
     check_not_bool("addmm_impl_cpu_", input)
-    if input._lazy is None and mat2._lazy is None:
+    if input.dtype.kind != "c":
         return product(_MM, Size((n, m)), (input, mat2), rank=2)
-    return _conj_product(_MM, Size((n, m)), (input, mat2), rank=2)
+    return _read_as_torch(_MM, Size((n, m)), (input, mat2), rank=2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
