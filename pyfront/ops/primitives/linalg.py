@@ -109,21 +109,24 @@ def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
 def _vector_grads(a, b, g, need_a, need_b, vectors):
     """The gradients of mv's matrix ``a`` (n, k) times column ``b`` (k, 1), or dot's row ``a`` (1, k) times
     column ``b`` (``vectors`` "mv", "dot"), as torch's MvBackward0 and DotBackward0 compute them: ``a``'s the
-    outer product of g and b (elementwise products), ``b``'s mv of ``a`` transposed by g (dot's, the
-    products of a and the number g)."""
-    ga = g * mT_view(b, 2) if need_a else None
-    gb = None
+    outer product of g and b (torch's mul: one rounded product each, "outer" products here), ``b``'s mv of
+    ``a`` transposed by g (dot's, the products of a and the number g)."""
+    ga = gb = None
+    if need_a:
+        bt = mT_view(b, 2)
+        ga = product(_MM, Size((g._shape[0], bt._shape[1])), (g, bt), rank=2, vectors="outer")
     if need_b:
         at = mT_view(a, 2)
-        gb = at * g if vectors == "dot" else _read_as_torch(_MM, Size((at._shape[0], 1)), (at, g), False, rank=2,
-                                                            vectors="mv")
+        size = Size((at._shape[0], 1))
+        gb = (product(_MM, size, (at, g), rank=2, vectors="outer") if vectors == "dot" else
+              _read_as_torch(_MM, size, (at, g), False, rank=2, vectors="mv"))
     return ga, gb
 
 
 def _matmul_vjp(c, g):
     a, b = c.inputs
     vectors = c.attrs.get("vectors")
-    if vectors is not None:
+    if vectors == "mv" or vectors == "dot":
         return _vector_grads(a, b, g, *c.needs_input_grad, vectors)
     return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes, c.node.input_strides)
 
@@ -155,6 +158,8 @@ def _matmul_np(np, a, b, rank, vectors=None, conj=None, strides=None):
         return _small_bmm(np, a, b)
     # torch's MKL where installed: torch's numbers (torch.dot and torch.mv call BLAS's dot and gemv)
     # (``conj``: which of a and b is a conj view's memory, its conjugate multiplied)
+    if vectors == "outer":  # a column times a row: one product each, as torch's mul (mv's and dot's gradients)
+        return _complex_times(np, a, b) if a.dtype.kind == "c" else np.multiply(a, b)
     if vectors is None:
         out = host_gemm.matmul(a, b, conj=conj, strides=strides)
     elif vectors == "dot":
