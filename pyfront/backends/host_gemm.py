@@ -53,7 +53,8 @@ def _routines():
                      "dotf": lib.cblas_sdot, "dotd": lib.cblas_ddot,
                      "gemvf": lib.cblas_sgemv, "gemvd": lib.cblas_dgemv,
                      "F": lib.cblas_cgemm, "D": lib.cblas_zgemm, "batchedF": lib.cblas_cgemm_batch_strided,
-                     "batchedD": lib.cblas_zgemm_batch_strided, "dotF": lib.cblas_cdotu_sub, "dotD": lib.cblas_zdotu_sub,
+                     "batchedD": lib.cblas_zgemm_batch_strided,
+                     "dotF": lib.cblas_cdotu_sub, "dotD": lib.cblas_zdotu_sub,
                      "dotcF": lib.cblas_cdotc_sub, "dotcD": lib.cblas_zdotc_sub,
                      "lib": lib, "np": np}
         except (OSError, AttributeError):
@@ -149,8 +150,9 @@ def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None, strides=None):
         out = np.empty((n, m), a.dtype)
         if beta:  # (torch copies the input in only then: C is not read, its garbage cannot reach the result)
             out[...] = c
-        return (out if _gemm(found, np, char, a, b, out, *_scalars(np, a.dtype, beta, alpha), conj, strides)
-                else None)
+        if char in "FD":
+            beta, alpha = _scalars(np, a.dtype, beta, alpha)
+        return out if _gemm(found, np, char, a, b, out, beta, alpha, conj, strides) else None
     if rank != 3:
         return None
     batch, n, k = a.shape
@@ -160,7 +162,8 @@ def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None, strides=None):
     out = np.empty((batch, n, m), a.dtype)
     if beta:
         out[...] = c
-    beta, alpha = _scalars(np, a.dtype, beta, alpha)
+    if char in "FD":
+        beta, alpha = _scalars(np, a.dtype, beta, alpha)
     if _batch_readable(a) and _batch_readable(b):
         return out if _gemm_batched(found, char, a, b, out, beta, alpha) else None
     # torch's split along the batch: one addmm per matrix, each operand copied where BLAS cannot read it
@@ -171,10 +174,8 @@ def matmul(a, b, c=None, beta=0.0, alpha=1.0, conj=None, strides=None):
 
 
 def _scalars(np, dtype, beta, alpha):
-    """(beta, alpha) as gemm of ``dtype`` takes them: numbers, or for complex the address of each (as torch
-    passes them, its opmath type: the dtype itself)."""
-    if dtype.kind != "c":
-        return beta, alpha
+    """(beta, alpha) as complex gemm of ``dtype`` takes them: the address of each, of the dtype itself
+    (torch's opmath type for it)."""
     return np.array(beta, dtype).ctypes, np.array(alpha, dtype).ctypes
 
 
@@ -186,10 +187,15 @@ def _gemm(found, np, char, mat1, mat2, out, beta, alpha, conj=None, strides=None
     (n, k), m = mat1.shape, mat2.shape[1]
     swap = m != 1
     first, second, rows, cols = (mat2, mat1, m, n) if swap else (mat1, mat2, n, m)
-    conj_first, conj_second = (False, False) if conj is None else conj[::-1] if swap else conj
-    strides_first, strides_second = (None, None) if strides is None else strides[::-1] if swap else strides
-    a, trans_a, lda = _operand(np, first, swap, rows, k, conj_first, strides_first)
-    b, trans_b, ldb = _operand(np, second, swap, k, cols, conj_second, strides_second)
+    if conj is None and strides is None:  # (the common case in as few steps)
+        a, trans_a, lda = _operand(np, first, swap, rows, k)
+        b, trans_b, ldb = _operand(np, second, swap, k, cols)
+    else:
+        conj_first, conj_second = (False, False) if conj is None else conj[::-1] if swap else conj
+        strides_first, strides_second = ((None, None) if strides is None else
+                                          strides[::-1] if swap else strides)
+        a, trans_a, lda = _operand(np, first, swap, rows, k, conj_first, strides_first)
+        b, trans_b, ldb = _operand(np, second, swap, k, cols, conj_second, strides_second)
     if rows == 1 or cols == 1 or k == 1:
         lda, ldb = _normalized(trans_a, trans_b, rows, cols, k, lda, ldb)
     if lda > _LIMIT or ldb > _LIMIT:

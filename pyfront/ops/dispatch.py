@@ -436,9 +436,9 @@ def into(op, dtypes, self, args):
 
 
 def product_read_as(op, operands, read, **attrs):
-    """``apply(op, *operands, **attrs)`` for a matrix product, computed on ``read`` (plain tensors the kernel reads in the
-    operands' place: a conj view's memory, which ``attrs`` tell it to conjugate) and recorded on
-    ``operands``, as their product."""
+    """``apply(op, *operands, **attrs)`` for a matrix product, computed on ``read`` (plain tensors the
+    kernel reads in the operands' place: a conj view's memory, which ``attrs`` tell it to conjugate) and
+    recorded on ``operands``, as their product."""
     return _finish(op, operands, (apply(op, *read, **attrs),), attrs, None)
 
 

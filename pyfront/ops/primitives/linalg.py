@@ -158,10 +158,11 @@ def _matmul_np(np, a, b, rank, vectors=None, conj=None, strides=None):
         return _small_bmm(np, a, b)
     # torch's MKL where installed: torch's numbers (torch.dot and torch.mv call BLAS's dot and gemv)
     # (``conj``: which of a and b is a conj view's memory, its conjugate multiplied)
-    if vectors == "outer":  # a column times a row: one product each, as torch's mul (mv's and dot's gradients)
+    if vectors is None:  # (``strides`` comes with ``conj``: complex operands)
+        out = (host_gemm.matmul(a, b) if strides is None else
+               host_gemm.matmul(a, b, conj=conj, strides=strides))
+    elif vectors == "outer":  # a column times a row, one product each as torch's mul (mv's, dot's gradients)
         return _complex_times(np, a, b) if a.dtype.kind == "c" else np.multiply(a, b)
-    if vectors is None:
-        out = host_gemm.matmul(a, b, conj=conj, strides=strides)
     elif vectors == "dot":
         out = host_gemm.dot(a[0], b[:, 0], conj)
         out = None if out is None else out.reshape(1, 1)
@@ -173,7 +174,7 @@ def _matmul_np(np, a, b, rank, vectors=None, conj=None, strides=None):
         return out
     if conj is None:
         return np.matmul(a, b)
-    if conj == (True, True) and vectors == "dot":  # torch's dot of two conj views: the conjugate of their memory's
+    if conj == (True, True) and vectors == "dot":  # torch's dot of two conj views: their memory's, conjugated
         return np.conj(np.matmul(a, b))
     return np.matmul(*(np.conj(v) if bit else v for v, bit in zip((a, b), conj)))
 
@@ -310,7 +311,8 @@ def vector_product(mat: Tensor, col: Tensor, vectors: str) -> Tensor:
     mm's op and gradient; the caller has checked them."""
     saved_crosswise(mat, col)
     # (torch's mv resolves conj views; its dot reads them as BLAS's conjugating dot)
-    return _read_as_torch(_MM, Size((mat._shape[0], 1)), (mat, col), vectors == "dot", rank=2, vectors=vectors)
+    return _read_as_torch(_MM, Size((mat._shape[0], 1)), (mat, col), vectors == "dot", rank=2,
+                          vectors=vectors)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
