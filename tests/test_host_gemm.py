@@ -424,7 +424,8 @@ def test_complex_products_of_conj_views_equal_torchs_bits(dtype, one_thread):
             if _bits(ta @ tb) != _bits(pa @ pb):
                 differ.append("mm " + case)
             for name in ("dot", "vdot") if n and m else ():
-                want, got = (getattr(L, name)(x[0], y[:, 0]) for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
+                want, got = (getattr(L, name)(x[0], y[:, 0])
+                             for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
                 if _bits(want) != _bits(got):
                     differ.append(f"{name} {case}")
             if lb == "row" and k:
