@@ -232,14 +232,19 @@ _OPS = {2: _MM, 3: _BMM}
 
 
 # -- addmm: a matrix product plus a bias, one op ---------------------------------------------------
-def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2):
+def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2, conj=None, strides=None):
     # MKL adds the bias as torch's addmm does (copied into the result, gemm's beta and alpha; addmv's gemv
     # for a column, ``vectors`` "mv"; baddbmm's batched gemm, ``rank`` 3): torch's numbers; NumPy's path
     # adds it into its fresh product: no second full-size array. Small batches as torch's baddbmm kernel:
     # each product summed from zero, then alpha * it plus beta * the bias, each rounded
+    # (complex addmm: ``conj`` and ``strides`` for bias, a and b, a and b given as their memory)
     small = rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400
     out = None
-    if not small:
+    if conj is not None:
+        bias = np.conj(bias) if conj[0] else bias
+        out = host_gemm.matmul(a, b, bias, beta, alpha, conj[1:], strides[1:])
+        a, b = (np.conj(v) if bit else v for v, bit in zip((a, b), conj[1:]))  # (NumPy's, where out is None)
+    elif not small:
         out = (host_gemm.matmul(a, b, bias, beta, alpha) if vectors is None else
                host_gemm.gemv(a, b[:, 0], bias, beta, alpha))
     if out is None:
@@ -260,7 +265,9 @@ def _addmm_vjp(c, g):
     if not attrs:  # F.linear's (beta = alpha = 1), per layer per step: nothing more read
         return (g if need_bias else None,
                 *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
-    beta, alpha, rank = attrs.get("beta", 1), attrs.get("alpha", 1), attrs.get("rank", 2)
+    # (each factor conjugated, as torch's maybe_multiply(grad, beta.conj()): complex addmm's may be complex)
+    beta, alpha = attrs.get("beta", 1).conjugate(), attrs.get("alpha", 1).conjugate()
+    rank = attrs.get("rank", 2)
     if attrs.get("vectors") is not None:  # addmv's: mv's
         ga, gb = _vector_grads(a, b, g, need_a, need_b, attrs["vectors"])
     else:
@@ -289,6 +296,14 @@ def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor, beta: float = 1, alpha:
         (n, _), (_, m) = mat1._shape, mat2._shape
         return product(_ADDMM, Size((n, m)), (bias, mat1, mat2))
     return apply(_ADDMM, bias, mat1, mat2, beta=beta, alpha=alpha, vectors=vectors)
+
+
+def addmm_complex(bias: Tensor, mat1: Tensor, mat2: Tensor, beta: complex, alpha: complex) -> Tensor:
+    """``addmm_bias`` of complex matrices on the cpu as torch's addmm computes it (gemm's beta and alpha),
+    conj views among them read as torch reads them (``_read_as_torch``)."""
+    saved_crosswise(mat1, mat2)
+    (n, _), (_, m) = mat1._shape, mat2._shape
+    return _read_as_torch(_ADDMM, Size((n, m)), (bias, mat1, mat2), beta=beta, alpha=alpha)
 
 
 def baddbmm_bias(bias: Tensor, batch1: Tensor, batch2: Tensor, beta: float, alpha: float) -> Tensor:
