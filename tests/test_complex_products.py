@@ -55,3 +55,25 @@ def test_complex_products_without_mkl_are_right(monkeypatch):
             L.vdot(x[0], y[:, 0]), L.mv(x.conj(), y[:, 0]))])
     for want, got in zip(*results):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_complex_scaled_products_keep_their_factors():
+    """addmm, addmv, baddbmm and addbmm of complex tensors with fractional and complex beta and alpha (the
+    factors were cast to integers, as for an integer input: 0.5 dropped a term, a complex one raised), and
+    addmm's gradients (times the conjugated factors)."""
+    rng = np.random.default_rng(13)
+    a, b, c = (_complex(rng, s, "complex128") for s in ((4, 3), (3, 5), (4, 5)))
+    a3, b3, c3, v, u = (_complex(rng, s, "complex128") for s in ((2, 4, 3), (2, 3, 5), (2, 4, 5), (3,), (4,)))
+    for beta, alpha in [(0.5, 2), (0.5 + 1j, -0.25j)]:
+        results = []
+        for L in (torch, pyfront):
+            x, y, z = (L.from_numpy(t).requires_grad_() for t in (a, b, c))
+            out = L.addmm(z.conj(), x, y, beta=beta, alpha=alpha)
+            out.backward(L.ones_like(out))
+            f = L.from_numpy
+            results.append([t.detach().resolve_conj().numpy() for t in (
+                out, x.grad, y.grad, z.grad, L.addmv(f(u), f(a), f(v), beta=beta, alpha=alpha),
+                L.baddbmm(f(c3), f(a3), f(b3), beta=beta, alpha=alpha),
+                L.addbmm(f(c), f(a3), f(b3), beta=beta, alpha=alpha))])
+        for want, got in zip(*results):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
