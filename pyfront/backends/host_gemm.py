@@ -2,9 +2,11 @@
 package is installed (``pip install "pyfront[mkl]"``).
 
 With it, float32 and float64 ``mm``, ``bmm``, ``addmm`` and ``baddbmm`` (any beta and alpha), ``F.linear``,
-``mv``/``addmv`` and ``dot`` run torch's own kernels, called as torch's CPU code calls them (aten/src/ATen/native/
-LinearAlgebra.cpp: addmm_impl_cpu_, baddbmm_with_gemm_, addmv_out_cpu's gemv, dot's dot): the same numbers
-bit for bit (the input added by gemm's ``beta`` and the product scaled by its ``alpha``, as torch's addmm
+``mv``/``addmv`` and ``dot``, and complex64 and complex128 ``mm``, ``bmm``, ``addmm``, ``dot`` and ``vdot``
+(cgemm/zgemm, cdotu/cdotc; a conj view read with the conjugate-transpose flag), run torch's own kernels,
+called as torch's CPU code calls them (aten/src/ATen/native/LinearAlgebra.cpp: addmm_impl_cpu_,
+baddbmm_with_gemm_, addmv_out_cpu's gemv, dot's dot): the same numbers bit for bit (the input added by
+gemm's ``beta`` and the product scaled by its ``alpha``, as torch's addmm
 copies the input into its result and passes both numbers on; a beta of 0 never reads the input, NaN
 included), and the same use of the cores (NumPy's OpenBLAS takes 1.26-1.33x MKL's time for an MLP's
 products on two threads, where one thread alone is within 5%). Without it, and for anything
