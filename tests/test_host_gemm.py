@@ -412,8 +412,8 @@ def test_complex_products_of_conj_views_equal_torchs_bits(dtype, one_thread):
     """complex mm, dot and vdot through MKL's cgemm/zgemm and cdotu/cdotc as torch calls them: a conj view
     read with the conjugate-transpose flag where torch's addmm reads it transposed in place, its conjugate
     made first where torch reads it otherwise, dot of conj views by torch's vdot rules, addmm with gemm's
-    beta and alpha; and mm's gradients (products of conj views themselves), over one-row, one-column and
-    empty shapes."""
+    beta and alpha, F.linear (addmm); and mm's gradients (products of conj views themselves), over
+    one-row, one-column and empty shapes."""
     rng = np.random.default_rng(9)
     differ = []
     for n, k, m in [(7, 5, 3), (1, 6, 4), (6, 1, 4), (5, 3, 1), (33, 20, 17), (3, 0, 4)]:
@@ -433,6 +433,10 @@ def test_complex_products_of_conj_views_equal_torchs_bits(dtype, one_thread):
                          for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
             if _bits(want) != _bits(got):
                 differ.append("addmm " + case)
+            want, got = (L.nn.functional.linear(x, y.mT, L.from_numpy(g[0]))
+                         for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
+            if _bits(want) != _bits(got):
+                differ.append("linear " + case)
             if lb == "row" and k:
                 grads = []
                 for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)):
