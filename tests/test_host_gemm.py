@@ -3,6 +3,7 @@ torch's CPU build computes float32/float64 products with the same library, so mm
 gradients they make must equal torch's bit for bit, for every layout BLAS reads in place; operands it
 cannot read, and other dtypes, go to NumPy; a result never holds what its fresh memory held before."""
 import importlib.metadata
+import itertools
 import multiprocessing
 import threading
 
@@ -389,3 +390,79 @@ def test_level1_blas_runs_on_mkl_and_a_forked_child_on_numpys():
     once = np.float32(np.float64(np.float32(0.1)) * 3 + 1)  # 1 + 0.1 * 3, one rounding (torch's fmadd)
     assert _forked_after_threads(lambda: host_blas.axpy(0.5, x, x.copy()), _child_step) == (once, False)
     assert host_blas.threaded()
+
+
+def _complex(rng, shape, dtype):
+    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+
+
+def _shown(lib, a, layout, conj):
+    """A ``lib`` tensor that shows the values ``a`` in ``layout`` (of _layouts), a conj view of their
+    conjugates' memory where ``conj``."""
+    t = lib.from_numpy(_layouts(np.conj(a) if conj else a)[layout])
+    return t.conj() if conj else t
+
+
+def _bits(t) -> bytes:
+    return t.detach().resolve_conj().numpy().tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_products_of_conj_views_equal_torchs_bits(dtype, one_thread):
+    """complex mm, dot and vdot through MKL's cgemm/zgemm and cdotu/cdotc as torch calls them: a conj view
+    read with the conjugate-transpose flag where torch's addmm reads it transposed in place, its conjugate
+    made first where torch reads it otherwise, dot of conj views by torch's vdot rules, addmm with gemm's
+    beta and alpha, F.linear (addmm); and mm's gradients (products of conj views themselves), over
+    one-row, one-column and empty shapes."""
+    rng = np.random.default_rng(9)
+    differ = []
+    for n, k, m in [(7, 5, 3), (1, 6, 4), (6, 1, 4), (5, 3, 1), (33, 20, 17), (3, 0, 4)]:
+        a, b, g = _complex(rng, (n, k), dtype), _complex(rng, (k, m), dtype), _complex(rng, (n, m), dtype)
+        for (la, ca), (lb, cb) in itertools.product(itertools.product(("row", "column", "sliced"),
+                                                                      (False, True)), repeat=2):
+            case = f"{n}x{k}x{m} {la}{'*' if ca else ''} {lb}{'*' if cb else ''}"
+            (ta, tb), (pa, pb) = ((_shown(L, a, la, ca), _shown(L, b, lb, cb)) for L in (torch, pyfront))
+            if _bits(ta @ tb) != _bits(pa @ pb):
+                differ.append("mm " + case)
+            for name in ("dot", "vdot") if n and m else ():
+                want, got = (getattr(L, name)(x[0], y[:, 0])
+                             for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
+                if _bits(want) != _bits(got):
+                    differ.append(f"{name} {case}")
+            want, got = (L.addmm(L.from_numpy(g), x, y, beta=0.5 - 1j, alpha=2j)
+                         for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
+            if _bits(want) != _bits(got):
+                differ.append("addmm " + case)
+            want, got = (L.nn.functional.linear(x, y.mT, L.from_numpy(g[0]))
+                         for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)))
+            if _bits(want) != _bits(got):
+                differ.append("linear " + case)
+            if lb == "row" and k:
+                grads = []
+                for L, x, y in ((torch, ta, tb), (pyfront, pa, pb)):
+                    x, y = x.detach().requires_grad_(), y.detach().requires_grad_()
+                    (x @ y).backward(L.from_numpy(g))
+                    grads.append((_bits(x.grad), _bits(y.grad)))
+                if grads[0] != grads[1]:
+                    differ.append("mm gradients " + case)
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_mv_of_transposed_matrices_equals_torchs_bits(dtype, one_thread):
+    """mv of a transposed column (one row, strides (1, 1): torch's gemv 'n' of one row), of a transposed
+    matrix, and their gradients (torch's outer product and mv of the transposed matrix): torch's gemv
+    call rules read the tensor's strides, where the kernel's array may have others along a dim of one."""
+    rng = np.random.default_rng(10)
+    differ = []
+    for n, k in [(1, 40), (6, 1), (7, 5), (40, 100)]:
+        mat, vec, g = (rng.standard_normal(s).astype(dtype) for s in ((k, n), (k,), (n,)))
+        results = []
+        for L in (torch, pyfront):
+            m, v = L.from_numpy(mat).requires_grad_(), L.from_numpy(vec).requires_grad_()
+            out = L.mv(m.t(), v)
+            out.backward(L.from_numpy(g))
+            results.append([_bits(out), _bits(m.grad), _bits(v.grad)])
+        differ += [f"{name} {n}x{k}" for name, want, got in zip(("mv", "mat grad", "vec grad"), *results)
+                   if want != got]
+    assert not differ, differ

@@ -435,6 +435,13 @@ def into(op, dtypes, self, args):
     return True if storage is self._storage else _fresh(storage, shape, dtype)
 
 
+def product_read_as(op, operands, read, **attrs):
+    """``apply(op, *operands, **attrs)`` for a matrix product, computed on ``read`` (plain tensors the
+    kernel reads in the operands' place: a conj view's memory, which ``attrs`` tell it to conjugate) and
+    recorded on ``operands``, as their product."""
+    return _finish(op, operands, (apply(op, *read, **attrs),), attrs, None)
+
+
 def product(op, shape, operands, **attrs):
     """``apply(op, *operands, **attrs)`` for a matrix product (mm, bmm, addmm: the bias first) whose
     operands the caller has checked (their ranks, sizes and one dtype) and whose output ``shape`` (a Size)

@@ -17,7 +17,7 @@ from ...ops.composite.indexing import index_select, rows_added_in_turn
 from ...ops.common import in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
-from ...ops.primitives.linalg import addmm_bias, check_not_bool, expands, mm, mT_view
+from ...ops.primitives.linalg import addmm_bias, addmm_complex, check_not_bool, expands, mm, mT_view
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.elementwise import relaid
 from ...ops.memory_formats import contiguous_result_only, lays_out
@@ -79,12 +79,20 @@ def _one_node_first(general):
                     flat = input.view(math.prod(lead), k)
                     out = addmm_bias(bias, flat, mT_view(weight, 2, "TBackward0"))
                     return out.view(*lead, m)
+            elif (rank == 2 and isinstance(bias, Tensor) and input.dtype is weight.dtype is bias.dtype
+                  and input.dtype in _COMPLEX_DTYPES and input._storage.device.type == "cpu"
+                  and input._storage.device is weight._storage.device is bias._storage.device
+                  and input._shape[1] == weight._shape[1] and expands(bias._shape, input._shape[0],
+                                                                      weight._shape[0])):
+                # complex matrices: torch's addmm too (MKL's cgemm/zgemm, the bias added by its beta)
+                return addmm_complex(bias, input, mT_view(weight, 2, "TBackward0"), 1, 1)
         return general(input, weight, bias)
 
     return functools.update_wrapper(linear, general)
 
 
 _ONE_NODE_DTYPES = (dt.float32, dt.float64)
+_COMPLEX_DTYPES = (dt.complex64, dt.complex128)
 
 
 @_one_node_first

@@ -19,7 +19,8 @@ from ..common import Formula, check_fits, in_float32, scalars_first
 from ..._warnings import warn
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
-from ..primitives.linalg import addmm_bias, baddbmm_bias, bmm, check_not_bool, expands, mm, vector_product
+from ..primitives.linalg import (addmm_bias, addmm_complex, baddbmm_bias, bmm, check_not_bool, expands, mm,
+                                 vector_product)
 from ..creation import int_tuple
 from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
@@ -245,7 +246,7 @@ def _scaled(t, factor, is_input=False):
     in-place twins (``addmm_``, ...) overwrite ``input`` before backward reads them.
     """
     check_fits(factor, t.dtype, opmath=True)  # torch converts beta and alpha to the type it computes in
-    if not t.dtype.is_floating_point and not isinstance(factor, bool):
+    if not (t.dtype.is_floating_point or t.dtype.is_complex) and not isinstance(factor, bool):
         factor = int(factor)  # PyTorch casts the scalars to an integer input's type
     if factor == 0:
         return where(t.new_zeros((), dtype=dt.bool_), t, 0)
@@ -268,6 +269,16 @@ def _one_kernel(input, mat1, mat2, beta, alpha) -> bool:
     check_fits(beta, input.dtype, opmath=True)  # torch's conversion of the numbers, and its errors
     check_fits(alpha, input.dtype, opmath=True)
     return device.type == "cpu"
+
+
+def _complex_kernel(input, mat1, mat2, beta, alpha) -> bool:
+    """Whether ``addmm_complex`` computes complex ``beta * input + alpha * (mat1 @ mat2)`` as torch's addmm
+    does (gemm's beta and alpha, MKL's cgemm/zgemm): complex64 or complex128 on the cpu, numbers beta and
+    alpha (the caller has checked the shapes and dtypes)."""
+    device = input._storage.device
+    return (input.dtype in (dt.complex64, dt.complex128) and device.type == "cpu"
+            and mat1._storage.device is device and mat2._storage.device is device
+            and type(beta) in (int, float, complex) and type(alpha) in (int, float, complex))
 
 
 def product_saves(first, second, sizes=None):
@@ -308,6 +319,9 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
     if not meta and k == k2 and expands(input._shape, n, m) and _one_kernel(input, mat1, mat2, beta, alpha):
         # one kernel that adds the input as torch's does (gemm's beta and alpha): torch's numbers
         return addmm_bias(input, mat1, mat2, float(beta), float(alpha))
+    if (not meta and k == k2 and expands(input._shape, n, m)
+            and _complex_kernel(input, mat1, mat2, beta, alpha)):
+        return addmm_complex(input, mat1, mat2, complex(beta), complex(alpha))
     product = mm(mat1, mat2)
     if meta:
         broadcast_shapes_on_meta(product.shape, input.shape)

@@ -13,7 +13,7 @@ from ...autograd.graph import saved_crosswise
 from ...dtypes import cpp_name, scalar_name
 from ...tensor import Tensor
 from ...shape import Size, is_contiguous
-from ..dispatch import apply, product
+from ..dispatch import apply, product, product_read_as
 from ..on_meta import on_meta
 from ..registry import OpDef, register
 from ..shell import SHELL, refuse
@@ -30,7 +30,7 @@ def check_not_bool(kernel: str, *tensors) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-def _matmul_infer(a, b, rank, vectors=None):
+def _matmul_infer(a, b, rank, vectors=None, conj=None, strides=None):
     *lead, _ = a._shape  # unpacked, not indexed: a Size's __getitem__ is a Python call
     *_, m = b._shape
     return [((*lead, m), a.dtype)]
@@ -58,6 +58,22 @@ def _transposed_operand(x, rank):
     return mT_view(x, rank)
 
 
+def _read_as_torch(op, shape, operands, conj=True, **attrs):
+    """``product(op, shape, operands, **attrs)`` on the cpu computed on the operands' memory, told their
+    tensors' strides (attribute ``strides``: torch's choice of BLAS call reads them, where the kernel's
+    arrays may have others along a dim of one element) and, where ``conj`` (torch's addmm and dot), which
+    of them are conj views (attribute ``conj``: their memory read with BLAS's conjugate-transpose flag or
+    its conjugating dot). torch's mv resolves conj views as a plain op does: ``conj`` False, and a conj
+    view among them, or another device, takes product's way."""
+    if (operands[-1]._storage.device.type != "cpu" or any(t._lazy == "neg" for t in operands)
+            or not conj and any(t._lazy is not None for t in operands)):
+        return product(op, shape, operands, **attrs)
+    if conj:
+        attrs["conj"] = tuple(t._lazy == "conj" for t in operands)
+    memory = tuple(Tensor._make(t._storage, t._shape, t.dtype, t._strides, t._offset) for t in operands)
+    return product_read_as(op, operands, memory, strides=tuple(tuple(t._strides) for t in operands), **attrs)
+
+
 def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     """The gradients of ``a @ b`` (rank 2 or 3) for cotangent ``g``, each a planned product of its
     operand's shape, those not needed None: ``a`` and ``b`` are kept only for each other's gradient, as
@@ -68,24 +84,50 @@ def _product_grads(a, b, g, rank, need_a, need_b, shapes, strides):
     copies)."""
     op = _OPS[rank]
     (a_shape, b_shape), ga, gb = shapes, None, None
+    # complex matrices' rules read conj views (graph._conjugate_vjp): their products read them as torch's
+    # mm does (the common case's cost unchanged: two attribute reads)
+    run = _read_as_torch if rank == 2 and g.dtype.kind == "c" else product
     if need_a:
-        # (not for a single column b: mv's, which torch differentiates as an outer product, dense)
-        if _column_major(a_shape, strides[0], rank) and b_shape[-1] != 1:
+        if _column_major(a_shape, strides[0], rank):
             *lead, n, k = a_shape
-            ga = mT_view(product(op, Size((*lead, k, n)), (b, mT_view(g, rank)), rank=rank), rank)
+            x, y = b, mT_view(g, rank)
+            ga = mT_view(run(op, Size((*lead, k, n)), (x, y), rank=rank), rank)
         else:
-            ga = product(op, a_shape, (g, _transposed_operand(b, rank)), rank=rank)
+            x, y = g, _transposed_operand(b, rank)
+            ga = run(op, a_shape, (x, y), rank=rank)
     if need_b:
         if _column_major(b_shape, strides[1], rank):
             *lead, k, m = b_shape
-            gb = mT_view(product(op, Size((*lead, m, k)), (mT_view(g, rank), a), rank=rank), rank)
+            x, y = mT_view(g, rank), a
+            gb = mT_view(run(op, Size((*lead, m, k)), (x, y), rank=rank), rank)
         else:
-            gb = product(op, b_shape, (mT_view(a, rank), g), rank=rank)
+            x, y = mT_view(a, rank), g
+            gb = run(op, b_shape, (x, y), rank=rank)
+    return ga, gb
+
+
+def _vector_grads(a, b, g, need_a, need_b, vectors):
+    """The gradients of mv's matrix ``a`` (n, k) times column ``b`` (k, 1), or dot's row ``a`` (1, k) times
+    column ``b`` (``vectors`` "mv", "dot"), as torch's MvBackward0 and DotBackward0 compute them: ``a``'s the
+    outer product of g and b (torch's mul: one rounded product each, "outer" products here), ``b``'s mv of
+    ``a`` transposed by g (dot's, the products of a and the number g)."""
+    ga = gb = None
+    if need_a:
+        bt = mT_view(b, 2)
+        ga = product(_MM, Size((g._shape[0], bt._shape[1])), (g, bt), rank=2, vectors="outer")
+    if need_b:
+        at = mT_view(a, 2)
+        size = Size((at._shape[0], 1))
+        gb = (product(_MM, size, (at, g), rank=2, vectors="outer") if vectors == "dot" else
+              _read_as_torch(_MM, size, (at, g), False, rank=2, vectors="mv"))
     return ga, gb
 
 
 def _matmul_vjp(c, g):
     a, b = c.inputs
+    vectors = c.attrs.get("vectors")
+    if vectors == "mv" or vectors == "dot":
+        return _vector_grads(a, b, g, *c.needs_input_grad, vectors)
     return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes, c.node.input_strides)
 
 
@@ -111,26 +153,65 @@ def _products_jvp(inputs, tangents, attrs):
     return [out]
 
 
-def _matmul_np(np, a, b, rank, vectors=None):
-    if rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
+def _matmul_np(np, a, b, rank, vectors=None, conj=None, strides=None):
+    if rank == 3 and a.dtype.char in "fdFD" and a.shape[1] * a.shape[2] * b.shape[2] < 400:
         return _small_bmm(np, a, b)
     # torch's MKL where installed: torch's numbers (torch.dot and torch.mv call BLAS's dot and gemv)
-    if vectors is None:
-        out = host_gemm.matmul(a, b)
+    # (``conj``: which of a and b is a conj view's memory, its conjugate multiplied)
+    if vectors is None:  # (``strides`` comes with ``conj``: complex operands)
+        out = (host_gemm.matmul(a, b) if strides is None else
+               host_gemm.matmul(a, b, conj=conj, strides=strides))
+    elif vectors == "outer":  # a column times a row, one product each as torch's mul (mv's, dot's gradients)
+        return _complex_times(np, a, b) if a.dtype.kind == "c" else np.multiply(a, b)
     elif vectors == "dot":
-        out = host_gemm.dot(a[0], b[:, 0])
+        out = host_gemm.dot(a[0], b[:, 0], conj)
         out = None if out is None else out.reshape(1, 1)
+    elif a.dtype.kind == "c":  # torch's own loop (its gemv calls no BLAS for complex numbers)
+        return _complex_gemv(np, a, b[:, 0], strides and strides[0])
     else:
-        out = host_gemm.gemv(a, b[:, 0])
-    return np.matmul(a, b) if out is None else out
+        out = host_gemm.gemv(a, b[:, 0], strides=strides and strides[0])
+    if out is not None:
+        return out
+    if conj is None:
+        return np.matmul(a, b)
+    if conj == (True, True) and vectors == "dot":  # torch's dot of two conj views: their memory's, conjugated
+        return np.conj(np.matmul(a, b))
+    return np.matmul(*(np.conj(v) if bit else v for v, bit in zip((a, b), conj)))
+
+
+def _complex_times(np, x, y):
+    """``x * y`` of complex NumPy arrays or numbers as c10::complex multiplies: (ac - bd) + (ad + bc)i, each
+    product rounded (NumPy's own fuses them)."""
+    out = np.empty(np.broadcast(x, y).shape, np.result_type(x, y))
+    out.real = x.real * y.real - x.imag * y.imag
+    out.imag = x.real * y.imag + x.imag * y.real
+    return out
+
+
+def _complex_gemv(np, mat, vec, strides=None):
+    """torch's mv of a complex matrix (n, k) and vector (k,) (``strides``: the matrix's tensor's, where
+    known): its gemv's own loop, each output summed from zero over k in order, one rounded product at a
+    time, alpha (1) multiplied into each vector element where it reads the matrix by columns ('n': unit
+    stride down a column), else into each sum ('t'). A fresh (n, 1) array."""
+    n, k = mat.shape
+    step = mat.itemsize
+    s0, s1 = strides or (mat.strides[0] // step, mat.strides[1] // step)
+    by_columns = s0 == 1 and (k == 1 or s1 >= max(1, n))
+    one = mat.dtype.type(1)
+    acc = np.zeros(n, mat.dtype)
+    for j in range(k):
+        acc += _complex_times(np, _complex_times(np, one, vec[j]) if by_columns else vec[j], mat[:, j])
+    return (acc if by_columns else _complex_times(np, one, acc)).reshape(n, 1)
 
 
 def _small_bmm(np, a, b):
     """bmm of small matrices (fewer than 400 products per matrix) as torch's CPU kernel computes them, in
-    place of BLAS: each element summed from zero, one rounded product at a time in order of k."""
+    place of BLAS: each element summed from zero, one rounded product at a time in order of k (complex
+    ones as c10::complex multiplies)."""
     out = np.zeros((*a.shape[:-1], b.shape[-1]), a.dtype)
+    times = _complex_times if a.dtype.kind == "c" else lambda np, x, y: x * y
     for k in range(a.shape[-1]):
-        out += a[..., k:k + 1] * b[..., k:k + 1, :]
+        out += times(np, a[..., k:k + 1], b[..., k:k + 1, :])
     return out
 
 
@@ -151,14 +232,19 @@ _OPS = {2: _MM, 3: _BMM}
 
 
 # -- addmm: a matrix product plus a bias, one op ---------------------------------------------------
-def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2):
+def _addmm_np(np, bias, a, b, beta=1, alpha=1, vectors=None, rank=2, conj=None, strides=None):
     # MKL adds the bias as torch's addmm does (copied into the result, gemm's beta and alpha; addmv's gemv
     # for a column, ``vectors`` "mv"; baddbmm's batched gemm, ``rank`` 3): torch's numbers; NumPy's path
     # adds it into its fresh product: no second full-size array. Small batches as torch's baddbmm kernel:
     # each product summed from zero, then alpha * it plus beta * the bias, each rounded
+    # (complex addmm: ``conj`` and ``strides`` for bias, a and b, a and b given as their memory)
     small = rank == 3 and a.dtype.char in "fd" and a.shape[1] * a.shape[2] * b.shape[2] < 400
     out = None
-    if not small:
+    if conj is not None:
+        bias = np.conj(bias) if conj[0] else bias
+        out = host_gemm.matmul(a, b, bias, beta, alpha, conj[1:], strides[1:])
+        a, b = (np.conj(v) if bit else v for v, bit in zip((a, b), conj[1:]))  # (NumPy's, where out is None)
+    elif not small:
         out = (host_gemm.matmul(a, b, bias, beta, alpha) if vectors is None else
                host_gemm.gemv(a, b[:, 0], bias, beta, alpha))
     if out is None:
@@ -179,8 +265,13 @@ def _addmm_vjp(c, g):
     if not attrs:  # F.linear's (beta = alpha = 1), per layer per step: nothing more read
         return (g if need_bias else None,
                 *_product_grads(a, b, g, 2, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:]))
-    beta, alpha, rank = attrs.get("beta", 1), attrs.get("alpha", 1), attrs.get("rank", 2)
-    ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
+    # (each factor conjugated, as torch's maybe_multiply(grad, beta.conj()): complex addmm's may be complex)
+    beta, alpha = attrs.get("beta", 1).conjugate(), attrs.get("alpha", 1).conjugate()
+    rank = attrs.get("rank", 2)
+    if attrs.get("vectors") is not None:  # addmv's: mv's
+        ga, gb = _vector_grads(a, b, g, need_a, need_b, attrs["vectors"])
+    else:
+        ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
     return _times(g, beta) if need_bias else None, _times(ga, alpha), _times(gb, alpha)
 
 
@@ -207,6 +298,14 @@ def addmm_bias(bias: Tensor, mat1: Tensor, mat2: Tensor, beta: float = 1, alpha:
     return apply(_ADDMM, bias, mat1, mat2, beta=beta, alpha=alpha, vectors=vectors)
 
 
+def addmm_complex(bias: Tensor, mat1: Tensor, mat2: Tensor, beta: complex, alpha: complex) -> Tensor:
+    """``addmm_bias`` of complex matrices on the cpu as torch's addmm computes it (gemm's beta and alpha),
+    conj views among them read as torch reads them (``_read_as_torch``)."""
+    saved_crosswise(mat1, mat2)
+    (n, _), (_, m) = mat1._shape, mat2._shape
+    return _read_as_torch(_ADDMM, Size((n, m)), (bias, mat1, mat2), beta=beta, alpha=alpha)
+
+
 def baddbmm_bias(bias: Tensor, batch1: Tensor, batch2: Tensor, beta: float, alpha: float) -> Tensor:
     """``beta * bias + alpha * bmm(batch1, batch2)`` as one op on the cpu, as torch's baddbmm computes it, for
     batches (B, n, k) and (B, k, m) and a bias that broadcasts to (B, n, m), all of one float dtype: the
@@ -226,7 +325,9 @@ def vector_product(mat: Tensor, col: Tensor, vectors: str) -> Tensor:
     (a row and a column: torch.dot) or "mv" (torch.mv): BLAS's dot or gemv where torch's MKL is installed,
     mm's op and gradient; the caller has checked them."""
     saved_crosswise(mat, col)
-    return product(_MM, Size((mat._shape[0], 1)), (mat, col), rank=2, vectors=vectors)
+    # (torch's mv resolves conj views; its dot reads them as BLAS's conjugating dot)
+    return _read_as_torch(_MM, Size((mat._shape[0], 1)), (mat, col), vectors == "dot", rank=2,
+                          vectors=vectors)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -247,7 +348,9 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
                            f"{cpp_name(mat2.dtype)}")
     check_not_bool("addmm_impl_cpu_", input)
-    return product(_MM, Size((n, m)), (input, mat2), rank=2)
+    if input.dtype.kind != "c":
+        return product(_MM, Size((n, m)), (input, mat2), rank=2)
+    return _read_as_torch(_MM, Size((n, m)), (input, mat2), rank=2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
