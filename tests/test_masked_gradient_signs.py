@@ -29,9 +29,17 @@ OPS = {
     "hardshrink": lambda T, x: T.nn.functional.hardshrink(x),
     "leaky_relu": lambda T, x: T.nn.functional.leaky_relu(x),
 }
-# composites whose branches' gradients are summed (+0 from the branch not taken): each a strict xfail
-SUMMED = ["elu", "selu", "celu", "softplus", "logsigmoid"]
-_SUMMED_OPS = {name: (lambda name: lambda T, x: getattr(T.nn.functional, name)(x))(name) for name in SUMMED}
+# torch's one backward kernel each, where a composite's two branches' gradients were summed (the branch not
+# taken adds +0, so a -0.0 incoming gradient came out +0.0)
+OPS.update({
+    "elu": lambda T, x: T.nn.functional.elu(x),
+    "elu_alpha": lambda T, x: T.nn.functional.elu(x, 0.3),
+    "selu": lambda T, x: T.nn.functional.selu(x),
+    "celu": lambda T, x: T.nn.functional.celu(x, 2.5),
+    "softplus": lambda T, x: T.nn.functional.softplus(x),
+    "softplus_beta": lambda T, x: T.nn.functional.softplus(x, 2.0, 5.0),
+    "logsigmoid": lambda T, x: T.nn.functional.logsigmoid(x),
+})
 
 
 def _kind(v):
@@ -58,11 +66,3 @@ def _compare(op, dtype):
 @pytest.mark.parametrize("name", OPS)
 def test_masked_gradient_is_torchs(name, dtype):
     _compare(OPS[name], dtype)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=(
-    "the composite's two branches' gradients are summed: the branch not taken adds +0, so a -0.0 incoming "
-    "gradient comes out +0.0 where torch's one backward kernel keeps -0.0 (needs torch's formula)")))
-    for n in SUMMED])
-def test_summed_branches_keep_a_negative_zero(name):
-    _compare(_SUMMED_OPS[name], "float32")
