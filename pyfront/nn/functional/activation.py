@@ -555,7 +555,6 @@ def _mish_backward(g, x):
 
 
 @composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
-@in_float32
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -578,6 +577,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, Formula.apply(_hardswish, _hardswish_backward, input), inplace, since)
 
 
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
 def _hardswish(x):
     # PyTorch's x * relu6(x + 3) / 6 in its order: -inf gives NaN (-inf * 0) and x * 6 overflows past
     # 5.7e37 to inf, as there
@@ -588,10 +588,15 @@ def _hardswish(x):
 def _hardswish_backward(g, x):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
     # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
-    # two 64-byte vectors at once, and the last (g) in its scalar tail
+    # two 64-byte vectors at once, and the last (g) in its scalar tail and in its 16-bit kernel's vectors
+    low = x.dtype if x.dtype in dt.HALVES else None
+    if low:  # torch's 16-bit kernel: in float32, rounded once
+        g, x = g.float(), x.float()
     middle = g * (x / 3.0 + 0.5)
-    vector = ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle))
-    return _vector_or_tail(x, vector, ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g)), 128)
+    scalar = ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g))
+    if low:
+        return scalar.to(low)
+    return _vector_or_tail(x, ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle)), scalar, 128)
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
