@@ -229,8 +229,8 @@ def _leaky_relu_backward(g, x, slope):
 
 
 def _recorded(input: Tensor) -> bool:
-    """Whether a composite's gradient is recorded from ``input`` (or a tangent carried): else a composite
-    whose value one cpu kernel gives (elu_op, softplus_op, logsigmoid_op) runs that."""
+    """Whether a gradient is recorded from ``input`` (or a tangent carried): then elu's family, softplus
+    and logsigmoid run their value in a Formula with torch's backward, else the value alone."""
     return input._requires_grad and is_grad_enabled() or dual.ON[0]
 
 
@@ -270,6 +270,13 @@ def _elu_backward(g, x, alpha, scale, input_scale, grad_input_scale):
 
 
 def _elu_backward_value(g, x, alpha, scale, input_scale):
+    if host_rules(x._storage.device):  # one kernel (NaN's side as torch's vectors, then its tail's)
+        def kernel(nan_negative):
+            return apply_like(g, ew.elu_backward_op, g, x, alpha=alpha, scale=scale, input_scale=input_scale,
+                              nan_negative=nan_negative)
+        if x.dtype in dt.HALVES:
+            return kernel(False)
+        return _vector_or_tail(x, kernel(True), lambda: kernel(False), 128)
     low = x.dtype if x.dtype in dt.HALVES else None
     if low:  # torch's 16-bit kernel: in float32, rounded once, NaN on the positive side in its vectors too
         g, x = g.float(), x.float()
@@ -512,6 +519,8 @@ def _softplus_backward(g, x, beta, threshold):
 def _softplus_backward_value(g, x, beta, threshold):
     """As torch's cpu kernel: ``g`` where ``x * beta > threshold``, else ``g * z / (z + 1)``, z =
     ``exp(x * beta)`` (an infinite g times z = 0 at -inf: NaN, as there)."""
+    if host_rules(x._storage.device):
+        return apply_like(g, ew.softplus_backward_op, g, x, beta=beta, threshold=threshold)
     scaled = x * beta
     z = ew.exp(scaled)
     return ew.where(scaled > threshold, g, g * z / (z + 1.0))
@@ -733,6 +742,8 @@ def _logsigmoid_backward_value(g, input):
     16-bit ones), and computes ``(1 - z / (1 + z)) * g`` below 0, ``(0 + z / (1 + z)) * g`` from 0 (NaN
     included): one select, in float32 for the 16-bit dtypes, rounded once."""
     low = input.dtype if input.dtype in dt.HALVES else None
+    if not low and host_rules(input._storage.device):
+        return apply_like(input, ew.log_sigmoid_backward_op, g, input)
     x = input.float() if low else input
     z = ew.exp(-ew.abs(x))
     if low:
