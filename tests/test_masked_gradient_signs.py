@@ -29,9 +29,17 @@ OPS = {
     "hardshrink": lambda T, x: T.nn.functional.hardshrink(x),
     "leaky_relu": lambda T, x: T.nn.functional.leaky_relu(x),
 }
-# composites whose branches' gradients are summed (+0 from the branch not taken): each a strict xfail
-SUMMED = ["elu", "selu", "celu", "softplus", "logsigmoid"]
-_SUMMED_OPS = {name: (lambda name: lambda T, x: getattr(T.nn.functional, name)(x))(name) for name in SUMMED}
+# torch's one backward kernel each, where a composite's two branches' gradients were summed (the branch not
+# taken adds +0, so a -0.0 incoming gradient came out +0.0)
+OPS.update({
+    "elu": lambda T, x: T.nn.functional.elu(x),
+    "elu_alpha": lambda T, x: T.nn.functional.elu(x, 0.3),
+    "selu": lambda T, x: T.nn.functional.selu(x),
+    "celu": lambda T, x: T.nn.functional.celu(x, 2.5),
+    "softplus": lambda T, x: T.nn.functional.softplus(x),
+    "softplus_beta": lambda T, x: T.nn.functional.softplus(x, 2.0, 5.0),
+    "logsigmoid": lambda T, x: T.nn.functional.logsigmoid(x),
+})
 
 
 def _kind(v):
@@ -60,9 +68,43 @@ def test_masked_gradient_is_torchs(name, dtype):
     _compare(OPS[name], dtype)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=(
-    "the composite's two branches' gradients are summed: the branch not taken adds +0, so a -0.0 incoming "
-    "gradient comes out +0.0 where torch's one backward kernel keeps -0.0 (needs torch's formula)")))
-    for n in SUMMED])
-def test_summed_branches_keep_a_negative_zero(name):
-    _compare(_SUMMED_OPS[name], "float32")
+# torch's vectorised loops (two 64-byte vectors at once) put NaN on the first branch of elu's and hardswish's
+# backward select, its scalar tail and its 16-bit kernels on the last: 36 elements reach both
+LONG = {name: OPS[name] for name in ("elu", "selu", "celu", "softplus", "logsigmoid")}
+LONG["hardswish"] = lambda T, x: T.nn.functional.hardswish(x)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("name", LONG)
+def test_nan_in_vectors_and_tail_is_torchs(name, dtype):
+    for g in (-1.0, -0.0):
+        grads = []
+        for T in (torch, pyfront):
+            x = T.tensor(XS * 3, dtype=getattr(T, dtype), requires_grad=True)
+            LONG[name](T, x).backward(T.full((len(XS) * 3,), g, dtype=x.dtype))
+            grads.append(x.grad.double().tolist())
+        assert [_kind(v) for v in grads[1]] == [_kind(v) for v in grads[0]], g
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "celu", "softplus", "logsigmoid"])
+def test_double_backward_is_torchs(name):
+    """torch's double-backward formulas (elu's: a (x < 0) mask, so 0 at x = 0 for the input's part)."""
+    got = []
+    for T in (torch, pyfront):
+        x = T.tensor([-3.0, -0.5, 0.0, -0.0, 0.5, 25.0], dtype=T.float64, requires_grad=True)
+        g = T.full((6,), 0.3, dtype=T.float64, requires_grad=True)
+        (gx,) = T.autograd.grad(OPS[name](T, x), x, g, create_graph=True)
+        got.append([d.tolist() for d in T.autograd.grad((gx * gx).sum(), (x, g))])
+    torch.testing.assert_close(torch.tensor(got[1]), torch.tensor(got[0]), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("call", ["elu(x, 0.7)", "selu(x)", "celu(x, 2.5)", "elu(x * 1, 2, True)",
+                                  "celu(x * 1, inplace=True)", "softplus(x, 2.0, 5.0)"])
+def test_saved_numbers_are_torchs(call):
+    nodes = []
+    for T in (torch, pyfront):
+        x = T.tensor([-1.0, 2.0], requires_grad=True)
+        node = eval(call, {"x": x, **vars(T.nn.functional)}).grad_fn
+        nodes.append({a: repr(getattr(node, a)) for a in dir(node) if a.startswith("_saved_")
+                      and a != "_saved_self" and not a.startswith("_saved_result")})
+    assert nodes[1] == nodes[0]

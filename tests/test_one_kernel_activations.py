@@ -1,6 +1,7 @@
 """elu, selu, celu, softplus and logsigmoid on the cpu without a recorded gradient run one kernel (elu_op,
 softplus_op, logsigmoid_op: the composites' steps in one NumPy pass, 80-150 us of eight to twelve ops at 1,000
-elements before); a recorded call keeps the composite and its gradient. The kernel's values are the
+elements before); a recorded call runs the same kernel in a Formula whose gradient is torch's backward
+kernel (elu_backward, softplus_backward, log_sigmoid_backward: one op each). The kernel's values are the
 composite's to the bit (NaN, signed zeros, the infinities, 16-bit dtypes rounded once), laid out as torch
 lays its result, and within torch's tolerance of torch's."""
 import numpy as np
@@ -33,6 +34,21 @@ def test_one_kernel_without_a_gradient(name, kernel):
     with pyfront.profiler.profile(activities=[pyfront.profiler.ProfilerActivity.CPU]) as prof:
         getattr(pyfront.nn.functional, name)(x)
     assert [e.name for e in prof.events() if e.name.startswith("aten::")] == [f"aten::{kernel}"]
+
+
+@pytest.mark.parametrize("name, kernel", [("elu", "elu"), ("celu", "elu"), ("softplus", "softplus"),
+                                          ("logsigmoid", "log_sigmoid")])
+def test_one_kernel_forward_and_backward_when_recorded(name, kernel):
+    """A recorded call: the one-kernel forward, and torch's backward kernel once (32 elements: no scalar
+    tail, whose NaN side elu's kernel computes apart)."""
+    x = pyfront.randn(4, 8, requires_grad=True)
+    fn = getattr(pyfront.nn.functional, name)
+    with pyfront.profiler.profile(activities=[pyfront.profiler.ProfilerActivity.CPU]) as forward:
+        y = fn(x)
+    with pyfront.profiler.profile(activities=[pyfront.profiler.ProfilerActivity.CPU]) as backward:
+        y.backward(pyfront.ones(4, 8))
+    assert [e.name for e in forward.events() if e.name.startswith("aten::")] == [f"aten::{kernel}"]
+    assert [e.name for e in backward.events() if e.name.endswith("_backward")] == [f"aten::{kernel}_backward"]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])

@@ -38,13 +38,16 @@ def loop_layout(operands: list) -> tuple[list, int, bool]:
 def vector_or_tail(operands: list, vector: Tensor, scalar: Tensor, lanes: int) -> Tensor:
     """``vector`` (torch's vectorized result) with the scalar tail of the loop over ``operands`` (tensors
     of the result's shape, expanded as the op reads them) taken from ``scalar``; ``lanes``: the elements
-    one step of torch's loop takes (often two vectors)."""
+    one step of torch's loop takes (often two vectors). ``scalar`` may be a function giving it: asked only
+    where there is a tail."""
     if vector.numel() == 0:
         return vector
     order, run, dense = loop_layout(operands)
     tail = run % lanes if dense else run
     if not tail:
         return vector
+    if not isinstance(scalar, Tensor):
+        scalar = scalar()
     if tail == run:
         return scalar.expand(vector.shape)
     v = vector.permute(order).reshape(-1, run)

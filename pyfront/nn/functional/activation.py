@@ -13,7 +13,7 @@ from ... import dtypes as dt
 from ...autograd import dual, is_grad_enabled
 from ...backends import host_rules
 from ...ops.dispatch import apply_like
-from ...autograd.graph import SEQUENCE, also_saves, saved_as_torch
+from ...autograd.graph import SEQUENCE, Result, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.shaping import cat
@@ -229,39 +229,83 @@ def _leaky_relu_backward(g, x, slope):
 
 
 def _recorded(input: Tensor) -> bool:
-    """Whether a composite's gradient is recorded from ``input`` (or a tangent carried): else a composite
-    whose value one cpu kernel gives (elu_op, softplus_op, logsigmoid_op) runs that."""
+    """Whether a gradient is recorded from ``input`` (or a tangent carried): then elu's family, softplus
+    and logsigmoid run their value in a Formula with torch's backward, else the value alone."""
     return input._requires_grad and is_grad_enabled() or dual.ON[0]
 
 
 @iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
+def _elu(input, alpha, scale, input_scale, grad_input_scale=None):
+    """elu's family; ``grad_input_scale``: the input scale torch's backward takes where it differs from
+    the forward's (celu's, 1 / alpha rounded through a float32 there). A recorded call runs torch's
+    elu_backward (one select: a -0.0 gradient stays -0.0, where the branches' summed gradients gave +0)."""
+    if _recorded(input):
+        return Formula.apply(_elu_value, _elu_backward, input, alpha, scale, input_scale,
+                             input_scale if grad_input_scale is None else grad_input_scale)
+    return _elu_value(input, alpha, scale, input_scale)
+
+
 @in_float32  # torch's float16 kernel takes alpha as a float32 and rounds the result once
-def _elu(input, alpha, scale, input_scale):
-    if not _recorded(input) and host_rules(input._storage.device):
+def _elu_value(input, alpha, scale, input_scale, grad_input_scale=None):
+    if host_rules(input._storage.device):
         return apply_like(input, ew.elu_op, input, alpha=alpha, scale=scale, input_scale=input_scale)
-    # only non-positive inputs reach expm1: no overflow, and no inf * 0 or NaN in its backward;
-    # NaN takes the positive side (gradient ``scale``), as in PyTorch
+    # only non-positive inputs reach expm1: no overflow
     negative = input <= 0
     neg = ew.expm1(ew.where(negative, input, 0.0) * input_scale) * (alpha * scale)
-    return ew.where(negative, neg, _nan_grad_in_vectors(input) * scale)
+    return ew.where(negative, neg, input * scale)
 
 
-def _nan_grad_in_vectors(x: Tensor) -> Tensor:
-    """``x``, whose gradient at NaN is NaN in torch's vectors (two 64-byte ones at once: elu's family) and
-    passes in its scalar tail (a select in the backward: an infinite gradient elsewhere stays itself)."""
-    return Formula.apply(_same, _nan_in_vectors_backward, x) if x.requires_grad else x
+def _in_dtype(value: float, x: Tensor) -> float:
+    """``value`` rounded as torch's kernel converts a Scalar to its opmath type (float32 but for float64)."""
+    return value if x.dtype is dt.float64 else dt.round_float32(value)
 
 
-def _same(x):
-    return x * 1.0  # a new tensor of x's values (NaN and -0.0 kept)
+def _elu_backward(g, x, alpha, scale, input_scale, grad_input_scale):
+    """torch's elu_backward (is_result false), as its cpu kernel: ``g * input_scale * (alpha * scale) *
+    exp(x * input_scale)`` where ``x <= 0``, else ``g * scale``; NaN takes the first in torch's vectors (two
+    64-byte ones at once) and the second in its scalar tail. A Formula itself: its gradients are torch's
+    elu_double_backward's."""
+    return Formula.apply(_elu_backward_value, _elu_double_backward, g, x, alpha, scale, grad_input_scale), \
+        None, None, None, None
 
 
-def _nan_in_vectors_backward(g, x):
-    nan = ew.isnan(x)
-    return ew.where(_vector_or_tail(x, nan, ew.logical_xor(nan, nan), 128), float("nan"), g)
+def _elu_backward_value(g, x, alpha, scale, input_scale):
+    if host_rules(x._storage.device):  # one kernel (NaN's side as torch's vectors, then its tail's)
+        def kernel(nan_negative):
+            return apply_like(g, ew.elu_backward_op, g, x, alpha=alpha, scale=scale, input_scale=input_scale,
+                              nan_negative=nan_negative)
+        if x.dtype in dt.HALVES:
+            return kernel(False)
+        return _vector_or_tail(x, kernel(True), lambda: kernel(False), 128)
+    low = x.dtype if x.dtype in dt.HALVES else None
+    if low:  # torch's 16-bit kernel: in float32, rounded once, NaN on the positive side in its vectors too
+        g, x = g.float(), x.float()
+    negcoef = _in_dtype(_in_dtype(alpha, x) * _in_dtype(scale, x), x)
+    neg = g * input_scale * negcoef * ew.exp(x * input_scale)
+    pos = g * scale
+    scalar = ew.where(x <= 0, neg, pos)
+    if low:
+        return scalar.to(low)
+    return _vector_or_tail(x, ew.where(x > 0, pos, neg), scalar, 128)
 
 
-@composite(torch_name="nn.functional.elu", samples=samples.elu, grad_fn=_inplace_node("Elu"))
+def _elu_double_backward(gg, g, x, alpha, scale, input_scale):
+    """torch's: elu_backward(gg) for the incoming gradient; elu_backward(gg * g * input_scale) where x < 0
+    (a 0/1 mask multiplied), else 0, for the input."""
+    d_g = _elu_backward(gg, x, alpha, scale, input_scale, input_scale)[0]
+    d_x = _elu_backward(gg * g * input_scale, x, alpha, scale, input_scale, input_scale)[0] * (x < 0).to(gg.dtype)
+    return d_g, d_x, None, None, None
+
+
+def _elu_saved(alpha, inplace, input, scale=None):
+    """What torch's EluBackward0 (``scale`` given; EluBackward1 in place) or CeluBackward0/1 saves: the
+    numbers as given, then the input, or the in-place call's result."""
+    numbers = [("alpha", alpha)] if scale is None else [("alpha", alpha), ("input_scale", 1), ("scale", scale)]
+    return [*numbers, ("result", Result(0)) if inplace else ("self", input)]
+
+
+@composite(torch_name="nn.functional.elu", samples=samples.elu, grad_fn=_inplace_node("Elu"),
+           saves=lambda input, alpha=1.0, inplace=False: _elu_saved(alpha, inplace, input, 1))
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Exponential linear unit, elementwise: ``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
@@ -290,8 +334,8 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn=_inplace_node("Elu"))
-@in_float32
+@composite(torch_name="nn.functional.selu", samples=samples.float_unary, grad_fn=_inplace_node("Elu"),
+           saves=lambda input, inplace=False: _elu_saved(_SELU_ALPHA, inplace, input, _SELU_SCALE))
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, elementwise: ``scale * (x if x > 0 else alpha * (exp(x) - 1))``.
 
@@ -314,7 +358,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
 
 
-@composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn=_inplace_node("Celu"))
+@composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn=_inplace_node("Celu"),
+           saves=lambda input, alpha=1.0, inplace=False: _elu_saved(alpha, inplace, input))
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
@@ -333,7 +378,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace, since)
+    return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha, 1.0 / dt.round_float32(alpha)), inplace, since)
 
 
 @composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0")
@@ -450,13 +495,43 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(beta, input.dtype, opmath=True)
         check_fits(threshold, input.dtype, opmath=True)
-    if not _recorded(input) and host_rules(input._storage.device):
+    if _recorded(input):  # torch's softplus_backward, one select (summed branches turned -0.0 into +0)
+        return Formula.apply(_softplus_value, _softplus_backward, input, beta, threshold)
+    return _softplus_value(input, beta, threshold)
+
+
+def _softplus_value(input, beta, threshold):
+    if host_rules(input._storage.device):
         return apply_like(input, ew.softplus_op, input, beta=beta, threshold=threshold)
     scaled = input * beta
     linear = scaled > threshold
-    # the linear side feeds exp a finite value (no overflow); NaN keeps its NaN gradient
+    # the linear side feeds exp a finite value (no overflow)
     soft = ew.log1p(ew.exp(ew.where(linear, threshold, scaled))) / beta
     return ew.where(linear, input, soft)
+
+
+def _softplus_backward(g, x, beta, threshold):
+    """torch's softplus_backward, a Formula itself (its gradients torch's softplus_double_backward's)."""
+    return Formula.apply(_softplus_backward_value, _softplus_double_backward, g, x, beta, threshold), None, None
+
+
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
+def _softplus_backward_value(g, x, beta, threshold):
+    """As torch's cpu kernel: ``g`` where ``x * beta > threshold``, else ``g * z / (z + 1)``, z =
+    ``exp(x * beta)`` (an infinite g times z = 0 at -inf: NaN, as there)."""
+    if host_rules(x._storage.device):
+        return apply_like(g, ew.softplus_backward_op, g, x, beta=beta, threshold=threshold)
+    scaled = x * beta
+    z = ew.exp(scaled)
+    return ew.where(scaled > threshold, g, g * z / (z + 1.0))
+
+
+def _softplus_double_backward(gg, g, x, beta, threshold):
+    """torch's: softplus_backward(gg) for the incoming gradient; for the input sigmoid_backward(gg * g,
+    sigmoid(x * beta)) * (x * beta < threshold) * beta."""
+    s = ew.sigmoid(x * beta)
+    d_x = gg * g * (1.0 - s) * s * (x * beta < threshold).to(gg.dtype) * beta
+    return _softplus_backward(gg, x, beta, threshold)[0], d_x, None, None
 
 
 @composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0")
@@ -489,7 +564,6 @@ def _mish_backward(g, x):
 
 
 @composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
-@in_float32
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -512,6 +586,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, Formula.apply(_hardswish, _hardswish_backward, input), inplace, since)
 
 
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
 def _hardswish(x):
     # PyTorch's x * relu6(x + 3) / 6 in its order: -inf gives NaN (-inf * 0) and x * 6 overflows past
     # 5.7e37 to inf, as there
@@ -522,10 +597,15 @@ def _hardswish(x):
 def _hardswish_backward(g, x):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
     # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
-    # two 64-byte vectors at once, and the last (g) in its scalar tail
+    # two 64-byte vectors at once, and the last (g) in its scalar tail and in its 16-bit kernel's vectors
+    low = x.dtype if x.dtype in dt.HALVES else None
+    if low:  # torch's 16-bit kernel: in float32, rounded once
+        g, x = g.float(), x.float()
     middle = g * (x / 3.0 + 0.5)
-    vector = ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle))
-    return _vector_or_tail(x, vector, ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g)), 128)
+    scalar = ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g))
+    if low:
+        return scalar.to(low)
+    return _vector_or_tail(x, ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle)), scalar, 128)
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
@@ -636,14 +716,14 @@ def logsigmoid(input: Tensor) -> Tensor:
     Matches ``torch.nn.functional.logsigmoid``.
     """
     _floating("log_sigmoid_cpu", input)
-    if input.dtype in dt.HALVES and input.requires_grad:
+    if _recorded(input):  # torch's log_sigmoid_backward, one kernel (summed branches turned -0.0 into +0)
         return Formula.apply(_logsigmoid, _logsigmoid_backward, input)
     return _logsigmoid(input)
 
 
 @in_float32
 def _logsigmoid(input):
-    if not _recorded(input) and host_rules(input._storage.device):
+    if host_rules(input._storage.device):
         return apply_like(input, ew.logsigmoid_op, input)
     far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
     mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
@@ -653,13 +733,31 @@ def _logsigmoid(input):
 
 
 def _logsigmoid_backward(g, input):
-    """torch's 16-bit log_sigmoid_backward kernel: it reads the forward's buffer z = exp(-|x|), stored in
-    the dtype (so rounded), and computes ``g * (1 - z / (1 + z))`` below 0, ``g * (z / (1 + z))`` from 0,
-    in float32, rounded once."""
-    x = input.float()
-    z = ew.exp(-ew.abs(x)).to(input.dtype).float()
+    """torch's log_sigmoid_backward, a Formula itself (its gradients torch's double backward's)."""
+    return Formula.apply(_logsigmoid_backward_value, _logsigmoid_double_backward, g, input)
+
+
+def _logsigmoid_backward_value(g, input):
+    """torch's cpu kernel: it reads the forward's buffer z = exp(-|x|), stored in the dtype (so rounded for
+    16-bit ones), and computes ``(1 - z / (1 + z)) * g`` below 0, ``(0 + z / (1 + z)) * g`` from 0 (NaN
+    included): one select, in float32 for the 16-bit dtypes, rounded once."""
+    low = input.dtype if input.dtype in dt.HALVES else None
+    if not low and host_rules(input._storage.device):
+        return apply_like(input, ew.log_sigmoid_backward_op, g, input)
+    x = input.float() if low else input
+    z = ew.exp(-ew.abs(x))
+    if low:
+        z, g = z.to(low).float(), g.float()
     share = z / (1 + z)
-    return (g.float() * ew.where(x < 0, 1 - share, 0 + share)).to(input.dtype)
+    d = ew.where(x < 0, 1 - share, 0 + share) * g
+    return d.to(low) if low else d
+
+
+def _logsigmoid_double_backward(gg, g, input):
+    """torch's: log_sigmoid_backward(gg) for the incoming gradient, ``gg * g * (s - 1) * s`` (s =
+    sigmoid(x)) for the input."""
+    s = ew.sigmoid(input)
+    return _logsigmoid_backward(gg, input), gg * g * (s - 1) * s
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)

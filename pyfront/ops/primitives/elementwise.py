@@ -1105,12 +1105,53 @@ def _logsigmoid_np(np, x):
 
 # the _elu, softplus and _logsigmoid composites' values on the cpu in one kernel each, where no gradient is
 # recorded (their eight to twelve steps cost 80-150 us at 1,000 elements, torch's kernels 2-3); a recorded
-# call, forward AD and webgpu keep the composites and their gradients
+# call runs them in a Formula (nn/functional/activation.py) with the backward kernels below; webgpu keeps
+# the composites
 elu_op = register(OpDef(
     "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
 softplus_op = register(OpDef(
     "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
 logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x: [(x.shape, x.dtype)], _logsigmoid_np, None))
+
+
+def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
+    """torch's elu_backward kernel (is_result false), its coefficients in x's dtype: ``g * input_scale *
+    (alpha * scale) * exp(x * input_scale)`` where x <= 0, else ``g * scale``; NaN on the first side
+    (``nan_negative``: torch's float vectors) or the second (its scalar tail, its 16-bit kernels)."""
+    t = x.dtype.type
+    neg = g * t(input_scale) * t(t(alpha) * t(scale)) * np.exp(x * t(input_scale))
+    pos = g * t(scale)
+    return _where_np(np, x > 0, pos, neg) if nan_negative else _where_np(np, x <= 0, neg, pos)
+
+
+def _softplus_backward_np(np, g, x, beta, threshold):
+    """torch's softplus_backward kernel: ``g`` where x * beta > threshold, else ``g * z / (z + 1)``, z =
+    exp(x * beta)."""
+    t = x.dtype.type
+    scaled = x * t(beta)
+    z = np.exp(scaled)
+    return _where_np(np, scaled > t(threshold), g, g * z / (z + t(1)))
+
+
+def _log_sigmoid_backward_np(np, g, x):
+    """torch's log_sigmoid_backward kernel over its buffer z = exp(-|x|): ``(1 - z / (1 + z)) * g`` below
+    0, ``(0 + z / (1 + z)) * g`` from 0 (NaN included). Float32 and float64 (16-bit buffers round)."""
+    t = x.dtype.type
+    z = np.exp(-np.abs(x))
+    share = z / (t(1) + z)
+    return _where_np(np, x < t(0), t(1) - share, t(0) + share) * g
+
+
+# their gradients on the cpu in one kernel each (the composites' selects: 9-12 ops); differentiated by the
+# Formula that runs them (nn/functional/activation.py: torch's double-backward formulas)
+elu_backward_op = register(OpDef(
+    "elu_backward", "other", lambda g, x, **attrs: [(x.shape, x.dtype)], _elu_backward_np, None, arity=2))
+softplus_backward_op = register(OpDef(
+    "softplus_backward", "other", lambda g, x, **attrs: [(x.shape, x.dtype)], _softplus_backward_np, None,
+    arity=2))
+log_sigmoid_backward_op = register(OpDef(
+    "log_sigmoid_backward", "other", lambda g, x: [(x.shape, x.dtype)], _log_sigmoid_backward_np, None,
+    arity=2))
 
 
 def where(condition, input=None, other=None):
