@@ -155,8 +155,23 @@ def _product_in_self(self, args, kwargs):
                            f"{list(shape)} should match")
 
 
+def _outer_in_self(self, args, kwargs):
+    """torch's addr_ writes into self as it is (out-of-place addr expands input first): after the vectors'
+    checks, self must be the 2-D (len(vec1), len(vec2)) matrix, else its own two texts; a leaf that
+    requires grad is refused before."""
+    vectors = [a for a in args if isinstance(a, Tensor)][:2]
+    vectors += [kwargs[k] for k in ("vec1", "vec2") if k in kwargs]
+    if len(vectors) != 2 or any(v.dim() != 1 for v in vectors) or self._requires_grad and _state.enabled:
+        return  # (addr's own checks word the rest)
+    if self.dim() != 2:
+        raise RuntimeError(f"2D tensor expected, got {self.dim()}D tensor for input")
+    if tuple(self._shape) != (vectors[0].shape[0], vectors[1].shape[0]):
+        raise RuntimeError(f"size mismatch, input: {list(self._shape)}, v1: {list(vectors[0].shape)}, "
+                           f"v2: {list(vectors[1].shape)}")
+
+
 # ops whose in-place form checks its arguments itself first, with its own text
-_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self),
+_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self), "addr": _outer_in_self,
                    **dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()

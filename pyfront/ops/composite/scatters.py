@@ -70,19 +70,23 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
         alpha, beta = bool(alpha), bool(beta)
     vec1, vec2 = vec1.to(dtype), vec2.to(dtype)  # in the result's dtype (float32 vectors times 1e300: no inf)
     width = _vector_width(dtype) if input.device.type == "cpu" and input.dim() <= 2 else None
-    if width and (input.dim() < 2 or input.is_contiguous()) and input.dtype is dtype:
+    # a transposed input: torch's loop runs down its columns (its result laid out as it), vec2 constant there
+    columns = input.dim() == 2 and not input.is_contiguous() and input.t().is_contiguous()
+    if width and (input.dim() < 2 or input.is_contiguous() or columns) and input.dtype is dtype:
         # its vectorised loop runs along the rows (the columns where there is one) where only vec1 is constant
         # along them: an input that is too (a number, a column) leaves it to the scalar loop
-        inner = -1 if shape[1] > 1 else -2
+        inner = -2 if columns or shape[1] == 1 else -1
         width = width if input.dim() >= -inner and input.shape[inner] > 1 else 0
-        return Formula.apply(_addr_fused, _addr_backward, input.expand(shape), vec1, vec2, beta, alpha, width)
+        return Formula.apply(_addr_fused, _addr_backward, input.expand(shape), vec1, vec2, beta, alpha, width,
+                             columns)
     if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
     product = vec1.outer(vec2) if alpha == 1 else (vec1 * alpha).outer(vec2)
+    # (input's term first: the result laid out as input, as torch's loop lays it; the sum is the same)
     if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
-        return product + input.where(input.new_zeros((), dtype=bool_), input.new_zeros(()))
-    return product + (input if beta == 1 else input * beta)
+        return input.where(input.new_zeros((), dtype=bool_), input.new_zeros(())) + product
+    return (input if beta == 1 else input * beta) + product
 
 
 @functools.cache
@@ -111,11 +115,12 @@ def _vector_width(dtype):
     return size and dtype in (dt.float32, dt.float64) and size // dtype.itemsize
 
 
-def _addr_fused(input, vec1, vec2, beta, alpha, width):
+def _addr_fused(input, vec1, vec2, beta, alpha, width, columns=False):
     """torch's addr kernel's numbers: its vectorised loop computes fma(alpha * vec1, vec2, beta * input) for
     each whole step of ``width`` elements (0: none) of a stretch of a row (a thread's share of the rows
     starts one; one column is one row), its scalar loop the rest as fma(beta, input, alpha * vec1 * vec2);
-    a beta of 0 reads no input (NaN included): alpha * vec1 * vec2."""
+    a beta of 0 reads no input (NaN included): alpha * vec1 * vec2. With ``columns`` (a transposed input)
+    the loop runs down the columns, and the result is laid out as the input."""
     from ..creation import arange, scalar_tensor
     from ..primitives.special import fused_multiply_add_kernel as fma
     from ..dispatch import apply
@@ -123,24 +128,26 @@ def _addr_fused(input, vec1, vec2, beta, alpha, width):
     n, m = input.shape
     scaled = vec1 * alpha if alpha != 1 else vec1
     if beta == 0:
-        return scaled.unsqueeze(1) * vec2
+        product = scaled.unsqueeze(1) * vec2
+        return product.t().contiguous().t() if columns else product
     vectors = apply(fma, scaled.unsqueeze(1).expand(n, m), vec2.expand(n, m), input * beta if beta != 1 else input)
     scalars = apply(fma, scalar_tensor(beta, dtype=input.dtype).expand(n, m), input, scaled.unsqueeze(1) * vec2)
     if not width:
         return scalars
-    numel, threads, row = n * m, get_num_threads(), m if m > 1 else n  # (one column: one row of n)
+    numel, threads = n * m, get_num_threads()
+    row = n if columns or m == 1 else m  # (one column: one row of n)
     # torch's parallel_for: one stretch under its grain (32768) or on one thread, else a share per thread
     chunk = numel if numel < 32768 or threads == 1 else -(-numel // min(threads, -(-numel // 32768)))
-    at = arange(numel).reshape(n, m)
+    at = arange(numel).reshape(m, n).t() if columns else arange(numel).reshape(n, m)  # the loop's order
     start = (at - at % row).maximum(at - at % chunk)
     length = (at - at % row + row).minimum(at - at % chunk + chunk) - start
     return vectors.where(at - start < length - length % width, scalars)
 
 
-def _addr_backward(g, input, vec1, vec2, beta, alpha, width):
+def _addr_backward(g, input, vec1, vec2, beta, alpha, width, columns=False):
     """torch's addr derivative: g times beta; g's mv with each vector (for the other's gradient), times alpha."""
     return (g if beta == 1 else g * beta, None if vec2 is None else _alpha_times(g.mv(vec2), alpha),
-            None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None)
+            None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None, None)
 
 
 def _alpha_times(t, alpha):
