@@ -70,15 +70,10 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
         alpha, beta = bool(alpha), bool(beta)
     vec1, vec2 = vec1.to(dtype), vec2.to(dtype)  # in the result's dtype (float32 vectors times 1e300: no inf)
     width = _vector_width(dtype) if input.device.type == "cpu" and input.dim() <= 2 else None
-    # a transposed input: torch's loop runs down its columns (its result laid out as it), vec2 constant there
-    columns = input.dim() == 2 and not input.is_contiguous() and input.t().is_contiguous()
-    if width and (input.dim() < 2 or input.is_contiguous() or columns) and input.dtype is dtype:
-        # its vectorised loop runs along the rows (the columns where there is one) where only vec1 is constant
-        # along them: an input that is too (a number, a column) leaves it to the scalar loop
-        inner = -2 if columns or shape[1] == 1 else -1
-        width = width if input.dim() >= -inner and input.shape[inner] > 1 else 0
-        return Formula.apply(_addr_fused, _addr_backward, input.expand(shape), vec1, vec2, beta, alpha, width,
-                             columns)
+    if width and input.dtype is dtype:
+        full = input.expand(shape)
+        columns, width = _addr_loop(full, width)
+        return Formula.apply(_addr_fused, _addr_backward, full, vec1, vec2, beta, alpha, width, columns)
     if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
@@ -87,6 +82,19 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
         return input.where(input.new_zeros((), dtype=bool_), input.new_zeros(())) + product
     return (input if beta == 1 else input * beta) + product
+
+
+def _addr_loop(full, width):
+    """How torch's TensorIterator runs addr over ``full`` (input expanded to the product's shape):
+    (columns, width). Its loop runs along the rows, or down the columns where input's strides say so (a
+    transposed input: the result is then laid out as it) or there is one column; its vectorised steps of
+    ``width`` need input contiguous along that loop (vec1, or vec2 down the columns, is the one constant
+    operand it takes): an input constant along it too (a number, a column) or strided runs the scalar loop
+    (width 0)."""
+    (n, m), (down, across) = full.shape, full.stride()
+    columns = n > 1 and m > 1 and down and across and down < across  # (a 0 stride decides nothing)
+    stride, size = (down, n) if columns or m == 1 else (across, m)
+    return columns, width if stride == 1 and size > 1 else 0
 
 
 @functools.cache
