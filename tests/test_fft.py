@@ -301,3 +301,45 @@ def test_eig_checks_as_torch():
         lambda L: L.linalg.eigvals(L.ones(2, 2, dtype=L.long)),
     ):
         _same_error(call)
+
+
+def _conjugates_and_nodes(lib):
+    """Where torch's transforms give a conjugate view (ifft of a real input, ihfft, ihfftn over one dim) and
+    where a new tensor (ihfftn over several: r2c, conj_physical, c2c; hfftn: c2c, conj, c2r), their chain of
+    nodes, the gradient's strides; fftn of a real input over one dim (an int too) is made complex first; an
+    unknown norm is refused after the dims and the dtype."""
+    x = lib.tensor(REAL3, dtype=lib.float32, requires_grad=True)
+    z = lib.tensor(CPLX3, dtype=lib.complex64, requires_grad=True)
+    calls = [(lib.fft.ifft, x, {}), (lib.fft.ifft, x, {"n": 3, "dim": 0}), (lib.fft.ifftn, x, {"dim": 1}),
+             (lib.fft.fftn, x, {"dim": (1,)}), (lib.fft.ihfftn, x, {}),
+             (lib.fft.ihfft2, x, {"norm": "ortho"}), (lib.fft.ihfftn, x, {"dim": (2,)}),
+             (lib.fft.hfftn, z, {}), (lib.fft.hfft2, x, {"norm": "forward"})]
+    out = []
+    for fn, t, kwargs in calls:
+        y = fn(t, **kwargs)
+        node, chain = y.grad_fn, []
+        while node is not None:
+            chain.append(type(node).__name__)
+            node = next((n for n, _ in node.next_functions if n is not None and n.next_functions), None)
+        g = lib.autograd.grad(y, t, lib.ones_like(y))[0]
+        out.append((y.is_conj(), chain, g.stride(), _np(y)))
+    for fn, dtype in ((lib.fft.ifft, lib.float16), (lib.fft.ihfftn, lib.float16), (lib.fft.ihfft, lib.half),
+                      (lib.fft.ihfftn, lib.complex64), (lib.fft.hfftn, lib.float16)):
+        with pytest.raises((RuntimeError, IndexError)) as info:
+            fn(lib.ones(4, 4, dtype=dtype), norm="bad")
+        out.append(str(info.value))
+    with pytest.raises(IndexError) as info:
+        lib.fft.ifft(lib.ones(4), dim=3, norm="bad")
+    return out + [str(info.value)]
+
+
+def test_conjugate_views_nodes_and_norm_refusals_are_torchs():
+    ours, theirs = _conjugates_and_nodes(pyfront), _conjugates_and_nodes(torch)
+    for a, b in zip(ours, theirs):
+        if isinstance(b, str):
+            assert a == b
+        else:  # (the values to float32's rounding; the sign of a zero imaginary part too)
+            assert a[:3] == b[:3]
+            np.testing.assert_allclose(a[3], b[3], rtol=1e-5, atol=1e-6)
+            zeros = b[3].imag == 0
+            assert np.array_equal(np.signbit(a[3].imag[zeros]), np.signbit(b[3].imag[zeros]))
