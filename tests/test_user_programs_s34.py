@@ -180,7 +180,11 @@ def test_hub_load_checks_dependencies_as_torch(tmp_path):
 _READS = ("fp32_precision", "cuda.matmul.fp32_precision", "cuda.matmul.allow_tf32", "cudnn.fp32_precision",
           "cudnn.conv.fp32_precision", "cudnn.rnn.fp32_precision", "cudnn.allow_tf32",
           "mkldnn.fp32_precision",
-          "mkldnn.matmul.fp32_precision", "mkldnn.conv.fp32_precision", "mkldnn.rnn.fp32_precision")
+          "mkldnn.matmul.fp32_precision", "mkldnn.conv.fp32_precision", "mkldnn.rnn.fp32_precision",
+          "cuda.matmul.allow_fp16_reduced_precision_reduction",
+          "cuda.matmul.allow_fp16_reduced_precision_reduction_split_k",
+          "cuda.matmul.allow_bf16_reduced_precision_reduction_split_k", "cuda.matmul.allow_fp16_accumulation",
+          "cuda.matmul.allow_tf23")
 _SEQUENCES = [
     [("cuda.matmul.fp32_precision", "tf32")], [("fp32_precision", "ieee")], [("fp32_precision", "tf32")],
     [("cudnn.conv.fp32_precision", "ieee"), ("cudnn.rnn.fp32_precision", "ieee"),
@@ -190,6 +194,11 @@ _SEQUENCES = [
     [("cudnn.allow_tf32", False), ("fp32_precision", "tf32")],
     [("cuda.matmul.fp32_precision", "bf16")], [("cudnn.conv.fp32_precision", "TF32")],
     [("cuda.matmul.fp32_precision", 3)], [("cudnn.conv.other", 1)], [("cuda.matmul.allow_tf32", True)],
+    # cuBLAS's reduced-precision switches (one or two bools), and a mistyped switch refused
+    [("cuda.matmul.allow_fp16_reduced_precision_reduction", (False, False)),
+     ("cuda.matmul.allow_bf16_reduced_precision_reduction", [False]),
+     ("cuda.matmul.allow_fp16_reduced_precision_reduction", 1), ("cuda.matmul.allow_fp16_accumulation", True),
+     ("cuda.matmul.allow_fp16_reduced_precision_reduction_split_k", False), ("cuda.matmul.allow_tf23", True)],
 ]
 
 
