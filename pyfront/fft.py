@@ -60,18 +60,20 @@ def _check_real_dtype(x):
         raise RuntimeError(f"Unsupported dtype {dt.scalar_name(x.dtype)}")
 
 
-def _resize(x: Tensor, dim: int, n: int) -> Tensor:
-    """``x`` cut or zero-padded at the end to ``n`` (checked: _dims_and_sizes) along ``dim``, as torch's
-    transforms resize inputs."""
-    have = x.shape[dim]
-    if n == have:
+def _resize(x: Tensor, dims, sizes) -> Tensor:
+    """``x`` cut or zero-padded at the end to ``sizes`` (checked: _dims_and_sizes) along ``dims``, as torch's
+    resize_fft_input: each cut a slice, then every padding in one constant_pad_nd (its node, its gradient)."""
+    pad, padded = [0] * (2 * x.dim()), False
+    for d, n in zip(dims, sizes):
+        have = x.shape[d]
+        if have < n:
+            pad[2 * (x.dim() - 1 - d) + 1], padded = n - have, True
+        elif have > n:
+            x = x.narrow(d, 0, n)
+    if not padded:
         return x
-    if n < have:
-        return x.narrow(dim, 0, n)
-    pad = list(x.shape)
-    pad[dim] = n - have
-    from .ops.composite.shaping import cat
-    return cat([x, x.new_zeros(tuple(pad))], dim)
+    from .functional_aliases import constant_pad_nd
+    return constant_pad_nd(x, pad)
 
 
 def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
@@ -113,12 +115,12 @@ def _real_one_dim(x, s, dim, *_):
 @records(_real_one_dim, saves="self=x@FftR2CBackward0")
 def _c2c_n(x, s, dim, norm, forward):
     if isinstance(dim, _OneDim):  # torch checks a one-dimensional transform's dtype before its dim
-        x = _complex(x)
+        _check_real_dtype(x)
     dims, sizes = _dims_and_sizes(x, s, dim)
-    x = _complex(x)
+    # fft's real input is resized before its r2c (its gradient: the resize's own), fftn's made complex first
+    real_first = isinstance(dim, _OneDim) and not x.dtype.is_complex
+    x = _complex(_resize(x, dims, sizes)) if real_first else _resize(_complex(x), dims, sizes)
     norm = _norm(norm)
-    for d, n in zip(dims, sizes):
-        x = _resize(x, d, n)
     return fft_c2c(x, dims, forward, norm) if dims else x
 
 
@@ -143,9 +145,8 @@ def _r2c_n(x, s, dim, norm, name):
         _check_real_dtype(x)
         norm = _norm(norm)
     x = _real(x, name)
+    x = _resize(x, dims, sizes)
     norm = _norm(norm)
-    for d, n in zip(dims, sizes):
-        x = _resize(x, d, n)
     out = fft_r2c(x, dims[-1], norm)
     if len(dims) == 1:
         return out
@@ -167,17 +168,15 @@ def _c2r_n(x, s, dim, norm, name):
         x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim, last_default=lambda m: 2 * (m - 1))
     _check_some(dims, name)
-    x = _complex(x)
+    last = sizes[-1]  # (the last dim's half spectrum resized with the others, as torch's)
+    x = _resize(_complex(x), dims, sizes[:-1] + [last // 2 + 1])
     norm = _norm(norm)
-    for d, n in zip(dims[:-1], sizes[:-1]):
-        x = _resize(x, d, n)
     if len(dims) > 1:  # hfftn's as torch's: the forward c2c over the other dims, then the conjugate
         x = fft_c2c(x, dims[:-1], True, _DUAL[norm]) if name.startswith("hfft") else fft_c2c(x, dims[:-1],
                                                                                               False, norm)
     if name.startswith("hfft"):
         x = x.conj()
-    last = sizes[-1]
-    return fft_c2r(_resize(x, dims[-1], last // 2 + 1), dims[-1], last, norm)
+    return fft_c2r(x, dims[-1], last, norm)
 
 
 class _OneDim(tuple):

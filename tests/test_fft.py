@@ -343,3 +343,28 @@ def test_conjugate_views_nodes_and_norm_refusals_are_torchs():
             np.testing.assert_allclose(a[3], b[3], rtol=1e-5, atol=1e-6)
             zeros = b[3].imag == 0
             assert np.array_equal(np.signbit(a[3].imag[zeros]), np.signbit(b[3].imag[zeros]))
+
+
+def _resized_gradient_layouts(lib):
+    """A transform whose n or s cuts or pads its input: torch slices each cut dim, then pads every padded
+    one in one constant_pad_nd (a one-dimensional fft's real input before its r2c), so the gradient is laid
+    out by those nodes' backward, not as a view of a complex one."""
+    base = lib.tensor(REAL3, dtype=lib.float32)
+    calls = [(lib.fft.fft, {"n": 7, "dim": 1}), (lib.fft.ifft, {"n": 3, "dim": 1}), (lib.fft.rfft, {"n": 4}),
+             (lib.fft.irfft, {"n": 6, "dim": 1}), (lib.fft.fftn, {"s": (3, 7), "dim": (1, 0)}),
+             (lib.fft.hfft, {"n": 9, "dim": 0})]
+    out = []
+    for fn, kwargs in calls:
+        for x in (base, base.transpose(0, 2), base[:, ::2], lib.complex(base, -base)):
+            x = x.detach().requires_grad_()
+            try:
+                y = fn(x, **kwargs)
+            except RuntimeError as e:  # (rfft of a complex input)
+                out.append(str(e))
+                continue
+            out.append((y.stride(), lib.autograd.grad(y, x, lib.ones_like(y))[0].stride()))
+    return out
+
+
+def test_resized_transforms_gradients_are_laid_out_as_torchs():
+    assert _resized_gradient_layouts(pyfront) == _resized_gradient_layouts(torch)
