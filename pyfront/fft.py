@@ -27,6 +27,12 @@ def _norm(norm):
     return norm
 
 
+def _dual(norm):
+    """The other side's name of ``norm``'s scale; an unknown one passed on as it is, refused (_norm) where
+    torch refuses it, after the dims and the dtype."""
+    return _DUAL.get("backward" if norm is None else norm, norm)
+
+
 def _complex(x: Tensor) -> Tensor:
     """``x`` as the complex dtype torch transforms it in (an integer input as the default float's)."""
     if x.dtype.is_complex:
@@ -54,18 +60,20 @@ def _check_real_dtype(x):
         raise RuntimeError(f"Unsupported dtype {dt.scalar_name(x.dtype)}")
 
 
-def _resize(x: Tensor, dim: int, n: int) -> Tensor:
-    """``x`` cut or zero-padded at the end to ``n`` (checked: _dims_and_sizes) along ``dim``, as torch's
-    transforms resize inputs."""
-    have = x.shape[dim]
-    if n == have:
+def _resize(x: Tensor, dims, sizes) -> Tensor:
+    """``x`` cut or zero-padded at the end to ``sizes`` (checked: _dims_and_sizes) along ``dims``, as torch's
+    resize_fft_input: each cut a slice, then every padding in one constant_pad_nd (its node, its gradient)."""
+    pad, padded = [0] * (2 * x.dim()), False
+    for d, n in zip(dims, sizes):
+        have = x.shape[d]
+        if have < n:
+            pad[2 * (x.dim() - 1 - d) + 1], padded = n - have, True
+        elif have > n:
+            x = x.narrow(d, 0, n)
+    if not padded:
         return x
-    if n < have:
-        return x.narrow(dim, 0, n)
-    pad = list(x.shape)
-    pad[dim] = n - have
-    from .ops.composite.shaping import cat
-    return cat([x, x.new_zeros(tuple(pad))], dim)
+    from .functional_aliases import constant_pad_nd
+    return constant_pad_nd(x, pad)
 
 
 def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
@@ -99,38 +107,51 @@ def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
 
 
 def _real_one_dim(x, s, dim, *_):
-    """torch's node for ``_c2c_n``: a real input over one dim is its one r2c (two-sided) op."""
-    n = len(dim) if dim is not None else len(s) if s is not None else x.dim()
-    return None if x.dtype.is_complex or n != 1 else "FftR2CBackward0"
+    """torch's node for ``_c2c_n``: fft's real input is its one r2c (two-sided) op (fftn's, over one dim
+    too, is made complex first)."""
+    return None if x.dtype.is_complex or not isinstance(dim, _OneDim) else "FftR2CBackward0"
 
 
 @records(_real_one_dim, saves="self=x@FftR2CBackward0")
 def _c2c_n(x, s, dim, norm, forward):
     if isinstance(dim, _OneDim):  # torch checks a one-dimensional transform's dtype before its dim
-        x = _complex(x)
+        _check_real_dtype(x)
     dims, sizes = _dims_and_sizes(x, s, dim)
-    x = _complex(x)
+    # fft's real input is resized before its r2c (its gradient: the resize's own), fftn's made complex first
+    real_first = isinstance(dim, _OneDim) and not x.dtype.is_complex
+    x = _complex(_resize(x, dims, sizes)) if real_first else _resize(_complex(x), dims, sizes)
     norm = _norm(norm)
-    for d, n in zip(dims, sizes):
-        x = _resize(x, d, n)
     return fft_c2c(x, dims, forward, norm) if dims else x
 
 
-@records("FftR2CBackward0", saves="self=x")
+def _r2c_node(x, s, dim, norm, name):
+    """torch's node for ``_r2c_n``: rfftn's one r2c op (over every dim); ihfftn's over several dims is
+    r2c, conj_physical and c2c, each its own (None: the primitives' nodes kept)."""
+    return None if name.startswith("ihfft") and not _one_transform(x, s, dim) else "FftR2CBackward0"
+
+
+def _one_transform(x, s, dim) -> bool:
+    """Whether ``s`` and ``dim`` name one dim to transform (asked once they are known to be valid)."""
+    return len(_dims_and_sizes(x, s, dim)[0]) == 1
+
+
+@records(_r2c_node, saves="self=x")
 def _r2c_n(x, s, dim, norm, name):
     if isinstance(dim, _OneDim) or name == "rfftn" and x.dtype.is_complex:  # (before the dims, as torch)
         x = _real(x, name)
     dims, sizes = _dims_and_sizes(x, s, dim)
     _check_some(dims, name)
+    if name == "ihfftn":  # torch's: a 16-bit float refused, then the norm, before r2c refuses a complex input
+        _check_real_dtype(x)
+        norm = _norm(norm)
     x = _real(x, name)
+    x = _resize(x, dims, sizes)
     norm = _norm(norm)
-    for d, n in zip(dims, sizes):
-        x = _resize(x, d, n)
     out = fft_r2c(x, dims[-1], norm)
     if len(dims) == 1:
         return out
-    if name.startswith("ihfft"):  # torch's too: r2c over the last dim, then c2c over the others
-        return fft_c2c(out, dims[:-1], True, norm)
+    if name.startswith("ihfft"):  # torch's: r2c over the last dim, its conjugate made, the inverse c2c over
+        return fft_c2c(out.conj_physical(), dims[:-1], False, _DUAL[norm])  # the others (the same scale)
     # torch's rfftn is one transform, laid out by x's strides (its dims sorted by them, the last kept last)
     laid = exec_strides(x, out._shape, by_strides(x, dims[:-1]) + dims[-1:])
     return fft_c2c(out, dims[:-1], True, norm, laid)
@@ -147,16 +168,15 @@ def _c2r_n(x, s, dim, norm, name):
         x = _complex(x)
     dims, sizes = _dims_and_sizes(x, s, dim, last_default=lambda m: 2 * (m - 1))
     _check_some(dims, name)
-    x = _complex(x)
+    last = sizes[-1]  # (the last dim's half spectrum resized with the others, as torch's)
+    x = _resize(_complex(x), dims, sizes[:-1] + [last // 2 + 1])
+    norm = _norm(norm)
+    if len(dims) > 1:  # hfftn's as torch's: the forward c2c over the other dims, then the conjugate
+        x = fft_c2c(x, dims[:-1], True, _DUAL[norm]) if name.startswith("hfft") else fft_c2c(x, dims[:-1],
+                                                                                              False, norm)
     if name.startswith("hfft"):
         x = x.conj()
-    norm = _norm(norm)
-    for d, n in zip(dims[:-1], sizes[:-1]):
-        x = _resize(x, d, n)
-    if len(dims) > 1:
-        x = fft_c2c(x, dims[:-1], False, norm)
-    last = sizes[-1]
-    return fft_c2r(_resize(x, dims[-1], last // 2 + 1), dims[-1], last, norm)
+    return fft_c2r(x, dims[-1], last, norm)
 
 
 class _OneDim(tuple):
@@ -173,7 +193,10 @@ def fft(input, n=None, dim=-1, norm=None):
 
 
 def ifft(input, n=None, dim=-1, norm=None):
-    """The inverse of ``fft``, as ``torch.fft.ifft``."""
+    """The inverse of ``fft``, as ``torch.fft.ifft``. A real input's is, as torch's, the conjugate view of
+    its forward transform with the inverse's scale (no r2c runs backward)."""
+    if isinstance(input, Tensor) and not input.dtype.is_complex:
+        return _c2c_n(input, None if n is None else (n,), _one(dim), _dual(norm), True).conj()
     return _c2c_n(input, None if n is None else (n,), _one(dim), norm, False)
 
 
@@ -190,22 +213,24 @@ def irfft(input, n=None, dim=-1, norm=None):
 
 def hfft(input, n=None, dim=-1, norm=None):
     """The real spectrum of a Hermitian-symmetric signal given by its first half, as ``torch.fft.hfft``."""
-    return _c2r_n(input, None if n is None else (n,), _one(dim), _DUAL[_norm(norm)], "hfft")
+    return _c2r_n(input, None if n is None else (n,), _one(dim), _dual(norm), "hfft")
 
 
 def ihfft(input, n=None, dim=-1, norm=None):
     """The inverse of ``hfft``: a real signal's Hermitian half spectrum, as ``torch.fft.ihfft``."""
-    return _r2c_n(input, None if n is None else (n,), _one(dim), _DUAL[_norm(norm)], "ihfft").conj()
+    return _r2c_n(input, None if n is None else (n,), _one(dim), _dual(norm), "ihfft").conj()
 
 
 def hfftn(input, s=None, dim=None, norm=None):
     """``hfft`` over several dims (the last one's half given), as ``torch.fft.hfftn``."""
-    return _c2r_n(input, s, dim, _DUAL[_norm(norm)], "hfftn")
+    return _c2r_n(input, s, dim, _dual(norm), "hfftn")
 
 
 def ihfftn(input, s=None, dim=None, norm=None):
-    """The inverse of ``hfftn``, as ``torch.fft.ihfftn``."""
-    return _r2c_n(input, s, dim, _DUAL[_norm(norm)], "ihfftn").conj()
+    """The inverse of ``hfftn``, as ``torch.fft.ihfftn``: over one dim a conjugate view (``ihfft``'s), over
+    several a new tensor, as torch's."""
+    out = _r2c_n(input, s, dim, _dual(norm), "ihfftn")
+    return out.conj() if _one_transform(input, s, dim) else out
 
 
 def hfft2(input, s=None, dim=(-2, -1), norm=None):

@@ -161,6 +161,41 @@ def test_grad_with_grad_outputs_and_multiple_outputs():
 
 
 # -- retain_grad, hooks ----------------------------------------------------------------------------
+def _batched_grads(T):
+    """autograd.grad(is_grads_batched=True): the gradients of each grad_output along its first dim, the
+    graph kept until the last, unused inputs (None, or materialized unbatched), torch's shape errors."""
+    x = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    z = T.ones(2, requires_grad=True)
+    y = (x * x).log_softmax(1) @ x
+    w = (x.sum(0) * z).exp()
+    g, h = T.arange(16.0).reshape(4, 2, 2) / 8, T.arange(8.0).reshape(4, 2) / 4
+    got = [T.autograd.grad([y, w], [x, z], [g, h], retain_graph=True, is_grads_batched=True),
+           T.autograd.grad(y, [x, z], g, retain_graph=True, is_grads_batched=True, allow_unused=True),
+           T.autograd.grad(y, [x, z], g, retain_graph=True, is_grads_batched=True, materialize_grads=True)]
+    for bad in (T.ones(3, 2, 3), T.ones(2, 2), T.ones(())):
+        with pytest.raises((RuntimeError, IndexError)) as info:
+            T.autograd.grad(y, x, bad, retain_graph=True, is_grads_batched=True)
+        got.append(str(info.value))
+    (gx,) = T.autograd.grad(y, x, g, is_grads_batched=True, create_graph=True)
+    got.append(T.autograd.grad(gx.sum(), x))
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        T.autograd.grad(y, x, g, is_grads_batched=True)
+    return got
+
+
+def test_grad_with_batched_grad_outputs():
+    ours, theirs = _batched_grads(pyfront), _batched_grads(torch)
+    for a, b in zip(ours, theirs):
+        if isinstance(b, str):
+            assert a == b
+            continue
+        for u, v in zip(a, b):
+            assert (u is None) == (v is None)
+            if v is not None:
+                assert u.shape == v.shape
+                np.testing.assert_allclose(u.detach().numpy(), v.detach().numpy(), rtol=1e-6)
+
+
 def test_retain_grad():
     def s(lib):
         x = leaf(lib)

@@ -119,6 +119,24 @@ def test_orders_and_running_extremes_match_torch_on_edge_values():
                     _same(got.indices, want.indices)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_whole_medians_of_signed_zeros_are_torchs(dtype):
+    """median() and nanmedian() of a whole tensor whose median is a zero among -0.0 and 0.0: the one torch's
+    std::nth_element leaves at the middle of its clone (memory order: a transposed or sliced input too)."""
+    rng = np.random.default_rng(12)
+    for shape in ((4, 5), (6, 7), (20, 30)):
+        a = np.where(rng.random(shape) < 0.5, -0.0, 0.0)
+        a[rng.random(shape) < 0.2], a[rng.random(shape) < 0.2] = 1.0, -1.0
+        b = a.copy()
+        b[0, 0] = np.nan
+        for arr in (a, b):
+            ours, theirs = (lib.tensor(arr).to(getattr(lib, dtype)) for lib in (pyfront, torch))
+            for view in (lambda t: t, lambda t: t.t(), lambda t: t[:, ::2]):
+                for name in ("median", "nanmedian"):
+                    got, want = getattr(view(ours), name)(), getattr(view(theirs), name)()
+                    assert str(got.float().item()) == str(want.float().item()), (shape, name)
+
+
 @pytest.mark.parametrize("dtype", ["bool", "uint8"])
 def test_running_extremes_of_narrow_dtypes(dtype):
     a = np.random.default_rng(1).integers(0, 3, (4, 9)).astype(dtype)

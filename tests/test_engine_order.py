@@ -232,3 +232,47 @@ def test_accumulate_grad_hooks_run_in_torchs_order(device, call):
         return log, None if x.grad is None else x.grad.tolist()
 
     assert run(pyfront, device) == run(torch, "cpu")
+
+
+def _multi_grad_log(T):
+    """register_multi_grad_hook's calls: "all" once per backward call over the tensors that call reaches
+    (None for the others), "any" with the first gradient, a nested backward's own count, torch's errors."""
+    log = []
+    a, b = T.ones(2, 3, requires_grad=True), T.full((2, 3), 2.0, requires_grad=True)
+    c, d = a * b, a * b
+    T.autograd.graph.register_multi_grad_hook((a, b, c, d), lambda gs: log.append([
+        None if g is None else g.tolist() for g in gs]))
+    c.sum().backward(retain_graph=True)
+    c.sum().backward(inputs=(a,), retain_graph=True)
+    T.autograd.grad(d.sum(), [d], retain_graph=True)
+    (c + d).sum().backward(retain_graph=True)
+    for call in (lambda: T.autograd.grad(d.sum(), [b], retain_graph=True),
+                 lambda: T.autograd.graph.register_multi_grad_hook((a,), print, mode="some"),
+                 lambda: T.autograd.graph.register_multi_grad_hook((T.ones(2),), print)):
+        with pytest.raises(Exception) as info:
+            call()
+        log.append((info.type.__name__, str(info.value)))
+    handle = T.autograd.graph.register_multi_grad_hook((c, d), lambda g: log.append(("any", g.tolist())),
+                                                       mode="any")
+    (c * d * 3).sum().backward()
+    handle.remove()
+    x = T.ones(2, requires_grad=True)
+    T.autograd.graph.register_multi_grad_hook((x,), lambda gs: log.append(("x", gs[0].tolist())))
+
+    class Nested(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            with T.enable_grad():
+                (x * 3).sum().backward()
+            return g
+    Nested.apply(T.ones(2, requires_grad=True)).sum().backward()
+    (x * 4).sum().backward()
+    return log
+
+
+def test_multi_grad_hooks_are_torchs():
+    assert _multi_grad_log(pyfront) == _multi_grad_log(torch)

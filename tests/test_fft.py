@@ -301,3 +301,70 @@ def test_eig_checks_as_torch():
         lambda L: L.linalg.eigvals(L.ones(2, 2, dtype=L.long)),
     ):
         _same_error(call)
+
+
+def _conjugates_and_nodes(lib):
+    """Where torch's transforms give a conjugate view (ifft of a real input, ihfft, ihfftn over one dim) and
+    where a new tensor (ihfftn over several: r2c, conj_physical, c2c; hfftn: c2c, conj, c2r), their chain of
+    nodes, the gradient's strides; fftn of a real input over one dim (an int too) is made complex first; an
+    unknown norm is refused after the dims and the dtype."""
+    x = lib.tensor(REAL3, dtype=lib.float32, requires_grad=True)
+    z = lib.tensor(CPLX3, dtype=lib.complex64, requires_grad=True)
+    calls = [(lib.fft.ifft, x, {}), (lib.fft.ifft, x, {"n": 3, "dim": 0}), (lib.fft.ifftn, x, {"dim": 1}),
+             (lib.fft.fftn, x, {"dim": (1,)}), (lib.fft.ihfftn, x, {}),
+             (lib.fft.ihfft2, x, {"norm": "ortho"}), (lib.fft.ihfftn, x, {"dim": (2,)}),
+             (lib.fft.hfftn, z, {}), (lib.fft.hfft2, x, {"norm": "forward"})]
+    out = []
+    for fn, t, kwargs in calls:
+        y = fn(t, **kwargs)
+        node, chain = y.grad_fn, []
+        while node is not None:
+            chain.append(type(node).__name__)
+            node = next((n for n, _ in node.next_functions if n is not None and n.next_functions), None)
+        g = lib.autograd.grad(y, t, lib.ones_like(y))[0]
+        out.append((y.is_conj(), chain, g.stride(), _np(y)))
+    for fn, dtype in ((lib.fft.ifft, lib.float16), (lib.fft.ihfftn, lib.float16), (lib.fft.ihfft, lib.half),
+                      (lib.fft.ihfftn, lib.complex64), (lib.fft.hfftn, lib.float16)):
+        with pytest.raises((RuntimeError, IndexError)) as info:
+            fn(lib.ones(4, 4, dtype=dtype), norm="bad")
+        out.append(str(info.value))
+    with pytest.raises(IndexError) as info:
+        lib.fft.ifft(lib.ones(4), dim=3, norm="bad")
+    return out + [str(info.value)]
+
+
+def test_conjugate_views_nodes_and_norm_refusals_are_torchs():
+    ours, theirs = _conjugates_and_nodes(pyfront), _conjugates_and_nodes(torch)
+    for a, b in zip(ours, theirs):
+        if isinstance(b, str):
+            assert a == b
+        else:  # (the values to float32's rounding; the sign of a zero imaginary part too)
+            assert a[:3] == b[:3]
+            np.testing.assert_allclose(a[3], b[3], rtol=1e-5, atol=1e-6)
+            zeros = b[3].imag == 0
+            assert np.array_equal(np.signbit(a[3].imag[zeros]), np.signbit(b[3].imag[zeros]))
+
+
+def _resized_gradient_layouts(lib):
+    """A transform whose n or s cuts or pads its input: torch slices each cut dim, then pads every padded
+    one in one constant_pad_nd (a one-dimensional fft's real input before its r2c), so the gradient is laid
+    out by those nodes' backward, not as a view of a complex one."""
+    base = lib.tensor(REAL3, dtype=lib.float32)
+    calls = [(lib.fft.fft, {"n": 7, "dim": 1}), (lib.fft.ifft, {"n": 3, "dim": 1}), (lib.fft.rfft, {"n": 4}),
+             (lib.fft.irfft, {"n": 6, "dim": 1}), (lib.fft.fftn, {"s": (3, 7), "dim": (1, 0)}),
+             (lib.fft.hfft, {"n": 9, "dim": 0})]
+    out = []
+    for fn, kwargs in calls:
+        for x in (base, base.transpose(0, 2), base[:, ::2], lib.complex(base, -base)):
+            x = x.detach().requires_grad_()
+            try:
+                y = fn(x, **kwargs)
+            except RuntimeError as e:  # (rfft of a complex input)
+                out.append(str(e))
+                continue
+            out.append((y.stride(), lib.autograd.grad(y, x, lib.ones_like(y))[0].stride()))
+    return out
+
+
+def test_resized_transforms_gradients_are_laid_out_as_torchs():
+    assert _resized_gradient_layouts(pyfront) == _resized_gradient_layouts(torch)

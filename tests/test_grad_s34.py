@@ -289,3 +289,41 @@ def _addr_bits(L, dtype, grads):
 def test_addr_bit_for_bit(dtype):
     grads = _mkl_installed()  # (its gradients' mv: torch's bits through the mkl extra)
     assert _addr_bits(pyfront, dtype, grads) == _addr_bits(torch, dtype, grads)
+
+
+def _addr_of_strided_inputs(L, dtype):
+    """An input that is not row-major as given: torch's loop runs down a transposed one's columns (vec2
+    constant there; its result, in place too, laid out as the input), its vectorised steps along the rows of
+    a slice of a wider matrix or a row expanded, none along a strided one (its scalar loop); float16's
+    composite too."""
+    import numpy as np
+    rng = np.random.default_rng(1)
+    layouts = {"transposed": lambda x, n, m: x[:m, :n].t(), "rows": lambda x, n, m: x[:n, :m],
+               "strided": lambda x, n, m: x[:n, ::2][:, :m],
+               "expanded": lambda x, n, m: x[:1, :m].expand(n, m)}
+    out = []
+    for n, m in ((3, 4), (7, 33), (40, 17), (257, 129)):
+        for beta, alpha in ((1, 1), (0.3, 0.7), (0, 2)):
+            big, v1, v2 = (L.tensor(rng.standard_normal(s).astype(dtype)) for s in ((300, 300), (n,), (m,)))
+            for name, layout in layouts.items():
+                y = L.addr(layout(big, n, m), v1, v2, beta=beta, alpha=alpha)
+                out.append((name, y.stride(), y.numpy().tobytes()))
+            y = big[:m, :n].t().addr_(v1, v2, beta=beta, alpha=alpha)
+            out.append((y.stride(), y.numpy().tobytes()))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_addr_of_strided_inputs(dtype):
+    assert _addr_of_strided_inputs(pyfront, dtype) == _addr_of_strided_inputs(torch, dtype)
+
+
+def test_addr_in_place_refuses_self_of_another_shape():
+    """addr_ writes into self as it is: torch's own texts for a self that is not the 2-D product's shape."""
+    for self_shape, n, m in (((3,), 2, 3), ((1, 3), 2, 3), ((2, 3), 2, 4), ((2, 3, 1), 2, 3)):
+        texts = []
+        for L in (pyfront, torch):
+            with pytest.raises(RuntimeError) as info:
+                L.ones(self_shape).addr_(L.ones(n), L.ones(m), beta=2)
+            texts.append(str(info.value))
+        assert texts[0] == texts[1]

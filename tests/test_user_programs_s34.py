@@ -66,6 +66,32 @@ def test_scalars_first_forms_compute_and_warn_as_torch(op):
             assert pv == tv, form
 
 
+def _torch_addmv_calls(lib):
+    """torch.addmv_, the function: input first with keywords, its deprecated forms (beta, input, [alpha,]
+    mat, vec) and their warning, and the method's form (beta after input) refused by torch's count."""
+    def call(*args, **kwargs):
+        x = lib.ones(2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            kind, got = _outcome(lambda: lib.addmv_(*(x if a is None else a for a in args),
+                                                    **{k: x if a is None else a for k, a in kwargs.items()}))
+        texts = [str(w.message).split(" (Triggered internally")[0] for w in caught]
+        return kind, got.tolist() if kind == "ok" else got, texts
+    mat, vec = lib.arange(8.0).reshape(2, 4), lib.ones(4)
+    lib.set_warn_always(True)
+    try:
+        return [call(None, mat, vec, beta=2, alpha=0.5), call(None, mat=mat, vec=vec),
+                call(input=None, mat=mat, vec=vec), call(2, None, 3, mat, vec), call(2, None, mat, vec),
+                call(lib.tensor(2.0), None, mat, vec), call(None, 2, mat, vec), call(None, 2, 3, mat, vec),
+                call(None, mat), call(2, None, mat, vec, beta=3)]
+    finally:
+        lib.set_warn_always(False)
+
+
+def test_torch_addmv__takes_the_functions_forms():
+    assert _torch_addmv_calls(pyfront) == _torch_addmv_calls(torch)
+
+
 @pytest.mark.parametrize("op", ["mm", "bmm", "addmm", "baddbmm"])
 def test_methods_take_no_out_dtype_as_torch(op):
     # torch's functions have an out_dtype overload, its methods none: a refusal by the count of arguments
@@ -180,7 +206,11 @@ def test_hub_load_checks_dependencies_as_torch(tmp_path):
 _READS = ("fp32_precision", "cuda.matmul.fp32_precision", "cuda.matmul.allow_tf32", "cudnn.fp32_precision",
           "cudnn.conv.fp32_precision", "cudnn.rnn.fp32_precision", "cudnn.allow_tf32",
           "mkldnn.fp32_precision",
-          "mkldnn.matmul.fp32_precision", "mkldnn.conv.fp32_precision", "mkldnn.rnn.fp32_precision")
+          "mkldnn.matmul.fp32_precision", "mkldnn.conv.fp32_precision", "mkldnn.rnn.fp32_precision",
+          "cuda.matmul.allow_fp16_reduced_precision_reduction",
+          "cuda.matmul.allow_fp16_reduced_precision_reduction_split_k",
+          "cuda.matmul.allow_bf16_reduced_precision_reduction_split_k", "cuda.matmul.allow_fp16_accumulation",
+          "cuda.matmul.allow_tf23")
 _SEQUENCES = [
     [("cuda.matmul.fp32_precision", "tf32")], [("fp32_precision", "ieee")], [("fp32_precision", "tf32")],
     [("cudnn.conv.fp32_precision", "ieee"), ("cudnn.rnn.fp32_precision", "ieee"),
@@ -190,6 +220,11 @@ _SEQUENCES = [
     [("cudnn.allow_tf32", False), ("fp32_precision", "tf32")],
     [("cuda.matmul.fp32_precision", "bf16")], [("cudnn.conv.fp32_precision", "TF32")],
     [("cuda.matmul.fp32_precision", 3)], [("cudnn.conv.other", 1)], [("cuda.matmul.allow_tf32", True)],
+    # cuBLAS's reduced-precision switches (one or two bools), and a mistyped switch refused
+    [("cuda.matmul.allow_fp16_reduced_precision_reduction", (False, False)),
+     ("cuda.matmul.allow_bf16_reduced_precision_reduction", [False]),
+     ("cuda.matmul.allow_fp16_reduced_precision_reduction", 1), ("cuda.matmul.allow_fp16_accumulation", True),
+     ("cuda.matmul.allow_fp16_reduced_precision_reduction_split_k", False), ("cuda.matmul.allow_tf23", True)],
 ]
 
 

@@ -145,6 +145,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     _engine_flags(retain_graph, create_graph, allow_unused)
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grads, retain_graph, create_graph, allow_unused,
+                             materialize_grads)
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -167,6 +170,37 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         elif not create_graph:
             g = g.detach()
         result.append(g)
+    return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads):
+    """grad(is_grads_batched=True): each grad_output's first dim is a batch of them, and each input's
+    gradient is the batch of the gradients they give (torch vmaps its engine over that dim; here each
+    one runs in turn, the graph kept until the last); an unused input's is materialized unbatched."""
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        # (torch's check reads the first gradient, g[0], and names its shape less its first dim too)
+        if isinstance(g, Tensor) and g[0].shape != out.shape:
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the "
+                "batch dimension. The sizes of the remaining dimensions are expected to match the shape of "
+                f"corresponding output, but a mismatch was detected: grad_output[{i}] has a shape of "
+                f"{g[0].shape[1:]} and output[{i}] has a shape of {out.shape}. If you only want some tensors "
+                "in `grad_output` to be considered batched, consider using vmap.")
+    from ..ops.composite.shaping import stack
+    size = next(g.shape[0] for g in grads if isinstance(g, Tensor))
+    runs = [grad(outputs, inputs, [g[b] if isinstance(g, Tensor) else g for g in grads],
+                 retain_graph=retain_graph or b < size - 1, create_graph=create_graph,
+                 allow_unused=allow_unused) for b in range(size)]
+    result = []
+    for i, t in enumerate(inputs):
+        column = [run[i] for run in runs]
+        if column and column[0] is not None:
+            result.append(stack(column))
+        elif materialize_grads:
+            from ..ops.creation import zeros_like
+            result.append(zeros_like(t, requires_grad=create_graph))
+        else:
+            result.append(None)
     return tuple(result)
 
 

@@ -1,6 +1,8 @@
 """The backward engine: walks the graph once, in dependency order, from the roots."""
 from __future__ import annotations
 
+import itertools
+import threading
 import weakref
 
 from .anomaly_mode import _STATE as _ANOMALY, run_node
@@ -125,6 +127,39 @@ def _sum(prev, g, mine, create_graph):
     return prev + g
 
 
+# The backward call each thread is in (torch's current graph task: its id and which nodes it runs), kept
+# only once some code asks (register_multi_grad_hook's hooks do): no work per backward before that
+TASKS = {"tracked": False}
+_CURRENT = threading.local()
+_TASK_IDS = itertools.count()
+
+
+class _GraphTask:
+    """The nodes one backward call reaches (``counts``) and, where it runs only some (autograd.grad,
+    backward(inputs=)), those it runs or captures from."""
+
+    __slots__ = ("id", "counts", "runs", "takes")
+
+    def __init__(self, counts, runs, takes):
+        self.id, self.counts, self.runs, self.takes = next(_TASK_IDS), counts, runs, takes
+
+    def will_execute(self, node) -> bool:
+        """Whether this call runs ``node`` or captures its gradient (torch's _will_engine_execute_node)."""
+        if node not in self.counts:
+            return False
+        if self.runs is not None and node not in self.runs and node not in self.takes:
+            return False
+        if type(node) is AccumulateGrad and self.takes and node in self.takes:
+            raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we are currently "
+                               "running autograd.grad(). This is currently not supported.")
+        return True
+
+
+def current_task():
+    """The graph task this thread's backward call runs, or None outside one."""
+    return getattr(_CURRENT, "task", None)
+
+
 def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=True):
     """Propagate ``root_grads`` from the ``(node, output_nr)`` pairs in ``roots``, nodes in torch's order.
 
@@ -158,6 +193,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
     for node in root_nodes:  # in the order of the roots given (torch's GraphRoot's edges)
         if not counts[node] and (runs is None or node in runs or node in takes):
             _push(ready, node)
+    tracked = TASKS["tracked"]
+    if tracked:
+        outer, _CURRENT.task = current_task(), _GraphTask(counts, runs, takes)
     previous = _swap_grad(bool(create_graph))  # (set_grad_enabled's switch, without its object)
     try:
         while ready:
@@ -223,6 +261,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     release_torch_saved(node)
     finally:
         _swap_grad(previous)
+        if tracked:
+            _CURRENT.task = outer
     return captured
 
 

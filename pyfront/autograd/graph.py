@@ -723,9 +723,12 @@ class _Handle:
 
 
 __all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "SavedTensor", "Context",
-           "no_grad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+           "no_grad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
+           "register_multi_grad_hook"]
 
 
 # the tensor module, bound once rather than imported per node (_saved_as_torch); it imports this one, so its
 # names are read at the call
 from .. import tensor as _tensor  # noqa: E402
+# (it reads the engine, which imports this module)
+from .multi_grad import register_multi_grad_hook  # noqa: E402

@@ -13,14 +13,58 @@ import enum
 from . import _fp32_precision as _fp32
 
 
+def _reduction_setting(value, attr_name: str) -> tuple:
+    """torch's reading of a reduced-precision switch: a bool (split-k then allowed), or one or two bools."""
+    def ensure_bool(obj, which):
+        if isinstance(obj, bool):
+            return obj
+        raise TypeError(f"{attr_name} expects a bool for {which}, but got {type(obj)!r}")
+    if isinstance(value, bool):
+        return value, True
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise TypeError(f"{attr_name} expects at least one boolean argument")
+        if len(value) > 2:
+            raise TypeError(f"{attr_name} expects at most two boolean arguments")
+        allow = ensure_bool(value[0], "allow_reduced_precision")
+        return allow, True if len(value) == 1 else ensure_bool(value[1], "allow_splitk")
+    raise TypeError(f"{attr_name} expects a bool or a tuple/list of bools, but got {type(value)!r}")
+
+
+# the reduced-precision switches (each with its split-k part) and fp16 accumulation, as a CPU build keeps them
+_REDUCTIONS = {"fp16": [True, True], "bf16": [True, True]}
+_FP16_ACCUMULATION = [False]
+
+
 class cuBLASModule:
     """``torch.backends.cuda.matmul``: its TF32 switches are the float32 precision tree's
-    (backends/_fp32_precision.py)."""
+    (backends/_fp32_precision.py); the reduced-precision ones are kept (pyfront runs no cuBLAS); any other
+    name is refused, as torch's (a mistyped switch would otherwise change nothing, silently)."""
 
     allow_tf32 = _fp32.Setting(_fp32.allow_tf32_cublas, _fp32.set_allow_tf32_cublas)
     fp32_precision = _fp32.leaf_setting("cuda", "matmul")
-    allow_fp16_reduced_precision_reduction = True
-    allow_bf16_reduced_precision_reduction = True
+
+    def __getattr__(self, name):
+        for kind, pair in _REDUCTIONS.items():
+            if name == f"allow_{kind}_reduced_precision_reduction":
+                return pair[0]
+            if name == f"allow_{kind}_reduced_precision_reduction_split_k":
+                return pair[1]
+        if name == "allow_fp16_accumulation":
+            return _FP16_ACCUMULATION[0]
+        raise AttributeError("Unknown attribute " + name)
+
+    def __setattr__(self, name, value):
+        if name in ("allow_tf32", "fp32_precision"):
+            return object.__setattr__(self, name, value)  # (their Settings)
+        for kind, pair in _REDUCTIONS.items():
+            if name == f"allow_{kind}_reduced_precision_reduction":
+                pair[:] = _reduction_setting(value, name)
+                return
+        if name == "allow_fp16_accumulation":
+            _FP16_ACCUMULATION[0] = bool(value)
+            return
+        raise AttributeError("Unknown attribute " + name)
 
 
 matmul = cuBLASModule()

@@ -50,10 +50,39 @@ TORCH_INPLACE = (
 
 
 def bind_torch_inplace(namespace: dict):
-    """Install ``torch.X_`` for every name of TORCH_INPLACE that pyfront has as ``Tensor.X_``."""
+    """Install ``torch.X_`` for every name of TORCH_INPLACE that pyfront has as ``Tensor.X_`` (torch.addmv_
+    with its function's own forms)."""
     for name in TORCH_INPLACE.split():
         if name not in namespace and hasattr(Tensor, name):
-            namespace[name] = getattr(Tensor, name)
+            namespace[name] = _torch_addmv_ if name == "addmv_" else getattr(Tensor, name)
+
+
+def _torch_addmv_(*args, **kwargs):
+    """``torch.addmv_``: input, mat and vec as torch's function takes them, or its deprecated forms with beta
+    (and alpha) around input, ``torch.addmv_(beta, input, [alpha,] mat, vec)``, after torch's warning; other
+    counts are refused by torch's words (beta after self is the method's form, not the function's)."""
+    from .common import _scalar_like, _warn_deprecated_overload
+    if not kwargs and len(args) in (4, 5) and _scalar_like(args[0]) and isinstance(args[1], Tensor) and (
+            len(args) == 4 or _scalar_like(args[2])) and all(isinstance(t, Tensor) for t in args[-2:]):
+        numbers = [n.item() if isinstance(n, Tensor) else n for n in (args[0], *args[2:-2])]
+        alpha = ", Number alpha" if len(numbers) > 1 else ""
+        _warn_deprecated_overload(
+            "addmv_", f"addmv_(Number beta, Tensor input{alpha}, Tensor mat, Tensor vec)",
+            "addmv_(Tensor input, Tensor mat, Tensor vec, *, Number beta = 1, Number alpha = 1)")
+        return args[1].addmv_(*args[-2:], beta=numbers[0], alpha=numbers[1] if alpha else 1)
+    try:
+        bound = _ADDMV_SIGNATURE.bind(*args, **kwargs).arguments
+    except TypeError:
+        bound = None
+    if bound is None or not all(isinstance(bound[t], Tensor) for t in ("input", "mat", "vec")):
+        from .argcheck import torch_refusal
+        refused = torch_refusal("torch.addmv_", args, kwargs)
+        if refused is not None or bound is None:
+            raise refused or TypeError("addmv_() takes 3 positional arguments")
+    return bound.pop("input").addmv_(**bound)
+
+
+_ADDMV_SIGNATURE = __import__("inspect").signature(lambda input, mat, vec, *, beta=1, alpha=1: None)
 
 
 # the in-place ops torch lets write into an expanded tensor, with the example its deprecation warning gives
@@ -155,8 +184,23 @@ def _product_in_self(self, args, kwargs):
                            f"{list(shape)} should match")
 
 
+def _outer_in_self(self, args, kwargs):
+    """torch's addr_ writes into self as it is (out-of-place addr expands input first): after the vectors'
+    checks, self must be the 2-D (len(vec1), len(vec2)) matrix, else its own two texts; a leaf that
+    requires grad is refused before."""
+    vectors = [a for a in args if isinstance(a, Tensor)][:2]
+    vectors += [kwargs[k] for k in ("vec1", "vec2") if k in kwargs]
+    if len(vectors) != 2 or any(v.dim() != 1 for v in vectors) or self._requires_grad and _state.enabled:
+        return  # (addr's own checks word the rest)
+    if self.dim() != 2:
+        raise RuntimeError(f"2D tensor expected, got {self.dim()}D tensor for input")
+    if tuple(self._shape) != (vectors[0].shape[0], vectors[1].shape[0]):
+        raise RuntimeError(f"size mismatch, input: {list(self._shape)}, v1: {list(vectors[0].shape)}, "
+                           f"v2: {list(vectors[1].shape)}")
+
+
 # ops whose in-place form checks its arguments itself first, with its own text
-_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self),
+_INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self), "addr": _outer_in_self,
                    **dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()

@@ -70,19 +70,31 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
         alpha, beta = bool(alpha), bool(beta)
     vec1, vec2 = vec1.to(dtype), vec2.to(dtype)  # in the result's dtype (float32 vectors times 1e300: no inf)
     width = _vector_width(dtype) if input.device.type == "cpu" and input.dim() <= 2 else None
-    if width and (input.dim() < 2 or input.is_contiguous()) and input.dtype is dtype:
-        # its vectorised loop runs along the rows (the columns where there is one) where only vec1 is constant
-        # along them: an input that is too (a number, a column) leaves it to the scalar loop
-        inner = -1 if shape[1] > 1 else -2
-        width = width if input.dim() >= -inner and input.shape[inner] > 1 else 0
-        return Formula.apply(_addr_fused, _addr_backward, input.expand(shape), vec1, vec2, beta, alpha, width)
+    if width and input.dtype is dtype:
+        full = input.expand(shape)
+        columns, width = _addr_loop(full, width)
+        return Formula.apply(_addr_fused, _addr_backward, full, vec1, vec2, beta, alpha, width, columns)
     if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
     product = vec1.outer(vec2) if alpha == 1 else (vec1 * alpha).outer(vec2)
+    # (input's term first: the result laid out as input, as torch's loop lays it; the sum is the same)
     if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
-        return product + input.where(input.new_zeros((), dtype=bool_), input.new_zeros(()))
-    return product + (input if beta == 1 else input * beta)
+        return input.where(input.new_zeros((), dtype=bool_), input.new_zeros(())) + product
+    return (input if beta == 1 else input * beta) + product
+
+
+def _addr_loop(full, width):
+    """How torch's TensorIterator runs addr over ``full`` (input expanded to the product's shape):
+    (columns, width). Its loop runs along the rows, or down the columns where input's strides say so (a
+    transposed input: the result is then laid out as it) or there is one column; its vectorised steps of
+    ``width`` need input contiguous along that loop (vec1, or vec2 down the columns, is the one constant
+    operand it takes): an input constant along it too (a number, a column) or strided runs the scalar loop
+    (width 0)."""
+    (n, m), (down, across) = full.shape, full.stride()
+    columns = n > 1 and m > 1 and down and across and down < across  # (a 0 stride decides nothing)
+    stride, size = (down, n) if columns or m == 1 else (across, m)
+    return columns, width if stride == 1 and size > 1 else 0
 
 
 @functools.cache
@@ -111,11 +123,12 @@ def _vector_width(dtype):
     return size and dtype in (dt.float32, dt.float64) and size // dtype.itemsize
 
 
-def _addr_fused(input, vec1, vec2, beta, alpha, width):
+def _addr_fused(input, vec1, vec2, beta, alpha, width, columns=False):
     """torch's addr kernel's numbers: its vectorised loop computes fma(alpha * vec1, vec2, beta * input) for
     each whole step of ``width`` elements (0: none) of a stretch of a row (a thread's share of the rows
     starts one; one column is one row), its scalar loop the rest as fma(beta, input, alpha * vec1 * vec2);
-    a beta of 0 reads no input (NaN included): alpha * vec1 * vec2."""
+    a beta of 0 reads no input (NaN included): alpha * vec1 * vec2. With ``columns`` (a transposed input)
+    the loop runs down the columns, and the result is laid out as the input."""
     from ..creation import arange, scalar_tensor
     from ..primitives.special import fused_multiply_add_kernel as fma
     from ..dispatch import apply
@@ -123,24 +136,26 @@ def _addr_fused(input, vec1, vec2, beta, alpha, width):
     n, m = input.shape
     scaled = vec1 * alpha if alpha != 1 else vec1
     if beta == 0:
-        return scaled.unsqueeze(1) * vec2
+        product = scaled.unsqueeze(1) * vec2
+        return product.t().contiguous().t() if columns else product
     vectors = apply(fma, scaled.unsqueeze(1).expand(n, m), vec2.expand(n, m), input * beta if beta != 1 else input)
     scalars = apply(fma, scalar_tensor(beta, dtype=input.dtype).expand(n, m), input, scaled.unsqueeze(1) * vec2)
     if not width:
         return scalars
-    numel, threads, row = n * m, get_num_threads(), m if m > 1 else n  # (one column: one row of n)
+    numel, threads = n * m, get_num_threads()
+    row = n if columns or m == 1 else m  # (one column: one row of n)
     # torch's parallel_for: one stretch under its grain (32768) or on one thread, else a share per thread
     chunk = numel if numel < 32768 or threads == 1 else -(-numel // min(threads, -(-numel // 32768)))
-    at = arange(numel).reshape(n, m)
+    at = arange(numel).reshape(m, n).t() if columns else arange(numel).reshape(n, m)  # the loop's order
     start = (at - at % row).maximum(at - at % chunk)
     length = (at - at % row + row).minimum(at - at % chunk + chunk) - start
     return vectors.where(at - start < length - length % width, scalars)
 
 
-def _addr_backward(g, input, vec1, vec2, beta, alpha, width):
+def _addr_backward(g, input, vec1, vec2, beta, alpha, width, columns=False):
     """torch's addr derivative: g times beta; g's mv with each vector (for the other's gradient), times alpha."""
     return (g if beta == 1 else g * beta, None if vec2 is None else _alpha_times(g.mv(vec2), alpha),
-            None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None)
+            None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None, None)
 
 
 def _alpha_times(t, alpha):

@@ -235,6 +235,18 @@ def _nth_element_first(n: int) -> int:
     return idx[first]
 
 
+def _signed_zero(input, k, value):
+    """A zero median among zeros of both signs as torch's nth_element leaves it (tie_order)."""
+    import numpy as np
+    from ..primitives.tie_order import signed_zero_median
+    found = value.item()
+    if found != 0:
+        return value
+    values = input.detach()
+    flat = np.ravel((values.float() if values.dtype is dt.bfloat16 else values).numpy(), order="K")
+    return value.new_tensor(signed_zero_median(flat, int(k), np.asarray(found, flat.dtype)))
+
+
 def _nan_rank(values, d):
     """Where the lower median of the non-NaN values lies in ``values`` (sorted, NaN last) along ``d``."""
     count = (~isnan(values)).sum(d, keepdim=True) if values.dtype.is_floating_point else values.shape[d]
@@ -258,6 +270,8 @@ def nanmedian(input, dim=None, keepdim=False):
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
             value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]
+            if input.device.type == "cpu" and input.dtype.is_floating_point:
+                value = _signed_zero(input, k, value)
         return _SharedTies.apply(input, value) if input.requires_grad or carries(input) else value
     d = normalize_dim(dim, max(input.dim(), 1))  # (the dim before the dtype, as torch)
     if input.dim():

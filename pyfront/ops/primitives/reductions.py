@@ -318,7 +318,13 @@ def _median_np(np, x, dims, keepdim, nan_ties):
     if flat.size == 0:  # no identity: NaN for floats, and for integers the lowest value, as PyTorch
         return np.array(np.nan if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
     last = flat[-1]
-    return last if x.dtype.kind == "f" and np.isnan(last) else flat[(flat.size - 1) // 2]
+    if x.dtype.kind == "f" and np.isnan(last):
+        return last
+    nth = (flat.size - 1) // 2
+    if getattr(np, "__name__", None) != "numpy":  # (a compute module of another kind: the sort's)
+        return flat[nth]
+    from .tie_order import signed_zero_median  # which of -0.0 and 0.0 torch's nth_element leaves there
+    return signed_zero_median(np.ravel(x, order="K"), nth, flat[nth])
 
 
 # the lower median of every element; with a dim, median is a composite of argsort and take_along

@@ -305,6 +305,21 @@ def _ranked(keys):
     return [_Ranked(int(v)) for v in keys]
 
 
+def signed_zero_median(flat, nth, value):
+    """The element torch's whole-tensor median and nanmedian give, std::nth_element's at ``nth`` of ``flat``
+    (their clone, in memory order; NaN the largest, -0.0 equal to 0.0), where ``value``, the median by a sort,
+    is a zero among zeros of both signs: which of them it leaves there (elsewhere ``value`` is that element,
+    and past EMULATED_MAX elements the sort's is kept)."""
+    if value != 0 or len(flat) > EMULATED_MAX or flat.dtype.kind != "f":
+        return value
+    zeros = np.signbit(flat[flat == 0])
+    if zeros.all() or not zeros.any():
+        return value
+    keys = ((_ranks(flat, False) << _SHIFT) | np.arange(len(flat))).astype(np.int64)
+    _nth_element(keys, nth, len(keys))
+    return flat[int(keys[nth]) & ((1 << _SHIFT) - 1)]
+
+
 def kthvalue_row(row, k):
     """The index torch's kthvalue (quick_select_template) picks for the k-th smallest (k from 1)."""
     ranks = _ranks(row, False)
