@@ -1,4 +1,5 @@
-"""``python -m pyfront.bench``: pyfront beside PyTorch and NumPy, measured in one process.
+"""``python -m pyfront.bench``: pyfront beside PyTorch and NumPy, measured in one run, each library in its
+own process.
 
 Prints JSON. The machine (CPU model, cores) and the WebGPU adapter (name, backend, type); for each
 available pyfront device: matmul GFLOP/s, elementwise add GB/s, the cost of one tiny eager op in
@@ -9,7 +10,7 @@ CPU) and NumPy, and the ratio pyfront / reference (above 1 is better for rates, 
 ``page``: the same per-op figures in the web page (headless Chromium on SwiftShader's WebGPU, as
 the browser tests run it) and the time of the playground's training example there; measured from a
 checkout with Playwright, unless ``--quick`` (then only with ``--page``).
-PyTorch is imported here only to measure it; pyfront itself never imports it.
+PyTorch is imported only in the child process that measures it; pyfront itself never imports it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -124,6 +126,27 @@ def _numpy_lib():
         return rng.standard_normal(shape, dtype=np.float32)
 
     return _Lib("numpy", randn, lambda: None, _numpy_mlp_step(np, randn))
+
+
+REFERENCES = {"torch": _torch_lib, "numpy": _numpy_lib}
+
+
+def _reference(name: str, quick: bool, limits: dict):
+    """The figures of the reference library ``name`` (``REFERENCES``), measured in a process of its own
+    (each library in its own process, as ../shared/tools/peer_bench.py runs them), or None where it is
+    not installed. In one process, torch's OpenMP threads and those of the MKL that runs pyfront's products
+    spin-wait on the cores each other needs: a step measured 4 ms in one run and 200 ms in the next."""
+    if sys.platform == "emscripten":  # (the page: no processes, and neither torch nor NumPy beside pyfront)
+        return None
+    argv = ["--reference", name, "--max-matmul", str(limits["max_matmul"]), "--max-add", str(limits["max_add"])]
+    done = subprocess.run([sys.executable, "-m", "pyfront.bench", *argv, *(["--quick"] if quick else [])],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout, object_hook=_int_keys)
+
+
+def _int_keys(obj: dict) -> dict:
+    """JSON's string keys of sizes read back as the ints the figures are keyed by."""
+    return {int(k) if k.isdigit() else k: v for k, v in obj.items()}
 
 
 def _autograd_mlp_step(lib, randn, sizes=(784, 512, 512, 10), batch=256, lr=0.01):
@@ -315,13 +338,18 @@ def main(argv=None) -> dict:
     page = parser.add_mutually_exclusive_group()
     page.add_argument("--page", action="store_true", help="measure the web page too, even with --quick")
     page.add_argument("--no-page", action="store_true", help="do not measure the web page")
+    parser.add_argument("--reference", choices=sorted(REFERENCES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     limits = dict(max_matmul=args.max_matmul, max_add=args.max_add)
-    refs = {
-        lib.name: measure(lib, args.quick, **limits)
-        for lib in (_torch_lib(), _numpy_lib())
-        if lib is not None
-    }
+    if args.reference:  # (a child of the run below: one reference library's figures, or null)
+        lib = REFERENCES[args.reference]()
+        print(json.dumps(lib and {"name": lib.name, **measure(lib, args.quick, **limits)}))
+        return {}
+    refs = {}
+    for name in REFERENCES:
+        found = _reference(name, args.quick, limits)
+        if found is not None:
+            refs[found.pop("name")] = found
     report = {"machine": machine(), "devices": {}}
     for dev in devices():
         ours = measure(_pyfront_lib(dev), args.quick, **limits)

@@ -14,9 +14,16 @@ def _once(fn, sync, *args, **kwargs):
     return 1e-3
 
 
+def _here(name, quick, limits):
+    """bench._reference measured in this process, where the stubbed clocks apply."""
+    lib = bench.REFERENCES[name]()
+    return lib and {"name": lib.name, **bench.measure(lib, quick, **limits)}
+
+
 def test_the_report_has_every_figure_beside_torch_and_numpy(monkeypatch, capsys):
     monkeypatch.setattr(bench, "_best", _once)
     monkeypatch.setattr(bench, "_host", _once)
+    monkeypatch.setattr(bench, "_reference", _here)
     report = bench.main(["--quick", "--no-page", "--max-matmul", "256", "--max-add", str(1 << 20)])
     machine = report["machine"]
     assert machine["cpu"] and machine["cores"] >= 1 and machine["platform"] and machine["cpu_blas"]
@@ -36,8 +43,18 @@ def test_the_report_has_every_figure_beside_torch_and_numpy(monkeypatch, capsys)
     assert '"op_host_us"' in capsys.readouterr().out  # printed as JSON too
 
 
+def test_each_reference_library_is_measured_in_a_process_of_its_own():
+    """torch's OpenMP threads and those of the MKL under pyfront's products, in one process, spin on the
+    cores each other needs: a reference's figures come from a child process (its sizes read back as ints)."""
+    found = bench._reference("numpy", True, {"max_matmul": 256, "max_add": 1 << 10})
+    assert found["name"] == "numpy" and FIGURES <= set(found)
+    assert list(found["matmul_gflops"]) == [256] and found["add_gbps"] == {}
+    assert found["mlp_step_ms"] > 0 and found["op_host_us"] > 0
+
+
 def test_the_page_is_measured_unless_quick(monkeypatch):
     asked = []
+    monkeypatch.setattr(bench, "_reference", lambda name, quick, limits: None)
     monkeypatch.setattr(bench, "page_figures", lambda: asked.append(1) or {"example_s": 1.0})
     monkeypatch.setattr(bench, "devices", lambda: [])
     monkeypatch.setattr(bench, "measure", lambda lib, quick, **limits: {})
