@@ -285,8 +285,17 @@ def _addr_bits(L, dtype, grads):
     return out
 
 
+def _skip_unless_addr_follows_torch():
+    """pyfront follows torch's addr kernel where its vectors are known (x86 with AVX2 or AVX-512), and its
+    threads' shares where both libraries run as many threads: elsewhere it computes torch's values, not bits."""
+    from pyfront.ops.composite.scatters import _vector_bytes
+    if _vector_bytes() is None or pyfront.get_num_threads() != torch.get_num_threads():
+        pytest.skip("torch's addr bits are followed on x86 with AVX2/AVX-512, at torch's thread count")
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_addr_bit_for_bit(dtype):
+    _skip_unless_addr_follows_torch()
     grads = _mkl_installed()  # (its gradients' mv: torch's bits through the mkl extra)
     assert _addr_bits(pyfront, dtype, grads) == _addr_bits(torch, dtype, grads)
 
@@ -315,6 +324,8 @@ def _addr_of_strided_inputs(L, dtype):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_addr_of_strided_inputs(dtype):
+    if dtype != "float16":
+        _skip_unless_addr_follows_torch()
     assert _addr_of_strided_inputs(pyfront, dtype) == _addr_of_strided_inputs(torch, dtype)
 
 

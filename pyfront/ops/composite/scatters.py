@@ -111,7 +111,8 @@ def _vector_bytes():
     except OSError:
         return None
     asked = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
-    if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"} <= set(flags) and asked not in ("avx2", "default"):
+    avx512 = {"avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"}
+    if avx512 <= set(flags) and asked not in ("avx2", "default"):
         return 64
     return 32 if {"avx2", "fma"} <= set(flags) and asked != "default" else None
 
@@ -129,7 +130,7 @@ def _addr_fused(input, vec1, vec2, beta, alpha, width, columns=False):
     starts one; one column is one row), its scalar loop the rest as fma(beta, input, alpha * vec1 * vec2);
     a beta of 0 reads no input (NaN included): alpha * vec1 * vec2. With ``columns`` (a transposed input)
     the loop runs down the columns, and the result is laid out as the input."""
-    from ..creation import arange, scalar_tensor
+    from ..creation import arange
     from ..primitives.special import fused_multiply_add_kernel as fma
     from ..dispatch import apply
     from ...process import get_num_threads
@@ -138,22 +139,39 @@ def _addr_fused(input, vec1, vec2, beta, alpha, width, columns=False):
     if beta == 0:
         product = scaled.unsqueeze(1) * vec2
         return product.t().contiguous().t() if columns else product
-    vectors = apply(fma, scaled.unsqueeze(1).expand(n, m), vec2.expand(n, m), input * beta if beta != 1 else input)
-    scalars = apply(fma, scalar_tensor(beta, dtype=input.dtype).expand(n, m), input, scaled.unsqueeze(1) * vec2)
     if not width:
-        return scalars
+        return _addr_scalars(input, scaled, vec2, beta)
+    vectors = apply(fma, scaled.unsqueeze(1).expand(n, m), vec2.expand(n, m),
+                    input * beta if beta != 1 else input)
     numel, threads = n * m, get_num_threads()
     row = n if columns or m == 1 else m  # (one column: one row of n)
     # torch's parallel_for: one stretch under its grain (32768) or on one thread, else a share per thread
     chunk = numel if numel < 32768 or threads == 1 else -(-numel // min(threads, -(-numel // 32768)))
+    tail = row % width
+    if chunk % row == 0 or not tail and chunk % width == 0:  # every stretch a whole row, or whole vectors
+        if tail:  # each row's last ``tail`` by the scalar loop, written over the vectors' (their layout kept)
+            cut = (slice(row - tail, None),) if columns or m == 1 else (slice(None), slice(row - tail, None))
+            rows, cols = (cut + (slice(None),))[:2]
+            vectors[cut] = _addr_scalars(input[cut], scaled[rows], vec2[cols], beta)
+        return vectors
+    # (a thread's share starting within a row: each element's place in its stretch)
     at = arange(numel).reshape(m, n).t() if columns else arange(numel).reshape(n, m)  # the loop's order
     start = (at - at % row).maximum(at - at % chunk)
     length = (at - at % row + row).minimum(at - at % chunk + chunk) - start
-    return vectors.where(at - start < length - length % width, scalars)
+    return vectors.where(at - start < length - length % width, _addr_scalars(input, scaled, vec2, beta))
+
+
+def _addr_scalars(input, scaled, vec2, beta):
+    """torch's addr scalar loop: fma(beta, input, alpha * vec1 * vec2), ``scaled`` being alpha * vec1."""
+    from ..creation import scalar_tensor
+    from ..primitives.special import fused_multiply_add_kernel as fma
+    from ..dispatch import apply
+    beta = scalar_tensor(beta, dtype=input.dtype).expand(input.shape)
+    return apply(fma, beta, input, scaled.unsqueeze(1) * vec2)
 
 
 def _addr_backward(g, input, vec1, vec2, beta, alpha, width, columns=False):
-    """torch's addr derivative: g times beta; g's mv with each vector (for the other's gradient), times alpha."""
+    """torch's addr derivative: g times beta; g's mv with each vector (the other's gradient), times alpha."""
     return (g if beta == 1 else g * beta, None if vec2 is None else _alpha_times(g.mv(vec2), alpha),
             None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None, None)
 
