@@ -81,3 +81,28 @@ def test_huge_ints_as_torch():
             if ours != theirs:
                 found[name, v] = (ours, theirs)
     assert not found, "\n".join(f"{k}: {o} vs torch {t}" for k, (o, t) in itertools.islice(found.items(), 8))
+
+
+def _raised(call):
+    try:
+        call()
+        return "computed"
+    except Exception as e:  # noqa: BLE001 (the outcome compared is torch's exception)
+        return f"{type(e).__name__}: {e}"
+
+
+def test_adaptive_pools_refuse_a_result_too_large_before_computing():
+    """An output size whose result overflows int64 (the average pools' element count, every pool's bytes):
+    torch's words at once, where pyfront computed windows for hours (interpolate's area mode too)."""
+    outcomes = {}
+    for L in (torch, pyfront):
+        F = L.nn.functional
+        for nd, v in itertools.product((1, 2, 3), (2 ** 31, 2 ** 40, 2 ** 62)):
+            if nd == 1 and v < 2 ** 62:  # (torch computes these, or asks the allocator)
+                continue
+            x, size = L.ones((1, 2) + (4,) * nd), (v,) * nd
+            for name, call in (("avg", getattr(F, f"adaptive_avg_pool{nd}d")),
+                               ("max", getattr(F, f"adaptive_max_pool{nd}d")),
+                               ("area", lambda x, s: F.interpolate(x, size=s, mode="area"))):
+                outcomes.setdefault((nd, v, name), []).append(_raised(lambda: call(x, size)))
+    assert {k: o for k, o in outcomes.items() if o[0] != o[1]} == {}

@@ -14,7 +14,7 @@ import math
 
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
-from ...ops.creation import arange, int_tuple, is_sequence, tensor
+from ...ops.creation import arange, check_storage, int_tuple, is_sequence, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.registry import composite, records
@@ -660,6 +660,13 @@ def _adaptive_sizes(name, input, output_size, nd):
             # torch's spacing: {a, b,c}
             "{" + ", ".join(map(str, sizes[:2])) + "".join(f",{v}" for v in sizes[2:]) + "}"
         )
+    # the result's size before anything is computed (windows of a huge size would take hours): the average
+    # pools' kernels ask its element count, checked for overflow, then every pool's allocation its bytes
+    # (torch's 1-d pools are its 2-d ones over a dim of 1)
+    shape = [*input.shape[:-nd], *(1,) * (nd == 1), *sizes]
+    if "avg" in name and math.prod(shape) >= 2 ** 63:
+        raise RuntimeError("numel: integer multiplication overflow")
+    check_storage(shape, input.dtype)
     return sizes
 
 
