@@ -731,3 +731,24 @@ def test_function_backward_errors():
 
         SavesNumber.apply(leaf(lib))
     both(saves_number)
+
+
+def _batched_grad_outcomes(L):
+    """grad(is_grads_batched=True)'s refusals in torch's order: batches of two sizes (its vmap's), an
+    implicit gradient (a 0-d one of ones, which its vmap cannot map; a non-scalar output's refused first)."""
+    x = L.ones(2, requires_grad=True)
+    y, z = x * 2, x * 3
+    out = []
+    for outputs, grads in (((y, z), (L.ones(2, 2), L.ones(4, 2))), ((y.sum(),), (L.tensor(1.0),)),
+                           ((y.sum(), z), (None, L.ones(3, 2))), ((y, z), (None, L.ones(3, 2))),
+                           ((y.sum(),), None), ((y, z), (L.ones(3, 2), L.ones(3, 2)))):
+        try:
+            found = L.autograd.grad(outputs, x, grads, is_grads_batched=True, retain_graph=True)
+            out.append([g.tolist() for g in found])
+        except Exception as e:  # noqa: BLE001 (torch's exception is the expected outcome)
+            out.append((type(e).__name__, str(e)))
+    return out
+
+
+def test_batched_grad_refusals_are_torchs():
+    assert _batched_grad_outcomes(pyfront) == _batched_grad_outcomes(torch)

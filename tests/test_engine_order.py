@@ -276,3 +276,33 @@ def _multi_grad_log(T):
 
 def test_multi_grad_hooks_are_torchs():
     assert _multi_grad_log(pyfront) == _multi_grad_log(torch)
+
+
+def _hooks_registered_in_backward_and_handles_as_contexts(L):
+    """A multi-grad hook registered during a backward call (by a tensor hook) runs in that call; hook
+    handles are context managers whose block's end removes the hook."""
+    log = []
+    a = L.ones(2, requires_grad=True)
+    b = a * 2
+    c = b * 3
+    c.register_hook(lambda g: L.autograd.graph.register_multi_grad_hook((b,), lambda gs: log.append("all"))
+                    and None)
+    c.sum().backward()
+    x = L.ones(2, requires_grad=True)
+    with x.register_hook(lambda g: g * 2):
+        (x * 1).sum().backward()
+    log.append(x.grad.tolist())
+    x.grad = None
+    (x * 1).sum().backward()
+    log.append(x.grad.tolist())
+    y = x * 1
+    z = y * 1
+    with L.autograd.graph.register_multi_grad_hook((y, z), lambda gs: log.append(len(gs))):
+        z.sum().backward(retain_graph=True)
+    z.sum().backward()
+    return log
+
+
+def test_hooks_registered_in_backward_and_handles_as_contexts():
+    assert _hooks_registered_in_backward_and_handles_as_contexts(pyfront) == \
+        _hooks_registered_in_backward_and_handles_as_contexts(torch)

@@ -186,8 +186,18 @@ def _batched_grad(outputs, inputs, grads, retain_graph, create_graph, allow_unus
                 f"corresponding output, but a mismatch was detected: grad_output[{i}] has a shape of "
                 f"{g[0].shape[1:]} and output[{i}] has a shape of {out.shape}. If you only want some tensors "
                 "in `grad_output` to be considered batched, consider using vmap.")
+    if any(g is None for g in grads):  # torch makes it ones like its output, 0-d: its vmap's refusal
+        for i, out in enumerate(outputs):  # (a non-scalar output's implicit gradient refused first)
+            if grads[i] is None and out.requires_grad and out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input is "
+                         "a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.")
+    sizes = [g.shape[0] for g in grads if isinstance(g, Tensor)]
+    if len(set(sizes)) > 1:
+        raise ValueError(f"vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                         f"{sizes} for the mapped dimension")
     from ..ops.composite.shaping import stack
-    size = next(g.shape[0] for g in grads if isinstance(g, Tensor))
+    size = sizes[0]
     runs = [grad(outputs, inputs, [g[b] if isinstance(g, Tensor) else g for g in grads],
                  retain_graph=retain_graph or b < size - 1, create_graph=create_graph,
                  allow_unused=allow_unused) for b in range(size)]

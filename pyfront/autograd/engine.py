@@ -127,9 +127,9 @@ def _sum(prev, g, mine, create_graph):
     return prev + g
 
 
-# The backward call each thread is in (torch's current graph task: its id and which nodes it runs), kept
-# only once some code asks (register_multi_grad_hook's hooks do): no work per backward before that
-TASKS = {"tracked": False}
+# The backward call each thread is in (torch's current graph task: its id and which nodes it runs), for
+# register_multi_grad_hook's hooks (one registered during a backward call runs in it too): one object and
+# a thread-local write per call
 _CURRENT = threading.local()
 _TASK_IDS = itertools.count()
 
@@ -193,9 +193,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
     for node in root_nodes:  # in the order of the roots given (torch's GraphRoot's edges)
         if not counts[node] and (runs is None or node in runs or node in takes):
             _push(ready, node)
-    tracked = TASKS["tracked"]
-    if tracked:
-        outer, _CURRENT.task = current_task(), _GraphTask(counts, runs, takes)
+    outer, _CURRENT.task = current_task(), _GraphTask(counts, runs, takes)
     previous = _swap_grad(bool(create_graph))  # (set_grad_enabled's switch, without its object)
     try:
         while ready:
@@ -261,8 +259,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, capture=None, ac
                     release_torch_saved(node)
     finally:
         _swap_grad(previous)
-        if tracked:
-            _CURRENT.task = outer
+        _CURRENT.task = outer
     return captured
 
 

@@ -9,6 +9,7 @@ from ..dtypes import HALVES
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
+from .handles import Removable
 from .saved_hooks import OPEN as _HOOKS_OPEN, current_hooks
 from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .saved_names import install as install_saved_properties
@@ -711,8 +712,8 @@ class AccumulateGrad(Node):
         return self.variable_ref()
 
 
-class _Handle:
-    """What ``register_hook`` returns: ``.remove()`` undoes it."""
+class _Handle(Removable):
+    """What ``register_hook`` returns: ``.remove()`` undoes it (as does leaving a ``with`` block)."""
 
     def __init__(self, hooks, entry):
         self._hooks, self._entry = hooks, entry

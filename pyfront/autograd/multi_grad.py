@@ -7,6 +7,7 @@ import threading
 from collections import defaultdict
 
 from .grad_mode import enable_grad
+from .handles import Removable
 
 _OUTSIDE = "expected this hook to be called inside a backward call"
 
@@ -34,8 +35,8 @@ def _task_id() -> int:
     return task.id
 
 
-class _MultiHandle:
-    """The handles of each tensor's hook: ``remove()`` removes them all."""
+class _MultiHandle(Removable):
+    """The handles of each tensor's hook: ``remove()`` removes them all (as does leaving a ``with`` block)."""
 
     def __init__(self, handles):
         self.handles = handles
@@ -86,7 +87,5 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
     supported_modes = ("all", "any")
     if mode not in supported_modes:
         raise ValueError(f"Expects mode to be one of {supported_modes} but got {mode}")
-    from .engine import TASKS
-    TASKS["tracked"] = True  # from now on each backward call records its task
     make = _all_hooks if mode == "all" else _any_hooks
     return _MultiHandle(make(tensors, fn, threading.Lock()))
