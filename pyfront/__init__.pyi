@@ -181,8 +181,11 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``. (pyfront.ops.composite.linalg.addmv)"""
 
-def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
-    """In-place ``addmv``. (pyfront.ops.composite.linalg.addmv)"""
+def addmv_(*args, **kwargs):
+    """``torch.addmv_``: input, mat and vec as torch's function takes them, or its deprecated forms with
+    beta (and alpha) around input, ``torch.addmv_(beta, input, [alpha,] mat, vec)``, after torch's
+    warning; other counts are refused by torch's words (beta after self is the method's form, not the
+    function's). (pyfront.ops.methods._torch_addmv_)"""
 
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)`` (``input`` ignored, NaN included, where beta is 0), as

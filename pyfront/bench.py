@@ -138,10 +138,13 @@ def _reference(name: str, quick: bool, limits: dict):
     spin-wait on the cores each other needs: a step measured 4 ms in one run and 200 ms in the next."""
     if sys.platform == "emscripten":  # (the page: no processes, and neither torch nor NumPy beside pyfront)
         return None
-    argv = ["--reference", name, "--max-matmul", str(limits["max_matmul"]), "--max-add", str(limits["max_add"])]
+    argv = ["--reference", name, "--max-matmul", str(limits["max_matmul"]),
+            "--max-add", str(limits["max_add"])]
     done = subprocess.run([sys.executable, "-m", "pyfront.bench", *argv, *(["--quick"] if quick else [])],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout, object_hook=_int_keys)
+                          capture_output=True, text=True)
+    if done.returncode:  # (its traceback, not a CalledProcessError that hides it)
+        raise RuntimeError(f"measuring {name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1], object_hook=_int_keys)  # (its last line: the figures)
 
 
 def _int_keys(obj: dict) -> dict:
@@ -343,7 +346,7 @@ def main(argv=None) -> dict:
     limits = dict(max_matmul=args.max_matmul, max_add=args.max_add)
     if args.reference:  # (a child of the run below: one reference library's figures, or null)
         lib = REFERENCES[args.reference]()
-        print(json.dumps(lib and {"name": lib.name, **measure(lib, args.quick, **limits)}))
+        print("\n" + json.dumps(lib and {"name": lib.name, **measure(lib, args.quick, **limits)}))
         return {}
     refs = {}
     for name in REFERENCES:

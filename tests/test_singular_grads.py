@@ -63,12 +63,11 @@ KNOWN_WEBGPU = {
 
 # The sign of a zero result (the op table's check) where these all-zero and tied inputs meet an order
 # torch keeps and pyfront does not (BLAS sums' zeros: see optable.BLAS_SUMS): the
-# layer and group norms' (x - mean) * rstd at x == mean, median/nanmedian of tied 0.0 and -0.0 (the whole
-# tensor's max/min/aminmax pick torch's zero on cpu: reductions.py's lane order), grid_sample's
-# weights, softshrink's vectorized +0. Values are equal; the signs differ.
+# layer and group norms' (x - mean) * rstd at x == mean, grid_sample's weights, softshrink's vectorized
+# +0 (the whole tensor's max/min/aminmax pick torch's zero on cpu: reductions.py's lane order, and
+# median/nanmedian of tied 0.0 and -0.0 its nth_element's: tie_order.signed_zero_median). Values are
+# equal; the signs differ.
 SIGNED_ZERO_CPU = {
-    "median-0-zeros",
-    "nanmedian-0-zeros", "nanmedian-3-zeros",
     "nn.functional.layer_norm-0-zeros",
     "nn.functional.layer_norm-2-zeros",
     "nn.functional.group_norm-1-zeros", "nn.functional.group_norm-2-zeros",

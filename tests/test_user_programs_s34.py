@@ -225,6 +225,7 @@ _SEQUENCES = [
      ("cuda.matmul.allow_bf16_reduced_precision_reduction", [False]),
      ("cuda.matmul.allow_fp16_reduced_precision_reduction", 1), ("cuda.matmul.allow_fp16_accumulation", True),
      ("cuda.matmul.allow_fp16_reduced_precision_reduction_split_k", False), ("cuda.matmul.allow_tf23", True)],
+    [("cuda.matmul.allow_fp16_accumulation", 1)], [("cuda.matmul.allow_fp16_accumulation", None)],
 ]
 
 

@@ -190,12 +190,12 @@ def _batched_grad(outputs, inputs, grads, retain_graph, create_graph, allow_unus
         for i, out in enumerate(outputs):  # (a non-scalar output's implicit gradient refused first)
             if grads[i] is None and out.requires_grad and out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input is "
-                         "a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.")
+        raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input "
+                         "is a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.")
     sizes = [g.shape[0] for g in grads if isinstance(g, Tensor)]
     if len(set(sizes)) > 1:
-        raise ValueError(f"vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
-                         f"{sizes} for the mapped dimension")
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got "
+                         f"sizes {sizes} for the mapped dimension")
     from ..ops.composite.shaping import stack
     size = sizes[0]
     runs = [grad(outputs, inputs, [g[b] if isinstance(g, Tensor) else g for g in grads],

@@ -62,7 +62,10 @@ class cuBLASModule:
                 pair[:] = _reduction_setting(value, name)
                 return
         if name == "allow_fp16_accumulation":
-            _FP16_ACCUMULATION[0] = bool(value)
+            if type(value) is not bool:
+                raise RuntimeError("set_allow_fp16_accumulation_cublas expects a bool, but got "
+                                   f"{type(value).__name__}")
+            _FP16_ACCUMULATION[0] = value
             return
         raise AttributeError("Unknown attribute " + name)
 

@@ -335,7 +335,7 @@ def _kept(backward, key, needs) -> bool:
 SCALAR_FIRST = {"add": ("alpha", "Tensor other"), "sub": ("alpha", "Tensor other"),
                  "addcmul": ("value", "Tensor tensor1, Tensor tensor2"),
                  "addcdiv": ("value", "Tensor tensor1, Tensor tensor2")}
-_scalar_first_warned = [False]
+_deprecated_overload_warned = [False]
 
 
 def _called_as(name: str) -> tuple:
@@ -356,9 +356,9 @@ def _warn_deprecated_overload(name: str, old: str, new: str) -> None:
     """torch's one warning a process (its parser's TORCH_WARN_ONCE; each time under set_warn_always) for a
     call of a deprecated overload: the signature used, then the ones to use, as its parser prints them."""
     from .. import _warnings
-    if _scalar_first_warned[0] and not _warnings.WARN_ALWAYS[0]:
+    if _deprecated_overload_warned[0] and not _warnings.WARN_ALWAYS[0]:
         return
-    _scalar_first_warned[0] = True
+    _deprecated_overload_warned[0] = True
     _warnings.warn(f"This overload of {name} is deprecated:\n\t{old}\nConsider using one of the following "
                    f"signatures instead:\n\t{new}")
 

@@ -151,7 +151,7 @@ def select(op, mask, x, y):
     two devices, a dtype without a plan) takes apply."""
     dtype, device = x.dtype, x._storage.device
     if y.dtype is dtype and mask._storage.device is device and y._storage.device is device:
-        key = (op, dtype, device.type)
+        key = (op, "masked", dtype, device.type)  # (apply's plan of a one-dtype where: a key of its own)
         plan = _PLANS.get(key)
         if plan is None:
             plan = _plan(op, (mask, x, y), dtype, get_backend(device), key, {})

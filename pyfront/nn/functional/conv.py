@@ -502,7 +502,8 @@ def _conv_nd(x, weight, bias, stride, padding, dilation, groups):
     x = _constant_pad(x, [0, 0] * (x.dim() - 3) + [pad, pad])  # F.pad lists the last dim first
     out = None
     for i in range(k):
-        part = x.narrow(2, i * dil, (planes - 1) * st + 1)[:, :, ::st]
+        # (a step past the planes taken is the same slice: torch's int64 stride of a huge one would wrap)
+        part = x.narrow(2, i * dil, (planes - 1) * st + 1)[:, :, ::min(st, (planes - 1) * st + 1)]
         y = _conv_nd(_fold_planes(part), weight[:, :, i], None, stride, padding, dilation, groups)
         out = y if out is None else out + y
     # contiguous, as torch's output is (x.view(n, -1) after a conv3d): the planes were moved into place

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 
 from ... import _warnings
 from ... import dtypes as dt
@@ -615,7 +616,8 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             num_classes = hi + 1
         elif hi >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    creation.check_storage((*tensor.shape, num_classes), dt.int64)  # (torch's result, made first)
+    # (torch's result, made first; a 0-d tensor or NumPy int given as num_classes read as its int)
+    creation.check_storage((*tensor.shape, operator.index(num_classes)), dt.int64)
     classes = creation.arange(num_classes, device=tensor.device)
     return ew.eq(tensor.unsqueeze(-1), classes).to(dt.int64)
 

@@ -92,7 +92,8 @@ def _windows3d(x, kernel, stride, padding, dilation, out, fill):
     x = _constant_pad(x, [0, 0, 0, 0, p, needed - x.shape[2] - p], value=fill)
     parts = []
     for i in range(k):
-        planes = x.narrow(2, i * d, (o - 1) * st + 1)[:, :, ::st]  # (N, C, oT, H, W)
+        # (N, C, oT, H, W); a step past the planes taken is the same slice, and keeps int64 strides
+        planes = x.narrow(2, i * d, (o - 1) * st + 1)[:, :, ::min(st, (o - 1) * st + 1)]
         cols = _windows(_fold_planes(planes), kernel, stride, padding, dilation, out, fill)  # (N*oT, C, K, L)
         parts.append(cols.reshape(n, o, c, *cols.shape[2:]).movedim(1, 3))  # (N, C, K, oT, L)
     return stack(parts, 2).reshape(n, c, k * parts[0].shape[2], o * parts[0].shape[4])
