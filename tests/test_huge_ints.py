@@ -106,3 +106,14 @@ def test_adaptive_pools_refuse_a_result_too_large_before_computing():
                                ("area", lambda x, s: F.interpolate(x, size=s, mode="area"))):
                 outcomes.setdefault((nd, v, name), []).append(_raised(lambda: call(x, size)))
     assert {k: o for k, o in outcomes.items() if o[0] != o[1]} == {}
+
+
+def test_arange_int64_float_bounds_past_int64():
+    """An int64 arange's float bounds checked as torch converts them (against int64's limits as doubles:
+    1e19 refused, 2.0**63 passing on to the size check), where only int bounds were."""
+    cases = [(0, 1e19, 1e18), (-1e19, 0, 1e18), (0.0, 9.3e18, 1e18), (0, 9.2e18, 1e18), (0.0, 2.0 ** 63, 1e18),
+             (-2.0 ** 63, 0, 2e18), (0, 5.5, 1.5)]
+    def outcomes(L):
+        return [_raised(lambda: L.arange(*c, dtype=L.int64)[:2].tolist()) for c in cases]
+
+    assert outcomes(pyfront) == outcomes(torch)

@@ -53,16 +53,31 @@ def test_one_kernel_forward_and_backward_when_recorded(name, kernel):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
 @pytest.mark.parametrize("name, kwargs", CALLS)
-def test_the_kernel_gives_the_composites_bits(name, kwargs, dtype):
+def test_the_kernel_gives_the_composites_bits(name, kwargs, dtype, monkeypatch):
+    """The kernel's values against the composite's (the ops webgpu runs: host_rules answering no), values
+    and gradients (torch's backward kernel against its formula written in tensor ops)."""
+    from pyfront.nn.functional import activation
     a = _data()
     fn, torch_fn = getattr(pyfront.nn.functional, name), getattr(torch.nn.functional, name)
+
+    def value_and_grad(x):
+        x = x.clone().requires_grad_()
+        y = fn(x, **kwargs)
+        (g,) = pyfront.autograd.grad(y, x, pyfront.ones_like(y) * -0.5)
+        return y, g
+
     for view in VIEWS:
         x = pyfront.tensor(a).to(getattr(pyfront, dtype))
         got = fn(view(x), **kwargs)
-        composite = fn(view(x.clone().requires_grad_()), **kwargs)
+        kernel = value_and_grad(view(x))
+        with monkeypatch.context() as m:
+            m.setattr(activation, "host_rules", lambda device: False)
+            composite = value_and_grad(view(x))
+        for k, c in zip(kernel, composite):
+            np.testing.assert_array_equal(_bits(k), _bits(c))
         want = torch_fn(view(torch.tensor(a).to(getattr(torch, dtype))), **kwargs)
-        assert got.dtype == composite.dtype and got.stride() == want.stride()
-        np.testing.assert_array_equal(_bits(got), _bits(composite))
+        assert got.dtype == composite[0].dtype and got.stride() == want.stride()
+        np.testing.assert_array_equal(_bits(got), _bits(composite[0]))
         torch.testing.assert_close(torch.from_numpy(got.float().numpy()), want.float(), equal_nan=True)
 
 

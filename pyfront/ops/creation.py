@@ -489,7 +489,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         dtype = dt.get_default_dtype() if any(isinstance(v, float) for v in vals) else dt.int64
     _no_bool("arange", dtype, complex_too=True)
     if dtype is dt.int64:  # torch's int64 kernel truncates all three to integers, then counts
-        if any(type(v) is int and not LONG_LONG_MIN <= v <= LONG_LONG_MAX for v in vals):
+        # (a float bound too, against the limits as doubles: 1e19 is no int64, 2.0**63 passes, as torch's)
+        if any(not LONG_LONG_MIN <= v <= (LONG_LONG_MAX if type(v) is int else 2.0 ** 63)
+               for v in vals if type(v) in (int, float) and v == v):
             raise RuntimeError("value cannot be converted to type int64_t without overflow")
         start, end, step = int(start), int(end), int(step)
         if step == 0:

@@ -639,7 +639,7 @@ def _one_kernel(g, y) -> bool:
     """Whether softmax's gradient ``g`` and output ``y`` take ``_SOFTMAX_BACKWARD``'s op: whole row-major
     float32/float64 tensors of one shape (not 0-d) on NumPy's cpu, where no graph of the gradient is recorded
     and no forward gradient flows (the op has no derivative of its own: those take the formulas)."""
-    return (not is_grad_enabled() and not _DUAL[0] and g._layout[6] and y._layout[6] and g.dtype in
+    return (not is_grad_enabled() and not _DUAL[0] and g._layout.whole and y._layout.whole and g.dtype in
             _BACKWARD_DTYPES and g.dtype is y.dtype and g._shape and g._shape == y._shape
             and host_rules(g._storage.device))
 
