@@ -271,3 +271,16 @@ def test_fp32_precision_settings_as_torch(case):
     steps = _SEQUENCES[case]
     seen = [_in_fork(lambda lib=lib: _run_sequence(lib, steps)) for lib in (torch, pyfront)]
     assert seen[1] == seen[0]
+
+
+def test_cpu_capability_heeds_aten_cpu_capability_as_torch():
+    """ATEN_CPU_CAPABILITY lowers torch's dispatch level (its lowercase names; others ignored): the answer
+    addr's bit-exact kernel reads its vector width from."""
+    import subprocess
+    import sys
+    code = "import {0}; print({0}.backends.cpu.get_cpu_capability())"
+    for asked in ("avx2", "default", "avx512", "AVX2", ""):
+        env = {**__import__("os").environ, "ATEN_CPU_CAPABILITY": asked}
+        found = [subprocess.run([sys.executable, "-W", "ignore", "-c", code.format(lib)], env=env,
+                                capture_output=True, text=True).stdout for lib in ("torch", "pyfront")]
+        assert found[0] == found[1], (asked, found)

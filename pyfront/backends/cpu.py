@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 # torch's names (at::get_cpu_capability) for the x86 levels, highest first, with what each needs
 _LEVELS = (("AVX512", ("AVX512F", "AVX512BW", "AVX512VL", "AVX512DQ")), ("AVX2", ("AVX2", "FMA3")))
@@ -10,11 +11,15 @@ _LEVELS = (("AVX512", ("AVX512F", "AVX512BW", "AVX512VL", "AVX512DQ")), ("AVX2",
 @functools.cache
 def get_cpu_capability() -> str:
     """"AVX512", "AVX2" or "DEFAULT", as ``torch.backends.cpu.get_cpu_capability``: the highest of torch's
-    x86 levels this CPU offers, read from NumPy's run-time feature detection ("DEFAULT" without NumPy, and
-    on other architectures, where torch names its ARM levels only when built for them)."""
+    x86 levels this CPU offers and ATEN_CPU_CAPABILITY allows (its lowercase names, as torch's dispatch reads
+    it), read from NumPy's run-time feature detection ("DEFAULT" without NumPy, and on other architectures,
+    where torch names its ARM levels only when built for them)."""
     features = _cpu_features()
+    names = [name for name, _ in _LEVELS]
+    asked = os.environ.get("ATEN_CPU_CAPABILITY", "")
+    allowed = names[names.index(asked.upper()):] if asked in ("avx512", "avx2") else names * (asked != "default")
     for name, needs in _LEVELS:
-        if all(features.get(f) for f in needs):
+        if name in allowed and all(features.get(f) for f in needs):
             return name
     return "DEFAULT"
 

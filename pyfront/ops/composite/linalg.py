@@ -19,8 +19,8 @@ from ..common import Formula, check_fits, in_float32, scalars_first
 from ..._warnings import warn
 from ..primitives.elementwise import mul, relaid, where
 from ...dtypes import cpp_name, scalar_name
-from ..primitives.linalg import (addmm_bias, addmm_complex, baddbmm_bias, bmm, check_not_bool, expands, mm,
-                                 vector_product)
+from ..primitives.linalg import (addmm_bias, addmm_complex, baddbmm_bias, bmm, check_not_bool, expands,
+                                 maybe_multiply, mm, vector_product)
 from ..creation import int_tuple
 from ..memory_formats import contiguous_result_only, lays_out
 from ..on_meta import on_meta
@@ -434,16 +434,11 @@ def _addbmm_backward(g, input, batch1, batch2, beta, alpha):
     other than 1."""
     kept = batch2 if batch1 is None else batch1  # (each kept only for the other's gradient: None else)
     spread = None if kept is None else g.unsqueeze(0).expand(kept.shape[0], *g.shape)
-    return (_times(g, beta), None if batch2 is None else _times(bmm(spread, batch2.transpose(1, 2)), alpha),
-            None if batch1 is None else _times(bmm(batch1.transpose(1, 2), spread), alpha), None, None)
+    return (maybe_multiply(g, beta), None if batch2 is None else maybe_multiply(bmm(spread, batch2.transpose(1, 2)), alpha),
+            None if batch1 is None else maybe_multiply(bmm(batch1.transpose(1, 2), spread), alpha), None, None)
 
 
 _addbmm_backward.saves = {1: (2,), 2: (1,)}  # batch1 for batch2's gradient, batch2 for batch1's
-
-
-def _times(t, number):
-    """torch's maybe_multiply: ``t`` itself where ``number`` is 1."""
-    return t if number == 1 else t * number
 
 
 # -- tensordot and einsum ------------------------------------------------------------------------

@@ -4,14 +4,13 @@ the split/copy spellings torch also has (narrow_copy, split_with_sizes, unsafe_c
 unsafe_split_with_sizes). Each checks its arguments as PyTorch does, with PyTorch's texts."""
 from __future__ import annotations
 
-import functools
-
 from ... import dtypes as dt
 from ...dtypes import bool_
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from ..views import chunk, narrow, split
 from ..primitives.elementwise import _check_alpha
+from ..primitives.linalg import maybe_multiply
 from ..common import Formula, scalars_first
 from ..registry import records
 from .linalg import product_saves
@@ -97,24 +96,14 @@ def _addr_loop(full, width):
     return columns, width if stride == 1 and size > 1 else 0
 
 
-@functools.cache
 def _vector_bytes():
-    """The bytes of torch's CPU vectors where its kernels' bits are known here (x86 with AVX2 or AVX-512, as
-    torch's dispatch picks them, ATEN_CPU_CAPABILITY heeded), else None."""
-    import os
+    """The bytes of torch's CPU vectors where its kernels' bits are known here: x86 at torch's AVX2 or AVX512
+    level (backends.cpu's answer, ATEN_CPU_CAPABILITY heeded as torch's dispatch heeds it), else None."""
     import platform
+    from ...backends.cpu import get_cpu_capability
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return None
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
-    except OSError:
-        return None
-    asked = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
-    avx512 = {"avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"}
-    if avx512 <= set(flags) and asked not in ("avx2", "default"):
-        return 64
-    return 32 if {"avx2", "fma"} <= set(flags) and asked != "default" else None
+    return {"AVX512": 64, "AVX2": 32}.get(get_cpu_capability())
 
 
 def _vector_width(dtype):
@@ -172,12 +161,8 @@ def _addr_scalars(input, scaled, vec2, beta):
 
 def _addr_backward(g, input, vec1, vec2, beta, alpha, width, columns=False):
     """torch's addr derivative: g times beta; g's mv with each vector (the other's gradient), times alpha."""
-    return (g if beta == 1 else g * beta, None if vec2 is None else _alpha_times(g.mv(vec2), alpha),
-            None if vec1 is None else _alpha_times(g.t().mv(vec1), alpha), None, None, None, None)
-
-
-def _alpha_times(t, alpha):
-    return t if alpha == 1 else t * alpha
+    return (maybe_multiply(g, beta), None if vec2 is None else maybe_multiply(g.mv(vec2), alpha),
+            None if vec1 is None else maybe_multiply(g.t().mv(vec1), alpha), None, None, None, None)
 
 
 _addr_backward.saves = {1: (2,), 2: (1,)}  # vec1 for vec2's gradient, vec2 for vec1's

@@ -131,8 +131,9 @@ def _matmul_vjp(c, g):
     return _product_grads(a, b, g, c.attrs["rank"], *c.needs_input_grad, c.input_shapes, c.node.input_strides)
 
 
-def _times(t, factor):
-    """``t * factor``, ``t`` itself where the factor is 1 (torch's maybe_multiply)."""
+def maybe_multiply(t, factor):
+    """``t * factor``, ``t`` itself where the factor is 1 (torch's maybe_multiply: a product's gradient times
+    its beta or alpha; a complex factor comes conjugated by its caller, as torch's formulas conjugate it)."""
     return t if t is None or factor == 1 else t * factor
 
 
@@ -145,10 +146,10 @@ def _products_jvp(inputs, tangents, attrs):
     rank = attrs.get("rank", 2)
     alpha, beta = attrs.get("alpha", 1), attrs.get("beta", 1)
     op = _OPS[rank]
-    terms = [_times(apply(op, t.to(a.dtype), b, rank=rank), alpha) for t in (ta,) if t is not None]
-    terms += [_times(apply(op, a, t.to(b.dtype), rank=rank), alpha) for t in (tb,) if t is not None]
+    terms = [maybe_multiply(apply(op, t.to(a.dtype), b, rank=rank), alpha) for t in (ta,) if t is not None]
+    terms += [maybe_multiply(apply(op, a, t.to(b.dtype), rank=rank), alpha) for t in (tb,) if t is not None]
     out = terms[0] if terms else None
-    for t in terms[1:] + [_times(t.to(a.dtype), beta) for t in tbias if t is not None]:
+    for t in terms[1:] + [maybe_multiply(t.to(a.dtype), beta) for t in tbias if t is not None]:
         out = t.expand(*a._shape[:-1], b._shape[-1]) if out is None else out + t
     return [out]
 
@@ -272,7 +273,7 @@ def _addmm_vjp(c, g):
         ga, gb = _vector_grads(a, b, g, need_a, need_b, attrs["vectors"])
     else:
         ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
-    return _times(g, beta) if need_bias else None, _times(ga, alpha), _times(gb, alpha)
+    return maybe_multiply(g, beta) if need_bias else None, maybe_multiply(ga, alpha), maybe_multiply(gb, alpha)
 
 
 # torch's addmm(bias, mat1, mat2) with beta = alpha = 1, as F.linear records it (AddmmBackward0); named
