@@ -17,7 +17,8 @@ def get_cpu_capability() -> str:
     features = _cpu_features()
     names = [name for name, _ in _LEVELS]
     asked = os.environ.get("ATEN_CPU_CAPABILITY", "")
-    allowed = names[names.index(asked.upper()):] if asked in ("avx512", "avx2") else names * (asked != "default")
+    allowed = (names[names.index(asked.upper()):] if asked in ("avx512", "avx2")
+               else names * (asked != "default"))
     for name, needs in _LEVELS:
         if name in allowed and all(features.get(f) for f in needs):
             return name

@@ -434,8 +434,9 @@ def _addbmm_backward(g, input, batch1, batch2, beta, alpha):
     other than 1."""
     kept = batch2 if batch1 is None else batch1  # (each kept only for the other's gradient: None else)
     spread = None if kept is None else g.unsqueeze(0).expand(kept.shape[0], *g.shape)
-    return (maybe_multiply(g, beta), None if batch2 is None else maybe_multiply(bmm(spread, batch2.transpose(1, 2)), alpha),
-            None if batch1 is None else maybe_multiply(bmm(batch1.transpose(1, 2), spread), alpha), None, None)
+    grad1 = None if batch2 is None else maybe_multiply(bmm(spread, batch2.transpose(1, 2)), alpha)
+    grad2 = None if batch1 is None else maybe_multiply(bmm(batch1.transpose(1, 2), spread), alpha)
+    return maybe_multiply(g, beta), grad1, grad2, None, None
 
 
 _addbmm_backward.saves = {1: (2,), 2: (1,)}  # batch1 for batch2's gradient, batch2 for batch1's

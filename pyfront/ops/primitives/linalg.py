@@ -273,7 +273,8 @@ def _addmm_vjp(c, g):
         ga, gb = _vector_grads(a, b, g, need_a, need_b, attrs["vectors"])
     else:
         ga, gb = _product_grads(a, b, g, rank, need_a, need_b, c.input_shapes[1:], c.node.input_strides[1:])
-    return maybe_multiply(g, beta) if need_bias else None, maybe_multiply(ga, alpha), maybe_multiply(gb, alpha)
+    return (maybe_multiply(g, beta) if need_bias else None, maybe_multiply(ga, alpha),
+            maybe_multiply(gb, alpha))
 
 
 # torch's addmm(bias, mat1, mat2) with beta = alpha = 1, as F.linear records it (AddmmBackward0); named
