@@ -206,7 +206,7 @@ def _most_positional(key: str) -> int:
         from .common import SCALAR_FIRST, SCALARS_FIRST
 
         op = entry[1].removesuffix("_")
-        hidden = op in SCALAR_FIRST or 2 * (op in SCALARS_FIRST)
+        hidden = 1 if op in SCALAR_FIRST else 2 if op in SCALARS_FIRST else 0  # (their scalars before)
         return max(_option_counts(option)[2] for option in options) + key.startswith("Tensor.") + hidden
     return left_out + {"none": 0, "one": 1}.get(style, most)
 
@@ -887,8 +887,6 @@ class _Signature(list):
         super().__init__(params)
         self.positional = sum(not p.kw_only for p in params)
         self.required = sum(not p.default for p in params)
-        # torch's deprecated scalar-first forms (addmm(beta, M, a, b)): taken, never named in an error
-        self.hidden = any(p.name == "beta" and not p.kw_only for p in params)
 
 
 def _signature(text: str) -> _Signature:
@@ -1045,9 +1043,12 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
     if any(_match(name, sig, args, kwargs, False, method) for sig in sigs):
         return
     n = len(args) + len(kwargs)
-    # (a method's signatures have no out=)
+    # (a method's signatures have no out=; a product's deprecated beta-first forms, addmm(beta, M, a, b),
+    # are taken but never named in an error)
+    from .common import SCALARS_FIRST
+    hides = name.removesuffix("_") in SCALARS_FIRST
     plausible = [sig for sig in sigs if sig.required <= n <= len(sig) - (method and sig[-1].name == "out")
-                 and not sig.hidden]
+                 and not (hides and any(p.name == "beta" and not p.kw_only for p in sig))]
     if len(plausible) == 1:
         _match(name, plausible[0], args, kwargs, True, method)
     if ("Tensor." if method else "") + name not in _overloads():
