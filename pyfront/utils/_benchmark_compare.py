@@ -7,6 +7,9 @@ from __future__ import annotations
 import collections
 import enum
 import itertools
+import math
+
+from ..dtypes import round_float32
 
 __all__ = ["Colorize", "Compare"]
 
@@ -21,21 +24,21 @@ class Colorize(enum.Enum):
     ROWWISE = "rowwise"
 
 
-def _float32(x: float):
-    import numpy as np  # (as torch's: its digits are counted and trimmed in a float32 tensor)
-    return np.float32(x)
+def _log10(x: float) -> float:
+    """log10 of ``x`` as torch's Compare takes it, in a float32 tensor: the float32 nearest (NumPy-free, so the
+    page has Compare too)."""
+    return round_float32(math.log10(round_float32(x)))
 
 
 def _leading_digits(x: float) -> int:
-    import numpy as np
-    return int(np.ceil(np.log10(_float32(x))))
+    return math.ceil(_log10(x))
 
 
 def trim_sigfig(x: float, n: int) -> float:
-    """``x`` rounded to ``n`` significant figures, in float32 as torch's."""
-    import numpy as np
-    scale = 10 ** (int(np.ceil(np.log10(np.abs(_float32(x))))) - n)
-    return float(np.round(_float32(x / scale)) * _float32(scale))
+    """``x`` rounded to ``n`` significant figures, in float32 as torch's (half to even; a product of two
+    float32s is exact in a double, so rounding it once is float32's multiply)."""
+    scale = 10 ** (math.ceil(_log10(abs(x))) - n)
+    return round_float32(round(round_float32(x / scale)) * round_float32(scale))
 
 
 def _ordered_unique(items) -> list:
