@@ -105,6 +105,12 @@ def test_adaptive_pools_refuse_a_result_too_large_before_computing():
                                ("max", getattr(F, f"adaptive_max_pool{nd}d")),
                                ("area", lambda x, s: F.interpolate(x, size=s, mode="area"))):
                 outcomes.setdefault((nd, v, name), []).append(_raised(lambda: call(x, size)))
+        # one huge dim: a result no machine holds (a terabyte or more), refused by the allocator first
+        for name, call in (("avg 2x1", lambda: F.adaptive_avg_pool2d(L.ones(1, 1, 4, 4), (2 ** 40, 1))),
+                           ("max 1x2", lambda: F.adaptive_max_pool2d(L.ones(1, 1, 4, 4), (1, 2 ** 40))),
+                           ("avg 1d", lambda: F.adaptive_avg_pool1d(L.ones(1, 1, 4), 2 ** 40)),
+                           ("area", lambda: F.interpolate(L.ones(1, 1, 4, 4), size=(2 ** 40, 1), mode="area"))):
+            outcomes.setdefault(name, []).append(_raised(call))
     assert {k: o for k, o in outcomes.items() if o[0] != o[1]} == {}
 
 

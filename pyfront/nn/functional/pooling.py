@@ -667,6 +667,8 @@ def _adaptive_sizes(name, input, output_size, nd):
     if "avg" in name and math.prod(shape) >= 2 ** 63:
         raise RuntimeError("numel: integer multiplication overflow")
     check_storage(shape, input.dtype)
+    if math.prod(shape) >= 2 ** 31:  # allocated first, as torch's kernels allocate their result before any
+        input.new_empty(shape)  # window: more than the machine holds is refused at once, in its words
     return sizes
 
 
