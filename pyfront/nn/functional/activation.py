@@ -14,7 +14,7 @@ from ...autograd import dual, is_grad_enabled
 from ...backends import host_rules
 from ...ops.dispatch import apply_like
 from ...autograd.graph import SEQUENCE, Result, also_saves, saved_as_torch
-from ...ops.common import Formula, check_fits, grad_first
+from ...ops.common import Formula, check_fits, grad_first, shown_as
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.shaping import cat
 from ...ops.argcheck import must_be
@@ -132,13 +132,33 @@ def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) 
     return vector_or_tail([x], vector, scalar, block // x.element_size())
 
 
+def _masking(name: str):
+    """A backward linear in the incoming gradient, masked or scaled by the input alone (hardtanh's,
+    leaky_relu's, threshold's ...) as a Formula of its own with torch's double backward ``name``: the same
+    backward of ``gg`` for the incoming gradient, zeros (torch's zeros_like(grad)) for the input."""
+    def deco(value):
+        @shown_as(name)
+        def double(gg, g, x, *numbers):
+            return backward(gg, x, *numbers), gg.new_zeros(gg.shape), *(None,) * len(numbers)
+
+        def backward(g, x, *numbers):
+            return Formula.apply(value, double, g, x, *numbers)
+        backward.__doc__ = value.__doc__
+        return backward
+    return deco
+
+
 @grad_first
 def _hardtanh_backward(g, x, lo, hi):
+    return _hardtanh_backward_value(g, x, lo, hi), None, None
+
+
+@_masking("HardtanhBackwardBackward0")
+def _hardtanh_backward_value(g, x, lo, hi):
     """PyTorch's hardtanh_backward: the gradient strictly inside the bounds, else 0. At NaN 0 in torch's
     vectors and the gradient in its scalar tail (a tensor's last few elements: ops/cpu_vectors.py)."""
     inside = ew.logical_and(x > lo, x < hi)
-    return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g)), \
-        None, None
+    return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g))
 
 
 @composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0")
@@ -223,9 +243,14 @@ def _leaky_relu(x, slope):
 
 
 def _leaky_relu_backward(g, x, slope):
+    return _leaky_relu_backward_value(g, x, slope), None
+
+
+@_masking("LeakyReluBackwardBackward0")
+def _leaky_relu_backward_value(g, x, slope):
     """PyTorch's leaky_relu_backward, one select: g where x > 0, else g * slope (a sum of the two branches'
     gradients would turn a -0.0 gradient into +0.0)."""
-    return ew.where(x > 0, g, g * slope), None
+    return ew.where(x > 0, g, g * slope)
 
 
 def _recorded(input: Tensor) -> bool:
@@ -289,6 +314,7 @@ def _elu_backward_value(g, x, alpha, scale, input_scale):
     return _vector_or_tail(x, ew.where(x > 0, pos, neg), scalar, 128)
 
 
+@shown_as("EluBackwardBackward0")
 def _elu_double_backward(gg, g, x, alpha, scale, input_scale):
     """torch's: elu_backward(gg) for the incoming gradient; elu_backward(gg * g * input_scale) where x < 0
     (a 0/1 mask multiplied), else 0, for the input."""
@@ -410,7 +436,8 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
         return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))), _gelu_backward,
                              input)
     if approximate == "tanh":
-        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))), _gelu_tanh_backward, input)
+        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))), _gelu_tanh_backward,
+                             input)
     raise RuntimeError("approximate argument must be either none or tanh.")
 
 
@@ -419,13 +446,45 @@ def _gelu_inner(x):
 
 
 def _gelu_backward(g, x):
+    return Formula.apply(_gelu_backward_value, _gelu_double_backward, g, x)
+
+
+def _gelu_tanh_backward(g, x):
+    return Formula.apply(_gelu_tanh_backward_value, _gelu_tanh_double_backward, g, x)
+
+
+@shown_as("GeluBackwardBackward0")
+def _gelu_double_backward(gg, g, x):
+    """torch's gelu_double_backward: ``gg * g * (2 * pdf - x * x * pdf)``, pdf the normal density."""
+    x_sq = x * x
+    pdf = ew.exp(x_sq * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
+    return _gelu_backward(gg, x), gg * g * (pdf * 2 - x_sq * pdf)
+
+
+@shown_as("GeluBackwardBackward0")
+def _gelu_tanh_double_backward(gg, g, x):
+    """torch's gelu_double_backward for approximate='tanh', its terms in its order: the derivative of
+    ``f * (1 + t) + ...`` with f = x / 2, t = tanh(inner), h = inner's derivative."""
+    beta, kappa = math.sqrt(2.0 / math.pi), 0.044715
+    inner = (x + kappa * x * x * x) * beta
+    t = ew.tanh(inner)
+    sech = 1 / ew.cosh(inner)
+    f, g_ = x * 0.5, 1 - t * t
+    h = (1 + 3 * kappa * x * x) * beta
+    f_prime_gh = 0.5 * g_ * h
+    g_prime_fh = f * h * ((2 * sech) * (-sech * t) * h)
+    h_prime_fg = f * g_ * (6 * kappa * x * beta)
+    return _gelu_tanh_backward(gg, x), gg * g * (2 * f_prime_gh + g_prime_fh + h_prime_fg)
+
+
+def _gelu_backward_value(g, x):
     """PyTorch's GeluBackward: g * (Phi(x) + x * phi(x))."""
     cdf = 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0))))
     pdf = ew.exp(x * x * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
     return g * (cdf + x * pdf)
 
 
-def _gelu_tanh_backward(g, x):
+def _gelu_tanh_backward_value(g, x):
     """PyTorch's tanh GeluBackward: g * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2 / pi) (1 + 3 k x^2))."""
     t = ew.tanh(_gelu_inner(x))
     inner_grad = (1.0 + 3 * 0.044715 * x * x) * math.sqrt(2.0 / math.pi)
@@ -526,6 +585,7 @@ def _softplus_backward_value(g, x, beta, threshold):
     return ew.where(scaled > threshold, g, g * z / (z + 1.0))
 
 
+@shown_as("SoftplusBackwardBackward0")
 def _softplus_double_backward(gg, g, x, beta, threshold):
     """torch's: softplus_backward(gg) for the incoming gradient; for the input sigmoid_backward(gg * g,
     sigmoid(x * beta)) * (x * beta < threshold) * beta."""
@@ -595,6 +655,18 @@ def _hardswish(x):
 
 @grad_first
 def _hardswish_backward(g, x):
+    """torch's hardswish_backward, a Formula itself (its gradients torch's double backward's)."""
+    return Formula.apply(_hardswish_backward_value, _hardswish_double_backward, g, x)
+
+
+@shown_as("HardswishBackwardBackward0")
+def _hardswish_double_backward(gg, g, x):
+    """torch's: hardswish_backward(gg) for the incoming gradient, ``gg * g / 3`` strictly inside (-3, 3)
+    (NaN outside), else 0, for the input."""
+    return _hardswish_backward(gg, x), ew.where(ew.logical_and(x > -3.0, x < 3.0), gg * g / 3.0, 0.0)
+
+
+def _hardswish_backward_value(g, x):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
     # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
     # two 64-byte vectors at once, and the last (g) in its scalar tail and in its 16-bit kernel's vectors
@@ -644,8 +716,18 @@ _ONE_SIXTH_F32 = 0.1666666716337204
 
 @grad_first
 def _hardsigmoid_backward(g, x):
+    return Formula.apply(_hardsigmoid_backward_value, _hardsigmoid_double_backward, g, x)
+
+
+def _hardsigmoid_backward_value(g, x):
     """0 at NaN (unlike hardtanh, in torch's vectors and tail alike), 1/6 strictly inside (-3, 3)."""
     return ew.where(ew.logical_and(x > -3, x < 3), g * _ONE_SIXTH_F32, 0.0)
+
+
+@shown_as("NotImplemented")
+def _hardsigmoid_double_backward(gg, g, x):
+    """torch has no derivative of hardsigmoid_backward: its node refuses when a backward reaches it."""
+    raise RuntimeError("derivative for aten::hardsigmoid_backward is not implemented")
 
 
 @composite(torch_name="nn.functional.sigmoid", samples=samples.float_unary)
@@ -753,6 +835,7 @@ def _logsigmoid_backward_value(g, input):
     return d.to(low) if low else d
 
 
+@shown_as("LogSigmoidBackwardBackward0")
 def _logsigmoid_double_backward(gg, g, input):
     """torch's: log_sigmoid_backward(gg) for the incoming gradient, ``gg * g * (s - 1) * s`` (s =
     sigmoid(x)) for the input."""
@@ -799,14 +882,37 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     _floating("softshrink_check", input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
+    return Formula.apply(_softshrink, _softshrink_backward, input, lambd)
+
+
+def _softshrink(input, lambd):
+    # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass
     small = ew.logical_and(input >= -lambd, input <= lambd)
-    # the band's zeros carry no gradient: selected, so an infinite one gives 0. Signed as torch's: +0 in its
-    # vectors, x * 0 in its scalar tail; NaN's gradient likewise 0 in the vectors, 1 in the tail
-    zero = (input * 0.0).detach()
+    # the band's zeros signed as torch's: +0 in its vectors, x * 0 in its scalar tail
+    zero = input * 0.0
     zero = _vector_or_tail(input, ew.abs(zero), zero)
-    # (the sign detached: its gradient, zeros, added to the incoming one would turn a -0.0 into +0.0)
-    return ew.where(small, zero, _nan_grad(input) - ew.sign(input.detach()) * lambd).to(input.dtype)
+    return ew.where(small, zero, input - ew.sign(input) * lambd).to(input.dtype)
+
+
+def _softshrink_backward(g, x, lambd):
+    return _softshrink_backward_value(g, x, lambd), None
+
+
+def _hardshrink_backward(g, x, lambd):
+    return _hardshrink_backward_value(g, x, lambd), None
+
+
+def _shrink_backward(g, x, lambd):
+    """torch's softshrink_backward and hardshrink_backward: 0 in the band ``[-lambd, lambd]``, else the
+    gradient (selected: an infinite one gives 0 in the band). NaN fails every comparison with the band in
+    torch's vectors (0 there) and passes the gradient in its scalar tail."""
+    outside = ew.logical_or(x < -lambd, x > lambd)
+    return _vector_or_tail(x, ew.where(outside, g, 0.0),
+                           ew.where(ew.logical_and(x >= -lambd, x <= lambd), 0.0, g))
+
+
+_softshrink_backward_value = _masking("SoftshrinkBackwardBackward0")(_shrink_backward)
+_hardshrink_backward_value = _masking("HardshrinkBackwardBackward0")(_shrink_backward)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0",
@@ -829,17 +935,12 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     Matches ``torch.nn.functional.hardshrink`` (NaN is kept).
     """
     _floating("hardshrink_cpu", input)
+    return Formula.apply(_hardshrink, _hardshrink_backward, input, lambd)
+
+
+def _hardshrink(input, lambd):
     small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
-    return ew.where(small, 0.0, _nan_grad(input)).to(input.dtype)
-
-
-def _nan_grad(x: Tensor) -> Tensor:
-    """``x``, whose NaNs pass no gradient in torch's vectors and pass it in its scalar tail (the shrink
-    functions' backward compares x with the band in both, NaN failing every comparison in its vectors)."""
-    if not x.requires_grad:
-        return x
-    keep = ew.logical_not(ew.isnan(x))
-    return ew.where(_vector_or_tail(x, keep, ew.logical_or(keep, ew.isnan(x))), x, x.detach())
+    return ew.where(small, 0.0, input).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.threshold", samples=samples.threshold,
@@ -877,7 +978,21 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     else:
         check_fits(threshold, input.dtype, opmath=True)
         check_fits(value, input.dtype)
-    return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
+    return _out(input, Formula.apply(_threshold, _threshold_backward, input, threshold, value), inplace, since)
+
+
+def _threshold(x, threshold, value):
+    return ew.where(x <= threshold, value, x).to(x.dtype)
+
+
+def _threshold_backward(g, x, threshold, value):
+    return _threshold_backward_value(g, x, threshold), None, None
+
+
+@_masking("ThresholdBackwardBackward0")
+def _threshold_backward_value(g, x, threshold):
+    """torch's threshold_backward: 0 where ``x <= threshold``, else the gradient (NaN's too)."""
+    return ew.where(x <= threshold, 0.0, g)
 
 
 @composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0",
