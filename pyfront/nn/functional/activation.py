@@ -1024,9 +1024,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
             f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
         )
     _floating("glu_cpu", input)
-    if input.dtype in dt.HALVES and input.requires_grad:
-        return Formula.apply(_gated, _glu_backward, input, dim)
-    return _gated(input, dim)
+    return Formula.apply(_gated, _glu_backward, input, dim)
 
 
 def _halves(input, dim):
@@ -1042,12 +1040,36 @@ def _gated(input, dim):
 
 
 def _glu_backward(g, input, dim):
-    """torch's 16-bit glu_backward kernel: it reads sigmoid(b) rounded to the dtype (a 16-bit sigmoid),
-    then computes ``s * g`` and ``(1 - s) * s * a * g`` per element in float32, each rounded once."""
-    low = input.dtype
+    """torch's glu_backward, a Formula itself (its gradients torch's double backward's)."""
+    return Formula.apply(_glu_backward_value, _glu_double_backward, g, input, dim), None
+
+
+def _glu_backward_value(g, input, dim):
+    """torch's glu_backward kernel: it reads sigmoid(b) in the dtype, then computes ``s * g`` and ``(1 - s)
+    * s * a * g`` per element (16-bit ones in float32, each rounded once)."""
+    low = input.dtype if input.dtype in dt.HALVES else None
     a, b = _halves(input, dim)
-    s, a, g = ew.sigmoid(b).float(), a.float(), g.float()
-    return cat([s * g, (1 - s) * s * a * g], dim).to(low), None
+    s = ew.sigmoid(b)
+    if low:
+        s, a, g = s.float(), a.float(), g.float()
+    d = cat([s * g, (1 - s) * s * a * g], dim)
+    return d.to(low) if low else d
+
+
+@shown_as("GluBackwardBackward0")
+def _glu_double_backward(gg, g, input, dim):
+    """torch's glu_double_backward_grad_output and glu_double_backward, their terms in their order."""
+    a, b = _halves(input, dim)
+    gg_a, gg_b = _halves(gg, dim)
+    s = ew.sigmoid(b)
+    one_sub_s = 1 - s
+    s_one_sub_s = s * one_sub_s
+    d_a = gg_b * g * s_one_sub_s
+    second_order = s_one_sub_s * one_sub_s - s * s_one_sub_s
+    d_b = gg_b * a * g * second_order + gg_a * g * s_one_sub_s
+    ones = g.new_ones(g.shape)
+    d_g = _halves(gg * _glu_backward(ones, input, dim)[0], dim)
+    return d_g[0] + d_g[1], cat([d_a, d_b], dim), None
 
 
 def _softmax_dim(name: str, ndim: int) -> int:

@@ -18,7 +18,7 @@ from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes, wrap_int
 from ...tensor import Tensor
-from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
+from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor, shown_as
 from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary, select
@@ -436,7 +436,7 @@ cosh = unary(
 tanh = unary(
     "tanh",
     ufunc("tanh"),
-    lambda c, g: (g * (1 - c.out * c.out),),
+    lambda c, g: (_tanh_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
@@ -446,12 +446,48 @@ sigmoid = unary(
     "sigmoid",
     lambda np, x: _sigmoid(np, x),
     # torch's sigmoid_backward: g * (1 - y) * y, in float32 for bfloat16, in float16 steps for float16
-    lambda c, g: (g * (1 - c.out) * c.out,),
+    lambda c, g: (_sigmoid_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
     vjp_in_float32=(dt.bfloat16,),
 )
+
+
+def _tanh_backward(g, y):
+    """torch's tanh_backward ``g * (1 - y * y)``; a real one a Formula of its own, whose gradients are
+    torch's TanhBackwardBackward0's (a complex one is conjugated by the node as the composite it is)."""
+    if y.dtype.kind == "c":
+        return _tanh_backward_value(g, y)
+    return Formula.apply(_tanh_backward_value, _tanh_double_backward, g, y)
+
+
+def _tanh_backward_value(g, y):
+    return g * (1 - y * y)
+
+
+@shown_as("TanhBackwardBackward0")
+def _tanh_double_backward(gg, g, y):
+    """torch's: tanh_backward(gg, y) for the incoming gradient, ``gg * (-2 * y * g)`` for the result."""
+    return _tanh_backward(gg, y), gg * (-2 * y * g)
+
+
+def _sigmoid_backward(g, y):
+    """torch's sigmoid_backward ``g * (1 - y) * y``, a Formula for a real ``y`` as ``_tanh_backward``."""
+    if y.dtype.kind == "c":
+        return _sigmoid_backward_value(g, y)
+    return Formula.apply(_sigmoid_backward_value, _sigmoid_double_backward, g, y)
+
+
+def _sigmoid_backward_value(g, y):
+    return g * (1 - y) * y
+
+
+@shown_as("SigmoidBackwardBackward0")
+def _sigmoid_double_backward(gg, g, y):
+    """torch's: sigmoid_backward(gg, y) for the incoming gradient, ``gg * g * (-2 * y + 1)`` for the
+    result."""
+    return _sigmoid_backward(gg, y), gg * g * (-2 * y + 1)
 
 
 _RELU_BITS: dict = {}  # per NumPy float dtype: (the unsigned dtype of its width, a 0-d zero)
