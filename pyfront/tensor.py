@@ -692,6 +692,8 @@ class Tensor:
                 replace_saved(torch_saved_tensors(node), self._storage, current_value, operands)
             if since is not None:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
+        if copy and fn is not None:  # what a composite's node shows as torch's saved input (graph.present_as)
+            fn.written_from = copy[0]
 
     def _operands_apart(self, args):
         """``args`` of an in-place op on ``self``, with ``self`` itself (where it is an operand too)

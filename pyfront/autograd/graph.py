@@ -424,8 +424,12 @@ def _saved_as_torch(fn, saves, outs):
             yield name, SavedTensor(o, o._grad_fn is fn, fn, o._output_nr), o._output_nr
         elif type(what) is list:  # a tensor list (index's indices; None where a dim is not indexed)
             yield name, SavedList(NONE_SAVED if t is None else SavedTensor(t) for t in what), 0
+        elif isinstance(what, _tensor.Tensor):
+            if what._grad_fn is fn and getattr(fn, "written_from", None) is not None:
+                what = fn.written_from  # the input this in-place call overwrote: torch keeps its original
+            yield name, SavedTensor(what), 0
         else:
-            yield name, SavedTensor(what) if isinstance(what, _tensor.Tensor) else what, 0
+            yield name, what, 0
 
 
 class SavedList(tuple):

@@ -69,9 +69,8 @@ def _out(input: Tensor, result: Tensor, inplace: bool, since: int) -> Tensor:
 
 
 def _inplace_of(fn):
-    def inplace(input, *args, **kwargs):
-        since = SEQUENCE[0]
-        return input._assign(fn(input, *args, **kwargs), since)
+    def inplace(input, *args, **kwargs):  # fn's own in-place call: torch's node of it (EluBackward1 ...)
+        return fn(input, *args, **kwargs, inplace=True)
 
     inplace.__name__ = fn.__name__ + "_"
     inplace.__doc__ = f"""In-place ``{fn.__name__}``: overwrites ``input`` with the result and returns it.
@@ -161,7 +160,8 @@ def _hardtanh_backward_value(g, x, lo, hi):
     return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g))
 
 
-@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0")
+@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0",
+           saves="max_val min_val self=input")
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """Clamps elementwise to ``[min_val, max_val]``.
 
@@ -194,7 +194,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
-@composite(torch_name="nn.functional.relu6", samples=samples.relu6, grad_fn="HardtanhBackward0")
+@composite(torch_name="nn.functional.relu6", samples=samples.relu6, grad_fn="HardtanhBackward0",
+           saves=lambda input, inplace=False: [("max_val", 6), ("min_val", 0), ("self", input)])
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """ReLU capped at 6, elementwise: ``relu6(x) = min(max(0, x), 6)``.
 
@@ -212,7 +213,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 @composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu,
-           grad_fn=_inplace_node("LeakyRelu"))
+           grad_fn=_inplace_node("LeakyRelu"),
+           saves="negative_slope self=input@LeakyReluBackward0 result@LeakyReluBackward1")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -234,8 +236,8 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(negative_slope, input.dtype, opmath=True)
-    result = Formula.apply(_leaky_relu, _leaky_relu_backward, input, negative_slope)
-    return _out(input, result, inplace, since)
+    backward = _leaky_relu_result_backward if inplace else _leaky_relu_backward
+    return _out(input, Formula.apply(_leaky_relu, backward, input, negative_slope), inplace, since)
 
 
 def _leaky_relu(x, slope):
@@ -244,6 +246,21 @@ def _leaky_relu(x, slope):
 
 def _leaky_relu_backward(g, x, slope):
     return _leaky_relu_backward_value(g, x, slope), None
+
+
+def _leaky_relu_result_backward(g, x, slope, *, result):
+    """torch's leaky_relu_backward with self_is_result (LeakyReluBackward1, an in-place call's): from the
+    result, refused for a negative slope (a positive result may then come from a negative input)."""
+    if slope < 0:
+        raise RuntimeError(
+            "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
+            "This is caused by calling in-place forward function with a negative slope, please call "
+            "out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you do "
+            "require supporting in-place leakRelu backward calculation with negative slope")
+    return _leaky_relu_backward_value(g, result, slope), None
+
+
+_leaky_relu_result_backward.reads_result, _leaky_relu_result_backward.saves = True, ()
 
 
 @_masking("LeakyReluBackwardBackward0")
@@ -260,13 +277,14 @@ def _recorded(input: Tensor) -> bool:
 
 
 @iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
-def _elu(input, alpha, scale, input_scale, grad_input_scale=None):
+def _elu(input, alpha, scale, input_scale, grad_input_scale=None, inplace=False):
     """elu's family; ``grad_input_scale``: the input scale torch's backward takes where it differs from
     the forward's (celu's, 1 / alpha rounded through a float32 there). A recorded call runs torch's
-    elu_backward (one select: a -0.0 gradient stays -0.0, where the branches' summed gradients gave +0)."""
+    elu_backward (one select: a -0.0 gradient stays -0.0, where the branches' summed gradients gave +0),
+    an in-place one from the result, as torch's (its input is overwritten)."""
     if _recorded(input):
-        return Formula.apply(_elu_value, _elu_backward, input, alpha, scale, input_scale,
-                             input_scale if grad_input_scale is None else grad_input_scale)
+        return Formula.apply(_elu_value, _elu_result_backward if inplace else _elu_backward, input, alpha,
+                             scale, input_scale, input_scale if grad_input_scale is None else grad_input_scale)
     return _elu_value(input, alpha, scale, input_scale)
 
 
@@ -323,6 +341,46 @@ def _elu_double_backward(gg, g, x, alpha, scale, input_scale):
     return d_g, d_x, None, None, None
 
 
+def _elu_result_backward(g, x, alpha, scale, input_scale, grad_input_scale, *, result):
+    """torch's elu_backward with is_result (an in-place call's, EluBackward1/CeluBackward1): from the
+    result alone, which keeps no input (x is None here)."""
+    return _elu_from_result(g, result, alpha, scale, grad_input_scale), None, None, None, None
+
+
+_elu_result_backward.reads_result, _elu_result_backward.saves = True, ()
+
+
+def _elu_from_result(g, y, alpha, scale, input_scale):
+    """``g * input_scale * (y + alpha * scale)`` where the result ``y <= 0``, else ``g * scale`` (NaN on the
+    first side in torch's vectors, on the second in its tail, as _elu_backward_value); refused for a
+    negative alpha, as torch's (a positive result may then come from a negative input)."""
+    if alpha < 0:
+        raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is not "
+                           "supported. This is caused by calling in-place forward function with a negative "
+                           "slope, please call out-of-place version instead.")
+    return Formula.apply(_elu_from_result_value, _elu_result_double_backward, g, y, alpha, scale, input_scale)
+
+
+def _elu_from_result_value(g, y, alpha, scale, input_scale):
+    low = y.dtype if y.dtype in dt.HALVES else None
+    if low:  # torch's 16-bit kernel: in float32, rounded once
+        g, y = g.float(), y.float()
+    neg = g * input_scale * (y + _in_dtype(_in_dtype(alpha, y) * _in_dtype(scale, y), y))
+    pos = g * scale
+    scalar = ew.where(y <= 0, neg, pos)
+    if low:
+        return scalar.to(low)
+    return _vector_or_tail(y, ew.where(y > 0, pos, neg), scalar, 128)
+
+
+@shown_as("EluBackwardBackward0")
+def _elu_result_double_backward(gg, g, y, alpha, scale, input_scale):
+    """torch's with is_result: elu_backward(gg) for the incoming gradient, ``gg * g * input_scale`` where
+    the result is below 0, else 0, for the result."""
+    return (_elu_from_result(gg, y, alpha, scale, input_scale), gg * g * input_scale * (y < 0).to(gg.dtype),
+            None, None, None)
+
+
 def _elu_saved(alpha, inplace, input, scale=None):
     """What torch's EluBackward0 (``scale`` given; EluBackward1 in place) or CeluBackward0/1 saves: the
     numbers as given, then the input, or the in-place call's result."""
@@ -353,7 +411,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(alpha, input.dtype, opmath=True)
-    return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
+    return _out(input, _elu(input, alpha, 1.0, 1.0, inplace=inplace), inplace, since)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -381,7 +439,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
+    return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0, inplace=inplace), inplace, since)
 
 
 @composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn=_inplace_node("Celu"),
@@ -398,16 +456,27 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
 
     Raises:
+        RuntimeError: ``alpha`` is 0, or ``alpha`` or ``1 / alpha`` does not fit the dtype.
         NotImplementedError: ``input`` is not floating point.
 
     Follows Barron 2017, as ``torch.nn.functional.celu``.
     """
+    if alpha == 0:  # (torch's check, before its kernel's dtype; its words name Python's error)
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha, 1.0 / dt.round_float32(alpha)), inplace, since)
+    input_scale = 1.0 / alpha  # (a subnormal alpha's is inf in Python too)
+    if input.dtype.is_floating_point:
+        check_fits(alpha, input.dtype, opmath=True)
+        check_fits(input_scale, input.dtype, opmath=True)
+    # torch's backward takes 1 / alpha.toFloat(): inf where alpha underflows a float32
+    alpha_f32 = dt.round_float32(alpha)
+    grad_input_scale = 1.0 / alpha_f32 if alpha_f32 else math.copysign(math.inf, alpha_f32)
+    return _out(input, _elu(input, alpha, 1.0, input_scale, grad_input_scale, inplace), inplace, since)
 
 
-@composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0")
+@composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0",
+           saves="approximate self=input")
 @in_float32
 def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
@@ -491,7 +560,8 @@ def _gelu_tanh_backward_value(g, x):
     return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner_grad)
 
 
-@composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0")
+@composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0",
+           saves="self=input")
 @in_float32
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
@@ -594,7 +664,8 @@ def _softplus_double_backward(gg, g, x, beta, threshold):
     return _softplus_backward(gg, x, beta, threshold)[0], d_x, None, None
 
 
-@composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0")
+@composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0",
+           saves="self=input")
 @in_float32
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
@@ -623,7 +694,8 @@ def _mish_backward(g, x):
     return g * (t + x * ew.sigmoid(x) * (1.0 - t * t))
 
 
-@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
+@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0",
+           saves="self=input")
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -681,7 +753,8 @@ def _hardswish_backward_value(g, x):
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
-           grad_fn="HardsigmoidBackward0")
+           grad_fn="HardsigmoidBackward0",
+           saves="self=input")
 @in_float32
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
@@ -945,7 +1018,7 @@ def _hardshrink(input, lambd):
 
 @composite(torch_name="nn.functional.threshold", samples=samples.threshold,
            grad_fn=_inplace_node("Threshold"),
-           saves="self=input@ThresholdBackward0 result@ThresholdBackward1 threshold")
+           saves="self=input threshold")  # (ThresholdBackward1's too: torch's keeps the input)
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
 
