@@ -312,24 +312,29 @@ def _elu_backward(g, x, alpha, scale, input_scale, grad_input_scale):
         None, None, None, None
 
 
+def _torch_loop(kernel, g, x, block=128):
+    """An elementwise backward over (g, x) as torch's cpu loop runs it: ``kernel(g, x, vectors)``, where
+    ``vectors`` says on which side NaN falls: that of torch's vectors (``block`` bytes at once: two 64-byte
+    vectors) or that of its scalar tail (a tensor's last few elements: ops/cpu_vectors.py). A 16-bit
+    dtype's in float32, rounded once, on the tail's side throughout (torch's 16-bit kernel converts its
+    vectors to float32 and selects as its tail does)."""
+    if x.dtype in dt.HALVES:
+        return kernel(g.float(), x.float(), False).to(x.dtype)
+    return _vector_or_tail(x, kernel(g, x, True), lambda: kernel(g, x, False), block)
+
+
 def _elu_backward_value(g, x, alpha, scale, input_scale):
-    if host_rules(x._storage.device):  # one kernel (NaN's side as torch's vectors, then its tail's)
-        def kernel(nan_negative):
+    if host_rules(x._storage.device):  # one kernel
+        def kernel(g, x, nan_negative):
             return apply_like(g, ew.elu_backward_op, g, x, alpha=alpha, scale=scale, input_scale=input_scale,
                               nan_negative=nan_negative)
-        if x.dtype in dt.HALVES:
-            return kernel(False)
-        return _vector_or_tail(x, kernel(True), lambda: kernel(False), 128)
-    low = x.dtype if x.dtype in dt.HALVES else None
-    if low:  # torch's 16-bit kernel: in float32, rounded once, NaN on the positive side in its vectors too
-        g, x = g.float(), x.float()
-    negcoef = _in_dtype(_in_dtype(alpha, x) * _in_dtype(scale, x), x)
-    neg = g * input_scale * negcoef * ew.exp(x * input_scale)
-    pos = g * scale
-    scalar = ew.where(x <= 0, neg, pos)
-    if low:
-        return scalar.to(low)
-    return _vector_or_tail(x, ew.where(x > 0, pos, neg), scalar, 128)
+    else:
+        def kernel(g, x, nan_negative):
+            negcoef = _in_dtype(_in_dtype(alpha, x) * _in_dtype(scale, x), x)
+            neg = g * input_scale * negcoef * ew.exp(x * input_scale)
+            pos = g * scale
+            return ew.where(x > 0, pos, neg) if nan_negative else ew.where(x <= 0, neg, pos)
+    return _torch_loop(kernel, g, x)
 
 
 @shown_as("EluBackwardBackward0")
@@ -362,15 +367,11 @@ def _elu_from_result(g, y, alpha, scale, input_scale):
 
 
 def _elu_from_result_value(g, y, alpha, scale, input_scale):
-    low = y.dtype if y.dtype in dt.HALVES else None
-    if low:  # torch's 16-bit kernel: in float32, rounded once
-        g, y = g.float(), y.float()
-    neg = g * input_scale * (y + _in_dtype(_in_dtype(alpha, y) * _in_dtype(scale, y), y))
-    pos = g * scale
-    scalar = ew.where(y <= 0, neg, pos)
-    if low:
-        return scalar.to(low)
-    return _vector_or_tail(y, ew.where(y > 0, pos, neg), scalar, 128)
+    def kernel(g, y, nan_negative):
+        neg = g * input_scale * (y + _in_dtype(_in_dtype(alpha, y) * _in_dtype(scale, y), y))
+        pos = g * scale
+        return ew.where(y > 0, pos, neg) if nan_negative else ew.where(y <= 0, neg, pos)
+    return _torch_loop(kernel, g, y)
 
 
 @shown_as("EluBackwardBackward0")
@@ -739,17 +740,17 @@ def _hardswish_double_backward(gg, g, x):
 
 
 def _hardswish_backward_value(g, x):
+    return _torch_loop(_hardswish_backward_kernel, g, x)
+
+
+def _hardswish_backward_kernel(g, x, vectors):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
-    # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
-    # two 64-byte vectors at once, and the last (g) in its scalar tail and in its 16-bit kernel's vectors
-    low = x.dtype if x.dtype in dt.HALVES else None
-    if low:  # torch's 16-bit kernel: in float32, rounded once
-        g, x = g.float(), x.float()
+    # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors and
+    # the last (g) in its scalar tail
     middle = g * (x / 3.0 + 0.5)
-    scalar = ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g))
-    if low:
-        return scalar.to(low)
-    return _vector_or_tail(x, ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle)), scalar, 128)
+    if vectors:
+        return ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle))
+    return ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g))
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
@@ -899,13 +900,14 @@ def _logsigmoid_backward_value(g, input):
     low = input.dtype if input.dtype in dt.HALVES else None
     if not low and host_rules(input._storage.device):
         return apply_like(input, ew.log_sigmoid_backward_op, g, input)
-    x = input.float() if low else input
-    z = ew.exp(-ew.abs(x))
-    if low:
-        z, g = z.to(low).float(), g.float()
+    z = ew.exp(-ew.abs(input.float() if low else input))
+    return _logsigmoid_grad(g, input, z.to(low) if low else z)
+
+
+@in_float32  # (16-bit operands: torch's kernel in float32, rounded once)
+def _logsigmoid_grad(g, x, z):
     share = z / (1 + z)
-    d = ew.where(x < 0, 1 - share, 0 + share) * g
-    return d.to(low) if low else d
+    return ew.where(x < 0, 1 - share, 0 + share) * g
 
 
 @shown_as("LogSigmoidBackwardBackward0")
@@ -1120,13 +1122,13 @@ def _glu_backward(g, input, dim):
 def _glu_backward_value(g, input, dim):
     """torch's glu_backward kernel: it reads sigmoid(b) in the dtype, then computes ``s * g`` and ``(1 - s)
     * s * a * g`` per element (16-bit ones in float32, each rounded once)."""
-    low = input.dtype if input.dtype in dt.HALVES else None
     a, b = _halves(input, dim)
-    s = ew.sigmoid(b)
-    if low:
-        s, a, g = s.float(), a.float(), g.float()
-    d = cat([s * g, (1 - s) * s * a * g], dim)
-    return d.to(low) if low else d
+    return _glu_grads(g, a, ew.sigmoid(b), dim)
+
+
+@in_float32
+def _glu_grads(g, a, s, dim):
+    return cat([s * g, (1 - s) * s * a * g], dim)
 
 
 @shown_as("GluBackwardBackward0")
