@@ -478,7 +478,6 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 @composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0",
            saves="approximate self=input")
-@in_float32
 def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
 
@@ -503,12 +502,22 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
             raise RuntimeError("approximate argument must be either none or tanh.")
         _floating("GeluKernelImpl", input)
     if approximate == "none":
-        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))), _gelu_backward,
-                             input)
+        return Formula.apply(_gelu, _gelu_backward, input)
     if approximate == "tanh":
-        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))), _gelu_tanh_backward,
-                             input)
+        return Formula.apply(_gelu_tanh, _gelu_tanh_backward, input)
     raise RuntimeError("approximate argument must be either none or tanh.")
+
+
+# gelu's values and gradients in float32 for 16-bit dtypes, rounded once, as torch's kernels (in a Formula of
+# the 16-bit tensors: its double backward's node is torch's, not a cast's)
+@in_float32
+def _gelu(x):
+    return x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0))))
+
+
+@in_float32
+def _gelu_tanh(x):
+    return x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x)))
 
 
 def _gelu_inner(x):
@@ -547,6 +556,7 @@ def _gelu_tanh_double_backward(gg, g, x):
     return _gelu_tanh_backward(gg, x), gg * g * (2 * f_prime_gh + g_prime_fh + h_prime_fg)
 
 
+@in_float32
 def _gelu_backward_value(g, x):
     """PyTorch's GeluBackward: g * (Phi(x) + x * phi(x))."""
     cdf = 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0))))
@@ -554,6 +564,7 @@ def _gelu_backward_value(g, x):
     return g * (cdf + x * pdf)
 
 
+@in_float32
 def _gelu_tanh_backward_value(g, x):
     """PyTorch's tanh GeluBackward: g * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2 / pi) (1 + 3 k x^2))."""
     t = ew.tanh(_gelu_inner(x))
@@ -600,7 +611,6 @@ def _silu_backward(g, x):
 @composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0",
            saves="self=input beta threshold")
 @iterated_grads("grad", 0)  # torch's softplus_backward: over (grad_output, self)
-@in_float32
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
@@ -630,6 +640,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return _softplus_value(input, beta, threshold)
 
 
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
 def _softplus_value(input, beta, threshold):
     if host_rules(input._storage.device):
         return apply_like(input, ew.softplus_op, input, beta=beta, threshold=threshold)
@@ -936,7 +947,6 @@ def tanhshrink(input: Tensor) -> Tensor:
 @composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0",
            saves="self=input lambd")
 @iterated_grads("grad", 0)  # torch's softshrink_backward: over (grad_output, self)
-@in_float32
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
@@ -960,6 +970,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return Formula.apply(_softshrink, _softshrink_backward, input, lambd)
 
 
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
 def _softshrink(input, lambd):
     # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass
     small = ew.logical_and(input >= -lambd, input <= lambd)

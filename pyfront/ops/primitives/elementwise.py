@@ -18,7 +18,8 @@ from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes, wrap_int
 from ...tensor import Tensor
-from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor, shown_as
+from ..common import Formula, check_fits, in_float32, promote_args, promote_pair, scalar_first, scalar_tensor, \
+    shown_as
 from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary, select
@@ -440,17 +441,14 @@ tanh = unary(
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
-    vjp_in_float32=dt.HALVES,
 )
 sigmoid = unary(
     "sigmoid",
     lambda np, x: _sigmoid(np, x),
-    # torch's sigmoid_backward: g * (1 - y) * y, in float32 for bfloat16, in float16 steps for float16
     lambda c, g: (_sigmoid_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
-    vjp_in_float32=(dt.bfloat16,),
 )
 
 
@@ -462,7 +460,8 @@ def _tanh_backward(g, y):
     return Formula.apply(_tanh_backward_value, _tanh_double_backward, g, y)
 
 
-def _tanh_backward_value(g, y):
+@in_float32  # torch's 16-bit kernel: in float32, rounded once (in the Formula of the 16-bit tensors: its
+def _tanh_backward_value(g, y):  # double backward's node is torch's, not a cast's)
     return g * (1 - y * y)
 
 
@@ -480,7 +479,14 @@ def _sigmoid_backward(g, y):
 
 
 def _sigmoid_backward_value(g, y):
+    """torch's sigmoid_backward: ``g * (1 - y) * y``, in float32 for bfloat16 (rounded once), in float16's
+    own steps for float16."""
+    if y.dtype is dt.bfloat16:
+        return _sigmoid_backward_in_float32(g, y)
     return g * (1 - y) * y
+
+
+_sigmoid_backward_in_float32 = in_float32(lambda g, y: g * (1 - y) * y)
 
 
 @shown_as("SigmoidBackwardBackward0")
