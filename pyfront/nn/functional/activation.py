@@ -253,10 +253,10 @@ def _leaky_relu_result_backward(g, x, slope, *, result):
     result, refused for a negative slope (a positive result may then come from a negative input)."""
     if slope < 0:
         raise RuntimeError(
-            "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
-            "This is caused by calling in-place forward function with a negative slope, please call "
-            "out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you do "
-            "require supporting in-place leakRelu backward calculation with negative slope")
+            "In-place leakyReLu backward calculation is triggered with a negative slope which is not "
+            "supported. This is caused by calling in-place forward function with a negative slope, please "
+            "call out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you "
+            "do require supporting in-place leakRelu backward calculation with negative slope")
     return _leaky_relu_backward_value(g, result, slope), None
 
 
@@ -283,8 +283,9 @@ def _elu(input, alpha, scale, input_scale, grad_input_scale=None, inplace=False)
     elu_backward (one select: a -0.0 gradient stays -0.0, where the branches' summed gradients gave +0),
     an in-place one from the result, as torch's (its input is overwritten)."""
     if _recorded(input):
-        return Formula.apply(_elu_value, _elu_result_backward if inplace else _elu_backward, input, alpha,
-                             scale, input_scale, input_scale if grad_input_scale is None else grad_input_scale)
+        backward = _elu_result_backward if inplace else _elu_backward
+        return Formula.apply(_elu_value, backward, input, alpha, scale, input_scale,
+                             input_scale if grad_input_scale is None else grad_input_scale)
     return _elu_value(input, alpha, scale, input_scale)
 
 
@@ -360,9 +361,9 @@ def _elu_from_result(g, y, alpha, scale, input_scale):
     first side in torch's vectors, on the second in its tail, as _elu_backward_value); refused for a
     negative alpha, as torch's (a positive result may then come from a negative input)."""
     if alpha < 0:
-        raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is not "
-                           "supported. This is caused by calling in-place forward function with a negative "
-                           "slope, please call out-of-place version instead.")
+        raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is "
+                           "not supported. This is caused by calling in-place forward function with a "
+                           "negative slope, please call out-of-place version instead.")
     return Formula.apply(_elu_from_result_value, _elu_result_double_backward, g, y, alpha, scale, input_scale)
 
 
@@ -1064,7 +1065,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     else:
         check_fits(threshold, input.dtype, opmath=True)
         check_fits(value, input.dtype)
-    return _out(input, Formula.apply(_threshold, _threshold_backward, input, threshold, value), inplace, since)
+    result = Formula.apply(_threshold, _threshold_backward, input, threshold, value)
+    return _out(input, result, inplace, since)
 
 
 def _threshold(x, threshold, value):

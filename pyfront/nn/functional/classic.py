@@ -312,7 +312,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     # leaky_relu's (laid out as the input) in eval, the contiguous noise's in training
     relay = not inplace and not input._contiguous
     if not training:
-        # in place as torch's: differentiated from the result (a copy_ into the input it saved failed backward)
+        # in place as torch's: differentiated from the result (a copy_ into the input it saved failed
+        # backward)
         out = leaky_relu(input, (lower + upper) / 2, inplace=inplace)
         return relaid(out, None) if relay else out
     x = relaid(input, None) if relay else input

@@ -18,8 +18,8 @@ from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes, wrap_int
 from ...tensor import Tensor
-from ..common import Formula, check_fits, in_float32, promote_args, promote_pair, scalar_first, scalar_tensor, \
-    shown_as
+from ..common import (Formula, check_fits, in_float32, promote_args, promote_pair, scalar_first,
+                      scalar_tensor, shown_as)
 from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary, select
