@@ -7,6 +7,7 @@ arranged (``where`` on the side PyTorch picks) so that the gradient matches exac
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from ... import _warnings
 from ... import dtypes as dt
@@ -15,7 +16,7 @@ from ...backends import host_rules
 from ...ops.dispatch import apply_like
 from ...autograd.graph import SEQUENCE, Result, also_saves, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first, shown_as
-from ...ops.primitives import elementwise as ew
+from ...ops.primitives import activation_formulas as formulas, elementwise as ew
 from ...ops.primitives.shaping import cat
 from ...ops.argcheck import must_be
 from ...ops.registry import composite
@@ -293,15 +294,19 @@ def _elu(input, alpha, scale, input_scale, grad_input_scale=None, inplace=False)
 def _elu_value(input, alpha, scale, input_scale, grad_input_scale=None):
     if host_rules(input._storage.device):
         return apply_like(input, ew.elu_op, input, alpha=alpha, scale=scale, input_scale=input_scale)
-    # only non-positive inputs reach expm1: no overflow
-    negative = input <= 0
-    neg = ew.expm1(ew.where(negative, input, 0.0) * input_scale) * (alpha * scale)
-    return ew.where(negative, neg, input * scale)
+    return formulas.elu(_TENSOR_MATH, input, alpha, scale, input_scale)
 
 
 def _in_dtype(value: float, x: Tensor) -> float:
     """``value`` rounded as torch's kernel converts a Scalar to its opmath type (float32 but for float64)."""
     return value if x.dtype is dt.float64 else dt.round_float32(value)
+
+
+# ops/primitives/activation_formulas' operations on tensors: the formulas the cpu kernels compute in NumPy,
+# as ops (webgpu's, and the cpu's 16-bit gradients)
+_TENSOR_MATH = SimpleNamespace(
+    where=ew.where, exp=ew.exp, expm1=ew.expm1, log=ew.log, log1p=ew.log1p, abs=ew.abs, sigmoid=ew.sigmoid,
+    logical_and=ew.logical_and, logical_not=ew.logical_not, num=lambda x, v: _in_dtype(v, x))
 
 
 def _elu_backward(g, x, alpha, scale, input_scale, grad_input_scale):
@@ -331,10 +336,7 @@ def _elu_backward_value(g, x, alpha, scale, input_scale):
                               nan_negative=nan_negative)
     else:
         def kernel(g, x, nan_negative):
-            negcoef = _in_dtype(_in_dtype(alpha, x) * _in_dtype(scale, x), x)
-            neg = g * input_scale * negcoef * ew.exp(x * input_scale)
-            pos = g * scale
-            return ew.where(x > 0, pos, neg) if nan_negative else ew.where(x <= 0, neg, pos)
+            return formulas.elu_backward(_TENSOR_MATH, g, x, alpha, scale, input_scale, nan_negative)
     return _torch_loop(kernel, g, x)
 
 
@@ -645,11 +647,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def _softplus_value(input, beta, threshold):
     if host_rules(input._storage.device):
         return apply_like(input, ew.softplus_op, input, beta=beta, threshold=threshold)
-    scaled = input * beta
-    linear = scaled > threshold
-    # the linear side feeds exp a finite value (no overflow)
-    soft = ew.log1p(ew.exp(ew.where(linear, threshold, scaled))) / beta
-    return ew.where(linear, input, soft)
+    return formulas.softplus(_TENSOR_MATH, input, beta, threshold)
 
 
 def _softplus_backward(g, x, beta, threshold):
@@ -663,9 +661,7 @@ def _softplus_backward_value(g, x, beta, threshold):
     ``exp(x * beta)`` (an infinite g times z = 0 at -inf: NaN, as there)."""
     if host_rules(x._storage.device):
         return apply_like(g, ew.softplus_backward_op, g, x, beta=beta, threshold=threshold)
-    scaled = x * beta
-    z = ew.exp(scaled)
-    return ew.where(scaled > threshold, g, g * z / (z + 1.0))
+    return formulas.softplus_backward(_TENSOR_MATH, g, x, beta, threshold)
 
 
 @shown_as("SoftplusBackwardBackward0")
@@ -893,11 +889,7 @@ def logsigmoid(input: Tensor) -> Tensor:
 def _logsigmoid(input):
     if host_rules(input._storage.device):
         return apply_like(input, ew.logsigmoid_op, input)
-    far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
-    mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
-    high = ew.where(negative, 0.0, input)
-    # 0 - log1p(..), not -log1p(..): torch's logsigmoid(+inf) is +0, not -0
-    return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), 0.0 - ew.log1p(ew.exp(-high))))
+    return formulas.logsigmoid(_TENSOR_MATH, input)
 
 
 def _logsigmoid_backward(g, input):
@@ -912,14 +904,13 @@ def _logsigmoid_backward_value(g, input):
     low = input.dtype if input.dtype in dt.HALVES else None
     if not low and host_rules(input._storage.device):
         return apply_like(input, ew.log_sigmoid_backward_op, g, input)
-    z = ew.exp(-ew.abs(input.float() if low else input))
-    return _logsigmoid_grad(g, input, z.to(low) if low else z)
+    z = ew.exp(-ew.abs(input.float())).to(low) if low else None
+    return _logsigmoid_grad(g, input, z)
 
 
 @in_float32  # (16-bit operands: torch's kernel in float32, rounded once)
 def _logsigmoid_grad(g, x, z):
-    share = z / (1 + z)
-    return ew.where(x < 0, 1 - share, 0 + share) * g
+    return formulas.log_sigmoid_backward(_TENSOR_MATH, g, x, z)
 
 
 @shown_as("LogSigmoidBackwardBackward0")

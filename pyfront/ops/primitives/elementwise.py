@@ -29,6 +29,7 @@ from ..on_meta import broadcast_of
 from ..registry import OPS, OpDef, records, register, ufunc
 from .. import shell
 from .. import samples
+from . import activation_formulas as formulas
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 _ALL = frozenset(dt.ALL)
@@ -1117,32 +1118,45 @@ nan_to_num_op = register(OpDef(
     lambda c, g: (mul(g, isfinite(c.inputs[0])),), save=(0,)))
 
 
+class _NumPyMath:
+    """The operations of activation_formulas on NumPy arrays (numbers as the array's dtype): the cpu
+    kernels below, each the formula in one NumPy pass."""
+
+    def __init__(self, np):
+        self.np = np
+        self.exp, self.expm1, self.log, self.log1p, self.abs = np.exp, np.expm1, np.log, np.log1p, np.abs
+        self.logical_and, self.logical_not = np.logical_and, np.logical_not
+
+    def where(self, c, x, y):
+        return _where_np(self.np, c, x, y)
+
+    def sigmoid(self, x):
+        return _sigmoid(self.np, x)
+
+    @staticmethod
+    def num(x, v):
+        return x.dtype.type(v)
+
+
+_NUMPY_MATH: list = []  # the one _NumPyMath, made at the first kernel's call (the backend hands NumPy in)
+
+
+def _numpy_math(np):
+    if not _NUMPY_MATH:
+        _NUMPY_MATH.append(_NumPyMath(np))
+    return _NUMPY_MATH[0]
+
+
 def _elu_np(np, x, alpha, scale, input_scale):
-    """nn.functional's _elu composite (elu, selu, celu) in one NumPy pass, step for step: the same
-    selections, numbers cast to x's dtype as its tensor-and-number steps cast them, so the same bits."""
-    t = x.dtype.type
-    negative = x <= 0
-    neg = np.expm1(_where_np(np, negative, x, t(0.0)) * t(input_scale)) * t(alpha * scale)
-    return _where_np(np, negative, neg, x * t(scale))
+    return formulas.elu(_numpy_math(np), x, alpha, scale, input_scale)
 
 
 def _softplus_np(np, x, beta, threshold):
-    """nn.functional.softplus's composite in one NumPy pass, step for step (as _elu_np)."""
-    t = x.dtype.type
-    scaled = x * t(beta)
-    linear = scaled > t(threshold)
-    soft = np.log1p(np.exp(_where_np(np, linear, t(threshold), scaled))) / t(beta)
-    return _where_np(np, linear, x, soft)
+    return formulas.softplus(_numpy_math(np), x, beta, threshold)
 
 
 def _logsigmoid_np(np, x):
-    """nn.functional's _logsigmoid composite in one NumPy pass, step for step (as _elu_np)."""
-    t = x.dtype.type
-    far, negative = x < t(-10.0 if x.dtype.itemsize == 2 else -40.0), x < t(0)
-    mid = _where_np(np, negative & ~far, x, t(0.0))
-    high = _where_np(np, negative, t(0.0), x)
-    soft = _where_np(np, negative, np.log(_sigmoid(np, mid)), t(0.0) - np.log1p(np.exp(-high)))
-    return _where_np(np, far, x, soft)
+    return formulas.logsigmoid(_numpy_math(np), x)
 
 
 # the _elu, softplus and _logsigmoid composites' values on the cpu in one kernel each, where no gradient is
@@ -1157,31 +1171,15 @@ logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x: [(x.shape, x.dt
 
 
 def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
-    """torch's elu_backward kernel (is_result false), its coefficients in x's dtype: ``g * input_scale *
-    (alpha * scale) * exp(x * input_scale)`` where x <= 0, else ``g * scale``; NaN on the first side
-    (``nan_negative``: torch's float vectors) or the second (its scalar tail, its 16-bit kernels)."""
-    t = x.dtype.type
-    neg = g * t(input_scale) * t(t(alpha) * t(scale)) * np.exp(x * t(input_scale))
-    pos = g * t(scale)
-    return _where_np(np, x > 0, pos, neg) if nan_negative else _where_np(np, x <= 0, neg, pos)
+    return formulas.elu_backward(_numpy_math(np), g, x, alpha, scale, input_scale, nan_negative)
 
 
 def _softplus_backward_np(np, g, x, beta, threshold):
-    """torch's softplus_backward kernel: ``g`` where x * beta > threshold, else ``g * z / (z + 1)``, z =
-    exp(x * beta)."""
-    t = x.dtype.type
-    scaled = x * t(beta)
-    z = np.exp(scaled)
-    return _where_np(np, scaled > t(threshold), g, g * z / (z + t(1)))
+    return formulas.softplus_backward(_numpy_math(np), g, x, beta, threshold)
 
 
 def _log_sigmoid_backward_np(np, g, x):
-    """torch's log_sigmoid_backward kernel over its buffer z = exp(-|x|): ``(1 - z / (1 + z)) * g`` below
-    0, ``(0 + z / (1 + z)) * g`` from 0 (NaN included). Float32 and float64 (16-bit buffers round)."""
-    t = x.dtype.type
-    z = np.exp(-np.abs(x))
-    share = z / (t(1) + z)
-    return _where_np(np, x < t(0), t(1) - share, t(0) + share) * g
+    return formulas.log_sigmoid_backward(_numpy_math(np), g, x)
 
 
 # their gradients on the cpu in one kernel each (the composites' selects: 9-12 ops); differentiated by the
