@@ -577,7 +577,6 @@ def _gelu_tanh_backward_value(g, x):
 
 @composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0",
            saves="self=input")
-@in_float32
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
 
@@ -600,13 +599,27 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     else:
         _floating("silu_cpu", input)
     since = SEQUENCE[0]
+    return _out(input, Formula.apply(_silu, _silu_backward, input), inplace, since)
+
+
+@in_float32  # (torch's 16-bit kernels: in float32, rounded once)
+def _silu(x):
     # torch's order, x / (1 + exp(-x)): below -88.7 exp overflows and the result is -0, as torch's
-    result = Formula.apply(lambda x: x / (1.0 + ew.exp(-x)), _silu_backward, input)
-    return _out(input, result, inplace, since)
+    return x / (1.0 + ew.exp(-x))
 
 
 def _silu_backward(g, x):
-    """PyTorch's SiluBackward: g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))."""
+    """torch's SiluBackward: with create_graph its differentiable formula in the dtype's own steps
+    (infinitely_differentiable_silu_backward: its node is a product's), else its kernel."""
+    if is_grad_enabled():
+        s = ew.sigmoid(x)
+        return g * s * (1.0 + x * (1.0 - s))
+    return _silu_kernel_backward(g, x)
+
+
+@in_float32
+def _silu_kernel_backward(g, x):
+    """torch's silu_backward kernel: g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))."""
     s = ew.sigmoid(x)
     return g * (s * (1.0 + x * (1.0 - s)))
 
@@ -675,7 +688,6 @@ def _softplus_double_backward(gg, g, x, beta, threshold):
 
 @composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0",
            saves="self=input")
-@in_float32
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
 
@@ -693,14 +705,26 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("mish_cpu", input)
     since = SEQUENCE[0]
-    result = Formula.apply(lambda x: x * ew.tanh(softplus(x)), _mish_backward, input)
-    return _out(input, result, inplace, since)
+    return _out(input, Formula.apply(_mish, _mish_backward, input), inplace, since)
+
+
+@in_float32  # (torch's 16-bit kernels: in float32, rounded once)
+def _mish(x):
+    return x * ew.tanh(softplus(x))
 
 
 def _mish_backward(g, x):
-    """PyTorch's MishBackward: g * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2))."""
+    """torch's MishBackward: g * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2)); with
+    create_graph in the dtype's own steps (infinitely_differentiable_mish_backward), else its kernel."""
+    return _mish_grad(g, x) if is_grad_enabled() else _mish_kernel_backward(g, x)
+
+
+def _mish_grad(g, x):
     t = ew.tanh(softplus(x))
     return g * (t + x * ew.sigmoid(x) * (1.0 - t * t))
+
+
+_mish_kernel_backward = in_float32(_mish_grad)
 
 
 @composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0",
@@ -764,7 +788,6 @@ def _hardswish_backward_kernel(g, x, vectors):
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
            grad_fn="HardsigmoidBackward0",
            saves="self=input")
-@in_float32
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
 
@@ -787,6 +810,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, Formula.apply(_hardsigmoid, _hardsigmoid_backward, input), inplace, since)
 
 
+@in_float32  # (torch's 16-bit kernels: in float32, rounded once)
 def _hardsigmoid(x):
     # relu6(x + 3) / 6 as PyTorch: x / 6 + 0.5 cancels near -3 (8 ulp at -2.94)
     return (ew.clamp(x, -3.0, 3.0) + 3.0) / 6.0
@@ -801,6 +825,7 @@ def _hardsigmoid_backward(g, x):
     return Formula.apply(_hardsigmoid_backward_value, _hardsigmoid_double_backward, g, x)
 
 
+@in_float32
 def _hardsigmoid_backward_value(g, x):
     """0 at NaN (unlike hardtanh, in torch's vectors and tail alike), 1/6 strictly inside (-3, 3)."""
     return ew.where(ew.logical_and(x > -3, x < 3), g * _ONE_SIXTH_F32, 0.0)
