@@ -12,7 +12,8 @@ import torch
 
 import pyfront
 
-EDGES = [math.nan, math.inf, -math.inf, -0.0, 0.0, -3.0, 3.0, -1.0, 1.0, 6.0, 0.5, -0.5, 2.0, -20.0, 0.25, -2.5]
+EDGES = [math.nan, math.inf, -math.inf, -0.0, 0.0, -3.0, 3.0, -1.0, 1.0, 6.0, 0.5, -0.5, 2.0, -20.0, 0.25,
+         -2.5]
 DTYPES = ["float32", "float64", "float16", "bfloat16"]
 ACTIVATIONS = {
     "hardsigmoid": lambda F, x: F.hardsigmoid(x),
@@ -176,7 +177,8 @@ def _registrations(lib):
             lib.autograd.graph.register_multi_grad_hook([x, y], hook),
             lin.register_forward_hook(hook), lin.register_forward_pre_hook(hook),
             lin.register_full_backward_hook(hook), lin.register_state_dict_pre_hook(hook),
-            lin.register_load_state_dict_post_hook(hook), lib.nn.modules.module.register_module_forward_hook(hook),
+            lin.register_load_state_dict_post_hook(hook),
+            lib.nn.modules.module.register_module_forward_hook(hook),
             opt.register_step_pre_hook(hook), opt.register_state_dict_pre_hook(hook),
             opt.register_load_state_dict_post_hook(hook), optimizer.register_optimizer_step_post_hook(hook)]
 
