@@ -234,41 +234,53 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     Matches ``torch.nn.functional.leaky_relu`` (Maas et al. 2013).
     """
     _floating("leaky_relu_cpu", input)
-    since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(negative_slope, input.dtype, opmath=True)
-    backward = _leaky_relu_result_backward if inplace else _leaky_relu_backward
-    return _out(input, Formula.apply(_leaky_relu, backward, input, negative_slope), inplace, since)
+    return leaky_slope(input, negative_slope, inplace, LEAKY_RELU_BACKWARDS)
+
+
+def leaky_slope(input: Tensor, slope: float, inplace: bool, backwards) -> Tensor:
+    """``x`` where ``x > 0``, else ``slope * x`` (leaky_relu's, evaluation rrelu's), differentiated by
+    ``backwards``: (the backward from the input, the in-place call's from the result)."""
+    since = SEQUENCE[0]
+    return _out(input, Formula.apply(_leaky_relu, backwards[bool(inplace)], input, slope), inplace, since)
 
 
 def _leaky_relu(x, slope):
     return ew.where(x > 0, x, x * slope)
 
 
-def _leaky_relu_backward(g, x, slope):
-    return _leaky_relu_backward_value(g, x, slope), None
-
-
-def _leaky_relu_result_backward(g, x, slope, *, result):
-    """torch's leaky_relu_backward with self_is_result (LeakyReluBackward1, an in-place call's): from the
-    result, refused for a negative slope (a positive result may then come from a negative input)."""
-    if slope < 0:
-        raise RuntimeError(
-            "In-place leakyReLu backward calculation is triggered with a negative slope which is not "
-            "supported. This is caused by calling in-place forward function with a negative slope, please "
-            "call out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you "
-            "do require supporting in-place leakRelu backward calculation with negative slope")
-    return _leaky_relu_backward_value(g, result, slope), None
-
-
-_leaky_relu_result_backward.reads_result, _leaky_relu_result_backward.saves = True, ()
-
-
-@_masking("LeakyReluBackwardBackward0")
-def _leaky_relu_backward_value(g, x, slope):
+def _leaky_relu_grad(g, x, slope):
     """PyTorch's leaky_relu_backward, one select: g where x > 0, else g * slope (a sum of the two branches'
     gradients would turn a -0.0 gradient into +0.0)."""
     return ew.where(x > 0, g, g * slope)
+
+
+def _leaky_backwards(double_backward: str):
+    """leaky_relu_backward from the input, and with self_is_result (an in-place call's: LeakyReluBackward1,
+    RreluWithNoiseBackward1) from the result, refused for a negative slope (a positive result may then come
+    from a negative input); their double backward shown as ``double_backward``."""
+    value = _masking(double_backward)(_leaky_relu_grad)
+
+    def backward(g, x, slope):
+        return value(g, x, slope), None
+
+    def from_result(g, x, slope, *, result):
+        if slope < 0:
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which is not "
+                "supported. This is caused by calling in-place forward function with a negative slope, "
+                "please call out-of-place version instead. File an issue at "
+                "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward "
+                "calculation with negative slope")
+        return value(g, result, slope), None
+
+    from_result.reads_result, from_result.saves = True, ()
+    return backward, from_result
+
+
+LEAKY_RELU_BACKWARDS = _leaky_backwards("LeakyReluBackwardBackward0")
+RRELU_BACKWARDS = _leaky_backwards("RreluWithNoiseBackwardBackward0")
 
 
 def _recorded(input: Tensor) -> bool:
