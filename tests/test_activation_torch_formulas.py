@@ -87,6 +87,31 @@ def test_double_backward_as_torch(name, dtype):
         _same(d, w, **tol)
 
 
+def _prelu_twice(lib, dtype):
+    x = lib.tensor(EDGES, dtype=getattr(lib, dtype), requires_grad=True)
+    w = lib.tensor([0.25], dtype=x.dtype, requires_grad=True)
+    g = lib.full(x.shape, 1.5, dtype=x.dtype, requires_grad=True)
+    gx, gw = lib.autograd.grad(lib.nn.functional.prelu(x, w), (x, w), g, create_graph=True)
+    seconds = [lib.autograd.grad(d, (x, w, g), lib.full(d.shape, 0.75, dtype=x.dtype), allow_unused=True,
+                                 retain_graph=True) for d in (gx, gw)]
+    return gx, gw, seconds
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_prelu_double_backward_as_torch(dtype):
+    """torch's PreluKernelBackwardBackward0 (its selects by x >= 0: +-0 on the positive side, where the
+    first gradients take x > 0), zeros where its formulas give them. (The weight's gradient shows torch's
+    SumBackward1 there, pyfront's view of the weight: not compared.)"""
+    want_gx, want_gw, want = _prelu_twice(torch, dtype)
+    got_gx, got_gw, got = _prelu_twice(pyfront, dtype)
+    assert _name(got_gx) == _name(want_gx) == "PreluKernelBackwardBackward0"
+    _same(got_gx, want_gx)
+    _same(got_gw, want_gw)
+    for got_grads, want_grads in zip(got, want):
+        for d, w in zip(got_grads, want_grads):
+            _same(d, w)
+
+
 # (name, call, input values): in-place calls torch differentiates from the result (EluBackward1 ...) or from
 # the input it keeps (ThresholdBackward1, HardtanhBackward0)
 VALUES = [-20.0, math.nan, -1.0, -0.0, 0.0, 0.5, 2.0, math.inf, -math.inf] * 4 + [-20.0, math.nan, -1.0, 2.0]

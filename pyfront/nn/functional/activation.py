@@ -1307,8 +1307,46 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 @iterated_grads(0, "grad")  # torch's prelu backward kernel: over (self, weight, grad_output)
 def _prelu(input: Tensor, weight: Tensor) -> Tensor:
-    # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
-    return ew.where(input > 0, 1.0, weight) * input
+    return Formula.apply(_prelu_value, _prelu_backward, input, weight)
+
+
+def _prelu_value(x, w):
+    # one product with the slope picked per element
+    return ew.where(x > 0, 1.0, w) * x
+
+
+def _prelu_backward(g, x, w):
+    """torch's _prelu_kernel_backward: ``g`` where x > 0, else ``w * g`` for the input; 0 where x > 0, else
+    ``x * g`` for the weight (of the input's shape: the engine sums it to the weight's). Each a Formula,
+    whose gradients are torch's double backward's."""
+    return (Formula.apply(_prelu_input_grad, _prelu_input_grad_backward, g, x, w),
+            Formula.apply(_prelu_weight_grad, _prelu_weight_grad_backward, g, x, w))
+
+
+def _prelu_input_grad(g, x, w):
+    return ew.where(x > 0, g, w * g)
+
+
+def _prelu_weight_grad(g, x, w):
+    return ew.where(x > 0, 0.0, x * g)
+
+
+# torch's PreluKernelBackwardBackward0 selects by x >= 0 (its forward's gradients by x > 0): at +-0 the
+# double backward takes the positive side
+@shown_as("PreluKernelBackwardBackward0")
+def _prelu_input_grad_backward(gg, g, x, w):
+    """For the input's gradient: ``gg`` or ``gg * w`` for the incoming gradient, zeros for the input,
+    ``g * gg`` below 0 for the weight."""
+    nonnegative = x >= 0
+    return ew.where(nonnegative, gg, gg * w), gg.new_zeros(gg.shape), ew.where(nonnegative, 0.0, g * gg)
+
+
+@shown_as("PreluKernelBackwardBackward0")
+def _prelu_weight_grad_backward(gg, g, x, w):
+    """For the weight's gradient: ``gg * x`` below 0 for the incoming gradient, ``g * gg`` below 0 for the
+    input, zeros for the weight."""
+    nonnegative = x >= 0
+    return ew.where(nonnegative, 0.0, gg * x), ew.where(nonnegative, 0.0, g * gg), gg.new_zeros(gg.shape)
 
 
 relu_ = _inplace_of(relu)
