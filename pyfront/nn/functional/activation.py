@@ -1172,7 +1172,8 @@ def _glu_backward_value(g, input, dim):
 
 @in_float32
 def _glu_grads(g, a, s, dim):
-    return cat([s * g, (1 - s) * s * a * g], dim)
+    # row-major whatever the input's layout: torch's kernel writes a new tensor of the input's sizes
+    return cat([s * g, (1 - s) * s * a * g], dim).contiguous()
 
 
 @shown_as("GluBackwardBackward0")
