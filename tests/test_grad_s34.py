@@ -144,29 +144,51 @@ N_DIM_FFTS = ("fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn")
 def _fft_layouts(L, fn):
     """A transform's result and its input's gradient laid out as torch's MKL kernels lay them (_exec_fft: the
     dims not transformed outermost, by the input's strides, the transformed ones innermost in order), real
-    and complex, row-major and permuted inputs. (rfftn's and irfftn's gradients over several dims: torch's
-    backward is one transform where pyfront's chains two, laid out otherwise: results only.)"""
+    and complex, row-major, permuted and column-major inputs, padded too; rfftn's and irfftn's gradients over several dims one transform
+    each, as torch's fft_r2c_backward and fft_c2r_backward."""
     out = []
     dims = (0, 1, -1) if fn in ONE_DIM_FFTS else ((0, 2), (2, 0), (1, 0), (0, 1, 2))
-    for permuted in (False, True):
-        for dim in dims:
+    for relay in (lambda t: t, _permuted, _col):
+        for dim, s in [(d, None) for d in dims] + ([] if fn in ONE_DIM_FFTS else [((2, 1), (7, 7))]):
             for is_complex in (False, True):
                 x = L.linspace(-1, 1, 120).reshape(3, 4, 5, 2)
                 x = L.view_as_complex(x) if is_complex else x[..., 0]
-                x = (_permuted(x) if permuted else x).requires_grad_()
+                x = relay(x).requires_grad_()
                 try:
-                    y = getattr(L.fft, fn)(x, dim=dim)
+                    y = getattr(L.fft, fn)(x, dim=dim) if s is None else getattr(L.fft, fn)(x, s=s, dim=dim)
                 except RuntimeError as e:  # (ihfft of a complex input)
                     out.append(str(e))
                     continue
                 g = L.autograd.grad(y.abs().sum() if y.is_complex() else y.sum(), x)[0]
-                out.append((y.stride(), None if fn in ("rfftn", "irfftn") else g.stride()))
+                out.append((y.stride(), g.stride(), type(y.grad_fn).__name__,
+                            [type(f).__name__ for f, _ in y.grad_fn.next_functions]))
     return out
 
 
 @pytest.mark.parametrize("fn", ONE_DIM_FFTS + N_DIM_FFTS)
 def test_fft_layouts(fn):
     assert _fft_layouts(pyfront, fn) == _fft_layouts(torch, fn)
+
+
+
+def _fft_nodes(L):
+    """A transform's node as torch's: its one r2c or c2r op (rfftn's and irfftn's too, over several dims),
+    keeping the input as resized (cut or padded), the resize's node its next."""
+    out = []
+    x = L.linspace(-1, 1, 60).reshape(3, 4, 5).requires_grad_()
+    for fn, kw in (("rfftn", {"s": (7, 7), "dim": (0, 2)}), ("rfft", {"n": 7, "dim": 1}), ("rfft", {"n": 3}),
+                   ("fft", {"n": 7, "dim": 1}), ("fft", {"n": 2}), ("ifft", {"n": 7}), ("ihfft", {"n": 3}),
+                   ("rfftn", {"dim": (0, 2)}), ("irfftn", {"dim": (0, 2)}), ("irfftn", {"s": (2, 6)}),
+                   ("ihfftn", {"s": (7, 7), "dim": (0, 2)}), ("hfftn", {"dim": (2, 1)})):
+        fn = getattr(L.fft, fn)(x, **kw).grad_fn
+        saved = getattr(fn, "_saved_self", None)
+        out.append((type(fn).__name__, [type(f).__name__ for f, _ in fn.next_functions],
+                    None if saved is None else saved.shape))
+    return out
+
+
+def test_fft_nodes():
+    assert _fft_nodes(pyfront) == _fft_nodes(torch)
 
 
 AVG_POOLS = {
