@@ -144,8 +144,8 @@ N_DIM_FFTS = ("fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn")
 def _fft_layouts(L, fn):
     """A transform's result and its input's gradient laid out as torch's MKL kernels lay them (_exec_fft: the
     dims not transformed outermost, by the input's strides, the transformed ones innermost in order), real
-    and complex, row-major, permuted and column-major inputs, padded too; rfftn's and irfftn's gradients over several dims one transform
-    each, as torch's fft_r2c_backward and fft_c2r_backward."""
+    and complex, row-major, permuted and column-major inputs, padded too; rfftn's and irfftn's gradients over
+    several dims one transform each, as torch's fft_r2c_backward and fft_c2r_backward."""
     out = []
     dims = (0, 1, -1) if fn in ONE_DIM_FFTS else ((0, 2), (2, 0), (1, 0), (0, 1, 2))
     for relay in (lambda t: t, _permuted, _col):

@@ -117,7 +117,8 @@ def fft_c2r(x, dims, n, norm):
     dims = tuple(dims)
     strides = x._strides
     if len(dims) > 1:
-        strides = exec_strides(strides, x._shape, by_strides(strides, dims[:-1])) or contiguous_strides(x._shape)
+        between = exec_strides(strides, x._shape, by_strides(strides, dims[:-1]))
+        strides = between or contiguous_strides(x._shape)
     shape = list(x._shape)
     shape[dims[-1]] = n
     return apply_laid(_C2R, exec_strides(strides, shape, dims[-1:]), x, dims=dims, n=n, norm=norm)
