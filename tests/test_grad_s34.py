@@ -53,9 +53,9 @@ def _moments(L, fn, correction):
             x = _col(x).requires_grad_()
             s, m = getattr(L, fn)(x, dim=dim, correction=correction)
             g = L.autograd.grad(s.sum() * 0.5 + m.sum() * 2, x, create_graph=True)[0]
-            # (a full reduction's second derivative at a constant input is not torch's yet: 0.0625 where
-            # torch's is 0, known since before this stop; compared for a reduction over a dim)
-            gg = L.autograd.grad(g.sum(), x)[0] if dim is not None else g
+            gg = L.autograd.grad(g.sum(), x)[0] if g.requires_grad else None
+            if gg is None:  # (torch's full reduction without degrees of freedom: a constant, inf or NaN)
+                gg, g = g, g.detach()
             out.append((g.stride(), *(torch.tensor(t.detach().tolist()) for t in (s, m, g, gg))))
     return out
 
@@ -76,6 +76,39 @@ def test_moment_and_mean_gradients_laid_out_as_the_input(fn, correction):
 def _permuted(t):
     n = t.dim()
     return t.permute(*range(1, n), 0).contiguous().permute(n - 1, *range(n - 1))
+
+
+
+def _moment_second_derivatives(L, fn):
+    """var, std, var_mean and std_mean's first and second derivatives as torch's var_backward and
+    std_backward: at a constant input (std 0, its gradient masked to 0; std_mean's running mean exact there),
+    without degrees of freedom over no dim given (g times inf, NaN at the mean: a constant in x) or over
+    every dim named (2 / 0), and with a negative count."""
+    out = []
+    w = L.tensor([0.5, -1.0, 2.0, 0.25])
+    for x0 in (L.ones(3, 4), L.linspace(-0.5, 0.5, 12).reshape(3, 4)):
+        for kw in ({}, {"dim": (0, 1)}, {"dim": 0}):
+            for correction in (0, 1, 12, 13):
+                x = x0.clone().requires_grad_()
+                r = getattr(L, fn)(x, correction=correction, **kw)
+                loss = r[0].sum() * 0.5 + r[1].sum() * 2 if isinstance(r, tuple) else r.sum() * 0.5
+                g = L.autograd.grad(loss, x, create_graph=True)[0]
+                gg = L.autograd.grad((g * w).sum(), x)[0] if g.requires_grad else None
+                out.append([None if t is None else torch.tensor(t.detach().tolist())
+                            for t in (*(r if isinstance(r, tuple) else (r,)), g, gg)])
+    return out
+
+
+@pytest.mark.parametrize("fn", ["var", "std", "var_mean", "std_mean"])
+def test_moment_second_derivatives(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (no degrees of freedom: they warn)
+        ours, theirs = _moment_second_derivatives(pyfront, fn), _moment_second_derivatives(torch, fn)
+    for a, b in zip(ours, theirs):
+        assert [t is None for t in a] == [t is None for t in b]
+        for x, y in zip(a, b):
+            if x is not None:
+                torch.testing.assert_close(x, y, equal_nan=True)
 
 
 def _bilinear_layouts(L):
