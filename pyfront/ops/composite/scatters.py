@@ -205,16 +205,31 @@ def split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
 
 
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0):
-    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
-    ``torch.unsafe_chunk``."""
-    return chunk(input, chunks, dim)
+    """``chunk``'s pieces as ``unsafe_split``'s, as ``torch.unsafe_chunk``."""
+    return _unsafe(chunk, input, chunks, dim)
 
 
 def unsafe_split(input: Tensor, split_size: int, dim: int = 0):
-    """``split`` by one size, as ``torch.unsafe_split``."""
-    return split(input, split_size, dim)
+    """``split`` by one size, its pieces no views for autograd, as ``torch.unsafe_split``."""
+    return _unsafe(split, input, split_size, dim)
 
 
 def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
-    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``."""
-    return split(input, list(split_sizes), dim)
+    """``split_with_sizes``, its pieces no views for autograd, as ``torch.unsafe_split_with_sizes``."""
+    return _unsafe(split, input, list(split_sizes), dim)
+
+
+def _unsafe(how, input, sizes, dim):
+    """``how(input, sizes, dim)``'s pieces as torch's unsafe_ variants give them: over the same memory but no
+    views for autograd (no base, a version counter each: a piece may be written in place, its history then
+    its own), their node UnsafeSplitBackward0 (UnsafeSplitWithSizesBackward0 for a list of sizes)."""
+    from ...autograd import graph
+    from ...tensor import VersionCounter
+    since = graph.SEQUENCE[0]
+    pieces = how(input, sizes, dim)
+    for piece in pieces:
+        fn = piece._grad_fn
+        if fn is not None and fn._seq > since:
+            graph.rename(fn, "Unsafe" + type(fn).__name__)
+        piece._base, piece._counter, piece._creation = None, VersionCounter(), None
+    return pieces

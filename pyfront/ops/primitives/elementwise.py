@@ -1093,14 +1093,16 @@ def _softplus_np(np, x, beta, threshold):
     return _where_np(np, linear, x, soft)
 
 
-def _logsigmoid_np(np, x):
-    """nn.functional's _logsigmoid composite in one NumPy pass, step for step (as _elu_np)."""
+def _logsigmoid_np(np, x, buffer=False):
+    """nn.functional's _logsigmoid composite in one NumPy pass, step for step (as _elu_np); with ``buffer``,
+    torch's log_sigmoid_forward's pair: that and its kernel's buffer exp(-|x|)."""
     t = x.dtype.type
     far, negative = x < t(-10.0 if x.dtype.itemsize == 2 else -40.0), x < t(0)
     mid = _where_np(np, negative & ~far, x, t(0.0))
     high = _where_np(np, negative, t(0.0), x)
     soft = _where_np(np, negative, np.log(_sigmoid(np, mid)), t(0.0) - np.log1p(np.exp(-high)))
-    return _where_np(np, far, x, soft)
+    out = _where_np(np, far, x, soft)
+    return (out, np.exp(-np.abs(x))) if buffer else out
 
 
 # the _elu, softplus and _logsigmoid composites' values on the cpu in one kernel each, where no gradient is
@@ -1111,7 +1113,8 @@ elu_op = register(OpDef(
     "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
 softplus_op = register(OpDef(
     "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
-logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x: [(x.shape, x.dtype)], _logsigmoid_np, None))
+logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x, buffer=False: [(x.shape, x.dtype)] * (1 + buffer),
+                                _logsigmoid_np, None))
 
 
 def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
