@@ -1113,8 +1113,8 @@ elu_op = register(OpDef(
     "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
 softplus_op = register(OpDef(
     "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
-logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x, buffer=False: [(x.shape, x.dtype)] * (1 + buffer),
-                                _logsigmoid_np, None))
+logsigmoid_op = register(OpDef(
+    "log_sigmoid", "other", lambda x, buffer=False: [(x.shape, x.dtype)] * (1 + buffer), _logsigmoid_np, None))
 
 
 def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
