@@ -66,3 +66,74 @@ def test_logsigmoid_saves_its_buffer(dtype):
     assert ours == theirs
     # (pyfront's float32 exp is NumPy's, an ulp from torch's at some inputs)
     torch.testing.assert_close(ours_buffer, their_buffer, rtol=1e-3 if dtype == "float16" else 1e-6, atol=0)
+
+
+def _chain(t):
+    """The node names from ``t`` back along first inputs (a few)."""
+    fn, names = t.grad_fn, []
+    while fn is not None and len(names) < 5:
+        names.append(type(fn).__name__)
+        fn = next((f for f, _ in fn.next_functions if f is not None), None)
+    return names
+
+
+# (the view taken, the write: of the root base, the leaf, the view or another view)
+VIEW_LEAF_CASES = {
+    "view, another view written": (lambda leaf: leaf.view(2, 3), lambda base, leaf, v: leaf.view(3, 2).mul_(2)),
+    "view, leaf written": (lambda leaf: leaf.view(2, 3), lambda base, leaf, v: leaf.mul_(2)),
+    "slice, root written": (lambda leaf: leaf[1:], lambda base, leaf, v: base.mul_(2)),
+    "view written": (lambda leaf: leaf.view(2, 3), lambda base, leaf, v: v.mul_(2)),
+    "view of view, row written": (lambda leaf: leaf.view(2, 3).t(), lambda base, leaf, v: v.t()[0].mul_(2)),
+    "outside written": (lambda leaf: leaf.unsqueeze(0), lambda base, leaf, v: base[0].fill_(5)),
+    "made without a graph": (None, lambda base, leaf, v: v.mul_(2)),
+}
+
+
+def _view_leaf_views(L, case, grad_mode):
+    """A view of a view-leaf (base[2:] made to require grad) taken with a graph, then the memory written
+    (under no_grad, or with grad where torch refuses a view of a leaf): torch takes the view of the root base,
+    so its history is regenerated from there (AsStridedBackward0 keeping size, stride and offset, its gradient
+    going nowhere); the leaf's gradient, and a view made without a graph, as torch's."""
+    base = L.arange(8.0)
+    leaf = base[2:].requires_grad_()
+    make, write = VIEW_LEAF_CASES[case]
+    if make is None:
+        with L.no_grad():
+            v = leaf.view(3, 2)
+    else:
+        v = make(leaf)
+    try:
+        if grad_mode:
+            write(base, leaf, v)
+        else:
+            with L.no_grad():
+                write(base, leaf, v)
+    except RuntimeError as e:
+        return str(e)
+    fn = v.grad_fn
+    out = [v.requires_grad, _chain(v), {n: getattr(fn, n) for n in dir(fn) if n.startswith("_saved_")}
+           if fn is not None else None]
+    if v.requires_grad:
+        (v * v).sum().backward()
+    out.append(None if leaf.grad is None else leaf.grad.tolist())
+    return out
+
+
+@pytest.mark.parametrize("grad_mode", [False, True])
+@pytest.mark.parametrize("case", list(VIEW_LEAF_CASES))
+def test_views_of_a_view_leaf(case, grad_mode):
+    assert _view_leaf_views(pyfront, case, grad_mode) == _view_leaf_views(torch, case, grad_mode)
+
+
+INDEXES = ["x[:, 1:]", "x[:, :]", "x[:]", "x[...]", "x[()]", "x[0:2, 1:]", "x[0:5, :]", "x[-2:, :]",
+           "x[:, ::1]", "x[None, :]", "x[..., :]", "x[:, 0]", "x[0:2]", "x[:, :, None]", "x[:, [0, 1]]",
+           "x[(slice(None),)]", "x[0:2:1, 0:3]", "x[..., None]"]
+
+
+def test_indexing_nodes():
+    """Indexing several dims skips a slice that takes a whole dim (torch's applySlice), and what is left of
+    no slicing is torch's alias (AliasBackward0), x[...] too; a bare x[:] is sliced."""
+    def chains(L):
+        x = (L.arange(6.0).requires_grad_() * 1).view(2, 3)
+        return [_chain(eval(e, {"x": x}))[:-2] for e in INDEXES]
+    assert chains(pyfront) == chains(torch)
