@@ -79,7 +79,8 @@ def _chain(t):
 
 # (the view taken, the write: of the root base, the leaf, the view or another view)
 VIEW_LEAF_CASES = {
-    "view, another view written": (lambda leaf: leaf.view(2, 3), lambda base, leaf, v: leaf.view(3, 2).mul_(2)),
+    "view, another view written": (lambda leaf: leaf.view(2, 3),
+                                   lambda base, leaf, v: leaf.view(3, 2).mul_(2)),
     "view, leaf written": (lambda leaf: leaf.view(2, 3), lambda base, leaf, v: leaf.mul_(2)),
     "slice, root written": (lambda leaf: leaf[1:], lambda base, leaf, v: base.mul_(2)),
     "view written": (lambda leaf: leaf.view(2, 3), lambda base, leaf, v: v.mul_(2)),

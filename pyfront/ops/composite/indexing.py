@@ -167,7 +167,8 @@ def _apply_basic(x, index, scalars_select=True):
 def _takes_all(sl, size) -> bool:
     """Whether slice ``sl`` takes a whole dim of ``size`` as given (torch's test, before it wraps bounds:
     start 0, step 1, stop past the end; x[-2:] of two is sliced)."""
-    return sl.start in (None, 0) and sl.step in (None, 1) and (sl.stop is None or _slice_index(sl.stop) >= size)
+    whole = sl.stop is None or _slice_index(sl.stop) >= size
+    return sl.start in (None, 0) and sl.step in (None, 1) and whole
 
 
 # c10::SymInt's least int: torch truncates a slice's start, stop or step below it, warning
