@@ -386,6 +386,37 @@ def test_addr_of_strided_inputs(dtype):
     assert _addr_of_strided_inputs(pyfront, dtype) == _addr_of_strided_inputs(torch, dtype)
 
 
+
+def _addr_of_strided_vectors(L, dtype):
+    """torch's TensorIterator runs addr's vectorised loop only where every operand is contiguous along it but
+    one constant input: a strided vector along the loop, or vec2 expanded along a row (two constants), runs
+    its scalar loop; an out= tensor's strides choose the loop first (a transposed out runs down the
+    columns); a dim of one laid out as the input's strides say, beta 0 too (no input read)."""
+    import numpy as np
+    rng = np.random.default_rng(2)
+    out = []
+    for n, m in ((7, 33), (40, 17), (1, 40), (40, 1)):
+        big = L.tensor(rng.standard_normal((90, 90)).astype(dtype))
+        w1, w2 = (L.tensor(rng.standard_normal(3 * k).astype(dtype)) for k in (n, m))
+        vectors = {"plain": (w1[:n], w2[:m]), "vec1 strided": (w1[::3][:n], w2[:m]),
+                   "vec2 strided": (w1[:n], w2[::2][:m]), "vec2 expanded": (w1[:n], w2[:1].expand(m))}
+        for beta, alpha in ((1, 1), (0.3, 0.7), (0, 2)):
+            for v1, v2 in vectors.values():
+                for x in (big[:n, :m], big[:m, :n].t()):
+                    y = L.addr(x, v1, v2, beta=beta, alpha=alpha)
+                    out.append((y.stride(), y.numpy().tobytes()))
+                for o in (L.empty(m, n, dtype=getattr(L, dtype)).t(), L.empty(n, m, dtype=getattr(L, dtype))):
+                    L.addr(big[:m, :n].t(), v1, v2, beta=beta, alpha=alpha, out=o)
+                    out.append((o.stride(), o.numpy().tobytes()))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addr_of_strided_vectors(dtype):
+    _skip_unless_addr_follows_torch()
+    assert _addr_of_strided_vectors(pyfront, dtype) == _addr_of_strided_vectors(torch, dtype)
+
+
 def test_addr_in_place_refuses_self_of_another_shape():
     """addr_ writes into self as it is: torch's own texts for a self that is not the 2-D product's shape."""
     for self_shape, n, m in (((3,), 2, 3), ((1, 3), 2, 3), ((2, 3), 2, 4), ((2, 3, 1), 2, 3)):
