@@ -73,7 +73,8 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     if width and input.dtype is dtype:
         full = input.expand(shape)
         columns, width, order = _addr_loop(full, vec1, vec2, width, out_strides(shape))
-        return Formula.apply(_addr_fused, _addr_backward, full, vec1, vec2, beta, alpha, width, columns, order)
+        return Formula.apply(_addr_fused, _addr_backward, full, vec1, vec2, beta, alpha, width, columns,
+                             order)
     if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
