@@ -1,5 +1,5 @@
 """Nodes as torch's in the corners s35 found: unsafe_split's and unsafe_chunk's pieces (no views for autograd,
-their own nodes), logsigmoid's buffer."""
+their own nodes), logsigmoid's buffer, views of a view-leaf, indexing's nodes, complex sums."""
 import pytest
 import torch
 
@@ -138,3 +138,25 @@ def test_indexing_nodes():
         x = (L.arange(6.0).requires_grad_() * 1).view(2, 3)
         return [_chain(eval(e, {"x": x}))[:-2] for e in INDEXES]
     assert chains(pyfront) == chains(torch)
+
+
+def _complex_sums(L, dtype):
+    """Complex add and sub as torch's kernel: ``a + alpha * b``, alpha a complex number (sub's negated) times
+    b as a complex product even for alpha 1, so a zero part's sign is the product's and an infinite part
+    makes its partner NaN; plain, with alpha (real and complex), in place, and a number operand."""
+    import math
+    parts = [0.0, -0.0, 1.0, -0.5, math.inf]
+    zs = [complex(r, i) for r in parts for i in parts]
+    a = L.tensor([z for z in zs for _ in zs], dtype=getattr(L, dtype))
+    b = L.tensor([w for _ in zs for w in zs], dtype=getattr(L, dtype))
+    results = [a + b, a - b, a + 2, 2 - a, a.clone().add_(b), a.clone().sub_(b, alpha=2)]
+    for alpha in (1, 2, 2.5, -1, 0, 1j, 1.5 - 0.5j):
+        results += [L.add(a, b, alpha=alpha), L.sub(a, b, alpha=alpha), a.clone().add_(b, alpha=alpha)]
+    return [torch.tensor(L.view_as_real(r).flatten().tolist()) for r in results]
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_sums_as_torchs_kernel(dtype):
+    for ours, theirs in zip(_complex_sums(pyfront, dtype), _complex_sums(torch, dtype)):
+        torch.testing.assert_close(ours, theirs, equal_nan=True, atol=0, rtol=0)
+        assert ours.signbit().tolist() == theirs.signbit().tolist()
