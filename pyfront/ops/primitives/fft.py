@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ...shape import contiguous_strides
-from ..dispatch import apply, apply_laid
+from ..dispatch import apply_laid
 from ..registry import OpDef, register
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}  # the same scale on the other side
