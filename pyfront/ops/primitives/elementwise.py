@@ -1493,7 +1493,7 @@ def _rounded_once_sum(input, other, alpha, node):
     if not isinstance(input, Tensor) or type(alpha) not in (int, float, complex) or type(other) is bool:
         return None
     dtype = dt.result_type(input, other)
-    if not _sums_once(dtype, input):
+    if dtype is not dt.float32 and dtype is not dt.float64 and not _complex_on_cpu(dtype, input):
         return None
     since = SEQUENCE[0]
     x = input if input.dtype is dtype else input.to(dtype)
@@ -1570,10 +1570,10 @@ def _given_alpha(name, input, other, deprecated, alpha):
     return other, alpha
 
 
-def _sums_once(dtype, input) -> bool:
-    """Whether _rounded_once_sum computes ``input + alpha * other`` of ``dtype`` (float32, float64, or complex
-    on the cpu) in one op."""
-    return dtype in (dt.float32, dt.float64) or dtype.kind == "c" and input.device.type == "cpu"
+def _complex_on_cpu(dtype, input) -> bool:
+    """Whether _rounded_once_sum computes a sum of ``dtype`` that is not float32 or float64 in one op: a
+    complex one on the cpu (torch's complex kernel, _complex_sum)."""
+    return dtype.kind == "c" and input.device.type == "cpu"
 
 
 def _inplace_operand(name):
@@ -1586,8 +1586,9 @@ def _inplace_operand(name):
     def operand(self, other, *deprecated, alpha=1):
         if deprecated or alpha != 1 or type(alpha) is not int:
             given, checked = _given_alpha(name, self, other, deprecated, alpha)
-            if type(checked) in (int, float, complex) and type(given) is not bool and \
-                    _sums_once(dt.result_type(self, given), self):
+            if type(checked) in (int, float, complex) and type(given) is not bool and (
+                    (dtype := dt.result_type(self, given)) in (dt.float32, dt.float64)
+                    or _complex_on_cpu(dtype, self)):
                 return given, sign * checked
             return scaled_operand(self, given, alpha=checked)  # (a number made a 16-bit tensor there)
         return scaled_operand(self, other, *deprecated, alpha=alpha)
