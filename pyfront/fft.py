@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import dtypes as dt
 from .ops.creation import arange
-from .ops.primitives.fft import _DUAL, fft_c2c, fft_c2r, fft_r2c
+from .ops.primitives.fft import _DUAL, fft_c2c, fft_c2r, fft_r2c, normalization
 from .autograd import graph
 from .shape import normalize_dim
 from .tensor import Tensor
@@ -122,7 +122,8 @@ def _two_sided_r2c(x, dims, norm, forward):
     the c2c of the input made complex."""
     since = graph.SEQUENCE[0]
     out = fft_c2c(_complex(x), dims, forward, norm)
-    graph.present_as(out, "FftR2CBackward0", since, inputs=(x,), saves=lambda: [("self", x)])
+    graph.present_as(out, "FftR2CBackward0", since, inputs=(x,), saves=lambda: [
+        ("self", x), ("dim", dims), ("normalization", normalization(norm, forward)), ("onesided", False)])
     return out
 
 

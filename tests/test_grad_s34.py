@@ -206,17 +206,25 @@ def test_fft_layouts(fn):
 
 def _fft_nodes(L):
     """A transform's node as torch's: its one r2c or c2r op (rfftn's and irfftn's too, over several dims),
-    keeping the input as resized (cut or padded), the resize's node its next."""
+    keeping the input as resized (cut or padded), the resize's node its next, and its dims, normalization
+    (0 none, 1 by root n, 2 by n), onesided or forward."""
     out = []
     x = L.linspace(-1, 1, 60).reshape(3, 4, 5).requires_grad_()
+    xc = L.view_as_complex(L.linspace(-1, 1, 120).reshape(3, 4, 5, 2)).requires_grad_()
     for fn, kw in (("rfftn", {"s": (7, 7), "dim": (0, 2)}), ("rfft", {"n": 7, "dim": 1}), ("rfft", {"n": 3}),
                    ("fft", {"n": 7, "dim": 1}), ("fft", {"n": 2}), ("ifft", {"n": 7}), ("ihfft", {"n": 3}),
                    ("rfftn", {"dim": (0, 2)}), ("irfftn", {"dim": (0, 2)}), ("irfftn", {"s": (2, 6)}),
-                   ("ihfftn", {"s": (7, 7), "dim": (0, 2)}), ("hfftn", {"dim": (2, 1)})):
-        fn = getattr(L.fft, fn)(x, **kw).grad_fn
+                   ("ihfftn", {"s": (7, 7), "dim": (0, 2)}), ("hfftn", {"dim": (2, 1)}),
+                   ("rfftn", {"dim": (2, 0), "norm": "ortho"}), ("irfft", {"norm": "forward"}),
+                   ("fft", {"norm": "forward"}), ("rfft2", {"norm": "forward"}), ("fftn", {"dim": (2, 0)}),
+                   ("ifftn", {"dim": (1,), "norm": "forward"}), ("ifft", {}), ("hfft", {}),
+                   ("fft", {"norm": "ortho"})):
+        fn = getattr(L.fft, fn)(xc if fn in ("fftn", "ifftn", "hfft") or fn == "ifft" and not kw else x,
+                                **kw).grad_fn
         saved = getattr(fn, "_saved_self", None)
         out.append((type(fn).__name__, [type(f).__name__ for f, _ in fn.next_functions],
-                    None if saved is None else saved.shape))
+                    None if saved is None else saved.shape,
+                    {n: getattr(fn, n) for n in dir(fn) if n.startswith("_saved_") and n != "_saved_self"}))
     return out
 
 

@@ -301,7 +301,7 @@ class Node:
     # SavedTensor or value, output index), ...), checked before the node runs, as torch's node unpacks its
     # saved variables (FREED in a SavedTensor's place after a backward freed it); None: no such list
     torch_saved = None
-    view_args = None  # a view's arguments as its caller gave them, which torch's node shows (views._shows)
+    view_args = None  # arguments as its caller gave them, which torch's node shows (views._shows, fft._shows)
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)

@@ -94,11 +94,29 @@ _C2R = register(OpDef("fft_c2r", "other", _c2r_infer, _c2r_np, _c2r_vjp, torch_n
                       backward_name="FftC2RBackward0"))
 
 
+def normalization(norm, forward) -> int:
+    """torch's fft_norm_mode of a transform scaled as NumPy's ``norm`` names it in that direction: 0 none,
+    1 by root n, 2 by n (what its node keeps as ``_saved_normalization``)."""
+    if norm == "ortho":
+        return 1
+    return 2 if (norm == "forward") == forward else 0
+
+
+def _shows(out, dims, norm, direction, **more):
+    """``out``, its node showing the arguments torch's keeps (``_saved_dim``, ``_saved_normalization``, ...),
+    ``direction`` the transform's (forward: True)."""
+    fn = out._grad_fn
+    if fn is not None:
+        fn.view_args = {"dim": dims, "normalization": normalization(norm, direction), **more}
+    return out
+
+
 def fft_c2c(x, dims, forward, norm):
     """``_fft_c2c``, its result laid out as torch's MKL kernel lays it."""
     dims = tuple(dims)
     strides = exec_strides(x._strides, x._shape, by_strides(x._strides, dims))
-    return apply_laid(_C2C, strides, x, dims=dims, forward=forward, norm=norm)
+    return _shows(apply_laid(_C2C, strides, x, dims=dims, forward=forward, norm=norm), dims, norm, forward,
+                  forward=forward)
 
 
 def fft_r2c(x, dims, norm):
@@ -108,7 +126,7 @@ def fft_r2c(x, dims, norm):
     shape = list(x._shape)
     shape[dims[-1]] = shape[dims[-1]] // 2 + 1
     strides = exec_strides(x._strides, shape, by_strides(x._strides, dims[:-1]) + dims[-1:])
-    return apply_laid(_R2C, strides, x, dims=dims, norm=norm)
+    return _shows(apply_laid(_R2C, strides, x, dims=dims, norm=norm), dims, norm, True, onesided=True)
 
 
 def fft_c2r(x, dims, n, norm):
@@ -121,7 +139,8 @@ def fft_c2r(x, dims, n, norm):
         strides = between or contiguous_strides(x._shape)
     shape = list(x._shape)
     shape[dims[-1]] = n
-    return apply_laid(_C2R, exec_strides(strides, shape, dims[-1:]), x, dims=dims, n=n, norm=norm)
+    out = apply_laid(_C2R, exec_strides(strides, shape, dims[-1:]), x, dims=dims, n=n, norm=norm)
+    return _shows(out, dims, norm, False)
 
 
 def by_strides(strides, dims):
