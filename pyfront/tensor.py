@@ -89,6 +89,9 @@ class Tensor:
     # mode from a base that requires grad
     _creation = None
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
+    # a view of a view-leaf (base[1:] made to require grad; a view of such a view too): torch takes it of the
+    # root base, which needs no gradient, and regenerates its history from there after a write
+    _of_view_leaf = False
     # inside vmap, the levels (bit i: the vmap i deep) at which this is one value per sample, torch's
     # BatchedTensor: a sample's slice, or what an op computed from one (ops.dispatch.mark_batched)
     _batched = 0
@@ -346,7 +349,9 @@ class Tensor:
     @property
     def grad_fn(self):
         base = self._base
-        if base is not None and base._requires_grad:
+        # (a view of a view-leaf: a write since regenerates its history from the root base as torch's, an
+        # AsStridedBackward0 whose gradient goes nowhere)
+        if base is not None and (base._requires_grad or self._of_view_leaf):
             if self._creation in _GRADLESS and self._vc.version != self._made_at:
                 # written in place since this view was made without a graph (by it, its base or another view):
                 # whether that write belongs in its history is ambiguous, so torch refuses its history
@@ -460,6 +465,9 @@ class Tensor:
         base = self if self._base is None else self._base
         t = Tensor._make(self._storage, shape, self.dtype, strides, offset, base)
         self._storage.share(self, t)
+        if base is not self and self._requires_grad and (self._of_view_leaf or self._grad_fn is None) and \
+                not base._requires_grad and _state.enabled:  # (made without a graph: no view for autograd)
+            t._of_view_leaf = True
         if self._batched:
             t._batched = self._batched
         counter = self._counter
@@ -752,7 +760,10 @@ class Tensor:
         if self._base is None and self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
-        if base is not None and base._requires_grad and base._grad_fn is None:
+        # (torch asks whether the view requires grad and its root base is a leaf: a view-leaf's or its views'
+        # base need not require grad)
+        if base is not None and base._grad_fn is None and (base._requires_grad or self._requires_grad and (
+                self._of_view_leaf or self._grad_fn is None)):
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
 

@@ -303,7 +303,7 @@ class Node:
     # SavedTensor or value, output index), ...), checked before the node runs, as torch's node unpacks its
     # saved variables (FREED in a SavedTensor's place after a backward freed it); None: no such list
     torch_saved = None
-    view_args = None  # a view's arguments as its caller gave them, which torch's node shows (views._shows)
+    view_args = None  # arguments as its caller gave them, which torch's node shows (views._shows, fft._shows)
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
@@ -372,6 +372,11 @@ def node_class(name: str, base=None) -> type:
     return cls
 
 
+def rename(fn, name: str) -> None:
+    """Make node ``fn`` one of torch's node ``name`` (what it computes and keeps unchanged)."""
+    fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+
+
 def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
     """Name the node that produced ``out`` (a Tensor or a tuple of them) ``name``, where that node was
     recorded after node number ``since``: a composite op shows the node PyTorch's one op records, and
@@ -388,7 +393,7 @@ def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
         if not isinstance(fn, Node) or fn._seq <= since:
             continue
         if type(fn).__name__ != name:
-            fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+            rename(fn, name)
             if saves is None and fn.torch_saved is not None:  # an inner composite's: still checked, not shown
                 fn.torch_saved = tuple((None, s, nr) for _, s, nr in fn.torch_saved)
         fn.presented = True
@@ -412,14 +417,24 @@ class Result(int):
     """Output k of the op, in present_as's ``saves`` (an int there is a saved number)."""
 
 
+class Unreturned:
+    """In present_as's ``saves``: an output of torch's op that its function does not return
+    (log_sigmoid_forward's buffer), kept after the inputs as torch's node keeps its outputs."""
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+
 def _saved_as_torch(fn, saves, outs):
     """present_as's ``saves`` as the node keeps them: (name, SavedTensor or value, output index)."""
     if _HOOKS_OPEN[0] and current_hooks():  # packed (and later unpacked) in torch's order: see _hooks_order
-        saves = sorted(saves, key=lambda s: (type(s[1]) is Result, s[0]))
+        saves = sorted(saves, key=lambda s: (type(s[1]) in (Result, Unreturned), s[0]))
     for name, what in saves:
         if type(what) is Result:  # an output of the op: saved as torch saves its result
             o = outs[what]
             yield name, SavedTensor(o, o._grad_fn is fn, fn, o._output_nr), o._output_nr
+        elif type(what) is Unreturned:
+            yield name, SavedTensor(what.tensor), 0
         elif type(what) is list:  # a tensor list (index's indices; None where a dim is not indexed)
             yield name, SavedList(NONE_SAVED if t is None else SavedTensor(t) for t in what), 0
         elif isinstance(what, _tensor.Tensor):

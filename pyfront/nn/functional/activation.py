@@ -14,7 +14,7 @@ from ... import dtypes as dt
 from ...autograd import dual, is_grad_enabled
 from ...backends import host_rules
 from ...ops.dispatch import apply_like
-from ...autograd.graph import SEQUENCE, Result, also_saves, saved_as_torch
+from ...autograd.graph import SEQUENCE, Result, Unreturned, also_saves, present_as, saved_as_torch
 from ...ops.common import Formula, check_fits, grad_first, shown_as
 from ...ops.primitives import activation_formulas as formulas, elementwise as ew
 from ...ops.primitives.shaping import cat
@@ -897,8 +897,7 @@ def softsign(input: Tensor) -> Tensor:
     return input / (ew.abs(input) + 1)
 
 
-@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0",
-           saves="self=input")
+@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0")
 @lays_out(contiguous_result)
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
@@ -921,14 +920,33 @@ def logsigmoid(input: Tensor) -> Tensor:
     """
     _floating("log_sigmoid_cpu", input)
     if _recorded(input):  # torch's log_sigmoid_backward, one kernel (summed branches turned -0.0 into +0)
-        return Formula.apply(_logsigmoid, _logsigmoid_backward, input)
+        return _recorded_logsigmoid(input)
     return _logsigmoid(input)
 
 
+def _recorded_logsigmoid(input):
+    """logsigmoid whose node keeps what torch's LogSigmoidBackward0 keeps: the input, then (as an output of
+    its log_sigmoid_forward) the kernel's buffer exp(-|x|) in x's dtype, computed with the value."""
+    made = []
+
+    def value(x):
+        made.append(_logsigmoid(x, buffer=True))
+        return made[0][0]
+
+    since = SEQUENCE[0]
+    out = Formula.apply(value, _logsigmoid_backward, input)
+    present_as(out, "LogSigmoidBackward0", since, inputs=(input,),
+               saves=lambda: [("self", input), ("buffer", Unreturned(made[0][1]))])
+    return out
+
+
 @in_float32
-def _logsigmoid(input):
+def _logsigmoid(input, buffer=False):
+    """The value (and with ``buffer``, the pair of it and exp(-|x|))."""
     if host_rules(input._storage.device):
-        return apply_like(input, ew.logsigmoid_op, input)
+        return apply_like(input, ew.logsigmoid_op, input, buffer=buffer)
+    if buffer:
+        return _logsigmoid(input), ew.exp(-ew.abs(input))
     return formulas.logsigmoid(_TENSOR_MATH, input)
 
 

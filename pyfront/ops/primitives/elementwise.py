@@ -800,9 +800,33 @@ def _max_min_vjp(beats, loses):
     return vjp
 
 
-_add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
+def _complex_sum(np, a, b, alpha):
+    """torch's complex add kernel: ``a + alpha * b`` with alpha a complex number of the dtype (sub's the
+    negated one: ``-2`` is -2 + 0j) times b as a complex product, even for alpha 1, then the sum: so a zero
+    part's sign is the product's (0 - 0j plus 0 - 0j is 0 + 0j) and an infinite part makes its partner's
+    product NaN (0j + (inf + 0j) is inf + nanj), as torch's."""
+    a, b = np.asarray(a), np.asarray(b)
+    dtype = np.result_type(a, b)
+    return np.add(a, dtype.type(alpha) * b.astype(dtype, copy=False))
+
+
+def _sum_rule(name, sign):
+    """add's (sign 1) or sub's (-1) NumPy rule: the ufunc (which a plan calls itself), torch's complex kernel
+    for complex operands (``rule.complex``: a plan for a complex dtype calls the rule)."""
+    def rule(np, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype.kind == "c" or b.dtype.kind == "c":
+            return _complex_sum(np, a, b, sign)
+        return getattr(np, name)(a, b)
+
+    rule.ufunc, rule.complex = name, True
+    return rule
+
+
+_add = binary("add", _sum_rule("add", 1), lambda c, g: (g, g), wgsl="a + b")
 _add_folded = fold(*_add.folds, _add)
-_sub = binary("sub", ufunc("subtract"), lambda c, g: (g, -g if c.needs_input_grad[1] else None), wgsl="a - b",
+_sub = binary("sub", _sum_rule("subtract", -1), lambda c, g: (g, -g if c.needs_input_grad[1] else None),
+              wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
@@ -1155,8 +1179,10 @@ def _softplus_np(np, x, beta, threshold):
     return formulas.softplus(_numpy_math(np), x, beta, threshold)
 
 
-def _logsigmoid_np(np, x):
-    return formulas.logsigmoid(_numpy_math(np), x)
+def _logsigmoid_np(np, x, buffer=False):
+    """With ``buffer``, torch's log_sigmoid_forward's pair: the value and its kernel's buffer exp(-|x|)."""
+    out = formulas.logsigmoid(_numpy_math(np), x)
+    return (out, np.exp(-np.abs(x))) if buffer else out
 
 
 # the _elu, softplus and _logsigmoid composites' values on the cpu in one kernel each, where no gradient is
@@ -1167,7 +1193,8 @@ elu_op = register(OpDef(
     "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
 softplus_op = register(OpDef(
     "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
-logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x: [(x.shape, x.dtype)], _logsigmoid_np, None))
+logsigmoid_op = register(OpDef(
+    "log_sigmoid", "other", lambda x, buffer=False: [(x.shape, x.dtype)] * (1 + buffer), _logsigmoid_np, None))
 
 
 def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
@@ -1477,23 +1504,36 @@ def clone(input, *, memory_format=None):
 # multiply-add, in its vectors and its scalar loop alike: measured on float32 and float64, contiguous,
 # strided and broadcast); a product then a sum rounds twice and differs in an ulp for a tenth of the
 # elements. Internal (torch_name None): add's and sub's tests cover it; sub passes -alpha
+def _scaled_add_np(np, a, b, alpha):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind == "c":  # (torch's complex kernel: a product, then the sum)
+        return _complex_sum(np, a, b, alpha)
+    return scaled_add(np, a, b, alpha)
+
+
+def _scaled_add_vjp(c, g):
+    alpha = c.attrs["alpha"]  # (torch's: other's gradient is g times alpha's conjugate)
+    if not c.needs_input_grad[1]:
+        return g, None
+    return g, mul(g, alpha.conjugate() if type(alpha) is complex else alpha)
+
+
 _scaled_add = register(OpDef(
-    "scaled_add", "elementwise", _infer(SAME),
-    lambda np, a, b, alpha: scaled_add(np, np.asarray(a), np.asarray(b), alpha),
-    lambda c, g: (g, mul(g, c.attrs["alpha"]) if c.needs_input_grad[1] else None),
+    "scaled_add", "elementwise", _infer(SAME), _scaled_add_np, _scaled_add_vjp,
     arity=2, backward_name="AddBackward0", torch_name=None,
     # (WGSL's fma may be unfused, lavapipe's is: fused_f32 rounds once wherever)
     wgsl=lambda attrs, ctype: ("T(fused_f32(f32(b), s0, f32(a)))", (attrs["alpha"],))))
 
 
 def _rounded_once_sum(input, other, alpha, node):
-    """``input + alpha * other`` rounded once for a float32 or float64 result (see _scaled_add), presented
-    as torch's ``node``; None where the result has another dtype (integers are exact, 16-bit floats
-    round in float32 (_scale), complex numbers are not fused) or ``alpha`` is not a plain number."""
-    if not isinstance(input, Tensor) or type(alpha) not in (int, float) or type(other) is bool:
+    """``input + alpha * other`` rounded once for a float32 or float64 result (see _scaled_add), or a complex
+    one as torch's complex kernel computes it (_complex_sum), presented as torch's ``node``; None where the
+    result has another dtype (integers are exact, 16-bit floats round in float32 (_scale)) or ``alpha`` is
+    not a plain number."""
+    if not isinstance(input, Tensor) or type(alpha) not in (int, float, complex) or type(other) is bool:
         return None
     dtype = dt.result_type(input, other)
-    if dtype is not dt.float32 and dtype is not dt.float64:
+    if dtype is not dt.float32 and dtype is not dt.float64 and not _complex_on_cpu(dtype, input):
         return None
     since = SEQUENCE[0]
     x = input if input.dtype is dtype else input.to(dtype)
@@ -1570,6 +1610,12 @@ def _given_alpha(name, input, other, deprecated, alpha):
     return other, alpha
 
 
+def _complex_on_cpu(dtype, input) -> bool:
+    """Whether _rounded_once_sum computes a sum of ``dtype`` that is not float32 or float64 in one op: a
+    complex one on the cpu (torch's complex kernel, _complex_sum)."""
+    return dtype.kind == "c" and input.device.type == "cpu"
+
+
 def _inplace_operand(name):
     """The one operand ``add_``/``sub_`` computes into self's memory (methods._inplace); where the sum is
     the fused one (_rounded_once_sum), the pair (other, alpha) of ``self + alpha * other`` instead, which
@@ -1580,8 +1626,9 @@ def _inplace_operand(name):
     def operand(self, other, *deprecated, alpha=1):
         if deprecated or alpha != 1 or type(alpha) is not int:
             given, checked = _given_alpha(name, self, other, deprecated, alpha)
-            if type(checked) in (int, float) and type(given) is not bool and \
-                    dt.result_type(self, given) in (dt.float32, dt.float64):
+            if type(checked) in (int, float, complex) and type(given) is not bool and (
+                    (dtype := dt.result_type(self, given)) in (dt.float32, dt.float64)
+                    or _complex_on_cpu(dtype, self)):
                 return given, sign * checked
             return scaled_operand(self, given, alpha=checked)  # (a number made a 16-bit tensor there)
         return scaled_operand(self, other, *deprecated, alpha=alpha)
@@ -1688,7 +1735,7 @@ def sub(input, other, *deprecated, alpha=1):
     given = other
     if deprecated or alpha != 1 or type(alpha) is not int:
         given, alpha = _given_alpha("sub", input, other, deprecated, alpha)
-        plain = type(alpha) in (int, float)  # (a NumPy bool has no negative)
+        plain = type(alpha) in (int, float, complex)  # (a NumPy bool has no negative)
         once = _rounded_once_sum(input, given, -alpha, "SubBackward0") if plain else None
         if once is not None:
             return once
