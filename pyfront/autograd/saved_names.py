@@ -71,10 +71,10 @@ def install(cls) -> None:
     # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's;
     # embedding_bag's offsets and per_sample_weights: the table has no binding of it; unfold's dimension;
     # addr's vec1, addbmm's sizes; elu's input_scale, which only its aten op takes; log_sigmoid_forward's
-    # buffer, an output; the FFT ops' normalization, onesided and forward)
+    # buffer, an output; the FFT ops' normalization, onesided and forward; rrelu_with_noise's noise)
     names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate", "offsets",
              "per_sample_weights", "dimension", "vec1", "batch1_sym_argsize_0", "batch1_sym_argsize_1",
-             "batch2_sym_argsize_2", "input_scale", "buffer", "normalization", "onesided", "forward"}
+             "batch2_sym_argsize_2", "input_scale", "buffer", "normalization", "onesided", "forward", "noise"}
     names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
                  for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():

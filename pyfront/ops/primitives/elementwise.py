@@ -18,7 +18,8 @@ from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes, wrap_int
 from ...tensor import Tensor
-from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
+from ..common import (Formula, check_fits, in_float32, promote_args, promote_pair, scalar_first,
+                      scalar_tensor, shown_as)
 from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary, select
@@ -28,6 +29,7 @@ from ..on_meta import broadcast_of
 from ..registry import OPS, OpDef, records, register, ufunc
 from .. import shell
 from .. import samples
+from . import activation_formulas as formulas
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 _ALL = frozenset(dt.ALL)
@@ -436,22 +438,63 @@ cosh = unary(
 tanh = unary(
     "tanh",
     ufunc("tanh"),
-    lambda c, g: (g * (1 - c.out * c.out),),
+    lambda c, g: (_tanh_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
-    vjp_in_float32=dt.HALVES,
 )
 sigmoid = unary(
     "sigmoid",
     lambda np, x: _sigmoid(np, x),
-    # torch's sigmoid_backward: g * (1 - y) * y, in float32 for bfloat16, in float16 steps for float16
-    lambda c, g: (g * (1 - c.out) * c.out,),
+    lambda c, g: (_sigmoid_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
-    vjp_in_float32=(dt.bfloat16,),
 )
+
+
+def _tanh_backward(g, y):
+    """torch's tanh_backward ``g * (1 - y * y)``; a real one a Formula of its own, whose gradients are
+    torch's TanhBackwardBackward0's (a complex one is conjugated by the node as the composite it is)."""
+    if y.dtype.kind == "c":
+        return _tanh_backward_value(g, y)
+    return Formula.apply(_tanh_backward_value, _tanh_double_backward, g, y)
+
+
+@in_float32  # torch's 16-bit kernel: in float32, rounded once (in the Formula of the 16-bit tensors: its
+def _tanh_backward_value(g, y):  # double backward's node is torch's, not a cast's)
+    return g * (1 - y * y)
+
+
+@shown_as("TanhBackwardBackward0")
+def _tanh_double_backward(gg, g, y):
+    """torch's: tanh_backward(gg, y) for the incoming gradient, ``gg * (-2 * y * g)`` for the result."""
+    return _tanh_backward(gg, y), gg * (-2 * y * g)
+
+
+def _sigmoid_backward(g, y):
+    """torch's sigmoid_backward ``g * (1 - y) * y``, a Formula for a real ``y`` as ``_tanh_backward``."""
+    if y.dtype.kind == "c":
+        return _sigmoid_backward_value(g, y)
+    return Formula.apply(_sigmoid_backward_value, _sigmoid_double_backward, g, y)
+
+
+def _sigmoid_backward_value(g, y):
+    """torch's sigmoid_backward: ``g * (1 - y) * y``, in float32 for bfloat16 (rounded once), in float16's
+    own steps for float16."""
+    if y.dtype is dt.bfloat16:
+        return _sigmoid_backward_in_float32(g, y)
+    return g * (1 - y) * y
+
+
+_sigmoid_backward_in_float32 = in_float32(lambda g, y: g * (1 - y) * y)
+
+
+@shown_as("SigmoidBackwardBackward0")
+def _sigmoid_double_backward(gg, g, y):
+    """torch's: sigmoid_backward(gg, y) for the incoming gradient, ``gg * g * (-2 * y + 1)`` for the
+    result."""
+    return _sigmoid_backward(gg, y), gg * g * (-2 * y + 1)
 
 
 _RELU_BITS: dict = {}  # per NumPy float dtype: (the unsigned dtype of its width, a 0-d zero)
@@ -1099,33 +1142,46 @@ nan_to_num_op = register(OpDef(
     lambda c, g: (mul(g, isfinite(c.inputs[0])),), save=(0,)))
 
 
+class _NumPyMath:
+    """The operations of activation_formulas on NumPy arrays (numbers as the array's dtype): the cpu
+    kernels below, each the formula in one NumPy pass."""
+
+    def __init__(self, np):
+        self.np = np
+        self.exp, self.expm1, self.log, self.log1p, self.abs = np.exp, np.expm1, np.log, np.log1p, np.abs
+        self.logical_and, self.logical_not = np.logical_and, np.logical_not
+
+    def where(self, c, x, y):
+        return _where_np(self.np, c, x, y)
+
+    def sigmoid(self, x):
+        return _sigmoid(self.np, x)
+
+    @staticmethod
+    def num(x, v):
+        return x.dtype.type(v)
+
+
+_NUMPY_MATH: list = []  # the one _NumPyMath, made at the first kernel's call (the backend hands NumPy in)
+
+
+def _numpy_math(np):
+    if not _NUMPY_MATH:
+        _NUMPY_MATH.append(_NumPyMath(np))
+    return _NUMPY_MATH[0]
+
+
 def _elu_np(np, x, alpha, scale, input_scale):
-    """nn.functional's _elu composite (elu, selu, celu) in one NumPy pass, step for step: the same
-    selections, numbers cast to x's dtype as its tensor-and-number steps cast them, so the same bits."""
-    t = x.dtype.type
-    negative = x <= 0
-    neg = np.expm1(_where_np(np, negative, x, t(0.0)) * t(input_scale)) * t(alpha * scale)
-    return _where_np(np, negative, neg, x * t(scale))
+    return formulas.elu(_numpy_math(np), x, alpha, scale, input_scale)
 
 
 def _softplus_np(np, x, beta, threshold):
-    """nn.functional.softplus's composite in one NumPy pass, step for step (as _elu_np)."""
-    t = x.dtype.type
-    scaled = x * t(beta)
-    linear = scaled > t(threshold)
-    soft = np.log1p(np.exp(_where_np(np, linear, t(threshold), scaled))) / t(beta)
-    return _where_np(np, linear, x, soft)
+    return formulas.softplus(_numpy_math(np), x, beta, threshold)
 
 
 def _logsigmoid_np(np, x, buffer=False):
-    """nn.functional's _logsigmoid composite in one NumPy pass, step for step (as _elu_np); with ``buffer``,
-    torch's log_sigmoid_forward's pair: that and its kernel's buffer exp(-|x|)."""
-    t = x.dtype.type
-    far, negative = x < t(-10.0 if x.dtype.itemsize == 2 else -40.0), x < t(0)
-    mid = _where_np(np, negative & ~far, x, t(0.0))
-    high = _where_np(np, negative, t(0.0), x)
-    soft = _where_np(np, negative, np.log(_sigmoid(np, mid)), t(0.0) - np.log1p(np.exp(-high)))
-    out = _where_np(np, far, x, soft)
+    """With ``buffer``, torch's log_sigmoid_forward's pair: the value and its kernel's buffer exp(-|x|)."""
+    out = formulas.logsigmoid(_numpy_math(np), x)
     return (out, np.exp(-np.abs(x))) if buffer else out
 
 
@@ -1142,31 +1198,15 @@ logsigmoid_op = register(OpDef(
 
 
 def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
-    """torch's elu_backward kernel (is_result false), its coefficients in x's dtype: ``g * input_scale *
-    (alpha * scale) * exp(x * input_scale)`` where x <= 0, else ``g * scale``; NaN on the first side
-    (``nan_negative``: torch's float vectors) or the second (its scalar tail, its 16-bit kernels)."""
-    t = x.dtype.type
-    neg = g * t(input_scale) * t(t(alpha) * t(scale)) * np.exp(x * t(input_scale))
-    pos = g * t(scale)
-    return _where_np(np, x > 0, pos, neg) if nan_negative else _where_np(np, x <= 0, neg, pos)
+    return formulas.elu_backward(_numpy_math(np), g, x, alpha, scale, input_scale, nan_negative)
 
 
 def _softplus_backward_np(np, g, x, beta, threshold):
-    """torch's softplus_backward kernel: ``g`` where x * beta > threshold, else ``g * z / (z + 1)``, z =
-    exp(x * beta)."""
-    t = x.dtype.type
-    scaled = x * t(beta)
-    z = np.exp(scaled)
-    return _where_np(np, scaled > t(threshold), g, g * z / (z + t(1)))
+    return formulas.softplus_backward(_numpy_math(np), g, x, beta, threshold)
 
 
 def _log_sigmoid_backward_np(np, g, x):
-    """torch's log_sigmoid_backward kernel over its buffer z = exp(-|x|): ``(1 - z / (1 + z)) * g`` below
-    0, ``(0 + z / (1 + z)) * g`` from 0 (NaN included). Float32 and float64 (16-bit buffers round)."""
-    t = x.dtype.type
-    z = np.exp(-np.abs(x))
-    share = z / (t(1) + z)
-    return _where_np(np, x < t(0), t(1) - share, t(0) + share) * g
+    return formulas.log_sigmoid_backward(_numpy_math(np), g, x)
 
 
 # their gradients on the cpu in one kernel each (the composites' selects: 9-12 ops); differentiated by the
