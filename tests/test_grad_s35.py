@@ -143,7 +143,8 @@ def test_indexing_nodes():
 def _complex_sums(L, dtype):
     """Complex add and sub as torch's kernel: ``a + alpha * b``, alpha a complex number (sub's negated) times
     b as a complex product even for alpha 1, so a zero part's sign is the product's and an infinite part
-    makes its partner NaN; plain, with alpha (real and complex), in place, and a number operand."""
+    makes its partner NaN; plain, with alpha (real and complex), in place, and a number operand; addcmul's and
+    addcdiv's plain sums."""
     import math
     parts = [0.0, -0.0, 1.0, -0.5, math.inf]
     zs = [complex(r, i) for r in parts for i in parts]
@@ -152,6 +153,9 @@ def _complex_sums(L, dtype):
     results = [a + b, a - b, a + 2, 2 - a, a.clone().add_(b), a.clone().sub_(b, alpha=2)]
     for alpha in (1, 2, 2.5, -1, 0, 1j, 1.5 - 0.5j):
         results += [L.add(a, b, alpha=alpha), L.sub(a, b, alpha=alpha), a.clone().add_(b, alpha=alpha)]
+    # addcmul's and addcdiv's kernels sum plainly: a + (inf - infj) is inf - infj there, NaN in add
+    one = L.ones_like(b)
+    results += [L.addcmul(a, b, one), L.addcdiv(a, b, one), a.clone().addcmul_(one, b, value=2)]
     return [torch.tensor(L.view_as_real(r).flatten().tolist()) for r in results]
 
 

@@ -10,8 +10,8 @@ from ..common import Formula, check_fits, in_float32, scalar_first, scalar_tenso
 from ..dispatch import apply
 from ..primitives.special import fused_multiply_add_kernel, lerp_kernel
 from ...autograd.graph import SEQUENCE
-from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, logical_and, logical_or, mul, pow, sub,
-                                      where)
+from ..primitives.elementwise import (abs, add, eq, isfinite, isnan, kernel_add, logical_and, logical_or, mul,
+                                      pow, sub, where)
 from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples
@@ -153,7 +153,7 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
 
 @in_float32
 def _addcmul(input, tensor1, tensor2, value):
-    return add(input, mul(mul(tensor1, tensor2), value))
+    return kernel_add(input, mul(mul(tensor1, value), tensor2))  # torch's order: (value * tensor1) * tensor2
 
 
 def _addcmul_once(input, tensor1, tensor2, value):
@@ -228,7 +228,7 @@ class _Addcdiv(Function):
 
 @in_float32  # torch's one kernel computes float16 and bfloat16 in float32; its gradient (above) is a chain
 def _addcdiv(input, tensor1, tensor2, value):
-    return add(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
+    return kernel_add(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
 
 
 @composite(grad=False, samples=samples.isclose)

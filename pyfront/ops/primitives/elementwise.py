@@ -813,9 +813,9 @@ def _complex_sum(np, a, b, alpha):
 def _sum_rule(name, sign):
     """add's (sign 1) or sub's (-1) NumPy rule: the ufunc (which a plan calls itself), torch's complex kernel
     for complex operands (``rule.complex``: a plan for a complex dtype calls the rule)."""
-    def rule(np, a, b):
+    def rule(np, a, b, plain=False):
         a, b = np.asarray(a), np.asarray(b)
-        if a.dtype.kind == "c" or b.dtype.kind == "c":
+        if not plain and (a.dtype.kind == "c" or b.dtype.kind == "c"):
             return _complex_sum(np, a, b, sign)
         return getattr(np, name)(a, b)
 
@@ -825,6 +825,15 @@ def _sum_rule(name, sign):
 
 _add = binary("add", _sum_rule("add", 1), lambda c, g: (g, g), wgsl="a + b")
 _add_folded = fold(*_add.folds, _add)
+
+
+def kernel_add(input, other):
+    """``input + other`` as the sum inside torch's own kernels (addcmul's, addcdiv's): for complex operands a
+    plain sum, where ``add`` is torch's add kernel, ``a + (1 + 0j) * b`` (so ``inf - infj`` stays itself)."""
+    if input.dtype.kind != "c" and other.dtype.kind != "c":
+        return add(input, other)
+    x, y = promote_pair(input, other, False, False)
+    return apply(_add.folds[0], x, y, plain=True)
 _sub = binary("sub", _sum_rule("subtract", -1), lambda c, g: (g, -g if c.needs_input_grad[1] else None),
               wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
