@@ -15,6 +15,7 @@ from ...autograd.grad_mode import is_grad_enabled, no_grad, not_differentiable
 from ...autograd.graph import saved_as_torch
 from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite, records
+from ...ops.primitives import moments as kernels
 from ...ops import samples
 from . import half_norm_grads
 from ...tensor import Tensor
@@ -24,6 +25,7 @@ from ...ops.memory_formats import contiguous_result, grads_in_incoming_format, i
     like_input, suggested, suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
+_ONE_DTYPE = (dt.float32, dt.float64)  # rms_norm's one kernel: its composite's float32 steps (in_float32's)
 
 
 def _not_implemented(kernel, input):
@@ -213,6 +215,9 @@ def batch_norm(
     _not_implemented("batch_norm", input)
     mixed = _mixed(input, weight, bias, running_mean, running_var)
     dims = (0,) + tuple(range(2, input.dim()))
+    if input.dtype not in dt.HALVES and kernels.one_kernel(input, weight, bias, running_mean, running_var):
+        return _batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps,
+                                  dims)
     if training:
         mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:
@@ -229,6 +234,21 @@ def batch_norm(
         return half_norm_grads.strided_batch_norm(input, weight, bias, running_mean, running_var, eps,
                                                   training)
     return _scale_shift(input, mean, var, eps, weight, bias, shape, training, mixed)
+
+
+def _batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps, dims):
+    """batch_norm's value of a float32 or float64 input without a graph, one op (its running update too)."""
+    if not training:
+        shape = (-1,) + (1,) * (input.dim() - 2)
+        return kernels.batch_norm(input, weight, bias, eps, mean=running_mean.reshape(shape),
+                                  var=running_var.reshape(shape))
+    out, mean, var = kernels.batch_norm(input, weight, bias, eps, dims)
+    if running_mean is not None:
+        n = input.numel() // input.shape[1]
+        if not kernels.update_running(running_mean, running_var, mean, var, momentum, n):
+            _update(running_mean, mean.reshape(-1), momentum)
+            _update(running_var, var.reshape(-1) * (n / (n - 1)) if n > 1 else var.reshape(-1), momentum)
+    return out
 
 
 def _check_repeated_sizes(input, running_mean, running_var, weight, bias):
@@ -308,6 +328,9 @@ def instance_norm(
     _not_implemented("batch_norm", input)
     _mixed(input, weight, bias)  # (torch's instance_norm casts its running stats: any dtype goes)
     shape = (-1,) + (1,) * (input.dim() - 2)
+    if input.dtype not in dt.HALVES and use_input_stats and input.dim() > 2 and \
+            kernels.one_kernel(input, weight, bias, running_mean, running_var):
+        return _instance_norm_kernel(input, running_mean, running_var, weight, bias, momentum, eps)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
         mean, var = _moments(_opmath(input), dims)
@@ -333,6 +356,19 @@ def instance_norm(
     # PyTorch runs it as a batch_norm, of its weight repeated per sample: its node keeps that copy
     weight = weight if weight is None else weight.repeat(1)
     return _scale_shift(input, mean, var, eps, weight, bias, shape, use_input_stats)
+
+
+def _instance_norm_kernel(input, running_mean, running_var, weight, bias, momentum, eps):
+    """instance_norm's value of a float32 or float64 input from its own statistics, without a graph, one op
+    (its running update too)."""
+    out, mean, var = kernels.batch_norm(input, weight, bias, eps, tuple(range(2, input.dim())))
+    if running_mean is not None:
+        n = math.prod(input.shape[2:])
+        if not kernels.update_running(running_mean, running_var, mean, var, momentum, n, input.shape[0], 1):
+            per_channel = (input.shape[0], input.shape[1])
+            _update(running_mean, mean.reshape(per_channel).mean(0), momentum, writes=1)
+            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum, writes=1)
+    return out
 
 
 def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", "):
@@ -416,6 +452,8 @@ def _layer_norm_of(input, weight, bias, eps, dims):
 
 @in_float32
 def _layer_norm(input, dims, weight, bias, eps):
+    if kernels.one_kernel(input, weight, bias):
+        return kernels.layer_norm(input, dims, weight, bias, eps)
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
@@ -456,6 +494,8 @@ def rms_norm(
     if weight is not None and dt.promote_types(input.dtype, weight.dtype) is not input.dtype:
         # torch's composite normalises into the input's dtype (type_as), then scales and casts back
         return (rms_norm(input, normalized_shape, None, eps) * weight).to(input.dtype)
+    if input.dtype in _ONE_DTYPE and kernels.one_kernel(input, weight):
+        return kernels.rms_norm(input, dims, weight, eps)
     # pow(x, 2), as PyTorch's composite: its gradient 2 * x overflows first (NaN at x ~ 3e38, as torch's)
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
@@ -536,6 +576,8 @@ def _group_norm_of(input, weight, bias, eps, num_groups):
 
 @in_float32
 def _group_norm(input, num_groups, weight, bias, eps):
+    if kernels.one_kernel(input, weight, bias):
+        return kernels.group_norm(input, num_groups, weight, bias, eps)
     n, c = input.shape[:2]
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
     mean, var = _moments(grouped, (-1,))
