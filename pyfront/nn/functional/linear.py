@@ -642,19 +642,20 @@ def normalize(
 
     Matches ``torch.nn.functional.normalize``.
     """
-    if _one_kernel(input, p, dim):
+    if _one_kernel(input, p, dim, eps):
         result = moments.normalize(input, p, reduce_dims(dim, input.dim()), check_fits(eps, input.dtype))
     else:
         result = input / ew.clamp_min(input.norm(p, dim, keepdim=True), eps).expand_as(input)
     return result if out is None else out.copy_(result)
 
 
-def _one_kernel(input, p, dim) -> bool:
+def _one_kernel(input, p, dim, eps) -> bool:
     """Whether normalize runs as its one cpu op (``moments.normalize``): a float32 or float64 input with no
-    graph, a number ``p`` (a vector norm's), an int ``dim``; not an inf norm over no elements (its error)."""
+    graph, a number ``p`` (a vector norm's) and ``eps``, an int ``dim``; not an inf norm over no elements
+    (its error). Any other argument takes the composite, whose ops refuse it in torch's words."""
     return isinstance(input, Tensor) and input.dtype in (dt.float32, dt.float64) and type(dim) is int and \
-        type(p) in (int, float) and not (abs(p) == math.inf and 0 in input.shape) and \
-        moments.one_kernel(input)
+        type(p) in (int, float) and type(eps) in (int, float) and \
+        not (abs(p) == math.inf and 0 in input.shape) and moments.one_kernel(input)
 
 
 @composite(

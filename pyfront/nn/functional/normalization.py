@@ -239,9 +239,7 @@ def batch_norm(
 def _batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps, dims):
     """batch_norm's value of a float32 or float64 input without a graph, one op (its running update too)."""
     if not training:
-        shape = (-1,) + (1,) * (input.dim() - 2)
-        return kernels.batch_norm(input, weight, bias, eps, mean=running_mean.reshape(shape),
-                                  var=running_var.reshape(shape))
+        return kernels.batch_norm(input, weight, bias, eps, mean=running_mean, var=running_var)
     out, mean, var = kernels.batch_norm(input, weight, bias, eps, dims)
     if running_mean is not None:
         n = input.numel() // input.shape[1]

@@ -157,12 +157,12 @@ def group_norm(input, groups, weight, bias, eps):
 def _batch_norm_np(np, x, *arrays, dims, eps, weight, bias):
     """_scale_shift's steps (normalization.py) of a float32 or float64 input: ``x * alpha + beta`` from
     the batch's moments over ``dims`` (then also returned, as the running update reads them) or, where
-    ``dims`` is None, the given statistics (the last two arrays)."""
+    ``dims`` is None, the given per-channel statistics (the last two arrays)."""
     t = x.dtype.type
     shape = (-1,) + (1,) * (x.ndim - 2)
     params = [p.reshape(shape) for p in arrays[:weight + bias]]
     if dims is None:
-        mean, var = arrays[-2:]
+        mean, var = (a.reshape(shape) for a in arrays[-2:])
     else:
         mean, _, var = _moments(np, x, dims)
     alpha = _rsqrt(np, var + t(eps))
@@ -185,7 +185,8 @@ _batch_norm_op = register(OpDef("batch_norm_kernel", "other", _batch_norm_infer,
 
 def batch_norm(input, weight, bias, eps, dims=None, mean=None, var=None):
     """batch_norm's and instance_norm's value (normalization.py), one op: from the batch's statistics over
-    ``dims`` (returned too: (output, mean, var), the dims kept) or from ``mean`` and ``var`` given."""
+    ``dims`` (returned too: (output, mean, var), the dims kept) or from the per-channel ``mean`` and ``var``
+    given."""
     arrays = [p for p in (weight, bias) if p is not None] + ([] if dims else [mean, var])
     attrs = {"dims": dims, "eps": eps, "weight": weight is not None, "bias": bias is not None}
     if not dims:
