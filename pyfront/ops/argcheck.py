@@ -1074,6 +1074,8 @@ def _type_fits(p: _Param, cls) -> bool:
         return cls is str
     if ptype == "ScalarType":
         return issubclass(cls, dt.dtype)
+    if ptype == "int[1]" and cls is int:  # one int where one goes (a reduction's dim): read as an int is
+        return True
     return ptype not in _LISTS  # a list's elements are values; the other types _accepts does not check
 
 
@@ -1111,19 +1113,27 @@ def _parsed(fn, name: str):
 
     @functools.wraps(fn)
     def parsed(*args, **kwargs):
-        key = tuple(map(type, args))
-        if kwargs:
-            key = (key, *kwargs, *map(type, kwargs.values()))
+        key = _type_key(args, kwargs)
         if key not in fits:
             parse(name, sigs, args, kwargs)
             keywords = {k: type(v) for k, v in kwargs.items()}
             if any(_types_fit(sig, tuple(map(type, args)), keywords) for sig in sigs):
-                if len(fits) >= 256:  # bounded: a few combinations per function in any program
-                    fits.clear()
-                fits.add(key)
+                _remember(fits, key)
         return fn(*args, **kwargs)
 
     return parsed
+
+
+def _type_key(args, kwargs) -> tuple:
+    """The types of a call's arguments (and its keywords', by name): a key of the calls that fit."""
+    key = tuple(map(type, args))
+    return (key, *kwargs, *map(type, kwargs.values())) if kwargs else key
+
+
+def _remember(fits: set, key) -> None:
+    if len(fits) >= 256:  # bounded: a few combinations per function in any program
+        fits.clear()
+    fits.add(key)
 
 
 # the reductions and dim ops on every step's path: their signatures are read for a None flag (_bad_flag)
@@ -1279,9 +1289,17 @@ def _f_forwarded(fn, name: str):
     required = {n for n, p in params.items() if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD}
     positional = sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in params.values())
     any_keyword = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    # the argument types of calls whose handed-on arguments fit the one target whatever their values, as
+    # _parsed keeps them: such a call (a layer's, every step) is one look-up, not a parse; a function whose
+    # target depends on a flag's value (return_indices, inplace) is parsed per call
+    fits = set() if len(targets) == 1 else None
 
     @functools.wraps(fn)
     def forwarded(*args, **kwargs):
+        if fits is not None:
+            key = _type_key(args, kwargs)
+            if key in fits:
+                return fn(*args, **kwargs)
         # too many arguments or an unknown keyword: Python's refusal of torch's Python function comes first
         if len(args) > positional or not any_keyword and not kwargs.keys() <= params.keys():
             return fn(*args, **kwargs)  # (raises it, which argcheck words as torch's)
@@ -1291,12 +1309,15 @@ def _f_forwarded(fn, name: str):
                 return fn(*args, **kwargs)
             raise AttributeError(f"'{typename(given.get('input'))}' object has no attribute 'size'")
         shown, sigs = targets[-1] if given.get("return_indices") or given.get("inplace") else targets[0]
+        handed = _handed_on(sigs[0], given)
         try:
-            parse(shown, sigs, _handed_on(sigs[0], given), {})
+            parse(shown, sigs, handed, {})
         except TypeError:
             if not required <= given.keys():  # (as above)
                 return fn(*args, **kwargs)
             raise
+        if fits is not None and any(_types_fit(sig, tuple(map(type, handed)), {}) for sig in sigs):
+            _remember(fits, key)
         return fn(*args, **kwargs)
     return forwarded
 
