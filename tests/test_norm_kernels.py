@@ -95,7 +95,7 @@ def test_one_op_gives_the_composites_bits(name, dtype, monkeypatch):
         with pyfront.no_grad():
             fast = [_seen(o) for o in CALLS[name](x)]
             with monkeypatch.context() as m:
-                m.setattr(moments, "one_kernel", lambda *args: False)
+                m.setattr(moments, "one_kernel", lambda *args, **kwargs: False)
                 composite = [_seen(o) for o in CALLS[name](x)]
         assert fast == composite, (name, dtype, kind)
     half_batch = name in ("batch_norm", "instance_norm", "normalize") and dtype in ("float16", "bfloat16")
@@ -131,3 +131,51 @@ def test_values_are_torchs():
         else:
             for got, want in zip(flat, expected):
                 np.testing.assert_allclose(got.numpy(), want, rtol=1.3e-6, atol=1e-5)
+
+
+def _outcome(call):
+    try:
+        out = call()
+    except Exception as e:  # noqa: BLE001 (the outcome compared)
+        return type(e).__name__, str(e)
+    return [_seen(o) for o in (out if isinstance(out, tuple) else (out,))]
+
+
+ODD_NUMBERS = {
+    "group_norm eps": lambda x, v: F.group_norm(x, 3, eps=v),
+    "layer_norm eps": lambda x, v: F.layer_norm(x, (3,), eps=v),
+    "rms_norm eps": lambda x, v: F.rms_norm(x, (3,), eps=v),
+    "batch_norm eps": lambda x, v: F.batch_norm(x, None, None, training=True, eps=v),
+    "instance_norm momentum": lambda x, v: F.instance_norm(x, pyfront.zeros(6), pyfront.ones(6), momentum=v),
+    "normalize eps": lambda x, v: F.normalize(x, eps=v),
+    "var correction": lambda x, v: x.var(1, correction=v),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_NUMBERS))
+def test_an_odd_number_argument_meets_the_composites_outcome(name, monkeypatch):
+    """eps, momentum or a correction that is no plain number (None, a str, a 0-d tensor, a NumPy float) is
+    refused or taken as the composite's steps do: the one op takes plain ints and floats only."""
+    x = _inputs("float32")["plain"]
+    for value in (None, "a", pyfront.tensor(0.5), np.float64(0.5), True):
+        fast = _outcome(lambda: ODD_NUMBERS[name](x, value))
+        with monkeypatch.context() as m:
+            m.setattr(moments, "one_kernel", lambda *args, **kwargs: False)
+            composite = _outcome(lambda: ODD_NUMBERS[name](x, value))
+        assert fast == composite, (name, value)
+
+
+def test_remembered_argument_types_still_refuse_bad_values():
+    """argcheck keeps the argument types that fit (var's one-int dim, an F function's): a later call of
+    those types with a value torch's parser refuses is still refused in its words."""
+    for lib in (torch, pyfront):
+        x = lib.randn(3, 4)
+        lib.var(x, 1)
+        lib.nn.functional.group_norm(x, 2)
+        lib.nn.functional.batch_norm(x, None, None, training=True)
+        lib.nn.functional.layer_norm(x, (4,), eps=1e-3)
+    for call in (lambda lib, x: lib.var(x, 2 ** 70), lambda lib, x: lib.std_mean(x, -2 ** 63 - 1),
+                 lambda lib, x: lib.nn.functional.batch_norm(x, None, None, training=True, momentum=None),
+                 lambda lib, x: lib.nn.functional.layer_norm(x, (4,), eps=None)):
+        expected = _outcome(lambda: call(torch, torch.randn(3, 4)))
+        assert _outcome(lambda: call(pyfront, pyfront.randn(3, 4))) == expected

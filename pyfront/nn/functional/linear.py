@@ -654,8 +654,8 @@ def _one_kernel(input, p, dim, eps) -> bool:
     graph, a number ``p`` (a vector norm's) and ``eps``, an int ``dim``; not an inf norm over no elements
     (its error). Any other argument takes the composite, whose ops refuse it in torch's words."""
     return isinstance(input, Tensor) and input.dtype in (dt.float32, dt.float64) and type(dim) is int and \
-        type(p) in (int, float) and type(eps) in (int, float) and \
-        not (abs(p) == math.inf and 0 in input.shape) and moments.one_kernel(input)
+        type(p) in (int, float) and not (abs(p) == math.inf and 0 in input.shape) and \
+        moments.one_kernel(input, numbers=(eps,))
 
 
 @composite(

@@ -215,7 +215,8 @@ def batch_norm(
     _not_implemented("batch_norm", input)
     mixed = _mixed(input, weight, bias, running_mean, running_var)
     dims = (0,) + tuple(range(2, input.dim()))
-    if input.dtype not in dt.HALVES and kernels.one_kernel(input, weight, bias, running_mean, running_var):
+    if input.dtype not in dt.HALVES and kernels.one_kernel(input, weight, bias, running_mean, running_var,
+                                                           numbers=(eps, momentum)):
         return _batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps,
                                   dims)
     if training:
@@ -327,7 +328,7 @@ def instance_norm(
     _mixed(input, weight, bias)  # (torch's instance_norm casts its running stats: any dtype goes)
     shape = (-1,) + (1,) * (input.dim() - 2)
     if input.dtype not in dt.HALVES and use_input_stats and input.dim() > 2 and \
-            kernels.one_kernel(input, weight, bias, running_mean, running_var):
+            kernels.one_kernel(input, weight, bias, running_mean, running_var, numbers=(eps, momentum)):
         return _instance_norm_kernel(input, running_mean, running_var, weight, bias, momentum, eps)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
@@ -450,7 +451,7 @@ def _layer_norm_of(input, weight, bias, eps, dims):
 
 @in_float32
 def _layer_norm(input, dims, weight, bias, eps):
-    if kernels.one_kernel(input, weight, bias):
+    if kernels.one_kernel(input, weight, bias, numbers=(eps,)):
         return kernels.layer_norm(input, dims, weight, bias, eps)
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
@@ -492,7 +493,7 @@ def rms_norm(
     if weight is not None and dt.promote_types(input.dtype, weight.dtype) is not input.dtype:
         # torch's composite normalises into the input's dtype (type_as), then scales and casts back
         return (rms_norm(input, normalized_shape, None, eps) * weight).to(input.dtype)
-    if input.dtype in _ONE_DTYPE and kernels.one_kernel(input, weight):
+    if input.dtype in _ONE_DTYPE and kernels.one_kernel(input, weight, numbers=(eps,)):
         return kernels.rms_norm(input, dims, weight, eps)
     # pow(x, 2), as PyTorch's composite: its gradient 2 * x overflows first (NaN at x ~ 3e38, as torch's)
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
@@ -574,7 +575,7 @@ def _group_norm_of(input, weight, bias, eps, num_groups):
 
 @in_float32
 def _group_norm(input, num_groups, weight, bias, eps):
-    if kernels.one_kernel(input, weight, bias):
+    if kernels.one_kernel(input, weight, bias, numbers=(eps,)):
         return kernels.group_norm(input, num_groups, weight, bias, eps)
     n, c = input.shape[:2]
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))

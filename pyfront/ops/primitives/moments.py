@@ -16,6 +16,7 @@ from ... import dtypes as dt
 from ...autograd.dual import ON as _DUAL
 from ...autograd.grad_mode import _state, _vmap_blocks
 from ...backends import get_backend, host_numpy, host_rules
+from ...tensor import Tensor
 from ..dispatch import apply, apply_like
 from ..registry import OpDef, register
 from ...strides_order import preserved_strides
@@ -29,9 +30,11 @@ INPLACE = ""
 _KERNEL_DTYPES = frozenset((dt.float32, dt.float64, *dt.HALVES))
 
 
-def one_kernel(input, *others) -> bool:
+def one_kernel(input, *others, numbers=()) -> bool:
     """Whether a composite of these may run as its one cpu op: ``input`` (of a float dtype it computes) and
-    ``others`` (tensors or None) on the cpu's NumPy, with no graph to record, no forward AD and no vmap."""
+    ``others`` (tensors or None) on the cpu's NumPy, with no graph to record, no forward AD and no vmap, and
+    ``numbers`` (eps, momentum) plain ints or floats. Anything else takes the composite, whose steps refuse a
+    wrong argument in torch's words."""
     if input.dtype not in _KERNEL_DTYPES or _DUAL[0] or _vmap_blocks[0]:
         return False
     device = input._storage.device
@@ -40,9 +43,12 @@ def one_kernel(input, *others) -> bool:
     grad = _state.enabled and input._requires_grad
     for t in others:
         if t is not None:
-            if t._storage.device is not device:
+            if not isinstance(t, Tensor) or t._storage.device is not device:
                 return False
             grad = grad or _state.enabled and t._requires_grad
+    for n in numbers:
+        if type(n) is not float and type(n) is not int:
+            return False
     return not grad
 
 
